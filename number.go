@@ -77,3 +77,12 @@ func Underflows(s string, v float64) bool {
 	mantissa, _, _ := strings.Cut(strings.ToLower(s), "e")
 	return strings.ContainsAny(mantissa, "123456789")
 }
+
+// ParseIntText reads a whole number given as text — a query parameter, a
+// form field, a CLI flag — by the one number text rule (NumberText): space
+// around it is dropped and a true minus (U+2212) is read as "-", as the
+// decimal parameters are (ParseDecimal). Before fix14o "limit= 5" was "not
+// an integer" while "GE_quantity= 1 " was 1.
+func ParseIntText(s string) (int, error) {
+	return strconv.Atoi(NumberText(s))
+}

@@ -186,7 +186,7 @@ func ValidateTokenRequest(name, role string, expiresAt, now time.Time) []FieldEr
 	if !expiresAt.IsZero() && !expiresAt.After(now) {
 		errs = append(errs, FieldError{Pointer: "expires_at", Reason: "must be in the future"})
 	} else if !expiresAt.IsZero() && expiresAt.Sub(now) > MaxTokenLifetime {
-		errs = append(errs, FieldError{Pointer: "expires_at", Reason: fmt.Sprintf("%s is too far ahead: at most %s (10 years) from now; leave the expiry out for a token that does not expire", expiresAt.UTC().Format(time.DateOnly), MaxTokenLifetime)})
+		errs = append(errs, FieldError{Pointer: "expires_at", Reason: fmt.Sprintf("%s is too far ahead: at most 10 years ahead, on or before %s; leave the expiry out for a token that does not expire", expiresAt.UTC().Format(time.DateOnly), now.Add(MaxTokenLifetime).UTC().Format(time.DateOnly))})
 	}
 	return errs
 }
@@ -196,6 +196,11 @@ func ValidateTokenRequest(name, role string, expiresAt, now time.Time) []FieldEr
 // date). A longer-lived credential should be a token without expiry,
 // chosen on purpose, not a typo for 9999-12-31.
 const MaxTokenLifetime = 10 * 365 * 24 * time.Hour
+
+// MaxTokenLifetimeText is MaxTokenLifetime as the expires_in / --expires
+// syntax reads it, for messages: "87600h (10 years)", never Go's
+// time.Duration text "87600h0m0s" (fix14o).
+const MaxTokenLifetimeText = "87600h (10 years)"
 
 // unsafeNameReason explains why name cannot be shown safely, or is "": a
 // name must be valid UTF-8 without control characters (Unicode Cc: NUL,

@@ -50,13 +50,22 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 	// directory is named as such, not through that file's name.
 	if dir := filepath.Dir(out); dir != "" {
 		if st, err := os.Stat(dir); err != nil {
-			return usagef("FILE: the directory %s does not exist; create it first", dir)
+			return refusef("FILE: the directory %s does not exist; create it first", dir)
 		} else if !st.IsDir() {
-			return usagef("FILE: %s is not a directory", dir)
+			return refusef("FILE: %s is not a directory", dir)
 		}
 	}
 	fmt.Fprintf(pw, "writing %s…\n", out)
 	if postgres.IsDSN(*dsn) {
+		// The source must be a critmin database at this binary's
+		// migrations, as a SQLite source must (sqlite.Backup): an empty or
+		// foreign PostgreSQL database is "not a critmin database", not a
+		// backup that restore would refuse later (fix14o).
+		st, err := OpenStoreReadOnly(ctx, *dsn)
+		if err != nil {
+			return refusef("--db: %v", err)
+		}
+		st.Close()
 		if err := pgDump(ctx, env, *dsn, out); err != nil {
 			return err
 		}
@@ -65,11 +74,11 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	if _, err := os.Stat(*dsn); errors.Is(err, os.ErrNotExist) {
-		return usagef("--db: no database at %s", redactDSN(*dsn))
+		return refusef("--db: no database at %s", redactDSN(*dsn))
 	}
 	size, err := sqlite.Backup(ctx, *dsn, out)
 	if errors.Is(err, sqlite.ErrNotDatabase) {
-		return usagef("--db: %v", err)
+		return refusef("--db: %v", err)
 	}
 	if err != nil {
 		return err
@@ -85,7 +94,12 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 // (installationKeyFile): without it the restored database's signed
 // period records and certificates cannot be extended under the same key.
 func keyReminder(ctx context.Context, env *Env, dsn, cmd string) {
-	file := "(CRITMIN_SIGNING_KEY, or " + redactDSN(dsn) + ".signing.key beside a SQLite file)"
+	file := "(CRITMIN_SIGNING_KEY, or " + redactDSN(dsn) + ".signing.key beside the database file)"
+	if postgres.IsDSN(dsn) {
+		// A PostgreSQL database's key is a file in the data directory
+		// (pgKeyFile), never a path made of its DSN.
+		file = "(CRITMIN_SIGNING_KEY, or postgres-NAME.signing.key in the data directory " + filepath.Dir(DefaultDB(env)) + ", NAME being the database's name)"
+	}
 	if st, err := OpenStoreReadOnly(ctx, dsn); err == nil {
 		if f, err := installationKeyFile(ctx, env, dsn, st); err == nil {
 			file = f
@@ -223,22 +237,22 @@ func restoreInputKind(in string, toPostgres bool) error {
 	fi, err := os.Stat(in)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return usagef("FILE: no backup at %s", in)
+			return refusef("FILE: no backup at %s", in)
 		}
-		return usagef("FILE: cannot read %s: %v", in, err)
+		return refusef("FILE: cannot read %s: %v", in, err)
 	}
 	if fi.IsDir() {
-		return usagef("FILE: %s is a directory, not a backup file", in)
+		return refusef("FILE: %s is a directory, not a backup file", in)
 	}
 	head, err := readHead(in, len(sqliteMagic))
 	if err != nil {
-		return usagef("FILE: cannot read %s: %v", in, err)
+		return refusef("FILE: cannot read %s: %v", in, err)
 	}
 	switch {
 	case toPostgres && string(head) == sqliteMagic:
-		return usagef("FILE: %s is a SQLite backup, and --db names a PostgreSQL database: restore it into a SQLite file (--db PATH)", in)
+		return refusef("FILE: %s is a SQLite backup, and --db names a PostgreSQL database: restore it into a SQLite file (--db PATH)", in)
 	case !toPostgres && strings.HasPrefix(string(head), pgDumpMagic):
-		return usagef("FILE: %s is a PostgreSQL backup (pg_dump custom format), and --db names a SQLite file: restore it into a PostgreSQL database (--db postgres://…)", in)
+		return refusef("FILE: %s is a PostgreSQL backup (pg_dump custom format), and --db names a SQLite file: restore it into a PostgreSQL database (--db postgres://…)", in)
 	}
 	return nil
 }
@@ -275,22 +289,22 @@ func restoreSQLite(ctx context.Context, in, target string, force bool, verify fu
 		// would be moved aside (and removed when empty), and a file that
 		// is not SQLite — a mistyped path — would be lost.
 		if !fi.Mode().IsRegular() {
-			return usagef("--db: %s is a directory or special file, not a SQLite database file", target)
+			return refusef("--db: %s is a directory or special file, not a SQLite database file", target)
 		}
 		if head, err := readHead(target, len(sqliteMagic)); err != nil {
-			return usagef("--db: cannot read %s: %v", target, err)
+			return refusef("--db: cannot read %s: %v", target, err)
 		} else if len(head) > 0 && string(head) != sqliteMagic {
-			return usagef("--db: %s exists and is not a SQLite database (its first bytes are not SQLite's header); restore replaces only a database: name another path, or move the file aside", target)
+			return refusef("--db: %s exists and is not a SQLite database (its first bytes are not SQLite's header); restore replaces only a database: name another path, or move the file aside", target)
 		}
 		if !force {
-			return usagef("--db: %s exists; pass --force to replace it", target)
+			return refusef("--db: %s exists; pass --force to replace it", target)
 		}
 	}
 	if err := sqliteInUse(target); err != nil {
 		return err
 	}
 	if err := sqlite.CheckBackup(ctx, in); err != nil {
-		return usagef("FILE: %v", err)
+		return refusef("FILE: %v", err)
 	}
 	// (CheckBackup names FILE and the reason: empty, not SQLite, failing
 	// its integrity check, without critmin's schema, from a newer critmin.)
@@ -400,12 +414,12 @@ func restorePostgres(ctx context.Context, env *Env, in, dsn string, missing bool
 		// fault; anything else pg_restore met (a role without the rights,
 		// a full disk, a dump from a newer pg_dump) is said as it is.
 		if head, _ := readHead(in, len(pgDumpMagic)); string(head) != pgDumpMagic {
-			return usagef("FILE: %s is not a critmin PostgreSQL backup (critmin backup writes pg_dump's custom format, which begins PGDMP): %v", in, postgres.RedactError(err, dsn))
+			return refusef("FILE: %s is not a critmin PostgreSQL backup (critmin backup writes pg_dump's custom format, which begins PGDMP): %v", in, postgres.RedactError(err, dsn))
 		}
 		return fmt.Errorf("restore: pg_restore of %s into the staging database %s failed: %w", in, staging, postgres.RedactError(err, dsn))
 	}
 	if err := checkPostgresSchema(ctx, su.String()); err != nil {
-		return usagef("FILE: %s: %v", in, err)
+		return refusef("FILE: %s: %v", in, err)
 	}
 	if err := verify(su.String()); err != nil {
 		return err
@@ -621,10 +635,10 @@ func checkPostgresTarget(ctx context.Context, dsn string, force bool) (missing b
 		}
 	}
 	if sessions > 0 {
-		return false, usagef("--db: %d other sessions are connected to the database; stop the servers using it before restoring", sessions)
+		return false, refusef("--db: %d other sessions are connected to the database; stop the servers using it before restoring", sessions)
 	}
 	if tables > 0 && !force {
-		return false, usagef("--db: the database is not empty (%d tables); pass --force to replace its contents", tables)
+		return false, refusef("--db: the database is not empty (%d tables); pass --force to replace its contents", tables)
 	}
 	return false, nil
 }
@@ -649,7 +663,7 @@ func sqliteInUse(target string) error {
 	lk := unix.Flock_t{Type: unix.F_WRLCK, Whence: 0, Start: dmsByte, Len: 1}
 	if err := unix.FcntlFlock(f.Fd(), unix.F_OFD_SETLK, &lk); err != nil {
 		if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EACCES) {
-			return usagef("--db: %s is open in another connection (a server still running on it?); stop it before restoring", target)
+			return refusef("--db: %s is open in another connection (a server still running on it?); stop it before restoring", target)
 		}
 		return fmt.Errorf("restore: lock %s-shm: %w", target, err)
 	}

@@ -104,6 +104,27 @@ func usagef(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
 }
 
+// refusal is a usage error (exit 2) about the state of what the command
+// line names — no database at a path, a database open in another
+// connection, a file that is not a backup, a missing key — rather than
+// about the command line's form: Describe gives it no "Run critmin --help
+// … for the usage" pointer, which would send the user to the usage for a
+// fault the usage does not explain (fix14o).
+type refusal struct{ error }
+
+func (r refusal) Unwrap() error { return r.error }
+
+// refusef is usagef for a refusal.
+func refusef(format string, args ...any) error {
+	return refusal{usagef(format, args...)}
+}
+
+// isRefusal reports whether err is (or wraps) a refusal.
+func isRefusal(err error) bool {
+	var r refusal
+	return errors.As(err, &r)
+}
+
 // Run runs the command line args (without the program name).
 func Run(ctx context.Context, env *Env, args []string) error {
 	cmds := commands()
@@ -470,13 +491,18 @@ func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error)
 			db, err = postgres.OpenExisting(ctx, dsn, mode == openReadOnly)
 		}
 		if err != nil {
+			if postgres.IsMissingDatabase(err) {
+				// As a missing SQLite path is "no database at …", not
+				// the driver's "FATAL … (SQLSTATE 3D000)" (fix14o).
+				return nil, refusef("--db: no database at %s (PostgreSQL says it does not exist); create it with createdb, then `critmin init --db %s`", redactDSN(dsn), redactDSN(dsn))
+			}
 			return nil, postgres.RedactError(err, dsn)
 		}
 		return db, nil
 	}
 	// A directory is named as one: SQLite says only "disk I/O error".
 	if fi, err := os.Stat(dsn); err == nil && fi.IsDir() {
-		return nil, usagef("--db: %s is a directory, not a database file; name the SQLite file (e.g. %s)", dsn, filepath.Join(dsn, "critmin.db"))
+		return nil, refusef("--db: %s is a directory, not a database file; name the SQLite file (e.g. %s)", dsn, filepath.Join(dsn, "critmin.db"))
 	}
 	var db *sqldb.DB
 	if mode == openCreate {
@@ -504,7 +530,7 @@ func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error)
 // noDatabase refuses a SQLite --db that does not exist, saying how to
 // create one: only init, serve and the demo loaders create a database.
 func noDatabase(dsn string) error {
-	return usagef("--db: no database at %s; create it with `critmin init --db %s` or `critmin serve`", redactDSN(dsn), redactDSN(dsn))
+	return refusef("--db: no database at %s; create it with `critmin init --db %s` or `critmin serve`", redactDSN(dsn), redactDSN(dsn))
 }
 
 // runInit creates and migrates a database. critmin init [--db DSN]

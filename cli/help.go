@@ -182,6 +182,10 @@ func Describe(err error) string {
 	})
 	if UsageError(err) {
 		msg = strings.TrimPrefix(msg, errUsage.Error()+": ")
+		if isRefusal(err) {
+			// Not a fault of the command line's form: no usage pointer.
+			return sentence(msg)
+		}
 		// A full stop before the next sentence, even after a bracket.
 		return strings.TrimSuffix(sentence(msg), ".") + ". Run critmin --help, or critmin COMMAND --help, for the usage."
 	}

@@ -366,7 +366,7 @@ func installationKeyFile(ctx context.Context, env *Env, dsn string, store critmi
 		return "", err
 	}
 	if len(pins) == 0 {
-		return "", usagef("%s is a signing key shared by every database in %s (critmin kept one there before keys were per database), and database %s has pinned no key: it is not adopted, as it may be another database's installation key — if it is this database's, name it with CRITMIN_SIGNING_KEY (or --signing-key, --key); otherwise this database's own key is %s, created when that signing.key is moved aside (docs/security.md, \"The installation signing key\")", legacy, filepath.Dir(dsn), dsn, own)
+		return "", refusef("%s is a signing key shared by every database in %s (critmin kept one there before keys were per database), and database %s has pinned no key: it is not adopted, as it may be another database's installation key — if it is this database's, name it with CRITMIN_SIGNING_KEY (or --signing-key, --key); otherwise this database's own key is %s, created when that signing.key is moved aside (docs/security.md, \"The installation signing key\")", legacy, filepath.Dir(dsn), dsn, own)
 	}
 	pub := lk.Public().(ed25519.PublicKey)
 	for _, p := range pins {
@@ -520,7 +520,7 @@ func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed255
 	}
 	if want == nil && keyFile != "" && defErr == nil {
 		if _, err := os.Stat(keyFile); err != nil {
-			return fail(usagef("no signing key at %s (named by --key or CRITMIN_SIGNING_KEY): no key is created at a path you name; give the installation's key file", keyFile))
+			return fail(refusef("no signing key at %s (named by --key or CRITMIN_SIGNING_KEY): no key is created at a path you name; give the installation's key file", keyFile))
 		}
 		if _, err := os.Stat(def); errors.Is(err, os.ErrNotExist) && !postgres.IsDSN(dsn) && len(recs) == 0 {
 			// A SQLite store's installation key is DB.signing.key beside
@@ -543,9 +543,9 @@ func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed255
 	if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
 		switch {
 		case keyFile != "":
-			return fail(usagef("no signing key at %s (named by --key or CRITMIN_SIGNING_KEY): no key is created at a path you name; give the installation's key file", keyFile))
+			return fail(refusef("no signing key at %s (named by --key or CRITMIN_SIGNING_KEY): no key is created at a path you name; give the installation's key file", keyFile))
 		case want != nil || len(recs) > 0:
-			return fail(usagef("no signing key at %s, but this store already has period records signed by its installation key: restore the signing key (signing.key) from the backup you restored the database from (docs/refinery.md §5 Backing up the signing key); a new key would not be trusted", file))
+			return fail(refusef("no signing key at %s, but this store already has period records signed by its installation key: restore the signing key (signing.key) from the backup you restored the database from (docs/refinery.md §5 Backing up the signing key); a new key would not be trusted", file))
 		}
 		if postgres.IsDSN(dsn) {
 			// A PostgreSQL store keeps its key in the data directory, as
@@ -560,7 +560,7 @@ func refineryKeyStore(ctx context.Context, env *Env, keyFile, dsn string) (ed255
 					return fail(err)
 				}
 				if served != nil {
-					return fail(usagef("no signing key at %s, and the servers of this database sign with key %s: a period record is signed by the installation's key, the one critmin serve uses — set CRITMIN_SIGNING_KEY (or --key) to that server's signing.key", file, custody.PublicKeyIDOf(served)))
+					return fail(refusef("no signing key at %s, and the servers of this database sign with key %s: a period record is signed by the installation's key, the one critmin serve uses — set CRITMIN_SIGNING_KEY (or --key) to that server's signing.key", file, custody.PublicKeyIDOf(served)))
 				}
 			}
 			if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {

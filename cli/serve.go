@@ -110,7 +110,7 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 		if _, err := os.Stat(*keyFile); os.IsNotExist(err) {
 			// A path the user named is never created: a typo would
 			// otherwise make a new key that signs as the installation.
-			return usagef("--signing-key (or CRITMIN_SIGNING_KEY): no key at %s; no key is created at a path you name", *keyFile)
+			return refusef("--signing-key (or CRITMIN_SIGNING_KEY): no key at %s; no key is created at a path you name", *keyFile)
 		}
 		if _, err := custody.LoadPrivateKey(*keyFile); err != nil {
 			return err
@@ -186,7 +186,7 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 		if explicitKey {
 			// A path the user named is never created: a typo would
 			// otherwise make a new key that signs as the installation.
-			return usagef("--signing-key (or CRITMIN_SIGNING_KEY): no key at %s; no key is created at a path you name", *keyFile)
+			return refusef("--signing-key (or CRITMIN_SIGNING_KEY): no key at %s; no key is created at a path you name", *keyFile)
 		}
 		keyDirs := len(undo.created)
 		undo.dirs(filepath.Dir(*keyFile))

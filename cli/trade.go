@@ -384,14 +384,14 @@ func loadTerms(ctx context.Context, svc *commercial.Service, ref string) (*comme
 	slash := strings.ContainsAny(ref, `/\`)
 	pathLike := slash || strings.HasSuffix(strings.ToLower(ref), ".json")
 	if pathLike && !errors.Is(err, os.ErrNotExist) {
-		return nil, usagef("--terms %s: cannot read the term-sheet file: %v", ref, err)
+		return nil, refusef("--terms %s: cannot read the term-sheet file: %v", ref, err)
 	}
 	if slash {
-		return nil, usagef("--terms %s: no such file (a contract id has no slash; give a stored contract id or a term-sheet file)", ref)
+		return nil, refusef("--terms %s: no such file (a contract id has no slash; give a stored contract id or a term-sheet file)", ref)
 	}
 	ts, cerr := svc.Contract(ctx, ref)
 	if pathLike && critmin.ErrorCode(cerr) == critmin.ENOTFOUND {
-		return nil, usagef("--terms %s: no such file, nor a stored contract of that id", ref)
+		return nil, refusef("--terms %s: no such file, nor a stored contract of that id", ref)
 	}
 	return ts, cerr
 }

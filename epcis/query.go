@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -285,7 +284,7 @@ func ParseQuerySigned(q url.Values, prefixes PrefixSource, tokenKey []byte) (cri
 			}
 			orderDirSet = true
 		case name == "eventCountLimit", name == "perPage", name == "maxEventCount":
-			n, err := strconv.Atoi(raw)
+			n, err := critmin.ParseIntText(raw)
 			if err != nil || n < 1 {
 				fail(name, "%q is not a positive integer", raw)
 				continue

@@ -555,7 +555,7 @@ func lotStoreFilter(r *http.Request) (critmin.LotFilter, error) {
 			// there or in transit from it (the port left).
 			f.LastLocation = val
 		case "limit", "offset":
-			n, err := strconv.Atoi(val)
+			n, err := critmin.ParseIntText(val)
 			if err != nil {
 				return f, critmin.FieldErrorf(k, "%q is not an integer", val)
 			}

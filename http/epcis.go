@@ -197,21 +197,21 @@ func (s *Server) handleCaptureJobList(w http.ResponseWriter, r *http.Request) {
 	for k, v := range r.URL.Query() {
 		switch k {
 		case "perPage":
-			n, err := strconv.Atoi(v[0])
+			n, err := critmin.ParseIntText(v[0])
 			if err != nil || n < 1 || n > epcis.MaxPerPage {
-				s.Error(w, r, critmin.FieldErrorf("perPage", "%q is not an integer from 1 to %d", v[0], epcis.MaxPerPage))
+				s.queryError(w, r, critmin.FieldErrorf("perPage", "%q is not an integer from 1 to %d", v[0], epcis.MaxPerPage))
 				return
 			}
 			per = n
 		case "nextPageToken":
 			c, err := epcis.DecodeSignedPageToken(v[0], time.Now(), s.pageKey)
 			if err != nil {
-				s.Error(w, r, critmin.FieldErrorf("nextPageToken", "not a valid token: %v", err))
+				s.queryError(w, r, critmin.FieldErrorf("nextPageToken", "not a valid token: %v", err))
 				return
 			}
 			after = c
 		default:
-			s.Error(w, r, critmin.FieldErrorf(k, "unknown query parameter"))
+			s.queryError(w, r, critmin.FieldErrorf(k, "unknown query parameter"))
 			return
 		}
 	}
@@ -428,15 +428,15 @@ func (s *Server) vocabList(kind string) http.HandlerFunc {
 		for k, v := range q {
 			switch k {
 			case "perPage":
-				n, err := strconv.Atoi(v[0])
+				n, err := critmin.ParseIntText(v[0])
 				if err != nil || n < 1 || n > epcis.MaxPerPage {
-					s.Error(w, r, critmin.FieldErrorf("perPage", "%q is not an integer from 1 to %d", v[0], epcis.MaxPerPage))
+					s.queryError(w, r, critmin.FieldErrorf("perPage", "%q is not an integer from 1 to %d", v[0], epcis.MaxPerPage))
 					return
 				}
 				per = n
 			case "nextPageToken":
 			default:
-				s.Error(w, r, critmin.FieldErrorf(k, "unknown query parameter"))
+				s.queryError(w, r, critmin.FieldErrorf(k, "unknown query parameter"))
 				return
 			}
 		}
@@ -445,10 +445,10 @@ func (s *Server) vocabList(kind string) http.HandlerFunc {
 			c, err := epcis.DecodeSignedPageToken(tok, time.Now(), s.pageKey)
 			var expired *epcis.ExpiredTokenError
 			if errors.As(err, &expired) {
-				s.Error(w, r, critmin.FieldErrorf("nextPageToken", "%s", expired.Error()))
+				s.queryError(w, r, critmin.FieldErrorf("nextPageToken", "%s", expired.Error()))
 				return
 			} else if err != nil {
-				s.Error(w, r, critmin.FieldErrorf("nextPageToken", "not a token this server issued"))
+				s.queryError(w, r, critmin.FieldErrorf("nextPageToken", "not a token this server issued"))
 				return
 			}
 			after = c.Key
@@ -486,7 +486,7 @@ func (s *Server) vocabEvents(param string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		if _, dup := q[param]; dup {
-			s.Error(w, r, critmin.FieldErrorf(param, "already given by the path"))
+			s.queryError(w, r, critmin.FieldErrorf(param, "already given by the path"))
 			return
 		}
 		q.Set(param, strings.ReplaceAll(r.PathValue("value"), "|", "%7C"))

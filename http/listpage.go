@@ -1,6 +1,6 @@
 package http
 
-import "strconv"
+import "github.com/critmin/critmin"
 
 // Paging of the /api/v1 lists held in memory (trade contracts, price
 // series, invoices, agreements, tokens), by the convention of
@@ -20,8 +20,8 @@ func (p *params) listPage() (limit, offset int) {
 	// integer"), not also as out of range.
 	limit = p.int("limit", DefaultListLimit)
 	offset = p.int("offset", 0)
-	_, limitErr := strconv.Atoi(p.q.Get("limit"))
-	_, offsetErr := strconv.Atoi(p.q.Get("offset"))
+	_, limitErr := critmin.ParseIntText(p.q.Get("limit"))
+	_, offsetErr := critmin.ParseIntText(p.q.Get("offset"))
 	if p.q.Get("limit") != "" && limitErr == nil && (limit < 1 || limit > MaxListLimit) {
 		p.fail("limit", "%q is out of range (1–%d)", p.q.Get("limit"), MaxListLimit)
 	}

@@ -99,7 +99,7 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 		err = critmin.Errorf(critmin.ETOOLARGE, "request body is over this route's limit of %d bytes", BodyLimit(r))
 	case bs == http.StatusRequestTimeout:
 		s.Logger.Info("request body not received in time", slog.String("method", r.Method), slog.String("path", r.URL.Path))
-		s.problem(w, r, bs, fmt.Sprintf("the request body did not arrive within the server's read timeout of %s", ReadTimeout), nil)
+		s.problem(w, r, bs, fmt.Sprintf("the request body did not arrive within the server's read timeout of %d seconds", int(ReadTimeout/time.Second)), nil)
 		return
 	}
 	if code == critmin.EINTERNAL {

@@ -299,21 +299,21 @@ func (s *Server) listPaging(w http.ResponseWriter, r *http.Request) (per int, af
 	for k, v := range r.URL.Query() {
 		switch k {
 		case "perPage":
-			n, err := strconv.Atoi(v[0])
+			n, err := critmin.ParseIntText(v[0])
 			if err != nil || n < 1 || n > epcis.MaxPerPage {
-				s.Error(w, r, critmin.FieldErrorf("perPage", "%q is not an integer from 1 to %d", v[0], epcis.MaxPerPage))
+				s.queryError(w, r, critmin.FieldErrorf("perPage", "%q is not an integer from 1 to %d", v[0], epcis.MaxPerPage))
 				return 0, "", false
 			}
 			per = n
 		case "nextPageToken":
 			c, err := epcis.DecodeSignedPageToken(v[0], time.Now(), s.pageKey)
 			if err != nil {
-				s.Error(w, r, critmin.FieldErrorf("nextPageToken", "not a valid token: %v", err))
+				s.queryError(w, r, critmin.FieldErrorf("nextPageToken", "not a valid token: %v", err))
 				return 0, "", false
 			}
 			after = c.Key
 		default:
-			s.Error(w, r, critmin.FieldErrorf(k, "unknown query parameter"))
+			s.queryError(w, r, critmin.FieldErrorf(k, "unknown query parameter"))
 			return 0, "", false
 		}
 	}
@@ -380,7 +380,7 @@ func (s *Server) handleQueryEvents(w http.ResponseWriter, r *http.Request) {
 			s.epcisError(w, r, critmin.FieldErrorf(k, "subscription parameters need a WebSocket upgrade (Upgrade: websocket)"), excSubscription)
 			return
 		default:
-			s.Error(w, r, critmin.FieldErrorf(k, "not a parameter of a named query's events: give perPage or nextPageToken, or change the query"))
+			s.queryError(w, r, critmin.FieldErrorf(k, "not a parameter of a named query's events: give perPage or nextPageToken, or change the query"))
 			return
 		}
 	}

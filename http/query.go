@@ -278,7 +278,10 @@ func (s *Server) checkQuery(pattern string, page bool, names []string, h http.Ha
 				s.PageError(w, r, err)
 				return
 			}
-			s.Error(w, r, err)
+			// A query parameter's fault: QueryParameterException on
+			// /epcis (EPCIS 2.0 §8.2.7), a plain 400 elsewhere (fix14o:
+			// a repeated or unknown parameter was a ValidationException).
+			s.queryError(w, r, err)
 			return
 		}
 		q := r.URL.Query()
@@ -291,7 +294,10 @@ func (s *Server) checkQuery(pattern string, page bool, names []string, h http.Ha
 				s.PageError(w, r, err)
 				return
 			}
-			s.Error(w, r, err)
+			// A query parameter's fault: QueryParameterException on
+			// /epcis (EPCIS 2.0 §8.2.7), a plain 400 elsewhere (fix14o:
+			// a repeated or unknown parameter was a ValidationException).
+			s.queryError(w, r, err)
 			return
 		}
 		h(w, r)

@@ -72,6 +72,13 @@ func readParams(r *http.Request, allowed ...string) *params {
 }
 
 func (p *params) fail(name, format string, args ...any) {
+	// One error per parameter: a value given but invalid is not also
+	// "required" or out of range (fix14o: year=NaN was both).
+	for _, e := range p.errs {
+		if e.Pointer == name {
+			return
+		}
+	}
 	p.errs = append(p.errs, critmin.FieldError{Pointer: name, Reason: fmt.Sprintf(format, args...)})
 }
 
@@ -99,7 +106,7 @@ func (p *params) int(name string, def int) int {
 		p.emptyDefault(name, "its default")
 		return def
 	}
-	n, err := strconv.Atoi(v)
+	n, err := critmin.ParseIntText(v)
 	if err != nil {
 		p.fail(name, "%q is not an integer", v)
 	}

@@ -260,7 +260,37 @@ func (s *Server) register(pattern string, access int, page bool, h http.HandlerF
 		s.access = map[string]int{}
 	}
 	s.access[pattern] = access
+	if primaryReadRoutes[pattern] {
+		inner := h
+		h = func(w http.ResponseWriter, r *http.Request) {
+			inner(w, r.WithContext(critmin.PrimaryReads(r.Context())))
+		}
+	}
 	s.mux.Handle(pattern, s.guard(pattern, access, s.checkQuery(pattern, page, query, s.limitBody(pattern, s.rateLimit(pattern, h)))))
+}
+
+// primaryReadRoutes are the look-ups by ID that docs/security.md
+// ("Several servers") says read the primary — what a write returns as its
+// Location or redirects to. Every read behind them (the lot's origin mix,
+// events and anomalies, not only its row) goes to the primary
+// (critmin.PrimaryReads), so they answer while only a --db-read replica is
+// down and never mix a fresh row with replica-side detail (fix14o: GET
+// /api/v1/lots/{id} answered 503 with the replica down). Lists, graphs
+// (trace, origin) and event queries stay on the replica.
+var primaryReadRoutes = map[string]bool{
+	"GET /api/v1/lots/{id}":                                         true,
+	"GET /epcis/events/{eventID}":                                   true,
+	"GET /epcis/capture/{captureID}":                                true,
+	"GET /api/v1/plans/{id}":                                        true,
+	"GET /api/v1/plans/{id}/log":                                    true,
+	"GET /epcis/queries/{queryName}":                                true,
+	"GET /epcis/queries/{queryName}/subscriptions/{subscriptionID}": true,
+	"GET /api/v1/certificates/{cid}":                                true,
+	"GET /api/v1/certificates/{cid}/status":                         true,
+	"GET /api/v1/trade/contracts/{id}":                              true,
+	"GET /api/v1/trade/prices/{id}":                                 true,
+	"GET /api/v1/trade/invoices/{id}":                               true,
+	"GET /api/v1/trade/agreements/{id}":                             true,
 }
 
 // Routes lists the registered route patterns ("GET /api/v1/lots").
@@ -469,6 +499,9 @@ func (s *Server) unmatched(mux *http.ServeMux) http.Handler {
 			mux.ServeHTTP(w, r) // a redirect (a path to clean, a trailing slash)
 			return
 		}
+		if probe.status == http.StatusMethodNotAllowed && !s.methodCheckAllowed(mux, w, r, probe.header.Get("Allow")) {
+			return
+		}
 		detail := fmt.Sprintf("no resource at %s", r.URL.Path)
 		if probe.status == http.StatusMethodNotAllowed {
 			w.Header().Set("Allow", probe.header.Get("Allow"))
@@ -484,6 +517,45 @@ func (s *Server) unmatched(mux *http.ServeMux) http.Handler {
 			`<body><main><h1>%s</h1><p>%s.</p><p><a href="/">Back to the overview</a></p></main></body></html>`,
 			http.StatusText(probe.status), http.StatusText(probe.status), html.EscapeString(detail))
 	})
+}
+
+// methodCheckAllowed decides whether a request to a path whose routes
+// take other methods (allow, the Allow header ServeMux would send) may be
+// told so. When every route at the path needs a token, the request is
+// authenticated first, as on the route itself: no token or a bad one is
+// refused there (401, deny) and false returned — a 405 naming the methods
+// would reveal a protected route to anyone (fix14o: an anonymous GET
+// /api/v1/tokens/x got "allowed: DELETE"). A path with a public route (or
+// a read route under --public-read) keeps its 405 for everyone.
+func (s *Server) methodCheckAllowed(mux *http.ServeMux, w http.ResponseWriter, r *http.Request, allow string) bool {
+	least := accessAdmin + 1
+	for _, m := range strings.Split(allow, ",") {
+		m = strings.TrimSpace(m)
+		if m == "" || m == http.MethodHead || m == http.MethodOptions {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		_, pattern := mux.Handler(probe)
+		a, ok := s.access[pattern]
+		if !ok {
+			return true // a route not registered through s.route: no rule to apply
+		}
+		least = min(least, a)
+	}
+	if least > accessAdmin || least == accessPublic {
+		return true
+	}
+	tok, err := s.authenticate(r)
+	if err != nil {
+		s.deny(w, r, err)
+		return false
+	}
+	if tok == nil && !(least == accessRead && s.PublicRead) {
+		s.deny(w, r, critmin.Errorf(critmin.EUNAUTHORIZED, "this request needs an API token: send Authorization: Bearer <token> (create one with critmin token create)"))
+		return false
+	}
+	return true
 }
 
 // headerProbe records what a handler would answer, writing nothing.

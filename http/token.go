@@ -115,25 +115,25 @@ func ParseExpiry(at, in string, now time.Time) (time.Time, error) {
 			return time.Time{}, critmin.FieldErrorf("expires_at", "%q is not in the future: give a time at least a minute ahead", at)
 		}
 		if t.Sub(now) < MinTokenLifetime {
-			return time.Time{}, critmin.FieldErrorf("expires_at", "%q is less than %s from now: a token must live at least a minute", at, MinTokenLifetime)
+			return time.Time{}, critmin.FieldErrorf("expires_at", "%q is less than a minute from now: a token must live at least a minute", at)
 		}
 		if t.Sub(now) > MaxTokenLifetime {
-			return time.Time{}, critmin.FieldErrorf("expires_at", "%q is too far ahead: at most %s (10 years) from now; leave the expiry out for a token that does not expire", at, MaxTokenLifetime)
+			return time.Time{}, critmin.FieldErrorf("expires_at", "%q is too far ahead: at most 10 years ahead, on or before %s; leave the expiry out for a token that does not expire", at, now.Add(MaxTokenLifetime).UTC().Format(time.RFC3339))
 		}
 		return t, nil
 	case in != "":
 		d, err := time.ParseDuration(in)
 		switch {
 		case err != nil && durationSyntax.MatchString(in) && in != "." && !strings.HasPrefix(in, "-"):
-			return time.Time{}, critmin.FieldErrorf("expires_in", "%q is too long: at most %s (10 years); leave the expiry out for a token that does not expire", in, MaxTokenLifetime)
+			return time.Time{}, critmin.FieldErrorf("expires_in", "%q is too long: at most %s; leave the expiry out for a token that does not expire", in, critmin.MaxTokenLifetimeText)
 		case err != nil:
 			return time.Time{}, critmin.FieldErrorf("expires_in", "%q is not a duration such as 720h or 90m", in)
 		case d <= 0:
 			return time.Time{}, critmin.FieldErrorf("expires_in", "%q is not after now: give a positive duration such as 720h", in)
 		case d < MinTokenLifetime:
-			return time.Time{}, critmin.FieldErrorf("expires_in", "%q is shorter than %s: a token must live at least a minute", in, MinTokenLifetime)
+			return time.Time{}, critmin.FieldErrorf("expires_in", "%q is shorter than a minute (1m): a token must live at least a minute", in)
 		case d > MaxTokenLifetime:
-			return time.Time{}, critmin.FieldErrorf("expires_in", "%q is too long: at most %s (10 years); leave the expiry out for a token that does not expire", in, MaxTokenLifetime)
+			return time.Time{}, critmin.FieldErrorf("expires_in", "%q is too long: at most %s; leave the expiry out for a token that does not expire", in, critmin.MaxTokenLifetimeText)
 		}
 		return now.Add(d), nil
 	}

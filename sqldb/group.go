@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"sync"
+
+	"github.com/critmin/critmin"
 )
 
 // Group commit. Captures queued for the writer share one write
@@ -182,6 +184,9 @@ type groupReadsKey struct{}
 func (db *DB) reader(ctx context.Context) querier {
 	if g, ok := ctx.Value(groupReadsKey{}).(*groupReads); ok && g.write == db.Write {
 		return g.tx
+	}
+	if db.primary != nil && critmin.PrimaryReadsWanted(ctx) {
+		return db.primary.reader(ctx)
 	}
 	if !db.Dialect.Dollar && db.Read != db.Write {
 		return &db.reads

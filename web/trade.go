@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -165,7 +164,7 @@ func listWindow(r *http.Request) (limit, offset int, err error) {
 		if v == "" {
 			continue
 		}
-		n, err := strconv.Atoi(v)
+		n, err := critmin.ParseIntText(v)
 		if err != nil {
 			return 0, 0, critmin.FieldErrorf(k, "%q is not an integer", v)
 		}

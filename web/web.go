@@ -400,7 +400,7 @@ func (s *site) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	case http.StatusRequestTimeout:
 		s.Logger.Info("request body not received in time", slog.String("method", r.Method), slog.String("path", r.URL.Path))
 		s.render(w, r, http.StatusRequestTimeout, "error", "Request timeout", "", map[string]string{"Title": "Request timeout",
-			"Detail": fmt.Sprintf("The form did not arrive within %s; nothing was changed.", critminhttp.ReadTimeout)})
+			"Detail": fmt.Sprintf("The form did not arrive within %d seconds; nothing was changed.", int(critminhttp.ReadTimeout/time.Second))})
 		return
 	}
 	// A database that does not answer (a stopped --db-read replica) is a
