@@ -88,11 +88,11 @@ type reading struct {
 	// (docs/trade.md, "Assay exchange"), so the seller's sublot A and
 	// sublot B certificates at one instant, or the buyer's and the
 	// seller's, are distinct readings, not one quantity with two values.
-	party, sublot string
-	at               time.Time
-	value            float64
-	text             string // as stated, for the error
-	event, pointer   string
+	party, sublot  string
+	at             time.Time
+	value          float64
+	text           string // as stated, for the error
+	event, pointer string
 }
 
 func (r reading) key() string {
