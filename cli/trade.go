@@ -322,7 +322,9 @@ func tradeAssay(ctx context.Context, env *Env, args []string) error {
 	if len(fs.Args()) == 0 {
 		return usagef("trade assay: results are required: give at least one ANALYTE=VALUEUNIT after the flags (Cu=24.1%% Au=4.1g/t)")
 	}
-	_, results, err := commercial.ParseGrades(strings.Join(fs.Args(), ","), "results")
+	// Parsed only: SubmitAssays judges the set after the unit-slip
+	// checks of the lot's commodity (fix13q).
+	_, results, err := commercial.ParseGradeList(strings.Join(fs.Args(), ","), "results")
 	if err != nil {
 		return err
 	}

@@ -551,6 +551,16 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 	if err := s.checkSubmission(ctx, sub); err != nil {
 		return "", err
 	}
+	// The set after each result's unit (checkSubmission names a unit
+	// slip first: Au 2 % on a copper concentrate is "did you mean Au 2
+	// g/t?", not only a sum over 100 %).
+	set := map[string]Grade{}
+	for _, r := range sub.Results {
+		set[r.Analyte] = Grade{Value: r.Value, Unit: r.Unit}
+	}
+	if err := checkGradeSet(set, "results"); err != nil {
+		return "", err
+	}
 	if now := s.Now(); sub.At.After(now.Add(ClockSkew)) {
 		return "", critmin.FieldErrorf("at", "%s is in the future (now is %s): a result is captured once the laboratory has reported it", sub.At.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
