@@ -673,7 +673,18 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", l.Label, perDMT(l), commercial.FormatAmount(l.Amount, inv.Currency), l.Formula, strings.Join(l.Events, " "))
 		}
 		fmt.Fprintf(tw, "TOTAL %s\t\t%s\t\t\n", inv.Currency, commercial.FormatAmount(inv.Total, inv.Currency))
-		return tw.Flush()
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		// The notes issued against a final invoice, as its JSON, page
+		// and XLSX list them (fix13q).
+		for _, n := range inv.Notes {
+			fmt.Fprintf(w, "%s %s of %s: %s %s — %s\n", n.Title(), n.ID, n.IssuedAt.UTC().Format(time.DateOnly), commercial.FormatAmount(n.Total, n.Currency), n.Currency, n.Reason)
+			for _, l := range n.Lines {
+				fmt.Fprintf(w, "  %s: %s %s (%s)\n", l.Label, commercial.FormatAmount(l.Amount, n.Currency), n.Currency, l.Formula)
+			}
+		}
+		return nil
 	}
 	return usagef("trade invoice: unknown subcommand %q", args[0])
 }
