@@ -475,7 +475,7 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LINE\tPER DMT\tAMOUNT\tFORMULA")
 	for _, l := range v.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, commercial.Money(l.PerDMT, -1), commercial.FormatAmount(l.Amount, v.Currency), l.Formula)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, perDMT(l), commercial.FormatAmount(l.Amount, v.Currency), l.Formula)
 	}
 	tw.Flush()
 	what := ""

@@ -1054,6 +1054,18 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		st := fin.Settlement
 		corr := NoteTotals(v.Notes)
 		v.DMT, v.NSRPerDMT, v.LotValue, v.Lines = st.DMT, st.NSRPerDMT, st.Value.Add(corr), st.Lines
+		if len(v.Notes) > 0 {
+			// The headline is the corrected settlement's: the last
+			// note's dmt and its value per dmt (lot value ÷ dmt, to 4
+			// places), so that lot_value = dmt × nsr_per_dmt holds
+			// (checkHeadline) after a note that changed the weight.
+			if last := v.Notes[len(v.Notes)-1]; last.DMT.IsPositive() {
+				v.DMT = last.DMT
+			}
+			if v.DMT.IsPositive() {
+				v.NSRPerDMT = v.LotValue.Div(v.DMT).Round(4)
+			}
+		}
 		b := fin.Total.Add(corr)
 		v.FinalBalance = &b
 		v.Figures = "issued final invoice " + fin.ID
@@ -1062,7 +1074,6 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 			for _, n := range v.Notes {
 				for _, l := range n.Lines {
 					l.Code, l.Label = "note_"+l.Code, fmt.Sprintf("%s %s: %s", n.Title(), n.ID, l.Label)
-					l.PerDMT, l.NoPerDMT = zero, "a note's change, not priced per dmt"
 					v.Lines = append(v.Lines, l)
 				}
 			}
@@ -1079,7 +1090,42 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 				Reason: fmt.Sprintf("current data give a final value of %s %s (balance %s) against the invoiced %s (balance %s): %s; issue a credit or debit note for the difference (%s %s)", v.Final.Value, ts.Currency, v.Final.Value.Sub(v.ProvAmount), v.LotValue, b, lateChanges(fin, v.Final, prices), signed(v.Final.Value.Sub(v.LotValue)), ts.Currency)}
 		}
 	}
+	if err := v.CheckHeadline(minorPlaces(ts)); err != nil {
+		return nil, nil, err
+	}
 	return v, ts, nil
+}
+
+// minorPlaces is the number of decimal places ts rounds amounts to.
+func minorPlaces(ts *TermSheet) int32 {
+	if ts.Rounding.Decimals != nil {
+		return *ts.Rounding.Decimals
+	}
+	return minorUnits[ts.Currency]
+}
+
+// CheckHeadline is the invariant of a valuation's headline figures, like
+// plan.Check for a plan: lot_value = dmt × nsr_per_dmt, within the
+// rounding the figures carry — the NSR to 4 places (half of 0.0001 per
+// dmt), each line's per-dmt figure to 6 (half of 0.000001 per dmt) and
+// its amount to places (half a minor unit). A headline outside it (a
+// stale dmt after a note changed the weight: 92 × 2 385.8659 = 219 499.66
+// against 212 481.39) is refused EINTERNAL rather than served. A
+// valuation without a known dmt or without lines is not judged.
+func (v *Valuation) CheckHeadline(places int32) error {
+	if !v.DMT.IsPositive() || len(v.Lines) == 0 {
+		return nil
+	}
+	n := decimal.NewFromInt(int64(len(v.Lines)))
+	half := decimal.New(5, -places-1)
+	tol := v.DMT.Mul(decimal.RequireFromString("0.00005")).
+		Add(n.Mul(half.Add(v.DMT.Mul(decimal.RequireFromString("0.0000005")))))
+	product := v.DMT.Mul(v.NSRPerDMT)
+	if product.Sub(v.LotValue).Abs().GreaterThan(tol) {
+		return critmin.Errorf(critmin.EINTERNAL, "lot %s under %s: the headline is inconsistent: %s dmt × %s %s/dmt = %s, the lot value says %s (%s apart, beyond the rounding of %s); not served",
+			v.Lot, v.Contract, v.DMT, v.NSRPerDMT, v.Currency, product.Round(2), v.LotValue, product.Sub(v.LotValue).Abs().Round(2), tol.Round(4))
+	}
+	return nil
 }
 
 // invoicedElsewhere returns an invoice of the lot under a contract other
