@@ -1903,6 +1903,31 @@ const (
 	DirectionRefund  = "refund"
 )
 
+// noteInvoice returns the final invoice whose note is id (INVOICE-CNn or
+// INVOICE-DNn, issued by now), or nil when id names no note.
+func (s *Service) noteInvoice(ctx context.Context, id string) (*Invoice, error) {
+	m := noteIDPattern.FindStringSubmatch(id)
+	if m == nil {
+		return nil, nil
+	}
+	inv, err := s.Invoice(ctx, m[1])
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	for _, n := range inv.Notes {
+		if n.ID == id {
+			return inv, nil
+		}
+	}
+	return nil, nil
+}
+
+// noteIDPattern reads a note's id: its final invoice's id, then -CN or
+// -DN and its number.
+var noteIDPattern = regexp.MustCompile(`^(.+)-(?:CN|DN)[0-9]+$`)
+
 // RecordPayment validates and records money received against an invoice,
 // in its currency. The rules (docs/trade.md, "Payments"):
 //
@@ -1929,11 +1954,41 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 	}
 	s = s.writer()
 	inv, err := s.Invoice(ctx, p.Invoice)
-	if err != nil {
-		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-			return critmin.FieldErrorf("invoice", "no invoice %q", p.Invoice)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		// A credit or debit note is paid (or refunded) on the account of
+		// the final invoice it corrects: invoice + notes − payments.
+		if inv, err = s.noteInvoice(ctx, p.Invoice); err == nil && inv == nil {
+			return critmin.FieldErrorf("invoice", "no invoice or note %q", p.Invoice)
 		}
+		if inv != nil {
+			p.Invoice = inv.ID
+		}
+	}
+	if err != nil {
 		return err
+	}
+	prior, err := s.Store.ListPayments(ctx, inv.ID)
+	if err != nil {
+		return err
+	}
+	settled, net := decimal.Zero, decimal.Zero
+	for _, q := range prior {
+		a, err := decimal.NewFromString(q.Amount)
+		if err != nil {
+			return fmt.Errorf("commercial: stored payment %s: %w", q.ID, err)
+		}
+		settled, net = settled.Add(a.Abs()), net.Add(a)
+	}
+	// What the account owes (invoice + notes) less the net paid: its
+	// sign says who pays whom next — the buyer (a payment) or the seller
+	// (a refund, against a credit invoice or an account a credit note
+	// lowered below what was paid).
+	owed := AccountOwed(inv, s.Now())
+	outstanding := owed.Sub(net)
+	credit := outstanding.IsNegative() || (outstanding.IsZero() && owed.IsNegative())
+	if len(inv.Notes) > 0 {
+		p.Owed = owed.String()
+		settled = net.Abs()
 	}
 	txt, neg := strings.CutPrefix(p.Amount, "-")
 	amt, err := parsePlainDecimal(txt)
@@ -1944,12 +1999,12 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 		amt = amt.Neg()
 	}
 	switch {
-	case amt.IsNegative() && inv.Total.IsNegative() && p.Direction != DirectionPayment:
+	case amt.IsNegative() && credit && p.Direction != DirectionPayment:
 		// A refund written with its sign, as it is stored and listed
 		// (money towards the buyer): the seller paid |amount| back.
 		amt = amt.Neg()
 		p.Direction = DirectionRefund
-	case amt.IsNegative() && inv.Total.IsNegative():
+	case amt.IsNegative() && credit:
 		return critmin.FieldErrorf("amount", "%s is negative and direction is payment: invoice %s is a credit of %s %s to the buyer, settled by a refund from the seller (direction refund, or a negative amount without a direction)", p.Amount, inv.ID, inv.Total.Abs().StringFixed(minorUnits[inv.Currency]), inv.Currency)
 	case amt.IsNegative():
 		return critmin.FieldErrorf("amount", "%s is negative: invoice %s is %s %s owed by the buyer, settled by a payment of a positive amount; only a credit invoice is refunded", p.Amount, inv.ID, inv.Total.StringFixed(minorUnits[inv.Currency]), inv.Currency)
@@ -1971,11 +2026,11 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 		return critmin.FieldErrorf("paid_on", "%s is before invoice %s was issued (%s)", paid.Format(time.DateOnly), inv.ID, issued)
 	}
 	want := DirectionPayment
-	if inv.Total.IsNegative() {
+	if credit {
 		want = DirectionRefund
 	}
 	switch {
-	case inv.Total.IsZero():
+	case inv.Total.IsZero() && owed.IsZero():
 		return critmin.FieldErrorf("invoice", "invoice %s totals zero: there is nothing to pay", inv.ID)
 	case p.Direction == "":
 		p.Direction = want
@@ -1986,21 +2041,12 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 	case p.Direction != want:
 		return critmin.FieldErrorf("direction", "invoice %s is %s %s owed by the buyer: it is settled by a payment, not a refund", inv.ID, inv.Total.StringFixed(minor), inv.Currency)
 	}
-	prior, err := s.Store.ListPayments(ctx, inv.ID)
-	if err != nil {
-		return err
-	}
-	settled := decimal.Zero
-	for _, q := range prior {
-		a, err := decimal.NewFromString(q.Amount)
-		if err != nil {
-			return fmt.Errorf("commercial: stored payment %s: %w", q.ID, err)
+	if amt.GreaterThan(outstanding.Abs()) {
+		notes := ""
+		if len(inv.Notes) > 0 {
+			notes = fmt.Sprintf(" and its %s (owed %s %s)", Count(len(inv.Notes), "note"), owed.StringFixed(minor), inv.Currency)
 		}
-		settled = settled.Add(a.Abs())
-	}
-	outstanding := inv.Total.Abs().Sub(settled)
-	if amt.GreaterThan(outstanding) {
-		return critmin.FieldErrorf("amount", "%s %s is more than the %s %s outstanding on invoice %s (%s %s less %s %s settled); critmin records no overpayment", amt.StringFixed(minor), inv.Currency, outstanding.StringFixed(minor), inv.Currency, inv.ID, inv.Total.Abs().StringFixed(minor), inv.Currency, settled.StringFixed(minor), inv.Currency)
+		return critmin.FieldErrorf("amount", "%s %s is more than the %s %s outstanding on invoice %s%s (%s %s less %s %s settled); critmin records no overpayment", amt.StringFixed(minor), inv.Currency, outstanding.Abs().StringFixed(minor), inv.Currency, inv.ID, notes, owed.Abs().StringFixed(minor), inv.Currency, settled.StringFixed(minor), inv.Currency)
 	}
 	if p.ID == "" {
 		// Numbered by the store in its write transaction: N read here
