@@ -92,6 +92,12 @@ func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, er
 	if serr != nil && critmin.ErrorCode(serr) != critmin.EINVALID {
 		return nil, serr
 	}
+	// Per-cent fields holding a fraction (0.1 meant 10 %), unless the
+	// sheet confirms them (plausiblePerCents).
+	if fe := plausiblePerCents(ts); len(fe) > 0 {
+		fe = append(critmin.ErrorFields(serr), fe...)
+		serr = &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("term sheet %q: %s: %s", ts.ID, fe[0].Pointer, fe[0].Reason), Fields: fe}
+	}
 	if err != nil || serr != nil {
 		fe := critmin.ErrorFields(err)
 		for _, f := range critmin.ErrorFields(serr) {
