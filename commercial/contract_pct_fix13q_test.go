@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/commercial"
 )
 
 // saveEdited saves demo/cu-2025.json as contract id after edit.
@@ -59,4 +60,22 @@ func TestContractPerCentFractionRefused(t *testing.T) {
 	}); err != nil {
 		t.Errorf("a 0.5 %% weight franchise: %v", err)
 	}
+}
+
+// saveEdited2 saves demo/cu-2025.json as contract id on s after edit,
+// with confirm (when not nil) as the term sheet's confirm list.
+func saveEdited2(t *testing.T, s *commercial.Service, id string, edit func(m map[string]any), confirm []any) error {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(mustFile(t, "demo/cu-2025.json")), &m); err != nil {
+		t.Fatal(err)
+	}
+	m["id"] = id
+	edit(m)
+	if confirm != nil {
+		m["confirm"] = confirm
+	}
+	b, _ := json.Marshal(m)
+	_, err := s.SaveContract(context.Background(), b)
+	return err
 }

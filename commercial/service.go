@@ -114,6 +114,48 @@ func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, er
 	return ts, nil
 }
 
+// seriesOutOfRange judges every published row of series ps, which
+// contract ts prices element from (at: the contract's field), against
+// the element's plausible range (PriceBounds, PriceSeries.marketFaults,
+// with the unit that would put a row in range): docs ask for prices to
+// be imported before contracts, so the import could not judge a new
+// series against a contract that did not exist yet (fix13q). A series
+// out of range is refused at the contract's field, naming the series,
+// how many rows, the first and the likely unit, unless ts.Confirm lists
+// the field.
+func seriesOutOfRange(ts *TermSheet, ps *PriceSeries, element, at string) (critmin.FieldError, bool) {
+	lines := map[string]int{}
+	published := 0
+	for i, p := range ps.Points {
+		lines[p.Date] = i + 1
+		if p.Published {
+			published++
+		}
+	}
+	faults := ps.marketFaults(lines, [][2]string{{element, ts.ID}})
+	if len(faults) == 0 {
+		// Inside the range, a slip of a small factor (per-lb values in a
+		// per-kg series, 2.2046) is judged against the rows' year.
+		mass, votes, of, first := ps.referenceSlip(element)
+		if mass == "" {
+			return critmin.FieldError{}, false
+		}
+		su, _ := ParsePriceUnit(ps.Unit, "")
+		likely := su.Currency + "/" + mass
+		if su.Factor.LessThan(one) {
+			likely = ps.Unit[:strings.Index(ps.Unit, "/")+1] + mass
+		}
+		return critmin.FieldError{Pointer: at, Reason: fmt.Sprintf("price series %s: %d of %d rows dated in a year with a reference price of %s are off it by about a unit factor and in line with it per %s, so the series is most likely in %s, not %s; the first: %s. Re-import the series in its true unit, or, if its prices are right, list %q in the term sheet's \"confirm\" (docs/trade.md, \"Plausible contract figures\")",
+			ps.ID, votes, of, element, mass, likely, ps.Unit, first, at)}, true
+	}
+	first := faults[0].Reason
+	if i := strings.Index(first, ". Import it in its unit"); i >= 0 {
+		first = first[:i] // the import's advice; the contract's follows
+	}
+	return critmin.FieldError{Pointer: at, Reason: fmt.Sprintf("price series %s: %d of %d rows are outside the plausible range of %s, so the series is most likely in another unit than its label; the first: %s. Re-import the series in its true unit, or, if its prices are right, list %q in the term sheet's \"confirm\" (docs/trade.md, \"Plausible contract figures\")",
+		ps.ID, len(faults), published, element, first, at)}, true
+}
+
 // seriesDocs returns the stored documents of the price series a term
 // sheet names (payables and basket oxides), by id.
 func seriesDocs(ts *TermSheet, docs map[string]*critmin.TradeDoc) []*critmin.TradeDoc {
@@ -141,16 +183,17 @@ func seriesDocs(ts *TermSheet, docs map[string]*critmin.TradeDoc) []*critmin.Tra
 // final settlement finds its price missing. Errors name each field.
 func (s *Service) checkSeries(ctx context.Context, ts *TermSheet) error {
 	type ref struct {
-		at  string
-		ref PriceRef
+		at      string
+		ref     PriceRef
+		element string
 	}
 	var refs []ref
 	for i, p := range ts.Payables {
-		refs = append(refs, ref{fmt.Sprintf("/payables/%d/price", i), p.Price})
+		refs = append(refs, ref{fmt.Sprintf("/payables/%d/price", i), p.Price, p.Element})
 	}
 	if b := ts.Basket; b != nil {
 		for i, o := range b.Oxides {
-			refs = append(refs, ref{fmt.Sprintf("/basket/oxides/%d/price", i), o.Price})
+			refs = append(refs, ref{fmt.Sprintf("/basket/oxides/%d/price", i), o.Price, o.Oxide})
 		}
 	}
 	var fe []critmin.FieldError
@@ -166,6 +209,10 @@ func (s *Service) checkSeries(ctx context.Context, ts *TermSheet) error {
 			return err
 		case ps.Unit != r.ref.Unit:
 			fe = append(fe, critmin.FieldError{Pointer: r.at + "/unit", Reason: fmt.Sprintf("price series %s is quoted in %s, the contract prices in %s", ps.ID, ps.Unit, r.ref.Unit)})
+		case !slices.Contains(ts.Confirm, r.at+"/series"):
+			if f, ok := seriesOutOfRange(ts, ps, r.element, r.at+"/series"); ok {
+				fe = append(fe, f)
+			}
 		}
 	}
 	// A TC or RC basis price is compared with its element's series
