@@ -702,7 +702,7 @@ func tradePay(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "trade pay", "trade pay --invoice ID --amount X --on DATE [--direction payment|refund] [--id ID]")
 	dsn := dbFlag(fs, env)
 	p := &critmin.TradePayment{}
-	fs.StringVar(&p.Invoice, "invoice", "", "invoice id")
+	fs.StringVar(&p.Invoice, "invoice", "", "invoice id, or a credit or debit note id (INVOICE-CN1, INVOICE-DN2): paid on the account of the final invoice it corrects (invoice + notes − payments)")
 	fs.StringVar(&p.Amount, "amount", "", "amount received, in the invoice currency (a refund against a credit invoice: positive with --direction refund, or negative)")
 	fs.StringVar(&p.PaidOn, "on", "", "date received (YYYY-MM-DD)")
 	fs.StringVar(&p.ID, "id", "", "payment reference (default PAY-INVOICE-DATE-N, unique)")
