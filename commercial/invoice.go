@@ -166,6 +166,11 @@ func (st PaymentStatus) Summary(currency string) string {
 	default:
 		out = fmt.Sprintf("%s: %s %s unpaid", st.Status, FormatAmount(*st.Balance, currency), currency)
 	}
+	if st.Owed != nil {
+		// The account with its notes (pages, XLSX, the CLI): what the
+		// balance is taken from.
+		out += fmt.Sprintf(" (with its credit and debit notes the invoice comes to %s %s, %s paid)", FormatAmount(*st.Owed, currency), currency, FormatAmount(*st.Paid, currency))
+	}
 	if st.LateInterest != nil {
 		out += fmt.Sprintf(", late interest %s %s", FormatAmount(*st.LateInterest, currency), currency)
 	}

@@ -67,7 +67,7 @@ func TestPaymentStatusCountsNotes(t *testing.T) {
 	if st.Owed == nil || !st.Owed.Equal(d("16200")) {
 		t.Errorf("owed %v; want 18 000 − 1 800 = 16 200", st.Owed)
 	}
-	if !strings.Contains(st.Summary("USD"), "refund due: 1,800.00 USD owed by the seller") {
+	if !strings.Contains(st.Summary("USD"), "refund due: 1,800.00 USD owed by the seller") || !strings.Contains(st.Summary("USD"), "comes to 16,200.00 USD, 18,000.00 paid") {
 		t.Errorf("summary %q", st.Summary("USD"))
 	}
 	p := &critmin.TradePayment{Invoice: n.ID, Amount: "1800", PaidOn: "2025-12-01"}
