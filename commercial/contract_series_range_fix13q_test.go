@@ -2,6 +2,7 @@ package commercial_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -82,5 +83,39 @@ func TestContractJudgesSeriesAgainstDatedReference(t *testing.T) {
 	}
 	if err := saveEdited2(t, s, "T-CUKG", on("NU-CU-KG"), nil); err != nil {
 		t.Errorf("a series at its year's level: %v", err)
+	}
+}
+
+// TestContractJudgesAntimonySeriesAgainstDatedReference (fix13q item 1a):
+// antimony 26.50 "USD/kg" in October 2025 against the 2025 average of 25
+// USD/lb (USGS MCS 2026: 25 × 2.20462 = 55.12 USD/kg) is 26.50 ÷ 55.12 =
+// 0.48 of it, and read per lb 26.50 ÷ 25 = 1.06: most likely USD/lb. The
+// same contract on the series as USD/lb (26.50 USD/lb) is stored.
+func TestContractJudgesAntimonySeriesAgainstDatedReference(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	csv := "series,date,value,unit,currency,source,frequency\n" +
+		"NU-SB-KG,2025-10-01,26.50,USD/kg,USD,test,irregular\nNU-SB-KG,2025-10-08,26.40,USD/kg,USD,test,irregular\n" +
+		"NU-SB-LB,2025-10-01,26.50,USD/lb,USD,test,irregular\nNU-SB-LB,2025-10-08,26.40,USD/lb,USD,test,irregular\n"
+	if _, err := s.ImportPrices(ctx, strings.NewReader(csv), commercial.PriceSeries{}); err != nil {
+		t.Fatal(err)
+	}
+	save := func(id, series, unit string) error {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(mustFile(t, "demo/sb-2025.json")), &m); err != nil {
+			t.Fatal(err)
+		}
+		m["id"] = id
+		m["payables"].([]any)[0].(map[string]any)["price"] = map[string]any{"series": series, "unit": unit, "pct": 60}
+		b, _ := json.Marshal(m)
+		_, err := s.SaveContract(ctx, b)
+		return err
+	}
+	err := save("T-SBKG", "NU-SB-KG", "USD/kg")
+	if fe := critmin.ErrorFields(err); len(fe) == 0 || fe[0].Pointer != "/payables/0/price/series" || !strings.Contains(fe[0].Reason, "most likely in USD/lb") {
+		t.Errorf("antimony per lb labelled USD/kg: %v; want /payables/0/price/series, most likely in USD/lb", err)
+	}
+	if err := save("T-SBLB", "NU-SB-LB", "USD/lb"); err != nil {
+		t.Errorf("antimony 26.50 USD/lb: %v", err)
 	}
 }
