@@ -149,6 +149,12 @@ type TradePayment struct {
 	// free number read before either was written.
 	IDPrefix  string `json:"-"`
 	Direction string `json:"-"`
+	// Owed, when set, is what the invoice's account comes to with the
+	// credit and debit notes issued against it (invoice total + Σ
+	// notes): the store then checks, in its write transaction, that the
+	// payment (positive) or refund (negative) moves the net paid towards
+	// it without passing it, instead of |Σ amounts| ≤ |total|.
+	Owed string `json:"-"`
 }
 
 // QPDeclaration is a party's declaration of the quotational-period month

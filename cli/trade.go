@@ -322,7 +322,9 @@ func tradeAssay(ctx context.Context, env *Env, args []string) error {
 	if len(fs.Args()) == 0 {
 		return usagef("trade assay: results are required: give at least one ANALYTE=VALUEUNIT after the flags (Cu=24.1%% Au=4.1g/t)")
 	}
-	_, results, err := commercial.ParseGrades(strings.Join(fs.Args(), ","), "results")
+	// Parsed only: SubmitAssays judges the set after the unit-slip
+	// checks of the lot's commodity (fix13q).
+	_, results, err := commercial.ParseGradeList(strings.Join(fs.Args(), ","), "results")
 	if err != nil {
 		return err
 	}
@@ -473,7 +475,7 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LINE\tPER DMT\tAMOUNT\tFORMULA")
 	for _, l := range v.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, commercial.Money(l.PerDMT, -1), commercial.FormatAmount(l.Amount, v.Currency), l.Formula)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Label, perDMT(l), commercial.FormatAmount(l.Amount, v.Currency), l.Formula)
 	}
 	tw.Flush()
 	what := ""
@@ -671,7 +673,18 @@ func tradeInvoice(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", l.Label, perDMT(l), commercial.FormatAmount(l.Amount, inv.Currency), l.Formula, strings.Join(l.Events, " "))
 		}
 		fmt.Fprintf(tw, "TOTAL %s\t\t%s\t\t\n", inv.Currency, commercial.FormatAmount(inv.Total, inv.Currency))
-		return tw.Flush()
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		// The notes issued against a final invoice, as its JSON, page
+		// and XLSX list them (fix13q).
+		for _, n := range inv.Notes {
+			fmt.Fprintf(w, "%s %s of %s: %s %s — %s\n", n.Title(), n.ID, n.IssuedAt.UTC().Format(time.DateOnly), commercial.FormatAmount(n.Total, n.Currency), n.Currency, n.Reason)
+			for _, l := range n.Lines {
+				fmt.Fprintf(w, "  %s: %s %s (%s)\n", l.Label, commercial.FormatAmount(l.Amount, n.Currency), n.Currency, l.Formula)
+			}
+		}
+		return nil
 	}
 	return usagef("trade invoice: unknown subcommand %q", args[0])
 }
@@ -689,7 +702,7 @@ func tradePay(ctx context.Context, env *Env, args []string) error {
 	fs := flagSet(env, "trade pay", "trade pay --invoice ID --amount X --on DATE [--direction payment|refund] [--id ID]")
 	dsn := dbFlag(fs, env)
 	p := &critmin.TradePayment{}
-	fs.StringVar(&p.Invoice, "invoice", "", "invoice id")
+	fs.StringVar(&p.Invoice, "invoice", "", "invoice id, or a credit or debit note id (INVOICE-CN1, INVOICE-DN2): paid on the account of the final invoice it corrects (invoice + notes − payments)")
 	fs.StringVar(&p.Amount, "amount", "", "amount received, in the invoice currency (a refund against a credit invoice: positive with --direction refund, or negative)")
 	fs.StringVar(&p.PaidOn, "on", "", "date received (YYYY-MM-DD)")
 	fs.StringVar(&p.ID, "id", "", "payment reference (default PAY-INVOICE-DATE-N, unique)")

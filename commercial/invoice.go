@@ -111,6 +111,24 @@ type PaymentStatus struct {
 	DaysOverdue         int              `json:"days_overdue,omitempty"`
 	LateInterest        *decimal.Decimal `json:"late_interest,omitempty"`
 	LateInterestFormula string           `json:"late_interest_formula,omitempty"`
+	// Owed is what the final invoice's account comes to with the credit
+	// and debit notes issued against it (invoice total + Σ notes), set
+	// when they change it: Balance is Owed less Paid.
+	Owed *decimal.Decimal `json:"owed,omitempty"`
+}
+
+// AccountOwed is what is owed under inv as of asOf: its total plus the
+// totals of the notes issued against it (inv.Notes) on or before asOf's
+// day (UTC). An invoice without notes owes its total.
+func AccountOwed(inv *Invoice, asOf time.Time) decimal.Decimal {
+	owed := inv.Total
+	today := asOf.UTC().Format(time.DateOnly)
+	for _, n := range inv.Notes {
+		if n.IssuedAt.UTC().Format(time.DateOnly) <= today {
+			owed = owed.Add(n.Total)
+		}
+	}
+	return owed
 }
 
 // Summary is the status in words for lists and pages, amounts in
@@ -148,6 +166,11 @@ func (st PaymentStatus) Summary(currency string) string {
 	default:
 		out = fmt.Sprintf("%s: %s %s unpaid", st.Status, FormatAmount(*st.Balance, currency), currency)
 	}
+	if st.Owed != nil {
+		// The account with its notes (pages, XLSX, the CLI): what the
+		// balance is taken from.
+		out += fmt.Sprintf(" (with its credit and debit notes the invoice comes to %s %s, %s paid)", FormatAmount(*st.Owed, currency), currency, FormatAmount(*st.Paid, currency))
+	}
 	if st.LateInterest != nil {
 		out += fmt.Sprintf(", late interest %s %s", FormatAmount(*st.LateInterest, currency), currency)
 	}
@@ -179,7 +202,7 @@ func InvoiceStatusAt(inv *Invoice, payments []*critmin.TradePayment, ts *TermShe
 		amt decimal.Decimal
 	}
 	var ps []paid
-	sum := zero
+	net := zero // signed: payments towards the seller, refunds (stored negative) back
 	for _, p := range payments {
 		if p.PaidOn > today {
 			continue
@@ -193,31 +216,41 @@ func InvoiceStatusAt(inv *Invoice, payments []*critmin.TradePayment, ts *TermShe
 			return st, fmt.Errorf("commercial: stored payment %s: paid_on %q: %w", p.ID, p.PaidOn, err)
 		}
 		ps = append(ps, paid{on, a.Abs()})
-		sum = sum.Add(a.Abs())
+		net = net.Add(a)
 	}
-	total := inv.Total.Abs()
-	balance := total.Sub(sum)
-	if balance.IsNegative() {
-		balance = zero
+	// What is owed under a final invoice is the invoice plus the credit
+	// and debit notes issued against it by asOf (NoteTotals: a credit
+	// note negative), less what was paid: a final of 26 402.81 with
+	// notes −7 047.84 and +29.57 is owed 19 384.54, and 26 402.81 paid
+	// is 7 018.27 the seller owes back (AccountOwed).
+	owed := AccountOwed(inv, asOf)
+	if !owed.Equal(inv.Total) {
+		o := owed
+		st.Owed = &o
 	}
-	st.Paid, st.Balance = &sum, &balance
-	credit := inv.Total.IsNegative()
-	if balance.IsPositive() {
+	balance := owed.Sub(net) // > 0 owed by the buyer, < 0 by the seller
+	paidNet, rest := net.Abs(), balance.Abs()
+	st.Paid, st.Balance = &paidNet, &rest
+	credit := owed.IsNegative()
+	switch {
+	case balance.IsPositive():
 		st.OwedBy = OwedByBuyer
-		if credit {
-			st.OwedBy = OwedBySeller
-		}
+	case balance.IsNegative():
+		st.OwedBy = OwedBySeller
 	}
 	switch {
-	case total.IsZero():
+	case owed.IsZero() && balance.IsZero():
 		st.Status = StatusNothingDue
-	case !balance.IsPositive() && credit:
+	case balance.IsZero() && credit:
 		st.Status = StatusRefunded
-	case !balance.IsPositive():
+	case balance.IsZero():
 		st.Status = StatusPaid
-	case credit:
+	case balance.IsNegative():
+		// The seller owes money back: a credit invoice (late after its
+		// due date), or an account paid in full before a credit note
+		// lowered it (due on the note, not late by the invoice's date).
 		st.Status = StatusRefundDue
-		if due.Before(day) {
+		if credit && due.Before(day) {
 			st.DaysOverdue = int(day.Sub(due).Hours() / 24)
 		}
 	case due.Before(day):
@@ -226,6 +259,7 @@ func InvoiceStatusAt(inv *Invoice, payments []*critmin.TradePayment, ts *TermShe
 	default:
 		st.Status = StatusOpen
 	}
+	total := owed.Abs()
 	if ts == nil || ts.Payment.LateInterestPct == nil || !ts.Payment.LateInterestPct.IsPositive() || total.IsZero() {
 		return st, nil
 	}

@@ -166,8 +166,12 @@ func (s *Service) Notes(ctx context.Context, invoice string) ([]*Note, error) {
 
 // checkNotes checks every note and that they chain from the final
 // invoice's lot value (fin.Settlement.Value).
+//
+// It also gives each note line its per-dmt figure (notePerDMT), never a
+// false 0.
 func checkNotes(fin *Invoice, notes []*Note) error {
 	at := fin.Settlement.Value
+	dmt := fin.Settlement.DMT
 	for _, n := range notes {
 		if err := n.Check(); err != nil {
 			return err
@@ -176,8 +180,36 @@ func checkNotes(fin *Invoice, notes []*Note) error {
 			return critmin.Errorf(critmin.ECONFLICT, "note %s starts from a lot value of %s; invoice %s and the notes before it invoiced %s, so it is not published", n.ID, n.Before, fin.ID, at)
 		}
 		at = n.After
+		dmt = notePerDMT(n, dmt)
 	}
 	return nil
+}
+
+// notePerDMT sets the per-dmt figure of each line of note n, whose
+// settlement before it was on prev dmt, and returns the note's dmt. When
+// the note leaves the dry weight as it was, a line's change per dmt is
+// its amount ÷ dmt (an assay or price correction: −903.60 on 90 dmt is
+// −10.04 USD/dmt). When it changes the weight, a line's change spans two
+// tonnages (2 000 USD/dmt on 90 dmt, then on 89.1 dmt: −1 800.00 with a
+// per-dmt change of 0), so it has no per-dmt figure: n/a, naming the two
+// weights — never a false 0 (docs/trade.md, "Credit and debit notes").
+func notePerDMT(n *Note, prev decimal.Decimal) decimal.Decimal {
+	dmt := n.DMT
+	if !dmt.IsPositive() {
+		dmt = prev // a note stored without its dmt: the weight stood
+	}
+	for i := range n.Lines {
+		l := &n.Lines[i]
+		switch {
+		case !dmt.IsPositive():
+			l.PerDMT, l.NoPerDMT = zero, "the settlement's dmt is not known"
+		case !dmt.Equal(prev):
+			l.PerDMT, l.NoPerDMT = zero, fmt.Sprintf("the note changes the dry weight (%s → %s dmt): a line's change spans two tonnages, so it has no per-dmt figure; the headline NSR is the lot value ÷ %s dmt", prev, dmt, dmt)
+		default:
+			l.PerDMT, l.NoPerDMT = l.Amount.Div(dmt).Round(6), ""
+		}
+	}
+	return dmt
 }
 
 // IssueNote issues a credit or debit note against the lot's final invoice

@@ -551,6 +551,23 @@ func CheckGrade(v decimal.Decimal, unit, field string) error {
 // case-insensitively); other analytes (oxides, TREO) are taken as written.
 // Errors are EINVALID naming field.
 func ParseGrades(list, field string) (map[string]Grade, []ExchangeResult, error) {
+	grades, results, err := ParseGradeList(list, field)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkGradeSet(grades, field); err != nil {
+		return nil, nil, err
+	}
+	return grades, results, nil
+}
+
+// ParseGradeList is ParseGrades without the check that the grades can
+// all be true of one sample (checkGradeSet): `trade assay` parses its
+// results with it, and SubmitAssays judges the set after the unit-slip
+// checks of the lot's commodity, so that "Au 2 %" on a copper
+// concentrate is named a unit slip ("did you mean Au 2 g/t?") rather
+// than only making the set add up to over 100 %.
+func ParseGradeList(list, field string) (map[string]Grade, []ExchangeResult, error) {
 	grades := map[string]Grade{}
 	var results []ExchangeResult
 	if strings.TrimSpace(list) == "" {
@@ -574,9 +591,6 @@ func ParseGrades(list, field string) (map[string]Grade, []ExchangeResult, error)
 		}
 		grades[m[1]] = Grade{Value: v, Unit: m[3], Formula: "given"}
 		results = append(results, ExchangeResult{Analyte: m[1], Value: v, Unit: m[3]})
-	}
-	if err := checkGradeSet(grades, field); err != nil {
-		return nil, nil, err
 	}
 	return grades, results, nil
 }

@@ -67,6 +67,12 @@ func TestImplausiblePriceForItsUnitIsRefused(t *testing.T) {
 			m["tc"] = map[string]any{"base": 21.25}
 			p := m["payables"].([]any)[0].(map[string]any)
 			p["price"] = map[string]any{"series": c.series, "unit": c.unit}
+			if c.id == "T-PLB" {
+				// Saving the contract refuses the series too (fix13q,
+				// TestContractJudgesNewSeriesRange); confirmed there, the
+				// settlement still refuses the price.
+				m["confirm"] = []any{"/payables/0/price/series"}
+			}
 		})
 	}
 	bad, good := "urn:critmin:test:lot:PRICE-LB", "urn:critmin:test:lot:PRICE-T"

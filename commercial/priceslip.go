@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -255,4 +256,116 @@ func (s *PriceSeries) marketFaults(lines map[string]int, priced [][2]string) []c
 		}
 	}
 	return out
+}
+
+// ReferencePrice is a published annual average price of an element, the
+// level a series' rows of that year are compared with for unit slips a
+// plausible range is too wide to catch (referenceSlip).
+type ReferencePrice struct {
+	Year   int
+	Value  decimal.Decimal
+	Unit   string
+	Source string
+}
+
+// ReferencePrices are the annual averages critmin holds (refdata
+// prices.csv, USGS Mineral Commodity Summaries 2026 salient statistics):
+// LME grade A cash copper 422.5, 399.8, 384.8, 414.7 and 440 (estimate)
+// USc/lb in 2021–2025; antimony metal 99.65 % CIF (Argus) 5.31, 6.18,
+// 5.49, 10.24 and 25 (estimate) USD/lb.
+var ReferencePrices = map[string][]ReferencePrice{
+	"Cu": {
+		{2021, decimal.RequireFromString("4.225"), "USD/lb", "LME grade A cash, USGS MCS 2026"},
+		{2022, decimal.RequireFromString("3.998"), "USD/lb", "LME grade A cash, USGS MCS 2026"},
+		{2023, decimal.RequireFromString("3.848"), "USD/lb", "LME grade A cash, USGS MCS 2026"},
+		{2024, decimal.RequireFromString("4.147"), "USD/lb", "LME grade A cash, USGS MCS 2026"},
+		{2025, decimal.RequireFromString("4.40"), "USD/lb", "LME grade A cash (estimate), USGS MCS 2026"},
+	},
+	"Sb": {
+		{2021, decimal.RequireFromString("5.31"), "USD/lb", "antimony 99.65 % CIF (Argus), USGS MCS 2026"},
+		{2022, decimal.RequireFromString("6.18"), "USD/lb", "antimony 99.65 % CIF (Argus), USGS MCS 2026"},
+		{2023, decimal.RequireFromString("5.49"), "USD/lb", "antimony 99.65 % CIF (Argus), USGS MCS 2026"},
+		{2024, decimal.RequireFromString("10.24"), "USD/lb", "antimony 99.65 % CIF (Argus), USGS MCS 2026"},
+		{2025, decimal.RequireFromString("25"), "USD/lb", "antimony 99.65 % CIF (Argus, estimate), USGS MCS 2026"},
+	},
+}
+
+// referenceSlip judges the published rows of s dated in a year with a
+// reference price of element (ReferencePrices, same currency) for a unit
+// slip: a row off its year's average by more than a factor of 1.67 that,
+// read per another mass (unitSlipMasses), is within a factor of 1.33 of
+// it votes for that mass. When at least half the referenced rows vote
+// for one mass, the series is most likely quoted per it: returned with
+// the votes, the rows referenced and the first voting row in words. The
+// bands leave room for a year's swings (copper 2025: 8 500–11 900 USD/t
+// against a 9 700 average) while a factor of 2.2046 (kg/lb) is caught.
+func (s *PriceSeries) referenceSlip(element string) (mass string, votes, of int, first string) {
+	su, err := ParsePriceUnit(s.Unit, "")
+	if err != nil {
+		return "", 0, 0, ""
+	}
+	refs := map[int]ReferencePrice{}
+	for _, r := range ReferencePrices[element] {
+		refs[r.Year] = r
+	}
+	count := map[string]int{}
+	firsts := map[string]string{}
+	lo, hi := decimal.RequireFromString("0.6"), decimal.RequireFromString("1.67")
+	alo, ahi := decimal.RequireFromString("0.75"), decimal.RequireFromString("1.33")
+	for _, p := range s.Points {
+		if !p.Published || len(p.Date) < 4 {
+			continue
+		}
+		year, err := strconv.Atoi(p.Date[:4])
+		if err != nil {
+			continue
+		}
+		ref, ok := refs[year]
+		if !ok {
+			continue
+		}
+		ru, err := ParsePriceUnit(ref.Unit, "")
+		if err != nil || ru.Currency != su.Currency {
+			continue
+		}
+		refGram, err := ru.perGram(ref.Value)
+		if err != nil || !refGram.IsPositive() {
+			continue
+		}
+		pg, err := su.perGram(p.Value)
+		if err != nil {
+			continue
+		}
+		of++
+		ratio := pg.Div(refGram)
+		if !ratio.LessThan(lo) && !ratio.GreaterThan(hi) {
+			continue
+		}
+		for _, m := range unitSlipMasses {
+			if m == su.Mass {
+				continue
+			}
+			alt := PriceUnit{Currency: su.Currency, Factor: su.Factor, Mass: m}
+			ag, err := alt.perGram(p.Value)
+			if err != nil {
+				continue
+			}
+			ar := ag.Div(refGram)
+			if ar.LessThan(alo) || ar.GreaterThan(ahi) {
+				continue
+			}
+			count[m]++
+			if firsts[m] == "" {
+				firsts[m] = fmt.Sprintf("%s: %s %s is %s of the %d average of %s %s (%s), and read per %s it would be %s of it",
+					p.Date, p.Value, s.Unit, ratio.Round(3), year, ref.Value, ref.Unit, ref.Source, m, ar.Round(2))
+			}
+			break
+		}
+	}
+	for _, m := range unitSlipMasses {
+		if count[m] > 0 && 2*count[m] >= of && count[m] > votes {
+			mass, votes, first = m, count[m], firsts[m]
+		}
+	}
+	return mass, votes, of, first
 }

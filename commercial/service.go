@@ -92,6 +92,12 @@ func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, er
 	if serr != nil && critmin.ErrorCode(serr) != critmin.EINVALID {
 		return nil, serr
 	}
+	// Per-cent fields holding a fraction (0.1 meant 10 %), unless the
+	// sheet confirms them (plausiblePerCents).
+	if fe := plausiblePerCents(ts); len(fe) > 0 {
+		fe = append(critmin.ErrorFields(serr), fe...)
+		serr = &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("term sheet %q: %s: %s", ts.ID, fe[0].Pointer, fe[0].Reason), Fields: fe}
+	}
 	if err != nil || serr != nil {
 		fe := critmin.ErrorFields(err)
 		for _, f := range critmin.ErrorFields(serr) {
@@ -106,6 +112,48 @@ func (s *Service) SaveContract(ctx context.Context, body []byte) (*TermSheet, er
 		return nil, caseTwin(err, "/id", "contract")
 	}
 	return ts, nil
+}
+
+// seriesOutOfRange judges every published row of series ps, which
+// contract ts prices element from (at: the contract's field), against
+// the element's plausible range (PriceBounds, PriceSeries.marketFaults,
+// with the unit that would put a row in range): docs ask for prices to
+// be imported before contracts, so the import could not judge a new
+// series against a contract that did not exist yet (fix13q). A series
+// out of range is refused at the contract's field, naming the series,
+// how many rows, the first and the likely unit, unless ts.Confirm lists
+// the field.
+func seriesOutOfRange(ts *TermSheet, ps *PriceSeries, element, at string) (critmin.FieldError, bool) {
+	lines := map[string]int{}
+	published := 0
+	for i, p := range ps.Points {
+		lines[p.Date] = i + 1
+		if p.Published {
+			published++
+		}
+	}
+	faults := ps.marketFaults(lines, [][2]string{{element, ts.ID}})
+	if len(faults) == 0 {
+		// Inside the range, a slip of a small factor (per-lb values in a
+		// per-kg series, 2.2046) is judged against the rows' year.
+		mass, votes, of, first := ps.referenceSlip(element)
+		if mass == "" {
+			return critmin.FieldError{}, false
+		}
+		su, _ := ParsePriceUnit(ps.Unit, "")
+		likely := su.Currency + "/" + mass
+		if su.Factor.LessThan(one) {
+			likely = ps.Unit[:strings.Index(ps.Unit, "/")+1] + mass
+		}
+		return critmin.FieldError{Pointer: at, Reason: fmt.Sprintf("price series %s: %d of %d rows dated in a year with a reference price of %s are off it by about a unit factor and in line with it per %s, so the series is most likely in %s, not %s; the first: %s. Re-import the series in its true unit, or, if its prices are right, list %q in the term sheet's \"confirm\" (docs/trade.md, \"Plausible contract figures\")",
+			ps.ID, votes, of, element, mass, likely, ps.Unit, first, at)}, true
+	}
+	first := faults[0].Reason
+	if i := strings.Index(first, ". Import it in its unit"); i >= 0 {
+		first = first[:i] // the import's advice; the contract's follows
+	}
+	return critmin.FieldError{Pointer: at, Reason: fmt.Sprintf("price series %s: %d of %d rows are outside the plausible range of %s, so the series is most likely in another unit than its label; the first: %s. Re-import the series in its true unit, or, if its prices are right, list %q in the term sheet's \"confirm\" (docs/trade.md, \"Plausible contract figures\")",
+		ps.ID, len(faults), published, element, first, at)}, true
 }
 
 // seriesDocs returns the stored documents of the price series a term
@@ -135,16 +183,17 @@ func seriesDocs(ts *TermSheet, docs map[string]*critmin.TradeDoc) []*critmin.Tra
 // final settlement finds its price missing. Errors name each field.
 func (s *Service) checkSeries(ctx context.Context, ts *TermSheet) error {
 	type ref struct {
-		at  string
-		ref PriceRef
+		at      string
+		ref     PriceRef
+		element string
 	}
 	var refs []ref
 	for i, p := range ts.Payables {
-		refs = append(refs, ref{fmt.Sprintf("/payables/%d/price", i), p.Price})
+		refs = append(refs, ref{fmt.Sprintf("/payables/%d/price", i), p.Price, p.Element})
 	}
 	if b := ts.Basket; b != nil {
 		for i, o := range b.Oxides {
-			refs = append(refs, ref{fmt.Sprintf("/basket/oxides/%d/price", i), o.Price})
+			refs = append(refs, ref{fmt.Sprintf("/basket/oxides/%d/price", i), o.Price, o.Oxide})
 		}
 	}
 	var fe []critmin.FieldError
@@ -160,6 +209,10 @@ func (s *Service) checkSeries(ctx context.Context, ts *TermSheet) error {
 			return err
 		case ps.Unit != r.ref.Unit:
 			fe = append(fe, critmin.FieldError{Pointer: r.at + "/unit", Reason: fmt.Sprintf("price series %s is quoted in %s, the contract prices in %s", ps.ID, ps.Unit, r.ref.Unit)})
+		case !slices.Contains(ts.Confirm, r.at+"/series"):
+			if f, ok := seriesOutOfRange(ts, ps, r.element, r.at+"/series"); ok {
+				fe = append(fe, f)
+			}
 		}
 	}
 	// A TC or RC basis price is compared with its element's series
@@ -549,6 +602,16 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 		}
 	}
 	if err := s.checkSubmission(ctx, sub); err != nil {
+		return "", err
+	}
+	// The set after each result's unit (checkSubmission names a unit
+	// slip first: Au 2 % on a copper concentrate is "did you mean Au 2
+	// g/t?", not only a sum over 100 %).
+	set := map[string]Grade{}
+	for _, r := range sub.Results {
+		set[r.Analyte] = Grade{Value: r.Value, Unit: r.Unit}
+	}
+	if err := checkGradeSet(set, "results"); err != nil {
 		return "", err
 	}
 	if now := s.Now(); sub.At.After(now.Add(ClockSkew)) {
@@ -1044,6 +1107,18 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		st := fin.Settlement
 		corr := NoteTotals(v.Notes)
 		v.DMT, v.NSRPerDMT, v.LotValue, v.Lines = st.DMT, st.NSRPerDMT, st.Value.Add(corr), st.Lines
+		if len(v.Notes) > 0 {
+			// The headline is the corrected settlement's: the last
+			// note's dmt and its value per dmt (lot value ÷ dmt, to 4
+			// places), so that lot_value = dmt × nsr_per_dmt holds
+			// (checkHeadline) after a note that changed the weight.
+			if last := v.Notes[len(v.Notes)-1]; last.DMT.IsPositive() {
+				v.DMT = last.DMT
+			}
+			if v.DMT.IsPositive() {
+				v.NSRPerDMT = v.LotValue.Div(v.DMT).Round(4)
+			}
+		}
 		b := fin.Total.Add(corr)
 		v.FinalBalance = &b
 		v.Figures = "issued final invoice " + fin.ID
@@ -1052,7 +1127,6 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 			for _, n := range v.Notes {
 				for _, l := range n.Lines {
 					l.Code, l.Label = "note_"+l.Code, fmt.Sprintf("%s %s: %s", n.Title(), n.ID, l.Label)
-					l.PerDMT, l.NoPerDMT = zero, "a note's change, not priced per dmt"
 					v.Lines = append(v.Lines, l)
 				}
 			}
@@ -1069,7 +1143,42 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 				Reason: fmt.Sprintf("current data give a final value of %s %s (balance %s) against the invoiced %s (balance %s): %s; issue a credit or debit note for the difference (%s %s)", v.Final.Value, ts.Currency, v.Final.Value.Sub(v.ProvAmount), v.LotValue, b, lateChanges(fin, v.Final, prices), signed(v.Final.Value.Sub(v.LotValue)), ts.Currency)}
 		}
 	}
+	if err := v.CheckHeadline(minorPlaces(ts)); err != nil {
+		return nil, nil, err
+	}
 	return v, ts, nil
+}
+
+// minorPlaces is the number of decimal places ts rounds amounts to.
+func minorPlaces(ts *TermSheet) int32 {
+	if ts.Rounding.Decimals != nil {
+		return *ts.Rounding.Decimals
+	}
+	return minorUnits[ts.Currency]
+}
+
+// CheckHeadline is the invariant of a valuation's headline figures, like
+// plan.Check for a plan: lot_value = dmt × nsr_per_dmt, within the
+// rounding the figures carry — the NSR to 4 places (half of 0.0001 per
+// dmt), each line's per-dmt figure to 6 (half of 0.000001 per dmt) and
+// its amount to places (half a minor unit). A headline outside it (a
+// stale dmt after a note changed the weight: 92 × 2 385.8659 = 219 499.66
+// against 212 481.39) is refused EINTERNAL rather than served. A
+// valuation without a known dmt or without lines is not judged.
+func (v *Valuation) CheckHeadline(places int32) error {
+	if !v.DMT.IsPositive() || len(v.Lines) == 0 {
+		return nil
+	}
+	n := decimal.NewFromInt(int64(len(v.Lines)))
+	half := decimal.New(5, -places-1)
+	tol := v.DMT.Mul(decimal.RequireFromString("0.00005")).
+		Add(n.Mul(half.Add(v.DMT.Mul(decimal.RequireFromString("0.0000005")))))
+	product := v.DMT.Mul(v.NSRPerDMT)
+	if product.Sub(v.LotValue).Abs().GreaterThan(tol) {
+		return critmin.Errorf(critmin.EINTERNAL, "lot %s under %s: the headline is inconsistent: %s dmt × %s %s/dmt = %s, the lot value says %s (%s apart, beyond the rounding of %s); not served",
+			v.Lot, v.Contract, v.DMT, v.NSRPerDMT, v.Currency, product.Round(2), v.LotValue, product.Sub(v.LotValue).Abs().Round(2), tol.Round(4))
+	}
+	return nil
 }
 
 // invoicedElsewhere returns an invoice of the lot under a contract other
@@ -1847,6 +1956,31 @@ const (
 	DirectionRefund  = "refund"
 )
 
+// noteInvoice returns the final invoice whose note is id (INVOICE-CNn or
+// INVOICE-DNn, issued by now), or nil when id names no note.
+func (s *Service) noteInvoice(ctx context.Context, id string) (*Invoice, error) {
+	m := noteIDPattern.FindStringSubmatch(id)
+	if m == nil {
+		return nil, nil
+	}
+	inv, err := s.Invoice(ctx, m[1])
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	for _, n := range inv.Notes {
+		if n.ID == id {
+			return inv, nil
+		}
+	}
+	return nil, nil
+}
+
+// noteIDPattern reads a note's id: its final invoice's id, then -CN or
+// -DN and its number.
+var noteIDPattern = regexp.MustCompile(`^(.+)-(?:CN|DN)[0-9]+$`)
+
 // RecordPayment validates and records money received against an invoice,
 // in its currency. The rules (docs/trade.md, "Payments"):
 //
@@ -1873,11 +2007,41 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 	}
 	s = s.writer()
 	inv, err := s.Invoice(ctx, p.Invoice)
-	if err != nil {
-		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-			return critmin.FieldErrorf("invoice", "no invoice %q", p.Invoice)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		// A credit or debit note is paid (or refunded) on the account of
+		// the final invoice it corrects: invoice + notes − payments.
+		if inv, err = s.noteInvoice(ctx, p.Invoice); err == nil && inv == nil {
+			return critmin.FieldErrorf("invoice", "no invoice or note %q", p.Invoice)
 		}
+		if inv != nil {
+			p.Invoice = inv.ID
+		}
+	}
+	if err != nil {
 		return err
+	}
+	prior, err := s.Store.ListPayments(ctx, inv.ID)
+	if err != nil {
+		return err
+	}
+	settled, net := decimal.Zero, decimal.Zero
+	for _, q := range prior {
+		a, err := decimal.NewFromString(q.Amount)
+		if err != nil {
+			return fmt.Errorf("commercial: stored payment %s: %w", q.ID, err)
+		}
+		settled, net = settled.Add(a.Abs()), net.Add(a)
+	}
+	// What the account owes (invoice + notes) less the net paid: its
+	// sign says who pays whom next — the buyer (a payment) or the seller
+	// (a refund, against a credit invoice or an account a credit note
+	// lowered below what was paid).
+	owed := AccountOwed(inv, s.Now())
+	outstanding := owed.Sub(net)
+	credit := outstanding.IsNegative() || (outstanding.IsZero() && owed.IsNegative())
+	if len(inv.Notes) > 0 {
+		p.Owed = owed.String()
+		settled = net.Abs()
 	}
 	txt, neg := strings.CutPrefix(p.Amount, "-")
 	amt, err := parsePlainDecimal(txt)
@@ -1888,12 +2052,12 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 		amt = amt.Neg()
 	}
 	switch {
-	case amt.IsNegative() && inv.Total.IsNegative() && p.Direction != DirectionPayment:
+	case amt.IsNegative() && credit && p.Direction != DirectionPayment:
 		// A refund written with its sign, as it is stored and listed
 		// (money towards the buyer): the seller paid |amount| back.
 		amt = amt.Neg()
 		p.Direction = DirectionRefund
-	case amt.IsNegative() && inv.Total.IsNegative():
+	case amt.IsNegative() && credit:
 		return critmin.FieldErrorf("amount", "%s is negative and direction is payment: invoice %s is a credit of %s %s to the buyer, settled by a refund from the seller (direction refund, or a negative amount without a direction)", p.Amount, inv.ID, inv.Total.Abs().StringFixed(minorUnits[inv.Currency]), inv.Currency)
 	case amt.IsNegative():
 		return critmin.FieldErrorf("amount", "%s is negative: invoice %s is %s %s owed by the buyer, settled by a payment of a positive amount; only a credit invoice is refunded", p.Amount, inv.ID, inv.Total.StringFixed(minorUnits[inv.Currency]), inv.Currency)
@@ -1915,11 +2079,11 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 		return critmin.FieldErrorf("paid_on", "%s is before invoice %s was issued (%s)", paid.Format(time.DateOnly), inv.ID, issued)
 	}
 	want := DirectionPayment
-	if inv.Total.IsNegative() {
+	if credit {
 		want = DirectionRefund
 	}
 	switch {
-	case inv.Total.IsZero():
+	case inv.Total.IsZero() && owed.IsZero():
 		return critmin.FieldErrorf("invoice", "invoice %s totals zero: there is nothing to pay", inv.ID)
 	case p.Direction == "":
 		p.Direction = want
@@ -1930,21 +2094,12 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 	case p.Direction != want:
 		return critmin.FieldErrorf("direction", "invoice %s is %s %s owed by the buyer: it is settled by a payment, not a refund", inv.ID, inv.Total.StringFixed(minor), inv.Currency)
 	}
-	prior, err := s.Store.ListPayments(ctx, inv.ID)
-	if err != nil {
-		return err
-	}
-	settled := decimal.Zero
-	for _, q := range prior {
-		a, err := decimal.NewFromString(q.Amount)
-		if err != nil {
-			return fmt.Errorf("commercial: stored payment %s: %w", q.ID, err)
+	if amt.GreaterThan(outstanding.Abs()) {
+		notes := ""
+		if len(inv.Notes) > 0 {
+			notes = fmt.Sprintf(" and its %s (owed %s %s)", Count(len(inv.Notes), "note"), owed.StringFixed(minor), inv.Currency)
 		}
-		settled = settled.Add(a.Abs())
-	}
-	outstanding := inv.Total.Abs().Sub(settled)
-	if amt.GreaterThan(outstanding) {
-		return critmin.FieldErrorf("amount", "%s %s is more than the %s %s outstanding on invoice %s (%s %s less %s %s settled); critmin records no overpayment", amt.StringFixed(minor), inv.Currency, outstanding.StringFixed(minor), inv.Currency, inv.ID, inv.Total.Abs().StringFixed(minor), inv.Currency, settled.StringFixed(minor), inv.Currency)
+		return critmin.FieldErrorf("amount", "%s %s is more than the %s %s outstanding on invoice %s%s (%s %s less %s %s settled); critmin records no overpayment", amt.StringFixed(minor), inv.Currency, outstanding.Abs().StringFixed(minor), inv.Currency, inv.ID, notes, owed.Abs().StringFixed(minor), inv.Currency, settled.StringFixed(minor), inv.Currency)
 	}
 	if p.ID == "" {
 		// Numbered by the store in its write transaction: N read here

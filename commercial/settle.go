@@ -1559,8 +1559,12 @@ var PriceBounds = map[string][]PriceBound{
 		{decimal.NewFromInt(1_000), decimal.NewFromInt(50_000), "USD/t", "LME copper has traded within about 1 300–12 000 USD/t since 1985 (0.59–5.4 USD/lb); the bounds leave a factor of about 4 either side"},
 		{decimal.NewFromInt(10_000), decimal.NewFromInt(400_000), "CNY/t", "SHFE copper 93 980 CNY/t on 2025-12-22 (Reuters; prices.csv); a factor of about 4 either side of the 2020s range"},
 	},
-	"Au": {{decimal.NewFromInt(100), decimal.NewFromInt(20_000), "USD/ozt", "LBMA gold has stayed within about 250–5 000 USD/ozt since 1978"}},
-	"Ag": {{decimal.NewFromInt(1), decimal.NewFromInt(500), "USD/ozt", "LBMA silver has stayed within about 3.5–60 USD/ozt since 1980"}},
+	// The lower limits sit just below the lows since 1980, so that a
+	// per-gram price in a per-troy-ounce series (a factor of 31.1) is
+	// refused while gold trades below 200 × 31.1 = 6 220 USD/ozt, and
+	// silver below 3 × 31.1 = 93 USD/ozt (fix13q).
+	"Au": {{decimal.NewFromInt(200), decimal.NewFromInt(20_000), "USD/ozt", "LBMA gold has not fixed below 252.80 USD/ozt since 1980 (its low of 20 Jul 1999) and stayed under about 5 000 USD/ozt; a per-gram price (÷ 31.1) falls below 200 while gold trades under 6 220 USD/ozt"}},
+	"Ag": {{decimal.NewFromInt(3), decimal.NewFromInt(500), "USD/ozt", "LBMA silver has stayed within about 3.5–60 USD/ozt since 1980 (lows of about 3.5 in 1991–1993); a per-gram price (÷ 31.1) falls below 3 while silver trades under 93 USD/ozt"}},
 	"Sb": {{decimal.NewFromInt(2_500), decimal.NewFromInt(250_000), "USD/t", "antimony metal 99.65 % CIF (Argus, via USGS MCS 2026) averaged 5.31–27.5 USD/lb (11 700–60 600 USD/t) in 2021–2025; a factor of about 4 either side"}},
 	"NdPr oxide": {
 		{decimal.NewFromInt(10), decimal.NewFromInt(500), "USD/kg", "NdPr oxide 99 % FOB (Argus, via USGS MCS 2026) averaged 55–124 USD/kg in 2021–2025, the China price ex VAT 48–56 USD/kg (Lynas), the US DoD floor 110 USD/kg; a factor of about 4 either side"},

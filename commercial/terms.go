@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"github.com/critmin/critmin/jsonstrict"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,6 +52,58 @@ type TermSheet struct {
 	RC        []RefiningCharge    `json:"rc,omitempty"`
 	Penalties []Penalty           `json:"penalties,omitempty"`
 	Exchange  *AssayExchangeTerms `json:"assay_exchange,omitempty"`
+	// Confirm lists the term sheet's figures (JSON pointers, such as
+	// "/moisture/franchise_pct") confirmed as written where SaveContract
+	// would refuse them as implausible (plausiblePerCents): kept with the
+	// contract, so the override is on record.
+	Confirm []string `json:"confirm,omitempty"`
+}
+
+// pctFraction is a per-cent field of a term sheet whose plausible values
+// are well above 1 %, so that a value in (0, 1) is most likely a fraction
+// written where a per cent belongs (0.1 meant 10 %).
+type pctFraction struct {
+	at    string
+	v     decimal.Decimal
+	basis string
+}
+
+// plausiblePerCents refuses (field errors) a per-cent field of ts holding
+// a value in (0, 1) that reads as a fraction — "moisture": {"franchise_pct":
+// 0.1} meant 10 % — unless ts.Confirm lists its pointer. The fields and
+// their plausible ranges (docs/trade.md, "Plausible contract figures"):
+// the moisture franchise of a concentrate (about 8–12 %: the moisture a
+// filtered concentrate carries and a smelter accepts without penalty,
+// e.g. the demo's 10 %), a payable percentage (base-metal payables run
+// about 90–98 %, precious-metal credits 80–97 %), the provisional share
+// (80–100 %) and a quantity tolerance (± 5–10 %, "more or less at
+// seller's option"). The weight franchise is not judged: 0.5 % is a real
+// outturn franchise.
+func plausiblePerCents(ts *TermSheet) []critmin.FieldError {
+	var fields []pctFraction
+	if m := ts.Moisture; m != nil {
+		fields = append(fields, pctFraction{"/moisture/franchise_pct", m.FranchisePct, "a concentrate's moisture franchise is about 8–12 %"})
+	}
+	for i, p := range ts.Payables {
+		fields = append(fields, pctFraction{fmt.Sprintf("/payables/%d/payable_pct", i), p.PayablePct, "payables run about 90–98 % for base metals and 80–97 % for precious-metal credits"})
+	}
+	if b := ts.Basket; b != nil {
+		fields = append(fields, pctFraction{"/basket/payable_pct", b.PayablePct, "a basket's payable share is tens of per cent"})
+	}
+	fields = append(fields, pctFraction{"/payment/provisional_pct", ts.Payment.ProvisionalPct, "a provisional invoice pays about 80–100 % of the provisional value"})
+	if q := ts.Quantity; q != nil {
+		fields = append(fields, pctFraction{"/quantity/tolerance_pct", q.TolerancePct, "a quantity tolerance is about ± 5–10 %"})
+	}
+	var out []critmin.FieldError
+	for _, f := range fields {
+		if !f.v.IsPositive() || !f.v.LessThan(decimal.NewFromInt(1)) || slices.Contains(ts.Confirm, f.at) {
+			continue
+		}
+		meant := f.v.Mul(hundred)
+		out = append(out, critmin.FieldError{Pointer: f.at, Reason: fmt.Sprintf("%s is a per cent, so %s here is %s %% — most likely a fraction written for %s %%: did you mean %s %%? (%s). If %s %% is right, list %q in the term sheet's \"confirm\" (docs/trade.md, \"Plausible contract figures\")",
+			f.at, f.v, f.v, meant, meant, f.basis, f.v, f.at)})
+	}
+	return out
 }
 
 // Rounding is the contract's rounding of invoice lines: Decimals places

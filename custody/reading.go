@@ -83,14 +83,20 @@ func checkLotExists(live []*critmin.Event, stored map[string]*critmin.Lot) []cri
 // MassConcentration report), with the value in tonnes or per cent.
 type reading struct {
 	lot, what, basis string
-	at               time.Time
-	value            float64
-	text             string // as stated, for the error
-	event, pointer   string
+	// party and sublot are an assay-exchange result's (cm:assayParty,
+	// cm:sublot): the fact a result states is lot + sublot + party + time
+	// (docs/trade.md, "Assay exchange"), so the seller's sublot A and
+	// sublot B certificates at one instant, or the buyer's and the
+	// seller's, are distinct readings, not one quantity with two values.
+	party, sublot  string
+	at             time.Time
+	value          float64
+	text           string // as stated, for the error
+	event, pointer string
 }
 
 func (r reading) key() string {
-	return r.lot + "\x00" + r.what + "\x00" + r.basis + "\x00" + r.at.UTC().Format(time.RFC3339Nano)
+	return r.lot + "\x00" + r.what + "\x00" + r.basis + "\x00" + r.party + "\x00" + r.sublot + "\x00" + r.at.UTC().Format(time.RFC3339Nano)
 }
 
 // readingsOf lists ev's readings of the lots it describes. A report's
@@ -144,6 +150,8 @@ func readingsOf(ev *critmin.Event) []reading {
 				continue
 			}
 			r.what, r.value = analyte, v
+			r.party, _ = s.Extensions[ledger.Namespace+"assayParty"].(string)
+			r.sublot, _ = s.Extensions[ledger.Namespace+"sublot"].(string)
 			if b, ok := s.Extensions[ledger.TermBasis].(string); ok && analyte != ledger.MoistureAnalyte {
 				r.basis = b
 			}

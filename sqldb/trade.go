@@ -444,6 +444,7 @@ func (db *DB) SavePayment(ctx context.Context, p *critmin.TradePayment) error {
 	}
 	settled, count := decimal.Zero, 0
 	var paid [][]any
+	var amounts []decimal.Decimal
 	for rows.Next() {
 		var id, a string
 		if err := rows.Scan(&id, &a); err != nil {
@@ -458,6 +459,7 @@ func (db *DB) SavePayment(ctx context.Context, p *critmin.TradePayment) error {
 			return fmt.Errorf("%s: stored payment amount %q: %w", db.Dialect.Name, a, err)
 		}
 		settled = settled.Add(d.Abs())
+		amounts = append(amounts, d)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -466,7 +468,23 @@ func (db *DB) SavePayment(ctx context.Context, p *critmin.TradePayment) error {
 	if err := db.checkAttestedKeys(ctx, tx, "trade_payments", paid); err != nil {
 		return err
 	}
-	if settled.Add(amt.Abs()).GreaterThan(total.Abs()) {
+	if p.Owed != "" {
+		// The account of an invoice with notes (critmin.TradePayment.Owed):
+		// the signed amount must go the way the outstanding balance
+		// (owed − net paid) does, and no further.
+		owed, err := decimal.NewFromString(p.Owed)
+		if err != nil {
+			return fmt.Errorf("%s: payment %s owed %q: %w", db.Dialect.Name, p.ID, p.Owed, err)
+		}
+		net := decimal.Zero
+		for _, a := range amounts {
+			net = net.Add(a)
+		}
+		out := owed.Sub(net)
+		if out.IsZero() || amt.Sign() != out.Sign() || amt.Abs().GreaterThan(out.Abs()) {
+			return critmin.Errorf(critmin.ECONFLICT, "a %s of %s does not fit the %s outstanding on invoice %s and its notes (%s owed less %s paid); critmin records no overpayment", map[bool]string{true: "payment", false: "refund"}[amt.IsPositive()], amt.Abs(), out, p.Invoice, owed, net)
+		}
+	} else if settled.Add(amt.Abs()).GreaterThan(total.Abs()) {
 		name := "a payment"
 		if p.ID != "" {
 			name = "payment " + p.ID
