@@ -2,18 +2,14 @@ package http_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/critmin/critmin"
-	"github.com/critmin/critmin/custody"
 	critminhttp "github.com/critmin/critmin/http"
-	"github.com/critmin/critmin/sqlite"
+	"github.com/critmin/critmin/sqldb"
 )
 
 // TestLookUpsByIDWorkWithTheReplicaDown (fix14o item 2): docs/security.md
@@ -24,44 +20,11 @@ import (
 // behind a look-up by ID now goes to the primary; a list still reads the
 // replica and answers 503, so the replica is really down.
 func TestLookUpsByIDWorkWithTheReplicaDown(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	primary, replica := filepath.Join(dir, "primary.db"), filepath.Join(dir, "replica.db")
-	setup, err := sqlite.Open(ctx, primary)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := setup.CreateToken(ctx, &critmin.Token{Name: "admin", Role: critmin.RoleAdmin, Hash: critminhttp.HashToken(adminSecret), CreatedAt: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := setup.Write.ExecContext(ctx, `VACUUM INTO ?`, replica); err != nil {
-		t.Fatal(err)
-	}
-	setup.Close()
-	store, err := sqlite.Open(ctx, primary)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stale, err := sqlite.Open(ctx, replica)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { stale.Close() })
-	store.UseReadPool(stale.Read)
-	srv, err := critminhttp.NewServer(store, custody.NewService(store), slog.New(slog.NewTextHandler(io.Discard, nil)), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Listen("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-		store.Close()
+	base, stale := laggingReplicaServer(t, func(setup *sqldb.DB) {
+		if err := setup.CreateToken(context.Background(), &critmin.Token{Name: "admin", Role: critmin.RoleAdmin, Hash: critminhttp.HashToken(adminSecret), CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
 	})
-	base := srv.URL()
 	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-01T00:00:00Z",
 	 "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:R1", "eventTime": "2025-11-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
 	  "quantityList": [{"epcClass": "urn:t:lot:R1", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:m"}}]}}`

@@ -24,7 +24,7 @@ import (
 // left the operator's token accepted, a token just created answered 401
 // "unknown token", and GET of the Location of a capture answered 404.
 func TestRevocationAndLocationThroughALaggingReplica(t *testing.T) {
-	url := laggingReplicaServer(t, func(setup *sqldb.DB) {
+	url, _ := laggingReplicaServer(t, func(setup *sqldb.DB) {
 		for name, tk := range map[string][2]string{"admin": {adminSecret, critmin.RoleAdmin}, "operator": {operatorSecret, critmin.RoleOperator}} {
 			if err := setup.CreateToken(context.Background(), &critmin.Token{Name: name, Role: tk[1], Hash: critminhttp.HashToken(tk[0]), CreatedAt: time.Now()}); err != nil {
 				t.Fatal(err)
@@ -81,7 +81,7 @@ func TestCertificateReadsThePrimaryUnderALaggingReplica(t *testing.T) {
    "quantityList": [{"epcClass": "urn:t:lot:C", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:plant"}, "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "CHN"}},
   {"type": "ObjectEvent", "eventID": "urn:t:ev:P", "eventTime": "2025-11-01T08:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
    "quantityList": [{"epcClass": "urn:t:lot:P", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:plant"}, "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK"}}]}}`
-	url := laggingReplicaServer(t, func(setup *sqldb.DB) {
+	url, _ := laggingReplicaServer(t, func(setup *sqldb.DB) {
 		ctx := context.Background()
 		if err := setup.CreateToken(ctx, &critmin.Token{Name: "admin", Role: critmin.RoleAdmin, Hash: critminhttp.HashToken(adminSecret), CreatedAt: time.Now()}); err != nil {
 			t.Fatal(err)
@@ -129,8 +129,9 @@ func TestCertificateReadsThePrimaryUnderALaggingReplica(t *testing.T) {
 // laggingReplicaServer serves a SQLite store whose read pool is a copy of
 // it taken after seed ran (sqldb.DB.UseReadPool): a replica that lags
 // every write made through the server afterwards. It returns the
-// server's URL.
-func laggingReplicaServer(t *testing.T, seed func(*sqldb.DB)) string {
+// server's URL and the replica's store (closing its Read pool stops the
+// replica).
+func laggingReplicaServer(t *testing.T, seed func(*sqldb.DB)) (string, *sqldb.DB) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -167,5 +168,5 @@ func laggingReplicaServer(t *testing.T, seed func(*sqldb.DB)) string {
 		_ = srv.Shutdown(ctx)
 		store.Close()
 	})
-	return srv.URL()
+	return srv.URL(), stale
 }
