@@ -184,6 +184,11 @@ type originCalc struct {
 	// overNotes are the over_consumed details by input lot and run key,
 	// for the mass-balance entries the capped runs earn.
 	overNotes map[[2]string]string
+	// overAnoms are the over_consumed anomalies by the same key, listed
+	// only on the lot and the capped run's products; overOrder their keys
+	// in the order found.
+	overAnoms map[[2]string]Anomaly
+	overOrder [][2]string
 	// runFigures asks each run's lines for their outputs' figures at the
 	// run and now (figuresAtRun): with evidence only, where the runs are
 	// shown (lot page, origin JSON, certificate).
@@ -286,7 +291,7 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 		if err := oc.overConsumption(id); err != nil {
 			return nil, err
 		}
-		out.Anomalies = dedupeAnomalies(append(out.Anomalies, oc.anomalies...))
+		out.Anomalies = dedupeAnomalies(append(out.Anomalies, oc.overConsumedOn(id)...))
 	}
 	if an, err := transitShortfalls(ctx, s, target); err != nil {
 		return nil, err
@@ -1079,7 +1084,13 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		if m <= 0 {
 			massUnknown = append(massUnknown, fmt.Sprintf("%s (%s)", e.Parent, keys(c.mass[dimCountry])))
 		}
-		ins = append(ins, input{e.Parent, c, m, m * oc.heldFraction(e.Parent, e.RunKey())})
+		f := oc.heldFraction(e.Parent, e.RunKey())
+		ins = append(ins, input{e.Parent, c, m, m * f})
+		if f < 1 {
+			// This run was capped: its products carry the anomaly (a
+			// sibling made by a run that was not capped does not).
+			oc.anomalies = append(oc.anomalies, oc.overAnoms[[2]string{e.Parent, e.RunKey()}])
+		}
 		oc.cappedInput(out, e.Parent, c)
 		oc.assayedAfterRun(out, e, c)
 		oc.inputChangedAfterRun(out, e, c)
@@ -1098,16 +1109,19 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 	model := oc.modelAt(site)
 	oc.models = append(oc.models, ModelUse{Site: site, Model: model, Output: out.ID, Events: evList})
 	res := &comp{grades: map[string]float64{}, elem: map[string][3]mix{}, events: events, origin: origin}
+	// The dry-mass view counts what each input held for the run (held:
+	// a capped run counts what was left of its lot), as the element
+	// view does: one story in both views.
 	var total float64
 	for _, in := range ins {
-		total += in.mass
+		total += in.held
 	}
 	for d := 0; d < 3; d++ {
 		res.mass[d] = mix{}
 		for _, in := range ins {
 			w := 1 / float64(len(ins))
 			if total > 0 {
-				w = in.mass / total
+				w = in.held / total
 			}
 			for k, f := range in.c.mass[d] {
 				res.mass[d][k] += w * f

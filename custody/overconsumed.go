@@ -149,15 +149,32 @@ func (oc *originCalc) overConsumption(id string) error {
 		}
 		a := Anomaly{Kind: "over_consumed", Detail: fmt.Sprintf("lot %s: run %s consumed %s dmt of a lot of %s dmt%s, by its weighings, moisture and retractions known now: the run's input counts %s dmt × grade — a run input never holds more of an element than its lot held; reconcile the lot's mass (a retracted weighing?) or the run's input quantity",
 			id, run, Figure(m), Figure(l.DryTonnes), earlier, Figure(take)), Events: evs, Runs: nonEmpty(byRun[k][0].Run)}
-		oc.anomalies = append(oc.anomalies, a)
+		// Listed only where it applies: on the lot itself, and on the
+		// capped run's outputs and what is made from them (blend), never
+		// on a sibling made by a run that took the lot first.
 		if oc.overNotes == nil {
 			oc.overNotes = map[[2]string]string{}
+			oc.overAnoms = map[[2]string]Anomaly{}
 		}
 		oc.overNotes[[2]string{id, k}] = a.Detail
+		oc.overAnoms[[2]string{id, k}] = a
+		oc.overOrder = append(oc.overOrder, [2]string{id, k})
 		before += m
 		left = 0
 	}
 	return nil
+}
+
+// overConsumedOn lists the over_consumed anomalies of lot id's capped
+// runs (overConsumption, read first), in time order.
+func (oc *originCalc) overConsumedOn(id string) []Anomaly {
+	var out []Anomaly
+	for _, k := range oc.overOrder {
+		if k[0] == id {
+			out = append(out, oc.overAnoms[k])
+		}
+	}
+	return out
 }
 
 // heldFraction is the fraction of its stated consumption of lot id that
