@@ -701,7 +701,11 @@ func (oc *originCalc) dryOfLot(id string) float64 {
 // returned as it is, its origin unknown: never guessed from where it went
 // later. A store that cannot give a lot's events leaves it as it is.
 func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
-	if l.OriginCountry != "" || l.OriginMine != "" || oc.sites == nil || oc.s == nil {
+	if oc.sites == nil || oc.s == nil {
+		return l, nil
+	}
+	stated := l.OriginCountry != "" || l.OriginMine != ""
+	if stated && l.OriginMine == "" {
 		return l, nil
 	}
 	f, ok := oc.s.(liveEventsFinder)
@@ -716,10 +720,42 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 	if first == nil {
 		return l, nil
 	}
+	if stated {
+		// The lot names its mine: its origin is the mine's. A
+		// commissioning site in another country is flagged — material
+		// first recorded far from its mine is worth a look (a mistyped
+		// mine, or a lot relabelled on the way).
+		mine, ok := oc.sites[siteKey(l.OriginMine)]
+		if !ok || mine.Country == "" {
+			return l, nil
+		}
+		for _, site := range []string{first.ReadPoint, first.BizLocation} {
+			s, ok := oc.sites[siteKey(site)]
+			if site == "" || !ok || s.Country == "" || s.Country == mine.Country {
+				continue
+			}
+			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "commissioning_country_differs", Detail: fmt.Sprintf("lot %s names mine %s (%s by master data) but was commissioned at %s (%s) by event %s: its origin is read as the mine's; check the mine named and where the lot was first recorded",
+				l.ID, l.OriginMine, mine.Country, site, s.Country, first.EventID), Events: []string{first.EventID}})
+			break
+		}
+		return l, nil
+	}
 	var iso, from string
+	var notMine []string
 	for _, site := range []string{first.ReadPoint, first.BizLocation} {
 		s, ok := oc.sites[siteKey(site)]
 		if site == "" || !ok || s.Country == "" {
+			continue
+		}
+		// Only a mine gives the country where the material was mined
+		// (cm:siteKind mine; DFARS 252.225-7052 reads where it was
+		// mined and processed): nothing is mined at a warehouse, a port
+		// or a refinery, nor at a site master data does not type.
+		if kind := strings.ToLower(strings.TrimSpace(s.Kind)); kind != critmin.SiteMine {
+			if kind == "" {
+				kind = "site of no stated kind"
+			}
+			notMine = append(notMine, fmt.Sprintf("%s (%s, %s)", site, kind, s.Country))
 			continue
 		}
 		if iso != "" && s.Country != iso {
@@ -730,6 +766,10 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 		iso, from = s.Country, site
 	}
 	if iso == "" {
+		if len(notMine) > 0 {
+			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "commissioned_not_at_mine", Detail: fmt.Sprintf("lot %s states no origin country or mine and was commissioned (event %s) at %s — not a mine by master data (cm:siteKind): where it was mined is unknown, not the site's country; state cm:originMine or cm:originCountry, or type the site as a mine if it is one",
+				l.ID, first.EventID, strings.Join(dedupe(notMine), ", ")), Events: []string{first.EventID}})
+		}
 		return l, nil
 	}
 	cp := *l
@@ -795,7 +835,7 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 		}
 	}
 	if l.OriginCountry == "" {
-		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no recorded origin (no cm:originCountry at commissioning, and neither its cm:originMine nor the site it was commissioned at has a country in master data); its material counts as unknown", l.ID)})
+		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no recorded origin (no cm:originCountry at commissioning, and neither its cm:originMine nor a mine it was commissioned at has a country in master data); its material counts as unknown", l.ID)})
 	}
 	m := [3]mix{single(orUnknown(l.OriginCountry)), single(orUnknown(l.OriginMine)), single(orUnknown(l.Supplier))}
 	// The stated origin country must be the country master data gives
