@@ -1885,7 +1885,15 @@ func (mc *mbCalc) claimedComp(id string) (*comp, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(oc.overNotes) == 0 {
+	// Only a capped run in the lot's own genealogy takes metal out of
+	// its claim: a retraction that caps another run consuming the same
+	// feed later (an over_consumed note elsewhere) leaves the claim as
+	// it was (blend lists over_consumed only on a capped run's products).
+	capped := false
+	for _, a := range oc.anomalies {
+		capped = capped || a.Kind == "over_consumed"
+	}
+	if !capped {
 		return nil, nil
 	}
 	return c, nil // computeAt gave it the caps of the runs that made it
@@ -1921,8 +1929,11 @@ func (mc *mbCalc) claim(l *critmin.Lot, c *comp, ce critmin.ClaimEvent, p critmi
 	for _, el := range a.cat.Elements {
 		if x, ok := g[el]; ok {
 			if c != nil {
-				if y, ok := c.grade(el, l.DryTonnes); ok {
-					x = min(x, y)
+				// The lot's grade when claimed (x), capped by what its
+				// runs put in — never today's grade: a later assay
+				// never re-figures a claim.
+				if cp, ok := c.caps[el]; ok && l.DryTonnes > 0 && l.DryTonnes*x > cp.Tonnes+massTolerance {
+					x = cp.Tonnes / l.DryTonnes
 				}
 			}
 			q += l.DryTonnes * x
