@@ -66,4 +66,3 @@ func TestLaterRetractionLeavesAcceptedClaim(t *testing.T) {
 		}
 	}
 }
-
