@@ -189,6 +189,8 @@ type originCalc struct {
 	// in the order found.
 	overAnoms map[[2]string]Anomaly
 	overOrder [][2]string
+	// retractedBy memoises retractedMaker by lot.
+	retractedBy map[string]*critmin.Event
 	// runFigures asks each run's lines for their outputs' figures at the
 	// run and now (figuresAtRun): with evidence only, where the runs are
 	// shown (lot page, origin JSON, certificate).
@@ -283,9 +285,10 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 	if a, ok := zeroMass(target); ok {
 		out.Anomalies = append(out.Anomalies, a)
 	}
-	if target.TakenTonnes > target.WetTonnes+massTolerance {
-		// Runs took more of the lot than it holds now: listed on the
-		// lot itself too (overConsumption).
+	if target.TakenTonnes > target.WetTonnes+massTolerance || target.DryTonnes <= 0 && target.WetTonnes <= 0 && target.UOM == "" {
+		// Runs took more of the lot than it holds now, or took it from
+		// a run declared in error: listed on the lot itself too
+		// (overConsumption).
 		oc := newCalc(ctx, s, sm)
 		oc.lots[id] = target
 		if err := oc.overConsumption(id); err != nil {
@@ -835,7 +838,16 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 		}
 	}
 	if l.OriginCountry == "" {
-		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no recorded origin (no cm:originCountry at commissioning, and neither its cm:originMine nor a mine it was commissioned at has a country in master data); its material counts as unknown", l.ID)})
+		a := Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no recorded origin (no cm:originCountry at commissioning, and neither its cm:originMine nor a mine it was commissioned at has a country in master data); its material counts as unknown", l.ID)}
+		if l.OriginMine == "" && l.DryTonnes <= 0 && l.WetTonnes <= 0 && oc.s != nil {
+			// A lot whose making run was declared in error: that, not
+			// master data, is why it has no origin.
+			if ev, err := oc.retractedMaker(l.ID); err == nil && ev != nil {
+				a = Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no origin: the run that made it, event %s, was declared in error on %s (reason %s), so the lot was never made and what runs consumed of it counts as unknown (over_consumed); reconcile the runs that consumed it",
+					l.ID, ev.EventID, ev.ErrorDeclaration.DeclarationTime.UTC().Format(time.RFC3339), ev.ErrorDeclaration.Reason), Events: []string{ev.EventID}}
+			}
+		}
+		oc.anomalies = append(oc.anomalies, a)
 	}
 	m := [3]mix{single(orUnknown(l.OriginCountry)), single(orUnknown(l.OriginMine)), single(orUnknown(l.Supplier))}
 	// The stated origin country must be the country master data gives
