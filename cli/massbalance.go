@@ -123,6 +123,10 @@ func printStatement(env *Env, st *custody.Statement) {
 				fmt.Fprintf(env.Stdout, "  %.1f %% of input", l.Percent*100)
 			}
 			fmt.Fprintln(env.Stdout)
+			if l.ExpiresAtPeriodEnd > 0 {
+				// The period is open: expiry happens at its end.
+				fmt.Fprintf(env.Stdout, "  %-24s %s expires at period end (projection; not expired yet, in closing)\n", "", custody.Figure(l.ExpiresAtPeriodEnd))
+			}
 			for _, n := range l.Notes {
 				fmt.Fprintf(env.Stdout, "  %-24s note: %s\n", "", n)
 			}

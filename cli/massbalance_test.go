@@ -71,7 +71,7 @@ func TestMassBalanceCommands(t *testing.T) {
 	// The CLI's CSV is the API's table (custody.StatementRows): elements
 	// and the period's conversion factor beside each line.
 	out, _, err := run(t, env, "massbalance", "statement", "--site", site, "--period", "2025-10", "--format", "csv")
-	if err != nil || !strings.Contains(out, "urn:t:site:mb,2025-10,ree,Nd+Pr,0.9,PAK,0,4.5,1.6,0,2.9") {
+	if err != nil || !strings.Contains(out, "urn:t:site:mb,2025-10,ree,Nd+Pr,0.9,PAK,0,4.5,1.6,0,0,2.9") {
 		t.Errorf("statement: %v\n%s", err, out)
 	}
 	out, _, err = run(t, env, "lot", "origin", "urn:t:lot:O1")
@@ -114,7 +114,7 @@ func TestMassBalanceCommands(t *testing.T) {
 		t.Fatalf("refinery close from the ledger: %v %s", err, out)
 	}
 	out, _, err = run(t, env, "massbalance", "statement", "--site", site, "--period", "2025-10", "--format", "csv")
-	if err != nil || !strings.Contains(out, "urn:t:site:mb,2025-10,ree,Nd+Pr,0.32,PAK,0,1.6,1.6,0,0") {
+	if err != nil || !strings.Contains(out, "urn:t:site:mb,2025-10,ree,Nd+Pr,0.32,PAK,0,1.6,1.6,0,0,0") {
 		t.Errorf("statement with the refinery's recovery: %v\n%s", err, out)
 	}
 	out, _, err = run(t, env, "massbalance", "statement", "--site", site, "--period", "2025-10")

@@ -466,8 +466,9 @@ func PublicKeyIDOf(pub ed25519.PublicKey) string {
 }
 
 // CertRefusedClaim is a refused claim as a certificate records it
-// (cm:refusedClaim): what was stated and why it was refused. It is no
-// origin, physical or claimed, and carries no massFraction.
+// (cm:refusedClaim): what was stated and why it was refused. It
+// attributes no origin (the physical origin stands apart) and carries no
+// massFraction.
 type CertRefusedClaim struct {
 	Status      string        `json:"status"` // always "refused"
 	Site        string        `json:"site"`
@@ -507,12 +508,13 @@ func refusedClaimOf(c *Claim) *CertRefusedClaim {
 
 // RefusedClaimText is the one wording of a refused claim in every view —
 // the lot page, the lot list, the lots CSV, `critmin lot show` and
-// `critmin lot origin`: "claim refused: stated Pakistan 100.0 % — no
-// origin, physical or claimed". A refused claim attributes nothing, so
+// `critmin lot origin`: "claim refused: stated Pakistan 100.0 % — the
+// claim attributes nothing; the physical origin stands". A refused claim
+// attributes nothing, while the lot's physical origin is shown as ever, so
 // no view prints its stated shares as an origin; the reason (Claim.Error)
 // goes beside it where the view has room.
 func RefusedClaimText(c *Claim) string {
-	return "claim refused: stated " + StatedText(c) + " — no origin, physical or claimed"
+	return "claim refused: stated " + StatedText(c) + " — the claim attributes nothing; the physical origin stands"
 }
 
 // StatedText is what a claim stated, "Pakistan 100.0 %, …": for a refused

@@ -24,8 +24,10 @@ import (
 func TestAcceptedClaimIsARecord(t *testing.T) {
 	db, svc := mbSvc(t)
 	ctx := context.Background()
-	now := time.Date(2025, 11, 25, 0, 0, 0, 0, time.UTC)
-	before, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-11", nil, now)
+	// November read once it has ended: its expiry is then expired, not
+	// a projection (TestOpenPeriodExpiryIsProjection).
+	ended := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)
+	before, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-11", nil, ended)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +42,7 @@ func TestAcceptedClaimIsARecord(t *testing.T) {
 	if err != nil || !near(o3.DryTonnes, 0.8) {
 		t.Fatalf("O3 after the report: %+v %v, want 0.8 t dry", o3, err)
 	}
-	after, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-11", nil, now)
+	after, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-11", nil, ended)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,15 +8,15 @@ import (
 	"github.com/critmin/critmin/custody"
 )
 
-// commissionedAt is a document whose master data gives site cn the
-// country China (countryCode CN) and site nowhere no country; lot F, 10 t
+// commissionedAt is a document whose master data gives site cn, a mine,
+// the country China (countryCode CN) and site nowhere no country; lot F, 10 t
 // at Nd 4 %, is commissioned at site (readPoint and bizLocation) without
 // cm:originCountry or cm:originMine, and run R at site cb makes Z, 2 t at
 // Nd 15 %.
 func commissionedAt(site string) string {
 	return `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
 	 "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [
-	   {"id": "urn:t:site:cn", "attributes": [{"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "CN"}]},
+	   {"id": "urn:t:site:cn", "attributes": [{"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "CN"}, {"id": "https://ns.critmin.org/mineral/v1/siteKind", "attribute": "mine"}]},
 	   {"id": "urn:t:site:nowhere", "attributes": [{"id": "urn:epcglobal:cbv:mda#name", "attribute": "no country"}]},
 	   {"id": "urn:t:site:cb", "attributes": [{"id": "https://ns.critmin.org/mineral/v1/custodyModel", "attribute": "controlled_blending"}]}]}]}},
 	 "epcisBody": {"eventList": [

@@ -60,7 +60,7 @@ func TestClaimBookedAtItsOwnEvent(t *testing.T) {
 	if cl := o.Claimed; cl == nil || cl.Status != custody.ClaimRefused || cl.Event != "urn:t:ev:ff-nov3" || cl.Period != "2025-11" || !strings.Contains(cl.Error, "before the lot existed") {
 		t.Errorf("claim %+v, want refused at urn:t:ev:ff-nov3 in 2025-11, before the lot existed", cl)
 	}
-	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-11", nil, time.Date(2025, 11, 25, 0, 0, 0, 0, time.UTC))
+	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-11", nil, time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)) // November ended: expiry expired
 	if err != nil {
 		t.Fatal(err)
 	}

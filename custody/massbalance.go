@@ -472,9 +472,10 @@ func totalLine(lines []BalanceLine) BalanceLine {
 		t.Credits += l.Credits
 		t.Claims += l.Claims
 		t.Expired += l.Expired
+		t.ExpiresAtPeriodEnd += l.ExpiresAtPeriodEnd
 		t.Closing += l.Closing
 	}
-	for _, v := range []*float64{&t.Opening, &t.Credits, &t.Claims, &t.Expired, &t.Closing} {
+	for _, v := range []*float64{&t.Opening, &t.Credits, &t.Claims, &t.Expired, &t.ExpiresAtPeriodEnd, &t.Closing} {
 		if math.Abs(*v) < claimTolerance {
 			*v = 0
 		}
@@ -493,8 +494,14 @@ type BalanceLine struct {
 	Credits float64 `json:"credits"`
 	Claims  float64 `json:"claims"`
 	Expired float64 `json:"expired"`
-	Closing float64 `json:"closing"`
-	Percent float64 `json:"percent,omitempty"`
+	// ExpiresAtPeriodEnd is, in a statement of a period still open, what
+	// will expire at the period's end unless claimed before (a
+	// projection): expiry happens at the period's end (ISO 22095-2
+	// carry-forward), so it is not yet expired and Closing still holds
+	// it. 0 once the period has ended (Expired then holds it).
+	ExpiresAtPeriodEnd float64 `json:"expiresAtPeriodEnd,omitempty"`
+	Closing            float64 `json:"closing"`
+	Percent            float64 `json:"percent,omitempty"`
 	// Notes say where the line's credits in are less than the runs'
 	// consumption would give: a credit capped at what its lot contains
 	// (creditCap; the entry behind it carries the same note).
@@ -918,6 +925,9 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 	if err := mc.explainRetractions(periods, idx, st); err != nil {
 		return nil, err
 	}
+	if _, to := periodSpan(periods[idx]); now.Before(to) {
+		openPeriod(st)
+	}
 	if err := orphanedClaims(ctx, s, site, periods[idx], st); err != nil {
 		return nil, err
 	}
@@ -925,6 +935,29 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 		return nil, err
 	}
 	return st, nil
+}
+
+// openPeriod restates a period still open: expiry happens at the
+// period's end, so what the replay expires there is not expired yet — it
+// is shown as ExpiresAtPeriodEnd (a projection), its entries as
+// "expires_at_period_end", and Closing still holds it (a claim made
+// before the end may draw on it).
+func openPeriod(st *Statement) {
+	for i := range st.Categories {
+		c := &st.Categories[i]
+		for j := range c.Lines {
+			l := &c.Lines[j]
+			l.ExpiresAtPeriodEnd = l.Expired
+			l.Closing += l.Expired
+			l.Expired = 0
+		}
+		for j := range c.Entries {
+			if c.Entries[j].Kind == "expired" {
+				c.Entries[j].Kind = "expires_at_period_end"
+			}
+		}
+		c.Total = totalLine(c.Lines)
+	}
 }
 
 // newMB prepares the replay of a site's account under its declaration
@@ -1885,7 +1918,15 @@ func (mc *mbCalc) claimedComp(id string) (*comp, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(oc.overNotes) == 0 {
+	// Only a capped run in the lot's own genealogy takes metal out of
+	// its claim: a retraction that caps another run consuming the same
+	// feed later (an over_consumed note elsewhere) leaves the claim as
+	// it was (blend lists over_consumed only on a capped run's products).
+	capped := false
+	for _, a := range oc.anomalies {
+		capped = capped || a.Kind == "over_consumed"
+	}
+	if !capped {
 		return nil, nil
 	}
 	return c, nil // computeAt gave it the caps of the runs that made it
@@ -1921,8 +1962,11 @@ func (mc *mbCalc) claim(l *critmin.Lot, c *comp, ce critmin.ClaimEvent, p critmi
 	for _, el := range a.cat.Elements {
 		if x, ok := g[el]; ok {
 			if c != nil {
-				if y, ok := c.grade(el, l.DryTonnes); ok {
-					x = min(x, y)
+				// The lot's grade when claimed (x), capped by what its
+				// runs put in — never today's grade: a later assay
+				// never re-figures a claim.
+				if cp, ok := c.caps[el]; ok && l.DryTonnes > 0 && l.DryTonnes*x > cp.Tonnes+massTolerance {
+					x = cp.Tonnes / l.DryTonnes
 				}
 			}
 			q += l.DryTonnes * x

@@ -227,7 +227,9 @@ func TestRedeclarationKeepsJudgedPeriods(t *testing.T) {
 		t.Errorf("version %d effective %s, want 2 from 2025-12-01", d.Version, d.EffectiveFrom)
 	}
 	st := func(p string) *custody.Statement {
-		s, err := custody.StatementOf(ctx, db, "urn:t:site:mb", p, nil, now)
+		// Read once the periods have ended: their expiry is expired,
+		// not a projection (TestOpenPeriodExpiryIsProjection).
+		s, err := custody.StatementOf(ctx, db, "urn:t:site:mb", p, nil, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 		if err != nil {
 			t.Fatal(err)
 		}

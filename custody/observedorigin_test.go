@@ -10,7 +10,7 @@ import (
 	"github.com/critmin/critmin/ledger"
 )
 
-// observedAt is a document whose master data places site cn in China and
+// observedAt is a document whose master data places site cn, a mine, in China and
 // site us in the United States (site b, controlled blending, has no
 // country). W, 10 t dry at Nd 1 %, is commissioned at cn without a stated
 // country or mine; run R at b turns it into WO, 0.1 t at Nd 60 %; WO is
@@ -18,7 +18,7 @@ import (
 func observedAt() string {
 	return `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
 	 "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [
-	   {"id": "urn:t:site:cn", "attributes": [{"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "CN"}]},
+	   {"id": "urn:t:site:cn", "attributes": [{"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "CN"}, {"id": "https://ns.critmin.org/mineral/v1/siteKind", "attribute": "mine"}]},
 	   {"id": "urn:t:site:us", "attributes": [{"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "US"}]},
 	   {"id": "urn:t:site:b", "attributes": [{"id": "https://ns.critmin.org/mineral/v1/custodyModel", "attribute": "controlled_blending"}]}]}]}},
 	 "epcisBody": {"eventList": [
@@ -112,12 +112,13 @@ func TestObservedSiteGivesNoOrigin(t *testing.T) {
 // (EPCIS 2.0 §7.4.2: ADD creates what it names); a receipt site says
 // nothing of where the material was mined, so R1 has unknown origin,
 // no_origin, and the covered-country rule fails. C1, added with no step
-// at the same site, still takes its country (United States 100 %).
+// at the same site (a mine by master data), still takes its country
+// (United States 100 %).
 func TestReceivingAddGivesNoOrigin(t *testing.T) {
 	ctx := context.Background()
 	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
 	 "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [
-	   {"id": "urn:t:site:us", "attributes": [{"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "US"}]}]}]}},
+	   {"id": "urn:t:site:us", "attributes": [{"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "US"}, {"id": "https://ns.critmin.org/mineral/v1/siteKind", "attribute": "mine"}]}]}]}},
 	 "epcisBody": {"eventList": [
 	 {"type": "ObjectEvent", "eventID": "urn:t:ev:R1", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "receiving",
 	  "quantityList": [{"epcClass": "urn:t:lot:R1", "quantity": 10, "uom": "TNE"}], "readPoint": {"id": "urn:t:site:us"}, "bizLocation": {"id": "urn:t:site:us"},

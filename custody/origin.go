@@ -184,6 +184,13 @@ type originCalc struct {
 	// overNotes are the over_consumed details by input lot and run key,
 	// for the mass-balance entries the capped runs earn.
 	overNotes map[[2]string]string
+	// overAnoms are the over_consumed anomalies by the same key, listed
+	// only on the lot and the capped run's products; overOrder their keys
+	// in the order found.
+	overAnoms map[[2]string]Anomaly
+	overOrder [][2]string
+	// retractedBy memoises retractedMaker by lot.
+	retractedBy map[string]*critmin.Event
 	// runFigures asks each run's lines for their outputs' figures at the
 	// run and now (figuresAtRun): with evidence only, where the runs are
 	// shown (lot page, origin JSON, certificate).
@@ -278,15 +285,16 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 	if a, ok := zeroMass(target); ok {
 		out.Anomalies = append(out.Anomalies, a)
 	}
-	if target.TakenTonnes > target.WetTonnes+massTolerance {
-		// Runs took more of the lot than it holds now: listed on the
-		// lot itself too (overConsumption).
+	if target.TakenTonnes > target.WetTonnes+massTolerance || target.DryTonnes <= 0 && target.WetTonnes <= 0 && target.UOM == "" {
+		// Runs took more of the lot than it holds now, or took it from
+		// a run declared in error: listed on the lot itself too
+		// (overConsumption).
 		oc := newCalc(ctx, s, sm)
 		oc.lots[id] = target
 		if err := oc.overConsumption(id); err != nil {
 			return nil, err
 		}
-		out.Anomalies = dedupeAnomalies(append(out.Anomalies, oc.anomalies...))
+		out.Anomalies = dedupeAnomalies(append(out.Anomalies, oc.overConsumedOn(id)...))
 	}
 	if an, err := transitShortfalls(ctx, s, target); err != nil {
 		return nil, err
@@ -696,7 +704,11 @@ func (oc *originCalc) dryOfLot(id string) float64 {
 // returned as it is, its origin unknown: never guessed from where it went
 // later. A store that cannot give a lot's events leaves it as it is.
 func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
-	if l.OriginCountry != "" || l.OriginMine != "" || oc.sites == nil || oc.s == nil {
+	if oc.sites == nil || oc.s == nil {
+		return l, nil
+	}
+	stated := l.OriginCountry != "" || l.OriginMine != ""
+	if stated && l.OriginMine == "" {
 		return l, nil
 	}
 	f, ok := oc.s.(liveEventsFinder)
@@ -711,10 +723,42 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 	if first == nil {
 		return l, nil
 	}
+	if stated {
+		// The lot names its mine: its origin is the mine's. A
+		// commissioning site in another country is flagged — material
+		// first recorded far from its mine is worth a look (a mistyped
+		// mine, or a lot relabelled on the way).
+		mine, ok := oc.sites[siteKey(l.OriginMine)]
+		if !ok || mine.Country == "" {
+			return l, nil
+		}
+		for _, site := range []string{first.ReadPoint, first.BizLocation} {
+			s, ok := oc.sites[siteKey(site)]
+			if site == "" || !ok || s.Country == "" || s.Country == mine.Country {
+				continue
+			}
+			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "commissioning_country_differs", Detail: fmt.Sprintf("lot %s names mine %s (%s by master data) but was commissioned at %s (%s) by event %s: its origin is read as the mine's; check the mine named and where the lot was first recorded",
+				l.ID, l.OriginMine, mine.Country, site, s.Country, first.EventID), Events: []string{first.EventID}})
+			break
+		}
+		return l, nil
+	}
 	var iso, from string
+	var notMine []string
 	for _, site := range []string{first.ReadPoint, first.BizLocation} {
 		s, ok := oc.sites[siteKey(site)]
 		if site == "" || !ok || s.Country == "" {
+			continue
+		}
+		// Only a mine gives the country where the material was mined
+		// (cm:siteKind mine; DFARS 252.225-7052 reads where it was
+		// mined and processed): nothing is mined at a warehouse, a port
+		// or a refinery, nor at a site master data does not type.
+		if kind := strings.ToLower(strings.TrimSpace(s.Kind)); kind != critmin.SiteMine {
+			if kind == "" {
+				kind = "site of no stated kind"
+			}
+			notMine = append(notMine, fmt.Sprintf("%s (%s, %s)", site, kind, s.Country))
 			continue
 		}
 		if iso != "" && s.Country != iso {
@@ -725,6 +769,10 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 		iso, from = s.Country, site
 	}
 	if iso == "" {
+		if len(notMine) > 0 {
+			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "commissioned_not_at_mine", Detail: fmt.Sprintf("lot %s states no origin country or mine and was commissioned (event %s) at %s — not a mine by master data (cm:siteKind): where it was mined is unknown, not the site's country; state cm:originMine or cm:originCountry, or type the site as a mine if it is one",
+				l.ID, first.EventID, strings.Join(dedupe(notMine), ", ")), Events: []string{first.EventID}})
+		}
 		return l, nil
 	}
 	cp := *l
@@ -790,7 +838,16 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 		}
 	}
 	if l.OriginCountry == "" {
-		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no recorded origin (no cm:originCountry at commissioning, and neither its cm:originMine nor the site it was commissioned at has a country in master data); its material counts as unknown", l.ID)})
+		a := Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no recorded origin (no cm:originCountry at commissioning, and neither its cm:originMine nor a mine it was commissioned at has a country in master data); its material counts as unknown", l.ID)}
+		if l.OriginMine == "" && l.DryTonnes <= 0 && l.WetTonnes <= 0 && oc.s != nil {
+			// A lot whose making run was declared in error: that, not
+			// master data, is why it has no origin.
+			if ev, err := oc.retractedMaker(l.ID); err == nil && ev != nil {
+				a = Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no origin: the run that made it, event %s, was declared in error on %s (reason %s), so the lot was never made and what runs consumed of it counts as unknown (over_consumed); reconcile the runs that consumed it",
+					l.ID, ev.EventID, ev.ErrorDeclaration.DeclarationTime.UTC().Format(time.RFC3339), ev.ErrorDeclaration.Reason), Events: []string{ev.EventID}}
+			}
+		}
+		oc.anomalies = append(oc.anomalies, a)
 	}
 	m := [3]mix{single(orUnknown(l.OriginCountry)), single(orUnknown(l.OriginMine)), single(orUnknown(l.Supplier))}
 	// The stated origin country must be the country master data gives
@@ -1079,7 +1136,13 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		if m <= 0 {
 			massUnknown = append(massUnknown, fmt.Sprintf("%s (%s)", e.Parent, keys(c.mass[dimCountry])))
 		}
-		ins = append(ins, input{e.Parent, c, m, m * oc.heldFraction(e.Parent, e.RunKey())})
+		f := oc.heldFraction(e.Parent, e.RunKey())
+		ins = append(ins, input{e.Parent, c, m, m * f})
+		if f < 1 {
+			// This run was capped: its products carry the anomaly (a
+			// sibling made by a run that was not capped does not).
+			oc.anomalies = append(oc.anomalies, oc.overAnoms[[2]string{e.Parent, e.RunKey()}])
+		}
 		oc.cappedInput(out, e.Parent, c)
 		oc.assayedAfterRun(out, e, c)
 		oc.inputChangedAfterRun(out, e, c)
@@ -1098,16 +1161,19 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 	model := oc.modelAt(site)
 	oc.models = append(oc.models, ModelUse{Site: site, Model: model, Output: out.ID, Events: evList})
 	res := &comp{grades: map[string]float64{}, elem: map[string][3]mix{}, events: events, origin: origin}
+	// The dry-mass view counts what each input held for the run (held:
+	// a capped run counts what was left of its lot), as the element
+	// view does: one story in both views.
 	var total float64
 	for _, in := range ins {
-		total += in.mass
+		total += in.held
 	}
 	for d := 0; d < 3; d++ {
 		res.mass[d] = mix{}
 		for _, in := range ins {
 			w := 1 / float64(len(ins))
 			if total > 0 {
-				w = in.mass / total
+				w = in.held / total
 			}
 			for k, f := range in.c.mass[d] {
 				res.mass[d][k] += w * f

@@ -85,7 +85,22 @@ func (oc *originCalc) overConsumption(id string) error {
 	fr := map[string]float64{}
 	oc.takes[id] = fr
 	l := oc.lots[id]
-	if l == nil || l.DryTonnes <= 0 || !units.IsMass(l.UOM) || l.TakenTonnes <= l.WetTonnes+massTolerance {
+	if l == nil {
+		return nil
+	}
+	// A lot whose making run was declared in error holds nothing: the
+	// runs that consumed it took it from a run that never happened
+	// (retractedMaker), so each is capped at 0, named with the
+	// retraction.
+	var gone *critmin.Event
+	if l.DryTonnes <= 0 && l.WetTonnes <= 0 && l.UOM == "" {
+		ev, err := oc.retractedMaker(id)
+		if err != nil {
+			return err
+		}
+		gone = ev
+	}
+	if gone == nil && (l.DryTonnes <= 0 || !units.IsMass(l.UOM) || l.TakenTonnes <= l.WetTonnes+massTolerance) {
 		return nil
 	}
 	edges, err := oc.overConsumedEdges(id)
@@ -117,7 +132,7 @@ func (oc *originCalc) overConsumption(id string) error {
 		if m <= 0 {
 			continue
 		}
-		if m <= left+massTolerance || before+m <= l.DryTonnes*(1+ConsumptionTolerance)+massTolerance {
+		if gone == nil && (m <= left+massTolerance || before+m <= l.DryTonnes*(1+ConsumptionTolerance)+massTolerance) {
 			// All of it was there, or the excess is within the
 			// consumption tolerance capture accepts (a weighbridge's
 			// error): read as stated, as the mix kept at capture reads
@@ -149,15 +164,37 @@ func (oc *originCalc) overConsumption(id string) error {
 		}
 		a := Anomaly{Kind: "over_consumed", Detail: fmt.Sprintf("lot %s: run %s consumed %s dmt of a lot of %s dmt%s, by its weighings, moisture and retractions known now: the run's input counts %s dmt × grade — a run input never holds more of an element than its lot held; reconcile the lot's mass (a retracted weighing?) or the run's input quantity",
 			id, run, Figure(m), Figure(l.DryTonnes), earlier, Figure(take)), Events: evs, Runs: nonEmpty(byRun[k][0].Run)}
-		oc.anomalies = append(oc.anomalies, a)
+		if gone != nil {
+			a.Detail = fmt.Sprintf("lot %s: run %s consumed %s dmt of it, but the run that made it, event %s, was declared in error on %s (reason %s): the lot never existed and holds 0 dmt, so the run's input counts 0 dmt — reconcile the run's input (record what it really consumed) or the retraction",
+				id, run, Figure(m), gone.EventID, gone.ErrorDeclaration.DeclarationTime.UTC().Format(time.RFC3339), gone.ErrorDeclaration.Reason)
+			a.Events = dedupe(append(append([]string{}, evs...), gone.EventID))
+		}
+		// Listed only where it applies: on the lot itself, and on the
+		// capped run's outputs and what is made from them (blend), never
+		// on a sibling made by a run that took the lot first.
 		if oc.overNotes == nil {
 			oc.overNotes = map[[2]string]string{}
+			oc.overAnoms = map[[2]string]Anomaly{}
 		}
 		oc.overNotes[[2]string{id, k}] = a.Detail
+		oc.overAnoms[[2]string{id, k}] = a
+		oc.overOrder = append(oc.overOrder, [2]string{id, k})
 		before += m
 		left = 0
 	}
 	return nil
+}
+
+// overConsumedOn lists the over_consumed anomalies of lot id's capped
+// runs (overConsumption, read first), in time order.
+func (oc *originCalc) overConsumedOn(id string) []Anomaly {
+	var out []Anomaly
+	for _, k := range oc.overOrder {
+		if k[0] == id {
+			out = append(out, oc.overAnoms[k])
+		}
+	}
+	return out
 }
 
 // heldFraction is the fraction of its stated consumption of lot id that
@@ -168,4 +205,33 @@ func (oc *originCalc) heldFraction(id, run string) float64 {
 		return f
 	}
 	return 1
+}
+
+// retractedMaker is a TransformationEvent declared in error that put out
+// lot id (EPCIS 2.0 §7.4.1.2), the latest declared, or nil: none, or a
+// store that cannot query events.
+func (oc *originCalc) retractedMaker(id string) (*critmin.Event, error) {
+	if oc.retractedBy == nil {
+		oc.retractedBy = map[string]*critmin.Event{}
+	}
+	if ev, ok := oc.retractedBy[id]; ok {
+		return ev, nil
+	}
+	f, ok := oc.s.(eventQuerier)
+	if !ok || oc.s == nil {
+		return nil, nil
+	}
+	page, err := f.FindEvents(oc.ctx, critmin.EventFilter{EventTypes: []string{critmin.TransformationEvent}, ErrorDeclarationExists: true,
+		ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleOutput}, Patterns: []string{id}, Exact: true}}, Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	var out *critmin.Event
+	for _, ev := range page.Events {
+		if ev.ErrorDeclaration != nil && (out == nil || ev.ErrorDeclaration.DeclarationTime.After(out.ErrorDeclaration.DeclarationTime)) {
+			out = ev
+		}
+	}
+	oc.retractedBy[id] = out
+	return out, nil
 }

@@ -53,6 +53,10 @@ func PassedOnWithin(ctx context.Context, s Store, lots []*critmin.Lot, row func(
 	if err != nil {
 		return nil, err
 	}
+	oc := newCalc(ctx, s, nil)
+	for id, l := range byID {
+		oc.lots[id] = l
+	}
 	runs := map[string][]critmin.LotEdge{}
 	var keys []string
 	for _, e := range edges {
@@ -95,7 +99,14 @@ func PassedOnWithin(ctx context.Context, s Store, lots []*critmin.Lot, row func(
 			case whole[id]:
 				run[id] = 1
 			case l.DryTonnes > 0:
-				run[id] = min(consumed[id]/l.DryTonnes, 1)
+				// What the lot held for this run (overConsumption, the
+				// lot page's figure): a run that took more than was
+				// left after a retraction counts the rest, later runs
+				// nothing — never more than the lot held in all.
+				if err := oc.overConsumption(id); err != nil {
+					return nil, err
+				}
+				run[id] = min(consumed[id]*oc.heldFraction(id, k)/l.DryTonnes, 1)
 			}
 		}
 		for _, id := range sortedKeys(consumed) {

@@ -77,7 +77,7 @@ func TestStatementOfAnEmptyPeriod(t *testing.T) {
 	for _, r := range custody.StatementRows(nov) {
 		rows = append(rows, strings.Join(r, ","))
 	}
-	for _, want := range []string{"urn:t:site:mb,2025-11,ree,Nd+Pr,0.9,PAK,2.9,0,0,0,2.9,", "urn:t:site:mb,2025-11,ree,Nd+Pr,0.9,all,2.9,0,0,0,2.9,", "urn:t:site:mb,2025-11,sb,Sb,0.8,all,0,0,0,0,0,"} {
+	for _, want := range []string{"urn:t:site:mb,2025-11,ree,Nd+Pr,0.9,PAK,2.9,0,0,0,0,2.9,", "urn:t:site:mb,2025-11,ree,Nd+Pr,0.9,all,2.9,0,0,0,0,2.9,", "urn:t:site:mb,2025-11,sb,Sb,0.8,all,0,0,0,0,0,0,"} {
 		if !strings.Contains(strings.Join(rows, "\n"), want) {
 			t.Errorf("November's rows lack %q:\n%s", want, strings.Join(rows, "\n"))
 		}

@@ -10,11 +10,13 @@ import (
 // row per category and origin, tonnes of qualifying element, figures as
 // Figure prints them. The API's CSV and the CLI's write the same table
 // (StatementRows), so neither lacks a column the other has.
-var StatementHeader = []string{"site", "period", "category", "elements", "conversion_factor", "origin", "opening_t", "credits_t", "claims_t", "expired_t", "closing_t", "share"}
+var StatementHeader = []string{"site", "period", "category", "elements", "conversion_factor", "origin", "opening_t", "credits_t", "claims_t", "expired_t", "expires_at_period_end_t", "closing_t", "share"}
 
 // StatementRows are a statement's rows under StatementHeader: elements
 // joined by "+" (Nd+Pr), the period's conversion factor, then the balance
-// line (Closing = Opening + Credits − Claims − Expired) and, for the
+// line (Closing = Opening + Credits − Claims − Expired; in a period still
+// open, expires_at_period_end_t is what will expire at its end, a
+// projection Closing still holds) and, for the
 // rolling-average method only, share: the origin's share of the
 // qualifying input over the window as a fraction (0.75 for 75 %; the
 // JSON's "percent"), blank at a credit-method site. Each category ends
@@ -31,11 +33,11 @@ func StatementRows(st *Statement) [][]string {
 				share = Figure(l.Percent)
 			}
 			rows = append(rows, []string{st.Site, st.Period.ID, c.Category.ID, els, Figure(c.ConversionFactor), l.Country,
-				Figure(l.Opening), Figure(l.Credits), Figure(l.Claims), Figure(l.Expired), Figure(l.Closing), share})
+				Figure(l.Opening), Figure(l.Credits), Figure(l.Claims), Figure(l.Expired), Figure(l.ExpiresAtPeriodEnd), Figure(l.Closing), share})
 		}
 		tl := c.Total
 		rows = append(rows, []string{st.Site, st.Period.ID, c.Category.ID, els, Figure(c.ConversionFactor), "all",
-			Figure(tl.Opening), Figure(tl.Credits), Figure(tl.Claims), Figure(tl.Expired), Figure(tl.Closing), ""})
+			Figure(tl.Opening), Figure(tl.Credits), Figure(tl.Claims), Figure(tl.Expired), Figure(tl.ExpiresAtPeriodEnd), Figure(tl.Closing), ""})
 	}
 	return rows
 }

@@ -20,12 +20,12 @@ func TestStatementRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(custody.StatementHeader, ","); got != "site,period,category,elements,conversion_factor,origin,opening_t,credits_t,claims_t,expired_t,closing_t,share" {
+	if got := strings.Join(custody.StatementHeader, ","); got != "site,period,category,elements,conversion_factor,origin,opening_t,credits_t,claims_t,expired_t,expires_at_period_end_t,closing_t,share" {
 		t.Errorf("header %s", got)
 	}
 	// share: blank at a credit-method site (a fraction, 0.75 for 75 %, only
 	// for the rolling-average method).
-	want := "urn:t:site:mb,2025-10,ree,Nd+Pr,0.9,PAK,0,4.5,1.6,0,2.9,"
+	want := "urn:t:site:mb,2025-10,ree,Nd+Pr,0.9,PAK,0,4.5,1.6,0,0,2.9,"
 	for _, r := range custody.StatementRows(st) {
 		if r[2] == "ree" && r[5] == "PAK" {
 			if got := strings.Join(r, ","); got != want {

@@ -53,7 +53,7 @@ func TestMassBalanceAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp, b = do(t, "GET", base+"/statement?period=2025-10&format=csv", "", nil, nil)
-	want := "urn:t:site:mb,2025-10,ree,Nd+Pr,0.9,PAK,0,4.5,1.6,0,2.9"
+	want := "urn:t:site:mb,2025-10,ree,Nd+Pr,0.9,PAK,0,4.5,1.6,0,0,2.9"
 	if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
 		t.Errorf("statement CSV: %d %s, want a line %s", resp.StatusCode, b, want)
 	}
@@ -107,7 +107,7 @@ func TestStatementFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp, b := do(t, "GET", base+"/statement?period=2025-10&format=csv", "", nil, nil)
-	if want := "urn:t:site:mb,2025-10,ree,Nd+Pr,0.93,PAK,0,4.65,1.6,0,3.05,"; resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+	if want := "urn:t:site:mb,2025-10,ree,Nd+Pr,0.93,PAK,0,4.65,1.6,0,0,3.05,"; resp.StatusCode != 200 || !strings.Contains(string(b), want) {
 		t.Errorf("statement CSV: %d %s, want a line %s", resp.StatusCode, b, want)
 	}
 	resp, b = do(t, "GET", base+"/statement?period=2025-10", "", nil, nil)

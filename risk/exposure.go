@@ -218,6 +218,9 @@ func LedgerLotsOf(ctx context.Context, s custody.Store, lots []*critmin.Lot) ([]
 	}
 	passed := map[string]map[string]float64{}
 	lost := map[string]map[string]float64{}
+	// raw are passed + lost per lot and element, unclamped: the
+	// invariant checkHeld reads.
+	raw := map[string]map[string]float64{}
 	for _, p := range passes {
 		in, measured, nIn := contained(p.Outputs, nil)
 		elsewhere, _, nElse := contained(p.Others, nil)
@@ -232,6 +235,7 @@ func LedgerLotsOf(ctx context.Context, s custody.Store, lots []*critmin.Lot) ([]
 		for id, f := range p.Inputs {
 			if passed[id] == nil {
 				passed[id] = map[string]float64{}
+				raw[id] = map[string]float64{}
 			}
 			// An input passes on what the row's outputs hold of what
 			// the run's inputs brought — not of what its outputs hold:
@@ -244,6 +248,7 @@ func LedgerLotsOf(ctx context.Context, s custody.Store, lots []*critmin.Lot) ([]
 					share = in[el] / all
 				}
 				passed[id][el] = min(passed[id][el]+f*share, 1)
+				raw[id][el] += f * share
 			}
 			// The loss: every output measures the element and they
 			// hold less than the inputs brought.
@@ -256,8 +261,12 @@ func LedgerLotsOf(ctx context.Context, s custody.Store, lots []*critmin.Lot) ([]
 					lost[id] = map[string]float64{}
 				}
 				lost[id][el] = min(lost[id][el]+f*(b-out)/b, 1)
+				raw[id][el] += f * (b - out) / b
 			}
 		}
+	}
+	if err := checkHeld(raw); err != nil {
+		return nil, err
 	}
 	ll := make([]LedgerLot, 0, len(lots))
 	for _, l := range lots {
@@ -265,6 +274,27 @@ func LedgerLotsOf(ctx context.Context, s custody.Store, lots []*critmin.Lot) ([]
 		ll = append(ll, LedgerLot{Commodity: l.Commodity, Period: period(l), Elements: c.Contained(), NotMeasured: c.NotMeasured, PassedOn: passed[l.ID], Lost: lost[l.ID]})
 	}
 	return ll, nil
+}
+
+// heldTolerance is the rounding allowed in checkHeld.
+const heldTolerance = 1e-6
+
+// checkHeld refuses ledger figures in which a lot passes on and loses in
+// runs more than it holds: per lot and element, the fractions passed on
+// and lost (raw, before any clamp) add up to at most 1 within rounding.
+// Every run's input counts no more than the lot held (the capped origin
+// result, custody overConsumption), so a sum above 1 means two readings
+// of one lot disagree — a wrong answer, served as an error rather than as
+// figures (a row losing 5.64 t and passing on 3.96 t of the 9 t it holds).
+func checkHeld(raw map[string]map[string]float64) error {
+	for _, id := range sortedKeys(raw) {
+		for _, el := range sortedKeys(raw[id]) {
+			if f := raw[id][el]; f > 1+heldTolerance {
+				return critmin.Errorf(critmin.EINTERNAL, "ledger sourcing: lot %s passes on and loses in runs %.6g of its %s (more than the lot holds, at most 1): runs read more of the lot than it held; the figures are withheld", id, f, el)
+			}
+		}
+	}
+	return nil
 }
 
 // superseded marks categories that belong to an older edition.
@@ -466,6 +496,16 @@ func (s *Service) importCommodities() []string {
 			seen[c] = true
 			out = append(out, c)
 		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// sortedKeys are m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
 	}
 	sort.Strings(out)
 	return out

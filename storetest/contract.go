@@ -108,6 +108,7 @@ func Run(t *testing.T, open Opener) {
 		{"RetractionHonouredEverywhere", testRetraction},
 		{"LedgerSourcingCountsMetalOnce", testLedgerSourcingCountsMetalOnce},
 		{"LedgerSourcingReportsRunLoss", testLedgerSourcingReportsRunLoss},
+		{"LedgerSourcingCapsRetractedWeighing", testLedgerSourcingCapsRetractedWeighing},
 		{"RetractionBackfill", testRetractionBackfill},
 		{"RetractionShipmentAcrossSpellings", testRetractionShipmentAcrossSpellings},
 		{"Trade", testTrade},

@@ -171,3 +171,63 @@ func testLedgerSourcingReportsRunLoss(t *testing.T, open Opener) {
 		t.Errorf("ree_concentrate/2026-01/Nd %+v; want 1.0 t Myanmar from 2 lots, 0.2 t of it lost in runs", *r)
 	}
 }
+
+// testLedgerSourcingCapsRetractedWeighing (fix9o item 1): ledger sourcing
+// reads the capped run inputs the lot page reads after a weighing is
+// declared in error (custody overConsumption), so that no row loses and
+// passes on more metal than it holds. In 2025-10, at the refinery:
+//
+//	D15 copper_concentrate, Pakistan, 10 t at 30 % Cu = 3 t Cu
+//	E15 copper_concentrate, China,    10 t at 30 % Cu = 3 t Cu
+//	weighing W15 (Oct 3): D15 is 12 t
+//	RA15 (Oct 5): D15 6 t + E15 4 t → 1 t copper_cathode at 99 % Cu
+//	RB15 (Oct 6): D15 6 t + E15 6 t → 1 t copper_cathode at 99 % Cu
+//	W15 declared in error (Oct 20): D15 is 10 t again
+//
+// In time order RA15 took 6 of D15's 10 t; RB15 took 6 with 4 left and
+// counts 4. RA15 brought (6 + 4) × 30 % = 3.0 t, lost 3.0 − 0.99 =
+// 2.01 t; RB15 brought (4 + 6) × 30 % = 3.0 t, lost 2.01 t.
+// copper_concentrate/2025-10/Cu: 6 t held, 4.02 t of it lost in runs
+// (uncapped, RB15 would bring 3.6 t and lose 2.61: 4.62 t).
+func testLedgerSourcingCapsRetractedWeighing(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	feed := func(lot, iso string) string {
+		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + lot + `", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+  "quantityList": [{"epcClass": "urn:t:lot:` + lot + `", "quantity": 10, "uom": "TNE"}], "readPoint": {"id": "urn:t:site:mine-` + iso + `"},
+  "ilmd": {"cm:commodity": "copper_concentrate", "cm:originCountry": "` + iso + `", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Cu", "cm:value": 30, "cm:unit": "%", "cm:basis": "dry"}]}}`
+	}
+	run := func(id, day, e15, out string) string {
+		return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-` + day + `T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+  "inputQuantityList": [{"epcClass": "urn:t:lot:D15", "quantity": 6, "uom": "TNE"}, {"epcClass": "urn:t:lot:E15", "quantity": ` + e15 + `, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": 1, "uom": "TNE"}],
+  "bizLocation": {"id": "urn:t:site:refinery"},
+  "ilmd": {"cm:commodity": "copper_cathode", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Cu", "cm:value": 99, "cm:unit": "%", "cm:basis": "dry"}]}}`
+	}
+	weighing := func(decl string) string {
+		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:W15", "eventTime": "2025-10-03T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE"` + decl + `,
+  "quantityList": [{"epcClass": "urn:t:lot:D15"}], "sensorElementList": [{"sensorReport": [{"type": "Mass", "value": 12, "uom": "TNE"}]}]}`
+	}
+	svc := service(s)
+	MustCapture(t, svc, retractDoc(feed("D15", "PAK"), feed("E15", "CHN"), weighing(""), run("RA15", "05", "4", "CA15"), run("RB15", "06", "6", "CB15")))
+	MustCapture(t, svc, retractDoc(weighing(`, "errorDeclaration": {"declarationTime": "2025-10-20T00:00:00Z", "reason": "incorrect_data"}`)))
+	lots, _, err := s.FindLots(ctx, critmin.LotFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ll, err := risk.LedgerLotsOf(ctx, s, lots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r *risk.LedgerSourcing
+	for _, x := range risk.LedgerSourcingOf(ll) {
+		if x.Commodity == "copper_concentrate" && x.Period == "2025-10" && x.Element == "Cu" {
+			r = &x
+		}
+	}
+	if r == nil {
+		t.Fatal("no copper_concentrate/2025-10/Cu row")
+	}
+	if math.Abs(r.ElementTonnes-6) > 1e-9 || math.Abs(r.LostTonnes-4.02) > 1e-9 {
+		t.Errorf("copper_concentrate/2025-10/Cu %+v; want 6 t held, 4.02 t of it lost in runs (RB15 capped at the 4 t of D15 left)", *r)
+	}
+}

@@ -89,8 +89,15 @@ func testRetractSplitRunPart(t *testing.T, open Opener) {
 					t.Errorf("table %s after retracting %s:\n%s\nrebuilt without it:\n%s", table, tc.name, got, want)
 				}
 			}
-			if got, want := views(t, retracted), views(t, fresh); got != want {
+			// The figures are those of a log without the event; the
+			// anomalies may name the retraction (fix9o: a lot whose
+			// making run was declared in error says so, where a log
+			// without the event cannot).
+			if got, want := viewsOf(t, retracted, false), viewsOf(t, fresh, false); got != want {
 				t.Errorf("views after retracting %s:\n%s\nrebuilt without it:\n%s", tc.name, got, want)
+			}
+			if tc.name == "output-only event" && !strings.Contains(viewsOf(t, retracted, true), `"kind":"over_consumed","detail":"lot urn:t:lot:SC: run event urn:t:ev:sdown consumed 10 dmt of it, but the run that made it, event urn:t:ev:sout, was declared in error`) {
+				t.Errorf("after retracting %s: SD's run sdown not flagged over_consumed naming the retracted sout:\n%s", tc.name, viewsOf(t, retracted, true))
 			}
 			if rep := verifyFull(t, retracted, nil, true); !rep.OK() {
 				t.Fatalf("verify after retracting %s: %v %v", tc.name, rep.Problem, rep.Difference)
@@ -138,6 +145,12 @@ func dumpTable(t *testing.T, s critmin.Store, table string) string {
 // lot, as JSON.
 func views(t *testing.T, s critmin.Store) string {
 	t.Helper()
+	return viewsOf(t, s, true)
+}
+
+// viewsOf is views, with the anomalies or without them.
+func viewsOf(t *testing.T, s critmin.Store, anomalies bool) string {
+	t.Helper()
 	ctx := context.Background()
 	lots, _, err := s.FindLots(ctx, critmin.LotFilter{Limit: 1000})
 	if err != nil {
@@ -160,6 +173,9 @@ func views(t *testing.T, s critmin.Store) string {
 		el, _ := json.Marshal(c.Elements)
 		elp, _ := json.Marshal(page.Elements)
 		an, _ := json.Marshal(c.Anomalies)
+		if !anomalies {
+			an = nil
+		}
 		fmt.Fprintf(&b, "%s\n  lot %s\n  list %s %s %s\n  page %s %s\n", l.ID, full, h, el, an, hp, elp)
 	}
 	ll, err := risk.LedgerLotsOf(ctx, s, lots)

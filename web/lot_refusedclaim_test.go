@@ -33,10 +33,13 @@ func TestLotPageRefusedClaimNoShares(t *testing.T) {
 	}
 	resp, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:O1"), "", nil, nil)
 	page := string(b)
-	for _, want := range []string{"Claim refused — no origin, physical or claimed", "stated Pakistan 100.0 %", "shortfall 1.55 t"} {
+	for _, want := range []string{"Claim refused — the claim attributes nothing; the physical origin above stands", "stated Pakistan 100.0 %", "shortfall 1.55 t"} {
 		if resp.StatusCode != 200 || !strings.Contains(page, want) {
 			t.Errorf("lot page lacks %q", want)
 		}
+	}
+	if strings.Contains(page, "no origin, physical or claimed") {
+		t.Error("lot page says the lot has no origin beside its physical origin")
 	}
 	if strings.Contains(page, "Claimed origin") {
 		t.Error("lot page shows a refused claim as a claimed origin")

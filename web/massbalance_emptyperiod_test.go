@@ -48,7 +48,7 @@ func TestMassBalancePageOfAnEmptyPeriod(t *testing.T) {
 		}
 	}
 	resp, b = do(t, "GET", ts.URL+"/api/v1/sites/"+site+"/mass-balance/statement?period=2025-11&format=csv", "", nil, nil)
-	if resp.StatusCode != 200 || !strings.Contains(string(b), "urn:t:site:mb,2025-11,sb,Sb,0.8,all,0,0,0,0,0,") {
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "urn:t:site:mb,2025-11,sb,Sb,0.8,all,0,0,0,0,0,0,") {
 		t.Errorf("CSV lacks the empty category's total row: %d\n%s", resp.StatusCode, b)
 	}
 }

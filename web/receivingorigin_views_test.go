@@ -23,7 +23,7 @@ import (
 // US material in every view.
 //
 //	R1 (ADD receiving), I1 (ADD inspecting), C1 (ADD): each 10 t dry at
-//	Nd 5 % = 0.5 t Nd, at site us (countryCode US).
+//	Nd 5 % = 0.5 t Nd, at site us (countryCode US, cm:siteKind mine).
 //	Ledger sourcing, ree_concentrate, Nd, 2025-10: known origin 0.5 t
 //	(C1, United States, share 1); unknown 0.5 + 0.5 = 1.0 t (R1, I1).
 func TestReceivingInspectingOriginEveryView(t *testing.T) {
@@ -39,7 +39,7 @@ func TestReceivingInspectingOriginEveryView(t *testing.T) {
 	}
 	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
  "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [
-   {"id": "urn:t:site:us", "attributes": [{"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "US"}]}]}]}},
+   {"id": "urn:t:site:us", "attributes": [{"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "US"}, {"id": "https://ns.critmin.org/mineral/v1/siteKind", "attribute": "mine"}]}]}]}},
  "epcisBody": {"eventList": [` + add("R1", "receiving") + `, ` + add("I1", "inspecting") + `, ` + add("C1", "") + `]}}`
 	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
 		t.Fatal(err)

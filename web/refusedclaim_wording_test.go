@@ -29,7 +29,7 @@ func TestRefusedClaimOneWording(t *testing.T) {
 	if err := custody.DeclareMassBalance(t.Context(), ts.Store, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
-	const want = "claim refused: stated Pakistan 100.0 % — no origin, physical or claimed"
+	const want = "claim refused: stated Pakistan 100.0 % — the claim attributes nothing; the physical origin stands"
 	o1 := url.PathEscape("urn:t:lot:O1")
 	for _, v := range []struct{ name, path, accept string }{
 		{"lot page", "/lots/" + o1, "text/html"},

@@ -59,7 +59,7 @@ func TestSiteSpellingsOneAccount(t *testing.T) {
 	}
 	for _, site := range []string{sgln, dl} {
 		resp, b := do(t, "GET", ts.URL+"/api/v1/sites/"+url.PathEscape(site)+"/mass-balance/statement?period=2025-10&format=csv", "", nil, nil)
-		if want := "ree,Nd,0.9,PAK,0,1.8,0.8,0,1"; resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+		if want := "ree,Nd,0.9,PAK,0,1.8,0.8,0,0,1"; resp.StatusCode != 200 || !strings.Contains(string(b), want) {
 			t.Errorf("statement under %s: %d %s, want a line %s", site, resp.StatusCode, b, want)
 		}
 		resp, b = do(t, "GET", ts.URL+"/sites/"+url.PathEscape(site)+"/mass-balance?period=2025-10", "", nil, nil)
