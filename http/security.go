@@ -281,8 +281,12 @@ var expensiveRoutes = map[string]bool{
 	"POST /plans":                       true,
 	"GET /api/v1/lots/{id}/certificate": true,
 	"GET /lots/{id}/certificate":        true,
-	"POST /api/v1/refinery/reconcile":   true,
-	"POST /api/v1/refinery/report":      true,
+	// Issuing (fix14p: a GET serves, a POST issues) signs over the same
+	// genealogy.
+	"POST /api/v1/lots/{id}/certificate": true,
+	"POST /lots/{id}/certificate":        true,
+	"POST /api/v1/refinery/reconcile":    true,
+	"POST /api/v1/refinery/report":       true,
 	// The signed revocation list is public and re-checks every standing
 	// certificate's evidence for supersession (custody.Supersessions), so
 	// its cost grows with every certificate ever issued (fix14c).

@@ -169,6 +169,12 @@ func (s *Server) StartPlan(req PlanRequest) (*PlanJob, error) {
 // RulePack is the rule pack lot pages and certificates apply.
 func (s *Server) RulePack() *custody.Pack { return s.prove.Rules }
 
+// IssuedCertificate is the certificate issued on the lot's current
+// evidence, or ENOTFOUND; it writes nothing (custody.Issued).
+func (s *Server) IssuedCertificate(ctx context.Context, lot string) (custody.Certificate, error) {
+	return custody.Issued(ctx, s.Store, lot, s.prove.Rules, s.prove.Issuer)
+}
+
 // IssueCertificate issues a signed origin certificate for a lot now.
 func (s *Server) IssueCertificate(ctx context.Context, lot string) (custody.Certificate, error) {
 	return custody.Issue(ctx, s.Store, lot, s.prove.Rules, s.prove.SigningKey, s.prove.Issuer, time.Now())
