@@ -112,8 +112,18 @@ func badQueryParam(raw string) (name, reason string) {
 		}
 		return name, err.Error()
 	}
+	// Every parameter parses alone: the query has more than Go's limit
+	// of parameters (net/url, GODEBUG urlmaxqueryparams, 10000 by
+	// default; fix14p: this said only "does not parse").
+	if n := strings.Count(raw, "&") + 1; n > maxQueryParams {
+		return "query", fmt.Sprintf("has %d parameters; at most %d are accepted", n, maxQueryParams)
+	}
 	return "query", "does not parse"
 }
+
+// maxQueryParams is net/url's limit on the parameters of one query (Go
+// 1.24+, GODEBUG urlmaxqueryparams).
+const maxQueryParams = 10000
 
 // denyCrossOrigin answers a state-changing request that a page of another
 // origin made the browser send (Sec-Fetch-Site or Origin say so): an API

@@ -167,7 +167,7 @@ func listWindow(r *http.Request) (limit, offset int, err error) {
 		}
 		n, err := critmin.ParseIntText(v)
 		if err != nil {
-			return 0, 0, critmin.FieldErrorf(k, "%q is not an integer", v)
+			return 0, 0, critmin.FieldErrorf(k, "%s", critmin.IntTextReason(v, err))
 		}
 		if n < 0 || (k == "limit" && (n < 1 || n > critminhttp.MaxListLimit)) {
 			return 0, 0, critmin.FieldErrorf(k, "%q is out of range (limit 1–%d, offset 0 or more)", v, critminhttp.MaxListLimit)
