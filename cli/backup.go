@@ -44,7 +44,7 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 	}
 	out := fs.Arg(0)
 	if _, err := os.Stat(out); err == nil {
-		return usagef("FILE: %s exists; choose a new file name", out)
+		return refusef("FILE: %s exists; choose a new file name", out) // the state of a path, not the form (fix14p)
 	}
 	// The backup is written to a temporary file beside FILE: a missing
 	// directory is named as such, not through that file's name.
