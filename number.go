@@ -1,7 +1,9 @@
 package critmin
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -85,4 +87,18 @@ func Underflows(s string, v float64) bool {
 // an integer" while "GE_quantity= 1 " was 1.
 func ParseIntText(s string) (int, error) {
 	return strconv.Atoi(NumberText(s))
+}
+
+// IntTextReason is why s, refused by ParseIntText with err, is not a
+// usable integer: a whole number beyond int's range is "too large: at most
+// N" (or "too small: at least N"), not "not an integer", which it is
+// (fix14p: offset=99999999999999999999 was "not an integer").
+func IntTextReason(s string, err error) string {
+	if errors.Is(err, strconv.ErrRange) {
+		if strings.HasPrefix(NumberText(s), "-") {
+			return fmt.Sprintf("%q is too small: at least %d", s, math.MinInt)
+		}
+		return fmt.Sprintf("%q is too large: at most %d", s, math.MaxInt)
+	}
+	return fmt.Sprintf("%q is not an integer", s)
 }

@@ -44,7 +44,7 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 	}
 	out := fs.Arg(0)
 	if _, err := os.Stat(out); err == nil {
-		return usagef("FILE: %s exists; choose a new file name", out)
+		return refusef("FILE: %s exists; choose a new file name", out) // the state of a path, not the form (fix14p)
 	}
 	// The backup is written to a temporary file beside FILE: a missing
 	// directory is named as such, not through that file's name.
@@ -94,23 +94,42 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 // (installationKeyFile): without it the restored database's signed
 // period records and certificates cannot be extended under the same key.
 func keyReminder(ctx context.Context, env *Env, dsn, cmd string) {
-	file := "(CRITMIN_SIGNING_KEY, or " + redactDSN(dsn) + ".signing.key beside the database file)"
-	if postgres.IsDSN(dsn) {
-		// A PostgreSQL database's key is a file in the data directory
-		// (pgKeyFile), never a path made of its DSN.
-		file = "(CRITMIN_SIGNING_KEY, or postgres-NAME.signing.key in the data directory " + filepath.Dir(DefaultDB(env)) + ", NAME being the database's name)"
-	}
-	if st, err := OpenStoreReadOnly(ctx, dsn); err == nil {
+	// The key actually used (fix14p: a PostgreSQL backup named
+	// postgres-NAME.signing.key, which did not exist, even with
+	// CRITMIN_SIGNING_KEY set): CRITMIN_SIGNING_KEY when set, else the
+	// database's key file only if it exists.
+	file := ""
+	if k := envOr(env, "CRITMIN_SIGNING_KEY", ""); k != "" {
+		file = k + " (CRITMIN_SIGNING_KEY)"
+	} else if st, err := OpenStoreReadOnly(ctx, dsn); err == nil {
 		if f, err := installationKeyFile(ctx, env, dsn, st); err == nil {
-			file = f
+			if _, serr := os.Stat(f); serr == nil {
+				file = f
+			}
 		}
 		st.Close()
 	}
 	if cmd == "backup" {
+		if file == "" {
+			fmt.Fprintf(env.Stderr, "note: the backup holds no signing key, and no signing key file was found for this database (CRITMIN_SIGNING_KEY is not set, and no key file is at the default place): keep with the backup the key its servers sign with — the file their CRITMIN_SIGNING_KEY or --signing-key names (docs/security.md, \"The installation signing key\")\n")
+			return
+		}
 		fmt.Fprintf(env.Stderr, "note: the backup holds no signing key; keep the installation signing key %s with it (docs/security.md, \"The installation signing key\")\n", file)
 		return
 	}
-	fmt.Fprintf(env.Stderr, "note: the restored database signs with the installation signing key %s; put the key kept with the backup there, or name it with CRITMIN_SIGNING_KEY\n", file)
+	if file != "" {
+		fmt.Fprintf(env.Stderr, "note: the restored database signs with the installation signing key %s; put the key kept with the backup there, or name it with CRITMIN_SIGNING_KEY\n", file)
+		return
+	}
+	// No key yet: where critmin serve will look for it.
+	where := "the default key file of this database"
+	if st, err := OpenStoreReadOnly(ctx, dsn); err == nil {
+		if f, err := installationKeyFile(ctx, env, dsn, st); err == nil {
+			where = f
+		}
+		st.Close()
+	}
+	fmt.Fprintf(env.Stderr, "note: the restored database has no signing key yet: put the key kept with the backup at %s (where critmin serve looks for it), or name it with CRITMIN_SIGNING_KEY\n", where)
 }
 
 // runRestore puts a backup back. critmin restore [--db DSN] [--force] FILE

@@ -487,6 +487,9 @@ func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error)
 		var db *sqldb.DB
 		if mode == openCreate {
 			db, err = postgres.Open(ctx, dsn)
+			if critmin.ErrorCode(err) == critmin.EINVALID {
+				return nil, refusef("--db %s: %s", redactDSN(dsn), critmin.ErrorMessage(err))
+			}
 		} else {
 			db, err = postgres.OpenExisting(ctx, dsn, mode == openReadOnly)
 		}
@@ -507,6 +510,9 @@ func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error)
 	var db *sqldb.DB
 	if mode == openCreate {
 		if db, err = sqlite.Open(ctx, dsn); err != nil {
+			if critmin.ErrorCode(err) == critmin.EINVALID {
+				return nil, refusef("--db %s: %s", redactDSN(dsn), critmin.ErrorMessage(err))
+			}
 			return nil, err
 		}
 	} else {
@@ -537,11 +543,15 @@ func noDatabase(dsn string) error {
 func runInit(ctx context.Context, env *Env, args []string) error {
 	fs := argsFlagSet(env, "init", "init [--db DSN]\n\nCreates the database (a SQLite file and its directory, or the schema in an\nexisting PostgreSQL database) and applies every migration.")
 	dsn := dbFlag(fs, env)
+	force := fs.Bool("force", false, "migrate a database that holds another program's tables (no schema_migrations), adding critmin's beside them")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("init takes no arguments, got %q", fs.Args())
+	}
+	if *force {
+		ctx = sqldb.AllowForeign(ctx)
 	}
 	store, err := CreateStore(ctx, *dsn)
 	if err != nil {

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"github.com/critmin/critmin/custody"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -42,6 +43,16 @@ func TestBackupPostgresKeyNoteNamesDataDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := filepath.Join(data, "postgres-"+pgName(t, dsn)+".signing.key")
+	if strings.Contains(stderr, want) {
+		t.Errorf("key note %q names %s, which does not exist yet (fix14p)", stderr, want)
+	}
+	// The key serve creates there: named once it exists (fix14p).
+	if _, err := custody.GenerateKey(want); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, err = run(t, env, "backup", "--db", dsn, filepath.Join(t.TempDir(), "d.bak")); err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(stderr, want) || strings.Contains(stderr, "postgres://") {
 		t.Errorf("key note: %q; want it to name %s and no DSN", stderr, want)
 	}

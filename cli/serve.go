@@ -22,6 +22,7 @@ import (
 	"github.com/critmin/critmin/refinery"
 	"github.com/critmin/critmin/risk"
 	"github.com/critmin/critmin/solver"
+	"github.com/critmin/critmin/sqldb"
 	"github.com/critmin/critmin/web"
 )
 
@@ -30,6 +31,7 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 	addr := fs.String("addr", envOr(env, "CRITMIN_ADDR", "127.0.0.1:8080"), "listen address (env CRITMIN_ADDR)")
 	dsn := dbFlag(fs, env)
 	withDemo := fs.Bool("demo", envOr(env, "CRITMIN_DEMO", "") == "true", "load the demo corridor when the database is empty (env CRITMIN_DEMO=true)")
+	force := fs.Bool("force", false, "migrate a database that holds another program's tables (no schema_migrations), adding critmin's beside them")
 	publicRead := fs.Bool("public-read", envOr(env, "CRITMIN_PUBLIC_READ", "") == "true", "allow reads without a token (env CRITMIN_PUBLIC_READ=true)")
 	keyFile := fs.String("signing-key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 key that signs certificates (default: DB.signing.key beside the SQLite file DB, or postgres-NAME.signing.key in the data directory for a PostgreSQL database NAME, created on first start; env CRITMIN_SIGNING_KEY)")
 	rulesFile := fs.String("rules", envOr(env, "CRITMIN_RULES", ""), "rule pack applied to lots (default: the built-in pack; env CRITMIN_RULES)")
@@ -132,6 +134,9 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 		}
 	}()
 	var store critmin.Store
+	if *force {
+		ctx = sqldb.AllowForeign(ctx)
+	}
 	if *readDSN != "" {
 		store, err = postgres.OpenWithReplica(ctx, *dsn, *readDSN)
 		err = postgres.RedactError(postgres.RedactError(err, *dsn), *readDSN)

@@ -65,9 +65,11 @@ func runTokenCreate(ctx context.Context, env *Env, args []string) error {
 		var e *critmin.Error
 		if errors.As(err, &e) && len(e.Fields) == 1 && flagName[e.Fields[0].Pointer] != "" {
 			reason := strings.NewReplacer("expires_at or expires_in", "--expires-at or --expires", "expiry out", "--expires out").Replace(e.Fields[0].Reason)
-			return usagef("%s: %s", flagName[e.Fields[0].Pointer], reason)
+			// A value out of range is refused with its reason, not
+			// sent to the usage, which does not explain it (fix14p).
+			return refusef("%s: %s", flagName[e.Fields[0].Pointer], reason)
 		}
-		return usagef("%s", critmin.ErrorMessage(err))
+		return refusef("%s", critmin.ErrorMessage(err))
 	}
 	store, err := OpenStore(ctx, *dsn)
 	if err != nil {

@@ -72,6 +72,11 @@ func TestVerifyCertSuperseded(t *testing.T) {
 	}
 	keyFile := filepath.Join(dir, "signing-key.json")
 	get("/api/v1/signing-key", keyFile)
+	// Issued first (POST /api/v1/lots/{id}/certificate's handler, as an
+	// operator would): a GET serves it and issues nothing (fix14p).
+	if _, err := srv.IssueCertificate(ctx, "urn:critmin:demo:lot:NDPR-2025-001"); err != nil {
+		t.Fatal(err)
+	}
 	certFile := filepath.Join(dir, "cert.json")
 	cert := get("/api/v1/lots/"+url.PathEscape("urn:critmin:demo:lot:NDPR-2025-001")+"/certificate", certFile)
 	verify := func() map[string]any {

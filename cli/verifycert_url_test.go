@@ -80,6 +80,11 @@ func TestVerifyCertAgainstServer(t *testing.T) {
 	}
 	keyFile := filepath.Join(dir, "signing-key.json") // the key as downloaded
 	get("/api/v1/signing-key", keyFile)
+	// Issued first (POST /api/v1/lots/{id}/certificate's handler, as an
+	// operator would): a GET serves it and issues nothing (fix14p).
+	if _, err := srv.IssueCertificate(ctx, "urn:critmin:demo:lot:NDPR-2025-001"); err != nil {
+		t.Fatal(err)
+	}
 	certFile := filepath.Join(dir, "cert.json")
 	body := get("/api/v1/lots/"+url.PathEscape("urn:critmin:demo:lot:NDPR-2025-001")+"/certificate", certFile)
 	var cert custody.Certificate

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -97,42 +98,17 @@ func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519
 	// from the primary) and its origin (from the replica) came from two
 	// moments, and a lot just made from covered-country feed was signed
 	// as passing the covered-country rule on its older origin.
-	if c, ok := s.(consistentReader); ok {
-		if cs, ok := c.ConsistentReads().(CertStore); ok {
-			s = cs
-		}
-	}
-	st, err := statement(ctx, s, lot, pack, issuer)
+	s = consistentCertStore(s)
+	st, evidence, err := checkedStatement(ctx, s, lot, pack, issuer)
 	if err != nil {
 		return nil, err
 	}
-	cert, evIDs, nodes := st.cert, st.evIDs, st.nodes
+	cert, evIDs := st.cert, st.evIDs
 	lot = st.lot
-	// The evidence digest covers everything the certificate states but
-	// its time and proofs: the same lot on unchanged evidence gets the
-	// same certificate back.
-	body, err := canonical(cert)
-	if err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(body)
-	evidence := hex.EncodeToString(sum[:])
-	// Never sign over evidence that fails verification, nor hand out a
-	// certificate kept from before: the rows read above may have been
-	// edited into the same statement.
-	if ch, ok := s.(EvidenceChecker); ok {
-		if err := ch.CheckEvidence(ctx, nodes, evIDs); err != nil {
-			return nil, err
-		}
-	}
 	cs, keeps := s.(CertificateStore)
 	if keeps {
-		old, err := cs.FindCertificateByEvidence(ctx, lot, evidence, issuer.ID)
+		c, err := keptCertificate(ctx, cs, lot, evidence, issuer)
 		if err == nil {
-			var c Certificate
-			if err := json.Unmarshal([]byte(old.Body), &c); err != nil {
-				return nil, err
-			}
 			return c, nil
 		}
 		if critmin.ErrorCode(err) != critmin.ENOTFOUND {
@@ -173,6 +149,81 @@ func Issue(ctx context.Context, s CertStore, lot string, pack *Pack, key ed25519
 		}
 	}
 	return cert, nil
+}
+
+// consistentCertStore is s reading the primary when its reads go to a
+// replica (sqldb.DB.ConsistentReads): a certificate's evidence is read
+// from one store that sees every committed capture.
+func consistentCertStore(s CertStore) CertStore {
+	if c, ok := s.(consistentReader); ok {
+		if cs, ok := c.ConsistentReads().(CertStore); ok {
+			return cs
+		}
+	}
+	return s
+}
+
+// checkedStatement builds what a certificate for lot states today and its
+// evidence digest, refusing evidence that fails verification.
+func checkedStatement(ctx context.Context, s CertStore, lot string, pack *Pack, issuer Issuer) (*certStatement, string, error) {
+	st, err := statement(ctx, s, lot, pack, issuer)
+	if err != nil {
+		return nil, "", err
+	}
+	// The evidence digest covers everything the certificate states but
+	// its time and proofs: the same lot on unchanged evidence gets the
+	// same certificate back.
+	body, err := canonical(st.cert)
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256(body)
+	evidence := hex.EncodeToString(sum[:])
+	// Never sign over evidence that fails verification, nor hand out a
+	// certificate kept from before: the rows read above may have been
+	// edited into the same statement.
+	if ch, ok := s.(EvidenceChecker); ok {
+		if err := ch.CheckEvidence(ctx, st.nodes, st.evIDs); err != nil {
+			return nil, "", err
+		}
+	}
+	return st, evidence, nil
+}
+
+// keptCertificate is the unrevoked certificate issuer issued for lot on
+// evidence, or ENOTFOUND.
+func keptCertificate(ctx context.Context, cs CertificateStore, lot, evidence string, issuer Issuer) (Certificate, error) {
+	old, err := cs.FindCertificateByEvidence(ctx, lot, evidence, issuer.ID)
+	if err != nil {
+		return nil, err
+	}
+	var c Certificate
+	if err := json.Unmarshal([]byte(old.Body), &c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Issued returns, without writing anything, the certificate issuer has
+// issued for lot on its current evidence (unrevoked), or ENOTFOUND naming
+// how to issue one: reading a certificate (GET) must not issue and store
+// one (RFC 9110 §9.2.1, safe methods; fix14p — an anonymous GET with
+// --public-read stored a certificate and an audit entry). Issue, a write,
+// issues it.
+func Issued(ctx context.Context, s CertStore, lot string, pack *Pack, issuer Issuer) (Certificate, error) {
+	s = consistentCertStore(s)
+	st, evidence, err := checkedStatement(ctx, s, lot, pack, issuer)
+	if err != nil {
+		return nil, err
+	}
+	cs, keeps := s.(CertificateStore)
+	if keeps {
+		c, err := keptCertificate(ctx, cs, st.lot, evidence, issuer)
+		if critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			return c, err
+		}
+	}
+	return nil, critmin.Errorf(critmin.ENOTFOUND, "lot %s: no certificate issued on its current evidence: an operator issues one with POST /api/v1/lots/%s/certificate (or the button on the lot's certificate page)", st.lot, url.PathEscape(st.lot))
 }
 
 // certStatement is the unsigned content of a certificate: everything it

@@ -557,7 +557,7 @@ func lotStoreFilter(r *http.Request) (critmin.LotFilter, error) {
 		case "limit", "offset":
 			n, err := critmin.ParseIntText(val)
 			if err != nil {
-				return f, critmin.FieldErrorf(k, "%q is not an integer", val)
+				return f, critmin.FieldErrorf(k, "%s", critmin.IntTextReason(val, err))
 			}
 			if n < 0 || (k == "limit" && (n < 1 || n > MaxListLimit)) {
 				return f, critmin.FieldErrorf(k, "%q is out of range (limit 1–%d, offset ≥ 0)", val, MaxListLimit)

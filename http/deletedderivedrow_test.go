@@ -60,6 +60,9 @@ func TestDeletedDerivedRowAnswers409(t *testing.T) {
 	if err := db.Write.QueryRow(`SELECT child FROM lot_links WHERE parent = ? AND kind = 'transformation' ORDER BY child LIMIT 1`, lot).Scan(&child); err != nil {
 		t.Fatalf("a lot made from %s: %v", lot, err)
 	}
+	// Certificates are issued (a POST, fix14p); a GET serves them.
+	issueCertificate(t, ts.URL, child)
+	issueCertificate(t, ts.URL, lot)
 	served("as loaded", child)
 	served("as loaded", lot)
 

@@ -48,6 +48,8 @@ func TestEditedDerivedRowAnswers409(t *testing.T) {
 		}
 	}
 	lotViews := []string{"/api/v1/lots", p, p + "/origin", p + "/rules", p + "/certificate"}
+	// The certificate is issued (a POST, fix14p); a GET serves it.
+	issueCertificate(t, ts.URL, lot)
 	for _, u := range lotViews {
 		if resp, b := do(t, "GET", ts.URL+u, "", nil, nil); resp.StatusCode != 200 {
 			t.Fatalf("as loaded: GET %s: %d %.200s", u, resp.StatusCode, b)

@@ -24,7 +24,7 @@ func TestCertificateForALotAddedToTheDemo(t *testing.T) {
 	if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(doc), nil); resp.StatusCode != 202 {
 		t.Fatalf("capture: %d %s", resp.StatusCode, b)
 	}
-	resp, b := do(t, "GET", ts.URL+"/api/v1/lots/"+url.PathEscape("urn:t:lot:U1")+"/certificate", "", nil, nil)
+	resp, b := do(t, "POST", ts.URL+"/api/v1/lots/"+url.PathEscape("urn:t:lot:U1")+"/certificate", operatorSecret, nil, nil)
 	if resp.StatusCode != 200 {
 		t.Fatalf("certificate of a lot added to the demo: %d %s", resp.StatusCode, b)
 	}

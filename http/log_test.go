@@ -129,9 +129,11 @@ func TestLogAndCertificateAPI(t *testing.T) {
 
 	// Certificates: the same document twice, and by id.
 	nd := "/api/v1/lots/" + url.PathEscape("urn:critmin:demo:lot:NDPR-2025-001") + "/certificate"
-	_, c1 := do(t, "GET", ts.URL+nd, "", nil, nil)
-	_, c2 := do(t, "GET", ts.URL+nd, "", nil, nil)
-	if string(c1) != string(c2) {
+	// Issued by a POST (fix14p), twice on unchanged evidence, then read.
+	_, c1 := do(t, "POST", ts.URL+nd, operatorSecret, nil, nil)
+	_, c2 := do(t, "POST", ts.URL+nd, operatorSecret, nil, nil)
+	_, c2get := do(t, "GET", ts.URL+nd, "", nil, nil)
+	if string(c1) != string(c2) || string(c1) != string(c2get) {
 		t.Error("asking twice on unchanged evidence gave two certificates")
 	}
 	var cert map[string]any
@@ -189,7 +191,10 @@ func TestLogAndCertificateAPI(t *testing.T) {
 	// same evidence, gets a new ID (revocation generation 1), the same one
 	// when asked twice, and verifies; revoking that gives generation 2.
 	newID := func() string {
-		resp, c := do(t, "GET", ts.URL+nd, "", nil, nil)
+		resp, c := do(t, "POST", ts.URL+nd, operatorSecret, nil, nil)
+		if r2, c2 := do(t, "GET", ts.URL+nd, "", nil, nil); r2.StatusCode != 200 || string(c2) != string(c) {
+			t.Errorf("GET after issuing: %d, not the certificate just issued: %.200s", r2.StatusCode, c2)
+		}
 		var m map[string]any
 		if resp.StatusCode != 200 || json.Unmarshal(c, &m) != nil {
 			t.Fatalf("certificate after revocation: %d %s", resp.StatusCode, c)

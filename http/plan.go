@@ -179,7 +179,12 @@ func (s *Server) handlePlanNetwork(w http.ResponseWriter, r *http.Request) {
 // handlePlanList lists planning jobs, newest first, without their plans.
 // GET /api/v1/plans
 func (s *Server) handlePlanList(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"jobs": s.listJobs(r.Context())})
+	jobs, err := s.listJobs(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"jobs": jobs})
 }
 
 func (p *planner) list() []planJob {
@@ -195,11 +200,13 @@ func (p *planner) list() []planJob {
 }
 
 // listJobs is the jobs of this process and, after them, the stored jobs
-// of other servers and earlier runs, newest first.
-func (s *Server) listJobs(ctx context.Context) []planJob {
+// of other servers and earlier runs, newest first. A store that does not
+// answer is an error, never a shorter list (fix14p: the list answered
+// 200 with only this process's jobs while the replica was down).
+func (s *Server) listJobs(ctx context.Context) ([]planJob, error) {
 	out := s.planner.list()
 	if s.Store == nil {
-		return out
+		return out, nil
 	}
 	s.abandonLapsed(ctx)
 	seen := map[string]bool{}
@@ -208,15 +215,14 @@ func (s *Server) listJobs(ctx context.Context) []planJob {
 	}
 	stored, err := s.Store.ListPlanJobs(ctx, 50)
 	if err != nil {
-		s.Logger.Error("list plan jobs", slog.Any("err", err))
-		return out
+		return nil, err
 	}
 	for _, rec := range stored {
 		if !seen[rec.ID] {
 			out = append(out, *fromStored(rec))
 		}
 	}
-	return out
+	return out, nil
 }
 
 // validate checks a plan request against the network; every field at
@@ -286,7 +292,10 @@ func (p *planner) validate(req *PlanRequest) ([]string, plan.Options, error) {
 // start starts a job; it pulls the ledger's lots first, then plans.
 func (s *Server) startPlan(ids []string, opt plan.Options, pricesAsOf, startedBy string) (*planJob, error) {
 	p := s.planner
-	ctx, cancel := context.WithCancel(context.Background())
+	// The job's reads (the ledger's lots) decide what it plans: they read
+	// the primary, not a --db-read replica (fix14p: "count lots" failed
+	// with only the replica down).
+	ctx, cancel := context.WithCancel(critmin.PrimaryReads(context.Background()))
 	p.mu.Lock()
 	// A random ID: several servers share one database, so an ID made of
 	// the time and a per-process counter would repeat across them.

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
@@ -61,6 +60,7 @@ func (s *Server) proveRoutes() {
 	s.route("GET /api/v1/lots/{id}/origin", accessRead, s.handleOrigin, "evidence", "format:json|csv")
 	s.route("GET /api/v1/lots/{id}/rules", accessRead, s.handleRules)
 	s.route("GET /api/v1/lots/{id}/certificate", accessRead, s.handleCertificate)
+	s.route("POST /api/v1/lots/{id}/certificate", accessWrite, s.handleCertificateIssue)
 	s.route("GET /api/v1/signing-key", accessPublic, s.handleSigningKey)
 	s.logRoutes()
 	s.route("POST /api/v1/certificates/status", accessRead, s.handleCertificateStatus)
@@ -209,8 +209,27 @@ func (s *Server) handleRules(w http.ResponseWriter, r *http.Request) {
 
 // handleCertificate issues a signed origin certificate as JSON-LD.
 // GET /api/v1/lots/{id}/certificate
+// serves, writing nothing, the certificate issued on the lot's current
+// evidence; 404 when none is (issue one with the POST).
 func (s *Server) handleCertificate(w http.ResponseWriter, r *http.Request) {
-	c, err := custody.Issue(r.Context(), s.Store, r.PathValue("id"), s.prove.Rules, s.prove.SigningKey, s.prove.Issuer, time.Now())
+	c, err := s.IssuedCertificate(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSONType(w, http.StatusOK, "application/ld+json", " ", c)
+}
+
+// handleCertificateIssue issues, signs and stores a certificate on the
+// lot's current evidence (the one already issued on it when the evidence
+// is unchanged). POST /api/v1/lots/{id}/certificate (operator)
+func (s *Server) handleCertificateIssue(w http.ResponseWriter, r *http.Request) {
+	// The request has no body; one sent is refused, not ignored.
+	if n, _ := r.Body.Read(make([]byte, 1)); n > 0 {
+		s.Error(w, r, critmin.FieldErrorf("body", "this request takes no body (the lot is named in the address)"))
+		return
+	}
+	c, err := s.IssueCertificate(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -56,7 +56,7 @@ func TestProveAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, cert := do(t, "GET", ts.URL+nd+"/certificate", "", nil, nil)
+	resp, cert := do(t, "POST", ts.URL+nd+"/certificate", operatorSecret, nil, nil)
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/ld+json" {
 		t.Fatalf("certificate: %d", resp.StatusCode)
 	}

@@ -70,6 +70,15 @@ var enumeratedParams = map[string]bool{"format": true, "element": true}
 func newQueryDecl(decl []string) *queryDecl {
 	d := &queryDecl{names: map[string]bool{}, lists: map[string]bool{}, vocab: map[string]queryVocab{}}
 	for _, n := range decl {
+		// "!name": recognised only to be refused with the handler's own
+		// message (a token in /login's address): not dropped, not an
+		// "unknown" parameter, and never listed as accepted (fix14p:
+		// /login's message listed token as accepted).
+		if r, ok := strings.CutPrefix(n, "!"); ok {
+			d.names[r] = true
+			d.declared = append(d.declared, r)
+			continue
+		}
 		n, vname, hasVocab := strings.Cut(n, ":")
 		switch {
 		case hasVocab && strings.Contains(vname, "|"):

@@ -97,7 +97,7 @@ func TestCertificateReadsThePrimaryUnderALaggingReplica(t *testing.T) {
 	if resp, b := do(t, "POST", url+"/epcis/capture", adminSecret, []byte(run), nil); resp.StatusCode/100 != 2 {
 		t.Fatalf("capture of the run: %d %s", resp.StatusCode, b)
 	}
-	resp, b := do(t, "GET", url+"/api/v1/lots/urn:t:lot:P/certificate", adminSecret, nil, nil)
+	resp, b := do(t, "POST", url+"/api/v1/lots/urn:t:lot:P/certificate", adminSecret, nil, nil)
 	if resp.StatusCode != 200 {
 		t.Fatalf("certificate: %d %s", resp.StatusCode, b)
 	}

@@ -94,7 +94,7 @@ func TestCertificateSuperseded(t *testing.T) {
 		t.Fatal(err)
 	}
 	nd := "/api/v1/lots/" + url.PathEscape("urn:critmin:demo:lot:NDPR-2025-001")
-	_, cert := do(t, "GET", ts.URL+nd+"/certificate", "", nil, nil)
+	_, cert := do(t, "POST", ts.URL+nd+"/certificate", operatorSecret, nil, nil)
 	status := func(cert []byte) (bool, []string) {
 		resp, rb := do(t, "POST", ts.URL+"/api/v1/certificates/status", "", cert, nil)
 		var st struct {
@@ -156,7 +156,7 @@ func TestCertificateSuperseded(t *testing.T) {
 	if sup, by := status(cert); !sup || len(by) != 1 || by[0] != evID+" did_not_occur" {
 		t.Errorf("old certificate: superseded %v by %v; want by %s", sup, by, evID)
 	}
-	_, fresh := do(t, "GET", ts.URL+nd+"/certificate", "", nil, nil)
+	_, fresh := do(t, "POST", ts.URL+nd+"/certificate", operatorSecret, nil, nil)
 	if strings.Contains(string(fresh), `"linkName": "`+evID+`"`) {
 		t.Errorf("a new certificate still rests on the declared event %s", evID)
 	}

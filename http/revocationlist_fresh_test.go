@@ -19,7 +19,7 @@ func TestRevocationListFreshAfterRevocation(t *testing.T) {
 		t.Fatal(err)
 	}
 	nd := "/api/v1/lots/" + url.PathEscape("urn:critmin:demo:lot:NDPR-2025-001") + "/certificate"
-	resp, c := do(t, "GET", ts.URL+nd, "", nil, nil)
+	resp, c := do(t, "POST", ts.URL+nd, operatorSecret, nil, nil)
 	if resp.StatusCode != 200 {
 		t.Fatalf("certificate: %d %s", resp.StatusCode, c)
 	}

@@ -108,7 +108,7 @@ func (p *params) int(name string, def int) int {
 	}
 	n, err := critmin.ParseIntText(v)
 	if err != nil {
-		p.fail(name, "%q is not an integer", v)
+		p.fail(name, "%s", critmin.IntTextReason(v, err))
 	}
 	return n
 }

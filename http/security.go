@@ -112,8 +112,18 @@ func badQueryParam(raw string) (name, reason string) {
 		}
 		return name, err.Error()
 	}
+	// Every parameter parses alone: the query has more than Go's limit
+	// of parameters (net/url, GODEBUG urlmaxqueryparams, 10000 by
+	// default; fix14p: this said only "does not parse").
+	if n := strings.Count(raw, "&") + 1; n > maxQueryParams {
+		return "query", fmt.Sprintf("has %d parameters; at most %d are accepted", n, maxQueryParams)
+	}
 	return "query", "does not parse"
 }
+
+// maxQueryParams is net/url's limit on the parameters of one query (Go
+// 1.24+, GODEBUG urlmaxqueryparams).
+const maxQueryParams = 10000
 
 // denyCrossOrigin answers a state-changing request that a page of another
 // origin made the browser send (Sec-Fetch-Site or Origin say so): an API
@@ -281,8 +291,12 @@ var expensiveRoutes = map[string]bool{
 	"POST /plans":                       true,
 	"GET /api/v1/lots/{id}/certificate": true,
 	"GET /lots/{id}/certificate":        true,
-	"POST /api/v1/refinery/reconcile":   true,
-	"POST /api/v1/refinery/report":      true,
+	// Issuing (fix14p: a GET serves, a POST issues) signs over the same
+	// genealogy.
+	"POST /api/v1/lots/{id}/certificate": true,
+	"POST /lots/{id}/certificate":        true,
+	"POST /api/v1/refinery/reconcile":    true,
+	"POST /api/v1/refinery/report":       true,
 	// The signed revocation list is public and re-checks every standing
 	// certificate's evidence for supersession (custody.Supersessions), so
 	// its cost grows with every certificate ever issued (fix14c).

@@ -260,7 +260,7 @@ func (s *Server) register(pattern string, access int, page bool, h http.HandlerF
 		s.access = map[string]int{}
 	}
 	s.access[pattern] = access
-	if primaryReadRoutes[pattern] {
+	if primaryReadRoutes[pattern] || writeRoute(pattern) {
 		inner := h
 		h = func(w http.ResponseWriter, r *http.Request) {
 			inner(w, r.WithContext(critmin.PrimaryReads(r.Context())))
@@ -291,6 +291,18 @@ var primaryReadRoutes = map[string]bool{
 	"GET /api/v1/trade/prices/{id}":                                 true,
 	"GET /api/v1/trade/invoices/{id}":                               true,
 	"GET /api/v1/trade/agreements/{id}":                             true,
+}
+
+// writeRoute reports whether pattern is a request that may write (any
+// method but GET and HEAD). Every read made while serving it — a
+// capture's master data and validation, a plan's start, a trade
+// document, a certificate — decides what is written, so it reads the
+// primary (critmin.PrimaryReads), never a --db-read replica that may lag
+// it or be down (docs/security.md, "Several servers"; fix14p: a capture
+// with cm: ILMD answered 503 with only the replica down).
+func writeRoute(pattern string) bool {
+	method, _, ok := strings.Cut(pattern, " ")
+	return ok && method != http.MethodGet && method != http.MethodHead
 }
 
 // Routes lists the registered route patterns ("GET /api/v1/lots").

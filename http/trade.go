@@ -174,7 +174,12 @@ func (s *Server) handleContractGet(w http.ResponseWriter, r *http.Request) {
 	// to its terms (issue 13 §6): its sales (planning contracts naming
 	// it) and purchases (supplies priced at it), as the contract page.
 	sh := commercial.NewPlanShadows("", nil, nil, ts.ID)
-	if j := s.LatestPlanJob(); j != nil {
+	j, err := s.LatestPlan(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if j != nil {
 		sh = commercial.NewPlanShadows(j.ID, j.Plans, s.PlanNetwork(), ts.ID)
 	}
 	if out["shadow_prices"], err = json.Marshal(sh); err != nil {

@@ -94,12 +94,29 @@ func (p *params) Err() error { return p.err() }
 // PlanJob is a planning job as GET /api/v1/plans/{id} shows it.
 type PlanJob = planJob
 
-// PlanJobs lists planning jobs, newest first, without their plans: this
-// process's, then the stored ones of earlier runs.
-func (s *Server) PlanJobs() []PlanJob { return s.listJobs(context.Background()) }
+// ListPlanJobs lists planning jobs, newest first, without their plans:
+// this process's, then the stored ones of other servers and earlier runs.
+// A store that does not answer is an error, never a shorter list.
+func (s *Server) ListPlanJobs(ctx context.Context) ([]PlanJob, error) { return s.listJobs(ctx) }
+
+// PlanJobs is ListPlanJobs for tests: it fails the caller's expectations
+// loudly (nil) rather than hiding a store error behind a short list.
+func (s *Server) PlanJobs() []PlanJob {
+	jobs, err := s.listJobs(context.Background())
+	if err != nil {
+		return nil
+	}
+	return jobs
+}
+
+// LookupPlanJob returns a job with its plans — running here or stored;
+// ENOTFOUND when there is none, or the store's error.
+func (s *Server) LookupPlanJob(ctx context.Context, id string) (*PlanJob, error) {
+	return s.planJob(ctx, id)
+}
 
 // FindPlanJob returns a job with its plans — running here or stored —
-// or nil.
+// or nil (tests; pages use LookupPlanJob).
 func (s *Server) FindPlanJob(id string) *PlanJob {
 	j, err := s.planJob(context.Background(), id)
 	if err != nil {
@@ -108,14 +125,28 @@ func (s *Server) FindPlanJob(id string) *PlanJob {
 	return j
 }
 
-// LatestPlanJob returns the newest successful job, or nil.
-func (s *Server) LatestPlanJob() *PlanJob {
-	for _, j := range s.listJobs(context.Background()) {
+// LatestPlan returns the newest successful job with its plans, nil when
+// none has succeeded, or the store's error.
+func (s *Server) LatestPlan(ctx context.Context) (*PlanJob, error) {
+	jobs, err := s.listJobs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, j := range jobs {
 		if j.Status == critmin.PlanSuccess {
-			return s.FindPlanJob(j.ID)
+			return s.planJob(ctx, j.ID)
 		}
 	}
-	return nil
+	return nil, nil
+}
+
+// LatestPlanJob is LatestPlan for tests: nil on no job or an error.
+func (s *Server) LatestPlanJob() *PlanJob {
+	j, err := s.LatestPlan(context.Background())
+	if err != nil {
+		return nil
+	}
+	return j
 }
 
 // PlanNetwork is the planning file the server plans.
@@ -137,6 +168,12 @@ func (s *Server) StartPlan(req PlanRequest) (*PlanJob, error) {
 
 // RulePack is the rule pack lot pages and certificates apply.
 func (s *Server) RulePack() *custody.Pack { return s.prove.Rules }
+
+// IssuedCertificate is the certificate issued on the lot's current
+// evidence, or ENOTFOUND; it writes nothing (custody.Issued).
+func (s *Server) IssuedCertificate(ctx context.Context, lot string) (custody.Certificate, error) {
+	return custody.Issued(ctx, s.Store, lot, s.prove.Rules, s.prove.Issuer)
+}
 
 // IssueCertificate issues a signed origin certificate for a lot now.
 func (s *Server) IssueCertificate(ctx context.Context, lot string) (custody.Certificate, error) {

@@ -217,6 +217,9 @@ func Rebind(query string) string {
 // that the database has not recorded, in number order, each in its own transaction, and refuses
 // to run against a database whose schema is newer than the binary.
 func Migrate(ctx context.Context, db *sql.DB, d Dialect, files fs.FS) error {
+	if err := refuseForeign(ctx, db, d); err != nil {
+		return err
+	}
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("%s: create schema_migrations: %w", d.Name, err)
 	}
@@ -318,4 +321,57 @@ func notFound(err error, format string, args ...any) error {
 		return critmin.Errorf(critmin.ENOTFOUND, format, args...)
 	}
 	return err
+}
+
+// allowForeignKey marks a context under which Migrate adds critmin's
+// tables to a database that holds another program's (AllowForeign).
+type allowForeignKey struct{}
+
+// AllowForeign returns a context under which Migrate migrates a database
+// that holds tables but no schema_migrations (init and serve --force).
+func AllowForeign(ctx context.Context) context.Context {
+	return context.WithValue(ctx, allowForeignKey{}, true)
+}
+
+// refuseForeign refuses, before anything is written, a database that
+// holds tables but no schema_migrations: another program's (a SQLite file,
+// or a PostgreSQL database such as the cluster's maintenance database
+// "postgres"), which migrating would fill with critmin's tables (fix14p:
+// init migrated the maintenance database and another program's SQLite
+// file). An empty database, or a critmin one, is migrated.
+func refuseForeign(ctx context.Context, db *sql.DB, d Dialect) error {
+	if ctx.Value(allowForeignKey{}) != nil {
+		return nil
+	}
+	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`
+	if d.Dollar {
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`
+	}
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return fmt.Errorf("%s: list tables: %w", d.Name, err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return fmt.Errorf("%s: list tables: %w", d.Name, err)
+		}
+		if n == "schema_migrations" {
+			return nil
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: list tables: %w", d.Name, err)
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	shown := names
+	if len(shown) > 5 {
+		shown = append(append([]string(nil), shown[:5]...), "…")
+	}
+	return critmin.Errorf(critmin.EINVALID, "not a critmin database: it holds %d tables of another program (%s) and no schema_migrations; nothing was changed: choose an empty database (or a new file), or pass --force to add critmin's tables to it", len(names), strings.Join(shown, ", "))
 }

@@ -29,7 +29,7 @@ func CheckSchema(ctx context.Context, db *sql.DB, d Dialect, files fs.FS, where 
 		return fmt.Errorf("%s: open %s: %w", d.Name, where, err)
 	}
 	if n == 0 {
-		return critmin.Errorf(critmin.EINVALID, "%s is not a critmin database (it has no schema_migrations table); critmin init creates one", where)
+		return critmin.Errorf(critmin.EINVALID, "%s is not a critmin database (it has no schema_migrations table); to create one, choose an empty database (or a new file) and run critmin init on it", where)
 	}
 	applied := map[int]bool{}
 	rows, err := db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
@@ -49,7 +49,7 @@ func CheckSchema(ctx context.Context, db *sql.DB, d Dialect, files fs.FS, where 
 		return err
 	}
 	if len(applied) == 0 {
-		return critmin.Errorf(critmin.EINVALID, "%s is not a critmin database (no migration recorded); critmin init creates one", where)
+		return critmin.Errorf(critmin.EINVALID, "%s is not a critmin database (no migration recorded); to create one, choose an empty database (or a new file) and run critmin init on it", where)
 	}
 	names, err := fs.Glob(files, "*.sql")
 	if err != nil {

@@ -23,7 +23,7 @@ var routeAccess = map[string]string{
 	"GET /api/v1/signing-key": "public", "OPTIONS /epcis/capture": "public",
 	"GET /login": "public", "POST /login": "public", "POST /logout": "public",
 
-	"GET /api/v1/lots": "read", "GET /api/v1/lots/{id}": "read", "GET /api/v1/lots/{id}/certificate": "read",
+	"GET /api/v1/lots": "read", "GET /api/v1/lots/{id}": "read", "GET /api/v1/lots/{id}/certificate": "read", "POST /api/v1/lots/{id}/certificate": "write",
 	"GET /api/v1/lots/{id}/events": "read", "GET /api/v1/lots/{id}/origin": "read", "GET /api/v1/lots/{id}/rules": "read",
 	"GET /api/v1/lots/{id}/trace": "read", "GET /api/v1/parties": "read", "GET /api/v1/sites": "read", "GET /api/v1/transit": "read",
 	"GET /api/v1/plans": "read", "GET /api/v1/plans/network": "read", "GET /api/v1/plans/{id}": "read", "GET /api/v1/plans/{id}/log": "read",
@@ -61,7 +61,7 @@ var routeAccess = map[string]string{
 	"OPTIONS /epcis/queries": "public", "OPTIONS /epcis/queries/{queryName}": "public", "OPTIONS /epcis/queries/{queryName}/events": "public",
 	"OPTIONS /epcis/queries/{queryName}/subscriptions": "public", "OPTIONS /epcis/queries/{queryName}/subscriptions/{subscriptionID}": "public",
 	"GET /subscriptions": "read",
-	"GET /{$}":           "read", "GET /lots": "read", "GET /lots/{id}": "read", "GET /lots/{id}/certificate": "read", "GET /certificates/{cid}": "read", "GET /events": "read",
+	"GET /{$}":           "read", "GET /lots": "read", "GET /lots/{id}": "read", "GET /lots/{id}/certificate": "read", "POST /lots/{id}/certificate": "write", "GET /certificates/{cid}": "read", "GET /events": "read",
 	"GET /events/{id}": "read", "GET /shipments/{id}": "read", "GET /shipments": "read", "GET /shipments/{$}": "read", "GET /web/world.geo.json": "public",
 	"GET /capture": "read", "GET /capture/{captureID}": "read", "GET /plans": "read", "GET /plans/{id}": "read", "GET /risk": "read",
 

@@ -31,6 +31,7 @@ func TestCertificatePageOverall(t *testing.T) {
 	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
 		t.Fatal(err)
 	}
+	issueCert(t, ts.URL, url.PathEscape("urn:t:lot:B")) // Issued by a POST (fix14p): a GET serves it and writes nothing.
 	resp, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:B")+"/certificate", viewerSecret, nil, map[string]string{"Accept": "text/html"})
 	html := string(b)
 	i := strings.Index(html, `id="cert-overall"`)

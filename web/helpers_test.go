@@ -391,3 +391,13 @@ var refRE = regexp.MustCompile(`<abbr class="ref" title="[^"]*" data-id="([^"]*)
 // identifier itself (from its data-id): tests that check which lot, site
 // or bill of lading a message names read it so.
 func withIDs(page string) string { return refRE.ReplaceAllString(page, "$1") }
+
+// issueCert issues the certificate of the lot whose path segment is seg
+// (escaped as in an address) as an operator: POST, since a GET issues
+// nothing (fix14p).
+func issueCert(tb testing.TB, base, seg string) {
+	tb.Helper()
+	if resp, b := do(tb, "POST", base+"/api/v1/lots/"+seg+"/certificate", operatorSecret, nil, nil); resp.StatusCode != 200 {
+		tb.Fatalf("issue the certificate of %s: %d %.300s", seg, resp.StatusCode, b)
+	}
+}

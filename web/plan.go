@@ -19,10 +19,19 @@ func (s *site) planRoutes() {
 // run yet, it starts one over every scenario of the network so a first
 // visitor sees a plan a few seconds later. GET /plans
 func (s *site) handlePlansPage(w http.ResponseWriter, r *http.Request) {
-	if len(s.PlanJobs()) == 0 {
-		_, _ = s.StartPlan(critminhttp.PlanRequest{})
+	jobs, err := s.ListPlanJobs(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
 	}
-	s.render(w, r, http.StatusOK, "plans", "Plans", "plans", map[string]any{"Jobs": s.PlanJobs(), "Network": s.PlanNetwork()})
+	if len(jobs) == 0 {
+		_, _ = s.StartPlan(critminhttp.PlanRequest{})
+		if jobs, err = s.ListPlanJobs(r.Context()); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "plans", "Plans", "plans", map[string]any{"Jobs": jobs, "Network": s.PlanNetwork()})
 }
 
 // handlePlansForm starts a job from the page's form. POST /plans
@@ -60,13 +69,22 @@ func (s *site) handlePlansForm(w http.ResponseWriter, r *http.Request) {
 func (s *site) handlePlanPage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if id == "latest" {
-		if j := s.LatestPlanJob(); j != nil {
-			id = j.ID
+		latest, err := s.LatestPlan(r.Context())
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if latest != nil {
+			id = latest.ID
 		}
 	}
-	j := s.FindPlanJob(id)
-	if j == nil {
+	j, err := s.LookupPlanJob(r.Context(), id)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 		s.renderError(w, r, critmin.Errorf(critmin.ENOTFOUND, "no plan job %q", id))
+		return
+	}
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	params := critminhttp.ReadParams(r, "scenario", "period")

@@ -20,6 +20,7 @@ import (
 
 func (s *site) proveRoutes() {
 	s.route("GET /lots/{id}/certificate", accessRead, s.handleCertificatePage)
+	s.route("POST /lots/{id}/certificate", accessWrite, s.handleCertificateIssue)
 	s.route("GET /certificates/{cid}", accessRead, s.handleStoredCertificatePage)
 	s.route("GET /sites/{id}/mass-balance", accessRead, s.handleMassBalancePage, "period")
 }
@@ -28,12 +29,32 @@ func (s *site) proveRoutes() {
 // GET /lots/{id}/certificate
 func (s *site) handleCertificatePage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	c, err := s.IssueCertificate(r.Context(), id)
+	c, err := s.IssuedCertificate(r.Context(), id)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		// The lot exists (Issued found it) but no certificate is issued on
+		// its evidence: say so, with the form that issues one. A GET
+		// writes nothing (fix14p).
+		if l, lerr := s.Store.FindLot(r.Context(), id); lerr == nil {
+			s.render(w, r, http.StatusNotFound, "certissue", "Certificate "+l.ID, "", map[string]string{"Lot": l.ID})
+			return
+		}
+	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	s.renderCertificate(w, r, c, id, nil)
+}
+
+// handleCertificateIssue issues, signs and stores the lot's certificate
+// and shows it. POST /lots/{id}/certificate (operator)
+func (s *site) handleCertificateIssue(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if _, err := s.IssueCertificate(r.Context(), id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/lots/"+url.PathEscape(id)+"/certificate", http.StatusSeeOther)
 }
 
 // handleStoredCertificatePage shows an issued certificate as kept, with

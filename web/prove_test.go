@@ -18,6 +18,9 @@ func TestBrowserProvePages(t *testing.T) {
 	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
 		t.Fatal(err)
 	}
+	// The certificate the page's link shows is issued first (a POST,
+	// fix14p); the GET serves it.
+	issueCert(t, ts.URL, url.PathEscape("urn:critmin:demo:lot:NDPR-2025-001"))
 	p := page{t: t, ctx: browser(t)}
 	p.do("lot page", chromedp.Navigate(ts.URL+"/lots/"+url.PathEscape("urn:critmin:demo:lot:NDPR-2025-001")), chromedp.WaitVisible(chromedp.CSS("#genealogy-graph")))
 	p.chartsDrawn()

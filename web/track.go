@@ -44,7 +44,7 @@ func (s *site) uiRoutes() {
 	s.route("GET /capture", accessRead, s.handleCapturePage, "after")
 	s.route("POST /capture", accessWrite, s.handleCaptureSubmit)
 	s.route("GET /capture/{captureID}", accessRead, s.handleJobPage)
-	s.route("GET /login", accessPublic, s.handleLoginPage, "next", "token")
+	s.route("GET /login", accessPublic, s.handleLoginPage, "next", "!token")
 	s.route("POST /login", accessPublic, s.handleLogin, "token")
 	s.route("POST /logout", accessPublic, s.handleLogout)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"html/template"
@@ -166,7 +167,7 @@ func listWindow(r *http.Request) (limit, offset int, err error) {
 		}
 		n, err := critmin.ParseIntText(v)
 		if err != nil {
-			return 0, 0, critmin.FieldErrorf(k, "%q is not an integer", v)
+			return 0, 0, critmin.FieldErrorf(k, "%s", critmin.IntTextReason(v, err))
 		}
 		if n < 0 || (k == "limit" && (n < 1 || n > critminhttp.MaxListLimit)) {
 			return 0, 0, critmin.FieldErrorf(k, "%q is out of range (limit 1–%d, offset 0 or more)", v, critminhttp.MaxListLimit)
@@ -201,7 +202,11 @@ func (s *site) handleTradeContractPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	shadows, refs := s.contractShadows(ts.ID)
+	shadows, refs, err := s.contractShadows(ctx, ts.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	names, err := s.refNames(r)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -432,12 +437,13 @@ type contractShadow = commercial.ContractShadow
 // finished plan, of what the term sheet prices — planning contracts that
 // name it and supplies the plan priced at it (commercial.ContractShadows)
 // — and their planning references (none when no plan has finished).
-func (s *site) contractShadows(id string) ([]contractShadow, []string) {
-	j := s.LatestPlanJob()
-	if j == nil {
-		return nil, nil
+func (s *site) contractShadows(ctx context.Context, id string) ([]contractShadow, []string, error) {
+	j, err := s.LatestPlan(ctx)
+	if err != nil || j == nil {
+		return nil, nil, err
 	}
-	return commercial.ContractShadows(j.Plans, s.PlanNetwork(), id)
+	sh, refs := commercial.ContractShadows(j.Plans, s.PlanNetwork(), id)
+	return sh, refs, nil
 }
 
 // handleTradeNSRPage compares the net smelter return of a lot (its
@@ -572,7 +578,12 @@ func (s *site) handleTradeNSRPage(w http.ResponseWriter, r *http.Request) {
 	}
 	shadows := map[string][]contractShadow{}
 	for _, c := range cmp.Cases {
-		shadows[c.Contract], _ = s.contractShadows(c.Contract)
+		sh, _, err := s.contractShadows(r.Context(), c.Contract)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		shadows[c.Contract] = sh
 	}
 	lots, err := s.tradeLots(r)
 	if err != nil {
