@@ -20,7 +20,7 @@ import (
 // behind a look-up by ID now goes to the primary; a list still reads the
 // replica and answers 503, so the replica is really down.
 func TestLookUpsByIDWorkWithTheReplicaDown(t *testing.T) {
-	base, stale := laggingReplicaServer(t, func(setup *sqldb.DB) {
+	base, stale, _ := laggingReplicaServer(t, func(setup *sqldb.DB) {
 		if err := setup.CreateToken(context.Background(), &critmin.Token{Name: "admin", Role: critmin.RoleAdmin, Hash: critminhttp.HashToken(adminSecret), CreatedAt: time.Now()}); err != nil {
 			t.Fatal(err)
 		}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net/url"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,7 +26,7 @@ import (
 // left the operator's token accepted, a token just created answered 401
 // "unknown token", and GET of the Location of a capture answered 404.
 func TestRevocationAndLocationThroughALaggingReplica(t *testing.T) {
-	url, _ := laggingReplicaServer(t, func(setup *sqldb.DB) {
+	url, _, _ := laggingReplicaServer(t, func(setup *sqldb.DB) {
 		for name, tk := range map[string][2]string{"admin": {adminSecret, critmin.RoleAdmin}, "operator": {operatorSecret, critmin.RoleOperator}} {
 			if err := setup.CreateToken(context.Background(), &critmin.Token{Name: name, Role: tk[1], Hash: critminhttp.HashToken(tk[0]), CreatedAt: time.Now()}); err != nil {
 				t.Fatal(err)
@@ -81,7 +83,7 @@ func TestCertificateReadsThePrimaryUnderALaggingReplica(t *testing.T) {
    "quantityList": [{"epcClass": "urn:t:lot:C", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:plant"}, "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "CHN"}},
   {"type": "ObjectEvent", "eventID": "urn:t:ev:P", "eventTime": "2025-11-01T08:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
    "quantityList": [{"epcClass": "urn:t:lot:P", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:plant"}, "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK"}}]}}`
-	url, _ := laggingReplicaServer(t, func(setup *sqldb.DB) {
+	url, _, _ := laggingReplicaServer(t, func(setup *sqldb.DB) {
 		ctx := context.Background()
 		if err := setup.CreateToken(ctx, &critmin.Token{Name: "admin", Role: critmin.RoleAdmin, Hash: critminhttp.HashToken(adminSecret), CreatedAt: time.Now()}); err != nil {
 			t.Fatal(err)
@@ -129,9 +131,10 @@ func TestCertificateReadsThePrimaryUnderALaggingReplica(t *testing.T) {
 // laggingReplicaServer serves a SQLite store whose read pool is a copy of
 // it taken after seed ran (sqldb.DB.UseReadPool): a replica that lags
 // every write made through the server afterwards. It returns the
-// server's URL and the replica's store (closing its Read pool stops the
-// replica).
-func laggingReplicaServer(t *testing.T, seed func(*sqldb.DB)) (string, *sqldb.DB) {
+// server's URL, the replica's store (closing its Read pool stops the
+// replica) and the primary's file (another store opened on it writes
+// what the server's primary reads and its replica does not).
+func laggingReplicaServer(t *testing.T, seed func(*sqldb.DB)) (string, *sqldb.DB, string) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -168,5 +171,45 @@ func laggingReplicaServer(t *testing.T, seed func(*sqldb.DB)) (string, *sqldb.DB
 		_ = srv.Shutdown(ctx)
 		store.Close()
 	})
-	return srv.URL(), stale
+	return srv.URL(), stale, primary
+}
+
+// TestMassBalanceReadBackThroughALaggingReplica (issue 14, third
+// new-user check): with the replica lagging, a mass-balance declaration
+// just accepted by PUT (200, version 1) read back 404 "has no
+// mass-balance declaration" from GET /api/v1/sites/{id}/mass-balance and
+// its page. A declaration is a look-up by key that a write returns, so
+// it reads the primary (http.primaryReadRoutes), as the certificate of a
+// lot and its page do.
+func TestMassBalanceReadBackThroughALaggingReplica(t *testing.T) {
+	ctx := context.Background()
+	base, _, primary := laggingReplicaServer(t, func(setup *sqldb.DB) {
+		if err := setup.CreateToken(ctx, &critmin.Token{Name: "operator", Role: critmin.RoleOperator, Hash: critminhttp.HashToken(operatorSecret), CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		// The site's master data, on the replica too: only the
+		// declaration is written after the copy.
+		if _, err := custody.NewService(setup).Capture(ctx, ledger.CaptureRequest{Body: []byte(mbMaster)}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	// The declaration is written to the primary (as a PUT through any
+	// server of the deployment writes it), after the replica's copy.
+	writer, err := sqlite.Open(ctx, primary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d critmin.MassBalanceDeclaration
+	if err := json.Unmarshal([]byte(strings.Replace(mbDecl, "%s", "0.9", 1)), &d); err != nil {
+		t.Fatal(err)
+	}
+	d.Site = "urn:t:site:mb"
+	if err := custody.DeclareMassBalance(ctx, writer, &d, time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	writer.Close()
+	site := "/sites/" + url.PathEscape("urn:t:site:mb") + "/mass-balance"
+	if resp, b := do(t, "GET", base+"/api/v1"+site, operatorSecret, nil, nil); resp.StatusCode != 200 {
+		t.Errorf("GET /api/v1%s after the declaration, replica lagging: %d %.300s; want 200 (read from the primary)", site, resp.StatusCode, b)
+	}
 }

@@ -260,7 +260,7 @@ func (s *Server) register(pattern string, access int, page bool, h http.HandlerF
 		s.access = map[string]int{}
 	}
 	s.access[pattern] = access
-	if primaryReadRoutes[pattern] || writeRoute(pattern) {
+	if primaryReadRoutes[pattern] || (page && primaryReadPages[pattern]) || writeRoute(pattern) {
 		inner := h
 		h = func(w http.ResponseWriter, r *http.Request) {
 			inner(w, r.WithContext(critmin.PrimaryReads(r.Context())))
@@ -291,6 +291,30 @@ var primaryReadRoutes = map[string]bool{
 	"GET /api/v1/trade/prices/{id}":                                 true,
 	"GET /api/v1/trade/invoices/{id}":                               true,
 	"GET /api/v1/trade/agreements/{id}":                             true,
+	// A lot's stored certificate and its page, which judges it against
+	// today's record (a lagging replica showed a certificate just issued
+	// as superseded), and a site's mass-balance declaration (a PUT's
+	// result read back 404 from a lagging replica) and its page.
+	"GET /api/v1/lots/{id}/certificate":   true,
+	"GET /api/v1/sites/{id}/mass-balance": true,
+}
+
+// primaryReadPages are the web pages (registered by package web) of the
+// look-ups above that read the primary for the same reasons.
+var primaryReadPages = map[string]bool{
+	"GET /lots/{id}/certificate":   true,
+	"GET /sites/{id}/mass-balance": true,
+}
+
+// PrimaryReadPages lists the web pages that read the primary
+// (primaryReadPages), for package web's test that each is a page it
+// registers.
+func PrimaryReadPages() []string {
+	var out []string
+	for p := range primaryReadPages {
+		out = append(out, p)
+	}
+	return out
 }
 
 // writeRoute reports whether pattern is a request that may write (any
