@@ -11,28 +11,31 @@ import (
 	"testing"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 )
 
 // formBodies are valid-looking fields for each HTML form route: the
 // refusal must come from the unknown field alone, whatever else the form
 // would have done with them.
 var formBodies = map[string]map[string]string{
-	"POST /capture":              {"document": `{"type":"EPCISDocument"}`, "behaviour": "rollback"},
-	"POST /login":                {"token": adminSecret, "next": "/"},
-	"POST /logout":               {},
-	"POST /tokens":               {"name": "new-token", "role": "viewer"},
-	"POST /tokens/{name}/revoke": {},
-	"POST /plans":                {"scenario": "baseline"},
-	"POST /refinery/close":       {"site": "urn:epc:id:sgln:0614141.00001.0", "period": "2026-10", "accept": "x"},
-	"POST /trade/invoices":       {"contract": "c", "lot": "l", "kind": "final"},
-	"POST /trade/notes":          {"contract": "c", "lot": "l", "reason": "r"},
-	"POST /record/{form}":        {"step": "capture", "lot": "LOT-1"},
-	"POST /import":               {"source": "s", "kind": critmin.ImportWeighbridge, "csv": "ticket,lot\n1,L\n", "step": "capture"},
+	"POST /capture": {"document": `{"type":"EPCISDocument"}`, "behaviour": "rollback"},
+	"POST /login":   {"token": adminSecret, "next": "/"},
+	"POST /logout":  {},
+	// Issuing a certificate takes no field (fix14p): any field is unknown.
+	"POST /lots/{id}/certificate": {},
+	"POST /tokens":                {"name": "new-token", "role": "viewer"},
+	"POST /tokens/{name}/revoke":  {},
+	"POST /plans":                 {"scenario": "baseline"},
+	"POST /refinery/close":        {"site": "urn:epc:id:sgln:0614141.00001.0", "period": "2026-10", "accept": "x"},
+	"POST /trade/invoices":        {"contract": "c", "lot": "l", "kind": "final"},
+	"POST /trade/notes":           {"contract": "c", "lot": "l", "reason": "r"},
+	"POST /record/{form}":         {"step": "capture", "lot": "LOT-1"},
+	"POST /import":                {"source": "s", "kind": critmin.ImportWeighbridge, "csv": "ticket,lot\n1,L\n", "step": "capture"},
 }
 
 // formState is what a form could store: events and capture jobs, the log,
 // tokens (and whether revoked), import mappings, invoices, period
-// records, plan jobs and credit or debit notes.
+// records, plan jobs, credit or debit notes and certificates.
 func formState(t *testing.T, ts *testServer) string {
 	t.Helper()
 	ctx := context.Background()
@@ -73,7 +76,17 @@ func formState(t *testing.T, ts *testServer) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintf(&b, "mappings %d invoices %d notes %d period %s plans %d\n", len(maps), len(inv), len(notes), ph, len(ts.PlanJobs()))
+	cs, ok := ts.Store.(interface {
+		StandingCertificates(context.Context) ([]*custody.StoredCertificate, error)
+	})
+	if !ok {
+		t.Fatal("the test store lists no certificates")
+	}
+	certs, err := cs.StandingCertificates(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(&b, "mappings %d invoices %d notes %d certificates %d period %s plans %d\n", len(maps), len(inv), len(notes), len(certs), ph, len(ts.PlanJobs()))
 	return b.String()
 }
 
@@ -103,7 +116,7 @@ func TestEveryFormRefusesUnknownField(t *testing.T) {
 			continue
 		}
 		path := strings.TrimPrefix(p, "POST ")
-		path = strings.NewReplacer("{form}", "commission", "{name}", "viewer").Replace(path)
+		path = strings.NewReplacer("{form}", "commission", "{name}", "viewer", "{id}", "urn:critmin:demo:lot:NDPR-2025-001").Replace(path)
 		for _, enc := range []string{"urlencoded", "multipart"} {
 			var body bytes.Buffer
 			var ct string

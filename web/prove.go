@@ -49,6 +49,15 @@ func (s *site) handleCertificatePage(w http.ResponseWriter, r *http.Request) {
 // handleCertificateIssue issues, signs and stores the lot's certificate
 // and shows it. POST /lots/{id}/certificate (operator)
 func (s *site) handleCertificateIssue(w http.ResponseWriter, r *http.Request) {
+	// The form has no field: any field is refused, as on every form.
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, critmin.FieldErrorf("form", "%v", err))
+		return
+	}
+	if err := unknownFormFields(r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	id := r.PathValue("id")
 	if _, err := s.IssueCertificate(r.Context(), id); err != nil {
 		s.renderError(w, r, err)
