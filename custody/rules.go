@@ -530,7 +530,7 @@ func shipmentDocuments(in *ruleInput, r Rule, v *Verdict) {
 		v.Evidence = append(v.Evidence, f.ev.EventID)
 		for _, t := range r.BizTransactions {
 			if !f.btts[epcis.NormalizeBizTransactionType(t)] {
-				problems = append(problems, fmt.Sprintf("%s lacks a %s", f.ev.EventID, t))
+				problems = append(problems, fmt.Sprintf("%s has no %s", f.ev.EventID, t))
 			}
 		}
 		for _, l := range f.lots {

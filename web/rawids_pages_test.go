@@ -68,7 +68,7 @@ func TestPagesNameIdentifiersReadably(t *testing.T) {
 	for _, c := range []struct{ path, id, end, want string }{
 		// The demo's REE-2025-003 was shipped by event 027 without an
 		// assay certificate: the rule names the event and the document.
-		{"/lots/urn:critmin:demo:lot:REE-2025-003", "verdicts", "</table>", "event 027 lacks a assay certificate"},
+		{"/lots/urn:critmin:demo:lot:REE-2025-003", "verdicts", "</table>", "event 027 has no assay certificate"},
 		{"/refinery", "", "<h2", "Site "},
 		{"/refinery", "flowsheet-graph-table", "</table>", "REE concentrate received (lots)"},
 		{"/refinery", "refinery-table", "</table>", ""},
