@@ -657,7 +657,11 @@ func checkPostgresTarget(ctx context.Context, dsn string, force bool) (missing b
 		return false, refusef("--db: %d other sessions are connected to the database; stop the servers using it before restoring", sessions)
 	}
 	if tables > 0 && !force {
-		return false, refusef("--db: the database is not empty (%d tables); pass --force to replace its contents", tables)
+		noun := "tables"
+		if tables == 1 {
+			noun = "table"
+		}
+		return false, refusef("--db: the database is not empty (%d %s); pass --force to replace its contents", tables, noun)
 	}
 	return false, nil
 }

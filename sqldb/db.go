@@ -373,5 +373,13 @@ func refuseForeign(ctx context.Context, db *sql.DB, d Dialect) error {
 	if len(shown) > 5 {
 		shown = append(append([]string(nil), shown[:5]...), "…")
 	}
-	return critmin.Errorf(critmin.EINVALID, "not a critmin database: it holds %d tables of another program (%s) and no schema_migrations; nothing was changed: choose an empty database (or a new file), or pass --force to add critmin's tables to it", len(names), strings.Join(shown, ", "))
+	return critmin.Errorf(critmin.EINVALID, "not a critmin database: it holds %s of another program (%s) and no schema_migrations; nothing was changed: choose an empty database (or a new file), or pass --force to add critmin's tables to it", tableCount(len(names)), strings.Join(shown, ", "))
+}
+
+// tableCount is "1 table" or "N tables".
+func tableCount(n int) string {
+	if n == 1 {
+		return "1 table"
+	}
+	return fmt.Sprintf("%d tables", n)
 }
