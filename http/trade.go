@@ -597,7 +597,10 @@ func (s *Server) handleNSR(w http.ResponseWriter, r *http.Request) {
 		}
 		step = f
 	}
-	if (lot == "") == (gradesArg == "") {
+	switch {
+	case lot == "" && gradesArg == "":
+		p.fail("lot", "required: give lot (a lot of the ledger) or grades (a forecast feed's grades)")
+	case lot != "" && gradesArg != "":
 		p.fail("lot", "give lot or grades, not both")
 	}
 	if f := p.q.Get("format"); f != "" && f != "json" && f != "csv" {
