@@ -208,7 +208,9 @@ func TestConcurrentCapturesConsumeOnce(t *testing.T) {
 // Pr, run at a conversion factor of 1: 52 × 5 % × 1 = 2.6 t. Three runs,
 // captured at once through three handles, each make 2.5 t of oxide at
 // 60 % Nd + 20 % Pr (2.5 × 80 % = 2.0 t Nd+Pr) from their own Chinese lot
-// and claim it Pakistani. The first fits (2.0 ≤ 2.6, 0.6 left); each of
+// (50 t × 5 % = 2.5 t Nd+Pr in, so the run does not gain: fix9p raised
+// them from 10 t, whose 0.5 t in capped each oxide's claim at 0.5 t) and
+// claim it Pakistani. The first fits (2.0 ≤ 2.6, 0.6 left); each of
 // the others asks 2.0 against 0.6: refused, shortfall 2.0 − 0.6 = 1.4 t,
 // nothing stored — not accepted at capture and read back as refused.
 func TestConcurrentOverClaims(t *testing.T) {
@@ -218,9 +220,9 @@ func TestConcurrentOverClaims(t *testing.T) {
 			dbs := open(t, 3)
 			setup := doc(map[string]string{"mb": "mass_balance"},
 				feed("PKA", "ree_concentrate", "PAK", 52, "Nd:4", "Pr:1"),
-				feed("CN0", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"),
-				feed("CN1", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"),
-				feed("CN2", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"),
+				feed("CN0", "ree_concentrate", "CHN", 50, "Nd:4", "Pr:1"),
+				feed("CN1", "ree_concentrate", "CHN", 50, "Nd:4", "Pr:1"),
+				feed("CN2", "ree_concentrate", "CHN", 50, "Nd:4", "Pr:1"),
 				xformRun("P", "mb", "PKA", 52000, "OP", 0.1, ""))
 			if _, err := ledger.NewService(dbs[0]).Capture(ctx, ledger.CaptureRequest{Body: []byte(setup)}); err != nil {
 				t.Fatal(err)
@@ -234,7 +236,7 @@ func TestConcurrentOverClaims(t *testing.T) {
 			var outs []string
 			for i := range 3 {
 				id := fmt.Sprintf("K%d", i)
-				docs = append(docs, mbDoc(xformRun(id, "mb", fmt.Sprintf("CN%d", i), 10000, "O"+id, 2.5, claimPAK)))
+				docs = append(docs, mbDoc(xformRun(id, "mb", fmt.Sprintf("CN%d", i), 50000, "O"+id, 2.5, claimPAK)))
 				outs = append(outs, "urn:t:lot:O"+id)
 			}
 			win := oneWins(t, dbs[0], raceCapture(t, dbs, docs), outs, "shortfall 1.4 t")

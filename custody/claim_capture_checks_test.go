@@ -146,7 +146,8 @@ func TestClaimFindsLotInAnySpelling(t *testing.T) {
 // TestTiedClaimsInCaptureOrder (9): claims made at one event time are
 // booked in capture order. November's Pakistani balance is 2.6 t
 // (TestClaimInLaterEventCheckedAtCapture). Runs T1 (Nov 20) and T2 (Nov
-// 21) each make 2.5 t of oxide = 2.0 t Nd+Pr, unclaimed. A claim on T2 at
+// 21) each make 2.5 t of oxide = 2.0 t Nd+Pr from 100 t of CBIG (5 t in, no
+// gain: fix9p, from 1 t of C2 each was capped at 0.05 t), unclaimed. A claim on T2 at
 // Nov 24 is accepted (2.0 ≤ 2.6, 0.6 left); a later capture's claim on
 // T1 at the same instant is refused with its own shortfall 2.0 − 0.6 =
 // 1.4 t at its own claim, and T2's accepted claim is untouched — not
@@ -154,7 +155,7 @@ func TestClaimFindsLotInAnySpelling(t *testing.T) {
 func TestTiedClaimsInCaptureOrder(t *testing.T) {
 	db, svc := mbSvc(t)
 	ctx := context.Background()
-	if err := capture(svc, oxideRun("T1", "2025-11-20T00:00:00Z", "T1", 2.5, ""), oxideRun("T2", "2025-11-21T00:00:00Z", "T2", 2.5, "")); err != nil {
+	if err := capture(svc, oxideRunFrom("T1", "2025-11-20T00:00:00Z", "T1", 2.5, "", "CBIG", 100), oxideRunFrom("T2", "2025-11-21T00:00:00Z", "T2", 2.5, "", "CBIG", 100)); err != nil {
 		t.Fatal(err)
 	}
 	claim := func(id, lot string) string {

@@ -1922,7 +1922,11 @@ func (mc *mbCalc) claimedComp(id string) (*comp, error) {
 	// its claim: a retraction that caps another run consuming the same
 	// feed later (an over_consumed note elsewhere) leaves the claim as
 	// it was (blend lists over_consumed only on a capped run's products).
-	capped := false
+	// A run that made the lot and gained an element (element_gain: its
+	// outputs assayed or weighed above what its inputs held) caps the
+	// lot too (c.caps): a claim never rests on more element than went
+	// in (OG13: 0.40 t contained, not 0.45 t assayed).
+	capped := len(c.caps) > 0
 	for _, a := range oc.anomalies {
 		capped = capped || a.Kind == "over_consumed"
 	}
@@ -2204,7 +2208,11 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 				return nil, err
 			}
 		}
-		return coveredNow(cl, l), nil
+		c, err := mc.claimedComp(l.ID)
+		if err != nil {
+			return nil, err
+		}
+		return coveredNow(cl, l, c), nil
 	}
 	return refused(site, fmt.Sprintf("claim on lot %s refused: %s, which made it, is not in the site's account", l.ID, runWords(run.Run, run.EventID, run.EventTime.UTC().Format(time.RFC3339)))), nil
 }
@@ -2237,8 +2245,10 @@ func noDeclaration(lot, commodity, site, model string) string {
 // (Claim.Contains, Claim.NotCovered): each origin's share is its claimed
 // tonnes ÷ the qualifying element the lot contains now, capped at the
 // stated share. A lot whose grade of a qualifying element is not
-// measured now is left as claimed.
-func coveredNow(cl *Claim, l *critmin.Lot) *Claim {
+// measured now is left as claimed. Where c is given (claimedComp: a run
+// that made the lot gained or over-consumed) each element counts the
+// lot's capped figure, the one its origin counts.
+func coveredNow(cl *Claim, l *critmin.Lot, c *comp) *Claim {
 	if cl.Status != ClaimAccepted || len(cl.Elements) == 0 {
 		return cl
 	}
@@ -2249,7 +2259,13 @@ func coveredNow(cl *Claim, l *critmin.Lot) *Claim {
 		if !ok {
 			return cl
 		}
-		now += l.DryTonnes * x
+		t := l.DryTonnes * x
+		if c != nil {
+			if cp, ok := c.caps[el]; ok && t > cp.Tonnes+massTolerance {
+				t = cp.Tonnes
+			}
+		}
+		now += t
 	}
 	out := *cl
 	out.Contains = now

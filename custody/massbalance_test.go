@@ -59,6 +59,7 @@ func mbStore(t *testing.T) critmin.Store {
 		feed("A2", "ree_concentrate", "PAK", 20, "Nd:4", "Pr:1"),
 		feed("C2", "ree_concentrate", "CHN", 40, "Nd:4", "Pr:1"),
 		feed("A9", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
+		feed("CBIG", "ree_concentrate", "CHN", 1000, "Nd:4", "Pr:1"),
 		runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"A:100"}, product{lot: "O1", commodity: "ndpr_oxide", t: 2, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}),
 		runOf("E3", "mb", "2025-10-07T00:00:00Z", []string{"C:100"}, product{lot: "O2", commodity: "ndpr_oxide", t: 5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}),
 		runOf("E4", "mb", "2025-10-08T00:00:00Z", []string{"SbC:10"}, product{lot: "SB2", commodity: "antimony_trioxide", t: 0.5, assays: []string{"Sb:80"}, extra: claimPAK}),
@@ -319,7 +320,9 @@ func TestDeclarationRefused(t *testing.T) {
 // stored. In November, after E5 and E6, the Pakistani balance is 1.7 t
 // (October's, carried forward) + 0.9 t (November's) = 2.6 t Nd+Pr; P7,
 // 5 t at 60 % Nd + 20 % Pr = 4.0 t claimed Pakistani: shortfall 1.4 t.
-// P8, 1 t = 0.8 t, fits. A claim at mb2, which declares no material
+// P8, 1 t = 0.8 t, fits. Both are made from 100 t of CBIG (5 t Nd+Pr in):
+// fix9p, from 1 t of C2 (0.05 t in) the runs gained and each claim counted
+// the capped 0.05 t. A claim at mb2, which declares no material
 // category, is refused too.
 func TestClaimRefusedAtCapture(t *testing.T) {
 	db := mbStore(t)
@@ -330,7 +333,7 @@ func TestClaimRefusedAtCapture(t *testing.T) {
 	run := func(id, site, out string, t float64) string {
 		return `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-20T00:00:00Z",
 		 "epcisBody": {"eventList": [{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-11-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
-		 "inputQuantityList": [{"epcClass": "urn:t:lot:C2", "quantity": 1, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": ` + fmt.Sprint(t) + `, "uom": "TNE"}],
+		 "inputQuantityList": [{"epcClass": "urn:t:lot:CBIG", "quantity": 100, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": ` + fmt.Sprint(t) + `, "uom": "TNE"}],
 		 "bizLocation": {"id": "urn:t:site:` + site + `"},
 		 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}],
 		          "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}]}}`

@@ -22,8 +22,16 @@ func mbDoc(events ...string) []byte {
 // concentrate, 5 % Nd+Pr) into `out`, t tonnes of NdPr oxide at 60 % Nd +
 // 20 % Pr, with the ILMD claim `claim` (may be empty).
 func oxideRun(id, when, out string, t float64, claim string) string {
+	return oxideRunFrom(id, when, out, t, claim, "C2", 1)
+}
+
+// oxideRunFrom is oxideRun consuming in t of lot in instead of 1 t of C2:
+// a run whose oxide holds more Nd+Pr than 1 t of C2 (0.05 t) gains, and
+// its claim counts the capped figure (fix9p), so a test that means a
+// balanced run feeds it from CBIG (mbStore: 1000 t at Nd 4 % + Pr 1 %).
+func oxideRunFrom(id, when, out string, t float64, claim, in string, inT float64) string {
 	return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "` + when + `", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
-	 "inputQuantityList": [{"epcClass": "urn:t:lot:C2", "quantity": 1, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": ` + fmt.Sprint(t) + `, "uom": "TNE"}],
+	 "inputQuantityList": [{"epcClass": "urn:t:lot:` + in + `", "quantity": ` + fmt.Sprint(inT) + `, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": ` + fmt.Sprint(t) + `, "uom": "TNE"}],
 	 "bizLocation": {"id": "urn:t:site:mb"},
 	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}]` + claim + `}}`
 }
@@ -50,14 +58,16 @@ func clockAt(s string) func() time.Time {
 // fits when it is made (2.1 + 0.9 = 3.0 ≥ 2.8) but leaves 0.2 for K's
 // 0.4: short by 0.4 − 0.2 = 0.2 t. The document is refused naming K;
 // nothing is stored. 2.5 t claimed (3.125 t of oxide) leaves 3.0 − 2.5 =
-// 0.5 ≥ 0.4: accepted.
+// 0.5 ≥ 0.4: accepted. Both runs take 100 t of CBIG (5 t Nd+Pr in, no
+// gain); fix9p: from 1 t of C2 (0.05 t in) they gained, and B2's claim,
+// read back, counted the capped 0.05 t.
 func TestBackDatedClaimBreaksLaterClaim(t *testing.T) {
 	db := mbStore(t)
 	ctx := context.Background()
 	svc := ledger.NewService(db)
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	svc.Now = clockAt("2025-11-25T00:00:00Z")
-	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRun("B1", "2025-11-11T00:00:00Z", "B1", 3.5, claimPAK))})
+	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRunFrom("B1", "2025-11-11T00:00:00Z", "B1", 3.5, claimPAK, "CBIG", 100))})
 	if critmin.ErrorCode(err) != critmin.EINVALID {
 		t.Fatalf("back-dated claim breaking K: %v, want EINVALID", err)
 	}
@@ -75,7 +85,7 @@ func TestBackDatedClaimBreaksLaterClaim(t *testing.T) {
 	if k, err := custody.Origin(ctx, db, "urn:t:lot:K"); err != nil || k.Claimed.Status != custody.ClaimAccepted {
 		t.Errorf("K after the refusal: %+v %v", k.Claimed, err)
 	}
-	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRun("B2", "2025-11-11T00:00:00Z", "B2", 3.125, claimPAK))}); err != nil {
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRunFrom("B2", "2025-11-11T00:00:00Z", "B2", 3.125, claimPAK, "CBIG", 100))}); err != nil {
 		t.Fatalf("back-dated claim that breaks nothing: %v", err)
 	}
 	for _, lot := range []string{"urn:t:lot:B2", "urn:t:lot:K", "urn:t:lot:O3"} {
@@ -151,7 +161,8 @@ func TestClaimIntoEndedPeriodRefused(t *testing.T) {
 // TestClaimInLaterEventCheckedAtCapture: a claim carried by a later event
 // on a lot already made (not by the run that made it) is checked at
 // capture like any other. P11, 5 t of oxide made at mb on November 20
-// without a claim, holds 5 × 80 % = 4.0 t Nd+Pr; the November balance is
+// without a claim from 100 t of CBIG (5 t Nd+Pr in, no gain), holds
+// 5 × 80 % = 4.0 t Nd+Pr; the November balance is
 // 2.6 t (TestClaimRefusedAtCapture): an ObjectEvent on November 25 claiming
 // it Pakistani is refused with the shortfall 1.4 t and nothing is stored.
 // A claim on a lot no transformation made is refused too.
@@ -161,7 +172,7 @@ func TestClaimInLaterEventCheckedAtCapture(t *testing.T) {
 	svc := ledger.NewService(db)
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	svc.Now = clockAt("2025-11-26T00:00:00Z") // November is open
-	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRun("R11", "2025-11-20T00:00:00Z", "P11", 5, ""))}); err != nil {
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRunFrom("R11", "2025-11-20T00:00:00Z", "P11", 5, "", "CBIG", 100))}); err != nil {
 		t.Fatal(err)
 	}
 	later := func(id, lot string) []byte {
