@@ -91,7 +91,9 @@ func TestHeadlineLaCeCarbonatePriced(t *testing.T) {
 // unknown leads the contained-element headline, the physical countries by
 // dry mass go beside it. C (China, 30 t) has no Nd assay and P (Pakistan,
 // 10 t) has Nd 4 %: Z's Nd shares are unknown (C brought an unknown
-// amount), so the headline by contained value is led by unknown, and the
+// amount). fix9p: the headline states no share and no value for them —
+// it said "unknown 100.0 % (by contained value)", a value share computed
+// where C's grade was never measured — but "grade not measured", and the
 // dry-mass view follows: China 30 / 40 = 75.0 %, Pakistan 10 / 40 = 25.0 %.
 func TestHeadlineUnknownShowsDryMass(t *testing.T) {
 	db := store(t, doc(map[string]string{"cb": "controlled_blending"},
@@ -104,7 +106,8 @@ func TestHeadlineUnknownShowsDryMass(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := c.Headline()
-	if len(h.ByCountry) == 0 || h.ByCountry[0].Key != custody.Unknown || !strings.HasSuffix(h.Text, "; physical countries by dry mass: China 75.0 %, Pakistan 25.0 %") {
-		t.Errorf("headline %q (%+v), want unknown first and the dry-mass countries beside it", h.Text, h.ByCountry)
+	if len(h.ByCountry) != 0 || !h.GradeNotMeasured || !strings.Contains(h.Text, "grade not measured") || strings.Contains(h.Text, "unknown 100") ||
+		c.Overall.ValueUSD != 0 || !strings.HasSuffix(h.Text, "; physical countries by dry mass: China 75.0 %, Pakistan 25.0 %") {
+		t.Errorf("headline %q (%+v), overall %+v: want no share, no value, grade not measured and the dry-mass countries beside it", h.Text, h.ByCountry, c.Overall)
 	}
 }

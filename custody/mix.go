@@ -21,10 +21,13 @@ type Mix struct {
 	// Caps are the element caps of a lot whose run's balance gains
 	// (capsFor), in tonnes of element.
 	Caps map[string]elementCap `json:"c,omitempty"`
+	// Unmeasured are the elements whose origin shares rest on a feed
+	// grade never measured (comp.sharesUnmeasured).
+	Unmeasured map[string]bool `json:"u,omitempty"`
 }
 
 func (c *comp) mix(anomalies []Anomaly) *Mix {
-	m := &Mix{Grades: c.grades, Elem: map[string][3]map[string]float64{}, Anomalies: anomalies, Caps: c.caps}
+	m := &Mix{Grades: c.grades, Elem: map[string][3]map[string]float64{}, Anomalies: anomalies, Caps: c.caps, Unmeasured: c.sharesUnmeasured}
 	for d := 0; d < 3; d++ {
 		m.Mass[d] = c.mass[d]
 	}
@@ -35,7 +38,7 @@ func (c *comp) mix(anomalies []Anomaly) *Mix {
 }
 
 func (m *Mix) comp() *comp {
-	c := &comp{grades: m.Grades, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{}, caps: m.Caps}
+	c := &comp{grades: m.Grades, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{}, caps: m.Caps, sharesUnmeasured: m.Unmeasured}
 	if c.grades == nil {
 		c.grades = map[string]float64{}
 	}

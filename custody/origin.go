@@ -95,6 +95,10 @@ type Composition struct {
 	// listed in NotMeasured with unknown shares.
 	GradeMeasured bool     `json:"gradeMeasured"`
 	NotMeasured   []string `json:"notMeasured"`
+	// SharesNotMeasured are elements the lot's own assay measures whose
+	// origin shares are unknown because a feed's grade of them is not
+	// measured: Overall states no share and no value for them (fix9p).
+	SharesNotMeasured []string `json:"sharesNotMeasured,omitempty"`
 	// BasisNotStated names each assay the figures read as dry because it
 	// states no cm:basis ("basis not stated, read as dry"): shown on the
 	// lot page and carried by the certificate (cm:originComposition).
@@ -132,6 +136,11 @@ type comp struct {
 	// that made it, where a run's balance gains (capsFor): its contained
 	// figure counts no more.
 	caps map[string]elementCap
+	// sharesUnmeasured are the elements the lot's own assay measures but
+	// whose origin shares are unknown because a feed's grade of them is
+	// not measured: no share and no contained value is stated for them
+	// (Composition.SharesNotMeasured, overall).
+	sharesUnmeasured map[string]bool
 	// parts are a container's contents as the lots packed in it (a
 	// container linked inside it opened too), each with the dry tonnes of
 	// it inside: the material a run fed the container consumes
@@ -423,8 +432,24 @@ func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc
 	}
 	sort.Strings(out.NotMeasured)
 	out.GradeMeasured = len(out.Elements) > 0 && len(out.NotMeasured) == 0
-	out.Overall = overall(out.Elements)
-	if out.Overall.Basis == "none" && len(out.NotMeasured) > 0 {
+	stated := out.Elements
+	if len(c.sharesUnmeasured) > 0 {
+		// An element whose origin shares rest on a feed grade never
+		// measured has no share and no contained value by origin: Overall
+		// weighs the others only, and says "grade not measured" if none
+		// is left.
+		stated = map[string]Breakdown{}
+		for e, b := range out.Elements {
+			if c.sharesUnmeasured[e] {
+				out.SharesNotMeasured = append(out.SharesNotMeasured, e)
+				continue
+			}
+			stated[e] = b
+		}
+		sort.Strings(out.SharesNotMeasured)
+	}
+	out.Overall = overall(stated)
+	if out.Overall.Basis == "none" && (len(out.NotMeasured) > 0 || len(out.SharesNotMeasured) > 0) {
 		// Not "no element": elements its feed carried, unmeasured here.
 		out.Overall.Basis = "grade_not_measured"
 	}
@@ -1249,6 +1274,12 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 			continue
 		}
 		res.elem[e] = unknownMix()
+		if unmeasured[e] || blank {
+			if res.sharesUnmeasured == nil {
+				res.sharesUnmeasured = map[string]bool{}
+			}
+			res.sharesUnmeasured[e] = true
+		}
 		// Say why the measured element's shares are unknown: which feeds
 		// hold an unknown amount of it (no assay of it, or none at all).
 		var why []string

@@ -55,6 +55,19 @@ type Headline struct {
 // Headline returns the lot's physical origin headline (never a claim).
 func (c *Composition) Headline() Headline {
 	h := Headline{Basis: c.Overall.Basis, ByCountry: c.Overall.ByCountry}
+	if (h.Basis == "none" || h.Basis == "grade_not_measured" || len(h.ByCountry) == 0) && len(c.NotMeasured) == 0 && len(c.SharesNotMeasured) > 0 {
+		// The lot's own assay measures its elements, but a feed's grade
+		// of them was never measured: where they came from is unknown, so
+		// no share and no value is stated ("unknown 100 %, US$…" would
+		// read as a measured figure).
+		h.Basis, h.GradeNotMeasured, h.NotMeasured = "grade_not_measured", true, c.SharesNotMeasured
+		h.ByCountry = []OverallShare{}
+		h.Text = fmt.Sprintf("contained value by origin not measured (grade not measured): a feed's grade of %s is not measured, so the origin shares of its %s are unknown", strings.Join(c.SharesNotMeasured, ", "), strings.Join(c.SharesNotMeasured, ", "))
+		if known := c.massText(); known != "" {
+			h.Text += "; physical countries by dry mass: " + known
+		}
+		return h
+	}
 	if (h.Basis == "none" || len(h.ByCountry) == 0) && len(c.NotMeasured) > 0 {
 		// A product without an assay of its own: its element shares are
 		// unknown, not inherited (the lot page's "grade not measured").
@@ -97,6 +110,9 @@ func (c *Composition) Headline() Headline {
 		if known := c.massText(); known != "" {
 			h.Text += "; physical countries by dry mass: " + known
 		}
+	}
+	if h.Basis != "dry_mass" && len(c.SharesNotMeasured) > 0 {
+		h.Text += fmt.Sprintf("; grade not measured: a feed's grade of %s (origin shares unknown, no share or value stated)", strings.Join(c.SharesNotMeasured, ", "))
 	}
 	if h.Basis != "dry_mass" && len(c.NotMeasured) > 0 {
 		// Measured elements give the line; those the feed carried and
