@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 )
 
@@ -37,5 +38,17 @@ func TestNoValueShareWhereGradeNotMeasured(t *testing.T) {
 	}
 	if !strings.Contains(h.Text, "grade not measured") {
 		t.Errorf("headline %q does not say grade not measured", h.Text)
+	}
+	// The lot list reads the kept mix (custody.Origins): the same.
+	l, err := db.FindLot(ctx, "urn:t:lot:UO")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := custody.Origins(ctx, db, []*critmin.Lot{l})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := all["urn:t:lot:UO"]; c == nil || c.Overall.ValueUSD != 0 || c.Overall.Basis != "grade_not_measured" || c.Headline().Text != h.Text {
+		t.Errorf("lot list's UO: %+v, want the lot page's %q", c, h.Text)
 	}
 }
