@@ -1207,7 +1207,7 @@ func (s *Service) ValueUnderAsOf(ctx context.Context, ts *TermSheet, lot string,
 	if err == nil && then.Loading.EventID == "" && then.Discharge == nil {
 		first := ""
 		if now, err := LotFactsFromEvents(ctx, s.Store, key); err == nil && now.Loading.EventID != "" {
-			first = fmt.Sprintf("; its first weighing is dated %s", now.Loading.Date.UTC().Format(time.DateOnly))
+			first = fmt.Sprintf("; its loading weighing is dated %s", now.Loading.Date.UTC().Format(time.DateOnly))
 		}
 		return nil, nil, critmin.FieldErrorf("as_of", "no settlement as of %s: lot %s had no weighing by then%s — give a later day", day, key, first)
 	}

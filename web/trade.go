@@ -85,7 +85,7 @@ func (s *site) tradeRoutes() {
 	s.route("GET /trade", accessRead, s.handleTradePage, "limit", "offset")
 	s.route("GET /trade/contracts", accessRead, s.handleTradeContractsPage)
 	s.route("GET /trade/contracts/{id}", accessRead, s.handleTradeContractPage)
-	s.route("GET /trade/settlement", accessRead, s.handleTradeSettlementPage, "contract", "lot")
+	s.route("GET /trade/settlement", accessRead, s.handleTradeSettlementPage, "contract", "lot", "as_of")
 	s.route("GET /trade/invoices", accessRead, s.handleTradeInvoicesPage)
 	s.route("POST /trade/invoices", accessWrite, s.handleTradeInvoiceForm)
 	s.route("POST /trade/notes", accessWrite, s.handleTradeNoteForm)
@@ -217,8 +217,11 @@ func (s *site) handleTradeContractPage(w http.ResponseWriter, r *http.Request) {
 
 // handleTradeSettlementPage shows a lot's settlement under a contract:
 // facts, prices, assay exchange, lines with formulas and their events,
-// invoices, and forms to issue the next invoice.
-// GET /trade/settlement?contract=ID&lot=LOT
+// invoices, and forms to issue the next invoice. Given as_of (the page's
+// date field), the settlement as the records stood at the end of that
+// day (commercial.Service.ValueAsOf), without the forms that act on
+// current data.
+// GET /trade/settlement?contract=ID&lot=LOT&as_of=DATE
 func (s *site) handleTradeSettlementPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	// Both are required, as by GET /api/v1/trade/settlement: a missing
@@ -229,7 +232,19 @@ func (s *site) handleTradeSettlementPage(w http.ResponseWriter, r *http.Request)
 			return
 		}
 	}
-	v, ts, err := s.Trade().Value(r.Context(), q.Get("contract"), q.Get("lot"))
+	var v *commercial.Valuation
+	var ts *commercial.TermSheet
+	var err error
+	if day := q.Get("as_of"); day != "" {
+		t, perr := time.Parse(time.DateOnly, day)
+		if perr != nil {
+			s.renderError(w, r, critmin.FieldErrorf("as_of", "%q is not a date (YYYY-MM-DD)", day))
+			return
+		}
+		v, ts, err = s.Trade().ValueAsOf(r.Context(), q.Get("contract"), q.Get("lot"), t)
+	} else {
+		v, ts, err = s.Trade().Value(r.Context(), q.Get("contract"), q.Get("lot"))
+	}
 	// A refused settlement is 409 on the page as in the API, also when
 	// the page offers to accept the refusal (RFC 9110 §15.5.10).
 	status := http.StatusOK
