@@ -510,3 +510,22 @@ func WriteNotesCSV(w io.Writer, notes []*Note) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// Note returns a credit or debit note by its id (INVOICE-CNn or
+// INVOICE-DNn) and the final invoice it corrects, whose account (payment
+// status: invoice + notes − payments) the note is paid on; ENOTFOUND
+// when id names no note.
+func (s *Service) Note(ctx context.Context, id string) (*Note, *Invoice, error) {
+	inv, err := s.noteInvoice(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if inv != nil {
+		for _, n := range inv.Notes {
+			if n.ID == id {
+				return n, inv, nil
+			}
+		}
+	}
+	return nil, nil, critmin.Errorf(critmin.ENOTFOUND, "no credit or debit note %q", id)
+}
