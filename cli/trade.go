@@ -32,7 +32,7 @@ Offtake contracts, settlement of lots, invoices and the framework agreement.
   trade prices import [--series ID --source S --unit U --frequency F] FILE | list
   trade assay --lot LOT --party seller|buyer|umpire --lab URI --at TIME [--sublot ID --sublot-dmt N] Cu=24.1% Au=4.1g/t …
   trade declare --contract ID --lot LOT --element EL --month N --party buyer|seller
-  trade settle --terms ID|FILE --lot LOT [--format text|json]
+  trade settle --terms ID|FILE --lot LOT [--as-of DATE] [--format text|json]
   trade invoice issue --contract ID --lot LOT --kind provisional|final [--format text|json]
   trade invoice list [--contract ID] [--lot LOT] [--as-of DATE] [--format text|json] [--out FILE]
   trade invoice show ID [--as-of DATE] [--format text|json|xlsx] [--out FILE]
@@ -399,16 +399,25 @@ func loadTerms(ctx context.Context, svc *commercial.Service, ref string) (*comme
 }
 
 func tradeSettle(ctx context.Context, env *Env, args []string) error {
-	fs := flagSet(env, "trade settle", "trade settle --terms ID|FILE --lot LOT [--format text|json]")
+	fs := flagSet(env, "trade settle", "trade settle --terms ID|FILE --lot LOT [--as-of DATE] [--format text|json]")
 	dsn := dbFlag(fs, env)
 	terms := fs.String("terms", "", "a stored contract id or a term-sheet file")
 	lot := fs.String("lot", "", "the lot")
+	asOf := fs.String("as-of", "", "the day (YYYY-MM-DD, UTC) the settlement is taken as of (default: current data): the lot's events dated by then, price days up to it, declarations made and invoices and notes issued by then")
 	format := fs.String("format", "text", "text or json")
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
 	if *terms == "" || *lot == "" {
 		return usagef("trade settle: --terms and --lot are required")
+	}
+	var day time.Time
+	if *asOf != "" {
+		d, err := parseDate("as-of", *asOf)
+		if err != nil {
+			return err
+		}
+		day = d
 	}
 	svc, closeFn, err := tradeReader(ctx, *dsn)
 	if err != nil {
@@ -419,7 +428,12 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	v, _, err := svc.ValueUnder(ctx, ts, *lot)
+	var v *commercial.Valuation
+	if day.IsZero() {
+		v, _, err = svc.ValueUnder(ctx, ts, *lot)
+	} else {
+		v, _, err = svc.ValueUnderAsOf(ctx, ts, *lot, day)
+	}
 	if err != nil {
 		return err
 	}
@@ -456,7 +470,11 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 	if v.Final != nil {
 		kind = "final"
 	}
-	fmt.Fprintf(env.Stdout, "lot %s under %s (%s settlement; figures: %s)\n", v.Lot, v.Contract, kind, v.Figures)
+	asOfNote := ""
+	if v.AsOf != "" {
+		asOfNote = " as of " + v.AsOf
+	}
+	fmt.Fprintf(env.Stdout, "lot %s under %s%s (%s settlement; figures: %s)\n", v.Lot, v.Contract, asOfNote, kind, v.Figures)
 	for _, w := range v.Warnings {
 		fmt.Fprintf(env.Stdout, "WARNING: %s\n", w)
 	}

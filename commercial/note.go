@@ -234,9 +234,86 @@ func (s *Service) IssueNoteAt(ctx context.Context, contract, lot, reason string,
 		return nil, critmin.FieldErrorf("reason", "required: say why the final invoice is corrected (a corrected weight, assay or price, an event declared in error)")
 	}
 	s = s.writer()
-	v, _, err := s.Value(ctx, contract, lot)
+	// A first draft outside the lock names the final invoice (whose note
+	// document the lock is taken on) and refuses early what cannot be a
+	// note; the note stored is computed again inside the transaction.
+	n, fin, notes, err := s.draftNote(ctx, contract, lot, reason, at)
+	if nothing, ok := err.(*nothingToCorrect); ok {
+		note := ""
+		if done, err := s.recordMissingNoteEvent(ctx, nothing.notes); err != nil {
+			return nil, err
+		} else if done {
+			note = fmt.Sprintf("; the event of note %s, missing from the ledger, is recorded now", nothing.notes[len(nothing.notes)-1].ID)
+		}
+		return nil, critmin.Errorf(critmin.ECONFLICT, "%s%s", nothing.msg, note)
+	}
 	if err != nil {
 		return nil, err
+	}
+	// The note is computed again inside the transaction that stores it,
+	// under the trade lock (and, for notes, the capture lock: no event of
+	// the lot commits between these reads and the note's commit), its
+	// reads through the transaction: the figures stored are those of the
+	// data as they stand when the note is stored, never of a weight,
+	// assay or price corrected between the draft above and the store.
+	err = s.Store.UpdateTradeDocs(ctx, critmin.TradeNotes, []string{fin.ID}, func(tctx context.Context, old map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
+		var nd noteDoc
+		if d := old[fin.ID]; d != nil {
+			if err := json.Unmarshal(d.Body, &nd); err != nil {
+				return nil, fmt.Errorf("commercial: stored notes of %s: %w", fin.ID, err)
+			}
+		}
+		if len(nd.Notes) != len(notes) {
+			return nil, critmin.Errorf(critmin.ECONFLICT, "invoice %s has had another note issued since it was read; settle and issue again", fin.ID)
+		}
+		locked, lfin, lnotes, err := s.draftNote(tctx, contract, lot, reason, at)
+		if nothing, ok := err.(*nothingToCorrect); ok {
+			return nil, critmin.Errorf(critmin.ECONFLICT, "%s", nothing.msg)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if lfin.ID != fin.ID || len(lnotes) != len(nd.Notes) {
+			return nil, critmin.Errorf(critmin.ECONFLICT, "invoice %s has had another note issued since it was read; settle and issue again", fin.ID)
+		}
+		n = locked
+		nd.Invoice, nd.Notes = fin.ID, append(nd.Notes, n)
+		body, err := json.Marshal(nd)
+		if err != nil {
+			return nil, err
+		}
+		return []*critmin.TradeDoc{{Kind: critmin.TradeNotes, ID: fin.ID, Body: body}}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	doc, _ := noteDocument(n)
+	// The store first, as for an invoice: the trade lock decides between
+	// racing issuers, and the loser has recorded nothing. The event id is
+	// derived from the note's number, so a retry records one event.
+	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
+		return nil, fmt.Errorf("commercial: note %s is stored but recording it on the lot failed (issue the note again to record it): %w", n.ID, err)
+	}
+	return n, nil
+}
+
+// nothingToCorrect is draftNote's refusal when current data settle the
+// lot as invoiced: IssueNoteAt adds whether it recorded the last note's
+// missing event.
+type nothingToCorrect struct {
+	msg   string
+	notes []*Note
+}
+
+func (e *nothingToCorrect) Error() string { return e.msg }
+
+// draftNote computes the note IssueNoteAt would issue from what ctx
+// reads (inside UpdateTradeDocs, the transaction's view): the note, the
+// final invoice it corrects and the notes issued before it.
+func (s *Service) draftNote(ctx context.Context, contract, lot, reason string, at time.Time) (*Note, *Invoice, []*Note, error) {
+	v, _, err := s.Value(ctx, contract, lot)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	var fin *Invoice
 	for _, inv := range v.Invoices {
@@ -245,18 +322,18 @@ func (s *Service) IssueNoteAt(ctx context.Context, contract, lot, reason string,
 		}
 	}
 	if fin == nil || fin.Settlement == nil {
-		return nil, critmin.Errorf(critmin.ECONFLICT, "lot %s has no final invoice under contract %s: a correction before the final invoice is settled by the final invoice itself, not by a note", v.Lot, contract)
+		return nil, nil, nil, critmin.Errorf(critmin.ECONFLICT, "lot %s has no final invoice under contract %s: a correction before the final invoice is settled by the final invoice itself, not by a note", v.Lot, contract)
 	}
 	if v.Final == nil {
 		why := v.Missing
 		if why == "" {
 			why = v.NotComputable
 		}
-		return nil, critmin.Errorf(critmin.ECONFLICT, "no note can be issued against invoice %s: current data do not settle lot %s (%s); correct the data first", fin.ID, v.Lot, why)
+		return nil, nil, nil, critmin.Errorf(critmin.ECONFLICT, "no note can be issued against invoice %s: current data do not settle lot %s (%s); correct the data first", fin.ID, v.Lot, why)
 	}
 	notes := v.Notes
 	if err := checkNotes(fin, notes); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	order, was, label := invoicedLines(fin, notes)
 	now := map[string]decimal.Decimal{}
@@ -281,13 +358,7 @@ func (s *Service) IssueNoteAt(ctx context.Context, contract, lot, reason string,
 		n.Total = n.Total.Add(d)
 	}
 	if n.Total.IsZero() {
-		note := ""
-		if done, err := s.recordMissingNoteEvent(ctx, notes); err != nil {
-			return nil, err
-		} else if done {
-			note = fmt.Sprintf("; the event of note %s, missing from the ledger, is recorded now", notes[len(notes)-1].ID)
-		}
-		return nil, critmin.Errorf(critmin.ECONFLICT, "nothing to correct: lot %s settles at %s %s on current data, as invoice %s and its notes invoiced%s", v.Lot, v.Final.Value, fin.Currency, fin.ID, note)
+		return nil, nil, nil, &nothingToCorrect{msg: fmt.Sprintf("nothing to correct: lot %s settles at %s %s on current data, as invoice %s and its notes invoiced", v.Lot, v.Final.Value, fin.Currency, fin.ID), notes: notes}
 	}
 	n.Kind, n.ID = DebitNote, fmt.Sprintf("%s-DN%d", fin.ID, len(notes)+1)
 	if n.Total.IsNegative() {
@@ -295,13 +366,13 @@ func (s *Service) IssueNoteAt(ctx context.Context, contract, lot, reason string,
 	}
 	since, err := s.recordedAt(ctx, fin)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	if len(notes) > 0 {
 		since = notes[len(notes)-1].IssuedAt
 	}
 	if n.Events, err = s.causes(ctx, fin, notes, since); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	for _, c := range fin.PriceCorrections {
 		if c.ImportedAt.After(since) {
@@ -316,37 +387,10 @@ func (s *Service) IssueNoteAt(ctx context.Context, contract, lot, reason string,
 		}
 	}
 	if err := n.Check(); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	doc, eventID := noteDocument(n)
-	n.EventID = eventID
-	err = s.Store.UpdateTradeDocs(ctx, critmin.TradeNotes, []string{fin.ID}, func(ctx context.Context, old map[string]*critmin.TradeDoc) ([]*critmin.TradeDoc, error) {
-		var nd noteDoc
-		if d := old[fin.ID]; d != nil {
-			if err := json.Unmarshal(d.Body, &nd); err != nil {
-				return nil, fmt.Errorf("commercial: stored notes of %s: %w", fin.ID, err)
-			}
-		}
-		if len(nd.Notes) != len(notes) {
-			return nil, critmin.Errorf(critmin.ECONFLICT, "invoice %s has had another note issued since it was read; settle and issue again", fin.ID)
-		}
-		nd.Invoice, nd.Notes = fin.ID, append(nd.Notes, n)
-		body, err := json.Marshal(nd)
-		if err != nil {
-			return nil, err
-		}
-		return []*critmin.TradeDoc{{Kind: critmin.TradeNotes, ID: fin.ID, Body: body}}, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	// The store first, as for an invoice: the trade lock decides between
-	// racing issuers, and the loser has recorded nothing. The event id is
-	// derived from the note's number, so a retry records one event.
-	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
-		return nil, fmt.Errorf("commercial: note %s is stored but recording it on the lot failed (issue the note again to record it): %w", n.ID, err)
-	}
-	return n, nil
+	_, n.EventID = noteDocument(n)
+	return n, fin, notes, nil
 }
 
 // noteDocument is the EPCIS document recording a note on its lot: a
@@ -465,4 +509,23 @@ func WriteNotesCSV(w io.Writer, notes []*Note) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// Note returns a credit or debit note by its id (INVOICE-CNn or
+// INVOICE-DNn) and the final invoice it corrects, whose account (payment
+// status: invoice + notes − payments) the note is paid on; ENOTFOUND
+// when id names no note.
+func (s *Service) Note(ctx context.Context, id string) (*Note, *Invoice, error) {
+	inv, err := s.noteInvoice(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if inv != nil {
+		for _, n := range inv.Notes {
+			if n.ID == id {
+				return n, inv, nil
+			}
+		}
+	}
+	return nil, nil, critmin.Errorf(critmin.ENOTFOUND, "no credit or debit note %q", id)
 }

@@ -28,6 +28,9 @@ type Service struct {
 	Ledger *ledger.Service
 	// Now is the clock; tests inject a fixed one.
 	Now func() time.Time
+	// asOf, when set, is the end of the day (UTC) a valuation is taken
+	// as of (ValueAsOf); zero is now.
+	asOf time.Time
 }
 
 // NewService returns a Trade service over a ledger service's store.
@@ -873,7 +876,10 @@ type Valuation struct {
 	Invoices    []*Invoice  `json:"invoices"`
 	// Notes are the credit and debit notes issued against the final
 	// invoice (IssueNote), in order; never null.
-	Notes        []*Note          `json:"notes"`
+	Notes []*Note `json:"notes"`
+	// AsOf is the day the valuation is taken as of (ValueAsOf); absent
+	// for the valuation on current data.
+	AsOf         string           `json:"as_of,omitempty"`
 	DMT          decimal.Decimal  `json:"dmt"`
 	NSRPerDMT    decimal.Decimal  `json:"nsr_per_dmt"`
 	LotValue     decimal.Decimal  `json:"lot_value"`
@@ -979,7 +985,7 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 			return nil, nil, critmin.FieldErrorf("terms", "term sheet %q differs from the stored contract %s, whose terms its invoices rest on: give a what-if term sheet its own id", ts.ID, ts.ID)
 		}
 	}
-	lf, err := LotFactsFromEvents(ctx, s.Store, lot)
+	lf, err := lotFactsAsOf(ctx, s.Store, lot, s.asOf)
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.EINVALID {
 			return s.notComputable(ctx, ts, lot, err)
@@ -995,7 +1001,13 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 	if err != nil {
 		return nil, nil, err
 	}
+	if !s.asOf.IsZero() {
+		prices, decl = pricesUpTo(prices, s.asOf), declaredBy(decl, s.asOf)
+	}
 	v := &Valuation{Contract: ts.ID, Lot: lot, Currency: ts.Currency, Facts: lf}
+	if !s.asOf.IsZero() {
+		v.AsOf = s.asOf.Format(time.DateOnly)
+	}
 	if lf.Commodity != "" && ts.Commodity != "" && lf.Commodity != ts.Commodity {
 		return nil, nil, critmin.FieldErrorf("lot", "lot %s is %s; contract %s is for %s", lot, lf.Commodity, ts.ID, ts.Commodity)
 	}
@@ -1034,6 +1046,9 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 	}
 	var prov, fin *Invoice
 	for _, si := range stored {
+		if !s.asOf.IsZero() && si.IssuedAt.After(s.asOf) {
+			continue // not issued as of the day: it did not exist then
+		}
 		inv, err := s.verified(ctx, si)
 		if err != nil {
 			return nil, nil, err
@@ -1046,6 +1061,9 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		case Final:
 			fin = inv
 		}
+	}
+	if !s.asOf.IsZero() && len(v.Invoices) == 0 {
+		stored = nil // none issued by the day: what-if as then
 	}
 	head := v.Provisional
 	v.Basis = Provisional
@@ -1101,6 +1119,9 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		if v.Notes, err = s.Notes(ctx, fin.ID); err != nil {
 			return nil, nil, err
 		}
+		if !s.asOf.IsZero() {
+			v.Notes = slices.DeleteFunc(v.Notes, func(n *Note) bool { return n.IssuedAt.After(s.asOf) })
+		}
 		if err := checkNotes(fin, v.Notes); err != nil {
 			return nil, nil, err
 		}
@@ -1147,6 +1168,71 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		return nil, nil, err
 	}
 	return v, ts, nil
+}
+
+// ValueAsOf is Value as the records stood at the end of day asOf (UTC):
+// the lot's events dated by then (lotFactsAsOf, the as-of rule of every
+// trade view), the price days up to it, the QP declarations made and the
+// invoices and notes issued by then, payment statuses on that day. A day
+// after today is refused naming as_of (CheckAsOf), as is a day before
+// the lot's first weighing: there was nothing to settle ("no settlement
+// as of …").
+func (s *Service) ValueAsOf(ctx context.Context, contract, lot string, asOf time.Time) (*Valuation, *TermSheet, error) {
+	if err := s.CheckAsOf(asOf); err != nil {
+		return nil, nil, err
+	}
+	ts, err := s.Contract(ctx, contract)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.ValueUnderAsOf(ctx, ts, lot, asOf)
+}
+
+// ValueUnderAsOf is ValueAsOf under a term sheet that need not be stored
+// (ValueUnder).
+func (s *Service) ValueUnderAsOf(ctx context.Context, ts *TermSheet, lot string, asOf time.Time) (*Valuation, *TermSheet, error) {
+	if err := s.CheckAsOf(asOf); err != nil {
+		return nil, nil, err
+	}
+	day := asOf.UTC().Format(time.DateOnly)
+	end := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1).Add(-time.Nanosecond)
+	key, err := LotKey(ctx, s.Store, lot)
+	if err != nil {
+		return nil, nil, err
+	}
+	then, err := lotFactsAsOf(ctx, s.Store, key, end)
+	if err != nil && critmin.ErrorCode(err) != critmin.EINVALID {
+		return nil, nil, err
+	}
+	if err == nil && then.Loading.EventID == "" && then.Discharge == nil {
+		first := ""
+		if now, err := LotFactsFromEvents(ctx, s.Store, key); err == nil && now.Loading.EventID != "" {
+			first = fmt.Sprintf("; its loading weighing is dated %s", now.Loading.Date.UTC().Format(time.DateOnly))
+		}
+		return nil, nil, critmin.FieldErrorf("as_of", "no settlement as of %s: lot %s had no weighing by then%s — give a later day", day, key, first)
+	}
+	at := *s
+	at.asOf = end
+	at.Now = func() time.Time { return end }
+	return at.ValueUnder(ctx, ts, key)
+}
+
+// pricesUpTo is prices with only the days on or before asOf's day: the
+// series as they could be known then.
+func pricesUpTo(prices map[string]*PriceSeries, asOf time.Time) map[string]*PriceSeries {
+	day := asOf.UTC().Format(time.DateOnly)
+	out := make(map[string]*PriceSeries, len(prices))
+	for id, ps := range prices {
+		c := *ps
+		c.Points = slices.DeleteFunc(slices.Clone(ps.Points), func(p PricePoint) bool { return p.Date > day })
+		out[id] = &c
+	}
+	return out
+}
+
+// declaredBy is decl with only the declarations made by asOf.
+func declaredBy(decl []Declaration, asOf time.Time) []Declaration {
+	return slices.DeleteFunc(slices.Clone(decl), func(d Declaration) bool { return d.DeclaredAt.After(asOf) })
 }
 
 // minorPlaces is the number of decimal places ts rounds amounts to.

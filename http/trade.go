@@ -43,7 +43,7 @@ func (s *Server) tradeRoutes() {
 	s.route("GET /api/v1/trade/prices/{id}", accessRead, s.handlePriceGet)
 	s.route("POST /api/v1/trade/assays", accessWrite, s.handleAssaySubmit)
 	s.route("POST /api/v1/trade/declarations", accessWrite, s.handleDeclare)
-	s.route("GET /api/v1/trade/settlement", accessRead, s.handleSettlement, "contract", "lot")
+	s.route("GET /api/v1/trade/settlement", accessRead, s.handleSettlement, "contract", "lot", "as_of")
 	s.route("GET /api/v1/trade/invoices", accessRead, s.handleInvoiceList, "contract", "lot", "as_of", "limit", "offset")
 	s.route("POST /api/v1/trade/invoices", accessWrite, s.handleInvoiceIssue)
 	s.route("GET /api/v1/trade/invoices/{id}", accessRead, s.handleInvoiceGet, "as_of", "format:json|xlsx")
@@ -331,15 +331,28 @@ func (s *Server) handleDeclare(w http.ResponseWriter, r *http.Request) {
 // handleSettlement values a lot under a contract: provisional and (when
 // complete) final settlement, every line with its formula, the invoices
 // issued, and dmt, nsr_per_dmt, lot_value, provisional_amount and
-// final_balance. GET /api/v1/trade/settlement?contract=ID&lot=LOT
+// final_balance. GET /api/v1/trade/settlement?contract=ID&lot=LOT&as_of=DATE
+// (as_of: the settlement as the records stood at the end of that day,
+// commercial.Service.ValueAsOf; absent, on current data).
 func (s *Server) handleSettlement(w http.ResponseWriter, r *http.Request) {
-	p := readParams(r, "contract", "lot")
+	p := readParams(r, "contract", "lot", "as_of")
 	contract, lot := p.required("contract"), p.required("lot")
+	svc := s.Trade()
+	var asOf time.Time
+	if p.q.Get("as_of") != "" {
+		asOf = tradeDay(p.q.Get("as_of"), svc, p.fail)
+	}
 	if err := p.err(); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	v, _, err := s.Trade().Value(r.Context(), contract, lot)
+	var v *commercial.Valuation
+	var err error
+	if asOf.IsZero() {
+		v, _, err = svc.Value(r.Context(), contract, lot)
+	} else {
+		v, _, err = svc.ValueAsOf(r.Context(), contract, lot, asOf)
+	}
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -138,6 +138,14 @@ func (db *DB) UpdateTradeDocs(ctx context.Context, kind string, ids []string, up
 			}
 			old[id] = &critmin.TradeDoc{Kind: kind, ID: id, Body: []byte(body), SavedAt: fromMicros(at)}
 		}
+		// A note is computed from the lot's events inside update: hold the
+		// capture lock too (after the trade lock, as SaveInvoice does), so
+		// no event of the lot commits between its reads and its commit.
+		if kind == critmin.TradeNotes && db.Dialect.LockCapture != "" {
+			if _, err := tx.ExecContext(ctx, db.Dialect.LockCapture); err != nil {
+				return fmt.Errorf("%s: update %s: capture lock: %w", db.Dialect.Name, kind, err)
+			}
+		}
 		docs, err := update(context.WithValue(ctx, groupReadsKey{}, &groupReads{write: db.Write, tx: tx}), old)
 		if err != nil {
 			return err

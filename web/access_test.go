@@ -82,7 +82,7 @@ var routeAccess = map[string]string{
 	"POST /api/v1/trade/contracts": "write", "POST /api/v1/trade/prices": "write", "POST /api/v1/trade/assays": "write",
 	"POST /api/v1/trade/declarations": "write", "POST /api/v1/trade/invoices": "write", "POST /api/v1/trade/payments": "write", "POST /api/v1/trade/notes": "write", "GET /api/v1/trade/notes": "read",
 	"GET /trade": "read", "GET /trade/contracts": "read", "GET /trade/contracts/{id}": "read", "GET /trade/settlement": "read", "GET /trade/invoices/{id}": "read",
-	"GET /trade/invoices": "read", "GET /trade/agreement": "read", "GET /trade/exposure": "read", "GET /trade/nsr": "read", "POST /trade/invoices": "write", "POST /trade/notes": "write",
+	"GET /trade/invoices": "read", "GET /trade/agreement": "read", "GET /trade/exposure": "read", "GET /trade/nsr": "read", "POST /trade/invoices": "write", "POST /trade/notes": "write", "GET /trade/notes/{id}": "read", "POST /trade/payments": "write",
 
 	"GET /api/v1/refinery/demo": "read", "GET /api/v1/refinery/report": "read", "GET /api/v1/refinery/periods": "read",
 	"GET /api/v1/refinery/recoveries": "read", "GET /refinery": "read", "POST /refinery/close": "write",

@@ -29,13 +29,14 @@ var formBodies = map[string]map[string]string{
 	"POST /refinery/close":        {"site": "urn:epc:id:sgln:0614141.00001.0", "period": "2026-10", "accept": "x"},
 	"POST /trade/invoices":        {"contract": "c", "lot": "l", "kind": "final"},
 	"POST /trade/notes":           {"contract": "c", "lot": "l", "reason": "r"},
+	"POST /trade/payments":        {"invoice": "i", "amount": "1", "paid_on": "2025-12-01", "direction": "payment"},
 	"POST /record/{form}":         {"step": "capture", "lot": "LOT-1"},
 	"POST /import":                {"source": "s", "kind": critmin.ImportWeighbridge, "csv": "ticket,lot\n1,L\n", "step": "capture"},
 }
 
 // formState is what a form could store: events and capture jobs, the log,
 // tokens (and whether revoked), import mappings, invoices, period
-// records, plan jobs, credit or debit notes and certificates.
+// records, plan jobs, credit or debit notes, payments and certificates.
 func formState(t *testing.T, ts *testServer) string {
 	t.Helper()
 	ctx := context.Background()
@@ -86,7 +87,15 @@ func formState(t *testing.T, ts *testServer) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintf(&b, "mappings %d invoices %d notes %d certificates %d period %s plans %d\n", len(maps), len(inv), len(notes), len(certs), ph, len(ts.PlanJobs()))
+	pays := 0
+	for _, i := range inv {
+		ps, err := ts.Store.ListPayments(ctx, i.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pays += len(ps)
+	}
+	fmt.Fprintf(&b, "mappings %d invoices %d notes %d payments %d certificates %d period %s plans %d\n", len(maps), len(inv), len(notes), pays, len(certs), ph, len(ts.PlanJobs()))
 	return b.String()
 }
 

@@ -21,7 +21,7 @@ import (
 // The Trade job's pages: contracts, a lot's settlement, invoices (a
 // printable page and its XLSX), the framework agreement and exposure.
 func init() {
-	pages = append(pages, "trade", "tradecontract", "tradesettle", "tradeinvoice", "tradeagreement", "tradeexposure", "tradensr")
+	pages = append(pages, "trade", "tradecontract", "tradesettle", "tradeinvoice", "tradeagreement", "tradeexposure", "tradensr", "tradenote")
 	funcs["money"] = money
 	funcs["amount"] = commercial.FormatAmount
 	// amountText is amount for a stored decimal text (a payment's amount,
@@ -85,11 +85,13 @@ func (s *site) tradeRoutes() {
 	s.route("GET /trade", accessRead, s.handleTradePage, "limit", "offset")
 	s.route("GET /trade/contracts", accessRead, s.handleTradeContractsPage)
 	s.route("GET /trade/contracts/{id}", accessRead, s.handleTradeContractPage)
-	s.route("GET /trade/settlement", accessRead, s.handleTradeSettlementPage, "contract", "lot")
+	s.route("GET /trade/settlement", accessRead, s.handleTradeSettlementPage, "contract", "lot", "as_of")
 	s.route("GET /trade/invoices", accessRead, s.handleTradeInvoicesPage)
 	s.route("POST /trade/invoices", accessWrite, s.handleTradeInvoiceForm)
 	s.route("POST /trade/notes", accessWrite, s.handleTradeNoteForm)
 	s.route("GET /trade/invoices/{id}", accessRead, s.handleTradeInvoicePage)
+	s.route("GET /trade/notes/{id}", accessRead, s.handleTradeNotePage)
+	s.route("POST /trade/payments", accessWrite, s.handleTradePaymentForm)
 	s.route("GET /trade/agreement", accessRead, s.handleTradeAgreementPage, "id", "as_of")
 	s.route("GET /trade/exposure", accessRead, s.handleTradeExposurePage, "as_of", "book")
 	s.route("GET /trade/nsr", accessRead, s.handleTradeNSRPage, "lot", "grades", "supply", "terms", "as_of", "step", "format:html|csv")
@@ -217,8 +219,11 @@ func (s *site) handleTradeContractPage(w http.ResponseWriter, r *http.Request) {
 
 // handleTradeSettlementPage shows a lot's settlement under a contract:
 // facts, prices, assay exchange, lines with formulas and their events,
-// invoices, and forms to issue the next invoice.
-// GET /trade/settlement?contract=ID&lot=LOT
+// invoices, and forms to issue the next invoice. Given as_of (the page's
+// date field), the settlement as the records stood at the end of that
+// day (commercial.Service.ValueAsOf), without the forms that act on
+// current data.
+// GET /trade/settlement?contract=ID&lot=LOT&as_of=DATE
 func (s *site) handleTradeSettlementPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	// Both are required, as by GET /api/v1/trade/settlement: a missing
@@ -229,7 +234,19 @@ func (s *site) handleTradeSettlementPage(w http.ResponseWriter, r *http.Request)
 			return
 		}
 	}
-	v, ts, err := s.Trade().Value(r.Context(), q.Get("contract"), q.Get("lot"))
+	var v *commercial.Valuation
+	var ts *commercial.TermSheet
+	var err error
+	if day := q.Get("as_of"); day != "" {
+		t, perr := time.Parse(time.DateOnly, day)
+		if perr != nil {
+			s.renderError(w, r, critmin.FieldErrorf("as_of", "%q is not a date (YYYY-MM-DD)", day))
+			return
+		}
+		v, ts, err = s.Trade().ValueAsOf(r.Context(), q.Get("contract"), q.Get("lot"), t)
+	} else {
+		v, ts, err = s.Trade().Value(r.Context(), q.Get("contract"), q.Get("lot"))
+	}
 	// A refused settlement is 409 on the page as in the API, also when
 	// the page offers to accept the refusal (RFC 9110 §15.5.10).
 	status := http.StatusOK
@@ -309,6 +326,51 @@ func (s *site) handleTradeNoteForm(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/trade/settlement?contract="+url.QueryEscape(n.Contract)+"&lot="+url.QueryEscape(n.Lot)+"#note-"+url.PathEscape(n.ID), http.StatusSeeOther)
 }
 
+// handleTradeNotePage shows a credit or debit note: its lines with their
+// formulas, what caused it, and the account of the final invoice it
+// corrects (invoice + notes − payments: status and balance), with the
+// form to record a payment or refund against it. GET /trade/notes/{id}
+func (s *site) handleTradeNotePage(w http.ResponseWriter, r *http.Request) {
+	n, inv, err := s.Trade().Note(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	pays, err := s.Store.ListPayments(r.Context(), inv.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "tradenote", n.Title()+" "+n.ID, "trade", map[string]any{"N": n, "I": inv, "Payments": pays, "Today": s.Trade().Now().UTC().Format(time.DateOnly)})
+}
+
+// handleTradePaymentForm records a payment or refund from an invoice's or
+// a note's page (the same validation as POST /api/v1/trade/payments,
+// commercial.Service.RecordPayment; a note is paid on its final
+// invoice's account) and returns to that page.
+// POST /trade/payments (invoice, amount, paid_on; direction optional)
+func (s *site) handleTradePaymentForm(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, critmin.FieldErrorf("form", "%v", err))
+		return
+	}
+	if err := unknownFormFields(r, "invoice", "amount", "paid_on", "direction"); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	id := r.PostForm.Get("invoice")
+	p := &critmin.TradePayment{Invoice: id, Amount: strings.TrimSpace(r.PostForm.Get("amount")), PaidOn: r.PostForm.Get("paid_on"), Direction: r.PostForm.Get("direction")}
+	if err := s.Trade().RecordPayment(r.Context(), p); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	back := "/trade/invoices/" + url.PathEscape(p.Invoice)
+	if id != p.Invoice {
+		back = "/trade/notes/" + url.PathEscape(id) // paid on the final invoice's account
+	}
+	http.Redirect(w, r, back+"#payments", http.StatusSeeOther)
+}
+
 // handleTradeInvoicePage shows an invoice as a printable page, every line
 // with its formula and links to the lot's events. GET /trade/invoices/{id}
 func (s *site) handleTradeInvoicePage(w http.ResponseWriter, r *http.Request) {
@@ -327,7 +389,7 @@ func (s *site) handleTradeInvoicePage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "tradeinvoice", "Invoice "+inv.ID, "trade", map[string]any{"I": inv, "Payments": pays, "Names": names})
+	s.render(w, r, http.StatusOK, "tradeinvoice", "Invoice "+inv.ID, "trade", map[string]any{"I": inv, "Payments": pays, "Names": names, "Today": s.Trade().Now().UTC().Format(time.DateOnly)})
 }
 
 // handleTradeAgreementPage shows the framework agreement's progress per
