@@ -39,6 +39,8 @@ type Position struct {
 	Corrected []CorrectedLot `json:"corrected,omitempty"`
 	// counted is the dmt each lot counts for in DeliveredDMT.
 	counted map[string]decimal.Decimal
+	// invoiceIDs are the sorted ids of the invoices read.
+	invoiceIDs []string
 }
 
 // CorrectedLot is a lot counted at its corrected weight: InvoicedDMT on
@@ -109,7 +111,12 @@ func (s *Service) Position(ctx context.Context, contract string) (*Position, err
 			current[lot] = dmt
 		}
 	}
-	return position(ts, byLot, current, bl), nil
+	p := position(ts, byLot, current, bl)
+	for _, inv := range invs {
+		p.invoiceIDs = append(p.invoiceIDs, inv.ID)
+	}
+	sort.Strings(p.invoiceIDs)
+	return p, nil
 }
 
 func position(ts *TermSheet, byLot map[string]*Invoice, current map[string]decimal.Decimal, bl map[string]time.Time) *Position {
@@ -253,16 +260,21 @@ func Plural(noun string) string {
 // quantity.dmt × (1 + tolerance_pct): each lot within the quantity is not
 // enough when their sum exceeds it. The quantity is the whole contract's
 // (the term sheet states no shipment or period for it); the lot that
-// crosses it is the one refused.
-func (s *Service) overDelivery(ctx context.Context, ts *TermSheet, lot string, st *Settlement) error {
+// crosses it is the one refused. It returns the invoices it counted, for
+// the invoice's basis (critmin.InvoiceBasis.ContractInvoices): the store
+// refuses the invoice if another under the contract was stored since, so
+// that concurrent issuers cannot together exceed the quantity; nil
+// without quantity terms.
+func (s *Service) overDelivery(ctx context.Context, ts *TermSheet, lot string, st *Settlement) (*critmin.InvoiceIDSet, error) {
 	q := ts.Quantity
 	if q == nil || !q.DMT.IsPositive() {
-		return nil
+		return nil, nil
 	}
 	pos, err := s.Position(ctx, ts.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	read := &critmin.InvoiceIDSet{Contract: ts.ID, IDs: pos.invoiceIDs}
 	others := pos.DeliveredDMT.Sub(pos.counted[lot])
 	n := pos.Lots
 	if _, ok := pos.counted[lot]; ok {
@@ -271,10 +283,10 @@ func (s *Service) overDelivery(ctx context.Context, ts *TermSheet, lot string, s
 	limit := q.DMT.Mul(one.Add(pct(q.TolerancePct)))
 	total := others.Add(st.DMT)
 	if !total.GreaterThan(limit) {
-		return nil
+		return read, nil
 	}
 	e := critmin.FieldErrorf("lot", "lot %s: %s dmt, with the %s dmt of the %s already invoiced under contract %s, makes %s dmt, beyond the contract quantity %s dmt + %s %% tolerance = %s dmt (over by %s dmt): the contract does not cover this lot. Check the lot's weights, or invoice it under another contract (docs/trade.md, \"Quantity\")",
 		lot, st.DMT, others, LotCount(n), ts.ID, total, q.DMT, q.TolerancePct, limit, total.Sub(limit))
 	e.Code = critmin.ECONFLICT
-	return e
+	return nil, e
 }
