@@ -2,6 +2,8 @@ package commercial_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -101,5 +103,109 @@ func TestContractQuantityConcurrentIssuers(t *testing.T) {
 				t.Errorf("delivered %s dmt; want 91 (one lot)", pos.DeliveredDMT)
 			}
 		})
+	}
+}
+
+// shippedLot captures a copper lot of wetKg at 9 % moisture on a B/L
+// dated ship (YYYY-MM-DD), commissioned on 1 June 2025.
+func shippedLot(t *testing.T, s *commercial.Service, lot, ship string, wetKg float64) {
+	t.Helper()
+	q := qty(lot, wetKg)
+	capture(t, s,
+		map[string]any{"type": "ObjectEvent", "eventID": "urn:uuid:" + uuidFor(lot+"c"), "eventTime": "2025-06-01T08:00:00Z", "eventTimeZoneOffset": "+00:00",
+			"action": "ADD", "bizStep": "commissioning", "quantityList": q,
+			"destinationList": []any{map[string]any{"type": "owning_party", "destination": "urn:critmin:demo:party:fwo"}},
+			"ilmd": map[string]any{"cm:commodity": "copper_concentrate", "cm:assay": []any{
+				map[string]any{"cm:analyte": "Cu", "cm:value": 24.0, "cm:unit": "%", "cm:basis": "dry"},
+				map[string]any{"cm:analyte": "Au", "cm:value": 4.0, "cm:unit": "g/t", "cm:basis": "dry"}}}},
+		map[string]any{"type": "ObjectEvent", "eventID": "urn:uuid:" + uuidFor(lot+"s"), "eventTime": ship + "T07:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping",
+			"quantityList": q, "sensorElementList": h2oAt(ship+"T07:00:00Z", 9),
+			"bizTransactionList": []any{map[string]any{"type": "bol", "bizTransaction": "urn:critmin:test:bol:" + uuidFor(lot)[:8]}}})
+}
+
+// fix13r 1: a term sheet stating a quantity per delivery period. Contract
+// 1000 dmt ± 10 % overall, 100 dmt ± 10 % = 110 dmt a quarter; lots of
+// 100 wmt at 9 % = 91 dmt each, the quarter being the B/L's. Lot Q3-A
+// (B/L 4 Aug 2025): 91 ≤ 110, issued. Lot Q3-B (B/L 2 Sep 2025, also
+// 2025-Q3): 91 + 91 = 182 > 110, refused 409 naming lot, the period, the
+// figures and dmt (over by 182 − 110 = 72 dmt), though the whole contract
+// (182 ≤ 1100) has room. Lot Q4 (B/L 1 Oct 2025, 2025-Q4): 91 ≤ 110,
+// issued. The position shows 2025-Q3 at 91 of 110 dmt and 2025-Q4 at 91.
+func TestContractQuantityPerPeriod(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	termsFrom(t, s, "demo/cu-2025.json", "T-QPER", func(m map[string]any) {
+		delete(m, "assay_exchange")
+		delete(m, "take_or_pay")
+		m["weights"] = map[string]any{"final_at": "loading", "franchise_pct": 0.5}
+		m["quantity"] = map[string]any{"dmt": 1000, "tolerance_pct": 10, "per_period": map[string]any{"period": "quarter", "dmt": 100}}
+	})
+	ship := map[string]string{"Q3-A": "2025-08-04", "Q3-B": "2025-09-02", "Q4": "2025-10-01"}
+	issue := func(name string) error {
+		lot := "urn:critmin:test:lot:QPER-" + name
+		shippedLot(t, s, lot, ship[name], 100000)
+		at, _ := time.Parse(time.DateOnly, ship[name])
+		_, err := s.IssueAt(ctx, "T-QPER", lot, commercial.Provisional, at.AddDate(0, 0, 3))
+		return err
+	}
+	if err := issue("Q3-A"); err != nil {
+		t.Fatalf("Q3-A: %v", err)
+	}
+	err := issue("Q3-B")
+	if !conflictAt(err, "lot") {
+		t.Fatalf("Q3-B: %v; want 409 naming lot", err)
+	}
+	for _, want := range []string{"QPER-Q3-B", "2025-Q3", "91 dmt (B/L 2025-09-02, period 2025-Q3), with the 91 dmt of the 1 lot", "makes 182 dmt", "100 dmt + 10 % tolerance = 110 dmt (over by 72 dmt)"} {
+		if !strings.Contains(critmin.ErrorMessage(err), want) {
+			t.Errorf("refusal %q does not say %q", critmin.ErrorMessage(err), want)
+		}
+	}
+	if err := issue("Q4"); err != nil {
+		t.Fatalf("Q4: %v", err)
+	}
+	pos, err := s.Position(ctx, "T-QPER")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, p := range pos.Periods {
+		got[p.Period] = p.DeliveredDMT.String() + "/" + p.MaxDMT.String() + " " + p.Status
+	}
+	want := map[string]string{"2025-Q3": "91/110 within", "2025-Q4": "91/110 within"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("periods = %v; want %v", got, want)
+	}
+}
+
+// fix13r 1: the per-period quantity is validated: a period other than
+// month, quarter or year, a non-positive quantity and a period quantity
+// above the whole contract's (1000 dmt) are refused naming the field.
+func TestContractQuantityPerPeriodValidated(t *testing.T) {
+	s := MustDemo(t)
+	for _, c := range []struct {
+		per  map[string]any
+		want string
+	}{
+		{map[string]any{"period": "week", "dmt": 100}, "/quantity/per_period/period"},
+		{map[string]any{"period": "month", "dmt": 0}, "/quantity/per_period/dmt"},
+		{map[string]any{"period": "month", "dmt": 1200}, "/quantity/per_period/dmt"},
+		{map[string]any{"period": "month", "dmt": 100, "tolerance_pct": 120}, "/quantity/per_period/tolerance_pct"},
+	} {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(mustFile(t, "demo/cu-2025.json")), &m); err != nil {
+			t.Fatal(err)
+		}
+		m["id"] = "T-QPERV"
+		delete(m, "take_or_pay")
+		m["quantity"] = map[string]any{"dmt": 1000, "tolerance_pct": 10, "per_period": c.per}
+		b, _ := json.Marshal(m)
+		_, err := s.SaveContract(context.Background(), b)
+		found := false
+		for _, f := range critmin.ErrorFields(err) {
+			found = found || f.Pointer == c.want
+		}
+		if !found {
+			t.Errorf("per_period %v: %v; want an error at %s", c.per, err, c.want)
+		}
 	}
 }

@@ -1619,7 +1619,7 @@ func (s *Service) IssueAccepting(ctx context.Context, contract, lot, kind string
 	if err != nil {
 		return nil, err
 	}
-	counted, err := s.overDelivery(ctx, ts, lot, st)
+	counted, err := s.overDelivery(ctx, ts, lot, lf.BLDate, st)
 	if err != nil {
 		return nil, err
 	}
@@ -1677,7 +1677,7 @@ func (s *Service) IssueAccepting(ctx context.Context, contract, lot, kind string
 			}
 			break
 		}
-		if counted, err = s.overDelivery(ctx, ts, lot, st); err != nil {
+		if counted, err = s.overDelivery(ctx, ts, lot, lf.BLDate, st); err != nil {
 			return nil, err
 		}
 	}
