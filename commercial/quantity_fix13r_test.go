@@ -209,3 +209,38 @@ func TestContractQuantityPerPeriodValidated(t *testing.T) {
 		}
 	}
 }
+
+// fix13r 4: a per-lb price in a per-kg rare-earth oxide series was inside
+// the wide plausible range and undetected. refdata prices.csv (USGS MCS
+// 2026, Argus FOB) gives Nd2O3 99.5 % at 73 USD/kg in 2025: 33.11
+// "USD/kg" (73 ÷ 2.2046) is 0.454 of it, off by more than 1.67, and per
+// lb 33.11 × 2.2046 = 72.99 USD/kg, 1.00 of it — refused naming the
+// basket oxide's series field and USD/lb. 73 USD/kg is accepted.
+func TestContractJudgesOxideSeriesAgainstDatedReference(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	csv := "series,date,value,unit,currency,source,frequency\n" +
+		"NU-ND-LB,2025-10-01,33.11,USD/kg,USD,test,irregular\nNU-ND-LB,2025-10-08,33.20,USD/kg,USD,test,irregular\n" +
+		"NU-ND-KG,2025-10-01,73,USD/kg,USD,test,irregular\nNU-ND-KG,2025-10-08,73.20,USD/kg,USD,test,irregular\n"
+	if _, err := s.ImportPrices(ctx, strings.NewReader(csv), commercial.PriceSeries{}); err != nil {
+		t.Fatal(err)
+	}
+	save := func(id, series string) error {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(mustFile(t, "demo/ree-2025.json")), &m); err != nil {
+			t.Fatal(err)
+		}
+		m["id"] = id
+		m["basket"].(map[string]any)["oxides"].([]any)[0].(map[string]any)["price"] = map[string]any{"series": series, "unit": "USD/kg"}
+		b, _ := json.Marshal(m)
+		_, err := s.SaveContract(ctx, b)
+		return err
+	}
+	err := save("T-NDLB", "NU-ND-LB")
+	if fe := critmin.ErrorFields(err); len(fe) == 0 || fe[0].Pointer != "/basket/oxides/0/price/series" || !strings.Contains(fe[0].Reason, "most likely in USD/lb") {
+		t.Errorf("Nd2O3 per lb labelled USD/kg: %v; want /basket/oxides/0/price/series, most likely in USD/lb", err)
+	}
+	if err := save("T-NDKG", "NU-ND-KG"); err != nil {
+		t.Errorf("Nd2O3 73 USD/kg: %v", err)
+	}
+}
