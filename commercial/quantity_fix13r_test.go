@@ -268,3 +268,32 @@ func TestContractJudgesOxideSeriesAgainstDatedReference(t *testing.T) {
 		t.Errorf("Nd2O3 73 USD/kg: %v", err)
 	}
 }
+
+// fix13r 3: sublot dry weights (cm:sublotDMT) are the one place where a
+// party states dry tonnes beside the lot's recorded wet tonnes. cuLot
+// weighs 1000 wmt at 8 % = 920 dmt; sublots stated at 600 + 400 = 1000
+// "dmt" are its wet tonnes: more dry tonnes than the lot's wet weight
+// (1000 > 920 × 1.005 and ≥ 1000 wmt), refused naming sublots, the lot's
+// wet weight and moisture, and cm:sublotDMT as wet tonnes stated as dry.
+func TestSublotWetTonnesStatedAsDry(t *testing.T) {
+	ts := MustTerms(t, mustFile(t, "testdata/cu-conc.json"))
+	lot := cuLot()
+	var res []commercial.AssayResult
+	for _, sub := range []string{"A", "B"} {
+		for _, r := range lot.Results {
+			r.Sublot = sub
+			res = append(res, r)
+		}
+	}
+	lot.Results = res
+	lot.Sublots = []commercial.Sublot{{ID: "A", DMT: d("600")}, {ID: "B", DMT: d("400")}}
+	_, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices()})
+	if !hasField(err, "sublots") {
+		t.Fatalf("sublots 600 + 400 on 1000 wmt: %v; want refused naming sublots", err)
+	}
+	for _, want := range []string{"1000 dmt", "1000 wmt", "8 %", "at least the lot's wet weight", "cm:sublotDMT"} {
+		if !strings.Contains(critmin.ErrorMessage(err), want) {
+			t.Errorf("refusal %q does not say %q", critmin.ErrorMessage(err), want)
+		}
+	}
+}

@@ -746,7 +746,12 @@ func (c *calc) grades() error {
 			// The sublots make up the lot: their dry weights sum to the
 			// settled dry weight within SublotTolerancePct of it.
 			tol := c.st.DMT.Mul(pct(SublotTolerancePct))
-			if diff := total.Sub(c.st.DMT).Abs(); diff.GreaterThan(tol) {
+			if diff := total.Sub(c.st.DMT).Abs(); diff.GreaterThan(tol) && c.st.WMT.GreaterThan(c.st.DMT) && !total.LessThan(c.st.WMT.Sub(tol)) {
+				// Dry tonnes at or above the lot's wet tonnes: the
+				// parties stated wet weights as dry (fix13r).
+				return critmin.FieldErrorf("sublots", "the %s weigh %s dmt (cm:sublotDMT), at least the lot's wet weight: %s is %s wmt at %s %% moisture, %s dmt. Dry tonnes cannot exceed wet tonnes, so the sublot weights are most likely wet tonnes stated as dry; state each sublot's dry weight, wmt × (1 − moisture), in cm:sublotDMT (retract the submissions and submit again)",
+					Count(len(sublots), "sublot"), total, lotName(c.lot.Lot), c.st.WMT, c.st.Moisture, c.st.DMT)
+			} else if diff.GreaterThan(tol) {
 				return critmin.FieldErrorf("sublots", "the %s weigh %s dmt; %s settles on %s dmt, a difference of %s dmt over the %s %% tolerance (%s dmt)", Count(len(sublots), "sublot"), total, lotName(c.lot.Lot), c.st.DMT, diff, SublotTolerancePct, tol.Round(3))
 			}
 			c.st.Facts = append(c.st.Facts, Fact{Name: "sublots", Value: decimal.NewFromInt(int64(len(sublots))), Unit: "", Formula: fmt.Sprintf("%s, %s dmt", Count(len(sublots), "sublot"), total)})
