@@ -12,27 +12,9 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
-	"github.com/critmin/critmin/demo"
-	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/postgres/pgtest"
 	"github.com/critmin/critmin/sqlite"
 )
-
-// demoOn is MustDemo on a given store.
-func demoOn(tb testing.TB, db critmin.Store) *commercial.Service {
-	tb.Helper()
-	ctx := context.Background()
-	l := ledger.NewService(db)
-	if _, err := demo.Load(ctx, l); err != nil {
-		tb.Fatal(err)
-	}
-	s := commercial.NewService(l)
-	s.Now = func() time.Time { return time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC) }
-	if ok, err := commercial.LoadDemo(ctx, s); err != nil || !ok {
-		tb.Fatalf("LoadDemo = %v, %v", ok, err)
-	}
-	return s
-}
 
 // meetAtSave is a store whose first two SaveInvoice calls wait for each
 // other: both issuers have made every check before either writes, the
@@ -278,14 +260,7 @@ func TestContractJudgesOxideSeriesAgainstDatedReference(t *testing.T) {
 func TestSublotWetTonnesStatedAsDry(t *testing.T) {
 	ts := MustTerms(t, mustFile(t, "testdata/cu-conc.json"))
 	lot := cuLot()
-	var res []commercial.AssayResult
-	for _, sub := range []string{"A", "B"} {
-		for _, r := range lot.Results {
-			r.Sublot = sub
-			res = append(res, r)
-		}
-	}
-	lot.Results = res
+	inSublots(lot, "A", "B")
 	lot.Sublots = []commercial.Sublot{{ID: "A", DMT: d("600")}, {ID: "B", DMT: d("400")}}
 	_, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices()})
 	if !hasField(err, "sublots") {
