@@ -74,7 +74,30 @@ type InvoiceBasis struct {
 	Declarations []*QPDeclaration
 	Prices       []*TradeDoc
 	LotEvents    *LotEventSet
+	// ContractInvoices, when set, are the ids of every invoice stored
+	// under the invoice's contract when its quantity was checked: an
+	// invoice under the contract stored since (by a concurrent issuer)
+	// refuses this one with a ContractInvoicesChanged error, so that two
+	// invoices checked at once cannot together exceed the contract
+	// quantity.
+	ContractInvoices *InvoiceIDSet
 }
+
+// InvoiceIDSet is the sorted ids of the invoices under a contract.
+type InvoiceIDSet struct {
+	Contract string
+	IDs      []string
+}
+
+// ContractInvoicesChanged is the store's refusal (ECONFLICT) of an invoice
+// whose InvoiceBasis.ContractInvoices no longer match the invoices stored
+// under its contract. The issuer checks its quantity again and retries.
+type ContractInvoicesChanged struct{ Err *Error }
+
+func (e *ContractInvoicesChanged) Error() string { return e.Err.Error() }
+
+// Unwrap is the ECONFLICT Error ErrorCode and ErrorMessage read.
+func (e *ContractInvoicesChanged) Unwrap() error { return e.Err }
 
 // LotEventSet is the set of events that name a lot (LotEventFilter), as
 // their LotEventKeys.

@@ -39,6 +39,23 @@ type Position struct {
 	Corrected []CorrectedLot `json:"corrected,omitempty"`
 	// counted is the dmt each lot counts for in DeliveredDMT.
 	counted map[string]decimal.Decimal
+	// Periods are the delivered dmt per period of the quantity's
+	// per_period terms, by the lots' B/L dates, oldest first.
+	Periods []PeriodPosition `json:"periods,omitempty"`
+	// invoiceIDs are the sorted ids of the invoices read.
+	invoiceIDs []string
+}
+
+// PeriodPosition is the dry tonnes delivered in one period of a
+// per-period quantity (lots by their B/L date) against its most,
+// quantity × (1 + tolerance %).
+type PeriodPosition struct {
+	Period       string          `json:"period"`
+	Lots         int             `json:"lots"`
+	DeliveredDMT decimal.Decimal `json:"delivered_dmt"`
+	QuantityDMT  decimal.Decimal `json:"quantity_dmt"`
+	MaxDMT       decimal.Decimal `json:"max_dmt"`
+	Status       string          `json:"status"` // within or above
 }
 
 // CorrectedLot is a lot counted at its corrected weight: InvoicedDMT on
@@ -84,7 +101,7 @@ func (s *Service) Position(ctx context.Context, contract string) (*Position, err
 	current := map[string]decimal.Decimal{}
 	// Take-or-pay counts the lots whose B/L is dated in its period.
 	bl := map[string]time.Time{}
-	if ts.TakeOrPay != nil {
+	if ts.TakeOrPay != nil || ts.Quantity != nil && ts.Quantity.PerPeriod != nil {
 		for lot := range byLot {
 			lf, err := LotFactsFromEvents(ctx, s.Store, lot)
 			if critmin.ErrorCode(err) == critmin.EINVALID {
@@ -109,7 +126,12 @@ func (s *Service) Position(ctx context.Context, contract string) (*Position, err
 			current[lot] = dmt
 		}
 	}
-	return position(ts, byLot, current, bl), nil
+	p := position(ts, byLot, current, bl)
+	for _, inv := range invs {
+		p.invoiceIDs = append(p.invoiceIDs, inv.ID)
+	}
+	sort.Strings(p.invoiceIDs)
+	return p, nil
 }
 
 func position(ts *TermSheet, byLot map[string]*Invoice, current map[string]decimal.Decimal, bl map[string]time.Time) *Position {
@@ -151,6 +173,37 @@ func position(ts *TermSheet, byLot map[string]*Invoice, current map[string]decim
 			p.Status = "within"
 		}
 		p.Formula = fmt.Sprintf("%s dmt ± %s %% = %s…%s dmt; delivered %s dmt in %s: %s", q.DMT, q.TolerancePct, lo, hi, p.DeliveredDMT, LotCount(p.Lots), p.Status)
+	}
+	if q := ts.Quantity; q != nil && q.PerPeriod != nil {
+		pp := q.PerPeriod
+		most := pp.DMT.Mul(one.Add(pct(pp.Tolerance(q))))
+		by := map[string]*PeriodPosition{}
+		for _, lot := range lots {
+			dmt, ok := counted[lot]
+			d, known := bl[lot]
+			if !ok || !known {
+				continue
+			}
+			name := pp.Of(d)
+			x := by[name]
+			if x == nil {
+				x = &PeriodPosition{Period: name, QuantityDMT: pp.DMT, MaxDMT: most}
+				by[name] = x
+			}
+			x.Lots++
+			x.DeliveredDMT = x.DeliveredDMT.Add(dmt)
+		}
+		for _, x := range by {
+			x.Status = "within"
+			if x.DeliveredDMT.GreaterThan(most) {
+				x.Status = "above"
+			}
+			p.Periods = append(p.Periods, *x)
+		}
+		sort.Slice(p.Periods, func(i, j int) bool { return p.Periods[i].Period < p.Periods[j].Period })
+		for _, x := range p.Periods {
+			p.Formula += fmt.Sprintf("; %s: %s dmt in %s of %s dmt + %s %% = %s dmt: %s", x.Period, x.DeliveredDMT, LotCount(x.Lots), pp.DMT, pp.Tolerance(q), most, x.Status)
+		}
 	}
 	if t := ts.TakeOrPay; t != nil {
 		// Only the deliveries whose B/L is dated in the period count
@@ -253,16 +306,25 @@ func Plural(noun string) string {
 // quantity.dmt × (1 + tolerance_pct): each lot within the quantity is not
 // enough when their sum exceeds it. The quantity is the whole contract's
 // (the term sheet states no shipment or period for it); the lot that
-// crosses it is the one refused.
-func (s *Service) overDelivery(ctx context.Context, ts *TermSheet, lot string, st *Settlement) error {
+// crosses it is the one refused. It returns the invoices it counted, for
+// the invoice's basis (critmin.InvoiceBasis.ContractInvoices): the store
+// refuses the invoice if another under the contract was stored since, so
+// that concurrent issuers cannot together exceed the quantity; nil
+// without quantity terms.
+//
+// With a quantity per period (quantity.per_period), the lots whose B/L
+// falls in the period of this one's (bl) may not exceed the period's
+// quantity with its tolerance either.
+func (s *Service) overDelivery(ctx context.Context, ts *TermSheet, lot string, bl time.Time, st *Settlement) (*critmin.InvoiceIDSet, error) {
 	q := ts.Quantity
 	if q == nil || !q.DMT.IsPositive() {
-		return nil
+		return nil, nil
 	}
 	pos, err := s.Position(ctx, ts.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	read := &critmin.InvoiceIDSet{Contract: ts.ID, IDs: pos.invoiceIDs}
 	others := pos.DeliveredDMT.Sub(pos.counted[lot])
 	n := pos.Lots
 	if _, ok := pos.counted[lot]; ok {
@@ -271,10 +333,44 @@ func (s *Service) overDelivery(ctx context.Context, ts *TermSheet, lot string, s
 	limit := q.DMT.Mul(one.Add(pct(q.TolerancePct)))
 	total := others.Add(st.DMT)
 	if !total.GreaterThan(limit) {
-		return nil
+		return read, s.overPeriod(ts, lot, bl, st, pos)
 	}
 	e := critmin.FieldErrorf("lot", "lot %s: %s dmt, with the %s dmt of the %s already invoiced under contract %s, makes %s dmt, beyond the contract quantity %s dmt + %s %% tolerance = %s dmt (over by %s dmt): the contract does not cover this lot. Check the lot's weights, or invoice it under another contract (docs/trade.md, \"Quantity\")",
 		lot, st.DMT, others, LotCount(n), ts.ID, total, q.DMT, q.TolerancePct, limit, total.Sub(limit))
+	e.Code = critmin.ECONFLICT
+	return nil, e
+}
+
+// overPeriod refuses (ECONFLICT, naming lot) the invoice of lot, shipped
+// on bl, whose dry tonnes with those of the other lots invoiced under the
+// contract with a B/L in the same period (pos.Periods, less this lot's
+// own earlier invoice) exceed the per-period quantity with its tolerance.
+func (s *Service) overPeriod(ts *TermSheet, lot string, bl time.Time, st *Settlement, pos *Position) error {
+	q := ts.Quantity
+	if q == nil || q.PerPeriod == nil || bl.IsZero() {
+		return nil
+	}
+	pp := q.PerPeriod
+	name := pp.Of(bl)
+	others, n := zero, 0
+	for _, x := range pos.Periods {
+		if x.Period == name {
+			others, n = x.DeliveredDMT, x.Lots
+		}
+	}
+	if own, ok := pos.counted[lot]; ok && n > 0 {
+		// The lot's own provisional is in its period already (its B/L
+		// date is this one): the final replaces it.
+		others, n = others.Sub(own), n-1
+	}
+	tol := pp.Tolerance(q)
+	limit := pp.DMT.Mul(one.Add(pct(tol)))
+	total := others.Add(st.DMT)
+	if !total.GreaterThan(limit) {
+		return nil
+	}
+	e := critmin.FieldErrorf("lot", "lot %s: %s dmt (B/L %s, period %s), with the %s dmt of the %s already invoiced under contract %s with a B/L in %s, makes %s dmt, beyond the quantity per %s %s dmt + %s %% tolerance = %s dmt (over by %s dmt): the period does not cover this lot. Check the lot's weights and B/L date, or invoice it under another contract (docs/trade.md, \"Quantity\")",
+		lot, st.DMT, bl.UTC().Format(time.DateOnly), name, others, LotCount(n), ts.ID, name, total, pp.Period, pp.DMT, tol, limit, total.Sub(limit))
 	e.Code = critmin.ECONFLICT
 	return e
 }

@@ -272,7 +272,11 @@ type ReferencePrice struct {
 // prices.csv, USGS Mineral Commodity Summaries 2026 salient statistics):
 // LME grade A cash copper 422.5, 399.8, 384.8, 414.7 and 440 (estimate)
 // USc/lb in 2021–2025; antimony metal 99.65 % CIF (Argus) 5.31, 6.18,
-// 5.49, 10.24 and 25 (estimate) USD/lb.
+// 5.49, 10.24 and 25 (estimate) USD/lb; rare-earth oxides FOB (Argus):
+// NdPr oxide 92, 124, 75, 55, 69, Nd2O3 98, 134, 78, 56, 73 and Pr6O11
+// 93, 128, 76, 56, 74 USD/kg in 2021–2025 (MCS 2026), Dy2O3 260 and
+// Tb4O7 810 USD/kg in 2024 (MCS 2025). Gold and silver have none (not in
+// prices.csv): their per-gram/per-ounce slips are caught by the range.
 var ReferencePrices = map[string][]ReferencePrice{
 	"Cu": {
 		{2021, decimal.RequireFromString("4.225"), "USD/lb", "LME grade A cash, USGS MCS 2026"},
@@ -288,6 +292,31 @@ var ReferencePrices = map[string][]ReferencePrice{
 		{2024, decimal.RequireFromString("10.24"), "USD/lb", "antimony 99.65 % CIF (Argus), USGS MCS 2026"},
 		{2025, decimal.RequireFromString("25"), "USD/lb", "antimony 99.65 % CIF (Argus, estimate), USGS MCS 2026"},
 	},
+	// Rare-earth oxides, refdata prices.csv (fix13r): a per-lb price in a
+	// per-kg series (÷ 2.2046) stays inside the wide plausible range.
+	"NdPr oxide": {
+		{2021, decimal.RequireFromString("92"), "USD/kg", "NdPr oxide 99 % FOB (Argus), USGS MCS 2026"},
+		{2022, decimal.RequireFromString("124"), "USD/kg", "NdPr oxide 99 % FOB (Argus), USGS MCS 2026"},
+		{2023, decimal.RequireFromString("75"), "USD/kg", "NdPr oxide 99 % FOB (Argus), USGS MCS 2026"},
+		{2024, decimal.RequireFromString("55"), "USD/kg", "NdPr oxide 99 % FOB (Argus), USGS MCS 2026"},
+		{2025, decimal.RequireFromString("69"), "USD/kg", "NdPr oxide 99 % FOB (Argus) (estimate), USGS MCS 2026"},
+	},
+	"Nd2O3": {
+		{2021, decimal.RequireFromString("98"), "USD/kg", "neodymium oxide 99.5 % FOB (Argus), USGS MCS 2026"},
+		{2022, decimal.RequireFromString("134"), "USD/kg", "neodymium oxide 99.5 % FOB (Argus), USGS MCS 2026"},
+		{2023, decimal.RequireFromString("78"), "USD/kg", "neodymium oxide 99.5 % FOB (Argus), USGS MCS 2026"},
+		{2024, decimal.RequireFromString("56"), "USD/kg", "neodymium oxide 99.5 % FOB (Argus), USGS MCS 2026"},
+		{2025, decimal.RequireFromString("73"), "USD/kg", "neodymium oxide 99.5 % FOB (Argus) (estimate), USGS MCS 2026"},
+	},
+	"Pr6O11": {
+		{2021, decimal.RequireFromString("93"), "USD/kg", "praseodymium oxide 99.99 % FOB (Argus), USGS MCS 2026"},
+		{2022, decimal.RequireFromString("128"), "USD/kg", "praseodymium oxide 99.99 % FOB (Argus), USGS MCS 2026"},
+		{2023, decimal.RequireFromString("76"), "USD/kg", "praseodymium oxide 99.99 % FOB (Argus), USGS MCS 2026"},
+		{2024, decimal.RequireFromString("56"), "USD/kg", "praseodymium oxide 99.99 % FOB (Argus), USGS MCS 2026"},
+		{2025, decimal.RequireFromString("74"), "USD/kg", "praseodymium oxide 99.99 % FOB (Argus) (estimate), USGS MCS 2026"},
+	},
+	"Dy2O3": {{2024, decimal.RequireFromString("260"), "USD/kg", "dysprosium oxide 99.5 % (Argus, estimate), USGS MCS 2025"}},
+	"Tb4O7": {{2024, decimal.RequireFromString("810"), "USD/kg", "terbium oxide 99.99 % (Argus, estimate), USGS MCS 2025"}},
 }
 
 // referenceSlip judges the published rows of s dated in a year with a

@@ -178,14 +178,7 @@ func TestSublotWeightsMakeUpTheLot(t *testing.T) {
 		ok   bool
 	}{{"10", "20", false}, {"500", "424", true}, {"500", "425", false}} {
 		lot := cuLot()
-		var res []commercial.AssayResult
-		for _, sub := range []string{"A", "B"} {
-			for _, r := range lot.Results {
-				r.Sublot = sub
-				res = append(res, r)
-			}
-		}
-		lot.Results = res
+		inSublots(lot, "A", "B")
 		lot.Sublots = []commercial.Sublot{{ID: "A", DMT: d(c.a)}, {ID: "B", DMT: d(c.b)}}
 		_, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices()})
 		if c.ok && err != nil {
@@ -195,6 +188,19 @@ func TestSublotWeightsMakeUpTheLot(t *testing.T) {
 			t.Errorf("sublots %s + %s: err = %v, want one naming sublots", c.a, c.b, err)
 		}
 	}
+}
+
+// inSublots gives each of lot's results to every sublot named: the same
+// grades in each.
+func inSublots(lot *commercial.LotFacts, ids ...string) {
+	var res []commercial.AssayResult
+	for _, sub := range ids {
+		for _, r := range lot.Results {
+			r.Sublot = sub
+			res = append(res, r)
+		}
+	}
+	lot.Results = res
 }
 
 // Umpire outside both results (issue 13, second check): seller 22.5 %,

@@ -1705,7 +1705,8 @@ func (s *Service) IssueAccepting(ctx context.Context, contract, lot, kind string
 	if err != nil {
 		return nil, err
 	}
-	if err := s.overDelivery(ctx, ts, lot, st); err != nil {
+	counted, err := s.overDelivery(ctx, ts, lot, lf.BLDate, st)
+	if err != nil {
 		return nil, err
 	}
 	now := at.UTC().Truncate(time.Millisecond)
@@ -1747,8 +1748,24 @@ func (s *Service) IssueAccepting(ctx context.Context, contract, lot, kind string
 	// several, and the loser has written nothing, not even an event. The
 	// basis makes it refuse an invoice whose contract, declarations,
 	// price series or lot events changed since they were read above.
-	if err := s.Store.SaveInvoice(ctx, si); err != nil {
-		return nil, err
+	// The quantity was checked against the invoices under the contract
+	// read above (counted); the store refuses the invoice if another was
+	// stored under the contract since — a concurrent issuer's — and the
+	// quantity is checked again with it counted, a few times before
+	// giving up (each retry follows another issuer's success).
+	for attempt := 1; ; attempt++ {
+		si.Basis.ContractInvoices = counted
+		err := s.Store.SaveInvoice(ctx, si)
+		var changed *critmin.ContractInvoicesChanged
+		if !errors.As(err, &changed) || attempt == 8 {
+			if err != nil {
+				return nil, err
+			}
+			break
+		}
+		if counted, err = s.overDelivery(ctx, ts, lot, lf.BLDate, st); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
 		return nil, fmt.Errorf("commercial: invoice %s is stored but recording it on the lot failed (issue it again to record it): %w", inv.ID, err)

@@ -20,12 +20,19 @@ import (
 // demo loaded.
 func MustDemo(tb testing.TB) *commercial.Service {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "trade.db"))
+	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "trade.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
+	return demoOn(tb, db)
+}
+
+// demoOn loads the demo corridor and the Trade demo into a store (SQLite
+// or PostgreSQL) and returns its Trade service.
+func demoOn(tb testing.TB, db critmin.Store) *commercial.Service {
+	tb.Helper()
+	ctx := context.Background()
 	l := ledger.NewService(db)
 	if _, err := demo.Load(ctx, l); err != nil {
 		tb.Fatal(err)

@@ -746,7 +746,12 @@ func (c *calc) grades() error {
 			// The sublots make up the lot: their dry weights sum to the
 			// settled dry weight within SublotTolerancePct of it.
 			tol := c.st.DMT.Mul(pct(SublotTolerancePct))
-			if diff := total.Sub(c.st.DMT).Abs(); diff.GreaterThan(tol) {
+			if diff := total.Sub(c.st.DMT).Abs(); diff.GreaterThan(tol) && c.st.WMT.GreaterThan(c.st.DMT) && !total.LessThan(c.st.WMT.Sub(tol)) {
+				// Dry tonnes at or above the lot's wet tonnes: the
+				// parties stated wet weights as dry (fix13r).
+				return critmin.FieldErrorf("sublots", "the %s weigh %s dmt (cm:sublotDMT), at least the lot's wet weight: %s is %s wmt at %s %% moisture, %s dmt. Dry tonnes cannot exceed wet tonnes, so the sublot weights are most likely wet tonnes stated as dry; state each sublot's dry weight, wmt × (1 − moisture), in cm:sublotDMT (retract the submissions and submit again)",
+					Count(len(sublots), "sublot"), total, lotName(c.lot.Lot), c.st.WMT, c.st.Moisture, c.st.DMT)
+			} else if diff.GreaterThan(tol) {
 				return critmin.FieldErrorf("sublots", "the %s weigh %s dmt; %s settles on %s dmt, a difference of %s dmt over the %s %% tolerance (%s dmt)", Count(len(sublots), "sublot"), total, lotName(c.lot.Lot), c.st.DMT, diff, SublotTolerancePct, tol.Round(3))
 			}
 			c.st.Facts = append(c.st.Facts, Fact{Name: "sublots", Value: decimal.NewFromInt(int64(len(sublots))), Unit: "", Formula: fmt.Sprintf("%s, %s dmt", Count(len(sublots), "sublot"), total)})
@@ -1563,21 +1568,47 @@ var PriceBounds = map[string][]PriceBound{
 	// per-gram price in a per-troy-ounce series (a factor of 31.1) is
 	// refused while gold trades below 200 × 31.1 = 6 220 USD/ozt, and
 	// silver below 3 × 31.1 = 93 USD/ozt (fix13q).
-	"Au": {{decimal.NewFromInt(200), decimal.NewFromInt(20_000), "USD/ozt", "LBMA gold has not fixed below 252.80 USD/ozt since 1980 (its low of 20 Jul 1999) and stayed under about 5 000 USD/ozt; a per-gram price (÷ 31.1) falls below 200 while gold trades under 6 220 USD/ozt"}},
-	"Ag": {{decimal.NewFromInt(3), decimal.NewFromInt(500), "USD/ozt", "LBMA silver has stayed within about 3.5–60 USD/ozt since 1980 (lows of about 3.5 in 1991–1993); a per-gram price (÷ 31.1) falls below 3 while silver trades under 93 USD/ozt"}},
-	"Sb": {{decimal.NewFromInt(2_500), decimal.NewFromInt(250_000), "USD/t", "antimony metal 99.65 % CIF (Argus, via USGS MCS 2026) averaged 5.31–27.5 USD/lb (11 700–60 600 USD/t) in 2021–2025; a factor of about 4 either side"}},
+	"Au": {
+		{decimal.NewFromInt(200), decimal.NewFromInt(20_000), "USD/ozt", "LBMA gold has not fixed below 252.80 USD/ozt since 1980 (its low of 20 Jul 1999) and stayed under about 5 000 USD/ozt; a per-gram price (÷ 31.1) falls below 200 while gold trades under 6 220 USD/ozt"},
+		// Shanghai Gold Exchange quotes CNY/g: 200 × 6 ÷ 31.1035 = 38.6
+		// and 20 000 × 8 ÷ 31.1035 = 5 144, rounded out (fix13r).
+		{decimal.NewFromInt(35), decimal.NewFromInt(5_500), "CNY/g", cnyFromUSD},
+	},
+	"Ag": {
+		{decimal.NewFromInt(3), decimal.NewFromInt(500), "USD/ozt", "LBMA silver has stayed within about 3.5–60 USD/ozt since 1980 (lows of about 3.5 in 1991–1993); a per-gram price (÷ 31.1) falls below 3 while silver trades under 93 USD/ozt"},
+		// 3 × 6 ÷ 31.1035 = 0.58 and 500 × 8 ÷ 31.1035 = 128.6 CNY/g.
+		{decimal.RequireFromString("0.5"), decimal.NewFromInt(130), "CNY/g", cnyFromUSD},
+	},
+	"Sb": {
+		{decimal.NewFromInt(2_500), decimal.NewFromInt(250_000), "USD/t", "antimony metal 99.65 % CIF (Argus, via USGS MCS 2026) averaged 5.31–27.5 USD/lb (11 700–60 600 USD/t) in 2021–2025; a factor of about 4 either side"},
+		{decimal.NewFromInt(15_000), decimal.NewFromInt(2_000_000), "CNY/t", cnyFromUSD},
+	},
 	"NdPr oxide": {
 		{decimal.NewFromInt(10), decimal.NewFromInt(500), "USD/kg", "NdPr oxide 99 % FOB (Argus, via USGS MCS 2026) averaged 55–124 USD/kg in 2021–2025, the China price ex VAT 48–56 USD/kg (Lynas), the US DoD floor 110 USD/kg; a factor of about 4 either side"},
 		{decimal.NewFromInt(100_000), decimal.NewFromInt(3_000_000), "CNY/t", "Pr-Nd oxide in China (SMM) quoted 412 000–753 000 CNY/t in 2025–2026; a factor of about 4 either side"},
 	},
-	"Nd2O3":  {{decimal.NewFromInt(10), decimal.NewFromInt(550), "USD/kg", "neodymium oxide 99.5 % FOB (Argus, via USGS MCS 2026) averaged 56–134 USD/kg in 2021–2025; a factor of about 4 either side"}},
-	"Pr6O11": {{decimal.NewFromInt(10), decimal.NewFromInt(500), "USD/kg", "praseodymium oxide 99.99 % FOB (Argus, via USGS MCS 2026) averaged 56–128 USD/kg in 2021–2025; a factor of about 4 either side"}},
+	"Nd2O3": {
+		{decimal.NewFromInt(10), decimal.NewFromInt(550), "USD/kg", "neodymium oxide 99.5 % FOB (Argus, via USGS MCS 2026) averaged 56–134 USD/kg in 2021–2025; a factor of about 4 either side"},
+		{decimal.NewFromInt(60_000), decimal.NewFromInt(4_400_000), "CNY/t", cnyFromUSD},
+	},
+	"Pr6O11": {
+		{decimal.NewFromInt(10), decimal.NewFromInt(500), "USD/kg", "praseodymium oxide 99.99 % FOB (Argus, via USGS MCS 2026) averaged 56–128 USD/kg in 2021–2025; a factor of about 4 either side"},
+		{decimal.NewFromInt(60_000), decimal.NewFromInt(4_000_000), "CNY/t", cnyFromUSD},
+	},
 	"Dy2O3": {
 		{decimal.NewFromInt(50), decimal.NewFromInt(1_100), "USD/kg", "dysprosium oxide 99.5 % (Argus, via USGS MCS 2025) averaged about 260 USD/kg in 2024; a factor of about 4 either side"},
 		{decimal.NewFromInt(350_000), decimal.NewFromInt(5_600_000), "CNY/t", "dysprosium oxide in China (SMM) traded at 1 390 000–1 410 000 CNY/t on 2026-02-05; a factor of about 4 either side"},
 	},
-	"Tb4O7": {{decimal.NewFromInt(150), decimal.NewFromInt(3_300), "USD/kg", "terbium oxide 99.99 % (Argus, via USGS MCS 2025) averaged about 810 USD/kg in 2024; a factor of about 4 either side"}},
+	"Tb4O7": {
+		{decimal.NewFromInt(150), decimal.NewFromInt(3_300), "USD/kg", "terbium oxide 99.99 % (Argus, via USGS MCS 2025) averaged about 810 USD/kg in 2024; a factor of about 4 either side"},
+		{decimal.NewFromInt(900_000), decimal.NewFromInt(26_400_000), "CNY/t", cnyFromUSD},
+	},
 }
+
+// cnyFromUSD is the basis of the CNY bounds derived from the USD ones
+// (fix13r): no CNY market range is kept in refdata prices.csv for these
+// elements.
+const cnyFromUSD = "the USD bound at 6–8 CNY per USD (the yuan has traded within about 6.0–7.4 per USD since 2010); the bound in USD is the element's other one"
 
 // priceBound is the bound of element's price in currency; false when
 // there is none.

@@ -121,6 +121,41 @@ type QuantityTerms struct {
 	DMT          decimal.Decimal `json:"dmt"`
 	TolerancePct decimal.Decimal `json:"tolerance_pct"`
 	Option       string          `json:"option,omitempty"` // buyer or seller
+	// PerPeriod is a quantity per delivery period stated beside the
+	// whole contract's ("1,000 dmt per quarter"): the lots whose B/L is
+	// dated in one period may not exceed it with its tolerance.
+	PerPeriod *PeriodQuantity `json:"per_period,omitempty"`
+}
+
+// PeriodQuantity is a contract quantity per calendar period (month,
+// quarter or year, UTC, by the lot's B/L date) in dry tonnes, with a
+// tolerance in per cent (the contract's tolerance_pct when not given).
+type PeriodQuantity struct {
+	Period       string           `json:"period"`
+	DMT          decimal.Decimal  `json:"dmt"`
+	TolerancePct *decimal.Decimal `json:"tolerance_pct,omitempty"`
+}
+
+// Tolerance is the period's tolerance in per cent: its own, else the
+// contract's (q).
+func (p *PeriodQuantity) Tolerance(q *QuantityTerms) decimal.Decimal {
+	if p.TolerancePct != nil {
+		return *p.TolerancePct
+	}
+	return q.TolerancePct
+}
+
+// Of names the period a day falls in: "2025-09" (month), "2025-Q3"
+// (quarter) or "2025" (year).
+func (p *PeriodQuantity) Of(d time.Time) string {
+	d = d.UTC()
+	switch p.Period {
+	case "month":
+		return d.Format("2006-01")
+	case "quarter":
+		return fmt.Sprintf("%d-Q%d", d.Year(), (int(d.Month())+2)/3)
+	}
+	return d.Format("2006")
 }
 
 // TakeOrPay obliges the buyer to pay ShortfallRate per dmt of the minimum
@@ -607,6 +642,21 @@ func (ts *TermSheet) Validate() error {
 			bad("/quantity/dmt", "a contract quantity %s must be positive", q.DMT)
 		}
 		pctIn("/quantity/tolerance_pct", q.TolerancePct, true)
+		if p := q.PerPeriod; p != nil {
+			switch p.Period {
+			case "month", "quarter", "year":
+			default:
+				bad("/quantity/per_period/period", "%q is not month, quarter or year", p.Period)
+			}
+			if !p.DMT.IsPositive() {
+				bad("/quantity/per_period/dmt", "a quantity per period %s must be positive", p.DMT)
+			} else if q.DMT.IsPositive() && p.DMT.GreaterThan(q.DMT) {
+				bad("/quantity/per_period/dmt", "%s dmt per %s is more than the whole contract quantity %s dmt", p.DMT, p.Period, q.DMT)
+			}
+			if p.TolerancePct != nil {
+				pctIn("/quantity/per_period/tolerance_pct", *p.TolerancePct, true)
+			}
+		}
 	}
 	if t := ts.TakeOrPay; t != nil {
 		nonneg("/take_or_pay/min_dmt", &t.MinDMT, "a minimum quantity")

@@ -265,6 +265,18 @@ func (db *DB) SaveInvoice(ctx context.Context, inv *critmin.StoredInvoice) error
 				}
 			}
 		}
+		if b := inv.Basis; b != nil && b.ContractInvoices != nil {
+			// Under the trade lock, so no other invoice under the
+			// contract commits between this read and this one's commit:
+			// the quantity checked against these invoices still holds.
+			ids, err := db.contractInvoiceIDs(ctx, tx, b.ContractInvoices.Contract)
+			if err != nil {
+				return err
+			}
+			if !slices.Equal(ids, b.ContractInvoices.IDs) {
+				return &critmin.ContractInvoicesChanged{Err: critmin.Errorf(critmin.ECONFLICT, "the invoices under contract %s changed while invoice %s was checked against its quantity (%s); not issued (check and issue again)", b.ContractInvoices.Contract, inv.ID, eventsChange(b.ContractInvoices.IDs, ids))}
+			}
+		}
 		if err := db.guardAttested(ctx, tx, "trade_invoices", inv.ID); err != nil {
 			return err
 		}
@@ -288,6 +300,26 @@ func (db *DB) SaveInvoice(ctx context.Context, inv *critmin.StoredInvoice) error
 		}
 		return db.attest(ctx, tx, "trade_invoices", inv.ID)
 	})
+}
+
+// contractInvoiceIDs are the sorted ids of the invoices under a contract,
+// read in tx.
+func (db *DB) contractInvoiceIDs(ctx context.Context, tx *sql.Tx, contract string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, db.q(`SELECT id FROM trade_invoices WHERE contract = ?`), contract)
+	if err != nil {
+		return nil, fmt.Errorf("%s: read the invoices of contract %s: %w", db.Dialect.Name, contract, err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids, rows.Err()
 }
 
 // invoiceHeld is the refusal of inv when the lot already has invoice
