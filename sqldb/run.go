@@ -69,12 +69,17 @@ func (db *DB) RunMembers(ctx context.Context, xids []string) (map[string][]critm
 }
 
 // runMembersSQL reads, in one statement (one snapshot, so a capture
-// committing meanwhile cannot make the two disagree), each run's row of
-// transformation_runs and every member row of the runs. The first column
-// tells them apart: 1 a run, 0 a member.
+// committing meanwhile cannot make them disagree), each run's row of
+// transformation_runs, every member row of the runs, and which of the
+// runs have a live event in the log (liveRunEvents: not declared in
+// error). The first column tells them apart: 1 a run, 0 a member, 2 a
+// live event (its eventID in the third column).
 const runMembersSQL = `SELECT 1, r.transformation_id, '', '', NULL, '', r.seal, r.member_count FROM transformation_runs r WHERE r.transformation_id IN (%[1]s)
 	UNION ALL
-	SELECT 0, m.transformation_id, m.role, m.epc_class, m.quantity, m.uom, m.seal, 0 FROM transformation_members m WHERE m.transformation_id IN (%[1]s)`
+	SELECT 0, m.transformation_id, m.role, m.epc_class, m.quantity, m.uom, m.seal, 0 FROM transformation_members m WHERE m.transformation_id IN (%[1]s)
+	UNION ALL
+	SELECT 2, e.transformation_id, MIN(e.event_id), '', NULL, '', NULL, 0 FROM events e WHERE e.declaration = 0 AND e.transformation_id IN (%[1]s)
+		AND NOT EXISTS (SELECT 1 FROM events d WHERE d.declaration = 1 AND d.event_id = e.event_id) GROUP BY e.transformation_id`
 
 // sealedRunMembers returns the member rows of the runs xids (at most one
 // chunk), refusing (ECONFLICT naming the table and the run) what the
@@ -83,16 +88,23 @@ const runMembersSQL = `SELECT 1, r.transformation_id, '', '', NULL, '', r.seal, 
 // whose member rows number otherwise than its sealed count
 // (transformation_runs, migration 0077) — a row deleted or inserted by
 // hand, which no row's own seal can show. A run with no row of either
-// table has no members.
+// table has no members — unless the log holds a live event of it: every
+// such event states at least one input or output (EPCIS 2.0 §7.4.5,
+// epcis.checkEventRules), so critmin wrote the run a count, and a run
+// whose count row was deleted together with all its members (nothing
+// left to count) is refused too, naming the run and its event.
 func sealedRunMembers(ctx context.Context, q querier, db *DB, xids []any) (map[string][]critmin.QuantityElement, error) {
 	marks := placeholders(len(xids))
-	rows, err := q.QueryContext(ctx, db.q(fmt.Sprintf(runMembersSQL, marks)), append(append([]any(nil), xids...), xids...)...)
+	args := make([]any, 0, 3*len(xids))
+	args = append(append(append(args, xids...), xids...), xids...)
+	rows, err := q.QueryContext(ctx, db.q(fmt.Sprintf(runMembersSQL, marks)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: run members: %w", db.Dialect.Name, err)
 	}
 	defer rows.Close()
 	out := map[string][]critmin.QuantityElement{}
 	sealed := map[string]int64{}
+	logged := map[string]string{} // run → one live event of it
 	for rows.Next() {
 		var kind int
 		var xid, role, class, uom string
@@ -101,6 +113,10 @@ func sealedRunMembers(ctx context.Context, q querier, db *DB, xids []any) (map[s
 		var count int64
 		if err := rows.Scan(&kind, &xid, &role, &class, &v, &uom, &seal, &count); err != nil {
 			return nil, err
+		}
+		if kind == 2 {
+			logged[xid] = role
+			continue
 		}
 		if kind == 1 {
 			if err := checkSeal("transformation_runs", rowKey("transformation_id", xid), xid, seal, xid, count); err != nil {
@@ -126,6 +142,9 @@ func sealedRunMembers(ctx context.Context, q querier, db *DB, xids []any) (map[s
 		xid := x.(string)
 		if err := checkCount("transformation_members", rowKey("transformation_id", xid), xid, sealed[xid], int64(len(out[xid]))); err != nil {
 			return nil, err
+		}
+		if _, ok := sealed[xid]; !ok && logged[xid] != "" {
+			return nil, missingRun(xid, logged[xid])
 		}
 	}
 	return out, nil
@@ -239,4 +258,11 @@ func (db *DB) OpenRunInputs(ctx context.Context, lots []string) (map[string][]cr
 	sort.Strings(open)
 	evs, err := db.RunEvents(ctx, open)
 	return out, evs, err
+}
+
+// missingRun refuses (ECONFLICT, a *sealError) run xid, which event ev
+// of the log makes, when its transformation_runs row is gone: deleted
+// together with every member row, it leaves no count to compare with.
+func missingRun(xid, ev string) error {
+	return &sealError{node: xid, err: critmin.Errorf(critmin.ECONFLICT, "the evidence fails verification: table transformation_runs, row %s: missing, though event %s of the log makes the run and critmin wrote its member count; the row (and its transformation_members rows) was deleted outside critmin, and no figure is served from the run (`critmin verify` names the row and the values the events give)", rowKey("transformation_id", xid), ev)}
 }
