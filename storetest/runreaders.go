@@ -170,6 +170,24 @@ func testDerivedReadersRefuseTamperedRows(t *testing.T, open Opener) {
 			t.Errorf("events T stored: %d (%v); want none", n, err)
 		}
 	})
+	// A capture continuing a run deleted whole would link its outputs to
+	// none of the run's earlier inputs and seal a fresh count over the
+	// deletion: it is refused, and nothing is stored.
+	t.Run("capture continuing a run deleted whole", func(t *testing.T) {
+		s, db := fixture(t)
+		svc := service(s)
+		tamper(t, s, `DELETE FROM transformation_members WHERE transformation_id = 'urn:t:run:S'`, `DELETE FROM transformation_runs WHERE transformation_id = 'urn:t:run:S'`)
+		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(head + `{"type": "TransformationEvent", "eventID": "urn:t:ev:S2", "eventTime": "2025-10-07T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:S",
+		  "outputQuantityList": [{"epcClass": "urn:t:lot:Q", "quantity": 5, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:s1"},
+		  "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0}}]}}`)})
+		if msg := errText(err); !strings.HasPrefix(msg, critmin.ECONFLICT+": ") || !strings.Contains(msg, "table transformation_runs") || !strings.Contains(msg, `transformation_id="urn:t:run:S"`) {
+			t.Errorf("capture of S2 continuing run S deleted whole: %s; want a conflict naming table transformation_runs and run S", msg)
+		}
+		var n int
+		if err := db.Write.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE event_id = 'urn:t:ev:S2'`).Scan(&n); err != nil || n != 0 {
+			t.Errorf("events S2 stored: %d (%v); want none", n, err)
+		}
+	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s, db := fixture(t)
