@@ -1123,11 +1123,12 @@ func (w *writer) preload(events []*critmin.Event) error {
 }
 
 // oneLiveRunEvent returns, for each of the runs xids (at most one chunk)
-// that has a live event in the log (not declared in error), one eventID
-// of it.
+// that has a live event in the log (not declared in error) and no
+// transformation_runs row, one eventID of it.
 func oneLiveRunEvent(ctx context.Context, q querier, db *DB, xids []any) (map[string]string, error) {
 	rows, err := q.QueryContext(ctx, db.q("SELECT e.transformation_id, MIN(e.event_id) FROM events e WHERE e.declaration = 0 AND e.transformation_id IN ("+placeholders(len(xids))+")"+
-		" AND NOT EXISTS (SELECT 1 FROM events d WHERE d.declaration = 1 AND d.event_id = e.event_id) GROUP BY e.transformation_id"), xids...)
+		" AND NOT EXISTS (SELECT 1 FROM events d WHERE d.declaration = 1 AND d.event_id = e.event_id)"+
+		" AND NOT EXISTS (SELECT 1 FROM transformation_runs r WHERE r.transformation_id = e.transformation_id) GROUP BY e.transformation_id"), xids...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: events of runs: %w", db.Dialect.Name, err)
 	}

@@ -69,17 +69,12 @@ func (db *DB) RunMembers(ctx context.Context, xids []string) (map[string][]critm
 }
 
 // runMembersSQL reads, in one statement (one snapshot, so a capture
-// committing meanwhile cannot make them disagree), each run's row of
-// transformation_runs, every member row of the runs, and which of the
-// runs have a live event in the log (liveRunEvents: not declared in
-// error). The first column tells them apart: 1 a run, 0 a member, 2 a
-// live event (its eventID in the third column).
+// committing meanwhile cannot make the two disagree), each run's row of
+// transformation_runs and every member row of the runs. The first column
+// tells them apart: 1 a run, 0 a member.
 const runMembersSQL = `SELECT 1, r.transformation_id, '', '', NULL, '', r.seal, r.member_count FROM transformation_runs r WHERE r.transformation_id IN (%[1]s)
 	UNION ALL
-	SELECT 0, m.transformation_id, m.role, m.epc_class, m.quantity, m.uom, m.seal, 0 FROM transformation_members m WHERE m.transformation_id IN (%[1]s)
-	UNION ALL
-	SELECT 2, e.transformation_id, MIN(e.event_id), '', NULL, '', NULL, 0 FROM events e WHERE e.declaration = 0 AND e.transformation_id IN (%[1]s)
-		AND NOT EXISTS (SELECT 1 FROM events d WHERE d.declaration = 1 AND d.event_id = e.event_id) GROUP BY e.transformation_id`
+	SELECT 0, m.transformation_id, m.role, m.epc_class, m.quantity, m.uom, m.seal, 0 FROM transformation_members m WHERE m.transformation_id IN (%[1]s)`
 
 // sealedRunMembers returns the member rows of the runs xids (at most one
 // chunk), refusing (ECONFLICT naming the table and the run) what the
@@ -92,19 +87,19 @@ const runMembersSQL = `SELECT 1, r.transformation_id, '', '', NULL, '', r.seal, 
 // such event states at least one input or output (EPCIS 2.0 §7.4.5,
 // epcis.checkEventRules), so critmin wrote the run a count, and a run
 // whose count row was deleted together with all its members (nothing
-// left to count) is refused too, naming the run and its event.
+// left to count) is refused too, naming the run and its event. The log
+// is asked in a second statement, which checks again that the run has
+// no count row, so a capture committing the run's first event between
+// the two is not taken for a deletion.
 func sealedRunMembers(ctx context.Context, q querier, db *DB, xids []any) (map[string][]critmin.QuantityElement, error) {
 	marks := placeholders(len(xids))
-	args := make([]any, 0, 3*len(xids))
-	args = append(append(append(args, xids...), xids...), xids...)
-	rows, err := q.QueryContext(ctx, db.q(fmt.Sprintf(runMembersSQL, marks)), args...)
+	rows, err := q.QueryContext(ctx, db.q(fmt.Sprintf(runMembersSQL, marks)), append(append([]any(nil), xids...), xids...)...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: run members: %w", db.Dialect.Name, err)
 	}
 	defer rows.Close()
 	out := map[string][]critmin.QuantityElement{}
 	sealed := map[string]int64{}
-	logged := map[string]string{} // run → one live event of it
 	for rows.Next() {
 		var kind int
 		var xid, role, class, uom string
@@ -113,10 +108,6 @@ func sealedRunMembers(ctx context.Context, q querier, db *DB, xids []any) (map[s
 		var count int64
 		if err := rows.Scan(&kind, &xid, &role, &class, &v, &uom, &seal, &count); err != nil {
 			return nil, err
-		}
-		if kind == 2 {
-			logged[xid] = role
-			continue
 		}
 		if kind == 1 {
 			if err := checkSeal("transformation_runs", rowKey("transformation_id", xid), xid, seal, xid, count); err != nil {
@@ -143,8 +134,25 @@ func sealedRunMembers(ctx context.Context, q querier, db *DB, xids []any) (map[s
 		if err := checkCount("transformation_members", rowKey("transformation_id", xid), xid, sealed[xid], int64(len(out[xid]))); err != nil {
 			return nil, err
 		}
-		if _, ok := sealed[xid]; !ok && logged[xid] != "" {
-			return nil, missingRun(xid, logged[xid])
+	}
+	// Only a run with no count row is looked up in the log, so a store
+	// whose runs all have theirs pays nothing more.
+	var unsealed []any
+	for _, x := range xids {
+		if _, ok := sealed[x.(string)]; !ok {
+			unsealed = append(unsealed, x)
+		}
+	}
+	if len(unsealed) == 0 {
+		return out, nil
+	}
+	logged, err := oneLiveRunEvent(ctx, q, db, unsealed)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range unsealed {
+		if ev := logged[x.(string)]; ev != "" {
+			return nil, missingRun(x.(string), ev)
 		}
 	}
 	return out, nil
