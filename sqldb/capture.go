@@ -1097,17 +1097,51 @@ func (w *writer) preload(events []*critmin.Event) error {
 		if w.runCount == nil {
 			w.runCount = map[string]int64{}
 		}
+		// A run deleted whole (its count row and every member) leaves
+		// nothing to count: the log's live events of the run name it
+		// (sealedRunMembers), so no fresh count is sealed over it.
+		var logged map[string]string
+		if w.db.writes == replayFull && len(sealed) < len(part) {
+			if logged, err = oneLiveRunEvent(w.ctx, w.tx, w.db, part); err != nil {
+				return err
+			}
+		}
 		for _, id := range part {
 			xid := id.(string)
 			if w.db.writes == replayFull {
 				if err := checkCount("transformation_members", rowKey("transformation_id", xid), xid, sealed[xid], live[xid]); err != nil {
 					return err
 				}
+				if _, ok := sealed[xid]; !ok && logged[xid] != "" {
+					return missingRun(xid, logged[xid])
+				}
 			}
 			w.runCount[xid] = sealed[xid]
 		}
 		return nil
 	})
+}
+
+// oneLiveRunEvent returns, for each of the runs xids (at most one chunk)
+// that has a live event in the log (not declared in error) and no
+// transformation_runs row, one eventID of it.
+func oneLiveRunEvent(ctx context.Context, q querier, db *DB, xids []any) (map[string]string, error) {
+	rows, err := q.QueryContext(ctx, db.q("SELECT e.transformation_id, MIN(e.event_id) FROM events e WHERE e.declaration = 0 AND e.transformation_id IN ("+placeholders(len(xids))+")"+
+		" AND NOT EXISTS (SELECT 1 FROM events d WHERE d.declaration = 1 AND d.event_id = e.event_id)"+
+		" AND NOT EXISTS (SELECT 1 FROM transformation_runs r WHERE r.transformation_id = e.transformation_id) GROUP BY e.transformation_id"), xids...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: events of runs: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var xid, ev string
+		if err := rows.Scan(&xid, &ev); err != nil {
+			return nil, err
+		}
+		out[xid] = ev
+	}
+	return out, rows.Err()
 }
 
 // runCounts reads the sealed member counts of the runs of xids

@@ -798,10 +798,14 @@ func (db *DB) edgesAtUnexplained(ctx context.Context, site string, from, to time
 		return nil, err
 	}
 	// The lots the site's transformations made in the window, as their
-	// events state them, besides the ends of the edges found: a deleted
-	// link into such a lot leaves no edge to name it (checkLinkCounts).
+	// events state them — in outputQuantityList and in outputEPCList (an
+	// instance with mineral facts is a lot of its own, Event.LotLines) —
+	// besides the ends of the edges found: a deleted link into such a lot
+	// leaves no edge to name it (checkLinkCounts).
 	made := map[string]bool{}
-	rows, err = db.reader(ctx).QueryContext(ctx, db.q("SELECT DISTINCT q.canon FROM events e JOIN event_quantities q ON q.event_pk = e.pk WHERE e.biz_location_canon = ? AND e.event_time >= ? AND e.event_time < ? AND e.declaration = 0 AND q.role = ?"), canon(site), micros(from), micros(to), critmin.RoleOutput)
+	rows, err = db.reader(ctx).QueryContext(ctx, db.q("SELECT q.canon FROM events e JOIN event_quantities q ON q.event_pk = e.pk WHERE e.biz_location_canon = ? AND e.event_time >= ? AND e.event_time < ? AND e.declaration = 0 AND q.role = ?"+
+		" UNION SELECT p.canon FROM events e JOIN event_epcs p ON p.event_pk = e.pk WHERE e.biz_location_canon = ? AND e.event_time >= ? AND e.event_time < ? AND e.declaration = 0 AND p.role = ?"),
+		canon(site), micros(from), micros(to), critmin.RoleOutput, canon(site), micros(from), micros(to), critmin.RoleOutput)
 	if err != nil {
 		return nil, fmt.Errorf("%s: lots made at site: %w", db.Dialect.Name, err)
 	}

@@ -83,7 +83,14 @@ const runMembersSQL = `SELECT 1, r.transformation_id, '', '', NULL, '', r.seal, 
 // whose member rows number otherwise than its sealed count
 // (transformation_runs, migration 0077) — a row deleted or inserted by
 // hand, which no row's own seal can show. A run with no row of either
-// table has no members.
+// table has no members — unless the log holds a live event of it: every
+// such event states at least one input or output (EPCIS 2.0 §7.4.5,
+// epcis.checkEventRules), so critmin wrote the run a count, and a run
+// whose count row was deleted together with all its members (nothing
+// left to count) is refused too, naming the run and its event. The log
+// is asked in a second statement, which checks again that the run has
+// no count row, so a capture committing the run's first event between
+// the two is not taken for a deletion.
 func sealedRunMembers(ctx context.Context, q querier, db *DB, xids []any) (map[string][]critmin.QuantityElement, error) {
 	marks := placeholders(len(xids))
 	rows, err := q.QueryContext(ctx, db.q(fmt.Sprintf(runMembersSQL, marks)), append(append([]any(nil), xids...), xids...)...)
@@ -126,6 +133,26 @@ func sealedRunMembers(ctx context.Context, q querier, db *DB, xids []any) (map[s
 		xid := x.(string)
 		if err := checkCount("transformation_members", rowKey("transformation_id", xid), xid, sealed[xid], int64(len(out[xid]))); err != nil {
 			return nil, err
+		}
+	}
+	// Only a run with no count row is looked up in the log, so a store
+	// whose runs all have theirs pays nothing more.
+	var unsealed []any
+	for _, x := range xids {
+		if _, ok := sealed[x.(string)]; !ok {
+			unsealed = append(unsealed, x)
+		}
+	}
+	if len(unsealed) == 0 {
+		return out, nil
+	}
+	logged, err := oneLiveRunEvent(ctx, q, db, unsealed)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range unsealed {
+		if ev := logged[x.(string)]; ev != "" {
+			return nil, missingRun(x.(string), ev)
 		}
 	}
 	return out, nil
@@ -239,4 +266,11 @@ func (db *DB) OpenRunInputs(ctx context.Context, lots []string) (map[string][]cr
 	sort.Strings(open)
 	evs, err := db.RunEvents(ctx, open)
 	return out, evs, err
+}
+
+// missingRun refuses (ECONFLICT, a *sealError) run xid, which event ev
+// of the log makes, when its transformation_runs row is gone: deleted
+// together with every member row, it leaves no count to compare with.
+func missingRun(xid, ev string) error {
+	return &sealError{node: xid, err: critmin.Errorf(critmin.ECONFLICT, "the evidence fails verification: table transformation_runs, row %s: missing, though event %s of the log makes the run and critmin wrote its member count; the row (and its transformation_members rows) was deleted outside critmin, and no figure is served from the run (`critmin verify` names the row and the values the events give)", rowKey("transformation_id", xid), ev)}
 }

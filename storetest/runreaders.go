@@ -23,7 +23,10 @@ import (
 //
 // The fixture: lot L (100 t) at site s1; run R takes 30 t of L and makes
 // lot O (10 t) — two members of R, one link L→O; run S takes 20 t of L
-// and states no output yet — one member of S, an open run.
+// and states no output yet — one member of S, an open run. At site s2,
+// lot M (50 t) and run U taking 5 t of M and making bag B, an instance
+// named only in U's outputEPCList (with mineral facts, so a lot of its
+// own) — one link M→B, which is U's only link at s2.
 func testDerivedReadersRefuseTamperedRows(t *testing.T, open Opener) {
 	ctx := context.Background()
 	head := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
@@ -40,6 +43,13 @@ func testDerivedReadersRefuseTamperedRows(t *testing.T, open Opener) {
 		  "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0}}]}}`)
 		MustCapture(t, svc, head+`{"type": "TransformationEvent", "eventID": "urn:t:ev:S", "eventTime": "2025-10-06T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:S",
 		  "inputQuantityList": [{"epcClass": "urn:t:lot:L", "quantity": 20, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:s1"}}]}}`)
+		MustCapture(t, svc, head+`{"type": "ObjectEvent", "eventID": "urn:t:ev:M", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+		  "quantityList": [{"epcClass": "urn:t:lot:M", "quantity": 50, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:s2"},
+		  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0}}]}}`)
+		MustCapture(t, svc, head+`{"type": "TransformationEvent", "eventID": "urn:t:ev:U", "eventTime": "2025-10-08T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:U",
+		  "inputQuantityList": [{"epcClass": "urn:t:lot:M", "quantity": 5, "uom": "TNE"}],
+		  "outputEPCList": ["urn:t:bag:B"], "bizLocation": {"id": "urn:t:site:s2"},
+		  "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0}}]}}`)
 		return s, s.(*sqldb.DB)
 	}
 	from, to := time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
@@ -80,6 +90,10 @@ func testDerivedReadersRefuseTamperedRows(t *testing.T, open Opener) {
 				es, err := db.EdgesAt(ctx, "urn:t:site:s1", from, to)
 				return err == nil && len(es) == 1, errText(err)
 			}},
+			{"EdgesAt(s2)", func() (bool, string) {
+				es, err := db.EdgesAt(ctx, "urn:t:site:s2", from, to)
+				return err == nil && len(es) == 1 && es[0].Child == "urn:t:bag:B", errText(err)
+			}},
 		}
 	}
 	_, db := fixture(t)
@@ -94,24 +108,39 @@ func testDerivedReadersRefuseTamperedRows(t *testing.T, open Opener) {
 		readers []string // the readers that must refuse
 		table   string
 		row     string
+		// verify is the table and the key `critmin verify` must name
+		// as its first difference ("" not asserted here: derivedTamper
+		// covers those tables).
+		verify, verifyKey string
 	}{
 		{"R's input member deleted", []string{`DELETE FROM transformation_members WHERE transformation_id = 'urn:t:run:R' AND role = 'input'`},
-			[]string{"RunsWithInputs(R, S)", "RunMembers(R)"}, "transformation_members", `transformation_id="urn:t:run:R"`},
+			[]string{"RunsWithInputs(R, S)", "RunMembers(R)"}, "transformation_members", `transformation_id="urn:t:run:R"`, "", ""},
 		{"S's input member deleted", []string{`DELETE FROM transformation_members WHERE transformation_id = 'urn:t:run:S'`},
-			[]string{"RunsWithInputs(R, S)", "OpenRunInputs(L)"}, "transformation_members", `transformation_id="urn:t:run:S"`},
+			[]string{"RunsWithInputs(R, S)", "OpenRunInputs(L)"}, "transformation_members", `transformation_id="urn:t:run:S"`, "", ""},
 		{"R's output member deleted", []string{`DELETE FROM transformation_members WHERE transformation_id = 'urn:t:run:R' AND role = 'output'`},
-			[]string{"RunMembers(R)", "OpenRunInputs(L)"}, "transformation_members", `transformation_id="urn:t:run:R"`},
+			[]string{"RunMembers(R)", "OpenRunInputs(L)"}, "transformation_members", `transformation_id="urn:t:run:R"`, "", ""},
 		{"an output member inserted into S", []string{`INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom, seal) SELECT 'urn:t:run:S', role, epc_class, quantity, uom, seal FROM transformation_members WHERE transformation_id = 'urn:t:run:R' AND role = 'output'`},
-			[]string{"RunsWithInputs(R, S)", "OpenRunInputs(L)"}, "transformation_members", `transformation_id="urn:t:run:S"`},
+			[]string{"RunsWithInputs(R, S)", "OpenRunInputs(L)"}, "transformation_members", `transformation_id="urn:t:run:S"`, "", ""},
 		{"S's input quantity edited", []string{`UPDATE transformation_members SET quantity = 2 WHERE transformation_id = 'urn:t:run:S'`},
-			[]string{"RunsWithInputs(R, S)", "OpenRunInputs(L)"}, "transformation_members", `urn:t:run:S`},
+			[]string{"RunsWithInputs(R, S)", "OpenRunInputs(L)"}, "transformation_members", `urn:t:run:S`, "", ""},
 		{"R's output quantity edited", []string{`UPDATE transformation_members SET quantity = 99 WHERE transformation_id = 'urn:t:run:R' AND role = 'output'`},
-			[]string{"RunMembers(R)"}, "transformation_members", `urn:t:run:R`},
+			[]string{"RunMembers(R)"}, "transformation_members", `urn:t:run:R`, "", ""},
 		{"link L→O deleted", []string{`DELETE FROM lot_links WHERE child = 'urn:t:lot:O'`},
-			[]string{"LotEdges(O, upstream)", "LotEdges(L, downstream)", "UpstreamEdges(O)", "EdgesAt(s1)"}, "lot_links", `urn:t:lot:`},
+			[]string{"LotEdges(O, upstream)", "LotEdges(L, downstream)", "UpstreamEdges(O)", "EdgesAt(s1)"}, "lot_links", `urn:t:lot:`, "", ""},
 		{"a second link into O inserted", []string{`INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay, seal)
 			SELECT parent, child, 'urn:t:ev:S', kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay, seal FROM lot_links WHERE child = 'urn:t:lot:O'`},
-			[]string{"LotEdges(O, upstream)", "LotEdges(L, downstream)", "UpstreamEdges(O)", "EdgesAt(s1)"}, "lot_links", `urn:t:lot:`},
+			[]string{"LotEdges(O, upstream)", "LotEdges(L, downstream)", "UpstreamEdges(O)", "EdgesAt(s1)"}, "lot_links", `urn:t:lot:`, "", ""},
+		// A run deleted whole — its count row and every member row —
+		// leaves nothing to count: the log's event of the run names it.
+		{"run S deleted whole", []string{`DELETE FROM transformation_members WHERE transformation_id = 'urn:t:run:S'`, `DELETE FROM transformation_runs WHERE transformation_id = 'urn:t:run:S'`},
+			[]string{"RunsWithInputs(R, S)", "OpenRunInputs(L)"}, "transformation_runs", `transformation_id="urn:t:run:S"`, "transformation_members", `transformation_id="urn:t:run:S"`},
+		{"run R deleted whole", []string{`DELETE FROM transformation_members WHERE transformation_id = 'urn:t:run:R'`, `DELETE FROM transformation_runs WHERE transformation_id = 'urn:t:run:R'`},
+			[]string{"RunsWithInputs(R, S)", "RunMembers(R)"}, "transformation_runs", `transformation_id="urn:t:run:R"`, "transformation_members", `transformation_id="urn:t:run:R"`},
+		// B is made only from U's outputEPCList: no event_quantities row
+		// names it, yet EdgesAt finds it from U's event and checks its
+		// sealed link count (1 link into B, 0 stored).
+		{"link M→B into an instance lot deleted", []string{`DELETE FROM lot_links WHERE child = 'urn:t:bag:B'`},
+			[]string{"EdgesAt(s2)"}, "lot_links", `child="urn:t:bag:B"`, "lot_links", `child="urn:t:bag:B"`},
 	}
 	// The verdict the open run feeds: run T taking 60 t more of L is over
 	// L's 100 t (30 by R + 20 by S + 60 = 110), and refused as invalid.
@@ -141,6 +170,24 @@ func testDerivedReadersRefuseTamperedRows(t *testing.T, open Opener) {
 			t.Errorf("events T stored: %d (%v); want none", n, err)
 		}
 	})
+	// A capture continuing a run deleted whole would link its outputs to
+	// none of the run's earlier inputs and seal a fresh count over the
+	// deletion: it is refused, and nothing is stored.
+	t.Run("capture continuing a run deleted whole", func(t *testing.T) {
+		s, db := fixture(t)
+		svc := service(s)
+		tamper(t, s, `DELETE FROM transformation_members WHERE transformation_id = 'urn:t:run:S'`, `DELETE FROM transformation_runs WHERE transformation_id = 'urn:t:run:S'`)
+		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(head + `{"type": "TransformationEvent", "eventID": "urn:t:ev:S2", "eventTime": "2025-10-07T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:S",
+		  "outputQuantityList": [{"epcClass": "urn:t:lot:Q", "quantity": 5, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:s1"},
+		  "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0}}]}}`)})
+		if msg := errText(err); !strings.HasPrefix(msg, critmin.ECONFLICT+": ") || !strings.Contains(msg, "table transformation_runs") || !strings.Contains(msg, `transformation_id="urn:t:run:S"`) {
+			t.Errorf("capture of S2 continuing run S deleted whole: %s; want a conflict naming table transformation_runs and run S", msg)
+		}
+		var n int
+		if err := db.Write.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE event_id = 'urn:t:ev:S2'`).Scan(&n); err != nil || n != 0 {
+			t.Errorf("events S2 stored: %d (%v); want none", n, err)
+		}
+	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s, db := fixture(t)
@@ -157,6 +204,13 @@ func testDerivedReadersRefuseTamperedRows(t *testing.T, open Opener) {
 				if !strings.HasPrefix(msg, critmin.ECONFLICT+": ") || !strings.Contains(msg, "table "+c.table) || !strings.Contains(msg, c.row) {
 					t.Errorf("%s after %s: %s; want a conflict naming table %s and %s", r.what, c.name, msg, c.table, c.row)
 				}
+			}
+			if c.verify == "" {
+				return
+			}
+			rep := verifyFull(t, s, nil, true)
+			if d := rep.Difference; rep.Problem != nil || d == nil || d.Table != c.verify || !strings.Contains(d.Key, c.verifyKey) {
+				t.Errorf("critmin verify after %s: problem %v, difference %v; want a difference in table %s, key with %s", c.name, rep.Problem, rep.Difference, c.verify, c.verifyKey)
 			}
 		})
 	}

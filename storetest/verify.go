@@ -108,6 +108,13 @@ func derivedTamper(t *testing.T, open Opener, sorted bool) {
 		// A packing's parent out-links (aggregation: container → child)
 		// are lot_links rows too.
 		{"parent out-link deleted", []string{`DELETE FROM lot_links WHERE kind = 'aggregation'`}, "lot_links", "parent=", "(row)"},
+		// Every row of a key deleted together leaves no row or count to
+		// compare a reader's check with; verify rebuilds them from the
+		// log and names the first missing row (issue 8).
+		{"run deleted whole", []string{`DELETE FROM transformation_members`, `DELETE FROM transformation_runs`}, "transformation_members", "transformation_id=\"urn:critmin:run:R-001\"", "(row)"},
+		{"lot deleted whole", []string{`DELETE FROM lot_links WHERE child = 'urn:critmin:lot:ndpr-1' OR parent = 'urn:critmin:lot:ndpr-1'`, `DELETE FROM lot_moves WHERE lot = 'urn:critmin:lot:ndpr-1'`,
+			`DELETE FROM lot_origin WHERE lot = 'urn:critmin:lot:ndpr-1'`, `DELETE FROM lots WHERE id = 'urn:critmin:lot:ndpr-1'`}, "lots", "id=\"urn:critmin:lot:ndpr-1\"", "(row)"},
+		{"kept origin mixes deleted", []string{`DELETE FROM lot_origin`}, "lot_origin", "lot=", "(row)"},
 		{"parent out-link added", []string{`INSERT INTO lot_links (parent, child, event_id, kind, parent_uom, child_uom, event_time, biz_location, replay) SELECT parent, 'urn:critmin:lot:forged', event_id, kind, parent_uom, child_uom, event_time, biz_location, replay FROM lot_links WHERE kind = 'aggregation'`}, "lot_links", "child=\"urn:critmin:lot:forged\"", "(row)"},
 	}
 	for _, c := range cases {
