@@ -185,7 +185,12 @@ func closeMonthOf(t *testing.T, db critmin.RefineryStore, site, month string, nd
 //	OctNov: R1 5 × 0.8 = 4.0, R2 5 × 0.7 = 3.5: credits 7.5 (declared:
 //	        5 × 0.9 × 2 = 9.0). R2's output Q2, 10 t at 64 % Nd + 16 %
 //	        Pr = 8.0 t, claims Pakistan: 8.0 > 7.5, refused, shortfall
-//	        0.5 t (accepted against the declared 9.0).
+//	        0.5 t (accepted against the declared 9.0). R2 also runs
+//	        200 t of Chinese feed C2 (4 % Nd + 1 % Pr = 10 t), so Q2's
+//	        8.0 t is within the 5 + 10 = 15 t fed and the claim is judged
+//	        on its assayed 8.0 t, not capped (before the element cap of
+//	        fix9p R2 ran F2 alone: 8.0 t out of 5 t in); C2 is not
+//	        Pakistani and earns no credit.
 //	DecJan: R3 5 × 0.6 = 3.0 (both months closed above, one closed and
 //	        one open here), R4 5 × 0.9 (declared, January not closed) =
 //	        4.5: credits 7.5; opening 7.5, OctNov's 7.5 expire at the
@@ -197,8 +202,9 @@ func TestConversionPerRunMonth(t *testing.T) {
 		feed("F2", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
 		feed("F3", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
 		feed("F4", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
+		feed("C2", "ree_concentrate", "CHN", 200, "Nd:4", "Pr:1"),
 		runOf("R1", "mq", "2025-10-05T00:00:00Z", []string{"F1:100"}, product{lot: "Y1", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}}),
-		runOf("R2", "mq", "2025-11-10T00:00:00Z", []string{"F2:100"}, product{lot: "Q2", commodity: "ndpr_oxide", t: 10, assays: []string{"Nd:64", "Pr:16"}, extra: claimPAK}),
+		runOf("R2", "mq", "2025-11-10T00:00:00Z", []string{"F2:100", "C2:200"}, product{lot: "Q2", commodity: "ndpr_oxide", t: 10, assays: []string{"Nd:64", "Pr:16"}, extra: claimPAK}),
 		runOf("R3", "mq", "2025-12-05T00:00:00Z", []string{"F3:100"}, product{lot: "Y3", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}}),
 		runOf("R4", "mq", "2026-01-10T00:00:00Z", []string{"F4:100"}, product{lot: "Y4", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}})))
 	d := declaration("urn:t:site:mq")
@@ -249,7 +255,9 @@ func TestConversionPerRunMonth(t *testing.T) {
 			}
 		}
 	}
-	if seen != 4 {
-		t.Errorf("%d credit entries, want 4", seen)
+	// R1, R3, R4 one entry each; R2 two (its Pakistani F2 and its
+	// Chinese C2, each a credit in its own country's line, both at 0.7).
+	if seen != 5 {
+		t.Errorf("%d credit entries, want 5", seen)
 	}
 }
