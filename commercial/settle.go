@@ -1608,7 +1608,7 @@ var PriceBounds = map[string][]PriceBound{
 // cnyFromUSD is the basis of the CNY bounds derived from the USD ones
 // (fix13r): no CNY market range is kept in refdata prices.csv for these
 // elements.
-const cnyFromUSD = "the USD bound at 6–8 CNY per USD (the yuan has traded within about 6.0–7.4 per USD since 2010); the bound in USD is the element's other one"
+const cnyFromUSD = "the USD bound at 6–8 CNY per USD (the yuan has traded within about 6.0–7.4 per USD since 2010, Federal Reserve H.10 series DEXCHUS); the bound in USD is the element's other one"
 
 // priceBound is the bound of element's price in currency; false when
 // there is none.
