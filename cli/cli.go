@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -279,7 +280,7 @@ func parse(fs *flag.FlagSet, args []string) (help bool, err error) {
 			// wrapping it.
 			return false, usagef("%s", (*repeated).Error())
 		}
-		return false, usagef("%s", flagError(fs.Name(), err))
+		return false, usagef("%s", flagError(fs, err))
 	}
 	if _, ok := takesArgs.Load(fs); !ok && fs.NArg() > 0 {
 		return false, usagef("%s takes no positional arguments; %q is not understood (flags are written --name value)", fs.Name(), fs.Args())
@@ -388,18 +389,30 @@ func setFlags(fs *flag.FlagSet) map[string]bool {
 	return set
 }
 
-// flagError words an error of the flag package: "flag provided but not
-// defined: -frob" becomes "risk corridor has no flag --frob";
-// `invalid value "abc" for flag -year: parse error` becomes
-// `--year: "abc" is not a valid value`.
-func flagError(cmd string, err error) string {
+// flagError words an error of the flag package as one sentence naming
+// the flag and the reason: "flag provided but not defined: -frob" becomes
+// "risk corridor has no flag --frob"; `invalid value "abc" for flag -year:
+// parse error` becomes `--year: "abc" is not a whole number` — the reason
+// by the flag's type (a whole number, a number, a duration with its unit,
+// true or false), and for a number beyond the type's range the bound
+// (fix14q: the bare "is not a valid value" said neither).
+func flagError(fs *flag.FlagSet, err error) string {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		return fmt.Sprintf("%s has no flag --%s", cmd, strings.TrimLeft(name, "-"))
+		return fmt.Sprintf("%s has no flag --%s", fs.Name(), strings.TrimLeft(name, "-"))
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid boolean value "); ok {
+		if val, after, ok := strings.Cut(rest, " for -"); ok {
+			name, _, _ := strings.Cut(after, ": ")
+			return fmt.Sprintf("--%s: %s is not true or false (give --%s alone for true)", name, val, name)
+		}
 	}
 	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
 		if val, after, ok := strings.Cut(rest, " for flag -"); ok {
 			name, why, _ := strings.Cut(after, ": ")
+			if reason := flagValueReason(fs.Lookup(name), val, why); reason != "" {
+				return fmt.Sprintf("--%s: %s", name, reason)
+			}
 			if why == "parse error" || why == "" {
 				return fmt.Sprintf("--%s: %s is not a valid value", name, val)
 			}
@@ -410,6 +423,69 @@ func flagError(cmd string, err error) string {
 		return fmt.Sprintf("-%s needs a value", rest)
 	}
 	return msg
+}
+
+// flagValueReason is why the quoted value val of a numeric, duration or
+// boolean flag f was refused by the flag package (why: "parse error" or
+// "value out of range"), or "" for a flag of another type, whose own Set
+// words its error.
+func flagValueReason(f *flag.Flag, val, why string) string {
+	if f == nil {
+		return ""
+	}
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return ""
+	}
+	raw, _ := strconv.Unquote(val)
+	negative := strings.HasPrefix(strings.TrimSpace(raw), "-")
+	outOfRange := why == "value out of range"
+	switch g.Get().(type) {
+	case int, int64:
+		max, min := int64(math.MaxInt64), int64(math.MinInt64)
+		switch {
+		case outOfRange && negative:
+			return fmt.Sprintf("%s is too small: at least %d", val, min)
+		case outOfRange:
+			return fmt.Sprintf("%s is too large: at most %d", val, max)
+		}
+		return fmt.Sprintf("%s is not a whole number", val)
+	case uint, uint64:
+		switch {
+		case negative:
+			return fmt.Sprintf("%s is below 0: give a whole number of 0 or more", val)
+		case outOfRange:
+			return fmt.Sprintf("%s is too large: at most %d", val, uint64(math.MaxUint64))
+		}
+		return fmt.Sprintf("%s is not a whole number of 0 or more", val)
+	case float64:
+		if outOfRange {
+			return fmt.Sprintf("%s is out of range (beyond ±1.8e308)", val)
+		}
+		return fmt.Sprintf("%s is not a number", val)
+	case time.Duration:
+		return fmt.Sprintf("%s is not a duration: give a number with its unit, such as 30s, 2m or 1h", val)
+	case bool:
+		return fmt.Sprintf("%s is not true or false", val)
+	}
+	return ""
+}
+
+// durationWords writes d for a person, in its largest whole unit — "2 s",
+// "1 min", "500 ms", "1.5 s" — where Go's String writes "2s", "1m0s"
+// (fix14q: soak's flag errors said "--max-up 1m0s").
+func durationWords(d time.Duration) string {
+	switch {
+	case d != 0 && d%time.Hour == 0:
+		return fmt.Sprintf("%d h", d/time.Hour)
+	case d != 0 && d%time.Minute == 0:
+		return fmt.Sprintf("%d min", d/time.Minute)
+	case d%time.Second == 0:
+		return fmt.Sprintf("%d s", d/time.Second)
+	case d%time.Millisecond == 0 && d < time.Second && d > -time.Second:
+		return fmt.Sprintf("%d ms", d/time.Millisecond)
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + " s"
 }
 
 func envOr(env *Env, key, def string) string {
