@@ -144,7 +144,80 @@ func Run(ctx context.Context, env *Env, args []string) error {
 	if handled, err := subcommandHelp(env, args[0], args[1:]); handled {
 		return err
 	}
-	return c.run(ctx, env, args[1:])
+	return readOnlyRefusal(args, c.run(ctx, env, args[1:]))
+}
+
+// readOnlyDatabase is the error of a command that writes, given a --db it
+// cannot write to: a PostgreSQL hot standby or a database in read-only
+// mode (SQLSTATE 25006), or a read-only SQLite file.
+type readOnlyDatabase struct {
+	dsn string
+	err error
+}
+
+func (e *readOnlyDatabase) Error() string {
+	return fmt.Sprintf("--db %s is read-only (a hot standby or a read-only database): %v", redactDSN(e.dsn), e.err)
+}
+
+func (e *readOnlyDatabase) Unwrap() error { return e.err }
+
+// isReadOnlyDBError reports whether err is a database's refusal to write
+// because it is read-only: PostgreSQL's read_only_sql_transaction (25006,
+// a hot standby's "cannot execute … in a read-only transaction" too) or
+// SQLite's SQLITE_READONLY.
+func isReadOnlyDBError(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "SQLSTATE 25006") || strings.Contains(msg, "in a read-only transaction") ||
+		strings.Contains(msg, "attempt to write a readonly database") || strings.Contains(msg, "SQLITE_READONLY")
+}
+
+// writesWhat says, for the commands that write, what they write, for the
+// refusal of a read-only --db.
+var writesWhat = map[string]string{
+	"lot certificate":     "critmin lot certificate signs the certificate and stores it in the database",
+	"capture":             "critmin capture stores the events it reads",
+	"retract":             "critmin retract stores the retraction",
+	"token create":        "critmin token create stores the new token",
+	"token revoke":        "critmin token revoke records the revocation",
+	"restore":             "critmin restore writes the backup into the database",
+	"init":                "critmin init creates the schema",
+	"serve":               "critmin serve stores what it is sent (give a replica as --db-read instead)",
+	"refinery close":      "critmin refinery close stores the signed period record",
+	"refinery reopen":     "critmin refinery reopen stores the reopening",
+	"massbalance declare": "critmin massbalance declare stores the declaration",
+}
+
+// readOnlyRefusal words err, when it is a read-only database's refusal to
+// write, as one sentence: what the command writes, that it needs a
+// writable primary, and the --db at fault (fix14q: lot certificate on a
+// hot standby printed the driver's "cannot execute CREATE TABLE in a
+// read-only transaction (SQLSTATE 25006)").
+func readOnlyRefusal(args []string, err error) error {
+	var ro *readOnlyDatabase
+	if !errors.As(err, &ro) && !isReadOnlyDBError(err) {
+		return err
+	}
+	name := args[0]
+	what, ok := "", false
+	if len(args) > 1 {
+		what, ok = writesWhat[args[0]+" "+args[1]]
+		if ok {
+			name = args[0] + " " + args[1]
+		}
+	}
+	if !ok {
+		if what, ok = writesWhat[args[0]]; !ok {
+			what = "critmin " + name + " writes to the database"
+		}
+	}
+	db := "--db"
+	if ro != nil {
+		db = "--db " + redactDSN(ro.dsn)
+	}
+	return refusef("%s, so it needs a writable primary database: %s is read-only (a hot standby or a database in read-only mode); give the primary's DSN as --db", what, db)
 }
 
 func printUsage(w io.Writer, cmds map[string]command) {
@@ -575,6 +648,9 @@ func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error)
 				// the driver's "FATAL … (SQLSTATE 3D000)" (fix14o).
 				return nil, refusef("--db: no database at %s (PostgreSQL says it does not exist); create it with createdb, then `critmin init --db %s`", redactDSN(dsn), redactDSN(dsn))
 			}
+			if mode != openReadOnly && isReadOnlyDBError(err) {
+				return nil, &readOnlyDatabase{dsn: dsn, err: postgres.RedactError(err, dsn)}
+			}
 			return nil, postgres.RedactError(err, dsn)
 		}
 		return db, nil
@@ -596,6 +672,9 @@ func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error)
 			return nil, noDatabase(dsn)
 		}
 		if db, err = sqlite.OpenExisting(ctx, dsn, mode == openReadOnly); err != nil {
+			if mode != openReadOnly && isReadOnlyDBError(err) {
+				return nil, &readOnlyDatabase{dsn: dsn, err: err}
+			}
 			return nil, err
 		}
 	}
