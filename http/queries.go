@@ -640,6 +640,10 @@ var WebSocketPoll = time.Second
 // its connection: a client that reconnects gives initialRecordTime to
 // resume.
 func (s *Server) streamQuery(w http.ResponseWriter, r *http.Request, q *critmin.NamedQuery) {
+	// Which events the socket is sent, from which sequence number on, is
+	// decided on the primary, never a lagging replica (serve --db-read):
+	// as the webhook dispatcher's (notify.Dispatcher.Run; fix14q).
+	r = r.WithContext(critmin.PrimaryReads(r.Context()))
 	v := r.URL.Query()
 	for k := range v {
 		if !subscriptionParams[k] {
