@@ -102,3 +102,27 @@ func IntTextReason(s string, err error) string {
 	}
 	return fmt.Sprintf("%q is not an integer", s)
 }
+
+// IntInRange reads s (as ParseIntText does) as a whole number from lo to
+// hi. A refused value has a reason ("" when n is usable) that names the
+// bound it passes — also when it is beyond int's range, where the bound is
+// still lo or hi, not int's limit (fix14q: perPage=99999999999999999999
+// was "not a positive integer" and limit=99999999999999999999 named
+// 9223372036854775807 instead of the documented 1000). With no bound on
+// the side passed (lo = math.MinInt or hi = math.MaxInt) the reason is
+// IntTextReason's: int's range is then the real limit.
+func IntInRange(s string, lo, hi int) (n int, reason string) {
+	n, err := ParseIntText(s)
+	if neg := strings.HasPrefix(NumberText(s), "-"); errors.Is(err, strconv.ErrRange) && (neg && lo == math.MinInt || !neg && hi == math.MaxInt) {
+		return n, IntTextReason(s, err)
+	}
+	switch {
+	case errors.Is(err, strconv.ErrRange) && strings.HasPrefix(NumberText(s), "-"), err == nil && n < lo:
+		return n, fmt.Sprintf("%q is below the minimum of %d", s, lo)
+	case errors.Is(err, strconv.ErrRange), err == nil && n > hi:
+		return n, fmt.Sprintf("%q is above the maximum of %d", s, hi)
+	case err != nil:
+		return n, fmt.Sprintf("%q is not an integer", s)
+	}
+	return n, ""
+}

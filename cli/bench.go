@@ -161,8 +161,18 @@ func runBenchPlan(ctx context.Context, env *Env, args []string) error {
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	if cfg.Runs < 1 || cfg.Scenarios < 1 || cfg.Workers < 0 || cfg.TimeLimit <= 0 || !(cfg.Gap >= 0 && cfg.Gap < 1) {
-		return usagef("--runs and --scenarios must be positive, --time-limit positive, --gap in [0, 1)")
+	// Each wrong flag named on its own, a duration in words (fix14q).
+	switch {
+	case cfg.Runs < 1:
+		return usagef("--runs %d: give 1 or more repetitions", cfg.Runs)
+	case cfg.Scenarios < 1:
+		return usagef("--scenarios %d: give 1 or more scenarios", cfg.Scenarios)
+	case cfg.Workers < 0:
+		return usagef("--workers %d: give 0 (one per CPU) or more workers", cfg.Workers)
+	case cfg.TimeLimit <= 0:
+		return usagef("--time-limit %s: give a duration above 0 (such as 10m)", durationWords(cfg.TimeLimit))
+	case !(cfg.Gap >= 0 && cfg.Gap < 1):
+		return usagef("--gap %g: give a relative gap from 0 up to, not including, 1", cfg.Gap)
 	}
 	_, cfg.Progress = startProgress(ctx, env, *showProgress, "bench plan")
 	cfg.Worker = solveWorker(env)
@@ -206,8 +216,17 @@ func runBenchLoad(ctx context.Context, env *Env, args []string) error {
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
-	if cfg.Events < 1 || cfg.Clients < 1 || cfg.Duration <= 0 || cfg.CaptureShare < 0 || cfg.CaptureShare > 1 || cfg.Think < 0 {
-		return usagef("--events and --clients must be positive, --duration positive, --capture-share from 0 to 1")
+	switch {
+	case cfg.Events < 1:
+		return usagef("--events %d: give 1 or more events", cfg.Events)
+	case cfg.Clients < 1:
+		return usagef("--clients %d: give 1 or more clients", cfg.Clients)
+	case cfg.Duration <= 0:
+		return usagef("--duration %s: give a duration above 0 (such as 60s)", durationWords(cfg.Duration))
+	case cfg.Think < 0:
+		return usagef("--think %s: give a pause of 0 s or more", durationWords(cfg.Think))
+	case !(cfg.CaptureShare >= 0 && cfg.CaptureShare <= 1):
+		return usagef("--capture-share %g: give a fraction from 0 to 1", cfg.CaptureShare)
 	}
 	if *rates != "" {
 		if cfg.Think > 0 {

@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -143,7 +144,80 @@ func Run(ctx context.Context, env *Env, args []string) error {
 	if handled, err := subcommandHelp(env, args[0], args[1:]); handled {
 		return err
 	}
-	return c.run(ctx, env, args[1:])
+	return readOnlyRefusal(args, c.run(ctx, env, args[1:]))
+}
+
+// readOnlyDatabase is the error of a command that writes, given a --db it
+// cannot write to: a PostgreSQL hot standby or a database in read-only
+// mode (SQLSTATE 25006), or a read-only SQLite file.
+type readOnlyDatabase struct {
+	dsn string
+	err error
+}
+
+func (e *readOnlyDatabase) Error() string {
+	return fmt.Sprintf("--db %s is read-only (a hot standby or a read-only database): %v", redactDSN(e.dsn), e.err)
+}
+
+func (e *readOnlyDatabase) Unwrap() error { return e.err }
+
+// isReadOnlyDBError reports whether err is a database's refusal to write
+// because it is read-only: PostgreSQL's read_only_sql_transaction (25006,
+// a hot standby's "cannot execute … in a read-only transaction" too) or
+// SQLite's SQLITE_READONLY.
+func isReadOnlyDBError(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "SQLSTATE 25006") || strings.Contains(msg, "in a read-only transaction") ||
+		strings.Contains(msg, "attempt to write a readonly database") || strings.Contains(msg, "SQLITE_READONLY")
+}
+
+// writesWhat says, for the commands that write, what they write, for the
+// refusal of a read-only --db.
+var writesWhat = map[string]string{
+	"lot certificate":     "critmin lot certificate signs the certificate and stores it in the database",
+	"capture":             "critmin capture stores the events it reads",
+	"retract":             "critmin retract stores the retraction",
+	"token create":        "critmin token create stores the new token",
+	"token revoke":        "critmin token revoke records the revocation",
+	"restore":             "critmin restore writes the backup into the database",
+	"init":                "critmin init creates the schema",
+	"serve":               "critmin serve stores what it is sent (give a replica as --db-read instead)",
+	"refinery close":      "critmin refinery close stores the signed period record",
+	"refinery reopen":     "critmin refinery reopen stores the reopening",
+	"massbalance declare": "critmin massbalance declare stores the declaration",
+}
+
+// readOnlyRefusal words err, when it is a read-only database's refusal to
+// write, as one sentence: what the command writes, that it needs a
+// writable primary, and the --db at fault (fix14q: lot certificate on a
+// hot standby printed the driver's "cannot execute CREATE TABLE in a
+// read-only transaction (SQLSTATE 25006)").
+func readOnlyRefusal(args []string, err error) error {
+	var ro *readOnlyDatabase
+	if !errors.As(err, &ro) && !isReadOnlyDBError(err) {
+		return err
+	}
+	name := args[0]
+	what, ok := "", false
+	if len(args) > 1 {
+		what, ok = writesWhat[args[0]+" "+args[1]]
+		if ok {
+			name = args[0] + " " + args[1]
+		}
+	}
+	if !ok {
+		if what, ok = writesWhat[args[0]]; !ok {
+			what = "critmin " + name + " writes to the database"
+		}
+	}
+	db := "--db"
+	if ro != nil {
+		db = "--db " + redactDSN(ro.dsn)
+	}
+	return refusef("%s, so it needs a writable primary database: %s is read-only (a hot standby or a database in read-only mode); give the primary's DSN as --db", what, db)
 }
 
 func printUsage(w io.Writer, cmds map[string]command) {
@@ -279,7 +353,7 @@ func parse(fs *flag.FlagSet, args []string) (help bool, err error) {
 			// wrapping it.
 			return false, usagef("%s", (*repeated).Error())
 		}
-		return false, usagef("%s", flagError(fs.Name(), err))
+		return false, usagef("%s", flagError(fs, err))
 	}
 	if _, ok := takesArgs.Load(fs); !ok && fs.NArg() > 0 {
 		return false, usagef("%s takes no positional arguments; %q is not understood (flags are written --name value)", fs.Name(), fs.Args())
@@ -388,18 +462,30 @@ func setFlags(fs *flag.FlagSet) map[string]bool {
 	return set
 }
 
-// flagError words an error of the flag package: "flag provided but not
-// defined: -frob" becomes "risk corridor has no flag --frob";
-// `invalid value "abc" for flag -year: parse error` becomes
-// `--year: "abc" is not a valid value`.
-func flagError(cmd string, err error) string {
+// flagError words an error of the flag package as one sentence naming
+// the flag and the reason: "flag provided but not defined: -frob" becomes
+// "risk corridor has no flag --frob"; `invalid value "abc" for flag -year:
+// parse error` becomes `--year: "abc" is not a whole number` — the reason
+// by the flag's type (a whole number, a number, a duration with its unit,
+// true or false), and for a number beyond the type's range the bound
+// (fix14q: the bare "is not a valid value" said neither).
+func flagError(fs *flag.FlagSet, err error) string {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		return fmt.Sprintf("%s has no flag --%s", cmd, strings.TrimLeft(name, "-"))
+		return fmt.Sprintf("%s has no flag --%s", fs.Name(), strings.TrimLeft(name, "-"))
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid boolean value "); ok {
+		if val, after, ok := strings.Cut(rest, " for -"); ok {
+			name, _, _ := strings.Cut(after, ": ")
+			return fmt.Sprintf("--%s: %s is not true or false (give --%s alone for true)", name, val, name)
+		}
 	}
 	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
 		if val, after, ok := strings.Cut(rest, " for flag -"); ok {
 			name, why, _ := strings.Cut(after, ": ")
+			if reason := flagValueReason(fs.Lookup(name), val, why); reason != "" {
+				return fmt.Sprintf("--%s: %s", name, reason)
+			}
 			if why == "parse error" || why == "" {
 				return fmt.Sprintf("--%s: %s is not a valid value", name, val)
 			}
@@ -410,6 +496,69 @@ func flagError(cmd string, err error) string {
 		return fmt.Sprintf("-%s needs a value", rest)
 	}
 	return msg
+}
+
+// flagValueReason is why the quoted value val of a numeric, duration or
+// boolean flag f was refused by the flag package (why: "parse error" or
+// "value out of range"), or "" for a flag of another type, whose own Set
+// words its error.
+func flagValueReason(f *flag.Flag, val, why string) string {
+	if f == nil {
+		return ""
+	}
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return ""
+	}
+	raw, _ := strconv.Unquote(val)
+	negative := strings.HasPrefix(strings.TrimSpace(raw), "-")
+	outOfRange := why == "value out of range"
+	switch g.Get().(type) {
+	case int, int64:
+		max, min := int64(math.MaxInt64), int64(math.MinInt64)
+		switch {
+		case outOfRange && negative:
+			return fmt.Sprintf("%s is too small: at least %d", val, min)
+		case outOfRange:
+			return fmt.Sprintf("%s is too large: at most %d", val, max)
+		}
+		return fmt.Sprintf("%s is not a whole number", val)
+	case uint, uint64:
+		switch {
+		case negative:
+			return fmt.Sprintf("%s is below 0: give a whole number of 0 or more", val)
+		case outOfRange:
+			return fmt.Sprintf("%s is too large: at most %d", val, uint64(math.MaxUint64))
+		}
+		return fmt.Sprintf("%s is not a whole number of 0 or more", val)
+	case float64:
+		if outOfRange {
+			return fmt.Sprintf("%s is out of range (beyond ±1.8e308)", val)
+		}
+		return fmt.Sprintf("%s is not a number", val)
+	case time.Duration:
+		return fmt.Sprintf("%s is not a duration: give a number with its unit, such as 30s, 2m or 1h", val)
+	case bool:
+		return fmt.Sprintf("%s is not true or false", val)
+	}
+	return ""
+}
+
+// durationWords writes d for a person, in its largest whole unit — "2 s",
+// "1 min", "500 ms", "1.5 s" — where Go's String writes "2s", "1m0s"
+// (fix14q: soak's flag errors said "--max-up 1m0s").
+func durationWords(d time.Duration) string {
+	switch {
+	case d != 0 && d%time.Hour == 0:
+		return fmt.Sprintf("%d h", d/time.Hour)
+	case d != 0 && d%time.Minute == 0:
+		return fmt.Sprintf("%d min", d/time.Minute)
+	case d%time.Second == 0:
+		return fmt.Sprintf("%d s", d/time.Second)
+	case d%time.Millisecond == 0 && d < time.Second && d > -time.Second:
+		return fmt.Sprintf("%d ms", d/time.Millisecond)
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + " s"
 }
 
 func envOr(env *Env, key, def string) string {
@@ -499,6 +648,9 @@ func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error)
 				// the driver's "FATAL … (SQLSTATE 3D000)" (fix14o).
 				return nil, refusef("--db: no database at %s (PostgreSQL says it does not exist); create it with createdb, then `critmin init --db %s`", redactDSN(dsn), redactDSN(dsn))
 			}
+			if mode != openReadOnly && isReadOnlyDBError(err) {
+				return nil, &readOnlyDatabase{dsn: dsn, err: postgres.RedactError(err, dsn)}
+			}
 			return nil, postgres.RedactError(err, dsn)
 		}
 		return db, nil
@@ -520,6 +672,9 @@ func openStore(ctx context.Context, dsn string, mode int) (critmin.Store, error)
 			return nil, noDatabase(dsn)
 		}
 		if db, err = sqlite.OpenExisting(ctx, dsn, mode == openReadOnly); err != nil {
+			if mode != openReadOnly && isReadOnlyDBError(err) {
+				return nil, &readOnlyDatabase{dsn: dsn, err: err}
+			}
 			return nil, err
 		}
 	}

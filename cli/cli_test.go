@@ -347,7 +347,7 @@ func TestBadFlagIsOneSentence(t *testing.T) {
 	}{
 		{[]string{"events", "--limit=-1"}, "events has no flag --limit"},
 		{[]string{"risk", "corridor", "--frob"}, "risk corridor has no flag --frob"},
-		{[]string{"risk", "corridor", "--year=abc"}, `--year: "abc" is not a valid value`},
+		{[]string{"risk", "corridor", "--year=abc"}, `--year: "abc" is not a whole number`},
 	} {
 		out, errOut, err := run(t, nil, c.args...)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

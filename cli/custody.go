@@ -136,7 +136,11 @@ func runVerifyBundle(ctx context.Context, env *Env, args []string) error {
 }
 
 func runLotProve(ctx context.Context, env *Env, sub string, args []string) error {
-	fs := argsFlagSet(env, "lot "+sub, "lot "+sub+" [flags] ID")
+	usage := "lot " + sub + " [flags] ID"
+	if sub == "certificate" {
+		usage += "\n\nSigns an origin certificate of lot ID with --key and stores it in the\ndatabase (so that cert-status can tell it superseded later), then prints\nit or writes it to --out. It writes: --db must be a writable primary, not\na read-only standby."
+	}
+	fs := argsFlagSet(env, "lot "+sub, usage)
 	dsn := dbFlag(fs, env)
 	format := fs.String("format", "text", "text or json")
 	direction := fs.String("direction", custody.Backward, "backward or forward (trace)")

@@ -91,7 +91,7 @@ func planOptions(elastic, strict bool, gap float64, timeLimit time.Duration, thr
 		return plan.Options{}, usagef("--gap: %v is not a fraction in [0, 1) (0 solves to proven optimality; leave the flag out for %v)", gap, plan.DefaultGap)
 	}
 	if timeLimit <= 0 {
-		return plan.Options{}, usagef("--time-limit: must be positive")
+		return plan.Options{}, usagef("--time-limit %s: give a duration above 0 (such as 10m)", durationWords(timeLimit))
 	}
 	return plan.Options{Elastic: elastic, Strict: strict, GapSet: true, Solver: solver.Options{Gap: gap, TimeLimit: timeLimit, Threads: threads}}, nil
 }

@@ -39,10 +39,11 @@ func runBenchSoak(ctx context.Context, env *Env, args []string) error {
 	case cfg.DocEvents > max:
 		// Every document would be refused (413) and nothing acknowledged.
 		return usagef("--events %d: over the capture limit of %d events per document (GS1-EPCIS-Capture-Limit); give at most %d", cfg.DocEvents, max, max)
+	// Durations in words ("2 s", "1 min"), not Go's "1m0s" (fix14q).
 	case cfg.MinUp <= 0:
-		return usagef("--min-up %s: give a duration above 0", cfg.MinUp)
+		return usagef("--min-up %s: give a duration above 0 (such as 1s)", durationWords(cfg.MinUp))
 	case cfg.MaxUp < cfg.MinUp:
-		return usagef("--max-up %s is shorter than --min-up %s", cfg.MaxUp, cfg.MinUp)
+		return usagef("--min-up %s is above --max-up %s: give --max-up at least --min-up", durationWords(cfg.MinUp), durationWords(cfg.MaxUp))
 	case cfg.PostgresAdmin != "" && !postgres.IsDSN(cfg.PostgresAdmin):
 		return usagef("--postgres %s: not a PostgreSQL URL; give the admin database of a PostgreSQL server (postgres://postgres@127.0.0.1:5432/postgres); leave it out to run on SQLite", cfg.PostgresAdmin)
 	}

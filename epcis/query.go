@@ -284,16 +284,18 @@ func ParseQuerySigned(q url.Values, prefixes PrefixSource, tokenKey []byte) (cri
 			}
 			orderDirSet = true
 		case name == "eventCountLimit", name == "perPage", name == "maxEventCount":
-			n, err := critmin.ParseIntText(raw)
-			if err != nil || n < 1 {
-				fail(name, "%q is not a positive integer", raw)
+			// perPage is capped at MaxPerPage, the counts only by int's
+			// range; a value past either names that cap (IntInRange).
+			hi := math.MaxInt
+			if name == "perPage" {
+				hi = MaxPerPage
+			}
+			n, reason := critmin.IntInRange(raw, 1, hi)
+			if reason != "" {
+				fail(name, "%s", reason)
 				continue
 			}
 			if name == "perPage" {
-				if n > MaxPerPage {
-					fail(name, "%d is over the maximum of %d", n, MaxPerPage)
-					continue
-				}
 				f.Limit = n
 			} else if name == "maxEventCount" {
 				f.MaxEventCount = n

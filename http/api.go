@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -555,12 +556,13 @@ func lotStoreFilter(r *http.Request) (critmin.LotFilter, error) {
 			// there or in transit from it (the port left).
 			f.LastLocation = val
 		case "limit", "offset":
-			n, err := critmin.ParseIntText(val)
-			if err != nil {
-				return f, critmin.FieldErrorf(k, "%s", critmin.IntTextReason(val, err))
+			lo, hi := 0, math.MaxInt
+			if k == "limit" {
+				lo, hi = 1, MaxListLimit
 			}
-			if n < 0 || (k == "limit" && (n < 1 || n > MaxListLimit)) {
-				return f, critmin.FieldErrorf(k, "%q is out of range (limit 1–%d, offset ≥ 0)", val, MaxListLimit)
+			n, reason := critmin.IntInRange(val, lo, hi)
+			if reason != "" {
+				return f, critmin.FieldErrorf(k, "%s", reason)
 			}
 			if k == "limit" {
 				f.Limit = n

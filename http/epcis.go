@@ -197,9 +197,9 @@ func (s *Server) handleCaptureJobList(w http.ResponseWriter, r *http.Request) {
 	for k, v := range r.URL.Query() {
 		switch k {
 		case "perPage":
-			n, err := critmin.ParseIntText(v[0])
-			if err != nil || n < 1 || n > epcis.MaxPerPage {
-				s.queryError(w, r, critmin.FieldErrorf("perPage", "%q is not an integer from 1 to %d", v[0], epcis.MaxPerPage))
+			n, reason := critmin.IntInRange(v[0], 1, epcis.MaxPerPage)
+			if reason != "" {
+				s.queryError(w, r, critmin.FieldErrorf("perPage", "%s", reason))
 				return
 			}
 			per = n
@@ -428,9 +428,9 @@ func (s *Server) vocabList(kind string) http.HandlerFunc {
 		for k, v := range q {
 			switch k {
 			case "perPage":
-				n, err := critmin.ParseIntText(v[0])
-				if err != nil || n < 1 || n > epcis.MaxPerPage {
-					s.queryError(w, r, critmin.FieldErrorf("perPage", "%q is not an integer from 1 to %d", v[0], epcis.MaxPerPage))
+				n, reason := critmin.IntInRange(v[0], 1, epcis.MaxPerPage)
+				if reason != "" {
+					s.queryError(w, r, critmin.FieldErrorf("perPage", "%s", reason))
 					return
 				}
 				per = n

@@ -31,12 +31,12 @@ func TestIntegerParametersReadAsNumbers(t *testing.T) {
 			t.Errorf("GET %s: %d %.300s; want 200", path, resp.StatusCode, b)
 		}
 	}
-	// A true minus is a minus: offset −1 is out of range, not "not an
-	// integer".
+	// A true minus is a minus: offset −1 is out of range (below the
+	// minimum of 0, fix14q's wording), not "not an integer".
 	resp, b := do(t, "GET", ts.URL+"/api/v1/lots?offset=%E2%88%921", adminSecret, nil, nil)
 	p := mustProblem(t, resp, b, 400)
-	if !strings.Contains(string(b), "out of range") || strings.Contains(string(b), "not an integer") {
-		t.Errorf("offset=−1: %+v; want out of range", p)
+	if !strings.Contains(string(b), "below the minimum of 0") || strings.Contains(string(b), "not an integer") {
+		t.Errorf("offset=−1: %+v; want below the minimum of 0", p)
 	}
 }
 

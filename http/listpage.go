@@ -1,6 +1,6 @@
 package http
 
-import "github.com/critmin/critmin"
+import "math"
 
 // Paging of the /api/v1 lists held in memory (trade contracts, price
 // series, invoices, agreements, tokens), by the convention of
@@ -16,18 +16,10 @@ const (
 // listPage reads ?limit= and ?offset=, refusing (naming the parameter) a
 // limit outside 1–MaxListLimit or a negative offset.
 func (p *params) listPage() (limit, offset int) {
-	// A value that is no integer is refused once, by p.int ("not an
-	// integer"), not also as out of range.
-	limit = p.int("limit", DefaultListLimit)
-	offset = p.int("offset", 0)
-	_, limitErr := critmin.ParseIntText(p.q.Get("limit"))
-	_, offsetErr := critmin.ParseIntText(p.q.Get("offset"))
-	if p.q.Get("limit") != "" && limitErr == nil && (limit < 1 || limit > MaxListLimit) {
-		p.fail("limit", "%q is out of range (1–%d)", p.q.Get("limit"), MaxListLimit)
-	}
-	if offsetErr == nil && offset < 0 {
-		p.fail("offset", "%q is out of range (0 or more)", p.q.Get("offset"))
-	}
+	// A value past a bound — also one beyond int's range — names that
+	// bound (MaxListLimit for limit), not int's limit.
+	limit = p.intIn("limit", DefaultListLimit, 1, MaxListLimit)
+	offset = p.intIn("offset", 0, 0, math.MaxInt)
 	return limit, offset
 }
 

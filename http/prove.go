@@ -107,11 +107,9 @@ func (s *Server) handleCertificateStatus(w http.ResponseWriter, r *http.Request)
 // GET /api/v1/lots/{id}/trace?direction=backward|forward&depth=N
 func (s *Server) handleTrace(w http.ResponseWriter, r *http.Request) {
 	p := readParams(r, "direction", "depth")
-	dir, depth := p.str("direction", custody.Backward), p.int("depth", custody.DefaultDepth)
-	if p.q.Has("depth") && depth == 0 {
-		// An explicit 0 is refused, not read as the default.
-		p.fail("depth", "0 is not 1–%d (leave depth out for the default, %d)", custody.MaxDepth, custody.DefaultDepth)
-	}
+	// An explicit 0 is refused, not read as the default; a depth past
+	// MaxDepth, also one beyond int's range, names MaxDepth.
+	dir, depth := p.str("direction", custody.Backward), p.intIn("depth", custody.DefaultDepth, 1, custody.MaxDepth)
 	if err := p.err(); err != nil {
 		s.Error(w, r, err)
 		return

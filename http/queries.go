@@ -299,9 +299,9 @@ func (s *Server) listPaging(w http.ResponseWriter, r *http.Request) (per int, af
 	for k, v := range r.URL.Query() {
 		switch k {
 		case "perPage":
-			n, err := critmin.ParseIntText(v[0])
-			if err != nil || n < 1 || n > epcis.MaxPerPage {
-				s.queryError(w, r, critmin.FieldErrorf("perPage", "%q is not an integer from 1 to %d", v[0], epcis.MaxPerPage))
+			n, reason := critmin.IntInRange(v[0], 1, epcis.MaxPerPage)
+			if reason != "" {
+				s.queryError(w, r, critmin.FieldErrorf("perPage", "%s", reason))
 				return 0, "", false
 			}
 			per = n
@@ -640,6 +640,10 @@ var WebSocketPoll = time.Second
 // its connection: a client that reconnects gives initialRecordTime to
 // resume.
 func (s *Server) streamQuery(w http.ResponseWriter, r *http.Request, q *critmin.NamedQuery) {
+	// Which events the socket is sent, from which sequence number on, is
+	// decided on the primary, never a lagging replica (serve --db-read):
+	// as the webhook dispatcher's (notify.Dispatcher.Run; fix14q).
+	r = r.WithContext(critmin.PrimaryReads(r.Context()))
 	v := r.URL.Query()
 	for k := range v {
 		if !subscriptionParams[k] {
@@ -687,9 +691,9 @@ func (s *Server) streamQuery(w http.ResponseWriter, r *http.Request, q *critmin.
 	rc := http.NewResponseController(w)
 	_ = rc.SetWriteDeadline(time.Time{})
 	_ = rc.SetReadDeadline(time.Time{})
-	conn, err := websocket.Accept(w, r, nil)
+	conn, err := s.acceptWebSocket(w, r)
 	if err != nil {
-		return // Accept has answered
+		return // acceptWebSocket has answered
 	}
 	defer conn.CloseNow()
 	ctx := conn.CloseRead(context.WithoutCancel(r.Context()))
@@ -764,4 +768,50 @@ func (s *Server) streamQuery(w http.ResponseWriter, r *http.Request, q *critmin.
 			next, _ = schedule.Next(now)
 		}
 	}
+}
+
+// refusalCatcher holds back an error answer that websocket.Accept writes
+// itself (http.Error's text/plain) so that it can be sent as problem+json
+// like every other HTTP error; the 101 of an accepted upgrade, and the
+// hijack after it, pass through (Unwrap).
+type refusalCatcher struct {
+	http.ResponseWriter
+	status int
+	text   strings.Builder
+}
+
+func (c *refusalCatcher) WriteHeader(status int) {
+	if status >= 400 {
+		c.status = status
+		return
+	}
+	c.ResponseWriter.WriteHeader(status)
+}
+
+func (c *refusalCatcher) Write(b []byte) (int, error) {
+	if c.status != 0 {
+		return c.text.Write(b)
+	}
+	return c.ResponseWriter.Write(b)
+}
+
+func (c *refusalCatcher) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
+// acceptWebSocket upgrades the request; a refused upgrade — a cross-origin
+// request above all, or a malformed handshake — is answered as problem+json
+// (fix14q: the cross-origin refusal was text/plain).
+func (s *Server) acceptWebSocket(w http.ResponseWriter, r *http.Request) (*websocket.Conn, error) {
+	c := &refusalCatcher{ResponseWriter: w}
+	conn, err := websocket.Accept(c, r, nil)
+	if err == nil || c.status == 0 {
+		return conn, err
+	}
+	detail := strings.TrimSpace(c.text.String())
+	if c.status == http.StatusForbidden {
+		if origin := r.Header.Get("Origin"); origin != "" {
+			detail = fmt.Sprintf("a cross-origin WebSocket upgrade is refused: Origin %q is not this server's host %q", origin, r.Host)
+		}
+	}
+	s.problem(w, r, c.status, detail, nil)
+	return nil, err
 }

@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	nethttp "net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 	critminhttp "github.com/critmin/critmin/http"
@@ -211,5 +213,42 @@ func TestMassBalanceReadBackThroughALaggingReplica(t *testing.T) {
 	site := "/sites/" + url.PathEscape("urn:t:site:mb") + "/mass-balance"
 	if resp, b := do(t, "GET", base+"/api/v1"+site, operatorSecret, nil, nil); resp.StatusCode != 200 {
 		t.Errorf("GET /api/v1%s after the declaration, replica lagging: %d %.300s; want 200 (read from the primary)", site, resp.StatusCode, b)
+	}
+}
+
+// TestWebSocketStreamReadsThePrimaryUnderALaggingReplica (issue 14,
+// fix14q item 4): a WebSocket subscription decided what to send on the
+// server's read pool, so with the replica lagging an event captured
+// through the server was never sent while the replica stayed behind (the
+// newest sequence number it saw did not move). It reads the primary, as
+// the webhook dispatcher does (notify
+// TestDispatcherReadsThePrimaryUnderALaggingReplica).
+func TestWebSocketStreamReadsThePrimaryUnderALaggingReplica(t *testing.T) {
+	base, _, _ := laggingReplicaServer(t, func(setup *sqldb.DB) {
+		ctx := context.Background()
+		if err := setup.CreateToken(ctx, &critmin.Token{Name: "admin", Role: critmin.RoleAdmin, Hash: critminhttp.HashToken(adminSecret), CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		if err := setup.CreateNamedQuery(ctx, &critmin.NamedQuery{Name: "all", Query: json.RawMessage(`{"eventType": ["ObjectEvent"]}`), CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/epcis/queries/all/events?stream=true",
+		&websocket.DialOptions{HTTPHeader: nethttp.Header{"Authorization": {"Bearer " + adminSecret}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-01T00:00:00Z",
+	 "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:W1", "eventTime": "2025-11-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+	  "quantityList": [{"epcClass": "urn:t:lot:W1", "quantity": 10, "uom": "TNE"}]}]}}`
+	if resp, b := do(t, "POST", base+"/epcis/capture", adminSecret, []byte(doc), nil); resp.StatusCode/100 != 2 {
+		t.Fatalf("capture: %d %s", resp.StatusCode, b)
+	}
+	_, msg, err := conn.Read(ctx)
+	if err != nil || !strings.Contains(string(msg), "urn:t:ev:W1") {
+		t.Errorf("WebSocket message after a capture, replica lagging: %v %.300s; want the event urn:t:ev:W1 (read from the primary)", err, msg)
 	}
 }

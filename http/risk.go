@@ -3,6 +3,7 @@ package http
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -101,14 +102,21 @@ func (p *params) required(name string) string {
 }
 
 func (p *params) int(name string, def int) int {
+	return p.intIn(name, def, math.MinInt, math.MaxInt)
+}
+
+// intIn is the parameter as an integer from lo to hi, or def; a value
+// outside, also one beyond int's range, is refused naming the bound
+// passed (IntInRange).
+func (p *params) intIn(name string, def, lo, hi int) int {
 	v := p.q.Get(name)
 	if v == "" {
 		p.emptyDefault(name, "its default")
 		return def
 	}
-	n, err := critmin.ParseIntText(v)
-	if err != nil {
-		p.fail(name, "%s", critmin.IntTextReason(v, err))
+	n, reason := critmin.IntInRange(v, lo, hi)
+	if reason != "" {
+		p.fail(name, "%s", reason)
 	}
 	return n
 }

@@ -171,7 +171,15 @@ func (d *Dispatcher) Kick() {
 // Run works until ctx ends: the matching loop and the delivery loop run
 // side by side, and Run returns once both have stopped and the
 // deliveries in flight have given back their claims.
+//
+// Every read the dispatcher makes goes to the primary (critmin.PrimaryReads),
+// never to a replica given as serve --db-read: which events a subscription
+// is sent, and up to which sequence number it is done, are decisions that
+// a lagging replica would get wrong — holding a notification back, or
+// (with the primary's newest sequence number and the replica's events)
+// skipping it (fix14q).
 func (d *Dispatcher) Run(ctx context.Context) {
+	ctx = critmin.PrimaryReads(ctx)
 	d.init()
 	var loops sync.WaitGroup
 	loops.Add(1)
@@ -218,6 +226,7 @@ func (d *Dispatcher) deliverLoop(ctx context.Context) {
 // RunOnce runs the due subscriptions and then delivers the due
 // notifications, waiting for the deliveries it started.
 func (d *Dispatcher) RunOnce(ctx context.Context) error {
+	ctx = critmin.PrimaryReads(ctx) // as Run: decisions read the primary
 	d.init()
 	if err := d.runSubscriptions(ctx); err != nil {
 		return err

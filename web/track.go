@@ -31,8 +31,12 @@ func (s *site) uiRoutes() {
 	s.HandlePublic("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Files only: a directory (/static/, /static/vendor/) is a 404,
 		// not a listing of what the server holds.
-		if strings.HasSuffix(r.URL.Path, "/") {
-			http.NotFound(w, r)
+		// A directory or a missing file is the server's own 404 page, as
+		// every other error, not the file server's text/plain "404 page
+		// not found" (fix14q).
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if fi, err := fs.Stat(static, name); strings.HasSuffix(r.URL.Path, "/") || err != nil || fi.IsDir() {
+			s.renderError(w, r, critmin.Errorf(critmin.ENOTFOUND, "no file at %s", r.URL.Path))
 			return
 		}
 		files.ServeHTTP(w, r)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -167,12 +168,13 @@ func listWindow(r *http.Request) (limit, offset int, err error) {
 		if v == "" {
 			continue
 		}
-		n, err := critmin.ParseIntText(v)
-		if err != nil {
-			return 0, 0, critmin.FieldErrorf(k, "%s", critmin.IntTextReason(v, err))
+		lo, hi := 0, math.MaxInt
+		if k == "limit" {
+			lo, hi = 1, critminhttp.MaxListLimit
 		}
-		if n < 0 || (k == "limit" && (n < 1 || n > critminhttp.MaxListLimit)) {
-			return 0, 0, critmin.FieldErrorf(k, "%q is out of range (limit 1–%d, offset 0 or more)", v, critminhttp.MaxListLimit)
+		n, reason := critmin.IntInRange(v, lo, hi)
+		if reason != "" {
+			return 0, 0, critmin.FieldErrorf(k, "%s", reason)
 		}
 		if k == "limit" {
 			limit = n
