@@ -469,7 +469,7 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 	}
 	rollbackErr := func() error {
 		return &critmin.Error{Code: refusalCode(all),
-			Message: fmt.Sprintf("%d of %d events are invalid; nothing was stored (rollback). First: %s: %s", bad, len(events), all[0].Pointer, all[0].Reason),
+			Message: fmt.Sprintf("%d of %d events %s; nothing was stored (rollback). First: %s: %s", bad, len(events), refusalWords(all), all[0].Pointer, all[0].Reason),
 			Fields:  all}
 	}
 	if len(all) > 0 && req.Behaviour == critmin.BehaviourRollback {
@@ -1145,6 +1145,17 @@ func refusalCode(fe []critmin.FieldError) string {
 		return critmin.ECONFLICT
 	}
 	return critmin.EINVALID
+}
+
+// refusalWords says what the refused events of fe are: "conflict with
+// the record" when every field is a conflict (refusalCode's ECONFLICT:
+// well formed, but at odds with what the ledger holds), else "are
+// invalid".
+func refusalWords(fe []critmin.FieldError) string {
+	if critmin.AllConflicts(fe) {
+		return "conflict with the record"
+	}
+	return "are invalid"
 }
 
 // fieldStatus is a capture job error's HTTP status: 409 for a conflict
