@@ -449,7 +449,7 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 				continue
 			}
 			job.Errors = append(job.Errors, critmin.CaptureError{
-				Type: "epcisException:ValidationException", Title: fmt.Sprintf("event %d is invalid", i), Status: fieldStatus(f),
+				Type: "epcisException:ValidationException", Title: fieldTitle(i, f), Status: fieldStatus(f),
 				Detail: f.Reason, Pointer: f.Pointer,
 			})
 		}
@@ -1156,6 +1156,16 @@ func refusalWords(fe []critmin.FieldError) string {
 		return "conflict with the record"
 	}
 	return "are invalid"
+}
+
+// fieldTitle is a capture job error's title: "event i conflicts with
+// the record" for a conflict with the ledger's state (409), else "event
+// i is invalid" (400).
+func fieldTitle(i int, f critmin.FieldError) string {
+	if f.Conflict {
+		return fmt.Sprintf("event %d conflicts with the record", i)
+	}
+	return fmt.Sprintf("event %d is invalid", i)
 }
 
 // fieldStatus is a capture job error's HTTP status: 409 for a conflict

@@ -460,7 +460,7 @@ func (c *streamCapture) refuse(index int, fields []critmin.FieldError) {
 		}
 		c.fields = append(c.fields, f)
 		c.job.Errors = append(c.job.Errors, critmin.CaptureError{
-			Type: "epcisException:ValidationException", Title: fmt.Sprintf("event %d is invalid", index), Status: fieldStatus(f),
+			Type: "epcisException:ValidationException", Title: fieldTitle(index, f), Status: fieldStatus(f),
 			Detail: f.Reason, Pointer: f.Pointer,
 		})
 	}

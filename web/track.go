@@ -808,7 +808,17 @@ func (s *site) handleJobPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "job", "Capture job", "capture", map[string]any{"Job": job, "Names": names})
+	// The listed errors by kind: a malformed event (400) or one that
+	// conflicts with the record (409, critmin.FieldError.Conflict).
+	invalid, conflicts := 0, 0
+	for _, e := range job.Errors {
+		if e.Status == http.StatusConflict {
+			conflicts++
+		} else {
+			invalid++
+		}
+	}
+	s.render(w, r, http.StatusOK, "job", "Capture job", "capture", map[string]any{"Job": job, "Names": names, "Invalid": invalid, "Conflicts": conflicts})
 }
 
 // safeNext keeps post-login redirects on this site.
