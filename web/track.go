@@ -496,6 +496,20 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	// Shipped and received weights of each shipment a receipt closed, as
 	// GET /api/v1/lots/{id} gives them (ledger.Outturns).
 	data["Outturns"] = ledger.Outturns(l.ID, critminhttp.FullEvents(evs))
+	// The lots it came from and went into, by ID, so that their links read
+	// the batch and product, not the URN alone (fix15r).
+	related := map[string]*critmin.Lot{}
+	if ids := append(append([]string(nil), l.Parents...), l.Children...); len(ids) > 0 {
+		ls, err := s.Store.FindLotsByID(r.Context(), ids)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		for _, x := range ls {
+			related[x.ID] = x
+		}
+	}
+	data["Related"] = related
 	tr, err := custody.TraceLot(r.Context(), s.Store, id, custody.Backward, 0)
 	if err != nil {
 		s.renderError(w, r, err)
