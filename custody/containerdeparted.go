@@ -31,10 +31,7 @@ var (
 // the container when it sailed is what the bill of lading carried (CBV
 // 2.0 shipping), so a container packed two days after it sailed would
 // hold more on its page than on its bill of lading. The reason names the
-// container, its shipping event and bill of lading. A child named by
-// instance EPC (childEPCs) whose latest movement before the packing is a
-// departure is refused likewise: it is at sea, as a lot of a quantity
-// list shipped is (checkWhereabouts).
+// container, its shipping event and bill of lading.
 func checkPackedAtSea(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool) ([]critmin.FieldError, error) {
 	q, canQuery := s.(eventQuerier)
 	// stored reads the live stored events matching f (not declared in
@@ -106,25 +103,6 @@ func checkPackedAtSea(ctx context.Context, s Store, live []*critmin.Event, decla
 		seq, err := movesOf(ev.ParentID)
 		if err != nil {
 			return nil, err
-		}
-		// A child named by its instance EPC (a bag, a container packed
-		// into another; childEPCs, no quantity) that has sailed is at sea
-		// as a lot shipped is (checkWhereabouts, which follows the lots
-		// of quantity lists): it is not packed at a site before its
-		// arrival there.
-		for _, x := range ev.EPCs {
-			if x.Role != critmin.RoleChild {
-				continue
-			}
-			cseq, err := movesOf(x.EPC)
-			if err != nil {
-				return nil, err
-			}
-			if cl := lastBefore(cseq, ev.EventTime); cl != nil && departSteps[stepName(cl.BizStep)] {
-				out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/childEPCs", Reason: fmt.Sprintf(
-					"%s cannot be packed into %s on %s: it is in transit, having left on %s (%s event %s, bill of lading %s), and no arrival, receipt or unloading of it is recorded since — record its arrival or receipt first, or correct the dates",
-					x.EPC, ev.ParentID, ev.EventTime.Format(time.RFC3339), cl.EventTime.Format(time.RFC3339), stepName(cl.BizStep), cl.EventID, bolText(cl))})
-			}
 		}
 		last := lastBefore(seq, ev.EventTime)
 		if last == nil || !departSteps[stepName(last.BizStep)] {
