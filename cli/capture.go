@@ -97,7 +97,14 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 				for _, e := range job.Errors {
 					if k := [2]string{e.Pointer, e.Detail}; !seen[k] {
 						seen[k] = true
-						fmt.Fprintf(env.Stderr, "%s: %s: %s\n", file, e.Pointer, e.Detail)
+						// A conflict with the record (409) is told from a
+						// malformed event (400): the record, not the
+						// file, may be what needs correcting.
+						kind := ""
+						if e.Status == http.StatusConflict {
+							kind = "conflicts with the record: "
+						}
+						fmt.Fprintf(env.Stderr, "%s: %s: %s%s\n", file, e.Pointer, kind, e.Detail)
 					}
 				}
 				if job.ErrorsOmitted > 0 {

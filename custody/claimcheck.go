@@ -1344,11 +1344,11 @@ func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot) []critmin.Fie
 			// sites would credit the run with tonnes that are elsewhere
 			// (origin, element balance and mass-balance credits read the
 			// whole lot): the run must state what it takes.
-			out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/inputQuantityList/%d", ev.EventID, i),
+			out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/inputQuantityList/%d", ev.EventID, i),
 				Reason: fmt.Sprintf("input lot %s is named without a quantity (all of it) but %s; %s: state the quantity this run consumes at %s", epcis.Canonical(q.EPCClass), there, elsewhere, ev.BizLocation)})
 			continue
 		}
-		out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/inputQuantityList/%d/quantity", ev.EventID, i),
+		out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/inputQuantityList/%d/quantity", ev.EventID, i),
 			Reason: fmt.Sprintf("input lot %s: %s t consumed at %s but %s; %s: a run consumes only what is at its site", epcis.Canonical(q.EPCClass), fmtT(want), ev.BizLocation, there, elsewhere)})
 	}
 	return out

@@ -36,8 +36,8 @@ func TestLotConsumedOnce(t *testing.T) {
 		t.Fatalf("duplicate of run A: %v", err)
 	}
 	err := capture("C", "FP1:0.1", 0.005)
-	if critmin.ErrorCode(err) != critmin.EINVALID {
-		t.Fatalf("0.1 t of a consumed lot: %v, want EINVALID", err)
+	if critmin.ErrorCode(err) != critmin.ECONFLICT {
+		t.Fatalf("0.1 t of a consumed lot: %v, want ECONFLICT", err)
 	}
 	for _, want := range []string{"urn:t:lot:FP1", "only 0 t of its 10 t remain", "10 t consumed by event urn:t:ev:A, event urn:t:ev:B"} {
 		if !strings.Contains(err.Error(), want) {
@@ -52,7 +52,7 @@ func TestLotConsumedOnce(t *testing.T) {
 	} else if ls, _ := db.FindLotsByID(ctx, []string{"urn:t:lot:OC"}); len(ls) != 0 {
 		t.Errorf("refused run stored its output: %+v", ls[0])
 	}
-	if err := capture("D", "FP2:11", 0.5); critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "11 t consumed here but only 10 t of its 10 t remain") {
+	if err := capture("D", "FP2:11", 0.5); critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "11 t consumed here but only 10 t of its 10 t remain") {
 		t.Errorf("11 t of a 10 t lot: %v", err)
 	}
 }

@@ -116,15 +116,15 @@ func checkConsumedLots(ctx context.Context, s Store, touches []lotTouch, declare
 			} else if !revived {
 				effect = "handle material that no longer exists"
 			}
-			out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("lot %s refused: it was consumed by %s (%s; 0 t remain), so this %s cannot act on it and would %s: a lot cannot be consumed twice. Declare the run or this lot's wrong event in error (errorDeclaration) to correct the record",
+			out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("lot %s refused: it was consumed by %s (%s; 0 t remain), so this %s cannot act on it and would %s: a lot cannot be consumed twice. Declare the run or this lot's wrong event in error (errorDeclaration) to correct the record",
 				t.id, runs, took, what, effect)})
 		case moistureChanged(t.before.Moisture, t.after.Moisture) && math.Abs(t.before.DryTonnes-t.after.DryTonnes) > 1e-9:
-			out = append(out, critmin.FieldError{Pointer: ptr + moistureMember(ev), Reason: fmt.Sprintf("moisture of lot %s refused: %s took %s, and a moisture of %s instead of %s would change its dry mass from %s t to %s t — the mass its runs consumed and were credited for; %s remain. Record the moisture before the run, or declare the run in error",
+			out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr + moistureMember(ev), Reason: fmt.Sprintf("moisture of lot %s refused: %s took %s, and a moisture of %s instead of %s would change its dry mass from %s t to %s t — the mass its runs consumed and were credited for; %s remain. Record the moisture before the run, or declare the run in error",
 				t.id, runs, took, fmtMoisture(t.after.Moisture), fmtMoisture(t.before.Moisture), fmtT(t.before.DryTonnes), fmtT(t.after.DryTonnes), fmtT(remaining)+" t")})
 		case !full && massKnown && handling:
 			want, ok := statedTonnes(ev, t.id, packing)
 			if ok && want > remaining+wet*ConsumptionTolerance+1e-9 {
-				out = append(out, critmin.FieldError{Pointer: ptr + "/quantity", Reason: fmt.Sprintf("lot %s refused: the event states %s t of it but only %s t remain (%s t of its %s t consumed by %s; tolerance %.1f %%): a lot cannot be packed or shipped beyond what remains of it",
+				out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr + "/quantity", Reason: fmt.Sprintf("lot %s refused: the event states %s t of it but only %s t remain (%s t of its %s t consumed by %s; tolerance %.1f %%): a lot cannot be packed or shipped beyond what remains of it",
 					t.id, fmtT(want), fmtT(remaining), fmtT(c.tonnes), fmtT(wet), runs, ConsumptionTolerance*100)})
 			}
 		}
@@ -225,7 +225,7 @@ func overShipped(t lotTouch) []critmin.FieldError {
 	if want <= wet*(1+ConsumptionTolerance)+1e-9 {
 		return nil
 	}
-	return []critmin.FieldError{{Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event states %s t of it, but the lot holds %s t (tolerance %.1f %%): a shipment cannot carry more than the lot holds, and shipping is not a weighing — record a weighing (a Mass sensor report) if the lot weighs more",
+	return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event states %s t of it, but the lot holds %s t (tolerance %.1f %%): a shipment cannot carry more than the lot holds, and shipping is not a weighing — record a weighing (a Mass sensor report) if the lot weighs more",
 		t.id, stepName(t.ev.BizStep), fmtT(want), fmtT(wet), ConsumptionTolerance*100)}}
 }
 

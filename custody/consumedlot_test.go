@@ -79,8 +79,8 @@ func TestEventsOnConsumedLotRefused(t *testing.T) {
 	}
 	refused := func(what string, err error, wants ...string) {
 		t.Helper()
-		if critmin.ErrorCode(err) != critmin.EINVALID {
-			t.Errorf("%s: %v, want EINVALID", what, err)
+		if critmin.ErrorCode(err) != critmin.ECONFLICT {
+			t.Errorf("%s: %v, want ECONFLICT", what, err)
 			return
 		}
 		for _, w := range wants {

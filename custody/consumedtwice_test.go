@@ -78,8 +78,8 @@ func TestInputOnlyEventConsumes(t *testing.T) {
 	}
 	refused := func(when string, err error, wants ...string) {
 		t.Helper()
-		if critmin.ErrorCode(err) != critmin.EINVALID {
-			t.Fatalf("%s: %v, want EINVALID", when, err)
+		if critmin.ErrorCode(err) != critmin.ECONFLICT {
+			t.Fatalf("%s: %v, want ECONFLICT", when, err)
 		}
 		for _, w := range wants {
 			if !strings.Contains(err.Error(), w) {

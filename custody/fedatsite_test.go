@@ -44,7 +44,7 @@ func TestRunConsumesOnlyWhatIsAtItsSite(t *testing.T) {
 	}
 	err := capture(svc, run("r1", "buyer", "30", "HX1"))
 	want := "input lot urn:t:lot:H: 30 t consumed at urn:t:site:buyer but only 10 t of it is there (10 t received under urn:t:bol:BOL7); 10 t in transit, 10 t remaining at urn:t:site:mb"
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), want) {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), want) {
 		t.Fatalf("30 t consumed where 10 t are:\n got %v\nwant %s", err, want)
 	}
 	if _, err := db.FindEventsByID(ctx, "urn:t:ev:r1"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
@@ -56,13 +56,13 @@ func TestRunConsumesOnlyWhatIsAtItsSite(t *testing.T) {
 	whole := strings.Replace(run("r1w", "buyer", "0", "HXW"), `, "quantity": 0, "uom": "TNE"}], "output`, `}], "output`, 1)
 	err = capture(svc, whole)
 	want = "input lot urn:t:lot:H is named without a quantity (all of it) but only 10 t of it is there (10 t received under urn:t:bol:BOL7); 10 t in transit, 10 t remaining at urn:t:site:mb: state the quantity this run consumes at urn:t:site:buyer"
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), want) {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), want) {
 		t.Fatalf("whole lot named where 10 of 30 t are:\n got %v\nwant %s", err, want)
 	}
 	if err := capture(svc, run("r2", "buyer", "10", "HX2")); err != nil {
 		t.Fatalf("10 t consumed where BOL7's 10 t are: %v", err)
 	}
-	if err := capture(svc, run("r3", "mb", "15", "HX3")); critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "only 10 t of it is there (10 t remaining where the lot stands)") {
+	if err := capture(svc, run("r3", "mb", "15", "HX3")); critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "only 10 t of it is there (10 t remaining where the lot stands)") {
 		t.Errorf("15 t consumed at mb where 10 t remain: %v", err)
 	}
 	if err := capture(svc, run("r4", "mb", "10", "HX4")); err != nil {

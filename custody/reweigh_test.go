@@ -40,14 +40,14 @@ func TestReweighingConsumedLot(t *testing.T) {
 	ctx := context.Background()
 	db, svc := mbSvc(t)
 	err := capture(svc, objectEv("w1", "2025-11-20T00:00:00Z", "urn:t:lot:A2", "OBSERVE", massReport("19000")))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "weighing of lot urn:t:lot:A2 refused: the lot was fully consumed (20 t of its 20 t") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "weighing of lot urn:t:lot:A2 refused: the lot was fully consumed (20 t of its 20 t") {
 		t.Fatalf("re-weighing a lot consumed whole: %v", err)
 	}
 	if l, err := db.FindLot(ctx, "urn:t:lot:A2"); err != nil || !near(l.WetTonnes, 20) {
 		t.Errorf("refused weighing stored: %+v %v", l, err)
 	}
 	err = capture(svc, objectEv("w2", "2025-11-20T00:00:00Z", "urn:t:lot:C2", "OBSERVE", massReport("9000")))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "9 t is less than the 10 t its runs already consumed") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "9 t is less than the 10 t its runs already consumed") {
 		t.Fatalf("C2 weighed below what was consumed: %v", err)
 	}
 	if err := capture(svc, objectEv("w3", "2025-11-20T00:00:00Z", "urn:t:lot:C2", "OBSERVE", massReport("30000"))); err != nil {

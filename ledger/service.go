@@ -449,7 +449,7 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 				continue
 			}
 			job.Errors = append(job.Errors, critmin.CaptureError{
-				Type: "epcisException:ValidationException", Title: fmt.Sprintf("event %d is invalid", i), Status: fieldStatus(f),
+				Type: "epcisException:ValidationException", Title: fieldTitle(i, f), Status: fieldStatus(f),
 				Detail: f.Reason, Pointer: f.Pointer,
 			})
 		}
@@ -469,7 +469,7 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 	}
 	rollbackErr := func() error {
 		return &critmin.Error{Code: refusalCode(all),
-			Message: fmt.Sprintf("%d of %d events are invalid; nothing was stored (rollback). First: %s: %s", bad, len(events), all[0].Pointer, all[0].Reason),
+			Message: fmt.Sprintf("%d of %d events %s; nothing was stored (rollback). First: %s: %s", bad, len(events), refusalWords(all), all[0].Pointer, all[0].Reason),
 			Fields:  all}
 	}
 	if len(all) > 0 && req.Behaviour == critmin.BehaviourRollback {
@@ -1145,6 +1145,27 @@ func refusalCode(fe []critmin.FieldError) string {
 		return critmin.ECONFLICT
 	}
 	return critmin.EINVALID
+}
+
+// refusalWords says what the refused events of fe are: "conflict with
+// the record" when every field is a conflict (refusalCode's ECONFLICT:
+// well formed, but at odds with what the ledger holds), else "are
+// invalid".
+func refusalWords(fe []critmin.FieldError) string {
+	if critmin.AllConflicts(fe) {
+		return "conflict with the record"
+	}
+	return "are invalid"
+}
+
+// fieldTitle is a capture job error's title: "event i conflicts with
+// the record" for a conflict with the ledger's state (409), else "event
+// i is invalid" (400).
+func fieldTitle(i int, f critmin.FieldError) string {
+	if f.Conflict {
+		return fmt.Sprintf("event %d conflicts with the record", i)
+	}
+	return fmt.Sprintf("event %d is invalid", i)
 }
 
 // fieldStatus is a capture job error's HTTP status: 409 for a conflict

@@ -167,7 +167,7 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 			more = fmt.Sprintf(" (the first %d problems are listed, %d more are not)", len(c.fields), c.dropped)
 		}
 		all := append(append([]critmin.FieldError(nil), masterErrs...), c.fields...)
-		msg := fmt.Sprintf("%d of %d events are invalid; nothing was stored (rollback)%s. First: %s: %s", c.badEvents, c.count, more, all[0].Pointer, all[0].Reason)
+		msg := fmt.Sprintf("%d of %d events %s; nothing was stored (rollback)%s. First: %s: %s", c.badEvents, c.count, refusalWords(all), more, all[0].Pointer, all[0].Reason)
 		if len(masterErrs) > 0 {
 			msg = fmt.Sprintf("master data refused; nothing was stored (%d of %d events are invalid too%s): %s: %s", c.badEvents, c.count, more, all[0].Pointer, all[0].Reason)
 		}
@@ -460,7 +460,7 @@ func (c *streamCapture) refuse(index int, fields []critmin.FieldError) {
 		}
 		c.fields = append(c.fields, f)
 		c.job.Errors = append(c.job.Errors, critmin.CaptureError{
-			Type: "epcisException:ValidationException", Title: fmt.Sprintf("event %d is invalid", index), Status: fieldStatus(f),
+			Type: "epcisException:ValidationException", Title: fieldTitle(index, f), Status: fieldStatus(f),
 			Detail: f.Reason, Pointer: f.Pointer,
 		})
 	}

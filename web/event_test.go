@@ -180,7 +180,7 @@ func TestInTransitLotInList(t *testing.T) {
 	}
 	const lot = "urn:critmin:demo:lot:REE-2025-003"
 	_, b := do(t, "GET", ts.URL+"/lots", "", nil, nil)
-	row := regexp.MustCompile(`(?s)<tr><td class="mono"><a href="/lots/` + regexp.QuoteMeta(url.PathEscape(lot)) + `">.*?</tr>`).FindString(string(b))
+	row := regexp.MustCompile(`(?s)<tr><td class="lot"><a href="/lots/` + regexp.QuoteMeta(url.PathEscape(lot)) + `"[^>]*>.*?</tr>`).FindString(string(b))
 	if !strings.Contains(row, `<td class="location">in transit from Port Qasim (Muhammad Bin Qasim) to Port of Houston`) {
 		t.Errorf("lots list row of the in-transit lot:\n%s", row)
 	}

@@ -70,6 +70,10 @@ type RowError struct {
 	Row    int
 	Column string
 	Reason string
+	// Conflict: the row is well formed but conflicts with the record
+	// (critmin.FieldError.Conflict; a ticket imported before with other
+	// values): the summary counts it apart from the invalid rows.
+	Conflict bool
 }
 
 // importNamespace is the UUID namespace of imported events' IDs: an
@@ -494,9 +498,9 @@ func sameReading(k *importKind, rows []*importRow, column func(string) string) {
 		when := at.Format("2006-01-02 15:04 -07:00")
 		reason := fmt.Sprintf("%s at the same time (%s): rows %d and %d; the ledger keeps one value per time, so one would be lost — remove the wrong row or correct its time", what, when, prev.Row, row.Row)
 		if !slices.ContainsFunc(prev.Errors, func(e RowError) bool { return strings.Contains(e.Reason, "at the same time") }) {
-			prev.Errors = append(prev.Errors, RowError{prev.Row, column("time"), reason})
+			prev.Errors = append(prev.Errors, RowError{prev.Row, column("time"), reason, false})
 		}
-		row.Errors = append(row.Errors, RowError{row.Row, column("time"), reason})
+		row.Errors = append(row.Errors, RowError{row.Row, column("time"), reason, false})
 	}
 }
 
@@ -621,7 +625,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		row := &importRow{Row: lines[i], Values: map[string]string{}}
 		res.Rows = append(res.Rows, row)
 		if len(rec) != len(header) {
-			row.Errors = append(row.Errors, RowError{row.Row, "—", fmt.Sprintf("the row has %d cells, the header %d", len(rec), len(header))})
+			row.Errors = append(row.Errors, RowError{row.Row, "—", fmt.Sprintf("the row has %d cells, the header %d", len(rec), len(header)), false})
 		}
 		for _, f := range k.Fields {
 			v := m.Defaults[f.Name]
@@ -632,7 +636,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 			}
 			row.Values[f.Name] = v
 			if f.Required && v == "" {
-				row.Errors = append(row.Errors, RowError{row.Row, column(f.Name), "empty: " + f.Label + " is required"})
+				row.Errors = append(row.Errors, RowError{row.Row, column(f.Name), "empty: " + f.Label + " is required", false})
 			}
 		}
 		// A row's event ID comes from its ticket (or sample and analyte):
@@ -643,7 +647,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		}
 		if prev, dup := seen[key]; dup && strings.TrimSpace(key) != "" {
 			row.Errors = append(row.Errors, RowError{row.Row, column(keyField),
-				fmt.Sprintf("the same as row %d: each ticket (each sample and analyte) is one event", prev)})
+				fmt.Sprintf("the same as row %d: each ticket (each sample and analyte) is one event", prev), false})
 		}
 		seen[key] = row.Row
 		// Numbers are read once, by the file's separator and stated
@@ -652,7 +656,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 			if v := row.Values[name]; v != "" {
 				n, err := csvCell(v, delim, mark)
 				if err != nil {
-					row.Errors = append(row.Errors, RowError{row.Row, column(name), err.Error()})
+					row.Errors = append(row.Errors, RowError{row.Row, column(name), err.Error(), false})
 					continue
 				}
 				row.Values[name] = n
@@ -660,7 +664,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		}
 		if tz := row.Values["tz"]; tz != "" {
 			if reason := offsetError(tz); reason != "" {
-				row.Errors = append(row.Errors, RowError{row.Row, column("tz"), reason})
+				row.Errors = append(row.Errors, RowError{row.Row, column("tz"), reason, false})
 			}
 		}
 		if len(row.Errors) > 0 {
@@ -668,7 +672,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		}
 		ev, probs := k.event(source, row.Values)
 		for _, p := range probs {
-			row.Errors = append(row.Errors, RowError{row.Row, column(p.Field), p.Reason})
+			row.Errors = append(row.Errors, RowError{row.Row, column(p.Field), p.Reason, false})
 		}
 		if ev == nil {
 			continue
@@ -725,7 +729,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 				} else {
 					reason = e.Pointer + ": " + reason
 				}
-				row.Errors = append(row.Errors, RowError{row.Row, c, reason})
+				row.Errors = append(row.Errors, RowError{row.Row, c, reason, e.Conflict})
 			}
 		}
 	}
@@ -830,10 +834,11 @@ func (s *site) documentRuleRows(r *http.Request, k *importKind, rows []*importRo
 func (s *site) addRuleError(k *importKind, row *importRow, column func(string) string, err error) {
 	reason := strings.TrimSuffix(critmin.ErrorText(err), ".")
 	c := "—"
+	conflict := false
 	var fe *critmin.Error
 	if errors.As(err, &fe) && len(fe.Fields) > 0 {
 		f := fe.Fields[0]
-		reason = f.Reason
+		reason, conflict = f.Reason, f.Conflict
 		p := f.Pointer
 		if _, rest, ok := strings.Cut(p, "/"); ok && strings.HasPrefix(p, "event ") {
 			p = eventPointer + "/" + rest
@@ -845,7 +850,7 @@ func (s *site) addRuleError(k *importKind, row *importRow, column func(string) s
 	for _, junk := range []string{"; nothing was stored", "nothing was stored; "} {
 		reason = strings.ReplaceAll(reason, junk, "")
 	}
-	row.Errors = append(row.Errors, RowError{row.Row, c, reason})
+	row.Errors = append(row.Errors, RowError{row.Row, c, reason, conflict})
 }
 
 // checkStoredTwins refuses a row whose ticket (or sample and analyte) was
@@ -885,7 +890,7 @@ func (s *site) checkStoredTwins(r *http.Request, k *importKind, rows []*importRo
 		}
 		row.Errors = append(row.Errors, RowError{row.Row, column(field), fmt.Sprintf(
 			"%s was already imported from this source with different values (stored event %s, recorded %s; %s differ%s): importing it again would keep the stored figures; %s",
-			what, id, stored[0].RecordTime.UTC().Format("2006-01-02 15:04 UTC"), strings.Join(diff, ", "), map[bool]string{true: "s", false: ""}[len(diff) == 1], fix)})
+			what, id, stored[0].RecordTime.UTC().Format("2006-01-02 15:04 UTC"), strings.Join(diff, ", "), map[bool]string{true: "s", false: ""}[len(diff) == 1], fix), true})
 	}
 	return nil
 }
@@ -955,15 +960,15 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 		l := known[epcis.Canonical(id)]
 		if fault := epcis.URICharFault(id); l == nil && fault != "" {
 			// Not a spelling of a lot at all: say why, as capture would.
-			row.Errors = append(row.Errors, RowError{row.Row, column("lot"), fmt.Sprintf("%q is not a URI: %s", id, fault)})
+			row.Errors = append(row.Errors, RowError{row.Row, column("lot"), fmt.Sprintf("%q is not a URI: %s", id, fault), false})
 			continue
 		}
 		if l == nil {
-			row.Errors = append(row.Errors, RowError{row.Row, column("lot"), fmt.Sprintf("lot not known: no lot %s is recorded (check the spelling; commission a new lot with the commission form first)", id)})
+			row.Errors = append(row.Errors, RowError{row.Row, column("lot"), fmt.Sprintf("lot not known: no lot %s is recorded (check the spelling; commission a new lot with the commission form first)", id), false})
 			continue
 		}
 		if reason := unknownSite(sites, row.Values["site"]); reason != "" {
-			row.Errors = append(row.Errors, RowError{row.Row, column("site"), reason})
+			row.Errors = append(row.Errors, RowError{row.Row, column("site"), reason, false})
 			continue
 		}
 		at, err := time.Parse(time.RFC3339, fmt.Sprint(row.Event["eventTime"]))
@@ -976,19 +981,19 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 		// lot's whereabouts in 2031 are not the fault.
 		if now := s.Ledger.Now().UTC(); at.After(now.Add(custody.MaxClaimClockSkew)) {
 			row.Errors = append(row.Errors, RowError{row.Row, column("time"), fmt.Sprintf("%s is in the future (now is %s, allowed clock skew %s): an event is recorded after it happens; check the date, year and time zone",
-				day(at), day(now), custody.MaxClaimClockSkew)})
+				day(at), day(now), custody.MaxClaimClockSkew), false})
 			continue
 		}
 		if reason, err := s.lotElsewhere(r, sites, l.ID, id, row.Values["site"], at, "a reading"); err != nil {
 			return err
 		} else if reason != "" {
-			row.Errors = append(row.Errors, RowError{row.Row, column("site"), reason})
+			row.Errors = append(row.Errors, RowError{row.Row, column("site"), reason, false})
 		}
 		switch {
 		case !l.FirstEventAt.IsZero() && at.Before(l.FirstEventAt):
-			row.Errors = append(row.Errors, RowError{row.Row, column("time"), fmt.Sprintf("%s is before lot %s was first recorded (commissioned) on %s", day(at), id, day(l.FirstEventAt))})
+			row.Errors = append(row.Errors, RowError{row.Row, column("time"), fmt.Sprintf("%s is before lot %s was first recorded (commissioned) on %s", day(at), id, day(l.FirstEventAt)), false})
 		case l.Status == critmin.LotConsumed && at.After(l.LastEventAt):
-			row.Errors = append(row.Errors, RowError{row.Row, column("time"), fmt.Sprintf("%s is after lot %s was consumed (its last event, %s)", day(at), id, day(l.LastEventAt))})
+			row.Errors = append(row.Errors, RowError{row.Row, column("time"), fmt.Sprintf("%s is after lot %s was consumed (its last event, %s)", day(at), id, day(l.LastEventAt)), false})
 		}
 	}
 	return nil
@@ -1334,14 +1339,14 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	// With no valid row there is nothing proceed could store: say so,
 	// whether or not proceed was chosen (the button is disabled too).
 	if len(res.Valid) == 0 {
-		v.Message = fmt.Sprintf("None of the %d rows is valid (%s, listed below with their rows and columns): nothing can be stored. Correct the file and check it again.",
-			len(res.Rows), plural(len(res.Errors), "error"))
+		v.Message = fmt.Sprintf("None of the %d rows can be stored (%s; %s, listed below with their rows and columns): nothing can be stored. Correct the file and check it again.",
+			len(res.Rows), rowKinds(res), plural(len(res.Errors), "error"))
 		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
 		return
 	}
 	if len(res.Errors) > 0 && !proceed {
-		v.Message = fmt.Sprintf("%d of %d rows have errors (%s, listed below with their rows and columns). Nothing was stored. Correct the file, or choose proceed to store only the %d valid rows.",
-			rowsWithErrors(res), len(res.Rows), plural(len(res.Errors), "error"), len(res.Valid))
+		v.Message = fmt.Sprintf("%d of %d rows have errors (%s; %s, listed below with their rows and columns). Nothing was stored. Correct the file, or choose proceed to store only the %d valid rows.",
+			rowsWithErrors(res), len(res.Rows), rowKinds(res), plural(len(res.Errors), "error"), len(res.Valid))
 		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
 		return
 	}
@@ -1402,6 +1407,46 @@ func plural(n int, noun string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
 }
+
+// rowKinds words the rows with errors by kind: "2 invalid, 1 conflicts
+// with the record: row 4 — <its first conflict>". A row is invalid when
+// one of its errors is not a conflict (a malformed or missing value), a
+// conflict when every error of it is (well formed, but at odds with what
+// the ledger holds: a ticket imported before with other values, a
+// weighing below what runs took).
+func rowKinds(res *importResult) string {
+	invalid, conflicting := map[int]bool{}, map[int]bool{}
+	var first *RowError
+	for _, e := range res.Errors {
+		if !e.Conflict {
+			invalid[e.Row] = true
+		}
+	}
+	for i := range res.Errors {
+		e := &res.Errors[i]
+		if e.Conflict && !invalid[e.Row] && !conflicting[e.Row] {
+			conflicting[e.Row] = true
+			if first == nil {
+				first = e
+			}
+		}
+	}
+	var parts []string
+	if len(invalid) > 0 {
+		parts = append(parts, fmt.Sprintf("%d invalid", len(invalid)))
+	}
+	if len(conflicting) > 0 {
+		verb := "conflicts"
+		if len(conflicting) > 1 {
+			verb = "conflict"
+		}
+		parts = append(parts, fmt.Sprintf("%d %s with the record: row %d — %s", len(conflicting), verb, first.Row, first.Reason))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Kinds is rowKinds of the result, for the import page's summary.
+func (res *importResult) Kinds() string { return rowKinds(res) }
 
 func rowsWithErrors(res *importResult) int {
 	rows := map[int]bool{}

@@ -33,7 +33,7 @@ func TestLotsPageSaysItIsAPage(t *testing.T) {
 	if s := string(page); !strings.Contains(s, "showing 101–128 of 128") || strings.Contains(s, `rel="next"`) || !strings.Contains(s, `rel="prev"`) || !strings.Contains(s, "offset=0") {
 		t.Errorf("/lots?offset=100: want \"showing 101–128 of 128\", a previous link and no next:\n%s", s)
 	}
-	if n := strings.Count(string(page), `<tr><td class="mono">`); n != 28 {
+	if n := strings.Count(string(page), `<tr><td class="lot">`); n != 28 {
 		t.Errorf("/lots?offset=100: %d rows; want 28", n)
 	}
 }

@@ -1151,6 +1151,7 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 			// it stands then: a conflict with the ledger, as the API
 			// answers it (409).
 			status = http.StatusConflict
+			view.Message = "The event is well formed but conflicts with the record (what the ledger holds is named below); nothing was captured. Correct the fields marked below, or the record first."
 		}
 		s.render(w, r, status, "form", f.Title, "record", view)
 		return

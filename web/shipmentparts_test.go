@@ -162,7 +162,8 @@ func TestShipAndPackWhereTheLotIs(t *testing.T) {
 // 10 t of REE-2025-070 are at Houston (BOL7, received 20 December), 10 t
 // at sea (BOL8) and 10 t at Karachi. The refinery form at Houston feeding
 // 30,000 kg is refused under Lots fed naming the 10 t received under
-// BOL7; feeding 10,000 kg previews.
+// BOL7 (409: well formed, but a conflict with the record, fix15r);
+// feeding 10,000 kg previews.
 func TestRefineOnlyWhatIsAtTheSite(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	ctx := context.Background()
@@ -178,7 +179,7 @@ func TestRefineOnlyWhatIsAtTheSite(t *testing.T) {
 			"time": {"2025-12-22T08:00"}, "tz": {"-06:00"}, "site": {"urn:critmin:demo:site:houston"}}
 	}
 	resp, b := do(t, "POST", ts.URL+"/record/refine", operatorSecret, []byte(run("30000").Encode()), formHeader)
-	if block := fieldBlock(string(b), "inputs"); resp.StatusCode != http.StatusBadRequest || !strings.Contains(block, "30 t consumed at urn:critmin:demo:site:houston but only 10 t of it is there (10 t received under urn:critmin:bol:BOL7)") {
+	if block := fieldBlock(string(b), "inputs"); resp.StatusCode != http.StatusConflict || !strings.Contains(block, "30 t consumed at urn:critmin:demo:site:houston but only 10 t of it is there (10 t received under urn:critmin:bol:BOL7)") {
 		t.Errorf("30 t fed where 10 t are: %d; Lots fed shows %q", resp.StatusCode, block)
 	}
 	if resp, b := do(t, "POST", ts.URL+"/record/refine", operatorSecret, []byte(run("10000").Encode()), formHeader); resp.StatusCode != http.StatusOK {

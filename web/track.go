@@ -500,6 +500,20 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	// Shipped and received weights of each shipment a receipt closed, as
 	// GET /api/v1/lots/{id} gives them (ledger.Outturns).
 	data["Outturns"] = ledger.Outturns(l.ID, critminhttp.FullEvents(evs))
+	// The lots it came from and went into, by ID, so that their links read
+	// the batch and product, not the URN alone (fix15r).
+	related := map[string]*critmin.Lot{}
+	if ids := append(append([]string(nil), l.Parents...), l.Children...); len(ids) > 0 {
+		ls, err := s.Store.FindLotsByID(r.Context(), ids)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		for _, x := range ls {
+			related[x.ID] = x
+		}
+	}
+	data["Related"] = related
 	tr, err := custody.TraceLot(r.Context(), s.Store, id, custody.Backward, 0)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -812,7 +826,17 @@ func (s *site) handleJobPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "job", "Capture job", "capture", map[string]any{"Job": job, "Names": names})
+	// The listed errors by kind: a malformed event (400) or one that
+	// conflicts with the record (409, critmin.FieldError.Conflict).
+	invalid, conflicts := 0, 0
+	for _, e := range job.Errors {
+		if e.Status == http.StatusConflict {
+			conflicts++
+		} else {
+			invalid++
+		}
+	}
+	s.render(w, r, http.StatusOK, "job", "Capture job", "capture", map[string]any{"Job": job, "Names": names, "Invalid": invalid, "Conflicts": conflicts})
 }
 
 // safeNext keeps post-login redirects on this site.
