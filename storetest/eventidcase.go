@@ -103,7 +103,7 @@ func testRetractRunAndCorrectInOneDocument(t *testing.T, open Opener) {
 	// still refused.
 	again := strings.Replace(strings.Replace(evT1c, "urn:t:ev:T1c", "urn:t:ev:T1d", 1), "urn:t:xform:1", "urn:t:xform:2", 1)
 	_, err := svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(retractDoc(again))})
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "urn:t:lot:A") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "urn:t:lot:A") {
 		t.Errorf("a second run on A after the correction: %v; want refused naming lot A", err)
 	}
 }

@@ -157,8 +157,8 @@ func testDerivedReadersRefuseTamperedRows(t *testing.T, open Opener) {
 		s, db := fixture(t)
 		svc := service(s)
 		svc.ClaimCheck = custody.CaptureClaimCheck(s.(custody.Store)) // as serve wires it
-		if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(takeMore)}); critmin.ErrorCode(err) != critmin.EINVALID {
-			t.Errorf("capture of T taking 60 t of L as captured: %v; want it refused as invalid (110 t of 100)", err)
+		if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(takeMore)}); critmin.ErrorCode(err) != critmin.ECONFLICT {
+			t.Errorf("capture of T taking 60 t of L as captured: %v; want it refused as a conflict with the record (110 t of 100; 409 since fix15r)", err)
 		}
 		tamper(t, s, `DELETE FROM transformation_members WHERE transformation_id = 'urn:t:run:S'`)
 		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(takeMore)})
