@@ -15,8 +15,10 @@ import (
 //
 //	P1: Pakistan, 10 t at Nd 10 %; run R1 at mb → credit 10 × 0.10 × 0.9
 //	= 0.9 t Nd (PAK).
-//	R3: C (China) → OX, 1 t at Nd 80 %, claims PAK 100 %: 1 × 0.8 = 0.8 t
-//	≤ 0.9, accepted (closing 0.1).
+//	R3: C (China, 10 t at Nd 20 % = 2 t Nd fed) → OX, 1 t at Nd 80 %,
+//	claims PAK 100 %: 1 × 0.8 = 0.8 t ≤ 0.9, accepted (closing 0.1).
+//	(C holds 2 t Nd so that OX's 1.2 t below is within what R3 was fed
+//	and is not capped, docs/origin.md "element cap".)
 //	A Mass report of 1.5 TNE on OX, dated after the claim, is taken (it
 //	would claim 1.2 t > 0.9 if read as the claim's figure): OX now holds
 //	1.5 × 0.8 = 1.2 t Nd; the claim stays 0.8 t, covering 0.8 ÷ 1.2 =
@@ -28,10 +30,10 @@ func TestClaimCoveredNow(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	ctx := t.Context()
 	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
-	feed := func(lot, iso string) string {
+	feed := func(lot, iso, nd string) string {
 		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + lot + `", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
    "quantityList": [{"epcClass": "urn:t:lot:` + lot + `", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"},
-   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "` + iso + `", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 10, "cm:unit": "%"}]}}`
+   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "` + iso + `", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": ` + nd + `, "cm:unit": "%"}]}}`
 	}
 	run := func(id, day, in, out, commodity, nd, extra string) string {
 		return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-` + day + `T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
@@ -39,7 +41,7 @@ func TestClaimCoveredNow(t *testing.T) {
    "bizLocation": {"id": "urn:t:site:mb"},
    "ilmd": {"cm:commodity": "` + commodity + `", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": ` + nd + `, "cm:unit": "%"}]` + extra + `}}`
 	}
-	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: nu9Doc(feed("P1", "PAK"), feed("C", "CHN"))}); err != nil {
+	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: nu9Doc(feed("P1", "PAK", "10"), feed("C", "CHN", "20"))}); err != nil {
 		t.Fatal(err)
 	}
 	decl := `{"method": "credit", "carryForward": 1,
