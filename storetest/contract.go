@@ -82,6 +82,7 @@ func Run(t *testing.T, open Opener) {
 		{"LogMigration", testLogMigration},
 		{"RebuildDeclarations", testRebuildDeclarations},
 		{"VerifyMasterDataFirst", testVerifyMasterDataFirst},
+		{"VerifyWhileWriting", testVerifyWhileWriting},
 		{"Vocabulary", testVocabulary},
 		{"PlanJobs", testPlanJobs},
 		{"PlanJobLimits", testPlanJobLimits},
