@@ -119,6 +119,17 @@ func refusef(format string, args ...any) error {
 	return refusal{usagef(format, args...)}
 }
 
+// refuseNamed makes a store's refusal of what an argument names — a name
+// taken or not found, a token already revoked or the last active admin —
+// a refusal (exit 2), as the README says; other errors pass unchanged.
+func refuseNamed(err error) error {
+	switch critmin.ErrorCode(err) {
+	case critmin.ECONFLICT, critmin.ENOTFOUND:
+		return refusef("%s", critmin.ErrorMessage(err))
+	}
+	return err
+}
+
 // isRefusal reports whether err is (or wraps) a refusal.
 func isRefusal(err error) bool {
 	var r refusal

@@ -68,6 +68,7 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentCapturesOfOneDocument", testConcurrentCaptures},
 		{"Tokens", testTokens},
 		{"TokenLifecycle", testTokenLifecycle},
+		{"LastAdminRevoke", testLastAdminRevoke},
 		{"Datasets", testDatasets},
 		{"MassBalanceDeclarations", testMassBalance},
 		{"TamperEvidence", testTamperEvidence},
