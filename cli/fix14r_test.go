@@ -46,3 +46,28 @@ func TestTokenRefusalsOfNamedThingExit2(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpSaysDefaultOnce (issue 14, new-user check: `bench soak --help`
+// printed "(default: this one) (default \"/…/bin/critmin\")"): a flag whose
+// help says its default in words is not given a second default by the
+// flag package, whatever the default value is.
+func TestHelpSaysDefaultOnce(t *testing.T) {
+	for _, args := range [][]string{
+		{"bench", "soak", "--help"},
+		{"refinery", "close", "--help"},
+		{"refinery", "reopen", "--help"},
+	} {
+		out, _, err := run(t, map[string]string{"USER": "someone"}, args...)
+		if err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		if !strings.Contains(out, "(default: ") {
+			t.Fatalf("%v: no flag says its default in words:\n%s", args, out)
+		}
+		for _, line := range strings.Split(out, "\n") {
+			if strings.Contains(line, "(default: ") && strings.Contains(line, "(default \"") {
+				t.Errorf("%v: the default said twice: %q", args, line)
+			}
+		}
+	}
+}
