@@ -71,3 +71,28 @@ func TestHelpSaysDefaultOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestSoakDBPrefix (issue 14, new-user check: `bench soak --postgres`
+// always named its scratch database critmin_soak_…): --db-prefix chooses
+// the prefix, checked against PostgreSQL's rules for an unquoted name
+// before anything runs; a prefix without --postgres is refused too.
+func TestSoakDBPrefix(t *testing.T) {
+	const pg = "postgres://postgres@127.0.0.1:1/postgres"
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--postgres", pg, "--db-prefix", "9soak_"}, "begin with a lower-case letter or _"},
+		{[]string{"--postgres", pg, "--db-prefix", "Soak_"}, "begin with a lower-case letter or _"},
+		{[]string{"--postgres", pg, "--db-prefix", "soak-x_"}, `"-"`},
+		{[]string{"--postgres", pg, "--db-prefix", ""}, "empty"},
+		// 52 letters + 12 hex digits = 64 bytes, over PostgreSQL's 63.
+		{[]string{"--postgres", pg, "--db-prefix", strings.Repeat("a", 52)}, "at most 51"},
+		{[]string{"--db-prefix", "mine_"}, "--postgres"},
+	} {
+		_, _, err := run(t, nil, append([]string{"bench", "soak"}, c.args...)...)
+		if err == nil || !cli.UsageError(err) || !strings.Contains(err.Error(), "--db-prefix") || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v; want a usage error on --db-prefix saying %q", c.args, err, c.want)
+		}
+	}
+}
