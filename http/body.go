@@ -33,6 +33,11 @@ func requireJSON(r *http.Request) error {
 	// or another +json type (issue 14: "JSON endpoints require
 	// application/json"); EPCIS capture and queries read JSON-LD
 	// themselves.
+	if err == nil && mt == "application/ld+json" && strings.HasPrefix(r.URL.Path, "/api/v1/certificates/") {
+		// A certificate is a JSON-LD verifiable credential: it may be
+		// sent for verification or status as its own type.
+		mt = "application/json"
+	}
 	if err == nil && mt == "application/json" && !utf8Charset(params) {
 		e := critmin.FieldErrorf("Content-Type", "charset %q: send UTF-8 (charset=utf-8 or none); nothing else is read", params["charset"])
 		e.Code = critmin.EUNSUPPORTEDMEDIA

@@ -53,6 +53,9 @@ func TestAPIJSONRoutesRefuseLDJSON(t *testing.T) {
 		}
 		url := ts.URL + param.ReplaceAllString(strings.TrimSuffix(path, "{$}"), "x")
 		for _, ct := range []string{"application/ld+json", "application/vnd.other+json"} {
+			if ct == "application/ld+json" && strings.HasPrefix(path, "/api/v1/certificates/") {
+				continue // a certificate is JSON-LD (TestCertificateVerify… send it so)
+			}
 			resp, b := do(t, method, url, adminSecret, []byte(`{}`), map[string]string{"Content-Type": ct})
 			if resp.StatusCode == 415 {
 				n++
