@@ -150,7 +150,9 @@ func HashToken(secret string) string {
 func IssueToken(ctx context.Context, store TokenStore, name, role string, expiresAt, now time.Time) (string, *Token, error) {
 	errs := ValidateTokenRequest(name, role, expiresAt, now)
 	if len(errs) > 0 {
-		return "", nil, &Error{Code: EINVALID, Message: "invalid token request", Fields: errs}
+		// Worded as every field error (FieldErrorf): the first field and
+		// its reason, as the expiry's errors are.
+		return "", nil, &Error{Code: EINVALID, Message: errs[0].Pointer + ": " + errs[0].Reason, Fields: errs}
 	}
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {

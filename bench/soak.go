@@ -34,12 +34,15 @@ type SoakConfig struct {
 	// PostgresAdmin selects PostgreSQL: a scratch database is created on
 	// that server; otherwise a SQLite file in Dir (or a temporary one).
 	PostgresAdmin string
-	Dir           string
-	Loaders       int
-	DocEvents     int
-	MinUp, MaxUp  time.Duration
-	Seed          uint64
-	Progress      io.Writer
+	// DBPrefix begins the scratch PostgreSQL database's name
+	// (default critmin_soak_).
+	DBPrefix     string
+	Dir          string
+	Loaders      int
+	DocEvents    int
+	MinUp, MaxUp time.Duration
+	Seed         uint64
+	Progress     io.Writer
 }
 
 // SoakResult counts what the campaign saw. Acknowledged events were in a
@@ -93,7 +96,11 @@ func Soak(ctx context.Context, cfg SoakConfig) (*SoakResult, error) {
 		cfg.Dir = d
 	}
 	if cfg.PostgresAdmin != "" {
-		d, drop, err := postgres.CreateDatabase(ctx, cfg.PostgresAdmin, "critmin_soak_")
+		prefix := cfg.DBPrefix
+		if prefix == "" {
+			prefix = "critmin_soak_"
+		}
+		d, drop, err := postgres.CreateDatabase(ctx, cfg.PostgresAdmin, prefix)
 		if err != nil {
 			return nil, err
 		}

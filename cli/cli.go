@@ -13,6 +13,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -118,6 +119,17 @@ func (r refusal) Unwrap() error { return r.error }
 // refusef is usagef for a refusal.
 func refusef(format string, args ...any) error {
 	return refusal{usagef(format, args...)}
+}
+
+// refuseNamed makes a store's refusal of what an argument names — a name
+// taken or not found, a token already revoked or the last active admin —
+// a refusal (exit 2), as the README says; other errors pass unchanged.
+func refuseNamed(err error) error {
+	switch critmin.ErrorCode(err) {
+	case critmin.ECONFLICT, critmin.ENOTFOUND:
+		return refusef("%s", critmin.ErrorMessage(err))
+	}
+	return err
 }
 
 // isRefusal reports whether err is (or wraps) a refusal.
@@ -274,8 +286,30 @@ func ownFlags(fs *flag.FlagSet) *flag.FlagSet {
 		}
 		own.Var(f.Value, f.Name, f.Usage)
 		own.Lookup(f.Name).DefValue = f.DefValue
+		if strings.Contains(f.Usage, "(default: ") {
+			// The help says the default in words ("(default: this
+			// one)", "(default: $USER)"): the zero value's text keeps
+			// PrintDefaults from adding the value as a second default.
+			own.Lookup(f.Name).DefValue = zeroText(f.Value, f.DefValue)
+		}
 	})
 	return own
+}
+
+// zeroText is the text of the zero value of v's type, as the flag
+// package's PrintDefaults compares a default with; def when v's type has
+// no usable zero value.
+func zeroText(v flag.Value, def string) (text string) {
+	t := reflect.TypeOf(v)
+	if t.Kind() != reflect.Pointer {
+		return def
+	}
+	defer func() {
+		if recover() != nil {
+			text = def
+		}
+	}()
+	return reflect.New(t.Elem()).Interface().(flag.Value).String()
 }
 
 // flagFor reports whether a flag whose help is usage belongs to

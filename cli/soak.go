@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"time"
@@ -18,6 +19,7 @@ func runBenchSoak(ctx context.Context, env *Env, args []string) error {
 	var cfg bench.SoakConfig
 	fs.IntVar(&cfg.Cycles, "cycles", 30, "kill -9 cycles")
 	fs.StringVar(&cfg.PostgresAdmin, "postgres", "", "run on a scratch database on this PostgreSQL server instead of SQLite")
+	fs.StringVar(&cfg.DBPrefix, "db-prefix", "critmin_soak_", "with --postgres: the scratch database's name is this prefix and 12 random hex digits (a lower-case letter or _, then lower-case letters, digits and _; at most 51 bytes)")
 	fs.StringVar(&cfg.Dir, "dir", "", "directory for the SQLite file and the signing key (default: temporary)")
 	fs.IntVar(&cfg.Loaders, "loaders", 4, "concurrent capturing clients")
 	fs.IntVar(&cfg.DocEvents, "events", 40, "events per captured document")
@@ -46,6 +48,9 @@ func runBenchSoak(ctx context.Context, env *Env, args []string) error {
 		return usagef("--min-up %s is above --max-up %s: give --max-up at least --min-up", durationWords(cfg.MinUp), durationWords(cfg.MaxUp))
 	case cfg.PostgresAdmin != "" && !postgres.IsDSN(cfg.PostgresAdmin):
 		return usagef("--postgres %s: not a PostgreSQL URL; give the admin database of a PostgreSQL server (postgres://postgres@127.0.0.1:5432/postgres); leave it out to run on SQLite", cfg.PostgresAdmin)
+	}
+	if err := checkDBPrefix(fs, cfg.PostgresAdmin != "", cfg.DBPrefix); err != nil {
+		return err
 	}
 	if *binary == "" {
 		exe, err := os.Executable()
@@ -78,6 +83,36 @@ func soakOutcome(r *bench.SoakResult) error {
 	}
 	if r.Acknowledged == 0 {
 		return fmt.Errorf("soak: no event was acknowledged in %d documents sent; give longer --min-up/--max-up so the server accepts captures before it is killed", r.Documents)
+	}
+	return nil
+}
+
+// checkDBPrefix refuses a --db-prefix that would not make, with the 12 hex
+// digits after it, an unquoted PostgreSQL database name (a letter or _,
+// then letters, digits and _; at most 63 bytes, NAMEDATALEN−1), or that
+// is given without --postgres. Upper case is refused: an unquoted name is
+// folded to lower case.
+func checkDBPrefix(fs *flag.FlagSet, postgres bool, prefix string) error {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "db-prefix" })
+	if !given {
+		return nil
+	}
+	const most = 63 - 12
+	switch {
+	case !postgres:
+		return usagef("--db-prefix %q: names the scratch PostgreSQL database; give it with --postgres", prefix)
+	case prefix == "":
+		return usagef("--db-prefix: empty; give a prefix such as critmin_soak_")
+	case len(prefix) > most:
+		return usagef("--db-prefix %q: %d bytes; at most %d (PostgreSQL names are at most 63 bytes, and 12 hex digits follow)", prefix, len(prefix), most)
+	case !(prefix[0] == '_' || prefix[0] >= 'a' && prefix[0] <= 'z'):
+		return usagef("--db-prefix %q: must begin with a lower-case letter or _ (an unquoted PostgreSQL name)", prefix)
+	}
+	for _, r := range prefix {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			return usagef("--db-prefix %q: %q is not allowed; use lower-case letters, digits and _", prefix, string(r))
+		}
 	}
 	return nil
 }

@@ -78,7 +78,7 @@ func runTokenCreate(ctx context.Context, env *Env, args []string) error {
 	defer store.Close()
 	secret, t, err := critmin.IssueToken(ctx, store, *name, *role, exp, now)
 	if err != nil {
-		return err
+		return refuseNamed(err)
 	}
 	until := "does not expire"
 	if !t.ExpiresAt.IsZero() {
@@ -135,7 +135,7 @@ func runTokenRevoke(ctx context.Context, env *Env, args []string) error {
 	defer store.Close()
 	t, err := store.RevokeToken(ctx, fs.Arg(0), time.Now())
 	if err != nil {
-		return err
+		return refuseNamed(err)
 	}
 	fmt.Fprintf(env.Stdout, "revoked token %s; its sessions are ended\n", strconv.QuoteToGraphic(t.Name))
 	return nil

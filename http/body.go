@@ -29,12 +29,21 @@ const MaxJSONBody = 1 << 20
 func requireJSON(r *http.Request) error {
 	ct := r.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
-	if err == nil && (mt == "application/json" || (len(mt) > 5 && mt[len(mt)-5:] == "+json")) && !utf8Charset(params) {
+	// Only application/json: the API's bodies are plain JSON, not JSON-LD
+	// or another +json type (issue 14: "JSON endpoints require
+	// application/json"); EPCIS capture and queries read JSON-LD
+	// themselves.
+	if err == nil && mt == "application/ld+json" && strings.HasPrefix(r.URL.Path, "/api/v1/certificates/") {
+		// A certificate is a JSON-LD verifiable credential: it may be
+		// sent for verification or status as its own type.
+		mt = "application/json"
+	}
+	if err == nil && mt == "application/json" && !utf8Charset(params) {
 		e := critmin.FieldErrorf("Content-Type", "charset %q: send UTF-8 (charset=utf-8 or none); nothing else is read", params["charset"])
 		e.Code = critmin.EUNSUPPORTEDMEDIA
 		return e
 	}
-	if err != nil || !(mt == "application/json" || (len(mt) > 5 && mt[len(mt)-5:] == "+json")) {
+	if err != nil || mt != "application/json" {
 		// 415 Unsupported Media Type (RFC 9110 §15.5.16), as capture and
 		// the EPCIS queries answer: the body may be fine, its type is not.
 		e := critmin.FieldErrorf("Content-Type", "must be application/json, not %q", ct)
@@ -76,8 +85,8 @@ var routeBodyLimits = map[string]int64{
 const MaxImportBody = 8 << 20
 
 // readJSONBodyLimit returns a JSON body of at most limit bytes:
-// EUNSUPPORTEDMEDIA (415, field Content-Type) unless it is declared application/json or
-// +json, ETOOLARGE (413) over the limit.
+// EUNSUPPORTEDMEDIA (415, field Content-Type) unless it is declared
+// application/json, ETOOLARGE (413) over the limit.
 func readJSONBodyLimit(r *http.Request, limit int64) ([]byte, error) {
 	if err := requireJSON(r); err != nil {
 		return nil, err

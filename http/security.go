@@ -70,9 +70,17 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
-			name, reason := badQueryParam(r.URL.RawQuery)
-			qerr := critmin.FieldErrorf(name, "malformed query parameter: %s", reason)
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if _, empty := q[""]; err != nil || empty {
+			var qerr error
+			if err != nil {
+				name, reason := badQueryParam(r.URL.RawQuery)
+				qerr = critmin.FieldErrorf(name, "malformed query parameter: %s", reason)
+			} else {
+				// "?=5": no route's parameter check can name it (fix14r:
+				// '": unknown query parameter (…)"').
+				qerr = critmin.FieldErrorf("", "malformed query parameter: an empty parameter name (%q): write the parameter's name before \"=\"", "="+q.Get(""))
+			}
 			if isBrowser(r) && s.PageError != nil {
 				// A page: the readable error page the docs promise,
 				// not raw problem+json.

@@ -30,3 +30,25 @@ func TestSemicolonInQueryIsQueryParameterProblem(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyParameterNameNamed (issue 14, new-user check: "?=5" on
+// /api/v1/lots answered '": unknown query parameter (…)"', naming nobody):
+// a parameter with an empty name is refused on every route — API, EPCIS
+// query, page — as "an empty parameter name", before any route's check.
+func TestEmptyParameterNameNamed(t *testing.T) {
+	t.Parallel()
+	ts := MustServe(t, true, nil)
+	for _, c := range []struct{ method, path, typ string }{
+		{"GET", "/api/v1/lots?=5", "about:blank"},
+		{"GET", "/api/v1/lots?status=active&=", "about:blank"},
+		{"GET", "/epcis/events?=5", "epcisException:QueryParameterException"},
+		{"POST", "/api/v1/risk/stockpile?=1", "about:blank"},
+	} {
+		resp, b := do(t, c.method, ts.URL+c.path, viewerSecret, []byte(`{}`), jsonCT)
+		p := mustProblem(t, resp, b, 400)
+		if p.Type != c.typ || len(p.Errors) != 1 || !strings.Contains(p.Errors[0].Reason, "an empty parameter name") ||
+			strings.HasPrefix(p.Detail, ":") || strings.HasPrefix(p.Detail, `"`) {
+			t.Errorf("%s %s: %s; want %s naming an empty parameter name", c.method, c.path, b, c.typ)
+		}
+	}
+}

@@ -53,6 +53,12 @@ func TestTokenExpiryErrors(t *testing.T) {
 		if len(p.Errors) != 1 || p.Errors[0].Pointer != c.pointer || !strings.Contains(p.Errors[0].Reason, c.reason) {
 			t.Errorf("%s: %s; want %s: …%s…", c.body, b, c.pointer, c.reason)
 		}
+		// One wording for every field (issue 14, new-user check: 'invalid
+		// token request: field "name" …' beside 'field "expires_in" …').
+		want := `field "` + c.pointer[1:] + `" (` + c.pointer + `): `
+		if !strings.HasPrefix(p.Detail, want) {
+			t.Errorf("%s: detail %q; want it to begin %q", c.body, p.Detail, want)
+		}
 	}
 }
 

@@ -82,6 +82,7 @@ func Open(ctx context.Context, dsn string) (*sqldb.DB, error) {
 	store := sqldb.New(db, db, Dialect)
 	store.Scratch = sqlite.OpenScratch
 	store.Migrations = sub
+	useSnapshots(store, dsn)
 	if err := store.SyncLog(ctx); err != nil {
 		store.Close()
 		return nil, err
@@ -232,6 +233,7 @@ func OpenWithReadPool(ctx context.Context, dsn, readDSN string, requireStandby b
 		}
 	}
 	store.UseReadPool(read)
+	useSnapshots(store, readDSN)
 	return store, nil
 }
 
@@ -297,5 +299,6 @@ func OpenExisting(ctx context.Context, dsn string, readOnly bool) (*sqldb.DB, er
 	store := sqldb.New(ro, ro, Dialect)
 	store.Scratch = sqlite.OpenScratch
 	store.Migrations = sub
+	useSnapshots(store, roDSN)
 	return store, nil
 }

@@ -72,6 +72,14 @@ type DB struct {
 	// PageBytes, when above 0, replaces MaxPageBytes (the stored event
 	// text one page of a query reads).
 	PageBytes int
+	// SnapshotPool, set on PostgreSQL, opens a pool on the read database
+	// whose every connection reads in the exported snapshot id (a
+	// REPEATABLE READ transaction left open: ReadSnapshot).
+	SnapshotPool func(ctx context.Context, id string) (*sql.DB, error)
+	// VerifyStep, when set, runs between verify's reads (after each
+	// step, named): a test seam where tests commit writes to check that
+	// verify reads one snapshot.
+	VerifyStep func(step string)
 	// periodKeys are the installation's keys for refinery period records
 	// (TrustPeriodKeys).
 	periodKeys []ed25519.PublicKey

@@ -185,6 +185,9 @@ func (db *DB) reader(ctx context.Context) querier {
 	if g, ok := ctx.Value(groupReadsKey{}).(*groupReads); ok && g.write == db.Write {
 		return g.tx
 	}
+	if s, ok := ctx.Value(snapshotKey{}).(*snapshotReads); ok && (s.db == db || (s.db.primary != nil && s.db.primary == db)) {
+		return s.q
+	}
 	if db.primary != nil && critmin.PrimaryReadsWanted(ctx) {
 		return db.primary.reader(ctx)
 	}

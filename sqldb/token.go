@@ -129,6 +129,31 @@ func (db *DB) RevokeToken(ctx context.Context, name string, at time.Time) (*crit
 	if !t.RevokedAt.IsZero() {
 		return nil, critmin.Errorf(critmin.ECONFLICT, "token %q was revoked at %s", name, t.RevokedAt.Format(time.RFC3339))
 	}
+	if t.Role == critmin.RoleAdmin && (t.ExpiresAt.IsZero() || t.ExpiresAt.After(at)) {
+		// The last active admin token revoked would leave nobody able to
+		// administer (tokens, revocations). On PostgreSQL the active admin
+		// rows are locked, so two revocations of the last two admins
+		// cannot both pass.
+		q := `SELECT id FROM tokens WHERE role = ? AND revoked_us IS NULL AND (expires_us IS NULL OR expires_us > ?) AND id <> ?`
+		if db.Dialect.Dollar {
+			q += ` FOR UPDATE`
+		}
+		rows, err := tx.QueryContext(ctx, db.q(q), critmin.RoleAdmin, micros(at), t.ID)
+		if err != nil {
+			return nil, fmt.Errorf("%s: revoke token: %w", db.Dialect.Name, err)
+		}
+		others := 0
+		for rows.Next() {
+			others++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("%s: revoke token: %w", db.Dialect.Name, err)
+		}
+		if others == 0 {
+			return nil, critmin.Errorf(critmin.ECONFLICT, "token %q is the last active admin token: revoking it would leave nobody able to administer; create another admin token first", name)
+		}
+	}
 	if _, err := tx.ExecContext(ctx, db.q(`UPDATE tokens SET revoked_us = ? WHERE id = ?`), micros(at), t.ID); err != nil {
 		return nil, fmt.Errorf("%s: revoke token: %w", db.Dialect.Name, err)
 	}

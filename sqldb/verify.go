@@ -63,10 +63,24 @@ func (r *VerifyReport) OK() bool {
 // derived table and compares (Rebuild). It reports the first problem in
 // that order. The refinery's period chain (closes and reopens, whose
 // recoveries feed the planner and the mass balance) is checked first and
-// reported apart (PeriodProblem). With the rebuild, the chain is checked as the rebuild reads
+// reported apart (PeriodProblem). Every read sees one snapshot
+// (ReadSnapshot): verify is safe on a live store. With the rebuild, the chain is checked as the rebuild reads
 // it: the records are read once.
 func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) (*VerifyReport, error) {
 	rep := &VerifyReport{}
+	// Every read below sees one snapshot: a capture or a token committed
+	// while verify runs is not half seen (the log without its derived
+	// rows, or a derived row without its record).
+	ctx, endSnapshot, err := db.ReadSnapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer endSnapshot()
+	step := func(name string) {
+		if db.VerifyStep != nil {
+			db.VerifyStep(name)
+		}
+	}
 	// Records and anchors as of one moment (a close committed between the
 	// two reads would look like a truncated chain on a live store).
 	periods, anchors, err := refinery.StableChain(ctx, db)
@@ -74,6 +88,7 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 		return nil, err
 	}
 	rep.Periods = len(periods)
+	step("periods")
 	keys := db.PeriodKeys()
 	pin, err := db.PinnedPeriodKey(ctx)
 	if err != nil {
@@ -98,16 +113,19 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 	if rep.AttestedRows, rep.RecordProblem, err = db.VerifyAttested(ctx); err != nil {
 		return nil, err
 	}
+	step("attested")
 	if rep.TokenNameClashes, err = db.TokenNameClashes(ctx); err != nil {
 		return nil, err
 	}
 	if rep.XMLNameKeys, rep.XMLNameKeysMore, err = db.NonXMLNameKeys(ctx); err != nil {
 		return nil, err
 	}
+	step("names")
 	if rep.Audit, rep.Problem, err = custody.VerifyAudit(ctx, db); err != nil {
 		return nil, err
 	}
 	auditProblem := rep.Problem
+	step("audit")
 	var logProblem *custody.Problem
 	if auditProblem == nil {
 		head, p, err := custody.CheckLog(ctx, db, old)
@@ -119,6 +137,7 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 		}
 		logProblem = p
 	}
+	step("log")
 	if scratch == nil || auditProblem != nil || logProblem != nil {
 		chain, err := custody.VerifyStore(ctx, db)
 		if err != nil {
@@ -148,6 +167,7 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 			return fn(r)
 		})
 	}
+	step("chain check")
 	d, stats, rerr := db.rebuild(ctx, scratch, scan, true)
 	chain := check.Report()
 	rep.Records, rep.DayRoots, rep.Problem = chain.Records, chain.Roots, chain.Problem

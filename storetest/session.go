@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,5 +71,44 @@ func testTokenLifecycle(t *testing.T, open Opener) {
 	}
 	if err := s.DeleteSession(ctx, "no-such-session"); err != nil {
 		t.Errorf("deleting a missing session: %v", err)
+	}
+}
+
+// testLastAdminRevoke (issue 14, new-user check: the only admin token
+// revoked itself, and then nobody could administer): revoking the last
+// active admin token is a conflict naming the reason; an expired or
+// revoked admin token does not count as another.
+func testLastAdminRevoke(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	for _, tok := range []*critmin.Token{
+		{Name: "root", Role: critmin.RoleAdmin, Hash: "h-root", CreatedAt: now},
+		{Name: "lapsed", Role: critmin.RoleAdmin, Hash: "h-lapsed", CreatedAt: now.Add(-48 * time.Hour), ExpiresAt: now.Add(-time.Hour)},
+		{Name: "op", Role: critmin.RoleOperator, Hash: "h-op", CreatedAt: now},
+	} {
+		if err := s.CreateToken(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := s.RevokeToken(ctx, "root", now)
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(fmt.Sprint(err), "last active admin token") {
+		t.Fatalf("revoking the only active admin: %v (code %q), want a conflict naming the last active admin token", err, critmin.ErrorCode(err))
+	}
+	if _, err := s.RevokeToken(ctx, "op", now); err != nil {
+		t.Fatalf("revoking an operator: %v", err)
+	}
+	if err := s.CreateToken(ctx, &critmin.Token{Name: "second", Role: critmin.RoleAdmin, Hash: "h-second", CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RevokeToken(ctx, "root", now); err != nil {
+		t.Fatalf("revoking one of two admins: %v", err)
+	}
+	if _, err := s.RevokeToken(ctx, "second", now); critmin.ErrorCode(err) != critmin.ECONFLICT {
+		t.Fatalf("revoking the admin left: %v, want a conflict", err)
+	}
+	// The lapsed admin may be revoked: it administers nothing.
+	if _, err := s.RevokeToken(ctx, "lapsed", now); err != nil {
+		t.Fatalf("revoking an expired admin: %v", err)
 	}
 }
