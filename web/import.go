@@ -20,6 +20,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
@@ -1334,14 +1335,23 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	// With no valid row there is nothing proceed could store: say so,
 	// whether or not proceed was chosen (the button is disabled too).
 	if len(res.Valid) == 0 {
-		v.Message = fmt.Sprintf("None of the %d rows is valid (%s, listed below with their rows and columns): nothing can be stored. Correct the file and check it again.",
-			len(res.Rows), plural(len(res.Errors), "error"))
+		none := fmt.Sprintf("None of the %d rows is valid", len(res.Rows))
+		if len(res.Rows) == 1 {
+			none = "The file's one row is not valid"
+		}
+		v.Message = fmt.Sprintf("%s (%s, listed below with their rows and columns): nothing can be stored. Correct the file and check it again.",
+			none, commercial.Count(len(res.Errors), "error"))
 		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
 		return
 	}
 	if len(res.Errors) > 0 && !proceed {
-		v.Message = fmt.Sprintf("%d of %d rows have errors (%s, listed below with their rows and columns). Nothing was stored. Correct the file, or choose proceed to store only the %d valid rows.",
-			rowsWithErrors(res), len(res.Rows), plural(len(res.Errors), "error"), len(res.Valid))
+		have := "have"
+		if rowsWithErrors(res) == 1 {
+			have = "has"
+		}
+		only := "the " + commercial.Count(len(res.Valid), "valid row")
+		v.Message = fmt.Sprintf("%d of %s %s errors (%s, listed below with their rows and columns). Nothing was stored. Correct the file, or choose proceed to store only %s.",
+			rowsWithErrors(res), commercial.Count(len(res.Rows), "row"), have, commercial.Count(len(res.Errors), "error"), only)
 		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
 		return
 	}
@@ -1393,14 +1403,6 @@ func (s *site) describeRows(r *http.Request, rows []*importRow) error {
 		}
 	}
 	return nil
-}
-
-// plural is "1 error", "2 errors".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func rowsWithErrors(res *importResult) int {
