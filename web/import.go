@@ -376,6 +376,9 @@ type importRow struct {
 	// worded, and as it will be captured (rows shown only).
 	Summary *eventSummary
 	JSON    string
+	// Recorded is the stored event a row's event already is (the same
+	// row imported before): it is not stored again.
+	Recorded string
 }
 
 // importResult is a checked file.
@@ -384,6 +387,7 @@ type importResult struct {
 	Rows      []*importRow
 	Errors    []RowError // every row's, in row order
 	Valid     []*importRow
+	Recorded  []*importRow // rows already stored as they are, not in Valid
 	FileError string
 }
 
@@ -735,7 +739,10 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		// word one fault alike).
 		row.Errors = uniqueRowErrors(row.Errors)
 		res.Errors = append(res.Errors, row.Errors...)
-		if len(row.Errors) == 0 && row.Event != nil {
+		switch {
+		case len(row.Errors) == 0 && row.Event != nil && row.Recorded != "":
+			res.Recorded = append(res.Recorded, row)
+		case len(row.Errors) == 0 && row.Event != nil:
 			res.Valid = append(res.Valid, row)
 		}
 	}
@@ -874,6 +881,7 @@ func (s *site) checkStoredTwins(r *http.Request, k *importKind, rows []*importRo
 			return err
 		}
 		if len(diff) == 0 {
+			row.Recorded = id
 			continue
 		}
 		what, field := "ticket "+row.Values["ticket"], "ticket"
@@ -1334,7 +1342,7 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	proceed := r.PostForm.Get("behaviour") == critmin.BehaviourProceed
 	// With no valid row there is nothing proceed could store: say so,
 	// whether or not proceed was chosen (the button is disabled too).
-	if len(res.Valid) == 0 {
+	if len(res.Valid)+len(res.Recorded) == 0 {
 		none := fmt.Sprintf("None of the %d rows is valid", len(res.Rows))
 		if len(res.Rows) == 1 {
 			none = "The file's one row is not valid"
@@ -1355,8 +1363,10 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
 		return
 	}
+	// Rows already recorded go too: the capture skips them as
+	// duplicates, and its job says so.
 	var events []any
-	for _, row := range res.Valid {
+	for _, row := range append(append([]*importRow(nil), res.Valid...), res.Recorded...) {
 		events = append(events, row.Event)
 	}
 	doc, err := importDocument(events)

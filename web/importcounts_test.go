@@ -32,3 +32,26 @@ func TestImportCountsOneRowInTheSingular(t *testing.T) {
 		t.Errorf("capture of one bad row: want \"The file's one row is not valid\" and no \"1 rows\":\n%s", page)
 	}
 }
+
+// TestImportPreviewNamesRowsAlreadyRecorded (issue 15, fix15s item 6):
+// the Karachi weighbridge file's two good rows (tickets KHI-WB-1001 and
+// 1002) imported, the same two rows previewed again are each "already
+// recorded (event …), will not be stored again" and counted apart:
+// "2 rows: 0 valid, 2 already recorded", not "2 valid".
+func TestImportPreviewNamesRowsAlreadyRecorded(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	good := strings.Join(strings.Split(weighbridgeCSV, "\n")[:3], "\n") + "\n"
+	v := weighbridgeMapping("capture")
+	v.Set("csv", good)
+	if resp, page := postImport(t, ts, v); resp.StatusCode != 303 && resp.StatusCode != 200 {
+		t.Fatalf("first import: %d\n%s", resp.StatusCode, page)
+	}
+	v.Set("step", "preview")
+	_, page := postImport(t, ts, v)
+	if !strings.Contains(page, "2 rows: <strong>0 valid</strong>, <strong>2 already recorded</strong>") || strings.Count(page, "will not be stored again") != 2 || !strings.Contains(page, "already recorded (event ") {
+		t.Errorf("preview of a file already imported: want 2 rows already recorded, each named:\n%s", excerpt(page, "import-summary"))
+	}
+}
