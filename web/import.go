@@ -1102,14 +1102,21 @@ func humanStep(step string) string {
 }
 
 // uniqueRowErrors keeps the first of each identical error, in order.
+//
+// A cell (a row's column) carries one error, its first: a figure over
+// the limit is not also over it once converted to tonnes (fix15s).
+// Errors of no column ("—") are each kept.
 func uniqueRowErrors(errs []RowError) []RowError {
 	seen := map[RowError]bool{}
+	cell := map[string]bool{}
 	var out []RowError
 	for _, e := range errs {
-		if !seen[e] {
-			seen[e] = true
-			out = append(out, e)
+		if seen[e] || e.Column != "—" && e.Column != "" && cell[e.Column] {
+			continue
 		}
+		seen[e] = true
+		cell[e.Column] = true
+		out = append(out, e)
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"html"
 	"net/url"
 	"strings"
 	"testing"
@@ -53,5 +54,27 @@ func TestImportPreviewNamesRowsAlreadyRecorded(t *testing.T) {
 	_, page := postImport(t, ts, v)
 	if !strings.Contains(page, "2 rows: <strong>0 valid</strong>, <strong>2 already recorded</strong>") || strings.Count(page, "will not be stored again") != 2 || !strings.Contains(page, "already recorded (event ") {
 		t.Errorf("preview of a file already imported: want 2 rows already recorded, each named:\n%s", excerpt(page, "import-summary"))
+	}
+}
+
+// TestImportHugeNumberOneCompactError (issue 15, fix15s item 4): a net
+// mass of 1e300 kg is one error on its cell, echoed as 1e+300 (not 301
+// digits), in kilograms (the event's KGM, read as kg), not "(in the element's unit)".
+func TestImportHugeNumberOneCompactError(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	csv := "Ticket,Lot No,Weighed at,Net (kg)\nT9,urn:critmin:demo:lot:REE-2025-001,2025-08-29 14:10,1e300\n"
+	v := url.Values{"source": {"weighbridge-huge"}, "kind": {"weighbridge"}, "csv": {csv}, "step": {"preview"},
+		"col_ticket": {"Ticket"}, "col_lot": {"Lot No"}, "col_time": {"Weighed at"}, "col_net_kg": {"Net (kg)"},
+		"def_site": {"urn:critmin:demo:site:karachi"}, "def_tz": {"+05:00"}}
+	_, page := postImport(t, ts, v)
+	table := excerpt(page, `id="row-errors"`)
+	if i := strings.Index(page, `id="row-errors"`); i >= 0 {
+		table = html.UnescapeString(page[i : i+strings.Index(page[i:], "</table>")])
+	}
+	if n := strings.Count(table, "<td>Net (kg)</td>"); n != 1 || !strings.Contains(table, "1e+300") || strings.Contains(table, "0000000000") || strings.Contains(table, "element's unit") || !strings.Contains(table, "1e+300 is over the limit of 1e+12 kg") {
+		t.Errorf("net 1e300 kg: %d errors on Net (kg); want one, echoing "1e+300 is over the limit of 1e+12 kg":\n%s", n, table)
 	}
 }
