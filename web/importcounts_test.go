@@ -75,6 +75,6 @@ func TestImportHugeNumberOneCompactError(t *testing.T) {
 		table = html.UnescapeString(page[i : i+strings.Index(page[i:], "</table>")])
 	}
 	if n := strings.Count(table, "<td>Net (kg)</td>"); n != 1 || !strings.Contains(table, "1e+300") || strings.Contains(table, "0000000000") || strings.Contains(table, "element's unit") || !strings.Contains(table, "1e+300 is over the limit of 1e+12 kg") {
-		t.Errorf("net 1e300 kg: %d errors on Net (kg); want one, echoing "1e+300 is over the limit of 1e+12 kg":\n%s", n, table)
+		t.Errorf("net 1e300 kg: %d errors on Net (kg); want one, echoing 1e+300 in kg:\n%s", n, table)
 	}
 }
