@@ -691,7 +691,13 @@ func (v *validator) quantities(obj map[string]any, key, role string) []critmin.Q
 				if u, ok := m["uom"].(string); ok && uomCode.MatchString(u) {
 					unit = u
 				}
-				v.fail(p+"/quantity", "%s is over the limit of %g %s", strconv.FormatFloat(f, 'g', -1, 64), float64(MaxQuantity), unit)
+				// As written, unless it is long (1e300 written out in 301
+				// digits): then compactly, 1e+300.
+				echo := n.String()
+				if len(echo) > 24 {
+					echo = strconv.FormatFloat(f, 'g', -1, 64)
+				}
+				v.fail(p+"/quantity", "%s is over the limit of %g %s", echo, float64(MaxQuantity), unit)
 			} else {
 				f = positiveZero(f)
 				q.Quantity = &f
