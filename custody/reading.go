@@ -320,3 +320,70 @@ func inTransitStep(step string) bool {
 	}
 	return false
 }
+
+// checkLotRecorded refuses an event of the corridor that consumes or
+// observes a lot no event recorded — neither stored nor named by an
+// earlier event of the document: a shipment, a packing, a sample, an
+// inspection, a weighing or a run's input of a lot the platform has never
+// seen would create the lot with nothing known of it (no site, 0 kg
+// held), so a mistyped lot ID would be stored as a new lot (issue 15,
+// fix15s item 1). Two events may name an unrecorded lot: its
+// commissioning (an ObjectEvent ADD, or a TransformationEvent's output)
+// makes it, and a receipt (CBV bizStep receiving) is its first sighting,
+// material arriving from outside the platform (checkReceipts). The error
+// names the lot and says to commission or receive it first.
+//
+// An event is the corridor's when it happens at a site the record knows
+// (sites: stored master data and the document's, by siteKey) or carries
+// the corridor's mineral data (cm: ILMD or extension). An event at a
+// location no master data describes, carrying no mineral data — GS1's
+// official examples, each one event out of a supply chain the platform
+// never saw (docs/epcis.md, "XML binding") — is outside the corridor's
+// record and keeps EPCIS's generic behaviour: its lots enter the record
+// as it names them.
+func checkLotRecorded(live []*critmin.Event, stored map[string]*critmin.Lot, sites map[string]string) []critmin.FieldError {
+	seen := map[string]bool{}
+	for id := range stored {
+		seen[id] = true
+	}
+	var out []critmin.FieldError
+	for _, ev := range live {
+		ev = canonicalLots(ev)
+		_, atSite := sites[eventSite(ev)]
+		corridor := atSite || ev.Mineral != nil
+		makes := ev.Type == critmin.ObjectEvent && ev.Action == "ADD" || stepName(ev.BizStep) == "receiving"
+		named := map[string]bool{}
+		for _, q := range ev.LotLines() {
+			if !corridor || seen[q.EPCClass] || named[q.EPCClass] || makes || ev.Type == critmin.TransformationEvent && q.Role == critmin.RoleOutput {
+				continue
+			}
+			named[q.EPCClass] = true
+			what := "an " + string(ev.Type)
+			switch {
+			case ev.Type == critmin.TransformationEvent:
+				what = "a run's input"
+			case ev.BizStep != "":
+				what = "an event of step " + stepName(ev.BizStep)
+			}
+			out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/" + lotMember(ev, q.Role), Reason: fmt.Sprintf("lot not known: no event recorded lot %s, so %s cannot act on it (it would create the lot with no site and 0 kg held); commission it (or receive it, as its first sighting) first, or correct the lot ID",
+				q.EPCClass, what)})
+		}
+		for _, q := range ev.LotLines() {
+			seen[q.EPCClass] = true
+		}
+	}
+	return out
+}
+
+// lotMember is the JSON member of ev that lists lots in role.
+func lotMember(ev *critmin.Event, role string) string {
+	switch {
+	case ev.Type == critmin.TransformationEvent && role == critmin.RoleInput:
+		return "inputQuantityList"
+	case ev.Type == critmin.TransformationEvent:
+		return "outputQuantityList"
+	case role == critmin.RoleChild:
+		return "childQuantityList"
+	}
+	return "quantityList"
+}

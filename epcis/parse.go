@@ -687,7 +687,17 @@ func (v *validator) quantities(obj map[string]any, key, role string) []critmin.Q
 			} else if f < 0 {
 				v.fail(p+"/quantity", "%s is negative; a quantity must be zero or more", n)
 			} else if f > MaxQuantity {
-				v.fail(p+"/quantity", "%s is over the limit of %g (in the element's unit)", n, float64(MaxQuantity))
+				unit := "(in the element's unit)"
+				if u, ok := m["uom"].(string); ok && uomCode.MatchString(u) {
+					unit = u
+				}
+				// As written, unless it is long (1e300 written out in 301
+				// digits): then compactly, 1e+300.
+				echo := n.String()
+				if len(echo) > 24 {
+					echo = strconv.FormatFloat(f, 'g', -1, 64)
+				}
+				v.fail(p+"/quantity", "%s is over the limit of %g %s", echo, float64(MaxQuantity), unit)
 			} else {
 				f = positiveZero(f)
 				q.Quantity = &f

@@ -20,6 +20,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
@@ -379,6 +380,9 @@ type importRow struct {
 	// worded, and as it will be captured (rows shown only).
 	Summary *eventSummary
 	JSON    string
+	// Recorded is the stored event a row's event already is (the same
+	// row imported before): it is not stored again.
+	Recorded string
 }
 
 // importResult is a checked file.
@@ -387,6 +391,7 @@ type importResult struct {
 	Rows      []*importRow
 	Errors    []RowError // every row's, in row order
 	Valid     []*importRow
+	Recorded  []*importRow // rows already stored as they are, not in Valid
 	FileError string
 }
 
@@ -738,7 +743,10 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		// word one fault alike).
 		row.Errors = uniqueRowErrors(row.Errors)
 		res.Errors = append(res.Errors, row.Errors...)
-		if len(row.Errors) == 0 && row.Event != nil {
+		switch {
+		case len(row.Errors) == 0 && row.Event != nil && row.Recorded != "":
+			res.Recorded = append(res.Recorded, row)
+		case len(row.Errors) == 0 && row.Event != nil:
 			res.Valid = append(res.Valid, row)
 		}
 	}
@@ -878,6 +886,7 @@ func (s *site) checkStoredTwins(r *http.Request, k *importKind, rows []*importRo
 			return err
 		}
 		if len(diff) == 0 {
+			row.Recorded = id
 			continue
 		}
 		what, field := "ticket "+row.Values["ticket"], "ticket"
@@ -1098,14 +1107,21 @@ func humanStep(step string) string {
 }
 
 // uniqueRowErrors keeps the first of each identical error, in order.
+//
+// A cell (a row's column) carries one error, its first: a figure over
+// the limit is not also over it once converted to tonnes (fix15s).
+// Errors of no column ("—") are each kept.
 func uniqueRowErrors(errs []RowError) []RowError {
 	seen := map[RowError]bool{}
+	cell := map[string]bool{}
 	var out []RowError
 	for _, e := range errs {
-		if !seen[e] {
-			seen[e] = true
-			out = append(out, e)
+		if seen[e] || e.Column != "—" && e.Column != "" && cell[e.Column] {
+			continue
 		}
+		seen[e] = true
+		cell[e.Column] = true
+		out = append(out, e)
 	}
 	return out
 }
@@ -1338,20 +1354,31 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	proceed := r.PostForm.Get("behaviour") == critmin.BehaviourProceed
 	// With no valid row there is nothing proceed could store: say so,
 	// whether or not proceed was chosen (the button is disabled too).
-	if len(res.Valid) == 0 {
-		v.Message = fmt.Sprintf("None of the %d rows can be stored (%s; %s, listed below with their rows and columns): nothing can be stored. Correct the file and check it again.",
-			len(res.Rows), rowKinds(res), plural(len(res.Errors), "error"))
+	if len(res.Valid)+len(res.Recorded) == 0 {
+		none := fmt.Sprintf("None of the %d rows is valid", len(res.Rows))
+		if len(res.Rows) == 1 {
+			none = "The file's one row is not valid"
+		}
+		v.Message = fmt.Sprintf("%s (%s; %s, listed below with their rows and columns): nothing can be stored. Correct the file and check it again.",
+			none, rowKinds(res), commercial.Count(len(res.Errors), "error"))
 		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
 		return
 	}
 	if len(res.Errors) > 0 && !proceed {
-		v.Message = fmt.Sprintf("%d of %d rows have errors (%s; %s, listed below with their rows and columns). Nothing was stored. Correct the file, or choose proceed to store only the %d valid rows.",
-			rowsWithErrors(res), len(res.Rows), rowKinds(res), plural(len(res.Errors), "error"), len(res.Valid))
+		have := "have"
+		if rowsWithErrors(res) == 1 {
+			have = "has"
+		}
+		only := "the " + commercial.Count(len(res.Valid), "valid row")
+		v.Message = fmt.Sprintf("%d of %s %s errors (%s; %s, listed below with their rows and columns). Nothing was stored. Correct the file, or choose proceed to store only %s.",
+			rowsWithErrors(res), commercial.Count(len(res.Rows), "row"), have, rowKinds(res), commercial.Count(len(res.Errors), "error"), only)
 		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
 		return
 	}
+	// Rows already recorded go too: the capture skips them as
+	// duplicates, and its job says so.
 	var events []any
-	for _, row := range res.Valid {
+	for _, row := range append(append([]*importRow(nil), res.Valid...), res.Recorded...) {
 		events = append(events, row.Event)
 	}
 	doc, err := importDocument(events)
@@ -1398,14 +1425,6 @@ func (s *site) describeRows(r *http.Request, rows []*importRow) error {
 		}
 	}
 	return nil
-}
-
-// plural is "1 error", "2 errors".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // rowKinds words the rows with errors by kind: "2 invalid, 1 conflicts

@@ -52,7 +52,7 @@ func TestImportWeighbridge(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("capture of a file with a bad row: %d\n%s", resp.StatusCode, page)
 	}
-	if !strings.Contains(page, "1 of 3 rows have errors") || !strings.Contains(page, `<tr><td class="num"><a href="#row-4">4</a></td><td>Net (kg)</td><td>&#34;2999O&#34; is not a number: &#34;O&#34; follows the number 2999 — give the number alone (a unit goes in its own field or column)</td></tr>`) {
+	if !strings.Contains(page, "1 of 3 rows has errors") || !strings.Contains(page, `<tr><td class="num"><a href="#row-4">4</a></td><td>Net (kg)</td><td>&#34;2999O&#34; is not a number: &#34;O&#34; follows the number 2999 — give the number alone (a unit goes in its own field or column)</td></tr>`) {
 		t.Errorf("the bad row is not named:\n%s", page)
 	}
 	if n, _ := ts.Store.CountEvents(ctx); n != before {
@@ -193,7 +193,7 @@ func TestImportDocumentRuleNamesRow(t *testing.T) {
 	before, _ := ts.Store.CountEvents(ctx)
 	resp, page := postImport(t, ts, v)
 	if resp.StatusCode != http.StatusBadRequest || strings.Contains(page, "cannot be imported with this mapping") ||
-		!strings.Contains(page, "1 of 2 rows have errors") || !strings.Contains(page, `<td class="num"><a href="#row-3">3</a></td>`) ||
+		!strings.Contains(page, "1 of 2 rows has errors") || !strings.Contains(page, `<td class="num"><a href="#row-3">3</a></td>`) ||
 		strings.Contains(page, `<td class="num"><a href="#row-2">2</a></td>`) || !strings.Contains(page, "over the TREO assay") {
 		t.Fatalf("document rule: %d\n%s", resp.StatusCode, page)
 	}

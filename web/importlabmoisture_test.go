@@ -46,7 +46,7 @@ func TestImportLaboratoryAsReceivedWithMoisture(t *testing.T) {
 // TestImportSkipsEmptyRows (fix15d item 6): a row of empty cells
 // (",,,,,,,," as a spreadsheet saves an empty row) is skipped like a
 // blank line: the file below has one data row and an empty row 3, and
-// the preview counts 1 row with no error at row 3.
+// the preview counts "1 row:" (fix15s: not "1 rows") with no error at row 3.
 func TestImportSkipsEmptyRows(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
@@ -59,7 +59,7 @@ func TestImportSkipsEmptyRows(t *testing.T) {
 		"col_sample": {"Sample ID"}, "col_lot": {"Lot"}, "col_time": {"Analysed"}, "col_analyte": {"Element"}, "col_value": {"Result"},
 		"col_unit": {"Unit"}, "col_basis": {"Basis"}, "col_moisture_pct": {"Moisture"}, "def_site": {"urn:critmin:demo:site:port-qasim"}}
 	resp, page := postImport(t, ts, v)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "1 rows") || strings.Contains(page, `href="#row-3"`) {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "1 row:") || strings.Contains(page, `href="#row-3"`) {
 		t.Errorf("%d\n%s", resp.StatusCode, excerpt(page, "rows"))
 	}
 }

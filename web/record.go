@@ -1097,6 +1097,17 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	if f.ID == "refine" {
+		// No run puts out more than it is fed beyond reagent mass
+		// (custody.RunMassGain, fix15s).
+		if d, err := epcis.ParseDocument(doc, false); err == nil && len(d.Events) > 0 {
+			if ev, _ := d.Decode(0, s.Ledger.Now().UTC()); ev != nil {
+				if msg := custody.RunMassGain(ev); msg != "" {
+					missing = append(missing, critmin.FieldError{Pointer: "outputs", Reason: msg})
+				}
+			}
+		}
+	}
 	errs, err := s.Ledger.Validate(r.Context(), doc)
 	if err != nil && critmin.ErrorCode(err) == critmin.EINTERNAL {
 		s.renderError(w, r, err)

@@ -1,0 +1,57 @@
+package custody_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
+)
+
+// TestRunPuttingOutMoreThanFedRefused (issue 15, fix15s item 2): a run
+// fed 100 kg with 5,000 kg of product puts out 5 t / 0.1 t = 50× its
+// feed, beyond custody.MaxRunMassGain (2.2×): refused, naming both
+// totals in tonnes. A run fed 100 kg putting out 200 kg (2×, reagent
+// mass) passes; so does one with an input of no stated mass. (The Refine
+// form applies it: web.TestRecordFormsRefuseUnrecordedLotsGainsAndOldDates.)
+func TestRunPuttingOutMoreThanFedRefused(t *testing.T) {
+	kg := func(v float64) *float64 { return &v }
+	run := func(in *float64, out float64) *critmin.Event {
+		return &critmin.Event{Type: critmin.TransformationEvent, Quantities: []critmin.QuantityElement{
+			{Role: critmin.RoleInput, EPCClass: "urn:t:lot:S", Quantity: in, UOM: "KGM"},
+			{Role: critmin.RoleOutput, EPCClass: "urn:t:lot:P", Quantity: kg(out), UOM: "KGM"}}}
+	}
+	if msg := custody.RunMassGain(run(kg(100), 5000)); !strings.Contains(msg, "outputs weigh 5 t in total, 50× its inputs' 0.1 t") {
+		t.Errorf("run of 100 kg into 5,000 kg: %q, want naming 5 t and 0.1 t", msg)
+	}
+	if msg := custody.RunMassGain(run(kg(100), 200)); msg != "" {
+		t.Errorf("run of 100 kg into 200 kg (2×): %q, want accepted", msg)
+	}
+	if msg := custody.RunMassGain(run(nil, 5000)); msg != "" {
+		t.Errorf("run of an input taken whole: %q, want not judged", msg)
+	}
+}
+
+// TestAncientEventRefused (issue 15, fix15s item 5): a commissioning
+// dated 1800-01-01T10:00:00Z is before custody.EarliestEventTime
+// (2000-01-01) and is refused naming eventTime; one dated 2000-01-01 is
+// accepted.
+func TestAncientEventRefused(t *testing.T) {
+	ctx := context.Background()
+	sites := map[string]string{"cb": "controlled_blending"}
+	db := store(t, doc(sites, atCB(feed("S", "ree_concentrate", "PAK", 20, "Nd:2"))))
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	svc.Now = clockAt("2025-10-21T00:00:00Z")
+	old := strings.Replace(atCB(feed("OLD", "ree_concentrate", "PAK", 5, "Nd:2")), "2025-10-01T00:00:00Z", "1800-01-01T10:00:00Z", 1)
+	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(sites, old))})
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "eventTime") || !strings.Contains(err.Error(), "before 2000-01-01") {
+		t.Errorf("commissioning dated 1800: %v, want EINVALID naming eventTime and 2000-01-01", err)
+	}
+	y2k := strings.Replace(atCB(feed("Y2K", "ree_concentrate", "PAK", 5, "Nd:2")), "2025-10-01T00:00:00Z", "2000-01-01T00:00:00Z", 1)
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(sites, y2k))}); err != nil {
+		t.Errorf("commissioning dated 2000-01-01: %v, want accepted", err)
+	}
+}
