@@ -1271,6 +1271,18 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		res.grades[e] = own[e]
 		if m, ok := carried[e]; ok {
 			res.elem[e] = m
+			// An input whose shares of e rest on a feed grade never
+			// measured passes that on (fix9q): the product's shares of
+			// e rest on it too, so no share and no value is stated for
+			// it, however many runs further down (as element_capped).
+			for _, in := range ins {
+				if in.c.sharesUnmeasured[e] && in.held > 0 {
+					if res.sharesUnmeasured == nil {
+						res.sharesUnmeasured = map[string]bool{}
+					}
+					res.sharesUnmeasured[e] = true
+				}
+			}
 			continue
 		}
 		res.elem[e] = unknownMix()
