@@ -285,6 +285,12 @@ func printOrigin(env *Env, c *custody.Composition) {
 	fmt.Fprintf(env.Stdout, "origin of %s (%.6f dmt), resting on %d events\n", c.Lot, c.DryTonnes, len(c.Events))
 	fmt.Fprintln(env.Stdout, "physical origin (what the genealogy proves):")
 	show := func(name string, b custody.Breakdown) {
+		if b.GradeNotMeasured {
+			// Measured tonnes, but a feed's grade was never measured:
+			// no share, not "unknown 100 %".
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  (origin shares unknown: a feed's grade not measured)\n", name, "grade not measured", b.Tonnes)
+			return
+		}
 		for _, sh := range b.ByCountry {
 			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  %6.2f %%\n", name, sh.Name, sh.Tonnes, sh.Share*100)
 		}

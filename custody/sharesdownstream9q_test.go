@@ -2,8 +2,11 @@ package custody_test
 
 import (
 	"context"
+	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin/custody"
 )
@@ -39,5 +42,36 @@ func TestSharesNotMeasuredCarriesDownstream(t *testing.T) {
 	h := o.Headline()
 	if o.Overall.ValueUSD != 0 || strings.Contains(h.Text, "US$") || !strings.Contains(h.Text, "grade not measured") {
 		t.Errorf("VO overall %+v headline %q: want no value, grade not measured", o.Overall, h.Text)
+	}
+	// The certificate states no provenance line for VO's Nd (no share)
+	// and names it in cm:physicalOrigin's sharesNotMeasured.
+	dir := t.TempDir()
+	if _, err := custody.GenerateKey(filepath.Join(dir, "k")); err != nil {
+		t.Fatal(err)
+	}
+	key, _ := custody.LoadPrivateKey(filepath.Join(dir, "k"))
+	cert, err := custody.Issue(ctx, db, "urn:t:lot:VO", custody.DefaultPack(), key, custody.Issuer{ID: custody.PublicKeyID(key), Name: "T"}, time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(cert)
+	var d struct {
+		Subject struct {
+			Prov []custody.Provenance `json:"materialsProvenance"`
+			Phys struct {
+				SharesNotMeasured []string `json:"sharesNotMeasured"`
+			} `json:"cm:physicalOrigin"`
+		} `json:"credentialSubject"`
+	}
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range d.Subject.Prov {
+		if strings.HasPrefix(p.Name, "Nd ") {
+			t.Errorf("certificate states a share of VO's Nd %+v where a feed's grade is not measured", p)
+		}
+	}
+	if strings.Join(d.Subject.Phys.SharesNotMeasured, ",") != "Nd" {
+		t.Errorf("certificate's sharesNotMeasured %v, want [Nd]", d.Subject.Phys.SharesNotMeasured)
 	}
 }
