@@ -289,6 +289,12 @@ func printOrigin(env *Env, c *custody.Composition) {
 	fmt.Fprintf(env.Stdout, "origin of %s (%.6f dmt), resting on %d events\n", c.Lot, c.DryTonnes, len(c.Events))
 	fmt.Fprintln(env.Stdout, "physical origin (what the genealogy proves):")
 	show := func(name string, b custody.Breakdown) {
+		if b.GradeNotMeasured {
+			// Measured tonnes, but a feed's grade was never measured:
+			// no share, not "unknown 100 %".
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  (origin shares unknown: a feed's grade not measured)\n", name, "grade not measured", b.Tonnes)
+			return
+		}
 		for _, sh := range b.ByCountry {
 			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  %6.2f %%\n", name, sh.Name, sh.Tonnes, sh.Share*100)
 		}
@@ -319,6 +325,10 @@ func printOrigin(env *Env, c *custody.Composition) {
 		}
 	} else if cl != nil {
 		fmt.Fprintf(env.Stdout, "claimed origin (mass balance at %s, category %s, period %s — not physical): %s\n", cl.Site, cl.Category, cl.Period, cl.Status)
+		if cl.Capped != nil {
+			// A share of the lot follows its capped content (fix9q).
+			fmt.Fprintf(env.Stdout, "  smaller than the lot's assay: %s (events %s)\n", cl.Capped.Text, strings.Join(cl.Capped.Events, ", "))
+		}
 		for _, sh := range cl.ByCountry {
 			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  %6.2f %%\n", strings.Join(cl.Elements, "+"), sh.Name, sh.Tonnes, sh.Share*100)
 		}

@@ -261,6 +261,9 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 	comp := in.origin
 	var prov []Provenance
 	add := func(name, basis string, b Breakdown) {
+		if b.GradeNotMeasured {
+			return // no share stated (cm:physicalOrigin sharesNotMeasured)
+		}
 		for _, sh := range b.ByCountry {
 			code := sh.Key
 			if code == Unknown {
@@ -362,7 +365,7 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 			"product":              map[string]any{"id": lot, "name": ledger.CommodityName(l.Commodity), "cm:commodity": l.Commodity, "cm:dryTonnes": l.DryTonnes},
 			"materialsProvenance":  prov,
 			"cm:originComposition": comp,
-			"cm:physicalOrigin":    map[string]any{"dryMass": comp.Mass, "elements": comp.Elements, "aggregates": comp.Aggregates, "overall": comp.Overall, "notMeasured": comp.NotMeasured},
+			"cm:physicalOrigin":    physicalOrigin(comp),
 			"cm:claimedOrigin":     claimed,
 			"cm:custodyChain":      chain,
 			"conformityClaim":      claims,
@@ -579,4 +582,17 @@ func StatedText(c *Claim) string {
 		return "no share"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// physicalOrigin is a certificate's cm:physicalOrigin: the dry-mass view,
+// each element, the overall origin and the elements not measured; the
+// elements whose origin shares rest on a feed grade never measured
+// (sharesNotMeasured, fix9q) only where there are any, so a statement
+// without them reads as before.
+func physicalOrigin(comp *Composition) map[string]any {
+	m := map[string]any{"dryMass": comp.Mass, "elements": comp.Elements, "aggregates": comp.Aggregates, "overall": comp.Overall, "notMeasured": comp.NotMeasured}
+	if len(comp.SharesNotMeasured) > 0 {
+		m["sharesNotMeasured"] = comp.SharesNotMeasured
+	}
+	return m
 }

@@ -657,9 +657,28 @@ type Claim struct {
 	// it claimed.
 	Contains   float64 `json:"contains,omitempty"`
 	NotCovered float64 `json:"notCovered,omitempty"`
+	// Capped says why the claimed tonnes are below what the lot's own
+	// dry tonnes × assay would hold (fix9q): a claim is stated as a share
+	// of the lot (cm:originClaim cm:share), so it follows the lot's
+	// capped content — what the runs that made it put in — and names the
+	// runs whose balance gained; nil where nothing was capped.
+	Capped *ClaimCap `json:"capped,omitempty"`
 	// early: refused as dated before its lot existed (earlyClaim), the
 	// more basic reason, given first when its period has also ended.
 	early bool
+}
+
+// ClaimCap is why a claim stated as a share of its lot counts less than
+// the lot's assay holds: Assayed, the lot's dry tonnes × grade, and
+// Counted, its capped content (both tonnes of the claim's elements); the
+// runs that gained (element_gain) and their events; Text, the sentence
+// the lot page, CLI and certificate show.
+type ClaimCap struct {
+	Assayed float64  `json:"assayedTonnes"`
+	Counted float64  `json:"countedTonnes"`
+	Runs    []string `json:"runs"`
+	Events  []string `json:"events"`
+	Text    string   `json:"text"`
 }
 
 // Claim statuses.
@@ -1961,16 +1980,19 @@ func (mc *mbCalc) claim(l *critmin.Lot, c *comp, ce critmin.ClaimEvent, p critmi
 	a := mc.acc[catID]
 	cl.Category, cl.Elements = catID, a.cat.Elements
 	g := GradesOf(l)
-	var q float64
+	var q, assayed float64
+	var capRuns, capEvents []string
 	var missing []string
 	for _, el := range a.cat.Elements {
 		if x, ok := g[el]; ok {
+			assayed += l.DryTonnes * x
 			if c != nil {
 				// The lot's grade when claimed (x), capped by what its
 				// runs put in — never today's grade: a later assay
 				// never re-figures a claim.
 				if cp, ok := c.caps[el]; ok && l.DryTonnes > 0 && l.DryTonnes*x > cp.Tonnes+massTolerance {
 					x = cp.Tonnes / l.DryTonnes
+					capRuns, capEvents = mergeIDs(capRuns, cp.Runs), mergeIDs(capEvents, cp.Events)
 				}
 			}
 			q += l.DryTonnes * x
@@ -1990,6 +2012,14 @@ func (mc *mbCalc) claim(l *critmin.Lot, c *comp, ce critmin.ClaimEvent, p critmi
 		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim on %s cannot be measured", l.ID, epcis.Canonical(mc.d.Site), catID, p.ID, strings.Join(missing, "+"), strings.Join(a.cat.Elements, "+")))
 	}
 	cl.Tonnes = q
+	if len(capRuns) > 0 {
+		// A share of the lot follows its capped content: the page says
+		// why the claim is smaller than the lot's assay (fix9q).
+		els := strings.Join(a.cat.Elements, "+")
+		cl.Capped = &ClaimCap{Assayed: assayed, Counted: q, Runs: capRuns, Events: capEvents,
+			Text: fmt.Sprintf("claimed on %s t %s, the lot's content capped at what run %s put in (element_gain: its outputs hold more than its inputs), not the %s t %s its %s t dry × assay would hold; the %s t %s above it is never claimed",
+				Figure(q), els, strings.Join(capRuns, ", "), Figure(assayed), els, Figure(l.DryTonnes), Figure(assayed-q), els)}
+	}
 	pct := a.percentages(mc.cur.CarryForward)
 	for _, c := range sortedKeys(l.OriginClaim) {
 		share := l.OriginClaim[c]

@@ -51,6 +51,13 @@ type Breakdown struct {
 	ByCountry  []Share `json:"byCountry"`
 	ByMine     []Share `json:"byMine"`
 	BySupplier []Share `json:"bySupplier"`
+	// GradeNotMeasured marks an element the lot's own assay measures
+	// (Tonnes) whose origin shares are unknown because a feed's grade of
+	// it was never measured (Composition.SharesNotMeasured): its row
+	// says "grade not measured" and states no share on every view; the
+	// unknown share stays in ByCountry for the rules, which read it as
+	// unknown.
+	GradeNotMeasured bool `json:"gradeNotMeasured,omitempty"`
 }
 
 // ModelUse records a custody model applied at a site in one step.
@@ -442,6 +449,10 @@ func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc
 		for e, b := range out.Elements {
 			if c.sharesUnmeasured[e] {
 				out.SharesNotMeasured = append(out.SharesNotMeasured, e)
+				if b.Tonnes > 0 || len(b.ByCountry) > 0 {
+					b.GradeNotMeasured = true
+					out.Elements[e] = b
+				}
 				continue
 			}
 			stated[e] = b
@@ -1271,6 +1282,18 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		res.grades[e] = own[e]
 		if m, ok := carried[e]; ok {
 			res.elem[e] = m
+			// An input whose shares of e rest on a feed grade never
+			// measured passes that on (fix9q): the product's shares of
+			// e rest on it too, so no share and no value is stated for
+			// it, however many runs further down (as element_capped).
+			for _, in := range ins {
+				if in.c.sharesUnmeasured[e] && in.held > 0 {
+					if res.sharesUnmeasured == nil {
+						res.sharesUnmeasured = map[string]bool{}
+					}
+					res.sharesUnmeasured[e] = true
+				}
+			}
 			continue
 		}
 		res.elem[e] = unknownMix()

@@ -154,6 +154,12 @@ func (s *Server) handleOrigin(w http.ResponseWriter, r *http.Request) {
 func originTable(c *custody.Composition) table {
 	t := table{name: "origin", header: []string{"lot", "quantity", "dimension", "key", "name", "tonnes", "share", "basis"}}
 	add := func(q string, b custody.Breakdown) {
+		if b.GradeNotMeasured {
+			// Measured tonnes, origin shares unknown (a feed's grade of
+			// the element never measured): no share, not "unknown 100 %".
+			t.rows = append(t.rows, []string{c.Lot, q, "country", "", "grade not measured", fig(b.Tonnes), "", "grade_not_measured"})
+			return
+		}
 		for dim, list := range map[string][]custody.Share{"country": b.ByCountry, "mine": b.ByMine, "supplier": b.BySupplier} {
 			for _, sh := range list {
 				t.rows = append(t.rows, []string{c.Lot, q, dim, sh.Key, sh.Name, fig(sh.Tonnes), fig(sh.Share), "physical"})

@@ -25,6 +25,7 @@ var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx,
 	62: markBasisNotStated,
 	66: replayPartWeighings,
 	80: replayOnwardParts,
+	89: replayMixSharesNotMeasured,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay
@@ -198,6 +199,25 @@ func replayPartWeighings(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect
 // other stores are left alone. Running it again changes nothing.
 func replayOnwardParts(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
 	return replayPartWeighings(ctx, raw, tx, d)
+}
+
+// replayMixSharesNotMeasured is migration 0089's Go step. Kept origin
+// mixes written before fix9p/fix9q lack the elements whose origin shares
+// rest on a feed grade never measured (custody.Mix.Unmeasured), so the
+// views reading the kept mix stated "unknown 100 %" with a value and
+// verify named lot_origin. On a store holding any kept mix the step
+// replays the log as verify does and rewrites each lot projection table
+// that differs (replaceProjection); a store without one is left alone.
+// Running it again changes nothing.
+func replayMixSharesNotMeasured(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	var kept int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM lot_origin LIMIT 1) AS kept`).Scan(&kept); err != nil {
+		return fmt.Errorf("count kept origin mixes: %w", err)
+	}
+	if kept == 0 {
+		return nil
+	}
+	return replaceProjection(ctx, raw, tx, d)
 }
 
 // movementStepCond matches events.biz_step for the movement steps in any

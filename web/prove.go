@@ -375,6 +375,9 @@ func originBars(c *custody.Composition, colour string) template.HTML {
 	}
 	sort.Strings(els)
 	for _, e := range els {
+		if c.Elements[e].GradeNotMeasured {
+			continue // no share stated: grade not measured (the table says so)
+		}
 		for _, sh := range c.Elements[e].ByCountry {
 			labels, values, colours = append(labels, e+" · "+sh.Name), append(values, sh.Share), append(colours, colour)
 		}

@@ -1,0 +1,12 @@
+-- Kept origin mixes (lot_origin.mix) written before fix9p lack the
+-- elements whose origin shares rest on a feed grade never measured
+-- (custody.Mix.Unmeasured, "u"), and those written before fix9q lack them
+-- on lots made further downstream: the lot list and the lots CSV, which
+-- read the kept mix, would state "unknown 100 %" with a value where the
+-- lot page says "grade not measured", and `critmin verify` would name
+-- lot_origin for a difference that is only the old code's. This migration
+-- has no SQL of its own: its Go step (sqldb.replayMixSharesNotMeasured,
+-- registered in goStepsWithStore) replays the event log as `critmin
+-- verify` does on a store holding any kept mix and rewrites each lot
+-- projection table that differs, in this migration's transaction.
+SELECT 1;

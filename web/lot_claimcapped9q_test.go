@@ -1,0 +1,64 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
+)
+
+// TestLotPageClaimCappedSaysWhy (fix9q item 1): a claim stated as a share
+// of its lot follows the lot's capped content, and the lot page says why
+// it is smaller than the lot's assay, naming the run that gained. Site mb,
+// REE factor 0.9:
+//
+//	G, Pakistan, 10 t at Nd 3 % + Pr 1 % = 0.3 t Nd + 0.1 t Pr = 0.4 t
+//	RG (Oct 5): G 10 t → OG 0.75 t at Nd 45 % + Pr 15 % = 0.45 t assayed,
+//	  more than the 0.4 t in: element_gain, OG capped at 0.4 t
+//	OG claims Pakistan 100 %: 0.4 t Nd+Pr, credits 0.4 × 0.9 = 0.36 t…
+//	  so the feed F adds 10 t at Nd 4 % + Pr 1 % = 0.5 t × 0.9 = 0.45 t
+//	  (run RF, Oct 4 → OF): balance 0.81 t ≥ 0.4 t, accepted
+//	page: "not the 0.45 t Nd&#43;Pr", "claimed on 0.4 t Nd&#43;Pr", "0.4 t Nd+Pr", a link to urn:t:ev:RG
+func TestLotPageClaimCappedSaysWhy(t *testing.T) {
+	ts := MustServeUnchecked(t, true, nil)
+	head := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
+ "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [
+   {"id": "urn:t:site:mb", "attributes": [{"id": "https://ns.critmin.org/mineral/v1/custodyModel", "attribute": "mass_balance"}]}]}]}},
+ "epcisBody": {"eventList": [`
+	feed := func(id, nd, pr string) string {
+		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+   "quantityList": [{"epcClass": "urn:t:lot:` + id + `", "quantity": 10, "uom": "TNE"}],
+   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": ` + nd + `, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": ` + pr + `, "cm:unit": "%", "cm:basis": "dry"}]}}`
+	}
+	run := func(id, when, in, out, t, assay, claim string) string {
+		return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "` + when + `", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+   "inputQuantityList": [{"epcClass": "urn:t:lot:` + in + `", "quantity": 10, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": ` + t + `, "uom": "TNE"}],
+   "bizLocation": {"id": "urn:t:site:mb"}, "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [` + assay + `]` + claim + `}}`
+	}
+	a := func(el, v string) string {
+		return `{"cm:analyte": "` + el + `", "cm:value": ` + v + `, "cm:unit": "%", "cm:basis": "dry"}`
+	}
+	doc := head + feed("F", "4", "1") + "," + feed("G", "3", "1") + "," +
+		run("RF", "2025-10-04T00:00:00Z", "F", "OF", "0.1", a("Nd", "60"), "") + "," +
+		run("RG", "2025-10-05T00:00:00Z", "G", "OG", "0.75", a("Nd", "45")+","+a("Pr", "15"), `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]`) + `]}}`
+	d := &critmin.MassBalanceDeclaration{Site: "urn:t:site:mb", CarryForward: 1,
+		Categories: []critmin.MaterialCategory{{ID: "ree", Inputs: []string{"ree_concentrate"}, Product: "ndpr_oxide", Elements: []string{"Nd", "Pr"}, ConversionFactor: 0.9}},
+		Periods:    []critmin.ClaimPeriod{{ID: "2025-10", From: "2025-10-01", To: "2025-11-01"}}}
+	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := custody.DeclareMassBalance(t.Context(), ts.Store, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	resp, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:OG"), "", nil, nil)
+	page := string(b)
+	for _, want := range []string{`id="claim-capped"`, "0.4 t Nd+Pr", "not the 0.45 t Nd&#43;Pr", "claimed on 0.4 t Nd&#43;Pr", `href="/events/urn:t:ev:RG"`} {
+		if resp.StatusCode != 200 || !strings.Contains(page, want) {
+			t.Errorf("lot page (%d) lacks %q", resp.StatusCode, want)
+		}
+	}
+}
