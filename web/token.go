@@ -100,11 +100,15 @@ func (s *site) handleTokenCreateForm(w http.ResponseWriter, r *http.Request) {
 	var exp time.Time
 	var dateErr *critmin.FieldError
 	if form["expires"] != "" {
-		// An <input type="date">: the token works until the start of that
-		// day, UTC.
+		// An <input type="date"> labelled "valid through": the token works
+		// to the end of that day, UTC — it expires at 00:00 UTC of the
+		// next day, so today's date gives a token that works until
+		// midnight UTC.
 		var perr error
 		if exp, perr = time.Parse(time.DateOnly, form["expires"]); perr != nil {
 			dateErr = &critmin.FieldError{Pointer: "expires", Reason: fmt.Sprintf("not a date YYYY-MM-DD: %q", form["expires"])}
+		} else {
+			exp = exp.AddDate(0, 0, 1)
 		}
 	}
 	// Every field at fault at once, named as the form names it.

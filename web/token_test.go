@@ -54,7 +54,10 @@ func TestTokensPage(t *testing.T) {
 	// The row: name, role, created, last used (the request above), expiry.
 	row := list[strings.Index(list, `data-token="ci-loader"`):]
 	row = row[:strings.Index(row, "</tr>")]
-	for _, want := range []string{">operator<", expires + " 00:00 UTC", ">active", "/tokens/ci-loader/revoke"} {
+	// The date is the last day the token works: it expires at 00:00 UTC
+	// the next day.
+	exp, _ := time.Parse(time.DateOnly, expires)
+	for _, want := range []string{">operator<", exp.AddDate(0, 0, 1).Format(time.DateOnly) + " 00:00 UTC", ">active", "/tokens/ci-loader/revoke"} {
 		if !strings.Contains(row, want) {
 			t.Errorf("row lacks %q: %s", want, row)
 		}
@@ -63,12 +66,38 @@ func TestTokensPage(t *testing.T) {
 		t.Errorf("last use not recorded: %s", row)
 	}
 
+	// Today's date is accepted (the token works to midnight UTC; within
+	// two minutes of midnight the test takes tomorrow, as a token must
+	// last a minute at least) and yesterday's is refused.
+	day := time.Now().UTC()
+	if midnight := day.Truncate(24 * time.Hour).Add(24 * time.Hour); midnight.Sub(day) < 2*time.Minute {
+		day = midnight
+	}
+	resp, _ = create(url.Values{"name": {"today"}, "role": {"viewer"}, "expires": {day.Format(time.DateOnly)}}, formHeader)
+	if resp.StatusCode != http.StatusCreated {
+		t.Errorf("a token valid through %s: %d, want 201", day.Format(time.DateOnly), resp.StatusCode)
+	} else {
+		toks, err := ts.Store.ListTokens(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var today *critmin.Token
+		for _, tk := range toks {
+			if tk.Name == "today" {
+				today = tk
+			}
+		}
+		if today == nil || !today.ExpiresAt.Equal(day.Truncate(24*time.Hour).Add(24*time.Hour)) {
+			t.Errorf("token valid through %s: %+v, want it to expire at 00:00 UTC the next day", day.Format(time.DateOnly), today)
+		}
+	}
 	for _, c := range []struct {
 		form   url.Values
 		status int
 		field  string
 	}{
 		{url.Values{"name": {"ci-loader"}, "role": {"viewer"}}, 409, "<code>name</code>"},
+		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly)}}, 400, "<code>expires</code>"},
 		{url.Values{"name": {"x"}, "role": {"root"}}, 400, "<code>role</code>"},
 		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {"2001-01-01"}}, 400, "<code>expires</code>"},
 		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {"soon"}}, 400, "<code>expires</code>"},
