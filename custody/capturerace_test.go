@@ -127,8 +127,8 @@ func oneWins(t *testing.T, db critmin.Store, errs []error, outs []string, want .
 			win = i
 		case err == nil:
 			t.Errorf("captures %d and %d both accepted: the check ran outside the write serialisation", win, i)
-		case critmin.ErrorCode(err) != critmin.EINVALID:
-			t.Errorf("capture %d: %v, want EINVALID", i, err)
+		case critmin.ErrorCode(err) != critmin.ECONFLICT:
+			t.Errorf("capture %d: %v, want ECONFLICT (a conflict with the record, 409 since fix15r)", i, err)
 		default:
 			for _, w := range want {
 				if !strings.Contains(err.Error(), w) {
@@ -347,7 +347,7 @@ func TestCaptureCheckReadsPrimary(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(xformRun("B", "cb", "W", 10000, "OB", 0.1, ""))})
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "only 0 t of its 10 t remain") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "only 0 t of its 10 t remain") {
 		t.Errorf("second consumption of W with a lagging read pool: %v, want refused", err)
 	}
 }

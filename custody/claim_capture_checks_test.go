@@ -83,7 +83,7 @@ func TestRunEventsAddUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := capture(svc, ev("uc", "U5", "UC1", 10))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "only 5 t of its 40 t remain (35 t consumed by") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "only 5 t of its 40 t remain (35 t consumed by") {
 		t.Fatalf("U5 after U4 took 25 t: %v", err)
 	}
 	o, err := custody.Origin(ctx, db, "urn:t:lot:UB1")

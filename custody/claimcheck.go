@@ -91,6 +91,18 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		if len(future) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", future[0].Pointer, future[0].Reason), Fields: future}
 		}
+		// No run puts out more than it is fed, beyond the reagent mass
+		// its products can bind (MaxRunMassGain): the API and the import
+		// judge it as the Refine form does.
+		var gains []critmin.FieldError
+		for _, ev := range live {
+			if msg := RunMassGain(ev); msg != "" {
+				gains = append(gains, critmin.FieldError{Pointer: "event " + ev.EventID + "/outputQuantityList", Reason: msg})
+			}
+		}
+		if len(gains) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("run refused; nothing was stored: %s: %s", gains[0].Pointer, gains[0].Reason), Fields: gains}
+		}
 		// A produced lot's physical origin is what its genealogy proves:
 		// a stated origin that contradicts it is refused.
 		if fe, err := checkStatedOrigin(ctx, s, live); err != nil {
@@ -1023,10 +1035,9 @@ const MaxRunMassGain = 2.2
 // exceeds MaxRunMassGain × its inputs' total mass, naming both totals in
 // tonnes. It judges only a run whose every input states a mass (an input
 // without one is taken whole, its mass read from the record) and whose
-// outputs state at least one. "" if the run is within it. The Refine
-// form applies it (web); the API's capture check does not yet: custody's
-// mass-balance fixtures (oxideRun: 1 t fed, 2.5–5 t of oxide out) would
-// have to be reworked with their hand-worked figures first (fix15s).
+// outputs state at least one. "" if the run is within it. The capture
+// check applies it to every run (API, import, forms), and the Refine form
+// shows it under Product lots before capture.
 func RunMassGain(ev *critmin.Event) string {
 	if ev.Type != critmin.TransformationEvent {
 		return ""

@@ -30,7 +30,7 @@ func TestMessagesNameLotCanonically(t *testing.T) {
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	_, err := svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(doc(map[string]string{"cb": "controlled_blending"},
 		strings.ReplaceAll(runOf("R", "cb", "2025-10-10T00:00:00Z", []string{"L:15"}, product{lot: "Y", commodity: "ree_carbonate", t: 5, assays: []string{"Nd:5"}}), "urn:t:lot:L", urn)))})
-	if critmin.ErrorCode(err) != critmin.EINVALID {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT {
 		t.Fatalf("over-consumption not refused: %v", err)
 	}
 	msg := err.Error()

@@ -144,7 +144,7 @@ func TestInputsBeforeOutputsAddUp(t *testing.T) {
 	// P is 10 t: a further run taking 1 t finds none left (10 t consumed,
 	// tolerance 0.5 % of 10 t = 0.05 t).
 	err = capture(svc, splitEvent("we", "V", "mb", "P:1", "VO", "0.05", ""))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "only 0 t of its 10 t remain") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "only 0 t of its 10 t remain") {
 		t.Errorf("1 t more of P after 10 t: %v", err)
 	}
 }

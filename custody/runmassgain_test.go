@@ -55,3 +55,33 @@ func TestAncientEventRefused(t *testing.T) {
 		t.Errorf("commissioning dated 2000-01-01: %v, want accepted", err)
 	}
 }
+
+// TestCaptureRefusesRunPuttingOutMoreThanFed: the API's capture check
+// judges a run's mass as the Refine form does. S, 20 t at site cb, run
+// G into 50 t of product: 50 ÷ 20 = 2.5× > 2.2 (MaxRunMassGain), refused
+// naming both totals and storing nothing; run H into 40 t (40 ÷ 20 = 2×,
+// within the reagent mass an oxalate binds) is accepted.
+func TestCaptureRefusesRunPuttingOutMoreThanFed(t *testing.T) {
+	ctx := context.Background()
+	sites := map[string]string{"cb": "controlled_blending"}
+	db := store(t, doc(sites, atCB(feed("S", "ree_concentrate", "PAK", 20, "Nd:2"))))
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	svc.Now = clockAt("2025-10-21T00:00:00Z")
+	before, err := db.CountEvents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gain := runOf("G", "cb", "2025-10-05T00:00:00Z", []string{"S:20"}, product{lot: "PG", commodity: "ree_concentrate", t: 50, assays: []string{"Nd:0.8"}})
+	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(sites, gain))})
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "outputs weigh 50 t in total, 2.5× its inputs' 20 t") {
+		t.Errorf("run of 20 t into 50 t: %v, want EINVALID naming 50 t and 20 t", err)
+	}
+	if n, _ := db.CountEvents(ctx); n != before {
+		t.Errorf("the refused run stored %d events", n-before)
+	}
+	ok := runOf("H", "cb", "2025-10-05T00:00:00Z", []string{"S:20"}, product{lot: "PH", commodity: "ree_concentrate", t: 40, assays: []string{"Nd:1"}})
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(sites, ok))}); err != nil {
+		t.Errorf("run of 20 t into 40 t (2×): %v, want accepted", err)
+	}
+}

@@ -130,7 +130,7 @@ func TestPackingBeyondWhatStandsIsRefused(t *testing.T) {
 	 "bizStep": "commissioning", "bizLocation": {"id": "urn:t:site:karachi"}, "transformationID": "urn:t:run:R1",
 	 "inputQuantityList": [{"epcClass": "urn:t:lot:L", "quantity": 25000, "uom": "KGM"}],
 	 "outputQuantityList": [{"epcClass": "urn:t:lot:C", "quantity": 5000, "uom": "KGM"}]}`
-	if err := capture(svc, run); critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "25 t") {
+	if err := capture(svc, run); critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "25 t") {
 		t.Fatalf("a late run taking 25 t of the 20 t at Karachi: %v", err)
 	}
 	if err := capture(svc, pack("P2", "20000")); err != nil {
