@@ -117,7 +117,13 @@ func do(tb testing.TB, method, url, token string, body []byte, headers map[strin
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/ld+json")
+		// The JSON API takes application/json only; EPCIS (and the
+		// certificate routes) take JSON-LD (docs/security.md).
+		ct := "application/ld+json"
+		if strings.Contains(url, "/api/") {
+			ct = "application/json"
+		}
+		req.Header.Set("Content-Type", ct)
 	}
 	for k, v := range headers {
 		req.Header.Set(k, v)
