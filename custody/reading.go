@@ -340,7 +340,9 @@ func inTransitStep(step string) bool {
 // official examples, each one event out of a supply chain the platform
 // never saw (docs/epcis.md, "XML binding") — is outside the corridor's
 // record and keeps EPCIS's generic behaviour: its lots enter the record
-// as it names them.
+// as it names them. The rule reads the event's lot (class) lines; an
+// instance EPC (a container or bag fed to a run whole) is recorded by
+// the packing that filled it and is not judged here.
 func checkLotRecorded(live []*critmin.Event, stored map[string]*critmin.Lot, sites map[string]string) []critmin.FieldError {
 	seen := map[string]bool{}
 	for id := range stored {
@@ -353,7 +355,15 @@ func checkLotRecorded(live []*critmin.Event, stored map[string]*critmin.Lot, sit
 		corridor := atSite || ev.Mineral != nil
 		makes := ev.Type == critmin.ObjectEvent && ev.Action == "ADD" || stepName(ev.BizStep) == "receiving"
 		named := map[string]bool{}
-		for _, q := range ev.LotLines() {
+		for i, q := range ev.LotLines() {
+			// LotLines lists the event's quantity (class) lines first, then
+			// its instance EPCs. An instance EPC — a container's SSCC, a
+			// bag's SGTIN — is made by the packing that fills it, which
+			// no lot line records, and is judged by the packing checks
+			// (checkPackedAtSea, PackedIn), not here.
+			if i >= len(ev.Quantities) {
+				continue
+			}
 			if !corridor || seen[q.EPCClass] || named[q.EPCClass] || makes || ev.Type == critmin.TransformationEvent && q.Role == critmin.RoleOutput {
 				continue
 			}
