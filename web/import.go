@@ -286,9 +286,10 @@ func weighbridgeEvent(source string, f map[string]string) (map[string]any, []row
 	if !haveNet && f["net_kg"] == "" && f["gross_kg"] == "" && f["tare_kg"] == "" {
 		probs = append(probs, rowProblem{"net_kg", "no mass: give the net mass, or the gross and the tare"})
 	}
-	if len(probs) > 0 {
-		return nil, probs
-	}
+	// With problems the event is still built, for the checks of the row's
+	// other fields (checkFile): a failed field's part of it is a
+	// placeholder (no time, 0 kg, no moisture) whose own errors are
+	// dropped there.
 	ev := map[string]any{"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "sensor_reporting",
 		"eventID":   "urn:uuid:" + uuid.NewSHA1(importNamespace, []byte("weighbridge\x00"+source+"\x00"+f["ticket"])).String(),
 		"eventTime": when, "eventTimeZoneOffset": tz,
@@ -296,7 +297,7 @@ func weighbridgeEvent(source string, f map[string]string) (map[string]any, []row
 		"readPoint":    map[string]any{"id": f["site"]}, "bizLocation": map[string]any{"id": f["site"]},
 	}
 	reports := []any{map[string]any{"type": "Mass", "value": jsonNum(net), "uom": "KGM"}}
-	if m := f["moisture_pct"]; m != "" {
+	if m := f["moisture_pct"]; m != "" && !failed(probs, "moisture_pct") {
 		reports = append(reports, map[string]any{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": numberOrText(m), "uom": "P1"})
 	}
 	meta := map[string]any{"time": when}
@@ -304,26 +305,41 @@ func weighbridgeEvent(source string, f map[string]string) (map[string]any, []row
 		meta["deviceID"] = d
 	}
 	ev["sensorElementList"] = []any{map[string]any{"sensorMetadata": meta, "sensorReport": reports}}
-	return ev, nil
+	return ev, probs
+}
+
+// failed says whether probs has a problem of field.
+func failed(probs []rowProblem, field string) bool {
+	for _, p := range probs {
+		if p.Field == field {
+			return true
+		}
+	}
+	return false
 }
 
 // laboratoryEvent is a result's event: the lot and one MassConcentration
 // report of the analyte.
 func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowProblem) {
+	// Every field is checked, each on its own (issue 15: every error of a
+	// row at once); a failed field's part of the event is a placeholder
+	// (weighbridgeEvent).
+	var probs []rowProblem
 	when, tz, err := csvTime(f["time"], f["tz"])
 	if err != nil {
-		return nil, []rowProblem{{"time", err.Error()}}
+		probs = append(probs, rowProblem{"time", err.Error()})
 	}
 	value, err := csvNumber(f["value"])
 	if err != nil {
-		return nil, []rowProblem{{"value", err.Error()}}
+		probs = append(probs, rowProblem{"value", err.Error()})
 	}
 	unit := f["unit"]
 	if unit == "" {
 		unit = "%"
 	}
 	if _, err := units.NormalizeGradeUnit(typedGradeUnit(unit)); err != nil {
-		return nil, []rowProblem{{"unit", fmt.Sprintf("unit %q is not a grade unit critmin reads: write %%, g/t or ppm (or the Rec 20 code P1, NA or 59)", unit)}}
+		probs = append(probs, rowProblem{"unit", fmt.Sprintf("unit %q is not a grade unit critmin reads: write %%, g/t or ppm (or the Rec 20 code P1, NA or 59)", unit)})
+		unit = "%"
 	}
 	basis := assayBasis(f["basis"])
 	switch b := basis; b {
@@ -336,7 +352,8 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 		case "dry basis", "db", "dried":
 			hint = " — a result on the dried sample is dry"
 		}
-		return nil, []rowProblem{{"basis", fmt.Sprintf("basis %q is not one the ledger reads: write dry (on the dried sample) or as_received (on the sample as received, with its moisture)%s", b, hint)}}
+		probs = append(probs, rowProblem{"basis", fmt.Sprintf("basis %q is not one the ledger reads: write dry (on the dried sample) or as_received (on the sample as received, with its moisture)%s", b, hint)})
+		basis = ""
 	}
 	report := map[string]any{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/" + f["analyte"],
 		"value": jsonNum(value), "uom": rec20Grade(unit)}
@@ -349,13 +366,14 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 	// (dry = as_received / (1 − H2O)).
 	if m := f["moisture_pct"]; m != "" {
 		v, err := csvNumber(m)
-		if err != nil {
-			return nil, []rowProblem{{"moisture_pct", err.Error()}}
+		switch {
+		case err != nil:
+			probs = append(probs, rowProblem{"moisture_pct", err.Error()})
+		case v < 0 || v >= 100:
+			probs = append(probs, rowProblem{"moisture_pct", fmt.Sprintf("moisture %v %% is not possible: give the water content as a percentage from 0 to below 100 (8.0 for 8 %%)", v)})
+		default:
+			reports = append(reports, map[string]any{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": jsonNum(v), "uom": "P1"})
 		}
-		if v < 0 || v >= 100 {
-			return nil, []rowProblem{{"moisture_pct", fmt.Sprintf("moisture %v %% is not possible: give the water content as a percentage from 0 to below 100 (8.0 for 8 %%)", v)}}
-		}
-		reports = append(reports, map[string]any{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": jsonNum(v), "uom": "P1"})
 	}
 	meta := map[string]any{"time": when}
 	if l := f["lab"]; l != "" {
@@ -367,7 +385,7 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 		"quantityList": []any{map[string]any{"epcClass": f["lot"]}},
 		"readPoint":    map[string]any{"id": f["site"]}, "bizLocation": map[string]any{"id": f["site"]},
 		"sensorElementList": []any{map[string]any{"sensorMetadata": meta, "sensorReport": reports}},
-	}, nil
+	}, probs
 }
 
 // importRow is one data row of a file and what became of it.
@@ -383,6 +401,21 @@ type importRow struct {
 	// Recorded is the stored event a row's event already is (the same
 	// row imported before): it is not stored again.
 	Recorded string
+	// failed are the fields with an error; probe is the event of a row
+	// with errors, built with placeholders for them, on which the row's
+	// other fields are still checked (issue 15: every error of a row at
+	// once). It is never stored or shown.
+	failed map[string]bool
+	probe  map[string]any
+}
+
+// fail records an error of the row on field (shown as column c).
+func (row *importRow) fail(field, c, reason string) {
+	if row.failed == nil {
+		row.failed = map[string]bool{}
+	}
+	row.failed[field] = true
+	row.Errors = append(row.Errors, RowError{row.Row, c, reason, false})
 }
 
 // importResult is a checked file.
@@ -641,7 +674,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 			}
 			row.Values[f.Name] = v
 			if f.Required && v == "" {
-				row.Errors = append(row.Errors, RowError{row.Row, column(f.Name), "empty: " + f.Label + " is required", false})
+				row.fail(f.Name, column(f.Name), "empty: "+f.Label+" is required")
 			}
 		}
 		// A row's event ID comes from its ticket (or sample and analyte):
@@ -651,8 +684,8 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 			key, keyField = row.Values["sample"]+" "+row.Values["analyte"], "sample"
 		}
 		if prev, dup := seen[key]; dup && strings.TrimSpace(key) != "" {
-			row.Errors = append(row.Errors, RowError{row.Row, column(keyField),
-				fmt.Sprintf("the same as row %d: each ticket (each sample and analyte) is one event", prev), false})
+			row.fail(keyField, column(keyField),
+				fmt.Sprintf("the same as row %d: each ticket (each sample and analyte) is one event", prev))
 		}
 		seen[key] = row.Row
 		// Numbers are read once, by the file's separator and stated
@@ -661,7 +694,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 			if v := row.Values[name]; v != "" {
 				n, err := csvCell(v, delim, mark)
 				if err != nil {
-					row.Errors = append(row.Errors, RowError{row.Row, column(name), err.Error(), false})
+					row.fail(name, column(name), err.Error())
 					continue
 				}
 				row.Values[name] = n
@@ -669,17 +702,35 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		}
 		if tz := row.Values["tz"]; tz != "" {
 			if reason := offsetError(tz); reason != "" {
-				row.Errors = append(row.Errors, RowError{row.Row, column("tz"), reason, false})
+				row.fail("tz", column("tz"), reason)
 			}
 		}
-		if len(row.Errors) > 0 {
-			continue
+		// Every field is checked on its own (issue 15: every error of a
+		// row at once): the event is built without the fields that
+		// failed above (a check that needs one is skipped), and a row
+		// with errors keeps it as its probe, on which the ledger's checks
+		// of its other fields still run (probeRows).
+		vals := map[string]string{}
+		for name, v := range row.Values {
+			if !row.failed[name] {
+				vals[name] = v
+			}
 		}
-		ev, probs := k.event(source, row.Values)
+		if row.failed["tz"] {
+			vals["tz"] = "+00:00" // the time is then not read
+			row.failed["time"] = true
+		}
+		ev, probs := k.event(source, vals)
 		for _, p := range probs {
-			row.Errors = append(row.Errors, RowError{row.Row, column(p.Field), p.Reason, false})
+			if !row.failed[p.Field] {
+				row.fail(p.Field, column(p.Field), p.Reason)
+			}
 		}
-		if ev == nil {
+		if row.failed["time"] {
+			row.failed["tz"] = true // the probe has no time, nor its offset
+		}
+		if len(row.Errors) > 0 {
+			row.probe = ev
 			continue
 		}
 		row.Event = ev
@@ -691,6 +742,9 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		return nil, err
 	}
 	if err := s.checkLotLives(r, built, column); err != nil {
+		return nil, err
+	}
+	if err := s.probeRows(r, k, res.Rows, column); err != nil {
 		return nil, err
 	}
 	events, built = events[:0], withoutErrors(built)
@@ -751,6 +805,46 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		}
 	}
 	return res, nil
+}
+
+// probeRows checks the fields of the rows with errors that did not fail
+// (issue 15: every error of a row before anything is stored): each row's
+// probe event (built with placeholders for its failed fields) is
+// validated alone and its lot's life checked; errors on a failed field,
+// or on no field, are the placeholders' and are dropped, and a refusal of
+// the whole document (a rule over several events) is skipped, as a check
+// that needs a failed field may be.
+func (s *site) probeRows(r *http.Request, k *importKind, rows []*importRow, column func(string) string) error {
+	var probed []*importRow
+	for _, row := range rows {
+		if row.probe == nil {
+			continue
+		}
+		probed = append(probed, row)
+		doc, err := importDocument([]any{row.probe})
+		if err != nil {
+			return err
+		}
+		perEvent, err := s.Ledger.Validate(r.Context(), doc)
+		if err != nil {
+			if critmin.ErrorCode(err) == critmin.EINTERNAL {
+				return err
+			}
+			continue
+		}
+		for _, errs := range perEvent {
+			for _, e := range errs {
+				p := e.Pointer
+				if rest, ok := strings.CutPrefix(p, "/epcisBody/eventList/0"); ok {
+					p = eventPointer + rest
+				}
+				if name, _ := fieldOf(k.fields, p); name != "" && !row.failed[name] {
+					row.fail(name, column(name), e.Reason)
+				}
+			}
+		}
+	}
+	return s.checkLotLives(r, probed, column)
 }
 
 // documentRuleRows maps a refusal of the whole document (docErr: a rule
@@ -965,33 +1059,42 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 		known[epcis.Canonical(l.ID)] = l
 	}
 	for _, row := range rows {
+		ev := row.Event
+		if ev == nil {
+			ev = row.probe // a row with errors: its other fields (probeRows)
+		}
 		id := row.Values["lot"]
 		l := known[epcis.Canonical(id)]
-		if fault := epcis.URICharFault(id); l == nil && fault != "" {
-			// Not a spelling of a lot at all: say why, as capture would.
-			row.Errors = append(row.Errors, RowError{row.Row, column("lot"), fmt.Sprintf("%q is not a URI: %s", id, fault), false})
-			continue
-		}
-		if l == nil {
-			row.Errors = append(row.Errors, RowError{row.Row, column("lot"), fmt.Sprintf("lot not known: no lot %s is recorded (check the spelling; commission a new lot with the commission form first)", id), false})
-			continue
-		}
-		if reason := unknownSite(sites, row.Values["site"]); reason != "" {
-			row.Errors = append(row.Errors, RowError{row.Row, column("site"), reason, false})
-			continue
-		}
-		at, err := time.Parse(time.RFC3339, fmt.Sprint(row.Event["eventTime"]))
-		if err != nil {
-			continue // the validator names a bad time
+		// The time is checked on its own: a future date is one whatever
+		// the lot (issue 15: every error of a row at once).
+		at, errAt := time.Parse(time.RFC3339, fmt.Sprint(ev["eventTime"]))
+		if row.failed["time"] {
+			errAt = fmt.Errorf("failed")
 		}
 		day := func(t time.Time) string { return t.In(at.Location()).Format("2006-01-02 15:04 -07:00") }
 		// A reading dated after now is refused as such (custody's
 		// futureEvent at capture), not as a lot "in transit" then: the
 		// lot's whereabouts in 2031 are not the fault.
-		if now := s.Ledger.Now().UTC(); at.After(now.Add(custody.MaxClaimClockSkew)) {
-			row.Errors = append(row.Errors, RowError{row.Row, column("time"), fmt.Sprintf("%s is in the future (now is %s, allowed clock skew %s): an event is recorded after it happens; check the date, year and time zone",
-				day(at), day(now), custody.MaxClaimClockSkew), false})
+		future := false
+		if now := s.Ledger.Now().UTC(); errAt == nil && at.After(now.Add(custody.MaxClaimClockSkew)) {
+			row.fail("time", column("time"), fmt.Sprintf("%s is in the future (now is %s, allowed clock skew %s): an event is recorded after it happens; check the date, year and time zone",
+				day(at), day(now), custody.MaxClaimClockSkew))
+			future = true
+		}
+		if fault := epcis.URICharFault(id); row.failed["lot"] {
+			// Refused already (empty, or the same as another row).
+		} else if l == nil && fault != "" {
+			// Not a spelling of a lot at all: say why, as capture would.
+			row.fail("lot", column("lot"), fmt.Sprintf("%q is not a URI: %s", id, fault))
+		} else if l == nil {
+			row.fail("lot", column("lot"), fmt.Sprintf("lot not known: no lot %s is recorded (check the spelling; commission a new lot with the commission form first)", id))
+		}
+		if reason := unknownSite(sites, row.Values["site"]); !row.failed["site"] && reason != "" {
+			row.fail("site", column("site"), reason)
 			continue
+		}
+		if errAt != nil || future || l == nil {
+			continue // the validator names a bad time
 		}
 		if reason, err := s.lotElsewhere(r, sites, l.ID, id, row.Values["site"], at, "a reading"); err != nil {
 			return err

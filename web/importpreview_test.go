@@ -15,7 +15,9 @@ import (
 // only the first valid row's event; nothing is stored by a check. The
 // Karachi file: row 2 weighs 39,950 − 15,000 = 24,950 kg net (24.95 t)
 // at 8 % moisture; row 3 17,980 kg (17.98 t) with no moisture; row 4's
-// net "2999O" is not a number, so it has an error and no event.
+// net "2999O" is not a number, so it has an error and no event; its
+// date, 2025-08-29, is also before lot REE-2025-003 was commissioned
+// (2025-11-03): every error of a row is listed (fix15t item 1).
 func TestImportPreviewEveryRow(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	ctx := context.Background()
@@ -41,7 +43,7 @@ func TestImportPreviewEveryRow(t *testing.T) {
 		{"3", []string{"valid", "urn:critmin:demo:lot:REE-2025-002: 17.98 t (17,980 kg)", "JSON-LD of row 3"}, []string{"error"}},
 		// Row 4's error is listed under Errors (with a link to the row)
 		// and on its card — row, column, reason (TestImportRowCardStatesError).
-		{"4", []string{"1 error: not captured", `Row 4, column <strong>Net (kg)</strong>`, "is not a number", "No event"}, []string{"JSON-LD of row 4"}},
+		{"4", []string{"2 errors: not captured", "before lot urn:critmin:demo:lot:REE-2025-003 exists", `Row 4, column <strong>Net (kg)</strong>`, "is not a number", "No event"}, []string{"JSON-LD of row 4"}},
 	} {
 		got := card(c.row)
 		if got == "" {

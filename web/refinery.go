@@ -376,13 +376,15 @@ func flowsheetLegend(used map[string]bool) template.HTML {
 // stock that grew ("stock:" + node) — its value the destination's share
 // of the sources in %, as refinery.ElementResult.Deportment holds it (the
 // shares sum to 100 %). Bands are in the element's colour (elementColour,
-// the commodity colour of every page); product streams in that colour,
-// residues and losses grey, stocks amber. Shares under 0.01 % are left
-// out of the drawing but kept in the table.
+// the commodity colour of every page); product streams in their
+// commodity's colour (commodityColour; the element's if the stream names
+// none), residues and losses grey, stocks amber. Shares under 0.01 % are
+// left out of the drawing and of its table and CSV alike; a share that
+// cannot be determined is in the table as "—" (it cannot be drawn).
 func deportmentSankey(p *refinery.Problem, a refinery.ElementResult) Chart {
-	kind := map[string]string{}
+	kind, commodity := map[string]string{}, map[string]string{}
 	for _, s := range p.Streams {
-		kind[s.ID] = s.Kind
+		kind[s.ID], commodity[s.ID] = s.Kind, s.Commodity
 	}
 	colour := elementColour(a.Element)
 	names := unitNames(p)
@@ -419,6 +421,11 @@ func deportmentSankey(p *refinery.Problem, a refinery.ElementResult) Chart {
 		switch {
 		case strings.HasPrefix(id, "stock:"):
 			node, name = "#ca8504", nameOf(strings.TrimPrefix(id, "stock:"))+" (stock)"
+		case kind[id] == "product" && commodity[id] != "":
+			// The product's commodity colour (the one palette of
+			// every page): the La/Ce carbonate in the Ce Sankey is
+			// lace_carbonate's colour, not Nd's NdPr oxide shade.
+			node = commodityColour(commodity[id])
 		case kind[id] == "product":
 			node = colour
 		}
@@ -427,10 +434,12 @@ func deportmentSankey(p *refinery.Problem, a refinery.ElementResult) Chart {
 			continue
 		}
 		pct := roundTo(100*float64(v), 2)
-		c.Rows = append(c.Rows, []string{src, name, formatNum(pct, 2)})
 		if pct < 0.01 {
+			// A zero flow (under 0.01 %) is left out of the drawing
+			// and of its table and CSV alike.
 			continue
 		}
+		c.Rows = append(c.Rows, []string{src, name, formatNum(pct, 2)})
 		c.Nodes = append(c.Nodes, Node{ID: id, Name: name, Colour: node})
 		c.Links = append(c.Links, Link{From: src, To: name, Value: pct, Colour: colour})
 	}

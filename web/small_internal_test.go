@@ -48,3 +48,30 @@ func TestDeportmentSankeyNames(t *testing.T) {
 		t.Errorf("deportment CSV:\n%s", csv)
 	}
 }
+
+// TestDeportmentSankeyProductColours (issue 15, fix15t item 2): a product
+// node is in its product's commodity colour, not the element's — in the
+// Ce Sankey the La/Ce carbonate product is lace_carbonate's colour, not
+// NdPr oxide's (#c11574, Nd's element shade) — and a zero flow (Ce into
+// the NdPr oxide, 0 %) is left out of the chart and its CSV alike.
+func TestDeportmentSankeyProductColours(t *testing.T) {
+	p := &refinery.Problem{Streams: []refinery.Stream{
+		{ID: "ndpr_out", Name: "NdPr oxide product", Kind: "product", Commodity: "ndpr_oxide"},
+		{ID: "lace_out", Name: "La/Ce carbonate product", Kind: "product", Commodity: "lace_carbonate"},
+		{ID: "tails", Name: "Tailings", Kind: "residue"}}}
+	a := refinery.ElementResult{Element: "Ce", FeedT: 10, Deportment: map[string]refinery.Num{"lace_out": 0.9, "tails": 0.1, "ndpr_out": 0}}
+	c := deportmentSankey(p, a)
+	colours := map[string]string{}
+	for _, n := range c.Nodes {
+		colours[n.Name] = n.Colour
+	}
+	if got, want := colours["La/Ce carbonate product"], commodityColour("lace_carbonate"); got != want || got == commodityColour("ndpr_oxide") {
+		t.Errorf("La/Ce carbonate product node %q, want lace_carbonate's %q", got, want)
+	}
+	if _, drawn := colours["NdPr oxide product"]; drawn {
+		t.Errorf("a 0 %% flow is drawn: %v", colours)
+	}
+	if csv := c.csvData(); strings.Contains(csv, "NdPr oxide product") || !strings.Contains(csv, "La/Ce carbonate product") {
+		t.Errorf("CSV keeps a 0 %% flow the chart omits (or drops a drawn one):\n%s", csv)
+	}
+}
