@@ -67,6 +67,11 @@ func TestSessions(t *testing.T) {
 	if _, _, err := critmin.IssueToken(context.Background(), ts.Store, "temp", critmin.RoleViewer, time.Time{}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	// A second admin first: the last active admin token cannot be revoked
+	// (storetest LastAdminRevoke).
+	if _, _, err := critmin.IssueToken(context.Background(), ts.Store, "admin2", critmin.RoleAdmin, time.Time{}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	c = signIn(adminSecret)
 	if _, err := ts.Store.RevokeToken(context.Background(), "admin", time.Now()); err != nil {
 		t.Fatal(err)
