@@ -229,11 +229,15 @@ func TestRefineryCorridorFromLedger(t *testing.T) {
 	if err != nil || !strings.Contains(out, `"ops"`) || strings.Contains(out, `"stale"`) {
 		t.Errorf("closed report: %v %.300s", err, out)
 	}
-	// A run back-dated into the closed October is captured; the report
+	// A run back-dated into the closed October is captured (its feed
+	// commissioned in September, before the closed month: no event may
+	// act on a lot no event recorded); the report
 	// of the close (as signed) says it is stale and names the run.
 	late := filepath.Join(t.TempDir(), "late.jsonld")
 	os.WriteFile(late, []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-02T00:00:00Z",
- "epcisBody": {"eventList": [{"type": "TransformationEvent", "eventID": "urn:t:ev:late-run", "eventTime": "2025-10-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+ "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:late-in", "eventTime": "2025-09-30T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+   "quantityList": [{"epcClass": "urn:t:lot:late-in", "quantity": 5, "uom": "TNE"}], "bizLocation": {"id": "`+site+`"}},
+  {"type": "TransformationEvent", "eventID": "urn:t:ev:late-run", "eventTime": "2025-10-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
    "inputQuantityList": [{"epcClass": "urn:t:lot:late-in", "quantity": 5, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:late-out", "quantity": 1, "uom": "TNE"}],
    "bizLocation": {"id": "`+site+`"}}]}}`), 0o644)
 	if _, _, err := run(t, nil, "capture", "--db", db, late); err != nil {
