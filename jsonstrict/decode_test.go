@@ -23,7 +23,7 @@ func TestDecodeNamesField(t *testing.T) {
 		{"string for number", `{"categories": [{"id": "a"}, {"conversionFactor": "0.9"}]}`, "/categories/1/conversionFactor", "must be a number, not a JSON string"},
 		{"fraction for integer", `{"carryForward": 1.5}`, "/carryForward", "must be an integer, not 1.5"},
 		{"object for list", `{"categories": {}}`, "/categories", "must be a list, not a JSON object"},
-		{"unknown field", `{"carry": 1}`, "/carry", `unknown field "carry"`},
+		{"unknown field", `{"carry": 1}`, "/carry", `unknown field "carry": this object takes "carryForward", "categories"`},
 		{"trailing", `{} {}`, "body", "trailing data after the JSON value"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

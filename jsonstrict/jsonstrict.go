@@ -14,6 +14,7 @@ import (
 	"encoding"
 	"encoding/json"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -165,7 +166,7 @@ func (w *walker) walk(tok jsontext.Token, t reflect.Type, ptr *path, depth int) 
 					if want := caseMatch(fields, name); want != "" {
 						return critmin.FieldErrorf(p.String(), "unknown field %q: member names are case-sensitive, the field is %q", name, want)
 					}
-					return critmin.FieldErrorf(p.String(), "unknown field %q", name)
+					return critmin.FieldErrorf(p.String(), "unknown field %q%s", name, takes(fields))
 				}
 				ft = f
 			}
@@ -233,6 +234,22 @@ func shape(v Shaped) reflect.Type {
 // structFields maps the exact json names of t's fields (those of embedded
 // structs included, as encoding/json promotes them) to their types; nil
 // when t is not a struct.
+// takes words the members an object accepts, for an unknown field's
+// refusal — `: this object takes "expires_at", "expires_in", "name",
+// "role"` — when there are at most 12 of them (a longer list is the
+// documentation's to give); "" otherwise.
+func takes(fields map[string]reflect.Type) string {
+	if len(fields) == 0 || len(fields) > 12 {
+		return ""
+	}
+	names := make([]string, 0, len(fields))
+	for n := range fields {
+		names = append(names, strconv.Quote(n))
+	}
+	sort.Strings(names)
+	return ": this object takes " + strings.Join(names, ", ")
+}
+
 func structFields(t reflect.Type) map[string]reflect.Type {
 	if t == nil || t.Kind() != reflect.Struct {
 		return nil

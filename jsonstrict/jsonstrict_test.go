@@ -148,3 +148,19 @@ func TestCheckRefusesUnderflow(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownFieldNamesWhatTheObjectTakes: a member the target struct
+// does not have is refused naming the members it does take (issue 14,
+// new-user check: POST /api/v1/tokens with "expires" named no accepted
+// field).
+func TestUnknownFieldNamesWhatTheObjectTakes(t *testing.T) {
+	var v struct {
+		Name      string `json:"name"`
+		ExpiresIn string `json:"expires_in"`
+		ExpiresAt string `json:"expires_at"`
+	}
+	err := Check([]byte(`{"name": "x", "expires": "2026-12-02"}`), &v)
+	if err == nil || !strings.Contains(err.Error(), `unknown field "expires": this object takes "expires_at", "expires_in", "name"`) {
+		t.Errorf("unknown field: %v", err)
+	}
+}
