@@ -94,11 +94,9 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// No run puts out more than it is fed, beyond the reagent mass
 		// its products can bind (MaxRunMassGain): the API and the import
 		// judge it as the Refine form does.
-		var gains []critmin.FieldError
-		for _, ev := range live {
-			if msg := RunMassGain(ev); msg != "" {
-				gains = append(gains, critmin.FieldError{Pointer: "event " + ev.EventID + "/outputQuantityList", Reason: msg})
-			}
+		gains, err := runMassGains(ctx, s, live)
+		if err != nil {
+			return err
 		}
 		if len(gains) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("run refused; nothing was stored: %s: %s", gains[0].Pointer, gains[0].Reason), Fields: gains}
@@ -1064,6 +1062,58 @@ func RunMassGain(ev *critmin.Event) string {
 	}
 	return fmt.Sprintf("the run's outputs weigh %s t in total, %s× its inputs' %s t: a run's products cannot weigh more than its feed except by the reagent mass they bind, at most %.1f× (an oxalate decahydrate from its oxide); check the masses and units (KGM, TNE)",
 		fmtT(out), strconv.FormatFloat(out/in, 'g', 3, 64), fmtT(in), MaxRunMassGain)
+}
+
+// runMassGains applies RunMassGain to every run of the document as a
+// whole: an event with a transformationID is judged with the run's stored
+// inputs and outputs (RunMembers) and the document's other events of the
+// run, so outputs added by later outputs-only events count against what
+// the run was fed. A run with no input recorded yet is not judged (its
+// inputs may be recorded later). Each run is named once, at its last
+// event in the document.
+func runMassGains(ctx context.Context, s Store, live []*critmin.Event) ([]critmin.FieldError, error) {
+	runs := map[string]*critmin.Event{}
+	last := map[string]*critmin.Event{}
+	var order []string
+	for _, ev := range live {
+		if ev.Type != critmin.TransformationEvent || ev.TransformationID == "" {
+			continue
+		}
+		r := runs[ev.TransformationID]
+		if r == nil {
+			r = &critmin.Event{Type: critmin.TransformationEvent}
+			runs[ev.TransformationID] = r
+			order = append(order, ev.TransformationID)
+		}
+		r.Quantities = append(r.Quantities, ev.Quantities...)
+		last[ev.TransformationID] = ev
+	}
+	if f, ok := s.(runMembersFinder); ok && len(order) > 0 {
+		members, err := f.RunMembers(ctx, order)
+		if err != nil {
+			return nil, err
+		}
+		for xid, qs := range members {
+			if r := runs[xid]; r != nil {
+				r.Quantities = append(append([]critmin.QuantityElement(nil), qs...), r.Quantities...)
+			}
+		}
+	}
+	var gains []critmin.FieldError
+	for _, ev := range live {
+		if ev.Type == critmin.TransformationEvent && ev.TransformationID != "" {
+			continue
+		}
+		if msg := RunMassGain(ev); msg != "" {
+			gains = append(gains, critmin.FieldError{Pointer: "event " + ev.EventID + "/outputQuantityList", Reason: msg})
+		}
+	}
+	for _, xid := range order {
+		if msg := RunMassGain(runs[xid]); msg != "" {
+			gains = append(gains, critmin.FieldError{Pointer: "event " + last[xid].EventID + "/outputQuantityList", Reason: msg})
+		}
+	}
+	return gains, nil
 }
 
 // canonicalLots is ev with every lot named in its canonical form

@@ -85,3 +85,37 @@ func TestCaptureRefusesRunPuttingOutMoreThanFed(t *testing.T) {
 		t.Errorf("run of 20 t into 40 t (2×): %v, want accepted", err)
 	}
 }
+
+// TestRunMassGainJudgesTheWholeRun (b15d item 2): the check was per
+// event, so run X3 fed 1 t of S with 2 t of product (2×, accepted), then
+// further events of X3 listing only outputs (2 t, then 50 t) were
+// accepted: 1 t fed, 54 t out. The run is judged whole: its stored
+// inputs and outputs with the document's. X3's second event makes
+// 2 + 2 = 4 t out of 1 t in, 4× > 2.2: refused, naming 4 t and 1 t. An
+// outputs-only event of a run with no input recorded yet (run Y, 2 t)
+// is not judged (nothing fed to compare with) and is accepted.
+func TestRunMassGainJudgesTheWholeRun(t *testing.T) {
+	ctx := context.Background()
+	sites := map[string]string{"cb": "controlled_blending"}
+	db := store(t, doc(sites, atCB(feed("S", "ree_concentrate", "PAK", 20, "Nd:2"))))
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	svc.Now = clockAt("2025-10-21T00:00:00Z")
+	ofRun := func(xid, ev string) string {
+		ev = strings.Replace(ev, `"inputQuantityList": [], `, "", 1)
+		return strings.Replace(ev, `"bizStep": "commissioning",`, `"bizStep": "commissioning", "transformationID": "urn:t:run:`+xid+`",`, 1)
+	}
+	first := ofRun("X3", runOf("X3a", "cb", "2025-10-05T00:00:00Z", []string{"S:1"}, product{lot: "P1", commodity: "ree_concentrate", t: 2, assays: []string{"Nd:0.5"}}))
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(sites, first))}); err != nil {
+		t.Fatalf("run X3, 1 t into 2 t: %v", err)
+	}
+	more := ofRun("X3", runOf("X3b", "cb", "2025-10-06T00:00:00Z", nil, product{lot: "P2", commodity: "ree_concentrate", t: 2, assays: []string{"Nd:0.5"}}))
+	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(sites, more))})
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "outputs weigh 4 t in total, 4× its inputs' 1 t") {
+		t.Errorf("run X3's second product, 4 t out of 1 t fed: %v, want EINVALID naming 4 t and 1 t", err)
+	}
+	early := ofRun("Y", runOf("Ya", "cb", "2025-10-06T00:00:00Z", nil, product{lot: "PY", commodity: "ree_concentrate", t: 2, assays: []string{"Nd:0.5"}}))
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(sites, early))}); err != nil {
+		t.Errorf("run Y's outputs before any input: %v, want accepted", err)
+	}
+}

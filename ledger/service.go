@@ -438,9 +438,12 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 		}
 	}
 	var all []critmin.FieldError
-	bad := 0
+	bad, conflicts := 0, 0
 	refuse := func(i int, fe []critmin.FieldError) {
 		bad++
+		if critmin.AllConflicts(fe) {
+			conflicts++
+		}
 		all = append(all, fe...)
 		for _, f := range fe {
 			job.ErrorCount++
@@ -469,7 +472,7 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 	}
 	rollbackErr := func() error {
 		return &critmin.Error{Code: refusalCode(all),
-			Message: fmt.Sprintf("%d of %d events %s; nothing was stored (rollback). First: %s: %s", bad, len(events), refusalWords(all), all[0].Pointer, all[0].Reason),
+			Message: fmt.Sprintf("%s; nothing was stored (rollback). First: %s: %s", refusedEvents(bad, conflicts, len(events), all), all[0].Pointer, all[0].Reason),
 			Fields:  all}
 	}
 	if len(all) > 0 && req.Behaviour == critmin.BehaviourRollback {
@@ -1156,6 +1159,23 @@ func refusalWords(fe []critmin.FieldError) string {
 		return "conflict with the record"
 	}
 	return "are invalid"
+}
+
+// refusedEvents words how many of a document's total events were refused
+// and why, as a proceed job counts them: "2 of 3 events are invalid",
+// "1 of 2 events conflict with the record", or both kinds apart, "2 of 2
+// events are refused: 1 invalid, 1 conflicts with the record". An event
+// is a conflict when all its errors are (critmin.AllConflicts); fe, all
+// the errors, words the count when every refused event is one kind.
+func refusedEvents(bad, conflicts, total int, fe []critmin.FieldError) string {
+	if conflicts == 0 || conflicts >= bad {
+		return fmt.Sprintf("%d of %d events %s", bad, total, refusalWords(fe))
+	}
+	verb := "conflict"
+	if conflicts == 1 {
+		verb = "conflicts"
+	}
+	return fmt.Sprintf("%d of %d events are refused: %d invalid, %d %s with the record", bad, total, bad-conflicts, conflicts, verb)
 }
 
 // fieldTitle is a capture job error's title: "event i conflicts with

@@ -102,6 +102,9 @@ type streamCapture struct {
 	// badEvents counts the invalid events, dropped the errors not listed.
 	fields    []critmin.FieldError
 	badEvents int
+	// conflicts counts the refused events whose every error is a
+	// conflict with the record (refusedEvents).
+	conflicts int
 	dropped   int
 	// stopped: under rollback an invalid event was found, so nothing more
 	// is staged (the rest is only read for its errors).
@@ -167,7 +170,7 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 			more = fmt.Sprintf(" (the first %d problems are listed, %d more are not)", len(c.fields), c.dropped)
 		}
 		all := append(append([]critmin.FieldError(nil), masterErrs...), c.fields...)
-		msg := fmt.Sprintf("%d of %d events %s; nothing was stored (rollback)%s. First: %s: %s", c.badEvents, c.count, refusalWords(all), more, all[0].Pointer, all[0].Reason)
+		msg := fmt.Sprintf("%s; nothing was stored (rollback)%s. First: %s: %s", refusedEvents(c.badEvents, c.conflicts, c.count, all), more, all[0].Pointer, all[0].Reason)
 		if len(masterErrs) > 0 {
 			msg = fmt.Sprintf("master data refused; nothing was stored (%d of %d events are invalid too%s): %s: %s", c.badEvents, c.count, more, all[0].Pointer, all[0].Reason)
 		}
@@ -451,6 +454,9 @@ func (c *streamCapture) lateOriginConflicts(master []critmin.MasterDataElement) 
 // counts as invalid, and its errors are listed up to MaxReportedErrors.
 func (c *streamCapture) refuse(index int, fields []critmin.FieldError) {
 	c.badEvents++
+	if critmin.AllConflicts(fields) {
+		c.conflicts++
+	}
 	for _, f := range fields {
 		c.job.ErrorCount++
 		if len(c.fields) >= MaxReportedErrors {

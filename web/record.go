@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -298,7 +299,7 @@ var recordForms = []*recordForm{
 	},
 	{
 		ID: "refine", Title: "Feed a refinery run and record its products", BizStep: "commissioning",
-		Intro: "Lots fed into a refinery or smelter run and the product lots it made. Emits a TransformationEvent (business step commissioning) with the run as its transformationID; the ILMD describes the products. For products of different commodities, submit once per product with the same run ID.",
+		Intro: "Lots fed into a refinery or smelter run and the product lots it made. Emits a TransformationEvent (business step commissioning) with the run as its transformationID; the ILMD describes the products. The lots fed are given once per run: for products of different commodities, submit once per product with the same run ID, and give the lots fed only with the first (a later submission of a recorded run may leave Lots fed empty; lots given again are fed again).",
 		Fields: []formField{
 			{Name: "run", Label: "Run", Type: "text", Required: true, Example: "urn:critmin:demo:run:MO-REE-002", Help: "the run or batch, as a URI; events of one run share it"},
 			lotLinesField("inputs", "Lots fed", "one lot a line: lot ID, mass fed and unit (KGM or TNE)"),
@@ -310,7 +311,11 @@ var recordForms = []*recordForm{
 		event: func(v url.Values) map[string]any {
 			ev := baseEvent("TransformationEvent", "", "commissioning", "active", v)
 			ev["transformationID"] = strings.TrimSpace(v.Get("run"))
-			ev["inputQuantityList"] = qtyLines(v.Get("inputs"))
+			// A product-only submission of a recorded run states no
+			// inputs: the run's lots were fed once, with its first event.
+			if in := qtyLines(v.Get("inputs")); len(in) > 0 || strings.TrimSpace(v.Get("outputs")) == "" {
+				ev["inputQuantityList"] = in
+			}
 			ev["outputQuantityList"] = qtyLines(v.Get("outputs"))
 			ev["readPoint"], ev["bizLocation"] = idObj(v.Get("site")), idObj(v.Get("site"))
 			ilmd := map[string]any{"cm:commodity": v.Get("commodity")}
@@ -1020,8 +1025,17 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	// Required fields left empty are named by the validator too; these
 	// checks only word them for a person.
 	var missing []critmin.FieldError
+	// A run with recorded events was fed with them: a further product
+	// needs no lots fed (docs/forms.md, Refine).
+	runRecorded := false
+	if f.ID == "refine" {
+		if runRecorded, err = s.runRecorded(r, v.Get("run")); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
 	for _, fl := range f.Fields {
-		if fl.Required && strings.TrimSpace(v.Get(fl.Name)) == "" {
+		if fl.Required && strings.TrimSpace(v.Get(fl.Name)) == "" && !(runRecorded && fl.Name == "inputs") {
 			missing = append(missing, critmin.FieldError{Pointer: fl.Name, Reason: "required"})
 		}
 	}
@@ -1186,6 +1200,9 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 		if f.ID == "pack" {
 			view.Notes = packNotes(v.Get("lots"))
+		}
+		if runRecorded && strings.TrimSpace(v.Get("inputs")) != "" {
+			view.Warnings = append(view.Warnings, "The run "+strings.TrimSpace(v.Get("run"))+" already has recorded events, so its lots were fed with them: the lots fed given here are fed again, taking their masses a second time. To add products only, go back and leave Lots fed empty.")
 		}
 		if f.ID == "receive" {
 			ws, err := s.receiptWarnings(r, v)
@@ -1454,6 +1471,22 @@ func qtyLinesElements(s string) []critmin.QuantityElement {
 		out = append(out, q)
 	}
 	return out
+}
+
+// runRecorded says whether the run (a transformationID) has events
+// stored: its stored inputs and outputs (sqldb.DB.RunMembers).
+func (s *site) runRecorded(r *http.Request, run string) (bool, error) {
+	rm, ok := s.Store.(interface {
+		RunMembers(ctx context.Context, xids []string) (map[string][]critmin.QuantityElement, error)
+	})
+	if run = strings.TrimSpace(run); !ok || run == "" {
+		return false, nil
+	}
+	m, err := rm.RunMembers(r.Context(), []string{run})
+	if err != nil {
+		return false, err
+	}
+	return len(m[run]) > 0, nil
 }
 
 // previewWarnings runs the ledger's element balance on a previewed
