@@ -1122,6 +1122,17 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	} else {
 		fieldErrs = errs[0]
 	}
+	// A field not well formed (a bill of lading that is not a URI) stops
+	// the validator before its capture checks: a lot no event recorded,
+	// an independent fault, is named in the same preview, not the next.
+	if len(fieldErrs) > 0 || len(missing) > 0 {
+		unrec, err := s.unrecordedLots(r, f, v, fieldErrs)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		missing = append(missing, unrec...)
+	}
 	if len(fieldErrs) > 0 || len(missing) > 0 {
 		view.Errors, view.Other = f.formErrors(fieldErrs)
 		// An empty required field is "required", whatever the validator
@@ -1229,6 +1240,47 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, eventHref(id), http.StatusSeeOther)
+}
+
+// unrecordedLots are the form's lot fields naming a lot (as a URI) no
+// event recorded, worded as the capture check words it
+// (custody.LotNotRecorded), those the validator already named left out.
+// The Pack, Ship, Sample and Refine forms act on recorded lots only.
+func (s *site) unrecordedLots(r *http.Request, f *recordForm, v url.Values, said []critmin.FieldError) ([]critmin.FieldError, error) {
+	field, what := "lots", "an event of step "+f.ID
+	switch f.ID {
+	case "pack":
+		what = "an event of step packing"
+	case "ship":
+		what = "an event of step shipping"
+	case "sample":
+		field, what = "lot", "an event of step sampling"
+	case "refine":
+		field, what = "inputs", "a run's input"
+	default:
+		return nil, nil
+	}
+	lines := splitLines(v.Get(field))
+	var out []critmin.FieldError
+	for i, line := range lines {
+		lot := strings.Fields(line)[0]
+		if !strings.Contains(lot, ":") || slices.ContainsFunc(said, func(e critmin.FieldError) bool {
+			return strings.Contains(e.Reason, "no event recorded lot "+lot+",")
+		}) {
+			continue // not a URI (the form's own check says so) or already named
+		}
+		if _, err := s.Store.FindLot(r.Context(), lot); err == nil {
+			continue
+		} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			return nil, err
+		}
+		reason := custody.LotNotRecorded(lot, what)
+		if field != "lot" {
+			reason = fmt.Sprintf("line %d: %s", i+1, reason)
+		}
+		out = append(out, critmin.FieldError{Pointer: field, Reason: reason})
+	}
+	return out, nil
 }
 
 // lineRE is the "line N: " a field error of a list field starts with.
