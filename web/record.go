@@ -418,7 +418,8 @@ func qty(class, quantity, uom string) map[string]any {
 	if uom = strings.TrimSpace(uom); uom == "" {
 		uom = "KGM"
 	}
-	q["uom"] = uom
+	// kg, t, tonnes in any case: the Rec 20 code (fix15v).
+	q["uom"] = units.FormMassCode(uom)
 	return q
 }
 
@@ -746,7 +747,7 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 				// A lot's mass is in a unit the ledger converts to
 				// tonnes (KGM when none is written).
 				if w := strings.Fields(line); fl.LotLines && len(w) > 2 {
-					if reason := units.MassUnitError(w[2]); reason != "" {
+					if reason := units.MassUnitError(units.FormMassCode(w[2])); reason != "" {
 						reasons = append(reasons, fmt.Sprintf("line %d: unit %s", i+1, reason))
 					}
 				}
@@ -784,7 +785,7 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 			// value with the offset field appended: "…+05:00+05:00").
 			out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("%q is not a date and time: write it as 2025-08-20T09:00, local time, with the offset under its own field", val)})
 		case fl.Name == "uom":
-			if reason := units.MassUnitError(val); reason != "" {
+			if reason := units.MassUnitError(units.FormMassCode(val)); reason != "" {
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
 			}
 		case fl.Name == "bol" && !strings.Contains(val, ":"):
@@ -1496,7 +1497,7 @@ func qtyLinesElements(s string) []critmin.QuantityElement {
 	var out []critmin.QuantityElement
 	for _, l := range splitLines(s) {
 		f := append(strings.Fields(l), "", "", "")
-		q := critmin.QuantityElement{EPCClass: f[0], UOM: f[2]}
+		q := critmin.QuantityElement{EPCClass: f[0], UOM: units.FormMassCode(f[2])}
 		if q.UOM == "" {
 			q.UOM = "KGM"
 		}
