@@ -375,14 +375,22 @@ func checkLotRecorded(live []*critmin.Event, stored map[string]*critmin.Lot, sit
 			case ev.BizStep != "":
 				what = "an event of step " + stepName(ev.BizStep)
 			}
-			out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/" + lotMember(ev, q.Role), Reason: fmt.Sprintf("lot not known: no event recorded lot %s, so %s cannot act on it (it would create the lot with no site and 0 kg held); commission it (or receive it, as its first sighting) first, or correct the lot ID",
-				q.EPCClass, what)})
+			out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/" + lotMember(ev, q.Role), Reason: LotNotRecorded(q.EPCClass, what)})
 		}
 		for _, q := range ev.LotLines() {
 			seen[q.EPCClass] = true
 		}
 	}
 	return out
+}
+
+// LotNotRecorded is the reason an event refused for acting on a lot no
+// event recorded gives (checkLotRecorded); what names the event ("a
+// run's input", "an event of step shipping"). The record forms give it
+// too when the validator stops before the capture checks (a field not
+// well formed beside it), so one preview names every fault.
+func LotNotRecorded(lot, what string) string {
+	return fmt.Sprintf("lot not known: no event recorded lot %s, so %s cannot act on it (it would create the lot with no site and 0 kg held); commission it (or receive it, as its first sighting) first, or correct the lot ID", lot, what)
 }
 
 // lotMember is the JSON member of ev that lists lots in role.

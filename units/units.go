@@ -34,6 +34,33 @@ var lookalikes = map[string]string{
 	"LB": "LBR", "LBS": "LBR", "MG": "MGM",
 }
 
+// spellings are the common ways a person writes a mass unit, lower case,
+// with the Rec 20 code each means (FormMassCode). "mt" and "ton(s)" are
+// not among them: a metric ton or a megatonne, a short, long or metric
+// ton, so MassUnitError's hint asks for the code.
+var spellings = map[string]string{
+	"kg": "KGM", "kgs": "KGM", "kilo": "KGM", "kilos": "KGM", "kilogram": "KGM", "kilograms": "KGM", "kilogramme": "KGM", "kilogrammes": "KGM",
+	"t": "TNE", "tonne": "TNE", "tonnes": "TNE",
+	"g": "GRM", "gram": "GRM", "grams": "GRM", "gramme": "GRM", "grammes": "GRM",
+	"mg": "MGM", "milligram": "MGM", "milligrams": "MGM",
+	"lb": "LBR", "lbs": "LBR", "pound": "LBR", "pounds": "LBR",
+}
+
+// FormMassCode is the Rec 20 mass code a person's unit means on an
+// operator form: a code in any case (kgm → KGM) or a common spelling in
+// any case (kg → KGM, Tonnes → TNE); uom itself when it is neither, for
+// MassUnitError to refuse ("mt", "ton").
+func FormMassCode(uom string) string {
+	t := strings.TrimSpace(uom)
+	if up := strings.ToUpper(t); IsMass(up) {
+		return up
+	}
+	if code, ok := spellings[strings.ToLower(t)]; ok {
+		return code
+	}
+	return uom
+}
+
 // MassUnitError is "" when uom is a Rec 20 mass code ToTonnes converts,
 // else why not, with the code to write when uom is a common misspelling
 // ("MT" → TNE). Quantities of a lot held in mass must use such a code.

@@ -59,6 +59,28 @@ func TestLinksAndHeadingsReadHumanLabels(t *testing.T) {
 	if h1 := ship[strings.Index(ship, "<h1>"):strings.Index(ship, "</h1>")]; !strings.Contains(h1, "Illustrative Trader") {
 		t.Errorf("shipment heading does not name the vessel: %s", h1)
 	}
+	// fix15v item 1: the shipment's Contents links and the /shipments
+	// bill-of-lading links read the lot's batch and the B/L's number, the
+	// full ID kept in the title (and after the lot link).
+	for _, tbl := range []struct{ page, id string }{{ship, `id="shipment-lots"`}, {get("/shipments"), `id="shipments"`}} {
+		i := strings.Index(tbl.page, tbl.id)
+		if i < 0 {
+			t.Fatalf("no table %s", tbl.id)
+		}
+		rows := tbl.page[i : i+strings.Index(tbl.page[i:], "</table>")]
+		links := linkText.FindAllStringSubmatch(rows, -1)
+		if len(links) == 0 {
+			t.Errorf("table %s has no links", tbl.id)
+		}
+		for _, m := range links {
+			if s := strings.TrimSpace(m[1]); strings.HasPrefix(s, "urn:") || strings.HasPrefix(s, "…") {
+				t.Errorf("table %s link reads a raw or cut ID: %q", tbl.id, m[1])
+			}
+		}
+		if !strings.Contains(rows, `title="urn:critmin:demo:`) {
+			t.Errorf("table %s does not keep the full ID in a title:\n%s", tbl.id, rows)
+		}
+	}
 	ev := get("/events/" + url.PathEscape("urn:critmin:demo:event:014"))
 	if h1 := ev[strings.Index(ev, "<h1>"):strings.Index(ev, "</h1>")]; !strings.Contains(h1, "Shipping") || !strings.Contains(h1, "2025") {
 		t.Errorf("event heading lacks its step and date: %s", h1)

@@ -423,7 +423,8 @@ func qty(class, quantity, uom string) map[string]any {
 	if uom = strings.TrimSpace(uom); uom == "" {
 		uom = "KGM"
 	}
-	q["uom"] = uom
+	// kg, t, tonnes in any case: the Rec 20 code (fix15v).
+	q["uom"] = units.FormMassCode(uom)
 	return q
 }
 
@@ -751,7 +752,7 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 				// A lot's mass is in a unit the ledger converts to
 				// tonnes (KGM when none is written).
 				if w := strings.Fields(line); fl.LotLines && len(w) > 2 {
-					if reason := units.MassUnitError(w[2]); reason != "" {
+					if reason := units.MassUnitError(units.FormMassCode(w[2])); reason != "" {
 						reasons = append(reasons, fmt.Sprintf("line %d: unit %s", i+1, reason))
 					}
 				}
@@ -789,7 +790,7 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 			// value with the offset field appended: "…+05:00+05:00").
 			out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("%q is not a date and time: write it as 2025-08-20T09:00, local time, with the offset under its own field", val)})
 		case fl.Name == "uom":
-			if reason := units.MassUnitError(val); reason != "" {
+			if reason := units.MassUnitError(units.FormMassCode(val)); reason != "" {
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
 			}
 		case fl.Name == "bol" && !strings.Contains(val, ":"):
@@ -1136,6 +1137,17 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	} else {
 		fieldErrs = errs[0]
 	}
+	// A field not well formed (a bill of lading that is not a URI) stops
+	// the validator before its capture checks: a lot no event recorded,
+	// an independent fault, is named in the same preview, not the next.
+	if len(fieldErrs) > 0 || len(missing) > 0 {
+		unrec, err := s.unrecordedLots(r, f, v, fieldErrs)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		missing = append(missing, unrec...)
+	}
 	if len(fieldErrs) > 0 || len(missing) > 0 {
 		view.Errors, view.Other = f.formErrors(fieldErrs)
 		// An empty required field is "required", whatever the validator
@@ -1246,6 +1258,47 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, eventHref(id), http.StatusSeeOther)
+}
+
+// unrecordedLots are the form's lot fields naming a lot (as a URI) no
+// event recorded, worded as the capture check words it
+// (custody.LotNotRecorded), those the validator already named left out.
+// The Pack, Ship, Sample and Refine forms act on recorded lots only.
+func (s *site) unrecordedLots(r *http.Request, f *recordForm, v url.Values, said []critmin.FieldError) ([]critmin.FieldError, error) {
+	field, what := "lots", "an event of step "+f.ID
+	switch f.ID {
+	case "pack":
+		what = "an event of step packing"
+	case "ship":
+		what = "an event of step shipping"
+	case "sample":
+		field, what = "lot", "an event of step sampling"
+	case "refine":
+		field, what = "inputs", "a run's input"
+	default:
+		return nil, nil
+	}
+	lines := splitLines(v.Get(field))
+	var out []critmin.FieldError
+	for i, line := range lines {
+		lot := strings.Fields(line)[0]
+		if !strings.Contains(lot, ":") || slices.ContainsFunc(said, func(e critmin.FieldError) bool {
+			return strings.Contains(e.Reason, "no event recorded lot "+lot+",")
+		}) {
+			continue // not a URI (the form's own check says so) or already named
+		}
+		if _, err := s.Store.FindLot(r.Context(), lot); err == nil {
+			continue
+		} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			return nil, err
+		}
+		reason := custody.LotNotRecorded(lot, what)
+		if field != "lot" {
+			reason = fmt.Sprintf("line %d: %s", i+1, reason)
+		}
+		out = append(out, critmin.FieldError{Pointer: field, Reason: reason})
+	}
+	return out, nil
 }
 
 // lineRE is the "line N: " a field error of a list field starts with.
@@ -1461,7 +1514,7 @@ func qtyLinesElements(s string) []critmin.QuantityElement {
 	var out []critmin.QuantityElement
 	for _, l := range splitLines(s) {
 		f := append(strings.Fields(l), "", "", "")
-		q := critmin.QuantityElement{EPCClass: f[0], UOM: f[2]}
+		q := critmin.QuantityElement{EPCClass: f[0], UOM: units.FormMassCode(f[2])}
 		if q.UOM == "" {
 			q.UOM = "KGM"
 		}

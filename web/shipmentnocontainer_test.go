@@ -50,7 +50,7 @@ func TestShipmentWithoutContainersArrives(t *testing.T) {
 				if resp.StatusCode != http.StatusOK {
 					t.Fatalf("/shipments: %d %s", resp.StatusCode, b)
 				}
-				return regexp.MustCompile(`(?s)<tr><td><a class="mono" href="/shipments/` + regexp.QuoteMeta(url.PathEscape(bol)) + `">.*?</tr>`).FindString(html.UnescapeString(string(b)))
+				return regexp.MustCompile(`(?s)<tr><td><a href="/shipments/` + regexp.QuoteMeta(url.PathEscape(bol)) + `"[^>]*>.*?</tr>`).FindString(html.UnescapeString(string(b)))
 			}
 			if r := row(); !regexp.MustCompile(`in transit`).MatchString(r) {
 				t.Errorf("before its receipt the voyage's row should read in transit:\n%s", r)

@@ -31,7 +31,7 @@ func TestShipmentsIndexAndShortBOL(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || !strings.Contains(page, `href="/shipments/`+url.PathEscape(bol)+`"`) {
 			t.Fatalf("%s: %d\n%s", path, resp.StatusCode, page)
 		}
-		row := regexp.MustCompile(`(?s)<tr><td><a class="mono" href="/shipments/` + regexp.QuoteMeta(url.PathEscape(bol)) + `">.*?</tr>`).FindString(page)
+		row := regexp.MustCompile(`(?s)<tr><td><a href="/shipments/` + regexp.QuoteMeta(url.PathEscape(bol)) + `"[^>]*>.*?</tr>`).FindString(page)
 		for _, want := range []string{"Port of Karachi", "Port of Houston", "arrived 2025-10-02", "82.93"} {
 			if !strings.Contains(row, want) {
 				t.Errorf("%s: the voyage's row lacks %q:\n%s", path, want, row)
@@ -57,7 +57,7 @@ func TestShipmentsIndexAndShortBOL(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("shipment: %d", resp.StatusCode)
 	}
-	sb := regexp.MustCompile(`(?s)<tr><td[^>]*><a class="mono" href="/lots/urn:epc:class:lgtin:0614141.012345.SB2025001">.*?</tr>`).FindString(page)
+	sb := regexp.MustCompile(`(?s)<tr><td[^>]*><a href="/lots/urn:epc:class:lgtin:0614141.012345.SB2025001"[^>]*>.*?</tr>`).FindString(page)
 	if !strings.Contains(sb, "40 t (40,000 kg)") || !strings.Contains(sb, "39.9 t (39,900 kg)") || !strings.Contains(sb, "−0.1 t") {
 		t.Errorf("antimony lot row lacks shipped 40 t, received 39.9 t, −0.1 t:\n%s", sb)
 	}
@@ -97,7 +97,7 @@ func TestShipmentPageIsItsVoyage(t *testing.T) {
 		}
 	}
 	resp, b = do(t, "GET", ts.URL+"/shipments", "", nil, nil)
-	row := regexp.MustCompile(`(?s)<tr><td><a class="mono" href="/shipments/` + regexp.QuoteMeta(url.PathEscape(bol)) + `">.*?</tr>`).FindString(html.UnescapeString(string(b)))
+	row := regexp.MustCompile(`(?s)<tr><td><a href="/shipments/` + regexp.QuoteMeta(url.PathEscape(bol)) + `"[^>]*>.*?</tr>`).FindString(html.UnescapeString(string(b)))
 	if resp.StatusCode != http.StatusOK || !strings.Contains(row, "arrived 2025-10-04") {
 		t.Errorf("index row: %d\n%s; want arrived 2025-10-04", resp.StatusCode, row)
 	}
@@ -189,7 +189,7 @@ func TestShipmentsNameTheVessel(t *testing.T) {
 	}
 	const bol, vessel = "urn:critmin:demo:bol:KHI-HOU-2025-0901", "Illustrative Trader (IMO 9700005)"
 	_, b := do(t, "GET", ts.URL+"/shipments", "", nil, nil)
-	row := regexp.MustCompile(`(?s)<tr><td><a class="mono" href="/shipments/` + regexp.QuoteMeta(url.PathEscape(bol)) + `">.*?</tr>`).FindString(html.UnescapeString(string(b)))
+	row := regexp.MustCompile(`(?s)<tr><td><a href="/shipments/` + regexp.QuoteMeta(url.PathEscape(bol)) + `"[^>]*>.*?</tr>`).FindString(html.UnescapeString(string(b)))
 	if !strings.Contains(row, "<td>"+vessel+"</td>") {
 		t.Errorf("the index row names no vessel:\n%s", row)
 	}
