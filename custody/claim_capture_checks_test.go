@@ -104,7 +104,7 @@ func TestRunEventsAddUp(t *testing.T) {
 func TestFutureClaimRefused(t *testing.T) {
 	db, svc := mbSvc(t)
 	err := capture(svc, oxideRun("F1", "2025-11-28T00:00:00Z", "F1", 0.1, claimPAK))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "after this capture records it (2025-11-25T00:00:00Z) by more than the allowed clock skew of 5m0s") {
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "after this capture records it (2025-11-25T00:00:00Z) by more than the allowed clock skew of 5 minutes") {
 		t.Fatalf("claim dated November 28: %v", err)
 	}
 	if f := critmin.ErrorFields(err); f[0].Pointer != "/epcisBody/eventList/0/eventTime" {

@@ -971,6 +971,10 @@ func lotClosure(live []*critmin.Event, lots map[string]*critmin.Lot) []critmin.F
 // time to the capturing application), never by days.
 const MaxClaimClockSkew = 5 * time.Minute
 
+// ClockSkewWords is MaxClaimClockSkew in words for messages ("5
+// minutes"), never Go's "5m0s".
+var ClockSkewWords = fmt.Sprintf("%d minutes", int(MaxClaimClockSkew/time.Minute))
+
 // futureClaim refuses a claim dated after the capture records it (the
 // event's recordTime, the capture clock ledger.Service.Now) by more than
 // MaxClaimClockSkew: ISO 22095-2 books a claim in the period it is made,
@@ -985,7 +989,7 @@ func futureClaim(lot string, ev *critmin.Event) string {
 		return ""
 	}
 	return fmt.Sprintf("claim on lot %s refused: the claim event %s is dated %s, after this capture records it (%s) by more than the allowed clock skew of %s: a claim is booked when it is made (ISO 22095-2); date it now or earlier",
-		lot, ev.EventID, ev.EventTime.UTC().Format(time.RFC3339), rt.UTC().Format(time.RFC3339), MaxClaimClockSkew)
+		lot, ev.EventID, ev.EventTime.UTC().Format(time.RFC3339), rt.UTC().Format(time.RFC3339), ClockSkewWords)
 }
 
 // futureEvent refuses any event dated after the capture records it (its
@@ -999,7 +1003,7 @@ func futureEvent(ev *critmin.Event) string {
 		return ""
 	}
 	return fmt.Sprintf("the event time %s is after this capture records it (%s) by more than the allowed clock skew of %s: an event is recorded after it happens; check the date, year and time zone",
-		ev.EventTime.UTC().Format(time.RFC3339), rt.UTC().Format(time.RFC3339), MaxClaimClockSkew)
+		ev.EventTime.UTC().Format(time.RFC3339), rt.UTC().Format(time.RFC3339), ClockSkewWords)
 }
 
 // EarliestEventTime is the floor of an event's time: 2000-01-01T00:00Z.

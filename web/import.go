@@ -1078,7 +1078,7 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 		future := false
 		if now := s.Ledger.Now().UTC(); errAt == nil && at.After(now.Add(custody.MaxClaimClockSkew)) {
 			row.fail("time", column("time"), fmt.Sprintf("%s is in the future (now is %s, allowed clock skew %s): an event is recorded after it happens; check the date, year and time zone",
-				day(at), day(now), custody.MaxClaimClockSkew))
+				day(at), day(now), custody.ClockSkewWords))
 			future = true
 		}
 		if fault := epcis.URICharFault(id); row.failed["lot"] {

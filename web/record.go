@@ -1054,7 +1054,7 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	// does not reach) is shown at preview with the other faults.
 	if at, perr := time.Parse(time.RFC3339, eventTime(v)); perr == nil && at.After(now.Add(custody.MaxClaimClockSkew)) {
 		missing = append(missing, critmin.FieldError{Pointer: "time", Reason: fmt.Sprintf("the event time %s is after now (%s) by more than the allowed clock skew of %s: an event is recorded after it happens; check the date, year and time zone",
-			at.UTC().Format(time.RFC3339), now.Format(time.RFC3339), custody.MaxClaimClockSkew)})
+			at.UTC().Format(time.RFC3339), now.Format(time.RFC3339), custody.ClockSkewWords)})
 	}
 	// A site is one master data describes: a mistyped URI would start a
 	// place nobody can find on a map or in a query (WD_bizLocation).

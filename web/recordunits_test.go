@@ -66,7 +66,7 @@ func TestRecordFutureDate(t *testing.T) {
 	v.Set("step", "capture")
 	v.Set("time", "2031-01-01T08:00")
 	resp, b := do(t, "POST", ts.URL+"/record/commission", operatorSecret, []byte(v.Encode()), formHeader)
-	if block := fieldBlock(string(b), "time"); resp.StatusCode != http.StatusBadRequest || !strings.Contains(block, "by more than the allowed clock skew of 5m0s") {
+	if block := fieldBlock(string(b), "time"); resp.StatusCode != http.StatusBadRequest || !strings.Contains(block, "by more than the allowed clock skew of 5 minutes") {
 		t.Errorf("a commissioning in 2031: %d; Date and time shows %q", resp.StatusCode, block)
 	}
 	if after, _ := ts.Store.CountEvents(ctx); after != before {
