@@ -116,9 +116,11 @@ func raceCapture(t *testing.T, dbs []*sqldb.DB, docs [][]byte) []error {
 }
 
 // oneWins checks that exactly one capture succeeded, that the others were
-// refused with EINVALID errors holding want, and that the refused ones
-// stored nothing (their output lots do not exist). It returns the winner.
-func oneWins(t *testing.T, db critmin.Store, errs []error, outs []string, want ...string) int {
+// refused with errors of code (ECONFLICT for consuming what another run
+// took, 409 since fix15r; EINVALID for an over-claim) holding want, and
+// that the refused ones stored nothing (their output lots do not exist).
+// It returns the winner.
+func oneWins(t *testing.T, db critmin.Store, errs []error, outs []string, code string, want ...string) int {
 	t.Helper()
 	win := -1
 	for i, err := range errs {
@@ -127,8 +129,8 @@ func oneWins(t *testing.T, db critmin.Store, errs []error, outs []string, want .
 			win = i
 		case err == nil:
 			t.Errorf("captures %d and %d both accepted: the check ran outside the write serialisation", win, i)
-		case critmin.ErrorCode(err) != critmin.ECONFLICT:
-			t.Errorf("capture %d: %v, want ECONFLICT (a conflict with the record, 409 since fix15r)", i, err)
+		case critmin.ErrorCode(err) != code:
+			t.Errorf("capture %d: %v, want %s", i, err, code)
 		default:
 			for _, w := range want {
 				if !strings.Contains(err.Error(), w) {
@@ -185,7 +187,7 @@ func TestConcurrentCapturesConsumeOnce(t *testing.T) {
 				docs = append(docs, mbDoc(xformRun(id, "mb", "PKX", 100000, "O"+id, 1, "")))
 				outs = append(outs, "urn:t:lot:O"+id)
 			}
-			oneWins(t, dbs[0], raceCapture(t, dbs, docs), outs, "urn:t:lot:PKX", "only 0 t of its 100 t remain")
+			oneWins(t, dbs[0], raceCapture(t, dbs, docs), outs, critmin.ECONFLICT, "urn:t:lot:PKX", "only 0 t of its 100 t remain")
 			oct, err := custody.StatementOf(ctx, dbs[0], "urn:t:site:mb", "2025-10", nil, time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC))
 			if err != nil {
 				t.Fatal(err)
@@ -198,7 +200,7 @@ func TestConcurrentCapturesConsumeOnce(t *testing.T) {
 				docs = append(docs, mbDoc(xformRun(id, "cb", "W1", 10000, "O"+id, 0.1, "")))
 				outs = append(outs, "urn:t:lot:O"+id)
 			}
-			oneWins(t, dbs[0], raceCapture(t, dbs, docs), outs, "urn:t:lot:W1", "only 0 t of its 10 t remain")
+			oneWins(t, dbs[0], raceCapture(t, dbs, docs), outs, critmin.ECONFLICT, "urn:t:lot:W1", "only 0 t of its 10 t remain")
 		})
 	}
 }
@@ -239,7 +241,7 @@ func TestConcurrentOverClaims(t *testing.T) {
 				docs = append(docs, mbDoc(xformRun(id, "mb", fmt.Sprintf("CN%d", i), 50000, "O"+id, 2.5, claimPAK)))
 				outs = append(outs, "urn:t:lot:O"+id)
 			}
-			win := oneWins(t, dbs[0], raceCapture(t, dbs, docs), outs, "shortfall 1.4 t")
+			win := oneWins(t, dbs[0], raceCapture(t, dbs, docs), outs, critmin.EINVALID, "shortfall 1.4 t")
 			o, err := custody.Origin(ctx, dbs[0], outs[win])
 			if err != nil || o.Claimed == nil || o.Claimed.Status != custody.ClaimAccepted {
 				t.Errorf("the accepted claim reads back as %+v (%v)", o, err)

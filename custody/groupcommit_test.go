@@ -52,7 +52,7 @@ func TestGroupedCapturesConsumeOnce(t *testing.T) {
 			if errs[3] != nil {
 				t.Fatalf("the unrelated capture was refused: %v", errs[3])
 			}
-			oneWins(t, db, errs[:3], outs, "urn:t:lot:PKX", "only 0 t of its 100 t remain")
+			oneWins(t, db, errs[:3], outs, critmin.ECONFLICT, "urn:t:lot:PKX", "only 0 t of its 100 t remain")
 		})
 	}
 }
