@@ -355,15 +355,11 @@ func checkLotRecorded(live []*critmin.Event, stored map[string]*critmin.Lot, sit
 		corridor := atSite || ev.Mineral != nil
 		makes := ev.Type == critmin.ObjectEvent && ev.Action == "ADD" || stepName(ev.BizStep) == "receiving"
 		named := map[string]bool{}
-		for i, q := range ev.LotLines() {
-			// LotLines lists the event's quantity (class) lines first, then
-			// its instance EPCs. An instance EPC — a container's SSCC, a
-			// bag's SGTIN — is made by the packing that fills it, which
-			// no lot line records, and is judged by the packing checks
-			// (checkPackedAtSea, PackedIn), not here.
-			if i >= len(ev.Quantities) {
-				continue
-			}
+		// Only the event's quantity (class) lines are judged here. An
+		// instance EPC — a container's SSCC, a bag's SGTIN — is made by
+		// the packing that fills it, which no lot line records, and is
+		// judged by the packing checks (checkPackedAtSea, PackedIn).
+		for _, q := range ev.Quantities {
 			if !corridor || seen[q.EPCClass] || named[q.EPCClass] || makes || ev.Type == critmin.TransformationEvent && q.Role == critmin.RoleOutput {
 				continue
 			}
