@@ -187,19 +187,20 @@ func isReadOnlyDBError(err error) bool {
 }
 
 // writesWhat says, for the commands that write, what they write, for the
-// refusal of a read-only --db.
+// refusal of a read-only --db. Each begins with the command's name
+// without "critmin ": the program prints its errors after "critmin: ".
 var writesWhat = map[string]string{
-	"lot certificate":     "critmin lot certificate signs the certificate and stores it in the database",
-	"capture":             "critmin capture stores the events it reads",
-	"retract":             "critmin retract stores the retraction",
-	"token create":        "critmin token create stores the new token",
-	"token revoke":        "critmin token revoke records the revocation",
-	"restore":             "critmin restore writes the backup into the database",
-	"init":                "critmin init creates the schema",
-	"serve":               "critmin serve stores what it is sent (give a replica as --db-read instead)",
-	"refinery close":      "critmin refinery close stores the signed period record",
-	"refinery reopen":     "critmin refinery reopen stores the reopening",
-	"massbalance declare": "critmin massbalance declare stores the declaration",
+	"lot certificate":     "lot certificate signs the certificate and stores it in the database",
+	"capture":             "capture stores the events it reads",
+	"retract":             "retract stores the retraction",
+	"token create":        "token create stores the new token",
+	"token revoke":        "token revoke records the revocation",
+	"restore":             "restore writes the backup into the database",
+	"init":                "init creates the schema",
+	"serve":               "serve stores what it is sent (give a replica as --db-read instead)",
+	"refinery close":      "refinery close stores the signed period record",
+	"refinery reopen":     "refinery reopen stores the reopening",
+	"massbalance declare": "massbalance declare stores the declaration",
 }
 
 // readOnlyRefusal words err, when it is a read-only database's refusal to
@@ -222,7 +223,7 @@ func readOnlyRefusal(args []string, err error) error {
 	}
 	if !ok {
 		if what, ok = writesWhat[args[0]]; !ok {
-			what = "critmin " + name + " writes to the database"
+			what = name + " writes to the database"
 		}
 	}
 	db := "--db"
