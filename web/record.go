@@ -1117,11 +1117,18 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.ID == "refine" {
 		// No run puts out more than it is fed beyond reagent mass
-		// (custody.RunMassGain, fix15s).
+		// (custody.RunMassGain, fix15s), judged over the whole run as
+		// the capture check judges it (custody.RunMassGains): the run's
+		// recorded inputs and outputs count with this event's.
 		if d, err := epcis.ParseDocument(doc, false); err == nil && len(d.Events) > 0 {
 			if ev, _ := d.Decode(0, s.Ledger.Now().UTC()); ev != nil {
-				if msg := custody.RunMassGain(ev); msg != "" {
-					missing = append(missing, critmin.FieldError{Pointer: "outputs", Reason: msg})
+				gains, err := custody.RunMassGains(r.Context(), s.Store, []*critmin.Event{ev})
+				if err != nil {
+					s.renderError(w, r, err)
+					return
+				}
+				for _, g := range gains {
+					missing = append(missing, critmin.FieldError{Pointer: "outputs", Reason: g.Reason})
 				}
 			}
 		}
