@@ -338,8 +338,8 @@
   // left, above, below, the four corners, then right and left moved up
   // and down a line at a time (at most four) — where a place costs the
   // area it overlaps of labels placed before it and of sites' markers, a
-  // little for each point of a lane it covers (more for a lane passing
-  // by than for one of the site's own, which start under the label), and
+  // little for each point of a lane it covers (much more beyond 12 px of
+  // its marker, where its own lanes start, than within), and
   // a little more the further it is from the marker; a place outside the
   // map (below the legend) is never taken if another is. A label moved
   // more than a line from its marker (a crowded cluster: Houston's) is
@@ -358,6 +358,7 @@
     });
     var marks = items.map(function (it) { return { l: it.x - 6, r: it.x + 6, t: it.y - 6, b: it.y + 6 }; });
     var lane = lanePoints(chart, opt);
+    function dist(r, x, y) { return Math.hypot(Math.max(r.l - x, 0, x - r.r), Math.max(r.t - y, 0, y - r.b)); }
     function cut(a, b) { return Math.max(0, Math.min(a.r, b.r) - Math.max(a.l, b.l)) * Math.max(0, Math.min(a.b, b.b) - Math.max(a.t, b.t)); }
     // place lays the labels out greedily in one order; the orders tried
     // are west to east, east to west, north to south and south to north,
@@ -379,10 +380,17 @@
         var cost = 40 * far[i] * far[i];
         if (r.l < pad || r.r > W - pad || r.t < legendH || r.b > H - pad) { cost += 1e6; }
         placed.concat(marks).forEach(function (o) { cost += 4 * cut(r, o); });
+        // A label nearer another site's marker than its own reads as
+        // that site's (Qila Abdullah's beside Karachi's port).
+        var own = dist(r, it.x, it.y);
+        items.forEach(function (o) { if (o !== it && dist(r, o.x, o.y) < own) { cost += 300; } });
         lane.forEach(function (p) {
           if (p[0] > r.l && p[0] < r.r && p[1] > r.t && p[1] < r.b) {
-            var own = Math.hypot(p[2] - it.x, p[3] - it.y) < 3 || Math.hypot(p[4] - it.x, p[5] - it.y) < 3;
-            cost += own ? 1 : 80;
+            // Only by its marker, where its own lanes start, may a lane
+            // touch a label: further out, its own lanes cost as much as
+            // one passing by (the USSM plant's label lay over the
+            // Houston lanes, its own).
+            cost += Math.hypot(p[0] - it.x, p[1] - it.y) < 12 ? 1 : 400;
           }
         });
         if (cost < bestCost) { best = r; bestCost = cost; bestFar = far[i]; }
