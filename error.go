@@ -62,6 +62,18 @@ func AllConflicts(fe []FieldError) bool {
 	return len(fe) > 0
 }
 
+// RefusalCode is the code of a request refused for fe: ECONFLICT (409)
+// when every field conflicts with what the ledger holds (AllConflicts:
+// more than a lot holds or has left, a lot consumed, a lot elsewhere),
+// else EINVALID (400). The API's captures, the operator forms and the
+// import all word a refusal's status through it.
+func RefusalCode(fe []FieldError) string {
+	if AllConflicts(fe) {
+		return ECONFLICT
+	}
+	return EINVALID
+}
+
 // Error is the one domain error. Code is machine-readable, Message is safe
 // to show a user, Fields lists every input at fault so that a client can fix
 // all of them in one round trip.

@@ -1120,6 +1120,15 @@ func runMassGains(ctx context.Context, s Store, live []*critmin.Event) ([]critmi
 	return gains, nil
 }
 
+// RunMassGains is the capture check's whole-run judgement of output mass
+// (runMassGains) for events not yet stored: the Refine form's preview
+// calls it with the event it would capture, so that a run's earlier
+// outputs and inputs (RunMembers) count as they do at capture. Pointers
+// read "event <eventID>/outputQuantityList".
+func RunMassGains(ctx context.Context, s Store, events []*critmin.Event) ([]critmin.FieldError, error) {
+	return runMassGains(ctx, s, events)
+}
+
 // canonicalLots is ev with every lot named in its canonical form
 // (epcis.Canonical, docs/identity.md): the store keys lots and genealogy
 // edges by it, so a claim naming a lot by its LGTIN URN finds the run that

@@ -296,7 +296,8 @@ func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError,
 	default:
 		return critmin.FieldError{}, false
 	}
-	return critmin.FieldError{Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
+	// Where the record puts the lot differs: a conflict with it (409).
+	return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
 }
 
 // actsAt says whether ev acts on lot id where ev happens, so that the lot

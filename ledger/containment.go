@@ -241,7 +241,7 @@ func CheckRepacking(ev *critmin.Event, c *Containment, lot func(id string) *crit
 			for _, p := range held {
 				if epcis.Canonical(p.Container) != parent {
 					done[k.Child] = true
-					errs = append(errs, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(
+					errs = append(errs, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf(
 						"%s is already packed in container %s (event %s) and has not been unpacked: a child is in one container at a time (EPCIS 2.0 §7.3.5, CBV packing); unpack it from %s with an AggregationEvent DELETE before packing it into %s",
 						name, p.Container, p.EventID, p.Container, ev.ParentID)})
 					break
@@ -274,7 +274,7 @@ func CheckRepacking(ev *critmin.Event, c *Containment, lot func(id string) *crit
 		t, ok := packedTonnes(k)
 		if whole {
 			done[k.Child] = true
-			errs = append(errs, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(
+			errs = append(errs, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf(
 				"lot %s is already packed whole in container %s and has not been unpacked: a lot is in one container at a time (EPCIS 2.0 §7.3.5, CBV packing); unpack it from there with an AggregationEvent DELETE before packing it into %s",
 				name, strings.Join(where, ", "), ev.ParentID)})
 			continue
@@ -285,7 +285,7 @@ func CheckRepacking(ev *critmin.Event, c *Containment, lot func(id string) *crit
 		adding[k.Child] += t
 		if inTonnes+adding[k.Child] > mass*(1+1e-9) {
 			done[k.Child] = true
-			errs = append(errs, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(
+			errs = append(errs, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf(
 				"packs %s t of lot %s into %s, but %s t of its %s t (wet) is already in container %s and has not been unpacked: %s t is left to pack",
 				fmtTonnes(adding[k.Child]), name, ev.ParentID, fmtTonnes(inTonnes), fmtTonnes(mass), strings.Join(where, ", "), fmtTonnes(max(mass-inTonnes, 0)))})
 		}
@@ -354,7 +354,7 @@ func checkUnpacking(ev *critmin.Event, c *Containment, lot func(id string) *crit
 		if len(where) == 0 {
 			held = "none of it is packed there"
 		}
-		errs = append(errs, critmin.FieldError{Pointer: fmt.Sprintf("/childQuantityList/%d/quantity", nq), Reason: fmt.Sprintf(
+		errs = append(errs, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("/childQuantityList/%d/quantity", nq), Reason: fmt.Sprintf(
 			"unpacks %s t of lot %s from %s, but %s: an unpacking takes out at most what was packed in and not yet unpacked (EPCIS 2.0 §7.3.5.3; tolerance %.1f %%)",
 			fmtTonnes(taking[k.Child]), childName(ev, k), ev.ParentID, held, UnpackTolerance*100)})
 	}
@@ -541,7 +541,7 @@ func CheckRepackingAt(ev *critmin.Event, hist []*critmin.Event, lot func(id stri
 	c.Apply(ev)
 	for _, e := range later {
 		if fe := CheckRepacking(e, c, lot); len(fe) > 0 && !failed[e] {
-			return []critmin.FieldError{{Pointer: "/eventTime", Reason: fmt.Sprintf(
+			return []critmin.FieldError{{Conflict: true, Pointer: "/eventTime", Reason: fmt.Sprintf(
 				"event %s, dated %s, is dated before the recorded event %s (%s of %s, %s), which it would leave at fault: %s — an event entered late may not leave a later packing packing what was already packed (a child is in one container at a time, EPCIS 2.0 §7.3.5); correct the dates, or declare the later event in error first",
 				ev.EventID, ev.EventTime.Format(time.RFC3339), e.EventID, e.Action, e.ParentID, e.EventTime.Format(time.RFC3339), fe[0].Reason)}}
 		}

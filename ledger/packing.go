@@ -13,7 +13,7 @@ import (
 
 // CheckPacking refuses a packing (an AggregationEvent or AssociationEvent
 // ADD or OBSERVE) that puts more of a lot into its parent than the lot
-// holds. A childQuantityList quantity is the part of the lot that went
+// holds: a conflict with the record (FieldError.Conflict, 409). A childQuantityList quantity is the part of the lot that went
 // into the parent (EPCIS 2.0 §7.3.5.3), so the lines naming one lot in
 // one event are summed: 12,000 kg and 9,000 kg of a 20 t lot are 21 t,
 // refused like one line of 21,000 kg. lot returns the lot as projected
@@ -63,7 +63,7 @@ func CheckPacking(ev *critmin.Event, lot func(id string) *critmin.Lot) []critmin
 			}
 			what += " (lines " + strings.Join(names, ", ") + " summed)"
 		}
-		errs = append(errs, critmin.FieldError{Pointer: fmt.Sprintf("/childQuantityList/%d/quantity", n),
+		errs = append(errs, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("/childQuantityList/%d/quantity", n),
 			Reason: fmt.Sprintf("packs %s of lot %s, which holds %s t (wet): a packing quantity is the part of the lot that went into the container",
 				what, q.EPCClass, fmtTonnes(l.WetTonnes))})
 	}

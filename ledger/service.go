@@ -1143,12 +1143,7 @@ func parentPath(p string) string {
 // taking more of a lot than remains where it stands (RFC 9110 §15.5.10:
 // the request conflicts with the current state of the target resource) —
 // else EINVALID.
-func refusalCode(fe []critmin.FieldError) string {
-	if critmin.AllConflicts(fe) {
-		return critmin.ECONFLICT
-	}
-	return critmin.EINVALID
-}
+func refusalCode(fe []critmin.FieldError) string { return critmin.RefusalCode(fe) }
 
 // refusalWords says what the refused events of fe are: "conflict with
 // the record" when every field is a conflict (refusalCode's ECONFLICT:

@@ -131,5 +131,5 @@ func (w *writer) checkPacking(ev *critmin.Event) error {
 	for i := range errs {
 		errs[i].Pointer = "event " + ev.EventID + errs[i].Pointer
 	}
-	return &critmin.Error{Code: critmin.EINVALID, Message: errs[0].Reason + "; nothing was stored", Fields: errs}
+	return &critmin.Error{Code: critmin.RefusalCode(errs), Message: errs[0].Reason + "; nothing was stored", Fields: errs}
 }

@@ -58,8 +58,10 @@ func testWhereabouts(t *testing.T, open Opener) {
 	refused := func(what, ev, id, want string) {
 		t.Helper()
 		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(docOf(ev))})
-		if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s:\n got %v\nwant EINVALID with %q", what, err, want)
+		// Where the record puts the lot differs: a conflict with the
+		// record, ECONFLICT (409; issue 15, fix15w).
+		if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s:\n got %v\nwant ECONFLICT with %q", what, err, want)
 		}
 		if _, err := s.FindEventsByID(ctx, id); critmin.ErrorCode(err) != critmin.ENOTFOUND {
 			t.Errorf("%s: the refused event was stored (%v)", what, err)

@@ -1099,13 +1099,14 @@ func (s *site) checkLotLives(r *http.Request, rows []*importRow, column func(str
 		if reason, err := s.lotElsewhere(r, sites, l.ID, id, row.Values["site"], at, "a reading"); err != nil {
 			return err
 		} else if reason != "" {
-			row.Errors = append(row.Errors, RowError{row.Row, column("site"), reason, false})
+			// Where the record puts the lot differs: a conflict.
+			row.Errors = append(row.Errors, RowError{row.Row, column("site"), reason, true})
 		}
 		switch {
 		case !l.FirstEventAt.IsZero() && at.Before(l.FirstEventAt):
 			row.Errors = append(row.Errors, RowError{row.Row, column("time"), fmt.Sprintf("%s is before lot %s was first recorded (commissioned) on %s", day(at), id, day(l.FirstEventAt)), false})
 		case l.Status == critmin.LotConsumed && at.After(l.LastEventAt):
-			row.Errors = append(row.Errors, RowError{row.Row, column("time"), fmt.Sprintf("%s is after lot %s was consumed (its last event, %s)", day(at), id, day(l.LastEventAt)), false})
+			row.Errors = append(row.Errors, RowError{row.Row, column("time"), fmt.Sprintf("%s is after lot %s was consumed (its last event, %s)", day(at), id, day(l.LastEventAt)), true}) // a lot consumed: a conflict
 		}
 	}
 	return nil
@@ -1464,7 +1465,7 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Message = fmt.Sprintf("%s (%s; %s, listed below with their rows and columns): nothing can be stored. Correct the file and check it again.",
 			none, rowKinds(res), commercial.Count(len(res.Errors), "error"))
-		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
+		s.render(w, r, refusalStatus(res), "import", "Import CSV", "record", v)
 		return
 	}
 	if len(res.Errors) > 0 && !proceed {
@@ -1475,7 +1476,7 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 		only := "the " + commercial.Count(len(res.Valid), "valid row")
 		v.Message = fmt.Sprintf("%d of %s %s errors (%s; %s, listed below with their rows and columns). Nothing was stored. Correct the file, or choose proceed to store only %s.",
 			rowsWithErrors(res), commercial.Count(len(res.Rows), "row"), have, rowKinds(res), commercial.Count(len(res.Errors), "error"), only)
-		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
+		s.render(w, r, refusalStatus(res), "import", "Import CSV", "record", v)
 		return
 	}
 	// Rows already recorded go too: the capture skips them as
@@ -1505,6 +1506,18 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	s.CountCaptured(job.Stored)
 	http.Redirect(w, r, "/capture/"+url.PathEscape(job.CaptureID), http.StatusSeeOther)
+}
+
+// refusalStatus is the status of a file refused for its rows' errors,
+// as the API maps a refusal's code (critmin.RefusalCode): 409 when every
+// error conflicts with the record (a ticket imported before with other
+// values, a lot elsewhere or consumed), 400 when any row is invalid.
+func refusalStatus(res *importResult) int {
+	fe := make([]critmin.FieldError, len(res.Errors))
+	for i, e := range res.Errors {
+		fe[i] = critmin.FieldError{Pointer: e.Column, Reason: e.Reason, Conflict: e.Conflict}
+	}
+	return critminhttp.StatusOf(&critmin.Error{Code: critmin.RefusalCode(fe)})
 }
 
 // describeRows words the event each row will capture (or, for a row

@@ -1107,18 +1107,28 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 					return
 				}
 				if reason != "" {
-					missing = append(missing, critmin.FieldError{Pointer: "site", Reason: reason})
+					// Whereabouts that differ from the record's are a
+					// conflict with it (409), as the API's refusals
+					// of a lot elsewhere are.
+					missing = append(missing, critmin.FieldError{Pointer: "site", Reason: reason, Conflict: true})
 				}
 			}
 		}
 	}
 	if f.ID == "refine" {
 		// No run puts out more than it is fed beyond reagent mass
-		// (custody.RunMassGain, fix15s).
+		// (custody.RunMassGain, fix15s), judged over the whole run as
+		// the capture check judges it (custody.RunMassGains): the run's
+		// recorded inputs and outputs count with this event's.
 		if d, err := epcis.ParseDocument(doc, false); err == nil && len(d.Events) > 0 {
 			if ev, _ := d.Decode(0, s.Ledger.Now().UTC()); ev != nil {
-				if msg := custody.RunMassGain(ev); msg != "" {
-					missing = append(missing, critmin.FieldError{Pointer: "outputs", Reason: msg})
+				gains, err := custody.RunMassGains(r.Context(), s.Store, []*critmin.Event{ev})
+				if err != nil {
+					s.renderError(w, r, err)
+					return
+				}
+				for _, g := range gains {
+					missing = append(missing, critmin.FieldError{Pointer: "outputs", Reason: g.Reason})
 				}
 			}
 		}
@@ -1182,12 +1192,13 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		view.Errors, view.Other = onceEach(view.Errors), onceOther(view.Other)
 		view.Message = "The event is not valid yet; nothing was captured. Correct the fields marked below."
 		view.Preview = string(doc)
-		status := http.StatusBadRequest
-		if len(missing) == 0 && critmin.AllConflicts(fieldErrs) {
-			// Well formed, but taking more of a lot than remains where
-			// it stands then: a conflict with the ledger, as the API
-			// answers it (409).
-			status = http.StatusConflict
+		// The status of the refusal's code, as the API maps it: 409
+		// when every fault conflicts with the record (more than a lot
+		// holds or has left where it stands then, a lot consumed, a lot
+		// elsewhere), else 400 (critmin.RefusalCode).
+		code := critmin.RefusalCode(append(slices.Clone(missing), fieldErrs...))
+		status := critminhttp.StatusOf(&critmin.Error{Code: code})
+		if code == critmin.ECONFLICT {
 			view.Message = "The event is well formed but conflicts with the record (what the ledger holds is named below); nothing was captured. Correct the fields marked below, or the record first."
 		}
 		s.render(w, r, status, "form", f.Title, "record", view)

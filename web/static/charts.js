@@ -338,8 +338,8 @@
   // left, above, below, the four corners, then right and left moved up
   // and down a line at a time (at most four) — where a place costs the
   // area it overlaps of labels placed before it and of sites' markers, a
-  // little for each point of a lane it covers (more for a lane passing
-  // by than for one of the site's own, which start under the label), and
+  // little for each point of a lane it covers (much more beyond 12 px of
+  // its marker, where its own lanes start, than within), and
   // a little more the further it is from the marker; a place outside the
   // map (below the legend) is never taken if another is. A label moved
   // more than a line from its marker (a crowded cluster: Houston's) is
@@ -358,6 +358,7 @@
     });
     var marks = items.map(function (it) { return { l: it.x - 6, r: it.x + 6, t: it.y - 6, b: it.y + 6 }; });
     var lane = lanePoints(chart, opt);
+    function dist(r, x, y) { return Math.hypot(Math.max(r.l - x, 0, x - r.r), Math.max(r.t - y, 0, y - r.b)); }
     function cut(a, b) { return Math.max(0, Math.min(a.r, b.r) - Math.max(a.l, b.l)) * Math.max(0, Math.min(a.b, b.b) - Math.max(a.t, b.t)); }
     // place lays the labels out greedily in one order; the orders tried
     // are west to east, east to west, north to south and south to north,
@@ -379,10 +380,17 @@
         var cost = 40 * far[i] * far[i];
         if (r.l < pad || r.r > W - pad || r.t < legendH || r.b > H - pad) { cost += 1e6; }
         placed.concat(marks).forEach(function (o) { cost += 4 * cut(r, o); });
+        // A label nearer another site's marker than its own reads as
+        // that site's (Qila Abdullah's beside Karachi's port).
+        var own = dist(r, it.x, it.y);
+        items.forEach(function (o) { if (o !== it && dist(r, o.x, o.y) < own) { cost += 300; } });
         lane.forEach(function (p) {
           if (p[0] > r.l && p[0] < r.r && p[1] > r.t && p[1] < r.b) {
-            var own = Math.hypot(p[2] - it.x, p[3] - it.y) < 3 || Math.hypot(p[4] - it.x, p[5] - it.y) < 3;
-            cost += own ? 1 : 80;
+            // Only by its marker, where its own lanes start, may a lane
+            // touch a label: further out, its own lanes cost as much as
+            // one passing by (the USSM plant's label lay over the
+            // Houston lanes, its own).
+            cost += Math.hypot(p[0] - it.x, p[1] - it.y) < 12 ? 1 : 400;
           }
         });
         if (cost < bestCost) { best = r; bestCost = cost; bestFar = far[i]; }
@@ -438,48 +446,95 @@
       subLines[n.id] = n.sub ? n.sub.split(" · ") : [];
       wrapW[n.id] = Math.max(100, Math.max.apply(null, [lw].concat(subLines[n.id].map(function (p) { return width(p, "node-sub"); }))) + 20);
     });
-    c.links.forEach(function (l, i) { edgeW[i] = l.label ? width(l.label, "edge-label") + 8 : 0; });
+    // An edge's label (stream · mass) is one line, or where the graph
+    // is too wide for its box one line a part, as a box's second line.
+    var edgeParts = {}, edgeWrapW = {};
+    c.links.forEach(function (l, i) {
+      edgeW[i] = l.label ? width(l.label, "edge-label") + 8 : 0;
+      edgeParts[i] = l.label ? l.label.split(" · ") : [];
+      edgeWrapW[i] = l.label ? Math.max.apply(null, edgeParts[i].map(function (p) { return width(p, "edge-label"); })) + 8 : 0;
+    });
     document.body.removeChild(probe);
     var wrap = false;
     function nodeSize(n) {
       if (!wrap) { return { width: nodeW[n.id], height: n.sub ? 44 : 30, lines: n.sub ? [n.sub] : [] }; }
       return { width: wrapW[n.id], height: 30 + 15 * subLines[n.id].length, lines: subLines[n.id] };
     }
-    // layout lays the graph out in one direction: left to right (mine
+    // parts: the graph's weakly connected components (a flowsheet's
+    // separate circuits — REE, copper, antimony), each laid out on its
+    // own, in the order of their first node.
+    var partOf = {}, parts = [];
+    function root(id) { while (partOf[id] !== id) { partOf[id] = partOf[partOf[id]]; id = partOf[id]; } return id; }
+    c.nodes.forEach(function (n) { partOf[n.id] = n.id; });
+    c.links.forEach(function (l) { if (partOf[l.from] != null && partOf[l.to] != null) { partOf[root(l.from)] = root(l.to); } });
+    var index = {};
+    c.nodes.forEach(function (n) {
+      var r = root(n.id);
+      if (index[r] == null) { index[r] = parts.length; parts.push({ nodes: [], links: [] }); }
+      parts[index[r]].nodes.push(n);
+    });
+    c.links.forEach(function (l, i) { if (partOf[l.from] != null) { parts[index[root(l.from)]].links.push(i); } });
+    // layout lays one part out in one direction: left to right (mine
     // lots → containers → voyage → refinery run → products), or top to
     // bottom when left to right would be wider than the box (so that a
     // desktop page shows the whole graph without scrolling sideways).
-    function layout(rankdir) {
+    function layout(part, rankdir, ranker, align) {
       var g = new dagre.graphlib.Graph({ multigraph: true });
-      g.setGraph({ rankdir: rankdir, nodesep: 24, ranksep: rankdir === "LR" ? 70 : 48, edgesep: 14, marginx: 8, marginy: 8 });
-      c.nodes.forEach(function (n) { var z = nodeSize(n); g.setNode(n.id, { width: z.width, height: z.height, lines: z.lines, n: n }); });
-      c.links.forEach(function (l, i) {
-        g.setEdge(l.from, l.to, { width: edgeW[i], height: l.label ? 16 : 0, labelpos: "c", l: l }, "e" + i);
+      g.setGraph({ rankdir: rankdir, nodesep: 24, ranksep: rankdir === "LR" ? 70 : 48, edgesep: 14, marginx: 8, marginy: 8, ranker: ranker || "network-simplex", align: align });
+      part.nodes.forEach(function (n) { var z = nodeSize(n); g.setNode(n.id, { width: z.width, height: z.height, lines: z.lines, n: n }); });
+      part.links.forEach(function (i) {
+        var l = c.links[i];
+        var lines = !l.label ? [] : wrap ? edgeParts[i] : [l.label];
+        g.setEdge(l.from, l.to, { width: wrap ? edgeWrapW[i] : edgeW[i], height: lines.length ? 15 * lines.length + 1 : 0, labelpos: "c", l: l, lines: lines }, "e" + i);
       });
       dagre.layout(g);
       return g;
     }
     var room = el.clientWidth || 1;
-    function narrowest() {
-      var g = layout("LR");
+    // narrowest is a part laid out left to right if that fits the box,
+    // else the narrowest of top to bottom under dagre's rankers and
+    // alignments (a refinery's main circuit: 1,601 px with the default,
+    // narrower with another).
+    function narrowest(part) {
+      var g = layout(part, "LR");
       if (g.graph().width > room) {
-        var tb = layout("TB");
-        if (tb.graph().width < g.graph().width) { g = tb; }
+        ["network-simplex", "tight-tree", "longest-path"].forEach(function (ranker) {
+          [undefined, "UL", "UR", "DL", "DR"].forEach(function (align) {
+            var tb = layout(part, "TB", ranker, align);
+            if (tb.graph().width < g.graph().width) { g = tb; }
+          });
+        });
       }
       return g;
     }
-    var g = narrowest();
+    // pack lays the parts out in rows, left to right, a row holding what
+    // fits the box at its natural size (or the widest part): three
+    // circuits side by side 1,410 px wide in a 1,130 px box (cut at its
+    // edge) become rows that fit it.
+    function pack() {
+      var gs = parts.map(narrowest);
+      var limit = Math.max(room, Math.max.apply(null, gs.map(function (g) { return g.graph().width; })));
+      var x = 0, y = 0, rowH = 0, w = 0, placed = [];
+      gs.forEach(function (g) {
+        var gw = g.graph().width, gh = g.graph().height;
+        if (x > 0 && x + gw > limit) { y += rowH; x = 0; rowH = 0; }
+        placed.push({ g: g, x: x, y: y });
+        x += gw; rowH = Math.max(rowH, gh); w = Math.max(w, x);
+      });
+      return { parts: placed, width: w, height: y + rowH, rankdir: gs[0].graph().rankdir };
+    }
+    var L = pack();
     // Still wider than the box at the smallest readable scale: the
     // boxes' second lines wrap, part by part.
-    if (g.graph().width * MIN_GRAPH_SCALE > room) {
+    if (L.width * MIN_GRAPH_SCALE > room) {
       wrap = true;
-      var w = narrowest();
-      if (w.graph().width < g.graph().width) { g = w; } else { wrap = false; }
+      var w = pack();
+      if (w.width < L.width) { L = w; } else { wrap = false; }
     }
     el.setAttribute("data-wrapped", wrap ? "yes" : "no");
-    el.setAttribute("data-rankdir", g.graph().rankdir);
+    el.setAttribute("data-rankdir", L.rankdir);
     var svg = document.createElementNS(NS, "svg");
-    var gw = g.graph().width, gh = g.graph().height;
+    var gw = L.width, gh = L.height;
     svg.setAttribute("viewBox", "0 0 " + gw + " " + gh);
     svg.setAttribute("class", "graph");
     svg.setAttribute("role", "img");
@@ -489,10 +544,22 @@
     // MIN_GRAPH_SCALE, where a 12 px label would be drawn under 10 px and
     // a phone (390 px) showed the genealogy's names too small to read:
     // wider than that, the graph scrolls sideways inside its own box
-    // (overflow-x auto, nothing cut), the page itself does not.
+    // (overflow-x auto, nothing cut), the page itself does not, and a
+    // note over it says so (data-scrolls).
     var fit = Math.max(Math.min(1, room / gw), MIN_GRAPH_SCALE);
     svg.style.width = (gw * fit) + "px"; svg.style.maxWidth = fit * gw <= room ? "100%" : "none";
     el.setAttribute("data-scale", fit.toFixed(3));
+    var box = el.parentNode, old = box && box.querySelector(":scope > .graph-scrolls");
+    if (old) { old.remove(); }
+    if (gw * fit > room + 1) {
+      el.setAttribute("data-scrolls", "");
+      var note = document.createElement("p");
+      note.className = "note graph-scrolls";
+      note.textContent = "Wider than the screen (" + Math.round(gw * fit) + " px): scroll the drawing sideways to see all of it, or read the table below.";
+      box.insertBefore(note, el);
+    } else {
+      el.removeAttribute("data-scrolls");
+    }
     function el2(name, attrs, parent, text) {
       var e = document.createElementNS(NS, name);
       Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
@@ -502,6 +569,9 @@
     var defs = el2("defs", {}, svg);
     var m = el2("marker", { id: el.id + "-arrow", viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "7", markerHeight: "7", orient: "auto-start-reverse" }, defs);
     el2("path", { d: "M0 0L10 5L0 10z", fill: "#486581" }, m);
+    L.parts.forEach(function (pt) { drawPart(pt.g, pt.x === 0 && pt.y === 0 ? svg : el2("g", { transform: "translate(" + pt.x + " " + pt.y + ")" }, svg)); });
+    el.appendChild(svg);
+    function drawPart(g, svg) {
     g.edges().forEach(function (e) {
       var lab = g.edge(e), l = lab.l, pts = lab.points;
       var d = "M" + pts.map(function (p) { return p.x.toFixed(1) + " " + p.y.toFixed(1); }).join("L");
@@ -511,7 +581,8 @@
       el2("title", {}, path, l.title || "");
       if (l.label) {
         el2("rect", { x: lab.x - lab.width / 2, y: lab.y - lab.height / 2, width: lab.width, height: lab.height, fill: "#fff", opacity: "0.9" }, a);
-        el2("text", { x: lab.x, y: lab.y + 4, "text-anchor": "middle", "class": "edge-label" }, a, l.label);
+        var t = el2("text", { x: lab.x, y: lab.y - lab.height / 2 + 12, "text-anchor": "middle", "class": "edge-label" }, a);
+        lab.lines.forEach(function (line, k) { el2("tspan", { x: lab.x, dy: k ? 15 : 0 }, t, line); });
       }
     });
     g.nodes().forEach(function (id) {
@@ -523,7 +594,7 @@
       v.lines.forEach(function (line, i) { el2("text", { "class": "node-sub", x: v.x - v.width / 2 + 10, y: v.y - v.height / 2 + 36 + 15 * i }, a, line); });
       el2("title", {}, a, n.id);
     });
-    el.appendChild(svg);
+    }
   }
 
   function draw(el) {
