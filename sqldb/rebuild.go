@@ -91,6 +91,9 @@ type RebuildStats struct {
 	Audit    int64 `json:"auditEntries"`
 	Rows     int64 `json:"rowsCompared"`
 	Tables   int   `json:"tables"`
+	// names is NonXMLNameKeys's report, gathered from the records as
+	// they were read (nil when the rebuild did not read them all).
+	names *xmlNameHits
 }
 
 // Rebuild rebuilds every derived table of db from its chained records
@@ -144,6 +147,7 @@ func (db *DB) rebuild(ctx context.Context, scratch *DB, scan func(context.Contex
 	if err != nil {
 		return nil, st, err
 	}
+	st.names = &mem.names
 	if mem.outOfOrder || db.SortedRebuild {
 		// Event keys do not rise with chain positions (a store copied or
 		// merged by other means): the index rows cannot be streamed in the
@@ -158,6 +162,17 @@ func (db *DB) rebuild(ctx context.Context, scratch *DB, scan func(context.Contex
 		}
 		st.Rows += n
 	}
+	// The replayed tables: the stored rows are read ahead on their own
+	// goroutine, a table after another in this order, while the scratch
+	// rows are read and merged here (two connections, two cores).
+	var replayedTables []DerivedTable
+	for _, t := range derivedTables {
+		if !inMemory[t.Name] {
+			replayedTables = append(replayedTables, t)
+		}
+	}
+	ahead := db.readAhead(ctx, replayedTables)
+	defer ahead.stop()
 	for _, t := range derivedTables {
 		st.Tables++
 		if inMemory[t.Name] {
@@ -169,7 +184,7 @@ func (db *DB) rebuild(ctx context.Context, scratch *DB, scan func(context.Contex
 		var d *Difference
 		var n int64
 		pprof.Do(ctx, pprof.Labels("verify", "compare "+t.Name), func(ctx context.Context) {
-			d, n, err = compareTable(ctx, db, scratch, t, "")
+			d, n, err = ahead.compare(ctx, scratch, t)
 		})
 		st.Rows += n
 		if err != nil || d != nil {
@@ -177,6 +192,120 @@ func (db *DB) rebuild(ctx context.Context, scratch *DB, scan func(context.Contex
 		}
 	}
 	return nil, st, nil
+}
+
+// readAhead reads the stored rows of tables, one table after another in
+// that order, on a goroutine of its own, in batches a few ahead of their
+// comparison (compare, called for the same tables in the same order).
+// One stored connection is in use at a time.
+func (db *DB) readAhead(ctx context.Context, tables []DerivedTable) *aheadReader {
+	ctx, cancel := context.WithCancel(ctx)
+	a := &aheadReader{cancel: cancel, done: make(chan struct{}), chans: map[string]chan [][]value{}, errs: map[string]*error{}}
+	for _, t := range tables {
+		a.chans[t.Name] = make(chan [][]value, 4)
+		a.errs[t.Name] = new(error)
+	}
+	go pprof.Do(ctx, pprof.Labels("verify", "stored replayed tables"), func(ctx context.Context) {
+		defer close(a.done)
+		for _, t := range tables {
+			ch := a.chans[t.Name]
+			*a.errs[t.Name] = db.readBatches(ctx, t, ch)
+			close(ch)
+			if ctx.Err() != nil {
+				return
+			}
+		}
+	})
+	return a
+}
+
+type aheadReader struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+	chans  map[string]chan [][]value
+	errs   map[string]*error // each set before its channel is closed
+}
+
+// readBatches sends t's stored rows in key order in batches of copied
+// rows; it returns when they are all sent, or at the first error, or
+// when ctx ends.
+func (db *DB) readBatches(ctx context.Context, t DerivedTable, ch chan [][]value) error {
+	rows, err := db.tableRows(ctx, t, "")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	width := len(t.Key) + len(t.Cols)
+	var batch [][]value
+	var slab []value
+	send := func() bool {
+		if len(batch) == 0 {
+			return true
+		}
+		select {
+		case ch <- batch:
+			batch, slab = nil, nil
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for {
+		row, err := rows.next()
+		if err != nil {
+			return err
+		}
+		if row == nil {
+			break
+		}
+		if len(slab) < width {
+			slab = make([]value, width*streamBatch)
+		}
+		cp := slab[:width:width]
+		slab = slab[width:]
+		copy(cp, row)
+		batch = append(batch, cp)
+		if len(batch) >= streamBatch && !send() {
+			return ctx.Err()
+		}
+	}
+	if !send() {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// compare merges t's stored rows read ahead with the rows of rebuilt.
+func (a *aheadReader) compare(ctx context.Context, rebuilt *DB, t DerivedTable) (*Difference, int64, error) {
+	ch := a.chans[t.Name]
+	b, err := rebuilt.tableRows(ctx, t, "")
+	if err != nil {
+		return nil, 0, err
+	}
+	defer b.Close()
+	return compareRows(t, &aheadIter{chanIter: chanIter{ch: ch}, err: a.errs[t.Name]}, b)
+}
+
+// stop ends the reading ahead and waits for it (its sends give up when
+// ctx ends).
+func (a *aheadReader) stop() {
+	a.cancel()
+	<-a.done
+}
+
+// aheadIter yields the rows read ahead, then the reader's error, if any:
+// the reader sets it before it closes the channel.
+type aheadIter struct {
+	chanIter
+	err *error
+}
+
+func (a *aheadIter) next() ([]value, error) {
+	r, _ := a.chanIter.next()
+	if r == nil && *a.err != nil {
+		return nil, *a.err
+	}
+	return r, nil
 }
 
 // rebuildSorted rebuilds the in-memory tables holding every row, sorted
@@ -462,34 +591,26 @@ func decodeRecords(ctx context.Context, scan func(context.Context, func(*critmin
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := max(1, runtime.GOMAXPROCS(0))
+	// Records travel in batches (decodeBatch records a hand-over between
+	// goroutines, not one each), decoded by any worker and given to fn in
+	// scan order.
 	type job struct {
-		r   *critmin.ChainRecord
-		out chan replayed
+		recs []*critmin.ChainRecord
+		out  chan []replayed
 	}
-	jobs := make(chan job, 256*workers)
-	order := make(chan chan replayed, 256*workers)
+	jobs := make(chan job, 8*workers)
+	order := make(chan chan []replayed, 8*workers)
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				ev, err := epcis.DecodeStored([]byte(j.r.Raw), []byte(j.r.Context))
-				if err == nil && ev.ErrorDeclaration == nil {
-					var ferrs []critmin.FieldError
-					ev.Mineral, ferrs = ledger.DecodeMineral(ev, "")
-					if len(ferrs) > 0 {
-						err = fmt.Errorf("verify: record %d: %s: %s", j.r.Seq, ferrs[0].Pointer, ferrs[0].Reason)
-					}
+				out := make([]replayed, len(j.recs))
+				for k, rec := range j.recs {
+					out[k] = decodeRecord(rec, prepare)
 				}
-				if err != nil {
-					err = fmt.Errorf("verify: record %d (%s): %w", j.r.Seq, j.r.EventID, err)
-				}
-				r := replayed{rec: j.r, ev: ev, err: err}
-				if err == nil && prepare != nil {
-					prepare(&r)
-				}
-				j.out <- r
+				j.out <- out
 			}
 		}()
 	}
@@ -497,24 +618,39 @@ func decodeRecords(ctx context.Context, scan func(context.Context, func(*critmin
 	go func() {
 		defer close(order)
 		defer close(jobs)
-		scanErr <- scan(ctx, func(r *critmin.ChainRecord) error {
-			out := make(chan replayed, 1)
+		var batch []*critmin.ChainRecord
+		send := func() error {
+			out := make(chan []replayed, 1)
 			select {
 			case order <- out:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-			jobs <- job{r: r, out: out}
+			jobs <- job{recs: batch, out: out}
+			batch = nil
+			return nil
+		}
+		err := scan(ctx, func(r *critmin.ChainRecord) error {
+			batch = append(batch, r)
+			if len(batch) >= decodeBatch {
+				return send()
+			}
 			return nil
 		})
+		if err == nil && len(batch) > 0 {
+			err = send()
+		}
+		scanErr <- err
 	}()
 	var err error
 	for out := range order {
-		r := <-out
-		if err == nil {
-			err = fn(r)
-			if err != nil {
-				cancel()
+		rs := <-out
+		for _, r := range rs {
+			if err == nil {
+				err = fn(r)
+				if err != nil {
+					cancel()
+				}
 			}
 		}
 	}
@@ -523,6 +659,30 @@ func decodeRecords(ctx context.Context, scan func(context.Context, func(*critmin
 		err = e
 	}
 	return err
+}
+
+// decodeBatch is the number of records handed to a decoding core at once.
+const decodeBatch = 64
+
+// decodeRecord decodes one record as capture would, and runs prepare on
+// it when it decodes.
+func decodeRecord(rec *critmin.ChainRecord, prepare func(*replayed)) replayed {
+	ev, err := epcis.DecodeStored([]byte(rec.Raw), []byte(rec.Context))
+	if err == nil && ev.ErrorDeclaration == nil {
+		var ferrs []critmin.FieldError
+		ev.Mineral, ferrs = ledger.DecodeMineral(ev, "")
+		if len(ferrs) > 0 {
+			err = fmt.Errorf("verify: record %d: %s: %s", rec.Seq, ferrs[0].Pointer, ferrs[0].Reason)
+		}
+	}
+	if err != nil {
+		err = fmt.Errorf("verify: record %d (%s): %w", rec.Seq, rec.EventID, err)
+	}
+	r := replayed{rec: rec, ev: ev, err: err}
+	if err == nil && prepare != nil {
+		prepare(&r)
+	}
+	return r
 }
 
 // compareTable streams a table from both stores in key order and returns

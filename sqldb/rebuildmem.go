@@ -30,6 +30,9 @@ type recordRows struct {
 	chain   string
 	context string // hash of the record's @context, "" if none
 	day     string
+	// xmlNames is what NonXMLNameKeys reports of the record ("" for
+	// nothing): verify's warning, found in the same read.
+	xmlNames string
 }
 
 // memTables rebuilds the per-record tables and compares them with the
@@ -54,6 +57,8 @@ type memTables struct {
 	// outOfOrder is set when an event key does not rise with the chain:
 	// the streamed index rows are then not in the stored order.
 	outOfOrder bool
+	// names gathers NonXMLNameKeys's report from the records.
+	names xmlNameHits
 
 	streams map[string]*tableStream
 	rows    map[string]int64 // rows compared a streamed table, set by finish
@@ -207,6 +212,7 @@ func (m *memTables) prepare(r *replayed) {
 	rr.leaf = tlog.RecordHash(custody.LeafData(cr))
 	rr.context = cr.ContextHash
 	rr.day = ev.RecordTime.UTC().Format(time.DateOnly)
+	rr.xmlNames = xmlNameText(rec.EventID, rec.Raw, rec.Context)
 	var ctxHash any
 	if rr.context != "" {
 		ctxHash = rr.context
@@ -262,6 +268,7 @@ func (m *memTables) add(r replayed) error {
 		m.outOfOrder = true
 	}
 	m.lastPK = rec.PK
+	m.names.addText(rec.PK, rr.xmlNames)
 	chain := rr.chain
 	if rec.PrevChain != m.prev {
 		// The chain check (custody.VerifyStore) names such a record first;

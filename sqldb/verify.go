@@ -117,10 +117,6 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 	if rep.TokenNameClashes, err = db.TokenNameClashes(ctx); err != nil {
 		return nil, err
 	}
-	if rep.XMLNameKeys, rep.XMLNameKeysMore, err = db.NonXMLNameKeys(ctx); err != nil {
-		return nil, err
-	}
-	step("names")
 	if rep.Audit, rep.Problem, err = custody.VerifyAudit(ctx, db); err != nil {
 		return nil, err
 	}
@@ -138,7 +134,21 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 		logProblem = p
 	}
 	step("log")
+	// The events holding keys that are no XML name (a warning): found by
+	// the rebuild as it reads the records, else read here.
+	names := func(st *RebuildStats) error {
+		if st != nil && st.names != nil {
+			rep.XMLNameKeys, rep.XMLNameKeysMore = st.names.result()
+		} else if rep.XMLNameKeys, rep.XMLNameKeysMore, err = db.NonXMLNameKeys(ctx); err != nil {
+			return err
+		}
+		step("names")
+		return nil
+	}
 	if scratch == nil || auditProblem != nil || logProblem != nil {
+		if err := names(nil); err != nil {
+			return nil, err
+		}
 		chain, err := custody.VerifyStore(ctx, db)
 		if err != nil {
 			return nil, err
@@ -174,10 +184,16 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 	if rep.Problem != nil {
 		// A broken chain comes first; the rebuild of what it holds may
 		// have failed on it as well.
+		if err := names(nil); err != nil {
+			return nil, err
+		}
 		return rep, nil
 	}
 	if rerr != nil {
 		return nil, rerr
+	}
+	if err := names(stats); err != nil {
+		return nil, err
 	}
 	if rep.Head.Size != rep.Records {
 		rep.Problem = &custody.Problem{Kind: custody.LogRewritten, Seq: rep.Head.Size, Detail: "the log's size is not the number of chained records"}

@@ -40,6 +40,13 @@ func testXMLNameLegacyKeys(t *testing.T, open Opener) {
 	if want := []string{legacy + ": ex:1st, ex:a b"}; err != nil || more != 0 || !slices.Equal(got, want) {
 		t.Fatalf("NonXMLNameKeys %q (+%d, %v); want %q", got, more, err, want)
 	}
+	// Verify reports the same warning (its own read of the events: the
+	// edit broke the chain, so the rebuild, which would find them in its
+	// read of the records, does not run).
+	rep := verifyFull(t, s, nil, true)
+	if want := []string{legacy + ": ex:1st, ex:a b"}; rep.XMLNameKeysMore != 0 || !slices.Equal(rep.XMLNameKeys, want) || rep.Problem == nil {
+		t.Fatalf("verify warns of %q (+%d), problem %v; want %q and the broken chain", rep.XMLNameKeys, rep.XMLNameKeysMore, rep.Problem, want)
+	}
 	evs, err := s.FindEventsByID(ctx, legacy)
 	if err != nil || len(evs) != 1 {
 		t.Fatalf("find: %v", err)
