@@ -422,6 +422,10 @@ type validator struct {
 	ptr  string
 	ctx  *Context
 	errs []critmin.FieldError
+	// stored is set when reading back a stored record (DecodeStored):
+	// rules that judge captures only — keys that are XML names — do not
+	// refuse what an older version stored under its sealed chain.
+	stored bool
 }
 
 func (v *validator) fail(field, format string, args ...any) {
@@ -551,7 +555,7 @@ func (v *validator) decode(obj map[string]any) *critmin.Event {
 			}
 		}
 	}
-	if !xmlNamesValid(v.ctx, obj) {
+	if !v.stored && !xmlNamesValid(v.ctx, obj) {
 		v.xmlNames(obj, "")
 	}
 	return ev

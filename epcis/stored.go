@@ -59,7 +59,7 @@ func DecodeStored(raw, context []byte) (*critmin.Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("epcis: stored event %v: recordTime: %w", obj["eventID"], err)
 	}
-	v := &validator{ctx: parseStored(context)}
+	v := &validator{ctx: parseStored(context), stored: true}
 	ev := v.decode(obj)
 	if len(v.errs) > 0 {
 		return nil, fmt.Errorf("epcis: stored event %v: %s: %s", obj["eventID"], v.errs[0].Pointer, v.errs[0].Reason)
