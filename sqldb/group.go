@@ -35,8 +35,8 @@ type captureGroup struct {
 	newCtx  map[string]int64 // context ids the members stored, published at commit
 	done    chan struct{}    // closed when the group has committed or rolled back
 	err     error            // the commit's error, read after done
-	// stmts keeps the event queries its captures' checks make prepared
-	// in its transaction (SQLite only; nil on PostgreSQL).
+	// stmts keeps the queries its captures repeat prepared in its
+	// transaction (SQLite only; nil on PostgreSQL).
 	stmts *txStmts
 }
 
@@ -178,15 +178,15 @@ func (db *DB) lockWriter() {
 type groupReads struct {
 	write *sql.DB
 	tx    *sql.Tx
-	stmts *txStmts // the group's prepared event queries, or nil
+	stmts *txStmts // the group's transaction with its prepared queries, or nil
 }
 
 type groupReadsKey struct{}
 
 // reader is where a read with ctx goes: the transaction of the capture
-// whose turn it is (txStmts on SQLite), when ctx came from that capture's CaptureReads and
-// belongs to this store (or a view of it sharing its writer), or else
-// the read pool — on SQLite with its statements kept prepared
+// whose turn it is (as txStmts on SQLite), when ctx came from that
+// capture's CaptureReads and belongs to this store (or a view of it
+// sharing its writer), or else the read pool — on SQLite with its statements kept prepared
 // (readStmts).
 func (db *DB) reader(ctx context.Context) querier {
 	if g, ok := ctx.Value(groupReadsKey{}).(*groupReads); ok && g.write == db.Write {
@@ -231,10 +231,12 @@ type txStmt struct {
 	busy bool
 }
 
+// QueryContext runs query on the transaction, unprepared.
 func (t *txStmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	return t.tx.QueryContext(ctx, query, args...)
 }
 
+// QueryRowContext runs query on the transaction, unprepared.
 func (t *txStmts) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(ctx, query, args...)
 }
