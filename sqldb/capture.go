@@ -109,7 +109,7 @@ func (db *DB) beginCapture(ctx context.Context, job *critmin.CaptureJob, master 
 		_ = db.leaveGroup(ctx, g, false, nil)
 		return nil, err
 	}
-	w := &writer{db: db, tx: tx, ctx: ctx, lots: map[string]*critmin.Lot{}, touched: map[string]bool{},
+	w := &writer{db: db, tx: tx, reads: g.stmts, ctx: ctx, lots: map[string]*critmin.Lot{}, touched: map[string]bool{},
 		xforms: map[string]*xform{}, existed: map[string]bool{}, factsChanged: map[string]bool{}, producedSeen: map[string]bool{}, declared: map[string]bool{}}
 	c.w = w
 	// The master data's audit entry precedes the events in the log, so a
@@ -475,7 +475,7 @@ func (c *captureSession) Rollback() {
 // (ledger.Service.ClaimCheck), so that two captures in one group cannot
 // both consume the same lot.
 func (c *captureSession) CaptureReads(ctx context.Context) context.Context {
-	return context.WithValue(context.WithoutCancel(ctx), groupReadsKey{}, &groupReads{write: c.w.db.Write, tx: c.tx})
+	return context.WithValue(context.WithoutCancel(ctx), groupReadsKey{}, &groupReads{write: c.w.db.Write, tx: c.tx, stmts: c.g.stmts})
 }
 
 // SaveCaptureJob stores a job that wrote no events.
@@ -500,12 +500,15 @@ type writer struct {
 	declStored map[string]bool
 	db         *DB
 	tx         *sql.Tx
-	ctx        context.Context
-	lots       map[string]*critmin.Lot
-	touched    map[string]bool
-	stmts      map[string]*sql.Stmt
-	newCtx     map[string]int64
-	xforms     map[string]*xform
+	// reads is tx with its hot queries kept prepared (txStmts), for a
+	// capture in a group that keeps them; nil otherwise.
+	reads   *txStmts
+	ctx     context.Context
+	lots    map[string]*critmin.Lot
+	touched map[string]bool
+	stmts   map[string]*sql.Stmt
+	newCtx  map[string]int64
+	xforms  map[string]*xform
 	// Projection rows, written many per statement.
 	links, moves, members *batch
 	// counted holds, per lot, how many lot_links rows into it (0),
@@ -1227,6 +1230,15 @@ func inChunks(ids []string, fn func(part []any) error) error {
 		}
 	}
 	return nil
+}
+
+// reader is what the writer's own reads go through: its transaction,
+// with the hot queries prepared when the capture's group keeps them.
+func (w *writer) reader() querier {
+	if w.reads != nil {
+		return w.reads
+	}
+	return w.tx
 }
 
 // project applies an event to the lot projection loaded by preload.

@@ -450,10 +450,11 @@ func (db *DB) findSQL(ctx context.Context, f critmin.EventFilter) (*critmin.Even
 		limit = 30
 	}
 	query := eventsQuery(w, col, dir, limit+1)
-	rows, err := db.reader(ctx).QueryContext(ctx, db.q(query), w.args...)
+	rows, release, err := rowsOf(ctx, db.reader(ctx), db.q(query), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find events: %w", db.Dialect.Name, err)
 	}
+	defer release()
 	defer rows.Close()
 	page := &critmin.EventPage{}
 	size := 0

@@ -35,6 +35,9 @@ type captureGroup struct {
 	newCtx  map[string]int64 // context ids the members stored, published at commit
 	done    chan struct{}    // closed when the group has committed or rolled back
 	err     error            // the commit's error, read after done
+	// stmts keeps the queries its captures repeat prepared in its
+	// transaction (SQLite only; nil on PostgreSQL).
+	stmts *txStmts
 }
 
 // CaptureGroups reports how many capture transactions this handle has
@@ -78,6 +81,9 @@ func (db *DB) joinGroup(ctx context.Context) (*captureGroup, error) {
 			}
 		}
 		g = &captureGroup{tx: tx, done: make(chan struct{})}
+		if !db.Dialect.Dollar {
+			g.stmts = &txStmts{tx: tx}
+		}
 		db.group = g
 		db.groups.Add(1)
 	}
@@ -172,17 +178,21 @@ func (db *DB) lockWriter() {
 type groupReads struct {
 	write *sql.DB
 	tx    *sql.Tx
+	stmts *txStmts // the group's transaction with its prepared queries, or nil
 }
 
 type groupReadsKey struct{}
 
 // reader is where a read with ctx goes: the transaction of the capture
-// whose turn it is, when ctx came from that capture's CaptureReads and
-// belongs to this store (or a view of it sharing its writer), or else
-// the read pool — on SQLite with its statements kept prepared
+// whose turn it is (as txStmts on SQLite), when ctx came from that
+// capture's CaptureReads and belongs to this store (or a view of it
+// sharing its writer), or else the read pool — on SQLite with its statements kept prepared
 // (readStmts).
 func (db *DB) reader(ctx context.Context) querier {
 	if g, ok := ctx.Value(groupReadsKey{}).(*groupReads); ok && g.write == db.Write {
+		if g.stmts != nil {
+			return g.stmts
+		}
 		return g.tx
 	}
 	if s, ok := ctx.Value(snapshotKey{}).(*snapshotReads); ok && (s.db == db || (s.db.primary != nil && s.db.primary == db)) {
@@ -195,6 +205,87 @@ func (db *DB) reader(ctx context.Context) querier {
 		return &db.reads
 	}
 	return db.Read
+}
+
+// txStmts is a capture group's transaction with its hot queries kept
+// prepared. The capture-time checks and the projection ask the same
+// queries, with other arguments, once for each container, lot or packing
+// of a document (custody's checkWhereabouts, FindEvents; the writer's
+// packingEvents), and SQLite parsed and planned each of them anew — a
+// fifth of a capture's CPU in `critmin bench capture`. As a querier it
+// runs queries unprepared on the transaction, as before; rowsOf runs them
+// on its prepared statements. A statement serves one query at a time: the
+// one taken is held until its rows are closed (rowsOf's release), and a
+// query whose statement is held runs unprepared. The statements are
+// closed with the transaction (database/sql closes a transaction's
+// statements when it ends).
+type txStmts struct {
+	tx    *sql.Tx
+	mu    sync.Mutex
+	stmts map[string]*txStmt
+}
+
+// txStmt is one statement of txStmts and whether a query holds it.
+type txStmt struct {
+	st   *sql.Stmt
+	busy bool
+}
+
+// QueryContext runs query on the transaction, unprepared.
+func (t *txStmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs query on the transaction, unprepared.
+func (t *txStmts) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, query, args...)
+}
+
+// query runs query with args on its prepared statement in the
+// transaction, preparing it on first use; release must be called once
+// the rows are closed.
+func (t *txStmts) query(ctx context.Context, query string, args ...any) (rows *sql.Rows, release func(), err error) {
+	t.mu.Lock()
+	e, ok := t.stmts[query]
+	if !ok && len(t.stmts) < maxReadStmts {
+		if st, perr := t.tx.PrepareContext(ctx, query); perr == nil {
+			if t.stmts == nil {
+				t.stmts = map[string]*txStmt{}
+			}
+			e = &txStmt{st: st}
+			t.stmts[query] = e
+		}
+	}
+	if e == nil || e.busy {
+		t.mu.Unlock()
+		rows, err = t.tx.QueryContext(ctx, query, args...) // (reports a preparation's error)
+		return rows, func() {}, err
+	}
+	e.busy = true
+	t.mu.Unlock()
+	release = func() {
+		t.mu.Lock()
+		e.busy = false
+		t.mu.Unlock()
+	}
+	rows, err = e.st.QueryContext(ctx, args...)
+	if err != nil {
+		release()
+		return nil, func() {}, err
+	}
+	return rows, release, nil
+}
+
+// rowsOf runs query through q — on a prepared statement when q is a
+// capture group's transaction that keeps them (txStmts); release is to
+// be called after rows.Close, and the rows must be closed before the
+// caller asks anything else of q.
+func rowsOf(ctx context.Context, q querier, query string, args ...any) (rows *sql.Rows, release func(), err error) {
+	if t, ok := q.(*txStmts); ok {
+		return t.query(ctx, query, args...)
+	}
+	rows, err = q.QueryContext(ctx, query, args...)
+	return rows, func() {}, err
 }
 
 // maxReadStmts bounds the read statements kept prepared (texts that vary

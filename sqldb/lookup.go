@@ -194,3 +194,46 @@ func (db *DB) StoredEventIDSpellings(ctx context.Context, ids []string) (map[str
 	}
 	return out, err
 }
+
+// EventKeysNaming returns, for identifiers named in one role, the store
+// keys of the events naming each, keyed by the identifier's canonical
+// form (epcis.Canonical): the events FindEvents selects for an exact
+// EPCMatch of that identifier and role (the same event_epcs rows, read
+// where FindEvents reads). Capture-time checks that read the events of
+// many identifiers (custody's containers packed at sea) ask FindEvents
+// once for all of them and split the answer by these keys, rather than
+// querying once for each identifier.
+func (db *DB) EventKeysNaming(ctx context.Context, role string, ids []string) (map[string]map[int64]bool, error) {
+	seen := map[string]bool{}
+	var canons []string
+	for _, id := range ids {
+		if c := canon(id); !seen[c] {
+			seen[c] = true
+			canons = append(canons, c)
+		}
+	}
+	out := map[string]map[int64]bool{}
+	err := inChunks(canons, func(part []any) error {
+		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT canon, event_pk FROM event_epcs WHERE "+inList("canon", len(part))+" AND role = ?"), append(part, role)...)
+		if err != nil {
+			return fmt.Errorf("%s: events naming identifiers: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c string
+			var pk int64
+			if err := rows.Scan(&c, &pk); err != nil {
+				return fmt.Errorf("%s: events naming identifiers: %w", db.Dialect.Name, err)
+			}
+			if out[c] == nil {
+				out[c] = map[int64]bool{}
+			}
+			out[c][pk] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -726,11 +726,12 @@ func (db *DB) lotEdgesUnexplained(ctx context.Context, ids []string, upstream bo
 		for i, id := range part {
 			args[i] = canon(id)
 		}
-		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT "+edgeColumns+" FROM lot_links WHERE "+col+" IN ("+placeholders(len(part))+") ORDER BY event_time, parent, child"), args...)
+		rows, release, err := rowsOf(ctx, db.reader(ctx), db.q("SELECT "+edgeColumns+" FROM lot_links WHERE "+col+" IN ("+placeholders(len(part))+") ORDER BY event_time, parent, child"), args...)
 		if err != nil {
 			return nil, fmt.Errorf("%s: lot edges: %w", db.Dialect.Name, err)
 		}
-		edges, err := scanEdges(rows)
+		edges, err := scanEdges(rows) // (closes rows)
+		release()
 		if err != nil {
 			return nil, err
 		}
@@ -838,7 +839,7 @@ func (db *DB) findLotsByIDUnexplained(ctx context.Context, ids []string) ([]*cri
 		for i, id := range part {
 			args[i] = canon(id)
 		}
-		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT "+lotReadColumns+" FROM lots WHERE id IN ("+placeholders(len(part))+")"), args...)
+		rows, release, err := rowsOf(ctx, db.reader(ctx), db.q("SELECT "+lotReadColumns+" FROM lots WHERE id IN ("+placeholders(len(part))+")"), args...)
 		if err != nil {
 			return nil, fmt.Errorf("%s: find lots by id: %w", db.Dialect.Name, err)
 		}
@@ -846,11 +847,13 @@ func (db *DB) findLotsByIDUnexplained(ctx context.Context, ids []string) ([]*cri
 			l, err := scanLotRead(rows)
 			if err != nil {
 				rows.Close()
+				release()
 				return nil, err
 			}
 			out = append(out, l)
 		}
 		rows.Close()
+		release()
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}

@@ -85,7 +85,7 @@ func (db *DB) packingEvents(ctx context.Context, q querier, children []string) (
 	parents := map[string]bool{}
 	err := inChunks(ids, func(part []any) error {
 		in := placeholders(len(part))
-		rows, err := q.QueryContext(ctx, db.q(`SELECT e.pk, e.event_id, e.event_time, e.action, p.epc, c.canon, c.quantity, COALESCE(c.uom, ''), 1
+		rows, release, err := rowsOf(ctx, q, db.q(`SELECT e.pk, e.event_id, e.event_time, e.action, p.epc, c.canon, c.quantity, COALESCE(c.uom, ''), 1
 			FROM event_quantities c JOIN events e ON e.pk = c.event_pk JOIN event_epcs p ON p.event_pk = e.pk AND p.role = 'parent'
 			WHERE c.canon IN (`+in+`) AND c.role = 'child' AND e.event_type = 'AggregationEvent' AND`+notDeclared+`
 			UNION ALL
@@ -95,6 +95,7 @@ func (db *DB) packingEvents(ctx context.Context, q querier, children []string) (
 		if err != nil {
 			return fmt.Errorf("%s: packings: %w", db.Dialect.Name, err)
 		}
+		defer release()
 		defer rows.Close()
 		for rows.Next() {
 			var pk, us int64
@@ -127,7 +128,7 @@ func (db *DB) packingEvents(ctx context.Context, q querier, children []string) (
 		ps = append(ps, p)
 	}
 	err = inChunks(ps, func(part []any) error {
-		rows, err := q.QueryContext(ctx, db.q(`SELECT e.pk, e.event_id, e.event_time, p.epc
+		rows, release, err := rowsOf(ctx, q, db.q(`SELECT e.pk, e.event_id, e.event_time, p.epc
 			FROM event_epcs p JOIN events e ON e.pk = p.event_pk
 			WHERE p.canon IN (`+placeholders(len(part))+`) AND p.role = 'parent' AND e.event_type = 'AggregationEvent' AND e.action = 'DELETE' AND`+notDeclared+`
 			AND NOT EXISTS (SELECT 1 FROM event_quantities c WHERE c.event_pk = e.pk AND c.role = 'child')
@@ -135,6 +136,7 @@ func (db *DB) packingEvents(ctx context.Context, q querier, children []string) (
 		if err != nil {
 			return fmt.Errorf("%s: unpackings: %w", db.Dialect.Name, err)
 		}
+		defer release()
 		defer rows.Close()
 		for rows.Next() {
 			var pk, us int64
@@ -227,7 +229,7 @@ func (w *writer) loadPackings(ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	stored, err := w.db.packedIn(w.ctx, w.tx, ids, time.Time{})
+	stored, err := w.db.packedIn(w.ctx, w.reader(), ids, time.Time{})
 	if err != nil {
 		return err
 	}
@@ -261,7 +263,7 @@ func (w *writer) packingHistory(ev *critmin.Event) ([]*critmin.Event, error) {
 		}
 	}
 	if len(load) > 0 {
-		_, evs, err := w.db.packingEvents(w.ctx, w.tx, load)
+		_, evs, err := w.db.packingEvents(w.ctx, w.reader(), load)
 		if err != nil {
 			return nil, err
 		}

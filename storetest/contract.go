@@ -90,6 +90,7 @@ func Run(t *testing.T, open Opener) {
 		{"EmptyListsExplicit", testEmptyListsExplicit},
 		{"ThousandValueQueries", testThousandValueQueries},
 		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
+		{"EventKeysNaming", testEventKeysNaming},
 		{"DigitalLinkSpellingsOneLot", testDigitalLinkSpellingsOneLot},
 		{"EditedDerivedRowRefused", testEditedDerivedRowRefused},
 		{"DeletedDerivedRowRefused", testDeletedDerivedRowRefused},
