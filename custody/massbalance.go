@@ -841,6 +841,10 @@ type mbCalc struct {
 	// creditedDry is, by category and input lot, the dry tonnes of the
 	// lot that runs replayed so far earned credits on (creditCap).
 	creditedDry map[[2]string]float64
+	// runMade caches, by run key (transformationID, else event), the
+	// commodities of every output of the site's live runs over all time
+	// (makesProduct).
+	runMade map[string]map[string]bool
 }
 
 // runFactor is the conversion factor of a category's credits in one
@@ -1656,6 +1660,14 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 			if !mc.active[id] {
 				continue
 			}
+			// A category input earns credit only in a run that makes
+			// the category's product: the conversion factor is the
+			// ratio of product to input of that process (ISO 22095).
+			if ok, err := mc.makesProduct(r.key, a.cat); err != nil {
+				return nil, err
+			} else if !ok {
+				continue
+			}
 			for _, f := range feeds {
 				if !inputOfCategory(a.cat, f.lot.Commodity) {
 					continue
@@ -1743,6 +1755,39 @@ func (mc *mbCalc) creditCap(catID string, cat critmin.MaterialCategory, l *critm
 	}
 	return left, fmt.Sprintf("capped at what lot %s contains: the run consumed %s dmt of a lot of %s dmt%s, so credits in count %s dmt × grade × factor — credits in from a lot never exceed its contained %s × the conversion factor (runs may consume up to %.1f %% beyond a lot's mass, a weighing tolerance, not metal)",
 		l.ID, Figure(mass), Figure(l.DryTonnes), earlier, Figure(left), strings.Join(cat.Elements, "+"), ConsumptionTolerance*100)
+}
+
+// makesProduct reports whether the site's run key (a transformationID,
+// all its events over every period, or one event) has an output of cat's
+// product commodity. Only such a run earns credit on its category inputs
+// (ISO 22095 mass balance: the conversion factor is the ratio of product
+// to input of the process that makes the product); a run that only
+// re-runs concentrate or makes a residue earns nothing, and its output
+// earns its credit when fed to a run that makes the product, if the
+// category lists its commodity as an input. Runs of the document being
+// captured count as the store will keep them; events declared in error
+// do not count.
+func (mc *mbCalc) makesProduct(key string, cat critmin.MaterialCategory) (bool, error) {
+	if mc.runMade == nil {
+		runs, err := mc.runs(time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			return false, err
+		}
+		mc.runMade = map[string]map[string]bool{}
+		for _, r := range runs {
+			m := mc.runMade[r.key]
+			if m == nil {
+				m = map[string]bool{}
+				mc.runMade[r.key] = m
+			}
+			for _, c := range r.children() {
+				if l := mc.oc.lots[c]; l != nil && l.Commodity != "" {
+					m[l.Commodity] = true
+				}
+			}
+		}
+	}
+	return mc.runMade[key][cat.Product], nil
 }
 
 // recirculated reports whether lot id holds material that already entered
@@ -1841,7 +1886,14 @@ func (mc *mbCalc) recirculated(id string, cat critmin.MaterialCategory, at time.
 		frontier = frontier[:0]
 		for _, e := range edges {
 			if e.Kind == ledger.LinkTransformation && siteKey(e.BizLocation) == site && !e.EventTime.After(at) {
-				if ok, err := holds(e.Parent, 0); err != nil || ok {
+				// Only a run that made the product earned credit on its
+				// inputs (makesProduct); what a run that made none put
+				// out is not credited material recirculating.
+				made, err := mc.makesProduct(e.RunKey(), cat)
+				if err != nil {
+					return false, err
+				}
+				if ok, err := holds(e.Parent, 0); err != nil || ok && made {
 					return ok, err
 				}
 			}

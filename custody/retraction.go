@@ -159,6 +159,10 @@ func (mc *mbCalc) asIfLive(ms []retractedMeasurement) (map[string]*critmin.Lot, 
 		}
 		cp := *old
 		cp.Quantity, cp.UOM, cp.WetTonnes, cp.DryTonnes, cp.Moisture, cp.Assays, cp.TakenTonnes, cp.Status = l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, l.Moisture, l.Assays, l.TakenTonnes, l.Status
+		// A retracted commissioning took the lot's identity with it (its
+		// commodity and origin): put back, its origin is known again
+		// upstream of a credit lot (fix9r item 4).
+		cp.Commodity, cp.OriginCountry, cp.OriginMine, cp.Supplier = l.Commodity, l.OriginCountry, l.OriginMine, l.Supplier
 		out[id] = &cp
 	}
 	return out, nil
