@@ -2,6 +2,7 @@ package custody
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/url"
@@ -663,9 +664,50 @@ type Claim struct {
 	// capped content — what the runs that made it put in — and names the
 	// runs whose balance gained; nil where nothing was capped.
 	Capped *ClaimCap `json:"capped,omitempty"`
+	// Refused states what a refused claim claimed, per origin, only as
+	// "claimed, refused" (MarshalJSON): a refused claim attributes
+	// nothing, so its JSON carries no byCountry tonnes or share and tonnes
+	// 0 (it debited nothing from the account). Nil for an accepted claim.
+	Refused []RefusedFigure `json:"claimedRefused,omitempty"`
 	// early: refused as dated before its lot existed (earlyClaim), the
 	// more basic reason, given first when its period has also ended.
 	early bool
+}
+
+// RefusedFigure is one origin of a refused claim: the tonnes claimed of
+// it, never an origin figure, and the words "claimed … t, refused".
+type RefusedFigure struct {
+	Key     string  `json:"key"`
+	Name    string  `json:"name"`
+	Claimed float64 `json:"claimedTonnes"`
+	Text    string  `json:"text"`
+}
+
+// RefusedFigures are a refused claim's origins as RefusedFigure (nil for
+// an accepted claim).
+func (c *Claim) RefusedFigures() []RefusedFigure {
+	if c == nil || c.Status != ClaimRefused {
+		return nil
+	}
+	out := make([]RefusedFigure, 0, len(c.ByCountry))
+	for _, sh := range c.ByCountry {
+		out = append(out, RefusedFigure{Key: sh.Key, Name: sh.Name, Claimed: sh.Tonnes, Text: "claimed " + Figure(sh.Tonnes) + " t, refused"})
+	}
+	return out
+}
+
+// MarshalJSON writes a refused claim without origin figures (fix9r item
+// 5): byCountry [], tonnes, contains and notCovered 0, and what it
+// claimed in claimedRefused. An accepted claim is written as it is.
+func (c Claim) MarshalJSON() ([]byte, error) {
+	type plain Claim
+	p := plain(c)
+	if c.Status == ClaimRefused {
+		p.Refused = c.RefusedFigures()
+		p.ByCountry = []Share{}
+		p.Tonnes, p.Contains, p.NotCovered = 0, 0, 0
+	}
+	return json.Marshal(p)
 }
 
 // ClaimCap is why a claim stated as a share of its lot counts less than
