@@ -887,6 +887,10 @@ type mbCalc struct {
 	// commodities of every output of the site's live runs over all time
 	// (makesProduct).
 	runMade map[string]map[string]bool
+	// relived are lots as they were before a retraction
+	// (explainRetractions' replay): claimedComp reads them instead of the
+	// store's, so a claim's figure there is the one accepted when made.
+	relived map[string]*critmin.Lot
 }
 
 // runFactor is the conversion factor of a category's credits in one
@@ -2027,6 +2031,9 @@ func (mc *mbCalc) claimedComp(id string) (*comp, error) {
 		return nil, nil
 	}
 	oc := newCalc(mc.ctx, mc.s, mc.oc.sites)
+	for lid, l := range mc.relived {
+		oc.lots[lid] = l
+	}
 	c, err := oc.upstreamOf(id)
 	if err != nil {
 		return nil, err

@@ -249,6 +249,7 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 	for id, l := range relived {
 		alt.oc.lots[id] = l
 	}
+	alt.relived = relived
 	for i := 0; i <= upto; i++ {
 		if _, err := alt.period(periods, i); err != nil {
 			return err
@@ -303,6 +304,35 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 		if len(names) == 0 {
 			continue
 		}
+		// The claim states the figure it was accepted at when made (the
+		// replay with the retracted events put back), never one
+		// re-figured after the retraction: a claim is a record (fix9r
+		// item 5). Its shortfall grows by what the re-figuring took off.
+		madeT := map[string]float64{}
+		for _, sh := range a.ByCountry {
+			madeT[sh.Key] = sh.Tonnes
+		}
+		delta := map[string]float64{}
+		els := strings.Join(cl.Elements, "+")
+		for _, sh := range cl.ByCountry {
+			m, ok := madeT[sh.Key]
+			if !ok || Figure(m) == Figure(sh.Tonnes) {
+				continue
+			}
+			delta[sh.Key] = m - sh.Tonnes
+			was := fmt.Sprintf("claims %s t %s of %s origin", Figure(sh.Tonnes), els, sh.Name)
+			if strings.Contains(cl.Error, was) {
+				cl.Error = strings.Replace(cl.Error, was, fmt.Sprintf("claims %s t %s of %s origin", Figure(m), els, sh.Name), 1)
+				short := cl.Shortfall + delta[sh.Key]
+				cl.Error = strings.Replace(cl.Error, fmt.Sprintf("(shortfall %s t)", Figure(cl.Shortfall)), fmt.Sprintf("(shortfall %s t)", Figure(short)), 1)
+				cl.Shortfall = short
+			}
+		}
+		if len(delta) > 0 {
+			cl.Tonnes = a.Tonnes
+			cl.ByCountry = append([]Share(nil), a.ByCountry...)
+			cl.Capped = nil // the as-made figure is not the capped one
+		}
 		cl.Error += fmt.Sprintf("; the claim was covered until the retraction of %s: the credits it rested on were removed, so it no longer stands", strings.Join(names, ", "))
 		if st == nil {
 			continue
@@ -311,6 +341,10 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 			if st.Refused[i].Lot == lot {
 				st.Refused[i].Error = cl.Error
 				st.Refused[i].RetractedBy = cl.RetractedBy
+				if d, ok := delta[st.Refused[i].Country]; ok {
+					st.Refused[i].Claimed += d
+					st.Refused[i].Shortfall += d
+				}
 			}
 		}
 	}
