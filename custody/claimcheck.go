@@ -327,10 +327,14 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// of a lot from a site it is not at (whereabouts.go).
 		// After the checks above, whose refusals say more of a receipt,
 		// a shipment or a consumed lot.
-		if fe, err := checkWhereabouts(ctx, s, live, declared, lots); err != nil {
+		if fe, conflict, err := checkWhereabouts(ctx, s, live, declared, lots); err != nil {
 			return err
 		} else if len(fe) > 0 {
-			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+			code := critmin.EINVALID
+			if conflict {
+				code = critmin.ECONFLICT // an ADD of a lot the record places elsewhere
+			}
+			return &critmin.Error{Code: code, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
 		// No packing into a container that has sailed or departed and not
 		// arrived since, at the packing's time (containerdeparted.go).

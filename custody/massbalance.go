@@ -2,6 +2,7 @@ package custody
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/url"
@@ -663,9 +664,50 @@ type Claim struct {
 	// capped content — what the runs that made it put in — and names the
 	// runs whose balance gained; nil where nothing was capped.
 	Capped *ClaimCap `json:"capped,omitempty"`
+	// Refused states what a refused claim claimed, per origin, only as
+	// "claimed, refused" (MarshalJSON): a refused claim attributes
+	// nothing, so its JSON carries no byCountry tonnes or share and tonnes
+	// 0 (it debited nothing from the account). Nil for an accepted claim.
+	Refused []RefusedFigure `json:"claimedRefused,omitempty"`
 	// early: refused as dated before its lot existed (earlyClaim), the
 	// more basic reason, given first when its period has also ended.
 	early bool
+}
+
+// RefusedFigure is one origin of a refused claim: the tonnes claimed of
+// it, never an origin figure, and the words "claimed … t, refused".
+type RefusedFigure struct {
+	Key     string  `json:"key"`
+	Name    string  `json:"name"`
+	Claimed float64 `json:"claimedTonnes"`
+	Text    string  `json:"text"`
+}
+
+// RefusedFigures are a refused claim's origins as RefusedFigure (nil for
+// an accepted claim).
+func (c *Claim) RefusedFigures() []RefusedFigure {
+	if c == nil || c.Status != ClaimRefused {
+		return nil
+	}
+	out := make([]RefusedFigure, 0, len(c.ByCountry))
+	for _, sh := range c.ByCountry {
+		out = append(out, RefusedFigure{Key: sh.Key, Name: sh.Name, Claimed: sh.Tonnes, Text: "claimed " + Figure(sh.Tonnes) + " t, refused"})
+	}
+	return out
+}
+
+// MarshalJSON writes a refused claim without origin figures (fix9r item
+// 5): byCountry [], tonnes, contains and notCovered 0, and what it
+// claimed in claimedRefused. An accepted claim is written as it is.
+func (c Claim) MarshalJSON() ([]byte, error) {
+	type plain Claim
+	p := plain(c)
+	if c.Status == ClaimRefused {
+		p.Refused = c.RefusedFigures()
+		p.ByCountry = []Share{}
+		p.Tonnes, p.Contains, p.NotCovered = 0, 0, 0
+	}
+	return json.Marshal(p)
 }
 
 // ClaimCap is why a claim stated as a share of its lot counts less than
@@ -841,6 +883,14 @@ type mbCalc struct {
 	// creditedDry is, by category and input lot, the dry tonnes of the
 	// lot that runs replayed so far earned credits on (creditCap).
 	creditedDry map[[2]string]float64
+	// runMade caches, by run key (transformationID, else event), the
+	// commodities of every output of the site's live runs over all time
+	// (makesProduct).
+	runMade map[string]map[string]bool
+	// relived are lots as they were before a retraction
+	// (explainRetractions' replay): claimedComp reads them instead of the
+	// store's, so a claim's figure there is the one accepted when made.
+	relived map[string]*critmin.Lot
 }
 
 // runFactor is the conversion factor of a category's credits in one
@@ -1656,6 +1706,14 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 			if !mc.active[id] {
 				continue
 			}
+			// A category input earns credit only in a run that makes
+			// the category's product: the conversion factor is the
+			// ratio of product to input of that process (ISO 22095).
+			if ok, err := mc.makesProduct(r.key, a.cat); err != nil {
+				return nil, err
+			} else if !ok {
+				continue
+			}
 			for _, f := range feeds {
 				if !inputOfCategory(a.cat, f.lot.Commodity) {
 					continue
@@ -1743,6 +1801,39 @@ func (mc *mbCalc) creditCap(catID string, cat critmin.MaterialCategory, l *critm
 	}
 	return left, fmt.Sprintf("capped at what lot %s contains: the run consumed %s dmt of a lot of %s dmt%s, so credits in count %s dmt × grade × factor — credits in from a lot never exceed its contained %s × the conversion factor (runs may consume up to %.1f %% beyond a lot's mass, a weighing tolerance, not metal)",
 		l.ID, Figure(mass), Figure(l.DryTonnes), earlier, Figure(left), strings.Join(cat.Elements, "+"), ConsumptionTolerance*100)
+}
+
+// makesProduct reports whether the site's run key (a transformationID,
+// all its events over every period, or one event) has an output of cat's
+// product commodity. Only such a run earns credit on its category inputs
+// (ISO 22095 mass balance: the conversion factor is the ratio of product
+// to input of the process that makes the product); a run that only
+// re-runs concentrate or makes a residue earns nothing, and its output
+// earns its credit when fed to a run that makes the product, if the
+// category lists its commodity as an input. Runs of the document being
+// captured count as the store will keep them; events declared in error
+// do not count.
+func (mc *mbCalc) makesProduct(key string, cat critmin.MaterialCategory) (bool, error) {
+	if mc.runMade == nil {
+		runs, err := mc.runs(time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			return false, err
+		}
+		mc.runMade = map[string]map[string]bool{}
+		for _, r := range runs {
+			m := mc.runMade[r.key]
+			if m == nil {
+				m = map[string]bool{}
+				mc.runMade[r.key] = m
+			}
+			for _, c := range r.children() {
+				if l := mc.oc.lots[c]; l != nil && l.Commodity != "" {
+					m[l.Commodity] = true
+				}
+			}
+		}
+	}
+	return mc.runMade[key][cat.Product], nil
 }
 
 // recirculated reports whether lot id holds material that already entered
@@ -1841,7 +1932,14 @@ func (mc *mbCalc) recirculated(id string, cat critmin.MaterialCategory, at time.
 		frontier = frontier[:0]
 		for _, e := range edges {
 			if e.Kind == ledger.LinkTransformation && siteKey(e.BizLocation) == site && !e.EventTime.After(at) {
-				if ok, err := holds(e.Parent, 0); err != nil || ok {
+				// Only a run that made the product earned credit on its
+				// inputs (makesProduct); what a run that made none put
+				// out is not credited material recirculating.
+				made, err := mc.makesProduct(e.RunKey(), cat)
+				if err != nil {
+					return false, err
+				}
+				if ok, err := holds(e.Parent, 0); err != nil || ok && made {
 					return ok, err
 				}
 			}
@@ -1933,6 +2031,9 @@ func (mc *mbCalc) claimedComp(id string) (*comp, error) {
 		return nil, nil
 	}
 	oc := newCalc(mc.ctx, mc.s, mc.oc.sites)
+	for lid, l := range mc.relived {
+		oc.lots[lid] = l
+	}
 	c, err := oc.upstreamOf(id)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package custody_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +20,9 @@ import (
 // (before the fix X2 earned the same 4.5 t again: 9.0 t). A third event
 // X3 of the same run adds input A2 (20 t): its own input earns its own
 // credit, 20 × 5 % × 0.9 = 0.9 t, so October's credits are 4.5 + 0.9 = 5.4.
+// X1 states O1's commodity, ndpr_oxide: the run makes the category's
+// product, so its inputs earn credit (fix9r: a run that makes none earns
+// nothing; before, O1 had no stated commodity and the run still earned).
 func TestRunCreditedOncePerInput(t *testing.T) {
 	xev := func(id, when, inputs, outputs string) string {
 		return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "` + when + `", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
@@ -27,7 +31,8 @@ func TestRunCreditedOncePerInput(t *testing.T) {
 	db := store(t, doc(map[string]string{"mb": "mass_balance"},
 		feed("A", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
 		feed("A2", "ree_concentrate", "PAK", 20, "Nd:4", "Pr:1"),
-		xev("X1", "2025-10-05T00:00:00Z", `{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}`, `{"epcClass": "urn:t:lot:O1", "quantity": 2, "uom": "TNE"}`),
+		strings.Replace(xev("X1", "2025-10-05T00:00:00Z", `{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}`, `{"epcClass": "urn:t:lot:O1", "quantity": 2, "uom": "TNE"}`),
+			`"bizLocation": {"id": "urn:t:site:mb"}}`, `"bizLocation": {"id": "urn:t:site:mb"}, "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0}}`, 1),
 		xev("X2", "2025-10-06T00:00:00Z", ``, `{"epcClass": "urn:t:lot:L1", "quantity": 3, "uom": "TNE"}`),
 		xev("X3", "2025-10-07T00:00:00Z", `{"epcClass": "urn:t:lot:A2", "quantity": 20, "uom": "TNE"}`, ``),
 	))

@@ -169,9 +169,12 @@ func TestRetractedWeighingSplitConsumption(t *testing.T) {
 //	wt retracted (Oct 20): W is 10 t, E1's input 10 × 4 % = 0.4 t Nd,
 //	  10 × 1 % = 0.1 t Pr (over_consumed: 100 dmt of a 10 dmt lot);
 //	  credits 0.5 × 0.9 = 0.45 t Nd+Pr. O1 would hold 1.2 t Nd, 0.4 t
-//	  Pr (element_gain) → counted 0.4 + 0.1 = 0.5 t, and its claim
-//	  counts that capped figure, not 1.6: refused, shortfall
-//	  0.5 − 0.45 = 0.05 t, retractedBy the weighing wt.
+//	  Pr (element_gain) → counted 0.4 + 0.1 = 0.5 t: even that capped
+//	  figure exceeds the credits, so the claim is refused. A refused
+//	  claim states the figure accepted when made (fix9r item 5), 1.6 t,
+//	  not the re-figured 0.5 t: shortfall 1.6 − 0.45 = 1.15 t (before
+//	  fix9r: 0.5 t claimed, shortfall 0.05 t), retractedBy the weighing
+//	  wt.
 func TestRetractedWeighingCapsCredits(t *testing.T) {
 	ctx := context.Background()
 	wt := weighing("wt", "2025-10-03T00:00:00Z", "W", 100)
@@ -200,8 +203,8 @@ func TestRetractedWeighingCapsCredits(t *testing.T) {
 	for _, r := range st.Refused {
 		if r.Lot == "urn:t:lot:O1" {
 			found = true
-			if math.Abs(r.Claimed-0.5) > 1e-9 || math.Abs(r.Shortfall-0.05) > 1e-9 || strings.Join(r.RetractedBy, " ") != "urn:t:ev:wt" {
-				t.Errorf("O1 refused %+v, want 0.5 t claimed, shortfall 0.05 t, retractedBy urn:t:ev:wt", r)
+			if math.Abs(r.Claimed-1.6) > 1e-9 || math.Abs(r.Shortfall-1.15) > 1e-9 || strings.Join(r.RetractedBy, " ") != "urn:t:ev:wt" {
+				t.Errorf("O1 refused %+v, want 1.6 t claimed (as made), shortfall 1.15 t, retractedBy urn:t:ev:wt", r)
 			}
 		}
 	}

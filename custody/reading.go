@@ -59,9 +59,6 @@ func checkLotExists(live []*critmin.Event, stored map[string]*critmin.Lot) []cri
 	}
 	var out []critmin.FieldError
 	for _, ev := range live {
-		if ev.Mineral != nil && ev.Mineral.OriginClaim != nil {
-			continue // a claim's date is judged by the claim check, with its period (massbalance.go)
-		}
 		for _, id := range canonicalLots(ev).LotIDs() {
 			s, ok := from[id]
 			if !ok || !ev.EventTime.Before(s.at) || s.event == ev.EventID {

@@ -12,32 +12,41 @@ import (
 	"github.com/critmin/critmin/ledger"
 )
 
-// TestRecirculatedInputEarnsNoCredit (issue 9, check nu9i): qualifying
-// material earns credit once, where it enters the site's account (ISO
-// 22095:2020 §11), not again each time the site re-runs it. At site mb in
-// October (all feeds dry, category ree: ree_concentrate → ndpr_oxide on
-// Nd+Pr, factor 0.9):
+// TestRecirculatedInputEarnsNoCredit (issue 9, check nu9i; re-derived
+// for fix9r): qualifying material earns credit once, where it enters the
+// site's account (ISO 22095:2020 §11), not again each time the site
+// re-runs it; and only a run that makes the category's product earns
+// credit (the conversion factor is the ratio of product to input of that
+// process). At site mb in October (all feeds dry, category ree:
+// ree_concentrate → ndpr_oxide on Nd+Pr, factor 0.9):
 //
-//	Oct 5  E1: P (Pakistan, 10 t at 5 % Nd + 1 % Pr) → I (ree_concentrate,
-//	           10 t, same grade): credit PAK 10 × 6 % × 0.9 = 0.54 t.
-//	Oct 6  E2: I → I2 (ree_concentrate): I was made here from P, an input
-//	           of the category: no credit (before the fix: 0.54 t again,
-//	           1.08 t in all).
+//	Oct 5  E1: P (Pakistan, 10 t at 5 % Nd + 1 % Pr = 0.6 t Nd+Pr) →
+//	           O1 (oxide, 0.25 t at 60 % Nd + 20 % Pr = 0.2 t) and I
+//	           (ree_concentrate, 5 t at the feed's grade = 0.3 t): E1
+//	           makes the product, credit PAK 10 × 6 % × 0.9 = 0.54 t.
+//	Oct 6  E2: I → I2 (oxide, 0.25 t at 80 % = 0.2 t): I was made here
+//	           by E1, a run that earned credit on P: no credit (else
+//	           5 × 6 % × 0.9 = 0.27 t again, 0.81 t in all).
 //	Oct 10 E3: C (China, 20 t) → K, 1 t of oxide at 60 % Nd + 20 % Pr =
 //	           0.8 t Nd+Pr, claimed Pakistani: 0.8 > 0.54, refused with a
-//	           shortfall of 0.8 − 0.54 = 0.26 t (before the fix: accepted,
-//	           0.8 ≤ 1.08).
+//	           shortfall of 0.8 − 0.54 = 0.26 t.
+//
+// (Before fix9r E1 and E2 made concentrate only and each earned 0.54 t
+// and 0 t; a run that makes no product now earns nothing, so the runs
+// here make oxide to keep the figures.)
 //
 // And the other side: R, residue (not an input of the category) refined
-// at the site to ree_concentrate J, earns credit when J is first fed (J's
-// element never entered the account before): 10 t × 6 % × 0.9 = 0.54 t.
+// at the site to ree_concentrate J (F1, no product: no credit), earns
+// credit when J is first fed to a run that makes the product (F2, J →
+// oxide J2, 0.5 t at 60 % + 20 % = 0.4 t): 10 t × 6 % × 0.9 = 0.54 t.
 func TestRecirculatedInputEarnsNoCredit(t *testing.T) {
 	ctx := context.Background()
 	db := store(t, doc(map[string]string{"mb": "mass_balance"},
 		feed("P", "ree_concentrate", "PAK", 10, "Nd:5", "Pr:1"),
 		feed("C", "ree_concentrate", "CHN", 20, "Nd:5", "Pr:1"),
-		runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"P:10"}, product{lot: "I", commodity: "ree_concentrate", t: 10, assays: []string{"Nd:5", "Pr:1"}}),
-		runOf("E2", "mb", "2025-10-06T00:00:00Z", []string{"I:10"}, product{lot: "I2", commodity: "ree_concentrate", t: 10, assays: []string{"Nd:5", "Pr:1"}}),
+		runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"P:10"}, product{lot: "O1", commodity: "ndpr_oxide", t: 0.25, assays: []string{"Nd:60", "Pr:20"}},
+			product{lot: "I", commodity: "ree_concentrate", t: 5, assays: []string{"Nd:5", "Pr:1"}}),
+		runOf("E2", "mb", "2025-10-06T00:00:00Z", []string{"I:5"}, product{lot: "I2", commodity: "ndpr_oxide", t: 0.25, assays: []string{"Nd:60", "Pr:20"}}),
 	))
 	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
@@ -84,7 +93,7 @@ func TestRecirculatedInputEarnsNoCredit(t *testing.T) {
 	db2 := store(t, doc(map[string]string{"mb": "mass_balance"},
 		feed("R", "residue", "PAK", 20, "Nd:3", "Pr:0.5"),
 		runOf("F1", "mb", "2025-10-05T00:00:00Z", []string{"R:20"}, product{lot: "J", commodity: "ree_concentrate", t: 10, assays: []string{"Nd:5", "Pr:1"}}),
-		runOf("F2", "mb", "2025-10-06T00:00:00Z", []string{"J:10"}, product{lot: "J2", commodity: "ree_carbonate", t: 5, assays: []string{"Nd:10", "Pr:2"}}),
+		runOf("F2", "mb", "2025-10-06T00:00:00Z", []string{"J:10"}, product{lot: "J2", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}}),
 	))
 	if err := custody.DeclareMassBalance(ctx, db2, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
@@ -98,17 +107,19 @@ func TestRecirculatedInputEarnsNoCredit(t *testing.T) {
 	}
 }
 
-// TestRecirculatedThroughContainerOrToll (issue 9, check nu9j): the
-// site's own intermediate earns no second credit when it comes back in a
-// container or after a toll run at another site. P (Pakistan, 10 t at
-// 5 % Nd) → E1 at mb → I (credit 10 × 5 % × 0.9 = 0.45 t). Then
+// TestRecirculatedThroughContainerOrToll (issue 9, check nu9j; re-derived
+// for fix9r): the site's own intermediate earns its credit once whether it
+// comes back in a container or after a toll run at another site. P
+// (Pakistan, 10 t at 5 % Nd) → E1 at mb → I, concentrate: E1 makes no
+// oxide, so no credit there (fix9r; before, E1 earned the 0.45 t). Then
 //
 //	container: I packed into SSCC KK at mb; E2 at mb feeds KK whole
 //	           (inputEPCList) → I2; E3 at mb feeds I2 → oxide.
 //	toll:      E2 at tp (another site) turns I into I2; E3 at mb feeds I2.
 //
-// Either way PAK credits stay 0.45 t (before: 0.9 t), so a 0.8 t claim on
-// Chinese oxide is short by 0.8 − 0.45 = 0.35 t.
+// Either way the credit is earned once, by E3, the run that makes the
+// product: I2 10 t × 5 % × 0.9 = 0.45 t PAK (never 0.9 t), so a 0.8 t
+// claim on Chinese oxide is short by 0.8 − 0.45 = 0.35 t.
 func TestRecirculatedThroughContainerOrToll(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC)

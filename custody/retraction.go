@@ -159,6 +159,10 @@ func (mc *mbCalc) asIfLive(ms []retractedMeasurement) (map[string]*critmin.Lot, 
 		}
 		cp := *old
 		cp.Quantity, cp.UOM, cp.WetTonnes, cp.DryTonnes, cp.Moisture, cp.Assays, cp.TakenTonnes, cp.Status = l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, l.Moisture, l.Assays, l.TakenTonnes, l.Status
+		// A retracted commissioning took the lot's identity with it (its
+		// commodity and origin): put back, its origin is known again
+		// upstream of a credit lot (fix9r item 4).
+		cp.Commodity, cp.OriginCountry, cp.OriginMine, cp.Supplier = l.Commodity, l.OriginCountry, l.OriginMine, l.Supplier
 		out[id] = &cp
 	}
 	return out, nil
@@ -245,6 +249,7 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 	for id, l := range relived {
 		alt.oc.lots[id] = l
 	}
+	alt.relived = relived
 	for i := 0; i <= upto; i++ {
 		if _, err := alt.period(periods, i); err != nil {
 			return err
@@ -299,6 +304,35 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 		if len(names) == 0 {
 			continue
 		}
+		// The claim states the figure it was accepted at when made (the
+		// replay with the retracted events put back), never one
+		// re-figured after the retraction: a claim is a record (fix9r
+		// item 5). Its shortfall grows by what the re-figuring took off.
+		madeT := map[string]float64{}
+		for _, sh := range a.ByCountry {
+			madeT[sh.Key] = sh.Tonnes
+		}
+		delta := map[string]float64{}
+		els := strings.Join(cl.Elements, "+")
+		for _, sh := range cl.ByCountry {
+			m, ok := madeT[sh.Key]
+			if !ok || Figure(m) == Figure(sh.Tonnes) {
+				continue
+			}
+			delta[sh.Key] = m - sh.Tonnes
+			was := fmt.Sprintf("claims %s t %s of %s origin", Figure(sh.Tonnes), els, sh.Name)
+			if strings.Contains(cl.Error, was) {
+				cl.Error = strings.Replace(cl.Error, was, fmt.Sprintf("claims %s t %s of %s origin", Figure(m), els, sh.Name), 1)
+				short := cl.Shortfall + delta[sh.Key]
+				cl.Error = strings.Replace(cl.Error, fmt.Sprintf("(shortfall %s t)", Figure(cl.Shortfall)), fmt.Sprintf("(shortfall %s t)", Figure(short)), 1)
+				cl.Shortfall = short
+			}
+		}
+		if len(delta) > 0 {
+			cl.Tonnes = a.Tonnes
+			cl.ByCountry = append([]Share(nil), a.ByCountry...)
+			cl.Capped = nil // the as-made figure is not the capped one
+		}
 		cl.Error += fmt.Sprintf("; the claim was covered until the retraction of %s: the credits it rested on were removed, so it no longer stands", strings.Join(names, ", "))
 		if st == nil {
 			continue
@@ -307,6 +341,10 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 			if st.Refused[i].Lot == lot {
 				st.Refused[i].Error = cl.Error
 				st.Refused[i].RetractedBy = cl.RetractedBy
+				if d, ok := delta[st.Refused[i].Country]; ok {
+					st.Refused[i].Claimed += d
+					st.Refused[i].Shortfall += d
+				}
 			}
 		}
 	}

@@ -25,12 +25,16 @@ import (
 //	4.8 > 4.5 → refused, shortfall 0.3 t
 //
 // Before the fix November held 4.5 + 4.5 = 9.0 t and the claim passed.
+// X1's output O1 is NdPr oxide: the run makes the category's product in
+// October, so A earns its credit then (fix9r: a run that makes no product
+// earns nothing; before, O1 stated no commodity).
 func TestSplitRunAcrossPeriodsCreditsOnce(t *testing.T) {
 	ctx := context.Background()
 	db := store(t, doc(map[string]string{"mb": "mass_balance"},
 		feed("A", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
 		`{"type": "TransformationEvent", "eventID": "urn:t:ev:X1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:R1",
-		 "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O1", "quantity": 2, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"}}`))
+		 "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O1", "quantity": 2, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"},
+		 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0}}`))
 	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}

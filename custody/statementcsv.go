@@ -10,7 +10,7 @@ import (
 // row per category and origin, tonnes of qualifying element, figures as
 // Figure prints them. The API's CSV and the CLI's write the same table
 // (StatementRows), so neither lacks a column the other has.
-var StatementHeader = []string{"site", "period", "category", "elements", "conversion_factor", "origin", "opening_t", "credits_t", "claims_t", "expired_t", "expires_at_period_end_t", "closing_t", "share"}
+var StatementHeader = []string{"site", "period", "category", "elements", "conversion_factor", "origin", "opening_t", "credits_t", "claims_t", "expired_t", "expires_at_period_end_t", "closing_t", "share", "status", "lot", "event", "claimed_t", "shortfall_t", "reason"}
 
 // StatementRows are a statement's rows under StatementHeader: elements
 // joined by "+" (Nd+Pr), the period's conversion factor, then the balance
@@ -22,7 +22,11 @@ var StatementHeader = []string{"site", "period", "category", "elements", "conver
 // JSON's "percent"), blank at a credit-method site. Each category ends
 // with its total row, origin "all" (CategoryStatement.Total): a category
 // with nothing in the period is that row of zeros, closing = opening,
-// never absent from the table.
+// never absent from the table. Balance rows have status "balance". The
+// period's refused claims follow (status "refused"), one row each with
+// its category, origin, lot, claim event, claimed and shortfall tonnes
+// and the reason, and the balance columns blank: a refused claim takes
+// nothing from the account (docs/origin.md, "The statement").
 func StatementRows(st *Statement) [][]string {
 	var rows [][]string
 	for _, c := range st.Categories {
@@ -33,11 +37,21 @@ func StatementRows(st *Statement) [][]string {
 				share = Figure(l.Percent)
 			}
 			rows = append(rows, []string{st.Site, st.Period.ID, c.Category.ID, els, Figure(c.ConversionFactor), l.Country,
-				Figure(l.Opening), Figure(l.Credits), Figure(l.Claims), Figure(l.Expired), Figure(l.ExpiresAtPeriodEnd), Figure(l.Closing), share})
+				Figure(l.Opening), Figure(l.Credits), Figure(l.Claims), Figure(l.Expired), Figure(l.ExpiresAtPeriodEnd), Figure(l.Closing), share, "balance", "", "", "", "", ""})
 		}
 		tl := c.Total
 		rows = append(rows, []string{st.Site, st.Period.ID, c.Category.ID, els, Figure(c.ConversionFactor), "all",
-			Figure(tl.Opening), Figure(tl.Credits), Figure(tl.Claims), Figure(tl.Expired), Figure(tl.ExpiresAtPeriodEnd), Figure(tl.Closing), ""})
+			Figure(tl.Opening), Figure(tl.Credits), Figure(tl.Claims), Figure(tl.Expired), Figure(tl.ExpiresAtPeriodEnd), Figure(tl.Closing), "", "balance", "", "", "", "", ""})
+	}
+	for _, r := range st.Refused {
+		els, factor := "", ""
+		for _, c := range st.Categories {
+			if c.Category.ID == r.Category && r.Category != "" {
+				els, factor = strings.Join(c.Category.Elements, "+"), Figure(c.ConversionFactor)
+			}
+		}
+		rows = append(rows, []string{st.Site, st.Period.ID, r.Category, els, factor, r.Country,
+			"", "", "", "", "", "", "", "refused", r.Lot, r.Event, Figure(r.Claimed), Figure(r.Shortfall), r.Error})
 	}
 	return rows
 }

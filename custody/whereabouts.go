@@ -174,13 +174,21 @@ func (t *tracker) add(e *critmin.Event) {
 //     (or where a part of it shipped away was received): a lot at
 //     Houston is not shipped from Karachi.
 //
-// Commissioning (ObjectEvent ADD), claims, and a run's outputs are not
-// judged (they make the lot where the event is). An event with neither a
+// A commissioning (an ObjectEvent ADD of a lot no event has placed yet)
+// and a run's outputs are not judged (they make the lot where the event
+// is); an ADD of a lot already placed at a site is judged like an
+// observation (misplacedAdd: refused as a conflict with the record). A
+// claim (cm:originClaim) exempts no event from this check. An event with neither a
 // bizLocation nor a readPoint is not judged. The error names the lot,
 // where it was, the event that put it there, and the member
 // ("event ID/bizLocation", or readPoint when the event has no
 // bizLocation).
-func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool, lots map[string]*critmin.Lot) ([]critmin.FieldError, error) {
+//
+// conflict is true when the first refusal is of an ObjectEvent ADD of a
+// lot already placed elsewhere: that event conflicts with the record of
+// where the lot is (409), where the others misstate where an event
+// happens (400).
+func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool, lots map[string]*critmin.Lot) (fe []critmin.FieldError, conflict bool, err error) {
 	q, canQuery := s.(eventQuerier)
 	// The document's events by the lots they name (not as outputs: a run
 	// makes those where it is), in document order.
@@ -215,7 +223,7 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 		if canQuery {
 			page, err := q.FindEvents(ctx, critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{id}, Exact: true}}, OrderBy: "eventTime", Limit: 10000})
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			for _, st := range page.Events {
 				if ledger.Live(st) && !declared[st.EventID] && !inDoc[st.EventID] {
@@ -245,16 +253,24 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 	}
 	var out []critmin.FieldError
 	for i := range live {
+		if len(out) == 0 && len(bad[i]) > 0 {
+			conflict = live[i].Type == critmin.ObjectEvent && live[i].Action == "ADD"
+		}
 		out = append(out, bad[i]...)
 	}
-	return out, nil
+	return out, conflict, nil
 }
 
 // misplaced judges event ev on lot id where the lot is (w, by the events
 // before ev): the refusal, and true, when ev happens where the lot is not.
 func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError, bool) {
-	if ev.Type == critmin.ObjectEvent && ev.Action == "ADD" || ev.Mineral != nil && ev.Mineral.OriginClaim != nil {
-		return critmin.FieldError{}, false
+	// A claim (cm:originClaim) exempts nothing: an event carrying one is
+	// judged like any other (fix9r). An ADD commissions a lot where it
+	// is first seen; an ADD of a lot already placed is judged where the
+	// lot is (it would otherwise move the lot without a shipment).
+	add := ev.Type == critmin.ObjectEvent && ev.Action == "ADD"
+	if add && w.by == nil {
+		return critmin.FieldError{}, false // the lot's first sighting
 	}
 	for _, ql := range ev.Quantities {
 		if ql.EPCClass == id && ql.Role == critmin.RoleOutput {
@@ -290,7 +306,7 @@ func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError,
 		}
 		reason = fmt.Sprintf("lot %s is in transit at %s (%s from %s to %s, event %s on %s), not at %s: only its arrival or receipt at its destination may be recorded there before it arrives — record the arrival or receipt first",
 			id, when(ev.EventTime), stepName(w.by.BizStep), orNone(w.from), to, w.by.EventID, when(w.by.EventTime), here)
-	case w.site != here && actsAt(ev, id, step):
+	case w.site != here && (actsAt(ev, id, step) || add && !receiptSteps[step]):
 		reason = fmt.Sprintf("lot %s is at %s at %s (since %s, event %s on %s), not at %s: it can be %s only where it is — record its move there first (shipping and receiving events)",
 			id, w.site, when(ev.EventTime), orNone(stepName(w.by.BizStep)), w.by.EventID, when(w.by.EventTime), here, pastOfEvent(ev, step))
 	default:
@@ -335,6 +351,9 @@ func actsAt(ev *critmin.Event, id, step string) bool {
 func pastOfEvent(ev *critmin.Event, step string) string {
 	if ev.Type == critmin.TransformationEvent {
 		return "fed to a run"
+	}
+	if ev.Type == critmin.ObjectEvent && ev.Action == "ADD" && !sendSteps[step] && !readingSteps[step] {
+		return "added to (an ObjectEvent ADD)"
 	}
 	if ev.Type == critmin.AggregationEvent && !sendSteps[step] {
 		return "packed or unpacked"

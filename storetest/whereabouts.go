@@ -31,6 +31,10 @@ import (
 //     still refused (W was at sea on 5 Oct).
 //  5. Shipping W from s1 on 12 Oct: refused (W is at s2, last placed
 //     there by the sampling of 11 Oct); from s2 back to s1: accepted.
+//
+// In 1, a run carrying a mass-balance claim is refused alike, and an
+// ObjectEvent ADD of W at s2 (plain or claiming) is refused 409: a claim
+// exempts no event from the check (fix9r).
 func testWhereabouts(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
@@ -79,8 +83,30 @@ func testWhereabouts(t *testing.T, open Opener) {
 		atS1+" on 2025-10-01T00:00:00Z), not at "+s2+": it can be fed to a run only where it is")
 	refused("an observation at s2 of a lot at s1", `{"type": "ObjectEvent", "eventID": "urn:t:ev:Wo", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
 	 "quantityList": [{"epcClass": "`+lot+`"}], "bizLocation": {"id": "`+s2+`"}}`, "urn:t:ev:Wo", atS1)
-	if l, err := s.FindLot(ctx, lot); err != nil || l.Status == critmin.LotConsumed {
-		t.Errorf("after the refused run lot W is %+v (%v), want not consumed", l, err)
+	// A claim exempts nothing (fix9r item 1): the same run carrying a
+	// mass-balance claim (cm:originClaim) is refused alike, not taken.
+	claimRun := strings.Replace(strings.Replace(runAtS2, "urn:t:ev:Wr", "urn:t:ev:Wrc", 1), "urn:t:lot:WX", "urn:t:lot:WXC", 1)
+	claimRun = strings.Replace(claimRun, `"uom": "KGM"}]}`, `"uom": "KGM"}], "ilmd": {"cm:commodity": "ndpr_oxide", "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}`, 1)
+	if !strings.Contains(claimRun, "cm:originClaim") {
+		t.Fatal("test set-up: claim not written")
+	}
+	refused("a run at s2 with a claim feeding a lot at s1", claimRun, "urn:t:ev:Wrc", atS1+" on 2025-10-01T00:00:00Z), not at "+s2+": it can be fed to a run only where it is")
+	// An ObjectEvent ADD of W (already placed at s1) at s2 — plain or
+	// claiming — would move it there without a shipment: refused as a
+	// conflict with the record of where W is (409), nothing stored.
+	for _, c := range []struct{ id, ilmd string }{{"urn:t:ev:Wa", ""}, {"urn:t:ev:Wac", `, "ilmd": {"cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}`}} {
+		add := `{"type": "ObjectEvent", "eventID": "` + c.id + `", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
+		 "quantityList": [{"epcClass": "` + lot + `"}], "bizLocation": {"id": "` + s2 + `"}` + c.ilmd + `}`
+		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(docOf(add))})
+		if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), atS1+" on 2025-10-01T00:00:00Z), not at "+s2) {
+			t.Errorf("ADD of W at s2 (%s):\n got %v\nwant ECONFLICT naming where W is", c.id, err)
+		}
+		if _, err := s.FindEventsByID(ctx, c.id); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			t.Errorf("the refused ADD %s was stored (%v)", c.id, err)
+		}
+	}
+	if l, err := s.FindLot(ctx, lot); err != nil || l.Status == critmin.LotConsumed || l.Location != s1 {
+		t.Errorf("after the refused run and ADDs lot W is %+v (%v), want at s1, not consumed", l, err)
 	}
 	// 2. Shipped from s1 to s2.
 	MustCapture(t, svc, docOf(ship("urn:t:ev:W1", "2025-10-02T00:00:00Z", s1, s2)))

@@ -13,7 +13,8 @@ import (
 // TestClaimCoveredNow (fix9d item 1): a claim is a record of the tonnes
 // it debited; every view states it against what the lot holds now.
 //
-//	P1: Pakistan, 10 t at Nd 10 %; run R1 at mb → credit 10 × 0.10 × 0.9
+//	P1: Pakistan, 10 t at Nd 10 %; run R1 at mb → RES1, 1 t NdPr oxide at
+//	Nd 80 % (only a run making the product earns, fix9r) → credit 10 × 0.10 × 0.9
 //	= 0.9 t Nd (PAK).
 //	R3: C (China, 10 t at Nd 20 % = 2 t Nd fed) → OX, 1 t at Nd 80 %,
 //	claims PAK 100 %: 1 × 0.8 = 0.8 t ≤ 0.9, accepted (closing 0.1).
@@ -50,7 +51,7 @@ func TestClaimCoveredNow(t *testing.T) {
 	if resp, b := do(t, "PUT", ts.URL+"/api/v1/sites/"+url.PathEscape("urn:t:site:mb")+"/mass-balance", operatorSecret, []byte(decl), map[string]string{"Content-Type": "application/json"}); resp.StatusCode != 200 {
 		t.Fatalf("declare: %d %s", resp.StatusCode, b)
 	}
-	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: nu9Doc(run("R1", "05", "P1", "RES1", "ree_concentrate", "1", ""))}); err != nil {
+	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: nu9Doc(run("R1", "05", "P1", "RES1", "ndpr_oxide", "80", ""))}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: nu9Doc(run("R3", "07", "C", "OX", "ndpr_oxide", "80", `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]`))}); err != nil {

@@ -20,7 +20,9 @@ import (
 //	W, Pakistan, 10 t at Nd 4 % + Pr 1 %; weighing wt (Oct 3): 100 t
 //	E1 (Oct 5): W 100 t → O1 2 t at Nd 60 % + Pr 20 %, claiming Pakistan
 //	wt declared in error: credits 10 × 5 % × 0.9 = 0.45 t; O1 counts
-//	  0.5 t (capped: what E1's input held) → refused, shortfall 0.05 t
+//	  0.5 t (capped: what E1's input held) → refused; the refused claim
+//	  states its figure as accepted when made, 2 × 80 % = 1.6 t (fix9r),
+//	  shortfall 1.6 − 0.45 = 1.15 t (before: 0.5 t, shortfall 0.05 t)
 func TestLotPageClaimRetractedByWeighing(t *testing.T) {
 	ts := MustServeUnchecked(t, true, nil)
 	head := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
@@ -52,7 +54,7 @@ func TestLotPageClaimRetractedByWeighing(t *testing.T) {
 	}
 	resp, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:O1"), "", nil, nil)
 	page := string(b)
-	for _, want := range []string{"Claim refused", "shortfall 0.05 t", `id="claim-retracted-by"`, `href="/events/urn:t:ev:wt"`} {
+	for _, want := range []string{"Claim refused", "shortfall 1.15 t", `id="claim-retracted-by"`, `href="/events/urn:t:ev:wt"`} {
 		if resp.StatusCode != 200 || !strings.Contains(page, want) {
 			t.Errorf("lot page lacks %q", want)
 		}

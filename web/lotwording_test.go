@@ -90,7 +90,7 @@ func TestCertificateClaimedOriginOwnSection(t *testing.T) {
 	if resp, b := do(t, "PUT", ts.URL+"/api/v1/sites/"+url.PathEscape("urn:t:site:mb")+"/mass-balance", operatorSecret, []byte(decl), map[string]string{"Content-Type": "application/json"}); resp.StatusCode != 200 {
 		t.Fatalf("declare: %d %s", resp.StatusCode, b)
 	}
-	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: nu9Doc(run("R1", "05", "P1", "RES1", "ree_concentrate", "1", ""))}); err != nil {
+	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: nu9Doc(run("R1", "05", "P1", "RES1", "ndpr_oxide", "80", ""))}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: nu9Doc(run("R3", "07", "C", "OX", "ndpr_oxide", "80", `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]`))}); err != nil {

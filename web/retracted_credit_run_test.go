@@ -20,15 +20,17 @@ func nu9Doc(events ...string) []byte {
 const nu9K1 = `{"type": "TransformationEvent", "eventID": "urn:t:ev:K1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
    "inputQuantityList": [{"epcClass": "urn:t:lot:PK", "quantity": 20, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:RES", "quantity": 1, "uom": "TNE"}],
    "bizLocation": {"id": "urn:t:site:mb"},
-   "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 1, "cm:unit": "%"}]}`
+   "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 80, "cm:unit": "%"}]}`
 
 // TestRetractedCreditRunNo500 (issue 9, new-user check 1): withdrawing a
 // credit run whose output ILMD carries assays used to make every page that
 // reads the site's account fail (the stored run re-decoded without its
 // @context). Site mb declares ree_concentrate → ndpr_oxide on Nd at 0.9.
 //
-//	K1 (Oct 5): PK (Pakistan, 20 t at Nd 10 %) → residue RES: credit PAK
-//	            20 × 0.10 × 0.9 = 1.8 t Nd.
+//	K1 (Oct 5): PK (Pakistan, 20 t at Nd 10 %) → RES, 1 t NdPr oxide at
+//	            Nd 80 % (a run earns credit only where it makes the
+//	            category's product, fix9r): credit PAK 20 × 0.10 × 0.9 =
+//	            1.8 t Nd.
 //	K2 (Oct 6): CN (China, 10 t at Nd 10 %) → OK2, 1 t NdPr oxide at Nd
 //	            80 % = 0.8 t Nd, claimed 100 % Pakistan: 0.8 ≤ 1.8, accepted.
 //
