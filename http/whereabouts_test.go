@@ -12,12 +12,13 @@ import (
 // Lot L, 1,000 t commissioned at the mine on 1 Oct.
 //
 //   - a shipping of L from port-a on 2 Oct: L is at the mine (since its
-//     commissioning) → 400 naming the event's bizLocation; nothing stored,
+//     commissioning) → 409 (a conflict with the record, fix15w) naming
+//     the event's bizLocation; nothing stored,
 //     L stays in stock at the mine;
 //   - a shipping of L from the mine to port-b under B/L 1: 200. GET
 //     /api/v1/lots/L reads location "in_transit" (not the mine it left),
 //     lastLocation the mine, transit from the mine to port-b under B/L 1;
-//   - a sampling of L at port-b on 5 Oct, before any receipt: 400 (L is
+//   - a sampling of L at port-b on 5 Oct, before any receipt: 409 (L is
 //     at sea); a receipt at port-b: 200, and L's location is port-b.
 func TestAPIWhereabouts(t *testing.T) {
 	ts := MustServe(t, false, nil)
@@ -55,7 +56,7 @@ func TestAPIWhereabouts(t *testing.T) {
 		t.Fatalf("commissioning: %d %s", resp.StatusCode, body)
 	}
 	resp, body = do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, doc(ship("S0", "port-a")), nil)
-	p := mustProblem(t, resp, body, 400)
+	p := mustProblem(t, resp, body, 409)
 	if len(p.Errors) == 0 || p.Errors[0].Pointer != "/epcisBody/eventList/0/bizLocation" || !strings.Contains(p.Errors[0].Reason, "lot urn:t:lot:L is at urn:t:site:mine") {
 		t.Errorf("shipping from port-a a lot at the mine: %s", body)
 	}
@@ -73,7 +74,7 @@ func TestAPIWhereabouts(t *testing.T) {
 	}
 	resp, body = do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, doc(`{"type": "ObjectEvent", "eventID": "urn:t:ev:X", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "sampling",
 	   "quantityList": [{"epcClass": "urn:t:lot:L"}], "bizLocation": {"id": "urn:t:site:port-b"}}`), nil)
-	p = mustProblem(t, resp, body, 400)
+	p = mustProblem(t, resp, body, 409)
 	if len(p.Errors) == 0 || p.Errors[0].Pointer != "/epcisBody/eventList/0/bizLocation" || !strings.Contains(p.Errors[0].Reason, "is in transit") {
 		t.Errorf("sampling at the destination before receipt: %s", body)
 	}
