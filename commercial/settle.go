@@ -178,6 +178,9 @@ type SettleOptions struct {
 	// replay, when set, prices each reference at the recorded price of
 	// the next PriceFact instead of resolving it (VerifyInvoice).
 	replay []PriceFact
+	// oneDMT settles one dry tonne whatever the weighing's moisture
+	// (NetValuePerTonne): the moisture still makes its deduction.
+	oneDMT bool
 }
 
 // Fact is one quantity a settlement rests on (a weight, a grade).
@@ -543,6 +546,9 @@ func (c *calc) weights() error {
 	// parts Σ wmt_i × (1 − moisture_i).
 	c.st.WMT, c.st.Moisture = w.WMT, w.MoisturePct
 	c.st.DMT = w.DMT()
+	if c.opt.oneDMT {
+		c.st.DMT = one
+	}
 	wEvents, mEvents := []string{w.EventID}, []string{moistureEvent(w)}
 	dmtHow := fmt.Sprintf("%s wmt × (1 − %s %%) = %s dmt", w.WMT, w.MoisturePct, c.st.DMT)
 	if len(w.Parts) > 0 {
