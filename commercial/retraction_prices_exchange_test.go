@@ -200,9 +200,10 @@ func TestResubmissionNamesEventToRetract(t *testing.T) {
 //     weight and moisture, 920.000 dmt, no warning.
 //   - Outturn 994 wmt (below 995): the outturn weight with the discharge
 //     moisture, 994 × 0.918 = 912.492 dmt.
-//   - The same with no discharge moisture determination (the ledger falls
-//     back on the loading 8 %): 994 × 0.92 = 914.480 dmt, said so in its
-//     warnings.
+//   - The same with no discharge moisture determination: refused
+//     (fix13t: no determination, no dry tonnes); when the parties accept
+//     the loading 8 % (loading_moisture): 994 × 0.92 = 914.480 dmt, said
+//     so in its warnings.
 func TestDischargeGainAndMoisture(t *testing.T) {
 	ts := MustTerms(t, mustFile(t, "testdata/cu-conc.json"))
 	final := func(ts *commercial.TermSheet, lot *commercial.LotFacts) *commercial.Settlement {
@@ -227,7 +228,15 @@ func TestDischargeGainAndMoisture(t *testing.T) {
 	lot.Discharge.WMT = d("994")
 	eq(t, "loss beyond the franchise", final(ts, lot).DMT, "912.492")
 	lot.Discharge.MoisturePct, lot.Discharge.MoistureEvent, lot.Discharge.MoistureFromLoading = d("8"), "ev:bl", true
-	st = final(ts, lot)
+	// No discharge determination (fix13t): refused, unless the parties
+	// accept the loading moisture.
+	if _, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices()}); err == nil || !strings.Contains(err.Error(), "no moisture was determined at discharge") {
+		t.Errorf("no discharge moisture: err = %v, want refused", err)
+	}
+	st, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices(), Accept: []commercial.Acceptance{{Check: commercial.AcceptLoadingMoisture, By: "test", Reason: "parties agree"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	eq(t, "loading moisture", st.DMT, "914.48")
 	if len(st.Warnings) != 1 || !strings.Contains(st.Warnings[0], "no moisture determination") {
 		t.Errorf("warnings = %v, want the missing discharge moisture flagged", st.Warnings)

@@ -496,14 +496,23 @@ func (c *calc) weights() error {
 		// tonnage is one sample's wet weight less that sample's water,
 		// never a weight taken at one port less water measured at another.
 		floor := w.WMT.Mul(one.Sub(pct(c.ts.Weights.FranchisePct)))
-		outturn := func() {
+		outturn := func() error {
 			if d.MoistureFromLoading {
-				c.st.Warnings = append(c.st.Warnings, fmt.Sprintf("the contract settles at discharge but the receipt (event %s) has no moisture determination: the loading moisture %s %% (event %s) is used; capture the discharge moisture (cm:moisture) to settle on it", d.EventID, d.MoisturePct, d.MoistureEvent))
-				moistureHow = "loading moisture determination: no discharge determination captured"
+				// No determination, no dry tonnes: the outturn weight
+				// less water measured at the loading port is no dry
+				// tonnage (docs/trade.md, "Moisture is determined where
+				// the weight is"). Refused unless the parties agree to
+				// use the loading moisture (AcceptLoadingMoisture).
+				if err := c.accepted(&DryGainError{Lot: c.lot.Lot, Check: AcceptLoadingMoisture, Err: critmin.FieldErrorf("lot/discharge/moisture", "%s", fmt.Sprintf("%s: contract %s settles at discharge weights and the outturn weight %s wmt (receipt event %s) stands, but no moisture was determined at discharge (no cm:moisture or H2O on the receipt or since the bill of lading): the dry tonnes of the outturn need the outturn's own moisture, and the loading moisture %s %% (event %s) was measured on another sample at another port. Capture the discharge moisture determination (cm:moisture, or an H2O MassConcentration in %%) before the final settlement or invoice", lotName(c.lot.Lot), c.ts.ID, d.WMT, d.EventID, d.MoisturePct, d.MoistureEvent)+acceptHint(AcceptLoadingMoisture))}); err != nil {
+					return err
+				}
+				c.st.Warnings = append(c.st.Warnings, fmt.Sprintf("the contract settles at discharge but the receipt (event %s) has no moisture determination: the loading moisture %s %% (event %s) is used, as accepted (%s)", d.EventID, d.MoisturePct, d.MoistureEvent, AcceptLoadingMoisture))
+				moistureHow = "loading moisture determination, accepted for the outturn weight: no discharge determination captured"
 			} else {
 				moistureHow = "discharge (outturn) moisture determination, with the outturn weight"
 			}
 			w = *d
+			return nil
 		}
 		loading := func() {
 			moistureHow = "loading moisture determination, with the loading weight (moisture follows the weight)"
@@ -513,13 +522,17 @@ func (c *calc) weights() error {
 			// Final at discharge: the discharge weight counts, gain
 			// included (weights.gain "loading" says otherwise).
 			how = fmt.Sprintf("outturn %s wmt > loading %s: final at discharge, the outturn weight (gain included)", d.WMT, w.WMT)
-			outturn()
+			if err := outturn(); err != nil {
+				return err
+			}
 		} else if d.WMT.GreaterThan(w.WMT) {
 			how = fmt.Sprintf("outturn %s wmt > loading %s: the loading weight (weights.gain loading: a gain is not credited)", d.WMT, w.WMT)
 			loading()
 		} else if d.WMT.LessThan(floor) {
 			how = fmt.Sprintf("outturn %s wmt < loading %s × (1 − %s %% franchise) = %s: the outturn weight", d.WMT, w.WMT, c.ts.Weights.FranchisePct, floor)
-			outturn()
+			if err := outturn(); err != nil {
+				return err
+			}
 		} else {
 			how = fmt.Sprintf("outturn %s wmt ≥ loading %s × (1 − %s %% franchise) = %s: the loading weight", d.WMT, w.WMT, c.ts.Weights.FranchisePct, floor)
 			loading()
