@@ -159,6 +159,8 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 	if err != nil {
 		return nil, err
 	}
+	// The prices too: a correction imported later was not known.
+	prices = pricesKnownBy(prices, dayEnd)
 	spot := lastPrices(prices, asOf)
 	open := func(inv *Invoice) bool {
 		return inv.Kind == Provisional && !final[inv.Contract+"\x00"+inv.Lot] && inv.IssuedAt.Format(time.DateOnly) <= today

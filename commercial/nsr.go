@@ -724,6 +724,8 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 	if err != nil {
 		return nil, err
 	}
+	// As known by the end of asOf: a correction imported later undone.
+	prices = pricesKnownBy(prices, endOfDay(asOf))
 	f := decimal.NewFromFloat(stepPct).Div(hundred)
 	var perSheet func(*TermSheet) (map[string]Grade, error)
 	if lotFacts != nil {
