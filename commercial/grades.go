@@ -439,12 +439,15 @@ func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) 
 // g/t?").
 func implausibleGradeText(a string, v decimal.Decimal, unit string, b GradeBound) string {
 	gpt := gramsPerDMT(v, unit)
-	other := "g/t"
 	if unit != "%" {
-		other = "%"
+		// A grade in g/t or ppm above the bound is no % slip: the same
+		// figure in % is 10 000 times more (fix13t: Au 5000 g/t was
+		// asked "did you mean Au 5000 %?").
+		return fmt.Sprintf("%s %s %s is above the plausible %s g/t for a %s (%s): the figure is most likely wrong (a misplaced decimal point or an extra digit), or the material is not a %s. Report the right figure",
+			a, GroupThousands(v.String()), unit, GroupThousands(b.MaxGPerT.String()), b.product(), b.Basis, b.product())
 	}
-	return fmt.Sprintf("%s %s %s = %s g/t (1 %% = 10 000 g/t), above the plausible %s g/t for a %s (%s): the unit is most likely wrong — did you mean %s %s %s? Report the result in its unit",
-		a, v, unit, GroupThousands(gpt.String()), GroupThousands(b.MaxGPerT.String()), b.product(), b.Basis, a, v, other)
+	return fmt.Sprintf("%s %s %s = %s g/t (1 %% = 10 000 g/t), above the plausible %s g/t for a %s (%s): the unit is most likely wrong — did you mean %s %s g/t? Report the result in its unit",
+		a, v, unit, GroupThousands(gpt.String()), GroupThousands(b.MaxGPerT.String()), b.product(), b.Basis, a, v)
 }
 
 // convertedText is the figure v in unit from written in unit to, for a
