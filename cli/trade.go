@@ -1085,6 +1085,11 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 	for _, e := range els {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e, kg(ex.Priced[e]), kg(ex.Unpriced[e]), kg(ex.Long[e]), kg(ex.Short[e]))
 	}
+	for _, l := range ex.Lots {
+		if l.NotInvoiced {
+			fmt.Fprintf(tw, "NOT YET INVOICED %s under %s (%s, shipped; estimated from its best-known assays and %s dmt)\n", l.Lot, l.Contract, l.Side, l.DMT)
+		}
+	}
 	fmt.Fprintln(tw, "\nFIXING DAY\tELEMENT\tPRICED KG\tUNPRICED KG")
 	for _, d := range ex.Days {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Date, d.Element, kg(d.PricedKg), kg(d.UnpricedKg))
