@@ -607,6 +607,11 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 	if err := s.checkSubmission(ctx, sub); err != nil {
 		return "", err
 	}
+	if sub.Party == Umpire {
+		if err := s.umpireNeeded(ctx, lf, sub); err != nil {
+			return "", err
+		}
+	}
 	// The set after each result's unit (checkSubmission names a unit
 	// slip first: Au 2 % on a copper concentrate is "did you mean Au 2
 	// g/t?", not only a sum over 100 %).
