@@ -90,4 +90,3 @@ func TestSplitRuleWithoutLimits(t *testing.T) {
 		}
 	}
 }
-
