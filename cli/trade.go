@@ -733,10 +733,34 @@ func tradePay(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer closeFn()
+	given := p.Invoice
 	if err := svc.RecordPayment(ctx, p); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "recorded %s %s of %s against %s\n", p.Direction, p.ID, strings.TrimPrefix(p.Amount, "-"), p.Invoice)
+	// Say what was recorded (fix13t): who paid whom, how much, on which
+	// account — a note's id records on the account of the final invoice
+	// it corrects — and where that account now stands.
+	inv, err := svc.Invoice(ctx, p.Invoice)
+	if err != nil {
+		return err
+	}
+	who := "from the buyer to the seller"
+	if p.Direction == commercial.DirectionRefund {
+		who = "from the seller back to the buyer"
+	}
+	amount, _ := decimal.NewFromString(strings.TrimPrefix(p.Amount, "-"))
+	fmt.Fprintf(env.Stdout, "recorded %s %s of %s %s %s, received %s, against %s", p.Direction, p.ID, commercial.FormatAmount(amount, inv.Currency), inv.Currency, who, p.PaidOn, p.Invoice)
+	if given != p.Invoice {
+		fmt.Fprintf(env.Stdout, " (%s is a note against final invoice %s: it is paid on that invoice's account, invoice + notes − payments)", given, p.Invoice)
+	}
+	if inv.Balance != nil {
+		owed := ""
+		if inv.OwedBy != "" && inv.Balance.IsPositive() {
+			owed = ", owed by the " + inv.OwedBy
+		}
+		fmt.Fprintf(env.Stdout, "; the account's balance is now %s %s%s (%s)", commercial.FormatAmount(*inv.Balance, inv.Currency), inv.Currency, owed, strings.ReplaceAll(inv.Status, "_", " "))
+	}
+	fmt.Fprintln(env.Stdout)
 	return nil
 }
 
@@ -1084,6 +1108,11 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 	kg := func(d decimal.Decimal) string { return commercial.Money(d.Round(3), -1) }
 	for _, e := range els {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e, kg(ex.Priced[e]), kg(ex.Unpriced[e]), kg(ex.Long[e]), kg(ex.Short[e]))
+	}
+	for _, l := range ex.Lots {
+		if l.NotInvoiced {
+			fmt.Fprintf(tw, "NOT YET INVOICED %s under %s (%s, shipped; estimated from its best-known assays and %s dmt)\n", l.Lot, l.Contract, l.Side, l.DMT)
+		}
 	}
 	fmt.Fprintln(tw, "\nFIXING DAY\tELEMENT\tPRICED KG\tUNPRICED KG")
 	for _, d := range ex.Days {

@@ -12,8 +12,9 @@ import (
 
 // Issue 13, fifth new-user check through the CLI. On 1 Dec 2025 the demo
 // NdPr oxide lot (1 150 kg, 100 % payable: 1 150 kg long) is the magnet
-// maker's only position; the REE contract (FWO → USSM, two open lots) is
-// left out and said so (before: refused). The demo REE lot's grade −10 %
+// maker's only position; the REE contract (FWO → USSM, three open lots:
+// two invoiced provisionally and REE-2025-003 shipped, not yet invoiced —
+// fix13t) is left out and said so (before: refused). The demo REE lot's grade −10 %
 // has a figure (before: n/a), with the grades it scales named.
 func TestTradeCLIBookAndGradeSensitivity(t *testing.T) {
 	env := map[string]string{"CRITMIN_DB": filepath.Join(t.TempDir(), "t.db")}
@@ -21,7 +22,7 @@ func TestTradeCLIBookAndGradeSensitivity(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _, err := run(t, env, "trade", "exposure", "--as-of", "2025-12-01", "--book", "urn:critmin:demo:party:magnet-maker")
-	if err != nil || !strings.Contains(out, "LEFT OUT FWO-USSM-REE-2025 (2 open lots)") || !strings.Contains(out, "NdPr oxide  1150 ") {
+	if err != nil || !strings.Contains(out, "LEFT OUT FWO-USSM-REE-2025 (3 open lots)") || !strings.Contains(out, "NdPr oxide  1150 ") {
 		t.Errorf("exposure: %v\n%s", err, out)
 	}
 	out, _, err = run(t, env, "trade", "nsr", "--lot", "urn:critmin:demo:lot:REE-2025-001", "--as-of", "2025-12-01")

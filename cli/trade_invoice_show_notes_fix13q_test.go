@@ -53,4 +53,12 @@ func TestTradePayAgainstNote(t *testing.T) {
 	if err != nil || !strings.Contains(out, "against "+inv) {
 		t.Errorf("trade pay --invoice %s: %v %s; want recorded against %s", id, err, out, inv)
 	}
+	// fix13t item 6g: it says what it recorded — a payment of 0.01 USD
+	// from the buyer to the seller, on the final invoice's account (the
+	// note named), and the account's balance after it.
+	for _, want := range []string{"recorded payment ", "of 0.01 USD from the buyer to the seller", id + " is a note against final invoice " + inv, "the account's balance is now"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("trade pay --invoice %s says %q; want %q", id, out, want)
+		}
+	}
 }

@@ -25,10 +25,14 @@ const (
 	// AcceptGrade accepts a grade above its element's plausible bound
 	// (GradeBounds, GravityGradeBounds).
 	AcceptGrade = "grade"
+	// AcceptLoadingMoisture accepts a final settlement at discharge
+	// weights on the loading moisture when no moisture was determined at
+	// discharge: the parties agree to use it (fix13t).
+	AcceptLoadingMoisture = "loading_moisture"
 )
 
 // AcceptChecks lists the checks an Acceptance may name.
-var AcceptChecks = []string{AcceptDryLoss, AcceptMoisture, AcceptGrade}
+var AcceptChecks = []string{AcceptDryLoss, AcceptMoisture, AcceptGrade, AcceptLoadingMoisture}
 
 // Acceptance is a person's acceptance, with a reason, of figures a
 // plausibility check refuses: the settlement proceeds, and the acceptance

@@ -105,8 +105,11 @@ func (s *Service) flagCorrections(ctx context.Context, inv *Invoice) error {
 		if ps == nil || pf.From == "" {
 			continue
 		}
+		// As of a past day (InvoiceAsOf), a correction imported after
+		// that day's end was not known: not flagged (fix13t).
+		known := endOfDay(s.Now())
 		for _, c := range ps.Corrections {
-			if c.Date >= pf.From && c.Date <= pf.To && c.ImportedAt.After(inv.IssuedAt) {
+			if c.Date >= pf.From && c.Date <= pf.To && c.ImportedAt.After(inv.IssuedAt) && !c.ImportedAt.After(known) {
 				c.Series = ps.ID
 				inv.PriceCorrections = append(inv.PriceCorrections, c)
 			}
@@ -131,7 +134,21 @@ func (inv *Invoice) correctionNote() string {
 	}
 	w := fmt.Sprintf("invoice %s rests on %s of series %s, corrected on %s (%s → %s)", inv.ID, c.Date, c.Series, c.ImportedAt.UTC().Format(time.RFC3339), old, new)
 	if n := len(inv.PriceCorrections) - 1; n > 0 {
-		w += fmt.Sprintf(" and on %d more corrected price days", n)
+		w += fmt.Sprintf(" and on %d more %s", n, plural(n, "corrected price day", "corrected price days"))
 	}
 	return w + ": the invoice stands as issued"
+}
+
+// endOfDay is the last instant of t's day (UTC).
+func endOfDay(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1).Add(-time.Nanosecond)
+}
+
+// plural is one when n is 1, else many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -50,6 +50,11 @@ type ExposureLot struct {
 	// Retracted are events the lot's provisional invoice rests on that
 	// were declared in error (Invoice.Retracted).
 	Retracted []RetractedEvent `json:"retracted_events,omitempty"`
+	// NotInvoiced marks a lot shipped under the contract (its bill of
+	// lading dated by the day) with no invoice yet: priced exposure all
+	// the same, estimated from its best-known assays and its mass
+	// (fix13t).
+	NotInvoiced bool `json:"not_invoiced,omitempty"`
 	// NotValued says why the lot's exposure cannot be computed (an event
 	// it rests on was declared in error, so its B/L date or an assay is
 	// gone); the lot is listed with no quantities and the others still
@@ -159,6 +164,8 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 	if err != nil {
 		return nil, err
 	}
+	// The prices too: a correction imported later was not known.
+	prices = pricesKnownBy(prices, dayEnd)
 	spot := lastPrices(prices, asOf)
 	open := func(inv *Invoice) bool {
 		return inv.Kind == Provisional && !final[inv.Contract+"\x00"+inv.Lot] && inv.IssuedAt.Format(time.DateOnly) <= today
@@ -176,6 +183,42 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 		sheets[inv.Contract] = ts
 		contracts = append(contracts, ts)
 	}
+	// Lots shipped under a contract with no invoice yet (fix13t): a lot
+	// with a bill of lading dated by the day, invoiced under no contract
+	// by then, that exactly one stored contract can invoice, is that
+	// contract's open position before its provisional invoice exists.
+	invoicedBy := map[string]bool{}
+	for _, inv := range invs {
+		if inv.IssuedAt.Format(time.DateOnly) <= today {
+			invoicedBy[inv.Lot] = true
+		}
+	}
+	shipped, err := s.shippedUninvoiced(ctx, invoicedBy, dayEnd)
+	if err != nil {
+		return nil, err
+	}
+	for _, sh := range shipped {
+		if sheets[sh.contract.ID] == nil {
+			sheets[sh.contract.ID] = sh.contract
+			contracts = append(contracts, sh.contract)
+		}
+	}
+	// The open provisional invoices, then the shipped lots not yet
+	// invoiced, as one list of lots to value.
+	type openLot struct {
+		contract, lot string
+		retracted     []RetractedEvent
+		notInvoiced   bool
+	}
+	var lots []openLot
+	for _, inv := range invs {
+		if open(inv) {
+			lots = append(lots, openLot{contract: inv.Contract, lot: inv.Lot, retracted: inv.Retracted})
+		}
+	}
+	for _, sh := range shipped {
+		lots = append(lots, openLot{contract: sh.contract.ID, lot: sh.lot, notInvoiced: true})
+	}
 	book, err = ExposureBook(contracts, book)
 	if err != nil {
 		return nil, err
@@ -190,11 +233,8 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 		}
 	}
 	days := map[[2]string]*ExposureDay{}
-	for _, inv := range invs {
-		if !open(inv) {
-			continue
-		}
-		ts := sheets[inv.Contract]
+	for _, inv := range lots {
+		ts := sheets[inv.contract]
 		if i, ok := left[ts.ID]; ok {
 			ex.LeftOut[i].Lots++
 			continue
@@ -213,16 +253,16 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 			if critmin.ErrorCode(err) != critmin.EINVALID {
 				return false
 			}
-			ex.Lots = append(ex.Lots, ExposureLot{Contract: ts.ID, Lot: inv.Lot, Side: side, Retracted: inv.Retracted, NotValued: critmin.ErrorMessage(err)})
+			ex.Lots = append(ex.Lots, ExposureLot{Contract: ts.ID, Lot: inv.lot, Side: side, Retracted: inv.retracted, NotInvoiced: inv.notInvoiced, NotValued: critmin.ErrorMessage(err)})
 			return true
 		}
-		lf, err := lotFactsAsOf(ctx, s.Store, inv.Lot, dayEnd)
+		lf, err := lotFactsAsOf(ctx, s.Store, inv.lot, dayEnd)
 		if skip(err) {
 			continue
 		} else if err != nil {
 			return nil, err
 		}
-		all, err := s.declarations(ctx, ts.ID, inv.Lot)
+		all, err := s.declarations(ctx, ts.ID, inv.lot)
 		if err != nil {
 			return nil, err
 		}
@@ -258,7 +298,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 		for k, g := range st.Grades {
 			used[k] = g
 		}
-		el := ExposureLot{Contract: ts.ID, Lot: inv.Lot, Side: side, Grades: used, DMT: st.DMT, Payable: map[string]decimal.Decimal{}, QPFrom: map[string]string{}, QPTo: map[string]string{}, Retracted: inv.Retracted}
+		el := ExposureLot{Contract: ts.ID, Lot: inv.lot, Side: side, Grades: used, DMT: st.DMT, Payable: map[string]decimal.Decimal{}, QPFrom: map[string]string{}, QPTo: map[string]string{}, Retracted: inv.retracted, NotInvoiced: inv.notInvoiced}
 		for _, p := range ts.Payables {
 			kg := st.Payable[p.Element].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
 			qp := ts.qpFor(p.Element)
@@ -266,7 +306,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 			el.Payable[p.Element], el.QPFrom[p.Element], el.QPTo[p.Element] = kg, from.Format(time.DateOnly), to.Format(time.DateOnly)
 			sides[p.Element] = sides[p.Element].Add(kg)
 			placed := spreadParts(days, p.Element, kg.Mul(sign), qpParts(qp, lf, p.Element, decl), today, prices[p.Price.Series])
-			if err := checkPlaced(ts.ID, inv.Lot, p.Element, kg.Mul(sign), placed); err != nil {
+			if err := checkPlaced(ts.ID, inv.lot, p.Element, kg.Mul(sign), placed); err != nil {
 				return nil, err
 			}
 		}
@@ -292,7 +332,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 				el.Payable[o.Oxide], el.QPFrom[o.Oxide], el.QPTo[o.Oxide] = okg, from.Format(time.DateOnly), to.Format(time.DateOnly)
 				sides[o.Oxide] = sides[o.Oxide].Add(okg)
 				placed := spreadParts(days, o.Oxide, okg.Mul(sign), parts, today, prices[o.Price.Series])
-				if err := checkPlaced(ts.ID, inv.Lot, o.Oxide, okg.Mul(sign), placed); err != nil {
+				if err := checkPlaced(ts.ID, inv.lot, o.Oxide, okg.Mul(sign), placed); err != nil {
 					return nil, err
 				}
 			}
@@ -311,6 +351,68 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 		return ex.Days[i].Element < ex.Days[j].Element
 	})
 	return ex, nil
+}
+
+// shippedLot is a lot shipped under a contract with no invoice yet.
+type shippedLot struct {
+	contract *TermSheet
+	lot      string
+}
+
+// shippedUninvoiced lists the lots of every stored contract's commodity
+// with a bill of lading dated by asOf, invoiced under no contract by
+// then (invoiced), that exactly one stored contract can invoice
+// (Deliverable): shipped under that contract. A lot several contracts
+// could invoice is under none of them until it is invoiced.
+func (s *Service) shippedUninvoiced(ctx context.Context, invoiced map[string]bool, asOf time.Time) ([]shippedLot, error) {
+	all, err := s.Contracts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byCommodity := map[string][]*TermSheet{}
+	var commodities []string
+	for _, ts := range all {
+		if byCommodity[ts.Commodity] == nil {
+			commodities = append(commodities, ts.Commodity)
+		}
+		byCommodity[ts.Commodity] = append(byCommodity[ts.Commodity], ts)
+	}
+	var out []shippedLot
+	for _, c := range commodities {
+		for off := 0; ; {
+			ls, n, err := s.Store.FindLots(ctx, critmin.LotFilter{Commodity: c, Limit: 500, Offset: off})
+			if err != nil {
+				return nil, err
+			}
+			for _, l := range ls {
+				if invoiced[l.ID] {
+					continue
+				}
+				lf, err := lotFactsAsOf(ctx, s.Store, l.ID, asOf)
+				if err != nil || lf.BLEvent == "" || lf.BLDate.After(asOf) {
+					continue
+				}
+				var under []*TermSheet
+				for _, ts := range byCommodity[c] {
+					ok, err := s.Deliverable(ctx, ts, l)
+					if err != nil {
+						return nil, err
+					}
+					if ok {
+						under = append(under, ts)
+					}
+				}
+				if len(under) == 1 {
+					out = append(out, shippedLot{contract: under[0], lot: l.ID})
+				}
+			}
+			off += len(ls)
+			if len(ls) == 0 || off >= n {
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 // checkPlaced is the exposure's invariant, per lot and element: the kg

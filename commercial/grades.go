@@ -359,6 +359,76 @@ func (s *Service) lotExchange(ctx context.Context, lot string, ts *TermSheet) (*
 	return nil, nil
 }
 
+// umpireNeeded refuses (ECONFLICT, 409) an umpire's results before the
+// exchange needs an umpire (fix13t): at least one analyte the umpire
+// reports must have the seller's and the buyer's results for the same
+// lot or sublot captured and — when the lot's contract is known
+// (lotExchange: the contract it is invoiced under) — differing by more
+// than its splitting limit under a rule with an umpire. An umpire
+// assays the sample only when the parties' results are too far apart
+// (its report may carry other analytes too; they are not used).
+func (s *Service) umpireNeeded(ctx context.Context, lf *LotFacts, sub *ExchangeSubmission) error {
+	x, err := s.lotExchange(ctx, lf.Lot, nil)
+	if err != nil {
+		return err
+	}
+	var reasons []string
+	for _, r := range sub.Results {
+		var seller, buyer *AssayResult
+		for i := range lf.Results {
+			p := &lf.Results[i]
+			if p.Sublot != sub.Sublot || p.Analyte != r.Analyte {
+				continue
+			}
+			switch p.Party {
+			case Seller:
+				seller = p
+			case Buyer:
+				buyer = p
+			}
+		}
+		if seller == nil || buyer == nil {
+			var missing []string
+			if seller == nil {
+				missing = append(missing, "the seller's")
+			}
+			if buyer == nil {
+				missing = append(missing, "the buyer's")
+			}
+			reasons = append(reasons, fmt.Sprintf("%s %s result is not captured yet", strings.Join(missing, " and "), r.Analyte))
+			continue
+		}
+		if x == nil {
+			return nil
+		}
+		if x.Rule == "split" {
+			return critmin.Errorf(critmin.ECONFLICT, "lot %s: the contract's assay exchange rule is split (always the mean of the parties' results): it has no umpire, so the umpire's results are not needed", lf.Lot)
+		}
+		within := false
+		for _, l := range x.Limits {
+			if l.Analyte != r.Analyte {
+				continue
+			}
+			sv, err1 := convertGrade(seller.Value, seller.Unit, l.Unit)
+			bv, err2 := convertGrade(buyer.Value, buyer.Unit, l.Unit)
+			if err1 != nil || err2 != nil {
+				continue
+			}
+			if diff := sv.Sub(bv).Abs(); diff.LessThanOrEqual(l.Limit) {
+				within = true
+				reasons = append(reasons, fmt.Sprintf("the parties' %s results agree within the splitting limit (seller %s %s, event %s; buyer %s %s, event %s; |difference| %s ≤ limit %s %s), so %s settles at their mean", r.Analyte, seller.Value, seller.Unit, seller.EventID, buyer.Value, buyer.Unit, buyer.EventID, diff, l.Limit, l.Unit, r.Analyte))
+			}
+		}
+		if !within {
+			return nil
+		}
+	}
+	if len(reasons) == 0 {
+		return nil
+	}
+	return critmin.Errorf(critmin.ECONFLICT, "lot %s: the umpire's results for %s come before the exchange needs an umpire: %s. An umpire assays the sample only once both parties' results are exchanged and differ by more than the splitting limit; submit the parties' results first", lf.Lot, sublotLabel(sub.Sublot), strings.Join(reasons, "; "))
+}
+
 // checkSubmission refuses an assay-exchange submission (sub.Lot is the
 // lot's key) dated before the lot's first event (a result of a sample
 // of a lot that did not exist), or with a result whose unit is of another
@@ -439,12 +509,15 @@ func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) 
 // g/t?").
 func implausibleGradeText(a string, v decimal.Decimal, unit string, b GradeBound) string {
 	gpt := gramsPerDMT(v, unit)
-	other := "g/t"
 	if unit != "%" {
-		other = "%"
+		// A grade in g/t or ppm above the bound is no % slip: the same
+		// figure in % is 10 000 times more (fix13t: Au 5000 g/t was
+		// asked "did you mean Au 5000 %?").
+		return fmt.Sprintf("%s %s %s is above the plausible %s g/t for a %s (%s): the figure is most likely wrong (a misplaced decimal point or an extra digit), or the material is not a %s. Report the right figure",
+			a, GroupThousands(v.String()), unit, GroupThousands(b.MaxGPerT.String()), b.product(), b.Basis, b.product())
 	}
-	return fmt.Sprintf("%s %s %s = %s g/t (1 %% = 10 000 g/t), above the plausible %s g/t for a %s (%s): the unit is most likely wrong — did you mean %s %s %s? Report the result in its unit",
-		a, v, unit, GroupThousands(gpt.String()), GroupThousands(b.MaxGPerT.String()), b.product(), b.Basis, a, v, other)
+	return fmt.Sprintf("%s %s %s = %s g/t (1 %% = 10 000 g/t), above the plausible %s g/t for a %s (%s): the unit is most likely wrong — did you mean %s %s g/t? Report the result in its unit",
+		a, v, unit, GroupThousands(gpt.String()), GroupThousands(b.MaxGPerT.String()), b.product(), b.Basis, a, v)
 }
 
 // convertedText is the figure v in unit from written in unit to, for a

@@ -354,7 +354,7 @@ func (s *Service) draftNote(ctx context.Context, contract, lot, reason string, a
 			continue
 		}
 		n.Lines = append(n.Lines, Line{Code: code, Label: "Correction of " + label[code],
-			Formula: fmt.Sprintf("%s now − %s invoiced = %s %s", now[code], was[code], signed(d), fin.Currency), Amount: d})
+			Formula: noteFormula(now[code], was[code], d, fin.Currency), Amount: d})
 		n.Total = n.Total.Add(d)
 	}
 	if n.Total.IsZero() {
@@ -528,4 +528,22 @@ func (s *Service) Note(ctx context.Context, id string) (*Note, *Invoice, error) 
 		}
 	}
 	return nil, nil, critmin.Errorf(critmin.ENOTFOUND, "no credit or debit note %q", id)
+}
+
+// noteFormula is a note line's formula in words, each amount with its
+// own sign (a true minus) and grouped to the currency's minor unit:
+// "now −2,653.96, invoiced −2,644.89, difference −9.07 USD" (fix13t;
+// before, "-2653.96 now − -2644.89 invoiced" mixed a minus sign and an
+// operator).
+func noteFormula(now, was, d decimal.Decimal, currency string) string {
+	places := int32(2)
+	if p, ok := minorUnits[currency]; ok {
+		places = p
+	}
+	m := func(v decimal.Decimal) string { return GroupThousands(Money(v, places)) }
+	diff := m(d)
+	if d.IsPositive() {
+		diff = "+" + diff
+	}
+	return fmt.Sprintf("now %s, invoiced %s, difference %s %s", m(now), m(was), diff, currency)
 }

@@ -96,7 +96,7 @@ func TestCorrectionAfterFinalInvoiceIssuesCreditNote(t *testing.T) {
 	eq(t, "credit note", n.Total, "-1800")
 	eq(t, "before", n.Before, "180000")
 	eq(t, "after", n.After, "178200")
-	if len(n.Lines) != 1 || !n.Lines[0].Amount.Equal(d("-1800")) || !strings.Contains(n.Lines[0].Formula, "178200 now − 180000 invoiced") {
+	if len(n.Lines) != 1 || !n.Lines[0].Amount.Equal(d("-1800")) || !strings.Contains(n.Lines[0].Formula, "now 178,200.00, invoiced 180,000.00, difference −1,800.00 USD") {
 		t.Errorf("note lines %+v; want one line of −1 800 (178 200 now − 180 000 invoiced)", n.Lines)
 	}
 	if !slices.Contains(n.Events, receipt) || !slices.Contains(n.Events, corrected) {

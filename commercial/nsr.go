@@ -23,11 +23,31 @@ import (
 // per dmt. It is the value the planner gives a supply or a sale at contract
 // terms instead of a flat price. Grades must cover every analyte the term
 // sheet reads (EINVALID naming the one missing).
+//
+// A grade "H2O" (in %) is the feed's moisture, in per cent of the wet
+// weight, not an assay: the term sheet's excess-moisture deduction is
+// made on it exactly as the lot's settlement makes it (a lot's NSR
+// comparison and the planner's value of a ledger lot give its moisture
+// so). Without one the feed is valued dry (0 %).
 func NetValuePerTonne(ts *TermSheet, grades map[string]Grade, spot map[string]decimal.Decimal) (decimal.Decimal, *Settlement, error) {
+	moisture := zero
+	if h, ok := grades[FeedMoisture]; ok {
+		if h.Unit != "%" || h.Value.IsNegative() || !h.Value.LessThan(hundred) {
+			return zero, nil, critmin.FieldErrorf("grades/"+FeedMoisture, "moisture %s %s is not a per cent of the wet weight in [0, 100)", shortNum(h.Value), h.Unit)
+		}
+		moisture = h.Value
+		dry := make(map[string]Grade, len(grades)-1)
+		for k, g := range grades {
+			if k != FeedMoisture {
+				dry[k] = g
+			}
+		}
+		grades = dry
+	}
 	if err := checkGradeSet(grades, "grades"); err != nil {
 		return zero, nil, err
 	}
-	lot := &LotFacts{Lot: FeedLot, BLDate: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), Loading: Weighing{WMT: one, MoisturePct: zero}, Assays: grades}
+	lot := &LotFacts{Lot: FeedLot, BLDate: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), Loading: Weighing{WMT: one, MoisturePct: moisture}, Assays: grades}
 	// One dmt with lines rounded to 8 places: the per-dmt figure itself.
 	t := *ts
 	places := int32(8)
@@ -46,12 +66,16 @@ func NetValuePerTonne(ts *TermSheet, grades map[string]Grade, spot map[string]de
 			}
 		}
 	}
-	st, err := Settle(&t, lot, SettleOptions{Kind: Provisional, Spot: spot})
+	st, err := Settle(&t, lot, SettleOptions{Kind: Provisional, Spot: spot, oneDMT: true})
 	if err != nil {
 		return zero, nil, err
 	}
 	return st.Value, st, nil
 }
+
+// FeedMoisture is the grade key that gives a feed's moisture to
+// NetValuePerTonne (per cent of the wet weight).
+const FeedMoisture = "H2O"
 
 // reasonOf is an error's reasons in words for a sentence of a page or a
 // note: each field's reason, without its JSON pointer (lot/assays/Au is
@@ -678,7 +702,7 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 			return nil, err
 		}
 		lotFacts = lf
-		g, samples = lg, lf.Samples
+		g, samples = withLotMoisture(lg, lf), lf.Samples
 		if w := lf.Loading; w.WMT.IsPositive() && !w.NoMoisture {
 			d := w.WMT.Mul(one.Sub(pct(w.MoisturePct))).Round(3)
 			lotDMT = &d
@@ -700,6 +724,8 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 	if err != nil {
 		return nil, err
 	}
+	// As known by the end of asOf: a correction imported later undone.
+	prices = pricesKnownBy(prices, endOfDay(asOf))
 	f := decimal.NewFromFloat(stepPct).Div(hundred)
 	var perSheet func(*TermSheet) (map[string]Grade, error)
 	if lotFacts != nil {
@@ -709,7 +735,10 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 				return nil, err
 			}
 			g := BestKnownGrades(lotFacts, x)
-			return g, unknownNeeded(ts, g, lotFacts.Unknown)
+			if err := unknownNeeded(ts, g, lotFacts.Unknown); err != nil {
+				return nil, err
+			}
+			return withLotMoisture(g, lotFacts), nil
 		}
 	}
 	cmp := compareNSR(sheets, g, samples, lot, SpotPrices(prices, asOf), []decimal.Decimal{one.Sub(f), one, one.Add(f)}, perSheet)
@@ -848,6 +877,25 @@ func (c *NSRComparison) WriteCSV(w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// withLotMoisture adds to a lot's grades its loading moisture as the
+// feed's moisture (FeedMoisture), citing its event, so that its NSR per
+// dmt makes the excess-moisture deduction its settlement makes (the
+// provisional one rests on the loading weight and moisture, as the
+// comparison's dmt does). A lot without a moisture determination gets
+// none: its lot value is not given either.
+func withLotMoisture(g map[string]Grade, lf *LotFacts) map[string]Grade {
+	w := lf.Loading
+	if w.NoMoisture || !w.WMT.IsPositive() {
+		return g
+	}
+	out := make(map[string]Grade, len(g)+1)
+	for k, v := range g {
+		out[k] = v
+	}
+	out[FeedMoisture] = Grade{Value: w.MoisturePct, Unit: "%", Formula: "loading moisture (per cent of the wet weight)", Events: nonEmpty(moistureEvent(w))}
+	return out
 }
 
 // LotGrades returns a lot's facts and its best-known grades

@@ -315,6 +315,9 @@ func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time
 		if err := unknownNeeded(ts, g, lf.Unknown); err != nil {
 			return nil, err
 		}
+		// Its moisture too: the excess-moisture deduction of its
+		// settlement (withLotMoisture).
+		g = withLotMoisture(g, lf)
 		// A basket of the lot's commodity reads its shares from one
 		// sample, as its settlement does (oneSample).
 		for _, ts := range list {

@@ -72,9 +72,11 @@ func TestRetractedLotDoesNotHideOthers(t *testing.T) {
 		}
 	}
 	// Provisional-only on 25 Nov: the two REE lots (the NdPr lot is
-	// flagged; copper and antimony were finally invoiced 5 and 10 Nov).
-	if flagged != 1 || others != 2 {
-		t.Errorf("exposure lots: flagged %d (want 1), valued others %d (want 2): %+v", flagged, others, ex.Lots)
+	// flagged; copper and antimony were finally invoiced 5 and 10 Nov),
+	// and REE-2025-003, shipped under the REE contract and not yet
+	// invoiced (fix13t: exposure before the invoice).
+	if flagged != 1 || others != 3 {
+		t.Errorf("exposure lots: flagged %d (want 1), valued others %d (want 3): %+v", flagged, others, ex.Lots)
 	}
 	v, _, err = s.Value(ctx, commercial.DemoContractFor[commercial.DemoNdPrLot], commercial.DemoNdPrLot)
 	if err != nil {
@@ -200,9 +202,10 @@ func TestResubmissionNamesEventToRetract(t *testing.T) {
 //     weight and moisture, 920.000 dmt, no warning.
 //   - Outturn 994 wmt (below 995): the outturn weight with the discharge
 //     moisture, 994 × 0.918 = 912.492 dmt.
-//   - The same with no discharge moisture determination (the ledger falls
-//     back on the loading 8 %): 994 × 0.92 = 914.480 dmt, said so in its
-//     warnings.
+//   - The same with no discharge moisture determination: refused
+//     (fix13t: no determination, no dry tonnes); when the parties accept
+//     the loading 8 % (loading_moisture): 994 × 0.92 = 914.480 dmt, said
+//     so in its warnings.
 func TestDischargeGainAndMoisture(t *testing.T) {
 	ts := MustTerms(t, mustFile(t, "testdata/cu-conc.json"))
 	final := func(ts *commercial.TermSheet, lot *commercial.LotFacts) *commercial.Settlement {
@@ -227,7 +230,15 @@ func TestDischargeGainAndMoisture(t *testing.T) {
 	lot.Discharge.WMT = d("994")
 	eq(t, "loss beyond the franchise", final(ts, lot).DMT, "912.492")
 	lot.Discharge.MoisturePct, lot.Discharge.MoistureEvent, lot.Discharge.MoistureFromLoading = d("8"), "ev:bl", true
-	st = final(ts, lot)
+	// No discharge determination (fix13t): refused, unless the parties
+	// accept the loading moisture.
+	if _, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices()}); err == nil || !strings.Contains(err.Error(), "no moisture was determined at discharge") {
+		t.Errorf("no discharge moisture: err = %v, want refused", err)
+	}
+	st, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices(), Accept: []commercial.Acceptance{{Check: commercial.AcceptLoadingMoisture, By: "test", Reason: "parties agree"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	eq(t, "loading moisture", st.DMT, "914.48")
 	if len(st.Warnings) != 1 || !strings.Contains(st.Warnings[0], "no moisture determination") {
 		t.Errorf("warnings = %v, want the missing discharge moisture flagged", st.Warnings)

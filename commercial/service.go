@@ -607,6 +607,11 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 	if err := s.checkSubmission(ctx, sub); err != nil {
 		return "", err
 	}
+	if sub.Party == Umpire {
+		if err := s.umpireNeeded(ctx, lf, sub); err != nil {
+			return "", err
+		}
+	}
 	// The set after each result's unit (checkSubmission names a unit
 	// slip first: Au 2 % on a copper concentrate is "did you mean Au 2
 	// g/t?", not only a sum over 100 %).
@@ -1219,12 +1224,51 @@ func (s *Service) ValueUnderAsOf(ctx context.Context, ts *TermSheet, lot string,
 
 // pricesUpTo is prices with only the days on or before asOf's day: the
 // series as they could be known then.
+//
+// The days are as known by asOf, too (fix13t): a correction imported
+// after it (PriceCorrection.ImportedAt) is undone — a revised day back to
+// its old value (or to no publication), a day a correction added dropped
+// — so that a view as of a past day never applies a correction made
+// later.
 func pricesUpTo(prices map[string]*PriceSeries, asOf time.Time) map[string]*PriceSeries {
 	day := asOf.UTC().Format(time.DateOnly)
+	out := pricesKnownBy(prices, asOf)
+	for id, ps := range out {
+		ps.Points = slices.DeleteFunc(ps.Points, func(p PricePoint) bool { return p.Date > day })
+		out[id] = ps
+	}
+	return out
+}
+
+// pricesKnownBy is prices as they stood at asOf: every correction
+// imported after it undone, newest first (a revised day back to its old
+// value or to no publication, a day the correction added dropped), and
+// left out of Corrections.
+func pricesKnownBy(prices map[string]*PriceSeries, asOf time.Time) map[string]*PriceSeries {
 	out := make(map[string]*PriceSeries, len(prices))
 	for id, ps := range prices {
 		c := *ps
-		c.Points = slices.DeleteFunc(slices.Clone(ps.Points), func(p PricePoint) bool { return p.Date > day })
+		pts := slices.Clone(ps.Points)
+		for i := len(ps.Corrections) - 1; i >= 0; i-- {
+			k := ps.Corrections[i]
+			if !k.ImportedAt.After(asOf) {
+				continue
+			}
+			if !k.Revised {
+				pts = slices.DeleteFunc(pts, func(p PricePoint) bool { return p.Date == k.Date })
+				continue
+			}
+			for j := range pts {
+				if pts[j].Date == k.Date {
+					pts[j] = PricePoint{Date: k.Date}
+					if k.Old != nil {
+						pts[j].Value, pts[j].Published = *k.Old, true
+					}
+				}
+			}
+		}
+		c.Points = pts
+		c.Corrections = slices.DeleteFunc(slices.Clone(ps.Corrections), func(k PriceCorrection) bool { return k.ImportedAt.After(asOf) })
 		out[id] = &c
 	}
 	return out

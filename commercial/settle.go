@@ -178,6 +178,9 @@ type SettleOptions struct {
 	// replay, when set, prices each reference at the recorded price of
 	// the next PriceFact instead of resolving it (VerifyInvoice).
 	replay []PriceFact
+	// oneDMT settles one dry tonne whatever the weighing's moisture
+	// (NetValuePerTonne): the moisture still makes its deduction.
+	oneDMT bool
 }
 
 // Fact is one quantity a settlement rests on (a weight, a grade).
@@ -265,6 +268,9 @@ func Settle(ts *TermSheet, lot *LotFacts, opt SettleOptions) (*Settlement, error
 		return nil, err
 	}
 	if err := c.grades(); err != nil {
+		return nil, err
+	}
+	if err := c.accepted(c.plausibleFloor()); err != nil {
 		return nil, err
 	}
 	if err := c.payables(); err != nil {
@@ -493,14 +499,23 @@ func (c *calc) weights() error {
 		// tonnage is one sample's wet weight less that sample's water,
 		// never a weight taken at one port less water measured at another.
 		floor := w.WMT.Mul(one.Sub(pct(c.ts.Weights.FranchisePct)))
-		outturn := func() {
+		outturn := func() error {
 			if d.MoistureFromLoading {
-				c.st.Warnings = append(c.st.Warnings, fmt.Sprintf("the contract settles at discharge but the receipt (event %s) has no moisture determination: the loading moisture %s %% (event %s) is used; capture the discharge moisture (cm:moisture) to settle on it", d.EventID, d.MoisturePct, d.MoistureEvent))
-				moistureHow = "loading moisture determination: no discharge determination captured"
+				// No determination, no dry tonnes: the outturn weight
+				// less water measured at the loading port is no dry
+				// tonnage (docs/trade.md, "Moisture is determined where
+				// the weight is"). Refused unless the parties agree to
+				// use the loading moisture (AcceptLoadingMoisture).
+				if err := c.accepted(&DryGainError{Lot: c.lot.Lot, Check: AcceptLoadingMoisture, Err: critmin.FieldErrorf("lot/discharge/moisture", "%s", fmt.Sprintf("%s: contract %s settles at discharge weights and the outturn weight %s wmt (receipt event %s) stands, but no moisture was determined at discharge (no cm:moisture or H2O on the receipt or since the bill of lading): the dry tonnes of the outturn need the outturn's own moisture, and the loading moisture %s %% (event %s) was measured on another sample at another port. Capture the discharge moisture determination (cm:moisture, or an H2O MassConcentration in %%) before the final settlement or invoice", lotName(c.lot.Lot), c.ts.ID, d.WMT, d.EventID, d.MoisturePct, d.MoistureEvent)+acceptHint(AcceptLoadingMoisture))}); err != nil {
+					return err
+				}
+				c.st.Warnings = append(c.st.Warnings, fmt.Sprintf("the contract settles at discharge but the receipt (event %s) has no moisture determination: the loading moisture %s %% (event %s) is used, as accepted (%s)", d.EventID, d.MoisturePct, d.MoistureEvent, AcceptLoadingMoisture))
+				moistureHow = "loading moisture determination, accepted for the outturn weight: no discharge determination captured"
 			} else {
 				moistureHow = "discharge (outturn) moisture determination, with the outturn weight"
 			}
 			w = *d
+			return nil
 		}
 		loading := func() {
 			moistureHow = "loading moisture determination, with the loading weight (moisture follows the weight)"
@@ -510,13 +525,17 @@ func (c *calc) weights() error {
 			// Final at discharge: the discharge weight counts, gain
 			// included (weights.gain "loading" says otherwise).
 			how = fmt.Sprintf("outturn %s wmt > loading %s: final at discharge, the outturn weight (gain included)", d.WMT, w.WMT)
-			outturn()
+			if err := outturn(); err != nil {
+				return err
+			}
 		} else if d.WMT.GreaterThan(w.WMT) {
 			how = fmt.Sprintf("outturn %s wmt > loading %s: the loading weight (weights.gain loading: a gain is not credited)", d.WMT, w.WMT)
 			loading()
 		} else if d.WMT.LessThan(floor) {
 			how = fmt.Sprintf("outturn %s wmt < loading %s × (1 − %s %% franchise) = %s: the outturn weight", d.WMT, w.WMT, c.ts.Weights.FranchisePct, floor)
-			outturn()
+			if err := outturn(); err != nil {
+				return err
+			}
 		} else {
 			how = fmt.Sprintf("outturn %s wmt ≥ loading %s × (1 − %s %% franchise) = %s: the loading weight", d.WMT, w.WMT, c.ts.Weights.FranchisePct, floor)
 			loading()
@@ -543,6 +562,9 @@ func (c *calc) weights() error {
 	// parts Σ wmt_i × (1 − moisture_i).
 	c.st.WMT, c.st.Moisture = w.WMT, w.MoisturePct
 	c.st.DMT = w.DMT()
+	if c.opt.oneDMT {
+		c.st.DMT = one
+	}
 	wEvents, mEvents := []string{w.EventID}, []string{moistureEvent(w)}
 	dmtHow := fmt.Sprintf("%s wmt × (1 − %s %%) = %s dmt", w.WMT, w.MoisturePct, c.st.DMT)
 	if len(w.Parts) > 0 {
@@ -1488,6 +1510,54 @@ var GravityGradeBounds = map[string]GradeBound{
 	"Au": {decimal.NewFromInt(500_000), "gravity gold concentrates (centrifugal concentrator and shaking-table products) grade from about 1 000 g/t to several per cent Au; above 50 % the material is doré or bullion, not a concentrate", "gravity concentrate"},
 }
 
+// GradeFloor is the lowest plausible grade, in %, of the main payable
+// analyte of a concentrate or ore commodity, with its basis
+// (docs/trade.md, "Plausible grades and prices").
+type GradeFloor struct {
+	Analyte string
+	MinPct  decimal.Decimal
+	Basis   string
+}
+
+// GradeFloors are the grade floors by contract commodity (fix13t): a main
+// payable grade below its floor is most likely a percentage written as a
+// fraction (Cu 0.24 for 24 %), and the settlement is refused naming it
+// ("did you mean 24 %?"), acceptable as a grade (AcceptGrade) when real.
+var GradeFloors = map[string]GradeFloor{
+	"copper_concentrate": {"Cu", decimal.NewFromInt(5), "copper concentrates are made at about 20–35 % Cu (Saindak's design grade is 22 % Cu, from ore at 0.41 % Cu: ../shared/data/facts.md 3.5); below 5 % the material is ore, not a concentrate"},
+	"antimony_ore":       {"Sb", decimal.NewFromInt(1), "antimony ore is traded at several per cent Sb and more (Qila Abdullah stibnite ore, 7–12 % Sb: ../shared/data/facts.md 3.8); below 1 % it is not a traded antimony ore"},
+	"ree_concentrate":    {"TREO", decimal.NewFromInt(10), "a rare-earth concentrate is richer than the ore it is made from, and rare-earth ores grade up to about 8–12 % TREO (Mountain Pass reserves 7.48–8.45 % TREO, Molycorp 2012); below 10 % TREO the material is ore"},
+}
+
+// plausibleFloor refuses a lot whose main payable grade is below its
+// commodity's floor (GradeFloors) as a likely slip (a DryGainError with
+// Check AcceptGrade, so that a person may accept a real low grade).
+func (c *calc) plausibleFloor() error {
+	f, ok := GradeFloors[c.ts.Commodity]
+	if !ok {
+		return nil
+	}
+	g, ok := c.st.Grades[f.Analyte]
+	if !ok || !validGradeUnit(g.Unit) {
+		return nil
+	}
+	v, err := convertGrade(g.Value, g.Unit, "%")
+	if err != nil || !v.LessThan(f.MinPct) {
+		return nil
+	}
+	events, fix := "", "Give the grade in per cent"
+	if len(g.Events) > 0 {
+		events, fix = fmt.Sprintf(" (events %s)", strings.Join(g.Events, ", ")), "Correct the assay event (retract it and capture the figure in per cent) before settling or invoicing"
+	}
+	conv := ""
+	if g.Unit != "%" {
+		conv = fmt.Sprintf(" = %s %%", v)
+	}
+	msg := fmt.Sprintf("%s: the %s grade %s %s%s%s is below the plausible %s %% for %s under contract %s (%s): a percentage written as a fraction, most likely — did you mean %s %%? %s; a real grade below the floor is accepted with accept [{check: %q, by, reason}] (docs/trade.md, \"Accepting a refused figure\")",
+		lotName(c.lot.Lot), f.Analyte, g.Value, g.Unit, events, conv, f.MinPct, strings.ReplaceAll(c.ts.Commodity, "_", " "), c.ts.ID, f.Basis, shortNum(v.Mul(hundred)), fix, AcceptGrade)
+	return &DryGainError{Lot: c.lot.Lot, Check: AcceptGrade, Err: critmin.FieldErrorf("lot/assays/"+f.Analyte, "%s", msg)}
+}
+
 // gradeBound is the plausible-grade bound of analyte a on a contract
 // (or lot) of commodity: a gravity concentrate's (GravityGradeBounds),
 // else a concentrate's (GradeBounds); false when a is not bounded.
@@ -1527,9 +1597,12 @@ func plausibleGrade(commodity, lot, a string, g Grade, v decimal.Decimal, unit s
 	if unit != g.Unit {
 		conv = fmt.Sprintf(" = %s %s in the contract's grade unit", v, unit)
 	}
-	other := "g/t"
+	// The hint: a grade in % above the bound was meant in g/t (Au 4 %
+	// for 4 g/t); a grade in g/t or ppm above it cannot be a % slip (the
+	// same figure in % is 10 000 times more), so no unit is suggested.
+	hint := fmt.Sprintf(" — did you mean %s g/t?", g.Value)
 	if g.Unit != "%" {
-		other = "%"
+		hint = ""
 	}
 	// A forecast feed's grades are given, not captured: no events to
 	// name, and the grade itself is what to correct.
@@ -1537,8 +1610,12 @@ func plausibleGrade(commodity, lot, a string, g Grade, v decimal.Decimal, unit s
 	if len(g.Events) > 0 {
 		events, fix = fmt.Sprintf(" (events %s)", strings.Join(g.Events, ", ")), "Correct the assay event (retract it and capture the figure in its unit) before settling or invoicing"
 	}
-	msg := fmt.Sprintf("%s: the %s assay %s %s%s%s is %s g/t, above the plausible %s g/t for a %s (%s): the assay's unit is most likely wrong (1 %% = 10 000 g/t: %s %s %s is %s g/t — did you mean %s %s?). %s; a real grade above the bound is accepted with accept [{check: %q, by, reason}] (docs/trade.md, \"Accepting a refused figure\")",
-		lotName(lot), a, g.Value, g.Unit, events, conv, gpt, b.MaxGPerT, b.product(), b.Basis, a, g.Value, g.Unit, GroupThousands(gpt.String()), g.Value, other, fix, AcceptGrade)
+	why := fmt.Sprintf("the assay's unit is most likely wrong (1 %% = 10 000 g/t: %s %s %s is %s g/t%s)", a, g.Value, g.Unit, GroupThousands(gpt.String()), hint)
+	if g.Unit != "%" {
+		why = fmt.Sprintf("the figure is most likely wrong (a misplaced decimal point or an extra digit), or the material is not a %s", b.product())
+	}
+	msg := fmt.Sprintf("%s: the %s assay %s %s%s%s is %s g/t, above the plausible %s g/t for a %s (%s): %s. %s; a real grade above the bound is accepted with accept [{check: %q, by, reason}] (docs/trade.md, \"Accepting a refused figure\")",
+		lotName(lot), a, g.Value, g.Unit, events, conv, gpt, b.MaxGPerT, b.product(), b.Basis, why, fix, AcceptGrade)
 	return &DryGainError{Lot: lot, Check: AcceptGrade, Err: critmin.FieldErrorf("lot/assays/"+a, "%s", msg)}
 }
 

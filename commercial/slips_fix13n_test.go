@@ -186,7 +186,8 @@ func TestDryLossAcceptedWithReason(t *testing.T) {
 // bounded at 500 000 g/t (50 %): 2 500 g/t settles; a unit slip of it
 // (2 500 captured as %, 25 000 000 g/t) is still refused. On a flotation
 // copper concentrate 2 500 g/t stays refused unless accepted (check
-// "grade").
+// "grade"), with no "did you mean 2500 %?" (fix13t: a g/t figure is no
+// per-cent slip).
 func TestGravityConcentrateGoldBound(t *testing.T) {
 	s := MustDemo(t)
 	ctx := context.Background()
@@ -203,7 +204,7 @@ func TestGravityConcentrateGoldBound(t *testing.T) {
 		t.Fatalf("gravity concentrate at 2 500 g/t Au: %v", err)
 	}
 	_, err := s.IssueAt(ctx, "T-FLOT", f, commercial.Provisional, provAt)
-	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(critmin.ErrorMessage(err), "did you mean 2500 %") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(critmin.ErrorMessage(err), "above the plausible 1000 g/t") || strings.Contains(critmin.ErrorMessage(err), "did you mean 2500 %") {
 		t.Fatalf("flotation concentrate at 2 500 g/t Au: %v; want 409", err)
 	}
 	inv, err := s.IssueAccepting(ctx, "T-FLOT", f, commercial.Provisional, provAt, acceptance(commercial.AcceptGrade))
