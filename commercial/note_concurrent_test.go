@@ -2,7 +2,6 @@ package commercial_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -10,8 +9,6 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
-	"github.com/critmin/critmin/postgres/pgtest"
-	"github.com/critmin/critmin/sqlite"
 )
 
 // meetAtNoteLock is a store whose first two note writes wait for each
@@ -55,17 +52,7 @@ func (m *meetAtNoteLock) UpdateTradeDocs(ctx context.Context, kind string, ids [
 func TestConcurrentNotesOneIssued(t *testing.T) {
 	for _, backend := range []string{"sqlite", "postgres"} {
 		t.Run(backend, func(t *testing.T) {
-			var db critmin.Store
-			if backend == "postgres" {
-				db = pgtest.MustOpen(t)
-			} else {
-				d, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "notes.db"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { d.Close() })
-				db = d
-			}
+			db := openBackend(t, backend)
 			s := demoOn(t, db)
 			ctx := context.Background()
 			lot := "urn:critmin:test:lot:NOTE-RACE"

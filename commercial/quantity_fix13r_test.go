@@ -51,17 +51,7 @@ func (m *meetAtSave) SaveInvoice(ctx context.Context, inv *critmin.StoredInvoice
 func TestContractQuantityConcurrentIssuers(t *testing.T) {
 	for _, backend := range []string{"sqlite", "postgres"} {
 		t.Run(backend, func(t *testing.T) {
-			var db critmin.Store
-			if backend == "postgres" {
-				db = pgtest.MustOpen(t)
-			} else {
-				d, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "race.db"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { d.Close() })
-				db = d
-			}
+			db := openBackend(t, backend)
 			s := demoOn(t, db)
 			ctx := context.Background()
 			termsFrom(t, s, "demo/cu-2025.json", "T-QRACE", func(m map[string]any) {
@@ -110,6 +100,22 @@ func TestContractQuantityConcurrentIssuers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openBackend opens an empty store on backend ("sqlite": a file in the
+// test's directory; "postgres": a database of its own on the local
+// server, dropped at the end).
+func openBackend(t *testing.T, backend string) critmin.Store {
+	t.Helper()
+	if backend == "postgres" {
+		return pgtest.MustOpen(t)
+	}
+	d, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "trade.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
 }
 
 // shippedLot captures a copper lot of wetKg at 9 % moisture on a B/L
