@@ -154,6 +154,25 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 			fail(ptr+"/conversionFactor", "%v is outside (0, 1]: a process cannot put more of an element into the product than the feed held, nor a negative amount", f)
 		}
 	}
+	// A chain of categories counts an element twice too: when one
+	// category's input is another's product and both qualify an element,
+	// the feed's element earns credit upstream and the product made from
+	// it earns credit again downstream (antimony ore → trioxide → metal on
+	// Sb: 4 t of Sb would back 3.2 t of trioxide and 3.17 t of metal).
+	// Named at the downstream category's input.
+	for i, c := range d.Categories {
+		for j, in := range c.Inputs {
+			for k, up := range d.Categories {
+				if k == i || up.Product == "" || up.Product != in {
+					continue
+				}
+				if el := sharedElement(up.Elements, c.Elements); el != "" {
+					fail(fmt.Sprintf("/categories/%d/inputs/%d", i, j), "%q is the product of category %q, and both categories %q and %q qualify element %s: the same contained %s would earn credit in %q as feed and again in %q as the product made from it, counted twice; chain categories only when their qualifying elements are disjoint", in, up.ID, up.ID, c.ID, el, el, up.ID, c.ID)
+					break
+				}
+			}
+		}
+	}
 	if len(d.Periods) == 0 {
 		fail("/periods", "missing (required): declare at least one claim period")
 	}
@@ -1892,10 +1911,22 @@ func (mc *mbCalc) recirculated(id string, cat critmin.MaterialCategory, at time.
 		}
 		return edges, nil
 	}
-	// holds reports whether lot x is a category input, or a container
-	// or instance (no commodity) whose packed contents include one.
-	var holds func(x string, depth int) (bool, error)
-	holds = func(x string, depth int) (bool, error) {
+	// The element earned its credit in any category that qualifies one
+	// of cat's elements, not only in cat: a declaration stored before
+	// chained categories were refused (ore → trioxide → metal on Sb)
+	// would otherwise credit the trioxide made here from credited ore
+	// again as the metal category's input (fix9t).
+	var related []critmin.MaterialCategory
+	for _, c := range mc.d.Categories {
+		if c.ID == cat.ID || sharedElement(c.Elements, cat.Elements) != "" {
+			related = append(related, c)
+		}
+	}
+	// holds reports whether lot x is an input of category cat, or a
+	// container or instance (no commodity) whose packed contents include
+	// one.
+	var holds func(x string, cat critmin.MaterialCategory, depth int) (bool, error)
+	holds = func(x string, cat critmin.MaterialCategory, depth int) (bool, error) {
 		if err := mc.oc.loadLots([]string{x}); err != nil {
 			return false, err
 		}
@@ -1915,7 +1946,7 @@ func (mc *mbCalc) recirculated(id string, cat critmin.MaterialCategory, at time.
 		}
 		for _, e := range es {
 			if e.Kind == ledger.LinkAggregation {
-				if ok, err := holds(e.Parent, depth+1); err != nil || ok {
+				if ok, err := holds(e.Parent, cat, depth+1); err != nil || ok {
 					return ok, err
 				}
 			}
@@ -1935,12 +1966,17 @@ func (mc *mbCalc) recirculated(id string, cat critmin.MaterialCategory, at time.
 				// Only a run that made the product earned credit on its
 				// inputs (makesProduct); what a run that made none put
 				// out is not credited material recirculating.
-				made, err := mc.makesProduct(e.RunKey(), cat)
-				if err != nil {
-					return false, err
-				}
-				if ok, err := holds(e.Parent, 0); err != nil || ok && made {
-					return ok, err
+				for _, rc := range related {
+					made, err := mc.makesProduct(e.RunKey(), rc)
+					if err != nil {
+						return false, err
+					}
+					if !made {
+						continue
+					}
+					if ok, err := holds(e.Parent, rc, 0); err != nil || ok {
+						return ok, err
+					}
 				}
 			}
 			if !seen[e.Parent] {
