@@ -1373,6 +1373,12 @@ func breakdown(tonnes float64, m [3]mix, oc *originCalc) Breakdown {
 	list := func(x mix, name func(string) string) []Share {
 		out := []Share{}
 		for k, f := range x {
+			if len(x) == 1 {
+				// A mix of one key is all of it (an unknown share is a
+				// key of its own): exactly 1, not the hair below it that
+				// summing weighted fractions leaves ("> 99.9 %", issue 15).
+				f = 1
+			}
 			out = append(out, Share{Key: k, Name: name(k), Tonnes: tonnes * f, Share: f})
 		}
 		sortShares(out)

@@ -541,6 +541,15 @@ type writer struct {
 	// (older than the lot's latest): they are replayed in event-time
 	// order when the unit settles (replayReordered).
 	reorder map[string]bool
+	// backdated holds the eventIDs of this unit's events that reached a
+	// lot out of event-time order (replayReordered: only they may change
+	// how the lot's stored events read).
+	backdated map[string]bool
+	// observedBack lists those of them that observe a lot (ObjectEvent
+	// OBSERVE: a weighing, a movement): the ones checked against the
+	// lot's later events. A backdated commissioning or run output (a
+	// corrective, after a declaration) restates the lot instead.
+	observedBack []string
 	// docDeclared holds the eventIDs the capture's documents declare in
 	// error, wherever in them: a capture-time check does not count the
 	// facts of an event the same document retracts (checkCommissioning).
@@ -1280,6 +1289,13 @@ func (w *writer) project(ev *critmin.Event) error {
 				w.reorder = map[string]bool{}
 			}
 			w.reorder[id] = true
+			if w.backdated == nil {
+				w.backdated = map[string]bool{}
+			}
+			if !w.backdated[ev.EventID] && ev.Type == critmin.ObjectEvent && ev.Action == "OBSERVE" {
+				w.observedBack = append(w.observedBack, ev.EventID)
+			}
+			w.backdated[ev.EventID] = true
 		}
 	}
 	fx := ledger.Project(w.lots, ev)

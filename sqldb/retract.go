@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
@@ -453,7 +454,86 @@ func (w *writer) replayReordered() error {
 	}
 	sort.Strings(ids)
 	w.reorder = nil
-	return w.replayLots(ids)
+	live := w.db.writes == replayFull && len(w.observedBack) > 0
+	before := map[string]map[string]string{}
+	if live {
+		for _, id := range ids {
+			before[id] = partReadings(w.lots[id], w.backdated)
+		}
+	}
+	if err := w.replayLots(ids); err != nil {
+		return err
+	}
+	if !live {
+		return nil
+	}
+	// A backdated event must leave the lot as if it had come in event-time
+	// order, and must not change how the lot's stored events read: a
+	// weighing above a later whole-lot shipment by more than the part
+	// tolerance would turn that shipment into a part (ledger, parts.go),
+	// and the lot's receipt, runs and parties after it with it (issue 15:
+	// the demo lot came out at twice its mass, in stock where it was
+	// consumed). Such an event contradicts the later ones: refused, 409.
+	// (Only observations are held to this: w.observedBack.)
+	for _, id := range ids {
+		after := partReadings(w.lots[id], w.backdated)
+		if c := changedReading(before[id], after); c != "" {
+			mine := append([]string(nil), w.observedBack...)
+			sort.Strings(mine)
+			reason := fmt.Sprintf("event %s, dated before lot %s's later events, contradicts them: with it, %s; a backdated event must agree with what was recorded after it (a weighing within %.1f %% of a later shipped weight)",
+				strings.Join(mine, ", "), id, c, ledger.PartTolerance*100)
+			fields := make([]critmin.FieldError, 0, len(mine))
+			for _, e := range mine {
+				fields = append(fields, critmin.FieldError{Pointer: "event " + e + "/eventTime", Reason: reason, Conflict: true})
+			}
+			return &critmin.Error{Code: critmin.ECONFLICT, Message: reason + "; nothing was stored", Fields: fields}
+		}
+	}
+	return nil
+}
+
+// partReadings is how a lot's parts read its stored events (those not in
+// mine): each dispatch that shipped a part, and each receipt that closed
+// one, keyed by eventID.
+func partReadings(l *critmin.Lot, mine map[string]bool) map[string]string {
+	out := map[string]string{}
+	if l == nil {
+		return out
+	}
+	for _, p := range l.Parts {
+		if p.ShipEventID != "" && !mine[p.ShipEventID] {
+			out[p.ShipEventID] = fmt.Sprintf("a part of %v t shipped", p.Tonnes)
+		}
+		if p.ReceiptEventID != "" && !mine[p.ReceiptEventID] {
+			out[p.ReceiptEventID] = fmt.Sprintf("a part of %v t received", p.ReceivedTonnes)
+		}
+	}
+	return out
+}
+
+// changedReading names the first stored event whose reading differs
+// between before and after ("" if none).
+func changedReading(before, after map[string]string) string {
+	var keys []string
+	for k := range after {
+		if before[k] != after[k] {
+			keys = append(keys, k)
+		}
+	}
+	for k := range before {
+		if _, ok := after[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return ""
+	}
+	sort.Strings(keys)
+	k := keys[0]
+	if a, ok := after[k]; ok {
+		return "event " + k + " would read as " + a
+	}
+	return "event " + k + " would no longer read as " + before[k]
 }
 
 func uniqueByPK(evs []*critmin.Event) []*critmin.Event {

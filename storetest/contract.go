@@ -128,6 +128,7 @@ func Run(t *testing.T, open Opener) {
 		{"LotParts", testLotParts},
 		{"PartsInTransitFilter", testPartsInTransitFilter},
 		{"PartReweigh", testPartReweigh},
+		{"BackdatedWeighing", testBackdatedWeighing},
 		{"OverUnpack", testOverUnpack},
 		{"InstanceLots", testInstanceLots},
 		{"AttestedTables", testAttestedTables},

@@ -463,7 +463,10 @@ func parseCSV(data []byte) ([]string, [][]string, []int, error) {
 	r := critmin.NewCSVReader(bytes.NewReader(data))
 	r.Comma = csvDelimiter(data)
 	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
+	// Leading spaces are trimmed, but not in a tab-separated file: the
+	// reader counts a tab as leading space, so "39950⇥⇥24950" lost its
+	// empty cell (issue 15). Cells are trimmed when read (checkFile).
+	r.TrimLeadingSpace = r.Comma != '\t'
 	header, err := r.Read()
 	if err == io.EOF {
 		return nil, nil, nil, errors.New("the file is empty: it needs a header row and at least one row")
