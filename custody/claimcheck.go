@@ -304,6 +304,17 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		if fe := checkShipments(live); len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("shipment refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
+		// A run happens at one site, and a lot is made once (lotmade.go).
+		if fe, err := checkRunSite(ctx, s, live, declared); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.ECONFLICT, Message: fmt.Sprintf("run refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
+		if fe, err := checkMadeOnce(ctx, s, live, declared); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.ECONFLICT, Message: fmt.Sprintf("output refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
 		if fe, err := checkConsumedLots(ctx, s, touches, declared); err != nil {
 			return err
 		} else if len(fe) > 0 {

@@ -104,8 +104,15 @@ func checkConsumedLots(ctx context.Context, s Store, touches []lotTouch, declare
 		packing := (ev.Type == critmin.AggregationEvent || ev.Type == critmin.AssociationEvent) && ev.Action != "DELETE" && names(ev, t.id, critmin.RoleChild)
 		handling := packing || handlingSteps[stepName(ev.BizStep)]
 		revived := t.before.Status == critmin.LotConsumed && t.after.Status != critmin.LotConsumed
+		// Reading a consumed lot (an OBSERVE, or a sampling, inspection,
+		// weighing or sensor report, with no claim) reads history; any
+		// other event — an ADD, a claim, a DELETE — acts on material
+		// that no longer exists (fix9s item 3: a claim ADD on a lot run
+		// whole into another took the site's balance).
+		claim := ev.Mineral != nil && ev.Mineral.OriginClaim != nil
+		reading := !claim && !packing && (ev.Type == critmin.ObjectEvent && ev.Action == "OBSERVE" || readingSteps[stepName(ev.BizStep)])
 		switch {
-		case full && (handling || revived):
+		case full && (handling || revived || !reading):
 			what := string(ev.Type)
 			if ev.BizStep != "" {
 				what += " (" + stepName(ev.BizStep) + ")"
@@ -113,6 +120,8 @@ func checkConsumedLots(ctx context.Context, s Store, touches []lotTouch, declare
 			effect := "bring it back as " + t.after.Status
 			if packing {
 				effect = "pack it into " + ev.ParentID
+			} else if claim {
+				effect = "make a claim on material that no longer exists"
 			} else if !revived {
 				effect = "handle material that no longer exists"
 			}

@@ -213,6 +213,7 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 		doc int // index in live, -1 for a stored event
 	}
 	bad := map[int][]critmin.FieldError{}
+	hard := map[int]bool{} // refusals that conflict with the record (409)
 	for _, id := range ids {
 		// The lot's events — its live stored ones (a document's event
 		// replaces a stored one of its ID, a re-send) and the document's —
@@ -246,6 +247,10 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 			if st.doc >= 0 {
 				if fe, ok := misplaced(st.ev, id, t.w); ok {
 					bad[st.doc] = append(bad[st.doc], fe)
+					ev := st.ev
+					if ev.Mineral != nil && ev.Mineral.OriginClaim != nil || names(ev, id, critmin.RoleOutput) {
+						hard[st.doc] = true
+					}
 				}
 			}
 			t.add(st.ev)
@@ -254,7 +259,7 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 	var out []critmin.FieldError
 	for i := range live {
 		if len(out) == 0 && len(bad[i]) > 0 {
-			conflict = live[i].Type == critmin.ObjectEvent && live[i].Action == "ADD"
+			conflict = live[i].Type == critmin.ObjectEvent && live[i].Action == "ADD" || hard[i]
 		}
 		out = append(out, bad[i]...)
 	}
@@ -272,21 +277,56 @@ func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError,
 	if add && w.by == nil {
 		return critmin.FieldError{}, false // the lot's first sighting
 	}
-	for _, ql := range ev.Quantities {
-		if ql.EPCClass == id && ql.Role == critmin.RoleOutput {
-			return critmin.FieldError{}, false // made here
-		}
-	}
 	here := eventSite(ev)
-	if here == "" || w.by == nil || w.partsAt[here] {
-		return critmin.FieldError{}, false
-	}
 	member := "bizLocation"
 	if ev.BizLocation == "" {
 		member = "readPoint"
 	}
 	step := stepName(ev.BizStep)
 	when := func(t time.Time) string { return t.Format(time.RFC3339) }
+	output, input := false, false
+	for _, ql := range ev.Quantities {
+		if ql.EPCClass == id {
+			output = output || ql.Role == critmin.RoleOutput
+			input = input || ql.Role == critmin.RoleInput
+		}
+	}
+	if output {
+		// A run makes its output where it is; an output naming a lot
+		// already placed elsewhere (or at sea) would move it without a
+		// shipment (fix9s item 2).
+		switch {
+		case w.by == nil || here == "" || w.partsAt[here] || !w.inTransit && w.site == here:
+			return critmin.FieldError{}, false
+		case w.inTransit:
+			return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: fmt.Sprintf("lot %s is in transit at %s (%s, event %s on %s), not at %s: a run at %s cannot name it as its output — that would move it without a receipt",
+				id, when(ev.EventTime), stepName(w.by.BizStep), w.by.EventID, when(w.by.EventTime), here, here)}, true
+		default:
+			return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: fmt.Sprintf("lot %s is at %s at %s (since event %s on %s), not at %s: a run at %s cannot name it as its output — that would move it without a shipment",
+				id, w.site, when(ev.EventTime), w.by.EventID, when(w.by.EventTime), here, here)}, true
+		}
+	}
+	// A claim is made at the site where the lot stands (fix9s item 4):
+	// a claim on a lot at sea, or on one no event places at a site, is
+	// refused whatever the event's location — with none it would skip
+	// the checks below. Its receipt at its destination may carry one.
+	if ev.Mineral != nil && ev.Mineral.OriginClaim != nil && !input {
+		bound := here != "" && receiptSteps[step] && len(w.dests) == 0
+		for _, d := range w.dests {
+			bound = bound || here != "" && receiptSteps[step] && d == here
+		}
+		switch {
+		case w.by == nil:
+			return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: fmt.Sprintf("lot %s stands at no site at %s (no event places it at one): a claim is made at the site where the lot stands — record the lot at its site first",
+				id, when(ev.EventTime))}, true
+		case w.inTransit && !bound:
+			return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: fmt.Sprintf("lot %s is in transit at %s (%s from %s, event %s on %s): a claim is made at the site where the lot stands, not while it is at sea — record its receipt first",
+				id, when(ev.EventTime), stepName(w.by.BizStep), orNone(w.from), w.by.EventID, when(w.by.EventTime))}, true
+		}
+	}
+	if here == "" || w.by == nil || w.partsAt[here] {
+		return critmin.FieldError{}, false
+	}
 	var reason string
 	switch {
 	case w.inTransit:
