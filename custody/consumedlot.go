@@ -105,12 +105,14 @@ func checkConsumedLots(ctx context.Context, s Store, touches []lotTouch, declare
 		handling := packing || handlingSteps[stepName(ev.BizStep)]
 		revived := t.before.Status == critmin.LotConsumed && t.after.Status != critmin.LotConsumed
 		// Reading a consumed lot (an OBSERVE, or a sampling, inspection,
-		// weighing or sensor report, with no claim) reads history; any
+		// weighing or sensor report, with no claim) reads history, and a
+		// TransactionEvent records a business transaction on it (an
+		// invoice, a note: EPCIS 2.0 §7.4.5, no material moves); any
 		// other event — an ADD, a claim, a DELETE — acts on material
 		// that no longer exists (fix9s item 3: a claim ADD on a lot run
 		// whole into another took the site's balance).
 		claim := ev.Mineral != nil && ev.Mineral.OriginClaim != nil
-		reading := !claim && !packing && (ev.Type == critmin.ObjectEvent && ev.Action == "OBSERVE" || readingSteps[stepName(ev.BizStep)])
+		reading := !claim && !packing && (ev.Type == critmin.ObjectEvent && ev.Action == "OBSERVE" || ev.Type == critmin.TransactionEvent || readingSteps[stepName(ev.BizStep)])
 		switch {
 		case full && (handling || revived || !reading):
 			what := string(ev.Type)
