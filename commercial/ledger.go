@@ -57,16 +57,26 @@ func lotEvents(ctx context.Context, store critmin.EventStore, lot string, asOf t
 	keys = critmin.LotEventKeys(all)
 	known := func(t time.Time) bool { return asOf.IsZero() || t.IsZero() || !t.After(asOf) }
 	retracted := map[string]bool{}
+	plain := map[string]bool{} // eventIDs recorded as an event, not only as a declaration
 	for _, ev := range all {
 		if d := ev.ErrorDeclaration; d != nil && known(d.DeclarationTime) {
 			retracted[ev.EventID] = true
 		}
+		if ev.ErrorDeclaration == nil {
+			plain[ev.EventID] = true
+		}
 	}
+	// Each event counts once: a declaration (the event recorded again with
+	// its errorDeclaration) is no event, so as of a day before it was made
+	// the event it retracts is back once, not twice (fix13u).
+	seen := map[string]bool{}
 	out := all[:0]
 	for _, ev := range all {
-		if retracted[ev.EventID] || !known(ev.EventTime) {
+		if retracted[ev.EventID] || !known(ev.EventTime) || seen[ev.EventID] ||
+			(ev.ErrorDeclaration != nil && plain[ev.EventID]) {
 			continue
 		}
+		seen[ev.EventID] = true
 		full, err := rehydrate(ev)
 		if err != nil {
 			return nil, nil, err
