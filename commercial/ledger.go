@@ -57,16 +57,26 @@ func lotEvents(ctx context.Context, store critmin.EventStore, lot string, asOf t
 	keys = critmin.LotEventKeys(all)
 	known := func(t time.Time) bool { return asOf.IsZero() || t.IsZero() || !t.After(asOf) }
 	retracted := map[string]bool{}
+	plain := map[string]bool{} // eventIDs recorded as an event, not only as a declaration
 	for _, ev := range all {
 		if d := ev.ErrorDeclaration; d != nil && known(d.DeclarationTime) {
 			retracted[ev.EventID] = true
 		}
+		if ev.ErrorDeclaration == nil {
+			plain[ev.EventID] = true
+		}
 	}
+	// Each event counts once: a declaration (the event recorded again with
+	// its errorDeclaration) is no event, so as of a day before it was made
+	// the event it retracts is back once, not twice (fix13u).
+	seen := map[string]bool{}
 	out := all[:0]
 	for _, ev := range all {
-		if retracted[ev.EventID] || !known(ev.EventTime) {
+		if retracted[ev.EventID] || !known(ev.EventTime) || seen[ev.EventID] ||
+			(ev.ErrorDeclaration != nil && plain[ev.EventID]) {
 			continue
 		}
+		seen[ev.EventID] = true
 		full, err := rehydrate(ev)
 		if err != nil {
 			return nil, nil, err
@@ -350,7 +360,7 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 					lf.Unknown[r.Analyte] = fmt.Sprintf("lot %s: the %s's %s result (as-received basis, event %s) cannot be put on the dry basis: no moisture was measured with it; it is no result of the assay exchange", lotID, party, r.Analyte, ev.EventID)
 					continue
 				}
-				m := decimal.NewFromFloat(*ev.Mineral.Moisture)
+				m := fractionOf(*ev.Mineral.Moisture)
 				r.Value = r.Value.Div(one.Sub(m)).Round(6)
 			}
 			r.Sublot, _ = s.Extensions[TermSublot].(string)
@@ -513,7 +523,7 @@ func dryGrade(ra readAssay, lotMoisture *float64, moistureEvent string) (Grade, 
 			events = append(events, moistureEvent)
 		}
 	}
-	ar, mf := decimal.NewFromFloat(a.Value), decimal.NewFromFloat(*m)
+	ar, mf := decimal.NewFromFloat(a.Value), fractionOf(*m)
 	v := ar.Div(one.Sub(mf)).Round(6)
 	return Grade{Value: v, Unit: a.Unit, Events: events, at: ra.day,
 		Formula: fmt.Sprintf("assay of %s (as-received basis) on the dry basis: %s %s ÷ (1 − %s moisture, %s) = %s %s", date, ar, a.Unit, mf, whose, v, a.Unit)}, true
@@ -561,7 +571,7 @@ func (lf *LotFacts) addSublotAssay(a critmin.Assay, sub string, dmt decimal.Deci
 		if a.Moisture == nil || *a.Moisture < 0 || *a.Moisture >= 1 {
 			return
 		}
-		v = v.Div(one.Sub(decimal.NewFromFloat(*a.Moisture))).Round(6)
+		v = v.Div(one.Sub(fractionOf(*a.Moisture))).Round(6)
 	}
 	at := a.At
 	if at.IsZero() {
@@ -746,11 +756,26 @@ func document(ev map[string]any) []byte {
 }
 
 // percentOf turns a mass fraction read from an event (a float64, such as
-// moisture 0.07) into a per-cent decimal: the float's shortest decimal
-// form times 100 in decimal arithmetic, so 0.07 is 7 and not the
+// moisture 0.07) into a per-cent decimal: the fraction as written
+// (fractionOf) times 100 in decimal arithmetic, so 0.07 is 7 and not the
 // 7.000000000000001 of 0.07 × 100 in binary floating point.
 func percentOf(f float64) decimal.Decimal {
-	return decimal.NewFromFloat(f).Mul(hundred)
+	return fractionOf(f).Mul(hundred)
+}
+
+// fractionDecimals is the precision a mass fraction read from an event is
+// taken at: 12 decimals (10 of a per cent), far finer than any moisture
+// written, far coarser than binary floating-point noise.
+const fractionDecimals = 12
+
+// fractionOf is a mass fraction read from an event as written: a sensor
+// report's H2O 8.9 % is stored as 8.9 ÷ 100 = 0.08900000000000001 in
+// binary floating point, which is 0.089 to fractionDecimals (fix13u), so
+// settlement arithmetic on it is exact (an excess-moisture penalty of
+// (8.9 − 8) × 2.5 × 72.82 = 163.845 rounds half-even to 163.84, not the
+// 163.85 of 8.900000000000001).
+func fractionOf(f float64) decimal.Decimal {
+	return decimal.NewFromFloat(f).Round(fractionDecimals)
 }
 
 // placeOf is where an event happened: its bizLocation, else its

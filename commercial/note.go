@@ -161,6 +161,11 @@ func (s *Service) Notes(ctx context.Context, invoice string) ([]*Note, error) {
 	if err := json.Unmarshal(d.Body, &nd); err != nil {
 		return nil, fmt.Errorf("commercial: stored notes of %s: %w", invoice, err)
 	}
+	// Each line's per-dmt figure, as the invoice shows it (checkNotes:
+	// n/a when the note changes the dry weight), never a false 0.
+	if fin, err := s.storedInvoice(ctx, invoice); err == nil && fin.Settlement != nil {
+		_ = checkNotes(fin, nd.Notes)
+	}
 	return nd.Notes, nil
 }
 
@@ -294,6 +299,10 @@ func (s *Service) IssueNoteAt(ctx context.Context, contract, lot, reason string,
 	if _, err := s.Ledger.Capture(ctx, ledger.CaptureRequest{Body: doc, Token: "trade"}); err != nil {
 		return nil, fmt.Errorf("commercial: note %s is stored but recording it on the lot failed (issue the note again to record it): %w", n.ID, err)
 	}
+	// The note's per-dmt figures as the invoice shows them (n/a when it
+	// changes the dry weight): the chain of notes before it gives the
+	// weight it starts from.
+	_ = checkNotes(fin, append(slices.Clone(notes), n))
 	return n, nil
 }
 

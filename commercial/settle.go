@@ -1,6 +1,7 @@
 package commercial
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -205,6 +206,20 @@ type Line struct {
 	// NoPerDMT says why a line has no per-dmt figure (the settlement's
 	// dmt is unknown): PerDMT is then 0 and not a figure to read.
 	NoPerDMT string `json:"no_per_dmt,omitempty"`
+}
+
+// MarshalJSON writes a line with no per-dmt figure without per_dmt: its
+// no_per_dmt says why, as the invoice page's "n/a" does, never a false
+// "per_dmt": 0 (fix13u).
+func (l Line) MarshalJSON() ([]byte, error) {
+	type plain Line
+	if l.NoPerDMT == "" {
+		return json.Marshal(plain(l))
+	}
+	return json.Marshal(struct {
+		plain
+		PerDMT *decimal.Decimal `json:"per_dmt,omitempty"` // shadows plain's: omitted
+	}{plain: plain(l)})
 }
 
 // Settlement is the value of a lot under a term sheet: the facts, the
