@@ -72,12 +72,13 @@ func TestRevocationAndLocationThroughALaggingReplica(t *testing.T) {
 // recheck): with serve --db-read, GET /api/v1/lots/{id}/certificate
 // signed a certificate whose lot came from the primary and whose origin
 // came from the lagging replica. Lot P was commissioned in Pakistan and
-// lot C in China, both before the replica's copy; then a run took the
-// 10 t of C and stated P (2 t) as its output. On the replica P is still
-// Pakistan 100 %, so the certificate passed dfars-covered-countries; on
-// the primary P is made from Chinese feed, and the covered-country rule
-// fails whatever share the commissioning keeps. A certificate is a signed
-// write: it must rest on the primary alone.
+// lot C in China, both before the replica's copy; then P's commissioning
+// was declared in error and corrected by a recommissioning in China (a
+// run naming P as its output did this before fix9s; a lot is now made
+// once). On the replica P is still Pakistan 100 %, so the certificate
+// passed dfars-covered-countries; on the primary P is Chinese, and the
+// covered-country rule fails. A certificate is a signed write: it must
+// rest on the primary alone.
 func TestCertificateReadsThePrimaryUnderALaggingReplica(t *testing.T) {
 	lots := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-01T00:00:00Z",
  "epcisBody": {"eventList": [
@@ -94,12 +95,15 @@ func TestCertificateReadsThePrimaryUnderALaggingReplica(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	run := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-02T00:00:00Z",
- "epcisBody": {"eventList": [{"type": "TransformationEvent", "eventID": "urn:t:ev:R", "eventTime": "2025-11-02T08:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "bizLocation": {"id": "urn:t:site:plant"},
-   "inputQuantityList": [{"epcClass": "urn:t:lot:C", "quantity": 10, "uom": "TNE"}],
-   "outputQuantityList": [{"epcClass": "urn:t:lot:P", "quantity": 2, "uom": "TNE"}]}]}}`
-	if resp, b := do(t, "POST", url+"/epcis/capture", adminSecret, []byte(run), nil); resp.StatusCode/100 != 2 {
-		t.Fatalf("capture of the run: %d %s", resp.StatusCode, b)
+	correction := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-02T00:00:00Z",
+ "epcisBody": {"eventList": [
+  {"type": "ObjectEvent", "eventID": "urn:t:ev:P", "eventTime": "2025-11-01T08:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+   "quantityList": [{"epcClass": "urn:t:lot:P", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:plant"}, "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK"},
+   "errorDeclaration": {"declarationTime": "2025-11-02T08:00:00Z", "reason": "incorrect_data", "correctiveEventIDs": ["urn:t:ev:P2"]}},
+  {"type": "ObjectEvent", "eventID": "urn:t:ev:P2", "eventTime": "2025-11-01T08:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+   "quantityList": [{"epcClass": "urn:t:lot:P", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:plant"}, "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "CHN"}}]}}`
+	if resp, b := do(t, "POST", url+"/epcis/capture", adminSecret, []byte(correction), nil); resp.StatusCode/100 != 2 {
+		t.Fatalf("capture of the correction: %d %s", resp.StatusCode, b)
 	}
 	resp, b := do(t, "POST", url+"/api/v1/lots/urn:t:lot:P/certificate", adminSecret, nil, nil)
 	if resp.StatusCode != 200 {
@@ -121,7 +125,7 @@ func TestCertificateReadsThePrimaryUnderALaggingReplica(t *testing.T) {
 		if r.ID == "dfars-covered-countries" {
 			found = true
 			if r.Conformance {
-				t.Errorf("certificate signed dfars-covered-countries as passing for a lot made from Chinese feed (its origin read from the lagging replica):\n%s", b)
+				t.Errorf("certificate signed dfars-covered-countries as passing for a lot recommissioned in China (its origin read from the lagging replica):\n%s", b)
 			}
 		}
 	}
