@@ -90,28 +90,28 @@ func TestParseRefusesCodesThatAreNotISO3166(t *testing.T) {
 // O's 600/t) takes the CHN campaign's oxide. By hand (blendNetwork): CHN
 // campaign 2 t and PAK campaign 2 t of oxide; S takes 1 t PAK (saves the
 // 1500 penalty), D the other 3 t at 1000: margin 3000. Check must refuse
-// the plan — not match strings and pass it.
+// the plan — not match strings and pass it — and Run, which checks every
+// plan it solves, must not publish it.
 func TestCheckRefusesExclusionsThatAreNotCodes(t *testing.T) {
+	var solved *Plan
+	solvedHook = func(p *Plan) { solved = p }
+	defer func() { solvedHook = nil }()
 	n := blendNetwork()
 	n.Contracts[0].ExcludedOrigins = []string{"chn"}
-	p, err := Run(context.Background(), n, Baseline, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !near(p.Objective, 3000) {
-		t.Fatalf("objective %v, want 3000 (the misspelt exclusion excludes nothing)", p.Objective)
-	}
-	err = Check(n, p)
+	_, err := Run(context.Background(), n, Baseline, Options{})
 	if err == nil || !strings.Contains(err.Error(), `contract d excludes "chn"`) {
+		t.Fatalf("Run: %v; want it to refuse the exclusion \"chn\"", err)
+	}
+	if solved == nil || !near(solved.Objective, 3000) {
+		t.Fatalf("solved plan %+v, want objective 3000 (the misspelt exclusion excludes nothing)", solved)
+	}
+	if err := Check(n, solved); err == nil || !strings.Contains(err.Error(), `contract d excludes "chn"`) {
 		t.Fatalf("Check: %v; want it to refuse the exclusion \"chn\"", err)
 	}
 	n = blendNetwork()
 	n.Supplies[1].OriginCountry = "chn"
-	p, err = Run(context.Background(), n, Baseline, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := Check(n, p); err == nil || !strings.Contains(err.Error(), `supply c has origin "chn"`) {
-		t.Fatalf("Check: %v; want it to refuse the origin \"chn\"", err)
+	_, err = Run(context.Background(), n, Baseline, Options{})
+	if err == nil || !strings.Contains(err.Error(), `supply c has origin "chn"`) {
+		t.Fatalf("Run: %v; want it to refuse the origin \"chn\"", err)
 	}
 }

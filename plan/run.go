@@ -22,6 +22,10 @@ import (
 	"github.com/critmin/critmin/units"
 )
 
+// solvedHook, when a test sets it, sees every solved plan before its
+// invariant check (to prove that a plan breaking one is not published).
+var solvedHook func(*Plan)
+
 // Baseline is the name of the unchanged network.
 const Baseline = "baseline"
 
@@ -63,6 +67,17 @@ func Run(ctx context.Context, n *Network, variant string, opt Options) (*Plan, e
 		}
 	}
 	p.Scenario, p.Title = variant, title
+	if solvedHook != nil {
+		solvedHook(p)
+	}
+	// Never hand out a plan that breaks its own invariants: Check
+	// recomputes them from the published flows, independently of the
+	// solver (mass and element balance, capacities, covered-country
+	// exclusions traced through every blend). A solver or model defect
+	// then fails loudly instead of publishing a wrong plan.
+	if err := Check(n, p); err != nil {
+		return nil, critmin.Errorf(critmin.EINTERNAL, "plan %q failed its invariant check and is not published: %v", variant, err)
+	}
 	return p, nil
 }
 
