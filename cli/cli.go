@@ -64,6 +64,7 @@ func commands() map[string]command {
 		"epcis":         {"EPCIS tools: epcis hash FILE prints CBV 2.0 event hash IDs", runEPCIS},
 		"keygen":        {"make an Ed25519 signing key for bundles and certificates", runKeygen},
 		"verify":        {"verify the chain, audit chain and log, and rebuild every derived table from the log", runVerify},
+		"rebuild":       {"repair derived tables: rebuild every one from the checked chain and rewrite those that differ", runRebuild},
 		"log":           {"the verifiable log: signed checkpoints, inclusion and consistency proofs", runLog},
 		"export":        {"export a signed bundle of chained records", runExport},
 		"verify-bundle": {"check a signed bundle offline", runVerifyBundle},

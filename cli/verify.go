@@ -250,3 +250,100 @@ func remoteStatus(ctx context.Context, base, id string) (*custody.Revocation, *c
 	}
 	return rev, &st.CertStatus, nil
 }
+
+// runRebuild is `critmin rebuild`: after checking the chain, the audit
+// chain, the day roots and the log (verify without the rebuild), it
+// rebuilds every derived table from the chained records and the audit
+// chain, as verify does, and rewrites each stored table that differs
+// (sqldb.RepairDerived), then verifies the whole store again. It refuses
+// a store whose chain fails: derived rows are rebuilt from the records,
+// and records that fail their chain are restored from a backup, not
+// trusted (docs/verify.md, "Repairing derived tables").
+func runRebuild(ctx context.Context, env *Env, args []string) error {
+	fs := flagSet(env, "rebuild", "rebuild [--db DSN] [--checkpoint OLD.note --pubkey KEY]")
+	dsn := dbFlag(fs, env)
+	cpFile := fs.String("checkpoint", "", "an older signed checkpoint: the log must extend it before anything is rebuilt")
+	pubkey := fs.String("pubkey", "", "the operator's public key, to check --checkpoint")
+	showProgress := progressFlag(fs)
+	if help, err := parse(fs, args); help || err != nil {
+		return err
+	}
+	if (*cpFile == "") != (*pubkey == "") {
+		return usagef("--checkpoint and --pubkey go together")
+	}
+	ctx, _ = startProgress(ctx, env, *showProgress, "rebuild")
+	tuneGC(env)
+	var old *custody.Checkpoint
+	if *cpFile != "" {
+		pub, err := custody.ParsePublicKey(*pubkey)
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(*cpFile)
+		if err != nil {
+			return err
+		}
+		if old, err = custody.OpenCheckpoint(data, pub); err != nil {
+			return err
+		}
+	}
+	store, err := OpenStore(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	db, ok := store.(*sqldb.DB)
+	if !ok {
+		return fmt.Errorf("rebuild: store %T cannot be rebuilt", store)
+	}
+	start := time.Now()
+	fmt.Fprintf(env.Stdout, "checking the chain, audit chain and log…\n")
+	rep, err := db.Verify(ctx, nil, old)
+	if err != nil {
+		return err
+	}
+	if rep.Problem != nil {
+		return fmt.Errorf("rebuild refused: the chain fails verification, so nothing is rebuilt from it (restore a backup; critmin verify): %w", errChainBroken{rep.Problem})
+	}
+	fmt.Fprintf(env.Stdout, "ok: %d records chained, %d audit entries; log of %d records\n", rep.Records, rep.Audit, rep.Head.Size)
+	scratch, closeScratch, err := sqlite.OpenScratch(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeScratch()
+	fmt.Fprintf(env.Stdout, "rebuilding every derived table from %d records…\n", rep.Records)
+	fixed, err := db.RepairDerived(ctx, scratch, rep.Records)
+	if err != nil {
+		return err
+	}
+	if len(fixed.Rewritten) == 0 {
+		fmt.Fprintf(env.Stdout, "ok: %d derived tables equal their rebuild; nothing rewritten\n", len(fixed.Checked))
+	} else {
+		fmt.Fprintf(env.Stdout, "rewritten from the log: %s (%d of %d derived tables)\n", strings.Join(fixed.Rewritten, ", "), len(fixed.Rewritten), len(fixed.Checked))
+	}
+	// Verify the result as `critmin verify` would.
+	sc2, close2, err := sqlite.OpenScratch(ctx)
+	if err != nil {
+		return err
+	}
+	defer close2()
+	after, err := db.Verify(ctx, sc2, old)
+	if err != nil {
+		return err
+	}
+	switch {
+	case after.Problem != nil:
+		return errChainBroken{after.Problem}
+	case after.Difference != nil:
+		return fmt.Errorf("rebuild: still differs after the rewrite: %w", errDifference{after.Difference})
+	}
+	fmt.Fprintf(env.Stdout, "ok: verified after the rebuild: %d derived tables (%d rows) equal their rebuild from %d records\n", after.Rebuild.Tables, after.Rebuild.Rows, after.Rebuild.Events)
+	if after.PeriodProblem != "" {
+		fmt.Fprintf(env.Stdout, "WARNING: refinery period chain broken (not a derived table; not rebuilt): %s\n", after.PeriodProblem)
+	}
+	if after.RecordProblem != nil {
+		fmt.Fprintf(env.Stdout, "WARNING: authoritative records (not derived; not rebuilt): %v\n", after.RecordProblem)
+	}
+	fmt.Fprintf(env.Stdout, "rebuilt in %s\n", time.Since(start).Round(time.Millisecond))
+	return nil
+}
