@@ -116,14 +116,18 @@ func (db *DB) RepairDerived(ctx context.Context, scratch *DB, checkedRecords int
 				break
 			}
 			changed = true
-			if err = replaceTable(ctx, tx, db.Dialect, scratch, t); err != nil {
-				break
-			}
-			if t.Name == "master_data" {
-				for _, name := range masterDataTables {
-					if err = copyWholeTable(ctx, tx, db.Dialect, scratch, name); err != nil {
-						break
-					}
+			err = replaceTable(ctx, tx, db.Dialect, scratch, t)
+		}
+		if err == nil && t.Name == "master_data" {
+			// The tables master data capture writes beside master_data,
+			// compared whole (every column) and rewritten where they differ.
+			for _, name := range masterDataTables {
+				var c bool
+				if c, err = repairWholeTable(ctx, db, tx, scratch, name); err != nil {
+					break
+				}
+				if c {
+					rep.Rewritten = append(rep.Rewritten, name)
 				}
 			}
 		}
@@ -254,17 +258,33 @@ func repairTokens(ctx context.Context, db *DB, tx *sql.Tx, scratch *DB, t Derive
 	return true, nil
 }
 
-// copyWholeTable replaces every row of table name in tx by the rows of
-// the same table in from, every column.
-func copyWholeTable(ctx context.Context, tx *sql.Tx, d Dialect, from *DB, name string) error {
+// repairWholeTable compares table name, every column, with the same
+// table in from as a multiset and, where they differ, replaces its rows
+// by from's.
+func repairWholeTable(ctx context.Context, db *DB, tx *sql.Tx, from *DB, name string) (bool, error) {
 	rows, err := from.Read.QueryContext(ctx, "SELECT * FROM "+name+" LIMIT 0")
 	if err != nil {
-		return err
+		return false, err
 	}
-	cols, err := rows.Columns()
+	types, err := rows.ColumnTypes()
 	rows.Close()
 	if err != nil {
-		return err
+		return false, err
 	}
-	return replaceTable(ctx, tx, d, from, DerivedTable{Name: name, Key: cols})
+	// Numeric columns are marked so (tableRows orders text byte-wise,
+	// which PostgreSQL refuses for a number).
+	t := DerivedTable{Name: name}
+	for _, c := range types {
+		switch k := strings.ToUpper(c.DatabaseTypeName()); {
+		case strings.Contains(k, "INT") || k == "REAL" || strings.Contains(k, "DOUBLE") || k == "NUMERIC":
+			t.Key = append(t.Key, "#"+c.Name())
+		default:
+			t.Key = append(t.Key, c.Name())
+		}
+	}
+	d, _, err := compareTable(ctx, db, from, t, "")
+	if err != nil || d == nil {
+		return false, err
+	}
+	return true, replaceTable(ctx, tx, db.Dialect, from, t)
 }

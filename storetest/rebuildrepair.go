@@ -91,6 +91,7 @@ func testRebuildRepairsDerived(t *testing.T, open Opener) {
 		`INSERT INTO event_attrs (event_pk, kind, name, val, canon) SELECT pk, 'source', 'owning_party', 'urn:x', 'urn:x' FROM events WHERE chain_seq = 1`,
 		`UPDATE events SET biz_location = 'urn:critmin:site:elsewhere', biz_location_canon = 'urn:critmin:site:elsewhere' WHERE chain_seq = 2`,
 		`UPDATE master_data SET attrs = '{}' WHERE id = 'urn:critmin:site:mine-a'`,
+		`DELETE FROM master_data_attrs`,
 		`UPDATE chain_roots SET events = 99`,
 		`INSERT INTO contexts (hash, body) VALUES ('00', '{}')`,
 		`UPDATE tokens SET role = 'admin' WHERE name = 'auditor'`,
@@ -105,7 +106,7 @@ func testRebuildRepairsDerived(t *testing.T, open Opener) {
 		t.Fatalf("the edits changed no answer: %s", got)
 	}
 	fixed := repairDerived(t, db)
-	for _, name := range []string{"events", "contexts", "event_epcs", "event_quantities", "event_attrs", "transformation_members", "transformation_runs", "lots", "lot_links", "lot_moves", "lot_origin", "master_data", "chain_roots", "tokens"} {
+	for _, name := range []string{"events", "contexts", "event_epcs", "event_quantities", "event_attrs", "transformation_members", "transformation_runs", "lots", "lot_links", "lot_moves", "lot_origin", "master_data", "master_data_attrs", "chain_roots", "tokens"} {
 		if !strings.Contains(","+strings.Join(fixed.Rewritten, ",")+",", ","+name+",") {
 			t.Errorf("rebuild rewrote %v; want %s among them", fixed.Rewritten, name)
 		}
