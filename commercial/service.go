@@ -601,7 +601,7 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 			if sub.Sublot != "" {
 				this = fmt.Sprintf("a result for sublot %q", sub.Sublot)
 			}
-			return "", critmin.Errorf(critmin.ECONFLICT, "lot %s already has the %s's %s result for %s (event %s); this submission is %s: a lot is exchanged as a whole or by sublots, not both — declare the earlier events in error (errorDeclaration) first to change how the lot is exchanged", key, r.Party, r.Analyte, sublotLabel(r.Sublot), r.EventID, this)
+			return "", conflictAt("sublot", "lot %s already has the %s's %s result for %s (event %s); this submission is %s: a lot is exchanged as a whole or by sublots, not both — declare the earlier events in error (errorDeclaration) first to change how the lot is exchanged", key, r.Party, r.Analyte, sublotLabel(r.Sublot), r.EventID, this)
 		}
 	}
 	if err := s.checkSubmission(ctx, sub); err != nil {
@@ -707,7 +707,7 @@ func (s *Service) restated(ctx context.Context, id string, sub *ExchangeSubmissi
 	if err != nil {
 		return err
 	}
-	return critmin.Errorf(critmin.ECONFLICT, "lot %s: the %s already stated its results for %s at %s (event %s: %s); this submission states %s: one party states one fact once — to change it, declare event %s in error (errorDeclaration, EPCIS 2.0 §7.4.1.2) and submit again; report every analyte of one report in one submission",
+	return conflictAt("results", "lot %s: the %s already stated its results for %s at %s (event %s: %s); this submission states %s: one party states one fact once — to change it, declare event %s in error (errorDeclaration, EPCIS 2.0 §7.4.1.2) and submit again; report every analyte of one report in one submission",
 		sub.Lot, sub.Party, sublotLabel(sub.Sublot), sub.At.UTC().Format(time.RFC3339Nano), id, stored, statementOfSubmission(sub), id)
 }
 
