@@ -62,6 +62,11 @@ type Grade struct {
 	// basket's shares read as they are, as the final invoice does —
 	// never replaced by an earlier sample (oneSample).
 	Exchanged bool `json:"-"`
+	// exchange marks a grade BestKnownGrades took from the assay
+	// exchange, settled or not yet (partialExchange): the grade the
+	// planner's supply takes in place of the ledger's newest assay
+	// (regradeSupplies).
+	exchange bool
 	// at is when the grade was measured (its event's time): the newest
 	// of a ledger assay and an exchange result stands when the contract
 	// has no exchange terms (newestGrades).

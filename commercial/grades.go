@@ -56,10 +56,11 @@ func BestKnownGrades(lf *LotFacts, x *AssayExchangeTerms) map[string]Grade {
 		// missing umpire) leaves this one settled.
 		if s, _, err := SettleAssays(x, lf.Results, lf.Sublots, []string{a}); err == nil {
 			if v, ok := s[a]; ok {
-				v.Exchanged = true
+				v.Exchanged, v.exchange = true, true
 				g[a] = v
 			}
 		} else if v, ok := partialExchange(lf.Results, a); ok {
+			v.exchange = true
 			g[a] = v
 		}
 	}
