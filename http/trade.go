@@ -724,7 +724,7 @@ func routePointers(r *http.Request, err error) error {
 	}
 	out := &critmin.Error{Code: ce.Code, Message: ce.Message, Fields: append([]critmin.FieldError(nil), ce.Fields...)}
 	for i, f := range out.Fields {
-		if !isBody || f.Pointer == "" || strings.HasPrefix(f.Pointer, "/") || strings.ContainsAny(f.Pointer, " \t") || r.URL.Query().Has(f.Pointer) {
+		if !isBody || f.Pointer == "" || f.Pointer == "body" || strings.HasPrefix(f.Pointer, "/") || strings.ContainsAny(f.Pointer, " \t") || r.URL.Query().Has(f.Pointer) {
 			continue
 		}
 		out.Fields[i].Pointer = "/" + f.Pointer
