@@ -454,6 +454,11 @@ func tradeSettle(ctx context.Context, env *Env, args []string) error {
 		if r.Reason != "" {
 			why = " (" + r.Reason + ")"
 		}
+		if r.ResolvedBy != "" {
+			// A note invoiced the correction: no longer a warning.
+			fmt.Fprintf(env.Stdout, "resolved: %s on event %s, declared in error on %s%s; note %s invoiced the correction\n", who, r.EventID, r.DeclaredAt.UTC().Format(time.RFC3339), why, r.ResolvedBy)
+			continue
+		}
 		fmt.Fprintf(env.Stdout, "WARNING: %s on event %s, declared in error on %s%s\n", who, r.EventID, r.DeclaredAt.UTC().Format(time.RFC3339), why)
 	}
 	if v.NotComputable != "" {

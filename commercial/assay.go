@@ -62,6 +62,11 @@ type Grade struct {
 	// basket's shares read as they are, as the final invoice does —
 	// never replaced by an earlier sample (oneSample).
 	Exchanged bool `json:"-"`
+	// exchange marks a grade BestKnownGrades took from the assay
+	// exchange, settled or not yet (partialExchange): the grade the
+	// planner's supply takes in place of the ledger's newest assay
+	// (regradeSupplies).
+	exchange bool
 	// at is when the grade was measured (its event's time): the newest
 	// of a ledger assay and an exchange result stands when the contract
 	// has no exchange terms (newestGrades).
@@ -204,6 +209,14 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 			if gradeScale(sr.Unit) != gradeScale(br.Unit) {
 				return nil, nil, critmin.FieldErrorf(at, "seller reports %s, buyer %s: results must share a unit", sr.Unit, br.Unit)
 			}
+			// Each party's result is judged against the other's before
+			// any settled grade is made of them (fix13v): a factor of
+			// about 100 between them is a unit slip, and their mean (Cu
+			// 0.246 % and 24.3 % settled at 12.273 %) a figure neither
+			// party meant.
+			if slip := resultSlip(&sr, &br); slip != "" {
+				return nil, nil, critmin.FieldErrorf(at, "%s", slip)
+			}
 			lim, ok := limits[a]
 			if !ok && x.Rule != "split" {
 				return nil, nil, critmin.FieldErrorf("/assay_exchange/limits", "no splitting limit for %s", a)
@@ -228,6 +241,9 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 				}
 				if gradeScale(ur.Unit) != gradeScale(sr.Unit) {
 					return nil, nil, critmin.FieldErrorf(at, "the umpire reports %s, the parties %s", ur.Unit, sr.Unit)
+				}
+				if slip := resultSlip(&ur, &sr, &br); slip != "" {
+					return nil, nil, critmin.FieldErrorf(at, "%s", slip)
 				}
 				u := ur.Value
 				sa.Umpire = &u
@@ -319,4 +335,61 @@ func sublotLabel(id string) string {
 		return "the whole lot"
 	}
 	return fmt.Sprintf("sublot %q", id)
+}
+
+// ResultSlipFactor is the ratio between two parties' results of one
+// analyte of one lot or sublot at or above which they are refused as a
+// unit slip, not an assay difference (fix13v). A percentage written as a
+// fraction (Cu 0.246 for 24.6 %) is a factor of 100 off, a per cent read
+// as g/t or ppm a factor of 10 000; laboratories assaying one sample
+// differ by a few per cent of the grade — the splitting limits of
+// published copper-concentrate agreements are 0.15–0.30 % Cu absolute on
+// 20–30 % Cu (docs/trade.md, "Assay exchange: sources") — and even trace
+// elements near their detection limit by a factor of a few. 30 lies
+// between the two: well above any honest difference and well below the
+// smallest slip (100).
+var ResultSlipFactor = decimal.NewFromInt(30)
+
+// slipRatio is the larger of two results over the smaller, both on the
+// % scale, and whether it reaches ResultSlipFactor. Results that are not
+// both positive grades give false: a zero (below detection) has no ratio.
+func slipRatio(a, b AssayResult) (decimal.Decimal, bool) {
+	av, err1 := convertGrade(a.Value, a.Unit, "%")
+	bv, err2 := convertGrade(b.Value, b.Unit, "%")
+	if err1 != nil || err2 != nil || !av.IsPositive() || !bv.IsPositive() {
+		return zero, false
+	}
+	hi, lo := decimal.Max(av, bv), decimal.Min(av, bv)
+	r := hi.Div(lo)
+	return r, !r.LessThan(ResultSlipFactor)
+}
+
+// slipText says why two parties' results of one analyte are a unit slip:
+// both results with their events, the factor, and how to correct it.
+func slipText(a, b AssayResult, ratio decimal.Decimal) string {
+	ev := func(r AssayResult) string {
+		if r.EventID == "" {
+			return ""
+		}
+		return " (event " + r.EventID + ")"
+	}
+	return fmt.Sprintf("the %s's %s result %s %s%s and the %s's %s %s%s differ by a factor of %s (%s or more is a unit slip, not an assay difference: a percentage written as a fraction is 100 times off, a per cent read as g/t or ppm 10 000 times): one of them is in the wrong unit, and no settled grade is made from the two — declare the wrong result's event in error (errorDeclaration, EPCIS 2.0 §7.4.1.2) and submit it again in its unit",
+		a.Party, a.Analyte, a.Value, a.Unit, ev(a), b.Party, b.Value, b.Unit, ev(b), ratio.Round(1), ResultSlipFactor)
+}
+
+// resultSlip is the first pair of the parties' results in rs (seller,
+// buyer, umpire, nil for a missing one) that is a unit slip (slipRatio),
+// as text naming both (slipText), or "".
+func resultSlip(rs ...*AssayResult) string {
+	for i, a := range rs {
+		for _, b := range rs[i+1:] {
+			if a == nil || b == nil {
+				continue
+			}
+			if r, slip := slipRatio(*a, *b); slip {
+				return slipText(*a, *b, r)
+			}
+		}
+	}
+	return ""
 }

@@ -56,10 +56,11 @@ func BestKnownGrades(lf *LotFacts, x *AssayExchangeTerms) map[string]Grade {
 		// missing umpire) leaves this one settled.
 		if s, _, err := SettleAssays(x, lf.Results, lf.Sublots, []string{a}); err == nil {
 			if v, ok := s[a]; ok {
-				v.Exchanged = true
+				v.Exchanged, v.exchange = true, true
 				g[a] = v
 			}
 		} else if v, ok := partialExchange(lf.Results, a); ok {
+			v.exchange = true
 			g[a] = v
 		}
 	}
@@ -314,6 +315,16 @@ func partialExchange(results []AssayResult, a string) (Grade, bool) {
 	if len(parties) == 0 {
 		return Grade{}, false
 	}
+	// Two results a unit slip apart (slipRatio: Cu 0.246 % against 24.3
+	// %) have no meaningful mean: the earlier assays stand until the
+	// wrong one is corrected, as SettleAssays refuses to settle them.
+	for i, p := range parties {
+		for _, q := range parties[i+1:] {
+			if _, slip := slipRatio(latest[p], latest[q]); slip {
+				return Grade{}, false
+			}
+		}
+	}
 	sum, unit := zero, latest[parties[0]].Unit
 	var parts, events []string
 	for _, p := range parties {
@@ -388,21 +399,21 @@ func (s *Service) umpireNeeded(ctx context.Context, lf *LotFacts, sub *ExchangeS
 			}
 		}
 		if seller == nil || buyer == nil {
-			var missing []string
-			if seller == nil {
-				missing = append(missing, "the seller's")
+			switch {
+			case seller == nil && buyer == nil:
+				reasons = append(reasons, fmt.Sprintf("neither the seller's nor the buyer's %s result is captured yet", r.Analyte))
+			case seller == nil:
+				reasons = append(reasons, fmt.Sprintf("the seller's %s result is not captured yet", r.Analyte))
+			default:
+				reasons = append(reasons, fmt.Sprintf("the buyer's %s result is not captured yet", r.Analyte))
 			}
-			if buyer == nil {
-				missing = append(missing, "the buyer's")
-			}
-			reasons = append(reasons, fmt.Sprintf("%s %s result is not captured yet", strings.Join(missing, " and "), r.Analyte))
 			continue
 		}
 		if x == nil {
 			return nil
 		}
 		if x.Rule == "split" {
-			return critmin.Errorf(critmin.ECONFLICT, "lot %s: the contract's assay exchange rule is split (always the mean of the parties' results): it has no umpire, so the umpire's results are not needed", lf.Lot)
+			return conflictAt("party", "lot %s: the contract's assay exchange rule is split (always the mean of the parties' results): it has no umpire, so the umpire's results are not needed", lf.Lot)
 		}
 		within := false
 		for _, l := range x.Limits {
@@ -426,7 +437,7 @@ func (s *Service) umpireNeeded(ctx context.Context, lf *LotFacts, sub *ExchangeS
 	if len(reasons) == 0 {
 		return nil
 	}
-	return critmin.Errorf(critmin.ECONFLICT, "lot %s: the umpire's results for %s come before the exchange needs an umpire: %s. An umpire assays the sample only once both parties' results are exchanged and differ by more than the splitting limit; submit the parties' results first", lf.Lot, sublotLabel(sub.Sublot), strings.Join(reasons, "; "))
+	return conflictAt("party", "lot %s: the umpire's results for %s come before the exchange needs an umpire: %s. An umpire assays the sample only once both parties' results are exchanged and differ by more than the splitting limit; submit the parties' results first", lf.Lot, sublotLabel(sub.Sublot), strings.Join(reasons, "; "))
 }
 
 // checkSubmission refuses an assay-exchange submission (sub.Lot is the
@@ -470,6 +481,15 @@ func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) 
 				continue
 			}
 		}
+		// Judged against the other parties' results of the same
+		// analyte and lot or sublot (fix13v): a factor of about 100
+		// between them is a unit slip (a percentage written as a
+		// fraction), refused before it is stored — 409, a conflict
+		// with the result on record, naming both.
+		if slip := s.slipAgainst(lot.Commodity, lf, sub, r); slip != "" {
+			bad = append(bad, critmin.FieldError{Pointer: fmt.Sprintf("results/%d/value", i), Reason: slip, Conflict: true})
+			continue
+		}
 		// The contract's scale (its splitting limit) wins over an
 		// earlier result's: a first party's result in the wrong unit
 		// does not block the other party's in the contract's.
@@ -498,9 +518,43 @@ func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) 
 		}
 	}
 	if len(bad) > 0 {
-		return fieldErrors(bad)
+		err := fieldErrors(bad)
+		if e, ok := err.(*critmin.Error); ok {
+			e.Code = critmin.RefusalCode(bad)
+		}
+		return err
 	}
 	return nil
+}
+
+// slipAgainst judges the result r a party submits (sub) against the
+// other parties' results of its analyte for the same lot or sublot
+// already on record (lf.Results): a unit slip (slipRatio) is refused
+// naming both, and — when the commodity has a grade floor for the
+// analyte (GradeFloors) — saying which of the two lies below it, the
+// likely slip. "" when there is none.
+func (s *Service) slipAgainst(commodity string, lf *LotFacts, sub *ExchangeSubmission, r ExchangeResult) string {
+	mine := AssayResult{Sublot: sub.Sublot, Party: sub.Party, Analyte: r.Analyte, Value: r.Value, Unit: r.Unit}
+	for _, e := range lf.Results {
+		if e.Party == sub.Party || e.Analyte != r.Analyte || e.Sublot != sub.Sublot {
+			continue
+		}
+		ratio, slip := slipRatio(mine, e)
+		if !slip {
+			continue
+		}
+		text := slipText(mine, e, ratio)
+		if f, ok := GradeFloors[commodity]; ok && f.Analyte == r.Analyte {
+			for _, x := range []AssayResult{mine, e} {
+				if v, err := convertGrade(x.Value, x.Unit, "%"); err == nil && v.LessThan(f.MinPct) {
+					text += fmt.Sprintf(". The %s's %s %s is below the plausible %s %% for %s (%s): that one is most likely the slip — %s", x.Party, x.Value, x.Unit, f.MinPct, strings.ReplaceAll(commodity, "_", " "), f.Basis, fractionHint(r.Analyte, v))
+					break
+				}
+			}
+		}
+		return text
+	}
+	return ""
 }
 
 // implausibleGradeText says why a grade of analyte a, v in unit, is a
@@ -545,4 +599,13 @@ func unknownNeeded(ts *TermSheet, grades map[string]Grade, unknown map[string]st
 		}
 	}
 	return nil
+}
+
+// conflictAt is an ECONFLICT (409) refusal of a request that conflicts
+// with what the record holds, naming the request's field at fault
+// (pointer) — every refusal names its field (fix13v: the assay API's 409s
+// named none). The message is the reason, a sentence.
+func conflictAt(pointer, format string, args ...any) *critmin.Error {
+	reason := fmt.Sprintf(format, args...)
+	return &critmin.Error{Code: critmin.ECONFLICT, Message: reason, Fields: []critmin.FieldError{{Pointer: pointer, Reason: reason, Conflict: true}}}
 }

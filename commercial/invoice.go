@@ -329,6 +329,39 @@ type RetractedEvent struct {
 	// invoices of the lot that rest on the event: each event is listed
 	// once, naming every invoice it affects.
 	Invoices []string `json:"invoices,omitempty"`
+	// ResolvedBy names the credit or debit note that corrected the
+	// invoice for the event (the first note whose causes list it,
+	// Note.Events): the warning it raised is cleared, the event still
+	// listed as resolved (fix13v).
+	ResolvedBy string `json:"resolved_by_note,omitempty"`
+}
+
+// resolveRetracted marks each retracted event of inv that a note of
+// notes lists among its causes (Note.Events) as resolved by the first
+// such note (RetractedEvent.ResolvedBy): the note invoiced the
+// correction, so the invoice no longer warns of it (fix13v).
+func (inv *Invoice) resolveRetracted(notes []*Note) {
+	for i := range inv.Retracted {
+		r := &inv.Retracted[i]
+		for _, n := range notes {
+			if slices.Contains(n.Events, r.EventID) {
+				r.ResolvedBy = n.ID
+				break
+			}
+		}
+	}
+}
+
+// Unresolved are the retracted events of inv no note has corrected: what
+// its warning names.
+func (inv *Invoice) Unresolved() []RetractedEvent {
+	var out []RetractedEvent
+	for _, r := range inv.Retracted {
+		if r.ResolvedBy == "" {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // mergeRetracted adds inv's retracted events to list, each event once,
@@ -340,6 +373,9 @@ func mergeRetracted(list []RetractedEvent, inv *Invoice) []RetractedEvent {
 			r.Invoices = nil
 			list = append(list, r)
 			i = len(list) - 1
+		}
+		if list[i].ResolvedBy == "" {
+			list[i].ResolvedBy = r.ResolvedBy
 		}
 		if !slices.Contains(list[i].Invoices, inv.ID) {
 			list[i].Invoices = append(list[i].Invoices, inv.ID)
@@ -363,15 +399,16 @@ func (inv *Invoice) Warning() string {
 }
 
 func (inv *Invoice) retractionWarning() string {
-	if len(inv.Retracted) == 0 {
-		return ""
+	open := inv.Unresolved()
+	if len(open) == 0 {
+		return "" // none, or each corrected by a note (ResolvedBy)
 	}
-	r := inv.Retracted[0]
+	r := open[0]
 	w := fmt.Sprintf("invoice %s rests on event %s, declared in error on %s", inv.ID, r.EventID, r.DeclaredAt.UTC().Format(time.RFC3339))
 	if r.Reason != "" {
 		w += " (" + r.Reason + ")"
 	}
-	if n := len(inv.Retracted) - 1; n > 0 {
+	if n := len(open) - 1; n > 0 {
 		w += fmt.Sprintf(" and on %d more retracted events", n)
 	}
 	return w + ": its figures rest on facts the ledger no longer stands by"

@@ -462,7 +462,9 @@ func (s *Service) recordedAt(ctx context.Context, fin *Invoice) (time.Time, erro
 // earlier note: the lot's events recorded after since (a corrected
 // weight or assay, a corrective event) and the events fin rests on that
 // were declared in error, with the corrective events their declarations
-// name.
+// name; and every event of the lot declared in error after since, with
+// its corrective events, whether or not an earlier note named it (its
+// declaration is the new fact).
 func (s *Service) causes(ctx context.Context, fin *Invoice, notes []*Note, since time.Time) ([]string, error) {
 	var out []string
 	named := map[string]bool{}
@@ -490,6 +492,25 @@ func (s *Service) causes(ctx context.Context, fin *Invoice, notes []*Note, since
 			return nil, err
 		}
 		for _, ev := range page.Events {
+			// An event declared in error since the last correction is a
+			// cause of this one, with the corrective events its
+			// declaration names — even one an earlier note named as the
+			// new fact it then was (fix13v: a receipt that corrected
+			// the invoice, named by note 1, declared in error before
+			// note 2, was missing from note 2's causes, which listed only
+			// its corrective).
+			d := ev.DeclaredInError
+			if d == nil {
+				d = ev.ErrorDeclaration
+			}
+			if d != nil && d.DeclarationTime.After(since) && ev.EventID != fin.EventID {
+				for _, id := range append([]string{ev.EventID}, d.CorrectiveEventIDs...) {
+					if id != "" && !slices.Contains(out, id) {
+						out = append(out, id)
+					}
+				}
+				continue
+			}
 			if ev.RecordTime.After(since) && ev.ErrorDeclaration == nil && !slices.Contains(fin.Events, ev.EventID) && ev.EventID != fin.EventID {
 				add(ev.EventID)
 			}

@@ -350,7 +350,58 @@ func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time
 	}, func(lot, contract string) (decimal.Decimal, decimal.Decimal, string, bool, error) {
 		return s.finalValue(ctx, lot, contract)
 	})
+	if err := s.regradeSupplies(ctx, n, byID); err != nil {
+		return nil, nil, err
+	}
 	return contracts, supplies, n.PriceFeeds()
+}
+
+// regradeSupplies sets each ledger lot's supply grade to the grades its
+// assay exchange settles it on (fix13v): BestKnownGrades under the
+// exchange terms of the contract the lot is invoiced under, else of the
+// contract that priced the supply (Supply.Terms) — the one rule of the
+// supply's price, the NSR, the exposure and the invoices — in place of
+// the ledger's newest assay, which reads the umpire's result alone (Cu
+// 21.9 %) where the contract settles at the mean of the umpire and the
+// closer party (21.85 %). Only analytes the exchange gives a grade are
+// replaced (plan.LedgerPull.Regrade); a lot no longer in the ledger is
+// left as pulled.
+func (s *Service) regradeSupplies(ctx context.Context, n *plan.Network, byID map[string]*TermSheet) error {
+	if n.Ledger == nil {
+		return nil
+	}
+	for i := range n.Supplies {
+		sup := &n.Supplies[i]
+		if sup.Lot == "" {
+			continue
+		}
+		key, err := LotKey(ctx, s.Store, sup.Lot)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return err
+		}
+		l, err := s.Store.FindLot(ctx, key)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return err
+		}
+		_, g, err := s.LotGrades(ctx, key, byID[sup.Terms])
+		if err != nil {
+			return err
+		}
+		settled := map[string]critmin.Assay{}
+		for a, v := range g {
+			if !v.exchange || !validGradeUnit(v.Unit) {
+				continue
+			}
+			f, _ := v.Value.Float64()
+			settled[a] = critmin.Assay{Value: f, Unit: v.Unit, EventID: strings.Join(v.Events, " ")}
+		}
+		n.Ledger.Regrade(sup, l, settled)
+	}
+	return nil
 }
 
 // finalValue is a lot's value per dmt settled by its final invoice under

@@ -601,7 +601,7 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 			if sub.Sublot != "" {
 				this = fmt.Sprintf("a result for sublot %q", sub.Sublot)
 			}
-			return "", critmin.Errorf(critmin.ECONFLICT, "lot %s already has the %s's %s result for %s (event %s); this submission is %s: a lot is exchanged as a whole or by sublots, not both — declare the earlier events in error (errorDeclaration) first to change how the lot is exchanged", key, r.Party, r.Analyte, sublotLabel(r.Sublot), r.EventID, this)
+			return "", conflictAt("sublot", "lot %s already has the %s's %s result for %s (event %s); this submission is %s: a lot is exchanged as a whole or by sublots, not both — declare the earlier events in error (errorDeclaration) first to change how the lot is exchanged", key, r.Party, r.Analyte, sublotLabel(r.Sublot), r.EventID, this)
 		}
 	}
 	if err := s.checkSubmission(ctx, sub); err != nil {
@@ -707,7 +707,7 @@ func (s *Service) restated(ctx context.Context, id string, sub *ExchangeSubmissi
 	if err != nil {
 		return err
 	}
-	return critmin.Errorf(critmin.ECONFLICT, "lot %s: the %s already stated its results for %s at %s (event %s: %s); this submission states %s: one party states one fact once — to change it, declare event %s in error (errorDeclaration, EPCIS 2.0 §7.4.1.2) and submit again; report every analyte of one report in one submission",
+	return conflictAt("results", "lot %s: the %s already stated its results for %s at %s (event %s: %s); this submission states %s: one party states one fact once — to change it, declare event %s in error (errorDeclaration, EPCIS 2.0 §7.4.1.2) and submit again; report every analyte of one report in one submission",
 		sub.Lot, sub.Party, sublotLabel(sub.Sublot), sub.At.UTC().Format(time.RFC3339Nano), id, stored, statementOfSubmission(sub), id)
 }
 
@@ -1159,7 +1159,7 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 			v.Figures += fmt.Sprintf(" with %s (%s %s)", Count(len(v.Notes), "note"), signed(corr), ts.Currency)
 		}
 		v.Basis = Final
-		v.Warnings = append([]string{}, st.Warnings...)
+		v.Warnings = resolvedWarnings(st.Warnings, v.Notes, v.Final, v.LotValue)
 		switch {
 		case v.Final == nil:
 			v.CurrentDiffers = &Difference{Reason: "current data no longer settle the lot: " + v.Missing}
@@ -1173,6 +1173,29 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		return nil, nil, err
 	}
 	return v, ts, nil
+}
+
+// resolvedWarnings are the warnings of an issued final invoice's
+// settlement (warnings) as the lot's view shows them once notes were
+// issued against it (fix13v): when the notes have brought the invoiced
+// value to what current data settle (current, its value equal to the
+// corrected lotValue), a warning the current settlement no longer raises
+// — a discharge settlement on the loading moisture whose receipt was
+// corrected with its own, say — is shown resolved by the last note;
+// one it still raises stays as it was. Without notes, or while current
+// data differ from the corrected value, the warnings stand.
+func resolvedWarnings(warnings []string, notes []*Note, current *Settlement, lotValue decimal.Decimal) []string {
+	out := append([]string{}, warnings...)
+	if len(notes) == 0 || current == nil || !current.Value.Equal(lotValue) {
+		return out
+	}
+	last := notes[len(notes)-1]
+	for i, w := range out {
+		if !slices.Contains(current.Warnings, w) {
+			out[i] = fmt.Sprintf("resolved by %s %s: %s", strings.ToLower(last.Title()), last.ID, w)
+		}
+	}
+	return out
 }
 
 // ValueAsOf is Value as the records stood at the end of day asOf (UTC):
@@ -1936,11 +1959,46 @@ func (s *Service) verified(ctx context.Context, si *critmin.StoredInvoice) (*Inv
 			}
 		}
 	}
+	if err := s.flagResolved(ctx, inv); err != nil {
+		return nil, err
+	}
 	inv.flagValue()
 	if err := s.flagStatus(ctx, inv, ts); err != nil {
 		return nil, err
 	}
 	return inv, nil
+}
+
+// flagResolved marks the retracted events of inv that a credit or debit
+// note has corrected (Invoice.resolveRetracted): a final invoice's own
+// notes served with it; a provisional invoice's, those of its lot's final
+// invoice under the same contract — the note invoices the correction of
+// the lot's settlement that both rest on.
+func (s *Service) flagResolved(ctx context.Context, inv *Invoice) error {
+	if len(inv.Retracted) == 0 {
+		return nil
+	}
+	if inv.Kind == Final {
+		inv.resolveRetracted(inv.Notes)
+		return nil
+	}
+	stored, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Contract: inv.Contract, Lot: inv.Lot})
+	if err != nil {
+		return err
+	}
+	today := s.Now().UTC().Format(time.DateOnly)
+	for _, si := range stored {
+		if si.Kind != Final {
+			continue
+		}
+		notes, err := s.Notes(ctx, si.ID)
+		if err != nil {
+			return err
+		}
+		notes = slices.DeleteFunc(notes, func(n *Note) bool { return n.IssuedAt.UTC().Format(time.DateOnly) > today })
+		inv.resolveRetracted(notes)
+	}
+	return nil
 }
 
 // flagStatus sets inv's payment status as of today (s.Now, UTC) from its

@@ -1557,8 +1557,11 @@ func (c *calc) plausibleFloor() error {
 		return nil
 	}
 	v, err := convertGrade(g.Value, g.Unit, "%")
-	if err != nil || !v.LessThan(f.MinPct) {
+	if err != nil {
 		return nil
+	}
+	if !v.LessThan(f.MinPct) {
+		return c.partyFloor(f)
 	}
 	events, fix := "", "Give the grade in per cent"
 	if len(g.Events) > 0 {
@@ -1571,6 +1574,63 @@ func (c *calc) plausibleFloor() error {
 	msg := fmt.Sprintf("%s: the %s grade %s %s%s%s is below the plausible %s %% for %s under contract %s (%s): a percentage written as a fraction, most likely — did you mean %s %%? %s; a real grade below the floor is accepted with accept [{check: %q, by, reason}] (docs/trade.md, \"Accepting a refused figure\")",
 		lotName(c.lot.Lot), f.Analyte, g.Value, g.Unit, events, conv, f.MinPct, strings.ReplaceAll(c.ts.Commodity, "_", " "), c.ts.ID, f.Basis, shortNum(v.Mul(hundred)), fix, AcceptGrade)
 	return &DryGainError{Lot: c.lot.Lot, Check: AcceptGrade, Err: critmin.FieldErrorf("lot/assays/"+f.Analyte, "%s", msg)}
+}
+
+// partyFloor judges each party's exchange result of the floor analyte
+// (seller, buyer and umpire, SettledAssay) against the floor, as
+// plausibleFloor judges the settled grade (fix13v): a settled grade above
+// the floor can rest on one party's result below it — the seller's Cu 3 %
+// against the buyer's 24 % split at 13.5 % — and that result is a slip as
+// much as a settled grade below the floor would be. A refusal names the
+// party, its result and event, and the other parties' results; it is
+// accepted (AcceptGrade) as the settled grade's refusal is.
+func (c *calc) partyFloor(f GradeFloor) error {
+	for _, sa := range c.st.Exchange {
+		if sa.Analyte != f.Analyte || !validGradeUnit(sa.Unit) {
+			continue
+		}
+		type party struct {
+			who string
+			v   decimal.Decimal
+		}
+		ps := []party{{Seller, sa.Seller}, {Buyer, sa.Buyer}}
+		if sa.Umpire != nil {
+			ps = append(ps, party{Umpire, *sa.Umpire})
+		}
+		for _, p := range ps {
+			pv, err := convertGrade(p.v, sa.Unit, "%")
+			if err != nil || !pv.LessThan(f.MinPct) {
+				continue
+			}
+			var others []string
+			for _, o := range ps {
+				if o.who != p.who {
+					others = append(others, fmt.Sprintf("the %s's %s %s", o.who, o.v, sa.Unit))
+				}
+			}
+			msg := fmt.Sprintf("%s: the %s's %s result %s %s for %s (events %s) is below the plausible %s %% for %s under contract %s (%s), against %s: %s. The exchange settled at %s %s, which rests on it. Correct the %s's result (declare its event in error and submit it again in per cent) before settling or invoicing; a real grade below the floor is accepted with accept [{check: %q, by, reason}] (docs/trade.md, \"Accepting a refused figure\")",
+				lotName(c.lot.Lot), p.who, f.Analyte, p.v, sa.Unit, sublotLabel(sa.Sublot), strings.Join(sa.Events, ", "), f.MinPct, strings.ReplaceAll(c.ts.Commodity, "_", " "), c.ts.ID, f.Basis, strings.Join(others, " and "), fractionHint(f.Analyte, pv), sa.Settled, sa.Unit, p.who, AcceptGrade)
+			return &DryGainError{Lot: c.lot.Lot, Check: AcceptGrade, Err: critmin.FieldErrorf(fmt.Sprintf("assay_exchange/%s/%s/%s", sublotName(sa.Sublot), f.Analyte, p.who), "%s", msg)}
+		}
+	}
+	return nil
+}
+
+// fractionHint says what a grade v % of analyte a below its floor most
+// likely is: "a percentage written as a fraction, most likely — did you
+// mean 24.6 %?" when v × 100 is a plausible grade (at most 100 % and
+// within the analyte's GradeBounds), else that the figure is most likely
+// wrong (Cu 3 % is no fraction of 300 %).
+func fractionHint(a string, v decimal.Decimal) string {
+	m := v.Mul(hundred)
+	ok := !m.GreaterThan(hundred)
+	if b, bounded := GradeBounds[a]; bounded && m.Mul(decimal.NewFromInt(10_000)).GreaterThan(b.MaxGPerT) {
+		ok = false
+	}
+	if ok {
+		return fmt.Sprintf("a percentage written as a fraction, most likely — did you mean %s %%?", shortNum(m))
+	}
+	return "the figure is most likely wrong (a misplaced decimal point or a wrong digit)"
 }
 
 // gradeBound is the plausible-grade bound of analyte a on a contract

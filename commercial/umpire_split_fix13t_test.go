@@ -35,7 +35,7 @@ func TestUmpireOnlyWhenNeeded(t *testing.T) {
 	}
 	lot := "urn:critmin:test:lot:UMP-1"
 	err := submit(lot, commercial.Umpire, "24.05", 20)
-	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "the seller's and the buyer's Cu result is not captured yet") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "neither the seller's nor the buyer's Cu result is captured yet") {
 		t.Errorf("umpire first: %v; want 409 naming both parties' missing results", err)
 	}
 	if err := submit(lot, commercial.Seller, "24.0", 8); err != nil {

@@ -82,7 +82,7 @@ const MaxProblemErrors = ledger.MaxReportedErrors
 // Error writes err as problem+json. Internal errors are logged with their
 // cause and shown only as "internal error".
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
-	err = s.Unavailable(w, r, err)
+	err = routePointers(r, s.Unavailable(w, r, err))
 	code := critmin.ErrorCode(err)
 	status := codeStatus[code]
 	var tooBig *http.MaxBytesError

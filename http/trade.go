@@ -668,3 +668,76 @@ func (s *Server) handleTradeExposure(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, ex)
 }
+
+// bodyRoutePointers are the JSON-body routes of the trade and refinery
+// APIs whose problem documents name body fields, each with the field a
+// refusal that names none is about (fix13v: the assay API's 409s carried
+// no pointer, and payments named "amount" where the body's field is
+// "/amount"): the record the request acts on.
+var bodyRoutePointers = map[string]string{
+	"POST /api/v1/trade/assays":       "/lot",
+	"POST /api/v1/trade/declarations": "/lot",
+	"POST /api/v1/trade/invoices":     "/lot",
+	"POST /api/v1/trade/notes":        "/lot",
+	"POST /api/v1/trade/payments":     "/invoice",
+	"POST /api/v1/refinery/reopen":    "/period",
+}
+
+// queryRoutePointers are the trade and refinery routes whose refusals
+// name query parameters, with the parameter a refusal that names none
+// is about.
+var queryRoutePointers = map[string]string{
+	"GET /api/v1/trade/settlement":    "lot",
+	"POST /api/v1/refinery/close":     "period",
+	"GET /api/v1/refinery/report":     "period",
+	"GET /api/v1/refinery/periods":    "period",
+	"GET /api/v1/trade/exposure":      "as_of",
+	"GET /api/v1/trade/invoices":      "lot",
+	"POST /api/v1/refinery/report":    "period",
+	"GET /api/v1/refinery/recoveries": "period",
+}
+
+// routePointers makes a refusal (400, 409, 422) of a trade or refinery
+// route name its field as a JSON Pointer (RFC 6901) where the field is
+// in the body: a domain error names a body field without the leading "/"
+// ("amount", "results/0/value": the commercial package's pointers serve
+// the CLI too), which is written "/amount" here, its detail too; and a
+// refusal naming no field at all names the record the request acts on
+// (bodyRoutePointers, queryRoutePointers), so that every problem carries
+// a pointer. Query parameters stay names; a pointer with a space (a CSV
+// "line 2/value") is not a JSON pointer and stays as it is.
+func routePointers(r *http.Request, err error) error {
+	var ce *critmin.Error
+	if !errors.As(err, &ce) {
+		return err
+	}
+	switch codeStatus[ce.Code] {
+	case http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity:
+	default:
+		return err
+	}
+	key := r.Method + " " + r.URL.Path
+	body, isBody := bodyRoutePointers[key]
+	query, isQuery := queryRoutePointers[key]
+	if !isBody && !isQuery {
+		return err
+	}
+	out := &critmin.Error{Code: ce.Code, Message: ce.Message, Fields: append([]critmin.FieldError(nil), ce.Fields...)}
+	for i, f := range out.Fields {
+		if !isBody || f.Pointer == "" || f.Pointer == "body" || strings.HasPrefix(f.Pointer, "/") || strings.ContainsAny(f.Pointer, " \t") || r.URL.Query().Has(f.Pointer) {
+			continue
+		}
+		out.Fields[i].Pointer = "/" + f.Pointer
+		if strings.HasPrefix(out.Message, f.Pointer+": ") {
+			out.Message = "/" + out.Message
+		}
+	}
+	if len(out.Fields) == 0 {
+		ptr := body
+		if !isBody {
+			ptr = query
+		}
+		out.Fields = []critmin.FieldError{{Pointer: ptr, Reason: ce.Message, Conflict: ce.Code == critmin.ECONFLICT}}
+	}
+	return out
+}

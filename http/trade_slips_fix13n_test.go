@@ -49,8 +49,8 @@ func TestTradeAPIAcceptsRefusedFiguresAndListsSlips(t *testing.T) {
 	body := `{"contract": "FWO-USSM-CU-2025", "lot": "` + lot + `", "kind": "provisional"}`
 	resp, b := do(t, "POST", ts.URL+"/api/v1/trade/invoices", operatorSecret, []byte(body), nil)
 	p := mustProblem(t, resp, b, 409)
-	if len(p.Errors) == 0 || p.Errors[0].Pointer != "lot/loading/moisture" || !strings.Contains(p.Errors[0].Reason, "0.8 %") {
-		t.Fatalf("refusal %+v; want lot/loading/moisture naming 0.8 %%", p)
+	if len(p.Errors) == 0 || p.Errors[0].Pointer != "/lot/loading/moisture" || !strings.Contains(p.Errors[0].Reason, "0.8 %") {
+		t.Fatalf("refusal %+v; want /lot/loading/moisture naming 0.8 %%", p)
 	}
 	body = `{"contract": "FWO-USSM-CU-2025", "lot": "` + lot + `", "kind": "provisional", "accept": [{"check": "moisture", "reason": "dried concentrate, lab report L-7"}]}`
 	resp, b = do(t, "POST", ts.URL+"/api/v1/trade/invoices", operatorSecret, []byte(body), nil)
@@ -75,8 +75,8 @@ func TestTradeAPIAcceptsRefusedFiguresAndListsSlips(t *testing.T) {
 	sub := `{"lot": "` + lot + `", "party": "seller", "lab": "urn:lab", "at": "2025-09-10T00:00:00Z", "results": [{"analyte": "Au", "value": 4.1, "unit": "%"}, {"analyte": "Cu", "value": 24, "unit": "%"}, {"analyte": "Ag", "value": 8, "unit": "%"}]}`
 	resp, b = do(t, "POST", ts.URL+"/api/v1/trade/assays", operatorSecret, []byte(sub), nil)
 	p = mustProblem(t, resp, b, 400)
-	if len(p.Errors) != 2 || p.Errors[0].Pointer != "results/0/value" || p.Errors[1].Pointer != "results/2/value" || !strings.Contains(p.Errors[0].Reason, "41,000 g/t") {
-		t.Errorf("exchange slips %+v; want results/0/value (41,000 g/t) and results/2/value", p.Errors)
+	if len(p.Errors) != 2 || p.Errors[0].Pointer != "/results/0/value" || p.Errors[1].Pointer != "/results/2/value" || !strings.Contains(p.Errors[0].Reason, "41,000 g/t") {
+		t.Errorf("exchange slips %+v; want /results/0/value (41,000 g/t) and /results/2/value", p.Errors)
 	}
 
 	var csv strings.Builder

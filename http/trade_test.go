@@ -75,21 +75,21 @@ func TestTradeAPI(t *testing.T) {
 		field                    string
 	}{
 		{"payable over 100 %", "POST", "/api/v1/trade/contracts", strings.Replace(mustRead(t, "../commercial/testdata/cu-conc.json"), `"payable_pct": 96.5`, `"payable_pct": 100.5`, 1), 400, "/payables/0/payable_pct"},
-		{"assay with no party", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "lab": "urn:lab", "at": "2025-10-01T00:00:00Z", "results": [{"analyte": "Cu", "value": 22, "unit": "%"}]}`, 400, "party"},
-		{"assay of an unknown analyte", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "buyer", "lab": "urn:lab", "at": "2025-10-01T00:00:00Z", "results": [{"analyte": "Qq", "value": 22, "unit": "%"}]}`, 400, "results/0/analyte"},
-		{"assay with a bad party", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "broker", "lab": "urn:lab", "at": "2025-10-01T00:00:00Z", "results": [{"analyte": "Cu", "value": 22, "unit": "%"}]}`, 400, "party"},
+		{"assay with no party", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "lab": "urn:lab", "at": "2025-10-01T00:00:00Z", "results": [{"analyte": "Cu", "value": 22, "unit": "%"}]}`, 400, "/party"},
+		{"assay of an unknown analyte", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "buyer", "lab": "urn:lab", "at": "2025-10-01T00:00:00Z", "results": [{"analyte": "Qq", "value": 22, "unit": "%"}]}`, 400, "/results/0/analyte"},
+		{"assay with a bad party", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "broker", "lab": "urn:lab", "at": "2025-10-01T00:00:00Z", "results": [{"analyte": "Cu", "value": 22, "unit": "%"}]}`, 400, "/party"},
 		// Grades over the whole sample or negative are refused naming the
 		// request field (not the EPCIS event built from it); a list given
 		// as an object names the field in plain words.
-		{"assay with a bad time", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "buyer", "lab": "urn:lab", "at": "2025-10-01 noon", "results": [{"analyte": "Cu", "value": 22, "unit": "%"}]}`, 400, "at"},
-		{"assay of 150 %", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "buyer", "lab": "urn:lab", "at": "2025-10-01T00:00:00Z", "results": [{"analyte": "Cu", "value": 150, "unit": "%"}]}`, 400, "results/0/value"},
-		{"negative assay", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "buyer", "lab": "urn:lab", "at": "2025-10-01T00:00:00Z", "results": [{"analyte": "Cu", "value": -1, "unit": "%"}]}`, 400, "results/0/value"},
+		{"assay with a bad time", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "buyer", "lab": "urn:lab", "at": "2025-10-01 noon", "results": [{"analyte": "Cu", "value": 22, "unit": "%"}]}`, 400, "/at"},
+		{"assay of 150 %", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "buyer", "lab": "urn:lab", "at": "2025-10-01T00:00:00Z", "results": [{"analyte": "Cu", "value": 150, "unit": "%"}]}`, 400, "/results/0/value"},
+		{"negative assay", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "buyer", "lab": "urn:lab", "at": "2025-10-01T00:00:00Z", "results": [{"analyte": "Cu", "value": -1, "unit": "%"}]}`, 400, "/results/0/value"},
 		{"results as an object", "POST", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "buyer", "lab": "urn:lab", "at": "2025-10-01T00:00:00Z", "results": {"analyte": "Cu"}}`, 400, "/results"},
 		{"nsr grade over 100 %", "GET", "/api/v1/trade/nsr?grades=Cu:120%25&terms=FWO-USSM-CU-2025&as_of=2025-11-28", "", 400, "grades"},
 		{"nsr step 150", "GET", "/api/v1/trade/nsr?grades=Cu:24%25&terms=FWO-USSM-CU-2025&as_of=2025-11-28&step=150", "", 400, "step"},
-		{"negative payment", "POST", "/api/v1/trade/payments", `{"invoice": "` + commercial.InvoiceID("FWO-USSM-CU-2025", commercial.DemoCopperLot, commercial.Final) + `", "amount": "-5", "paid_on": "2025-11-20"}`, 400, "amount"},
+		{"negative payment", "POST", "/api/v1/trade/payments", `{"invoice": "` + commercial.InvoiceID("FWO-USSM-CU-2025", commercial.DemoCopperLot, commercial.Final) + `", "amount": "-5", "paid_on": "2025-11-20"}`, 400, "/amount"},
 		{"backdated declaration", "POST", "/api/v1/trade/declarations", `{"contract": "FWO-USSM-CU-2025", "lot": "` + commercial.DemoCopperLot + `", "element": "Cu", "month": 1, "party": "buyer", "declared_at": "2025-09-01"}`, 400, "/declared_at"},
-		{"unknown kind", "POST", "/api/v1/trade/invoices", `{"contract": "FWO-USSM-REE-2025", "lot": "x", "kind": "proforma"}`, 400, "kind"},
+		{"unknown kind", "POST", "/api/v1/trade/invoices", `{"contract": "FWO-USSM-REE-2025", "lot": "x", "kind": "proforma"}`, 400, "/kind"},
 		{"settlement without lot", "GET", "/api/v1/trade/settlement?contract=FWO-USSM-REE-2025", "", 400, "lot"},
 		{"unknown contract", "GET", "/api/v1/trade/settlement?contract=NOPE&lot=x", "", 404, ""},
 		{"bad as_of", "GET", "/api/v1/trade/exposure?as_of=yesterday", "", 400, "as_of"},

@@ -724,3 +724,62 @@ func shockedPrice(price float64, m scenario.Measure) float64 {
 	}
 	return price * m.Factor
 }
+
+// Regrade sets a ledger lot's supply grade (s, pulled from l by
+// lotSupply) to the grades the trade job settles the lot on (settled:
+// analyte → grade on the dry basis in its unit, "%", "g/t" or "ppm"),
+// in place of the ledger's newest assay of each such analyte (fix13v):
+// the ledger reads an assay-exchange result as the newest assay — the
+// umpire's Cu 21.9 % — where the contract's rule settles the lot at the
+// mean of the umpire and the closer party, 21.85 %
+// (commercial.BestKnownGrades, the one rule of the planner's price, the
+// NSR, the exposure and the invoices). Each element group's fraction
+// moves by the difference the settled grades make to grade — exact for a
+// lot that holds what its assays say, and a capped lot (cappedRatios)
+// keeps its cap's shortfall. It returns the analytes it replaced, sorted.
+func (p *LedgerPull) Regrade(s *Supply, l *critmin.Lot, settled map[string]critmin.Assay) []string {
+	if p == nil || s == nil || l == nil || len(settled) == 0 {
+		return nil
+	}
+	dry := l.DryTonnes > 0
+	before := p.grade(l, dry, nil)
+	c := *l
+	c.Assays = append([]critmin.Assay(nil), l.Assays...)
+	newest := time.Time{}
+	for _, a := range l.Assays {
+		if a.At.After(newest) {
+			newest = a.At
+		}
+	}
+	var names []string
+	for name, a := range settled {
+		a.Analyte, a.Basis, a.Moisture = name, "dry", nil
+		a.At = newest.Add(time.Nanosecond) // newer than any: LatestAssays reads it
+		c.Assays = append(c.Assays, a)
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	// Dry grades converted to the supply's basis (as received: with the
+	// lot's moisture) by grade, as any assay.
+	after := p.grade(&c, dry, nil)
+	if s.Grade == nil {
+		s.Grade = map[string]float64{}
+	}
+	for g := range union(before, after) {
+		if d := after[g] - before[g]; d != 0 {
+			s.Grade[g] = math.Max(0, s.Grade[g]+d)
+		}
+	}
+	return names
+}
+
+func union(a, b map[string]float64) map[string]bool {
+	out := map[string]bool{}
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
+}
