@@ -1119,11 +1119,40 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(tw, "NOT YET INVOICED %s under %s (%s, shipped; estimated from its best-known assays and %s dmt)\n", l.Lot, l.Contract, l.Side, l.DMT)
 		}
 	}
+	// Lots several contracts could invoice: listed, with their contained
+	// metal and a total, never left out (fix13w).
+	for _, l := range ex.Lots {
+		if !l.Unallocated {
+			continue
+		}
+		if l.NotValued != "" {
+			fmt.Fprintf(tw, "UNALLOCATED %s — could be invoiced under contracts %s: not valued: %s\n", l.Lot, strings.Join(l.CouldBeUnder, ", "), l.NotValued)
+			continue
+		}
+		fmt.Fprintf(tw, "UNALLOCATED %s — could be invoiced under contracts %s: contained %s (%s dmt; in no total above)\n", l.Lot, strings.Join(l.CouldBeUnder, ", "), kgList(l.ContainedKg), l.DMT)
+	}
+	if ex.UnallocatedLots > 0 {
+		fmt.Fprintf(tw, "UNALLOCATED TOTAL %s: contained %s\n", countOf(ex.UnallocatedLots, "lot"), kgList(ex.UnallocatedKg))
+	}
 	fmt.Fprintln(tw, "\nFIXING DAY\tELEMENT\tPRICED KG\tUNPRICED KG")
 	for _, d := range ex.Days {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Date, d.Element, kg(d.PricedKg), kg(d.UnpricedKg))
 	}
 	return tw.Flush()
+}
+
+// kgList is "Au 0.364 kg; Cu 21840 kg", elements in order.
+func kgList(m map[string]decimal.Decimal) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %s kg", k, commercial.Money(m[k].Round(3), -1))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // applyTradeTerms puts the stored term sheets into a planning file

@@ -341,6 +341,9 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 		return nil, &critmin.Error{Code: critmin.ECONFLICT, Message: fmt.Sprintf("agreement %q cannot be totalled: %s: %s; correct the agreement (critmin trade agreement add) or the contract", a.ID, fe[0].Pointer, fe[0].Reason), Fields: fe}
 	}
 	today := asOf.Format(time.DateOnly)
+	// Every lot fact is as known by the end of the day (lotFactsAsOf),
+	// never the ledger's now: an as-of report reads what was known then.
+	dayEnd := endOfDay(asOf)
 	p := &Progress{Agreement: &a, AsOf: today}
 	firstReceipt := ""
 	byCommodity := map[string]*CommodityProgress{}
@@ -362,9 +365,9 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 	// Nothing is committed before the agreement is signed: as of an
 	// earlier day its tranches are listed with nothing committed.
 	signed := a.Signed == "" || a.Signed <= today
-	// The lot's B/L date: the ledger's now, else (its B/L since declared
-	// in error, a lot listed under Excluded) the one the invoice was
-	// issued on, as the ledger stood then.
+	// The lot's B/L date: as the ledger stood at the end of the day, else
+	// (its B/L since declared in error, a lot listed under Excluded) the
+	// one the invoice was issued on, as the ledger stood then.
 	blAt := func(lot string, at time.Time) (string, error) {
 		lf, err := lotFactsAsOf(ctx, s.Store, lot, at)
 		if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
@@ -380,7 +383,7 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 		d, ok := blNow[inv.Lot]
 		if !ok {
 			var err error
-			if d, err = blAt(inv.Lot, time.Time{}); err != nil {
+			if d, err = blAt(inv.Lot, dayEnd); err != nil {
 				return false, err
 			}
 			blNow[inv.Lot] = d
@@ -449,7 +452,7 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 			// invoice, shipped in the tranche's period by the day and not
 			// invoiced by then, counts as shipped at its settlement value
 			// as it stands (final, else provisional), said to be a what-if.
-			notYet, err := s.shippedNotInvoiced(ctx, cid, lotValue, counted, t.From, minDay(t.To, today))
+			notYet, err := s.shippedNotInvoiced(ctx, cid, lotValue, counted, t.From, minDay(t.To, today), asOf)
 			if err != nil {
 				return nil, err
 			}
@@ -458,7 +461,7 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 				p.ShippedNotInvoiced = append(p.ShippedNotInvoiced, sl)
 			}
 			for _, inv := range lotValue {
-				if lf, err := LotFactsFromEvents(ctx, s.Store, inv.Lot); err == nil && lf.Arrival != nil {
+				if lf, err := lotFactsAsOf(ctx, s.Store, inv.Lot, dayEnd); err == nil && lf.Arrival != nil {
 					if d := lf.Arrival.Format(time.DateOnly); d <= today && (firstReceipt == "" || d < firstReceipt) {
 						firstReceipt = d
 					}
@@ -469,7 +472,7 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 				}
 				month := inv.IssuedAt.Format("2006-01")
 				if inv.BL != "" {
-					if lf, err := LotFactsFromEvents(ctx, s.Store, inv.Lot); err == nil {
+					if lf, err := lotFactsAsOf(ctx, s.Store, inv.Lot, dayEnd); err == nil && lf.BLEvent != "" {
 						month = lf.BLDate.Format("2006-01")
 					}
 				}
@@ -550,11 +553,13 @@ func minDay(a, b string) string {
 // that are not invoiced under it by the day (invoiced), not counted yet
 // (counted: a lot is counted once in an agreement, under the first
 // tranche contract that holds it), and have a bill of lading dated from…
-// to; each valued under the contract on current data (Value: the final
-// settlement, else the provisional), a what-if. A lot the contract
-// cannot settle yet (no assay, no price) is left out, as nothing is
-// known of its value.
-func (s *Service) shippedNotInvoiced(ctx context.Context, cid string, invoiced map[string]*Invoice, counted map[string]bool, from, to string) ([]ShippedLot, error) {
+// to; each valued under the contract as known at the end of day asOf
+// (ValueUnderAsOf: the lot's events, prices, corrections, exchange
+// results and declarations known by then; the final settlement, else the
+// provisional), a what-if — never on the data of the day the report is
+// asked (fix13w). A lot the contract could not settle by then (no assay,
+// no price) is left out, as nothing was known of its value.
+func (s *Service) shippedNotInvoiced(ctx context.Context, cid string, invoiced map[string]*Invoice, counted map[string]bool, from, to string, asOf time.Time) ([]ShippedLot, error) {
 	ts, err := s.Contract(ctx, cid)
 	if err != nil {
 		return nil, err
@@ -569,7 +574,7 @@ func (s *Service) shippedNotInvoiced(ctx context.Context, cid string, invoiced m
 			if counted[l.ID] || invoiced[l.ID] != nil {
 				continue
 			}
-			lf, err := LotFactsFromEvents(ctx, s.Store, l.ID)
+			lf, err := lotFactsAsOf(ctx, s.Store, l.ID, endOfDay(asOf))
 			if err != nil || lf.BLEvent == "" {
 				continue
 			}
@@ -582,13 +587,14 @@ func (s *Service) shippedNotInvoiced(ctx context.Context, cid string, invoiced m
 			} else if !ok {
 				continue
 			}
-			v, _, err := s.ValueUnder(ctx, ts, l.ID)
+			v, _, err := s.ValueUnderAsOf(ctx, ts, l.ID, asOf)
 			if err != nil || v.NotComputable != "" || v.WhatIf {
 				continue
 			}
-			basis := "what-if: not invoiced; the final settlement on current data"
+			day := asOf.UTC().Format(time.DateOnly)
+			basis := "what-if: not invoiced; the final settlement on the data known on " + day
 			if v.Final == nil {
-				basis = "what-if: not invoiced; the provisional settlement on current data (final: " + v.Missing + ")"
+				basis = "what-if: not invoiced; the provisional settlement on the data known on " + day + " (final: " + v.Missing + ")"
 			}
 			counted[l.ID] = true
 			out = append(out, ShippedLot{Lot: l.ID, Contract: cid, BLDate: bl, Value: v.LotValue, Basis: basis})

@@ -8,15 +8,17 @@ import (
 	"github.com/critmin/critmin"
 )
 
-// TestAsOfSelectsByEventTime (fix13s item 4) pins the as-of rule of the
-// trade views (docs/trade.md, "As-of views: event time, not record
-// time"): a view as of a day counts the lot's events dated by that day,
-// whenever they were recorded. The T-NOTE lot's receipt is dated
-// 2025-10-04 and recorded when the test runs (after 2025-10-05, as the
-// test checks): as of 2025-10-05 the settlement counts it as the
-// discharge weighing — a ledger back-filled from spreadsheets is seen as
-// of the days its events happened — and as of 2025-10-03, before it was
-// dated, it does not.
+// TestAsOfSelectsByEventTime (fix13s item 4) pins the opening-record
+// side of the as-of rule of the trade views (docs/trade.md, "As-of
+// views: what was known then"): the events of a lot's opening record
+// (recorded within a day of its first record: a history loaded at once)
+// count as of the days they are dated. The T-NOTE lot's receipt is dated
+// 2025-10-04 and recorded with the lot when the test runs (after
+// 2025-10-05, as the test checks): as of 2025-10-05 the settlement counts
+// it as the discharge weighing — a ledger back-filled from spreadsheets
+// is seen as of the days its events happened — and as of 2025-10-03,
+// before it was dated, it does not. An event recorded after the opening
+// record counts only from its record time (TestAsOfKnowsOnlyWhatWasRecorded).
 func TestAsOfSelectsByEventTime(t *testing.T) {
 	s := MustDemo(t)
 	ctx := context.Background()

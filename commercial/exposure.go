@@ -55,6 +55,23 @@ type ExposureLot struct {
 	// the same, estimated from its best-known assays and its mass
 	// (fix13t).
 	NotInvoiced bool `json:"not_invoiced,omitempty"`
+	// Unallocated marks a lot shipped by the day, invoiced under no
+	// contract, that several stored contracts could invoice (fix13w):
+	// whose price risk it is waits on which contract invoices it, so it
+	// has no contract, side or quotational period and is in no long,
+	// short, priced or unpriced total — but it is listed, with its
+	// contained metal (ContainedKg) and the contracts it could be invoiced
+	// under (CouldBeUnder), and counted in Exposure.UnallocatedKg.
+	Unallocated  bool     `json:"unallocated,omitempty"`
+	CouldBeUnder []string `json:"could_be_under,omitempty"`
+	// ContainedKg is an unallocated lot's contained metal by element (kg):
+	// its dmt × the best-known grade of each element the candidate
+	// contracts pay for (a basket's basis, TREO, likewise) — every
+	// payable at 100 %, no deduction (ContainedTerms), as no contract's
+	// terms apply yet.
+	ContainedKg map[string]decimal.Decimal `json:"contained_kg,omitempty"`
+	// Note says in words what an unallocated lot is.
+	Note string `json:"note,omitempty"`
 	// NotValued says why the lot's exposure cannot be computed (an event
 	// it rests on was declared in error, so its B/L date or an assay is
 	// gone); the lot is listed with no quantities and the others still
@@ -85,6 +102,13 @@ type Exposure struct {
 	// Parties are the buyers and sellers of the open contracts: the
 	// books an exposure may be asked for (?book=PARTY).
 	Parties []string `json:"parties,omitempty"`
+	// UnallocatedKg is the contained metal (kg by element) of the lots
+	// shipped and not invoiced that several contracts the book is a party
+	// to could invoice (ExposureLot.Unallocated), UnallocatedLots their
+	// number: exposure whose side and fixing days are not known yet, said
+	// so rather than left out (fix13w).
+	UnallocatedKg   map[string]decimal.Decimal `json:"unallocated_kg"`
+	UnallocatedLots int                        `json:"unallocated_lots"`
 }
 
 // BookNeeded is the refusal of an exposure without a book over open
@@ -193,7 +217,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 			invoicedBy[inv.Lot] = true
 		}
 	}
-	shipped, err := s.shippedUninvoiced(ctx, invoicedBy, dayEnd)
+	shipped, ambiguous, err := s.shippedUninvoiced(ctx, invoicedBy, dayEnd)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +247,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 	if err != nil {
 		return nil, err
 	}
-	ex := &Exposure{AsOf: today, Book: book, Parties: OpenParties(contracts), Priced: map[string]decimal.Decimal{}, Unpriced: map[string]decimal.Decimal{}, Long: map[string]decimal.Decimal{}, Short: map[string]decimal.Decimal{}}
+	ex := &Exposure{AsOf: today, Book: book, Parties: OpenParties(contracts), Priced: map[string]decimal.Decimal{}, Unpriced: map[string]decimal.Decimal{}, Long: map[string]decimal.Decimal{}, Short: map[string]decimal.Decimal{}, UnallocatedKg: map[string]decimal.Decimal{}}
 	left := map[string]int{}
 	for _, ts := range contracts {
 		if !partyTo(ts, book) {
@@ -339,6 +363,19 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 		}
 		ex.Lots = append(ex.Lots, el)
 	}
+	for _, a := range ambiguous {
+		el, err := unallocatedLot(ctx, s.Store, a, book, dayEnd, spot)
+		if err != nil {
+			return nil, err
+		}
+		ex.Lots = append(ex.Lots, el)
+		if el.NotValued == "" && (book == "" || slices.ContainsFunc(a.under, func(ts *TermSheet) bool { return partyTo(ts, book) })) {
+			ex.UnallocatedLots++
+			for k, kg := range el.ContainedKg {
+				ex.UnallocatedKg[k] = ex.UnallocatedKg[k].Add(kg)
+			}
+		}
+	}
 	for _, d := range days {
 		ex.Days = append(ex.Days, *d)
 		ex.Priced[d.Element] = ex.Priced[d.Element].Add(d.PricedKg)
@@ -359,15 +396,23 @@ type shippedLot struct {
 	lot      string
 }
 
+// ambiguousLot is a lot shipped with no invoice yet that several stored
+// contracts could invoice.
+type ambiguousLot struct {
+	lot   string
+	under []*TermSheet
+}
+
 // shippedUninvoiced lists the lots of every stored contract's commodity
 // with a bill of lading dated by asOf, invoiced under no contract by
 // then (invoiced), that exactly one stored contract can invoice
 // (Deliverable): shipped under that contract. A lot several contracts
-// could invoice is under none of them until it is invoiced.
-func (s *Service) shippedUninvoiced(ctx context.Context, invoiced map[string]bool, asOf time.Time) ([]shippedLot, error) {
+// could invoice is under none of them until it is invoiced: it is
+// returned apart (ambiguous, with those contracts), never dropped.
+func (s *Service) shippedUninvoiced(ctx context.Context, invoiced map[string]bool, asOf time.Time) ([]shippedLot, []ambiguousLot, error) {
 	all, err := s.Contracts(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	byCommodity := map[string][]*TermSheet{}
 	var commodities []string
@@ -378,11 +423,12 @@ func (s *Service) shippedUninvoiced(ctx context.Context, invoiced map[string]boo
 		byCommodity[ts.Commodity] = append(byCommodity[ts.Commodity], ts)
 	}
 	var out []shippedLot
+	var amb []ambiguousLot
 	for _, c := range commodities {
 		for off := 0; ; {
 			ls, n, err := s.Store.FindLots(ctx, critmin.LotFilter{Commodity: c, Limit: 500, Offset: off})
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			for _, l := range ls {
 				if invoiced[l.ID] {
@@ -396,14 +442,17 @@ func (s *Service) shippedUninvoiced(ctx context.Context, invoiced map[string]boo
 				for _, ts := range byCommodity[c] {
 					ok, err := s.Deliverable(ctx, ts, l)
 					if err != nil {
-						return nil, err
+						return nil, nil, err
 					}
 					if ok {
 						under = append(under, ts)
 					}
 				}
-				if len(under) == 1 {
+				switch {
+				case len(under) == 1:
 					out = append(out, shippedLot{contract: under[0], lot: l.ID})
+				case len(under) > 1:
+					amb = append(amb, ambiguousLot{lot: l.ID, under: under})
 				}
 			}
 			off += len(ls)
@@ -412,7 +461,70 @@ func (s *Service) shippedUninvoiced(ctx context.Context, invoiced map[string]boo
 			}
 		}
 	}
-	return out, nil
+	return out, amb, nil
+}
+
+// unallocatedLot is the exposure's line for a lot several contracts
+// could invoice (ambiguousLot): its dmt and contained metal as known at
+// asOf, from its best-known grades (no exchange rule applies before a
+// contract does: BestKnownGrades with none), each element any candidate
+// pays for (and a basket's basis) at 100 % with no deduction
+// (ContainedTerms), at the loading weight (the provisional quantity: no
+// contract's final weights apply yet). A lot that cannot be valued is
+// listed with the reason (NotValued).
+func unallocatedLot(ctx context.Context, store critmin.Store, a ambiguousLot, book string, asOf time.Time, spot map[string]decimal.Decimal) (ExposureLot, error) {
+	var ids []string
+	for _, ts := range a.under {
+		ids = append(ids, ts.ID)
+	}
+	el := ExposureLot{Lot: a.lot, Unallocated: true, CouldBeUnder: ids, ContainedKg: map[string]decimal.Decimal{}, Payable: map[string]decimal.Decimal{},
+		Note: "unallocated — could be invoiced under contracts " + strings.Join(ids, ", ") + ": shipped and not invoiced; its contained metal is in no long, short, priced or unpriced total until a contract invoices it"}
+	if book != "" && !slices.ContainsFunc(a.under, func(ts *TermSheet) bool { return partyTo(ts, book) }) {
+		el.Note += fmt.Sprintf("; %s is a party to none of them, so it is not in this book's unallocated total either", book)
+	}
+	lf, err := lotFactsAsOf(ctx, store, a.lot, asOf)
+	if critmin.ErrorCode(err) == critmin.EINVALID {
+		el.NotValued = critmin.ErrorMessage(err)
+		return el, nil
+	} else if err != nil {
+		return el, err
+	}
+	best := *lf
+	best.Assays = BestKnownGrades(lf, nil)
+	best.UnknownAtLoading = lf.Unknown
+	best.Samples = make([]AssaySample, len(lf.Samples))
+	for i, sm := range lf.Samples {
+		sm.AtLoading = true
+		best.Samples[i] = sm
+	}
+	var why []string
+	for _, ts := range a.under {
+		st, err := Settle(ContainedTerms(ts), &best, SettleOptions{Kind: Provisional, Spot: spot})
+		if err != nil {
+			if critmin.ErrorCode(err) != critmin.EINVALID {
+				return el, err
+			}
+			why = append(why, ts.ID+": "+critmin.ErrorMessage(err))
+			continue
+		}
+		el.DMT = st.DMT
+		elements := make([]string, 0, len(ts.Payables)+1)
+		for _, p := range ts.Payables {
+			elements = append(elements, p.Element)
+		}
+		if ts.Basket != nil {
+			elements = append(elements, ts.Basket.Basis)
+		}
+		for _, e := range elements {
+			if _, done := el.ContainedKg[e]; !done {
+				el.ContainedKg[e] = st.Payable[e].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
+			}
+		}
+	}
+	if len(el.ContainedKg) == 0 && len(why) > 0 {
+		el.NotValued = strings.Join(why, "; ")
+	}
+	return el, nil
 }
 
 // checkPlaced is the exposure's invariant, per lot and element: the kg

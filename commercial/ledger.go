@@ -32,11 +32,20 @@ const (
 // lotEvents returns a lot's events in event-time order, without the events
 // declared in error (EPCIS 2.0 §7.4.1.2) nor the declarations themselves.
 //
-// A non-zero asOf reconstructs the lot at that instant from the dated
-// records: events whose eventTime is not after it, retracted only by
-// declarations whose declarationTime is not after it. (Record times are
-// not used: a ledger loaded later, as the demo is, would know nothing of
-// its past.)
+// A non-zero asOf reconstructs the lot as it was known at that instant,
+// on both time axes (bitemporal, ISO/IEC 9075-2 system and application
+// time; docs/trade.md, "As-of views: what was known then"): an event
+// counts when it happened by then (eventTime not after asOf) and was
+// recorded by then (recordTime not after asOf, knownBy); a declaration
+// in error retracts it when made by then (declarationTime) and recorded
+// by then. A weighing, assay or exchange result entered later, dated
+// earlier, is not known as of a day before its entry.
+//
+// The lot's opening record is the exception (OpeningRecord): the events
+// recorded within a day of the lot's first record — a history loaded at
+// once, the demo, a trader's past imported from spreadsheets — count from
+// their eventTime, as the documents of their days (B/L, certificates)
+// say; without it a back-filled ledger would know nothing of its past.
 //
 // keys are the critmin.LotEventKeys of every event read, declarations and
 // retracted events included: an invoice's basis (critmin.LotEventSet).
@@ -56,10 +65,11 @@ func lotEvents(ctx context.Context, store critmin.EventStore, lot string, asOf t
 	}
 	keys = critmin.LotEventKeys(all)
 	known := func(t time.Time) bool { return asOf.IsZero() || t.IsZero() || !t.After(asOf) }
+	recorded := knownBy(all, asOf)
 	retracted := map[string]bool{}
 	plain := map[string]bool{} // eventIDs recorded as an event, not only as a declaration
 	for _, ev := range all {
-		if d := ev.ErrorDeclaration; d != nil && known(d.DeclarationTime) {
+		if d := ev.ErrorDeclaration; d != nil && known(d.DeclarationTime) && recorded(declRecordTime(ev)) {
 			retracted[ev.EventID] = true
 		}
 		if ev.ErrorDeclaration == nil {
@@ -72,7 +82,7 @@ func lotEvents(ctx context.Context, store critmin.EventStore, lot string, asOf t
 	seen := map[string]bool{}
 	out := all[:0]
 	for _, ev := range all {
-		if retracted[ev.EventID] || !known(ev.EventTime) || seen[ev.EventID] ||
+		if retracted[ev.EventID] || !known(ev.EventTime) || !recorded(ev.RecordTime) || seen[ev.EventID] ||
 			(ev.ErrorDeclaration != nil && plain[ev.EventID]) {
 			continue
 		}
@@ -85,6 +95,40 @@ func lotEvents(ctx context.Context, store critmin.EventStore, lot string, asOf t
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].EventTime.Before(out[j].EventTime) })
 	return out, keys, nil
+}
+
+// OpeningRecord is how long after a lot's first record its events are
+// still its opening record, a history loaded at once (lotEvents): one
+// day. Events recorded later count as of a day only once recorded.
+const OpeningRecord = 24 * time.Hour
+
+// knownBy tells, of the record times of a lot's events (all, as read),
+// which were known at asOf (zero: now): recorded by then, or within the
+// lot's opening record (OpeningRecord after its first record time). A
+// zero record time (facts given directly) is known.
+func knownBy(all []*critmin.Event, asOf time.Time) func(time.Time) bool {
+	if asOf.IsZero() {
+		return func(time.Time) bool { return true }
+	}
+	var first time.Time
+	for _, ev := range all {
+		if rt := ev.RecordTime; !rt.IsZero() && (first.IsZero() || rt.Before(first)) {
+			first = rt
+		}
+	}
+	opening := first.Add(OpeningRecord)
+	return func(rt time.Time) bool {
+		return rt.IsZero() || !rt.After(asOf) || !rt.After(opening)
+	}
+}
+
+// declRecordTime is when an error declaration was recorded: its own
+// record time when the store gives it, else its event record's.
+func declRecordTime(ev *critmin.Event) time.Time {
+	if d := ev.ErrorDeclaration; d != nil && !d.RecordTime.IsZero() {
+		return d.RecordTime
+	}
+	return ev.RecordTime
 }
 
 // rehydrate decodes a stored event's raw JSON again (stores return the

@@ -140,8 +140,16 @@ type NSRCase struct {
 	// share of the spot value the contract pays the seller.
 	ContainedValue decimal.Decimal `json:"contained_value_per_dmt"`
 	PaidPct        decimal.Decimal `json:"paid_pct"`
-	// LotValue is NSR × the lot's dry tonnes, when a lot is compared.
+	// LotValue is NSR × the lot's dry tonnes under this sheet (DMT), when
+	// a lot is compared.
 	LotValue *decimal.Decimal `json:"lot_value,omitempty"`
+	// DMT is the lot's dry tonnes as this sheet settles them
+	// (SettlementQuantity: the final settlement's weights and moisture
+	// once the lot has a discharge weighing, else the loading ones), and
+	// DMTBasis how (fix13w): the comparison rests on the same quantity as
+	// the lot's invoice under the sheet.
+	DMT      *decimal.Decimal `json:"dmt,omitempty"`
+	DMTBasis string           `json:"dmt_basis,omitempty"`
 }
 
 // InputSensitivity is the NSR per dmt with one input scaled by each
@@ -331,8 +339,10 @@ func rareEarthAnalyte(a string) bool {
 
 // NSRComparison puts alternative term sheets side by side for one feed.
 type NSRComparison struct {
-	// Lot and DMT are set when a lot is compared (DMT from its loading
-	// weight and moisture); AsOf is the day of the spot prices.
+	// Lot and DMT are set when a lot is compared: DMT is the dry tonnes
+	// every valued sheet settles the lot on (NSRCase.DMT), nil when they
+	// differ (each case gives its own); AsOf is the day of the spot
+	// prices.
 	Lot  string           `json:"lot,omitempty"`
 	DMT  *decimal.Decimal `json:"dmt,omitempty"`
 	AsOf string           `json:"as_of,omitempty"`
@@ -528,7 +538,8 @@ func (s *Service) NSRLatest(ctx context.Context, terms, lot, grades string, step
 	if err != nil {
 		return nil, err
 	}
-	cmp, err := s.NSRFor(ctx, terms, lot, grades, day, stepPct)
+	// Undated: the lot as the ledger knows it now, at the prices of day.
+	cmp, err := s.nsrFor(ctx, terms, lot, grades, day, time.Time{}, stepPct)
 	if err != nil {
 		return nil, err
 	}
@@ -661,10 +672,21 @@ func checkGradeSet(grades map[string]Grade, field string) error {
 // NSRFor compares term sheets (comma-separated stored contract ids; all
 // stored contracts when empty) for a lot's best-known grades (the latest
 // assay of each analyte) or for given grades, at the spot prices of asOf,
-// with price and grade sensitivity of ±stepPct %.
+// with price and grade sensitivity of ±stepPct %. A lot is read as known
+// at the end of asOf (lotFactsAsOf: its events recorded by then, fix13w),
+// and each sheet values it on the quantity its settlement rests on
+// (SettlementQuantity): its dry tonnes and the moisture of the excess-
+// moisture deduction are the final settlement's (outturn weight and
+// moisture where the contract settles on them) once the lot has a
+// discharge weighing, else the loading ones.
 //
 // stepPct must be in (0, 100): the CLI and the API share this check.
 func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf time.Time, stepPct float64) (*NSRComparison, error) {
+	return s.nsrFor(ctx, terms, lot, grades, asOf, endOfDay(asOf), stepPct)
+}
+
+// nsrFor is NSRFor with the lot read as known at factsAt (zero: now).
+func (s *Service) nsrFor(ctx context.Context, terms, lot, grades string, asOf, factsAt time.Time, stepPct float64) (*NSRComparison, error) {
 	if !(stepPct > 0 && stepPct < 100) {
 		return nil, critmin.FieldErrorf("step", "%v is not a per-cent step in (0, 100)", stepPct)
 	}
@@ -689,24 +711,20 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 	}
 	var g map[string]Grade
 	var samples []AssaySample
-	var lotDMT *decimal.Decimal
 	var lotFacts *LotFacts
+	quantity := map[string]*Quantity{} // by sheet: the lot's settlement quantity
 	switch {
 	case lot != "":
 		var first *TermSheet
 		if len(sheets) > 0 {
 			first = sheets[0]
 		}
-		lf, lg, err := s.LotGrades(ctx, lot, first)
+		lf, lg, err := s.lotGradesAt(ctx, lot, first, factsAt)
 		if err != nil {
 			return nil, err
 		}
 		lotFacts = lf
 		g, samples = withLotMoisture(lg, lf), lf.Samples
-		if w := lf.Loading; w.WMT.IsPositive() && !w.NoMoisture {
-			d := w.WMT.Mul(one.Sub(pct(w.MoisturePct))).Round(3)
-			lotDMT = &d
-		}
 		var same []*TermSheet
 		for _, ts := range sheets {
 			if terms != "" || ts.Commodity == lf.Commodity {
@@ -714,6 +732,15 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 			}
 		}
 		sheets = same
+		for _, ts := range sheets {
+			q, err := s.lotQuantity(ctx, ts, lf)
+			if err != nil {
+				return nil, err
+			}
+			if q != nil {
+				quantity[ts.ID] = q
+			}
+		}
 	default:
 		var err error
 		if g, _, err = ParseGrades(grades, "grades"); err != nil {
@@ -738,6 +765,9 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 			if err := unknownNeeded(ts, g, lotFacts.Unknown); err != nil {
 				return nil, err
 			}
+			if q := quantity[ts.ID]; q != nil {
+				return withMoisture(g, q), nil
+			}
 			return withLotMoisture(g, lotFacts), nil
 		}
 	}
@@ -753,16 +783,81 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 		}
 		sort.SliceStable(cmp.Cases, func(i, j int) bool { return rank[cmp.Cases[i].Contract] < rank[cmp.Cases[j].Contract] })
 	}
-	cmp.Lot, cmp.DMT, cmp.AsOf = lot, lotDMT, asOf.Format(time.DateOnly)
-	if lotDMT != nil {
-		for i := range cmp.Cases {
-			if c := &cmp.Cases[i]; c.Error == "" {
-				v := c.NSRPerDMT.Mul(*lotDMT).Round(2)
-				c.LotValue = &v
-			}
+	cmp.Lot, cmp.AsOf = lot, asOf.Format(time.DateOnly)
+	common, differ := (*decimal.Decimal)(nil), false
+	for i := range cmp.Cases {
+		c := &cmp.Cases[i]
+		q := quantity[c.Contract]
+		if q == nil {
+			continue
+		}
+		d := q.DMT
+		c.DMT, c.DMTBasis = &d, q.Formula
+		if c.Error != "" {
+			continue
+		}
+		v := c.NSRPerDMT.Mul(d).Round(2)
+		c.LotValue = &v
+		if common == nil {
+			common = &d
+		} else if !common.Equal(d) {
+			differ = true
 		}
 	}
+	if !differ {
+		cmp.DMT = common
+	}
 	return cmp, nil
+}
+
+// lotQuantity is the quantity lf settles on under ts
+// (SettlementQuantity, with the acceptances kept with its invoices under
+// ts). When the final weights cannot settle it yet (a discharge with no
+// moisture of its own, weighings that contradict each other) the
+// loading weight and moisture are taken, the basis saying why; nil when
+// neither settles (no wet weight, no moisture): no lot value is given.
+func (s *Service) lotQuantity(ctx context.Context, ts *TermSheet, lf *LotFacts) (*Quantity, error) {
+	accepted, err := s.acceptedOn(ctx, ts.ID, lf.Lot)
+	if err != nil {
+		return nil, err
+	}
+	q, err := SettlementQuantity(ts, lf, accepted)
+	if err == nil {
+		return q, nil
+	}
+	if lf.Discharge == nil {
+		return nil, nil
+	}
+	why := reasonOf(err)
+	if q, err = settlementQuantity(ts, lf, Provisional, accepted); err != nil {
+		return nil, nil
+	}
+	q.Formula += " (the final weights cannot settle the lot yet: " + why + ")"
+	return q, nil
+}
+
+// withMoisture adds to a lot's grades the moisture of the quantity it
+// settles on (SettlementQuantity) as the feed's moisture (FeedMoisture),
+// citing its determination, so that the NSR per dmt makes the excess-
+// moisture deduction the settlement on that quantity makes.
+func withMoisture(g map[string]Grade, q *Quantity) map[string]Grade {
+	out := make(map[string]Grade, len(g)+1)
+	for k, v := range g {
+		out[k] = v
+	}
+	out[FeedMoisture] = Grade{Value: q.MoisturePct, Unit: "%", Formula: "moisture of the settlement quantity (per cent of the wet weight): " + q.Formula, Events: q.MoistureEvents}
+	return out
+}
+
+// LotValued tells whether a case gives the lot's value (a lot compared,
+// with a quantity it settles on).
+func (c *NSRComparison) LotValued() bool {
+	for _, k := range c.Cases {
+		if k.LotValue != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // Unvalued is EUNPROCESSABLE when no term sheet values the feed: none was
@@ -902,7 +997,12 @@ func withLotMoisture(g map[string]Grade, lf *LotFacts) map[string]Grade {
 // (BestKnownGrades), its exchange settled under the contract the lot is
 // invoiced under, else under ts (nil: none).
 func (s *Service) LotGrades(ctx context.Context, lot string, ts *TermSheet) (*LotFacts, map[string]Grade, error) {
-	lf, err := LotFactsFromEvents(ctx, s.Store, lot)
+	return s.lotGradesAt(ctx, lot, ts, time.Time{})
+}
+
+// lotGradesAt is LotGrades with the lot as known at at (zero: now).
+func (s *Service) lotGradesAt(ctx context.Context, lot string, ts *TermSheet, at time.Time) (*LotFacts, map[string]Grade, error) {
+	lf, err := lotFactsAsOf(ctx, s.Store, lot, at)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -316,8 +316,20 @@ func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time
 			return nil, err
 		}
 		// Its moisture too: the excess-moisture deduction of its
-		// settlement (withLotMoisture).
-		g = withLotMoisture(g, lf)
+		// settlement, on the quantity it settles on under ts
+		// (SettlementQuantity: the outturn's moisture where the final
+		// rests on the outturn; fix13w), else its loading moisture.
+		var q *Quantity
+		if ts != nil {
+			if q, err = s.lotQuantity(ctx, ts, lf); err != nil {
+				return nil, err
+			}
+		}
+		if q != nil {
+			g = withMoisture(g, q)
+		} else {
+			g = withLotMoisture(g, lf)
+		}
 		// A basket of the lot's commodity reads its shares from one
 		// sample, as its settlement does (oneSample).
 		for _, ts := range list {

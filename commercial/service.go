@@ -1199,7 +1199,7 @@ func resolvedWarnings(warnings []string, notes []*Note, current *Settlement, lot
 }
 
 // ValueAsOf is Value as the records stood at the end of day asOf (UTC):
-// the lot's events dated by then (lotFactsAsOf, the as-of rule of every
+// the lot's events dated and recorded by then (lotFactsAsOf, the as-of rule of every
 // trade view), the price days up to it, the QP declarations made and the
 // invoices and notes issued by then, payment statuses on that day. A day
 // after today is refused naming as_of (CheckAsOf), as is a day before

@@ -406,14 +406,74 @@ func ValueWarning(st *Settlement) string {
 // settledDMT is the dry tonnes a settlement of kind would rest on — the
 // weights step of Settle alone, which reads no price or assay.
 func settledDMT(ts *TermSheet, lot *LotFacts, kind string) (decimal.Decimal, error) {
-	if lot.BLDate.IsZero() {
-		return zero, critmin.FieldErrorf("lot/bl_date", "%s has no bill-of-lading (shipping) date", lotName(lot.Lot))
-	}
-	c := &calc{ts: ts, lot: lot, opt: SettleOptions{Kind: kind}, st: &Settlement{}}
-	if err := c.weights(); err != nil {
+	q, err := settlementQuantity(ts, lot, kind, nil)
+	if err != nil {
 		return zero, err
 	}
-	return c.st.DMT, nil
+	return q.DMT, nil
+}
+
+// Quantity is the weight a settlement rests on (SettlementQuantity): the
+// wet tonnes chosen by the contract's weights terms, the moisture
+// determined with them, and their dry tonnes, each with its formula and
+// events as the settlement's facts give them.
+type Quantity struct {
+	// Kind is the settlement whose quantity this is: final when the lot
+	// has a discharge weighing (the final settles on it, or on the
+	// loading weight, as weights.final_at and the franchise say), else
+	// provisional (the loading weight and moisture).
+	Kind        string          `json:"kind"`
+	WMT         decimal.Decimal `json:"wmt"`
+	MoisturePct decimal.Decimal `json:"moisture_pct"`
+	DMT         decimal.Decimal `json:"dmt"`
+	// Formula says which weighing and moisture were taken and why (the
+	// settlement's wmt and moisture facts) and the dry tonnes.
+	Formula string `json:"formula"`
+	// MoistureEvents are the events of the moisture determination used.
+	MoistureEvents []string `json:"moisture_events,omitempty"`
+}
+
+// SettlementQuantity is the quantity a lot settles on under ts: the
+// weights step of Settle itself (calc.weights — the same code, so that a
+// settlement and anything compared with it, the NSR comparison of a lot,
+// rest on one quantity). A lot with a discharge weighing is taken at
+// its final settlement's weights (weights.final_at, franchise, gain;
+// moisture follows the weight: ASTM E 1345 / ISO 12743 sampling, the
+// dry tonnage is one sample's wet weight less that sample's water);
+// without one at the provisional's, the loading weight and moisture.
+// accepted are the acceptances kept with the lot's invoices (a moisture
+// or dry loss accepted for them).
+func SettlementQuantity(ts *TermSheet, lot *LotFacts, accepted []Acceptance) (*Quantity, error) {
+	kind := Provisional
+	if lot.Discharge != nil {
+		kind = Final
+	}
+	return settlementQuantity(ts, lot, kind, accepted)
+}
+
+func settlementQuantity(ts *TermSheet, lot *LotFacts, kind string, accepted []Acceptance) (*Quantity, error) {
+	if lot.BLDate.IsZero() {
+		return nil, critmin.FieldErrorf("lot/bl_date", "%s has no bill-of-lading (shipping) date", lotName(lot.Lot))
+	}
+	c := &calc{ts: ts, lot: lot, opt: SettleOptions{Kind: kind, inherited: accepted}, st: &Settlement{}}
+	if err := c.weights(); err != nil {
+		return nil, err
+	}
+	q := &Quantity{Kind: kind, WMT: c.st.WMT, MoisturePct: c.st.Moisture, DMT: c.st.DMT}
+	var how []string
+	for _, f := range c.st.Facts {
+		switch f.Name {
+		case "wmt", "moisture":
+			how = append(how, f.Formula)
+			if f.Name == "moisture" {
+				q.MoistureEvents = f.Events
+			}
+		case "dmt":
+			how = append(how, f.Formula)
+		}
+	}
+	q.Formula = strings.Join(how, "; ")
+	return q, nil
 }
 
 // SublotTolerancePct is how far the sublots' total dry weight may differ
