@@ -1,0 +1,81 @@
+package custody_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
+)
+
+// assayEvent is an ObjectEvent recording an assay (sensor report, % dry)
+// of element el in lot at its mine on October 2.
+func assayEvent(id, lot, el, pct string) string {
+	return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
+	  "quantityList": [{"epcClass": "urn:t:lot:` + lot + `"}], "readPoint": {"id": "urn:t:site:mine-PAK"},
+	  "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/` + el + `", "value": ` + pct + `, "uom": "P1", "cm:basis": "dry"}]}]}`
+}
+
+// TestRetractedFactsNamed (fix9v item 3): an origin or an assay missing
+// because the event that recorded it was declared in error says so and
+// names the event, rather than reading as if it never existed.
+//
+//	X: Pakistan, 10 t dry, Nd 4 % (commissioning, event X); its Pr 1 %
+//	   recorded apart (event XA, Oct 2)
+//	Z: Pakistan, 10 t dry, Nd 4 % + Pr 1 %
+//	E1 (Oct 5, site seg): X 10 t + Z 10 t → O, 1 t at Nd 60 % + Pr 20 %
+//
+// XA declared in error: O's Pr shares are unknown (X brought an unknown
+// amount of Pr), element_not_assayed names XA as declared in error. X's
+// commissioning declared in error too: X has no origin, and no_origin
+// names event X as declared in error.
+func TestRetractedFactsNamed(t *testing.T) {
+	ctx := context.Background()
+	x := feed("X", "ree_concentrate", "PAK", 10, "Nd:4")
+	xa := assayEvent("XA", "X", "Pr", "1")
+	db := store(t, doc(map[string]string{"seg": "segregated"},
+		x, xa,
+		feed("Z", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
+		runOf("E1", "seg", "2025-10-05T00:00:00Z", []string{"X:10", "Z:10"}, product{lot: "O", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}}),
+	))
+	svc := ledger.NewService(db)
+	retractEvent(t, svc, xa, "2025-10-20T00:00:00Z")
+	o, err := custody.Origin(ctx, db, "urn:t:lot:O")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !anomalyWith(o.Anomalies, "element_not_assayed", "urn:t:lot:X", "urn:t:ev:XA", "declared in error on 2025-10-20T00:00:00Z") {
+		t.Errorf("O's anomalies %+v,\nwant element_not_assayed naming X's assay event XA declared in error", o.Anomalies)
+	}
+	retractEvent(t, svc, x, "2025-10-21T00:00:00Z")
+	o, err = custody.Origin(ctx, db, "urn:t:lot:O")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !anomalyWith(o.Anomalies, "no_origin", "urn:t:lot:X", "urn:t:ev:X", "declared in error on 2025-10-21T00:00:00Z") {
+		t.Errorf("O's anomalies %+v,\nwant no_origin naming X's commissioning, event X, declared in error", o.Anomalies)
+	}
+}
+
+// TestRetractedOwnAssayNamed (fix9v item 3): a product whose own assay
+// was declared in error reads grade_not_measured naming that event.
+// E1 (Oct 5, site seg): Z 10 t → P, 1 t oxide with no assay in its
+// facts; P's Nd 60 % recorded by event PA (Oct 6), then declared in error.
+func TestRetractedOwnAssayNamed(t *testing.T) {
+	ctx := context.Background()
+	pa := strings.Replace(assayEvent("PA", "P", "Nd", "60"), "2025-10-02", "2025-10-06", 1)
+	db := store(t, doc(map[string]string{"seg": "segregated"},
+		feed("Z", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
+		runOf("E1", "seg", "2025-10-05T00:00:00Z", []string{"Z:10"}, product{lot: "P", commodity: "ndpr_oxide", t: 1}),
+		pa,
+	))
+	retractEvent(t, ledger.NewService(db), pa, "2025-10-20T00:00:00Z")
+	o, err := custody.Origin(ctx, db, "urn:t:lot:P")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !anomalyWith(o.Anomalies, "grade_not_measured", "urn:t:lot:P", "urn:t:ev:PA", "declared in error on 2025-10-20T00:00:00Z") {
+		t.Errorf("P's anomalies %+v,\nwant grade_not_measured naming P's assay event PA declared in error", o.Anomalies)
+	}
+}
