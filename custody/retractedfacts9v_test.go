@@ -2,6 +2,7 @@ package custody_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,6 +56,19 @@ func TestRetractedFactsNamed(t *testing.T) {
 	}
 	if !anomalyWith(o.Anomalies, "no_origin", "urn:t:lot:X", "urn:t:ev:X", "declared in error on 2025-10-21T00:00:00Z") {
 		t.Errorf("O's anomalies %+v,\nwant no_origin naming X's commissioning, event X, declared in error", o.Anomalies)
+	}
+	// The covered-country rule cannot show exclusion (X's country is
+	// unknown) and says that X's origin record was declared in error.
+	pack, err := custody.ParsePack([]byte(`{"id": "t", "title": "t", "rules": [{"id": "no-chn-mining", "kind": "excluded_countries", "countries": ["CHN"], "stages": ["mining"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := custody.Evaluate(ctx, db, "urn:t:lot:O", pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 1 || vs[0].Status != custody.Fail || !strings.Contains(vs[0].Detail, "urn:t:ev:X") || !strings.Contains(vs[0].Detail, "declared in error") || !slices.Contains(vs[0].Evidence, "urn:t:ev:X") {
+		t.Errorf("verdicts %+v, want no-chn-mining failing as unknown, naming event X declared in error, X in its evidence", vs)
 	}
 }
 
