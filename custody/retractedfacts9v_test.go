@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
@@ -91,5 +92,30 @@ func TestRetractedOwnAssayNamed(t *testing.T) {
 	}
 	if !anomalyWith(o.Anomalies, "grade_not_measured", "urn:t:lot:P", "urn:t:ev:PA", "declared in error on 2025-10-20T00:00:00Z") {
 		t.Errorf("P's anomalies %+v,\nwant grade_not_measured naming P's assay event PA declared in error", o.Anomalies)
+	}
+}
+
+// TestClaimOnRetractedRunOutputNamed (fix9v): a claim on a lot whose
+// making run was declared in error is refused because no transformation
+// made the lot — and says that the run that did was declared in error,
+// naming it (retractedBy), rather than as if none ever had. E1 (Oct 5,
+// site mb): A9 10 t → O, 0.5 t oxide (0.4 t Nd+Pr) claimed Pakistani,
+// its facts and claim in their own event; E1 declared in error Oct 20.
+func TestClaimOnRetractedRunOutputNamed(t *testing.T) {
+	ctx := context.Background()
+	r := runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"A9:10"}, product{lot: "O", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK})
+	db := store(t, doc(map[string]string{"mb": "mass_balance"}, feed("A9", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"), r))
+	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	retractEvent(t, ledger.NewService(db), r[:strings.Index(r, `,{"type": "ObjectEvent"`)], "2025-10-20T00:00:00Z")
+	o, err := custody.OriginOf(ctx, db, "urn:t:lot:O", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := o.Claimed
+	if cl == nil || cl.Status != custody.ClaimRefused || strings.Join(cl.RetractedBy, " ") != "urn:t:ev:E1" || !strings.Contains(cl.Error, "no transformation produced it") ||
+		!strings.Contains(cl.Error, "urn:t:ev:E1") || !strings.Contains(cl.Error, "declared in error on 2025-10-20T00:00:00Z") {
+		t.Errorf("O's claim %+v, want refused naming run event E1 declared in error (retractedBy)", cl)
 	}
 }
