@@ -905,13 +905,16 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 					l.ID, ev.EventID, ev.ErrorDeclaration.DeclarationTime.UTC().Format(time.RFC3339), ev.ErrorDeclaration.Reason), Events: []string{ev.EventID}}
 			}
 		}
-		if len(a.Events) == 0 && oc.s != nil {
+		if !strings.Contains(a.Detail, "declared in error") && oc.s != nil {
 			// The origin was recorded, then declared in error (EPCIS 2.0
 			// §7.4.1.2): say so, naming the event, rather than as if it
 			// never existed (fix9v).
 			if fs, err := oc.retractedOrigin(l.ID); err == nil && len(fs) > 0 {
-				note, ids := retractionNote(fs, "origin record", l.ID)
-				a = Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no origin: the origin recorded for it is withdrawn — %s; its material counts as unknown until the origin is recorded again (a corrective event)", l.ID, note), Events: ids}
+				// Named in words only: an anomaly's events are what the
+				// origin rests on (a certificate's evidence), and the
+				// origin no longer rests on a declared event.
+				note, _ := retractionNote(fs, "origin record", l.ID)
+				a = Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no origin: the origin recorded for it is withdrawn — %s; its material counts as unknown until the origin is recorded again (a corrective event)", l.ID, note)}
 			}
 		}
 		oc.anomalies = append(oc.anomalies, a)
@@ -1345,9 +1348,8 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 				// (fix9v): the feed's grade is withdrawn, not absent.
 				if oc.s != nil {
 					if fs, err := oc.retractedAssay(in.id, e); err == nil && len(fs) > 0 {
-						note, ids := retractionNote(fs, "assay of "+e, in.id)
+						note, _ := retractionNote(fs, "assay of "+e, in.id)
 						withdrawn = append(withdrawn, note)
-						evs = mergeIDs(evs, ids)
 					}
 				}
 			}
@@ -1380,9 +1382,8 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 					}
 				}
 			}
-			if note, ids := retractionNote(fs, "assay", out.ID); note != "" {
+			if note, _ := retractionNote(fs, "assay", out.ID); note != "" {
 				detail += "; its assay is withdrawn: " + note
-				evs = mergeIDs(evs, ids)
 			}
 		}
 		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "grade_not_measured", Detail: detail, Events: evs})

@@ -498,23 +498,24 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 		v.Status, v.Detail = Fail, strings.Join(found, "; ")
 	case unknown:
 		v.Status, v.Detail = Fail, "a stage's country is unknown (an origin or a site country is not recorded), so exclusion cannot be shown"
-		v.Detail += withdrawnFacts(in.origin, v, "no_origin")
+		v.Detail += withdrawnFacts(in.origin, "no_origin")
 	default:
 		v.Status, v.Detail = Pass, fmt.Sprintf("no %s stage in %s", strings.Join(st, " or "), strings.Join(r.Countries, ", "))
 		if len(unknownWhy) > 0 {
 			v.Detail += fmt.Sprintf(" (%s: the element shares are not known, but every feed's country is, by dry mass, and none is listed)", strings.Join(unknownWhy, "; "))
-			v.Detail += withdrawnFacts(in.origin, v, "element_not_assayed", "grade_not_measured")
+			v.Detail += withdrawnFacts(in.origin, "element_not_assayed", "grade_not_measured")
 		}
 	}
 }
 
 // withdrawnFacts is what the origin's anomalies of kinds say of facts
 // declared in error (EPCIS 2.0 §7.4.1.2) — an origin record or an assay
-// withdrawn, named by event — as "; " + each, with the events added to
-// v's evidence; "" when no retraction is behind them. A verdict that
-// cannot show its answer for want of data says when the data was there
-// and was withdrawn (fix9v).
-func withdrawnFacts(c *Composition, v *Verdict, kinds ...string) string {
+// withdrawn, named by event — as "; " + each; "" when no retraction is
+// behind them. A verdict that cannot show its answer for want of data
+// says when the data was there and was withdrawn (fix9v). The declared
+// events are named in words, not added to the evidence: a verdict never
+// rests on a declared event.
+func withdrawnFacts(c *Composition, kinds ...string) string {
 	if c == nil {
 		return ""
 	}
@@ -524,11 +525,6 @@ func withdrawnFacts(c *Composition, v *Verdict, kinds ...string) string {
 			continue
 		}
 		out = append(out, a.Detail)
-		for _, id := range a.Events {
-			if !slices.Contains(v.Evidence, id) {
-				v.Evidence = append(v.Evidence, id)
-			}
-		}
 	}
 	if len(out) == 0 {
 		return ""
