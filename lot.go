@@ -477,3 +477,36 @@ type ClaimEvent struct {
 	// every stored event.
 	Seq int64
 }
+
+// RunLine is one line a live TransformationEvent of a run states: the
+// event (PK orders capture), its time, the role (input or output) and the
+// lot (canonical class identifier).
+type RunLine struct {
+	PK      int64
+	EventID string
+	At      time.Time
+	Role    string
+	Lot     string
+}
+
+// LinkTime is when a transformation edge e of a run became true: the
+// latest of the edge's own event time, the times of the run's events
+// captured up to the edge's event (upTo, a PK; 0 reads every line) that
+// state e.Parent as an input, and the time of the event stating e.Child
+// as an output. An input adds to its run's outputs only once consumed and
+// an output holds it only once made: a back-dated output-only event does
+// not date its input's consumption (docs/origin.md "When a run counts").
+// An edge of no run (Run "") keeps its event's time.
+func LinkTime(e LotEdge, lines []RunLine, upTo int64) time.Time {
+	at := e.EventTime
+	if e.Run == "" {
+		return at
+	}
+	for _, l := range lines {
+		in := l.Role == RoleInput && l.Lot == e.Parent && (upTo == 0 || l.PK <= upTo)
+		if (in || l.Role == RoleOutput && l.Lot == e.Child) && l.At.After(at) {
+			at = l.At
+		}
+	}
+	return at
+}

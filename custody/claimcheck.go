@@ -838,6 +838,12 @@ type runMembersFinder interface {
 	RunMembers(ctx context.Context, xids []string) (map[string][]critmin.QuantityElement, error)
 }
 
+// runLinesFinder is the part of a store that says when each lot entered
+// or left its runs (sqldb.DB.RunLines).
+type runLinesFinder interface {
+	RunLines(ctx context.Context, xids []string) (map[string][]critmin.RunLine, error)
+}
+
 // documentRuns returns each TransformationEvent of a document as the
 // edges the store will keep of it (sqldb writer.transformationLinks): its
 // own inputs × outputs, and under a transformationID the run's earlier
@@ -867,8 +873,17 @@ func documentRuns(ctx context.Context, s Store, live []*critmin.Event) (map[*cri
 			return nil, err
 		}
 	}
+	// When each lot entered or left each run (critmin.LinkTime): the
+	// stored events', then the document's in its order.
+	lines := map[string][]critmin.RunLine{}
+	if lf, ok := s.(runLinesFinder); ok && len(xids) > 0 {
+		var err error
+		if lines, err = lf.RunLines(ctx, xids); err != nil {
+			return nil, err
+		}
+	}
 	out := map[*critmin.Event]ledgerRun{}
-	for _, ev := range live {
+	for k, ev := range live {
 		if ev.Type != critmin.TransformationEvent {
 			continue
 		}
@@ -899,9 +914,26 @@ func documentRuns(ctx context.Context, s Store, live []*critmin.Event) (map[*cri
 			// The edges the store will keep (ledger.RunLinks), replacing
 			// runOfEvent's own inputs × outputs.
 			r.edges = nil
+			pk := int64(math.MaxInt64/2 + k) // after every stored event, in the document's order
+			for _, q := range own {
+				lines[ev.TransformationID] = append(lines[ev.TransformationID], critmin.RunLine{PK: pk, EventID: ev.EventID, At: ev.EventTime, Role: q.Role, Lot: q.EPCClass})
+			}
 			for _, l := range ledger.RunLinks(priorIn, priorOut, in, outs, ev.EventID) {
-				r.edges = append(r.edges, critmin.LotEdge{Parent: l.Parent, Child: l.Child, EventID: ev.EventID, Kind: l.Kind, ParentQty: l.ParentQty, ParentUOM: l.ParentUOM,
-					ChildQty: l.ChildQty, ChildUOM: l.ChildUOM, EventTime: ev.EventTime, BizLocation: ev.BizLocation, Run: ev.TransformationID, Replay: l.Replay})
+				e := critmin.LotEdge{Parent: l.Parent, Child: l.Child, EventID: ev.EventID, Kind: l.Kind, ParentQty: l.ParentQty, ParentUOM: l.ParentUOM,
+					ChildQty: l.ChildQty, ChildUOM: l.ChildUOM, EventTime: ev.EventTime, BizLocation: ev.BizLocation, Run: ev.TransformationID, Replay: l.Replay}
+				e.EventTime = critmin.LinkTime(e, lines[ev.TransformationID], pk)
+				r.edges = append(r.edges, e)
+			}
+			// The event counts from its first edge, as the store dates
+			// it (ledgerRun.at, sqldb EdgesAt).
+			first := time.Time{}
+			for _, e := range r.edges {
+				if !e.Replay && (first.IsZero() || e.EventTime.Before(first)) {
+					first = e.EventTime
+				}
+			}
+			if !first.IsZero() {
+				r.at = first
 			}
 			members[ev.TransformationID] = append(prior, own...)
 		}

@@ -2320,7 +2320,29 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		}
 	}
 	if run == nil {
-		return refused("", fmt.Sprintf("claim on lot %s refused: a claim is made by the mass-balance site that produced the lot, and no transformation produced it", l.ID)), nil
+		msg := fmt.Sprintf("claim on lot %s refused: a claim is made by the mass-balance site that produced the lot, and no transformation produced it", l.ID)
+		// The run that made it declared in error (EPCIS 2.0 §7.4.1.2):
+		// named, not read as if no run ever had (fix9v).
+		ev, err := newCalc(ctx, s, sites).retractedMaker(l.ID)
+		if err != nil {
+			return nil, err
+		}
+		if ev == nil {
+			return refused("", msg), nil
+		}
+		d := ev.ErrorDeclaration
+		when := d.DeclarationTime
+		if when.IsZero() {
+			when = d.RecordTime
+		}
+		reason := d.Reason
+		if reason == "" {
+			reason = "no reason given"
+		}
+		cl := refused("", fmt.Sprintf("claim on lot %s refused: a claim is made by the mass-balance site that produced the lot, and no transformation produced it that stands: the run that made it, %s, was declared in error on %s (reason %s)", l.ID,
+			runWords(ev.TransformationID, ev.EventID, ev.EventTime.UTC().Format(time.DateOnly)), when.UTC().Format(time.RFC3339), reason))
+		cl.RetractedBy = []string{ev.EventID}
+		return cl, nil
 	}
 	site := run.BizLocation
 	model := ""

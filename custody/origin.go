@@ -205,6 +205,13 @@ type originCalc struct {
 	// in the order found.
 	overAnoms map[[2]string]Anomaly
 	overOrder [][2]string
+	// putBack are genealogy edges of runs declared in error, by child, that
+	// explainRetractions' replay puts back upstream of the lots it reads
+	// (load): without them a lot an upstream retracted run made stays of
+	// unknown origin in the replay, and the retraction goes unnamed.
+	putBack map[string][]critmin.LotEdge
+	// retractedOf memoises retractedNaming by lot.
+	retractedOf map[string][]retractedFact
 	// retractedBy memoises retractedMaker by lot.
 	retractedBy map[string]*critmin.Event
 	// runFigures asks each run's lines for their outputs' figures at the
@@ -495,13 +502,28 @@ func (oc *originCalc) load(id string) error {
 			}
 		}
 	}
+	var back []string
 	for n := range seen {
+		if !oc.loaded[n] {
+			for _, e := range oc.putBack[n] {
+				oc.up[n] = append(oc.up[n], e)
+				back = append(back, e.Parent)
+			}
+		}
 		oc.loaded[n] = true
 	}
 	if len(seen) > MaxNodes {
 		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "truncated", Detail: fmt.Sprintf("genealogy larger than %d lots", MaxNodes)})
 	}
-	return oc.loadLots(ids)
+	if err := oc.loadLots(ids); err != nil {
+		return err
+	}
+	for _, p := range back {
+		if err := oc.load(p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (oc *originCalc) loadLots(ids []string) error {
@@ -881,6 +903,18 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 			if ev, err := oc.retractedMaker(l.ID); err == nil && ev != nil {
 				a = Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no origin: the run that made it, event %s, was declared in error on %s (reason %s), so the lot was never made and what runs consumed of it counts as unknown (over_consumed); reconcile the runs that consumed it",
 					l.ID, ev.EventID, ev.ErrorDeclaration.DeclarationTime.UTC().Format(time.RFC3339), ev.ErrorDeclaration.Reason), Events: []string{ev.EventID}}
+			}
+		}
+		if !strings.Contains(a.Detail, "declared in error") && oc.s != nil {
+			// The origin was recorded, then declared in error (EPCIS 2.0
+			// §7.4.1.2): say so, naming the event, rather than as if it
+			// never existed (fix9v).
+			if fs, err := oc.retractedOrigin(l.ID); err == nil && len(fs) > 0 {
+				// Named in words only: an anomaly's events are what the
+				// origin rests on (a certificate's evidence), and the
+				// origin no longer rests on a declared event.
+				note, _ := retractionNote(fs, "origin record", l.ID)
+				a = Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no origin: the origin recorded for it is withdrawn — %s; its material counts as unknown until the origin is recorded again (a corrective event)", l.ID, note)}
 			}
 		}
 		oc.anomalies = append(oc.anomalies, a)
@@ -1305,19 +1339,54 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		}
 		// Say why the measured element's shares are unknown: which feeds
 		// hold an unknown amount of it (no assay of it, or none at all).
-		var why []string
+		var why, withdrawn []string
+		evs := evList
 		for _, in := range ins {
 			if _, ok := in.c.grades[e]; !ok && in.mass > 0 {
 				why = append(why, fmt.Sprintf("%s (%s dmt)", in.id, fmtT(in.mass)))
+				// An assay recorded, then declared in error, is named
+				// (fix9v): the feed's grade is withdrawn, not absent.
+				if oc.s != nil {
+					if fs, err := oc.retractedAssay(in.id, e); err == nil && len(fs) > 0 {
+						note, _ := retractionNote(fs, "assay of "+e, in.id)
+						withdrawn = append(withdrawn, note)
+					}
+				}
 			}
 		}
 		if len(why) > 0 {
-			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "element_not_assayed", Detail: fmt.Sprintf("the shares of %s in lot %s are unknown: its feed %s %s no assay of %s, so the %s it brought is unknown (not taken as none)",
-				e, out.ID, strings.Join(why, ", "), map[bool]string{true: "has", false: "have"}[len(why) == 1], e, e), Events: evList})
+			detail := fmt.Sprintf("the shares of %s in lot %s are unknown: its feed %s %s no assay of %s, so the %s it brought is unknown (not taken as none)",
+				e, out.ID, strings.Join(why, ", "), map[bool]string{true: "has", false: "have"}[len(why) == 1], e, e)
+			if len(withdrawn) > 0 {
+				detail += "; the assay is withdrawn: " + strings.Join(withdrawn, "; ")
+			}
+			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "element_not_assayed", Detail: detail, Events: evs})
 		}
 	}
 	if len(own) == 0 && len(res.elem) > 0 {
-		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "grade_not_measured", Detail: fmt.Sprintf("lot %s has no assay of its own: grade not measured, so the shares of %s in it are unknown (not inherited from its feed)", out.ID, elementList(res.elem)), Events: evList})
+		detail := fmt.Sprintf("lot %s has no assay of its own: grade not measured, so the shares of %s in it are unknown (not inherited from its feed)", out.ID, elementList(res.elem))
+		evs := evList
+		if oc.s != nil {
+			// Its assay recorded, then declared in error (fix9v).
+			var fs []retractedFact
+			seen := map[string]bool{}
+			for _, el := range sortedKeys(res.elem) {
+				got, err := oc.retractedAssay(out.ID, el)
+				if err != nil {
+					break
+				}
+				for _, f := range got {
+					if !seen[f.ev.EventID] {
+						seen[f.ev.EventID] = true
+						fs = append(fs, f)
+					}
+				}
+			}
+			if note, _ := retractionNote(fs, "assay", out.ID); note != "" {
+				detail += "; its assay is withdrawn: " + note
+			}
+		}
+		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "grade_not_measured", Detail: detail, Events: evs})
 	}
 	switch model {
 	case IdentityPreserved:

@@ -3,11 +3,14 @@ package custody
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // A retraction (an error declaration, EPCIS 2.0 §7.4.1.2) of a credit run
@@ -31,14 +34,17 @@ type retractedRun struct {
 }
 
 // retractedRuns returns the site's TransformationEvents declared in error
-// (their declaration records carry the event as captured); none for a
-// store that cannot query events.
+// (their declaration records carry the event as captured), every site's
+// when site is ""; none for a store that cannot query events.
 func retractedRuns(ctx context.Context, s Store, site string) ([]retractedRun, error) {
 	f, ok := s.(eventQuerier)
 	if !ok {
 		return nil, nil
 	}
-	filter := critmin.EventFilter{EventTypes: []string{critmin.TransformationEvent}, BizLocations: []string{site}, ErrorDeclarationExists: true, Limit: 1000}
+	filter := critmin.EventFilter{EventTypes: []string{critmin.TransformationEvent}, ErrorDeclarationExists: true, Limit: 1000}
+	if site != "" {
+		filter.BizLocations = []string{site}
+	}
 	var out []retractedRun
 	seen := map[string]bool{}
 	for {
@@ -57,7 +63,11 @@ func retractedRuns(ctx context.Context, s Store, site string) ([]retractedRun, e
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, retractedRun{run: runOfEvent(body, site), ev: body, decl: ev.ErrorDeclaration})
+			at := site
+			if at == "" {
+				at = body.BizLocation
+			}
+			out = append(out, retractedRun{run: runOfEvent(body, at), ev: body, decl: ev.ErrorDeclaration})
 		}
 		if page.Next == nil {
 			return out, nil
@@ -179,8 +189,31 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 	if err != nil {
 		return err
 	}
+	// Runs declared in error at other sites that made lots the account
+	// read (an intermediate shipped in): their retraction takes the
+	// origin of what the site's runs consumed, so the credit's origin.
+	all, err := retractedRuns(mc.ctx, mc.s, "")
+	if err != nil {
+		return err
+	}
+	atSite := map[string]bool{}
+	for _, r := range rs {
+		atSite[r.ev.EventID] = true
+	}
+	var ups []retractedRun
+	for _, r := range all {
+		if atSite[r.ev.EventID] {
+			continue
+		}
+		for _, id := range canonicalLots(r.ev).LotIDs() {
+			if _, read := mc.oc.lots[id]; read {
+				ups = append(ups, r)
+				break
+			}
+		}
+	}
 	ms, err := mc.retractedMeasurements()
-	if err != nil || len(rs) == 0 && len(ms) == 0 {
+	if err != nil || len(rs) == 0 && len(ms) == 0 && len(ups) == 0 {
 		return err
 	}
 	relived, err := mc.asIfLive(ms)
@@ -199,6 +232,11 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 	// ledger.RunLinks gives it among the run's live events (an input-only
 	// event links its inputs to the run's outputs), as capture would make
 	// them (documentRuns).
+	// Every retracted run, at the site or upstream of it, is put back in
+	// the genealogy its origin is read from (originCalc.putBack); the
+	// site's own also earn their credits again (pending).
+	nSite := len(rs)
+	rs = append(rs, ups...)
 	var evs []*critmin.Event
 	for _, r := range rs {
 		evs = append(evs, r.ev)
@@ -208,6 +246,7 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 		return err
 	}
 	var ids []string
+	alt.oc.putBack = map[string][]critmin.LotEdge{}
 	for i, r := range rs {
 		if j, ok := joined[r.ev]; ok && r.ev.TransformationID != "" {
 			j.at, j.event = r.run.at, r.run.event
@@ -216,7 +255,12 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 				ids = append(ids, e.Parent, e.Child)
 			}
 		}
-		alt.pending = append(alt.pending, rs[i].run)
+		for _, e := range canonicalEdges(rs[i].run.edges) {
+			alt.oc.putBack[e.Child] = append(alt.oc.putBack[e.Child], e)
+		}
+		if i < nSite {
+			alt.pending = append(alt.pending, rs[i].run)
+		}
 		ids = append(ids, r.ev.LotIDs()...)
 	}
 	if err := alt.oc.loadLots(ids); err != nil {
@@ -233,6 +277,29 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 	}
 	for _, r := range rs {
 		ledger.Project(lots, r.ev)
+	}
+	// A lot a retracted run made that live events still name (its facts
+	// recorded apart, a run that consumed it) is rebuilt from those
+	// events and the run's, in event-time order (asIfLive): projecting
+	// the run over what is left of it would find it consumed already.
+	var again []retractedMeasurement
+	for _, r := range rs {
+		var kept []string
+		for _, id := range canonicalLots(r.ev).LotIDs() {
+			if l := alt.oc.lots[id]; l != nil && l.EventCount > 0 {
+				kept = append(kept, id)
+			}
+		}
+		if len(kept) > 0 {
+			again = append(again, retractedMeasurement{ev: r.ev, decl: r.decl, lots: kept})
+		}
+	}
+	rebuilt, err := mc.asIfLive(again)
+	if err != nil {
+		return err
+	}
+	for id, l := range rebuilt {
+		lots[id] = l
 	}
 	for id, l := range lots {
 		alt.oc.lots[id] = l
@@ -369,4 +436,141 @@ func measurementWords(ev *critmin.Event) string {
 		return "moisture"
 	}
 	return "measurement"
+}
+
+// canonicalEdges are edges with their lots named canonically
+// (epcis.Canonical), as the store keys the genealogy.
+func canonicalEdges(edges []critmin.LotEdge) []critmin.LotEdge {
+	out := make([]critmin.LotEdge, len(edges))
+	for i, e := range edges {
+		e.Parent, e.Child = epcis.Canonical(e.Parent), epcis.Canonical(e.Child)
+		out[i] = e
+	}
+	return out
+}
+
+// retractedNaming returns the events declared in error (EPCIS 2.0
+// §7.4.1.2) that named lot, decoded with their mineral facts, memoised;
+// none for a store that cannot query events.
+func (oc *originCalc) retractedNaming(lot string) ([]retractedFact, error) {
+	if fs, ok := oc.retractedOf[lot]; ok {
+		return fs, nil
+	}
+	if oc.retractedOf == nil {
+		oc.retractedOf = map[string][]retractedFact{}
+	}
+	f, ok := oc.s.(eventQuerier)
+	if !ok || oc.s == nil {
+		return nil, nil
+	}
+	filter := critmin.EventFilter{ErrorDeclarationExists: true, ClassMatches: []critmin.EPCMatch{{Patterns: []string{lot}, Exact: true}}, Limit: 1000}
+	var out []retractedFact
+	seen := map[string]bool{}
+	for {
+		page, err := f.FindEvents(oc.ctx, filter)
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range page.Events {
+			if ev.ErrorDeclaration == nil || seen[ev.EventID] {
+				continue
+			}
+			seen[ev.EventID] = true
+			body, err := ledger.DecodeStored(ev.Raw, ev.Context)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, retractedFact{ev: canonicalLots(body), decl: ev.ErrorDeclaration})
+		}
+		if page.Next == nil {
+			break
+		}
+		filter.After = page.Next
+	}
+	oc.retractedOf[lot] = out
+	return out, nil
+}
+
+// retractedFact is an event declared in error, as captured, with its
+// declaration.
+type retractedFact struct {
+	ev   *critmin.Event
+	decl *critmin.ErrorDeclaration
+}
+
+// words names the retracted event for a message: "event E (what of lot
+// L, date) declared in error on D (reason R)".
+func (r retractedFact) words(what, lot string) string {
+	when := r.decl.DeclarationTime
+	if when.IsZero() {
+		when = r.decl.RecordTime
+	}
+	reason := r.decl.Reason
+	if reason == "" {
+		reason = "no reason given"
+	}
+	return fmt.Sprintf("event %s (%s of lot %s, %s) was declared in error on %s (reason %s)",
+		r.ev.EventID, what, lot, r.ev.EventTime.UTC().Format(time.DateOnly), when.UTC().Format(time.RFC3339), reason)
+}
+
+// retractedOrigin is the retracted events that recorded lot's origin —
+// a commissioning stating cm:originCountry or cm:originMine, or a run
+// that put the lot out — so that a lot without origin after them says
+// why (no_origin).
+func (oc *originCalc) retractedOrigin(lot string) ([]retractedFact, error) {
+	fs, err := oc.retractedNaming(lot)
+	if err != nil {
+		return nil, err
+	}
+	var out []retractedFact
+	for _, f := range fs {
+		if f.ev.Mineral != nil && (f.ev.Mineral.OriginCountry != "" || f.ev.Mineral.OriginMine != "") && slices.Contains(f.ev.LotIDs(), lot) {
+			out = append(out, f)
+			continue
+		}
+		if f.ev.Type == critmin.TransformationEvent {
+			for _, q := range f.ev.LotLines() {
+				if q.Role == critmin.RoleOutput && q.EPCClass == lot {
+					out = append(out, f)
+					break
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// retractedAssay is the retracted events that recorded an assay of
+// element el in lot (element_not_assayed, grade_not_measured).
+func (oc *originCalc) retractedAssay(lot, el string) ([]retractedFact, error) {
+	fs, err := oc.retractedNaming(lot)
+	if err != nil {
+		return nil, err
+	}
+	var out []retractedFact
+	for _, f := range fs {
+		if f.ev.Mineral == nil {
+			continue
+		}
+		for _, a := range f.ev.Mineral.Assays {
+			if units.ElementOf(a.Analyte) == el || strings.EqualFold(a.Analyte, el) {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// retractionNote is "; " + each retracted event's words, or "".
+func retractionNote(fs []retractedFact, what, lot string) (string, []string) {
+	var parts, ids []string
+	for _, f := range fs {
+		parts = append(parts, f.words(what, lot))
+		ids = append(ids, f.ev.EventID)
+	}
+	if len(parts) == 0 {
+		return "", nil
+	}
+	return strings.Join(parts, "; "), ids
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/critmin/critmin/jsonstrict"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -497,12 +498,38 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 		v.Status, v.Detail = Fail, strings.Join(found, "; ")
 	case unknown:
 		v.Status, v.Detail = Fail, "a stage's country is unknown (an origin or a site country is not recorded), so exclusion cannot be shown"
+		v.Detail += withdrawnFacts(in.origin, "no_origin")
 	default:
 		v.Status, v.Detail = Pass, fmt.Sprintf("no %s stage in %s", strings.Join(st, " or "), strings.Join(r.Countries, ", "))
 		if len(unknownWhy) > 0 {
 			v.Detail += fmt.Sprintf(" (%s: the element shares are not known, but every feed's country is, by dry mass, and none is listed)", strings.Join(unknownWhy, "; "))
+			v.Detail += withdrawnFacts(in.origin, "element_not_assayed", "grade_not_measured")
 		}
 	}
+}
+
+// withdrawnFacts is what the origin's anomalies of kinds say of facts
+// declared in error (EPCIS 2.0 §7.4.1.2) — an origin record or an assay
+// withdrawn, named by event — as "; " + each; "" when no retraction is
+// behind them. A verdict that cannot show its answer for want of data
+// says when the data was there and was withdrawn (fix9v). The declared
+// events are named in words, not added to the evidence: a verdict never
+// rests on a declared event.
+func withdrawnFacts(c *Composition, kinds ...string) string {
+	if c == nil {
+		return ""
+	}
+	var out []string
+	for _, a := range c.Anomalies {
+		if !slices.Contains(kinds, a.Kind) || !strings.Contains(a.Detail, "declared in error") {
+			continue
+		}
+		out = append(out, a.Detail)
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(out, "; ")
 }
 
 func shipmentDocuments(in *ruleInput, r Rule, v *Verdict) {

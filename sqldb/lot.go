@@ -742,7 +742,7 @@ func (db *DB) lotEdgesUnexplained(ctx context.Context, ids []string, upstream bo
 	if err := db.checkLinkCounts(ctx, ids); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return db.settleEdges(ctx, out)
 }
 
 // checkLinkCounts reads the lots rows of ids as every lot reader does
@@ -798,6 +798,41 @@ func (db *DB) edgesAtUnexplained(ctx context.Context, site string, from, to time
 	if err != nil {
 		return nil, err
 	}
+	// An edge is dated when it became true (critmin.LinkTime): an input
+	// counts for its run's outputs from its consumption, not from a
+	// back-dated output-only event of the run that captured the link. So
+	// the edges of runs with a live event in the window dated before it
+	// are read too, and every run edge is dated and filtered again.
+	rows, err = db.reader(ctx).QueryContext(ctx, db.q("SELECT "+edgeColumns+" FROM lot_links WHERE kind = 'transformation' AND biz_location IN (SELECT DISTINCT biz_location FROM events WHERE biz_location_canon = ?) AND event_time < ?"+
+		" AND event_id IN (SELECT x.event_id FROM events x WHERE x.declaration = 0 AND x.transformation_id IN (SELECT e.transformation_id FROM events e WHERE e.biz_location_canon = ? AND e.declaration = 0 AND e.event_time >= ? AND e.event_time < ? AND e.transformation_id IS NOT NULL AND e.transformation_id <> ''))"+
+		" ORDER BY event_time, parent, child"), canon(site), micros(from), canon(site), micros(from), micros(to))
+	if err != nil {
+		return nil, fmt.Errorf("%s: edges at site: %w", db.Dialect.Name, err)
+	}
+	before, err := scanEdges(rows)
+	if err != nil {
+		return nil, err
+	}
+	if edges, err = db.settleEdges(ctx, append(edges, before...)); err != nil {
+		return nil, err
+	}
+	kept := edges[:0]
+	for _, e := range edges {
+		if !e.EventTime.Before(from) && e.EventTime.Before(to) {
+			kept = append(kept, e)
+		}
+	}
+	edges = kept
+	sort.SliceStable(edges, func(i, j int) bool {
+		a, b := edges[i], edges[j]
+		if !a.EventTime.Equal(b.EventTime) {
+			return a.EventTime.Before(b.EventTime)
+		}
+		if a.Parent != b.Parent {
+			return a.Parent < b.Parent
+		}
+		return a.Child < b.Child
+	})
 	// The lots the site's transformations made in the window, as their
 	// events state them — in outputQuantityList and in outputEPCList (an
 	// instance with mineral facts is a lot of its own, Event.LotLines) —
@@ -821,6 +856,76 @@ func (db *DB) edgesAtUnexplained(ctx context.Context, site string, from, to time
 		return nil, err
 	}
 	return edges, nil
+}
+
+// settleEdges dates each transformation edge of a run when it became
+// true (critmin.LinkTime) from the lines the run's live events state.
+func (db *DB) settleEdges(ctx context.Context, edges []critmin.LotEdge) ([]critmin.LotEdge, error) {
+	var xids []string
+	seen := map[string]bool{}
+	for _, e := range edges {
+		if e.Run != "" && !seen[e.Run] {
+			seen[e.Run] = true
+			xids = append(xids, e.Run)
+		}
+	}
+	if len(xids) == 0 {
+		return edges, nil
+	}
+	lines, err := db.RunLines(ctx, xids)
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range edges {
+		var upTo int64 = -1 // the edge's event not among the live lines: none counts
+		for _, l := range lines[e.Run] {
+			if l.EventID == e.EventID {
+				upTo = l.PK
+			}
+		}
+		if upTo < 0 {
+			continue
+		}
+		edges[i].EventTime = critmin.LinkTime(e, lines[e.Run], upTo)
+	}
+	return edges, nil
+}
+
+// RunLines returns, by transformationID, the lines (inputs and outputs,
+// in quantity and EPC lists) of each live event of the runs xids, in
+// capture order: when each lot entered or left the run
+// (critmin.LinkTime).
+func (db *DB) RunLines(ctx context.Context, xids []string) (map[string][]critmin.RunLine, error) {
+	out := map[string][]critmin.RunLine{}
+	err := inChunks(xids, func(part []any) error {
+		ph := placeholders(len(part))
+		live := "e.declaration = 0 AND e.transformation_id IN (" + ph + ") AND NOT EXISTS (SELECT 1 FROM events d WHERE d.declaration = 1 AND d.event_id = e.event_id)"
+		args := append(append([]any{}, part...), part...)
+		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT e.transformation_id, e.pk, e.event_id, e.event_time, q.role, q.canon FROM events e JOIN event_quantities q ON q.event_pk = e.pk WHERE "+live+
+			" UNION ALL SELECT e.transformation_id, e.pk, e.event_id, e.event_time, p.role, p.canon FROM events e JOIN event_epcs p ON p.event_pk = e.pk WHERE "+live), args...)
+		if err != nil {
+			return fmt.Errorf("%s: run lines: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var xid string
+			var l critmin.RunLine
+			var at int64
+			if err := rows.Scan(&xid, &l.PK, &l.EventID, &at, &l.Role, &l.Lot); err != nil {
+				return err
+			}
+			if l.Role != critmin.RoleInput && l.Role != critmin.RoleOutput {
+				continue
+			}
+			l.At = fromMicros(at)
+			out[xid] = append(out[xid], l)
+		}
+		return rows.Err()
+	})
+	for _, ls := range out {
+		sort.SliceStable(ls, func(i, j int) bool { return ls[i].PK < ls[j].PK })
+	}
+	return out, err
 }
 
 // FindLotsByID returns the lots among ids, without genealogy links.
@@ -889,7 +994,7 @@ func (db *DB) upstreamEdgesUnexplained(ctx context.Context, id string, maxDepth 
 	if err := db.checkLinkCounts(ctx, edgeLots(edges, canon(id))); err != nil {
 		return nil, err
 	}
-	return edges, nil
+	return db.settleEdges(ctx, edges)
 }
 
 // LotMix returns the kept origin mix of a produced lot, if fresh.
