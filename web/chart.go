@@ -58,6 +58,10 @@ type Chart struct {
 	// CSVRows, if set, are the CSV's rows instead of Rows (full
 	// identifiers where the table shows short ones); see csvData.
 	CSVRows [][]string `json:"-"`
+	// CSVHeader, if set, heads CSVRows instead of Header: a chart whose
+	// CSV holds more than its table (the corridor map's sites, and the
+	// routes and flows it draws) has its own columns.
+	CSVHeader []string `json:"-"`
 	// RowLinks, if set, link each row's first cell.
 	RowLinks []string `json:"-"`
 }
@@ -243,6 +247,9 @@ func (c Chart) csvData() string {
 		rows = c.Rows
 	}
 	header := append([]string(nil), c.Header...)
+	if c.CSVHeader != nil {
+		header = append([]string(nil), c.CSVHeader...)
+	}
 	ncol := len(header)
 	for _, r := range rows {
 		ncol = max(ncol, len(r))
