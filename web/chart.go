@@ -211,7 +211,7 @@ func barChart(id, title string, valueAxis Axis, labels []string, values []float6
 		shown[i] = math.Round(v*100) / 100
 	}
 	c := Chart{ID: id, Kind: "bar", Title: title, X: valueAxis, Y: Axis{Type: "category", Categories: labels},
-		Series: []Series{{Name: valueAxis.Name, Data: shown, Colours: colours, Colour: "#0b6e69"}}}
+		Series: []Series{{Name: valueAxis.Name, Data: shown, Colours: colours, Colour: noCommodityColour}}}
 	c.Header = []string{"", axisLabel(valueAxis)}
 	for i, l := range labels {
 		c.Rows = append(c.Rows, []string{l, formatNum(shown[i], 2)})

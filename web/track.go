@@ -174,7 +174,7 @@ func (s *site) transitFlow(r *http.Request, evs []*critmin.Event, row shipmentRo
 // neutral tones: colours are kept for commodities.
 var siteKinds = []Kind{
 	{critmin.SiteMine, "mine", "#1d2939", "triangle"}, {critmin.SitePort, "port", "#1d2939", "circle"}, {critmin.SiteRefinery, "refinery", "#1d2939", "rect"},
-	{critmin.SiteCustomer, "customer", "#1d2939", "diamond"}, {critmin.SiteWarehouse, "warehouse", "#667085", "roundRect"},
+	{critmin.SiteCustomer, "customer", "#1d2939", "diamond"}, {critmin.SiteWarehouse, "warehouse", "#475467", "roundRect"},
 }
 
 // corridorMap is the sites with coordinates on a world map, cropped to

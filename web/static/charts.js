@@ -63,8 +63,8 @@
     c.series.forEach(function (s, i) {
       var o = { type: "line", name: s.name, data: s.data, itemStyle: { color: s.colour }, lineStyle: { color: s.colour, width: 2.5 }, symbolSize: 6 };
       if (i === 0 && c.refs) {
-        o.markLine = { symbol: "none", silent: true, lineStyle: { color: "#b54708", type: "dashed" },
-          label: { position: "insideStartTop", formatter: "{b}", color: "#b54708" },
+        o.markLine = { symbol: "none", silent: true, lineStyle: { color: "#475467", type: "dashed" },
+          label: { position: "insideStartTop", formatter: "{b}", color: "#475467" },
           data: c.refs.map(function (r) { return { yAxis: r.value, name: r.label }; }) };
       }
       series.push(o);
@@ -347,7 +347,7 @@
       legend: { top: 0, left: 4, width: seen - 28, data: names },
       geo: { map: "world", roam: !el.hasAttribute("data-scrolls"), boundingCoords: c.bounds, top: legendH, bottom: 4, left: 4, right: 4, nameProperty: "iso",
         itemStyle: { areaColor: "#f5f7fa", borderColor: "#cbd2d9", borderWidth: 0.5 }, emphasis: { disabled: true }, silent: true },
-      series: (lanes.length ? lanes : [{ name: "flows", colour: "#0b6e69" }]).map(laneSeries).concat(c.kinds.map(function (k) {
+      series: (lanes.length ? lanes : [{ name: "flows", colour: "#98a2b3" }]).map(laneSeries).concat(c.kinds.map(function (k) {
         // Every site keeps its label: placeGeoLabels moves each label,
         // once the map is drawn, to where it overlaps no other label or
         // site and stays inside the chart (none is hidden).
