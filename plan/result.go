@@ -34,6 +34,12 @@ type Plan struct {
 	KPIs         KPIs          `json:"kpis"`
 	Streams      []Stream      `json:"streams"`
 	Purchases    []BuyT        `json:"purchases,omitempty"`
+	// Owned is what enters whole at no purchase (an owned supply, or one
+	// without a price): per site, stream and period, the tonnes the
+	// balance rows take as given. With Purchases it is everything the
+	// plan's sites receive from outside the network, so that a site's
+	// inflows and outflows balance (the plan page's flow diagram).
+	Owned []BuyT `json:"owned,omitempty"`
 	// SupplyPrices is every supply's purchase price, where it came from
 	// (planning file, purchase contract, price table, owned) and what the
 	// plan bought of it.
@@ -446,6 +452,23 @@ func (m *model) read(p *Plan, x []float64) {
 			p.Decisions = append(p.Decisions, Decision{Kind: kind, Ref: ref, Period: c.t, Value: math.Round(v)})
 		}
 	}
+	for key, v := range m.supply {
+		if v < eps {
+			continue
+		}
+		st := m.streams[key[1]]
+		p.Owned = append(p.Owned, BuyT{Supply: st.Supply, Site: n.Sites[key[0]].ID, Stream: st.ID, Origin: st.Origin, Period: key[2], Tonnes: v})
+	}
+	sort.Slice(p.Owned, func(i, j int) bool {
+		a, b := p.Owned[i], p.Owned[j]
+		if a.Period != b.Period {
+			return a.Period < b.Period
+		}
+		if a.Site != b.Site {
+			return a.Site < b.Site
+		}
+		return a.Stream < b.Stream
+	})
 	k.Margin = k.Revenue
 	for _, v := range k.Costs {
 		k.Margin -= v

@@ -58,6 +58,10 @@ type Chart struct {
 	// CSVRows, if set, are the CSV's rows instead of Rows (full
 	// identifiers where the table shows short ones); see csvData.
 	CSVRows [][]string `json:"-"`
+	// CSVHeader, if set, heads CSVRows instead of Header: a chart whose
+	// CSV holds more than its table (the corridor map's sites, and the
+	// routes and flows it draws) has its own columns.
+	CSVHeader []string `json:"-"`
 	// RowLinks, if set, link each row's first cell.
 	RowLinks []string `json:"-"`
 }
@@ -207,7 +211,7 @@ func barChart(id, title string, valueAxis Axis, labels []string, values []float6
 		shown[i] = math.Round(v*100) / 100
 	}
 	c := Chart{ID: id, Kind: "bar", Title: title, X: valueAxis, Y: Axis{Type: "category", Categories: labels},
-		Series: []Series{{Name: valueAxis.Name, Data: shown, Colours: colours, Colour: "#0b6e69"}}}
+		Series: []Series{{Name: valueAxis.Name, Data: shown, Colours: colours, Colour: noCommodityColour}}}
 	c.Header = []string{"", axisLabel(valueAxis)}
 	for i, l := range labels {
 		c.Rows = append(c.Rows, []string{l, formatNum(shown[i], 2)})
@@ -243,6 +247,9 @@ func (c Chart) csvData() string {
 		rows = c.Rows
 	}
 	header := append([]string(nil), c.Header...)
+	if c.CSVHeader != nil {
+		header = append([]string(nil), c.CSVHeader...)
+	}
 	ncol := len(header)
 	for _, r := range rows {
 		ncol = max(ncol, len(r))

@@ -174,7 +174,7 @@ func (s *site) transitFlow(r *http.Request, evs []*critmin.Event, row shipmentRo
 // neutral tones: colours are kept for commodities.
 var siteKinds = []Kind{
 	{critmin.SiteMine, "mine", "#1d2939", "triangle"}, {critmin.SitePort, "port", "#1d2939", "circle"}, {critmin.SiteRefinery, "refinery", "#1d2939", "rect"},
-	{critmin.SiteCustomer, "customer", "#1d2939", "diamond"}, {critmin.SiteWarehouse, "warehouse", "#667085", "roundRect"},
+	{critmin.SiteCustomer, "customer", "#1d2939", "diamond"}, {critmin.SiteWarehouse, "warehouse", "#475467", "roundRect"},
 }
 
 // corridorMap is the sites with coordinates on a world map, cropped to
@@ -257,6 +257,7 @@ func corridorMap(sites []*critmin.Site, flows, atSea []critmin.Flow) template.HT
 	}
 	lanes(flows, "moved")
 	lanes(atSea, "transit")
+	c.CSVHeader, c.CSVRows = corridorMapCSV(c, placed, unplaced)
 	for _, k := range commodityKey(codes) {
 		c.Lanes = append(c.Lanes, Kind{ID: k.Code, Name: k.Name, Colour: k.Colour})
 	}
@@ -274,6 +275,42 @@ func corridorMap(sites []*critmin.Site, flows, atSea []critmin.Flow) template.HT
 		}
 	}
 	return c.HTML() + unplacedNote(unplaced)
+}
+
+// corridorMapCSV is the map's CSV: everything the map draws, not only
+// its table's sites. One row per site (its kind and coordinates; a site
+// without coordinates is listed with none), then one row per line drawn:
+// a route moved or in transit between two sites, with its commodity, its
+// tonnes and the leg's points as drawn (lon lat; a route across the
+// antimeridian in two pieces separated by " | "), so that the CSV holds
+// the map's full data (issue 15: every chart has its CSV).
+func corridorMapCSV(c Chart, placed, unplaced []*critmin.Site) ([]string, [][]string) {
+	header := []string{"record", "name", "kind", "latitude", "longitude", "from", "to", "commodity", "tonnes (t)", "route (lon lat)"}
+	var rows [][]string
+	names := map[string]string{}
+	for _, s := range placed {
+		names[s.ID] = siteDisplayName(s)
+		rows = append(rows, []string{"site", siteDisplayName(s), s.Kind, formatNum(*s.Lat, 3), formatNum(*s.Lon, 3), "", "", "", "", ""})
+	}
+	for _, s := range unplaced {
+		rows = append(rows, []string{"site", siteDisplayName(s), s.Kind, "", "", "", "", "", "", ""})
+	}
+	for _, l := range c.Links {
+		kind := "moved"
+		if l.Kind == "transit" {
+			kind = "in transit"
+		}
+		var pieces []string
+		for _, seg := range l.Segments {
+			var pts []string
+			for _, pt := range seg {
+				pts = append(pts, strconv.FormatFloat(pt[0], 'f', -1, 64)+" "+strconv.FormatFloat(pt[1], 'f', -1, 64))
+			}
+			pieces = append(pieces, strings.Join(pts, "; "))
+		}
+		rows = append(rows, []string{"route", names[l.From] + " → " + names[l.To], kind, "", "", names[l.From], names[l.To], l.Label, formatNum(l.Value, 3), strings.Join(pieces, " | ")})
+	}
+	return header, rows
 }
 
 // laneName is the name of a commodity on a map lane and its legend.

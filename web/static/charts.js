@@ -63,8 +63,8 @@
     c.series.forEach(function (s, i) {
       var o = { type: "line", name: s.name, data: s.data, itemStyle: { color: s.colour }, lineStyle: { color: s.colour, width: 2.5 }, symbolSize: 6 };
       if (i === 0 && c.refs) {
-        o.markLine = { symbol: "none", silent: true, lineStyle: { color: "#b54708", type: "dashed" },
-          label: { position: "insideStartTop", formatter: "{b}", color: "#b54708" },
+        o.markLine = { symbol: "none", silent: true, lineStyle: { color: "#475467", type: "dashed" },
+          label: { position: "insideStartTop", formatter: "{b}", color: "#475467" },
           data: c.refs.map(function (r) { return { yAxis: r.value, name: r.label }; }) };
       }
       series.push(o);
@@ -116,18 +116,46 @@
     };
   }
 
+  // tint is a colour mixed with white (share f of white), as an opaque
+  // colour: a band drawn in it looks as a translucent band over the
+  // page, but where two bands overlap the upper one covers the lower
+  // instead of mixing the two commodities' colours into a third.
+  function tint(hex, f) {
+    var m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex || "");
+    if (!m) { return hex; }
+    return "#" + [m[1], m[2], m[3]].map(function (h) {
+      var v = Math.round(parseInt(h, 16) + (255 - parseInt(h, 16)) * f);
+      return (v < 16 ? "0" : "") + v.toString(16);
+    }).join("");
+  }
+
   // sankeyOption: link values are in the chart's unit (c.y.unit: t for
   // flows, % for a refinery's deportment); with a unit other than t each
-  // node's label also carries its value.
+  // node's label also carries its value. Each band is its commodity's
+  // colour (the server's palette, web/colour.go), lightened but opaque
+  // (tint): overlapping bands never blend into another commodity's
+  // colour; a hovered node or band shows its own bands in the full
+  // colour and fades the rest. Labels have a white halo, so that a
+  // label drawn over a band stays readable, and wrap within the room to
+  // the next column.
   function sankeyOption(c, el) {
     var unit = (c.y && c.y.unit) || "t";
     var shares = unit !== "t";
+    var NODE = SANKEY_NODE;
     // The right margin holds the last column's labels: as wide as the
     // longest label (measured as drawn), at most 40 % of the chart; a
     // longer label wraps onto a second line instead of being cut.
     var texts = c.nodes.map(function (n) { return n.label || (shares ? n.name + " 100.00 " + unit : n.name); });
     var right = Math.ceil(Math.min(labelWidth(texts) * 11 / 12 + 12, Math.max(el.clientWidth, 200) * 0.4));
-    var label = { fontSize: 11, overflow: "break", width: right - 8, lineHeight: 13 };
+    var sources = {};
+    c.links.forEach(function (l) { sources[l.from] = true; });
+    // A label of an inner column wraps within the room to the next
+    // column, never across the next column's labels.
+    var cols = sankeyColumns(c);
+    var step = cols > 1 ? (Math.max(el.clientWidth, 200) - 8 - right - NODE) / (cols - 1) : right;
+    var inner = Math.max(Math.min(step - NODE - 5 - 8, right - 8), 60);
+    var label = { fontSize: 11, overflow: "break", width: right - 8, lineHeight: 13, position: "right",
+      color: "#1d2939", textBorderColor: "#fff", textBorderWidth: 3 };
     // A node's own label (n.label) replaces its name; with a unit other
     // than t, the label also gives the node's value.
     var labels = {};
@@ -138,23 +166,24 @@
     };
     // Crowded columns: a label is centred on its node, so the gap
     // between two nodes of a column is at least the tallest label's
-    // height (13 px a line; a last-column label may wrap in the right
-    // margin), and two labels of one column never meet, however thin
-    // their nodes.
+    // height (13 px a line; a label may wrap in its room), and two
+    // labels of one column never meet, however thin their nodes.
     var lines = 1;
-    texts.forEach(function (t) { lines = Math.max(lines, Math.ceil(labelWidth([t]) * 11 / 12 / Math.max(right - 8, 1))); });
+    c.nodes.forEach(function (n, i) {
+      var room = sources[n.name] ? inner : right - 8;
+      lines = Math.max(lines, Math.ceil(labelWidth([texts[i]]) * 11 / 12 / Math.max(room, 1)));
+    });
     var gap = Math.max(shares ? 16 : 14, lines * 13 + 4);
     // The box is tall enough for its last column: each of its labels
     // (lines × 13 px) and the gaps between them. Named destinations
     // ("La/Ce carbonate product 1.89 %", once "lace_product") wrap on a
     // phone, and a fixed 240 px box cut the second lines at its edge.
-    var sources = {};
-    c.links.forEach(function (l) { sources[l.from] = true; });
     var last = c.nodes.filter(function (n) { return !sources[n.name]; }).length;
+    var most = Math.max(last, Math.ceil(c.nodes.length / Math.max(cols, 1)));
     // A label is centred on its node: the first and last nodes' labels
     // reach half their height beyond them, so the margins hold that.
     var edge = Math.max(8, Math.ceil(lines * 13 / 2) + 4);
-    var need = last * lines * 13 + Math.max(last - 1, 0) * gap + 2 * edge;
+    var need = most * lines * 13 + Math.max(most - 1, 0) * gap + 2 * edge;
     if (el.clientHeight < need) { el.style.height = need + "px"; }
     return {
       animation: false,
@@ -162,12 +191,38 @@
         if (p.dataType === "edge") { return p.data.source + " → " + p.data.target + ": " + num(p.data.value) + " " + unit + (p.data.note ? " (" + p.data.note + ")" : ""); }
         return p.name;
       } },
-      series: [{ type: "sankey", left: 8, right: right, top: edge, bottom: edge, nodeGap: gap, draggable: false, layoutIterations: 32,
-        emphasis: { focus: "adjacency" }, label: label,
-        data: c.nodes.map(function (n) { return { name: n.name, itemStyle: { color: n.colour || "#98a2b3" } }; }),
-        links: c.links.map(function (l) { return { source: l.from, target: l.to, value: l.value, note: l.note, lineStyle: { color: l.colour, opacity: 0.45 } }; }) }],
+      series: [{ type: "sankey", left: 8, right: right, top: edge, bottom: edge, nodeWidth: NODE, nodeGap: gap, draggable: false, layoutIterations: 32,
+        emphasis: { focus: "adjacency" }, blur: { lineStyle: { opacity: 0.25 } }, label: label,
+        data: c.nodes.map(function (n) {
+          var d = { name: n.name, itemStyle: { color: n.colour || "#98a2b3" } };
+          if (sources[n.name]) { d.label = { width: inner }; }
+          return d;
+        }),
+        links: c.links.map(function (l) {
+          return { source: l.from, target: l.to, value: l.value, note: l.note,
+            lineStyle: { color: tint(l.colour, 0.45), opacity: 1 }, emphasis: { lineStyle: { color: l.colour, opacity: 1 } } };
+        }) }],
     };
   }
+
+  // sankeyLeast is the narrowest a Sankey is drawn: 160 px a column; a
+  // Sankey of more than two columns (the plan's flows) also gives each
+  // inner column room for its widest label on one line beside its node
+  // (a label sits to the right of its node, over the bands leaving it,
+  // and must not reach the next column's labels), and the last column
+  // room for its own labels. A refinery's deportment (two columns) keeps
+  // 160 px a column, its product labels wrapped in the right margin.
+  function sankeyLeast(c) {
+    var cols = sankeyColumns(c);
+    if (cols <= 2) { return 160 * cols; }
+    var sources = {};
+    c.links.forEach(function (l) { sources[l.from] = true; });
+    var inner = [], last = [];
+    c.nodes.forEach(function (n) { (sources[n.name] ? inner : last).push(n.label || n.name); });
+    var step = Math.max(160, Math.ceil(labelWidth(inner) * 11 / 12) + SANKEY_NODE + 5 + 12);
+    return 8 + (cols - 1) * step + SANKEY_NODE + Math.ceil(labelWidth(last) * 11 / 12) + 12 + 8;
+  }
+  var SANKEY_NODE = 20;
 
   // sankeyColumns is how many columns a Sankey's nodes fall into: one
   // more than the longest chain of links (ECharts puts each node in the
@@ -292,7 +347,7 @@
       legend: { top: 0, left: 4, width: seen - 28, data: names },
       geo: { map: "world", roam: !el.hasAttribute("data-scrolls"), boundingCoords: c.bounds, top: legendH, bottom: 4, left: 4, right: 4, nameProperty: "iso",
         itemStyle: { areaColor: "#f5f7fa", borderColor: "#cbd2d9", borderWidth: 0.5 }, emphasis: { disabled: true }, silent: true },
-      series: (lanes.length ? lanes : [{ name: "flows", colour: "#0b6e69" }]).map(laneSeries).concat(c.kinds.map(function (k) {
+      series: (lanes.length ? lanes : [{ name: "flows", colour: "#98a2b3" }]).map(laneSeries).concat(c.kinds.map(function (k) {
         // Every site keeps its label: placeGeoLabels moves each label,
         // once the map is drawn, to where it overlaps no other label or
         // site and stays inside the chart (none is hidden).
@@ -608,7 +663,7 @@
       // box (the page does not). A refinery's deportment (feed → products,
       // two columns) fits a phone and a half-width card, its product
       // labels wrapped in the right margin, never cut at the box's edge.
-      var least = c.kind === "geo" ? 640 : c.kind === "sankey" ? 160 * sankeyColumns(c) : 0;
+      var least = c.kind === "geo" ? 640 : c.kind === "sankey" ? sankeyLeast(c) : 0;
       if (least > 0 && el.clientWidth < least) {
         var wrap = document.createElement("div");
         wrap.className = "chart-scroll";
