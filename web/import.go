@@ -31,8 +31,9 @@ import (
 // This file is the CSV import of weighbridge tickets and laboratory
 // results (issue 15 part 1). A file's columns are mapped to the fields of
 // its kind once per named source and the mapping is saved
-// (critmin.ImportStore); each row becomes one EPCIS ObjectEvent (business
-// step sensor_reporting, CBV 2.0 §7.1) with the weighing or the result as
+// (critmin.ImportStore); each row becomes one EPCIS ObjectEvent (CBV 2.0
+// business step sensor_reporting for a weighbridge ticket, sampling —
+// the testing of a sample of the lot — for a laboratory result) with the weighing or the result as
 // a sensor report, in the mineral extension's terms (docs/mineral-extension.md:
 // a Mass report in KGM updates the lot's wet mass, a MassConcentration of
 // an analyte is an assay, of H2O the moisture). Every row is checked by the
@@ -379,7 +380,7 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 	if l := f["lab"]; l != "" {
 		meta["deviceID"] = l
 	}
-	return map[string]any{"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "sensor_reporting",
+	return map[string]any{"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "sampling",
 		"eventID":   "urn:uuid:" + uuid.NewSHA1(importNamespace, []byte("laboratory\x00"+source+"\x00"+f["sample"]+"\x00"+f["analyte"])).String(),
 		"eventTime": when, "eventTimeZoneOffset": tz,
 		"quantityList": []any{map[string]any{"epcClass": f["lot"]}},
@@ -750,6 +751,19 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 	if err := s.probeRows(r, k, res.Rows, column); err != nil {
 		return nil, err
 	}
+	// A row the checks above refused (a reading where the record does
+	// not put the lot, a ticket imported before with other values) still
+	// has its other fields checked by the validator, as a row with a bad
+	// cell does (issue 15, fix15v: the site hid a bad analyte).
+	var refused []*importRow
+	for _, row := range built {
+		if len(row.Errors) > 0 {
+			refused = append(refused, row)
+		}
+	}
+	if err := s.validateAlone(r, k, refused, column, func(row *importRow) map[string]any { return row.Event }); err != nil {
+		return nil, err
+	}
 	events, built = events[:0], withoutErrors(built)
 	for _, row := range built {
 		events = append(events, row.Event)
@@ -817,14 +831,31 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 // or on no field, are the placeholders' and are dropped, and a refusal of
 // the whole document (a rule over several events) is skipped, as a check
 // that needs a failed field may be.
+//
+// The lot's life is checked first, so that a field it refuses (a site
+// where the record does not put the lot) is named once, in its words,
+// and not again in the capture check's.
 func (s *site) probeRows(r *http.Request, k *importKind, rows []*importRow, column func(string) string) error {
 	var probed []*importRow
 	for _, row := range rows {
-		if row.probe == nil {
-			continue
+		if row.probe != nil {
+			probed = append(probed, row)
 		}
-		probed = append(probed, row)
-		doc, err := importDocument([]any{row.probe})
+	}
+	if err := s.checkLotLives(r, probed, column); err != nil {
+		return err
+	}
+	return s.validateAlone(r, k, probed, column, func(row *importRow) map[string]any { return row.probe })
+}
+
+// validateAlone validates each row's event (of ev: its probe, or its
+// event) alone and adds the errors on the fields the row has no error
+// on yet (each field's first error is kept: a failed field's placeholder,
+// or a field already refused, is not named twice). A refusal of the whole
+// document (a rule over several events) is skipped.
+func (s *site) validateAlone(r *http.Request, k *importKind, rows []*importRow, column func(string) string, ev func(*importRow) map[string]any) error {
+	for _, row := range rows {
+		doc, err := importDocument([]any{ev(row)})
 		if err != nil {
 			return err
 		}
@@ -841,13 +872,24 @@ func (s *site) probeRows(r *http.Request, k *importKind, rows []*importRow, colu
 				if rest, ok := strings.CutPrefix(p, "/epcisBody/eventList/0"); ok {
 					p = eventPointer + rest
 				}
-				if name, _ := fieldOf(k.fields, p); name != "" && !row.failed[name] {
+				if name, _ := fieldOf(k.fields, p); name != "" && !row.failed[name] && !row.hasErrorIn(column(name)) {
 					row.fail(name, column(name), e.Reason)
+					row.Errors[len(row.Errors)-1].Conflict = e.Conflict
 				}
 			}
 		}
 	}
-	return s.checkLotLives(r, probed, column)
+	return nil
+}
+
+// hasErrorIn says whether the row has an error under column c.
+func (row *importRow) hasErrorIn(c string) bool {
+	for _, e := range row.Errors {
+		if e.Column == c {
+			return true
+		}
+	}
+	return false
 }
 
 // documentRuleRows maps a refusal of the whole document (docErr: a rule
