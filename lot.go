@@ -88,8 +88,9 @@ const (
 )
 
 // LotPart is one part of a lot that a movement sent away (Lot.Parts):
-// Tonnes wet as the dispatching event stated them, from the lot's
-// location From, until a receipt records ReceivedTonnes at To.
+// Tonnes wet as the dispatching event stated them (the loading weight),
+// from the lot's location From, until a receipt records ReceivedTonnes at
+// To (the outturn weight), which then counts in the lot's total (Mass).
 type LotPart struct {
 	Tonnes       float64 `json:"tonnes"`
 	Status       string  `json:"status"`
@@ -126,10 +127,18 @@ type LotPart struct {
 }
 
 // Mass is the part's wet tonnes as the lot's total counts it: its last
-// weighing where it was received, else its shipped weight.
+// weighing where it was received, else its received (outturn) weight once
+// a receipt stated one, else its shipped (loading) weight. A port or
+// refinery books what arrived as it weighed it on arrival (the outturn
+// weight, CBV 2.0 receiving: the receipt's quantity is what was
+// received); the loading weight stays on the shipping event and the
+// difference is the part's outturn (ledger.Outturns).
 func (p LotPart) Mass() float64 {
-	if p.WeighedTonnes != nil {
+	switch {
+	case p.WeighedTonnes != nil:
 		return *p.WeighedTonnes
+	case p.Status == PartReceived && p.ReceivedTonnes > 0:
+		return p.ReceivedTonnes
 	}
 	return p.Tonnes
 }

@@ -184,7 +184,7 @@ func TestEndedPeriodAssayChangeRefused(t *testing.T) {
 	_, svc := mbSvc(t)
 	err := capture(svc, objectEv("RA", "2025-11-24T00:00:00Z", "urn:t:lot:A", "OBSERVE",
 		`, "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 5, "uom": "P1"}]}]`))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "claim period 2025-10 (2025-10-01 to 2025-11-01), which ended on 2025-11-01") ||
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "claim period 2025-10 (2025-10-01 to 2025-11-01), which ended on 2025-11-01") ||
 		!strings.Contains(err.Error(), "PAK credits would go from 4.5 to 5.4") {
 		t.Fatalf("re-assay of an October input: %v", err)
 	}

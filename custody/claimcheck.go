@@ -704,7 +704,7 @@ func checkSite(ctx context.Context, s Store, site, model string, evs []*critmin.
 		if ok {
 			why = n.Error
 		}
-		out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("refused: the document would break the accepted claim on lot %s (event %s, site %s, category %s, period %s), which rests on credits it would take or change: %s",
+		out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("refused: the document would break the accepted claim on lot %s (event %s, site %s, category %s, period %s), which rests on credits it would take or change: %s",
 			lot, b.Event, site, b.Category, b.Period, why)})
 	}
 	// An ended period's statement is final (ISO 22095-2): a document that
@@ -966,7 +966,7 @@ func reclaims(ctx context.Context, s Store, claimed []string, claimBy map[string
 		if !ok || ce.Event == ev.EventID || retracted[ce.Event] {
 			continue
 		}
-		out = append(out, critmin.FieldError{Pointer: claimPtr(ev), Reason: fmt.Sprintf("claim on lot %s refused: the lot already carries the claim made by event %s (%s); a claim once made is issued and is not replaced by a later one. To change it, declare event %s in error (errorDeclaration) and make the new claim with or after the declaration",
+		out = append(out, critmin.FieldError{Conflict: true, Pointer: claimPtr(ev), Reason: fmt.Sprintf("claim on lot %s refused: the lot already carries the claim made by event %s (%s); a claim once made is issued and is not replaced by a later one. To change it, declare event %s in error (errorDeclaration) and make the new claim with or after the declaration",
 			lot, ce.Event, ce.At.UTC().Format(time.RFC3339), ce.Event)})
 	}
 	return out, nil
@@ -1245,7 +1245,7 @@ func endedStatements(site string, base, next []*Statement, rt time.Time, ptr str
 			continue
 		}
 		if what := statementChange(base[i], next[i]); what != "" {
-			return []critmin.FieldError{{Pointer: ptr, Reason: fmt.Sprintf("refused: the document would change the statement of site %s's claim period %s (%s to %s), which ended on %s, before this capture (recorded %s): %s. An ended period's statement is final (ISO 22095-2); record the correction in an open period",
+			return []critmin.FieldError{{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("refused: the document would change the statement of site %s's claim period %s (%s to %s), which ended on %s, before this capture (recorded %s): %s. An ended period's statement is final (ISO 22095-2); record the correction in an open period",
 				site, p.ID, p.From, p.To, p.To, rt.UTC().Format(time.RFC3339), what)}}
 		}
 	}
@@ -1389,7 +1389,7 @@ func modelChanges(ctx context.Context, s Store, master []critmin.MasterDataEleme
 		if why == "" {
 			continue
 		}
-		out = append(out, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("site %s: cm:custodyModel may not change from %s to %s: %s (ISO 22095-2: a claim issued and an ended period's statement are final). Declare the claim in error first, or keep the model",
+		out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("site %s: cm:custodyModel may not change from %s to %s: %s (ISO 22095-2: a claim issued and an ended period's statement are final). Declare the claim in error first, or keep the model",
 			m.ID, old.CustodyModel, shown, why)})
 	}
 	return out, nil
@@ -1562,7 +1562,7 @@ func checkPartWeighing(ev *critmin.Event, was map[string]critmin.Lot, lots map[s
 				continue
 			}
 			if *p.WeighedTonnes < p.TakenTonnes*(1-ConsumptionTolerance)-1e-9 {
-				out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID, Reason: fmt.Sprintf("weighing of lot %s refused: the part received at %s (shipped by %s) weighs %s t but runs there already took %s t of it (tolerance %.1f %%): a part cannot weigh less than what was taken from it",
+				out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID, Reason: fmt.Sprintf("weighing of lot %s refused: the part received at %s (shipped by %s) weighs %s t but runs there already took %s t of it (tolerance %.1f %%): a part cannot weigh less than what was taken from it",
 					id, p.To, p.ShipEventID, fmtT(*p.WeighedTonnes), fmtT(p.TakenTonnes), ConsumptionTolerance*100)})
 			}
 		}

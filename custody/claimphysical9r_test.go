@@ -97,8 +97,8 @@ func TestClaimDoesNotExemptFromLotExists(t *testing.T) {
 	want := "the event time 2025-11-19T00:00:00Z is before lot urn:t:lot:V exists (first recorded (commissioned) on 2025-11-20T00:00:00Z)"
 	for _, c := range []struct{ name, id, claim string }{{"without a claim", "VR0", ""}, {"with a claim", "VR1", claimPAK}} {
 		err := capture(svc, oxideRunFrom(c.id, "2025-11-19T00:00:00Z", c.id+"X", 0.05, c.claim, "V", 1))
-		if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), want) {
-			t.Errorf("run before V exists, %s:\n got %v\nwant EINVALID with %q", c.name, err, want)
+		if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), want) {
+			t.Errorf("run before V exists, %s:\n got %v\nwant ECONFLICT (409, a conflict with the record) with %q", c.name, err, want)
 		}
 		if _, err := db.FindEventsByID(ctx, "urn:t:ev:"+c.id); critmin.ErrorCode(err) != critmin.ENOTFOUND {
 			t.Errorf("%s: the refused run was stored (%v)", c.name, err)

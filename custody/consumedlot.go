@@ -359,7 +359,7 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 				}
 			}
 			if len(ships) == 0 {
-				out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/bizTransactionList", ev.EventID), Reason: fmt.Sprintf("lot %s was not shipped on bill of lading %s: no shipping event under it names the lot or a container this receipt lists; receive it under the bill of lading it was shipped on", lot, bol)})
+				out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/bizTransactionList", ev.EventID), Reason: fmt.Sprintf("lot %s was not shipped on bill of lading %s: no shipping event under it names the lot or a container this receipt lists; receive it under the bill of lading it was shipped on", lot, bol)})
 				continue
 			}
 			out = append(out, receiptAgainst(ev, n, lot, ships)...)
@@ -414,7 +414,7 @@ func receiptAgainst(ev *critmin.Event, n int, lot string, ships []*critmin.Event
 				first = e
 			}
 		}
-		return []critmin.FieldError{{Pointer: fmt.Sprintf("event %s/eventTime", ev.EventID), Reason: fmt.Sprintf("the receipt of lot %s at %s is before its shipping under bill of lading %s at %s (event %s): a lot is received after it is shipped; correct the date",
+		return []critmin.FieldError{{Conflict: true, Pointer: fmt.Sprintf("event %s/eventTime", ev.EventID), Reason: fmt.Sprintf("the receipt of lot %s at %s is before its shipping under bill of lading %s at %s (event %s): a lot is received after it is shipped; correct the date",
 			lot, ev.EventTime.Format(time.RFC3339), bolOf(first), first.EventTime.Format(time.RFC3339), first.EventID)}}
 	}
 	var out []critmin.FieldError
@@ -431,13 +431,13 @@ func receiptAgainst(ev *critmin.Event, n int, lot string, ships []*critmin.Event
 		if where == "" {
 			where = "no site"
 		}
-		out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/bizLocation", ev.EventID), Reason: fmt.Sprintf("lot %s is received at %s, but bill of lading %s ships it to %s (event %s): receive it at the shipment's destination",
+		out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/bizLocation", ev.EventID), Reason: fmt.Sprintf("lot %s is received at %s, but bill of lading %s ships it to %s (event %s): receive it at the shipment's destination",
 			lot, where, bolOf(ship), strings.Join(dests, ", "), ship.EventID)})
 	}
 	shipped, okS := statedTonnes(ship, lot, false)
 	got, okR := statedTonnes(ev, lot, false)
 	if okS && okR && shipped > 0 && units.IsMass(unitOf(ev, lot)) && got > shipped*(1+ledger.OutturnTolerance)+1e-9 {
-		out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/quantityList/%d/quantity", ev.EventID, n), Reason: fmt.Sprintf("lot %s is received at %s t but was shipped at %s t (event %s): a gain of %.2f %% is beyond the %.1f %% two weighbridges can differ by; check the weight (a real gain is recorded as a weighing, a Mass sensor report)",
+		out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d/quantity", ev.EventID, n), Reason: fmt.Sprintf("lot %s is received at %s t but was shipped at %s t (event %s): a gain of %.2f %% is beyond the %.1f %% two weighbridges can differ by; check the weight (a real gain is recorded as a weighing, a Mass sensor report)",
 			lot, fmtT(got), fmtT(shipped), ship.EventID, (got-shipped)/shipped*100, ledger.OutturnTolerance*100)})
 	}
 	return out

@@ -193,14 +193,14 @@ func TestReceiptBillOfLading(t *testing.T) {
 		return capt(cbEvent(id, "14", `"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "receiving", "disposition": "in_progress", "quantityList": [{"epcClass": "urn:t:lot:`+lot+`", "quantity": 99000, "uom": "KGM"}], `+bol(b)))
 	}
 	err := receive("r1", "S", "B")
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "lot urn:t:lot:S was not shipped on bill of lading urn:t:bol:B") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "lot urn:t:lot:S was not shipped on bill of lading urn:t:bol:B") {
 		t.Errorf("receipt of S under B: %v", err)
 	}
 	if s, err := db.FindLot(ctx, "urn:t:lot:S"); err != nil || !near(s.WetTonnes, 20) {
 		t.Errorf("S after the refused receipt: %+v %v, want 20 t", s, err)
 	}
 	err = receive("r2", "U", "A")
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "lot urn:t:lot:U was not shipped on bill of lading urn:t:bol:A") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "lot urn:t:lot:U was not shipped on bill of lading urn:t:bol:A") {
 		t.Errorf("receipt of unknown U: %v", err)
 	}
 	if err := capt(cbEvent("r3", "14", `"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "receiving", "disposition": "in_progress", "quantityList": [{"epcClass": "urn:t:lot:S", "quantity": 20000, "uom": "KGM"}], `+bol("A"))); err != nil {

@@ -167,7 +167,7 @@ func checkPackedAtSea(ctx context.Context, s Store, live []*critmin.Event, decla
 		if last == nil || !departSteps[stepName(last.BizStep)] {
 			continue
 		}
-		out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/parentID", Reason: fmt.Sprintf(
+		out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/parentID", Reason: fmt.Sprintf(
 			"container %s cannot be packed on %s: it left on %s (%s event %s, bill of lading %s) and no arrival, receipt or unloading of it is recorded since; what a container holds when it sails is what its shipping carries (CBV 2.0 shipping, EPCIS 2.0 §7.3.5) — pack it before its shipping event (correct the dates), or record its arrival first",
 			ev.ParentID, ev.EventTime.Format(time.RFC3339), last.EventTime.Format(time.RFC3339), stepName(last.BizStep), last.EventID, bolText(last))})
 	}
@@ -201,7 +201,7 @@ func checkPackedAtSea(ctx context.Context, s Store, live []*critmin.Event, decla
 				if !isPacking(p) || lastBefore(seq, p.EventTime) != d {
 					continue
 				}
-				out = append(out, critmin.FieldError{Pointer: "event " + d.EventID + "/eventTime", Reason: fmt.Sprintf(
+				out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + d.EventID + "/eventTime", Reason: fmt.Sprintf(
 					"the %s event %s, dated %s, sends container %s away before its recorded packing %s of %s, which would then pack a container at sea: what a container holds when it sails is what its shipping carries (CBV 2.0 shipping, EPCIS 2.0 §7.3.5) — correct the dates, or declare the packing in error first",
 					stepName(d.BizStep), d.EventID, d.EventTime.Format(time.RFC3339), x.EPC, p.EventID, p.EventTime.Format(time.RFC3339))})
 				break

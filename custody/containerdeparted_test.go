@@ -69,7 +69,7 @@ func TestPackedAtSeaJudgesEachContainerOnItsOwn(t *testing.T) {
 		packInto("PB2", "2025-10-05T00:00:00Z", "LB", "urn:t:container:CB", "5000"))
 	t.Log(err)
 	e, ok := err.(*critmin.Error)
-	if !ok || e.Code != critmin.EINVALID || len(e.Fields) != 1 {
+	if !ok || e.Code != critmin.ECONFLICT || len(e.Fields) != 1 {
 		t.Fatalf("PA2 into CA at sea and PB2 into CB at mb: %v; want refused with one field, PA2's", err)
 	}
 	if f := e.Fields[0]; !strings.Contains(f.Pointer, "eventList/0") || !strings.Contains(f.Reason, "urn:t:ev:SA") || !strings.Contains(f.Reason, "urn:t:bol:031") {
@@ -85,7 +85,7 @@ func TestPackedAtSeaJudgesEachContainerOnItsOwn(t *testing.T) {
 	}
 	err = capture(svc, shipFrom("SB", "2025-10-04T00:00:00Z", "LB", "urn:t:container:CB", "5000", "032"))
 	t.Log(err)
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "urn:t:ev:PB2") || !strings.Contains(err.Error(), "at sea") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "urn:t:ev:PB2") || !strings.Contains(err.Error(), "at sea") {
 		t.Errorf("CB shipped on 2025-10-04, before its recorded packing PB2 of 2025-10-05: %v; want refused naming PB2", err)
 	}
 }

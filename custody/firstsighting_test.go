@@ -64,8 +64,8 @@ func TestReceiptIsFirstSightingOfAnOutsideLot(t *testing.T) {
 	} {
 		err := capt(c.evs...)
 		want := "lot urn:t:lot:" + c.lot + " was not shipped on bill of lading urn:t:bol:" + c.bol
-		if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: %v, want EINVALID naming %q", c.name, err, want)
+		if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want ECONFLICT (409, a conflict with the record) naming %q", c.name, err, want)
 		}
 		if _, err := db.FindLot(ctx, "urn:t:lot:"+c.lot); critmin.ErrorCode(err) != critmin.ENOTFOUND {
 			t.Errorf("%s: lot %s after the refusal: %v, want not found", c.name, c.lot, err)

@@ -90,7 +90,7 @@ func TestLaterClaimBookedWhenMade(t *testing.T) {
 		}
 		sameLine(t, "2025-10", line(t, oct, "ree", "PAK"), 0, 4.5, 0, 0, 4.5)
 		_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(claimADD("C2", "L", "2025-12-20T00:00:00Z", "0.5"))})
-		if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "already carries the claim made by event urn:t:ev:C1") {
+		if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "already carries the claim made by event urn:t:ev:C1") {
 			t.Errorf("re-claim: %v, want refused naming C1", err)
 		}
 	})

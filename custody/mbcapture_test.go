@@ -68,8 +68,8 @@ func TestBackDatedClaimBreaksLaterClaim(t *testing.T) {
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	svc.Now = clockAt("2025-11-25T00:00:00Z")
 	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRunFrom("B1", "2025-11-11T00:00:00Z", "B1", 3.5, claimPAK, "CBIG", 100))})
-	if critmin.ErrorCode(err) != critmin.EINVALID {
-		t.Fatalf("back-dated claim breaking K: %v, want EINVALID", err)
+	if critmin.ErrorCode(err) != critmin.ECONFLICT {
+		t.Fatalf("back-dated claim breaking K: %v, want ECONFLICT (409, a conflict with the record)", err)
 	}
 	for _, want := range []string{"accepted claim on lot urn:t:lot:K", "period 2025-11", "shortfall 0.2 t"} {
 		if !strings.Contains(err.Error(), want) {
@@ -133,7 +133,7 @@ func TestClaimIntoEndedPeriodRefused(t *testing.T) {
 	// An unclaimed run dated in October, captured on November 25, would
 	// add credits to October's final statement: refused too.
 	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(oxideRun("B4", "2025-10-20T00:00:00Z", "B4", 0.5, ""))})
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "claim period 2025-10 (2025-10-01 to 2025-11-01), which ended on 2025-11-01") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "claim period 2025-10 (2025-10-01 to 2025-11-01), which ended on 2025-11-01") {
 		t.Fatalf("unclaimed run back-dated into ended October: %v", err)
 	}
 	// Captured while October was open, it is taken; a later claim event

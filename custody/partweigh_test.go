@@ -40,7 +40,7 @@ func TestPartWeighedBelowTaken(t *testing.T) {
 		return err
 	}
 	err := weigh("w1", "2")
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "the part received at urn:t:site:port (shipped by urn:t:ev:s) weighs 2 t but runs there already took 3 t of it") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "the part received at urn:t:site:port (shipped by urn:t:ev:s) weighs 2 t but runs there already took 3 t of it") {
 		t.Fatalf("weighing the part below what was taken: %v", err)
 	}
 	l, err := db.FindLot(ctx, "urn:t:lot:P")

@@ -68,7 +68,7 @@ func checkLotExists(live []*critmin.Event, stored map[string]*critmin.Lot) []cri
 			if s.event != "" {
 				how += " by event " + s.event + " of this document"
 			}
-			out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/eventTime", Reason: fmt.Sprintf("the event time %s is before lot %s exists (%s): no event may be dated before its lot's commissioning; correct the date",
+			out = append(out, critmin.FieldError{Conflict: s.event == "", Pointer: "event " + ev.EventID + "/eventTime", Reason: fmt.Sprintf("the event time %s is before lot %s exists (%s): no event may be dated before its lot's commissioning; correct the date",
 				ev.EventTime.Format(time.RFC3339), id, how)})
 		}
 	}
@@ -244,7 +244,7 @@ func checkSameInstant(ctx context.Context, s Store, live, events []*critmin.Even
 				what += " (" + r.basis + ")"
 			}
 		}
-		out = append(out, critmin.FieldError{Pointer: "event " + r.event + r.pointer, Reason: fmt.Sprintf("lot %s already has a %s reading of %s at %s (event %s), and this one says %s: one quantity has one value at one instant, so one of them would be lost without a word. If the earlier reading is wrong, declare event %s in error; if both are right, they were taken at different times — give this one its own time",
+		out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + r.event + r.pointer, Reason: fmt.Sprintf("lot %s already has a %s reading of %s at %s (event %s), and this one says %s: one quantity has one value at one instant, so one of them would be lost without a word. If the earlier reading is wrong, declare event %s in error; if both are right, they were taken at different times — give this one its own time",
 			r.lot, what, prev.text, r.at.Format(time.RFC3339), prev.event, r.text, prev.event)})
 	}
 	return out, nil
@@ -303,7 +303,7 @@ func checkFedInTransit(ctx context.Context, s Store, live []*critmin.Event, fed 
 		if len(dests) == 0 || here {
 			continue
 		}
-		out = append(out, critmin.FieldError{Pointer: "event " + t.ev.EventID + "/inputQuantityList", Reason: fmt.Sprintf("lot %s cannot be fed at %s: it is in transit to %s (%s event %s on %s); receive it where the run is first",
+		out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + t.ev.EventID + "/inputQuantityList", Reason: fmt.Sprintf("lot %s cannot be fed at %s: it is in transit to %s (%s event %s on %s); receive it where the run is first",
 			t.id, t.ev.BizLocation, strings.Join(dests, ", "), stepName(last.BizStep), last.EventID, last.EventTime.Format(time.RFC3339))})
 	}
 	return out, nil

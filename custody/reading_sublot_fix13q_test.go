@@ -34,7 +34,7 @@ func TestSublotCertificatesAtOneInstant(t *testing.T) {
 		}
 	}
 	err := capture(svc, objectEv("sa2", at, "urn:t:lot:S1", "OBSERVE", sublotReport("seller", "A", "12.5")))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "reading of 12 % at 2025-11-21T11:00:00Z (event urn:t:ev:sa)") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "reading of 12 % at 2025-11-21T11:00:00Z (event urn:t:ev:sa)") {
 		t.Errorf("a second seller result for sublot A at one instant: %v", err)
 	}
 	_ = context.Background()

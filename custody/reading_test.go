@@ -35,7 +35,7 @@ func TestNoEventBeforeItsLot(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := capture(svc, objectEv("r1w", "2025-11-19T12:00:00Z", "urn:t:lot:R1", "OBSERVE", massReport("9800")))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "/epcisBody/eventList/0/eventTime: the event time 2025-11-19T12:00:00Z is before lot urn:t:lot:R1 exists (first recorded (commissioned) on 2025-11-20T00:00:00Z)") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "/epcisBody/eventList/0/eventTime: the event time 2025-11-19T12:00:00Z is before lot urn:t:lot:R1 exists (first recorded (commissioned) on 2025-11-20T00:00:00Z)") {
 		t.Fatalf("a weighing before the lot's commissioning: %v", err)
 	}
 	if l, err := db.FindLot(ctx, "urn:t:lot:R1"); err != nil || !near(l.WetTonnes, 10) || l.FirstEventAt.Format("2006-01-02") != "2025-11-20" {
@@ -75,7 +75,7 @@ func TestOneReadingPerInstant(t *testing.T) {
 		t.Errorf("the same reading from another capture: %v", err)
 	}
 	err := capture(svc, objectEv("w3", "2025-11-21T10:00:00Z", "urn:t:lot:R3", "OBSERVE", massReport("9900")))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "lot urn:t:lot:R3 already has a wet mass reading of 9800 kg at 2025-11-21T10:00:00Z (event urn:t:ev:w") || !strings.Contains(err.Error(), "and this one says 9900 kg") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "lot urn:t:lot:R3 already has a wet mass reading of 9800 kg at 2025-11-21T10:00:00Z (event urn:t:ev:w") || !strings.Contains(err.Error(), "and this one says 9900 kg") {
 		t.Fatalf("a different weighing at the same instant: %v", err)
 	}
 	if l, err := db.FindLot(ctx, "urn:t:lot:R3"); err != nil || !near(l.WetTonnes, 9.8) {
@@ -88,7 +88,7 @@ func TestOneReadingPerInstant(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = capture(svc, objectEv("a2", "2025-11-21T11:00:00Z", "urn:t:lot:R3", "OBSERVE", assayReport("12.5")))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "already has a Nd2O3 concentration (dry) reading of 12 % at 2025-11-21T11:00:00Z (event urn:t:ev:a1), and this one says 12.5 %") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "already has a Nd2O3 concentration (dry) reading of 12 % at 2025-11-21T11:00:00Z (event urn:t:ev:a1), and this one says 12.5 %") {
 		t.Fatalf("a different assay at the same instant: %v", err)
 	}
 	if err := capture(svc, objectEv("a3", "2025-11-21T11:05:00Z", "urn:t:lot:R3", "OBSERVE", assayReport("12.5"))); err != nil {
@@ -136,7 +136,7 @@ func TestReceiptAgainstItsShipment(t *testing.T) {
 		{"a 2 % gain", receipt("rc3", "2025-11-22T00:00:00Z", "urn:t:site:port", "10200"), "/epcisBody/eventList/0/quantityList/0/quantity: lot urn:t:lot:R5 is received at 10.2 t but was shipped at 10 t (event urn:t:ev:s5): a gain of 2.00 %"},
 	} {
 		err := capture(svc, c.ev)
-		if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), c.want) {
+		if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v; want %q", c.name, err, c.want)
 		}
 	}
@@ -168,7 +168,7 @@ func TestRunFeedsLotInTransit(t *testing.T) {
 		return strings.Replace(oxideRun(id, when, "P"+id, 0.1, ""), "urn:t:lot:C2", "urn:t:lot:R6", 1)
 	}
 	err := capture(svc, run("x6", "2025-11-22T00:00:00Z"))
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "/epcisBody/eventList/0/inputQuantityList: lot urn:t:lot:R6 cannot be fed at urn:t:site:mb: it is in transit to urn:t:site:port (shipping event urn:t:ev:s6 on 2025-11-21T00:00:00Z)") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "/epcisBody/eventList/0/inputQuantityList: lot urn:t:lot:R6 cannot be fed at urn:t:site:mb: it is in transit to urn:t:site:port (shipping event urn:t:ev:s6 on 2025-11-21T00:00:00Z)") {
 		t.Fatalf("a run feeding a lot at sea: %v", err)
 	}
 	if l, err := db.FindLot(ctx, "urn:t:lot:R6"); err != nil || l.Status != critmin.LotInTransit || l.TakenTonnes != 0 {

@@ -72,7 +72,7 @@ func (s *Service) checkCommissioning(ctx context.Context, doc *epcis.Document, e
 				if by != "" {
 					by = " by event " + by
 				}
-				errs[i] = append(errs[i], critmin.FieldError{Pointer: doc.Pointer(i) + "/ilmd", Reason: fmt.Sprintf(
+				errs[i] = append(errs[i], critmin.FieldError{Conflict: true, Pointer: doc.Pointer(i) + "/ilmd", Reason: fmt.Sprintf(
 					"lot %s already exists, commissioned on %s%s as %s: its commodity and origin are set once, at commissioning (EPCIS 2.0 §7.3.6, CBV 2.0 commissioning); correct a wrong commissioning with an errorDeclaration",
 					q.EPCClass, l.FirstEventAt.UTC().Format("2006-01-02"), by, identity(l))})
 				break

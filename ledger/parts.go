@@ -20,7 +20,9 @@ import (
 //     and the rest of it where they were;
 //   - a movement that receives (receiving, arriving, unloading,
 //     accepting) while a part is in transit states what arrived of that
-//     part, and closes it; with no part in transit it states the whole
+//     part (its outturn weight), and closes it: that weight becomes the
+//     part's mass, and the lot's total changes by the difference from
+//     the shipped (loading) weight, which the shipping event keeps; with no part in transit it states the whole
 //     lot as weighed at arrival (the outturn weight, ledger.Outturns);
 //   - any other event (commissioning, an output of a run, an inspection,
 //     a count, a stock-taking) observes the lot where it stands and
@@ -142,9 +144,19 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			return moveLot, nil
 		}
 		p := &l.Parts[i]
+		was := p.Mass()
 		p.Status, p.ReceiptEventID = critmin.PartReceived, ev.EventID
 		if known {
 			p.ReceivedTonnes = t
+		}
+		if known && units.IsMass(l.UOM) {
+			// The outturn weight becomes the part's mass and the lot's
+			// total follows it (critmin.LotPart.Mass): 5 t shipped,
+			// 4.99 t received: the total falls by 0.01 t, and what
+			// remains where the rest of the lot stands does not change.
+			if d, err := units.FromTonnes(p.Mass()-was, l.UOM); err == nil {
+				l.Quantity += d
+			}
 		}
 		if ev.BizLocation != "" {
 			p.To = ev.BizLocation

@@ -88,14 +88,26 @@ func TestProjectParts(t *testing.T) {
 		{
 			// A part of 5,000 kg ships, is received at the port at 4,990
 			// kg and a run at the port takes 4,990 kg of the lot: it
-			// takes the part, not the rest at the mine. Total 20 t;
-			// remaining 20 − 5 = 15 t at the mine, in stock (not moved
-			// to the port, not consumed).
+			// takes the part, not the rest at the mine. Total 20 − 5 +
+			// 4.99 = 19.99 t (the outturn weight counts, fix15v);
+			// remaining 19.99 − 4.99 = 15 t at the mine, in stock (not
+			// moved to the port, not consumed).
 			name: "a run where a part was received",
 			events: []*critmin.Event{commission, obs("s", 2, "shipping", "in_transit", "", 5000), obs("r", 6, "receiving", "in_progress", port, 4990),
 				{EventID: "run", Type: critmin.TransformationEvent, EventTime: at(8), BizLocation: port,
 					Quantities: []critmin.QuantityElement{{Role: critmin.RoleInput, EPCClass: id, Quantity: kg(4990), UOM: "KGM"}}}},
-			want: want{total: 20, inTransit: 0, remaining: 15, parts: 1, status: critmin.LotInStock, location: mine},
+			want: want{total: 19.99, inTransit: 0, remaining: 15, parts: 1, status: critmin.LotInStock, location: mine},
+		},
+		{
+			// Issue 15 (fix15v item 2): a part of 5,000 kg ships and is
+			// received at the port at 4,960 kg. The outturn weight
+			// becomes the part's mass: total 20 − 5 + 4.96 = 19.96 t (dry
+			// × 0.9 = 17.964); remaining 19.96 − 4.96 = 15 t at the mine,
+			// unchanged; the shipped 5 t stay on the part (its loading
+			// weight).
+			name:   "a part received lighter than shipped",
+			events: []*critmin.Event{commission, obs("s", 2, "shipping", "in_transit", "", 5000), obs("r", 6, "receiving", "in_progress", port, 4960)},
+			want:   want{total: 19.96, inTransit: 0, remaining: 15, parts: 1, status: critmin.LotInStock, location: mine},
 		},
 		{
 			// Two parts, 12,000 and 8,000 kg: the second takes what
@@ -132,6 +144,9 @@ func TestProjectParts(t *testing.T) {
 			if tc.name == "a weighing where a part went" && (len(l.Parts) != 1 || l.Parts[0].WeighedTonnes == nil || math.Abs(*l.Parts[0].WeighedTonnes-4.98) > 1e-9 ||
 				l.Parts[0].WeighEventID != "i" || math.Abs(l.Parts[0].ReceivedTonnes-4.99) > 1e-9) {
 				t.Errorf("parts %+v; want the part weighed 4.98 t by i, received 4.99 t", l.Parts)
+			}
+			if tc.name == "a part received lighter than shipped" && (len(l.Parts) != 1 || math.Abs(l.Parts[0].Tonnes-5) > 1e-9 || math.Abs(l.Parts[0].ReceivedTonnes-4.96) > 1e-9) {
+				t.Errorf("parts %+v; want the part shipped at 5 t (kept), received 4.96 t", l.Parts)
 			}
 			if tc.name == "a run where a part was received" && (len(l.Parts) != 1 || math.Abs(l.Parts[0].TakenTonnes-4.99) > 1e-9 || l.TakenTonnes != 0) {
 				t.Errorf("parts %+v, lot taken %v; want the part's 4.99 t taken, none of the rest", l.Parts, l.TakenTonnes)

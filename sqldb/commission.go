@@ -65,8 +65,10 @@ func (w *writer) checkCommissioning(ev *critmin.Event) error {
 		if ev.EventID == "" {
 			ptr = fmt.Sprintf("quantity %d/ilmd", i)
 		}
-		return &critmin.Error{Code: critmin.EINVALID, Message: reason + "; nothing was stored",
-			Fields: []critmin.FieldError{{Pointer: ptr, Reason: reason}}}
+		// A lot already on the record is a conflict with it (409, RFC
+		// 9110 §15.5.10), not a malformed event.
+		return &critmin.Error{Code: critmin.ECONFLICT, Message: reason + "; nothing was stored",
+			Fields: []critmin.FieldError{{Pointer: ptr, Reason: reason, Conflict: true}}}
 	}
 	if w.commissionedBy == nil {
 		w.commissionedBy = map[string]string{}

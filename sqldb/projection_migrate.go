@@ -25,6 +25,7 @@ var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx,
 	62: markBasisNotStated,
 	66: replayPartWeighings,
 	80: replayOnwardParts,
+	84: replayReceivedPartOutturn,
 	89: replayMixSharesNotMeasured,
 }
 
@@ -198,6 +199,17 @@ func replayPartWeighings(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect
 // rewrites each lot projection table that differs (replaceProjection);
 // other stores are left alone. Running it again changes nothing.
 func replayOnwardParts(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	return replayPartWeighings(ctx, raw, tx, d)
+}
+
+// replayReceivedPartOutturn is migration 0084's Go step. Lots stored
+// before it counted a received part at its shipped (loading) weight in
+// the lot's total; the projection now counts its received (outturn)
+// weight (critmin.LotPart.Mass; ledger parts.go). On a store holding a
+// received part the step replays the log as verify does and rewrites
+// each lot projection table that differs (replaceProjection); other
+// stores are left alone. Running it again changes nothing.
+func replayReceivedPartOutturn(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
 	return replayPartWeighings(ctx, raw, tx, d)
 }
 

@@ -47,7 +47,7 @@ func testRecommissioning(t *testing.T, open Opener) {
 		t.Fatal("a second commissioning of a stored lot was accepted")
 	}
 	fs := critmin.ErrorFields(err)
-	if critmin.ErrorCode(err) != critmin.EINVALID || len(fs) != 1 || !strings.Contains(fs[0].Reason, "already exists") ||
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || len(fs) != 1 || !strings.Contains(fs[0].Reason, "already exists") ||
 		!strings.Contains(fs[0].Reason, "urn:uuid:00000000-0000-4000-8000-000000000001") || !strings.Contains(fs[0].Reason, "2025-09-20") ||
 		!strings.Contains(fs[0].Pointer, "0000000000a1") {
 		t.Errorf("refusal %v %+v; want the lot named as existing, commissioned on 2025-09-20 by event …001", err, fs)

@@ -48,7 +48,7 @@ func TestFormErrorNamesLotsAndSitesReadably(t *testing.T) {
 	resp, b := do(t, "POST", ts.URL+"/record/receive", operatorSecret, []byte(v.Encode()), formHeader)
 	page := string(b)
 	i := strings.Index(page, `id="f-site"`)
-	if resp.StatusCode != http.StatusBadRequest || i < 0 {
+	if resp.StatusCode != http.StatusConflict || i < 0 {
 		t.Fatalf("receipt at Karachi: %d", resp.StatusCode)
 	}
 	block := page[i : i+strings.Index(page[i:], "</div>")]

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,8 +32,9 @@ import (
 // This file is the CSV import of weighbridge tickets and laboratory
 // results (issue 15 part 1). A file's columns are mapped to the fields of
 // its kind once per named source and the mapping is saved
-// (critmin.ImportStore); each row becomes one EPCIS ObjectEvent (business
-// step sensor_reporting, CBV 2.0 §7.1) with the weighing or the result as
+// (critmin.ImportStore); each row becomes one EPCIS ObjectEvent (CBV 2.0
+// business step sensor_reporting for a weighbridge ticket, sampling —
+// the testing of a sample of the lot — for a laboratory result) with the weighing or the result as
 // a sensor report, in the mineral extension's terms (docs/mineral-extension.md:
 // a Mass report in KGM updates the lot's wet mass, a MassConcentration of
 // an analyte is an assay, of H2O the moisture). Every row is checked by the
@@ -97,7 +99,7 @@ var importKinds = []*importKind{
 			{Name: "site", Label: "Site", Required: true, Default: true, Help: "the weighbridge's site URI", Synonyms: []string{"site", "location"}},
 			{Name: "tz", Label: "Time zone offset", Default: true, Help: "for times without an offset, e.g. +05:00", Synonyms: []string{"tz", "time zone", "offset"}},
 			{Name: "weighbridge", Label: "Weighbridge (device URI)", Default: true, Synonyms: []string{"weighbridge", "scale", "device"}},
-			{Name: "decimal", Label: "Decimal mark", Default: true, Help: "point (24950.5) or comma (24950,5); needed for a file whose numbers have one point or comma before three digits (24.950, 20,000)"},
+			{Name: "decimal", Label: "Decimal mark", Default: true, Help: "the file's decimal mark, one for the whole file: . (24950.5) or , (24950,5); needed for a file whose numbers have one point or comma before three digits (24.950, 20,000) or a decimal comma (3,5)"},
 		},
 		event: weighbridgeEvent,
 		fields: []ptrField{{"/quantityList/0/epcClass", "lot", false}, {"/quantityList", "net_kg", false}, {"/sensorElementList/0/sensorReport/1", "moisture_pct", false},
@@ -120,7 +122,7 @@ var importKinds = []*importKind{
 			{Name: "lab", Label: "Laboratory (URI)", Default: true, Synonyms: []string{"lab", "laboratory"}},
 			{Name: "site", Label: "Site", Required: true, Default: true, Help: "where the lot is", Synonyms: []string{"site", "location"}},
 			{Name: "tz", Label: "Time zone offset", Default: true, Help: "for times without an offset, e.g. +05:00", Synonyms: []string{"tz", "time zone", "offset"}},
-			{Name: "decimal", Label: "Decimal mark", Default: true, Help: "point (24950.5) or comma (24950,5); needed for a file whose numbers have one point or comma before three digits (24.950, 20,000)"},
+			{Name: "decimal", Label: "Decimal mark", Default: true, Help: "the file's decimal mark, one for the whole file: . (24950.5) or , (24950,5); needed for a file whose numbers have one point or comma before three digits (24.950, 20,000) or a decimal comma (3,5)"},
 		},
 		event: laboratoryEvent,
 		fields: []ptrField{{"/quantityList", "lot", false}, {"/sensorElementList/0/sensorReport/0/chemicalSubstance", "analyte", false},
@@ -379,7 +381,7 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 	if l := f["lab"]; l != "" {
 		meta["deviceID"] = l
 	}
-	return map[string]any{"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "sensor_reporting",
+	return map[string]any{"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "sampling",
 		"eventID":   "urn:uuid:" + uuid.NewSHA1(importNamespace, []byte("laboratory\x00"+source+"\x00"+f["sample"]+"\x00"+f["analyte"])).String(),
 		"eventTime": when, "eventTimeZoneOffset": tz,
 		"quantityList": []any{map[string]any{"epcClass": f["lot"]}},
@@ -472,7 +474,7 @@ func parseCSV(data []byte) ([]string, [][]string, []int, error) {
 		return nil, nil, nil, errors.New("the file is empty: it needs a header row and at least one row")
 	}
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("cannot read the header: %w", err)
+		return nil, nil, nil, errors.New(csvReadError(err))
 	}
 	for i := range header {
 		header[i] = strings.TrimSpace(header[i])
@@ -485,7 +487,7 @@ func parseCSV(data []byte) ([]string, [][]string, []int, error) {
 			break
 		}
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("cannot read the file: %w", err)
+			return nil, nil, nil, errors.New(csvReadError(err))
 		}
 		line, _ := r.FieldPos(0)
 		if blankRecord(rec) {
@@ -500,6 +502,53 @@ func parseCSV(data []byte) ([]string, [][]string, []int, error) {
 		return nil, nil, nil, errors.New("the file has a header but no rows")
 	}
 	return header, rows, lines, nil
+}
+
+// csvReadError words a CSV reader's error as one sentence naming the row
+// (the file's line; row 1 is the header) and the cell, with what to do,
+// instead of encoding/csv's text ("parse error on line 3, column 9: bare
+// \" in non-quoted field"). RFC 4180 §2: a cell holding a quotation mark,
+// the separator or a line break is enclosed in quotation marks, and a
+// quotation mark inside it is doubled.
+func csvReadError(err error) string {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return "the file cannot be read as CSV: save it from the spreadsheet as CSV UTF-8"
+	}
+	where := fmt.Sprintf("Row %d, near character %d", pe.Line, pe.Column)
+	if pe.StartLine != 0 && pe.StartLine != pe.Line {
+		where = fmt.Sprintf("Row %d (a quoted cell that starts there runs on to line %d)", pe.StartLine, pe.Line)
+	}
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		return where + ": a quotation mark (\") stands inside a cell that does not start with one; enclose the whole cell in quotation marks and double the one inside (\"\"), or remove it"
+	case errors.Is(pe.Err, csv.ErrQuote):
+		return where + ": a quoted cell is not closed, or text follows its closing quotation mark; close the cell with a quotation mark followed by the separator or the end of the line, and double any quotation mark inside it (\"\")"
+	case errors.Is(pe.Err, csv.ErrFieldCount):
+		return where + ": the row has another number of cells than the header"
+	}
+	return where + ": the row cannot be read as CSV; save the file from the spreadsheet as CSV UTF-8"
+}
+
+// splitCommaHint explains a row of more cells than the header in a
+// comma-separated file when two neighbouring cells are digits — a number
+// written with a decimal comma ("3,5") that the separator split in two:
+// "" otherwise.
+func splitCommaHint(rec, header []string, delim rune) string {
+	if delim != ',' || len(rec) <= len(header) {
+		return ""
+	}
+	digits := func(s string) bool {
+		s = strings.TrimSpace(s)
+		return s != "" && strings.Trim(s, "0123456789") == ""
+	}
+	for j := 0; j+1 < len(rec); j++ {
+		if digits(rec[j]) && digits(rec[j+1]) && !strings.HasPrefix(strings.TrimSpace(rec[j]), "-") {
+			a, b := strings.TrimSpace(rec[j]), strings.TrimSpace(rec[j+1])
+			return fmt.Sprintf(": cells %d and %d (%s and %s) look like one number written with a decimal comma, %s,%s, which the file's separator, the comma, splits in two — use a decimal point (%s.%s), or enclose the number in quotation marks (\"%s,%s\") and choose decimal mark \",\"", j+1, j+2, a, b, a, b, a, b, a, b)
+		}
+	}
+	return ""
 }
 
 // blankRecord reports whether every cell of rec is empty or space.
@@ -648,7 +697,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		fileProbs = append(fileProbs, fmt.Sprintf("Decimal mark is mapped to the column %q: it is one value for the whole file (point or comma), not a column", m.Columns["decimal"]))
 	}
 	if !ok {
-		fileProbs = append(fileProbs, fmt.Sprintf("decimal mark %q is not one critmin reads: write point (24950.5) or comma (24950,5)", m.Defaults["decimal"]))
+		fileProbs = append(fileProbs, fmt.Sprintf("decimal mark %q is not one critmin reads: choose . (24950.5) or , (24950,5)", m.Defaults["decimal"]))
 	}
 	if len(fileProbs) > 0 {
 		return &importResult{Header: header, FileError: strings.Join(fileProbs, "; ")}, nil
@@ -666,7 +715,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		row := &importRow{Row: lines[i], Values: map[string]string{}}
 		res.Rows = append(res.Rows, row)
 		if len(rec) != len(header) {
-			row.Errors = append(row.Errors, RowError{row.Row, "—", fmt.Sprintf("the row has %d cells, the header %d", len(rec), len(header)), false})
+			row.Errors = append(row.Errors, RowError{row.Row, "—", fmt.Sprintf("the row has %d cells, the header %d%s", len(rec), len(header), splitCommaHint(rec, header, delim)), false})
 		}
 		for _, f := range k.Fields {
 			v := m.Defaults[f.Name]
@@ -750,6 +799,19 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 	if err := s.probeRows(r, k, res.Rows, column); err != nil {
 		return nil, err
 	}
+	// A row the checks above refused (a reading where the record does
+	// not put the lot, a ticket imported before with other values) still
+	// has its other fields checked by the validator, as a row with a bad
+	// cell does (issue 15, fix15v: the site hid a bad analyte).
+	var refused []*importRow
+	for _, row := range built {
+		if len(row.Errors) > 0 {
+			refused = append(refused, row)
+		}
+	}
+	if err := s.validateAlone(r, k, refused, column, func(row *importRow) map[string]any { return row.Event }); err != nil {
+		return nil, err
+	}
 	events, built = events[:0], withoutErrors(built)
 	for _, row := range built {
 		events = append(events, row.Event)
@@ -817,14 +879,31 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 // or on no field, are the placeholders' and are dropped, and a refusal of
 // the whole document (a rule over several events) is skipped, as a check
 // that needs a failed field may be.
+//
+// The lot's life is checked first, so that a field it refuses (a site
+// where the record does not put the lot) is named once, in its words,
+// and not again in the capture check's.
 func (s *site) probeRows(r *http.Request, k *importKind, rows []*importRow, column func(string) string) error {
 	var probed []*importRow
 	for _, row := range rows {
-		if row.probe == nil {
-			continue
+		if row.probe != nil {
+			probed = append(probed, row)
 		}
-		probed = append(probed, row)
-		doc, err := importDocument([]any{row.probe})
+	}
+	if err := s.checkLotLives(r, probed, column); err != nil {
+		return err
+	}
+	return s.validateAlone(r, k, probed, column, func(row *importRow) map[string]any { return row.probe })
+}
+
+// validateAlone validates each row's event (of ev: its probe, or its
+// event) alone and adds the errors on the fields the row has no error
+// on yet (each field's first error is kept: a failed field's placeholder,
+// or a field already refused, is not named twice). A refusal of the whole
+// document (a rule over several events) is skipped.
+func (s *site) validateAlone(r *http.Request, k *importKind, rows []*importRow, column func(string) string, ev func(*importRow) map[string]any) error {
+	for _, row := range rows {
+		doc, err := importDocument([]any{ev(row)})
 		if err != nil {
 			return err
 		}
@@ -841,13 +920,24 @@ func (s *site) probeRows(r *http.Request, k *importKind, rows []*importRow, colu
 				if rest, ok := strings.CutPrefix(p, "/epcisBody/eventList/0"); ok {
 					p = eventPointer + rest
 				}
-				if name, _ := fieldOf(k.fields, p); name != "" && !row.failed[name] {
+				if name, _ := fieldOf(k.fields, p); name != "" && !row.failed[name] && !row.hasErrorIn(column(name)) {
 					row.fail(name, column(name), e.Reason)
+					row.Errors[len(row.Errors)-1].Conflict = e.Conflict
 				}
 			}
 		}
 	}
-	return s.checkLotLives(r, probed, column)
+	return nil
+}
+
+// hasErrorIn says whether the row has an error under column c.
+func (row *importRow) hasErrorIn(c string) bool {
+	for _, e := range row.Errors {
+		if e.Column == c {
+			return true
+		}
+	}
+	return false
 }
 
 // documentRuleRows maps a refusal of the whole document (docErr: a rule

@@ -37,7 +37,7 @@ func TestImportAmbiguousThousands(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, want) || !strings.Contains(page, "it is 24950 if the mark separates thousands, 24.95 if it is the decimal mark") {
 		t.Errorf("24.950 in a ;-file is not refused on row 2 with both readings: %d\n%s", resp.StatusCode, page)
 	}
-	if !strings.Contains(page, `<a href="#row-3">3</a></td><td>Net (kg)</td><td>"24950,5" is not a number`) {
+	if !strings.Contains(page, `<a href="#row-3">3</a></td><td>Net (kg)</td><td>"24950,5" looks like a number with a decimal comma: use a decimal point (24950.5), or choose decimal mark ","`) {
 		t.Errorf("24950,5 is not refused on row 3 without a stated decimal mark")
 	}
 	form.Set("step", "capture")

@@ -43,7 +43,7 @@ func TestImportPreviewEveryRow(t *testing.T) {
 		{"3", []string{"valid", "urn:critmin:demo:lot:REE-2025-002: 17.98 t (17,980 kg)", "JSON-LD of row 3"}, []string{"error"}},
 		// Row 4's error is listed under Errors (with a link to the row)
 		// and on its card — row, column, reason (TestImportRowCardStatesError).
-		{"4", []string{"2 errors: not captured", "before lot urn:critmin:demo:lot:REE-2025-003 exists", `Row 4, column <strong>Net (kg)</strong>`, "is not a number", "No event"}, []string{"JSON-LD of row 4"}},
+		{"4", []string{"2 errors: not captured", "is before lot urn:critmin:demo:lot:REE-2025-003 was first recorded (commissioned)", `Row 4, column <strong>Net (kg)</strong>`, "is not a number", "No event"}, []string{"JSON-LD of row 4"}},
 	} {
 		got := card(c.row)
 		if got == "" {

@@ -74,6 +74,10 @@ func decimalMark(s string) (mark string, ok bool) {
 	return "", false
 }
 
+// decimalCommaRE is a number with one comma and no point, that does not
+// read as thousands in groups of three: "3,5", "24950,25".
+var decimalCommaRE = regexp.MustCompile(`^[+-]?\d+,\d+$`)
+
 // commaNumberRE is a number written with a decimal comma, where points
 // may separate thousands only in whole groups of three (1.234.567,5).
 var commaNumberRE = regexp.MustCompile(`^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$`)
@@ -140,8 +144,12 @@ func csvCell(s string, delim rune, mark string) (string, error) {
 	}
 	f, err := parseNumber(t)
 	if err != nil {
+		if mark == "" && decimalCommaRE.MatchString(t) {
+			// "3,5": a decimal comma in a file whose mark is not stated.
+			return "", fmt.Errorf("%q looks like a number with a decimal comma: use a decimal point (%s), or choose decimal mark \",\" under Decimal mark", s, strings.Replace(t, ",", ".", 1))
+		}
 		if mark == "" && delim != ',' && strings.Contains(t, ",") {
-			return "", fmt.Errorf("%w; if the file's decimal mark is the comma, state it under Decimal mark", err)
+			return "", fmt.Errorf("%w; if the file's decimal mark is the comma, choose decimal mark \",\" under Decimal mark", err)
 		}
 		return "", err
 	}

@@ -84,7 +84,8 @@ func TestCSVCell(t *testing.T) {
 		{"24,950", ';', "", "ambiguous"},
 		{"-1.500", '\t', "", "ambiguous in a file separated by tabs"},
 		{"1.234.567", ';', "", "points between groups of three"},
-		{"24950,5", ';', "", "state it under Decimal mark"},
+		{"24950,5", ';', "", `looks like a number with a decimal comma: use a decimal point (24950.5), or choose decimal mark ","`},
+		{"3,5", ',', "", `looks like a number with a decimal comma: use a decimal point (3.5), or choose decimal mark ","`},
 		{"24,950.5", ';', decimalComma, "not a number with a decimal comma"},
 	}
 	for _, c := range bad {

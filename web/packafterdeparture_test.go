@@ -52,7 +52,7 @@ func TestPackingIntoASailedContainerIsRefused(t *testing.T) {
 	}
 	_, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(packInto("py", "2025-11-05T10:00:00+05:00"))})
 	t.Log(err)
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "urn:t:container:CZ") || !strings.Contains(err.Error(), "urn:t:sail:s") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "urn:t:container:CZ") || !strings.Contains(err.Error(), "urn:t:sail:s") {
 		t.Errorf("5 t packed into CZ two days after it sailed: %v; want refused naming CZ and its shipping event", err)
 	}
 	if _, err := ts.Store.FindEventsByID(ctx, "urn:t:sail:py"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
@@ -110,7 +110,7 @@ func TestBackdatedSailingBeforeARecordedPackingIsRefused(t *testing.T) {
 	}
 	_, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: doc(sail("w1", "2025-11-04T10:00:00+05:00"))})
 	t.Log(err)
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "urn:t:sail:pw") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "urn:t:sail:pw") {
 		t.Errorf("CW shipped on 2025-11-04, before its recorded packing of 2025-11-05: %v; want refused naming the packing", err)
 	}
 	// One document, the packing of CV listed before its earlier sailing.
@@ -119,7 +119,7 @@ func TestBackdatedSailingBeforeARecordedPackingIsRefused(t *testing.T) {
   "parentID": "urn:t:container:CV", "childQuantityList": [{"epcClass": "urn:t:lot:SX", "quantity": 1000, "uom": "KGM"}], "bizLocation": {"id": "urn:t:site:karachi"}}`
 	_, err = ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: doc(pv, cv(sail("v1", "2025-11-05T11:00:00+05:00")))})
 	t.Log(err)
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "urn:t:container:CV") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "urn:t:container:CV") {
 		t.Errorf("CV packed an hour after it sailed, listed first: %v; want refused", err)
 	}
 	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: doc(sail("w2", "2025-11-06T10:00:00+05:00"))}); err != nil {

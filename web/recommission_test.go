@@ -41,9 +41,9 @@ func TestRecordCommissionExistingLotRefused(t *testing.T) {
 		v.Set("eventID", "urn:uuid:6b1f3c2e-0000-4000-8000-00000000a015")
 		resp, b := do(t, "POST", ts.URL+"/record/commission", operatorSecret, []byte(v.Encode()), formHeader)
 		page := html.UnescapeString(withIDs(string(b)))
-		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "lot "+lot+" already exists") ||
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "lot "+lot+" already exists") ||
 			!strings.Contains(page, "commissioned on "+before.FirstEventAt.UTC().Format("2006-01-02")+" by event ") {
-			t.Errorf("%s: %d; want 400 naming the lot as existing, commissioned on its date by its event\n%s", step, resp.StatusCode, page)
+			t.Errorf("%s: %d; want 409 (a conflict with the record) naming the lot as existing, commissioned on its date by its event\n%s", step, resp.StatusCode, page)
 		}
 		if strings.Contains(page, `id="confirm-form"`) {
 			t.Errorf("%s: a second commissioning offers a confirmation", step)

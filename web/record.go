@@ -273,7 +273,7 @@ var recordForms = []*recordForm{
 	},
 	{
 		ID: "receive", Title: "Receive with weights", BizStep: "receiving",
-		Intro: "A shipment received at a port, warehouse or refinery, with the weights found on arrival. Emits an ObjectEvent (OBSERVE, business step receiving); the masses become the lots' wet masses.",
+		Intro: "A shipment received at a port, warehouse or refinery, with the weights found on arrival. Emits an ObjectEvent (OBSERVE, business step receiving). For each lot, the weight received becomes the lot's current mass (the outturn weight; when only part of the lot was shipped, the mass of that part, the rest of the lot unchanged), and the loading weight stays on the shipping event; the preview shows the difference.",
 		Fields: []formField{
 			{Name: "containers", Label: "Containers", Type: "lines", Help: "one container a line (may be empty for bulk)"},
 			lotLinesField("lots", "Lots and weights received", "one lot a line: lot ID, mass weighed on arrival and unit (KGM or TNE)"),
@@ -1228,12 +1228,13 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 			view.Warnings = append(view.Warnings, "The run "+strings.TrimSpace(v.Get("run"))+" already has recorded events, so its lots were fed with them: the lots fed given here are fed again, taking their masses a second time. To add products only, go back and leave Lots fed empty.")
 		}
 		if f.ID == "receive" {
-			ws, err := s.receiptWarnings(r, v)
+			ws, notes, err := s.receiptWarnings(r, v)
 			if err != nil {
 				s.renderError(w, r, err)
 				return
 			}
 			view.Warnings = append(view.Warnings, ws...)
+			view.Notes = append(view.Notes, notes...)
 			if ws, err = s.firstSightingWarnings(r, v); err != nil {
 				s.renderError(w, r, err)
 				return
@@ -1444,15 +1445,21 @@ func packNotes(lines string) []string {
 // error; the ledger flags it transit_loss or transit_gain once captured)
 // is warned of before capture. A gain beyond it is refused by the
 // capture check; a loss is recorded, so the operator checks the ticket.
-func (s *site) receiptWarnings(r *http.Request, v url.Values) ([]string, error) {
+// Every lot matched with its shipment also gets a note (notes) saying
+// what the receipt will do: its weight received against its loading
+// weight, the difference, and that the received (outturn) weight becomes
+// the lot's current mass — of the part received, when the shipment took
+// part of the lot — while the loading weight stays on the shipping event
+// (ledger parts.go, critmin.LotPart.Mass).
+func (s *site) receiptWarnings(r *http.Request, v url.Values) (warnings, notes []string, err error) {
 	bol := strings.TrimSpace(v.Get("bol"))
 	at, perr := time.Parse(time.RFC3339, eventTime(v))
 	if bol == "" || perr != nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	page, err := s.Store.FindEvents(r.Context(), critmin.EventFilter{BizTxns: map[string][]string{"bol": {bol}}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	evs := decoded(page.Events)
 	decl := declaredIDs(evs)
@@ -1464,7 +1471,7 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values) ([]string, error) 
 		ship = e
 	}
 	if ship == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	var out []string
 	for _, q := range qtyLinesElements(v.Get("lots")) {
@@ -1478,6 +1485,19 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values) ([]string, error) 
 				continue
 			}
 			d := got - sent
+			lot := epcis.Canonical(q.EPCClass)
+			what := "the lot's current mass"
+			if l, err := s.Store.FindLot(r.Context(), lot); err == nil {
+				for _, p := range l.Parts {
+					if p.ShipEventID == ship.EventID {
+						what = "the mass of the part received here (the rest of the lot is unchanged)"
+					}
+				}
+			} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
+				return nil, nil, err
+			}
+			notes = append(notes, fmt.Sprintf("Lot %s: %s t received, %s t loaded under bill of lading %s (%s): difference %s t (%s). Once captured, %s t becomes %s; the loading weight stays on the shipping event.",
+				lot, formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), signedNum(d, 3), signedPct(d/sent*100), formatNum(got, 3), what))
 			if math.Abs(d) <= ledger.OutturnTolerance*sent+1e-9 {
 				continue
 			}
@@ -1489,7 +1509,7 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values) ([]string, error) 
 				epcis.Canonical(q.EPCClass), formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), formatNum(math.Abs(d), 3), word, signedPct(d/sent*100), formatNum(ledger.OutturnTolerance*100, 1), map[bool]string{true: "gain", false: "loss"}[d > 0]))
 		}
 	}
-	return out, nil
+	return out, notes, nil
 }
 
 // firstSightingWarnings warns, on a Receive form's preview, of each lot

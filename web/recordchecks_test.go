@@ -50,14 +50,17 @@ func TestRecordReceiveChecks(t *testing.T) {
 		name, field string
 		v           url.Values
 		want        string
+		status      int
 	}{
-		{"no bill of lading", "bol", with("bol", ""), "required"},
-		{"wrong place", "site", with("site", "urn:critmin:demo:site:karachi"), "is received at urn:critmin:demo:site:karachi, but bill of lading urn:critmin:demo:bol:BQM-HOU-2025-1112 ships it to urn:critmin:demo:site:houston"},
-		{"before the shipping", "time", with("time", "2025-11-10T08:00"), "is before its shipping under bill of lading urn:critmin:demo:bol:BQM-HOU-2025-1112"},
-		{"a 1 % gain", "lots", with("lots", "urn:critmin:demo:lot:REE-2025-003 30300 KGM"), "is received at 30.3 t but was shipped at 30 t"},
+		// A missing field is malformed (400); a receipt at odds with its
+		// shipment on the record is a conflict (409, fix15v).
+		{"no bill of lading", "bol", with("bol", ""), "required", http.StatusBadRequest},
+		{"wrong place", "site", with("site", "urn:critmin:demo:site:karachi"), "is received at urn:critmin:demo:site:karachi, but bill of lading urn:critmin:demo:bol:BQM-HOU-2025-1112 ships it to urn:critmin:demo:site:houston", http.StatusConflict},
+		{"before the shipping", "time", with("time", "2025-11-10T08:00"), "is before its shipping under bill of lading urn:critmin:demo:bol:BQM-HOU-2025-1112", http.StatusConflict},
+		{"a 1 % gain", "lots", with("lots", "urn:critmin:demo:lot:REE-2025-003 30300 KGM"), "is received at 30.3 t but was shipped at 30 t", http.StatusConflict},
 	} {
 		resp, b := do(t, "POST", ts.URL+"/record/receive", operatorSecret, []byte(c.v.Encode()), formHeader)
-		if block := fieldBlock(string(b), c.field); resp.StatusCode != http.StatusBadRequest || !strings.Contains(block, c.want) {
+		if block := fieldBlock(string(b), c.field); resp.StatusCode != c.status || !strings.Contains(block, c.want) {
 			t.Errorf("%s: %d; field %s shows %q, want %q", c.name, resp.StatusCode, c.field, block, c.want)
 		}
 	}
@@ -90,7 +93,7 @@ func TestRecordUnknownSiteAndTransit(t *testing.T) {
 		"outputs": {"urn:critmin:demo:lot:NDPR-2025-010 1200"}, "commodity": {"ndpr_oxide"}, "moisture": {"0"}, "assays": {"Nd2O3 74 %\nPr6O11 25 %"},
 		"time": {"2025-11-20T08:00"}, "tz": {"-06:00"}, "site": {"urn:critmin:demo:site:refinery-mo"}}
 	resp, b = do(t, "POST", ts.URL+"/record/refine", operatorSecret, []byte(run.Encode()), formHeader)
-	if block := fieldBlock(string(b), "inputs"); resp.StatusCode != http.StatusBadRequest || !strings.Contains(block, "lot urn:critmin:demo:lot:REE-2025-003 cannot be fed at urn:critmin:demo:site:refinery-mo: it is in transit to urn:critmin:demo:site:houston") {
+	if block := fieldBlock(string(b), "inputs"); resp.StatusCode != http.StatusConflict || !strings.Contains(block, "lot urn:critmin:demo:lot:REE-2025-003 cannot be fed at urn:critmin:demo:site:refinery-mo: it is in transit to urn:critmin:demo:site:houston") {
 		t.Errorf("a run feeding a lot at sea: %d; Lots fed shows %q\n%s", resp.StatusCode, block, b)
 	}
 }
@@ -110,7 +113,7 @@ func TestRecordBeforeTheLotExists(t *testing.T) {
 	v := url.Values{"step": {"preview"}, "lot": {"urn:critmin:demo:lot:REE-2025-003"}, "lab": {"urn:critmin:demo:lab:gsp-peshawar"}, "assays": {"TREO 11.9 %"},
 		"time": {"2025-11-01T10:00"}, "tz": {"+05:00"}, "site": {"urn:critmin:demo:site:loe-shilman"}}
 	resp, b := do(t, "POST", ts.URL+"/record/sample", operatorSecret, []byte(v.Encode()), formHeader)
-	if block := fieldBlock(string(b), "time"); resp.StatusCode != http.StatusBadRequest || !strings.Contains(block, "is before lot urn:critmin:demo:lot:REE-2025-003 exists") {
+	if block := fieldBlock(string(b), "time"); resp.StatusCode != http.StatusConflict || !strings.Contains(block, "is before lot urn:critmin:demo:lot:REE-2025-003 exists") {
 		t.Errorf("a sample before the commissioning: %d; Date and time shows %q", resp.StatusCode, block)
 	}
 	v.Set("step", "capture")

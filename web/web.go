@@ -481,3 +481,13 @@ func (s *site) handleWorld(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=86400")
 	_, _ = w.Write(worldJSON)
 }
+
+// signedNum is formatNum with a "+" before a positive figure (a
+// difference: "+0.04", "−0.04", "0").
+func signedNum(v float64, prec int) string {
+	s := formatNum(v, prec)
+	if v > 0 && strings.Trim(s, "0.,") != "" {
+		return "+" + s
+	}
+	return s
+}

@@ -1,0 +1,12 @@
+-- A receipt of a part of a lot (a part shipped away under a bill of
+-- lading) now books its outturn weight: the weight received becomes the
+-- part's mass (lots.parts[].receivedTonnes counts in the lot's total,
+-- critmin.LotPart.Mass) and the lot's total changes by the difference
+-- from the loading weight, which the part keeps (lots.parts[].tonnes);
+-- before, the lot's total kept the shipped weight (issue 15, fix15v).
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayReceivedPartOutturn, registered in goStepsWithStore)
+-- replays the event log as `critmin verify` does on a store holding any
+-- received part and rewrites each lot projection table that differs, in
+-- this migration's transaction.
+SELECT 1;

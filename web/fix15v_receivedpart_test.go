@@ -1,0 +1,75 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin/demo"
+	"github.com/critmin/critmin/ledger"
+)
+
+// TestReceivedPartBecomesTheLotsMass (issue 15, fix15v item 2): the
+// Receive form says what the receipt does, and the ledger does it. FW-19
+// holds 19 t at Karachi (fw19Doc); 5,000 kg of it ship to Houston under
+// B/L FW-19-P. Received there at 4,960 kg:
+//   - the preview notes 4.96 t received against 5 t loaded, a difference
+//     of −0.04 t, −0.04 / 5 = −0.8 %, and that 4.96 t becomes the mass of
+//     the part received (the loading weight stays on the shipping event);
+//   - once captured, the lot's total is 19 − 5 + 4.96 = 18.96 t and 14 t
+//     remain at Karachi (19 − 5, unchanged).
+func TestReceivedPartBecomesTheLotsMass(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	ship := `{"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-21T00:00:00Z", "epcisBody": {"eventList": [
+ {"type": "ObjectEvent", "eventID": "urn:t:fw19:s", "eventTime": "2025-11-02T10:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
+  "quantityList": [{"epcClass": "urn:critmin:demo:lot:FW-19", "quantity": 5000, "uom": "KGM"}], "bizLocation": {"id": "urn:critmin:demo:site:karachi"},
+  "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:demo:bol:FW-19-P"}], "destinationList": [{"type": "location", "destination": "urn:critmin:demo:site:houston"}]}]}}`
+	for _, doc := range []string{fw19Doc, ship} {
+		if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const lot = "urn:critmin:demo:lot:FW-19"
+	v := url.Values{"lots": {lot + " 4960 KGM"}, "bol": {"urn:critmin:demo:bol:FW-19-P"}, "time": {"2025-11-20T08:00"}, "tz": {"-06:00"},
+		"site": {"urn:critmin:demo:site:houston"}, "eventID": {"urn:uuid:5e0a1d2c-0000-4000-8000-0000000001f9"}}
+	// The form says what happens.
+	resp, b := do(t, "GET", ts.URL+"/record/receive", operatorSecret, nil, map[string]string{"Accept": "text/html"})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(visibleText(string(b)), "the weight received becomes the lot's current mass") ||
+		!strings.Contains(visibleText(string(b)), "the loading weight stays on the shipping event") {
+		t.Errorf("the Receive form does not say what a receipt does to the lot's mass: %d", resp.StatusCode)
+	}
+	v.Set("step", "preview")
+	resp, b = do(t, "POST", ts.URL+"/record/receive", operatorSecret, []byte(v.Encode()), formHeader)
+	var notes []string
+	for _, m := range regexp.MustCompile(`(?s)<p class="note" id="preview-note">(.*?)</p>`).FindAllStringSubmatch(string(b), -1) {
+		notes = append(notes, visibleText(m[1]))
+	}
+	want := "4.96 t received, 5 t loaded under bill of lading FW-19-P (2025-11-02): difference −0.04 t (−0.8 %). Once captured, 4.96 t becomes the mass of the part received here"
+	if resp.StatusCode != http.StatusOK || !strings.Contains(strings.Join(notes, "\n"), want) {
+		t.Errorf("preview: %d, notes %q; want one saying %q", resp.StatusCode, notes, want)
+	}
+	v.Set("step", "capture")
+	if resp, b := do(t, "POST", ts.URL+"/record/receive", operatorSecret, []byte(v.Encode()), formHeader); resp.StatusCode != http.StatusOK {
+		t.Fatalf("capture: %d %s", resp.StatusCode, excerpt(string(b), "field-error"))
+	}
+	resp, b = do(t, "GET", ts.URL+"/api/v1/lots/"+lot, operatorSecret, nil, nil)
+	var l struct {
+		WetTonnes          float64 `json:"wetTonnes"`
+		RemainingWetTonnes float64 `json:"remainingWetTonnes"`
+	}
+	if err := json.Unmarshal(b, &l); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("lot: %d %v %s", resp.StatusCode, err, b)
+	}
+	if math.Abs(l.WetTonnes-18.96) > 1e-9 || math.Abs(l.RemainingWetTonnes-14) > 1e-9 {
+		t.Errorf("lot total %v t, %v t remaining at Karachi; want 18.96 t and 14 t", l.WetTonnes, l.RemainingWetTonnes)
+	}
+}
