@@ -42,19 +42,9 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 	if (*cpFile == "") != (*pubkey == "") {
 		return usagef("--checkpoint and --pubkey go together")
 	}
-	var old *custody.Checkpoint
-	if *cpFile != "" {
-		pub, err := custody.ParsePublicKey(*pubkey)
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(*cpFile)
-		if err != nil {
-			return err
-		}
-		if old, err = custody.OpenCheckpoint(data, pub); err != nil {
-			return err
-		}
+	old, err := readCheckpoint(*cpFile, *pubkey)
+	if err != nil {
+		return err
 	}
 	store, err := OpenStoreReadOnly(ctx, *dsn)
 	if err != nil {
@@ -273,19 +263,9 @@ func runRebuild(ctx context.Context, env *Env, args []string) error {
 	}
 	ctx, _ = startProgress(ctx, env, *showProgress, "rebuild")
 	tuneGC(env)
-	var old *custody.Checkpoint
-	if *cpFile != "" {
-		pub, err := custody.ParsePublicKey(*pubkey)
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(*cpFile)
-		if err != nil {
-			return err
-		}
-		if old, err = custody.OpenCheckpoint(data, pub); err != nil {
-			return err
-		}
+	old, err := readCheckpoint(*cpFile, *pubkey)
+	if err != nil {
+		return err
 	}
 	store, err := OpenStore(ctx, *dsn)
 	if err != nil {
@@ -346,4 +326,21 @@ func runRebuild(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "rebuilt in %s\n", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// readCheckpoint opens the signed checkpoint in file under the public key
+// pubkey (--checkpoint, --pubkey); nil when file is "".
+func readCheckpoint(file, pubkey string) (*custody.Checkpoint, error) {
+	if file == "" {
+		return nil, nil
+	}
+	pub, err := custody.ParsePublicKey(pubkey)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	return custody.OpenCheckpoint(data, pub)
 }

@@ -97,11 +97,29 @@ func (mc *mbCalc) retractedMeasurements() ([]retractedMeasurement, error) {
 	}
 	filter := critmin.EventFilter{EventTypes: []string{critmin.ObjectEvent}, ErrorDeclarationExists: true, Limit: 1000}
 	var out []retractedMeasurement
+	err := eachDeclared(mc.ctx, f, filter, func(body *critmin.Event, decl *critmin.ErrorDeclaration) {
+		var lots []string
+		for _, id := range body.LotIDs() {
+			if _, read := mc.oc.lots[id]; read {
+				lots = append(lots, id)
+			}
+		}
+		if len(lots) > 0 {
+			out = append(out, retractedMeasurement{ev: body, decl: decl, lots: lots})
+		}
+	})
+	return out, err
+}
+
+// eachDeclared calls fn with every event declared in error that filter
+// finds (all its pages), each once, as captured (ledger.DecodeStored, lot
+// identifiers canonical) with its declaration.
+func eachDeclared(ctx context.Context, f eventQuerier, filter critmin.EventFilter, fn func(*critmin.Event, *critmin.ErrorDeclaration)) error {
 	seen := map[string]bool{}
 	for {
-		page, err := f.FindEvents(mc.ctx, filter)
+		page, err := f.FindEvents(ctx, filter)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, ev := range page.Events {
 			if ev.ErrorDeclaration == nil || seen[ev.EventID] {
@@ -110,21 +128,12 @@ func (mc *mbCalc) retractedMeasurements() ([]retractedMeasurement, error) {
 			seen[ev.EventID] = true
 			body, err := ledger.DecodeStored(ev.Raw, ev.Context)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			body = canonicalLots(body)
-			var lots []string
-			for _, id := range body.LotIDs() {
-				if _, read := mc.oc.lots[id]; read {
-					lots = append(lots, id)
-				}
-			}
-			if len(lots) > 0 {
-				out = append(out, retractedMeasurement{ev: body, decl: ev.ErrorDeclaration, lots: lots})
-			}
+			fn(canonicalLots(body), ev.ErrorDeclaration)
 		}
 		if page.Next == nil {
-			return out, nil
+			return nil
 		}
 		filter.After = page.Next
 	}
@@ -465,27 +474,10 @@ func (oc *originCalc) retractedNaming(lot string) ([]retractedFact, error) {
 	}
 	filter := critmin.EventFilter{ErrorDeclarationExists: true, ClassMatches: []critmin.EPCMatch{{Patterns: []string{lot}, Exact: true}}, Limit: 1000}
 	var out []retractedFact
-	seen := map[string]bool{}
-	for {
-		page, err := f.FindEvents(oc.ctx, filter)
-		if err != nil {
-			return nil, err
-		}
-		for _, ev := range page.Events {
-			if ev.ErrorDeclaration == nil || seen[ev.EventID] {
-				continue
-			}
-			seen[ev.EventID] = true
-			body, err := ledger.DecodeStored(ev.Raw, ev.Context)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, retractedFact{ev: canonicalLots(body), decl: ev.ErrorDeclaration})
-		}
-		if page.Next == nil {
-			break
-		}
-		filter.After = page.Next
+	if err := eachDeclared(oc.ctx, f, filter, func(body *critmin.Event, decl *critmin.ErrorDeclaration) {
+		out = append(out, retractedFact{ev: body, decl: decl})
+	}); err != nil {
+		return nil, err
 	}
 	oc.retractedOf[lot] = out
 	return out, nil
