@@ -166,7 +166,7 @@ func TestBrowserRecordAndImport(t *testing.T) {
 		}
 		// The row's card states its error — row, column, reason — where
 		// the row is, as the Errors table does above (TestImportRowCardStatesError).
-		if bad := p.text("#row-4"); !strings.Contains(bad, "2 errors") || !strings.Contains(bad, "before lot REE-2025-003 exists") || !strings.Contains(bad, "Row 4, column Net (kg)") || !strings.Contains(bad, `"2999O" is not a number`) {
+		if bad := p.text("#row-4"); !strings.Contains(bad, "2 errors") || !strings.Contains(bad, "before lot REE-2025-003 was first recorded (commissioned)") || !strings.Contains(bad, "Row 4, column Net (kg)") || !strings.Contains(bad, `"2999O" is not a number`) {
 			t.Errorf("%d px: row 4 reads %q", width, bad)
 		}
 		if n := strings.Count(p.text("main"), `"2999O" is not a number`); n != 2 {
