@@ -332,7 +332,50 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 			errs[validAt[r.k]] = r.fields
 		}
 	}
+	if allValid(errs) && len(events) > 0 {
+		if err := s.trialStore(ctx, doc, events, now); err != nil {
+			return nil, err
+		}
+	}
 	return errs, nil
+}
+
+// allValid says whether no event of a document has a field error.
+func allValid(errs [][]critmin.FieldError) bool {
+	for _, e := range errs {
+		if e != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// trialStore adds a valid document's events to a capture transaction and
+// rolls it back, so that the checks the store makes only as it writes —
+// a back-dated weighing that would change how the lot's later events read
+// (sqldb, retract.go), a second commissioning, a packing against the
+// stored containers — refuse a preview as they would refuse the capture
+// (issue 15: an import preview called a back-dated ticket valid that the
+// capture then refused). Nothing is stored: the capture's savepoint is
+// rolled back (sqldb group commit), and the transaction takes the
+// writer's turn like a capture. The refusal is returned as Capture
+// returns it (its pointers name events as "event {eventID}/{field}").
+func (s *Service) trialStore(ctx context.Context, doc *epcis.Document, events []*critmin.Event, now time.Time) error {
+	job := &critmin.CaptureJob{CaptureID: newCaptureID(), CreatedAt: now.UTC(), CaptureErrorBehaviour: critmin.BehaviourRollback,
+		EventCount: len(events), Errors: []critmin.CaptureError{}}
+	tx, err := s.Store.BeginCapture(ctx, job, doc.Master)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	err = tx.Add(events)
+	if st, ok := tx.(interface{ Settle() error }); ok && err == nil {
+		err = st.Settle()
+	}
+	if err != nil {
+		return conflictPointer(err, events, func(i int) string { return doc.Pointer(i) + "/eventID" })
+	}
+	return nil
 }
 
 // recordChecksOfRefused runs the record checks (a mine that is a mine,

@@ -450,6 +450,18 @@ func (c *captureSession) Commit(master []critmin.MasterDataElement) error {
 	return nil
 }
 
+// Settle completes the projection of the events added so far — running
+// every check the store makes as it writes (a back-dated observation that
+// would change how a lot's later events read, retract.go) — without
+// committing. A dry run (ledger.Service.Validate) adds, settles and rolls
+// back, so that a preview refuses what the capture would.
+func (c *captureSession) Settle() error {
+	if c.done {
+		return fmt.Errorf("%s: capture already finished", c.w.db.Dialect.Name)
+	}
+	return c.settle()
+}
+
 // Rollback abandons the capture; after Commit it does nothing.
 //
 // A capture refused for an event whose eventID another capture of its
