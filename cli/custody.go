@@ -143,13 +143,26 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 	fs := argsFlagSet(env, "lot "+sub, usage)
 	dsn := dbFlag(fs, env)
 	format := fs.String("format", "text", "text or json")
-	direction := fs.String("direction", custody.Backward, "backward or forward (trace)")
-	depth := fs.Int("depth", custody.DefaultDepth, fmt.Sprintf("steps to follow (trace; 1 to %d)", custody.MaxDepth))
-	rules := fs.String("rules", envOr(env, "CRITMIN_RULES", ""), "rule pack file (rules, certificate; default: the built-in pack; env CRITMIN_RULES)")
-	keyFile := fs.String("key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 private key (certificate; env CRITMIN_SIGNING_KEY)")
-	issuer := fs.String("issuer", "critmin", "issuer name written in the certificate")
-	out := fs.String("out", "", "write the certificate here instead of stdout")
-	evidence := fs.Bool("evidence", true, "origin: walk the genealogy and list every event (false: read the kept mix)")
+	// Each subcommand registers only the flags it reads, so a flag that
+	// would be ignored (--out on lot origin, say) is refused as unknown
+	// instead of being accepted and silently dropped.
+	direction, depth := custody.Backward, custody.DefaultDepth
+	rules, keyFile, issuer, out := "", "", "critmin", ""
+	evidence := true
+	switch sub {
+	case "trace":
+		fs.StringVar(&direction, "direction", direction, "backward or forward")
+		fs.IntVar(&depth, "depth", depth, fmt.Sprintf("steps to follow (1 to %d)", custody.MaxDepth))
+	case "origin":
+		fs.BoolVar(&evidence, "evidence", evidence, "walk the genealogy and list every event (false: read the kept mix)")
+	case "rules":
+		fs.StringVar(&rules, "rules", envOr(env, "CRITMIN_RULES", ""), "rule pack file (default: the built-in pack; env CRITMIN_RULES)")
+	default:
+		fs.StringVar(&rules, "rules", envOr(env, "CRITMIN_RULES", ""), "rule pack file (default: the built-in pack; env CRITMIN_RULES)")
+		fs.StringVar(&keyFile, "key", envOr(env, "CRITMIN_SIGNING_KEY", ""), "Ed25519 private key (env CRITMIN_SIGNING_KEY)")
+		fs.StringVar(&issuer, "issuer", issuer, "issuer name written in the certificate")
+		fs.StringVar(&out, "out", out, "write the certificate here instead of stdout")
+	}
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
@@ -160,8 +173,8 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 		return usagef("--format: %q is not text or json", *format)
 	}
 	pack := custody.DefaultPack()
-	if *rules != "" {
-		b, err := os.ReadFile(*rules)
+	if rules != "" {
+		b, err := os.ReadFile(rules)
 		if err != nil {
 			return err
 		}
@@ -169,8 +182,8 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 			return err
 		}
 	}
-	if *depth < 1 || *depth > custody.MaxDepth {
-		return usagef("--depth: %d is not 1–%d", *depth, custody.MaxDepth)
+	if depth < 1 || depth > custody.MaxDepth {
+		return usagef("--depth: %d is not 1–%d", depth, custody.MaxDepth)
 	}
 	// lot certificate stores the certificate it signs; the other
 	// subcommands only read.
@@ -186,7 +199,7 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 	id := fs.Arg(0)
 	switch sub {
 	case "trace":
-		t, err := custody.TraceLot(ctx, store, id, *direction, *depth)
+		t, err := custody.TraceLot(ctx, store, id, direction, depth)
 		if err != nil {
 			return err
 		}
@@ -206,7 +219,7 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 		}
 		return nil
 	case "origin":
-		c, err := custody.OriginOf(ctx, store, id, *evidence)
+		c, err := custody.OriginOf(ctx, store, id, evidence)
 		if err != nil {
 			return err
 		}
@@ -236,14 +249,14 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 		}
 		return nil
 	default:
-		if *keyFile == "" {
+		if keyFile == "" {
 			return usagef("--key: required (critmin keygen makes one)")
 		}
-		key, err := custody.LoadPrivateKey(*keyFile)
+		key, err := custody.LoadPrivateKey(keyFile)
 		if err != nil {
 			return err
 		}
-		c, err := custody.Issue(ctx, store, id, pack, key, custody.Issuer{ID: custody.PublicKeyID(key), Name: *issuer}, time.Now())
+		c, err := custody.Issue(ctx, store, id, pack, key, custody.Issuer{ID: custody.PublicKeyID(key), Name: issuer}, time.Now())
 		if err != nil {
 			return err
 		}
@@ -251,8 +264,8 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 		if err != nil {
 			return err
 		}
-		if *out != "" {
-			return os.WriteFile(*out, data, 0o644)
+		if out != "" {
+			return os.WriteFile(out, data, 0o644)
 		}
 		_, err = fmt.Fprintln(env.Stdout, string(data))
 		return err
