@@ -1331,12 +1331,6 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 			continue
 		}
 		res.elem[e] = unknownMix()
-		if unmeasured[e] || blank {
-			if res.sharesUnmeasured == nil {
-				res.sharesUnmeasured = map[string]bool{}
-			}
-			res.sharesUnmeasured[e] = true
-		}
 		// Say why the measured element's shares are unknown: which feeds
 		// hold an unknown amount of it (no assay of it, or none at all).
 		var why, withdrawn []string
@@ -1353,6 +1347,18 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 					}
 				}
 			}
+		}
+		// A feed's grade of e not measured — no assay at all (blank),
+		// or assays of other elements only — leaves the product's
+		// shares of e resting on it: no share and no value is stated
+		// for e (sharesNotMeasured), however the grade came to be
+		// missing (NU check of issue 9: feeds assayed for Nd only gave
+		// Pr an "unknown 100 %" share by contained value instead).
+		if unmeasured[e] || blank || len(why) > 0 {
+			if res.sharesUnmeasured == nil {
+				res.sharesUnmeasured = map[string]bool{}
+			}
+			res.sharesUnmeasured[e] = true
 		}
 		if len(why) > 0 {
 			detail := fmt.Sprintf("the shares of %s in lot %s are unknown: its feed %s %s no assay of %s, so the %s it brought is unknown (not taken as none)",
