@@ -182,6 +182,9 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 			return err
 		}
 	}
+	if direction != custody.Backward && direction != custody.Forward {
+		return usagef("--direction: %q is not %s or %s", direction, custody.Backward, custody.Forward)
+	}
 	if depth < 1 || depth > custody.MaxDepth {
 		return usagef("--depth: %d is not 1–%d", depth, custody.MaxDepth)
 	}

@@ -98,6 +98,10 @@ func TestUsagePointerOnlyOnUsageErrors(t *testing.T) {
 		{[]string{"token", "list", "--nosuchflag"}, true},
 		{[]string{"token", "create", "--role", "viewer"}, true},
 		{[]string{"lot", "trace", "--depth", "0", "x"}, true},
+		// A bad --direction is a usage error naming --direction (exit 2,
+		// "Run critmin --help"), as --depth is; it used to exit 1 with the
+		// domain's "direction: …".
+		{[]string{"lot", "trace", "--direction", "sideways", "x"}, true},
 	} {
 		_, _, err := run(t, nil, c.args...)
 		if err == nil || !cli.UsageError(err) {
