@@ -921,6 +921,19 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 				a = Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no origin: the origin recorded for it is withdrawn — %s; its material counts as unknown until the origin is recorded again (a corrective event)", l.ID, note)}
 			}
 		}
+		if !strings.Contains(a.Detail, "declared in error") && oc.s != nil {
+			// A container that holds nothing because the packing that
+			// filled it was declared in error says so, naming it
+			// (fix9x): not as if nothing had ever been packed.
+			if fs, err := oc.retractedPackingsInto(l.ID); err == nil && len(fs) > 0 {
+				var parts []string
+				for _, f := range fs {
+					parts = append(parts, fmt.Sprintf("event %s (%s, %s) was declared in error on %s (reason %s)",
+						f.ev.EventID, packingWords(f.ev), f.ev.EventTime.UTC().Format(time.DateOnly), declaredWhen(f.decl), declaredReason(f.decl)))
+				}
+				a = Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no origin: it holds nothing packed, and what was packed into it is withdrawn — %s; what runs consumed of it counts as unknown until the packing is recorded again (a corrective event)", l.ID, strings.Join(parts, "; "))}
+			}
+		}
 		oc.anomalies = append(oc.anomalies, a)
 	}
 	m := [3]mix{single(orUnknown(l.OriginCountry)), single(orUnknown(l.OriginMine)), single(orUnknown(l.Supplier))}

@@ -2,6 +2,7 @@ package custody_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -135,5 +136,43 @@ func TestRetractionNamedOnlyWhereItChangedCredit(t *testing.T) {
 	}
 	if cl := o.Claimed; cl == nil || cl.Status != custody.ClaimRefused || strings.Join(cl.RetractedBy, " ") != "urn:t:ev:R1" || strings.Contains(cl.Error, "urn:t:ev:R2") || strings.Contains(cl.Error, "urn:t:ev:R3") {
 		t.Errorf("O's claim %+v, want refused, retractedBy R1 only", cl)
+	}
+}
+
+// TestRetractedPackingNamedOnVerdict (fix9x item 1): a verdict that fails
+// because a packing was declared in error says so. X (China, 10 t) is
+// packed into SSCC S (PACK, Oct 3); run E1 at site bl (controlled
+// blending, Oct 5) feeds S whole and makes P. PACK declared in error
+// (Oct 20): S held nothing when E1 read it, so P's origin is unknown —
+// anomaly no_origin on S naming PACK declared in error, and the
+// covered-country rule, unable to show exclusion, names it in words
+// (never among its evidence).
+func TestRetractedPackingNamedOnVerdict(t *testing.T) {
+	ctx := context.Background()
+	const sscc = "urn:epc:id:sscc:0614141.1234567890"
+	pack := `{"type": "AggregationEvent", "eventID": "urn:t:ev:PACK", "eventTime": "2025-10-03T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "packing",
+	  "parentID": "` + sscc + `", "childQuantityList": [{"epcClass": "urn:t:lot:X", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:bl"}}`
+	e1 := `{"type": "TransformationEvent", "eventID": "urn:t:ev:E1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+	 "inputEPCList": ["` + sscc + `"], "outputQuantityList": [{"epcClass": "urn:t:lot:P", "quantity": 0.5, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:bl"},
+	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]}}`
+	db := store(t, doc(map[string]string{"bl": "controlled_blending"}, feed("X", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"), pack, e1))
+	retractEvent(t, ledger.NewService(db), pack, "2025-10-20T00:00:00Z")
+	o, err := custody.Origin(ctx, db, "urn:t:lot:P")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !anomalyWith(o.Anomalies, "no_origin", "urn:t:ev:PACK", "packing of lot urn:t:lot:X into", "declared in error on 2025-10-20T00:00:00Z") {
+		t.Errorf("P's anomalies %+v,\nwant no_origin naming the packing PACK declared in error", o.Anomalies)
+	}
+	pk, err := custody.ParsePack([]byte(`{"id": "t", "title": "t", "rules": [{"id": "no-chn-mining", "kind": "excluded_countries", "countries": ["CHN"], "stages": ["mining"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := custody.Evaluate(ctx, db, "urn:t:lot:P", pk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 1 || vs[0].Status != custody.Fail || !strings.Contains(vs[0].Detail, "urn:t:ev:PACK") || !strings.Contains(vs[0].Detail, "declared in error") || slices.Contains(vs[0].Evidence, "urn:t:ev:PACK") {
+		t.Errorf("verdicts %+v, want no-chn-mining failing as unknown, naming PACK declared in error in words only", vs)
 	}
 }

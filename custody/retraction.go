@@ -760,3 +760,23 @@ func retractionNote(fs []retractedFact, what, lot string) (string, []string) {
 	}
 	return strings.Join(parts, "; "), ids
 }
+
+// retractedPackingsInto is the packings (AggregationEvents ADD or
+// OBSERVE) into container declared in error (EPCIS 2.0 §7.4.1.2), as
+// captured, with their declarations; none for a store that cannot query
+// events.
+func (oc *originCalc) retractedPackingsInto(container string) ([]retractedFact, error) {
+	f, ok := oc.s.(eventQuerier)
+	if !ok || oc.s == nil {
+		return nil, nil
+	}
+	filter := critmin.EventFilter{EventTypes: []string{critmin.AggregationEvent}, ErrorDeclarationExists: true,
+		EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleParent}, Patterns: []string{container}, Exact: true}}, Limit: 1000}
+	var out []retractedFact
+	err := eachDeclared(oc.ctx, f, filter, func(body *critmin.Event, decl *critmin.ErrorDeclaration) {
+		if body.Action != "DELETE" {
+			out = append(out, retractedFact{ev: body, decl: decl})
+		}
+	})
+	return out, err
+}
