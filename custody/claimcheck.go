@@ -417,10 +417,33 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			}
 		}
 		var errs []critmin.FieldError
+		var oc *originCalc
 		for _, lot := range sortedKeys(claimBy) {
-			if producer[lot] == "" {
-				errs = append(errs, critmin.FieldError{Pointer: claimPtr(claimBy[lot]), Reason: fmt.Sprintf("claim on lot %s refused: a claim is made by the mass-balance site that produced the lot, and no transformation produced it", lot)})
+			if producer[lot] != "" {
+				continue
 			}
+			// The run that made it declared in error — by this document
+			// or before — is named as the read path names it (noMaker).
+			var maker *critmin.Event
+			for _, ev := range events {
+				if ev.ErrorDeclaration == nil || ev.Type != critmin.TransformationEvent {
+					continue
+				}
+				for _, q := range canonicalLots(ev).LotLines() {
+					if q.Role == critmin.RoleOutput && q.EPCClass == lot {
+						maker = ev
+					}
+				}
+			}
+			if maker == nil {
+				if oc == nil {
+					oc = newCalc(ctx, s, nil)
+				}
+				if maker, err = oc.retractedMaker(lot); err != nil {
+					return err
+				}
+			}
+			errs = append(errs, critmin.FieldError{Pointer: claimPtr(claimBy[lot]), Reason: noMaker(lot, maker)})
 		}
 		docRuns, err := documentRuns(ctx, s, live)
 		if err != nil {

@@ -2320,28 +2320,16 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		}
 	}
 	if run == nil {
-		msg := fmt.Sprintf("claim on lot %s refused: a claim is made by the mass-balance site that produced the lot, and no transformation produced it", l.ID)
 		// The run that made it declared in error (EPCIS 2.0 §7.4.1.2):
 		// named, not read as if no run ever had (fix9v).
 		ev, err := newCalc(ctx, s, sites).retractedMaker(l.ID)
 		if err != nil {
 			return nil, err
 		}
-		if ev == nil {
-			return refused("", msg), nil
+		cl := refused("", noMaker(l.ID, ev))
+		if ev != nil {
+			cl.RetractedBy = []string{ev.EventID}
 		}
-		d := ev.ErrorDeclaration
-		when := d.DeclarationTime
-		if when.IsZero() {
-			when = d.RecordTime
-		}
-		reason := d.Reason
-		if reason == "" {
-			reason = "no reason given"
-		}
-		cl := refused("", fmt.Sprintf("claim on lot %s refused: a claim is made by the mass-balance site that produced the lot, and no transformation produced it that stands: the run that made it, %s, was declared in error on %s (reason %s)", l.ID,
-			runWords(ev.TransformationID, ev.EventID, ev.EventTime.UTC().Format(time.DateOnly)), when.UTC().Format(time.RFC3339), reason))
-		cl.RetractedBy = []string{ev.EventID}
 		return cl, nil
 	}
 	site := run.BizLocation
@@ -2404,6 +2392,28 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		return coveredNow(cl, l, c), nil
 	}
 	return refused(site, fmt.Sprintf("claim on lot %s refused: %s, which made it, is not in the site's account", l.ID, runWords(run.Run, run.EventID, run.EventTime.UTC().Format(time.RFC3339)))), nil
+}
+
+// noMaker is the refusal of a claim on lot that no live transformation
+// produced, at capture and when read alike: when ev, the run that made it,
+// was declared in error (EPCIS 2.0 §7.4.1.2), it names that run, when and
+// why, rather than reading as if no run ever had (fix9v, fix9x).
+func noMaker(lot string, ev *critmin.Event) string {
+	msg := fmt.Sprintf("claim on lot %s refused: a claim is made by the mass-balance site that produced the lot, and no transformation produced it", lot)
+	if ev == nil || ev.ErrorDeclaration == nil {
+		return msg
+	}
+	d := ev.ErrorDeclaration
+	when := d.DeclarationTime
+	if when.IsZero() {
+		when = d.RecordTime
+	}
+	reason := d.Reason
+	if reason == "" {
+		reason = "no reason given"
+	}
+	return fmt.Sprintf("%s that stands: the run that made it, %s, was declared in error on %s (reason %s)", msg,
+		runWords(ev.TransformationID, ev.EventID, ev.EventTime.UTC().Format(time.DateOnly)), when.UTC().Format(time.RFC3339), reason)
 }
 
 // noDeclaration is the refusal of a claim (field cm:originClaim) on lot

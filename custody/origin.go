@@ -210,6 +210,10 @@ type originCalc struct {
 	// (load): without them a lot an upstream retracted run made stays of
 	// unknown origin in the replay, and the retraction goes unnamed.
 	putBack map[string][]critmin.LotEdge
+	// packBack are AggregationEvents declared in error (their
+	// declarations stripped) that explainRetractions' replay puts back:
+	// contents reads containers as holding what they held with them.
+	packBack []*critmin.Event
 	// retractedOf memoises retractedNaming by lot.
 	retractedOf map[string][]retractedFact
 	// retractedBy memoises retractedMaker by lot.
@@ -917,6 +921,19 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 				a = Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no origin: the origin recorded for it is withdrawn — %s; its material counts as unknown until the origin is recorded again (a corrective event)", l.ID, note)}
 			}
 		}
+		if !strings.Contains(a.Detail, "declared in error") && oc.s != nil {
+			// A container that holds nothing because the packing that
+			// filled it was declared in error says so, naming it
+			// (fix9x): not as if nothing had ever been packed.
+			if fs, err := oc.retractedPackingsInto(l.ID); err == nil && len(fs) > 0 {
+				var parts []string
+				for _, f := range fs {
+					parts = append(parts, fmt.Sprintf("event %s (%s, %s) was declared in error on %s (reason %s)",
+						f.ev.EventID, packingWords(f.ev), f.ev.EventTime.UTC().Format(time.DateOnly), declaredWhen(f.decl), declaredReason(f.decl)))
+				}
+				a = Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no origin: it holds nothing packed, and what was packed into it is withdrawn — %s; what runs consumed of it counts as unknown until the packing is recorded again (a corrective event)", l.ID, strings.Join(parts, "; "))}
+			}
+		}
 		oc.anomalies = append(oc.anomalies, a)
 	}
 	m := [3]mix{single(orUnknown(l.OriginCountry)), single(orUnknown(l.OriginMine)), single(orUnknown(l.Supplier))}
@@ -1479,6 +1496,63 @@ func sortShares(out []Share) {
 	})
 }
 
+// packingHistory is a store that gives the live AggregationEvents naming
+// children (sqldb.DB.PackingEvents).
+type packingHistory interface {
+	PackingEvents(ctx context.Context, children []string) ([]*critmin.Event, error)
+}
+
+// packedIn is Store.PackedIn, with the packings and unpackings declared
+// in error that explainRetractions' replay puts back (packBack) applied
+// among the live ones in event-time order (ledger.Containment).
+func (oc *originCalc) packedIn(kids []string, at time.Time) ([]critmin.Packing, error) {
+	h, ok := oc.s.(packingHistory)
+	if len(oc.packBack) == 0 || !ok {
+		return oc.s.PackedIn(oc.ctx, kids, at)
+	}
+	evs, err := h.PackingEvents(oc.ctx, kids)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]bool{}
+	for _, k := range kids {
+		ids[epcis.Canonical(k)] = true
+	}
+	parents := map[string]bool{}
+	for _, ev := range evs {
+		parents[epcis.Canonical(ev.ParentID)] = true
+	}
+	for _, ev := range oc.packBack {
+		names := parents[epcis.Canonical(ev.ParentID)] && len(ledger.Children(ev)) == 0
+		for _, k := range ledger.Children(ev) {
+			names = names || ids[k.Child]
+		}
+		if names {
+			evs = append(evs, ev)
+		}
+	}
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].EventTime.Before(evs[j].EventTime) })
+	c := ledger.NewContainment(nil)
+	for id := range ids {
+		c.Load(id, nil)
+	}
+	for _, ev := range evs {
+		if !at.IsZero() && ev.EventTime.After(at) {
+			break
+		}
+		c.Apply(ev)
+	}
+	var out []critmin.Packing
+	for _, id := range sortedKeys(ids) {
+		for _, p := range c.Of(id) {
+			if ids[p.Child] {
+				out = append(out, p)
+			}
+		}
+	}
+	return out, nil
+}
+
 // contents is the composition of a container (an SSCC, a bag's parent)
 // that has no origin of its own: what it held at time at (now when at is
 // zero) — the lots and instances AggregationEvents dated at or before at
@@ -1505,10 +1579,17 @@ func (oc *originCalc) contents(l *critmin.Lot, at time.Time) (*comp, bool, error
 			kids = append(kids, e.Parent)
 		}
 	}
+	for _, ev := range oc.packBack {
+		if epcis.Canonical(ev.ParentID) == id && ev.Action != "DELETE" {
+			for _, k := range ledger.Children(ev) {
+				kids = append(kids, k.Child)
+			}
+		}
+	}
 	if len(kids) == 0 {
 		return nil, false, nil
 	}
-	packed, err := oc.s.PackedIn(oc.ctx, kids, at)
+	packed, err := oc.packedIn(kids, at)
 	if err != nil {
 		return nil, false, err
 	}

@@ -3,6 +3,7 @@ package custody
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -187,12 +188,164 @@ func (mc *mbCalc) asIfLive(ms []retractedMeasurement) (map[string]*critmin.Lot, 
 	return out, nil
 }
 
+// putBackSet is the retracted events an explaining replay puts back:
+// the site's own runs (they earn their credits again), runs upstream of
+// lots the account read, ObjectEvents (weighings, moistures, assays,
+// commissionings) and AggregationEvents (packings, unpackings) naming
+// them.
+type putBackSet struct {
+	site, ups []retractedRun
+	ms        []retractedMeasurement
+	ps        []retractedFact
+}
+
+// retractedCandidate is one retracted event of a putBackSet, as a
+// refusal names it.
+type retractedCandidate struct {
+	id    string    // its eventID (retractedBy)
+	at    time.Time // its event time: named only on claims made after
+	words string
+	only  putBackSet // the set holding it alone
+}
+
+// candidates lists every event of set, each with the set holding it
+// alone and the words that name it.
+func (set putBackSet) candidates() []retractedCandidate {
+	var out []retractedCandidate
+	for i, r := range set.site {
+		out = append(out, retractedCandidate{r.run.event, r.run.at, r.words(), putBackSet{site: set.site[i : i+1]}})
+	}
+	for i, r := range set.ups {
+		out = append(out, retractedCandidate{r.run.event, r.run.at, r.words(), putBackSet{ups: set.ups[i : i+1]}})
+	}
+	for i, m := range set.ms {
+		out = append(out, retractedCandidate{m.ev.EventID, m.ev.EventTime, fmt.Sprintf("event %s (%s of lot %s, %s) declared in error on %s (reason %s)",
+			m.ev.EventID, measurementWords(m.ev), strings.Join(m.lots, ", "), m.ev.EventTime.UTC().Format(time.DateOnly), declaredWhen(m.decl), declaredReason(m.decl)), putBackSet{ms: set.ms[i : i+1]}})
+	}
+	for i, p := range set.ps {
+		out = append(out, retractedCandidate{p.ev.EventID, p.ev.EventTime, fmt.Sprintf("event %s (%s, %s) declared in error on %s (reason %s)",
+			p.ev.EventID, packingWords(p.ev), p.ev.EventTime.UTC().Format(time.DateOnly), declaredWhen(p.decl), declaredReason(p.decl)), putBackSet{ps: set.ps[i : i+1]}})
+	}
+	return out
+}
+
+// without is set less its event id.
+func (set putBackSet) without(id string) putBackSet {
+	var out putBackSet
+	for _, r := range set.site {
+		if r.run.event != id {
+			out.site = append(out.site, r)
+		}
+	}
+	for _, r := range set.ups {
+		if r.run.event != id {
+			out.ups = append(out.ups, r)
+		}
+	}
+	for _, m := range set.ms {
+		if m.ev.EventID != id {
+			out.ms = append(out.ms, m)
+		}
+	}
+	for _, p := range set.ps {
+		if p.ev.EventID != id {
+			out.ps = append(out.ps, p)
+		}
+	}
+	return out
+}
+
+// words names a retracted run for a refusal: by its transformationID
+// where it has one, with the event declared in error (docs/origin.md),
+// its declaration's time and reason.
+func (r retractedRun) words() string {
+	xid := ""
+	if r.ev != nil {
+		xid = r.ev.TransformationID
+	}
+	return fmt.Sprintf("%s declared in error on %s (reason %s)", runWords(xid, r.run.event, r.run.at.UTC().Format(time.DateOnly)), declaredWhen(r.decl), declaredReason(r.decl))
+}
+
+// declaredWhen is a declaration's time (its record time where it states
+// none), RFC 3339 in UTC.
+func declaredWhen(d *critmin.ErrorDeclaration) string {
+	when := d.DeclarationTime
+	if when.IsZero() {
+		when = d.RecordTime
+	}
+	return when.UTC().Format(time.RFC3339)
+}
+
+// declaredReason is a declaration's reason, or "no reason given".
+func declaredReason(d *critmin.ErrorDeclaration) string {
+	if d.Reason == "" {
+		return "no reason given"
+	}
+	return d.Reason
+}
+
+// packingWords names what a retracted AggregationEvent did: "packing of
+// lot L into C" or "unpacking of lot L from C" (every child when it
+// names none).
+func packingWords(ev *critmin.Event) string {
+	var kids []string
+	for _, k := range ledger.Children(ev) {
+		kids = append(kids, k.Child)
+	}
+	what := "lot " + strings.Join(kids, ", ")
+	if len(kids) == 0 {
+		what = "everything"
+	}
+	if ev.Action == "DELETE" {
+		return fmt.Sprintf("unpacking of %s from %s", what, epcis.Canonical(ev.ParentID))
+	}
+	return fmt.Sprintf("packing of %s into %s", what, epcis.Canonical(ev.ParentID))
+}
+
+// retractedPackings returns the AggregationEvents declared in error whose
+// container or a child of which is a lot the account read (mc.oc.lots):
+// a packing declared in error empties the container a run at the site
+// consumed (its contents are what it held, originCalc.contents), an
+// unpacking declared in error puts back what it took out. None for a
+// store that cannot query events.
+func (mc *mbCalc) retractedPackings() ([]retractedFact, error) {
+	f, ok := mc.s.(eventQuerier)
+	if !ok {
+		return nil, nil
+	}
+	var out []retractedFact
+	err := eachDeclared(mc.ctx, f, critmin.EventFilter{EventTypes: []string{critmin.AggregationEvent}, ErrorDeclarationExists: true, Limit: 1000}, func(body *critmin.Event, decl *critmin.ErrorDeclaration) {
+		if body.ParentID == "" {
+			return
+		}
+		ids := []string{epcis.Canonical(body.ParentID)}
+		for _, k := range ledger.Children(body) {
+			ids = append(ids, k.Child)
+		}
+		for _, id := range ids {
+			if _, read := mc.oc.lots[id]; read {
+				out = append(out, retractedFact{ev: body, decl: decl})
+				return
+			}
+		}
+	})
+	return out, err
+}
+
 // explainRetractions replays the account over periods[0..upto] a second
-// time with the site's retracted credit runs put back. A claim the
-// account refuses but that replay accepts was broken by a retraction:
-// its error (and its line in st.Refused, when st is given) names the
-// retracted runs dated at or before the claim, with their declaration
-// time and reason. Nothing changes when the site has no retraction.
+// time with the retracted events put back — the site's credit runs, runs
+// upstream of the lots it read, weighings, moistures, assays and
+// commissionings of those lots, packings into and unpackings from the
+// containers it read. A claim the account refuses but that replay
+// accepts was broken by a retraction: its error (and its line in
+// st.Refused, when st is given) names the retracted events dated at or
+// before the claim that changed its credit, with their declaration time
+// and reason — an event changed it when putting it back alone lowers the
+// claim's shortfall, or leaving it out of the replay with all put back
+// raises it (two retractions each needed). A retracted run at the site
+// that credited another element, another origin, or lots the claim never
+// drew on is not named (fix9x). Nothing changes when the site has no
+// retraction.
 func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st *Statement) error {
 	rs, err := retractedRuns(mc.ctx, mc.s, mc.d.Site)
 	if err != nil {
@@ -222,160 +375,79 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 		}
 	}
 	ms, err := mc.retractedMeasurements()
-	if err != nil || len(rs) == 0 && len(ms) == 0 && len(ups) == 0 {
-		return err
-	}
-	relived, err := mc.asIfLive(ms)
 	if err != nil {
 		return err
 	}
-	alt, err := newMB(mc.ctx, mc.s, mc.versions, mc.conv)
+	ps, err := mc.retractedPackings()
+	if err != nil || len(rs) == 0 && len(ms) == 0 && len(ups) == 0 && len(ps) == 0 {
+		return err
+	}
+	set := putBackSet{site: rs, ups: ups, ms: ms, ps: ps}
+	alt, err := mc.replayPutBack(periods, upto, set)
 	if err != nil {
 		return err
 	}
-	alt.claimAt = mc.claimAt
-	// The retracted runs put back, and the lots they named as they would
-	// be with them (an output's quantity came from its run), so that
-	// their own outputs' claims take their share of the credits too.
-	// A retracted event of a split run is put back with the links
-	// ledger.RunLinks gives it among the run's live events (an input-only
-	// event links its inputs to the run's outputs), as capture would make
-	// them (documentRuns).
-	// Every retracted run, at the site or upstream of it, is put back in
-	// the genealogy its origin is read from (originCalc.putBack); the
-	// site's own also earn their credits again (pending).
-	nSite := len(rs)
-	rs = append(rs, ups...)
-	var evs []*critmin.Event
-	for _, r := range rs {
-		evs = append(evs, r.ev)
-	}
-	joined, err := documentRuns(mc.ctx, mc.s, evs)
-	if err != nil {
-		return err
-	}
-	var ids []string
-	alt.oc.putBack = map[string][]critmin.LotEdge{}
-	for i, r := range rs {
-		if j, ok := joined[r.ev]; ok && r.ev.TransformationID != "" {
-			j.at, j.event = r.run.at, r.run.event
-			rs[i].run = j
-			for _, e := range j.edges {
-				ids = append(ids, e.Parent, e.Child)
-			}
+	cands := set.candidates()
+	// The replays with one event put back alone, and with every event
+	// but one, made once for every claim that asks.
+	oneIn := map[string]*mbCalc{}
+	allBut := map[string]*mbCalc{}
+	replay := func(memo map[string]*mbCalc, id string, s putBackSet) (*mbCalc, error) {
+		if x, ok := memo[id]; ok {
+			return x, nil
 		}
-		for _, e := range canonicalEdges(rs[i].run.edges) {
-			alt.oc.putBack[e.Child] = append(alt.oc.putBack[e.Child], e)
+		x, err := mc.replayPutBack(periods, upto, s)
+		if err != nil {
+			return nil, err
 		}
-		if i < nSite {
-			alt.pending = append(alt.pending, rs[i].run)
+		memo[id] = x
+		return x, nil
+	}
+	// short is a claim's shortfall in a replay: 0 accepted, +Inf absent.
+	short := func(x *mbCalc, lot string) float64 {
+		c, ok := x.claims[lot]
+		switch {
+		case !ok:
+			return math.Inf(1)
+		case c.Status == ClaimAccepted:
+			return 0
 		}
-		ids = append(ids, r.ev.LotIDs()...)
+		return c.Shortfall
 	}
-	if err := alt.oc.loadLots(ids); err != nil {
-		return err
-	}
-	lots := map[string]*critmin.Lot{}
-	for _, id := range ids {
-		if l := alt.oc.lots[id]; l != nil {
-			cp := *l
-			lots[id] = &cp
-		} else {
-			lots[id] = &critmin.Lot{ID: id}
-		}
-	}
-	for _, r := range rs {
-		ledger.Project(lots, r.ev)
-	}
-	// A lot a retracted run made that live events still name (its facts
-	// recorded apart, a run that consumed it) is rebuilt from those
-	// events and the run's, in event-time order (asIfLive): projecting
-	// the run over what is left of it would find it consumed already.
-	var again []retractedMeasurement
-	for _, r := range rs {
-		var kept []string
-		for _, id := range canonicalLots(r.ev).LotIDs() {
-			if l := alt.oc.lots[id]; l != nil && l.EventCount > 0 {
-				kept = append(kept, id)
-			}
-		}
-		if len(kept) > 0 {
-			again = append(again, retractedMeasurement{ev: r.ev, decl: r.decl, lots: kept})
-		}
-	}
-	rebuilt, err := mc.asIfLive(again)
-	if err != nil {
-		return err
-	}
-	for id, l := range rebuilt {
-		lots[id] = l
-	}
-	for id, l := range lots {
-		alt.oc.lots[id] = l
-	}
-	// The lots a retracted weighing, moisture or assay named, as they
-	// were with it.
-	var mids []string
-	for id := range relived {
-		mids = append(mids, id)
-	}
-	if err := alt.oc.loadLots(mids); err != nil {
-		return err
-	}
-	for id, l := range relived {
-		alt.oc.lots[id] = l
-	}
-	alt.relived = relived
-	for i := 0; i <= upto; i++ {
-		if _, err := alt.period(periods, i); err != nil {
-			return err
-		}
-	}
-	for lot, cl := range mc.claims {
+	for _, lot := range sortedKeys(mc.claims) {
+		cl := mc.claims[lot]
 		a, ok := alt.claims[lot]
 		if cl.Status != ClaimRefused || !ok || a.Status != ClaimAccepted || len(cl.RetractedBy) > 0 {
 			continue
 		}
 		at := mc.claimTime[lot]
-		var names []string
-		for _, r := range rs {
-			if r.run.at.After(at) {
+		var names, dated []string
+		var datedWords []string
+		for _, c := range cands {
+			if c.at.After(at) {
 				continue
 			}
-			cl.RetractedBy = append(cl.RetractedBy, r.run.event)
-			d := r.decl
-			when := d.DeclarationTime
-			if when.IsZero() {
-				when = d.RecordTime
+			dated, datedWords = append(dated, c.id), append(datedWords, c.words)
+			one, err := replay(oneIn, c.id, c.only)
+			if err != nil {
+				return err
 			}
-			reason := d.Reason
-			if reason == "" {
-				reason = "no reason given"
+			changed := short(one, lot) < cl.Shortfall-claimTolerance
+			if !changed {
+				rest, err := replay(allBut, c.id, set.without(c.id))
+				if err != nil {
+					return err
+				}
+				changed = short(rest, lot) > claimTolerance
 			}
-			// A run is named by its transformationID where it has one,
-			// with the event declared in error (docs/origin.md).
-			xid := ""
-			if r.ev != nil {
-				xid = r.ev.TransformationID
+			if changed {
+				cl.RetractedBy = append(cl.RetractedBy, c.id)
+				names = append(names, c.words)
 			}
-			run := runWords(xid, r.run.event, r.run.at.UTC().Format(time.DateOnly))
-			names = append(names, fmt.Sprintf("%s declared in error on %s (reason %s)", run, when.UTC().Format(time.RFC3339), reason))
 		}
-		for _, m := range ms {
-			if m.ev.EventTime.After(at) {
-				continue
-			}
-			cl.RetractedBy = append(cl.RetractedBy, m.ev.EventID)
-			when := m.decl.DeclarationTime
-			if when.IsZero() {
-				when = m.decl.RecordTime
-			}
-			reason := m.decl.Reason
-			if reason == "" {
-				reason = "no reason given"
-			}
-			names = append(names, fmt.Sprintf("event %s (%s of lot %s, %s) declared in error on %s (reason %s)",
-				m.ev.EventID, measurementWords(m.ev), strings.Join(m.lots, ", "), m.ev.EventTime.UTC().Format(time.DateOnly), when.UTC().Format(time.RFC3339), reason))
+		if len(names) == 0 {
+			// No one of them alone: together they did.
+			cl.RetractedBy, names = dated, datedWords
 		}
 		if len(names) == 0 {
 			continue
@@ -425,6 +497,128 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 		}
 	}
 	return nil
+}
+
+// replayPutBack replays the account over periods[0..upto] with the
+// events of set put back: the retracted runs in the genealogy (the
+// site's own earning their credits again), the lots they named as they
+// would be with them, the lots a retracted measurement named as they
+// were with it, and the containers a retracted packing or unpacking
+// named holding what they held with it.
+func (mc *mbCalc) replayPutBack(periods []critmin.ClaimPeriod, upto int, set putBackSet) (*mbCalc, error) {
+	ms := set.ms
+	relived, err := mc.asIfLive(ms)
+	if err != nil {
+		return nil, err
+	}
+	alt, err := newMB(mc.ctx, mc.s, mc.versions, mc.conv)
+	if err != nil {
+		return nil, err
+	}
+	alt.claimAt = mc.claimAt
+	for _, p := range set.ps {
+		cp := *p.ev
+		cp.ErrorDeclaration, cp.DeclaredInError = nil, nil
+		alt.oc.packBack = append(alt.oc.packBack, &cp)
+	}
+	// The retracted runs put back, and the lots they named as they would
+	// be with them (an output's quantity came from its run), so that
+	// their own outputs' claims take their share of the credits too.
+	// A retracted event of a split run is put back with the links
+	// ledger.RunLinks gives it among the run's live events (an input-only
+	// event links its inputs to the run's outputs), as capture would make
+	// them (documentRuns).
+	// Every retracted run, at the site or upstream of it, is put back in
+	// the genealogy its origin is read from (originCalc.putBack); the
+	// site's own also earn their credits again (pending).
+	nSite := len(set.site)
+	rs := append(append([]retractedRun(nil), set.site...), set.ups...)
+	var evs []*critmin.Event
+	for _, r := range rs {
+		evs = append(evs, r.ev)
+	}
+	joined, err := documentRuns(mc.ctx, mc.s, evs)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	alt.oc.putBack = map[string][]critmin.LotEdge{}
+	for i, r := range rs {
+		if j, ok := joined[r.ev]; ok && r.ev.TransformationID != "" {
+			j.at, j.event = r.run.at, r.run.event
+			rs[i].run = j
+			for _, e := range j.edges {
+				ids = append(ids, e.Parent, e.Child)
+			}
+		}
+		for _, e := range canonicalEdges(rs[i].run.edges) {
+			alt.oc.putBack[e.Child] = append(alt.oc.putBack[e.Child], e)
+		}
+		if i < nSite {
+			alt.pending = append(alt.pending, rs[i].run)
+		}
+		ids = append(ids, r.ev.LotIDs()...)
+	}
+	if err := alt.oc.loadLots(ids); err != nil {
+		return nil, err
+	}
+	lots := map[string]*critmin.Lot{}
+	for _, id := range ids {
+		if l := alt.oc.lots[id]; l != nil {
+			cp := *l
+			lots[id] = &cp
+		} else {
+			lots[id] = &critmin.Lot{ID: id}
+		}
+	}
+	for _, r := range rs {
+		ledger.Project(lots, r.ev)
+	}
+	// A lot a retracted run made that live events still name (its facts
+	// recorded apart, a run that consumed it) is rebuilt from those
+	// events and the run's, in event-time order (asIfLive): projecting
+	// the run over what is left of it would find it consumed already.
+	var again []retractedMeasurement
+	for _, r := range rs {
+		var kept []string
+		for _, id := range canonicalLots(r.ev).LotIDs() {
+			if l := alt.oc.lots[id]; l != nil && l.EventCount > 0 {
+				kept = append(kept, id)
+			}
+		}
+		if len(kept) > 0 {
+			again = append(again, retractedMeasurement{ev: r.ev, decl: r.decl, lots: kept})
+		}
+	}
+	rebuilt, err := mc.asIfLive(again)
+	if err != nil {
+		return nil, err
+	}
+	for id, l := range rebuilt {
+		lots[id] = l
+	}
+	for id, l := range lots {
+		alt.oc.lots[id] = l
+	}
+	// The lots a retracted weighing, moisture or assay named, as they
+	// were with it.
+	var mids []string
+	for id := range relived {
+		mids = append(mids, id)
+	}
+	if err := alt.oc.loadLots(mids); err != nil {
+		return nil, err
+	}
+	for id, l := range relived {
+		alt.oc.lots[id] = l
+	}
+	alt.relived = relived
+	for i := 0; i <= upto; i++ {
+		if _, err := alt.period(periods, i); err != nil {
+			return nil, err
+		}
+	}
+	return alt, nil
 }
 
 // measurementWords names what a retracted ObjectEvent recorded: a
@@ -565,4 +759,24 @@ func retractionNote(fs []retractedFact, what, lot string) (string, []string) {
 		return "", nil
 	}
 	return strings.Join(parts, "; "), ids
+}
+
+// retractedPackingsInto is the packings (AggregationEvents ADD or
+// OBSERVE) into container declared in error (EPCIS 2.0 §7.4.1.2), as
+// captured, with their declarations; none for a store that cannot query
+// events.
+func (oc *originCalc) retractedPackingsInto(container string) ([]retractedFact, error) {
+	f, ok := oc.s.(eventQuerier)
+	if !ok || oc.s == nil {
+		return nil, nil
+	}
+	filter := critmin.EventFilter{EventTypes: []string{critmin.AggregationEvent}, ErrorDeclarationExists: true,
+		EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleParent}, Patterns: []string{container}, Exact: true}}, Limit: 1000}
+	var out []retractedFact
+	err := eachDeclared(oc.ctx, f, filter, func(body *critmin.Event, decl *critmin.ErrorDeclaration) {
+		if body.Action != "DELETE" {
+			out = append(out, retractedFact{ev: body, decl: decl})
+		}
+	})
+	return out, err
 }
