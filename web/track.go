@@ -485,6 +485,13 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	l, err := s.Store.FindLot(r.Context(), id)
 	if err != nil {
+		// A lot that existed and whose every event was declared in
+		// error is gone, not unknown: 410 with the declarations
+		// (docs/epcis.md, "A withdrawn lot").
+		if evs, ok := critminhttp.WithdrawnLotEvents(r.Context(), s.Store, id, err); ok {
+			s.render(w, r, http.StatusGone, "lotgone", "Lot withdrawn", "lots", map[string]any{"ID": id, "Events": evs})
+			return
+		}
 		s.renderError(w, r, err)
 		return
 	}
