@@ -36,6 +36,9 @@ const (
 	// primary or the --db-read replica) does not answer; it may succeed
 	// when the database is back.
 	EUNAVAILABLE = "unavailable"
+	// EGONE is a subject that existed and was withdrawn: a lot all of
+	// whose events were declared in error (EPCIS 2.0 §7.4.1.2).
+	EGONE = "gone"
 )
 
 // FieldError names one input at fault: Pointer is a JSON pointer into a

@@ -127,7 +127,7 @@ func refusef(format string, args ...any) error {
 // a refusal (exit 2), as the README says; other errors pass unchanged.
 func refuseNamed(err error) error {
 	switch critmin.ErrorCode(err) {
-	case critmin.ECONFLICT, critmin.ENOTFOUND:
+	case critmin.ECONFLICT, critmin.ENOTFOUND, critmin.EGONE:
 		return refusef("%s", critmin.ErrorMessage(err))
 	}
 	return err

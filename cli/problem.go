@@ -48,6 +48,8 @@ func serverProblem(resp *http.Response, body []byte, about string) error {
 		code = critmin.EFORBIDDEN
 	case http.StatusNotFound:
 		code = critmin.ENOTFOUND
+	case http.StatusGone:
+		code = critmin.EGONE
 	case http.StatusConflict:
 		code = critmin.ECONFLICT
 	case http.StatusRequestEntityTooLarge:

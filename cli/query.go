@@ -104,7 +104,9 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	defer store.Close()
 	l, err := store.FindLot(ctx, fs.Arg(0))
 	if err != nil {
-		return err
+		// A lot whose every event was declared in error is withdrawn,
+		// named with its declarations, not unknown (410 in the API).
+		return critminhttp.WithdrawnLot(ctx, store, fs.Arg(0), err)
 	}
 	if *format == "json" {
 		v, err := critminhttp.ViewLot(ctx, store, l)

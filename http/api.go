@@ -730,7 +730,7 @@ func writeLotRows(cw *critmin.CSVWriter, lots []*critmin.Lot, views []LotView) {
 func (s *Server) handleLotGet(w http.ResponseWriter, r *http.Request) {
 	l, err := s.Store.FindLot(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.Error(w, r, err)
+		s.Error(w, r, WithdrawnLot(r.Context(), s.Store, r.PathValue("id"), err))
 		return
 	}
 	views := []LotView{lotView(l)}
@@ -801,6 +801,56 @@ func (j jsonRaw) MarshalJSON() ([]byte, error) { return j, nil }
 // lotEvents returns a lot's events in event-time order.
 func (s *Server) lotEvents(r *http.Request, id string) ([]*critmin.Event, error) {
 	return lotEventsOf(r.Context(), s.Store, id)
+}
+
+// WithdrawnLot turns FindLot's not-found for id into EGONE (410) when the
+// store holds events of id and every one of them was declared in error
+// (EPCIS 2.0 §7.4.1.2): the lot existed and was withdrawn whole, so no
+// projection holds it. The message names the declarations (event, time,
+// reason). Any other error, or a lot never recorded, passes unchanged.
+func WithdrawnLot(ctx context.Context, store critmin.Store, id string, err error) error {
+	evs, ok := WithdrawnLotEvents(ctx, store, id, err)
+	if !ok {
+		return err
+	}
+	parts := make([]string, 0, len(evs))
+	for _, ev := range evs {
+		d := ev.DeclaredInError
+		p := fmt.Sprintf("event %s declared in error at %s", ev.EventID, d.DeclarationTime.UTC().Format(time.RFC3339))
+		if d.Reason != "" {
+			p += " (reason " + d.Reason + ")"
+		}
+		parts = append(parts, p)
+	}
+	return critmin.Errorf(critmin.EGONE, "lot %q was withdrawn: every event that recorded it was declared in error: %s", id, strings.Join(parts, "; "))
+}
+
+// WithdrawnLotEvents returns the events of a lot that FindLot did not
+// find (err not-found) when there are some and every one of them was
+// declared in error (WithdrawnLot); ok is false otherwise.
+func WithdrawnLotEvents(ctx context.Context, store critmin.Store, id string, err error) (evs []*critmin.Event, ok bool) {
+	if critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		return nil, false
+	}
+	page, ferr := store.FindEvents(ctx, critmin.EventFilter{
+		ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{id}, Exact: true}},
+		OrderBy:      "eventTime", OrderAscending: true, Limit: 1000,
+	})
+	if ferr != nil {
+		return nil, false
+	}
+	for _, ev := range page.Events {
+		// A declaration record (errorDeclaration set) retracts; it is
+		// not itself an event of the lot.
+		if ev.ErrorDeclaration != nil {
+			continue
+		}
+		if ev.DeclaredInError == nil {
+			return nil, false
+		}
+		evs = append(evs, ev)
+	}
+	return evs, len(evs) > 0
 }
 
 // lotEventsOf lists a lot's events (any role), in event-time order.

@@ -25,8 +25,11 @@ import (
 
 // codeStatus maps domain error codes to HTTP statuses.
 var codeStatus = map[string]int{
-	critmin.EINVALID:      http.StatusBadRequest,
-	critmin.ENOTFOUND:     http.StatusNotFound,
+	critmin.EINVALID:  http.StatusBadRequest,
+	critmin.ENOTFOUND: http.StatusNotFound,
+	// A lot that existed and whose every event was declared in error
+	// (WithdrawnLot; RFC 9110 §15.5.11).
+	critmin.EGONE:         http.StatusGone,
 	critmin.ECONFLICT:     http.StatusConflict,
 	critmin.EUNAUTHORIZED: http.StatusUnauthorized,
 	critmin.EFORBIDDEN:    http.StatusForbidden,

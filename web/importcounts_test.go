@@ -52,7 +52,7 @@ func TestImportPreviewNamesRowsAlreadyRecorded(t *testing.T) {
 	}
 	v.Set("step", "preview")
 	_, page := postImport(t, ts, v)
-	if !strings.Contains(page, "2 rows: <strong>0 valid</strong>, <strong>2 already recorded</strong>") || strings.Count(page, "will not be stored again") != 2 || !strings.Contains(page, "already recorded (event ") {
+	if !strings.Contains(page, "2 rows: <strong>0 valid</strong>, <strong>2 already recorded</strong>") || strings.Count(page, "will not be stored again") != 2 || !strings.Contains(page, `already recorded (<a href="/events/`) {
 		t.Errorf("preview of a file already imported: want 2 rows already recorded, each named:\n%s", excerpt(page, "import-summary"))
 	}
 }

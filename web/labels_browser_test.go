@@ -17,10 +17,22 @@ const everyNodeLabelJS = `((sel) => {
   const el = document.querySelector(sel); const c = JSON.parse(el.getAttribute("data-chart")); const box = el.getBoundingClientRect();
   const texts = [...el.querySelectorAll("svg text")].filter(t => { const s = getComputedStyle(t); return s.display !== "none" && s.visibility !== "hidden" && +(t.getAttribute("opacity") || 1) > 0; });
   const missing = [];
+  // A label may wrap (the plan's Sankey wraps its labels to fit the
+  // page, fix15x): its lines are consecutive text elements whose words,
+  // joined, are the name.
+  const inside = t => { const r = t.getBoundingClientRect(); return r.width > 0 && r.left >= box.left - 0.5 && r.right <= box.right + 0.5 && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5; };
+  const squash = s => s.replace(/\s+/g, "");
   for (const n of c.nodes) {
     const name = n.name.replace(/\s*\([^)]*\)\s*$/, "");
-    const ok = texts.some(t => { const r = t.getBoundingClientRect();
-      return t.textContent.trim() === name && r.width > 0 && r.left >= box.left - 0.5 && r.right <= box.right + 0.5 && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5; });
+    let ok = false;
+    for (let i = 0; i < texts.length && !ok; i++) {
+      let joined = "";
+      for (let j = i; j < texts.length && inside(texts[j]); j++) {
+        joined += squash(texts[j].textContent);
+        if (joined === squash(name)) { ok = true; break; }
+        if (!squash(name).startsWith(joined)) break;
+      }
+    }
     if (!ok) missing.push(name);
   }
   return missing.join("; ");

@@ -31,13 +31,13 @@ func TestCorridorMapNamesSitesWithoutCoordinates(t *testing.T) {
 		t.Errorf("overview: %d, note under the map %q; want urn:t:site:mb named with a link to %s", resp.StatusCode, note, href)
 	}
 	table := regexp.MustCompile(`(?s)<table class="chart-table" id="corridor-map-table">.*?</table>`).FindString(page)
-	if !regexp.MustCompile(`<td><a href="` + regexp.QuoteMeta(href) + `">[^<]+</a></td><td class="num">[^<]*</td><td class="num"></td><td class="num"></td>`).MatchString(table) {
+	if !regexp.MustCompile(`<td><a href="` + regexp.QuoteMeta(href) + `">[^<]+</a></td><td class="num">[^<]*</td><td class="num"></td><td class="num"></td><td class="num"></td><td class="num"></td>`).MatchString(table) {
 		t.Errorf("the map's table has no row for the site without coordinates: %s", table)
 	}
 	// The table has a row for every site, and the note names exactly
 	// the rows without coordinates (every demo site has them,
 	// TestEveryDemoSiteHasCoordinates).
-	rows := regexp.MustCompile(`<tr><td><a href="([^"]+)">[^<]+</a></td><td class="num">[^<]*</td><td class="num">([^<]*)</td><td class="num">([^<]*)</td></tr>`).FindAllStringSubmatch(table, -1)
+	rows := regexp.MustCompile(`<tr><td><a href="([^"]+)">[^<]+</a></td><td class="num">[^<]*</td><td class="num">([^<]*)</td><td class="num">([^<]*)</td><td class="num"></td><td class="num"></td></tr>`).FindAllStringSubmatch(table, -1)
 	sites := regexp.MustCompile(`<div class="n">(\d+)</div><div class="l">sites</div>`).FindStringSubmatch(page)
 	if sites == nil || strconv.Itoa(len(rows)) != sites[1] {
 		t.Fatalf("the map's table has %d rows for %v sites", len(rows), sites)

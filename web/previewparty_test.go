@@ -29,7 +29,8 @@ func TestRecordPreviewNamesParties(t *testing.T) {
 		t.Fatalf("preview: %d\n%s", resp.StatusCode, excerpt(page, "errors"))
 	}
 	for _, label := range []string{"to (owning party)", "Supplier"} {
-		want := "<dt>" + label + `</dt><dd>Frontier Works Organization <span class="mono note">urn:critmin:demo:party:fwo</span></dd>`
+		// The name, the identifier in its title (fix15x item 1).
+		want := "<dt>" + label + `</dt><dd><abbr class="ref" title="urn:critmin:demo:party:fwo" data-id="urn:critmin:demo:party:fwo">Frontier Works Organization</abbr></dd>`
 		if !strings.Contains(page, want) {
 			t.Errorf("preview lacks %s\n%s", want, excerpt(page, "preview-summary"))
 		}

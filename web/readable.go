@@ -72,6 +72,18 @@ func (n refNames) refLabel(id string) string {
 	if h, ok := strings.CutPrefix(strings.ToLower(id), "ni:///sha-256;"); ok && len(h) > 8 {
 		return "event " + h[:8] + "…"
 	}
+	// A GS1 batch/lot or instance in its EPC URN form reads as its lot
+	// number or serial, as its Digital Link form does (the tail after
+	// /10/ or /21/): urn:epc:class:lgtin:4012345.012345.998877 is
+	// 998877, not the company prefix and item reference too (fix15x).
+	for _, pre := range []string{"urn:epc:class:lgtin:", "urn:epc:id:sgtin:"} {
+		// company.item.lot: the lot (or serial) may hold dots itself.
+		if rest, ok := strings.CutPrefix(id, pre); ok {
+			if parts := strings.SplitN(rest, ".", 3); len(parts) == 3 && parts[2] != "" {
+				return parts[2]
+			}
+		}
+	}
 	if i := strings.LastIndexAny(id, ":/"); i > 0 && i < len(id)-1 {
 		// The kind the URN names before the tail: an event is "event
 		// 027", not a bare "027"; a business transaction type (CBV

@@ -40,7 +40,9 @@ func TestRecordCommissionPreviewThenCapture(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `id="preview"`) {
 		t.Fatalf("preview: %d\n%s", resp.StatusCode, b)
 	}
-	page := string(b)
+	// Identifiers read by their names, kept in titles: withIDs reads
+	// them back (fix15x item 1).
+	page := withIDs(string(b))
 	// Worded above the JSON-LD: 20,000 kg is 20 t; moisture 0.08 is 8 %.
 	for _, want := range []string{`id="preview-summary"`, "<dt>Quantity</dt><dd>urn:critmin:demo:lot:REE-2025-900: 20 t (20,000 kg)</dd>",
 		"<dt>Moisture</dt><dd>8 %</dd>", "<dt>Assay</dt><dd>TREO 12 % dry</dd>", "<dt>Origin country</dt><dd>PAK</dd>"} {
@@ -225,7 +227,7 @@ func TestRecordEveryForm(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s preview: %d\n%s", c.form, resp.StatusCode, b)
 		}
-		summary := string(b)
+		summary := withIDs(string(b))
 		if i := strings.Index(summary, `id="preview-summary"`); i >= 0 {
 			summary = summary[i:]
 			summary = summary[:strings.Index(summary, "</div>")]
@@ -239,7 +241,7 @@ func TestRecordEveryForm(t *testing.T) {
 		want := map[string][]string{
 			"sample":  {"TREO 46.5 %", "H2O 7.5 %"},
 			"pack":    {"<dt>Parent (container)</dt><dd>urn:critmin:demo:container:MSKU7777772</dd>", "REE-2025-003: 30 t (30,000 kg)"},
-			"ship":    {"<dt>Bill of lading</dt><dd>urn:critmin:demo:bol:KHI-HOU-2025-1201</dd>", "<dt>to (location)</dt><dd>USSM processing plant, Missouri (illustrative)</dd>", "<dt>ETA</dt><dd>2025-12-30 08:00 -06:00 (2025-12-30 14:00 UTC)</dd>", "<dt>Vessel</dt><dd>MV Test Trader (IMO 9000001)</dd>"},
+			"ship":    {"<dt>Bill of lading</dt><dd>urn:critmin:demo:bol:KHI-HOU-2025-1201</dd>", "<dt>to (location)</dt><dd>urn:critmin:demo:site:refinery-mo</dd>", "<dt>ETA</dt><dd>2025-12-30 08:00 -06:00 (2025-12-30 14:00 UTC)</dd>", "<dt>Vessel</dt><dd>MV Test Trader (IMO 9000001)</dd>"},
 			"receive": {"REE-2025-003: 29.95 t", "<dt>Bill of lading</dt>"},
 			"refine":  {"<dt>input</dt><dd>urn:critmin:demo:lot:REE-2025-003: 29.95 t (29,950 kg)</dd>", "<dt>output</dt><dd>urn:critmin:demo:lot:NDPR-2025-009: 1.2 t (1,200 kg)</dd>", "<dt>Commodity</dt><dd>NdPr oxide</dd>", "<dt>Assay</dt><dd>Nd2O3 74 % dry</dd>"},
 		}[c.form]

@@ -39,4 +39,9 @@ func TestRetractedEventMarked(t *testing.T) {
 	if !strings.Contains(string(b), `href="/events/urn:t:ev:S2c"`) {
 		t.Error("lot timeline does not link the corrective event")
 	}
+	// It names the corrective event by its identifier's tail, the
+	// identifier in the link's title, not raw (fix15x item 1).
+	if !strings.Contains(string(b), `title="urn:t:ev:S2c">corrected by S2c</a>`) {
+		t.Error("lot timeline names the corrective event raw or not at all")
+	}
 }

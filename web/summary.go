@@ -2,6 +2,8 @@ package web
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -22,8 +24,10 @@ type eventSummary struct {
 	EventID string
 	// Lines are "label: text" facts in the event page's order: when,
 	// where, why, quantities, EPCs, readings; a third element, if any, is
-	// secondary text (a party's identifier under its name).
-	Lines [][3]string
+	// the identifier the text names (a lot, site, party, bill of lading),
+	// which the pages keep in the text's title, never in its place
+	// (fix15x item 1); a fourth is text after the name (a quantity).
+	Lines [][4]string
 }
 
 // summarizeDocument decodes event i of a capture document through the
@@ -58,17 +62,35 @@ func summarize(e *critmin.Event, sites map[string]*critmin.Site, parties map[str
 	sum := &eventSummary{Head: strings.Join(head, " · "), EventID: e.EventID}
 	add := func(label, text string) {
 		if strings.TrimSpace(text) != "" {
-			sum.Lines = append(sum.Lines, [3]string{label, text})
+			sum.Lines = append(sum.Lines, [4]string{label, text})
 		}
 	}
-	// party adds a party's name, its identifier as secondary text; an
-	// unknown party is its identifier.
+	// ident adds an identifier as the pages name it (refLabel: a site or
+	// party by its master-data name, a lot or bill of lading by its
+	// identifier's tail), the identifier itself kept as the line's third
+	// element, which the pages show in a title — never a raw URN as the
+	// text (fix15x item 1). suffix is text after the name.
+	names := namesOf(slices.Collect(maps.Values(sites)), slices.Collect(maps.Values(parties)))
+	ident := func(label, id, suffix string) {
+		if strings.TrimSpace(id) != "" {
+			sum.Lines = append(sum.Lines, [4]string{label, names.refLabel(id), id, suffix})
+		}
+	}
+	// party adds a party's name, its identifier in the title; an
+	// unknown party is its identifier's tail.
 	party := func(label, id string) {
 		if p, ok := parties[id]; ok && p.Name != "" {
-			sum.Lines = append(sum.Lines, [3]string{label, p.Name, id})
+			sum.Lines = append(sum.Lines, [4]string{label, p.Name, id})
 			return
 		}
-		add(label, id)
+		ident(label, id, "")
+	}
+	// place adds a site by its name (siteLabel), its identifier in the
+	// title.
+	place := func(label, id string) {
+		if strings.TrimSpace(id) != "" {
+			sum.Lines = append(sum.Lines, [4]string{label, siteLabel(sites, id), id})
+		}
 	}
 	if !e.EventTime.IsZero() {
 		when := e.EventTime.UTC().Format("2006-01-02 15:04 UTC")
@@ -78,40 +100,40 @@ func summarize(e *critmin.Event, sites map[string]*critmin.Site, parties map[str
 		add("When", when)
 	}
 	if e.BizLocation != "" {
-		add("Where", siteLabel(sites, e.BizLocation))
+		place("Where", e.BizLocation)
 	} else if e.ReadPoint != "" {
-		add("Where", siteLabel(sites, e.ReadPoint))
+		place("Where", e.ReadPoint)
 	}
 	if e.Disposition != "" {
 		add("Disposition", humanTerm(e.Disposition))
 	}
-	add("Parent (container)", e.ParentID)
+	ident("Parent (container)", e.ParentID, "")
 	for _, r := range e.EPCs {
 		if r.Role != critmin.RoleParent {
-			add(humanTerm(r.Role), r.EPC)
+			ident(humanTerm(r.Role), r.EPC, "")
 		}
 	}
-	add("Transformation", e.TransformationID)
+	ident("Transformation", e.TransformationID, "")
 	for _, q := range e.Quantities {
 		label := "Quantity"
 		if q.Role == critmin.RoleInput || q.Role == critmin.RoleOutput {
 			label = q.Role
 		}
-		add(label, q.EPCClass+": "+quantityText(q))
+		ident(label, q.EPCClass, ": "+quantityText(q))
 	}
 	for _, b := range e.BizTransactions {
-		add(humanTerm(b.Type), b.ID)
+		ident(humanTerm(b.Type), b.ID, "")
 	}
 	for _, s := range e.Sources {
 		if label := "from (" + strings.ToLower(humanTerm(s.Type)) + ")"; isLocationType(s.Type) {
-			add(label, siteLabel(sites, s.ID))
+			place(label, s.ID)
 		} else {
 			party(label, s.ID)
 		}
 	}
 	for _, s := range e.Destinations {
 		if label := "to (" + strings.ToLower(humanTerm(s.Type)) + ")"; isLocationType(s.Type) {
-			add(label, siteLabel(sites, s.ID))
+			place(label, s.ID)
 		} else {
 			party(label, s.ID)
 		}
@@ -140,7 +162,7 @@ func summarize(e *critmin.Event, sites map[string]*critmin.Site, parties map[str
 			add("Commodity", ledger.CommodityName(m.Commodity))
 		}
 		add("Origin country", m.OriginCountry)
-		add("Origin mine", siteLabel(sites, m.OriginMine))
+		place("Origin mine", m.OriginMine)
 		if m.Supplier != "" {
 			party("Supplier", m.Supplier)
 		}

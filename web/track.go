@@ -206,7 +206,10 @@ func corridorMap(sites []*critmin.Site, flows, atSea []critmin.Flow) template.HT
 	if len(placed) == 0 {
 		return template.HTML(`<p class="muted" id="corridor-map">No site has coordinates in master data yet.</p>`) + unplacedNote(unplaced)
 	}
-	c := Chart{ID: "corridor-map", Kind: "geo", Title: "", Kinds: siteKinds, Header: []string{"site", "kind", "latitude", "longitude"},
+	// The table is the map's accessible alternative: every site, then
+	// every line drawn between two sites with its commodity and tonnes
+	// (fix15x item 5), as the CSV has them.
+	c := Chart{ID: "corridor-map", Kind: "geo", Title: "", Kinds: siteKinds, Header: []string{"site or flow", "kind", "latitude", "longitude", "commodity", "tonnes (t)"},
 		Bounds: mapBounds(minLon, maxLon, minLat, maxLat)}
 	known := map[string]bool{}
 	for _, k := range siteKinds {
@@ -225,12 +228,12 @@ func corridorMap(sites []*critmin.Site, flows, atSea []critmin.Flow) template.HT
 		}
 		pos[s.ID] = true
 		c.Nodes = append(c.Nodes, Node{ID: s.ID, Name: name, Kind: kind, Lat: *s.Lat, Lon: *s.Lon})
-		c.Rows = append(c.Rows, []string{name, s.Kind, formatNum(*s.Lat, 3), formatNum(*s.Lon, 3)})
+		c.Rows = append(c.Rows, []string{name, s.Kind, formatNum(*s.Lat, 3), formatNum(*s.Lon, 3), "", ""})
 		c.RowLinks = append(c.RowLinks, siteLotsHref(s.ID))
 	}
 	sort.Slice(unplaced, func(i, j int) bool { return unplaced[i].ID < unplaced[j].ID })
 	for _, s := range unplaced {
-		c.Rows = append(c.Rows, []string{siteDisplayName(s), s.Kind, "", ""})
+		c.Rows = append(c.Rows, []string{siteDisplayName(s), s.Kind, "", "", "", ""})
 		c.RowLinks = append(c.RowLinks, siteLotsHref(s.ID))
 	}
 	at := map[string][2]float64{}
@@ -257,6 +260,18 @@ func corridorMap(sites []*critmin.Site, flows, atSea []critmin.Flow) template.HT
 	}
 	lanes(flows, "moved")
 	lanes(atSea, "transit")
+	names := map[string]string{}
+	for _, n := range c.Nodes {
+		names[n.ID] = n.Name
+	}
+	for _, l := range c.Links {
+		kind := "moved"
+		if l.Kind == "transit" {
+			kind = "in transit"
+		}
+		c.Rows = append(c.Rows, []string{names[l.From] + " → " + names[l.To], kind, "", "", l.Label, formatNum(l.Value, 3)})
+		c.RowLinks = append(c.RowLinks, "")
+	}
 	c.CSVHeader, c.CSVRows = corridorMapCSV(c, placed, unplaced)
 	for _, k := range commodityKey(codes) {
 		c.Lanes = append(c.Lanes, Kind{ID: k.Code, Name: k.Name, Colour: k.Colour})
@@ -485,6 +500,13 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	l, err := s.Store.FindLot(r.Context(), id)
 	if err != nil {
+		// A lot that existed and whose every event was declared in
+		// error is gone, not unknown: 410 with the declarations
+		// (docs/epcis.md, "A withdrawn lot").
+		if evs, ok := critminhttp.WithdrawnLotEvents(r.Context(), s.Store, id, err); ok {
+			s.render(w, r, http.StatusGone, "lotgone", "Lot withdrawn", "lots", map[string]any{"ID": id, "Events": evs})
+			return
+		}
 		s.renderError(w, r, err)
 		return
 	}

@@ -28,9 +28,11 @@ func TestBrowserDemoCorridor(t *testing.T) {
 		t.Errorf("map has %d sites and %d flows; want 9 and at least 6", sites, flows)
 	}
 	// The table lists every site, all 9 drawn: the magnet maker in Fort
-	// Worth has its coordinates (fix15j), so none is named under the map.
-	if rows := p.count("#corridor-map-table tr"); rows != 10 {
-		t.Errorf("map table has %d rows; want a header and 9 sites", rows)
+	// Worth has its coordinates (fix15j), so none is named under the map;
+	// then every line the map draws (fix15x item 5).
+	links := eval[int](p, `JSON.parse(document.getElementById("corridor-map").dataset.chart).links.length`)
+	if rows := p.count("#corridor-map-table tr"); rows != 10+links {
+		t.Errorf("map table has %d rows; want a header, 9 sites and %d lines", rows, links)
 	}
 	if n := p.n("#map-unplaced a"); n != 0 {
 		t.Errorf("%d sites named under the map as not drawn; want 0 (every demo site has coordinates)", n)

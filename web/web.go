@@ -80,7 +80,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pages are the UI's page templates; each is parsed with the layout.
-var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery", "massbalance", "event", "shipment", "shipments", "tokens", "subscriptions", "record", "form", "formpreview", "import", "certissue"}
+var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery", "massbalance", "event", "shipment", "shipments", "tokens", "subscriptions", "record", "form", "formpreview", "import", "certissue", "lotgone"}
 
 type ui struct {
 	pages map[string]*template.Template

@@ -171,7 +171,7 @@
     var lines = 1;
     c.nodes.forEach(function (n, i) {
       var room = sources[n.name] ? inner : right - 8;
-      lines = Math.max(lines, Math.ceil(labelWidth([texts[i]]) * 11 / 12 / Math.max(room, 1)));
+      lines = Math.max(lines, wrappedLines(texts[i], room));
     });
     var gap = Math.max(shares ? 16 : 14, lines * 13 + 4);
     // The box is tall enough for its last column: each of its labels
@@ -212,15 +212,40 @@
   // and must not reach the next column's labels), and the last column
   // room for its own labels. A refinery's deportment (two columns) keeps
   // 160 px a column, its product labels wrapped in the right margin.
+  //
+  // Labels wrap at their words (fix15x): each column needs 60 px of room
+  // for its labels (a longer word breaks), not its widest label on one
+  // line, and the last column's labels wrap in the right margin (at most
+  // 40 % of the chart). So the plan's many-column Sankey fits the content
+  // width of a desktop page, its labels on a few lines; only a box
+  // narrower than that (a phone) scrolls in its own box.
   function sankeyLeast(c) {
     var cols = sankeyColumns(c);
     if (cols <= 2) { return 160 * cols; }
     var sources = {};
     c.links.forEach(function (l) { sources[l.from] = true; });
-    var inner = [], last = [];
-    c.nodes.forEach(function (n) { (sources[n.name] ? inner : last).push(n.label || n.name); });
-    var step = Math.max(160, Math.ceil(labelWidth(inner) * 11 / 12) + SANKEY_NODE + 5 + 12);
-    return 8 + (cols - 1) * step + SANKEY_NODE + Math.ceil(labelWidth(last) * 11 / 12) + 12 + 8;
+    var step = 60 + SANKEY_NODE + 5 + 8;
+    var right = 60 + 12;
+    return 8 + (cols - 1) * step + SANKEY_NODE + right + 8;
+  }
+
+  // wrappedLines is how many lines text takes wrapped at its words in
+  // room px at the Sankey's 11 px (labelWidth measures at 12 px); a word
+  // wider than the room takes lines of its own.
+  function wrappedLines(text, room) {
+    var words = String(text).split(/\s+/), lines = 0, line = "";
+    room = Math.max(room, 1);
+    words.forEach(function (w) {
+      var next = line ? line + " " + w : w;
+      if (line && labelWidth([next]) * 11 / 12 > room) {
+        lines += Math.ceil(labelWidth([line]) * 11 / 12 / room);
+        line = w;
+      } else {
+        line = next;
+      }
+    });
+    if (line) { lines += Math.ceil(labelWidth([line]) * 11 / 12 / room); }
+    return Math.max(lines, 1);
   }
   var SANKEY_NODE = 20;
 
