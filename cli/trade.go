@@ -927,6 +927,11 @@ func tradeAgreement(ctx context.Context, env *Env, args []string) error {
 	for _, sl := range p.ShippedNotInvoiced {
 		fmt.Fprintf(env.Stdout, "shipped, not invoiced: lot %s under %s (B/L %s) %s %s — %s\n", sl.Lot, sl.Contract, sl.BLDate, amt(sl.Value), cur, sl.Basis)
 	}
+	// A lot several contracts could invoice is under none of them (the
+	// exposure's allocation): listed, never counted (fix13y).
+	for _, u := range p.Unallocated {
+		fmt.Fprintf(env.Stdout, "UNALLOCATED, not counted as shipped: lot %s (B/L %s) — could be invoiced under contracts %s; in no tranche until a contract invoices it\n", u.Lot, u.BLDate, strings.Join(u.CouldBeUnder, ", "))
+	}
 	for _, x := range p.Excluded {
 		fmt.Fprintf(env.Stdout, "not counted as shipped: lot %s (invoice %s): %s\n", x.Lot, x.Invoice, x.Reason)
 	}

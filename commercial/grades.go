@@ -379,9 +379,14 @@ func (s *Service) lotExchange(ctx context.Context, lot string, ts *TermSheet) (*
 // assays the sample only when the parties' results are too far apart
 // (its report may carry other analytes too; they are not used).
 func (s *Service) umpireNeeded(ctx context.Context, lf *LotFacts, sub *ExchangeSubmission) error {
-	x, err := s.lotExchange(ctx, lf.Lot, nil)
-	if err != nil {
+	// The governing contract's rule (fix13y: the contract the lot is
+	// invoiced or allocated under; exchangeAllowed has refused an umpire
+	// no rule calls).
+	var x *AssayExchangeTerms
+	if ts, _, err := s.governing(ctx, lf.Lot); err != nil {
 		return err
+	} else if ts != nil {
+		x = ts.Exchange
 	}
 	var reasons []string
 	for _, r := range sub.Results {
