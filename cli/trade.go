@@ -1123,6 +1123,10 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 		if l.NotInvoiced {
 			fmt.Fprintf(tw, "NOT YET INVOICED %s under %s (%s, shipped; estimated from its best-known assays and %s dmt)\n", l.Lot, l.Contract, l.Side, l.DMT)
 		}
+		// Exchange results the lot's figures do not rest on (fix13y).
+		for _, w := range l.Warnings {
+			fmt.Fprintf(tw, "WARNING %s under %s: %s\n", l.Lot, l.Contract, w)
+		}
 	}
 	// Lots several contracts could invoice: listed, with their contained
 	// metal and a total, never left out (fix13w).
