@@ -161,3 +161,36 @@ func namesField(err error, pointer string) bool {
 	}
 	return false
 }
+
+// TestUmpireRefusedOnUnallocatedLot (fix13y): lot EXP-AMB (Cu 24 %, B/L
+// 2 Sep 2025) could be invoiced under the demo copper contract or T-CU-B:
+// no contract governs it yet, so no rule is known to call an umpire. The
+// parties' results are taken (seller Cu 24.5 %, buyer 24.0 %: apart by
+// 0.5, over either contract's 0.20 limit), the umpire's 24.2 % is refused
+// 409 naming both candidate contracts — before, with both parties'
+// results in and no contract known, it was accepted.
+func TestUmpireRefusedOnUnallocatedLot(t *testing.T) {
+	s := MustDemo(t)
+	ctx := context.Background()
+	termsFrom(t, s, "demo/cu-2025.json", "T-CU-B", func(map[string]any) {})
+	lot := "urn:critmin:test:lot:EXP-AMB"
+	weighedLot(t, s, lot, 100000, "KGM", 9, 0, 0)
+	cu := func(party, v string, day int) *commercial.ExchangeSubmission {
+		return &commercial.ExchangeSubmission{Lot: lot, Party: party, Lab: "urn:x:lab:" + party, At: time.Date(2025, 10, day, 0, 0, 0, 0, time.UTC),
+			Results: []commercial.ExchangeResult{{Analyte: "Cu", Value: decimal.RequireFromString(v), Unit: "%"}}}
+	}
+	for _, sub := range []*commercial.ExchangeSubmission{cu(commercial.Seller, "24.5", 10), cu(commercial.Buyer, "24.0", 11)} {
+		if _, err := s.SubmitAssays(ctx, sub); err != nil {
+			t.Fatalf("%s: %v", sub.Party, err)
+		}
+	}
+	_, err := s.SubmitAssays(ctx, cu(commercial.Umpire, "24.2", 12))
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !namesField(err, "party") {
+		t.Fatalf("umpire on an unallocated lot: %v; want a 409 naming party", err)
+	}
+	for _, want := range []string{commercial.DemoContractFor[commercial.DemoCopperLot], "T-CU-B", "under no contract yet"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("refusal %q does not say %q", err.Error(), want)
+		}
+	}
+}
