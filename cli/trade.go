@@ -927,6 +927,11 @@ func tradeAgreement(ctx context.Context, env *Env, args []string) error {
 	for _, sl := range p.ShippedNotInvoiced {
 		fmt.Fprintf(env.Stdout, "shipped, not invoiced: lot %s under %s (B/L %s) %s %s — %s\n", sl.Lot, sl.Contract, sl.BLDate, amt(sl.Value), cur, sl.Basis)
 	}
+	// A lot several contracts could invoice is under none of them (the
+	// exposure's allocation): listed, never counted (fix13y).
+	for _, u := range p.Unallocated {
+		fmt.Fprintf(env.Stdout, "UNALLOCATED, not counted as shipped: lot %s (B/L %s) — could be invoiced under contracts %s; in no tranche until a contract invoices it\n", u.Lot, u.BLDate, strings.Join(u.CouldBeUnder, ", "))
+	}
 	for _, x := range p.Excluded {
 		fmt.Fprintf(env.Stdout, "not counted as shipped: lot %s (invoice %s): %s\n", x.Lot, x.Invoice, x.Reason)
 	}
@@ -1117,6 +1122,10 @@ func tradeExposure(ctx context.Context, env *Env, args []string) error {
 	for _, l := range ex.Lots {
 		if l.NotInvoiced {
 			fmt.Fprintf(tw, "NOT YET INVOICED %s under %s (%s, shipped; estimated from its best-known assays and %s dmt)\n", l.Lot, l.Contract, l.Side, l.DMT)
+		}
+		// Exchange results the lot's figures do not rest on (fix13y).
+		for _, w := range l.Warnings {
+			fmt.Fprintf(tw, "WARNING %s under %s: %s\n", l.Lot, l.Contract, w)
 		}
 	}
 	// Lots several contracts could invoice: listed, with their contained

@@ -238,6 +238,12 @@ type Progress struct {
 	// delivery, invoiced under no other contract), valued at their
 	// settlement under the contract as it stands today, a what-if.
 	ShippedNotInvoiced []ShippedLot `json:"shipped_not_invoiced,omitempty"`
+	// Unallocated are lots shipped in a tranche's period and invoiced
+	// under no contract that several stored contracts could invoice
+	// (CandidateContracts, the exposure's rule; fix13y): under none of
+	// them until one invoices it, so in no tranche's shipped total —
+	// listed with the contracts they could be under.
+	Unallocated []UnallocatedShipped `json:"unallocated,omitempty"`
 	// Excluded are invoiced lots not counted as shipped: an event their
 	// weight or bill of lading rests on was declared in error (the same
 	// rule as Position's delivered quantity).
@@ -252,6 +258,14 @@ type ShippedLot struct {
 	BLDate   string          `json:"bl_date"`
 	Value    decimal.Decimal `json:"value"`
 	Basis    string          `json:"basis"`
+}
+
+// UnallocatedShipped is a lot shipped and not invoiced that several
+// contracts could invoice (Progress.Unallocated): not counted as shipped.
+type UnallocatedShipped struct {
+	Lot          string   `json:"lot"`
+	BLDate       string   `json:"bl_date"`
+	CouldBeUnder []string `json:"could_be_under"`
 }
 
 // SaveAgreement validates and stores an agreement.
@@ -452,10 +466,11 @@ func (s *Service) Progress(ctx context.Context, id string, asOf time.Time) (*Pro
 			// invoice, shipped in the tranche's period by the day and not
 			// invoiced by then, counts as shipped at its settlement value
 			// as it stands (final, else provisional), said to be a what-if.
-			notYet, err := s.shippedNotInvoiced(ctx, cid, lotValue, counted, t.From, minDay(t.To, today), asOf)
+			notYet, unalloc, err := s.shippedNotInvoiced(ctx, cid, lotValue, counted, t.From, minDay(t.To, today), asOf)
 			if err != nil {
 				return nil, err
 			}
+			p.Unallocated = append(p.Unallocated, unalloc...)
 			for _, sl := range notYet {
 				fl.shipped[sl.BLDate[:7]] = fl.shipped[sl.BLDate[:7]].Add(sl.Value)
 				p.ShippedNotInvoiced = append(p.ShippedNotInvoiced, sl)
@@ -558,17 +573,27 @@ func minDay(a, b string) string {
 // results and declarations known by then; the final settlement, else the
 // provisional), a what-if — never on the data of the day the report is
 // asked (fix13w). A lot the contract could not settle by then (no assay,
-// no price) is left out, as nothing was known of its value.
-func (s *Service) shippedNotInvoiced(ctx context.Context, cid string, invoiced map[string]*Invoice, counted map[string]bool, from, to string, asOf time.Time) ([]ShippedLot, error) {
+// no price) is left out, as nothing was known of its value. A lot other
+// stored contracts could invoice too is under none of them until one
+// invoices it (CandidateContracts, the exposure's allocation; fix13y:
+// before, the agreement credited it to the tranche's contract while the
+// exposure called it unallocated): returned apart (unallocated), with
+// its candidate contracts, and not counted as shipped.
+func (s *Service) shippedNotInvoiced(ctx context.Context, cid string, invoiced map[string]*Invoice, counted map[string]bool, from, to string, asOf time.Time) ([]ShippedLot, []UnallocatedShipped, error) {
 	ts, err := s.Contract(ctx, cid)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	all, err := s.Contracts(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
 	var out []ShippedLot
+	var unalloc []UnallocatedShipped
 	for off := 0; ; {
 		ls, n, err := s.Store.FindLots(ctx, critmin.LotFilter{Commodity: ts.Commodity, Limit: 500, Offset: off})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, l := range ls {
 			if counted[l.ID] || invoiced[l.ID] != nil {
@@ -583,8 +608,21 @@ func (s *Service) shippedNotInvoiced(ctx context.Context, cid string, invoiced m
 				continue
 			}
 			if ok, err := s.Deliverable(ctx, ts, l); err != nil {
-				return nil, err
+				return nil, nil, err
 			} else if !ok {
+				continue
+			}
+			under, err := s.CandidateContracts(ctx, l, all)
+			if err != nil {
+				return nil, nil, err
+			}
+			if len(under) > 1 {
+				var ids []string
+				for _, c := range under {
+					ids = append(ids, c.ID)
+				}
+				counted[l.ID] = true
+				unalloc = append(unalloc, UnallocatedShipped{Lot: l.ID, BLDate: bl, CouldBeUnder: ids})
 				continue
 			}
 			v, _, err := s.ValueUnderAsOf(ctx, ts, l.ID, asOf)
@@ -604,7 +642,7 @@ func (s *Service) shippedNotInvoiced(ctx context.Context, cid string, invoiced m
 			break
 		}
 	}
-	return out, nil
+	return out, unalloc, nil
 }
 
 // commodityFamily is the agreement-level commodity (as a memorandum

@@ -72,6 +72,9 @@ type ExposureLot struct {
 	ContainedKg map[string]decimal.Decimal `json:"contained_kg,omitempty"`
 	// Note says in words what an unallocated lot is.
 	Note string `json:"note,omitempty"`
+	// Warnings name the assay-exchange results of the lot its valuation
+	// does not use, and why (fix13y): never dropped silently.
+	Warnings []string `json:"warnings,omitempty"`
 	// NotValued says why the lot's exposure cannot be computed (an event
 	// it rests on was declared in error, so its B/L date or an assay is
 	// gone); the lot is listed with no quantities and the others still
@@ -307,7 +310,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 			best.Samples[i] = sm
 		}
 		// Valued at spot: the exposure needs quantities, not prices.
-		st, err := Settle(ts, &best, SettleOptions{Kind: Provisional, Spot: spot})
+		st, err := Settle(ts, &best, SettleOptions{Kind: Provisional, Spot: spot, bestKnown: true})
 		if skip(err) {
 			continue
 		} else if err != nil {
@@ -323,6 +326,11 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 			used[k] = g
 		}
 		el := ExposureLot{Contract: ts.ID, Lot: inv.lot, Side: side, Grades: used, DMT: st.DMT, Payable: map[string]decimal.Decimal{}, QPFrom: map[string]string{}, QPTo: map[string]string{}, Retracted: inv.retracted, NotInvoiced: inv.notInvoiced}
+		for _, w := range st.Warnings {
+			if strings.HasPrefix(w, "assay-exchange results not used") {
+				el.Warnings = append(el.Warnings, w)
+			}
+		}
 		for _, p := range ts.Payables {
 			kg := st.Payable[p.Element].Mul(st.DMT).Div(decimal.NewFromInt(1000)).Round(3)
 			qp := ts.qpFor(p.Element)
@@ -438,15 +446,11 @@ func (s *Service) shippedUninvoiced(ctx context.Context, invoiced map[string]boo
 				if err != nil || lf.BLEvent == "" || lf.BLDate.After(asOf) {
 					continue
 				}
-				var under []*TermSheet
-				for _, ts := range byCommodity[c] {
-					ok, err := s.Deliverable(ctx, ts, l)
-					if err != nil {
-						return nil, nil, err
-					}
-					if ok {
-						under = append(under, ts)
-					}
+				// The one allocation rule, shared with the agreement's
+				// shipped lots (fix13y).
+				under, err := s.CandidateContracts(ctx, l, byCommodity[c])
+				if err != nil {
+					return nil, nil, err
 				}
 				switch {
 				case len(under) == 1:

@@ -373,15 +373,20 @@ func (s *Service) lotExchange(ctx context.Context, lot string, ts *TermSheet) (*
 // umpireNeeded refuses (ECONFLICT, 409) an umpire's results before the
 // exchange needs an umpire (fix13t): at least one analyte the umpire
 // reports must have the seller's and the buyer's results for the same
-// lot or sublot captured and — when the lot's contract is known
-// (lotExchange: the contract it is invoiced under) — differing by more
-// than its splitting limit under a rule with an umpire. An umpire
+// lot or sublot captured and differing by more than the splitting limit
+// of the lot's governing contract (governing: the contract it is invoiced
+// or allocated under; exchangeAllowed refuses an umpire no rule calls). An umpire
 // assays the sample only when the parties' results are too far apart
 // (its report may carry other analytes too; they are not used).
 func (s *Service) umpireNeeded(ctx context.Context, lf *LotFacts, sub *ExchangeSubmission) error {
-	x, err := s.lotExchange(ctx, lf.Lot, nil)
-	if err != nil {
+	// The governing contract's rule (fix13y: the contract the lot is
+	// invoiced or allocated under; exchangeAllowed has refused an umpire
+	// no rule calls).
+	var x *AssayExchangeTerms
+	if ts, _, err := s.governing(ctx, lf.Lot); err != nil {
 		return err
+	} else if ts != nil {
+		x = ts.Exchange
 	}
 	var reasons []string
 	for _, r := range sub.Results {

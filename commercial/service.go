@@ -604,6 +604,9 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 			return "", conflictAt("sublot", "lot %s already has the %s's %s result for %s (event %s); this submission is %s: a lot is exchanged as a whole or by sublots, not both — declare the earlier events in error (errorDeclaration) first to change how the lot is exchanged", key, r.Party, r.Analyte, sublotLabel(r.Sublot), r.EventID, this)
 		}
 	}
+	if err := s.exchangeAllowed(ctx, sub); err != nil {
+		return "", err
+	}
 	if err := s.checkSubmission(ctx, sub); err != nil {
 		return "", err
 	}

@@ -182,6 +182,10 @@ type SettleOptions struct {
 	// oneDMT settles one dry tonne whatever the weighing's moisture
 	// (NetValuePerTonne): the moisture still makes its deduction.
 	oneDMT bool
+	// bestKnown marks a valuation on the best-known grades (the exposure,
+	// the NSR of a lot) rather than an invoice's: it says so when it
+	// names the exchange results it does not use (unusedResults).
+	bestKnown bool
 }
 
 // Fact is one quantity a settlement rests on (a weight, a grade).
@@ -891,7 +895,28 @@ func (c *calc) grades() error {
 		c.st.Facts = append(c.st.Facts, Fact{Name: a, Value: g.Value, Unit: g.Unit, Formula: g.Formula, Events: g.Events})
 	}
 	c.st.Grades = grades
+	if w := unusedResults(c.lot, need, grades, c.unusedWhy()); w != "" {
+		c.st.Warnings = append(c.st.Warnings, w)
+	}
 	return nil
+}
+
+// unusedWhy says on what a settlement rests instead of the exchange
+// results it does not use (unusedResults, fix13y).
+func (c *calc) unusedWhy() string {
+	noClause := ""
+	if c.ts.Exchange == nil {
+		noClause = fmt.Sprintf("contract %s has no assay_exchange clause, so no rule settles them; ", c.ts.ID)
+	}
+	switch {
+	case c.opt.bestKnown:
+		return noClause + "the valuation rests on the best-known grades named in the facts (a basket's shares read from one sample)"
+	case c.opt.Kind == Provisional:
+		return noClause + "a provisional settlement reads the assays known at loading"
+	case c.ts.Exchange == nil:
+		return noClause + "the results are read as assays: the newest of each analyte stands, and a basket's shares are read from one sample"
+	}
+	return "the exchange settled on the results named in the facts"
 }
 
 // signed writes a formula's signed result: Money's minus sign (−) for a

@@ -12,7 +12,8 @@ import (
 // field as a JSON Pointer with the leading "/". An umpire's result on a
 // lot with neither party's result was a 409 with no pointer and read
 // "the seller's and the buyer's TREO result is not captured yet"; it now
-// names /party and reads "neither … nor …". A buyer's Cu 0.2185 % on the
+// names /party — and since fix13y says the lot's contract has no
+// assay_exchange clause (no rule calls an umpire). A buyer's Cu 0.2185 % on the
 // demo copper lot (the seller's 22.05 % on record: 22.05 ÷ 0.2185 = 100.9,
 // a unit slip) is a 409 at /results/0/value. A negative payment names
 // /amount (before: "amount").
@@ -32,7 +33,7 @@ func TestTradeProblemPointers(t *testing.T) {
 		pointer, words   string
 	}{
 		{"umpire first", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoREELot1 + `", "party": "umpire", "lab": "urn:lab:u", "at": "2025-10-20T00:00:00Z", "results": [{"analyte": "TREO", "value": 45, "unit": "%"}]}`,
-			409, "/party", "neither the seller's nor the buyer's TREO result is captured yet"},
+			409, "/party", "under contract FWO-USSM-REE-2025, which has no assay_exchange clause"},
 		{"unit slip against the seller", "/api/v1/trade/assays", `{"lot": "` + commercial.DemoCopperLot + `", "party": "buyer", "lab": "urn:lab:b", "at": "2025-10-30T00:00:00Z", "results": [{"analyte": "Cu", "value": 0.2185, "unit": "%"}]}`,
 			409, "/results/0/value", "differ by a factor of 100.9"},
 		{"negative payment", "/api/v1/trade/payments", `{"invoice": "` + commercial.InvoiceID("FWO-USSM-CU-2025", commercial.DemoCopperLot, commercial.Final) + `", "amount": "-5", "paid_on": "2025-11-20"}`,

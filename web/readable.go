@@ -99,6 +99,22 @@ func (n refNames) refLabel(id string) string {
 	return id
 }
 
+// eventLabel is the text of a link to an event (fix13y): refLabel's
+// "event 015" (demo URNs with an event segment) and "event 130a6d0a…"
+// (UUIDs, hashes) as they are; any other event ID reads "event " and the
+// ID — shortened to its last 24 characters after "…" when it is over 40 —
+// never its bare last segment ("2" for urn:nu13:ev:2). The link's title
+// carries the full ID.
+func eventLabel(id string) string {
+	if l := refNames(nil).refLabel(id); strings.HasPrefix(l, "event ") {
+		return l
+	}
+	if r := []rune(id); len(r) > 40 {
+		return "event …" + string(r[len(r)-24:])
+	}
+	return "event " + id
+}
+
 // readable escapes a message for HTML with each identifier in it
 // replaced by its label, the identifier kept in the title:
 // <abbr class="ref" title="urn:…:lot:REE-2025-003" data-id="…">REE-2025-003</abbr>.

@@ -105,7 +105,8 @@ var funcs = template.FuncMap{
 	// it (refLabel): a lot or bill of lading by its tail, an event as
 	// "event 027" or "event 9be6e77f…"; the template keeps the
 	// identifier in a title or link.
-	"idName": func(id string) string { return refNames(nil).refLabel(id) },
+	"idName":    func(id string) string { return refNames(nil).refLabel(id) },
+	"eventName": eventLabel,
 	// planName is a plan's site, line or commodity by its name, the ID
 	// in a title; another reference (a supply, a contract) as it is.
 	"planName": func(names map[string]string, id string) template.HTML {
