@@ -130,6 +130,9 @@ func (s *Service) acceptedOn(ctx context.Context, contract, lot string) ([]Accep
 	var out []Acceptance
 	seen := map[string]bool{}
 	for _, si := range stored {
+		if !s.asOf.IsZero() && si.IssuedAt.After(s.asOf) {
+			continue // as of a past day: not issued by then (fix13x)
+		}
 		inv, err := decodeInvoice(si)
 		if err != nil || inv.Settlement == nil {
 			continue

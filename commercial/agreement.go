@@ -560,7 +560,8 @@ func minDay(a, b string) string {
 // asked (fix13w). A lot the contract could not settle by then (no assay,
 // no price) is left out, as nothing was known of its value.
 func (s *Service) shippedNotInvoiced(ctx context.Context, cid string, invoiced map[string]*Invoice, counted map[string]bool, from, to string, asOf time.Time) ([]ShippedLot, error) {
-	ts, err := s.Contract(ctx, cid)
+	// The terms as recorded by then, too (fix13x).
+	ts, err := s.ContractAt(ctx, cid, endOfDay(asOf))
 	if err != nil {
 		return nil, err
 	}

@@ -200,7 +200,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 		if !open(inv) || sheets[inv.Contract] != nil {
 			continue
 		}
-		ts, err := s.Contract(ctx, inv.Contract)
+		ts, err := s.ContractAt(ctx, inv.Contract, dayEnd) // terms as recorded by then (fix13x)
 		if err != nil {
 			return nil, err
 		}
@@ -410,7 +410,7 @@ type ambiguousLot struct {
 // could invoice is under none of them until it is invoiced: it is
 // returned apart (ambiguous, with those contracts), never dropped.
 func (s *Service) shippedUninvoiced(ctx context.Context, invoiced map[string]bool, asOf time.Time) ([]shippedLot, []ambiguousLot, error) {
-	all, err := s.Contracts(ctx)
+	all, err := s.ContractsAt(ctx, asOf) // terms as recorded by then (fix13x)
 	if err != nil {
 		return nil, nil, err
 	}

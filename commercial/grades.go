@@ -347,13 +347,20 @@ func partialExchange(results []AssayResult, a string) (Grade, bool) {
 // lotExchange is the exchange terms a lot's results settle under: those
 // of the contract the lot is invoiced under, else those of ts (the terms
 // it is being valued under; nil for none).
-func (s *Service) lotExchange(ctx context.Context, lot string, ts *TermSheet) (*AssayExchangeTerms, error) {
+//
+// At a past instant at (zero: now) it reads only what was recorded by
+// then (fix13x): an invoice issued after at did not yet tie the lot to
+// its contract, and the contract's terms are those recorded by at.
+func (s *Service) lotExchange(ctx context.Context, lot string, ts *TermSheet, at time.Time) (*AssayExchangeTerms, error) {
 	invs, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Lot: lot})
 	if err != nil {
 		return nil, err
 	}
 	for _, inv := range invs {
-		c, err := s.Contract(ctx, inv.Contract)
+		if !at.IsZero() && inv.IssuedAt.After(at) {
+			continue // not issued by then
+		}
+		c, err := s.ContractAt(ctx, inv.Contract, at)
 		if err != nil {
 			if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 				continue
@@ -379,7 +386,7 @@ func (s *Service) lotExchange(ctx context.Context, lot string, ts *TermSheet) (*
 // assays the sample only when the parties' results are too far apart
 // (its report may carry other analytes too; they are not used).
 func (s *Service) umpireNeeded(ctx context.Context, lf *LotFacts, sub *ExchangeSubmission) error {
-	x, err := s.lotExchange(ctx, lf.Lot, nil)
+	x, err := s.lotExchange(ctx, lf.Lot, nil, time.Time{})
 	if err != nil {
 		return err
 	}
@@ -459,7 +466,7 @@ func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) 
 	if err != nil {
 		return err
 	}
-	x, err := s.lotExchange(ctx, sub.Lot, nil)
+	x, err := s.lotExchange(ctx, sub.Lot, nil, time.Time{})
 	if err != nil {
 		return err
 	}

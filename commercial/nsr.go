@@ -695,14 +695,14 @@ func (s *Service) nsrFor(ctx context.Context, terms, lot, grades string, asOf, f
 	}
 	var sheets []*TermSheet
 	if terms == "" {
-		all, err := s.Contracts(ctx)
+		all, err := s.ContractsAt(ctx, factsAt) // terms as recorded by then (fix13x)
 		if err != nil {
 			return nil, err
 		}
 		sheets = all
 	} else {
 		for _, id := range strings.Split(terms, ",") {
-			ts, err := s.Contract(ctx, strings.TrimSpace(id))
+			ts, err := s.ContractAt(ctx, strings.TrimSpace(id), factsAt)
 			if err != nil {
 				return nil, err
 			}
@@ -757,7 +757,7 @@ func (s *Service) nsrFor(ctx context.Context, terms, lot, grades string, asOf, f
 	var perSheet func(*TermSheet) (map[string]Grade, error)
 	if lotFacts != nil {
 		perSheet = func(ts *TermSheet) (map[string]Grade, error) {
-			x, err := s.lotExchange(ctx, lotFacts.Lot, ts)
+			x, err := s.lotExchange(ctx, lotFacts.Lot, ts, factsAt)
 			if err != nil {
 				return nil, err
 			}
@@ -1006,7 +1006,7 @@ func (s *Service) lotGradesAt(ctx context.Context, lot string, ts *TermSheet, at
 	if err != nil {
 		return nil, nil, err
 	}
-	x, err := s.lotExchange(ctx, lf.Lot, ts)
+	x, err := s.lotExchange(ctx, lf.Lot, ts, at)
 	if err != nil {
 		return nil, nil, err
 	}

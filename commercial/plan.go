@@ -288,7 +288,7 @@ func PriceSupplies(n *plan.Network, sheets []*TermSheet, spot map[string]decimal
 // unpriced supply left over is an error. It returns the contracts and
 // the supplies priced at term sheets.
 func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time) (contracts, supplies []string, err error) {
-	list, err := s.Contracts(ctx)
+	list, err := s.ContractsAt(ctx, endOfDay(asOf)) // terms as recorded by then (fix13x)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -273,10 +273,37 @@ func (s *Service) Contract(ctx context.Context, id string) (*TermSheet, error) {
 
 // contractDoc returns a stored term sheet and its stored body (an
 // invoice's basis, critmin.InvoiceBasis).
+//
+// On a service taking a view as of a past instant (s.asOf, ValueAsOf) it
+// is the terms recorded by then (contractDocAt).
 func (s *Service) contractDoc(ctx context.Context, id string) (*TermSheet, []byte, error) {
+	return s.contractDocAt(ctx, id, s.asOf)
+}
+
+// ContractAt is Contract as recorded at instant at (zero: now): the
+// version of its terms saved last by then (critmin.TradeContractVersions,
+// transaction time), so that a valuation, exposure or progress as of a
+// past day is not taken on terms edited since (issue 13, fix13x). A
+// contract first saved after at is read in its first recorded terms (the
+// earliest there are); one stored before versions were kept, in the
+// terms it has.
+func (s *Service) ContractAt(ctx context.Context, id string, at time.Time) (*TermSheet, error) {
+	ts, _, err := s.contractDocAt(ctx, id, at)
+	return ts, err
+}
+
+// contractDocAt is contractDoc as recorded at instant at (zero: now).
+func (s *Service) contractDocAt(ctx context.Context, id string, at time.Time) (*TermSheet, []byte, error) {
 	d, err := s.Store.FindTradeDoc(ctx, critmin.TradeContract, id)
 	if err != nil {
 		return nil, nil, err
+	}
+	if !at.IsZero() {
+		if body, err := s.contractBodyAt(ctx, id, at); err != nil {
+			return nil, nil, err
+		} else if body != nil {
+			d = &critmin.TradeDoc{Kind: d.Kind, ID: d.ID, Body: body, SavedAt: d.SavedAt}
+		}
 	}
 	var ts TermSheet
 	if err := json.Unmarshal(d.Body, &ts); err != nil {
@@ -288,14 +315,56 @@ func (s *Service) contractDoc(ctx context.Context, id string) (*TermSheet, []byt
 	return &ts, d.Body, nil
 }
 
+// contractBodyAt is the body of contract id's version recorded last by
+// instant at, the first version when none was recorded by then; nil when
+// no versions are kept for it (a contract stored before they were: its
+// stored body stands).
+func (s *Service) contractBodyAt(ctx context.Context, id string, at time.Time) ([]byte, error) {
+	vd, err := s.Store.FindTradeDoc(ctx, critmin.TradeContractVersions, id)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	var versions []critmin.TradeDocVersion
+	if err := json.Unmarshal(vd.Body, &versions); err != nil {
+		return nil, fmt.Errorf("commercial: stored versions of contract %s: %w", id, err)
+	}
+	if len(versions) == 0 {
+		return nil, nil
+	}
+	body := versions[0].Body
+	for _, v := range versions {
+		if !v.SavedAt.After(at) {
+			body = v.Body
+		}
+	}
+	return body, nil
+}
+
 // Contracts returns every stored term sheet by id.
 func (s *Service) Contracts(ctx context.Context) ([]*TermSheet, error) {
+	return s.ContractsAt(ctx, s.asOf)
+}
+
+// ContractsAt is Contracts with each term sheet as recorded at instant at
+// (zero: now; ContractAt).
+func (s *Service) ContractsAt(ctx context.Context, at time.Time) ([]*TermSheet, error) {
 	docs, err := s.Store.ListTradeDocs(ctx, critmin.TradeContract)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*TermSheet, 0, len(docs))
 	for _, d := range docs {
+		if !at.IsZero() {
+			body, err := s.contractBodyAt(ctx, d.ID, at)
+			if err != nil {
+				return nil, err
+			}
+			if body != nil {
+				d = &critmin.TradeDoc{Kind: d.Kind, ID: d.ID, Body: body, SavedAt: d.SavedAt}
+			}
+		}
 		var ts TermSheet
 		if err := json.Unmarshal(d.Body, &ts); err != nil {
 			return nil, fmt.Errorf("commercial: stored contract %s: %w", d.ID, err)
@@ -1209,7 +1278,7 @@ func (s *Service) ValueAsOf(ctx context.Context, contract, lot string, asOf time
 	if err := s.CheckAsOf(asOf); err != nil {
 		return nil, nil, err
 	}
-	ts, err := s.Contract(ctx, contract)
+	ts, err := s.ContractAt(ctx, contract, endOfDay(asOf))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -1342,6 +1411,9 @@ func (s *Service) invoicedElsewhere(ctx context.Context, contract, lot string) (
 		return nil, err
 	}
 	for _, si := range all {
+		if !s.asOf.IsZero() && si.IssuedAt.After(s.asOf) {
+			continue // as of a past day (ValueAsOf): not issued by then (fix13x)
+		}
 		if si.Contract != contract {
 			return si, nil
 		}
