@@ -497,6 +497,14 @@ func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) 
 			bad = append(bad, critmin.FieldError{Pointer: fmt.Sprintf("results/%d/value", i), Reason: slip, Conflict: true})
 			continue
 		}
+		// The first party's result has no other to be judged against: it
+		// is judged against the lot's own recorded assays of the analyte
+		// (fix13x), by the same factor. A genuine low grade the lot's
+		// assays agree with, or one of a lot with no assay of it, stands.
+		if slip := slipAgainstLot(lf, sub, r); slip != "" {
+			bad = append(bad, critmin.FieldError{Pointer: fmt.Sprintf("results/%d/value", i), Reason: slip, Conflict: true})
+			continue
+		}
 		// The contract's scale (its splitting limit) wins over an
 		// earlier result's: a first party's result in the wrong unit
 		// does not block the other party's in the contract's.
@@ -560,6 +568,47 @@ func (s *Service) slipAgainst(commodity string, lf *LotFacts, sub *ExchangeSubmi
 			}
 		}
 		return text
+	}
+	return ""
+}
+
+// slipAgainstLot judges the result r of the first party to report its
+// analyte for the lot or sublot (no other party's result on record,
+// lf.Results) against the lot's own recorded assays of the analyte — at
+// loading (LotFacts.Assays) and the newest since (LotFacts.Latest): a
+// factor of ResultSlipFactor or more (slipRatio) is a unit slip, refused
+// naming the assay it was compared with. "" when another party has
+// reported (slipAgainst judges), when the lot has no assay of the
+// analyte, or when the result is within the factor — a genuinely low
+// grade is no slip.
+func slipAgainstLot(lf *LotFacts, sub *ExchangeSubmission, r ExchangeResult) string {
+	for _, e := range lf.Results {
+		if e.Party != sub.Party && e.Analyte == r.Analyte && e.Sublot == sub.Sublot {
+			return ""
+		}
+	}
+	mine := AssayResult{Sublot: sub.Sublot, Party: sub.Party, Analyte: r.Analyte, Value: r.Value, Unit: r.Unit}
+	for _, src := range []struct {
+		what   string
+		grades map[string]Grade
+	}{{"newest recorded assay", lf.Latest}, {"assay at loading", lf.Assays}} {
+		g, ok := src.grades[r.Analyte]
+		if !ok {
+			continue
+		}
+		ratio, slip := slipRatio(mine, AssayResult{Analyte: r.Analyte, Value: g.Value, Unit: g.Unit})
+		if !slip {
+			continue
+		}
+		ev, conv := "", ""
+		if len(g.Events) > 0 {
+			ev = " (event " + strings.Join(g.Events, ", ") + ")"
+		}
+		if g.Unit != r.Unit {
+			conv = convertedText(r.Value, r.Unit, g.Unit)
+		}
+		return fmt.Sprintf("the %s's %s result %s %s and the lot's %s %s %s %s%s differ by a factor of %s (%s or more is a unit slip, not an assay difference: a percentage written as a fraction is 100 times off, a per cent read as g/t or ppm 10 000 times): no other party has reported %s for %s yet, so the result is judged against the lot's own assay — submit it in its unit%s, or, if the lot's assay is the wrong one, declare its event in error (errorDeclaration, EPCIS 2.0 §7.4.1.2) first",
+			sub.Party, r.Analyte, r.Value, r.Unit, src.what, r.Analyte, g.Value, g.Unit, ev, ratio.Round(1), ResultSlipFactor, r.Analyte, sublotLabel(sub.Sublot), conv)
 	}
 	return ""
 }

@@ -89,12 +89,15 @@ func TestPartyResultBelowFloorRefused(t *testing.T) {
 // fix13v item 1, at entry: the buyer's Cu 24.3 % against the seller's
 // 0.246 % on record is refused 409 before it is stored, the pointer
 // naming the result (results/0/value), the message naming both and which
-// lies below the 5 % floor ("did you mean 24.6 %?": 0.246 × 100).
+// lies below the 5 % floor ("did you mean 24.6 %?": 0.246 × 100). The
+// lot has no Cu assay of its own (fix13x: a first result is judged
+// against the lot's assay, so on a lot assayed 24 % the seller's 0.246
+// would itself be refused, TestFirstResultJudgedAgainstLotAssay).
 func TestExchangeResultSlipRefusedAtEntry(t *testing.T) {
 	s := MustDemo(t)
 	ctx := context.Background()
 	lot := "urn:critmin:test:lot:SLIP-1"
-	weighedLot(t, s, lot, 100000, "KGM", 9, 0, 0)
+	assayedLot(t, s, lot, nil)
 	submit := func(party, cu string, day int) error {
 		_, err := s.SubmitAssays(ctx, &commercial.ExchangeSubmission{Lot: lot, Party: party, Lab: "urn:lab:" + party, At: provAt.AddDate(0, 0, day),
 			Results: []commercial.ExchangeResult{{Analyte: "Cu", Value: d(cu), Unit: "%"}}})
