@@ -1056,6 +1056,10 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		a, _ := json.Marshal(same)
 		b, _ := json.Marshal(ts)
 		if !bytes.Equal(a, b) {
+			if !s.asOf.IsZero() {
+				// As of a day: the terms recorded by then (ContractAt).
+				return nil, nil, critmin.FieldErrorf("terms", "term sheet %q differs from the stored contract %s as recorded by %s, whose terms its valuation then rests on: give a what-if term sheet its own id", ts.ID, ts.ID, s.asOf.UTC().Format(time.DateOnly))
+			}
 			return nil, nil, critmin.FieldErrorf("terms", "term sheet %q differs from the stored contract %s, whose terms its invoices rest on: give a what-if term sheet its own id", ts.ID, ts.ID)
 		}
 	}
