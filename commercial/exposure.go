@@ -558,7 +558,7 @@ func ExposureBook(contracts []*TermSheet, book string) (string, error) {
 		for _, ts := range contracts {
 			ids = append(ids, fmt.Sprintf("%s (seller %s, buyer %s)", ts.ID, ts.Seller, ts.Buyer))
 		}
-		return "", critmin.FieldErrorf("book", "%q is a party to none of the open contracts: %s; a position is one party's book", book, strings.Join(ids, ", "))
+		return "", fieldErrorf("book", "%q is a party to none of the open contracts: %s; a position is one party's book", book, strings.Join(ids, ", "))
 	}
 	if len(contracts) == 0 {
 		return "", nil
@@ -575,7 +575,7 @@ func ExposureBook(contracts []*TermSheet, book string) (string, error) {
 	}
 	if len(common) == 0 {
 		parties := OpenParties(contracts)
-		return "", &BookNeeded{Parties: parties, Err: critmin.FieldErrorf("book", "the open contracts share no party (%s is between %s and %s, %s between %s and %s): name the party whose position this is, one of: %s", contracts[0].ID, contracts[0].Seller, contracts[0].Buyer, contracts[len(contracts)-1].ID, contracts[len(contracts)-1].Seller, contracts[len(contracts)-1].Buyer, strings.Join(parties, ", "))}
+		return "", &BookNeeded{Parties: parties, Err: fieldErrorf("book", "the open contracts share no party (%s is between %s and %s, %s between %s and %s): name the party whose position this is, one of: %s", contracts[0].ID, contracts[0].Seller, contracts[0].Buyer, contracts[len(contracts)-1].ID, contracts[len(contracts)-1].Seller, contracts[len(contracts)-1].Buyer, strings.Join(parties, ", "))}
 	}
 	return common[0], nil
 }
@@ -672,7 +672,7 @@ func basketShare(o BasketOxide, grades map[string]Grade, basis string) (decimal.
 	t, err1 := convertGrade(total.Value, total.Unit, "%")
 	v, err2 := convertGrade(g.Value, g.Unit, "%")
 	if err1 != nil || err2 != nil || !t.IsPositive() {
-		return zero, critmin.FieldErrorf("lot/assays/"+o.Oxide, "no %s and %s grades to share the basket by", o.Oxide, basis)
+		return zero, fieldErrorf("lot/assays/"+o.Oxide, "no %s and %s grades to share the basket by", o.Oxide, basis)
 	}
 	return v.Div(t), nil
 }

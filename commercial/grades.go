@@ -460,7 +460,7 @@ func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) 
 		return err
 	}
 	if !lot.FirstEventAt.IsZero() && sub.At.Before(lot.FirstEventAt) {
-		return critmin.FieldErrorf("at", "%s is before lot %s existed (its first event is of %s): a result is of a sample of the lot", sub.At.UTC().Format(time.RFC3339), sub.Lot, lot.FirstEventAt.UTC().Format(time.RFC3339))
+		return fieldErrorf("at", "%s is before lot %s existed (its first event is of %s): a result is of a sample of the lot", sub.At.UTC().Format(time.RFC3339), sub.Lot, lot.FirstEventAt.UTC().Format(time.RFC3339))
 	}
 	lf, err := LotFactsFromEvents(ctx, s.Store, sub.Lot)
 	if err != nil {
@@ -474,7 +474,7 @@ func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) 
 	// submission with several unit slips names them all, not the first.
 	var bad []critmin.FieldError
 	fail := func(ptr, format string, args ...any) {
-		bad = append(bad, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(format, args...)})
+		bad = append(bad, critmin.FieldError{Pointer: pointer(ptr), Reason: fmt.Sprintf(format, args...)})
 	}
 	for i, r := range sub.Results {
 		at := fmt.Sprintf("results/%d/unit", i)
@@ -494,7 +494,7 @@ func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) 
 		// fraction), refused before it is stored — 409, a conflict
 		// with the result on record, naming both.
 		if slip := s.slipAgainst(lot.Commodity, lf, sub, r); slip != "" {
-			bad = append(bad, critmin.FieldError{Pointer: fmt.Sprintf("results/%d/value", i), Reason: slip, Conflict: true})
+			bad = append(bad, critmin.FieldError{Pointer: fmt.Sprintf("/results/%d/value", i), Reason: slip, Conflict: true})
 			continue
 		}
 		// The first party's result has no other to be judged against: it
@@ -502,7 +502,7 @@ func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) 
 		// (fix13x), by the same factor. A genuine low grade the lot's
 		// assays agree with, or one of a lot with no assay of it, stands.
 		if slip := slipAgainstLot(lf, sub, r); slip != "" {
-			bad = append(bad, critmin.FieldError{Pointer: fmt.Sprintf("results/%d/value", i), Reason: slip, Conflict: true})
+			bad = append(bad, critmin.FieldError{Pointer: fmt.Sprintf("/results/%d/value", i), Reason: slip, Conflict: true})
 			continue
 		}
 		// The contract's scale (its splitting limit) wins over an
@@ -651,7 +651,7 @@ func unknownNeeded(ts *TermSheet, grades map[string]Grade, unknown map[string]st
 			continue
 		}
 		if why, ok := unknown[a]; ok {
-			return critmin.FieldErrorf("lot/assays/"+a, "%s, which the contract needs: the lot is not valued on a grade of unknown basis", why)
+			return fieldErrorf("lot/assays/"+a, "%s, which the contract needs: the lot is not valued on a grade of unknown basis", why)
 		}
 	}
 	return nil
@@ -663,5 +663,5 @@ func unknownNeeded(ts *TermSheet, grades map[string]Grade, unknown map[string]st
 // named none). The message is the reason, a sentence.
 func conflictAt(pointer, format string, args ...any) *critmin.Error {
 	reason := fmt.Sprintf(format, args...)
-	return &critmin.Error{Code: critmin.ECONFLICT, Message: reason, Fields: []critmin.FieldError{{Pointer: pointer, Reason: reason, Conflict: true}}}
+	return &critmin.Error{Code: critmin.ECONFLICT, Message: reason, Fields: []critmin.FieldError{{Pointer: toPointer(pointer), Reason: reason, Conflict: true}}}
 }

@@ -545,7 +545,7 @@ func InvoiceID(contract, lot, kind string) string {
 // provisional_days after the B/L date.
 func NewProvisionalInvoice(ts *TermSheet, lot *LotFacts, st *Settlement, issued time.Time) (*Invoice, error) {
 	if st.Kind != Provisional {
-		return nil, critmin.FieldErrorf("kind", "a provisional invoice needs a provisional settlement")
+		return nil, fieldErrorf("kind", "a provisional invoice needs a provisional settlement")
 	}
 	inv := newInvoice(ts, lot, st, Provisional, issued)
 	inv.DueDate = lot.BLDate.AddDate(0, 0, ts.Payment.ProvisionalDays).Format(time.DateOnly)
@@ -563,13 +563,13 @@ func NewProvisionalInvoice(ts *TermSheet, lot *LotFacts, st *Settlement, issued 
 // provisional invoice: Total = final value − provisional total.
 func NewFinalInvoice(ts *TermSheet, lot *LotFacts, st *Settlement, prov *Invoice, issued time.Time) (*Invoice, error) {
 	if st.Kind != Final {
-		return nil, critmin.FieldErrorf("kind", "a final invoice needs a final settlement")
+		return nil, fieldErrorf("kind", "a final invoice needs a final settlement")
 	}
 	if prov == nil {
-		return nil, critmin.FieldErrorf("provisional", "lot %s has no provisional invoice under %s; issue it first", lot.Lot, ts.ID)
+		return nil, fieldErrorf("provisional", "lot %s has no provisional invoice under %s; issue it first", lot.Lot, ts.ID)
 	}
 	if prov.Currency != ts.Currency {
-		return nil, critmin.FieldErrorf("provisional/currency", "provisional invoice in %s, contract in %s: currency mismatch", prov.Currency, ts.Currency)
+		return nil, fieldErrorf("provisional/currency", "provisional invoice in %s, contract in %s: currency mismatch", prov.Currency, ts.Currency)
 	}
 	inv := newInvoice(ts, lot, st, Final, issued)
 	inv.Provisional = prov.ID

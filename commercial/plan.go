@@ -63,10 +63,10 @@ func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]d
 			continue
 		}
 		if err != nil {
-			return nil, critmin.FieldErrorf(at+".terms", "%s: %s", c.Terms, critmin.ErrorMessage(err))
+			return nil, fieldErrorf(at+".terms", "%s: %s", c.Terms, critmin.ErrorMessage(err))
 		}
 		if v.IsNegative() {
-			return nil, critmin.FieldErrorf(at+".terms", "%s values the reference grade at %s %s per dmt, below zero", c.Terms, v.Round(2), ts.Currency)
+			return nil, fieldErrorf(at+".terms", "%s values the reference grade at %s %s per dmt, below zero", c.Terms, v.Round(2), ts.Currency)
 		}
 		was := c.PricePerT
 		c.PricePerT, _ = v.Round(4).Float64()

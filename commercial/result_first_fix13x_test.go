@@ -56,7 +56,7 @@ func TestFirstResultJudgedAgainstLotAssay(t *testing.T) {
 	assayedLot(t, s, slip, map[string]float64{"Cu": 24})
 	err := submit(slip, "0.24")
 	msg := critmin.ErrorMessage(err)
-	if critmin.ErrorCode(err) != critmin.ECONFLICT || !fieldNamed(err, "results/0/value") || !strings.Contains(msg, "the seller's Cu result 0.24 %") ||
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !fieldNamed(err, "/results/0/value") || !strings.Contains(msg, "the seller's Cu result 0.24 %") ||
 		!strings.Contains(msg, "the lot's newest recorded assay Cu 24 %") || !strings.Contains(msg, "factor of 100") {
 		t.Errorf("seller 0.24 on a lot assayed 24 %%: err = %v; want 409 at results/0/value naming the lot's 24 %% and the factor 100", err)
 	}
