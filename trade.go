@@ -16,7 +16,20 @@ const (
 	// TradeNotes holds the credit and debit notes issued against one
 	// final invoice (its id the invoice's), appended, never changed.
 	TradeNotes = "notes"
+	// TradeContractVersions holds every version of a contract's terms (its
+	// id the contract's): a JSON array of TradeDocVersion, oldest first,
+	// appended by SaveTradeDoc in the transaction that saves the contract,
+	// never rewritten, so that a view as of a past instant reads the terms
+	// recorded by then (issue 13, fix13x).
+	TradeContractVersions = "contract_versions"
 )
+
+// TradeDocVersion is one recorded version of a document: its body and
+// the transaction time it was saved at.
+type TradeDocVersion struct {
+	SavedAt time.Time       `json:"saved_at"`
+	Body    json.RawMessage `json:"body"`
+}
 
 // TradeDoc is a trade document (term sheet, price series, framework
 // agreement) kept as the JSON the commercial package validated.
@@ -219,7 +232,10 @@ func (e *TradeIDCaseTwin) Unwrap() error {
 type TradeStore interface {
 	// SaveTradeDoc inserts or replaces a document of a kind. A contract
 	// (TradeContract) that has invoices is not changed: ECONFLICT unless
-	// the new body is the stored one as JSON. The check and the write are
+	// the new body is the stored one as JSON. Every different body of a
+	// contract is appended, with its SavedAt, to the contract's
+	// TradeContractVersions document in the same transaction (the body
+	// it replaces first, for a contract saved before versions were kept). The check and the write are
 	// one transaction, serialised with SaveInvoice. An id differing
 	// only in case from a stored one of the kind is *TradeIDCaseTwin,
 	// checked in that transaction.

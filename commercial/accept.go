@@ -54,7 +54,7 @@ type Acceptance struct {
 func CheckAcceptances(acc []Acceptance) error {
 	var bad []critmin.FieldError
 	fail := func(ptr, format string, args ...any) {
-		bad = append(bad, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(format, args...)})
+		bad = append(bad, critmin.FieldError{Pointer: pointer(ptr), Reason: fmt.Sprintf(format, args...)})
 	}
 	seen := map[string]int{}
 	for i, a := range acc {
@@ -130,6 +130,9 @@ func (s *Service) acceptedOn(ctx context.Context, contract, lot string) ([]Accep
 	var out []Acceptance
 	seen := map[string]bool{}
 	for _, si := range stored {
+		if !s.asOf.IsZero() && si.IssuedAt.After(s.asOf) {
+			continue // as of a past day: not issued by then (fix13x)
+		}
 		inv, err := decodeInvoice(si)
 		if err != nil || inv.Settlement == nil {
 			continue
@@ -153,7 +156,7 @@ func (c *calc) unusedAcceptance() error {
 	}
 	for i, a := range c.opt.Accept {
 		if !c.used[i] {
-			return critmin.FieldErrorf(fmt.Sprintf("accept/%d/check", i), "nothing to accept: the %s check does not refuse the %s settlement of lot %s", a.Check, c.opt.Kind, c.lot.Lot)
+			return fieldErrorf(fmt.Sprintf("accept/%d/check", i), "nothing to accept: the %s check does not refuse the %s settlement of lot %s", a.Check, c.opt.Kind, c.lot.Lot)
 		}
 	}
 	return nil

@@ -93,24 +93,24 @@ func ParseAgreement(b []byte) (*Agreement, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&a); err != nil {
-		return nil, critmin.FieldErrorf("/", "agreement: %v", err)
+		return nil, fieldErrorf("/", "agreement: %v", err)
 	}
 	if a.ID == "" {
-		return nil, critmin.FieldErrorf("/id", "an agreement needs an id")
+		return nil, fieldErrorf("/id", "an agreement needs an id")
 	}
 	if _, err := time.Parse(time.DateOnly, a.Signed); err != nil {
-		return nil, critmin.FieldErrorf("/signed", "%q is not a date", a.Signed)
+		return nil, fieldErrorf("/signed", "%q is not a date", a.Signed)
 	}
 	minor, ok := minorUnits[a.Headline.Currency]
 	if !ok {
-		return nil, critmin.FieldErrorf("/headline/currency", "%q is not an ISO 4217 currency critmin knows", a.Headline.Currency)
+		return nil, fieldErrorf("/headline/currency", "%q is not an ISO 4217 currency critmin knows", a.Headline.Currency)
 	}
 	// Amounts are money in the headline currency: none finer than its
 	// ISO 4217 minor unit (JPY 0, USD 2), which could be neither paid
 	// nor shown as stored.
 	finer := func(v decimal.Decimal) bool { return !v.Equal(v.Truncate(minor)) }
 	if finer(a.Headline.Amount) {
-		return nil, critmin.FieldErrorf("/headline/amount", "%s has more decimals than %s's minor unit (ISO 4217: %d decimal places)", a.Headline.Amount, a.Headline.Currency, minor)
+		return nil, fieldErrorf("/headline/amount", "%s has more decimals than %s's minor unit (ISO 4217: %d decimal places)", a.Headline.Amount, a.Headline.Currency, minor)
 	}
 	// An agreement is between at least two distinct parties, each named
 	// by its id (compared in canonical form, so one party spelled two
@@ -146,20 +146,20 @@ func ParseAgreement(b []byte) (*Agreement, error) {
 	for i, p := range a.Parties {
 		// ISO 3166-1 alpha-3, as every country field of critmin's inputs.
 		if p.Country != "" && !country.Valid(p.Country) {
-			return nil, critmin.FieldErrorf(fmt.Sprintf("/parties/%d/country", i), "%q is not an ISO 3166-1 alpha-3 country code", p.Country)
+			return nil, fieldErrorf(fmt.Sprintf("/parties/%d/country", i), "%q is not an ISO 3166-1 alpha-3 country code", p.Country)
 		}
 	}
 	for i, t := range a.Tranches {
 		f, err1 := time.Parse(time.DateOnly, t.From)
 		e, err2 := time.Parse(time.DateOnly, t.To)
 		if err1 != nil || err2 != nil || e.Before(f) {
-			return nil, critmin.FieldErrorf(fmt.Sprintf("/tranches/%d", i), "from %q and to %q must be dates, to after from", t.From, t.To)
+			return nil, fieldErrorf(fmt.Sprintf("/tranches/%d", i), "from %q and to %q must be dates, to after from", t.From, t.To)
 		}
 		if t.Committed.IsNegative() {
-			return nil, critmin.FieldErrorf(fmt.Sprintf("/tranches/%d/committed", i), "a commitment cannot be negative")
+			return nil, fieldErrorf(fmt.Sprintf("/tranches/%d/committed", i), "a commitment cannot be negative")
 		}
 		if finer(t.Committed) {
-			return nil, critmin.FieldErrorf(fmt.Sprintf("/tranches/%d/committed", i), "%s has more decimals than %s's minor unit (ISO 4217: %d decimal places)", t.Committed, a.Headline.Currency, minor)
+			return nil, fieldErrorf(fmt.Sprintf("/tranches/%d/committed", i), "%s has more decimals than %s's minor unit (ISO 4217: %d decimal places)", t.Committed, a.Headline.Currency, minor)
 		}
 	}
 	// The tranches commit parts of the headline: together they cannot
@@ -170,18 +170,18 @@ func ParseAgreement(b []byte) (*Agreement, error) {
 		total = total.Add(t.Committed)
 	}
 	if total.GreaterThan(a.Headline.Amount) {
-		return nil, critmin.FieldErrorf("/tranches", "the tranches commit %s %s in all, more than the headline %s %s", total, a.Headline.Currency, a.Headline.Amount, a.Headline.Currency)
+		return nil, fieldErrorf("/tranches", "the tranches commit %s %s in all, more than the headline %s %s", total, a.Headline.Currency, a.Headline.Amount, a.Headline.Currency)
 	}
 	for i, m := range a.Milestones {
 		if _, err := time.Parse(time.DateOnly, m.Due); err != nil {
-			return nil, critmin.FieldErrorf(fmt.Sprintf("/milestones/%d/due", i), "%q is not a date", m.Due)
+			return nil, fieldErrorf(fmt.Sprintf("/milestones/%d/due", i), "%q is not a date", m.Due)
 		}
 		if m.Ledger != "" && m.Ledger != "first_receipt" {
-			return nil, critmin.FieldErrorf(fmt.Sprintf("/milestones/%d/ledger", i), "%q is not first_receipt", m.Ledger)
+			return nil, fieldErrorf(fmt.Sprintf("/milestones/%d/ledger", i), "%q is not first_receipt", m.Ledger)
 		}
 		if m.Achieved != "" {
 			if _, err := time.Parse(time.DateOnly, m.Achieved); err != nil {
-				return nil, critmin.FieldErrorf(fmt.Sprintf("/milestones/%d/achieved", i), "%q is not a date", m.Achieved)
+				return nil, fieldErrorf(fmt.Sprintf("/milestones/%d/achieved", i), "%q is not a date", m.Achieved)
 			}
 		}
 	}
@@ -278,11 +278,11 @@ func (s *Service) SaveAgreement(ctx context.Context, body []byte) (*Agreement, e
 	// after today (UTC, the service's clock) is a promise, not a fact.
 	today := s.Now().UTC().Format(time.DateOnly)
 	if a.Signed > today {
-		return nil, critmin.FieldErrorf("/signed", "%s is after today (%s): record an agreement once it is signed", a.Signed, today)
+		return nil, fieldErrorf("/signed", "%s is after today (%s): record an agreement once it is signed", a.Signed, today)
 	}
 	for i, m := range a.Milestones {
 		if m.Achieved > today {
-			return nil, critmin.FieldErrorf(fmt.Sprintf("/milestones/%d/achieved", i), "%s is after today (%s): a milestone is achieved once it has happened; leave achieved empty until then", m.Achieved, today)
+			return nil, fieldErrorf(fmt.Sprintf("/milestones/%d/achieved", i), "%s is after today (%s): a milestone is achieved once it has happened; leave achieved empty until then", m.Achieved, today)
 		}
 	}
 	if fe, err := s.checkTranches(ctx, a); err != nil {
@@ -321,7 +321,7 @@ func (s *Service) Agreements(ctx context.Context) ([]*Agreement, error) {
 func (s *Service) CheckAsOf(asOf time.Time) error {
 	today := s.Now().UTC().Format(time.DateOnly)
 	if day := asOf.UTC().Format(time.DateOnly); day > today {
-		return critmin.FieldErrorf("as_of", "as of %s (as_of, --as-of) is after today, %s: a report is as of a day that has come — statuses as of a later day would call milestones late and payments overdue before their day; give a date on or before %s", day, today, today)
+		return fieldErrorf("as_of", "as of %s (as_of, --as-of) is after today, %s: a report is as of a day that has come — statuses as of a later day would call milestones late and payments overdue before their day; give a date on or before %s", day, today, today)
 	}
 	return nil
 }
@@ -580,11 +580,12 @@ func minDay(a, b string) string {
 // exposure called it unallocated): returned apart (unallocated), with
 // its candidate contracts, and not counted as shipped.
 func (s *Service) shippedNotInvoiced(ctx context.Context, cid string, invoiced map[string]*Invoice, counted map[string]bool, from, to string, asOf time.Time) ([]ShippedLot, []UnallocatedShipped, error) {
-	ts, err := s.Contract(ctx, cid)
+	// The terms as recorded by then, too (fix13x).
+	ts, err := s.ContractAt(ctx, cid, endOfDay(asOf))
 	if err != nil {
 		return nil, nil, err
 	}
-	all, err := s.Contracts(ctx)
+	all, err := s.ContractsAt(ctx, endOfDay(asOf))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -153,7 +153,7 @@ func TestNoInvoiceWithoutMoisture(t *testing.T) {
 	noMoistureLot(t, s, lot)
 	at := time.Date(2025, 9, 5, 12, 0, 0, 0, time.UTC)
 	_, err := s.IssueAt(ctx, "T-DRY", lot, commercial.Provisional, at)
-	if !hasField(err, "lot/moisture") || !strings.Contains(err.Error(), lot) {
+	if !hasField(err, "/lot/moisture") || !strings.Contains(err.Error(), lot) {
 		t.Errorf("provisional on a lot without moisture: %v, want EINVALID naming lot/moisture and the lot", err)
 	}
 	if invs, _ := s.Invoices(ctx, critmin.InvoiceFilter{Lot: lot}); len(invs) != 0 {
@@ -213,7 +213,7 @@ func TestMoistureFollowsTheWeight(t *testing.T) {
 	// No determination at all: refused, naming lot/moisture.
 	lot := cuLot()
 	lot.Loading.NoMoisture = true
-	if _, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Provisional, Prices: cuPrices()}); !hasField(err, "lot/moisture") {
+	if _, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Provisional, Prices: cuPrices()}); !hasField(err, "/lot/moisture") {
 		t.Errorf("settlement without moisture: %v", err)
 	}
 }

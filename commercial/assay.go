@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/critmin/critmin"
 	"github.com/shopspring/decimal"
 )
 
@@ -115,7 +114,7 @@ type SettledAssay struct {
 // outside critmin. Rule split always takes the mean.
 func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot, analytes []string) (map[string]Grade, []SettledAssay, error) {
 	if x == nil {
-		return nil, nil, critmin.FieldErrorf("/assay_exchange", "the contract has no assay-exchange terms")
+		return nil, nil, fieldErrorf("/assay_exchange", "the contract has no assay-exchange terms")
 	}
 	places := int32(4)
 	if x.Decimals != nil {
@@ -127,7 +126,7 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 			ids[r.Sublot] = true
 		}
 		if len(ids) > 1 {
-			return nil, nil, critmin.FieldErrorf("sublots", "results name %s but no sublot weights were given", Count(len(ids), "sublot"))
+			return nil, nil, fieldErrorf("sublots", "results name %s but no sublot weights were given", Count(len(ids), "sublot"))
 		}
 		sublots = []Sublot{{ID: firstKey(ids), DMT: one}}
 	}
@@ -135,11 +134,11 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 	got := map[key]AssayResult{}
 	for _, r := range results {
 		if r.Party != Seller && r.Party != Buyer && r.Party != Umpire {
-			return nil, nil, critmin.FieldErrorf("party", "%q is not seller, buyer or umpire", r.Party)
+			return nil, nil, fieldErrorf("party", "%q is not seller, buyer or umpire", r.Party)
 		}
 		k := key{r.Sublot, r.Analyte, r.Party}
 		if prev, ok := got[k]; ok && !prev.Value.Equal(r.Value) {
-			return nil, nil, critmin.FieldErrorf("assay_exchange/"+r.Analyte, "the %s gave two results for %s: %s (event %s) and %s (event %s); a later submission supersedes an earlier one only once the earlier is declared in error: retract event %s (errorDeclaration, EPCIS 2.0 §7.4.1.2) to correct it", r.Party, sublotLabel(r.Sublot), prev.Value, prev.EventID, r.Value, r.EventID, prev.EventID)
+			return nil, nil, fieldErrorf("assay_exchange/"+r.Analyte, "the %s gave two results for %s: %s (event %s) and %s (event %s); a later submission supersedes an earlier one only once the earlier is declared in error: retract event %s (errorDeclaration, EPCIS 2.0 §7.4.1.2) to correct it", r.Party, sublotLabel(r.Sublot), prev.Value, prev.EventID, r.Value, r.EventID, prev.EventID)
 		}
 		got[k] = r
 	}
@@ -157,7 +156,7 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 	}
 	if whole != nil && part != nil {
 		other := fmt.Sprintf("the %s's result for sublot %q (event %s)", part.Party, part.Sublot, part.EventID)
-		return nil, nil, critmin.FieldErrorf("assay_exchange", "the lot has a whole-lot exchange — the %s's %s result (event %s) — and a sublot exchange — %s: a lot is exchanged as a whole or by sublots, not both; declare the events of the wrong one in error (errorDeclaration) to correct it", whole.Party, whole.Analyte, whole.EventID, other)
+		return nil, nil, fieldErrorf("assay_exchange", "the lot has a whole-lot exchange — the %s's %s result (event %s) — and a sublot exchange — %s: a lot is exchanged as a whole or by sublots, not both; declare the events of the wrong one in error (errorDeclaration) to correct it", whole.Party, whole.Analyte, whole.EventID, other)
 	}
 	limits := map[string]SplitLimit{}
 	for _, l := range x.Limits {
@@ -170,7 +169,7 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 		totalDMT = totalDMT.Add(s.DMT)
 	}
 	if !totalDMT.IsPositive() {
-		return nil, nil, critmin.FieldErrorf("sublots", "sublots weigh nothing")
+		return nil, nil, fieldErrorf("sublots", "sublots weigh nothing")
 	}
 	// The parties weigh a sublot once: their statements of its dry weight
 	// must agree, or the weighted average would rest on one party's weight
@@ -182,11 +181,11 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 			// the earlier until the earlier is declared in error.
 			for _, p := range s.Reports[:i] {
 				if p.Party == r.Party && !p.DMT.Equal(r.DMT) {
-					return nil, nil, critmin.FieldErrorf("sublots/"+sublotName(s.ID), "the %s stated %s dmt (event %s) and later %s dmt (event %s): a later submission supersedes an earlier one only once the earlier is declared in error; retract event %s (errorDeclaration, EPCIS 2.0 §7.4.1.2) to correct the weight", r.Party, p.DMT, p.EventID, r.DMT, r.EventID, p.EventID)
+					return nil, nil, fieldErrorf("sublots/"+sublotName(s.ID), "the %s stated %s dmt (event %s) and later %s dmt (event %s): a later submission supersedes an earlier one only once the earlier is declared in error; retract event %s (errorDeclaration, EPCIS 2.0 §7.4.1.2) to correct the weight", r.Party, p.DMT, p.EventID, r.DMT, r.EventID, p.EventID)
 				}
 			}
 			if !r.DMT.Equal(s.Reports[0].DMT) {
-				return nil, nil, critmin.FieldErrorf("sublots/"+sublotName(s.ID), "the %s states %s dmt (event %s), the %s %s dmt (event %s): the parties' weights of a sublot must agree before the exchange settles; capture the agreed weight", s.Reports[0].Party, s.Reports[0].DMT, s.Reports[0].EventID, r.Party, r.DMT, r.EventID)
+				return nil, nil, fieldErrorf("sublots/"+sublotName(s.ID), "the %s states %s dmt (event %s), the %s %s dmt (event %s): the parties' weights of a sublot must agree before the exchange settles; capture the agreed weight", s.Reports[0].Party, s.Reports[0].DMT, s.Reports[0].EventID, r.Party, r.DMT, r.EventID)
 			}
 		}
 	}
@@ -204,10 +203,10 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 				if okS {
 					missing = Buyer
 				}
-				return nil, nil, critmin.FieldErrorf(at, "the %s's result is missing; both parties' results are needed", missing)
+				return nil, nil, fieldErrorf(at, "the %s's result is missing; both parties' results are needed", missing)
 			}
 			if gradeScale(sr.Unit) != gradeScale(br.Unit) {
-				return nil, nil, critmin.FieldErrorf(at, "seller reports %s, buyer %s: results must share a unit", sr.Unit, br.Unit)
+				return nil, nil, fieldErrorf(at, "seller reports %s, buyer %s: results must share a unit", sr.Unit, br.Unit)
 			}
 			// Each party's result is judged against the other's before
 			// any settled grade is made of them (fix13v): a factor of
@@ -215,14 +214,14 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 			// 0.246 % and 24.3 % settled at 12.273 %) a figure neither
 			// party meant.
 			if slip := resultSlip(&sr, &br); slip != "" {
-				return nil, nil, critmin.FieldErrorf(at, "%s", slip)
+				return nil, nil, fieldErrorf(at, "%s", slip)
 			}
 			lim, ok := limits[a]
 			if !ok && x.Rule != "split" {
-				return nil, nil, critmin.FieldErrorf("/assay_exchange/limits", "no splitting limit for %s", a)
+				return nil, nil, fieldErrorf("/assay_exchange/limits", "no splitting limit for %s", a)
 			}
 			if ok && gradeScale(lim.Unit) != gradeScale(sr.Unit) {
-				return nil, nil, critmin.FieldErrorf(at, "results are in %s, the splitting limit in %s", sr.Unit, lim.Unit)
+				return nil, nil, fieldErrorf(at, "results are in %s, the splitting limit in %s", sr.Unit, lim.Unit)
 			}
 			sa := SettledAssay{Sublot: s.ID, Analyte: a, Seller: sr.Value, Buyer: br.Value, Limit: lim.Limit, Unit: sr.Unit, Events: nonEmpty(sr.EventID, br.EventID)}
 			diff := sr.Value.Sub(br.Value).Abs()
@@ -237,13 +236,13 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 			default:
 				ur, okU := got[key{s.ID, a, Umpire}]
 				if !okU {
-					return nil, nil, critmin.FieldErrorf(at, "|%s − %s| = %s exceeds the splitting limit %s: the umpire's result is needed", sr.Value, br.Value, diff, lim.Limit)
+					return nil, nil, fieldErrorf(at, "|%s − %s| = %s exceeds the splitting limit %s: the umpire's result is needed", sr.Value, br.Value, diff, lim.Limit)
 				}
 				if gradeScale(ur.Unit) != gradeScale(sr.Unit) {
-					return nil, nil, critmin.FieldErrorf(at, "the umpire reports %s, the parties %s", ur.Unit, sr.Unit)
+					return nil, nil, fieldErrorf(at, "the umpire reports %s, the parties %s", ur.Unit, sr.Unit)
 				}
 				if slip := resultSlip(&ur, &sr, &br); slip != "" {
-					return nil, nil, critmin.FieldErrorf(at, "%s", slip)
+					return nil, nil, fieldErrorf(at, "%s", slip)
 				}
 				u := ur.Value
 				sa.Umpire = &u
@@ -282,7 +281,7 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 				sa.Formula = fmt.Sprintf("|%s − %s| = %s > limit %s: umpire %s, closer party %s (%s): (%s + %s) ÷ 2 = %s %s", sr.Value, br.Value, diff, lim.Limit, u, who, closer, u, closer, sa.Settled, sr.Unit)
 			}
 			if unit != "" && unit != sa.Unit {
-				return nil, nil, critmin.FieldErrorf(at, "sublots report %s in %s and %s", a, unit, sa.Unit)
+				return nil, nil, fieldErrorf(at, "sublots report %s in %s and %s", a, unit, sa.Unit)
 			}
 			unit = sa.Unit
 			sum = sum.Add(sa.Settled.Mul(s.DMT))

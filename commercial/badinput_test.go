@@ -87,7 +87,7 @@ func TestIncompleteDataMakesNoSettlement(t *testing.T) {
 		}
 		lot.Results = kept
 		_, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices()})
-		if !hasField(err, "assay_exchange/lot/Au") || !strings.Contains(err.Error(), "buyer") {
+		if !hasField(err, "/assay_exchange/lot/Au") || !strings.Contains(err.Error(), "buyer") {
 			t.Errorf("err = %v, want the buyer's Au result named", err)
 		}
 	})
@@ -101,7 +101,7 @@ func TestIncompleteDataMakesNoSettlement(t *testing.T) {
 		}
 		lot.Results = kept
 		_, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices()})
-		if !hasField(err, "assay_exchange/lot/Cu") || !strings.Contains(err.Error(), "umpire") {
+		if !hasField(err, "/assay_exchange/lot/Cu") || !strings.Contains(err.Error(), "umpire") {
 			t.Errorf("err = %v, want the umpire's Cu result asked for", err)
 		}
 	})
@@ -117,7 +117,7 @@ func TestIncompleteDataMakesNoSettlement(t *testing.T) {
 		lot := cuLot()
 		delete(lot.Assays, "As")
 		_, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Provisional, Prices: cuPrices()})
-		if !hasField(err, "lot/assays/As") {
+		if !hasField(err, "/lot/assays/As") {
 			t.Errorf("err = %v, want the As assay named", err)
 		}
 	})
@@ -127,7 +127,7 @@ func TestIncompleteDataMakesNoSettlement(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := commercial.NewFinalInvoice(ts, lot, fin, nil, day("2025-11-05")); !hasField(err, "provisional") {
+		if _, err := commercial.NewFinalInvoice(ts, lot, fin, nil, day("2025-11-05")); !hasField(err, "/provisional") {
 			t.Errorf("err = %v, want the provisional invoice asked for", err)
 		}
 	})
@@ -382,7 +382,7 @@ func TestWhatIfTermsTakeTheirOwnID(t *testing.T) {
 		}
 		return ts
 	}
-	if _, _, err := s.ValueUnder(ctx, parse(whatIf), commercial.DemoREELot1); !hasField(err, "terms") {
+	if _, _, err := s.ValueUnder(ctx, parse(whatIf), commercial.DemoREELot1); !hasField(err, "/terms") {
 		t.Errorf("what-if under the stored id: err = %v, want EINVALID naming terms", err)
 	}
 	v, _, err := s.ValueUnder(ctx, parse(orig), commercial.DemoREELot1)

@@ -31,7 +31,7 @@ import (
 func VerifyInvoice(ts *TermSheet, inv, prov *Invoice) error {
 	var bad []critmin.FieldError
 	fail := func(ptr, format string, args ...any) {
-		bad = append(bad, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(format, args...)})
+		bad = append(bad, critmin.FieldError{Pointer: pointer(ptr), Reason: fmt.Sprintf(format, args...)})
 	}
 	if err := inv.Check(); err != nil {
 		fail("total", "%s", critmin.ErrorMessage(err))

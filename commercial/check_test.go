@@ -157,6 +157,7 @@ func TestVerifyInvoiceCatchesTampering(t *testing.T) {
 }
 
 func hasPointer(err error, prefix string) bool {
+	prefix = jsonPointer(prefix)
 	for _, f := range critmin.ErrorFields(err) {
 		if strings.HasPrefix(f.Pointer, prefix) {
 			return true

@@ -59,7 +59,7 @@ func TestDeclareRules(t *testing.T) {
 		s.Now = func() time.Time { return r.now }
 		d := r.d
 		err := s.Declare(ctx, &d)
-		if critmin.ErrorCode(err) != critmin.EINVALID || fieldOf(err) != r.field {
+		if critmin.ErrorCode(err) != critmin.EINVALID || fieldOf(err) != jsonPointer(r.field) {
 			t.Errorf("%s: err = %v (field %q), want EINVALID on %s", r.name, err, fieldOf(err), r.field)
 		}
 	}

@@ -67,7 +67,7 @@ func TestDischargeWithoutMoistureRefused(t *testing.T) {
 			t.Fatalf("%s provisional: %v", c.lot, err)
 		}
 		_, err := s.IssueAt(ctx, c.contract, c.lot, commercial.Final, finalAt)
-		if critmin.ErrorCode(err) != critmin.ECONFLICT || !fieldNamed(err, "lot/discharge/moisture") || !strings.Contains(err.Error(), recv) || !strings.Contains(err.Error(), "no moisture was determined at discharge") {
+		if critmin.ErrorCode(err) != critmin.ECONFLICT || !fieldNamed(err, "/lot/discharge/moisture") || !strings.Contains(err.Error(), recv) || !strings.Contains(err.Error(), "no moisture was determined at discharge") {
 			t.Errorf("%s final: err = %v, want 409 naming the receipt %s and the missing discharge moisture", c.lot, err, recv)
 		}
 		invs, _ := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Contract: c.contract})
@@ -100,6 +100,7 @@ func TestDischargeWithoutMoistureRefused(t *testing.T) {
 
 // fieldNamed reports whether err names the field pointer, whatever its code.
 func fieldNamed(err error, pointer string) bool {
+	pointer = jsonPointer(pointer)
 	for _, f := range critmin.ErrorFields(err) {
 		if f.Pointer == pointer {
 			return true

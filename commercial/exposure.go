@@ -203,7 +203,7 @@ func (s *Service) Exposure(ctx context.Context, asOf time.Time, book string) (*E
 		if !open(inv) || sheets[inv.Contract] != nil {
 			continue
 		}
-		ts, err := s.Contract(ctx, inv.Contract)
+		ts, err := s.ContractAt(ctx, inv.Contract, dayEnd) // terms as recorded by then (fix13x)
 		if err != nil {
 			return nil, err
 		}
@@ -418,7 +418,7 @@ type ambiguousLot struct {
 // could invoice is under none of them until it is invoiced: it is
 // returned apart (ambiguous, with those contracts), never dropped.
 func (s *Service) shippedUninvoiced(ctx context.Context, invoiced map[string]bool, asOf time.Time) ([]shippedLot, []ambiguousLot, error) {
-	all, err := s.Contracts(ctx)
+	all, err := s.ContractsAt(ctx, asOf) // terms as recorded by then (fix13x)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -562,7 +562,7 @@ func ExposureBook(contracts []*TermSheet, book string) (string, error) {
 		for _, ts := range contracts {
 			ids = append(ids, fmt.Sprintf("%s (seller %s, buyer %s)", ts.ID, ts.Seller, ts.Buyer))
 		}
-		return "", critmin.FieldErrorf("book", "%q is a party to none of the open contracts: %s; a position is one party's book", book, strings.Join(ids, ", "))
+		return "", fieldErrorf("book", "%q is a party to none of the open contracts: %s; a position is one party's book", book, strings.Join(ids, ", "))
 	}
 	if len(contracts) == 0 {
 		return "", nil
@@ -579,7 +579,7 @@ func ExposureBook(contracts []*TermSheet, book string) (string, error) {
 	}
 	if len(common) == 0 {
 		parties := OpenParties(contracts)
-		return "", &BookNeeded{Parties: parties, Err: critmin.FieldErrorf("book", "the open contracts share no party (%s is between %s and %s, %s between %s and %s): name the party whose position this is, one of: %s", contracts[0].ID, contracts[0].Seller, contracts[0].Buyer, contracts[len(contracts)-1].ID, contracts[len(contracts)-1].Seller, contracts[len(contracts)-1].Buyer, strings.Join(parties, ", "))}
+		return "", &BookNeeded{Parties: parties, Err: fieldErrorf("book", "the open contracts share no party (%s is between %s and %s, %s between %s and %s): name the party whose position this is, one of: %s", contracts[0].ID, contracts[0].Seller, contracts[0].Buyer, contracts[len(contracts)-1].ID, contracts[len(contracts)-1].Seller, contracts[len(contracts)-1].Buyer, strings.Join(parties, ", "))}
 	}
 	return common[0], nil
 }
@@ -676,7 +676,7 @@ func basketShare(o BasketOxide, grades map[string]Grade, basis string) (decimal.
 	t, err1 := convertGrade(total.Value, total.Unit, "%")
 	v, err2 := convertGrade(g.Value, g.Unit, "%")
 	if err1 != nil || err2 != nil || !t.IsPositive() {
-		return zero, critmin.FieldErrorf("lot/assays/"+o.Oxide, "no %s and %s grades to share the basket by", o.Oxide, basis)
+		return zero, fieldErrorf("lot/assays/"+o.Oxide, "no %s and %s grades to share the basket by", o.Oxide, basis)
 	}
 	return v.Div(t), nil
 }

@@ -73,7 +73,7 @@ func TestExposureFixesEachPeriodsShare(t *testing.T) {
 	// (before: month 0 accepted, and ignored by the settlement).
 	s.Now = func() time.Time { return time.Date(2025, 9, 1, 12, 0, 0, 0, time.UTC) }
 	err = s.Declare(ctx, &critmin.QPDeclaration{Contract: "T-SALE", Lot: "urn:critmin:test:lot:BOOK-B", Element: "Cu", Month: 0, Party: "buyer"})
-	if !hasField(err, "element") || !strings.Contains(err.Error(), "2025-11-03…2025-11-28") {
+	if !hasField(err, "/element") || !strings.Contains(err.Error(), "2025-11-03…2025-11-28") {
 		t.Errorf("a declaration on explicit periods: %v", err)
 	}
 }

@@ -150,7 +150,7 @@ func TestExposureBookOnSomeContracts(t *testing.T) {
 		t.Errorf("left out %v, want T-BUY and the demo's FWO → USSM contracts", left)
 	}
 	// A party to none of the open contracts is refused, naming book.
-	if _, err := s.Exposure(ctx, on, "urn:critmin:test:party:nobody"); !hasField(err, "book") {
+	if _, err := s.Exposure(ctx, on, "urn:critmin:test:party:nobody"); !hasField(err, "/book") {
 		t.Errorf("a book on no contract: %v", err)
 	}
 }

@@ -311,7 +311,7 @@ func TestElementSymbolsCanonicalAtInput(t *testing.T) {
 		t.Errorf("captured results %+v (%v), want one Cu", lf.Results, err)
 	}
 	sub.Results[0].Analyte = "Qq"
-	if _, err := s.SubmitAssays(ctx, sub); !hasField(err, "results/0/analyte") {
+	if _, err := s.SubmitAssays(ctx, sub); !hasField(err, "/results/0/analyte") {
 		t.Errorf("analyte Qq: %v, want results/0/analyte", err)
 	}
 }
@@ -332,12 +332,12 @@ func TestAssaySubmissionFieldsFirstAndSublotCase(t *testing.T) {
 	}
 	for _, party := range []string{"", "Umpire"} {
 		whole := &commercial.ExchangeSubmission{Lot: lot, Party: party, Lab: "urn:lab", At: sub.At, Results: sub.Results}
-		if _, err := s.SubmitAssays(ctx, whole); critmin.ErrorCode(err) != critmin.EINVALID || !hasField(err, "party") {
+		if _, err := s.SubmitAssays(ctx, whole); critmin.ErrorCode(err) != critmin.EINVALID || !hasField(err, "/party") {
 			t.Errorf("party %q on a sublot-exchanged lot: %v, want EINVALID naming party", party, err)
 		}
 	}
 	sub.Party, sub.Sublot = "buyer", "a"
-	if _, err := s.SubmitAssays(ctx, sub); !hasField(err, "sublot") || !strings.Contains(err.Error(), `"A"`) {
+	if _, err := s.SubmitAssays(ctx, sub); !hasField(err, "/sublot") || !strings.Contains(err.Error(), `"A"`) {
 		t.Errorf("sublot a beside A: %v, want refused naming sublot and A", err)
 	}
 }
@@ -396,7 +396,7 @@ func TestIDsDifferingOnlyInCase(t *testing.T) {
 		t.Errorf("contract fwo-ussm-cu-2025: %v", err)
 	}
 	csv := "series,date,value,unit,currency,source,frequency\ndemo-lme-cu,2025-10-01,9800,USD/t,USD,s,daily\n"
-	if _, err := s.ImportPrices(ctx, strings.NewReader(csv), commercial.PriceSeries{}); !hasField(err, "series") || !strings.Contains(err.Error(), `"DEMO-LME-CU"`) {
+	if _, err := s.ImportPrices(ctx, strings.NewReader(csv), commercial.PriceSeries{}); !hasField(err, "/series") || !strings.Contains(err.Error(), `"DEMO-LME-CU"`) {
 		t.Errorf("series demo-lme-cu: %v", err)
 	}
 	if cs, err := s.Contracts(ctx); err != nil || slices.ContainsFunc(cs, func(ts *commercial.TermSheet) bool { return ts.ID == "fwo-ussm-cu-2025" }) {

@@ -82,7 +82,7 @@ func TestDeclarationMessagesFixedPriceAndLists(t *testing.T) {
 	lot := "urn:critmin:test:lot:NOTE-D"
 	noteLot(t, s, lot)
 	err := s.Declare(ctx, &critmin.QPDeclaration{Contract: "T-NOTE", Lot: lot, Element: "Cu", Month: 1, Party: "buyer"})
-	if !hasField(err, "element") || !strings.Contains(critmin.ErrorMessage(err), "fixed price of 10000 USD/t") || !strings.Contains(critmin.ErrorMessage(err), "no quotational period to declare") {
+	if !hasField(err, "/element") || !strings.Contains(critmin.ErrorMessage(err), "fixed price of 10000 USD/t") || !strings.Contains(critmin.ErrorMessage(err), "no quotational period to declare") {
 		t.Errorf("declaration on a fixed price: %v; want element refused naming the fixed price", err)
 	}
 	err = s.Declare(ctx, &critmin.QPDeclaration{Contract: "FWO-USSM-CU-2025", Lot: commercial.DemoCopperLot, Element: "Zn", Month: 1, Party: "buyer"})

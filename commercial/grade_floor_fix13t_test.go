@@ -37,7 +37,7 @@ func TestMainPayableBelowFloorRefused(t *testing.T) {
 	} {
 		ts := mustContract(t, s, c.contract)
 		_, _, err := commercial.NetValuePerTonne(ts, c.grades, spot)
-		if !fieldNamed(err, "lot/assays/"+c.analyte) || !strings.Contains(err.Error(), c.want) {
+		if !fieldNamed(err, "/lot/assays/"+c.analyte) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want refused naming lot/assays/%s, %q", c.contract, err, c.analyte, c.want)
 		}
 	}

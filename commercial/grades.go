@@ -347,13 +347,20 @@ func partialExchange(results []AssayResult, a string) (Grade, bool) {
 // lotExchange is the exchange terms a lot's results settle under: those
 // of the contract the lot is invoiced under, else those of ts (the terms
 // it is being valued under; nil for none).
-func (s *Service) lotExchange(ctx context.Context, lot string, ts *TermSheet) (*AssayExchangeTerms, error) {
+//
+// At a past instant at (zero: now) it reads only what was recorded by
+// then (fix13x): an invoice issued after at did not yet tie the lot to
+// its contract, and the contract's terms are those recorded by at.
+func (s *Service) lotExchange(ctx context.Context, lot string, ts *TermSheet, at time.Time) (*AssayExchangeTerms, error) {
 	invs, err := s.Store.ListInvoices(ctx, critmin.InvoiceFilter{Lot: lot})
 	if err != nil {
 		return nil, err
 	}
 	for _, inv := range invs {
-		c, err := s.Contract(ctx, inv.Contract)
+		if !at.IsZero() && inv.IssuedAt.After(at) {
+			continue // not issued by then
+		}
+		c, err := s.ContractAt(ctx, inv.Contract, at)
 		if err != nil {
 			if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 				continue
@@ -458,13 +465,13 @@ func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) 
 		return err
 	}
 	if !lot.FirstEventAt.IsZero() && sub.At.Before(lot.FirstEventAt) {
-		return critmin.FieldErrorf("at", "%s is before lot %s existed (its first event is of %s): a result is of a sample of the lot", sub.At.UTC().Format(time.RFC3339), sub.Lot, lot.FirstEventAt.UTC().Format(time.RFC3339))
+		return fieldErrorf("at", "%s is before lot %s existed (its first event is of %s): a result is of a sample of the lot", sub.At.UTC().Format(time.RFC3339), sub.Lot, lot.FirstEventAt.UTC().Format(time.RFC3339))
 	}
 	lf, err := LotFactsFromEvents(ctx, s.Store, sub.Lot)
 	if err != nil {
 		return err
 	}
-	x, err := s.lotExchange(ctx, sub.Lot, nil)
+	x, err := s.lotExchange(ctx, sub.Lot, nil, time.Time{})
 	if err != nil {
 		return err
 	}
@@ -472,7 +479,7 @@ func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) 
 	// submission with several unit slips names them all, not the first.
 	var bad []critmin.FieldError
 	fail := func(ptr, format string, args ...any) {
-		bad = append(bad, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf(format, args...)})
+		bad = append(bad, critmin.FieldError{Pointer: pointer(ptr), Reason: fmt.Sprintf(format, args...)})
 	}
 	for i, r := range sub.Results {
 		at := fmt.Sprintf("results/%d/unit", i)
@@ -492,7 +499,15 @@ func (s *Service) checkSubmission(ctx context.Context, sub *ExchangeSubmission) 
 		// fraction), refused before it is stored — 409, a conflict
 		// with the result on record, naming both.
 		if slip := s.slipAgainst(lot.Commodity, lf, sub, r); slip != "" {
-			bad = append(bad, critmin.FieldError{Pointer: fmt.Sprintf("results/%d/value", i), Reason: slip, Conflict: true})
+			bad = append(bad, critmin.FieldError{Pointer: fmt.Sprintf("/results/%d/value", i), Reason: slip, Conflict: true})
+			continue
+		}
+		// The first party's result has no other to be judged against: it
+		// is judged against the lot's own recorded assays of the analyte
+		// (fix13x), by the same factor. A genuine low grade the lot's
+		// assays agree with, or one of a lot with no assay of it, stands.
+		if slip := slipAgainstLot(lf, sub, r); slip != "" {
+			bad = append(bad, critmin.FieldError{Pointer: fmt.Sprintf("/results/%d/value", i), Reason: slip, Conflict: true})
 			continue
 		}
 		// The contract's scale (its splitting limit) wins over an
@@ -562,6 +577,47 @@ func (s *Service) slipAgainst(commodity string, lf *LotFacts, sub *ExchangeSubmi
 	return ""
 }
 
+// slipAgainstLot judges the result r of the first party to report its
+// analyte for the lot or sublot (no other party's result on record,
+// lf.Results) against the lot's own recorded assays of the analyte — at
+// loading (LotFacts.Assays) and the newest since (LotFacts.Latest): a
+// factor of ResultSlipFactor or more (slipRatio) is a unit slip, refused
+// naming the assay it was compared with. "" when another party has
+// reported (slipAgainst judges), when the lot has no assay of the
+// analyte, or when the result is within the factor — a genuinely low
+// grade is no slip.
+func slipAgainstLot(lf *LotFacts, sub *ExchangeSubmission, r ExchangeResult) string {
+	for _, e := range lf.Results {
+		if e.Party != sub.Party && e.Analyte == r.Analyte && e.Sublot == sub.Sublot {
+			return ""
+		}
+	}
+	mine := AssayResult{Sublot: sub.Sublot, Party: sub.Party, Analyte: r.Analyte, Value: r.Value, Unit: r.Unit}
+	for _, src := range []struct {
+		what   string
+		grades map[string]Grade
+	}{{"newest recorded assay", lf.Latest}, {"assay at loading", lf.Assays}} {
+		g, ok := src.grades[r.Analyte]
+		if !ok {
+			continue
+		}
+		ratio, slip := slipRatio(mine, AssayResult{Analyte: r.Analyte, Value: g.Value, Unit: g.Unit})
+		if !slip {
+			continue
+		}
+		ev, conv := "", ""
+		if len(g.Events) > 0 {
+			ev = " (event " + strings.Join(g.Events, ", ") + ")"
+		}
+		if g.Unit != r.Unit {
+			conv = convertedText(r.Value, r.Unit, g.Unit)
+		}
+		return fmt.Sprintf("the %s's %s result %s %s and the lot's %s %s %s %s%s differ by a factor of %s (%s or more is a unit slip, not an assay difference: a percentage written as a fraction is 100 times off, a per cent read as g/t or ppm 10 000 times): no other party has reported %s for %s yet, so the result is judged against the lot's own assay — submit it in its unit%s, or, if the lot's assay is the wrong one, declare its event in error (errorDeclaration, EPCIS 2.0 §7.4.1.2) first",
+			sub.Party, r.Analyte, r.Value, r.Unit, src.what, r.Analyte, g.Value, g.Unit, ev, ratio.Round(1), ResultSlipFactor, r.Analyte, sublotLabel(sub.Sublot), conv)
+	}
+	return ""
+}
+
 // implausibleGradeText says why a grade of analyte a, v in unit, is a
 // unit slip: its converted figure against the bound, and what it would be
 // read in the other scale ("Au 4.1 % = 41,000 g/t … did you mean 4.1
@@ -600,7 +656,7 @@ func unknownNeeded(ts *TermSheet, grades map[string]Grade, unknown map[string]st
 			continue
 		}
 		if why, ok := unknown[a]; ok {
-			return critmin.FieldErrorf("lot/assays/"+a, "%s, which the contract needs: the lot is not valued on a grade of unknown basis", why)
+			return fieldErrorf("lot/assays/"+a, "%s, which the contract needs: the lot is not valued on a grade of unknown basis", why)
 		}
 	}
 	return nil
@@ -612,5 +668,5 @@ func unknownNeeded(ts *TermSheet, grades map[string]Grade, unknown map[string]st
 // named none). The message is the reason, a sentence.
 func conflictAt(pointer, format string, args ...any) *critmin.Error {
 	reason := fmt.Sprintf(format, args...)
-	return &critmin.Error{Code: critmin.ECONFLICT, Message: reason, Fields: []critmin.FieldError{{Pointer: pointer, Reason: reason, Conflict: true}}}
+	return &critmin.Error{Code: critmin.ECONFLICT, Message: reason, Fields: []critmin.FieldError{{Pointer: toPointer(pointer), Reason: reason, Conflict: true}}}
 }

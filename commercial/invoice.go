@@ -54,6 +54,13 @@ type Invoice struct {
 	// off-spec, or charges and penalties over the payables). Set when the
 	// invoice is issued and when served.
 	Warnings []string `json:"warnings,omitempty"`
+	// ResolvedWarnings are the value warnings a credit or debit note has
+	// corrected (fix13x): a final invoice on a lot worth nothing whose
+	// note brought the lot's value above nothing, or whose note made a
+	// payable that paid nothing pay. The warning is cleared from Warnings
+	// and listed here with the note, as a retracted event a note corrected
+	// is (RetractedEvent.ResolvedBy). Set when served, not stored.
+	ResolvedWarnings []ResolvedWarning `json:"resolved_warnings,omitempty"`
 	// Notes are the credit and debit notes issued against a final
 	// invoice since (Service.IssueNote): the invoice itself never
 	// changes; Total + Σ notes is what the lot's final settlement owes
@@ -310,12 +317,78 @@ func IssuedBy(inv *Invoice, asOf time.Time) bool {
 	return inv.IssuedAt.UTC().Format(time.DateOnly) <= asOf.UTC().Format(time.DateOnly)
 }
 
-// flagValue sets inv.Warnings from its settlement (ValueWarning).
+// ResolvedWarning is a warning of an invoice that a note has corrected.
+type ResolvedWarning struct {
+	Warning    string `json:"warning"`
+	ResolvedBy string `json:"resolved_by_note"`
+}
+
+// flagValue sets inv.Warnings from its settlement (ValueWarning), or
+// inv.ResolvedWarnings when a note served with it (inv.Notes) corrected
+// what it warns of (valueResolvedBy).
 func (inv *Invoice) flagValue() {
-	inv.Warnings = nil
-	if w := ValueWarning(inv.Settlement); w != "" {
-		inv.Warnings = append(inv.Warnings, w)
+	inv.Warnings, inv.ResolvedWarnings = nil, nil
+	w := ValueWarning(inv.Settlement)
+	if w == "" {
+		return
 	}
+	if n := valueResolvedBy(inv.Settlement, inv.Notes); n != "" {
+		inv.ResolvedWarnings = append(inv.ResolvedWarnings, ResolvedWarning{Warning: w, ResolvedBy: n})
+		return
+	}
+	inv.Warnings = append(inv.Warnings, w)
+}
+
+// valueResolvedBy is the note of notes (in order) that corrected the
+// value warning of settlement st (ValueWarning), or "": a lot worth
+// nothing or less is corrected by the first note after which the lot's
+// value (Note.After) is positive; a lot worth something with payables
+// that paid nothing, by the first note after which each of those payables
+// pays (its line's invoiced amount plus the notes' changes to it so far
+// positive) — unless a later note takes it back to nothing.
+func valueResolvedBy(st *Settlement, notes []*Note) string {
+	if st == nil || len(notes) == 0 {
+		return ""
+	}
+	resolved := ""
+	if !st.Value.IsPositive() {
+		for _, n := range notes {
+			switch {
+			case n.After.IsPositive() && resolved == "":
+				resolved = n.ID
+			case !n.After.IsPositive():
+				resolved = ""
+			}
+		}
+		return resolved
+	}
+	paid := map[string]decimal.Decimal{}
+	for _, l := range st.Lines {
+		if strings.HasPrefix(l.Code, "payable:") && !l.Amount.IsPositive() && strings.Contains(l.Formula, "nothing payable") {
+			paid[l.Code] = l.Amount
+		}
+	}
+	if len(paid) == 0 {
+		return ""
+	}
+	for _, n := range notes {
+		for _, l := range n.Lines {
+			if v, ok := paid[l.Code]; ok {
+				paid[l.Code] = v.Add(l.Amount)
+			}
+		}
+		all := true
+		for _, v := range paid {
+			all = all && v.IsPositive()
+		}
+		switch {
+		case all && resolved == "":
+			resolved = n.ID
+		case !all:
+			resolved = ""
+		}
+	}
+	return resolved
 }
 
 // RetractedEvent is an event an invoice rests on that was declared in
@@ -390,7 +463,11 @@ func mergeRetracted(list []RetractedEvent, inv *Invoice) []RetractedEvent {
 // (correctionNote).
 func (inv *Invoice) Warning() string {
 	var parts []string
-	for _, w := range append([]string{ValueWarning(inv.Settlement)}, inv.retractionWarning(), inv.correctionNote()) {
+	value := ValueWarning(inv.Settlement)
+	if valueResolvedBy(inv.Settlement, inv.Notes) != "" {
+		value = "" // corrected by a note (ResolvedWarnings)
+	}
+	for _, w := range append([]string{value}, inv.retractionWarning(), inv.correctionNote()) {
 		if w != "" {
 			parts = append(parts, w)
 		}
@@ -468,7 +545,7 @@ func InvoiceID(contract, lot, kind string) string {
 // provisional_days after the B/L date.
 func NewProvisionalInvoice(ts *TermSheet, lot *LotFacts, st *Settlement, issued time.Time) (*Invoice, error) {
 	if st.Kind != Provisional {
-		return nil, critmin.FieldErrorf("kind", "a provisional invoice needs a provisional settlement")
+		return nil, fieldErrorf("kind", "a provisional invoice needs a provisional settlement")
 	}
 	inv := newInvoice(ts, lot, st, Provisional, issued)
 	inv.DueDate = lot.BLDate.AddDate(0, 0, ts.Payment.ProvisionalDays).Format(time.DateOnly)
@@ -486,13 +563,13 @@ func NewProvisionalInvoice(ts *TermSheet, lot *LotFacts, st *Settlement, issued 
 // provisional invoice: Total = final value − provisional total.
 func NewFinalInvoice(ts *TermSheet, lot *LotFacts, st *Settlement, prov *Invoice, issued time.Time) (*Invoice, error) {
 	if st.Kind != Final {
-		return nil, critmin.FieldErrorf("kind", "a final invoice needs a final settlement")
+		return nil, fieldErrorf("kind", "a final invoice needs a final settlement")
 	}
 	if prov == nil {
-		return nil, critmin.FieldErrorf("provisional", "lot %s has no provisional invoice under %s; issue it first", lot.Lot, ts.ID)
+		return nil, fieldErrorf("provisional", "lot %s has no provisional invoice under %s; issue it first", lot.Lot, ts.ID)
 	}
 	if prov.Currency != ts.Currency {
-		return nil, critmin.FieldErrorf("provisional/currency", "provisional invoice in %s, contract in %s: currency mismatch", prov.Currency, ts.Currency)
+		return nil, fieldErrorf("provisional/currency", "provisional invoice in %s, contract in %s: currency mismatch", prov.Currency, ts.Currency)
 	}
 	inv := newInvoice(ts, lot, st, Final, issued)
 	inv.Provisional = prov.ID

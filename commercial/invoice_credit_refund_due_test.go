@@ -66,7 +66,7 @@ func TestCreditInvoiceIsARefundDue(t *testing.T) {
 		"negative on a debit":          {Invoice: cu, Amount: "-10", PaidOn: "2025-11-21"},
 	} {
 		err := s.RecordPayment(ctx, &p)
-		if critmin.ErrorCode(err) != critmin.EINVALID || fieldOf(err) != "amount" || !strings.Contains(critmin.ErrorMessage(err), "refund") {
+		if critmin.ErrorCode(err) != critmin.EINVALID || fieldOf(err) != "/amount" || !strings.Contains(critmin.ErrorMessage(err), "refund") {
 			t.Errorf("%s: %v, want EINVALID on amount explaining refunds", name, err)
 		}
 	}

@@ -167,7 +167,7 @@ func sameLot(captured, lot string) bool {
 // ENOTFOUND "no lot …".
 func LotKey(ctx context.Context, store critmin.Store, id string) (string, error) {
 	if id == "" {
-		return "", critmin.FieldErrorf("lot", "name the lot")
+		return "", fieldErrorf("lot", "name the lot")
 	}
 	lot, err := store.FindLot(ctx, id)
 	if err != nil {
@@ -670,44 +670,44 @@ var uomCode = map[string]string{"%": "P1", "g/t": "NA", "ppm": "59"}
 // EPCIS document's pointer). Errors are EINVALID naming the field.
 func (s *ExchangeSubmission) Validate() error {
 	if s.Party != Seller && s.Party != Buyer && s.Party != Umpire {
-		return critmin.FieldErrorf("party", "%q is not seller, buyer or umpire (lower case): name whose result this is", s.Party)
+		return fieldErrorf("party", "%q is not seller, buyer or umpire (lower case): name whose result this is", s.Party)
 	}
 	if s.Lot == "" {
-		return critmin.FieldErrorf("lot", "name the lot")
+		return fieldErrorf("lot", "name the lot")
 	}
 	if s.Lab == "" {
-		return critmin.FieldErrorf("lab", "name the laboratory (a URI)")
+		return fieldErrorf("lab", "name the laboratory (a URI)")
 	}
 	if len(s.Results) == 0 {
-		return critmin.FieldErrorf("results", "no results")
+		return fieldErrorf("results", "no results")
 	}
 	if s.Sublot != "" && (s.SublotDMT == nil || !s.SublotDMT.IsPositive()) {
-		return critmin.FieldErrorf("sublot_dmt", "a sublot result needs the sublot's positive dry weight")
+		return fieldErrorf("sublot_dmt", "a sublot result needs the sublot's positive dry weight")
 	}
 	seen := map[string]bool{}
 	for i := range s.Results {
 		r := &s.Results[i]
 		at := fmt.Sprintf("results/%d", i)
 		if r.Analyte == "" {
-			return critmin.FieldErrorf(at+"/analyte", "name the analyte")
+			return fieldErrorf(at+"/analyte", "name the analyte")
 		}
 		r.Analyte = elementSpelling(strings.TrimSpace(r.Analyte))
 		if p := ledger.AnalyteProblem(r.Analyte); p != "" {
-			return critmin.FieldErrorf(at+"/analyte", "%s", p)
+			return fieldErrorf(at+"/analyte", "%s", p)
 		}
 		if seen[r.Analyte] {
-			return critmin.FieldErrorf(at+"/analyte", "%s is given twice", r.Analyte)
+			return fieldErrorf(at+"/analyte", "%s is given twice", r.Analyte)
 		}
 		seen[r.Analyte] = true
 		if _, ok := uomCode[r.Unit]; !ok {
-			return critmin.FieldErrorf(at+"/unit", "%q is not %%, g/t or ppm", r.Unit)
+			return fieldErrorf(at+"/unit", "%q is not %%, g/t or ppm", r.Unit)
 		}
 		if err := CheckGrade(r.Value, r.Unit, at+"/value"); err != nil {
 			return err
 		}
 	}
 	if s.At.IsZero() {
-		return critmin.FieldErrorf("at", "give the time of the result")
+		return fieldErrorf("at", "give the time of the result")
 	}
 	return nil
 }

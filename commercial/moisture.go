@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/critmin/critmin"
 	"github.com/shopspring/decimal"
 )
 
@@ -81,7 +80,7 @@ func (c *calc) plausibleMoisture() error {
 			if m.LessThan(b.Min) || m.GreaterThan(b.Max) {
 				msg := fmt.Sprintf("lot %s: the %s moisture H2O %s %% (event %s) is outside the plausible %s–%s %% for %s (%s): moisture is in per cent of the wet weight — an H2O MassConcentration with uom P1 is per cent (8 %% is 8, not 0.08), cm:moisture a fraction (0.08). Correct the moisture event (retract it and capture the right figure) before settling or invoicing",
 					c.lot.Lot, r.where, m, moistureEvent(r.w), b.Min, b.Max, c.ts.Commodity, b.Basis)
-				return &DryGainError{Lot: c.lot.Lot, Check: AcceptMoisture, Err: critmin.FieldErrorf("lot/"+strings.Fields(r.where)[0]+"/moisture", "%s", msg+acceptHint(AcceptMoisture))}
+				return &DryGainError{Lot: c.lot.Lot, Check: AcceptMoisture, Err: fieldErrorf("lot/"+strings.Fields(r.where)[0]+"/moisture", "%s", msg+acceptHint(AcceptMoisture))}
 			}
 		}
 	}

@@ -195,7 +195,7 @@ func TestPlainNumbers(t *testing.T) {
 	s := MustDemo(t)
 	invs, _ := s.Invoices(context.Background(), critmin.InvoiceFilter{})
 	err = s.RecordPayment(context.Background(), &critmin.TradePayment{Invoice: invs[0].ID, Amount: "1e3", PaidOn: "2025-11-30"})
-	if !hasField(err, "amount") || !strings.Contains(critmin.ErrorMessage(err), "plain decimal") {
+	if !hasField(err, "/amount") || !strings.Contains(critmin.ErrorMessage(err), "plain decimal") {
 		t.Errorf("payment 1e3: err = %v", err)
 	}
 }
@@ -277,7 +277,7 @@ func TestNSRImpossibleGrades(t *testing.T) {
 		{"Xx=24%", "Xx"},
 	} {
 		_, err := s.NSRFor(ctx, "USSM-NDPR-FLOOR-2025", "", c.grades, asOf, 10)
-		if !hasField(err, "grades") || !strings.Contains(critmin.ErrorMessage(err), c.want) {
+		if !hasField(err, "/grades") || !strings.Contains(critmin.ErrorMessage(err), c.want) {
 			t.Errorf("%s: err = %v, want grades naming %s", c.grades, err, c.want)
 		}
 	}
@@ -365,7 +365,7 @@ func TestNegativeTCFormula(t *testing.T) {
 func TestIssueCommodityMismatchFirst(t *testing.T) {
 	s := MustDemo(t)
 	_, err := s.Issue(context.Background(), "FWO-USSM-REE-2025", commercial.DemoCopperLot, commercial.Provisional)
-	if !hasField(err, "lot") || !strings.Contains(critmin.ErrorMessage(err), "copper_concentrate") {
+	if !hasField(err, "/lot") || !strings.Contains(critmin.ErrorMessage(err), "copper_concentrate") {
 		t.Errorf("err = %v, want EINVALID lot naming copper_concentrate", err)
 	}
 }

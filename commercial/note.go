@@ -236,7 +236,7 @@ func (s *Service) IssueNote(ctx context.Context, contract, lot, reason string) (
 func (s *Service) IssueNoteAt(ctx context.Context, contract, lot, reason string, at time.Time) (*Note, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return nil, critmin.FieldErrorf("reason", "required: say why the final invoice is corrected (a corrected weight, assay or price, an event declared in error)")
+		return nil, fieldErrorf("reason", "required: say why the final invoice is corrected (a corrected weight, assay or price, an event declared in error)")
 	}
 	s = s.writer()
 	// A first draft outside the lock names the final invoice (whose note

@@ -85,10 +85,10 @@ func TestPaymentStatusCountsNotes(t *testing.T) {
 		t.Errorf("after the refund: %+v; want paid, balance 0, net paid 16 200", st)
 	}
 	err = s.RecordPayment(ctx, &critmin.TradePayment{Invoice: n.ID, Amount: "0.01", PaidOn: "2025-12-01"})
-	if !hasField(err, "amount") && !hasField(err, "invoice") {
+	if !hasField(err, "/amount") && !hasField(err, "/invoice") {
 		t.Errorf("a payment with nothing outstanding: %v; want refused", err)
 	}
-	if err := s.RecordPayment(ctx, &critmin.TradePayment{Invoice: fin.ID + "-CN9", Amount: "1", PaidOn: "2025-12-01"}); !hasField(err, "invoice") || !strings.Contains(err.Error(), "no invoice or note") {
+	if err := s.RecordPayment(ctx, &critmin.TradePayment{Invoice: fin.ID + "-CN9", Amount: "1", PaidOn: "2025-12-01"}); !hasField(err, "/invoice") || !strings.Contains(err.Error(), "no invoice or note") {
 		t.Errorf("an unknown note: %v; want no invoice or note named", err)
 	}
 }
@@ -112,7 +112,7 @@ func TestPaymentStatusCountsDebitNote(t *testing.T) {
 	if st := inv.PaymentStatus; st.Balance == nil || !st.Balance.Equal(d("19800")) || st.OwedBy != commercial.OwedByBuyer {
 		t.Fatalf("status with a debit note: %+v; want 19 800 owed by the buyer", st)
 	}
-	if err := s.RecordPayment(ctx, &critmin.TradePayment{Invoice: n.ID, Amount: "19800.01", PaidOn: "2025-12-01"}); !hasField(err, "amount") {
+	if err := s.RecordPayment(ctx, &critmin.TradePayment{Invoice: n.ID, Amount: "19800.01", PaidOn: "2025-12-01"}); !hasField(err, "/amount") {
 		t.Errorf("an overpayment of the account: %v; want amount refused", err)
 	}
 	if err := s.RecordPayment(ctx, &critmin.TradePayment{Invoice: n.ID, Amount: "19800", PaidOn: "2025-12-01"}); err != nil {

@@ -71,7 +71,7 @@ func TestCorrectionAfterFinalInvoiceIssuesCreditNote(t *testing.T) {
 	if _, err := s.IssueNote(ctx, "T-NOTE", lot, "no change"); critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(critmin.ErrorMessage(err), "nothing to correct") {
 		t.Errorf("note with nothing changed: %v; want ECONFLICT, nothing to correct", err)
 	}
-	if _, err := s.IssueNote(ctx, "T-NOTE", lot, " "); !hasField(err, "reason") {
+	if _, err := s.IssueNote(ctx, "T-NOTE", lot, " "); !hasField(err, "/reason") {
 		t.Errorf("note without a reason: %v; want reason required", err)
 	}
 	retract(t, s, receipt, "2025-12-01T09:00:00Z")

@@ -33,7 +33,7 @@ func NetValuePerTonne(ts *TermSheet, grades map[string]Grade, spot map[string]de
 	moisture := zero
 	if h, ok := grades[FeedMoisture]; ok {
 		if h.Unit != "%" || h.Value.IsNegative() || !h.Value.LessThan(hundred) {
-			return zero, nil, critmin.FieldErrorf("grades/"+FeedMoisture, "moisture %s %s is not a per cent of the wet weight in [0, 100)", shortNum(h.Value), h.Unit)
+			return zero, nil, fieldErrorf("grades/"+FeedMoisture, "moisture %s %s is not a per cent of the wet weight in [0, 100)", shortNum(h.Value), h.Unit)
 		}
 		moisture = h.Value
 		dry := make(map[string]Grade, len(grades)-1)
@@ -56,13 +56,13 @@ func NetValuePerTonne(ts *TermSheet, grades map[string]Grade, spot map[string]de
 	// the series, with the unit the series is quoted in.
 	for i, p := range ts.Payables {
 		if p.Price.Series != "" && !spot[p.Price.Series].IsPositive() {
-			return zero, nil, critmin.FieldErrorf(fmt.Sprintf("/payables/%d/price/series", i), "no spot price of series %s (%s in %s): none published, or the last is stale (docs/trade.md, \"Stale prices\")", p.Price.Series, p.Element, p.Price.Unit)
+			return zero, nil, fieldErrorf(fmt.Sprintf("/payables/%d/price/series", i), "no spot price of series %s (%s in %s): none published, or the last is stale (docs/trade.md, \"Stale prices\")", p.Price.Series, p.Element, p.Price.Unit)
 		}
 	}
 	if b := ts.Basket; b != nil {
 		for i, o := range b.Oxides {
 			if o.Price.Series != "" && !spot[o.Price.Series].IsPositive() {
-				return zero, nil, critmin.FieldErrorf(fmt.Sprintf("/basket/oxides/%d/price/series", i), "no spot price of series %s (%s in %s): none published, or the last is stale (docs/trade.md, \"Stale prices\")", o.Price.Series, o.Oxide, o.Price.Unit)
+				return zero, nil, fieldErrorf(fmt.Sprintf("/basket/oxides/%d/price/series", i), "no spot price of series %s (%s in %s): none published, or the last is stale (docs/trade.md, \"Stale prices\")", o.Price.Series, o.Oxide, o.Price.Unit)
 			}
 		}
 	}
@@ -568,14 +568,14 @@ var gradeArg = regexp.MustCompile(`^([A-Za-z0-9]+)[=:](-?[0-9]+(?:\.[0-9]+)?)(%|
 // input in the error.
 func CheckGrade(v decimal.Decimal, unit, field string) error {
 	if v.IsNegative() {
-		return critmin.FieldErrorf(field, "%s %s is negative; a grade cannot be negative", shortNum(v), unit)
+		return fieldErrorf(field, "%s %s is negative; a grade cannot be negative", shortNum(v), unit)
 	}
 	max := hundred
 	if unit != "%" {
 		max = decimal.NewFromInt(1_000_000)
 	}
 	if v.GreaterThan(max) {
-		return critmin.FieldErrorf(field, "%s %s is more than the whole sample (at most %s %s)", shortNum(v), unit, max, unit)
+		return fieldErrorf(field, "%s %s is more than the whole sample (at most %s %s)", shortNum(v), unit, max, unit)
 	}
 	return nil
 }
@@ -606,23 +606,23 @@ func ParseGradeList(list, field string) (map[string]Grade, []ExchangeResult, err
 	grades := map[string]Grade{}
 	var results []ExchangeResult
 	if strings.TrimSpace(list) == "" {
-		return nil, nil, critmin.FieldErrorf(field, "%s required: give at least one ANALYTE=VALUEUNIT (Cu=24%%, Au=4.1g/t)", field)
+		return nil, nil, fieldErrorf(field, "%s required: give at least one ANALYTE=VALUEUNIT (Cu=24%%, Au=4.1g/t)", field)
 	}
 	for _, a := range strings.Split(list, ",") {
 		m := gradeArg.FindStringSubmatch(strings.TrimSpace(a))
 		if m == nil {
-			return nil, nil, critmin.FieldErrorf(field, "%q is not ANALYTE=VALUEUNIT or ANALYTE:VALUEUNIT with unit %%, g/t or ppm (Cu=24%% or Cu:24%%; the CLI and the API take both)", a)
+			return nil, nil, fieldErrorf(field, "%q is not ANALYTE=VALUEUNIT or ANALYTE:VALUEUNIT with unit %%, g/t or ppm (Cu=24%% or Cu:24%%; the CLI and the API take both)", a)
 		}
 		m[1] = elementSpelling(m[1])
 		v := decimal.RequireFromString(m[2])
 		if err := CheckGrade(v, m[3], field); err != nil {
-			return nil, nil, critmin.FieldErrorf(field, "%s: %s", m[1], critmin.ErrorFields(err)[0].Reason)
+			return nil, nil, fieldErrorf(field, "%s: %s", m[1], critmin.ErrorFields(err)[0].Reason)
 		}
 		if _, dup := grades[m[1]]; dup {
-			return nil, nil, critmin.FieldErrorf(field, "%s is given twice", m[1])
+			return nil, nil, fieldErrorf(field, "%s is given twice", m[1])
 		}
 		if p := ledger.AnalyteProblem(m[1]); p != "" {
-			return nil, nil, critmin.FieldErrorf(field, "%s", p)
+			return nil, nil, fieldErrorf(field, "%s", p)
 		}
 		grades[m[1]] = Grade{Value: v, Unit: m[3], Formula: "given"}
 		results = append(results, ExchangeResult{Analyte: m[1], Value: v, Unit: m[3]})
@@ -649,7 +649,7 @@ func checkGradeSet(grades map[string]Grade, field string) error {
 	for _, k := range keys {
 		g := grades[k]
 		if err := CheckGrade(g.Value, g.Unit, field); err != nil {
-			return critmin.FieldErrorf(field, "%s: %s", k, critmin.ErrorFields(err)[0].Reason)
+			return fieldErrorf(field, "%s: %s", k, critmin.ErrorFields(err)[0].Reason)
 		}
 		f, _ := g.Value.Float64()
 		assays = append(assays, critmin.Assay{Analyte: k, Value: f, Unit: g.Unit, Basis: "dry"})
@@ -661,10 +661,10 @@ func checkGradeSet(grades map[string]Grade, field string) error {
 		}
 	}
 	if reason, _ := ledger.Closure(assays, nil); reason != "" {
-		return critmin.FieldErrorf(field, "%s", reason)
+		return fieldErrorf(field, "%s", reason)
 	}
 	if oxideSum.GreaterThan(hundred) {
-		return critmin.FieldErrorf(field, "the oxides add up to %s %% (%s), more than the whole sample", oxideSum, strings.Join(oxides, " + "))
+		return fieldErrorf(field, "the oxides add up to %s %% (%s), more than the whole sample", oxideSum, strings.Join(oxides, " + "))
 	}
 	return nil
 }
@@ -688,21 +688,21 @@ func (s *Service) NSRFor(ctx context.Context, terms, lot, grades string, asOf ti
 // nsrFor is NSRFor with the lot read as known at factsAt (zero: now).
 func (s *Service) nsrFor(ctx context.Context, terms, lot, grades string, asOf, factsAt time.Time, stepPct float64) (*NSRComparison, error) {
 	if !(stepPct > 0 && stepPct < 100) {
-		return nil, critmin.FieldErrorf("step", "%v is not a per-cent step in (0, 100)", stepPct)
+		return nil, fieldErrorf("step", "%v is not a per-cent step in (0, 100)", stepPct)
 	}
 	if err := s.CheckAsOf(asOf); err != nil {
 		return nil, err
 	}
 	var sheets []*TermSheet
 	if terms == "" {
-		all, err := s.Contracts(ctx)
+		all, err := s.ContractsAt(ctx, factsAt) // terms as recorded by then (fix13x)
 		if err != nil {
 			return nil, err
 		}
 		sheets = all
 	} else {
 		for _, id := range strings.Split(terms, ",") {
-			ts, err := s.Contract(ctx, strings.TrimSpace(id))
+			ts, err := s.ContractAt(ctx, strings.TrimSpace(id), factsAt)
 			if err != nil {
 				return nil, err
 			}
@@ -757,7 +757,7 @@ func (s *Service) nsrFor(ctx context.Context, terms, lot, grades string, asOf, f
 	var perSheet func(*TermSheet) (map[string]Grade, error)
 	if lotFacts != nil {
 		perSheet = func(ts *TermSheet) (map[string]Grade, error) {
-			x, err := s.lotExchange(ctx, lotFacts.Lot, ts)
+			x, err := s.lotExchange(ctx, lotFacts.Lot, ts, factsAt)
 			if err != nil {
 				return nil, err
 			}
@@ -872,7 +872,7 @@ func (c *NSRComparison) Unvalued() error {
 	}
 	if len(c.Cases) == 0 {
 		return &critmin.Error{Code: critmin.EUNPROCESSABLE, Message: fmt.Sprintf("no term sheet values %s: no stored contract is of its commodity.", what),
-			Fields: []critmin.FieldError{{Pointer: "terms", Reason: "no stored contract is of the feed's commodity"}}}
+			Fields: []critmin.FieldError{{Pointer: "/terms", Reason: "no stored contract is of the feed's commodity"}}}
 	}
 	var reasons []string
 	var fields []critmin.FieldError
@@ -882,7 +882,7 @@ func (c *NSRComparison) Unvalued() error {
 		}
 		r := strings.TrimSuffix(strings.TrimSpace(k.Error), ".")
 		reasons = append(reasons, fmt.Sprintf("%s: %s.", k.Contract, r))
-		fields = append(fields, critmin.FieldError{Pointer: "terms/" + k.Contract, Reason: r})
+		fields = append(fields, critmin.FieldError{Pointer: "/terms/" + escapeToken(k.Contract), Reason: r})
 	}
 	return &critmin.Error{Code: critmin.EUNPROCESSABLE, Message: fmt.Sprintf("no term sheet values %s. %s", what, strings.Join(reasons, " ")), Fields: fields}
 }
@@ -1006,7 +1006,7 @@ func (s *Service) lotGradesAt(ctx context.Context, lot string, ts *TermSheet, at
 	if err != nil {
 		return nil, nil, err
 	}
-	x, err := s.lotExchange(ctx, lf.Lot, ts)
+	x, err := s.lotExchange(ctx, lf.Lot, ts, at)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -63,10 +63,10 @@ func ApplyTerms(n *plan.Network, sheets map[string]*TermSheet, spot map[string]d
 			continue
 		}
 		if err != nil {
-			return nil, critmin.FieldErrorf(at+".terms", "%s: %s", c.Terms, critmin.ErrorMessage(err))
+			return nil, fieldErrorf(at+".terms", "%s: %s", c.Terms, critmin.ErrorMessage(err))
 		}
 		if v.IsNegative() {
-			return nil, critmin.FieldErrorf(at+".terms", "%s values the reference grade at %s %s per dmt, below zero", c.Terms, v.Round(2), ts.Currency)
+			return nil, fieldErrorf(at+".terms", "%s values the reference grade at %s %s per dmt, below zero", c.Terms, v.Round(2), ts.Currency)
 		}
 		was := c.PricePerT
 		c.PricePerT, _ = v.Round(4).Float64()
@@ -288,7 +288,7 @@ func PriceSupplies(n *plan.Network, sheets []*TermSheet, spot map[string]decimal
 // unpriced supply left over is an error. It returns the contracts and
 // the supplies priced at term sheets.
 func (s *Service) PlanTerms(ctx context.Context, n *plan.Network, asOf time.Time) (contracts, supplies []string, err error) {
-	list, err := s.Contracts(ctx)
+	list, err := s.ContractsAt(ctx, endOfDay(asOf)) // terms as recorded by then (fix13x)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -34,7 +34,7 @@ func TestApplyTerms(t *testing.T) {
 		t.Errorf("priced %v: flat %v, termed %v; want 5000 and 2338.9961", priced, n.Contracts[0].PricePerT, n.Contracts[1].PricePerT)
 	}
 	n.Contracts[1].TermsGrade = map[string]float64{"Cu": 0.2375}
-	if _, err := commercial.ApplyTerms(n, map[string]*commercial.TermSheet{"TEST-CU-1": ts}, spot); !hasField(err, "contracts[1].terms") {
+	if _, err := commercial.ApplyTerms(n, map[string]*commercial.TermSheet{"TEST-CU-1": ts}, spot); !hasField(err, "/contracts[1].terms") {
 		t.Errorf("missing grade: err = %v", err)
 	}
 }

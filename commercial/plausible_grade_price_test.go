@@ -112,7 +112,7 @@ func TestExchangeResultInWrongUnitDoesNotBlockTheCorrectOne(t *testing.T) {
 			Results: []commercial.ExchangeResult{{Analyte: "Au", Value: d(v), Unit: unit}}}
 	}
 	_, err := s.SubmitAssays(ctx, sub(commercial.Seller, "4", "%"))
-	if !hasField(err, "results/0/value") || !strings.Contains(critmin.ErrorMessage(err), "40,000 g/t") {
+	if !hasField(err, "/results/0/value") || !strings.Contains(critmin.ErrorMessage(err), "40,000 g/t") {
 		t.Fatalf("Au 4 %%: %v; want refused naming results/0/value and 40,000 g/t", err)
 	}
 	if _, err := s.SubmitAssays(ctx, sub(commercial.Seller, "0.0004", "%")); err != nil {

@@ -35,7 +35,7 @@ func TestTradeInputPolish(t *testing.T) {
 	}
 	sub := &commercial.ExchangeSubmission{Lot: commercial.DemoCopperLot, Party: commercial.Buyer, Lab: "urn:lab:x", At: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC),
 		Results: []commercial.ExchangeResult{{Analyte: "Cu", Value: d("22"), Unit: "%"}}}
-	if _, err := s.SubmitAssays(ctx, sub); !hasField(err, "at") {
+	if _, err := s.SubmitAssays(ctx, sub); !hasField(err, "/at") {
 		t.Errorf("assay dated 2099: err = %v, want one naming at", err)
 	}
 	// A case that fails has null figures, not nsr_per_dmt 0: the antimony

@@ -335,7 +335,7 @@ func (s *Service) overDelivery(ctx context.Context, ts *TermSheet, lot string, b
 	if !total.GreaterThan(limit) {
 		return read, s.overPeriod(ts, lot, bl, st, pos)
 	}
-	e := critmin.FieldErrorf("lot", "lot %s: %s dmt, with the %s dmt of the %s already invoiced under contract %s, makes %s dmt, beyond the contract quantity %s dmt + %s %% tolerance = %s dmt (over by %s dmt): the contract does not cover this lot. Check the lot's weights, or invoice it under another contract (docs/trade.md, \"Quantity\")",
+	e := fieldErrorf("lot", "lot %s: %s dmt, with the %s dmt of the %s already invoiced under contract %s, makes %s dmt, beyond the contract quantity %s dmt + %s %% tolerance = %s dmt (over by %s dmt): the contract does not cover this lot. Check the lot's weights, or invoice it under another contract (docs/trade.md, \"Quantity\")",
 		lot, st.DMT, others, LotCount(n), ts.ID, total, q.DMT, q.TolerancePct, limit, total.Sub(limit))
 	e.Code = critmin.ECONFLICT
 	return nil, e
@@ -369,7 +369,7 @@ func (s *Service) overPeriod(ts *TermSheet, lot string, bl time.Time, st *Settle
 	if !total.GreaterThan(limit) {
 		return nil
 	}
-	e := critmin.FieldErrorf("lot", "lot %s: %s dmt (B/L %s, period %s), with the %s dmt of the %s already invoiced under contract %s with a B/L in %s, makes %s dmt, beyond the quantity per %s %s dmt + %s %% tolerance = %s dmt (over by %s dmt): the period does not cover this lot. Check the lot's weights and B/L date, or invoice it under another contract (docs/trade.md, \"Quantity\")",
+	e := fieldErrorf("lot", "lot %s: %s dmt (B/L %s, period %s), with the %s dmt of the %s already invoiced under contract %s with a B/L in %s, makes %s dmt, beyond the quantity per %s %s dmt + %s %% tolerance = %s dmt (over by %s dmt): the period does not cover this lot. Check the lot's weights and B/L date, or invoice it under another contract (docs/trade.md, \"Quantity\")",
 		lot, st.DMT, bl.UTC().Format(time.DateOnly), name, others, LotCount(n), ts.ID, name, total, pp.Period, pp.DMT, tol, limit, total.Sub(limit))
 	e.Code = critmin.ECONFLICT
 	return e

@@ -137,7 +137,7 @@ func parsePriceCSV(r io.Reader, defaults PriceSeries, importDay string) ([]*Pric
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
-		return nil, nil, critmin.FieldErrorf("line 1", "price CSV needs a header row: %v", err)
+		return nil, nil, fieldErrorf("line 1", "price CSV needs a header row: %v", err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -269,7 +269,7 @@ func parsePriceCSV(r io.Reader, defaults PriceSeries, importDay string) ([]*Pric
 		out = append(out, byID[id])
 	}
 	if len(out) == 0 && len(errs) == 0 {
-		return nil, nil, critmin.FieldErrorf("line 2", "price CSV has no rows")
+		return nil, nil, fieldErrorf("line 2", "price CSV has no rows")
 	}
 	return out, errs, nil
 }
@@ -331,13 +331,13 @@ func (s *PriceSeries) checkPoints() error {
 	for _, p := range s.Points {
 		if p.Published {
 			if err := checkPrice(p.Value); err != nil {
-				return critmin.FieldErrorf(at+"/value", "%s: %s", p.Date, err)
+				return fieldErrorf(at+"/value", "%s: %s", p.Date, err)
 			}
 		}
 		if d, err := time.Parse(time.DateOnly, p.Date); err != nil {
-			return critmin.FieldErrorf(at+"/date", "%q is not a date (YYYY-MM-DD)", p.Date)
+			return fieldErrorf(at+"/date", "%q is not a date (YYYY-MM-DD)", p.Date)
 		} else if s.Frequency == Daily && !businessDay(d) {
-			return critmin.FieldErrorf(at+"/date", "%s is a %s; a daily series is published on weekdays (Monday to Friday) only", p.Date, d.Weekday())
+			return fieldErrorf(at+"/date", "%s is a %s; a daily series is published on weekdays (Monday to Friday) only", p.Date, d.Weekday())
 		}
 	}
 	return nil
@@ -373,7 +373,7 @@ func (s *PriceSeries) validateMeta() error {
 	sort.SliceStable(s.Points, func(i, j int) bool { return s.Points[i].Date < s.Points[j].Date })
 	for i := 1; i < len(s.Points); i++ {
 		if s.Points[i].Date == s.Points[i-1].Date {
-			return critmin.FieldErrorf(at+"/date", "%s is given twice", s.Points[i].Date)
+			return fieldErrorf(at+"/date", "%s is given twice", s.Points[i].Date)
 		}
 	}
 	return nil
@@ -437,18 +437,18 @@ func (s *PriceSeries) Average(from, to time.Time, pointer string) (decimal.Decim
 				more = fmt.Sprintf(" and %d more", len(missing)-5)
 				missing = missing[:5]
 			}
-			return zero, 0, critmin.FieldErrorf(pointer, "price series %s has no price for %s%s, which the quotational period %s…%s needs", s.ID, strings.Join(missing, ", "), more, f, t)
+			return zero, 0, fieldErrorf(pointer, "price series %s has no price for %s%s, which the quotational period %s…%s needs", s.ID, strings.Join(missing, ", "), more, f, t)
 		}
 	default:
 		if last < t {
-			return zero, 0, critmin.FieldErrorf(pointer, "price series %s ends %s, before the quotational period %s…%s is over", s.ID, last, f, t)
+			return zero, 0, fieldErrorf(pointer, "price series %s ends %s, before the quotational period %s…%s is over", s.ID, last, f, t)
 		}
 		if missing := s.missingAssessments(from, to); len(missing) > 0 {
-			return zero, 0, critmin.FieldErrorf(pointer, "price series %s (assessed every %s) has no assessment for %s, which the quotational period %s…%s needs (a week the source did not assess is imported with an empty value)", s.ID, Count(s.cadence(), "day"), strings.Join(missing, ", "), f, t)
+			return zero, 0, fieldErrorf(pointer, "price series %s (assessed every %s) has no assessment for %s, which the quotational period %s…%s needs (a week the source did not assess is imported with an empty value)", s.ID, Count(s.cadence(), "day"), strings.Join(missing, ", "), f, t)
 		}
 	}
 	if n == 0 {
-		return zero, 0, critmin.FieldErrorf(pointer, "price series %s published no price in the quotational period %s…%s", s.ID, f, t)
+		return zero, 0, fieldErrorf(pointer, "price series %s published no price in the quotational period %s…%s", s.ID, f, t)
 	}
 	return sum.Div(decimal.NewFromInt(int64(n))), n, nil
 }
@@ -528,7 +528,7 @@ func (s *PriceSeries) LastPublished(day time.Time, pointer string) (PricePoint, 
 			return p, nil
 		}
 	}
-	return PricePoint{}, critmin.FieldErrorf(pointer, "price series %s has no price on or before %s", s.ID, d)
+	return PricePoint{}, fieldErrorf(pointer, "price series %s has no price on or before %s", s.ID, d)
 }
 
 // StaleBusinessDays is how old (in weekdays) a daily series' last price
@@ -559,7 +559,7 @@ func (s *PriceSeries) staleDays() int {
 func (s *PriceSeries) Fresh(p PricePoint, day time.Time, pointer string) error {
 	pd, err := time.Parse(time.DateOnly, p.Date)
 	if err != nil {
-		return critmin.FieldErrorf(pointer, "price series %s: %q is not a date", s.ID, p.Date)
+		return fieldErrorf(pointer, "price series %s: %q is not a date", s.ID, p.Date)
 	}
 	stale := false
 	if s.Frequency == Daily {
@@ -574,7 +574,7 @@ func (s *PriceSeries) Fresh(p PricePoint, day time.Time, pointer string) error {
 		stale = day.Sub(pd).Hours()/24 > float64(s.staleDays())
 	}
 	if stale {
-		return critmin.FieldErrorf(pointer, "price series %s's last price on or before %s is %s on %s, older than the %s: import the prices since (docs/trade.md, \"Stale prices\")", s.ID, day.Format(time.DateOnly), p.Value, p.Date, s.staleLimit())
+		return fieldErrorf(pointer, "price series %s's last price on or before %s is %s on %s, older than the %s: import the prices since (docs/trade.md, \"Stale prices\")", s.ID, day.Format(time.DateOnly), p.Value, p.Date, s.staleLimit())
 	}
 	return nil
 }

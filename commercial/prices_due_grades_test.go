@@ -352,11 +352,11 @@ func TestAssaySubmissionUnitsAndDate(t *testing.T) {
 			Results: []commercial.ExchangeResult{{Analyte: "Cu", Value: d(v), Unit: unit}}}
 	}
 	_, err := s.SubmitAssays(ctx, sub("2025-10-20T00:00:00Z", "ppm", "218000"))
-	if !hasField(err, "results/0/unit") || !strings.Contains(err.Error(), "report Cu in %") {
+	if !hasField(err, "/results/0/unit") || !strings.Contains(err.Error(), "report Cu in %") {
 		t.Errorf("Cu in ppm against results in %%: err = %v", err)
 	}
 	_, err = s.SubmitAssays(ctx, sub("2001-01-01T00:00:00Z", "%", "21.8"))
-	if !hasField(err, "at") || !strings.Contains(err.Error(), "before lot") {
+	if !hasField(err, "/at") || !strings.Contains(err.Error(), "before lot") {
 		t.Errorf("result dated 2001: err = %v", err)
 	}
 }

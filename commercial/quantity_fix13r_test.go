@@ -269,7 +269,7 @@ func TestSublotWetTonnesStatedAsDry(t *testing.T) {
 	inSublots(lot, "A", "B")
 	lot.Sublots = []commercial.Sublot{{ID: "A", DMT: d("600")}, {ID: "B", DMT: d("400")}}
 	_, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices()})
-	if !hasField(err, "sublots") {
+	if !hasField(err, "/sublots") {
 		t.Fatalf("sublots 600 + 400 on 1000 wmt: %v; want refused naming sublots", err)
 	}
 	for _, want := range []string{"1000 dmt", "1000 wmt", "8 %", "at least the lot's wet weight", "cm:sublotDMT"} {

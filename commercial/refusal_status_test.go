@@ -29,7 +29,7 @@ func TestSettlementRefusesAsIssueDoes(t *testing.T) {
 	if critmin.ErrorCode(valueErr) != critmin.ErrorCode(issueErr) {
 		t.Errorf("settlement refused %s (%v), issue %s: one refusal, one status", critmin.ErrorCode(valueErr), valueErr, critmin.ErrorCode(issueErr))
 	}
-	if len(critmin.ErrorFields(valueErr)) == 0 || critmin.ErrorFields(valueErr)[0].Pointer != "lot/assays/Au" {
+	if len(critmin.ErrorFields(valueErr)) == 0 || critmin.ErrorFields(valueErr)[0].Pointer != "/lot/assays/Au" {
 		t.Errorf("settlement refusal fields %v; want lot/assays/Au named", critmin.ErrorFields(valueErr))
 	}
 }

@@ -32,13 +32,13 @@ func TestExchangeResultSlipBlocksSettlement(t *testing.T) {
 	lot := with(map[string]string{"seller Cu": "0.246", "buyer Cu": "24.3"})
 	_, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices()})
 	msg := critmin.ErrorMessage(err)
-	if !hasField(err, "assay_exchange/lot/Cu") || !strings.Contains(msg, "the seller's Cu result 0.246 %") || !strings.Contains(msg, "the buyer's 24.3 %") || !strings.Contains(msg, "factor of 98.8") {
+	if !hasField(err, "/assay_exchange/lot/Cu") || !strings.Contains(msg, "the seller's Cu result 0.246 %") || !strings.Contains(msg, "the buyer's 24.3 %") || !strings.Contains(msg, "factor of 98.8") {
 		t.Errorf("seller 0.246 / buyer 24.3: err = %v; want refused naming both results and the factor 98.8", err)
 	}
 	g := commercial.BestKnownGrades(lot, ts.Exchange)
 	eq(t, "best-known Cu (the loading assay, not the mean 12.273)", g["Cu"].Value, "24")
 	_, err = commercial.Settle(ts, with(map[string]string{"umpire Cu": "0.238"}), commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices()})
-	if msg := critmin.ErrorMessage(err); !hasField(err, "assay_exchange/lot/Cu") || !strings.Contains(msg, "the umpire's Cu result 0.238 %") || !strings.Contains(msg, "the seller's 24.1 %") || !strings.Contains(msg, "factor of 101.3") {
+	if msg := critmin.ErrorMessage(err); !hasField(err, "/assay_exchange/lot/Cu") || !strings.Contains(msg, "the umpire's Cu result 0.238 %") || !strings.Contains(msg, "the seller's 24.1 %") || !strings.Contains(msg, "factor of 101.3") {
 		t.Errorf("umpire 0.238: err = %v; want refused naming the umpire's and the seller's results", err)
 	}
 	// Not a slip: 24.10 against 23.70 settles as before (umpire 23.80,
@@ -74,7 +74,7 @@ func TestPartyResultBelowFloorRefused(t *testing.T) {
 	_, err := commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices()})
 	var de *commercial.DryGainError
 	msg := critmin.ErrorMessage(err)
-	if !errors.As(err, &de) || de.Check != commercial.AcceptGrade || !hasField(err, "assay_exchange/lot/Cu/seller") ||
+	if !errors.As(err, &de) || de.Check != commercial.AcceptGrade || !hasField(err, "/assay_exchange/lot/Cu/seller") ||
 		!strings.Contains(msg, "the seller's Cu result 3 %") || !strings.Contains(msg, "below the plausible 5 %") || !strings.Contains(msg, "settled at 23.95") || strings.Contains(msg, "did you mean") {
 		t.Errorf("seller 3 %%: err = %v; want an acceptable refusal naming the seller's result", err)
 	}
@@ -89,12 +89,15 @@ func TestPartyResultBelowFloorRefused(t *testing.T) {
 // fix13v item 1, at entry: the buyer's Cu 24.3 % against the seller's
 // 0.246 % on record is refused 409 before it is stored, the pointer
 // naming the result (results/0/value), the message naming both and which
-// lies below the 5 % floor ("did you mean 24.6 %?": 0.246 × 100).
+// lies below the 5 % floor ("did you mean 24.6 %?": 0.246 × 100). The
+// lot has no Cu assay of its own (fix13x: a first result is judged
+// against the lot's assay, so on a lot assayed 24 % the seller's 0.246
+// would itself be refused, TestFirstResultJudgedAgainstLotAssay).
 func TestExchangeResultSlipRefusedAtEntry(t *testing.T) {
 	s := MustDemo(t)
 	ctx := context.Background()
 	lot := "urn:critmin:test:lot:SLIP-1"
-	weighedLot(t, s, lot, 100000, "KGM", 9, 0, 0)
+	assayedLot(t, s, lot, nil)
 	submit := func(party, cu string, day int) error {
 		_, err := s.SubmitAssays(ctx, &commercial.ExchangeSubmission{Lot: lot, Party: party, Lab: "urn:lab:" + party, At: provAt.AddDate(0, 0, day),
 			Results: []commercial.ExchangeResult{{Analyte: "Cu", Value: d(cu), Unit: "%"}}})
@@ -105,7 +108,7 @@ func TestExchangeResultSlipRefusedAtEntry(t *testing.T) {
 	}
 	err := submit(commercial.Buyer, "24.3", 2)
 	msg := critmin.ErrorMessage(err)
-	if critmin.ErrorCode(err) != critmin.ECONFLICT || !fieldNamed(err, "results/0/value") || !strings.Contains(msg, "the seller's 0.246 %") ||
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !fieldNamed(err, "/results/0/value") || !strings.Contains(msg, "the seller's 0.246 %") ||
 		!strings.Contains(msg, "the buyer's Cu result 24.3 %") || !strings.Contains(msg, "did you mean 24.6 %?") {
 		t.Errorf("buyer 24.3 after seller 0.246: err = %v; want 409 at results/0/value naming both", err)
 	}

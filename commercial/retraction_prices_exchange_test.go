@@ -164,7 +164,7 @@ func TestNoMixOfLotAndSublotExchange(t *testing.T) {
 		{Sublot: "A", Party: "buyer", Analyte: "Cu", Value: d("23.1"), Unit: "%", EventID: "ev:sub-b"},
 	}
 	_, _, err := commercial.SettleAssays(x, res, []commercial.Sublot{{ID: "A", DMT: d("100")}}, []string{"Cu"})
-	if !hasField(err, "assay_exchange") || !strings.Contains(err.Error(), "ev:whole-s") || !strings.Contains(err.Error(), "ev:sub-s") {
+	if !hasField(err, "/assay_exchange") || !strings.Contains(err.Error(), "ev:whole-s") || !strings.Contains(err.Error(), "ev:sub-s") {
 		t.Errorf("mixed exchange: err = %v, want one naming ev:whole-s and ev:sub-s", err)
 	}
 }
@@ -181,7 +181,7 @@ func TestResubmissionNamesEventToRetract(t *testing.T) {
 	}
 	subs := []commercial.Sublot{{ID: "A", DMT: d("21"), Reports: []commercial.SublotWeight{{Party: "seller", DMT: d("20"), EventID: "ev:s1"}, {Party: "seller", DMT: d("21"), EventID: "ev:s2"}}}}
 	_, _, err := commercial.SettleAssays(x, res, subs, []string{"Cu"})
-	if !hasField(err, "sublots/A") || !strings.Contains(err.Error(), "retract event ev:s1") || !strings.Contains(err.Error(), "declared in error") {
+	if !hasField(err, "/sublots/A") || !strings.Contains(err.Error(), "retract event ev:s1") || !strings.Contains(err.Error(), "declared in error") {
 		t.Errorf("weight resubmission: err = %v", err)
 	}
 	res = append(res, commercial.AssayResult{Sublot: "A", Party: "seller", Analyte: "Cu", Value: d("23.2"), Unit: "%", EventID: "ev:s2"})
@@ -261,7 +261,7 @@ func TestGradeSpellings(t *testing.T) {
 		}
 	}
 	eq(t, "Cu", g["Cu"].Value, "24")
-	if _, _, err := commercial.ParseGrades("CU=24%,Cu=23%", "grades"); !hasField(err, "grades") || !strings.Contains(err.Error(), "twice") {
+	if _, _, err := commercial.ParseGrades("CU=24%,Cu=23%", "grades"); !hasField(err, "/grades") || !strings.Contains(err.Error(), "twice") {
 		t.Errorf("CU and Cu: err = %v, want Cu given twice", err)
 	}
 	lot := cuLot()
@@ -270,7 +270,7 @@ func TestGradeSpellings(t *testing.T) {
 	delete(lot.Assays, "Cu")
 	ts := MustTerms(t, mustFile(t, "testdata/cu-conc.json"))
 	_, err = commercial.Settle(ts, lot, commercial.SettleOptions{Kind: commercial.Provisional, Prices: cuPrices()})
-	if !hasField(err, "lot/assays/Cu") || !strings.Contains(err.Error(), `spelled "cu"`) {
+	if !hasField(err, "/lot/assays/Cu") || !strings.Contains(err.Error(), `spelled "cu"`) {
 		t.Errorf("lot assay spelled cu: err = %v, want the spelling named", err)
 	}
 }

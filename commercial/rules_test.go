@@ -37,7 +37,7 @@ func TestSublotWeightedAverage(t *testing.T) {
 	// The seller states sublot A at 20 dmt, the buyer at 21: refused,
 	// naming sublots/A, rather than averaging on one party's weight.
 	disagree := []commercial.Sublot{{ID: "A", DMT: d("21"), Reports: []commercial.SublotWeight{{Party: "seller", DMT: d("20"), EventID: "urn:uuid:s"}, {Party: "buyer", DMT: d("21"), EventID: "urn:uuid:b"}}}, {ID: "B", DMT: d("400")}}
-	if _, _, err := commercial.SettleAssays(x, res, disagree, []string{"Cu"}); !hasField(err, "sublots/A") {
+	if _, _, err := commercial.SettleAssays(x, res, disagree, []string{"Cu"}); !hasField(err, "/sublots/A") {
 		t.Errorf("sublot weights 20 and 21 dmt: err = %v, want one naming sublots/A", err)
 	}
 	// Rule split ignores the umpire: B = (23.0 + 23.5) ÷ 2 = 23.25;
@@ -49,7 +49,7 @@ func TestSublotWeightedAverage(t *testing.T) {
 	}
 	eq(t, "split lot Cu", g["Cu"].Value, "23.73")
 	// A sublot without the seller's result is refused naming it.
-	if _, _, err := commercial.SettleAssays(x, res[1:], []commercial.Sublot{{ID: "A", DMT: d("600")}, {ID: "B", DMT: d("400")}}, []string{"Cu"}); !hasField(err, "assay_exchange/A/Cu") {
+	if _, _, err := commercial.SettleAssays(x, res[1:], []commercial.Sublot{{ID: "A", DMT: d("600")}, {ID: "B", DMT: d("400")}}, []string{"Cu"}); !hasField(err, "/assay_exchange/A/Cu") {
 		t.Errorf("missing seller: err = %v", err)
 	}
 }
@@ -144,7 +144,7 @@ func TestNoFinalInvoiceOnIncompleteExchange(t *testing.T) {
 	}
 	before, _ := db.CountEvents(ctx)
 	_, err = s.Issue(ctx, "FWO-USSM-CU-2025", commercial.DemoCopperLot, commercial.Final)
-	if !hasField(err, "assay_exchange/lot/Cu") {
+	if !hasField(err, "/assay_exchange/lot/Cu") {
 		t.Fatalf("err = %v, want the umpire's Cu result asked for", err)
 	}
 	after, _ := db.CountEvents(ctx)
@@ -184,7 +184,7 @@ func TestSublotWeightsMakeUpTheLot(t *testing.T) {
 		if c.ok && err != nil {
 			t.Errorf("sublots %s + %s: %v", c.a, c.b, err)
 		}
-		if !c.ok && !hasField(err, "sublots") {
+		if !c.ok && !hasField(err, "/sublots") {
 			t.Errorf("sublots %s + %s: err = %v, want one naming sublots", c.a, c.b, err)
 		}
 	}

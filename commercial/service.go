@@ -74,7 +74,7 @@ func caseTwin(err error, field, what string) error {
 	if !errors.As(err, &twin) {
 		return err
 	}
-	return critmin.FieldErrorf(field, "%s %q differs only in case from the stored %s %q: ids are compared exactly, so this would be a second %s; use %q to change it or another id", what, twin.ID, what, twin.Stored, what, twin.Stored)
+	return fieldErrorf(field, "%s %q differs only in case from the stored %s %q: ids are compared exactly, so this would be a second %s; use %q to change it or another id", what, twin.ID, what, twin.Stored, what, twin.Stored)
 }
 
 // SaveContract validates and stores a term sheet. A contract that already
@@ -273,10 +273,37 @@ func (s *Service) Contract(ctx context.Context, id string) (*TermSheet, error) {
 
 // contractDoc returns a stored term sheet and its stored body (an
 // invoice's basis, critmin.InvoiceBasis).
+//
+// On a service taking a view as of a past instant (s.asOf, ValueAsOf) it
+// is the terms recorded by then (contractDocAt).
 func (s *Service) contractDoc(ctx context.Context, id string) (*TermSheet, []byte, error) {
+	return s.contractDocAt(ctx, id, s.asOf)
+}
+
+// ContractAt is Contract as recorded at instant at (zero: now): the
+// version of its terms saved last by then (critmin.TradeContractVersions,
+// transaction time), so that a valuation, exposure or progress as of a
+// past day is not taken on terms edited since (issue 13, fix13x). A
+// contract first saved after at is read in its first recorded terms (the
+// earliest there are); one stored before versions were kept, in the
+// terms it has.
+func (s *Service) ContractAt(ctx context.Context, id string, at time.Time) (*TermSheet, error) {
+	ts, _, err := s.contractDocAt(ctx, id, at)
+	return ts, err
+}
+
+// contractDocAt is contractDoc as recorded at instant at (zero: now).
+func (s *Service) contractDocAt(ctx context.Context, id string, at time.Time) (*TermSheet, []byte, error) {
 	d, err := s.Store.FindTradeDoc(ctx, critmin.TradeContract, id)
 	if err != nil {
 		return nil, nil, err
+	}
+	if !at.IsZero() {
+		if body, err := s.contractBodyAt(ctx, id, at); err != nil {
+			return nil, nil, err
+		} else if body != nil {
+			d = &critmin.TradeDoc{Kind: d.Kind, ID: d.ID, Body: body, SavedAt: d.SavedAt}
+		}
 	}
 	var ts TermSheet
 	if err := json.Unmarshal(d.Body, &ts); err != nil {
@@ -288,14 +315,56 @@ func (s *Service) contractDoc(ctx context.Context, id string) (*TermSheet, []byt
 	return &ts, d.Body, nil
 }
 
+// contractBodyAt is the body of contract id's version recorded last by
+// instant at, the first version when none was recorded by then; nil when
+// no versions are kept for it (a contract stored before they were: its
+// stored body stands).
+func (s *Service) contractBodyAt(ctx context.Context, id string, at time.Time) ([]byte, error) {
+	vd, err := s.Store.FindTradeDoc(ctx, critmin.TradeContractVersions, id)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	var versions []critmin.TradeDocVersion
+	if err := json.Unmarshal(vd.Body, &versions); err != nil {
+		return nil, fmt.Errorf("commercial: stored versions of contract %s: %w", id, err)
+	}
+	if len(versions) == 0 {
+		return nil, nil
+	}
+	body := versions[0].Body
+	for _, v := range versions {
+		if !v.SavedAt.After(at) {
+			body = v.Body
+		}
+	}
+	return body, nil
+}
+
 // Contracts returns every stored term sheet by id.
 func (s *Service) Contracts(ctx context.Context) ([]*TermSheet, error) {
+	return s.ContractsAt(ctx, s.asOf)
+}
+
+// ContractsAt is Contracts with each term sheet as recorded at instant at
+// (zero: now; ContractAt).
+func (s *Service) ContractsAt(ctx context.Context, at time.Time) ([]*TermSheet, error) {
 	docs, err := s.Store.ListTradeDocs(ctx, critmin.TradeContract)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*TermSheet, 0, len(docs))
 	for _, d := range docs {
+		if !at.IsZero() {
+			body, err := s.contractBodyAt(ctx, d.ID, at)
+			if err != nil {
+				return nil, err
+			}
+			if body != nil {
+				d = &critmin.TradeDoc{Kind: d.Kind, ID: d.ID, Body: body, SavedAt: d.SavedAt}
+			}
+		}
 		var ts TermSheet
 		if err := json.Unmarshal(d.Body, &ts); err != nil {
 			return nil, fmt.Errorf("commercial: stored contract %s: %w", d.ID, err)
@@ -592,7 +661,7 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 	// is a typing slip, not another sublot: refused, naming it.
 	for _, r := range lf.Results {
 		if sub.Sublot != "" && r.Sublot != sub.Sublot && strings.EqualFold(r.Sublot, sub.Sublot) {
-			return "", critmin.FieldErrorf("sublot", "%q differs only in case from sublot %q of lot %s (the %s's result, event %s): sublot ids are compared exactly, so write %q for that sublot", sub.Sublot, r.Sublot, key, r.Party, r.EventID, r.Sublot)
+			return "", fieldErrorf("sublot", "%q differs only in case from sublot %q of lot %s (the %s's result, event %s): sublot ids are compared exactly, so write %q for that sublot", sub.Sublot, r.Sublot, key, r.Party, r.EventID, r.Sublot)
 		}
 	}
 	for _, r := range lf.Results {
@@ -626,7 +695,7 @@ func (s *Service) SubmitAssays(ctx context.Context, sub *ExchangeSubmission) (st
 		return "", err
 	}
 	if now := s.Now(); sub.At.After(now.Add(ClockSkew)) {
-		return "", critmin.FieldErrorf("at", "%s is in the future (now is %s): a result is captured once the laboratory has reported it", sub.At.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+		return "", fieldErrorf("at", "%s is in the future (now is %s): a result is captured once the laboratory has reported it", sub.At.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
 	// One party states one fact (its results for the lot or sublot at
 	// a time) once. A statement captured before fact ids (or directly as
@@ -775,7 +844,7 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 	ts, err := s.Contract(ctx, d.Contract)
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-			return critmin.FieldErrorf("contract", "no contract %q", d.Contract)
+			return fieldErrorf("contract", "no contract %q", d.Contract)
 		}
 		return err
 	}
@@ -783,7 +852,7 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 	key, err := LotKey(ctx, s.Store, d.Lot)
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-			return critmin.FieldErrorf("lot", "no lot %q", d.Lot)
+			return fieldErrorf("lot", "no lot %q", d.Lot)
 		}
 		return err
 	}
@@ -808,44 +877,44 @@ func (s *Service) Declare(ctx context.Context, d *critmin.QPDeclaration) error {
 		for _, p := range ts.Payables {
 			els = append(els, p.Element)
 		}
-		return critmin.FieldErrorf("element", "contract %s pays for %s, not %q: there is no quotational period to declare", ts.ID, wordList(els, "and"), d.Element)
+		return fieldErrorf("element", "contract %s pays for %s, not %q: there is no quotational period to declare", ts.ID, wordList(els, "and"), d.Element)
 	}
 	// A fixed price is agreed, not averaged over a quotational period:
 	// declaring a month for it would change nothing (every element, "*",
 	// only when all are fixed).
 	if len(fixed) > 0 && (d.Element != "*" || len(fixed) == len(ts.Payables)) {
-		return critmin.FieldErrorf("element", "contract %s pays %s: a fixed-price contract's price is agreed, not averaged over a quotational period, so there is no quotational period to declare", ts.ID, wordList(fixed, "and"))
+		return fieldErrorf("element", "contract %s pays %s: a fixed-price contract's price is agreed, not averaged over a quotational period, so there is no quotational period to declare", ts.ID, wordList(fixed, "and"))
 	}
 	if from, to, ok := qp.span(); ok {
-		return critmin.FieldErrorf("element", "contract %s prices %s over explicit quotational periods (%s…%s), not a month: there is no quotational period to declare", ts.ID, d.Element, from, to)
+		return fieldErrorf("element", "contract %s prices %s over explicit quotational periods (%s…%s), not a month: there is no quotational period to declare", ts.ID, d.Element, from, to)
 	}
 	ok := d.Month == qp.Month
 	for _, o := range qp.Options {
 		ok = ok || o == d.Month
 	}
 	if !ok {
-		return critmin.FieldErrorf("month", "month %+d is not among the declaration options %s of contract %s", d.Month, monthOptions(qp.Options), ts.ID)
+		return fieldErrorf("month", "month %+d is not among the declaration options %s of contract %s", d.Month, monthOptions(qp.Options), ts.ID)
 	}
 	if d.Party != qp.DeclaredBy {
-		return critmin.FieldErrorf("party", "contract %s lets the %q declare, not the %q", ts.ID, qp.DeclaredBy, d.Party)
+		return fieldErrorf("party", "contract %s lets the %q declare, not the %q", ts.ID, qp.DeclaredBy, d.Party)
 	}
 	lf, err := LotFactsFromEvents(ctx, s.Store, d.Lot)
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-			return critmin.FieldErrorf("lot", "no lot %q", d.Lot)
+			return fieldErrorf("lot", "no lot %q", d.Lot)
 		}
 		return err
 	}
 	if !lf.BLDate.IsZero() {
 		if today, bl := d.DeclaredAt.Format(time.DateOnly), lf.BLDate.UTC().Format(time.DateOnly); today > bl {
-			return critmin.FieldErrorf("lot", "lot %s was shipped on %s (B/L date); a declaration is made no later than the B/L date, and today is %s", d.Lot, bl, today)
+			return fieldErrorf("lot", "lot %s was shipped on %s (B/L date); a declaration is made no later than the B/L date, and today is %s", d.Lot, bl, today)
 		}
 	}
 	// The store refuses a declaration once the lot has its final invoice,
 	// and a second one unless the contract allows it, checked in the
 	// transaction that writes (a final invoice or a declaration racing).
 	d.Redeclare = qp.Redeclare
-	return s.Store.SaveDeclaration(ctx, d)
+	return rooted(s.Store.SaveDeclaration(ctx, d))
 }
 
 // wordList writes items for a sentence: "Cu", "Cu and Au", "Cu, Au and
@@ -990,7 +1059,11 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		a, _ := json.Marshal(same)
 		b, _ := json.Marshal(ts)
 		if !bytes.Equal(a, b) {
-			return nil, nil, critmin.FieldErrorf("terms", "term sheet %q differs from the stored contract %s, whose terms its invoices rest on: give a what-if term sheet its own id", ts.ID, ts.ID)
+			if !s.asOf.IsZero() {
+				// As of a day: the terms recorded by then (ContractAt).
+				return nil, nil, fieldErrorf("terms", "term sheet %q differs from the stored contract %s as recorded by %s, whose terms its valuation then rests on: give a what-if term sheet its own id", ts.ID, ts.ID, s.asOf.UTC().Format(time.DateOnly))
+			}
+			return nil, nil, fieldErrorf("terms", "term sheet %q differs from the stored contract %s, whose terms its invoices rest on: give a what-if term sheet its own id", ts.ID, ts.ID)
 		}
 	}
 	lf, err := lotFactsAsOf(ctx, s.Store, lot, s.asOf)
@@ -1017,7 +1090,7 @@ func (s *Service) ValueUnder(ctx context.Context, ts *TermSheet, lot string) (*V
 		v.AsOf = s.asOf.Format(time.DateOnly)
 	}
 	if lf.Commodity != "" && ts.Commodity != "" && lf.Commodity != ts.Commodity {
-		return nil, nil, critmin.FieldErrorf("lot", "lot %s is %s; contract %s is for %s", lot, lf.Commodity, ts.ID, ts.Commodity)
+		return nil, nil, fieldErrorf("lot", "lot %s is %s; contract %s is for %s", lot, lf.Commodity, ts.ID, ts.Commodity)
 	}
 	// The acceptances kept with the lot's invoices under the contract
 	// stand for its valuation too: a lot whose provisional was issued on
@@ -1212,7 +1285,7 @@ func (s *Service) ValueAsOf(ctx context.Context, contract, lot string, asOf time
 	if err := s.CheckAsOf(asOf); err != nil {
 		return nil, nil, err
 	}
-	ts, err := s.Contract(ctx, contract)
+	ts, err := s.ContractAt(ctx, contract, endOfDay(asOf))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -1240,7 +1313,7 @@ func (s *Service) ValueUnderAsOf(ctx context.Context, ts *TermSheet, lot string,
 		if now, err := LotFactsFromEvents(ctx, s.Store, key); err == nil && now.Loading.EventID != "" {
 			first = fmt.Sprintf("; its loading weighing is dated %s", now.Loading.Date.UTC().Format(time.DateOnly))
 		}
-		return nil, nil, critmin.FieldErrorf("as_of", "no settlement as of %s: lot %s had no weighing by then%s — give a later day", day, key, first)
+		return nil, nil, fieldErrorf("as_of", "no settlement as of %s: lot %s had no weighing by then%s — give a later day", day, key, first)
 	}
 	at := *s
 	at.asOf = end
@@ -1345,6 +1418,9 @@ func (s *Service) invoicedElsewhere(ctx context.Context, contract, lot string) (
 		return nil, err
 	}
 	for _, si := range all {
+		if !s.asOf.IsZero() && si.IssuedAt.After(s.asOf) {
+			continue // as of a past day (ValueAsOf): not issued by then (fix13x)
+		}
 		if si.Contract != contract {
 			return si, nil
 		}
@@ -1520,7 +1596,7 @@ func newRefusalCache() *refusalCache {
 
 func (s *Service) invoiceRefusal(ctx context.Context, ts *TermSheet, l *critmin.Lot, at time.Time, cache *refusalCache) error {
 	if l.Commodity != "" && l.Commodity != ts.Commodity {
-		return critmin.FieldErrorf("lot", "lot %s is %s; contract %s is for %s", l.ID, l.Commodity, ts.ID, ts.Commodity)
+		return fieldErrorf("lot", "lot %s is %s; contract %s is for %s", l.ID, l.Commodity, ts.ID, ts.Commodity)
 	}
 	// The seller invoices what it owned at delivery (the contract's
 	// Incoterms point): a lot someone else owned then, or whose chain of
@@ -1709,7 +1785,7 @@ func (s *Service) IssueAt(ctx context.Context, contract, lot, kind string, at ti
 // overrode.
 func (s *Service) IssueAccepting(ctx context.Context, contract, lot, kind string, at time.Time, accept []Acceptance) (*Invoice, error) {
 	if kind != Provisional && kind != Final {
-		return nil, critmin.FieldErrorf("kind", "%q is not provisional or final", kind)
+		return nil, fieldErrorf("kind", "%q is not provisional or final", kind)
 	}
 	if err := CheckAcceptances(accept); err != nil {
 		return nil, err
@@ -1730,7 +1806,7 @@ func (s *Service) IssueAccepting(ctx context.Context, contract, lot, kind string
 		return nil, err
 	}
 	if l.Commodity != "" && l.Commodity != ts.Commodity {
-		return nil, critmin.FieldErrorf("lot", "lot %s is %s; contract %s is for %s", lot, l.Commodity, ts.ID, ts.Commodity)
+		return nil, fieldErrorf("lot", "lot %s is %s; contract %s is for %s", lot, l.Commodity, ts.ID, ts.Commodity)
 	}
 	if si, err := s.invoiceOf(ctx, contract, lot, kind); err == nil {
 		// A retry after the invoice was stored but its event not captured
@@ -1753,7 +1829,7 @@ func (s *Service) IssueAccepting(ctx context.Context, contract, lot, kind string
 		return nil, err
 	}
 	if lf.Commodity != "" && lf.Commodity != ts.Commodity {
-		return nil, critmin.FieldErrorf("lot", "lot %s is %s; contract %s is for %s", lot, lf.Commodity, ts.ID, ts.Commodity)
+		return nil, fieldErrorf("lot", "lot %s is %s; contract %s is for %s", lot, lf.Commodity, ts.ID, ts.Commodity)
 	}
 	prices, priceDocs, err := s.pricesAndDocs(ctx)
 	if err != nil {
@@ -2211,7 +2287,7 @@ var noteIDPattern = regexp.MustCompile(`^(.+)-(?:CN|DN)[0-9]+$`)
 // sums with invoice totals (Progress). Arithmetic is decimal throughout.
 func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) error {
 	if p.Invoice == "" {
-		return critmin.FieldErrorf("invoice", "a payment names the invoice it pays")
+		return fieldErrorf("invoice", "a payment names the invoice it pays")
 	}
 	s = s.writer()
 	inv, err := s.Invoice(ctx, p.Invoice)
@@ -2219,7 +2295,7 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 		// A credit or debit note is paid (or refunded) on the account of
 		// the final invoice it corrects: invoice + notes − payments.
 		if inv, err = s.noteInvoice(ctx, p.Invoice); err == nil && inv == nil {
-			return critmin.FieldErrorf("invoice", "no invoice or note %q", p.Invoice)
+			return fieldErrorf("invoice", "no invoice or note %q", p.Invoice)
 		}
 		if inv != nil {
 			p.Invoice = inv.ID
@@ -2254,7 +2330,7 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 	txt, neg := strings.CutPrefix(p.Amount, "-")
 	amt, err := parsePlainDecimal(txt)
 	if err != nil {
-		return critmin.FieldErrorf("amount", "%s", err)
+		return fieldErrorf("amount", "%s", err)
 	}
 	if neg {
 		amt = amt.Neg()
@@ -2266,25 +2342,25 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 		amt = amt.Neg()
 		p.Direction = DirectionRefund
 	case amt.IsNegative() && credit:
-		return critmin.FieldErrorf("amount", "%s is negative and direction is payment: invoice %s is a credit of %s %s to the buyer, settled by a refund from the seller (direction refund, or a negative amount without a direction)", p.Amount, inv.ID, inv.Total.Abs().StringFixed(minorUnits[inv.Currency]), inv.Currency)
+		return fieldErrorf("amount", "%s is negative and direction is payment: invoice %s is a credit of %s %s to the buyer, settled by a refund from the seller (direction refund, or a negative amount without a direction)", p.Amount, inv.ID, inv.Total.Abs().StringFixed(minorUnits[inv.Currency]), inv.Currency)
 	case amt.IsNegative():
-		return critmin.FieldErrorf("amount", "%s is negative: invoice %s is %s %s owed by the buyer, settled by a payment of a positive amount; only a credit invoice is refunded", p.Amount, inv.ID, inv.Total.StringFixed(minorUnits[inv.Currency]), inv.Currency)
+		return fieldErrorf("amount", "%s is negative: invoice %s is %s %s owed by the buyer, settled by a payment of a positive amount; only a credit invoice is refunded", p.Amount, inv.ID, inv.Total.StringFixed(minorUnits[inv.Currency]), inv.Currency)
 	case !amt.IsPositive():
-		return critmin.FieldErrorf("amount", "%s is not a positive amount; a refund against a credit invoice is a positive amount with direction refund", p.Amount)
+		return fieldErrorf("amount", "%s is not a positive amount; a refund against a credit invoice is a positive amount with direction refund", p.Amount)
 	}
 	minor := minorUnits[inv.Currency]
 	if !amt.Equal(amt.Truncate(minor)) {
-		return critmin.FieldErrorf("amount", "%s has more decimals than %s's minor unit (%d places)", p.Amount, inv.Currency, minor)
+		return fieldErrorf("amount", "%s has more decimals than %s's minor unit (%d places)", p.Amount, inv.Currency, minor)
 	}
 	paid, err := time.Parse(time.DateOnly, p.PaidOn)
 	if err != nil {
-		return critmin.FieldErrorf("paid_on", "%q is not a date (YYYY-MM-DD)", p.PaidOn)
+		return fieldErrorf("paid_on", "%q is not a date (YYYY-MM-DD)", p.PaidOn)
 	}
 	if latest := s.Now().UTC().Add(ClockSkew).Format(time.DateOnly); p.PaidOn > latest {
-		return critmin.FieldErrorf("paid_on", "%s is in the future (today is %s UTC): record a payment once it is made", p.PaidOn, s.Now().UTC().Format(time.DateOnly))
+		return fieldErrorf("paid_on", "%s is in the future (today is %s UTC): record a payment once it is made", p.PaidOn, s.Now().UTC().Format(time.DateOnly))
 	}
 	if issued := inv.IssuedAt.UTC().Format(time.DateOnly); p.PaidOn < issued {
-		return critmin.FieldErrorf("paid_on", "%s is before invoice %s was issued (%s)", paid.Format(time.DateOnly), inv.ID, issued)
+		return fieldErrorf("paid_on", "%s is before invoice %s was issued (%s)", paid.Format(time.DateOnly), inv.ID, issued)
 	}
 	want := DirectionPayment
 	if credit {
@@ -2292,22 +2368,22 @@ func (s *Service) RecordPayment(ctx context.Context, p *critmin.TradePayment) er
 	}
 	switch {
 	case inv.Total.IsZero() && owed.IsZero():
-		return critmin.FieldErrorf("invoice", "invoice %s totals zero: there is nothing to pay", inv.ID)
+		return fieldErrorf("invoice", "invoice %s totals zero: there is nothing to pay", inv.ID)
 	case p.Direction == "":
 		p.Direction = want
 	case p.Direction != DirectionPayment && p.Direction != DirectionRefund:
-		return critmin.FieldErrorf("direction", "%q is not payment or refund", p.Direction)
+		return fieldErrorf("direction", "%q is not payment or refund", p.Direction)
 	case p.Direction != want && want == DirectionRefund:
-		return critmin.FieldErrorf("direction", "invoice %s is a credit of %s %s to the buyer: it is settled by a refund from the seller, not a payment", inv.ID, inv.Total.StringFixed(minor), inv.Currency)
+		return fieldErrorf("direction", "invoice %s is a credit of %s %s to the buyer: it is settled by a refund from the seller, not a payment", inv.ID, inv.Total.StringFixed(minor), inv.Currency)
 	case p.Direction != want:
-		return critmin.FieldErrorf("direction", "invoice %s is %s %s owed by the buyer: it is settled by a payment, not a refund", inv.ID, inv.Total.StringFixed(minor), inv.Currency)
+		return fieldErrorf("direction", "invoice %s is %s %s owed by the buyer: it is settled by a payment, not a refund", inv.ID, inv.Total.StringFixed(minor), inv.Currency)
 	}
 	if amt.GreaterThan(outstanding.Abs()) {
 		notes := ""
 		if len(inv.Notes) > 0 {
 			notes = fmt.Sprintf(" and its %s (owed %s %s)", Count(len(inv.Notes), "note"), owed.StringFixed(minor), inv.Currency)
 		}
-		return critmin.FieldErrorf("amount", "%s %s is more than the %s %s outstanding on invoice %s%s (%s %s less %s %s settled); critmin records no overpayment", amt.StringFixed(minor), inv.Currency, outstanding.Abs().StringFixed(minor), inv.Currency, inv.ID, notes, owed.Abs().StringFixed(minor), inv.Currency, settled.StringFixed(minor), inv.Currency)
+		return fieldErrorf("amount", "%s %s is more than the %s %s outstanding on invoice %s%s (%s %s less %s %s settled); critmin records no overpayment", amt.StringFixed(minor), inv.Currency, outstanding.Abs().StringFixed(minor), inv.Currency, inv.ID, notes, owed.Abs().StringFixed(minor), inv.Currency, settled.StringFixed(minor), inv.Currency)
 	}
 	if p.ID == "" {
 		// Numbered by the store in its write transaction: N read here

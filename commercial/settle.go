@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/ledger"
 	"github.com/shopspring/decimal"
 )
@@ -276,10 +275,10 @@ type Settlement struct {
 // is never made on incomplete data.
 func Settle(ts *TermSheet, lot *LotFacts, opt SettleOptions) (*Settlement, error) {
 	if opt.Kind != Provisional && opt.Kind != Final {
-		return nil, critmin.FieldErrorf("kind", "%q is not provisional or final", opt.Kind)
+		return nil, fieldErrorf("kind", "%q is not provisional or final", opt.Kind)
 	}
 	if lot.BLDate.IsZero() {
-		return nil, critmin.FieldErrorf("lot/bl_date", "%s has no bill-of-lading (shipping) date", lotName(lot.Lot))
+		return nil, fieldErrorf("lot/bl_date", "%s has no bill-of-lading (shipping) date", lotName(lot.Lot))
 	}
 	st := &Settlement{Contract: ts.ID, Lot: lot.Lot, Kind: opt.Kind, Currency: ts.Currency}
 	c := &calc{ts: ts, lot: lot, opt: opt, st: st}
@@ -457,7 +456,7 @@ func SettlementQuantity(ts *TermSheet, lot *LotFacts, accepted []Acceptance) (*Q
 
 func settlementQuantity(ts *TermSheet, lot *LotFacts, kind string, accepted []Acceptance) (*Quantity, error) {
 	if lot.BLDate.IsZero() {
-		return nil, critmin.FieldErrorf("lot/bl_date", "%s has no bill-of-lading (shipping) date", lotName(lot.Lot))
+		return nil, fieldErrorf("lot/bl_date", "%s has no bill-of-lading (shipping) date", lotName(lot.Lot))
 	}
 	c := &calc{ts: ts, lot: lot, opt: SettleOptions{Kind: kind, inherited: accepted}, st: &Settlement{}}
 	if err := c.weights(); err != nil {
@@ -567,7 +566,7 @@ func (c *calc) weights() error {
 	if c.opt.Kind == Final && c.ts.Weights.FinalAt == "discharge" {
 		d := c.lot.Discharge
 		if d == nil {
-			return critmin.FieldErrorf("lot/discharge", "the contract settles on discharge weights and %s has no receipt weight", lotName(c.lot.Lot))
+			return fieldErrorf("lot/discharge", "the contract settles on discharge weights and %s has no receipt weight", lotName(c.lot.Lot))
 		}
 		// A weight franchise: an outturn loss within FranchisePct of the
 		// loading weight is not claimed (the loading weight stands); a
@@ -585,7 +584,7 @@ func (c *calc) weights() error {
 				// tonnage (docs/trade.md, "Moisture is determined where
 				// the weight is"). Refused unless the parties agree to
 				// use the loading moisture (AcceptLoadingMoisture).
-				if err := c.accepted(&DryGainError{Lot: c.lot.Lot, Check: AcceptLoadingMoisture, Err: critmin.FieldErrorf("lot/discharge/moisture", "%s", fmt.Sprintf("%s: contract %s settles at discharge weights and the outturn weight %s wmt (receipt event %s) stands, but no moisture was determined at discharge (no cm:moisture or H2O on the receipt or since the bill of lading): the dry tonnes of the outturn need the outturn's own moisture, and the loading moisture %s %% (event %s) was measured on another sample at another port. Capture the discharge moisture determination (cm:moisture, or an H2O MassConcentration in %%) before the final settlement or invoice", lotName(c.lot.Lot), c.ts.ID, d.WMT, d.EventID, d.MoisturePct, d.MoistureEvent)+acceptHint(AcceptLoadingMoisture))}); err != nil {
+				if err := c.accepted(&DryGainError{Lot: c.lot.Lot, Check: AcceptLoadingMoisture, Err: fieldErrorf("lot/discharge/moisture", "%s", fmt.Sprintf("%s: contract %s settles at discharge weights and the outturn weight %s wmt (receipt event %s) stands, but no moisture was determined at discharge (no cm:moisture or H2O on the receipt or since the bill of lading): the dry tonnes of the outturn need the outturn's own moisture, and the loading moisture %s %% (event %s) was measured on another sample at another port. Capture the discharge moisture determination (cm:moisture, or an H2O MassConcentration in %%) before the final settlement or invoice", lotName(c.lot.Lot), c.ts.ID, d.WMT, d.EventID, d.MoisturePct, d.MoistureEvent)+acceptHint(AcceptLoadingMoisture))}); err != nil {
 					return err
 				}
 				c.st.Warnings = append(c.st.Warnings, fmt.Sprintf("the contract settles at discharge but the receipt (event %s) has no moisture determination: the loading moisture %s %% (event %s) is used, as accepted (%s)", d.EventID, d.MoisturePct, d.MoistureEvent, AcceptLoadingMoisture))
@@ -621,21 +620,21 @@ func (c *calc) weights() error {
 		}
 	}
 	if !w.WMT.IsPositive() {
-		return critmin.FieldErrorf("lot/loading/wmt", "%s has no wet weight", lotName(c.lot.Lot))
+		return fieldErrorf("lot/loading/wmt", "%s has no wet weight", lotName(c.lot.Lot))
 	}
 	for _, p := range w.Parts {
 		if p.NoMoisture {
 			// A lot received in parts: each part's dry tonnes need that
 			// part's moisture; another part's (or the loading one) was
 			// not determined on its sample.
-			return critmin.FieldErrorf("lot/moisture", "%s was received in %s and its %s wmt receipt of %s (event %s) has no moisture determination of its own (on the receipt, or since the previous weighing): the outturn is Σ wmt × (1 − moisture) of its parts; capture that receipt's moisture (cm:moisture) before settling or invoicing", lotName(c.lot.Lot), Count(len(w.Parts), "part"), p.WMT, p.Date.Format(time.DateOnly), p.EventID)
+			return fieldErrorf("lot/moisture", "%s was received in %s and its %s wmt receipt of %s (event %s) has no moisture determination of its own (on the receipt, or since the previous weighing): the outturn is Σ wmt × (1 − moisture) of its parts; capture that receipt's moisture (cm:moisture) before settling or invoicing", lotName(c.lot.Lot), Count(len(w.Parts), "part"), p.WMT, p.Date.Format(time.DateOnly), p.EventID)
 		}
 	}
 	if w.NoMoisture {
 		// The weight is wet; dry tonnes need its moisture. No moisture
 		// is assumed (0 % would invoice water as concentrate) and no
 		// event is cited for one it does not carry.
-		return critmin.FieldErrorf("lot/moisture", "%s has no moisture determination (cm:moisture, or a MassConcentration of H2O in %%) for its %s wmt weighing (event %s): the weight is wet and dry tonnes need its moisture; capture the moisture determination before settling or invoicing", lotName(c.lot.Lot), w.WMT, w.EventID)
+		return fieldErrorf("lot/moisture", "%s has no moisture determination (cm:moisture, or a MassConcentration of H2O in %%) for its %s wmt weighing (event %s): the weight is wet and dry tonnes need its moisture; capture the moisture determination before settling or invoicing", lotName(c.lot.Lot), w.WMT, w.EventID)
 	}
 	// dmt = wmt × (1 − moisture), to the kilogram; for a lot received in
 	// parts Σ wmt_i × (1 − moisture_i).
@@ -672,7 +671,7 @@ func (c *calc) weights() error {
 		if c.st.DMT.GreaterThan(limit) {
 			msg := fmt.Sprintf("%s: %s dmt (%s wmt × (1 − %s %%), weighing event %s) exceeds the whole quantity of contract %s, %s dmt + %s %% tolerance = %s dmt: one lot cannot be more than the contract. Check the mass unit of the weighing (uom KGM is kilograms, TNE tonnes: 100 000 KGM = 100 t) and correct the commissioning, bill-of-lading or receipt event (retract it and capture the right quantity) before invoicing",
 				lotName(c.lot.Lot), c.st.DMT, w.WMT, w.MoisturePct, w.EventID, c.ts.ID, q.DMT, q.TolerancePct, limit)
-			return &DryGainError{Lot: c.lot.Lot, LoadingDMT: c.st.DMT, Err: critmin.FieldErrorf("lot/loading/wmt", "%s", msg)}
+			return &DryGainError{Lot: c.lot.Lot, LoadingDMT: c.st.DMT, Err: fieldErrorf("lot/loading/wmt", "%s", msg)}
 		}
 	}
 	if m := c.ts.Moisture; m != nil && w.MoisturePct.GreaterThan(m.FranchisePct) {
@@ -777,13 +776,13 @@ func dryGain(lot string, w, d Weighing) error {
 		msg := fmt.Sprintf("%s: discharge %s dmt (%s wmt × (1 − %s %%), %s; weighing event %s) is %s dmt (%s %%) below loading %s dmt (%s wmt × (1 − %s %%), H2O %s %% (event %s); weighing event %s), while the wet weight changed by %s wmt: the dry loss exceeds the wet loss %s wmt + the %s %% weighing tolerance (%s dmt) + %s moisture point between the ports' samples (%s dmt) = %s dmt. Concentrate lost in transit is lost wet too, so a moisture or weight figure is wrong — typically a moisture entered as a fraction of per cent (an H2O MassConcentration with uom P1 is per cent: 9 %% is 9, not 0.09; cm:moisture is a fraction, 0.09) or a mass in the wrong unit (KGM kilograms, TNE tonnes). Correct the loading or discharge moisture or weight event (retract it and capture the right figure) before the final invoice",
 			lotName(lot), dd, d.WMT, d.MoisturePct, dMoist, d.EventID, loss, loss.Div(ld).Mul(hundred).Round(1), ld, w.WMT, w.MoisturePct, w.MoisturePct, moistureEvent(w), w.EventID,
 			signed(d.WMT.Sub(w.WMT)), wetLoss, DryGainTolerance.Mul(hundred), ld.Mul(DryGainTolerance), MoistureAgreementPts, moist, allowed)
-		return &DryGainError{Lot: lot, LoadingDMT: ld, DischargeDMT: dd, Check: AcceptDryLoss, Err: critmin.FieldErrorf("lot/discharge", "%s", msg+acceptHint(AcceptDryLoss))}
+		return &DryGainError{Lot: lot, LoadingDMT: ld, DischargeDMT: dd, Check: AcceptDryLoss, Err: fieldErrorf("lot/discharge", "%s", msg+acceptHint(AcceptDryLoss))}
 	}
 	gain := dd.Sub(ld)
 	msg := fmt.Sprintf("%s: discharge %s dmt (%s wmt × (1 − %s %%), %s; weighing event %s) exceeds loading %s dmt (%s wmt × (1 − %s %%), H2O %s %% (event %s); weighing event %s) by %s dmt (%s %%), beyond the %s %% weighing tolerance (%s dmt) + %s moisture point between the ports' samples (%s dmt) = %s dmt: dry mass cannot grow in transit, so the discharge weight or moisture is wrong. Moisture figures are in per cent: an H2O MassConcentration with uom P1 is per cent (11.5 %% is 11.5, not 0.115), cm:moisture a fraction (0.115); correct the discharge moisture or weight event (retract it and capture the right figure) before the final invoice",
 		lotName(lot), dd, d.WMT, d.MoisturePct, dMoist, d.EventID, ld, w.WMT, w.MoisturePct, w.MoisturePct, moistureEvent(w), w.EventID,
 		gain, gain.Div(ld).Mul(hundred).Round(1), DryGainTolerance.Mul(hundred), ld.Mul(DryGainTolerance), MoistureAgreementPts, moist, limit.Sub(ld))
-	return &DryGainError{Lot: lot, LoadingDMT: ld, DischargeDMT: dd, Check: AcceptDryLoss, Err: critmin.FieldErrorf("lot/discharge", "%s", msg+acceptHint(AcceptDryLoss))}
+	return &DryGainError{Lot: lot, LoadingDMT: ld, DischargeDMT: dd, Check: AcceptDryLoss, Err: fieldErrorf("lot/discharge", "%s", msg+acceptHint(AcceptDryLoss))}
 }
 
 // moistureEvent is the event that determined w's moisture; "" when none
@@ -850,10 +849,10 @@ func (c *calc) grades() error {
 			if diff := total.Sub(c.st.DMT).Abs(); diff.GreaterThan(tol) && c.st.WMT.GreaterThan(c.st.DMT) && !total.LessThan(c.st.WMT.Sub(tol)) {
 				// Dry tonnes at or above the lot's wet tonnes: the
 				// parties stated wet weights as dry (fix13r).
-				return critmin.FieldErrorf("sublots", "the %s weigh %s dmt (cm:sublotDMT), at least the lot's wet weight: %s is %s wmt at %s %% moisture, %s dmt. Dry tonnes cannot exceed wet tonnes, so the sublot weights are most likely wet tonnes stated as dry; state each sublot's dry weight, wmt × (1 − moisture), in cm:sublotDMT (retract the submissions and submit again)",
+				return fieldErrorf("sublots", "the %s weigh %s dmt (cm:sublotDMT), at least the lot's wet weight: %s is %s wmt at %s %% moisture, %s dmt. Dry tonnes cannot exceed wet tonnes, so the sublot weights are most likely wet tonnes stated as dry; state each sublot's dry weight, wmt × (1 − moisture), in cm:sublotDMT (retract the submissions and submit again)",
 					Count(len(sublots), "sublot"), total, lotName(c.lot.Lot), c.st.WMT, c.st.Moisture, c.st.DMT)
 			} else if diff.GreaterThan(tol) {
-				return critmin.FieldErrorf("sublots", "the %s weigh %s dmt; %s settles on %s dmt, a difference of %s dmt over the %s %% tolerance (%s dmt)", Count(len(sublots), "sublot"), total, lotName(c.lot.Lot), c.st.DMT, diff, SublotTolerancePct, tol.Round(3))
+				return fieldErrorf("sublots", "the %s weigh %s dmt; %s settles on %s dmt, a difference of %s dmt over the %s %% tolerance (%s dmt)", Count(len(sublots), "sublot"), total, lotName(c.lot.Lot), c.st.DMT, diff, SublotTolerancePct, tol.Round(3))
 			}
 			c.st.Facts = append(c.st.Facts, Fact{Name: "sublots", Value: decimal.NewFromInt(int64(len(sublots))), Unit: "", Formula: fmt.Sprintf("%s, %s dmt", Count(len(sublots), "sublot"), total)})
 		}
@@ -875,14 +874,14 @@ func (c *calc) grades() error {
 			g, ok := src[a]
 			if !ok {
 				if why, ok := unknown[a]; ok {
-					return critmin.FieldErrorf("lot/assays/"+a, "%s, which the contract needs: the lot is not valued on a grade of unknown basis", why)
+					return fieldErrorf("lot/assays/"+a, "%s, which the contract needs: the lot is not valued on a grade of unknown basis", why)
 				}
 				for k := range src {
 					if strings.EqualFold(k, a) {
-						return critmin.FieldErrorf("lot/assays/"+a, "%s has no %s assay, which the contract needs; it has one spelled %q — element symbols are read in any case and written as IUPAC spells them, other analytes (oxides, totals) are compared exactly: the contract and the lot's assay must name the same analyte", lotName(c.lot.Lot), a, k)
+						return fieldErrorf("lot/assays/"+a, "%s has no %s assay, which the contract needs; it has one spelled %q — element symbols are read in any case and written as IUPAC spells them, other analytes (oxides, totals) are compared exactly: the contract and the lot's assay must name the same analyte", lotName(c.lot.Lot), a, k)
 					}
 				}
-				return critmin.FieldErrorf("lot/assays/"+a, "%s has no %s assay, which the contract needs", lotName(c.lot.Lot), a)
+				return fieldErrorf("lot/assays/"+a, "%s has no %s assay, which the contract needs", lotName(c.lot.Lot), a)
 			}
 			grades[a] = g
 		}
@@ -1055,7 +1054,7 @@ func oneSample(b *Basket, grades map[string]Grade, samples []AssaySample, atLoad
 			return nil
 		}
 	}
-	return critmin.FieldErrorf("lot/assays/"+b.Basis, "no single assay of %s reports %s: a basket share is oxide ÷ %s of one sample, and the latest grades come from different events", lotName(lot), strings.Join(need, ", "), b.Basis)
+	return fieldErrorf("lot/assays/"+b.Basis, "no single assay of %s reports %s: a basket share is oxide ÷ %s of one sample, and the latest grades come from different events", lotName(lot), strings.Join(need, ", "), b.Basis)
 }
 
 // grade sums a payable's analytes, which must share its grade unit.
@@ -1066,7 +1065,7 @@ func (c *calc) grade(analytes []string, unit, at string) (decimal.Decimal, []str
 		g := c.st.Grades[a]
 		v, err := convertGrade(g.Value, g.Unit, unit)
 		if err != nil {
-			return zero, nil, critmin.FieldErrorf(at, "%s is assayed in %s: %v", a, g.Unit, err)
+			return zero, nil, fieldErrorf(at, "%s is assayed in %s: %v", a, g.Unit, err)
 		}
 		if err := c.accepted(plausibleGrade(c.ts.Commodity, c.lot.Lot, a, g, v, unit)); err != nil {
 			return zero, nil, err
@@ -1078,7 +1077,7 @@ func (c *calc) grade(analytes []string, unit, at string) (decimal.Decimal, []str
 	// (Nd2O3 + Pr6O11 for NdPr oxide) are at most the whole of it.
 	if len(analytes) > 1 {
 		if err := CheckGrade(sum, unit, at); err != nil {
-			return zero, nil, critmin.FieldErrorf(at, "%s add up to %s %s, more than the whole sample", strings.Join(analytes, " + "), sum, unit)
+			return zero, nil, fieldErrorf(at, "%s add up to %s %s, more than the whole sample", strings.Join(analytes, " + "), sum, unit)
 		}
 	}
 	return sum, events, nil
@@ -1114,12 +1113,12 @@ func (c *calc) price(element string, ref PriceRef, qp *QPRule, at string) (decim
 		// The price as the settlement recorded it, after its percentage,
 		// floor and cap: the replay re-derives the lines from it.
 		if c.replayed >= len(c.opt.replay) {
-			return zero, pf, critmin.FieldErrorf("settlement/prices", "the settlement records %d prices; the contract reads more (%s)", len(c.opt.replay), element)
+			return zero, pf, fieldErrorf("settlement/prices", "the settlement records %d prices; the contract reads more (%s)", len(c.opt.replay), element)
 		}
 		rec := c.opt.replay[c.replayed]
 		c.replayed++
 		if rec.Element != element || rec.Series != ref.Series || rec.Unit != ref.Unit {
-			return zero, pf, critmin.FieldErrorf(fmt.Sprintf("settlement/prices/%d", c.replayed-1), "records %s (%s, %s); the contract prices %s (%s, %s) here", rec.Element, rec.Series, rec.Unit, element, ref.Series, ref.Unit)
+			return zero, pf, fieldErrorf(fmt.Sprintf("settlement/prices/%d", c.replayed-1), "records %s (%s, %s); the contract prices %s (%s, %s) here", rec.Element, rec.Series, rec.Unit, element, ref.Series, ref.Unit)
 		}
 		price := rec.Exact
 		if price.IsZero() {
@@ -1143,17 +1142,17 @@ func (c *calc) price(element string, ref PriceRef, qp *QPRule, at string) (decim
 	default:
 		s := c.opt.Prices[ref.Series]
 		if s == nil {
-			return zero, pf, critmin.FieldErrorf(at+"/series", "price series %q is not loaded", ref.Series)
+			return zero, pf, fieldErrorf(at+"/series", "price series %q is not loaded", ref.Series)
 		}
 		su, err := ParsePriceUnit(s.Unit, "series "+s.ID+"/unit")
 		if err != nil {
 			return zero, pf, err
 		}
 		if su.Currency != c.ts.Currency {
-			return zero, pf, critmin.FieldErrorf(at+"/unit", "price series %s is in %s (%s), the contract in %s: currency mismatch", s.ID, su.Currency, s.Unit, c.ts.Currency)
+			return zero, pf, fieldErrorf(at+"/unit", "price series %s is in %s (%s), the contract in %s: currency mismatch", s.ID, su.Currency, s.Unit, c.ts.Currency)
 		}
 		if s.Unit != ref.Unit {
-			return zero, pf, critmin.FieldErrorf(at+"/unit", "price series %s is quoted in %s, the contract prices %s in %s", s.ID, s.Unit, element, ref.Unit)
+			return zero, pf, fieldErrorf(at+"/unit", "price series %s is quoted in %s, the contract prices %s in %s", s.ID, s.Unit, element, ref.Unit)
 		}
 
 		if c.opt.Kind == Provisional {
@@ -1246,20 +1245,20 @@ func (c *calc) qpPrice(element string, s *PriceSeries, qp *QPRule, pf *PriceFact
 			continue
 		}
 		if !slices.Contains(qp.Options, d.Month) && d.Month != qp.Month {
-			return zero, critmin.FieldErrorf("declarations/"+element, "month %+d is not among the declaration options %s", d.Month, monthOptions(qp.Options))
+			return zero, fieldErrorf("declarations/"+element, "month %+d is not among the declaration options %s", d.Month, monthOptions(qp.Options))
 		}
 		if d.Party != qp.DeclaredBy {
-			return zero, critmin.FieldErrorf("declarations/"+element, "the %s declared, the contract lets the %s declare", d.Party, qp.DeclaredBy)
+			return zero, fieldErrorf("declarations/"+element, "the %s declared, the contract lets the %s declare", d.Party, qp.DeclaredBy)
 		}
 		if d.DeclaredAt.After(c.lot.BLDate) {
-			return zero, critmin.FieldErrorf("declarations/"+element, "declared %s, after the B/L date %s", d.DeclaredAt.Format(time.DateOnly), c.lot.BLDate.Format(time.DateOnly))
+			return zero, fieldErrorf("declarations/"+element, "declared %s, after the B/L date %s", d.DeclaredAt.Format(time.DateOnly), c.lot.BLDate.Format(time.DateOnly))
 		}
 		month, how = d.Month, "declared by the "+d.Party
 	}
 	ref, refName := c.lot.BLDate, "shipment"
 	if qp.Event == "arrival" {
 		if c.lot.Arrival == nil {
-			return zero, critmin.FieldErrorf("lot/arrival", "the quotational period runs from arrival and %s has not arrived", lotName(c.lot.Lot))
+			return zero, fieldErrorf("lot/arrival", "the quotational period runs from arrival and %s has not arrived", lotName(c.lot.Lot))
 		}
 		ref, refName = *c.lot.Arrival, "arrival"
 	}
@@ -1361,10 +1360,10 @@ func (c *calc) basket() error {
 	}
 	total := c.st.Grades[b.Basis]
 	if total.Unit != "%" {
-		return critmin.FieldErrorf("lot/assays/"+b.Basis, "the basket basis %s must be assayed in %%, not %s", b.Basis, total.Unit)
+		return fieldErrorf("lot/assays/"+b.Basis, "the basket basis %s must be assayed in %%, not %s", b.Basis, total.Unit)
 	}
 	if !total.Value.IsPositive() {
-		return critmin.FieldErrorf("lot/assays/"+b.Basis, "%s is zero: nothing to price", b.Basis)
+		return fieldErrorf("lot/assays/"+b.Basis, "%s is zero: nothing to price", b.Basis)
 	}
 	u, err := ParsePriceUnit(b.Unit, "/basket/unit")
 	if err != nil {
@@ -1384,9 +1383,9 @@ func (c *calc) basket() error {
 			v, err := convertGrade(g.Value, g.Unit, "%")
 			if err != nil {
 				if g.Unit == "" {
-					return critmin.FieldErrorf("lot/assays/"+o.Oxide, "%s has no %s assay: the basket shares %s by %s ÷ %s of one sample", lotName(c.lot.Lot), o.Oxide, b.Basis, o.Oxide, b.Basis)
+					return fieldErrorf("lot/assays/"+o.Oxide, "%s has no %s assay: the basket shares %s by %s ÷ %s of one sample", lotName(c.lot.Lot), o.Oxide, b.Basis, o.Oxide, b.Basis)
 				}
-				return critmin.FieldErrorf("lot/assays/"+o.Oxide, "%s %s %s is not in %%, g/t or ppm: the basket shares %s by %s %% ÷ %s %%", o.Oxide, g.Value, g.Unit, b.Basis, o.Oxide, b.Basis)
+				return fieldErrorf("lot/assays/"+o.Oxide, "%s %s %s is not in %%, g/t or ppm: the basket shares %s by %s %% ÷ %s %%", o.Oxide, g.Value, g.Unit, b.Basis, o.Oxide, b.Basis)
 			}
 			share = v.Div(total.Value)
 			events = append(events, g.Events...)
@@ -1411,7 +1410,7 @@ func (c *calc) basket() error {
 		parts = append(parts, fmt.Sprintf("%s %s × %s", o.Oxide, share.Round(6), pf.Short()))
 	}
 	if shareSum.GreaterThan(one.Add(decimal.New(1, -9))) {
-		return critmin.FieldErrorf("lot/assays", "the priced oxides make up %s of %s, more than all of it", shareSum.Round(6), b.Basis)
+		return fieldErrorf("lot/assays", "the priced oxides make up %s of %s, more than all of it", shareSum.Round(6), b.Basis)
 	}
 	how := fmt.Sprintf("basket Σ share × price = %s = %s %s of %s", strings.Join(parts, " + "), basketPrice.Round(4), b.Unit, b.Basis)
 	if b.Floor != nil && basketPrice.LessThan(*b.Floor) {
@@ -1490,7 +1489,7 @@ func (c *calc) charges() error {
 		if len(t.Escalators)+len(t.Deescalators) > 0 {
 			pf, ok := c.prices[t.Element]
 			if !ok {
-				return critmin.FieldErrorf("/tc/element", "escalators need the price of a payable element")
+				return fieldErrorf("/tc/element", "escalators need the price of a payable element")
 			}
 			var adj string
 			rate, adj = escalate(rate, pf.Price, t.Escalators, t.Deescalators)
@@ -1504,7 +1503,7 @@ func (c *calc) charges() error {
 		at := fmt.Sprintf("/rc/%d", i)
 		grams, ok := c.payableGrams[r.Element]
 		if !ok {
-			return critmin.FieldErrorf(at+"/element", "%q is not a payable", r.Element)
+			return fieldErrorf(at+"/element", "%q is not a payable", r.Element)
 		}
 		u, err := ParsePriceUnit(r.Unit, at+"/unit")
 		if err != nil {
@@ -1543,7 +1542,7 @@ func (c *calc) charges() error {
 		g := c.st.Grades[p.Analyte]
 		v, err := convertGrade(g.Value, g.Unit, p.Unit)
 		if err != nil {
-			return critmin.FieldErrorf(at+"/unit", "%s is assayed in %s: %v", p.Analyte, g.Unit, err)
+			return fieldErrorf(at+"/unit", "%s is assayed in %s: %v", p.Analyte, g.Unit, err)
 		}
 		top := v
 		if p.UpTo != nil {
@@ -1658,7 +1657,7 @@ func (c *calc) plausibleFloor() error {
 	}
 	msg := fmt.Sprintf("%s: the %s grade %s %s%s%s is below the plausible %s %% for %s under contract %s (%s): a percentage written as a fraction, most likely — did you mean %s %%? %s; a real grade below the floor is accepted with accept [{check: %q, by, reason}] (docs/trade.md, \"Accepting a refused figure\")",
 		lotName(c.lot.Lot), f.Analyte, g.Value, g.Unit, events, conv, f.MinPct, strings.ReplaceAll(c.ts.Commodity, "_", " "), c.ts.ID, f.Basis, shortNum(v.Mul(hundred)), fix, AcceptGrade)
-	return &DryGainError{Lot: c.lot.Lot, Check: AcceptGrade, Err: critmin.FieldErrorf("lot/assays/"+f.Analyte, "%s", msg)}
+	return &DryGainError{Lot: c.lot.Lot, Check: AcceptGrade, Err: fieldErrorf("lot/assays/"+f.Analyte, "%s", msg)}
 }
 
 // partyFloor judges each party's exchange result of the floor analyte
@@ -1695,7 +1694,7 @@ func (c *calc) partyFloor(f GradeFloor) error {
 			}
 			msg := fmt.Sprintf("%s: the %s's %s result %s %s for %s (events %s) is below the plausible %s %% for %s under contract %s (%s), against %s: %s. The exchange settled at %s %s, which rests on it. Correct the %s's result (declare its event in error and submit it again in per cent) before settling or invoicing; a real grade below the floor is accepted with accept [{check: %q, by, reason}] (docs/trade.md, \"Accepting a refused figure\")",
 				lotName(c.lot.Lot), p.who, f.Analyte, p.v, sa.Unit, sublotLabel(sa.Sublot), strings.Join(sa.Events, ", "), f.MinPct, strings.ReplaceAll(c.ts.Commodity, "_", " "), c.ts.ID, f.Basis, strings.Join(others, " and "), fractionHint(f.Analyte, pv), sa.Settled, sa.Unit, p.who, AcceptGrade)
-			return &DryGainError{Lot: c.lot.Lot, Check: AcceptGrade, Err: critmin.FieldErrorf(fmt.Sprintf("assay_exchange/%s/%s/%s", sublotName(sa.Sublot), f.Analyte, p.who), "%s", msg)}
+			return &DryGainError{Lot: c.lot.Lot, Check: AcceptGrade, Err: fieldErrorf(fmt.Sprintf("assay_exchange/%s/%s/%s", sublotName(sa.Sublot), f.Analyte, p.who), "%s", msg)}
 		}
 	}
 	return nil
@@ -1776,7 +1775,7 @@ func plausibleGrade(commodity, lot, a string, g Grade, v decimal.Decimal, unit s
 	}
 	msg := fmt.Sprintf("%s: the %s assay %s %s%s%s is %s g/t, above the plausible %s g/t for a %s (%s): %s. %s; a real grade above the bound is accepted with accept [{check: %q, by, reason}] (docs/trade.md, \"Accepting a refused figure\")",
 		lotName(lot), a, g.Value, g.Unit, events, conv, gpt, b.MaxGPerT, b.product(), b.Basis, why, fix, AcceptGrade)
-	return &DryGainError{Lot: lot, Check: AcceptGrade, Err: critmin.FieldErrorf("lot/assays/"+a, "%s", msg)}
+	return &DryGainError{Lot: lot, Check: AcceptGrade, Err: fieldErrorf("lot/assays/"+a, "%s", msg)}
 }
 
 // PriceBound is the plausible range of an element's price, in Unit (whose
@@ -1881,5 +1880,5 @@ func plausiblePrice(lot, element string, price decimal.Decimal, u PriceUnit, pf 
 	}
 	msg := fmt.Sprintf("%s: the %s price %s %s from %s is %s %s, outside the plausible %s–%s %s (%s): the series' unit or its values are wrong (a per-tonne price imported as per-lb, say). Correct the price rows (import the series under its true unit, or the right values as a correction) before settling or invoicing",
 		lotName(lot), element, price.Round(6), pf.Unit, src, inBound.Round(2), b.Unit, b.Min, b.Max, b.Unit, b.Basis)
-	return &DryGainError{Lot: lot, Err: critmin.FieldErrorf(at, "%s", msg)}
+	return &DryGainError{Lot: lot, Err: fieldErrorf(at, "%s", msg)}
 }

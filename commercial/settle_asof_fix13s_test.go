@@ -37,11 +37,11 @@ func TestSettlementAsOf(t *testing.T) {
 		t.Errorf("as of 2025-09-05 the figures are %q, as today's; want not the issued final invoice", v.Figures)
 	}
 	_, _, err = s.ValueAsOf(ctx, "FWO-USSM-CU-2025", commercial.DemoCopperLot, s.Now().AddDate(0, 0, 3))
-	if !hasField(err, "as_of") {
+	if !hasField(err, "/as_of") {
 		t.Errorf("as of a day after today: %v; want refused naming as_of", err)
 	}
 	_, _, err = s.ValueAsOf(ctx, "FWO-USSM-CU-2025", commercial.DemoCopperLot, asOfDay(t, "2020-01-01"))
-	if !hasField(err, "as_of") || !strings.Contains(err.Error(), "no settlement as of 2020-01-01") || !strings.Contains(err.Error(), "loading weighing is dated 2025-") {
+	if !hasField(err, "/as_of") || !strings.Contains(err.Error(), "no settlement as of 2020-01-01") || !strings.Contains(err.Error(), "loading weighing is dated 2025-") {
 		t.Errorf("as of 2020-01-01: %v; want 'no settlement as of 2020-01-01' naming the first weighing, on as_of", err)
 	}
 }

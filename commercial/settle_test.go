@@ -309,11 +309,11 @@ func TestQPDeclaration(t *testing.T) {
 	}
 	eq(t, "Cu at the declared QP", lineAmount(t, fin.Lines, "payable:Cu"), "2009280.00")
 	bad := []commercial.Declaration{{Element: "Cu", Month: 3, Party: "buyer", DeclaredAt: day("2025-09-01")}}
-	if _, err := commercial.Settle(ts, cuLot(), commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices(), Declarations: bad}); !hasField(err, "declarations/Cu") {
+	if _, err := commercial.Settle(ts, cuLot(), commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices(), Declarations: bad}); !hasField(err, "/declarations/Cu") {
 		t.Errorf("undeclarable month: err = %v", err)
 	}
 	late := []commercial.Declaration{{Element: "Cu", Month: 2, Party: "buyer", DeclaredAt: day("2025-09-05")}}
-	if _, err := commercial.Settle(ts, cuLot(), commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices(), Declarations: late}); !hasField(err, "declarations/Cu") {
+	if _, err := commercial.Settle(ts, cuLot(), commercial.SettleOptions{Kind: commercial.Final, Prices: cuPrices(), Declarations: late}); !hasField(err, "/declarations/Cu") {
 		t.Errorf("late declaration: err = %v", err)
 	}
 }
@@ -405,6 +405,7 @@ func TestAntimonyOnAgencyPrice(t *testing.T) {
 }
 
 func hasField(err error, pointer string) bool {
+	pointer = jsonPointer(pointer)
 	for _, f := range critmin.ErrorFields(err) {
 		if strings.HasPrefix(f.Pointer, pointer) {
 			return critmin.ErrorCode(err) == critmin.EINVALID
@@ -432,4 +433,14 @@ func lineFormula(tb testing.TB, lines []commercial.Line, code string) string {
 	}
 	tb.Fatalf("no line %s", code)
 	return ""
+}
+
+// jsonPointer is the RFC 6901 form a commercial error names field p in
+// (fix13x): "/" + p, unless p is rooted already, the whole document ("")
+// or a CSV location ("line 2/value", "series X/date": a space in it).
+func jsonPointer(p string) string {
+	if p == "" || strings.HasPrefix(p, "/") || strings.ContainsAny(p, " \t") {
+		return p
+	}
+	return "/" + p
 }

@@ -193,13 +193,13 @@ func (t *TakeOrPay) Span() (time.Time, time.Time, error) {
 		from, err1 = time.Parse(time.DateOnly, f)
 		to, err2 = time.Parse(time.DateOnly, l)
 		if err1 != nil || err2 != nil {
-			return from, to, critmin.FieldErrorf("/take_or_pay/period", "%q is not %s", t.Period, want)
+			return from, to, fieldErrorf("/take_or_pay/period", "%q is not %s", t.Period, want)
 		}
 	} else {
-		return from, to, critmin.FieldErrorf("/take_or_pay/period", "%q is not %s", t.Period, want)
+		return from, to, fieldErrorf("/take_or_pay/period", "%q is not %s", t.Period, want)
 	}
 	if to.Before(from) {
-		return from, to, critmin.FieldErrorf("/take_or_pay/period", "%q ends before it begins", t.Period)
+		return from, to, fieldErrorf("/take_or_pay/period", "%q ends before it begins", t.Period)
 	}
 	return from, to, nil
 }
@@ -463,7 +463,7 @@ func parseTermSheet(b []byte) (*TermSheet, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&ts); err != nil {
-		return nil, nameTermSheet(b, critmin.FieldErrorf("/", "%v", err))
+		return nil, nameTermSheet(b, fieldErrorf("/", "%v", err))
 	}
 	ts.canonicalise()
 	if err := ts.Validate(); err != nil {
@@ -569,7 +569,7 @@ func (ts *TermSheet) canonicalise() {
 func (ts *TermSheet) Validate() error {
 	var fe []critmin.FieldError
 	bad := func(p, f string, a ...any) {
-		fe = append(fe, critmin.FieldError{Pointer: p, Reason: fmt.Sprintf(f, a...)})
+		fe = append(fe, critmin.FieldError{Pointer: pointer(p), Reason: fmt.Sprintf(f, a...)})
 	}
 	if ts.ID == "" {
 		bad("/id", "a term sheet needs an id")

@@ -47,20 +47,20 @@ type PriceUnit struct {
 func ParsePriceUnit(s, pointer string) (PriceUnit, error) {
 	cur, mass, ok := strings.Cut(s, "/")
 	if !ok {
-		return PriceUnit{}, critmin.FieldErrorf(pointer, "unit %q is not CURRENCY/MASS (USD/t, USc/lb, USD/ozt, USD/kg, USD/mtu)", s)
+		return PriceUnit{}, fieldErrorf(pointer, "unit %q is not CURRENCY/MASS (USD/t, USc/lb, USD/ozt, USD/kg, USD/mtu)", s)
 	}
 	u := PriceUnit{Currency: cur, Factor: decimal.NewFromInt(1), Mass: mass}
 	if cur == "USc" {
 		u.Currency, u.Factor = "USD", decimal.New(1, -2)
 	}
 	if _, ok := minorUnits[u.Currency]; !ok {
-		return PriceUnit{}, critmin.FieldErrorf(pointer, "currency %q is not an ISO 4217 code critmin knows", cur)
+		return PriceUnit{}, fieldErrorf(pointer, "currency %q is not an ISO 4217 code critmin knows", cur)
 	}
 	if mass == "dmt" {
-		return PriceUnit{}, critmin.FieldErrorf(pointer, "%q is per dry tonne of concentrate; a price is per mass of the metal or oxide it quotes: use t, kg, lb, ozt, g or mtu", s)
+		return PriceUnit{}, fieldErrorf(pointer, "%q is per dry tonne of concentrate; a price is per mass of the metal or oxide it quotes: use t, kg, lb, ozt, g or mtu", s)
 	}
 	if _, ok := gramsPer[mass]; !ok {
-		return PriceUnit{}, critmin.FieldErrorf(pointer, "mass unit %q is not t, kg, lb, ozt, g or mtu", mass)
+		return PriceUnit{}, fieldErrorf(pointer, "mass unit %q is not t, kg, lb, ozt, g or mtu", mass)
 	}
 	return u, nil
 }

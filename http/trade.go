@@ -697,11 +697,30 @@ var queryRoutePointers = map[string]string{
 	"GET /api/v1/refinery/recoveries": "period",
 }
 
+// queryNames is e with each field named by a one-token JSON Pointer
+// ("/as_of") named as the query parameter it is ("as_of"), its message's
+// leading pointer too.
+func queryNames(e *critmin.Error) *critmin.Error {
+	out := &critmin.Error{Code: e.Code, Message: e.Message, Fields: append([]critmin.FieldError(nil), e.Fields...)}
+	for i, f := range out.Fields {
+		name, ok := strings.CutPrefix(f.Pointer, "/")
+		if !ok || name == "" || strings.Contains(name, "/") {
+			continue
+		}
+		out.Fields[i].Pointer = name
+		if strings.HasPrefix(out.Message, f.Pointer+": ") {
+			out.Message = strings.TrimPrefix(out.Message, "/")
+		}
+	}
+	return out
+}
+
 // routePointers makes a refusal (400, 409, 422) of a trade or refinery
 // route name its field as a JSON Pointer (RFC 6901) where the field is
-// in the body: a domain error names a body field without the leading "/"
-// ("amount", "results/0/value": the commercial package's pointers serve
-// the CLI too), which is written "/amount" here, its detail too; and a
+// in the body: a domain error that names a body field without the
+// leading "/" (a store's "lot") has it written "/lot" here, its detail
+// too (the commercial package names its fields as JSON Pointers, fix13x);
+// and a
 // refusal naming no field at all names the record the request acts on
 // (bodyRoutePointers, queryRoutePointers), so that every problem carries
 // a pointer. Query parameters stay names; a pointer with a space (a CSV
@@ -719,6 +738,13 @@ func routePointers(r *http.Request, err error) error {
 	key := r.Method + " " + r.URL.Path
 	body, isBody := bodyRoutePointers[key]
 	query, isQuery := queryRoutePointers[key]
+	if !isBody && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		// A request without a body names its fields as query
+		// parameters: the commercial package's "/as_of" (a JSON
+		// Pointer, fix13x) is the parameter as_of here.
+		ce = queryNames(ce)
+		err = ce
+	}
 	if !isBody && !isQuery {
 		return err
 	}

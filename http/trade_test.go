@@ -141,7 +141,7 @@ func TestTradeAPI(t *testing.T) {
 	// sheet that values it (the copper one with Au given, above) is 200.
 	resp, b = do(t, "GET", ts.URL+"/api/v1/trade/nsr?grades=Cu:24%25&terms=FWO-USSM-REE-2025,FWO-USSM-CU-2025&as_of=2025-11-28", viewerSecret, nil, nil)
 	if resp.StatusCode != 422 || !strings.Contains(resp.Header.Get("Content-Type"), "problem+json") ||
-		!strings.Contains(string(b), `"pointer":"terms/FWO-USSM-REE-2025","reason":"the feed has no TREO assay`) || !strings.Contains(string(b), `"pointer":"terms/FWO-USSM-CU-2025","reason":"the feed has no Au assay`) {
+		!strings.Contains(string(b), `"pointer":"/terms/FWO-USSM-REE-2025","reason":"the feed has no TREO assay`) || !strings.Contains(string(b), `"pointer":"/terms/FWO-USSM-CU-2025","reason":"the feed has no Au assay`) {
 		t.Errorf("nsr valued by no sheet: %d %s %.600s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
 	}
 }

@@ -90,7 +90,9 @@ func (db *DB) SaveTradeDoc(ctx context.Context, d *critmin.TradeDoc) error {
 	return db.tradeTx(ctx, "save "+d.Kind+" "+d.ID, func(tx *sql.Tx) error {
 		if d.Kind == critmin.TradeContract {
 			var old string
-			err := tx.QueryRowContext(ctx, db.q(`SELECT body FROM trade_docs WHERE kind = ? AND id = ?`), d.Kind, d.ID).Scan(&old)
+			var oldAt int64
+			err := tx.QueryRowContext(ctx, db.q(`SELECT saved_us, body FROM trade_docs WHERE kind = ? AND id = ?`), d.Kind, d.ID).Scan(&oldAt, &old)
+			exists := err == nil
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
 			case err != nil:
@@ -104,9 +106,52 @@ func (db *DB) SaveTradeDoc(ctx context.Context, d *critmin.TradeDoc) error {
 					return critmin.Errorf(critmin.ECONFLICT, "contract %s has %d invoices and cannot be changed; issue a new contract id", d.ID, n)
 				}
 			}
+			if err := db.upsertTradeDoc(ctx, tx, d); err != nil {
+				return err
+			}
+			var prev *critmin.TradeDocVersion
+			if exists {
+				prev = &critmin.TradeDocVersion{SavedAt: fromMicros(oldAt), Body: json.RawMessage(old)}
+			}
+			return db.appendContractVersion(ctx, tx, d, prev)
 		}
 		return db.upsertTradeDoc(ctx, tx, d)
 	})
+}
+
+// appendContractVersion appends d's body, recorded at d.SavedAt, to its
+// contract's versions (critmin.TradeContractVersions) unless it is the
+// last one's as JSON: an edit keeps every earlier version of the terms.
+// A contract stored before versions were kept has none: its stored body
+// (prev) is recorded first, at the time it was saved.
+func (db *DB) appendContractVersion(ctx context.Context, tx *sql.Tx, d *critmin.TradeDoc, prev *critmin.TradeDocVersion) error {
+	var versions []critmin.TradeDocVersion
+	var body string
+	err := tx.QueryRowContext(ctx, db.q(`SELECT body FROM trade_docs WHERE kind = ? AND id = ?`), critmin.TradeContractVersions, d.ID).Scan(&body)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if prev != nil {
+			versions = append(versions, *prev)
+		}
+	case err != nil:
+		return fmt.Errorf("%s: read versions of contract %s: %w", db.Dialect.Name, d.ID, err)
+	default:
+		if err := json.Unmarshal([]byte(body), &versions); err != nil {
+			return fmt.Errorf("%s: versions of contract %s: %w", db.Dialect.Name, d.ID, err)
+		}
+	}
+	if n := len(versions); n > 0 && jsonEqual(versions[n-1].Body, d.Body) {
+		if err == nil {
+			return nil // the terms as last recorded: nothing new
+		}
+	} else {
+		versions = append(versions, critmin.TradeDocVersion{SavedAt: d.SavedAt.UTC(), Body: d.Body})
+	}
+	b, jerr := json.Marshal(versions)
+	if jerr != nil {
+		return jerr
+	}
+	return db.upsertTradeDoc(ctx, tx, &critmin.TradeDoc{Kind: critmin.TradeContractVersions, ID: d.ID, Body: b, SavedAt: d.SavedAt})
 }
 
 // jsonEqual reports whether two documents are the same JSON value (key

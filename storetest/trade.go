@@ -36,6 +36,15 @@ func testTrade(t *testing.T, open Opener) {
 	if err != nil || string(got.Body) != `{"id":"C-1","v":2}` || !got.SavedAt.Equal(at) {
 		t.Fatalf("FindTradeDoc = %+v, %v", got, err)
 	}
+	// The edit kept the first terms (fix13x): both versions, oldest first.
+	if vd, err := s.FindTradeDoc(ctx, critmin.TradeContractVersions, "C-1"); err != nil {
+		t.Errorf("versions of C-1: %v", err)
+	} else {
+		var vs []critmin.TradeDocVersion
+		if err := json.Unmarshal(vd.Body, &vs); err != nil || len(vs) != 2 || !jsonSame(vs[0].Body, `{"id":"C-1","v":1}`) || !jsonSame(vs[1].Body, `{"id":"C-1","v":2}`) || !vs[0].SavedAt.Equal(at) {
+			t.Errorf("versions of C-1 = %s, %v; want v 1 then v 2, saved %s", vd.Body, err, at)
+		}
+	}
 	if _, err := s.FindTradeDoc(ctx, critmin.TradeAgreement, "C-1"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
 		t.Errorf("missing doc: err = %v, want ENOTFOUND", err)
 	}
