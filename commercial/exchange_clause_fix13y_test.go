@@ -50,8 +50,8 @@ func TestExchangeRefusedWithoutClause(t *testing.T) {
 	at := time.Date(2025, 11, 20, 10, 0, 0, 0, time.UTC)
 	for _, party := range []string{commercial.Seller, commercial.Buyer, commercial.Umpire} {
 		_, err := s.SubmitAssays(ctx, reeResults(party, at))
-		if critmin.ErrorCode(err) != critmin.ECONFLICT || !namesField(err, "party") {
-			t.Fatalf("%s's results: got %v, want a 409 naming party", party, err)
+		if critmin.ErrorCode(err) != critmin.ECONFLICT || !namesField(err, "/party") {
+			t.Fatalf("%s's results: got %v, want a 409 naming /party", party, err)
 		}
 		if msg := err.Error(); !strings.Contains(msg, "FWO-USSM-REE-2025") || !strings.Contains(msg, "assay_exchange") {
 			t.Errorf("%s's refusal does not name the contract and the missing clause: %s", party, msg)
@@ -185,8 +185,8 @@ func TestUmpireRefusedOnUnallocatedLot(t *testing.T) {
 		}
 	}
 	_, err := s.SubmitAssays(ctx, cu(commercial.Umpire, "24.2", 12))
-	if critmin.ErrorCode(err) != critmin.ECONFLICT || !namesField(err, "party") {
-		t.Fatalf("umpire on an unallocated lot: %v; want a 409 naming party", err)
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !namesField(err, "/party") {
+		t.Fatalf("umpire on an unallocated lot: %v; want a 409 naming /party", err)
 	}
 	for _, want := range []string{commercial.DemoContractFor[commercial.DemoCopperLot], "T-CU-B", "under no contract yet"} {
 		if !strings.Contains(err.Error(), want) {

@@ -44,7 +44,10 @@ func TestNoteResolvesWorthNothingWarning(t *testing.T) {
 	}
 	sub := &commercial.ExchangeSubmission{Lot: lot, Party: "seller", Lab: "urn:x:lab", At: time.Date(2025, 12, 1, 8, 0, 0, 0, time.UTC),
 		Results: []commercial.ExchangeResult{{Analyte: "Cu", Value: decimal.NewFromInt(21), Unit: "%"}}}
-	if _, err := s.SubmitAssays(ctx, sub); err != nil {
+	// T-NOTE0 has no assay_exchange clause, so the seller's result is
+	// refused through SubmitAssays (fix13y); the laboratory's assay is
+	// captured as an event, read as the lot's newest assay.
+	if _, err := commercial.CaptureExchangeEvent(ctx, s, sub); err != nil {
 		t.Fatal(err)
 	}
 	n, err := s.IssueNoteAt(ctx, "T-NOTE0", lot, "Cu re-assayed at 21 %", time.Date(2025, 12, 1, 10, 0, 0, 0, time.UTC))
