@@ -277,6 +277,10 @@ func (s *site) handleEventPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if decl != nil {
 		data["DeclarationHash"], _ = epcis.HashStored(decl.Raw, decl.Context)
+	} else if ev.ErrorDeclaration == nil {
+		// The form that declares it in error (declare.go), shown to
+		// operators and admins by the template.
+		data["Declare"] = &declareView{Values: url.Values{}, Reasons: declareReasons, Errors: map[string][]string{}, Names: namesOf(mapValues(sites), parties)}
 	}
 	s.render(w, r, http.StatusOK, "event", ev.Type+" "+ev.BizStep, "events", data)
 }

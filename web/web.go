@@ -54,6 +54,7 @@ func Mount(srv *critminhttp.Server) error {
 	s.tradeRoutes()
 	s.refineryRoutes()
 	s.eventRoutes()
+	s.declareRoutes()
 	s.recordRoutes()
 	s.importRoutes()
 	s.tokenRoutes()
@@ -80,7 +81,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pages are the UI's page templates; each is parsed with the layout.
-var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery", "massbalance", "event", "shipment", "shipments", "tokens", "subscriptions", "record", "form", "formpreview", "import", "certissue"}
+var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery", "massbalance", "event", "shipment", "shipments", "tokens", "subscriptions", "record", "form", "formpreview", "import", "certissue", "declare"}
 
 type ui struct {
 	pages map[string]*template.Template
@@ -354,7 +355,7 @@ func formatNum(v float64, prec int) string {
 func newUI() (*ui, error) {
 	u := &ui{pages: map[string]*template.Template{}}
 	for _, p := range pages {
-		t, err := template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/eventtable.html", "templates/"+p+".html")
+		t, err := template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/eventtable.html", "templates/declarefields.html", "templates/"+p+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", p, err)
 		}
