@@ -88,7 +88,15 @@ type ui struct {
 }
 
 var funcs = template.FuncMap{
-	"tonnes": func(t float64) string { return figure(t, 3) },
+	"tonnes": tonnesText,
+	// smallMass is " (500 g)" after a mass below 1 t, in the unit that
+	// shows it (massText), "" from 1 t up.
+	"smallMass": func(t float64) string {
+		if t == 0 || math.Abs(t) >= 1 {
+			return ""
+		}
+		return " (" + massText(t) + ")"
+	},
 	// signedPct is a difference in per cent with its sign, two decimals
 	// at most ("-0.67 %", "+0.2 %", "0 %").
 	"signedPct": signedPct,
@@ -291,6 +299,18 @@ func figure(v float64, prec int) string {
 		return trueMinusFigure(b)
 	}
 	return formatNum(v, prec)
+}
+
+// tonnesText is a mass in tonnes for a page: to the kilogram (three
+// decimals) from 1 t, and below 1 t with three significant digits, so
+// that a lot of 0.5 kg reads 0.0005, not 0.001 (twice its mass) or
+// "< 0.001" (issue 15, fix15z).
+func tonnesText(t float64) string {
+	prec := 3
+	if a := math.Abs(t); a > 0 && a < 1 {
+		prec = max(3, min(12, 2-int(math.Floor(math.Log10(a)))))
+	}
+	return figure(t, prec)
 }
 
 // massText is a mass given in tonnes, in the unit that shows it with
