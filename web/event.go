@@ -673,6 +673,14 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 				at = dest
 			}
 			status = "arrived at " + siteLabel(sites, at) + " on " + receipt.EventTime.UTC().Format("2006-01-02")
+		} else {
+			var eta *time.Time
+			if t, ok := extensionTime(ship, "eta"); ok {
+				eta = &t
+			}
+			if o := overdueNote(ship.EventTime, eta, s.Ledger.Now()); o != "" {
+				data["Overdue"] = o
+			}
 		}
 		data["Status"] = status
 		// The weights found on receipt, beside the masses shipped: each
