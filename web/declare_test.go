@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"html"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/critmin/critmin/demo"
 )
 
 // declareDoc is a lot commissioned at its mine and shipped from Karachi:
@@ -41,6 +44,12 @@ func TestDeclareEventInErrorFromItsPage(t *testing.T) {
 	resp, b := do(t, "POST", evPage+"/declare", viewerSecret, []byte(v.Encode()), formHeader)
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a viewer's declaration: %d; want 403", resp.StatusCode)
+	}
+	// A form posted from another site (CSRF) is refused, as every
+	// state-changing request is (docs/security.md).
+	cross := map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html", "Sec-Fetch-Site": "cross-site"}
+	if resp, _ := do(t, "POST", evPage+"/declare", operatorSecret, []byte(url.Values{"reason": {"incorrect_data"}, "step": {"capture"}}.Encode()), cross); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a cross-site declaration: %d; want 403", resp.StatusCode)
 	}
 	resp, b = do(t, "POST", evPage+"/declare", operatorSecret, []byte(v.Encode()), formHeader)
 	page := string(b)
@@ -106,5 +115,34 @@ func TestDeclareReasonChecked(t *testing.T) {
 	}
 	if _, b := do(t, "GET", evPage, operatorSecret, nil, map[string]string{"Accept": "text/html"}); !strings.Contains(string(b), `id="event-status"`) {
 		t.Fatal("a refused declaration was captured")
+	}
+}
+
+// TestDeclarePackingAfterReweighing: the demo packs 25 t of lot
+// REE-2025-001 (event 006) that a later weighing found to be 24.95 t. A
+// declaration of that packing retracts it and packs nothing, so the
+// packing check (more than the lot holds) is not applied to it: the
+// preview was refused "packs 25 t of lot REE-2025-001, which holds
+// 24.95 t" and the packing could not be declared in error, here or
+// through POST /epcis/capture.
+func TestDeclarePackingAfterReweighing(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	evPage := ts.URL + "/events/" + url.PathEscape("urn:critmin:demo:event:006")
+	v := url.Values{"reason": {"incorrect_data"}, "step": {"preview"}}
+	resp, b := do(t, "POST", evPage+"/declare", operatorSecret, []byte(v.Encode()), formHeader)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `id="declare-confirm"`) {
+		t.Fatalf("preview of the packing's declaration: %d\n%s", resp.StatusCode, b)
+	}
+	confirm := hiddenFields(t, string(b), "declare-confirm-form")
+	confirm.Set("step", "capture")
+	resp, _ = do(t, "POST", evPage+"/declare", operatorSecret, []byte(confirm.Encode()), formHeader)
+	if resp.Request.URL.Path != "/events/urn:critmin:demo:event:006" {
+		t.Fatalf("the confirmation led to %s", resp.Request.URL)
+	}
+	if _, b := do(t, "GET", evPage, operatorSecret, nil, map[string]string{"Accept": "text/html"}); !strings.Contains(string(b), `id="event-declared"`) {
+		t.Error("the packing is not declared in error")
 	}
 }
