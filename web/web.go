@@ -89,13 +89,15 @@ type ui struct {
 
 var funcs = template.FuncMap{
 	"tonnes": tonnesText,
-	// smallMass is " (500 g)" after a mass below 1 t, in the unit that
-	// shows it (massText), "" from 1 t up.
-	"smallMass": func(t float64) string {
-		if t == 0 || math.Abs(t) >= 1 {
-			return ""
+	// tonnesUnit is a mass in tonnes with its unit ("wmt", "dmt"), and
+	// below 1 t the mass in the unit that shows it too (massText):
+	// "0.0005 wmt (500 g)".
+	"tonnesUnit": func(t float64, unit string) string {
+		s := tonnesText(t) + " " + unit
+		if t != 0 && math.Abs(t) < 1 {
+			s += " (" + massText(t) + ")"
 		}
-		return " (" + massText(t) + ")"
+		return s
 	},
 	// signedPct is a difference in per cent with its sign, two decimals
 	// at most ("-0.67 %", "+0.2 %", "0 %").
