@@ -701,7 +701,7 @@ func (v *validator) quantities(obj map[string]any, key, role string) []critmin.Q
 				if len(echo) > 24 {
 					echo = strconv.FormatFloat(f, 'g', -1, 64)
 				}
-				v.fail(p+"/quantity", "%s is over the limit of %g %s", echo, float64(MaxQuantity), unit)
+				v.fail(p+"/quantity", "%s is over the limit of %s %s", echo, critmin.PlainNumber(float64(MaxQuantity)), unit)
 			} else {
 				f = positiveZero(f)
 				q.Quantity = &f

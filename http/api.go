@@ -81,9 +81,11 @@ type LotView struct {
 	RemainingDryTonnes float64 `json:"remainingDryTonnes"`
 	// Parts are the parts of the lot that movements sent away, each with
 	// its shipped weight and state (docs/identity.md, "Parts moved");
-	// PartsShippedTonnes is their sum and InTransitTonnes the part of it
-	// no receipt has closed. WetTonnes stays the lot's total; remaining is
-	// what is left where the lot stands.
+	// PartsShippedTonnes is their sum. InTransitTonnes is everything of
+	// the lot in transit (the sum of InTransit, flagged parts left out):
+	// the lot itself when it is in transit, what remains of it, and the
+	// parts no receipt has closed. WetTonnes stays the lot's total;
+	// remaining is what is left where the lot stands.
 	Parts              []critmin.LotPart `json:"parts"`
 	PartsShippedTonnes float64           `json:"partsShippedTonnes"`
 	InTransitTonnes    float64           `json:"inTransitTonnes"`
@@ -412,7 +414,11 @@ func lotView(l *critmin.Lot) LotView {
 		Disposition: l.Disposition, Owner: l.Owner, Custodian: l.Custodian, FirstEventAt: l.FirstEventAt, LastEventAt: l.LastEventAt,
 		EventCount: l.EventCount, Parents: l.Parents, Children: l.Children,
 		RemainingWetTonnes: l.RemainingWetTonnes(), RemainingDryTonnes: l.RemainingDryTonnes(),
-		Parts: l.Parts, PartsShippedTonnes: l.PartsTonnes(), InTransitTonnes: l.InTransitTonnes(), InTransit: inTransit(l, nil)}
+		Parts: l.Parts, PartsShippedTonnes: l.PartsTonnes(), InTransit: inTransit(l, nil)}
+	// Everything of the lot at sea: the lot itself when it was shipped
+	// whole (what remains of it) and each part in transit (fix15z: a lot
+	// shipped whole counted 0).
+	v.InTransitTonnes = inTransitTonnes(v.InTransit)
 	if l.Status == critmin.LotInTransit {
 		v.Location = critmin.LotInTransit // at no site: Transit says from where to where
 	}

@@ -110,7 +110,7 @@ func TestOriginClaimObjectRefused(t *testing.T) {
 		{"empty list", []any{}, "/ilmd/cm:originClaim", "missing (required)"},
 		{"unknown term", []any{map[string]any{ns + "country": "PAK", ns + "share": num("1"), ns + "basis": "dry"}}, "/ilmd/cm:originClaim/0", "unknown term cm:basis"},
 		{"string share", []any{map[string]any{ns + "country": "PAK", ns + "share": "0.5"}}, "/ilmd/cm:originClaim/0/cm:share", "must be a number, not a JSON string"},
-		{"share 1e-7", []any{map[string]any{ns + "country": "PAK", ns + "share": num("1e-7")}}, "/ilmd/cm:originClaim/0/cm:share", "below the smallest share a claim may state, 1e-06"},
+		{"share 1e-7", []any{map[string]any{ns + "country": "PAK", ns + "share": num("1e-7")}}, "/ilmd/cm:originClaim/0/cm:share", "below the smallest share a claim may state, 0.000001"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, errs := ledger.DecodeMineral(&critmin.Event{EventID: "urn:e:1", ILMDTree: map[string]any{ns + "originClaim": tc.claim}}, "")

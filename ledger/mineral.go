@@ -121,7 +121,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 	moistureAt := ""
 	setMoisture := func(field string, m float64) {
 		if mf.Moisture != nil && math.Abs(*mf.Moisture-m) > 1e-9 {
-			fail(field, "moisture %v contradicts moisture %v stated at %s%s in this event: report one moisture per event", m, *mf.Moisture, ptr, moistureAt)
+			fail(field, "moisture %s contradicts moisture %s stated at %s%s in this event: report one moisture per event", critmin.PlainNumber(m), critmin.PlainNumber(*mf.Moisture), ptr, moistureAt)
 			return
 		}
 		mf.Moisture, moistureAt, mf.MoistureAt = &m, field, field
@@ -164,7 +164,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			} else if f < 0 || f >= 1 {
 				fail("/ilmd/cm:moisture", "must be a fraction in [0, 1) (0.08 for 8 %%)")
 			} else if f > units.MaxMoisture {
-				fail("/ilmd/cm:moisture", "%v leaves no dry mass at the precision stored: moisture is at most %v (one part per million dry)", f, units.MaxMoisture)
+				fail("/ilmd/cm:moisture", "%s leaves no dry mass at the precision stored: moisture is at most %s (one part per million dry)", critmin.PlainNumber(f), critmin.PlainNumber(units.MaxMoisture))
 			} else {
 				setMoisture("/ilmd/cm:moisture", f)
 			}
@@ -217,9 +217,9 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 				case !ok:
 					fail(ptr+"/cm:share", "must be a number in (0, 1], not %s", jsonKind(rawShare))
 				case sh <= 0 || sh > 1:
-					fail(ptr+"/cm:share", "%v is outside (0, 1]: a claim covers a positive share of the lot, at most all of it (1, not 100)", sh)
+					fail(ptr+"/cm:share", "%s is outside (0, 1]: a claim covers a positive share of the lot, at most all of it (1, not 100)", critmin.PlainNumber(sh))
 				case sh < MinClaimShare:
-					fail(ptr+"/cm:share", "%v is below the smallest share a claim may state, %v (one part per million): the account's figures are not kept finer", sh, MinClaimShare)
+					fail(ptr+"/cm:share", "%s is below the smallest share a claim may state, %s (one part per million): the account's figures are not kept finer", critmin.PlainNumber(sh), critmin.PlainNumber(MinClaimShare))
 				case hasKey(first, iso):
 					// A claim is a set of origins: a country listed twice
 					// is a malformed claim (which of the two shares is
@@ -269,7 +269,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		}
 		t, _ := units.ToTonnes(*q.Quantity, q.UOM)
 		if reason := tonnesOutOfRange(t); reason != "" {
-			fail(fmt.Sprintf("/%s/%d/quantity", quantityListName(q.Role), idx), "%v %s is %v t: %s", *q.Quantity, q.UOM, t, reason)
+			fail(fmt.Sprintf("/%s/%d/quantity", quantityListName(q.Role), idx), "%s %s is %s t: %s", critmin.PlainNumber(*q.Quantity), q.UOM, critmin.PlainNumber(t), reason)
 		}
 	}
 	// A lot is listed once per role in one event (docs/origin.md "A run's
@@ -321,7 +321,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			found = true
 			t, _ := units.ToTonnes(*s.Value, s.UOM)
 			if reason := tonnesOutOfRange(t); reason != "" {
-				fail(sensorPtr(s, i)+"/value", "%v %s is %v t: %s", *s.Value, s.UOM, t, reason)
+				fail(sensorPtr(s, i)+"/value", "%s %s is %s t: %s", critmin.PlainNumber(*s.Value), s.UOM, critmin.PlainNumber(t), reason)
 				continue
 			}
 			mf.MassTonnes = &t
@@ -377,7 +377,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 				continue
 			}
 			if f/100 > units.MaxMoisture {
-				fail(sensorPtr(s, i)+"/value", "moisture %v %% leaves no dry mass at the precision stored: at most %v %% (one part per million dry)", f, units.MaxMoisture*100)
+				fail(sensorPtr(s, i)+"/value", "moisture %s %% leaves no dry mass at the precision stored: at most %s %% (one part per million dry)", critmin.PlainNumber(f), critmin.PlainNumber(units.MaxMoisture*100))
 				continue
 			}
 			setMoisture(sensorPtr(s, i)+"/value", f/100)
@@ -469,8 +469,8 @@ func dryClosure(assays []critmin.Assay, ptrs []string) []critmin.FieldError {
 			continue
 		}
 		if pct > 100+1e-9 && a.Moisture != nil {
-			out = append(out, critmin.FieldError{Pointer: ptrs[i], Reason: fmt.Sprintf("%s %v %s %s with %v moisture is %.4g %% on the dry basis (dry = as_received / (1 − H2O)): over 100 %%; check the value, its basis and the moisture",
-				a.Analyte, a.Value, a.Unit, strings.ReplaceAll(a.Basis, "_", " "), *a.Moisture, pct)})
+			out = append(out, critmin.FieldError{Pointer: ptrs[i], Reason: fmt.Sprintf("%s %s %s %s with %s moisture is %s %% on the dry basis (dry = as_received / (1 − H2O)): over 100 %%; check the value, its basis and the moisture",
+				a.Analyte, critmin.PlainNumber(a.Value), a.Unit, strings.ReplaceAll(a.Basis, "_", " "), critmin.PlainNumber(*a.Moisture), critmin.PlainNumber(sig4(pct)))})
 			continue
 		}
 		el := units.ElementOf(a.Analyte)
@@ -521,9 +521,9 @@ func toElement(analyte string) float64 {
 // describeAssay spells an assay as reported: "60 % dry", "60 % as received
 // at 0.3 moisture".
 func describeAssay(a critmin.Assay) string {
-	s := fmt.Sprintf("%v %s %s", a.Value, a.Unit, strings.ReplaceAll(a.Basis, "_", " "))
+	s := fmt.Sprintf("%s %s %s", critmin.PlainNumber(a.Value), a.Unit, strings.ReplaceAll(a.Basis, "_", " "))
 	if a.Basis == "as_received" && a.Moisture != nil {
-		s += fmt.Sprintf(" at %v moisture", *a.Moisture)
+		s += fmt.Sprintf(" at %s moisture", critmin.PlainNumber(*a.Moisture))
 	}
 	return s
 }
@@ -649,7 +649,7 @@ func tonnesOutOfRange(t float64) string {
 	case t < 0:
 		return "a mass cannot be negative"
 	case t > MaxTonnes:
-		return fmt.Sprintf("over the limit of %g t", float64(MaxTonnes))
+		return fmt.Sprintf("over the limit of %s t", critmin.PlainNumber(float64(MaxTonnes)))
 	}
 	return ""
 }
@@ -780,7 +780,7 @@ func assay(m map[string]any) (critmin.Assay, string, string) {
 	a.Unit = u
 	// A mass fraction is at most 1: 100 %, or 1,000,000 g/t or ppm.
 	if ppm, _ := units.ConvertGrade(a.Value, a.Unit, units.PartsPerMill); ppm > 1e6 {
-		return a, TermValue, fmt.Sprintf("%v %s is over 100 %% (1,000,000 g/t or ppm)", a.Value, a.Unit)
+		return a, TermValue, fmt.Sprintf("%s %s is over 100 %% (1,000,000 g/t or ppm)", critmin.PlainNumber(a.Value), a.Unit)
 	}
 	// A basis is dry or as_received; any other value, or one that is no
 	// string, is refused. An assay without cm:basis is read as dry and
@@ -879,4 +879,11 @@ func jsonKind(v any) string {
 		return "a list"
 	}
 	return fmt.Sprintf("%v", v)
+}
+
+// sig4 is v rounded to four significant digits (what %.4g printed),
+// for critmin.PlainNumber to print without an exponent.
+func sig4(v float64) float64 {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 4, 64), 64)
+	return r
 }

@@ -62,7 +62,7 @@ var routeAccess = map[string]string{
 	"OPTIONS /epcis/queries/{queryName}/subscriptions": "public", "OPTIONS /epcis/queries/{queryName}/subscriptions/{subscriptionID}": "public",
 	"GET /subscriptions": "read",
 	"GET /{$}":           "read", "GET /lots": "read", "GET /lots/{id}": "read", "GET /lots/{id}/certificate": "read", "POST /lots/{id}/certificate": "write", "GET /certificates/{cid}": "read", "GET /events": "read",
-	"GET /events/{id}": "read", "GET /shipments/{id}": "read", "GET /shipments": "read", "GET /shipments/{$}": "read", "GET /web/world.geo.json": "public",
+	"GET /events/{id}": "read", "POST /events/{id}/declare": "write", "GET /shipments/{id}": "read", "GET /shipments": "read", "GET /shipments/{$}": "read", "GET /web/world.geo.json": "public",
 	"GET /capture": "read", "GET /capture/{captureID}": "read", "GET /plans": "read", "GET /plans/{id}": "read", "GET /risk": "read",
 
 	"POST /epcis/capture": "write", "POST /epcis/events": "write", "POST /capture": "write",

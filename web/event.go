@@ -277,6 +277,10 @@ func (s *site) handleEventPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if decl != nil {
 		data["DeclarationHash"], _ = epcis.HashStored(decl.Raw, decl.Context)
+	} else if ev.ErrorDeclaration == nil {
+		// The form that declares it in error (declare.go), shown to
+		// operators and admins by the template.
+		data["Declare"] = &declareView{Values: url.Values{}, Reasons: declareReasons, Errors: map[string][]string{}, Names: namesOf(mapValues(sites), parties)}
 	}
 	s.render(w, r, http.StatusOK, "event", ev.Type+" "+ev.BizStep, "events", data)
 }
@@ -669,6 +673,14 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 				at = dest
 			}
 			status = "arrived at " + siteLabel(sites, at) + " on " + receipt.EventTime.UTC().Format("2006-01-02")
+		} else {
+			var eta *time.Time
+			if t, ok := extensionTime(ship, "eta"); ok {
+				eta = &t
+			}
+			if o := overdueNote(ship.EventTime, eta, s.Ledger.Now()); o != "" {
+				data["Overdue"] = o
+			}
 		}
 		data["Status"] = status
 		// The weights found on receipt, beside the masses shipped: each

@@ -249,7 +249,7 @@ func weighbridgeEvent(source string, f map[string]string) (map[string]any, []row
 	mass := func(field, name string) (float64, error) {
 		v, err := csvNumber(f[field])
 		if err == nil && v < 0 {
-			err = fmt.Errorf("%s %v kg is negative: a mass is 0 kg or more", name, v)
+			err = fmt.Errorf("%s %s kg is negative: a mass is 0 kg or more", name, critmin.PlainNumber(v))
 		}
 		return v, err
 	}
@@ -269,9 +269,9 @@ func weighbridgeEvent(source string, f map[string]string) (map[string]any, []row
 		case errT != nil:
 			probs = append(probs, rowProblem{"tare_kg", errT.Error()})
 		case t > g:
-			probs = append(probs, rowProblem{"tare_kg", fmt.Sprintf("tare %v kg is more than gross %v kg", t, g)})
+			probs = append(probs, rowProblem{"tare_kg", fmt.Sprintf("tare %s kg is more than gross %s kg", critmin.PlainNumber(t), critmin.PlainNumber(g))})
 		case haveNet && (g-t-net > 0.5 || net-(g-t) > 0.5):
-			probs = append(probs, rowProblem{"net_kg", fmt.Sprintf("net %v kg is not gross − tare = %s kg", net, strconv.FormatFloat(g-t, 'g', 10, 64))})
+			probs = append(probs, rowProblem{"net_kg", fmt.Sprintf("net %s kg is not gross − tare = %s kg", critmin.PlainNumber(net), plainSig(g-t, 10))})
 		case !haveNet:
 			net, haveNet = g-t, true
 		}
@@ -282,7 +282,7 @@ func weighbridgeEvent(source string, f map[string]string) (map[string]any, []row
 		} else if v < 0 || v >= 100 {
 			// The column is a percentage (8.0 for 8 %): the event carries it
 			// in P1; the validator's fraction wording would confuse here.
-			probs = append(probs, rowProblem{"moisture_pct", fmt.Sprintf("moisture %v %% is not possible: give the water content as a percentage from 0 to below 100 (8.0 for 8 %%)", v)})
+			probs = append(probs, rowProblem{"moisture_pct", fmt.Sprintf("moisture %s %% is not possible: give the water content as a percentage from 0 to below 100 (8.0 for 8 %%)", critmin.PlainNumber(v))})
 		}
 	}
 	if !haveNet && f["net_kg"] == "" && f["gross_kg"] == "" && f["tare_kg"] == "" {
@@ -372,7 +372,7 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 		case err != nil:
 			probs = append(probs, rowProblem{"moisture_pct", err.Error()})
 		case v < 0 || v >= 100:
-			probs = append(probs, rowProblem{"moisture_pct", fmt.Sprintf("moisture %v %% is not possible: give the water content as a percentage from 0 to below 100 (8.0 for 8 %%)", v)})
+			probs = append(probs, rowProblem{"moisture_pct", fmt.Sprintf("moisture %s %% is not possible: give the water content as a percentage from 0 to below 100 (8.0 for 8 %%)", critmin.PlainNumber(v))})
 		default:
 			reports = append(reports, map[string]any{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": jsonNum(v), "uom": "P1"})
 		}

@@ -183,3 +183,32 @@ const trueMinus = critmin.TrueMinus
 // true minus (formatNum's rule), for a figure formatted by another
 // function (units.Bound, custody.Figure, strconv).
 func trueMinusFigure(s string) string { return strings.ReplaceAll(s, "-", trueMinus) }
+
+// plainSig is v rounded to digits significant digits, in plain decimal
+// (critmin.PlainNumber): what strconv's 'g' format printed, without its
+// exponent ("2.5e+07").
+func plainSig(v float64, digits int) string {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', digits, 64), 64)
+	return critmin.PlainNumber(r)
+}
+
+// exponentRE is a number in Go's %v/%g exponent form ("2e+06",
+// "1.5e-05") standing alone in a message, not inside an identifier or a
+// word.
+var exponentRE = regexp.MustCompile(`(^|[^\w.:/#-])(-?\d+(?:\.\d+)?e[+-]\d+)\b`)
+
+// plainNumbers writes every number of a message printed in exponent form
+// in plain decimal (critmin.PlainNumber): a message composed elsewhere
+// with %v or %g ("2e+06 ppm") reads "2000000 ppm" on a page (issue 15,
+// fix15z). Identifiers (a UUID's "1e-4…" groups follow a hyphen or
+// letters) are left alone.
+func plainNumbers(msg string) string {
+	return exponentRE.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := exponentRE.FindStringSubmatch(m)
+		f, err := strconv.ParseFloat(sub[2], 64)
+		if err != nil {
+			return m
+		}
+		return sub[1] + critmin.PlainNumber(f)
+	})
+}

@@ -182,8 +182,10 @@ var cmTermRE = regexp.MustCompile(`\bcm:([A-Za-z][A-Za-z0-9_]*)`)
 
 // unitSymbols writes the Rec 20 codes after figures in a message as the
 // symbols people read: "46.5 P1" → "46.5 %", "30000 KGM" → "30000 kg";
-// and critmin's terms as words: "cm:originMine" → "origin mine".
+// critmin's terms as words: "cm:originMine" → "origin mine"; and numbers
+// in exponent form in plain decimal: "2e+06" → "2000000" (plainNumbers).
 func unitSymbols(msg string) string {
+	msg = plainNumbers(msg)
 	msg = cmTermRE.ReplaceAllStringFunc(msg, func(m string) string {
 		return strings.ToLower(humanTerm(m[len("cm:"):]))
 	})

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -27,8 +28,11 @@ type shipmentRow struct {
 	Shipped               time.Time
 	ETA                   *time.Time
 	Status                string
-	Lots                  int
-	Tonnes                float64
+	// Overdue says why a shipment no receipt closed is late
+	// (overdueNote), "" when it is not.
+	Overdue string
+	Lots    int
+	Tonnes  float64
 }
 
 // isBOL says a business transaction is a bill of lading (CBV 2.0 type bol).
@@ -196,10 +200,45 @@ func (s *site) shipmentRows(r *http.Request, evs []*critmin.Event, to string) ([
 			// nor draws it as a flow (docs/identity.md).
 			row.Status = "ships from a receipt declared in error"
 		}
+		if row.Status == "in transit" {
+			row.Overdue = overdueNote(row.Shipped, row.ETA, s.Ledger.Now())
+		}
 		rows = append(rows, row)
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Shipped.After(rows[j].Shipped) })
 	return rows, nil
+}
+
+// NoETAOverdueDays is how long a shipment whose shipping event states no
+// ETA (cm:eta) may be in transit, with no receipt, before the pages flag
+// it overdue: 60 days, beyond the longest of the corridor's sea voyages
+// (Karachi to Houston by the Cape, about 35 to 45 days, plus a margin for
+// transhipment and port waits).
+const NoETAOverdueDays = 60
+
+// overdueNote says why a shipment in transit (no receipt closed it) is
+// overdue at now: its ETA passed, or, with no ETA, more than
+// NoETAOverdueDays since it was shipped; "" when it is not. Days are
+// whole days elapsed.
+func overdueNote(shipped time.Time, eta *time.Time, now time.Time) string {
+	if eta != nil {
+		if now.After(*eta) {
+			days := int(now.Sub(*eta).Hours() / 24)
+			return fmt.Sprintf("overdue: the ETA %s passed %d %s ago and no receipt is recorded", eta.Format("2006-01-02"), days, plural(days, "day", "days"))
+		}
+		return ""
+	}
+	if days := int(now.Sub(shipped).Hours() / 24); days > NoETAOverdueDays {
+		return fmt.Sprintf("overdue: no ETA, and %d days since it was shipped (more than %d) with no receipt recorded", days, NoETAOverdueDays)
+	}
+	return ""
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // shipmentHref is the page of a shipment.

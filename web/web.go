@@ -54,6 +54,7 @@ func Mount(srv *critminhttp.Server) error {
 	s.tradeRoutes()
 	s.refineryRoutes()
 	s.eventRoutes()
+	s.declareRoutes()
 	s.recordRoutes()
 	s.importRoutes()
 	s.tokenRoutes()
@@ -80,14 +81,24 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pages are the UI's page templates; each is parsed with the layout.
-var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery", "massbalance", "event", "shipment", "shipments", "tokens", "subscriptions", "record", "form", "formpreview", "import", "certissue", "lotgone"}
+var pages = []string{"overview", "lots", "lot", "events", "capture", "job", "login", "error", "risk", "certificate", "plans", "plan", "refinery", "massbalance", "event", "shipment", "shipments", "tokens", "subscriptions", "record", "form", "formpreview", "import", "certissue", "lotgone", "declare"}
 
 type ui struct {
 	pages map[string]*template.Template
 }
 
 var funcs = template.FuncMap{
-	"tonnes": func(t float64) string { return figure(t, 3) },
+	"tonnes": tonnesText,
+	// tonnesUnit is a mass in tonnes with its unit ("wmt", "dmt"), and
+	// below 1 t the mass in the unit that shows it too (massText):
+	// "0.0005 wmt (500 g)".
+	"tonnesUnit": func(t float64, unit string) string {
+		s := tonnesText(t) + " " + unit
+		if t != 0 && math.Abs(t) < 1 {
+			s += " (" + massText(t) + ")"
+		}
+		return s
+	},
 	// signedPct is a difference in per cent with its sign, two decimals
 	// at most ("-0.67 %", "+0.2 %", "0 %").
 	"signedPct": signedPct,
@@ -293,6 +304,18 @@ func figure(v float64, prec int) string {
 	return formatNum(v, prec)
 }
 
+// tonnesText is a mass in tonnes for a page: to the kilogram (three
+// decimals) from 1 t, and below 1 t with three significant digits, so
+// that a lot of 0.5 kg reads 0.0005, not 0.001 (twice its mass) or
+// "< 0.001" (issue 15, fix15z).
+func tonnesText(t float64) string {
+	prec := 3
+	if a := math.Abs(t); a > 0 && a < 1 {
+		prec = max(3, min(12, 2-int(math.Floor(math.Log10(a)))))
+	}
+	return figure(t, prec)
+}
+
 // massText is a mass given in tonnes, in the unit that shows it with
 // significant digits: t from 1 t, kg from 1 kg, g below — never "0" for
 // a mass that is not zero (4 g/t of gold in 20 t is 80 g, not 0 t).
@@ -355,7 +378,7 @@ func formatNum(v float64, prec int) string {
 func newUI() (*ui, error) {
 	u := &ui{pages: map[string]*template.Template{}}
 	for _, p := range pages {
-		t, err := template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/eventtable.html", "templates/"+p+".html")
+		t, err := template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/eventtable.html", "templates/declarefields.html", "templates/"+p+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", p, err)
 		}

@@ -1,0 +1,334 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	critminhttp "github.com/critmin/critmin/http"
+	"github.com/critmin/critmin/ledger"
+)
+
+// Declaring an event in error from its page (issue 15, fix15z). EPCIS 2.0
+// §7.4.1.2: the event is sent again, its content unchanged, with an
+// errorDeclaration (declarationTime, a CBV 2.0 §7.5 reason, optional
+// correctiveEventIDs). The form builds exactly that document from the
+// stored event and passes it through the validator and the capture
+// service POST /epcis/capture uses (ledger.Service.Validate, Capture): an
+// operator never writes the declaration's JSON-LD by hand.
+
+// declareReasons are the CBV 2.0 §7.5 error reasons the form offers;
+// "other" takes a URI of the user's (EPCIS 2.0 allows any URI).
+var declareReasons = [][2]string{
+	{"incorrect_data", "Incorrect data: the event happened, but what it says is wrong"},
+	{"did_not_occur", "Did not occur: the event never happened"},
+	{"other", "Another reason (a URI)"},
+}
+
+// declareView is what the event page's form and the declaration preview
+// get.
+type declareView struct {
+	Event   *critmin.Event
+	Head    string
+	Values  url.Values
+	Reasons [][2]string
+	Errors  map[string][]string
+	Other   []string
+	Message string
+	Preview string
+	Hidden  [][2]string
+	// Lots are the lots the event names, with the event's quantity of
+	// each: what the ledger stops counting once it is declared in error.
+	Lots []declareLot
+	// Effect says in words what the declaration changes.
+	Effect []string
+	// Notes: corrective events not recorded yet, and the like.
+	Notes []string
+	Names refNames
+}
+
+type declareLot struct {
+	ID, Role, Qty, Mass string
+}
+
+func (s *site) declareRoutes() {
+	s.route("POST /events/{id}/declare", accessWrite, s.handleDeclare)
+}
+
+// declaration is the reason and corrective events of the form, checked
+// for what a person types wrong; the validator decides the rest.
+func declaration(v url.Values) (reason string, corrective []string, errs map[string][]string) {
+	errs = map[string][]string{}
+	switch r := strings.TrimSpace(v.Get("reason")); r {
+	case "incorrect_data", "did_not_occur":
+		reason = r
+	case "other":
+		reason = strings.TrimSpace(v.Get("reasonURI"))
+		if reason == "" {
+			errs["reasonURI"] = append(errs["reasonURI"], "required with another reason: a URI naming the reason (for example https://example.com/reasons/duplicate-ticket)")
+		} else if u, err := url.Parse(reason); err != nil || u.Scheme == "" || strings.ContainsAny(reason, " \t") {
+			errs["reasonURI"] = append(errs["reasonURI"], fmt.Sprintf("%q is not a URI: EPCIS 2.0 takes a CBV reason or a URI (urn:… or https://…)", reason))
+		}
+	case "":
+		errs["reason"] = append(errs["reason"], "required: choose why the event is in error")
+	default:
+		errs["reason"] = append(errs["reason"], fmt.Sprintf("%q is not one of the offered reasons", r))
+	}
+	for i, line := range splitLines(v.Get("corrective")) {
+		id := strings.TrimSpace(line)
+		if u, err := url.Parse(id); err != nil || u.Scheme == "" || strings.ContainsAny(id, " \t") {
+			errs["corrective"] = append(errs["corrective"], fmt.Sprintf("line %d: %q is not an event ID (urn:uuid:…, or the URI of an event)", i+1, id))
+			continue
+		}
+		corrective = append(corrective, id)
+	}
+	return reason, corrective, errs
+}
+
+// declarationDocument is the EPCIS document that declares ev in error: the
+// stored event as captured (its recordTime left out, which capture sets),
+// with the errorDeclaration, under the event's own @context, so that its
+// CBV 2.0 §8.9 hash is the stored event's.
+func declarationDocument(ev *critmin.Event, declared, reason string, corrective []string, created string) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(ev.Raw))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, critmin.Errorf(critmin.EINTERNAL, "event %s: stored JSON does not decode: %v", ev.EventID, err)
+	}
+	delete(m, "recordTime")
+	delete(m, "@context")
+	ed := map[string]any{"declarationTime": declared, "reason": reason}
+	if len(corrective) > 0 {
+		ed["correctiveEventIDs"] = corrective
+	}
+	m["errorDeclaration"] = ed
+	var context any = epcis.StandardContext
+	if len(ev.Context) > 0 {
+		context = json.RawMessage(ev.Context)
+	}
+	doc := map[string]any{"@context": context, "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": created,
+		"epcisBody": map[string]any{"eventList": []any{m}}}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// handleDeclare previews, or on confirmation captures, the error
+// declaration of an event. step=preview validates and shows what changes;
+// step=capture captures exactly the previewed declaration (its
+// declarationTime fixed at preview, so a second confirmation is an
+// idempotent duplicate). POST /events/{id}/declare
+func (s *site) handleDeclare(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, critmin.FieldErrorf("body", "the form cannot be read: %v", err))
+		return
+	}
+	if err := unknownFormFields(r, "reason", "reasonURI", "corrective", "declared", "created", "step"); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := oneOf(r, "step", "preview", "capture"); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	evs, err := s.Store.FindEventsByID(r.Context(), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	evs = decoded(evs)
+	var ev, decl *critmin.Event
+	for _, e := range evs {
+		if e.ErrorDeclaration == nil && ev == nil {
+			ev = e
+		}
+		if e.ErrorDeclaration != nil && decl == nil {
+			decl = e
+		}
+	}
+	if ev == nil {
+		s.renderError(w, r, critmin.Errorf(critmin.ENOTFOUND, "event %s is not recorded (only a declaration of it is): there is nothing to declare in error", id))
+		return
+	}
+	if decl != nil {
+		s.renderError(w, r, critmin.Errorf(critmin.ECONFLICT, "event %s is already declared in error (on %s): its page says why; declare a corrective event in error instead if it is wrong too",
+			id, decl.ErrorDeclaration.DeclarationTime.UTC().Format("2006-01-02 15:04 UTC")))
+		return
+	}
+	v := url.Values{}
+	for _, k := range []string{"reason", "reasonURI", "corrective"} {
+		v.Set(k, strings.ReplaceAll(r.PostForm.Get(k), "\r\n", "\n"))
+	}
+	now := s.Ledger.Now().UTC()
+	step := r.PostForm.Get("step")
+	declared, created := r.PostForm.Get("declared"), r.PostForm.Get("created")
+	if _, perr := time.Parse(time.RFC3339Nano, declared); step != "capture" || perr != nil {
+		declared = now.Format("2006-01-02T15:04:05.000Z")
+	}
+	if step != "capture" || created == "" {
+		created = now.Format("2006-01-02T15:04:05.000Z")
+	}
+	sites, err := s.siteMap(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	parties, err := s.partyMap(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	view := &declareView{Event: ev, Head: eventHead(ev), Values: v, Reasons: declareReasons, Names: namesOf(mapValues(sites), mapValues(parties))}
+	view.Lots, view.Effect = s.declareEffect(r, ev)
+	reason, corrective, ferrs := declaration(v)
+	view.Errors = ferrs
+	var doc []byte
+	if len(ferrs) == 0 {
+		if doc, err = declarationDocument(ev, declared, reason, corrective, created); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		view.Preview = string(doc)
+		var fieldErrs []critmin.FieldError
+		if step == "capture" {
+			job, cerr := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: doc, Behaviour: critmin.BehaviourRollback, Token: critminhttp.TokenName(r)})
+			if cerr == nil {
+				s.CountCaptured(job.Stored)
+				http.Redirect(w, r, eventHref(ev.EventID), http.StatusSeeOther)
+				return
+			}
+			if critmin.ErrorCode(cerr) == critmin.EINTERNAL {
+				s.renderError(w, r, cerr)
+				return
+			}
+			fieldErrs = critmin.ErrorList(cerr)
+			if len(fieldErrs) == 0 {
+				fieldErrs = []critmin.FieldError{{Pointer: "document", Reason: critmin.ErrorMessage(cerr)}}
+			}
+			view.Message = "The declaration was not captured: " + critmin.ErrorHeadline(cerr)
+		} else {
+			errs, verr := s.Ledger.Validate(r.Context(), doc)
+			if verr != nil && critmin.ErrorCode(verr) == critmin.EINTERNAL {
+				s.renderError(w, r, verr)
+				return
+			}
+			if verr != nil {
+				fieldErrs = critmin.ErrorList(verr)
+				if len(fieldErrs) == 0 {
+					fieldErrs = []critmin.FieldError{{Pointer: "document", Reason: critmin.ErrorMessage(verr)}}
+				}
+			} else if len(errs) > 0 {
+				fieldErrs = errs[0]
+			}
+		}
+		for _, fe := range fieldErrs {
+			switch {
+			case strings.Contains(fe.Pointer, "errorDeclaration/reason"):
+				f := "reason"
+				if v.Get("reason") == "other" {
+					f = "reasonURI"
+				}
+				view.Errors[f] = append(view.Errors[f], fe.Reason)
+			case strings.Contains(fe.Pointer, "errorDeclaration/correctiveEventIDs"):
+				view.Errors["corrective"] = append(view.Errors["corrective"], fe.Reason)
+			default:
+				view.Other = append(view.Other, fe.Reason)
+			}
+		}
+		if len(fieldErrs) > 0 {
+			if view.Message == "" {
+				view.Message = "The declaration is not valid; nothing was captured. Correct the fields marked below."
+			}
+			status := critminhttp.StatusOf(&critmin.Error{Code: critmin.RefusalCode(fieldErrs)})
+			s.render(w, r, status, "declare", "Declare in error: "+view.Head, "events", view)
+			return
+		}
+	} else {
+		view.Message = "The declaration is not valid; nothing was captured. Correct the fields marked below."
+		s.render(w, r, http.StatusBadRequest, "declare", "Declare in error: "+view.Head, "events", view)
+		return
+	}
+	for _, c := range corrective {
+		if _, err := s.Store.FindEventsByID(r.Context(), c); critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			view.Notes = append(view.Notes, "The corrective event "+c+" is not recorded yet: it may be captured later (EPCIS 2.0 allows it), and its link works once it is.")
+		} else if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	for _, k := range []string{"reason", "reasonURI", "corrective"} {
+		view.Hidden = append(view.Hidden, [2]string{k, v.Get(k)})
+	}
+	view.Hidden = append(view.Hidden, [2]string{"declared", declared}, [2]string{"created", created})
+	s.render(w, r, http.StatusOK, "declare", "Declare in error: "+view.Head, "events", view)
+}
+
+// eventHead is an event's type and business step in words.
+func eventHead(ev *critmin.Event) string {
+	head := humanTerm(ev.Type)
+	if ev.BizStep != "" {
+		head += " · " + humanTerm(ev.BizStep)
+	}
+	return head + " · " + ev.EventTime.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// declareEffect lists the lots an event names, with its quantity of each
+// and the lot's mass as recorded now, and says in words what leaving the
+// event out changes (the jobs that read the ledger skip a declared event:
+// docs/epcis.md, "Retractions").
+func (s *site) declareEffect(r *http.Request, ev *critmin.Event) ([]declareLot, []string) {
+	var lots []declareLot
+	seen := map[string]bool{}
+	for _, q := range ev.Quantities {
+		l, err := s.Store.FindLot(r.Context(), q.EPCClass)
+		if err != nil {
+			continue
+		}
+		row := declareLot{ID: q.EPCClass, Role: humanTerm(string(q.Role)), Qty: quantityText(q), Mass: massText(l.WetTonnes) + " wet now"}
+		if q.Role == "" {
+			row.Role = "—"
+		}
+		seen[q.EPCClass] = true
+		lots = append(lots, row)
+	}
+	var effect []string
+	switch {
+	case ev.Type == critmin.TransformationEvent:
+		effect = append(effect, "The run no longer takes its inputs: their masses stand as before the run. Its products lose the origin and the mass-balance credit that came through it, and what was made of them since is judged again.")
+	case ev.BizStep == "commissioning":
+		effect = append(effect, "The lot's commissioning no longer counts: the mass, commodity and origin it stated are dropped, and the lot stands by its other events (a corrective commissioning may set them again).")
+	case ev.Type == critmin.AggregationEvent:
+		effect = append(effect, "The packing (or unpacking) no longer counts: the lots are not in (or out of) the container by it.")
+	case ev.BizStep == "shipping" || ev.BizStep == "departing":
+		effect = append(effect, "The shipment no longer counts: the lots are not in transit by it, and its shipment page marks it declared in error.")
+	case ev.BizStep == "receiving" || ev.BizStep == "arriving":
+		effect = append(effect, "The receipt no longer counts: the weights it found stop being the lots' masses, and the lots are not received by it.")
+	case ev.BizStep == "sampling" || ev.BizStep == "inspecting":
+		effect = append(effect, "The results no longer count: each lot's assays fall back to its previous results, and the contained masses and claims read from them change with them.")
+	default:
+		effect = append(effect, "Every job that reads the ledger leaves this event out.")
+	}
+	effect = append(effect, "The event stays recorded for the audit trail, marked declared in error on its page and on every timeline; the declaration is one more record of the ledger, which cannot be undone (a wrong declaration is corrected by capturing the event again under a new eventID).")
+	return lots, effect
+}
+
+func mapValues[V any](m map[string]V) []V {
+	out := make([]V, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
