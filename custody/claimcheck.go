@@ -202,7 +202,8 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// runs took of it.
 		var touches []lotTouch
 		var transit []lotTouch // runs fed a lot in transit (checkFedInTransit)
-		var unitErrs, siteErrs, partErrs []critmin.FieldError
+		var unitErrs, siteErrs, partErrs, massErrs []critmin.FieldError
+		massRefused := map[string]critmin.Lot{} // checkMassChange
 		docTaken := map[string]*consumed{}
 		for _, ev := range live {
 			before := map[string]float64{}
@@ -218,6 +219,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			siteErrs = append(siteErrs, checkFedAtSite(ev, was)...)
 			ledger.Project(lots, ev)
 			partErrs = append(partErrs, checkPartWeighing(ev, was, lots)...)
+			massErrs = append(massErrs, checkMassChange(ev, was, lots, massRefused)...)
 			if ev.Type == critmin.TransformationEvent {
 				for _, q := range inputsOf(ev) {
 					if w, ok := was[q.EPCClass]; ok && w.Status == critmin.LotInTransit {
@@ -361,6 +363,13 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			return err
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
+		// A weighing moves a lot's recorded mass only within the
+		// weighing tolerance (masschange.go), whatever door it came by; after
+		// the checks above, whose refusals say more of a receipt, a
+		// shipment or a consumed lot.
+		if len(massErrs) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("weighing refused; nothing was stored: %s: %s", massErrs[0].Pointer, massErrs[0].Reason), Fields: massErrs}
 		}
 		if len(claimBy) == 0 && len(mbSites) == 0 {
 			return nil // no claim made and no account kept: nothing to check

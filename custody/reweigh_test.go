@@ -33,9 +33,10 @@ func massReport(kg string) string {
 //     0.5 t, so the claim covers 0.4 ÷ 0.5 = 80 % of K, 20 % not covered.
 //     (fix9p: this was 0.4 ÷ 4.0 = 10 %, against the uncapped figure;
 //     the claim is stated against the capped figure the lot page shows.)
-//   - Z, commissioned 5 t and in stock: a weighing of 0 kg is taken (a
-//     lot may be emptied by a mistake as by a scale) but its origin
-//     carries the anomaly zero_mass.
+//   - Z, commissioned 5 t and in stock: a weighing of 0 kg is refused
+//     (−100 %, beyond the weighing tolerance); with a stated
+//     cm:massChangeReason it is taken, and its origin carries the
+//     anomaly zero_mass.
 func TestReweighingConsumedLot(t *testing.T) {
 	ctx := context.Background()
 	db, svc := mbSvc(t)
@@ -50,14 +51,18 @@ func TestReweighingConsumedLot(t *testing.T) {
 	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "9 t is less than the 10 t its runs already consumed") {
 		t.Fatalf("C2 weighed below what was consumed: %v", err)
 	}
-	if err := capture(svc, objectEv("w3", "2025-11-20T00:00:00Z", "urn:t:lot:C2", "OBSERVE", massReport("30000"))); err != nil {
+	// −25 % is beyond the weighing tolerance (custody.WeighingLossLimit,
+	// 5 %): stated with its reason, it is taken (masschange.go).
+	if err := capture(svc, objectEv("w3", "2025-11-20T00:00:00Z", "urn:t:lot:C2", "OBSERVE", massReport("30000")+`, "cm:massChangeReason": "10 t reclaimed to the dump"`)); err != nil {
 		t.Fatalf("C2 weighed at 30 t, 10 t consumed: %v", err)
 	}
 	// A claim is a record (fix9d item 2): K's claim debited 0.4 t on
 	// Nov 12; weighed 5 t on Nov 20 it still claims 0.4 t, and the claim
 	// covers 0.4 ÷ 0.5 = 80 % of what K holds now — capped at the 0.5 t
 	// E6 put in, not 5 × 80 % = 4.0 t (fix9p) — 20 % not covered (item 1).
-	if err := capture(svc, objectEv("w4", "2025-11-20T00:00:00Z", "urn:t:lot:K", "OBSERVE", massReport("5000"))); err != nil {
+	// (0.5 t to 5 t is ten times the recorded mass, beyond the weighing
+	// tolerance: taken only with a stated reason, masschange.go.)
+	if err := capture(svc, objectEv("w4", "2025-11-20T00:00:00Z", "urn:t:lot:K", "OBSERVE", massReport("5000")+`, "cm:massChangeReason": "restated"`)); err != nil {
 		t.Fatalf("re-weighing K after its claim: %v", err)
 	}
 	if o, err := custody.Origin(ctx, db, "urn:t:lot:K"); err != nil || o.Claimed == nil || o.Claimed.Status != custody.ClaimAccepted ||
@@ -80,7 +85,13 @@ func TestReweighingConsumedLot(t *testing.T) {
 			t.Errorf("zero_mass on Z at 5 t: %+v", a)
 		}
 	}
-	if err := capture(svc, objectEv("z1", "2025-11-21T00:00:00Z", "urn:t:lot:Z", "OBSERVE", massReport("0"))); err != nil {
+	// A weighing of 0 kg of a 5 t lot is refused (−100 %, beyond the
+	// weighing tolerance, masschange.go); stated with a reason it is
+	// taken, and the lot carries zero_mass.
+	if err := capture(svc, objectEv("z0", "2025-11-21T00:00:00Z", "urn:t:lot:Z", "OBSERVE", massReport("0"))); err == nil || !strings.Contains(err.Error(), "a weighing of 0 kg weighs nothing") {
+		t.Fatalf("Z weighed at 0 without a reason: %v", err)
+	}
+	if err := capture(svc, objectEv("z1", "2025-11-21T00:00:00Z", "urn:t:lot:Z", "OBSERVE", massReport("0")+`, "cm:massChangeReason": "emptied"`)); err != nil {
 		t.Fatalf("Z weighed at 0: %v", err)
 	}
 	o, err = custody.OriginOf(ctx, db, "urn:t:lot:Z", false)

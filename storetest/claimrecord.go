@@ -66,7 +66,9 @@ func testClaimRecordOrder(t *testing.T, open Opener) {
 			if between {
 				MustCapture(t, svc, ctDoc(crReport("h0", "2025-10-09T00:00:00Z", "Om", `{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": 0, "uom": "P1"}`)))
 			}
-			MustCapture(t, svc, ctDoc(crReport("w6", "2025-10-10T00:00:00Z", "Om", `{"type": "Mass", "value": 600, "uom": "KGM"}`)))
+			// 500 kg → 600 kg is +20 %, beyond the weighing tolerance
+			// (custody.WeighingGainLimit): taken with a stated reason.
+			MustCapture(t, svc, ctDoc(strings.Replace(crReport("w6", "2025-10-10T00:00:00Z", "Om", `{"type": "Mass", "value": 600, "uom": "KGM"}`), `"action": "OBSERVE",`, `"action": "OBSERVE", "cm:massChangeReason": "restated",`, 1)))
 			o, err := custody.OriginOf(ctx, cs, "urn:t:lot:Om", true)
 			if err != nil {
 				t.Fatal(err)

@@ -59,7 +59,8 @@ func TestClaimCoveredNow(t *testing.T) {
 	}
 	weigh := `{"type": "ObjectEvent", "eventID": "urn:t:ev:W", "eventTime": "2025-10-10T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
    "bizLocation": {"id": "urn:t:site:mb"}, "quantityList": [{"epcClass": "urn:t:lot:OX"}],
-   "sensorElementList": [{"sensorReport": [{"type": "Mass", "value": 1.5, "uom": "TNE"}]}]}`
+   "sensorElementList": [{"sensorReport": [{"type": "Mass", "value": 1.5, "uom": "TNE"}]}],
+   "cm:massChangeReason": "restated after the claim"}` // +50 %: beyond the weighing tolerance, taken with a stated reason (custody.WeighingGainLimit)
 	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: nu9Doc(weigh)}); err != nil {
 		t.Fatalf("weighing OX after its claim: %v", err)
 	}

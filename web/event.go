@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -274,6 +275,12 @@ func (s *site) handleEventPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if eta, ok := extensionTime(ev, "eta"); ok {
 		data["EventETA"] = eta
+	}
+	if t := weighbridgeTicket(ev); t != nil {
+		data["Ticket"] = t
+	}
+	if why := extensionText(ev, "massChangeReason"); why != "" {
+		data["MassChangeReason"] = why
 	}
 	if decl != nil {
 		data["DeclarationHash"], _ = epcis.HashStored(decl.Raw, decl.Context)
@@ -954,4 +961,57 @@ func substanceName(s string) string {
 		return ""
 	}
 	return s[strings.LastIndexAny(s, "/#:")+1:]
+}
+
+// ticketView is the weighbridge ticket a weighing event came from (the
+// weighbridge import's cm:weighbridgeTicket, cm:grossKg, cm:tareKg):
+// figures as text, "" when the event does not state them.
+type ticketView struct {
+	Number, Gross, Tare, Net string
+}
+
+// weighbridgeTicket reads the ticket of ev, or nil when it states none.
+func weighbridgeTicket(ev *critmin.Event) *ticketView {
+	var top map[string]any
+	if json.Unmarshal(ev.Raw, &top) != nil {
+		return nil
+	}
+	const ns = "https://ns.critmin.org/mineral/v1/"
+	get := func(name string) any {
+		for _, k := range []string{"cm:" + name, ns + name} {
+			if v, ok := top[k]; ok {
+				return v
+			}
+		}
+		return nil
+	}
+	kg := func(v any) (float64, bool) {
+		switch n := v.(type) {
+		case float64:
+			return n, true
+		case string:
+			f, err := strconv.ParseFloat(n, 64)
+			return f, err == nil
+		}
+		return 0, false
+	}
+	var t ticketView
+	if n, ok := get("weighbridgeTicket").(string); ok {
+		t.Number = n
+	}
+	g, okG := kg(get("grossKg"))
+	tr, okT := kg(get("tareKg"))
+	if okG {
+		t.Gross = formatNum(g, 3) + " kg"
+	}
+	if okT {
+		t.Tare = formatNum(tr, 3) + " kg"
+	}
+	if okG && okT {
+		t.Net = formatNum(g-tr, 3) + " kg"
+	}
+	if t == (ticketView{}) {
+		return nil
+	}
+	return &t
 }

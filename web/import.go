@@ -285,6 +285,9 @@ func weighbridgeEvent(source string, f map[string]string) (map[string]any, []row
 			probs = append(probs, rowProblem{"moisture_pct", fmt.Sprintf("moisture %s %% is not possible: give the water content as a percentage from 0 to below 100 (8.0 for 8 %%)", critmin.PlainNumber(v))})
 		}
 	}
+	if haveNet && net < MinWeighbridgeNetKg {
+		probs = append(probs, rowProblem{"net_kg", fmt.Sprintf("net %s kg is below %v kg, a road weighbridge's scale interval: a ticket's net is the load's mass, and %s kg weighs nothing a weighbridge can tell — check the net (or the gross and tare) and the unit (a figure in tonnes?)", strconv.FormatFloat(net, 'f', -1, 64), MinWeighbridgeNetKg, strconv.FormatFloat(net, 'f', -1, 64))})
+	}
 	if !haveNet && f["net_kg"] == "" && f["gross_kg"] == "" && f["tare_kg"] == "" {
 		probs = append(probs, rowProblem{"net_kg", "no mass: give the net mass, or the gross and the tare"})
 	}
@@ -302,6 +305,22 @@ func weighbridgeEvent(source string, f map[string]string) (map[string]any, []row
 	if m := f["moisture_pct"]; m != "" && !failed(probs, "moisture_pct") {
 		reports = append(reports, map[string]any{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": numberOrText(m), "uom": "P1"})
 	}
+	// The ticket travels with its event (critmin's mineral extension,
+	// docs/mineral-extension.md "On a weighing: the weighbridge ticket"):
+	// its number, and the gross and tare the net came from.
+	if tk := strings.TrimSpace(f["ticket"]); tk != "" {
+		ev[ticketTerm] = tk
+	}
+	if f["gross_kg"] != "" && !failed(probs, "gross_kg") && !failed(probs, "tare_kg") {
+		if g, err := csvNumber(f["gross_kg"]); err == nil {
+			ev[grossTerm] = jsonNum(g)
+		}
+	}
+	if f["tare_kg"] != "" && !failed(probs, "gross_kg") && !failed(probs, "tare_kg") {
+		if t, err := csvNumber(f["tare_kg"]); err == nil {
+			ev[tareTerm] = jsonNum(t)
+		}
+	}
 	meta := map[string]any{"time": when}
 	if d := f["weighbridge"]; d != "" {
 		meta["deviceID"] = d
@@ -309,6 +328,24 @@ func weighbridgeEvent(source string, f map[string]string) (map[string]any, []row
 	ev["sensorElementList"] = []any{map[string]any{"sensorMetadata": meta, "sensorReport": reports}}
 	return ev, probs
 }
+
+// MinWeighbridgeNetKg is the smallest net a weighbridge ticket may
+// state: 20 kg, the scale interval of a road weighbridge (OIML R 76-1
+// class III(I), e = 20 kg on a 60 t bridge). A net of 0 or 0.5 kg is no
+// weighing of a lot: it is refused on its row, before the ledger's
+// weighing tolerance (custody.WeighingLossLimit) would refuse it against
+// the lot's recorded mass.
+const MinWeighbridgeNetKg = 20.0
+
+// The weighbridge ticket's terms on a weighing event: top-level user
+// extensions of critmin's mineral namespace (EPCIS 2.0 §7.1.6). Events
+// imported before they existed keep their content (and IDs): only new
+// weighings carry them.
+const (
+	ticketTerm = "cm:weighbridgeTicket"
+	grossTerm  = "cm:grossKg"
+	tareTerm   = "cm:tareKg"
+)
 
 // failed says whether probs has a problem of field.
 func failed(probs []rowProblem, field string) bool {
@@ -403,6 +440,9 @@ type importRow struct {
 	// Recorded is the stored event a row's event already is (the same
 	// row imported before): it is not stored again.
 	Recorded string
+	// Mass is a weighing row's net against the lot's recorded mass and
+	// the difference (rowMass); "" for other rows.
+	Mass string
 	// failed are the fields with an error; probe is the event of a row
 	// with errors, built with placeholders for them, on which the row's
 	// other fields are still checked (issue 15: every error of a row at
@@ -1632,6 +1672,9 @@ func (s *site) describeRows(r *http.Request, rows []*importRow) error {
 		if doc, err := importDocument([]any{row.Event}); err == nil {
 			row.Summary = summarizeDocument(doc, 0, sites, parties)
 		}
+		if err := s.rowMass(r, row); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -1682,4 +1725,61 @@ func rowsWithErrors(res *importResult) int {
 		rows[e.Row] = true
 	}
 	return len(rows)
+}
+
+// rowMass words a weighing row's net against the lot's recorded mass —
+// "recorded 20 t, weighed 19.95 t: −0.05 t (−0.3 %)" — with the ledger's
+// refusal when the difference is beyond the weighing tolerance
+// (custody.MassChangeRefusal, on the wet masses here: the dry basis
+// needs the row's moisture, which the capture check counts).
+func (s *site) rowMass(r *http.Request, row *importRow) error {
+	lot, kg, ok := weighedKg(row.Event)
+	if !ok {
+		return nil
+	}
+	l, err := s.Store.FindLot(r.Context(), lot)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
+		row.Mass = fmt.Sprintf("no mass recorded for the lot; weighed %s t", formatNum(kg/1000, 3))
+		return nil
+	}
+	t := kg / 1000
+	d := t - l.WetTonnes
+	row.Mass = fmt.Sprintf("recorded %s t, weighed %s t: %s t (%s)", formatNum(l.WetTonnes, 3), formatNum(t, 3), signedNum(d, 3), signedPct(d/l.WetTonnes*100))
+	if custody.MassChangeRefusal(lot, l.WetTonnes, l.WetTonnes, t, t) != "" {
+		row.Mass += fmt.Sprintf(", beyond the weighing tolerance (+%s %% / −%s %%)", formatNum(custody.WeighingGainLimit*100, 1), formatNum(custody.WeighingLossLimit*100, 0))
+	}
+	return nil
+}
+
+// weighedKg is the lot and the Mass report (KGM) of an import row's
+// event, if it has one.
+func weighedKg(ev map[string]any) (string, float64, bool) {
+	ql, _ := ev["quantityList"].([]any)
+	if len(ql) == 0 {
+		return "", 0, false
+	}
+	q, _ := ql[0].(map[string]any)
+	lot, _ := q["epcClass"].(string)
+	sel, _ := ev["sensorElementList"].([]any)
+	if lot == "" || len(sel) == 0 {
+		return "", 0, false
+	}
+	se, _ := sel[0].(map[string]any)
+	reps, _ := se["sensorReport"].([]any)
+	for _, rp := range reps {
+		m, _ := rp.(map[string]any)
+		if m["type"] != "Mass" || m["uom"] != "KGM" {
+			continue
+		}
+		if v, err := strconv.ParseFloat(fmt.Sprint(m["value"]), 64); err == nil {
+			return epcis.Canonical(lot), v, true
+		}
+	}
+	return "", 0, false
 }

@@ -135,12 +135,30 @@ func (n refNames) readable(msg string) template.HTML {
 		if rest, ok := strings.CutPrefix(label, "event "); ok && strings.HasSuffix(strings.ToLower(before), "event ") {
 			label = rest
 		}
+		// An identifier the message suggests writing ("as a URN, such
+		// as urn:critmin:bol:TEST-1") is shown whole: its short label
+		// would hide the suggestion in the title.
+		if suggests(before) {
+			label = id
+		}
 		b.WriteString(esc(unitSymbols(before)))
 		b.WriteString(`<abbr class="ref" title="` + esc(id) + `" data-id="` + esc(id) + `">` + esc(label) + `</abbr>`)
 		last = end
 	}
 	b.WriteString(esc(unitSymbols(msg[last:])))
 	return template.HTML(b.String())
+}
+
+// suggests says whether text before an identifier introduces it as an
+// example to write: "such as", "e.g." or "for example".
+func suggests(before string) bool {
+	b := strings.ToLower(strings.TrimRight(before, " "))
+	for _, lead := range []string{"such as", "e.g.", "for example", "for example,", "e.g.,"} {
+		if strings.HasSuffix(b, lead) {
+			return true
+		}
+	}
+	return false
 }
 
 // refSpans are the start and end of each identifier in msg, a trailing
