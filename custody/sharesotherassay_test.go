@@ -63,4 +63,3 @@ func TestSharesNotMeasuredWhenFeedsAssayedOtherElements(t *testing.T) {
 		t.Errorf("overall %v, want Pakistan 25 %% (Nd only)", o.Overall.ByCountry)
 	}
 }
-
