@@ -171,23 +171,8 @@ func SettleAssays(x *AssayExchangeTerms, results []AssayResult, sublots []Sublot
 	if !totalDMT.IsPositive() {
 		return nil, nil, fieldErrorf("sublots", "sublots weigh nothing")
 	}
-	// The parties weigh a sublot once: their statements of its dry weight
-	// must agree, or the weighted average would rest on one party's weight
-	// without saying so. critmin has no rule for a weight difference, so it
-	// refuses rather than choosing.
-	for _, s := range sublots {
-		for i, r := range s.Reports {
-			// One party's two statements: the later does not supersede
-			// the earlier until the earlier is declared in error.
-			for _, p := range s.Reports[:i] {
-				if p.Party == r.Party && !p.DMT.Equal(r.DMT) {
-					return nil, nil, fieldErrorf("sublots/"+sublotName(s.ID), "the %s stated %s dmt (event %s) and later %s dmt (event %s): a later submission supersedes an earlier one only once the earlier is declared in error; retract event %s (errorDeclaration, EPCIS 2.0 §7.4.1.2) to correct the weight", r.Party, p.DMT, p.EventID, r.DMT, r.EventID, p.EventID)
-				}
-			}
-			if !r.DMT.Equal(s.Reports[0].DMT) {
-				return nil, nil, fieldErrorf("sublots/"+sublotName(s.ID), "the %s states %s dmt (event %s), the %s %s dmt (event %s): the parties' weights of a sublot must agree before the exchange settles; capture the agreed weight", s.Reports[0].Party, s.Reports[0].DMT, s.Reports[0].EventID, r.Party, r.DMT, r.EventID)
-			}
-		}
+	if err := CheckSublotWeights(sublots); err != nil {
+		return nil, nil, err
 	}
 	for _, a := range analytes {
 		sum := zero
@@ -391,4 +376,40 @@ func resultSlip(rs ...*AssayResult) string {
 		}
 	}
 	return ""
+}
+
+// CheckSublotWeights refuses sublots whose parties' statements of their
+// dry weight (cm:sublotDMT) disagree. The parties weigh a sublot once:
+// their statements must agree, or the weighted average would rest on one
+// party's weight without saying so. critmin has no rule for a weight
+// difference, so it refuses rather than choosing. It runs before the
+// sublots' total is compared with the lot's dry weight (fix13z: before,
+// the last statement's weight made up the total, and the refusal spoke of
+// the total, not of the disagreement). Each party is quoted by its newest
+// statement (the last of Reports, which are in event order).
+func CheckSublotWeights(sublots []Sublot) error {
+	for _, s := range sublots {
+		newest := map[string]SublotWeight{}
+		var parties []string
+		for i, r := range s.Reports {
+			// One party's two statements: the later does not supersede
+			// the earlier until the earlier is declared in error.
+			for _, p := range s.Reports[:i] {
+				if p.Party == r.Party && !p.DMT.Equal(r.DMT) {
+					return fieldErrorf("sublots/"+sublotName(s.ID), "the %s stated %s dmt (event %s) and later %s dmt (event %s): a later submission supersedes an earlier one only once the earlier is declared in error; retract event %s (errorDeclaration, EPCIS 2.0 §7.4.1.2) to correct the weight", r.Party, p.DMT, p.EventID, r.DMT, r.EventID, p.EventID)
+				}
+			}
+			if _, ok := newest[r.Party]; !ok {
+				parties = append(parties, r.Party)
+			}
+			newest[r.Party] = r
+		}
+		for _, p := range parties[min(1, len(parties)):] {
+			a, b := newest[parties[0]], newest[p]
+			if !a.DMT.Equal(b.DMT) {
+				return fieldErrorf("sublots/"+sublotName(s.ID), "the %s states %s dmt (event %s), the %s %s dmt (event %s): the parties' weights of a sublot must agree before the exchange settles; capture the agreed weight", a.Party, a.DMT, a.EventID, b.Party, b.DMT, b.EventID)
+			}
+		}
+	}
+	return nil
 }

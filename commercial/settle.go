@@ -839,6 +839,11 @@ func (c *calc) grades() error {
 		// reads must have gone through the exchange.
 		sublots := c.lot.Sublots
 		if len(sublots) > 0 {
+			// Disagreeing weights first: their total would rest on
+			// whichever party stated last (fix13z).
+			if err := CheckSublotWeights(sublots); err != nil {
+				return err
+			}
 			total := zero
 			for _, s := range sublots {
 				total = total.Add(s.DMT)
