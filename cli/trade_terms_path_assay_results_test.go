@@ -32,3 +32,17 @@ func TestTradeTermsPathAndAssayResults(t *testing.T) {
 		t.Errorf("assay without results: err = %v, want results are required", err)
 	}
 }
+
+// `trade assay … Cu=24,1%` quotes the whole token and names the decimal
+// comma (issue 13, fix13z; before: `"Cu=24" is not ANALYTE=VALUEUNIT`).
+func TestTradeAssayDecimalComma(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"CRITMIN_DB": filepath.Join(dir, "t.db")}
+	if _, _, err := run(t, env, "trade", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := run(t, env, "trade", "assay", "--lot", "urn:critmin:demo:lot:REE-2025-002", "--party", "buyer", "--lab", "urn:lab:x", "--at", "2025-10-01T00:00:00Z", "Cu=24,1%")
+	if err == nil || !strings.Contains(err.Error(), `"Cu=24,1%"`) || !strings.Contains(err.Error(), "decimal comma") || !strings.Contains(err.Error(), "write 24.1") {
+		t.Errorf("Cu=24,1%%: err = %v, want the token quoted whole and the decimal comma named", err)
+	}
+}

@@ -560,6 +560,13 @@ func lastPrices(prices map[string]*PriceSeries, day time.Time) map[string]decima
 	return out
 }
 
+// decimalCommaHead and decimalCommaTail recognise a value written with a
+// decimal comma once the list is split at commas: "Cu=24" then "1%".
+var (
+	decimalCommaHead = regexp.MustCompile(`^[A-Za-z0-9]+\s*[=:]\s*(-?[0-9]+)$`)
+	decimalCommaTail = regexp.MustCompile(`^([0-9]+)\s*(%|g/t|ppm)?$`)
+)
+
 var gradeArg = regexp.MustCompile(`^([A-Za-z0-9]+)[=:](-?[0-9]+(?:\.[0-9]+)?)(%|g/t|ppm)$`)
 
 // CheckGrade is the range every grade critmin accepts must be in (assay
@@ -608,9 +615,17 @@ func ParseGradeList(list, field string) (map[string]Grade, []ExchangeResult, err
 	if strings.TrimSpace(list) == "" {
 		return nil, nil, fieldErrorf(field, "%s required: give at least one ANALYTE=VALUEUNIT (Cu=24%%, Au=4.1g/t)", field)
 	}
-	for _, a := range strings.Split(list, ",") {
+	pieces := strings.Split(list, ",")
+	for i, a := range pieces {
 		m := gradeArg.FindStringSubmatch(strings.TrimSpace(a))
 		if m == nil {
+			// A comma inside a value splits it (Cu=24,1% read as "Cu=24"
+			// and "1%"): quote the whole token and name the decimal
+			// comma (fix13z; before, only "Cu=24" was quoted).
+			if h := decimalCommaHead.FindStringSubmatch(strings.TrimSpace(a)); h != nil && i+1 < len(pieces) && decimalCommaTail.MatchString(strings.TrimSpace(pieces[i+1])) {
+				tail := decimalCommaTail.FindStringSubmatch(strings.TrimSpace(pieces[i+1]))
+				return nil, nil, fieldErrorf(field, "%q is not ANALYTE=VALUEUNIT: a decimal comma is not accepted (write %s.%s); commas separate results", strings.TrimSpace(a)+","+strings.TrimSpace(pieces[i+1]), h[1], tail[1])
+			}
 			return nil, nil, fieldErrorf(field, "%q is not ANALYTE=VALUEUNIT or ANALYTE:VALUEUNIT with unit %%, g/t or ppm (Cu=24%% or Cu:24%%; the CLI and the API take both)", a)
 		}
 		m[1] = elementSpelling(m[1])
