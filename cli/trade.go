@@ -763,7 +763,20 @@ func tradePay(ctx context.Context, env *Env, args []string) error {
 		if inv.OwedBy != "" && inv.Balance.IsPositive() {
 			owed = ", owed by the " + inv.OwedBy
 		}
-		fmt.Fprintf(env.Stdout, "; the account's balance is now %s %s%s (%s)", commercial.FormatAmount(*inv.Balance, inv.Currency), inv.Currency, owed, strings.ReplaceAll(inv.Status, "_", " "))
+		later := false
+		for _, d := range inv.Dated {
+			if d.ID != p.ID {
+				continue
+			}
+			// Dated after today within the clock allowance: it counts
+			// from its day, and the confirmation says so (fix13z;
+			// before, "balance is now" left it out without a word).
+			later = true
+			fmt.Fprintf(env.Stdout, "; dated after today (%s UTC), the payment counts from %s: the account's balance today is %s %s%s (%s), from %s %s %s (%s)", inv.AsOf, d.PaidOn, commercial.FormatAmount(*inv.Balance, inv.Currency), inv.Currency, owed, strings.ReplaceAll(inv.Status, "_", " "), d.PaidOn, commercial.FormatAmount(d.Balance, inv.Currency), inv.Currency, strings.ReplaceAll(d.Status, "_", " "))
+		}
+		if !later {
+			fmt.Fprintf(env.Stdout, "; the account's balance is now %s %s%s (%s)", commercial.FormatAmount(*inv.Balance, inv.Currency), inv.Currency, owed, strings.ReplaceAll(inv.Status, "_", " "))
+		}
 	}
 	fmt.Fprintln(env.Stdout)
 	return nil

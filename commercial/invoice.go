@@ -122,6 +122,23 @@ type PaymentStatus struct {
 	// and debit notes issued against it (invoice total + Σ notes), set
 	// when they change it: Balance is Owed less Paid.
 	Owed *decimal.Decimal `json:"owed,omitempty"`
+	// Dated lists the payments recorded with a date after AsOf that the
+	// clock allowance (ClockSkew) accepted: they count from their own
+	// day, not as of AsOf, and each says where the account stands from
+	// then (fix13z; before, such a payment was recorded but nowhere
+	// shown, the invoice listed unpaid).
+	Dated []DatedPayment `json:"dated_later,omitempty"`
+}
+
+// DatedPayment is a payment dated after the status's day: its amount
+// (refunds negative), its day and the account's balance and status from
+// that day on.
+type DatedPayment struct {
+	ID      string          `json:"id"`
+	PaidOn  string          `json:"paid_on"`
+	Amount  decimal.Decimal `json:"amount"`
+	Balance decimal.Decimal `json:"balance_then"`
+	Status  string          `json:"status_then"`
 }
 
 // AccountOwed is what is owed under inv as of asOf: its total plus the
@@ -180,6 +197,9 @@ func (st PaymentStatus) Summary(currency string) string {
 	}
 	if st.LateInterest != nil {
 		out += fmt.Sprintf(", late interest %s %s", FormatAmount(*st.LateInterest, currency), currency)
+	}
+	for _, d := range st.Dated {
+		out += fmt.Sprintf("; %s of %s %s dated %s counts from that day: balance from %s %s %s (%s)", d.ID, FormatAmount(d.Amount.Abs(), currency), currency, d.PaidOn, d.PaidOn, FormatAmount(d.Balance, currency), currency, strings.ReplaceAll(d.Status, "_", " "))
 	}
 	return out
 }

@@ -2087,9 +2087,29 @@ func (s *Service) flagStatus(ctx context.Context, inv *Invoice, ts *TermSheet) e
 	if err != nil {
 		return err
 	}
-	st, err := InvoiceStatusAt(inv, ps, ts, s.Now())
+	now := s.Now()
+	st, err := InvoiceStatusAt(inv, ps, ts, now)
 	if err != nil {
 		return err
+	}
+	// A payment dated after today, accepted within the clock allowance,
+	// counts from its own day: said so with the balance from that day
+	// (fix13z), rather than recorded and shown nowhere.
+	latest := now.UTC().Add(ClockSkew).Format(time.DateOnly)
+	for _, p := range ps {
+		if p.PaidOn <= st.AsOf || p.PaidOn > latest || st.Status == StatusNotIssued {
+			continue
+		}
+		day, err := time.Parse(time.DateOnly, p.PaidOn)
+		if err != nil {
+			continue
+		}
+		then, err := InvoiceStatusAt(inv, ps, ts, day)
+		if err != nil || then.Balance == nil {
+			continue
+		}
+		a, _ := decimal.NewFromString(p.Amount)
+		st.Dated = append(st.Dated, DatedPayment{ID: p.ID, PaidOn: p.PaidOn, Amount: a, Balance: *then.Balance, Status: then.Status})
 	}
 	inv.PaymentStatus = st
 	return nil
