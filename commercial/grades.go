@@ -51,6 +51,7 @@ func BestKnownGrades(lf *LotFacts, x *AssayExchangeTerms) map[string]Grade {
 		}
 	}
 	sort.Strings(analytes)
+	var newest map[string]Grade
 	for _, a := range analytes {
 		// One analyte at a time: an incomplete exchange of another (a
 		// missing umpire) leaves this one settled.
@@ -62,9 +63,33 @@ func BestKnownGrades(lf *LotFacts, x *AssayExchangeTerms) map[string]Grade {
 		} else if v, ok := partialExchange(lf.Results, a); ok {
 			v.exchange = true
 			g[a] = v
+		} else if sublotResults(lf.Results, a) {
+			// A sublot exchange not settled (an umpire awaited, the
+			// parties' weights disagreeing) gives no partial grade; the
+			// newest-assay rule reads its sublots (newestSublotGrades),
+			// as a column without exchange terms does, rather than the
+			// loading assay the results superseded (fix13z; before, one
+			// contract's NSR column valued Ag and As at loading while
+			// the others read the newer sublot results).
+			if newest == nil {
+				newest, _ = newestGrades(lf)
+			}
+			if v, ok := newest[a]; ok {
+				g[a] = v
+			}
 		}
 	}
 	return g
+}
+
+// sublotResults reports whether results hold a sublot result of a.
+func sublotResults(results []AssayResult, a string) bool {
+	for _, r := range results {
+		if r.Analyte == a && r.Sublot != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // newestGrades are a lot's grades when no exchange terms settle its
