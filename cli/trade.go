@@ -738,6 +738,9 @@ func tradePay(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer closeFn()
+	if env.Now != nil {
+		svc.Now = env.Now // a test's fixed clock (Env.Now)
+	}
 	given := p.Invoice
 	if err := svc.RecordPayment(ctx, p); err != nil {
 		return err

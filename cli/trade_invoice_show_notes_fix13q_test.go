@@ -62,3 +62,27 @@ func TestTradePayAgainstNote(t *testing.T) {
 		}
 	}
 }
+
+// TestTradePayDatedTomorrow (issue 13, fix13z): at 2025-11-20 12:00 UTC a
+// payment of 1,000 dated 2025-11-21 is accepted (clock allowance, 14 h)
+// and counts from its day: the confirmation gives today's balance, the
+// whole 15,391.84 USD, and the balance from 2025-11-21, 15 391.84 −
+// 1 000 = 14,391.84 USD. Before, it said only "balance is now 15,391.84
+// USD (open)", the 1,000 left out without a word.
+func TestTradePayDatedTomorrow(t *testing.T) {
+	env := map[string]string{"CRITMIN_DB": filepath.Join(t.TempDir(), "t.db")}
+	if _, _, err := run(t, env, "trade", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	inv := commercial.InvoiceID("FWO-USSM-CU-2025", commercial.DemoCopperLot, commercial.Final)
+	now := func() time.Time { return time.Date(2025, 11, 20, 12, 0, 0, 0, time.UTC) }
+	out, _, err := runAt(t, env, now, "trade", "pay", "--invoice", inv, "--amount", "1000", "--on", "2025-11-21")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"dated after today (2025-11-20 UTC), the payment counts from 2025-11-21", "balance today is 15,391.84 USD", "from 2025-11-21 14,391.84 USD"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("trade pay dated tomorrow: %q lacks %q", out, want)
+		}
+	}
+}
