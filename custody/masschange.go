@@ -61,7 +61,10 @@ const MassChangeReasonTerm = "cm:massChangeReason"
 // one (a file's 1 000 t row does not make its next, right, row a loss).
 func checkMassChange(ev *critmin.Event, was map[string]critmin.Lot, lots map[string]*critmin.Lot, refused map[string]critmin.Lot) []critmin.FieldError {
 	receipt := stepName(ev.BizStep) == "receiving" || stepName(ev.BizStep) == "arriving"
-	if ev.Type == critmin.TransformationEvent || (receipt && bolOf(ev) != "") || massChangeReason(ev) != "" {
+	// A commissioning is no weighing: commissioning a lot again is
+	// refused by the ledger's commissioning rule (ledger.Commissions),
+	// which names the commissioning it repeats.
+	if ev.Type == critmin.TransformationEvent || (receipt && bolOf(ev) != "") || massChangeReason(ev) != "" || ledger.Commissions(ev) {
 		return nil
 	}
 	var out []critmin.FieldError

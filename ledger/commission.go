@@ -93,7 +93,13 @@ func (s *Service) checkCommissioning(ctx context.Context, doc *epcis.Document, e
 // ObjectEvent ADD whose ILMD sets a commodity or an origin (one that only
 // claims an origin, cm:originClaim, is a later claim: custody). An
 // errorDeclaration of it corrects, it does not commission.
-func commissions(ev *critmin.Event) bool {
+func commissions(ev *critmin.Event) bool { return Commissions(ev) }
+
+// Commissions reports whether ev commissions lots: an ObjectEvent ADD,
+// not an error declaration, with mineral ILMD (commodity or origin).
+// Commissioning sets a lot's mass once; commissioning a lot again is
+// refused by checkCommissioning ("already exists"), whatever its mass.
+func Commissions(ev *critmin.Event) bool {
 	m := ev.Mineral
 	return ev.Type == critmin.ObjectEvent && ev.Action == "ADD" && ev.ErrorDeclaration == nil && m != nil && (m.Commodity != "" || m.OriginCountry != "" || m.OriginMine != "")
 }

@@ -19,8 +19,10 @@ import (
 // would have done with them.
 var formBodies = map[string]map[string]string{
 	"POST /capture": {"document": `{"type":"EPCISDocument"}`, "behaviour": "rollback"},
-	"POST /login":   {"token": adminSecret, "next": "/"},
-	"POST /logout":  {},
+	// Declaring an event in error (fix15z): its page's form.
+	"POST /events/{id}/declare": {"reason": "incorrect_data", "corrective": "", "step": "preview"},
+	"POST /login":               {"token": adminSecret, "next": "/"},
+	"POST /logout":              {},
 	// Issuing a certificate takes no field (fix14p): any field is unknown.
 	"POST /lots/{id}/certificate": {},
 	"POST /tokens":                {"name": "new-token", "role": "viewer"},
