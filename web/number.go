@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -206,7 +207,9 @@ func plainNumbers(msg string) string {
 	return exponentRE.ReplaceAllStringFunc(msg, func(m string) string {
 		sub := exponentRE.FindStringSubmatch(m)
 		f, err := strconv.ParseFloat(sub[2], 64)
-		if err != nil {
+		// A figure beyond float64 (1e-400 reads as 0, 1e400 as Inf) is
+		// kept as written: a message quoting it would misquote it.
+		if err != nil || f == 0 || math.IsInf(f, 0) {
 			return m
 		}
 		return sub[1] + critmin.PlainNumber(f)
