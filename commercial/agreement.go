@@ -618,12 +618,8 @@ func (s *Service) shippedNotInvoiced(ctx context.Context, cid string, invoiced m
 				return nil, nil, err
 			}
 			if len(under) > 1 {
-				var ids []string
-				for _, c := range under {
-					ids = append(ids, c.ID)
-				}
 				counted[l.ID] = true
-				unalloc = append(unalloc, UnallocatedShipped{Lot: l.ID, BLDate: bl, CouldBeUnder: ids})
+				unalloc = append(unalloc, UnallocatedShipped{Lot: l.ID, BLDate: bl, CouldBeUnder: contractIDs(under)})
 				continue
 			}
 			v, _, err := s.ValueUnderAsOf(ctx, ts, l.ID, asOf)

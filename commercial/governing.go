@@ -64,11 +64,16 @@ func (s *Service) governing(ctx context.Context, lot string) (*TermSheet, []stri
 	if len(under) == 1 {
 		return under[0], nil, nil
 	}
+	return nil, contractIDs(under), nil
+}
+
+// contractIDs are the ids of contracts, in their order.
+func contractIDs(contracts []*TermSheet) []string {
 	var ids []string
-	for _, ts := range under {
+	for _, ts := range contracts {
 		ids = append(ids, ts.ID)
 	}
-	return nil, ids, nil
+	return ids
 }
 
 // exchangeAllowed refuses (ECONFLICT, 409, naming party) an
