@@ -477,10 +477,7 @@ func (s *Service) shippedUninvoiced(ctx context.Context, invoiced map[string]boo
 // contract's final weights apply yet). A lot that cannot be valued is
 // listed with the reason (NotValued).
 func unallocatedLot(ctx context.Context, store critmin.Store, a ambiguousLot, book string, asOf time.Time, spot map[string]decimal.Decimal) (ExposureLot, error) {
-	var ids []string
-	for _, ts := range a.under {
-		ids = append(ids, ts.ID)
-	}
+	ids := contractIDs(a.under)
 	el := ExposureLot{Lot: a.lot, Unallocated: true, CouldBeUnder: ids, ContainedKg: map[string]decimal.Decimal{}, Payable: map[string]decimal.Decimal{},
 		Note: "unallocated — could be invoiced under contracts " + strings.Join(ids, ", ") + ": shipped and not invoiced; its contained metal is in no long, short, priced or unpriced total until a contract invoices it"}
 	if book != "" && !slices.ContainsFunc(a.under, func(ts *TermSheet) bool { return partyTo(ts, book) }) {
