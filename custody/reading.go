@@ -251,60 +251,78 @@ func checkSameInstant(ctx context.Context, s Store, live, events []*critmin.Even
 }
 
 // checkFedInTransit refuses a run (TransformationEvent) that feeds a lot
-// on its way to another site: the lot's latest shipping, departing or
-// transporting event dated up to the run (in the store, live, or earlier
-// in the document) sends it to destinations (destinationList type
-// location) that do not include the run's site. Material at sea bound
-// for Houston cannot be fed at a refinery in Missouri; it is received
-// there first (CBV 2.0 receiving). A shipment naming no destination is
-// not judged.
+// on its way to another site: by the lot's whereabouts at the run's time
+// (its live events up to the run, stored or earlier in the document,
+// followed as checkWhereabouts follows them: a receipt ends a transit, a
+// part shipped away leaves the rest where it stood) the lot is in transit
+// after a shipping, departing or transporting event whose destinations
+// (destinationList type location) do not include the run's site.
+// Material at sea bound for Houston cannot be fed at a refinery in
+// Missouri; it is received there first (CBV 2.0 receiving). A shipment
+// naming no destination is not judged. A lot that stood at a site at the
+// run's time is not called "in transit" (fix15m: a lot received at the
+// port and shipped on later was refused as "in transit to" the port); the
+// whereabouts check names where it stood.
 func checkFedInTransit(ctx context.Context, s Store, live []*critmin.Event, fed []lotTouch) ([]critmin.FieldError, error) {
 	var out []critmin.FieldError
 	q, canQuery := s.(eventQuerier)
 	for _, t := range fed {
-		var last *critmin.Event
-		consider := func(e *critmin.Event) {
-			if !inTransitStep(e.BizStep) || e.EventTime.After(t.ev.EventTime) || !namesLot(e, t.id) {
-				return
-			}
-			if last == nil || e.EventTime.After(last.EventTime) {
-				last = e
-			}
+		type step struct {
+			ev  *critmin.Event
+			doc int // index in live, -1 for a stored event
 		}
-		for _, e := range live {
+		var walk []step
+		inDoc := map[string]bool{}
+		for i, e := range live {
 			if e == t.ev {
 				break
 			}
-			consider(e)
+			inDoc[e.EventID] = true
+			if !e.EventTime.After(t.ev.EventTime) && namesLot(e, t.id) {
+				walk = append(walk, step{ev: e, doc: i})
+			}
 		}
 		if canQuery {
 			end := t.ev.EventTime.Add(time.Nanosecond)
-			page, err := q.FindEvents(ctx, critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{t.id}, Exact: true}}, LTEventTime: &end, Limit: 1000})
+			page, err := q.FindEvents(ctx, critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{t.id}, Exact: true}}, LTEventTime: &end, OrderBy: "eventTime", Limit: 10000})
 			if err != nil {
 				return nil, err
 			}
 			for _, st := range page.Events {
-				if ledger.Live(st) {
-					consider(decodeStored(st))
+				if ledger.Live(st) && !inDoc[st.EventID] {
+					walk = append(walk, step{ev: decodeStored(st), doc: -1})
 				}
 			}
 		}
-		if last == nil {
+		sort.SliceStable(walk, func(a, b int) bool {
+			ta, tb := walk[a].ev.EventTime, walk[b].ev.EventTime
+			if !ta.Equal(tb) {
+				return ta.Before(tb)
+			}
+			return walk[a].doc < walk[b].doc
+		})
+		lot := t.before
+		tr := newTracker(t.id, &lot)
+		for _, st := range walk {
+			tr.add(st.ev)
+		}
+		w := tr.w
+		if w.by == nil || !w.inTransit || len(w.dests) == 0 {
 			continue
 		}
-		var dests []string
-		here := false
-		for _, d := range last.Destinations {
-			if isType(d.Type, "location") {
-				dests = append(dests, d.ID)
-				here = here || epcis.Canonical(d.ID) == epcis.Canonical(t.ev.BizLocation)
-			}
+		here := epcis.Canonical(t.ev.BizLocation)
+		if w.partsAt[here] {
+			continue
 		}
-		if len(dests) == 0 || here {
+		bound := false
+		for _, d := range w.dests {
+			bound = bound || d == here
+		}
+		if bound {
 			continue
 		}
 		out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + t.ev.EventID + "/inputQuantityList", Reason: fmt.Sprintf("lot %s cannot be fed at %s: it is in transit to %s (%s event %s on %s); receive it where the run is first",
-			t.id, t.ev.BizLocation, strings.Join(dests, ", "), stepName(last.BizStep), last.EventID, last.EventTime.Format(time.RFC3339))})
+			t.id, t.ev.BizLocation, strings.Join(w.dests, ", "), stepName(w.by.BizStep), w.by.EventID, w.by.EventTime.Format(time.RFC3339))})
 	}
 	return out, nil
 }
