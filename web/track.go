@@ -296,11 +296,15 @@ func corridorMap(sites []*critmin.Site, flows, atSea []critmin.Flow) template.HT
 // its table's sites. One row per site (its kind and coordinates; a site
 // without coordinates is listed with none), then one row per line drawn:
 // a route moved or in transit between two sites, with its commodity, its
-// tonnes and the leg's points as drawn (lon lat; a route across the
-// antimeridian in two pieces separated by " | "), so that the CSV holds
-// the map's full data (issue 15: every chart has its CSV).
+// tonnes and the leg's points as drawn, written as WKT (OGC Simple
+// Features): LINESTRING(lon lat, lon lat, …), a route across the
+// antimeridian as MULTILINESTRING((…), (…)) — a cell that starts with a
+// letter, so the spreadsheet formula guard leaves it alone (a route
+// starting "-33.1" was written "'-33.1 …") and GIS tools read it
+// (fix15m item 2), so that the CSV holds the map's full data (issue 15:
+// every chart has its CSV).
 func corridorMapCSV(c Chart, placed, unplaced []*critmin.Site) ([]string, [][]string) {
-	header := []string{"record", "name", "kind", "latitude", "longitude", "from", "to", "commodity", "tonnes (t)", "route (lon lat)"}
+	header := []string{"record", "name", "kind", "latitude", "longitude", "from", "to", "commodity", "tonnes (t)", "route (WKT, lon lat)"}
 	var rows [][]string
 	names := map[string]string{}
 	for _, s := range placed {
@@ -315,17 +319,33 @@ func corridorMapCSV(c Chart, placed, unplaced []*critmin.Site) ([]string, [][]st
 		if l.Kind == "transit" {
 			kind = "in transit"
 		}
-		var pieces []string
-		for _, seg := range l.Segments {
-			var pts []string
-			for _, pt := range seg {
-				pts = append(pts, strconv.FormatFloat(pt[0], 'f', -1, 64)+" "+strconv.FormatFloat(pt[1], 'f', -1, 64))
-			}
-			pieces = append(pieces, strings.Join(pts, "; "))
-		}
-		rows = append(rows, []string{"route", names[l.From] + " → " + names[l.To], kind, "", "", names[l.From], names[l.To], l.Label, formatNum(l.Value, 3), strings.Join(pieces, " | ")})
+		rows = append(rows, []string{"route", names[l.From] + " → " + names[l.To], kind, "", "", names[l.From], names[l.To], l.Label, formatNum(l.Value, 3), routeWKT(l.Segments)})
 	}
 	return header, rows
+}
+
+// routeWKT is a route's points as WKT (lon lat, as GIS tools and GeoJSON
+// order them): LINESTRING(61.5 29.1, 67.3 24.8) for one piece,
+// MULTILINESTRING((…), (…)) for a route drawn in pieces (across the
+// antimeridian), "" for none.
+func routeWKT(segs [][][2]float64) string {
+	var pieces []string
+	for _, seg := range segs {
+		var pts []string
+		for _, pt := range seg {
+			pts = append(pts, strconv.FormatFloat(pt[0], 'f', -1, 64)+" "+strconv.FormatFloat(pt[1], 'f', -1, 64))
+		}
+		if len(pts) > 0 {
+			pieces = append(pieces, "("+strings.Join(pts, ", ")+")")
+		}
+	}
+	switch len(pieces) {
+	case 0:
+		return ""
+	case 1:
+		return "LINESTRING" + pieces[0]
+	}
+	return "MULTILINESTRING(" + strings.Join(pieces, ", ") + ")"
 }
 
 // laneName is the name of a commodity on a map lane and its legend.
