@@ -130,12 +130,13 @@ func IntInRange(s string, lo, hi int) (n int, reason string) {
 // PlainNumber is v in plain decimal, as a message prints a value a person
 // typed: 2000000 for two million and 0.00001 for a hundred-thousandth,
 // never Go's %v/%g exponent form ("2e+06", "1e-05") that a reader of a
-// page or a problem detail does not expect (issue 15, fix15z). A value
-// whose plain decimal would be longer than 24 characters (1e-30, 1e+40)
-// keeps the exponent form, which is then the readable one.
+// page or a problem detail does not expect (issue 15, fix15z). A typed
+// 10^30 reads as its 31 digits, not "1e+30" (fix15m). A value whose plain
+// decimal would be longer than 40 characters (1e-50, 1e+50) keeps the
+// exponent form, which is then the readable one.
 func PlainNumber(v float64) string {
 	s := strconv.FormatFloat(v, 'f', -1, 64)
-	if len(s) > 24 {
+	if len(s) > 40 {
 		return strconv.FormatFloat(v, 'g', -1, 64)
 	}
 	return s

@@ -70,3 +70,25 @@ func TestParseDecimalSpaceAndTrueMinus(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainNumberLarge (issue 15, fix15m item 3): a figure a person types
+// is echoed as plain digits up to 40 characters — 10^30 is a 1 and thirty
+// zeros (31 characters), not "1e+30"; 10^30 − 10^20 likewise — while a
+// figure whose digits would run past 40 characters (10^50, 10^-50) keeps
+// the exponent form, then the readable one.
+func TestPlainNumberLarge(t *testing.T) {
+	for v, want := range map[float64]string{
+		1e30:        "1" + strings.Repeat("0", 30),
+		-2e30:       "-2" + strings.Repeat("0", 30),
+		1e30 - 1e20: "999999999900000000000000000000",
+		1e-30:       "0." + strings.Repeat("0", 29) + "1",
+		2000000:     "2000000",
+		0.00001:     "0.00001",
+		1e50:        "1e+50",
+		1e-50:       "1e-50",
+	} {
+		if got := critmin.PlainNumber(v); got != want {
+			t.Errorf("PlainNumber(%v) = %q; want %q", v, got, want)
+		}
+	}
+}

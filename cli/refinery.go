@@ -111,7 +111,7 @@ func runRefineryReconcile(ctx context.Context, env *Env, args []string) error {
 	confSet := false
 	fs.Visit(func(f *flag.Flag) { confSet = confSet || f.Name == "confidence" })
 	if confSet && !(*conf >= refinery.MinConfidence && *conf <= refinery.MaxConfidence) {
-		return usagef("--confidence: %v is not in [%g, %g] (leave the flag out for the file's, else 0.95)", *conf, refinery.MinConfidence, refinery.MaxConfidence)
+		return usagef("--confidence: %s is not in [%s, %s] (leave the flag out for the file's, else 0.95)", critmin.PlainNumber(*conf), critmin.PlainNumber(refinery.MinConfidence), critmin.PlainNumber(refinery.MaxConfidence))
 	}
 	p, err := src.load(ctx, env, fs.Arg(0))
 	if err != nil {

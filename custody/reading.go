@@ -113,7 +113,7 @@ func readingsOf(ev *critmin.Event) []reading {
 		if s.Value == nil {
 			continue
 		}
-		r := reading{at: ev.EventTime, event: ev.EventID, pointer: s.Pointer, text: fmt.Sprintf("%v %s", *s.Value, units.Symbol(s.UOM))}
+		r := reading{at: ev.EventTime, event: ev.EventID, pointer: s.Pointer, text: critmin.PlainNumber(*s.Value) + " " + units.Symbol(s.UOM)}
 		if r.pointer == "" {
 			r.pointer = fmt.Sprintf("/sensorElementList/0/sensorReport/%d", i)
 		}

@@ -45,7 +45,7 @@ func (n *Network) WithMeasuredYields(site string, ys []MeasuredYield) (*Network,
 	byKey := map[[2]string]MeasuredYield{}
 	for i, y := range ys {
 		if !(y.Recovery >= 0 && y.Recovery <= 1) {
-			return nil, nil, critmin.FieldErrorf(fmt.Sprintf("/%d/recovery", i), "a recovery is a fraction in [0, 1], got %g", y.Recovery)
+			return nil, nil, critmin.FieldErrorf(fmt.Sprintf("/%d/recovery", i), "a recovery is a fraction in [0, 1], got %s", critmin.PlainNumber(y.Recovery))
 		}
 		k := [2]string{y.Element, y.Product}
 		if _, dup := byKey[k]; dup {

@@ -47,7 +47,7 @@ func decodeStrict(data []byte, v any, what string) error {
 				Period     *string  `json:"period"`
 			}
 			if json.Unmarshal(data, &c) == nil && c.Confidence != nil && *c.Confidence == 0 {
-				return critmin.FieldErrorf("/confidence", "must be in [%g, %g], got 0 (leave it out for the default %g)", MinConfidence, MaxConfidence, DefaultConfidence)
+				return critmin.FieldErrorf("/confidence", "must be in [%s, %s], got 0 (leave it out for the default %s)", critmin.PlainNumber(MinConfidence), critmin.PlainNumber(MaxConfidence), critmin.PlainNumber(DefaultConfidence))
 			}
 			// "time_zone": "" is not "absent" either: refuse it rather
 			// than silently read the month in UTC.

@@ -431,7 +431,7 @@ func doubleSource(ptr, what string, given *Quantity, events []string) (replaced 
 	if len(events) > 3 {
 		ev = strings.Join(events[:3], ", ") + fmt.Sprintf(", … (%d in all)", len(events))
 	}
-	return "", critmin.FieldErrorf(ptr, "%s is given in the flowsheet (%g) and measured in the ledger for the period (%s): give each quantity one source — remove it from the flowsheet to use the ledger's measurement, or leave the ledger's out", what, given.Value, ev)
+	return "", critmin.FieldErrorf(ptr, "%s is given in the flowsheet (%s) and measured in the ledger for the period (%s): give each quantity one source — remove it from the flowsheet to use the ledger's measurement, or leave the ledger's out", what, critmin.PlainNumber(given.Value), ev)
 }
 
 // DecodeProblemUnvalidated reads a problem or flowsheet without checking

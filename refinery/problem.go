@@ -324,7 +324,7 @@ func (p *Problem) Validate() error {
 		bad("/time_zone", "%v", err)
 	}
 	if p.Confidence != 0 && !(p.Confidence >= MinConfidence && p.Confidence <= MaxConfidence) {
-		bad("/confidence", "must be in [%g, %g], e.g. 0.95; got %v", MinConfidence, MaxConfidence, p.Confidence)
+		bad("/confidence", "must be in [%s, %s], e.g. 0.95; got %s", critmin.PlainNumber(MinConfidence), critmin.PlainNumber(MaxConfidence), critmin.PlainNumber(p.Confidence))
 	}
 	elem := map[string]bool{}
 	for i, e := range p.Elements {
@@ -372,23 +372,23 @@ func (p *Problem) Validate() error {
 			case !q.hasSD:
 				bad(ptr+"/sd", "standard deviation is missing (give one > 0, or give the value as a bare number to hold it fixed)")
 			case !(q.SD > 0) || math.IsInf(q.SD, 0):
-				bad(ptr+"/sd", "standard deviation must be > 0, got %g", q.SD)
+				bad(ptr+"/sd", "standard deviation must be > 0, got %s", critmin.PlainNumber(q.SD))
 			case q.SD < MinRelSD*math.Max(math.Abs(q.Value), 1):
-				bad(ptr+"/sd", "standard deviation %g is below the minimum %g (%g × max(|value|, 1)): no measurement is that precise, and weights that large break the arithmetic; give the value as a bare number to hold it fixed", q.SD, MinRelSD*math.Max(math.Abs(q.Value), 1), MinRelSD)
+				bad(ptr+"/sd", "standard deviation %s is below the minimum %s (%s × max(|value|, 1)): no measurement is that precise, and weights that large break the arithmetic; give the value as a bare number to hold it fixed", critmin.PlainNumber(q.SD), critmin.PlainNumber(MinRelSD*math.Max(math.Abs(q.Value), 1)), critmin.PlainNumber(MinRelSD))
 			}
 			measured++
 		}
 		if isGrade && (q.Value < 0 || q.Value > 100) {
-			bad(ptr+"/value", "a grade in %% must lie in [0, 100], got %g", q.Value)
+			bad(ptr+"/value", "a grade in %% must lie in [0, 100], got %s", critmin.PlainNumber(q.Value))
 		}
 		if !isGrade && q.Value < 0 {
-			bad(ptr+"/value", "a mass must be ≥ 0, got %g", q.Value)
+			bad(ptr+"/value", "a mass must be ≥ 0, got %s", critmin.PlainNumber(q.Value))
 		}
 		if !isGrade && q.Value > MaxTonnes {
-			bad(ptr+"/value", "%g t is over %g t, more than any plant handles in a period: is the unit tonnes?", q.Value, MaxTonnes)
+			bad(ptr+"/value", "%s t is over %s t, more than any plant handles in a period: is the unit tonnes?", critmin.PlainNumber(q.Value), critmin.PlainNumber(MaxTonnes))
 		}
 		if q.SD > 0 && !math.IsInf(q.SD, 0) && q.SD > MaxRelSD*math.Max(math.Abs(q.Value), 1) {
-			bad(ptr+"/sd", "standard deviation %g is over %g × max(|value|, 1): a measurement that uncertain carries no information; leave the value out (unmeasured) instead", q.SD, MaxRelSD)
+			bad(ptr+"/sd", "standard deviation %s is over %s × max(|value|, 1): a measurement that uncertain carries no information; leave the value out (unmeasured) instead", critmin.PlainNumber(q.SD), critmin.PlainNumber(MaxRelSD))
 		}
 	}
 	checkGrades := func(ptr string, g map[string]*Quantity, counts bool) {
@@ -402,7 +402,7 @@ func (p *Problem) Validate() error {
 			}
 		}
 		if sum > 100 {
-			bad(ptr, "the element grades add up to %g %%, more than the whole (100 %%)", sum)
+			bad(ptr, "the element grades add up to %s %%, more than the whole (100 %%)", critmin.PlainNumber(sum))
 		}
 		for _, e := range sortedKeys(g) {
 			if !elem[e] {

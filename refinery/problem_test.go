@@ -28,7 +28,7 @@ func TestBadInput(t *testing.T) {
 		{"node without inputs", `"id": "feed", "to": "flotation"`, `"id": "feed", "to": "idle"`, "/nodes/0", `node "flotation" has no input stream`},
 		{"node without outputs", `"nodes": [{"id": "flotation"}]`, `"nodes": [{"id": "flotation"}, {"id": "sump"}]`, "/nodes/1", `node "sump" has no output stream`},
 		{"sd zero", `"mass_t": {"value": 8, "sd": 0.3}`, `"mass_t": {"value": 8, "sd": 0}`, "/streams/1/mass_t/sd", "standard deviation must be > 0"},
-		{"sd below the minimum", `"mass_t": {"value": 8, "sd": 0.3}`, `"mass_t": {"value": 8, "sd": 1e-300}`, "/streams/1/mass_t/sd", "below the minimum 8e-09"},
+		{"sd below the minimum", `"mass_t": {"value": 8, "sd": 0.3}`, `"mass_t": {"value": 8, "sd": 1e-300}`, "/streams/1/mass_t/sd", "below the minimum 0.000000008"},
 		{"sd negative", `{"value": 0.2, "sd": 0.01}`, `{"value": 0.2, "sd": -0.01}`, "/streams/2/grade_pct/Cu/sd", "standard deviation must be > 0"},
 		{"sd missing", `"mass_t": {"value": 92, "sd": 2}`, `"mass_t": {"value": 92}`, "/streams/2/mass_t/sd", "standard deviation is missing"},
 		{"element not measured", `"elements": ["Cu"]`, `"elements": ["Cu", "Au"]`, "/elements/1", "no stream measures element Au"},

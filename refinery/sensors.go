@@ -93,7 +93,7 @@ func readSensors(ev *critmin.Event, elements map[string]bool, prec Precision, wh
 			return def, nil
 		}
 		if !(*s.SDev > 0) {
-			return 0, bad(i, "sDev must be > 0 (the 1-sd precision of the value), got %g", *s.SDev)
+			return 0, bad(i, "sDev must be > 0 (the 1-sd precision of the value), got %s", critmin.PlainNumber(*s.SDev))
 		}
 		return conv(*s.SDev)
 	}
@@ -113,7 +113,7 @@ func readSensors(ev *critmin.Event, elements map[string]bool, prec Precision, wh
 			hasMass = true
 			w, _ := units.ToTonnes(*s.Value, s.UOM)
 			if w < 0 {
-				return nil, bad(i, "a mass cannot be negative, got %g %s", *s.Value, s.UOM)
+				return nil, bad(i, "a mass cannot be negative, got %s %s", critmin.PlainNumber(*s.Value), s.UOM)
 			}
 			sd, err := sdOf(i, s, func(v float64) (float64, error) { return units.ToTonnes(v, s.UOM) }, prec.WeighingRel*w)
 			if err != nil {
@@ -149,7 +149,7 @@ func readSensors(ev *critmin.Event, elements map[string]bool, prec Precision, wh
 			toPct := func(v float64) (float64, error) { return units.ConvertGrade(v, unit, units.Percent) }
 			if analyte == ledger.MoistureAnalyte {
 				if pct < 0 || pct >= 100 {
-					return nil, bad(i, "moisture must lie in [0, 100) %%, got %g %%", pct)
+					return nil, bad(i, "moisture must lie in [0, 100) %%, got %s %%", critmin.PlainNumber(pct))
 				}
 				if r.moisture != nil {
 					return nil, bad(i, "a second moisture report")
@@ -183,7 +183,7 @@ func readSensors(ev *critmin.Event, elements map[string]bool, prec Precision, wh
 			}
 			g := pct * f
 			if g < 0 || g > 100 {
-				return nil, bad(i, "a grade must lie in [0, 100] %%, got %g %% %s", g, el)
+				return nil, bad(i, "a grade must lie in [0, 100] %%, got %s %% %s", critmin.PlainNumber(g), el)
 			}
 			sd, err := sdOf(i, s, toPct, prec.AssayRel*pct)
 			if err != nil {

@@ -116,7 +116,7 @@ func (s *Service) RunDisruption(sc *scenario.Scenario, commodity string, from, t
 		return nil, critmin.FieldErrorf("to", "%d is not a year from %d to %d", to, MinYear, MaxYear)
 	}
 	if !(usImports >= 0 && usImports <= MaxTonnes) {
-		return nil, critmin.FieldErrorf("us_imports", "%v is not 0 to %g t", usImports, float64(MaxTonnes))
+		return nil, critmin.FieldErrorf("us_imports", "%s is not 0 to %s t", critmin.PlainNumber(usImports), critmin.PlainNumber(MaxTonnes))
 	}
 	if to < from {
 		return nil, critmin.FieldErrorf("to", "%d is before from %d", to, from)

@@ -286,7 +286,7 @@ func weighbridgeEvent(source string, f map[string]string) (map[string]any, []row
 		}
 	}
 	if haveNet && net < MinWeighbridgeNetKg {
-		probs = append(probs, rowProblem{"net_kg", fmt.Sprintf("net %s kg is below %v kg, a road weighbridge's scale interval: a ticket's net is the load's mass, and %s kg weighs nothing a weighbridge can tell — check the net (or the gross and tare) and the unit (a figure in tonnes?)", strconv.FormatFloat(net, 'f', -1, 64), MinWeighbridgeNetKg, strconv.FormatFloat(net, 'f', -1, 64))})
+		probs = append(probs, rowProblem{"net_kg", fmt.Sprintf("net %s kg is below %s kg, a road weighbridge's scale interval: a ticket's net is the load's mass, and %s kg weighs nothing a weighbridge can tell — check the net (or the gross and tare) and the unit (a figure in tonnes?)", critmin.PlainNumber(net), critmin.PlainNumber(MinWeighbridgeNetKg), critmin.PlainNumber(net))})
 	}
 	if !haveNet && f["net_kg"] == "" && f["gross_kg"] == "" && f["tare_kg"] == "" {
 		probs = append(probs, rowProblem{"net_kg", "no mass: give the net mass, or the gross and the tare"})
