@@ -44,3 +44,22 @@ func TestPagesEchoLargeFiguresPlain(t *testing.T) {
 		t.Errorf("the import prints a figure in exponent form")
 	}
 }
+
+// TestFormTimeWithSpacedOffset (issue 15, fix15m item 4): the Sample
+// form's time typed "2025-11-20 09:00 +05:00" (or "…T09:00 +0500") with
+// no tz previews an event at 2025-11-20T09:00:00+05:00, offset +05:00.
+func TestFormTimeWithSpacedOffset(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	for _, when := range []string{"2025-11-20 09:00 +05:00", "2025-11-20T09:00 +0500"} {
+		v := url.Values{"step": {"preview"}, "lot": {"urn:critmin:demo:lot:REE-2025-003"}, "lab": {"urn:critmin:demo:lab:gsp-peshawar"}, "assays": {"TREO 3 %"},
+			"time": {when}, "tz": {""}, "site": {"urn:critmin:demo:site:loe-shilman"}}
+		_, b := do(t, "POST", ts.URL+"/record/sample", operatorSecret, []byte(v.Encode()), formHeader)
+		page := html.UnescapeString(string(b))
+		if !strings.Contains(page, `"eventTime": "2025-11-20T09:00:00+05:00"`) || !strings.Contains(page, `"eventTimeZoneOffset": "+05:00"`) {
+			t.Errorf("time %q: the preview lacks the event at 2025-11-20T09:00:00+05:00", when)
+		}
+	}
+}

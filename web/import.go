@@ -211,15 +211,23 @@ func csvTime(s, tz string) (string, string, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t.Format("2006-01-02T15:04:05.000Z07:00"), t.Format("-07:00"), nil
 	}
-	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			if tz == "" {
-				return "", "", fmt.Errorf("%q has no time-zone offset: give one in the file or as the file's time zone (e.g. +05:00)", s)
-			}
-			return t.Format("2006-01-02T15:04:05.000") + tz, tz, nil
+	// A local time (T or space), with its own offset after a space or not
+	// ("2026-10-05 14:00 +05:00", "2026-10-05T14:00 +0500"; fix15m), else
+	// the file's time zone.
+	if local, off, ok := splitWhen(s); ok {
+		if off == "" {
+			off = normOffset(tz)
 		}
+		if off == "" {
+			return "", "", fmt.Errorf("%q has no time-zone offset: give one in the file or as the file's time zone (e.g. +05:00)", s)
+		}
+		t, err := time.Parse("2006-01-02T15:04:05.999999999-07:00", local+off)
+		if err != nil {
+			return "", "", fmt.Errorf("%q has time-zone offset %q: write it as +05:00", s, off)
+		}
+		return t.Format("2006-01-02T15:04:05.000") + off, off, nil
 	}
-	return "", "", fmt.Errorf("%q is not a date and time: use 2025-08-20 09:00 or 2025-08-20T09:00:00+05:00", s)
+	return "", "", fmt.Errorf("%q is not a date and time: use 2025-08-20 09:00, 2025-08-20 09:00 +05:00 or 2025-08-20T09:00:00+05:00", s)
 }
 
 // numberFields are the import fields that hold numbers (csvCell).

@@ -354,7 +354,7 @@ func baseEvent(typ, action, bizStep, disposition string, v url.Values) map[strin
 	if t := eventTime(v); t != "" {
 		ev["eventTime"] = t
 	}
-	ev["eventTimeZoneOffset"] = strings.TrimSpace(v.Get("tz"))
+	ev["eventTimeZoneOffset"] = timeZoneOffset(v)
 	return ev
 }
 
@@ -362,16 +362,86 @@ func baseEvent(typ, action, bizStep, disposition string, v url.Values) map[strin
 // time ("" if no time was given).
 func eventTime(v url.Values) string { return localTime(v.Get("time"), v.Get("tz")) }
 
+// timeZoneOffset is the form's event time-zone offset: the one written in
+// its time field ("2026-10-05 14:00 +05:00"), else its tz field, written
+// ±hh:mm (+0500 reads +05:00).
+func timeZoneOffset(v url.Values) string {
+	if _, off, ok := splitWhen(v.Get("time")); ok && off != "" {
+		return off
+	}
+	return normOffset(v.Get("tz"))
+}
+
 func localTime(t, tz string) string {
 	t, tz = strings.TrimSpace(t), strings.TrimSpace(tz)
 	if t == "" {
 		return ""
 	}
-	// datetime-local sends 2025-08-20T09:00 or 2025-08-20T09:00:30.
-	if len(t) == len("2006-01-02T15:04") {
-		t += ":00"
+	// datetime-local sends 2025-08-20T09:00 or 2025-08-20T09:00:30; a
+	// typed time may carry its own offset, after a space or not
+	// (splitWhen). Anything else is passed on for capture to refuse.
+	if local, off, ok := splitWhen(t); ok {
+		if off == "" {
+			off = normOffset(tz)
+		}
+		return local + off
 	}
 	return t + tz
+}
+
+// whenRE is a date and time as people write it: T or a space between
+// date and time, seconds and fractions optional, then an optional offset
+// (Z, ±hh:mm, ±hhmm or ±hh), with or without a space before it (issue 15,
+// fix15m: "2026-10-05 14:00 +05:00" and "2026-10-05T14:00 +0500" were
+// refused).
+var whenRE = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(?:\.\d{1,9})?)? ?(Z|[+-]\d{2}(?::?\d{2})?)?$`)
+
+// splitWhen splits a typed date and time into its local part, written
+// 2006-01-02T15:04:05[.fff], and its offset written ±hh:mm ("" for none);
+// ok is false when s is not a date and time of that form or names no
+// real date or time.
+func splitWhen(s string) (local, off string, ok bool) {
+	m := whenRE.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return "", "", false
+	}
+	sec := m[3]
+	if sec == "" {
+		sec = ":00"
+	}
+	local = m[1] + "T" + m[2] + sec
+	if _, err := time.Parse("2006-01-02T15:04:05.999999999", local); err != nil {
+		return "", "", false
+	}
+	if m[4] != "" {
+		off = normOffset(m[4])
+	}
+	return local, off, true
+}
+
+// normOffset writes a time-zone offset as RFC 3339 wants it: +0500 and
+// +05 as +05:00, Z as +00:00; anything else trimmed, as written, for
+// capture to refuse by name.
+func normOffset(tz string) string {
+	tz = strings.TrimSpace(tz)
+	switch {
+	case tz == "Z":
+		return "+00:00"
+	case len(tz) == 3 && (tz[0] == '+' || tz[0] == '-') && isDigits(tz[1:]):
+		return tz + ":00"
+	case len(tz) == 5 && (tz[0] == '+' || tz[0] == '-') && isDigits(tz[1:]):
+		return tz[:3] + ":" + tz[3:]
+	}
+	return tz
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func idObj(id string) map[string]any { return map[string]any{"id": strings.TrimSpace(id)} }
