@@ -2,78 +2,17 @@ package sqlite_test
 
 import (
 	"context"
-	"math"
 	"path/filepath"
 	"testing"
 
-	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/sqldb"
 	"github.com/critmin/critmin/sqlite"
 	"github.com/critmin/critmin/storetest"
 )
 
-// TestMigrateReceivedPartOutturn (fix15x item 4): migration 0084 replays
-// the lot projection of a store written before a received part's outturn
-// weight became its mass. Lot R, 30 000 kg (moisture 0) at Karachi; a
-// part of 10 000 kg shipped to Houston under bill of lading 1 and
-// received there at 9 600 kg. The old projection (0083's) kept the lot's
-// total at the shipped weight: 30 t wet and dry, 30 000 kg. After 0084
-// the received part counts at its outturn weight: 30 − 10 + 9.6 = 29.6 t
-// (29 600 kg), the part keeping its loading weight (10 t) and its
-// received weight (9.6 t); 30 − 10 = 20 t stay at Karachi before and
-// after.
+// TestMigrateReceivedPartOutturn: migration 0084 on SQLite
+// (storetest.MigrateReceivedPartOutturn holds the worked figures).
 func TestMigrateReceivedPartOutturn(t *testing.T) {
-	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "critmin.db")
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	storetest.MustCapture(t, ledger.NewService(db), `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}],
-	"type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-25T00:00:00Z",
-	"epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:r0", "eventTime": "2025-11-01T00:00:00Z", "eventTimeZoneOffset": "+00:00",
-		"action": "ADD", "bizStep": "commissioning", "bizLocation": {"id": "urn:t:site:karachi"}, "quantityList": [{"epcClass": "urn:t:lot:R", "quantity": 30000, "uom": "KGM"}],
-		"ilmd": {"cm:commodity": "antimony_ore", "cm:moisture": 0}},
-		{"type": "ObjectEvent", "eventID": "urn:t:ev:r1", "eventTime": "2025-11-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
-		 "bizLocation": {"id": "urn:t:site:karachi"}, "quantityList": [{"epcClass": "urn:t:lot:R", "quantity": 10000, "uom": "KGM"}],
-		 "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:1"}], "destinationList": [{"type": "location", "destination": "urn:t:site:houston"}]},
-		{"type": "ObjectEvent", "eventID": "urn:t:ev:r2", "eventTime": "2025-11-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "receiving",
-		 "bizLocation": {"id": "urn:t:site:houston"}, "quantityList": [{"epcClass": "urn:t:lot:R", "quantity": 9600, "uom": "KGM"}], "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:1"}]}]}}`)
-	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
-	r, err := db.FindLot(ctx, "urn:t:lot:R")
-	if err != nil || len(r.Parts) != 1 || !near(r.WetTonnes, 29.6) || !near(r.Quantity, 29600) {
-		t.Fatalf("as captured: %+v %v; want 29.6 t (the current projection)", r, err)
-	}
-	// Back to the projection before 0084 (0083's shape): the lot's total
-	// at the shipped weight, 30 t.
-	for _, q := range []string{
-		`UPDATE lots SET quantity = 30000, wet_t = 30, dry_t = 30 WHERE id = 'urn:t:lot:R'`,
-		`DELETE FROM schema_migrations WHERE version = 84`,
-	} {
-		if _, err := db.Write.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := db.ResealDerived(ctx); err != nil {
-		t.Fatal(err)
-	}
-	r, err = db.FindLot(ctx, "urn:t:lot:R")
-	// Read with today's part mass (9.6 t received), the old total leaves
-	// 30 − 9.6 = 20.4 t at Karachi: the disagreement 0084 repairs.
-	if err != nil || !near(r.WetTonnes, 30) || !near(r.Quantity, 30000) || !near(r.RemainingWetTonnes(), 20.4) {
-		t.Fatalf("before the migration: %+v %v; want the old projection (30 t, 20.4 t at Karachi)", r, err)
-	}
-	db.Close()
-	if db, err = sqlite.Open(ctx, path); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	r, err = db.FindLot(ctx, "urn:t:lot:R")
-	if err != nil || len(r.Parts) != 1 {
-		t.Fatalf("after: %+v %v", r, err)
-	}
-	p := r.Parts[0]
-	if !near(r.WetTonnes, 29.6) || !near(r.DryTonnes, 29.6) || !near(r.Quantity, 29600) || !near(r.RemainingWetTonnes(), 20) ||
-		!near(p.Tonnes, 10) || !near(p.ReceivedTonnes, 9.6) || !near(p.Mass(), 9.6) {
-		t.Errorf("after the migration: %v t wet, %v t dry, %v kg, %v t at Karachi, part %+v; want 29.6 t, 29.6 t, 29600 kg, 20 t, the part shipped at 10 t and received at 9.6 t", r.WetTonnes, r.DryTonnes, r.Quantity, r.RemainingWetTonnes(), p)
-	}
+	storetest.MigrateReceivedPartOutturn(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
