@@ -96,6 +96,7 @@ var importKinds = []*importKind{
 			{Name: "gross_kg", Label: "Gross mass (kg)", Synonyms: []string{"gross", "gross kg", "gross (kg)", "gross_kg"}},
 			{Name: "tare_kg", Label: "Tare (kg)", Synonyms: []string{"tare", "tare kg", "tare (kg)", "tare_kg"}},
 			{Name: "moisture_pct", Label: "Moisture (%)", Synonyms: []string{"moisture", "moisture %", "moisture (%)", "h2o", "moisture_pct"}},
+			{Name: "mass_reason", Label: "Reason for a weight change", Help: "optional: what changed the lot when its net differs from its last weight beyond the weighing tolerance (screening, drying); recorded as cm:massChangeReason", Synonyms: []string{"reason", "mass change reason", "weight change reason", "mass_reason"}},
 			{Name: "site", Label: "Site", Required: true, Default: true, Help: "the weighbridge's site URI", Synonyms: []string{"site", "location"}},
 			{Name: "tz", Label: "Time zone offset", Default: true, Help: "for times without an offset, e.g. +05:00", Synonyms: []string{"tz", "time zone", "offset"}},
 			{Name: "weighbridge", Label: "Weighbridge (device URI)", Default: true, Synonyms: []string{"weighbridge", "scale", "device"}},
@@ -318,6 +319,9 @@ func weighbridgeEvent(source string, f map[string]string) (map[string]any, []row
 	// its number, and the gross and tare the net came from.
 	if tk := strings.TrimSpace(f["ticket"]); tk != "" {
 		ev[ticketTerm] = tk
+	}
+	if why := strings.TrimSpace(f["mass_reason"]); why != "" {
+		ev[custody.MassChangeReasonTerm] = why
 	}
 	if f["gross_kg"] != "" && !failed(probs, "gross_kg") && !failed(probs, "tare_kg") {
 		if g, err := csvNumber(f["gross_kg"]); err == nil {

@@ -96,7 +96,11 @@ var (
 	fTime = formField{Name: "time", Label: "Date and time", Type: "datetime", Required: true, Help: "local time at the site"}
 	fTZ   = formField{Name: "tz", Label: "Time zone offset", Type: "tz", Required: true, Example: "+05:00", Help: "offset from UTC, e.g. +05:00 for Pakistan, -06:00 for Houston in winter (-05:00 in summer)"}
 	fSite = formField{Name: "site", Label: "Site", Type: "site", Required: true, Help: "where it happened: a site URI (pick from the list or type one)"}
-	fLot  = formField{Name: "lot", Label: "Lot", Type: "text", Required: true, Example: "urn:critmin:demo:lot:REE-2025-004", Help: "the lot's identifier: a URI, LGTIN or GS1 Digital Link"}
+	// fMassReason is the stated reason for a weighing outside the
+	// weighing tolerance (cm:massChangeReason, custody.MassChangeReasonTerm):
+	// with it the new mass is recorded as stated (issue 15, fix15m).
+	fMassReason = formField{Name: "mass_reason", Label: "Reason for a weight change", Type: "text", Example: "screened: 1.2 t of oversize removed", Help: "only when a weight differs from the lot's last one beyond the weighing tolerance: what changed the lot (screening, drying, spillage); recorded as cm:massChangeReason"}
+	fLot        = formField{Name: "lot", Label: "Lot", Type: "text", Required: true, Example: "urn:critmin:demo:lot:REE-2025-004", Help: "the lot's identifier: a URI, LGTIN or GS1 Digital Link"}
 )
 
 var uomOptions = [][2]string{{"KGM", "kg"}, {"TNE", "tonnes"}}
@@ -279,9 +283,11 @@ var recordForms = []*recordForm{
 			lotLinesField("lots", "Lots and weights received", "one lot a line: lot ID, mass weighed on arrival and unit (KGM or TNE)"),
 			{Name: "bol", Label: "Bill of lading", Type: "text", Required: true, Example: "urn:critmin:demo:bol:KHI-HOU-2025-0901", Help: "the bill of lading it came under, as a URI: the receipt is checked against that shipment (after it, at its destination, no gain beyond 0.5 %)"},
 			{Name: "owner", Label: "New owner", Type: "party", Help: "the party that takes ownership and possession"},
+			fMassReason,
 			fTime, fTZ, fSite},
 		event: func(v url.Values) map[string]any {
 			ev := baseEvent("ObjectEvent", "OBSERVE", "receiving", "in_progress", v)
+			putIf(ev, custody.MassChangeReasonTerm, v.Get("mass_reason"))
 			if c := splitLines(v.Get("containers")); len(c) > 0 {
 				ev["epcList"] = c
 			}
@@ -295,7 +301,7 @@ var recordForms = []*recordForm{
 			}
 			return ev
 		},
-		fields: []ptrField{{"/epcList", "containers", true}, {"/quantityList", "lots", true}, {"/bizTransactionList", "bol", false}, {"/destinationList", "owner", false}},
+		fields: []ptrField{{"/epcList", "containers", true}, {"/quantityList", "lots", true}, {"/bizTransactionList", "bol", false}, {"/destinationList", "owner", false}, {"/" + custody.MassChangeReasonTerm, "mass_reason", false}},
 	},
 	{
 		ID: "refine", Title: "Feed a refinery run and record its products", BizStep: "commissioning",
