@@ -63,7 +63,7 @@ func TestProblemLimits(t *testing.T) {
 			}
 		}},
 		{"id length", "/streams/0/id", "201 characters", func(p *refinery.Problem) { p.Streams[0].ID = strings.Repeat("x", 201) }},
-		{"mass range", "/streams/0/mass_t/value", "over 1e+09 t", func(p *refinery.Problem) { p.Streams[0].Mass = refinery.M(2e9, 1e6) }},
+		{"mass range", "/streams/0/mass_t/value", "over 1000000000 t", func(p *refinery.Problem) { p.Streams[0].Mass = refinery.M(2e9, 1e6) }},
 		{"sd range", "/streams/0/mass_t/sd", "no information", func(p *refinery.Problem) { p.Streams[0].Mass = refinery.M(10, 1e8) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
