@@ -341,10 +341,6 @@ func printOrigin(env *Env, c *custody.Composition) {
 		}
 	} else if cl != nil {
 		fmt.Fprintf(env.Stdout, "claimed origin (mass balance at %s, category %s, period %s — not physical): %s\n", cl.Site, cl.Category, cl.Period, cl.Status)
-		if cl.Capped != nil {
-			// A share of the lot follows its capped content (fix9q).
-			fmt.Fprintf(env.Stdout, "  smaller than the lot's assay: %s (events %s)\n", cl.Capped.Text, strings.Join(cl.Capped.Events, ", "))
-		}
 		for _, sh := range cl.ByCountry {
 			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  %6.2f %%\n", strings.Join(cl.Elements, "+"), sh.Name, sh.Tonnes, sh.Share*100)
 		}

@@ -479,7 +479,6 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 		if len(delta) > 0 {
 			cl.Tonnes = a.Tonnes
 			cl.ByCountry = append([]Share(nil), a.ByCountry...)
-			cl.Capped = nil // the as-made figure is not the capped one
 		}
 		cl.Error += fmt.Sprintf("; the claim was covered until the retraction of %s: the credits it rested on were removed, so it no longer stands", strings.Join(names, ", "))
 		if st == nil {
@@ -612,7 +611,6 @@ func (mc *mbCalc) replayPutBack(periods []critmin.ClaimPeriod, upto int, set put
 	for id, l := range relived {
 		alt.oc.lots[id] = l
 	}
-	alt.relived = relived
 	for i := 0; i <= upto; i++ {
 		if _, err := alt.period(periods, i); err != nil {
 			return nil, err
