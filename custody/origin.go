@@ -58,6 +58,11 @@ type Breakdown struct {
 	// unknown share stays in ByCountry for the rules, which read it as
 	// unknown.
 	GradeNotMeasured bool `json:"gradeNotMeasured,omitempty"`
+	// NoneContained marks an element of which the lot contains 0 t (an
+	// assay of 0 %): there is nothing to share, so it has no origin share
+	// — ByCountry, ByMine and BySupplier are empty — and every view says
+	// "none contained", never 100 % of a country (fix9y).
+	NoneContained bool `json:"noneContained,omitempty"`
 }
 
 // ModelUse records a custody model applied at a site in one step.
@@ -432,7 +437,7 @@ func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc
 			if out.Aggregates == nil {
 				out.Aggregates = map[string]Breakdown{}
 			}
-			out.Aggregates[e] = breakdown(target.DryTonnes*g, c.elem[e], oc)
+			out.Aggregates[e] = containedBreakdown(target.DryTonnes*g, c.elem[e], oc)
 			continue
 		}
 		t := target.DryTonnes * g
@@ -441,7 +446,7 @@ func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc
 				target.ID, Figure(target.DryTonnes), e, Figure(t), e, strings.Join(cp.Runs, ", "), Figure(cp.Tonnes), e), Events: cp.Events, Runs: cp.XIDs})
 			t = cp.Tonnes
 		}
-		out.Elements[e] = breakdown(t, c.elem[e], oc)
+		out.Elements[e] = containedBreakdown(t, c.elem[e], oc)
 	}
 	for e := range c.elem {
 		if _, ok := c.grades[e]; !ok && units.IsElement(e) {
@@ -1458,6 +1463,17 @@ func (oc *originCalc) upstreamAt(id string, at time.Time) (*comp, error) {
 		return nil, err
 	}
 	return oc.computeAt(id, at)
+}
+
+// containedBreakdown is an element's (or aggregate's) contained tonnes by
+// origin: breakdown, except that 0 t contained has no share of nothing —
+// a share would read 100 % of a country — and is NoneContained (fix9y).
+// The dry-mass view keeps breakdown's shares of a lot's mass.
+func containedBreakdown(tonnes float64, m [3]mix, oc *originCalc) Breakdown {
+	if tonnes <= 0 {
+		return Breakdown{ByCountry: []Share{}, ByMine: []Share{}, BySupplier: []Share{}, NoneContained: true}
+	}
+	return breakdown(tonnes, m, oc)
 }
 
 func breakdown(tonnes float64, m [3]mix, oc *originCalc) Breakdown {
