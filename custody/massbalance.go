@@ -644,6 +644,9 @@ type RefusedClaim struct {
 	// RetractedBy are the retracted credit runs the claim rested on
 	// (explainRetractions).
 	RetractedBy []string `json:"retractedBy,omitempty"`
+	// AssayedBy are the assays of the lot recorded after its claim that
+	// left it not covered (Claim.AssayedBy).
+	AssayedBy []string `json:"assayedBy,omitempty"`
 }
 
 // Claim is a lot's claimed origin: a mass-balance attribution, never a
@@ -665,6 +668,11 @@ type Claim struct {
 	// RetractedBy names the events of credit runs declared in error that
 	// the claim rested on: it was covered before they were retracted.
 	RetractedBy []string `json:"retractedBy,omitempty"`
+	// AssayedBy names the assays of the lot, recorded after the claim was
+	// accepted and dated at or before it, that make it exceed the balance:
+	// the claim is no longer covered (refused, with its shortfall) and
+	// its origin is not claimed any longer; the assays stand (fix9y).
+	AssayedBy []string `json:"assayedBy,omitempty"`
 	// Contains is the qualifying element (Elements) the lot contains now,
 	// tonnes: its dry tonnes × grade today. Tonnes is what the claim
 	// debited when it was made (a claim is a record, ISO 22095-2); a
@@ -873,6 +881,10 @@ type mbCalc struct {
 	waiting []*pendingClaim
 	// claimTime is when each claim was made, by lot.
 	claimTime map[string]time.Time
+	// lateAssays are, by claimed lot, the assays of the lot dated at or
+	// before its claim but recorded after the claim event (asClaimed),
+	// with the lot as it stood without them (the claim as accepted).
+	lateAssays map[string]lateAssay
 	// monthly caches creditFactor by category and month.
 	monthly map[[2]string]runFactor
 	// made caches, by lot, the live transformation edges at the site that
@@ -1246,6 +1258,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			cl, ref = mc.earlyClaim(l, pc, periods, p)
 		} else {
 			cl, ref = mc.claim(l, pc.ce, p)
+			mc.uncoveredByAssay(l, cl, ref)
 		}
 		mc.claims[l.ID] = cl
 		mc.claimTime[l.ID] = pc.ce.At
@@ -1992,10 +2005,12 @@ func (mc *mbCalc) asClaimed(l *critmin.Lot, ce critmin.ClaimEvent) (*critmin.Lot
 	}
 	var upTo []*critmin.Event
 	found, later := false, false
+	var claimRecorded time.Time
 	for _, ev := range evs {
 		ev = canonicalLots(ev)
 		if ev.EventID == ce.Event {
 			found = true
+			claimRecorded = ev.RecordTime
 		}
 		if ev.EventTime.After(ce.At) {
 			later = true
@@ -2003,19 +2018,108 @@ func (mc *mbCalc) asClaimed(l *critmin.Lot, ce critmin.ClaimEvent) (*critmin.Lot
 		}
 		upTo = append(upTo, ev)
 	}
-	if !found || !later {
+	if !found {
 		return l, nil
 	}
-	r, _ := ledger.Replay([]string{l.ID}, upTo)
-	at := r[l.ID]
-	if at == nil || at.EventCount == 0 {
+	// An assay of the lot dated at or before its claim but recorded after
+	// the claim was accepted (a laboratory's result for a sample taken at
+	// the run) is a true fact: it is taken, and the claim is judged on it
+	// (fix9y). The lot as it stood without such assays is kept, so that a
+	// claim they push above the balance says so and names them.
+	var late []string
+	var before []*critmin.Event
+	if !claimRecorded.IsZero() {
+		for _, ev := range upTo {
+			if ev.EventID != ce.Event && ev.RecordTime.After(claimRecorded) && assaysLot(ev, l.ID) {
+				late = append(late, ev.EventID)
+				continue
+			}
+			before = append(before, ev)
+		}
+	}
+	figures := func(events []*critmin.Event) *critmin.Lot {
+		r, _ := ledger.Replay([]string{l.ID}, events)
+		at := r[l.ID]
+		if at == nil || at.EventCount == 0 {
+			return l
+		}
+		// Identity and the claim itself are the lot's; the figures are
+		// the claim's time.
+		cp := *l
+		cp.Quantity, cp.UOM, cp.WetTonnes, cp.DryTonnes, cp.Moisture, cp.Assays = at.Quantity, at.UOM, at.WetTonnes, at.DryTonnes, at.Moisture, at.Assays
+		return &cp
+	}
+	if len(late) > 0 {
+		if mc.lateAssays == nil {
+			mc.lateAssays = map[string]lateAssay{}
+		}
+		mc.lateAssays[l.ID] = lateAssay{events: late, was: figures(before)}
+	}
+	if !later {
 		return l, nil
 	}
-	// Identity and the claim itself are the lot's; the figures are the
-	// claim's time.
-	cp := *l
-	cp.Quantity, cp.UOM, cp.WetTonnes, cp.DryTonnes, cp.Moisture, cp.Assays = at.Quantity, at.UOM, at.WetTonnes, at.DryTonnes, at.Moisture, at.Assays
-	return &cp, nil
+	return figures(upTo), nil
+}
+
+// lateAssay is what asClaimed found of the assays recorded after a
+// lot's claim: their events, and the lot as it stood without them.
+type lateAssay struct {
+	events []string
+	was    *critmin.Lot
+}
+
+// assaysLot reports whether ev, not a transformation, reports an assay of
+// lot (its ILMD cm:assay or a MassConcentration sensor report).
+func assaysLot(ev *critmin.Event, lot string) bool {
+	if ev.Type == critmin.TransformationEvent || ev.ErrorDeclaration != nil {
+		return false
+	}
+	if ev.Mineral == nil {
+		full, err := ledger.DecodeStored(ev.Raw, ev.Context)
+		if err != nil {
+			return false
+		}
+		ev = canonicalLots(full)
+	}
+	if ev.Mineral == nil || len(ev.Mineral.Assays) == 0 {
+		return false
+	}
+	for _, id := range ev.LotIDs() {
+		if id == lot {
+			return true
+		}
+	}
+	return false
+}
+
+// uncoveredByAssay rewords a claim refused with a shortfall that it was
+// accepted without the assays recorded after it (mc.lateAssays): the
+// claim was covered as accepted, and a correct later assay of its lot
+// makes it exceed the balance — so it is no longer covered, naming the
+// assays (fix9y). The assays stand (facts win); the claim's figures are
+// the lot's with them.
+func (mc *mbCalc) uncoveredByAssay(l *critmin.Lot, cl *Claim, ref []RefusedClaim) {
+	la, ok := mc.lateAssays[l.ID]
+	if !ok || len(ref) != 1 || ref[0].Shortfall <= 0 || cl.Category == "" {
+		return
+	}
+	g := GradesOf(la.was)
+	var was float64
+	for _, el := range cl.Elements {
+		x, ok := g[el]
+		if !ok {
+			return
+		}
+		was += la.was.DryTonnes * x
+	}
+	if was > ref[0].Available*(1+claimTolerance)+claimTolerance {
+		return // short without the assays too: not theirs
+	}
+	els := strings.Join(cl.Elements, "+")
+	cl.AssayedBy = append([]string(nil), la.events...)
+	cl.Error = fmt.Sprintf("claim on lot %s not covered: accepted at %s t %s, it is no longer covered since assay %s, recorded after the claim, puts the lot at %s t %s when claimed; %s",
+		l.ID, Figure(was), els, strings.Join(la.events, ", "), Figure(ref[0].Claimed), els, cl.Error)
+	ref[0].Error, ref[0].AssayedBy = cl.Error, cl.AssayedBy
 }
 
 // claim checks one output's claim against its category's account and, if

@@ -660,6 +660,8 @@ func massBalanceClaim(in *ruleInput, v *Verdict) {
 		if c.Event != "" {
 			v.Evidence = append(v.Evidence, c.Event)
 		}
+		// The assays that left it not covered (fix9y).
+		v.Evidence = append(v.Evidence, c.AssayedBy...)
 	default:
 		var parts []string
 		for _, sh := range c.ByCountry {
