@@ -3,6 +3,7 @@ package custody
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -1608,6 +1609,19 @@ func (oc *originCalc) contents(l *critmin.Lot, at time.Time) (*comp, bool, error
 	packed, err := oc.packedIn(kids, at)
 	if err != nil {
 		return nil, false, err
+	}
+	// An unpacking of the container declared in error never happened:
+	// what it took out is still inside (packedIn reads live events only),
+	// and the origin says so, naming it (fix9y).
+	if fs, err := oc.retractedUnpackingsOf(l.ID, at); err == nil {
+		for _, f := range fs {
+			a := Anomaly{Kind: "unpacking_withdrawn", Events: []string{f.ev.EventID},
+				Detail: fmt.Sprintf("container %s holds what event %s (%s, %s) took out: that unpacking was declared in error on %s (reason %s), so its contents count as still packed when read on %s",
+					id, f.ev.EventID, packingWords(f.ev), f.ev.EventTime.UTC().Format(time.DateOnly), declaredWhen(f.decl), declaredReason(f.decl), at.UTC().Format(time.DateOnly))}
+			if !slices.ContainsFunc(oc.anomalies, func(b Anomaly) bool { return b.Kind == a.Kind && b.Detail == a.Detail }) {
+				oc.anomalies = append(oc.anomalies, a)
+			}
+		}
 	}
 	var parts []part
 	res := &comp{grades: map[string]float64{}, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{}}

@@ -778,3 +778,23 @@ func (oc *originCalc) retractedPackingsInto(container string) ([]retractedFact, 
 	})
 	return out, err
 }
+
+// retractedUnpackingsOf returns the unpackings (AggregationEvent DELETE)
+// of container dated at or before at that were declared in error: what
+// they took out is still inside (fix9y). None for a store that cannot
+// query events.
+func (oc *originCalc) retractedUnpackingsOf(container string, at time.Time) ([]retractedFact, error) {
+	f, ok := oc.s.(eventQuerier)
+	if !ok || oc.s == nil {
+		return nil, nil
+	}
+	filter := critmin.EventFilter{EventTypes: []string{critmin.AggregationEvent}, ErrorDeclarationExists: true,
+		EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleParent}, Patterns: []string{container}, Exact: true}}, Limit: 1000}
+	var out []retractedFact
+	err := eachDeclared(oc.ctx, f, filter, func(body *critmin.Event, decl *critmin.ErrorDeclaration) {
+		if body.Action == "DELETE" && !body.EventTime.After(at) {
+			out = append(out, retractedFact{ev: body, decl: decl})
+		}
+	})
+	return out, err
+}
