@@ -311,6 +311,11 @@ func printOrigin(env *Env, c *custody.Composition) {
 			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  (origin shares unknown: a feed's grade not measured)\n", name, "grade not measured", b.Tonnes)
 			return
 		}
+		if b.NoneContained {
+			// 0 t of the element: no share of nothing (fix9y).
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  (no share: the lot contains none)\n", name, "none contained", 0.0)
+			return
+		}
 		for _, sh := range b.ByCountry {
 			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  %6.2f %%\n", name, sh.Name, sh.Tonnes, sh.Share*100)
 		}
@@ -341,10 +346,6 @@ func printOrigin(env *Env, c *custody.Composition) {
 		}
 	} else if cl != nil {
 		fmt.Fprintf(env.Stdout, "claimed origin (mass balance at %s, category %s, period %s — not physical): %s\n", cl.Site, cl.Category, cl.Period, cl.Status)
-		if cl.Capped != nil {
-			// A share of the lot follows its capped content (fix9q).
-			fmt.Fprintf(env.Stdout, "  smaller than the lot's assay: %s (events %s)\n", cl.Capped.Text, strings.Join(cl.Capped.Events, ", "))
-		}
 		for _, sh := range cl.ByCountry {
 			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  %6.2f %%\n", strings.Join(cl.Elements, "+"), sh.Name, sh.Tonnes, sh.Share*100)
 		}

@@ -261,8 +261,8 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 	comp := in.origin
 	var prov []Provenance
 	add := func(name, basis string, b Breakdown) {
-		if b.GradeNotMeasured {
-			return // no share stated (cm:physicalOrigin sharesNotMeasured)
+		if b.GradeNotMeasured || b.NoneContained {
+			return // no share stated (cm:physicalOrigin sharesNotMeasured, noneContained)
 		}
 		for _, sh := range b.ByCountry {
 			code := sh.Key
@@ -587,12 +587,23 @@ func StatedText(c *Claim) string {
 // physicalOrigin is a certificate's cm:physicalOrigin: the dry-mass view,
 // each element, the overall origin and the elements not measured; the
 // elements whose origin shares rest on a feed grade never measured
-// (sharesNotMeasured, fix9q) only where there are any, so a statement
+// (sharesNotMeasured, fix9q) and those of which the lot contains none
+// (noneContained, fix9y) only where there are any, so a statement
 // without them reads as before.
 func physicalOrigin(comp *Composition) map[string]any {
 	m := map[string]any{"dryMass": comp.Mass, "elements": comp.Elements, "aggregates": comp.Aggregates, "overall": comp.Overall, "notMeasured": comp.NotMeasured}
 	if len(comp.SharesNotMeasured) > 0 {
 		m["sharesNotMeasured"] = comp.SharesNotMeasured
+	}
+	// The elements of which the lot contains 0 t: no share (fix9y).
+	var none []string
+	for _, e := range sortedKeys(comp.Elements) {
+		if comp.Elements[e].NoneContained {
+			none = append(none, e)
+		}
+	}
+	if len(none) > 0 {
+		m["noneContained"] = none
 	}
 	return m
 }

@@ -644,6 +644,9 @@ type RefusedClaim struct {
 	// RetractedBy are the retracted credit runs the claim rested on
 	// (explainRetractions).
 	RetractedBy []string `json:"retractedBy,omitempty"`
+	// AssayedBy are the assays of the lot recorded after its claim that
+	// left it not covered (Claim.AssayedBy).
+	AssayedBy []string `json:"assayedBy,omitempty"`
 }
 
 // Claim is a lot's claimed origin: a mass-balance attribution, never a
@@ -665,6 +668,11 @@ type Claim struct {
 	// RetractedBy names the events of credit runs declared in error that
 	// the claim rested on: it was covered before they were retracted.
 	RetractedBy []string `json:"retractedBy,omitempty"`
+	// AssayedBy names the assays of the lot, recorded after the claim was
+	// accepted and dated at or before it, that make it exceed the balance:
+	// the claim is no longer covered (refused, with its shortfall) and
+	// its origin is not claimed any longer; the assays stand (fix9y).
+	AssayedBy []string `json:"assayedBy,omitempty"`
 	// Contains is the qualifying element (Elements) the lot contains now,
 	// tonnes: its dry tonnes × grade today. Tonnes is what the claim
 	// debited when it was made (a claim is a record, ISO 22095-2); a
@@ -677,12 +685,6 @@ type Claim struct {
 	// it claimed.
 	Contains   float64 `json:"contains,omitempty"`
 	NotCovered float64 `json:"notCovered,omitempty"`
-	// Capped says why the claimed tonnes are below what the lot's own
-	// dry tonnes × assay would hold (fix9q): a claim is stated as a share
-	// of the lot (cm:originClaim cm:share), so it follows the lot's
-	// capped content — what the runs that made it put in — and names the
-	// runs whose balance gained; nil where nothing was capped.
-	Capped *ClaimCap `json:"capped,omitempty"`
 	// Refused states what a refused claim claimed, per origin, only as
 	// "claimed, refused" (MarshalJSON): a refused claim attributes
 	// nothing, so its JSON carries no byCountry tonnes or share and tonnes
@@ -727,19 +729,6 @@ func (c Claim) MarshalJSON() ([]byte, error) {
 		p.Tonnes, p.Contains, p.NotCovered = 0, 0, 0
 	}
 	return json.Marshal(p)
-}
-
-// ClaimCap is why a claim stated as a share of its lot counts less than
-// the lot's assay holds: Assayed, the lot's dry tonnes × grade, and
-// Counted, its capped content (both tonnes of the claim's elements); the
-// runs that gained (element_gain) and their events; Text, the sentence
-// the lot page, CLI and certificate show.
-type ClaimCap struct {
-	Assayed float64  `json:"assayedTonnes"`
-	Counted float64  `json:"countedTonnes"`
-	Runs    []string `json:"runs"`
-	Events  []string `json:"events"`
-	Text    string   `json:"text"`
 }
 
 // Claim statuses.
@@ -892,6 +881,10 @@ type mbCalc struct {
 	waiting []*pendingClaim
 	// claimTime is when each claim was made, by lot.
 	claimTime map[string]time.Time
+	// lateAssays are, by claimed lot, the assays of the lot dated at or
+	// before its claim but recorded after the claim event (asClaimed),
+	// with the lot as it stood without them (the claim as accepted).
+	lateAssays map[string]lateAssay
 	// monthly caches creditFactor by category and month.
 	monthly map[[2]string]runFactor
 	// made caches, by lot, the live transformation edges at the site that
@@ -906,10 +899,6 @@ type mbCalc struct {
 	// commodities of every output of the site's live runs over all time
 	// (makesProduct).
 	runMade map[string]map[string]bool
-	// relived are lots as they were before a retraction
-	// (explainRetractions' replay): claimedComp reads them instead of the
-	// store's, so a claim's figure there is the one accepted when made.
-	relived map[string]*critmin.Lot
 }
 
 // runFactor is the conversion factor of a category's credits in one
@@ -1268,11 +1257,8 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		if pc.ce.At.Before(pc.made) {
 			cl, ref = mc.earlyClaim(l, pc, periods, p)
 		} else {
-			c, err := mc.claimedComp(l.ID)
-			if err != nil {
-				return nil, err
-			}
-			cl, ref = mc.claim(l, c, pc.ce, p)
+			cl, ref = mc.claim(l, pc.ce, p)
+			mc.uncoveredByAssay(l, cl, ref)
 		}
 		mc.claims[l.ID] = cl
 		mc.claimTime[l.ID] = pc.ce.At
@@ -2019,10 +2005,12 @@ func (mc *mbCalc) asClaimed(l *critmin.Lot, ce critmin.ClaimEvent) (*critmin.Lot
 	}
 	var upTo []*critmin.Event
 	found, later := false, false
+	var claimRecorded time.Time
 	for _, ev := range evs {
 		ev = canonicalLots(ev)
 		if ev.EventID == ce.Event {
 			found = true
+			claimRecorded = ev.RecordTime
 		}
 		if ev.EventTime.After(ce.At) {
 			later = true
@@ -2030,76 +2018,121 @@ func (mc *mbCalc) asClaimed(l *critmin.Lot, ce critmin.ClaimEvent) (*critmin.Lot
 		}
 		upTo = append(upTo, ev)
 	}
-	if !found || !later {
+	if !found {
 		return l, nil
 	}
-	r, _ := ledger.Replay([]string{l.ID}, upTo)
-	at := r[l.ID]
-	if at == nil || at.EventCount == 0 {
+	// An assay of the lot dated at or before its claim but recorded after
+	// the claim was accepted (a laboratory's result for a sample taken at
+	// the run) is a true fact: it is taken, and the claim is judged on it
+	// (fix9y). The lot as it stood without such assays is kept, so that a
+	// claim they push above the balance says so and names them.
+	var late []string
+	var before []*critmin.Event
+	if !claimRecorded.IsZero() {
+		for _, ev := range upTo {
+			if ev.EventID != ce.Event && ev.RecordTime.After(claimRecorded) && assaysLot(ev, l.ID) {
+				late = append(late, ev.EventID)
+				continue
+			}
+			before = append(before, ev)
+		}
+	}
+	figures := func(events []*critmin.Event) *critmin.Lot {
+		r, _ := ledger.Replay([]string{l.ID}, events)
+		at := r[l.ID]
+		if at == nil || at.EventCount == 0 {
+			return l
+		}
+		// Identity and the claim itself are the lot's; the figures are
+		// the claim's time.
+		cp := *l
+		cp.Quantity, cp.UOM, cp.WetTonnes, cp.DryTonnes, cp.Moisture, cp.Assays = at.Quantity, at.UOM, at.WetTonnes, at.DryTonnes, at.Moisture, at.Assays
+		return &cp
+	}
+	if len(late) > 0 {
+		if mc.lateAssays == nil {
+			mc.lateAssays = map[string]lateAssay{}
+		}
+		mc.lateAssays[l.ID] = lateAssay{events: late, was: figures(before)}
+	}
+	if !later {
 		return l, nil
 	}
-	// Identity and the claim itself are the lot's; the figures are the
-	// claim's time.
-	cp := *l
-	cp.Quantity, cp.UOM, cp.WetTonnes, cp.DryTonnes, cp.Moisture, cp.Assays = at.Quantity, at.UOM, at.WetTonnes, at.DryTonnes, at.Moisture, at.Assays
-	return &cp, nil
+	return figures(upTo), nil
 }
 
-// claimedComp is the composition of a claimed lot whose genealogy holds a
-// run that consumed more of a lot than it holds now (overConsumption: a
-// weighing declared in error after the run) — the claim then counts the
-// lot's capped figure (comp.grade), as its origin and the credits do —
-// or nil: a claim is a record of the tonnes its lot held when it was
-// made (docs/origin.md, "A claim is a record"), and only a later
-// correction that takes metal out of its inputs takes it out of the
-// claim. A lot no stored run made (one the document being captured
-// makes) is nil too.
-func (mc *mbCalc) claimedComp(id string) (*comp, error) {
-	edges, err := mc.s.LotEdges(mc.ctx, []string{id}, true)
-	if err != nil {
-		return nil, err
+// lateAssay is what asClaimed found of the assays recorded after a
+// lot's claim: their events, and the lot as it stood without them.
+type lateAssay struct {
+	events []string
+	was    *critmin.Lot
+}
+
+// assaysLot reports whether ev, not a transformation, reports an assay of
+// lot (its ILMD cm:assay or a MassConcentration sensor report).
+func assaysLot(ev *critmin.Event, lot string) bool {
+	if ev.Type == critmin.TransformationEvent || ev.ErrorDeclaration != nil {
+		return false
 	}
-	made := false
-	for _, e := range edges {
-		made = made || e.Kind == ledger.LinkTransformation
+	if ev.Mineral == nil {
+		full, err := ledger.DecodeStored(ev.Raw, ev.Context)
+		if err != nil {
+			return false
+		}
+		ev = canonicalLots(full)
 	}
-	if !made {
-		return nil, nil
+	if ev.Mineral == nil || len(ev.Mineral.Assays) == 0 {
+		return false
 	}
-	oc := newCalc(mc.ctx, mc.s, mc.oc.sites)
-	for lid, l := range mc.relived {
-		oc.lots[lid] = l
+	for _, id := range ev.LotIDs() {
+		if id == lot {
+			return true
+		}
 	}
-	c, err := oc.upstreamOf(id)
-	if err != nil {
-		return nil, err
+	return false
+}
+
+// uncoveredByAssay rewords a claim refused with a shortfall that it was
+// accepted without the assays recorded after it (mc.lateAssays): the
+// claim was covered as accepted, and a correct later assay of its lot
+// makes it exceed the balance — so it is no longer covered, naming the
+// assays (fix9y). The assays stand (facts win); the claim's figures are
+// the lot's with them.
+func (mc *mbCalc) uncoveredByAssay(l *critmin.Lot, cl *Claim, ref []RefusedClaim) {
+	la, ok := mc.lateAssays[l.ID]
+	if !ok || len(ref) != 1 || ref[0].Shortfall <= 0 || cl.Category == "" {
+		return
 	}
-	// Only a capped run in the lot's own genealogy takes metal out of
-	// its claim: a retraction that caps another run consuming the same
-	// feed later (an over_consumed note elsewhere) leaves the claim as
-	// it was (blend lists over_consumed only on a capped run's products).
-	// A run that made the lot and gained an element (element_gain: its
-	// outputs assayed or weighed above what its inputs held) caps the
-	// lot too (c.caps): a claim never rests on more element than went
-	// in (OG13: 0.40 t contained, not 0.45 t assayed).
-	capped := len(c.caps) > 0
-	for _, a := range oc.anomalies {
-		capped = capped || a.Kind == "over_consumed"
+	g := GradesOf(la.was)
+	var was float64
+	for _, el := range cl.Elements {
+		x, ok := g[el]
+		if !ok {
+			return
+		}
+		was += la.was.DryTonnes * x
 	}
-	if !capped {
-		return nil, nil
+	if was > ref[0].Available*(1+claimTolerance)+claimTolerance {
+		return // short without the assays too: not theirs
 	}
-	return c, nil // computeAt gave it the caps of the runs that made it
+	els := strings.Join(cl.Elements, "+")
+	cl.AssayedBy = append([]string(nil), la.events...)
+	cl.Error = fmt.Sprintf("claim on lot %s not covered: accepted at %s t %s, it is no longer covered since assay %s, recorded after the claim, puts the lot at %s t %s when claimed; %s",
+		l.ID, Figure(was), els, strings.Join(la.events, ", "), Figure(ref[0].Claimed), els, cl.Error)
+	ref[0].Error, ref[0].AssayedBy = cl.Error, cl.AssayedBy
 }
 
 // claim checks one output's claim against its category's account and, if
-// it is covered, takes it from the oldest credits first. Where c is
-// given (claimedComp: an input of the lot's runs was over-consumed) the
-// tonnes claimed are the lot's qualifying element by its capped figure,
-// never more than the runs that made it put in, as its origin and the
-// credits count it (ISO 22095-2: claims out ≤ credits in, both in the
-// qualifying characteristic).
-func (mc *mbCalc) claim(l *critmin.Lot, c *comp, ce critmin.ClaimEvent, p critmin.ClaimPeriod) (*Claim, []RefusedClaim) {
+// it is covered, takes it from the oldest credits first. The tonnes
+// claimed are the lot's qualifying element as assayed — its dry tonnes ×
+// grade as the claim found it — at capture and when read alike (fix9y):
+// a claim out consumes credit for the metal the claimed lot is said to
+// contain, so a run whose outputs hold more than its inputs (element_gain)
+// is never a way to claim less than the lot is sold as holding. The cap
+// of a gained run limits its physical origin and its credits in (a gain
+// never earns credit: creditCap), never the claim (ISO 22095-2: claims
+// out ≤ credits in, both in the qualifying characteristic).
+func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPeriod) (*Claim, []RefusedClaim) {
 	cl := &Claim{Site: mc.d.Site, Period: p.ID, Method: mc.cur.Method, Event: ce.Event, ByCountry: []Share{}, Status: ClaimAccepted, Elements: []string{}}
 	refuse := func(cat, c string, claimed, avail float64, msg string) []RefusedClaim {
 		cl.Status, cl.Error, cl.Shortfall = ClaimRefused, msg, claimed-avail
@@ -2117,21 +2150,10 @@ func (mc *mbCalc) claim(l *critmin.Lot, c *comp, ce critmin.ClaimEvent, p critmi
 	a := mc.acc[catID]
 	cl.Category, cl.Elements = catID, a.cat.Elements
 	g := GradesOf(l)
-	var q, assayed float64
-	var capRuns, capEvents []string
+	var q float64
 	var missing []string
 	for _, el := range a.cat.Elements {
 		if x, ok := g[el]; ok {
-			assayed += l.DryTonnes * x
-			if c != nil {
-				// The lot's grade when claimed (x), capped by what its
-				// runs put in — never today's grade: a later assay
-				// never re-figures a claim.
-				if cp, ok := c.caps[el]; ok && l.DryTonnes > 0 && l.DryTonnes*x > cp.Tonnes+massTolerance {
-					x = cp.Tonnes / l.DryTonnes
-					capRuns, capEvents = mergeIDs(capRuns, cp.Runs), mergeIDs(capEvents, cp.Events)
-				}
-			}
 			q += l.DryTonnes * x
 		} else {
 			missing = append(missing, el)
@@ -2149,14 +2171,6 @@ func (mc *mbCalc) claim(l *critmin.Lot, c *comp, ce critmin.ClaimEvent, p critmi
 		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim on %s cannot be measured", l.ID, epcis.Canonical(mc.d.Site), catID, p.ID, strings.Join(missing, "+"), strings.Join(a.cat.Elements, "+")))
 	}
 	cl.Tonnes = q
-	if len(capRuns) > 0 {
-		// A share of the lot follows its capped content: the page says
-		// why the claim is smaller than the lot's assay (fix9q).
-		els := strings.Join(a.cat.Elements, "+")
-		cl.Capped = &ClaimCap{Assayed: assayed, Counted: q, Runs: capRuns, Events: capEvents,
-			Text: fmt.Sprintf("claimed on %s t %s, the lot's content capped at what run %s put in (element_gain: its outputs hold more than its inputs), not the %s t %s its %s t dry × assay would hold; the %s t %s above it is never claimed",
-				Figure(q), els, strings.Join(capRuns, ", "), Figure(assayed), els, Figure(l.DryTonnes), Figure(assayed-q), els)}
-	}
 	pct := a.percentages(mc.cur.CarryForward)
 	for _, c := range sortedKeys(l.OriginClaim) {
 		share := l.OriginClaim[c]
@@ -2385,11 +2399,7 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 				return nil, err
 			}
 		}
-		c, err := mc.claimedComp(l.ID)
-		if err != nil {
-			return nil, err
-		}
-		return coveredNow(cl, l, c), nil
+		return coveredNow(cl, l), nil
 	}
 	return refused(site, fmt.Sprintf("claim on lot %s refused: %s, which made it, is not in the site's account", l.ID, runWords(run.Run, run.EventID, run.EventTime.UTC().Format(time.RFC3339)))), nil
 }
@@ -2442,12 +2452,11 @@ func noDeclaration(lot, commodity, site, model string) string {
 
 // coveredNow states an accepted claim against the lot as it is now
 // (Claim.Contains, Claim.NotCovered): each origin's share is its claimed
-// tonnes ÷ the qualifying element the lot contains now, capped at the
-// stated share. A lot whose grade of a qualifying element is not
-// measured now is left as claimed. Where c is given (claimedComp: a run
-// that made the lot gained or over-consumed) each element counts the
-// lot's capped figure, the one its origin counts.
-func coveredNow(cl *Claim, l *critmin.Lot, c *comp) *Claim {
+// tonnes ÷ the qualifying element the lot contains now by its assay (the
+// figure a claim is booked at, fix9y), capped at the stated share. A lot
+// whose grade of a qualifying element is not measured now is left as
+// claimed.
+func coveredNow(cl *Claim, l *critmin.Lot) *Claim {
 	if cl.Status != ClaimAccepted || len(cl.Elements) == 0 {
 		return cl
 	}
@@ -2458,13 +2467,7 @@ func coveredNow(cl *Claim, l *critmin.Lot, c *comp) *Claim {
 		if !ok {
 			return cl
 		}
-		t := l.DryTonnes * x
-		if c != nil {
-			if cp, ok := c.caps[el]; ok && t > cp.Tonnes+massTolerance {
-				t = cp.Tonnes
-			}
-		}
-		now += t
+		now += l.DryTonnes * x
 	}
 	out := *cl
 	out.Contains = now

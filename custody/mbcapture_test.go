@@ -26,9 +26,10 @@ func oxideRun(id, when, out string, t float64, claim string) string {
 }
 
 // oxideRunFrom is oxideRun consuming in t of lot in instead of 1 t of C2:
-// a run whose oxide holds more Nd+Pr than 1 t of C2 (0.05 t) gains, and
-// its claim counts the capped figure (fix9p), so a test that means a
-// balanced run feeds it from CBIG (mbStore: 1000 t at Nd 4 % + Pr 1 %).
+// a run whose oxide holds more Nd+Pr than 1 t of C2 (0.05 t) gains
+// (element_gain: its physical figure and credits are capped, its claim is
+// booked at its assay, fix9y), so a test that means a balanced run feeds
+// it from CBIG (mbStore: 1000 t at Nd 4 % + Pr 1 %).
 func oxideRunFrom(id, when, out string, t float64, claim, in string, inT float64) string {
 	return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "` + when + `", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
 	 "inputQuantityList": [{"epcClass": "urn:t:lot:` + in + `", "quantity": ` + fmt.Sprint(inT) + `, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": ` + fmt.Sprint(t) + `, "uom": "TNE"}],

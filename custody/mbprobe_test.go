@@ -17,16 +17,14 @@ import (
 //	Oct 5  R1: P 40 t (Pakistan)  → credit PAK 40 × 5 % = 2.0; O1 1 t, no claim
 //	Oct 20 R2: M 20 t (Myanmar)   → credit MMR 1.0; O2 0.5 t = 0.4 t,
 //	           claims PAK 50 % + MMR 50 %: 0.2 t PAK + 0.2 t MMR
-//	Nov 5  R3: P 20 t             → credit PAK 1.0; O3 2 t assayed 1.6 t,
-//	           claims PAK: R3 put in only 20 × 5 % = 1.0 t (0.8 Nd + 0.2 Pr),
-//	           so R3 gains (element_gain) and O3's claim counts its capped
-//	           1.0 t, never the 1.6 t assayed
-//	Dec 5  R4: M 10 t             → credit MMR 0.5; O4 1 t assayed 0.8 t,
-//	           capped at the 0.5 t R4 put in (element_gain); claims PAK 0.5
+//	Nov 5  R3: P 20 t             → credit PAK 1.0; O3 2 t = 1.6 t, claims PAK
+//	Dec 5  R4: M 10 t             → credit MMR 0.5; O4 1 t = 0.8 t, claims PAK
 //
-// (fix9p: the expected figures below changed when claims began counting
-// the capped figure — R3 and R4 gain, so O3 claims 1.0 t, not 1.6, and O4
-// 0.5 t, not 0.8; before, a claim rested on more element than went in.)
+// R3 and R4 gain element (R3 put in 20 × 5 % = 1.0 t, O3 assays 1.6 t;
+// R4 0.5 t in, O4 0.8 t): element_gain, and their outputs' physical
+// figures are capped, but a claim is booked at the lot's assayed figure,
+// the metal it is said to contain (fix9y item 1; fix9p booked the capped
+// 1.0 and 0.5 t, which let a claim consume less credit than it claims).
 func probeEvents(s string) []string {
 	half := `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.5}, {"cm:country": "MMR", "cm:share": 0.5}]`
 	ox := func(lot string, t float64, claim string) product {
@@ -55,30 +53,28 @@ func probeDeclaration(site, method string, carry int) *critmin.MassBalanceDeclar
 // Credit, carry-forward 1 (site c1): claims take the oldest credit first.
 //
 //	Oct PAK 0 + 2.0 − 0.2 − 0   = 1.8;  MMR 0 + 1.0 − 0.2 − 0 = 0.8
-//	Nov O3 1.0 ≤ 1.8 + 1.0: from October's 1.8 → 0.8 left, which expires
+//	Nov O3 1.6 ≤ 1.8 + 1.0: from October's 1.8 → 0.2 left, which expires
 //	    at November's end with October's MMR 0.8:
-//	    PAK 1.8 + 1.0 − 1.0 − 0.8 = 1.0;  MMR 0.8 − 0.8 = 0
-//	Dec O4 0.5 ≤ 1.0 from November's credit, whose 0.5 left expires:
-//	    PAK 1.0 − 0.5 − 0.5 = 0;  MMR 0 + 0.5 = 0.5 (expires end of January)
+//	    PAK 1.8 + 1.0 − 1.6 − 0.2 = 1.0;  MMR 0.8 − 0.8 = 0
+//	Dec O4 0.8 ≤ 1.0 from November's credit, whose 0.2 left expires:
+//	    PAK 1.0 − 0.8 − 0.2 = 0;  MMR 0 + 0.5 = 0.5 (expires end of January)
 //
 // Credit, carry-forward 2 (site c2): December's claim spans two periods'
 // credits, oldest first.
 //
 //	Oct PAK 2.0 − 0.2 = 1.8;  MMR 1.0 − 0.2 = 0.8
-//	Nov O3 1.0 from October's 1.8 → 0.8 left; nothing expires:
-//	    PAK 1.8 + 1.0 − 1.0 = 1.8;  MMR 0.8
-//	Dec O4 0.5 from October's 0.8 (0.3 left, November's 1.0 untouched);
-//	    October's credits expire at December's end — PAK 0.3, MMR 0.8:
-//	    PAK 1.8 − 0.5 − 0.3 = 1.0;  MMR 0.8 + 0.5 − 0.8 = 0.5
-//	    (newest first would take November's and leave October's 0.8 to
-//	    expire: closing 0.5)
+//	Nov O3 1.6 from October's 1.8 → 0.2 left; nothing expires:
+//	    PAK 1.8 + 1.0 − 1.6 = 1.2;  MMR 0.8
+//	Dec O4 0.8: October's 0.2, then 0.6 of November's 1.0 (0.4 left);
+//	    October's credits expire at December's end — PAK nothing left,
+//	    MMR 0.8: PAK 1.2 − 0.8 − 0 = 0.4;  MMR 0.8 + 0.5 − 0.8 = 0.5
+//	    (newest first would leave October's 0.2 to expire: closing 0.2)
 //
 // Credit, carry-forward 0 (site c0): credits expire at their period's end.
 //
 //	Oct PAK 2.0 − 0.2 − 1.8 = 0;  MMR 1.0 − 0.2 − 0.8 = 0
-//	Nov O3 1.0 ≤ 1.0: accepted (at 1.6 it was refused, short 0.6);
-//	    PAK 0 + 1.0 − 1.0 − 0 = 0
-//	Dec O4 0.5 > 0: refused, shortfall 0.5; MMR 0.5 − 0.5 = 0
+//	Nov O3 1.6 > 1.0: refused, shortfall 0.6; PAK 0 + 1.0 − 0 − 1.0 = 0
+//	Dec O4 0.8 > 0: refused, shortfall 0.8; MMR 0.5 − 0.5 = 0
 //
 // Rolling average, window the period and 1 before (site ra): an origin
 // may be claimed up to its share of the window's credits, and within the
@@ -87,10 +83,10 @@ func probeDeclaration(site, method string, carry int) *critmin.MassBalanceDeclar
 //	Oct window PAK 2, MMR 1: MMR 1/3 < 0.5 claimed: O2 refused, shortfall
 //	    0.2 − 0.4 × 1/3 = 0.0667; PAK 2.0 closing 2.0, MMR 1.0
 //	Nov window PAK 2 + 1, MMR 1: PAK 3/4 < 1: O3 refused, shortfall
-//	    1.0 − 1.0 × 3/4 = 0.25; October's credits leave the window (expire):
+//	    1.6 − 1.2 = 0.4; October's credits leave the window (expire):
 //	    PAK 2.0 + 1.0 − 0 − 2.0 = 1.0, percent 0.75; MMR 1.0 − 1.0 = 0, percent 0.25
 //	Dec window PAK 1 (Nov), MMR 0.5 (Dec): PAK 2/3 < 1: O4 refused,
-//	    shortfall 0.5 − 0.5 × 2/3 = 0.1667; PAK 1.0 − 1.0 = 0; MMR 0.5
+//	    shortfall 0.8 − 0.8 × 2/3 = 0.2667; PAK 1.0 − 1.0 = 0; MMR 0.5
 func TestStatementArithmeticProbe(t *testing.T) {
 	ctx := context.Background()
 	var evs []string
@@ -127,18 +123,18 @@ func TestStatementArithmeticProbe(t *testing.T) {
 	for _, w := range []want{
 		{"c1", "2025-10", "PAK", 0, 2.0, 0.2, 0, 1.8},
 		{"c1", "2025-10", "MMR", 0, 1.0, 0.2, 0, 0.8},
-		{"c1", "2025-11", "PAK", 1.8, 1.0, 1.0, 0.8, 1.0},
+		{"c1", "2025-11", "PAK", 1.8, 1.0, 1.6, 0.2, 1.0},
 		{"c1", "2025-11", "MMR", 0.8, 0, 0, 0.8, 0},
-		{"c1", "2025-12", "PAK", 1.0, 0, 0.5, 0.5, 0},
+		{"c1", "2025-12", "PAK", 1.0, 0, 0.8, 0.2, 0},
 		{"c1", "2025-12", "MMR", 0, 0.5, 0, 0, 0.5},
 		{"c2", "2025-10", "PAK", 0, 2.0, 0.2, 0, 1.8},
-		{"c2", "2025-11", "PAK", 1.8, 1.0, 1.0, 0, 1.8},
+		{"c2", "2025-11", "PAK", 1.8, 1.0, 1.6, 0, 1.2},
 		{"c2", "2025-11", "MMR", 0.8, 0, 0, 0, 0.8},
-		{"c2", "2025-12", "PAK", 1.8, 0, 0.5, 0.3, 1.0},
+		{"c2", "2025-12", "PAK", 1.2, 0, 0.8, 0, 0.4},
 		{"c2", "2025-12", "MMR", 0.8, 0.5, 0, 0.8, 0.5},
 		{"c0", "2025-10", "PAK", 0, 2.0, 0.2, 1.8, 0},
 		{"c0", "2025-10", "MMR", 0, 1.0, 0.2, 0.8, 0},
-		{"c0", "2025-11", "PAK", 0, 1.0, 1.0, 0, 0},
+		{"c0", "2025-11", "PAK", 0, 1.0, 0, 1.0, 0},
 		{"c0", "2025-12", "MMR", 0, 0.5, 0, 0.5, 0},
 		{"ra", "2025-10", "PAK", 0, 2.0, 0, 0, 2.0},
 		{"ra", "2025-10", "MMR", 0, 1.0, 0, 0, 1.0},
@@ -157,19 +153,13 @@ func TestStatementArithmeticProbe(t *testing.T) {
 		site, period, lot string
 		shortfall         float64
 	}{
-		{"c0", "2025-11", "", 0},
-		{"c0", "2025-12", "urn:t:lot:O4c0", 0.5},
+		{"c0", "2025-11", "urn:t:lot:O3c0", 0.6},
+		{"c0", "2025-12", "urn:t:lot:O4c0", 0.8},
 		{"ra", "2025-10", "urn:t:lot:O2ra", 0.2 - 0.4/3},
-		{"ra", "2025-11", "urn:t:lot:O3ra", 0.25},
-		{"ra", "2025-12", "urn:t:lot:O4ra", 0.5 - 0.5*2/3},
+		{"ra", "2025-11", "urn:t:lot:O3ra", 0.4},
+		{"ra", "2025-12", "urn:t:lot:O4ra", 0.8 - 0.8*2/3},
 	} {
 		r := refused(w.site, w.period)
-		if w.lot == "" {
-			if len(r) != 0 {
-				t.Errorf("%s %s refused %+v, want none", w.site, w.period, r)
-			}
-			continue
-		}
 		if len(r) != 1 || r[0].Lot != w.lot || !near(r[0].Shortfall, w.shortfall) {
 			t.Errorf("%s %s refused %+v, want %s short %.4f", w.site, w.period, r, w.lot, w.shortfall)
 		}

@@ -3,6 +3,7 @@ package custody
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -58,6 +59,11 @@ type Breakdown struct {
 	// unknown share stays in ByCountry for the rules, which read it as
 	// unknown.
 	GradeNotMeasured bool `json:"gradeNotMeasured,omitempty"`
+	// NoneContained marks an element of which the lot contains 0 t (an
+	// assay of 0 %): there is nothing to share, so it has no origin share
+	// — ByCountry, ByMine and BySupplier are empty — and every view says
+	// "none contained", never 100 % of a country (fix9y).
+	NoneContained bool `json:"noneContained,omitempty"`
 }
 
 // ModelUse records a custody model applied at a site in one step.
@@ -432,7 +438,7 @@ func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc
 			if out.Aggregates == nil {
 				out.Aggregates = map[string]Breakdown{}
 			}
-			out.Aggregates[e] = breakdown(target.DryTonnes*g, c.elem[e], oc)
+			out.Aggregates[e] = containedBreakdown(target.DryTonnes*g, c.elem[e], oc)
 			continue
 		}
 		t := target.DryTonnes * g
@@ -441,7 +447,7 @@ func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc
 				target.ID, Figure(target.DryTonnes), e, Figure(t), e, strings.Join(cp.Runs, ", "), Figure(cp.Tonnes), e), Events: cp.Events, Runs: cp.XIDs})
 			t = cp.Tonnes
 		}
-		out.Elements[e] = breakdown(t, c.elem[e], oc)
+		out.Elements[e] = containedBreakdown(t, c.elem[e], oc)
 	}
 	for e := range c.elem {
 		if _, ok := c.grades[e]; !ok && units.IsElement(e) {
@@ -1460,6 +1466,17 @@ func (oc *originCalc) upstreamAt(id string, at time.Time) (*comp, error) {
 	return oc.computeAt(id, at)
 }
 
+// containedBreakdown is an element's (or aggregate's) contained tonnes by
+// origin: breakdown, except that 0 t contained has no share of nothing —
+// a share would read 100 % of a country — and is NoneContained (fix9y).
+// The dry-mass view keeps breakdown's shares of a lot's mass.
+func containedBreakdown(tonnes float64, m [3]mix, oc *originCalc) Breakdown {
+	if tonnes <= 0 {
+		return Breakdown{ByCountry: []Share{}, ByMine: []Share{}, BySupplier: []Share{}, NoneContained: true}
+	}
+	return breakdown(tonnes, m, oc)
+}
+
 func breakdown(tonnes float64, m [3]mix, oc *originCalc) Breakdown {
 	b := Breakdown{Tonnes: tonnes}
 	list := func(x mix, name func(string) string) []Share {
@@ -1592,6 +1609,19 @@ func (oc *originCalc) contents(l *critmin.Lot, at time.Time) (*comp, bool, error
 	packed, err := oc.packedIn(kids, at)
 	if err != nil {
 		return nil, false, err
+	}
+	// An unpacking of the container declared in error never happened:
+	// what it took out is still inside (packedIn reads live events only),
+	// and the origin says so, naming it (fix9y).
+	if fs, err := oc.retractedUnpackingsOf(l.ID, at); err == nil {
+		for _, f := range fs {
+			a := Anomaly{Kind: "unpacking_withdrawn", Events: []string{f.ev.EventID},
+				Detail: fmt.Sprintf("container %s holds what event %s (%s, %s) took out: that unpacking was declared in error on %s (reason %s), so its contents count as still packed when read on %s",
+					id, f.ev.EventID, packingWords(f.ev), f.ev.EventTime.UTC().Format(time.DateOnly), declaredWhen(f.decl), declaredReason(f.decl), at.UTC().Format(time.DateOnly))}
+			if !slices.ContainsFunc(oc.anomalies, func(b Anomaly) bool { return b.Kind == a.Kind && b.Detail == a.Detail }) {
+				oc.anomalies = append(oc.anomalies, a)
+			}
+		}
 	}
 	var parts []part
 	res := &comp{grades: map[string]float64{}, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{}}

@@ -479,7 +479,6 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 		if len(delta) > 0 {
 			cl.Tonnes = a.Tonnes
 			cl.ByCountry = append([]Share(nil), a.ByCountry...)
-			cl.Capped = nil // the as-made figure is not the capped one
 		}
 		cl.Error += fmt.Sprintf("; the claim was covered until the retraction of %s: the credits it rested on were removed, so it no longer stands", strings.Join(names, ", "))
 		if st == nil {
@@ -612,7 +611,6 @@ func (mc *mbCalc) replayPutBack(periods []critmin.ClaimPeriod, upto int, set put
 	for id, l := range relived {
 		alt.oc.lots[id] = l
 	}
-	alt.relived = relived
 	for i := 0; i <= upto; i++ {
 		if _, err := alt.period(periods, i); err != nil {
 			return nil, err
@@ -775,6 +773,26 @@ func (oc *originCalc) retractedPackingsInto(container string) ([]retractedFact, 
 	var out []retractedFact
 	err := eachDeclared(oc.ctx, f, filter, func(body *critmin.Event, decl *critmin.ErrorDeclaration) {
 		if body.Action != "DELETE" {
+			out = append(out, retractedFact{ev: body, decl: decl})
+		}
+	})
+	return out, err
+}
+
+// retractedUnpackingsOf returns the unpackings (AggregationEvent DELETE)
+// of container dated at or before at that were declared in error: what
+// they took out is still inside (fix9y). None for a store that cannot
+// query events.
+func (oc *originCalc) retractedUnpackingsOf(container string, at time.Time) ([]retractedFact, error) {
+	f, ok := oc.s.(eventQuerier)
+	if !ok || oc.s == nil {
+		return nil, nil
+	}
+	filter := critmin.EventFilter{EventTypes: []string{critmin.AggregationEvent}, ErrorDeclarationExists: true,
+		EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleParent}, Patterns: []string{container}, Exact: true}}, Limit: 1000}
+	var out []retractedFact
+	err := eachDeclared(oc.ctx, f, filter, func(body *critmin.Event, decl *critmin.ErrorDeclaration) {
+		if body.Action == "DELETE" && !body.EventTime.After(at) {
 			out = append(out, retractedFact{ev: body, decl: decl})
 		}
 	})

@@ -28,11 +28,11 @@ func massReport(kg string) string {
 //     at its claim on Nov 12: October's 2.9 − O3's 0.8 + E5's 0.9):
 //     weighed at 5 000 kg on Nov 20, after its claim: taken, the claim
 //     still 0.4 t (a claim is a record of the tonnes it debited). K at
-//     5 t would hold 5 × 80 % = 4.0 t, but its run E6 put in only
-//     10 t × 5 % = 0.5 t (0.4 Nd + 0.1 Pr): element_gain, K capped at
-//     0.5 t, so the claim covers 0.4 ÷ 0.5 = 80 % of K, 20 % not covered.
-//     (fix9p: this was 0.4 ÷ 4.0 = 10 %, against the uncapped figure;
-//     the claim is stated against the capped figure the lot page shows.)
+//     5 t holds 5 × 80 % = 4.0 t by assay (its run E6 put in only
+//     10 t × 5 % = 0.5 t: element_gain, its physical figure capped at
+//     0.5 t), so the claim covers 0.4 ÷ 4.0 = 10 % of K, 90 % not
+//     covered: a claim is stated against the metal the lot is said to
+//     contain, its assay (fix9y item 1; fix9p read the capped 0.5 t).
 //   - Z, commissioned 5 t and in stock: a weighing of 0 kg is refused
 //     (−100 %, beyond the weighing tolerance); with a stated
 //     cm:massChangeReason it is taken, and its origin carries the
@@ -58,16 +58,16 @@ func TestReweighingConsumedLot(t *testing.T) {
 	}
 	// A claim is a record (fix9d item 2): K's claim debited 0.4 t on
 	// Nov 12; weighed 5 t on Nov 20 it still claims 0.4 t, and the claim
-	// covers 0.4 ÷ 0.5 = 80 % of what K holds now — capped at the 0.5 t
-	// E6 put in, not 5 × 80 % = 4.0 t (fix9p) — 20 % not covered (item 1).
+	// covers 0.4 ÷ 4.0 = 10 % of what K holds now by assay (5 × 80 %),
+	// 90 % not covered (fix9y: the assayed figure, not the capped 0.5 t).
 	// (0.5 t to 5 t is ten times the recorded mass, beyond the weighing
 	// tolerance: taken only with a stated reason, masschange.go.)
 	if err := capture(svc, objectEv("w4", "2025-11-20T00:00:00Z", "urn:t:lot:K", "OBSERVE", massReport("5000")+`, "cm:massChangeReason": "restated"`)); err != nil {
 		t.Fatalf("re-weighing K after its claim: %v", err)
 	}
 	if o, err := custody.Origin(ctx, db, "urn:t:lot:K"); err != nil || o.Claimed == nil || o.Claimed.Status != custody.ClaimAccepted ||
-		!near(o.Claimed.Tonnes, 0.4) || !near(o.Claimed.Contains, 0.5) || !near(o.Claimed.NotCovered, 0.2) || len(o.Claimed.ByCountry) != 1 || !near(o.Claimed.ByCountry[0].Share, 0.8) {
-		t.Errorf("K's claim after the weighing: %+v %v; want accepted, 0.4 t of 0.5 t (capped), PAK 80 %%, 20 %% not covered", o.Claimed, err)
+		!near(o.Claimed.Tonnes, 0.4) || !near(o.Claimed.Contains, 4.0) || !near(o.Claimed.NotCovered, 0.9) || len(o.Claimed.ByCountry) != 1 || !near(o.Claimed.ByCountry[0].Share, 0.1) {
+		t.Errorf("K's claim after the weighing: %+v %v; want accepted, 0.4 t of 4.0 t assayed, PAK 10 %%, 90 %% not covered", o.Claimed, err)
 	}
 	// One quantityList, stating the mass (objectEv's own names no
 	// quantity, and a member given twice is refused: jsonstrict).

@@ -656,16 +656,21 @@ func massBalanceClaim(in *ruleInput, v *Verdict) {
 	case c == nil:
 		v.Status, v.Detail = NotApplicable, "the lot carries no mass-balance claim"
 	case c.Status == ClaimRefused:
-		v.Status, v.Detail = Fail, c.Error
+		v.Status, v.Detail = Fail, c.Error+withdrawnFacts(in.origin, "unpacking_withdrawn")
 		if c.Event != "" {
 			v.Evidence = append(v.Evidence, c.Event)
 		}
+		// The assays that left it not covered (fix9y).
+		v.Evidence = append(v.Evidence, c.AssayedBy...)
 	default:
 		var parts []string
 		for _, sh := range c.ByCountry {
 			parts = append(parts, fmt.Sprintf("%s t %s of %s origin", Figure(sh.Tonnes), strings.Join(c.Elements, "+"), country.Name(sh.Key)))
 		}
 		v.Status, v.Detail = Pass, fmt.Sprintf("claimed origin (mass balance, not physical): %s, covered by the credits of site %s, category %s, period %s", strings.Join(parts, "; "), c.Site, c.Category, c.Period)
+		// A container's unpacking declared in error put its contents back
+		// for the run that fed it: named (fix9y).
+		v.Detail += withdrawnFacts(in.origin, "unpacking_withdrawn")
 		if c.NotCovered > 0 {
 			// The claim debited less than the lot holds now (a later
 			// weighing): the rest is claimed by no one.

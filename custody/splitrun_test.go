@@ -39,15 +39,15 @@ func splitEvent(id, xid, site, in, out, t, claim string) string {
 //	Pr: in 10 × 1 % = 0.1 t; out XA 0.1 × 20 % + XB 0.5 × 20 % = 0.12 t
 //	  > 0.1 × 1.005: element_gain on R, every output's Pr scaled by
 //	  0.1 ÷ 0.12 (Nd: 0.06 + 0.3 = 0.36 ≤ 0.4 in, not capped)
-//	XB claim  = 0.5 × 60 % + 0.1 × 0.1 / 0.12 = 0.3 + 0.083333
-//	          = 0.383333 t ≤ 0.45 → accepted; closing 0.066667
-//	(fix9p: this was 0.5 × 80 % = 0.40 t and closing 0.05 — the assayed
-//	Pr, more than R put in; a claim counts the capped figure.)
+//	XB claim  = its assayed 0.5 × 80 % = 0.40 t ≤ 0.45 → accepted;
+//	closing 0.05 (fix9y item 1: a claim is booked at the metal the lot is
+//	said to contain, its assay, not the capped 0.383333 t fix9p booked;
+//	the cap keeps the gained Pr out of the credits, not out of a claim)
 //
 // A later document adds event xc to the same run (no input → XC, 0.1 t
-// oxide claiming Pakistan). The capture check counts a lot the document
-// itself makes at its assayed 0.1 × 80 % = 0.08 t, and 0.08 > 0.066667:
-// refused, shortfall 0.08 − 0.066667 = 0.013333 t (was 0.03 t). Counted per event, P would earn 0.45
+// oxide claiming Pakistan). The capture check counts XC at the same
+// assayed figure, 0.1 × 80 % = 0.08 t, and 0.08 > 0.05: refused,
+// shortfall 0.08 − 0.05 = 0.03 t. Counted per event, P would earn 0.45
 // for each of xa, xb, xc (1.35 t) and XC would pass; the input-less events
 // would not be in the account at all, refusing XB for a wrong reason.
 func TestSplitRunEarnsCreditsOnce(t *testing.T) {
@@ -71,12 +71,12 @@ func TestSplitRunEarnsCreditsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameLine(t, "2025-12", line(t, st, "ree", "PAK"), 0, 0.45, 0.3+0.1*0.1/0.12, 0, 0.45-0.3-0.1*0.1/0.12)
+	sameLine(t, "2025-12", line(t, st, "ree", "PAK"), 0, 0.45, 0.4, 0, 0.05)
 	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(splitEvent("xc", "R", "mb", "", "XC", "0.1", claimPAK))})
 	if critmin.ErrorCode(err) != critmin.EINVALID {
-		t.Fatalf("third event claiming 0.08 t over a 0.066667 t balance: %v, want EINVALID", err)
+		t.Fatalf("third event claiming 0.08 t over a 0.05 t balance: %v, want EINVALID", err)
 	}
-	for _, want := range []string{"urn:t:lot:XC", "shortfall 0.013333 t"} {
+	for _, want := range []string{"urn:t:lot:XC", "shortfall 0.03 t"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}

@@ -160,6 +160,11 @@ func originTable(c *custody.Composition) table {
 			t.rows = append(t.rows, []string{c.Lot, q, "country", "", "grade not measured", fig(b.Tonnes), "", "grade_not_measured"})
 			return
 		}
+		if b.NoneContained {
+			// 0 t contained: no share of nothing (fix9y).
+			t.rows = append(t.rows, []string{c.Lot, q, "country", "", "none contained", fig(0), "", "physical"})
+			return
+		}
 		for dim, list := range map[string][]custody.Share{"country": b.ByCountry, "mine": b.ByMine, "supplier": b.BySupplier} {
 			for _, sh := range list {
 				t.rows = append(t.rows, []string{c.Lot, q, dim, sh.Key, sh.Name, fig(sh.Tonnes), fig(sh.Share), "physical"})

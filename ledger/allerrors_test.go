@@ -91,8 +91,12 @@ func TestMasterDataValidated(t *testing.T) {
 		  {"id": "https://ns.critmin.org/mineral/v1/` + attr + `", "attribute": ` + val + `}]}]}]}}, "epcisBody": {"eventList": []}}`)
 	}
 	for _, c := range []struct{ attr, val, want string }{
-		{"elementTolerance", `5`, "outside [0, 1)"},
-		{"elementTolerance", `-0.1`, "outside [0, 1)"},
+		// Issue 9, fix9y item 3: a run's element balance is bounded to
+		// [0, 0.10]: 0.99 let an output hold 1.99 × its input and pass.
+		{"elementTolerance", `5`, "outside [0, 0.1]"},
+		{"elementTolerance", `-0.1`, "outside [0, 0.1]"},
+		{"elementTolerance", `0.99`, "outside [0, 0.1]"},
+		{"elementTolerance", `0.1000001`, "outside [0, 0.1]"},
 		{"elementTolerance", `"abc"`, "is not a number"},
 		{"custodyModel", `"massbalance"`, `"massbalance" is not a custody model`},
 		{"country", `"XX"`, "not an ISO 3166-1 country code"},
@@ -105,7 +109,7 @@ func TestMasterDataValidated(t *testing.T) {
 	if sites, err := store.SiteDetails(ctx); err != nil || len(sites) != 0 {
 		t.Errorf("refused master data stored: %v %v", sites, err)
 	}
-	for _, ok := range [][2]string{{"elementTolerance", "0.1"}, {"custodyModel", `"mass_balance"`}} {
+	for _, ok := range [][2]string{{"elementTolerance", "0.1"}, {"elementTolerance", "0"}, {"custodyModel", `"mass_balance"`}} {
 		if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: doc(ok[0], ok[1])}); err != nil {
 			t.Errorf("%s %s: %v", ok[0], ok[1], err)
 		}

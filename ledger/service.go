@@ -845,6 +845,13 @@ func sortedRawKeys(m map[string]json.RawMessage) []string {
 
 // CustodyModels are the values of cm:custodyModel (ISO 22095:2020 §5:
 // identity preserved, segregated, controlled blending, mass balance).
+// MaxElementTolerance bounds a site's declared cm:elementTolerance, the
+// relative tolerance of a run's element balance (outputs against
+// inputs): 10 %. A refinery's metal accounting closes far tighter
+// (custody.DefaultElementTolerance is 0.5 %); a larger figure would let a
+// run gain element unflagged (issue 9, fix9y).
+const MaxElementTolerance = 0.10
+
 var CustodyModels = []string{"identity_preserved", "segregated", "controlled_blending", "mass_balance"}
 
 // ValidateMasterData checks the mineral extension's attributes of master
@@ -878,8 +885,8 @@ func ValidateMasterData(master []critmin.MasterDataElement) []critmin.FieldError
 				switch {
 				case err != nil || math.IsNaN(f) || math.IsInf(f, 0):
 					fail("cm:elementTolerance %q is not a number: give the relative tolerance of a run's element balance as a fraction (0.005 for 0.5 %%)", v)
-				case f < 0 || f >= 1:
-					fail("cm:elementTolerance %v is outside [0, 1): it is a fraction (0.05 for 5 %%), not a percent, and cannot be negative", f)
+				case f < 0 || f > MaxElementTolerance:
+					fail("cm:elementTolerance %v is outside [0, 0.1]: it is a fraction (0.05 for 5 %%), not a percent, cannot be negative, and may not exceed 0.1 (10 %%), beyond which a run's outputs could hold more of an element than its inputs and pass unflagged", f)
 				}
 			case "country":
 				if _, ok := country.Normalize(v); !ok {

@@ -20,7 +20,7 @@ import (
 //	W, Pakistan, 10 t at Nd 4 % + Pr 1 %; weighing wt (Oct 3): 100 t
 //	E1 (Oct 5): W 100 t → O1 2 t at Nd 60 % + Pr 20 %, claiming Pakistan
 //	wt declared in error: credits 10 × 5 % × 0.9 = 0.45 t; O1 counts
-//	  0.5 t (capped: what E1's input held) → refused; the refused claim
+//	  1.6 t (its assay, fix9y) → refused; the refused claim
 //	  states its figure as accepted when made, 2 × 80 % = 1.6 t (fix9r),
 //	  shortfall 1.6 − 0.45 = 1.15 t (before: 0.5 t, shortfall 0.05 t)
 func TestLotPageClaimRetractedByWeighing(t *testing.T) {
