@@ -214,7 +214,9 @@ type Assay struct {
 	Basis   string  `json:"basis"` // "dry" or "as_received"
 	// BasisNotStated says the assay came without cm:basis and is read as
 	// dry (docs/origin.md, "An assay's basis"): the lot page, the origin
-	// (anomaly basis_not_stated) and the certificate say so.
+	// (anomaly basis_not_stated) and the certificate say so. Capture
+	// refuses such an assay since issue 9; only events stored before
+	// carry the mark.
 	BasisNotStated bool `json:"basisNotStated,omitempty"`
 	// Moisture is the moisture fraction measured with an as-received
 	// assay (same event), which converts it to dry: dry = value / (1 − m).
@@ -237,6 +239,10 @@ type MineralFacts struct {
 	// MassTonnes is a later measured wet mass of the lot (a Mass sensor
 	// report), in tonnes; it replaces the lot's quantity.
 	MassTonnes *float64
+	// BasisMissingAt are the members of the event holding an assay that
+	// states no cm:basis ("/ilmd/cm:assay/0", a sensor report's pointer):
+	// capture refuses them (ledger.MissingBasis); not stored.
+	BasisMissingAt []string `json:"-"`
 	// MoistureAt is the member of the event that states Moisture
 	// ("/ilmd/cm:moisture", "/sensorElementList/0/sensorReport/0"), for
 	// a refusal to point at; not stored.

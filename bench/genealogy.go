@@ -65,7 +65,7 @@ func genealogyDocs(events, batch, levels int, seed uint64) ([][]byte, []string) 
 		list = append(list,
 			ev("ObjectEvent", "action", "ADD", "bizStep", "commissioning", "quantityList", q(lot, kg), "bizLocation", map[string]any{"id": "urn:critmin:gbench:mine:" + c},
 				"ilmd", map[string]any{"cm:commodity": "ree_concentrate", "cm:originCountry": c, "cm:originMine": "urn:critmin:gbench:mine:" + c, "cm:moisture": 0.08,
-					"cm:assay": []any{map[string]any{"cm:analyte": "Nd2O3", "cm:value": 1 + r.Float64()*4, "cm:unit": "%"}}}),
+					"cm:assay": []any{map[string]any{"cm:analyte": "Nd2O3", "cm:value": 1 + r.Float64()*4, "cm:unit": "%", "cm:basis": "dry"}}}),
 			ev("AggregationEvent", "action", "ADD", "bizStep", "packing", "parentID", fmt.Sprintf("urn:critmin:gbench:bag:%08d", i), "childQuantityList", q(lot, kg)),
 			ev("AggregationEvent", "action", "ADD", "bizStep", "loading", "parentID", fmt.Sprintf("urn:critmin:gbench:container:%07d", i/8), "childEPCs", []any{fmt.Sprintf("urn:critmin:gbench:bag:%08d", i)}),
 			ev("AggregationEvent", "action", "ADD", "bizStep", "loading", "parentID", fmt.Sprintf("urn:critmin:gbench:voyage:%05d", i/512), "childEPCs", []any{fmt.Sprintf("urn:critmin:gbench:container:%07d", i/8)}),

@@ -1,17 +1,24 @@
 package cli_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/critmin/critmin/sqlite"
+	"github.com/critmin/critmin/storetest"
 )
 
 // TestLotShowAssayBasisAsLotPage (issue 9, new-user check 7): critmin lot
 // show words an assay's basis as the lot page does. Lot X, 10 t at 10 %
 // moisture: Nd 4.5 % as received → dry grade 4.5 ÷ (1 − 0.10) = 5 %; Pr
 // 1 % without cm:basis → "basis not stated, read as dry" (not "(dry)").
+// Capture refuses an assay without cm:basis since issue 9 (naming its
+// cm:basis, nothing stored): lot X is one stored before, in an older
+// store.
 func TestLotShowAssayBasisAsLotPage(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "t.db")
@@ -24,9 +31,15 @@ func TestLotShowAssayBasisAsLotPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{"CRITMIN_DB": db}
-	if _, _, err := run(t, env, "capture", f); err != nil {
+	if _, _, err := run(t, env, "capture", f); err == nil || !strings.Contains(err.Error(), "/ilmd/cm:assay/1/cm:basis: missing (required): state dry or as-received") {
+		t.Errorf("capture of an assay without cm:basis: %v, want refused naming /ilmd/cm:assay/1/cm:basis", err)
+	}
+	store, err := sqlite.Open(context.Background(), db)
+	if err != nil {
 		t.Fatal(err)
 	}
+	storetest.MustStoreUnchecked(t, store, doc)
+	store.Close()
 	out, _, err := run(t, env, "lot", "show", "urn:t:lot:X")
 	if err != nil {
 		t.Fatal(err)

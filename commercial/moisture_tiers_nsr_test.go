@@ -419,9 +419,9 @@ func TestBasketOneSample(t *testing.T) {
 	}
 	capture(t, s, map[string]any{"type": "ObjectEvent", "eventTime": "2025-10-12T10:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
 		"quantityList": []any{map[string]any{"epcClass": lot}}, "sensorElementList": []any{map[string]any{"sensorMetadata": map[string]any{"time": "2025-10-12T10:00:00Z"}, "sensorReport": []any{
-			map[string]any{"type": "MassConcentration", "chemicalSubstance": ledger.AnalyteBase + "TREO", "value": 46.0, "uom": "P1"},
-			map[string]any{"type": "MassConcentration", "chemicalSubstance": ledger.AnalyteBase + "Nd2O3", "value": 5.5, "uom": "P1"},
-			map[string]any{"type": "MassConcentration", "chemicalSubstance": ledger.AnalyteBase + "Pr6O11", "value": 2.0, "uom": "P1"}}}}})
+			map[string]any{"type": "MassConcentration", "chemicalSubstance": ledger.AnalyteBase + "TREO", "value": 46.0, "uom": "P1", "cm:basis": "dry"},
+			map[string]any{"type": "MassConcentration", "chemicalSubstance": ledger.AnalyteBase + "Nd2O3", "value": 5.5, "uom": "P1", "cm:basis": "dry"},
+			map[string]any{"type": "MassConcentration", "chemicalSubstance": ledger.AnalyteBase + "Pr6O11", "value": 2.0, "uom": "P1", "cm:basis": "dry"}}}}})
 	g = grades()
 	for a, want := range map[string]string{"TREO": "46", "Nd2O3": "5.5", "Pr6O11": "2"} {
 		eq(t, a+" after a full sample", g[a].Value, want)

@@ -7,12 +7,14 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/storetest"
 )
 
 // TestAssayBasisNotStated (fix9b item 6): an assay's cm:basis is dry or
 // as_received. Any other value, or one that is not a string, is refused
-// naming /ilmd/cm:assay/0/cm:basis, nothing stored. An assay without
-// cm:basis is read as dry and said so: lot B, 10 t at moisture 0, Nd 5 %
+// naming /ilmd/cm:assay/0/cm:basis, nothing stored; so is, since issue 9,
+// an assay without cm:basis. One stored without it before (an older
+// store) is read as dry and said so: lot B, 10 t at moisture 0, Nd 5 %
 // with no basis reads Nd 10 × 5 % = 0.5 t (the dry reading), the assay is
 // marked basisNotStated, and the origin (hence the lot page and the
 // certificate, which carry it) lists it under basisNotStated naming the
@@ -39,9 +41,16 @@ func TestAssayBasisNotStated(t *testing.T) {
 		}
 	}
 	ev := strings.Replace(commission("B0", "urn:t:lot:B", ""), `"quantityList": [{"epcClass": "urn:t:lot:B"}]`, `"quantityList": [{"epcClass": "urn:t:lot:B", "quantity": 10, "uom": "TNE"}]`, 1)
-	if err := capture(svc, ev); err != nil {
-		t.Fatal(err)
+	// Issue 9: a new assay without cm:basis is refused, nothing stored.
+	err := capture(svc, ev)
+	if f := critmin.ErrorFields(err); critmin.ErrorCode(err) != critmin.EINVALID || len(f) != 1 || !strings.HasSuffix(f[0].Pointer, "/ilmd/cm:assay/0/cm:basis") || !strings.Contains(f[0].Reason, "state dry or as-received") {
+		t.Errorf("assay without basis: %v %+v, want refused at its cm:basis", err, f)
 	}
+	if _, err := db.FindLot(ctx, "urn:t:lot:B"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("refused lot B stored: %v", err)
+	}
+	// One stored before the refusal still reads, as dry, marked.
+	storetest.MustStoreUnchecked(t, db, string(mbDoc(ev)))
 	b, err := db.FindLot(ctx, "urn:t:lot:B")
 	if err != nil || len(b.Assays) != 1 || b.Assays[0].Basis != "dry" || !b.Assays[0].BasisNotStated {
 		t.Fatalf("lot B assays %+v %v, want dry, basis not stated", b, err)

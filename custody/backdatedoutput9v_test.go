@@ -23,7 +23,7 @@ func bdEvent(id, xid, when, in, out, claim string) string {
 	}
 	if out != "" {
 		outs = `, "outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": 0.5, "uom": "TNE"}]`
-		ilmd = `, "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}]` + claim + `}`
+		ilmd = `, "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]` + claim + `}`
 	}
 	x := ""
 	if xid != "" {

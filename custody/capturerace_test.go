@@ -88,7 +88,7 @@ func xformRun(id, site, in string, kg float64, out string, t float64, extra stri
 	 "transformationID": "urn:t:xid:%s",
 	 "inputQuantityList": [{"epcClass": "urn:t:lot:%s", "quantity": %v, "uom": "KGM"}], "outputQuantityList": [{"epcClass": "urn:t:lot:%s", "quantity": %v, "uom": "TNE"}],
 	 "bizLocation": {"id": "urn:t:site:%s"},
-	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%%"}]%s}}`,
+	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%%", "cm:basis": "dry"}]%s}}`,
 		id, id, in, kg, out, t, site, extra)
 }
 

@@ -43,11 +43,11 @@ func TestLaterAssayClosesOverLot(t *testing.T) {
 	db, svc := mbSvc(t)
 	ctx := context.Background()
 	if err := capture(svc, objectEv("Z0", "2025-11-20T00:00:00Z", "urn:t:lot:Z", "ADD", `, "bizStep": "commissioning",
-	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 80, "cm:unit": "%"}]}`)); err != nil {
+	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 80, "cm:unit": "%", "cm:basis": "dry"}]}`)); err != nil {
 		t.Fatal(err)
 	}
 	sensor := func(v string) string {
-		return `, "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Pr6O11", "value": ` + v + `, "uom": "P1"}]}]`
+		return `, "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Pr6O11", "value": ` + v + `, "uom": "P1", "cm:basis": "dry"}]}]`
 	}
 	err := capture(svc, objectEv("Z1", "2025-11-21T00:00:00Z", "urn:t:lot:Z", "OBSERVE", sensor("40")))
 	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "lot urn:t:lot:Z with the assays it already has and this event's") || !strings.Contains(err.Error(), "add up to 101.7 %") {
@@ -183,7 +183,7 @@ func TestTiedClaimsInCaptureOrder(t *testing.T) {
 func TestEndedPeriodAssayChangeRefused(t *testing.T) {
 	_, svc := mbSvc(t)
 	err := capture(svc, objectEv("RA", "2025-11-24T00:00:00Z", "urn:t:lot:A", "OBSERVE",
-		`, "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 5, "uom": "P1"}]}]`))
+		`, "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 5, "uom": "P1", "cm:basis": "dry"}]}]`))
 	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "claim period 2025-10 (2025-10-01 to 2025-11-01), which ended on 2025-11-01") ||
 		!strings.Contains(err.Error(), "PAK credits would go from 4.5 to 5.4") {
 		t.Fatalf("re-assay of an October input: %v", err)

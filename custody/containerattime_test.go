@@ -26,7 +26,7 @@ func containedLot(t *testing.T) (critmin.Store, *ledger.Service, func(...string)
 	c := func(evs ...string) error { return capture(svc, evs...) }
 	if err := c(`{"type": "ObjectEvent", "eventID": "urn:t:ev:CX0", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
 	 "bizLocation": {"id": "urn:t:site:mb"}, "bizStep": "commissioning", "quantityList": [{"epcClass": "urn:t:lot:CX", "quantity": 10000, "uom": "KGM"}],
-	 "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK", "cm:moisture": 0.05, "cm:assay": [{"cm:analyte": "Sb", "cm:value": 20, "cm:unit": "%"}]}}`,
+	 "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK", "cm:moisture": 0.05, "cm:assay": [{"cm:analyte": "Sb", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]}}`,
 		packCX("CX1", "2025-10-02T00:00:00Z", "ADD", "C1", "10000"),
 		packCX("CX2", "2025-10-10T00:00:00Z", "DELETE", "C1", "10000")); err != nil {
 		t.Fatal(err)

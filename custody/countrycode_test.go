@@ -20,7 +20,7 @@ func TestSiteCountryCodeAlpha2(t *testing.T) {
 			d := epcDoc(`{"type": "TransformationEvent", "eventID": "urn:t:ev:RUN", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
 			 "inputQuantityList": [{"epcClass": "urn:t:lot:PAK", "quantity": 100, "uom": "TNE"}],
 			 "outputQuantityList": [{"epcClass": "urn:t:lot:P", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:x"},
-			 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 40, "cm:unit": "%"}]}}`)
+			 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 40, "cm:unit": "%", "cm:basis": "dry"}]}}`)
 			d = strings.Replace(d, `"vocabularyElementList": [`, `"vocabularyElementList": [{"id": "urn:t:site:x", "attributes": [{"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "`+c.code+`"}]},`, 1)
 			db := store(t, d)
 			vs, err := custody.Evaluate(ctx, db, "urn:t:lot:P", custody.DefaultPack())

@@ -369,7 +369,7 @@ func TestAnomalyNamesRun(t *testing.T) {
 	run := func(id, xid, in string, inT float64, out string, outT float64) string {
 		return fmt.Sprintf(`{"type": "TransformationEvent", "eventID": "urn:t:ev:%s", "eventTime": "2025-10-10T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
 		 "transformationID": "%s", "inputQuantityList": [{"epcClass": "urn:t:lot:%s", "quantity": %v, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:%s", "quantity": %v, "uom": "TNE"}],
-		 "bizLocation": {"id": "urn:t:site:cb"}, "ilmd": {"cm:commodity": "ree_carbonate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 12, "cm:unit": "%%"}]}}`, id, xid, in, inT, out, outT)
+		 "bizLocation": {"id": "urn:t:site:cb"}, "ilmd": {"cm:commodity": "ree_carbonate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 12, "cm:unit": "%%", "cm:basis": "dry"}]}}`, id, xid, in, inT, out, outT)
 	}
 	db := store(t, doc(map[string]string{"cb": "controlled_blending"},
 		feed("M2", "ree_concentrate", "MMR", 50, "Nd:2"),

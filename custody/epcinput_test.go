@@ -20,7 +20,7 @@ func epcDoc(events ...string) string {
 	 "epcisBody": {"eventList": [
 	 {"type": "ObjectEvent", "eventID": "urn:t:ev:PAK", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
 	  "quantityList": [{"epcClass": "urn:t:lot:PAK", "quantity": 100, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:pk"},
-	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}]}}` +
+	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}}` +
 		strings.Join(append([]string{""}, events...), ",") + `]}}`
 }
 
@@ -36,7 +36,7 @@ func epcRun(epcs string) string {
 	return `{"type": "TransformationEvent", "eventID": "urn:t:ev:RUN", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
 	 "inputEPCList": [` + epcs + `], "inputQuantityList": [{"epcClass": "urn:t:lot:PAK", "quantity": 100, "uom": "TNE"}],
 	 "outputQuantityList": [{"epcClass": "urn:t:lot:P", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:pk"},
-	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 40, "cm:unit": "%"}]}}`
+	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 40, "cm:unit": "%", "cm:basis": "dry"}]}}`
 }
 
 // TestInputsByEPCCount (issue 9, new-user check): inputs named by
@@ -71,7 +71,7 @@ func TestInputsByEPCCount(t *testing.T) {
 		}},
 		{"sscc", epcDoc(`{"type": "ObjectEvent", "eventID": "urn:t:ev:CHN", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
 		  "quantityList": [{"epcClass": "urn:t:lot:CHN", "quantity": 20, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:pk"},
-		  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "CHN", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}]}}`,
+		  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "CHN", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}}`,
 			`{"type": "AggregationEvent", "eventID": "urn:t:ev:PACK", "eventTime": "2025-10-03T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "packing",
 			  "parentID": `+sscc+`, "childQuantityList": [{"epcClass": "urn:t:lot:CHN", "quantity": 20, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:pk"}}`,
 			epcRun(sscc)), func(t *testing.T, o *custody.Composition) {

@@ -24,7 +24,7 @@ func TestRunConsumesOnlyWhatIsAtItsSite(t *testing.T) {
 	db, svc := mbSvc(t)
 	if err := capture(svc, `{"type": "ObjectEvent", "eventID": "urn:t:ev:h0", "eventTime": "2025-11-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
 	 "bizLocation": {"id": "urn:t:site:mb"}, "bizStep": "commissioning", "quantityList": [{"epcClass": "urn:t:lot:H", "quantity": 30, "uom": "TNE"}],
-	 "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}]}}`); err != nil {
+	 "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}}`); err != nil {
 		t.Fatal(err)
 	}
 	ship := func(id, when, bol string) string {

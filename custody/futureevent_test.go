@@ -20,7 +20,7 @@ func TestFutureEventRefused(t *testing.T) {
 	db, svc := mbSvc(t)
 	commission := `{"type": "ObjectEvent", "eventID": "urn:t:ev:f0", "eventTime": "2031-01-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
 	 "bizLocation": {"id": "urn:t:site:mb"}, "bizStep": "commissioning", "quantityList": [{"epcClass": "urn:t:lot:FUT", "quantity": 5, "uom": "TNE"}],
-	 "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}]}}`
+	 "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}}`
 	err := capture(svc, commission)
 	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "/epcisBody/eventList/0/eventTime: the event time 2031-01-01T00:00:00Z is after this capture records it (2025-11-25T00:00:00Z) by more than the allowed clock skew of 5 minutes") {
 		t.Fatalf("a commissioning in 2031: %v", err)

@@ -66,7 +66,7 @@ func TestGainNamesTheLaterMeasurement(t *testing.T) {
 	}{
 		{"weighing", report(`{"type": "Mass", "value": 1, "uom": "TNE"}`), "a later weighing of urn:t:lot:WO (event urn:t:ev:later, 2025-10-20)", "moisture"},
 		{"moisture", report(`{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": 0, "uom": "P1"}`), "a later moisture report of urn:t:lot:WO (event urn:t:ev:later, 2025-10-20)", "weighing"},
-		{"assay", report(`{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 80, "uom": "P1"}`), "a later assay of Nd of urn:t:lot:WO (event urn:t:ev:later, 2025-10-20)", "weighing"},
+		{"assay", report(`{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 80, "uom": "P1", "cm:basis": "dry"}`), "a later assay of Nd of urn:t:lot:WO (event urn:t:ev:later, 2025-10-20)", "weighing"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := store(t, doc(map[string]string{"b": "controlled_blending"},

@@ -18,7 +18,7 @@ func runT(id, tid, when, site, in string, inT float64, out string, outT float64,
 		inputs = `"inputQuantityList": [{"epcClass": "urn:t:lot:` + in + `", "quantity": ` + fmtF(inT) + `, "uom": "TNE"}], `
 	}
 	ilmd := `,
-	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}]` + extra + `}`
+	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]` + extra + `}`
 	if extra == "-" {
 		ilmd = "" // no ILMD: the output's facts stated nowhere
 	}

@@ -335,7 +335,7 @@ func TestClaimRefusedAtCapture(t *testing.T) {
 		 "epcisBody": {"eventList": [{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-11-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
 		 "inputQuantityList": [{"epcClass": "urn:t:lot:CBIG", "quantity": 100, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": ` + fmt.Sprint(t) + `, "uom": "TNE"}],
 		 "bizLocation": {"id": "urn:t:site:` + site + `"},
-		 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}],
+		 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}],
 		          "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}]}}`
 	}
 	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(run("E7", "mb", "P7", 5))})

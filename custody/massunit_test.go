@@ -22,7 +22,7 @@ func TestMassUnitOnLotHeldInMass(t *testing.T) {
 	commission := func(id, lot, qty, uom string) string {
 		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-11-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
 		 "bizLocation": {"id": "urn:t:site:mb"}, "bizStep": "commissioning", "quantityList": [{"epcClass": "` + lot + `", "quantity": ` + qty + `, "uom": "` + uom + `"}],
-		 "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}]}}`
+		 "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}}`
 	}
 	if err := capture(svc, commission("u0", "urn:t:lot:U", "30000", "KGM")); err != nil {
 		t.Fatal(err)

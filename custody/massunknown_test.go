@@ -17,11 +17,11 @@ func TestInputMassUnknown(t *testing.T) {
 	ctx := context.Background()
 	db := store(t, epcDoc(`{"type": "ObjectEvent", "eventID": "urn:t:ev:CHN", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
 	  "quantityList": [{"epcClass": "urn:t:lot:CHN"}], "bizLocation": {"id": "urn:t:site:pk"},
-	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "CHN", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}]}}`,
+	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "CHN", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}}`,
 		`{"type": "TransformationEvent", "eventID": "urn:t:ev:RUN", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
 	 "inputQuantityList": [{"epcClass": "urn:t:lot:PAK", "quantity": 100, "uom": "TNE"}, {"epcClass": "urn:t:lot:CHN"}],
 	 "outputQuantityList": [{"epcClass": "urn:t:lot:P", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:pk"},
-	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 40, "cm:unit": "%"}]}}`))
+	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 40, "cm:unit": "%", "cm:basis": "dry"}]}}`))
 	for _, evidence := range []bool{true, false} {
 		o, err := custody.OriginOf(ctx, db, "urn:t:lot:P", evidence)
 		if err != nil {

@@ -40,7 +40,7 @@ func TestMassBalanceSiteSpellings(t *testing.T) {
 	svc.Now = clockAt("2025-12-11T00:00:00Z")
 	run := `{"type": "TransformationEvent", "eventID": "urn:t:ev:s1", "eventTime": "2025-12-10T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:S",
 	 "inputQuantityList": [{"epcClass": "urn:t:lot:P", "quantity": 10, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:SX", "quantity": 0.5, "uom": "TNE"}], "bizLocation": {"id": "` + dl + `"},
-	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}]` + claimPAK + `}}`
+	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]` + claimPAK + `}}`
 	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(run)}); err != nil {
 		t.Fatalf("claim of 0.40 t on 0.45 t of credits earned at the site's other spelling: %v", err)
 	}

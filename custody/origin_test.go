@@ -29,11 +29,11 @@ func fixture(events ...string) string {
 	origin := `{"type": "ObjectEvent", "eventID": "urn:t:ev:A", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
 	  "quantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100000, "uom": "KGM"}], "bizLocation": {"id": "urn:t:site:mine-a"},
 	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:originMine": "urn:t:site:mine-a", "cm:supplier": "urn:t:party:fwo", "cm:moisture": 0.1,
-	           "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 5, "cm:unit": "%"}]}},
+	           "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 5, "cm:unit": "%", "cm:basis": "dry"}]}},
 	 {"type": "ObjectEvent", "eventID": "urn:t:ev:B", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
 	  "quantityList": [{"epcClass": "urn:t:lot:B", "quantity": 50, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine-b"},
 	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "MMR", "cm:originMine": "urn:t:site:mine-b", "cm:supplier": "urn:t:party:other",
-	           "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 2, "cm:unit": "%"}]}}`
+	           "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 2, "cm:unit": "%", "cm:basis": "dry"}]}}`
 	return `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
 	 "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [` +
 		site("cb", "controlled_blending") + `,` + site("seg", "segregated") + `,` + site("ip", "identity_preserved") + `,` + site("mb", "mass_balance") + `]}]}},
@@ -87,7 +87,7 @@ func share(list []custody.Share, key string) custody.Share {
 // 4.115309 × 0.818182 = 3.367071 t.
 func TestControlledBlendingHandWorked(t *testing.T) {
 	db := store(t, fixture(run("R1", "cb", "2025-10-10T00:00:00Z", []string{"A:100000", "B:50000"}, "X", 8000,
-		`, "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 60, "cm:unit": "%"}]`)))
+		`, "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}]`)))
 	c, err := custody.Origin(context.Background(), db, "urn:t:lot:X")
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +131,7 @@ func TestControlledBlendingHandWorked(t *testing.T) {
 func TestCustodyModels(t *testing.T) {
 	// Each output is assayed at 3 % Nd2O3: 1 t × 3 % × 0.857356 = 0.025721 t
 	// Nd, below what any input brings, so only the custody model speaks.
-	const assayed = `, "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 3, "cm:unit": "%"}]`
+	const assayed = `, "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 3, "cm:unit": "%", "cm:basis": "dry"}]`
 	doc := fixture(
 		run("S1", "seg", "2025-10-10T00:00:00Z", []string{"A:10000", "B:10000"}, "SEG", 1000, assayed),
 		run("S2", "seg", "2025-10-10T00:00:00Z", []string{"A:10000"}, "SEGPK", 1000, assayed),
@@ -302,8 +302,8 @@ func TestKeptMixMatchesWalk(t *testing.T) {
 		}
 	}
 	db := store(t, fixture(
-		run("R1", "cb", "2025-10-10T00:00:00Z", []string{"A:100000", "B:50000"}, "X", 10000, `, "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 30, "cm:unit": "%"}]`),
-		run("R2", "cb", "2025-10-11T00:00:00Z", []string{"X:10000", "A:20000"}, "Y", 5000, `, "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 40, "cm:unit": "%"}]`),
+		run("R1", "cb", "2025-10-10T00:00:00Z", []string{"A:100000", "B:50000"}, "X", 10000, `, "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 30, "cm:unit": "%", "cm:basis": "dry"}]`),
+		run("R2", "cb", "2025-10-11T00:00:00Z", []string{"X:10000", "A:20000"}, "Y", 5000, `, "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 40, "cm:unit": "%", "cm:basis": "dry"}]`),
 	))
 	if _, ok, _ := db.LotMix(ctx, "urn:t:lot:Y"); !ok {
 		t.Fatal("no mix kept for a two-level product")
@@ -316,7 +316,7 @@ func TestKeptMixMatchesWalk(t *testing.T) {
 	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}],
 	 "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-20T00:00:00Z", "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:assay",
 	 "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting", "quantityList": [{"epcClass": "urn:t:lot:A"}],
-	 "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd2O3", "value": 9, "uom": "P1"}]}]}]}}`)}); err != nil {
+	 "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd2O3", "value": 9, "uom": "P1", "cm:basis": "dry"}]}]}]}}`)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, _ := db.LotMix(ctx, "urn:t:lot:Y"); ok {

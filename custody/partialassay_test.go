@@ -27,8 +27,8 @@ func TestClaimNeedsEveryQualifyingElement(t *testing.T) {
 	for _, tc := range []struct {
 		name, assays, refused string
 	}{
-		{name: "Pr not assayed", assays: `{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}`, refused: "has no assay of Pr, so the claim on Nd+Pr cannot be measured"},
-		{name: "both assayed", assays: `{"cm:analyte": "Nd", "cm:value": 50, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}`},
+		{name: "Pr not assayed", assays: `{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}`, refused: "has no assay of Pr, so the claim on Nd+Pr cannot be measured"},
+		{name: "both assayed", assays: `{"cm:analyte": "Nd", "cm:value": 50, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()

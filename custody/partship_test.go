@@ -23,7 +23,7 @@ func TestPartShippedBeyondRest(t *testing.T) {
 	db, svc := mbSvc(t)
 	if err := capture(svc, `{"type": "ObjectEvent", "eventID": "urn:t:ev:p0", "eventTime": "2025-11-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
 	 "bizLocation": {"id": "urn:t:site:mb"}, "bizStep": "commissioning", "quantityList": [{"epcClass": "urn:t:lot:P", "quantity": 2530, "uom": "KGM"}],
-	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}]}}`); err != nil {
+	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}]}}`); err != nil {
 		t.Fatal(err)
 	}
 	ship := func(id, kg, bol string) string {

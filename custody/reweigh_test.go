@@ -73,7 +73,7 @@ func TestReweighingConsumedLot(t *testing.T) {
 	// quantity, and a member given twice is refused: jsonstrict).
 	if err := capture(svc, `{"type": "ObjectEvent", "eventID": "urn:t:ev:z0", "eventTime": "2025-11-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
 	 "bizLocation": {"id": "urn:t:site:mb"}, "bizStep": "commissioning", "quantityList": [{"epcClass": "urn:t:lot:Z", "quantity": 5, "uom": "TNE"}],
-	 "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%"}]}}`); err != nil {
+	 "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}}`); err != nil {
 		t.Fatal(err)
 	}
 	o, err := custody.OriginOf(ctx, db, "urn:t:lot:Z", false)

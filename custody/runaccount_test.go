@@ -89,7 +89,7 @@ func TestRestatedOutputElementGain(t *testing.T) {
 		}
 		return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:GR", ` + inputs + `
 		 "outputQuantityList": [{"epcClass": "urn:t:lot:GQ", "quantity": 1, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:cb"},
-		 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}]}}`
+		 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}]}}`
 	}
 	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, feed("G", "ree_concentrate", "PAK", 10, "Nd:5"), ev("g1", "G"), ev("g2", "")))
 	c, err := custody.OriginOf(ctx, db, "urn:t:lot:GQ", true)

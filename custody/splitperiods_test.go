@@ -43,7 +43,7 @@ func TestSplitRunAcrossPeriodsCreditsOnce(t *testing.T) {
 	svc.Now = clockAt("2025-11-10T00:00:00Z") // November is open
 	x2 := `{"type": "TransformationEvent", "eventID": "urn:t:ev:X2", "eventTime": "2025-11-06T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:R1",
 	 "outputQuantityList": [{"epcClass": "urn:t:lot:L1", "quantity": 6, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"},
-	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}]` + claimPAK + `}}`
+	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]` + claimPAK + `}}`
 	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(x2)})
 	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "urn:t:lot:L1") || !strings.Contains(err.Error(), "shortfall 0.3 t") {
 		t.Fatalf("claim of 4.8 t on 4.5 t carried: %v, want EINVALID with shortfall 0.3 t", err)
@@ -88,7 +88,7 @@ func TestSplitRunInputOnlyEventCreditedAtOutput(t *testing.T) {
 		 "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"}}`,
 		`{"type": "TransformationEvent", "eventID": "urn:t:ev:Y2", "eventTime": "2025-11-03T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:R2",
 		 "outputQuantityList": [{"epcClass": "urn:t:lot:L2", "quantity": 6, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"},
-		 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}]}}`))
+		 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]}}`))
 	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}

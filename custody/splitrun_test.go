@@ -22,7 +22,7 @@ func splitEvent(id, xid, site, in, out, t, claim string) string {
 	}
 	return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-12-10T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:` + xid + `",
 	 ` + inputs + ` "outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": ` + t + `, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:` + site + `"},
-	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}]` + claim + `}}`
+	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]` + claim + `}}`
 }
 
 // TestSplitRunEarnsCreditsOnce: EPCIS 2.0 §7.4.6 — events sharing a
@@ -98,7 +98,7 @@ func TestSplitRunElementGain(t *testing.T) {
 		}
 		return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:DR1", ` + inputs + `
 		 "outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": ` + t + `, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:cb"},
-		 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": ` + g + `, "cm:unit": "%"}]}}`
+		 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": ` + g + `, "cm:unit": "%", "cm:basis": "dry"}]}}`
 	}
 	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, feed("DPK", "ree_concentrate", "PAK", 10, "Nd:10"),
 		oxide("d1", "DPK", "DOX", "1", "70"), oxide("d2", "", "DLC", "5", "10")))

@@ -24,7 +24,7 @@ func standingLot(t *testing.T) (critmin.Store, *ledger.Service) {
 	db, svc := mbSvc(t)
 	if err := capture(svc, `{"type": "ObjectEvent", "eventID": "urn:t:ev:L0", "eventTime": "2025-11-01T00:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "ADD",
 	 "bizLocation": {"id": "urn:t:site:karachi"}, "bizStep": "commissioning", "quantityList": [{"epcClass": "urn:t:lot:L", "quantity": 30000, "uom": "KGM"}],
-	 "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK", "cm:moisture": 0.05, "cm:assay": [{"cm:analyte": "Sb", "cm:value": 20, "cm:unit": "%"}]}}`,
+	 "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK", "cm:moisture": 0.05, "cm:assay": [{"cm:analyte": "Sb", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]}}`,
 		shipL("L1", "2025-11-02T00:00:00+05:00", "10000", "006"),
 		`{"type": "ObjectEvent", "eventID": "urn:t:ev:L2", "eventTime": "2025-11-20T00:00:00-06:00", "eventTimeZoneOffset": "-06:00", "action": "OBSERVE",
 	 "bizStep": "receiving", "disposition": "in_progress", "bizLocation": {"id": "urn:t:site:houston"}, "quantityList": [{"epcClass": "urn:t:lot:L", "quantity": 10000, "uom": "KGM"}],

@@ -25,7 +25,7 @@ func TestConflictsWithTheRecordAre409(t *testing.T) {
 	commission := func(id, lot string) string {
 		return `{"type": "ObjectEvent", "eventID": "urn:t:on:` + id + `", "eventTime": "2025-11-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
 	 "bizLocation": {"id": "urn:t:site:karachi"}, "quantityList": [{"epcClass": "urn:t:lot:` + lot + `", "quantity": 30000, "uom": "KGM"}],
-	 "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK", "cm:moisture": 0.05, "cm:assay": [{"cm:analyte": "Sb", "cm:value": 20, "cm:unit": "%"}]}}`
+	 "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK", "cm:moisture": 0.05, "cm:assay": [{"cm:analyte": "Sb", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]}}`
 	}
 	on2ship := strings.ReplaceAll(onwardShip("s9", "2025-11-02T00:00:00Z", "karachi", "houston", "5000", "9"), "urn:t:lot:ON1", "urn:t:lot:ON2")
 	body := onwardDoc(commission("c", "ON1"), commission("c2", "ON2"),

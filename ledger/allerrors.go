@@ -15,7 +15,8 @@ func independentMineralErrors(ev *critmin.Event, ptr string, reported []critmin.
 	if ev == nil {
 		return nil
 	}
-	_, ferrs := DecodeMineral(ev, ptr)
+	mf, ferrs := DecodeMineral(ev, ptr)
+	ferrs = append(ferrs, MissingBasis(mf, ptr)...)
 	var out []critmin.FieldError
 next:
 	for _, f := range ferrs {

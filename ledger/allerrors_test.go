@@ -170,8 +170,8 @@ func TestSensorReportPointers(t *testing.T) {
 	_, err = ledger.NewService(store).Capture(ctx, ledger.CaptureRequest{Body: []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-12-01T00:00:00Z",
 	 "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTime": "2025-12-12T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "quantityList": [{"epcClass": "urn:t:lot:X"}],
 	  "sensorElementList": [{"sensorReport": [{"type": "Mass", "value": 10, "uom": "TNE"}]},
-	   {"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 5, "uom": "P1"},
-	                     {"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Pr", "uom": "P1"}]}]}]}}`)})
+	   {"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 5, "uom": "P1", "cm:basis": "dry"},
+	                     {"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Pr", "uom": "P1", "cm:basis": "dry"}]}]}]}}`)})
 	f := critmin.ErrorFields(err)
 	if len(f) == 0 || f[0].Pointer != "/epcisBody/eventList/0/sensorElementList/1/sensorReport/1/value" {
 		t.Errorf("%v: fields %+v", err, f)

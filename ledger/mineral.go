@@ -253,6 +253,9 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 					continue
 				}
 				as.EventID, as.At = ev.EventID, ev.EventTime
+				if as.BasisNotStated {
+					mf.BasisMissingAt = append(mf.BasisMissingAt, fmt.Sprintf("/ilmd/cm:assay/%d", i))
+				}
 				mf.Assays = append(mf.Assays, as)
 			}
 		}
@@ -396,6 +399,9 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		if !s.Time.IsZero() {
 			as.At = s.Time
 		}
+		if as.BasisNotStated {
+			mf.BasisMissingAt = append(mf.BasisMissingAt, sensorPtr(s, i))
+		}
 		mf.Assays = append(mf.Assays, as)
 		assayPtr = append(assayPtr, sensorPtr(s, i))
 	}
@@ -419,6 +425,24 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		return nil, errs
 	}
 	return &mf, errs
+}
+
+// MissingBasis refuses, at capture, each assay of mf that states no
+// cm:basis (issue 9, "Bad input": an assay whose basis is unknown is
+// refused, nothing stored): whether a grade is of the dried sample or of
+// the sample as received changes the contained element by the moisture,
+// and the ledger will not guess it for a new record. ptr is the event's
+// JSON pointer. Stored events without a basis are not refused
+// (DecodeMineral reads them as dry, marked BasisNotStated).
+func MissingBasis(mf *critmin.MineralFacts, ptr string) []critmin.FieldError {
+	if mf == nil {
+		return nil
+	}
+	var out []critmin.FieldError
+	for _, at := range mf.BasisMissingAt {
+		out = append(out, critmin.FieldError{Pointer: ptr + at + "/cm:basis", Reason: "missing (required): state dry or as-received (\"dry\" for a grade of the dried sample, \"as_received\" for one of the sample as received, with its moisture)"})
+	}
+	return out
 }
 
 // MinClaimShare is the finest share a claim may state: one part per
@@ -783,10 +807,13 @@ func assay(m map[string]any) (critmin.Assay, string, string) {
 		return a, TermValue, fmt.Sprintf("%s %s is over 100 %% (1,000,000 g/t or ppm)", critmin.PlainNumber(a.Value), a.Unit)
 	}
 	// A basis is dry or as_received; any other value, or one that is no
-	// string, is refused. An assay without cm:basis is read as dry and
-	// marked so (BasisNotStated): most laboratory certificates for ores
-	// and concentrates report on the dry basis (ISO 12743), and the mark
-	// keeps the reading visible on the lot and the certificate.
+	// string, is refused. An assay without cm:basis is refused at capture
+	// (MissingBasis, issue 9); one already stored without it is read as
+	// dry and marked so (BasisNotStated), so that a store written before
+	// the refusal still opens and its lots read as they did: most
+	// laboratory certificates for ores and concentrates report on the dry
+	// basis (ISO 12743), and the mark keeps the reading visible on the
+	// lot and the certificate.
 	b, stated := m[TermBasis]
 	if !stated {
 		a.Basis, a.BasisNotStated = "dry", true

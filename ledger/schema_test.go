@@ -57,7 +57,7 @@ func TestExtensionSchemaDescribesTheDemo(t *testing.T) {
 	if n < 8 {
 		t.Errorf("only %d ILMD objects checked", n)
 	}
-	bad, _ := jsonschema.UnmarshalJSON(bytes.NewReader([]byte(`{"cm:moisture": 8, "cm:assay": {"cm:analyte": "Cu", "cm:value": 2, "cm:unit": "kg"}}`)))
+	bad, _ := jsonschema.UnmarshalJSON(bytes.NewReader([]byte(`{"cm:moisture": 8, "cm:assay": {"cm:analyte": "Cu", "cm:value": 2, "cm:unit": "kg", "cm:basis": "dry"}}`)))
 	if sch.Validate(bad) == nil {
 		t.Error("schema accepted moisture 8 and unit kg")
 	}

@@ -668,6 +668,7 @@ func (s *Service) decodeAll(ctx context.Context, doc *epcis.Document, now time.T
 					continue
 				}
 				mf, ferrs := DecodeMineral(ev, doc.Pointer(i))
+				ferrs = append(ferrs, MissingBasis(mf, doc.Pointer(i))...)
 				ferrs = append(ferrs, misplacedExtension(ev, doc.Pointer(i))...)
 				ferrs = append(ferrs, repeatedLots(ev, doc.Pointer(i))...)
 				if len(ferrs) > 0 {

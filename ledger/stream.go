@@ -402,6 +402,7 @@ func decodeBatch(doc *epcis.Document, batch []epcis.StreamEvent, now time.Time) 
 					continue
 				}
 				mf, ferrs := DecodeMineral(ev, ptr)
+				ferrs = append(ferrs, MissingBasis(mf, ptr)...)
 				ferrs = append(ferrs, misplacedExtension(ev, ptr)...)
 				ferrs = append(ferrs, repeatedLots(ev, ptr)...)
 				if len(ferrs) > 0 {

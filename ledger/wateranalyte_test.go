@@ -34,7 +34,7 @@ func TestWaterByOtherIdentifiers(t *testing.T) {
   "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-01-01T00:00:00Z",
   "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTime": "2025-03-01T10:00:00Z", "eventTimeZoneOffset": "+05:00",
     ` + target + `, "action": "OBSERVE", "bizStep": "inspecting",
-    "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "` + substance + `", "value": ` + value + `, "uom": "P1"}]}]}]}}`
+    "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "` + substance + `", "value": ` + value + `, "uom": "P1", "cm:basis": "dry"}]}]}]}}`
 	}
 	const lot = "urn:critmin:test:lot:W1"
 	onLot := `"quantityList": [{"epcClass": "` + lot + `", "quantity": 10, "uom": "TNE"}]`

@@ -31,7 +31,7 @@ func TestLedgerLotsPlanTogether(t *testing.T) {
 	commission := func(id, lot, analyte string) string {
 		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
   "quantityList": [{"epcClass": "` + lot + `", "quantity": 100, "uom": "TNE"}], "bizLocation": {"id": "urn:critmin:demo:site:loe-shilman"},
-  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "` + analyte + `", "cm:value": 4, "cm:unit": "%"}]}}`
+  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "` + analyte + `", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}}`
 	}
 	body := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}],
  "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-01T00:00:00Z", "epcisBody": {"eventList": [` +

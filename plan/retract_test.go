@@ -30,7 +30,7 @@ func TestLedgerSuppliesAfterRetraction(t *testing.T) {
 	commission := func(id, lot string, tonnes string) string {
 		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
   "quantityList": [{"epcClass": "urn:t:lot:` + lot + `", "quantity": ` + tonnes + `, "uom": "TNE"}], "bizLocation": {"id": "urn:critmin:demo:site:loe-shilman"},
-  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 4, "cm:unit": "%"}]}}`
+  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}}`
 	}
 	receive := `"type": "ObjectEvent", "eventID": "urn:t:ev:R", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "receiving",
   "quantityList": [{"epcClass": "urn:t:lot:P", "quantity": 100, "uom": "TNE"}], "bizLocation": {"id": "urn:critmin:demo:site:karachi"}`

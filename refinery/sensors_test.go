@@ -52,9 +52,9 @@ func mass(v float64, uom string, sdev ...float64) string {
 
 func conc(analyte string, v float64, sdev ...float64) string {
 	if len(sdev) > 0 {
-		return fmt.Sprintf(`{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/%s", "value": %g, "uom": "P1", "sDev": %g}`, analyte, v, sdev[0])
+		return fmt.Sprintf(`{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/%s", "value": %g, "uom": "P1", "sDev": %g, "cm:basis": "dry"}`, analyte, v, sdev[0])
 	}
-	return fmt.Sprintf(`{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/%s", "value": %g, "uom": "P1"}`, analyte, v)
+	return fmt.Sprintf(`{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/%s", "value": %g, "uom": "P1", "cm:basis": "dry"}`, analyte, v)
 }
 
 func captureEvents(t *testing.T, ctx context.Context, svc *ledger.Service, events ...string) {

@@ -60,7 +60,7 @@ func testRunLinkMigration(t *testing.T, open Opener) {
 		}
 		if out != "" {
 			body += `"outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": 0.5, "uom": "TNE"}],
-			 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%"}]}, `
+			 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]}, `
 		}
 		return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-12-10T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
 		 "transformationID": "urn:t:run:` + xid + `", ` + body + `"bizLocation": {"id": "urn:t:site:mb"}}`

@@ -26,11 +26,11 @@ func sitesDoc(refinery, lot string) string {
  "epcisBody": {"eventList": [
   {"type": "ObjectEvent", "eventTime": "2025-05-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning", "disposition": "active",
    "quantityList": [{"epcClass": "urn:t:lot:` + lot + `-in", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:epc:id:sgln:4012345.00007.0"},
-   "ilmd": {"cm:commodity": "copper_concentrate", "cm:originCountry": "PAK", "cm:originMine": "urn:epc:id:sgln:4012345.00007.0", "cm:assay": [{"cm:analyte": "Cu", "cm:value": 25, "cm:unit": "%"}]}},
+   "ilmd": {"cm:commodity": "copper_concentrate", "cm:originCountry": "PAK", "cm:originMine": "urn:epc:id:sgln:4012345.00007.0", "cm:assay": [{"cm:analyte": "Cu", "cm:value": 25, "cm:unit": "%", "cm:basis": "dry"}]}},
   {"type": "TransformationEvent", "eventTime": "2025-05-10T00:00:00Z", "eventTimeZoneOffset": "+00:00",
    "inputQuantityList": [{"epcClass": "urn:t:lot:` + lot + `-in", "quantity": 10, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:` + lot + `", "quantity": 3, "uom": "TNE"}],
    "bizStep": "commissioning", "disposition": "active", "bizLocation": {"id": "` + refinery + `"},
-   "ilmd": {"cm:commodity": "copper_cathode", "cm:assay": [{"cm:analyte": "Cu", "cm:value": 99, "cm:unit": "%"}]}}]}}`
+   "ilmd": {"cm:commodity": "copper_cathode", "cm:assay": [{"cm:analyte": "Cu", "cm:value": 99, "cm:unit": "%", "cm:basis": "dry"}]}}]}}`
 }
 
 // testSiteSpellings: master data names sites by SGLN URN; events name the

@@ -17,7 +17,7 @@ const fw19Doc = `{"@context": ["https://ref.gs1.org/standards/epcis/epcis-contex
  "creationDate": "2025-11-21T00:00:00Z", "epcisBody": {"eventList": [
  {"type": "ObjectEvent", "eventID": "urn:t:fw19:c", "eventTime": "2025-11-01T10:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "ADD", "bizStep": "commissioning", "disposition": "active",
   "quantityList": [{"epcClass": "urn:critmin:demo:lot:FW-19", "quantity": 19000, "uom": "KGM"}], "bizLocation": {"id": "urn:critmin:demo:site:karachi"},
-  "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK", "cm:moisture": 0.05, "cm:assay": [{"cm:analyte": "Sb", "cm:value": 20, "cm:unit": "%"}]}}
+  "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK", "cm:moisture": 0.05, "cm:assay": [{"cm:analyte": "Sb", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]}}
  ]}}`
 
 // TestFormConflictsAre409AsOnTheAPI (issue 15, fix15w item 1): a form

@@ -392,9 +392,14 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 		probs = append(probs, rowProblem{"unit", fmt.Sprintf("unit %q is not a grade unit critmin reads: write %%, g/t or ppm (or the Rec 20 code P1, NA or 59)", unit)})
 		unit = "%"
 	}
+	// A blank basis is dry, as the column's help says: the event always
+	// states one, as capture requires (issue 9).
 	basis := assayBasis(f["basis"])
+	if basis == "" {
+		basis = "dry"
+	}
 	switch b := basis; b {
-	case "", "dry", "as_received":
+	case "dry", "as_received":
 	default:
 		hint := ""
 		switch strings.ToLower(strings.NewReplacer("-", " ", "_", " ").Replace(b)) {

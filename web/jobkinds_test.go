@@ -33,7 +33,7 @@ func TestCaptureJobTellsConflictsFromInvalidEvents(t *testing.T) {
 	  "inputQuantityList": [{"epcClass": "urn:critmin:demo:lot:REE-2025-003", "quantity": 31000, "uom": "KGM"}],
 	  "outputQuantityList": [{"epcClass": "urn:critmin:demo:lot:NDPR-2025-016", "quantity": 1000, "uom": "KGM"}],
 	  "readPoint": {"id": "urn:critmin:demo:site:houston"}, "bizLocation": {"id": "urn:critmin:demo:site:houston"},
-	  "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 74, "cm:unit": "%"}]}},
+	  "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 74, "cm:unit": "%", "cm:basis": "dry"}]}},
 	  {"type": "ObjectEvent", "eventID": "urn:t:ev:job-bad", "eventTime": "2025-11-21T10:00:00-06:00", "eventTimeZoneOffset": "-06:00", "bizStep": "inspecting",
 	   "quantityList": [{"epcClass": "urn:critmin:demo:lot:REE-2025-003"}], "readPoint": {"id": "urn:critmin:demo:site:houston"}}]}}`
 	job, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc), Behaviour: critmin.BehaviourProceed})

@@ -20,10 +20,10 @@ const afterSailingDoc = `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.
  "epcisBody": {"eventList": [
  {"type": "ObjectEvent", "eventID": "urn:t:sail:cx", "eventTime": "2025-11-01T10:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "ADD", "bizStep": "commissioning", "disposition": "active",
   "quantityList": [{"epcClass": "urn:t:lot:SX", "quantity": 20000, "uom": "KGM"}], "bizLocation": {"id": "urn:t:site:karachi"},
-  "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK", "cm:moisture": 0.05, "cm:assay": [{"cm:analyte": "Sb", "cm:value": 20, "cm:unit": "%"}]}},
+  "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK", "cm:moisture": 0.05, "cm:assay": [{"cm:analyte": "Sb", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]}},
  {"type": "ObjectEvent", "eventID": "urn:t:sail:cy", "eventTime": "2025-11-01T10:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "ADD", "bizStep": "commissioning", "disposition": "active",
   "quantityList": [{"epcClass": "urn:t:lot:SY", "quantity": 10000, "uom": "KGM"}], "bizLocation": {"id": "urn:t:site:karachi"},
-  "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK", "cm:moisture": 0.05, "cm:assay": [{"cm:analyte": "Sb", "cm:value": 20, "cm:unit": "%"}]}},
+  "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK", "cm:moisture": 0.05, "cm:assay": [{"cm:analyte": "Sb", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]}},
  {"type": "AggregationEvent", "eventID": "urn:t:sail:px", "eventTime": "2025-11-02T10:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "ADD", "bizStep": "packing",
   "parentID": "urn:t:container:CZ", "childQuantityList": [{"epcClass": "urn:t:lot:SX", "quantity": 10000, "uom": "KGM"}], "bizLocation": {"id": "urn:t:site:karachi"}},
  {"type": "ObjectEvent", "eventID": "urn:t:sail:s", "eventTime": "2025-11-03T10:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",

@@ -55,7 +55,7 @@ func TestRefineFormOverdrawIsAConflict(t *testing.T) {
 	  "inputQuantityList": [{"epcClass": "` + lot + `", "quantity": 31000, "uom": "KGM"}],
 	  "outputQuantityList": [{"epcClass": "urn:critmin:demo:lot:NDPR-2025-015", "quantity": 1000, "uom": "KGM"}],
 	  "readPoint": {"id": "urn:critmin:demo:site:houston"}, "bizLocation": {"id": "urn:critmin:demo:site:houston"},
-	  "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 74, "cm:unit": "%"}]}}]}}`
+	  "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 74, "cm:unit": "%", "cm:basis": "dry"}]}}]}}`
 	resp, b = do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(doc), nil)
 	if resp.StatusCode != http.StatusConflict || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
 		t.Errorf("API capture of 31 t where 30 t remain: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), b)

@@ -147,13 +147,13 @@ func TestRefineryPageFromLedger(t *testing.T) {
 	 "epcisBody": {"eventList": [
 	  {"type": "ObjectEvent", "eventID": "urn:t:ev:late-in", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
 	   "quantityList": [{"epcClass": "urn:t:lot:late-in", "quantity": 5, "uom": "TNE"}],
-	   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "MMR", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 2, "cm:unit": "%"}]}},
+	   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "MMR", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 2, "cm:unit": "%", "cm:basis": "dry"}]}},
 	  {"type": "TransformationEvent", "eventID": "urn:t:ev:late-run", "eventTime": "2025-10-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
 	   "inputQuantityList": [{"epcClass": "urn:t:lot:late-in", "quantity": 5, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:late-out", "quantity": 1, "uom": "TNE"}],
-	   "bizLocation": {"id": "` + refinery.CorridorSite + `"}, "ilmd": {"cm:commodity": "ree_carbonate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 9, "cm:unit": "%"}]}},
+	   "bizLocation": {"id": "` + refinery.CorridorSite + `"}, "ilmd": {"cm:commodity": "ree_carbonate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 9, "cm:unit": "%", "cm:basis": "dry"}]}},
 	  {"type": "TransformationEvent", "eventID": "urn:t:ev:november-run", "eventTime": "2025-11-01T12:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
 	   "inputQuantityList": [{"epcClass": "urn:t:lot:late-out", "quantity": 1, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:nov-out", "quantity": 1, "uom": "TNE"}],
-	   "bizLocation": {"id": "` + refinery.CorridorSite + `"}, "ilmd": {"cm:commodity": "ree_carbonate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 9, "cm:unit": "%"}]}}]}}`
+	   "bizLocation": {"id": "` + refinery.CorridorSite + `"}, "ilmd": {"cm:commodity": "ree_carbonate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 9, "cm:unit": "%", "cm:basis": "dry"}]}}]}}`
 	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(late)}); err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ func nu9Doc(events ...string) []byte {
 const nu9K1 = `{"type": "TransformationEvent", "eventID": "urn:t:ev:K1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
    "inputQuantityList": [{"epcClass": "urn:t:lot:PK", "quantity": 20, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:RES", "quantity": 1, "uom": "TNE"}],
    "bizLocation": {"id": "urn:t:site:mb"},
-   "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 80, "cm:unit": "%"}]}`
+   "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 80, "cm:unit": "%", "cm:basis": "dry"}]}`
 
 // TestRetractedCreditRunNo500 (issue 9, new-user check 1): withdrawing a
 // credit run whose output ILMD carries assays used to make every page that
@@ -44,12 +44,12 @@ func TestRetractedCreditRunNo500(t *testing.T) {
 	feed := func(lot, iso string) string {
 		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + lot + `", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
    "quantityList": [{"epcClass": "urn:t:lot:` + lot + `", "quantity": 20, "uom": "TNE"}],
-   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "` + iso + `", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 10, "cm:unit": "%"}]}}`
+   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "` + iso + `", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 10, "cm:unit": "%", "cm:basis": "dry"}]}}`
 	}
 	k2 := `{"type": "TransformationEvent", "eventID": "urn:t:ev:K2", "eventTime": "2025-10-06T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
    "inputQuantityList": [{"epcClass": "urn:t:lot:CN", "quantity": 10, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:OK2", "quantity": 1, "uom": "TNE"}],
    "bizLocation": {"id": "urn:t:site:mb"},
-   "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 80, "cm:unit": "%"}], "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}`
+   "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 80, "cm:unit": "%", "cm:basis": "dry"}], "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}`
 	// The site's master data first, then its declaration, then the runs
 	// whose claim draws on it, while October is open: as the capture
 	// check requires.

@@ -20,7 +20,7 @@ func TestReceiptShortfallShownOnLotAndCertificate(t *testing.T) {
 	 "epcisBody": {"eventList": [
 	  {"type": "ObjectEvent", "eventID": "urn:t:ev:Sc", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
 	   "quantityList": [{"epcClass": "urn:t:lot:S", "quantity": 30000, "uom": "KGM"}], "bizLocation": {"id": "urn:t:site:mine"},
-	   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 2, "cm:unit": "%"}]}},
+	   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 2, "cm:unit": "%", "cm:basis": "dry"}]}},
 	  {"type": "ObjectEvent", "eventID": "urn:t:ev:Ss", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
 	   "quantityList": [{"epcClass": "urn:t:lot:S", "quantity": 30000, "uom": "KGM"}], "bizLocation": {"id": "urn:t:site:mine"},
 	   "destinationList": [{"type": "location", "destination": "urn:t:site:port"}], "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:BS"}]},

@@ -19,7 +19,7 @@ const nu15Doc = `{"@context": ["https://ref.gs1.org/standards/epcis/epcis-contex
  "creationDate": "2025-11-21T00:00:00Z", "epcisBody": {"eventList": [
  {"type": "ObjectEvent", "eventID": "urn:t:nu15:c", "eventTime": "2025-11-01T10:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "ADD", "bizStep": "commissioning", "disposition": "active",
   "quantityList": [{"epcClass": "urn:critmin:demo:lot:SB-NU15-2", "quantity": 30000, "uom": "KGM"}], "bizLocation": {"id": "urn:critmin:demo:site:karachi"},
-  "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK", "cm:moisture": 0.05, "cm:assay": [{"cm:analyte": "Sb", "cm:value": 20, "cm:unit": "%"}]}},
+  "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK", "cm:moisture": 0.05, "cm:assay": [{"cm:analyte": "Sb", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]}},
  {"type": "ObjectEvent", "eventID": "urn:t:nu15:s6", "eventTime": "2025-11-02T10:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
   "quantityList": [{"epcClass": "urn:critmin:demo:lot:SB-NU15-2", "quantity": 10000, "uom": "KGM"}],
   "readPoint": {"id": "urn:critmin:demo:site:karachi"}, "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:demo:bol:NU15-006"}],
