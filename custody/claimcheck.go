@@ -213,7 +213,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 					lots[id] = &critmin.Lot{ID: id}
 				}
 				before[id] = lots[id].WetTonnes
-				was[id] = *lots[id]
+				was[id] = *cloneLot(lots[id]) // not sharing Parts: a part weighing rewrites them
 			}
 			unitErrs = append(unitErrs, checkLineUnits(ev, was)...)
 			siteErrs = append(siteErrs, checkFedAtSite(ev, was)...)
@@ -368,6 +368,13 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// weighing tolerance (masschange.go), whatever door it came by; after
 		// the checks above, whose refusals say more of a receipt, a
 		// shipment or a consumed lot.
+		if len(massErrs) == 0 {
+			// A back-dated weighing, judged at its own time
+			// (backdatedmass.go).
+			if massErrs, err = checkBackdatedMass(ctx, s, live, declared, storedAsIs); err != nil {
+				return err
+			}
+		}
 		if len(massErrs) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("weighing refused; nothing was stored: %s: %s", massErrs[0].Pointer, massErrs[0].Reason), Fields: massErrs}
 		}
