@@ -100,8 +100,8 @@ func checkBackdatedMass(ctx context.Context, s Store, live []*critmin.Event, dec
 		all := ledger.EventTimeOrder(storedOf[id])
 		seq := append(append([]*critmin.Event(nil), all...), docOf[id]...)
 		sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
-		without, lotWithout := replayMass(id, all, nil)
-		with, lotWith := replayMass(id, seq, back)
+		without, _, lotWithout := replayMass(id, all, nil)
+		with, moistureOnly, lotWith := replayMass(id, seq, back)
 		// A back-dated weighing that turns a later whole-lot shipment
 		// into a part changes how every later event reads; the store
 		// refuses it naming that shipment (sqldb's replayReordered), which
@@ -113,7 +113,7 @@ func checkBackdatedMass(ctx context.Context, s Store, live []*critmin.Event, dec
 				continue
 			}
 			if back[ev] {
-				out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/eventTime", Reason: fmt.Sprintf("%s (event %s is dated %s, before the lot's later recorded events: it is judged against the lot as it stood then)", msg, ev.EventID, ev.EventTime.Format(time.RFC3339))})
+				out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + massPointer(ev, moistureOnly[ev]), Reason: fmt.Sprintf("%s (event %s is dated %s, before the lot's later recorded events: it is judged against the lot as it stood then)", msg, ev.EventID, ev.EventTime.Format(time.RFC3339))})
 				continue
 			}
 			if without[ev] != "" || partsChanged {
@@ -135,12 +135,14 @@ func checkBackdatedMass(ctx context.Context, s Store, live []*critmin.Event, dec
 
 // replayMass replays lot id through seq in order and returns, for each
 // weighing of it (weighingEvent), its refusal against the lot before it
-// ("" when within the tolerance). A refused event of judge (the
+// ("" when within the tolerance), whether each was a moisture reading
+// alone, and the lot as seq leaves it. A refused event of judge (the
 // document's back-dated weighings) leaves the lot as it was, as the
 // capture would; any other refused event (a stored one) is replayed as
 // recorded.
-func replayMass(id string, seq []*critmin.Event, judge map[*critmin.Event]bool) (map[*critmin.Event]string, *critmin.Lot) {
+func replayMass(id string, seq []*critmin.Event, judge map[*critmin.Event]bool) (map[*critmin.Event]string, map[*critmin.Event]bool, *critmin.Lot) {
 	out := map[*critmin.Event]string{}
+	moisture := map[*critmin.Event]bool{} // a moisture reading alone
 	lot := &critmin.Lot{ID: id}
 	for _, ev := range seq {
 		was := cloneLot(lot)
@@ -156,11 +158,12 @@ func replayMass(id string, seq []*critmin.Event, judge map[*critmin.Event]bool) 
 		receipt := stepName(ev.BizStep) == "receiving" || stepName(ev.BizStep) == "arriving"
 		msg := massChangeOf(ev, id, was, lot, receipt)
 		out[ev] = msg
+		moisture[ev] = lot.WetTonnes == was.WetTonnes
 		if msg != "" && judge[ev] {
 			*lot = *was
 		}
 	}
-	return out, lot
+	return out, moisture, lot
 }
 
 // shipReadings is how lot l's parts read the dispatches that sent them

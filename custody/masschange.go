@@ -89,7 +89,7 @@ func checkMassChange(ev *critmin.Event, was map[string]critmin.Lot, lots map[str
 			w = r
 		}
 		if msg := massChangeOf(ev, id, &w, l, receipt); msg != "" {
-			out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID, Reason: msg})
+			out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + massPointer(ev, l != nil && l.WetTonnes == w.WetTonnes), Reason: msg})
 			refused[id] = w
 		} else if l != nil && (l.WetTonnes != w.WetTonnes || l.DryTonnes != w.DryTonnes) {
 			delete(refused, id)
@@ -97,6 +97,28 @@ func checkMassChange(ev *critmin.Event, was map[string]critmin.Lot, lots map[str
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Reason < out[j].Reason })
 	return out
+}
+
+// massPointer is the part of ev a weighing refusal names (under "event
+// {eventID}"): the sensor report of the moisture (moisture true) or of
+// the mass, else the quantityList, else "" — so that a form or an import
+// names the field at fault (the net mass, the result), not the event.
+func massPointer(ev *critmin.Event, moisture bool) string {
+	for _, r := range ev.Sensors {
+		if r.Pointer == "" {
+			continue
+		}
+		if moisture && r.Type == "MassConcentration" && strings.HasSuffix(strings.ToUpper(r.ChemicalSubstance), "H2O") {
+			return r.Pointer
+		}
+		if !moisture && r.Type == "Mass" {
+			return r.Pointer
+		}
+	}
+	if !moisture && len(ev.Quantities) > 0 {
+		return "/quantityList"
+	}
+	return ""
 }
 
 // weighingEvent says whether ev is judged as a weighing at all: not a

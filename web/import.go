@@ -62,6 +62,12 @@ type importKind struct {
 	event func(source string, f map[string]string) (map[string]any, []rowProblem)
 	// fields maps validator pointers under the event to fields.
 	fields []ptrField
+	// reading is the field that holds the row's reading (the net mass,
+	// the result): a refusal of the row's event as a whole (a pointer
+	// under the event that names no field — the weighing tolerance, a
+	// rule over the lot) is shown under its column, not as "—" with a
+	// JSON pointer (issue 15, fix15w3 item 4).
+	reading string
 }
 
 // rowProblem is one error of a row, on a field.
@@ -101,7 +107,8 @@ var importKinds = []*importKind{
 			{Name: "weighbridge", Label: "Weighbridge (device URI)", Default: true, Synonyms: []string{"weighbridge", "scale", "device"}},
 			{Name: "decimal", Label: "Decimal mark", Default: true, Help: "the file's decimal mark, one for the whole file: . (24950.5) or , (24950,5); needed for a file whose numbers have one point or comma before three digits (24.950, 20,000) or a decimal comma (3,5)"},
 		},
-		event: weighbridgeEvent,
+		event:   weighbridgeEvent,
+		reading: "net_kg",
 		fields: []ptrField{{"/quantityList/0/epcClass", "lot", false}, {"/quantityList", "net_kg", false}, {"/sensorElementList/0/sensorReport/1", "moisture_pct", false},
 			{"/sensorElementList/0/sensorReport/0", "net_kg", false}, {"/sensorElementList/0/sensorMetadata/deviceID", "weighbridge", false},
 			{"/sensorElementList/0/sensorMetadata", "time", false}, {"/readPoint", "site", false}, {"/bizLocation", "site", false},
@@ -124,7 +131,8 @@ var importKinds = []*importKind{
 			{Name: "tz", Label: "Time zone offset", Default: true, Help: "for times without an offset, e.g. +05:00", Synonyms: []string{"tz", "time zone", "offset"}},
 			{Name: "decimal", Label: "Decimal mark", Default: true, Help: "the file's decimal mark, one for the whole file: . (24950.5) or , (24950,5); needed for a file whose numbers have one point or comma before three digits (24.950, 20,000) or a decimal comma (3,5)"},
 		},
-		event: laboratoryEvent,
+		event:   laboratoryEvent,
+		reading: "value",
 		fields: []ptrField{{"/quantityList", "lot", false}, {"/sensorElementList/0/sensorReport/0/chemicalSubstance", "analyte", false},
 			{"/sensorElementList/0/sensorReport/0/uom", "unit", false}, {"/sensorElementList/0/sensorReport/0/cm:basis", "basis", false},
 			{"/sensorElementList/0/sensorReport/0", "value", false}, {"/sensorElementList/0/sensorReport/1", "moisture_pct", false},
@@ -886,13 +894,10 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 					p = eventPointer + rest
 				}
 				name, _ := fieldOf(k.fields, p)
-				c := "—"
-				reason := e.Reason
-				if name != "" {
-					c = column(name)
-				} else {
-					reason = e.Pointer + ": " + reason
+				if name == "" {
+					name = k.reading // the row's reading as a whole
 				}
+				c, reason := column(name), e.Reason
 				row.Errors = append(row.Errors, RowError{row.Row, c, reason, e.Conflict})
 			}
 		}
@@ -1080,6 +1085,8 @@ func (s *site) addRuleError(k *importKind, row *importRow, column func(string) s
 		}
 		if name, _ := fieldOf(k.fields, p); name != "" {
 			c = column(name)
+		} else if k.reading != "" {
+			c = column(k.reading) // the row's reading as a whole
 		}
 	}
 	for _, junk := range []string{"; nothing was stored", "nothing was stored; "} {
