@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -1734,8 +1735,10 @@ func rowsWithErrors(res *importResult) int {
 	return len(rows)
 }
 
-// rowMass words a weighing row's net against the lot's recorded mass —
-// "recorded 20 t, weighed 19.95 t: −0.05 t (−0.3 %)" — with the ledger's
+// rowMass words a weighing row's net against what stands of the lot at
+// the row's site (custody.StandingMass) — "recorded 20 t, weighed
+// 19.95 t: −0.05 t (−0.3 %)", or "recorded at SITE (of the lot's 30 t)
+// 10 t, …" for a part of a split lot — with the ledger's
 // refusal when the difference is beyond the weighing tolerance
 // (custody.MassChangeRefusal, on the wet masses here: the dry basis
 // needs the row's moisture, which the capture check counts).
@@ -1755,10 +1758,26 @@ func (s *site) rowMass(r *http.Request, row *importRow) error {
 		row.Mass = fmt.Sprintf("no mass recorded for the lot; weighed %s t", formatNum(kg/1000, 3))
 		return nil
 	}
+	// What stands of the lot at the ticket's site (custody.StandingMass):
+	// a lot split across sites is weighed where the part stands, and the
+	// capture check judges that part, not the whole lot.
+	site := ""
+	if loc, ok := row.Event["bizLocation"].(map[string]any); ok {
+		site, _ = loc["id"].(string)
+	}
+	was, _ := custody.StandingMass(l, site)
+	if was <= 0 {
+		row.Mass = fmt.Sprintf("nothing of the lot recorded at %s; weighed %s t", site, formatNum(kg/1000, 3))
+		return nil
+	}
+	what := "recorded"
+	if math.Abs(was-l.WetTonnes) > 1e-9 {
+		what = fmt.Sprintf("recorded at %s (of the lot's %s t)", site, formatNum(l.WetTonnes, 3))
+	}
 	t := kg / 1000
-	d := t - l.WetTonnes
-	row.Mass = fmt.Sprintf("recorded %s t, weighed %s t: %s t (%s)", formatNum(l.WetTonnes, 3), formatNum(t, 3), signedNum(d, 3), signedPct(d/l.WetTonnes*100))
-	if custody.MassChangeRefusal(lot, l.WetTonnes, l.WetTonnes, t, t) != "" {
+	d := t - was
+	row.Mass = fmt.Sprintf("%s %s t, weighed %s t: %s t (%s)", what, formatNum(was, 3), formatNum(t, 3), signedNum(d, 3), signedPct(d/was*100))
+	if custody.MassChangeRefusal(lot, was, was, t, t) != "" {
 		row.Mass += fmt.Sprintf(", beyond the weighing tolerance (+%s %% / −%s %%)", formatNum(custody.WeighingGainLimit*100, 1), formatNum(custody.WeighingLossLimit*100, 0))
 	}
 	return nil
