@@ -203,7 +203,8 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		var touches []lotTouch
 		var transit []lotTouch // runs fed a lot in transit (checkFedInTransit)
 		var unitErrs, siteErrs, partErrs, massErrs []critmin.FieldError
-		massRefused := map[string]critmin.Lot{} // checkMassChange
+		massRefused := map[string]critmin.Lot{}     // checkMassChange
+		unclosed := map[string]critmin.FieldError{} // lotClosure
 		docTaken := map[string]*consumed{}
 		for _, ev := range live {
 			before := map[string]float64{}
@@ -213,11 +214,12 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 					lots[id] = &critmin.Lot{ID: id}
 				}
 				before[id] = lots[id].WetTonnes
-				was[id] = *lots[id]
+				was[id] = *cloneLot(lots[id]) // not sharing Parts: a part weighing rewrites them
 			}
 			unitErrs = append(unitErrs, checkLineUnits(ev, was)...)
 			siteErrs = append(siteErrs, checkFedAtSite(ev, was)...)
 			ledger.Project(lots, ev)
+			firstUnclosed(ev, lots, unclosed)
 			partErrs = append(partErrs, checkPartWeighing(ev, was, lots)...)
 			massErrs = append(massErrs, checkMassChange(ev, was, lots, massRefused)...)
 			if ev.Type == critmin.TransformationEvent {
@@ -326,7 +328,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// the document's — must close on the dry basis (ledger.Closure): a
 		// later sensor report of Pr6O11 40 % on a lot assayed Nd2O3 80 %
 		// is refused although each event alone closes.
-		if fe := lotClosure(live, lots); len(fe) > 0 {
+		if fe := lotClosure(live, lots, unclosed); len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("assay refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
 		// No lot is consumed beyond what remains of it (checkConsumption).
@@ -368,6 +370,13 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// weighing tolerance (masschange.go), whatever door it came by; after
 		// the checks above, whose refusals say more of a receipt, a
 		// shipment or a consumed lot.
+		if len(massErrs) == 0 {
+			// A back-dated weighing, judged at its own time
+			// (backdatedmass.go).
+			if massErrs, err = checkBackdatedMass(ctx, s, live, declared, storedAsIs); err != nil {
+				return err
+			}
+		}
 		if len(massErrs) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("weighing refused; nothing was stored: %s: %s", massErrs[0].Pointer, massErrs[0].Reason), Fields: massErrs}
 		}
@@ -1015,7 +1024,14 @@ func reclaims(ctx context.Context, s Store, claimed []string, claimBy map[string
 // as-received assays): stored plus the document's, latest per analyte
 // (ledger.EffectiveAssays). The error names the lot and the last event
 // that changed it.
-func lotClosure(live []*critmin.Event, lots map[string]*critmin.Lot) []critmin.FieldError {
+//
+// The refusal names the document's first event after which the lot's
+// assays no longer close (firstUnclosed), with the figures as they stood
+// then: a file whose second row reports Nd2O3 99 % refuses that row, and
+// its third and fourth rows (Pr6O11 1 %, CeO2 1 %) are judged without it
+// (claimRounds) — naming the last event, with the 99 % in its figures,
+// refused every row in turn (issue 15, fix15w3 item 4).
+func lotClosure(live []*critmin.Event, lots map[string]*critmin.Lot, unclosed map[string]critmin.FieldError) []critmin.FieldError {
 	changedBy := map[string]*critmin.Event{}
 	var order []string
 	for _, ev := range live {
@@ -1043,11 +1059,48 @@ func lotClosure(live []*critmin.Event, lots map[string]*critmin.Lot) []critmin.F
 		if reason == "" {
 			continue
 		}
-		ev := changedBy[id]
-		out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/ilmd/cm:assay",
-			Reason: fmt.Sprintf("lot %s with the assays it already has and this event's: %s", id, reason)})
+		if fe, ok := unclosed[id]; ok {
+			out = append(out, fe)
+			continue
+		}
+		out = append(out, closureError(changedBy[id], id, reason))
 	}
 	return out
+}
+
+// closureError is the refusal of ev, after which lot id's assays do not
+// close (reason, ledger.Closure).
+func closureError(ev *critmin.Event, id, reason string) critmin.FieldError {
+	ptr := "event " + ev.EventID + "/ilmd/cm:assay"
+	for _, r := range ev.Sensors {
+		if r.Type == "MassConcentration" && r.Pointer != "" {
+			ptr = "event " + ev.EventID + r.Pointer // a sensor report's assay
+			break
+		}
+	}
+	return critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("lot %s with the assays it already has and this event's: %s", id, reason)}
+}
+
+// firstUnclosed records in unclosed, for each lot ev states assays or a
+// moisture of, the refusal of ev when the lot's assays no longer close
+// after it and no earlier event of the document was found so (lots holds
+// the lots after ev).
+func firstUnclosed(ev *critmin.Event, lots map[string]*critmin.Lot, unclosed map[string]critmin.FieldError) {
+	if ev.Mineral == nil || (len(ev.Mineral.Assays) == 0 && ev.Mineral.Moisture == nil) {
+		return
+	}
+	for _, q := range ev.Quantities {
+		if q.Role == critmin.RoleInput {
+			continue
+		}
+		l := lots[q.EPCClass]
+		if _, seen := unclosed[q.EPCClass]; seen || l == nil {
+			continue
+		}
+		if reason, _ := ledger.Closure(ledger.EffectiveAssays(l), l.Moisture); reason != "" {
+			unclosed[q.EPCClass] = closureError(ev, q.EPCClass, reason)
+		}
+	}
 }
 
 // MaxClaimClockSkew is how far a claim's eventTime — and any event's

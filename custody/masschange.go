@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/critmin/critmin"
@@ -53,43 +54,44 @@ const MassChangeReasonTerm = "cm:massChangeReason"
 
 // checkMassChange refuses an event (not a run's) that sets the mass of a
 // lot which had a recorded mass (was) beyond WeighingGainLimit or
-// WeighingLossLimit of it, dry basis. lots holds the lots after ev.
+// WeighingLossLimit of it, dry basis. lots holds the lots after ev. was
+// must hold deep copies (cloneLot): a weighing where a part of the lot
+// was received rewrites that part (ledger's reweighParts), and a copy
+// sharing the Parts slice would see the weighed figure as the recorded
+// one and let any part weighing through.
+//
+// What is compared is what stands of the lot at the weighing's site
+// (StandingMass): a weighing where a part of the lot was received weighs
+// that part, and one where the lot stands weighs the rest of it; the
+// whole lot's total would hide a 10 % loss of a 10 t part in a 30 t lot
+// (−3.3 % of the total).
+//
+// A moisture reading alone (the wet mass as it was, a new moisture)
+// moves the lot's dry mass as much as a weighing does, and is held to
+// the same tolerance on the dry basis, with a hint when the reading
+// looks like a per cent read as a fraction or the reverse
+// (moistureSlipHint). The first moisture of a lot that had none (or
+// 0 %, read as dry like none) sets its basis and is not judged.
 //
 // refused keeps, across the document's events, the recorded state of each
 // lot a weighing of it was refused for: the document is refused, and a
 // later event of it is judged against the recorded mass, not the refused
 // one (a file's 1 000 t row does not make its next, right, row a loss).
 func checkMassChange(ev *critmin.Event, was map[string]critmin.Lot, lots map[string]*critmin.Lot, refused map[string]critmin.Lot) []critmin.FieldError {
-	receipt := stepName(ev.BizStep) == "receiving" || stepName(ev.BizStep) == "arriving"
-	// A commissioning is no weighing: commissioning a lot again is
-	// refused by the ledger's commissioning rule (ledger.Commissions),
-	// which names the commissioning it repeats.
-	if ev.Type == critmin.TransformationEvent || (receipt && bolOf(ev) != "") || massChangeReason(ev) != "" || ledger.Commissions(ev) {
+	if !weighingEvent(ev) {
 		return nil
 	}
+	receipt := stepName(ev.BizStep) == "receiving" || stepName(ev.BizStep) == "arriving"
 	var out []critmin.FieldError
 	for _, id := range sortedKeys(was) {
 		w, l := was[id], lots[id]
 		if r, ok := refused[id]; ok {
 			w = r
 		}
-		if l == nil || !units.IsMass(w.UOM) || !units.IsMass(l.UOM) || w.WetTonnes <= 0 || w.DryTonnes <= 0 {
-			continue
-		}
-		// The outturn of a voyage is judged against what was shipped
-		// (ledger.Outturns: transit_gain, transit_loss), not here.
-		if receipt && w.Status == critmin.LotInTransit {
-			continue
-		}
-		// A moisture reading alone is no weighing: its checks are the
-		// claims' and ended periods' (checkSite).
-		if l.WetTonnes == w.WetTonnes {
-			continue
-		}
-		if msg := MassChangeRefusal(id, w.WetTonnes, w.DryTonnes, l.WetTonnes, l.DryTonnes); msg != "" {
-			out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID, Reason: msg})
+		if msg := massChangeOf(ev, id, &w, l, receipt); msg != "" {
+			out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + massPointer(ev, l != nil && l.WetTonnes == w.WetTonnes), Reason: msg})
 			refused[id] = w
-		} else {
+		} else if l != nil && (l.WetTonnes != w.WetTonnes || l.DryTonnes != w.DryTonnes) {
 			delete(refused, id)
 		}
 	}
@@ -97,11 +99,183 @@ func checkMassChange(ev *critmin.Event, was map[string]critmin.Lot, lots map[str
 	return out
 }
 
+// massPointer is the part of ev a weighing refusal names (under "event
+// {eventID}"): the sensor report of the moisture (moisture true) or of
+// the mass, else the quantityList, else "" — so that a form or an import
+// names the field at fault (the net mass, the result), not the event.
+func massPointer(ev *critmin.Event, moisture bool) string {
+	for _, r := range ev.Sensors {
+		if r.Pointer == "" {
+			continue
+		}
+		if moisture && r.Type == "MassConcentration" && strings.HasSuffix(strings.ToUpper(r.ChemicalSubstance), "H2O") {
+			return r.Pointer
+		}
+		if !moisture && r.Type == "Mass" {
+			return r.Pointer
+		}
+	}
+	if !moisture && len(ev.Quantities) > 0 {
+		return "/quantityList"
+	}
+	return ""
+}
+
+// weighingEvent says whether ev is judged as a weighing at all: not a
+// run's (MaxRunMassGain judges those), not a receipt under a bill of
+// lading (receiptAgainst), not one stating cm:massChangeReason, not a
+// commissioning — commissioning a lot again is refused by the ledger's
+// commissioning rule (ledger.Commissions), which names the commissioning
+// it repeats.
+func weighingEvent(ev *critmin.Event) bool {
+	receipt := stepName(ev.BizStep) == "receiving" || stepName(ev.BizStep) == "arriving"
+	return !(ev.Type == critmin.TransformationEvent || (receipt && bolOf(ev) != "") || massChangeReason(ev) != "" || ledger.Commissions(ev))
+}
+
+// massChangeOf is the refusal of ev's change of lot id from w (before)
+// to l (after), or "".
+func massChangeOf(ev *critmin.Event, id string, w, l *critmin.Lot, receipt bool) string {
+	if l == nil || !units.IsMass(w.UOM) || !units.IsMass(l.UOM) || w.WetTonnes <= 0 || w.DryTonnes <= 0 {
+		return ""
+	}
+	// The outturn of a voyage is judged against what was shipped
+	// (ledger.Outturns: transit_gain, transit_loss), not here.
+	if receipt && w.Status == critmin.LotInTransit {
+		return ""
+	}
+	if l.WetTonnes == w.WetTonnes {
+		// A moisture reading alone: the wet mass stays, the dry mass
+		// moves with the moisture.
+		// A lot with no moisture on record, or 0 %, is taken as dry
+		// (ledger's derive): its first real reading sets the basis.
+		if w.Moisture == nil || l.Moisture == nil || *w.Moisture <= 0 || *w.Moisture == *l.Moisture {
+			return ""
+		}
+		msg := MassChangeRefusal(id, w.WetTonnes, w.DryTonnes, l.WetTonnes, l.DryTonnes)
+		if msg == "" {
+			return ""
+		}
+		return moistureRefusal(id, w, l)
+	}
+	site := ev.BizLocation
+	if site == "" {
+		site = ev.ReadPoint
+	}
+	wasWet, wasDry := StandingMass(w, site)
+	nowWet, nowDry := StandingMass(l, site)
+	if wasWet <= 0 || wasDry <= 0 {
+		return "" // nothing of the lot stood there: a receipt, judged elsewhere
+	}
+	if partAt(w, site) {
+		return massChangeRefusal(id, " (the part of it at "+site+")", wasWet, wasDry, nowWet, nowDry)
+	}
+	if len(w.Parts) > 0 && math.Abs(wasWet-w.WetTonnes) > 1e-9 {
+		return massChangeRefusal(id, " (what stands of it at "+w.Location+", its parts elsewhere aside)", wasWet, wasDry, nowWet, nowDry)
+	}
+	return MassChangeRefusal(id, wasWet, wasDry, nowWet, nowDry)
+}
+
+// partAt says whether a part of l was received at site, away from where
+// the rest of it stands.
+func partAt(l *critmin.Lot, site string) bool {
+	if site == "" || (l.Location != "" && siteKey(site) == siteKey(l.Location)) {
+		return false
+	}
+	for _, p := range l.Parts {
+		if p.Status == critmin.PartReceived && siteKey(p.To) == siteKey(site) {
+			return true
+		}
+	}
+	return false
+}
+
+// StandingMass is what stands of lot l at site, wet and dry tonnes (dry
+// by the lot's moisture): where a part of it was received (and the rest
+// stands elsewhere), the parts received there less what was shipped on
+// from there — what a weighing there weighs (ledger's reweighParts);
+// where the lot stands (or site ""), the lot's total less the parts sent
+// away (Lot.PartsTonnes) — what a weighing there states
+// (ledger.setQuantity). A weighing is judged on it (checkMassChange), and
+// the import's preview words its mass line with it.
+func StandingMass(l *critmin.Lot, site string) (wet, dry float64) {
+	if l == nil || l.WetTonnes <= 0 {
+		return 0, 0
+	}
+	ratio := l.DryTonnes / l.WetTonnes
+	if partAt(l, site) {
+		for _, p := range l.Parts {
+			if p.Status == critmin.PartReceived && siteKey(p.To) == siteKey(site) {
+				wet += p.Mass() - p.ShippedOnTonnes
+			}
+		}
+		return wet, wet * ratio
+	}
+	if site != "" && l.Location != "" && siteKey(site) != siteKey(l.Location) {
+		for _, p := range l.Parts {
+			if siteKey(p.To) == siteKey(site) {
+				return 0, 0 // a part bound there, not yet received
+			}
+		}
+	}
+	wet = l.WetTonnes - l.PartsTonnes()
+	return wet, wet * ratio
+}
+
+// moistureRefusal words the refusal of a moisture reading alone that
+// moves lot id's dry mass beyond the weighing tolerance.
+func moistureRefusal(id string, w, l *critmin.Lot) string {
+	rel := (l.DryTonnes - w.DryTonnes) / w.DryTonnes
+	hint := moistureSlipHint(w, l)
+	if hint == "" {
+		hint = "check the reading"
+	}
+	return fmt.Sprintf("moisture reading of lot %s refused: the lot is recorded at %s t at %s %% moisture (dry %s t); a moisture of %s %% with no new weighing makes it dry %s t, a difference of %s %%, beyond the weighing tolerance of +%.1f %% / −%.0f %% (dry basis); %s. If the lot really changed, weigh it with the moisture, or state why in %s on the reading (docs/origin.md)",
+		id, fmtT(w.WetTonnes), pctText(*w.Moisture), fmtT(w.DryTonnes), pctText(*l.Moisture), fmtT(l.DryTonnes), signedPctText(rel*100), WeighingGainLimit*100, WeighingLossLimit*100, hint, MassChangeReasonTerm)
+}
+
+// moistureSlipHint is "did you mean 8 %?" when the new moisture of l,
+// read 100 times larger or smaller — a fraction written where a per cent
+// was meant (0.08 for 8 %), or the reverse — would keep the dry mass of
+// w within the weighing tolerance; "" otherwise.
+func moistureSlipHint(w, l *critmin.Lot) string {
+	m := *l.Moisture
+	for _, alt := range []float64{m * 100, m / 100} {
+		if alt <= 0 || alt >= 1 {
+			continue
+		}
+		dry := l.WetTonnes * (1 - alt)
+		if MassChangeRefusal("", w.WetTonnes, w.DryTonnes, l.WetTonnes, dry) == "" {
+			return fmt.Sprintf("did you mean %s %%? (a moisture of %s %% reads as %s %% when a fraction is written as a per cent or a per cent as a fraction)", pctText(alt), pctText(m), pctText(alt))
+		}
+	}
+	return ""
+}
+
+// pctText is a fraction as a plain per cent (0.08 → "8", 0.0008 →
+// "0.08").
+func pctText(f float64) string {
+	return strconv.FormatFloat(math.Round(f*100*1e6)/1e6, 'f', -1, 64)
+}
+
 // MassChangeRefusal is the reason a weighing of lot from recorded
 // (wet, dry tonnes) to weighed (wet, dry) is refused, or "" when it is
 // within WeighingGainLimit and WeighingLossLimit (dry basis). The web
 // import's preview and the capture check word it alike.
 func MassChangeRefusal(lot string, wasWet, wasDry, nowWet, nowDry float64) string {
+	return massChangeRefusal(lot, "", wasWet, wasDry, nowWet, nowDry)
+}
+
+// MassChangeRefusalAt is MassChangeRefusal for what stands of the lot at
+// site (StandingMass), naming the part weighed when it is one.
+func MassChangeRefusalAt(l *critmin.Lot, site string, nowWet, nowDry float64) string {
+	wasWet, wasDry := StandingMass(l, site)
+	if partAt(l, site) {
+		return massChangeRefusal(l.ID, " (the part of it at "+site+")", wasWet, wasDry, nowWet, nowDry)
+	}
+	return MassChangeRefusal(l.ID, wasWet, wasDry, nowWet, nowDry)
+}
+
+func massChangeRefusal(lot, what string, wasWet, wasDry, nowWet, nowDry float64) string {
 	if wasWet <= 0 || wasDry <= 0 {
 		return ""
 	}
@@ -125,8 +299,8 @@ func MassChangeRefusal(lot string, wasWet, wasDry, nowWet, nowDry float64) strin
 	} else if r < 0.01 {
 		hint = "a near-zero weighing of a lot on record is not a weighing of it: check the ticket's net (or its gross and tare) and unit"
 	}
-	return fmt.Sprintf("weighing of lot %s refused: the lot is recorded at %s t and weighed at %s t%s, a difference of %s %%, beyond the weighing tolerance of +%.1f %% / −%.0f %% (dry basis); %s. If the recorded mass was wrong, declare the event that recorded it in error; if the lot really changed, state why in %s on the weighing (docs/origin.md)",
-		lot, fmtT(wasWet), fmtT(nowWet), dry, signedPctText(rel*100), WeighingGainLimit*100, WeighingLossLimit*100, hint, MassChangeReasonTerm)
+	return fmt.Sprintf("weighing of lot %s refused: the lot%s is recorded at %s t and weighed at %s t%s, a difference of %s %%, beyond the weighing tolerance of +%.1f %% / −%.0f %% (dry basis); %s. If the recorded mass was wrong, declare the event that recorded it in error; if the lot really changed, state why in %s on the weighing (docs/origin.md)",
+		lot, what, fmtT(wasWet), fmtT(nowWet), dry, signedPctText(rel*100), WeighingGainLimit*100, WeighingLossLimit*100, hint, MassChangeReasonTerm)
 }
 
 // signedPctText is a per cent with its sign and one decimal (+900.0,

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -62,6 +63,12 @@ type importKind struct {
 	event func(source string, f map[string]string) (map[string]any, []rowProblem)
 	// fields maps validator pointers under the event to fields.
 	fields []ptrField
+	// reading is the field that holds the row's reading (the net mass,
+	// the result): a refusal of the row's event as a whole (a pointer
+	// under the event that names no field — the weighing tolerance, a
+	// rule over the lot) is shown under its column, not as "—" with a
+	// JSON pointer (issue 15, fix15w3 item 4).
+	reading string
 }
 
 // rowProblem is one error of a row, on a field.
@@ -102,7 +109,8 @@ var importKinds = []*importKind{
 			{Name: "weighbridge", Label: "Weighbridge (device URI)", Default: true, Synonyms: []string{"weighbridge", "scale", "device"}},
 			{Name: "decimal", Label: "Decimal mark", Default: true, Help: "the file's decimal mark, one for the whole file: . (24950.5) or , (24950,5); needed for a file whose numbers have one point or comma before three digits (24.950, 20,000) or a decimal comma (3,5)"},
 		},
-		event: weighbridgeEvent,
+		event:   weighbridgeEvent,
+		reading: "net_kg",
 		fields: []ptrField{{"/quantityList/0/epcClass", "lot", false}, {"/quantityList", "net_kg", false}, {"/sensorElementList/0/sensorReport/1", "moisture_pct", false},
 			{"/sensorElementList/0/sensorReport/0", "net_kg", false}, {"/sensorElementList/0/sensorMetadata/deviceID", "weighbridge", false},
 			{"/sensorElementList/0/sensorMetadata", "time", false}, {"/readPoint", "site", false}, {"/bizLocation", "site", false},
@@ -125,7 +133,8 @@ var importKinds = []*importKind{
 			{Name: "tz", Label: "Time zone offset", Default: true, Help: "for times without an offset, e.g. +05:00", Synonyms: []string{"tz", "time zone", "offset"}},
 			{Name: "decimal", Label: "Decimal mark", Default: true, Help: "the file's decimal mark, one for the whole file: . (24950.5) or , (24950,5); needed for a file whose numbers have one point or comma before three digits (24.950, 20,000) or a decimal comma (3,5)"},
 		},
-		event: laboratoryEvent,
+		event:   laboratoryEvent,
+		reading: "value",
 		fields: []ptrField{{"/quantityList", "lot", false}, {"/sensorElementList/0/sensorReport/0/chemicalSubstance", "analyte", false},
 			{"/sensorElementList/0/sensorReport/0/uom", "unit", false}, {"/sensorElementList/0/sensorReport/0/cm:basis", "basis", false},
 			{"/sensorElementList/0/sensorReport/0", "value", false}, {"/sensorElementList/0/sensorReport/1", "moisture_pct", false},
@@ -903,13 +912,10 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 					p = eventPointer + rest
 				}
 				name, _ := fieldOf(k.fields, p)
-				c := "—"
-				reason := e.Reason
-				if name != "" {
-					c = column(name)
-				} else {
-					reason = e.Pointer + ": " + reason
+				if name == "" {
+					name = k.reading // the row's reading as a whole
 				}
+				c, reason := column(name), e.Reason
 				row.Errors = append(row.Errors, RowError{row.Row, c, reason, e.Conflict})
 			}
 		}
@@ -1097,6 +1103,8 @@ func (s *site) addRuleError(k *importKind, row *importRow, column func(string) s
 		}
 		if name, _ := fieldOf(k.fields, p); name != "" {
 			c = column(name)
+		} else if k.reading != "" {
+			c = column(k.reading) // the row's reading as a whole
 		}
 	}
 	for _, junk := range []string{"; nothing was stored", "nothing was stored; "} {
@@ -1744,8 +1752,10 @@ func rowsWithErrors(res *importResult) int {
 	return len(rows)
 }
 
-// rowMass words a weighing row's net against the lot's recorded mass —
-// "recorded 20 t, weighed 19.95 t: −0.05 t (−0.3 %)" — with the ledger's
+// rowMass words a weighing row's net against what stands of the lot at
+// the row's site (custody.StandingMass) — "recorded 20 t, weighed
+// 19.95 t: −0.05 t (−0.3 %)", or "recorded at SITE (of the lot's 30 t)
+// 10 t, …" for a part of a split lot — with the ledger's
 // refusal when the difference is beyond the weighing tolerance
 // (custody.MassChangeRefusal, on the wet masses here: the dry basis
 // needs the row's moisture, which the capture check counts).
@@ -1765,10 +1775,26 @@ func (s *site) rowMass(r *http.Request, row *importRow) error {
 		row.Mass = fmt.Sprintf("no mass recorded for the lot; weighed %s t", formatNum(kg/1000, 3))
 		return nil
 	}
+	// What stands of the lot at the ticket's site (custody.StandingMass):
+	// a lot split across sites is weighed where the part stands, and the
+	// capture check judges that part, not the whole lot.
+	site := ""
+	if loc, ok := row.Event["bizLocation"].(map[string]any); ok {
+		site, _ = loc["id"].(string)
+	}
+	was, _ := custody.StandingMass(l, site)
+	if was <= 0 {
+		row.Mass = fmt.Sprintf("nothing of the lot recorded at %s; weighed %s t", site, formatNum(kg/1000, 3))
+		return nil
+	}
+	what := "recorded"
+	if math.Abs(was-l.WetTonnes) > 1e-9 {
+		what = fmt.Sprintf("recorded at %s (of the lot's %s t)", site, formatNum(l.WetTonnes, 3))
+	}
 	t := kg / 1000
-	d := t - l.WetTonnes
-	row.Mass = fmt.Sprintf("recorded %s t, weighed %s t: %s t (%s)", formatNum(l.WetTonnes, 3), formatNum(t, 3), signedNum(d, 3), signedPct(d/l.WetTonnes*100))
-	if custody.MassChangeRefusal(lot, l.WetTonnes, l.WetTonnes, t, t) != "" {
+	d := t - was
+	row.Mass = fmt.Sprintf("%s %s t, weighed %s t: %s t (%s)", what, formatNum(was, 3), formatNum(t, 3), signedNum(d, 3), signedPct(d/was*100))
+	if custody.MassChangeRefusal(lot, was, was, t, t) != "" {
 		row.Mass += fmt.Sprintf(", beyond the weighing tolerance (+%s %% / −%s %%)", formatNum(custody.WeighingGainLimit*100, 1), formatNum(custody.WeighingLossLimit*100, 0))
 	}
 	return nil

@@ -25,6 +25,14 @@ import (
 // stored, the lot still 17.98 t and consumed. A ticket of 18,000 kg the
 // same day (17,980 ≥ 18,000 × 0.995 = 17,910) is accepted and leaves the
 // lot as it was (17.98 t, consumed).
+//
+// The lot is recorded at 7 % moisture (dry 17.98 × 0.93 = 16.7214 t).
+// The 18,100 kg ticket states 7.5 %: dry 18.1 × 0.925 = 16.7425 t,
+// +0.13 %, within the weighing tolerance at its own time (fix15w3), so
+// that it reaches the later-shipment check. At 7 % (dry 18.1 × 0.93 =
+// 16.833 t, +0.67 % > 0.5 %) the back-dated ticket is refused by the
+// weighing tolerance, judged against the lot as it stood on 30 Aug
+// (fix15w3 item 1: before, a back-dated ticket skipped it).
 func TestImportBackdatedTicketAboveLaterShipment(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	ctx := context.Background()
@@ -50,7 +58,13 @@ func TestImportBackdatedTicketAboveLaterShipment(t *testing.T) {
 	}
 	check("before")
 	before, _ := ts.Store.CountEvents(ctx)
-	resp, page := postImport(t, ts, wb(head+"V-1,"+lot+",2025-08-30 10:00,,,18100,7\n"))
+	resp, page := postImport(t, ts, wb(head+"V-0,"+lot+",2025-08-30 10:00,,,18100,7\n"))
+	page = html.UnescapeString(page)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "recorded at 17.98 t and weighed at 18.1 t (dry 16.7214 t → 16.833 t), a difference of +0.7 %") || !strings.Contains(page, "before the lot's later recorded events") {
+		t.Fatalf("back-dated ticket of 18,100 kg at 7 %%: %d, want 409 naming the weighing tolerance at its own time\n%s", resp.StatusCode, excerpt(page, "rows"))
+	}
+	check("after the ticket beyond the tolerance")
+	resp, page = postImport(t, ts, wb(head+"V-1,"+lot+",2025-08-30 10:00,,,18100,7.5\n"))
 	page = html.UnescapeString(page)
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "a part of 17.98 t shipped") {
 		t.Fatalf("ticket of 18,100 kg: %d, want 409 naming the shipment read as a part\n%s", resp.StatusCode, excerpt(page, "rows"))

@@ -20,7 +20,11 @@ import (
 // TestImportBackdatedTicketAboveLaterShipment). Before, the preview
 // called that row valid ("1 valid"). Now it lists the row as not valid
 // with the capture's reason, and stores nothing; a ticket of 18,000 kg
-// (17,980 ≥ 17,910) previews as valid.
+// (17,980 ≥ 17,910) previews as valid. The 18,100 kg ticket states 7.5 %
+// moisture (dry 18.1 × 0.925 = 16.7425 t against the recorded 17.98 ×
+// 0.93 = 16.7214 t, +0.13 %), within the weighing tolerance, so that it
+// is the later shipment that refuses it; at 7 % (+0.67 % dry) the
+// back-dated tolerance refuses it first (fix15w3), in the preview too.
 func TestImportPreviewRefusesBackdatedTicket(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	ctx := context.Background()
@@ -36,7 +40,12 @@ func TestImportPreviewRefusesBackdatedTicket(t *testing.T) {
 				"col_ticket": {"Ticket"}, "col_lot": {"Lot No"}, "col_time": {"Weighed at"}, "col_net_kg": {"Net (kg)"}, "col_moisture_pct": {"Moisture %"},
 				"def_site": {"urn:critmin:demo:site:karachi"}, "def_tz": {"+05:00"}}
 		}
-		resp, page := postImport(t, ts, form(head+"V-1,"+lot+",2025-08-30 10:00,,,18100,7\n"))
+		resp, page := postImport(t, ts, form(head+"V-0,"+lot+",2025-08-30 10:00,,,18100,7\n"))
+		page = html.UnescapeString(page)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(page, "<strong>0 valid</strong>") || !strings.Contains(page, "a difference of +0.7 %, beyond the weighing tolerance") {
+			t.Fatalf("%s of the 18,100 kg ticket at 7 %%: %d, want 200 with the row not valid by the weighing tolerance\n%s", step, resp.StatusCode, excerpt(page, "import-summary"))
+		}
+		resp, page = postImport(t, ts, form(head+"V-1,"+lot+",2025-08-30 10:00,,,18100,7.5\n"))
 		page = html.UnescapeString(page)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(page, "<strong>0 valid</strong>") || !strings.Contains(page, "a part of 17.98 t shipped") {
 			t.Fatalf("%s of the 18,100 kg ticket: %d, want 200 with the row not valid, its error naming the shipment read as a part\n%s", step, resp.StatusCode, excerpt(page, "import-summary"))

@@ -1,0 +1,177 @@
+package custody
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+)
+
+// checkBackdatedMass holds a back-dated weighing (or moisture reading) to
+// the weighing tolerance as checkMassChange holds a current one: an event
+// dated before a later recorded event of its lot does not set the lot's
+// mass now (ledger.Project: "an older weighing captured late does not
+// replace a later mass"), so checkMassChange, which compares the lot
+// before and after the event, sees no change and would let a ticket of
+// 2 000 t dated last week through. Here the lot's live stored events
+// (less those the document declares in error or re-sends) and the
+// document's are replayed in event time, and:
+//
+//   - each back-dated document weighing is judged against the lot as it
+//     stood at its own eventTime (at its site, StandingMass);
+//   - a recorded weighing dated after it, which the tolerance accepted
+//     against the lot without the document, must still be within it
+//     against the lot with the document (the back-dated weighing may not
+//     make the later one a jump).
+//
+// stored holds the stored lots (LastEventAt their latest event); a store
+// that cannot give a lot's events (liveEventsFinder) is not judged for it.
+// A later shipment read as a part because of a back-dated weighing is
+// the store's refusal (sqldb's replayReordered), which names the shipment.
+func checkBackdatedMass(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool, stored map[string]*critmin.Lot) ([]critmin.FieldError, error) {
+	docOf := map[string][]*critmin.Event{}
+	back := map[*critmin.Event]bool{}
+	latest := map[string]time.Time{}
+	var ids []string
+	docID := map[string]bool{}
+	for _, ev := range live {
+		docID[ev.EventID] = true
+		for _, id := range ev.LotIDs() {
+			l := stored[id]
+			if l == nil {
+				continue
+			}
+			if _, ok := latest[id]; !ok {
+				latest[id] = l.LastEventAt
+			}
+			if ev.EventTime.Before(latest[id]) && weighingEvent(ev) {
+				back[ev] = true
+				if docOf[id] == nil {
+					ids = append(ids, id)
+				}
+			} else if ev.EventTime.After(latest[id]) {
+				latest[id] = ev.EventTime
+			}
+			docOf[id] = append(docOf[id], ev)
+		}
+	}
+	if len(back) == 0 {
+		return nil, nil
+	}
+	var judged []string
+	for _, id := range ids {
+		for _, ev := range docOf[id] {
+			if back[ev] {
+				judged = append(judged, id)
+				break
+			}
+		}
+	}
+	f, ok := s.(liveEventsFinder)
+	if !ok || len(judged) == 0 {
+		return nil, nil
+	}
+	evs, err := f.LiveEventsOfLots(ctx, judged)
+	if err != nil {
+		return nil, err
+	}
+	storedOf := map[string][]*critmin.Event{}
+	want := map[string]bool{}
+	for _, id := range judged {
+		want[id] = true
+	}
+	for _, ev := range evs {
+		if declared[ev.EventID] || docID[ev.EventID] || !ledger.Live(ev) {
+			continue
+		}
+		cev := canonicalLots(ev)
+		for _, id := range cev.LotIDs() {
+			if want[id] {
+				storedOf[id] = append(storedOf[id], cev)
+			}
+		}
+	}
+	var out []critmin.FieldError
+	for _, id := range judged {
+		all := ledger.EventTimeOrder(storedOf[id])
+		seq := append(append([]*critmin.Event(nil), all...), docOf[id]...)
+		sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
+		without, _, lotWithout := replayMass(id, all, nil)
+		with, moistureOnly, lotWith := replayMass(id, seq, back)
+		// A back-dated weighing that turns a later whole-lot shipment
+		// into a part changes how every later event reads; the store
+		// refuses it naming that shipment (sqldb's replayReordered), which
+		// says more than the later weighings it would also upset.
+		partsChanged := shipReadings(lotWith) != shipReadings(lotWithout)
+		for _, ev := range seq {
+			msg, ok := with[ev]
+			if !ok || msg == "" {
+				continue
+			}
+			if back[ev] {
+				out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + massPointer(ev, moistureOnly[ev]), Reason: fmt.Sprintf("%s (event %s is dated %s, before the lot's later recorded events: it is judged against the lot as it stood then)", msg, ev.EventID, ev.EventTime.Format(time.RFC3339))})
+				continue
+			}
+			if without[ev] != "" || partsChanged {
+				continue // refused before the document: not the document's doing
+			}
+			by := docOf[id][0]
+			for _, d := range docOf[id] {
+				if back[d] && d.EventTime.Before(ev.EventTime) {
+					by = d
+				}
+			}
+			out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("event %s, dated %s, is dated before the recorded event %s (%s), which it would contradict: %s — correct the weighing or its date, or declare the later event in error first",
+				by.EventID, by.EventTime.Format(time.RFC3339), ev.EventID, ev.EventTime.Format(time.RFC3339), msg)})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Reason < out[j].Reason })
+	return out, nil
+}
+
+// replayMass replays lot id through seq in order and returns, for each
+// weighing of it (weighingEvent), its refusal against the lot before it
+// ("" when within the tolerance), whether each was a moisture reading
+// alone, and the lot as seq leaves it. A refused event of judge (the
+// document's back-dated weighings) leaves the lot as it was, as the
+// capture would; any other refused event (a stored one) is replayed as
+// recorded.
+func replayMass(id string, seq []*critmin.Event, judge map[*critmin.Event]bool) (map[*critmin.Event]string, map[*critmin.Event]bool, *critmin.Lot) {
+	out := map[*critmin.Event]string{}
+	moisture := map[*critmin.Event]bool{} // a moisture reading alone
+	lot := &critmin.Lot{ID: id}
+	for _, ev := range seq {
+		was := cloneLot(lot)
+		view := map[string]*critmin.Lot{}
+		for _, other := range ev.LotIDs() {
+			view[other] = &critmin.Lot{ID: other}
+		}
+		view[id] = lot
+		ledger.Project(view, ev)
+		if !weighingEvent(ev) {
+			continue
+		}
+		receipt := stepName(ev.BizStep) == "receiving" || stepName(ev.BizStep) == "arriving"
+		msg := massChangeOf(ev, id, was, lot, receipt)
+		out[ev] = msg
+		moisture[ev] = lot.WetTonnes == was.WetTonnes
+		if msg != "" && judge[ev] {
+			*lot = *was
+		}
+	}
+	return out, moisture, lot
+}
+
+// shipReadings is how lot l's parts read the dispatches that sent them
+// (each shipping event and the tonnes it sent), in order.
+func shipReadings(l *critmin.Lot) string {
+	var b strings.Builder
+	for _, p := range l.Parts {
+		fmt.Fprintf(&b, "%s %v;", p.ShipEventID, p.Tonnes)
+	}
+	return b.String()
+}
