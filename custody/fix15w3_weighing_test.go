@@ -58,14 +58,21 @@ func h2o(pct string) string {
 
 // TestMoistureReadingHeldToTolerance (issue 15, fix15w3 item 2): a
 // moisture reading alone moves the lot's dry mass (wet × (1 − moisture))
-// and is held to the weighing tolerance, dry basis.
+// and may move the lot's moisture by MoistureReadingLimit, 3 percentage
+// points, at most.
 //
 // Lot H, 20 t at 8 % moisture: dry 20 × 0.92 = 18.4 t.
 //   - 0.08 (%): moisture 0.0008, dry 20 × 0.9992 = 19.984 t,
 //     (19.984 − 18.4) / 18.4 = +8.6 % → refused, "did you mean 8 %?";
 //   - 30 %: dry 14 t, −23.9 % → refused with no such hint (3 000 % or
 //     0.3 % would not fit either: 0.3 % gives 19.94 t, +8.4 %);
-//   - 7.8 %: dry 20 × 0.922 = 18.44 t, +0.22 % → taken.
+//   - 7.8 %: dry 20 × 0.922 = 18.44 t, +0.22 % → taken;
+//   - 4.7 % against 7.8 %: 3.1 points → refused (dry 20 × 0.953 =
+//     19.06 t against 18.44 t, +3.4 %), no hint (470 % and 0.047 % do
+//     not fit);
+//   - 5.3 % against 7.8 %: 2.5 points, within 3 → taken (dry 20 × 0.947
+//     = 18.94 t, +2.7 %: a stockpile that dried, beyond the weighing
+//     tolerance of +0.5 % but not a slip).
 //
 // Lot F, 20 t at 0.08 % (a slip recorded at commissioning, 0.0008): dry
 // 19.984 t; 8 % → dry 18.4 t, −7.9 % → refused, "did you mean 0.08 %?".
@@ -95,6 +102,16 @@ func TestMoistureReadingHeldToTolerance(t *testing.T) {
 	}
 	if err := capture(svc, objectEv("h3", "2025-11-21T03:00:00Z", "urn:t:lot:H", "OBSERVE", h2o("7.8"))); err != nil {
 		t.Fatalf("moisture 7.8 %% on a lot at 8 %% (+0.22 %% dry): %v", err)
+	}
+	err = capture(svc, objectEv("h4", "2025-11-21T04:00:00Z", "urn:t:lot:H", "OBSERVE", h2o("4.7")))
+	if err == nil || !strings.Contains(err.Error(), "a difference of +3.4 % in dry mass: a moisture reading alone may move the lot's moisture by 3 percentage points at most") || strings.Contains(err.Error(), "did you mean") {
+		t.Fatalf("moisture 4.7 %% on a lot at 7.8 %%: %v", err)
+	}
+	if err := capture(svc, objectEv("h5", "2025-11-21T05:00:00Z", "urn:t:lot:H", "OBSERVE", h2o("5.3"))); err != nil {
+		t.Fatalf("moisture 5.3 %% on a lot at 7.8 %% (2.5 points): %v", err)
+	}
+	if l, err := db.FindLot(ctx, "urn:t:lot:H"); err != nil || l.Moisture == nil || !near(*l.Moisture, 0.053) || !near(l.DryTonnes, 18.94) {
+		t.Fatalf("H after 5.3 %%: %+v %v; want 5.3 %%, dry 18.94 t", l, err)
 	}
 	err = capture(svc, objectEv("f1", "2025-11-21T01:00:00Z", "urn:t:lot:F", "OBSERVE", h2o("8")))
 	if err == nil || !strings.Contains(err.Error(), "a difference of −7.9 %") || !strings.Contains(err.Error(), "did you mean 0.08 %?") {

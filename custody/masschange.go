@@ -48,6 +48,20 @@ const (
 	WeighingLossLimit = ReceiptShortfallLimit
 )
 
+// MoistureReadingLimit bounds how far a moisture reading alone (a new
+// moisture, no new weighing) may move a lot's recorded moisture: 3
+// percentage points (a fraction, 0.03). It is wider than the weighing
+// tolerance because moisture is measured, not weighed: duplicate
+// determinations on one sample differ by a few tenths of a point
+// (ISO 10251 repeatability for copper, lead, zinc and nickel
+// concentrates), and a stockpile dries or takes rain between two
+// samplings by a point or two; it is far narrower than the slip it is
+// there to catch, a per cent written as a fraction or the reverse (8 %
+// read as 0.08 %, 7.92 points). Beyond it the reading is refused with
+// the recorded and read moistures, the dry masses they give and a "did
+// you mean" hint, unless it states cm:massChangeReason.
+const MoistureReadingLimit = 0.03
+
 // MassChangeReasonTerm is the top-level extension a weighing states a
 // change beyond the tolerance with.
 const MassChangeReasonTerm = "cm:massChangeReason"
@@ -67,10 +81,10 @@ const MassChangeReasonTerm = "cm:massChangeReason"
 // (−3.3 % of the total).
 //
 // A moisture reading alone (the wet mass as it was, a new moisture)
-// moves the lot's dry mass as much as a weighing does, and is held to
-// the same tolerance on the dry basis, with a hint when the reading
-// looks like a per cent read as a fraction or the reverse
-// (moistureSlipHint). The first moisture of a lot that had none (or
+// moves the lot's dry mass as a weighing does, and is held to
+// MoistureReadingLimit (3 percentage points of moisture), with a hint
+// when the reading looks like a per cent read as a fraction or the
+// reverse (moistureSlipHint). The first moisture of a lot that had none (or
 // 0 %, read as dry like none) sets its basis and is not judged.
 //
 // refused keeps, across the document's events, the recorded state of each
@@ -151,8 +165,7 @@ func massChangeOf(ev *critmin.Event, id string, w, l *critmin.Lot, receipt bool)
 		if w.Moisture == nil || l.Moisture == nil || *w.Moisture <= 0 || *w.Moisture == *l.Moisture {
 			return ""
 		}
-		msg := MassChangeRefusal(id, w.WetTonnes, w.DryTonnes, l.WetTonnes, l.DryTonnes)
-		if msg == "" {
+		if !moistureBeyond(*w.Moisture, *l.Moisture) {
 			return ""
 		}
 		return moistureRefusal(id, w, l)
@@ -221,6 +234,14 @@ func StandingMass(l *critmin.Lot, site string) (wet, dry float64) {
 	return wet, wet * ratio
 }
 
+// moistureBeyond says whether a moisture reading of now (a fraction)
+// moves a lot recorded at was beyond MoistureReadingLimit. The small
+// allowance keeps a reading of exactly 3 points, which binary fractions
+// put a hair above 0.03, within it.
+func moistureBeyond(was, now float64) bool {
+	return math.Abs(now-was) > MoistureReadingLimit+1e-12
+}
+
 // moistureRefusal words the refusal of a moisture reading alone that
 // moves lot id's dry mass beyond the weighing tolerance.
 func moistureRefusal(id string, w, l *critmin.Lot) string {
@@ -229,22 +250,21 @@ func moistureRefusal(id string, w, l *critmin.Lot) string {
 	if hint == "" {
 		hint = "check the reading"
 	}
-	return fmt.Sprintf("moisture reading of lot %s refused: the lot is recorded at %s t at %s %% moisture (dry %s t); a moisture of %s %% with no new weighing makes it dry %s t, a difference of %s %%, beyond the weighing tolerance of +%.1f %% / −%.0f %% (dry basis); %s. If the lot really changed, weigh it with the moisture, or state why in %s on the reading (docs/origin.md)",
-		id, fmtT(w.WetTonnes), pctText(*w.Moisture), fmtT(w.DryTonnes), pctText(*l.Moisture), fmtT(l.DryTonnes), signedPctText(rel*100), WeighingGainLimit*100, WeighingLossLimit*100, hint, MassChangeReasonTerm)
+	return fmt.Sprintf("moisture reading of lot %s refused: the lot is recorded at %s t at %s %% moisture (dry %s t); a moisture of %s %% with no new weighing makes it dry %s t, a difference of %s %% in dry mass: a moisture reading alone may move the lot's moisture by %s percentage points at most; %s. If the lot really changed, weigh it with the moisture, or state why in %s on the reading (docs/origin.md)",
+		id, fmtT(w.WetTonnes), pctText(*w.Moisture), fmtT(w.DryTonnes), pctText(*l.Moisture), fmtT(l.DryTonnes), signedPctText(rel*100), pctText(MoistureReadingLimit), hint, MassChangeReasonTerm)
 }
 
 // moistureSlipHint is "did you mean 8 %?" when the new moisture of l,
 // read 100 times larger or smaller — a fraction written where a per cent
-// was meant (0.08 for 8 %), or the reverse — would keep the dry mass of
-// w within the weighing tolerance; "" otherwise.
+// was meant (0.08 for 8 %), or the reverse — would keep the moisture of
+// w within MoistureReadingLimit; "" otherwise.
 func moistureSlipHint(w, l *critmin.Lot) string {
 	m := *l.Moisture
 	for _, alt := range []float64{m * 100, m / 100} {
 		if alt <= 0 || alt >= 1 {
 			continue
 		}
-		dry := l.WetTonnes * (1 - alt)
-		if MassChangeRefusal("", w.WetTonnes, w.DryTonnes, l.WetTonnes, dry) == "" {
+		if !moistureBeyond(*w.Moisture, alt) {
 			return fmt.Sprintf("did you mean %s %%? (a moisture of %s %% reads as %s %% when a fraction is written as a per cent or a per cent as a fraction)", pctText(alt), pctText(m), pctText(alt))
 		}
 	}
