@@ -16,7 +16,9 @@ import (
 // drawn, none over another). Before, it was drawn 2,500 px wide at
 // every width. At 390 px its nine columns need at least 8 + 8 × 93 + 20
 // + 72 + 8 = 852 px (60 px of label room a column, 93 px with the node
-// and margins): it scrolls in its own box there, the page not sideways.
+// and margins): it is drawn top to bottom there, the page not scrolling
+// sideways (TestBrowserPlanSankeyOnPhone checks the chart does not
+// either).
 func TestBrowserPlanSankeyFitsPage(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {

@@ -138,7 +138,7 @@
   // colour and fades the rest. Labels have a white halo, so that a
   // label drawn over a band stays readable, and wrap within the room to
   // the next column.
-  function sankeyOption(c, el) {
+  function sankeyOption(c, el, flip) {
     var unit = (c.y && c.y.unit) || "t";
     var shares = unit !== "t";
     var NODE = SANKEY_NODE;
@@ -184,18 +184,22 @@
     // reach half their height beyond them, so the margins hold that.
     var edge = Math.max(8, Math.ceil(lines * 13 / 2) + 4);
     var need = most * lines * 13 + Math.max(most - 1, 0) * gap + 2 * edge;
-    if (el.clientHeight < need) { el.style.height = need + "px"; }
+    if (!flip && el.clientHeight < need) { el.style.height = need + "px"; }
+    // Top to bottom (a phone, sankeyFlip): the nodes of a row 8 px
+    // apart, the labels placed by sankeyFlip once ECharts has laid the
+    // nodes out.
+    if (flip) { right = 8; edge = 8; gap = 8; label.width = Math.max(el.clientWidth, 200) - 16; }
     return {
       animation: false,
       tooltip: { trigger: "item", formatter: function (p) {
         if (p.dataType === "edge") { return p.data.source + " → " + p.data.target + ": " + num(p.data.value) + " " + unit + (p.data.note ? " (" + p.data.note + ")" : ""); }
         return p.name;
       } },
-      series: [{ type: "sankey", left: 8, right: right, top: edge, bottom: edge, nodeWidth: NODE, nodeGap: gap, draggable: false, layoutIterations: 32,
+      series: [{ type: "sankey", orient: flip ? "vertical" : "horizontal", left: 8, right: right, top: edge, bottom: edge, nodeWidth: NODE, nodeGap: gap, draggable: false, layoutIterations: 32,
         emphasis: { focus: "adjacency" }, blur: { lineStyle: { opacity: 0.25 } }, label: label,
         data: c.nodes.map(function (n) {
           var d = { name: n.name, itemStyle: { color: n.colour || "#98a2b3" } };
-          if (sources[n.name]) { d.label = { width: inner }; }
+          if (sources[n.name] && !flip) { d.label = { width: inner }; }
           return d;
         }),
         links: c.links.map(function (l) {
@@ -203,6 +207,72 @@
             lineStyle: { color: tint(l.colour, 0.45), opacity: 1 }, emphasis: { lineStyle: { color: l.colour, opacity: 1 } } };
         }) }],
     };
+  }
+
+  // sankeyFlip (fix15s): a Sankey whose box is narrower than its
+  // columns need (sankeyLeast: the plan's nine columns need 852 px, a
+  // 390 px phone gives about 350) is drawn top to bottom, sized to the
+  // box's width: each column a row of nodes, each node's label below it,
+  // horizontal, wrapped within the box. The labels of one row are stacked
+  // one under another (in the order of their nodes, left to right), each
+  // starting at its node's left edge as far as the box allows, so no two
+  // labels meet. The rows are evenly spaced (ECharts' layout): the space
+  // between two rows is the tallest row's labels plus 24 px of bands.
+  // ECharts lays the nodes out, so it draws once, then the box is made
+  // as tall as that needs and each label placed beside its node.
+  function sankeyFlip(chart, c, el, opt) {
+    var W = el.clientWidth, NODE = SANKEY_NODE, LINE = 13;
+    var s = opt.series[0];
+    var data = function () { return chart.getModel().getSeriesByIndex(0).getData(); };
+    var fmt = s.label.formatter;
+    var room = W - 16;
+    var texts = c.nodes.map(function (n) { return fmt({ name: n.name, value: nodeValue(c, n.name) }); });
+    var lines = texts.map(function (t) { return wrappedLines(t, room); });
+    function rows() {
+      var d = data(), by = {};
+      c.nodes.forEach(function (n, i) {
+        var l = d.getItemLayout(i);
+        if (!l) { return; }
+        var k = Math.round(l.y);
+        (by[k] = by[k] || []).push({ i: i, l: l });
+      });
+      return Object.keys(by).map(Number).sort(function (a, b) { return a - b; }).map(function (k) {
+        return by[k].sort(function (a, b) { return a.l.x - b.l.x; });
+      });
+    }
+    var rs = rows();
+    var block = function (row) { return row.reduce(function (h, e) { return h + lines[e.i] * LINE; }, 0) + 4; };
+    var tallest = Math.max.apply(null, rs.map(block));
+    var lastBlock = rs.length ? block(rs[rs.length - 1]) : 0;
+    var top = 8, bottom = lastBlock + 8;
+    var gapRows = tallest + 24;
+    var height = top + Math.max(rs.length - 1, 0) * (gapRows + NODE) + NODE + bottom;
+    el.style.height = height + "px";
+    chart.resize();
+    chart.setOption({ series: [{ top: top, bottom: bottom }] });
+    rs = rows();
+    var labels = c.nodes.map(function () { return {}; });
+    rs.forEach(function (row) {
+      var y = 0;
+      row.forEach(function (e) {
+        // The node's x is within the series (8 px in from the box's
+        // left); the label's width is measured at 12 px and scaled to
+        // 11 px, with 2 px to spare for the measure's rounding.
+        var wide = Math.min(Math.ceil(labelWidth([texts[e.i]]) * 11 / 12) + 2, room);
+        var x = Math.max(0, Math.min(e.l.x, room - wide));
+        labels[e.i] = { position: [x - e.l.x, e.l.dy + 3 + y], align: "left", verticalAlign: "top", width: room };
+        y += lines[e.i] * LINE;
+      });
+    });
+    chart.setOption({ series: [{ data: s.data.map(function (d, i) { return Object.assign({}, d, { label: labels[i] }); }) }] });
+  }
+
+  // nodeValue is a node's value as ECharts takes it: the larger of what
+  // flows in and what flows out.
+  function nodeValue(c, name) {
+    var inn = 0, out = 0;
+    c.links.forEach(function (l) { if (l.to === name) { inn += l.value; } if (l.from === name) { out += l.value; } });
+    return Math.max(inn, out);
   }
 
   // sankeyLeast is the narrowest a Sankey is drawn: 160 px a column; a
@@ -682,13 +752,15 @@
     if (c.kind === "graph") {
       graph(el, c);
     } else {
-      // A map narrower than 640 px, or a Sankey narrower than 160 px a
-      // column (its nodes and the last column's labels), has no room for
-      // its labels: it keeps that width and scrolls sideways in its own
-      // box (the page does not). A refinery's deportment (feed → products,
-      // two columns) fits a phone and a half-width card, its product
-      // labels wrapped in the right margin, never cut at the box's edge.
-      var least = c.kind === "geo" ? 640 : c.kind === "sankey" ? sankeyLeast(c) : 0;
+      // A map narrower than 640 px has no room for its labels: it keeps
+      // that width and scrolls sideways in its own box (the page does
+      // not). A Sankey narrower than its columns need (sankeyLeast) is
+      // drawn top to bottom instead, sized to the box (sankeyFlip,
+      // fix15s): it never scrolls. A refinery's deportment (feed →
+      // products, two columns) fits a phone and a half-width card left
+      // to right, its product labels wrapped in the right margin.
+      var least = c.kind === "geo" ? 640 : 0;
+      var flip = c.kind === "sankey" && el.clientWidth < sankeyLeast(c);
       if (least > 0 && el.clientWidth < least) {
         var wrap = document.createElement("div");
         wrap.className = "chart-scroll";
@@ -697,14 +769,28 @@
         el.setAttribute("data-scrolls", "");
       }
       var opt;
-      opt = { line: lineOption, bar: barOption, sankey: sankeyOption, map: mapOption, geo: geoOption }[c.kind](c, el);
+      var sankeyHeight = el.style.height;
+      opt = { line: lineOption, bar: barOption, sankey: sankeyOption, map: mapOption, geo: geoOption }[c.kind](c, el, flip);
       opt.textStyle = { fontFamily: "system-ui, sans-serif" };
       if (c.kind === "bar") { el.style.height = (c.y.categories.length * 28 + 64) + "px"; }
       var chart = echarts.init(el, null, { renderer: "svg" });
       chart.setOption(opt);
       if (c.kind === "geo") { placeGeoLabels(chart, opt, el, opt.geo.top); }
+      if (flip) { sankeyFlip(chart, c, el, opt); }
       window.addEventListener("resize", function () {
         if (c.kind === "line") { chart.setOption(lineOption(c, el), true); }
+        // A Sankey is drawn again for its new width: top to bottom when
+        // its columns no longer fit, left to right when they do.
+        if (c.kind === "sankey") {
+          el.style.height = sankeyHeight;
+          flip = el.clientWidth < sankeyLeast(c);
+          chart.resize();
+          opt = sankeyOption(c, el, flip); opt.textStyle = { fontFamily: "system-ui, sans-serif" };
+          chart.setOption(opt, true);
+          chart.resize();
+          if (flip) { sankeyFlip(chart, c, el, opt); }
+          return;
+        }
         // The map's legend wraps at the width the screen shows: laid out
         // again when that changes (a phone turned, a window narrowed).
         if (c.kind === "geo") { opt = geoOption(c, el); opt.textStyle = { fontFamily: "system-ui, sans-serif" }; chart.setOption(opt, true); }
