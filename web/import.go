@@ -1755,10 +1755,16 @@ func rowsWithErrors(res *importResult) int {
 // rowMass words a weighing row's net against what stands of the lot at
 // the row's site (custody.StandingMass) — "recorded 20 t, weighed
 // 19.95 t: −0.05 t (−0.3 %)", or "recorded at SITE (of the lot's 30 t)
-// 10 t, …" for a part of a split lot — with the ledger's
-// refusal when the difference is beyond the weighing tolerance
-// (custody.MassChangeRefusal, on the wet masses here: the dry basis
-// needs the row's moisture, which the capture check counts).
+// 10 t, …" for a part of a split lot — marked beyond the weighing
+// tolerance as the capture check judges it (custody.MassChangeRefusal),
+// on the dry basis: a row that states a moisture is compared dry
+// (net × (1 − its moisture) against the recorded dry mass; 20.05 t at
+// 0.08 % is dry 20.034 t against 18.4 t, +8.9 %), one that does not
+// keeps the lot's moisture, so its wet and dry differences are one per
+// cent. A row dated before the lot's latest recorded event is judged
+// against the lot as it stood at the row's time, which the page does not
+// replay: its line gives the figures recorded now and says so, and the
+// check's refusal, if any, stands in the row's errors.
 func (s *site) rowMass(r *http.Request, row *importRow) error {
 	lot, kg, ok := weighedKg(row.Event)
 	if !ok {
@@ -1792,12 +1798,48 @@ func (s *site) rowMass(r *http.Request, row *importRow) error {
 		what = fmt.Sprintf("recorded at %s (of the lot's %s t)", site, formatNum(l.WetTonnes, 3))
 	}
 	t := kg / 1000
+	if at, err := time.Parse(time.RFC3339Nano, fmt.Sprint(row.Event["eventTime"])); err == nil && at.Before(l.LastEventAt) {
+		row.Mass = fmt.Sprintf("%s now %s t, weighed %s t; the row is dated %s, before the lot's latest recorded event (%s): the check judges it against the lot as it stood then", what, formatNum(was, 3), formatNum(t, 3), at.UTC().Format("2006-01-02 15:04 UTC"), l.LastEventAt.UTC().Format("2006-01-02 15:04 UTC"))
+		return nil
+	}
+	_, wasDry := custody.StandingMass(l, site)
+	nowDry := t * wasDry / was
+	m, hasMoisture := rowMoisture(row.Event)
+	if hasMoisture {
+		nowDry = t * (1 - m)
+	}
 	d := t - was
-	row.Mass = fmt.Sprintf("%s %s t, weighed %s t: %s t (%s)", what, formatNum(was, 3), formatNum(t, 3), signedNum(d, 3), signedPct(d/was*100))
-	if custody.MassChangeRefusal(lot, was, was, t, t) != "" {
-		row.Mass += fmt.Sprintf(", beyond the weighing tolerance (+%s %% / −%s %%)", formatNum(custody.WeighingGainLimit*100, 1), formatNum(custody.WeighingLossLimit*100, 0))
+	if hasMoisture && math.Abs(nowDry-t*wasDry/was) > 1e-12 {
+		dd := nowDry - wasDry
+		row.Mass = fmt.Sprintf("%s %s t (dry %s t), weighed %s t at %s %% moisture (dry %s t): %s t dry (%s)", what, formatNum(was, 3), formatNum(wasDry, 3), formatNum(t, 3), formatNum(m*100, 4), formatNum(nowDry, 3), signedNum(dd, 3), signedPct(dd/wasDry*100))
+	} else {
+		row.Mass = fmt.Sprintf("%s %s t, weighed %s t: %s t (%s)", what, formatNum(was, 3), formatNum(t, 3), signedNum(d, 3), signedPct(d/was*100))
+	}
+	if custody.MassChangeRefusal(lot, was, wasDry, t, nowDry) != "" {
+		row.Mass += fmt.Sprintf(", beyond the weighing tolerance (+%s %% / −%s %%, dry basis)", formatNum(custody.WeighingGainLimit*100, 1), formatNum(custody.WeighingLossLimit*100, 0))
 	}
 	return nil
+}
+
+// rowMoisture is the moisture an import row's event states (its
+// MassConcentration report of H2O, in per cent, P1), as a fraction.
+func rowMoisture(ev map[string]any) (float64, bool) {
+	sel, _ := ev["sensorElementList"].([]any)
+	for _, se := range sel {
+		sm, _ := se.(map[string]any)
+		reps, _ := sm["sensorReport"].([]any)
+		for _, rp := range reps {
+			m, _ := rp.(map[string]any)
+			sub, _ := m["chemicalSubstance"].(string)
+			if m["type"] != "MassConcentration" || !strings.HasSuffix(strings.ToUpper(sub), "H2O") || m["uom"] != "P1" {
+				continue
+			}
+			if v, err := strconv.ParseFloat(fmt.Sprint(m["value"]), 64); err == nil && v >= 0 && v < 100 {
+				return v / 100, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // weighedKg is the lot and the Mass report (KGM) of an import row's
