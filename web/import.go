@@ -125,9 +125,10 @@ var importKinds = []*importKind{
 			{Name: "time", Label: "Date and time", Required: true, Help: "2025-08-20 09:00 (with the time zone below) or RFC 3339", Synonyms: []string{"time", "date", "analysed", "analysed at", "datetime", "timestamp"}},
 			{Name: "analyte", Label: "Analyte", Required: true, Help: "element or formula: Nd, Nd2O3, TREO, H2O", Synonyms: []string{"analyte", "element", "parameter"}},
 			{Name: "value", Label: "Value", Required: true, Synonyms: []string{"value", "result"}},
-			{Name: "unit", Label: "Unit", Default: true, Help: "%, g/t or ppm (default %)", Synonyms: []string{"unit", "units", "uom"}},
+			{Name: "unit", Label: "Unit", Default: true, Help: "%, g/t (= mg/kg) or ppm (default %)", Synonyms: []string{"unit", "units", "uom"}},
 			{Name: "basis", Label: "Basis", Default: true, Help: "dry (default) or as_received", Synonyms: []string{"basis"}},
 			{Name: "moisture_pct", Label: "Moisture (%)", Help: "the sample's moisture, measured with it (optional; needed for an as_received result)", Synonyms: []string{"moisture", "moisture %", "moisture (%)", "moisture_pct"}},
+			{Name: "mass_reason", Label: "Reason for a moisture change", Help: "optional: why the lot's moisture moved beyond 3 points since its last reading (dried in the yard, rain); recorded as cm:massChangeReason", Synonyms: []string{"reason", "mass change reason", "moisture change reason", "mass_reason"}},
 			{Name: "lab", Label: "Laboratory (URI)", Default: true, Synonyms: []string{"lab", "laboratory"}},
 			{Name: "site", Label: "Site", Required: true, Default: true, Help: "where the lot is", Synonyms: []string{"site", "location"}},
 			{Name: "tz", Label: "Time zone offset", Default: true, Help: "for times without an offset, e.g. +05:00", Synonyms: []string{"tz", "time zone", "offset"}},
@@ -444,13 +445,19 @@ func laboratoryEvent(source string, f map[string]string) (map[string]any, []rowP
 	if l := f["lab"]; l != "" {
 		meta["deviceID"] = l
 	}
-	return map[string]any{"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "sampling",
+	ev := map[string]any{"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "sampling",
 		"eventID":   "urn:uuid:" + uuid.NewSHA1(importNamespace, []byte("laboratory\x00"+source+"\x00"+f["sample"]+"\x00"+f["analyte"])).String(),
 		"eventTime": when, "eventTimeZoneOffset": tz,
 		"quantityList": []any{map[string]any{"epcClass": f["lot"]}},
 		"readPoint":    map[string]any{"id": f["site"]}, "bizLocation": map[string]any{"id": f["site"]},
 		"sensorElementList": []any{map[string]any{"sensorMetadata": meta, "sensorReport": reports}},
-	}, probs
+	}
+	// A moisture beyond custody.MoistureReadingLimit of the lot's last
+	// one is refused unless the row says why (the weighbridge's column).
+	if why := strings.TrimSpace(f["mass_reason"]); why != "" {
+		ev[custody.MassChangeReasonTerm] = why
+	}
+	return ev, probs
 }
 
 // importRow is one data row of a file and what became of it.

@@ -559,6 +559,8 @@ func typedGradeUnit(u string) string {
 	switch l := strings.ToLower(u); l {
 	case "%", "pct", "percent", "g/t", "gpt", "ppm":
 		return l
+	case "mg/kg":
+		return "g/t" // one milligram a kilogram is one gram a tonne (10⁻⁶)
 	}
 	return u
 }
