@@ -97,36 +97,60 @@ func checkBackdatedMass(ctx context.Context, s Store, live []*critmin.Event, dec
 	}
 	var out []critmin.FieldError
 	for _, id := range judged {
-		all := ledger.EventTimeOrder(storedOf[id])
-		seq := append(append([]*critmin.Event(nil), all...), docOf[id]...)
-		sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
-		without, _, lotWithout := replayMass(id, all, nil)
-		with, moistureOnly, lotWith := replayMass(id, seq, back)
-		// A back-dated weighing that turns a later whole-lot shipment
-		// into a part changes how every later event reads; the store
-		// refuses it naming that shipment (sqldb's replayReordered), which
-		// says more than the later weighings it would also upset.
-		partsChanged := shipReadings(lotWith) != shipReadings(lotWithout)
-		for _, ev := range seq {
-			msg, ok := with[ev]
-			if !ok || msg == "" {
+		// The document's back-dated weighings are judged one at a time,
+		// in document order, each on the record plus the document's
+		// events not refused before it (fix15n item 2): a refused
+		// weighing is not stored, so it does not count for the next.
+		var kept []*critmin.Event // the document's events that stand
+		for _, ev := range docOf[id] {
+			if !back[ev] {
+				kept = append(kept, ev)
+			}
+		}
+		replay := func(extra *critmin.Event) (map[*critmin.Event]string, map[*critmin.Event]bool, *critmin.Lot) {
+			seq := append(append([]*critmin.Event(nil), storedOf[id]...), kept...)
+			judge := map[*critmin.Event]bool{}
+			if extra != nil {
+				seq = append(seq, extra)
+				judge[extra] = true
+			}
+			seq = ledger.EventTimeOrder(seq)
+			sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
+			return replayMass(id, seq, judge)
+		}
+		without, _, lotWithout := replay(nil)
+		for _, k := range docOf[id] {
+			if !back[k] {
 				continue
 			}
-			if back[ev] {
-				out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + massPointer(ev, moistureOnly[ev]), Reason: fmt.Sprintf("%s (event %s is dated %s, before the lot's later recorded events: it is judged against the lot as it stood then)", msg, ev.EventID, ev.EventTime.Format(time.RFC3339))})
+			with, moistureOnly, lotWith := replay(k)
+			if msg := with[k]; msg != "" {
+				out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + k.EventID + massPointer(k, moistureOnly[k]), Reason: fmt.Sprintf("%s (event %s is dated %s, before the lot's later recorded events: it is judged against the lot as it stood then)", msg, k.EventID, k.EventTime.Format(time.RFC3339))})
 				continue
 			}
-			if without[ev] != "" || partsChanged {
-				continue // refused before the document: not the document's doing
+			// A back-dated weighing that turns a later whole-lot shipment
+			// into a part changes how every later event reads; the store
+			// refuses it naming that shipment (sqldb's replayReordered),
+			// which says more than the later weighings it would also upset.
+			if shipReadings(lotWith) != shipReadings(lotWithout) {
+				continue
 			}
-			by := docOf[id][0]
-			for _, d := range docOf[id] {
-				if back[d] && d.EventTime.Before(ev.EventTime) {
-					by = d
+			var later []*critmin.Event
+			for ev := range with {
+				if ev != k && with[ev] != "" && without[ev] == "" && ev.EventTime.After(k.EventTime) {
+					later = append(later, ev) // not refused before k: k's doing
 				}
 			}
-			out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("event %s, dated %s, is dated before the recorded event %s (%s), which it would contradict: %s — correct the weighing or its date, or declare the later event in error first",
-				by.EventID, by.EventTime.Format(time.RFC3339), ev.EventID, ev.EventTime.Format(time.RFC3339), msg)})
+			if len(later) == 0 {
+				kept = append(kept, k)
+				without, lotWithout = with, lotWith
+				continue
+			}
+			sort.SliceStable(later, func(i, j int) bool { return later[i].EventTime.Before(later[j].EventTime) })
+			for _, ev := range later {
+				out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + k.EventID + "/eventTime", Reason: fmt.Sprintf("event %s, dated %s, is dated before the recorded event %s (%s), which it would contradict: %s — correct the weighing or its date, or declare the later event in error first",
+					k.EventID, k.EventTime.Format(time.RFC3339), ev.EventID, ev.EventTime.Format(time.RFC3339), with[ev])})
+			}
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Reason < out[j].Reason })

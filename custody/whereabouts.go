@@ -67,7 +67,8 @@ func placesLot(e *critmin.Event) bool {
 // shipping that sends a part of the lot away (Lot.Parts) leaves the rest
 // where it stood, unless it leaves nothing (less than
 // ledger.PartTolerance of the lot); a receipt of a part puts that part,
-// not the lot, at its destination.
+// not the lot, at its destination, and a later reading there (atPart)
+// concerns the part, not the rest.
 type tracker struct {
 	id       string
 	partShip map[string]float64
@@ -123,7 +124,7 @@ func (t *tracker) add(e *critmin.Event) {
 		t.w.partsAt[epcis.Canonical(to)] = true
 		return
 	}
-	if !placesLot(e) || fedOnly(e, t.id) {
+	if !placesLot(e) || fedOnly(e, t.id) || atPart(e, t.w) {
 		return
 	}
 	w := &t.w
@@ -153,6 +154,19 @@ func (t *tracker) add(e *critmin.Event) {
 			w.dests = append(w.dests, epcis.Canonical(d.ID))
 		}
 	}
+}
+
+// atPart says whether e happens at a site where a received part of the
+// lot stands (w.partsAt) and is neither a receipt nor a send: a weighing,
+// sampling, inspection or any other reading there concerns that part and
+// leaves the rest of the lot where it is (fix15n). A receipt there of the
+// rest, or a shipping from there, still moves the lot.
+func atPart(e *critmin.Event, w whereabouts) bool {
+	if e.BizLocation == "" || !w.partsAt[epcis.Canonical(e.BizLocation)] {
+		return false
+	}
+	step := stepName(e.BizStep)
+	return !receiptSteps[step] && !inTransitStep(e.BizStep) && e.Disposition != "in_transit"
 }
 
 // checkWhereabouts refuses an event of the document that happens where

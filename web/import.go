@@ -1328,6 +1328,7 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 	here := epcis.Canonical(site)
 	var last *critmin.Event
 	sent := 0.0
+	partsAt := map[string]bool{} // sites where a received part stands
 	for _, e := range evs {
 		if _, d := decl[e.EventID]; d || e.ErrorDeclaration != nil || e.DeclaredInError != nil {
 			continue
@@ -1342,6 +1343,13 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 			if epcis.Canonical(to) == here {
 				return "", nil // a reading where a received part is
 			}
+			partsAt[epcis.Canonical(to)] = true
+			continue
+		}
+		if e.BizLocation != "" && partsAt[epcis.Canonical(e.BizLocation)] && !inTransitSteps[e.BizStep] && e.Disposition != "in_transit" && !receiptStep(e.BizStep) {
+			// A weighing, sampling or reading where a received part
+			// stands concerns that part: the rest stays where it is
+			// (custody/whereabouts.go atPart).
 			continue
 		}
 		if e.BizLocation != "" || inTransitSteps[e.BizStep] || e.Disposition == "in_transit" {
@@ -1874,4 +1882,14 @@ func weighedKg(ev map[string]any) (string, float64, bool) {
 		}
 	}
 	return "", 0, false
+}
+
+// receiptStep says whether step ends a transit at a site (arriving,
+// unloading, receiving, accepting: CBV 2.0), bare or as a URI.
+func receiptStep(step string) bool {
+	switch humanStep(step) {
+	case "arriving", "unloading", "receiving", "accepting":
+		return true
+	}
+	return false
 }
