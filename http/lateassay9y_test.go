@@ -54,10 +54,10 @@ func TestLateAssayUncoversClaim(t *testing.T) {
 		t.Fatalf("claim before the assay: %s", b)
 	}
 	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 21, 0, 0, 0, 0, time.UTC) }
-	assay := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-21T00:00:00Z",
+	assay := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-21T00:00:00Z",
  "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:AS1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
    "quantityList": [{"epcClass": "urn:t:lot:O1"}], "bizLocation": {"id": "urn:t:site:mb"},
-   "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 72, "uom": "P1"}]}]}]}}`
+   "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 72, "uom": "P1", "cm:basis": "dry"}]}]}]}}`
 	if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(assay), nil); resp.StatusCode != 202 {
 		t.Fatalf("late assay: %d %s, want 202 (stored: an assay is a fact)", resp.StatusCode, b)
 	}

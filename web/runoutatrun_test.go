@@ -25,7 +25,11 @@ func TestRunTableOutAtRunAndNow(t *testing.T) {
 	run := `{"type": "TransformationEvent", "eventID": "urn:t:ev:R", "eventTime": "2025-10-10T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
    "inputQuantityList": [{"epcClass": "urn:t:lot:W", "quantity": 10, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:WO", "quantity": 0.2, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"},
    "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0.5, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 40, "cm:unit": "%", "cm:basis": "dry"}]}}`
+	// The receipt's moisture moves WO's dry mass by +50 %, beyond what a
+	// weighing or a moisture reading may move it unexplained
+	// (custody.WeighingGainLimit, MoistureReadingLimit): it states why.
 	receipt := `{"type": "ObjectEvent", "eventID": "urn:t:ev:rcv", "eventTime": "2025-10-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "receiving",
+   "cm:massChangeReason": "oxide dried in the kiln before dispatch",
    "quantityList": [{"epcClass": "urn:t:lot:WO", "quantity": 0.2, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"},
    "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": 25, "uom": "P1"}]}]}`
 	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: nu9Doc(feed, run)}); err != nil {
