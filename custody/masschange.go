@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
@@ -103,7 +104,7 @@ func checkMassChange(ev *critmin.Event, was map[string]critmin.Lot, lots map[str
 			w = r
 		}
 		if msg := massChangeOf(ev, id, &w, l, receipt); msg != "" {
-			out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + massPointer(ev, l != nil && l.WetTonnes == w.WetTonnes), Reason: msg})
+			out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + massPointer(ev, l != nil && ((!weighs(ev, id) && l.WetTonnes == w.WetTonnes) || moistureSlipOfWeighing(ev, id, &w, l) != "")), Reason: msg})
 			refused[id] = w
 		} else if l != nil && (l.WetTonnes != w.WetTonnes || l.DryTonnes != w.DryTonnes) {
 			delete(refused, id)
@@ -157,9 +158,15 @@ func massChangeOf(ev *critmin.Event, id string, w, l *critmin.Lot, receipt bool)
 	if receipt && w.Status == critmin.LotInTransit {
 		return ""
 	}
-	if l.WetTonnes == w.WetTonnes {
-		// A moisture reading alone: the wet mass stays, the dry mass
-		// moves with the moisture.
+	if l.WetTonnes == w.WetTonnes && (!weighs(ev, id) || sameMoisture(w, l) || w.Moisture == nil || *w.Moisture <= 0) {
+		// A moisture reading alone (the event states no mass of the
+		// lot: no quantity, no Mass report): the wet mass stays, the
+		// dry mass moves with the moisture. A weighing whose net equals
+		// the recorded wet mass and states a new moisture is a
+		// weighing, judged below on the dry basis with its moisture
+		// (fix15f); one that moves nothing (a part shipped: the lot's
+		// total stays) is not judged, nor the first moisture of a lot
+		// that had none (it sets the basis).
 		// A lot with no moisture on record, or 0 %, is taken as dry
 		// (ledger's derive): its first real reading sets the basis.
 		if w.Moisture == nil || l.Moisture == nil || *w.Moisture <= 0 || *w.Moisture == *l.Moisture {
@@ -179,13 +186,80 @@ func massChangeOf(ev *critmin.Event, id string, w, l *critmin.Lot, receipt bool)
 	if wasWet <= 0 || wasDry <= 0 {
 		return "" // nothing of the lot stood there: a receipt, judged elsewhere
 	}
-	if partAt(w, site) {
-		return massChangeRefusal(id, " (the part of it at "+site+")", wasWet, wasDry, nowWet, nowDry)
+	var msg string
+	switch {
+	case partAt(w, site):
+		msg = massChangeRefusal(id, " (the part of it at "+site+")", wasWet, wasDry, nowWet, nowDry)
+	case len(w.Parts) > 0 && math.Abs(wasWet-w.WetTonnes) > 1e-9:
+		msg = massChangeRefusal(id, " (what stands of it at "+w.Location+", its parts elsewhere aside)", wasWet, wasDry, nowWet, nowDry)
+	default:
+		msg = MassChangeRefusal(id, wasWet, wasDry, nowWet, nowDry)
 	}
-	if len(w.Parts) > 0 && math.Abs(wasWet-w.WetTonnes) > 1e-9 {
-		return massChangeRefusal(id, " (what stands of it at "+w.Location+", its parts elsewhere aside)", wasWet, wasDry, nowWet, nowDry)
+	if msg != "" {
+		if hint := moistureSlipOfWeighing(ev, id, w, l); hint != "" {
+			msg = strings.Replace(msg, "(dry basis); ", "(dry basis); the moisture looks like the slip: "+hint+"; else ", 1)
+		}
 	}
-	return MassChangeRefusal(id, wasWet, wasDry, nowWet, nowDry)
+	return msg
+}
+
+// sameMoisture says whether lots w and l have the same moisture (none
+// on both, or equal).
+func sameMoisture(w, l *critmin.Lot) bool {
+	if w.Moisture == nil || l.Moisture == nil {
+		return w.Moisture == l.Moisture
+	}
+	return *w.Moisture == *l.Moisture
+}
+
+// weighs says whether ev states a mass of lot id — a quantity of it
+// (not a run's input, not a packing's child) or a Mass sensor report —
+// and so weighs it; an event that states only a moisture does not, even
+// when the lot's wet mass comes out as it was.
+func weighs(ev *critmin.Event, id string) bool {
+	for _, r := range ev.Sensors {
+		if sensorType(r.Type) == "Mass" {
+			return true
+		}
+	}
+	for _, q := range ev.Quantities {
+		if q.Quantity != nil && q.Role != critmin.RoleInput && q.Role != critmin.RoleChild && ev.Action != "DELETE" && epcis.Canonical(q.EPCClass) == epcis.Canonical(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// moistureSlipOfWeighing is moistureSlipHint for a weighing of lot id
+// that states a new moisture: "did you mean 8 %?" when the weighing is
+// beyond the tolerance with the moisture read but within it with the
+// moisture read 100 times larger or smaller (20 050 kg at 0.08 % on a lot
+// of 20 t at 8 %: dry 20.034 t, +8.9 %; at 8 %, 18.446 t, +0.25 %); ""
+// otherwise.
+func moistureSlipOfWeighing(ev *critmin.Event, id string, w, l *critmin.Lot) string {
+	if !weighs(ev, id) || w.Moisture == nil || l.Moisture == nil || *w.Moisture <= 0 || *w.Moisture == *l.Moisture {
+		return ""
+	}
+	site := ev.BizLocation
+	if site == "" {
+		site = ev.ReadPoint
+	}
+	wasWet, wasDry := StandingMass(w, site)
+	nowWet, _ := StandingMass(l, site)
+	if wasWet <= 0 || wasDry <= 0 {
+		return ""
+	}
+	m := *l.Moisture
+	for _, alt := range []float64{m * 100, m / 100} {
+		if alt <= 0 || alt >= 1 {
+			continue
+		}
+		rel := (nowWet*(1-alt) - wasDry) / wasDry
+		if rel <= WeighingGainLimit+1e-9 && rel >= -WeighingLossLimit-1e-9 {
+			return fmt.Sprintf("did you mean %s %%? (a moisture of %s %% reads as %s %% when a fraction is written as a per cent or a per cent as a fraction; at %s %% the weighing is %s %% on the dry basis)", pctText(alt), pctText(m), pctText(alt), pctText(alt), signedPctText(rel*100))
+		}
+	}
+	return ""
 }
 
 // partAt says whether a part of l was received at site, away from where

@@ -732,7 +732,8 @@ func unknownRef[T any](kind, kinds string, known map[string]T, id string) string
 // (±hh:mm, tzRE) and what to write instead ("+5": +05:00), or "".
 func offsetError(val string) string {
 	val = strings.TrimSpace(val)
-	if tzRE.MatchString(val) {
+	// +0500 and +05 read as +05:00 (normOffset), as in a file.
+	if tzRE.MatchString(normOffset(val)) {
 		return ""
 	}
 	hint := ""
@@ -746,15 +747,65 @@ func offsetError(val string) string {
 	return fmt.Sprintf("offset %q is not ±hh:mm, a sign, two digits of hours, a colon and two of minutes (+05:00 for Pakistan, -06:00 for Houston)%s", val, hint)
 }
 
-// validLocalTime reports whether a datetime-local value reads.
+// validLocalTime reports whether a form's date and time reads: a
+// datetime-local value (2025-08-20T09:00), or one typed with a space and
+// its own offset as the imports read it (splitWhen: "2025-08-20 09:00
+// +05:00", "2025-08-20T09:00+05:00", "2025-08-20T09:00:00+05:00").
 func validLocalTime(t string) bool {
-	t = strings.TrimSpace(t)
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
-		if _, err := time.Parse(layout, t); err == nil {
-			return true
+	local, off, ok := splitWhen(t)
+	if !ok {
+		return false
+	}
+	if off != "" {
+		if _, err := time.Parse("2006-01-02T15:04:05.999999999-07:00", local+off); err != nil {
+			return false
 		}
 	}
-	return false
+	return true
+}
+
+// tzFieldOf is the offset field that goes with a form's date-and-time
+// field (time: tz, eta: eta_tz).
+func tzFieldOf(name string) string {
+	if name == "time" {
+		return "tz"
+	}
+	return name + "_tz"
+}
+
+// datetimeOf is the date-and-time field an offset field goes with (tz:
+// time, eta_tz: eta).
+func datetimeOf(tzName string) string {
+	if tzName == "tz" {
+		return "time"
+	}
+	return strings.TrimSuffix(tzName, "_tz")
+}
+
+// ownOffset is the offset written in a form's date-and-time field name
+// ("2025-08-20 09:00 +05:00": +05:00), "" when it carries none: its
+// offset field is not needed then.
+func ownOffset(name string, v url.Values) string {
+	if _, off, ok := splitWhen(v.Get(name)); ok {
+		return off
+	}
+	return ""
+}
+
+// timeError says why the date and time val of field name does not read,
+// or why the offset written in it conflicts with the one under its own
+// offset field, or "".
+func (f *recordForm) timeError(name, val string, v url.Values) string {
+	if !validLocalTime(val) {
+		return fmt.Sprintf("%q is not a date and time: write it as 2025-08-20T09:00 (local time, with the offset under its own field) or with its offset, 2025-08-20 09:00 +05:00", val)
+	}
+	off := ownOffset(name, v)
+	tzName := tzFieldOf(name)
+	tz := strings.TrimSpace(v.Get(tzName))
+	if off != "" && tz != "" && normOffset(tz) != off {
+		return fmt.Sprintf("%q carries the offset %s but %s says %s: give one offset, or the same in both", val, off, f.label(tzName), tz)
+	}
+	return ""
 }
 
 // valueErrors words the faults of values as typed, field by field: a
@@ -863,10 +914,14 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 			for _, r := range reasons {
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: r})
 			}
-		case fl.Type == "datetime" && !validLocalTime(val):
-			// Quoted as typed, never as the event's eventTime (the
+		case fl.Type == "datetime":
+			// Read as the imports read a time (splitWhen): T or a space,
+			// seconds optional, an offset of its own after a space or
+			// not. Quoted as typed, never as the event's eventTime (the
 			// value with the offset field appended: "…+05:00+05:00").
-			out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("%q is not a date and time: write it as 2025-08-20T09:00, local time, with the offset under its own field", val)})
+			if reason := f.timeError(fl.Name, val, v); reason != "" {
+				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
+			}
 		case fl.Name == "uom":
 			if reason := units.MassUnitError(units.FormMassCode(val)); reason != "" {
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
@@ -916,8 +971,11 @@ func (f *recordForm) formErrors(errs []critmin.FieldError) (map[string][]string,
 			continue
 		}
 		reason := e.Reason
-		if name == "moisture" && strings.Contains(reason, "fraction") {
-			// The form asks in per cent and sends the fraction.
+		if name == "moisture" && !e.Conflict && strings.Contains(reason, "fraction in [0, 1)") {
+			// The form asks in per cent and sends the fraction: the
+			// range refusal is worded in the form's per cent. A capture
+			// check's refusal (a moisture that moves the lot beyond the
+			// tolerance, "did you mean 8 %?") is shown as it is.
 			reason = "enter a per cent from 0 to below 100 (8 for 8 %)"
 		}
 		if line > 0 {
@@ -1114,12 +1172,17 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, fl := range f.Fields {
+		// An offset written in the date and time stands for its
+		// offset field ("2025-08-20 09:00 +05:00", tz empty).
+		if fl.Type == "tz" && ownOffset(datetimeOf(fl.Name), v) != "" {
+			continue
+		}
 		if fl.Required && strings.TrimSpace(v.Get(fl.Name)) == "" && !(runRecorded && fl.Name == "inputs") {
 			missing = append(missing, critmin.FieldError{Pointer: fl.Name, Reason: "required"})
 		}
 	}
 	for _, rw := range f.requiredWith {
-		if strings.TrimSpace(v.Get(rw[0])) == "" && strings.TrimSpace(v.Get(rw[1])) != "" {
+		if strings.TrimSpace(v.Get(rw[0])) == "" && strings.TrimSpace(v.Get(rw[1])) != "" && !(rw[0] == tzFieldOf(rw[1]) && ownOffset(rw[1], v) != "") {
 			missing = append(missing, critmin.FieldError{Pointer: rw[0], Reason: "required with " + f.label(rw[1])})
 		}
 	}
