@@ -78,6 +78,22 @@ func TestWeighingWithMoistureIsAWeighing(t *testing.T) {
 	if err := capture(svc, weighWithMoisture("n1", "2025-11-21T01:00:00Z", "urn:t:lot:N", "20000", "8")); err != nil {
 		t.Fatalf("first moisture of a lot with none, at its recorded net: %v", err)
 	}
+	// Lot M, 20 t with no moisture on record: a ticket at 20 050 kg with
+	// the first moisture, 8 %, is judged on the wet masses, +0.25 %, and
+	// taken (on the dry basis against a lot taken as dry it read 20.05 ×
+	// 0.92 = 18.446 t against 20 t, −7.8 %, and was refused); 21 000 kg
+	// at 8 % is +5 % wet, refused.
+	mc := strings.NewReplacer(`, "cm:moisture": 0.08`, "", "urn:t:ev:wc", "urn:t:ev:mc", lot, "urn:t:lot:M").Replace(commission)
+	if err := capture(svc, mc); err != nil {
+		t.Fatal(err)
+	}
+	err = capture(svc, weighWithMoisture("m2", "2025-11-21T02:00:00Z", "urn:t:lot:M", "21000", "8"))
+	if err == nil || !strings.Contains(err.Error(), "a difference of +5.0 %") {
+		t.Fatalf("first moisture of a lot with none, 21 000 kg: %v", err)
+	}
+	if err := capture(svc, weighWithMoisture("m1", "2025-11-21T01:00:00Z", "urn:t:lot:M", "20050", "8")); err != nil {
+		t.Fatalf("first moisture of a lot with none, 20 050 kg: %v", err)
+	}
 	if l, err := db.FindLot(ctx, lot); err != nil || !near(l.WetTonnes, 20.05) || l.Moisture == nil || !near(*l.Moisture, 0.08) {
 		t.Fatalf("W after the weighings: %+v %v; want 20.05 t at 8 %%", l, err)
 	}

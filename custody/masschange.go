@@ -186,6 +186,13 @@ func massChangeOf(ev *critmin.Event, id string, w, l *critmin.Lot, receipt bool)
 	if wasWet <= 0 || wasDry <= 0 {
 		return "" // nothing of the lot stood there: a receipt, judged elsewhere
 	}
+	if w.Moisture == nil || *w.Moisture <= 0 {
+		// The lot's first moisture sets its basis: its recorded mass was
+		// taken as dry for want of one, so the weighing is judged on the
+		// wet masses (20.05 t at 8 % against 20 t recorded with no
+		// moisture is +0.25 %, not dry 18.446 t against 20 t, −7.8 %).
+		nowDry = nowWet * wasDry / wasWet
+	}
 	var msg string
 	switch {
 	case partAt(w, site):
