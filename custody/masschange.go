@@ -366,16 +366,6 @@ func MassChangeRefusal(lot string, wasWet, wasDry, nowWet, nowDry float64) strin
 	return massChangeRefusal(lot, "", wasWet, wasDry, nowWet, nowDry)
 }
 
-// MassChangeRefusalAt is MassChangeRefusal for what stands of the lot at
-// site (StandingMass), naming the part weighed when it is one.
-func MassChangeRefusalAt(l *critmin.Lot, site string, nowWet, nowDry float64) string {
-	wasWet, wasDry := StandingMass(l, site)
-	if partAt(l, site) {
-		return massChangeRefusal(l.ID, " (the part of it at "+site+")", wasWet, wasDry, nowWet, nowDry)
-	}
-	return MassChangeRefusal(l.ID, wasWet, wasDry, nowWet, nowDry)
-}
-
 func massChangeRefusal(lot, what string, wasWet, wasDry, nowWet, nowDry float64) string {
 	if wasWet <= 0 || wasDry <= 0 {
 		return ""
