@@ -95,4 +95,24 @@ func TestFormMoistureShowsCaptureReason(t *testing.T) {
 		!strings.Contains(block, "did you mean 8 %?") || strings.Contains(block, "enter a per cent from 0 to below 100") {
 		t.Errorf("%d; moisture field shows %q", resp.StatusCode, block)
 	}
+	// With no result typed the moisture is the event's first sensor
+	// element: its refusal is still the moisture's, not "line 1" of the
+	// results (new-user re-check).
+	v.Set("assays", "")
+	resp, b = do(t, "POST", ts.URL+"/record/sample", operatorSecret, []byte(v.Encode()), formHeader)
+	if block := fieldBlock(string(b), "moisture"); resp.StatusCode != http.StatusConflict || !strings.Contains(block, "did you mean 8 %?") || strings.Contains(fieldBlock(string(b), "assays"), "moisture reading") {
+		t.Errorf("no results: %d; moisture field shows %q, results %q", resp.StatusCode, block, fieldBlock(string(b), "assays"))
+	}
+	// 4 % is 4 points from 8: refused without a reason, taken with one
+	// in the form's reason field (cm:massChangeReason).
+	v.Set("moisture", "4")
+	resp, b = do(t, "POST", ts.URL+"/record/sample", operatorSecret, []byte(v.Encode()), formHeader)
+	if block := fieldBlock(string(b), "moisture"); resp.StatusCode != http.StatusConflict || !strings.Contains(block, "may move the lot's moisture by 3 percentage points at most") {
+		t.Errorf("4 %% with no reason: %d; moisture field shows %q", resp.StatusCode, block)
+	}
+	v.Set("mass_reason", "dried in the covered yard")
+	resp, b = do(t, "POST", ts.URL+"/record/sample", operatorSecret, []byte(v.Encode()), formHeader)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `&#34;cm:massChangeReason&#34;: &#34;dried in the covered yard&#34;`) && !strings.Contains(string(b), `"cm:massChangeReason": "dried in the covered yard"`) {
+		t.Errorf("4 %% with a reason: %d\n%s", resp.StatusCode, excerpt(string(b), "massChangeReason"))
+	}
 }

@@ -84,6 +84,11 @@ type recordForm struct {
 	// requiredWith lists fields [a, b]: a is required when b is given
 	// (the ETA's offset with an ETA).
 	requiredWith [][2]string
+	// remap, when set, rewrites an error's pointer for the values sent
+	// before fields is read: an event whose parts shift with what was
+	// filled in (the Sample form's moisture is element 0 when no result
+	// is given).
+	remap func(v url.Values, pointer string) string
 }
 
 type ptrField struct {
@@ -99,8 +104,11 @@ var (
 	// fMassReason is the stated reason for a weighing outside the
 	// weighing tolerance (cm:massChangeReason, custody.MassChangeReasonTerm):
 	// with it the new mass is recorded as stated (issue 15, fix15m).
-	fMassReason = formField{Name: "mass_reason", Label: "Reason for a weight change", Type: "text", Example: "screened: 1.2 t of oversize removed", Help: "only when a weight differs from the lot's last one beyond the weighing tolerance: what changed the lot (screening, drying, spillage); recorded as cm:massChangeReason"}
-	fLot        = formField{Name: "lot", Label: "Lot", Type: "text", Required: true, Example: "urn:critmin:demo:lot:REE-2025-004", Help: "the lot's identifier: a URI, LGTIN or GS1 Digital Link"}
+	// fMoistureReason is the same for a moisture reading alone beyond
+	// custody.MoistureReadingLimit (3 points) of the lot's last one.
+	fMoistureReason = formField{Name: "mass_reason", Label: "Reason for a moisture change", Type: "text", Example: "dried in the covered yard", Help: "only when the moisture differs from the lot's last one by more than 3 points: what changed the lot (drying, rain); recorded as cm:massChangeReason"}
+	fMassReason     = formField{Name: "mass_reason", Label: "Reason for a weight change", Type: "text", Example: "screened: 1.2 t of oversize removed", Help: "only when a weight differs from the lot's last one beyond the weighing tolerance: what changed the lot (screening, drying, spillage); recorded as cm:massChangeReason"}
+	fLot            = formField{Name: "lot", Label: "Lot", Type: "text", Required: true, Example: "urn:critmin:demo:lot:REE-2025-004", Help: "the lot's identifier: a URI, LGTIN or GS1 Digital Link"}
 )
 
 var uomOptions = [][2]string{{"KGM", "kg"}, {"TNE", "tonnes"}}
@@ -164,6 +172,7 @@ var recordForms = []*recordForm{
 			{Name: "lab", Label: "Laboratory", Type: "text", Example: "urn:critmin:demo:lab:gsp-peshawar", Help: "the laboratory or instrument, as a URI"},
 			assaysField("assays", "Results"),
 			{Name: "moisture", Label: "Moisture (%)", Type: "number", Help: "water measured on the sample, if any; needed for as_received results"},
+			fMoistureReason,
 			fTime, fTZ, fSite},
 		event: func(v url.Values) map[string]any {
 			ev := baseEvent("ObjectEvent", "OBSERVE", "sampling", "active", v)
@@ -207,9 +216,22 @@ var recordForms = []*recordForm{
 			if len(elements) > 0 {
 				ev["sensorElementList"] = elements
 			}
+			putIf(ev, custody.MassChangeReasonTerm, v.Get("mass_reason"))
 			return ev
 		},
-		fields: []ptrField{{"/quantityList", "lot", false}, {"/sensorElementList/0/sensorMetadata/deviceID", "lab", false},
+		// With no result the moisture is element 0, not 1: its errors
+		// are the moisture's, not line 1 of the results.
+		remap: func(v url.Values, p string) string {
+			if len(splitLines(v.Get("assays"))) > 0 || strings.TrimSpace(v.Get("moisture")) == "" {
+				return p
+			}
+			const first = "/sensorElementList/0"
+			if i := strings.Index(p, first); i >= 0 && (len(p) == i+len(first) || p[i+len(first)] == '/') {
+				return p[:i] + "/sensorElementList/1" + p[i+len(first):]
+			}
+			return p
+		},
+		fields: []ptrField{{"/quantityList", "lot", false}, {"/sensorElementList/0/sensorMetadata/deviceID", "lab", false}, {"/" + custody.MassChangeReasonTerm, "mass_reason", false},
 			{"/sensorElementList/0/sensorReport", "assays", true}, {"/sensorElementList/1", "moisture", false}, {"/sensorElementList", "assays", false},
 			// Capture checks read the reports as the lot's ilmd assays.
 			{"/ilmd/cm:assay", "assays", false}, {"/ilmd/cm:moisture", "moisture", false}, {"/ilmd", "assays", false}},
@@ -951,7 +973,7 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 
 // formErrors puts the validator's field errors beside the form's fields;
 // those no field owns are returned apart with their pointers.
-func (f *recordForm) formErrors(errs []critmin.FieldError) (map[string][]string, []critmin.FieldError) {
+func (f *recordForm) formErrors(v url.Values, errs []critmin.FieldError) (map[string][]string, []critmin.FieldError) {
 	byField := map[string][]string{}
 	var other []critmin.FieldError
 	for _, e := range errs {
@@ -964,6 +986,9 @@ func (f *recordForm) formErrors(errs []critmin.FieldError) (map[string][]string,
 		// bizLocation"): the form has one event, so the rest is its field.
 		if _, rest, ok := strings.Cut(p, "/"); ok && strings.HasPrefix(p, "event ") {
 			p = eventPointer + "/" + rest
+		}
+		if f.remap != nil {
+			p = f.remap(v, p)
 		}
 		name, line := fieldOf(f.fields, p)
 		if name == "" {
@@ -1300,7 +1325,7 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		missing = append(missing, unrec...)
 	}
 	if len(fieldErrs) > 0 || len(missing) > 0 {
-		view.Errors, view.Other = f.formErrors(fieldErrs)
+		view.Errors, view.Other = f.formErrors(v, fieldErrs)
 		// An empty required field is "required", whatever the validator
 		// made of its absence.
 		replaced := map[string]bool{}
@@ -1395,7 +1420,7 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		view.Errors, view.Other = f.formErrors(critmin.ErrorList(err))
+		view.Errors, view.Other = f.formErrors(v, critmin.ErrorList(err))
 		view.Errors, view.Other = onceEach(view.Errors), onceOther(view.Other)
 		view.Message = critmin.ErrorHeadline(err)
 		if view.Message == "" {
