@@ -1840,25 +1840,35 @@ func (s *site) rowMass(r *http.Request, row *importRow) error {
 // MassConcentration report of H2O, in per cent, P1), as a fraction.
 func rowMoisture(ev map[string]any) (float64, bool) {
 	sel, _ := ev["sensorElementList"].([]any)
+	v, ok := firstReport(sel, func(m map[string]any) bool {
+		sub, _ := m["chemicalSubstance"].(string)
+		return m["type"] == "MassConcentration" && strings.HasSuffix(strings.ToUpper(sub), "H2O") && m["uom"] == "P1"
+	})
+	if !ok || v < 0 || v >= 100 {
+		return 0, false
+	}
+	return v / 100, true
+}
+
+// firstReport is the value of the first sensor report of the elements
+// sel that match takes and whose value reads as a number.
+func firstReport(sel []any, match func(map[string]any) bool) (float64, bool) {
 	for _, se := range sel {
 		sm, _ := se.(map[string]any)
 		reps, _ := sm["sensorReport"].([]any)
 		for _, rp := range reps {
 			m, _ := rp.(map[string]any)
-			sub, _ := m["chemicalSubstance"].(string)
-			if m["type"] != "MassConcentration" || !strings.HasSuffix(strings.ToUpper(sub), "H2O") || m["uom"] != "P1" {
+			if m == nil || !match(m) {
 				continue
 			}
-			if v, err := strconv.ParseFloat(fmt.Sprint(m["value"]), 64); err == nil && v >= 0 && v < 100 {
-				return v / 100, true
+			if v, err := strconv.ParseFloat(fmt.Sprint(m["value"]), 64); err == nil {
+				return v, true
 			}
 		}
 	}
 	return 0, false
 }
 
-// weighedKg is the lot and the Mass report (KGM) of an import row's
-// event, if it has one.
 func weighedKg(ev map[string]any) (string, float64, bool) {
 	ql, _ := ev["quantityList"].([]any)
 	if len(ql) == 0 {
@@ -1870,18 +1880,11 @@ func weighedKg(ev map[string]any) (string, float64, bool) {
 	if lot == "" || len(sel) == 0 {
 		return "", 0, false
 	}
-	se, _ := sel[0].(map[string]any)
-	reps, _ := se["sensorReport"].([]any)
-	for _, rp := range reps {
-		m, _ := rp.(map[string]any)
-		if m["type"] != "Mass" || m["uom"] != "KGM" {
-			continue
-		}
-		if v, err := strconv.ParseFloat(fmt.Sprint(m["value"]), 64); err == nil {
-			return epcis.Canonical(lot), v, true
-		}
+	v, ok := firstReport(sel[:1], func(m map[string]any) bool { return m["type"] == "Mass" && m["uom"] == "KGM" })
+	if !ok {
+		return "", 0, false
 	}
-	return "", 0, false
+	return epcis.Canonical(lot), v, true
 }
 
 // receiptStep says whether step ends a transit at a site (arriving,
