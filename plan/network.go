@@ -362,7 +362,7 @@ type Contract struct {
 	// ShortfallPenalty per tonne below MinT; 0 makes the minimum hard.
 	ShortfallPenalty float64 `json:"shortfall_penalty_per_t,omitempty"`
 	// ExcludedOrigins: origin countries this buyer may not receive
-	// (DFARS 252.225-7052 buyers exclude CHN, RUS, PRK, IRN).
+	// (DFARS 252.225-7052 buyers exclude CHN, HKG, MAC, RUS, PRK, IRN — DFARS 225.003 names China, with its special administrative regions).
 	ExcludedOrigins []string `json:"excluded_origins,omitempty"`
 	From            int      `json:"from_period,omitempty"`
 	To              *int     `json:"to_period,omitempty"`
