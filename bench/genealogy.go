@@ -34,7 +34,10 @@ type GenealogyResult struct {
 // batch events and the final lots.
 func genealogyDocs(events, batch, levels int, seed uint64) ([][]byte, []string) {
 	r := rand.New(rand.NewPCG(seed, 7))
-	perMine := 4 // commission, bag, container, voyage
+	// Per mine lot: commission, bag, load its bag into a container; an
+	// eighth of a container's loading onto the voyage, and a 512th of the
+	// voyage's shipping and receipt at the refinery, are not counted.
+	perMine := 3
 	// Events ≈ mines × (perMine + 1) since a binary tree of runs has about
 	// one run per mine lot; round the mines up to whole trees so the
 	// genealogy holds at least the events asked for.
@@ -56,30 +59,53 @@ func genealogyDocs(events, batch, levels int, seed uint64) ([][]byte, []string) 
 	q := func(class string, kg float64) []any {
 		return []any{map[string]any{"epcClass": class, "quantity": kg, "uom": "KGM"}}
 	}
+	const refinery = "urn:critmin:gbench:refinery:1"
 	level := make([]string, mines)
+	var aboard []any // the lots of the voyage being loaded, with their masses
 	for i := 0; i < mines; i++ {
 		lot := fmt.Sprintf("urn:critmin:gbench:mine-lot:%08d", i)
 		level[i] = lot
 		kg := float64(10000 + r.IntN(20000))
 		c := countries[r.IntN(len(countries))]
+		aboard = append(aboard, q(lot, kg)[0])
 		list = append(list,
 			ev("ObjectEvent", "action", "ADD", "bizStep", "commissioning", "quantityList", q(lot, kg), "bizLocation", map[string]any{"id": "urn:critmin:gbench:mine:" + c},
 				"ilmd", map[string]any{"cm:commodity": "ree_concentrate", "cm:originCountry": c, "cm:originMine": "urn:critmin:gbench:mine:" + c, "cm:moisture": 0.08,
 					"cm:assay": []any{map[string]any{"cm:analyte": "Nd2O3", "cm:value": 1 + r.Float64()*4, "cm:unit": "%", "cm:basis": "dry"}}}),
 			ev("AggregationEvent", "action", "ADD", "bizStep", "packing", "parentID", fmt.Sprintf("urn:critmin:gbench:bag:%08d", i), "childQuantityList", q(lot, kg)),
 			ev("AggregationEvent", "action", "ADD", "bizStep", "loading", "parentID", fmt.Sprintf("urn:critmin:gbench:container:%07d", i/8), "childEPCs", []any{fmt.Sprintf("urn:critmin:gbench:bag:%08d", i)}),
-			ev("AggregationEvent", "action", "ADD", "bizStep", "loading", "parentID", fmt.Sprintf("urn:critmin:gbench:voyage:%05d", i/512), "childEPCs", []any{fmt.Sprintf("urn:critmin:gbench:container:%07d", i/8)}),
 		)
+		if i%8 == 7 || i == mines-1 {
+			list = append(list, ev("AggregationEvent", "action", "ADD", "bizStep", "loading", "parentID", fmt.Sprintf("urn:critmin:gbench:voyage:%05d", i/512), "childEPCs", []any{fmt.Sprintf("urn:critmin:gbench:container:%07d", i/8)}))
+		}
+		if i%512 == 511 || i == mines-1 {
+			// The voyage sails to the refinery and is received there, so
+			// that every lot on it can be fed to a run where it is.
+			// The shipping and the receipt name the lots aboard with
+			// their masses (quantityList), as the corridor's documents do.
+			voyage := []any{fmt.Sprintf("urn:critmin:gbench:voyage:%05d", i/512)}
+			list = append(list,
+				ev("ObjectEvent", "action", "OBSERVE", "bizStep", "shipping", "disposition", "in_transit", "epcList", voyage, "quantityList", aboard),
+				ev("ObjectEvent", "action", "OBSERVE", "bizStep", "receiving", "disposition", "in_progress", "epcList", voyage, "quantityList", aboard, "bizLocation", map[string]any{"id": refinery}))
+			aboard = nil
+		}
 	}
 	for lv := 1; lv <= levels; lv++ {
+		// A run takes 5 t of each mine lot (10–30 t) and the whole of
+		// each run lot below it (4 t): a lot is never consumed beyond its
+		// mass.
+		in := 5000.0
+		if lv > 1 {
+			in = 4000
+		}
 		next := make([]string, len(level)/2)
 		for j := range next {
 			out := fmt.Sprintf("urn:critmin:gbench:run%02d-lot:%08d", lv, j)
 			next[j] = out
 			a, b := level[2*j], level[2*j+1]
 			list = append(list, ev("TransformationEvent", "bizStep", "commissioning", "transformationID", fmt.Sprintf("urn:critmin:gbench:run:%02d:%08d", lv, j),
-				"inputQuantityList", []any{map[string]any{"epcClass": a, "quantity": 5000, "uom": "KGM"}, map[string]any{"epcClass": b, "quantity": 5000, "uom": "KGM"}},
-				"outputQuantityList", q(out, 4000), "bizLocation", map[string]any{"id": fmt.Sprintf("urn:critmin:gbench:refinery:%d", lv%3)},
+				"inputQuantityList", []any{map[string]any{"epcClass": a, "quantity": in, "uom": "KGM"}, map[string]any{"epcClass": b, "quantity": in, "uom": "KGM"}},
+				"outputQuantityList", q(out, 4000), "bizLocation", map[string]any{"id": refinery},
 				"ilmd", map[string]any{"cm:commodity": "ree_carbonate", "cm:moisture": 0}))
 		}
 		level = next
