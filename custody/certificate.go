@@ -529,15 +529,15 @@ func PublicKeyIDOf(pub ed25519.PublicKey) string {
 // attributes no origin (the physical origin stands apart) and carries no
 // massFraction.
 type CertRefusedClaim struct {
-	Status      string        `json:"status"` // always "refused"
-	Site        string        `json:"site"`
-	Category    string        `json:"category,omitempty"`
-	Period      string        `json:"period,omitempty"`
-	Event       string        `json:"event"`
-	Elements    []string      `json:"elements"`
-	Reason      string        `json:"reason"`
-	Shortfall   float64       `json:"shortfall,omitempty"`
-	RetractedBy []string      `json:"retractedBy,omitempty"`
+	Status      string   `json:"status"` // always "refused"
+	Site        string   `json:"site"`
+	Category    string   `json:"category,omitempty"`
+	Period      string   `json:"period,omitempty"`
+	Event       string   `json:"event"`
+	Elements    []string `json:"elements"`
+	Reason      string   `json:"reason"`
+	Shortfall   float64  `json:"shortfall,omitempty"`
+	RetractedBy []string `json:"retractedBy,omitempty"`
 	// AssayedBy and WeighedBy are the assays and weighings recorded
 	// after the claim that left it not covered (Claim.AssayedBy,
 	// Claim.WeighedBy).

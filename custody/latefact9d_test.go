@@ -25,7 +25,6 @@ func declared9d(ev, when string) string {
 	return strings.TrimSuffix(strings.TrimSpace(ev), "}") + `, "errorDeclaration": {"declarationTime": "` + when + `", "reason": "incorrect_data"}}`
 }
 
-
 // TestLateInputAssayUncoversClaim (issue 9, fix9d case 1): a correct
 // late assay of an INPUT lot — the feed of a run that earned credit —
 // lowers the site's credits so that an accepted claim is no longer
