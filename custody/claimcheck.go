@@ -44,7 +44,9 @@ import (
 // reads "not covered" naming it (explainLateFacts) — a measurement
 // refused to keep a claim standing would hide the fact (fix9d). The
 // weighing checks (masschange.go, backdatedmass.go) and the ended-period
-// rule still apply to such a document.
+// rule still apply to such a document. (A document that both claims on a
+// site's account and breaks an accepted claim there is refused: its
+// claim may be what takes the credits.)
 func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Event) error {
 	s = consistent(s)
 	return func(ctx context.Context, events []*critmin.Event) error {
@@ -746,10 +748,13 @@ func checkSite(ctx context.Context, s Store, site, model string, evs []*critmin.
 		if ok && n.Status == ClaimAccepted {
 			continue
 		}
-		if len(claimBy) == 0 {
-			// A document that makes no claim records facts — an assay
-			// or a weighing of the claimed lot or of a lot a credit run
-			// consumed, a run, a declaration in error. A fact is taken:
+		if len(mine) == 0 || ok && len(n.AssayedBy) > 0 {
+			// A document that makes no claim on this site's account
+			// records facts — an assay or a weighing of the claimed lot
+			// or of a lot a credit run consumed, a run, a declaration
+			// in error — and a correct assay of the claimed lot
+			// recorded after its claim is one whatever else the
+			// document claims (fix9y). A fact is taken:
 			// the accepted claim it leaves short reads "not covered"
 			// when read, naming the events recorded after the claim
 			// that left it so (explainLateFacts, fix9y/fix9d), never a

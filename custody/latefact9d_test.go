@@ -127,6 +127,26 @@ func TestLateInputAssayUncoversClaim(t *testing.T) {
 	if cl.Status != custody.ClaimAccepted || strings.Join(cl.CoveredAgainBy, " ") != "urn:t:ev:AS2" || !strings.Contains(cl.CoverageNote, "urn:t:ev:AS2") || !strings.Contains(cl.CoverageNote, "declared in error") || !strings.Contains(cl.CoverageNote, "assay of lot urn:t:lot:A2") {
 		t.Errorf("G1 after AS2 declared in error: status %s coveredAgainBy %v note %q, want accepted naming the declaration of the assay urn:t:ev:AS2", cl.Status, cl.CoveredAgainBy, cl.CoverageNote)
 	}
+	st, err = custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-11", nil, time.Date(2025, 11, 27, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// November PAK claims O3 0.8 + K 0.4 + G1 2.5 = 3.7 t, credits 0.9 t
+	// again; G1's claim entry carries the note.
+	if l := line(t, st, "ree", "PAK"); !near(l.Claims, 3.7) || !near(l.Credits, 0.9) {
+		t.Errorf("November PAK after the declaration %+v, want claims 3.7 t, credits 0.9 t", l)
+	}
+	noted := false
+	for _, c := range st.Categories {
+		for _, e := range c.Entries {
+			if e.Kind == "claim" && e.Lot == "urn:t:lot:G1" && strings.Contains(e.Note, "covered again") && strings.Contains(e.Note, "urn:t:ev:AS2") {
+				noted = true
+			}
+		}
+	}
+	if !noted {
+		t.Errorf("statement's claim entry for G1 does not say it is covered again since AS2 was declared in error")
+	}
 	vs = claimVerdict9d(t, db, "urn:t:lot:G1")
 	for _, v := range vs {
 		if v.Status != custody.Pass || !strings.Contains(v.Detail, "urn:t:ev:AS2") {
