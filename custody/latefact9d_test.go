@@ -244,3 +244,40 @@ func TestDeclaredAssayUncoversClaim(t *testing.T) {
 		t.Errorf("G3 after AS3 declared in error: %+v, want refused naming the declaration of the assay urn:t:ev:AS3, shortfall 0.2 t", cl)
 	}
 }
+
+// TestLateInputWeighingUncoversClaim (issue 9, fix9d case 2, an input):
+// a late weighing of an INPUT lot that states its moisture — A2 weighed
+// 20 t wet at 10 % moisture (dated Nov 9, before run E5 consumed it,
+// reason stated), where it was taken as dry — lowers its dry tonnes and
+// so the credits: stored, and the claim it leaves short reads not
+// covered naming the weighing. mbStore on November 25, November PAK
+// balance 2.6 t (above):
+//
+//	G4 (Nov 20): 3.1875 t oxide × 0.8 = 2.55 t ≤ 2.6 → accepted.
+//	W4 (Nov 26): A2 18 t dry: credits 18 × 5 % × 0.9 = 0.81 t, not
+//	  0.9 t: balance 2.9 + 0.81 − 0.8 − 0.4 = 2.51 t; 2.55 − 2.51 =
+//	  0.04 t short.
+func TestLateInputWeighingUncoversClaim(t *testing.T) {
+	db, svc := mbSvc(t)
+	ctx := context.Background()
+	if err := capture(svc, oxideRunFrom("G4", "2025-11-20T00:00:00Z", "G4", 3.1875, claimPAK, "CBIG", 100)); err != nil {
+		t.Fatalf("G4: %v", err)
+	}
+	svc.Now = clockAt("2025-11-26T00:00:00Z")
+	w4 := strings.Replace(strings.TrimSuffix(weighWithMoisture("W4", "2025-11-09T00:00:00Z", "urn:t:lot:A2", "20000", "10"), "}")+`, "cm:massChangeReason": "moisture measured on the stockpile"}`,
+		`, "bizLocation": {"id": "urn:t:site:mb"}`, "", 1)
+	if err := capture(svc, w4); err != nil {
+		t.Fatalf("late weighing of input A2 refused: %v; want stored (a measurement is a fact)", err)
+	}
+	if a2, err := db.FindLot(ctx, "urn:t:lot:A2"); err != nil || !near(a2.DryTonnes, 18) {
+		t.Fatalf("A2 after the weighing: %+v %v, want 18 t dry", a2, err)
+	}
+	o, err := custody.OriginOf(ctx, db, "urn:t:lot:G4", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := o.Claimed
+	if cl.Status != custody.ClaimRefused || strings.Join(cl.WeighedBy, " ") != "urn:t:ev:W4" || math.Abs(cl.Shortfall-0.04) > 1e-9 || !strings.Contains(cl.Error, "not covered") || !strings.Contains(cl.Error, "weighing urn:t:ev:W4 of lot urn:t:lot:A2") {
+		t.Errorf("G4 after the late input weighing: %+v, want refused (not covered), naming the weighing urn:t:ev:W4 of A2, shortfall 0.04 t", cl)
+	}
+}
