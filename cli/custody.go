@@ -355,6 +355,10 @@ func printOrigin(env *Env, c *custody.Composition) {
 		if cl.Error != "" {
 			fmt.Fprintf(env.Stdout, "  %s\n", cl.Error)
 		}
+		if cl.CoverageNote != "" {
+			// Covered again since a declaration in error (fix9d).
+			fmt.Fprintf(env.Stdout, "  %s\n", cl.CoverageNote)
+		}
 	}
 }
 

@@ -373,6 +373,11 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 				"traceabilityEvents": traces}},
 		},
 	}
+	if claimed != nil && claimed.CoverageNote != "" {
+		// Covered again since a declaration in error (fix9d): said so,
+		// naming the declared events.
+		cert["credentialSubject"].(map[string]any)["cm:claimCoverage"] = map[string]any{"note": claimed.CoverageNote, "coveredAgainBy": claimed.CoveredAgainBy}
+	}
 	if refusedClaim != nil {
 		cert["credentialSubject"].(map[string]any)["cm:refusedClaim"] = refusedClaim
 	}
@@ -524,16 +529,21 @@ func PublicKeyIDOf(pub ed25519.PublicKey) string {
 // attributes no origin (the physical origin stands apart) and carries no
 // massFraction.
 type CertRefusedClaim struct {
-	Status      string        `json:"status"` // always "refused"
-	Site        string        `json:"site"`
-	Category    string        `json:"category,omitempty"`
-	Period      string        `json:"period,omitempty"`
-	Event       string        `json:"event"`
-	Elements    []string      `json:"elements"`
-	Reason      string        `json:"reason"`
-	Shortfall   float64       `json:"shortfall,omitempty"`
-	RetractedBy []string      `json:"retractedBy,omitempty"`
-	Stated      []StatedShare `json:"stated"`
+	Status      string   `json:"status"` // always "refused"
+	Site        string   `json:"site"`
+	Category    string   `json:"category,omitempty"`
+	Period      string   `json:"period,omitempty"`
+	Event       string   `json:"event"`
+	Elements    []string `json:"elements"`
+	Reason      string   `json:"reason"`
+	Shortfall   float64  `json:"shortfall,omitempty"`
+	RetractedBy []string `json:"retractedBy,omitempty"`
+	// AssayedBy and WeighedBy are the assays and weighings recorded
+	// after the claim that left it not covered (Claim.AssayedBy,
+	// Claim.WeighedBy).
+	AssayedBy []string      `json:"assayedBy,omitempty"`
+	WeighedBy []string      `json:"weighedBy,omitempty"`
+	Stated    []StatedShare `json:"stated"`
 }
 
 // StatedShare is one origin share as a refused claim stated it.
@@ -550,7 +560,7 @@ func refusedClaimOf(c *Claim) *CertRefusedClaim {
 		return nil
 	}
 	r := &CertRefusedClaim{Status: c.Status, Site: c.Site, Category: c.Category, Period: c.Period, Event: c.Event, Elements: c.Elements, Reason: c.Error,
-		Shortfall: c.Shortfall, RetractedBy: c.RetractedBy, Stated: []StatedShare{}}
+		Shortfall: c.Shortfall, RetractedBy: c.RetractedBy, AssayedBy: c.AssayedBy, WeighedBy: c.WeighedBy, Stated: []StatedShare{}}
 	if r.Elements == nil {
 		r.Elements = []string{}
 	}

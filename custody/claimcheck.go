@@ -34,12 +34,19 @@ import (
 //     record time (the capture's clock, ledger.Service.Now) is refused
 //     (endedPeriod): an ended period's statement is final.
 //
-// A claim refused, or an accepted claim the document would break, refuses
-// the whole document with an EINVALID error naming the event, site,
-// category, period, shortfall and the claim it would break; nothing is
-// stored. ISO 22095:2020 §11 requires claims out ≤ credits in over each
-// claim period; an accepted claim is a statement already made to a buyer,
-// so the account behind it may not be made short afterwards.
+// A claim refused, or an accepted claim that a claim of the document
+// would break (taking its credits), refuses the whole document with an
+// error naming the event, site, category, period, shortfall and the claim
+// it would break; nothing is stored. ISO 22095:2020 §11 requires claims
+// out ≤ credits in over each claim period. A document that makes no claim
+// records facts (an assay, a weighing, a run, a declaration in error): a
+// later fact that leaves an accepted claim short is taken, and the claim
+// reads "not covered" naming it (explainLateFacts) — a measurement
+// refused to keep a claim standing would hide the fact (fix9d). The
+// weighing checks (masschange.go, backdatedmass.go) and the ended-period
+// rule still apply to such a document. (A document that both claims on a
+// site's account and breaks an accepted claim there is refused: its
+// claim may be what takes the credits.)
 func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Event) error {
 	s = consistent(s)
 	return func(ctx context.Context, events []*critmin.Event) error {
@@ -741,10 +748,18 @@ func checkSite(ctx context.Context, s Store, site, model string, evs []*critmin.
 		if ok && n.Status == ClaimAccepted {
 			continue
 		}
-		if ok && len(n.AssayedBy) > 0 {
-			// A correct assay of the claimed lot recorded after its
-			// claim is a fact, taken: the claim it leaves short reads
-			// "not covered", naming it (fix9y), never a refused assay.
+		if len(mine) == 0 || ok && len(n.AssayedBy) > 0 {
+			// A document that makes no claim on this site's account
+			// records facts — an assay or a weighing of the claimed lot
+			// or of a lot a credit run consumed, a run, a declaration
+			// in error — and a correct assay of the claimed lot
+			// recorded after its claim is one whatever else the
+			// document claims (fix9y). A fact is taken:
+			// the accepted claim it leaves short reads "not covered"
+			// when read, naming the events recorded after the claim
+			// that left it so (explainLateFacts, fix9y/fix9d), never a
+			// refused measurement. A claim the document makes that
+			// would take an accepted claim's credits is still refused.
 			continue
 		}
 		why := "its run would fall outside the account"

@@ -647,6 +647,9 @@ type RefusedClaim struct {
 	// AssayedBy are the assays of the lot recorded after its claim that
 	// left it not covered (Claim.AssayedBy).
 	AssayedBy []string `json:"assayedBy,omitempty"`
+	// WeighedBy are the weighings recorded after the claim that left it
+	// not covered (Claim.WeighedBy).
+	WeighedBy []string `json:"weighedBy,omitempty"`
 }
 
 // Claim is a lot's claimed origin: a mass-balance attribution, never a
@@ -673,6 +676,19 @@ type Claim struct {
 	// the claim is no longer covered (refused, with its shortfall) and
 	// its origin is not claimed any longer; the assays stand (fix9y).
 	AssayedBy []string `json:"assayedBy,omitempty"`
+	// WeighedBy names the weighings (a later quantity or Mass report of
+	// the claimed lot or of a lot the account read), recorded after the
+	// claim was accepted, that leave it not covered, as AssayedBy does
+	// for assays; the weighings stand (fix9d).
+	WeighedBy []string `json:"weighedBy,omitempty"`
+	// CoveredAgainBy names the events declared in error (EPCIS 2.0
+	// §7.4.1.2 errorDeclaration) after the claim was made that turned it
+	// from not covered back to covered: with them standing the account
+	// could not cover it. CoverageNote says so in words — the declared
+	// event, what it recorded, when it was declared and why. Empty for
+	// a claim whose coverage no later fact changed.
+	CoveredAgainBy []string `json:"coveredAgainBy,omitempty"`
+	CoverageNote   string   `json:"coverageNote,omitempty"`
 	// Contains is the qualifying element (Elements) the lot contains now,
 	// tonnes: its dry tonnes × grade today. Tonnes is what the claim
 	// debited when it was made (a claim is a record, ISO 22095-2); a
@@ -879,6 +895,9 @@ type mbCalc struct {
 	// claim is read with those dated up to it (asClaimed).
 	doc     []*critmin.Event
 	waiting []*pendingClaim
+	// skip are live events an explaining replay leaves out
+	// (replayWithout): asClaimed reads the claimed lot without them.
+	skip map[string]bool
 	// claimTime is when each claim was made, by lot.
 	claimTime map[string]time.Time
 	// lateAssays are, by claimed lot, the assays of the lot dated at or
@@ -1000,6 +1019,12 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 		st = x
 	}
 	if err := mc.explainRetractions(periods, idx, st); err != nil {
+		return nil, err
+	}
+	if err := mc.explainLateFacts(periods, idx, st); err != nil {
+		return nil, err
+	}
+	if err := mc.explainCoveredAgain(periods, idx, st); err != nil {
 		return nil, err
 	}
 	if _, to := periodSpan(periods[idx]); now.Before(to) {
@@ -2007,6 +2032,9 @@ func (mc *mbCalc) asClaimed(l *critmin.Lot, ce critmin.ClaimEvent) (*critmin.Lot
 	found, later := false, false
 	var claimRecorded time.Time
 	for _, ev := range evs {
+		if mc.skip[ev.EventID] {
+			continue
+		}
 		ev = canonicalLots(ev)
 		if ev.EventID == ce.Event {
 			found = true
@@ -2398,6 +2426,11 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 			if err := mc.explainRetractions(periods, idx, nil); err != nil {
 				return nil, err
 			}
+			if err := mc.explainLateFacts(periods, idx, nil); err != nil {
+				return nil, err
+			}
+		} else if err := mc.explainCoveredAgain(periods, idx, nil); err != nil {
+			return nil, err
 		}
 		return coveredNow(cl, l), nil
 	}

@@ -662,6 +662,8 @@ func massBalanceClaim(in *ruleInput, v *Verdict) {
 		}
 		// The assays that left it not covered (fix9y).
 		v.Evidence = append(v.Evidence, c.AssayedBy...)
+		// The weighings that left it not covered (fix9d).
+		v.Evidence = append(v.Evidence, c.WeighedBy...)
 	default:
 		var parts []string
 		for _, sh := range c.ByCountry {
@@ -675,6 +677,12 @@ func massBalanceClaim(in *ruleInput, v *Verdict) {
 			// The claim debited less than the lot holds now (a later
 			// weighing): the rest is claimed by no one.
 			v.Detail += fmt.Sprintf("; the lot holds %s t %s now, %s t of it (%s %%) not covered by the claim", Figure(c.Contains), strings.Join(c.Elements, "+"), Figure(c.NotCoveredTonnes()), Figure(100*c.NotCovered))
+		}
+		if c.CoverageNote != "" {
+			// Covered again since events that had left it not covered
+			// were declared in error: named (fix9d).
+			v.Detail += "; " + c.CoverageNote
+			v.Evidence = append(v.Evidence, c.CoveredAgainBy...)
 		}
 		v.Evidence = append(v.Evidence, c.Event)
 	}
