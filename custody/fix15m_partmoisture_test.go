@@ -35,7 +35,10 @@ func ticketAt(id, when, site, lot, kg, pct string) string {
 //     18.4 t was (18.4 − 17.9) / 17.9 = +2.8 %, refused;
 //   - mine, 21 000 kg at 8 %: dry 19.32 t against 18.4 t, +5.0 %, refused;
 //   - port, 10 600 kg at 10.5 %: dry 9.487 t against 8.95 t, +6.0 %,
-//     refused.
+//     refused;
+//   - port, a moisture reading alone of 14 %: 3.5 points from the
+//     part's 10.5 % (the mine's 8 % is not the reference), refused
+//     naming the part: 10 × 0.86 = 8.6 t against 8.95 t, −3.9 %.
 //
 // The lot's dry mass is the body's plus the part's:
 // 20 × (1 − 0.08) + 10 × (1 − 0.105) = 18.4 + 8.95 = 27.35 t
@@ -96,5 +99,11 @@ func TestPartMoistureIsThePartsOwn(t *testing.T) {
 	err = capture(ticketAt("p2", "2025-10-09T00:00:00Z", port, lot, "10600", "10.5"))
 	if err == nil || !strings.Contains(err.Error(), "a difference of +6.0 %") {
 		t.Errorf("10 600 kg at 10.5 %% at the port: %v; want refused, +6.0 %%", err)
+	}
+	err = capture(`{"type": "ObjectEvent", "eventID": "urn:t:ev:p3", "eventTime": "2025-10-09T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "sampling",
+	 "quantityList": [{"epcClass": "` + lot + `"}], "bizLocation": {"id": "` + port + `"},
+	 "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": 14, "uom": "P1"}]}]}`)
+	if err == nil || !strings.Contains(err.Error(), "the part of the lot at "+port+" is recorded at 10 t at 10.5 % moisture (dry 8.95 t); a moisture of 14 % with no new weighing makes it dry 8.6 t, a difference of −3.9 %") {
+		t.Errorf("moisture reading alone of 14 %% at the port: %v", err)
 	}
 }
