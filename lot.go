@@ -174,6 +174,13 @@ func (l *Lot) PartMoisture(p LotPart) *float64 {
 	return p.MoistureOr(l.Moisture)
 }
 
+// RestDryTonnes is the dry tonnes of the lot that are not in its parts
+// (its main body where it stands, what runs took of it included):
+// DryTonnes less PartsDryTonnes.
+func (l *Lot) RestDryTonnes() float64 {
+	return l.DryTonnes - l.PartsDryTonnes()
+}
+
 // PartsDryTonnes is the dry tonnes of the lot's parts, each by its own
 // moisture (LotPart.DryTonnes): Σ parts' dry, which DryTonnes adds to
 // the rest of the lot's (the body where the lot stands, by Moisture).
