@@ -90,14 +90,14 @@ type LotView struct {
 	// lot's, with "moistureEventID" when measured on the part) and its
 	// dry mass ("dryTonnes"); the lot's dryTonnes is the rest's plus the
 	// parts' (critmin.Lot.DryTonnes).
-	Parts              []PartView `json:"parts"`
-	PartsShippedTonnes float64    `json:"partsShippedTonnes"`
-	InTransitTonnes    float64           `json:"inTransitTonnes"`
-	Moisture           *float64          `json:"moisture"`
-	Assays             []AssayView       `json:"assays"`
-	OriginCountry      string            `json:"originCountry"`
-	OriginMine         string            `json:"originMine"`
-	Supplier           string            `json:"supplier"`
+	Parts              []PartView  `json:"parts"`
+	PartsShippedTonnes float64     `json:"partsShippedTonnes"`
+	InTransitTonnes    float64     `json:"inTransitTonnes"`
+	Moisture           *float64    `json:"moisture"`
+	Assays             []AssayView `json:"assays"`
+	OriginCountry      string      `json:"originCountry"`
+	OriginMine         string      `json:"originMine"`
+	Supplier           string      `json:"supplier"`
 	// Location is where the lot is: the latest bizLocation it was seen
 	// at, or "in_transit" for a lot in transit (status in_transit), which
 	// is at no site — Transit then gives where it left from and where it
