@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
 )
@@ -91,6 +92,16 @@ func TestPartMoistureIsThePartsOwn(t *testing.T) {
 	}
 	if wet, dry := custody.StandingMass(l, mine); !near(wet, 20) || !near(dry, 18.4) {
 		t.Errorf("standing at the mine %v t, %v t dry; want 20 t, 18.4 t", wet, dry)
+	}
+	// A run at the port taking 3 t of the lot takes of the part, at its
+	// 10.5 %: 3 × 0.895 = 2.685 t dry; at the mine, of the rest at 8 %:
+	// 3 × 0.92 = 2.76 t.
+	three := 3.0
+	if d := custody.InputMass(critmin.LotEdge{Parent: lot, ParentQty: &three, ParentUOM: "TNE", BizLocation: port}, l); !near(d, 2.685) {
+		t.Errorf("3 t fed at the port: %v t dry, want 3 × 0.895 = 2.685 t", d)
+	}
+	if d := custody.InputMass(critmin.LotEdge{Parent: lot, ParentQty: &three, ParentUOM: "TNE", BizLocation: mine}, l); !near(d, 2.76) {
+		t.Errorf("3 t fed at the mine: %v t dry, want 3 × 0.92 = 2.76 t", d)
 	}
 	err = capture(ticketAt("m3", "2025-10-09T00:00:00Z", mine, lot, "21000", "8"))
 	if err == nil || !strings.Contains(err.Error(), "a difference of +5.0 %") {
