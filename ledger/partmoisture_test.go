@@ -72,4 +72,18 @@ func TestPartMoistureProjected(t *testing.T) {
 	evs = append(evs, ev("s3", 7, "shipping", mine, plant, "B3", kg(1000), nil),
 		ev("r3", 8, "receiving", plant, "", "B3", kg(1000), f(0.09)))
 	check("receipt measured at the plant", evs, 0.08, 18.19, 0.12, 0.12, 0.09)
+	// What a run or a weighing takes at each site: the port's part at
+	// 12 %, the plant's received part at 9 % (the onward part bound
+	// there is still in transit); at the mine the lot's own (ok false).
+	lots, _ := ledger.Replay([]string{id}, evs)
+	l := lots[id]
+	if m, ok := ledger.PartMoistureAt(l, port); !ok || m == nil || !near(*m, 0.12) {
+		t.Errorf("moisture at the port %v %v, want 0.12", m, ok)
+	}
+	if m, ok := ledger.PartMoistureAt(l, plant); !ok || m == nil || !near(*m, 0.09) {
+		t.Errorf("moisture at the plant %v %v, want 0.09 (the part received there)", m, ok)
+	}
+	if _, ok := ledger.PartMoistureAt(l, mine); ok {
+		t.Errorf("moisture at the mine: a part's, want the lot's own")
+	}
 }

@@ -393,3 +393,21 @@ func copyMoisture(m *float64) *float64 {
 	v := *m
 	return &v
 }
+
+// PartMoistureAt is the moisture (a fraction) of the part of lot l
+// received at site, where the rest of the lot stands elsewhere — what a
+// run or a weighing there takes or weighs (applyPart, reweighParts) —
+// its own, else the lot's (critmin.Lot.PartMoisture; the first part
+// received there when several were); ok is false when no part of l was
+// received at site away from the rest (then the lot's Moisture holds).
+func PartMoistureAt(l *critmin.Lot, site string) (m *float64, ok bool) {
+	if l == nil || site == "" || (l.Location != "" && epcis.Canonical(l.Location) == epcis.Canonical(site)) {
+		return nil, false
+	}
+	for _, p := range l.Parts {
+		if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(site) {
+			return l.PartMoisture(p), true
+		}
+	}
+	return nil, false
+}
