@@ -25,8 +25,14 @@ type Lot struct {
 	Quantity  float64
 	UOM       string
 	WetTonnes float64
+	// DryTonnes is the lot's dry mass: the rest of the lot where it
+	// stands (WetTonnes less PartsTonnes) by Moisture, plus each part by
+	// its own moisture (PartsDryTonnes); WetTonnes × (1 − Moisture) when
+	// the parts hold the lot's moisture or there are none.
 	DryTonnes float64
-	// Moisture is a fraction (0.08 = 8 %); nil when unknown.
+	// Moisture is a fraction (0.08 = 8 %) of the lot's main body, where
+	// it stands; nil when unknown. A part sent away holds its own
+	// (LotPart.Moisture). Without parts it is the whole lot's.
 	Moisture      *float64
 	Assays        []Assay
 	OriginCountry string
@@ -124,6 +130,66 @@ type LotPart struct {
 	// receipt declared in error"). Such a part takes from nothing: it is
 	// not counted in the lot's parts, in transit or received.
 	FromRetracted bool `json:"fromRetracted,omitempty"`
+	// Moisture is the part's own moisture, a fraction of its wet mass
+	// (0.08 = 8 %, as-received basis, as Lot.Moisture): the lot's where
+	// it stood when the part was shipped (the part it was shipped on
+	// from, for an onward part), until a moisture reading where the
+	// part was received — or on its dispatch or receipt — measures it
+	// (MoistureEventID names that event; "" for the moisture it left
+	// with). nil: the part left before any moisture was known; it then
+	// reads the lot's (PartMoisture). A reading on one part never sets
+	// the rest of the lot's, nor the reverse (ledger.Project, parts.go;
+	// docs/identity.md, "Parts moved").
+	Moisture        *float64 `json:"moisture,omitempty"`
+	MoistureEventID string   `json:"moistureEventID,omitempty"`
+}
+
+// DryTonnes is dry tonnes of what the part counts for in the lot's
+// total (Mass less ShippedOnTonnes, as PartsTonnes counts it), by its
+// own moisture, else lotMoisture (the lot's, Lot.Moisture), else none
+// (taken as dry, as a lot without moisture is): wet × (1 − moisture).
+// 0 for a part shipped from nothing (FromRetracted).
+func (p LotPart) DryTonnes(lotMoisture *float64) float64 {
+	if p.FromRetracted {
+		return 0
+	}
+	wet := p.Mass() - p.ShippedOnTonnes
+	if m := p.MoistureOr(lotMoisture); m != nil {
+		return wet * (1 - *m)
+	}
+	return wet
+}
+
+// MoistureOr is the part's moisture (a fraction), else lotMoisture.
+func (p LotPart) MoistureOr(lotMoisture *float64) *float64 {
+	if p.Moisture != nil {
+		return p.Moisture
+	}
+	return lotMoisture
+}
+
+// PartMoisture is part p's moisture (a fraction), else the lot's; nil
+// when neither is known.
+func (l *Lot) PartMoisture(p LotPart) *float64 {
+	return p.MoistureOr(l.Moisture)
+}
+
+// RestDryTonnes is the dry tonnes of the lot that are not in its parts
+// (its main body where it stands, what runs took of it included):
+// DryTonnes less PartsDryTonnes.
+func (l *Lot) RestDryTonnes() float64 {
+	return l.DryTonnes - l.PartsDryTonnes()
+}
+
+// PartsDryTonnes is the dry tonnes of the lot's parts, each by its own
+// moisture (LotPart.DryTonnes): Σ parts' dry, which DryTonnes adds to
+// the rest of the lot's (the body where the lot stands, by Moisture).
+func (l *Lot) PartsDryTonnes() float64 {
+	var t float64
+	for _, p := range l.Parts {
+		t += p.DryTonnes(l.Moisture)
+	}
+	return t
 }
 
 // Mass is the part's wet tonnes as the lot's total counts it: its last
@@ -196,14 +262,18 @@ func (l *Lot) InTransitTonnes() float64 {
 	return t
 }
 
-// RemainingDryTonnes is RemainingWetTonnes on the dry basis, in the
-// lot's own dry-to-wet ratio: remaining wet × DryTonnes ÷ WetTonnes (=
-// 1 − moisture; a lot without moisture is taken as dry, as DryTonnes is).
+// RemainingDryTonnes is RemainingWetTonnes on the dry basis, by the
+// moisture of the lot's main body (Moisture; its parts hold their own):
+// remaining wet × (1 − moisture); a lot without moisture is taken as
+// dry, as DryTonnes is.
 func (l *Lot) RemainingDryTonnes() float64 {
 	if l.WetTonnes <= 0 {
 		return 0
 	}
-	return l.RemainingWetTonnes() * l.DryTonnes / l.WetTonnes
+	if l.Moisture != nil {
+		return l.RemainingWetTonnes() * (1 - *l.Moisture)
+	}
+	return l.RemainingWetTonnes()
 }
 
 // Assay is the content of one analyte (element or oxide) in a lot.

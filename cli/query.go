@@ -150,6 +150,15 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		if p.ShippedOnTonnes > 0 {
 			fmt.Fprintf(w, ", %s wmt shipped on from there", fixedDigits(p.ShippedOnTonnes, 3, 0))
 		}
+		if m := l.PartMoisture(p); m != nil && !p.FromRetracted {
+			// The part's own moisture and dry mass (docs/identity.md,
+			// "Parts moved": a part's moisture is its own).
+			fmt.Fprintf(w, ", moisture %s %%", fixedDigits(*m*100, 2, 0, 100))
+			if p.MoistureEventID != "" {
+				fmt.Fprintf(w, " by %s", p.MoistureEventID)
+			}
+			fmt.Fprintf(w, ", %s dmt", fixedDigits(p.DryTonnes(l.Moisture), 3, 0))
+		}
 		if p.FromRetracted {
 			// docs/identity.md, "Shipping from a receipt declared in error".
 			fmt.Fprint(w, " — ships from a receipt declared in error: nothing of the lot stood there, not counted")

@@ -4,3 +4,6 @@ package custody
 // verify-cert reports when an issued certificate's statement differs from
 // today's record.
 var RestatedChanged = restatedChanged
+
+// InputMass exposes inputMass: the dry tonnes a run's input line took.
+var InputMass = inputMass

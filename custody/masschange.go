@@ -158,7 +158,14 @@ func massChangeOf(ev *critmin.Event, id string, w, l *critmin.Lot, receipt bool)
 	if receipt && w.Status == critmin.LotInTransit {
 		return ""
 	}
-	if l.WetTonnes == w.WetTonnes && (!weighs(ev, id) || sameMoisture(w, l) || w.Moisture == nil || *w.Moisture <= 0) {
+	site := ev.BizLocation
+	if site == "" {
+		site = ev.ReadPoint
+	}
+	// The moisture of what the event measures: the part received at its
+	// site, else the lot's main body (MoistureAt).
+	mw, ml := MoistureAt(w, site), MoistureAt(l, site)
+	if l.WetTonnes == w.WetTonnes && (!weighs(ev, id) || sameMoisture(mw, ml) || mw == nil || *mw <= 0) {
 		// A moisture reading alone (the event states no mass of the
 		// lot: no quantity, no Mass report): the wet mass stays, the
 		// dry mass moves with the moisture. A weighing whose net equals
@@ -169,24 +176,20 @@ func massChangeOf(ev *critmin.Event, id string, w, l *critmin.Lot, receipt bool)
 		// that had none (it sets the basis).
 		// A lot with no moisture on record, or 0 %, is taken as dry
 		// (ledger's derive): its first real reading sets the basis.
-		if w.Moisture == nil || l.Moisture == nil || *w.Moisture <= 0 || *w.Moisture == *l.Moisture {
+		if mw == nil || ml == nil || *mw <= 0 || *mw == *ml {
 			return ""
 		}
-		if !moistureBeyond(*w.Moisture, *l.Moisture) {
+		if !moistureBeyond(*mw, *ml) {
 			return ""
 		}
-		return moistureRefusal(id, w, l)
-	}
-	site := ev.BizLocation
-	if site == "" {
-		site = ev.ReadPoint
+		return moistureRefusal(id, w, l, site)
 	}
 	wasWet, wasDry := StandingMass(w, site)
 	nowWet, nowDry := StandingMass(l, site)
 	if wasWet <= 0 || wasDry <= 0 {
 		return "" // nothing of the lot stood there: a receipt, judged elsewhere
 	}
-	if w.Moisture == nil || *w.Moisture <= 0 {
+	if mw == nil || *mw <= 0 {
 		// The lot's first moisture sets its basis: its recorded mass was
 		// taken as dry for want of one, so the weighing is judged on the
 		// wet masses (20.05 t at 8 % against 20 t recorded with no
@@ -210,13 +213,34 @@ func massChangeOf(ev *critmin.Event, id string, w, l *critmin.Lot, receipt bool)
 	return msg
 }
 
-// sameMoisture says whether lots w and l have the same moisture (none
-// on both, or equal).
-func sameMoisture(w, l *critmin.Lot) bool {
-	if w.Moisture == nil || l.Moisture == nil {
-		return w.Moisture == l.Moisture
+// sameMoisture says whether two moistures are the same (none on both,
+// or equal).
+func sameMoisture(w, l *float64) bool {
+	if w == nil || l == nil {
+		return w == l
 	}
-	return *w.Moisture == *l.Moisture
+	return *w == *l
+}
+
+// MoistureAt is the moisture (a fraction) of what of lot l stands at
+// site: where a part of it was received (and the rest stands elsewhere),
+// that part's own (critmin.LotPart.Moisture; the first part received
+// there when several were), else the lot's main body's (Lot.Moisture);
+// nil when none is known. A moisture reading there is judged against it
+// (checkMassChange), as the ledger gives the reading to that part
+// (ledger.Project, parts.go).
+func MoistureAt(l *critmin.Lot, site string) *float64 {
+	if l == nil {
+		return nil
+	}
+	if partAt(l, site) {
+		for _, p := range l.Parts {
+			if p.Status == critmin.PartReceived && siteKey(p.To) == siteKey(site) {
+				return l.PartMoisture(p)
+			}
+		}
+	}
+	return l.Moisture
 }
 
 // weighs says whether ev states a mass of lot id — a quantity of it
@@ -244,19 +268,20 @@ func weighs(ev *critmin.Event, id string) bool {
 // of 20 t at 8 %: dry 20.034 t, +8.9 %; at 8 %, 18.446 t, +0.25 %); ""
 // otherwise.
 func moistureSlipOfWeighing(ev *critmin.Event, id string, w, l *critmin.Lot) string {
-	if !weighs(ev, id) || w.Moisture == nil || l.Moisture == nil || *w.Moisture <= 0 || *w.Moisture == *l.Moisture {
-		return ""
-	}
 	site := ev.BizLocation
 	if site == "" {
 		site = ev.ReadPoint
+	}
+	mw, ml := MoistureAt(w, site), MoistureAt(l, site)
+	if !weighs(ev, id) || mw == nil || ml == nil || *mw <= 0 || *mw == *ml {
+		return ""
 	}
 	wasWet, wasDry := StandingMass(w, site)
 	nowWet, _ := StandingMass(l, site)
 	if wasWet <= 0 || wasDry <= 0 {
 		return ""
 	}
-	m := *l.Moisture
+	m := *ml
 	for _, alt := range []float64{m * 100, m / 100} {
 		if alt <= 0 || alt >= 1 {
 			continue
@@ -283,26 +308,33 @@ func partAt(l *critmin.Lot, site string) bool {
 	return false
 }
 
-// StandingMass is what stands of lot l at site, wet and dry tonnes (dry
-// by the lot's moisture): where a part of it was received (and the rest
-// stands elsewhere), the parts received there less what was shipped on
-// from there — what a weighing there weighs (ledger's reweighParts);
-// where the lot stands (or site ""), the lot's total less the parts sent
-// away (Lot.PartsTonnes) — what a weighing there states
-// (ledger.setQuantity). A weighing is judged on it (checkMassChange), and
-// the import's preview words its mass line with it.
+// StandingMass is what stands of lot l at site, wet and dry tonnes:
+// where a part of it was received (and the rest stands elsewhere), the
+// parts received there less what was shipped on from there — what a
+// weighing there weighs (ledger's reweighParts) — dry by each part's own
+// moisture (critmin.LotPart.DryTonnes); where the lot stands (or site
+// ""), the lot's total less the parts sent away (Lot.PartsTonnes) — what
+// a weighing there states (ledger.setQuantity) — dry by the main body's
+// moisture (Lot.Moisture; none: taken as dry). A moisture read on one
+// part never moves what stands elsewhere. A weighing is judged on it
+// (checkMassChange), and the import's preview words its mass line with
+// it.
 func StandingMass(l *critmin.Lot, site string) (wet, dry float64) {
 	if l == nil || l.WetTonnes <= 0 {
 		return 0, 0
 	}
-	ratio := l.DryTonnes / l.WetTonnes
 	if partAt(l, site) {
 		for _, p := range l.Parts {
-			if p.Status == critmin.PartReceived && siteKey(p.To) == siteKey(site) {
+			if p.Status == critmin.PartReceived && siteKey(p.To) == siteKey(site) && !p.FromRetracted {
 				wet += p.Mass() - p.ShippedOnTonnes
+				dry += p.DryTonnes(l.Moisture)
 			}
 		}
-		return wet, wet * ratio
+		return wet, dry
+	}
+	ratio := 1.0
+	if l.Moisture != nil {
+		ratio = 1 - *l.Moisture
 	}
 	if site != "" && l.Location != "" && siteKey(site) != siteKey(l.Location) {
 		for _, p := range l.Parts {
@@ -323,29 +355,45 @@ func moistureBeyond(was, now float64) bool {
 	return math.Abs(now-was) > MoistureReadingLimit+1e-12
 }
 
-// moistureRefusal words the refusal of a moisture reading alone that
-// moves lot id's dry mass beyond the weighing tolerance.
-func moistureRefusal(id string, w, l *critmin.Lot) string {
-	rel := (l.DryTonnes - w.DryTonnes) / w.DryTonnes
-	hint := moistureSlipHint(w, l)
+// moistureRefusal words the refusal of a moisture reading alone at site
+// that moves lot id's dry mass beyond the weighing tolerance: the whole
+// lot's when it has no parts, else what stands of it there
+// (StandingMass, MoistureAt) — a reading where a part was received is
+// that part's.
+func moistureRefusal(id string, w, l *critmin.Lot, site string) string {
+	what, wasWet, wasDry, nowDry := "the lot", w.WetTonnes, w.DryTonnes, l.DryTonnes
+	if len(w.Parts) > 0 {
+		wasWet, wasDry = StandingMass(w, site)
+		_, nowDry = StandingMass(l, site)
+		what = "what stands of the lot at " + w.Location
+		if partAt(w, site) {
+			what = "the part of the lot at " + site
+		}
+	}
+	if wasDry <= 0 {
+		return ""
+	}
+	mw, ml := *MoistureAt(w, site), *MoistureAt(l, site)
+	rel := (nowDry - wasDry) / wasDry
+	hint := moistureSlipHint(mw, ml)
 	if hint == "" {
 		hint = "check the reading"
 	}
-	return fmt.Sprintf("moisture reading of lot %s refused: the lot is recorded at %s t at %s %% moisture (dry %s t); a moisture of %s %% with no new weighing makes it dry %s t, a difference of %s %% in dry mass: a moisture reading alone may move the lot's moisture by %s percentage points at most; %s. If the lot really changed, weigh it with the moisture, or state why in %s on the reading (docs/origin.md)",
-		id, fmtT(w.WetTonnes), pctText(*w.Moisture), fmtT(w.DryTonnes), pctText(*l.Moisture), fmtT(l.DryTonnes), signedPctText(rel*100), pctText(MoistureReadingLimit), hint, MassChangeReasonTerm)
+	return fmt.Sprintf("moisture reading of lot %s refused: %s is recorded at %s t at %s %% moisture (dry %s t); a moisture of %s %% with no new weighing makes it dry %s t, a difference of %s %% in dry mass: a moisture reading alone may move the lot's moisture by %s percentage points at most; %s. If the lot really changed, weigh it with the moisture, or state why in %s on the reading (docs/origin.md)",
+		id, what, fmtT(wasWet), pctText(mw), fmtT(wasDry), pctText(ml), fmtT(nowDry), signedPctText(rel*100), pctText(MoistureReadingLimit), hint, MassChangeReasonTerm)
 }
 
-// moistureSlipHint is "did you mean 8 %?" when the new moisture of l,
+// moistureSlipHint is "did you mean 8 %?" when the new moisture now,
 // read 100 times larger or smaller — a fraction written where a per cent
-// was meant (0.08 for 8 %), or the reverse — would keep the moisture of
-// w within MoistureReadingLimit; "" otherwise.
-func moistureSlipHint(w, l *critmin.Lot) string {
-	m := *l.Moisture
+// was meant (0.08 for 8 %), or the reverse — would keep the recorded
+// moisture was within MoistureReadingLimit; "" otherwise.
+func moistureSlipHint(was, now float64) string {
+	m := now
 	for _, alt := range []float64{m * 100, m / 100} {
 		if alt <= 0 || alt >= 1 {
 			continue
 		}
-		if !moistureBeyond(*w.Moisture, alt) {
+		if !moistureBeyond(was, alt) {
 			return fmt.Sprintf("did you mean %s %%? (a moisture of %s %% reads as %s %% when a fraction is written as a per cent or a per cent as a fraction)", pctText(alt), pctText(m), pctText(alt))
 		}
 	}

@@ -1132,8 +1132,20 @@ func (oc *originCalc) cappedInput(out *critmin.Lot, id string, c *comp) {
 	}
 }
 
-// inputMass is the dry tonnes of an input a transformation consumed.
+// inputMass is the dry tonnes of an input a transformation consumed: a
+// stated quantity × (1 − the moisture of what of the lot stands at the
+// run's site) — a run where a part of the lot was received takes of that
+// part, at the part's own moisture (MoistureAt; ledger's applyPart) — or
+// the lot's dry mass when the line states none.
 func inputMass(e critmin.LotEdge, in *critmin.Lot) float64 {
+	if in != nil && e.ParentQty != nil && partAt(in, e.BizLocation) {
+		if t, err := units.ToTonnes(*e.ParentQty, e.ParentUOM); err == nil {
+			if m := MoistureAt(in, e.BizLocation); m != nil {
+				t *= 1 - *m
+			}
+			return t
+		}
+	}
 	return dryOf(e.ParentQty, e.ParentUOM, in)
 }
 

@@ -86,14 +86,18 @@ type LotView struct {
 	// the lot itself when it is in transit, what remains of it, and the
 	// parts no receipt has closed. WetTonnes stays the lot's total;
 	// remaining is what is left where the lot stands.
-	Parts              []critmin.LotPart `json:"parts"`
-	PartsShippedTonnes float64           `json:"partsShippedTonnes"`
-	InTransitTonnes    float64           `json:"inTransitTonnes"`
-	Moisture           *float64          `json:"moisture"`
-	Assays             []AssayView       `json:"assays"`
-	OriginCountry      string            `json:"originCountry"`
-	OriginMine         string            `json:"originMine"`
-	Supplier           string            `json:"supplier"`
+	// Each part carries its own moisture ("moisture", a fraction as the
+	// lot's, with "moistureEventID" when measured on the part) and its
+	// dry mass ("dryTonnes"); the lot's dryTonnes is the rest's plus the
+	// parts' (critmin.Lot.DryTonnes).
+	Parts              []PartView  `json:"parts"`
+	PartsShippedTonnes float64     `json:"partsShippedTonnes"`
+	InTransitTonnes    float64     `json:"inTransitTonnes"`
+	Moisture           *float64    `json:"moisture"`
+	Assays             []AssayView `json:"assays"`
+	OriginCountry      string      `json:"originCountry"`
+	OriginMine         string      `json:"originMine"`
+	Supplier           string      `json:"supplier"`
 	// Location is where the lot is: the latest bizLocation it was seen
 	// at, or "in_transit" for a lot in transit (status in_transit), which
 	// is at no site — Transit then gives where it left from and where it
@@ -407,6 +411,14 @@ func setOrigins(ctx context.Context, store critmin.Store, lots []*critmin.Lot, v
 	return origins, nil
 }
 
+// PartView is a part of a lot (critmin.LotPart) with its dry tonnes:
+// what it counts for in the lot's total × (1 − its moisture, else the
+// lot's) (critmin.LotPart.DryTonnes).
+type PartView struct {
+	critmin.LotPart
+	DryTonnes float64 `json:"dryTonnes"`
+}
+
 func lotView(l *critmin.Lot) LotView {
 	v := LotView{ID: l.ID, Commodity: l.Commodity, CommodityName: ledger.CommodityName(l.Commodity), Quantity: l.Quantity, UOM: l.UOM,
 		WetTonnes: l.WetTonnes, DryTonnes: l.DryTonnes, Moisture: l.Moisture, Assays: assayViews(l.Assays), OriginCountry: l.OriginCountry,
@@ -414,7 +426,10 @@ func lotView(l *critmin.Lot) LotView {
 		Disposition: l.Disposition, Owner: l.Owner, Custodian: l.Custodian, FirstEventAt: l.FirstEventAt, LastEventAt: l.LastEventAt,
 		EventCount: l.EventCount, Parents: l.Parents, Children: l.Children,
 		RemainingWetTonnes: l.RemainingWetTonnes(), RemainingDryTonnes: l.RemainingDryTonnes(),
-		Parts: l.Parts, PartsShippedTonnes: l.PartsTonnes(), InTransit: inTransit(l, nil)}
+		PartsShippedTonnes: l.PartsTonnes(), InTransit: inTransit(l, nil)}
+	for _, p := range l.Parts {
+		v.Parts = append(v.Parts, PartView{LotPart: p, DryTonnes: p.DryTonnes(l.Moisture)})
+	}
 	// Everything of the lot at sea: the lot itself when it was shipped
 	// whole (what remains of it) and each part in transit (fix15z: a lot
 	// shipped whole counted 0).
@@ -423,7 +438,7 @@ func lotView(l *critmin.Lot) LotView {
 		v.Location = critmin.LotInTransit // at no site: Transit says from where to where
 	}
 	if v.Parts == nil {
-		v.Parts = []critmin.LotPart{}
+		v.Parts = []PartView{}
 	}
 	for _, p := range []*[]string{&v.Parents, &v.Children} {
 		if *p == nil {

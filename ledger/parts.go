@@ -109,6 +109,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				if to := destination(ev); to != "" {
 					p.To = to
 				}
+				measurePart(p, ev)
 				return restOf(l), nil
 			}
 		}
@@ -117,7 +118,8 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// own, leaving from there, carved out of the received parts.
 			p := l.Parts[i]
 			l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: p.To, To: destination(ev),
-				BillOfLading: bol, ShipEventID: ev.EventID, OnwardOf: p.ShipEventID})
+				BillOfLading: bol, ShipEventID: ev.EventID, OnwardOf: p.ShipEventID, Moisture: copyMoisture(l.PartMoisture(p))})
+			measurePart(&l.Parts[len(l.Parts)-1], ev)
 			return restOf(l), nil
 		}
 		if site := fromNothing(l, ev); site != "" {
@@ -126,6 +128,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// from nothing, is flagged and is not counted.
 			l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: site, To: destination(ev),
 				BillOfLading: bol, ShipEventID: ev.EventID, FromRetracted: true})
+			measurePart(&l.Parts[len(l.Parts)-1], ev)
 			return restOf(l), nil
 		}
 		rest := l.RemainingWetTonnes()
@@ -135,8 +138,10 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// lading's), not split.
 			return moveLot, nil
 		}
+		// The part leaves with the lot's moisture where it stood.
 		l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: l.Location, To: destination(ev),
-			BillOfLading: bol, ShipEventID: ev.EventID})
+			BillOfLading: bol, ShipEventID: ev.EventID, Moisture: copyMoisture(l.Moisture)})
+		measurePart(&l.Parts[len(l.Parts)-1], ev)
 		return restOf(l), nil
 	case receiptSteps[step]:
 		i := receivedPart(l, ev, t, known)
@@ -161,6 +166,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		if ev.BizLocation != "" {
 			p.To = ev.BizLocation
 		}
+		measurePart(p, ev)
 		r := *p
 		return restOf(l), &r
 	case len(l.Parts) > 0 && ev.BizLocation != "" && l.Location != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location):
@@ -173,6 +179,13 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		}
 		if known && units.IsMass(l.UOM) {
 			reweighParts(l, ev, t)
+		}
+		// A moisture read there is the parts' received there, not the
+		// lot's (Project gives it to the body when none was).
+		for i := range l.Parts {
+			if p := &l.Parts[i]; p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) {
+				measurePart(p, ev)
+			}
 		}
 		return moveElsewhere, nil
 	}
@@ -342,4 +355,59 @@ func destination(ev *critmin.Event) string {
 		}
 	}
 	return ""
+}
+
+// measurePart gives part p the moisture event ev states of it
+// (critmin.LotPart.Moisture, MoistureEventID): a dispatch or receipt of
+// the part, or a reading where it was received, measures the part, not
+// the rest of the lot (issue 15, fix15m; issue 9: a later moisture
+// updates the dry mass of what it was measured on). Nothing when ev
+// states no moisture.
+func measurePart(p *critmin.LotPart, ev *critmin.Event) {
+	if ev.Mineral == nil || ev.Mineral.Moisture == nil {
+		return
+	}
+	p.Moisture, p.MoistureEventID = copyMoisture(ev.Mineral.Moisture), ev.EventID
+}
+
+// receivedAt says whether a part of l was received at site (canonical
+// comparison); false for site "".
+func receivedAt(l *critmin.Lot, site string) bool {
+	if site == "" {
+		return false
+	}
+	for _, p := range l.Parts {
+		if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(site) {
+			return true
+		}
+	}
+	return false
+}
+
+// copyMoisture is a copy of m (nil for nil), so that a part does not
+// share the lot's moisture.
+func copyMoisture(m *float64) *float64 {
+	if m == nil {
+		return nil
+	}
+	v := *m
+	return &v
+}
+
+// PartMoistureAt is the moisture (a fraction) of the part of lot l
+// received at site, where the rest of the lot stands elsewhere — what a
+// run or a weighing there takes or weighs (applyPart, reweighParts) —
+// its own, else the lot's (critmin.Lot.PartMoisture; the first part
+// received there when several were); ok is false when no part of l was
+// received at site away from the rest (then the lot's Moisture holds).
+func PartMoistureAt(l *critmin.Lot, site string) (m *float64, ok bool) {
+	if l == nil || site == "" || (l.Location != "" && epcis.Canonical(l.Location) == epcis.Canonical(site)) {
+		return nil, false
+	}
+	for _, p := range l.Parts {
+		if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(site) {
+			return l.PartMoisture(p), true
+		}
+	}
+	return nil, false
 }

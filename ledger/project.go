@@ -157,7 +157,11 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 			takeInput(l, q, prevStatus, current)
 		}
 		if q.Role != critmin.RoleInput && ev.Mineral != nil {
-			mergeMineral(l, ev.Mineral, current, part == moveLot)
+			// A moisture is the body's (Lot.Moisture) unless the line
+			// moved, received or observed a part, which applyPart gave
+			// it to (parts.go, measurePart).
+			body := !current || part == moveLot || (part == moveElsewhere && !receivedAt(l, ev.BizLocation))
+			mergeMineral(l, ev.Mineral, current, part == moveLot, body)
 		}
 		l.Material = l.Material || hasFacts(l)
 		derive(l)
@@ -309,8 +313,11 @@ func status(prev string, ev *critmin.Event, role string) string {
 // time; a measured mass and moisture describe the lot's state at the
 // event, so only an event at or after the lot's latest one (current) sets
 // them — an older weighing captured late does not replace a later mass.
+// A moisture sets the lot's main body's (Lot.Moisture) only when body:
+// one measured on a part (a dispatch or receipt of it, a reading where
+// it was received) is the part's (parts.go, measurePart).
 // Assays keep the latest per analyte and basis by their own time.
-func mergeMineral(l *critmin.Lot, m *critmin.MineralFacts, current, here bool) {
+func mergeMineral(l *critmin.Lot, m *critmin.MineralFacts, current, here, body bool) {
 	if m.Commodity != "" {
 		l.Commodity = m.Commodity
 	}
@@ -323,7 +330,7 @@ func mergeMineral(l *critmin.Lot, m *critmin.MineralFacts, current, here bool) {
 	if m.Supplier != "" {
 		l.Supplier = m.Supplier
 	}
-	if m.Moisture != nil && (current || l.Moisture == nil) {
+	if m.Moisture != nil && body && (current || l.Moisture == nil) {
 		v := *m.Moisture
 		l.Moisture = &v
 	}
@@ -376,7 +383,12 @@ func setQuantity(l *critmin.Lot, qty float64, uom string) {
 }
 
 // derive recomputes wet and dry tonnes from quantity, unit and moisture.
-// A lot without moisture is taken as dry: wet and dry are equal.
+// A lot without moisture is taken as dry: wet and dry are equal. The dry
+// mass is the main body's — the total less the parts sent away
+// (Lot.PartsTonnes), by Lot.Moisture — plus each part's by its own
+// moisture (Lot.PartsDryTonnes): 30 t at 8 % of which 10 t were received
+// elsewhere and read there at 10.5 % is 20 × 0.92 + 10 × 0.895 = 27.35 t
+// dry. Parts holding the lot's moisture give wet × (1 − moisture).
 func derive(l *critmin.Lot) {
 	l.WetTonnes, l.DryTonnes = 0, 0
 	if !units.IsMass(l.UOM) {
@@ -387,6 +399,23 @@ func derive(l *critmin.Lot) {
 	if l.Moisture != nil {
 		l.DryTonnes, _ = units.DryTonnes(wet, *l.Moisture)
 	}
+	for _, p := range l.Parts {
+		if p.Moisture == nil || p.FromRetracted || (l.Moisture != nil && *p.Moisture == *l.Moisture) {
+			continue // the part is counted at the body's moisture above
+		}
+		c := p.Mass() - p.ShippedOnTonnes
+		// Replace the part's share at the body's moisture by its own.
+		l.DryTonnes += p.DryTonnes(l.Moisture) - c*bodyDryRatio(l)
+	}
+}
+
+// bodyDryRatio is the dry fraction of the lot's main body: 1 − Moisture,
+// 1 without one.
+func bodyDryRatio(l *critmin.Lot) float64 {
+	if l.Moisture != nil {
+		return 1 - *l.Moisture
+	}
+	return 1
 }
 
 func addUnique(list []string, s string) []string {

@@ -238,8 +238,14 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 			return nil, critmin.Errorf(critmin.EINVALID, "lot %s (event %s): %v", en.lot, strings.Join(en.events, ", "), err)
 		}
 		t, v := dryMass(wet, prec.WeighingRel*wet, 0, 0)
-		if lot.Moisture != nil {
-			t, v = dryMass(wet, prec.WeighingRel*wet, *lot.Moisture, prec.MoistureSD)
+		// A lot fed where a part of it was received is fed from that
+		// part, at the part's own moisture (critmin.LotPart.Moisture).
+		moisture := lot.Moisture
+		if m, ok := ledger.PartMoistureAt(lot, site); ok {
+			moisture = m
+		}
+		if moisture != nil {
+			t, v = dryMass(wet, prec.WeighingRel*wet, *moisture, prec.MoistureSD)
 		} else {
 			p.Warnings = append(p.Warnings, DryAssumedWarning(fmt.Sprintf("lot %s (event %s, stream %s)", en.lot, strings.Join(en.events, ", "), p.Streams[si].ID), wet))
 		}

@@ -27,6 +27,7 @@ var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx,
 	80: replayOnwardParts,
 	84: replayReceivedPartOutturn,
 	89: replayMixSharesNotMeasured,
+	92: replayPartMoisture,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay
@@ -227,6 +228,27 @@ func replayMixSharesNotMeasured(ctx context.Context, raw *sql.DB, tx *sql.Tx, d 
 		return fmt.Errorf("count kept origin mixes: %w", err)
 	}
 	if kept == 0 {
+		return nil
+	}
+	return replaceProjection(ctx, raw, tx, d)
+}
+
+// replayPartMoisture is migration 0092's Go step. Lots stored before it
+// kept no moisture per part: a moisture read where a part of the lot was
+// received set the whole lot's, and the lot's dry mass was its total ×
+// (1 − that moisture). The projection now gives each part its own
+// (critmin.LotPart.Moisture: the lot's when it left, then its own
+// readings) and sums the lot's dry mass over the rest and the parts
+// (ledger.Project, parts.go). On a store holding any lot with a part the
+// step replays the log as verify does and rewrites each lot projection
+// table that differs (replaceProjection); other stores are left alone.
+// Running it again changes nothing.
+func replayPartMoisture(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	var parted int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM lots WHERE parts LIKE '%"shipEventID"%' LIMIT 1) AS parted`).Scan(&parted); err != nil {
+		return fmt.Errorf("count lots with a part: %w", err)
+	}
+	if parted == 0 {
 		return nil
 	}
 	return replaceProjection(ctx, raw, tx, d)

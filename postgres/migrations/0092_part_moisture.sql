@@ -1,0 +1,12 @@
+-- A moisture reading on a part of a lot (a part shipped away and
+-- received elsewhere) is now that part's own (lots.parts[].moisture,
+-- moistureEventID; critmin.LotPart.Moisture), and the lot's dry mass is
+-- the rest of it by the lot's moisture plus each part by its own; a part
+-- leaves with the lot's moisture where it stood. Before, a reading
+-- anywhere set the whole lot's moisture (issue 15, fix15m; issue 9).
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayPartMoisture, registered in goStepsWithStore) replays the
+-- event log as `critmin verify` does on a store holding any lot with a
+-- part and rewrites each lot projection table that differs, in this
+-- migration's transaction.
+SELECT 1;
