@@ -98,8 +98,8 @@ type ptrField struct {
 
 // Common fields of every form: when and where.
 var (
-	fTime = formField{Name: "time", Label: "Date and time", Type: "datetime", Required: true, Help: "local time at the site"}
-	fTZ   = formField{Name: "tz", Label: "Time zone offset", Type: "tz", Required: true, Example: "+05:00", Help: "offset from UTC, e.g. +05:00 for Pakistan, -06:00 for Houston in winter (-05:00 in summer)"}
+	fTime = formField{Name: "time", Label: "Date and time", Type: "datetime", Required: true, Help: "local time at the site, 2025-10-05 14:00; type its offset after it, 2025-10-05 14:00 +05:00, or give it under Time zone offset"}
+	fTZ   = formField{Name: "tz", Label: "Time zone offset", Type: "tz", Required: true, Example: "+05:00", Help: "offset from UTC, e.g. +05:00 for Pakistan, -06:00 for Houston in winter (-05:00 in summer); not needed when the date and time carries its own"}
 	fSite = formField{Name: "site", Label: "Site", Type: "site", Required: true, Help: "where it happened: a site URI (pick from the list or type one)"}
 	// fMassReason is the stated reason for a weighing outside the
 	// weighing tolerance (cm:massChangeReason, custody.MassChangeReasonTerm):
@@ -262,7 +262,7 @@ var recordForms = []*recordForm{
 			{Name: "destination", Label: "Destination", Type: "site", Required: true, Help: "the port or site the shipment goes to"},
 			{Name: "vessel", Label: "Vessel", Type: "text", Example: "MV Karachi Star (IMO 9000001)", Help: "the vessel's name and IMO number, or the truck or train of a land leg (cm:vessel)"},
 			{Name: "carrier", Label: "Carrier", Type: "party", Help: "the party that takes possession"},
-			{Name: "eta", Label: "Expected arrival (ETA)", Type: "datetime", Help: "local time at the destination"},
+			{Name: "eta", Label: "Expected arrival (ETA)", Type: "datetime", Help: "local time at the destination, 2025-11-02 08:00; type its offset after it, 2025-11-02 08:00 -06:00, or give it under ETA time zone offset"},
 			{Name: "eta_tz", Label: "ETA time zone offset", Type: "tz", Example: "-05:00", Help: "offset from UTC at the destination (Houston -06:00 in winter, -05:00 in summer), not the loading port's; needed with an ETA"},
 			fTime, fTZ, {Name: "site", Label: "Loading port or site", Type: "site", Required: true}},
 		event: func(v url.Values) map[string]any {
