@@ -33,7 +33,6 @@ func TestFormSampleErrorsByWhatReportIs(t *testing.T) {
 		"moisture": {"8"}, "time": {"2025-11-21T10:00"}, "tz": {"+05:00"}, "site": {"urn:critmin:demo:site:loe-shilman"}}
 	resp, b := do(t, "POST", ts.URL+"/record/sample", operatorSecret, []byte(v.Encode()), formHeader)
 	results, moisture := fieldBlock(string(b), "assays"), fieldBlock(string(b), "moisture")
-	t.Logf("%d\nresults %q\nmoisture %q", resp.StatusCode, results, moisture)
 	if resp.StatusCode == http.StatusOK || !strings.Contains(results, "line 2:") || strings.Contains(moisture, "field-error") {
 		t.Errorf("Nd2O3 150 %%: %d; results %q, moisture %q", resp.StatusCode, results, moisture)
 	}
