@@ -141,3 +141,16 @@ func PlainNumber(v float64) string {
 	}
 	return s
 }
+
+// Sentence ends s as one sentence: s with a full stop, unless it already
+// ends with one, a question mark or an exclamation mark (trailing spaces
+// dropped). A message that joins a hint to the sentence after it ("… a
+// unit slip?" then ". If …") goes through it, so that no message reads
+// "?." or "..".
+func Sentence(s string) string {
+	s = strings.TrimRight(s, " ")
+	if s == "" || strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") {
+		return s
+	}
+	return s + "."
+}

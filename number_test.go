@@ -92,3 +92,19 @@ func TestPlainNumberLarge(t *testing.T) {
 		}
 	}
 }
+
+// TestSentence (issue 15, fix15c item 2): a hint that asks ends its
+// sentence itself; one that does not gets a full stop.
+func TestSentence(t *testing.T) {
+	for in, want := range map[string]string{
+		"a unit slip?":              "a unit slip?",
+		"check the ticket's weight": "check the ticket's weight.",
+		"stop.":                     "stop.",
+		"stop. ":                    "stop.",
+		"":                          "",
+	} {
+		if got := critmin.Sentence(in); got != want {
+			t.Errorf("Sentence(%q) = %q; want %q", in, got, want)
+		}
+	}
+}

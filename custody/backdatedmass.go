@@ -199,3 +199,41 @@ func shipReadings(l *critmin.Lot) string {
 	}
 	return b.String()
 }
+
+// LiveEventsFinder is the part of a store that gives the live stored
+// events of lots (sqldb.DB.LiveEventsOfLots), which LotAt replays.
+type LiveEventsFinder = liveEventsFinder
+
+// LotAt is lot id as it stood at time at: its live stored events dated
+// at or before at (events declared in error left out), replayed in event
+// time through the ledger's projection (ledger.Project) — the lot a
+// back-dated weighing is judged against (checkBackdatedMass). The web
+// import's preview words a back-dated row's mass line with it, so that
+// the line and the row's error name the same recorded mass. It is nil
+// when no event of the lot is dated by then.
+func LotAt(ctx context.Context, s LiveEventsFinder, id string, at time.Time) (*critmin.Lot, error) {
+	evs, err := s.LiveEventsOfLots(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	var seq []*critmin.Event
+	for _, ev := range evs {
+		if !ledger.Live(ev) || ev.EventTime.After(at) {
+			continue
+		}
+		cev := canonicalLots(ev)
+		for _, lid := range cev.LotIDs() {
+			if lid == id {
+				seq = append(seq, cev)
+				break
+			}
+		}
+	}
+	if len(seq) == 0 {
+		return nil, nil
+	}
+	seq = ledger.EventTimeOrder(seq)
+	sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
+	_, _, l := replayMass(id, seq, nil)
+	return l, nil
+}

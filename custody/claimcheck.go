@@ -1218,7 +1218,7 @@ func RunMassGain(ev *critmin.Event) string {
 		return ""
 	}
 	return fmt.Sprintf("the run's outputs weigh %s t in total, %s× its inputs' %s t: a run's products cannot weigh more than its feed except by the reagent mass they bind, at most %.1f× (an oxalate decahydrate from its oxide); check the masses and units (KGM, TNE)",
-		fmtT(out), strconv.FormatFloat(out/in, 'g', 3, 64), fmtT(in), MaxRunMassGain)
+		Tonnes(out), strconv.FormatFloat(out/in, 'g', 3, 64), Tonnes(in), MaxRunMassGain)
 }
 
 // runMassGains applies RunMassGain to every run of the document as a
@@ -1351,8 +1351,8 @@ func endedStatements(site string, base, next []*Statement, rt time.Time, ptr str
 			continue
 		}
 		if what := statementChange(base[i], next[i]); what != "" {
-			return []critmin.FieldError{{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("refused: the document would change the statement of site %s's claim period %s (%s to %s), which ended on %s, before this capture (recorded %s): %s. An ended period's statement is final (ISO 22095-2); record the correction in an open period",
-				site, p.ID, p.From, p.To, p.To, rt.UTC().Format(time.RFC3339), what)}}
+			return []critmin.FieldError{{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("refused: the document would change the statement of site %s's claim period %s (%s to %s), which ended on %s, before this capture (recorded %s): %s An ended period's statement is final (ISO 22095-2); record the correction in an open period",
+				site, p.ID, p.From, p.To, p.To, rt.UTC().Format(time.RFC3339), critmin.Sentence(what))}}
 		}
 	}
 	return nil
@@ -1601,7 +1601,7 @@ func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot) []critmin.Fie
 		if epcis.Canonical(w.Location) == site && w.Status != critmin.LotInTransit {
 			if r := w.RemainingWetTonnes(); r > 0 {
 				have += r
-				what = append(what, fmt.Sprintf("%s t remaining where the lot stands", fmtT(r)))
+				what = append(what, fmt.Sprintf("%s t remaining where the lot stands", Tonnes(r)))
 			}
 		}
 		for _, p := range w.Parts {
@@ -1622,7 +1622,7 @@ func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot) []critmin.Fie
 			if bol == "" {
 				bol = "shipping event " + p.ShipEventID
 			}
-			what = append(what, fmt.Sprintf("%s t received under %s", fmtT(left), bol))
+			what = append(what, fmt.Sprintf("%s t received under %s", Tonnes(left), bol))
 		}
 		tol := w.WetTonnes*ConsumptionTolerance + 1e-9
 		if q.Quantity != nil && want <= have+tol || q.Quantity == nil && have+tol >= all {
@@ -1630,11 +1630,11 @@ func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot) []critmin.Fie
 		}
 		there := "nothing of it is there"
 		if len(what) > 0 {
-			there = "only " + fmtT(have) + " t of it is there (" + strings.Join(what, ", ") + ")"
+			there = "only " + Tonnes(have) + " t of it is there (" + strings.Join(what, ", ") + ")"
 		}
-		elsewhere := fmt.Sprintf("%s t in transit", fmtT(w.InTransitTonnes()))
+		elsewhere := fmt.Sprintf("%s t in transit", Tonnes(w.InTransitTonnes()))
 		if epcis.Canonical(w.Location) != site && w.Location != "" {
-			elsewhere += fmt.Sprintf(", %s t remaining at %s", fmtT(w.RemainingWetTonnes()), w.Location)
+			elsewhere += fmt.Sprintf(", %s t remaining at %s", Tonnes(w.RemainingWetTonnes()), w.Location)
 		}
 		if q.Quantity == nil {
 			// Named without a quantity (all of it), a lot split across
@@ -1646,7 +1646,7 @@ func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot) []critmin.Fie
 			continue
 		}
 		out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/inputQuantityList/%d/quantity", ev.EventID, i),
-			Reason: fmt.Sprintf("input lot %s: %s t consumed at %s but %s; %s: a run consumes only what is at its site", epcis.Canonical(q.EPCClass), fmtT(want), ev.BizLocation, there, elsewhere)})
+			Reason: fmt.Sprintf("input lot %s: %s t consumed at %s but %s; %s: a run consumes only what is at its site", epcis.Canonical(q.EPCClass), Tonnes(want), ev.BizLocation, there, elsewhere)})
 	}
 	return out
 }
@@ -1669,7 +1669,7 @@ func checkPartWeighing(ev *critmin.Event, was map[string]critmin.Lot, lots map[s
 			}
 			if *p.WeighedTonnes < p.TakenTonnes*(1-ConsumptionTolerance)-1e-9 {
 				out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID, Reason: fmt.Sprintf("weighing of lot %s refused: the part received at %s (shipped by %s) weighs %s t but runs there already took %s t of it (tolerance %.1f %%): a part cannot weigh less than what was taken from it",
-					id, p.To, p.ShipEventID, fmtT(*p.WeighedTonnes), fmtT(p.TakenTonnes), ConsumptionTolerance*100)})
+					id, p.To, p.ShipEventID, Tonnes(*p.WeighedTonnes), Tonnes(p.TakenTonnes), ConsumptionTolerance*100)})
 			}
 		}
 	}

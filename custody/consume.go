@@ -94,15 +94,15 @@ func checkConsumption(ctx context.Context, s Store, live []*critmin.Event, lots 
 				}
 				switch {
 				case c.whole:
-					out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("input lot %s is already fully consumed (by %s, which named it without a quantity): 0 t of its %s t remain", epcis.Canonical(q.EPCClass), strings.Join(c.runs, ", "), fmtT(l.WetTonnes))})
+					out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("input lot %s is already fully consumed (by %s, which named it without a quantity): 0 t of its %s t remain", epcis.Canonical(q.EPCClass), strings.Join(c.runs, ", "), Tonnes(l.WetTonnes))})
 				case q.Quantity == nil && remaining < l.WetTonnes*(1-ConsumptionTolerance):
-					out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("input lot %s is named without a quantity (all of it) but %s t of its %s t were consumed by %s: %s t remain; state the quantity this run consumes", epcis.Canonical(q.EPCClass), fmtT(c.tonnes), fmtT(l.WetTonnes), strings.Join(c.runs, ", "), fmtT(max(0, remaining)))})
+					out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("input lot %s is named without a quantity (all of it) but %s t of its %s t were consumed by %s: %s t remain; state the quantity this run consumes", epcis.Canonical(q.EPCClass), Tonnes(c.tonnes), Tonnes(l.WetTonnes), strings.Join(c.runs, ", "), Tonnes(max(0, remaining)))})
 				case q.Quantity != nil && want > remaining+l.WetTonnes*ConsumptionTolerance+1e-9:
 					by := "no earlier run"
 					if len(c.runs) > 0 {
 						by = strings.Join(c.runs, ", ")
 					}
-					out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("input lot %s: %s t consumed here but only %s t of its %s t remain (%s t consumed by %s; tolerance %.1f %%): a lot cannot be consumed twice, nor beyond its mass", epcis.Canonical(q.EPCClass), fmtT(want), fmtT(max(0, remaining)), fmtT(l.WetTonnes), fmtT(c.tonnes), by, ConsumptionTolerance*100)})
+					out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("input lot %s: %s t consumed here but only %s t of its %s t remain (%s t consumed by %s; tolerance %.1f %%): a lot cannot be consumed twice, nor beyond its mass", epcis.Canonical(q.EPCClass), Tonnes(want), Tonnes(max(0, remaining)), Tonnes(l.WetTonnes), Tonnes(c.tonnes), by, ConsumptionTolerance*100)})
 				}
 			}
 			take(q.EPCClass, ev.EventID, name, q.Quantity, q.UOM)
@@ -322,15 +322,15 @@ func checkReweighing(ctx context.Context, s Store, rw map[string]reweighing, dec
 		runs := strings.Join(c.runs, ", ")
 		switch {
 		case c.whole || c.tonnes >= r.before*(1-ConsumptionTolerance):
-			used := fmtT(c.tonnes) + " t"
+			used := Tonnes(c.tonnes) + " t"
 			if c.whole {
 				used = "all of it"
 			}
 			out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("weighing of lot %s refused: the lot was fully consumed (%s of its %s t, by %s), so a later weighing of %s t cannot weigh it and would change the mass its runs consumed and were credited for; declare the wrong event in error (errorDeclaration) to correct the record",
-				id, used, fmtT(r.before), runs, fmtT(r.after))})
+				id, used, Tonnes(r.before), runs, Tonnes(r.after))})
 		case r.after < c.tonnes*(1-ConsumptionTolerance)-1e-9:
 			out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("weighing of lot %s refused: %s t is less than the %s t its runs already consumed (%s; tolerance %.1f %%): a lot cannot weigh less than what was taken from it",
-				id, fmtT(r.after), fmtT(c.tonnes), runs, ConsumptionTolerance*100)})
+				id, Tonnes(r.after), Tonnes(c.tonnes), runs, ConsumptionTolerance*100)})
 		}
 	}
 	return out, nil

@@ -95,7 +95,7 @@ func checkConsumedLots(ctx context.Context, s Store, touches []lotTouch, declare
 			remaining = max(0, wet-c.tonnes)
 		}
 		runs := strings.Join(c.runs, ", ")
-		took := fmtT(c.tonnes) + " t of its " + fmtT(wet) + " t"
+		took := Tonnes(c.tonnes) + " t of its " + Tonnes(wet) + " t"
 		if c.whole {
 			took = "all of it"
 		}
@@ -131,12 +131,12 @@ func checkConsumedLots(ctx context.Context, s Store, touches []lotTouch, declare
 				t.id, runs, took, what, effect)})
 		case moistureChanged(t.before.Moisture, t.after.Moisture) && math.Abs(t.before.DryTonnes-t.after.DryTonnes) > 1e-9:
 			out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr + moistureMember(ev), Reason: fmt.Sprintf("moisture of lot %s refused: %s took %s, and a moisture of %s instead of %s would change its dry mass from %s t to %s t — the mass its runs consumed and were credited for; %s remain. Record the moisture before the run, or declare the run in error",
-				t.id, runs, took, fmtMoisture(t.after.Moisture), fmtMoisture(t.before.Moisture), fmtT(t.before.DryTonnes), fmtT(t.after.DryTonnes), fmtT(remaining)+" t")})
+				t.id, runs, took, fmtMoisture(t.after.Moisture), fmtMoisture(t.before.Moisture), Tonnes(t.before.DryTonnes), Tonnes(t.after.DryTonnes), Tonnes(remaining)+" t")})
 		case !full && massKnown && handling:
 			want, ok := statedTonnes(ev, t.id, packing)
 			if ok && want > remaining+wet*ConsumptionTolerance+1e-9 {
 				out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr + "/quantity", Reason: fmt.Sprintf("lot %s refused: the event states %s t of it but only %s t remain (%s t of its %s t consumed by %s; tolerance %.1f %%): a lot cannot be packed or shipped beyond what remains of it",
-					t.id, fmtT(want), fmtT(remaining), fmtT(c.tonnes), fmtT(wet), runs, ConsumptionTolerance*100)})
+					t.id, Tonnes(want), Tonnes(remaining), Tonnes(c.tonnes), Tonnes(wet), runs, ConsumptionTolerance*100)})
 			}
 		}
 	}
@@ -231,13 +231,13 @@ func overShipped(t lotTouch) []critmin.FieldError {
 			return nil
 		}
 		return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event sends %s t of it away, but only %s t of its %s t remain where it stands (%s t already sent as parts; tolerance %.1f %%): a part cannot carry more than remains of the lot",
-			t.id, stepName(t.ev.BizStep), fmtT(want), fmtT(rest), fmtT(wet), fmtT(t.before.PartsTonnes()), ConsumptionTolerance*100)}}
+			t.id, stepName(t.ev.BizStep), Tonnes(want), Tonnes(rest), Tonnes(wet), Tonnes(t.before.PartsTonnes()), ConsumptionTolerance*100)}}
 	}
 	if want <= wet*(1+ConsumptionTolerance)+1e-9 {
 		return nil
 	}
 	return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event states %s t of it, but the lot holds %s t (tolerance %.1f %%): a shipment cannot carry more than the lot holds, and shipping is not a weighing — record a weighing (a Mass sensor report) if the lot weighs more",
-		t.id, stepName(t.ev.BizStep), fmtT(want), fmtT(wet), ConsumptionTolerance*100)}}
+		t.id, stepName(t.ev.BizStep), Tonnes(want), Tonnes(wet), ConsumptionTolerance*100)}}
 }
 
 // checkShipments refuses a shipping event (CBV bizStep shipping) whose
@@ -438,7 +438,7 @@ func receiptAgainst(ev *critmin.Event, n int, lot string, ships []*critmin.Event
 	got, okR := statedTonnes(ev, lot, false)
 	if okS && okR && shipped > 0 && units.IsMass(unitOf(ev, lot)) && got > shipped*(1+ledger.OutturnTolerance)+1e-9 {
 		out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d/quantity", ev.EventID, n), Reason: fmt.Sprintf("lot %s is received at %s t but was shipped at %s t (event %s): a gain of %.2f %% is beyond the %.1f %% two weighbridges can differ by; check the weight (a real gain is recorded as a weighing, a Mass sensor report)",
-			lot, fmtT(got), fmtT(shipped), ship.EventID, (got-shipped)/shipped*100, ledger.OutturnTolerance*100)})
+			lot, Tonnes(got), Tonnes(shipped), ship.EventID, (got-shipped)/shipped*100, ledger.OutturnTolerance*100)})
 	}
 	return out
 }

@@ -116,3 +116,24 @@ func USD(v float64) string {
 	}
 	return b.String()
 }
+
+// Tonnes prints a lot's mass (wet or dry tonnes) in a message — a
+// weighing, moisture or consumption refusal — as web's pages print it
+// (tonnesText): to the kilogram (three decimals) from 1 t, and below 1 t
+// with three significant digits (0.5 kg is 0.0005, not 0.001 nor 0),
+// trailing zeros dropped, rounded half away from zero. A dry mass worked
+// out from a moisture (30.5 t at 1.9712 %: 29.898784 t) prints 29.899,
+// not to the gram of binary arithmetic: a weighbridge reads to 10 kg, a
+// moisture to a hundredth of a point (ISO 10251). Element masses in
+// claim messages keep FigureDecimals (fmtT).
+func Tonnes(t float64) string {
+	prec := int32(3)
+	if a := math.Abs(t); a > 0 && a < 1 {
+		prec = int32(max(3, min(12, 2-int(math.Floor(math.Log10(a))))))
+	}
+	s := decimal.NewFromFloat(t).Round(prec).String()
+	if s == "-0" {
+		return "0"
+	}
+	return s
+}

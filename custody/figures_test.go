@@ -44,3 +44,19 @@ func TestUSD(t *testing.T) {
 		t.Errorf("Label() = %q", got)
 	}
 }
+
+// TestTonnes (issue 15, fix15c item 1): a lot's mass in a message, to the
+// kilogram from 1 t and with three significant digits below. 30.5 ×
+// (1 − 0.019712) = 29.898784 t → 29.899; 0.5 kg = 0.0005 t stays 0.0005
+// (not 0.001 nor 0); 0.029409 t → 0.0294; 20 t → 20; 1234.5678 →
+// 1234.568; 0.1 g (1e-7 t) keeps its digit.
+func TestTonnes(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		want string
+	}{{30.5 * (1 - 0.019712), "29.899"}, {0.0005, "0.0005"}, {0.029409, "0.0294"}, {20, "20"}, {-0.0000001, "-0.0000001"}, {0, "0"}, {1234.5678, "1234.568"}} {
+		if got := custody.Tonnes(c.v); got != c.want {
+			t.Errorf("Tonnes(%v) = %q; want %q", c.v, got, c.want)
+		}
+	}
+}

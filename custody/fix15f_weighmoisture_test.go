@@ -29,7 +29,8 @@ func weighWithMoisture(id, when, lot, kg, pct string) string {
 //     (19.984 − 18.4) / 18.4 = +8.6 % → refused as a weighing, "did you
 //     mean 8 %?" (at 8 % it is 18.4 t, 0 %); the refusal points at the
 //     moisture report;
-//   - 20 050 kg at 0.08 %: dry 20.05 × 0.9992 = 20.03396 t, +8.9 % →
+//   - 20 050 kg at 0.08 %: dry 20.05 × 0.9992 = 20.03396 t (printed to
+//     the kilogram, 20.034 t: custody.Tonnes), +8.9 % →
 //     refused, "did you mean 8 %?" (20.05 × 0.92 = 18.446 t, +0.25 %);
 //   - 20 050 kg at 8 %: +0.25 % → taken (W 20.05 t);
 //   - 25 000 kg at 8 %: 25 × 0.92 = 23 t against 18.446 t, +24.7 % →
@@ -55,7 +56,7 @@ func TestWeighingWithMoistureIsAWeighing(t *testing.T) {
 		t.Errorf("pointer: %+v; want the moisture report", errs)
 	}
 	err = capture(svc, weighWithMoisture("w2", "2025-11-21T02:00:00Z", lot, "20050", "0.08"))
-	if err == nil || !strings.Contains(err.Error(), "weighed at 20.05 t (dry 18.4 t → 20.03396 t), a difference of +8.9 %") || !strings.Contains(err.Error(), "did you mean 8 %?") {
+	if err == nil || !strings.Contains(err.Error(), "weighed at 20.05 t (dry 18.4 t → 20.034 t), a difference of +8.9 %") || !strings.Contains(err.Error(), "did you mean 8 %?") {
 		t.Fatalf("20 050 kg at 0.08 %%: %v", err)
 	}
 	if err := capture(svc, weighWithMoisture("w3", "2025-11-21T03:00:00Z", lot, "20050", "8")); err != nil {

@@ -379,8 +379,8 @@ func moistureRefusal(id string, w, l *critmin.Lot, site string) string {
 	if hint == "" {
 		hint = "check the reading"
 	}
-	return fmt.Sprintf("moisture reading of lot %s refused: %s is recorded at %s t at %s %% moisture (dry %s t); a moisture of %s %% with no new weighing makes it dry %s t, a difference of %s %% in dry mass: a moisture reading alone may move the lot's moisture by %s percentage points at most; %s. If the lot really changed, weigh it with the moisture, or state why in %s on the reading (docs/origin.md)",
-		id, what, fmtT(wasWet), pctText(mw), fmtT(wasDry), pctText(ml), fmtT(nowDry), signedPctText(rel*100), pctText(MoistureReadingLimit), hint, MassChangeReasonTerm)
+	return fmt.Sprintf("moisture reading of lot %s refused: %s is recorded at %s t at %s %% moisture (dry %s t); a moisture of %s %% with no new weighing makes it dry %s t, a difference of %s %% in dry mass: a moisture reading alone may move the lot's moisture by %s percentage points at most; %s If the lot really changed, weigh it with the moisture, or state why in %s on the reading (docs/origin.md)",
+		id, what, Tonnes(wasWet), pctText(mw), Tonnes(wasDry), pctText(ml), Tonnes(nowDry), signedPctText(rel*100), pctText(MoistureReadingLimit), critmin.Sentence(hint), MassChangeReasonTerm)
 }
 
 // moistureSlipHint is "did you mean 8 %?" when the new moisture now,
@@ -424,7 +424,7 @@ func massChangeRefusal(lot, what string, wasWet, wasDry, nowWet, nowDry float64)
 	}
 	dry := ""
 	if math.Abs(wasWet-wasDry) > 1e-9 || math.Abs(nowWet-nowDry) > 1e-9 {
-		dry = fmt.Sprintf(" (dry %s t → %s t)", fmtT(wasDry), fmtT(nowDry))
+		dry = fmt.Sprintf(" (dry %s t → %s t)", Tonnes(wasDry), Tonnes(nowDry))
 	}
 	hint := "check the ticket's weight and unit"
 	if nowWet <= 0 {
@@ -438,8 +438,8 @@ func massChangeRefusal(lot, what string, wasWet, wasDry, nowWet, nowDry float64)
 	} else if r < 0.01 {
 		hint = "a near-zero weighing of a lot on record is not a weighing of it: check the ticket's net (or its gross and tare) and unit"
 	}
-	return fmt.Sprintf("weighing of lot %s refused: the lot%s is recorded at %s t and weighed at %s t%s, a difference of %s %%, beyond the weighing tolerance of +%.1f %% / −%.0f %% (dry basis); %s. If the recorded mass was wrong, declare the event that recorded it in error; if the lot really changed, state why in %s on the weighing (docs/origin.md)",
-		lot, what, fmtT(wasWet), fmtT(nowWet), dry, signedPctText(rel*100), WeighingGainLimit*100, WeighingLossLimit*100, hint, MassChangeReasonTerm)
+	return fmt.Sprintf("weighing of lot %s refused: the lot%s is recorded at %s t and weighed at %s t%s, a difference of %s %%, beyond the weighing tolerance of +%.1f %% / −%.0f %% (dry basis); %s If the recorded mass was wrong, declare the event that recorded it in error; if the lot really changed, state why in %s on the weighing (docs/origin.md)",
+		lot, what, Tonnes(wasWet), Tonnes(nowWet), dry, signedPctText(rel*100), WeighingGainLimit*100, WeighingLossLimit*100, critmin.Sentence(hint), MassChangeReasonTerm)
 }
 
 // signedPctText is a per cent with its sign and one decimal (+900.0,

@@ -394,7 +394,7 @@ func transitShortfalls(ctx context.Context, s Store, l *critmin.Lot) ([]Anomaly,
 			continue
 		}
 		out = append(out, Anomaly{Kind: "transit_loss", Detail: fmt.Sprintf("lot %s was received with %s t of the %s t shipped under bill of lading %s (%.1f %% short; event %s, shipped by event %s): a loss above %.0f %% is not moisture or weighing — check the receipt's weight and unit (30 KGM for 30 TNE?); if the material was lost, the lot's mass is what was received",
-			l.ID, fmtT(o.ReceivedTonnes), fmtT(o.ShippedTonnes), o.BillOfLading, -o.DifferenceRel*100, o.ReceiptEventID, o.ShipEventID, ReceiptShortfallLimit*100), Events: []string{o.ShipEventID, o.ReceiptEventID}})
+			l.ID, Tonnes(o.ReceivedTonnes), Tonnes(o.ShippedTonnes), o.BillOfLading, -o.DifferenceRel*100, o.ReceiptEventID, o.ShipEventID, ReceiptShortfallLimit*100), Events: []string{o.ShipEventID, o.ReceiptEventID}})
 	}
 	return out, nil
 }
@@ -1372,7 +1372,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		evs := evList
 		for _, in := range ins {
 			if _, ok := in.c.grades[e]; !ok && in.mass > 0 {
-				why = append(why, fmt.Sprintf("%s (%s dmt)", in.id, fmtT(in.mass)))
+				why = append(why, fmt.Sprintf("%s (%s dmt)", in.id, Tonnes(in.mass)))
 				// An assay recorded, then declared in error, is named
 				// (fix9v): the feed's grade is withdrawn, not absent.
 				if oc.s != nil {

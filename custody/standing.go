@@ -325,7 +325,7 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 			list = "/inputQuantityList"
 		}
 		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + list, Reason: fmt.Sprintf("lot %s refused: the %s event of %s takes %s t of it %s, but only %s t of its %s t stood there then (tolerance %.1f %%): a movement takes at most what stands of the lot at its site at the event's time (eventTime, EPCIS 2.0 §7.3), whenever it is recorded — packing or shipping is not a weighing; record a weighing (a Mass sensor report) if the lot weighs more",
-			id, what, sf.eventTimeText, fmtT(sf.took), where, fmtT(sf.stood), fmtT(sf.lotWetTonnes), ConsumptionTolerance*100)}
+			id, what, sf.eventTimeText, Tonnes(sf.took), where, Tonnes(sf.stood), Tonnes(sf.lotWetTonnes), ConsumptionTolerance*100)}
 	}
 	// A stored movement left short: the document's events dated before
 	// it took what it had taken.
@@ -337,5 +337,5 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 		}
 	}
 	return critmin.FieldError{Conflict: true, Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("lot %s refused: event %s, dated %s, is dated before the recorded event %s (%s of %s, taking %s t %s), and with it only %s t of the lot's %s t would stand there then (tolerance %.1f %%): an event entered late may not leave a later one taking more than stood — correct the dates, or declare the later event in error first",
-		id, by.EventID, by.EventTime.Format(time.RFC3339), sf.ev.EventID, what, sf.eventTimeText, fmtT(sf.took), where, fmtT(sf.stood), fmtT(sf.lotWetTonnes), ConsumptionTolerance*100)}
+		id, by.EventID, by.EventTime.Format(time.RFC3339), sf.ev.EventID, what, sf.eventTimeText, Tonnes(sf.took), where, Tonnes(sf.stood), Tonnes(sf.lotWetTonnes), ConsumptionTolerance*100)}
 }

@@ -1620,7 +1620,7 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if res.FileError != "" {
-		v.Message = "The file cannot be imported with this mapping: " + res.FileError + ". Nothing was stored."
+		v.Message = critmin.Sentence("The file cannot be imported with this mapping: "+res.FileError) + " Nothing was stored."
 		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
 		return
 	}
@@ -1777,9 +1777,11 @@ func rowsWithErrors(res *importResult) int {
 // 0.08 % is dry 20.034 t against 18.4 t, +8.9 %), one that does not
 // keeps the lot's moisture, so its wet and dry differences are one per
 // cent. A row dated before the lot's latest recorded event is judged
-// against the lot as it stood at the row's time, which the page does not
-// replay: its line gives the figures recorded now and says so, and the
-// check's refusal, if any, stands in the row's errors.
+// against the lot as it stood at the row's time (custody.LotAt replays
+// its recorded events up to then, as the capture check does): its line
+// gives that mass, "as it stood at 2025-11-03 05:00 UTC (the row's time;
+// 18 t now)", and marks the tolerance against it, so that the line and
+// the row's error name the same figures (issue 15, fix15c).
 func (s *site) rowMass(r *http.Request, row *importRow) error {
 	lot, kg, ok := weighedKg(row.Event)
 	if !ok {
@@ -1803,21 +1805,39 @@ func (s *site) rowMass(r *http.Request, row *importRow) error {
 	if loc, ok := row.Event["bizLocation"].(map[string]any); ok {
 		site, _ = loc["id"].(string)
 	}
-	was, _ := custody.StandingMass(l, site)
+	t := kg / 1000
+	// A row dated before the lot's latest recorded event is judged
+	// against the lot as it stood at the row's time (custody.LotAt, as
+	// checkBackdatedMass replays it): the line gives that mass, and the
+	// mass now beside it.
+	asOf := ""
+	if at, err := time.Parse(time.RFC3339Nano, fmt.Sprint(row.Event["eventTime"])); err == nil && at.Before(l.LastEventAt) {
+		nowWet, _ := custody.StandingMass(l, site)
+		f, ok := s.Store.(custody.LiveEventsFinder)
+		if !ok {
+			row.Mass = fmt.Sprintf("recorded now %s t, weighed %s t; the row is dated %s, before the lot's latest recorded event (%s): the check judges it against the lot as it stood then", formatNum(nowWet, 3), formatNum(t, 3), at.UTC().Format("2006-01-02 15:04 UTC"), l.LastEventAt.UTC().Format("2006-01-02 15:04 UTC"))
+			return nil
+		}
+		then, err := custody.LotAt(r.Context(), f, lot, at)
+		if err != nil {
+			return err
+		}
+		if then == nil || !units.IsMass(then.UOM) || then.WetTonnes <= 0 {
+			row.Mass = fmt.Sprintf("no mass recorded for the lot at %s, the row's time; weighed %s t", at.UTC().Format("2006-01-02 15:04 UTC"), formatNum(t, 3))
+			return nil
+		}
+		asOf = fmt.Sprintf(" as it stood at %s (the row's time; %s t now)", at.UTC().Format("2006-01-02 15:04 UTC"), formatNum(nowWet, 3))
+		l = then
+	}
+	was, wasDry := custody.StandingMass(l, site)
 	if was <= 0 {
-		row.Mass = fmt.Sprintf("nothing of the lot recorded at %s; weighed %s t", site, formatNum(kg/1000, 3))
+		row.Mass = fmt.Sprintf("nothing of the lot recorded at %s%s; weighed %s t", site, asOf, formatNum(kg/1000, 3))
 		return nil
 	}
 	what := "recorded"
 	if math.Abs(was-l.WetTonnes) > 1e-9 {
 		what = fmt.Sprintf("recorded at %s (of the lot's %s t)", site, formatNum(l.WetTonnes, 3))
 	}
-	t := kg / 1000
-	if at, err := time.Parse(time.RFC3339Nano, fmt.Sprint(row.Event["eventTime"])); err == nil && at.Before(l.LastEventAt) {
-		row.Mass = fmt.Sprintf("%s now %s t, weighed %s t; the row is dated %s, before the lot's latest recorded event (%s): the check judges it against the lot as it stood then", what, formatNum(was, 3), formatNum(t, 3), at.UTC().Format("2006-01-02 15:04 UTC"), l.LastEventAt.UTC().Format("2006-01-02 15:04 UTC"))
-		return nil
-	}
-	_, wasDry := custody.StandingMass(l, site)
 	nowDry := t * wasDry / was
 	m, hasMoisture := rowMoisture(row.Event)
 	if hasMoisture {
@@ -1826,9 +1846,9 @@ func (s *site) rowMass(r *http.Request, row *importRow) error {
 	d := t - was
 	if hasMoisture && math.Abs(nowDry-t*wasDry/was) > 1e-12 {
 		dd := nowDry - wasDry
-		row.Mass = fmt.Sprintf("%s %s t (dry %s t), weighed %s t at %s %% moisture (dry %s t): %s t dry (%s)", what, formatNum(was, 3), formatNum(wasDry, 3), formatNum(t, 3), formatNum(m*100, 4), formatNum(nowDry, 3), signedNum(dd, 3), signedPct(dd/wasDry*100))
+		row.Mass = fmt.Sprintf("%s %s t (dry %s t)%s, weighed %s t at %s %% moisture (dry %s t): %s t dry (%s)", what, formatNum(was, 3), formatNum(wasDry, 3), asOf, formatNum(t, 3), formatNum(m*100, 4), formatNum(nowDry, 3), signedNum(dd, 3), signedPct(dd/wasDry*100))
 	} else {
-		row.Mass = fmt.Sprintf("%s %s t, weighed %s t: %s t (%s)", what, formatNum(was, 3), formatNum(t, 3), signedNum(d, 3), signedPct(d/was*100))
+		row.Mass = fmt.Sprintf("%s %s t%s, weighed %s t: %s t (%s)", what, formatNum(was, 3), asOf, formatNum(t, 3), signedNum(d, 3), signedPct(d/was*100))
 	}
 	if custody.MassChangeRefusal(lot, was, wasDry, t, nowDry) != "" {
 		row.Mass += fmt.Sprintf(", beyond the weighing tolerance (+%s %% / −%s %%, dry basis)", formatNum(custody.WeighingGainLimit*100, 1), formatNum(custody.WeighingLossLimit*100, 0))

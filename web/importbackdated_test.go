@@ -26,7 +26,8 @@ import (
 // same day (17,980 ≥ 18,000 × 0.995 = 17,910) is accepted and leaves the
 // lot as it was (17.98 t, consumed).
 //
-// The lot is recorded at 7 % moisture (dry 17.98 × 0.93 = 16.7214 t).
+// The lot is recorded at 7 % moisture (dry 17.98 × 0.93 = 16.7214 t,
+// printed to the kilogram, 16.721 t: custody.Tonnes, fix15c).
 // The 18,100 kg ticket states 7.5 %: dry 18.1 × 0.925 = 16.7425 t,
 // +0.13 %, within the weighing tolerance at its own time (fix15w3), so
 // that it reaches the later-shipment check. At 7 % (dry 18.1 × 0.93 =
@@ -60,7 +61,7 @@ func TestImportBackdatedTicketAboveLaterShipment(t *testing.T) {
 	before, _ := ts.Store.CountEvents(ctx)
 	resp, page := postImport(t, ts, wb(head+"V-0,"+lot+",2025-08-30 10:00,,,18100,7\n"))
 	page = html.UnescapeString(page)
-	if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "recorded at 17.98 t and weighed at 18.1 t (dry 16.7214 t → 16.833 t), a difference of +0.7 %") || !strings.Contains(page, "before the lot's later recorded events") {
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(page, "recorded at 17.98 t and weighed at 18.1 t (dry 16.721 t → 16.833 t), a difference of +0.7 %") || !strings.Contains(page, "before the lot's later recorded events") {
 		t.Fatalf("back-dated ticket of 18,100 kg at 7 %%: %d, want 409 naming the weighing tolerance at its own time\n%s", resp.StatusCode, excerpt(page, "rows"))
 	}
 	check("after the ticket beyond the tolerance")

@@ -84,11 +84,11 @@ type recordForm struct {
 	// requiredWith lists fields [a, b]: a is required when b is given
 	// (the ETA's offset with an ETA).
 	requiredWith [][2]string
-	// remap, when set, rewrites an error's pointer for the values sent
-	// before fields is read: an event whose parts shift with what was
-	// filled in (the Sample form's moisture is element 0 when no result
-	// is given).
-	remap func(v url.Values, pointer string) string
+	// remap, when set, rewrites an error's pointer, given the event the
+	// form built, before fields is read: an event whose parts shift with
+	// what was filled in (the Sample form's moisture is element 0 when
+	// no result is given) is mapped by what the part named is.
+	remap func(ev map[string]any, pointer string) string
 }
 
 type ptrField struct {
@@ -98,8 +98,8 @@ type ptrField struct {
 
 // Common fields of every form: when and where.
 var (
-	fTime = formField{Name: "time", Label: "Date and time", Type: "datetime", Required: true, Help: "local time at the site"}
-	fTZ   = formField{Name: "tz", Label: "Time zone offset", Type: "tz", Required: true, Example: "+05:00", Help: "offset from UTC, e.g. +05:00 for Pakistan, -06:00 for Houston in winter (-05:00 in summer)"}
+	fTime = formField{Name: "time", Label: "Date and time", Type: "datetime", Required: true, Help: "local time at the site, 2025-10-05 14:00; type its offset after it, 2025-10-05 14:00 +05:00, or give it under Time zone offset"}
+	fTZ   = formField{Name: "tz", Label: "Time zone offset", Type: "tz", Required: true, Example: "+05:00", Help: "offset from UTC, e.g. +05:00 for Pakistan, -06:00 for Houston in winter (-05:00 in summer); not needed when the date and time carries its own"}
 	fSite = formField{Name: "site", Label: "Site", Type: "site", Required: true, Help: "where it happened: a site URI (pick from the list or type one)"}
 	// fMassReason is the stated reason for a weighing outside the
 	// weighing tolerance (cm:massChangeReason, custody.MassChangeReasonTerm):
@@ -219,20 +219,12 @@ var recordForms = []*recordForm{
 			putIf(ev, custody.MassChangeReasonTerm, v.Get("mass_reason"))
 			return ev
 		},
-		// With no result the moisture is element 0, not 1: its errors
-		// are the moisture's, not line 1 of the results.
-		remap: func(v url.Values, p string) string {
-			if len(splitLines(v.Get("assays"))) > 0 || strings.TrimSpace(v.Get("moisture")) == "" {
-				return p
-			}
-			const first = "/sensorElementList/0"
-			if i := strings.Index(p, first); i >= 0 && (len(p) == i+len(first) || p[i+len(first)] == '/') {
-				return p[:i] + "/sensorElementList/1" + p[i+len(first):]
-			}
-			return p
-		},
-		fields: []ptrField{{"/quantityList", "lot", false}, {"/sensorElementList/0/sensorMetadata/deviceID", "lab", false}, {"/" + custody.MassChangeReasonTerm, "mass_reason", false},
-			{"/sensorElementList/0/sensorReport", "assays", true}, {"/sensorElementList/1", "moisture", false}, {"/sensorElementList", "assays", false},
+		// A sensor report's error is mapped by what the report is
+		// (sampleReportPointer): the moisture's under Moisture, a
+		// result's under its line of Results, whatever the order.
+		remap: sampleReportPointer,
+		fields: []ptrField{{"/quantityList", "lot", false}, {"/sensorElementList/lab", "lab", false}, {"/" + custody.MassChangeReasonTerm, "mass_reason", false},
+			{"/sensorElementList/results/sensorReport", "assays", true}, {"/sensorElementList/moisture", "moisture", false}, {"/sensorElementList", "assays", false},
 			// Capture checks read the reports as the lot's ilmd assays.
 			{"/ilmd/cm:assay", "assays", false}, {"/ilmd/cm:moisture", "moisture", false}, {"/ilmd", "assays", false}},
 	},
@@ -262,7 +254,7 @@ var recordForms = []*recordForm{
 			{Name: "destination", Label: "Destination", Type: "site", Required: true, Help: "the port or site the shipment goes to"},
 			{Name: "vessel", Label: "Vessel", Type: "text", Example: "MV Karachi Star (IMO 9000001)", Help: "the vessel's name and IMO number, or the truck or train of a land leg (cm:vessel)"},
 			{Name: "carrier", Label: "Carrier", Type: "party", Help: "the party that takes possession"},
-			{Name: "eta", Label: "Expected arrival (ETA)", Type: "datetime", Help: "local time at the destination"},
+			{Name: "eta", Label: "Expected arrival (ETA)", Type: "datetime", Help: "local time at the destination, 2025-11-02 08:00; type its offset after it, 2025-11-02 08:00 -06:00, or give it under ETA time zone offset"},
 			{Name: "eta_tz", Label: "ETA time zone offset", Type: "tz", Example: "-05:00", Help: "offset from UTC at the destination (Houston -06:00 in winter, -05:00 in summer), not the loading port's; needed with an ETA"},
 			fTime, fTZ, {Name: "site", Label: "Loading port or site", Type: "site", Required: true}},
 		event: func(v url.Values) map[string]any {
@@ -976,6 +968,7 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 func (f *recordForm) formErrors(v url.Values, errs []critmin.FieldError) (map[string][]string, []critmin.FieldError) {
 	byField := map[string][]string{}
 	var other []critmin.FieldError
+	var ev map[string]any // the form's event, built for remap
 	for _, e := range errs {
 		p := e.Pointer
 		// The schema names a missing member on the event itself.
@@ -988,7 +981,10 @@ func (f *recordForm) formErrors(v url.Values, errs []critmin.FieldError) (map[st
 			p = eventPointer + "/" + rest
 		}
 		if f.remap != nil {
-			p = f.remap(v, p)
+			if ev == nil {
+				ev = f.event(v)
+			}
+			p = f.remap(ev, p)
 		}
 		name, line := fieldOf(f.fields, p)
 		if name == "" {
@@ -1769,4 +1765,82 @@ func (s *site) previewWarnings(r *http.Request, doc []byte) ([]string, error) {
 		out = append(out, "Element gain: "+a.Detail+". The ledger will flag this run once it is captured; check the masses and assays.")
 	}
 	return out, nil
+}
+
+// sampleReportPointer rewrites a pointer into the Sample form's event ev
+// that names a sensor element or report (…/sensorElementList/N[/
+// sensorReport/M][/…]) by what it names, for the form's fields:
+//
+//   - a report of H2O (the moisture): …/sensorElementList/moisture;
+//   - any other report: …/sensorElementList/results/sensorReport/K, K
+//     its place among the event's results (line K+1 of Results);
+//   - an element's deviceID: …/sensorElementList/lab;
+//   - an element (or its metadata) that holds only the moisture:
+//     …/sensorElementList/moisture.
+//
+// Other pointers are returned as they are.
+func sampleReportPointer(ev map[string]any, p string) string {
+	const sel = "/sensorElementList/"
+	i := strings.Index(p, sel)
+	if i < 0 {
+		return p
+	}
+	head, rest := p[:i+len(sel)], p[i+len(sel):]
+	n, rest, _ := strings.Cut(rest, "/")
+	el, err := strconv.Atoi(n)
+	elements, _ := ev["sensorElementList"].([]any)
+	if err != nil || el < 0 || el >= len(elements) {
+		return p
+	}
+	isMoisture := func(r any) bool {
+		m, _ := r.(map[string]any)
+		sub, _ := m["chemicalSubstance"].(string)
+		return m["type"] == "MassConcentration" && strings.HasSuffix(strings.ToUpper(sub), "H2O")
+	}
+	reportsOf := func(e any) []any {
+		m, _ := e.(map[string]any)
+		r, _ := m["sensorReport"].([]any)
+		return r
+	}
+	if strings.HasPrefix(rest, "sensorMetadata/deviceID") {
+		return head + "lab"
+	}
+	if r, tail, ok := strings.Cut(rest, "/"); ok && r == "sensorReport" || rest == "sensorReport" {
+		m, tail2, _ := strings.Cut(tail, "/")
+		k, err := strconv.Atoi(m)
+		reps := reportsOf(elements[el])
+		if !ok || err != nil || k < 0 || k >= len(reps) {
+			return p
+		}
+		if isMoisture(reps[k]) {
+			return head + "moisture"
+		}
+		line := 0 // the report's place among the results
+		for e := 0; e <= el; e++ {
+			for j, r := range reportsOf(elements[e]) {
+				if e == el && j == k {
+					break
+				}
+				if !isMoisture(r) {
+					line++
+				}
+			}
+		}
+		out := head + "results/sensorReport/" + strconv.Itoa(line)
+		if tail2 != "" {
+			out += "/" + tail2
+		}
+		return out
+	}
+	reps := reportsOf(elements[el])
+	if len(reps) > 0 {
+		all := true
+		for _, r := range reps {
+			all = all && isMoisture(r)
+		}
+		if all {
+			return head + "moisture"
+		}
+	}
+	return p
 }
