@@ -2,6 +2,7 @@ package custody_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -169,4 +170,15 @@ func TestUnassayedProductEarnsNoCreditUntilAssayed(t *testing.T) {
 	if l := creditLine(t, db, "ree", "PAK"); !near(l.Credits, 0.4) {
 		t.Errorf("PAK line %+v after the assay, want credits 0.4 t", l)
 	}
+}
+
+// stockEvent is an output-only TransformationEvent of run xid (its
+// transformationID) at site: t tonnes of NdPr oxide lot at Nd nd % + Pr
+// pr %, no claim. Fixtures add it so that a run's products hold the
+// credits its inputs earn (fix9c: a run never credits more than its
+// products contain).
+func stockEvent(id, xid, site, when, lot string, t float64, nd, pr string) string {
+	return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "` + when + `", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "` + xid + `",
+	 "outputQuantityList": [{"epcClass": "urn:t:lot:` + lot + `", "quantity": ` + strconv.FormatFloat(t, 'f', -1, 64) + `, "uom": "TNE"}], "bizLocation": {"id": "` + site + `"},
+	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": ` + nd + `, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": ` + pr + `, "cm:unit": "%", "cm:basis": "dry"}]}}`
 }
