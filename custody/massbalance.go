@@ -524,7 +524,8 @@ type BalanceLine struct {
 	Percent            float64 `json:"percent,omitempty"`
 	// Notes say where the line's credits in are less than the runs'
 	// consumption would give: a credit capped at what its lot contains
-	// (creditCap; the entry behind it carries the same note).
+	// (creditCap), or bounded by what its run's products contain
+	// (productBound); the entry behind it carries the same note.
 	Notes []string `json:"notes,omitempty"`
 }
 
@@ -546,7 +547,8 @@ type Entry struct {
 	Factor       float64 `json:"conversionFactor,omitempty"`
 	FactorSource string  `json:"factorSource,omitempty"`
 	// Note says why a credit is less than its run's consumption would
-	// give (capped at what its lot contains: creditCap), and that a credit
+	// give (capped at what its lot contains: creditCap; bounded by what
+	// its run's products contain: productBound), and that a credit
 	// rests on an assay of its input recorded after the run
 	// (creditAssayNote): recomputed from it, what it was and is now.
 	// Both, where both hold, are joined by "; ".
@@ -1618,7 +1620,7 @@ type runCredits struct {
 	factor float64
 	source string
 	// notes say, by the same key, why a credit is less than the run's
-	// consumption would give (creditCap).
+	// consumption would give (creditCap, productBound).
 	notes map[[3]string]string
 }
 
