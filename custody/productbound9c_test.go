@@ -182,3 +182,33 @@ func stockEvent(id, xid, site, when, lot string, t float64, nd, pr string) strin
 	 "outputQuantityList": [{"epcClass": "urn:t:lot:` + lot + `", "quantity": ` + strconv.FormatFloat(t, 'f', -1, 64) + `, "uom": "TNE"}], "bizLocation": {"id": "` + site + `"},
 	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": ` + nd + `, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": ` + pr + `, "cm:unit": "%", "cm:basis": "dry"}]}}`
 }
+
+// TestSplitRunProductsCountTogether (fix9c): the bound reads every output
+// of the run's product, over all events sharing its transformationID
+// (EPCIS 2.0 §7.4.6). December, run S at mb (factor 0.9):
+//
+//	event sa: P (Pakistan, 10 t at Nd 4 % + Pr 1 % = 0.5 t) → A1, 0.25 t
+//	  at Nd 60 % + Pr 20 % = 0.2 t
+//	event sb (no input): → A2, 0.35 t at Nd 64 % + Pr 12 % = 0.266 t
+//	products 0.2 + 0.266 = 0.466 ≥ 0.5 × 0.9 = 0.45: credit 0.45 t, no
+//	note (A1 alone would bound it to 0.2 t).
+func TestSplitRunProductsCountTogether(t *testing.T) {
+	ctx := context.Background()
+	db := store(t, doc(map[string]string{"mb": "mass_balance"}, feed("P", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1")))
+	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	svc.Now = clockAt("2025-12-11T00:00:00Z")
+	if err := capture(svc, splitEvent("sa", "S", "mb", "P:10", "A1", "0.25", ""), stockEvent("sb", "urn:t:run:S", "urn:t:site:mb", "2025-12-10T00:00:00Z", "A2", 0.35, "64", "12")); err != nil {
+		t.Fatal(err)
+	}
+	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-12", nil, time.Date(2025, 12, 20, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := line(t, st, "ree", "PAK"); !near(l.Credits, 0.45) || len(l.Notes) > 0 {
+		t.Errorf("PAK line %+v, want credits 0.45 t (both events' products count) and no note", l)
+	}
+}
