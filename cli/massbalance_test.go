@@ -95,10 +95,13 @@ func TestMassBalanceCommands(t *testing.T) {
 	// has run E1 in October, so a hand-made flowsheet is refused:
 	// refinery.CheckLedgerBacked). The ledger measures the feed, lot A
 	// 100 t at 4 % Nd + 1 % Pr (5 t Nd+Pr), and the product, O1 2 t at
-	// 60 % + 20 % (1.6 t); the residue's 98 ± 2 t closes the mass balance
-	// exactly, so nothing is adjusted: recovery 1.6 / 5 = 0.32 replaces
-	// the declared 0.9. PAK credit 100 × 5 % × 0.32 = 1.6, claim 1.6,
-	// closing 0; the statement names the close record.
+	// 60 % + 20 % (1.6 t) and O1R 4 t at 62 % + 15 % (3.08 t, made by the
+	// run's second event so that its products hold its credit, fix9c);
+	// the residue's 94 ± 2 t closes the mass balance exactly (100 = 2 + 4
+	// + 94), so nothing is adjusted: recovery (1.6 + 3.08) / 5 = 0.936
+	// replaces the declared 0.9. PAK credit 100 × 5 % × 0.936 = 4.68 (the
+	// products hold 4.68: not bounded), claim 1.6, closing 3.08; the
+	// statement names the close record.
 	if _, err := custody.GenerateKey(filepath.Join(dir, "m.db.signing.key")); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +109,7 @@ func TestMassBalanceCommands(t *testing.T) {
 	os.WriteFile(month, []byte(`{"site": "urn:t:site:mb", "period": "2025-10", "elements": ["Nd", "Pr"], "nodes": [{"id": "plant"}], "streams": [
 	 {"id": "feed", "kind": "feed", "commodity": "ree_concentrate", "to": "plant", "mass_t": 100, "grade_pct": {"Nd": 4, "Pr": 1}},
 	 {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "plant", "mass_t": 5, "grade_pct": {"Nd": 64, "Pr": 16}},
-	 {"id": "residue", "kind": "residue", "from": "plant", "mass_t": {"value": 98, "sd": 2}}]}`), 0o644)
+	 {"id": "residue", "kind": "residue", "from": "plant", "mass_t": {"value": 94, "sd": 2}}]}`), 0o644)
 	if _, _, err := run(t, env, "refinery", "close", "--operator", "metallurgist", month); err == nil || !strings.Contains(err.Error(), "not ledger-backed") {
 		t.Errorf("a hand-made flowsheet closed a site the ledger measures: %v", err)
 	}
@@ -114,7 +117,7 @@ func TestMassBalanceCommands(t *testing.T) {
 		t.Fatalf("refinery close from the ledger: %v %s", err, out)
 	}
 	out, _, err = run(t, env, "massbalance", "statement", "--site", site, "--period", "2025-10", "--format", "csv")
-	if err != nil || !strings.Contains(out, "urn:t:site:mb,2025-10,ree,Nd+Pr,0.32,PAK,0,1.6,1.6,0,0,0") {
+	if err != nil || !strings.Contains(out, "urn:t:site:mb,2025-10,ree,Nd+Pr,0.936,PAK,0,4.68,1.6,0,0,3.08") {
 		t.Errorf("statement with the refinery's recovery: %v\n%s", err, out)
 	}
 	out, _, err = run(t, env, "massbalance", "statement", "--site", site, "--period", "2025-10")

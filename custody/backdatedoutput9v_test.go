@@ -14,7 +14,8 @@ import (
 
 // bdEvent is one TransformationEvent of run xid at site mb: input
 // in ("lot:t", none when empty) and output out (0.5 t of NdPr oxide at
-// 60 % Nd + 20 % Pr = 0.4 t Nd+Pr, with ILMD claim claim) when out is set.
+// 64 % Nd + 16 % Pr = 0.4 t Nd+Pr, with ILMD claim claim; "lot:t" for
+// another mass) when out is set.
 func bdEvent(id, xid, when, in, out, claim string) string {
 	ins, outs, ilmd := "", "", ""
 	if in != "" {
@@ -22,8 +23,12 @@ func bdEvent(id, xid, when, in, out, claim string) string {
 		ins = `, "inputQuantityList": [{"epcClass": "urn:t:lot:` + lot + `", "quantity": ` + t + `, "uom": "TNE"}]`
 	}
 	if out != "" {
-		outs = `, "outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": 0.5, "uom": "TNE"}]`
-		ilmd = `, "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]` + claim + `}`
+		lot, t, ok := strings.Cut(out, ":")
+		if !ok {
+			t = "0.5"
+		}
+		outs = `, "outputQuantityList": [{"epcClass": "urn:t:lot:` + lot + `", "quantity": ` + t + `, "uom": "TNE"}]`
+		ilmd = `, "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 64, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 16, "cm:unit": "%", "cm:basis": "dry"}]` + claim + `}`
 	}
 	x := ""
 	if xid != "" {
@@ -38,7 +43,9 @@ func bdEvent(id, xid, when, in, out, claim string) string {
 // at Nd 4 % + Pr 1 % = 1 t Nd+Pr) and a Chinese one CC (1000 t):
 //
 //	run R: R-IN  Nov 20 consumes AP (20 t), no output;
-//	       R-OUT Nov 5  outputs PR (0.4 t Nd+Pr), no claim — captured
+//	       R-OUT Nov 5  outputs PR (1.2 t × 80 % = 0.96 t Nd+Pr ≥ the run's
+//	                    0.9 t credit, fix9c; Nd 0.768 ≤ 0.8, Pr 0.192 ≤
+//	                    0.2), no claim — captured
 //	       after R-IN, so the store links AP → PR by R-OUT's event.
 //	Y:     Nov 10 10 t of CC → Y1 (0.4 t Nd+Pr), claims Pakistan.
 //	Z:     Nov 25 10 t of CC → Z1 (0.4 t Nd+Pr), claims Pakistan.
@@ -53,7 +60,7 @@ func backDatedStore(t *testing.T) *sqldb.DB {
 		feed("AP", "ree_concentrate", "PAK", 20, "Nd:4", "Pr:1"),
 		feed("CC", "ree_concentrate", "CHN", 1000, "Nd:4", "Pr:1"),
 		bdEvent("R-IN", "R", "2025-11-20T00:00:00Z", "AP:20", "", ""),
-		bdEvent("R-OUT", "R", "2025-11-05T00:00:00Z", "", "PR", ""),
+		bdEvent("R-OUT", "R", "2025-11-05T00:00:00Z", "", "PR:1.2", ""),
 		bdEvent("Y", "", "2025-11-10T00:00:00Z", "CC:10", "Y1", claimPAK),
 		bdEvent("Z", "", "2025-11-25T00:00:00Z", "CC:10", "Z1", claimPAK),
 	))
@@ -173,14 +180,14 @@ func TestBackDatedOutputCaptureCheck(t *testing.T) {
 	svc := ledger.NewService(db)
 	svc.Now = clockAt("2025-11-28T00:00:00Z")
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
-	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(bdEvent("R-OUT", "R", "2025-11-05T00:00:00Z", "", "PR", ""), bdEvent("Y", "", "2025-11-10T00:00:00Z", "CC:10", "Y1", claimPAK))})
+	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(bdEvent("R-OUT", "R", "2025-11-05T00:00:00Z", "", "PR:1.2", ""), bdEvent("Y", "", "2025-11-10T00:00:00Z", "CC:10", "Y1", claimPAK))})
 	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "lot urn:t:lot:Y1 claims 0.4 t Nd+Pr of Pakistan origin but the balance holds 0 t (shortfall 0.4 t)") {
 		t.Fatalf("Y1's claim before AP was consumed: %v, want EINVALID refusing Y1 with shortfall 0.4", err)
 	}
 	if ls, _ := db.FindLotsByID(ctx, []string{"urn:t:lot:Y1"}); len(ls) != 0 {
 		t.Errorf("refused capture stored Y1")
 	}
-	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(bdEvent("R-OUT", "R", "2025-11-05T00:00:00Z", "", "PR", ""), bdEvent("Z", "", "2025-11-25T00:00:00Z", "CC:10", "Z1", claimPAK))}); err != nil {
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(bdEvent("R-OUT", "R", "2025-11-05T00:00:00Z", "", "PR:1.2", ""), bdEvent("Z", "", "2025-11-25T00:00:00Z", "CC:10", "Z1", claimPAK))}); err != nil {
 		t.Fatalf("Z1's claim after AP was consumed: %v", err)
 	}
 }

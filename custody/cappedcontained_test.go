@@ -30,7 +30,10 @@ func weighing(id, when, lot string, tonnes float64) string {
 //	C weighed at 100 t: would hold 5 t Nd, 2 t Pr > 1 t, 0.5 t in →
 //	  element_gain; C counted as 1 t Nd, 0.5 t Pr (element_capped)
 //	run O takes 100 t of C: credits 100 × (1/100 + 0.5/100) × 0.9
-//	  = 1.5 × 0.9 = 1.35 t Nd+Pr Pakistan — not 100 × 7 % × 0.9 = 6.3
+//	  = 1.5 × 0.9 = 1.35 t Nd+Pr Pakistan — not 100 × 7 % × 0.9 = 6.3;
+//	  its product P, 1.8 t at Nd 52 % + Pr 25 % = 0.936 + 0.45 = 1.386 t
+//	  (≤ the 1 t Nd, 0.5 t Pr in), holds the credit (fix9c: a run never
+//	  credits more than its products contain)
 //	E3 takes Chinese CN (credit CHN only); its product
 //	K, 2 t of oxide at 60 % Nd + 20 % Pr = 1.6 t claimed Pakistani:
 //	  1.6 > 1.35, refused, shortfall 1.6 − 1.35 = 0.25 t.
@@ -55,7 +58,7 @@ func TestCreditsUseCappedContained(t *testing.T) {
 	svc := ledger.NewService(db)
 	svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
-	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("O", "mb", "2025-10-10T00:00:00Z", []string{"C:100"}, product{lot: "P", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}}))}); err != nil {
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("O", "mb", "2025-10-10T00:00:00Z", []string{"C:100"}, product{lot: "P", commodity: "ndpr_oxide", t: 1.8, assays: []string{"Nd:52", "Pr:25"}}))}); err != nil {
 		t.Fatal(err)
 	}
 	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", nil, time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))

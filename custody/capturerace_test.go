@@ -81,14 +81,15 @@ func (g *gate) wrap(check func(context.Context, []*critmin.Event) error) func(co
 }
 
 // xformRun is a TransformationEvent at site with its own transformationID
-// consuming kg of lot in, making t tonnes of NdPr oxide out at 60 % Nd +
-// 20 % Pr, with extra ILMD (a claim).
+// consuming kg of lot in, making t tonnes of NdPr oxide out at 64 % Nd +
+// 16 % Pr (80 % Nd+Pr, the 4 : 1 of the feeds, so that a product holding
+// the run's credits does not gain Pr: fix9c), with extra ILMD (a claim).
 func xformRun(id, site, in string, kg float64, out string, t float64, extra string) string {
 	return fmt.Sprintf(`{"type": "TransformationEvent", "eventID": "urn:t:ev:%s", "eventTime": "2025-10-10T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
 	 "transformationID": "urn:t:xid:%s",
 	 "inputQuantityList": [{"epcClass": "urn:t:lot:%s", "quantity": %v, "uom": "KGM"}], "outputQuantityList": [{"epcClass": "urn:t:lot:%s", "quantity": %v, "uom": "TNE"}],
 	 "bizLocation": {"id": "urn:t:site:%s"},
-	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%%", "cm:basis": "dry"}]%s}}`,
+	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 64, "cm:unit": "%%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 16, "cm:unit": "%%", "cm:basis": "dry"}]%s}}`,
 		id, id, in, kg, out, t, site, extra)
 }
 
@@ -163,7 +164,9 @@ func oneWins(t *testing.T, db critmin.Store, errs []error, outs []string, code s
 // capture transaction, the first consumes it and the other two find
 // "only 0 t of its 100 t remain" and are refused with nothing stored.
 // The account then holds one run's credits: 100 t × (4 % + 1 %) × 0.9 =
-// 4.5 t Nd+Pr Pakistani (three runs would have booked 13.5 t). At a
+// 4.5 t Nd+Pr Pakistani (three runs would have booked 13.5 t); each run
+// makes 6 t of oxide holding 6 × 80 % = 4.8 t ≥ 4.5 t, so the credit is
+// not bounded by its product (fix9c; Nd 3.84 ≤ 4, Pr 0.96 ≤ 1). At a
 // controlled-blending site the same race consumed lot W1 (10 t) three
 // times; again exactly one run takes it.
 func TestConcurrentCapturesConsumeOnce(t *testing.T) {
@@ -184,7 +187,7 @@ func TestConcurrentCapturesConsumeOnce(t *testing.T) {
 			var outs []string
 			for i := range 3 {
 				id := fmt.Sprintf("M%d", i)
-				docs = append(docs, mbDoc(xformRun(id, "mb", "PKX", 100000, "O"+id, 1, "")))
+				docs = append(docs, mbDoc(xformRun(id, "mb", "PKX", 100000, "O"+id, 6, "")))
 				outs = append(outs, "urn:t:lot:O"+id)
 			}
 			oneWins(t, dbs[0], raceCapture(t, dbs, docs), outs, critmin.ECONFLICT, "urn:t:lot:PKX", "only 0 t of its 100 t remain")
@@ -207,7 +210,9 @@ func TestConcurrentCapturesConsumeOnce(t *testing.T) {
 
 // TestConcurrentOverClaims (issue 9): the Pakistani balance of site mb's
 // "ree" category in October is 2.6 t Nd+Pr — lot PKA, 52 t at 4 % Nd + 1 %
-// Pr, run at a conversion factor of 1: 52 × 5 % × 1 = 2.6 t. Three runs,
+// Pr, run at a conversion factor of 1: 52 × 5 % × 1 = 2.6 t, into OP,
+// 3.25 t of oxide at 80 % = 2.6 t (its products hold the credit, fix9c;
+// Nd 2.08 = 52 × 4 %, Pr 0.52 = 52 × 1 %: no gain). Three runs,
 // captured at once through three handles, each make 2.5 t of oxide at
 // 60 % Nd + 20 % Pr (2.5 × 80 % = 2.0 t Nd+Pr) from their own Chinese lot
 // (50 t × 5 % = 2.5 t Nd+Pr in, so the run does not gain: fix9p raised
@@ -225,7 +230,7 @@ func TestConcurrentOverClaims(t *testing.T) {
 				feed("CN0", "ree_concentrate", "CHN", 50, "Nd:4", "Pr:1"),
 				feed("CN1", "ree_concentrate", "CHN", 50, "Nd:4", "Pr:1"),
 				feed("CN2", "ree_concentrate", "CHN", 50, "Nd:4", "Pr:1"),
-				xformRun("P", "mb", "PKA", 52000, "OP", 0.1, ""))
+				xformRun("P", "mb", "PKA", 52000, "OP", 3.25, ""))
 			if _, err := ledger.NewService(dbs[0]).Capture(ctx, ledger.CaptureRequest{Body: []byte(setup)}); err != nil {
 				t.Fatal(err)
 			}
@@ -253,6 +258,7 @@ func TestConcurrentOverClaims(t *testing.T) {
 // TestDeclarationWaitsForCapture (issue 9): a new declaration version is
 // checked and saved in the same critical section as captures. Site mb
 // earns 20 t × (4 % + 1 %) × 0.9 = 0.9 t Pakistani Nd+Pr in October
+// (its oxide OP, 1.2 t at 80 % = 0.96 t ≥ 0.9 t, holds the credit: fix9c)
 // (carried into November). A capture (handle 0) claims 0.5 t of oxide at
 // 80 % = 0.4 t ≤ 0.9 t in November and is held inside its check; a
 // redeclaration (handle 1) taking effect from 1 November arrives
@@ -267,7 +273,7 @@ func TestDeclarationWaitsForCapture(t *testing.T) {
 			setup := doc(map[string]string{"mb": "mass_balance"},
 				feed("PKA", "ree_concentrate", "PAK", 20, "Nd:4", "Pr:1"),
 				feed("CN", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"),
-				xformRun("P", "mb", "PKA", 20000, "OP", 0.1, ""))
+				xformRun("P", "mb", "PKA", 20000, "OP", 1.2, ""))
 			if _, err := ledger.NewService(dbs[0]).Capture(ctx, ledger.CaptureRequest{Body: []byte(setup)}); err != nil {
 				t.Fatal(err)
 			}

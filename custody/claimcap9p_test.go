@@ -17,7 +17,8 @@ import (
 // mb (REE → NdPr oxide on Nd + Pr, factor 0.9):
 //
 //	F13, Pakistan, 10 t at Nd 4 % + Pr 1 % = 0.5 t Nd+Pr
-//	RF13 (Oct 4): F13 10 t → OF13 0.1 t at Nd 60 % (no claim)
+//	RF13 (Oct 4): F13 10 t → OF13 0.6 t at Nd 64 % + Pr 16 % = 0.48 t
+//	  (no claim; it holds the credit, fix9c)
 //	  credit PAK 0.5 × 0.9 = 0.45 t
 //	G13, Pakistan, 10 t at Nd 3 % + Pr 1 % = 0.3 t Nd + 0.1 t Pr = 0.4 t
 //	RG13 (Oct 5): G13 10 t → OG13 0.75 t at Nd 45 % + Pr 15 %
@@ -33,7 +34,7 @@ func TestClaimOnGainedRunCountsAssayedFigure(t *testing.T) {
 	db := store(t, doc(map[string]string{"mb": "mass_balance"},
 		feed("F13", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
 		feed("G13", "ree_concentrate", "PAK", 10, "Nd:3", "Pr:1"),
-		runOf("RF13", "mb", "2025-10-04T00:00:00Z", []string{"F13:10"}, product{lot: "OF13", commodity: "ndpr_oxide", t: 0.1, assays: []string{"Nd:60"}}),
+		runOf("RF13", "mb", "2025-10-04T00:00:00Z", []string{"F13:10"}, product{lot: "OF13", commodity: "ndpr_oxide", t: 0.6, assays: []string{"Nd:64", "Pr:16"}}),
 		runOf("RG13", "mb", "2025-10-05T00:00:00Z", []string{"G13:10"}, product{lot: "OG13", commodity: "ndpr_oxide", t: 0.75, assays: []string{"Nd:45", "Pr:15"}, extra: claimPAK}),
 	))
 	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {

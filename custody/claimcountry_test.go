@@ -22,7 +22,9 @@ import (
 // concentrate at Nd 5 % + Pr 1.5 % credits category ndpr 10 × 6.5 % ×
 // 0.9 = 0.585 t; X1, 0.5 t oxide at Nd 60 % + Pr 18 %, claims 0.5 × 78 %
 // = 0.39 t Pakistani ≤ 0.585: accepted, the statement's PAK line claims
-// 0.39 and closes 0.585 − 0.39 = 0.195. A code that is no ISO 3166-1 code
+// 0.39 and closes 0.585 − 0.39 = 0.195 (X1R, 0.3 t at the same grade,
+// 0.234 t, no claim, as in sharedInputStore: the run's oxide holds 0.624 ≥
+// 0.585 t, fix9c). A code that is no ISO 3166-1 code
 // (XX) is refused naming the claim's cm:country; PK and PAK in one claim
 // are the same country listed twice, refused; nothing is stored.
 func TestClaimCountryAnyISOForm(t *testing.T) {
@@ -35,7 +37,8 @@ func TestClaimCountryAnyISOForm(t *testing.T) {
 		return doc(map[string]string{"mb": "mass_balance"},
 			feed("Q", "ree_concentrate", "PAK", 10, "Nd:5", "Pr:1.5", "La:8", "Ce:12"),
 			runOf("R1", "mb", "2025-10-05T00:00:00Z", []string{"Q:10"},
-				product{lot: "X1", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:18"}, extra: `, "cm:originClaim": [` + strings.Join(entries, ",") + `]`}))
+				product{lot: "X1", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:18"}, extra: `, "cm:originClaim": [` + strings.Join(entries, ",") + `]`},
+				product{lot: "X1R", commodity: "ndpr_oxide", t: 0.3, assays: []string{"Nd:60", "Pr:18"}}))
 	}
 	declare := func(db critmin.Store) {
 		t.Helper()

@@ -17,7 +17,10 @@ import (
 //
 //	L13, Pakistan, 10 t dry at Nd 4 %, Pr 1 %; weighing wl (Oct 3): 12 t
 //	RA13 at mb (Oct 5): L13 6 t → OA13 0.4 t at Nd 45 %, Pr 15 % = 0.24 t
-//	  Nd+Pr, claims Pakistan: credits 6 × 5 % × 0.9 = 0.27 ≥ 0.24, accepted
+//	  Nd+Pr, claims Pakistan: credits 6 × 5 % × 0.9 = 0.27 ≥ 0.24, accepted;
+//	  RA13 also makes OA13R, 0.1 t at Nd 60 % = 0.06 t, no claim, so its
+//	  products hold 0.3 t ≥ 0.27 (0.291 after the re-assay below): the
+//	  credit is not bounded by them (fix9c; Nd 0.24 ≤ 0.24, Pr 0.06 ≤ 0.06)
 //	RB13 at b (Oct 6): L13 6 t → OB13 0.2 t at Nd 45 % (0.09 ≤ 0.24 t)
 //	OA13 re-assayed (Oct 10, after its claim): Nd 42.75 % — it holds
 //	  0.4 × (42.75 + 15) % = 0.231 t from then on
@@ -40,7 +43,8 @@ func TestLaterRetractionLeavesAcceptedClaim(t *testing.T) {
 	svc := ledger.NewService(db)
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	svc.Now = clockAt("2025-10-07T00:00:00Z")
-	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("RA13", "mb", "2025-10-05T00:00:00Z", []string{"L13:6"}, product{lot: "OA13", commodity: "ndpr_oxide", t: 0.4, assays: []string{"Nd:45", "Pr:15"}, extra: claimPAK}),
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("RA13", "mb", "2025-10-05T00:00:00Z", []string{"L13:6"}, product{lot: "OA13", commodity: "ndpr_oxide", t: 0.4, assays: []string{"Nd:45", "Pr:15"}, extra: claimPAK},
+		product{lot: "OA13R", commodity: "ndpr_oxide", t: 0.1, assays: []string{"Nd:60", "Pr:0"}}),
 		runOf("RB13", "b", "2025-10-06T00:00:00Z", []string{"L13:6"}, product{lot: "OB13", commodity: "ndpr_oxide", t: 0.2, assays: []string{"Nd:45"}}))}); err != nil {
 		t.Fatal(err)
 	}

@@ -178,7 +178,10 @@ func closeMonthOf(t *testing.T, db critmin.RefineryStore, site, month string, nd
 // OctNov (2025-10-01 to 2025-12-01) and DecJan (2025-12-01 to
 // 2026-02-01); four Pakistani feeds of 100 t at 4 % Nd + 1 % Pr = 5 t
 // Nd+Pr each are run on 5 Oct (R1), 10 Nov (R2), 5 Dec (R3), 10 Jan (R4)
-// (R1, R3, R4 make unclaimed oxide, which takes nothing from the account).
+// (R1, R3, R4 make unclaimed oxide, which takes nothing from the account:
+// 6 t at 64 % Nd + 16 % Pr = 4.8 t each, which holds the run's credit,
+// at most 4.5 t — fix9c: a run never credits more than its products
+// contain; Nd 3.84 ≤ 4, Pr 0.96 ≤ 1).
 // The refinery closes October at 5 × 80 % / 5 = 0.8, November at
 // 5 × 70 % / 5 = 0.7, December at 5 × 60 % / 5 = 0.6; January is open.
 //
@@ -190,7 +193,10 @@ func closeMonthOf(t *testing.T, db critmin.RefineryStore, site, month string, nd
 //	        8.0 t is within the 5 + 10 = 15 t fed and the claim is judged
 //	        on its assayed 8.0 t, not capped (before the element cap of
 //	        fix9p R2 ran F2 alone: 8.0 t out of 5 t in); C2 is not
-//	        Pakistani and earns no credit.
+//	        Pakistani and earns no credit. R2 also makes Q2R, 4 t at the
+//	        same grade (3.2 t, no claim): its products hold 8.0 + 3.2 =
+//	        11.2 t ≥ its credits 15 × 0.7 = 10.5 t (3.5 PAK, 7.0 CHN),
+//	        so they are not bounded (fix9c).
 //	DecJan: R3 5 × 0.6 = 3.0 (both months closed above, one closed and
 //	        one open here), R4 5 × 0.9 (declared, January not closed) =
 //	        4.5: credits 7.5; opening 7.5, OctNov's 7.5 expire at the
@@ -203,10 +209,11 @@ func TestConversionPerRunMonth(t *testing.T) {
 		feed("F3", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
 		feed("F4", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
 		feed("C2", "ree_concentrate", "CHN", 200, "Nd:4", "Pr:1"),
-		runOf("R1", "mq", "2025-10-05T00:00:00Z", []string{"F1:100"}, product{lot: "Y1", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}}),
-		runOf("R2", "mq", "2025-11-10T00:00:00Z", []string{"F2:100", "C2:200"}, product{lot: "Q2", commodity: "ndpr_oxide", t: 10, assays: []string{"Nd:64", "Pr:16"}, extra: claimPAK}),
-		runOf("R3", "mq", "2025-12-05T00:00:00Z", []string{"F3:100"}, product{lot: "Y3", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}}),
-		runOf("R4", "mq", "2026-01-10T00:00:00Z", []string{"F4:100"}, product{lot: "Y4", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}})))
+		runOf("R1", "mq", "2025-10-05T00:00:00Z", []string{"F1:100"}, product{lot: "Y1", commodity: "ndpr_oxide", t: 6, assays: []string{"Nd:64", "Pr:16"}}),
+		runOf("R2", "mq", "2025-11-10T00:00:00Z", []string{"F2:100", "C2:200"}, product{lot: "Q2", commodity: "ndpr_oxide", t: 10, assays: []string{"Nd:64", "Pr:16"}, extra: claimPAK},
+			product{lot: "Q2R", commodity: "ndpr_oxide", t: 4, assays: []string{"Nd:64", "Pr:16"}}),
+		runOf("R3", "mq", "2025-12-05T00:00:00Z", []string{"F3:100"}, product{lot: "Y3", commodity: "ndpr_oxide", t: 6, assays: []string{"Nd:64", "Pr:16"}}),
+		runOf("R4", "mq", "2026-01-10T00:00:00Z", []string{"F4:100"}, product{lot: "Y4", commodity: "ndpr_oxide", t: 6, assays: []string{"Nd:64", "Pr:16"}})))
 	d := declaration("urn:t:site:mq")
 	d.Periods = []critmin.ClaimPeriod{{ID: "OctNov", From: "2025-10-01", To: "2025-12-01"}, {ID: "DecJan", From: "2025-12-01", To: "2026-02-01"}}
 	if err := custody.DeclareMassBalance(ctx, db, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {

@@ -2,6 +2,7 @@ package custody_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,11 +18,14 @@ import (
 //
 // On Oct 20 A is re-assayed at Nd 8 % dry (event ra):
 //
-//	credit now = 100 × (8 % + 1 %) × 0.9 = 8.1 t
+//	inputs × factor now = 100 × (8 % + 1 %) × 0.9 = 8.1 t, bounded by
+//	what E1's products hold (mbStore: O1 1.6 + O1R 2.96 = 4.56 t, fix9c):
+//	credit now = 4.56 t
 //
 // The entry carries "credit recomputed from the assay of Nd (event
 // urn:t:ev:ra of 2025-10-20), recorded after run urn:t:ev:E1 of 2025-10-05
-// consumed lot urn:t:lot:A: … now 8.1 t". The lot's record keeps only
+// consumed lot urn:t:lot:A: … now 4.56 t", after the bound's note ("…
+// inputs × factor 0.9 would credit 8.1 t"). The lot's record keeps only
 // its newest Nd assay, so the 4.5 t at the run is not restated from it
 // (the note says the earlier assay is no longer held). Other credits
 // (none re-assayed) carry no note.
@@ -38,7 +42,7 @@ func TestCreditReassayedAfterRunIsNoted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const want = "credit recomputed from the assay of Nd (event urn:t:ev:ra of 2025-10-20), recorded after run urn:t:ev:E1 of 2025-10-05 consumed lot urn:t:lot:A: the figure at the run rested on the earlier assay, which the lot's record no longer holds; now 8.1 t"
+	const want = "credit recomputed from the assay of Nd (event urn:t:ev:ra of 2025-10-20), recorded after run urn:t:ev:E1 of 2025-10-05 consumed lot urn:t:lot:A: the figure at the run rested on the earlier assay, which the lot's record no longer holds; now 4.56 t"
 	found := false
 	for _, c := range st.Categories {
 		for _, e := range c.Entries {
@@ -47,8 +51,8 @@ func TestCreditReassayedAfterRunIsNoted(t *testing.T) {
 			}
 			if e.Lot == "urn:t:lot:A" {
 				found = true
-				if e.Note != want || !near(e.Tonnes, 8.1) {
-					t.Errorf("A's credit %v t, note %q; want 8.1 t, %q", e.Tonnes, e.Note, want)
+				if !strings.HasSuffix(e.Note, "; "+want) || !strings.Contains(e.Note, "inputs × factor 0.9 would credit 8.1 t") || !near(e.Tonnes, 4.56) {
+					t.Errorf("A's credit %v t, note %q; want 4.56 t, the bound's note and %q", e.Tonnes, e.Note, want)
 				}
 			} else if e.Note != "" {
 				t.Errorf("credit of %s noted %q", e.Lot, e.Note)

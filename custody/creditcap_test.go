@@ -23,12 +23,15 @@ import (
 //	       consumption tolerance): uncapped 10.1 × 5 % × 0.9 = 0.4545 t,
 //	       0.9045 t in all — more than X holds. Capped at the 20 − 10 =
 //	       10 t left: 10 × 5 % × 0.9 = 0.45 t; credits in 0.9 t.
+//
+// Each run's oxide, 0.6 t at Nd 64 % + Pr 16 % = 0.48 t Nd+Pr (Nd 0.384
+// ≤ 0.4, Pr 0.096 ≤ 0.1 in), holds its 0.45 t credit (fix9c).
 func TestCreditsFromLotCappedAtItsContent(t *testing.T) {
 	ctx := context.Background()
 	db := store(t, doc(map[string]string{"mb": "mass_balance"},
 		feed("X", "ree_concentrate", "PAK", 20, "Nd:4", "Pr:1"),
-		runOf("R1", "mb", "2025-10-10T00:00:00Z", []string{"X:10"}, product{lot: "P1", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}}),
-		runOf("R2", "mb", "2025-10-12T00:00:00Z", []string{"X:10.1"}, product{lot: "P2", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}}),
+		runOf("R1", "mb", "2025-10-10T00:00:00Z", []string{"X:10"}, product{lot: "P1", commodity: "ndpr_oxide", t: 0.6, assays: []string{"Nd:64", "Pr:16"}}),
+		runOf("R2", "mb", "2025-10-12T00:00:00Z", []string{"X:10.1"}, product{lot: "P2", commodity: "ndpr_oxide", t: 0.6, assays: []string{"Nd:64", "Pr:16"}}),
 	))
 	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)

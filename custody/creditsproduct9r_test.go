@@ -33,12 +33,17 @@ import (
 //	           that already earned credit) → OX4, 0.5 t oxide, no claim:
 //	           CC earns its credit now, 10 × 5 % × 0.9 = 0.45 t PAK.
 //
+// R3 also makes OXR, 0.1 t at Nd 60 % (0.06 t, no claim), and R4's OX4 is
+// 0.6 t at Nd 64 % + Pr 16 % (0.48 t): each run's products hold its 0.45 t
+// credit (0.46, 0.48 ≥ 0.45; fix9c), each element within its input.
+//
 // November: PAK credits 0.45 (R4 on CC), claims 0, closing 0.45; CHN
 // credits 0.45. The statement and the capture-time check agree: the claim
 // captured as a document is refused with the same shortfall.
 func TestCreditOnlyInARunThatMakesTheProduct(t *testing.T) {
 	ctx := context.Background()
-	r3 := runOf("R3", "mb", "2025-11-07T00:00:00Z", []string{"CN:10"}, product{lot: "OX", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK})
+	r3 := runOf("R3", "mb", "2025-11-07T00:00:00Z", []string{"CN:10"}, product{lot: "OX", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK},
+		product{lot: "OXR", commodity: "ndpr_oxide", t: 0.1, assays: []string{"Nd:60", "Pr:0"}})
 	events := []string{
 		feed("PK", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
 		feed("PK2", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
@@ -47,7 +52,7 @@ func TestCreditOnlyInARunThatMakesTheProduct(t *testing.T) {
 		runOf("R2", "mb", "2025-11-06T00:00:00Z", []string{"PK2:10"}, product{lot: "RS", commodity: "residue", t: 9.5, assays: []string{"Nd:0.1", "Pr:0.02"}}),
 	}
 	db := store(t, doc(map[string]string{"mb": "mass_balance"}, append(events, r3,
-		runOf("R4", "mb", "2025-11-08T00:00:00Z", []string{"CC:10"}, product{lot: "OX4", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}}))...))
+		runOf("R4", "mb", "2025-11-08T00:00:00Z", []string{"CC:10"}, product{lot: "OX4", commodity: "ndpr_oxide", t: 0.6, assays: []string{"Nd:64", "Pr:16"}}))...))
 	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}

@@ -80,7 +80,8 @@ func TestClaimBookedAtItsOwnEvent(t *testing.T) {
 // December (laterclaim's site, October's credits expired at November's
 // end): Dec 2 run X: C (China, 10 t) → LX, 0.5 t at Nd 60 % + Pr 20 % =
 // 0.4 t Nd+Pr. Dec 10 run Y: A2 (Pakistan, 20 t at 5 %) → credit PAK
-// 20 × 0.05 × 0.9 = 0.9 t. A claim on LX dated Dec 5: the PAK balance
+// 20 × 0.05 × 0.9 = 0.9 t (its oxide LY, 1.2 t at Nd 64 % + Pr 16 % =
+// 0.96 t, holds it: fix9c). A claim on LX dated Dec 5: the PAK balance
 // then is 0 → refused, shortfall 0.4000 t (0.4 − 0). The same claim
 // dated Dec 12: 0.4 ≤ 0.9, accepted, booked at its own event in 2025-12.
 func TestClaimDrawsOnBalanceAtItsTime(t *testing.T) {
@@ -95,7 +96,7 @@ func TestClaimDrawsOnBalanceAtItsTime(t *testing.T) {
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	svc.Now = clockAt("2025-12-21T00:00:00Z")
 	if err := capture(svc, runOf("X", "mb", "2025-12-02T00:00:00Z", []string{"C:10"}, product{lot: "LX", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}}),
-		runOf("Y", "mb", "2025-12-10T00:00:00Z", []string{"A2:20"}, product{lot: "LY", commodity: "ndpr_oxide", t: 0.05, assays: []string{"Nd:60", "Pr:20"}})); err != nil {
+		runOf("Y", "mb", "2025-12-10T00:00:00Z", []string{"A2:20"}, product{lot: "LY", commodity: "ndpr_oxide", t: 1.2, assays: []string{"Nd:64", "Pr:16"}})); err != nil {
 		t.Fatal(err)
 	}
 	err := capture(svc, claimADD("c5", "LX", "2025-12-05T00:00:00Z", "1"))

@@ -26,13 +26,16 @@ func claimADD(id, lot, when, share string) string {
 //	Oct 10 R1: A (Pakistan, 100 t at 5 % Nd+Pr) → L, 1 t oxide at 80 %
 //	           Nd+Pr = 0.8 t, no claim. Credit PAK 100 × 5 % × 0.9 = 4.5 t,
 //	           usable in October and November, expired at November's end.
+//	           R1 also makes LR, 5 t at 62 % Nd + 15 % Pr = 3.85 t, so its
+//	           products hold 4.65 ≥ 4.5 t (fix9c; Nd 3.7 ≤ 4, Pr 0.95 ≤ 1).
 //	Dec 15 C1: ObjectEvent ADD claims L 100 % Pakistan: 0.8 t in December,
 //	           whose PAK balance is 0 (October's 4.5 t expired):
 //	           refused, shortfall 0.8 t. Booked in October (the lot's
 //	           production period) it would pass on expired credits and
 //	           rewrite October's closed statement.
 //
-// With a December run R2 (A2, Pakistan, 20 t → 1 t × 0.9 = 0.9 t credit)
+// With a December run R2 (A2, Pakistan, 20 t → 1 t × 0.9 = 0.9 t credit;
+// its oxide L2, 1.2 t at 64 % Nd + 16 % Pr = 0.96 t, holds it)
 // the same claim fits: 0.8 ≤ 0.9, accepted, booked in 2025-12 under event
 // C1; October's statement shows no claim. A second claim on L (C2, Dec 20)
 // is refused: L already carries C1's claim.
@@ -40,7 +43,8 @@ func TestLaterClaimBookedWhenMade(t *testing.T) {
 	ctx := context.Background()
 	mk := func(t *testing.T) (critmin.Store, *ledger.Service) {
 		db := store(t, doc(map[string]string{"mb": "mass_balance"}, feed("A", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"), feed("A2", "ree_concentrate", "PAK", 20, "Nd:4", "Pr:1"),
-			runOf("R1", "mb", "2025-10-10T00:00:00Z", []string{"A:100"}, product{lot: "L", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}})))
+			runOf("R1", "mb", "2025-10-10T00:00:00Z", []string{"A:100"}, product{lot: "L", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}},
+				product{lot: "LR", commodity: "ndpr_oxide", t: 5, assays: []string{"Nd:62", "Pr:15"}})))
 		if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 			t.Fatal(err)
 		}
@@ -63,7 +67,7 @@ func TestLaterClaimBookedWhenMade(t *testing.T) {
 	})
 	t.Run("December credits", func(t *testing.T) {
 		db, svc := mk(t)
-		if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("R2", "mb", "2025-12-01T00:00:00Z", []string{"A2:20"}, product{lot: "L2", commodity: "ndpr_oxide", t: 0.05, assays: []string{"Nd:60", "Pr:20"}}))}); err != nil {
+		if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("R2", "mb", "2025-12-01T00:00:00Z", []string{"A2:20"}, product{lot: "L2", commodity: "ndpr_oxide", t: 1.2, assays: []string{"Nd:64", "Pr:16"}}))}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(claimADD("C1", "L", "2025-12-15T00:00:00Z", "1"))}); err != nil {

@@ -524,7 +524,8 @@ type BalanceLine struct {
 	Percent            float64 `json:"percent,omitempty"`
 	// Notes say where the line's credits in are less than the runs'
 	// consumption would give: a credit capped at what its lot contains
-	// (creditCap; the entry behind it carries the same note).
+	// (creditCap), or bounded by what its run's products contain
+	// (productBound); the entry behind it carries the same note.
 	Notes []string `json:"notes,omitempty"`
 }
 
@@ -546,7 +547,8 @@ type Entry struct {
 	Factor       float64 `json:"conversionFactor,omitempty"`
 	FactorSource string  `json:"factorSource,omitempty"`
 	// Note says why a credit is less than its run's consumption would
-	// give (capped at what its lot contains: creditCap), and that a credit
+	// give (capped at what its lot contains: creditCap; bounded by what
+	// its run's products contain: productBound), and that a credit
 	// rests on an assay of its input recorded after the run
 	// (creditAssayNote): recomputed from it, what it was and is now.
 	// Both, where both hold, are joined by "; ".
@@ -918,6 +920,19 @@ type mbCalc struct {
 	// commodities of every output of the site's live runs over all time
 	// (makesProduct).
 	runMade map[string]map[string]bool
+	// runOuts caches, by run key, every output of the site's live runs
+	// over all time with the dry tonnes the run produced of it (productBound).
+	runOuts map[string][]runOutput
+	// runCredited is, by category and run key, the credits runs replayed
+	// so far earned (a run split over periods: productBound).
+	runCredited map[[2]string]float64
+}
+
+// runOutput is one output lot of a run and the dry tonnes the run
+// produced of it (outputMass: the edge's quantity, else the lot's mass).
+type runOutput struct {
+	lot string
+	dry float64
 }
 
 // runFactor is the conversion factor of a category's credits in one
@@ -1630,7 +1645,7 @@ type runCredits struct {
 	factor float64
 	source string
 	// notes say, by the same key, why a credit is less than the run's
-	// consumption would give (creditCap).
+	// consumption would give (creditCap, productBound).
 	notes map[[3]string]string
 }
 
@@ -1796,6 +1811,11 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 			}
 		}
 	}
+	for _, id := range sortedKeys(out) {
+		if err := mc.productBound(r, id, mc.acc[id].cat, out[id]); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 
@@ -1844,26 +1864,145 @@ func (mc *mbCalc) creditCap(catID string, cat critmin.MaterialCategory, l *critm
 // captured count as the store will keep them; events declared in error
 // do not count.
 func (mc *mbCalc) makesProduct(key string, cat critmin.MaterialCategory) (bool, error) {
-	if mc.runMade == nil {
-		runs, err := mc.runs(time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
-		if err != nil {
-			return false, err
+	if err := mc.loadRunMade(); err != nil {
+		return false, err
+	}
+	return mc.runMade[key][cat.Product], nil
+}
+
+// loadRunMade fills runMade and runOuts from every live run at the site
+// over all time, the document being captured included.
+func (mc *mbCalc) loadRunMade() error {
+	if mc.runMade != nil {
+		return nil
+	}
+	runs, err := mc.runs(time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		return err
+	}
+	mc.runMade = map[string]map[string]bool{}
+	mc.runOuts = map[string][]runOutput{}
+	for _, r := range runs {
+		m := mc.runMade[r.key]
+		if m == nil {
+			m = map[string]bool{}
+			mc.runMade[r.key] = m
 		}
-		mc.runMade = map[string]map[string]bool{}
-		for _, r := range runs {
-			m := mc.runMade[r.key]
-			if m == nil {
-				m = map[string]bool{}
-				mc.runMade[r.key] = m
+		for _, c := range r.children() {
+			l := mc.oc.lots[c]
+			if l == nil {
+				continue
 			}
-			for _, c := range r.children() {
-				if l := mc.oc.lots[c]; l != nil && l.Commodity != "" {
-					m[l.Commodity] = true
+			if l.Commodity != "" {
+				m[l.Commodity] = true
+			}
+			dry := l.DryTonnes
+			for _, e := range r.edges {
+				if e.Child == c {
+					dry = outputMass(e, l)
+					break
 				}
+			}
+			if !slices.ContainsFunc(mc.runOuts[r.key], func(o runOutput) bool { return o.lot == c }) {
+				mc.runOuts[r.key] = append(mc.runOuts[r.key], runOutput{lot: c, dry: dry})
 			}
 		}
 	}
-	return mc.runMade[key][cat.Product], nil
+	return nil
+}
+
+// productBound bounds the credits rc that run r earns in category catID
+// by what the run's outputs of the category's product contain (ISO
+// 22095-2 mass balance: credits in are the qualifying characteristic ×
+// the conversion factor, and a run cannot credit more qualifying element
+// than its products hold): 10 t of concentrate at 5 % Nd+Pr, factor 0.9,
+// turned into 1 kg of oxide at 80 % Nd+Pr credits 0.0008 t, not 0.45 t.
+// The bound is Σ over the run's outputs of the product commodity, over
+// every event of the run (transformationID, EPCIS 2.0 §7.4.6), of dry
+// tonnes produced × the output's own dry grade of each of the category's
+// elements (GradesOf: assayed figures, as element accounting reads them);
+// outputs of another commodity (residue, tailings) count nothing. An
+// output without its own assay of an element counts none of it, so a run
+// whose products are not assayed earns no credit until they are (a
+// product without an assay is "grade not measured", docs/origin.md):
+// the statement is computed from the record, so a later assay of the
+// product gives the credit on the next read. Credits of a run split over
+// periods count together against the bound. Where the bound bites, every
+// credit line of the run in the category is scaled by bound ÷ credits
+// (origin shares stay as the inputs give them) and carries a note saying
+// what the products hold and what inputs × factor would have credited.
+func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCategory, rc *runCredits) error {
+	if err := mc.loadRunMade(); err != nil {
+		return err
+	}
+	total := 0.0
+	for _, t := range rc.byC {
+		total += t
+	}
+	if total <= 0 {
+		return nil
+	}
+	var held, dry float64
+	var lots, unassayed []string
+	for _, o := range mc.runOuts[r.key] {
+		l := mc.oc.lots[o.lot]
+		if l == nil || l.Commodity != cat.Product {
+			continue
+		}
+		lots = append(lots, o.lot)
+		dry += o.dry
+		g := GradesOf(l)
+		var missing []string
+		for _, el := range cat.Elements {
+			if v, ok := g[el]; ok {
+				held += o.dry * v
+			} else {
+				missing = append(missing, el)
+			}
+		}
+		if len(missing) > 0 {
+			unassayed = append(unassayed, fmt.Sprintf("%s lot %s has no assay of %s", cat.Product, o.lot, strings.Join(missing, ", ")))
+		}
+	}
+	if mc.runCredited == nil {
+		mc.runCredited = map[[2]string]float64{}
+	}
+	k := [2]string{catID, r.key}
+	before := mc.runCredited[k]
+	left := max(0, held-before)
+	if total <= left+massTolerance {
+		mc.runCredited[k] = before + total
+		return nil
+	}
+	mc.runCredited[k] = before + left
+	els := strings.Join(cat.Elements, "+")
+	run := runWords(r.xid(), r.event, r.at.UTC().Format("2006-01-02"))
+	would := fmt.Sprintf("inputs × factor %g would credit %s t", rc.factor, Figure(total))
+	var note string
+	switch {
+	case held <= 0 && len(unassayed) > 0:
+		note = fmt.Sprintf("no credit from %s until its products are assayed: %s (grade not measured, counted as holding none); %s", run, strings.Join(unassayed, "; "), would)
+	case len(lots) == 0:
+		note = fmt.Sprintf("no credit from %s: it made no %s lot, so its products hold no %s; %s", run, cat.Product, els, would)
+	default:
+		note = fmt.Sprintf("bounded by what %s's products contain: %s t %s in %s t of %s (lot %s)", run, Figure(held), els, Figure(dry), cat.Product, strings.Join(lots, ", "))
+		if len(unassayed) > 0 {
+			note += "; " + strings.Join(unassayed, "; ") + " (not counted until assayed)"
+		}
+		if before > 0 {
+			note += fmt.Sprintf("; %s t of it credited already in an earlier period", Figure(before))
+		}
+		note += "; " + would
+	}
+	f := left / total
+	if rc.notes == nil {
+		rc.notes = map[[3]string]string{}
+	}
+	for key, t := range rc.byC {
+		rc.byC[key] = t * f
+		rc.notes[key] = joinNotes(rc.notes[key], note)
+	}
+	return nil
 }
 
 // recirculated reports whether lot id holds material that already entered

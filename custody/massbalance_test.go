@@ -46,6 +46,17 @@ func declaration(site string) *critmin.MassBalanceDeclaration {
 //	           0.4 t, claims Pakistan: accepted (October's 2.1 → 1.7).
 //	           K is physically Chinese only: case (c).
 //
+// Each run also makes an unclaimed oxide lot (…R) so that its products hold
+// at least its credits (fix9c: a run never credits more Nd+Pr than its
+// products contain), each element within what the run's input held:
+//
+//	E1: O1 1.6 + O1R 4 t at Nd 60 % + Pr 14 % = 2.96 → 4.56 ≥ 4.5
+//	    (Nd 1.2 + 2.4 = 3.6 ≤ 4, Pr 0.4 + 0.56 = 0.96 ≤ 1)
+//	E3: O2 4.0 + O2R 1 t at Nd 60 %, Pr 0 % = 0.6 → 4.6 ≥ 4.5 (Nd 3.6 ≤ 4)
+//	E4: SB2 0.4 + SB2R 0.6 t at Sb 80 % = 0.48 → 0.88 ≥ 0.8 (Sb ≤ 1)
+//	E5: O3 0.8 + O3R 0.25 t at Nd 60 % = 0.15 → 0.95 ≥ 0.9 (Nd 0.75 ≤ 0.8)
+//	E6: K 0.4 + KR 0.1 t at Nd 60 % = 0.06 → 0.46 ≥ 0.45 (Nd 0.36 ≤ 0.4)
+//
 // Statement October (REE): PAK 0 + 4.5 − 1.6 − 0 = 2.9; CHN 0 + 4.5 = 4.5.
 // November: October's credits expire at its end (carry forward 1):
 // PAK 2.9 + 0.9 − 1.2 − 1.7 = 0.9; CHN 4.5 + 0.45 − 0 − 4.5 = 0.45;
@@ -60,11 +71,16 @@ func mbStore(t *testing.T) critmin.Store {
 		feed("C2", "ree_concentrate", "CHN", 40, "Nd:4", "Pr:1"),
 		feed("A9", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
 		feed("CBIG", "ree_concentrate", "CHN", 1000, "Nd:4", "Pr:1"),
-		runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"A:100"}, product{lot: "O1", commodity: "ndpr_oxide", t: 2, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}),
-		runOf("E3", "mb", "2025-10-07T00:00:00Z", []string{"C:100"}, product{lot: "O2", commodity: "ndpr_oxide", t: 5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}),
-		runOf("E4", "mb", "2025-10-08T00:00:00Z", []string{"SbC:10"}, product{lot: "SB2", commodity: "antimony_trioxide", t: 0.5, assays: []string{"Sb:80"}, extra: claimPAK}),
-		runOf("E5", "mb", "2025-11-10T00:00:00Z", []string{"A2:20"}, product{lot: "O3", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}),
-		runOf("E6", "mb", "2025-11-12T00:00:00Z", []string{"C2:10"}, product{lot: "K", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}),
+		runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"A:100"}, product{lot: "O1", commodity: "ndpr_oxide", t: 2, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK},
+			product{lot: "O1R", commodity: "ndpr_oxide", t: 4, assays: []string{"Nd:60", "Pr:14"}}),
+		runOf("E3", "mb", "2025-10-07T00:00:00Z", []string{"C:100"}, product{lot: "O2", commodity: "ndpr_oxide", t: 5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK},
+			product{lot: "O2R", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:0"}}),
+		runOf("E4", "mb", "2025-10-08T00:00:00Z", []string{"SbC:10"}, product{lot: "SB2", commodity: "antimony_trioxide", t: 0.5, assays: []string{"Sb:80"}, extra: claimPAK},
+			product{lot: "SB2R", commodity: "antimony_trioxide", t: 0.6, assays: []string{"Sb:80"}}),
+		runOf("E5", "mb", "2025-11-10T00:00:00Z", []string{"A2:20"}, product{lot: "O3", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK},
+			product{lot: "O3R", commodity: "ndpr_oxide", t: 0.25, assays: []string{"Nd:60", "Pr:0"}}),
+		runOf("E6", "mb", "2025-11-12T00:00:00Z", []string{"C2:10"}, product{lot: "K", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK},
+			product{lot: "KR", commodity: "ndpr_oxide", t: 0.1, assays: []string{"Nd:60", "Pr:0"}}),
 		runOf("E9", "mb2", "2025-10-05T00:00:00Z", []string{"A9:10"}, product{lot: "N9", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}),
 	))
 	if err := custody.DeclareMassBalance(context.Background(), db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {

@@ -283,6 +283,11 @@ func TestRedeclarationKeepsJudgedPeriods(t *testing.T) {
 //	  PAK = 0.2 t (window PAK 0.9/1.8 = 50 %). November's PAK credit
 //	  expires at December's end: 0.9 − 0.2 = 0.7.
 //	  PAK 0.9 + 0 − 0.2 − 0.7 = 0; CHN 0 + 0.9 − 0 − 0 = 0.9.
+//
+// Each run also makes unclaimed oxide so that its products hold its
+// credits (fix9c), each element within its inputs: R1 HR 10 t at Nd 62 % +
+// Pr 15 % = 7.7 t (1.6 + 7.7 = 9.3 ≥ 9); R2 H2R 0.25 t at Nd 60 % = 0.15
+// (0.95 ≥ 0.9); R3 H3R 0.7 t at Nd 64 % + Pr 12 % = 0.532 (0.932 ≥ 0.9).
 func TestRollingAverageStatement(t *testing.T) {
 	half := `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.5}]`
 	db := store(t, doc(map[string]string{"ra": "mass_balance"},
@@ -290,9 +295,12 @@ func TestRollingAverageStatement(t *testing.T) {
 		feed("C", "ree_concentrate", "CHN", 100, "Nd:4", "Pr:1"),
 		feed("A2", "ree_concentrate", "PAK", 20, "Nd:4", "Pr:1"),
 		feed("C3", "ree_concentrate", "CHN", 20, "Nd:4", "Pr:1"),
-		runOf("R1", "ra", "2025-10-05T00:00:00Z", []string{"A:100", "C:100"}, product{lot: "H", commodity: "ndpr_oxide", t: 2, assays: []string{"Nd:60", "Pr:20"}, extra: half}),
-		runOf("R2", "ra", "2025-11-05T00:00:00Z", []string{"A2:20"}, product{lot: "H2", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}, extra: half}),
-		runOf("R3", "ra", "2025-12-05T00:00:00Z", []string{"C3:20"}, product{lot: "H3", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}, extra: half}),
+		runOf("R1", "ra", "2025-10-05T00:00:00Z", []string{"A:100", "C:100"}, product{lot: "H", commodity: "ndpr_oxide", t: 2, assays: []string{"Nd:60", "Pr:20"}, extra: half},
+			product{lot: "HR", commodity: "ndpr_oxide", t: 10, assays: []string{"Nd:62", "Pr:15"}}),
+		runOf("R2", "ra", "2025-11-05T00:00:00Z", []string{"A2:20"}, product{lot: "H2", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}, extra: half},
+			product{lot: "H2R", commodity: "ndpr_oxide", t: 0.25, assays: []string{"Nd:60", "Pr:0"}}),
+		runOf("R3", "ra", "2025-12-05T00:00:00Z", []string{"C3:20"}, product{lot: "H3", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}, extra: half},
+			product{lot: "H3R", commodity: "ndpr_oxide", t: 0.7, assays: []string{"Nd:64", "Pr:12"}}),
 	))
 	ctx := context.Background()
 	d := declaration("urn:t:site:ra")

@@ -25,6 +25,13 @@ import (
 // figures are capped, but a claim is booked at the lot's assayed figure,
 // the metal it is said to contain (fix9y item 1; fix9p booked the capped
 // 1.0 and 0.5 t, which let a claim consume less credit than it claims).
+//
+// At factor 1 a run's products must hold all of its inputs' Nd+Pr for the
+// credit to stand (fix9c: a run never credits more than its products
+// contain): O1 is 2.5 t at Nd 64 % + Pr 16 % = 1.6 + 0.4 = 2.0 t, and R2
+// also makes O2R, 1 t at Nd 50 % + Pr 10 % = 0.5 + 0.1 t, so R2's
+// products hold 0.4 + 0.6 = 1.0 t (Nd 0.3 + 0.5 = 0.8, Pr 0.1 + 0.1 = 0.2,
+// what M's 20 t brought).
 func probeEvents(s string) []string {
 	half := `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.5}, {"cm:country": "MMR", "cm:share": 0.5}]`
 	ox := func(lot string, t float64, claim string) product {
@@ -33,8 +40,8 @@ func probeEvents(s string) []string {
 	return []string{
 		feed("P"+s, "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
 		feed("M"+s, "ree_concentrate", "MMR", 100, "Nd:4", "Pr:1"),
-		runOf("R1"+s, s, "2025-10-05T00:00:00Z", []string{"P" + s + ":40"}, ox("O1", 1, "")),
-		runOf("R2"+s, s, "2025-10-20T00:00:00Z", []string{"M" + s + ":20"}, ox("O2", 0.5, half)),
+		runOf("R1"+s, s, "2025-10-05T00:00:00Z", []string{"P" + s + ":40"}, product{lot: "O1" + s, commodity: "ndpr_oxide", t: 2.5, assays: []string{"Nd:64", "Pr:16"}}),
+		runOf("R2"+s, s, "2025-10-20T00:00:00Z", []string{"M" + s + ":20"}, ox("O2", 0.5, half), product{lot: "O2R" + s, commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:50", "Pr:10"}}),
 		runOf("R3"+s, s, "2025-11-05T00:00:00Z", []string{"P" + s + ":20"}, ox("O3", 2, claimPAK)),
 		runOf("R4"+s, s, "2025-12-05T00:00:00Z", []string{"M" + s + ":10"}, ox("O4", 1, claimPAK)),
 	}

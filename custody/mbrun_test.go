@@ -23,6 +23,9 @@ import (
 // X1 states O1's commodity, ndpr_oxide: the run makes the category's
 // product, so its inputs earn credit (fix9r: a run that makes none earns
 // nothing; before, O1 had no stated commodity and the run still earned).
+// O1, 7 t at Nd 64 % + Pr 16 % = 5.6 t Nd+Pr (Nd 4.48 ≤ 4.8, Pr 1.12 ≤
+// 1.2 in), holds the run's 5.4 t (fix9c: a run never credits more than its
+// products contain; unassayed, it would earn nothing).
 func TestRunCreditedOncePerInput(t *testing.T) {
 	xev := func(id, when, inputs, outputs string) string {
 		return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "` + when + `", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
@@ -31,8 +34,8 @@ func TestRunCreditedOncePerInput(t *testing.T) {
 	db := store(t, doc(map[string]string{"mb": "mass_balance"},
 		feed("A", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
 		feed("A2", "ree_concentrate", "PAK", 20, "Nd:4", "Pr:1"),
-		strings.Replace(xev("X1", "2025-10-05T00:00:00Z", `{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}`, `{"epcClass": "urn:t:lot:O1", "quantity": 2, "uom": "TNE"}`),
-			`"bizLocation": {"id": "urn:t:site:mb"}}`, `"bizLocation": {"id": "urn:t:site:mb"}, "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0}}`, 1),
+		strings.Replace(xev("X1", "2025-10-05T00:00:00Z", `{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}`, `{"epcClass": "urn:t:lot:O1", "quantity": 7, "uom": "TNE"}`),
+			`"bizLocation": {"id": "urn:t:site:mb"}}`, `"bizLocation": {"id": "urn:t:site:mb"}, "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 64, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 16, "cm:unit": "%", "cm:basis": "dry"}]}}`, 1),
 		xev("X2", "2025-10-06T00:00:00Z", ``, `{"epcClass": "urn:t:lot:L1", "quantity": 3, "uom": "TNE"}`),
 		xev("X3", "2025-10-07T00:00:00Z", `{"epcClass": "urn:t:lot:A2", "quantity": 20, "uom": "TNE"}`, ``),
 	))

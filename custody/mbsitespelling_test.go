@@ -20,6 +20,8 @@ import (
 //
 //	credit PAK = 10 × 5 % × 0.9 = 0.45 t Nd+Pr
 //	claim SX   = 0.5 × 80 % = 0.40 t ≤ 0.45 → accepted; closing 0.05 t
+//	(event s2 of run S makes SR, 0.1 t at Nd 60 %, no claim: the run's
+//	products hold 0.4 + 0.06 = 0.46 ≥ 0.45 t, fix9c)
 //
 // Before the fix the declaration was found under its spelling only: the
 // capture refused the claim ("declares no material category") and the
@@ -41,7 +43,7 @@ func TestMassBalanceSiteSpellings(t *testing.T) {
 	run := `{"type": "TransformationEvent", "eventID": "urn:t:ev:s1", "eventTime": "2025-12-10T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:S",
 	 "inputQuantityList": [{"epcClass": "urn:t:lot:P", "quantity": 10, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:SX", "quantity": 0.5, "uom": "TNE"}], "bizLocation": {"id": "` + dl + `"},
 	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]` + claimPAK + `}}`
-	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(run)}); err != nil {
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(run, stockEvent("s2", "urn:t:run:S", dl, "2025-12-10T00:00:00Z", "SR", 0.1, "60", "0"))}); err != nil {
 		t.Fatalf("claim of 0.40 t on 0.45 t of credits earned at the site's other spelling: %v", err)
 	}
 	if err := custody.CheckClaim(ctx, db, "urn:t:lot:SX"); err != nil {

@@ -18,7 +18,9 @@ import (
 //
 //	F7, Pakistan, 10 t dry at Nd 4 %, Pr 1 %
 //	E7 (Oct 5): F7 10 t → O7 0.5 t at Nd 40 %, Pr 10 % = 0.25 t, claims
-//	  Pakistan 100 %: credits 10 × 5 % × 0.9 = 0.45 t, claims 0.25 t
+//	  Pakistan 100 %: credits 10 × 5 % × 0.9 = 0.45 t, claims 0.25 t;
+//	  E7 also makes O7R, 0.3 t at Nd 64 % + Pr 16 % = 0.24 t, no claim, so
+//	  its products hold 0.49 ≥ 0.45 t (fix9c; Nd 0.392 ≤ 0.4, Pr 0.098 ≤ 0.1)
 //
 // On Oct 25 (October open): expired 0, expires at period end 0.45 −
 // 0.25 = 0.2 t (projection), closing 0.2 t. On Nov 5 (October ended):
@@ -36,7 +38,7 @@ func TestOpenPeriodExpiryIsProjection(t *testing.T) {
 	svc := ledger.NewService(db)
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	svc.Now = clockAt("2025-10-06T00:00:00Z")
-	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("E7", "mb", "2025-10-05T00:00:00Z", []string{"F7:10"}, product{lot: "O7", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:40", "Pr:10"}, extra: claimPAK}))}); err != nil {
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("E7", "mb", "2025-10-05T00:00:00Z", []string{"F7:10"}, product{lot: "O7", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:40", "Pr:10"}, extra: claimPAK}, product{lot: "O7R", commodity: "ndpr_oxide", t: 0.3, assays: []string{"Nd:64", "Pr:16"}}))}); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {

@@ -21,12 +21,15 @@ import (
 // ree_concentrate → ndpr_oxide on Nd+Pr, factor 0.9):
 //
 //	Oct 5  E1: P (Pakistan, 10 t at 5 % Nd + 1 % Pr = 0.6 t Nd+Pr) →
-//	           O1 (oxide, 0.25 t at 60 % Nd + 20 % Pr = 0.2 t) and I
-//	           (ree_concentrate, 5 t at the feed's grade = 0.3 t): E1
-//	           makes the product, credit PAK 10 × 6 % × 0.9 = 0.54 t.
-//	Oct 6  E2: I → I2 (oxide, 0.25 t at 80 % = 0.2 t): I was made here
+//	           O1 (oxide, 0.7 t at 66 % Nd + 12 % Pr = 0.546 t, which
+//	           holds the credit, fix9c) and I (ree_concentrate, 0.5 t at
+//	           the feed's grade = 0.03 t): E1 makes the product, credit
+//	           PAK 10 × 6 % × 0.9 = 0.54 t (Nd out 0.462 + 0.025 ≤ 0.5,
+//	           Pr 0.084 + 0.005 ≤ 0.1).
+//	Oct 6  E2: I → I2 (oxide, 0.03 t at 80 % = 0.024 t): I was made here
 //	           by E1, a run that earned credit on P: no credit (else
-//	           5 × 6 % × 0.9 = 0.27 t again, 0.81 t in all).
+//	           0.5 × 6 % × 0.9 = 0.027 t, bounded by I2's 0.024 t, again:
+//	           0.564 t in all, shortfall 0.236 t below).
 //	Oct 10 E3: C (China, 20 t) → K, 1 t of oxide at 60 % Nd + 20 % Pr =
 //	           0.8 t Nd+Pr, claimed Pakistani: 0.8 > 0.54, refused with a
 //	           shortfall of 0.8 − 0.54 = 0.26 t.
@@ -38,15 +41,16 @@ import (
 // And the other side: R, residue (not an input of the category) refined
 // at the site to ree_concentrate J (F1, no product: no credit), earns
 // credit when J is first fed to a run that makes the product (F2, J →
-// oxide J2, 0.5 t at 60 % + 20 % = 0.4 t): 10 t × 6 % × 0.9 = 0.54 t.
+// oxide J2, 0.75 t at 64 % + 12 % = 0.57 t, which holds the credit):
+// 10 t × 6 % × 0.9 = 0.54 t.
 func TestRecirculatedInputEarnsNoCredit(t *testing.T) {
 	ctx := context.Background()
 	db := store(t, doc(map[string]string{"mb": "mass_balance"},
 		feed("P", "ree_concentrate", "PAK", 10, "Nd:5", "Pr:1"),
 		feed("C", "ree_concentrate", "CHN", 20, "Nd:5", "Pr:1"),
-		runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"P:10"}, product{lot: "O1", commodity: "ndpr_oxide", t: 0.25, assays: []string{"Nd:60", "Pr:20"}},
-			product{lot: "I", commodity: "ree_concentrate", t: 5, assays: []string{"Nd:5", "Pr:1"}}),
-		runOf("E2", "mb", "2025-10-06T00:00:00Z", []string{"I:5"}, product{lot: "I2", commodity: "ndpr_oxide", t: 0.25, assays: []string{"Nd:60", "Pr:20"}}),
+		runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"P:10"}, product{lot: "O1", commodity: "ndpr_oxide", t: 0.7, assays: []string{"Nd:66", "Pr:12"}},
+			product{lot: "I", commodity: "ree_concentrate", t: 0.5, assays: []string{"Nd:5", "Pr:1"}}),
+		runOf("E2", "mb", "2025-10-06T00:00:00Z", []string{"I:0.5"}, product{lot: "I2", commodity: "ndpr_oxide", t: 0.03, assays: []string{"Nd:60", "Pr:20"}}),
 	))
 	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
@@ -93,7 +97,7 @@ func TestRecirculatedInputEarnsNoCredit(t *testing.T) {
 	db2 := store(t, doc(map[string]string{"mb": "mass_balance"},
 		feed("R", "residue", "PAK", 20, "Nd:3", "Pr:0.5"),
 		runOf("F1", "mb", "2025-10-05T00:00:00Z", []string{"R:20"}, product{lot: "J", commodity: "ree_concentrate", t: 10, assays: []string{"Nd:5", "Pr:1"}}),
-		runOf("F2", "mb", "2025-10-06T00:00:00Z", []string{"J:10"}, product{lot: "J2", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}}),
+		runOf("F2", "mb", "2025-10-06T00:00:00Z", []string{"J:10"}, product{lot: "J2", commodity: "ndpr_oxide", t: 0.75, assays: []string{"Nd:64", "Pr:12"}}),
 	))
 	if err := custody.DeclareMassBalance(ctx, db2, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
@@ -118,7 +122,8 @@ func TestRecirculatedInputEarnsNoCredit(t *testing.T) {
 //	toll:      E2 at tp (another site) turns I into I2; E3 at mb feeds I2.
 //
 // Either way the credit is earned once, by E3, the run that makes the
-// product: I2 10 t × 5 % × 0.9 = 0.45 t PAK (never 0.9 t), so a 0.8 t
+// product: I2 10 t × 5 % × 0.9 = 0.45 t PAK (never 0.9 t; E3's oxide OX0,
+// 0.6 t at 80 % Nd = 0.48 t, holds it, fix9c), so a 0.8 t
 // claim on Chinese oxide is short by 0.8 − 0.45 = 0.35 t.
 func TestRecirculatedThroughContainerOrToll(t *testing.T) {
 	ctx := context.Background()
@@ -141,7 +146,7 @@ func TestRecirculatedThroughContainerOrToll(t *testing.T) {
 				feed("C", "ree_concentrate", "CHN", 20, "Nd:5", "Pr:0"),
 				runOf("E1", "mb", "2025-10-02T00:00:00Z", []string{"P:10"}, product{lot: "I", commodity: "ree_concentrate", t: 10, assays: []string{"Nd:5", "Pr:0"}}),
 			}, middle...)
-			evs = append(evs, runOf("E3", "mb", "2025-10-05T00:00:00Z", []string{"I2:10"}, product{lot: "OX0", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:80", "Pr:0"}}))
+			evs = append(evs, runOf("E3", "mb", "2025-10-05T00:00:00Z", []string{"I2:10"}, product{lot: "OX0", commodity: "ndpr_oxide", t: 0.6, assays: []string{"Nd:80", "Pr:0"}}))
 			db := store(t, doc(map[string]string{"mb": "mass_balance", "tp": "controlled_blending"}, evs...))
 			if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 				t.Fatal(err)

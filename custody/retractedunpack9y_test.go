@@ -24,8 +24,9 @@ import (
 //	  physical origin is not Pakistan, its claim is refused (0.4 t
 //	  against 0 t, shortfall 0.4 t).
 //	UNPACK declared in error (Oct 20): S held X when E1 read it: credit
-//	  PAK 10 × 5 % × 0.9 = 0.45 t ≥ 0.4 t, the claim accepted (balance
-//	  0.05 t), O's Nd and Pr 100 % Pakistan (physical), the claim's
+//	  PAK 10 × 5 % × 0.9 = 0.45 t, bounded by the 0.4 t O holds (fix9c: a
+//	  run never credits more than its products contain) to 0.4 t ≥ 0.4 t,
+//	  the claim accepted (balance 0), O's Nd and Pr 100 % Pakistan (physical), the claim's
 //	  verdict passes; O's origin (anomaly unpacking_withdrawn) and the
 //	  claim's verdict name the withdrawn unpacking.
 func TestRetractedUnpackingRestoresContents(t *testing.T) {
@@ -72,8 +73,8 @@ func TestRetractedUnpackingRestoresContents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l := line(t, st, "ree", "PAK"); !near(l.Credits, 0.45) || !near(l.Claims, 0.4) || !near(l.Closing, 0.05) {
-		t.Errorf("PAK line %+v, want credits 0.45, claims 0.4, closing 0.05", l)
+	if l := line(t, st, "ree", "PAK"); !near(l.Credits, 0.4) || !near(l.Claims, 0.4) || !near(l.Closing, 0) {
+		t.Errorf("PAK line %+v, want credits 0.4 (bounded by O's 0.4 t), claims 0.4, closing 0", l)
 	}
 	vs, err := custody.Evaluate(ctx, db, "urn:t:lot:O", custody.DefaultPack())
 	if err != nil {

@@ -26,7 +26,9 @@ func inputsOnly(id, xid, lot, t string) string {
 // Site mb (declaration(): REE factor 0.9, monthly periods). December:
 // feed P, Pakistan, 10 t at 4 % Nd + 1 % Pr; run Y: event ya takes 10 t of
 // P and makes YO, 0.5 t oxide at 60 % Nd + 20 % Pr; event yb (no input)
-// restates YO at 0.5 t.
+// restates YO at 0.5 t; event yc (no input) makes YR, 0.1 t at Nd 60 %,
+// Pr 0 %, so that the run's products hold 0.4 + 0.06 = 0.46 t ≥ its
+// 0.45 t credit (fix9c: a run never credits more than its products hold).
 //
 //	credit PAK = 10 × (4 % + 1 %) × 0.9 = 0.45 t Nd+Pr (not 0.9: yb's
 //	             link from P to YO restates ya's consumption)
@@ -44,7 +46,8 @@ func TestRestatedOutputConsumesOnce(t *testing.T) {
 	svc := ledger.NewService(db)
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	svc.Now = clockAt("2025-12-11T00:00:00Z")
-	if err := capture(svc, splitEvent("ya", "Y", "mb", "P:10", "YO", "0.5", ""), splitEvent("yb", "Y", "mb", "", "YO", "0.5", "")); err != nil {
+	if err := capture(svc, splitEvent("ya", "Y", "mb", "P:10", "YO", "0.5", ""), splitEvent("yb", "Y", "mb", "", "YO", "0.5", ""),
+		stockEvent("yc", "urn:t:run:Y", "urn:t:site:mb", "2025-12-10T00:00:00Z", "YR", 0.1, "60", "0")); err != nil {
 		t.Fatal(err)
 	}
 	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-12", nil, time.Date(2025, 12, 20, 0, 0, 0, 0, time.UTC))
@@ -52,8 +55,8 @@ func TestRestatedOutputConsumesOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameLine(t, "2025-12", line(t, st, "ree", "PAK"), 0, 0.45, 0, 0, 0.45)
-	// Run Y's element balance: Nd in 10 × 4 % = 0.4 t, out 0.5 × 60 % =
-	// 0.3 t; Pr in 10 × 1 % = 0.1 t, out 0.5 × 20 % = 0.1 t.
+	// Run Y's element balance: Nd in 10 × 4 % = 0.4 t, out 0.5 × 60 % +
+	// 0.1 × 60 % = 0.36 t; Pr in 10 × 1 % = 0.1 t, out 0.5 × 20 % = 0.1 t.
 	c, err := custody.OriginOf(ctx, db, "urn:t:lot:YO", true)
 	if err != nil {
 		t.Fatal(err)
@@ -66,8 +69,8 @@ func TestRestatedOutputConsumesOnce(t *testing.T) {
 			}
 		}
 	}
-	if nd == nil || !near(nd.In, 0.4) || !near(nd.OutTonnes(), 0.3) {
-		t.Errorf("run Y Nd balance %+v, want in 0.4 out 0.3", nd)
+	if nd == nil || !near(nd.In, 0.4) || !near(nd.OutTonnes(), 0.36) {
+		t.Errorf("run Y Nd balance %+v, want in 0.4 out 0.36", nd)
 	}
 	err = capture(svc, splitEvent("z1", "Z", "mb", "C:10", "ZO", "0.7", claimPAK))
 	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 0.11 t") {
@@ -117,7 +120,8 @@ func TestRestatedOutputElementGain(t *testing.T) {
 // 4 t of P, wb 6 t of P (neither has an output), wc makes WO (0.5 t
 // oxide): P put 4 + 6 = 10 t into W, credit PAK 10 × 5 % × 0.9 = 0.45 t
 // (the two lines must not collapse into one link, 0.18 or 0.27 t). A
-// later wd restating WO adds nothing.
+// later wd restating WO adds nothing. wx makes WR, 0.1 t at Nd 60 %, so
+// the run's products hold 0.4 + 0.06 = 0.46 ≥ 0.45 t (fix9c).
 func TestInputsBeforeOutputsAddUp(t *testing.T) {
 	ctx := context.Background()
 	db := store(t, doc(map[string]string{"mb": "mass_balance"}, feed("P", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1")))
@@ -130,7 +134,8 @@ func TestInputsBeforeOutputsAddUp(t *testing.T) {
 	if err := capture(svc, inputsOnly("wa", "W", "P", "4")); err != nil {
 		t.Fatal(err)
 	}
-	if err := capture(svc, inputsOnly("wb", "W", "P", "6"), splitEvent("wc", "W", "mb", "", "WO", "0.5", "")); err != nil {
+	if err := capture(svc, inputsOnly("wb", "W", "P", "6"), splitEvent("wc", "W", "mb", "", "WO", "0.5", ""),
+		stockEvent("wx", "urn:t:run:W", "urn:t:site:mb", "2025-12-10T00:00:00Z", "WR", 0.1, "60", "0")); err != nil {
 		t.Fatal(err)
 	}
 	if err := capture(svc, splitEvent("wd", "W", "mb", "", "WO", "0.5", "")); err != nil {
@@ -187,7 +192,8 @@ func TestLotListedTwiceRefused(t *testing.T) {
 // broken by the retraction of a credit run names the run by its
 // transformationID, with the event declared in error. December at mb: run
 // MB2 (event b6) takes P, Pakistan, 10 t at 5 % Nd+Pr → credit 10 × 5 % ×
-// 0.9 = 0.45 t; run Z makes ZO, 0.5 t oxide × 80 % = 0.40 t claimed
+// 0.9 = 0.45 t, its products O1 (0.5 t × 80 % = 0.4 t) and O1R (event b7,
+// 0.1 t at Nd 60 % = 0.06 t) holding 0.46 ≥ 0.45 t (fix9c); run Z makes ZO, 0.5 t oxide × 80 % = 0.40 t claimed
 // Pakistan (accepted, 0.40 ≤ 0.45). b6 declared in error: 0 t of credit,
 // ZO refused, shortfall 0.40 t, "retraction of run urn:t:run:MB2 (event
 // urn:t:ev:b6, 2025-12-10)" — not "run urn:t:ev:b6".
@@ -201,7 +207,8 @@ func TestRetractionNamesRun(t *testing.T) {
 	svc := ledger.NewService(db)
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	svc.Now = clockAt("2025-12-11T00:00:00Z")
-	if err := capture(svc, splitEvent("b6", "MB2", "mb", "P:10", "O1", "0.1", "")); err != nil {
+	if err := capture(svc, splitEvent("b6", "MB2", "mb", "P:10", "O1", "0.5", ""),
+		stockEvent("b7", "urn:t:run:MB2", "urn:t:site:mb", "2025-12-10T00:00:00Z", "O1R", 0.1, "60", "0")); err != nil {
 		t.Fatal(err)
 	}
 	if err := capture(svc, splitEvent("z", "Z", "mb", "C:10", "ZO", "0.5", claimPAK)); err != nil {

@@ -35,20 +35,28 @@ func reeTwoProducts(site string) *critmin.MassBalanceDeclaration {
 //	credits ndpr: 10 × (5 + 1.5) % = 0.65 t Nd+Pr × 0.9 = 0.585 t
 //	credits lace: 10 × (8 + 12) %  = 2.0 t La+Ce  × 0.8 = 1.6 t
 //	X1 ndpr_oxide 0.5 t at Nd 60 %, Pr 18 %  = 0.39 t Nd+Pr ≤ 0.585: accepted → 0.195
+//	X1R ndpr_oxide 0.3 t at Nd 60 %, Pr 18 % = 0.234 t, not claimed: the
+//	   run's oxide holds 0.39 + 0.234 = 0.624 ≥ 0.585, so the credit is not
+//	   bounded by its products (fix9c)
 //	Y1 lace_carbonate 2 t at La 30 %, Ce 45 % = 1.5 t La+Ce ≤ 1.6: accepted → 0.1
+//	Y1R lace_carbonate 0.45 t at La 30 %, Ce 45 % = 0.3375 t, not claimed:
+//	   the run's carbonate holds 1.5 + 0.15 + 0.3375 = 1.9875 t, above the
+//	   lace credits at 0.8 and at the refinery's 0.94 (1.88 t), fix9c
 //	Y2 lace_carbonate 0.2 t at La 30 %, Ce 45 % = 0.15 t La+Ce > 0.1:
 //	   refused, shortfall 0.05 t — although the two categories together
 //	   hold 0.195 + 0.1 = 0.295 t: Nd+Pr credit never backs an La+Ce claim.
 //
-// Element check: Nd in 0.5, out 0.3; Pr 0.15 / 0.09; La 0.8 / 0.66; Ce
-// 1.2 / 0.99: no output above its input.
+// Element check: Nd in 0.5, out 0.48; Pr 0.15 / 0.144; La 0.8 / 0.795;
+// Ce 1.2 / 1.1925: no output above its input.
 func sharedInputStore(t *testing.T) critmin.Store {
 	db := store(t, doc(map[string]string{"mb": "mass_balance"},
 		feed("Q", "ree_concentrate", "PAK", 10, "Nd:5", "Pr:1.5", "La:8", "Ce:12"),
 		runOf("R1", "mb", "2025-10-05T00:00:00Z", []string{"Q:10"},
 			product{lot: "X1", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:18"}, extra: claimPAK},
+			product{lot: "X1R", commodity: "ndpr_oxide", t: 0.3, assays: []string{"Nd:60", "Pr:18"}},
 			product{lot: "Y1", commodity: "lace_carbonate", t: 2, assays: []string{"La:30", "Ce:45"}, extra: claimPAK},
-			product{lot: "Y2", commodity: "lace_carbonate", t: 0.2, assays: []string{"La:30", "Ce:45"}, extra: claimPAK}),
+			product{lot: "Y2", commodity: "lace_carbonate", t: 0.2, assays: []string{"La:30", "Ce:45"}, extra: claimPAK},
+			product{lot: "Y1R", commodity: "lace_carbonate", t: 0.45, assays: []string{"La:30", "Ce:45"}}),
 	))
 	if err := custody.DeclareMassBalance(context.Background(), db, reeTwoProducts("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatalf("an input in two categories with disjoint elements: %v", err)

@@ -2,6 +2,7 @@ package custody_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -35,14 +36,25 @@ import (
 // although the stored account accepts it. With Q only 4 t the credit is
 // 4 × 5 % × 0.9 = 0.18 t and the claim is refused, shortfall 0.40 − 0.18
 // = 0.22 t, at capture as in the stored account.
+//
+// Document 2 also carries jr, an output-only event of run J making JR
+// (no claim), so that the run's products hold its credits (fix9c: a run
+// never credits more than its products contain), each element within
+// the inputs:
+//
+//	covered: JR 0.7 t at Nd 64 % + Pr 12 % = 0.532 t; products 0.932 ≥
+//	         0.9 t (Nd 0.748 ≤ 0.8, Pr 0.184 ≤ 0.2)
+//	short:   JR 0.4 t at Nd 60 % + Pr 9 % = 0.276 t; products 0.676 ≥
+//	         0.45 + 0.18 = 0.63 t (Nd 0.54 ≤ 0.56, Pr 0.136 ≤ 0.14)
 func TestSplitRunJoinedAtCapture(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		q         string // tonnes of Q the joining event consumes
 		shortfall string // "" when accepted
+		jr        string // JR's tonnes, Nd % and Pr %
 	}{
-		{name: "covered", q: "10"},
-		{name: "short", q: "4", shortfall: "shortfall 0.22 t"},
+		{name: "covered", q: "10", jr: "0.7:64:12"},
+		{name: "short", q: "4", shortfall: "shortfall 0.22 t", jr: "0.4:60:9"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
@@ -62,7 +74,10 @@ func TestSplitRunJoinedAtCapture(t *testing.T) {
 			 "inputQuantityList": [{"epcClass": "urn:t:lot:Q", "quantity": ` + tc.q + `, "uom": "TNE"}], "outputQuantityList": [], "bizLocation": {"id": "urn:t:site:mb"}}`
 			jc := `{"type": "ObjectEvent", "eventID": "urn:t:ev:jc", "eventTime": "2025-12-10T02:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
 			 "quantityList": [{"epcClass": "urn:t:lot:JA"}], "ilmd": {"cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]}}`
-			_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(jb, jc)})
+			f := strings.Split(tc.jr, ":")
+			jrT, _ := strconv.ParseFloat(f[0], 64)
+			jr := stockEvent("jr", "urn:t:run:J", "urn:t:site:mb", "2025-12-10T01:00:00Z", "JR", jrT, f[1], f[2])
+			_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(jb, jr, jc)})
 			if tc.shortfall != "" {
 				if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "urn:t:lot:JA") || !strings.Contains(err.Error(), tc.shortfall) {
 					t.Fatalf("capture: %v, want EINVALID naming JA and %q", err, tc.shortfall)

@@ -27,14 +27,18 @@ import (
 // Before the fix November held 4.5 + 4.5 = 9.0 t and the claim passed.
 // X1's output O1 is NdPr oxide: the run makes the category's product in
 // October, so A earns its credit then (fix9r: a run that makes no product
-// earns nothing; before, O1 stated no commodity).
+// earns nothing; before, O1 stated no commodity). O1, 6 t at Nd 64 % + Pr
+// 16 % = 4.8 t Nd+Pr (Nd 3.84 ≤ 4, Pr 0.96 ≤ 1), holds October's 4.5 t
+// credit (fix9c: a run never credits more than its products contain; an
+// unassayed O1 would earn nothing in October, and L1's assay, coming in
+// November, would change October's ended statement: refused).
 func TestSplitRunAcrossPeriodsCreditsOnce(t *testing.T) {
 	ctx := context.Background()
 	db := store(t, doc(map[string]string{"mb": "mass_balance"},
 		feed("A", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
 		`{"type": "TransformationEvent", "eventID": "urn:t:ev:X1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:R1",
-		 "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O1", "quantity": 2, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"},
-		 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0}}`))
+		 "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O1", "quantity": 6, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"},
+		 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 64, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 16, "cm:unit": "%", "cm:basis": "dry"}]}}`))
 	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}

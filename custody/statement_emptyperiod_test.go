@@ -21,6 +21,8 @@ import (
 //	Oct 5 E1: A (Pakistan, 100 t at 4 % Nd + 1 % Pr) in: credit
 //	          100 × 5 % × 0.9 = 4.5 t Nd+Pr; O1, 2 t at 60 % + 20 % =
 //	          1.6 t, claims Pakistan: PAK 0 + 4.5 − 1.6 = 2.9.
+//	          O1R, 4 t at 60 % + 14 % = 2.96 t, no claim: E1's products
+//	          hold 4.56 ≥ 4.5 t (fix9c).
 //	Nov:      nothing: PAK 2.9 + 0 − 0 − 0 = 2.9 (carried forward).
 //	Dec:      nothing; October's credit expires at December's end
 //	          (period 0 + carry forward 2 ≤ 2): 2.9 + 0 − 0 − 2.9 = 0.
@@ -31,7 +33,8 @@ import (
 func TestStatementOfAnEmptyPeriod(t *testing.T) {
 	db := store(t, doc(map[string]string{"mb": "mass_balance"},
 		feed("A", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
-		runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"A:100"}, product{lot: "O1", commodity: "ndpr_oxide", t: 2, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}),
+		runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"A:100"}, product{lot: "O1", commodity: "ndpr_oxide", t: 2, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK},
+			product{lot: "O1R", commodity: "ndpr_oxide", t: 4, assays: []string{"Nd:60", "Pr:14"}}),
 	))
 	d := declaration("urn:t:site:mb")
 	d.CarryForward = 2

@@ -12,7 +12,10 @@ import (
 // mbDoc: a Pakistani REE feed of 100 dry t at 4 % Nd and 1 % Pr enters the
 // mass-balance site on 5 October 2025 (credit 5 t × 0.9 = 4.5 t Nd+Pr) and
 // makes 2 t of NdPr oxide at 60 % Nd + 20 % Pr (1.6 t), all claimed
-// Pakistani: closing balance 4.5 − 1.6 = 2.9 t.
+// Pakistani: closing balance 4.5 − 1.6 = 2.9 t. A second event of the run
+// (E1b, same transformationID) makes O1R, 4 t at 62 % Nd + 15 % Pr =
+// 3.08 t, no claim: the run's products hold 4.68 t, at least the credit
+// (at factor 0.9 or 0.93), so it is not bounded by them (fix9c).
 var mbDoc = mustReadFile("../testdata/massbalance/site-mb.jsonld")
 
 // mbMaster is mbDoc's master data alone (no event): it makes the site
@@ -70,14 +73,14 @@ func TestMassBalanceAPI(t *testing.T) {
 		t.Errorf("lots CSV: %s", b)
 	}
 	// Risk ledger sourcing reads the same origin, in contained metal: the
-	// oxide's 2 t × 60 % = 1.2 t Nd, all Pakistani (HHI 10,000), none of
-	// unknown origin.
+	// oxide's 2 t × 60 % + O1R's 4 t × 62 % = 1.2 + 2.48 = 3.68 t Nd, all
+	// Pakistani (HHI 10,000), none of unknown origin.
 	resp, b = do(t, "GET", ts.URL+"/api/v1/risk/exposure?commodity=rare%20earths&format=csv", "", nil, nil)
 	if resp.StatusCode != 200 || !strings.Contains(string(b), "ledger_origin_share_Nd,ndpr_oxide,2025-10,ledger,PAK,1,10000") {
 		t.Errorf("ledger sourcing: %s", b)
 	}
 	resp, b = do(t, "GET", ts.URL+"/api/v1/risk/exposure?commodity=rare%20earths", "", nil, nil)
-	if resp.StatusCode != 200 || !strings.Contains(string(b), `"element_tonnes": 1.2`) || strings.Contains(string(b), `"unknown_origin_tonnes": 1`) {
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"element_tonnes": 3.68`) || strings.Contains(string(b), `"unknown_origin_tonnes": 1`) {
 		t.Errorf("ledger sourcing JSON: %s", b)
 	}
 	resp, b = do(t, "GET", ts.URL+"/api/v1/lots/"+url.PathEscape("urn:t:lot:O1"), "", nil, nil)

@@ -18,11 +18,15 @@ import (
 // now, so no claim falls in an ended period (which ISO 22095-2 and
 // critmin refuse). The arithmetic, tonnes of Nd+Pr:
 //
-//	credit PK: 100 dmt × (4 % + 1 %) × 0.9 = 4.5 (Pakistan)
+//	credit PK: 100 dmt × (4 % + 1 %) × 0.9 = 4.5 (Pakistan); run R1's
+//	  products hold O1 2 × 80 % = 1.6 + O1B 3.7 × (64 % + 16 %) = 2.96,
+//	  4.56 ≥ 4.5, so the credit is not bounded (fix9c)
 //	claim O1: 2 t × (60 % + 20 %) = 1.6 ≤ 4.5: accepted, 2.9 left
 //	claim O2: 5 t × 80 % = 4.0 > 2.9: refused, shortfall 1.1, nothing stored
 //	claim O3: 0.5 t × 80 % = 0.4 ≤ 2.9: accepted, 2.5 left; CN2 credits
-//	          10 × 5 % × 0.9 = 0.45 (China); DFARS fails (physical China)
+//	          min(10 × 5 % × 0.9 = 0.45, 0.4 in O3) = 0.4 (China: a run
+//	          credits no more than its products hold); DFARS fails
+//	          (physical China)
 //	this month, PAK: opening 0, credits 4.5, claims 1.6 + 0.4 = 2, closing 2.5
 //	next month, PAK: opening 2.5, nothing expired yet (the month is
 //	  open: expiry is at its end), 2.5 expires at period end (a
@@ -75,7 +79,7 @@ func TestMassBalanceExampleReplaysToday(t *testing.T) {
 		regexp.MustCompile(`"rule": "mass-balance-claim",\s+"status": "pass"`),
 		regexp.MustCompile(`(?m)^urn:example:mb:\d+,(\d{4}-\d{2}),ree,Nd\+Pr,0\.9,PAK,0,4\.5,2,0,0,2\.5,,balance,,,,,$`),
 		regexp.MustCompile(`(?m)^urn:example:mb:\d+,(\d{4}-\d{2}),ree,Nd\+Pr,0\.9,PAK,2\.5,0,0,0,2\.5,2\.5,,balance,,,,,$`),
-		regexp.MustCompile(`(?m)^urn:example:mb:\d+,(\d{4}-\d{2}),ree,Nd\+Pr,0\.9,CHN,0,0\.45,0,0,0,0\.45,,balance,,,,,$`),
+		regexp.MustCompile(`(?m)^urn:example:mb:\d+,(\d{4}-\d{2}),ree,Nd\+Pr,0\.9,CHN,0,0\.4,0,0,0,0\.4,,balance,,,,,$`),
 	} {
 		if !want.MatchString(got) {
 			t.Errorf("output lacks %s\n%s", want, got)

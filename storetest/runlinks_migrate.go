@@ -30,7 +30,9 @@ import (
 //     only, 4 t each, both consuming.
 //
 // Current credits, PAK, December: P 10 × 5 % × 0.9 = 0.45 t Nd+Pr plus Q
-// 10 × 5 % × 0.9 = 0.45 t: 0.90 t. Under the old rows the statement is
+// 10 × 5 % × 0.9 = 0.45 t: 0.90 t (each run's oxide, 0.6 t at Nd 64 % +
+// Pr 16 % = 0.48 t, holds its 0.45 t: fix9c, a run never credits more than
+// its products contain; Nd 0.384 ≤ 0.4, Pr 0.096 ≤ 0.1). Under the old rows the statement is
 // different (P counted twice, Q as 4 + 4 t) and verify names lot_links.
 // The old mixes are stood for by YO's kept mix being stale ("{}", 1), as
 // capture left a mix it could not compute. After the migration verify
@@ -59,8 +61,8 @@ func testRunLinkMigration(t *testing.T, open Opener) {
 			body += `"inputQuantityList": [{"epcClass": "urn:t:lot:` + in + `", "quantity": ` + inT + `, "uom": "TNE"}], `
 		}
 		if out != "" {
-			body += `"outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": 0.5, "uom": "TNE"}],
-			 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]}, `
+			body += `"outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": 0.6, "uom": "TNE"}],
+			 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 64, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 16, "cm:unit": "%", "cm:basis": "dry"}]}, `
 		}
 		return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-12-10T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
 		 "transformationID": "urn:t:run:` + xid + `", ` + body + `"bizLocation": {"id": "urn:t:site:mb"}}`

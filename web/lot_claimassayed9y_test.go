@@ -20,7 +20,8 @@ import (
 //	RG (Oct 5): G 10 t → OG 0.75 t at Nd 45 % + Pr 15 % = 0.45 t assayed,
 //	  more than the 0.4 t in: element_gain, OG's physical figure capped
 //	  at 0.4 t, its credit 0.4 × 0.9 = 0.36 t
-//	F adds 10 t at Nd 4 % + Pr 1 % = 0.5 t × 0.9 = 0.45 t (run RF, Oct 4)
+//	F adds 10 t at Nd 4 % + Pr 1 % = 0.5 t × 0.9 = 0.45 t (run RF, Oct 4;
+//	  its oxide OF, 0.6 t at Nd 64 % + Pr 16 % = 0.48 t, holds it, fix9c)
 //	OG claims Pakistan 100 %: 0.45 t Nd+Pr ≤ 0.81 t, accepted
 //	page: "Pakistan 0.45 t Nd+Pr (100 %)", no id="claim-capped"
 func TestLotPageClaimAtAssay(t *testing.T) {
@@ -43,7 +44,7 @@ func TestLotPageClaimAtAssay(t *testing.T) {
 		return `{"cm:analyte": "` + el + `", "cm:value": ` + v + `, "cm:unit": "%", "cm:basis": "dry"}`
 	}
 	doc := head + feed("F", "4", "1") + "," + feed("G", "3", "1") + "," +
-		run("RF", "2025-10-04T00:00:00Z", "F", "OF", "0.1", a("Nd", "60"), "") + "," +
+		run("RF", "2025-10-04T00:00:00Z", "F", "OF", "0.6", a("Nd", "64")+","+a("Pr", "16"), "") + "," +
 		run("RG", "2025-10-05T00:00:00Z", "G", "OG", "0.75", a("Nd", "45")+","+a("Pr", "15"), `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]`) + `]}}`
 	d := &critmin.MassBalanceDeclaration{Site: "urn:t:site:mb", CarryForward: 1,
 		Categories: []critmin.MaterialCategory{{ID: "ree", Inputs: []string{"ree_concentrate"}, Product: "ndpr_oxide", Elements: []string{"Nd", "Pr"}, ConversionFactor: 0.9}},

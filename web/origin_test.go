@@ -14,7 +14,9 @@ import (
 // mbDoc: a Pakistani REE feed of 100 dry t at 4 % Nd and 1 % Pr enters the
 // mass-balance site on 5 October 2025 (credit 5 t × 0.9 = 4.5 t Nd+Pr) and
 // makes 2 t of NdPr oxide at 60 % Nd + 20 % Pr (1.6 t), all claimed
-// Pakistani: closing balance 4.5 − 1.6 = 2.9 t.
+// Pakistani: closing balance 4.5 − 1.6 = 2.9 t (O1R, 4 t of unclaimed
+// oxide made by a second event of the run, holds the rest: a run never
+// credits more than its products contain, fix9c).
 var mbDoc = mustReadFile("../testdata/massbalance/site-mb.jsonld")
 
 // mbDeclaration is the credit declaration mbDoc's figures assume: ree

@@ -17,7 +17,9 @@ import (
 //
 //	R1 at the SGLN: P1 (Pakistan, 10 t at Nd 10 %) → credit 10 × 0.10 × 0.9 = 0.9 t.
 //	R2 at the DL:   P2 (same)                      → credit 0.9 t.
-//	October PAK credits 0.9 + 0.9 = 1.8 t.
+//	October PAK credits 0.9 + 0.9 = 1.8 t (each run's oxide, 1.2 t at Nd
+//	80 % = 0.96 t, holds its 0.9 t: fix9c, a run never credits more than
+//	its products contain).
 //	R3 at the DL:   C (China, 10 t) → OX, 1 t at Nd 80 % = 0.8 t claimed
 //	                Pakistani: 0.8 ≤ 1.8, accepted; closing 1.8 − 0.8 = 1.0 t.
 //
@@ -36,9 +38,9 @@ func TestSiteSpellingsOneAccount(t *testing.T) {
    "quantityList": [{"epcClass": "urn:t:lot:` + lot + `", "quantity": 10, "uom": "TNE"}],
    "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "` + iso + `", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 10, "cm:unit": "%", "cm:basis": "dry"}]}}`
 	}
-	run := func(id, day, site, in, out, commodity, nd, extra string) string {
+	run := func(id, day, site, in, out, q, commodity, nd, extra string) string {
 		return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-` + day + `T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
-   "inputQuantityList": [{"epcClass": "urn:t:lot:` + in + `", "quantity": 10, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": 1, "uom": "TNE"}],
+   "inputQuantityList": [{"epcClass": "urn:t:lot:` + in + `", "quantity": 10, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": ` + q + `, "uom": "TNE"}],
    "bizLocation": {"id": "` + site + `"},
    "ilmd": {"cm:commodity": "` + commodity + `", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": ` + nd + `, "cm:unit": "%", "cm:basis": "dry"}]` + extra + `}}`
 	}
@@ -51,10 +53,10 @@ func TestSiteSpellingsOneAccount(t *testing.T) {
 	if resp, b := do(t, "PUT", ts.URL+"/api/v1/sites/"+url.PathEscape(sgln)+"/mass-balance", operatorSecret, []byte(decl), map[string]string{"Content-Type": "application/json"}); resp.StatusCode != 200 {
 		t.Fatalf("declare: %d %s", resp.StatusCode, b)
 	}
-	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: doc(run("R1", "05", sgln, "P1", "RES1", "ndpr_oxide", "80", ""), run("R2", "06", dl, "P2", "RES2", "ndpr_oxide", "80", ""))}); err != nil {
+	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: doc(run("R1", "05", sgln, "P1", "RES1", "1.2", "ndpr_oxide", "80", ""), run("R2", "06", dl, "P2", "RES2", "1.2", "ndpr_oxide", "80", ""))}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: doc(run("R3", "07", dl, "C", "OX", "ndpr_oxide", "80", `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]`))}); err != nil {
+	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: doc(run("R3", "07", dl, "C", "OX", "1", "ndpr_oxide", "80", `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]`))}); err != nil {
 		t.Fatalf("claim in a run at the site's Digital Link: %v", err)
 	}
 	for _, site := range []string{sgln, dl} {
