@@ -217,10 +217,13 @@ func TestLateWeighingUncoversClaim(t *testing.T) {
 // after a claim rested on it, leaves the claim not covered naming the
 // declaration. mbStore on November 25, November PAK 2.6 t (above):
 //
-//	AS3 (Nov 25, dated Nov 9): A2 Nd 6 %: A2 credits 20 × 7 % × 0.9 =
-//	  1.26 t, +0.36 t → balance 2.96 t.
-//	G3 (Nov 20): 3.5 t oxide × 0.8 = 2.8 t ≤ 2.96 → accepted.
-//	AS3 declared in error (Nov 26): balance 2.6 t, 2.8 − 2.6 = 0.2 t short.
+//	AS3 (Nov 25, dated Nov 9): A2 Nd 6 %: A2 would credit 20 × 7 % ×
+//	  0.9 = 1.26 t, but run E5's products hold O3 1 t × 80 % + O3R
+//	  0.25 t × 60 % = 0.95 t Nd+Pr (fix9c's product bound), so E5
+//	  credits 0.95 t, +0.05 t → balance 2.65 t.
+//	G3 (Nov 20): 3.275 t oxide × 0.8 = 2.62 t ≤ 2.65 → accepted.
+//	AS3 declared in error (Nov 26): balance 2.6 t, 2.62 − 2.6 = 0.02 t
+//	  short.
 func TestDeclaredAssayUncoversClaim(t *testing.T) {
 	db, svc := mbSvc(t)
 	ctx := context.Background()
@@ -228,7 +231,7 @@ func TestDeclaredAssayUncoversClaim(t *testing.T) {
 	if err := capture(svc, as3); err != nil {
 		t.Fatal(err)
 	}
-	if err := capture(svc, oxideRunFrom("G3", "2025-11-20T00:00:00Z", "G3", 3.5, claimPAK, "CBIG", 100)); err != nil {
+	if err := capture(svc, oxideRunFrom("G3", "2025-11-20T00:00:00Z", "G3", 3.275, claimPAK, "CBIG", 100)); err != nil {
 		t.Fatalf("G3: %v", err)
 	}
 	svc.Now = clockAt("2025-11-26T00:00:00Z")
@@ -240,8 +243,8 @@ func TestDeclaredAssayUncoversClaim(t *testing.T) {
 		t.Fatal(err)
 	}
 	cl := o.Claimed
-	if cl.Status != custody.ClaimRefused || strings.Join(cl.RetractedBy, " ") != "urn:t:ev:AS3" || math.Abs(cl.Shortfall-0.2) > 1e-9 || !strings.Contains(cl.Error, "declared in error") || !strings.Contains(cl.Error, "assay of lot urn:t:lot:A2") {
-		t.Errorf("G3 after AS3 declared in error: %+v, want refused naming the declaration of the assay urn:t:ev:AS3, shortfall 0.2 t", cl)
+	if cl.Status != custody.ClaimRefused || strings.Join(cl.RetractedBy, " ") != "urn:t:ev:AS3" || math.Abs(cl.Shortfall-0.02) > 1e-9 || !strings.Contains(cl.Error, "declared in error") || !strings.Contains(cl.Error, "assay of lot urn:t:lot:A2") {
+		t.Errorf("G3 after AS3 declared in error: %+v, want refused naming the declaration of the assay urn:t:ev:AS3, shortfall 0.02 t", cl)
 	}
 }
 
