@@ -679,7 +679,7 @@ func checkSite(ctx context.Context, s Store, site, model string, evs []*critmin.
 	for lot, ev := range claimBy {
 		// After every stored claim at the same time (ClaimEvent.Seq), in
 		// the document's event order.
-		claimAt[lot] = critmin.ClaimEvent{Event: ev.EventID, At: ev.EventTime, Seq: math.MaxInt64/2 + order[ev]}
+		claimAt[lot] = critmin.ClaimEvent{Event: ev.EventID, At: ev.EventTime, Seq: docClaimSeq + order[ev]}
 	}
 	next, err := replayDoc(ctx, s, vs, lots, pending, claimAt, live)
 	if err != nil {
