@@ -92,3 +92,48 @@ func TestNotCoveredClaimStaysBooked(t *testing.T) {
 		t.Errorf("CheckStatement of a negative closing with no booked claim: %v, want refused", err)
 	}
 }
+
+// TestDeclaredProductAssayNamed (issue 9, fix9e F2a): the re-assay of
+// the credit run's PRODUCT O1 that left O2 not covered (see
+// TestNotCoveredClaimStaysBooked: credit 0.5 t, O2 0.3 t short) is
+// declared in error on Oct 10: O1 is 80 % again, R1 credits 0.8 t, and
+// O2's 0.8 t is covered again (0.8 ≤ 0.8), its coveredAgainBy and
+// coverageNote naming AS1; the October PAK line closes 0.8 − 0.8 = 0.
+func TestDeclaredProductAssayNamed(t *testing.T) {
+	ctx := context.Background()
+	db := store(t, doc(map[string]string{"mb": "mass_balance"},
+		feed("PK", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
+		feed("CN", "ree_concentrate", "CHN", 100, "Nd:4", "Pr:1"),
+		runOf("R1", "mb", "2025-10-05T00:00:00Z", []string{"PK:100"}, product{lot: "O1", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}})))
+	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	svc.Now = clockAt("2025-10-07T00:00:00Z")
+	if err := capture(svc, runOf("R2", "mb", "2025-10-06T00:00:00Z", []string{"CN:10"}, product{lot: "O2", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK})); err != nil {
+		t.Fatal(err)
+	}
+	svc.Now = clockAt("2025-10-08T00:00:00Z")
+	as1 := lateAssay9d("AS1", "2025-10-05T00:00:00Z", "urn:t:lot:O1", "30")
+	if err := capture(svc, as1); err != nil {
+		t.Fatal(err)
+	}
+	svc.Now = clockAt("2025-10-10T00:00:00Z")
+	if err := capture(svc, declared9d(as1, "2025-10-10T00:00:00Z")); err != nil {
+		t.Fatalf("declaring AS1 in error: %v", err)
+	}
+	o, err := custody.OriginOf(ctx, db, "urn:t:lot:O2", false)
+	if err != nil || o.Claimed == nil {
+		t.Fatalf("O2: %+v %v", o, err)
+	}
+	cl := o.Claimed
+	if cl.Status != custody.ClaimAccepted || strings.Join(cl.CoveredAgainBy, " ") != "urn:t:ev:AS1" || !strings.Contains(cl.CoverageNote, "declared in error") || !strings.Contains(cl.CoverageNote, "urn:t:lot:O1") {
+		t.Errorf("O2 after AS1 declared in error: status %s coveredAgainBy %v note %q, want accepted, naming the declaration of AS1 (assay of lot O1)", cl.Status, cl.CoveredAgainBy, cl.CoverageNote)
+	}
+	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", nil, time.Date(2025, 11, 5, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameLine(t, "Oct", line(t, st, "ree", "PAK"), 0, 0.8, 0.8, 0, 0)
+}

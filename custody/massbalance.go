@@ -933,6 +933,13 @@ type mbCalc struct {
 	skip map[string]bool
 	// claimTime is when each claim was made, by lot.
 	claimTime map[string]time.Time
+	// book are the lots whose stored claims were accepted at capture and
+	// a later fact left not covered (acceptedAtCapture): they stay booked
+	// in full (claim, fix9e).
+	book map[string]bool
+	// given are the lots a capture check passed in (replayWith), kept
+	// for a replay made again (settleBooked).
+	given map[string]*critmin.Lot
 	// lateAssays are, by claimed lot, the assays of the lot dated at or
 	// before its claim but recorded after the claim event (asClaimed),
 	// with the lot as it stood without them (the claim as accepted).
@@ -1056,14 +1063,10 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 	if err != nil {
 		return nil, err
 	}
-	var st *Statement
-	for i := 0; i <= idx; i++ {
-		x, err := mc.period(periods, i)
-		if err != nil {
-			return nil, err
-		}
-		st = x
+	if mc, err = settleBooked(mc, periods, idx); err != nil {
+		return nil, err
 	}
+	st := mc.stmts[idx]
 	if err := mc.explainRetractions(periods, idx, st); err != nil {
 		return nil, err
 	}
@@ -2415,7 +2418,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 			}
 			msg := fmt.Sprintf("over-claim refused: site %s, category %s, period %s: lot %s claims %s t %s of %s origin but the balance holds %s t (shortfall %s t)%s%s",
 				mc.d.Site, catID, p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), Figure(avail), Figure(want-avail), a.expiryNote(c, mc.cur.CarryForward), a.deficitNote(c))
-			if !mc.recordedClaim(ce) {
+			if !mc.book[l.ID] || !mc.recordedClaim(ce) {
 				return cl, refuse(catID, c, want, avail, msg)
 			}
 			// A claim accepted at capture (its event stored) that a
@@ -2451,6 +2454,96 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		}
 	}
 	return cl, ref
+}
+
+// settleBooked replays mc over periods[0..upto] (its statements in
+// mc.stmts) and, while a stored claim refused there proves to have been
+// accepted at capture and left not covered by a later fact
+// (acceptedAtCapture), replays the account afresh with those claims
+// booked in full, so that no later claim takes the credits they rest on
+// (fix9e). It returns the account of the last replay.
+func settleBooked(mc *mbCalc, periods []critmin.ClaimPeriod, upto int) (*mbCalc, error) {
+	run := func(x *mbCalc) error {
+		for i := 0; i <= upto; i++ {
+			st, err := x.period(periods, i)
+			if err != nil {
+				return err
+			}
+			x.stmts = append(x.stmts, st)
+		}
+		return nil
+	}
+	if err := run(mc); err != nil {
+		return nil, err
+	}
+	for round := 0; round < 8; round++ {
+		add, err := mc.acceptedAtCapture(periods, upto)
+		if err != nil || len(add) == 0 {
+			return mc, err
+		}
+		n, err := newMB(mc.ctx, mc.s, mc.versions, mc.conv)
+		if err != nil {
+			return nil, err
+		}
+		n.doc, n.drop, n.claimAt, n.pending, n.given, n.skip = mc.doc, mc.drop, mc.claimAt, mc.pending, mc.given, mc.skip
+		n.book = map[string]bool{}
+		for k := range mc.book {
+			n.book[k] = true
+		}
+		for _, k := range add {
+			n.book[k] = true
+		}
+		for id, l := range n.given {
+			n.oc.lots[id] = l
+		}
+		if err := run(n); err != nil {
+			return nil, err
+		}
+		mc = n
+	}
+	return mc, nil
+}
+
+// acceptedAtCapture returns the lots, not yet booked, whose stored
+// claims the account refuses with a shortfall that a later fact explains
+// — a retraction (explainRetractions), an assay or a weighing recorded
+// after the claim (uncoveredByAssay, explainLateFacts): covered when
+// accepted at capture, they are not covered now. The claims are left as
+// they were.
+func (mc *mbCalc) acceptedAtCapture(periods []critmin.ClaimPeriod, upto int) ([]string, error) {
+	var cands []string
+	for _, lot := range sortedKeys(mc.claims) {
+		cl := mc.claims[lot]
+		if cl.Status == ClaimRefused && cl.Shortfall > claimTolerance && !cl.booked && !mc.book[lot] && cl.Category != "" &&
+			mc.recordedClaim(critmin.ClaimEvent{Event: cl.Event, Seq: mc.claimAt[lot].Seq}) {
+			cands = append(cands, lot)
+		}
+	}
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	saved := map[string]Claim{}
+	for lot, cl := range mc.claims {
+		saved[lot] = *cl
+	}
+	defer func() {
+		for lot, c := range saved {
+			*mc.claims[lot] = c
+		}
+	}()
+	if err := mc.explainRetractions(periods, upto, nil); err != nil {
+		return nil, err
+	}
+	if err := mc.explainLateFacts(periods, upto, nil); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, lot := range cands {
+		if cl := mc.claims[lot]; len(cl.RetractedBy)+len(cl.AssayedBy)+len(cl.WeighedBy) > 0 {
+			out = append(out, lot)
+		}
+	}
+	return out, nil
 }
 
 // recordedClaim reports whether ce is a stored claim — one accepted at
@@ -2650,10 +2743,8 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 	if err != nil {
 		return nil, err
 	}
-	for i := 0; i <= idx; i++ {
-		if _, err := mc.period(periods, i); err != nil {
-			return nil, err
-		}
+	if mc, err = settleBooked(mc, periods, idx); err != nil {
+		return nil, err
 	}
 	if cl, ok := mc.claims[l.ID]; ok {
 		if cl.Status == ClaimRefused {
