@@ -137,3 +137,19 @@ func TestDeclaredProductAssayNamed(t *testing.T) {
 	}
 	sameLine(t, "Oct", line(t, st, "ree", "PAK"), 0, 0.8, 0.8, 0, 0)
 }
+
+// TestNotCoveredClaimText (fix9e F4): the one wording of a refused claim
+// (RefusedClaimText: lot page, lot list, lots CSV, CLI) says "not
+// covered" and names the event for a claim accepted at capture that a
+// later fact left not covered, and "claim refused" for one refused at
+// capture.
+func TestNotCoveredClaimText(t *testing.T) {
+	cl := &custody.Claim{Status: custody.ClaimRefused, ByCountry: []custody.Share{{Key: "PAK", Name: "Pakistan", Share: 1, Tonnes: 0.8}}, AssayedBy: []string{"urn:t:ev:AS1"}}
+	if got := custody.RefusedClaimText(cl); !strings.HasPrefix(got, "claim not covered: stated Pakistan 100.0 %") || !strings.Contains(got, "urn:t:ev:AS1") || strings.Contains(got, "refused") {
+		t.Errorf("not covered claim reads %q, want not covered naming urn:t:ev:AS1", got)
+	}
+	cl.AssayedBy = nil
+	if got := custody.RefusedClaimText(cl); !strings.HasPrefix(got, "claim refused: stated Pakistan 100.0 %") {
+		t.Errorf("claim refused at capture reads %q", got)
+	}
+}
