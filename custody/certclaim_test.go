@@ -119,7 +119,13 @@ func TestRetractionBreaksClaimNamed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameLine(t, "Nov", line(t, nov, "ree", "PAK"), 0, 0.9, 0.8, 0, 0.1)
+	// K, accepted before E1's retraction and not covered since, stays
+	// booked in full (fix9e): claims O3 0.8 + K 0.4 = 1.2 t against
+	// credits 0.9 t, closing 0.9 − 1.2 = −0.3 t, a deficit naming K.
+	sameLine(t, "Nov", line(t, nov, "ree", "PAK"), 0, 0.9, 1.2, 0, -0.3)
+	if l := line(t, nov, "ree", "PAK"); strings.Join(l.DeficitBy, " ") != "urn:t:lot:K" {
+		t.Errorf("Nov PAK deficitBy %v, want K", l.DeficitBy)
+	}
 	found := false
 	for _, r := range nov.Refused {
 		if r.Lot == "urn:t:lot:K" {

@@ -577,8 +577,32 @@ func refusedClaimOf(c *Claim) *CertRefusedClaim {
 // attributes nothing, while the lot's physical origin is shown as ever, so
 // no view prints its stated shares as an origin; the reason (Claim.Error)
 // goes beside it where the view has room.
+//
+// A claim accepted at capture that a later fact left not covered (it
+// names the fact: RetractedBy, AssayedBy, WeighedBy) was never refused:
+// it reads "claim not covered: stated Pakistan 100.0 % — accepted at
+// capture, no longer covered since urn:…:AS1; the claim attributes
+// nothing; the physical origin stands", in every view alike (fix9e).
 func RefusedClaimText(c *Claim) string {
+	if by := c.NotCoveredBy(); len(by) > 0 {
+		return "claim not covered: stated " + StatedText(c) + " — accepted at capture, no longer covered since " + strings.Join(by, ", ") + "; the claim attributes nothing; the physical origin stands"
+	}
 	return "claim refused: stated " + StatedText(c) + " — the claim attributes nothing; the physical origin stands"
+}
+
+// NotCoveredBy are the later facts that left a claim accepted at capture
+// not covered: the retracted runs and events, assays and weighings it
+// names (RetractedBy, AssayedBy, WeighedBy); nil for a claim refused at
+// capture or an accepted one.
+func (c *Claim) NotCoveredBy() []string {
+	if c == nil || c.Status != ClaimRefused {
+		return nil
+	}
+	var out []string
+	for _, ids := range [][]string{c.RetractedBy, c.AssayedBy, c.WeighedBy} {
+		out = append(out, ids...)
+	}
+	return out
 }
 
 // StatedText is what a claim stated, "Pakistan 100.0 %, …": for a refused

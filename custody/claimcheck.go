@@ -679,7 +679,7 @@ func checkSite(ctx context.Context, s Store, site, model string, evs []*critmin.
 	for lot, ev := range claimBy {
 		// After every stored claim at the same time (ClaimEvent.Seq), in
 		// the document's event order.
-		claimAt[lot] = critmin.ClaimEvent{Event: ev.EventID, At: ev.EventTime, Seq: math.MaxInt64/2 + order[ev]}
+		claimAt[lot] = critmin.ClaimEvent{Event: ev.EventID, At: ev.EventTime, Seq: docClaimSeq + order[ev]}
 	}
 	next, err := replayDoc(ctx, s, vs, lots, pending, claimAt, live)
 	if err != nil {
@@ -849,19 +849,13 @@ func retractedIn(_ []*critmin.Event, events []*critmin.Event) map[string]bool {
 // replayWith is replayAll on an account already opened.
 func replayWith(mc *mbCalc, lots map[string]*critmin.Lot, pending []ledgerRun, claimAt map[string]critmin.ClaimEvent) (*mbCalc, error) {
 	mc.claimAt = claimAt
+	mc.given = lots
 	for id, l := range lots {
 		mc.oc.lots[id] = l
 	}
 	mc.pending = pending
 	periods := sortedPeriods(mc.d)
-	for i := range periods {
-		st, err := mc.period(periods, i)
-		if err != nil {
-			return nil, err
-		}
-		mc.stmts = append(mc.stmts, st)
-	}
-	return mc, nil
+	return settleBooked(mc, periods, len(periods)-1)
 }
 
 // runOfEvent is a TransformationEvent of a document as the edges the store

@@ -40,7 +40,8 @@ func declared9d(ev, when string) string {
 //	  Nd 2 %, not 4 %: A2 credits 20 × (2 + 1) % × 0.9 = 0.54 t, so the
 //	  balance G1 meets is 2.9 + 0.54 − 0.8 − 0.4 = 2.24 t:
 //	  2.5 − 2.24 = 0.26 t short → not covered, naming AS2.
-//	Statement, November PAK: claims O3 0.8 + K 0.4 = 1.2 t (G1 not booked).
+//	Statement, November PAK: claims O3 0.8 + K 0.4 + G1 2.5 = 3.7 t (G1
+//	  stays booked, fix9e): closing 2.9 + 0.54 − 3.7 = −0.26 t.
 //
 // Then (fix9d case 3) AS2 declared in error on Nov 27: A2 is 4 % again,
 // credits 0.9 t, G1 covered (2.5 ≤ 2.6) and its coverage note names the
@@ -97,8 +98,11 @@ func TestLateInputAssayUncoversClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l := line(t, st, "ree", "PAK"); !near(l.Claims, 1.2) || !near(l.Credits, 0.54) {
-		t.Errorf("November PAK %+v, want claims 1.2 t (G1 not booked), credits 0.54 t", l)
+	// G1, accepted at capture, stays booked in full though not covered
+	// (fix9e): claims O3 0.8 + K 0.4 + G1 2.5 = 3.7 t, closing 2.9 + 0.54
+	// − 3.7 = −0.26 t, the deficit naming G1.
+	if l := line(t, st, "ree", "PAK"); !near(l.Claims, 3.7) || !near(l.Credits, 0.54) || !near(l.Closing, -0.26) || strings.Join(l.DeficitBy, " ") != "urn:t:lot:G1" {
+		t.Errorf("November PAK %+v, want claims 3.7 t (G1 booked though not covered), credits 0.54 t, closing −0.26 t naming G1", l)
 	}
 	found := false
 	for _, r := range st.Refused {

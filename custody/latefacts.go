@@ -112,6 +112,7 @@ func (mc *mbCalc) factsAfter(rec time.Time, memo map[time.Time][]lateFact) ([]la
 			if err != nil {
 				return nil, err
 			}
+			body.PK, body.RecordTime = ev.PK, ev.RecordTime
 			body = canonicalLots(body)
 			kind := lateFactKind(body)
 			if kind == "" {
@@ -146,7 +147,7 @@ func (mc *mbCalc) replayWithout(periods []critmin.ClaimPeriod, upto int, facts [
 	if err != nil {
 		return nil, err
 	}
-	alt.claimAt = mc.claimAt
+	alt.claimAt, alt.book, alt.doc, alt.drop = mc.claimAt, mc.book, mc.doc, mc.drop
 	alt.skip = map[string]bool{}
 	var ids []string
 	for _, f := range facts {

@@ -527,6 +527,14 @@ type BalanceLine struct {
 	// (creditCap), or bounded by what its run's products contain
 	// (productBound); the entry behind it carries the same note.
 	Notes []string `json:"notes,omitempty"`
+	// DeficitBy names the lots whose claims, accepted at capture and
+	// left not covered by a later fact, stay booked in full and leave the
+	// line in deficit (a negative closing, tonnes of element): a claim
+	// already stated to a buyer keeps the credits it took, so no later
+	// claim can take them (docs/origin.md "At capture"). Only such claims
+	// may make a balance negative (CheckStatement); later credits repay
+	// the deficit first.
+	DeficitBy []string `json:"deficitBy,omitempty"`
 }
 
 // Entry is one credit, claim or expiry behind a balance line, in tonnes of
@@ -652,6 +660,10 @@ type RefusedClaim struct {
 	// WeighedBy are the weighings recorded after the claim that left it
 	// not covered (Claim.WeighedBy).
 	WeighedBy []string `json:"weighedBy,omitempty"`
+	// Booked: the claim was accepted at capture (its event is stored), so
+	// although a later fact leaves it not covered it stays booked in full
+	// against the balance, which may close in deficit (BalanceLine.DeficitBy).
+	Booked bool `json:"booked,omitempty"`
 }
 
 // Claim is a lot's claimed origin: a mass-balance attribution, never a
@@ -711,6 +723,9 @@ type Claim struct {
 	// early: refused as dated before its lot existed (earlyClaim), the
 	// more basic reason, given first when its period has also ended.
 	early bool
+	// booked: refused (not covered) yet booked in full, as accepted at
+	// capture (RefusedClaim.Booked).
+	booked bool
 }
 
 // RefusedFigure is one origin of a refused claim: the tonnes claimed of
@@ -785,6 +800,22 @@ type account struct {
 	// expired are the credits of each origin that expired unclaimed, so
 	// that a shortfall they explain says so (expiryNote).
 	expired map[string][]expiry
+	// deficit is, by origin, what claims accepted at capture and booked
+	// in full although no longer covered took beyond the credits
+	// (tonnes of element); deficitBy names their lots. Later credits
+	// repay it first.
+	deficit   map[string]float64
+	deficitBy map[string][]string
+}
+
+// deficitNote words the deficit of origin c for a shortfall message (""
+// when there is none).
+func (a *account) deficitNote(c string) string {
+	if a.deficit[c] <= claimTolerance {
+		return ""
+	}
+	return fmt.Sprintf("; the balance is in deficit by %s t because the claim(s) on lot %s, accepted at capture and no longer covered, stay booked in full (a claim already stated to a buyer keeps the credits it took)",
+		Figure(a.deficit[c]), strings.Join(a.deficitBy[c], ", "))
 }
 
 // expiry is a credit that expired: tonnes earned in period Earned, lost
@@ -812,7 +843,7 @@ func (a *account) available(c string) float64 {
 	for _, b := range a.buckets[c] {
 		t += b.tonnes
 	}
-	return t
+	return t - a.deficit[c]
 }
 
 // ledgerRun is what the statement reads of one run at the site.
@@ -902,6 +933,13 @@ type mbCalc struct {
 	skip map[string]bool
 	// claimTime is when each claim was made, by lot.
 	claimTime map[string]time.Time
+	// book are the lots whose stored claims were accepted at capture and
+	// a later fact left not covered (acceptedAtCapture): they stay booked
+	// in full (claim, fix9e).
+	book map[string]bool
+	// given are the lots a capture check passed in (replayWith), kept
+	// for a replay made again (settleBooked).
+	given map[string]*critmin.Lot
 	// lateAssays are, by claimed lot, the assays of the lot dated at or
 	// before its claim but recorded after the claim event (asClaimed),
 	// with the lot as it stood without them (the claim as accepted).
@@ -1025,14 +1063,10 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 	if err != nil {
 		return nil, err
 	}
-	var st *Statement
-	for i := 0; i <= idx; i++ {
-		x, err := mc.period(periods, i)
-		if err != nil {
-			return nil, err
-		}
-		st = x
+	if mc, err = settleBooked(mc, periods, idx); err != nil {
+		return nil, err
 	}
+	st := mc.stmts[idx]
 	if err := mc.explainRetractions(periods, idx, st); err != nil {
 		return nil, err
 	}
@@ -1268,7 +1302,19 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 					if ev == "" {
 						ev = r.event
 					}
-					a.buckets[c] = append(a.buckets[c], &bucket{period: i, tonnes: t, event: ev})
+					// A deficit left by booked claims no longer covered
+					// is repaid first.
+					left := t
+					if d := a.deficit[c]; d > 0 {
+						pay := math.Min(d, left)
+						a.deficit[c] -= pay
+						left -= pay
+						if a.deficit[c] <= claimTolerance {
+							delete(a.deficit, c)
+							delete(a.deficitBy, c)
+						}
+					}
+					a.buckets[c] = append(a.buckets[c], &bucket{period: i, tonnes: left, event: ev})
 					if a.earned == nil {
 						a.earned = map[string]bool{}
 					}
@@ -1304,11 +1350,17 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		mc.claimTime[l.ID] = pc.ce.At
 		if len(ref) > 0 {
 			st.Refused = append(st.Refused, ref...)
-			continue
+			if !cl.booked {
+				continue
+			}
 		}
 		for _, sh := range cl.ByCountry {
 			line(cl.Category, sh.Key).Claims += sh.Tonnes
-			entries[cl.Category] = append(entries[cl.Category], Entry{Kind: "claim", Country: sh.Key, Tonnes: sh.Tonnes, Lot: l.ID, Event: pc.ce.Event, Time: pc.ce.At})
+			e := Entry{Kind: "claim", Country: sh.Key, Tonnes: sh.Tonnes, Lot: l.ID, Event: pc.ce.Event, Time: pc.ce.At}
+			if cl.booked {
+				e.Note = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t)", Figure(cl.Shortfall))
+			}
+			entries[cl.Category] = append(entries[cl.Category], e)
 		}
 	}
 	// Expiry at the end of the period: credits that entered more than
@@ -1360,6 +1412,10 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			// Closing = opening + credits − claims − expired, for both
 			// methods: the rolling average adds the window's percentage.
 			l.Closing = l.Opening + l.Credits - l.Claims - l.Expired
+			if d := a.deficit[l.Country]; d > claimTolerance {
+				l.DeficitBy = append([]string(nil), a.deficitBy[l.Country]...)
+				l.Notes = append(l.Notes, fmt.Sprintf("deficit %s t: the claim(s) on lot %s, accepted at capture and no longer covered, stay booked in full", Figure(d), strings.Join(l.DeficitBy, ", ")))
+			}
 			if math.Abs(l.Closing) < claimTolerance {
 				// Rounding left by subtraction (0.195 − 0.195 may be
 				// −2.8e-17): a balance spent or expired is zero, not a
@@ -2301,6 +2357,7 @@ func (mc *mbCalc) uncoveredByAssay(l *critmin.Lot, cl *Claim, ref []RefusedClaim
 // out ≤ credits in, both in the qualifying characteristic).
 func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPeriod) (*Claim, []RefusedClaim) {
 	cl := &Claim{Site: mc.d.Site, Period: p.ID, Method: mc.cur.Method, Event: ce.Event, ByCountry: []Share{}, Status: ClaimAccepted, Elements: []string{}}
+	var ref []RefusedClaim
 	refuse := func(cat, c string, claimed, avail float64, msg string) []RefusedClaim {
 		cl.Status, cl.Error, cl.Shortfall = ClaimRefused, msg, claimed-avail
 		return []RefusedClaim{{Lot: l.ID, Event: ce.Event, Category: cat, Country: c, Claimed: claimed, Available: avail, Shortfall: math.Max(0, claimed-avail), Error: msg}}
@@ -2359,26 +2416,155 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 				return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim against another material category refused: site %s, category %s (%s), period %s: lot %s claims %s t %s of %s origin but category %s's %s balance is %s t (shortfall %s t); %s ISO 22095-2 keeps material categories apart: the credits in of one category count another qualifying characteristic in another material, so its balance can never back a claim on another category's product",
 					mc.d.Site, catID, categoryFlow(a.cat), p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), catID, country.Name(c), Figure(avail), Figure(want-avail), critmin.Sentence(other)))
 			}
-			return cl, refuse(catID, c, want, avail, fmt.Sprintf("over-claim refused: site %s, category %s, period %s: lot %s claims %s t %s of %s origin but the balance holds %s t (shortfall %s t)%s",
-				mc.d.Site, catID, p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), Figure(avail), Figure(want-avail), a.expiryNote(c, mc.cur.CarryForward)))
-		}
-	}
-	sortShares(cl.ByCountry)
-	{
-		for _, sh := range cl.ByCountry {
-			need := sh.Tonnes
-			for _, b := range a.buckets[sh.Key] {
-				take := math.Min(need, b.tonnes)
-				b.tonnes -= take
-				need -= take
-				if need <= 0 {
-					break
-				}
+			msg := fmt.Sprintf("over-claim refused: site %s, category %s, period %s: lot %s claims %s t %s of %s origin but the balance holds %s t (shortfall %s t)%s%s",
+				mc.d.Site, catID, p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), Figure(avail), Figure(want-avail), a.expiryNote(c, mc.cur.CarryForward), a.deficitNote(c))
+			if !mc.book[l.ID] || !mc.recordedClaim(ce) {
+				return cl, refuse(catID, c, want, avail, msg)
+			}
+			// A claim accepted at capture (its event stored) that a
+			// later fact leaves short is not covered, yet stays booked
+			// in full: it was stated to a buyer, and no later claim may
+			// take the credits it rests on (docs/origin.md "At
+			// capture"). The first short origin names the shortfall.
+			if ref == nil {
+				ref = refuse(catID, c, want, avail, msg)
+				cl.booked, ref[0].Booked = true, true
 			}
 		}
 	}
-	return cl, nil
+	sortShares(cl.ByCountry)
+	for _, sh := range cl.ByCountry {
+		need := sh.Tonnes
+		for _, b := range a.buckets[sh.Key] {
+			take := math.Min(need, b.tonnes)
+			b.tonnes -= take
+			need -= take
+			if need <= 0 {
+				break
+			}
+		}
+		if need > claimTolerance && cl.booked {
+			if a.deficit == nil {
+				a.deficit, a.deficitBy = map[string]float64{}, map[string][]string{}
+			}
+			a.deficit[sh.Key] += need
+			if !slices.Contains(a.deficitBy[sh.Key], l.ID) {
+				a.deficitBy[sh.Key] = append(a.deficitBy[sh.Key], l.ID)
+			}
+		}
+	}
+	return cl, ref
 }
+
+// settleBooked replays mc over periods[0..upto] (its statements in
+// mc.stmts) and, while a stored claim refused there proves to have been
+// accepted at capture and left not covered by a later fact
+// (acceptedAtCapture), replays the account afresh with those claims
+// booked in full, so that no later claim takes the credits they rest on
+// (fix9e). It returns the account of the last replay.
+func settleBooked(mc *mbCalc, periods []critmin.ClaimPeriod, upto int) (*mbCalc, error) {
+	run := func(x *mbCalc) error {
+		for i := 0; i <= upto; i++ {
+			st, err := x.period(periods, i)
+			if err != nil {
+				return err
+			}
+			x.stmts = append(x.stmts, st)
+		}
+		return nil
+	}
+	if err := run(mc); err != nil {
+		return nil, err
+	}
+	for round := 0; round < 8; round++ {
+		add, err := mc.acceptedAtCapture(periods, upto)
+		if err != nil || len(add) == 0 {
+			return mc, err
+		}
+		n, err := newMB(mc.ctx, mc.s, mc.versions, mc.conv)
+		if err != nil {
+			return nil, err
+		}
+		n.doc, n.drop, n.claimAt, n.pending, n.given, n.skip = mc.doc, mc.drop, mc.claimAt, mc.pending, mc.given, mc.skip
+		n.book = map[string]bool{}
+		for k := range mc.book {
+			n.book[k] = true
+		}
+		for _, k := range add {
+			n.book[k] = true
+		}
+		for id, l := range n.given {
+			n.oc.lots[id] = l
+		}
+		if err := run(n); err != nil {
+			return nil, err
+		}
+		mc = n
+	}
+	return mc, nil
+}
+
+// acceptedAtCapture returns the lots, not yet booked, whose stored
+// claims the account refuses with a shortfall that a later fact explains
+// — a retraction (explainRetractions), an assay or a weighing recorded
+// after the claim (uncoveredByAssay, explainLateFacts): covered when
+// accepted at capture, they are not covered now. The claims are left as
+// they were.
+func (mc *mbCalc) acceptedAtCapture(periods []critmin.ClaimPeriod, upto int) ([]string, error) {
+	var cands []string
+	for _, lot := range sortedKeys(mc.claims) {
+		cl := mc.claims[lot]
+		if cl.Status == ClaimRefused && cl.Shortfall > claimTolerance && !cl.booked && !mc.book[lot] && cl.Category != "" &&
+			mc.recordedClaim(critmin.ClaimEvent{Event: cl.Event, Seq: mc.claimAt[lot].Seq}) {
+			cands = append(cands, lot)
+		}
+	}
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	saved := map[string]Claim{}
+	for lot, cl := range mc.claims {
+		saved[lot] = *cl
+	}
+	defer func() {
+		for lot, c := range saved {
+			*mc.claims[lot] = c
+		}
+	}()
+	if err := mc.explainRetractions(periods, upto, nil); err != nil {
+		return nil, err
+	}
+	if err := mc.explainLateFacts(periods, upto, nil); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, lot := range cands {
+		if cl := mc.claims[lot]; len(cl.RetractedBy)+len(cl.AssayedBy)+len(cl.WeighedBy) > 0 {
+			out = append(out, lot)
+		}
+	}
+	return out, nil
+}
+
+// recordedClaim reports whether ce is a stored claim — one accepted at
+// capture, as capture refuses a claim the balance cannot cover — rather
+// than one of a document being captured (claimAt's Seq ≥ docClaimSeq, or
+// an event of mc.doc).
+func (mc *mbCalc) recordedClaim(ce critmin.ClaimEvent) bool {
+	if ce.Event == "" || ce.Seq >= docClaimSeq {
+		return false
+	}
+	for _, ev := range mc.doc {
+		if ev.EventID == ce.Event {
+			return false
+		}
+	}
+	return true
+}
+
+// docClaimSeq is the lowest ClaimEvent.Seq of a claim made by a document
+// being captured: after every stored claim (checkSite).
+const docClaimSeq = math.MaxInt64 / 2
 
 // earlyClaim refuses a claim dated before its lot existed (an ObjectEvent
 // ADD dated before the run that made the lot): ISO 22095-2 books a claim
@@ -2449,8 +2635,10 @@ func CheckStatement(st *Statement) error {
 			if math.Abs(l.Opening+l.Credits-l.Claims-l.Expired-l.Closing) > tol {
 				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: %s closing %.6f ≠ opening + credits − claims − expired", st.Site, c.Category.ID, st.Period.ID, l.Country, l.Closing)
 			}
-			if l.Closing < -tol {
-				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: %s closes negative (%.6f t)", st.Site, c.Category.ID, st.Period.ID, l.Country, l.Closing)
+			if l.Closing < -tol && len(l.DeficitBy) == 0 {
+				// Only claims accepted at capture and left not covered
+				// by a later fact, booked in full, may leave a deficit.
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: %s closes negative (%.6f t) with no booked claim no longer covered to explain it", st.Site, c.Category.ID, st.Period.ID, l.Country, l.Closing)
 			}
 			for kind, v := range map[string]float64{"credit": l.Credits, "claim": l.Claims, "expired": l.Expired} {
 				if math.Abs(sum[kind][l.Country]-v) > tol {
@@ -2555,10 +2743,8 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 	if err != nil {
 		return nil, err
 	}
-	for i := 0; i <= idx; i++ {
-		if _, err := mc.period(periods, i); err != nil {
-			return nil, err
-		}
+	if mc, err = settleBooked(mc, periods, idx); err != nil {
+		return nil, err
 	}
 	if cl, ok := mc.claims[l.ID]; ok {
 		if cl.Status == ClaimRefused {

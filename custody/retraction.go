@@ -131,6 +131,12 @@ func eachDeclared(ctx context.Context, f eventQuerier, filter critmin.EventFilte
 			if err != nil {
 				return err
 			}
+			// The body as captured keeps the stored event's capture
+			// order and record time: put back (asIfLive), an event
+			// dated at the same time as another — a re-assay dated at the
+			// run that made the lot — is replayed after it, as it was
+			// when it stood (ledger.EventTimeOrder: equal times by PK).
+			body.PK, body.RecordTime = ev.PK, ev.RecordTime
 			fn(canonicalLots(body), ev.ErrorDeclaration)
 		}
 		if page.Next == nil {
@@ -514,7 +520,7 @@ func (mc *mbCalc) replayPutBack(periods []critmin.ClaimPeriod, upto int, set put
 	if err != nil {
 		return nil, err
 	}
-	alt.claimAt = mc.claimAt
+	alt.claimAt, alt.book, alt.doc, alt.drop = mc.claimAt, mc.book, mc.doc, mc.drop
 	for _, p := range set.ps {
 		cp := *p.ev
 		cp.ErrorDeclaration, cp.DeclaredInError = nil, nil

@@ -2,11 +2,13 @@ package http_test
 
 import (
 	"encoding/json"
+	"math"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
 )
 
@@ -72,8 +74,19 @@ func TestLateAssayUncoversClaim(t *testing.T) {
 		t.Errorf("claim after the late assay: %+v, want refused, not covered, shortfall 0.1 t, naming urn:t:ev:AS1", c)
 	}
 	_, b = do(t, "GET", base+"/statement?period=2025-10", "", nil, nil)
-	if s := string(b); !strings.Contains(s, `"refused"`) || !strings.Contains(s, "urn:t:ev:AS1") || !strings.Contains(s, `"claims": 0,`) {
-		t.Errorf("statement does not list O1's claim as not covered naming the assay (claims 0):\n%s", s)
+	// The claim, accepted at capture, stays booked in full though not
+	// covered (fix9e): claims 5 × 92 % = 4.6 t (the claim read with the assay), credits 4.5 t, closing 4.5 − 4.6 = −0.1 t, the deficit naming O1.
+	if s := string(b); !strings.Contains(s, `"refused"`) || !strings.Contains(s, "urn:t:ev:AS1") || !strings.Contains(s, `"booked": true`) || !strings.Contains(s, `"deficitBy"`) {
+		t.Errorf("statement does not list O1's claim as not covered, booked, naming the assay:\n%s", s)
+	}
+	var stm custody.Statement
+	if err := json.Unmarshal(b, &stm); err != nil || len(stm.Categories) == 0 {
+		t.Fatalf("statement: %v", err)
+	}
+	for _, l := range stm.Categories[0].Lines {
+		if l.Country == "PAK" && (math.Abs(l.Claims-4.6) > 1e-9 || math.Abs(l.Credits-4.5) > 1e-9 || math.Abs(l.Closing-(-0.1)) > 1e-9) {
+			t.Errorf("PAK line %+v, want claims 4.6 t, credits 4.5 t, closing -0.1 t", l)
+		}
 	}
 	_, b = do(t, "GET", lot+"/rules", "", nil, nil)
 	if s := string(b); !strings.Contains(s, "urn:t:ev:AS1") || !strings.Contains(s, "not covered") {

@@ -2,11 +2,13 @@ package http_test
 
 import (
 	"encoding/json"
+	"math"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
 )
 
@@ -72,8 +74,19 @@ func TestLateInputAssayUncoversClaimAPI(t *testing.T) {
 		t.Errorf("claim after the late input assay: %+v, want refused, not covered, shortfall 0.4 t, naming urn:t:ev:AS9 of lot A", c)
 	}
 	_, b = do(t, "GET", base+"/statement?period=2025-10", "", nil, nil)
-	if s := string(b); !strings.Contains(s, `"assayedBy"`) || !strings.Contains(s, "urn:t:ev:AS9") || !strings.Contains(s, `"claims": 0,`) {
-		t.Errorf("statement does not list O1's claim as not covered naming the assay (claims 0):\n%s", s)
+	// The claim, accepted at capture, stays booked in full though not
+	// covered (fix9e): claims 4.0 t, credits 3.6 t, closing 3.6 − 4.0 = −0.4 t, the deficit naming O1.
+	if s := string(b); !strings.Contains(s, `"assayedBy"`) || !strings.Contains(s, "urn:t:ev:AS9") || !strings.Contains(s, `"booked": true`) || !strings.Contains(s, `"deficitBy"`) {
+		t.Errorf("statement does not list O1's claim as not covered, booked, naming the assay:\n%s", s)
+	}
+	var stm custody.Statement
+	if err := json.Unmarshal(b, &stm); err != nil || len(stm.Categories) == 0 {
+		t.Fatalf("statement: %v", err)
+	}
+	for _, l := range stm.Categories[0].Lines {
+		if l.Country == "PAK" && (math.Abs(l.Claims-4) > 1e-9 || math.Abs(l.Credits-3.6) > 1e-9 || math.Abs(l.Closing-(-0.4)) > 1e-9) {
+			t.Errorf("PAK line %+v, want claims 4 t, credits 3.6 t, closing -0.4 t", l)
+		}
 	}
 	_, b = do(t, "GET", lot+"/rules", "", nil, nil)
 	if s := string(b); !strings.Contains(s, "urn:t:ev:AS9") || !strings.Contains(s, "not covered") {
