@@ -439,7 +439,7 @@ func massChangeRefusal(lot, what string, wasWet, wasDry, nowWet, nowDry float64)
 		hint = "a near-zero weighing of a lot on record is not a weighing of it: check the ticket's net (or its gross and tare) and unit"
 	}
 	return fmt.Sprintf("weighing of lot %s refused: the lot%s is recorded at %s t and weighed at %s t%s, a difference of %s %%, beyond the weighing tolerance of +%.1f %% / −%.0f %% (dry basis); %s If the recorded mass was wrong, declare the event that recorded it in error; if the lot really changed, state why in %s on the weighing (docs/origin.md)",
-		lot, what, Tonnes(wasWet), Tonnes(nowWet), dry, signedPctText(rel*100), WeighingGainLimit*100, WeighingLossLimit*100, critmin.Sentence(hint), MassChangeReasonTerm)
+		lot, what, Tonnes(wasWet), Tonnes(nowWet), dry, beyondPctText(rel*100, WeighingGainLimit*100, WeighingLossLimit*100), WeighingGainLimit*100, WeighingLossLimit*100, critmin.Sentence(hint), MassChangeReasonTerm)
 }
 
 // signedPctText is a per cent with its sign and one decimal (+900.0,
@@ -447,6 +447,25 @@ func massChangeRefusal(lot, what string, wasWet, wasDry, nowWet, nowDry float64)
 func signedPctText(p float64) string {
 	s := fmt.Sprintf("%+.1f", p)
 	return strings.Replace(s, "-", "−", 1)
+}
+
+// beyondPctText is signedPctText of a difference p (per cent) beyond
+// the limits +gain / −loss, with more decimals (two, up to six) while the
+// rounded figure would not read as beyond its limit: +0.55 % against
+// +0.5 % is "+0.55", not "+0.5"; −5.04 % against −5 % is "−5.04"
+// (issue 15, fix15q).
+func beyondPctText(p, gain, loss float64) string {
+	for dec := 1; dec <= 6; dec++ {
+		r := math.Round(p*math.Pow10(dec)) / math.Pow10(dec)
+		if (p > 0 && r > gain) || (p < 0 && -r > loss) || dec == 6 {
+			s := strconv.FormatFloat(r, 'f', dec, 64)
+			if r >= 0 {
+				s = "+" + s
+			}
+			return strings.Replace(s, "-", "−", 1)
+		}
+	}
+	return signedPctText(p)
 }
 
 // massChangeReason is the event's cm:massChangeReason, or "".
