@@ -238,6 +238,21 @@ func csvTime(s, tz string) (string, string, error) {
 		}
 		return t.Format("2006-01-02T15:04:05.000") + off, off, nil
 	}
+	// A date and time followed by an offset not written ±hh:mm ("+5",
+	// "+5:30"): the offset is named with the form it should take
+	// (offsetError: "write +05:00"; docs/forms.md), not the whole value
+	// called no date and time (issue 15, fix15q).
+	if i := strings.LastIndexAny(s, " +-"); i > 0 && (s[i] == '+' || s[i] == '-' || s[i] == ' ') {
+		local, off := strings.TrimSpace(s[:i]), strings.TrimSpace(s[i:])
+		if s[i] == ' ' {
+			local, off = strings.TrimSpace(s[:i]), s[i+1:]
+		}
+		if _, o, ok := splitWhen(local); ok && o == "" && off != "" && (off[0] == '+' || off[0] == '-') {
+			if reason := offsetError(off); reason != "" {
+				return "", "", fmt.Errorf("%q: its time-zone %s", s, reason)
+			}
+		}
+	}
 	return "", "", fmt.Errorf("%q is not a date and time: use 2025-08-20 09:00, 2025-08-20 09:00 +05:00 or 2025-08-20T09:00:00+05:00", s)
 }
 
