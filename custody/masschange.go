@@ -361,13 +361,13 @@ func moistureBeyond(was, now float64) bool {
 // (StandingMass, MoistureAt) — a reading where a part was received is
 // that part's.
 func moistureRefusal(id string, w, l *critmin.Lot, site string) string {
-	what, wasWet, wasDry, nowDry := "the lot", w.WetTonnes, w.DryTonnes, l.DryTonnes
+	what, whose, wasWet, wasDry, nowDry := "the lot", "the lot's", w.WetTonnes, w.DryTonnes, l.DryTonnes
 	if len(w.Parts) > 0 {
 		wasWet, wasDry = StandingMass(w, site)
 		_, nowDry = StandingMass(l, site)
 		what = "what stands of the lot at " + w.Location
 		if partAt(w, site) {
-			what = "the part of the lot at " + site
+			what, whose = "the part of the lot at "+site, "the part's"
 		}
 	}
 	if wasDry <= 0 {
@@ -379,8 +379,8 @@ func moistureRefusal(id string, w, l *critmin.Lot, site string) string {
 	if hint == "" {
 		hint = "check the reading"
 	}
-	return fmt.Sprintf("moisture reading of lot %s refused: %s is recorded at %s t at %s %% moisture (dry %s t); a moisture of %s %% with no new weighing makes it dry %s t, a difference of %s %% in dry mass: a moisture reading alone may move the lot's moisture by %s percentage points at most; %s If the lot really changed, weigh it with the moisture, or state why in %s on the reading (docs/origin.md)",
-		id, what, Tonnes(wasWet), pctText(mw), Tonnes(wasDry), pctText(ml), Tonnes(nowDry), signedPctText(rel*100), pctText(MoistureReadingLimit), critmin.Sentence(hint), MassChangeReasonTerm)
+	return fmt.Sprintf("moisture reading of lot %s refused: %s is recorded at %s t at %s %% moisture (dry %s t); a moisture of %s %% with no new weighing makes it dry %s t, a difference of %s %% in dry mass: a moisture reading alone may move %s moisture by %s percentage points at most; %s If the lot really changed, weigh it with the moisture, or state why in %s on the reading (docs/origin.md)",
+		id, what, Tonnes(wasWet), pctText(mw), Tonnes(wasDry), pctText(ml), Tonnes(nowDry), signedPctText(rel*100), whose, pctText(MoistureReadingLimit), critmin.Sentence(hint), MassChangeReasonTerm)
 }
 
 // moistureSlipHint is "did you mean 8 %?" when the new moisture now,
