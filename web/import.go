@@ -978,6 +978,19 @@ func (s *site) probeRows(r *http.Request, k *importKind, rows []*importRow, colu
 	if err := s.checkLotLives(r, probed, column); err != nil {
 		return err
 	}
+	// A row whose reading is unreadable ("abc" or no net) has a
+	// placeholder of 0 kg in its probe: the capture check of where the
+	// lot is would judge the lot as that mass leaves it (a body of 0 t
+	// while a part is away reads as the whole lot shipped, "in transit"),
+	// a fault of the placeholder, not of the row. The row's site has been
+	// judged above on the lot's recorded events (checkLotLives), so the
+	// validator's word on it is not taken (issue 15, fix15q).
+	for _, row := range probed {
+		if k.reading != "" && row.failed[k.reading] && !row.failed["site"] {
+			row.failed["site"] = true
+			defer delete(row.failed, "site")
+		}
+	}
 	return s.validateAlone(r, k, probed, column, func(row *importRow) map[string]any { return row.probe })
 }
 
