@@ -125,11 +125,21 @@ func USD(v float64) string {
 // out from a moisture (30.5 t at 1.9712 %: 29.898784 t) prints 29.899,
 // not to the gram of binary arithmetic: a weighbridge reads to 10 kg, a
 // moisture to a hundredth of a point (ISO 10251). Element masses in
-// claim messages keep FigureDecimals (fmtT).
+// claim messages keep FigureDecimals (fmtT). Below 1 t a figure that
+// was rounded keeps its three significant digits, trailing zeros too:
+// 20.01 kg is 0.0200 t, not 0.02 t, which would read as exactly 20 kg
+// (docs/forms.md; issue 15, fix15q); an exact one (0.0005, or 0.58
+// from 2.53 − 1.95 in binary) drops them.
 func Tonnes(t float64) string {
 	prec := int32(3)
 	if a := math.Abs(t); a > 0 && a < 1 {
 		prec = int32(max(3, min(12, 2-int(math.Floor(math.Log10(a))))))
+		d := decimal.NewFromFloat(t)
+		// Binary noise (2.53 − 1.95 = 0.5800000000000001) is no rounding:
+		// 0.58 stays 0.58.
+		if r := d.Round(prec); math.Abs(r.InexactFloat64()-t) > 1e-9*math.Abs(t) {
+			return r.StringFixed(prec)
+		}
 	}
 	s := decimal.NewFromFloat(t).Round(prec).String()
 	if s == "-0" {

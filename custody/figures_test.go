@@ -54,7 +54,13 @@ func TestTonnes(t *testing.T) {
 	for _, c := range []struct {
 		v    float64
 		want string
-	}{{30.5 * (1 - 0.019712), "29.899"}, {0.0005, "0.0005"}, {0.029409, "0.0294"}, {20, "20"}, {-0.0000001, "-0.0000001"}, {0, "0"}, {1234.5678, "1234.568"}} {
+	}{{30.5 * (1 - 0.019712), "29.899"}, {0.0005, "0.0005"}, {0.029409, "0.0294"}, {20, "20"}, {-0.0000001, "-0.0000001"}, {0, "0"}, {1234.5678, "1234.568"},
+		// fix15q item 5: 20.01 kg = 0.02001 t, rounded to three
+		// significant digits, keeps them: 0.0200 (not 0.02, which reads
+		// as exactly 20 kg); 0.0204999 → 0.0205.
+		{0.02001, "0.0200"}, {0.0204999, "0.0205"}, {0.5001, "0.500"},
+		// Binary noise is not a rounding: 2.53 − 1.95 prints 0.58.
+		{2.53 - 1.95, "0.58"}} {
 		if got := custody.Tonnes(c.v); got != c.want {
 			t.Errorf("Tonnes(%v) = %q; want %q", c.v, got, c.want)
 		}

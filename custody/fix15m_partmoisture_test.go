@@ -117,4 +117,8 @@ func TestPartMoistureIsThePartsOwn(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "the part of the lot at "+port+" is recorded at 10 t at 10.5 % moisture (dry 8.95 t); a moisture of 14 % with no new weighing makes it dry 8.6 t, a difference of −3.9 %") {
 		t.Errorf("moisture reading alone of 14 %% at the port: %v", err)
 	}
+	// fix15q item 6: the limit is said of the part, not of the lot.
+	if err == nil || !strings.Contains(err.Error(), "may move the part's moisture by 3 percentage points at most") || strings.Contains(err.Error(), "the lot's moisture") {
+		t.Errorf("moisture reading of the part does not say the part's moisture: %v", err)
+	}
 }

@@ -361,13 +361,13 @@ func moistureBeyond(was, now float64) bool {
 // (StandingMass, MoistureAt) — a reading where a part was received is
 // that part's.
 func moistureRefusal(id string, w, l *critmin.Lot, site string) string {
-	what, wasWet, wasDry, nowDry := "the lot", w.WetTonnes, w.DryTonnes, l.DryTonnes
+	what, whose, wasWet, wasDry, nowDry := "the lot", "the lot's", w.WetTonnes, w.DryTonnes, l.DryTonnes
 	if len(w.Parts) > 0 {
 		wasWet, wasDry = StandingMass(w, site)
 		_, nowDry = StandingMass(l, site)
 		what = "what stands of the lot at " + w.Location
 		if partAt(w, site) {
-			what = "the part of the lot at " + site
+			what, whose = "the part of the lot at "+site, "the part's"
 		}
 	}
 	if wasDry <= 0 {
@@ -379,8 +379,8 @@ func moistureRefusal(id string, w, l *critmin.Lot, site string) string {
 	if hint == "" {
 		hint = "check the reading"
 	}
-	return fmt.Sprintf("moisture reading of lot %s refused: %s is recorded at %s t at %s %% moisture (dry %s t); a moisture of %s %% with no new weighing makes it dry %s t, a difference of %s %% in dry mass: a moisture reading alone may move the lot's moisture by %s percentage points at most; %s If the lot really changed, weigh it with the moisture, or state why in %s on the reading (docs/origin.md)",
-		id, what, Tonnes(wasWet), pctText(mw), Tonnes(wasDry), pctText(ml), Tonnes(nowDry), signedPctText(rel*100), pctText(MoistureReadingLimit), critmin.Sentence(hint), MassChangeReasonTerm)
+	return fmt.Sprintf("moisture reading of lot %s refused: %s is recorded at %s t at %s %% moisture (dry %s t); a moisture of %s %% with no new weighing makes it dry %s t, a difference of %s %% in dry mass: a moisture reading alone may move %s moisture by %s percentage points at most; %s If the lot really changed, weigh it with the moisture, or state why in %s on the reading (docs/origin.md)",
+		id, what, Tonnes(wasWet), pctText(mw), Tonnes(wasDry), pctText(ml), Tonnes(nowDry), signedPctText(rel*100), whose, pctText(MoistureReadingLimit), critmin.Sentence(hint), MassChangeReasonTerm)
 }
 
 // moistureSlipHint is "did you mean 8 %?" when the new moisture now,
@@ -439,7 +439,7 @@ func massChangeRefusal(lot, what string, wasWet, wasDry, nowWet, nowDry float64)
 		hint = "a near-zero weighing of a lot on record is not a weighing of it: check the ticket's net (or its gross and tare) and unit"
 	}
 	return fmt.Sprintf("weighing of lot %s refused: the lot%s is recorded at %s t and weighed at %s t%s, a difference of %s %%, beyond the weighing tolerance of +%.1f %% / −%.0f %% (dry basis); %s If the recorded mass was wrong, declare the event that recorded it in error; if the lot really changed, state why in %s on the weighing (docs/origin.md)",
-		lot, what, Tonnes(wasWet), Tonnes(nowWet), dry, signedPctText(rel*100), WeighingGainLimit*100, WeighingLossLimit*100, critmin.Sentence(hint), MassChangeReasonTerm)
+		lot, what, Tonnes(wasWet), Tonnes(nowWet), dry, beyondPctText(rel*100, WeighingGainLimit*100, WeighingLossLimit*100), WeighingGainLimit*100, WeighingLossLimit*100, critmin.Sentence(hint), MassChangeReasonTerm)
 }
 
 // signedPctText is a per cent with its sign and one decimal (+900.0,
@@ -447,6 +447,25 @@ func massChangeRefusal(lot, what string, wasWet, wasDry, nowWet, nowDry float64)
 func signedPctText(p float64) string {
 	s := fmt.Sprintf("%+.1f", p)
 	return strings.Replace(s, "-", "−", 1)
+}
+
+// beyondPctText is signedPctText of a difference p (per cent) beyond
+// the limits +gain / −loss, with more decimals (two, up to six) while the
+// rounded figure would not read as beyond its limit: +0.55 % against
+// +0.5 % is "+0.55", not "+0.5"; −5.04 % against −5 % is "−5.04"
+// (issue 15, fix15q).
+func beyondPctText(p, gain, loss float64) string {
+	for dec := 1; dec <= 6; dec++ {
+		r := math.Round(p*math.Pow10(dec)) / math.Pow10(dec)
+		if (p > 0 && r > gain) || (p < 0 && -r > loss) || dec == 6 {
+			s := strconv.FormatFloat(r, 'f', dec, 64)
+			if r >= 0 {
+				s = "+" + s
+			}
+			return strings.Replace(s, "-", "−", 1)
+		}
+	}
+	return signedPctText(p)
 }
 
 // massChangeReason is the event's cm:massChangeReason, or "".

@@ -238,6 +238,21 @@ func csvTime(s, tz string) (string, string, error) {
 		}
 		return t.Format("2006-01-02T15:04:05.000") + off, off, nil
 	}
+	// A date and time followed by an offset not written ±hh:mm ("+5",
+	// "+5:30"): the offset is named with the form it should take
+	// (offsetError: "write +05:00"; docs/forms.md), not the whole value
+	// called no date and time (issue 15, fix15q).
+	if i := strings.LastIndexAny(s, " +-"); i > 0 && (s[i] == '+' || s[i] == '-' || s[i] == ' ') {
+		local, off := strings.TrimSpace(s[:i]), strings.TrimSpace(s[i:])
+		if s[i] == ' ' {
+			local, off = strings.TrimSpace(s[:i]), s[i+1:]
+		}
+		if _, o, ok := splitWhen(local); ok && o == "" && off != "" && (off[0] == '+' || off[0] == '-') {
+			if reason := offsetError(off); reason != "" {
+				return "", "", fmt.Errorf("%q: its time-zone %s", s, reason)
+			}
+		}
+	}
 	return "", "", fmt.Errorf("%q is not a date and time: use 2025-08-20 09:00, 2025-08-20 09:00 +05:00 or 2025-08-20T09:00:00+05:00", s)
 }
 
@@ -962,6 +977,19 @@ func (s *site) probeRows(r *http.Request, k *importKind, rows []*importRow, colu
 	}
 	if err := s.checkLotLives(r, probed, column); err != nil {
 		return err
+	}
+	// A row whose reading is unreadable ("abc" or no net) has a
+	// placeholder of 0 kg in its probe: the capture check of where the
+	// lot is would judge the lot as that mass leaves it (a body of 0 t
+	// while a part is away reads as the whole lot shipped, "in transit"),
+	// a fault of the placeholder, not of the row. The row's site has been
+	// judged above on the lot's recorded events (checkLotLives), so the
+	// validator's word on it is not taken (issue 15, fix15q).
+	for _, row := range probed {
+		if k.reading != "" && row.failed[k.reading] && !row.failed["site"] {
+			row.failed["site"] = true
+			defer delete(row.failed, "site")
+		}
 	}
 	return s.validateAlone(r, k, probed, column, func(row *importRow) map[string]any { return row.probe })
 }
@@ -1704,6 +1732,10 @@ func (s *site) describeRows(r *http.Request, rows []*importRow) error {
 	if err != nil {
 		return err
 	}
+	// What each valid row leaves of its lot at its site, for the rows
+	// after it: a row is judged with the valid rows before it (checkFile
+	// validates them as one document), and its mass line says so.
+	standing := map[string]standingMass{}
 	for _, row := range rows {
 		if row.Event == nil {
 			continue
@@ -1712,12 +1744,17 @@ func (s *site) describeRows(r *http.Request, rows []*importRow) error {
 		if doc, err := importDocument([]any{row.Event}); err == nil {
 			row.Summary = summarizeDocument(doc, 0, sites, parties)
 		}
-		if err := s.rowMass(r, row); err != nil {
+		if err := s.rowMass(r, row, standing); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// standingMass is what a valid weighing row of an import leaves of its
+// lot at its site: wet and dry tonnes there, and the lot's total wet
+// tonnes, for the mass lines of the rows after it.
+type standingMass struct{ wet, dry, total float64 }
 
 // rowKinds words the rows with errors by kind: "2 invalid, 1 conflicts
 // with the record: row 4 — <its first conflict>". A row is invalid when
@@ -1781,8 +1818,12 @@ func rowsWithErrors(res *importResult) int {
 // its recorded events up to then, as the capture check does): its line
 // gives that mass, "as it stood at 2025-11-03 05:00 UTC (the row's time;
 // 18 t now)", and marks the tolerance against it, so that the line and
-// the row's error name the same figures (issue 15, fix15c).
-func (s *site) rowMass(r *http.Request, row *importRow) error {
+// the row's error name the same figures (issue 15, fix15c). A valid
+// weighing row before it in the file, of the same lot at the same site,
+// is counted as the verdict counts it (standing, keyed by lot and site):
+// W1 4 800 kg then W2 5 020 kg for a 5 t lot judges W2 against 4.8 t,
+// +4.58 % (fix15q).
+func (s *site) rowMass(r *http.Request, row *importRow, standing map[string]standingMass) error {
 	lot, kg, ok := weighedKg(row.Event)
 	if !ok {
 		return nil
@@ -1830,13 +1871,18 @@ func (s *site) rowMass(r *http.Request, row *importRow) error {
 		l = then
 	}
 	was, wasDry := custody.StandingMass(l, site)
+	total := l.WetTonnes
+	key := lot + " " + site
+	if prev, ok := standing[key]; ok && asOf == "" {
+		was, wasDry, total = prev.wet, prev.dry, prev.total
+	}
 	if was <= 0 {
 		row.Mass = fmt.Sprintf("nothing of the lot recorded at %s%s; weighed %s t", site, asOf, formatNum(kg/1000, 3))
 		return nil
 	}
 	what := "recorded"
-	if math.Abs(was-l.WetTonnes) > 1e-9 {
-		what = fmt.Sprintf("recorded at %s (of the lot's %s t)", site, formatNum(l.WetTonnes, 3))
+	if math.Abs(was-total) > 1e-9 {
+		what = fmt.Sprintf("recorded at %s (of the lot's %s t)", site, formatNum(total, 3))
 	}
 	nowDry := t * wasDry / was
 	m, hasMoisture := rowMoisture(row.Event)
@@ -1852,6 +1898,8 @@ func (s *site) rowMass(r *http.Request, row *importRow) error {
 	}
 	if custody.MassChangeRefusal(lot, was, wasDry, t, nowDry) != "" {
 		row.Mass += fmt.Sprintf(", beyond the weighing tolerance (+%s %% / −%s %%, dry basis)", formatNum(custody.WeighingGainLimit*100, 1), formatNum(custody.WeighingLossLimit*100, 0))
+	} else if len(row.Errors) == 0 {
+		standing[key] = standingMass{t, nowDry, total + t - was}
 	}
 	return nil
 }

@@ -999,6 +999,7 @@ func (f *recordForm) formErrors(v url.Values, errs []critmin.FieldError) (map[st
 			// tolerance, "did you mean 8 %?") is shown as it is.
 			reason = "enter a per cent from 0 to below 100 (8 for 8 %)"
 		}
+		reason = f.plainPointers(v, ev, reason)
 		if line > 0 {
 			reason = fmt.Sprintf("line %d: %s", line, reason)
 		}
@@ -1767,6 +1768,49 @@ func (s *site) previewWarnings(r *http.Request, doc []byte) ([]string, error) {
 	return out, nil
 }
 
+// pointerInText finds a JSON pointer into the form's event in a reason.
+var pointerInText = regexp.MustCompile(`/epcisBody/eventList/0(?:/[^\s,;:)]*)?`)
+
+// moistureFractions finds the ledger's "moisture 0.08 contradicts
+// moisture 0.02" (fractions, ledger/mineral.go).
+var moistureFractions = regexp.MustCompile(`moisture (\d+(?:\.\d+)?) contradicts moisture (\d+(?:\.\d+)?)`)
+
+// plainPointers words a form error for the form's page (docs/forms.md:
+// no raw JSON pointer on a form page, moisture in the form's per cent):
+// a pointer into the event is named by the label of the field it comes
+// from ("the Results field", line N of it for a list field), and the
+// ledger's "moisture 0.08 contradicts moisture 0.02" reads "moisture 8 %
+// contradicts moisture 2 %" (issue 15, fix15q).
+func (f *recordForm) plainPointers(v url.Values, ev map[string]any, reason string) string {
+	reason = moistureFractions.ReplaceAllStringFunc(reason, func(m string) string {
+		g := moistureFractions.FindStringSubmatch(m)
+		a, err1 := strconv.ParseFloat(g[1], 64)
+		b, err2 := strconv.ParseFloat(g[2], 64)
+		if err1 != nil || err2 != nil || a >= 1 || b >= 1 {
+			return m
+		}
+		return fmt.Sprintf("moisture %s %% contradicts moisture %s %%", formatNum(a*100, 4), formatNum(b*100, 4))
+	})
+	return pointerInText.ReplaceAllStringFunc(reason, func(p string) string {
+		q := p
+		if f.remap != nil {
+			if ev == nil {
+				ev = f.event(v)
+			}
+			q = f.remap(ev, p)
+		}
+		name, line := fieldOf(f.fields, q)
+		if name == "" {
+			return "the event"
+		}
+		label := "the " + f.label(name) + " field"
+		if line > 0 {
+			label = fmt.Sprintf("line %d of %s", line, label)
+		}
+		return label
+	})
+}
+
 // sampleReportPointer rewrites a pointer into the Sample form's event ev
 // that names a sensor element or report (…/sensorElementList/N[/
 // sensorReport/M][/…]) by what it names, for the form's fields:
@@ -1804,6 +1848,11 @@ func sampleReportPointer(ev map[string]any, p string) string {
 	}
 	if strings.HasPrefix(rest, "sensorMetadata/deviceID") {
 		return head + "lab"
+	}
+	// An element's time is the event's (eventTime(v)): its fault is the
+	// date and time's or the offset's, said there once (fix15q).
+	if strings.HasPrefix(rest, "sensorMetadata/time") {
+		return p[:i] + "/eventTime"
 	}
 	if r, tail, ok := strings.Cut(rest, "/"); ok && r == "sensorReport" || rest == "sensorReport" {
 		m, tail2, _ := strings.Cut(tail, "/")
