@@ -87,10 +87,15 @@ func (l *Lot) RemainingWetTonnes() float64 {
 }
 
 // LotPart states of a part a movement sent away: in_transit until a
-// receipt closes it, then received.
+// receipt closes it, then received; rejoined when that receipt (or the
+// body's arrival) was where the lot's body stands: the part is then the
+// body's again — its mass and moisture are the body's, it counts in no
+// Σ parts, and the part stays listed for its history (ledger.Project;
+// docs/identity.md, "Parts moved").
 const (
 	PartInTransit = "in_transit"
 	PartReceived  = "received"
+	PartRejoined  = "rejoined"
 )
 
 // LotPart is one part of a lot that a movement sent away (Lot.Parts):
@@ -148,7 +153,8 @@ type LotPart struct {
 // total (Mass less ShippedOnTonnes, as PartsTonnes counts it), by its
 // own moisture, else lotMoisture (the lot's, Lot.Moisture), else none
 // (taken as dry, as a lot without moisture is): wet × (1 − moisture).
-// 0 for a part shipped from nothing (FromRetracted).
+// 0 for a part shipped from nothing (FromRetracted). A rejoined part
+// (PartRejoined) reads what it was; Lot.PartsDryTonnes leaves it out.
 func (p LotPart) DryTonnes(lotMoisture *float64) float64 {
 	if p.FromRetracted {
 		return 0
@@ -187,7 +193,9 @@ func (l *Lot) RestDryTonnes() float64 {
 func (l *Lot) PartsDryTonnes() float64 {
 	var t float64
 	for _, p := range l.Parts {
-		t += p.DryTonnes(l.Moisture)
+		if p.Status != PartRejoined {
+			t += p.DryTonnes(l.Moisture)
+		}
 	}
 	return t
 }
@@ -235,14 +243,15 @@ func (p LotPart) LeftTonnes() float64 {
 // PartsTonnes is the wet tonnes of the lot that movements sent away as
 // parts (Σ Parts' Mass: shipped tonnes, or the last weighing of a part
 // where it was received), in transit or received elsewhere — not a part
-// shipped from nothing (FromRetracted). An onward
+// shipped from nothing (FromRetracted), nor one that rejoined the body
+// (PartRejoined: it is the body's again). An onward
 // part is carved out of the received part it was shipped on from, whose
 // ShippedOnTonnes it takes off: 10 t received at Houston of which 6 t
 // were shipped on count 10 − 6 + 6 = 10 t, not 16.
 func (l *Lot) PartsTonnes() float64 {
 	var t float64
 	for _, p := range l.Parts {
-		if !p.FromRetracted {
+		if !p.FromRetracted && p.Status != PartRejoined {
 			t += p.Mass() - p.ShippedOnTonnes
 		}
 	}

@@ -141,6 +141,12 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		if p.Status == critmin.PartReceived {
 			fmt.Fprintf(w, ", received %s wmt by %s", fixedDigits(p.ReceivedTonnes, 3, 0), p.ReceiptEventID)
 		}
+		if p.Status == critmin.PartRejoined {
+			// Back where the lot's body stands: counted in the body
+			// (docs/identity.md, "Parts moved").
+			fmt.Fprintf(w, ", received %s wmt by %s where the body stands: counted in the body\n", fixedDigits(p.ReceivedTonnes, 3, 0), p.ReceiptEventID)
+			continue
+		}
 		if p.WeighedTonnes != nil {
 			fmt.Fprintf(w, ", weighed there %s wmt by %s", fixedDigits(*p.WeighedTonnes, 3, 0), p.WeighEventID)
 		}

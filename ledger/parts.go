@@ -168,6 +168,11 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		}
 		measurePart(p, ev)
 		r := *p
+		if l.Location != "" && epcis.Canonical(p.To) == epcis.Canonical(l.Location) && l.Status != critmin.LotInTransit && restOf(l) == movePart {
+			// Back where the body stands (more than PartTolerance of
+			// the lot): the part rejoins it.
+			rejoin(l, i, ev.EventID)
+		}
 		return restOf(l), &r
 	case len(l.Parts) > 0 && ev.BizLocation != "" && l.Location != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location):
 		// Where a part went: the rest of the lot is not there. A
@@ -410,4 +415,47 @@ func PartMoistureAt(l *critmin.Lot, site string) (m *float64, ok bool) {
 		}
 	}
 	return nil, false
+}
+
+// rejoin makes part i of lot l, received where the lot's body stands,
+// the body's again (status critmin.PartRejoined; the event that brought
+// it back in ReceiptEventID): what stands of it there (Mass less
+// ShippedOnTonnes) is added to the body — the lot's total already counts
+// it, so the body (total less Σ parts) grows by it — and the body's
+// moisture becomes the mass-weighted mean of the two (the water adds
+// up): body B t at mb, part c t at mp: (B·mb + c·mp) / (B + c), so dry
+// B(1−mb) + c(1−mp) is kept. A body of unknown moisture stays unknown.
+// Issue 15 (fix15p): a part shipped back to the body's site was counted
+// twice, in the body where weighed and in Σ parts.
+func rejoin(l *critmin.Lot, i int, eventID string) {
+	p := &l.Parts[i]
+	if p.Status != critmin.PartReceived || p.FromRetracted {
+		return
+	}
+	c := p.Mass() - p.ShippedOnTonnes
+	if mp := l.PartMoisture(*p); l.Moisture != nil && mp != nil && *mp != *l.Moisture && c > 0 {
+		wet, _ := units.ToTonnes(l.Quantity, l.UOM)
+		b := wet - l.PartsTonnes() // the body before, what runs took included
+		if b+c > 0 {
+			m := (max(b, 0)**l.Moisture + c**mp) / (max(b, 0) + c)
+			l.Moisture = &m
+		}
+	}
+	p.Status, p.ReceiptEventID = critmin.PartRejoined, eventID
+}
+
+// rejoinAt rejoins to the body every part received where the lot's body
+// now stands (l.Location): the body moving to a part's site merges with
+// it as a part arriving at the body's site does (rejoin). Only a body
+// that stands (more than PartTolerance of the lot, restOf): a lot whose
+// every tonne left as parts has no body, and its parts stay received.
+func rejoinAt(l *critmin.Lot, eventID string) {
+	if l.Location == "" || l.Status == critmin.LotInTransit || restOf(l) != movePart {
+		return
+	}
+	for i, p := range l.Parts {
+		if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(l.Location) {
+			rejoin(l, i, eventID)
+		}
+	}
 }

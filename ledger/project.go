@@ -164,6 +164,10 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 			mergeMineral(l, ev.Mineral, current, part == moveLot, body)
 		}
 		l.Material = l.Material || hasFacts(l)
+		if current && part != movePart && part != moveElsewhere {
+			// The body moved to where a part stands: they merge (parts.go).
+			rejoinAt(l, ev.EventID)
+		}
 		derive(l)
 		if part == movePartAll {
 			// The lot followed its last part: the flow is the part's
@@ -400,7 +404,7 @@ func derive(l *critmin.Lot) {
 		l.DryTonnes, _ = units.DryTonnes(wet, *l.Moisture)
 	}
 	for _, p := range l.Parts {
-		if p.Moisture == nil || p.FromRetracted || (l.Moisture != nil && *p.Moisture == *l.Moisture) {
+		if p.Moisture == nil || p.FromRetracted || p.Status == critmin.PartRejoined || (l.Moisture != nil && *p.Moisture == *l.Moisture) {
 			continue // the part is counted at the body's moisture above
 		}
 		c := p.Mass() - p.ShippedOnTonnes

@@ -28,6 +28,7 @@ var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx,
 	84: replayReceivedPartOutturn,
 	89: replayMixSharesNotMeasured,
 	92: replayPartMoisture,
+	93: replayPartRejoin,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay
@@ -252,6 +253,19 @@ func replayPartMoisture(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect)
 		return nil
 	}
 	return replaceProjection(ctx, raw, tx, d)
+}
+
+// replayPartRejoin is migration 0093's Go step. Lots stored before it
+// kept a part received where the lot's body stands as a part apart
+// (status received), counted in the lot's Σ parts besides the body: a
+// weighing of the body there then counted it twice. The projection now
+// rejoins it to the body (critmin.PartRejoined; ledger.Project,
+// parts.go, rejoin). Like 0092 it replays the log on a store holding
+// any lot with a part and rewrites each lot projection table that
+// differs; other stores are left alone. Running it again changes
+// nothing.
+func replayPartRejoin(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	return replayPartMoisture(ctx, raw, tx, d)
 }
 
 // movementStepCond matches events.biz_step for the movement steps in any
