@@ -311,7 +311,7 @@ func (oc *originCalc) figuresAtRun(rb *RunBalance, edges []critmin.LotEdge) {
 			if o.atRun == nil {
 				return
 			}
-			changed = changed || math.Abs(outputMass(e, o.atRun)-outputMass(e, now)) > massTolerance || o.atRun.DryTonnes != now.DryTonnes ||
+			changed = changed || math.Abs(producedMass(edges, id, o.atRun)-producedMass(edges, id, now)) > massTolerance || o.atRun.DryTonnes != now.DryTonnes ||
 				!maps.Equal(GradesOf(o.atRun), GradesOf(now))
 		}
 		outs = append(outs, o)
@@ -333,7 +333,7 @@ func (oc *originCalc) figuresAtRun(rb *RunBalance, edges []critmin.LotEdge) {
 				known = false
 				break
 			}
-			atRun += outputMass(o.edge, o.atRun) * g0
+			atRun += producedMass(edges, o.edge.Child, o.atRun) * g0
 			now += o.now.DryTonnes * g1
 		}
 		if known {
@@ -562,7 +562,7 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 			var og map[string]float64
 			var m float64
 			if l := oc.lots[e.Child]; l != nil {
-				m = outputMass(e, l)
+				m = producedMass(edges, e.Child, l)
 				og = GradesOf(l)
 				for el, g := range og {
 					out[el] += m * g
@@ -660,15 +660,8 @@ func (oc *originCalc) heldNow(e critmin.LotEdge, edges []critmin.LotEdge, m floa
 			return m
 		}
 	}
-	var made float64
-	for _, x := range edges {
-		if x.Child == e.Child && x.RunKey() == key {
-			made = max(made, outputMass(x, l))
-		}
-	}
-	if made > m+massTolerance {
-		return m // the run made it in several lines: not one reading
-	}
+	// m is what every event of the run produced of it (producedMass):
+	// the lot heavier still is a reading after the run.
 	return l.DryTonnes
 }
 

@@ -364,6 +364,7 @@ func massGains(edges []critmin.LotEdge) []Anomaly {
 		in, out map[string]float64
 		events  map[string]bool
 		order   int
+		edges   []critmin.LotEdge
 	}
 	groups := map[string]*group{}
 	for i, e := range tx {
@@ -379,11 +380,12 @@ func massGains(edges []critmin.LotEdge) []Anomaly {
 				g.in[e.Parent] = t
 			}
 		}
-		if e.ChildQty != nil {
-			if t, err := units.ToTonnes(*e.ChildQty, e.ChildUOM); err == nil {
-				g.out[e.Child] = t
-			}
-		}
+		g.edges = append(g.edges, e)
+	}
+	// What each output weighs: the sum of what the events of its run
+	// state they produced (ledger.RunProduced), not the last line read.
+	for _, g := range groups {
+		g.out, _ = ledger.RunProduced(g.edges)
 	}
 	list := make([]*group, 0, len(groups))
 	for _, g := range groups {

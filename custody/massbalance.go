@@ -1952,13 +1952,9 @@ func (mc *mbCalc) loadRunMade() error {
 			if l.Commodity != "" {
 				m[l.Commodity] = true
 			}
-			dry := l.DryTonnes
-			for _, e := range r.edges {
-				if e.Child == c {
-					dry = outputMass(e, l)
-					break
-				}
-			}
+			// What every event of the run produced of it (producedMass):
+			// a run's output named by several of its events adds up.
+			dry := producedMass(r.edges, c, l)
 			if !slices.ContainsFunc(mc.runOuts[r.key], func(o runOutput) bool { return o.lot == c }) {
 				mc.runOuts[r.key] = append(mc.runOuts[r.key], runOutput{lot: c, dry: dry})
 			}

@@ -1182,6 +1182,29 @@ func outputMass(e critmin.LotEdge, out *critmin.Lot) float64 {
 	return dryOf(e.ChildQty, e.ChildUOM, out)
 }
 
+// producedMass is the dry tonnes the run whose edges are given produced
+// of output child: the sum of what each of its events states it produced
+// (ledger.RunProduced, the one definition), at the lot's moisture — run
+// R8 making O8 0.5 t in one event and 10 t in a later output-only event
+// produced 10.5 t, not the first event's 0.5 t. Where no line states a
+// mass, the lot's dry tonnes (as outputMass reads a line without one).
+func producedMass(edges []critmin.LotEdge, child string, out *critmin.Lot) float64 {
+	var own []critmin.LotEdge
+	for _, e := range edges {
+		if e.Child == child {
+			own = append(own, e)
+		}
+	}
+	t, unknown := ledger.RunProduced(own)
+	if v, ok := t[child]; ok && !unknown[child] {
+		return dryOf(&v, "TNE", out)
+	}
+	if len(own) > 0 {
+		return outputMass(own[0], out)
+	}
+	return dryOf(nil, "", out)
+}
+
 func dryOf(q *float64, uom string, l *critmin.Lot) float64 {
 	if q != nil {
 		if t, err := units.ToTonnes(*q, uom); err == nil {

@@ -25,8 +25,9 @@ func inputsOnly(id, xid, lot, t string) string {
 //
 // Site mb (declaration(): REE factor 0.9, monthly periods). December:
 // feed P, Pakistan, 10 t at 4 % Nd + 1 % Pr; run Y: event ya takes 10 t of
-// P and makes YO, 0.5 t oxide at 60 % Nd + 20 % Pr; event yb (no input)
-// restates YO at 0.5 t; event yc (no input) makes YR, 0.1 t at Nd 60 %,
+// P and makes YO, 0.3 t oxide at 60 % Nd + 20 % Pr; event yb (no input)
+// names YO again with 0.2 t — the events of a run add up, outputs as
+// inputs (fix9f): YO is 0.3 + 0.2 = 0.5 t; event yc (no input) makes YR, 0.1 t at Nd 60 %,
 // Pr 0 %, so that the run's products hold 0.4 + 0.06 = 0.46 t ≥ its
 // 0.45 t credit (fix9c: a run never credits more than its products hold).
 //
@@ -46,7 +47,7 @@ func TestRestatedOutputConsumesOnce(t *testing.T) {
 	svc := ledger.NewService(db)
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	svc.Now = clockAt("2025-12-11T00:00:00Z")
-	if err := capture(svc, splitEvent("ya", "Y", "mb", "P:10", "YO", "0.5", ""), splitEvent("yb", "Y", "mb", "", "YO", "0.5", ""),
+	if err := capture(svc, splitEvent("ya", "Y", "mb", "P:10", "YO", "0.3", ""), splitEvent("yb", "Y", "mb", "", "YO", "0.2", ""),
 		stockEvent("yc", "urn:t:run:Y", "urn:t:site:mb", "2025-12-10T00:00:00Z", "YR", 0.1, "60", "0")); err != nil {
 		t.Fatal(err)
 	}
@@ -80,21 +81,22 @@ func TestRestatedOutputConsumesOnce(t *testing.T) {
 
 // TestRestatedOutputElementGain: the element balance reads the same
 // definition. Run GR at cb: g1 takes G (10 t at 5 % Nd = 0.5 t Nd) and
-// makes GQ, 1 t at 60 % Nd = 0.6 t; g2 restates GQ. In 0.5 t, out 0.6 t
-// > 0.5 × (1 + 0.5 %) = 0.5025: element_gain (with G counted twice, in
-// 1.0 t, it passed).
+// makes GQ, 0.6 t at 60 % Nd; g2 (no input) names GQ again with 0.4 t,
+// which adds (fix9f: GQ = 0.6 + 0.4 = 1 t = 0.6 t Nd). In 0.5 t, out
+// 0.6 t > 0.5 × (1 + 0.5 %) = 0.5025: element_gain (with G counted
+// twice, in 1.0 t, it passed).
 func TestRestatedOutputElementGain(t *testing.T) {
 	ctx := context.Background()
-	ev := func(id, in string) string {
+	ev := func(id, in, outT string) string {
 		inputs := ""
 		if in != "" {
 			inputs = `"inputQuantityList": [{"epcClass": "urn:t:lot:` + in + `", "quantity": 10, "uom": "TNE"}],`
 		}
 		return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:GR", ` + inputs + `
-		 "outputQuantityList": [{"epcClass": "urn:t:lot:GQ", "quantity": 1, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:cb"},
+		 "outputQuantityList": [{"epcClass": "urn:t:lot:GQ", "quantity": ` + outT + `, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:cb"},
 		 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}]}}`
 	}
-	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, feed("G", "ree_concentrate", "PAK", 10, "Nd:5"), ev("g1", "G"), ev("g2", "")))
+	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, feed("G", "ree_concentrate", "PAK", 10, "Nd:5"), ev("g1", "G", "0.6"), ev("g2", "", "0.4")))
 	c, err := custody.OriginOf(ctx, db, "urn:t:lot:GQ", true)
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +122,8 @@ func TestRestatedOutputElementGain(t *testing.T) {
 // 4 t of P, wb 6 t of P (neither has an output), wc makes WO (0.5 t
 // oxide): P put 4 + 6 = 10 t into W, credit PAK 10 × 5 % × 0.9 = 0.45 t
 // (the two lines must not collapse into one link, 0.18 or 0.27 t). A
-// later wd restating WO adds nothing. wx makes WR, 0.1 t at Nd 60 %, so
+// later wd naming WO again adds 0.5 t to it (fix9f: WO 1 t, its Nd
+// capped at what the run put in) but consumes nothing more. wx makes WR, 0.1 t at Nd 60 %, so
 // the run's products hold 0.4 + 0.06 = 0.46 ≥ 0.45 t (fix9c).
 func TestInputsBeforeOutputsAddUp(t *testing.T) {
 	ctx := context.Background()

@@ -87,6 +87,9 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 		if l.EventCount == 0 || ev.EventTime.Before(l.FirstEventAt) {
 			l.FirstEventAt = ev.EventTime
 		}
+		// An output line naming a lot that already holds a mass adds to
+		// it (addsToOutput): read before this event touches the lot.
+		adds := addsToOutput(l, ev, q)
 		l.EventCount++
 		current := !ev.EventTime.Before(l.LastEventAt)
 		prevStatus := l.Status
@@ -127,7 +130,11 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 			// A line that moved a part states the part, not the lot
 			// (parts.go): the lot's total stays.
 			if q.Quantity != nil && q.Role != critmin.RoleInput && q.Role != critmin.RoleChild && ev.Action != "DELETE" && part == moveLot {
-				setQuantity(l, *q.Quantity, q.UOM)
+				if adds {
+					addQuantity(l, *q.Quantity, q.UOM)
+				} else {
+					setQuantity(l, *q.Quantity, q.UOM)
+				}
 			}
 			// Owner and custodian follow the rule location follows
 			// (docs/identity.md, "The mineral view"): the latest event
@@ -152,6 +159,11 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 					l.Custodian = s.ID
 				}
 			}
+		}
+		if adds && !current {
+			// What a run produced is a flow, summed in any order, like
+			// what runs took of an input (takeInput).
+			addQuantity(l, *q.Quantity, q.UOM)
 		}
 		if q.Role == critmin.RoleInput && part != movePart {
 			takeInput(l, q, prevStatus, current)
@@ -371,6 +383,37 @@ func upsertAssay(list []critmin.Assay, a critmin.Assay) []critmin.Assay {
 	list = append(list, a)
 	sort.SliceStable(list, func(i, j int) bool { return list[i].Analyte < list[j].Analyte })
 	return list
+}
+
+// addsToOutput reports whether quantity line q of ev adds to lot l
+// rather than restating its mass: an output line (outputQuantityList) of
+// a TransformationEvent, in a mass unit, naming a lot that an earlier
+// event already gave a mass. Each event of a run records what it
+// produced (EPCIS 2.0 §7.4.6: the events sharing a transformationID are
+// one transformation, each stating its own inputs and outputs), so run
+// R8 making O8 0.5 t in one event and 10 t in a later output-only event
+// made O8 0.5 + 10 = 10.5 t — never 10 t with the 0.5 t lost, nor 0.5 t
+// with the 10 t ignored. Capture allows such a line only for the run
+// that made the lot (custody.checkMadeOnce: a lot is made once), so the
+// sum is what that run produced; a later weighing of the lot still
+// states its whole mass (setQuantity). The outputs of one run add up as
+// its inputs do (takeInput; docs/origin.md "The events of one run add
+// up").
+func addsToOutput(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) bool {
+	return ev.Type == critmin.TransformationEvent && q.Role == critmin.RoleOutput && q.Quantity != nil &&
+		l.EventCount > 0 && units.IsMass(l.UOM) && units.IsMass(q.UOM)
+}
+
+// addQuantity adds a run output line's mass to the lot's stated mass, in
+// the lot's own unit (addsToOutput).
+func addQuantity(l *critmin.Lot, qty float64, uom string) {
+	t, err := units.ToTonnes(qty, uom)
+	if err != nil {
+		return
+	}
+	if add, err := units.FromTonnes(t, l.UOM); err == nil {
+		l.Quantity += add
+	}
 }
 
 // setQuantity sets the lot's stated mass from a line that observed the

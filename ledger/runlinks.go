@@ -159,3 +159,67 @@ func RunConsumption(edges []critmin.LotEdge, mass func(critmin.LotEdge) float64)
 	}
 	return out
 }
+
+// RunProduced sums, per output lot, the tonnes (as stated, wet) that the
+// events of the runs in edges state they produced of it: each event of a
+// run records its own output lines (EPCIS 2.0 §7.4.6), so run R8 making
+// O8 0.5 t in event r8a and 10 t in a later output-only event r8b
+// produced 0.5 + 10 = 10.5 t — the mass the projection gives O8
+// (Project: an output line adds to its run's product). It is the one
+// definition of what a run produced: element balance, mass-balance
+// credit bounds, the trace's mass check and the refinery ledger read it.
+//
+// Under RunLinks an event's edge into an output carries the event's own
+// output line when the event states that output — then, if the run had
+// input lines before, some of its edges into it are Replay — or, from a
+// line of a later event to an output an earlier event made, the earlier
+// line's quantity again. So per run and output, each event with a Replay
+// edge into it counts its line once, and so does the run's earliest
+// event into it (by event time, then event ID): the event that first
+// linked the output, carrying the line that made it. An output stated by
+// an event of the run that has no edge of its own (an output-only event
+// before any input line) is read through the edges that carry it. Unknown
+// lists the outputs whose counted lines state no mass (no quantity, or a
+// unit that is not a mass): their produced tonnes are not known from the
+// run (the caller reads the lot).
+func RunProduced(edges []critmin.LotEdge) (tonnes map[string]float64, unknown map[string]bool) {
+	type key struct{ run, child string }
+	first := map[key]critmin.LotEdge{}
+	line := map[[3]string]critmin.LotEdge{} // run, child, event → its edge
+	counted := map[[3]string]bool{}
+	for _, e := range edges {
+		if e.Kind != "" && e.Kind != LinkTransformation {
+			continue
+		}
+		k := key{e.RunKey(), e.Child}
+		if f, ok := first[k]; !ok || e.EventTime.Before(f.EventTime) || e.EventTime.Equal(f.EventTime) && e.EventID < f.EventID {
+			first[k] = e
+		}
+		ek := [3]string{k.run, k.child, e.EventID}
+		if _, ok := line[ek]; !ok {
+			line[ek] = e
+		}
+		if e.Replay {
+			counted[ek] = true
+			line[ek] = e
+		}
+	}
+	for k, e := range first {
+		counted[[3]string{k.run, k.child, e.EventID}] = true
+	}
+	tonnes, unknown = map[string]float64{}, map[string]bool{}
+	for ek := range counted {
+		e := line[ek]
+		if e.ChildQty == nil || !units.IsMass(e.ChildUOM) {
+			unknown[ek[1]] = true
+			continue
+		}
+		t, err := units.ToTonnes(*e.ChildQty, e.ChildUOM)
+		if err != nil {
+			unknown[ek[1]] = true
+			continue
+		}
+		tonnes[ek[1]] += t
+	}
+	return tonnes, unknown
+}

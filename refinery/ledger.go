@@ -148,24 +148,23 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 		if bad != nil {
 			return nil, bad
 		}
-		out := map[string]float64{}
+		// What the run produced of each output: the sum of what each of
+		// its events states (ledger.RunProduced) — an output named by two
+		// events of the run (2 t, then 1 t more) is 3 t, as the lot is.
 		var outOrder []string
 		for _, e := range es {
 			if e.ChildQty == nil {
 				continue
 			}
-			t, err := units.ToTonnes(*e.ChildQty, e.ChildUOM)
-			if err != nil {
+			if _, err := units.ToTonnes(*e.ChildQty, e.ChildUOM); err != nil {
 				return nil, critmin.Errorf(critmin.EINVALID, "lot %s (event %s): %v", e.Child, e.EventID, err)
 			}
-			evOf["out|"+e.Child] = append(evOf["out|"+e.Child], e.EventID)
-			if cur, ok := out[e.Child]; !ok || t > cur {
-				if !ok {
-					outOrder = append(outOrder, e.Child)
-				}
-				out[e.Child] = t
+			if _, seen := evOf["out|"+e.Child]; !seen {
+				outOrder = append(outOrder, e.Child)
 			}
+			evOf["out|"+e.Child] = append(evOf["out|"+e.Child], e.EventID)
 		}
+		out, _ := ledger.RunProduced(es)
 		for _, lot := range sortedKeys(stated) {
 			entries = append(entries, entry{lot, dedupe(evOf["in|"+lot]), in[lot], "TNE", true})
 			ids[lot] = true

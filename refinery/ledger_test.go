@@ -268,12 +268,14 @@ func TestFlowsheetValueAndLedgerRefused(t *testing.T) {
 //
 //	S1 (5 Oct): input A 60 t, no output yet
 //	S2 (6 Oct): input B 40 t, output O 2 t
-//	S3 (7 Oct): output O 2 t restated (the same oxide lot, re-weighed the same)
+//	S3 (7 Oct): output O 1 t more (an output-only event of the run)
 //
 // feed = A 60 + B 40 = 100 t (A's line, stated before the run had an
 // output, is carried by S2's edge A→O, which S2 itself does not list);
-// oxide = 2 t once, not 2 + 2. Before the fix FromLedger read the
-// quantities per event: A dropped (feed 40 t) and O counted twice (4 t).
+// oxide = 2 + 1 = 3 t: each event states what it produced (fix9f,
+// ledger.RunProduced; lot O is 3 t too), S2's 2 t counted once although
+// S3's replayed edges from A and B also lead to O. Before fix9f the
+// ledger read 2 t (the largest line) and lot O read 1 t (the last).
 func TestFromLedgerSplitRunCountedOnce(t *testing.T) {
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
@@ -296,7 +298,7 @@ func TestFromLedgerSplitRunCountedOnce(t *testing.T) {
    "inputQuantityList": [{"epcClass": "urn:t:lot:B", "quantity": 40, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O", "quantity": 2, "uom": "TNE"}],
    "bizLocation": {"id": "` + site + `"}, ` + oxide + `},
   {"type": "TransformationEvent", "eventID": "urn:t:ev:S3", "eventTime": "2025-10-07T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:R",
-   "outputQuantityList": [{"epcClass": "urn:t:lot:O", "quantity": 2, "uom": "TNE"}],
+   "outputQuantityList": [{"epcClass": "urn:t:lot:O", "quantity": 1, "uom": "TNE"}],
    "bizLocation": {"id": "` + site + `"}, ` + oxide + `}]}}`
 	if _, err := ledger.NewService(store).Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
 		t.Fatal(err)
@@ -312,11 +314,14 @@ func TestFromLedgerSplitRunCountedOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]float64{"feed": 100, "oxide": 2}
+	want := map[string]float64{"feed": 100, "oxide": 3}
 	for _, s := range p.Streams {
 		if w, ok := want[s.ID]; ok && (s.Mass == nil || math.Abs(s.Mass.Value-w) > 1e-9) {
 			t.Errorf("%s: %+v, want %g t", s.ID, s.Mass, w)
 		}
+	}
+	if o, err := store.FindLot(ctx, "urn:t:lot:O"); err != nil || math.Abs(o.WetTonnes-3) > 1e-9 {
+		t.Errorf("lot O: %+v %v, want 2 + 1 = 3 t", o, err)
 	}
 	// Feed Nd grade: both lots at 4 %: (60·4 + 40·4)/100 = 4 %.
 	for _, s := range p.Streams {

@@ -29,6 +29,7 @@ var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx,
 	89: replayMixSharesNotMeasured,
 	92: replayPartMoisture,
 	93: replayPartRejoin,
+	94: replayRunOutputs,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay
@@ -266,6 +267,27 @@ func replayPartMoisture(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect)
 // nothing.
 func replayPartRejoin(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
 	return replayPartMoisture(ctx, raw, tx, d)
+}
+
+// replayRunOutputs is migration 0094's Go step. Lots stored before it
+// took the mass of a run's output from the latest output line naming it:
+// an output-only event of the run naming the lot again replaced its mass
+// (O8 made 0.5 t, then "O8 10 t": 10 t). The projection now adds each
+// event's output line to what the run made (ledger.Project,
+// addsToOutput: 10.5 t). On a store where a run (transformationID) has
+// more than one output member row for one lot the step replays the log
+// as verify does and rewrites each lot projection table that differs
+// (replaceProjection); other stores are left alone. Running it again
+// changes nothing.
+func replayRunOutputs(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	var named int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM transformation_members WHERE role = 'output' GROUP BY transformation_id, epc_class HAVING COUNT(*) > 1 LIMIT 1) AS named`).Scan(&named); err != nil {
+		return fmt.Errorf("count run outputs named twice: %w", err)
+	}
+	if named == 0 {
+		return nil
+	}
+	return replaceProjection(ctx, raw, tx, d)
 }
 
 // movementStepCond matches events.biz_step for the movement steps in any

@@ -1,0 +1,11 @@
+-- The events of one run add up, outputs as inputs (issue 9, fix9f): an
+-- output line of a TransformationEvent naming a lot its run already made
+-- (a later output-only event of the same transformationID) adds to the
+-- lot's mass (ledger.Project, addsToOutput). Before, it replaced it: lot
+-- O8, made 0.5 t by one event of run R8 and 10 t by a later one, read
+-- 10 t. This migration has no SQL of its own: its Go step
+-- (sqldb.replayRunOutputs, registered in goStepsWithStore) replays the
+-- event log as `critmin verify` does on a store where one run names an
+-- output lot in more than one line, and rewrites each lot projection
+-- table that differs, in this migration's transaction.
+SELECT 1;
