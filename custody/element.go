@@ -651,7 +651,15 @@ func (oc *originCalc) heldNow(e critmin.LotEdge, edges []critmin.LotEdge, m floa
 	if l == nil || l.DryTonnes <= m+massTolerance || !units.IsMass(l.UOM) {
 		return m
 	}
-	if !l.FirstEventAt.IsZero() && l.FirstEventAt.Before(e.EventTime) {
+	// The run's first event into the lot: a lot it made in several
+	// events was first recorded by the earliest of them.
+	first := e.EventTime
+	for _, x := range edges {
+		if x.Child == e.Child && x.RunKey() == e.RunKey() && x.EventTime.Before(first) {
+			first = x.EventTime
+		}
+	}
+	if !l.FirstEventAt.IsZero() && l.FirstEventAt.Before(first) {
 		return m
 	}
 	key := e.RunKey()

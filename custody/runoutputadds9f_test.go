@@ -52,7 +52,8 @@ func novemberEntry(t *testing.T, db critmin.Store, kind, ev string) custody.Entr
 // factor = 100 × (4 % + 1 %) × 0.9 = 4.5 t Nd+Pr; its products hold, capped,
 // 4 + 1 = 5 t ≥ 4.5, so no bound and no note (before: "bounded … 0.4 t
 // Nd+Pr in 0.5 t", r8a's figure). Another run naming O8 is refused
-// naming O8 and R8, which made it (a lot is made once).
+// naming O8 and R8, which made it (a lot is made once). r8b declared in
+// error leaves O8 at r8a's 0.5 t.
 func TestRunOutputNamedAgainAdds(t *testing.T) {
 	db, svc := mbSvc(t)
 	ctx := context.Background()
@@ -94,6 +95,13 @@ func TestRunOutputNamedAgainAdds(t *testing.T) {
 	refused409(t, db, "run T9 naming O8", err, "t9", "lot urn:t:lot:O8 already exists (made by run urn:t:run:R8 (event urn:t:ev:r8a) on 2025-11-20T00:00:00Z): a lot is made once")
 	if o8, err := db.FindLot(ctx, "urn:t:lot:O8"); err != nil || !near(o8.WetTonnes, 10.5) {
 		t.Errorf("O8 after the refused run: %+v %v, want 10.5 t", o8, err)
+	}
+	// r8b declared in error: O8 is what r8a made, 10.5 − 10 = 0.5 t.
+	if err := capture(svc, declared9d(runT("r8b", "R8", "2025-11-21T00:00:00Z", "mb", "", 0, "O8", 10, ""), "2025-11-24T00:00:00Z")); err != nil {
+		t.Fatal(err)
+	}
+	if o8, err := db.FindLot(ctx, "urn:t:lot:O8"); err != nil || !near(o8.WetTonnes, 0.5) {
+		t.Errorf("O8 after r8b is declared in error: %+v %v, want 0.5 t", o8, err)
 	}
 }
 
