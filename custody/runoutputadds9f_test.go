@@ -96,6 +96,13 @@ func TestRunOutputNamedAgainAdds(t *testing.T) {
 	if o8, err := db.FindLot(ctx, "urn:t:lot:O8"); err != nil || !near(o8.WetTonnes, 10.5) {
 		t.Errorf("O8 after the refused run: %+v %v, want 10.5 t", o8, err)
 	}
+	// An ObjectEvent ADD on O8 with ILMD is a second commissioning:
+	// refused. One with a quantity alone is a weighing, held to O8's
+	// recorded 10.5 t: 3 t is (3 − 10.5) / 10.5 = −71.4 %, refused.
+	add := strings.Replace(objectEv("a8", "2025-11-22T00:00:00Z", "urn:t:lot:O8", "ADD", `, "bizStep": "commissioning"`), `"quantityList": [{"epcClass": "urn:t:lot:O8"}]`, `"quantityList": [{"epcClass": "urn:t:lot:O8", "quantity": 3, "uom": "TNE"}]`, 1)
+	refused409(t, db, "a weighing ADD of O8 at 3 t", capture(svc, add), "a8", "the lot is recorded at 10.5 t and weighed at 3 t, a difference of −71.4 %")
+	again := strings.TrimSuffix(strings.Replace(add, "a8", "a9", 1), "}") + `, "ilmd": {"cm:commodity": "ndpr_oxide"}}`
+	refused409(t, db, "a second commissioning of O8", capture(svc, again), "a9", "lot urn:t:lot:O8 already exists (commissioned by event urn:t:ev:r8a")
 	// r8b declared in error: O8 is what r8a made, 10.5 − 10 = 0.5 t.
 	if err := capture(svc, declared9d(runT("r8b", "R8", "2025-11-21T00:00:00Z", "mb", "", 0, "O8", 10, ""), "2025-11-24T00:00:00Z")); err != nil {
 		t.Fatal(err)
