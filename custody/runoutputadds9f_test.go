@@ -66,6 +66,10 @@ func TestRunOutputNamedAgainAdds(t *testing.T) {
 	if err := capture(svc, runT("r8b", "R8", "2025-11-21T00:00:00Z", "mb", "", 0, "O8", 10, "")); err != nil {
 		t.Fatalf("an output-only event of R8 adding to its own O8: %v", err)
 	}
+	// r8b sent again (the same event) is one event: it adds nothing more.
+	if err := capture(svc, runT("r8b", "R8", "2025-11-21T00:00:00Z", "mb", "", 0, "O8", 10, "")); err != nil {
+		t.Fatalf("r8b re-sent: %v", err)
+	}
 	o8, err := db.FindLot(ctx, "urn:t:lot:O8")
 	if err != nil || !near(o8.WetTonnes, 10.5) || !near(o8.DryTonnes, 10.5) {
 		t.Errorf("O8: %+v %v, want 0.5 + 10 = 10.5 t", o8, err)
