@@ -239,3 +239,45 @@ func TestLowerReassayKeepsClaim(t *testing.T) {
 		}
 	}
 }
+
+// TestCarriedDeficitRepaidCoversClaim (fix9g defect 3, carried): a
+// deficit carried into the next period and repaid by its credits leaves
+// the claim covered in the origin (which reads the balance now), while
+// the earlier period's statement keeps the deficit it closed with.
+//
+//	As TestDeficitAllocatedFromLast: October closes −0.55 t, O3 0.4 and
+//	  O2 0.15 t short.
+//	R4 (Nov 3): PK2 20 t → O4 1 t at 80 %: credit min(20 × 5 % × 0.9 =
+//	  0.9, 0.8) = 0.8 t, repaying 0.55 t: O2 and O3 covered by R4.
+//	Statement Nov PAK: opening −0.55, credits 0.8, claims 0, closing 0.25,
+//	  no deficit; October's still closes −0.55 (O2 0.15 + O3 0.4).
+func TestCarriedDeficitRepaidCoversClaim(t *testing.T) {
+	svc, claim, stmt := setup9g(t)
+	svc.Now = clockAt("2025-10-07T00:00:00Z")
+	if err := capture(svc, oxide9g("R2", "2025-10-06T00:00:00Z", "O2", 0.5), oxide9g("R3", "2025-10-06T01:00:00Z", "O3", 0.5)); err != nil {
+		t.Fatal(err)
+	}
+	svc.Now = clockAt("2025-10-08T00:00:00Z")
+	if err := capture(svc, lateAssay9d("AS1", "2025-10-05T00:00:00Z", "urn:t:lot:O1", "5")); err != nil {
+		t.Fatal(err)
+	}
+	svc.Now = clockAt("2025-11-03T12:00:00Z")
+	if err := capture(svc, runOf("R4", "mb", "2025-11-03T00:00:00Z", []string{"PK2:20"}, product{lot: "O4", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}})); err != nil {
+		t.Fatal(err)
+	}
+	for _, lot := range []string{"O2", "O3"} {
+		if cl := claim(lot); cl.Status != custody.ClaimAccepted || strings.Join(cl.CoveredBy, " ") != "urn:t:ev:R4" {
+			t.Errorf("%s after R4: status %s shortfall %v coveredBy %v, want covered again by urn:t:ev:R4", lot, cl.Status, cl.Shortfall, cl.CoveredBy)
+		}
+	}
+	nov := stmt("2025-11")
+	sameLine(t, "Nov", line(t, nov, "ree", "PAK"), -0.55, 0.8, 0, 0, 0.25)
+	if len(shortfalls9g(nov)) != 0 {
+		t.Errorf("November refused %+v, want no booked claim short", nov.Refused)
+	}
+	oct := stmt("2025-10")
+	sameLine(t, "Oct", line(t, oct, "ree", "PAK"), 0, 0.25, 0.8, 0, -0.55)
+	if sf := shortfalls9g(oct); math.Abs(sf["urn:t:lot:O2"]-0.15) > 1e-9 || math.Abs(sf["urn:t:lot:O3"]-0.4) > 1e-9 {
+		t.Errorf("October shortfalls %v, want O2 0.15, O3 0.4 t", sf)
+	}
+}

@@ -2982,6 +2982,25 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 	if mc, err = settleBooked(mc, periods, idx); err != nil {
 		return nil, err
 	}
+	// A claim booked in full although no longer covered reads its share
+	// of the deficit now (fix9g): the deficit carries into the next
+	// periods and their credits repay it, so the account is replayed
+	// through every declared period (no event dated in a period to come
+	// changes it) and the claim reads covered again once repaid, naming
+	// the credits. The statement of its own period keeps the deficit that
+	// period closed with.
+	if cl, ok := mc.claims[l.ID]; ok && cl.booked && cl.Status == ClaimRefused && idx < len(periods)-1 {
+		all, err := newMB(ctx, s, vs, nil)
+		if err != nil {
+			return nil, err
+		}
+		if all, err = settleBooked(all, periods, len(periods)-1); err != nil {
+			return nil, err
+		}
+		if _, ok := all.claims[l.ID]; ok {
+			mc, idx = all, len(periods)-1
+		}
+	}
 	if cl, ok := mc.claims[l.ID]; ok {
 		if cl.Status == ClaimRefused {
 			if err := mc.explainRetractions(periods, idx, nil); err != nil {
