@@ -281,3 +281,44 @@ func TestCarriedDeficitRepaidCoversClaim(t *testing.T) {
 		t.Errorf("October shortfalls %v, want O2 0.15, O3 0.4 t", sf)
 	}
 }
+
+// TestLowerReassayWithClaimInOneDocument (fix9g defect 4, capture): the
+// lower reassay of O2 and a new claim in one document — the capture check
+// reads O2's claim as it was accepted too, so the reassay frees nothing
+// for the claim beside it. As TestLowerReassayKeepsClaim: O2 keeps 0.4 t
+// of 0.8 t; O3's 0.5 t is refused 0.5 − 0.4 = 0.1 t short.
+func TestLowerReassayWithClaimInOneDocument(t *testing.T) {
+	svc, _, _ := setup9g(t)
+	svc.Now = clockAt("2025-10-07T00:00:00Z")
+	if err := capture(svc, oxide9g("R2", "2025-10-06T00:00:00Z", "O2", 0.5)); err != nil {
+		t.Fatal(err)
+	}
+	svc.Now = clockAt("2025-10-09T12:00:00Z")
+	err := capture(svc, lateAssay9d("AS2", "2025-10-06T00:00:00Z", "urn:t:lot:O2", "20"),
+		runOf("R3", "mb", "2025-10-09T00:00:00Z", []string{"CN:10"}, product{lot: "O3", commodity: "ndpr_oxide", t: 0.625, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}))
+	if err == nil || !strings.Contains(err.Error(), "shortfall 0.1 t") {
+		t.Errorf("O3's 0.5 t beside O2's reassay: %v, want refused, shortfall 0.1 t", err)
+	}
+}
+
+// TestLaterLowerAssayNamed (fix9g defect 4, an assay dated after the
+// claim): the claim keeps its 0.4 t (the lot as claimed) and names the
+// assay that puts O2 at 0.5 × (20 + 20) % = 0.2 t now.
+func TestLaterLowerAssayNamed(t *testing.T) {
+	svc, claim, stmt := setup9g(t)
+	svc.Now = clockAt("2025-10-07T00:00:00Z")
+	if err := capture(svc, oxide9g("R2", "2025-10-06T00:00:00Z", "O2", 0.5)); err != nil {
+		t.Fatal(err)
+	}
+	svc.Now = clockAt("2025-10-08T00:00:00Z")
+	if err := capture(svc, lateAssay9d("AS3", "2025-10-07T00:00:00Z", "urn:t:lot:O2", "20")); err != nil {
+		t.Fatal(err)
+	}
+	cl := claim("O2")
+	if cl.Status != custody.ClaimAccepted || math.Abs(cl.Tonnes-0.4) > 1e-9 || strings.Join(cl.ReassayedBy, " ") != "urn:t:ev:AS3" ||
+		!strings.Contains(cl.ReassayNote, "claimed lot reassayed by urn:t:ev:AS3: now 0.2 t, claim keeps 0.4 t") {
+		t.Errorf("O2 after AS3: status %s tonnes %v reassayedBy %v note %q, want accepted, keeping 0.4 t, naming AS3", cl.Status, cl.Tonnes, cl.ReassayedBy, cl.ReassayNote)
+	}
+	// Credits 0.8, claims 0.4 (as taken), closing 0.4.
+	sameLine(t, "Oct", line(t, stmt("2025-10"), "ree", "PAK"), 0, 0.8, 0.4, 0, 0.4)
+}

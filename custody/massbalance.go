@@ -1418,6 +1418,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		} else {
 			cl, ref = mc.claim(l, pc.ce, p)
 			mc.uncoveredByAssay(l, cl, ref)
+			laterAssayNote(pc.lot, pc.ce.At, cl)
 		}
 		mc.claims[l.ID] = cl
 		mc.claimTime[l.ID] = pc.ce.At
@@ -1511,6 +1512,44 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		st.Categories = append(st.Categories, cs)
 	}
 	return st, nil
+}
+
+// laterAssayNote names, on an accepted claim, the assays of its lot dated
+// after the claim that put the lot's qualifying content now (lot, as it
+// stands) below what the claim took: the claim keeps its tonnes (it was
+// read as the lot stood when claimed, asClaimed) and says so
+// (ReassayedBy, ReassayNote), as for a lower reassay recorded late but
+// dated at the claim (claim, fix9g).
+func laterAssayNote(lot *critmin.Lot, at time.Time, cl *Claim) {
+	if cl.Status != ClaimAccepted || cl.ReassayNote != "" || len(cl.Elements) == 0 || lot == nil {
+		return
+	}
+	g := GradesOf(lot)
+	var now float64
+	qual := map[string]bool{}
+	for _, el := range cl.Elements {
+		x, ok := g[el]
+		if !ok {
+			return
+		}
+		now += lot.DryTonnes * x
+		qual[el] = true
+	}
+	if now >= cl.Tonnes*(1-claimTolerance)-claimTolerance {
+		return
+	}
+	var evs []string
+	for _, a := range lot.Assays {
+		if qual[units.ElementOf(a.Analyte)] && a.At.After(at) && a.EventID != "" && !slices.Contains(evs, a.EventID) {
+			evs = append(evs, a.EventID)
+		}
+	}
+	if len(evs) == 0 {
+		return
+	}
+	cl.ReassayedBy = evs
+	cl.ReassayNote = fmt.Sprintf("claimed lot reassayed by %s: now %s t, claim keeps %s t %s (a claim keeps what it took at capture; a lower reassay frees no credit)",
+		strings.Join(evs, ", "), Figure(now), Figure(cl.Tonnes), strings.Join(cl.Elements, "+"))
 }
 
 // settleShares states, at a period's end, each claim booked in full
