@@ -663,6 +663,10 @@ type RefusedClaim struct {
 	// Booked: the claim was accepted at capture (its event is stored), so
 	// although a later fact leaves it not covered it stays booked in full
 	// against the balance, which may close in deficit (BalanceLine.DeficitBy).
+	// A booked claim is listed once per origin with a share of the
+	// deficit (settleShares, fix9g): Shortfall is that share (≤ Claimed,
+	// the booked claims' shares adding up to the line's deficit) and
+	// Available the part of the claim the credits now cover.
 	Booked bool `json:"booked,omitempty"`
 }
 
