@@ -356,8 +356,14 @@ func printOrigin(env *Env, c *custody.Composition) {
 			fmt.Fprintf(env.Stdout, "  %s\n", cl.Error)
 		}
 		if cl.CoverageNote != "" {
-			// Covered again since a declaration in error (fix9d).
+			// Covered again since a declaration in error (fix9d), or
+			// since credits repaid the deficit it was booked in (fix9g).
 			fmt.Fprintf(env.Stdout, "  %s\n", cl.CoverageNote)
+		}
+		if cl.ReassayNote != "" {
+			// A lower reassay of the claimed lot: the claim keeps what
+			// it took (fix9g).
+			fmt.Fprintf(env.Stdout, "  %s\n", cl.ReassayNote)
 		}
 	}
 }

@@ -374,9 +374,19 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 		},
 	}
 	if claimed != nil && claimed.CoverageNote != "" {
-		// Covered again since a declaration in error (fix9d): said so,
-		// naming the declared events.
-		cert["credentialSubject"].(map[string]any)["cm:claimCoverage"] = map[string]any{"note": claimed.CoverageNote, "coveredAgainBy": claimed.CoveredAgainBy}
+		// Covered again since a declaration in error (fix9d), or since
+		// credits repaid the deficit it was booked in (fix9g): said so,
+		// naming the declared events or the credits.
+		cov := map[string]any{"note": claimed.CoverageNote, "coveredAgainBy": claimed.CoveredAgainBy}
+		if len(claimed.CoveredBy) > 0 {
+			cov["coveredBy"] = claimed.CoveredBy
+		}
+		cert["credentialSubject"].(map[string]any)["cm:claimCoverage"] = cov
+	}
+	if claimed != nil && claimed.ReassayNote != "" {
+		// The claimed lot reassayed lower: the claim keeps what it took
+		// at capture, naming the assay (fix9g).
+		cert["credentialSubject"].(map[string]any)["cm:claimReassay"] = map[string]any{"note": claimed.ReassayNote, "reassayedBy": claimed.ReassayedBy}
 	}
 	if refusedClaim != nil {
 		cert["credentialSubject"].(map[string]any)["cm:refusedClaim"] = refusedClaim

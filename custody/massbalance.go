@@ -663,6 +663,10 @@ type RefusedClaim struct {
 	// Booked: the claim was accepted at capture (its event is stored), so
 	// although a later fact leaves it not covered it stays booked in full
 	// against the balance, which may close in deficit (BalanceLine.DeficitBy).
+	// A booked claim is listed once per origin with a share of the
+	// deficit (settleShares, fix9g): Shortfall is that share (≤ Claimed,
+	// the booked claims' shares adding up to the line's deficit) and
+	// Available the part of the claim the credits now cover.
 	Booked bool `json:"booked,omitempty"`
 }
 
@@ -703,6 +707,19 @@ type Claim struct {
 	// a claim whose coverage no later fact changed.
 	CoveredAgainBy []string `json:"coveredAgainBy,omitempty"`
 	CoverageNote   string   `json:"coverageNote,omitempty"`
+	// CoveredBy names the credit events that repaid the deficit a booked
+	// claim left (fix9g): a claim accepted at capture, left not covered
+	// by a later fact and booked in full, reads covered again once later
+	// credits of its origin repay its share of the deficit (ISO 22095-2:
+	// claims out ≤ credits in over the period). CoverageNote words it.
+	CoveredBy []string `json:"coveredBy,omitempty"`
+	// ReassayedBy names the assays of the claimed lot, recorded after the
+	// claim, that put its content below what the claim took at capture;
+	// ReassayNote words it ("claimed lot reassayed by E: now X t, claim
+	// keeps Y t"). The claim keeps what it took: a lower reassay never
+	// frees credits (fix9g).
+	ReassayedBy []string `json:"reassayedBy,omitempty"`
+	ReassayNote string   `json:"reassayNote,omitempty"`
 	// Contains is the qualifying element (Elements) the lot contains now,
 	// tonnes: its dry tonnes × grade today. Tonnes is what the claim
 	// debited when it was made (a claim is a record, ISO 22095-2); a
@@ -726,6 +743,12 @@ type Claim struct {
 	// booked: refused (not covered) yet booked in full, as accepted at
 	// capture (RefusedClaim.Booked).
 	booked bool
+	// bookedErr, bookedShort and bookedLot are a booked claim's refusal
+	// as replayed and its lot, kept so that settleShares restates it
+	// from its share of the deficit at each period's end.
+	bookedErr   string
+	bookedShort float64
+	bookedLot   string
 }
 
 // RefusedFigure is one origin of a refused claim: the tonnes claimed of
@@ -806,6 +829,60 @@ type account struct {
 	// repay it first.
 	deficit   map[string]float64
 	deficitBy map[string][]string
+	// booked are, by origin in capture order, the claims booked in full
+	// although no longer covered, with each one's share of the deficit
+	// (allocate).
+	booked map[string][]*bookedShare
+}
+
+// bookedShare is one origin of a claim booked in full although a later
+// fact left it not covered: the tonnes it claimed of that origin, its
+// share of the origin's deficit now (alloc, ≤ tonnes), and the credit
+// events that repaid part of it (repaidBy).
+type bookedShare struct {
+	lot      string
+	cl       *Claim
+	event    string
+	tonnes   float64
+	alloc    float64
+	repaidBy []string
+}
+
+// allocate shares origin c's deficit among its booked claims from the
+// LAST booked back (fix9g): each takes min(its claimed tonnes, what is
+// left), so no claim is short more than it claimed and the shares add up
+// exactly to the deficit. Claims are booked in capture order and each
+// drew on the oldest credits first (claim), so the earlier claim took
+// the credits there were and the later one met the balance already
+// spent: the deficit is the later claims' first, and a credit that
+// repays it covers the earliest claim first (first in, first covered).
+// credit, when not "", is the credit event whose repayment this is: a
+// claim whose share it lowers names it (bookedShare.repaidBy). deficitBy
+// is rebuilt: the lots with a share, in capture order.
+func (a *account) allocate(c, credit string) {
+	left := a.deficit[c]
+	bs := a.booked[c]
+	for k := len(bs) - 1; k >= 0; k-- {
+		b := bs[k]
+		n := math.Max(0, math.Min(b.tonnes, left))
+		if n <= claimTolerance {
+			n = 0
+		}
+		left -= n
+		if credit != "" && n < b.alloc-claimTolerance && !slices.Contains(b.repaidBy, credit) {
+			b.repaidBy = append(b.repaidBy, credit)
+		}
+		b.alloc = n
+	}
+	if a.deficitBy == nil {
+		a.deficitBy = map[string][]string{}
+	}
+	a.deficitBy[c] = nil
+	for _, b := range bs {
+		if b.alloc > 0 && !slices.Contains(a.deficitBy[c], b.lot) {
+			a.deficitBy[c] = append(a.deficitBy[c], b.lot)
+		}
+	}
 }
 
 // deficitNote words the deficit of origin c for a shortfall message (""
@@ -1311,8 +1388,8 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 						left -= pay
 						if a.deficit[c] <= claimTolerance {
 							delete(a.deficit, c)
-							delete(a.deficitBy, c)
 						}
+						a.allocate(c, ev)
 					}
 					a.buckets[c] = append(a.buckets[c], &bucket{period: i, tonnes: left, event: ev})
 					if a.earned == nil {
@@ -1345,6 +1422,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		} else {
 			cl, ref = mc.claim(l, pc.ce, p)
 			mc.uncoveredByAssay(l, cl, ref)
+			laterAssayNote(pc.lot, pc.ce.At, cl)
 		}
 		mc.claims[l.ID] = cl
 		mc.claimTime[l.ID] = pc.ce.At
@@ -1360,6 +1438,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			if cl.booked {
 				e.Note = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t)", Figure(cl.Shortfall))
 			}
+			e.Note = joinNotes(e.Note, cl.ReassayNote)
 			entries[cl.Category] = append(entries[cl.Category], e)
 		}
 	}
@@ -1386,6 +1465,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			a.buckets[c] = keep
 		}
 	}
+	mc.settleShares(st, entries)
 	ids := make([]string, 0, len(mc.acc))
 	for id := range mc.acc {
 		ids = append(ids, id)
@@ -1436,6 +1516,145 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		st.Categories = append(st.Categories, cs)
 	}
 	return st, nil
+}
+
+// laterAssayNote names, on an accepted claim, the assays of its lot dated
+// after the claim that put the lot's qualifying content now (lot, as it
+// stands) below what the claim took: the claim keeps its tonnes (it was
+// read as the lot stood when claimed, asClaimed) and says so
+// (ReassayedBy, ReassayNote), as for a lower reassay recorded late but
+// dated at the claim (claim, fix9g).
+func laterAssayNote(lot *critmin.Lot, at time.Time, cl *Claim) {
+	if cl.Status != ClaimAccepted || cl.ReassayNote != "" || len(cl.Elements) == 0 || lot == nil {
+		return
+	}
+	g := GradesOf(lot)
+	var now float64
+	qual := map[string]bool{}
+	for _, el := range cl.Elements {
+		x, ok := g[el]
+		if !ok {
+			return
+		}
+		now += lot.DryTonnes * x
+		qual[el] = true
+	}
+	if now >= cl.Tonnes*(1-claimTolerance)-claimTolerance {
+		return
+	}
+	var evs []string
+	for _, a := range lot.Assays {
+		if qual[units.ElementOf(a.Analyte)] && a.At.After(at) && a.EventID != "" && !slices.Contains(evs, a.EventID) {
+			evs = append(evs, a.EventID)
+		}
+	}
+	if len(evs) == 0 {
+		return
+	}
+	cl.ReassayedBy = evs
+	cl.ReassayNote = fmt.Sprintf("claimed lot reassayed by %s: now %s t, claim keeps %s t %s (a claim keeps what it took at capture; a lower reassay frees no credit)",
+		strings.Join(evs, ", "), Figure(now), Figure(cl.Tonnes), strings.Join(cl.Elements, "+"))
+}
+
+// settleShares states, at a period's end, each claim booked in full
+// although no longer covered by its share of the deficit now (allocate,
+// fix9g), never by the shortfall it met when replayed: Claim.Shortfall is
+// the sum of its origins' shares. A claim whose shares later credits
+// repaid reads covered again (ClaimAccepted), naming them (CoveredBy,
+// CoverageNote). st.Refused lists the booked claims with a share, one
+// entry per origin (Shortfall the share, Available the part of the claim
+// the credits now cover), this period's and those of earlier periods
+// whose deficit carries into it, so that they add up to each line's
+// deficit (CheckStatement); the period's claim entries say the same.
+func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
+	type state struct {
+		short  float64
+		repaid []string
+	}
+	by := map[*Claim]*state{}
+	var order []*Claim
+	for _, id := range sortedKeys(mc.acc) {
+		a := mc.acc[id]
+		for _, c := range sortedKeys(a.booked) {
+			for _, b := range a.booked[c] {
+				x := by[b.cl]
+				if x == nil {
+					x = &state{}
+					by[b.cl] = x
+					order = append(order, b.cl)
+				}
+				x.short += b.alloc
+				for _, e := range b.repaidBy {
+					if !slices.Contains(x.repaid, e) {
+						x.repaid = append(x.repaid, e)
+					}
+				}
+			}
+		}
+	}
+	note := map[string]string{}
+	for _, cl := range order {
+		x := by[cl]
+		if cl.bookedErr == "" {
+			cl.bookedErr, cl.bookedShort = cl.Error, cl.Shortfall
+		}
+		lot := cl.bookedLot
+		repaid := ""
+		if len(x.repaid) > 0 {
+			repaid = "; credit(s) " + strings.Join(x.repaid, ", ") + " since repaid part of the deficit"
+		}
+		if x.short <= claimTolerance {
+			cl.Status, cl.Error, cl.Shortfall = ClaimAccepted, "", 0
+			cl.CoveredBy = append([]string(nil), x.repaid...)
+			cl.CoverageNote = fmt.Sprintf("claim on lot %s covered again: accepted at capture, it was left not covered by a later fact (shortfall %s t) and booked in full; the deficit its booking left was repaid by credit(s) %s (ISO 22095-2: claims out ≤ credits in)",
+				lot, Figure(cl.bookedShort), strings.Join(x.repaid, ", "))
+			note[lot] = cl.CoverageNote
+			continue
+		}
+		cl.Status, cl.Shortfall, cl.CoveredBy, cl.CoverageNote = ClaimRefused, x.short, nil, ""
+		cl.Error = cl.bookedErr
+		if math.Abs(x.short-cl.bookedShort) > claimTolerance || repaid != "" {
+			now := fmt.Sprintf("(shortfall %s t: its share of the balance's deficit, which is shared among the claims booked in full from the last made back%s)", Figure(x.short), repaid)
+			if old := "(shortfall " + Figure(cl.bookedShort) + " t)"; strings.Contains(cl.Error, old) {
+				cl.Error = strings.Replace(cl.Error, old, now, 1)
+			} else {
+				cl.Error += "; now " + now
+			}
+		}
+		note[lot] = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t)", Figure(x.short))
+	}
+	var kept []RefusedClaim
+	for _, r := range st.Refused {
+		if !r.Booked {
+			kept = append(kept, r)
+		}
+	}
+	for _, id := range sortedKeys(mc.acc) {
+		a := mc.acc[id]
+		for _, c := range sortedKeys(a.booked) {
+			for _, b := range a.booked[c] {
+				if b.alloc <= 0 {
+					continue
+				}
+				cl := b.cl
+				kept = append(kept, RefusedClaim{Lot: b.lot, Event: b.event, Category: id, Country: c, Claimed: b.tonnes, Available: b.tonnes - b.alloc, Shortfall: b.alloc,
+					Error: cl.Error, RetractedBy: cl.RetractedBy, AssayedBy: cl.AssayedBy, WeighedBy: cl.WeighedBy, Booked: true})
+			}
+		}
+	}
+	if kept == nil {
+		kept = []RefusedClaim{}
+	}
+	st.Refused = kept
+	for id := range entries {
+		for j := range entries[id] {
+			if e := &entries[id][j]; e.Kind == "claim" {
+				if n, ok := note[e.Lot]; ok {
+					e.Note = joinNotes(n, mc.claims[e.Lot].ReassayNote)
+				}
+			}
+		}
+	}
 }
 
 // percentages are each origin's share of the qualifying input over the
@@ -2390,6 +2609,34 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		}
 		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim on %s cannot be measured", l.ID, epcis.Canonical(mc.d.Site), catID, p.ID, strings.Join(missing, "+"), strings.Join(a.cat.Elements, "+")))
 	}
+	// A claim keeps what it took at capture (fix9g): an assay of the
+	// claimed lot recorded after the claim (mc.lateAssays) that puts its
+	// content below the figure the claim was accepted at never shrinks
+	// the debit — the claim was stated to a buyer at that figure, and a
+	// lower figure would free credits for a new claim (ISO 22095-2: the
+	// claim out is booked when it is made). The claim names the assay
+	// (ReassayedBy, ReassayNote). A HIGHER reassay is held to the claim
+	// at the new figure (fix9y, uncoveredByAssay): the lot is sold as
+	// holding that metal, so the claim is checked on it and may be left
+	// not covered — the debit is the larger of the two figures.
+	if la, ok := mc.lateAssays[l.ID]; ok {
+		wg := GradesOf(la.was)
+		was, all := 0.0, true
+		for _, el := range a.cat.Elements {
+			x, ok := wg[el]
+			if !ok {
+				all = false
+				break
+			}
+			was += la.was.DryTonnes * x
+		}
+		if all && was > q*(1+claimTolerance)+claimTolerance {
+			cl.ReassayedBy = append([]string(nil), la.events...)
+			cl.ReassayNote = fmt.Sprintf("claimed lot reassayed by %s: now %s t, claim keeps %s t %s (a claim keeps what it took at capture; a lower reassay frees no credit)",
+				strings.Join(la.events, ", "), Figure(q), Figure(was), strings.Join(a.cat.Elements, "+"))
+			q = was
+		}
+	}
 	cl.Tonnes = q
 	pct := a.percentages(mc.cur.CarryForward)
 	for _, c := range sortedKeys(l.OriginClaim) {
@@ -2424,7 +2671,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 			// capture"). The first short origin names the shortfall.
 			if ref == nil {
 				ref = refuse(catID, c, want, avail, msg)
-				cl.booked, ref[0].Booked = true, true
+				cl.booked, ref[0].Booked, cl.bookedLot = true, true, l.ID
 			}
 		}
 	}
@@ -2441,12 +2688,14 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		}
 		if need > claimTolerance && cl.booked {
 			if a.deficit == nil {
-				a.deficit, a.deficitBy = map[string]float64{}, map[string][]string{}
+				a.deficit = map[string]float64{}
+			}
+			if a.booked == nil {
+				a.booked = map[string][]*bookedShare{}
 			}
 			a.deficit[sh.Key] += need
-			if !slices.Contains(a.deficitBy[sh.Key], l.ID) {
-				a.deficitBy[sh.Key] = append(a.deficitBy[sh.Key], l.ID)
-			}
+			a.booked[sh.Key] = append(a.booked[sh.Key], &bookedShare{lot: l.ID, cl: cl, event: ce.Event, tonnes: sh.Tonnes})
+			a.allocate(sh.Key, "")
 		}
 	}
 	return cl, ref
@@ -2616,7 +2865,9 @@ func (mc *mbCalc) otherCategoryCredit(catID, c string) string {
 // CheckStatement re-derives the invariants of a statement from its lines
 // and entries alone: closing = opening + credits − claims − expired; each
 // line's credits, claims and expired equal the sum of its entries; no
-// closing balance is negative.
+// closing balance is negative but by claims booked in full (DeficitBy);
+// each booked claim's shortfall ≤ its claim, and the booked claims'
+// shortfalls add up to each line's deficit (fix9g).
 func CheckStatement(st *Statement) error {
 	const tol = 1e-6
 	for _, c := range st.Categories {
@@ -2640,6 +2891,34 @@ func CheckStatement(st *Statement) error {
 				if math.Abs(sum[kind][l.Country]-v) > tol {
 					return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: %s %s line %.6f ≠ its entries %.6f", st.Site, c.Category.ID, st.Period.ID, l.Country, kind, v, sum[kind][l.Country])
 				}
+			}
+		}
+		// The deficit of each line is shared among the claims booked in
+		// full from the last back (account.allocate, fix9g): each booked
+		// claim's shortfall is at most what it claimed of that origin,
+		// and the shortfalls add up exactly to the line's deficit
+		// (−closing when negative), so no tonne of deficit is counted
+		// twice and none is left unexplained (ISO 22095-2: claims out ≤
+		// credits in; what exceeds it is named, claim by claim).
+		short := map[string]float64{}
+		for _, r := range st.Refused {
+			if !r.Booked || r.Category != c.Category.ID {
+				continue
+			}
+			if r.Shortfall < -tol || r.Shortfall > r.Claimed+tol {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's shortfall %.6f t is not within its claim of %.6f t %s", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Shortfall, r.Claimed, r.Country)
+			}
+			short[r.Country] += r.Shortfall
+		}
+		for _, l := range c.Lines {
+			if d := math.Max(0, -l.Closing); math.Abs(short[l.Country]-d) > tol {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: %s booked claims' shortfall %.6f t ≠ the line's deficit %.6f t", st.Site, c.Category.ID, st.Period.ID, l.Country, short[l.Country], d)
+			}
+			delete(short, l.Country)
+		}
+		for k, v := range short {
+			if v > tol {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: booked claims' shortfall %.6f t of %s with no line in deficit", st.Site, c.Category.ID, st.Period.ID, v, k)
 			}
 		}
 		// The total is the lines' sum and balances like each line.
@@ -2741,6 +3020,25 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 	}
 	if mc, err = settleBooked(mc, periods, idx); err != nil {
 		return nil, err
+	}
+	// A claim booked in full although no longer covered reads its share
+	// of the deficit now (fix9g): the deficit carries into the next
+	// periods and their credits repay it, so the account is replayed
+	// through every declared period (no event dated in a period to come
+	// changes it) and the claim reads covered again once repaid, naming
+	// the credits. The statement of its own period keeps the deficit that
+	// period closed with.
+	if cl, ok := mc.claims[l.ID]; ok && cl.booked && cl.Status == ClaimRefused && idx < len(periods)-1 {
+		all, err := newMB(ctx, s, vs, nil)
+		if err != nil {
+			return nil, err
+		}
+		if all, err = settleBooked(all, periods, len(periods)-1); err != nil {
+			return nil, err
+		}
+		if _, ok := all.claims[l.ID]; ok {
+			mc, idx = all, len(periods)-1
+		}
 	}
 	if cl, ok := mc.claims[l.ID]; ok {
 		if cl.Status == ClaimRefused {

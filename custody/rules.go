@@ -683,6 +683,13 @@ func massBalanceClaim(in *ruleInput, v *Verdict) {
 			// were declared in error: named (fix9d).
 			v.Detail += "; " + c.CoverageNote
 			v.Evidence = append(v.Evidence, c.CoveredAgainBy...)
+			v.Evidence = append(v.Evidence, c.CoveredBy...)
+		}
+		if c.ReassayNote != "" {
+			// A lower reassay of the claimed lot: the claim keeps what it
+			// took at capture, naming the assay (fix9g).
+			v.Detail += "; " + c.ReassayNote
+			v.Evidence = append(v.Evidence, c.ReassayedBy...)
 		}
 		v.Evidence = append(v.Evidence, c.Event)
 	}
