@@ -198,7 +198,7 @@ func originTable(c *custody.Composition) table {
 			t.rows = append(t.rows, []string{c.Lot, q, "country", f.Key, f.Name + " (" + f.Text + ")", "", "", "claimed"})
 		}
 		for _, sh := range cl.ByCountry {
-			if cl.Status == custody.ClaimRefused {
+			if cl.Unbacked() {
 				break
 			}
 			t.rows = append(t.rows, []string{c.Lot, q, "country", sh.Key, sh.Name, fig(sh.Tonnes), fig(sh.Share), "claimed"})

@@ -283,7 +283,7 @@ func (c *captureSession) checkSameContent(events []*critmin.Event, stored map[st
 			d := declarationKey(ev.Raw)
 			if storedDecls[ev.EventID][d] || sentDecls[ev.EventID][d] {
 				dup[i] = true
-			} else if prev := firstKey(storedDecls[ev.EventID], sentDecls[ev.EventID]); prev != "" {
+			} else if prev := firstKey(storedDecls[ev.EventID], sentDecls[ev.EventID]); prev != "" && !c.w.db.replayingLog {
 				// Another declaration of an event already declared in
 				// error: refused (critmin.NewDeclarationConflict).
 				return nil, critmin.NewDeclarationConflict(ev.EventID, declarationWords(prev))
