@@ -997,6 +997,8 @@ type mbCalc struct {
 	// runOuts caches, by run key, every output of the site's live runs
 	// over all time with the dry tonnes the run produced of it (productBound).
 	runOuts map[string][]runOutput
+	// madeMoist memoises madeMoisture by run and lot (fix9h).
+	madeMoist map[[2]string]*float64
 	// runCredited is, by category and run key, the credits runs replayed
 	// so far earned (a run split over periods: productBound).
 	runCredited map[[2]string]float64
@@ -1999,7 +2001,7 @@ func (mc *mbCalc) loadRunMade() error {
 			dry := l.DryTonnes
 			for _, e := range r.edges {
 				if e.Child == c {
-					dry = outputMass(e, l)
+					dry = mc.asMadeDry(r, e, l) // as the run made it (fix9h, runmade.go)
 					break
 				}
 			}
