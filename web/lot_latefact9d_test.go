@@ -67,8 +67,14 @@ func TestLotPageClaimNotCoveredByLateInputAssay(t *testing.T) {
 			t.Errorf("lot page calls the claim accepted at capture refused: %q", bad)
 		}
 	}
-	if _, sb := do(t, "GET", ts.URL+"/sites/"+url.PathEscape("urn:t:site:mb")+"/mass-balance?period=2025-10", "", nil, nil); !strings.Contains(string(sb), "<h2>Claims not covered</h2>") || strings.Contains(string(sb), "<h2>Refused claims</h2>") {
+	_, sb := do(t, "GET", ts.URL+"/sites/"+url.PathEscape("urn:t:site:mb")+"/mass-balance?period=2025-10", "", nil, nil)
+	if !strings.Contains(string(sb), "<h2>Claims not covered</h2>") || strings.Contains(string(sb), "<h2>Refused claims</h2>") {
 		t.Errorf("statement page does not list O1 under Claims not covered (or still says Refused claims)")
+	}
+	// O1, booked in full, leaves PAK 0.4 t in deficit: the "all origins"
+	// total shows it, not netted by another origin's credits.
+	if !strings.Contains(string(sb), `class="deficit"`) || !strings.Contains(visibleText(string(sb)), "PAK in deficit by 0.4 t") {
+		t.Errorf("statement page's total does not show PAK's 0.4 t deficit:\n%s", visibleText(string(sb)))
 	}
 	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 22, 0, 0, 0, 0, time.UTC) }
 	decl := head + as9 + `, "errorDeclaration": {"declarationTime": "2025-10-22T00:00:00Z", "reason": "incorrect_data"}}]}}`
