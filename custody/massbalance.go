@@ -692,8 +692,10 @@ type Claim struct {
 	Elements  []string `json:"elements"`
 	Tonnes    float64  `json:"tonnes"`
 	ByCountry []Share  `json:"byCountry"`
-	// Status is "accepted" or "refused"; Error says why a claim was
-	// refused (site, category, period and shortfall).
+	// Status is "accepted", "not_covered" (accepted at capture, booked,
+	// and left short by a later fact: never "refused", fix9h) or
+	// "refused"; Error says why a claim is not backed (site, category,
+	// period and shortfall).
 	Status    string  `json:"status"`
 	Error     string  `json:"error,omitempty"`
 	Shortfall float64 `json:"shortfall,omitempty"`

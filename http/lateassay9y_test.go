@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -95,5 +96,11 @@ func TestLateAssayUncoversClaim(t *testing.T) {
 	resp, b := do(t, "POST", lot+"/certificate", operatorSecret, nil, nil)
 	if s := string(b); resp.StatusCode != 200 || !strings.Contains(s, "urn:t:ev:AS1") || !strings.Contains(s, "cm:refusedClaim") || strings.Contains(s, `"cm:originBasis": "claimed_origin"`) {
 		t.Errorf("certificate (%d) does not carry the uncovered claim naming the assay, or still states a claimed origin:\n%s", resp.StatusCode, s)
+	}
+	// Accepted at capture: cm:refusedClaim (the key kept for readers of
+	// earlier certificates) carries status not_covered, never refused
+	// (fix9h defect 7).
+	if s := string(b); !regexp.MustCompile(`"status":\s*"not_covered"`).MatchString(s) || regexp.MustCompile(`"status":\s*"refused"`).MatchString(s) {
+		t.Errorf("certificate's cm:refusedClaim status is not not_covered:\n%s", s)
 	}
 }
