@@ -97,6 +97,25 @@ func NewEventContentConflict(id, stored, sent string) *EventContentConflict {
 		Err: &Error{Code: ECONFLICT, Message: reason + "; nothing was stored", Fields: []FieldError{{Pointer: "eventID", Reason: reason}}}}
 }
 
+// NewDeclarationConflict refuses a second error declaration of event id
+// (issue 9, fix9h): EPCIS 2.0 §7.4.1.2 declares an event in error by
+// capturing it again under its eventID with an errorDeclaration, and the
+// event so declared is withdrawn. A declaration carries the eventID of
+// the event it declares, so it cannot itself be declared in error (a
+// "declaration of the declaration" is only another declaration of the
+// event): once made it stands, and a mistaken declaration is remedied by
+// capturing the event again under a new eventID (a corrective event).
+// Another declaration of an event already declared — stored, or earlier
+// in the same document — is refused ECONFLICT (HTTP 409), naming the
+// fields errorDeclaration and eventID, the event and the existing
+// declaration (existing: its time and reason); the same declaration
+// again is an idempotent duplicate, not refused.
+func NewDeclarationConflict(id, existing string) *Error {
+	reason := fmt.Sprintf("event %s is already declared in error (%s): an event is declared in error once (EPCIS 2.0 §7.4.1.2), and a declaration cannot itself be withdrawn — to restore the event, capture it again under a new eventID (a corrective event)", id, existing)
+	return &Error{Code: ECONFLICT, Message: reason + "; nothing was stored",
+		Fields: []FieldError{{Pointer: "errorDeclaration", Reason: reason}, {Pointer: "eventID", Reason: "event " + id + " is already declared in error"}}}
+}
+
 // Error implements the error interface.
 func (e *EventContentConflict) Error() string { return e.Err.Error() }
 

@@ -337,7 +337,7 @@ func printOrigin(env *Env, c *custody.Composition) {
 		// No share: the lot's contained value is not measured.
 		fmt.Fprintf(env.Stdout, "  %-18s %s\n", "overall", c.Overall.Label())
 	}
-	if cl := c.Claimed; cl != nil && cl.Status == custody.ClaimRefused {
+	if cl := c.Claimed; cl.Unbacked() {
 		// A refused claim attributes nothing: no shares, only what it
 		// stated and why it was refused (the certificate's cm:refusedClaim).
 		fmt.Fprintf(env.Stdout, "%s (mass balance at %s, category %s, period %s)\n", custody.RefusedClaimText(cl), cl.Site, cl.Category, cl.Period)

@@ -135,6 +135,10 @@ func printStatement(env *Env, st *custody.Statement) {
 		// it reads zeros, closing = opening carried forward.
 		tl := c.Total
 		fmt.Fprintf(env.Stdout, "  %-24s %10s %10s %10s %10s %10s\n", custody.AllOrigins, custody.Figure(tl.Opening), custody.Figure(tl.Credits), custody.Figure(tl.Claims), custody.Figure(tl.Expired), custody.Figure(tl.Closing))
+		if tl.Deficit > 0 {
+			// An origin's deficit, which the total's closing nets (fix9h).
+			fmt.Fprintf(env.Stdout, "  %-24s deficit %s t, not netted: %s\n", "", custody.Figure(tl.Deficit), strings.Join(tl.Notes, "; "))
+		}
 		if len(c.Entries) == 0 {
 			fmt.Fprintf(env.Stdout, "  no credits, claims or expiries in period %s: closing = opening carried forward\n", st.Period.ID)
 		}
@@ -150,6 +154,12 @@ func printStatement(env *Env, st *custody.Statement) {
 		}
 	}
 	for _, r := range st.Refused {
-		fmt.Fprintf(env.Stdout, "refused: %s\n", r.Error)
+		// A claim accepted at capture and left short is not covered,
+		// never refused (fix9h).
+		word := "refused"
+		if r.Booked {
+			word = "not covered"
+		}
+		fmt.Fprintf(env.Stdout, "%s: %s\n", word, r.Error)
 	}
 }

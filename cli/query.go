@@ -210,7 +210,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	if l.OriginMine != "" {
 		fmt.Fprintf(w, "Origin mine\t%s\n", l.OriginMine)
 	}
-	if cl := c.Claimed; cl != nil && cl.Status == custody.ClaimRefused {
+	if cl := c.Claimed; cl.Unbacked() {
 		fmt.Fprintf(w, "Claimed origin\t%s; %s\n", custody.RefusedClaimText(cl), cl.Error)
 	} else if cl != nil {
 		fmt.Fprintf(w, "Claimed origin\tmass balance, not physical (%s):", cl.Status)

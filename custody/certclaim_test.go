@@ -21,7 +21,7 @@ import (
 // October's credit is gone, November holds 0.9 t (run E5), O3 takes 0.8 t
 // of it, and K's 0.4 t is short by 0.4 − 0.1 = 0.3 t: refused. No event of
 // K's certificate was declared, yet its status is superseded, saying the
-// claim was accepted and is now refused.
+// claim was accepted and is now not covered (fix9h: never "refused").
 func TestCertificateSupersededByClaimChange(t *testing.T) {
 	ctx := context.Background()
 	db := mbStore(t)
@@ -55,7 +55,7 @@ func TestCertificateSupersededByClaimChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !st.Superseded || len(st.Reasons) == 0 || !strings.Contains(st.Reasons[len(st.Reasons)-1].Detail, "was accepted and is now refused") || !strings.Contains(st.Reasons[len(st.Reasons)-1].Detail, "shortfall 0.3 t") {
+	if !st.Superseded || len(st.Reasons) == 0 || !strings.Contains(st.Reasons[len(st.Reasons)-1].Detail, "was accepted and is now not covered") || !strings.Contains(st.Reasons[len(st.Reasons)-1].Detail, "shortfall 0.3 t") {
 		t.Errorf("after the credit run's retraction: %+v", st)
 	}
 }
@@ -106,7 +106,7 @@ func TestRetractionBreaksClaimNamed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cl := k.Claimed; cl == nil || cl.Status != custody.ClaimRefused || !strings.Contains(cl.Error, "shortfall 0.3 t") || !strings.Contains(cl.Error, named) || len(cl.RetractedBy) != 1 || cl.RetractedBy[0] != "urn:t:ev:E1" {
+	if cl := k.Claimed; cl == nil || cl.Status != custody.ClaimNotCovered /* accepted at capture: not covered, never refused (fix9h) */ || !strings.Contains(cl.Error, "shortfall 0.3 t") || !strings.Contains(cl.Error, named) || len(cl.RetractedBy) != 1 || cl.RetractedBy[0] != "urn:t:ev:E1" {
 		t.Errorf("K after E1's retraction: %+v, want refused (shortfall 0.3 t) naming E1", cl)
 	}
 	if o3, err := custody.OriginOf(ctx, db, "urn:t:lot:O3", false); err != nil || o3.Claimed == nil || o3.Claimed.Status != custody.ClaimAccepted {

@@ -539,7 +539,11 @@ func PublicKeyIDOf(pub ed25519.PublicKey) string {
 // attributes no origin (the physical origin stands apart) and carries no
 // massFraction.
 type CertRefusedClaim struct {
-	Status      string   `json:"status"` // always "refused"
+	// Status is "refused", or "not_covered" for a claim accepted at
+	// capture that a later fact left short (fix9h; the key stays
+	// cm:refusedClaim so that readers of earlier certificates keep
+	// finding it, docs/origin.md).
+	Status      string   `json:"status"`
 	Site        string   `json:"site"`
 	Category    string   `json:"category,omitempty"`
 	Period      string   `json:"period,omitempty"`
@@ -566,7 +570,7 @@ type StatedShare struct {
 // refusedClaimOf is c as a certificate records a refused claim; nil when
 // there is no claim or it was accepted.
 func refusedClaimOf(c *Claim) *CertRefusedClaim {
-	if c == nil || c.Status != ClaimRefused {
+	if !c.Unbacked() {
 		return nil
 	}
 	r := &CertRefusedClaim{Status: c.Status, Site: c.Site, Category: c.Category, Period: c.Period, Event: c.Event, Elements: c.Elements, Reason: c.Error,
@@ -597,6 +601,9 @@ func RefusedClaimText(c *Claim) string {
 	if by := c.NotCoveredBy(); len(by) > 0 {
 		return "claim not covered: stated " + StatedText(c) + " — accepted at capture, no longer covered since " + strings.Join(by, ", ") + "; the claim attributes nothing; the physical origin stands"
 	}
+	if c.Status == ClaimNotCovered {
+		return "claim not covered: stated " + StatedText(c) + " — accepted at capture, no longer covered; the claim attributes nothing; the physical origin stands"
+	}
 	return "claim refused: stated " + StatedText(c) + " — the claim attributes nothing; the physical origin stands"
 }
 
@@ -605,7 +612,7 @@ func RefusedClaimText(c *Claim) string {
 // names (RetractedBy, AssayedBy, WeighedBy); nil for a claim refused at
 // capture or an accepted one.
 func (c *Claim) NotCoveredBy() []string {
-	if c == nil || c.Status != ClaimRefused {
+	if !c.Unbacked() {
 		return nil
 	}
 	var out []string

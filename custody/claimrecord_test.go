@@ -20,11 +20,13 @@ import (
 // it 1 × (1 − 0.2) = 0.8 t dry; read as the claim's figure, it would
 // claim 0.64 t and the line would read claims 1.04, closing 0.9 still
 // but 1.86 expired. It does not: O3's claim stays
-// 0.8 t, and the lot itself now reads 0.8 t dry. The credit, though, is
-// bounded by what run E5's products hold (fix9c), and O3 now holds
-// 0.8 × 80 % = 0.64 t: with O3R's 0.15 t, 0.79 t < 20 × 5 % × 0.9 = 0.9,
-// so November's credits read 0.79 and its closing 2.9 + 0.79 − 1.2 − 1.7
-// = 0.79 (the claims, 1.2, unchanged).
+// 0.8 t, and the lot itself now reads 0.8 t dry. The credit is bounded
+// by what run E5's products hold (fix9c) as the run made them (fix9h F3,
+// one basis): O3 as made is 1 t dry at 80 % = 0.8 t, with O3R's 0.15 t
+// 0.95 t ≥ 20 × 5 % × 0.9 = 0.9, so November's credits stay 0.9 and its
+// closing 2.9 + 0.9 − 1.2 − 1.7 = 0.9 — the report, a later fact, changes
+// the lot from then on, not what the run made. (Before fix9h the bound
+// read O3's reported moisture: 0.8 × 80 % + 0.15 = 0.79 t credits.)
 func TestAcceptedClaimIsARecord(t *testing.T) {
 	db, svc := mbSvc(t)
 	ctx := context.Background()
@@ -50,7 +52,7 @@ func TestAcceptedClaimIsARecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameLine(t, "2025-11 after", line(t, after, "ree", "PAK"), 2.9, 0.79, 1.2, 1.7, 0.79)
+	sameLine(t, "2025-11 after", line(t, after, "ree", "PAK"), 2.9, 0.9, 1.2, 1.7, 0.9)
 	o, err := custody.Origin(ctx, db, "urn:t:lot:O3")
 	if err != nil {
 		t.Fatal(err)

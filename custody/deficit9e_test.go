@@ -50,7 +50,7 @@ func TestNotCoveredClaimStaysBooked(t *testing.T) {
 	if err != nil || o.Claimed == nil {
 		t.Fatalf("O2: %+v %v", o, err)
 	}
-	if cl := o.Claimed; cl.Status != custody.ClaimRefused || math.Abs(cl.Shortfall-0.3) > 1e-9 || !strings.Contains(cl.Error, "not covered") {
+	if cl := o.Claimed; cl.Status != custody.ClaimNotCovered /* accepted at capture: not covered, never refused (fix9h) */ || math.Abs(cl.Shortfall-0.3) > 1e-9 || !strings.Contains(cl.Error, "not covered") {
 		t.Errorf("O2 after AS1: status %s shortfall %v error %q, want not covered, shortfall 0.3 t", cl.Status, cl.Shortfall, cl.Error)
 	}
 	svc.Now = clockAt("2025-10-09T12:00:00Z")

@@ -488,6 +488,13 @@ const AllOrigins = "all origins"
 func totalLine(lines []BalanceLine) BalanceLine {
 	t := BalanceLine{Name: AllOrigins}
 	for _, l := range lines {
+		// An origin's deficit is never netted by another origin's
+		// credits (ISO 22095-2 keeps each characteristic's balance
+		// apart): the total names it (Deficit, Notes), fix9h.
+		if l.Closing < -claimTolerance {
+			t.Deficit -= l.Closing
+			t.Notes = append(t.Notes, fmt.Sprintf("%s in deficit by %s t, not offset by other origins' credits", l.Country, Figure(-l.Closing)))
+		}
 		t.Opening += l.Opening
 		t.Credits += l.Credits
 		t.Claims += l.Claims
@@ -514,6 +521,10 @@ type BalanceLine struct {
 	Credits float64 `json:"credits"`
 	Claims  float64 `json:"claims"`
 	Expired float64 `json:"expired"`
+	// Deficit is, on a category's total line only, the sum of its
+	// origins' deficits (negative closings, as positive tonnes): the
+	// total's Closing nets origins, its Deficit never does (fix9h).
+	Deficit float64 `json:"deficit,omitempty"`
 	// ExpiresAtPeriodEnd is, in a statement of a period still open, what
 	// will expire at the period's end unless claimed before (a
 	// projection): expiry happens at the period's end (ISO 22095-2
@@ -668,6 +679,10 @@ type RefusedClaim struct {
 	// the booked claims' shares adding up to the line's deficit) and
 	// Available the part of the claim the credits now cover.
 	Booked bool `json:"booked,omitempty"`
+	// Status is ClaimNotCovered for a booked claim (accepted at capture),
+	// else ClaimRefused (fix9h): the site page, the statement CSV and the
+	// API read it, never calling a booked claim refused.
+	Status string `json:"status"`
 }
 
 // Claim is a lot's claimed origin: a mass-balance attribution, never a
@@ -681,8 +696,10 @@ type Claim struct {
 	Elements  []string `json:"elements"`
 	Tonnes    float64  `json:"tonnes"`
 	ByCountry []Share  `json:"byCountry"`
-	// Status is "accepted" or "refused"; Error says why a claim was
-	// refused (site, category, period and shortfall).
+	// Status is "accepted", "not_covered" (accepted at capture, booked,
+	// and left short by a later fact: never "refused", fix9h) or
+	// "refused"; Error says why a claim is not backed (site, category,
+	// period and shortfall).
 	Status    string  `json:"status"`
 	Error     string  `json:"error,omitempty"`
 	Shortfall float64 `json:"shortfall,omitempty"`
@@ -763,12 +780,12 @@ type RefusedFigure struct {
 // RefusedFigures are a refused claim's origins as RefusedFigure (nil for
 // an accepted claim).
 func (c *Claim) RefusedFigures() []RefusedFigure {
-	if c == nil || c.Status != ClaimRefused {
+	if !c.Unbacked() {
 		return nil
 	}
 	out := make([]RefusedFigure, 0, len(c.ByCountry))
 	for _, sh := range c.ByCountry {
-		out = append(out, RefusedFigure{Key: sh.Key, Name: sh.Name, Claimed: sh.Tonnes, Text: "claimed " + Figure(sh.Tonnes) + " t, refused"})
+		out = append(out, RefusedFigure{Key: sh.Key, Name: sh.Name, Claimed: sh.Tonnes, Text: "claimed " + Figure(sh.Tonnes) + " t, " + c.unbackedWord()})
 	}
 	return out
 }
@@ -779,7 +796,7 @@ func (c *Claim) RefusedFigures() []RefusedFigure {
 func (c Claim) MarshalJSON() ([]byte, error) {
 	type plain Claim
 	p := plain(c)
-	if c.Status == ClaimRefused {
+	if c.Unbacked() {
 		p.Refused = c.RefusedFigures()
 		p.ByCountry = []Share{}
 		p.Tonnes, p.Contains, p.NotCovered = 0, 0, 0
@@ -787,11 +804,32 @@ func (c Claim) MarshalJSON() ([]byte, error) {
 	return json.Marshal(p)
 }
 
-// Claim statuses.
+// Claim statuses. ClaimNotCovered is a claim accepted at capture (its
+// event stored, booked in full) that a later fact leaves above the
+// balance: it was never refused, and is never called so (fix9h). A claim
+// refused at capture is not stored; ClaimRefused remains for a stored
+// claim the account never accepted (one dated before its lot existed, at
+// a site or period without a declaration) and inside the account.
 const (
-	ClaimAccepted = "accepted"
-	ClaimRefused  = "refused"
+	ClaimAccepted   = "accepted"
+	ClaimRefused    = "refused"
+	ClaimNotCovered = "not_covered"
 )
+
+// Unbacked reports whether the claim attributes nothing: refused or not
+// covered.
+func (c *Claim) Unbacked() bool {
+	return c != nil && (c.Status == ClaimRefused || c.Status == ClaimNotCovered)
+}
+
+// unbackedWord is how a claim that attributes nothing is called: "not
+// covered" (accepted at capture) or "refused".
+func (c *Claim) unbackedWord() string {
+	if c.Status == ClaimNotCovered {
+		return "not covered"
+	}
+	return "refused"
+}
 
 // claimTolerance allows rounding in stated quantities before a claim is
 // called above the balance (tonnes of element).
@@ -1038,6 +1076,8 @@ type mbCalc struct {
 	// runOuts caches, by run key, every output of the site's live runs
 	// over all time with the dry tonnes the run produced of it (productBound).
 	runOuts map[string][]runOutput
+	// madeMoist memoises madeMoisture by run and lot (fix9h).
+	madeMoist map[[2]string]*float64
 	// runCredited is, by category and run key, the credits runs replayed
 	// so far earned (a run split over periods: productBound).
 	runCredited map[[2]string]float64
@@ -1158,6 +1198,14 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 	}
 	if err := orphanedClaims(ctx, s, site, periods[idx], st); err != nil {
 		return nil, err
+	}
+	for i := range st.Refused {
+		// A booked claim (accepted at capture) is not covered, never
+		// refused (fix9h).
+		st.Refused[i].Status = ClaimRefused
+		if st.Refused[i].Booked {
+			st.Refused[i].Status = ClaimNotCovered
+		}
 	}
 	if err := CheckStatement(st); err != nil {
 		return nil, err
@@ -2171,9 +2219,10 @@ func (mc *mbCalc) loadRunMade() error {
 			if l.Commodity != "" {
 				m[l.Commodity] = true
 			}
-			// What every event of the run produced of it (producedMass):
-			// a run's output named by several of its events adds up.
-			dry := producedMass(r.edges, c, l)
+			// What every event of the run produced of it, as the run made
+			// it (runmade.go): a run's output named by several of its
+			// events adds up (fix9f), at the moisture the run stated (fix9h).
+			dry := mc.asMadeDry(r, c, l)
 			if !slices.ContainsFunc(mc.runOuts[r.key], func(o runOutput) bool { return o.lot == c }) {
 				mc.runOuts[r.key] = append(mc.runOuts[r.key], runOutput{lot: c, dry: dry})
 			}
@@ -2670,6 +2719,9 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 			// take the credits it rests on (docs/origin.md "At
 			// capture"). The first short origin names the shortfall.
 			if ref == nil {
+				// Accepted at capture: not covered, never "refused"
+				// (fix9h).
+				msg = strings.Replace(msg, "over-claim refused:", "over-claim not covered:", 1)
 				ref = refuse(catID, c, want, avail, msg)
 				cl.booked, ref[0].Booked, cl.bookedLot = true, true, l.ID
 			}
@@ -3051,6 +3103,13 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		} else if err := mc.explainCoveredAgain(periods, idx, nil); err != nil {
 			return nil, err
 		}
+		if cl.Status == ClaimRefused && cl.booked {
+			// Accepted at capture, booked, and left short by a later
+			// fact: not covered, never refused (fix9h).
+			cp := *cl
+			cp.Status = ClaimNotCovered
+			return &cp, nil
+		}
 		return coveredNow(cl, l), nil
 	}
 	return refused(site, fmt.Sprintf("claim on lot %s refused: %s, which made it, is not in the site's account", l.ID, runWords(run.Run, run.EventID, run.EventTime.UTC().Format(time.RFC3339)))), nil
@@ -3152,7 +3211,7 @@ func CheckClaim(ctx context.Context, s Store, id string) error {
 	if err != nil {
 		return err
 	}
-	if c.Claimed != nil && c.Claimed.Status == ClaimRefused {
+	if c.Claimed.Unbacked() {
 		return &critmin.Error{Code: critmin.EINVALID, Message: c.Claimed.Error, Fields: []critmin.FieldError{{Pointer: "/ilmd/cm:originClaim", Reason: c.Claimed.Error}}}
 	}
 	return nil

@@ -215,7 +215,7 @@ func TestRetractedWeighingCapsCredits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cl := o.Claimed; cl == nil || cl.Status != custody.ClaimRefused || strings.Join(cl.RetractedBy, " ") != "urn:t:ev:wt" || !strings.Contains(cl.Error, "the claim was covered until the retraction of event urn:t:ev:wt (weighing of lot urn:t:lot:W, 2025-10-03) declared in error on 2025-10-20T00:00:00Z (reason incorrect_data)") {
+	if cl := o.Claimed; cl == nil || cl.Status != custody.ClaimNotCovered /* accepted at capture: not covered, never refused (fix9h) */ || strings.Join(cl.RetractedBy, " ") != "urn:t:ev:wt" || !strings.Contains(cl.Error, "the claim was covered until the retraction of event urn:t:ev:wt (weighing of lot urn:t:lot:W, 2025-10-03) declared in error on 2025-10-20T00:00:00Z (reason incorrect_data)") {
 		t.Errorf("O1's claim %+v, want refused, retractedBy urn:t:ev:wt", cl)
 	}
 }

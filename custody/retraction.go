@@ -47,34 +47,14 @@ func retractedRuns(ctx context.Context, s Store, site string) ([]retractedRun, e
 		filter.BizLocations = []string{site}
 	}
 	var out []retractedRun
-	seen := map[string]bool{}
-	for {
-		page, err := f.FindEvents(ctx, filter)
-		if err != nil {
-			return nil, err
+	err := eachDeclared(ctx, f, filter, func(body *critmin.Event, decl *critmin.ErrorDeclaration) {
+		at := site
+		if at == "" {
+			at = body.BizLocation
 		}
-		for _, ev := range page.Events {
-			if ev.ErrorDeclaration == nil || seen[ev.EventID] {
-				continue
-			}
-			seen[ev.EventID] = true
-			// The event as declared, with its quantity lists (a query
-			// reads the record, not its lists).
-			body, err := ledger.DecodeStored(ev.Raw, ev.Context)
-			if err != nil {
-				return nil, err
-			}
-			at := site
-			if at == "" {
-				at = body.BizLocation
-			}
-			out = append(out, retractedRun{run: runOfEvent(body, at), ev: body, decl: ev.ErrorDeclaration})
-		}
-		if page.Next == nil {
-			return out, nil
-		}
-		filter.After = page.Next
-	}
+		out = append(out, retractedRun{run: runOfEvent(body, at), ev: body, decl: decl})
+	})
+	return out, err
 }
 
 // retractedMeasurement is an ObjectEvent declared in error — a weighing,
@@ -114,36 +94,52 @@ func (mc *mbCalc) retractedMeasurements() ([]retractedMeasurement, error) {
 
 // eachDeclared calls fn with every event declared in error that filter
 // finds (all its pages), each once, as captured (ledger.DecodeStored, lot
-// identifiers canonical) with its declaration.
+// identifiers canonical) with its effective declaration: the first one
+// stored (least PK), as the store reads whether an event is declared
+// (sqldb declaredColumn). Capture refuses a second declaration of an
+// event (EPCIS 2.0 §7.4.1.2: a declaration cannot itself be withdrawn,
+// critmin.NewDeclarationConflict); a ledger that took one before that
+// rule still names only the first, so a claim's coverage note never names
+// a declaration of an event already withdrawn (fix9h defect 5).
 func eachDeclared(ctx context.Context, f eventQuerier, filter critmin.EventFilter, fn func(*critmin.Event, *critmin.ErrorDeclaration)) error {
-	seen := map[string]bool{}
+	first := map[string]*critmin.Event{}
+	var order []string
 	for {
 		page, err := f.FindEvents(ctx, filter)
 		if err != nil {
 			return err
 		}
 		for _, ev := range page.Events {
-			if ev.ErrorDeclaration == nil || seen[ev.EventID] {
+			if ev.ErrorDeclaration == nil {
 				continue
 			}
-			seen[ev.EventID] = true
-			body, err := ledger.DecodeStored(ev.Raw, ev.Context)
-			if err != nil {
-				return err
+			if prev, ok := first[ev.EventID]; !ok {
+				order = append(order, ev.EventID)
+				first[ev.EventID] = ev
+			} else if ev.PK != 0 && ev.PK < prev.PK {
+				first[ev.EventID] = ev
 			}
-			// The body as captured keeps the stored event's capture
-			// order and record time: put back (asIfLive), an event
-			// dated at the same time as another — a re-assay dated at the
-			// run that made the lot — is replayed after it, as it was
-			// when it stood (ledger.EventTimeOrder: equal times by PK).
-			body.PK, body.RecordTime = ev.PK, ev.RecordTime
-			fn(canonicalLots(body), ev.ErrorDeclaration)
 		}
 		if page.Next == nil {
-			return nil
+			break
 		}
 		filter.After = page.Next
 	}
+	for _, id := range order {
+		ev := first[id]
+		body, err := ledger.DecodeStored(ev.Raw, ev.Context)
+		if err != nil {
+			return err
+		}
+		// The body as captured keeps the stored event's capture
+		// order and record time: put back (asIfLive), an event
+		// dated at the same time as another — a re-assay dated at the
+		// run that made the lot — is replayed after it, as it was
+		// when it stood (ledger.EventTimeOrder: equal times by PK).
+		body.PK, body.RecordTime = ev.PK, ev.RecordTime
+		fn(canonicalLots(body), ev.ErrorDeclaration)
+	}
+	return nil
 }
 
 // asIfLive rebuilds the lots a retracted measurement named from their

@@ -655,7 +655,7 @@ func massBalanceClaim(in *ruleInput, v *Verdict) {
 	switch {
 	case c == nil:
 		v.Status, v.Detail = NotApplicable, "the lot carries no mass-balance claim"
-	case c.Status == ClaimRefused:
+	case c.Unbacked():
 		v.Status, v.Detail = Fail, c.Error+withdrawnFacts(in.origin, "unpacking_withdrawn")
 		if c.Event != "" {
 			v.Evidence = append(v.Evidence, c.Event)

@@ -62,7 +62,7 @@ func TestSplitRunRetractionBreaksClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cl := xo.Claimed; cl == nil || cl.Status != custody.ClaimRefused || !strings.Contains(cl.Error, "shortfall 0.4 t") || !strings.Contains(cl.Error, named) || strings.Join(cl.RetractedBy, " ") != "urn:t:ev:ri" {
+	if cl := xo.Claimed; cl == nil || cl.Status != custody.ClaimNotCovered /* accepted at capture: not covered, never refused (fix9h) */ || !strings.Contains(cl.Error, "shortfall 0.4 t") || !strings.Contains(cl.Error, named) || strings.Join(cl.RetractedBy, " ") != "urn:t:ev:ri" {
 		t.Errorf("XO after ri's retraction: %+v, want refused (shortfall 0.4 t) naming ri", cl)
 	}
 	dec, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-12", nil, time.Date(2025, 12, 20, 0, 0, 0, 0, time.UTC))

@@ -22,8 +22,10 @@ var StatementHeader = []string{"site", "period", "category", "elements", "conver
 // JSON's "percent"), blank at a credit-method site. Each category ends
 // with its total row, origin "all" (CategoryStatement.Total): a category
 // with nothing in the period is that row of zeros, closing = opening,
-// never absent from the table. Balance rows have status "balance". The
-// period's refused claims follow (status "refused"), one row each with
+// never absent from the table; its reason names the origins in deficit,
+// which its closing nets (BalanceLine.Deficit). Balance rows have status "balance". The
+// period's claims not backed follow (status "refused", or "not_covered"
+// for a claim accepted at capture and booked, fix9h), one row each with
 // its category, origin, lot, claim event, claimed and shortfall tonnes
 // and the reason, and the balance columns blank: a refused claim takes
 // nothing from the account (docs/origin.md, "The statement").
@@ -41,7 +43,7 @@ func StatementRows(st *Statement) [][]string {
 		}
 		tl := c.Total
 		rows = append(rows, []string{st.Site, st.Period.ID, c.Category.ID, els, Figure(c.ConversionFactor), "all",
-			Figure(tl.Opening), Figure(tl.Credits), Figure(tl.Claims), Figure(tl.Expired), Figure(tl.ExpiresAtPeriodEnd), Figure(tl.Closing), "", "balance", "", "", "", "", ""})
+			Figure(tl.Opening), Figure(tl.Credits), Figure(tl.Claims), Figure(tl.Expired), Figure(tl.ExpiresAtPeriodEnd), Figure(tl.Closing), "", "balance", "", "", "", "", totalReason(tl)})
 	}
 	for _, r := range st.Refused {
 		els, factor := "", ""
@@ -51,7 +53,29 @@ func StatementRows(st *Statement) [][]string {
 			}
 		}
 		rows = append(rows, []string{st.Site, st.Period.ID, r.Category, els, factor, r.Country,
-			"", "", "", "", "", "", "", "refused", r.Lot, r.Event, Figure(r.Claimed), Figure(r.Shortfall), r.Error})
+			"", "", "", "", "", "", "", rowStatus(r), r.Lot, r.Event, Figure(r.Claimed), Figure(r.Shortfall), r.Error})
 	}
 	return rows
+}
+
+// rowStatus is a claim row's status: "not_covered" for a claim accepted
+// at capture and booked (RefusedClaim.Booked), else "refused" (fix9h).
+func rowStatus(r RefusedClaim) string {
+	if r.Status != "" {
+		return r.Status
+	}
+	if r.Booked {
+		return ClaimNotCovered
+	}
+	return ClaimRefused
+}
+
+// totalReason is the reason column of a category's total row: its
+// origins' deficits, which its closing nets and this never does, as
+// "deficit 0.26 t: PAK in deficit by 0.26 t, …"; "" when none (fix9h).
+func totalReason(tl BalanceLine) string {
+	if tl.Deficit <= 0 {
+		return ""
+	}
+	return "deficit " + Figure(tl.Deficit) + " t: " + strings.Join(tl.Notes, "; ")
 }

@@ -530,8 +530,12 @@ func claimChanged(ctx context.Context, s Store, cert Certificate) (string, strin
 		return "the claim the certificate states is no longer made", ev, nil
 	}
 	status, _ := was["status"].(string)
-	if status != now.Status {
-		msg := "the claimed origin was " + status + " and is now " + now.Status
+	// A certificate issued before fix9h records a claim not covered as
+	// "refused": both attribute nothing, so the one reading the other is
+	// no change (docs/origin.md).
+	unbacked := func(st string) bool { return st == ClaimRefused || st == ClaimNotCovered }
+	if status != now.Status && !(unbacked(status) && now.Unbacked()) {
+		msg := "the claimed origin was " + strings.ReplaceAll(status, "_", " ") + " and is now " + strings.ReplaceAll(now.Status, "_", " ")
 		if now.Error != "" {
 			msg += ": " + now.Error
 		}

@@ -734,7 +734,7 @@ func writeLotRows(cw *critmin.CSVWriter, lots []*critmin.Lot, views []LotView) {
 		if o := views[i].Origin; o != nil {
 			phys = o.Text
 		}
-		if c := views[i].ClaimedOrigin; c != nil && c.Status == custody.ClaimRefused {
+		if c := views[i].ClaimedOrigin; c.Unbacked() {
 			claimed = custody.RefusedClaimText(c)
 		} else if c != nil {
 			// By name, as the physical origin column (Claim.SharesText).

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -69,14 +70,14 @@ func TestLateAssayUncoversClaim(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := o.Claimed
-	if c.Status != "refused" || strings.Join(c.AssayedBy, " ") != "urn:t:ev:AS1" || c.Shortfall < 0.1-1e-9 || c.Shortfall > 0.1+1e-9 ||
+	if c.Status != "not_covered" || strings.Join(c.AssayedBy, " ") != "urn:t:ev:AS1" || c.Shortfall < 0.1-1e-9 || c.Shortfall > 0.1+1e-9 ||
 		!strings.Contains(c.Error, "shortfall 0.1 t") || !strings.Contains(c.Error, "not covered") || !strings.Contains(c.Error, "urn:t:ev:AS1") {
-		t.Errorf("claim after the late assay: %+v, want refused, not covered, shortfall 0.1 t, naming urn:t:ev:AS1", c)
+		t.Errorf("claim after the late assay: %+v, want not_covered (accepted at capture, fix9h), shortfall 0.1 t, naming urn:t:ev:AS1", c)
 	}
 	_, b = do(t, "GET", base+"/statement?period=2025-10", "", nil, nil)
 	// The claim, accepted at capture, stays booked in full though not
 	// covered (fix9e): claims 5 × 92 % = 4.6 t (the claim read with the assay), credits 4.5 t, closing 4.5 − 4.6 = −0.1 t, the deficit naming O1.
-	if s := string(b); !strings.Contains(s, `"refused"`) || !strings.Contains(s, "urn:t:ev:AS1") || !strings.Contains(s, `"booked": true`) || !strings.Contains(s, `"deficitBy"`) {
+	if s := string(b); !strings.Contains(s, `"refused"`) || !strings.Contains(s, "urn:t:ev:AS1") || !strings.Contains(s, `"booked": true`) || !strings.Contains(s, `"status": "not_covered"`) || !strings.Contains(s, `"deficitBy"`) {
 		t.Errorf("statement does not list O1's claim as not covered, booked, naming the assay:\n%s", s)
 	}
 	var stm custody.Statement
@@ -95,5 +96,11 @@ func TestLateAssayUncoversClaim(t *testing.T) {
 	resp, b := do(t, "POST", lot+"/certificate", operatorSecret, nil, nil)
 	if s := string(b); resp.StatusCode != 200 || !strings.Contains(s, "urn:t:ev:AS1") || !strings.Contains(s, "cm:refusedClaim") || strings.Contains(s, `"cm:originBasis": "claimed_origin"`) {
 		t.Errorf("certificate (%d) does not carry the uncovered claim naming the assay, or still states a claimed origin:\n%s", resp.StatusCode, s)
+	}
+	// Accepted at capture: cm:refusedClaim (the key kept for readers of
+	// earlier certificates) carries status not_covered, never refused
+	// (fix9h defect 7).
+	if s := string(b); !regexp.MustCompile(`"status":\s*"not_covered"`).MatchString(s) || regexp.MustCompile(`"status":\s*"refused"`).MatchString(s) {
+		t.Errorf("certificate's cm:refusedClaim status is not not_covered:\n%s", s)
 	}
 }

@@ -69,9 +69,9 @@ func TestLateInputAssayUncoversClaimAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := o.Claimed
-	if c.Status != "refused" || strings.Join(c.AssayedBy, " ") != "urn:t:ev:AS9" || c.Shortfall < 0.4-1e-9 || c.Shortfall > 0.4+1e-9 ||
+	if c.Status != "not_covered" || strings.Join(c.AssayedBy, " ") != "urn:t:ev:AS9" || c.Shortfall < 0.4-1e-9 || c.Shortfall > 0.4+1e-9 ||
 		!strings.Contains(c.Error, "shortfall 0.4 t") || !strings.Contains(c.Error, "not covered") || !strings.Contains(c.Error, "urn:t:ev:AS9") || !strings.Contains(c.Error, "lot urn:t:lot:A ") {
-		t.Errorf("claim after the late input assay: %+v, want refused, not covered, shortfall 0.4 t, naming urn:t:ev:AS9 of lot A", c)
+		t.Errorf("claim after the late input assay: %+v, want not_covered (accepted at capture, fix9h), shortfall 0.4 t, naming urn:t:ev:AS9 of lot A", c)
 	}
 	_, b = do(t, "GET", base+"/statement?period=2025-10", "", nil, nil)
 	// The claim, accepted at capture, stays booked in full though not

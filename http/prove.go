@@ -191,14 +191,14 @@ func originTable(c *custody.Composition) table {
 		// The claimed origin (mass balance, not physical): each
 		// origin's claimed tonnes and share of what the lot contains
 		// now, and the part no claim covers (custody.Claim).
-		q := "claimed " + cl.Status + " " + strings.Join(cl.Elements, "+")
+		q := "claimed " + strings.ReplaceAll(cl.Status, "_", " ") + " " + strings.Join(cl.Elements, "+")
 		// A refused claim attributes nothing: no tonnes and no share,
 		// its figure stated only as "claimed …, refused" (fix9r).
 		for _, f := range cl.RefusedFigures() {
 			t.rows = append(t.rows, []string{c.Lot, q, "country", f.Key, f.Name + " (" + f.Text + ")", "", "", "claimed"})
 		}
 		for _, sh := range cl.ByCountry {
-			if cl.Status == custody.ClaimRefused {
+			if cl.Unbacked() {
 				break
 			}
 			t.rows = append(t.rows, []string{c.Lot, q, "country", sh.Key, sh.Name, fig(sh.Tonnes), fig(sh.Share), "claimed"})

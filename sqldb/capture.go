@@ -283,6 +283,10 @@ func (c *captureSession) checkSameContent(events []*critmin.Event, stored map[st
 			d := declarationKey(ev.Raw)
 			if storedDecls[ev.EventID][d] || sentDecls[ev.EventID][d] {
 				dup[i] = true
+			} else if prev := firstKey(storedDecls[ev.EventID], sentDecls[ev.EventID]); prev != "" && !c.w.db.replayingLog {
+				// Another declaration of an event already declared in
+				// error: refused (critmin.NewDeclarationConflict).
+				return nil, critmin.NewDeclarationConflict(ev.EventID, declarationWords(prev))
 			}
 			if sentDecls[ev.EventID] == nil {
 				sentDecls[ev.EventID] = map[string]bool{}
@@ -291,6 +295,40 @@ func (c *captureSession) checkSameContent(events []*critmin.Event, stored map[st
 		}
 	}
 	return dup, nil
+}
+
+// firstKey returns the least key of the first non-empty set, "" when
+// all are empty: the existing declaration a second one is refused for.
+func firstKey(sets ...map[string]bool) string {
+	for _, set := range sets {
+		var least string
+		for k := range set {
+			if least == "" || k < least {
+				least = k
+			}
+		}
+		if least != "" {
+			return least
+		}
+	}
+	return ""
+}
+
+// declarationWords names a declaration by its key (declarationKey):
+// "declared 2025-10-06T00:00:00Z, reason incorrect_data".
+func declarationWords(key string) string {
+	var d struct {
+		DeclarationTime string `json:"declarationTime"`
+		Reason          string `json:"reason"`
+	}
+	if json.Unmarshal([]byte(key), &d) != nil {
+		return "declaration " + key
+	}
+	words := "declaration of " + d.DeclarationTime
+	if d.Reason != "" {
+		words += ", reason " + d.Reason
+	}
+	return words
 }
 
 // declarationKey is an event's errorDeclaration as canonical JSON (keys

@@ -94,6 +94,11 @@ type DB struct {
 	// a declaration. Both are touched only by the replay's one writer.
 	replayIDs   *idSet
 	replayDecls bool
+	// replayingLog: this store is the scratch of a replay of a stored log
+	// (verify, rebuild, repair, projection migration). What the log holds
+	// was accepted when captured, so rules added since that refuse at
+	// capture (a second error declaration, fix9h) are not applied to it.
+	replayingLog bool
 
 	ctxMu sync.Mutex
 	// captureMu queues this process's captures in arrival order: the

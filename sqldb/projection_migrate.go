@@ -343,6 +343,7 @@ func (db *DB) replayInto(ctx context.Context, scratch *DB) error {
 		return err
 	}
 	scratch.writes = mode
+	scratch.replayingLog = true
 	return db.replay(ctx, scratch, &RebuildStats{}, db.ScanChain, nil, nil)
 }
 

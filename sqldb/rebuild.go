@@ -133,6 +133,7 @@ func (db *DB) rebuild(ctx context.Context, scratch *DB, scan func(context.Contex
 		defer db.Read.SetMaxOpenConns(max)
 	}
 	scratch.writes = mode
+	scratch.replayingLog = true
 	mem, err := db.startMemTables(ctx, false)
 	if err != nil {
 		return nil, st, err

@@ -88,6 +88,7 @@ func (db *DB) RepairDerived(ctx context.Context, scratch *DB, checkedRecords int
 	rep.Records = n
 	prog("replay", 0, n)
 	scratch.writes = replayFull
+	scratch.replayingLog = true
 	var seen int64
 	scan := func(ctx context.Context, fn func(*critmin.ChainRecord) error) error {
 		return db.ScanChain(ctx, func(r *critmin.ChainRecord) error {

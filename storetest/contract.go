@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 		{"EventIDLetterCase", testEventIDLetterCase},
 		{"EventIDURNNamespaceCase", testEventIDURNNamespaceCase},
 		{"EventIDContentConflict", testEventIDContentConflict},
+		{"ErrorDeclarationOnce", testErrorDeclarationOnce},
 		{"EventIDLegacyAnyCase", testEventIDLegacyAnyCase},
 		{"XMLNameLegacyKeys", testXMLNameLegacyKeys},
 		{"CertificateLotSpellings", testCertificateLotSpellings},

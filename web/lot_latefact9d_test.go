@@ -54,10 +54,27 @@ func TestLotPageClaimNotCoveredByLateInputAssay(t *testing.T) {
 	}
 	page := ts.URL + "/lots/" + url.PathEscape("urn:t:lot:O1")
 	resp, b := do(t, "GET", page, "", nil, nil)
-	for _, want := range []string{"Claim refused", "not covered", "shortfall 0.4 t", `id="claim-assayed-by"`, `href="/events/urn:t:ev:AS9"`} {
+	for _, want := range []string{"Claim not covered", "not covered", "shortfall 0.4 t", `id="claim-assayed-by"`, `href="/events/urn:t:ev:AS9"`} {
 		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
 			t.Errorf("lot page after the late assay lacks %q", want)
 		}
+	}
+	// Accepted at capture, the claim was never refused (fix9h defect 7):
+	// neither the identity card, the heading nor the badge says so, and
+	// the statement page lists it under "Claims not covered".
+	for _, bad := range []string{"Claim refused", `<span class="badge declared">refused</span>`, "over-claim refused"} {
+		if strings.Contains(string(b), bad) {
+			t.Errorf("lot page calls the claim accepted at capture refused: %q", bad)
+		}
+	}
+	_, sb := do(t, "GET", ts.URL+"/sites/"+url.PathEscape("urn:t:site:mb")+"/mass-balance?period=2025-10", "", nil, nil)
+	if !strings.Contains(string(sb), "<h2>Claims not covered</h2>") || strings.Contains(string(sb), "<h2>Refused claims</h2>") {
+		t.Errorf("statement page does not list O1 under Claims not covered (or still says Refused claims)")
+	}
+	// O1, booked in full, leaves PAK 0.4 t in deficit: the "all origins"
+	// total shows it, not netted by another origin's credits.
+	if !strings.Contains(string(sb), `class="deficit"`) || !strings.Contains(visibleText(string(sb)), "PAK in deficit by 0.4 t") {
+		t.Errorf("statement page's total does not show PAK's 0.4 t deficit:\n%s", visibleText(string(sb)))
 	}
 	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 22, 0, 0, 0, 0, time.UTC) }
 	decl := head + as9 + `, "errorDeclaration": {"declarationTime": "2025-10-22T00:00:00Z", "reason": "incorrect_data"}}]}}`

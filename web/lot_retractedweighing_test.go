@@ -54,7 +54,7 @@ func TestLotPageClaimRetractedByWeighing(t *testing.T) {
 	}
 	resp, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:O1"), "", nil, nil)
 	page := string(b)
-	for _, want := range []string{"Claim refused", "shortfall 1.15 t", `id="claim-retracted-by"`, `href="/events/urn:t:ev:wt"`} {
+	for _, want := range []string{"Claim not covered", "shortfall 1.15 t", `id="claim-retracted-by"`, `href="/events/urn:t:ev:wt"`} {
 		if resp.StatusCode != 200 || !strings.Contains(page, want) {
 			t.Errorf("lot page lacks %q", want)
 		}

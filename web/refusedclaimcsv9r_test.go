@@ -66,13 +66,14 @@ func TestRefusedClaimNoFiguresInCSVAndLotList(t *testing.T) {
 	if resp.StatusCode != 200 || err != nil {
 		t.Fatalf("origin CSV: %d %v %s", resp.StatusCode, err, b)
 	}
-	want := "urn:t:lot:OX,claimed refused Nd,country,PAK,Pakistan (claimed 0.8 t, refused),,,claimed"
+	// OX's claim was accepted at capture: not covered, never refused (fix9h).
+	want := "urn:t:lot:OX,claimed not covered Nd,country,PAK,Pakistan (claimed 0.8 t, not covered),,,claimed"
 	found := false
 	for _, r := range rows[1:] {
 		line := strings.Join(r, ",")
 		if line == want {
 			found = true
-		} else if strings.HasPrefix(r[1], "claimed refused") {
+		} else if strings.HasPrefix(r[1], "claimed not covered") || strings.HasPrefix(r[1], "claimed refused") {
 			t.Errorf("refused claim row %s carries figures", line)
 		}
 	}
@@ -107,8 +108,8 @@ func TestRefusedClaimNoFiguresInCSVAndLotList(t *testing.T) {
 		}
 		seen = true
 		c := l.Claimed
-		if c == nil || c.Status != "refused" || c.Tonnes != 0 || len(c.ByCountry) != 0 || len(c.Refused) != 1 || c.Refused[0].Key != "PAK" || c.Refused[0].Claimed < 0.8-1e-9 || c.Refused[0].Claimed > 0.8+1e-9 {
-			t.Errorf("lot list OX claimedOrigin %+v, want refused, no byCountry figures, PAK claimed 0.8 t refused", c)
+		if c == nil || c.Status != "not_covered" || c.Tonnes != 0 || len(c.ByCountry) != 0 || len(c.Refused) != 1 || c.Refused[0].Key != "PAK" || c.Refused[0].Claimed < 0.8-1e-9 || c.Refused[0].Claimed > 0.8+1e-9 {
+			t.Errorf("lot list OX claimedOrigin %+v, want not_covered, no byCountry figures, PAK claimed 0.8 t not covered", c)
 		}
 	}
 	if !seen {

@@ -34,7 +34,8 @@ const nu9K1 = `{"type": "TransformationEvent", "eventID": "urn:t:ev:K1", "eventT
 //	K2 (Oct 6): CN (China, 10 t at Nd 10 %) → OK2, 1 t NdPr oxide at Nd
 //	            80 % = 0.8 t Nd, claimed 100 % Pakistan: 0.8 ≤ 1.8, accepted.
 //
-// K1 declared in error: PAK credits 0, so OK2's claim turns refused,
+// K1 declared in error: PAK credits 0, so OK2's claim, accepted at
+// capture, is not covered (never "refused", fix9h),
 // naming the retraction (shortfall 0.8 − 0 = 0.8 t). Every page and API
 // answers 200 and says so; the certificate issued before is superseded.
 func TestRetractedCreditRunNo500(t *testing.T) {
@@ -84,11 +85,11 @@ func TestRetractedCreditRunNo500(t *testing.T) {
 		{"GET", "/api/v1/lots", "OK2"},
 		{"GET", "/lots", "OK2"},
 		{"GET", "/risk", ""},
-		{"GET", "/api/v1/lots/" + lot, "refused"},
-		{"GET", "/lots/" + lot, "refused"},
+		{"GET", "/api/v1/lots/" + lot, "not_covered"},
+		{"GET", "/lots/" + lot, "Claim not covered"},
 		{"GET", "/api/v1/lots/" + lot + "/origin", "shortfall 0.8 t"},
 		{"GET", "/api/v1/lots/" + lot + "/certificate", "refused"},
-		{"GET", "/lots/" + lot + "/certificate", "refused"},
+		{"GET", "/lots/" + lot + "/certificate", "not covered"},
 		{"POST", "/api/v1/certificates/status", "superseded"},
 		{"GET", "/api/v1/sites/" + site + "/mass-balance/statement?period=2025-10", "urn:t:lot:OK2"},
 		{"GET", "/sites/" + site + "/mass-balance?period=2025-10", "urn:t:ev:K1"},
