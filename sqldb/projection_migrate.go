@@ -29,6 +29,7 @@ var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx,
 	89: replayMixSharesNotMeasured,
 	92: replayPartMoisture,
 	93: replayPartRejoin,
+	97: replayNoBodySites,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay
@@ -265,6 +266,18 @@ func replayPartMoisture(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect)
 // differs; other stores are left alone. Running it again changes
 // nothing.
 func replayPartRejoin(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	return replayPartMoisture(ctx, raw, tx, d)
+}
+
+// replayNoBodySites is migration 0097's Go step. Lots stored before it
+// whose every tonne left as parts (ledger.NoBody) read a weighing where
+// their parts stood as a body's mass added to the parts (a 30 t lot
+// weighed 29.8 t at the port holding both its parts read 59.8 t), and a
+// weighing where nothing was left added its mass (issue 15, fix15r).
+// Like 0092 it replays the log on a store holding any lot with a part
+// and rewrites each lot projection table that differs; other stores are
+// left alone. Running it again changes nothing.
+func replayNoBodySites(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
 	return replayPartMoisture(ctx, raw, tx, d)
 }
 
