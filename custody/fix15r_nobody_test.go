@@ -163,3 +163,37 @@ func TestOnwardShipmentLeavesBody(t *testing.T) {
 		t.Errorf("lot NW %v t at %s, want 30 t at the mine", l.WetTonnes, l.Location)
 	}
 }
+
+// TestRetractedReturnUnderWeighing (issue 15, fix15r item 3): declaring
+// a part's return receipt in error after a weighing at the body's site
+// counted it would leave the record saying more than was weighed. Lot
+// RT, 30 t at the mine; 5 t ship to the port, received; the 5 t ship
+// back to the mine, received there (they rejoin the body: 30 t at the
+// mine); a 30 t ticket at the mine then stands (0 %). Declaring the
+// return's receipt in error puts the 5 t back in transit and makes the
+// ticket weigh the body, 30 − 5 = 25 t, at 30 t: (30 − 25) / 25 = +20 %,
+// beyond +0.5 %, and the lot would read 30 + 5 = 35 t with no anomaly.
+// The declaration is refused naming the ticket; the lot stays 30 t.
+func TestRetractedReturnUnderWeighing(t *testing.T) {
+	ctx := context.Background()
+	recv2 := fix15rRecv("r2", "2025-10-07T00:00:00Z", "RT", "5", fix15rMine, "B2")
+	db := store(t, doc(map[string]string{"port": "controlled_blending"},
+		feedAt("RT", "ree_concentrate", "PAK", 30, "Nd:5"),
+		fix15rShip("d1", "2025-10-02T00:00:00Z", "RT", "5", fix15rMine, fix15rPort, "B1", ""),
+		fix15rRecv("r1", "2025-10-04T00:00:00Z", "RT", "5", fix15rPort, "B1"),
+		fix15rShip("d2", "2025-10-05T00:00:00Z", "RT", "5", fix15rPort, fix15rMine, "B2", ""),
+		recv2,
+		fix15rWeigh("w", "2025-10-08T00:00:00Z", "RT", "30", fix15rMine)))
+	if l, _ := db.FindLot(ctx, "urn:t:lot:RT"); math.Abs(l.WetTonnes-30) > 1e-9 {
+		t.Fatalf("lot RT reads %v t before the declaration, want 30", l.WetTonnes)
+	}
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(nil, retraction(t, recv2)))})
+	if err == nil || !strings.Contains(err.Error(), "urn:t:ev:w") || !strings.Contains(err.Error(), "recorded at 25 t and weighed at 30 t") {
+		t.Errorf("declaring the return's receipt in error: %v; want refused naming the 30 t ticket against 25 t", err)
+	}
+	if l, _ := db.FindLot(ctx, "urn:t:lot:RT"); math.Abs(l.WetTonnes-30) > 1e-9 {
+		t.Errorf("lot RT reads %v t, want 30", l.WetTonnes)
+	}
+}

@@ -80,4 +80,8 @@ func MigrateNoBodySites(t *testing.T, open func() (*sqldb.DB, error)) {
 	if !near(q.WetTonnes, 29.8) || !near(q.DryTonnes, 29.8) || q.Parts[1].WeighEventID != "urn:t:ev:n5" {
 		t.Errorf("after the migration: %v t wet, %v t dry, parts %+v; want 29.8 t wet and dry, both parts weighed by urn:t:ev:n5", q.WetTonnes, q.DryTonnes, q.Parts)
 	}
+	// critmin verify: the rebuild from the log equals what is stored.
+	if rep := verifyFull(t, db, nil, true); !rep.OK() {
+		t.Fatalf("verify after the migration: %v %v", rep.Problem, rep.Difference)
+	}
 }
