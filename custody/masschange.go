@@ -321,8 +321,11 @@ func partAt(l *critmin.Lot, site string) bool {
 // moisture (critmin.LotPart.DryTonnes); where the lot stands (or site
 // ""), the lot's total less the parts sent away (Lot.PartsTonnes) — what
 // a weighing there states (ledger.setQuantity) — dry by the main body's
-// moisture (Lot.Moisture; none: taken as dry). A moisture read on one
-// part never moves what stands elsewhere. A weighing is judged on it
+// moisture (Lot.Moisture; none: taken as dry). A lot with no body
+// (ledger.NoBody: every tonne left as parts) stands only where its parts
+// were received, each site with its own standing mass, its Location
+// included; 0 at a site where none stands (issue 15, fix15r). A moisture
+// read on one part never moves what stands elsewhere. A weighing is judged on it
 // (checkMassChange), and the import's preview words its mass line with
 // it.
 func StandingMass(l *critmin.Lot, site string) (wet, dry float64) {
