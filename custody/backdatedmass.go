@@ -238,8 +238,10 @@ func LotAt(ctx context.Context, s LiveEventsFinder, id string, at time.Time) (*c
 	return l, nil
 }
 
-// checkRetractedMass refuses a document whose declarations in error
-// (declaring, EPCIS 2.0 §7.4.1.2) make a recorded weighing of a lot
+// checkRetractedMass refuses a document whose declarations in error of
+// movements (declaring: receipts and dispatches, EPCIS 2.0 §7.4.1.2;
+// CBV 2.0 §7.2) make a recorded weighing (an observation: inspecting,
+// sensor_reporting, a count — not a movement's weight) of a lot
 // beyond the weighing tolerance when the lot is replayed without the
 // declared events, although it was within it with them: the weighing
 // weighed what the declared event put there (a part's return receipt at
@@ -260,6 +262,14 @@ func checkRetractedMass(ctx context.Context, s Store, live, declaring []*critmin
 	var ids []string
 	seen := map[string]bool{}
 	for _, ev := range declaring {
+		if step := stepName(ev.BizStep); !receiptSteps[step] && !sendSteps[step] && !inTransitStep(ev.BizStep) {
+			// Only a movement declared in error (a receipt or dispatch
+			// of the lot or a part) is judged here: a commissioning or
+			// weighing declared in error with its correction restates
+			// the lot's mass, and later movements' weights follow it
+			// (storetest RetractInOneDocumentChecks).
+			continue
+		}
 		for _, id := range ev.LotIDs() {
 			if !seen[id] {
 				seen[id] = true
@@ -309,7 +319,9 @@ func checkRetractedMass(ctx context.Context, s Store, live, declaring []*critmin
 		judgedWithout, _, _ := replayMass(id, order(without), nil)
 		var later []*critmin.Event
 		for ev, msg := range judgedWithout {
-			if msg != "" && judgedWith[ev] == "" && !docID[ev.EventID] {
+			step := stepName(ev.BizStep)
+			observation := !receiptSteps[step] && !sendSteps[step] && !inTransitStep(ev.BizStep) && ev.Disposition != "in_transit"
+			if msg != "" && judgedWith[ev] == "" && !docID[ev.EventID] && observation {
 				later = append(later, ev)
 			}
 		}
