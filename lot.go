@@ -211,7 +211,9 @@ func (p LotPart) Mass() float64 {
 	switch {
 	case p.WeighedTonnes != nil:
 		return *p.WeighedTonnes
-	case p.Status == PartReceived && p.ReceivedTonnes > 0:
+	case (p.Status == PartReceived || p.Status == PartRejoined) && p.ReceivedTonnes > 0:
+		// A rejoined part was received too: what it brought back to the
+		// body is its received weight (issue 15, fix15r item 7).
 		return p.ReceivedTonnes
 	}
 	return p.Tonnes

@@ -54,11 +54,13 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// The stored events the document declares in error: every check
 		// below sees the state after the declarations.
 		declared := map[string]bool{}
+		var declaring []*critmin.Event
 		for _, ev := range events {
 			if ev.ErrorDeclaration == nil {
 				live = append(live, canonicalLots(ev))
 			} else {
 				declared[ev.EventID] = true
+				declaring = append(declaring, canonicalLots(ev))
 			}
 		}
 		// The claims the document makes: lot → the event that makes it.
@@ -381,6 +383,13 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			// A back-dated weighing, judged at its own time
 			// (backdatedmass.go).
 			if massErrs, err = checkBackdatedMass(ctx, s, live, declared, storedAsIs); err != nil {
+				return err
+			}
+		}
+		if len(massErrs) == 0 && len(declaring) > 0 {
+			// A declaration in error that makes a recorded weighing a
+			// jump (backdatedmass.go).
+			if massErrs, err = checkRetractedMass(ctx, s, live, declaring, declared); err != nil {
 				return err
 			}
 		}

@@ -162,6 +162,9 @@ func massChangeOf(ev *critmin.Event, id string, w, l *critmin.Lot, receipt bool)
 	if site == "" {
 		site = ev.ReadPoint
 	}
+	if msg := nothingStands(ev, id, w, site); msg != "" {
+		return msg
+	}
 	// The moisture of what the event measures: the part received at its
 	// site, else the lot's main body (MoistureAt).
 	mw, ml := MoistureAt(w, site), MoistureAt(l, site)
@@ -295,9 +298,12 @@ func moistureSlipOfWeighing(ev *critmin.Event, id string, w, l *critmin.Lot) str
 }
 
 // partAt says whether a part of l was received at site, away from where
-// the rest of it stands.
+// the rest of it stands — anywhere, when the lot has no body (every tonne
+// left as parts, ledger.NoBody: its Location is only where its last part
+// went, and what stands there is the parts received there; issue 15,
+// fix15r).
 func partAt(l *critmin.Lot, site string) bool {
-	if site == "" || (l.Location != "" && siteKey(site) == siteKey(l.Location)) {
+	if site == "" || (l.Location != "" && siteKey(site) == siteKey(l.Location) && !ledger.NoBody(l)) {
 		return false
 	}
 	for _, p := range l.Parts {
@@ -315,8 +321,11 @@ func partAt(l *critmin.Lot, site string) bool {
 // moisture (critmin.LotPart.DryTonnes); where the lot stands (or site
 // ""), the lot's total less the parts sent away (Lot.PartsTonnes) — what
 // a weighing there states (ledger.setQuantity) — dry by the main body's
-// moisture (Lot.Moisture; none: taken as dry). A moisture read on one
-// part never moves what stands elsewhere. A weighing is judged on it
+// moisture (Lot.Moisture; none: taken as dry). A lot with no body
+// (ledger.NoBody: every tonne left as parts) stands only where its parts
+// were received, each site with its own standing mass, its Location
+// included; 0 at a site where none stands (issue 15, fix15r). A moisture
+// read on one part never moves what stands elsewhere. A weighing is judged on it
 // (checkMassChange), and the import's preview words its mass line with
 // it.
 func StandingMass(l *critmin.Lot, site string) (wet, dry float64) {
@@ -331,6 +340,9 @@ func StandingMass(l *critmin.Lot, site string) (wet, dry float64) {
 			}
 		}
 		return wet, dry
+	}
+	if ledger.NoBody(l) {
+		return 0, 0 // no body, and no part received at site
 	}
 	ratio := 1.0
 	if l.Moisture != nil {
@@ -483,4 +495,70 @@ func massChangeReason(ev *critmin.Event) string {
 		}
 	}
 	return ""
+}
+
+// nothingStands is the refusal of ev, a weighing of lot id (w before
+// it) at site, when nothing of the lot stands there although the lot
+// was there: every part received at site was shipped on from there (or
+// the lot has no body and none of its parts stands at site). A weighing
+// weighs what stands where it is made (CBV 2.0 §7.2: inspecting,
+// sensor_reporting observe the objects where they are); a ticket where
+// nothing of the lot is left is of something else, and the ledger would
+// otherwise add its mass to the lot's total (issue 15, fix15r item 2:
+// 29.8 t read 39.7 t). Receipts and dispatches are judged elsewhere
+// (receiptAgainst, the standing check). "" when something stands there.
+func nothingStands(ev *critmin.Event, id string, w *critmin.Lot, site string) string {
+	step := stepName(ev.BizStep)
+	if site == "" || !weighs(ev, id) || receiptSteps[step] || sendSteps[step] || inTransitStep(ev.BizStep) || ev.Disposition == "in_transit" {
+		return ""
+	}
+	if !partAt(w, site) && !(ledger.NoBody(w) && siteKey(site) == siteKey(w.Location)) {
+		return ""
+	}
+	if wet, _ := StandingMass(w, site); wet > 1e-9 {
+		return ""
+	}
+	return fmt.Sprintf("weighing of lot %s refused: nothing of lot %s stands at %s — what was received there was shipped on from there; the lot stands as %s. Record the weighing where the lot stands, or, if the record is wrong, declare the event that recorded it in error (docs/identity.md, \"Parts moved\")",
+		id, id, site, standsText(w))
+}
+
+// standsText words where lot l stands: its body (what remains where it
+// stands, unless every tonne left as parts, ledger.NoBody), the parts
+// standing at each site they were received at (received less shipped
+// on, by site in order of receipt) and what is in transit — "20 t at
+// urn:t:site:mine-PAK, 10 t in transit".
+func standsText(l *critmin.Lot) string {
+	var out []string
+	if !ledger.NoBody(l) && l.Location != "" {
+		if rest := l.RemainingWetTonnes(); rest > 1e-9 {
+			out = append(out, Tonnes(rest)+" t at "+l.Location)
+		}
+	}
+	at := map[string]float64{}
+	var sites []string
+	for _, p := range l.Parts {
+		if p.Status != critmin.PartReceived || p.FromRetracted {
+			continue
+		}
+		if siteKey(p.To) == siteKey(l.Location) && !ledger.NoBody(l) {
+			continue
+		}
+		k := siteKey(p.To)
+		if _, ok := at[k]; !ok {
+			sites = append(sites, p.To)
+		}
+		at[k] += p.Mass() - p.ShippedOnTonnes
+	}
+	for _, s := range sites {
+		if t := at[siteKey(s)]; t > 1e-9 {
+			out = append(out, Tonnes(t)+" t at "+s)
+		}
+	}
+	if t := l.InTransitTonnes(); t > 1e-9 {
+		out = append(out, Tonnes(t)+" t in transit")
+	}
+	if len(out) == 0 {
+		return "nowhere (nothing of it is left)"
+	}
+	return strings.Join(out, ", ")
 }

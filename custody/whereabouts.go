@@ -73,16 +73,25 @@ type tracker struct {
 	id       string
 	partShip map[string]float64
 	partRecv map[string]string
+	onward   map[string]bool // ship events of onward parts (LotPart.OnwardOf)
 	whole    float64
 	sent     float64
 	w        whereabouts
 }
 
 func newTracker(id string, lot *critmin.Lot) *tracker {
-	t := &tracker{id: id, partShip: map[string]float64{}, partRecv: map[string]string{}, w: whereabouts{partsAt: map[string]bool{}}}
+	t := &tracker{id: id, partShip: map[string]float64{}, partRecv: map[string]string{}, onward: map[string]bool{}, w: whereabouts{partsAt: map[string]bool{}}}
 	if lot != nil {
 		t.whole = lot.WetTonnes
 		for _, p := range lot.Parts {
+			if p.OnwardOf != "" || p.FromRetracted {
+				// Shipped on from where a part was received (or from
+				// nothing): it never moves the lot's body, whatever its
+				// weight — a 0 kg placeholder of an import row included
+				// (issue 15, fix15r item 4: the whole lot read in transit).
+				t.onward[p.ShipEventID] = true
+				continue
+			}
 			t.partShip[p.ShipEventID] += p.Tonnes
 			if p.Status == critmin.PartReceived && p.ReceiptEventID != "" {
 				t.partRecv[p.ReceiptEventID] = p.To
@@ -114,6 +123,9 @@ func fedOnly(e *critmin.Event, id string) bool {
 
 // add moves the lot by its next event e.
 func (t *tracker) add(e *critmin.Event) {
+	if t.onward[e.EventID] {
+		return // a part shipped on: the body stays where it was
+	}
 	if tn, ok := t.partShip[e.EventID]; ok {
 		t.sent += tn
 		if t.whole-t.sent > t.whole*ledger.PartTolerance {

@@ -110,7 +110,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 					p.To = to
 				}
 				measurePart(p, ev)
-				return restOf(l), nil
+				return dispatchRest(l), nil
 			}
 		}
 		if i := shipOnward(l, ev, t); i >= 0 {
@@ -120,7 +120,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: p.To, To: destination(ev),
 				BillOfLading: bol, ShipEventID: ev.EventID, OnwardOf: p.ShipEventID, Moisture: copyMoisture(l.PartMoisture(p))})
 			measurePart(&l.Parts[len(l.Parts)-1], ev)
-			return restOf(l), nil
+			return dispatchRest(l), nil
 		}
 		if site := fromNothing(l, ev); site != "" {
 			// Shipped on from where a part of the lot was bound but was
@@ -129,7 +129,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: site, To: destination(ev),
 				BillOfLading: bol, ShipEventID: ev.EventID, FromRetracted: true})
 			measurePart(&l.Parts[len(l.Parts)-1], ev)
-			return restOf(l), nil
+			return dispatchRest(l), nil
 		}
 		rest := l.RemainingWetTonnes()
 		if len(l.Parts) == 0 && (l.Status == critmin.LotInTransit || t >= rest*(1-PartTolerance)) {
@@ -142,7 +142,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: l.Location, To: destination(ev),
 			BillOfLading: bol, ShipEventID: ev.EventID, Moisture: copyMoisture(l.Moisture)})
 		measurePart(&l.Parts[len(l.Parts)-1], ev)
-		return restOf(l), nil
+		return dispatchRest(l), nil
 	case receiptSteps[step]:
 		i := receivedPart(l, ev, t, known)
 		if i < 0 {
@@ -174,8 +174,12 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			rejoin(l, i, ev.EventID)
 		}
 		return restOf(l), &r
-	case len(l.Parts) > 0 && ev.BizLocation != "" && l.Location != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location):
-		// Where a part went: the rest of the lot is not there. A
+	case len(l.Parts) > 0 && ev.BizLocation != "" && ((l.Location != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location)) || NoBody(l)):
+		// Where a part went: the rest of the lot is not there — nor
+		// anywhere, when every tonne of the lot left as parts (NoBody:
+		// the lot's location is then only where its last part went, and
+		// a weighing there weighs the parts received there, issue 15,
+		// fix15r). A
 		// weighing there of a part received there (its quantity, or a
 		// Mass sensor report, which wins as it does for the lot) is that
 		// part's mass.
@@ -292,6 +296,19 @@ func reweighParts(l *critmin.Lot, ev *critmin.Event, t float64) {
 	if len(at) == 0 {
 		return
 	}
+	shippedOn := true
+	for _, i := range at {
+		if p := l.Parts[i]; p.Mass()-p.ShippedOnTonnes > 1e-9 || p.ShippedOnTonnes <= 0 {
+			shippedOn = false
+		}
+	}
+	if shippedOn {
+		// Every part received there was shipped on in full: nothing of
+		// the lot stands there, and a weighing there states nothing of
+		// it (custody refuses it at capture, issue 15, fix15r: a 9.9 t
+		// ticket at such a site read 30 + 9.9 = 39.9 t).
+		return
+	}
 	for _, i := range at {
 		p := &l.Parts[i]
 		w := t / float64(len(at))
@@ -307,6 +324,39 @@ func reweighParts(l *critmin.Lot, ev *critmin.Event, t float64) {
 	if d, err := units.FromTonnes(t-before, l.UOM); err == nil {
 		l.Quantity += d
 	}
+}
+
+// NoBody says whether every tonne of lot l left as parts (more than
+// PartTolerance of it stands nowhere as its body, restOf): such a lot
+// stands only where its parts were received, each site with its own
+// standing mass (the parts received there less what was shipped on
+// from there), and its Location is where its last part went, not a body.
+// A weighing at a site weighs what stands there (reweighParts), never a
+// body: the lot's total is Σ standing masses by site + in transit
+// (issue 15, fix15r: a 30 t lot whose two 15 t parts were received at
+// one port read 29.8 + 30 = 59.8 t after a 29.8 t weighing there). A
+// consumed lot, or one with no parts or no mass, has none of this.
+func NoBody(l *critmin.Lot) bool {
+	return l != nil && len(l.Parts) > 0 && l.Status != critmin.LotConsumed && l.WetTonnes > 0 && restOf(l) == movePartAll
+}
+
+// dispatchRest is restOf for a dispatch: the lot follows a dispatch
+// (movePartAll: in transit, at the dispatch's place) only when nothing
+// of it stands anywhere after it — no body (restOf) and no received part
+// with more than PartTolerance of the lot left where it was received
+// (LotPart.LeftTonnes). Shipping on the last tonnes at one site while
+// 20 t of the lot stand received at another leaves the lot in stock
+// (issue 15, fix15r item 4: the whole lot read in_transit).
+func dispatchRest(l *critmin.Lot) partMove {
+	if restOf(l) == movePart {
+		return movePart
+	}
+	for _, p := range l.Parts {
+		if !p.FromRetracted && p.LeftTonnes() > l.WetTonnes*PartTolerance {
+			return movePart
+		}
+	}
+	return movePartAll
 }
 
 // restOf says whether anything of the lot remains where it was after

@@ -30,6 +30,7 @@ var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx,
 	92: replayPartMoisture,
 	93: replayPartRejoin,
 	94: replayRunOutputs,
+	97: replayNoBodySites,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay
@@ -288,6 +289,18 @@ func replayRunOutputs(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) e
 		return nil
 	}
 	return replaceProjection(ctx, raw, tx, d)
+}
+
+// replayNoBodySites is migration 0097's Go step. Lots stored before it
+// whose every tonne left as parts (ledger.NoBody) read a weighing where
+// their parts stood as a body's mass added to the parts (a 30 t lot
+// weighed 29.8 t at the port holding both its parts read 59.8 t), and a
+// weighing where nothing was left added its mass (issue 15, fix15r).
+// Like 0092 it replays the log on a store holding any lot with a part
+// and rewrites each lot projection table that differs; other stores are
+// left alone. Running it again changes nothing.
+func replayNoBodySites(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	return replayPartMoisture(ctx, raw, tx, d)
 }
 
 // movementStepCond matches events.biz_step for the movement steps in any

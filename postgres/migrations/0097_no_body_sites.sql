@@ -1,0 +1,12 @@
+-- A lot whose every tonne left as parts has no body (ledger.NoBody): it
+-- stands only where its parts were received, one standing mass per site.
+-- A weighing at a site now replaces that site's standing mass (the parts
+-- received there) instead of adding to the parts as a body's mass; a
+-- weighing where every part received was shipped on states nothing; a
+-- dispatch leaves the lot in stock while parts of it stand received; a
+-- rejoined part's mass is its received weight (issue 15, fix15r). This
+-- migration has no SQL of its own: its Go step (sqldb.replayNoBodySites,
+-- registered in goStepsWithStore) replays the event log as `critmin
+-- verify` does on a store holding any lot with a part and rewrites each
+-- lot projection table that differs, in this migration's transaction.
+SELECT 1;
