@@ -93,7 +93,7 @@ func TestDeficitAllocatedFromLast(t *testing.T) {
 		t.Fatal(err)
 	}
 	for lot, want := range map[string]float64{"O2": 0.15, "O3": 0.4} {
-		if cl := claim(lot); cl.Status != custody.ClaimRefused || math.Abs(cl.Shortfall-want) > 1e-9 {
+		if cl := claim(lot); cl.Status != custody.ClaimNotCovered || math.Abs(cl.Shortfall-want) > 1e-9 {
 			t.Errorf("%s: status %s shortfall %v, want not covered, shortfall %v t", lot, cl.Status, cl.Shortfall, want)
 		}
 	}
@@ -148,7 +148,7 @@ func TestDeficitRepaidCoversClaim(t *testing.T) {
 	if cl := claim("O2"); cl.Status != custody.ClaimAccepted || cl.Shortfall != 0 || strings.Join(cl.CoveredBy, " ") != "urn:t:ev:R4" || !strings.Contains(cl.CoverageNote, "urn:t:ev:R4") {
 		t.Errorf("O2 after R4: status %s shortfall %v coveredBy %v note %q, want covered again by urn:t:ev:R4", cl.Status, cl.Shortfall, cl.CoveredBy, cl.CoverageNote)
 	}
-	if cl := claim("O3"); cl.Status != custody.ClaimRefused || math.Abs(cl.Shortfall-0.1) > 1e-9 || !strings.Contains(cl.Error, "shortfall 0.1 t") {
+	if cl := claim("O3"); cl.Status != custody.ClaimNotCovered || math.Abs(cl.Shortfall-0.1) > 1e-9 || !strings.Contains(cl.Error, "shortfall 0.1 t") {
 		t.Errorf("O3 after R4: status %s shortfall %v error %q, want not covered, shortfall 0.1 t", cl.Status, cl.Shortfall, cl.Error)
 	}
 	st := stmt("2025-10")
