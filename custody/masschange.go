@@ -314,39 +314,34 @@ func partAt(l *critmin.Lot, site string) bool {
 	return false
 }
 
-// StandingMass is what stands of lot l at site, wet and dry tonnes:
-// where a part of it was received (and the rest stands elsewhere), the
-// parts received there less what was shipped on from there — what a
-// weighing there weighs (ledger's reweighParts) — dry by each part's own
-// moisture (critmin.LotPart.DryTonnes); where the lot stands (or site
-// ""), the lot's total less the parts sent away (Lot.PartsTonnes) — what
-// a weighing there states (ledger.setQuantity) — dry by the main body's
-// moisture (Lot.Moisture; none: taken as dry). A lot with no body
-// (ledger.NoBody: every tonne left as parts) stands only where its parts
-// were received, each site with its own standing mass, its Location
-// included; 0 at a site where none stands (issue 15, fix15r). A moisture
-// read on one part never moves what stands elsewhere. A weighing is judged on it
-// (checkMassChange), and the import's preview words its mass line with
-// it.
+// StandingMass is what stands of lot l at site, wet and dry tonnes,
+// read from the lot's one per-site standing record (ledger.StandsAt):
+// where a part of it was received, what is left of the parts received
+// there (received or weighed, less what runs there took and what was
+// shipped on from there, LotPart.LeftTonnes) — what a weighing there
+// weighs (ledger's reweighParts) — dry by each part's own moisture;
+// where the lot's body stands, the lot's total less what runs took of it
+// and the parts sent away (Lot.RemainingWetTonnes) — what a weighing
+// there states (ledger.setQuantity) — dry by the body's moisture
+// (Lot.Moisture; none: taken as dry). A lot with no body (ledger.NoBody:
+// every tonne left as parts) stands only where its parts stand; 0 at a
+// site where nothing stands, or where a part is bound but not yet
+// received (issue 15, fix15r, fix15t: a 10 t lot a run took 4 t of
+// stands at 6 t, not 10 t). Site "", or a site the lot's records never
+// name, reads the body (the whereabouts check judges where the event
+// is). A moisture read on one part never moves what stands elsewhere.
+// A weighing is judged on it (checkMassChange), its refusals word where
+// the lot stands with it (standsText), and the import's preview words
+// its mass line with it.
 func StandingMass(l *critmin.Lot, site string) (wet, dry float64) {
 	if l == nil || l.WetTonnes <= 0 {
 		return 0, 0
 	}
-	if partAt(l, site) {
-		for _, p := range l.Parts {
-			if p.Status == critmin.PartReceived && siteKey(p.To) == siteKey(site) && !p.FromRetracted {
-				wet += p.Mass() - p.ShippedOnTonnes
-				dry += p.DryTonnes(l.Moisture)
-			}
-		}
-		return wet, dry
+	if s, ok := ledger.StandingAt(l, site); ok {
+		return s.WetTonnes, s.DryTonnes
 	}
-	if ledger.NoBody(l) {
-		return 0, 0 // no body, and no part received at site
-	}
-	ratio := 1.0
-	if l.Moisture != nil {
-		ratio = 1 - *l.Moisture
+	if ledger.NoBody(l) || partAt(l, site) {
+		return 0, 0 // no body, and nothing left of a part received at site
 	}
 	if site != "" && l.Location != "" && siteKey(site) != siteKey(l.Location) {
 		for _, p := range l.Parts {
@@ -355,7 +350,14 @@ func StandingMass(l *critmin.Lot, site string) (wet, dry float64) {
 			}
 		}
 	}
-	wet = l.WetTonnes - l.PartsTonnes()
+	if site != "" && l.Location != "" && siteKey(site) == siteKey(l.Location) && l.Status != critmin.LotInTransit && l.Status != critmin.LotConsumed {
+		return 0, 0 // the body's site, nothing of it left (StandsAt lists none)
+	}
+	ratio := 1.0
+	if l.Moisture != nil {
+		ratio = 1 - *l.Moisture
+	}
+	wet = max(0, l.WetTonnes-l.TakenTonnes-l.PartsTonnes())
 	return wet, wet * ratio
 }
 
@@ -522,36 +524,18 @@ func nothingStands(ev *critmin.Event, id string, w *critmin.Lot, site string) st
 		id, id, site, standsText(w))
 }
 
-// standsText words where lot l stands: its body (what remains where it
-// stands, unless every tonne left as parts, ledger.NoBody), the parts
-// standing at each site they were received at (received less shipped
-// on, by site in order of receipt) and what is in transit — "20 t at
+// standsText words where lot l stands, one site after another as the
+// lot's per-site standing record lists them (ledger.StandsAt: its body,
+// unless every tonne left as parts, then the parts left at each site
+// they were received at, each what runs there and onward shipments left
+// of them), each site's figure StandingMass's — the one a weighing there
+// is judged on — and then what is in transit: "20 t at
 // urn:t:site:mine-PAK, 10 t in transit".
 func standsText(l *critmin.Lot) string {
 	var out []string
-	if !ledger.NoBody(l) && l.Location != "" {
-		if rest := l.RemainingWetTonnes(); rest > 1e-9 {
-			out = append(out, Tonnes(rest)+" t at "+l.Location)
-		}
-	}
-	at := map[string]float64{}
-	var sites []string
-	for _, p := range l.Parts {
-		if p.Status != critmin.PartReceived || p.FromRetracted {
-			continue
-		}
-		if siteKey(p.To) == siteKey(l.Location) && !ledger.NoBody(l) {
-			continue
-		}
-		k := siteKey(p.To)
-		if _, ok := at[k]; !ok {
-			sites = append(sites, p.To)
-		}
-		at[k] += p.Mass() - p.ShippedOnTonnes
-	}
-	for _, s := range sites {
-		if t := at[siteKey(s)]; t > 1e-9 {
-			out = append(out, Tonnes(t)+" t at "+s)
+	for _, s := range ledger.StandsAt(l) {
+		if wet, _ := StandingMass(l, s.Site); wet > 1e-9 {
+			out = append(out, Tonnes(wet)+" t at "+s.Site)
 		}
 	}
 	if t := l.InTransitTonnes(); t > 1e-9 {

@@ -45,6 +45,15 @@ type whereabouts struct {
 	from      string // canonical readPoint or source location, in transit
 	dests     []string
 	partsAt   map[string]bool
+	// parted: every tonne of the lot left as parts (its last dispatch,
+	// by, sent the rest away, ledger.NoBody): it stands only where its
+	// parts were received (partsAt) and is at no site of its own, nor in
+	// transit as a whole (issue 15, fix15t: its last part's shipment put
+	// the whole lot in transit, and the other parts' receipts were
+	// refused). lot is the lot as the document leaves it, to word where
+	// it stands.
+	parted bool
+	lot    *critmin.Lot
 }
 
 // eventSite is where an event happens: its bizLocation, else its readPoint
@@ -80,10 +89,15 @@ type tracker struct {
 }
 
 func newTracker(id string, lot *critmin.Lot) *tracker {
-	t := &tracker{id: id, partShip: map[string]float64{}, partRecv: map[string]string{}, onward: map[string]bool{}, w: whereabouts{partsAt: map[string]bool{}}}
+	t := &tracker{id: id, partShip: map[string]float64{}, partRecv: map[string]string{}, onward: map[string]bool{}, w: whereabouts{partsAt: map[string]bool{}, lot: lot}}
 	if lot != nil {
 		t.whole = lot.WetTonnes
 		for _, p := range lot.Parts {
+			if p.Status == critmin.PartReceived && p.ReceiptEventID != "" && !p.FromRetracted {
+				// Every part's receipt, an onward part's included: what
+				// it brought stands where it was received.
+				t.partRecv[p.ReceiptEventID] = p.To
+			}
 			if p.OnwardOf != "" || p.FromRetracted {
 				// Shipped on from where a part was received (or from
 				// nothing): it never moves the lot's body, whatever its
@@ -93,9 +107,6 @@ func newTracker(id string, lot *critmin.Lot) *tracker {
 				continue
 			}
 			t.partShip[p.ShipEventID] += p.Tonnes
-			if p.Status == critmin.PartReceived && p.ReceiptEventID != "" {
-				t.partRecv[p.ReceiptEventID] = p.To
-			}
 		}
 	}
 	return t
@@ -131,6 +142,12 @@ func (t *tracker) add(e *critmin.Event) {
 		if t.whole-t.sent > t.whole*ledger.PartTolerance {
 			return // the rest stays where it was
 		}
+		// The last of the lot left as a part: no body is left anywhere;
+		// the lot stands where its parts are received (partsAt).
+		w := &t.w
+		w.by, w.parted, w.inTransit = e, true, false
+		w.site, w.from, w.dests = "", "", nil
+		return
 	}
 	if to, ok := t.partRecv[e.EventID]; ok {
 		t.w.partsAt[epcis.Canonical(to)] = true
@@ -270,7 +287,10 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 		})
 		t := newTracker(id, lots[id])
 		for _, st := range walk {
-			if st.doc >= 0 {
+			if _, part := t.partRecv[st.ev.EventID]; st.doc >= 0 && !part {
+				// A part's receipt is judged at its own destination
+				// (receiptAgainst, the ledger's parts), whatever the
+				// other parts or the rest did (issue 15, fix15t item 1).
 				if fe, ok := misplaced(st.ev, id, t.w); ok {
 					bad[st.doc] = append(bad[st.doc], fe)
 					ev := st.ev
@@ -324,6 +344,9 @@ func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError,
 		switch {
 		case w.by == nil || here == "" || w.partsAt[here] || !w.inTransit && w.site == here:
 			return critmin.FieldError{}, false
+		case w.parted:
+			return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: fmt.Sprintf("nothing of lot %s stands at %s at %s; the lot stands as %s: a run at %s cannot name it as its output — that would move it without a shipment",
+				id, here, when(ev.EventTime), standsText(w.lot), here)}, true
 		case w.inTransit:
 			return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: fmt.Sprintf("lot %s is in transit at %s (%s, event %s on %s), not at %s: a run at %s cannot name it as its output — that would move it without a receipt",
 				id, when(ev.EventTime), stepName(w.by.BizStep), w.by.EventID, when(w.by.EventTime), here, here)}, true
@@ -355,6 +378,15 @@ func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError,
 	}
 	var reason string
 	switch {
+	case w.parted:
+		// Every tonne left as parts, none received here: nothing of
+		// the lot stands here (issue 15, fix15t item 2: the refusal said
+		// the lot was in transit on its last part's shipment).
+		if receiptSteps[step] || !(actsAt(ev, id, step) || add) {
+			return critmin.FieldError{}, false
+		}
+		reason = fmt.Sprintf("nothing of lot %s stands at %s at %s; the lot stands as %s — every tonne of it left as parts (the last by event %s on %s), and none was received at %s. It can be %s only where it stands — record its move there first (shipping and receiving events)",
+			id, here, when(ev.EventTime), standsText(w.lot), w.by.EventID, when(w.by.EventTime), here, pastOfEvent(ev, step))
 	case w.inTransit:
 		to := "no stated destination"
 		if len(w.dests) > 0 {

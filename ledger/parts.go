@@ -63,21 +63,23 @@ const (
 // parts (see dispatchSteps) and says what else the line may set. received
 // is the part a receipt closed, for the flow from where it left.
 func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (partMove, *critmin.LotPart) {
-	if q.Role == critmin.RoleInput && ev.BizLocation != "" && l.Location != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location) {
+	if q.Role == critmin.RoleInput && ev.BizLocation != "" && ((l.Location != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location)) || NoBody(l)) {
 		// A run where a received part is takes of that part, not of
 		// the rest of the lot where it stands: its stated quantity, or
 		// all of the part (received weight, else shipped) when it states
-		// none.
+		// none. A lot with no body (NoBody) has no rest: a run at its
+		// Location takes of the parts there too (issue 15, fix15t item
+		// 3: it took of the lot as a whole).
 		for i := range l.Parts {
 			p := &l.Parts[i]
 			if p.Status != critmin.PartReceived || epcis.Canonical(p.To) != epcis.Canonical(ev.BizLocation) {
 				continue
 			}
-			whole := p.ReceivedMass() - p.ShippedOnTonnes
+			whole := p.ReceivedMass() - p.ShippedOnTonnes - p.TakenTonnes
 			if t, ok := lineTonnes(q); ok {
 				p.TakenTonnes += t
 			} else {
-				p.TakenTonnes = whole
+				p.TakenTonnes += max(whole, 0)
 			}
 			return movePart, nil
 		}
@@ -276,8 +278,9 @@ func fromNothing(l *critmin.Lot, ev *critmin.Event) string {
 }
 
 // reweighParts books a weighing of t wet tonnes at ev's bizLocation on
-// the parts received there (critmin.LotPart.WeighedTonnes): one part
-// weighs t; several received at the same place are weighed together and
+// the parts received there (critmin.LotPart.WeighedTonnes), of what
+// stands of them there (received less shipped on and taken by runs
+// there): one part weighs t; several received at the same place are weighed together and
 // share t in proportion to their masses before (equally when those are
 // all 0). The weighing weighs what stands there: a part some of which
 // was shipped on from there weighs that much more. The lot's total
@@ -290,7 +293,7 @@ func reweighParts(l *critmin.Lot, ev *critmin.Event, t float64) {
 	for i, p := range l.Parts {
 		if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) {
 			at = append(at, i)
-			before += p.Mass() - p.ShippedOnTonnes // what stands there
+			before += p.Mass() - p.ShippedOnTonnes - p.TakenTonnes // what stands there
 		}
 	}
 	if len(at) == 0 {
@@ -298,7 +301,7 @@ func reweighParts(l *critmin.Lot, ev *critmin.Event, t float64) {
 	}
 	shippedOn := true
 	for _, i := range at {
-		if p := l.Parts[i]; p.Mass()-p.ShippedOnTonnes > 1e-9 || p.ShippedOnTonnes <= 0 {
+		if p := l.Parts[i]; p.Mass()-p.ShippedOnTonnes-p.TakenTonnes > 1e-9 || p.ShippedOnTonnes <= 0 {
 			shippedOn = false
 		}
 	}
@@ -313,12 +316,15 @@ func reweighParts(l *critmin.Lot, ev *critmin.Event, t float64) {
 		p := &l.Parts[i]
 		w := t / float64(len(at))
 		if before > 0 {
-			w = t * (p.Mass() - p.ShippedOnTonnes) / before
+			w = t * (p.Mass() - p.ShippedOnTonnes - p.TakenTonnes) / before
 		}
 		// The part is what stands there as weighed plus what was shipped
-		// on from there (LotPart.ShippedOnTonnes): 4 t left of 10 t
-		// received, 6 t shipped on, weighed 3.9 t: 9.9 t.
-		w += p.ShippedOnTonnes
+		// on from there (LotPart.ShippedOnTonnes) and what runs there
+		// took of it (TakenTonnes): 4 t left of 10 t received, 6 t
+		// shipped on, weighed 3.9 t: 9.9 t; 15 t received, a run took
+		// 5 t, weighed 10 t: 15 t (issue 15, fix15t item 3: it read
+		// 10 t, 5 t left).
+		w += p.ShippedOnTonnes + p.TakenTonnes
 		p.WeighedTonnes, p.WeighEventID = &w, ev.EventID
 	}
 	if d, err := units.FromTonnes(t-before, l.UOM); err == nil {

@@ -181,6 +181,16 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 			rejoinAt(l, ev.EventID)
 		}
 		derive(l)
+		if current && NoBody(l) {
+			// A lot with no body stands where its parts do: its
+			// Location names the site where most of it stands
+			// (StandsAt), not where its last part went (issue 15,
+			// fix15t item 4); with every part in transit it stays
+			// where the last one left.
+			if site := largestStanding(l); site != "" {
+				l.Location = site
+			}
+		}
 		if part == movePartAll {
 			// The lot followed its last part: the flow is the part's
 			// (below, at its receipt), not the lot's whole mass.
@@ -419,9 +429,13 @@ func addQuantity(l *critmin.Lot, qty float64, uom string) {
 // setQuantity sets the lot's stated mass from a line that observed the
 // lot where it stands. Once parts have left (Lot.Parts), what stands
 // there is the rest: the lot's total is the line's mass plus the parts
-// sent away, in the line's unit (parts.go).
+// sent away, in the line's unit (parts.go), plus what runs took of it
+// (Lot.TakenTonnes), which the total counts and the line, weighing what
+// is left, does not: a 10 t lot a run took 4 t of, weighed at 6 t, stays
+// 10 t with 6 t remaining (issue 15, fix15t item 3: it read 6 t, 2 t
+// remaining).
 func setQuantity(l *critmin.Lot, qty float64, uom string) {
-	if sent := l.PartsTonnes(); sent > 0 && units.IsMass(uom) {
+	if sent := l.PartsTonnes() + l.TakenTonnes; sent > 0 && units.IsMass(uom) {
 		if s, err := units.FromTonnes(sent, uom); err == nil {
 			qty += s
 		}

@@ -1,0 +1,106 @@
+package ledger
+
+import (
+	"sort"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+)
+
+// SiteStanding is what stands of a lot at one site (issue 15, fix15t):
+// Site as the events spell it (the body's Location, else the first part
+// received there), WetTonnes and DryTonnes standing there, Body when the
+// lot's body (what remains where it stands, Lot.RemainingWetTonnes)
+// stands there, and Parts the indexes in Lot.Parts of the received parts
+// standing there.
+type SiteStanding struct {
+	Site      string
+	WetTonnes float64
+	DryTonnes float64
+	Body      bool
+	Parts     []int
+}
+
+// StandsAt is every site where something of lot l stands, one record a
+// site, in the order the lot reached them (the body first), computed in
+// this one place for every check and view that reads a lot's whereabouts
+// by site (custody.StandingMass, its refusals, the lot's standsAt):
+//   - the body, where the lot stands unless every tonne left as parts
+//     (NoBody) or it is in transit or consumed: its total less what runs
+//     took of it and the parts (Lot.RemainingWetTonnes), dry by the
+//     body's moisture (Lot.Moisture; none: taken as dry);
+//   - each received part at the site it was received at (not one shipped
+//     from nothing, FromRetracted): what is left of it there
+//     (LotPart.LeftTonnes: received or weighed mass less what runs there
+//     took and what was shipped on from there), dry by its own moisture
+//     (Lot.PartMoisture): wet × (1 − moisture).
+//
+// A site where nothing is left (less than 1e-9 t) is not listed. Parts in
+// transit stand nowhere (Lot.InTransitTonnes).
+func StandsAt(l *critmin.Lot) []SiteStanding {
+	if l == nil || l.WetTonnes <= 0 || l.Status == critmin.LotConsumed {
+		return nil
+	}
+	var out []SiteStanding
+	idx := map[string]int{}
+	at := func(site string) *SiteStanding {
+		k := epcis.Canonical(site)
+		if i, ok := idx[k]; ok {
+			return &out[i]
+		}
+		idx[k] = len(out)
+		out = append(out, SiteStanding{Site: site})
+		return &out[len(out)-1]
+	}
+	if l.Location != "" && l.Status != critmin.LotInTransit && !NoBody(l) {
+		if rest := l.RemainingWetTonnes(); rest > 1e-9 {
+			s := at(l.Location)
+			s.Body = true
+			s.WetTonnes += rest
+			s.DryTonnes += rest * bodyDryRatio(l)
+		}
+	}
+	for i, p := range l.Parts {
+		if p.Status != critmin.PartReceived || p.FromRetracted || p.To == "" {
+			continue
+		}
+		left := p.LeftTonnes()
+		if left <= 1e-9 {
+			continue
+		}
+		s := at(p.To)
+		s.Parts = append(s.Parts, i)
+		s.WetTonnes += left
+		if m := l.PartMoisture(p); m != nil {
+			s.DryTonnes += left * (1 - *m)
+		} else {
+			s.DryTonnes += left
+		}
+	}
+	return out
+}
+
+// StandingAt is StandsAt's record for site (canonical comparison), and
+// false when nothing of l stands there.
+func StandingAt(l *critmin.Lot, site string) (SiteStanding, bool) {
+	if site == "" {
+		return SiteStanding{}, false
+	}
+	for _, s := range StandsAt(l) {
+		if epcis.Canonical(s.Site) == epcis.Canonical(site) {
+			return s, true
+		}
+	}
+	return SiteStanding{}, false
+}
+
+// largestStanding is the site where most of l stands (StandsAt, wet
+// tonnes; the first reached on a tie), "" when nothing stands anywhere.
+func largestStanding(l *critmin.Lot) string {
+	st := StandsAt(l)
+	if len(st) == 0 {
+		return ""
+	}
+	sort.SliceStable(st, func(a, b int) bool { return st[a].WetTonnes > st[b].WetTonnes+1e-9 })
+	return st[0].Site
+}
