@@ -129,6 +129,12 @@ type LotPart struct {
 	// part was received (ledger.Project, parts.go).
 	ShippedOnTonnes float64 `json:"shippedOnTonnes,omitempty"`
 	OnwardOf        string  `json:"onwardOf,omitempty"`
+	// OnwardFrom lists every received part an onward part was carved
+	// out of (OnwardOf names only the first), with the wet tonnes it
+	// took of each: 20 t shipped on from two 15 t parts received at one
+	// port takes 15 t of the first and 5 t of the second (issue 15,
+	// fix15t). Empty for a part that is not onward.
+	OnwardFrom []OnwardTake `json:"onwardFrom,omitempty"`
 	// FromRetracted flags a dispatch from a place where nothing of the
 	// lot stood when it is replayed — it shipped on from a part whose
 	// receipt was then declared in error (the anomaly "ships from a
@@ -147,6 +153,13 @@ type LotPart struct {
 	// docs/identity.md, "Parts moved").
 	Moisture        *float64 `json:"moisture,omitempty"`
 	MoistureEventID string   `json:"moistureEventID,omitempty"`
+}
+
+// OnwardTake is what an onward part took of one received part
+// (LotPart.OnwardFrom): that part's ShipEventID and the wet tonnes taken.
+type OnwardTake struct {
+	ShipEventID string  `json:"shipEventID"`
+	Tonnes      float64 `json:"tonnes"`
 }
 
 // DryTonnes is dry tonnes of what the part counts for in the lot's

@@ -10,17 +10,19 @@ import (
 	"github.com/critmin/critmin/ledger"
 )
 
-// TestPartWeighedBelowTaken (fix9c item 4): a weighing of a part where it
-// was received is the part's mass (ledger parts.go), held to what runs
-// there took of it as a lot's weighing is held to what its runs consumed.
-// Lot P, 10 t dry at the mine; 4 t ship to the port under B/L BP and are
-// received there at 4 t; run R at the port takes 3 t of the part. A
-// weighing at the port of 2 t (< 3 t taken × (1 − 0.005)) is refused,
-// naming the part and both figures, and nothing is stored: P stays 10 t,
-// its part unweighed. A weighing of 3.9 t is taken: part 3.9 t, total
-// 10 − 4 + 3.9 = 9.9 t, remaining at the mine 9.9 − 3.9 = 6 t. (3.5 t,
-// −12.5 % of the 4 t part, is now beyond the weighing tolerance, which
-// judges the part weighed, not the lot's total: fix15w3.)
+// TestPartWeighedBelowTaken (fix9c item 4; issue 15, fix15t): a
+// weighing of a part where it was received weighs what stands of it
+// there — what runs there left of it — and is judged on that (ledger
+// parts.go, custody StandingMass). Lot P, 10 t dry at the mine; 4 t ship
+// to the port under B/L BP and are received there at 4 t; run R at the
+// port takes 3 t of the part: 4 − 3 = 1 t stands there. A weighing at
+// the port of 2 t is (2 − 1) / 1 = +100 %, beyond the weighing
+// tolerance: refused, naming the part and both figures, and nothing is
+// stored: P stays 10 t, its part unweighed. (Before fix15t it was judged
+// as the part's whole mass, 3 t taken included.) A weighing of 0.99 t
+// is −1 %, taken: the part is 0.99 + 3 taken = 3.99 t, the total
+// 10 − 4 + 3.99 = 9.99 t, and the remaining at the mine 9.99 − 3.99 =
+// 6 t.
 func TestPartWeighedBelowTaken(t *testing.T) {
 	ctx := context.Background()
 	const port = "urn:t:site:port"
@@ -42,8 +44,8 @@ func TestPartWeighedBelowTaken(t *testing.T) {
 		return err
 	}
 	err := weigh("w1", "2")
-	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "the part received at urn:t:site:port (shipped by urn:t:ev:s) weighs 2 t but runs there already took 3 t of it") {
-		t.Fatalf("weighing the part below what was taken: %v", err)
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "the lot (the part of it at urn:t:site:port) is recorded at 1 t and weighed at 2 t") {
+		t.Fatalf("weighing the part above what stands: %v", err)
 	}
 	l, err := db.FindLot(ctx, "urn:t:lot:P")
 	if err != nil {
@@ -52,13 +54,13 @@ func TestPartWeighedBelowTaken(t *testing.T) {
 	if !near(l.WetTonnes, 10) || len(l.Parts) != 1 || l.Parts[0].WeighedTonnes != nil || !near(l.Parts[0].TakenTonnes, 3) {
 		t.Fatalf("refused weighing stored: total %v, parts %+v", l.WetTonnes, l.Parts)
 	}
-	if err := weigh("w2", "3.9"); err != nil {
-		t.Fatalf("weighing the part at 3.9 t, 3 t taken: %v", err)
+	if err := weigh("w2", "0.99"); err != nil {
+		t.Fatalf("weighing the part at 0.99 t, 3 t taken of 4 t: %v", err)
 	}
 	if l, err = db.FindLot(ctx, "urn:t:lot:P"); err != nil {
 		t.Fatal(err)
 	}
-	if !near(l.WetTonnes, 9.9) || !near(l.RemainingWetTonnes(), 6) || l.Parts[0].WeighedTonnes == nil || !near(*l.Parts[0].WeighedTonnes, 3.9) {
-		t.Errorf("after the weighing of 3.9 t: total %v, remaining %v, parts %+v; want 9.9 t, 6 t, the part 3.9 t", l.WetTonnes, l.RemainingWetTonnes(), l.Parts)
+	if !near(l.WetTonnes, 9.99) || !near(l.RemainingWetTonnes(), 6) || l.Parts[0].WeighedTonnes == nil || !near(*l.Parts[0].WeighedTonnes, 3.99) {
+		t.Errorf("after the weighing of 0.99 t: total %v, remaining %v, parts %+v; want 9.99 t, 6 t, the part 3.99 t", l.WetTonnes, l.RemainingWetTonnes(), l.Parts)
 	}
 }

@@ -22,8 +22,11 @@ func massReport(kg string) string {
 //     19 000 kg would leave 20 t consumed of 19 t, and the credits of
 //     20 × 5 % × 0.9 = 0.9 t resting on a mass the record no longer
 //     shows → refused, nothing stored.
-//   - C2, 40 t, 10 t consumed by E6: 9 000 kg (9 t < 10 t taken) →
-//     refused; 30 000 kg (30 t ≥ 10 t; 20 t remain) → accepted.
+//   - C2, 40 t, 10 t consumed by E6: 30 t stand, what a ticket weighs
+//     (issue 15, fix15t: it was read as the lot's total, runs' takes
+//     included): 9 000 kg is (9 − 30) / 30 = −70 %, beyond the weighing
+//     tolerance → refused; 20 000 kg with a stated reason → accepted:
+//     20 t stand, the lot 20 + 10 = 30 t in all.
 //   - K, 0.5 t oxide claimed Pakistani (0.4 t Nd+Pr of the 3.0 t available
 //     at its claim on Nov 12: October's 2.9 − O3's 0.8 + E5's 0.9):
 //     weighed at 5 000 kg on Nov 20, after its claim: taken, the claim
@@ -48,13 +51,17 @@ func TestReweighingConsumedLot(t *testing.T) {
 		t.Errorf("refused weighing stored: %+v %v", l, err)
 	}
 	err = capture(svc, objectEv("w2", "2025-11-20T00:00:00Z", "urn:t:lot:C2", "OBSERVE", massReport("9000")))
-	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "9 t is less than the 10 t its runs already consumed") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "recorded at 30 t and weighed at 9 t, a difference of −70.0 %") {
 		t.Fatalf("C2 weighed below what was consumed: %v", err)
 	}
-	// −25 % is beyond the weighing tolerance (custody.WeighingLossLimit,
-	// 5 %): stated with its reason, it is taken (masschange.go).
-	if err := capture(svc, objectEv("w3", "2025-11-20T00:00:00Z", "urn:t:lot:C2", "OBSERVE", massReport("30000")+`, "cm:massChangeReason": "10 t reclaimed to the dump"`)); err != nil {
-		t.Fatalf("C2 weighed at 30 t, 10 t consumed: %v", err)
+	// (20 − 30) / 30 = −33.3 % is beyond the weighing tolerance
+	// (custody.WeighingLossLimit, 5 %): stated with its reason, it is
+	// taken (masschange.go).
+	if err := capture(svc, objectEv("w3", "2025-11-20T00:00:00Z", "urn:t:lot:C2", "OBSERVE", massReport("20000")+`, "cm:massChangeReason": "10 t reclaimed to the dump"`)); err != nil {
+		t.Fatalf("C2 weighed at 20 t, 10 t consumed: %v", err)
+	}
+	if l, err := db.FindLot(ctx, "urn:t:lot:C2"); err != nil || !near(l.WetTonnes, 30) || !near(l.RemainingWetTonnes(), 20) {
+		t.Errorf("C2 after the 20 t ticket: %+v %v; want 30 t in all (20 standing + 10 consumed), 20 t remaining", l, err)
 	}
 	// A claim is a record (fix9d item 2): K's claim debited 0.4 t on
 	// Nov 12; weighed 5 t on Nov 20 it still claims 0.4 t, and the claim

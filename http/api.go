@@ -104,9 +104,19 @@ type LotView struct {
 	// is going (GET /api/v1/lots?location=in_transit lists such lots).
 	// LastLocation is the latest bizLocation whatever the status: for a
 	// lot in transit, the place it left.
-	Location     string       `json:"location"`
-	LastLocation string       `json:"lastLocation"`
-	Transit      *TransitView `json:"transit,omitempty"`
+	//
+	// StandsAt is every site where something of the lot stands, with
+	// the wet and dry tonnes standing there (ledger.StandsAt, the figure
+	// a weighing there is judged on; body true for the lot's body, else
+	// its received parts), in the order the lot reached them; [] when
+	// nothing stands anywhere (all in transit, or consumed). A lot whose
+	// every tonne left as parts (ledger.NoBody) has no body: its Location
+	// is then the site where most of it stands, and StandsAt lists every
+	// site its parts stand at (issue 15, fix15t).
+	Location     string         `json:"location"`
+	LastLocation string         `json:"lastLocation"`
+	StandsAt     []StandingView `json:"standsAt"`
+	Transit      *TransitView   `json:"transit,omitempty"`
 	// InTransit is everything of the lot that is in transit, one entry
 	// per consignment: the lot as a whole (status in_transit; its tonnes
 	// what remains of it) and each part a dispatch sent away that no
@@ -414,6 +424,14 @@ func setOrigins(ctx context.Context, store critmin.Store, lots []*critmin.Lot, v
 // PartView is a part of a lot (critmin.LotPart) with its dry tonnes:
 // what it counts for in the lot's total × (1 − its moisture, else the
 // lot's) (critmin.LotPart.DryTonnes).
+// StandingView is what stands of a lot at one site (LotView.StandsAt).
+type StandingView struct {
+	Site      string  `json:"site"`
+	WetTonnes float64 `json:"wetTonnes"`
+	DryTonnes float64 `json:"dryTonnes"`
+	Body      bool    `json:"body,omitempty"`
+}
+
 type PartView struct {
 	critmin.LotPart
 	DryTonnes float64 `json:"dryTonnes"`
@@ -429,6 +447,10 @@ func lotView(l *critmin.Lot) LotView {
 		PartsShippedTonnes: l.PartsTonnes(), InTransit: inTransit(l, nil)}
 	for _, p := range l.Parts {
 		v.Parts = append(v.Parts, PartView{LotPart: p, DryTonnes: p.DryTonnes(l.Moisture)})
+	}
+	v.StandsAt = []StandingView{}
+	for _, st := range ledger.StandsAt(l) {
+		v.StandsAt = append(v.StandsAt, StandingView{Site: st.Site, WetTonnes: st.WetTonnes, DryTonnes: st.DryTonnes, Body: st.Body})
 	}
 	// Everything of the lot at sea: the lot itself when it was shipped
 	// whole (what remains of it) and each part in transit (fix15z: a lot

@@ -115,12 +115,13 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				return dispatchRest(l), nil
 			}
 		}
-		if i := shipOnward(l, ev, t); i >= 0 {
+		if i, from := shipOnward(l, ev, t); i >= 0 {
 			// Shipped on from where a part was received: a part of its
-			// own, leaving from there, carved out of the received parts.
+			// own, leaving from there, carved out of the received parts
+			// (every one it took from in OnwardFrom; OnwardOf the first).
 			p := l.Parts[i]
 			l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: p.To, To: destination(ev),
-				BillOfLading: bol, ShipEventID: ev.EventID, OnwardOf: p.ShipEventID, Moisture: copyMoisture(l.PartMoisture(p))})
+				BillOfLading: bol, ShipEventID: ev.EventID, OnwardOf: p.ShipEventID, OnwardFrom: from, Moisture: copyMoisture(l.PartMoisture(p))})
 			measurePart(&l.Parts[len(l.Parts)-1], ev)
 			return dispatchRest(l), nil
 		}
@@ -212,14 +213,17 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 // Where the rest of the lot stands too, what the received parts lack
 // comes from it; elsewhere the last part takes the excess — a shipment
 // of more than remains, which capture refuses (custody's standing check),
-// kept in the lot's total when it was stored before that check.
-func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) int {
+// kept in the lot's total when it was stored before that check. from
+// lists every part it took from, with what it took of each
+// (critmin.LotPart.OnwardFrom: 20 t shipped on from two 15 t parts takes
+// 15 t of the first and 5 t of the second, issue 15, fix15t item 4).
+func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.OnwardTake) {
 	site := ev.BizLocation
 	if site == "" {
 		site = ev.ReadPoint
 	}
 	if site == "" {
-		return -1
+		return -1, nil
 	}
 	site = epcis.Canonical(site)
 	var at []int
@@ -229,8 +233,9 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) int {
 		}
 	}
 	if len(at) == 0 {
-		return -1
+		return -1, nil
 	}
+	var from []critmin.OnwardTake
 	restHere := l.Location == "" || epcis.Canonical(l.Location) == site
 	need := t
 	for k, i := range at {
@@ -241,11 +246,14 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) int {
 		}
 		p.ShippedOnTonnes += take
 		need -= take
+		if take > 0 {
+			from = append(from, critmin.OnwardTake{ShipEventID: p.ShipEventID, Tonnes: take})
+		}
 		if need <= 0 {
 			break
 		}
 	}
-	return at[0]
+	return at[0], from
 }
 
 // fromNothing is the place a dispatch ev of lot l leaves from when

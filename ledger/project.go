@@ -435,7 +435,11 @@ func addQuantity(l *critmin.Lot, qty float64, uom string) {
 // 10 t with 6 t remaining (issue 15, fix15t item 3: it read 6 t, 2 t
 // remaining).
 func setQuantity(l *critmin.Lot, qty float64, uom string) {
-	if sent := l.PartsTonnes() + l.TakenTonnes; sent > 0 && units.IsMass(uom) {
+	sent := l.PartsTonnes()
+	if l.Status != critmin.LotConsumed {
+		sent += l.TakenTonnes // a consumed lot has nothing left to weigh: custody refuses the line
+	}
+	if sent > 0 && units.IsMass(uom) {
 		if s, err := units.FromTonnes(sent, uom); err == nil {
 			qty += s
 		}
