@@ -30,6 +30,7 @@ var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx,
 	92: replayPartMoisture,
 	93: replayPartRejoin,
 	94: replayRunOutputs,
+	96: replayStandingSites,
 	97: replayNoBodySites,
 }
 
@@ -301,6 +302,28 @@ func replayRunOutputs(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) e
 // left alone. Running it again changes nothing.
 func replayNoBodySites(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
 	return replayPartMoisture(ctx, raw, tx, d)
+}
+
+// replayStandingSites is migration 0096's Go step (issue 15, fix15t).
+// Lots stored before it named, when every tonne left as parts, the site
+// of their last part as their location (now the site where most of them
+// stand, ledger.StandsAt), listed only the first received part an onward
+// part took from (now LotPart.OnwardFrom, every one), and read a
+// weighing after a run took part of the lot (or of a received part) as
+// the total, what the run took included (now what stands: the total is
+// the weighed mass plus what runs took). It replays the log on a store
+// holding any lot with a part or a run's take and rewrites each lot
+// projection table that differs; other stores are left alone. Running
+// it again changes nothing.
+func replayStandingSites(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM lots WHERE parts LIKE '%"shipEventID"%' OR taken_t > 0 LIMIT 1) AS standing`).Scan(&n); err != nil {
+		return fmt.Errorf("count lots with a part or a take: %w", err)
+	}
+	if n == 0 {
+		return nil
+	}
+	return replaceProjection(ctx, raw, tx, d)
 }
 
 // movementStepCond matches events.biz_step for the movement steps in any

@@ -1,0 +1,14 @@
+-- What stands of a lot is read by site from one record (ledger.StandsAt,
+-- issue 15, fix15t): a lot whose every tonne left as parts names as its
+-- location the site where most of it stands, not where its last part
+-- went; an onward part lists every received part it took from
+-- (parts[].onwardFrom); a run at a no-body lot's site takes of the parts
+-- there; and a weighing weighs what runs left — the lot's total is the
+-- weighed mass plus what runs took (a 10 t lot a run took 4 t of,
+-- weighed at 6 t, stays 10 t with 6 t remaining; it read 6 t, 2 t
+-- remaining). This migration has no SQL of its own: its Go step
+-- (sqldb.replayStandingSites, registered in goStepsWithStore) replays
+-- the event log as `critmin verify` does on a store holding any lot with
+-- a part or a run's take, and rewrites each lot projection table that
+-- differs, in this migration's transaction.
+SELECT 1;
