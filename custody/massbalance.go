@@ -815,9 +815,13 @@ func (c *Claim) RefusedFigures() []RefusedFigure {
 		if c.Status == ClaimNotCovered && len(c.ShortfallByCountry) > 0 {
 			// Each origin its own standing (fix9j): the share of its
 			// own deficit, or covered by its own balance.
+			// A claim of one origin reads as before: its shortfall is
+			// the claim's (Claim.Shortfall, Error).
 			if v := c.ShortfallByCountry[sh.Key]; v > claimTolerance {
 				f.Shortfall = v
-				f.Text += " (shortfall " + Figure(v) + " t)"
+				if len(c.ByCountry) > 1 {
+					f.Text += " (shortfall " + Figure(v) + " t)"
+				}
 			} else {
 				f.Status = OriginCovered
 				f.Text = "claimed " + Figure(sh.Tonnes) + " t, covered by the " + sh.Name + " balance (the claim attributes nothing: " + c.shortOrigins() + " short)"
