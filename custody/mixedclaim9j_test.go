@@ -1,11 +1,17 @@
 package custody_test
 
 import (
+	"context"
+	"encoding/json"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/sqldb"
 )
 
 // fix9j: a claim of two origins booked in full although no longer
@@ -32,6 +38,13 @@ const claimPAKCHN = `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.5}
 //	  China is not short: O2's CHN entry is covered, shortfall 0.
 func mixed9j(t *testing.T) (func(lot string) *custody.Claim, func(period string) *custody.Statement, func(docs ...string)) {
 	t.Helper()
+	_, claim, stmt, more := mixedSvc9j(t)
+	return claim, stmt, more
+}
+
+// mixedSvc9j is mixed9j with its ledger service.
+func mixedSvc9j(t *testing.T) (*ledger.Service, func(lot string) *custody.Claim, func(period string) *custody.Statement, func(docs ...string)) {
+	t.Helper()
 	svc, claim, stmt := setup9g(t)
 	svc.Now = clockAt("2025-10-07T00:00:00Z")
 	if err := capture(svc, oxide9g("R3", "2025-10-06T00:00:00Z", "O3", 0.4375),
@@ -51,7 +64,7 @@ func mixed9j(t *testing.T) (func(lot string) *custody.Claim, func(period string)
 			t.Fatal(err)
 		}
 	}
-	return claim, stmt, more
+	return svc, claim, stmt, more
 }
 
 func twoDigits(n int) string {
@@ -74,7 +87,7 @@ func claimEntries9j(st *custody.Statement, lot string) map[string]custody.Entry 
 // refused row, the claim's figures on the lot page and certificate)
 // says so for its own origin, never the other's shortfall.
 func TestMixedClaimPerOriginStatus(t *testing.T) {
-	claim, stmt, _ := mixed9j(t)
+	svc, claim, stmt, _ := mixedSvc9j(t)
 	st := stmt("2025-10")
 	sameLine(t, "Oct PAK", line(t, st, "ree", "PAK"), 0, 0.25, 0.55, 0, -0.3)
 	if cn := line(t, st, "ree", "CHN"); cn.Closing < 0 || len(cn.DeficitBy) != 0 {
@@ -109,6 +122,38 @@ func TestMixedClaimPerOriginStatus(t *testing.T) {
 	}
 	if f := figs["CHN"]; f.Status != custody.OriginCovered || f.Shortfall != 0 || strings.Contains(f.Text, "shortfall") || strings.Contains(f.Text, "not covered") {
 		t.Errorf("O2's CHN figure %+v, want covered, no shortfall", f)
+	}
+	// The certificate's cm:refusedClaim states each origin's own standing.
+	dir := t.TempDir()
+	if _, err := custody.GenerateKey(filepath.Join(dir, "k")); err != nil {
+		t.Fatal(err)
+	}
+	key, _ := custody.LoadPrivateKey(filepath.Join(dir, "k"))
+	cert, err := custody.Issue(context.Background(), svc.Store.(*sqldb.DB), "urn:t:lot:O2", custody.DefaultPack(), key, custody.Issuer{ID: custody.PublicKeyID(key), Name: "T"}, time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(cert)
+	var cs struct {
+		Subject struct {
+			Refused struct {
+				Status string                `json:"status"`
+				Stated []custody.StatedShare `json:"stated"`
+			} `json:"cm:refusedClaim"`
+		} `json:"credentialSubject"`
+	}
+	if err := json.Unmarshal(b, &cs); err != nil {
+		t.Fatal(err)
+	}
+	stated := map[string]custody.StatedShare{}
+	for _, s := range cs.Subject.Refused.Stated {
+		stated[s.Country] = s
+	}
+	if s := stated["PAK"]; cs.Subject.Refused.Status != custody.ClaimNotCovered || s.Status != custody.ClaimNotCovered || math.Abs(s.Shortfall-0.2) > 1e-9 {
+		t.Errorf("certificate's PAK %+v (claim %s), want not covered, shortfall 0.2 t", s, cs.Subject.Refused.Status)
+	}
+	if s := stated["CHN"]; s.Status != custody.OriginCovered || s.Shortfall != 0 {
+		t.Errorf("certificate's CHN %+v, want covered, no shortfall", s)
 	}
 	// CheckStatement refuses a shortfall carried on another origin's
 	// entry: O2's 0.2 t moved from its PAK entry to its CHN entry.
