@@ -1731,12 +1731,28 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		cl.ShortfallByCountry = x.byC
 		// The deficit clause names only the claims still short (fix9j).
 		cl.Error = mc.restateDeficit(cl)
-		if math.Abs(x.short-cl.bookedShort) > claimTolerance || repaid != "" {
-			now := fmt.Sprintf("(shortfall %s t: its share of the balance's deficit, which is shared among the claims booked in full from the last made back%s)", Figure(x.short), repaid)
+		// The error words the origin it was replayed short in
+		// (bookedOrigin) by that origin's own share, never the claim's
+		// whole shortfall (fix9j); a claim of one origin reads as before.
+		own := x.short
+		if cl.bookedOrigin != "" && len(cl.ByCountry) > 1 {
+			own = x.byC[cl.bookedOrigin]
+		}
+		if math.Abs(own-cl.bookedShort) > claimTolerance || repaid != "" {
+			now := fmt.Sprintf("(shortfall %s t: its share of the balance's deficit, which is shared among the claims booked in full from the last made back%s)", Figure(own), repaid)
+			if own <= claimTolerance {
+				now = fmt.Sprintf("(covered since: its share of the %s deficit was repaid%s)", country.Name(cl.bookedOrigin), repaid)
+			}
 			if old := "(shortfall " + Figure(cl.bookedShort) + " t)"; strings.Contains(cl.Error, old) {
 				cl.Error = strings.Replace(cl.Error, old, now, 1)
 			} else {
 				cl.Error += "; now " + now
+			}
+		}
+		// Every other origin short names its own share (fix9j).
+		for _, sh := range cl.ByCountry {
+			if v := x.byC[sh.Key]; sh.Key != cl.bookedOrigin && v > claimTolerance && len(cl.ByCountry) > 1 {
+				cl.Error += fmt.Sprintf("; of %s origin it claims %s t, %s t of it short (its share of the %s balance's deficit)", sh.Name, Figure(sh.Tonnes), Figure(v), sh.Name)
 			}
 		}
 	}
