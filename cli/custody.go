@@ -341,6 +341,13 @@ func printOrigin(env *Env, c *custody.Composition) {
 		// A refused claim attributes nothing: no shares, only what it
 		// stated and why it was refused (the certificate's cm:refusedClaim).
 		fmt.Fprintf(env.Stdout, "%s (mass balance at %s, category %s, period %s)\n", custody.RefusedClaimText(cl), cl.Site, cl.Category, cl.Period)
+		if cl.Status == custody.ClaimNotCovered && len(cl.ShortfallByCountry) > 0 && len(cl.ByCountry) > 1 {
+			// Each origin its own standing (fix9j): the share of its own
+			// deficit, or covered by its own balance.
+			for _, f := range cl.RefusedFigures() {
+				fmt.Fprintf(env.Stdout, "  %-18s %-28s %s\n", strings.Join(cl.Elements, "+"), f.Name, f.Text)
+			}
+		}
 		if cl.Error != "" {
 			fmt.Fprintf(env.Stdout, "  %s\n", cl.Error)
 		}

@@ -565,6 +565,12 @@ type StatedShare struct {
 	Country     string  `json:"country"`
 	CountryName string  `json:"countryName"`
 	StatedShare float64 `json:"statedShare"`
+	// Status and Shortfall are this origin's own standing in a claim
+	// not covered (RefusedFigure, fix9j): "not_covered" with its share
+	// of its own origin's deficit, or "covered" by its own balance
+	// while another origin is short. Empty for a refused claim.
+	Status    string  `json:"status,omitempty"`
+	Shortfall float64 `json:"shortfall,omitempty"`
 }
 
 // refusedClaimOf is c as a certificate records a refused claim; nil when
@@ -578,8 +584,16 @@ func refusedClaimOf(c *Claim) *CertRefusedClaim {
 	if r.Elements == nil {
 		r.Elements = []string{}
 	}
+	figs := map[string]RefusedFigure{}
+	for _, f := range c.RefusedFigures() {
+		figs[f.Key] = f
+	}
 	for _, sh := range c.ByCountry {
-		r.Stated = append(r.Stated, StatedShare{Country: sh.Key, CountryName: sh.Name, StatedShare: sh.Share})
+		s := StatedShare{Country: sh.Key, CountryName: sh.Name, StatedShare: sh.Share}
+		if f := figs[sh.Key]; c.Status == ClaimNotCovered && len(c.ShortfallByCountry) > 0 {
+			s.Status, s.Shortfall = f.Status, f.Shortfall
+		}
+		r.Stated = append(r.Stated, s)
 	}
 	return r
 }

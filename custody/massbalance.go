@@ -572,6 +572,16 @@ type Entry struct {
 	// (creditAssayNote): recomputed from it, what it was and is now.
 	// Both, where both hold, are joined by "; ".
 	Note string `json:"note,omitempty"`
+	// Status and Shortfall are a claim entry's own origin's standing
+	// (fix9j): ClaimAccepted for a claim covered in full; for a claim
+	// booked in full although no longer covered, ClaimNotCovered with
+	// Shortfall its share of this origin's deficit (≤ Tonnes, settled
+	// from the last booked claim back: allocate), or OriginCovered when
+	// this origin's balance covers the entry although another origin of
+	// the claim is short. A shortfall is attributed only to the line of
+	// its own origin (CheckStatement).
+	Status    string  `json:"status,omitempty"`
+	Shortfall float64 `json:"shortfall,omitempty"`
 }
 
 // joinNotes joins the non-empty notes of a statement entry with "; ".
@@ -766,6 +776,15 @@ type Claim struct {
 	bookedErr   string
 	bookedShort float64
 	bookedLot   string
+	// bookedOrigin is the origin whose shortfall a booked claim's error
+	// words (the first short one): its deficit clause is restated from
+	// the claims still short of it (restateDeficit, fix9j).
+	bookedOrigin string
+	// ShortfallByCountry is a claim booked in full although no longer
+	// covered, by origin: its share of that origin's deficit (tonnes of
+	// element, > 0; Shortfall is their sum). An origin of the claim not
+	// listed is covered by its own balance (OriginCovered, fix9j).
+	ShortfallByCountry map[string]float64 `json:"shortfallByCountry,omitempty"`
 }
 
 // RefusedFigure is one origin of a refused claim: the tonnes claimed of
@@ -775,6 +794,13 @@ type RefusedFigure struct {
 	Name    string  `json:"name"`
 	Claimed float64 `json:"claimedTonnes"`
 	Text    string  `json:"text"`
+	// Status and Shortfall are this origin's own (fix9j): a claim booked
+	// in full although no longer covered reads ClaimNotCovered with its
+	// share of this origin's deficit, or OriginCovered for an origin
+	// whose balance covers it while another origin of the claim is
+	// short; a refused claim reads ClaimRefused for every origin.
+	Status    string  `json:"status,omitempty"`
+	Shortfall float64 `json:"shortfall,omitempty"`
 }
 
 // RefusedFigures are a refused claim's origins as RefusedFigure (nil for
@@ -785,9 +811,37 @@ func (c *Claim) RefusedFigures() []RefusedFigure {
 	}
 	out := make([]RefusedFigure, 0, len(c.ByCountry))
 	for _, sh := range c.ByCountry {
-		out = append(out, RefusedFigure{Key: sh.Key, Name: sh.Name, Claimed: sh.Tonnes, Text: "claimed " + Figure(sh.Tonnes) + " t, " + c.unbackedWord()})
+		f := RefusedFigure{Key: sh.Key, Name: sh.Name, Claimed: sh.Tonnes, Status: c.Status, Text: "claimed " + Figure(sh.Tonnes) + " t, " + c.unbackedWord()}
+		if c.Status == ClaimNotCovered && len(c.ShortfallByCountry) > 0 {
+			// Each origin its own standing (fix9j): the share of its
+			// own deficit, or covered by its own balance.
+			// A claim of one origin reads as before: its shortfall is
+			// the claim's (Claim.Shortfall, Error).
+			if v := c.ShortfallByCountry[sh.Key]; v > claimTolerance {
+				f.Shortfall = v
+				if len(c.ByCountry) > 1 {
+					f.Text += " (shortfall " + Figure(v) + " t)"
+				}
+			} else {
+				f.Status = OriginCovered
+				f.Text = "claimed " + Figure(sh.Tonnes) + " t, covered by the " + sh.Name + " balance (the claim attributes nothing: " + c.shortOrigins() + " short)"
+			}
+		}
+		out = append(out, f)
 	}
 	return out
+}
+
+// shortOrigins names the origins of a claim not covered that are short,
+// with their shortfalls: "Pakistan 0.2 t".
+func (c *Claim) shortOrigins() string {
+	var parts []string
+	for _, sh := range c.ByCountry {
+		if v := c.ShortfallByCountry[sh.Key]; v > claimTolerance {
+			parts = append(parts, sh.Name+" "+Figure(v)+" t")
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // MarshalJSON writes a refused claim without origin figures (fix9r item
@@ -814,6 +868,10 @@ const (
 	ClaimAccepted   = "accepted"
 	ClaimRefused    = "refused"
 	ClaimNotCovered = "not_covered"
+	// OriginCovered is one origin of a claim not covered whose own
+	// balance covers it: another origin of the claim is short (fix9j).
+	// The claim as a whole stays not covered and attributes nothing.
+	OriginCovered = "covered"
 )
 
 // Unbacked reports whether the claim attributes nothing: refused or not
@@ -1482,8 +1540,11 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		}
 		for _, sh := range cl.ByCountry {
 			line(cl.Category, sh.Key).Claims += sh.Tonnes
-			e := Entry{Kind: "claim", Country: sh.Key, Tonnes: sh.Tonnes, Lot: l.ID, Event: pc.ce.Event, Time: pc.ce.At}
+			e := Entry{Kind: "claim", Country: sh.Key, Tonnes: sh.Tonnes, Lot: l.ID, Event: pc.ce.Event, Time: pc.ce.At, Status: ClaimAccepted}
 			if cl.booked {
+				// Restated origin by origin at the period's end
+				// (settleShares).
+				e.Status = ClaimNotCovered
 				e.Note = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t)", Figure(cl.Shortfall))
 			}
 			e.Note = joinNotes(e.Note, cl.ReassayNote)
@@ -1573,7 +1634,10 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 // (ReassayedBy, ReassayNote), as for a lower reassay recorded late but
 // dated at the claim (claim, fix9g).
 func laterAssayNote(lot *critmin.Lot, at time.Time, cl *Claim) {
-	if cl.Status != ClaimAccepted || cl.ReassayNote != "" || len(cl.Elements) == 0 || lot == nil {
+	// A claim booked in full although a later fact left it not covered
+	// keeps the note too: later credits may cover it again (CoveredBy),
+	// and it names both (fix9j).
+	if (cl.Status != ClaimAccepted && !cl.booked) || cl.ReassayNote != "" || len(cl.Elements) == 0 || lot == nil {
 		return
 	}
 	g := GradesOf(lot)
@@ -1617,6 +1681,7 @@ func laterAssayNote(lot *critmin.Lot, at time.Time, cl *Claim) {
 func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 	type state struct {
 		short  float64
+		byC    map[string]float64
 		repaid []string
 	}
 	by := map[*Claim]*state{}
@@ -1627,11 +1692,14 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			for _, b := range a.booked[c] {
 				x := by[b.cl]
 				if x == nil {
-					x = &state{}
+					x = &state{byC: map[string]float64{}}
 					by[b.cl] = x
 					order = append(order, b.cl)
 				}
 				x.short += b.alloc
+				if b.alloc > 0 {
+					x.byC[c] += b.alloc
+				}
 				for _, e := range b.repaidBy {
 					if !slices.Contains(x.repaid, e) {
 						x.repaid = append(x.repaid, e)
@@ -1652,7 +1720,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			repaid = "; credit(s) " + strings.Join(x.repaid, ", ") + " since repaid part of the deficit"
 		}
 		if x.short <= claimTolerance {
-			cl.Status, cl.Error, cl.Shortfall = ClaimAccepted, "", 0
+			cl.Status, cl.Error, cl.Shortfall, cl.ShortfallByCountry = ClaimAccepted, "", 0, nil
 			cl.CoveredBy = append([]string(nil), x.repaid...)
 			cl.CoverageNote = fmt.Sprintf("claim on lot %s covered again: accepted at capture, it was left not covered by a later fact (shortfall %s t) and booked in full; the deficit its booking left was repaid by credit(s) %s (ISO 22095-2: claims out ≤ credits in)",
 				lot, Figure(cl.bookedShort), strings.Join(x.repaid, ", "))
@@ -1660,16 +1728,33 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			continue
 		}
 		cl.Status, cl.Shortfall, cl.CoveredBy, cl.CoverageNote = ClaimRefused, x.short, nil, ""
-		cl.Error = cl.bookedErr
-		if math.Abs(x.short-cl.bookedShort) > claimTolerance || repaid != "" {
-			now := fmt.Sprintf("(shortfall %s t: its share of the balance's deficit, which is shared among the claims booked in full from the last made back%s)", Figure(x.short), repaid)
+		cl.ShortfallByCountry = x.byC
+		// The deficit clause names only the claims still short (fix9j).
+		cl.Error = mc.restateDeficit(cl)
+		// The error words the origin it was replayed short in
+		// (bookedOrigin) by that origin's own share, never the claim's
+		// whole shortfall (fix9j); a claim of one origin reads as before.
+		own := x.short
+		if cl.bookedOrigin != "" && len(cl.ByCountry) > 1 {
+			own = x.byC[cl.bookedOrigin]
+		}
+		if math.Abs(own-cl.bookedShort) > claimTolerance || repaid != "" {
+			now := fmt.Sprintf("(shortfall %s t: its share of the balance's deficit, which is shared among the claims booked in full from the last made back%s)", Figure(own), repaid)
+			if own <= claimTolerance {
+				now = fmt.Sprintf("(covered since: its share of the %s deficit was repaid%s)", country.Name(cl.bookedOrigin), repaid)
+			}
 			if old := "(shortfall " + Figure(cl.bookedShort) + " t)"; strings.Contains(cl.Error, old) {
 				cl.Error = strings.Replace(cl.Error, old, now, 1)
 			} else {
 				cl.Error += "; now " + now
 			}
 		}
-		note[lot] = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t)", Figure(x.short))
+		// Every other origin short names its own share (fix9j).
+		for _, sh := range cl.ByCountry {
+			if v := x.byC[sh.Key]; sh.Key != cl.bookedOrigin && v > claimTolerance && len(cl.ByCountry) > 1 {
+				cl.Error += fmt.Sprintf("; of %s origin it claims %s t, %s t of it short (its share of the %s balance's deficit)", sh.Name, Figure(sh.Tonnes), Figure(v), sh.Name)
+			}
+		}
 	}
 	var kept []RefusedClaim
 	for _, r := range st.Refused {
@@ -1694,15 +1779,71 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		kept = []RefusedClaim{}
 	}
 	st.Refused = kept
+	// Each claim entry states its own origin's standing (fix9j): the
+	// share of that origin's deficit, never the claim's whole shortfall
+	// nor another origin's.
 	for id := range entries {
 		for j := range entries[id] {
-			if e := &entries[id][j]; e.Kind == "claim" {
-				if n, ok := note[e.Lot]; ok {
-					e.Note = joinNotes(n, mc.claims[e.Lot].ReassayNote)
+			e := &entries[id][j]
+			if e.Kind != "claim" {
+				continue
+			}
+			cl := mc.claims[e.Lot]
+			if cl == nil || by[cl] == nil {
+				continue
+			}
+			x := by[cl]
+			switch v := x.byC[e.Country]; {
+			case x.short <= claimTolerance:
+				e.Status, e.Shortfall, e.Note = ClaimAccepted, 0, note[e.Lot]
+			case v > claimTolerance:
+				e.Status, e.Shortfall = ClaimNotCovered, v
+				e.Note = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t)", Figure(v))
+			default:
+				e.Status, e.Shortfall = OriginCovered, 0
+				e.Note = fmt.Sprintf("covered: accepted at capture, booked in full; the %s balance covers it (the claim attributes nothing: %s short)", country.Name(e.Country), cl.shortOrigins())
+			}
+			e.Note = joinNotes(e.Note, cl.ReassayNote)
+		}
+	}
+}
+
+// restateDeficit is a booked claim's error as replayed (bookedErr) with
+// its deficit clause (deficitNote) restated from the claims of its
+// origin still short now, itself left out (fix9j): a claim that later
+// credits covered again is no longer named as a cause of the deficit,
+// and the clause goes when none is left. The figure is what those
+// claims are short now (their shares, allocate).
+func (mc *mbCalc) restateDeficit(cl *Claim) string {
+	msg := cl.bookedErr
+	const head, tail = "; the balance is in deficit by ", "(a claim already stated to a buyer keeps the credits it took)"
+	i := strings.Index(msg, head)
+	if i < 0 {
+		return msg
+	}
+	j := strings.Index(msg[i:], tail)
+	if j < 0 {
+		return msg
+	}
+	j += i + len(tail)
+	a := mc.acc[cl.Category]
+	var lots []string
+	var d float64
+	if a != nil {
+		for _, b := range a.booked[cl.bookedOrigin] {
+			if b.cl != cl && b.alloc > 0 {
+				d += b.alloc
+				if !slices.Contains(lots, b.lot) {
+					lots = append(lots, b.lot)
 				}
 			}
 		}
 	}
+	clause := ""
+	if len(lots) > 0 {
+		clause = fmt.Sprintf("%s%s t because the claim(s) on lot %s, accepted at capture and no longer covered, stay booked in full %s", head, Figure(d), strings.Join(lots, ", "), tail)
+	}
+	return msg[:i] + clause + msg[j:]
 }
 
 // percentages are each origin's share of the qualifying input over the
@@ -2723,7 +2864,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 				// (fix9h).
 				msg = strings.Replace(msg, "over-claim refused:", "over-claim not covered:", 1)
 				ref = refuse(catID, c, want, avail, msg)
-				cl.booked, ref[0].Booked, cl.bookedLot = true, true, l.ID
+				cl.booked, ref[0].Booked, cl.bookedLot, cl.bookedOrigin = true, true, l.ID, c
 			}
 		}
 	}
@@ -2953,6 +3094,30 @@ func CheckStatement(st *Statement) error {
 		// twice and none is left unexplained (ISO 22095-2: claims out ≤
 		// credits in; what exceeds it is named, claim by claim).
 		short := map[string]float64{}
+		// Each claim entry carries its own origin's shortfall (fix9j):
+		// at most the tonnes it claimed of that origin, and the same as
+		// the booked claim's refused row of that lot and origin — never
+		// another origin's share.
+		rows := map[[2]string]float64{}
+		for _, r := range st.Refused {
+			if r.Booked && r.Category == c.Category.ID {
+				rows[[2]string{r.Lot, r.Country}] += r.Shortfall
+			}
+		}
+		for _, e := range c.Entries {
+			if e.Kind != "claim" {
+				continue
+			}
+			if e.Shortfall < -tol || e.Shortfall > e.Tonnes+tol || (e.Shortfall > tol && e.Status != ClaimNotCovered) {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's %s claim entry reads %s with shortfall %.6f t of its %.6f t", st.Site, c.Category.ID, st.Period.ID, e.Lot, e.Country, e.Status, e.Shortfall, e.Tonnes)
+			}
+			if e.Status == ClaimAccepted {
+				continue
+			}
+			if v := rows[[2]string{e.Lot, e.Country}]; math.Abs(v-e.Shortfall) > tol {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's %s claim entry has shortfall %.6f t but its booked share of the %s deficit is %.6f t", st.Site, c.Category.ID, st.Period.ID, e.Lot, e.Country, e.Shortfall, e.Country, v)
+			}
+		}
 		for _, r := range st.Refused {
 			if !r.Booked || r.Category != c.Category.ID {
 				continue
