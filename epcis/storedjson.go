@@ -99,6 +99,12 @@ func decodeStoredNext(dec *jsontext.Decoder) (any, error) {
 	case 'f':
 		return false, nil
 	case '"':
+		if body := v[1 : len(v)-1]; plainJSONString(body) {
+			if w, ok := storedStrings[string(body)]; ok {
+				return w.boxed, nil // (no new interface value either)
+			}
+			return string(body), nil
+		}
 		return storedString(v), nil
 	case '0':
 		return json.Number(string(v)), nil
@@ -150,22 +156,32 @@ func decodeStoredArray(dec *jsontext.Decoder) (any, error) {
 // one (plain ASCII, no escape), else a new string, unescaped with invalid
 // UTF-8 replaced by U+FFFD as Token.String and encoding/json do.
 func storedString(v jsontext.Value) string {
-	body := v[1 : len(v)-1]
-	plain := true
-	for _, c := range body {
-		if c == '\\' || c >= 0x80 {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		if s, ok := storedStrings[string(body)]; ok {
-			return s
+	if body := v[1 : len(v)-1]; plainJSONString(body) {
+		if w, ok := storedStrings[string(body)]; ok {
+			return w.s
 		}
 		return string(body)
 	}
 	b, _ := jsontext.AppendUnquote(nil, v) // (only invalid UTF-8 can fail here: replaced)
 	return string(b)
+}
+
+// plainJSONString reports whether the body of a JSON string literal is
+// its own text: no escape and no byte outside ASCII.
+func plainJSONString(body []byte) bool {
+	for _, c := range body {
+		if c == '\\' || c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// storedWord is a string of storedStrings, and the same string as an
+// interface value, made once.
+type storedWord struct {
+	s     string
+	boxed any
 }
 
 // storedStrings holds the object names and vocabulary values that every
@@ -174,7 +190,7 @@ func storedString(v jsontext.Value) string {
 // dispositions, common units — each once: decoding a record gives these
 // strings instead of a copy each (verify decodes every record of the
 // log; docs/benchmarks.md). Read only after init.
-var storedStrings = func() map[string]string {
+var storedStrings = func() map[string]storedWord {
 	words := []string{
 		// EPCIS 2.0 event fields (JSON-LD binding)
 		"@context", "type", "eventID", "eventTime", "eventTimeZoneOffset", "recordTime", "action", "bizStep", "disposition",
@@ -197,9 +213,9 @@ var storedStrings = func() map[string]string {
 		"owning_party", "possessing_party", "location", "po", "inv", "desadv", "bol", "cert",
 		"+00:00", "Z",
 	}
-	m := make(map[string]string, len(words))
+	m := make(map[string]storedWord, len(words))
 	for _, w := range words {
-		m[w] = w
+		m[w] = storedWord{s: w, boxed: w}
 	}
 	return m
 }()

@@ -152,6 +152,12 @@ func TestDecodeStoredJSONSharesNames(t *testing.T) {
 	if !same(a["action"].(string), b["action"].(string)) {
 		t.Errorf(`value "ADD" copied for each record`)
 	}
+	// Nor is it put in a new interface value (the data word of both is
+	// the one made with the table).
+	ia, ib := a["action"], b["action"]
+	if (*[2]unsafe.Pointer)(unsafe.Pointer(&ia))[1] != (*[2]unsafe.Pointer)(unsafe.Pointer(&ib))[1] {
+		t.Errorf(`value "ADD" boxed anew for each record`)
+	}
 	qa, qb := a["quantityList"].([]any)[0].(map[string]any), b["quantityList"].([]any)[0].(map[string]any)
 	if !same(qa["uom"].(string), qb["uom"].(string)) || !same(keyOf(qa, "epcClass"), keyOf(qb, "epcClass")) {
 		t.Errorf("names or values in a nested object copied for each record")
