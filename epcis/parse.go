@@ -634,14 +634,18 @@ func (v *validator) stringList(obj map[string]any, key string) []string {
 	out := make([]string, 0, len(arr))
 	for i, e := range arr {
 		s, ok := e.(string)
-		if ok && !v.uriChars(fmt.Sprintf("%s/%d", key, i), s) {
+		// (the pointer is built only for a fault)
+		if ok && URICharFault(s) != "" {
+			v.uriChars(fmt.Sprintf("%s/%d", key, i), s)
 			continue
 		}
 		if !ok || !isAbsoluteURI(s) {
 			v.fail(fmt.Sprintf("%s/%d", key, i), "must be an absolute URI")
 			continue
 		}
-		v.gs1Key(fmt.Sprintf("%s/%d", key, i), s)
+		if GS1KeyFault(s) != "" {
+			v.gs1Key(fmt.Sprintf("%s/%d", key, i), s)
+		}
 		out = append(out, s)
 	}
 	return out
@@ -659,37 +663,40 @@ func (v *validator) quantities(obj map[string]any, key, role string) []critmin.Q
 	}
 	var out []critmin.QuantityElement
 	for i, e := range arr {
-		p := fmt.Sprintf("%s/%d", key, i)
+		// The element's pointer is built only for a fault: verify decodes
+		// every stored record through here.
+		p := func() string { return fmt.Sprintf("%s/%d", key, i) }
 		m, ok := e.(map[string]any)
 		if !ok {
-			v.fail(p, "must be an object with epcClass, quantity and uom")
+			v.fail(p(), "must be an object with epcClass, quantity and uom")
 			continue
 		}
 		for k := range m {
 			if k != "epcClass" && k != "quantity" && k != "uom" {
-				v.fail(p+"/"+escape(k), "unknown field %q in a quantity element (allowed: epcClass, quantity, uom)", k)
+				v.fail(p()+"/"+escape(k), "unknown field %q in a quantity element (allowed: epcClass, quantity, uom)", k)
 			}
 		}
 		q := critmin.QuantityElement{Role: role}
 		q.EPCClass, _ = m["epcClass"].(string)
 		if q.EPCClass == "" {
-			v.fail(p+"/epcClass", "missing: a quantity element needs an epcClass URI")
-		} else if !v.uriChars(p+"/epcClass", q.EPCClass) {
+			v.fail(p()+"/epcClass", "missing: a quantity element needs an epcClass URI")
+		} else if URICharFault(q.EPCClass) != "" {
+			v.uriChars(p()+"/epcClass", q.EPCClass)
 		} else if !isAbsoluteURI(q.EPCClass) {
-			v.fail(p+"/epcClass", "%q is not an absolute URI", q.EPCClass)
-		} else {
-			v.gs1Key(p+"/epcClass", q.EPCClass)
+			v.fail(p()+"/epcClass", "%q is not an absolute URI", q.EPCClass)
+		} else if GS1KeyFault(q.EPCClass) != "" {
+			v.gs1Key(p()+"/epcClass", q.EPCClass)
 		}
 		if raw, has := m["quantity"]; has {
 			n, ok := raw.(json.Number)
 			if !ok {
-				v.fail(p+"/quantity", "must be a number, not %s", jsonKind(raw))
+				v.fail(p()+"/quantity", "must be a number, not %s", jsonKind(raw))
 			} else if f, err := n.Float64(); !finite(f, err) {
-				v.fail(p+"/quantity", "%s is not a finite number", n)
+				v.fail(p()+"/quantity", "%s is not a finite number", n)
 			} else if critmin.Underflows(n.String(), f) {
-				v.fail(p+"/quantity", underflowReason, n)
+				v.fail(p()+"/quantity", underflowReason, n)
 			} else if f < 0 {
-				v.fail(p+"/quantity", "%s is negative; a quantity must be zero or more", n)
+				v.fail(p()+"/quantity", "%s is negative; a quantity must be zero or more", n)
 			} else if f > MaxQuantity {
 				unit := "(in the element's unit)"
 				if u, ok := m["uom"].(string); ok && uomCode.MatchString(u) {
@@ -701,7 +708,7 @@ func (v *validator) quantities(obj map[string]any, key, role string) []critmin.Q
 				if len(echo) > 24 {
 					echo = strconv.FormatFloat(f, 'g', -1, 64)
 				}
-				v.fail(p+"/quantity", "%s is over the limit of %s %s", echo, critmin.PlainNumber(float64(MaxQuantity)), unit)
+				v.fail(p()+"/quantity", "%s is over the limit of %s %s", echo, critmin.PlainNumber(float64(MaxQuantity)), unit)
 			} else {
 				f = positiveZero(f)
 				q.Quantity = &f
@@ -710,11 +717,11 @@ func (v *validator) quantities(obj map[string]any, key, role string) []critmin.Q
 		if raw, has := m["uom"]; has {
 			s, ok := raw.(string)
 			if !ok || !uomCode.MatchString(s) {
-				v.fail(p+"/uom", "must be a UN/CEFACT Rec 20 code of 2 or 3 capitals or digits (e.g. KGM, TNE)")
+				v.fail(p()+"/uom", "must be a UN/CEFACT Rec 20 code of 2 or 3 capitals or digits (e.g. KGM, TNE)")
 			}
 			q.UOM = s
 			if _, hasQ := m["quantity"]; !hasQ {
-				v.fail(p+"/uom", "uom given without a quantity")
+				v.fail(p()+"/uom", "uom given without a quantity")
 			}
 		}
 		out = append(out, q)
@@ -755,10 +762,13 @@ func (v *validator) sourceDest(obj map[string]any, key, idKey string) []critmin.
 		if !ok && !isAbsoluteURI(typ) {
 			v.fail(fmt.Sprintf("%s/%d/type", key, i), "%q is neither a CBV source/destination type nor an absolute URI", typ)
 		}
-		if !v.uriChars(fmt.Sprintf("%s/%d/%s", key, i, idKey), id) {
+		if URICharFault(id) != "" { // (the pointer is built only for a fault)
+			v.uriChars(fmt.Sprintf("%s/%d/%s", key, i, idKey), id)
 			continue
 		}
-		v.gs1Key(fmt.Sprintf("%s/%d/%s", key, i, idKey), id)
+		if GS1KeyFault(id) != "" {
+			v.gs1Key(fmt.Sprintf("%s/%d/%s", key, i, idKey), id)
+		}
 		out = append(out, critmin.SourceDest{Type: t, ID: id})
 	}
 	return out
@@ -779,10 +789,13 @@ func (v *validator) bizTransactions(obj map[string]any) []critmin.BizTransaction
 		if typ != "" && !ok && !isAbsoluteURI(typ) {
 			v.fail(fmt.Sprintf("bizTransactionList/%d/type", i), "%q is neither a CBV business transaction type nor an absolute URI", typ)
 		}
-		if !v.uriChars(fmt.Sprintf("bizTransactionList/%d/bizTransaction", i), id) {
+		if URICharFault(id) != "" { // (the pointer is built only for a fault)
+			v.uriChars(fmt.Sprintf("bizTransactionList/%d/bizTransaction", i), id)
 			continue
 		}
-		v.gs1Key(fmt.Sprintf("bizTransactionList/%d/bizTransaction", i), id)
+		if GS1KeyFault(id) != "" {
+			v.gs1Key(fmt.Sprintf("bizTransactionList/%d/bizTransaction", i), id)
+		}
 		out = append(out, critmin.BizTransaction{Type: t, ID: id})
 	}
 	return out

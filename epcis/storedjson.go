@@ -53,6 +53,8 @@ func decodeJSONValue(raw []byte) (any, error) {
 	return v, nil
 }
 
+// decodeStoredValue decodes the value whose first token is tok (read
+// already) and the rest of it from dec.
 func decodeStoredValue(dec *jsontext.Decoder, tok jsontext.Token) (any, error) {
 	switch tok.Kind() {
 	case 'n':
@@ -66,42 +68,154 @@ func decodeStoredValue(dec *jsontext.Decoder, tok jsontext.Token) (any, error) {
 	case '0':
 		return json.Number(tok.String()), nil
 	case '{':
-		obj := map[string]any{}
-		for {
-			t, err := dec.ReadToken()
-			if err != nil {
-				return nil, err
-			}
-			if t.Kind() == '}' {
-				return obj, nil
-			}
-			name := t.String()
-			t, err = dec.ReadToken()
-			if err != nil {
-				return nil, err
-			}
-			v, err := decodeStoredValue(dec, t)
-			if err != nil {
-				return nil, err
-			}
-			obj[name] = v
-		}
+		return decodeStoredObject(dec)
 	case '[':
-		arr := []any{}
-		for {
-			t, err := dec.ReadToken()
-			if err != nil {
-				return nil, err
-			}
-			if t.Kind() == ']' {
-				return arr, nil
-			}
-			v, err := decodeStoredValue(dec, t)
-			if err != nil {
-				return nil, err
-			}
-			arr = append(arr, v)
-		}
+		return decodeStoredArray(dec)
 	}
 	return nil, fmt.Errorf("unexpected JSON token %v", tok.Kind())
 }
+
+// decodeStoredNext decodes the next value of dec. Scalars are read as raw
+// values (ReadValue, no Token), so that a string in storedStrings is
+// given as the table's string rather than copied for every record.
+func decodeStoredNext(dec *jsontext.Decoder) (any, error) {
+	switch dec.PeekKind() {
+	case '{', '[':
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return nil, err
+		}
+		return decodeStoredValue(dec, tok)
+	}
+	v, err := dec.ReadValue()
+	if err != nil {
+		return nil, err
+	}
+	switch v.Kind() {
+	case 'n':
+		return nil, nil
+	case 't':
+		return true, nil
+	case 'f':
+		return false, nil
+	case '"':
+		if body := v[1 : len(v)-1]; plainJSONString(body) {
+			if w, ok := storedStrings[string(body)]; ok {
+				return w.boxed, nil // (no new interface value either)
+			}
+			return string(body), nil
+		}
+		return storedString(v), nil
+	case '0':
+		return json.Number(string(v)), nil
+	}
+	return nil, fmt.Errorf("unexpected JSON value %v", v.Kind())
+}
+
+func decodeStoredObject(dec *jsontext.Decoder) (any, error) {
+	obj := map[string]any{}
+	for {
+		if dec.PeekKind() == '}' {
+			if _, err := dec.ReadToken(); err != nil {
+				return nil, err
+			}
+			return obj, nil
+		}
+		n, err := dec.ReadValue() // the name (a string: the decoder checks)
+		if err != nil {
+			return nil, err
+		}
+		name := storedString(n)
+		v, err := decodeStoredNext(dec)
+		if err != nil {
+			return nil, err
+		}
+		obj[name] = v
+	}
+}
+
+func decodeStoredArray(dec *jsontext.Decoder) (any, error) {
+	arr := []any{}
+	for {
+		if dec.PeekKind() == ']' {
+			if _, err := dec.ReadToken(); err != nil {
+				return nil, err
+			}
+			return arr, nil
+		}
+		v, err := decodeStoredNext(dec)
+		if err != nil {
+			return nil, err
+		}
+		arr = append(arr, v)
+	}
+}
+
+// storedString is the string a raw JSON string literal (quotes included,
+// checked by the decoder) stands for: the storedStrings entry when it is
+// one (plain ASCII, no escape), else a new string, unescaped with invalid
+// UTF-8 replaced by U+FFFD as Token.String and encoding/json do.
+func storedString(v jsontext.Value) string {
+	if body := v[1 : len(v)-1]; plainJSONString(body) {
+		if w, ok := storedStrings[string(body)]; ok {
+			return w.s
+		}
+		return string(body)
+	}
+	b, _ := jsontext.AppendUnquote(nil, v) // (only invalid UTF-8 can fail here: replaced)
+	return string(b)
+}
+
+// plainJSONString reports whether the body of a JSON string literal is
+// its own text: no escape and no byte outside ASCII.
+func plainJSONString(body []byte) bool {
+	for _, c := range body {
+		if c == '\\' || c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// storedWord is a string of storedStrings, and the same string as an
+// interface value, made once.
+type storedWord struct {
+	s     string
+	boxed any
+}
+
+// storedStrings holds the object names and vocabulary values that every
+// stored event repeats — the EPCIS 2.0 JSON-LD field names, critmin's cm:
+// extension names, CBV 2.0 actions, event types, business steps and
+// dispositions, common units — each once: decoding a record gives these
+// strings instead of a copy each (verify decodes every record of the
+// log; docs/benchmarks.md). Read only after init.
+var storedStrings = func() map[string]storedWord {
+	words := []string{
+		// EPCIS 2.0 event fields (JSON-LD binding)
+		"@context", "type", "eventID", "eventTime", "eventTimeZoneOffset", "recordTime", "action", "bizStep", "disposition",
+		"persistentDisposition", "set", "unset", "readPoint", "bizLocation", "id", "epcList", "quantityList", "epcClass", "quantity", "uom",
+		"parentID", "childEPCs", "childQuantityList", "inputEPCList", "inputQuantityList", "outputEPCList", "outputQuantityList",
+		"transformationID", "bizTransactionList", "bizTransaction", "sourceList", "source", "destinationList", "destination", "ilmd",
+		"sensorElementList", "sensorMetadata", "sensorReport", "certificationInfo", "errorDeclaration", "declarationTime", "reason",
+		"correctiveEventIDs", "value", "time", "deviceID", "deviceMetadata", "rawData", "dataProcessingMethod", "bizRules",
+		"chemicalSubstance", "microorganism", "stringValue", "booleanValue", "hexBinaryValue", "uriValue", "minValue", "maxValue",
+		"meanValue", "sDev", "percRank", "percValue", "component", "coordinateReferenceSystem", "exception", "startTime", "endTime",
+		// critmin's extension names
+		"cm:basis", "cm:commodity", "cm:assay", "cm:analyte", "cm:unit", "cm:value", "cm:moisture", "cm:originCountry", "cm:originMine",
+		"cm:country", "cm:share", "cm:originClaim", "cm:massChangeReason", "cm:supplier", "cm:originComposition", "cm:custodyModel",
+		"cm:siteKind", "cm:dryTonnes", "cm:assayParty",
+		// values
+		"ObjectEvent", "AggregationEvent", "TransactionEvent", "TransformationEvent", "AssociationEvent", "ADD", "OBSERVE", "DELETE",
+		"KGM", "TNE", "LBR", "GRM", "dry", "wet", "%", "active", "in_transit", "in_progress", "destroyed", "inactive", "completeness_verified",
+		"commissioning", "shipping", "receiving", "departing", "arriving", "transforming", "inspecting", "storing", "loading", "unloading",
+		"packing", "unpacking", "accepting", "collecting", "decommissioning", "destroying", "installing", "sampling", "weighing",
+		"owning_party", "possessing_party", "location", "po", "inv", "desadv", "bol", "cert",
+		"+00:00", "Z",
+	}
+	m := make(map[string]storedWord, len(words))
+	for _, w := range words {
+		m[w] = storedWord{s: w, boxed: w}
+	}
+	return m
+}()

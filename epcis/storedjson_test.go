@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -113,5 +114,59 @@ func TestDecodeJSONValueMatchesUnmarshalJSON(t *testing.T) {
 		if werr == nil && !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: decoded differently", name)
 		}
+	}
+}
+
+// TestDecodeStoredJSONSharesNames: the object names and vocabulary values
+// that every stored event repeats ("eventID", "quantityList", "ADD",
+// "KGM", …) are not copied anew for each record (verify decodes every
+// record of the log; docs/benchmarks.md): two decodes give the same
+// string, not two equal copies. A name or value outside the table, or one
+// that holds an escape, is decoded as before (and
+// TestDecodeStoredJSONMatchesEncodingJSON holds the values equal).
+func TestDecodeStoredJSONSharesNames(t *testing.T) {
+	raw := []byte(`{"eventID":"e1","action":"ADD","quantityList":[{"epcClass":"urn:x:1","quantity":2,"uom":"KGM"}],"zz-own":"ADD","esc\u0041ped":"AD\u0044"}`)
+	decode := func() map[string]any {
+		v, err := decodeStoredJSON(append([]byte(nil), raw...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.(map[string]any)
+	}
+	a, b := decode(), decode()
+	keyOf := func(m map[string]any, k string) string {
+		for key := range m {
+			if key == k {
+				return key
+			}
+		}
+		t.Fatalf("no key %q in %v", k, m)
+		return ""
+	}
+	same := func(x, y string) bool { return unsafe.StringData(x) == unsafe.StringData(y) }
+	for _, k := range []string{"eventID", "action", "quantityList"} {
+		if !same(keyOf(a, k), keyOf(b, k)) {
+			t.Errorf("name %q copied for each record", k)
+		}
+	}
+	if !same(a["action"].(string), b["action"].(string)) {
+		t.Errorf(`value "ADD" copied for each record`)
+	}
+	// Nor is it put in a new interface value (the data word of both is
+	// the one made with the table).
+	ia, ib := a["action"], b["action"]
+	if (*[2]unsafe.Pointer)(unsafe.Pointer(&ia))[1] != (*[2]unsafe.Pointer)(unsafe.Pointer(&ib))[1] {
+		t.Errorf(`value "ADD" boxed anew for each record`)
+	}
+	qa, qb := a["quantityList"].([]any)[0].(map[string]any), b["quantityList"].([]any)[0].(map[string]any)
+	if !same(qa["uom"].(string), qb["uom"].(string)) || !same(keyOf(qa, "epcClass"), keyOf(qb, "epcClass")) {
+		t.Errorf("names or values in a nested object copied for each record")
+	}
+	// Outside the table, or escaped: decoded, equal, each its own copy.
+	if a["zz-own"] != "ADD" || a["escAped"] != "ADD" || a["eventID"] != "e1" {
+		t.Errorf("decoded %v", a)
+	}
+	if same(a["eventID"].(string), b["eventID"].(string)) {
+		t.Errorf("an event's own value %q shared between records", "e1")
 	}
 }
