@@ -1876,8 +1876,12 @@ func (s *site) rowMass(r *http.Request, row *importRow, standing map[string]stan
 	if prev, ok := standing[key]; ok && asOf == "" {
 		was, wasDry, total = prev.wet, prev.dry, prev.total
 	}
-	if was <= 0 {
-		row.Mass = fmt.Sprintf("nothing of the lot recorded at %s%s; weighed %s t", site, asOf, formatNum(kg/1000, 3))
+	// Nothing stands there (custody.NothingStands: at most 0.5 kg and a
+	// thousandth of the lot — a floating-point remainder of parts shipped
+	// on is not a mass to divide by): said in words, never as a
+	// percentage of nothing (issue 15, fix15s item 2).
+	if custody.NothingStands(was, total) || wasDry <= 0 {
+		row.Mass = fmt.Sprintf("nothing of the lot stands at %s%s; weighed %s t", site, asOf, formatNum(kg/1000, 3))
 		return nil
 	}
 	what := "recorded"
@@ -1892,9 +1896,9 @@ func (s *site) rowMass(r *http.Request, row *importRow, standing map[string]stan
 	d := t - was
 	if hasMoisture && math.Abs(nowDry-t*wasDry/was) > 1e-12 {
 		dd := nowDry - wasDry
-		row.Mass = fmt.Sprintf("%s %s t (dry %s t)%s, weighed %s t at %s %% moisture (dry %s t): %s t dry (%s)", what, formatNum(was, 3), formatNum(wasDry, 3), asOf, formatNum(t, 3), formatNum(m*100, 4), formatNum(nowDry, 3), signedNum(dd, 3), signedPct(dd/wasDry*100))
+		row.Mass = fmt.Sprintf("%s %s t (dry %s t)%s, weighed %s t at %s %% moisture (dry %s t): %s t dry (%s)", what, formatNum(was, 3), formatNum(wasDry, 3), asOf, formatNum(t, 3), formatNum(m*100, 4), formatNum(nowDry, 3), signedNum(dd, 3), custody.WeighingPercent(dd/wasDry)+" %")
 	} else {
-		row.Mass = fmt.Sprintf("%s %s t%s, weighed %s t: %s t (%s)", what, formatNum(was, 3), asOf, formatNum(t, 3), signedNum(d, 3), signedPct(d/was*100))
+		row.Mass = fmt.Sprintf("%s %s t%s, weighed %s t: %s t (%s)", what, formatNum(was, 3), asOf, formatNum(t, 3), signedNum(d, 3), custody.WeighingPercent(d/was)+" %")
 	}
 	if custody.MassChangeRefusal(lot, was, wasDry, t, nowDry) != "" {
 		row.Mass += fmt.Sprintf(", beyond the weighing tolerance (+%s %% / −%s %%, dry basis)", formatNum(custody.WeighingGainLimit*100, 1), formatNum(custody.WeighingLossLimit*100, 0))
