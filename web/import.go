@@ -114,7 +114,7 @@ var importKinds = []*importKind{
 		fields: []ptrField{{"/quantityList/0/epcClass", "lot", false}, {"/quantityList", "net_kg", false}, {"/sensorElementList/0/sensorReport/1", "moisture_pct", false},
 			{"/sensorElementList/0/sensorReport/0", "net_kg", false}, {"/sensorElementList/0/sensorMetadata/deviceID", "weighbridge", false},
 			{"/sensorElementList/0/sensorMetadata", "time", false}, {"/readPoint", "site", false}, {"/bizLocation", "site", false},
-			{"/eventTimeZoneOffset", "tz", false}, {"/eventTime", "time", false}},
+			{"/eventTimeZoneOffset", "tz", false}, {"/eventTime", "time", false}, {"/" + custody.MassChangeReasonTerm, "mass_reason", false}},
 	},
 	{
 		ID: critmin.ImportLaboratory, Title: "Laboratory results",
@@ -140,7 +140,8 @@ var importKinds = []*importKind{
 			{"/sensorElementList/0/sensorReport/0/uom", "unit", false}, {"/sensorElementList/0/sensorReport/0/cm:basis", "basis", false},
 			{"/sensorElementList/0/sensorReport/0", "value", false}, {"/sensorElementList/0/sensorReport/1", "moisture_pct", false},
 			{"/sensorElementList/0/sensorMetadata/deviceID", "lab", false}, {"/sensorElementList/0/sensorMetadata", "time", false},
-			{"/readPoint", "site", false}, {"/bizLocation", "site", false}, {"/eventTimeZoneOffset", "tz", false}, {"/eventTime", "time", false}},
+			{"/readPoint", "site", false}, {"/bizLocation", "site", false}, {"/eventTimeZoneOffset", "tz", false}, {"/eventTime", "time", false},
+			{"/" + custody.MassChangeReasonTerm, "mass_reason", false}},
 	},
 }
 
@@ -175,6 +176,21 @@ func (k *importKind) label(name string) string {
 		}
 	}
 	return name
+}
+
+// termLabel is the label of the kind's field name as termsAsLabels puts
+// it for the field's term (the reason for a change, stated as typed); ""
+// for the moisture, typed in per cent and stated as a fraction.
+func (k *importKind) termLabel(name string) string {
+	if name == "moisture_pct" {
+		return ""
+	}
+	for _, f := range k.Fields {
+		if f.Name == name {
+			return f.Label
+		}
+	}
+	return ""
 }
 
 // sourceRow is a saved source as the import page lists it: its columns
@@ -937,7 +953,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 				if name == "" {
 					name = k.reading // the row's reading as a whole
 				}
-				c, reason := column(name), e.Reason
+				c, reason := column(name), termsAsLabels(k.fields, k.termLabel, e.Reason)
 				row.Errors = append(row.Errors, RowError{row.Row, c, reason, e.Conflict})
 			}
 		}
@@ -1145,6 +1161,7 @@ func (s *site) addRuleError(k *importKind, row *importRow, column func(string) s
 	for _, junk := range []string{"; nothing was stored", "nothing was stored; "} {
 		reason = strings.ReplaceAll(reason, junk, "")
 	}
+	reason = termsAsLabels(k.fields, k.termLabel, reason)
 	row.Errors = append(row.Errors, RowError{row.Row, c, reason, conflict})
 }
 
