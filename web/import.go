@@ -1913,9 +1913,9 @@ func (s *site) rowMass(r *http.Request, row *importRow, standing map[string]stan
 	d := t - was
 	if hasMoisture && math.Abs(nowDry-t*wasDry/was) > 1e-12 {
 		dd := nowDry - wasDry
-		row.Mass = fmt.Sprintf("%s %s t (dry %s t)%s, weighed %s t at %s %% moisture (dry %s t): %s t dry (%s)", what, formatNum(was, 3), formatNum(wasDry, 3), asOf, formatNum(t, 3), formatNum(m*100, 4), formatNum(nowDry, 3), signedNum(dd, 3), custody.WeighingPercent(dd/wasDry)+" %")
+		row.Mass = fmt.Sprintf("%s %s t (dry %s t)%s, weighed %s t at %s %% moisture (dry %s t): %s t dry (%s)", what, formatNum(was, 3), formatNum(wasDry, 3), asOf, formatNum(t, 3), formatNum(m*100, 4), formatNum(nowDry, 3), signedNum(dd, 3), weighingPct(dd/wasDry))
 	} else {
-		row.Mass = fmt.Sprintf("%s %s t%s, weighed %s t: %s t (%s)", what, formatNum(was, 3), asOf, formatNum(t, 3), signedNum(d, 3), custody.WeighingPercent(d/was)+" %")
+		row.Mass = fmt.Sprintf("%s %s t%s, weighed %s t: %s t (%s)", what, formatNum(was, 3), asOf, formatNum(t, 3), signedNum(d, 3), weighingPct(d/was))
 	}
 	if custody.MassChangeRefusal(lot, was, wasDry, t, nowDry) != "" {
 		row.Mass += fmt.Sprintf(", beyond the weighing tolerance (+%s %% / −%s %%, dry basis)", formatNum(custody.WeighingGainLimit*100, 1), formatNum(custody.WeighingLossLimit*100, 0))
@@ -1923,6 +1923,34 @@ func (s *site) rowMass(r *http.Request, row *importRow, standing map[string]stan
 		standing[key] = standingMass{t, nowDry, total + t - was}
 	}
 	return nil
+}
+
+// weighingPct is a weighing's difference rel (a fraction) as a page
+// prints it: custody.WeighingPercent's figure — the one rule the capture's
+// refusal follows — with the page's thousands separators and " %"
+// ("+3,900.0 %", "+0.55 %").
+func weighingPct(rel float64) string {
+	s := custody.WeighingPercent(rel)
+	sign, digits := "", s
+	if strings.HasPrefix(s, "+") || strings.HasPrefix(s, trueMinus) {
+		n := 1
+		if strings.HasPrefix(s, trueMinus) {
+			n = len(trueMinus)
+		}
+		sign, digits = s[:n], s[n:]
+	}
+	intPart, frac, hasFrac := strings.Cut(digits, ".")
+	var b strings.Builder
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if hasFrac {
+		b.WriteString("." + frac)
+	}
+	return sign + b.String() + " %"
 }
 
 // rowMoisture is the moisture an import row's event states (its
