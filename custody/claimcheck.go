@@ -270,11 +270,16 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 				}
 			}
 			for id, b := range before {
+				site := ev.BizLocation
+				if site == "" {
+					site = ev.ReadPoint
+				}
+				weighed, _ := StandingMass(lots[id], site)
 				if r, ok := rw[id]; ok {
 					r.after = lots[id].WetTonnes
 					rw[id] = r
 				} else if isStored[id] && units.IsMass(lots[id].UOM) && lots[id].WetTonnes != b {
-					rw[id] = reweighing{ev: ev, before: b, after: lots[id].WetTonnes}
+					rw[id] = reweighing{ev: ev, before: b, after: lots[id].WetTonnes, weighed: weighed}
 				}
 			}
 		}

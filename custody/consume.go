@@ -3,6 +3,7 @@ package custody
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -288,6 +289,12 @@ func fmtT(t float64) string {
 type reweighing struct {
 	ev            *critmin.Event
 	before, after float64 // wet tonnes
+	// weighed is what the event states of the lot where it is made (its
+	// ticket's net: StandingMass at the event's site), which a refusal
+	// quotes; after is the lot's whole mass once weighed, parts received
+	// elsewhere included (issue 15, fix15s item 4: a 4 t ticket read
+	// "a later weighing of 28 t").
+	weighed float64
 }
 
 // checkReweighing refuses a later weighing (a Mass sensor report, or an
@@ -327,10 +334,14 @@ func checkReweighing(ctx context.Context, s Store, rw map[string]reweighing, dec
 				used = "all of it"
 			}
 			out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("weighing of lot %s refused: the lot was fully consumed (%s of its %s t, by %s), so a later weighing of %s t cannot weigh it and would change the mass its runs consumed and were credited for; declare the wrong event in error (errorDeclaration) to correct the record",
-				id, used, Tonnes(r.before), runs, Tonnes(r.after))})
+				id, used, Tonnes(r.before), runs, Tonnes(r.weighed))})
 		case r.after < c.tonnes*(1-ConsumptionTolerance)-1e-9:
-			out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("weighing of lot %s refused: %s t is less than the %s t its runs already consumed (%s; tolerance %.1f %%): a lot cannot weigh less than what was taken from it",
-				id, Tonnes(r.after), Tonnes(c.tonnes), runs, ConsumptionTolerance*100)})
+			what := Tonnes(r.after) + " t"
+			if math.Abs(r.weighed-r.after) > 1e-9 {
+				what = fmt.Sprintf("the weighing of %s t makes the lot %s t, which", Tonnes(r.weighed), Tonnes(r.after))
+			}
+			out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("weighing of lot %s refused: %s is less than the %s t its runs already consumed (%s; tolerance %.1f %%): a lot cannot weigh less than what was taken from it",
+				id, what, Tonnes(c.tonnes), runs, ConsumptionTolerance*100)})
 		}
 	}
 	return out, nil

@@ -437,8 +437,8 @@ func receiptAgainst(ev *critmin.Event, n int, lot string, ships []*critmin.Event
 	shipped, okS := statedTonnes(ship, lot, false)
 	got, okR := statedTonnes(ev, lot, false)
 	if okS && okR && shipped > 0 && units.IsMass(unitOf(ev, lot)) && got > shipped*(1+ledger.OutturnTolerance)+1e-9 {
-		out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d/quantity", ev.EventID, n), Reason: fmt.Sprintf("lot %s is received at %s t but was shipped at %s t (event %s): a gain of %.2f %% is beyond the %.1f %% two weighbridges can differ by; check the weight (a real gain is recorded as a weighing, a Mass sensor report)",
-			lot, Tonnes(got), Tonnes(shipped), ship.EventID, (got-shipped)/shipped*100, ledger.OutturnTolerance*100)})
+		out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d/quantity", ev.EventID, n), Reason: fmt.Sprintf("lot %s is received at %s t but was shipped at %s t (event %s): a gain of %s %% is beyond the %.1f %% two weighbridges can differ by; check the weight (a real gain is recorded as a weighing, a Mass sensor report)",
+			lot, Tonnes(got), Tonnes(shipped), ship.EventID, WeighingPercent((got-shipped)/shipped), ledger.OutturnTolerance*100)})
 	}
 	return out
 }

@@ -189,8 +189,8 @@ func massChangeOf(ev *critmin.Event, id string, w, l *critmin.Lot, receipt bool)
 	}
 	wasWet, wasDry := StandingMass(w, site)
 	nowWet, nowDry := StandingMass(l, site)
-	if wasWet <= 0 || wasDry <= 0 {
-		return "" // nothing of the lot stood there: a receipt, judged elsewhere
+	if NothingStands(wasWet, w.WetTonnes) || wasDry <= 0 {
+		return "" // nothing of the lot stood there: a receipt, judged elsewhere (nothingStands)
 	}
 	if mw == nil || *mw <= 0 {
 		// The lot's first moisture sets its basis: its recorded mass was
@@ -281,7 +281,7 @@ func moistureSlipOfWeighing(ev *critmin.Event, id string, w, l *critmin.Lot) str
 	}
 	wasWet, wasDry := StandingMass(w, site)
 	nowWet, _ := StandingMass(l, site)
-	if wasWet <= 0 || wasDry <= 0 {
+	if NothingStands(wasWet, w.WetTonnes) || wasDry <= 0 {
 		return ""
 	}
 	m := *ml
@@ -291,7 +291,7 @@ func moistureSlipOfWeighing(ev *critmin.Event, id string, w, l *critmin.Lot) str
 		}
 		rel := (nowWet*(1-alt) - wasDry) / wasDry
 		if rel <= WeighingGainLimit+1e-9 && rel >= -WeighingLossLimit-1e-9 {
-			return fmt.Sprintf("did you mean %s %%? (a moisture of %s %% reads as %s %% when a fraction is written as a per cent or a per cent as a fraction; at %s %% the weighing is %s %% on the dry basis)", pctText(alt), pctText(m), pctText(alt), pctText(alt), signedPctText(rel*100))
+			return fmt.Sprintf("did you mean %s %%? (a moisture of %s %% reads as %s %% when a fraction is written as a per cent or a per cent as a fraction; at %s %% the weighing is %s %% on the dry basis)", pctText(alt), pctText(m), pctText(alt), pctText(alt), WeighingPercent(rel))
 		}
 	}
 	return ""
@@ -384,7 +384,7 @@ func moistureRefusal(id string, w, l *critmin.Lot, site string) string {
 			what, whose = "the part of the lot at "+site, "the part's"
 		}
 	}
-	if wasDry <= 0 {
+	if NothingStands(wasWet, w.WetTonnes) || wasDry <= 0 {
 		return ""
 	}
 	mw, ml := *MoistureAt(w, site), *MoistureAt(l, site)
@@ -394,7 +394,7 @@ func moistureRefusal(id string, w, l *critmin.Lot, site string) string {
 		hint = "check the reading"
 	}
 	return fmt.Sprintf("moisture reading of lot %s refused: %s is recorded at %s t at %s %% moisture (dry %s t); a moisture of %s %% with no new weighing makes it dry %s t, a difference of %s %% in dry mass: a moisture reading alone may move %s moisture by %s percentage points at most; %s If the lot really changed, weigh it with the moisture, or state why in %s on the reading (docs/origin.md)",
-		id, what, Tonnes(wasWet), pctText(mw), Tonnes(wasDry), pctText(ml), Tonnes(nowDry), signedPctText(rel*100), whose, pctText(MoistureReadingLimit), critmin.Sentence(hint), MassChangeReasonTerm)
+		id, what, Tonnes(wasWet), pctText(mw), Tonnes(wasDry), pctText(ml), Tonnes(nowDry), WeighingPercent(rel), whose, pctText(MoistureReadingLimit), critmin.Sentence(hint), MassChangeReasonTerm)
 }
 
 // moistureSlipHint is "did you mean 8 %?" when the new moisture now,
@@ -453,33 +453,7 @@ func massChangeRefusal(lot, what string, wasWet, wasDry, nowWet, nowDry float64)
 		hint = "a near-zero weighing of a lot on record is not a weighing of it: check the ticket's net (or its gross and tare) and unit"
 	}
 	return fmt.Sprintf("weighing of lot %s refused: the lot%s is recorded at %s t and weighed at %s t%s, a difference of %s %%, beyond the weighing tolerance of +%.1f %% / −%.0f %% (dry basis); %s If the recorded mass was wrong, declare the event that recorded it in error; if the lot really changed, state why in %s on the weighing (docs/origin.md)",
-		lot, what, Tonnes(wasWet), Tonnes(nowWet), dry, beyondPctText(rel*100, WeighingGainLimit*100, WeighingLossLimit*100), WeighingGainLimit*100, WeighingLossLimit*100, critmin.Sentence(hint), MassChangeReasonTerm)
-}
-
-// signedPctText is a per cent with its sign and one decimal (+900.0,
-// −100.0).
-func signedPctText(p float64) string {
-	s := fmt.Sprintf("%+.1f", p)
-	return strings.Replace(s, "-", "−", 1)
-}
-
-// beyondPctText is signedPctText of a difference p (per cent) beyond
-// the limits +gain / −loss, with more decimals (two, up to six) while the
-// rounded figure would not read as beyond its limit: +0.55 % against
-// +0.5 % is "+0.55", not "+0.5"; −5.04 % against −5 % is "−5.04"
-// (issue 15, fix15q).
-func beyondPctText(p, gain, loss float64) string {
-	for dec := 1; dec <= 6; dec++ {
-		r := math.Round(p*math.Pow10(dec)) / math.Pow10(dec)
-		if (p > 0 && r > gain) || (p < 0 && -r > loss) || dec == 6 {
-			s := strconv.FormatFloat(r, 'f', dec, 64)
-			if r >= 0 {
-				s = "+" + s
-			}
-			return strings.Replace(s, "-", "−", 1)
-		}
-	}
-	return signedPctText(p)
+		lot, what, Tonnes(wasWet), Tonnes(nowWet), dry, WeighingPercent(rel), WeighingGainLimit*100, WeighingLossLimit*100, critmin.Sentence(hint), MassChangeReasonTerm)
 }
 
 // massChangeReason is the event's cm:massChangeReason, or "".
@@ -517,7 +491,7 @@ func nothingStands(ev *critmin.Event, id string, w *critmin.Lot, site string) st
 	if !partAt(w, site) && !(ledger.NoBody(w) && siteKey(site) == siteKey(w.Location)) {
 		return ""
 	}
-	if wet, _ := StandingMass(w, site); wet > 1e-9 {
+	if wet, _ := StandingMass(w, site); !NothingStands(wet, w.WetTonnes) {
 		return ""
 	}
 	return fmt.Sprintf("weighing of lot %s refused: nothing of lot %s stands at %s — what was received there was shipped on from there; the lot stands as %s. Record the weighing where the lot stands, or, if the record is wrong, declare the event that recorded it in error (docs/identity.md, \"Parts moved\")",
@@ -545,4 +519,70 @@ func standsText(l *critmin.Lot) string {
 		return "nowhere (nothing of it is left)"
 	}
 	return strings.Join(out, ", ")
+}
+
+// WeighingPercent prints a weighing's difference rel (a fraction: the
+// weighed dry mass less the recorded, over the recorded; or a receipt
+// against its loading weight) as a signed per cent, without the "%":
+// every place that quotes a weighing's percentage — the capture's
+// refusal (MassChangeRefusal, the moisture refusal), the web import's
+// row errors and mass line, the forms' previews and refusals — prints it
+// with this one rule (issue 15, fix15s item 1: a row's error read
+// "+0.6 %" where its mass line read "+0.55 %"):
+//
+//   - one decimal, the sign always written, a true minus (U+2212):
+//     "+10.0", "−7.5";
+//   - two decimals within 0.1 point of a limit (+WeighingGainLimit,
+//     −WeighingLossLimit), where a tenth decides: "+0.55", "−5.04",
+//     "+0.45"; more (up to six) while the figure would read as the limit
+//     itself when it is not (+0.5004 → "+0.5004");
+//   - a difference that rounds to zero at two decimals is "0"; one that
+//     rounds to zero at one decimal only keeps two ("+0.04").
+//
+// A fraction that is not finite (a division by nothing) prints "" — the
+// callers say in words that nothing stands (NothingStands).
+func WeighingPercent(rel float64) string {
+	if math.IsNaN(rel) || math.IsInf(rel, 0) {
+		return ""
+	}
+	p := rel * 100
+	round := func(dec int) float64 { return math.Round(p*math.Pow10(dec)) / math.Pow10(dec) }
+	if round(2) == 0 {
+		return "0"
+	}
+	gain, loss := WeighingGainLimit*100, WeighingLossLimit*100
+	dec := 1
+	if math.Abs(p-gain) < 0.1+1e-9 || math.Abs(p+loss) < 0.1+1e-9 || round(1) == 0 {
+		dec = 2
+	}
+	for ; dec < 6; dec++ {
+		r := round(dec)
+		onLimit := (r == gain && math.Abs(p-gain) > 1e-9) || (r == -loss && math.Abs(p+loss) > 1e-9)
+		if !onLimit {
+			break
+		}
+	}
+	s := strconv.FormatFloat(round(dec), 'f', dec, 64)
+	if p > 0 {
+		s = "+" + s
+	}
+	return strings.Replace(s, "-", "−", 1)
+}
+
+// NothingStandsTonnes is the mass (wet tonnes, 0.5 kg) at or below which
+// what stands of a lot at a site is taken as nothing, when it is also at
+// most a thousandth of the lot's mass: the remainder of a lot whose parts
+// were shipped on in full is a residue of binary arithmetic (or of the
+// kilogram a ticket rounds to; weighbridges read to 10 kg), not material,
+// and a weighing against it would read as a difference of millions of
+// per cent (issue 15, fix15s item 2). A lot that is small itself (a
+// 0.5 kg sample) still stands in full.
+const NothingStandsTonnes = 0.0005
+
+// NothingStands says whether wet tonnes standing of a lot of total wet
+// tonnes is nothing (NothingStandsTonnes): at most 0.5 kg and at most a
+// thousandth of the lot. Every place that divides by a standing mass
+// asks it first and says "nothing of the lot stands at …" instead.
+func NothingStands(wet, total float64) bool {
+	return wet <= 0 || (wet <= NothingStandsTonnes+1e-12 && wet <= total/1000+1e-12)
 }

@@ -133,7 +133,7 @@ func TestReceiptAgainstItsShipment(t *testing.T) {
 	for _, c := range []struct{ name, ev, want string }{
 		{"before the shipping", receipt("rc1", "2025-11-20T12:00:00Z", "urn:t:site:port", "10000"), "/epcisBody/eventList/0/eventTime: the receipt of lot urn:t:lot:R5 at 2025-11-20T12:00:00Z is before its shipping under bill of lading urn:t:bol:B5 at 2025-11-21T00:00:00Z"},
 		{"elsewhere", receipt("rc2", "2025-11-22T00:00:00Z", "urn:t:site:other", "10000"), "/epcisBody/eventList/0/bizLocation: lot urn:t:lot:R5 is received at urn:t:site:other, but bill of lading urn:t:bol:B5 ships it to urn:t:site:port"},
-		{"a 2 % gain", receipt("rc3", "2025-11-22T00:00:00Z", "urn:t:site:port", "10200"), "/epcisBody/eventList/0/quantityList/0/quantity: lot urn:t:lot:R5 is received at 10.2 t but was shipped at 10 t (event urn:t:ev:s5): a gain of 2.00 %"},
+		{"a 2 % gain", receipt("rc3", "2025-11-22T00:00:00Z", "urn:t:site:port", "10200"), "/epcisBody/eventList/0/quantityList/0/quantity: lot urn:t:lot:R5 is received at 10.2 t but was shipped at 10 t (event urn:t:ev:s5): a gain of +2.0 %"},
 	} {
 		err := capture(svc, c.ev)
 		if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), c.want) {

@@ -53,7 +53,7 @@ func TestImportBackdatedMassLineAsItStood(t *testing.T) {
 	if !strings.Contains(plain, `id="row-mass-2">Mass: recorded 20 t as it stood at 2025-11-03 05:00 UTC (the row's time; 18 t now), weighed 20 t: 0 t (0 %)</p>`) {
 		t.Errorf("row 2's mass line is not the mass as it stood then:\n%s", line2)
 	}
-	if !strings.Contains(plain, `id="row-mass-3">Mass: recorded 20 t as it stood at 2025-11-04 05:00 UTC (the row's time; 18 t now), weighed 22 t: +2 t (+10 %), beyond the weighing tolerance`) {
+	if !strings.Contains(plain, `id="row-mass-3">Mass: recorded 20 t as it stood at 2025-11-04 05:00 UTC (the row's time; 18 t now), weighed 22 t: +2 t (+10.0 %), beyond the weighing tolerance`) {
 		t.Errorf("row 3's mass line is not the mass as it stood then:\n%s", excerpt(plain, `id="row-mass-3"`))
 	}
 	if !strings.Contains(plain, "recorded at 20 t and weighed at 22 t (dry 18.4 t → 20.24 t), a difference of +10.0 %") {

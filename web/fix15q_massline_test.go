@@ -18,7 +18,7 @@ import (
 //
 //   - file A, W1 4 800 kg then W2 5 020 kg: W1 is −4 % (valid) and sets
 //     4.8 t; W2 is (5.02 − 4.8) / 4.8 = +4.58 %, refused — its line reads
-//     "recorded 4.8 t, weighed 5.02 t: +0.22 t (+4.58 %), beyond the
+//     "recorded 4.8 t, weighed 5.02 t: +0.22 t (+4.6 %), beyond the
 //     weighing tolerance" (before: against 5 t, +0.4 %, no mark);
 //   - file B, W1 5 020 kg (+0.4 %, valid) then W2 5 045 kg:
 //     (5.045 − 5.02) / 5.02 = +0.498 %, within +0.5 % — valid, and its line
@@ -51,7 +51,7 @@ func TestImportMassLineCountsValidRowsBefore(t *testing.T) {
 	if len(rowErrorCells(html.UnescapeString(rowErrorsTable(page)), "3")) == 0 {
 		t.Errorf("file A: row 3 (5.02 t after 4.8 t) not refused:\n%s", excerpt(plain, "row-mass"))
 	}
-	if !strings.Contains(plain, `id="row-mass-3">Mass: recorded 4.8 t, weighed 5.02 t: +0.22 t (+4.58 %), beyond the weighing tolerance`) {
+	if !strings.Contains(plain, `id="row-mass-3">Mass: recorded 4.8 t, weighed 5.02 t: +0.22 t (+4.6 %), beyond the weighing tolerance`) {
 		t.Errorf("file A: row 3's line is not judged against 4.8 t:\n%s", excerpt(plain, "row-mass-3"))
 	}
 	_, page = postImport(t, ts, form("5020", "5045"))

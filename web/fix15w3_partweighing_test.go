@@ -20,7 +20,7 @@ import (
 //
 //   - 4,500 kg: (4.5 − 4.96) / 4.96 = −9.3 % → the preview's mass line
 //     reads "recorded at …houston (of the lot's 18.96 t) 4.96 t, weighed
-//     4.5 t: −0.46 t (−9.27 %), beyond the weighing tolerance" and the row
+//     4.5 t: −0.46 t (−9.3 %), beyond the weighing tolerance" and the row
 //     is refused naming the part at Houston (FW-19 at 5 % moisture: dry
 //     4.96 × 0.95 = 4.712 t → 4.5 × 0.95 = 4.275 t) (before, the line and the
 //     check used the whole lot: 18.96 → 18.5 t, −2.4 %, taken);
@@ -54,7 +54,7 @@ func TestImportWeighingOfAPartAtItsSite(t *testing.T) {
 	before, _ := ts.Store.CountEvents(ctx)
 	resp, page := postImport(t, ts, form(head+"H-1,"+lot+",2025-11-21 09:00,4500\n"))
 	plain := html.UnescapeString(visibleText(page))
-	if resp.StatusCode != http.StatusOK || !strings.Contains(plain, "Mass: recorded at "+houston+" (of the lot's 18.96 t) 4.96 t, weighed 4.5 t: −0.46 t (−9.27 %), beyond the weighing tolerance") ||
+	if resp.StatusCode != http.StatusOK || !strings.Contains(plain, "Mass: recorded at "+houston+" (of the lot's 18.96 t) 4.96 t, weighed 4.5 t: −0.46 t (−9.3 %), beyond the weighing tolerance") ||
 		!strings.Contains(html.UnescapeString(page), "the lot (the part of it at "+houston+") is recorded at 4.96 t and weighed at 4.5 t (dry 4.712 t → 4.275 t), a difference of −9.3 %") {
 		t.Fatalf("ticket of 4,500 kg for the 4.96 t part: %d\n%s", resp.StatusCode, excerpt(page, "rows"))
 	}

@@ -114,7 +114,7 @@ var importKinds = []*importKind{
 		fields: []ptrField{{"/quantityList/0/epcClass", "lot", false}, {"/quantityList", "net_kg", false}, {"/sensorElementList/0/sensorReport/1", "moisture_pct", false},
 			{"/sensorElementList/0/sensorReport/0", "net_kg", false}, {"/sensorElementList/0/sensorMetadata/deviceID", "weighbridge", false},
 			{"/sensorElementList/0/sensorMetadata", "time", false}, {"/readPoint", "site", false}, {"/bizLocation", "site", false},
-			{"/eventTimeZoneOffset", "tz", false}, {"/eventTime", "time", false}},
+			{"/eventTimeZoneOffset", "tz", false}, {"/eventTime", "time", false}, {"/" + custody.MassChangeReasonTerm, "mass_reason", false}},
 	},
 	{
 		ID: critmin.ImportLaboratory, Title: "Laboratory results",
@@ -140,7 +140,8 @@ var importKinds = []*importKind{
 			{"/sensorElementList/0/sensorReport/0/uom", "unit", false}, {"/sensorElementList/0/sensorReport/0/cm:basis", "basis", false},
 			{"/sensorElementList/0/sensorReport/0", "value", false}, {"/sensorElementList/0/sensorReport/1", "moisture_pct", false},
 			{"/sensorElementList/0/sensorMetadata/deviceID", "lab", false}, {"/sensorElementList/0/sensorMetadata", "time", false},
-			{"/readPoint", "site", false}, {"/bizLocation", "site", false}, {"/eventTimeZoneOffset", "tz", false}, {"/eventTime", "time", false}},
+			{"/readPoint", "site", false}, {"/bizLocation", "site", false}, {"/eventTimeZoneOffset", "tz", false}, {"/eventTime", "time", false},
+			{"/" + custody.MassChangeReasonTerm, "mass_reason", false}},
 	},
 }
 
@@ -175,6 +176,21 @@ func (k *importKind) label(name string) string {
 		}
 	}
 	return name
+}
+
+// termLabel is the label of the kind's field name as termsAsLabels puts
+// it for the field's term (the reason for a change, stated as typed); ""
+// for the moisture, typed in per cent and stated as a fraction.
+func (k *importKind) termLabel(name string) string {
+	if name == "moisture_pct" {
+		return ""
+	}
+	for _, f := range k.Fields {
+		if f.Name == name {
+			return f.Label
+		}
+	}
+	return ""
 }
 
 // sourceRow is a saved source as the import page lists it: its columns
@@ -937,7 +953,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 				if name == "" {
 					name = k.reading // the row's reading as a whole
 				}
-				c, reason := column(name), e.Reason
+				c, reason := column(name), termsAsLabels(k.fields, k.termLabel, e.Reason)
 				row.Errors = append(row.Errors, RowError{row.Row, c, reason, e.Conflict})
 			}
 		}
@@ -1145,6 +1161,7 @@ func (s *site) addRuleError(k *importKind, row *importRow, column func(string) s
 	for _, junk := range []string{"; nothing was stored", "nothing was stored; "} {
 		reason = strings.ReplaceAll(reason, junk, "")
 	}
+	reason = termsAsLabels(k.fields, k.termLabel, reason)
 	row.Errors = append(row.Errors, RowError{row.Row, c, reason, conflict})
 }
 
@@ -1876,8 +1893,12 @@ func (s *site) rowMass(r *http.Request, row *importRow, standing map[string]stan
 	if prev, ok := standing[key]; ok && asOf == "" {
 		was, wasDry, total = prev.wet, prev.dry, prev.total
 	}
-	if was <= 0 {
-		row.Mass = fmt.Sprintf("nothing of the lot recorded at %s%s; weighed %s t", site, asOf, formatNum(kg/1000, 3))
+	// Nothing stands there (custody.NothingStands: at most 0.5 kg and a
+	// thousandth of the lot — a floating-point remainder of parts shipped
+	// on is not a mass to divide by): said in words, never as a
+	// percentage of nothing (issue 15, fix15s item 2).
+	if custody.NothingStands(was, total) || wasDry <= 0 {
+		row.Mass = fmt.Sprintf("nothing of the lot stands at %s%s; weighed %s t", site, asOf, formatNum(kg/1000, 3))
 		return nil
 	}
 	what := "recorded"
@@ -1892,9 +1913,9 @@ func (s *site) rowMass(r *http.Request, row *importRow, standing map[string]stan
 	d := t - was
 	if hasMoisture && math.Abs(nowDry-t*wasDry/was) > 1e-12 {
 		dd := nowDry - wasDry
-		row.Mass = fmt.Sprintf("%s %s t (dry %s t)%s, weighed %s t at %s %% moisture (dry %s t): %s t dry (%s)", what, formatNum(was, 3), formatNum(wasDry, 3), asOf, formatNum(t, 3), formatNum(m*100, 4), formatNum(nowDry, 3), signedNum(dd, 3), signedPct(dd/wasDry*100))
+		row.Mass = fmt.Sprintf("%s %s t (dry %s t)%s, weighed %s t at %s %% moisture (dry %s t): %s t dry (%s)", what, formatNum(was, 3), formatNum(wasDry, 3), asOf, formatNum(t, 3), formatNum(m*100, 4), formatNum(nowDry, 3), signedNum(dd, 3), weighingPct(dd/wasDry))
 	} else {
-		row.Mass = fmt.Sprintf("%s %s t%s, weighed %s t: %s t (%s)", what, formatNum(was, 3), asOf, formatNum(t, 3), signedNum(d, 3), signedPct(d/was*100))
+		row.Mass = fmt.Sprintf("%s %s t%s, weighed %s t: %s t (%s)", what, formatNum(was, 3), asOf, formatNum(t, 3), signedNum(d, 3), weighingPct(d/was))
 	}
 	if custody.MassChangeRefusal(lot, was, wasDry, t, nowDry) != "" {
 		row.Mass += fmt.Sprintf(", beyond the weighing tolerance (+%s %% / −%s %%, dry basis)", formatNum(custody.WeighingGainLimit*100, 1), formatNum(custody.WeighingLossLimit*100, 0))
@@ -1902,6 +1923,34 @@ func (s *site) rowMass(r *http.Request, row *importRow, standing map[string]stan
 		standing[key] = standingMass{t, nowDry, total + t - was}
 	}
 	return nil
+}
+
+// weighingPct is a weighing's difference rel (a fraction) as a page
+// prints it: custody.WeighingPercent's figure — the one rule the capture's
+// refusal follows — with the page's thousands separators and " %"
+// ("+3,900.0 %", "+0.55 %").
+func weighingPct(rel float64) string {
+	s := custody.WeighingPercent(rel)
+	sign, digits := "", s
+	if strings.HasPrefix(s, "+") || strings.HasPrefix(s, trueMinus) {
+		n := 1
+		if strings.HasPrefix(s, trueMinus) {
+			n = len(trueMinus)
+		}
+		sign, digits = s[:n], s[n:]
+	}
+	intPart, frac, hasFrac := strings.Cut(digits, ".")
+	var b strings.Builder
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if hasFrac {
+		b.WriteString("." + frac)
+	}
+	return sign + b.String() + " %"
 }
 
 // rowMoisture is the moisture an import row's event states (its

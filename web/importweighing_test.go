@@ -69,7 +69,7 @@ func TestImportWeighingTolerance(t *testing.T) {
 	if !strings.Contains(plain, `id="row-mass-5">Mass: recorded 25 t, weighed 24.9 t: −0.1 t (−0.4 %)`) {
 		t.Errorf("row 5's preview does not compare the net with the recorded mass:\n%s", excerpt(plain, "row-mass"))
 	}
-	if !strings.Contains(plain, `id="row-mass-4">Mass: recorded 25 t, weighed 1,000 t: +975 t (+3,900 %), beyond the weighing tolerance`) {
+	if !strings.Contains(plain, `id="row-mass-4">Mass: recorded 25 t, weighed 1,000 t: +975 t (+3,900.0 %), beyond the weighing tolerance`) {
 		t.Errorf("row 4's preview:\n%s", excerpt(plain, "row-mass-4"))
 	}
 	v.Set("step", "capture")

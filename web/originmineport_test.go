@@ -26,7 +26,7 @@ func TestRecordOriginMineNotAPort(t *testing.T) {
 	v.Set("step", "preview")
 	v.Set("mine", "urn:critmin:demo:site:karachi")
 	resp, b := do(t, "POST", ts.URL+"/record/commission", operatorSecret, []byte(v.Encode()), formHeader)
-	if block := fieldBlock(string(b), "mine"); resp.StatusCode != http.StatusBadRequest || !strings.Contains(block, "origin mine urn:critmin:demo:site:karachi is a port in master data (site kind port), not a mine") {
+	if block := fieldBlock(string(b), "mine"); resp.StatusCode != http.StatusBadRequest || !strings.Contains(block, "“Mine” urn:critmin:demo:site:karachi is a port in master data (site kind port), not a mine") {
 		t.Errorf("%d; mine field shows %q", resp.StatusCode, block)
 	}
 	if after, _ := ts.Store.CountEvents(ctx); after != before {

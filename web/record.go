@@ -988,6 +988,7 @@ func (f *recordForm) formErrors(v url.Values, errs []critmin.FieldError) (map[st
 		}
 		name, line := fieldOf(f.fields, p)
 		if name == "" {
+			e.Reason = termsAsLabels(f.fields, f.termLabel, e.Reason)
 			other = append(other, e)
 			continue
 		}
@@ -1660,7 +1661,7 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values) (warnings, notes [
 				return nil, nil, err
 			}
 			notes = append(notes, fmt.Sprintf("Lot %s: %s t received, %s t loaded under bill of lading %s (%s): difference %s t (%s). Once captured, %s t becomes %s; the loading weight stays on the shipping event.",
-				lot, formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), signedNum(d, 3), signedPct(d/sent*100), formatNum(got, 3), what))
+				lot, formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), signedNum(d, 3), weighingPct(d/sent), formatNum(got, 3), what))
 			if math.Abs(d) <= ledger.OutturnTolerance*sent+1e-9 {
 				continue
 			}
@@ -1669,7 +1670,7 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values) (warnings, notes [
 				word = "more"
 			}
 			out = append(out, fmt.Sprintf("Lot %s: %s t received, %s t shipped under bill of lading %s (%s): %s t %s, %s of the shipped mass, beyond the outturn tolerance of %s %%. Check the weighbridge ticket before you confirm; the ledger flags the lot's transit %s once captured.",
-				epcis.Canonical(q.EPCClass), formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), formatNum(math.Abs(d), 3), word, signedPct(d/sent*100), formatNum(ledger.OutturnTolerance*100, 1), map[bool]string{true: "gain", false: "loss"}[d > 0]))
+				epcis.Canonical(q.EPCClass), formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), formatNum(math.Abs(d), 3), word, weighingPct(d/sent), formatNum(ledger.OutturnTolerance*100, 1), map[bool]string{true: "gain", false: "loss"}[d > 0]))
 		}
 	}
 	return out, notes, nil
@@ -1782,6 +1783,7 @@ var moistureFractions = regexp.MustCompile(`moisture (\d+(?:\.\d+)?) contradicts
 // ledger's "moisture 0.08 contradicts moisture 0.02" reads "moisture 8 %
 // contradicts moisture 2 %" (issue 15, fix15q).
 func (f *recordForm) plainPointers(v url.Values, ev map[string]any, reason string) string {
+	reason = termsAsLabels(f.fields, f.termLabel, reason)
 	reason = moistureFractions.ReplaceAllStringFunc(reason, func(m string) string {
 		g := moistureFractions.FindStringSubmatch(m)
 		a, err1 := strconv.ParseFloat(g[1], 64)
@@ -1809,6 +1811,51 @@ func (f *recordForm) plainPointers(v url.Values, ev map[string]any, reason strin
 		}
 		return label
 	})
+}
+
+// termsAsLabels names the fields a form or an import fills by the labels
+// the page shows them under, where a capture check's reason names them by
+// their EPCIS extension term: "state why in cm:massChangeReason on the
+// reading" reads "state why in “Reason for a moisture change” on the
+// reading" on the Sample form (issue 15, fix15s item 3). A term is
+// rewritten when one of the form's pointers ends in it ("/cm:X",
+// "/ilmd/cm:X") and its field takes the term's value as typed: not a
+// moisture (typed in per cent, stated as a fraction) nor a list of
+// lines (assays, lots), whose terms name a part of what is typed.
+//
+// label gives a field's label, "" for a field whose term is kept.
+func termsAsLabels(ptrs []ptrField, label func(name string) string, reason string) string {
+	if !strings.Contains(reason, "cm:") {
+		return reason
+	}
+	for _, p := range ptrs {
+		i := strings.LastIndex(p.prefix, "/cm:")
+		if i < 0 || p.list || strings.Contains(p.prefix[i+1:], "/") {
+			continue
+		}
+		if l := label(p.field); l != "" {
+			reason = termRE(p.prefix[i+1:]).ReplaceAllString(reason, "“"+l+"”")
+		}
+	}
+	return reason
+}
+
+// termLabel is the label of the form's field name as termsAsLabels puts
+// it for the field's term; "" for a number (a moisture in per cent) or a
+// list of lines.
+func (f *recordForm) termLabel(name string) string {
+	for _, fl := range f.Fields {
+		if fl.Name == name && fl.Type != "number" && fl.Type != "lines" {
+			return fl.Label
+		}
+	}
+	return ""
+}
+
+// termRE matches an extension term as a word: cm:moisture, not the
+// start of cm:moistureBasis.
+func termRE(term string) *regexp.Regexp {
+	return regexp.MustCompile(regexp.QuoteMeta(term) + `\b`)
 }
 
 // sampleReportPointer rewrites a pointer into the Sample form's event ev

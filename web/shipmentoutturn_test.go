@@ -70,7 +70,7 @@ func TestShipmentShowsLossPerLotAndTotal(t *testing.T) {
 // Receive form's preview of REE-2025-003 at 29,700 kg, shipped at 30 t
 // under BQM-HOU-2025-1112, warns before capture: 0.3 t less, −1 % of
 // the shipped mass, beyond the 0.5 % outturn tolerance. 29,900 kg
-// (−0.33 %) is within it: no warning.
+// (−0.3 %, custody.WeighingPercent) is within it: no warning.
 func TestReceivePreviewWarnsOfLossBeyondTolerance(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
@@ -87,7 +87,7 @@ func TestReceivePreviewWarnsOfLossBeyondTolerance(t *testing.T) {
 	if code != http.StatusOK || m == nil {
 		t.Fatalf("29,700 kg: %d, no warning", code)
 	}
-	want := "Lot REE-2025-003: 29.7 t received, 30 t shipped under bill of lading BQM-HOU-2025-1112 (2025-11-12): 0.3 t less, −1 % of the shipped mass, beyond the outturn tolerance of 0.5 %"
+	want := "Lot REE-2025-003: 29.7 t received, 30 t shipped under bill of lading BQM-HOU-2025-1112 (2025-11-12): 0.3 t less, −1.0 % of the shipped mass, beyond the outturn tolerance of 0.5 %"
 	if got := visibleText(m[1]); !strings.Contains(got, want) {
 		t.Errorf("warning %q; want %q", got, want)
 	}
