@@ -129,3 +129,35 @@ func TestRunOutputsBeforeInputOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestRunOutputBeforeInputTrace (fix9i, 1): the trace's mass check reads
+// the run's output lines whatever the order of capture. Run X: xa
+// (output-only, captured first) OX 150 t, then xb 100 t of Q → OX 0.5 t.
+// Outputs 150 + 0.5 = 150.5 t > inputs 100 t × 1.005 →
+// impossible_quantities "outputs weigh 150.5 t but its inputs only 100
+// t" (before: none, the run read xb's 0.5 t alone).
+func TestRunOutputBeforeInputTrace(t *testing.T) {
+	db, svc := mbSvc(t)
+	if err := capture(svc, feedAtMB("Q", 100)); err != nil {
+		t.Fatal(err)
+	}
+	if err := capture(svc, strings.Replace(runT("xa", "X", "2025-11-20T00:00:00Z", "mb", "", 0, "OX", 150, ""), `"cm:value": 60`, `"cm:value": 1`, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := capture(svc, strings.Replace(runT("xb", "X", "2025-11-21T00:00:00Z", "mb", "Q", 100, "OX", 0.5, ""), `"cm:value": 60`, `"cm:value": 1`, 1)); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := custody.TraceLot(context.Background(), db, "urn:t:lot:OX", custody.Backward, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range tr.Anomalies {
+		if a.Kind == "impossible_quantities" {
+			got = append(got, a.Detail)
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "outputs weigh 150.5 t but its inputs only 100 t") {
+		t.Errorf("trace of OX: impossible_quantities %q; want one, outputs weigh 150.5 t but its inputs only 100 t", got)
+	}
+}
