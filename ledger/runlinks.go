@@ -212,8 +212,11 @@ func RunConsumption(edges []critmin.LotEdge, mass func(critmin.LotEdge) float64)
 // line of a later event to an output an earlier event made, the earlier
 // line's quantity again. So per run and output, each event with a Replay
 // edge into it counts its line once, and so does the run's earliest
-// event into it (by event time, then event ID): the event that first
-// linked the output, carrying the line that made it. Output lines stated
+// event with a non-replay edge into it (by event time, then event ID):
+// the event that first linked the output, carrying the line that made
+// it — a replay edge is never that event, even dated earlier (run Z: zb
+// "Q 100 t → OZ 0.5 t" captured first, then za "OZ 10 t" dated before
+// it: za's replay edge counts its 10 t, zb's edge its 0.5 t). Output lines stated
 // by events of the run that have no edge of their own (output-only events
 // before any input line) are carried, summed per lot, by the first event
 // bringing inputs (RunLinks), so they count whatever the order of capture
@@ -231,7 +234,7 @@ func RunProduced(edges []critmin.LotEdge) (tonnes map[string]float64, unknown ma
 			continue
 		}
 		k := key{e.RunKey(), e.Child}
-		if f, ok := first[k]; !ok || e.EventTime.Before(f.EventTime) || e.EventTime.Equal(f.EventTime) && e.EventID < f.EventID {
+		if f, ok := first[k]; !e.Replay && (!ok || e.EventTime.Before(f.EventTime) || e.EventTime.Equal(f.EventTime) && e.EventID < f.EventID) {
 			first[k] = e
 		}
 		ek := [3]string{k.run, k.child, e.EventID}
