@@ -68,8 +68,12 @@ func (mc *mbCalc) madeMoisture(r ledgerRun, l *critmin.Lot) (*float64, bool) {
 	}
 	evs = append(append([]*critmin.Event(nil), evs...), mc.doc...)
 	ofRun := map[string]bool{r.event: true}
+	runs := map[string]bool{}
 	for _, e := range r.edges {
 		ofRun[e.EventID] = true
+		if e.Run != "" {
+			runs[e.Run] = true
+		}
 	}
 	var kept []*critmin.Event
 	for _, ev := range evs {
@@ -88,6 +92,10 @@ func (mc *mbCalc) madeMoisture(r ledgerRun, l *critmin.Lot) (*float64, bool) {
 			continue
 		}
 		made := ev.Type == critmin.ObjectEvent && ev.Action == "ADD" && !ev.EventTime.After(r.at)
+		// An event of the run with no edge of its own (an output-only
+		// event captured before the run's inputs, whose line the first
+		// input event's edge carries: ledger.RunLinks) made the lot too.
+		ofRun[ev.EventID] = ofRun[ev.EventID] || ev.Type == critmin.TransformationEvent && runs[ev.TransformationID]
 		if ofRun[ev.EventID] || made {
 			kept = append(kept, ev)
 		}

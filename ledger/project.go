@@ -90,6 +90,7 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 		// An output line naming a lot that already holds a mass adds to
 		// it (addsToOutput): read before this event touches the lot.
 		adds := addsToOutput(l, ev, q)
+		qtyBefore, wetBefore, moistBefore := l.Quantity, l.WetTonnes, l.Moisture
 		l.EventCount++
 		current := !ev.EventTime.Before(l.LastEventAt)
 		prevStatus := l.Status
@@ -174,6 +175,11 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 			// it to (parts.go, measurePart).
 			body := !current || part == moveLot || (part == moveElsewhere && !receivedAt(l, ev.BizLocation))
 			mergeMineral(l, ev.Mineral, current, part == moveLot, body)
+		}
+		if adds && l.Quantity != qtyBefore {
+			// The line is dry at its own event's moisture, the lot's
+			// at the moisture the lines make together (blendMoisture).
+			blendMoisture(l, ev, q, wetBefore, moistBefore)
 		}
 		l.Material = l.Material || hasFacts(l)
 		if current && part != movePart && part != moveElsewhere {
@@ -412,6 +418,45 @@ func upsertAssay(list []critmin.Assay, a critmin.Assay) []critmin.Assay {
 func addsToOutput(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) bool {
 	return ev.Type == critmin.TransformationEvent && q.Role == critmin.RoleOutput && q.Quantity != nil &&
 		l.EventCount > 0 && units.IsMass(l.UOM) && units.IsMass(q.UOM)
+}
+
+// blendMoisture sets the moisture of lot l after output line q of run
+// event ev added to it (addsToOutput): each line of a run is dry at the
+// moisture its own event states (its ILMD cm:moisture), else at the
+// lot's moisture before the line; the lot's moisture is the one its
+// lines make together, 1 − Σ dry / Σ wet, so its dry mass is the sum of
+// the lines' dry masses. Run M making OM 0.5 t at 0 % in one event and
+// 10 t at 50 % in another made 0.5 × 1 + 10 × 0.5 = 5.5 t dry, moisture
+// 1 − 5.5 / 10.5 = 47.62 % — never 10.5 × 0.5 = 5.25 t at the last
+// line's 50 % (issue 9, fix9i; docs/origin.md "A run's outputs add
+// up"). The sums commute: any order of capture gives the same lot.
+// wetBefore and moistBefore are the lot's wet tonnes and moisture before
+// the line (no moisture is dry, as derive reads it); a lot with no
+// moisture and a line stating none keeps none.
+func blendMoisture(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement, wetBefore float64, moistBefore *float64) {
+	lineM := moistBefore
+	if ev.Mineral != nil && ev.Mineral.Moisture != nil {
+		lineM = ev.Mineral.Moisture
+	}
+	if moistBefore == nil && lineM == nil {
+		return
+	}
+	t, err := units.ToTonnes(*q.Quantity, q.UOM)
+	if err != nil || wetBefore+t <= 0 {
+		return
+	}
+	frac := func(m *float64) float64 {
+		if m == nil {
+			return 0
+		}
+		return *m
+	}
+	dry := wetBefore*(1-frac(moistBefore)) + t*(1-frac(lineM))
+	m := 1 - dry/(wetBefore+t)
+	if m < 0 {
+		m = 0 // rounding
+	}
+	l.Moisture = &m
 }
 
 // addQuantity adds a run output line's mass to the lot's stated mass, in

@@ -38,6 +38,16 @@ func RunLinks(priorIn, priorOut, in, out []critmin.QuantityElement, eventID stri
 		at[k] = len(links)
 		links = append(links, l)
 	}
+	// Output lines stated before the run had any input line (output-only
+	// events captured first, however dated) have no edge of their own:
+	// the first event bringing inputs carries them, summed per lot with
+	// its own line of the lot (run Z: za "OZ 10 t", then zb "Q 100 t →
+	// OZ 0.5 t": zb's edge Q→OZ carries 10 + 0.5 = 10.5 t, what the
+	// projection gives OZ), so RunProduced counts every output line
+	// whatever the order of capture (issue 9, fix9i).
+	if len(priorIn) == 0 && len(in) > 0 && len(priorOut) > 0 {
+		out, priorOut = foldOutputs(priorOut, out)
+	}
 	// Lines stated before the run had any output are consumed into this
 	// event's outputs, together with this event's own line of the lot.
 	pending := map[string][]critmin.QuantityElement{}
@@ -93,7 +103,34 @@ func RunLinks(priorIn, priorOut, in, out []critmin.QuantityElement, eventID stri
 	return links
 }
 
-// sumLines is one input line holding the quantities of several lines of
+// foldOutputs sums the output lines a run stated before its first input
+// line (prior) per lot into the event's own line of that lot (out), and
+// the rest per lot into one line each (rest), in the order first stated.
+func foldOutputs(prior, out []critmin.QuantityElement) (merged, rest []critmin.QuantityElement) {
+	byLot := map[string][]critmin.QuantityElement{}
+	var order []string
+	for _, c := range prior {
+		if byLot[c.EPCClass] == nil {
+			order = append(order, c.EPCClass)
+		}
+		byLot[c.EPCClass] = append(byLot[c.EPCClass], c)
+	}
+	for _, c := range out {
+		if prev := byLot[c.EPCClass]; prev != nil {
+			c = sumLines(append(append([]critmin.QuantityElement(nil), prev...), c))
+			delete(byLot, c.EPCClass)
+		}
+		merged = append(merged, c)
+	}
+	for _, id := range order {
+		if prev := byLot[id]; prev != nil {
+			rest = append(rest, sumLines(prev))
+		}
+	}
+	return merged, rest
+}
+
+// sumLines is one line holding the quantities of several lines of
 // one lot: in their unit when they share it, else in tonnes; without a
 // quantity (the whole lot) when any line has none or a unit that is not a
 // mass.
@@ -175,10 +212,15 @@ func RunConsumption(edges []critmin.LotEdge, mass func(critmin.LotEdge) float64)
 // line of a later event to an output an earlier event made, the earlier
 // line's quantity again. So per run and output, each event with a Replay
 // edge into it counts its line once, and so does the run's earliest
-// event into it (by event time, then event ID): the event that first
-// linked the output, carrying the line that made it. An output stated by
-// an event of the run that has no edge of its own (an output-only event
-// before any input line) is read through the edges that carry it. Unknown
+// event with a non-replay edge into it (by event time, then event ID):
+// the event that first linked the output, carrying the line that made
+// it — a replay edge is never that event, even dated earlier (run Z: zb
+// "Q 100 t → OZ 0.5 t" captured first, then za "OZ 10 t" dated before
+// it: za's replay edge counts its 10 t, zb's edge its 0.5 t). Output lines stated
+// by events of the run that have no edge of their own (output-only events
+// before any input line) are carried, summed per lot, by the first event
+// bringing inputs (RunLinks), so they count whatever the order of capture
+// or the events' times. Unknown
 // lists the outputs whose counted lines state no mass (no quantity, or a
 // unit that is not a mass): their produced tonnes are not known from the
 // run (the caller reads the lot).
@@ -192,7 +234,7 @@ func RunProduced(edges []critmin.LotEdge) (tonnes map[string]float64, unknown ma
 			continue
 		}
 		k := key{e.RunKey(), e.Child}
-		if f, ok := first[k]; !ok || e.EventTime.Before(f.EventTime) || e.EventTime.Equal(f.EventTime) && e.EventID < f.EventID {
+		if f, ok := first[k]; !e.Replay && (!ok || e.EventTime.Before(f.EventTime) || e.EventTime.Equal(f.EventTime) && e.EventID < f.EventID) {
 			first[k] = e
 		}
 		ek := [3]string{k.run, k.child, e.EventID}

@@ -295,6 +295,9 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 	}
 	now := s.Now()
 	events, errs := s.decodeAll(ctx, doc, now)
+	if err := declaredTwice(events, func(i int) string { return doc.Pointer(i) + "/errorDeclaration" }); err != nil {
+		return nil, err
+	}
 	if err := s.checkOriginMine(ctx, doc.Master, events, errs, doc.Pointer, nil); err != nil {
 		return nil, err
 	}
@@ -449,6 +452,15 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 	}
 	masterErrs := masterPaths(ValidateMasterData(doc.Master), xdoc)
 	events, fieldErrs := s.decodeAll(ctx, doc, now)
+	if err := declaredTwice(events, func(i int) string {
+		p := doc.Pointer(i) + "/errorDeclaration"
+		if xdoc != nil {
+			p = xdoc.Path(p)
+		}
+		return p
+	}); err != nil {
+		return nil, err
+	}
 	if err := s.checkOriginMine(ctx, doc.Master, events, fieldErrs, doc.Pointer, nil); err != nil {
 		return nil, err
 	}

@@ -89,12 +89,14 @@ func (s *Service) readError(lr *limitedReader, err error) error {
 
 // streamCapture is the state of one streamed capture.
 type streamCapture struct {
-	s       *Service
-	ctx     context.Context
-	req     CaptureRequest
-	job     *critmin.CaptureJob
-	now     time.Time
-	tx      critmin.CaptureTx
+	s   *Service
+	ctx context.Context
+	req CaptureRequest
+	job *critmin.CaptureJob
+	now time.Time
+	tx  critmin.CaptureTx
+	// decls are the errorDeclarations sent so far (declaredTwice).
+	decls   declarations
 	pending []epcis.StreamEvent
 	bytes   int
 	count   int
@@ -269,6 +271,19 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 	batch := c.pending
 	c.pending, c.bytes = c.pending[:0], 0
 	events, errs := decodeBatch(doc, batch, c.now)
+	if c.decls == nil {
+		c.decls = declarations{}
+	}
+	for i, ev := range events {
+		// An event declared in error twice in the document: refused
+		// whole, naming both by their place (declaredTwice).
+		b := batch[i]
+		if err := c.decls.add(ev, b.Index, func(int) string {
+			return xmlPaths(b, []critmin.FieldError{{Pointer: doc.Pointer(b.Index) + "/errorDeclaration"}})[0].Pointer
+		}); err != nil {
+			return err
+		}
+	}
 	c.s.respellStored(c.ctx, events)
 	// The master data read so far: the header, which comes first.
 	if err := c.s.checkOriginMine(c.ctx, doc.Master, events, errs,

@@ -32,6 +32,7 @@ var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx,
 	94: replayRunOutputs,
 	96: replayStandingSites,
 	97: replayNoBodySites,
+	98: replayRunOutputLines,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay
@@ -324,6 +325,23 @@ func replayStandingSites(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect
 		return nil
 	}
 	return replaceProjection(ctx, raw, tx, d)
+}
+
+// replayRunOutputLines is migration 0098's Go step (issue 9, fix9i).
+// Links stored before it left out an output line a run stated before
+// its first input line (an output-only event captured first): what the
+// run produced (ledger.RunProduced) missed it, so its element balance
+// and credit bound read too little while the lot held it all. And a lot
+// made by several output lines at different moistures took the last
+// one's for the whole lot. ledger.RunLinks now has the run's first
+// input event carry such lines, and ledger.Project makes each line dry
+// at its own event's moisture (blendMoisture). Both need one run to name
+// an output lot in more than one line, the condition of 0094: on such a
+// store the step replays the log as verify does and rewrites each lot
+// projection table that differs (replaceProjection); other stores are
+// left alone. Running it again changes nothing.
+func replayRunOutputLines(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	return replayRunOutputs(ctx, raw, tx, d)
 }
 
 // movementStepCond matches events.biz_step for the movement steps in any

@@ -23,7 +23,9 @@ import (
 //     beside it in the document is not stored (the whole document is
 //     refused);
 //   - one document declaring a fresh event T twice, differently, is
-//     refused the same way, nothing stored.
+//     refused 409 with its own message ("declared in error twice in this
+//     document: events 1 and 2") and each declaration's JSON pointer
+//     (/epcisBody/eventList/N/errorDeclaration), nothing stored (fix9i).
 func testErrorDeclarationOnce(t *testing.T, open Opener) {
 	s := open(t)
 	svc := service(s)
@@ -82,8 +84,25 @@ func testErrorDeclarationOnce(t *testing.T, open Opener) {
 	}
 	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(retractDoc(other, ship(sID, d2)))})
 	refused("a second declaration of S", err, sID, "2025-10-06", "incorrect_data")
+	// One document declaring T twice (events 1 and 2), differently: its
+	// own message and each declaration's pointer, never "already
+	// declared in error (declaration of 2025-10-06 …)" as if the first
+	// were stored, nor a bare errorDeclaration pointer (fix9i).
 	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(retractDoc(ship(tID, ""), ship(tID, d1), ship(tID, d2)))})
-	refused("one document declaring T twice", err, tID, "2025-10-06")
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "event "+tID+" is declared in error twice in this document: events 1 and 2") ||
+		!strings.Contains(err.Error(), "EPCIS 2.0 §7.4.1.2") || strings.Contains(err.Error(), "already declared in error") {
+		t.Errorf("one document declaring T twice: %v; want ECONFLICT, declared in error twice in this document: events 1 and 2", err)
+	}
+	var ptrs []string
+	for _, f := range critmin.ErrorFields(err) {
+		ptrs = append(ptrs, f.Pointer)
+	}
+	if strings.Join(ptrs, " ") != "/epcisBody/eventList/1/errorDeclaration /epcisBody/eventList/2/errorDeclaration" {
+		t.Errorf("one document declaring T twice: pointers %q; want /epcisBody/eventList/1/errorDeclaration and …/2/errorDeclaration", ptrs)
+	}
+	if n := count(); n != n0 {
+		t.Errorf("one document declaring T twice: %d events stored, want %d", n, n0)
+	}
 	if l := mustLot(t, s, "urn:t:lot:Q1"); l.EventCount != 1 {
 		t.Errorf("Q1 after the refusals: %d live events, want 1 (its commissioning; S withdrawn, nothing else stored)", l.EventCount)
 	}

@@ -1,0 +1,14 @@
+-- Every output line of a run counts, at its own moisture (issue 9,
+-- fix9i). An output line stated before the run had any input line (an
+-- output-only event captured first) made no genealogy link, so what the
+-- run produced (ledger.RunProduced) left it out while the lot added its
+-- tonnes: the first event bringing inputs now carries it (ledger.RunLinks).
+-- And each output line of a split run is dry at its own event's moisture
+-- (ledger.Project, blendMoisture): 0.5 t at 0 % + 10 t at 50 % is 5.5 t
+-- dry, not 10.5 × 0.5 = 5.25 t. This migration has no SQL of its own:
+-- its Go step (sqldb.replayRunOutputLines, registered in
+-- goStepsWithStore) replays the event log as `critmin verify` does on a
+-- store where one run names an output lot in more than one line, and
+-- rewrites each lot projection table that differs (lot_links, lots, …),
+-- in this migration's transaction.
+SELECT 1;
