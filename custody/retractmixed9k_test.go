@@ -56,6 +56,19 @@ func TestRetractionMixedClaimPerOrigin(t *testing.T) {
 	if math.Abs(sum-cl.Shortfall) > 1e-9 {
 		t.Errorf("O2 shortfall by origin %v sums to %v, claim's shortfall %v", cl.ShortfallByCountry, sum, cl.Shortfall)
 	}
+	if err := custody.CheckClaimShares("urn:t:lot:O2", cl); err != nil {
+		t.Errorf("CheckClaimShares: %v", err)
+	}
+	// CheckClaimShares refuses a claim whose origins' shortfalls do not
+	// add up to its own (0.1 ≠ 0.2), or one on an origin beyond what it
+	// claims of it (CHN 0.3 > 0.2 claimed).
+	for _, by := range []map[string]float64{{"PAK": 0.1}, {"PAK": 0.2, "CHN": 0.3}} {
+		bad := *cl
+		bad.ShortfallByCountry = by
+		if err := custody.CheckClaimShares("urn:t:lot:O2", &bad); err == nil || !strings.Contains(err.Error(), "shortfall") {
+			t.Errorf("CheckClaimShares with shortfall by origin %v: %v, want refused", by, err)
+		}
+	}
 	if strings.Contains(cl.Error, "China origin") && strings.Contains(cl.Error, "of it short") {
 		t.Errorf("O2's error %q words China short", cl.Error)
 	}
