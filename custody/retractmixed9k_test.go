@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/sqldb"
 )
 
@@ -128,37 +129,7 @@ func TestRetractionMixedClaimPerOrigin(t *testing.T) {
 	}
 
 	// The certificate's cm:refusedClaim states each origin's own standing.
-	dir := t.TempDir()
-	if _, err := custody.GenerateKey(filepath.Join(dir, "k")); err != nil {
-		t.Fatal(err)
-	}
-	key, _ := custody.LoadPrivateKey(filepath.Join(dir, "k"))
-	cert, err := custody.Issue(context.Background(), svc.Store.(*sqldb.DB), "urn:t:lot:O2", custody.DefaultPack(), key, custody.Issuer{ID: custody.PublicKeyID(key), Name: "T"}, time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cb, _ := json.Marshal(cert)
-	var cs struct {
-		Subject struct {
-			Refused struct {
-				Status string                `json:"status"`
-				Stated []custody.StatedShare `json:"stated"`
-			} `json:"cm:refusedClaim"`
-		} `json:"credentialSubject"`
-	}
-	if err := json.Unmarshal(cb, &cs); err != nil {
-		t.Fatal(err)
-	}
-	stated := map[string]custody.StatedShare{}
-	for _, s := range cs.Subject.Refused.Stated {
-		stated[s.Country] = s
-	}
-	if s := stated["PAK"]; cs.Subject.Refused.Status != custody.ClaimNotCovered || s.Status != custody.ClaimNotCovered || math.Abs(s.Shortfall-0.2) > 1e-9 {
-		t.Errorf("certificate's PAK %+v (claim %s), want not covered, shortfall 0.2 t", s, cs.Subject.Refused.Status)
-	}
-	if s := stated["CHN"]; s.Status != custody.OriginCovered || s.Shortfall != 0 {
-		t.Errorf("certificate's CHN %+v, want covered, no shortfall", s)
-	}
+	certPerOrigin9k(t, svc, 0.2)
 }
 
 // TestRetractedWeighingOfClaimedLotMixedClaim (fix9k): a retraction that
@@ -228,5 +199,43 @@ func TestRetractedWeighingOfClaimedLotMixedClaim(t *testing.T) {
 	}
 	if f := figs["CHN"]; f.Status != custody.OriginCovered || f.Shortfall != 0 {
 		t.Errorf("O2's CHN figure %+v, want covered", f)
+	}
+	certPerOrigin9k(t, svc, 0.2)
+}
+
+// certPerOrigin9k issues a certificate on O2 and checks its
+// cm:refusedClaim: Pakistan not covered, short pak t; China covered.
+func certPerOrigin9k(t *testing.T, svc *ledger.Service, pak float64) {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := custody.GenerateKey(filepath.Join(dir, "k")); err != nil {
+		t.Fatal(err)
+	}
+	key, _ := custody.LoadPrivateKey(filepath.Join(dir, "k"))
+	cert, err := custody.Issue(context.Background(), svc.Store.(*sqldb.DB), "urn:t:lot:O2", custody.DefaultPack(), key, custody.Issuer{ID: custody.PublicKeyID(key), Name: "T"}, time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, _ := json.Marshal(cert)
+	var cs struct {
+		Subject struct {
+			Refused struct {
+				Status string                `json:"status"`
+				Stated []custody.StatedShare `json:"stated"`
+			} `json:"cm:refusedClaim"`
+		} `json:"credentialSubject"`
+	}
+	if err := json.Unmarshal(cb, &cs); err != nil {
+		t.Fatal(err)
+	}
+	stated := map[string]custody.StatedShare{}
+	for _, s := range cs.Subject.Refused.Stated {
+		stated[s.Country] = s
+	}
+	if s := stated["PAK"]; cs.Subject.Refused.Status != custody.ClaimNotCovered || s.Status != custody.ClaimNotCovered || math.Abs(s.Shortfall-pak) > 1e-9 {
+		t.Errorf("certificate's PAK %+v (claim %s), want not covered, shortfall %v t", s, cs.Subject.Refused.Status, pak)
+	}
+	if s := stated["CHN"]; s.Status != custody.OriginCovered || s.Shortfall != 0 {
+		t.Errorf("certificate's CHN %+v, want covered, no shortfall", s)
 	}
 }
