@@ -1268,6 +1268,11 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 	if err := CheckStatement(st); err != nil {
 		return nil, err
 	}
+	for _, lot := range sortedKeys(mc.claims) {
+		if err := CheckClaimShares(lot, mc.claims[lot]); err != nil {
+			return nil, err
+		}
+	}
 	return st, nil
 }
 
@@ -3055,6 +3060,48 @@ func (mc *mbCalc) otherCategoryCredit(catID, c string) string {
 	return strings.Join(parts, "; ")
 }
 
+// CheckClaimShares re-derives the claim on lot's own shortfall from its origins
+// (fix9k): a claim not covered that states shortfalls by origin
+// (ShortfallByCountry, tonnes of element) states as its Shortfall their
+// sum, each > 0 and at most the tonnes it claims of that origin
+// (ByCountry); an accepted claim states neither. Whatever fact changed
+// the shortfall — a retraction, a later assay or weighing, a credit that
+// repaid part of the deficit — the claim, its origins' figures, the lot
+// API and the certificate then read one figure. Errors: EINTERNAL naming
+// the lot and the figures that disagree.
+func CheckClaimShares(lot string, cl *Claim) error {
+	if cl == nil {
+		return nil
+	}
+	const tol = 1e-6
+	if cl.Status == ClaimAccepted {
+		if cl.Shortfall > tol || len(cl.ShortfallByCountry) > 0 {
+			return critmin.Errorf(critmin.EINTERNAL, "claim on lot %s is accepted but states shortfall %.6f t (by origin %v)", lot, cl.Shortfall, cl.ShortfallByCountry)
+		}
+		return nil
+	}
+	if len(cl.ShortfallByCountry) == 0 {
+		return nil
+	}
+	claimed := map[string]float64{}
+	for _, sh := range cl.ByCountry {
+		claimed[sh.Key] += sh.Tonnes
+	}
+	var sum float64
+	for _, c := range sortedKeys(cl.ShortfallByCountry) {
+		v := cl.ShortfallByCountry[c]
+		t, ok := claimed[c]
+		if !ok || v <= 0 || v > t+tol {
+			return critmin.Errorf(critmin.EINTERNAL, "claim on lot %s: its %s shortfall %.6f t is not within the %.6f t it claims of that origin", lot, c, v, t)
+		}
+		sum += v
+	}
+	if math.Abs(sum-cl.Shortfall) > tol {
+		return critmin.Errorf(critmin.EINTERNAL, "claim on lot %s: shortfall %.6f t but its origins' shortfalls add up to %.6f t (%v)", lot, cl.Shortfall, sum, cl.ShortfallByCountry)
+	}
+	return nil
+}
+
 // CheckStatement re-derives the invariants of a statement from its lines
 // and entries alone: closing = opening + credits − claims − expired; each
 // line's credits, claims and expired equal the sum of its entries; no
@@ -3266,6 +3313,9 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 				return nil, err
 			}
 		} else if err := mc.explainCoveredAgain(periods, idx, nil); err != nil {
+			return nil, err
+		}
+		if err := CheckClaimShares(l.ID, cl); err != nil {
 			return nil, err
 		}
 		if cl.Status == ClaimRefused && cl.booked {

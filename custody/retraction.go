@@ -458,6 +458,26 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 		// replay with the retracted events put back), never one
 		// re-figured after the retraction: a claim is a record (fix9r
 		// item 5). Its shortfall grows by what the re-figuring took off.
+		// A claim booked in full (accepted at capture) is the account's:
+		// its figures, shortfall and shortfall by origin are those the
+		// account books and shares out at the period's end
+		// (settleShares), the statement's entries, lines and refused
+		// rows alike; restating its tonnes here alone would leave its
+		// shortfall apart from its origins' and the statement's (fix9k).
+		// A retraction of a measurement of the claimed lot dated at or
+		// before the claim changes what the lot was when claimed, as
+		// any event so dated does (docs/origin.md "A claim is a record").
+		if cl.booked {
+			cl.Error += fmt.Sprintf("; the claim was covered until the retraction of %s: the credits it rested on were removed, so it no longer stands", strings.Join(names, ", "))
+			if st != nil {
+				for i := range st.Refused {
+					if st.Refused[i].Lot == lot {
+						st.Refused[i].Error, st.Refused[i].RetractedBy = cl.Error, cl.RetractedBy
+					}
+				}
+			}
+			continue
+		}
 		madeT := map[string]float64{}
 		for _, sh := range a.ByCountry {
 			madeT[sh.Key] = sh.Tonnes
@@ -476,6 +496,10 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 				short := cl.Shortfall + delta[sh.Key]
 				cl.Error = strings.Replace(cl.Error, fmt.Sprintf("(shortfall %s t)", Figure(cl.Shortfall)), fmt.Sprintf("(shortfall %s t)", Figure(short)), 1)
 				cl.Shortfall = short
+				if v, ok := cl.ShortfallByCountry[sh.Key]; ok {
+					// Its origin's share grows with it (fix9k).
+					cl.ShortfallByCountry[sh.Key] = v + delta[sh.Key]
+				}
 			}
 		}
 		if len(delta) > 0 {
