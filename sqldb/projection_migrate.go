@@ -32,6 +32,7 @@ var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx,
 	94: replayRunOutputs,
 	96: replayStandingSites,
 	97: replayNoBodySites,
+	99: replayOnwardMoisture,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay
@@ -302,6 +303,26 @@ func replayRunOutputs(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) e
 // left alone. Running it again changes nothing.
 func replayNoBodySites(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
 	return replayPartMoisture(ctx, raw, tx, d)
+}
+
+// replayOnwardMoisture is migration 0099's Go step (issue 15, fix15u).
+// Lots stored before it gave a part shipped on from several received
+// parts the first part's moisture (10 t at 8 % and 5 t at 4 % shipped on
+// read 8 %, 13.8 t dry); it now carries the mass-weighted moisture of
+// what it took of each (1/15 = 6.667 %, 14.0 t dry; ledger's
+// shipOnward). It replays the log on a store holding any onward part
+// (a lot whose parts name onwardFrom) and rewrites each lot projection
+// table that differs; other stores are left alone. Running it again
+// changes nothing.
+func replayOnwardMoisture(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM lots WHERE parts LIKE '%"onwardFrom"%' LIMIT 1) AS onward`).Scan(&n); err != nil {
+		return fmt.Errorf("count lots with an onward part: %w", err)
+	}
+	if n == 0 {
+		return nil
+	}
+	return replaceProjection(ctx, raw, tx, d)
 }
 
 // replayStandingSites is migration 0096's Go step (issue 15, fix15t).
