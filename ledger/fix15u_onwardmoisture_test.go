@@ -53,3 +53,29 @@ func TestOnwardPartMoistureWeighted(t *testing.T) {
 		t.Errorf("standing at P %+v %v, want 5 t wet, 4.8 t dry (what is left of D2)", s, ok)
 	}
 }
+
+// TestRunTakesPartsFirstInFirstOut (issue 15, fix15u): lot RT2, 30 t at
+// mine M; D1 and D2 ship 10 t each to port P, both received (10 t stay
+// at M). A run at P takes 15 t: 10 t of D1 (all of it) and
+// 15 − 10 = 5 t of D2, first in first out by shipment as an onward
+// shipment takes (shipOnward). 10 + 10 − 15 = 5 t stand at P (it read
+// 10 t: all 15 t booked on D1, whose 10 t cannot go below 0).
+func TestRunTakesPartsFirstInFirstOut(t *testing.T) {
+	t.Parallel()
+	const id, mine, port = "urn:lot:RT2", "urn:site:M", "urn:site:P"
+	run := &critmin.Event{EventID: "run", Type: critmin.TransformationEvent, EventTime: at(6), BizLocation: port,
+		Quantities: []critmin.QuantityElement{{Role: critmin.RoleInput, EPCClass: id, Quantity: kg(15000), UOM: "KGM"}}}
+	lots, _ := ledger.Replay([]string{id}, []*critmin.Event{noBodyCommission(id, mine, 30000),
+		noBodyEv(id, "d1", 2, "shipping", mine, port, "D1", kg(10000)), noBodyEv(id, "d2", 3, "shipping", mine, port, "D2", kg(10000)),
+		noBodyEv(id, "r1", 4, "receiving", port, "", "D1", kg(10000)), noBodyEv(id, "r2", 5, "receiving", port, "", "D2", kg(10000)), run})
+	l := lots[id]
+	if len(l.Parts) != 2 || math.Abs(l.Parts[0].TakenTonnes-10) > 1e-9 || math.Abs(l.Parts[1].TakenTonnes-5) > 1e-9 {
+		t.Fatalf("parts %+v; want D1 taken 10 t, D2 taken 5 t", l.Parts)
+	}
+	if s, ok := ledger.StandingAt(l, port); !ok || math.Abs(s.WetTonnes-5) > 1e-9 {
+		t.Errorf("standing at P %+v %v, want 5 t (20 received − 15 taken)", s, ok)
+	}
+	if s, ok := ledger.StandingAt(l, mine); !ok || math.Abs(s.WetTonnes-10) > 1e-9 || !s.Body {
+		t.Errorf("standing at M %+v %v, want the body's 10 t", s, ok)
+	}
+}

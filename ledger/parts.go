@@ -66,24 +66,50 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 	if q.Role == critmin.RoleInput && ev.BizLocation != "" && ((l.Location != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location)) || NoBody(l)) {
 		// A run where a received part is takes of that part, not of
 		// the rest of the lot where it stands: its stated quantity, or
-		// all of the part (received weight, else shipped) when it states
-		// none. A lot with no body (NoBody) has no rest: a run at its
+		// all of what is left of the parts there when it states none. A lot with no body (NoBody) has no rest: a run at its
 		// Location takes of the parts there too (issue 15, fix15t item
 		// 3: it took of the lot as a whole).
-		for i := range l.Parts {
+		// Several parts received there are taken first in first out by
+		// the order they were shipped (Lot.Parts), each up to what is
+		// left of it (LotPart.LeftTonnes), as an onward shipment takes
+		// (shipOnward); the last takes any excess (issue 15, fix15u: 15 t
+		// taken of two 10 t parts were all booked on the first, and
+		// 10 t read as standing where 5 t were left).
+		var at []int
+		for i, p := range l.Parts {
+			if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) {
+				at = append(at, i)
+			}
+		}
+		if len(at) == 0 {
+			return moveLot, nil
+		}
+		t, stated := lineTonnes(q)
+		var left []int
+		for _, i := range at {
+			if l.Parts[i].LeftTonnes() > 1e-9 {
+				left = append(left, i)
+			}
+		}
+		if len(left) == 0 {
+			left = at[:1] // nothing left there: the excess on the first
+		}
+		for k, i := range left {
 			p := &l.Parts[i]
-			if p.Status != critmin.PartReceived || epcis.Canonical(p.To) != epcis.Canonical(ev.BizLocation) {
+			if !stated {
+				p.TakenTonnes += p.LeftTonnes() // all of what stands there
 				continue
 			}
-			whole := p.ReceivedMass() - p.ShippedOnTonnes - p.TakenTonnes
-			if t, ok := lineTonnes(q); ok {
-				p.TakenTonnes += t
-			} else {
-				p.TakenTonnes += max(whole, 0)
+			take := min(t, p.LeftTonnes())
+			if k == len(left)-1 {
+				take = t
 			}
-			return movePart, nil
+			p.TakenTonnes += take
+			if t -= take; t <= 0 {
+				break
+			}
 		}
-		return moveLot, nil
+		return movePart, nil
 	}
 	if ev.Type != critmin.ObjectEvent || (q.Role != "" && q.Role != critmin.RoleEPC) || ev.Action == "DELETE" {
 		return moveLot, nil

@@ -310,14 +310,17 @@ func replayNoBodySites(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) 
 // parts the first part's moisture (10 t at 8 % and 5 t at 4 % shipped on
 // read 8 %, 13.8 t dry); it now carries the mass-weighted moisture of
 // what it took of each (1/15 = 6.667 %, 14.0 t dry; ledger's
-// shipOnward). It replays the log on a store holding any onward part
-// (a lot whose parts name onwardFrom) and rewrites each lot projection
-// table that differs; other stores are left alone. Running it again
-// changes nothing.
+// shipOnward), and booked all a run took at a site holding several
+// received parts on the first (15 t of two 10 t parts left 10 t standing
+// there; now first in first out, 5 t). It replays the log on a store
+// holding any onward part or run's take of a part (a lot whose parts
+// name onwardFrom or takenTonnes) and rewrites each lot projection table
+// that differs; other stores are left alone. Running it again changes
+// nothing.
 func replayOnwardMoisture(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM lots WHERE parts LIKE '%"onwardFrom"%' LIMIT 1) AS onward`).Scan(&n); err != nil {
-		return fmt.Errorf("count lots with an onward part: %w", err)
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM lots WHERE parts LIKE '%"onwardFrom"%' OR parts LIKE '%"takenTonnes"%' LIMIT 1) AS onward`).Scan(&n); err != nil {
+		return fmt.Errorf("count lots with an onward part or a part's take: %w", err)
 	}
 	if n == 0 {
 		return nil
