@@ -143,9 +143,11 @@ type LotPart struct {
 	FromRetracted bool `json:"fromRetracted,omitempty"`
 	// Moisture is the part's own moisture, a fraction of its wet mass
 	// (0.08 = 8 %, as-received basis, as Lot.Moisture): the lot's where
-	// it stood when the part was shipped (the part it was shipped on
-	// from, for an onward part), until a moisture reading where the
-	// part was received — or on its dispatch or receipt — measures it
+	// it stood when the part was shipped (for an onward part, the
+	// mass-weighted mean of what it took of each part it was shipped on
+	// from, Σ tᵢ·mᵢ / Σ tᵢ, ledger's shipOnward), until a moisture
+	// reading where the part was received — or on its dispatch or
+	// receipt — measures it
 	// (MoistureEventID names that event; "" for the moisture it left
 	// with). nil: the part left before any moisture was known; it then
 	// reads the lot's (PartMoisture). A reading on one part never sets

@@ -297,14 +297,22 @@ func moistureSlipOfWeighing(ev *critmin.Event, id string, w, l *critmin.Lot) str
 	return ""
 }
 
-// partAt says whether a part of l was received at site, away from where
-// the rest of it stands — anywhere, when the lot has no body (every tonne
-// left as parts, ledger.NoBody: its Location is only where its last part
-// went, and what stands there is the parts received there; issue 15,
-// fix15r).
+// partAt says whether what of l stands at site — or stood there, when
+// nothing is left — is parts received there, not the lot's body, read
+// from the lot's one per-site standing record (ledger.StandingAt): true
+// where the record lists parts and no body at site, or lists nothing
+// there although a part was received there (all of it since taken by
+// runs or shipped on); false where the body stands (with parts or not)
+// and where no part was received. A lot with no body (every tonne left
+// as parts, ledger.NoBody) has no body record anywhere, so every site
+// where its parts were received is a part's (issue 15, fix15r; fix15u
+// item 3: the rule no longer special-cases NoBody).
 func partAt(l *critmin.Lot, site string) bool {
-	if site == "" || (l.Location != "" && siteKey(site) == siteKey(l.Location) && !ledger.NoBody(l)) {
+	if site == "" || l == nil {
 		return false
+	}
+	if s, ok := ledger.StandingAt(l, site); ok {
+		return !s.Body
 	}
 	for _, p := range l.Parts {
 		if p.Status == critmin.PartReceived && siteKey(p.To) == siteKey(site) {
@@ -475,8 +483,10 @@ func massChangeReason(ev *critmin.Event) string {
 
 // nothingStands is the refusal of ev, a weighing of lot id (w before
 // it) at site, when nothing of the lot stands there although the lot
-// was there: every part received at site was shipped on from there (or
-// the lot has no body and none of its parts stands at site). A weighing
+// was there: parts were received at site and not the body (partAt), and
+// the lot's per-site standing record (ledger.StandingAt) lists nothing
+// there — every part received there was shipped on or taken by runs
+// (the same whether or not the lot has a body, fix15u item 3). A weighing
 // weighs what stands where it is made (CBV 2.0 §7.2: inspecting,
 // sensor_reporting observe the objects where they are); a ticket where
 // nothing of the lot is left is of something else, and the ledger would
@@ -488,11 +498,11 @@ func nothingStands(ev *critmin.Event, id string, w *critmin.Lot, site string) st
 	if site == "" || !weighs(ev, id) || receiptSteps[step] || sendSteps[step] || inTransitStep(ev.BizStep) || ev.Disposition == "in_transit" {
 		return ""
 	}
-	if !partAt(w, site) && !(ledger.NoBody(w) && siteKey(site) == siteKey(w.Location)) {
-		return ""
+	if !partAt(w, site) {
+		return "" // the body stands there, or no part was ever received there
 	}
-	if wet, _ := StandingMass(w, site); !NothingStands(wet, w.WetTonnes) {
-		return ""
+	if st, ok := ledger.StandingAt(w, site); ok && !NothingStands(st.WetTonnes, w.WetTonnes) {
+		return "" // something of the parts received there is left
 	}
 	return fmt.Sprintf("weighing of lot %s refused: nothing of lot %s stands at %s — what was received there was shipped on from there; the lot stands as %s. Record the weighing where the lot stands, or, if the record is wrong, declare the event that recorded it in error (docs/identity.md, \"Parts moved\")",
 		id, id, site, standsText(w))

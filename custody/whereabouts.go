@@ -83,16 +83,29 @@ type tracker struct {
 	partShip map[string]float64
 	partRecv map[string]string
 	onward   map[string]bool // ship events of onward parts (LotPart.OnwardOf)
-	whole    float64
-	sent     float64
-	w        whereabouts
+	// back is what parts that rejoined the body brought back to it
+	// (critmin.PartRejoined), wet tonnes by the event that rejoined
+	// them (LotPart.ReceiptEventID): from then on it is not sent.
+	back  map[string]float64
+	whole float64
+	sent  float64
+	w     whereabouts
 }
 
 func newTracker(id string, lot *critmin.Lot) *tracker {
-	t := &tracker{id: id, partShip: map[string]float64{}, partRecv: map[string]string{}, onward: map[string]bool{}, w: whereabouts{partsAt: map[string]bool{}, lot: lot}}
+	t := &tracker{id: id, partShip: map[string]float64{}, partRecv: map[string]string{}, onward: map[string]bool{}, back: map[string]float64{}, w: whereabouts{partsAt: map[string]bool{}, lot: lot}}
 	if lot != nil {
 		t.whole = lot.WetTonnes
 		for _, p := range lot.Parts {
+			if p.Status == critmin.PartRejoined && p.ReceiptEventID != "" && !p.FromRetracted {
+				// Back where the body stands (ledger's rejoin): what it
+				// brought back (its mass less what was shipped on from
+				// where it was received) is the body's again, not sent
+				// (issue 15, fix15u item 2: 10 t sent away and shipped
+				// back, then 20 t of 30 t shipped, read 30 t sent and
+				// the lot as having no body).
+				t.back[p.ReceiptEventID] += max(0, p.Mass()-p.ShippedOnTonnes)
+			}
 			if p.Status == critmin.PartReceived && p.ReceiptEventID != "" && !p.FromRetracted {
 				// Every part's receipt, an onward part's included: what
 				// it brought stands where it was received.
@@ -136,6 +149,9 @@ func fedOnly(e *critmin.Event, id string) bool {
 func (t *tracker) add(e *critmin.Event) {
 	if t.onward[e.EventID] {
 		return // a part shipped on: the body stays where it was
+	}
+	if tn, ok := t.back[e.EventID]; ok {
+		t.sent = max(0, t.sent-tn) // and the event places the body as any other
 	}
 	if tn, ok := t.partShip[e.EventID]; ok {
 		t.sent += tn

@@ -66,24 +66,50 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 	if q.Role == critmin.RoleInput && ev.BizLocation != "" && ((l.Location != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location)) || NoBody(l)) {
 		// A run where a received part is takes of that part, not of
 		// the rest of the lot where it stands: its stated quantity, or
-		// all of the part (received weight, else shipped) when it states
-		// none. A lot with no body (NoBody) has no rest: a run at its
+		// all of what is left of the parts there when it states none. A lot with no body (NoBody) has no rest: a run at its
 		// Location takes of the parts there too (issue 15, fix15t item
 		// 3: it took of the lot as a whole).
-		for i := range l.Parts {
+		// Several parts received there are taken first in first out by
+		// the order they were shipped (Lot.Parts), each up to what is
+		// left of it (LotPart.LeftTonnes), as an onward shipment takes
+		// (shipOnward); the last takes any excess (issue 15, fix15u: 15 t
+		// taken of two 10 t parts were all booked on the first, and
+		// 10 t read as standing where 5 t were left).
+		var at []int
+		for i, p := range l.Parts {
+			if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) {
+				at = append(at, i)
+			}
+		}
+		if len(at) == 0 {
+			return moveLot, nil
+		}
+		t, stated := lineTonnes(q)
+		var left []int
+		for _, i := range at {
+			if l.Parts[i].LeftTonnes() > 1e-9 {
+				left = append(left, i)
+			}
+		}
+		if len(left) == 0 {
+			left = at[:1] // nothing left there: the excess on the first
+		}
+		for k, i := range left {
 			p := &l.Parts[i]
-			if p.Status != critmin.PartReceived || epcis.Canonical(p.To) != epcis.Canonical(ev.BizLocation) {
+			if !stated {
+				p.TakenTonnes += p.LeftTonnes() // all of what stands there
 				continue
 			}
-			whole := p.ReceivedMass() - p.ShippedOnTonnes - p.TakenTonnes
-			if t, ok := lineTonnes(q); ok {
-				p.TakenTonnes += t
-			} else {
-				p.TakenTonnes += max(whole, 0)
+			take := min(t, p.LeftTonnes())
+			if k == len(left)-1 {
+				take = t
 			}
-			return movePart, nil
+			p.TakenTonnes += take
+			if t -= take; t <= 0 {
+				break
+			}
 		}
-		return moveLot, nil
+		return movePart, nil
 	}
 	if ev.Type != critmin.ObjectEvent || (q.Role != "" && q.Role != critmin.RoleEPC) || ev.Action == "DELETE" {
 		return moveLot, nil
@@ -115,13 +141,14 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				return dispatchRest(l), nil
 			}
 		}
-		if i, from := shipOnward(l, ev, t); i >= 0 {
+		if i, from, m := shipOnward(l, ev, t); i >= 0 {
 			// Shipped on from where a part was received: a part of its
 			// own, leaving from there, carved out of the received parts
-			// (every one it took from in OnwardFrom; OnwardOf the first).
+			// (every one it took from in OnwardFrom; OnwardOf the first),
+			// with the mass-weighted moisture of what it took of each.
 			p := l.Parts[i]
 			l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: p.To, To: destination(ev),
-				BillOfLading: bol, ShipEventID: ev.EventID, OnwardOf: p.ShipEventID, OnwardFrom: from, Moisture: copyMoisture(l.PartMoisture(p))})
+				BillOfLading: bol, ShipEventID: ev.EventID, OnwardOf: p.ShipEventID, OnwardFrom: from, Moisture: m})
 			measurePart(&l.Parts[len(l.Parts)-1], ev)
 			return dispatchRest(l), nil
 		}
@@ -206,10 +233,12 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 
 // shipOnward books a dispatch of t wet tonnes from the place where parts
 // of the lot were received (ev's bizLocation, else its readPoint) on
-// those parts, oldest first, each up to what is left of it there
-// (LotPart.LeftTonnes), in LotPart.ShippedOnTonnes, and returns the index
-// of the first part it took from; -1 when no received part with anything
-// left is there (the dispatch then takes from the lot where it stands).
+// those parts, first in first out by the order they were shipped (the
+// order of Lot.Parts, not of their receipts), each up to what is left of
+// it there (LotPart.LeftTonnes), in LotPart.ShippedOnTonnes, and returns
+// the index of the first part it took from; -1 when no received part with
+// anything left is there (the dispatch then takes from the lot where it
+// stands).
 // Where the rest of the lot stands too, what the received parts lack
 // comes from it; elsewhere the last part takes the excess — a shipment
 // of more than remains, which capture refuses (custody's standing check),
@@ -217,13 +246,21 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 // lists every part it took from, with what it took of each
 // (critmin.LotPart.OnwardFrom: 20 t shipped on from two 15 t parts takes
 // 15 t of the first and 5 t of the second, issue 15, fix15t item 4).
-func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.OnwardTake) {
+// m is the onward part's moisture (a fraction): the mass-weighted mean of
+// what it took, each part's tonnes by its own moisture
+// (Lot.PartMoisture) and what came from the body by the body's
+// (Lot.Moisture): Σ tᵢ·mᵢ / Σ tᵢ, so the dry tonnes shipped on are
+// Σ tᵢ·(1 − mᵢ) — the water adds up, as when a part rejoins the body
+// (rejoin). 10 t at 8 % and 5 t at 4 %: 1.0 / 15 = 6.667 %, 14.0 t dry
+// (issue 15, fix15u item 1: it read the first part's 8 %, 13.8 t). nil
+// when any of them has no known moisture.
+func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.OnwardTake, *float64) {
 	site := ev.BizLocation
 	if site == "" {
 		site = ev.ReadPoint
 	}
 	if site == "" {
-		return -1, nil
+		return -1, nil, nil
 	}
 	site = epcis.Canonical(site)
 	var at []int
@@ -233,9 +270,20 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 		}
 	}
 	if len(at) == 0 {
-		return -1, nil
+		return -1, nil, nil
 	}
 	var from []critmin.OnwardTake
+	water, wet, known := 0.0, 0.0, true
+	weigh := func(take float64, m *float64) {
+		if take <= 0 {
+			return
+		}
+		if m == nil {
+			known = false
+			return
+		}
+		water, wet = water+take**m, wet+take
+	}
 	restHere := l.Location == "" || epcis.Canonical(l.Location) == site
 	need := t
 	for k, i := range at {
@@ -249,11 +297,21 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 		if take > 0 {
 			from = append(from, critmin.OnwardTake{ShipEventID: p.ShipEventID, Tonnes: take})
 		}
+		weigh(take, l.PartMoisture(*p))
 		if need <= 0 {
 			break
 		}
 	}
-	return at[0], from
+	// What the parts lacked came from the body standing here.
+	weigh(need, l.Moisture)
+	if !known || wet <= 0 {
+		if known {
+			return at[0], from, copyMoisture(l.PartMoisture(l.Parts[at[0]]))
+		}
+		return at[0], from, nil
+	}
+	m := water / wet
+	return at[0], from, &m
 }
 
 // fromNothing is the place a dispatch ev of lot l leaves from when

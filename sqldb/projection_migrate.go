@@ -33,6 +33,7 @@ var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx,
 	96: replayStandingSites,
 	97: replayNoBodySites,
 	98: replayRunOutputLines,
+	99: replayOnwardMoisture,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay
@@ -303,6 +304,29 @@ func replayRunOutputs(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) e
 // left alone. Running it again changes nothing.
 func replayNoBodySites(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
 	return replayPartMoisture(ctx, raw, tx, d)
+}
+
+// replayOnwardMoisture is migration 0099's Go step (issue 15, fix15u).
+// Lots stored before it gave a part shipped on from several received
+// parts the first part's moisture (10 t at 8 % and 5 t at 4 % shipped on
+// read 8 %, 13.8 t dry); it now carries the mass-weighted moisture of
+// what it took of each (1/15 = 6.667 %, 14.0 t dry; ledger's
+// shipOnward), and booked all a run took at a site holding several
+// received parts on the first (15 t of two 10 t parts left 10 t standing
+// there; now first in first out, 5 t). It replays the log on a store
+// holding any onward part or run's take of a part (a lot whose parts
+// name onwardFrom or takenTonnes) and rewrites each lot projection table
+// that differs; other stores are left alone. Running it again changes
+// nothing.
+func replayOnwardMoisture(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM lots WHERE parts LIKE '%"onwardFrom"%' OR parts LIKE '%"takenTonnes"%' LIMIT 1) AS onward`).Scan(&n); err != nil {
+		return fmt.Errorf("count lots with an onward part or a part's take: %w", err)
+	}
+	if n == 0 {
+		return nil
+	}
+	return replaceProjection(ctx, raw, tx, d)
 }
 
 // replayStandingSites is migration 0096's Go step (issue 15, fix15t).

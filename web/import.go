@@ -1359,15 +1359,28 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 	if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
 		return "", err
 	}
-	partShip, partRecv := map[string]float64{}, map[string]string{}
+	// As capture's check (custody/whereabouts.go tracker): a part shipped
+	// on from where a part was received (or from nothing) never moves
+	// the body, and a part that rejoined the body is no longer sent from
+	// the event that rejoined it (issue 15, fix15u item 2: 10 t sent away
+	// and shipped back, then 20 t of 30 t shipped, read 40 t sent and the
+	// lot in transit).
+	partShip, partRecv, onward, back := map[string]float64{}, map[string]string{}, map[string]bool{}, map[string]float64{}
 	whole := 0.0
 	if l != nil {
 		whole = l.WetTonnes
 		for _, p := range l.Parts {
-			partShip[p.ShipEventID] += p.Tonnes
-			if p.Status == critmin.PartReceived && p.ReceiptEventID != "" {
+			if p.Status == critmin.PartReceived && p.ReceiptEventID != "" && !p.FromRetracted {
 				partRecv[p.ReceiptEventID] = p.To
 			}
+			if p.Status == critmin.PartRejoined && p.ReceiptEventID != "" && !p.FromRetracted {
+				back[p.ReceiptEventID] += max(0, p.Mass()-p.ShippedOnTonnes)
+			}
+			if p.OnwardOf != "" || p.FromRetracted {
+				onward[p.ShipEventID] = true
+				continue
+			}
+			partShip[p.ShipEventID] += p.Tonnes
 		}
 	}
 	here := epcis.Canonical(site)
@@ -1377,6 +1390,12 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 	for _, e := range evs {
 		if _, d := decl[e.EventID]; d || e.ErrorDeclaration != nil || e.DeclaredInError != nil {
 			continue
+		}
+		if onward[e.EventID] {
+			continue // a part shipped on: the body stays where it was
+		}
+		if t, ok := back[e.EventID]; ok {
+			sent = max(0, sent-t) // and the event places the body as any other
 		}
 		if t, ok := partShip[e.EventID]; ok {
 			sent += t

@@ -1,0 +1,13 @@
+-- A part shipped on from several parts of a lot received at one site
+-- carries the mass-weighted moisture of what it took of each (parts taken
+-- first in first out by the order they were shipped), not the first
+-- part's: 10 t at 8 % and 5 t at 4 % shipped on read 8 % (13.8 t dry),
+-- now 1/15 = 6.667 % (14.0 t dry); a run at a site holding several
+-- received parts takes of them first in first out too, not all of the
+-- first (15 t of two 10 t parts left 10 t standing, now 5 t) (issue 15,
+-- fix15u). This migration has
+-- no SQL of its own: its Go step (sqldb.replayOnwardMoisture, registered
+-- in goStepsWithStore) replays the event log as `critmin verify` does on
+-- a store holding any onward part or part's take and rewrites each lot projection table
+-- that differs, in this migration's transaction.
+SELECT 1;
