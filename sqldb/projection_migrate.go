@@ -16,7 +16,7 @@ import (
 // records the migration with it; the store is read through that
 // transaction (groupReads), so the step sees what the migrations before
 // it left and commits or rolls back with its migration.
-var goStepsWithStore = map[int]func(ctx context.Context, db *sql.DB, tx *sql.Tx, d Dialect) error{
+var goStepsWithStore = map[int]replayStep{
 	52: rebuildLotProjection,
 	53: backfillAttested,
 	54: dropInstanceLots,
@@ -103,16 +103,8 @@ func rebuildLotProjection(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialec
 // the step replays the log as verify does and rewrites the projection
 // tables that differ (replaceProjection); a store without such a row is
 // left alone. Running it again changes nothing.
-func dropInstanceLots(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
-	var bare int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM lots WHERE commodity = '' AND origin_country = '' AND origin_mine = '' AND supplier = '' AND uom = '' LIMIT 1) AS bare`).Scan(&bare); err != nil {
-		return fmt.Errorf("count lots without facts: %w", err)
-	}
-	if bare == 0 {
-		return nil
-	}
-	return replaceProjection(ctx, raw, tx, d)
-}
+var dropInstanceLots = replayWhere("lots without facts",
+	`lots WHERE commodity = '' AND origin_country = '' AND origin_mine = '' AND supplier = '' AND uom = ''`)
 
 // replayLotsByEventTime is migration 0059's Go step. Lots stored before
 // it were folded in capture order: an event older than the lot's latest
@@ -147,18 +139,9 @@ func replayLotsByEventTime(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Diale
 // replays the log as verify does and rewrites each lot projection table
 // that differs (replaceProjection); other stores are left alone. Running
 // it again changes nothing.
-func replayLotParts(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
-	var moved int
-	q := `SELECT COUNT(*) FROM (SELECT 1 FROM event_quantities q JOIN events e ON e.pk = q.event_pk
-		WHERE e.event_type = 'ObjectEvent' AND q.quantity IS NOT NULL AND (` + movementStepCond() + `) LIMIT 1) AS moved`
-	if err := tx.QueryRowContext(ctx, q).Scan(&moved); err != nil {
-		return fmt.Errorf("count movements with a quantity: %w", err)
-	}
-	if moved == 0 {
-		return nil
-	}
-	return replaceProjection(ctx, raw, tx, d)
-}
+var replayLotParts = replayWhere("movements with a quantity",
+	`event_quantities q JOIN events e ON e.pk = q.event_pk
+		WHERE e.event_type = 'ObjectEvent' AND q.quantity IS NOT NULL AND (`+movementStepCond()+`)`)
 
 // markBasisNotStated is migration 0062's Go step. Lots stored before it
 // hold assays read as dry without saying that their event stated no
@@ -166,16 +149,7 @@ func replayLotParts(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) err
 // the basis_not_stated anomaly. On a store holding any assay the step
 // replays the log as verify does and rewrites each lot projection table
 // that differs; a store without assays is left alone.
-func markBasisNotStated(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
-	var assayed int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM lots WHERE assays LIKE '%analyte%' LIMIT 1) AS assayed`).Scan(&assayed); err != nil {
-		return fmt.Errorf("count assayed lots: %w", err)
-	}
-	if assayed == 0 {
-		return nil
-	}
-	return replaceProjection(ctx, raw, tx, d)
-}
+var markBasisNotStated = replayWhere("assayed lots", `lots WHERE assays LIKE '%analyte%'`)
 
 // replayPartWeighings is migration 0066's Go step. Lots stored before it
 // ignored a weighing where a part of the lot was received (an event
@@ -185,16 +159,7 @@ func markBasisNotStated(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect)
 // a received part the step replays the log as verify does and rewrites
 // each lot projection table that differs (replaceProjection); other
 // stores are left alone. Running it again changes nothing.
-func replayPartWeighings(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
-	var received int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM lots WHERE parts LIKE '%"status":"received"%' LIMIT 1) AS received`).Scan(&received); err != nil {
-		return fmt.Errorf("count lots with a received part: %w", err)
-	}
-	if received == 0 {
-		return nil
-	}
-	return replaceProjection(ctx, raw, tx, d)
-}
+var replayPartWeighings = replayWhere("lots with a received part", `lots WHERE parts LIKE '%"status":"received"%'`)
 
 // replayOnwardParts is migration 0080's Go step. Lots stored before it
 // took a dispatch from where a part of the lot was received (an onward
@@ -205,9 +170,7 @@ func replayPartWeighings(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect
 // holding a received part the step replays the log as verify does and
 // rewrites each lot projection table that differs (replaceProjection);
 // other stores are left alone. Running it again changes nothing.
-func replayOnwardParts(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
-	return replayPartWeighings(ctx, raw, tx, d)
-}
+var replayOnwardParts = replayPartWeighings
 
 // replayReceivedPartOutturn is migration 0084's Go step. Lots stored
 // before it counted a received part at its shipped (loading) weight in
@@ -216,9 +179,7 @@ func replayOnwardParts(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) 
 // received part the step replays the log as verify does and rewrites
 // each lot projection table that differs (replaceProjection); other
 // stores are left alone. Running it again changes nothing.
-func replayReceivedPartOutturn(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
-	return replayPartWeighings(ctx, raw, tx, d)
-}
+var replayReceivedPartOutturn = replayPartWeighings
 
 // replayMixSharesNotMeasured is migration 0089's Go step. Kept origin
 // mixes written before fix9p/fix9q lack the elements whose origin shares
@@ -228,16 +189,7 @@ func replayReceivedPartOutturn(ctx context.Context, raw *sql.DB, tx *sql.Tx, d D
 // replays the log as verify does and rewrites each lot projection table
 // that differs (replaceProjection); a store without one is left alone.
 // Running it again changes nothing.
-func replayMixSharesNotMeasured(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
-	var kept int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM lot_origin LIMIT 1) AS kept`).Scan(&kept); err != nil {
-		return fmt.Errorf("count kept origin mixes: %w", err)
-	}
-	if kept == 0 {
-		return nil
-	}
-	return replaceProjection(ctx, raw, tx, d)
-}
+var replayMixSharesNotMeasured = replayWhere("kept origin mixes", `lot_origin`)
 
 // replayPartMoisture is migration 0092's Go step. Lots stored before it
 // kept no moisture per part: a moisture read where a part of the lot was
@@ -249,16 +201,7 @@ func replayMixSharesNotMeasured(ctx context.Context, raw *sql.DB, tx *sql.Tx, d 
 // step replays the log as verify does and rewrites each lot projection
 // table that differs (replaceProjection); other stores are left alone.
 // Running it again changes nothing.
-func replayPartMoisture(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
-	var parted int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM lots WHERE parts LIKE '%"shipEventID"%' LIMIT 1) AS parted`).Scan(&parted); err != nil {
-		return fmt.Errorf("count lots with a part: %w", err)
-	}
-	if parted == 0 {
-		return nil
-	}
-	return replaceProjection(ctx, raw, tx, d)
-}
+var replayPartMoisture = replayWhere("lots with a part", `lots WHERE parts LIKE '%"shipEventID"%'`)
 
 // replayPartRejoin is migration 0093's Go step. Lots stored before it
 // kept a part received where the lot's body stands as a part apart
@@ -269,9 +212,7 @@ func replayPartMoisture(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect)
 // any lot with a part and rewrites each lot projection table that
 // differs; other stores are left alone. Running it again changes
 // nothing.
-func replayPartRejoin(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
-	return replayPartMoisture(ctx, raw, tx, d)
-}
+var replayPartRejoin = replayPartMoisture
 
 // replayRunOutputs is migration 0094's Go step. Lots stored before it
 // took the mass of a run's output from the latest output line naming it:
@@ -283,16 +224,8 @@ func replayPartRejoin(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) e
 // as verify does and rewrites each lot projection table that differs
 // (replaceProjection); other stores are left alone. Running it again
 // changes nothing.
-func replayRunOutputs(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
-	var named int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM transformation_members WHERE role = 'output' GROUP BY transformation_id, epc_class HAVING COUNT(*) > 1 LIMIT 1) AS named`).Scan(&named); err != nil {
-		return fmt.Errorf("count run outputs named twice: %w", err)
-	}
-	if named == 0 {
-		return nil
-	}
-	return replaceProjection(ctx, raw, tx, d)
-}
+var replayRunOutputs = replayWhere("run outputs named twice",
+	`transformation_members WHERE role = 'output' GROUP BY transformation_id, epc_class HAVING COUNT(*) > 1`)
 
 // replayNoBodySites is migration 0097's Go step. Lots stored before it
 // whose every tonne left as parts (ledger.NoBody) read a weighing where
@@ -302,9 +235,7 @@ func replayRunOutputs(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) e
 // Like 0092 it replays the log on a store holding any lot with a part
 // and rewrites each lot projection table that differs; other stores are
 // left alone. Running it again changes nothing.
-func replayNoBodySites(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
-	return replayPartMoisture(ctx, raw, tx, d)
-}
+var replayNoBodySites = replayPartMoisture
 
 // replayOnwardMoisture is migration 0099's Go step (issue 15, fix15u).
 // Lots stored before it gave a part shipped on from several received
@@ -318,16 +249,8 @@ func replayNoBodySites(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) 
 // name onwardFrom or takenTonnes) and rewrites each lot projection table
 // that differs; other stores are left alone. Running it again changes
 // nothing.
-func replayOnwardMoisture(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM lots WHERE parts LIKE '%"onwardFrom"%' OR parts LIKE '%"takenTonnes"%' LIMIT 1) AS onward`).Scan(&n); err != nil {
-		return fmt.Errorf("count lots with an onward part or a part's take: %w", err)
-	}
-	if n == 0 {
-		return nil
-	}
-	return replaceProjection(ctx, raw, tx, d)
-}
+var replayOnwardMoisture = replayWhere("lots with an onward part or a part's take",
+	`lots WHERE parts LIKE '%"onwardFrom"%' OR parts LIKE '%"takenTonnes"%'`)
 
 // replayStandingSites is migration 0096's Go step (issue 15, fix15t).
 // Lots stored before it named, when every tonne left as parts, the site
@@ -340,16 +263,7 @@ func replayOnwardMoisture(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialec
 // holding any lot with a part or a run's take and rewrites each lot
 // projection table that differs; other stores are left alone. Running
 // it again changes nothing.
-func replayStandingSites(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM lots WHERE parts LIKE '%"shipEventID"%' OR taken_t > 0 LIMIT 1) AS standing`).Scan(&n); err != nil {
-		return fmt.Errorf("count lots with a part or a take: %w", err)
-	}
-	if n == 0 {
-		return nil
-	}
-	return replaceProjection(ctx, raw, tx, d)
-}
+var replayStandingSites = replayWhere("lots with a part or a take", `lots WHERE parts LIKE '%"shipEventID"%' OR taken_t > 0`)
 
 // replayRunOutputLines is migration 0098's Go step (issue 9, fix9i).
 // Links stored before it left out an output line a run stated before
@@ -364,8 +278,32 @@ func replayStandingSites(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect
 // store the step replays the log as verify does and rewrites each lot
 // projection table that differs (replaceProjection); other stores are
 // left alone. Running it again changes nothing.
-func replayRunOutputLines(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
-	return replayRunOutputs(ctx, raw, tx, d)
+var replayRunOutputLines = replayRunOutputs
+
+// replayStep is the shape of a migration's Go step that needs the store
+// (goStepsWithStore).
+type replayStep = func(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error
+
+// replayWhere is the Go step of a migration that replays the lot
+// projection only on a store holding a row the new rule reads
+// differently: from is the rest of a query "SELECT 1 FROM from" (a table
+// and its condition, a join or a grouping) naming such rows, what names
+// them in the step's error. When the query finds none the store is left
+// alone (a new store pays nothing); else the step replays the log as
+// verify does and rewrites each lot projection table that differs
+// (replaceProjection). Running it again changes nothing.
+func replayWhere(what, from string) replayStep {
+	q := `SELECT COUNT(*) FROM (SELECT 1 FROM ` + from + ` LIMIT 1) AS hit`
+	return func(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, q).Scan(&n); err != nil {
+			return fmt.Errorf("count %s: %w", what, err)
+		}
+		if n == 0 {
+			return nil
+		}
+		return replaceProjection(ctx, raw, tx, d)
+	}
 }
 
 // movementStepCond matches events.biz_step for the movement steps in any

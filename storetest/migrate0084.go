@@ -1,8 +1,6 @@
 package storetest
 
 import (
-	"context"
-	"math"
 	"testing"
 
 	"github.com/critmin/critmin/ledger"
@@ -22,57 +20,42 @@ import (
 // after.
 func MigrateReceivedPartOutturn(t *testing.T, open func() (*sqldb.DB, error)) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	MustCapture(t, ledger.NewService(db), `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}],
-	"type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-25T00:00:00Z",
-	"epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:r0", "eventTime": "2025-11-01T00:00:00Z", "eventTimeZoneOffset": "+00:00",
+	checkReplayMigration(t, open, 84, func(db *sqldb.DB) {
+		MustCapture(t, ledger.NewService(db), migrationDoc(`{"type": "ObjectEvent", "eventID": "urn:t:ev:r0", "eventTime": "2025-11-01T00:00:00Z", "eventTimeZoneOffset": "+00:00",
 		"action": "ADD", "bizStep": "commissioning", "bizLocation": {"id": "urn:t:site:karachi"}, "quantityList": [{"epcClass": "urn:t:lot:R", "quantity": 30000, "uom": "KGM"}],
-		"ilmd": {"cm:commodity": "antimony_ore", "cm:moisture": 0}},
-		{"type": "ObjectEvent", "eventID": "urn:t:ev:r1", "eventTime": "2025-11-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
+		"ilmd": {"cm:commodity": "antimony_ore", "cm:moisture": 0}}`,
+			`{"type": "ObjectEvent", "eventID": "urn:t:ev:r1", "eventTime": "2025-11-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
 		 "bizLocation": {"id": "urn:t:site:karachi"}, "quantityList": [{"epcClass": "urn:t:lot:R", "quantity": 10000, "uom": "KGM"}],
-		 "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:1"}], "destinationList": [{"type": "location", "destination": "urn:t:site:houston"}]},
-		{"type": "ObjectEvent", "eventID": "urn:t:ev:r2", "eventTime": "2025-11-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "receiving",
-		 "bizLocation": {"id": "urn:t:site:houston"}, "quantityList": [{"epcClass": "urn:t:lot:R", "quantity": 9600, "uom": "KGM"}], "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:1"}]}]}}`)
-	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
-	r, err := db.FindLot(ctx, "urn:t:lot:R")
-	if err != nil || len(r.Parts) != 1 || !near(r.WetTonnes, 29.6) || !near(r.Quantity, 29600) {
-		t.Fatalf("as captured: %+v %v; want 29.6 t (the current projection)", r, err)
-	}
-	// Back to the projection before 0084 (0083's shape): the lot's total
-	// at the shipped weight, 30 t.
-	for _, q := range []string{
-		`UPDATE lots SET quantity = 30000, wet_t = 30, dry_t = 30 WHERE id = 'urn:t:lot:R'`,
-		`DELETE FROM schema_migrations WHERE version = 84`,
-	} {
-		if _, err := db.Write.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
+		 "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:1"}], "destinationList": [{"type": "location", "destination": "urn:t:site:houston"}]}`,
+			`{"type": "ObjectEvent", "eventID": "urn:t:ev:r2", "eventTime": "2025-11-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "receiving",
+		 "bizLocation": {"id": "urn:t:site:houston"}, "quantityList": [{"epcClass": "urn:t:lot:R", "quantity": 9600, "uom": "KGM"}], "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:1"}]}`))
+	}, func(db *sqldb.DB) {
+		// Back to the projection before 0084 (0083's shape): the lot's total
+		// at the shipped weight, 30 t.
+		execRebound(t, db, `UPDATE lots SET quantity = 30000, wet_t = 30, dry_t = 30 WHERE id = 'urn:t:lot:R'`)
+	}, func(db *sqldb.DB, stage migrationStage) {
+		r, err := db.FindLot(t.Context(), "urn:t:lot:R")
+		switch stage {
+		case asCaptured:
+			if err != nil || len(r.Parts) != 1 || !near(r.WetTonnes, 29.6) || !near(r.Quantity, 29600) {
+				t.Errorf("as captured: %+v %v; want 29.6 t (the current projection)", r, err)
+			}
+		case beforeMigration:
+			// Read with today's part mass (9.6 t received), the old total leaves
+			// 30 − 9.6 = 20.4 t at Karachi: the disagreement 0084 repairs.
+			if err != nil || !near(r.WetTonnes, 30) || !near(r.Quantity, 30000) || !near(r.RemainingWetTonnes(), 20.4) {
+				t.Errorf("before the migration: %+v %v; want the old projection (30 t, 20.4 t at Karachi)", r, err)
+			}
+		case afterMigration:
+			if err != nil || len(r.Parts) != 1 {
+				t.Errorf("after: %+v %v", r, err)
+				return
+			}
+			p := r.Parts[0]
+			if !near(r.WetTonnes, 29.6) || !near(r.DryTonnes, 29.6) || !near(r.Quantity, 29600) || !near(r.RemainingWetTonnes(), 20) ||
+				!near(p.Tonnes, 10) || !near(p.ReceivedTonnes, 9.6) || !near(p.Mass(), 9.6) {
+				t.Errorf("after the migration: %v t wet, %v t dry, %v kg, %v t at Karachi, part %+v; want 29.6 t, 29.6 t, 29600 kg, 20 t, the part shipped at 10 t and received at 9.6 t", r.WetTonnes, r.DryTonnes, r.Quantity, r.RemainingWetTonnes(), p)
+			}
 		}
-	}
-	if err := db.ResealDerived(ctx); err != nil {
-		t.Fatal(err)
-	}
-	r, err = db.FindLot(ctx, "urn:t:lot:R")
-	// Read with today's part mass (9.6 t received), the old total leaves
-	// 30 − 9.6 = 20.4 t at Karachi: the disagreement 0084 repairs.
-	if err != nil || !near(r.WetTonnes, 30) || !near(r.Quantity, 30000) || !near(r.RemainingWetTonnes(), 20.4) {
-		t.Fatalf("before the migration: %+v %v; want the old projection (30 t, 20.4 t at Karachi)", r, err)
-	}
-	db.Close()
-	if db, err = open(); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	r, err = db.FindLot(ctx, "urn:t:lot:R")
-	if err != nil || len(r.Parts) != 1 {
-		t.Fatalf("after: %+v %v", r, err)
-	}
-	p := r.Parts[0]
-	if !near(r.WetTonnes, 29.6) || !near(r.DryTonnes, 29.6) || !near(r.Quantity, 29600) || !near(r.RemainingWetTonnes(), 20) ||
-		!near(p.Tonnes, 10) || !near(p.ReceivedTonnes, 9.6) || !near(p.Mass(), 9.6) {
-		t.Errorf("after the migration: %v t wet, %v t dry, %v kg, %v t at Karachi, part %+v; want 29.6 t, 29.6 t, 29600 kg, 20 t, the part shipped at 10 t and received at 9.6 t", r.WetTonnes, r.DryTonnes, r.Quantity, r.RemainingWetTonnes(), p)
-	}
+	})
 }

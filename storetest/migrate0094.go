@@ -1,13 +1,10 @@
 package storetest
 
 import (
-	"context"
-	"math"
 	"testing"
 
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/sqldb"
-	"github.com/critmin/critmin/sqlite"
 )
 
 // MigrateRunOutputsAdd (issue 9, fix9f): migration 0094 replays the lot
@@ -20,59 +17,31 @@ import (
 // 10.5 t; and `critmin verify`'s rebuild equals what is stored.
 func MigrateRunOutputsAdd(t *testing.T, open func() (*sqldb.DB, error)) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := open()
-	if err != nil {
-		t.Fatal(err)
-	}
 	run := func(id, day, in, out string) string {
 		return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-11-` + day + `T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:R8",
 		 ` + in + `"outputQuantityList": [{"epcClass": "urn:t:lot:O8", "quantity": ` + out + `, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"},
 		 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0}}`
 	}
-	MustCapture(t, ledger.NewService(db), `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}],
-	"type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-25T00:00:00Z",
-	"epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:p8", "eventTime": "2025-11-01T00:00:00Z", "eventTimeZoneOffset": "+00:00",
+	checkReplayMigration(t, open, 94, func(db *sqldb.DB) {
+		MustCapture(t, ledger.NewService(db), migrationDoc(`{"type": "ObjectEvent", "eventID": "urn:t:ev:p8", "eventTime": "2025-11-01T00:00:00Z", "eventTimeZoneOffset": "+00:00",
 		"action": "ADD", "bizStep": "commissioning", "bizLocation": {"id": "urn:t:site:mb"}, "quantityList": [{"epcClass": "urn:t:lot:P8", "quantity": 100, "uom": "TNE"}],
-		"ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0}},
-		`+run("r8a", "20", `"inputQuantityList": [{"epcClass": "urn:t:lot:P8", "quantity": 100, "uom": "TNE"}], `, "0.5")+`,
-		`+run("r8b", "21", "", "10")+`]}}`)
-	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
-	o, err := db.FindLot(ctx, "urn:t:lot:O8")
-	if err != nil || !near(o.WetTonnes, 10.5) || !near(o.DryTonnes, 10.5) {
-		t.Fatalf("as captured: %+v %v; want 0.5 + 10 = 10.5 t", o, err)
-	}
-	// Back to the projection before 0094: the last line, 10 t.
-	if _, err := db.Write.ExecContext(ctx, `UPDATE lots SET quantity = 10, wet_t = 10, dry_t = 10 WHERE id = 'urn:t:lot:O8'`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Write.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 94`); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.ResealDerived(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if o, err = db.FindLot(ctx, "urn:t:lot:O8"); err != nil || !near(o.WetTonnes, 10) {
-		t.Fatalf("before the migration: %+v %v; want the old projection (10 t)", o, err)
-	}
-	db.Close()
-	if db, err = open(); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if o, err = db.FindLot(ctx, "urn:t:lot:O8"); err != nil || !near(o.WetTonnes, 10.5) || !near(o.DryTonnes, 10.5) {
-		t.Errorf("after the migration: %+v %v; want 0.5 + 10 = 10.5 t", o, err)
-	}
-	scratch, closeScratch, err := sqlite.OpenScratch(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeScratch()
-	rep, err := db.Verify(ctx, scratch, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rep.OK() {
-		t.Errorf("verify after the migration: %+v; want the rebuild equal to what is stored", rep)
-	}
+		"ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0}}`,
+			run("r8a", "20", `"inputQuantityList": [{"epcClass": "urn:t:lot:P8", "quantity": 100, "uom": "TNE"}], `, "0.5"),
+			run("r8b", "21", "", "10")))
+	}, func(db *sqldb.DB) {
+		// Back to the projection before 0094: the last line, 10 t.
+		execRebound(t, db, `UPDATE lots SET quantity = 10, wet_t = 10, dry_t = 10 WHERE id = 'urn:t:lot:O8'`)
+	}, func(db *sqldb.DB, stage migrationStage) {
+		o, err := db.FindLot(t.Context(), "urn:t:lot:O8")
+		switch stage {
+		case asCaptured, afterMigration:
+			if err != nil || !near(o.WetTonnes, 10.5) || !near(o.DryTonnes, 10.5) {
+				t.Errorf("%s: %+v %v; want 0.5 + 10 = 10.5 t", stage, o, err)
+			}
+		case beforeMigration:
+			if err != nil || !near(o.WetTonnes, 10) {
+				t.Errorf("before the migration: %+v %v; want the old projection (10 t)", o, err)
+			}
+		}
+	})
 }

@@ -1,9 +1,7 @@
 package storetest
 
 import (
-	"context"
 	"encoding/json"
-	"math"
 	"testing"
 
 	"github.com/critmin/critmin/ledger"
@@ -22,11 +20,6 @@ import (
 // gave the onward part bill 1's 8 %: 15 × 0.92 = 13.8 t, 28.6 t in all.
 func MigrateOnwardMoisture(t *testing.T, open func() (*sqldb.DB, error)) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := open()
-	if err != nil {
-		t.Fatal(err)
-	}
 	ev := func(id, day, step, loc, kg, bol, extra string) string {
 		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-11-` + day + `T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "` + step + `",
 		 "bizLocation": {"id": "` + loc + `"}, "quantityList": [{"epcClass": "urn:t:lot:OM", "quantity": ` + kg + `, "uom": "KGM"}],
@@ -39,57 +32,49 @@ func MigrateOnwardMoisture(t *testing.T, open func() (*sqldb.DB, error)) {
 		}
 		return s
 	}
-	MustCapture(t, ledger.NewService(db), `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}],
-	"type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-25T00:00:00Z",
-	"epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:o0", "eventTime": "2025-11-01T00:00:00Z", "eventTimeZoneOffset": "+00:00",
+	checkReplayMigration(t, open, 99, func(db *sqldb.DB) {
+		MustCapture(t, ledger.NewService(db), migrationDoc(`{"type": "ObjectEvent", "eventID": "urn:t:ev:o0", "eventTime": "2025-11-01T00:00:00Z", "eventTimeZoneOffset": "+00:00",
 		"action": "ADD", "bizStep": "commissioning", "bizLocation": {"id": "urn:t:site:M"}, "quantityList": [{"epcClass": "urn:t:lot:OM", "quantity": 30000, "uom": "KGM"}],
-		"ilmd": {"cm:commodity": "antimony_ore"}},
-		`+ev("o1", "02", "shipping", "urn:t:site:M", "10000", "1", ship("urn:t:site:P", "8"))+`,
-		`+ev("o2", "03", "shipping", "urn:t:site:M", "10000", "2", ship("urn:t:site:P", "4"))+`,
-		`+ev("o3", "04", "receiving", "urn:t:site:P", "10000", "1", "")+`,
-		`+ev("o4", "05", "receiving", "urn:t:site:P", "10000", "2", "")+`,
-		`+ev("o5", "06", "shipping", "urn:t:site:P", "15000", "3", ship("urn:t:site:H", ""))+`]}}`)
-	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
-	q, err := db.FindLot(ctx, "urn:t:lot:OM")
-	if err != nil || len(q.Parts) != 3 || q.Parts[2].Moisture == nil || !near(*q.Parts[2].Moisture, 1.0/15) || !near(q.WetTonnes, 30) || !near(q.DryTonnes, 28.8) {
-		t.Fatalf("as captured: %+v %v; want the onward part at 1/15, 30 t wet, 28.8 t dry (the current projection)", q, err)
-	}
-	// Back to the projection before 0099: the onward part at bill 1's
-	// 8 %, 28.6 t dry.
-	old := q.Parts
-	m := 0.08
-	old[2].Moisture = &m
-	parts, err := json.Marshal(old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Write.ExecContext(ctx, rebind(db, `UPDATE lots SET dry_t = 28.6, parts = ? WHERE id = 'urn:t:lot:OM'`), string(parts)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Write.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 99`); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.ResealDerived(ctx); err != nil {
-		t.Fatal(err)
-	}
-	q, err = db.FindLot(ctx, "urn:t:lot:OM")
-	if err != nil || !near(q.DryTonnes, 28.6) {
-		t.Fatalf("before the migration: %+v %v; want the old projection (28.6 t dry)", q, err)
-	}
-	db.Close()
-	if db, err = open(); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	q, err = db.FindLot(ctx, "urn:t:lot:OM")
-	if err != nil || len(q.Parts) != 3 {
-		t.Fatalf("after: %+v %v", q, err)
-	}
-	if !near(q.WetTonnes, 30) || !near(q.DryTonnes, 28.8) || q.Parts[2].Moisture == nil || !near(*q.Parts[2].Moisture, 1.0/15) {
-		t.Errorf("after the migration: %v t wet, %v t dry, parts %+v; want 30 t wet, 28.8 t dry, the onward part at 1/15", q.WetTonnes, q.DryTonnes, q.Parts)
-	}
-	// critmin verify: the rebuild from the log equals what is stored.
-	if rep := verifyFull(t, db, nil, true); !rep.OK() {
-		t.Fatalf("verify after the migration: %v %v", rep.Problem, rep.Difference)
-	}
+		"ilmd": {"cm:commodity": "antimony_ore"}}`,
+			ev("o1", "02", "shipping", "urn:t:site:M", "10000", "1", ship("urn:t:site:P", "8")),
+			ev("o2", "03", "shipping", "urn:t:site:M", "10000", "2", ship("urn:t:site:P", "4")),
+			ev("o3", "04", "receiving", "urn:t:site:P", "10000", "1", ""),
+			ev("o4", "05", "receiving", "urn:t:site:P", "10000", "2", ""),
+			ev("o5", "06", "shipping", "urn:t:site:P", "15000", "3", ship("urn:t:site:H", ""))))
+	}, func(db *sqldb.DB) {
+		// Back to the projection before 0099: the onward part at bill 1's
+		// 8 %, 28.6 t dry.
+		q, err := db.FindLot(t.Context(), "urn:t:lot:OM")
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := q.Parts
+		m := 0.08
+		old[2].Moisture = &m
+		parts, err := json.Marshal(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		execRebound(t, db, `UPDATE lots SET dry_t = 28.6, parts = ? WHERE id = 'urn:t:lot:OM'`, string(parts))
+	}, func(db *sqldb.DB, stage migrationStage) {
+		q, err := db.FindLot(t.Context(), "urn:t:lot:OM")
+		switch stage {
+		case asCaptured:
+			if err != nil || len(q.Parts) != 3 || q.Parts[2].Moisture == nil || !near(*q.Parts[2].Moisture, 1.0/15) || !near(q.WetTonnes, 30) || !near(q.DryTonnes, 28.8) {
+				t.Errorf("as captured: %+v %v; want the onward part at 1/15, 30 t wet, 28.8 t dry (the current projection)", q, err)
+			}
+		case beforeMigration:
+			if err != nil || !near(q.DryTonnes, 28.6) {
+				t.Errorf("before the migration: %+v %v; want the old projection (28.6 t dry)", q, err)
+			}
+		case afterMigration:
+			if err != nil || len(q.Parts) != 3 {
+				t.Errorf("after: %+v %v", q, err)
+				return
+			}
+			if !near(q.WetTonnes, 30) || !near(q.DryTonnes, 28.8) || q.Parts[2].Moisture == nil || !near(*q.Parts[2].Moisture, 1.0/15) {
+				t.Errorf("after the migration: %v t wet, %v t dry, parts %+v; want 30 t wet, 28.8 t dry, the onward part at 1/15", q.WetTonnes, q.DryTonnes, q.Parts)
+			}
+		}
+	})
 }
