@@ -2,11 +2,13 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/sqldb"
 )
 
@@ -92,4 +94,21 @@ func checkReplayMigration(t *testing.T, open func() (*sqldb.DB, error), version 
 	if rep := verifyFull(t, db, nil, true); !rep.OK() {
 		t.Errorf("verify after the migration: %v %v; want the rebuild equal to what is stored", rep.Problem, rep.Difference)
 	}
+}
+
+// oldParts reads lot's parts as captured, lets edit put them back in the
+// shape of before a migration, and returns them as the JSON the lots
+// table stores, for a rollback's UPDATE.
+func oldParts(t *testing.T, db *sqldb.DB, lot string, edit func(parts []critmin.LotPart)) string {
+	t.Helper()
+	q, err := db.FindLot(context.Background(), lot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(q.Parts)
+	parts, err := json.Marshal(q.Parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(parts)
 }

@@ -1,9 +1,9 @@
 package storetest
 
 import (
-	"encoding/json"
 	"testing"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/sqldb"
 )
@@ -35,17 +35,10 @@ func MigratePartMoisture(t *testing.T, open func() (*sqldb.DB, error)) {
 	}, func(db *sqldb.DB) {
 		// Back to the projection before 0092 (0091's shape): the part without
 		// a moisture, the lot at the part's 10.5 %.
-		q, err := db.FindLot(t.Context(), "urn:t:lot:Q")
-		if err != nil {
-			t.Fatal(err)
-		}
-		old := q.Parts
-		old[0].Moisture, old[0].MoistureEventID = nil, ""
-		parts, err := json.Marshal(old)
-		if err != nil {
-			t.Fatal(err)
-		}
-		execRebound(t, db, `UPDATE lots SET moisture = 0.105, dry_t = 26.85, parts = ? WHERE id = 'urn:t:lot:Q'`, string(parts))
+		parts := oldParts(t, db, "urn:t:lot:Q", func(old []critmin.LotPart) {
+			old[0].Moisture, old[0].MoistureEventID = nil, ""
+		})
+		execRebound(t, db, `UPDATE lots SET moisture = 0.105, dry_t = 26.85, parts = ? WHERE id = 'urn:t:lot:Q'`, parts)
 	}, func(db *sqldb.DB, stage migrationStage) {
 		q, err := db.FindLot(t.Context(), "urn:t:lot:Q")
 		switch stage {

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/critmin/critmin"
@@ -37,17 +36,8 @@ func MigratePartRejoin(t *testing.T, open func() (*sqldb.DB, error)) {
 			ev("k5", "06", "inspecting", "urn:t:site:M", `25000, "uom": "KGM"}]}`)))
 	}, func(db *sqldb.DB) {
 		// Back to the projection before 0093 (0092's shape).
-		q, err := db.FindLot(t.Context(), "urn:t:lot:K3")
-		if err != nil {
-			t.Fatal(err)
-		}
-		old := q.Parts
-		old[1].Status = critmin.PartReceived
-		parts, err := json.Marshal(old)
-		if err != nil {
-			t.Fatal(err)
-		}
-		execRebound(t, db, `UPDATE lots SET quantity = 30000, wet_t = 30, dry_t = 27.6, parts = ? WHERE id = 'urn:t:lot:K3'`, string(parts))
+		parts := oldParts(t, db, "urn:t:lot:K3", func(old []critmin.LotPart) { old[1].Status = critmin.PartReceived })
+		execRebound(t, db, `UPDATE lots SET quantity = 30000, wet_t = 30, dry_t = 27.6, parts = ? WHERE id = 'urn:t:lot:K3'`, parts)
 	}, func(db *sqldb.DB, stage migrationStage) {
 		q, err := db.FindLot(t.Context(), "urn:t:lot:K3")
 		switch stage {

@@ -1,9 +1,9 @@
 package storetest
 
 import (
-	"encoding/json"
 	"testing"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/sqldb"
 )
@@ -35,19 +35,12 @@ func MigrateNoBodySites(t *testing.T, open func() (*sqldb.DB, error)) {
 	}, func(db *sqldb.DB) {
 		// Back to the projection before 0097: the parts unweighed, the
 		// weighing a body's mass: 29.8 + 30 = 59.8 t.
-		q, err := db.FindLot(t.Context(), "urn:t:lot:NB")
-		if err != nil {
-			t.Fatal(err)
-		}
-		old := q.Parts
-		for i := range old {
-			old[i].WeighedTonnes, old[i].WeighEventID = nil, ""
-		}
-		parts, err := json.Marshal(old)
-		if err != nil {
-			t.Fatal(err)
-		}
-		execRebound(t, db, `UPDATE lots SET quantity = 59800, wet_t = 59.8, dry_t = 59.8, parts = ? WHERE id = 'urn:t:lot:NB'`, string(parts))
+		parts := oldParts(t, db, "urn:t:lot:NB", func(old []critmin.LotPart) {
+			for i := range old {
+				old[i].WeighedTonnes, old[i].WeighEventID = nil, ""
+			}
+		})
+		execRebound(t, db, `UPDATE lots SET quantity = 59800, wet_t = 59.8, dry_t = 59.8, parts = ? WHERE id = 'urn:t:lot:NB'`, parts)
 	}, func(db *sqldb.DB, stage migrationStage) {
 		q, err := db.FindLot(t.Context(), "urn:t:lot:NB")
 		switch stage {

@@ -1,9 +1,9 @@
 package storetest
 
 import (
-	"encoding/json"
 	"testing"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/sqldb"
 )
@@ -44,18 +44,11 @@ func MigrateOnwardMoisture(t *testing.T, open func() (*sqldb.DB, error)) {
 	}, func(db *sqldb.DB) {
 		// Back to the projection before 0099: the onward part at bill 1's
 		// 8 %, 28.6 t dry.
-		q, err := db.FindLot(t.Context(), "urn:t:lot:OM")
-		if err != nil {
-			t.Fatal(err)
-		}
-		old := q.Parts
-		m := 0.08
-		old[2].Moisture = &m
-		parts, err := json.Marshal(old)
-		if err != nil {
-			t.Fatal(err)
-		}
-		execRebound(t, db, `UPDATE lots SET dry_t = 28.6, parts = ? WHERE id = 'urn:t:lot:OM'`, string(parts))
+		parts := oldParts(t, db, "urn:t:lot:OM", func(old []critmin.LotPart) {
+			m := 0.08
+			old[2].Moisture = &m
+		})
+		execRebound(t, db, `UPDATE lots SET dry_t = 28.6, parts = ? WHERE id = 'urn:t:lot:OM'`, parts)
 	}, func(db *sqldb.DB, stage migrationStage) {
 		q, err := db.FindLot(t.Context(), "urn:t:lot:OM")
 		switch stage {
