@@ -78,3 +78,61 @@ func TestCoveredAgainNoteOnlyOnRepaidOrigin(t *testing.T) {
 		t.Errorf("O2's CHN entry: note %q shortfall %v, want no covered-again note (China was never short)", cn.Note, cn.Shortfall)
 	}
 }
+
+// TestCoveredAgainUntilRetraction (fix9n item 2): a claim covered again
+// by a later credit goes short again when that credit's run is declared
+// in error; its history names the retraction (retractedBy) and says it
+// was covered by that credit until its retraction.
+//
+//	As TestDeficitRepaidCoversClaim: deficit 0.55 t (O3 0.4, O2 0.15);
+//	  R4 (Oct 12) credits 0.45 t: 0.1 t left, O3's; O2 covered again.
+//	R4 declared in error (Oct 20): credits 0.25 t again, deficit 0.55 t:
+//	  O3 0.4, O2 0.15 t short again — because R4 was retracted.
+//
+// Either R4's run (its credit goes) or its output's assay event (O4 no
+// longer assayed: no credit) declared in error leaves O2 short again.
+func TestCoveredAgainUntilRetraction(t *testing.T) {
+	r4 := runOf("R4", "mb", "2025-10-12T00:00:00Z", []string{"PK2:10"}, product{lot: "O4", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}})
+	i := strings.Index(r4, `,{"type": "ObjectEvent"`)
+	run, facts := r4[:i], r4[i+1:]
+	t.Run("run", func(t *testing.T) { coveredAgainUntil(t, r4, declared9d(run, "2025-10-20T00:00:00Z"), "urn:t:ev:R4") })
+	t.Run("assay", func(t *testing.T) {
+		coveredAgainUntil(t, r4, declared9d(facts, "2025-10-20T00:00:00Z"), "urn:t:ev:R4-facts-0")
+	})
+}
+
+func coveredAgainUntil(t *testing.T, r4, decl, id string) {
+	svc, claim, stmt := setup9g(t)
+	svc.Now = clockAt("2025-10-07T00:00:00Z")
+	if err := capture(svc, oxide9g("R2", "2025-10-06T00:00:00Z", "O2", 0.5), oxide9g("R3", "2025-10-06T01:00:00Z", "O3", 0.5)); err != nil {
+		t.Fatal(err)
+	}
+	svc.Now = clockAt("2025-10-08T00:00:00Z")
+	if err := capture(svc, lateAssay9d("AS1", "2025-10-05T00:00:00Z", "urn:t:lot:O1", "5")); err != nil {
+		t.Fatal(err)
+	}
+	svc.Now = clockAt("2025-10-12T12:00:00Z")
+	if err := capture(svc, r4); err != nil {
+		t.Fatal(err)
+	}
+	if cl := claim("O2"); cl.Status != custody.ClaimAccepted {
+		t.Fatalf("O2 after R4: %s, want covered again", cl.Status)
+	}
+	svc.Now = clockAt("2025-10-20T12:00:00Z")
+	if err := capture(svc, decl); err != nil {
+		t.Fatal(err)
+	}
+	cl := claim("O2")
+	if cl.Status != custody.ClaimNotCovered || math.Abs(cl.Shortfall-0.15) > 1e-9 {
+		t.Fatalf("O2 after R4's retraction: %s shortfall %v, want not covered, 0.15 t", cl.Status, cl.Shortfall)
+	}
+	if strings.Join(cl.RetractedBy, " ") != id || !strings.Contains(cl.Error, "covered again by credit(s) "+id+" until the retraction of ") ||
+		!strings.Contains(cl.Error, "event "+id+" (") || !strings.Contains(cl.Error, "no longer covered since assay urn:t:ev:AS1") {
+		t.Errorf("O2 after %s's retraction: retractedBy %v error %q, want it named, covered again until its retraction, and AS1 still named", id, cl.RetractedBy, cl.Error)
+	}
+	for _, r := range stmt("2025-10").Refused {
+		if r.Lot == "urn:t:lot:O2" && strings.Join(r.RetractedBy, " ") != id {
+			t.Errorf("O2's statement row retractedBy %v, want %s", r.RetractedBy, id)
+		}
+	}
+}

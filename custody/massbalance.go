@@ -776,7 +776,11 @@ type Claim struct {
 	// from its share of the deficit at each period's end.
 	bookedErr   string
 	bookedShort float64
-	bookedLot   string
+	// againRetracted says RetractedBy names only credits dated after
+	// the claim that had covered it again (fix9n): the late fact that
+	// first left it short is still named (explainLateFacts).
+	againRetracted bool
+	bookedLot      string
 	// bookedOrigin is the origin whose shortfall a booked claim's error
 	// words (the first short one): its deficit clause is restated from
 	// the claims still short of it (restateDeficit, fix9j).
