@@ -461,6 +461,13 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			if producer[lot] != "" {
 				continue
 			}
+			// A live TransformationEvent of the document produces it, but
+			// its run has no input yet (fix9n): say so, never "no
+			// transformation produced it".
+			if ev := unfedMaker(live, lot); ev != nil {
+				errs = append(errs, critmin.FieldError{Pointer: claimPtr(claimBy[lot]), Reason: noRunInput(lot, ev)})
+				continue
+			}
 			// The run that made it declared in error — by this document
 			// or before — is named as the read path names it (noMaker).
 			var maker *critmin.Event
@@ -596,6 +603,38 @@ func withoutDeclared(ctx context.Context, s Store, stored []*critmin.Lot, events
 // (transformationIDs) have an input stored (sqldb.DB.RunsWithInputs).
 type runInputsFinder interface {
 	RunsWithInputs(ctx context.Context, xids []string) (map[string]bool, error)
+}
+
+// unfedMaker is the live TransformationEvent of a document that lists lot
+// among its outputs, or nil. Called for a lot no fed run produced
+// (runsFed), it is an event whose run has no input yet.
+func unfedMaker(live []*critmin.Event, lot string) *critmin.Event {
+	for _, ev := range live {
+		if ev.Type != critmin.TransformationEvent {
+			continue
+		}
+		for _, q := range canonicalLots(ev).LotLines() {
+			if q.Role == critmin.RoleOutput && q.EPCClass == lot {
+				return ev
+			}
+		}
+	}
+	return nil
+}
+
+// noRunInput is the refusal of a claim on lot produced by ev, a
+// TransformationEvent whose run names no input yet (runsFed): EPCIS 2.0
+// §7.4.6 links a run's outputs to its inputs, so the lot has no genealogy
+// and the run has earned no credit in (ISO 22095-2: claims out ≤ credits
+// in) to back the claim. The remedy is to capture the run's input event
+// first or in the same document.
+func noRunInput(lot string, ev *critmin.Event) string {
+	run := "it has no transformationID, so no other event can give its run an input"
+	if ev.TransformationID != "" {
+		run = fmt.Sprintf("no event of its run (transformationID %s) names an input yet", ev.TransformationID)
+	}
+	return fmt.Sprintf("claim on lot %s refused: TransformationEvent %s produces it at site %s, but %s, so the run has no input and earns no credit to back the claim: capture the run's input event first or in the same document",
+		lot, ev.EventID, epcis.Canonical(ev.BizLocation), run)
 }
 
 // runsFed returns whether a document's TransformationEvent belongs to a

@@ -208,7 +208,7 @@ func (mc *mbCalc) explainLateFacts(periods []critmin.ClaimPeriod, upto int, st *
 	memo := map[time.Time][]lateFact{}
 	for _, lot := range sortedKeys(mc.claims) {
 		cl := mc.claims[lot]
-		if cl.Status != ClaimRefused || cl.Shortfall <= 0 || len(cl.RetractedBy) > 0 || len(cl.AssayedBy) > 0 || len(cl.WeighedBy) > 0 || cl.Event == "" {
+		if cl.Status != ClaimRefused || cl.Shortfall <= 0 || len(cl.RetractedBy) > 0 && !cl.againRetracted || len(cl.AssayedBy) > 0 || len(cl.WeighedBy) > 0 || cl.Event == "" {
 			continue
 		}
 		rec := mc.recordedAt(cl.Event)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -775,7 +776,11 @@ type Claim struct {
 	// from its share of the deficit at each period's end.
 	bookedErr   string
 	bookedShort float64
-	bookedLot   string
+	// againRetracted says RetractedBy names only credits dated after
+	// the claim that had covered it again (fix9n): the late fact that
+	// first left it short is still named (explainLateFacts).
+	againRetracted bool
+	bookedLot      string
 	// bookedOrigin is the origin whose shortfall a booked claim's error
 	// words (the first short one): its deficit clause is restated from
 	// the claims still short of it (restateDeficit, fix9j).
@@ -1688,6 +1693,9 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		short  float64
 		byC    map[string]float64
 		repaid []string
+		// was are the origins booked short (fix9n): only their
+		// entries read covered again once repaid.
+		was map[string]bool
 	}
 	by := map[*Claim]*state{}
 	var order []*Claim
@@ -1697,11 +1705,12 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			for _, b := range a.booked[c] {
 				x := by[b.cl]
 				if x == nil {
-					x = &state{byC: map[string]float64{}}
+					x = &state{byC: map[string]float64{}, was: map[string]bool{}}
 					by[b.cl] = x
 					order = append(order, b.cl)
 				}
 				x.short += b.alloc
+				x.was[c] = true
 				if b.alloc > 0 {
 					x.byC[c] += b.alloc
 				}
@@ -1754,6 +1763,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 				cl.Error += "; now " + now
 			}
 		}
+		cl.Error = restateHolds(cl, own)
 		// Every other origin short names its own share (fix9j).
 		for _, sh := range cl.ByCountry {
 			if v := x.byC[sh.Key]; sh.Key != cl.bookedOrigin && v > claimTolerance && len(cl.ByCountry) > 1 {
@@ -1799,8 +1809,12 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			}
 			x := by[cl]
 			switch v := x.byC[e.Country]; {
-			case x.short <= claimTolerance:
+			case x.short <= claimTolerance && x.was[e.Country]:
 				e.Status, e.Shortfall, e.Note = ClaimAccepted, 0, note[e.Lot]
+			case x.short <= claimTolerance:
+				// An origin never short was never repaid (fix9n): the
+				// note of the origin that was stays on its own entry.
+				e.Status, e.Shortfall, e.Note = ClaimAccepted, 0, ""
 			case v > claimTolerance:
 				e.Status, e.Shortfall = ClaimNotCovered, v
 				e.Note = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t)", Figure(v))
@@ -1811,6 +1825,31 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			e.Note = joinNotes(e.Note, cl.ReassayNote)
 		}
 	}
+}
+
+// holdsRe finds the "balance holds" figure of an over-claim's error:
+// the origin's name and the figure.
+var holdsRe = regexp.MustCompile(`of (.+?) origin but the balance holds (-?[0-9][0-9.e+-]*) t \(`)
+
+// restateHolds is a booked claim's error with its "the balance holds X t"
+// figure restated as what the balance leaves for THAT claim in the origin
+// it was replayed short in (fix9n): X = claimed − own, own being its
+// share of the deficit (allocate), so that claimed − holds = shortfall.
+// Replayed, the balance read what earlier claims had left (a negative
+// figure once they had put it in deficit), which no longer matches the
+// shortfall once the deficit is shared from the last claim back.
+func restateHolds(cl *Claim, own float64) string {
+	m := holdsRe.FindStringSubmatchIndex(cl.Error)
+	if m == nil {
+		return cl.Error
+	}
+	name := cl.Error[m[2]:m[3]]
+	for _, sh := range cl.ByCountry {
+		if sh.Name == name {
+			return cl.Error[:m[4]] + Figure(math.Max(0, sh.Tonnes-own)) + cl.Error[m[5]:]
+		}
+	}
+	return cl.Error
 }
 
 // restateDeficit is a booked claim's error as replayed (bookedErr) with

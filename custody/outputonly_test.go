@@ -30,9 +30,10 @@ func halfRun(id, xid string, in bool, out string) string {
 // TestClaimOnOutputOnlyRun (issue 9): capture and read agree on a claim
 // made by a TransformationEvent with outputs and no inputs under its own
 // transformationID. Such an event links its output to nothing (EPCIS 2.0
-// §7.4.6: inputs and outputs of one transformationID are linked), so no
-// transformation produced the lot and the read refuses the claim ("no
-// transformation produced it"); capture refuses it too, storing nothing.
+// §7.4.6: inputs and outputs of one transformationID are linked), so the
+// run has no input yet and earns no credit: capture refuses the claim
+// saying so (fix9n: never "no transformation produced it" — the event is
+// one), storing nothing.
 // The same output event is accepted when its run has inputs — in an event
 // of the same document, or stored by an earlier capture: 0.4 t Nd+Pr
 // against mbStore's November Pakistani balance of 2.6 t.
@@ -43,8 +44,11 @@ func TestClaimOnOutputOnlyRun(t *testing.T) {
 	svc.Now = func() time.Time { return time.Date(2025, 11, 25, 0, 0, 0, 0, time.UTC) } // November still open
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(halfRun("X1", "X1", false, "OX"))})
-	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "claim on lot urn:t:lot:OX refused") || !strings.Contains(err.Error(), "no transformation produced it") {
-		t.Fatalf("claim on an output-only run: %v, want EINVALID, no transformation produced it", err)
+	// The event is a TransformationEvent producing OX: the refusal says
+	// the real reason — its run has no input yet, so no credit (fix9n).
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "claim on lot urn:t:lot:OX refused: TransformationEvent urn:t:ev:X1 produces it at site urn:t:site:mb, but no event of its run (transformationID urn:t:xid:X1) names an input yet") ||
+		!strings.Contains(err.Error(), "capture the run's input event first or in the same document") || strings.Contains(err.Error(), "no transformation produced it") {
+		t.Fatalf("claim on an output-only run: %v, want EINVALID, its run has no input yet", err)
 	}
 	if ls, _ := db.FindLotsByID(ctx, []string{"urn:t:lot:OX"}); len(ls) != 0 {
 		t.Errorf("refused capture stored OX")

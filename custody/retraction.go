@@ -425,11 +425,20 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 		at := mc.claimTime[lot]
 		var names, dated []string
 		var datedWords []string
+		// again are the retracted credits dated after the claim that had
+		// covered a booked claim again (fix9n): a claim accepted at
+		// capture and left short by a later fact is booked in full, so a
+		// later credit repays its deficit and covers it again until that
+		// credit is declared in error.
+		var again, againWords []string
 		for _, c := range cands {
-			if c.at.After(at) {
+			later := c.at.After(at)
+			if later && !cl.booked {
 				continue
 			}
-			dated, datedWords = append(dated, c.id), append(datedWords, c.words)
+			if !later {
+				dated, datedWords = append(dated, c.id), append(datedWords, c.words)
+			}
 			one, err := replay(oneIn, c.id, c.only)
 			if err != nil {
 				return err
@@ -442,12 +451,30 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 				}
 				changed = short(rest, lot) > claimTolerance
 			}
-			if changed {
+			if changed && later {
+				cl.RetractedBy = append(cl.RetractedBy, c.id)
+				again, againWords = append(again, c.id), append(againWords, c.words)
+			} else if changed {
 				cl.RetractedBy = append(cl.RetractedBy, c.id)
 				names = append(names, c.words)
 			}
 		}
-		if len(names) == 0 {
+		if len(again) > 0 {
+			cl.Error += fmt.Sprintf("; the claim was covered again by credit(s) %s until the retraction of %s: the credits that had repaid its share of the deficit were removed, so it is short again",
+				strings.Join(again, ", "), strings.Join(againWords, ", "))
+			if len(names) == 0 {
+				cl.againRetracted = true
+				if st != nil {
+					for i := range st.Refused {
+						if st.Refused[i].Lot == lot {
+							st.Refused[i].Error, st.Refused[i].RetractedBy = cl.Error, cl.RetractedBy
+						}
+					}
+				}
+				continue
+			}
+		}
+		if len(names) == 0 && len(again) == 0 {
 			// No one of them alone: together they did.
 			cl.RetractedBy, names = dated, datedWords
 		}
