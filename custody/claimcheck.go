@@ -1692,6 +1692,16 @@ func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot) []critmin.Fie
 				Reason: fmt.Sprintf("input lot %s is named without a quantity (all of it) but %s; %s: state the quantity this run consumes at %s", epcis.Canonical(q.EPCClass), there, elsewhere, ev.BizLocation)})
 			continue
 		}
+		if len(what) == 0 && !(w.Status == critmin.LotInTransit && len(w.Parts) == 0) {
+			// Nothing of it stands at the run's site: say where it
+			// stands (ledger.StandsAt), not "0 t in transit, 0 t
+			// remaining" (issue 15, fix15v: a lot that left whole as
+			// parts, both received, read as in transit).
+			out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/inputQuantityList/%d/quantity", ev.EventID, i),
+				Reason: fmt.Sprintf("input lot %s: %s t consumed at %s but nothing of lot %s stands at %s; the lot stands as %s: a run consumes only what is at its site",
+					epcis.Canonical(q.EPCClass), Tonnes(want), ev.BizLocation, epcis.Canonical(q.EPCClass), ev.BizLocation, standsText(&w))})
+			continue
+		}
 		out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/inputQuantityList/%d/quantity", ev.EventID, i),
 			Reason: fmt.Sprintf("input lot %s: %s t consumed at %s but %s; %s: a run consumes only what is at its site", epcis.Canonical(q.EPCClass), Tonnes(want), ev.BizLocation, there, elsewhere)})
 	}

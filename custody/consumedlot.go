@@ -230,6 +230,14 @@ func overShipped(t lotTouch) []critmin.FieldError {
 		if want <= rest+wet*ConsumptionTolerance+1e-9 {
 			return nil
 		}
+		if rest <= wet*ledger.PartTolerance {
+			// No body is left: every tonne left as parts, and the
+			// dispatch is not from where one was received (onward parts
+			// return above). Say where the lot stands (issue 15, fix15v),
+			// as the whereabouts check does.
+			return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("nothing of lot %s stands at %s at %s; the lot stands as %s — every tonne of it left as parts, and none was received at %s. It can be %s only where it stands — record its move there first (shipping and receiving events)",
+				t.id, orNone(eventSite(t.ev)), t.ev.EventTime.Format(time.RFC3339), standsText(&t.before), orNone(eventSite(t.ev)), pastOf(stepName(t.ev.BizStep)))}}
+		}
 		return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event sends %s t of it away, but only %s t of its %s t remain where it stands (%s t already sent as parts; tolerance %.1f %%): a part cannot carry more than remains of the lot",
 			t.id, stepName(t.ev.BizStep), Tonnes(want), Tonnes(rest), Tonnes(wet), Tonnes(t.before.PartsTonnes()), ConsumptionTolerance*100)}}
 	}

@@ -547,7 +547,9 @@ func standsText(l *critmin.Lot) string {
 //     "+0.45"; more (up to six) while the figure would read as the limit
 //     itself when it is not (+0.5004 → "+0.5004");
 //   - a difference that rounds to zero at two decimals is "0"; one that
-//     rounds to zero at one decimal only keeps two ("+0.04").
+//     rounds to zero at one decimal only keeps two ("+0.04");
+//   - an exact half rounds away from zero: −1.25 → "−1.3", +1.25 →
+//     "+1.3" (never to even, whatever float division left in rel).
 //
 // A fraction that is not finite (a division by nothing) prints "" — the
 // callers say in words that nothing stands (NothingStands).
@@ -555,7 +557,12 @@ func WeighingPercent(rel float64) string {
 	if math.IsNaN(rel) || math.IsInf(rel, 0) {
 		return ""
 	}
-	p := rel * 100
+	// An exact half rounds away from zero (math.Round): −1.25 → "−1.3".
+	// The division that made rel leaves binary artefacts ((7.9 − 8) / 8
+	// is −0.012499999999999956, not −0.0125), so p is first taken to
+	// nine decimals — finer than any figure printed (six at most) — and
+	// the half is rounded as written (issue 15, fix15v).
+	p := math.Round(rel*100*1e9) / 1e9
 	round := func(dec int) float64 { return math.Round(p*math.Pow10(dec)) / math.Pow10(dec) }
 	if round(2) == 0 {
 		return "0"

@@ -1385,6 +1385,7 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 	}
 	here := epcis.Canonical(site)
 	var last *critmin.Event
+	parted := false // every tonne left as parts
 	sent := 0.0
 	partsAt := map[string]bool{} // sites where a received part stands
 	for _, e := range evs {
@@ -1402,6 +1403,12 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 			if whole-sent > whole*ledger.PartTolerance {
 				continue // the rest stays where it was
 			}
+			// The last of the lot left as a part: no body is left
+			// anywhere, the lot stands where its parts were received
+			// (custody's tracker, whereabouts.go) — not in transit on
+			// this shipment (issue 15, fix15v D1).
+			parted, last = true, nil
+			continue
 		}
 		if to, ok := partRecv[e.EventID]; ok {
 			if epcis.Canonical(to) == here {
@@ -1420,10 +1427,16 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 			last = e
 		}
 	}
+	name := func(id string) string { return siteLabel(sites, id) }
+	if parted && last == nil && l != nil {
+		// Nothing of it stands here (a received part here returned
+		// above): say where it stands, as capture does.
+		return fmt.Sprintf("nothing of lot %s stands at %s; it stands as %s: %s there needs the lot moved there first (shipping and receiving events)",
+			asWritten, name(site), standsWords(l, name), act), nil
+	}
 	if last == nil {
 		return "", nil
 	}
-	name := func(id string) string { return siteLabel(sites, id) }
 	when := func(t time.Time) string { return t.In(at.Location()).Format("2006-01-02 15:04 -07:00") }
 	if inTransitSteps[last.BizStep] || last.BizLocation == "" {
 		// Not even at its destination: a reading, a packing or a shipping
@@ -1437,6 +1450,27 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 	}
 	return fmt.Sprintf("on %s lot %s was at %s (since %s, event %s on %s), not at %s: %s there needs the lot moved there first (shipping and receiving events)",
 		when(at), asWritten, name(last.BizLocation), strings.ToLower(humanStep(last.BizStep)), last.EventID, when(last.EventTime), name(site), act), nil
+}
+
+// standsWords says where lot l stands now, each site by its name:
+// "11.9 t at Port of Karachi, 8 t at Port Qasim" — the standing mass at
+// each site of its standing record (ledger.StandsAt,
+// custody.StandingMass), then "N t in transit" for parts at sea; the
+// wording of custody's refusals (standsText) with names for site URIs.
+func standsWords(l *critmin.Lot, name func(string) string) string {
+	var out []string
+	for _, st := range ledger.StandsAt(l) {
+		if wet, _ := custody.StandingMass(l, st.Site); wet > 1e-9 {
+			out = append(out, custody.Tonnes(wet)+" t at "+name(st.Site))
+		}
+	}
+	if t := l.InTransitTonnes(); t > 1e-9 {
+		out = append(out, custody.Tonnes(t)+" t in transit")
+	}
+	if len(out) == 0 {
+		return "nowhere (nothing of it is left)"
+	}
+	return strings.Join(out, ", ")
 }
 
 // humanStep is a business step as a word ("shipping"), "an event" for none.
