@@ -2386,7 +2386,10 @@ func (mc *mbCalc) loadRunMade() error {
 // The bound is Σ over the run's outputs of the product commodity, over
 // every event of the run (transformationID, EPCIS 2.0 §7.4.6), of dry
 // tonnes produced × the output's own dry grade of each of the category's
-// elements (GradesOf: assayed figures, as element accounting reads them);
+// elements (GradesOf: assayed figures, as element accounting reads them),
+// each capped at what the runs that made it put in of that element
+// (productHolds, the physical origin's capped figure: a gain never earns
+// credit, fix9m);
 // outputs of another commodity (residue, tailings) count nothing. An
 // output without its own assay of an element counts none of it, so a run
 // whose products are not assayed earns no credit until they are (a
@@ -2409,7 +2412,7 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 		return nil
 	}
 	var held, dry float64
-	var lots, unassayed []string
+	var lots, unassayed, capped []string
 	for _, o := range mc.runOuts[r.key] {
 		l := mc.oc.lots[o.lot]
 		if l == nil || l.Commodity != cat.Product {
@@ -2417,15 +2420,12 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 		}
 		lots = append(lots, o.lot)
 		dry += o.dry
-		g := GradesOf(l)
-		var missing []string
-		for _, el := range cat.Elements {
-			if v, ok := g[el]; ok {
-				held += o.dry * v
-			} else {
-				missing = append(missing, el)
-			}
+		h, over, missing, err := mc.productHolds(o, l, cat)
+		if err != nil {
+			return err
 		}
+		held += h
+		capped = append(capped, over...)
 		if len(missing) > 0 {
 			unassayed = append(unassayed, fmt.Sprintf("%s lot %s has no assay of %s", cat.Product, o.lot, strings.Join(missing, ", ")))
 		}
@@ -2452,6 +2452,9 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 		note = fmt.Sprintf("no credit from %s: it made no %s lot, so its products hold no %s; %s", run, cat.Product, els, would)
 	default:
 		note = fmt.Sprintf("bounded by what %s's products contain: %s t %s in %s t of %s (lot %s)", run, Figure(held), els, Figure(dry), cat.Product, strings.Join(lots, ", "))
+		if len(capped) > 0 {
+			note += ", capped at what its inputs held (element_gain: " + strings.Join(capped, "; ") + "; a gain earns no credit)"
+		}
 		if len(unassayed) > 0 {
 			note += "; " + strings.Join(unassayed, "; ") + " (not counted until assayed)"
 		}
@@ -2469,6 +2472,41 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 		rc.notes[key] = joinNotes(rc.notes[key], note)
 	}
 	return nil
+}
+
+// productHolds is what output o of a run (lot l, o.dry tonnes as the run
+// made it) holds of cat's elements for the credit bound: Σ over the
+// elements of o.dry × the lot's dry grade, capped per element at what the
+// runs that made it put in (comp.grade: the physical origin's capped
+// figure, the one function element accounting, the origin and the
+// credits read — docs/origin.md "No lot counts more metal than its run's
+// inputs held"). The cap exists so that a gain is never counted as
+// credit in: OG, 6 t at Nd 10 % + Pr 60 % from 4 t Nd + 1 t Pr, holds
+// 0.6 + 1.0 = 1.6 t, not 0.6 + 3.6 = 4.2 t. over words each capped
+// element ("Pr 3.6 t counted as 1 t"); missing lists the elements l has
+// no assay of (counted as none).
+func (mc *mbCalc) productHolds(o runOutput, l *critmin.Lot, cat critmin.MaterialCategory) (held float64, over, missing []string, err error) {
+	c, err := mc.oc.upstreamOf(o.lot)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	if c == nil {
+		c = &comp{}
+	}
+	g := GradesOf(l)
+	for _, el := range cat.Elements {
+		v, ok := g[el]
+		if !ok {
+			missing = append(missing, el)
+			continue
+		}
+		if cv, ok := c.grade(el, l.DryTonnes); ok && cv < v {
+			over = append(over, fmt.Sprintf("%s %s t counted as %s t", el, Figure(o.dry*v), Figure(o.dry*cv)))
+			v = cv
+		}
+		held += o.dry * v
+	}
+	return held, over, missing, nil
 }
 
 // recirculated reports whether lot id holds material that already entered
