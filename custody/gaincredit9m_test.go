@@ -11,9 +11,10 @@ import (
 )
 
 // TestGainEarnsNoCredit (issue 9, fix9m item 1, the new-user check): the
-// credit bound reads what a run's products contain capped per element at
-// what its inputs held of that element — the physical origin's capped
-// figure — so a gain never earns credit. Site mb (mbSvc, captured on
+// credit bound reads what a run's products contain (as the run made
+// them), each element capped at what its inputs held of it where the
+// run's element balance gains — the cap the physical origin reads — so a
+// gain never earns credit. Site mb (mbSvc, captured on
 // November 25; the Pakistani REE balance open on November 20 is 2.6 t:
 // October's 1.7 t left + A2's 0.9 t, TestClaimOnGainedRunBookedAtAssay).
 //

@@ -2387,9 +2387,10 @@ func (mc *mbCalc) loadRunMade() error {
 // every event of the run (transformationID, EPCIS 2.0 §7.4.6), of dry
 // tonnes produced × the output's own dry grade of each of the category's
 // elements (GradesOf: assayed figures, as element accounting reads them),
-// each capped at what the runs that made it put in of that element
-// (productHolds, the physical origin's capped figure: a gain never earns
-// credit, fix9m);
+// the sum of each element over the outputs capped at what the run's
+// inputs held of it where the run's balance gained (runInputCaps, the
+// physical origin's element balance and cap: a gain never earns credit,
+// fix9m);
 // outputs of another commodity (residue, tailings) count nothing. An
 // output without its own assay of an element counts none of it, so a run
 // whose products are not assayed earns no credit until they are (a
@@ -2413,6 +2414,7 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 	}
 	var held, dry float64
 	var lots, unassayed, capped []string
+	byEl := map[string]float64{}
 	for _, o := range mc.runOuts[r.key] {
 		l := mc.oc.lots[o.lot]
 		if l == nil || l.Commodity != cat.Product {
@@ -2420,15 +2422,32 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 		}
 		lots = append(lots, o.lot)
 		dry += o.dry
-		h, over, missing, err := mc.productHolds(o, l, cat)
-		if err != nil {
-			return err
+		g := GradesOf(l)
+		var missing []string
+		for _, el := range cat.Elements {
+			if v, ok := g[el]; ok {
+				byEl[el] += o.dry * v
+			} else {
+				missing = append(missing, el)
+			}
 		}
-		held += h
-		capped = append(capped, over...)
 		if len(missing) > 0 {
 			unassayed = append(unassayed, fmt.Sprintf("%s lot %s has no assay of %s", cat.Product, o.lot, strings.Join(missing, ", ")))
 		}
+	}
+	// Each element capped at what the run's inputs held of it, where
+	// its balance gained (fix9m: a gain earns no credit).
+	caps, err := mc.runInputCaps(r)
+	if err != nil {
+		return err
+	}
+	for _, el := range cat.Elements {
+		t := byEl[el]
+		if in, ok := caps[el]; ok && t > in {
+			capped = append(capped, fmt.Sprintf("%s %s t counted as %s t", el, Figure(t), Figure(in)))
+			t = in
+		}
+		held += t
 	}
 	if mc.runCredited == nil {
 		mc.runCredited = map[[2]string]float64{}
@@ -2474,39 +2493,33 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 	return nil
 }
 
-// productHolds is what output o of a run (lot l, o.dry tonnes as the run
-// made it) holds of cat's elements for the credit bound: Σ over the
-// elements of o.dry × the lot's dry grade, capped per element at what the
-// runs that made it put in (comp.grade: the physical origin's capped
-// figure, the one function element accounting, the origin and the
-// credits read — docs/origin.md "No lot counts more metal than its run's
-// inputs held"). The cap exists so that a gain is never counted as
-// credit in: OG, 6 t at Nd 10 % + Pr 60 % from 4 t Nd + 1 t Pr, holds
-// 0.6 + 1.0 = 1.6 t, not 0.6 + 3.6 = 4.2 t. over words each capped
-// element ("Pr 3.6 t counted as 1 t"); missing lists the elements l has
-// no assay of (counted as none).
-func (mc *mbCalc) productHolds(o runOutput, l *critmin.Lot, cat critmin.MaterialCategory) (held float64, over, missing []string, err error) {
-	c, err := mc.oc.upstreamOf(o.lot)
-	if err != nil {
-		return 0, nil, nil, err
+// runInputCaps is, per element, what run r's inputs held of it where its
+// element balance gained (element_gain: the run's outputs hold more than
+// its inputs, beyond the tolerance) — the same balance and the same cap
+// the physical origin reads (capsFor, docs/origin.md "No lot counts more
+// metal than its run's inputs held"). The credit bound counts no more of
+// an element than this (fix9m): a gain is never counted as credit in.
+// Elements without a gain, or whose input grade is not measured, are
+// absent (not capped).
+func (mc *mbCalc) runInputCaps(r ledgerRun) (map[string]float64, error) {
+	for _, o := range mc.runOuts[r.key] {
+		if _, err := mc.oc.upstreamOf(o.lot); err != nil {
+			return nil, err
+		}
 	}
-	if c == nil {
-		c = &comp{}
-	}
-	g := GradesOf(l)
-	for _, el := range cat.Elements {
-		v, ok := g[el]
-		if !ok {
-			missing = append(missing, el)
+	caps := map[string]float64{}
+	for _, rb := range mc.oc.balance {
+		if x := r.xid(); x != "" && rb.TransformationID != x || x == "" && rb.Event != r.event {
 			continue
 		}
-		if cv, ok := c.grade(el, l.DryTonnes); ok && cv < v {
-			over = append(over, fmt.Sprintf("%s %s t counted as %s t", el, Figure(o.dry*v), Figure(o.dry*cv)))
-			v = cv
+		for _, l := range rb.Elements {
+			if l.Gain {
+				caps[l.Element] = l.In
+			}
 		}
-		held += o.dry * v
+		break
 	}
-	return held, over, missing, nil
+	return caps, nil
 }
 
 // recirculated reports whether lot id holds material that already entered
