@@ -2425,7 +2425,11 @@ func (mc *mbCalc) loadRunMade() error {
 // The bound is Σ over the run's outputs of the product commodity, over
 // every event of the run (transformationID, EPCIS 2.0 §7.4.6), of dry
 // tonnes produced × the output's own dry grade of each of the category's
-// elements (GradesOf: assayed figures, as element accounting reads them);
+// elements (GradesOf: assayed figures, as element accounting reads them),
+// the sum of each element over the outputs capped at what the run's
+// inputs held of it where the run's balance gained (runInputCaps, the
+// physical origin's element balance and cap: a gain never earns credit,
+// fix9m);
 // outputs of another commodity (residue, tailings) count nothing. An
 // output without its own assay of an element counts none of it, so a run
 // whose products are not assayed earns no credit until they are (a
@@ -2448,7 +2452,8 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 		return nil
 	}
 	var held, dry float64
-	var lots, unassayed []string
+	var lots, unassayed, capped []string
+	byEl := map[string]float64{}
 	for _, o := range mc.runOuts[r.key] {
 		l := mc.oc.lots[o.lot]
 		if l == nil || l.Commodity != cat.Product {
@@ -2460,7 +2465,7 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 		var missing []string
 		for _, el := range cat.Elements {
 			if v, ok := g[el]; ok {
-				held += o.dry * v
+				byEl[el] += o.dry * v
 			} else {
 				missing = append(missing, el)
 			}
@@ -2468,6 +2473,20 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 		if len(missing) > 0 {
 			unassayed = append(unassayed, fmt.Sprintf("%s lot %s has no assay of %s", cat.Product, o.lot, strings.Join(missing, ", ")))
 		}
+	}
+	// Each element capped at what the run's inputs held of it, where
+	// its balance gained (fix9m: a gain earns no credit).
+	caps, err := mc.runInputCaps(r)
+	if err != nil {
+		return err
+	}
+	for _, el := range cat.Elements {
+		t := byEl[el]
+		if in, ok := caps[el]; ok && t > in {
+			capped = append(capped, fmt.Sprintf("%s %s t counted as %s t", el, Figure(t), Figure(in)))
+			t = in
+		}
+		held += t
 	}
 	if mc.runCredited == nil {
 		mc.runCredited = map[[2]string]float64{}
@@ -2491,6 +2510,9 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 		note = fmt.Sprintf("no credit from %s: it made no %s lot, so its products hold no %s; %s", run, cat.Product, els, would)
 	default:
 		note = fmt.Sprintf("bounded by what %s's products contain: %s t %s in %s t of %s (lot %s)", run, Figure(held), els, Figure(dry), cat.Product, strings.Join(lots, ", "))
+		if len(capped) > 0 {
+			note += ", capped at what its inputs held (element_gain: " + strings.Join(capped, "; ") + "; a gain earns no credit)"
+		}
 		if len(unassayed) > 0 {
 			note += "; " + strings.Join(unassayed, "; ") + " (not counted until assayed)"
 		}
@@ -2508,6 +2530,35 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 		rc.notes[key] = joinNotes(rc.notes[key], note)
 	}
 	return nil
+}
+
+// runInputCaps is, per element, what run r's inputs held of it where its
+// element balance gained (element_gain: the run's outputs hold more than
+// its inputs, beyond the tolerance) — the same balance and the same cap
+// the physical origin reads (capsFor, docs/origin.md "No lot counts more
+// metal than its run's inputs held"). The credit bound counts no more of
+// an element than this (fix9m): a gain is never counted as credit in.
+// Elements without a gain, or whose input grade is not measured, are
+// absent (not capped).
+func (mc *mbCalc) runInputCaps(r ledgerRun) (map[string]float64, error) {
+	for _, o := range mc.runOuts[r.key] {
+		if _, err := mc.oc.upstreamOf(o.lot); err != nil {
+			return nil, err
+		}
+	}
+	caps := map[string]float64{}
+	for _, rb := range mc.oc.balance {
+		if x := r.xid(); x != "" && rb.TransformationID != x || x == "" && rb.Event != r.event {
+			continue
+		}
+		for _, l := range rb.Elements {
+			if l.Gain {
+				caps[l.Element] = l.In
+			}
+		}
+		break
+	}
+	return caps, nil
 }
 
 // recirculated reports whether lot id holds material that already entered

@@ -262,15 +262,21 @@ func TestCoveredAgainThenReassayedKeepsBothNotes(t *testing.T) {
 // and the claim's error words each origin by its own share.
 //
 //	As mixed9j: PAK deficit 0.3 t, O2's Pakistan share 0.2 t.
-//	AS2 (dated Oct 1, recorded Oct 9): CN is Nd 0 %: R3 and R2 each
-//	  credit CHN 10 × (0 + 1) % × 0.9 = 0.09 t: 0.18 t against O2's
-//	  0.2 t China: deficit 0.02 t, O2's China share 0.02 t.
+//	AS2 (dated Oct 1, recorded Oct 9): CN is Nd 0 %: inputs × factor
+//	  10 × (0 + 1) % × 0.9 = 0.09 t per run, bounded by what each run's
+//	  product holds capped per element at its input (fix9m: a gain earns
+//	  no credit): R3's O3 0.4375 t holds Nd 0.2625 t capped at the 0 t
+//	  in (element_gain) + Pr 0.4375 × 20 % = 0.0875 t → 0.0875 t; R2's
+//	  O2 0.5 t holds Nd 0 (capped) + Pr 0.1 t ≥ 0.09 → 0.09 t. CHN
+//	  0.0875 + 0.09 = 0.1775 t against O2's 0.2 t China: deficit 0.0225
+//	  t, O2's China share 0.0225 t (before fix9m O3's gained Nd was
+//	  counted: 0.18 t, deficit 0.02 t).
 func TestMixedClaimBothOriginsShort(t *testing.T) {
 	claim, stmt, more := mixed9j(t)
 	more(lateAssay9d("AS2", "2025-10-01T00:00:00Z", "urn:t:lot:CN", "0"))
 	cl := claim("O2")
-	if math.Abs(cl.ShortfallByCountry["PAK"]-0.2) > 1e-9 || math.Abs(cl.ShortfallByCountry["CHN"]-0.02) > 1e-9 {
-		t.Fatalf("O2 shortfall by origin %v, want PAK 0.2, CHN 0.02 t", cl.ShortfallByCountry)
+	if math.Abs(cl.ShortfallByCountry["PAK"]-0.2) > 1e-9 || math.Abs(cl.ShortfallByCountry["CHN"]-0.0225) > 1e-9 {
+		t.Fatalf("O2 shortfall by origin %v, want PAK 0.2, CHN 0.0225 t", cl.ShortfallByCountry)
 	}
 	st := stmt("2025-10")
 	rows := map[string]custody.RefusedClaim{}
@@ -282,19 +288,19 @@ func TestMixedClaimBothOriginsShort(t *testing.T) {
 	if r := rows["PAK"]; math.Abs(r.Shortfall-0.2) > 1e-9 {
 		t.Errorf("O2's PAK row %+v, want shortfall 0.2 t", r)
 	}
-	// The error words each origin by its own share: China's 0.02 t in
-	// the over-claim clause (never the claim's 0.22 t, above the 0.2 t
+	// The error words each origin by its own share: China's 0.0225 t in
+	// the over-claim clause (never the claim's 0.2225 t, above the 0.2 t
 	// claimed of China), Pakistan's 0.2 t after it.
 	for c, r := range rows {
-		if !strings.Contains(r.Error, "claims 0.2 t Nd+Pr of China origin but the balance holds 0.18 t (shortfall 0.02 t") ||
-			!strings.Contains(r.Error, "of Pakistan origin it claims 0.2 t, 0.2 t of it short") || strings.Contains(r.Error, "0.22 t") {
-			t.Errorf("O2's %s row error %q, want China's 0.02 t and Pakistan's 0.2 t, each its own", c, r.Error)
+		if !strings.Contains(r.Error, "claims 0.2 t Nd+Pr of China origin but the balance holds 0.1775 t (shortfall 0.0225 t") ||
+			!strings.Contains(r.Error, "of Pakistan origin it claims 0.2 t, 0.2 t of it short") || strings.Contains(r.Error, "0.2225 t") {
+			t.Errorf("O2's %s row error %q, want China's 0.0225 t and Pakistan's 0.2 t, each its own", c, r.Error)
 		}
 	}
-	if r := rows["CHN"]; math.Abs(r.Shortfall-0.02) > 1e-9 {
-		t.Errorf("O2's CHN row %+v, want shortfall 0.02 t", r)
+	if r := rows["CHN"]; math.Abs(r.Shortfall-0.0225) > 1e-9 {
+		t.Errorf("O2's CHN row %+v, want shortfall 0.0225 t", r)
 	}
-	if e := claimEntries9j(st, "O2")["CHN"]; e.Status != custody.ClaimNotCovered || math.Abs(e.Shortfall-0.02) > 1e-9 {
-		t.Errorf("O2's CHN entry %+v, want not covered, shortfall 0.02 t", e)
+	if e := claimEntries9j(st, "O2")["CHN"]; e.Status != custody.ClaimNotCovered || math.Abs(e.Shortfall-0.0225) > 1e-9 {
+		t.Errorf("O2's CHN entry %+v, want not covered, shortfall 0.0225 t", e)
 	}
 }

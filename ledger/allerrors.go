@@ -17,6 +17,7 @@ func independentMineralErrors(ev *critmin.Event, ptr string, reported []critmin.
 	}
 	mf, ferrs := DecodeMineral(ev, ptr)
 	ferrs = append(ferrs, MissingBasis(mf, ptr)...)
+	ferrs = append(ferrs, zeroRunLines(ev, ptr)...)
 	var out []critmin.FieldError
 next:
 	for _, f := range ferrs {

@@ -683,6 +683,7 @@ func (s *Service) decodeAll(ctx context.Context, doc *epcis.Document, now time.T
 				ferrs = append(ferrs, MissingBasis(mf, doc.Pointer(i))...)
 				ferrs = append(ferrs, misplacedExtension(ev, doc.Pointer(i))...)
 				ferrs = append(ferrs, repeatedLots(ev, doc.Pointer(i))...)
+				ferrs = append(ferrs, zeroRunLines(ev, doc.Pointer(i))...)
 				if len(ferrs) > 0 {
 					errs[i] = ferrs
 					continue
@@ -1116,6 +1117,37 @@ func conflictPointer(err error, events []*critmin.Event, pointer func(i int) str
 		}
 	}
 	return err
+}
+
+// zeroRunLines refuses a TransformationEvent's inputQuantityList or
+// outputQuantityList line stating a quantity of 0 (fix9m, docs/origin.md
+// "A run's line of 0"): EPCIS 2.0 allows a quantity of zero, but a run's
+// input of 0 takes nothing — accepted and read as "no quantity", it
+// left the product's origin unknown while the account credited the run
+// — and an output of 0 makes nothing. The sender leaves
+// the lot out. Checked at capture only: a stored event is replayed as it
+// was accepted. ptr is the event's JSON pointer.
+func zeroRunLines(ev *critmin.Event, ptr string) []critmin.FieldError {
+	if ev == nil || ev.Type != critmin.TransformationEvent {
+		return nil
+	}
+	var out []critmin.FieldError
+	idx := map[string]int{}
+	for _, q := range ev.Quantities {
+		list := quantityListName(q.Role)
+		i := idx[list]
+		idx[list]++
+		if q.Quantity == nil || *q.Quantity != 0 {
+			continue
+		}
+		switch q.Role {
+		case critmin.RoleInput:
+			out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("%s/%s/%d/quantity", ptr, list, i), Reason: "a run's input of 0 takes nothing; leave the lot out"})
+		case critmin.RoleOutput:
+			out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("%s/%s/%d/quantity", ptr, list, i), Reason: "a run's output of 0 makes nothing; leave the lot out"})
+		}
+	}
+	return out
 }
 
 // repeatedLots refuses an event that names one lot (class) or one

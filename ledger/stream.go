@@ -420,6 +420,7 @@ func decodeBatch(doc *epcis.Document, batch []epcis.StreamEvent, now time.Time) 
 				ferrs = append(ferrs, MissingBasis(mf, ptr)...)
 				ferrs = append(ferrs, misplacedExtension(ev, ptr)...)
 				ferrs = append(ferrs, repeatedLots(ev, ptr)...)
+				ferrs = append(ferrs, zeroRunLines(ev, ptr)...)
 				if len(ferrs) > 0 {
 					errs[k] = xmlPaths(batch[k], ferrs)
 					continue
