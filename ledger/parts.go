@@ -192,6 +192,15 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			if d, err := units.FromTonnes(p.Mass()-was, l.UOM); err == nil {
 				l.Quantity += d
 			}
+			// What stands where the lot stood (restOf, below) is judged
+			// on the total as this receipt left it, not as before it
+			// (derive recomputes it after the event): the last 10 t part
+			// of a 20 t lot received at 9.9 t left a stale 20 − 19.9 =
+			// 0.1 t "body" there, and the part rejoined it (issue 15,
+			// fix15w).
+			if w, err := units.ToTonnes(l.Quantity, l.UOM); err == nil {
+				l.WetTonnes = w
+			}
 		}
 		if ev.BizLocation != "" {
 			p.To = ev.BizLocation
