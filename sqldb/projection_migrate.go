@@ -17,23 +17,24 @@ import (
 // transaction (groupReads), so the step sees what the migrations before
 // it left and commits or rolls back with its migration.
 var goStepsWithStore = map[int]replayStep{
-	52: rebuildLotProjection,
-	53: backfillAttested,
-	54: dropInstanceLots,
-	59: replayLotsByEventTime,
-	61: replayLotParts,
-	62: markBasisNotStated,
-	66: replayPartWeighings,
-	80: replayOnwardParts,
-	84: replayReceivedPartOutturn,
-	89: replayMixSharesNotMeasured,
-	92: replayPartMoisture,
-	93: replayPartRejoin,
-	94: replayRunOutputs,
-	96: replayStandingSites,
-	97: replayNoBodySites,
-	98: replayRunOutputLines,
-	99: replayOnwardMoisture,
+	52:  rebuildLotProjection,
+	53:  backfillAttested,
+	54:  dropInstanceLots,
+	59:  replayLotsByEventTime,
+	61:  replayLotParts,
+	62:  markBasisNotStated,
+	66:  replayPartWeighings,
+	80:  replayOnwardParts,
+	84:  replayReceivedPartOutturn,
+	89:  replayMixSharesNotMeasured,
+	92:  replayPartMoisture,
+	93:  replayPartRejoin,
+	94:  replayRunOutputs,
+	96:  replayStandingSites,
+	97:  replayNoBodySites,
+	98:  replayRunOutputLines,
+	99:  replayOnwardMoisture,
+	100: replayLastPartNoBody,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay
@@ -251,6 +252,17 @@ var replayNoBodySites = replayPartMoisture
 // nothing.
 var replayOnwardMoisture = replayWhere("lots with an onward part or a part's take",
 	`lots WHERE parts LIKE '%"onwardFrom"%' OR parts LIKE '%"takenTonnes"%'`)
+
+// replayLastPartNoBody is migration 0100's Go step (issue 15, fix15w).
+// Lots stored before it judged, at a part's receipt, what stood where
+// the lot stood on the total before the receipt: the last 10 t part of a
+// 20 t lot received at 9.9 t where its other part stood left a stale
+// 20 − 19.9 = 0.1 t "body" there, and the part rejoined it (a run there
+// then booked all it took on that part; the other part read as
+// standing). It replays the log on a store holding any rejoined part
+// and rewrites each lot projection table that differs; other stores are
+// left alone. Running it again changes nothing.
+var replayLastPartNoBody = replayWhere("lots with a rejoined part", `lots WHERE parts LIKE '%"rejoined"%'`)
 
 // replayStandingSites is migration 0096's Go step (issue 15, fix15t).
 // Lots stored before it named, when every tonne left as parts, the site

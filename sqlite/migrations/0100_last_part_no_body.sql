@@ -1,0 +1,12 @@
+-- The last part of a lot whose every tonne left as parts, received short
+-- at the site where another of its parts stands, stays a received part:
+-- the receipt judged what stood where the lot stood on the total before
+-- it (20 t lot, last 10 t part received at 9.9 t: a stale 0.1 t "body"),
+-- and the part rejoined that body, so a run there booked all it took on
+-- that part and the other part's tonnes read as standing (issue 15,
+-- fix15w). This migration has no SQL of its own: its Go step
+-- (sqldb.replayLastPartNoBody, registered in goStepsWithStore) replays
+-- the event log as `critmin verify` does on a store holding any rejoined
+-- part and rewrites each lot projection table that differs, in this
+-- migration's transaction.
+SELECT 1;
