@@ -1941,6 +1941,14 @@ func (s *site) rowMass(r *http.Request, row *importRow, standing map[string]stan
 		l = then
 	}
 	was, wasDry := custody.StandingMass(l, site)
+	if _, ok := ledger.StandingAt(l, site); !ok && site != "" && len(l.Parts) > 0 && l.Location != "" && l.Status != critmin.LotInTransit && l.Status != critmin.LotConsumed {
+		// A split lot at a site where nothing of it stands (neither its
+		// body nor a received part, ledger.StandsAt): StandingMass reads
+		// a site the lot's records never name as the body, which stands
+		// elsewhere — "recorded at Port Qasim (of the lot's 20 t) 15 t"
+		// of a body at Karachi (issue 15, fix15w D2).
+		was, wasDry = 0, 0
+	}
 	total := l.WetTonnes
 	key := lot + " " + site
 	if prev, ok := standing[key]; ok && asOf == "" {
