@@ -568,7 +568,10 @@ type StatedShare struct {
 	// Status and Shortfall are this origin's own standing in a claim
 	// not covered (RefusedFigure, fix9j): "not_covered" with its share
 	// of its own origin's deficit, or "covered" by its own balance
-	// while another origin is short. Empty for a refused claim.
+	// while another origin is short. For a claim of several origins
+	// refused at capture (fix9o), "refused" with each short origin's own
+	// shortfall (0 for an origin its own balance covers). Empty for a
+	// refused claim of one origin.
 	Status    string  `json:"status,omitempty"`
 	Shortfall float64 `json:"shortfall,omitempty"`
 }
@@ -590,7 +593,7 @@ func refusedClaimOf(c *Claim) *CertRefusedClaim {
 	}
 	for _, sh := range c.ByCountry {
 		s := StatedShare{Country: sh.Key, CountryName: sh.Name, StatedShare: sh.Share}
-		if f := figs[sh.Key]; c.Status == ClaimNotCovered && len(c.ShortfallByCountry) > 0 {
+		if f := figs[sh.Key]; len(c.ShortfallByCountry) > 0 {
 			s.Status, s.Shortfall = f.Status, f.Shortfall
 		}
 		r.Stated = append(r.Stated, s)

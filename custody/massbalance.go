@@ -832,6 +832,18 @@ func (c *Claim) RefusedFigures() []RefusedFigure {
 				f.Text = "claimed " + Figure(sh.Tonnes) + " t, covered by the " + sh.Name + " balance (the claim attributes nothing: " + c.shortOrigins() + " short)"
 			}
 		}
+		if c.Status == ClaimRefused && len(c.ShortfallByCountry) > 0 {
+			// A claim of several origins refused at capture (fix9o):
+			// each short origin its own shortfall; an origin its own
+			// balance covers is refused with the claim, attributing
+			// nothing.
+			if v := c.ShortfallByCountry[sh.Key]; v > claimTolerance {
+				f.Shortfall = v
+				f.Text += " (shortfall " + Figure(v) + " t)"
+			} else {
+				f.Text += " (the " + sh.Name + " balance covers it, but the claim attributes nothing: " + c.shortOrigins() + " short)"
+			}
+		}
 		out = append(out, f)
 	}
 	return out
@@ -1736,8 +1748,8 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		if x.short <= claimTolerance {
 			cl.Status, cl.Error, cl.Shortfall, cl.ShortfallByCountry = ClaimAccepted, "", 0, nil
 			cl.CoveredBy = append([]string(nil), x.repaid...)
-			cl.CoverageNote = fmt.Sprintf("claim on lot %s covered again: accepted at capture, it was left not covered by a later fact (shortfall %s t) and booked in full; the deficit its booking left was repaid by credit(s) %s (ISO 22095-2: claims out ≤ credits in)",
-				lot, Figure(cl.bookedShort), strings.Join(x.repaid, ", "))
+			cl.CoverageNote = fmt.Sprintf("claim on lot %s covered again%s: accepted at capture, it was left not covered by a later fact (shortfall %s t) and booked in full; the deficit its booking left was repaid by credit(s) %s (ISO 22095-2: claims out ≤ credits in)",
+				lot, cl.originsAgain(x.was), Figure(cl.bookedShort), strings.Join(x.repaid, ", "))
 			note[lot] = cl.CoverageNote
 			continue
 		}
@@ -1825,6 +1837,44 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			e.Note = joinNotes(e.Note, cl.ReassayNote)
 		}
 	}
+}
+
+// originsAgain names, for a claim of several origins covered again, the
+// origins that were short and repaid (was) and those never short (fix9o),
+// as the per-origin entries do: " in its Pakistan origin (China was
+// never short)". "" for a claim of one origin: its note reads as before.
+func (c *Claim) originsAgain(was map[string]bool) string {
+	if len(c.ByCountry) < 2 {
+		return ""
+	}
+	var again, never []string
+	for _, sh := range c.ByCountry {
+		if was[sh.Key] {
+			again = append(again, sh.Name)
+		} else {
+			never = append(never, sh.Name)
+		}
+	}
+	out := " in its " + andList(again) + " origin"
+	if len(again) > 1 {
+		out += "s"
+	}
+	if len(never) > 0 {
+		verb := "was"
+		if len(never) > 1 {
+			verb = "were"
+		}
+		out += " (" + andList(never) + " " + verb + " never short)"
+	}
+	return out
+}
+
+// andList joins names as "A", "A and B", "A, B and C".
+func andList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // holdsRe finds the "balance holds" figure of an over-claim's error:
@@ -2823,7 +2873,7 @@ func assaysLot(ev *critmin.Event, lot string) bool {
 // the lot's with them.
 func (mc *mbCalc) uncoveredByAssay(l *critmin.Lot, cl *Claim, ref []RefusedClaim) {
 	la, ok := mc.lateAssays[l.ID]
-	if !ok || len(ref) != 1 || ref[0].Shortfall <= 0 || cl.Category == "" {
+	if !ok || len(ref) == 0 || ref[0].Shortfall <= 0 || cl.Category == "" {
 		return
 	}
 	g := GradesOf(la.was)
@@ -2842,7 +2892,9 @@ func (mc *mbCalc) uncoveredByAssay(l *critmin.Lot, cl *Claim, ref []RefusedClaim
 	cl.AssayedBy = append([]string(nil), la.events...)
 	cl.Error = fmt.Sprintf("claim on lot %s not covered: accepted at %s t %s, it is no longer covered since assay %s, recorded after the claim, puts the lot at %s t %s when claimed; %s",
 		l.ID, Figure(was), els, strings.Join(la.events, ", "), Figure(ref[0].Claimed), els, cl.Error)
-	ref[0].Error, ref[0].AssayedBy = cl.Error, cl.AssayedBy
+	for i := range ref {
+		ref[i].Error, ref[i].AssayedBy = cl.Error, cl.AssayedBy
+	}
 }
 
 // claim checks one output's claim against its category's account and, if
@@ -2924,11 +2976,12 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	}
 	cl.Tonnes = q
 	pct := a.percentages(mc.cur.CarryForward)
+	var shorts []overClaim
 	for _, c := range sortedKeys(l.OriginClaim) {
 		share := l.OriginClaim[c]
 		want := q * share
 		cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Tonnes: want, Share: share})
-		if mc.cur.Method == critmin.MassBalanceRollingAverage && share > pct[c]+1e-9 {
+		if mc.cur.Method == critmin.MassBalanceRollingAverage && share > pct[c]+1e-9 && len(shorts) == 0 {
 			avail := q * pct[c]
 			return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: %s %s claimed but only %s of the qualifying input over the rolling window is of that origin (shortfall %s t %s)",
 				l.ID, mc.d.Site, catID, p.ID, Percent(share), country.Name(c), Percent(pct[c]), Figure(want-avail), strings.Join(a.cat.Elements, "+")))
@@ -2940,15 +2993,19 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 			// The claim crosses categories only when its own category
 			// never earned credit of that origin and another holds some;
 			// a category that earned some and is short is over-claimed.
-			if other := mc.otherCategoryCredit(catID, c); other != "" && !a.earned[c] {
+			if other := mc.otherCategoryCredit(catID, c); other != "" && !a.earned[c] && len(shorts) == 0 {
 				return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim against another material category refused: site %s, category %s (%s), period %s: lot %s claims %s t %s of %s origin but category %s's %s balance is %s t (shortfall %s t); %s ISO 22095-2 keeps material categories apart: the credits in of one category count another qualifying characteristic in another material, so its balance can never back a claim on another category's product",
 					mc.d.Site, catID, categoryFlow(a.cat), p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), catID, country.Name(c), Figure(avail), Figure(want-avail), critmin.Sentence(other)))
 			}
+			if !mc.book[l.ID] || !mc.recordedClaim(ce) {
+				// Refused: every short origin is named with its own
+				// shortfall (fix9o), not only the first.
+				shorts = append(shorts, overClaim{country: c, claimed: want, avail: avail,
+					clause: overClaimClause(c, want, avail, strings.Join(a.cat.Elements, "+")) + a.expiryNote(c, mc.cur.CarryForward) + a.deficitNote(c)})
+				continue
+			}
 			msg := fmt.Sprintf("over-claim refused: site %s, category %s, period %s: lot %s claims %s t %s of %s origin but the balance holds %s t (shortfall %s t)%s%s",
 				mc.d.Site, catID, p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), Figure(avail), Figure(want-avail), a.expiryNote(c, mc.cur.CarryForward), a.deficitNote(c))
-			if !mc.book[l.ID] || !mc.recordedClaim(ce) {
-				return cl, refuse(catID, c, want, avail, msg)
-			}
 			// A claim accepted at capture (its event stored) that a
 			// later fact leaves short is not covered, yet stays booked
 			// in full: it was stated to a buyer, and no later claim may
@@ -2962,6 +3019,9 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 				cl.booked, ref[0].Booked, cl.bookedLot, cl.bookedOrigin = true, true, l.ID, c
 			}
 		}
+	}
+	if len(shorts) > 0 {
+		return cl, mc.refuseOverClaim(l, ce, cl, catID, p.ID, shorts)
 	}
 	sortShares(cl.ByCountry)
 	for _, sh := range cl.ByCountry {
@@ -2987,6 +3047,82 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		}
 	}
 	return cl, ref
+}
+
+// overClaim is one origin of a claim that its own balance cannot cover:
+// the tonnes of element claimed of it, what the balance holds (negative
+// when the origin is in deficit) and its words.
+type overClaim struct {
+	country        string
+	claimed, avail float64
+	clause         string
+}
+
+// overClaimClause words one short origin of an over-claim: "claims W t
+// E of X origin but the balance holds A t (shortfall W − A t)". When the
+// origin is in deficit (avail < 0: claims accepted at capture and no
+// longer covered stay booked in full, fix9g) the balance holds nothing
+// of it, and the clause says so instead of printing a negative holding:
+// "… but the balance holds none of it (shortfall W + D t: the whole
+// W t claimed plus the D t by which the balance is in deficit, which
+// later credits repay first)" — still shortfall = claimed − holds, the
+// holding being −D (docs/origin.md "Refused at capture", fix9o).
+func overClaimClause(c string, want, avail float64, els string) string {
+	if avail < -claimTolerance {
+		return fmt.Sprintf("claims %s t %s of %s origin but the balance holds none of it (shortfall %s t: the whole %s t claimed plus the %s t by which the %s balance is in deficit, which later credits repay first)",
+			Figure(want), els, country.Name(c), Figure(want-avail), Figure(want), Figure(-avail), country.Name(c))
+	}
+	return fmt.Sprintf("claims %s t %s of %s origin but the balance holds %s t (shortfall %s t)", Figure(want), els, country.Name(c), Figure(math.Max(0, avail)), Figure(want-avail))
+}
+
+// refuseOverClaim refuses claim cl on lot l, refused at capture because
+// the balance of one or more of its origins cannot cover it (shorts, in
+// the claim's origin order), naming every short origin with its own
+// shortfall (fix9o): cl.Shortfall is their sum and, for a claim of
+// several origins, cl.ShortfallByCountry each one's; the statement gets
+// one refused row per short origin. A claim is one statement: it is
+// refused as a whole and attributes nothing in any origin, even one its
+// own balance covers (ISO 22095-2: a claim is supported or it is not).
+func (mc *mbCalc) refuseOverClaim(l *critmin.Lot, ce critmin.ClaimEvent, cl *Claim, catID, period string, shorts []overClaim) []RefusedClaim {
+	var total float64
+	var figs []string
+	byC := map[string]float64{}
+	for _, s := range shorts {
+		total += s.claimed - s.avail
+		byC[s.country] += s.claimed - s.avail
+		figs = append(figs, Figure(s.claimed-s.avail))
+	}
+	msg := fmt.Sprintf("over-claim refused: site %s, category %s, period %s: lot %s %s", mc.d.Site, catID, period, l.ID, shorts[0].clause)
+	for _, s := range shorts[1:] {
+		msg += "; it " + s.clause
+	}
+	if len(shorts) > 1 {
+		msg += fmt.Sprintf("; shortfall %s t in all (%s): each origin is checked against its own balance, and the claim, one statement, is refused as a whole", Figure(total), strings.Join(figs, " + "))
+	}
+	if len(cl.ByCountry) > 1 {
+		if len(shorts) < len(cl.ByCountry) {
+			msg += fmt.Sprintf("; the claim attributes nothing, not even in the origin(s) its balance covers (%s)", cl.coveredOrigins(byC))
+		}
+		cl.ShortfallByCountry = byC
+	}
+	cl.Status, cl.Error, cl.Shortfall = ClaimRefused, msg, total
+	out := make([]RefusedClaim, 0, len(shorts))
+	for _, s := range shorts {
+		out = append(out, RefusedClaim{Lot: l.ID, Event: ce.Event, Category: catID, Country: s.country, Claimed: s.claimed, Available: s.avail, Shortfall: s.claimed - s.avail, Error: msg})
+	}
+	return out
+}
+
+// coveredOrigins names the origins of c not in short, in claim order:
+// "China".
+func (c *Claim) coveredOrigins(short map[string]float64) string {
+	var names []string
+	for _, sh := range c.ByCountry {
+		if short[sh.Key] <= claimTolerance {
+			names = append(names, sh.Name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // settleBooked replays mc over periods[0..upto] (its statements in
@@ -3197,7 +3333,9 @@ func CheckClaimShares(lot string, cl *Claim) error {
 // line's credits, claims and expired equal the sum of its entries; no
 // closing balance is negative but by claims booked in full (DeficitBy);
 // each booked claim's shortfall ≤ its claim, and the booked claims'
-// shortfalls add up to each line's deficit (fix9g).
+// shortfalls add up to each line's deficit (fix9g); a refused claim's
+// rows, one per short origin, each read claimed − available = shortfall
+// (fix9o).
 func CheckStatement(st *Statement) error {
 	const tol = 1e-6
 	for _, c := range st.Categories {
@@ -3253,6 +3391,23 @@ func CheckStatement(st *Statement) error {
 			}
 			if v := rows[[2]string{e.Lot, e.Country}]; math.Abs(v-e.Shortfall) > tol {
 				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's %s claim entry has shortfall %.6f t but its booked share of the %s deficit is %.6f t", st.Site, c.Category.ID, st.Period.ID, e.Lot, e.Country, e.Shortfall, e.Country, v)
+			}
+		}
+		// A claim refused (never booked) is listed once per short origin
+		// (fix9o), each row claimed − available = shortfall; available
+		// is negative when the origin is in deficit.
+		seen := map[[2]string]bool{}
+		for _, r := range st.Refused {
+			if r.Booked || r.Category != c.Category.ID || r.Country == "" {
+				continue
+			}
+			k := [2]string{r.Lot, r.Country}
+			if seen[k] {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's refused claim is listed twice for %s", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country)
+			}
+			seen[k] = true
+			if math.Abs(r.Shortfall-math.Max(0, r.Claimed-r.Available)) > tol {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's refused %s row: shortfall %.6f t ≠ claimed %.6f − available %.6f", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country, r.Shortfall, r.Claimed, r.Available)
 			}
 		}
 		for _, r := range st.Refused {
