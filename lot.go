@@ -109,12 +109,24 @@ type LotPart struct {
 	To           string  `json:"to,omitempty"`
 	BillOfLading string  `json:"billOfLading,omitempty"`
 	ShipEventID  string  `json:"shipEventID"`
-	// ReceivedTonnes and ReceiptEventID are set by the receipt.
+	// ReceivedTonnes and ReceiptEventID are set by the receipt: the
+	// event that received the part where it went, kept when the part
+	// later rejoins the body (RejoinEventID).
 	ReceivedTonnes float64 `json:"receivedTonnes,omitempty"`
 	ReceiptEventID string  `json:"receiptEventID,omitempty"`
+	// RejoinEventID is the event that made a rejoined part (PartRejoined)
+	// the body's again: its own receipt where the body stands, or the
+	// body's receipt (or any event moving the body) at the site where the
+	// part stood. Before issue 15's fix15y that event overwrote
+	// ReceiptEventID, and the part's receipt read as the body's. "" for a
+	// part that has not rejoined.
+	RejoinEventID string `json:"rejoinEventID,omitempty"`
 	// TakenTonnes is what runs where the part was received took of it
-	// (wet tonnes; all of it for an input line without a quantity).
-	TakenTonnes float64 `json:"takenTonnes,omitempty"`
+	// (wet tonnes; all of it for an input line without a quantity), and
+	// RunTakes what each run's event took (ledger.RunInputMoisture dries
+	// each at the part's own moisture).
+	TakenTonnes float64   `json:"takenTonnes,omitempty"`
+	RunTakes    []RunTake `json:"runTakes,omitempty"`
 	// WeighedTonnes and WeighEventID are set by a later weighing of the
 	// part where it was received (an event observing the lot there with
 	// a quantity, or a Mass sensor report): the part's wet mass as last
@@ -162,6 +174,29 @@ type LotPart struct {
 type OnwardTake struct {
 	ShipEventID string  `json:"shipEventID"`
 	Tonnes      float64 `json:"tonnes"`
+}
+
+// RejoinedBy is the event that made a rejoined part the body's again:
+// RejoinEventID, else — a lot projected before it was kept (issue 15,
+// fix15y; migration 0102 replays them) — ReceiptEventID, which held it
+// then. "" for a part that has not rejoined.
+func (p LotPart) RejoinedBy() string {
+	if p.Status != PartRejoined {
+		return ""
+	}
+	if p.RejoinEventID != "" {
+		return p.RejoinEventID
+	}
+	return p.ReceiptEventID
+}
+
+// RunTake is what one run's event took of a received part
+// (LotPart.RunTakes): the event's EventID and the wet tonnes taken of
+// that part, first in first out by the order the parts were shipped
+// (issue 15, fix15y).
+type RunTake struct {
+	EventID string  `json:"eventID"`
+	Tonnes  float64 `json:"tonnes"`
 }
 
 // DryTonnes is dry tonnes of what the part counts for in the lot's

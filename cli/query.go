@@ -144,7 +144,12 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		if p.Status == critmin.PartRejoined {
 			// Back where the lot's body stands: counted in the body
 			// (docs/identity.md, "Parts moved").
-			fmt.Fprintf(w, ", received %s wmt by %s where the body stands: counted in the body\n", fixedDigits(p.ReceivedTonnes, 3, 0), p.ReceiptEventID)
+			fmt.Fprintf(w, ", received %s wmt by %s", fixedDigits(p.ReceivedTonnes, 3, 0), p.ReceiptEventID)
+			if by := p.RejoinedBy(); by != p.ReceiptEventID {
+				// The body came to where the part stood (issue 15, fix15y).
+				fmt.Fprintf(w, ", rejoined by %s", by)
+			}
+			fmt.Fprintf(w, " where the body stands: counted in the body\n")
 			continue
 		}
 		if p.WeighedTonnes != nil {

@@ -85,7 +85,7 @@ type tracker struct {
 	onward   map[string]bool // ship events of onward parts (LotPart.OnwardOf)
 	// back is what parts that rejoined the body brought back to it
 	// (critmin.PartRejoined), wet tonnes by the event that rejoined
-	// them (LotPart.ReceiptEventID): from then on it is not sent.
+	// them (LotPart.RejoinedBy): from then on it is not sent.
 	back  map[string]float64
 	whole float64
 	sent  float64
@@ -97,14 +97,14 @@ func newTracker(id string, lot *critmin.Lot) *tracker {
 	if lot != nil {
 		t.whole = lot.WetTonnes
 		for _, p := range lot.Parts {
-			if p.Status == critmin.PartRejoined && p.ReceiptEventID != "" && !p.FromRetracted {
+			if by := p.RejoinedBy(); by != "" && !p.FromRetracted {
 				// Back where the body stands (ledger's rejoin): what it
 				// brought back (its mass less what was shipped on from
 				// where it was received) is the body's again, not sent
 				// (issue 15, fix15u item 2: 10 t sent away and shipped
 				// back, then 20 t of 30 t shipped, read 30 t sent and
 				// the lot as having no body).
-				t.back[p.ReceiptEventID] += max(0, p.Mass()-p.ShippedOnTonnes)
+				t.back[by] += max(0, p.Mass()-p.ShippedOnTonnes)
 			}
 			if p.Status == critmin.PartReceived && p.ReceiptEventID != "" && !p.FromRetracted {
 				// Every part's receipt, an onward part's included: what

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"math"
+	"slices"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
@@ -94,10 +95,19 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		if len(left) == 0 {
 			left = at[:1] // nothing left there: the excess on the first
 		}
+		// Each part's take is kept by the run's event (LotPart.RunTakes),
+		// so that what the run took is dried at the moisture of the part
+		// it came from (RunInputMoisture; issue 15, fix15y: 15 t taken of
+		// a 10 t part at 8 % and a 5 t part at 4 % read 15 × 0.92 =
+		// 13.8 t dry, the first part's moisture, not 9.2 + 4.8 = 14.0 t).
 		for k, i := range left {
 			p := &l.Parts[i]
 			if !stated {
-				p.TakenTonnes += p.LeftTonnes() // all of what stands there
+				take := p.LeftTonnes() // all of what stands there
+				p.TakenTonnes += take
+				if take > 0 {
+					p.RunTakes = append(p.RunTakes, critmin.RunTake{EventID: ev.EventID, Tonnes: take})
+				}
 				continue
 			}
 			take := min(t, p.LeftTonnes())
@@ -105,6 +115,9 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				take = t
 			}
 			p.TakenTonnes += take
+			if take > 0 {
+				p.RunTakes = append(p.RunTakes, critmin.RunTake{EventID: ev.EventID, Tonnes: take})
+			}
 			if t -= take; t <= 0 {
 				break
 			}
@@ -530,6 +543,50 @@ func copyMoisture(m *float64) *float64 {
 	return &v
 }
 
+// RunInputMoisture is the moisture (a fraction) of what the run events
+// eventIDs took of lot l's parts received at the run's site (applyPart,
+// LotPart.RunTakes): each part's take at that part's own moisture
+// (Lot.PartMoisture), mass-weighted — Σ tᵢ·mᵢ / Σ tᵢ — so that the dry
+// tonnes the run took are Σ tᵢ·(1 − mᵢ), as an onward shipment's are
+// (shipOnward). The parts are taken first in first out by the order they
+// were shipped (Lot.Parts), each up to what is left of it, the last
+// taking any excess: 15 t taken at a port where a 10 t part at 8 % and a
+// 5 t part at 4 % were received is 10 × 0.92 + 5 × 0.96 = 14.0 t dry,
+// 1.0 t of water in 15 t = 6.667 % (issue 15, fix15y item 1: it read
+// the first part's 8 %, 13.8 t). nil with ok when any part taken has no
+// known moisture (none of its own, none on the lot). ok is false when
+// the events took of no part: the run took of the lot's body, at the
+// lot's Moisture — a part received where the body stands has rejoined
+// it, and its water is in the body's mass-weighted moisture (rejoin).
+func RunInputMoisture(l *critmin.Lot, eventIDs ...string) (m *float64, ok bool) {
+	if l == nil || len(eventIDs) == 0 {
+		return nil, false
+	}
+	water, wet, known := 0.0, 0.0, true
+	for _, p := range l.Parts {
+		for _, k := range p.RunTakes {
+			if !slices.Contains(eventIDs, k.EventID) {
+				continue
+			}
+			ok = true
+			pm := l.PartMoisture(p)
+			if pm == nil {
+				known = false
+				continue
+			}
+			water, wet = water+k.Tonnes**pm, wet+k.Tonnes
+		}
+	}
+	if !ok || !known {
+		return nil, ok
+	}
+	if wet <= 0 {
+		return nil, false
+	}
+	v := water / wet
+	return &v, true
+}
+
 // PartMoistureAt is the moisture (a fraction) of the part of lot l
 // received at site, where the rest of the lot stands elsewhere — what a
 // run or a weighing there takes or weighs (applyPart, reweighParts) —
@@ -550,7 +607,7 @@ func PartMoistureAt(l *critmin.Lot, site string) (m *float64, ok bool) {
 
 // rejoin makes part i of lot l, received where the lot's body stands,
 // the body's again (status critmin.PartRejoined; the event that brought
-// it back in ReceiptEventID): what stands of it there (Mass less
+// it back in RejoinEventID, its receipt kept in ReceiptEventID): what stands of it there (Mass less
 // ShippedOnTonnes) is added to the body — the lot's total already counts
 // it, so the body (total less Σ parts) grows by it — and the body's
 // moisture becomes the mass-weighted mean of the two (the water adds
@@ -572,7 +629,12 @@ func rejoin(l *critmin.Lot, i int, eventID string) {
 			l.Moisture = &m
 		}
 	}
-	p.Status, p.ReceiptEventID = critmin.PartRejoined, eventID
+	// The part keeps its own receipt (ReceiptEventID); eventID is the
+	// event that rejoined it — the same event when the part was received
+	// where the body stands, the body's when the body came to the part's
+	// site (rejoinAt; issue 15, fix15y item 2: the body's receipt
+	// overwrote the part's, and the lot's page named it as the part's).
+	p.Status, p.RejoinEventID = critmin.PartRejoined, eventID
 }
 
 // rejoinAt rejoins to the body every part received where the lot's body

@@ -237,10 +237,15 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 			return nil, critmin.Errorf(critmin.EINVALID, "lot %s (event %s): %v", en.lot, strings.Join(en.events, ", "), err)
 		}
 		t, v := dryMass(wet, prec.WeighingRel*wet, 0, 0)
-		// A lot fed where a part of it was received is fed from that
-		// part, at the part's own moisture (critmin.LotPart.Moisture).
+		// A lot fed where parts of it were received is fed from those
+		// parts, each tonne at the moisture of the part it came from
+		// (ledger.RunInputMoisture over the entry's events; issue 15,
+		// fix15y), else — a lot projected before the takes were kept —
+		// the first part's there (ledger.PartMoistureAt).
 		moisture := lot.Moisture
-		if m, ok := ledger.PartMoistureAt(lot, site); ok {
+		if m, ok := ledger.RunInputMoisture(lot, en.events...); ok && en.in {
+			moisture = m
+		} else if m, ok := ledger.PartMoistureAt(lot, site); ok {
 			moisture = m
 		}
 		if moisture != nil {

@@ -35,6 +35,7 @@ var goStepsWithStore = map[int]replayStep{
 	98:  replayRunOutputLines,
 	99:  replayOnwardMoisture,
 	100: replayLastPartNoBody,
+	102: replayPartRunTakes,
 }
 
 // MigrationScratch opens an empty store for a migration step to replay
@@ -263,6 +264,21 @@ var replayOnwardMoisture = replayWhere("lots with an onward part or a part's tak
 // and rewrites each lot projection table that differs; other stores are
 // left alone. Running it again changes nothing.
 var replayLastPartNoBody = replayWhere("lots with a rejoined part", `lots WHERE parts LIKE '%"rejoined"%'`)
+
+// replayPartRunTakes is migration 0102's Go step (issue 15, fix15y).
+// Lots stored before it kept only the total a run took of a received
+// part (takenTonnes), not what each run's event took of it
+// (critmin.LotPart.RunTakes): a run taking of several parts at different
+// moistures was dried at the first part's (15 t of a 10 t part at 8 %
+// and a 5 t part at 4 % read 13.8 t dry, not 14.0 t). And a part that
+// rejoined the body when the body came to its site had its receipt
+// overwritten by the body's (now kept, the body's event in
+// rejoinEventID). It replays the log on a store holding any part a run
+// took of or any rejoined part and rewrites each lot projection table
+// that differs; other stores are left alone. Running it again changes
+// nothing.
+var replayPartRunTakes = replayWhere("lots with a part's take or a rejoined part",
+	`lots WHERE parts LIKE '%"takenTonnes"%' OR parts LIKE '%"rejoined"%'`)
 
 // replayStandingSites is migration 0096's Go step (issue 15, fix15t).
 // Lots stored before it named, when every tonne left as parts, the site

@@ -1373,8 +1373,8 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 			if p.Status == critmin.PartReceived && p.ReceiptEventID != "" && !p.FromRetracted {
 				partRecv[p.ReceiptEventID] = p.To
 			}
-			if p.Status == critmin.PartRejoined && p.ReceiptEventID != "" && !p.FromRetracted {
-				back[p.ReceiptEventID] += max(0, p.Mass()-p.ShippedOnTonnes)
+			if by := p.RejoinedBy(); by != "" && !p.FromRetracted {
+				back[by] += max(0, p.Mass()-p.ShippedOnTonnes)
 			}
 			if p.OnwardOf != "" || p.FromRetracted {
 				onward[p.ShipEventID] = true

@@ -290,7 +290,10 @@ func (s *site) voyageReceipt(r *http.Request, ship *critmin.Event) (*critmin.Eve
 				continue
 			}
 			parted = true
-			if p.Status == critmin.PartReceived && receiptID == "" {
+			// A part that rejoined the body keeps its own receipt
+			// (critmin.LotPart.ReceiptEventID; issue 15, fix15y): its
+			// voyage ended there, not when the body came.
+			if (p.Status == critmin.PartReceived || p.Status == critmin.PartRejoined) && receiptID == "" {
 				receiptID = p.ReceiptEventID
 			}
 		}

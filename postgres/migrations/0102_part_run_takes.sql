@@ -1,0 +1,12 @@
+-- Each run's take of a part of a split lot is kept by the run's event
+-- (lots.parts' runTakes), so that what a run took of several parts
+-- received at its site is dried at each part's own moisture, not the
+-- first part's; and a part that rejoins the body keeps its own receipt
+-- (receiptEventID), the event that rejoined it being rejoinEventID — the
+-- body's receipt at the part's site overwrote it (issue 15, fix15y).
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayPartRunTakes, registered in goStepsWithStore) replays the
+-- event log as `critmin verify` does on a store holding any part a run
+-- took of or any rejoined part, and rewrites each lot projection table
+-- that differs, in this migration's transaction.
+SELECT 1;
