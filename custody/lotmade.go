@@ -52,8 +52,18 @@ func makerWord(e *critmin.Event) string {
 func checkMadeOnce(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool) ([]critmin.FieldError, error) {
 	q, canQuery := s.(eventQuerier)
 	inDoc := map[string]bool{}
-	for _, e := range live {
+	// The first live event of the document naming each lot (namesLot),
+	// found in one pass instead of a scan of the earlier events for every
+	// output line (perf11x): the first event before event i naming a lot
+	// is the document's first naming it, when that comes before i.
+	firstNaming := map[string]int{}
+	for i, e := range live {
 		inDoc[e.EventID] = true
+		for _, q := range canonicalLots(e).Quantities {
+			if _, ok := firstNaming[q.EPCClass]; !ok {
+				firstNaming[q.EPCClass] = i
+			}
+		}
 	}
 	storedFirst := map[string]*critmin.Event{}
 	looked := map[string]bool{}
@@ -68,11 +78,8 @@ func checkMadeOnce(ctx context.Context, s Store, live []*critmin.Event, declared
 			}
 			id := ql.EPCClass
 			var maker *critmin.Event
-			for _, e := range live[:i] {
-				if namesLot(e, id) {
-					maker = e
-					break
-				}
+			if k, ok := firstNaming[id]; ok && k < i {
+				maker = live[k]
 			}
 			if maker == nil && canQuery {
 				if !looked[id] {

@@ -1,7 +1,6 @@
 package custody
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -469,12 +468,11 @@ func massChangeReason(ev *critmin.Event) string {
 	if len(ev.Raw) == 0 {
 		return ""
 	}
-	var top map[string]any
-	if json.Unmarshal(ev.Raw, &top) != nil {
-		return ""
-	}
-	for _, key := range []string{MassChangeReasonTerm, "https://ns.critmin.org/mineral/v1/massChangeReason"} {
-		if v, ok := top[key].(string); ok && strings.TrimSpace(v) != "" {
+	// Only the two members are read, not the whole event (perf11x).
+	keys := []string{MassChangeReasonTerm, "https://ns.critmin.org/mineral/v1/massChangeReason"}
+	top := epcis.TopLevelStrings(ev.Raw, keys...)
+	for _, key := range keys {
+		if v, ok := top[key]; ok && strings.TrimSpace(v) != "" {
 			return v
 		}
 	}

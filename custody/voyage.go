@@ -2,7 +2,6 @@ package custody
 
 import (
 	"context"
-	"encoding/json"
 	"sort"
 	"strings"
 	"time"
@@ -168,12 +167,12 @@ func extensionString(e *critmin.Event, name string) string {
 	if v := e.ILMD[ns+name]; v != "" {
 		return v
 	}
-	var top map[string]any
-	if json.Unmarshal(e.Raw, &top) == nil {
-		for _, key := range []string{"cm:" + name, ns + name} {
-			if v, ok := top[key].(string); ok {
-				return v
-			}
+	// Only the two members are read, not the whole event (perf11x).
+	keys := []string{"cm:" + name, ns + name}
+	top := epcis.TopLevelStrings(e.Raw, keys...)
+	for _, key := range keys {
+		if v, ok := top[key]; ok {
+			return v
 		}
 	}
 	return ""

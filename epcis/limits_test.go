@@ -117,3 +117,31 @@ func TestNestedNumbersFinite(t *testing.T) {
 		t.Errorf("quantity 1e309: %v; want one field error", e)
 	}
 }
+
+// A streamed event (capture's path: StreamDocument, then DecodeRaw) with
+// a NUL in a value or a member name is refused at that place, and one
+// whose text merely spells a backslash before u0000 (an escaped
+// backslash, no NUL) is accepted: the NUL walk is skipped only for text
+// that cannot hold one (perf11x).
+func TestStreamedEventNUL(t *testing.T) {
+	for extra, want := range map[string]string{
+		`"epcList": ["urn:x:\u0000"]`:                                    "/epcisBody/eventList/0/epcList/0: contains a NUL character",
+		`"epcList": ["urn:x:a"], "ex:\u0000": 1`:                         "/epcisBody/eventList/0/ex:\x00: field name contains a NUL",
+		`"epcList": ["urn:x:a"], "https://example.org/note": "a\\u0000"`: "",
+		`"epcList": ["urn:x:a"]`:                                         "",
+	} {
+		got := ""
+		_, err := epcis.StreamDocument(strings.NewReader(oneEvent(extra)), func(d *epcis.Document, e epcis.StreamEvent) error {
+			if _, verr := d.DecodeRaw(e, time.Now()); verr != nil {
+				got = verr.Fields[0].Pointer + ": " + verr.Fields[0].Reason
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", extra, err)
+		}
+		if (want == "") != (got == "") || !strings.HasPrefix(got, want) {
+			t.Errorf("%.80s:\n got %q\nwant %q…", extra, got, want)
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+	"sort"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -219,3 +221,121 @@ var storedStrings = func() map[string]storedWord {
 	}
 	return m
 }()
+
+// TopLevelStrings returns, of the members of the JSON object raw (an
+// event's stored JSON, critmin.Event.Raw), those named in names whose
+// value is a string: name → the string. It gives what
+// json.Unmarshal of raw into map[string]any gives for those names — a
+// repeated name keeps its last value (and is left out when that value
+// is not a string), invalid UTF-8 becomes U+FFFD — and nil when raw is
+// not one JSON object, as Unmarshal fails then; the other members are
+// skipped unread. Capture-time checks read one extension member of each
+// event with it (cm:massChangeReason, cm:voyage…); decoding the whole
+// event for it was a fifth of the capture check's CPU
+// (docs/benchmarks.md, perf11x). TestTopLevelStringsMatchesUnmarshal
+// holds it equal to json.Unmarshal.
+func TopLevelStrings(raw []byte, names ...string) map[string]string {
+	if !mayHoldName(raw, names) {
+		return nil
+	}
+	dec := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	tok, err := dec.ReadToken()
+	if err != nil || tok.Kind() != '{' {
+		return nil
+	}
+	var out map[string]string
+	for dec.PeekKind() != '}' {
+		n, err := dec.ReadValue() // the name (a string: the decoder checks)
+		if err != nil {
+			return nil
+		}
+		// The name is read before the value: a Value read from dec is
+		// valid only until the next read.
+		want, asked := "", false
+		for _, w := range names {
+			if nameIs(n, w) {
+				want, asked = w, true
+				break
+			}
+		}
+		v, err := dec.ReadValue()
+		if err != nil {
+			return nil
+		}
+		if asked {
+			if v.Kind() == '"' {
+				if out == nil {
+					out = map[string]string{}
+				}
+				out[want] = storedString(v)
+			} else {
+				delete(out, want)
+			}
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return nil
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return nil // text after the object: Unmarshal refuses it
+	}
+	return out
+}
+
+// nameIs reports whether the JSON string literal n reads as name.
+func nameIs(n jsontext.Value, name string) bool {
+	if body := n[1 : len(n)-1]; plainJSONString(body) {
+		return string(body) == name
+	}
+	return storedString(n) == name
+}
+
+// TopLevelNames returns the member names of the JSON object raw (an
+// event's stored JSON), sorted and each once: the keys json.Unmarshal of
+// raw into a map gives, and nil when raw is not one JSON object, as
+// Unmarshal fails then. The values are skipped unread (capture's
+// misplaced-extension rule, ledger, needs only the names; perf11x).
+// TestTopLevelNamesMatchesUnmarshal holds it equal to json.Unmarshal.
+func TopLevelNames(raw []byte) []string {
+	dec := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	tok, err := dec.ReadToken()
+	if err != nil || tok.Kind() != '{' {
+		return nil
+	}
+	out := []string{}
+	for dec.PeekKind() != '}' {
+		n, err := dec.ReadValue() // the name (a string: the decoder checks)
+		if err != nil {
+			return nil
+		}
+		out = append(out, storedString(n))
+		if err := dec.SkipValue(); err != nil {
+			return nil
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return nil
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return nil // text after the object: Unmarshal refuses it
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// mayHoldName reports whether raw can hold a member named one of names.
+// A name of plain ASCII (no escape needed, plainJSONString) appears in
+// raw's text as it is unless raw spells it with an escape: when no name
+// appears and raw has no backslash, no member has any of the names, and
+// raw need not be read (most events state no cm:massChangeReason).
+func mayHoldName(raw []byte, names []string) bool {
+	if bytes.IndexByte(raw, '\\') >= 0 {
+		return true
+	}
+	for _, n := range names {
+		if !plainJSONString([]byte(n)) || bytes.Contains(raw, []byte(n)) {
+			return true
+		}
+	}
+	return false
+}

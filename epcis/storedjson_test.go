@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 	"unsafe"
@@ -168,5 +169,101 @@ func TestDecodeStoredJSONSharesNames(t *testing.T) {
 	}
 	if same(a["eventID"].(string), b["eventID"].(string)) {
 		t.Errorf("an event's own value %q shared between records", "e1")
+	}
+}
+
+// TopLevelStrings gives, for every name asked, exactly the string that
+// json.Unmarshal into map[string]any gives at the top level (absent when
+// the value is not a string or the document does not decode), on the
+// repository's JSON documents and on the cases where decoders differ:
+// escapes in names and values, invalid UTF-8, a repeated name whose last
+// value is or is not a string, non-objects and trailing data.
+func TestTopLevelStringsMatchesUnmarshal(t *testing.T) {
+	docs := map[string][]byte{
+		"reason":        []byte(`{"type":"ObjectEvent","cm:massChangeReason":"re-weighed at the port","quantityList":[{"epcClass":"x"}]}`),
+		"escapedName":   []byte(`{"cm:massChange\u0052eason":"caf\u00e9 \"dry\""}`),
+		"invalidUTF8":   []byte("{\"cm:voyage\":\"a\xffb\"}"),
+		"lastString":    []byte(`{"cm:voyage":1,"cm:voyage":"V2"}`),
+		"lastNumber":    []byte(`{"cm:voyage":"V1","cm:voyage":2}`),
+		"nested":        []byte(`{"ilmd":{"cm:voyage":"inner"},"cm:voyage":{"x":"y"}}`),
+		"null":          []byte(`{"cm:voyage":null}`),
+		"empty":         []byte(`{}`),
+		"array":         []byte(`["cm:voyage","V1"]`),
+		"trailing":      []byte(`{"cm:voyage":"V1"} {"b":2}`),
+		"trailingSpace": []byte("{\"cm:voyage\":\"V1\"}\n "),
+		"truncated":     []byte(`{"cm:voyage":"V1","a":[1,`),
+		"notJSON":       []byte(`cm:voyage`),
+		"escapedOnly":   []byte(`{"a":"b\\c","cm:voy\u0061ge":"V3"}`),
+		"noBackslash":   []byte(`{"cm:voyagex":"V1","xcm:voyage":"V2"}`),
+	}
+	_ = filepath.WalkDir("..", func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
+			if b, err := os.ReadFile(p); err == nil {
+				docs[p] = b
+			}
+		}
+		return nil
+	})
+	if len(docs) < 40 {
+		t.Fatalf("only %d documents found", len(docs))
+	}
+	for name, raw := range docs {
+		var top map[string]any
+		uerr := json.Unmarshal(raw, &top)
+		names := []string{"cm:massChangeReason", "https://ns.critmin.org/mineral/v1/massChangeReason", "cm:voyage", "type", "eventID", "@context", "absent"}
+		for k := range top {
+			names = append(names, k)
+		}
+		got := TopLevelStrings(raw, names...)
+		for _, n := range names {
+			want, wok := "", false
+			if uerr == nil {
+				want, wok = top[n].(string)
+			}
+			g, gok := got[n]
+			if g != want || gok != wok {
+				t.Errorf("%s: member %q: got %q (%v), json.Unmarshal gives %q (%v)", name, n, g, gok, want, wok)
+			}
+		}
+	}
+}
+
+// TopLevelNames gives exactly the keys of json.Unmarshal into a map,
+// sorted (nil where Unmarshal fails), on the repository's JSON documents
+// and the cases where decoders differ.
+func TestTopLevelNamesMatchesUnmarshal(t *testing.T) {
+	docs := map[string][]byte{
+		"repeated":    []byte(`{"b":1,"a":{"x":2},"b":[3]}`),
+		"escaped":     []byte(`{"cm:origin\u0043laim":"x","\u00fc":1}`),
+		"invalidUTF8": []byte("{\"k\xfe\":1}"),
+		"empty":       []byte(`{}`),
+		"array":       []byte(`["a"]`),
+		"trailing":    []byte(`{"a":1} {"b":2}`),
+		"truncated":   []byte(`{"a":1,"b":[`),
+	}
+	_ = filepath.WalkDir("..", func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
+			if b, err := os.ReadFile(p); err == nil {
+				docs[p] = b
+			}
+		}
+		return nil
+	})
+	if len(docs) < 40 {
+		t.Fatalf("only %d documents found", len(docs))
+	}
+	for name, raw := range docs {
+		var top map[string]json.RawMessage
+		var want []string
+		if json.Unmarshal(raw, &top) == nil {
+			want = []string{}
+			for k := range top {
+				want = append(want, k)
+			}
+			sort.Strings(want)
+		}
+		if got := TopLevelNames(raw); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: got %q, json.Unmarshal gives %q", name, got, want)
+		}
 	}
 }
