@@ -840,6 +840,19 @@ func (w *writer) add(b *batch, vals ...any) error {
 	return nil
 }
 
+// addIndex adds an index row (eachIndexRow) of the event keyed pk to b,
+// its values appended in place (no []any a row).
+func (w *writer) addIndex(b *batch, pk int64, r *indexRow) error {
+	if indexWidths[r.table] != b.cols {
+		return fmt.Errorf("%s: %s: %d values for a row of %d columns", w.db.Dialect.Name, strings.TrimSpace(b.head[:strings.Index(b.head, "(")]), indexWidths[r.table], b.cols)
+	}
+	b.args = r.appendArgs(b.args, pk)
+	if len(b.args)+b.cols > maxBatchArgs {
+		return w.flush(b)
+	}
+	return nil
+}
+
 func (w *writer) flush(b *batch) error {
 	if len(b.args) == 0 {
 		return nil
@@ -1022,11 +1035,11 @@ func (c *captureSession) insertEvents(events []*critmin.Event) error {
 			}
 		}
 		if w.db.writes != replayProjection {
-			err := eachIndexRow(ev, func(table int, vals ...any) error {
-				if !full && table != indexQuantities {
+			err := eachIndexRow(ev, func(r *indexRow) error {
+				if !full && r.table != indexQuantities {
 					return nil // only replayLots reads index rows back (event_quantities)
 				}
-				return w.add(idx[table], append([]any{ev.PK}, vals...)...)
+				return w.addIndex(idx[r.table], ev.PK, r)
 			})
 			if err != nil {
 				return err

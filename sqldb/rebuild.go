@@ -149,10 +149,11 @@ func (db *DB) rebuild(ctx context.Context, scratch *DB, scan func(context.Contex
 		return nil, st, err
 	}
 	st.names = &mem.names
-	if mem.outOfOrder || db.SortedRebuild {
+	if mem.outOfOrder || mem.resort || db.SortedRebuild {
 		// Event keys do not rise with chain positions (a store copied or
-		// merged by other means): the index rows cannot be streamed in the
-		// stored order, so they are rebuilt again, held and sorted.
+		// merged by other means), or the stored index rows were not found
+		// whole in insertion order (compareInserted): the index rows are
+		// rebuilt again, held and sorted, and compared in key order.
 		sorted, n, err := db.rebuildSorted(ctx)
 		if err != nil {
 			return nil, st, err
@@ -815,6 +816,11 @@ func (s *rowStream) next() ([]value, error) {
 // tableRows selects a derived table in key order: NULLs first and text
 // byte-wise on both backends, the order compareTable merges in.
 func (db *DB) tableRows(ctx context.Context, t DerivedTable, where string, args ...any) (*rowStream, error) {
+	return db.selectRows(ctx, t, where, "", args...)
+}
+
+// selectRows is tableRows in the order orderBy gives instead, when not "".
+func (db *DB) selectRows(ctx context.Context, t DerivedTable, where, orderBy string, args ...any) (*rowStream, error) {
 	var order []string
 	for _, k := range t.Key {
 		if name, ok := strings.CutPrefix(k, "#"); ok {
@@ -829,7 +835,10 @@ func (db *DB) tableRows(ctx context.Context, t DerivedTable, where string, args 
 	if where != "" {
 		where = " WHERE " + where
 	}
-	query := "SELECT " + strings.Join(cols, ", ") + " FROM " + t.Name + where + " ORDER BY " + strings.Join(order, ", ")
+	if orderBy == "" {
+		orderBy = strings.Join(order, ", ")
+	}
+	query := "SELECT " + strings.Join(cols, ", ") + " FROM " + t.Name + where + " ORDER BY " + orderBy
 	if db.Dialect.Dollar {
 		query = Rebind(query)
 	}

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"runtime/pprof"
 	"slices"
@@ -59,6 +60,10 @@ type memTables struct {
 	outOfOrder bool
 	// names gathers NonXMLNameKeys's report from the records.
 	names xmlNameHits
+	// resort is set when an index table streamed in insertion order was
+	// not found whole (errStoredOrder): the index tables are then compared
+	// again, held and sorted.
+	resort bool
 
 	streams map[string]*tableStream
 	rows    map[string]int64 // rows compared a streamed table, set by finish
@@ -120,6 +125,9 @@ func (db *DB) startMemTables(ctx context.Context, hold bool) (*memTables, error)
 
 // compareStored compares rebuilt rows with the stored table.
 func (m *memTables) compareStored(t DerivedTable, rebuilt rowIter) (*Difference, int64, error) {
+	if !m.hold && m.db.Dialect.Name == "sqlite" && slices.Contains(indexTables[:], t.Name) {
+		return m.compareInserted(t, rebuilt)
+	}
 	stored, err := m.db.tableRows(m.ctx, t, "")
 	if err != nil {
 		return nil, 0, err
@@ -137,6 +145,104 @@ func (m *memTables) compareStored(t DerivedTable, rebuilt rowIter) (*Difference,
 		return nil, 0, err
 	}
 	return compareRows(t, &contextColumn{rows: stored, col: len(t.Key) + col, hashes: hashes}, rebuilt)
+}
+
+// errStoredOrder says that a streamed index table was not compared to
+// the end in insertion order (compareInserted): its stored rows do not
+// follow the event keys, or it differs from the rebuild. Verify then
+// compares the index tables again, held and sorted (rebuildSorted), and
+// reports what that finds.
+var errStoredOrder = errors.New("verify: stored index rows not in event order")
+
+// compareInserted compares a SQLite index table (event_epcs,
+// event_quantities, event_attrs) read in insertion order — rowid order,
+// which needs neither an index on event_pk nor a sort of the whole table
+// in a temporary B-tree — with the rebuilt rows. Capture inserts each
+// event's rows together and the events in key order, so the table read
+// so is in event_pk order, and the few rows of each event are sorted here
+// (eventGroups). A row whose event_pk does not rise (added later by hand
+// or by an old migration), like any difference, ends the comparison with
+// errStoredOrder: the sorted comparison names it, or finds the rows the
+// same as a multiset. An edit is never missed: a table read to its end
+// with rising keys and no difference is, row for row, the table in key
+// order.
+func (m *memTables) compareInserted(t DerivedTable, rebuilt rowIter) (*Difference, int64, error) {
+	stored, err := m.db.selectRows(m.ctx, t, "", "rowid")
+	if err != nil {
+		return nil, 0, err
+	}
+	defer stored.Close()
+	g := &eventGroups{rows: stored, keys: len(t.Key), pend: make([]value, len(t.Key)+len(t.Cols))}
+	d, n, err := compareRows(t, g, rebuilt)
+	if g.unordered || (err == nil && d != nil) {
+		return nil, n, errStoredOrder
+	}
+	return d, n, err
+}
+
+// eventGroups yields an index table read in insertion order with the
+// rows of each event_pk (the first key column) sorted by key; a key lower
+// than or equal to an earlier group's sets unordered and ends the rows
+// with errStoredOrder.
+type eventGroups struct {
+	rows      rowIter
+	keys      int
+	group     [][]value
+	i         int
+	slab      []value
+	pend      []value // the first row of the next group
+	hasPend   bool
+	unordered bool
+}
+
+func (g *eventGroups) next() ([]value, error) {
+	if g.i < len(g.group) {
+		g.i++
+		return g.group[g.i-1], nil
+	}
+	if g.unordered {
+		return nil, errStoredOrder
+	}
+	// The previous group has been read: its rows' slab is reused.
+	g.group, g.i, g.slab = g.group[:0], 0, g.slab[:0]
+	keep := func(row []value) {
+		g.slab = append(g.slab, row...)
+		g.group = append(g.group, g.slab[len(g.slab)-len(row):len(g.slab):len(g.slab)])
+	}
+	if g.hasPend {
+		keep(g.pend)
+		g.hasPend = false
+	} else {
+		row, err := g.rows.next()
+		if row == nil || err != nil {
+			return nil, err
+		}
+		keep(row)
+	}
+	for {
+		row, err := g.rows.next()
+		if err != nil {
+			return nil, err
+		}
+		if row == nil {
+			break
+		}
+		c := row[0].compare(g.group[0][0])
+		if c == 0 {
+			keep(row)
+			continue
+		}
+		if c < 0 {
+			g.unordered = true
+			return nil, errStoredOrder
+		}
+		copy(g.pend, row)
+		g.hasPend = true
+		break
+	}
+	slices.SortFunc(g.group, func(a, b []value) int { return compareKey(a, b, g.keys) })
+	g.i = 1
+	return g.group[0], nil
 }
 
 // contextColumn turns the stored events' context_id into the hash of the
@@ -223,13 +329,20 @@ func (m *memTables) prepare(r *replayed) {
 		row = append(row, normalise(v))
 	}
 	rr.event = append(row, normalise(ctxHash), normalise(nil), normalise(cr.Chain)) // prev_chain is set in order by add
-	_ = eachIndexRow(ev, func(table int, vals ...any) error {
-		row := make([]value, 0, len(vals)+1)
-		row = append(row, normalise(ev.PK))
-		for _, v := range vals {
-			row = append(row, normalise(v))
+	// The record's index rows share one slab of values.
+	n := len(ev.EPCs)*indexWidths[indexEPCs] + len(ev.Quantities)*indexWidths[indexQuantities] +
+		(len(ev.Sources)+len(ev.Destinations)+len(ev.BizTransactions)+len(ev.ILMD)+2)*indexWidths[indexAttrs]
+	if ev.ErrorDeclaration != nil {
+		n += len(ev.ErrorDeclaration.CorrectiveEventIDs) * indexWidths[indexAttrs]
+	}
+	slab := make([]value, 0, n)
+	_ = eachIndexRow(ev, func(r *indexRow) error {
+		w := indexWidths[r.table]
+		if cap(slab)-len(slab) < w {
+			slab = make([]value, 0, 16*w)
 		}
-		rr.index[table] = append(rr.index[table], row)
+		slab = r.appendValues(slab, ev.PK)
+		rr.index[r.table] = append(rr.index[r.table], slab[len(slab)-w:len(slab):len(slab)])
 		return nil
 	})
 	for i := range rr.index {
@@ -366,6 +479,9 @@ func (m *memTables) finish(aborted bool) (map[string]*Difference, int64, error) 
 			s.diff, s.rows, s.err = m.compareStored(s.t, &sliceIter{rows: s.held})
 		} else {
 			<-s.done
+			if errors.Is(s.err, errStoredOrder) {
+				m.resort, s.err, s.diff = true, nil, nil
+			}
 		}
 		if s.err != nil && firstErr == nil {
 			firstErr = s.err

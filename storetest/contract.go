@@ -76,6 +76,7 @@ func Run(t *testing.T, open Opener) {
 		{"DerivedTablesRebuilt", testDerivedTamper},
 		{"DerivedTablesRebuiltSorted", testDerivedTamperSorted},
 		{"DerivedRowsCountedOnce", testDerivedRowsCountedOnce},
+		{"IndexRowsOutOfInsertOrder", testIndexRowsOutOfInsertOrder},
 		{"RebuildRepairsDerived", testRebuildRepairsDerived},
 		{"RebuildRefusesUncheckedRecords", testRebuildRefusesUncheckedRecords},
 		{"LotDeletedWholeCaught", testLotDeletedWholeCaught},
