@@ -1448,8 +1448,53 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 	if epcis.Canonical(last.BizLocation) == here {
 		return "", nil
 	}
-	return fmt.Sprintf("on %s lot %s was at %s (since %s, event %s on %s), not at %s: %s there needs the lot moved there first (shipping and receiving events)",
-		when(at), asWritten, name(last.BizLocation), strings.ToLower(humanStep(last.BizStep)), last.EventID, when(last.EventTime), name(site), act), nil
+	since := fmt.Sprintf("since %s, event %s on %s", strings.ToLower(humanStep(last.BizStep)), last.EventID, when(last.EventTime))
+	if then, err := s.lotAsOf(r, l, at); err != nil {
+		return "", err
+	} else if where, ok := splitWhere(then, last.BizLocation, name, since); ok {
+		// Received parts of it stand elsewhere: every site where
+		// something of it stands, with what stands there, as capture
+		// words it (custody.WhereStands; issue 15, fix15x D3: the
+		// refusal named only the body's site).
+		return fmt.Sprintf("on %s lot %s was at %s, not at %s: %s there needs the lot moved there first (shipping and receiving events)",
+			when(at), asWritten, where, name(site), act), nil
+	}
+	return fmt.Sprintf("on %s lot %s was at %s (%s), not at %s: %s there needs the lot moved there first (shipping and receiving events)",
+		when(at), asWritten, name(last.BizLocation), since, name(site), act), nil
+}
+
+// lotAsOf is lot l as it stood at time at (custody.LotAt) when at is
+// before its latest recorded event, else l; nil for a nil l or a store
+// that cannot replay it.
+func (s *site) lotAsOf(r *http.Request, l *critmin.Lot, at time.Time) (*critmin.Lot, error) {
+	if l == nil || !at.Before(l.LastEventAt) {
+		return l, nil
+	}
+	f, ok := s.Store.(custody.LiveEventsFinder)
+	if !ok {
+		return nil, nil
+	}
+	return custody.LotAt(r.Context(), f, l.ID, at)
+}
+
+// splitWhere words every site where something of lot l stands
+// (custody.WhereStands, the body's entry followed by since), and true,
+// when l's body stands at body and received parts of it stand too; false
+// for a lot that stands whole (its one site says it all).
+func splitWhere(l *critmin.Lot, body string, name func(string) string, since string) (string, bool) {
+	if l == nil {
+		return "", false
+	}
+	st := ledger.StandsAt(l)
+	parts, bodyHere := false, false
+	for _, x := range st {
+		parts = parts || len(x.Parts) > 0
+		bodyHere = bodyHere || x.Body && epcis.Canonical(x.Site) == epcis.Canonical(body)
+	}
+	if !parts || !bodyHere {
+		return "", false
+	}
+	return custody.WhereStands(l, name, since), true
 }
 
 // standsWords says where lot l stands now, each site by its name:
