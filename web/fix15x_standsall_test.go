@@ -67,7 +67,9 @@ func rowErrorsOf(page string) []string {
 	table = table[:strings.Index(table, "</table>")]
 	var out []string
 	for _, m := range regexp.MustCompile(`(?s)<tr><td class="num">(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>`).FindAllStringSubmatch(table, -1) {
-		strip := func(s string) string { return html.UnescapeString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(s, "")) }
+		strip := func(s string) string {
+			return html.UnescapeString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(s, ""))
+		}
 		out = append(out, strip(m[1])+"|"+strip(m[2])+"|"+strip(m[3]))
 	}
 	return out
@@ -114,6 +116,44 @@ func TestElsewhereNamesEverySiteLotStands(t *testing.T) {
 	for _, w := range wants {
 		if !strings.Contains(block, w) {
 			t.Errorf("sample form's Site shows %q\n not %q", block, w)
+		}
+	}
+}
+
+// TestWhereRefusalsFiledUnderSite (issue 15, fix15x D4): the rule "an
+// event is recorded where the lot stands" is the site's fault, whatever
+// path refuses it. X15-L1's 5 t part received at Houston is shipped on
+// whole from Houston to Port Qasim (event urn:t:x15:s2): nothing of the
+// lot stands at Houston any more (5 − 5 = 0 t), the body's 15 t stand
+// at Karachi.
+//   - A ticket at Loe Shilman, where the lot never was: refused by the
+//     import's own check (lotElsewhere), filed under Site.
+//   - A ticket at Houston: refused by capture's check (nothing of the
+//     lot stands there), which was filed under Net mass (kg) — as if the
+//     figure were wrong; it is filed under Site too.
+func TestWhereRefusalsFiledUnderSite(t *testing.T) {
+	ts := fix15xSplit(t, `,
+ {"type": "ObjectEvent", "eventID": "urn:t:x15:s2", "eventTime": "2025-11-21T08:00:00-06:00", "eventTimeZoneOffset": "-06:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
+  "quantityList": [{"epcClass": "`+fix15xLot+`", "quantity": 5000, "uom": "KGM"}], "bizLocation": {"id": "`+fix15xHouston+`"},
+  "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:demo:bol:X15-2"}], "destinationList": [{"type": "location", "destination": "`+fix15xQasim+`"}]}`)
+	for _, c := range []struct{ what, site, words string }{
+		{"a ticket where the lot never was", "urn:critmin:demo:site:loe-shilman", "was at "},
+		{"a ticket where nothing of it stands any more", fix15xHouston, "nothing of lot " + fix15xLot + " stands at "},
+	} {
+		_, page := postImport(t, ts, fix15xTicket(c.site, "5000"))
+		errs := rowErrorsOf(page)
+		found := false
+		for _, e := range errs {
+			if !strings.Contains(e, c.words) {
+				continue
+			}
+			found = true
+			if !strings.HasPrefix(e, "2|Site") {
+				t.Errorf("%s: refusal filed as %q, want row 2 under Site", c.what, e)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no refusal saying %q in %q", c.what, c.words, errs)
 		}
 	}
 }
