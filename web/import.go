@@ -1872,14 +1872,23 @@ func (s *site) describeRows(r *http.Request, rows []*importRow) error {
 type standingMass struct{ wet, dry, total float64 }
 
 // rowKinds words the rows with errors by kind: "2 invalid, 1 conflicts
-// with the record: row 4 — <its first conflict>". A row is invalid when
-// one of its errors is not a conflict (a malformed or missing value), a
+// with the record: row 4 — <its conflict>". A row is invalid when one of
+// its errors is not a conflict (a malformed or missing value), a
 // conflict when every error of it is (well formed, but at odds with what
 // the ledger holds: a ticket imported before with other values, a
 // weighing below what runs took).
+//
+// Every conflicting row is named (issue 15, fix15x item 3: the summary
+// quoted the first alone, as if the others were fine): up to
+// kindsReasons rows each with its first conflict in full ("2 conflict
+// with the record: row 2 — …; row 5 — …"); beyond that every row's
+// number, then the first kindsReasons rows' reasons, the rest's in the
+// table of row errors ("5 conflict with the record: rows 2, 3, 5, 8 and
+// 9; row 2 — …; row 3 — …; row 5 — …; the others' reasons are in the
+// table below").
 func rowKinds(res *importResult) string {
 	invalid, conflicting := map[int]bool{}, map[int]bool{}
-	var first *RowError
+	var firsts []*RowError
 	for _, e := range res.Errors {
 		if !e.Conflict {
 			invalid[e.Row] = true
@@ -1889,11 +1898,10 @@ func rowKinds(res *importResult) string {
 		e := &res.Errors[i]
 		if e.Conflict && !invalid[e.Row] && !conflicting[e.Row] {
 			conflicting[e.Row] = true
-			if first == nil {
-				first = e
-			}
+			firsts = append(firsts, e)
 		}
 	}
+	sort.SliceStable(firsts, func(i, j int) bool { return firsts[i].Row < firsts[j].Row })
 	var parts []string
 	if len(invalid) > 0 {
 		parts = append(parts, fmt.Sprintf("%d invalid", len(invalid)))
@@ -1903,10 +1911,26 @@ func rowKinds(res *importResult) string {
 		if len(conflicting) > 1 {
 			verb = "conflict"
 		}
-		parts = append(parts, fmt.Sprintf("%d %s with the record: row %d — %s", len(conflicting), verb, first.Row, first.Reason))
+		var reasons []string
+		for _, e := range firsts[:min(len(firsts), kindsReasons)] {
+			reasons = append(reasons, fmt.Sprintf("row %d — %s", e.Row, e.Reason))
+		}
+		if len(firsts) > kindsReasons {
+			rows := make([]string, len(firsts))
+			for i, e := range firsts {
+				rows[i] = strconv.Itoa(e.Row)
+			}
+			reasons = append([]string{"rows " + strings.Join(rows[:len(rows)-1], ", ") + " and " + rows[len(rows)-1]}, reasons...)
+			reasons = append(reasons, "the others' reasons are in the table below")
+		}
+		parts = append(parts, fmt.Sprintf("%d %s with the record: %s", len(conflicting), verb, strings.Join(reasons, "; ")))
 	}
 	return strings.Join(parts, ", ")
 }
+
+// kindsReasons is how many conflicting rows the import's summary quotes
+// with their reasons in full (rowKinds); every row's number is given.
+const kindsReasons = 3
 
 // Kinds is rowKinds of the result, for the import page's summary.
 func (res *importResult) Kinds() string { return rowKinds(res) }
