@@ -1705,7 +1705,15 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
-	fromForm := (step == "preview" || step == "capture") && (sentMapping || saved == nil)
+	// A capture that sends no mapping, for a source with none saved (of
+	// this kind), maps the file as a check does — guessed from its
+	// headers — and stops at the mapping step: the user has not seen the
+	// mapping, and an empty one read as theirs was refused as "not saved
+	// … no column", a file whose headers were all recognised included
+	// (issue 15, fix15x item 5). A preview ("Save the mapping and check
+	// again") saves what it sends, an empty one refused.
+	fromForm := step == "preview" && (sentMapping || saved == nil) || step == "capture" && sentMapping
+	unmapped := step == "capture" && !sentMapping && (saved == nil || saved.Kind != v.Kind.ID)
 	switch {
 	case fromForm:
 		for _, f := range v.Kind.Fields {
@@ -1760,6 +1768,14 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := s.describeRows(r, res.Rows[:v.Shown]); err != nil {
 		s.renderError(w, r, err)
+		return
+	}
+	if unmapped {
+		v.Message = fmt.Sprintf("No column mapping is saved for source %s, and the request sent none: nothing was stored. Check the mapping below, guessed from the file's headers, choose the column (or one value for every row) of each field, then save the mapping and check the file again before importing it.", v.Source)
+		if res.FileError != "" {
+			v.Message += " " + critmin.Sentence("As guessed: "+res.FileError)
+		}
+		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
 		return
 	}
 	if res.FileError != "" {
