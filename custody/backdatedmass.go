@@ -125,7 +125,7 @@ func checkBackdatedMass(ctx context.Context, s Store, live []*critmin.Event, dec
 			}
 			with, moistureOnly, lotWith := replay(k)
 			if msg := with[k]; msg != "" {
-				out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + k.EventID + massPointer(k, moistureOnly[k]), Reason: fmt.Sprintf("%s (event %s is dated %s, before the lot's later recorded events: it is judged against the lot as it stood then)", msg, k.EventID, k.EventTime.Format(time.RFC3339))})
+				out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + k.EventID + refusalPointer(k, msg, moistureOnly[k]), Reason: fmt.Sprintf("%s (event %s is dated %s, before the lot's later recorded events: it is judged against the lot as it stood then)", msg, k.EventID, k.EventTime.Format(time.RFC3339))})
 				continue
 			}
 			// A back-dated weighing that turns a later whole-lot shipment

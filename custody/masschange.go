@@ -103,7 +103,7 @@ func checkMassChange(ev *critmin.Event, was map[string]critmin.Lot, lots map[str
 			w = r
 		}
 		if msg := massChangeOf(ev, id, &w, l, receipt); msg != "" {
-			out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + massPointer(ev, l != nil && ((!weighs(ev, id) && l.WetTonnes == w.WetTonnes) || moistureSlipOfWeighing(ev, id, &w, l) != "")), Reason: msg})
+			out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + refusalPointer(ev, msg, l != nil && ((!weighs(ev, id) && l.WetTonnes == w.WetTonnes) || moistureSlipOfWeighing(ev, id, &w, l) != "")), Reason: msg})
 			refused[id] = w
 		} else if l != nil && (l.WetTonnes != w.WetTonnes || l.DryTonnes != w.DryTonnes) {
 			delete(refused, id)
@@ -112,6 +112,25 @@ func checkMassChange(ev *critmin.Event, was map[string]critmin.Lot, lots map[str
 	sort.Slice(out, func(i, j int) bool { return out[i].Reason < out[j].Reason })
 	return out
 }
+
+// refusalPointer is the part of ev the weighing refusal msg names: the
+// event's site (its bizLocation, else its readPoint) for a weighing
+// where nothing of the lot stands (nothingStands) — the site is what the
+// operator must change, as for a lot elsewhere (checkWhereabouts), so a
+// form or an import files both under its Site field (issue 15, fix15x
+// D4: this one was filed under the net mass) — else massPointer's.
+func refusalPointer(ev *critmin.Event, msg string, moisture bool) string {
+	if strings.Contains(msg, nothingStandsWords) {
+		if ev.BizLocation == "" {
+			return "/readPoint"
+		}
+		return "/bizLocation"
+	}
+	return massPointer(ev, moisture)
+}
+
+// nothingStandsWords mark nothingStands's refusal (refusalPointer).
+const nothingStandsWords = " refused: nothing of lot "
 
 // massPointer is the part of ev a weighing refusal names (under "event
 // {eventID}"): the sensor report of the moisture (moisture true) or of
@@ -502,7 +521,7 @@ func nothingStands(ev *critmin.Event, id string, w *critmin.Lot, site string) st
 	if st, ok := ledger.StandingAt(w, site); ok && !NothingStands(st.WetTonnes, w.WetTonnes) {
 		return "" // something of the parts received there is left
 	}
-	return fmt.Sprintf("weighing of lot %s refused: nothing of lot %s stands at %s — what was received there was shipped on from there; the lot stands as %s. Record the weighing where the lot stands, or, if the record is wrong, declare the event that recorded it in error (docs/identity.md, \"Parts moved\")",
+	return fmt.Sprintf("weighing of lot %s"+nothingStandsWords+"%s stands at %s — what was received there was shipped on from there; the lot stands as %s. Record the weighing where the lot stands, or, if the record is wrong, declare the event that recorded it in error (docs/identity.md, \"Parts moved\")",
 		id, id, site, standsText(w))
 }
 

@@ -390,7 +390,9 @@ func transitShortfalls(ctx context.Context, s Store, l *critmin.Lot) ([]Anomaly,
 	}
 	var out []Anomaly
 	for _, o := range ledger.Outturns(l.ID, evs) {
-		if o.ShippedTonnes <= 0 || o.DifferenceRel >= -ReceiptShortfallLimit {
+		// More than the limit short, compared in tonnes: exactly 5 %
+		// short is within (ledger.BeyondShare; issue 15, fix15x item 4).
+		if o.ShippedTonnes <= 0 || o.DifferenceTonnes >= 0 || !ledger.BeyondShare(o.DifferenceTonnes, o.ShippedTonnes, ReceiptShortfallLimit) {
 			continue
 		}
 		out = append(out, Anomaly{Kind: "transit_loss", Detail: fmt.Sprintf("lot %s was received with %s t of the %s t shipped under bill of lading %s (%.1f %% short; event %s, shipped by event %s): a loss above %.0f %% is not moisture or weighing — check the receipt's weight and unit (30 KGM for 30 TNE?); if the material was lost, the lot's mass is what was received",

@@ -367,8 +367,8 @@ func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError,
 			return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: fmt.Sprintf("lot %s is in transit at %s (%s, event %s on %s), not at %s: a run at %s cannot name it as its output — that would move it without a receipt",
 				id, when(ev.EventTime), stepName(w.by.BizStep), w.by.EventID, when(w.by.EventTime), here, here)}, true
 		default:
-			return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: fmt.Sprintf("lot %s is at %s at %s (since event %s on %s), not at %s: a run at %s cannot name it as its output — that would move it without a shipment",
-				id, w.site, when(ev.EventTime), w.by.EventID, when(w.by.EventTime), here, here)}, true
+			return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: fmt.Sprintf("lot %s is at %s, not at %s: a run at %s cannot name it as its output — that would move it without a shipment",
+				id, w.atSite(when(ev.EventTime), fmt.Sprintf("since event %s on %s", w.by.EventID, when(w.by.EventTime))), here, here)}, true
 		}
 	}
 	// A claim is made at the site where the lot stands (fix9s item 4):
@@ -418,16 +418,40 @@ func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError,
 		if receiptSteps[step] && bound || inTransitStep(ev.BizStep) || step == "loading" && here == w.from {
 			return critmin.FieldError{}, false
 		}
-		reason = fmt.Sprintf("lot %s is in transit at %s (%s from %s to %s, event %s on %s), not at %s: only its arrival or receipt at its destination may be recorded there before it arrives — record the arrival or receipt first",
-			id, when(ev.EventTime), stepName(w.by.BizStep), orNone(w.from), to, w.by.EventID, when(w.by.EventTime), here)
+		reason = fmt.Sprintf("lot %s is in transit at %s (%s from %s to %s, event %s on %s)%s, not at %s: only its arrival or receipt at its destination may be recorded there before it arrives — record the arrival or receipt first",
+			id, when(ev.EventTime), stepName(w.by.BizStep), orNone(w.from), to, w.by.EventID, when(w.by.EventTime), w.partsElsewhere(), here)
 	case w.site != here && (actsAt(ev, id, step) || add && !receiptSteps[step]):
-		reason = fmt.Sprintf("lot %s is at %s at %s (since %s, event %s on %s), not at %s: it can be %s only where it is — record its move there first (shipping and receiving events)",
-			id, w.site, when(ev.EventTime), orNone(stepName(w.by.BizStep)), w.by.EventID, when(w.by.EventTime), here, pastOfEvent(ev, step))
+		reason = fmt.Sprintf("lot %s is at %s, not at %s: it can be %s only where it is — record its move there first (shipping and receiving events)",
+			id, w.atSite(when(ev.EventTime), fmt.Sprintf("since %s, event %s on %s", orNone(stepName(w.by.BizStep)), w.by.EventID, when(w.by.EventTime))), here, pastOfEvent(ev, step))
 	default:
 		return critmin.FieldError{}, false
 	}
 	// Where the record puts the lot differs: a conflict with it (409).
 	return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
+}
+
+// atSite words where the lot stands at time at, its body at w.site
+// (since: the event that put it there): "SITE at AT (since …)" for a lot
+// that stands whole, or every site where something of it stands with
+// what stands there (WhereStands), then "at AT", when received parts of
+// it stand elsewhere — the lot as the document leaves it, when its body
+// stands at w.site (issue 15, fix15x D3: the refusal named only the
+// body's site).
+func (w whereabouts) atSite(at, since string) string {
+	if w.lot != nil && partsStand(w.lot) && bodyAt(w.lot, w.site) {
+		return WhereStands(w.lot, nil, since) + " at " + at
+	}
+	return w.site + " at " + at + " (" + since + ")"
+}
+
+// partsElsewhere words, for a lot whose body is in transit, where its
+// received parts stand: "; its parts stand at SITE (N t, part …)"; "" when
+// none stands (issue 15, fix15x D3).
+func (w whereabouts) partsElsewhere() string {
+	if w.lot == nil || !partsStand(w.lot) || len(ledger.StandsAt(w.lot)) == 0 || ledger.StandsAt(w.lot)[0].Body {
+		return ""
+	}
+	return "; its parts stand at " + WhereStands(w.lot, nil, "")
 }
 
 // actsAt says whether ev acts on lot id where ev happens, so that the lot
@@ -496,4 +520,106 @@ func pastOf(step string) string {
 		return "shipped"
 	}
 	return "sampled, weighed or inspected"
+}
+
+// WhereStands words every site where something of lot l stands, each by
+// name(site) with what stands there (issue 15, fix15x D3: a refusal
+// named only the body's site, not the parts standing elsewhere), in the
+// order of the lot's per-site standing record (ledger.StandsAt, the body
+// first), wet tonnes by StandingMass — the figure a weighing there is
+// judged on:
+//
+//	Karachi (12 t, the body, since receiving, event E on T) and
+//	Houston (3 t, part shipped by event S under bill of lading B,
+//	received by event R)
+//
+// body, when not "", follows "the body" in the body's entry (the event
+// that put it there, in the caller's words). Two or more parts at one
+// site read "parts shipped by events S1 and S2". What is at sea follows
+// as "and N t in transit". "" when nothing of l stands at any site and
+// nothing is in transit. Callers use it where a lot is refused at a site
+// where nothing of it stands: custody's capture check (misplaced) and the
+// web forms' and import's check (web lotElsewhere), so the API's
+// problem detail, the CLI and the web word it alike.
+func WhereStands(l *critmin.Lot, name func(string) string, body string) string {
+	if l == nil {
+		return ""
+	}
+	if name == nil {
+		name = func(s string) string { return s }
+	}
+	var out []string
+	for _, st := range ledger.StandsAt(l) {
+		wet, _ := StandingMass(l, st.Site)
+		if wet <= 1e-9 {
+			continue
+		}
+		var what []string
+		if st.Body {
+			b := "the body"
+			if body != "" {
+				b += ", " + body
+			}
+			what = append(what, b)
+		}
+		var ships, bols, recvs []string
+		for _, i := range st.Parts {
+			p := l.Parts[i]
+			ships = append(ships, p.ShipEventID)
+			if p.BillOfLading != "" {
+				bols = append(bols, p.BillOfLading)
+			}
+			if p.ReceiptEventID != "" {
+				recvs = append(recvs, p.ReceiptEventID)
+			}
+		}
+		if len(ships) > 0 {
+			part := "part shipped by event "
+			if len(ships) > 1 {
+				part = "parts shipped by events "
+			}
+			part += andList(ships)
+			if len(bols) > 0 {
+				part += " under bill of lading " + andList(bols)
+			}
+			if len(recvs) > 0 {
+				part += ", received by event " + andList(recvs)
+			}
+			what = append(what, part)
+		}
+		out = append(out, fmt.Sprintf("%s (%s t, %s)", name(st.Site), Tonnes(wet), strings.Join(what, "; ")))
+	}
+	if t := l.InTransitTonnes(); t > 1e-9 {
+		out = append(out, Tonnes(t)+" t in transit")
+	}
+	return andList(out)
+}
+
+// andList joins words as English does: "a", "a and b", "a, b and c".
+func andList(words []string) string {
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// partsStand says whether a received part of lot l stands somewhere
+// (ledger.StandsAt lists one), so that a refusal naming only the body's
+// site would hide it.
+func partsStand(l *critmin.Lot) bool {
+	for _, st := range ledger.StandsAt(l) {
+		if len(st.Parts) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// bodyAt says whether the body of lot l stands at site (canonical).
+func bodyAt(l *critmin.Lot, site string) bool {
+	st, ok := ledger.StandingAt(l, site)
+	return ok && st.Body
 }

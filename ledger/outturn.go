@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -45,6 +46,18 @@ type Outturn struct {
 // received weight below which no anomaly is raised: 0.5 %, about the
 // combined error of two weighbridges (each ±0.25 %) on a bulk lot.
 const OutturnTolerance = 0.005
+
+// BeyondShare says whether a difference of diff tonnes is beyond share
+// (a fraction: OutturnTolerance, 0.005) of base tonnes, compared in
+// tonnes with a slack of 1e-9 t: exactly at the limit is within, as the
+// docs word every limit ("beyond 0.5 %") and the Receive form, the
+// shipment page and the capture check of a receipt's gain compare it.
+// The ratio (9.95 − 10) / 10 is −0.005000000000000071 in binary floating
+// point and was labelled transit_loss at exactly 0.5 % (issue 15, fix15x
+// item 4).
+func BeyondShare(diff, base, share float64) bool {
+	return math.Abs(diff) > share*base+1e-9
+}
 
 // Outturns are a lot's shipments that a receipt under the same bill of
 // lading closed, in event-time order, from its events (any order; events
@@ -97,7 +110,7 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 			if s.t > 0 {
 				o.DifferenceRel = o.DifferenceTonnes / s.t
 			}
-			if d := o.DifferenceRel; d < -OutturnTolerance || d > OutturnTolerance {
+			if d := o.DifferenceRel; BeyondShare(o.DifferenceTonnes, s.t, OutturnTolerance) {
 				o.Anomaly, o.Detail = "transit_loss", "lost"
 				if d > 0 {
 					o.Anomaly, o.Detail = "transit_gain", "gained"

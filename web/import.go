@@ -1448,8 +1448,53 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 	if epcis.Canonical(last.BizLocation) == here {
 		return "", nil
 	}
-	return fmt.Sprintf("on %s lot %s was at %s (since %s, event %s on %s), not at %s: %s there needs the lot moved there first (shipping and receiving events)",
-		when(at), asWritten, name(last.BizLocation), strings.ToLower(humanStep(last.BizStep)), last.EventID, when(last.EventTime), name(site), act), nil
+	since := fmt.Sprintf("since %s, event %s on %s", strings.ToLower(humanStep(last.BizStep)), last.EventID, when(last.EventTime))
+	if then, err := s.lotAsOf(r, l, at); err != nil {
+		return "", err
+	} else if where, ok := splitWhere(then, last.BizLocation, name, since); ok {
+		// Received parts of it stand elsewhere: every site where
+		// something of it stands, with what stands there, as capture
+		// words it (custody.WhereStands; issue 15, fix15x D3: the
+		// refusal named only the body's site).
+		return fmt.Sprintf("on %s lot %s was at %s, not at %s: %s there needs the lot moved there first (shipping and receiving events)",
+			when(at), asWritten, where, name(site), act), nil
+	}
+	return fmt.Sprintf("on %s lot %s was at %s (%s), not at %s: %s there needs the lot moved there first (shipping and receiving events)",
+		when(at), asWritten, name(last.BizLocation), since, name(site), act), nil
+}
+
+// lotAsOf is lot l as it stood at time at (custody.LotAt) when at is
+// before its latest recorded event, else l; nil for a nil l or a store
+// that cannot replay it.
+func (s *site) lotAsOf(r *http.Request, l *critmin.Lot, at time.Time) (*critmin.Lot, error) {
+	if l == nil || !at.Before(l.LastEventAt) {
+		return l, nil
+	}
+	f, ok := s.Store.(custody.LiveEventsFinder)
+	if !ok {
+		return nil, nil
+	}
+	return custody.LotAt(r.Context(), f, l.ID, at)
+}
+
+// splitWhere words every site where something of lot l stands
+// (custody.WhereStands, the body's entry followed by since), and true,
+// when l's body stands at body and received parts of it stand too; false
+// for a lot that stands whole (its one site says it all).
+func splitWhere(l *critmin.Lot, body string, name func(string) string, since string) (string, bool) {
+	if l == nil {
+		return "", false
+	}
+	st := ledger.StandsAt(l)
+	parts, bodyHere := false, false
+	for _, x := range st {
+		parts = parts || len(x.Parts) > 0
+		bodyHere = bodyHere || x.Body && epcis.Canonical(x.Site) == epcis.Canonical(body)
+	}
+	if !parts || !bodyHere {
+		return "", false
+	}
+	return custody.WhereStands(l, name, since), true
 }
 
 // standsWords says where lot l stands now, each site by its name:
@@ -1660,7 +1705,15 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
-	fromForm := (step == "preview" || step == "capture") && (sentMapping || saved == nil)
+	// A capture that sends no mapping, for a source with none saved (of
+	// this kind), maps the file as a check does — guessed from its
+	// headers — and stops at the mapping step: the user has not seen the
+	// mapping, and an empty one read as theirs was refused as "not saved
+	// … no column", a file whose headers were all recognised included
+	// (issue 15, fix15x item 5). A preview ("Save the mapping and check
+	// again") saves what it sends, an empty one refused.
+	fromForm := step == "preview" && (sentMapping || saved == nil) || step == "capture" && sentMapping
+	unmapped := step == "capture" && !sentMapping && (saved == nil || saved.Kind != v.Kind.ID)
 	switch {
 	case fromForm:
 		for _, f := range v.Kind.Fields {
@@ -1715,6 +1768,14 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := s.describeRows(r, res.Rows[:v.Shown]); err != nil {
 		s.renderError(w, r, err)
+		return
+	}
+	if unmapped {
+		v.Message = fmt.Sprintf("No column mapping is saved for source %s, and the request sent none: nothing was stored. Check the mapping below, guessed from the file's headers, choose the column (or one value for every row) of each field, then save the mapping and check the file again before importing it.", v.Source)
+		if res.FileError != "" {
+			v.Message += " " + critmin.Sentence("As guessed: "+res.FileError)
+		}
+		s.render(w, r, http.StatusBadRequest, "import", "Import CSV", "record", v)
 		return
 	}
 	if res.FileError != "" {
@@ -1827,14 +1888,23 @@ func (s *site) describeRows(r *http.Request, rows []*importRow) error {
 type standingMass struct{ wet, dry, total float64 }
 
 // rowKinds words the rows with errors by kind: "2 invalid, 1 conflicts
-// with the record: row 4 — <its first conflict>". A row is invalid when
-// one of its errors is not a conflict (a malformed or missing value), a
+// with the record: row 4 — <its conflict>". A row is invalid when one of
+// its errors is not a conflict (a malformed or missing value), a
 // conflict when every error of it is (well formed, but at odds with what
 // the ledger holds: a ticket imported before with other values, a
 // weighing below what runs took).
+//
+// Every conflicting row is named (issue 15, fix15x item 3: the summary
+// quoted the first alone, as if the others were fine): up to
+// kindsReasons rows each with its first conflict in full ("2 conflict
+// with the record: row 2 — …; row 5 — …"); beyond that every row's
+// number, then the first kindsReasons rows' reasons, the rest's in the
+// table of row errors ("5 conflict with the record: rows 2, 3, 5, 8 and
+// 9; row 2 — …; row 3 — …; row 5 — …; the others' reasons are in the
+// table below").
 func rowKinds(res *importResult) string {
 	invalid, conflicting := map[int]bool{}, map[int]bool{}
-	var first *RowError
+	var firsts []*RowError
 	for _, e := range res.Errors {
 		if !e.Conflict {
 			invalid[e.Row] = true
@@ -1844,11 +1914,10 @@ func rowKinds(res *importResult) string {
 		e := &res.Errors[i]
 		if e.Conflict && !invalid[e.Row] && !conflicting[e.Row] {
 			conflicting[e.Row] = true
-			if first == nil {
-				first = e
-			}
+			firsts = append(firsts, e)
 		}
 	}
+	sort.SliceStable(firsts, func(i, j int) bool { return firsts[i].Row < firsts[j].Row })
 	var parts []string
 	if len(invalid) > 0 {
 		parts = append(parts, fmt.Sprintf("%d invalid", len(invalid)))
@@ -1858,10 +1927,26 @@ func rowKinds(res *importResult) string {
 		if len(conflicting) > 1 {
 			verb = "conflict"
 		}
-		parts = append(parts, fmt.Sprintf("%d %s with the record: row %d — %s", len(conflicting), verb, first.Row, first.Reason))
+		var reasons []string
+		for _, e := range firsts[:min(len(firsts), kindsReasons)] {
+			reasons = append(reasons, fmt.Sprintf("row %d — %s", e.Row, e.Reason))
+		}
+		if len(firsts) > kindsReasons {
+			rows := make([]string, len(firsts))
+			for i, e := range firsts {
+				rows[i] = strconv.Itoa(e.Row)
+			}
+			reasons = append([]string{"rows " + strings.Join(rows[:len(rows)-1], ", ") + " and " + rows[len(rows)-1]}, reasons...)
+			reasons = append(reasons, "the others' reasons are in the table below")
+		}
+		parts = append(parts, fmt.Sprintf("%d %s with the record: %s", len(conflicting), verb, strings.Join(reasons, "; ")))
 	}
 	return strings.Join(parts, ", ")
 }
+
+// kindsReasons is how many conflicting rows the import's summary quotes
+// with their reasons in full (rowKinds); every row's number is given.
+const kindsReasons = 3
 
 // Kinds is rowKinds of the result, for the import page's summary.
 func (res *importResult) Kinds() string { return rowKinds(res) }
