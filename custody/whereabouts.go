@@ -595,17 +595,6 @@ func WhereStands(l *critmin.Lot, name func(string) string, body string) string {
 	return andList(out)
 }
 
-// andList joins words as English does: "a", "a and b", "a, b and c".
-func andList(words []string) string {
-	switch len(words) {
-	case 0:
-		return ""
-	case 1:
-		return words[0]
-	}
-	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
-}
-
 // partsStand says whether a received part of lot l stands somewhere
 // (ledger.StandsAt lists one), so that a refusal naming only the body's
 // site would hide it.
