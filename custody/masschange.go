@@ -244,21 +244,46 @@ func sameMoisture(w, l *float64) bool {
 }
 
 // MoistureAt is the moisture (a fraction) of what of lot l stands at
-// site: where a part of it was received (and the rest stands elsewhere),
-// that part's own (critmin.LotPart.Moisture; the first part received
-// there when several were), else the lot's main body's (Lot.Moisture);
-// nil when none is known. A moisture reading there is judged against it
-// (checkMassChange), as the ledger gives the reading to that part
-// (ledger.Project, parts.go).
+// site: where parts of it were received (and the rest stands elsewhere),
+// the mass-weighted moisture of what is left of them there
+// (ledger.StandingAt: each part's LeftTonnes at its own moisture,
+// Lot.PartMoisture) — Σ tᵢ·mᵢ / Σ tᵢ, the moisture of what a weighing
+// there weighs (ledger's reweighParts shares it among those parts), so
+// its dry tonnes are Σ tᵢ·(1 − mᵢ), as StandingMass reads them: parts of
+// 10 t at 8 % and 5 t at 4 % stand as 15 t at 1.0 / 15 = 6.667 %, 14.0 t
+// dry (issue 15, fix15r2 item 2: it read the first part's 8 %, and a
+// reading of 10 % there, 3.33 points off, passed as 2 points off); the
+// first part received there when nothing is left of them; else the
+// lot's main body's (Lot.Moisture). nil when none is known, or when a
+// part standing there has none of its own and the lot none. A moisture
+// reading there is judged against it (checkMassChange), as the ledger
+// gives the reading to those parts (ledger.Project, parts.go).
 func MoistureAt(l *critmin.Lot, site string) *float64 {
 	if l == nil {
 		return nil
 	}
-	if partAt(l, site) {
-		for _, p := range l.Parts {
-			if p.Status == critmin.PartReceived && siteKey(p.To) == siteKey(site) {
-				return l.PartMoisture(p)
+	if !partAt(l, site) {
+		return l.Moisture
+	}
+	if st, ok := ledger.StandingAt(l, site); ok && !st.Body && len(st.Parts) > 0 {
+		water, wet := 0.0, 0.0
+		for _, i := range st.Parts {
+			p := l.Parts[i]
+			m := l.PartMoisture(p)
+			if m == nil {
+				return nil
 			}
+			t := p.LeftTonnes()
+			water, wet = water+t**m, wet+t
+		}
+		if wet > 0 {
+			m := water / wet
+			return &m
+		}
+	}
+	for _, p := range l.Parts {
+		if p.Status == critmin.PartReceived && siteKey(p.To) == siteKey(site) {
+			return l.PartMoisture(p)
 		}
 	}
 	return l.Moisture

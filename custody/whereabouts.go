@@ -106,9 +106,14 @@ func newTracker(id string, lot *critmin.Lot) *tracker {
 				// the lot as having no body).
 				t.back[by] += max(0, p.Mass()-p.ShippedOnTonnes)
 			}
-			if p.Status == critmin.PartReceived && p.ReceiptEventID != "" && !p.FromRetracted {
+			if p.ReceiptEventID != "" && !p.FromRetracted && (p.Status == critmin.PartReceived || p.Status == critmin.PartRejoined && p.ReceiptEventID != p.RejoinedBy()) {
 				// Every part's receipt, an onward part's included: what
-				// it brought stands where it was received.
+				// it brought stands where it was received — a part the
+				// body later came to and rejoined too (its receipt is
+				// kept, fix15y): until the body came, the lot's body
+				// stood where it was, and a shipment of it from there
+				// with no quantity was refused as if the part's receipt
+				// had moved the lot (issue 15, fix15r2 item 1).
 				t.partRecv[p.ReceiptEventID] = p.To
 			}
 			if p.OnwardOf != "" || p.FromRetracted {

@@ -40,14 +40,14 @@ func TestRejoinedPartKeepsItsReceipt(t *testing.T) {
 	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
 		t.Fatal(err)
 	}
-	// The body's move, captured by the ledger alone: custody's
-	// whereabouts check refuses a shipment of the body of a split lot
-	// that states no quantity (it reads the lot as at P since j2), the
-	// one way the body reaches a part's site; the projection is what the
-	// page shows.
+	// The body's move, through the normal capture path with its custody
+	// checks: a shipment of the body of a split lot that states no
+	// quantity, the one way the body reaches a part's site, is taken
+	// (issue 15, fix15r2 item 1: the whereabouts check read the lot as
+	// at P since j2 and refused it).
 	doc = strings.Replace(doc[:strings.Index(doc, `"eventList": [`)], "2025-11-25", "2025-11-26", 1) + `"eventList": [` +
 		ev("j3", "04", "shipping", "urn:t:site:M", "", toP) + `, ` + ev("j4", "05", "receiving", "urn:t:site:P", "", "") + `]}}`
-	if _, err := ledger.NewService(ts.Store).Capture(t.Context(), ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
+	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
 		t.Fatal(err)
 	}
 	id := url.PathEscape("urn:t:lot:J")

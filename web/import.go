@@ -1370,7 +1370,10 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 	if l != nil {
 		whole = l.WetTonnes
 		for _, p := range l.Parts {
-			if p.Status == critmin.PartReceived && p.ReceiptEventID != "" && !p.FromRetracted {
+			// A part the body later came to and rejoined keeps its own
+			// receipt, which moved the part, not the lot (issue 15,
+			// fix15r2 item 1, as capture's tracker).
+			if p.ReceiptEventID != "" && !p.FromRetracted && (p.Status == critmin.PartReceived || p.Status == critmin.PartRejoined && p.ReceiptEventID != p.RejoinedBy()) {
 				partRecv[p.ReceiptEventID] = p.To
 			}
 			if by := p.RejoinedBy(); by != "" && !p.FromRetracted {
