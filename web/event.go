@@ -392,6 +392,10 @@ type shipmentLot struct {
 	ReceivedTonnes float64
 	LossPct        *float64
 	Beyond         bool
+	// Grades are the lot's dry grades in effect for what the shipment
+	// carried when it left (shipmentGrades); LaterGrades the assays dated
+	// after it, which are not its grade.
+	Grades, LaterGrades []string
 }
 
 // outturnTotal is a shipment's shipped and received masses summed over
@@ -586,6 +590,16 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			}
 			if l, err := s.Store.FindLot(ctx, q.EPCClass); err == nil {
 				sl.Lot = l
+				sl.Grades = dryGradeTexts(l)
+				if ship != nil {
+					// The grade in effect for what this shipment
+					// carried when it left (nu15 F3), not the lot's
+					// newest.
+					levs, err := s.LotEvents(r, l.ID)
+					if err == nil {
+						sl.Grades, sl.LaterGrades = shipmentGrades(l, levs, shipFrom(ship), ship.EventTime, sites)
+					}
+				}
 			}
 			lots = append(lots, sl)
 		}
@@ -654,17 +668,7 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 				dest = d.ID
 			}
 		}
-		for _, src := range ship.Sources {
-			if src.Type == "location" || strings.HasSuffix(src.Type, ":location") {
-				from = src.ID
-			}
-		}
-		if from == "" {
-			from = ship.ReadPoint
-		}
-		if from == "" {
-			from = ship.BizLocation
-		}
+		from = shipFrom(ship)
 		data["Destination"], data["From"] = dest, from
 		if eta, ok := extensionTime(ship, "eta"); ok {
 			data["ETA"] = eta
@@ -1014,4 +1018,22 @@ func weighbridgeTicket(ev *critmin.Event) *ticketView {
 		return nil
 	}
 	return &t
+}
+
+// shipFrom is the site a shipping event left from: its source of type
+// location, else its read point, else its business location.
+func shipFrom(ship *critmin.Event) string {
+	from := ""
+	for _, src := range ship.Sources {
+		if src.Type == "location" || strings.HasSuffix(src.Type, ":location") {
+			from = src.ID
+		}
+	}
+	if from == "" {
+		from = ship.ReadPoint
+	}
+	if from == "" {
+		from = ship.BizLocation
+	}
+	return from
 }

@@ -125,7 +125,7 @@ var importKinds = []*importKind{
 			{Name: "time", Label: "Date and time", Required: true, Help: "2025-08-20 09:00 (with the time zone below) or RFC 3339", Synonyms: []string{"time", "date", "analysed", "analysed at", "datetime", "timestamp"}},
 			{Name: "analyte", Label: "Analyte", Required: true, Help: "element or formula: Nd, Nd2O3, TREO, H2O", Synonyms: []string{"analyte", "element", "parameter"}},
 			{Name: "value", Label: "Value", Required: true, Synonyms: []string{"value", "result"}},
-			{Name: "unit", Label: "Unit", Default: true, Help: "%, g/t (= mg/kg) or ppm (default %)", Synonyms: []string{"unit", "units", "uom"}},
+			{Name: "unit", Label: "Unit", Default: true, Help: "%, g/t (= mg/kg) or ppm (default %); pct and percent are read as %", Synonyms: []string{"unit", "units", "uom"}},
 			{Name: "basis", Label: "Basis", Default: true, Help: "dry (default) or as_received", Synonyms: []string{"basis"}},
 			{Name: "moisture_pct", Label: "Moisture (%)", Help: "the sample's moisture, measured with it (optional; needed for an as_received result)", Synonyms: []string{"moisture", "moisture %", "moisture (%)", "moisture_pct"}},
 			{Name: "mass_reason", Label: "Reason for a moisture change", Help: "optional: why the lot's moisture moved beyond 3 points since its last reading (dried in the yard, rain); recorded as cm:massChangeReason", Synonyms: []string{"reason", "mass change reason", "moisture change reason", "mass_reason"}},
@@ -1768,6 +1768,15 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		v.Saved = true
+		// The page lists the saved sources as they now stand, the one
+		// just saved among them (nu15 F7b: a fresh GET showed it, the
+		// response that saved it did not).
+		sources, err := s.Store.ListImportMappings(r.Context())
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		v.Sources, v.SourceRows = sources, sourceRows(sources)
 	}
 	if err := s.describeRows(r, res.Rows[:v.Shown]); err != nil {
 		s.renderError(w, r, err)

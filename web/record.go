@@ -115,7 +115,7 @@ var uomOptions = [][2]string{{"KGM", "kg"}, {"TNE", "tonnes"}}
 
 func assaysField(name, label string) formField {
 	return formField{Name: name, Label: label, Type: "lines", Example: "TREO 12 %\nNd2O3 2.6 %\nPr6O11 0.8 % dry",
-		Help: "one assay a line: analyte, value, unit (%, g/t or ppm) and basis (dry, the default, or as_received)", AssayLines: true}
+		Help: "one assay a line: analyte, value, unit (%, g/t or ppm; pct and percent are read as %) and basis (dry, the default, or as_received)", AssayLines: true}
 }
 
 func lotLinesField(name, label, help string) formField {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
@@ -438,4 +439,62 @@ func (s *site) shipsFromRetracted(r *http.Request, e *critmin.Event) (bool, erro
 		}
 	}
 	return false, nil
+}
+
+// shipmentGrades are the dry grades of lot l as it was shipped from site
+// from at time at (nu15 F3): a shipment's grade is the grade in effect
+// for what was shipped, when it was shipped. Of every assay the lot was
+// given (ledger.AssayRecords over its events), those count that were
+// taken no later than the shipment and of what it shipped — at the site
+// it left from, at no stated site, or where the lot stood before it
+// reached there; an assay taken where one of the lot's received parts
+// stands (a part's destination), when the shipment left from elsewhere,
+// is that part's and not this shipment's. Of those, the newest of each
+// element is in effect (ledger.LatestAssays), made dry as the lot's
+// grades are (dryGradeTexts). later lists the assays dated after the
+// shipment, with their dates, to be said apart: they are not the
+// shipment's grade.
+func shipmentGrades(l *critmin.Lot, events []*critmin.Event, from string, at time.Time, sites map[string]*critmin.Site) (grades, later []string) {
+	if l == nil {
+		return nil, nil
+	}
+	siteOf := map[string]string{}
+	for _, e := range events {
+		site := e.BizLocation
+		if site == "" {
+			site = e.ReadPoint
+		}
+		siteOf[e.EventID] = site
+	}
+	partSites := map[string]bool{}
+	for _, p := range l.Parts {
+		if p.To != "" && p.Status == critmin.PartReceived {
+			partSites[epcis.Canonical(p.To)] = true
+		}
+	}
+	var then, after []critmin.Assay
+	for _, rec := range ledger.AssayRecords(l, events) {
+		a := rec.Assay
+		site := epcis.Canonical(siteOf[a.EventID])
+		if a.At.After(at) {
+			after = append(after, a)
+			continue
+		}
+		if site != "" && from != "" && site != epcis.Canonical(from) && partSites[site] {
+			continue // another part's assay
+		}
+		then = append(then, a)
+	}
+	// Oldest first, as they were taken.
+	sort.SliceStable(after, func(i, j int) bool { return after[i].At.Before(after[j].At) })
+	for _, a := range after {
+		label := a.Analyte + " " + gradeWithUnit(a.Analyte, a.Value, a.Unit) + " " + strings.ToLower(humanTerm(a.Basis)) + " of " + a.At.UTC().Format("2006-01-02")
+		if site := siteOf[a.EventID]; site != "" {
+			label += " at " + siteLabel(sites, site)
+		}
+		later = append(later, label)
+	}
+	shipped := *l
+	shipped.Assays = ledger.LatestAssays(then)
+	return dryGradeTexts(&shipped), later
 }

@@ -579,6 +579,10 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	// Shipped and received weights of each shipment a receipt closed, as
 	// GET /api/v1/lots/{id} gives them (ledger.Outturns).
 	data["Outturns"] = ledger.Outturns(l.ID, critminhttp.FullEvents(evs))
+	// Every site where something of the lot stands, the body and each
+	// received part, as the API's standsAt (ledger.StandsAt): the
+	// Remaining line named the body's site alone (nu15 F8b).
+	data["StandsAt"] = ledger.StandsAt(l)
 	// The lots it came from and went into, by ID, so that their links read
 	// the batch and product, not the URN alone (fix15r).
 	related := map[string]*critmin.Lot{}
