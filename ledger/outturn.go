@@ -36,7 +36,8 @@ type Outturn struct {
 	DifferenceTonnes float64 `json:"differenceTonnes"`
 	DifferenceRel    float64 `json:"differenceRel"`
 	// Anomaly is "transit_loss" or "transit_gain" when the difference is
-	// above OutturnTolerance of the shipped weight, with Detail saying so.
+	// beyond OutturnTolerance of the shipped weight (exactly 0.5 % is
+	// within it), with Detail saying so.
 	Anomaly string `json:"anomaly,omitempty"`
 	Detail  string `json:"detail,omitempty"`
 }
@@ -97,7 +98,12 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 			if s.t > 0 {
 				o.DifferenceRel = o.DifferenceTonnes / s.t
 			}
-			if d := o.DifferenceRel; d < -OutturnTolerance || d > OutturnTolerance {
+			// Only beyond the tolerance is flagged, compared with a
+			// part-per-billion margin: 9.95 t received of 10 t shipped
+			// is exactly −0.5 %, but (9.95 − 10) / 10 reads
+			// −0.005000000000000071 in floating point (issue 15, fix15z
+			// F2: it was flagged transit_loss).
+			if d := o.DifferenceRel; s.t > 0 && abs(o.DifferenceTonnes) > OutturnTolerance*s.t*(1+1e-9) {
 				o.Anomaly, o.Detail = "transit_loss", "lost"
 				if d > 0 {
 					o.Anomaly, o.Detail = "transit_gain", "gained"
