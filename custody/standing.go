@@ -130,7 +130,10 @@ type shortfall struct {
 // replayStanding replays lot id from start (the lot before seq; nil for
 // none) through seq, in order, and returns the movements
 // that took more than stood at their site, beyond ConsumptionTolerance
-// of the lot's mass. inDoc names the document's events.
+// of what stood there — not of the lot's whole mass: 1 t packed where
+// 0.95 t of a 17.96 t lot stand is refused (0.95 × 1.005 = 0.95475 t),
+// where 0.5 % of the lot let it pass (0.95 + 0.0898 t; issue 15, fix15z
+// F6). inDoc names the document's events.
 func replayStanding(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*critmin.Event]bool) []shortfall {
 	lot := &critmin.Lot{ID: id}
 	if start != nil {
@@ -139,7 +142,7 @@ func replayStanding(id string, start *critmin.Lot, seq []*critmin.Event, inDoc m
 	var out []shortfall
 	for _, ev := range seq {
 		if t, ok := takenBy(ev, id); ok {
-			if stood, ok := standingAt(lot, ev, t); ok && t > stood+lot.WetTonnes*ConsumptionTolerance+1e-9 {
+			if stood, ok := standingAt(lot, ev, t); ok && t > stood*(1+ConsumptionTolerance)+1e-9 {
 				out = append(out, shortfall{ev: ev, doc: inDoc[ev], took: t, stood: stood, lotWetTonnes: lot.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)})
 			}
 		}
@@ -324,7 +327,7 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 		case critmin.TransformationEvent:
 			list = "/inputQuantityList"
 		}
-		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + list, Reason: fmt.Sprintf("lot %s refused: the %s event of %s takes %s t of it %s, but only %s t of its %s t stood there then (tolerance %.1f %%): a movement takes at most what stands of the lot at its site at the event's time (eventTime, EPCIS 2.0 §7.3), whenever it is recorded — packing or shipping is not a weighing; record a weighing (a Mass sensor report) if the lot weighs more",
+		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + list, Reason: fmt.Sprintf("lot %s refused: the %s event of %s takes %s t of it %s, but only %s t of its %s t stood there then (tolerance %.1f %% of what stood): a movement takes at most what stands of the lot at its site at the event's time (eventTime, EPCIS 2.0 §7.3), whenever it is recorded — packing or shipping is not a weighing; record a weighing (a Mass sensor report) if the lot weighs more",
 			id, what, sf.eventTimeText, Tonnes(sf.took), where, Tonnes(sf.stood), Tonnes(sf.lotWetTonnes), ConsumptionTolerance*100)}
 	}
 	// A stored movement left short: the document's events dated before
@@ -336,6 +339,6 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 			break
 		}
 	}
-	return critmin.FieldError{Conflict: true, Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("lot %s refused: event %s, dated %s, is dated before the recorded event %s (%s of %s, taking %s t %s), and with it only %s t of the lot's %s t would stand there then (tolerance %.1f %%): an event entered late may not leave a later one taking more than stood — correct the dates, or declare the later event in error first",
+	return critmin.FieldError{Conflict: true, Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("lot %s refused: event %s, dated %s, is dated before the recorded event %s (%s of %s, taking %s t %s), and with it only %s t of the lot's %s t would stand there then (tolerance %.1f %% of what stood): an event entered late may not leave a later one taking more than stood — correct the dates, or declare the later event in error first",
 		id, by.EventID, by.EventTime.Format(time.RFC3339), sf.ev.EventID, what, sf.eventTimeText, Tonnes(sf.took), where, Tonnes(sf.stood), Tonnes(sf.lotWetTonnes), ConsumptionTolerance*100)}
 }

@@ -37,7 +37,8 @@ type Outturn struct {
 	DifferenceTonnes float64 `json:"differenceTonnes"`
 	DifferenceRel    float64 `json:"differenceRel"`
 	// Anomaly is "transit_loss" or "transit_gain" when the difference is
-	// above OutturnTolerance of the shipped weight, with Detail saying so.
+	// beyond OutturnTolerance of the shipped weight (exactly 0.5 % is
+	// within it), with Detail saying so.
 	Anomaly string `json:"anomaly,omitempty"`
 	Detail  string `json:"detail,omitempty"`
 }

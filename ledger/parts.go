@@ -124,6 +124,21 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		}
 		return movePart, nil
 	}
+	if elsewhere(l, ev) && (q.Role == critmin.RoleChild || (ev.Type != critmin.ObjectEvent && q.Role != critmin.RoleInput && q.Role != critmin.RoleOutput)) {
+		// A packing, unpacking or association (any action) where a
+		// received part stands, away from the body, concerns that part:
+		// its child quantity is what went into (or came out of) the
+		// parent, not a weighing, and the rest of the lot stays where
+		// it stands (docs/forms.md; issue 15, fix15z F1: packing 2 t at
+		// Karachi, where 5 t of a 20 t lot were received, moved the
+		// 15 t body there).
+		for i := range l.Parts {
+			if p := &l.Parts[i]; p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) {
+				measurePart(p, ev)
+			}
+		}
+		return moveElsewhere, nil
+	}
 	if ev.Type != critmin.ObjectEvent || (q.Role != "" && q.Role != critmin.RoleEPC) || ev.Action == "DELETE" {
 		return moveLot, nil
 	}
@@ -226,7 +241,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			rejoin(l, i, ev.EventID)
 		}
 		return restOf(l), &r
-	case len(l.Parts) > 0 && ev.BizLocation != "" && ((l.Location != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location)) || NoBody(l)):
+	case elsewhere(l, ev):
 		// Where a part went: the rest of the lot is not there — nor
 		// anywhere, when every tonne of the lot left as parts (NoBody:
 		// the lot's location is then only where its last part went, and
@@ -251,6 +266,15 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		return moveElsewhere, nil
 	}
 	return moveLot, nil
+}
+
+// elsewhere says whether ev happens where a part of lot l went rather
+// than where its body stands: l has parts, ev names a bizLocation, and
+// either the lot stands elsewhere or it has no body (NoBody). An event
+// there other than a dispatch or a receipt concerns the parts received
+// there, never the rest of the lot (applyPart).
+func elsewhere(l *critmin.Lot, ev *critmin.Event) bool {
+	return len(l.Parts) > 0 && ev.BizLocation != "" && ((l.Location != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location)) || NoBody(l))
 }
 
 // shipOnward books a dispatch of t wet tonnes from the place where parts

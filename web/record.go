@@ -1614,7 +1614,10 @@ func packNotes(lines string) []string {
 // weight, the difference, and that the received (outturn) weight becomes
 // the lot's current mass — of the part received, when the shipment took
 // part of the lot — while the loading weight stays on the shipping event
-// (ledger parts.go, critmin.LotPart.Mass).
+// (ledger parts.go, critmin.LotPart.Mass). The difference's per cent is
+// printed as the lot page prints it (formatPct, two decimals: −0.83 %,
+// never −0.8 % where the pages read −0.83 %; issue 15, fix15z F2), and
+// exactly the tolerance (−0.5 %) is within it.
 func (s *site) receiptWarnings(r *http.Request, v url.Values) (warnings, notes []string, err error) {
 	bol := strings.TrimSpace(v.Get("bol"))
 	at, perr := time.Parse(time.RFC3339, eventTime(v))
@@ -1661,7 +1664,7 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values) (warnings, notes [
 				return nil, nil, err
 			}
 			notes = append(notes, fmt.Sprintf("Lot %s: %s t received, %s t loaded under bill of lading %s (%s): difference %s t (%s). Once captured, %s t becomes %s; the loading weight stays on the shipping event.",
-				lot, formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), signedNum(d, 3), weighingPct(d/sent), formatNum(got, 3), what))
+				lot, formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), signedNum(d, 3), formatPct(d/sent, 2), formatNum(got, 3), what))
 			if math.Abs(d) <= ledger.OutturnTolerance*sent+1e-9 {
 				continue
 			}
@@ -1670,7 +1673,7 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values) (warnings, notes [
 				word = "more"
 			}
 			out = append(out, fmt.Sprintf("Lot %s: %s t received, %s t shipped under bill of lading %s (%s): %s t %s, %s of the shipped mass, beyond the outturn tolerance of %s %%. Check the weighbridge ticket before you confirm; the ledger flags the lot's transit %s once captured.",
-				epcis.Canonical(q.EPCClass), formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), formatNum(math.Abs(d), 3), word, weighingPct(d/sent), formatNum(ledger.OutturnTolerance*100, 1), map[bool]string{true: "gain", false: "loss"}[d > 0]))
+				epcis.Canonical(q.EPCClass), formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), formatNum(math.Abs(d), 3), word, formatPct(d/sent, 2), formatNum(ledger.OutturnTolerance*100, 1), map[bool]string{true: "gain", false: "loss"}[d > 0]))
 		}
 	}
 	return out, notes, nil

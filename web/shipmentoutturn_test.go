@@ -87,11 +87,24 @@ func TestReceivePreviewWarnsOfLossBeyondTolerance(t *testing.T) {
 	if code != http.StatusOK || m == nil {
 		t.Fatalf("29,700 kg: %d, no warning", code)
 	}
-	want := "Lot REE-2025-003: 29.7 t received, 30 t shipped under bill of lading BQM-HOU-2025-1112 (2025-11-12): 0.3 t less, −1.0 % of the shipped mass, beyond the outturn tolerance of 0.5 %"
+	want := "Lot REE-2025-003: 29.7 t received, 30 t shipped under bill of lading BQM-HOU-2025-1112 (2025-11-12): 0.3 t less, −1 % of the shipped mass, beyond the outturn tolerance of 0.5 %"
 	if got := visibleText(m[1]); !strings.Contains(got, want) {
 		t.Errorf("warning %q; want %q", got, want)
 	}
 	if code, page := preview("29900"); code != http.StatusOK || strings.Contains(page, `id="preview-warning"`) {
 		t.Errorf("29,900 kg: %d, warned: %v", code, strings.Contains(page, `id="preview-warning"`))
+	}
+	// Issue 15, fix15z F2: the preview prints the pages' figure (the lot
+	// page's pct, two decimals): (29.75 − 30) / 30 = −0.8333 % reads
+	// "−0.83 %" (it read "−0.8 %" where the pages read −0.83 %);
+	// (29.85 − 30) / 30 = −0.5 % exactly is within the tolerance: no
+	// warning.
+	code, page = preview("29750")
+	m = regexp.MustCompile(`(?s)<p class="warn" id="preview-warning">(.*?)</p>`).FindStringSubmatch(page)
+	if want := "0.25 t less, −0.83 % of the shipped mass"; code != http.StatusOK || m == nil || !strings.Contains(visibleText(m[1]), want) {
+		t.Errorf("29,750 kg: %d, warning %v; want %q", code, m, want)
+	}
+	if code, page := preview("29850"); code != http.StatusOK || strings.Contains(page, `id="preview-warning"`) {
+		t.Errorf("29,850 kg (−0.5 %%): %d, warned: %v", code, strings.Contains(page, `id="preview-warning"`))
 	}
 }
