@@ -65,6 +65,28 @@ func lateFactKind(ev *critmin.Event) string {
 	return ""
 }
 
+// runFactKind is what a TransformationEvent at the site records when it
+// is captured after a claim (fix9p): "run input" (inputs only, as a later
+// event of a run's transformationID adds), "run output" (outputs only),
+// else "run".
+func runFactKind(ev *critmin.Event) string {
+	var in, out bool
+	for _, q := range ev.Quantities {
+		if q.Role == critmin.RoleInput {
+			in = true
+		} else {
+			out = true
+		}
+	}
+	switch {
+	case in && !out:
+		return "run input"
+	case out && !in:
+		return "run output"
+	}
+	return "run"
+}
+
 // recordedAt is when event id was captured (its record time); zero when
 // the store cannot say.
 func (mc *mbCalc) recordedAt(id string) time.Time {
@@ -95,7 +117,7 @@ func (mc *mbCalc) factsAfter(rec time.Time, memo map[time.Time][]lateFact) ([]la
 		return nil, nil
 	}
 	after := rec.Add(time.Nanosecond)
-	filter := critmin.EventFilter{EventTypes: []string{critmin.ObjectEvent}, GERecordTime: &after, Limit: 1000}
+	filter := critmin.EventFilter{EventTypes: []string{critmin.ObjectEvent, critmin.TransformationEvent}, GERecordTime: &after, Limit: 1000}
 	var out []lateFact
 	seen := map[string]bool{}
 	for {
@@ -115,6 +137,9 @@ func (mc *mbCalc) factsAfter(rec time.Time, memo map[time.Time][]lateFact) ([]la
 			body.PK, body.RecordTime = ev.PK, ev.RecordTime
 			body = canonicalLots(body)
 			kind := lateFactKind(body)
+			if body.Type == critmin.TransformationEvent && siteKey(body.BizLocation) == siteKey(mc.d.Site) {
+				kind = runFactKind(body)
+			}
 			if kind == "" {
 				continue
 			}
@@ -208,7 +233,7 @@ func (mc *mbCalc) explainLateFacts(periods []critmin.ClaimPeriod, upto int, st *
 	memo := map[time.Time][]lateFact{}
 	for _, lot := range sortedKeys(mc.claims) {
 		cl := mc.claims[lot]
-		if cl.Status != ClaimRefused || cl.Shortfall <= 0 || len(cl.RetractedBy) > 0 && !cl.againRetracted || len(cl.AssayedBy) > 0 || len(cl.WeighedBy) > 0 || cl.Event == "" {
+		if cl.Status != ClaimRefused || cl.Shortfall <= 0 || len(cl.RetractedBy) > 0 && !cl.againRetracted || len(cl.AssayedBy) > 0 || len(cl.WeighedBy) > 0 || len(cl.RunChangedBy) > 0 || cl.Event == "" {
 			continue
 		}
 		rec := mc.recordedAt(cl.Event)
@@ -248,9 +273,12 @@ func (mc *mbCalc) explainLateFacts(periods []critmin.ClaimPeriod, upto int, st *
 		var words []string
 		for _, f := range named {
 			words = append(words, factWords(f))
-			if f.kind == "assay" {
+			switch f.kind {
+			case "assay":
 				cl.AssayedBy = append(cl.AssayedBy, f.ev.EventID)
-			} else {
+			case "run input", "run output", "run":
+				cl.RunChangedBy = append(cl.RunChangedBy, f.ev.EventID)
+			default:
 				cl.WeighedBy = append(cl.WeighedBy, f.ev.EventID)
 			}
 		}
@@ -261,7 +289,7 @@ func (mc *mbCalc) explainLateFacts(periods []critmin.ClaimPeriod, upto int, st *
 		}
 		for i := range st.Refused {
 			if st.Refused[i].Lot == lot {
-				st.Refused[i].Error, st.Refused[i].AssayedBy, st.Refused[i].WeighedBy = cl.Error, cl.AssayedBy, cl.WeighedBy
+				st.Refused[i].Error, st.Refused[i].AssayedBy, st.Refused[i].WeighedBy, st.Refused[i].RunChangedBy = cl.Error, cl.AssayedBy, cl.WeighedBy, cl.RunChangedBy
 			}
 		}
 	}

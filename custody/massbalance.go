@@ -682,6 +682,9 @@ type RefusedClaim struct {
 	// WeighedBy are the weighings recorded after the claim that left it
 	// not covered (Claim.WeighedBy).
 	WeighedBy []string `json:"weighedBy,omitempty"`
+	// RunChangedBy are the run events recorded after the claim that left
+	// it not covered (Claim.RunChangedBy).
+	RunChangedBy []string `json:"runChangedBy,omitempty"`
 	// Booked: the claim was accepted at capture (its event is stored), so
 	// although a later fact leaves it not covered it stays booked in full
 	// against the balance, which may close in deficit (BalanceLine.DeficitBy).
@@ -727,6 +730,14 @@ type Claim struct {
 	// claim was accepted, that leave it not covered, as AssayedBy does
 	// for assays; the weighings stand (fix9d).
 	WeighedBy []string `json:"weighedBy,omitempty"`
+	// RunChangedBy names the events of runs at the site (a
+	// TransformationEvent: an input or an output added to a run by a
+	// later event of its transformationID, or another run), recorded
+	// after the claim was accepted, that leave it not covered — a later
+	// input sharing a run's credits among more origins, say. The claim
+	// stays booked in full like one AssayedBy or WeighedBy names; the
+	// run events stand (fix9p).
+	RunChangedBy []string `json:"runChangedBy,omitempty"`
 	// CoveredAgainBy names the events declared in error (EPCIS 2.0
 	// §7.4.1.2 errorDeclaration) after the claim was made that turned it
 	// from not covered back to covered: with them standing the account
@@ -1786,7 +1797,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 				}
 				cl := b.cl
 				kept = append(kept, RefusedClaim{Lot: b.lot, Event: b.event, Category: id, Country: c, Claimed: b.tonnes, Available: b.tonnes - b.alloc, Shortfall: b.alloc,
-					Error: cl.Error, RetractedBy: cl.RetractedBy, AssayedBy: cl.AssayedBy, WeighedBy: cl.WeighedBy, Booked: true})
+					Error: cl.Error, RetractedBy: cl.RetractedBy, AssayedBy: cl.AssayedBy, WeighedBy: cl.WeighedBy, RunChangedBy: cl.RunChangedBy, Booked: true})
 			}
 		}
 	}
@@ -1981,6 +1992,12 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 		if mc.drop[e.EventID] {
 			continue // declared in error by the document being captured
 		}
+		if mc.skip[e.EventID] {
+			// A run event an explaining replay leaves out (replayWithout):
+			// it is not counted as stored, so that outputOnlyRuns leaves
+			// it out too.
+			continue
+		}
 		stored[e.EventID] = true
 		r := byKey[e.RunKey()]
 		if r == nil {
@@ -2078,7 +2095,7 @@ func (mc *mbCalc) outputOnlyRuns(from, to time.Time, stored map[string]bool) ([]
 			return nil, err
 		}
 		for _, ev := range page.Events {
-			if ev.ErrorDeclaration != nil || ev.DeclaredInError != nil || ev.TransformationID == "" || stored[ev.EventID] || mc.drop[ev.EventID] {
+			if ev.ErrorDeclaration != nil || ev.DeclaredInError != nil || ev.TransformationID == "" || stored[ev.EventID] || mc.drop[ev.EventID] || mc.skip[ev.EventID] {
 				continue
 			}
 			body, err := ledger.DecodeStored(ev.Raw, ev.Context)
@@ -3072,7 +3089,7 @@ func (mc *mbCalc) acceptedAtCapture(periods []critmin.ClaimPeriod, upto int) ([]
 	}
 	var out []string
 	for _, lot := range cands {
-		if cl := mc.claims[lot]; len(cl.RetractedBy)+len(cl.AssayedBy)+len(cl.WeighedBy) > 0 {
+		if cl := mc.claims[lot]; len(cl.RetractedBy)+len(cl.AssayedBy)+len(cl.WeighedBy)+len(cl.RunChangedBy) > 0 {
 			out = append(out, lot)
 		}
 	}
