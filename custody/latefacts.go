@@ -87,6 +87,31 @@ func runFactKind(ev *critmin.Event) string {
 	return "run"
 }
 
+// runsCapturedAfter is facts without the run events the store holds from
+// before the claim event (a lower sequence number, critmin.Event.PK): a
+// record time can lag behind a clock set back, the capture order cannot.
+// Measurements are kept as they are (fix9d).
+func (mc *mbCalc) runsCapturedAfter(facts []lateFact, claim string) []lateFact {
+	var pk int64
+	if f, ok := mc.s.(EventFinder); ok {
+		if evs, err := f.FindEventsByID(mc.ctx, claim); err == nil {
+			for _, ev := range evs {
+				if ev.ErrorDeclaration == nil && ev.PK > pk {
+					pk = ev.PK
+				}
+			}
+		}
+	}
+	var out []lateFact
+	for _, f := range facts {
+		if f.ev.Type == critmin.TransformationEvent && (pk == 0 || f.ev.PK <= pk) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 // recordedAt is when event id was captured (its record time); zero when
 // the store cannot say.
 func (mc *mbCalc) recordedAt(id string) time.Time {
@@ -244,6 +269,7 @@ func (mc *mbCalc) explainLateFacts(periods []critmin.ClaimPeriod, upto int, st *
 		if err != nil {
 			return err
 		}
+		facts = mc.runsCapturedAfter(facts, cl.Event)
 		if len(facts) == 0 {
 			continue
 		}

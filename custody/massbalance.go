@@ -1488,6 +1488,12 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			}
 			for catID, rc := range credits {
 				a := mc.acc[catID]
+				// The rolling-average window counts qualifying input,
+				// not the credits the product bound leaves of it
+				// (docs/origin.md "Rolling-average percentage method").
+				for c, x := range rc.input {
+					a.window[len(a.window)-1][c] += x
+				}
 				byC := rc.byC
 				keys := make([][3]string, 0, len(byC))
 				for k := range byC {
@@ -1523,7 +1529,6 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 						a.earned = map[string]bool{}
 					}
 					a.earned[c] = true
-					a.window[len(a.window)-1][c] += t
 					line(catID, c).Credits += t
 					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Lot: lot, Event: ev, Time: r.at, Factor: rc.factor, FactorSource: rc.source,
 						Note: joinNotes(rc.notes[k], creditAssayNote(mc.oc.lots[lot], a.cat.Elements, r.event, r.at, t))})
@@ -2166,7 +2171,14 @@ func (mc *mbCalc) markEarlierInputs(runs []*ledgerRun, from time.Time) error {
 // runCredits are one run's credits in one category, by origin, event and input lot,
 // and the conversion factor they were earned at.
 type runCredits struct {
-	byC    map[[3]string]float64 // by origin, event and input lot
+	byC map[[3]string]float64 // by origin, event and input lot
+	// input is the run's qualifying input by origin: contained
+	// qualifying element consumed (capped at what each lot contains:
+	// creditCap), before the conversion factor and the product bound —
+	// the rolling-average percentage's basis (ISO 22095:2020 rolling
+	// average: an origin's share of the qualifying input over the
+	// period, fix9p).
+	input  map[string]float64
 	factor float64
 	source string
 	// notes say, by the same key, why a credit is less than the run's
@@ -2325,6 +2337,10 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 						}
 						key := [3]string{k, by[in.ID].EventID, f.lot.ID}
 						out[id].byC[key] += mass * g * sh * out[id].factor
+						if out[id].input == nil {
+							out[id].input = map[string]float64{}
+						}
+						out[id].input[k] += mass * g * sh
 						if note != "" {
 							if out[id].notes == nil {
 								out[id].notes = map[[3]string]string{}
@@ -2948,7 +2964,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		if mc.cur.Method == critmin.MassBalanceRollingAverage && share > pct[c]+1e-9 {
 			avail := q * pct[c]
 			return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: %s %s claimed but only %s of the qualifying input over the rolling window is of that origin (shortfall %s t %s)",
-				l.ID, mc.d.Site, catID, p.ID, Percent(share), country.Name(c), Percent(pct[c]), Figure(want-avail), strings.Join(a.cat.Elements, "+")))
+				l.ID, mc.d.Site, catID, p.ID, Percent(share), country.Name(c), Percent(pct[c]), ShortfallFigure(want-avail), strings.Join(a.cat.Elements, "+")))
 		}
 		// Both methods: the claims out of a category may not exceed its
 		// balance (ISO 22095 §11: outputs claimed ≤ qualifying input
@@ -2959,10 +2975,10 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 			// a category that earned some and is short is over-claimed.
 			if other := mc.otherCategoryCredit(catID, c); other != "" && !a.earned[c] {
 				return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim against another material category refused: site %s, category %s (%s), period %s: lot %s claims %s t %s of %s origin but category %s's %s balance is %s t (shortfall %s t); %s ISO 22095-2 keeps material categories apart: the credits in of one category count another qualifying characteristic in another material, so its balance can never back a claim on another category's product",
-					mc.d.Site, catID, categoryFlow(a.cat), p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), catID, country.Name(c), Figure(avail), Figure(want-avail), critmin.Sentence(other)))
+					mc.d.Site, catID, categoryFlow(a.cat), p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), catID, country.Name(c), Figure(avail), ShortfallFigure(want-avail), critmin.Sentence(other)))
 			}
 			msg := fmt.Sprintf("over-claim refused: site %s, category %s, period %s: lot %s claims %s t %s of %s origin but the balance holds %s t (shortfall %s t)%s%s",
-				mc.d.Site, catID, p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), Figure(avail), Figure(want-avail), a.expiryNote(c, mc.cur.CarryForward), a.deficitNote(c))
+				mc.d.Site, catID, p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), Figure(avail), ShortfallFigure(want-avail), a.expiryNote(c, mc.cur.CarryForward), a.deficitNote(c))
 			if !mc.book[l.ID] || !mc.recordedClaim(ce) {
 				return cl, refuse(catID, c, want, avail, msg)
 			}
