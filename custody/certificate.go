@@ -555,9 +555,12 @@ type CertRefusedClaim struct {
 	// AssayedBy and WeighedBy are the assays and weighings recorded
 	// after the claim that left it not covered (Claim.AssayedBy,
 	// Claim.WeighedBy).
-	AssayedBy []string      `json:"assayedBy,omitempty"`
-	WeighedBy []string      `json:"weighedBy,omitempty"`
-	Stated    []StatedShare `json:"stated"`
+	AssayedBy []string `json:"assayedBy,omitempty"`
+	WeighedBy []string `json:"weighedBy,omitempty"`
+	// RunChangedBy are the run events recorded after the claim that
+	// left it not covered (Claim.RunChangedBy, fix9p).
+	RunChangedBy []string      `json:"runChangedBy,omitempty"`
+	Stated       []StatedShare `json:"stated"`
 }
 
 // StatedShare is one origin share as a refused claim stated it.
@@ -583,7 +586,7 @@ func refusedClaimOf(c *Claim) *CertRefusedClaim {
 		return nil
 	}
 	r := &CertRefusedClaim{Status: c.Status, Site: c.Site, Category: c.Category, Period: c.Period, Event: c.Event, Elements: c.Elements, Reason: c.Error,
-		Shortfall: c.Shortfall, RetractedBy: c.RetractedBy, AssayedBy: c.AssayedBy, WeighedBy: c.WeighedBy, Stated: []StatedShare{}}
+		Shortfall: c.Shortfall, RetractedBy: c.RetractedBy, AssayedBy: c.AssayedBy, WeighedBy: c.WeighedBy, RunChangedBy: c.RunChangedBy, Stated: []StatedShare{}}
 	if r.Elements == nil {
 		r.Elements = []string{}
 	}
@@ -610,7 +613,7 @@ func refusedClaimOf(c *Claim) *CertRefusedClaim {
 // goes beside it where the view has room.
 //
 // A claim accepted at capture that a later fact left not covered (it
-// names the fact: RetractedBy, AssayedBy, WeighedBy) was never refused:
+// names the fact: RetractedBy, AssayedBy, WeighedBy, RunChangedBy) was never refused:
 // it reads "claim not covered: stated Pakistan 100.0 % — accepted at
 // capture, no longer covered since urn:…:AS1; the claim attributes
 // nothing; the physical origin stands", in every view alike (fix9e).
@@ -626,14 +629,14 @@ func RefusedClaimText(c *Claim) string {
 
 // NotCoveredBy are the later facts that left a claim accepted at capture
 // not covered: the retracted runs and events, assays and weighings it
-// names (RetractedBy, AssayedBy, WeighedBy); nil for a claim refused at
+// names (RetractedBy, AssayedBy, WeighedBy, RunChangedBy); nil for a claim refused at
 // capture or an accepted one.
 func (c *Claim) NotCoveredBy() []string {
 	if !c.Unbacked() {
 		return nil
 	}
 	var out []string
-	for _, ids := range [][]string{c.RetractedBy, c.AssayedBy, c.WeighedBy} {
+	for _, ids := range [][]string{c.RetractedBy, c.AssayedBy, c.WeighedBy, c.RunChangedBy} {
 		out = append(out, ids...)
 	}
 	return out

@@ -26,6 +26,17 @@ func Figure(v float64) string {
 	return decimal.NewFromFloat(v).Round(FigureDecimals).String()
 }
 
+// ShortfallFigure is Figure for a shortfall: a positive shortfall that
+// rounds to zero at FigureDecimals reads "< 0.000001", so that a claim
+// refused for an over-claim below display rounding never reads
+// "shortfall 0 t" (fix9p).
+func ShortfallFigure(v float64) string {
+	if f := Figure(v); v <= 0 || f != "0" {
+		return f
+	}
+	return "< " + decimal.New(1, -FigureDecimals).String()
+}
+
 // RoundFigure rounds a figure to FigureDecimals, as the nearest float64:
 // encoded as JSON it prints as Figure does.
 func RoundFigure(v float64) float64 {

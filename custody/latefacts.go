@@ -65,6 +65,53 @@ func lateFactKind(ev *critmin.Event) string {
 	return ""
 }
 
+// runFactKind is what a TransformationEvent at the site records when it
+// is captured after a claim (fix9p): "run input" (inputs only, as a later
+// event of a run's transformationID adds), "run output" (outputs only),
+// else "run".
+func runFactKind(ev *critmin.Event) string {
+	var in, out bool
+	for _, q := range ev.Quantities {
+		if q.Role == critmin.RoleInput {
+			in = true
+		} else {
+			out = true
+		}
+	}
+	switch {
+	case in && !out:
+		return "run input"
+	case out && !in:
+		return "run output"
+	}
+	return "run"
+}
+
+// runsCapturedAfter is facts without the run events the store holds from
+// before the claim event (a lower sequence number, critmin.Event.PK): a
+// record time can lag behind a clock set back, the capture order cannot.
+// Measurements are kept as they are (fix9d).
+func (mc *mbCalc) runsCapturedAfter(facts []lateFact, claim string) []lateFact {
+	var pk int64
+	if f, ok := mc.s.(EventFinder); ok {
+		if evs, err := f.FindEventsByID(mc.ctx, claim); err == nil {
+			for _, ev := range evs {
+				if ev.ErrorDeclaration == nil && ev.PK > pk {
+					pk = ev.PK
+				}
+			}
+		}
+	}
+	var out []lateFact
+	for _, f := range facts {
+		if f.ev.Type == critmin.TransformationEvent && (pk == 0 || f.ev.PK <= pk) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 // recordedAt is when event id was captured (its record time); zero when
 // the store cannot say.
 func (mc *mbCalc) recordedAt(id string) time.Time {
@@ -95,7 +142,7 @@ func (mc *mbCalc) factsAfter(rec time.Time, memo map[time.Time][]lateFact) ([]la
 		return nil, nil
 	}
 	after := rec.Add(time.Nanosecond)
-	filter := critmin.EventFilter{EventTypes: []string{critmin.ObjectEvent}, GERecordTime: &after, Limit: 1000}
+	filter := critmin.EventFilter{EventTypes: []string{critmin.ObjectEvent, critmin.TransformationEvent}, GERecordTime: &after, Limit: 1000}
 	var out []lateFact
 	seen := map[string]bool{}
 	for {
@@ -115,6 +162,9 @@ func (mc *mbCalc) factsAfter(rec time.Time, memo map[time.Time][]lateFact) ([]la
 			body.PK, body.RecordTime = ev.PK, ev.RecordTime
 			body = canonicalLots(body)
 			kind := lateFactKind(body)
+			if body.Type == critmin.TransformationEvent && siteKey(body.BizLocation) == siteKey(mc.d.Site) {
+				kind = runFactKind(body)
+			}
 			if kind == "" {
 				continue
 			}
@@ -208,7 +258,7 @@ func (mc *mbCalc) explainLateFacts(periods []critmin.ClaimPeriod, upto int, st *
 	memo := map[time.Time][]lateFact{}
 	for _, lot := range sortedKeys(mc.claims) {
 		cl := mc.claims[lot]
-		if cl.Status != ClaimRefused || cl.Shortfall <= 0 || len(cl.RetractedBy) > 0 && !cl.againRetracted || len(cl.AssayedBy) > 0 || len(cl.WeighedBy) > 0 || cl.Event == "" {
+		if cl.Status != ClaimRefused || cl.Shortfall <= 0 || len(cl.RetractedBy) > 0 && !cl.againRetracted || len(cl.AssayedBy) > 0 || len(cl.WeighedBy) > 0 || len(cl.RunChangedBy) > 0 || cl.Event == "" {
 			continue
 		}
 		rec := mc.recordedAt(cl.Event)
@@ -219,6 +269,7 @@ func (mc *mbCalc) explainLateFacts(periods []critmin.ClaimPeriod, upto int, st *
 		if err != nil {
 			return err
 		}
+		facts = mc.runsCapturedAfter(facts, cl.Event)
 		if len(facts) == 0 {
 			continue
 		}
@@ -248,9 +299,12 @@ func (mc *mbCalc) explainLateFacts(periods []critmin.ClaimPeriod, upto int, st *
 		var words []string
 		for _, f := range named {
 			words = append(words, factWords(f))
-			if f.kind == "assay" {
+			switch f.kind {
+			case "assay":
 				cl.AssayedBy = append(cl.AssayedBy, f.ev.EventID)
-			} else {
+			case "run input", "run output", "run":
+				cl.RunChangedBy = append(cl.RunChangedBy, f.ev.EventID)
+			default:
 				cl.WeighedBy = append(cl.WeighedBy, f.ev.EventID)
 			}
 		}
@@ -261,7 +315,7 @@ func (mc *mbCalc) explainLateFacts(periods []critmin.ClaimPeriod, upto int, st *
 		}
 		for i := range st.Refused {
 			if st.Refused[i].Lot == lot {
-				st.Refused[i].Error, st.Refused[i].AssayedBy, st.Refused[i].WeighedBy = cl.Error, cl.AssayedBy, cl.WeighedBy
+				st.Refused[i].Error, st.Refused[i].AssayedBy, st.Refused[i].WeighedBy, st.Refused[i].RunChangedBy = cl.Error, cl.AssayedBy, cl.WeighedBy, cl.RunChangedBy
 			}
 		}
 	}

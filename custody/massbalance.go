@@ -682,6 +682,9 @@ type RefusedClaim struct {
 	// WeighedBy are the weighings recorded after the claim that left it
 	// not covered (Claim.WeighedBy).
 	WeighedBy []string `json:"weighedBy,omitempty"`
+	// RunChangedBy are the run events recorded after the claim that left
+	// it not covered (Claim.RunChangedBy).
+	RunChangedBy []string `json:"runChangedBy,omitempty"`
 	// Booked: the claim was accepted at capture (its event is stored), so
 	// although a later fact leaves it not covered it stays booked in full
 	// against the balance, which may close in deficit (BalanceLine.DeficitBy).
@@ -727,6 +730,14 @@ type Claim struct {
 	// claim was accepted, that leave it not covered, as AssayedBy does
 	// for assays; the weighings stand (fix9d).
 	WeighedBy []string `json:"weighedBy,omitempty"`
+	// RunChangedBy names the events of runs at the site (a
+	// TransformationEvent: an input or an output added to a run by a
+	// later event of its transformationID, or another run), recorded
+	// after the claim was accepted, that leave it not covered — a later
+	// input sharing a run's credits among more origins, say. The claim
+	// stays booked in full like one AssayedBy or WeighedBy names; the
+	// run events stand (fix9p).
+	RunChangedBy []string `json:"runChangedBy,omitempty"`
 	// CoveredAgainBy names the events declared in error (EPCIS 2.0
 	// §7.4.1.2 errorDeclaration) after the claim was made that turned it
 	// from not covered back to covered: with them standing the account
@@ -1489,6 +1500,12 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			}
 			for catID, rc := range credits {
 				a := mc.acc[catID]
+				// The rolling-average window counts qualifying input,
+				// not the credits the product bound leaves of it
+				// (docs/origin.md "Rolling-average percentage method").
+				for c, x := range rc.input {
+					a.window[len(a.window)-1][c] += x
+				}
 				byC := rc.byC
 				keys := make([][3]string, 0, len(byC))
 				for k := range byC {
@@ -1524,7 +1541,6 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 						a.earned = map[string]bool{}
 					}
 					a.earned[c] = true
-					a.window[len(a.window)-1][c] += t
 					line(catID, c).Credits += t
 					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Lot: lot, Event: ev, Time: r.at, Factor: rc.factor, FactorSource: rc.source,
 						Note: joinNotes(rc.notes[k], creditAssayNote(mc.oc.lots[lot], a.cat.Elements, r.event, r.at, t))})
@@ -1798,7 +1814,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 				}
 				cl := b.cl
 				kept = append(kept, RefusedClaim{Lot: b.lot, Event: b.event, Category: id, Country: c, Claimed: b.tonnes, Available: b.tonnes - b.alloc, Shortfall: b.alloc,
-					Error: cl.Error, RetractedBy: cl.RetractedBy, AssayedBy: cl.AssayedBy, WeighedBy: cl.WeighedBy, Booked: true})
+					Error: cl.Error, RetractedBy: cl.RetractedBy, AssayedBy: cl.AssayedBy, WeighedBy: cl.WeighedBy, RunChangedBy: cl.RunChangedBy, Booked: true})
 			}
 		}
 	}
@@ -2031,6 +2047,12 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 		if mc.drop[e.EventID] {
 			continue // declared in error by the document being captured
 		}
+		if mc.skip[e.EventID] {
+			// A run event an explaining replay leaves out (replayWithout):
+			// it is not counted as stored, so that outputOnlyRuns leaves
+			// it out too.
+			continue
+		}
 		stored[e.EventID] = true
 		r := byKey[e.RunKey()]
 		if r == nil {
@@ -2128,7 +2150,7 @@ func (mc *mbCalc) outputOnlyRuns(from, to time.Time, stored map[string]bool) ([]
 			return nil, err
 		}
 		for _, ev := range page.Events {
-			if ev.ErrorDeclaration != nil || ev.DeclaredInError != nil || ev.TransformationID == "" || stored[ev.EventID] || mc.drop[ev.EventID] {
+			if ev.ErrorDeclaration != nil || ev.DeclaredInError != nil || ev.TransformationID == "" || stored[ev.EventID] || mc.drop[ev.EventID] || mc.skip[ev.EventID] {
 				continue
 			}
 			body, err := ledger.DecodeStored(ev.Raw, ev.Context)
@@ -2199,7 +2221,14 @@ func (mc *mbCalc) markEarlierInputs(runs []*ledgerRun, from time.Time) error {
 // runCredits are one run's credits in one category, by origin, event and input lot,
 // and the conversion factor they were earned at.
 type runCredits struct {
-	byC    map[[3]string]float64 // by origin, event and input lot
+	byC map[[3]string]float64 // by origin, event and input lot
+	// input is the run's qualifying input by origin: contained
+	// qualifying element consumed (capped at what each lot contains:
+	// creditCap), before the conversion factor and the product bound —
+	// the rolling-average percentage's basis (ISO 22095:2020 rolling
+	// average: an origin's share of the qualifying input over the
+	// period, fix9p).
+	input  map[string]float64
 	factor float64
 	source string
 	// notes say, by the same key, why a credit is less than the run's
@@ -2358,6 +2387,10 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 						}
 						key := [3]string{k, by[in.ID].EventID, f.lot.ID}
 						out[id].byC[key] += mass * g * sh * out[id].factor
+						if out[id].input == nil {
+							out[id].input = map[string]float64{}
+						}
+						out[id].input[k] += mass * g * sh
 						if note != "" {
 							if out[id].notes == nil {
 								out[id].notes = map[[3]string]string{}
@@ -2984,7 +3017,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		if mc.cur.Method == critmin.MassBalanceRollingAverage && share > pct[c]+1e-9 && len(shorts) == 0 {
 			avail := q * pct[c]
 			return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: %s %s claimed but only %s of the qualifying input over the rolling window is of that origin (shortfall %s t %s)",
-				l.ID, mc.d.Site, catID, p.ID, Percent(share), country.Name(c), Percent(pct[c]), Figure(want-avail), strings.Join(a.cat.Elements, "+")))
+				l.ID, mc.d.Site, catID, p.ID, Percent(share), country.Name(c), Percent(pct[c]), ShortfallFigure(want-avail), strings.Join(a.cat.Elements, "+")))
 		}
 		// Both methods: the claims out of a category may not exceed its
 		// balance (ISO 22095 §11: outputs claimed ≤ qualifying input
@@ -2995,7 +3028,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 			// a category that earned some and is short is over-claimed.
 			if other := mc.otherCategoryCredit(catID, c); other != "" && !a.earned[c] && len(shorts) == 0 {
 				return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim against another material category refused: site %s, category %s (%s), period %s: lot %s claims %s t %s of %s origin but category %s's %s balance is %s t (shortfall %s t); %s ISO 22095-2 keeps material categories apart: the credits in of one category count another qualifying characteristic in another material, so its balance can never back a claim on another category's product",
-					mc.d.Site, catID, categoryFlow(a.cat), p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), catID, country.Name(c), Figure(avail), Figure(want-avail), critmin.Sentence(other)))
+					mc.d.Site, catID, categoryFlow(a.cat), p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), catID, country.Name(c), Figure(avail), ShortfallFigure(want-avail), critmin.Sentence(other)))
 			}
 			if !mc.book[l.ID] || !mc.recordedClaim(ce) {
 				// Refused: every short origin is named with its own
@@ -3005,7 +3038,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 				continue
 			}
 			msg := fmt.Sprintf("over-claim refused: site %s, category %s, period %s: lot %s claims %s t %s of %s origin but the balance holds %s t (shortfall %s t)%s%s",
-				mc.d.Site, catID, p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), Figure(avail), Figure(want-avail), a.expiryNote(c, mc.cur.CarryForward), a.deficitNote(c))
+				mc.d.Site, catID, p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), Figure(avail), ShortfallFigure(want-avail), a.expiryNote(c, mc.cur.CarryForward), a.deficitNote(c))
 			// A claim accepted at capture (its event stored) that a
 			// later fact leaves short is not covered, yet stays booked
 			// in full: it was stated to a buyer, and no later claim may
@@ -3072,7 +3105,7 @@ func overClaimClause(c string, want, avail float64, els string) string {
 		return fmt.Sprintf("claims %s t %s of %s origin but the balance holds none of it (shortfall %s t: the whole %s t claimed plus the %s t by which the %s balance is in deficit, which later credits repay first)",
 			Figure(want), els, country.Name(c), Figure(want-avail), Figure(want), Figure(-avail), country.Name(c))
 	}
-	return fmt.Sprintf("claims %s t %s of %s origin but the balance holds %s t (shortfall %s t)", Figure(want), els, country.Name(c), Figure(math.Max(0, avail)), Figure(want-avail))
+	return fmt.Sprintf("claims %s t %s of %s origin but the balance holds %s t (shortfall %s t)", Figure(want), els, country.Name(c), Figure(math.Max(0, avail)), ShortfallFigure(want-avail))
 }
 
 // refuseOverClaim refuses claim cl on lot l, refused at capture because
@@ -3208,7 +3241,7 @@ func (mc *mbCalc) acceptedAtCapture(periods []critmin.ClaimPeriod, upto int) ([]
 	}
 	var out []string
 	for _, lot := range cands {
-		if cl := mc.claims[lot]; len(cl.RetractedBy)+len(cl.AssayedBy)+len(cl.WeighedBy) > 0 {
+		if cl := mc.claims[lot]; len(cl.RetractedBy)+len(cl.AssayedBy)+len(cl.WeighedBy)+len(cl.RunChangedBy) > 0 {
 			out = append(out, lot)
 		}
 	}

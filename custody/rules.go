@@ -664,6 +664,8 @@ func massBalanceClaim(in *ruleInput, v *Verdict) {
 		v.Evidence = append(v.Evidence, c.AssayedBy...)
 		// The weighings that left it not covered (fix9d).
 		v.Evidence = append(v.Evidence, c.WeighedBy...)
+		// The run events that left it not covered (fix9p).
+		v.Evidence = append(v.Evidence, c.RunChangedBy...)
 	default:
 		var parts []string
 		for _, sh := range c.ByCountry {
