@@ -1010,12 +1010,15 @@ func (a *account) allocate(c, credit string) {
 }
 
 // deficitNote words the deficit of origin c for a shortfall message (""
-// when there is none).
+// when there is none): the running deficit at the claim's time, which is
+// the statement's closing deficit when nothing later in the period
+// changes it; a booked claim's clause is restated at the period's close
+// (restateDeficit, fix9q).
 func (a *account) deficitNote(c string) string {
 	if a.deficit[c] <= claimTolerance {
 		return ""
 	}
-	return fmt.Sprintf("; the balance is in deficit by %s t because the claim(s) on lot %s, accepted at capture and no longer covered, stay booked in full (a claim already stated to a buyer keeps the credits it took)",
+	return fmt.Sprintf("; the balance is in deficit by %s t at the claim's time because the claim(s) on lot %s, accepted at capture and no longer covered, stay booked in full (a claim already stated to a buyer keeps the credits it took)",
 		Figure(a.deficit[c]), strings.Join(a.deficitBy[c], ", "))
 }
 
@@ -1772,7 +1775,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		cl.Status, cl.Shortfall, cl.CoveredBy, cl.CoverageNote = ClaimRefused, x.short, nil, ""
 		cl.ShortfallByCountry = x.byC
 		// The deficit clause names only the claims still short (fix9j).
-		cl.Error = mc.restateDeficit(cl)
+		cl.Error = mc.restateDeficit(cl, st.Period.ID)
 		// The error words the origin it was replayed short in
 		// (bookedOrigin) by that origin's own share, never the claim's
 		// whole shortfall (fix9j); a claim of one origin reads as before.
@@ -1919,30 +1922,36 @@ func restateHolds(cl *Claim, own float64) string {
 }
 
 // restateDeficit is a booked claim's error as replayed (bookedErr) with
-// its deficit clause (deficitNote) restated from the claims of its
-// origin still short now, itself left out (fix9j): a claim that later
-// credits covered again is no longer named as a cause of the deficit,
-// and the clause goes when none is left. The figure is what those
-// claims are short now (their shares, allocate).
-func (mc *mbCalc) restateDeficit(cl *Claim) string {
+// its deficit clause restated at the close of period (fix9q): "the X
+// balance closes period P in deficit by D t (the statement's closing):
+// this claim's own shortfall S t and O t of the claim(s) on lot …", D
+// being the statement's closing deficit of the origin the claim was
+// replayed short in (its closing is −D), S the claim's own share of it
+// and O = D − S the shares of the other claims still short (allocate),
+// so that the figure a user reads is the statement's. A claim that
+// later credits covered again is no longer named (fix9j); the clause
+// goes when no other claim is short (D = S, the claim's shortfall). A
+// replayed error without the clause gets it appended.
+func (mc *mbCalc) restateDeficit(cl *Claim, period string) string {
 	msg := cl.bookedErr
 	const head, tail = "; the balance is in deficit by ", "(a claim already stated to a buyer keeps the credits it took)"
-	i := strings.Index(msg, head)
-	if i < 0 {
-		return msg
+	i, j := len(msg), len(msg)
+	if k := strings.Index(msg, head); k >= 0 {
+		if m := strings.Index(msg[k:], tail); m >= 0 {
+			i, j = k, k+m+len(tail)
+		}
 	}
-	j := strings.Index(msg[i:], tail)
-	if j < 0 {
-		return msg
-	}
-	j += i + len(tail)
 	a := mc.acc[cl.Category]
 	var lots []string
-	var d float64
+	var own, others float64
 	if a != nil {
 		for _, b := range a.booked[cl.bookedOrigin] {
-			if b.cl != cl && b.alloc > 0 {
-				d += b.alloc
+			if b.cl == cl {
+				own += b.alloc
+				continue
+			}
+			if b.alloc > 0 {
+				others += b.alloc
 				if !slices.Contains(lots, b.lot) {
 					lots = append(lots, b.lot)
 				}
@@ -1951,7 +1960,8 @@ func (mc *mbCalc) restateDeficit(cl *Claim) string {
 	}
 	clause := ""
 	if len(lots) > 0 {
-		clause = fmt.Sprintf("%s%s t because the claim(s) on lot %s, accepted at capture and no longer covered, stay booked in full %s", head, Figure(d), strings.Join(lots, ", "), tail)
+		clause = fmt.Sprintf("; the %s balance closes period %s in deficit by %s t (the statement's closing): this claim's own shortfall %s t and %s t of the claim(s) on lot %s, accepted at capture and no longer covered, stay booked in full %s",
+			country.Name(cl.bookedOrigin), period, Figure(own+others), Figure(own), Figure(others), strings.Join(lots, ", "), tail)
 	}
 	return msg[:i] + clause + msg[j:]
 }
@@ -3009,16 +3019,32 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	}
 	cl.Tonnes = q
 	pct := a.percentages(mc.cur.CarryForward)
-	var shorts []overClaim
+	var shorts, rolling []overClaim
 	for _, c := range sortedKeys(l.OriginClaim) {
 		share := l.OriginClaim[c]
 		want := q * share
 		cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Tonnes: want, Share: share})
-		if mc.cur.Method == critmin.MassBalanceRollingAverage && share > pct[c]+1e-9 && len(shorts) == 0 {
+		if mc.cur.Method == critmin.MassBalanceRollingAverage && share > pct[c]+1e-9 {
+			// Every origin above its share of the window is named with
+			// its own shortfall (fix9q), as an over-claim's are (fix9o).
 			avail := q * pct[c]
-			return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: %s %s claimed but only %s of the qualifying input over the rolling window is of that origin (shortfall %s t %s)",
-				l.ID, mc.d.Site, catID, p.ID, Percent(share), country.Name(c), Percent(pct[c]), ShortfallFigure(want-avail), strings.Join(a.cat.Elements, "+")))
+			rolling = append(rolling, overClaim{country: c, claimed: want, avail: avail,
+				clause: fmt.Sprintf("%s %s claimed but only %s of the qualifying input over the rolling window is of that origin (shortfall %s t %s)",
+					Percent(share), country.Name(c), Percent(pct[c]), ShortfallFigure(want-avail), strings.Join(a.cat.Elements, "+"))})
 		}
+	}
+	if len(rolling) > 0 {
+		msg := fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: %s", l.ID, mc.d.Site, catID, p.ID, rolling[0].clause)
+		for _, s := range rolling[1:] {
+			msg += "; " + s.clause
+		}
+		if len(rolling) > 1 {
+			msg += fmt.Sprintf("; %s: each origin is checked against its own share of the qualifying input over the window, and the claim, one statement, is refused as a whole", shortfallInAll(rolling))
+		}
+		return cl, mc.refuseAll(l, ce, cl, catID, rolling, msg)
+	}
+	for _, sh := range cl.ByCountry {
+		c, want := sh.Key, sh.Tonnes
 		// Both methods: the claims out of a category may not exceed its
 		// balance (ISO 22095 §11: outputs claimed ≤ qualifying input
 		// credited, net of expiry).
@@ -3026,9 +3052,13 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 			// The claim crosses categories only when its own category
 			// never earned credit of that origin and another holds some;
 			// a category that earned some and is short is over-claimed.
-			if other := mc.otherCategoryCredit(catID, c); other != "" && !a.earned[c] && len(shorts) == 0 {
-				return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim against another material category refused: site %s, category %s (%s), period %s: lot %s claims %s t %s of %s origin but category %s's %s balance is %s t (shortfall %s t); %s ISO 22095-2 keeps material categories apart: the credits in of one category count another qualifying characteristic in another material, so its balance can never back a claim on another category's product",
-					mc.d.Site, catID, categoryFlow(a.cat), p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), catID, country.Name(c), Figure(avail), ShortfallFigure(want-avail), critmin.Sentence(other)))
+			if other := mc.otherCategoryCredit(catID, c); other != "" && !a.earned[c] {
+				// Every origin that crosses categories is named with its
+				// own shortfall (fix9q).
+				shorts = append(shorts, overClaim{country: c, claimed: want, avail: avail, cross: true,
+					clause: fmt.Sprintf("claims %s t %s of %s origin but category %s's %s balance is %s t (shortfall %s t); %s",
+						Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), catID, country.Name(c), Figure(avail), ShortfallFigure(want-avail), other)})
+				continue
 			}
 			if !mc.book[l.ID] || !mc.recordedClaim(ce) {
 				// Refused: every short origin is named with its own
@@ -3051,6 +3081,11 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 				ref = refuse(catID, c, want, avail, msg)
 				cl.booked, ref[0].Booked, cl.bookedLot, cl.bookedOrigin = true, true, l.ID, c
 			}
+		}
+	}
+	for _, s := range shorts {
+		if s.cross {
+			return cl, mc.refuseCrossCategory(l, ce, cl, catID, a.cat, p.ID, shorts)
 		}
 	}
 	if len(shorts) > 0 {
@@ -3089,6 +3124,39 @@ type overClaim struct {
 	country        string
 	claimed, avail float64
 	clause         string
+	// cross: the origin's own category never earned credit of it and
+	// another holds some (a claim against another material category).
+	cross bool
+}
+
+// shortfallInAll words the total of several short origins: "shortfall
+// T t in all (S1 + S2)", T = ΣSi, Si = claimed − available of each.
+func shortfallInAll(shorts []overClaim) string {
+	var total float64
+	var figs []string
+	for _, s := range shorts {
+		total += s.claimed - s.avail
+		figs = append(figs, Figure(s.claimed-s.avail))
+	}
+	return fmt.Sprintf("shortfall %s t in all (%s)", Figure(total), strings.Join(figs, " + "))
+}
+
+// refuseCrossCategory refuses claim cl on lot l, at least one of whose
+// origins (shorts) its own category cat never earned while another
+// category holds some: a claim against another material category (ISO
+// 22095-2 keeps material categories apart). Every short origin is named
+// with its own shortfall — crossing or over-claimed — and, for several,
+// the total (fix9q), as refuseOverClaim does (fix9o).
+func (mc *mbCalc) refuseCrossCategory(l *critmin.Lot, ce critmin.ClaimEvent, cl *Claim, catID string, cat critmin.MaterialCategory, period string, shorts []overClaim) []RefusedClaim {
+	msg := fmt.Sprintf("claim against another material category refused: site %s, category %s (%s), period %s: lot %s %s", mc.d.Site, catID, categoryFlow(cat), period, l.ID, shorts[0].clause)
+	for _, s := range shorts[1:] {
+		msg += "; it " + s.clause
+	}
+	if len(shorts) > 1 {
+		msg += fmt.Sprintf("; %s: each origin is checked against its own category's balance, and the claim, one statement, is refused as a whole", shortfallInAll(shorts))
+	}
+	msg = critmin.Sentence(msg) + " ISO 22095-2 keeps material categories apart: the credits in of one category count another qualifying characteristic in another material, so its balance can never back a claim on another category's product"
+	return mc.refuseAll(l, ce, cl, catID, shorts, msg)
 }
 
 // overClaimClause words one short origin of an over-claim: "claims W t
@@ -3117,20 +3185,28 @@ func overClaimClause(c string, want, avail float64, els string) string {
 // refused as a whole and attributes nothing in any origin, even one its
 // own balance covers (ISO 22095-2: a claim is supported or it is not).
 func (mc *mbCalc) refuseOverClaim(l *critmin.Lot, ce critmin.ClaimEvent, cl *Claim, catID, period string, shorts []overClaim) []RefusedClaim {
-	var total float64
-	var figs []string
-	byC := map[string]float64{}
-	for _, s := range shorts {
-		total += s.claimed - s.avail
-		byC[s.country] += s.claimed - s.avail
-		figs = append(figs, Figure(s.claimed-s.avail))
-	}
 	msg := fmt.Sprintf("over-claim refused: site %s, category %s, period %s: lot %s %s", mc.d.Site, catID, period, l.ID, shorts[0].clause)
 	for _, s := range shorts[1:] {
 		msg += "; it " + s.clause
 	}
 	if len(shorts) > 1 {
-		msg += fmt.Sprintf("; shortfall %s t in all (%s): each origin is checked against its own balance, and the claim, one statement, is refused as a whole", Figure(total), strings.Join(figs, " + "))
+		msg += fmt.Sprintf("; %s: each origin is checked against its own balance, and the claim, one statement, is refused as a whole", shortfallInAll(shorts))
+	}
+	return mc.refuseAll(l, ce, cl, catID, shorts, msg)
+}
+
+// refuseAll refuses claim cl on lot l as a whole with message msg, its
+// short origins being shorts: cl.Shortfall is the sum of their
+// shortfalls (claimed − available, tonnes of element), and, for a claim
+// of several origins, cl.ShortfallByCountry each one's; a claim of
+// several origins some of which are covered says it attributes nothing
+// in them either. The statement gets one refused row per short origin.
+func (mc *mbCalc) refuseAll(l *critmin.Lot, ce critmin.ClaimEvent, cl *Claim, catID string, shorts []overClaim, msg string) []RefusedClaim {
+	var total float64
+	byC := map[string]float64{}
+	for _, s := range shorts {
+		total += s.claimed - s.avail
+		byC[s.country] += s.claimed - s.avail
 	}
 	if len(cl.ByCountry) > 1 {
 		if len(shorts) < len(cl.ByCountry) {
