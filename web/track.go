@@ -1031,4 +1031,3 @@ func mergeTraces(b, f *custody.Trace) *custody.Trace {
 	}
 	return &m
 }
-
