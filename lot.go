@@ -167,6 +167,37 @@ type LotPart struct {
 	// docs/identity.md, "Parts moved").
 	Moisture        *float64 `json:"moisture,omitempty"`
 	MoistureEventID string   `json:"moistureEventID,omitempty"`
+	// Owner and Custodian are the part's own parties (party IDs as the
+	// events spell them): the lot's when the part was shipped (for an
+	// onward part, the part it was shipped on from), until its receipt
+	// names a destination of type owning_party or possessing_party —
+	// ownership and custody pass at the receipt for what was received
+	// (CBV 2.0 §7.5, source/destination types; issue 15, fix15o: a part
+	// received at Houston by USSM read the lot's owner, FWO). A part
+	// received where the body stands rejoins it, and a party its receipt
+	// names becomes the body's (Lot.Owner, Lot.Custodian); otherwise the
+	// body's stay (ledger.Project, parts.go; docs/identity.md, "Parts
+	// moved"). "" for a part stored before fix15o: it reads the lot's
+	// (Lot.PartOwner, Lot.PartCustodian).
+	Owner     string `json:"owner,omitempty"`
+	Custodian string `json:"custodian,omitempty"`
+}
+
+// PartOwner is part p's owner: its own (LotPart.Owner), else the lot's.
+func (l *Lot) PartOwner(p LotPart) string {
+	if p.Owner != "" {
+		return p.Owner
+	}
+	return l.Owner
+}
+
+// PartCustodian is part p's custodian: its own (LotPart.Custodian), else
+// the lot's.
+func (l *Lot) PartCustodian(p LotPart) string {
+	if p.Custodian != "" {
+		return p.Custodian
+	}
+	return l.Custodian
 }
 
 // OnwardTake is what an onward part took of one received part

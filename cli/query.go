@@ -141,6 +141,9 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		if p.Status == critmin.PartReceived {
 			fmt.Fprintf(w, ", received %s wmt by %s", fixedDigits(p.ReceivedTonnes, 3, 0), p.ReceiptEventID)
 		}
+		// The part's own owner and custodian, set at its receipt (issue
+		// 15, fix15o; docs/identity.md, "Parts moved").
+		fmt.Fprintf(w, ", owner %s, custodian %s", orDash(l.PartOwner(p)), orDash(l.PartCustodian(p)))
 		if p.Status == critmin.PartRejoined {
 			// Back where the lot's body stands: counted in the body
 			// (docs/identity.md, "Parts moved").
@@ -240,8 +243,12 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	} else {
 		fmt.Fprintf(w, "Location\t%s\n", l.Location)
 	}
-	fmt.Fprintf(w, "Owner\t%s\n", l.Owner)
-	fmt.Fprintf(w, "Custodian\t%s\n", l.Custodian)
+	// The lot's owner and custodian, then those of received parts that
+	// are not the lot's, by site, as the lot page reads them
+	// (ledger.PartiesElsewhere; issue 15, fix15o).
+	owners, custodians := ledger.PartiesElsewhere(l)
+	fmt.Fprintf(w, "Owner\t%s%s\n", l.Owner, partiesText(owners))
+	fmt.Fprintf(w, "Custodian\t%s%s\n", l.Custodian, partiesText(custodians))
 	fmt.Fprintf(w, "Events\t%d (%s – %s)\n", l.EventCount, l.FirstEventAt.UTC().Format(time.RFC3339), l.LastEventAt.UTC().Format(time.RFC3339))
 	for _, p := range l.Parents {
 		fmt.Fprintf(w, "Came from\t%s\n", p)
@@ -250,6 +257,28 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(w, "Went into\t%s\n", c)
 	}
 	return w.Flush()
+}
+
+// partiesText is "; the part at SITE: P1, P2" for each site of ps
+// (ledger.PartiesElsewhere), "" for none.
+func partiesText(ps []ledger.PartiesAt) string {
+	var b strings.Builder
+	for _, p := range ps {
+		noun := "part"
+		if p.Parts > 1 {
+			noun = "parts"
+		}
+		fmt.Fprintf(&b, "; the %s at %s: %s", noun, p.Site, strings.Join(p.Parties, ", "))
+	}
+	return b.String()
+}
+
+// orDash is s, or "—" when s is "" (a party not stated).
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
 }
 
 // fixedDigits prints v with at least min decimals, and more (up to 12)

@@ -424,12 +424,17 @@ func setOrigins(ctx context.Context, store critmin.Store, lots []*critmin.Lot, v
 // PartView is a part of a lot (critmin.LotPart) with its dry tonnes:
 // what it counts for in the lot's total × (1 − its moisture, else the
 // lot's) (critmin.LotPart.DryTonnes).
-// StandingView is what stands of a lot at one site (LotView.StandsAt).
+// StandingView is what stands of a lot at one site (LotView.StandsAt),
+// with the owner and custodian of what stands there: the lot's for the
+// body, each received part's own, set at its receipt (ledger.SiteStanding;
+// several parties joined by ", "; issue 15, fix15o).
 type StandingView struct {
 	Site      string  `json:"site"`
 	WetTonnes float64 `json:"wetTonnes"`
 	DryTonnes float64 `json:"dryTonnes"`
 	Body      bool    `json:"body,omitempty"`
+	Owner     string  `json:"owner"`
+	Custodian string  `json:"custodian"`
 }
 
 type PartView struct {
@@ -450,7 +455,8 @@ func lotView(l *critmin.Lot) LotView {
 	}
 	v.StandsAt = []StandingView{}
 	for _, st := range ledger.StandsAt(l) {
-		v.StandsAt = append(v.StandsAt, StandingView{Site: st.Site, WetTonnes: st.WetTonnes, DryTonnes: st.DryTonnes, Body: st.Body})
+		v.StandsAt = append(v.StandsAt, StandingView{Site: st.Site, WetTonnes: st.WetTonnes, DryTonnes: st.DryTonnes, Body: st.Body,
+			Owner: st.Owner, Custodian: st.Custodian})
 	}
 	// Everything of the lot at sea: the lot itself when it was shipped
 	// whole (what remains of it) and each part in transit (fix15z: a lot

@@ -176,7 +176,8 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// with the mass-weighted moisture of what it took of each.
 			p := l.Parts[i]
 			l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: p.To, To: destination(ev),
-				BillOfLading: bol, ShipEventID: ev.EventID, OnwardOf: p.ShipEventID, OnwardFrom: from, Moisture: m})
+				BillOfLading: bol, ShipEventID: ev.EventID, OnwardOf: p.ShipEventID, OnwardFrom: from, Moisture: m,
+				Owner: l.PartOwner(p), Custodian: l.PartCustodian(p)})
 			measurePart(&l.Parts[len(l.Parts)-1], ev)
 			return dispatchRest(l), nil
 		}
@@ -185,7 +186,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// never received (its receipt declared in error): it takes
 			// from nothing, is flagged and is not counted.
 			l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: site, To: destination(ev),
-				BillOfLading: bol, ShipEventID: ev.EventID, FromRetracted: true})
+				BillOfLading: bol, ShipEventID: ev.EventID, FromRetracted: true, Owner: l.Owner, Custodian: l.Custodian})
 			measurePart(&l.Parts[len(l.Parts)-1], ev)
 			return dispatchRest(l), nil
 		}
@@ -198,7 +199,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		}
 		// The part leaves with the lot's moisture where it stood.
 		l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: l.Location, To: destination(ev),
-			BillOfLading: bol, ShipEventID: ev.EventID, Moisture: copyMoisture(l.Moisture)})
+			BillOfLading: bol, ShipEventID: ev.EventID, Moisture: copyMoisture(l.Moisture), Owner: l.Owner, Custodian: l.Custodian})
 		measurePart(&l.Parts[len(l.Parts)-1], ev)
 		return dispatchRest(l), nil
 	case receiptSteps[step]:
@@ -234,11 +235,21 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			p.To = ev.BizLocation
 		}
 		measurePart(p, ev)
+		owner, custodian := partyOf(p, ev)
 		r := *p
 		if l.Location != "" && epcis.Canonical(p.To) == epcis.Canonical(l.Location) && l.Status != critmin.LotInTransit && restOf(l) == movePart {
 			// Back where the body stands (more than PartTolerance of
-			// the lot): the part rejoins it.
+			// the lot): the part rejoins it. A party its receipt names
+			// passes to the body it merges with (what was received is
+			// now the body's); otherwise the body's stay (issue 15,
+			// fix15o; docs/identity.md, "Parts moved").
 			rejoin(l, i, ev.EventID)
+			if owner {
+				l.Owner = p.Owner
+			}
+			if custodian {
+				l.Custodian = p.Custodian
+			}
 		}
 		return restOf(l), &r
 	case elsewhere(l, ev):
@@ -266,6 +277,32 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		return moveElsewhere, nil
 	}
 	return moveLot, nil
+}
+
+// partyOf gives part p the parties its receipt ev names as destinations
+// of type owning_party and possessing_party (CBV 2.0 §7.5: ownership
+// and custody pass at the receipt for what was received;
+// critmin.LotPart.Owner, Custodian), and says which it named. A
+// source naming the same party (same canonical form) spelled anew
+// respells it, as for the lot (Project).
+func partyOf(p *critmin.LotPart, ev *critmin.Event) (owner, custodian bool) {
+	for _, d := range ev.Destinations {
+		switch d.Type {
+		case "owning_party":
+			p.Owner, owner = d.ID, true
+		case "possessing_party":
+			p.Custodian, custodian = d.ID, true
+		}
+	}
+	for _, s := range ev.Sources {
+		if s.Type == "owning_party" && !owner && p.Owner != "" && sameParty(p.Owner, s.ID) {
+			p.Owner = s.ID
+		}
+		if s.Type == "possessing_party" && !custodian && p.Custodian != "" && sameParty(p.Custodian, s.ID) {
+			p.Custodian = s.ID
+		}
+	}
+	return owner, custodian
 }
 
 // elsewhere says whether ev happens where a part of lot l went rather

@@ -1,7 +1,9 @@
 package ledger
 
 import (
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
@@ -12,13 +14,20 @@ import (
 // received there), WetTonnes and DryTonnes standing there, Body when the
 // lot's body (what remains where it stands, Lot.RemainingWetTonnes)
 // stands there, and Parts the indexes in Lot.Parts of the received parts
-// standing there.
+// standing there. Owner and Custodian are the parties of what stands
+// there: the lot's for the body (Lot.Owner, Lot.Custodian), each part's
+// own for a received part (Lot.PartOwner, Lot.PartCustodian: set at its
+// receipt, issue 15, fix15o); several different parties at one site are
+// listed once each, joined by ", ", in the order the body and parts
+// reached the site ("" when none is known).
 type SiteStanding struct {
 	Site      string
 	WetTonnes float64
 	DryTonnes float64
 	Body      bool
 	Parts     []int
+	Owner     string
+	Custodian string
 }
 
 // StandsAt is every site where something of lot l stands, one record a
@@ -58,6 +67,7 @@ func StandsAt(l *critmin.Lot) []SiteStanding {
 			s.Body = true
 			s.WetTonnes += rest
 			s.DryTonnes += rest * bodyDryRatio(l)
+			s.Owner, s.Custodian = addParty(s.Owner, l.Owner), addParty(s.Custodian, l.Custodian)
 		}
 	}
 	for i, p := range l.Parts {
@@ -70,6 +80,7 @@ func StandsAt(l *critmin.Lot) []SiteStanding {
 		}
 		s := at(p.To)
 		s.Parts = append(s.Parts, i)
+		s.Owner, s.Custodian = addParty(s.Owner, l.PartOwner(p)), addParty(s.Custodian, l.PartCustodian(p))
 		s.WetTonnes += left
 		if m := l.PartMoisture(p); m != nil {
 			s.DryTonnes += left * (1 - *m)
@@ -78,6 +89,60 @@ func StandsAt(l *critmin.Lot) []SiteStanding {
 		}
 	}
 	return out
+}
+
+// addParty is the party list list (joined by ", ") with party added
+// unless it is "" or already there (same canonical form).
+func addParty(list, party string) string {
+	if party == "" {
+		return list
+	}
+	if list == "" {
+		return party
+	}
+	for _, q := range strings.Split(list, ", ") {
+		if epcis.Canonical(q) == epcis.Canonical(party) {
+			return list
+		}
+	}
+	return list + ", " + party
+}
+
+// PartiesAt names the parties of the received parts standing at Site
+// (Parts of them) that are not the lot's own (PartiesElsewhere).
+type PartiesAt struct {
+	Site    string
+	Parts   int
+	Parties []string
+}
+
+// PartiesElsewhere lists, site by site in StandsAt's order, the owners
+// and the custodians of lot l's received parts standing there
+// (Lot.PartOwner, Lot.PartCustodian: set at each part's receipt) that
+// differ (canonical form) from the lot's (Lot.Owner, Lot.Custodian),
+// each once; a site whose parts are all the lot's party's is not
+// listed. The lot page and `critmin lot show` name them after the lot's
+// ("FWO; the part at Houston: USSM"; issue 15, fix15o).
+func PartiesElsewhere(l *critmin.Lot) (owners, custodians []PartiesAt) {
+	st := StandsAt(l)
+	list := func(lotParty string, party func(critmin.LotPart) string) []PartiesAt {
+		var out []PartiesAt
+		for _, s := range st {
+			var names []string
+			for _, i := range s.Parts {
+				p := party(l.Parts[i])
+				if p == "" || epcis.Canonical(p) == epcis.Canonical(lotParty) || slices.ContainsFunc(names, func(n string) bool { return epcis.Canonical(n) == epcis.Canonical(p) }) {
+					continue
+				}
+				names = append(names, p)
+			}
+			if len(names) > 0 {
+				out = append(out, PartiesAt{Site: s.Site, Parts: len(s.Parts), Parties: names})
+			}
+		}
+		return out
+	}
+	return list(l.Owner, l.PartOwner), list(l.Custodian, l.PartCustodian)
 }
 
 // StandingAt is StandsAt's record for site (canonical comparison), and

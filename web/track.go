@@ -583,6 +583,11 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	// received part, as the API's standsAt (ledger.StandsAt): the
 	// Remaining line named the body's site alone (nu15 F8b).
 	data["StandsAt"] = ledger.StandsAt(l)
+	// Parts whose owner or custodian is not the lot's, by site: the Owner
+	// and Custodian lines name them ("FWO; the part at Houston: USSM"),
+	// as their receipts set them (ledger.SiteStanding; issue 15, fix15o:
+	// a part received by a new owner read the lot's owner alone).
+	data["OwnersElsewhere"], data["CustodiansElsewhere"] = ledger.PartiesElsewhere(l)
 	// The lots it came from and went into, by ID, so that their links read
 	// the batch and product, not the URN alone (fix15r).
 	related := map[string]*critmin.Lot{}

@@ -1,0 +1,82 @@
+package ledger_test
+
+import (
+	"testing"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+)
+
+// TestPartOwnerAtReceipt (issue 15, fix15o): ownership and custody pass
+// at the receipt for what was received (CBV 2.0 §7.5 source/destination
+// types owning_party, possessing_party). Lot K9, 30 t at mine M owned
+// and held by FWO. D1 ships 10 t to Houston (H), received there with
+// destination owning_party USSM and possessing_party PORT: the part
+// is USSM's, held by PORT; the 20 t body at M stays FWO's.
+//   - standsAt: M 20 t (body) FWO/FWO; H 10 t (part) USSM/PORT;
+//   - D2 ships 5 t of the body to H, received with no party named: that
+//     part keeps the parties it left with (FWO, copied at its dispatch,
+//     so a later change of the body's owner does not reach it), and H
+//     reads both owners, in the order the parts were shipped;
+//   - D3 ships 5 t from H (of the USSM part, first in first out) back to
+//     M, received at M naming owner USSM: it rejoins the body, and the
+//     receipt names the owner, so the body's owner becomes USSM
+//     (docs/identity.md, "Parts moved"); custody is not named: FWO
+//     stays; the D2 part at H stays FWO's.
+func TestPartOwnerAtReceipt(t *testing.T) {
+	t.Parallel()
+	const id, mine, hou = "urn:lot:K9", "urn:site:M", "urn:site:H"
+	const fwo, ussm, port = "urn:party:FWO", "urn:party:USSM", "urn:party:PORT"
+	ev := func(eid string, day int, step, loc, dest, bol string, kgs float64, parties ...critmin.SourceDest) *critmin.Event {
+		e := &critmin.Event{EventID: eid, Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: step, EventTime: at(day), BizLocation: loc,
+			Quantities: []critmin.QuantityElement{{Role: critmin.RoleEPC, EPCClass: id, Quantity: kg(kgs), UOM: "KGM"}}}
+		if dest != "" {
+			e.Disposition = "in_transit"
+			e.Destinations = []critmin.SourceDest{{Type: "location", ID: dest}}
+		}
+		e.Destinations = append(e.Destinations, parties...)
+		e.BizTransactions = []critmin.BizTransaction{{Type: "bol", ID: bol}}
+		return e
+	}
+	commission := &critmin.Event{EventID: "c", Type: critmin.ObjectEvent, Action: "ADD", BizStep: "commissioning", EventTime: at(1), BizLocation: mine,
+		Quantities:   []critmin.QuantityElement{{Role: critmin.RoleEPC, EPCClass: id, Quantity: kg(30000), UOM: "KGM"}},
+		Destinations: []critmin.SourceDest{{Type: "owning_party", ID: fwo}, {Type: "possessing_party", ID: fwo}}}
+	evs := []*critmin.Event{commission,
+		ev("d1", 2, "shipping", mine, hou, "D1", 10000),
+		ev("r1", 3, "receiving", hou, "", "D1", 10000, critmin.SourceDest{Type: "owning_party", ID: ussm}, critmin.SourceDest{Type: "possessing_party", ID: port})}
+	lots, _ := ledger.Replay([]string{id}, evs)
+	l := lots[id]
+	if l.Owner != fwo || l.Custodian != fwo {
+		t.Fatalf("lot owner %q custodian %q: want the body's, FWO", l.Owner, l.Custodian)
+	}
+	if p := l.Parts[0]; p.Owner != ussm || p.Custodian != port || l.PartOwner(p) != ussm || l.PartCustodian(p) != port {
+		t.Fatalf("part %+v: want owner USSM, custodian PORT", p)
+	}
+	st := ledger.StandsAt(l)
+	if len(st) != 2 || st[0].Owner != fwo || st[0].Custodian != fwo || st[1].Site != hou || st[1].Owner != ussm || st[1].Custodian != port {
+		t.Fatalf("standsAt %+v: want M FWO/FWO, H USSM/PORT", st)
+	}
+	// D2: 5 t to H, received naming no party: the part keeps the lot's
+	// (FWO), and H holds parts of two owners.
+	evs = append(evs, ev("d2", 4, "shipping", mine, hou, "D2", 5000), ev("r2", 5, "receiving", hou, "", "D2", 5000))
+	lots, _ = ledger.Replay([]string{id}, evs)
+	l = lots[id]
+	if p := l.Parts[1]; l.PartOwner(p) != fwo || l.PartCustodian(p) != fwo {
+		t.Fatalf("part D2 %+v: owner %q; want FWO (none named at its receipt)", p, l.PartOwner(p))
+	}
+	if st := ledger.StandsAt(l); len(st) != 2 || st[1].Owner != ussm+", "+fwo || st[1].Custodian != port+", "+fwo {
+		t.Fatalf("standsAt %+v: want H owned by USSM, FWO", st)
+	}
+	// D3: 5 t of the USSM part back to M, received there naming USSM as
+	// owner: it rejoins the body, whose owner the receipt names.
+	evs = append(evs, ev("d3", 6, "shipping", hou, mine, "D3", 5000),
+		ev("r3", 7, "receiving", mine, "", "D3", 5000, critmin.SourceDest{Type: "owning_party", ID: ussm}))
+	lots, _ = ledger.Replay([]string{id}, evs)
+	l = lots[id]
+	if p := l.Parts[2]; p.Status != critmin.PartRejoined || p.Owner != ussm || l.Owner != ussm || l.Custodian != fwo {
+		t.Fatalf("after D3 rejoined: part %+v, lot owner %q custodian %q; want rejoined, USSM, FWO", p, l.Owner, l.Custodian)
+	}
+	if p := l.Parts[1]; l.PartOwner(p) != fwo {
+		t.Fatalf("part D2 %+v reads owner %q after the body's changed; want FWO, its own", p, l.PartOwner(p))
+	}
+}
