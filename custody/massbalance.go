@@ -3016,8 +3016,19 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Tonnes: want, Share: share})
 		if mc.cur.Method == critmin.MassBalanceRollingAverage && share > pct[c]+1e-9 && len(shorts) == 0 {
 			avail := q * pct[c]
-			return cl, refuse(catID, c, want, avail, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: %s %s claimed but only %s of the qualifying input over the rolling window is of that origin (shortfall %s t %s)",
-				l.ID, mc.d.Site, catID, p.ID, Percent(share), country.Name(c), Percent(pct[c]), ShortfallFigure(want-avail), strings.Join(a.cat.Elements, "+")))
+			msg := fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: %s %s claimed but only %s of the qualifying input over the rolling window is of that origin (shortfall %s t %s)",
+				l.ID, mc.d.Site, catID, p.ID, Percent(share), country.Name(c), Percent(pct[c]), ShortfallFigure(want-avail), strings.Join(a.cat.Elements, "+"))
+			if !mc.book[l.ID] || !mc.recordedClaim(ce) {
+				return cl, refuse(catID, c, want, avail, msg)
+			}
+			// Accepted at capture, its window since changed by a later
+			// fact: not covered, yet booked in full like an over-claim
+			// below (docs/origin.md "Not covered is not refused", fix9r),
+			// so no later claim takes the credits it rests on.
+			if ref == nil {
+				ref = refuse(catID, c, want, avail, strings.Replace(msg, " refused:", " not covered:", 1))
+				cl.booked, ref[0].Booked, cl.bookedLot, cl.bookedOrigin = true, true, l.ID, c
+			}
 		}
 		// Both methods: the claims out of a category may not exceed its
 		// balance (ISO 22095 §11: outputs claimed ≤ qualifying input
