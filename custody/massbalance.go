@@ -3041,7 +3041,18 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		if len(rolling) > 1 {
 			msg += fmt.Sprintf("; %s: each origin is checked against its own share of the qualifying input over the window, and the claim, one statement, is refused as a whole", shortfallInAll(rolling))
 		}
-		return cl, mc.refuseAll(l, ce, cl, catID, rolling, msg)
+		if !mc.book[l.ID] || !mc.recordedClaim(ce) {
+			return cl, mc.refuseAll(l, ce, cl, catID, rolling, msg)
+		}
+		// Accepted at capture, its window since changed by a later
+		// fact: not covered, yet booked in full like an over-claim
+		// below (docs/origin.md "Not covered is not refused", fix9r),
+		// so no later claim takes the credits it rests on.
+		msg = strings.Replace(msg, " refused:", " not covered:", 1)
+		msg = strings.Replace(msg, "is refused as a whole", "is not covered as a whole", 1)
+		r := rolling[0]
+		ref = refuse(catID, r.country, r.claimed, r.avail, msg)
+		cl.booked, ref[0].Booked, cl.bookedLot, cl.bookedOrigin = true, true, l.ID, r.country
 	}
 	for _, sh := range cl.ByCountry {
 		c, want := sh.Key, sh.Tonnes

@@ -220,23 +220,28 @@ func RunConsumption(edges []critmin.LotEdge, mass func(critmin.LotEdge) float64)
 // by events of the run that have no edge of their own (output-only events
 // before any input line) are carried, summed per lot, by the first event
 // bringing inputs (RunLinks), so they count whatever the order of capture
-// or the events' times. Unknown
+// or the events' times. An output first stated by an output-only event
+// captured after the run had inputs has replay edges only; a later input
+// line's non-replay edge into it carries that line again, from a lot no
+// replay edge into it comes from, and is not counted (statedBefore;
+// run tA: a "PK → OA 2 t", a3 "OB 2 t", a4 "CN 20 t": OB made 2 t, not
+// 4 t; fix9r). Unknown
 // lists the outputs whose counted lines state no mass (no quantity, or a
 // unit that is not a mass): their produced tonnes are not known from the
 // run (the caller reads the lot).
 func RunProduced(edges []critmin.LotEdge) (tonnes map[string]float64, unknown map[string]bool) {
 	type key struct{ run, child string }
-	first := map[key]critmin.LotEdge{}
 	line := map[[3]string]critmin.LotEdge{} // run, child, event → its edge
 	counted := map[[3]string]bool{}
+	// Per run and output: the parent lots of its replay edges, and of
+	// each event's non-replay edges into it.
+	replayFrom := map[key]map[string]bool{}
+	direct := map[key]map[string]map[string]bool{} // event → parent lots
 	for _, e := range edges {
 		if e.Kind != "" && e.Kind != LinkTransformation {
 			continue
 		}
 		k := key{e.RunKey(), e.Child}
-		if f, ok := first[k]; !e.Replay && (!ok || e.EventTime.Before(f.EventTime) || e.EventTime.Equal(f.EventTime) && e.EventID < f.EventID) {
-			first[k] = e
-		}
 		ek := [3]string{k.run, k.child, e.EventID}
 		if _, ok := line[ek]; !ok {
 			line[ek] = e
@@ -244,10 +249,35 @@ func RunProduced(edges []critmin.LotEdge) (tonnes map[string]float64, unknown ma
 		if e.Replay {
 			counted[ek] = true
 			line[ek] = e
+			if replayFrom[k] == nil {
+				replayFrom[k] = map[string]bool{}
+			}
+			replayFrom[k][e.Parent] = true
+			continue
 		}
+		if direct[k] == nil {
+			direct[k] = map[string]map[string]bool{}
+		}
+		if direct[k][e.EventID] == nil {
+			direct[k][e.EventID] = map[string]bool{}
+		}
+		direct[k][e.EventID][e.Parent] = true
 	}
-	for k, e := range first {
-		counted[[3]string{k.run, k.child, e.EventID}] = true
+	for k, events := range direct {
+		var first critmin.LotEdge
+		found := false
+		for ev, parents := range events {
+			if counted[[3]string{k.run, k.child, ev}] || !statedBefore(parents, replayFrom[k]) {
+				continue
+			}
+			e := line[[3]string{k.run, k.child, ev}]
+			if !found || e.EventTime.Before(first.EventTime) || e.EventTime.Equal(first.EventTime) && e.EventID < first.EventID {
+				first, found = e, true
+			}
+		}
+		if found {
+			counted[[3]string{k.run, k.child, first.EventID}] = true
+		}
 	}
 	tonnes, unknown = map[string]float64{}, map[string]bool{}
 	for ek := range counted {
@@ -264,4 +294,27 @@ func RunProduced(edges []critmin.LotEdge) (tonnes map[string]float64, unknown ma
 		tonnes[ek[1]] += t
 	}
 	return tonnes, unknown
+}
+
+// statedBefore reports whether an event whose non-replay edges into an
+// output come from the parent lots parents can be the one that first
+// stated the output, given the parent lots of the output's replay edges
+// (replay; nil when it has none). An output first stated by an
+// output-only event captured after the run had inputs has replay edges
+// only (RunLinks); an input line captured later still gets a non-replay
+// edge into it, carrying the earlier event's output line again, from a
+// lot no replay edge into it comes from. An event captured before any
+// replay statement of the output has its input lots among the replay
+// edges' parents (each later event of the run replays every earlier input
+// line into its outputs).
+func statedBefore(parents, replay map[string]bool) bool {
+	if replay == nil {
+		return true
+	}
+	for p := range parents {
+		if !replay[p] {
+			return false
+		}
+	}
+	return true
 }
