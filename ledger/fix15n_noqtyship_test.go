@@ -99,3 +99,41 @@ func TestNoQuantityShipmentOutturn(t *testing.T) {
 		}
 	}
 }
+
+// TestReadingAfterRunKeepsTakenMoisture (issue 15, fix15n N3): lot RN,
+// 30 t at mine M; D1 ships 10 t to port P at 8 %, D2 10 t at 4 %, D2
+// received first, then D1. Run X at P takes 15 t, first in first out by
+// shipping order: 10 t of D1 at 8 % = 9.2 t dry, 5 t of D2 at 4 % =
+// 4.8 t dry: 14.0 t, 1.0 / 15 = 6.667 %. Then a reading at P, 5,000 kg
+// at 6 %, concerns what stands there, the 5 t left of D2: D2 reads 6 %,
+// D1 (nothing of it left there) keeps 8 % (it read 6 %), and run X
+// still took 14.0 t dry (it read 15 × 0.94 = 14.1 t).
+func TestReadingAfterRunKeepsTakenMoisture(t *testing.T) {
+	t.Parallel()
+	const id, mine, port = "urn:lot:RN", "urn:site:M", "urn:site:P"
+	wetAt := func(e *critmin.Event, m float64) *critmin.Event {
+		e.Mineral = &critmin.MineralFacts{Moisture: &m}
+		return e
+	}
+	run := &critmin.Event{EventID: "x", Type: critmin.TransformationEvent, EventTime: at(6), BizLocation: port,
+		Quantities: []critmin.QuantityElement{{Role: critmin.RoleInput, EPCClass: id, Quantity: kg(15000), UOM: "KGM"}}}
+	lots, _ := ledger.Replay([]string{id}, []*critmin.Event{noBodyCommission(id, mine, 30000),
+		wetAt(noBodyEv(id, "d1", 2, "shipping", mine, port, "D1", kg(10000)), 0.08),
+		wetAt(noBodyEv(id, "d2", 3, "shipping", mine, port, "D2", kg(10000)), 0.04),
+		noBodyEv(id, "r2", 4, "receiving", port, "", "D2", kg(10000)), noBodyEv(id, "r1", 5, "receiving", port, "", "D1", kg(10000)),
+		run, wetAt(noBodyEv(id, "w", 7, "inspecting", port, "", "", kg(5000)), 0.06)})
+	l := lots[id]
+	if len(l.Parts) != 2 {
+		t.Fatalf("parts %+v, want 2", l.Parts)
+	}
+	if m := l.Parts[0].Moisture; m == nil || math.Abs(*m-0.08) > 1e-12 {
+		t.Errorf("D1 moisture %v; want 8 %% (nothing of it stood at P when read)", m)
+	}
+	if m := l.Parts[1].Moisture; m == nil || math.Abs(*m-0.06) > 1e-12 {
+		t.Errorf("D2 moisture %v; want the reading's 6 %%", m)
+	}
+	m, ok := ledger.RunInputMoisture(l, "x")
+	if !ok || m == nil || math.Abs(15*(1-*m)-14) > 1e-9 {
+		t.Errorf("run X's input moisture %v %v; want 1/15, 9.2 + 4.8 = 14.0 t dry", m, ok)
+	}
+}

@@ -106,7 +106,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				take := p.LeftTonnes() // all of what stands there
 				p.TakenTonnes += take
 				if take > 0 {
-					p.RunTakes = append(p.RunTakes, critmin.RunTake{EventID: ev.EventID, Tonnes: take})
+					p.RunTakes = append(p.RunTakes, critmin.RunTake{EventID: ev.EventID, Tonnes: take, Moisture: copyMoisture(l.PartMoisture(*p))})
 				}
 				continue
 			}
@@ -116,7 +116,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			}
 			p.TakenTonnes += take
 			if take > 0 {
-				p.RunTakes = append(p.RunTakes, critmin.RunTake{EventID: ev.EventID, Tonnes: take})
+				p.RunTakes = append(p.RunTakes, critmin.RunTake{EventID: ev.EventID, Tonnes: take, Moisture: copyMoisture(l.PartMoisture(*p))})
 			}
 			if t -= take; t <= 0 {
 				break
@@ -257,9 +257,19 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			reweighParts(l, ev, t)
 		}
 		// A moisture read there is the parts' received there, not the
-		// lot's (Project gives it to the body when none was).
+		// lot's (Project gives it to the body when none was) — of what
+		// stands of them there: a part nothing of which is left there
+		// (taken by runs, shipped on) keeps the moisture it had (issue
+		// 15, fix15n N3: a reading after a run took all of one part gave
+		// it the moisture of the other's rest).
+		standing := false
+		for _, p := range l.Parts {
+			if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) && p.LeftTonnes() > 1e-9 {
+				standing = true
+			}
+		}
 		for i := range l.Parts {
-			if p := &l.Parts[i]; p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) {
+			if p := &l.Parts[i]; p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) && (!standing || p.LeftTonnes() > 1e-9) {
 				measurePart(p, ev)
 			}
 		}
@@ -599,7 +609,10 @@ func RunInputMoisture(l *critmin.Lot, eventIDs ...string) (m *float64, ok bool) 
 				continue
 			}
 			ok = true
-			pm := l.PartMoisture(p)
+			pm := k.Moisture // as it was when taken
+			if pm == nil {
+				pm = l.PartMoisture(p)
+			}
 			if pm == nil {
 				known = false
 				continue
