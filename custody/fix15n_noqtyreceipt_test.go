@@ -77,3 +77,32 @@ func TestReceiptGainOfNoQuantityShipment(t *testing.T) {
 		t.Errorf("anomalies %+v; want transit_loss: 14 t of the 15 t shipped (6.7 %% short)", comp.Anomalies)
 	}
 }
+
+// TestReceiptOfPartAtSeaAfterBodyReceipt (issue 15, fix15n N1): lot NA,
+// 20 t at the mine; 5 t shipped to the quay under B1 (at sea); the rest
+// shipped to the port under B2 with no quantity (20 − 5 = 15 t) and
+// received there at 14.95 t: the receipt closes B2's shipment, not the
+// part at sea. The part's own receipt at the quay, 5 t under B1, is then
+// taken (it was refused: the part read received at the port), and the
+// lot reads 14.95 + 5 = 19.95 t (it read 29.95 t).
+func TestReceiptOfPartAtSeaAfterBodyReceipt(t *testing.T) {
+	ctx := context.Background()
+	db := store(t, doc(nil, feedAt("NA", "ree_concentrate", "PAK", 20, "Nd:5"),
+		fix15rShip("d1", "2025-10-02T00:00:00Z", "NA", "5", fix15rMine, fix15rQuay, "B1", ""),
+		fix15nShipNoQty("d2", "2025-10-04T00:00:00Z", "NA", fix15rMine, fix15rPort, "B2")))
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	for _, body := range []string{fix15rRecv("r2", "2025-10-05T00:00:00Z", "NA", "14.95", fix15rPort, "B2"),
+		fix15rRecv("r1", "2025-10-06T00:00:00Z", "NA", "5", fix15rQuay, "B1")} {
+		if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(nil, body))}); err != nil {
+			t.Fatalf("receipt: %v", err)
+		}
+	}
+	l, err := db.FindLot(ctx, "urn:t:lot:NA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Parts) != 1 || l.Parts[0].Status != "received" || l.Parts[0].To != fix15rQuay || l.WetTonnes < 19.95-1e-9 || l.WetTonnes > 19.95+1e-9 {
+		t.Errorf("lot %v t, parts %+v; want 19.95 t, the 5 t part received at the quay", l.WetTonnes, l.Parts)
+	}
+}
