@@ -19,7 +19,8 @@ import (
 //     18.9 − 19 = −0.1 t, −0.1 / 19 = −0.53 %, beyond 0.5 %: a note and
 //     a warning (there were none: the shipment stated nothing);
 //   - once received, the shipment page reads 19 t shipped (it read
-//     "no quantity", and its outturn nothing).
+//     "no quantity", and its outturn nothing), and the shipments index
+//     19 t (it read 0).
 func TestNoQuantityShipmentFigures(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	ctx := context.Background()
@@ -57,5 +58,15 @@ func TestNoQuantityShipmentFigures(t *testing.T) {
 	resp, b = do(t, "GET", ts.URL+"/shipments/"+url.PathEscape(bol), operatorSecret, nil, map[string]string{"Accept": "text/html"})
 	if page := visibleText(string(b)); resp.StatusCode != http.StatusOK || !strings.Contains(page, "19 t (no quantity stated") {
 		t.Errorf("shipment page: %d; want 19 t shipped: %s", resp.StatusCode, excerpt(string(b), "shipment-lots"))
+	}
+	resp, b = do(t, "GET", ts.URL+"/shipments", operatorSecret, nil, map[string]string{"Accept": "text/html"})
+	row := ""
+	for _, tr := range strings.Split(string(b), "<tr") {
+		if strings.Contains(tr, "FW-19-N") {
+			row = tr
+		}
+	}
+	if resp.StatusCode != http.StatusOK || !strings.Contains(row, `<td class="num">1</td><td class="num">19</td>`) {
+		t.Errorf("shipments index: %d, row %q; want 19 t", resp.StatusCode, row)
 	}
 }
