@@ -224,10 +224,14 @@ func (p LotPart) RejoinedBy() string {
 // RunTake is what one run's event took of a received part
 // (LotPart.RunTakes): the event's EventID and the wet tonnes taken of
 // that part, first in first out by the order the parts were shipped
-// (issue 15, fix15y).
+// (issue 15, fix15y). Moisture is the part's moisture (a fraction) when
+// the run took of it, which a later reading there does not change: what
+// the run took was dried at that moisture (issue 15, fix15n N3); nil
+// when unknown then, or on a take recorded before it was kept.
 type RunTake struct {
-	EventID string  `json:"eventID"`
-	Tonnes  float64 `json:"tonnes"`
+	EventID  string   `json:"eventID"`
+	Tonnes   float64  `json:"tonnes"`
+	Moisture *float64 `json:"moisture,omitempty"`
 }
 
 // DryTonnes is dry tonnes of what the part counts for in the lot's

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 	"time"
 
@@ -370,7 +371,14 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 				out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/bizTransactionList", ev.EventID), Reason: fmt.Sprintf("lot %s was not shipped on bill of lading %s: no shipping event under it names the lot or a container this receipt lists; receive it under the bill of lading it was shipped on", lot, bol)})
 				continue
 			}
-			out = append(out, receiptAgainst(ev, n, lot, ships)...)
+			shipped := func(ship *critmin.Event) (float64, bool, error) {
+				return noQuantityShipped(ctx, s, live[:i], lot, ship)
+			}
+			fe, err := receiptAgainst(ev, n, lot, ships, shipped)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, fe...)
 		}
 	}
 	return out, nil
@@ -407,8 +415,11 @@ func bolCarried(ctx context.Context, q eventQuerier, canQuery bool, earlier []*c
 // location); and the mass received is at most the mass shipped plus
 // ledger.OutturnTolerance (0.5 %, two weighbridges' combined error): a
 // larger gain is a mistyped weight, not a voyage (a real gain, rain on
-// a bulk lot, is recorded as a weighing, a Mass sensor report).
-func receiptAgainst(ev *critmin.Event, n int, lot string, ships []*critmin.Event) []critmin.FieldError {
+// a bulk lot, is recorded as a weighing, a Mass sensor report). A
+// shipment stating no quantity of the lot shipped what stood of it where
+// it left (shippedOf, noQuantityShipped; issue 15, fix15n N2: 16 t
+// received of 15 t shipped with no quantity passed).
+func receiptAgainst(ev *critmin.Event, n int, lot string, ships []*critmin.Event, shippedOf func(*critmin.Event) (float64, bool, error)) ([]critmin.FieldError, error) {
 	var ship *critmin.Event
 	for _, e := range ships {
 		if !e.EventTime.After(ev.EventTime) && (ship == nil || e.EventTime.After(ship.EventTime)) {
@@ -423,7 +434,7 @@ func receiptAgainst(ev *critmin.Event, n int, lot string, ships []*critmin.Event
 			}
 		}
 		return []critmin.FieldError{{Conflict: true, Pointer: fmt.Sprintf("event %s/eventTime", ev.EventID), Reason: fmt.Sprintf("the receipt of lot %s at %s is before its shipping under bill of lading %s at %s (event %s): a lot is received after it is shipped; correct the date",
-			lot, ev.EventTime.Format(time.RFC3339), bolOf(first), first.EventTime.Format(time.RFC3339), first.EventID)}}
+			lot, ev.EventTime.Format(time.RFC3339), bolOf(first), first.EventTime.Format(time.RFC3339), first.EventID)}}, nil
 	}
 	var out []critmin.FieldError
 	var dests []string
@@ -444,11 +455,49 @@ func receiptAgainst(ev *critmin.Event, n int, lot string, ships []*critmin.Event
 	}
 	shipped, okS := statedTonnes(ship, lot, false)
 	got, okR := statedTonnes(ev, lot, false)
+	if !okS && okR && namesLot(ship, lot) {
+		var err error
+		if shipped, okS, err = shippedOf(ship); err != nil {
+			return nil, err
+		}
+	}
 	if okS && okR && shipped > 0 && units.IsMass(unitOf(ev, lot)) && got > shipped*(1+ledger.OutturnTolerance)+1e-9 {
 		out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d/quantity", ev.EventID, n), Reason: fmt.Sprintf("lot %s is received at %s t but was shipped at %s t (event %s): a gain of %s %% is beyond the %.1f %% two weighbridges can differ by; check the weight (a real gain is recorded as a weighing, a Mass sensor report)",
 			lot, Tonnes(got), Tonnes(shipped), ship.EventID, WeighingPercent((got-shipped)/shipped), ledger.OutturnTolerance*100)})
 	}
-	return out
+	return out, nil
+}
+
+// noQuantityShipped is what ship, a shipping event of lot, shipped of it
+// (ledger.ShippedBy): stating no quantity, what stood of the lot where
+// it left, by the lot's live stored events (a store that cannot give
+// them: none) and the document's events before the receipt (earlier),
+// which replace a stored event of the same ID, replayed in event time.
+func noQuantityShipped(ctx context.Context, s Store, earlier []*critmin.Event, lot string, ship *critmin.Event) (float64, bool, error) {
+	doc := map[string]bool{}
+	var docEvs []*critmin.Event
+	for _, e := range earlier {
+		doc[e.EventID] = true
+		if namesLot(e, lot) {
+			docEvs = append(docEvs, canonicalLots(e))
+		}
+	}
+	var seq []*critmin.Event
+	if f, ok := s.(liveEventsFinder); ok {
+		evs, err := f.LiveEventsOfLots(ctx, []string{lot})
+		if err != nil {
+			return 0, false, err
+		}
+		for _, e := range ledger.EventTimeOrder(evs) {
+			if ledger.Live(e) && !doc[e.EventID] {
+				seq = append(seq, canonicalLots(e))
+			}
+		}
+	}
+	seq = append(seq, docEvs...)
+	sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
+	t, ok := ledger.ShippedBy(lot, seq, canonicalLots(ship))
+	return t, ok, nil
 }
 
 // unitOf is the unit of the first line of ev stating lot, or "".

@@ -378,7 +378,11 @@ func transitShortfalls(ctx context.Context, s Store, l *critmin.Lot) ([]Anomaly,
 	if !ok || l == nil || l.ID == "" {
 		return nil, nil
 	}
-	page, err := q.FindEvents(ctx, critmin.EventFilter{BizSteps: []string{"shipping", "receiving"}, ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{l.ID}, Exact: true}}, Limit: 1000})
+	// Every event of the lot, not its shipments and receipts alone: a
+	// shipment stating no quantity shipped what then stood where it left,
+	// which its events before it tell (ledger.ShippedStanding; issue 15,
+	// fix15n N2).
+	page, err := q.FindEvents(ctx, critmin.EventFilter{OrderBy: "eventTime", OrderAscending: true, ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{l.ID}, Exact: true}}, Limit: 1000})
 	if err != nil {
 		return nil, err
 	}

@@ -75,6 +75,12 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 		id string
 	}
 	open := map[string]shipped{}
+	// The lot as its events before ev left it: what a shipment stating no
+	// quantity ships is what stood of the lot where it left
+	// (ShippedStanding), not the latest quantity stated of it — an
+	// earlier part's (issue 15, fix15n N2: 15 t shipped after a 5 t part
+	// was received read 5 t shipped, and 14.9 t received a +198 % gain).
+	proj := &critmin.Lot{ID: lot}
 	for _, ev := range evs {
 		if !Live(ev) {
 			continue
@@ -92,9 +98,15 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 		switch step := stepOf(ev.BizStep); {
 		case step == "shipping" && bol != "":
 			s := shipped{id: ev.EventID}
+			standing, stood := 0.0, false
+			if qty == nil && namesLotLine(ev, lot) {
+				standing, stood = ShippedStanding(proj, ev)
+			}
 			switch {
 			case qty != nil:
 				s.t = *qty
+			case stood:
+				s.t = standing
 			case last != nil:
 				s.t = *last
 			default:
@@ -125,8 +137,20 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 		if qty != nil {
 			last = qty
 		}
+		projectOn(proj, lot, ev)
 	}
 	return out
+}
+
+// namesLotLine says whether ev has a quantity line of lot (canonical)
+// other than a run's input or a packing's child: ev moves the lot itself.
+func namesLotLine(ev *critmin.Event, lot string) bool {
+	for _, q := range ev.Quantities {
+		if epcis.Canonical(q.EPCClass) == lot && q.Role != critmin.RoleInput && q.Role != critmin.RoleChild {
+			return true
+		}
+	}
+	return false
 }
 
 func abs(x float64) float64 {
@@ -153,4 +177,49 @@ func billOfLading(ev *critmin.Event) string {
 		}
 	}
 	return ""
+}
+
+// ShippedBy is the wet tonnes shipping event ship shipped of lot: the
+// quantity it states of it, else what stood of the lot where it left
+// (ShippedStanding), by events — the lot's live events in the order that
+// defines its state (EventTimeOrder) — projected up to ship (those dated
+// after it, and ship itself, left out). ok is false when neither is
+// known. The capture check of a receipt's gain and the Receive preview
+// compare a receipt with it (issue 15, fix15n N2: a shipment with no
+// quantity was compared with nothing, and 16 t received of 15 t shipped
+// passed).
+func ShippedBy(lot string, events []*critmin.Event, ship *critmin.Event) (float64, bool) {
+	lot = epcis.Canonical(lot)
+	for _, q := range ship.Quantities {
+		if epcis.Canonical(q.EPCClass) == lot && q.Role != critmin.RoleInput && q.Role != critmin.RoleChild {
+			if t, ok := lineTonnes(q); ok {
+				return t, true
+			}
+		}
+	}
+	proj := &critmin.Lot{ID: lot}
+	for _, ev := range events {
+		if ev.EventID == ship.EventID || ev.EventTime.After(ship.EventTime) {
+			break
+		}
+		if !Live(ev) {
+			continue
+		}
+		projectOn(proj, lot, ev)
+	}
+	return ShippedStanding(proj, ship)
+}
+
+// projectOn projects ev on l, lot (canonical) as ev's lines name it;
+// the other lots ev names are projected on scratch copies.
+func projectOn(l *critmin.Lot, lot string, ev *critmin.Event) {
+	view := map[string]*critmin.Lot{}
+	for _, id := range ev.LotIDs() {
+		if epcis.Canonical(id) == lot {
+			view[id] = l
+		} else {
+			view[id] = &critmin.Lot{ID: id}
+		}
+	}
+	Project(view, ev)
 }

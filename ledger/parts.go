@@ -106,7 +106,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				take := p.LeftTonnes() // all of what stands there
 				p.TakenTonnes += take
 				if take > 0 {
-					p.RunTakes = append(p.RunTakes, critmin.RunTake{EventID: ev.EventID, Tonnes: take})
+					p.RunTakes = append(p.RunTakes, critmin.RunTake{EventID: ev.EventID, Tonnes: take, Moisture: copyMoisture(l.PartMoisture(*p))})
 				}
 				continue
 			}
@@ -116,7 +116,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			}
 			p.TakenTonnes += take
 			if take > 0 {
-				p.RunTakes = append(p.RunTakes, critmin.RunTake{EventID: ev.EventID, Tonnes: take})
+				p.RunTakes = append(p.RunTakes, critmin.RunTake{EventID: ev.EventID, Tonnes: take, Moisture: copyMoisture(l.PartMoisture(*p))})
 			}
 			if t -= take; t <= 0 {
 				break
@@ -268,9 +268,19 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			reweighParts(l, ev, t)
 		}
 		// A moisture read there is the parts' received there, not the
-		// lot's (Project gives it to the body when none was).
+		// lot's (Project gives it to the body when none was) — of what
+		// stands of them there: a part nothing of which is left there
+		// (taken by runs, shipped on) keeps the moisture it had (issue
+		// 15, fix15n N3: a reading after a run took all of one part gave
+		// it the moisture of the other's rest).
+		standing := false
+		for _, p := range l.Parts {
+			if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) && p.LeftTonnes() > 1e-9 {
+				standing = true
+			}
+		}
 		for i := range l.Parts {
-			if p := &l.Parts[i]; p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) {
+			if p := &l.Parts[i]; p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) && (!standing || p.LeftTonnes() > 1e-9) {
 				measurePart(p, ev)
 			}
 		}
@@ -524,9 +534,12 @@ func restOf(l *critmin.Lot) partMove {
 }
 
 // receivedPart is the index of the part in transit a receipt closes:
-// the one under the receipt's bill of lading, else the one whose shipped
+// the one under the receipt's bill of lading, else (among those shipped
+// under none, or all when the receipt names none) the one whose shipped
 // weight is nearest the weight received, else the first shipped; -1 when
-// no part is in transit.
+// no part is in transit. A receipt never closes a part shipped under
+// another bill of lading (issue 15, fix15n N1: a receipt under B/L b
+// closed the part at sea under B/L a).
 func receivedPart(l *critmin.Lot, ev *critmin.Event, t float64, known bool) int {
 	bol := billOfLading(ev)
 	best, gap := -1, math.Inf(1)
@@ -536,6 +549,9 @@ func receivedPart(l *critmin.Lot, ev *critmin.Event, t float64, known bool) int 
 		}
 		if bol != "" && p.BillOfLading == bol {
 			return i
+		}
+		if bol != "" && p.BillOfLading != "" {
+			continue
 		}
 		d := 0.0
 		if known {
@@ -630,7 +646,10 @@ func RunInputMoisture(l *critmin.Lot, eventIDs ...string) (m *float64, ok bool) 
 				continue
 			}
 			ok = true
-			pm := l.PartMoisture(p)
+			pm := k.Moisture // as it was when taken
+			if pm == nil {
+				pm = l.PartMoisture(p)
+			}
 			if pm == nil {
 				known = false
 				continue
@@ -712,4 +731,43 @@ func rejoinAt(l *critmin.Lot, eventID string) {
 			rejoin(l, i, eventID)
 		}
 	}
+}
+
+// ShippedStanding is what a dispatch ev stating no quantity ships of lot
+// l (l as it stood before ev): the whole of what stands of it where ev
+// leaves from (its bizLocation, else its readPoint, else its source
+// location; StandingAt, wet tonnes) — the lot's body with the parts
+// received there —, all of a lot in transit as a whole (moving on), and
+// what remains where the lot stands when ev names no site. ok is false
+// when nothing of l is known to stand there or l has no mass. A 20 t lot
+// 5 t of which left as a part: 15 t (issue 15, fix15n N1, N2).
+func ShippedStanding(l *critmin.Lot, ev *critmin.Event) (float64, bool) {
+	if l == nil || !units.IsMass(l.UOM) || l.WetTonnes <= 0 || l.Status == critmin.LotConsumed {
+		return 0, false
+	}
+	if l.Status == critmin.LotInTransit && len(l.Parts) == 0 {
+		return l.WetTonnes, true
+	}
+	site := ev.BizLocation
+	if site == "" {
+		site = ev.ReadPoint
+	}
+	if site == "" {
+		for _, s := range ev.Sources {
+			if stepOf(s.Type) == "location" {
+				site = s.ID
+				break
+			}
+		}
+	}
+	if site == "" {
+		if r := l.RemainingWetTonnes(); r > 1e-9 {
+			return r, true
+		}
+		return 0, false
+	}
+	if s, ok := StandingAt(l, site); ok && s.WetTonnes > 1e-9 {
+		return s.WetTonnes, true
+	}
+	return 0, false
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
+	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
@@ -585,7 +586,8 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		total := 0.0
 		for _, q := range cargo {
 			sl := shipmentLot{ID: q.EPCClass, Qty: quantityText(q)}
-			if t, ok := tonnes(q); ok {
+			t, stated := tonnes(q)
+			if stated {
 				sl.Tonnes, total = t, total+t
 			}
 			if l, err := s.Store.FindLot(ctx, q.EPCClass); err == nil {
@@ -598,6 +600,16 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 					levs, err := s.LotEvents(r, l.ID)
 					if err == nil {
 						sl.Grades, sl.LaterGrades = shipmentGrades(l, levs, shipFrom(ship), ship.EventTime, sites)
+					}
+					if q.Quantity == nil && ship.BizStep == "shipping" && err == nil {
+						// A shipment stating no quantity shipped what
+						// stood of the lot where it left
+						// (ledger.ShippedBy; issue 15, fix15n N2: it
+						// read "0 t shipped").
+						if t, ok := ledger.ShippedBy(l.ID, critminhttp.FullEvents(levs), ship); ok {
+							sl.Tonnes, total = t, total+t
+							sl.Qty = formatNum(t, 3) + " t (no quantity stated: what stood of the lot where it left)"
+						}
 					}
 				}
 			}

@@ -1647,8 +1647,24 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values) (warnings, notes [
 			continue
 		}
 		for _, sq := range ship.Quantities {
+			if epcis.Canonical(sq.EPCClass) != epcis.Canonical(q.EPCClass) {
+				continue
+			}
 			sent, ok := tonnes(sq)
-			if !ok || sent <= 0 || epcis.Canonical(sq.EPCClass) != epcis.Canonical(q.EPCClass) {
+			if sq.Quantity == nil {
+				// Shipped with no quantity: what stood of the lot where
+				// it left (ledger.ShippedBy), as the capture check
+				// judges the receipt (issue 15, fix15n N2: no warning
+				// and no note).
+				levs, err := s.LotEvents(r, epcis.Canonical(sq.EPCClass))
+				if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+					return nil, nil, err
+				}
+				if err == nil {
+					sent, ok = ledger.ShippedBy(sq.EPCClass, critminhttp.FullEvents(levs), ship)
+				}
+			}
+			if !ok || sent <= 0 {
 				continue
 			}
 			d := got - sent

@@ -12,6 +12,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
+	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
@@ -183,6 +184,19 @@ func (s *site) shipmentRows(r *http.Request, evs []*critmin.Event, to string) ([
 			row.Lots++
 			if t, ok := tonnes(q); ok {
 				row.Tonnes += t
+			} else if q.Quantity == nil && q.EPCClass != "" {
+				// Stating no quantity, the shipment shipped what stood of
+				// the lot where it left (ledger.ShippedBy; issue 15,
+				// fix15n N2: the index read 0 t).
+				levs, err := s.LotEvents(r, q.EPCClass)
+				if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+					return nil, err
+				}
+				if err == nil {
+					if t, ok := ledger.ShippedBy(q.EPCClass, critminhttp.FullEvents(levs), e); ok {
+						row.Tonnes += t
+					}
+				}
 			}
 		}
 		if row.From == "" {

@@ -1,0 +1,11 @@
+-- A receipt closes only a part shipped under its own bill of lading (or
+-- under none): one under B/L b closed the 5 t part at sea under B/L a,
+-- and the lot read 29.95 t for 19.95 t (issue 15, fix15n N1). A run's
+-- take of a received part keeps the part's moisture when taken, and a
+-- moisture reading at a site concerns the parts standing there, not one
+-- nothing of which is left (fix15n N3). This migration has no SQL of its
+-- own: its Go step (sqldb.replayReceiptOwnBOL, registered in
+-- goStepsWithStore) replays the event log as `critmin verify` does on a
+-- store holding any part and rewrites each lot projection table that
+-- differs, in this migration's transaction.
+SELECT 1;
