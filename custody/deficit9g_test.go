@@ -1,7 +1,6 @@
 package custody_test
 
 import (
-	"context"
 	"math"
 	"strings"
 	"testing"
@@ -21,40 +20,23 @@ import (
 // = 0.8 t PAK. Claims are checked at capture.
 func setup9g(t *testing.T) (*ledger.Service, func(lot string) *custody.Claim, func(period string) *custody.Statement) {
 	t.Helper()
-	ctx := context.Background()
-	db := store(t, doc(map[string]string{"mb": "mass_balance"},
-		feed("PK", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
-		feed("PK2", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
-		feed("CN", "ree_concentrate", "CHN", 100, "Nd:4", "Pr:1"),
-		runOf("R1", "mb", "2025-10-05T00:00:00Z", []string{"PK:100"}, product{lot: "O1", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}})))
-	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
-	svc := ledger.NewService(db)
-	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	db := mbfxStore(t, false, mbfxREE("PK", "PAK", 100), mbfxREE("PK2", "PAK", 100), mbfxREE("CN", "CHN", 100),
+		mbfxOxide("R1", "2025-10-05T00:00:00Z", []string{"PK:100"}, "O1", 1, ""))
 	claim := func(lot string) *custody.Claim {
 		t.Helper()
-		o, err := custody.OriginOf(ctx, db, "urn:t:lot:"+lot, false)
-		if err != nil || o.Claimed == nil {
-			t.Fatalf("%s origin: %+v %v", lot, o, err)
-		}
-		return o.Claimed
+		return mbfxClaim(t, db, lot)
 	}
 	stmt := func(period string) *custody.Statement {
 		t.Helper()
-		st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", period, nil, time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC))
-		if err != nil {
-			t.Fatalf("statement %s: %v", period, err)
-		}
-		return st
+		return mbfxStatement(t, db, period, time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC))
 	}
-	return svc, claim, stmt
+	return mbfxService(db), claim, stmt
 }
 
 // oxide9g is a run at mb on when taking t of CN (CHN), making lot of
 // tonnes at Nd 60 % + Pr 20 % (80 % Nd+Pr) claiming Pakistan 100 %.
 func oxide9g(id, when, lot string, tonnes float64) string {
-	return runOf(id, "mb", when, []string{"CN:10"}, product{lot: lot, commodity: "ndpr_oxide", t: tonnes, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK})
+	return mbfxOxide(id, when, []string{"CN:10"}, lot, tonnes, claimPAK)
 }
 
 // shortfalls9g sums the statement's booked refused claims' shortfalls by
@@ -84,14 +66,7 @@ func shortfalls9g(st *custody.Statement) map[string]float64 {
 //	Statement Oct PAK: opening 0, credits 0.25, claims 0.8, closing −0.55.
 func TestDeficitAllocatedFromLast(t *testing.T) {
 	svc, claim, stmt := setup9g(t)
-	svc.Now = clockAt("2025-10-07T00:00:00Z")
-	if err := capture(svc, oxide9g("R2", "2025-10-06T00:00:00Z", "O2", 0.5), oxide9g("R3", "2025-10-06T01:00:00Z", "O3", 0.5)); err != nil {
-		t.Fatalf("O2 and O3, 0.4 t each on 0.8 t: %v", err)
-	}
-	svc.Now = clockAt("2025-10-08T00:00:00Z")
-	if err := capture(svc, lateAssay9d("AS1", "2025-10-05T00:00:00Z", "urn:t:lot:O1", "5")); err != nil {
-		t.Fatal(err)
-	}
+	mbfxDeficit9g(t, svc)
 	for lot, want := range map[string]float64{"O2": 0.15, "O3": 0.4} {
 		if cl := claim(lot); cl.Status != custody.ClaimNotCovered || math.Abs(cl.Shortfall-want) > 1e-9 {
 			t.Errorf("%s: status %s shortfall %v, want not covered, shortfall %v t", lot, cl.Status, cl.Shortfall, want)
@@ -133,18 +108,8 @@ func TestDeficitAllocatedFromLast(t *testing.T) {
 //	  ≤ 0.35, accepted. Statement: credits 1.15, claims 1.0, closing 0.15.
 func TestDeficitRepaidCoversClaim(t *testing.T) {
 	svc, claim, stmt := setup9g(t)
-	svc.Now = clockAt("2025-10-07T00:00:00Z")
-	if err := capture(svc, oxide9g("R2", "2025-10-06T00:00:00Z", "O2", 0.5), oxide9g("R3", "2025-10-06T01:00:00Z", "O3", 0.5)); err != nil {
-		t.Fatal(err)
-	}
-	svc.Now = clockAt("2025-10-08T00:00:00Z")
-	if err := capture(svc, lateAssay9d("AS1", "2025-10-05T00:00:00Z", "urn:t:lot:O1", "5")); err != nil {
-		t.Fatal(err)
-	}
-	svc.Now = clockAt("2025-10-12T12:00:00Z")
-	if err := capture(svc, runOf("R4", "mb", "2025-10-12T00:00:00Z", []string{"PK2:10"}, product{lot: "O4", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}})); err != nil {
-		t.Fatal(err)
-	}
+	mbfxDeficit9g(t, svc)
+	mbfxCapture(t, svc, "2025-10-12T12:00:00Z", "", mbfxOxide("R4", "2025-10-12T00:00:00Z", []string{"PK2:10"}, "O4", 1, ""))
 	if cl := claim("O2"); cl.Status != custody.ClaimAccepted || cl.Shortfall != 0 || strings.Join(cl.CoveredBy, " ") != "urn:t:ev:R4" || !strings.Contains(cl.CoverageNote, "urn:t:ev:R4") {
 		t.Errorf("O2 after R4: status %s shortfall %v coveredBy %v note %q, want covered again by urn:t:ev:R4", cl.Status, cl.Shortfall, cl.CoveredBy, cl.CoverageNote)
 	}
@@ -160,10 +125,7 @@ func TestDeficitRepaidCoversClaim(t *testing.T) {
 	if sf := shortfalls9g(st); len(sf) != 1 || math.Abs(sf["urn:t:lot:O3"]-0.1) > 1e-9 {
 		t.Errorf("statement shortfalls %v, want O3 0.1 t alone", sf)
 	}
-	svc.Now = clockAt("2025-10-14T12:00:00Z")
-	if err := capture(svc, runOf("R5", "mb", "2025-10-14T00:00:00Z", []string{"PK2:10"}, product{lot: "O5", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}})); err != nil {
-		t.Fatal(err)
-	}
+	mbfxCapture(t, svc, "2025-10-14T12:00:00Z", "", mbfxOxide("R5", "2025-10-14T00:00:00Z", []string{"PK2:10"}, "O5", 1, ""))
 	if cl := claim("O3"); cl.Status != custody.ClaimAccepted || strings.Join(cl.CoveredBy, " ") != "urn:t:ev:R4 urn:t:ev:R5" {
 		t.Errorf("O3 after R5: status %s coveredBy %v, want covered again by urn:t:ev:R4 (0.4 → 0.1 t) and urn:t:ev:R5 (0.1 → 0)", cl.Status, cl.CoveredBy)
 	}
@@ -213,21 +175,14 @@ func line9gEntries(st *custody.Statement, kind string) []custody.Entry {
 //	Statement Oct PAK: credits 0.8, claims 0.4, closing 0.4.
 func TestLowerReassayKeepsClaim(t *testing.T) {
 	svc, claim, stmt := setup9g(t)
-	svc.Now = clockAt("2025-10-07T00:00:00Z")
-	if err := capture(svc, oxide9g("R2", "2025-10-06T00:00:00Z", "O2", 0.5)); err != nil {
-		t.Fatal(err)
-	}
-	svc.Now = clockAt("2025-10-08T00:00:00Z")
-	if err := capture(svc, lateAssay9d("AS2", "2025-10-06T00:00:00Z", "urn:t:lot:O2", "20")); err != nil {
-		t.Fatal(err)
-	}
+	mbfxCapture(t, svc, "2025-10-07T00:00:00Z", "", oxide9g("R2", "2025-10-06T00:00:00Z", "O2", 0.5))
+	mbfxCapture(t, svc, "2025-10-08T00:00:00Z", "", lateAssay9d("AS2", "2025-10-06T00:00:00Z", "urn:t:lot:O2", "20"))
 	cl := claim("O2")
 	if cl.Status != custody.ClaimAccepted || math.Abs(cl.Tonnes-0.4) > 1e-9 || strings.Join(cl.ReassayedBy, " ") != "urn:t:ev:AS2" ||
 		!strings.Contains(cl.ReassayNote, "claimed lot reassayed by urn:t:ev:AS2: now 0.2 t, claim keeps 0.4 t") {
 		t.Errorf("O2 after AS2: status %s tonnes %v reassayedBy %v note %q, want accepted, keeping 0.4 t, naming AS2", cl.Status, cl.Tonnes, cl.ReassayedBy, cl.ReassayNote)
 	}
-	svc.Now = clockAt("2025-10-09T12:00:00Z")
-	err := capture(svc, runOf("R3", "mb", "2025-10-09T00:00:00Z", []string{"CN:10"}, product{lot: "O3", commodity: "ndpr_oxide", t: 0.625, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}))
+	err := mbfxTry(svc, "2025-10-09T12:00:00Z", mbfxOxide("R3", "2025-10-09T00:00:00Z", []string{"CN:10"}, "O3", 0.625, claimPAK))
 	if err == nil || !strings.Contains(err.Error(), "shortfall 0.1 t") {
 		t.Errorf("O3's 0.5 t on 0.4 t: %v, want refused, shortfall 0.1 t", err)
 	}
@@ -253,18 +208,8 @@ func TestLowerReassayKeepsClaim(t *testing.T) {
 //	  no deficit; October's still closes −0.55 (O2 0.15 + O3 0.4).
 func TestCarriedDeficitRepaidCoversClaim(t *testing.T) {
 	svc, claim, stmt := setup9g(t)
-	svc.Now = clockAt("2025-10-07T00:00:00Z")
-	if err := capture(svc, oxide9g("R2", "2025-10-06T00:00:00Z", "O2", 0.5), oxide9g("R3", "2025-10-06T01:00:00Z", "O3", 0.5)); err != nil {
-		t.Fatal(err)
-	}
-	svc.Now = clockAt("2025-10-08T00:00:00Z")
-	if err := capture(svc, lateAssay9d("AS1", "2025-10-05T00:00:00Z", "urn:t:lot:O1", "5")); err != nil {
-		t.Fatal(err)
-	}
-	svc.Now = clockAt("2025-11-03T12:00:00Z")
-	if err := capture(svc, runOf("R4", "mb", "2025-11-03T00:00:00Z", []string{"PK2:20"}, product{lot: "O4", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}})); err != nil {
-		t.Fatal(err)
-	}
+	mbfxDeficit9g(t, svc)
+	mbfxCapture(t, svc, "2025-11-03T12:00:00Z", "", mbfxOxide("R4", "2025-11-03T00:00:00Z", []string{"PK2:20"}, "O4", 1, ""))
 	for _, lot := range []string{"O2", "O3"} {
 		if cl := claim(lot); cl.Status != custody.ClaimAccepted || strings.Join(cl.CoveredBy, " ") != "urn:t:ev:R4" {
 			t.Errorf("%s after R4: status %s shortfall %v coveredBy %v, want covered again by urn:t:ev:R4", lot, cl.Status, cl.Shortfall, cl.CoveredBy)
@@ -289,13 +234,9 @@ func TestCarriedDeficitRepaidCoversClaim(t *testing.T) {
 // of 0.8 t; O3's 0.5 t is refused 0.5 − 0.4 = 0.1 t short.
 func TestLowerReassayWithClaimInOneDocument(t *testing.T) {
 	svc, _, _ := setup9g(t)
-	svc.Now = clockAt("2025-10-07T00:00:00Z")
-	if err := capture(svc, oxide9g("R2", "2025-10-06T00:00:00Z", "O2", 0.5)); err != nil {
-		t.Fatal(err)
-	}
-	svc.Now = clockAt("2025-10-09T12:00:00Z")
-	err := capture(svc, lateAssay9d("AS2", "2025-10-06T00:00:00Z", "urn:t:lot:O2", "20"),
-		runOf("R3", "mb", "2025-10-09T00:00:00Z", []string{"CN:10"}, product{lot: "O3", commodity: "ndpr_oxide", t: 0.625, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}))
+	mbfxCapture(t, svc, "2025-10-07T00:00:00Z", "", oxide9g("R2", "2025-10-06T00:00:00Z", "O2", 0.5))
+	err := mbfxTry(svc, "2025-10-09T12:00:00Z", lateAssay9d("AS2", "2025-10-06T00:00:00Z", "urn:t:lot:O2", "20"),
+		mbfxOxide("R3", "2025-10-09T00:00:00Z", []string{"CN:10"}, "O3", 0.625, claimPAK))
 	if err == nil || !strings.Contains(err.Error(), "shortfall 0.1 t") {
 		t.Errorf("O3's 0.5 t beside O2's reassay: %v, want refused, shortfall 0.1 t", err)
 	}
@@ -306,14 +247,8 @@ func TestLowerReassayWithClaimInOneDocument(t *testing.T) {
 // assay that puts O2 at 0.5 × (20 + 20) % = 0.2 t now.
 func TestLaterLowerAssayNamed(t *testing.T) {
 	svc, claim, stmt := setup9g(t)
-	svc.Now = clockAt("2025-10-07T00:00:00Z")
-	if err := capture(svc, oxide9g("R2", "2025-10-06T00:00:00Z", "O2", 0.5)); err != nil {
-		t.Fatal(err)
-	}
-	svc.Now = clockAt("2025-10-08T00:00:00Z")
-	if err := capture(svc, lateAssay9d("AS3", "2025-10-07T00:00:00Z", "urn:t:lot:O2", "20")); err != nil {
-		t.Fatal(err)
-	}
+	mbfxCapture(t, svc, "2025-10-07T00:00:00Z", "", oxide9g("R2", "2025-10-06T00:00:00Z", "O2", 0.5))
+	mbfxCapture(t, svc, "2025-10-08T00:00:00Z", "", lateAssay9d("AS3", "2025-10-07T00:00:00Z", "urn:t:lot:O2", "20"))
 	cl := claim("O2")
 	if cl.Status != custody.ClaimAccepted || math.Abs(cl.Tonnes-0.4) > 1e-9 || strings.Join(cl.ReassayedBy, " ") != "urn:t:ev:AS3" ||
 		!strings.Contains(cl.ReassayNote, "claimed lot reassayed by urn:t:ev:AS3: now 0.2 t, claim keeps 0.4 t") {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
-	"github.com/critmin/critmin/ledger"
 )
 
 // fix9q: the deficit a booked claim's error names is the statement's
@@ -38,41 +37,23 @@ import (
 //	  deficit carries to December (the last period), whose close each
 //	  claim's error states: 0.4 + 0.044444 = 0.444444 t.
 func TestDeficitClauseIsClosingDeficit(t *testing.T) {
-	ctx := context.Background()
-	db := store(t, doc(map[string]string{"mb": "mass_balance"},
-		feed("PK", "ree_concentrate", "PAK", 50, "Nd:4", "Pr:1"),
-		feed("PK2", "ree_concentrate", "PAK", 50, "Nd:4", "Pr:1"),
-		feed("CN", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"),
-		feed("CN2", "ree_concentrate", "CHN", 40, "Nd:4", "Pr:1")))
-	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
-	svc := ledger.NewService(db)
-	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	db := mbfxStore(t, false, mbfxREE("PK", "PAK", 50), mbfxREE("PK2", "PAK", 50), mbfxREE("CN", "CHN", 10), mbfxREE("CN2", "CHN", 40))
+	svc := mbfxService(db)
 	for _, s := range []struct{ now, ev string }{
 		{"2025-10-05T01:00:00Z", run9p("a", "tA", "2025-10-05T00:00:00Z", []string{"PK:50"}, "OA", 2, claimPAK)},
 		{"2025-10-05T13:00:00Z", run9p("c", "tC", "2025-10-05T12:00:00Z", []string{"PK2:50"}, "OC", 0.5, claimPAK)},
 		{"2025-10-06T01:00:00Z", run9p("a2", "tA", "2025-10-06T00:00:00Z", []string{"CN:10"}, "", 0, "")},
 		{"2025-10-06T13:00:00Z", run9p("c2", "tC", "2025-10-06T12:00:00Z", []string{"CN2:40"}, "", 0, "")},
 	} {
-		svc.Now = clockAt(s.now)
-		if err := capture(svc, s.ev); err != nil {
-			t.Fatalf("capture at %s: %v", s.now, err)
-		}
+		mbfxCapture(t, svc, s.now, "", s.ev)
 	}
-	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", nil, time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mbfxStatement(t, db, "2025-10", time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
 	if l := line(t, st, "ree", "PAK"); math.Abs(l.Closing+0.4/0.9) > 1e-9 {
 		t.Fatalf("October PAK closing %v, want −0.444444", l.Closing)
 	}
 	// No credit after October: the deficit carries to December, the
 	// last period declared, whose close the claims' errors state.
-	dec, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-12", nil, time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
+	dec := mbfxStatement(t, db, "2025-12", time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC))
 	if l := line(t, dec, "ree", "PAK"); math.Abs(l.Closing+0.4/0.9) > 1e-9 {
 		t.Fatalf("December PAK closing %v, want −0.444444", l.Closing)
 	}
@@ -80,17 +61,14 @@ func TestDeficitClauseIsClosingDeficit(t *testing.T) {
 		"OC": {"the Pakistan balance closes period 2025-12 in deficit by 0.444444 t (the statement's closing): this claim's own shortfall 0.4 t and 0.044444 t of the claim(s) on lot urn:t:lot:OA"},
 		"OA": {"the Pakistan balance closes period 2025-12 in deficit by 0.444444 t (the statement's closing): this claim's own shortfall 0.044444 t and 0.4 t of the claim(s) on lot urn:t:lot:OC"},
 	} {
-		o, err := custody.OriginOf(ctx, db, "urn:t:lot:"+lot, false)
-		if err != nil || o.Claimed == nil {
-			t.Fatalf("%s origin: %+v %v", lot, o, err)
-		}
+		cl := mbfxClaim(t, db, lot)
 		for _, w := range want {
-			if !strings.Contains(o.Claimed.Error, w) {
-				t.Errorf("%s's error lacks %q:\n%s", lot, w, o.Claimed.Error)
+			if !strings.Contains(cl.Error, w) {
+				t.Errorf("%s's error lacks %q:\n%s", lot, w, cl.Error)
 			}
 		}
-		if strings.Contains(o.Claimed.Error, "balance is in deficit by 0.044444 t") || strings.Contains(o.Claimed.Error, "balance is in deficit by 0.4 t") {
-			t.Errorf("%s's error names a deficit other than the closing 0.444444 t: %s", lot, o.Claimed.Error)
+		if strings.Contains(cl.Error, "balance is in deficit by 0.044444 t") || strings.Contains(cl.Error, "balance is in deficit by 0.4 t") {
+			t.Errorf("%s's error names a deficit other than the closing 0.444444 t: %s", lot, cl.Error)
 		}
 	}
 }

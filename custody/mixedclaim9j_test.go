@@ -1,17 +1,14 @@
 package custody_test
 
 import (
-	"context"
 	"encoding/json"
 	"math"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
-	"github.com/critmin/critmin/sqldb"
 )
 
 // fix9j: a claim of two origins booked in full although no longer
@@ -48,13 +45,10 @@ func mixedSvc9j(t *testing.T) (*ledger.Service, func(lot string) *custody.Claim,
 	svc, claim, stmt := setup9g(t)
 	svc.Now = clockAt("2025-10-07T00:00:00Z")
 	if err := capture(svc, oxide9g("R3", "2025-10-06T00:00:00Z", "O3", 0.4375),
-		runOf("R2", "mb", "2025-10-06T01:00:00Z", []string{"CN:10"}, product{lot: "O2", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAKCHN})); err != nil {
+		mbfxOxide("R2", "2025-10-06T01:00:00Z", []string{"CN:10"}, "O2", 0.5, claimPAKCHN)); err != nil {
 		t.Fatalf("O3 0.35 t PAK, O2 0.2 t PAK + 0.2 t CHN: %v", err)
 	}
-	svc.Now = clockAt("2025-10-08T00:00:00Z")
-	if err := capture(svc, lateAssay9d("AS1", "2025-10-05T00:00:00Z", "urn:t:lot:O1", "5")); err != nil {
-		t.Fatal(err)
-	}
+	mbfxCapture(t, svc, "2025-10-08T00:00:00Z", "", lateAssay9d("AS1", "2025-10-05T00:00:00Z", "urn:t:lot:O1", "5"))
 	at := 9
 	more := func(docs ...string) {
 		t.Helper()
@@ -124,16 +118,7 @@ func TestMixedClaimPerOriginStatus(t *testing.T) {
 		t.Errorf("O2's CHN figure %+v, want covered, no shortfall", f)
 	}
 	// The certificate's cm:refusedClaim states each origin's own standing.
-	dir := t.TempDir()
-	if _, err := custody.GenerateKey(filepath.Join(dir, "k")); err != nil {
-		t.Fatal(err)
-	}
-	key, _ := custody.LoadPrivateKey(filepath.Join(dir, "k"))
-	cert, err := custody.Issue(context.Background(), svc.Store.(*sqldb.DB), "urn:t:lot:O2", custody.DefaultPack(), key, custody.Issuer{ID: custody.PublicKeyID(key), Name: "T"}, time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := json.Marshal(cert)
+	b := mbfxCert(t, svc, "urn:t:lot:O2", time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
 	var cs struct {
 		Subject struct {
 			Refused struct {
@@ -186,7 +171,7 @@ func TestMixedClaimPerOriginStatus(t *testing.T) {
 //	  (and, no other claim being short, it has none).
 func TestCoveredAgainClaimsDeficitClause(t *testing.T) {
 	claim, stmt, more := mixed9j(t)
-	more(runOf("R4", "mb", "2025-10-10T00:00:00Z", []string{"PK2:5"}, product{lot: "O4", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}}))
+	more(mbfxOxide("R4", "2025-10-10T00:00:00Z", []string{"PK2:5"}, "O4", 1, ""))
 	if cl := claim("O3"); cl.Status != custody.ClaimAccepted {
 		t.Errorf("O3 after R4: status %s shortfall %v, want covered again (0.3 − 0.225 = 0.075 t left, O2's)", cl.Status, cl.Shortfall)
 	}
@@ -224,22 +209,9 @@ func TestCoveredAgainThenReassayedKeepsBothNotes(t *testing.T) {
 	for _, dated := range []string{"2025-10-13T00:00:00Z", "2025-10-06T00:00:00Z"} {
 		t.Run(dated[:10], func(t *testing.T) {
 			svc, claim, stmt := setup9g(t)
-			svc.Now = clockAt("2025-10-07T00:00:00Z")
-			if err := capture(svc, oxide9g("R2", "2025-10-06T00:00:00Z", "O2", 0.5), oxide9g("R3", "2025-10-06T01:00:00Z", "O3", 0.5)); err != nil {
-				t.Fatal(err)
-			}
-			svc.Now = clockAt("2025-10-08T00:00:00Z")
-			if err := capture(svc, lateAssay9d("AS1", "2025-10-05T00:00:00Z", "urn:t:lot:O1", "5")); err != nil {
-				t.Fatal(err)
-			}
-			svc.Now = clockAt("2025-10-12T12:00:00Z")
-			if err := capture(svc, runOf("R4", "mb", "2025-10-12T00:00:00Z", []string{"PK2:10"}, product{lot: "O4", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}})); err != nil {
-				t.Fatal(err)
-			}
-			svc.Now = clockAt("2025-10-13T12:00:00Z")
-			if err := capture(svc, lateAssay9d("AS2", dated, "urn:t:lot:O2", "20")); err != nil {
-				t.Fatal(err)
-			}
+			mbfxDeficit9g(t, svc)
+			mbfxCapture(t, svc, "2025-10-12T12:00:00Z", "", mbfxOxide("R4", "2025-10-12T00:00:00Z", []string{"PK2:10"}, "O4", 1, ""))
+			mbfxCapture(t, svc, "2025-10-13T12:00:00Z", "", lateAssay9d("AS2", dated, "urn:t:lot:O2", "20"))
 			cl := claim("O2")
 			if cl.Status != custody.ClaimAccepted || math.Abs(cl.Tonnes-0.4) > 1e-9 || strings.Join(cl.CoveredBy, " ") != "urn:t:ev:R4" || !strings.Contains(cl.CoverageNote, "urn:t:ev:R4") {
 				t.Errorf("O2: status %s tonnes %v coveredBy %v note %q, want covered again by R4, keeping 0.4 t", cl.Status, cl.Tonnes, cl.CoveredBy, cl.CoverageNote)

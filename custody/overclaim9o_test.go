@@ -1,17 +1,14 @@
 package custody_test
 
 import (
-	"context"
 	"encoding/json"
 	"math"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
-	"github.com/critmin/critmin/sqldb"
 )
 
 // fix9o: a claim refused at capture names every short origin with its
@@ -30,7 +27,7 @@ import (
 //	  shortfall 1 − 0.45 = 0.55 t.
 //	Total shortfall 0.2 + 0.55 = 0.75 t.
 func mixedOver9o() string {
-	return runOf("R2", "mb", "2025-10-06T00:00:00Z", []string{"CN:10"}, product{lot: "O2", commodity: "ndpr_oxide", t: 2.5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAKCHN})
+	return mbfxOxide("R2", "2025-10-06T00:00:00Z", []string{"CN:10"}, "O2", 2.5, claimPAKCHN)
 }
 
 // TestOverClaimNamesEveryShortOrigin (fix9o item 1): refused at capture,
@@ -39,8 +36,7 @@ func mixedOver9o() string {
 // (CHN, PAK).
 func TestOverClaimNamesEveryShortOrigin(t *testing.T) {
 	svc, _, _ := setup9g(t)
-	svc.Now = clockAt("2025-10-07T00:00:00Z")
-	err := capture(svc, mixedOver9o())
+	err := mbfxTry(svc, "2025-10-07T00:00:00Z", mixedOver9o())
 	if critmin.ErrorCode(err) != critmin.EINVALID {
 		t.Fatalf("O2 over-claimed in PAK and CHN: %v, want EINVALID", err)
 	}
@@ -61,20 +57,9 @@ func TestOverClaimNamesEveryShortOrigin(t *testing.T) {
 // refused row per short origin, each claimed − available = shortfall;
 // the API JSON states each origin's shortfall and nothing attributed.
 func TestRefusedMixedClaimShortfallByOrigin(t *testing.T) {
-	ctx := context.Background()
-	db := store(t, doc(map[string]string{"mb": "mass_balance"},
-		feed("PK", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
-		feed("CN", "ree_concentrate", "CHN", 100, "Nd:4", "Pr:1"),
-		runOf("R1", "mb", "2025-10-05T00:00:00Z", []string{"PK:100"}, product{lot: "O1", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}}),
-		mixedOver9o()))
-	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
-	o, err := custody.OriginOf(ctx, db, "urn:t:lot:O2", false)
-	if err != nil || o.Claimed == nil {
-		t.Fatalf("O2 origin: %+v %v", o, err)
-	}
-	cl := o.Claimed
+	db := mbfxStore(t, false, mbfxREE("PK", "PAK", 100), mbfxREE("CN", "CHN", 100),
+		mbfxOxide("R1", "2025-10-05T00:00:00Z", []string{"PK:100"}, "O1", 1, ""), mixedOver9o())
+	cl := mbfxClaim(t, db, "O2")
 	if cl.Status != custody.ClaimRefused || math.Abs(cl.Shortfall-0.75) > 1e-9 ||
 		math.Abs(cl.ShortfallByCountry["PAK"]-0.2) > 1e-9 || math.Abs(cl.ShortfallByCountry["CHN"]-0.55) > 1e-9 || len(cl.ShortfallByCountry) != 2 {
 		t.Errorf("O2 claim: status %s shortfall %v by origin %v, want refused, 0.75 t = PAK 0.2 + CHN 0.55", cl.Status, cl.Shortfall, cl.ShortfallByCountry)
@@ -113,10 +98,7 @@ func TestRefusedMixedClaimShortfallByOrigin(t *testing.T) {
 	if len(rj.Refused) != 2 {
 		t.Errorf("claimedRefused %+v, want PAK and CHN", rj.Refused)
 	}
-	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", nil, time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mbfxStatement(t, db, "2025-10", time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC))
 	if err := custody.CheckStatement(st); err != nil {
 		t.Error(err)
 	}
@@ -146,8 +128,7 @@ func TestRefusedMixedClaimShortfallByOrigin(t *testing.T) {
 //	  min(0.45, 1.2) = 0.45 t: shortfall 0.6 − 0.45 = 0.15 t.
 func TestOverClaimOneShortOriginOfMixed(t *testing.T) {
 	svc, _, _ := setup9g(t)
-	svc.Now = clockAt("2025-10-07T00:00:00Z")
-	err := capture(svc, runOf("R2", "mb", "2025-10-06T00:00:00Z", []string{"CN:10"}, product{lot: "O2", commodity: "ndpr_oxide", t: 1.5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAKCHN}))
+	err := mbfxTry(svc, "2025-10-07T00:00:00Z", mbfxOxide("R2", "2025-10-06T00:00:00Z", []string{"CN:10"}, "O2", 1.5, claimPAKCHN))
 	if critmin.ErrorCode(err) != critmin.EINVALID {
 		t.Fatalf("O2 over-claimed in CHN: %v, want EINVALID", err)
 	}
@@ -175,16 +156,8 @@ func TestOverClaimOneShortOriginOfMixed(t *testing.T) {
 //	  would have to bring to cover it: repay the deficit, then the claim).
 func TestOverClaimInDeficitWords(t *testing.T) {
 	svc, _, _ := setup9g(t)
-	svc.Now = clockAt("2025-10-07T00:00:00Z")
-	if err := capture(svc, oxide9g("R2", "2025-10-06T00:00:00Z", "O2", 0.5), oxide9g("R3", "2025-10-06T01:00:00Z", "O3", 0.5)); err != nil {
-		t.Fatal(err)
-	}
-	svc.Now = clockAt("2025-10-08T00:00:00Z")
-	if err := capture(svc, lateAssay9d("AS1", "2025-10-05T00:00:00Z", "urn:t:lot:O1", "5")); err != nil {
-		t.Fatal(err)
-	}
-	svc.Now = clockAt("2025-10-09T12:00:00Z")
-	err := capture(svc, oxide9g("R5", "2025-10-09T00:00:00Z", "O5", 0.25))
+	mbfxDeficit9g(t, svc)
+	err := mbfxTry(svc, "2025-10-09T12:00:00Z", oxide9g("R5", "2025-10-09T00:00:00Z", "O5", 0.25))
 	if critmin.ErrorCode(err) != critmin.EINVALID {
 		t.Fatalf("O5 claimed in deficit: %v, want EINVALID", err)
 	}
@@ -203,7 +176,7 @@ func TestOverClaimInDeficitWords(t *testing.T) {
 // repaid by R4's 0.45 t; China never short).
 func TestCoveredAgainNamesOrigin(t *testing.T) {
 	claim, _, more := mixed9j(t)
-	more(runOf("R4", "mb", "2025-10-10T00:00:00Z", []string{"PK2:10"}, product{lot: "O4", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}}))
+	more(mbfxOxide("R4", "2025-10-10T00:00:00Z", []string{"PK2:10"}, "O4", 1, ""))
 	cl := claim("O2")
 	if cl.Status != custody.ClaimAccepted {
 		t.Fatalf("O2 after R4: %s, want covered again", cl.Status)
@@ -234,16 +207,7 @@ func TestMixedClaimShortInOneOriginAttributesNothing(t *testing.T) {
 	if cl.Status != custody.ClaimNotCovered || math.Abs(cl.Shortfall-0.2) > 1e-9 || math.Abs(cl.ShortfallByCountry["PAK"]-0.2) > 1e-9 || cl.ShortfallByCountry["CHN"] != 0 {
 		t.Fatalf("O2: %s shortfall %v by origin %v, want not covered, PAK 0.2 t", cl.Status, cl.Shortfall, cl.ShortfallByCountry)
 	}
-	dir := t.TempDir()
-	if _, err := custody.GenerateKey(filepath.Join(dir, "k")); err != nil {
-		t.Fatal(err)
-	}
-	key, _ := custody.LoadPrivateKey(filepath.Join(dir, "k"))
-	cert, err := custody.Issue(context.Background(), svc.Store.(*sqldb.DB), "urn:t:lot:O2", custody.DefaultPack(), key, custody.Issuer{ID: custody.PublicKeyID(key), Name: "T"}, time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := json.Marshal(cert)
+	b := mbfxCert(t, svc, "urn:t:lot:O2", time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
 	var c struct {
 		Subject struct {
 			Prov    []custody.Provenance `json:"materialsProvenance"`

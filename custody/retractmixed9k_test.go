@@ -1,17 +1,14 @@
 package custody_test
 
 import (
-	"context"
 	"encoding/json"
 	"math"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
-	"github.com/critmin/critmin/sqldb"
 )
 
 // fix9k: a retraction that leaves one origin of a two-origin claim short
@@ -32,14 +29,11 @@ import (
 //	  CHN 0, naming the retraction.
 func TestRetractionMixedClaimPerOrigin(t *testing.T) {
 	svc, claim, stmt := setup9g(t)
-	svc.Now = clockAt("2025-10-07T00:00:00Z")
-	if err := capture(svc, runOf("R2", "mb", "2025-10-06T00:00:00Z", []string{"CN:10"}, product{lot: "O2", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAKCHN})); err != nil {
-		t.Fatalf("O2 0.2 t PAK + 0.2 t CHN: %v", err)
-	}
+	mbfxCapture(t, svc, "2025-10-07T00:00:00Z", "O2 0.2 t PAK + 0.2 t CHN", mbfxOxide("R2", "2025-10-06T00:00:00Z", []string{"CN:10"}, "O2", 0.5, claimPAKCHN))
 	if cl := claim("O2"); cl.Status != custody.ClaimAccepted {
 		t.Fatalf("O2 before the retraction: %s %q, want accepted", cl.Status, cl.Error)
 	}
-	r1 := runOf("R1", "mb", "2025-10-05T00:00:00Z", []string{"PK:100"}, product{lot: "O1", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}})
+	r1 := mbfxOxide("R1", "2025-10-05T00:00:00Z", []string{"PK:100"}, "O1", 1, "")
 	r1, _, _ = strings.Cut(r1, ",{\"type\": \"ObjectEvent\"") // the TransformationEvent alone
 	retractEvent(t, svc, r1, "2025-10-20T00:00:00Z")
 
@@ -154,17 +148,14 @@ func TestRetractedWeighingOfClaimedLotMixedClaim(t *testing.T) {
 	svc, claim, stmt := setup9g(t)
 	svc.Now = clockAt("2025-10-06T12:00:00Z")
 	wO := strings.Replace(weighing("wO", "2025-10-06T06:00:00Z", "O2", 0.75), `"sensorElementList"`, `"cm:massChangeReason": "reclaimed", "sensorElementList"`, 1)
-	if err := capture(svc, runOf("R2", "mb", "2025-10-06T00:00:00Z", []string{"CN:10"}, product{lot: "O2", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}}), wO); err != nil {
+	if err := capture(svc, mbfxOxide("R2", "2025-10-06T00:00:00Z", []string{"CN:10"}, "O2", 0.5, ""), wO); err != nil {
 		t.Fatal(err)
 	}
-	svc.Now = clockAt("2025-10-07T12:00:00Z")
-	if err := capture(svc, objectEv("C2", "2025-10-07T00:00:00Z", "urn:t:lot:O2", "ADD", `, "ilmd": {`+strings.TrimPrefix(claimPAKCHN, ", ")+`}`)); err != nil {
-		t.Fatal(err)
-	}
+	mbfxCapture(t, svc, "2025-10-07T12:00:00Z", "", objectEv("C2", "2025-10-07T00:00:00Z", "urn:t:lot:O2", "ADD", `, "ilmd": {`+strings.TrimPrefix(claimPAKCHN, ", ")+`}`))
 	if cl := claim("O2"); cl.Status != custody.ClaimAccepted || math.Abs(cl.Tonnes-0.6) > 1e-9 {
 		t.Fatalf("O2 before the retractions: %s %v t %q, want accepted, 0.6 t", cl.Status, cl.Tonnes, cl.Error)
 	}
-	r1 := runOf("R1", "mb", "2025-10-05T00:00:00Z", []string{"PK:100"}, product{lot: "O1", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}})
+	r1 := mbfxOxide("R1", "2025-10-05T00:00:00Z", []string{"PK:100"}, "O1", 1, "")
 	r1, _, _ = strings.Cut(r1, ",{\"type\": \"ObjectEvent\"")
 	retractEvent(t, svc, r1, "2025-10-20T00:00:00Z")
 	retractEvent(t, svc, wO, "2025-10-21T00:00:00Z")
@@ -207,16 +198,7 @@ func TestRetractedWeighingOfClaimedLotMixedClaim(t *testing.T) {
 // cm:refusedClaim: Pakistan not covered, short pak t; China covered.
 func certPerOrigin9k(t *testing.T, svc *ledger.Service, pak float64) {
 	t.Helper()
-	dir := t.TempDir()
-	if _, err := custody.GenerateKey(filepath.Join(dir, "k")); err != nil {
-		t.Fatal(err)
-	}
-	key, _ := custody.LoadPrivateKey(filepath.Join(dir, "k"))
-	cert, err := custody.Issue(context.Background(), svc.Store.(*sqldb.DB), "urn:t:lot:O2", custody.DefaultPack(), key, custody.Issuer{ID: custody.PublicKeyID(key), Name: "T"}, time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cb, _ := json.Marshal(cert)
+	cb := mbfxCert(t, svc, "urn:t:lot:O2", time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
 	var cs struct {
 		Subject struct {
 			Refused struct {

@@ -1,15 +1,12 @@
 package custody_test
 
 import (
-	"context"
 	"math"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
-	"github.com/critmin/critmin/ledger"
 )
 
 // TestRollingAverageClaimLaterShortStaysBooked (fix9r F2): at a
@@ -36,55 +33,28 @@ import (
 //	  refused, shortfall 0.2664 − 0.24 = 0.0264 t. (With O2 dropped from
 //	  the account, PAK held 0.4 and O5 was wrongly accepted.)
 func TestRollingAverageClaimLaterShortStaysBooked(t *testing.T) {
-	ctx := context.Background()
-	db := store(t, doc(map[string]string{"mb": "mass_balance"},
-		feed("PK", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
-		feed("CN", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"),
-		feed("CN2", "ree_concentrate", "CHN", 30, "Nd:4", "Pr:1"),
-		feed("CN3", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"),
-		feed("CN4", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"),
-		feed("CN5", "ree_concentrate", "CHN", 200, "Nd:4", "Pr:1")))
-	d := declaration("urn:t:site:mb")
-	d.Method, d.CarryForward = critmin.MassBalanceRollingAverage, 0
-	if err := custody.DeclareMassBalance(ctx, db, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
-	svc := ledger.NewService(db)
-	svc.ClaimCheck = custody.CaptureClaimCheck(db)
-	step := func(name, now, ev string) {
-		t.Helper()
-		svc.Now = clockAt(now)
-		if err := capture(svc, ev); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	step("r1", "2025-10-05T01:00:00Z", run9p("r1", "t1", "2025-10-05T00:00:00Z", []string{"PK:10", "CN:10"}, "O1", 1, ""))
-	step("r2", "2025-10-06T01:00:00Z", run9p("r2", "t2", "2025-10-06T00:00:00Z", []string{"CN2:30"}, "O2", 1, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.2}]`))
-	step("r3", "2025-10-07T01:00:00Z", run9p("r3", "t3", "2025-10-07T00:00:00Z", []string{"CN3:10"}, "O3", 1, ""))
-	step("r2b", "2025-10-08T01:00:00Z", run9p("r2b", "t2", "2025-10-08T00:00:00Z", []string{"CN4:10"}, "", 0, ""))
-	o, err := custody.OriginOf(ctx, db, "urn:t:lot:O2", false)
-	if err != nil || o.Claimed == nil {
-		t.Fatalf("O2 origin: %+v %v", o, err)
-	}
-	if cl := o.Claimed; cl.Status != custody.ClaimNotCovered || len(cl.ByCountry) != 1 || math.Abs(cl.ByCountry[0].Tonnes-0.16) > 1e-9 || strings.Join(cl.RunChangedBy, " ") != "urn:t:ev:r2b" {
+	db := mbfxStore(t, true, mbfxREE("PK", "PAK", 10), mbfxREE("CN", "CHN", 10), mbfxREE("CN2", "CHN", 30),
+		mbfxREE("CN3", "CHN", 10), mbfxREE("CN4", "CHN", 10), mbfxREE("CN5", "CHN", 200))
+	svc := mbfxService(db)
+	mbfxCapture(t, svc, "2025-10-05T01:00:00Z", "r1", run9p("r1", "t1", "2025-10-05T00:00:00Z", []string{"PK:10", "CN:10"}, "O1", 1, ""))
+	mbfxCapture(t, svc, "2025-10-06T01:00:00Z", "r2", run9p("r2", "t2", "2025-10-06T00:00:00Z", []string{"CN2:30"}, "O2", 1, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.2}]`))
+	mbfxCapture(t, svc, "2025-10-07T01:00:00Z", "r3", run9p("r3", "t3", "2025-10-07T00:00:00Z", []string{"CN3:10"}, "O3", 1, ""))
+	mbfxCapture(t, svc, "2025-10-08T01:00:00Z", "r2b", run9p("r2b", "t2", "2025-10-08T00:00:00Z", []string{"CN4:10"}, "", 0, ""))
+	if cl := mbfxClaim(t, db, "O2"); cl.Status != custody.ClaimNotCovered || len(cl.ByCountry) != 1 || math.Abs(cl.ByCountry[0].Tonnes-0.16) > 1e-9 || strings.Join(cl.RunChangedBy, " ") != "urn:t:ev:r2b" {
 		t.Errorf("O2 after r2b: status %s shares %+v runChangedBy %v, want not_covered, Pakistan booked at 0.8 × 20 %% = 0.16 t, naming urn:t:ev:r2b", cl.Status, cl.ByCountry, cl.RunChangedBy)
 	} else if err := custody.CheckClaimShares("urn:t:lot:O2", cl); err != nil {
 		t.Error(err)
 	} else if !strings.Contains(cl.Error, "not covered") || strings.Contains(cl.Error, "claim on lot urn:t:lot:O2 refused") {
 		t.Errorf("O2's error %q, want not covered, never refused", cl.Error)
 	}
-	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", nil, time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mbfxStatement(t, db, "2025-10", time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
 	if l := line(t, st, "ree", "PAK"); math.Abs(l.Credits-0.4) > 1e-9 || math.Abs(l.Claims-0.16) > 1e-9 || math.Abs(l.Closing-0.24) > 1e-9 {
 		t.Errorf("October PAK %+v, want credits 0.4, claims 0.16 (O2 booked), closing 0.24", l)
 	}
 	if err := custody.CheckStatement(st); err != nil {
 		t.Error(err)
 	}
-	svc.Now = clockAt("2025-10-09T01:00:00Z")
-	err = capture(svc, run9p("r5", "t5", "2025-10-09T00:00:00Z", []string{"CN5:200"}, "O5", 9, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.037}]`))
+	err := mbfxTry(svc, "2025-10-09T01:00:00Z", run9p("r5", "t5", "2025-10-09T00:00:00Z", []string{"CN5:200"}, "O5", 9, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.037}]`))
 	if err == nil || !strings.Contains(err.Error(), "shortfall 0.0264 t") {
 		t.Errorf("r5 (0.2664 t Pakistan against 0.24 t): %v, want refused with shortfall 0.0264 t", err)
 	}

@@ -1,15 +1,12 @@
 package custody_test
 
 import (
-	"context"
 	"math"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
-	"github.com/critmin/critmin/ledger"
 )
 
 // TestRollingAverageShareOfQualifyingInput (fix9p F2): at a
@@ -33,38 +30,17 @@ import (
 //	  available 0.08 × 0.5/7.1 = 0.005634 t, shortfall 0.016 − 0.005634
 //	  = 0.010366 t. (On credits: 0.4 / 1.76 = 22.7 % — wrongly accepted.)
 func TestRollingAverageShareOfQualifyingInput(t *testing.T) {
-	ctx := context.Background()
-	db := store(t, doc(map[string]string{"mb": "mass_balance"},
-		feed("PK", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
-		feed("CN", "ree_concentrate", "CHN", 30, "Nd:4", "Pr:1"),
-		feed("CN2", "ree_concentrate", "CHN", 100, "Nd:4", "Pr:1"),
-		feed("CN3", "ree_concentrate", "CHN", 2, "Nd:4", "Pr:1")))
-	d := declaration("urn:t:site:mb")
-	d.Method, d.CarryForward = critmin.MassBalanceRollingAverage, 0
-	if err := custody.DeclareMassBalance(ctx, db, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
-	svc := ledger.NewService(db)
-	svc.ClaimCheck = custody.CaptureClaimCheck(db)
-	svc.Now = clockAt("2025-10-05T01:00:00Z")
+	db := mbfxStore(t, true, mbfxREE("PK", "PAK", 10), mbfxREE("CN", "CHN", 30), mbfxREE("CN2", "CHN", 100), mbfxREE("CN3", "CHN", 2))
+	svc := mbfxService(db)
 	claim20 := `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.2}]`
-	if err := capture(svc, run9p("A", "tA", "2025-10-05T00:00:00Z", []string{"PK:10", "CN:30"}, "OA", 2, claim20)); err != nil {
-		t.Fatalf("A (20 %% of a 25 %% window): %v", err)
-	}
-	svc.Now = clockAt("2025-10-06T01:00:00Z")
-	if err := capture(svc, run9p("B", "tB", "2025-10-06T00:00:00Z", []string{"CN2:100"}, "OB", 0.1, "")); err != nil {
-		t.Fatalf("B: %v", err)
-	}
-	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", nil, time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
+	mbfxCapture(t, svc, "2025-10-05T01:00:00Z", "A (20 % of a 25 % window)", run9p("A", "tA", "2025-10-05T00:00:00Z", []string{"PK:10", "CN:30"}, "OA", 2, claim20))
+	mbfxCapture(t, svc, "2025-10-06T01:00:00Z", "B", run9p("B", "tB", "2025-10-06T00:00:00Z", []string{"CN2:100"}, "OB", 0.1, ""))
+	st := mbfxStatement(t, db, "2025-10", time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
 	// PAK 0.5 / 7.0 of the qualifying input; credits 0.4 t, claim 0.32 t.
 	if l := line(t, st, "ree", "PAK"); math.Abs(l.Percent-0.5/7) > 1e-9 || math.Abs(l.Credits-0.4) > 1e-9 || math.Abs(l.Claims-0.32) > 1e-9 {
 		t.Errorf("October PAK %+v, want percent 0.5/7 = 0.071429 (of qualifying input), credits 0.4, claims 0.32", l)
 	}
-	svc.Now = clockAt("2025-10-07T01:00:00Z")
-	err = capture(svc, run9p("C", "tC", "2025-10-07T00:00:00Z", []string{"CN3:2"}, "OC", 0.1, claim20))
+	err := mbfxTry(svc, "2025-10-07T01:00:00Z", run9p("C", "tC", "2025-10-07T00:00:00Z", []string{"CN3:2"}, "OC", 0.1, claim20))
 	if err == nil || !strings.Contains(err.Error(), "only 7.0 % of the qualifying input") || !strings.Contains(err.Error(), "shortfall 0.010366 t") {
 		t.Errorf("C (20 %% claimed of a 7.04 %% window): %v, want refused, only 7.0 %% of the qualifying input, shortfall 0.010366 t", err)
 	}

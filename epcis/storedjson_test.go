@@ -24,6 +24,30 @@ func stdStoredJSON(raw []byte) (any, error) {
 	return v, err
 }
 
+// sjfxAddRepoDocs adds to docs, by path, every file of the repository
+// (walked from "..") whose name ends in one of exts, and fails the test
+// when docs then holds fewer than 40 documents.
+func sjfxAddRepoDocs(t *testing.T, docs map[string][]byte, exts ...string) {
+	t.Helper()
+	_ = filepath.WalkDir("..", func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		for _, ext := range exts {
+			if strings.HasSuffix(p, ext) {
+				if b, err := os.ReadFile(p); err == nil {
+					docs[p] = b
+				}
+				break
+			}
+		}
+		return nil
+	})
+	if len(docs) < 40 {
+		t.Fatalf("only %d documents found", len(docs))
+	}
+}
+
 // The jsontext decoder of stored records gives exactly encoding/json's
 // values (UseNumber), on every JSON document of the repository's test
 // data and on the cases where decoders differ: escapes, surrogate pairs,
@@ -47,19 +71,7 @@ func TestDecodeStoredJSONMatchesEncodingJSON(t *testing.T) {
 		"bigDepth":     []byte(strings.Repeat("[", 200) + strings.Repeat("]", 200)),
 		"unicodeNames": []byte(`{"ü":"ß","\u0041":"A"}`),
 	}
-	for _, dir := range []string{".."} {
-		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
-				if b, err := os.ReadFile(p); err == nil {
-					docs[p] = b
-				}
-			}
-			return nil
-		})
-	}
-	if len(docs) < 40 {
-		t.Fatalf("only %d documents found", len(docs))
-	}
+	sjfxAddRepoDocs(t, docs, ".json")
 	for name, raw := range docs {
 		want, werr := stdStoredJSON(raw)
 		got, gerr := decodeStoredJSON(raw)
@@ -94,17 +106,7 @@ func TestDecodeJSONValueMatchesUnmarshalJSON(t *testing.T) {
 		"escapes":       []byte(`{"a":"x\"y\\z\/\b\f\n\r\tq\u00e9\u4e2d"}`),
 		"empty":         []byte(``),
 	}
-	_ = filepath.WalkDir("..", func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".jsonld")) {
-			if b, err := os.ReadFile(p); err == nil {
-				docs[p] = b
-			}
-		}
-		return nil
-	})
-	if len(docs) < 40 {
-		t.Fatalf("only %d documents found", len(docs))
-	}
+	sjfxAddRepoDocs(t, docs, ".json", ".jsonld")
 	for name, raw := range docs {
 		want, werr := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
 		got, gerr := decodeJSONValue(raw)
@@ -196,17 +198,7 @@ func TestTopLevelStringsMatchesUnmarshal(t *testing.T) {
 		"escapedOnly":   []byte(`{"a":"b\\c","cm:voy\u0061ge":"V3"}`),
 		"noBackslash":   []byte(`{"cm:voyagex":"V1","xcm:voyage":"V2"}`),
 	}
-	_ = filepath.WalkDir("..", func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
-			if b, err := os.ReadFile(p); err == nil {
-				docs[p] = b
-			}
-		}
-		return nil
-	})
-	if len(docs) < 40 {
-		t.Fatalf("only %d documents found", len(docs))
-	}
+	sjfxAddRepoDocs(t, docs, ".json")
 	for name, raw := range docs {
 		var top map[string]any
 		uerr := json.Unmarshal(raw, &top)
@@ -241,17 +233,7 @@ func TestTopLevelNamesMatchesUnmarshal(t *testing.T) {
 		"trailing":    []byte(`{"a":1} {"b":2}`),
 		"truncated":   []byte(`{"a":1,"b":[`),
 	}
-	_ = filepath.WalkDir("..", func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
-			if b, err := os.ReadFile(p); err == nil {
-				docs[p] = b
-			}
-		}
-		return nil
-	})
-	if len(docs) < 40 {
-		t.Fatalf("only %d documents found", len(docs))
-	}
+	sjfxAddRepoDocs(t, docs, ".json")
 	for name, raw := range docs {
 		var top map[string]json.RawMessage
 		var want []string

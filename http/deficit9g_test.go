@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/critmin/critmin/custody"
-	"github.com/critmin/critmin/ledger"
 )
 
 // TestDeficitRepaidCoversClaimAPI (fix9g defect 3): the origin API and the
@@ -24,35 +23,15 @@ import (
 //	Statement Oct PAK: credits 3.6 + 0.45 = 4.05, claims 4.0, closing
 //	  0.05, no deficit, no booked claim refused.
 func TestDeficitRepaidCoversClaimAPI(t *testing.T) {
-	ts := MustServe(t, true, nil)
-	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
-	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbMaster)}); err != nil {
-		t.Fatal(err)
-	}
-	base := ts.URL + "/api/v1/sites/" + url.PathEscape("urn:t:site:mb") + "/mass-balance"
-	if resp, b := do(t, "PUT", base, operatorSecret, []byte(strings.Replace(mbDecl, "%s", "0.9", 1)), map[string]string{"Content-Type": "application/json"}); resp.StatusCode != 200 {
-		t.Fatalf("declare: %d %s", resp.StatusCode, b)
-	}
-	doc := strings.Replace(mbDoc, `"outputQuantityList": [{"epcClass": "urn:t:lot:O1", "quantity": 2,`, `"outputQuantityList": [{"epcClass": "urn:t:lot:O1", "quantity": 5,`, 1)
-	if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(doc), nil); resp.StatusCode != 202 {
-		t.Fatalf("capture: %d %s", resp.StatusCode, b)
-	}
-	const head = `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-21T00:00:00Z", "epcisBody": {"eventList": [`
-	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 21, 0, 0, 0, 0, time.UTC) }
-	assay := head + `{"type": "ObjectEvent", "eventID": "urn:t:ev:AS9", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
+	ts, base := mbfxServe(t, strings.Replace(mbDoc, `"outputQuantityList": [{"epcClass": "urn:t:lot:O1", "quantity": 2,`, `"outputQuantityList": [{"epcClass": "urn:t:lot:O1", "quantity": 5,`, 1))
+	assay := mbfxDoc(`{"type": "ObjectEvent", "eventID": "urn:t:ev:AS9", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
    "quantityList": [{"epcClass": "urn:t:lot:A"}],
-   "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 3, "uom": "P1", "cm:basis": "dry"}]}]}]}}`
+   "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 3, "uom": "P1", "cm:basis": "dry"}]}]}`)
 	if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(assay), nil); resp.StatusCode != 202 {
 		t.Fatalf("late assay: %d %s", resp.StatusCode, b)
 	}
 	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 22, 12, 0, 0, 0, time.UTC) }
-	credit := head + `{"type": "ObjectEvent", "eventID": "urn:t:ev:B", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
-   "quantityList": [{"epcClass": "urn:t:lot:B", "quantity": 10, "uom": "TNE"}],
-   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 1, "cm:unit": "%", "cm:basis": "dry"}]}},
-  {"type": "TransformationEvent", "eventID": "urn:t:ev:E9G", "eventTime": "2025-10-22T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
-   "inputQuantityList": [{"epcClass": "urn:t:lot:B", "quantity": 10, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:P9", "quantity": 1, "uom": "TNE"}],
-   "bizLocation": {"id": "urn:t:site:mb"},
-   "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]}}]}}`
+	credit := mbfxDoc(mbfxFeed("B", "PAK", 10), mbfxOxideRun("E9G", "2025-10-22T00:00:00Z", "B", 10, "P9", 1, ""))
 	if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(credit), nil); resp.StatusCode != 202 {
 		t.Fatalf("credit run: %d %s", resp.StatusCode, b)
 	}

@@ -1,12 +1,8 @@
 package http_test
 
 import (
-	"net/url"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/critmin/critmin/ledger"
 )
 
 // TestOverClaimEveryShortOriginAPI (fix9o item 1): the 400 problem of a
@@ -21,28 +17,10 @@ import (
 //	  against E9O's own credit min(10 × 5 % × 0.9 = 0.45, 6.4) = 0.45 t
 //	  (shortfall 3.2 − 0.45 = 2.75 t). In all 2.75 + 0.3 = 3.05 t.
 func TestOverClaimEveryShortOriginAPI(t *testing.T) {
-	ts := MustServe(t, true, nil)
-	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
-	if _, err := ts.Svc.Capture(t.Context(), ledger.CaptureRequest{Body: []byte(mbMaster)}); err != nil {
-		t.Fatal(err)
-	}
-	base := ts.URL + "/api/v1/sites/" + url.PathEscape("urn:t:site:mb") + "/mass-balance"
-	if resp, b := do(t, "PUT", base, operatorSecret, []byte(strings.Replace(mbDecl, "%s", "0.9", 1)), map[string]string{"Content-Type": "application/json"}); resp.StatusCode != 200 {
-		t.Fatalf("declare: %d %s", resp.StatusCode, b)
-	}
-	if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(mbDoc), nil); resp.StatusCode != 202 {
-		t.Fatalf("capture: %d %s", resp.StatusCode, b)
-	}
-	const head = `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-21T00:00:00Z", "epcisBody": {"eventList": [`
-	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 21, 0, 0, 0, 0, time.UTC) }
-	doc := head + `{"type": "ObjectEvent", "eventID": "urn:t:ev:C", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
-   "quantityList": [{"epcClass": "urn:t:lot:C", "quantity": 10, "uom": "TNE"}],
-   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "CHN", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 1, "cm:unit": "%", "cm:basis": "dry"}]}},
-  {"type": "TransformationEvent", "eventID": "urn:t:ev:E9O", "eventTime": "2025-10-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
-   "inputQuantityList": [{"epcClass": "urn:t:lot:C", "quantity": 10, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:P9", "quantity": 8, "uom": "TNE"}],
-   "bizLocation": {"id": "urn:t:site:mb"},
-   "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}],
-    "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.5}, {"cm:country": "CHN", "cm:share": 0.5}]}}]}}`
+	ts, _ := mbfxServe(t, mbDoc)
+	doc := mbfxDoc(mbfxFeed("C", "CHN", 10),
+		mbfxOxideRun("E9O", "2025-10-20T00:00:00Z", "C", 10, "P9", 8, `,
+    "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.5}, {"cm:country": "CHN", "cm:share": 0.5}]`))
 	resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(doc), nil)
 	p := mustProblem(t, resp, b, 400)
 	var reasons []string
