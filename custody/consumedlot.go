@@ -47,7 +47,9 @@ var handlingSteps = map[string]bool{"packing": true, "loading": true, "shipping"
 //     tonnes its runs consumed and were credited for — the rule the
 //     import applies to a weighbridge row ("would change the mass its
 //     runs consumed"), applied to every event (a Sample form's moisture,
-//     an ILMD or a sensor report);
+//     an ILMD or a sensor report). The H2O of an as-received assay is
+//     its sample's and leaves the lot's moisture (ledger.Project; issue
+//     9, fix9t), so it is no change here;
 //   - a part-consumed lot may be packed or shipped only up to what
 //     remains: the child quantities of a packing, or the quantity of a
 //     handling event, summed per lot, at most remaining × (1 + tolerance).

@@ -279,8 +279,12 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				standing = true
 			}
 		}
+		// An as-received assay's own moisture is its sample's: a part
+		// runs took of keeps the moisture they took it at, as the body
+		// does (Project; issue 9, fix9t).
+		assayOwn := asReceivedOwnMoisture(ev.Mineral)
 		for i := range l.Parts {
-			if p := &l.Parts[i]; p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) && (!standing || p.LeftTonnes() > 1e-9) {
+			if p := &l.Parts[i]; p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) && (!standing || p.LeftTonnes() > 1e-9) && !(assayOwn && p.TakenTonnes > 0) {
 				measurePart(p, ev)
 			}
 		}

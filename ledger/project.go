@@ -174,7 +174,17 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 			// moved, received or observed a part, which applyPart gave
 			// it to (parts.go, measurePart).
 			body := !current || part == moveLot || (part == moveElsewhere && !receivedAt(l, ev.BizLocation))
-			mergeMineral(l, ev.Mineral, current, part == moveLot, body)
+			mf := ev.Mineral
+			if current && body && runsTook(l) && asReceivedOwnMoisture(mf) {
+				// The moisture of an as-received assay's sample converts
+				// that assay (Assay.Moisture); the lot keeps the moisture
+				// its runs took it at (docs/origin.md, "As-received
+				// assays"; issue 9, fix9t).
+				c := *mf
+				c.Moisture = nil
+				mf = &c
+			}
+			mergeMineral(l, mf, current, part == moveLot, body)
 		}
 		if adds && l.Quantity != qtyBefore {
 			// The line is dry at its own event's moisture, the lot's
@@ -262,6 +272,33 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 		}
 	}
 	return fx
+}
+
+// asReceivedOwnMoisture says whether the moisture of mf is measured with an
+// as-received assay — the moisture of the sample the assay was measured
+// on, which converts it to dry (DecodeMineral gives it to each such
+// assay as Assay.Moisture) — and with no weighing: an event stating a
+// moisture, an as-received assay and no mass. Where runs already took of
+// the lot (runsTook), that moisture is the assay's only: the lot keeps
+// the moisture its runs took it at, so that no later sample re-dries
+// the tonnes they consumed and were credited for (issue 9, fix9t; as a
+// run's take of a part keeps the part's moisture, fix15n).
+func asReceivedOwnMoisture(mf *critmin.MineralFacts) bool {
+	if mf == nil || mf.Moisture == nil || mf.MassTonnes != nil {
+		return false
+	}
+	for _, a := range mf.Assays {
+		if a.Basis == "as_received" {
+			return true
+		}
+	}
+	return false
+}
+
+// runsTook says whether runs have taken of lot l: a stated quantity
+// (TakenTonnes), or the whole of it (consumed).
+func runsTook(l *critmin.Lot) bool {
+	return l.TakenTonnes > 0 || l.Status == critmin.LotConsumed
 }
 
 // hasFacts reports whether a lot holds a mineral fact of its own: a
