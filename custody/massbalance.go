@@ -3828,8 +3828,10 @@ func joinEdges(run []critmin.LotEdge, p ledgerRun) []critmin.LotEdge {
 		in := newIn[pid]
 		for _, cid := range sortedKeys(children) {
 			c := children[cid]
+			// This event's input line to an earlier output: consumption,
+			// carrying the earlier output line again (Carried).
 			out = append(out, critmin.LotEdge{Parent: in.Parent, Child: c.Child, EventID: tmpl.EventID, Kind: tmpl.Kind, ParentQty: in.ParentQty, ParentUOM: in.ParentUOM,
-				ChildQty: c.ChildQty, ChildUOM: c.ChildUOM, EventTime: tmpl.EventTime, BizLocation: tmpl.BizLocation, Run: tmpl.Run})
+				ChildQty: c.ChildQty, ChildUOM: c.ChildUOM, EventTime: tmpl.EventTime, BizLocation: tmpl.BizLocation, Run: tmpl.Run, Carried: true})
 		}
 	}
 	for _, pid := range sortedKeys(parents) {
