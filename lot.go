@@ -589,6 +589,11 @@ type LotEdge struct {
 	// already consumed to a later event's output: genealogy only, never
 	// counted again as consumption (ledger.RunLinks).
 	Replay bool `json:"replay,omitempty"`
+	// Carried marks an edge from an input line of a later event of the
+	// run to an output an earlier event stated: it counts as the line's
+	// consumption and carries the earlier output line again, which is
+	// never counted again as what the run produced (ledger.RunProduced).
+	Carried bool `json:"carried,omitempty"`
 }
 
 // RunKey names the transformation (run) an edge belongs to. EPCIS 2.0

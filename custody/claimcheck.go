@@ -1029,7 +1029,7 @@ func documentRuns(ctx context.Context, s Store, live []*critmin.Event) (map[*cri
 			}
 			for _, l := range ledger.RunLinks(priorIn, priorOut, in, outs, ev.EventID) {
 				e := critmin.LotEdge{Parent: l.Parent, Child: l.Child, EventID: ev.EventID, Kind: l.Kind, ParentQty: l.ParentQty, ParentUOM: l.ParentUOM,
-					ChildQty: l.ChildQty, ChildUOM: l.ChildUOM, EventTime: ev.EventTime, BizLocation: ev.BizLocation, Run: ev.TransformationID, Replay: l.Replay}
+					ChildQty: l.ChildQty, ChildUOM: l.ChildUOM, EventTime: ev.EventTime, BizLocation: ev.BizLocation, Run: ev.TransformationID, Replay: l.Replay, Carried: l.Carried}
 				e.EventTime = critmin.LinkTime(e, lines[ev.TransformationID], pk)
 				r.edges = append(r.edges, e)
 			}

@@ -693,6 +693,12 @@ type RefusedClaim struct {
 	// the booked claims' shares adding up to the line's deficit) and
 	// Available the part of the claim the credits now cover.
 	Booked bool `json:"booked,omitempty"`
+	// Window: a booked claim at a rolling-average site whose origin now
+	// exceeds its share of the qualifying input over the rolling window
+	// (fix9s): Shortfall is claimed − available, Available the tonnes
+	// the window's share allows; the balance itself covers the claim, so
+	// the row leaves no deficit (CheckStatement).
+	Window bool `json:"rollingWindow,omitempty"`
 	// Status is ClaimNotCovered for a booked claim (accepted at capture),
 	// else ClaimRefused (fix9h): the site page, the statement CSV and the
 	// API read it, never calling a booked claim refused.
@@ -796,6 +802,9 @@ type Claim struct {
 	// words (the first short one): its deficit clause is restated from
 	// the claims still short of it (restateDeficit, fix9j).
 	bookedOrigin string
+	// windowShort are a booked claim's shortfalls against the rolling
+	// window's share, by origin (fix9s): its claim entries carry them.
+	windowShort map[string]float64
 	// ShortfallByCountry is a claim booked in full although no longer
 	// covered, by origin: its share of that origin's deficit (tonnes of
 	// element, > 0; Shortfall is their sum). An origin of the claim not
@@ -1582,7 +1591,16 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		for _, sh := range cl.ByCountry {
 			line(cl.Category, sh.Key).Claims += sh.Tonnes
 			e := Entry{Kind: "claim", Country: sh.Key, Tonnes: sh.Tonnes, Lot: l.ID, Event: pc.ce.Event, Time: pc.ce.At, Status: ClaimAccepted}
-			if cl.booked {
+			switch v := cl.windowShort[sh.Key]; {
+			case cl.booked && cl.windowShort != nil && v > claimTolerance:
+				// Short of the rolling window's share in this origin
+				// (fix9s): its own shortfall.
+				e.Status, e.Shortfall = ClaimNotCovered, v
+				e.Note = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t against its share of the qualifying input over the rolling window)", Figure(v))
+			case cl.booked && cl.windowShort != nil:
+				e.Status = OriginCovered
+				e.Note = fmt.Sprintf("covered: accepted at capture, booked in full; the %s share of the rolling window covers it (the claim attributes nothing: %s short)", country.Name(sh.Key), cl.shortOrigins())
+			case cl.booked:
 				// Restated origin by origin at the period's end
 				// (settleShares).
 				e.Status = ClaimNotCovered
@@ -1804,7 +1822,9 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 	}
 	var kept []RefusedClaim
 	for _, r := range st.Refused {
-		if !r.Booked {
+		// A row short of the rolling window's share holds no share of a
+		// deficit: it stays as replayed (fix9s).
+		if !r.Booked || r.Window {
 			kept = append(kept, r)
 		}
 	}
@@ -3050,9 +3070,16 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		// so no later claim takes the credits it rests on.
 		msg = strings.Replace(msg, " refused:", " not covered:", 1)
 		msg = strings.Replace(msg, "is refused as a whole", "is not covered as a whole", 1)
-		r := rolling[0]
-		ref = refuse(catID, r.country, r.claimed, r.avail, msg)
-		cl.booked, ref[0].Booked, cl.bookedLot, cl.bookedOrigin = true, true, l.ID, r.country
+		// Every short origin carries its own shortfall, and the claim
+		// their total, as a refusal's do (refuseAll, fix9s): one booked
+		// row per short origin, against the window's share.
+		ref = mc.refuseAll(l, ce, cl, catID, rolling, msg)
+		cl.windowShort = map[string]float64{}
+		for i := range ref {
+			ref[i].Booked, ref[i].Window = true, true
+			cl.windowShort[ref[i].Country] += ref[i].Shortfall
+		}
+		cl.booked, cl.bookedLot, cl.bookedOrigin = true, l.ID, rolling[0].country
 	}
 	for _, sh := range cl.ByCountry {
 		c, want := sh.Key, sh.Tonnes
@@ -3537,6 +3564,14 @@ func CheckStatement(st *Statement) error {
 			if r.Shortfall < -tol || r.Shortfall > r.Claimed+tol {
 				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's shortfall %.6f t is not within its claim of %.6f t %s", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Shortfall, r.Claimed, r.Country)
 			}
+			if r.Window {
+				// Short of the rolling window's share, not of the
+				// balance (fix9s): claimed − available, no deficit.
+				if math.Abs(r.Shortfall-(r.Claimed-r.Available)) > tol {
+					return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's %s row short of the rolling window: shortfall %.6f t ≠ claimed %.6f − available %.6f", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country, r.Shortfall, r.Claimed, r.Available)
+				}
+				continue
+			}
 			short[r.Country] += r.Shortfall
 		}
 		for _, l := range c.Lines {
@@ -3828,8 +3863,10 @@ func joinEdges(run []critmin.LotEdge, p ledgerRun) []critmin.LotEdge {
 		in := newIn[pid]
 		for _, cid := range sortedKeys(children) {
 			c := children[cid]
+			// This event's input line to an earlier output: consumption,
+			// carrying the earlier output line again (Carried).
 			out = append(out, critmin.LotEdge{Parent: in.Parent, Child: c.Child, EventID: tmpl.EventID, Kind: tmpl.Kind, ParentQty: in.ParentQty, ParentUOM: in.ParentUOM,
-				ChildQty: c.ChildQty, ChildUOM: c.ChildUOM, EventTime: tmpl.EventTime, BizLocation: tmpl.BizLocation, Run: tmpl.Run})
+				ChildQty: c.ChildQty, ChildUOM: c.ChildUOM, EventTime: tmpl.EventTime, BizLocation: tmpl.BizLocation, Run: tmpl.Run, Carried: true})
 		}
 	}
 	for _, pid := range sortedKeys(parents) {

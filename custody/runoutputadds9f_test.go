@@ -152,7 +152,7 @@ func TestRunOutputNamedAgainCreditBound(t *testing.T) {
 // TestRunProduced (fix9f): ledger.RunProduced, the one definition of what
 // a run produced, over the edges ledger.RunLinks makes. Run R: a takes
 // 100 t of P → O 0.5 t; b takes 20 t of Q (no output: its edge Q→O
-// carries a's 0.5 t again); c (output-only) O 10 t (Replay edges P→O, Q→O
+// carries a's 0.5 t again, Carried as the store keeps it); c (output-only) O 10 t (Replay edges P→O, Q→O
 // carry c's 10 t). O = 0.5 (a, the earliest) + 10 (c, its own line) =
 // 10.5 t — b's edge is a's line, not counted twice.
 func TestRunProduced(t *testing.T) {
@@ -168,7 +168,7 @@ func TestRunProduced(t *testing.T) {
 	}{{"a", []critmin.QuantityElement{q("P", 100)}, []critmin.QuantityElement{q("O", 0.5)}}, {"b", []critmin.QuantityElement{q("Q", 20)}, nil}, {"c", nil, []critmin.QuantityElement{q("O", 10)}}} {
 		for _, l := range ledger.RunLinks(priorIn, priorOut, ev.in, ev.out, ev.id) {
 			edges = append(edges, critmin.LotEdge{Parent: l.Parent, Child: l.Child, EventID: l.EventID, Kind: l.Kind, ParentQty: l.ParentQty, ParentUOM: l.ParentUOM,
-				ChildQty: l.ChildQty, ChildUOM: l.ChildUOM, Run: "R", Replay: l.Replay, EventTime: time.Date(2025, 11, day, 0, 0, 0, 0, time.UTC)})
+				ChildQty: l.ChildQty, ChildUOM: l.ChildUOM, Run: "R", Replay: l.Replay, Carried: l.Carried, EventTime: time.Date(2025, 11, day, 0, 0, 0, 0, time.UTC)})
 		}
 		day++
 		priorIn, priorOut = append(priorIn, ev.in...), append(priorOut, ev.out...)

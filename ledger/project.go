@@ -25,6 +25,12 @@ type Link struct {
 	// event of the run already consumed to a later event's output: it
 	// records the genealogy, never a second consumption (RunLinks).
 	Replay bool
+	// Carried marks a transformation link from an input line to an output
+	// an earlier event of the run stated, not this event: it counts as
+	// consumption, and its ChildQty is the earlier output line again,
+	// never counted twice as production (RunProduced). Stored as replay
+	// = 2 (migration 0103).
+	Carried bool
 }
 
 // Genealogy edge kinds.

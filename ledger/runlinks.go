@@ -45,7 +45,8 @@ func RunLinks(priorIn, priorOut, in, out []critmin.QuantityElement, eventID stri
 	// OZ 0.5 t": zb's edge Q→OZ carries 10 + 0.5 = 10.5 t, what the
 	// projection gives OZ), so RunProduced counts every output line
 	// whatever the order of capture (issue 9, fix9i).
-	if len(priorIn) == 0 && len(in) > 0 && len(priorOut) > 0 {
+	folded := len(priorIn) == 0 && len(in) > 0 && len(priorOut) > 0
+	if folded {
 		out, priorOut = foldOutputs(priorOut, out)
 	}
 	// Lines stated before the run had any output are consumed into this
@@ -71,9 +72,15 @@ func RunLinks(priorIn, priorOut, in, out []critmin.QuantityElement, eventID stri
 				add(TransformationLink(line, c, eventID))
 			}
 		}
+		// An edge to an output an earlier event stated carries that
+		// event's line again (Carried), unless the output-only events
+		// before this one made no edge of their own (folded: this edge
+		// is the first to carry their lines).
 		for _, c := range priorOut {
 			if p.EPCClass != c.EPCClass {
-				add(TransformationLink(p, c, eventID))
+				l := TransformationLink(p, c, eventID)
+				l.Carried = !folded
+				add(l)
 			}
 		}
 	}
@@ -206,82 +213,36 @@ func RunConsumption(edges []critmin.LotEdge, mass func(critmin.LotEdge) float64)
 // definition of what a run produced: element balance, mass-balance
 // credit bounds, the trace's mass check and the refinery ledger read it.
 //
-// Under RunLinks an event's edge into an output carries the event's own
-// output line when the event states that output — then, if the run had
-// input lines before, some of its edges into it are Replay — or, from a
-// line of a later event to an output an earlier event made, the earlier
-// line's quantity again. So per run and output, each event with a Replay
-// edge into it counts its line once, and so does the run's earliest
-// event with a non-replay edge into it (by event time, then event ID):
-// the event that first linked the output, carrying the line that made
-// it — a replay edge is never that event, even dated earlier (run Z: zb
-// "Q 100 t → OZ 0.5 t" captured first, then za "OZ 10 t" dated before
-// it: za's replay edge counts its 10 t, zb's edge its 0.5 t). Output lines stated
-// by events of the run that have no edge of their own (output-only events
-// before any input line) are carried, summed per lot, by the first event
-// bringing inputs (RunLinks), so they count whatever the order of capture
-// or the events' times. An output first stated by an output-only event
-// captured after the run had inputs has replay edges only; a later input
-// line's non-replay edge into it carries that line again, from a lot no
-// replay edge into it comes from, and is not counted (statedBefore;
-// run tA: a "PK → OA 2 t", a3 "OB 2 t", a4 "CN 20 t": OB made 2 t, not
-// 4 t; fix9r). Unknown
-// lists the outputs whose counted lines state no mass (no quantity, or a
-// unit that is not a mass): their produced tonnes are not known from the
-// run (the caller reads the lot).
+// Under RunLinks every edge of an event into an output carries the
+// event's own line of it — its non-replay edges from its input lines, its
+// Replay edges from the run's earlier ones — except a Carried edge, from
+// a line of this event to an output only an earlier event stated, which
+// carries the earlier line again. So per run, output and event, the
+// event's line counts once when it has an edge into the output that is
+// not Carried. Output lines stated by events of the run that have no
+// edge of their own (output-only events before any input line) are
+// carried, summed per lot, by the first event bringing inputs
+// (RunLinks), so they count whatever the order of capture or the events'
+// times (run Z: za "OZ 10 t", then zb "Q 100 t → OZ 0.5 t": 10.5 t). And
+// a later input line, even of a lot the run already used, never counts
+// an earlier output line again (run tA: a "PK 100 t → OA 2 t", a3 "OB
+// 2 t", a4 "CN 20 t", a5 "PK 50 t": OA and OB made 2 t each; fix9r,
+// fix9s). Unknown lists the outputs whose counted lines state no mass (no
+// quantity, or a unit that is not a mass): their produced tonnes are not
+// known from the run (the caller reads the lot).
 func RunProduced(edges []critmin.LotEdge) (tonnes map[string]float64, unknown map[string]bool) {
-	type key struct{ run, child string }
 	line := map[[3]string]critmin.LotEdge{} // run, child, event → its edge
-	counted := map[[3]string]bool{}
-	// Per run and output: the parent lots of its replay edges, and of
-	// each event's non-replay edges into it.
-	replayFrom := map[key]map[string]bool{}
-	direct := map[key]map[string]map[string]bool{} // event → parent lots
 	for _, e := range edges {
-		if e.Kind != "" && e.Kind != LinkTransformation {
+		if e.Kind != "" && e.Kind != LinkTransformation || e.Carried {
 			continue
 		}
-		k := key{e.RunKey(), e.Child}
-		ek := [3]string{k.run, k.child, e.EventID}
+		ek := [3]string{e.RunKey(), e.Child, e.EventID}
 		if _, ok := line[ek]; !ok {
 			line[ek] = e
 		}
-		if e.Replay {
-			counted[ek] = true
-			line[ek] = e
-			if replayFrom[k] == nil {
-				replayFrom[k] = map[string]bool{}
-			}
-			replayFrom[k][e.Parent] = true
-			continue
-		}
-		if direct[k] == nil {
-			direct[k] = map[string]map[string]bool{}
-		}
-		if direct[k][e.EventID] == nil {
-			direct[k][e.EventID] = map[string]bool{}
-		}
-		direct[k][e.EventID][e.Parent] = true
-	}
-	for k, events := range direct {
-		var first critmin.LotEdge
-		found := false
-		for ev, parents := range events {
-			if counted[[3]string{k.run, k.child, ev}] || !statedBefore(parents, replayFrom[k]) {
-				continue
-			}
-			e := line[[3]string{k.run, k.child, ev}]
-			if !found || e.EventTime.Before(first.EventTime) || e.EventTime.Equal(first.EventTime) && e.EventID < first.EventID {
-				first, found = e, true
-			}
-		}
-		if found {
-			counted[[3]string{k.run, k.child, first.EventID}] = true
-		}
 	}
 	tonnes, unknown = map[string]float64{}, map[string]bool{}
-	for ek := range counted {
-		e := line[ek]
+	for ek, e := range line {
 		if e.ChildQty == nil || !units.IsMass(e.ChildUOM) {
 			unknown[ek[1]] = true
 			continue
@@ -294,27 +255,4 @@ func RunProduced(edges []critmin.LotEdge) (tonnes map[string]float64, unknown ma
 		tonnes[ek[1]] += t
 	}
 	return tonnes, unknown
-}
-
-// statedBefore reports whether an event whose non-replay edges into an
-// output come from the parent lots parents can be the one that first
-// stated the output, given the parent lots of the output's replay edges
-// (replay; nil when it has none). An output first stated by an
-// output-only event captured after the run had inputs has replay edges
-// only (RunLinks); an input line captured later still gets a non-replay
-// edge into it, carrying the earlier event's output line again, from a
-// lot no replay edge into it comes from. An event captured before any
-// replay statement of the output has its input lots among the replay
-// edges' parents (each later event of the run replays every earlier input
-// line into its outputs).
-func statedBefore(parents, replay map[string]bool) bool {
-	if replay == nil {
-		return true
-	}
-	for p := range parents {
-		if !replay[p] {
-			return false
-		}
-	}
-	return true
 }

@@ -1533,7 +1533,7 @@ func (w *writer) addLink(l ledger.Link, ev *critmin.Event) error {
 		w.linked = map[[3]string]bool{}
 	}
 	w.linked[key] = true
-	vals := linkSealValues(l.Parent, l.Child, l.EventID, l.Kind, qty(l.ParentQty), l.ParentUOM, qty(l.ChildQty), l.ChildUOM, micros(ev.EventTime), ev.BizLocation, replayFlag(l.Replay))
+	vals := linkSealValues(l.Parent, l.Child, l.EventID, l.Kind, qty(l.ParentQty), l.ParentUOM, qty(l.ChildQty), l.ChildUOM, micros(ev.EventTime), ev.BizLocation, replayFlag(l.Replay, l.Carried))
 	w.count(l.Child, 0, 1)
 	w.count(l.Parent, 2, 1)
 	return w.add(w.links, append(vals, derivedSeal("lot_links", vals...))...)
@@ -1621,9 +1621,15 @@ func (w *writer) storedLots(ids []string) (map[string]*lotRow, error) {
 	return out, err
 }
 
-func replayFlag(b bool) int {
-	if b {
+// replayFlag is a link's lot_links.replay: 1 a Replay link (genealogy
+// only), 2 a Carried one (consumption carrying an earlier event's output
+// line again, migration 0103), 0 any other.
+func replayFlag(replay, carried bool) int {
+	switch {
+	case replay:
 		return 1
+	case carried:
+		return 2
 	}
 	return 0
 }

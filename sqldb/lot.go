@@ -691,7 +691,7 @@ func scanEdges(rows *sql.Rows) ([]critmin.LotEdge, error) {
 			return nil, err
 		}
 		e.Run = run.String
-		e.Replay = replay != 0
+		e.Replay, e.Carried = replay == 1, replay == 2
 		if pq.Valid {
 			v := pq.Float64
 			e.ParentQty = &v

@@ -1,0 +1,15 @@
+-- A later event's input line to an output an earlier event of its run
+-- stated carries that earlier output line again: lot_links.replay = 2
+-- (ledger.Link.Carried), consumption all the same (ledger.RunConsumption)
+-- but never counted again as what the run produced (ledger.RunProduced;
+-- issue 9, fix9s). Rows stored before it hold replay = 0, and a later
+-- input-only event bringing more of a lot the run already used counted
+-- an earlier output-only line twice (run tA: a "PK 100 t → OA 2 t", a3
+-- "OB 2 t", a4 "CN 20 t", a5 "PK 50 t": OB read 4 t for 2 t, the
+-- mass-balance credit bound 4.8 t of oxide for 3.2 t). This migration
+-- has no SQL of its own: its Go step (sqldb.replayRunCarriedLinks,
+-- registered in goStepsWithStore) replays the event log as `critmin
+-- verify` does on a store holding a run of more than one event, and
+-- rewrites each lot projection table that differs, in this migration's
+-- transaction.
+SELECT 1;
