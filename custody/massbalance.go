@@ -697,7 +697,19 @@ type RefusedClaim struct {
 	// else ClaimRefused (fix9h): the site page, the statement CSV and the
 	// API read it, never calling a booked claim refused.
 	Status string `json:"status"`
+	// ShortOf is ShortOfWindowShare for a booked claim at a
+	// rolling-average site left above its origin's share of the window
+	// (fix9u): Available is what that share allows (claim tonnes × the
+	// origin's share of the window at the claim), Shortfall = Claimed −
+	// Available, and the row takes no part in the line's deficit (the
+	// balance may still cover the claim). "" for a shortfall against the
+	// balance: a share of the line's deficit (settleShares).
+	ShortOf string `json:"shortOf,omitempty"`
 }
+
+// ShortOfWindowShare marks a not-covered row whose shortfall is against
+// the origin's share of the rolling window (RefusedClaim.ShortOf, fix9u).
+const ShortOfWindowShare = "window_share"
 
 // Claim is a lot's claimed origin: a mass-balance attribution, never a
 // physical origin. Tonnes are qualifying element claimed per origin.
@@ -796,6 +808,13 @@ type Claim struct {
 	// words (the first short one): its deficit clause is restated from
 	// the claims still short of it (restateDeficit, fix9j).
 	bookedOrigin string
+	// windowShort is, for a claim booked in full at a rolling-average
+	// site, by origin, what it claims above the origin's share of the
+	// window at the claim (tonnes of element), and windowAvail what that
+	// share allows (rollingShort9u, fix9u). Its shortfall of an origin is
+	// the larger of this and its share of the deficit: both bound what
+	// may be claimed.
+	windowShort, windowAvail map[string]float64
 	// ShortfallByCountry is a claim booked in full although no longer
 	// covered, by origin: its share of that origin's deficit (tonnes of
 	// element, > 0; Shortfall is their sum). An origin of the claim not
@@ -957,6 +976,11 @@ type account struct {
 	// although no longer covered, with each one's share of the deficit
 	// (allocate).
 	booked map[string][]*bookedShare
+	// windowClaims are the claims of the period being replayed booked in
+	// full although above their origin's share of the rolling window
+	// (Claim.windowShort, fix9u), in capture order: the statement lists
+	// them as not covered whether or not the balance covers them.
+	windowClaims []*Claim
 }
 
 // bookedShare is one origin of a claim booked in full although a later
@@ -1431,6 +1455,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			a.factor, a.source = f, src
 		}
 		a.window = append(a.window, map[string]float64{})
+		a.windowClaims = nil
 		for c := range a.buckets {
 			line(id, c)
 		}
@@ -1568,6 +1593,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			cl, ref = mc.earlyClaim(l, pc, periods, p)
 		} else {
 			cl, ref = mc.claim(l, pc.ce, p)
+			mc.rollingShort9u(cl)
 			mc.uncoveredByAssay(l, cl, ref)
 			laterAssayNote(pc.lot, pc.ce.At, cl)
 		}
@@ -1727,6 +1753,9 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		// was are the origins booked short (fix9n): only their
 		// entries read covered again once repaid.
 		was map[string]bool
+		// windowOnly: a claim at a rolling-average site short of its
+		// origins' window shares only, the balance covering it (fix9u).
+		windowOnly bool
 	}
 	by := map[*Claim]*state{}
 	var order []*Claim
@@ -1753,9 +1782,38 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			}
 		}
 	}
+	// A claim above its origin's share of the rolling window is not
+	// covered whether or not the balance covers it (fix9u): its shortfall
+	// of each origin is the larger of its window shortfall and its share
+	// of the deficit (both bound what may be claimed). The period's such
+	// claims the balance covers join those booked short of it.
+	for _, id := range sortedKeys(mc.acc) {
+		for _, cl := range mc.acc[id].windowClaims {
+			if by[cl] == nil {
+				by[cl] = &state{byC: map[string]float64{}, was: map[string]bool{}, windowOnly: true}
+				order = append(order, cl)
+			}
+		}
+	}
+	for _, cl := range order {
+		x := by[cl]
+		for c, w := range cl.windowShort {
+			x.was[c] = true
+			if w > x.byC[c] {
+				x.short += w - x.byC[c]
+				x.byC[c] = w
+			}
+		}
+	}
 	note := map[string]string{}
 	for _, cl := range order {
 		x := by[cl]
+		if x.windowOnly {
+			// No deficit to restate: the error claim gave names every
+			// origin above its window share with its own shortfall.
+			cl.Status, cl.Shortfall, cl.ShortfallByCountry, cl.CoveredBy, cl.CoverageNote = ClaimRefused, x.short, x.byC, nil, ""
+			continue
+		}
 		if cl.bookedErr == "" {
 			cl.bookedErr, cl.bookedShort = cl.Error, cl.Shortfall
 		}
@@ -1821,6 +1879,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			}
 		}
 	}
+	kept = append(kept, mc.windowRows9u()...)
 	if kept == nil {
 		kept = []RefusedClaim{}
 	}
@@ -3494,10 +3553,26 @@ func CheckStatement(st *Statement) error {
 		// the booked claim's refused row of that lot and origin — never
 		// another origin's share.
 		rows := map[[2]string]float64{}
+		// A claim above its origin's share of the rolling window (fix9u)
+		// has one row for it, claimed − available = shortfall; its entry's
+		// shortfall is the larger of that and its share of the deficit.
+		window := map[[2]string]float64{}
 		for _, r := range st.Refused {
-			if r.Booked && r.Category == c.Category.ID {
-				rows[[2]string{r.Lot, r.Country}] += r.Shortfall
+			if !r.Booked || r.Category != c.Category.ID {
+				continue
 			}
+			k := [2]string{r.Lot, r.Country}
+			if r.ShortOf == ShortOfWindowShare {
+				if _, dup := window[k]; dup {
+					return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's claim is listed twice as above its %s window share", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country)
+				}
+				if r.Shortfall <= tol || r.Shortfall > r.Claimed+tol || math.Abs(r.Shortfall-(r.Claimed-r.Available)) > tol {
+					return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's %s row above its window share: shortfall %.6f t ≠ claimed %.6f − allowed %.6f", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country, r.Shortfall, r.Claimed, r.Available)
+				}
+				window[k] = r.Shortfall
+				continue
+			}
+			rows[k] += r.Shortfall
 		}
 		for _, e := range c.Entries {
 			if e.Kind != "claim" {
@@ -3509,7 +3584,7 @@ func CheckStatement(st *Statement) error {
 			if e.Status == ClaimAccepted {
 				continue
 			}
-			if v := rows[[2]string{e.Lot, e.Country}]; math.Abs(v-e.Shortfall) > tol {
+			if v := math.Max(rows[[2]string{e.Lot, e.Country}], window[[2]string{e.Lot, e.Country}]); math.Abs(v-e.Shortfall) > tol {
 				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's %s claim entry has shortfall %.6f t but its booked share of the %s deficit is %.6f t", st.Site, c.Category.ID, st.Period.ID, e.Lot, e.Country, e.Shortfall, e.Country, v)
 			}
 		}
@@ -3531,7 +3606,7 @@ func CheckStatement(st *Statement) error {
 			}
 		}
 		for _, r := range st.Refused {
-			if !r.Booked || r.Category != c.Category.ID {
+			if !r.Booked || r.Category != c.Category.ID || r.ShortOf == ShortOfWindowShare {
 				continue
 			}
 			if r.Shortfall < -tol || r.Shortfall > r.Claimed+tol {
