@@ -1095,6 +1095,11 @@ type ledgerRun struct {
 	// credits then (the period of their first edge in the run), and the
 	// links a later event of the run makes to them earn nothing again.
 	earlier map[string]bool
+	// before are the run's edges dated before this period (its events in
+	// earlier periods): what they consumed of an input earned its credits
+	// then, and an event of this period earns on what it consumed beyond
+	// it (consumedByEvent9u, fix9u).
+	before []critmin.LotEdge
 }
 
 // xid is the run's transformationID, "" for a run of one event without
@@ -1570,8 +1575,15 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 					}
 					a.earned[c] = true
 					line(catID, c).Credits += t
-					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Lot: lot, Event: ev, Time: r.at, Factor: rc.factor, FactorSource: rc.source,
-						Note: joinNotes(rc.notes[k], creditAssayNote(mc.oc.lots[lot], a.cat.Elements, r.event, r.at, t))})
+					// Each credit is dated at the event that consumed its
+					// input (fix9u); the run's credits enter the balance
+					// together, at its first event in the period.
+					at := r.at
+					if x, ok := rc.at[ev]; ok && !x.IsZero() {
+						at = x
+					}
+					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Lot: lot, Event: ev, Time: at, Factor: rc.factor, FactorSource: rc.source,
+						Note: joinNotes(rc.notes[k], creditAssayNote(mc.oc.lots[lot], a.cat.Elements, ev, at, t))})
 					if n := rc.notes[k]; n != "" && !slices.Contains(line(catID, c).Notes, n) {
 						line(catID, c).Notes = append(line(catID, c).Notes, n)
 					}
@@ -2272,6 +2284,7 @@ func (mc *mbCalc) markEarlierInputs(runs []*ledgerRun, from time.Time) error {
 		edges = append(edges, p.edges...)
 	}
 	earlier := map[string]map[string]bool{} // run key → parents
+	before := map[string][]critmin.LotEdge{}
 	for _, e := range edges {
 		if e.Kind != ledger.LinkTransformation || !e.EventTime.Before(from) || mc.drop[e.EventID] {
 			continue
@@ -2280,9 +2293,13 @@ func (mc *mbCalc) markEarlierInputs(runs []*ledgerRun, from time.Time) error {
 			earlier[e.RunKey()] = map[string]bool{}
 		}
 		earlier[e.RunKey()][e.Parent] = true
+		if !mc.skip[e.EventID] {
+			before[e.RunKey()] = append(before[e.RunKey()], e)
+		}
 	}
 	for _, r := range runs {
 		r.earlier = earlier[r.key]
+		r.before = before[r.key]
 	}
 	return nil
 }
@@ -2300,6 +2317,9 @@ type runCredits struct {
 	input  map[string]float64
 	factor float64
 	source string
+	// at is, by event, the time of the run's edges from that event: a
+	// credit entry is dated at the event that consumed its input (fix9u).
+	at map[string]time.Time
 	// notes say, by the same key, why a credit is less than the run's
 	// consumption would give (creditCap, productBound).
 	notes map[[3]string]string
@@ -2345,15 +2365,6 @@ func (mc *mbCalc) creditFactor(a *account, p critmin.ClaimPeriod, at time.Time) 
 // by its commodity, the dry tonnes of it inside and its grade.
 func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCredits, error) {
 	out := map[string]*runCredits{}
-	// The event that consumed each input: the earliest of its edges in the
-	// run (an input is linked to the run's outputs only from the event
-	// that lists it on), so each credit names the event behind it.
-	by := map[string]critmin.LotEdge{}
-	for _, e := range r.edges {
-		if b, ok := by[e.Parent]; !ok || e.EventTime.Before(b.EventTime) || e.EventTime.Equal(b.EventTime) && e.EventID < b.EventID {
-			by[e.Parent] = e
-		}
-	}
 	// A container's contents as each edge's event read them, before the
 	// run's input masses are weighed (runInputMass).
 	for _, e := range r.edges {
@@ -2363,14 +2374,18 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 			}
 		}
 	}
-	seen := map[string]bool{}
-	inMass := mc.oc.runInputMass(r.edges)
-	for _, e := range r.edges {
-		if seen[e.Parent] || r.earlier[e.Parent] {
-			continue // credited once per run, in the period it was consumed
-		}
-		seen[e.Parent] = true
-		in := mc.oc.lots[e.Parent]
+	// Each event that consumed an input is its own credit, named by the
+	// event and dated at it (fix9u): what it consumed beyond the run's
+	// earlier events, those of earlier periods included, which earned
+	// their credits then (an input is linked to the run's outputs only
+	// from the event that lists it on).
+	cons, err := mc.consumedByEvent9u(r)
+	if err != nil {
+		return nil, err
+	}
+	for _, cu := range cons {
+		ev := cu.edge
+		in := mc.oc.lots[ev.Parent]
 		if in == nil {
 			continue
 		}
@@ -2385,22 +2400,22 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 		if err := mc.oc.overConsumption(in.ID); err != nil {
 			return nil, err
 		}
-		run := by[in.ID].RunKey()
+		run := ev.RunKey()
 		overNote := mc.oc.overNotes[[2]string{in.ID, run}]
-		feeds := []feed{{lot: in, mass: inMass[in.ID]}}
+		feeds := []feed{{lot: in, mass: cu.mass}}
 		if overNote != "" {
 			// Beyond the consumption tolerance; within it creditCap
 			// counts the same figure and says so.
 			feeds[0].mass *= mc.oc.heldFraction(in.ID, run)
 		}
-		if c := mc.oc.edgeComp(by[in.ID]); c != nil && len(c.parts) > 0 && c.contentT > 0 {
+		if c := mc.oc.edgeComp(ev); c != nil && len(c.parts) > 0 && c.contentT > 0 {
 			feeds = feeds[:0]
 			for _, pt := range c.parts {
 				l := mc.oc.lots[pt.id]
 				if l == nil {
 					continue
 				}
-				feeds = append(feeds, feed{lot: l, c: pt.c, mass: pt.mass * inMass[in.ID] / c.contentT})
+				feeds = append(feeds, feed{lot: l, c: pt.c, mass: pt.mass * cu.mass / c.contentT})
 			}
 		}
 		for id, a := range mc.acc {
@@ -2452,9 +2467,12 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 							if err != nil {
 								return nil, err
 							}
-							out[id] = &runCredits{byC: map[[3]string]float64{}, factor: cf, source: src}
+							out[id] = &runCredits{byC: map[[3]string]float64{}, factor: cf, source: src, at: map[string]time.Time{}}
 						}
-						key := [3]string{k, by[in.ID].EventID, f.lot.ID}
+						key := [3]string{k, ev.EventID, f.lot.ID}
+						if t, ok := out[id].at[ev.EventID]; !ok || ev.EventTime.Before(t) {
+							out[id].at[ev.EventID] = ev.EventTime
+						}
 						out[id].byC[key] += mass * g * sh * out[id].factor
 						if out[id].input == nil {
 							out[id].input = map[string]float64{}
