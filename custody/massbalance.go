@@ -693,17 +693,23 @@ type RefusedClaim struct {
 	// the booked claims' shares adding up to the line's deficit) and
 	// Available the part of the claim the credits now cover.
 	Booked bool `json:"booked,omitempty"`
-	// Window: a booked claim at a rolling-average site whose origin now
-	// exceeds its share of the qualifying input over the rolling window
-	// (fix9s): Shortfall is claimed − available, Available the tonnes
-	// the window's share allows; the balance itself covers the claim, so
-	// the row leaves no deficit (CheckStatement).
-	Window bool `json:"rollingWindow,omitempty"`
 	// Status is ClaimNotCovered for a booked claim (accepted at capture),
 	// else ClaimRefused (fix9h): the site page, the statement CSV and the
 	// API read it, never calling a booked claim refused.
 	Status string `json:"status"`
+	// ShortOf is ShortOfWindowShare for a booked claim at a
+	// rolling-average site left above its origin's share of the window
+	// (fix9u): Available is what that share allows (claim tonnes × the
+	// origin's share of the window at the claim), Shortfall = Claimed −
+	// Available, and the row takes no part in the line's deficit (the
+	// balance may still cover the claim). "" for a shortfall against the
+	// balance: a share of the line's deficit (settleShares).
+	ShortOf string `json:"shortOf,omitempty"`
 }
+
+// ShortOfWindowShare marks a not-covered row whose shortfall is against
+// the origin's share of the rolling window (RefusedClaim.ShortOf, fix9u).
+const ShortOfWindowShare = "window_share"
 
 // Claim is a lot's claimed origin: a mass-balance attribution, never a
 // physical origin. Tonnes are qualifying element claimed per origin.
@@ -802,9 +808,13 @@ type Claim struct {
 	// words (the first short one): its deficit clause is restated from
 	// the claims still short of it (restateDeficit, fix9j).
 	bookedOrigin string
-	// windowShort are a booked claim's shortfalls against the rolling
-	// window's share, by origin (fix9s): its claim entries carry them.
-	windowShort map[string]float64
+	// windowShort is, for a claim booked in full at a rolling-average
+	// site, by origin, what it claims above the origin's share of the
+	// window at the claim (tonnes of element), and windowAvail what that
+	// share allows (rollingShort9u, fix9u). Its shortfall of an origin is
+	// the larger of this and its share of the deficit: both bound what
+	// may be claimed.
+	windowShort, windowAvail map[string]float64
 	// ShortfallByCountry is a claim booked in full although no longer
 	// covered, by origin: its share of that origin's deficit (tonnes of
 	// element, > 0; Shortfall is their sum). An origin of the claim not
@@ -966,6 +976,11 @@ type account struct {
 	// although no longer covered, with each one's share of the deficit
 	// (allocate).
 	booked map[string][]*bookedShare
+	// windowClaims are the claims of the period being replayed booked in
+	// full although above their origin's share of the rolling window
+	// (Claim.windowShort, fix9u), in capture order: the statement lists
+	// them as not covered whether or not the balance covers them.
+	windowClaims []*Claim
 }
 
 // bookedShare is one origin of a claim booked in full although a later
@@ -1080,6 +1095,11 @@ type ledgerRun struct {
 	// credits then (the period of their first edge in the run), and the
 	// links a later event of the run makes to them earn nothing again.
 	earlier map[string]bool
+	// before are the run's edges dated before this period (its events in
+	// earlier periods): what they consumed of an input earned its credits
+	// then, and an event of this period earns on what it consumed beyond
+	// it (consumedByEvent9u, fix9u).
+	before []critmin.LotEdge
 }
 
 // xid is the run's transformationID, "" for a run of one event without
@@ -1440,6 +1460,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			a.factor, a.source = f, src
 		}
 		a.window = append(a.window, map[string]float64{})
+		a.windowClaims = nil
 		for c := range a.buckets {
 			line(id, c)
 		}
@@ -1554,8 +1575,15 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 					}
 					a.earned[c] = true
 					line(catID, c).Credits += t
-					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Lot: lot, Event: ev, Time: r.at, Factor: rc.factor, FactorSource: rc.source,
-						Note: joinNotes(rc.notes[k], creditAssayNote(mc.oc.lots[lot], a.cat.Elements, r.event, r.at, t))})
+					// Each credit is dated at the event that consumed its
+					// input (fix9u); the run's credits enter the balance
+					// together, at its first event in the period.
+					at := r.at
+					if x, ok := rc.at[ev]; ok && !x.IsZero() {
+						at = x
+					}
+					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Lot: lot, Event: ev, Time: at, Factor: rc.factor, FactorSource: rc.source,
+						Note: joinNotes(rc.notes[k], creditAssayNote(mc.oc.lots[lot], a.cat.Elements, ev, at, t))})
 					if n := rc.notes[k]; n != "" && !slices.Contains(line(catID, c).Notes, n) {
 						line(catID, c).Notes = append(line(catID, c).Notes, n)
 					}
@@ -1577,6 +1605,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			cl, ref = mc.earlyClaim(l, pc, periods, p)
 		} else {
 			cl, ref = mc.claim(l, pc.ce, p)
+			mc.rollingShort9u(cl)
 			mc.uncoveredByAssay(l, cl, ref)
 			laterAssayNote(pc.lot, pc.ce.At, cl)
 		}
@@ -1745,6 +1774,9 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		// was are the origins booked short (fix9n): only their
 		// entries read covered again once repaid.
 		was map[string]bool
+		// windowOnly: a claim at a rolling-average site short of its
+		// origins' window shares only, the balance covering it (fix9u).
+		windowOnly bool
 	}
 	by := map[*Claim]*state{}
 	var order []*Claim
@@ -1771,9 +1803,38 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			}
 		}
 	}
+	// A claim above its origin's share of the rolling window is not
+	// covered whether or not the balance covers it (fix9u): its shortfall
+	// of each origin is the larger of its window shortfall and its share
+	// of the deficit (both bound what may be claimed). The period's such
+	// claims the balance covers join those booked short of it.
+	for _, id := range sortedKeys(mc.acc) {
+		for _, cl := range mc.acc[id].windowClaims {
+			if by[cl] == nil {
+				by[cl] = &state{byC: map[string]float64{}, was: map[string]bool{}, windowOnly: true}
+				order = append(order, cl)
+			}
+		}
+	}
+	for _, cl := range order {
+		x := by[cl]
+		for c, w := range cl.windowShort {
+			x.was[c] = true
+			if w > x.byC[c] {
+				x.short += w - x.byC[c]
+				x.byC[c] = w
+			}
+		}
+	}
 	note := map[string]string{}
 	for _, cl := range order {
 		x := by[cl]
+		if x.windowOnly {
+			// No deficit to restate: the error claim gave names every
+			// origin above its window share with its own shortfall.
+			cl.Status, cl.Shortfall, cl.ShortfallByCountry, cl.CoveredBy, cl.CoverageNote = ClaimRefused, x.short, x.byC, nil, ""
+			continue
+		}
 		if cl.bookedErr == "" {
 			cl.bookedErr, cl.bookedShort = cl.Error, cl.Shortfall
 		}
@@ -1822,9 +1883,9 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 	}
 	var kept []RefusedClaim
 	for _, r := range st.Refused {
-		// A row short of the rolling window's share holds no share of a
-		// deficit: it stays as replayed (fix9s).
-		if !r.Booked || r.Window {
+		// Rows short of the rolling window's share are listed afresh
+		// below (windowRows9u): they hold no share of a deficit.
+		if !r.Booked {
 			kept = append(kept, r)
 		}
 	}
@@ -1841,6 +1902,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			}
 		}
 	}
+	kept = append(kept, mc.windowRows9u()...)
 	if kept == nil {
 		kept = []RefusedClaim{}
 	}
@@ -2233,6 +2295,7 @@ func (mc *mbCalc) markEarlierInputs(runs []*ledgerRun, from time.Time) error {
 		edges = append(edges, p.edges...)
 	}
 	earlier := map[string]map[string]bool{} // run key → parents
+	before := map[string][]critmin.LotEdge{}
 	for _, e := range edges {
 		if e.Kind != ledger.LinkTransformation || !e.EventTime.Before(from) || mc.drop[e.EventID] {
 			continue
@@ -2241,9 +2304,13 @@ func (mc *mbCalc) markEarlierInputs(runs []*ledgerRun, from time.Time) error {
 			earlier[e.RunKey()] = map[string]bool{}
 		}
 		earlier[e.RunKey()][e.Parent] = true
+		if !mc.skip[e.EventID] {
+			before[e.RunKey()] = append(before[e.RunKey()], e)
+		}
 	}
 	for _, r := range runs {
 		r.earlier = earlier[r.key]
+		r.before = before[r.key]
 	}
 	return nil
 }
@@ -2261,6 +2328,9 @@ type runCredits struct {
 	input  map[string]float64
 	factor float64
 	source string
+	// at is, by event, the time of the run's edges from that event: a
+	// credit entry is dated at the event that consumed its input (fix9u).
+	at map[string]time.Time
 	// notes say, by the same key, why a credit is less than the run's
 	// consumption would give (creditCap, productBound).
 	notes map[[3]string]string
@@ -2306,15 +2376,6 @@ func (mc *mbCalc) creditFactor(a *account, p critmin.ClaimPeriod, at time.Time) 
 // by its commodity, the dry tonnes of it inside and its grade.
 func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCredits, error) {
 	out := map[string]*runCredits{}
-	// The event that consumed each input: the earliest of its edges in the
-	// run (an input is linked to the run's outputs only from the event
-	// that lists it on), so each credit names the event behind it.
-	by := map[string]critmin.LotEdge{}
-	for _, e := range r.edges {
-		if b, ok := by[e.Parent]; !ok || e.EventTime.Before(b.EventTime) || e.EventTime.Equal(b.EventTime) && e.EventID < b.EventID {
-			by[e.Parent] = e
-		}
-	}
 	// A container's contents as each edge's event read them, before the
 	// run's input masses are weighed (runInputMass).
 	for _, e := range r.edges {
@@ -2324,14 +2385,18 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 			}
 		}
 	}
-	seen := map[string]bool{}
-	inMass := mc.oc.runInputMass(r.edges)
-	for _, e := range r.edges {
-		if seen[e.Parent] || r.earlier[e.Parent] {
-			continue // credited once per run, in the period it was consumed
-		}
-		seen[e.Parent] = true
-		in := mc.oc.lots[e.Parent]
+	// Each event that consumed an input is its own credit, named by the
+	// event and dated at it (fix9u): what it consumed beyond the run's
+	// earlier events, those of earlier periods included, which earned
+	// their credits then (an input is linked to the run's outputs only
+	// from the event that lists it on).
+	cons, err := mc.consumedByEvent9u(r)
+	if err != nil {
+		return nil, err
+	}
+	for _, cu := range cons {
+		ev := cu.edge
+		in := mc.oc.lots[ev.Parent]
 		if in == nil {
 			continue
 		}
@@ -2346,22 +2411,22 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 		if err := mc.oc.overConsumption(in.ID); err != nil {
 			return nil, err
 		}
-		run := by[in.ID].RunKey()
+		run := ev.RunKey()
 		overNote := mc.oc.overNotes[[2]string{in.ID, run}]
-		feeds := []feed{{lot: in, mass: inMass[in.ID]}}
+		feeds := []feed{{lot: in, mass: cu.mass}}
 		if overNote != "" {
 			// Beyond the consumption tolerance; within it creditCap
 			// counts the same figure and says so.
 			feeds[0].mass *= mc.oc.heldFraction(in.ID, run)
 		}
-		if c := mc.oc.edgeComp(by[in.ID]); c != nil && len(c.parts) > 0 && c.contentT > 0 {
+		if c := mc.oc.edgeComp(ev); c != nil && len(c.parts) > 0 && c.contentT > 0 {
 			feeds = feeds[:0]
 			for _, pt := range c.parts {
 				l := mc.oc.lots[pt.id]
 				if l == nil {
 					continue
 				}
-				feeds = append(feeds, feed{lot: l, c: pt.c, mass: pt.mass * inMass[in.ID] / c.contentT})
+				feeds = append(feeds, feed{lot: l, c: pt.c, mass: pt.mass * cu.mass / c.contentT})
 			}
 		}
 		for id, a := range mc.acc {
@@ -2413,9 +2478,12 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 							if err != nil {
 								return nil, err
 							}
-							out[id] = &runCredits{byC: map[[3]string]float64{}, factor: cf, source: src}
+							out[id] = &runCredits{byC: map[[3]string]float64{}, factor: cf, source: src, at: map[string]time.Time{}}
 						}
-						key := [3]string{k, by[in.ID].EventID, f.lot.ID}
+						key := [3]string{k, ev.EventID, f.lot.ID}
+						if t, ok := out[id].at[ev.EventID]; !ok || ev.EventTime.Before(t) {
+							out[id].at[ev.EventID] = ev.EventTime
+						}
 						out[id].byC[key] += mass * g * sh * out[id].factor
 						if out[id].input == nil {
 							out[id].input = map[string]float64{}
@@ -3072,12 +3140,11 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		msg = strings.Replace(msg, "is refused as a whole", "is not covered as a whole", 1)
 		// Every short origin carries its own shortfall, and the claim
 		// their total, as a refusal's do (refuseAll, fix9s): one booked
-		// row per short origin, against the window's share.
+		// row per short origin, against the window's share (the
+		// statement's rows are windowRows9u, from rollingShort9u).
 		ref = mc.refuseAll(l, ce, cl, catID, rolling, msg)
-		cl.windowShort = map[string]float64{}
 		for i := range ref {
-			ref[i].Booked, ref[i].Window = true, true
-			cl.windowShort[ref[i].Country] += ref[i].Shortfall
+			ref[i].Booked, ref[i].ShortOf = true, ShortOfWindowShare
 		}
 		cl.booked, cl.bookedLot, cl.bookedOrigin = true, l.ID, rolling[0].country
 	}
@@ -3521,10 +3588,26 @@ func CheckStatement(st *Statement) error {
 		// the booked claim's refused row of that lot and origin — never
 		// another origin's share.
 		rows := map[[2]string]float64{}
+		// A claim above its origin's share of the rolling window (fix9u)
+		// has one row for it, claimed − available = shortfall; its entry's
+		// shortfall is the larger of that and its share of the deficit.
+		window := map[[2]string]float64{}
 		for _, r := range st.Refused {
-			if r.Booked && r.Category == c.Category.ID {
-				rows[[2]string{r.Lot, r.Country}] += r.Shortfall
+			if !r.Booked || r.Category != c.Category.ID {
+				continue
 			}
+			k := [2]string{r.Lot, r.Country}
+			if r.ShortOf == ShortOfWindowShare {
+				if _, dup := window[k]; dup {
+					return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's claim is listed twice as above its %s window share", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country)
+				}
+				if r.Shortfall <= tol || r.Shortfall > r.Claimed+tol || math.Abs(r.Shortfall-(r.Claimed-r.Available)) > tol {
+					return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's %s row above its window share: shortfall %.6f t ≠ claimed %.6f − allowed %.6f", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country, r.Shortfall, r.Claimed, r.Available)
+				}
+				window[k] = r.Shortfall
+				continue
+			}
+			rows[k] += r.Shortfall
 		}
 		for _, e := range c.Entries {
 			if e.Kind != "claim" {
@@ -3536,7 +3619,7 @@ func CheckStatement(st *Statement) error {
 			if e.Status == ClaimAccepted {
 				continue
 			}
-			if v := rows[[2]string{e.Lot, e.Country}]; math.Abs(v-e.Shortfall) > tol {
+			if v := math.Max(rows[[2]string{e.Lot, e.Country}], window[[2]string{e.Lot, e.Country}]); math.Abs(v-e.Shortfall) > tol {
 				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's %s claim entry has shortfall %.6f t but its booked share of the %s deficit is %.6f t", st.Site, c.Category.ID, st.Period.ID, e.Lot, e.Country, e.Shortfall, e.Country, v)
 			}
 		}
@@ -3558,19 +3641,11 @@ func CheckStatement(st *Statement) error {
 			}
 		}
 		for _, r := range st.Refused {
-			if !r.Booked || r.Category != c.Category.ID {
+			if !r.Booked || r.Category != c.Category.ID || r.ShortOf == ShortOfWindowShare {
 				continue
 			}
 			if r.Shortfall < -tol || r.Shortfall > r.Claimed+tol {
 				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's shortfall %.6f t is not within its claim of %.6f t %s", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Shortfall, r.Claimed, r.Country)
-			}
-			if r.Window {
-				// Short of the rolling window's share, not of the
-				// balance (fix9s): claimed − available, no deficit.
-				if math.Abs(r.Shortfall-(r.Claimed-r.Available)) > tol {
-					return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's %s row short of the rolling window: shortfall %.6f t ≠ claimed %.6f − available %.6f", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country, r.Shortfall, r.Claimed, r.Available)
-				}
-				continue
 			}
 			short[r.Country] += r.Shortfall
 		}

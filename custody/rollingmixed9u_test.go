@@ -1,0 +1,89 @@
+package custody_test
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
+)
+
+// TestRollingAverageShortOfWindowAndBalance (fix9u): a rolling-average
+// claim left short of both its window share and its balance by a late
+// assay is short, per origin, by the larger of the two; its deficit row
+// adds up to the line's deficit, its window row does not, and the
+// statement passes CheckStatement. Site mb rolling average, factor 0.9,
+// carry-forward 0; feeds at Nd 4 % + Pr 1 %:
+//
+//	RA1 (Oct 5): PK 10 t (Pakistan, 0.5 t) + CN 10 t (China, 0.5 t) →
+//	  O1 1 t at 80 % (0.8 t): credit min(0.9, 0.8) = 0.8 t, PAK 0.4.
+//	RA2 (Oct 6): MM + MM2 20 t each (Myanmar, 1.0 t each) → O2 2 t.
+//	RA3 (Oct 7): MM3 100 t (5 t) → OK 5 t at 80 % = 4 t claiming
+//	  Pakistan 6 % = 0.24 t: window 0.5 / 8 = 6.25 % ≥ 6 %, balance
+//	  0.4 ≥ 0.24 → accepted.
+//	AS (dated Oct 2, recorded Oct 9): PK at Nd 1 % (Pr 1 %): 0.2 t.
+//	  RA1 credits PAK 0.2 × 0.9 = 0.18, CHN 0.45 (0.63 ≤ 0.8): PAK
+//	  closes 0.18 − 0.24 = −0.06 t, OK's deficit share 0.06 t. Window
+//	  0.2 / 7.7 = 2.5974 %: window shortfall 4 × (0.06 − 0.2/7.7) =
+//	  0.136104 t. OK is short max(0.06, 0.136104) = 0.136104 t.
+func TestRollingAverageShortOfWindowAndBalance(t *testing.T) {
+	ctx := context.Background()
+	db := store(t, doc(map[string]string{"mb": "mass_balance"},
+		feed("PK", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
+		feed("CN", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"),
+		feed("MM", "ree_concentrate", "MMR", 20, "Nd:4", "Pr:1"),
+		feed("MM2", "ree_concentrate", "MMR", 20, "Nd:4", "Pr:1"),
+		feed("MM3", "ree_concentrate", "MMR", 100, "Nd:4", "Pr:1")))
+	d := declaration("urn:t:site:mb")
+	d.Method, d.CarryForward = critmin.MassBalanceRollingAverage, 0
+	if err := custody.DeclareMassBalance(ctx, db, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	step := func(name, now, ev string) {
+		t.Helper()
+		svc.Now = clockAt(now)
+		if err := capture(svc, ev); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	step("RA1", "2025-10-05T01:00:00Z", run9p("RA1", "t1", "2025-10-05T00:00:00Z", []string{"PK:10", "CN:10"}, "O1", 1, ""))
+	step("RA2", "2025-10-06T01:00:00Z", run9p("RA2", "t2", "2025-10-06T00:00:00Z", []string{"MM:20", "MM2:20"}, "O2", 2, ""))
+	step("RA3", "2025-10-07T01:00:00Z", run9p("RA3", "t3", "2025-10-07T00:00:00Z", []string{"MM3:100"}, "OK", 5, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.06}]`))
+	step("AS", "2025-10-09T00:00:00Z", `{"type": "ObjectEvent", "eventID": "urn:t:ev:AS", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
+	 "quantityList": [{"epcClass": "urn:t:lot:PK"}], "readPoint": {"id": "urn:t:site:mine-PAK"},
+	 "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 1, "uom": "P1", "cm:basis": "dry"}]}]}`)
+	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", nil, time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	window := 4 * (0.06 - 0.2/7.7) // 0.136104 t
+	sameLine(t, "Oct", line(t, st, "ree", "PAK"), 0, 0.18, 0.24, 0, -0.06)
+	var deficit, win float64
+	for _, r := range st.Refused {
+		if r.Lot != "urn:t:lot:OK" || r.Status != custody.ClaimNotCovered {
+			continue
+		}
+		if r.ShortOf == custody.ShortOfWindowShare {
+			win += r.Shortfall
+		} else {
+			deficit += r.Shortfall
+		}
+	}
+	if math.Abs(deficit-0.06) > 1e-9 || math.Abs(win-window) > 1e-9 {
+		t.Errorf("OK's rows: deficit %v, window %v; want 0.06 and %v: %+v", deficit, win, window, st.Refused)
+	}
+	for _, e := range line9gEntries(st, "claim") {
+		if e.Lot == "urn:t:lot:OK" && (e.Status != custody.ClaimNotCovered || math.Abs(e.Shortfall-window) > 1e-9) {
+			t.Errorf("OK's entry %+v, want not_covered, shortfall %v (the larger)", e, window)
+		}
+	}
+	o, err := custody.OriginOf(ctx, db, "urn:t:lot:OK", false)
+	if err != nil || o.Claimed == nil || o.Claimed.Status != custody.ClaimNotCovered || math.Abs(o.Claimed.Shortfall-window) > 1e-9 {
+		t.Errorf("OK's claim %+v %v, want not_covered, shortfall %v", o.Claimed, err, window)
+	}
+}
