@@ -181,6 +181,26 @@ type LotPart struct {
 	// (Lot.PartOwner, Lot.PartCustodian).
 	Owner     string `json:"owner,omitempty"`
 	Custodian string `json:"custodian,omitempty"`
+	// Assays are the part's own assays, the latest per analyte and basis
+	// as the lot keeps them (Lot.Assays): the lot's where it stood when
+	// the part was shipped (for an onward part, those of the part it was
+	// shipped on from), until an assay where the part was received — or
+	// on its dispatch or receipt — measures it. An assay is of what stood
+	// where it was taken (docs/origin.md; issue 15, fix15a): an assay of
+	// the part never sets the rest of the lot's grades, nor the reverse.
+	// nil: the part left before any assay was known (or was stored
+	// before fix15a); it then reads the lot's (Lot.PartAssays).
+	Assays []Assay `json:"assays,omitempty"`
+}
+
+// PartAssays is part p's assays (LotPart.Assays), else the lot's: the
+// list whose newest of each element (ledger.LatestAssays) is the part's
+// grade.
+func (l *Lot) PartAssays(p LotPart) []Assay {
+	if p.Assays != nil {
+		return p.Assays
+	}
+	return l.Assays
 }
 
 // PartOwner is part p's owner: its own (LotPart.Owner), else the lot's.

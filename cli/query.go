@@ -199,7 +199,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		}
 		dry := ""
 		if a.Basis != "dry" {
-			if v, ok := ledger.DryValue(a, l.Moisture); ok {
+			if v, ok := ledger.DryValue(a, rec.Moisture); ok {
 				dry = fmt.Sprintf(", dry grade %s %s", custody.Figure(v), a.Unit)
 			}
 		}
@@ -208,7 +208,13 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		if b := rec.SupersededBy; b != nil {
 			state = fmt.Sprintf("; superseded by event %s of %s, not in effect", b.EventID, b.At.UTC().Format("2006-01-02"))
 		}
-		fmt.Fprintf(w, "Assay\t%s %g %s (%s%s) at %s%s\n", a.Analyte, a.Value, a.Unit, basis, dry, a.At.UTC().Format(time.RFC3339), state)
+		// An assay of a part read at grades of its own is that part's,
+		// not the lot's (issue 15, fix15a).
+		of := ""
+		if rec.Site != "" {
+			of = " of the part at " + rec.Site
+		}
+		fmt.Fprintf(w, "Assay\t%s %g %s%s (%s%s) at %s%s\n", a.Analyte, a.Value, a.Unit, of, basis, dry, a.At.UTC().Format(time.RFC3339), state)
 	}
 	c, err := custody.OriginOf(ctx, store, l.ID, false)
 	if err != nil {

@@ -536,6 +536,9 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 					c = &comp{}
 				}
 			}
+			// What the run took of a part read at its own grades
+			// (issue 15, fix15a).
+			c = partTakenComp(oc.lots[e.Parent], e, c)
 			if len(c.grades) == 0 && len(c.elem) == 0 {
 				blank = true
 			}

@@ -598,6 +598,59 @@ func GradeNotes(l *critmin.Lot) []string {
 	return n
 }
 
+// partTakenComp is c, the composition of edge e's input lot l, with the
+// grades of what the edge's run event took of it where the lot's parts
+// were received, when a part it took of is read at grades of its own
+// (ledger.PartHasOwnGrades): an assay is of what stood where it was
+// taken (docs/origin.md; issue 15, fix15a). A run at Karachi taking 5 t
+// of a part assayed there at Nd 4 % reads 4 %, never the 5 % of the
+// body left at the mine. Several parts taken are mass-weighted by the
+// dry tonnes taken of each (Σ dᵢ·gᵢ / Σ dᵢ); an element a part taken has
+// no grade of is not measured. c itself where the run took of no such
+// part (the body, or parts at the lot's grades).
+func partTakenComp(l *critmin.Lot, e critmin.LotEdge, c *comp) *comp {
+	if l == nil || c == nil || e.EventID == "" {
+		return c
+	}
+	own, n := false, 0
+	var w float64
+	sum, count := map[string]float64{}, map[string]int{}
+	for _, p := range l.Parts {
+		for _, k := range p.RunTakes {
+			if k.EventID != e.EventID {
+				continue
+			}
+			own = own || ledger.PartHasOwnGrades(l, p)
+			m := k.Moisture
+			if m == nil {
+				m = l.PartMoisture(p)
+			}
+			dry := k.Tonnes
+			if m != nil {
+				dry *= 1 - *m
+			}
+			n++
+			w += dry
+			for el, g := range GradesOf(&critmin.Lot{ID: l.ID, Assays: l.PartAssays(p), Moisture: l.PartMoisture(p)}) {
+				sum[el] += dry * g
+				count[el]++
+			}
+		}
+	}
+	if !own || w <= 0 {
+		return c
+	}
+	g := map[string]float64{}
+	for el, s := range sum {
+		if count[el] == n {
+			g[el] = s / w
+		}
+	}
+	cc := *c
+	cc.grades = g
+	return &cc
+}
+
 // BasisNotStatedNote says that the assay a lot's grade of an analyte is
 // read from came without cm:basis and is read as dry.
 func BasisNotStatedNote(lot string, a critmin.Assay) string {
@@ -1280,6 +1333,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		}
 		seen[e.Parent] = true
 		c, _ := oc.computeAt(e.Parent, e.EventTime)
+		c = partTakenComp(oc.lots[e.Parent], e, c)
 		m := edgeMass(e, oc.lots[e.Parent], c)
 		if m <= 0 {
 			massUnknown = append(massUnknown, fmt.Sprintf("%s (%s)", e.Parent, keys(c.mass[dimCountry])))

@@ -34,6 +34,12 @@ type AssayView struct {
 	critmin.Assay
 	InEffect     bool               `json:"inEffect"`
 	SupersededBy *AssaySupersession `json:"supersededBy,omitempty"`
+	// Site and PartShipEventID name the part an assay was taken of,
+	// where it stands, when that part is read at grades of its own
+	// (ledger.AssayRecord; issue 15, fix15a): in effect for that part,
+	// never superseding the lot's. Absent for an assay of the lot.
+	Site            string `json:"site,omitempty"`
+	PartShipEventID string `json:"partShipEventID,omitempty"`
 }
 
 // AssaySupersession names the assay that superseded another.
@@ -57,7 +63,7 @@ func assayViews(list []critmin.Assay) []AssayView {
 func assayRecordViews(list []ledger.AssayRecord) []AssayView {
 	out := make([]AssayView, len(list))
 	for i, a := range list {
-		out[i] = AssayView{Assay: a.Assay, InEffect: a.SupersededBy == nil}
+		out[i] = AssayView{Assay: a.Assay, InEffect: a.SupersededBy == nil, Site: a.Site, PartShipEventID: a.ShipEventID}
 		if b := a.SupersededBy; b != nil {
 			out[i].SupersededBy = &AssaySupersession{EventID: b.EventID, At: b.At}
 		}

@@ -13,6 +13,17 @@ import (
 type AssayRecord struct {
 	critmin.Assay
 	SupersededBy *critmin.Assay
+	// Site is "" for an assay of the lot (its body, and every part read
+	// at its grades); for an assay taken of a part read at grades of its
+	// own (AssayScopes), where that part was received or is bound, and
+	// ShipEventID names the part: an assay is of what stood where it
+	// was taken (issue 15, fix15a), so it supersedes only that part's
+	// assays. DryTonnes and Moisture are what the record's grade is
+	// read on (its scope's): contained = DryTonnes × dry grade.
+	Site        string
+	ShipEventID string
+	DryTonnes   float64
+	Moisture    *float64
 }
 
 // AssayRecords lists every assay lot l was given — those its projection
@@ -36,8 +47,20 @@ func AssayRecords(l *critmin.Lot, events []*critmin.Event) []AssayRecord {
 	// The projection's assays first: at equal times LatestAssays keeps the
 	// first of one basis, so the one in effect stays the projection's.
 	list := append([]critmin.Assay(nil), l.Assays...)
+	// Sites where a part of the lot was received, away from its body:
+	// an assay there is the part's (AssayScopes), never an older one of
+	// the lot's.
+	partSite := map[string]bool{}
+	for _, p := range l.Parts {
+		if p.Status == critmin.PartReceived && p.To != "" && epcis.Canonical(p.To) != epcis.Canonical(l.Location) {
+			partSite[epcis.Canonical(p.To)] = true
+		}
+	}
 	for _, ev := range events {
 		if !Live(ev) {
+			continue
+		}
+		if ev.BizLocation != "" && partSite[epcis.Canonical(ev.BizLocation)] {
 			continue
 		}
 		if ev.Mineral == nil || len(ev.Quantities)+len(ev.EPCs) == 0 {
@@ -68,14 +91,34 @@ func AssayRecords(l *critmin.Lot, events []*critmin.Event) []AssayRecord {
 			list = append(list, a)
 		}
 	}
+	scopes := AssayScopes(l)
 	by := SupersededBy(list)
 	out := make([]AssayRecord, len(list))
 	for i, a := range list {
-		out[i] = AssayRecord{Assay: a, SupersededBy: by[i]}
+		out[i] = AssayRecord{Assay: a, SupersededBy: by[i], DryTonnes: scopes[0].DryTonnes, Moisture: l.Moisture}
+	}
+	// Each part read at grades of its own: the assays taken of it (not
+	// those it left with, listed as the lot's), each superseded only by
+	// a newer one of the part's.
+	lotKey := map[[3]string]bool{}
+	for _, a := range l.Assays {
+		lotKey[[3]string{a.Analyte, a.Basis, a.EventID}] = true
+	}
+	for _, sc := range scopes[1:] {
+		pby := SupersededBy(sc.Assays)
+		for i, a := range sc.Assays {
+			if lotKey[[3]string{a.Analyte, a.Basis, a.EventID}] {
+				continue
+			}
+			out = append(out, AssayRecord{Assay: a, SupersededBy: pby[i], Site: sc.Site, ShipEventID: sc.ShipEventID, DryTonnes: sc.DryTonnes, Moisture: sc.Moisture})
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Analyte != out[j].Analyte {
 			return out[i].Analyte < out[j].Analyte
+		}
+		if out[i].Site != out[j].Site {
+			return out[i].Site < out[j].Site
 		}
 		return out[i].At.After(out[j].At)
 	})

@@ -177,7 +177,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			p := l.Parts[i]
 			l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: p.To, To: destination(ev),
 				BillOfLading: bol, ShipEventID: ev.EventID, OnwardOf: p.ShipEventID, OnwardFrom: from, Moisture: m,
-				Owner: l.PartOwner(p), Custodian: l.PartCustodian(p)})
+				Owner: l.PartOwner(p), Custodian: l.PartCustodian(p), Assays: copyAssays(l.PartAssays(p))})
 			measurePart(&l.Parts[len(l.Parts)-1], ev)
 			return dispatchRest(l), nil
 		}
@@ -186,7 +186,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// never received (its receipt declared in error): it takes
 			// from nothing, is flagged and is not counted.
 			l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: site, To: destination(ev),
-				BillOfLading: bol, ShipEventID: ev.EventID, FromRetracted: true, Owner: l.Owner, Custodian: l.Custodian})
+				BillOfLading: bol, ShipEventID: ev.EventID, FromRetracted: true, Owner: l.Owner, Custodian: l.Custodian, Assays: copyAssays(l.Assays)})
 			measurePart(&l.Parts[len(l.Parts)-1], ev)
 			return dispatchRest(l), nil
 		}
@@ -197,9 +197,11 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// lading's), not split.
 			return moveLot, nil
 		}
-		// The part leaves with the lot's moisture where it stood.
+		// The part leaves with the lot's moisture and grades where it
+		// stood.
 		l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: l.Location, To: destination(ev),
-			BillOfLading: bol, ShipEventID: ev.EventID, Moisture: copyMoisture(l.Moisture), Owner: l.Owner, Custodian: l.Custodian})
+			BillOfLading: bol, ShipEventID: ev.EventID, Moisture: copyMoisture(l.Moisture), Owner: l.Owner, Custodian: l.Custodian,
+			Assays: copyAssays(l.Assays)})
 		measurePart(&l.Parts[len(l.Parts)-1], ev)
 		return dispatchRest(l), nil
 	case receiptSteps[step]:
@@ -594,10 +596,28 @@ func destination(ev *critmin.Event) string {
 // updates the dry mass of what it was measured on). Nothing when ev
 // states no moisture.
 func measurePart(p *critmin.LotPart, ev *critmin.Event) {
-	if ev.Mineral == nil || ev.Mineral.Moisture == nil {
+	if ev.Mineral == nil {
+		return
+	}
+	// An assay taken there is of the part (docs/origin.md, "An assay is
+	// of what stood where it was taken"; issue 15, fix15a): kept the
+	// latest per analyte and basis as the lot keeps its own.
+	for _, a := range ev.Mineral.Assays {
+		p.Assays = upsertAssay(p.Assays, a)
+	}
+	if ev.Mineral.Moisture == nil {
 		return
 	}
 	p.Moisture, p.MoistureEventID = copyMoisture(ev.Mineral.Moisture), ev.EventID
+}
+
+// copyAssays is a copy of list (nil for none), so that a part does not
+// share the lot's assays.
+func copyAssays(list []critmin.Assay) []critmin.Assay {
+	if len(list) == 0 {
+		return nil
+	}
+	return append([]critmin.Assay(nil), list...)
 }
 
 // receivedAt says whether a part of l was received at site (canonical

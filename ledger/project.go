@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -391,7 +392,8 @@ func status(prev string, ev *critmin.Event, role string) string {
 // A moisture sets the lot's main body's (Lot.Moisture) only when body:
 // one measured on a part (a dispatch or receipt of it, a reading where
 // it was received) is the part's (parts.go, measurePart).
-// Assays keep the latest per analyte and basis by their own time.
+// Assays keep the latest per analyte and basis by their own time; like
+// a moisture, they are the body's only when body.
 func mergeMineral(l *critmin.Lot, m *critmin.MineralFacts, current, here, body bool) {
 	if m.Commodity != "" {
 		l.Commodity = m.Commodity
@@ -421,8 +423,13 @@ func mergeMineral(l *critmin.Lot, m *critmin.MineralFacts, current, here, body b
 			setQuantity(l, *m.MassTonnes, "TNE")
 		}
 	}
+	// An assay is of what stood where it was taken (docs/origin.md;
+	// issue 15, fix15a): one measured on a part is the part's
+	// (measurePart), as its moisture is, never the body's.
 	for _, a := range m.Assays {
-		l.Assays = upsertAssay(l.Assays, a)
+		if body {
+			l.Assays = upsertAssay(l.Assays, a)
+		}
 	}
 	if m.OriginClaim != nil {
 		l.OriginClaim = m.OriginClaim
@@ -586,17 +593,92 @@ func addUnique(list []string, s string) []string {
 // whether that assay gives a dry grade: an as-received one without a
 // moisture to convert it gives none, and an older assay is not used
 // instead.
+//
+// An assay is of what stood where it was taken (issue 15, fix15a): a
+// part with grades of its own (AssayScopes) holds its dry tonnes at its
+// grade, the rest of the lot at the lot's — 15 t at Nd 5 % at the mine
+// and a 5 t part assayed Nd 4 % at Karachi hold 0.75 + 0.20 = 0.95 t Nd
+// (4.75 % of 20 t), not 20 × 4 % = 0.8 t.
 func Contained(l *critmin.Lot, analyte string) (float64, bool) {
-	el := units.ElementOf(analyte)
-	for _, a := range LatestAssays(l.Assays) {
-		if units.ElementOf(a.Analyte) != el {
-			continue
-		}
-		v, ok := DryValue(a, l.Moisture)
+	var sum float64
+	for _, sc := range AssayScopes(l) {
+		t, ok := containedIn(sc.Assays, sc.Moisture, sc.DryTonnes, analyte)
 		if !ok {
 			return 0, false
 		}
-		t, err := units.Contained(l.DryTonnes, v, a.Unit)
+		sum += t
+	}
+	return sum, true
+}
+
+// AssayScope is what one set of a lot's grades describes: the lot's own
+// assays (Lot.Assays) for its body and every part that reads them
+// (Site ""), or a part's own (LotPart.Assays, Site where it was received
+// or is bound, ShipEventID naming it) for that part's dry tonnes.
+type AssayScope struct {
+	Site        string
+	ShipEventID string
+	Assays      []critmin.Assay
+	Moisture    *float64
+	DryTonnes   float64
+}
+
+// AssayScopes splits lot l's dry tonnes by the grades they are read at:
+// each counted part (not rejoined, not shipped from nothing) whose
+// assays in effect (LatestAssays of Lot.PartAssays) differ from the
+// lot's is a scope of its own, at its own moisture; the rest — the body
+// and the parts whose grades are the lot's — is the first, Site "", with
+// the lot's assays. The scopes' DryTonnes add up to Lot.DryTonnes.
+func AssayScopes(l *critmin.Lot) []AssayScope {
+	body := AssayScope{Assays: l.Assays, Moisture: l.Moisture, DryTonnes: l.DryTonnes}
+	out := []AssayScope{body}
+	own := inEffectKey(l.Assays)
+	for _, p := range l.Parts {
+		if p.Status == critmin.PartRejoined || p.FromRetracted || !ownGrades(l, p, own) {
+			continue
+		}
+		d := p.DryTonnes(l.Moisture)
+		out[0].DryTonnes -= d
+		out = append(out, AssayScope{Site: p.To, ShipEventID: p.ShipEventID, Assays: p.Assays, Moisture: l.PartMoisture(p), DryTonnes: d})
+	}
+	return out
+}
+
+// PartHasOwnGrades says whether part p of lot l is read at grades of its
+// own: its assays in effect (LatestAssays of LotPart.Assays) are not the
+// lot's (an assay was taken of it where it was received, or the lot was
+// assayed again after it left).
+func PartHasOwnGrades(l *critmin.Lot, p critmin.LotPart) bool {
+	return ownGrades(l, p, inEffectKey(l.Assays))
+}
+
+func ownGrades(l *critmin.Lot, p critmin.LotPart, lotKey string) bool {
+	return p.Assays != nil && inEffectKey(p.Assays) != lotKey
+}
+
+// inEffectKey names the assays in effect of list (LatestAssays): equal
+// keys, equal grades.
+func inEffectKey(list []critmin.Assay) string {
+	var b strings.Builder
+	for _, a := range LatestAssays(list) {
+		fmt.Fprintf(&b, "%s|%s|%s|%v|%s|%d;", a.Analyte, a.Basis, a.EventID, a.Value, a.Unit, a.At.UnixNano())
+	}
+	return b.String()
+}
+
+// containedIn is Contained over one scope's assays, moisture and dry
+// tonnes.
+func containedIn(list []critmin.Assay, moisture *float64, dryTonnes float64, analyte string) (float64, bool) {
+	el := units.ElementOf(analyte)
+	for _, a := range LatestAssays(list) {
+		if units.ElementOf(a.Analyte) != el {
+			continue
+		}
+		v, ok := DryValue(a, moisture)
+		if !ok {
+			return 0, false
+		}
+		t, err := units.Contained(dryTonnes, v, a.Unit)
 		if err != nil {
 			return 0, false
 		}

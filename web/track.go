@@ -501,6 +501,10 @@ type assayRow struct {
 	// (ledger.SupersededBy): the row is kept, marked, with no contained
 	// figure — the element is counted once, by the assay in effect.
 	SupersededBy *critmin.Assay
+	// Site is where the part it was taken of stands, for an assay of a
+	// part read at grades of its own (ledger.AssayRecord.Site; issue 15,
+	// fix15a); "" for the lot's.
+	Site string
 }
 
 // gradePctText is a grade v in unit as a figure in % (25,500 ppm →
@@ -545,15 +549,17 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	// and basis too, each marked if superseded (ledger.AssayRecords).
 	for _, rec := range ledger.AssayRecords(l, evs) {
 		a := rec.Assay
-		row := assayRow{Assay: a, SupersededBy: rec.SupersededBy}
+		row := assayRow{Assay: a, SupersededBy: rec.SupersededBy, Site: rec.Site}
 		if u := strings.TrimSpace(a.Unit); u != "" && u != units.Percent {
 			row.Reported = nonZeroNum(a.Value, 4) + " " + u
 		}
 		// Contained tonnes on the dry basis: an as-received assay is
-		// converted with its moisture (ledger.DryValue).
-		if v, ok := ledger.DryValue(a, l.Moisture); ok {
+		// converted with its moisture (ledger.DryValue), of what the
+		// assay describes — the lot, less any part assayed where it
+		// stands, or that part (rec.DryTonnes; issue 15, fix15a).
+		if v, ok := ledger.DryValue(a, rec.Moisture); ok {
 			row.DryValue, row.HasDry = v, true
-			if c, err := units.Contained(l.DryTonnes, v, a.Unit); err == nil && row.SupersededBy == nil {
+			if c, err := units.Contained(rec.DryTonnes, v, a.Unit); err == nil && row.SupersededBy == nil {
 				row.Contained, row.HasContained = c, true
 			}
 		}
