@@ -39,7 +39,13 @@ func TestAsReceivedMoistureKeepsTakenPart(t *testing.T) {
 	if l.Moisture == nil || *l.Moisture != m6 || math.Abs(l.DryTonnes-28) > 1e-9 {
 		t.Errorf("lot RA: moisture %v, %v t dry; want 0.06, 28.0", l.Moisture, l.DryTonnes)
 	}
-	if g, ok := ledger.OnBasis(l.Assays[0], l.Moisture, true); !ok || math.Abs(g-2.3/0.9) > 1e-9 {
+	// The assay was taken where D1 stands: it is D1's (fix15a), not the
+	// body's, and converts with its own H2O.
+	pa := l.PartAssays(l.Parts[0])
+	if len(pa) != 1 || len(l.Assays) != 0 {
+		t.Fatalf("D1's assays %+v, the body's %+v; want the one assay D1's", pa, l.Assays)
+	}
+	if g, ok := ledger.OnBasis(pa[0], l.Parts[0].Moisture, true); !ok || math.Abs(g-2.3/0.9) > 1e-9 {
 		t.Errorf("Nd dry %v %v, want 2.5556 %%", g, ok)
 	}
 	if m, ok := ledger.RunInputMoisture(l, "x"); !ok || m == nil || *m != m8 {

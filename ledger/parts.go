@@ -286,9 +286,17 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		// does (Project; issue 9, fix9t).
 		assayOwn := asReceivedOwnMoisture(ev.Mineral)
 		for i := range l.Parts {
-			if p := &l.Parts[i]; p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) && (!standing || p.LeftTonnes() > 1e-9) && !(assayOwn && p.TakenTonnes > 0) {
-				measurePart(p, ev)
+			p := &l.Parts[i]
+			if p.Status != critmin.PartReceived || epcis.Canonical(p.To) != epcis.Canonical(ev.BizLocation) || standing && p.LeftTonnes() <= 1e-9 {
+				continue
 			}
+			if assayOwn && p.TakenTonnes > 0 {
+				// The assay is still the part's (fix15a); only its
+				// sample's moisture is not.
+				assayPart(p, ev)
+				continue
+			}
+			measurePart(p, ev)
 		}
 		return moveElsewhere, nil
 	}
@@ -599,16 +607,24 @@ func measurePart(p *critmin.LotPart, ev *critmin.Event) {
 	if ev.Mineral == nil {
 		return
 	}
-	// An assay taken there is of the part (docs/origin.md, "An assay is
-	// of what stood where it was taken"; issue 15, fix15a): kept the
-	// latest per analyte and basis as the lot keeps its own.
-	for _, a := range ev.Mineral.Assays {
-		p.Assays = upsertAssay(p.Assays, a)
-	}
+	assayPart(p, ev)
 	if ev.Mineral.Moisture == nil {
 		return
 	}
 	p.Moisture, p.MoistureEventID = copyMoisture(ev.Mineral.Moisture), ev.EventID
+}
+
+// assayPart gives part p the assays event ev states: an assay taken
+// there is of the part (docs/origin.md, "An assay is of what stood where
+// it was taken"; issue 15, fix15a), kept the latest per analyte and
+// basis as the lot keeps its own.
+func assayPart(p *critmin.LotPart, ev *critmin.Event) {
+	if ev.Mineral == nil {
+		return
+	}
+	for _, a := range ev.Mineral.Assays {
+		p.Assays = upsertAssay(p.Assays, a)
+	}
 }
 
 // copyAssays is a copy of list (nil for none), so that a part does not
