@@ -99,3 +99,42 @@ func eventOf(set []*critmin.Event, ptr string) (int, string) {
 	}
 	return best, rest
 }
+
+// storePointers re-points the field errors of a refusal the store gives as
+// it writes the events (sqldb: a packing or unpacking against the stored
+// containers, a second commissioning, a back-dated event): the store names
+// the event at fault as "event {eventID}/{field}", which is no JSON pointer
+// (RFC 6901) into the submitted document. pointer gives the document's
+// pointer (or XML element path) of the event with eventID followed by rest,
+// false for an eventID the document does not hold; the longest eventID the
+// pointer starts with is taken (an eventID may itself hold slashes, as
+// ni:///sha-256;… does). A pointer naming no event of the document is kept
+// as it is. An EventContentConflict is left to conflictPointer.
+func storePointers(err error, pointer func(id, rest string) (string, bool)) error {
+	var c *critmin.EventContentConflict
+	var e *critmin.Error
+	if err == nil || errors.As(err, &c) || !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	out := *e
+	out.Fields = make([]critmin.FieldError, len(e.Fields))
+	changed := false
+	for i, f := range e.Fields {
+		if id, ok := strings.CutPrefix(f.Pointer, "event "); ok {
+			for j := len(id); j > 0; j-- {
+				if j < len(id) && id[j] != '/' {
+					continue
+				}
+				if p, ok := pointer(id[:j], id[j:]); ok {
+					f.Pointer, changed = p, true
+					break
+				}
+			}
+		}
+		out.Fields[i] = f
+	}
+	if !changed {
+		return err
+	}
+	return &out
+}

@@ -118,6 +118,20 @@ type streamCapture struct {
 	// cm:originMine, checked again at the document's end against its
 	// master data read whole (a header after the body).
 	origins []stagedOrigin
+	// staged is where in the document each staged event stands, by
+	// eventID (the first event of the ID): the store's refusals name
+	// events by ID, and are re-pointed to the document (storePointers).
+	staged map[string]epcis.StreamEvent
+}
+
+// pointer is the document's pointer (or XML element path) of the staged
+// event with eventID id, followed by rest; false for an event not staged.
+func (c *streamCapture) pointer(id, rest string) (string, bool) {
+	e, ok := c.staged[id]
+	if !ok {
+		return "", false
+	}
+	return xmlPaths(e, []critmin.FieldError{{Pointer: c.doc.Pointer(e.Index) + rest}})[0].Pointer, true
 }
 
 // stagedOrigin is a staged event's stated origin, with the pointer of its
@@ -193,7 +207,7 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 		}
 	}
 	if err := c.tx.Commit(doc.Master); err != nil {
-		return nil, err
+		return nil, storePointers(err, c.pointer)
 	}
 	critmin.Progress(ctx)("stored", int64(c.count), int64(c.count))
 	fin := s.Now().UTC()
@@ -382,7 +396,19 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 		}
 		valid = kept
 	}
-	return conflictPointer(c.tx.Add(valid), events, func(i int) string {
+	if c.staged == nil {
+		c.staged = map[string]epcis.StreamEvent{}
+	}
+	for i, ev := range events {
+		if ev == nil || errs[i] != nil || ev.EventID == "" {
+			continue
+		}
+		if _, seen := c.staged[ev.EventID]; !seen {
+			// Raw is dropped: the staged events are not held in memory.
+			c.staged[ev.EventID] = epcis.StreamEvent{Index: batch[i].Index, Path: batch[i].Path}
+		}
+	}
+	return conflictPointer(storePointers(c.tx.Add(valid), c.pointer), events, func(i int) string {
 		return xmlPaths(batch[i], []critmin.FieldError{{Pointer: doc.Pointer(batch[i].Index) + "/eventID"}})[0].Pointer
 	})
 }
