@@ -57,3 +57,28 @@ func TestOverUnpackRefusalPointsIntoDocument(t *testing.T) {
 	}
 	check("later document", doc(unpack), "/epcisBody/eventList/0/childQuantityList/1/quantity")
 }
+
+// TestConflictRefusalPointsIntoDocument (issue 15, fix15b, same class as
+// the over-unpack): a refusal the capture check gives as a conflict with
+// the record (409) — an ADD of a lot at a site where the record does not
+// put it — names the event's member by its JSON pointer in the document
+// (/epcisBody/eventList/0/bizLocation), as the check's 400 refusals do.
+func TestConflictRefusalPointsIntoDocument(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	doc := func(ev string) []byte {
+		return []byte(`{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",{"cm":"https://ns.critmin.org/mineral/v1/"}],"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2025-10-05T10:00:00Z",
+		 "epcisBody":{"eventList":[` + ev + `]}}`)
+	}
+	commission := `{"type":"ObjectEvent","eventID":"urn:uuid:00000000-0000-4000-8000-0000000000d1","eventTime":"2025-10-01T08:00:00Z","eventTimeZoneOffset":"+00:00","action":"ADD","bizStep":"commissioning",
+	 "bizLocation":{"id":"urn:t:site:mine"},"quantityList":[{"epcClass":"urn:t:lot:ELS-1","quantity":10,"uom":"TNE"}],"ilmd":{"cm:commodity":"copper_concentrate"}}`
+	if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, doc(commission), nil); resp.StatusCode >= 300 {
+		t.Fatalf("capture: %d %s", resp.StatusCode, b)
+	}
+	add := `{"type":"ObjectEvent","eventID":"urn:uuid:00000000-0000-4000-8000-0000000000d2","eventTime":"2025-10-03T08:00:00Z","eventTimeZoneOffset":"+00:00","action":"ADD",
+	 "bizLocation":{"id":"urn:t:site:port"},"quantityList":[{"epcClass":"urn:t:lot:ELS-1"}]}`
+	resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, doc(add), nil)
+	p := mustProblem(t, resp, b, 409)
+	if len(p.Errors) == 0 || p.Errors[0].Pointer != "/epcisBody/eventList/0/bizLocation" || strings.Contains(p.Detail, "event urn:uuid:") && strings.Contains(p.Detail, "d2/bizLocation") {
+		t.Errorf("refusal %s, want pointer /epcisBody/eventList/0/bizLocation (and no \"event ID/field\" in its detail)", b)
+	}
+}

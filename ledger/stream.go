@@ -121,17 +121,16 @@ type streamCapture struct {
 	// staged is where in the document each staged event stands, by
 	// eventID (the first event of the ID): the store's refusals name
 	// events by ID, and are re-pointed to the document (storePointers).
-	staged map[string]epcis.StreamEvent
+	// Only the event's own pointer (or XML element path) is kept, not
+	// its XML paths: the live heap stays that of one batch.
+	staged map[string]string
 }
 
 // pointer is the document's pointer (or XML element path) of the staged
 // event with eventID id, followed by rest; false for an event not staged.
 func (c *streamCapture) pointer(id, rest string) (string, bool) {
-	e, ok := c.staged[id]
-	if !ok {
-		return "", false
-	}
-	return xmlPaths(e, []critmin.FieldError{{Pointer: c.doc.Pointer(e.Index) + rest}})[0].Pointer, true
+	p, ok := c.staged[id]
+	return p + rest, ok
 }
 
 // stagedOrigin is a staged event's stated origin, with the pointer of its
@@ -397,18 +396,29 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 		valid = kept
 	}
 	if c.staged == nil {
-		c.staged = map[string]epcis.StreamEvent{}
+		c.staged = map[string]string{}
 	}
+	inBatch := map[string]int{}
 	for i, ev := range events {
 		if ev == nil || errs[i] != nil || ev.EventID == "" {
 			continue
 		}
+		if _, seen := inBatch[ev.EventID]; !seen {
+			inBatch[ev.EventID] = i
+		}
 		if _, seen := c.staged[ev.EventID]; !seen {
-			// Raw is dropped: the staged events are not held in memory.
-			c.staged[ev.EventID] = epcis.StreamEvent{Index: batch[i].Index, Path: batch[i].Path}
+			c.staged[ev.EventID] = xmlPaths(batch[i], []critmin.FieldError{{Pointer: doc.Pointer(batch[i].Index)}})[0].Pointer
 		}
 	}
-	return conflictPointer(storePointers(c.tx.Add(valid), c.pointer), events, func(i int) string {
+	// An event of this batch is named with its member's own XML path;
+	// one of an earlier batch, by its element's path and the member.
+	pointer := func(id, rest string) (string, bool) {
+		if i, ok := inBatch[id]; ok {
+			return xmlPaths(batch[i], []critmin.FieldError{{Pointer: doc.Pointer(batch[i].Index) + rest}})[0].Pointer, true
+		}
+		return c.pointer(id, rest)
+	}
+	return conflictPointer(storePointers(c.tx.Add(valid), pointer), events, func(i int) string {
 		return xmlPaths(batch[i], []critmin.FieldError{{Pointer: doc.Pointer(batch[i].Index) + "/eventID"}})[0].Pointer
 	})
 }
