@@ -1388,6 +1388,12 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 	}
 	here := epcis.Canonical(site)
 	var last *critmin.Event
+	// arrived is the event that put the body at last's site (its
+	// commissioning or receipt there), not a later sampling, packing or
+	// weighing where it already stood (issue 15, fix15b: "since
+	// sampling" of a lot commissioned there), as capture words it
+	// (custody/whereabouts.go placedBy).
+	var arrived *critmin.Event
 	parted := false // every tonne left as parts
 	sent := 0.0
 	partsAt := map[string]bool{} // sites where a received part stands
@@ -1410,7 +1416,7 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 			// anywhere, the lot stands where its parts were received
 			// (custody's tracker, whereabouts.go) — not in transit on
 			// this shipment (issue 15, fix15v D1).
-			parted, last = true, nil
+			parted, last, arrived = true, nil, nil
 			continue
 		}
 		if to, ok := partRecv[e.EventID]; ok {
@@ -1427,8 +1433,20 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 			continue
 		}
 		if e.BizLocation != "" || inTransitSteps[e.BizStep] || e.Disposition == "in_transit" {
+			moving := inTransitSteps[e.BizStep] || e.BizLocation == ""
+			stood := last != nil && !inTransitSteps[last.BizStep] && last.BizLocation != "" && epcis.Canonical(last.BizLocation) == epcis.Canonical(e.BizLocation)
+			switch {
+			case moving:
+				arrived = nil
+			case !stood || arrived == nil || receiptStep(e.BizStep):
+				arrived = e
+			}
 			last = e
 		}
+	}
+	placed := last
+	if arrived != nil {
+		placed = arrived
 	}
 	name := func(id string) string { return siteLabel(sites, id) }
 	if parted && last == nil && l != nil {
@@ -1451,7 +1469,7 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 	if epcis.Canonical(last.BizLocation) == here {
 		return "", nil
 	}
-	since := fmt.Sprintf("since %s, event %s on %s", strings.ToLower(humanStep(last.BizStep)), last.EventID, when(last.EventTime))
+	since := fmt.Sprintf("since %s, event %s on %s", strings.ToLower(humanStep(placed.BizStep)), placed.EventID, when(placed.EventTime))
 	if then, err := s.lotAsOf(r, l, at); err != nil {
 		return "", err
 	} else if where, ok := splitWhere(then, last.BizLocation, name, since); ok {
