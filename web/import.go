@@ -1719,11 +1719,22 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	// the source and the file (a script, curl) uses the source's saved
 	// mapping, as a check does, rather than an empty mapping reported as
 	// "not saved".
+	// A mapping is sent when the request names columns (col_… fields,
+	// as the mapping table sends them, chosen or not); a default sent
+	// alone (def_site: one site for every row) maps no column, and is
+	// kept over the saved or guessed mapping's (issue 15, fix15b: a
+	// preview with no col_ field read as an empty mapping of the user's,
+	// and showed "—" in every cell).
 	sentMapping := false
+	sentDefaults := map[string]string{}
 	for k := range r.PostForm {
-		if strings.HasPrefix(k, "col_") || strings.HasPrefix(k, "def_") {
+		if strings.HasPrefix(k, "col_") {
 			sentMapping = true
-			break
+		}
+	}
+	for _, f := range v.Kind.Fields {
+		if d := strings.TrimSpace(r.PostForm.Get("def_" + f.Name)); d != "" && f.Default {
+			sentDefaults[f.Name] = d
 		}
 	}
 	// A capture that sends no mapping, for a source with none saved (of
@@ -1732,9 +1743,10 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	// mapping, and an empty one read as theirs was refused as "not saved
 	// … no column", a file whose headers were all recognised included
 	// (issue 15, fix15x item 5). A preview ("Save the mapping and check
-	// again") saves what it sends, an empty one refused.
-	fromForm := step == "preview" && (sentMapping || saved == nil) || step == "capture" && sentMapping
-	unmapped := step == "capture" && !sentMapping && (saved == nil || saved.Kind != v.Kind.ID)
+	// again") saves what it sends, an empty one refused; a preview that
+	// sends none goes to the mapping step as a capture does (fix15b).
+	fromForm := (step == "preview" || step == "capture") && sentMapping
+	unmapped := (step == "capture" || step == "preview") && !sentMapping && (saved == nil || saved.Kind != v.Kind.ID)
 	switch {
 	case fromForm:
 		for _, f := range v.Kind.Fields {
@@ -1746,12 +1758,18 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	case saved != nil && saved.Kind == v.Kind.ID:
-		m.Columns, m.Defaults, v.Saved = saved.Columns, saved.Defaults, true
+		m.Columns, v.Saved = saved.Columns, true
+		m.Defaults = map[string]string{}
+		for k, d := range saved.Defaults {
+			m.Defaults[k] = d
+		}
+		maps.Copy(m.Defaults, sentDefaults)
 	default:
 		header, _, _, err := parseCSV([]byte(v.CSV))
 		if err == nil {
 			m.Columns = guessColumns(v.Kind, header)
 		}
+		maps.Copy(m.Defaults, sentDefaults)
 	}
 	v.Columns, v.Defaults = m.Columns, m.Defaults
 	res, err := s.checkFile(r, v.Kind, v.Source, m, []byte(v.CSV))
