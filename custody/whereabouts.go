@@ -39,7 +39,13 @@ var readingSteps = map[string]bool{"sampling": true, "inspecting": true, "sensor
 // event places the lot. partsAt are the sites where parts of the lot
 // shipped away (critmin.Lot.Parts) had been received by then.
 type whereabouts struct {
-	by        *critmin.Event
+	by *critmin.Event
+	// arrived is the event that put the body at site: its commissioning
+	// or receipt there, not a later packing, sampling or weighing at the
+	// same site, which did not move it (issue 15, fix15b: a refusal read
+	// "since packing" of a lot commissioned there). by is the last event
+	// that placed it.
+	arrived   *critmin.Event
 	inTransit bool
 	site      string // canonical, at a site
 	from      string // canonical readPoint or source location, in transit
@@ -54,6 +60,15 @@ type whereabouts struct {
 	// it stands.
 	parted bool
 	lot    *critmin.Lot
+}
+
+// placedBy is the event that put the body where it stands (arrived),
+// else the last event that placed it (by).
+func (w *whereabouts) placedBy() *critmin.Event {
+	if w.arrived != nil {
+		return w.arrived
+	}
+	return w.by
 }
 
 // eventSite is where an event happens: its bizLocation, else its readPoint
@@ -166,7 +181,7 @@ func (t *tracker) add(e *critmin.Event) {
 		// The last of the lot left as a part: no body is left anywhere;
 		// the lot stands where its parts are received (partsAt).
 		w := &t.w
-		w.by, w.parted, w.inTransit = e, true, false
+		w.by, w.arrived, w.parted, w.inTransit = e, nil, true, false
 		w.site, w.from, w.dests = "", "", nil
 		return
 	}
@@ -179,11 +194,16 @@ func (t *tracker) add(e *critmin.Event) {
 	}
 	w := &t.w
 	wasInTransit, dests := w.inTransit, w.dests
-	w.by = e
+	wasAt, arrived := w.site, w.arrived
+	w.by, w.arrived = e, nil
 	w.inTransit = inTransitStep(e.BizStep) || e.BizLocation == ""
 	w.site, w.from, w.dests = "", "", nil
 	if !w.inTransit {
 		w.site = epcis.Canonical(e.BizLocation)
+		w.arrived = e
+		if !wasInTransit && wasAt == w.site && arrived != nil && !receiptSteps[stepName(e.BizStep)] {
+			w.arrived = arrived // an event where the body already stood
+		}
 		return
 	}
 	defer func() {
@@ -373,7 +393,7 @@ func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError,
 				id, when(ev.EventTime), stepName(w.by.BizStep), w.by.EventID, when(w.by.EventTime), here, here)}, true
 		default:
 			return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: fmt.Sprintf("lot %s is at %s, not at %s: a run at %s cannot name it as its output — that would move it without a shipment",
-				id, w.atSite(when(ev.EventTime), fmt.Sprintf("since event %s on %s", w.by.EventID, when(w.by.EventTime))), here, here)}, true
+				id, w.atSite(when(ev.EventTime), fmt.Sprintf("since event %s on %s", w.placedBy().EventID, when(w.placedBy().EventTime))), here, here)}, true
 		}
 	}
 	// A claim is made at the site where the lot stands (fix9s item 4):
@@ -427,7 +447,7 @@ func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError,
 			id, when(ev.EventTime), stepName(w.by.BizStep), orNone(w.from), to, w.by.EventID, when(w.by.EventTime), w.partsElsewhere(), here)
 	case w.site != here && (actsAt(ev, id, step) || add && !receiptSteps[step]):
 		reason = fmt.Sprintf("lot %s is at %s, not at %s: it can be %s only where it is — record its move there first (shipping and receiving events)",
-			id, w.atSite(when(ev.EventTime), fmt.Sprintf("since %s, event %s on %s", orNone(stepName(w.by.BizStep)), w.by.EventID, when(w.by.EventTime))), here, pastOfEvent(ev, step))
+			id, w.atSite(when(ev.EventTime), fmt.Sprintf("since %s, event %s on %s", orNone(stepName(w.placedBy().BizStep)), w.placedBy().EventID, when(w.placedBy().EventTime))), here, pastOfEvent(ev, step))
 	default:
 		return critmin.FieldError{}, false
 	}

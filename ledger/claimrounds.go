@@ -43,8 +43,20 @@ func (s *Service) claimRounds(ctx context.Context, events []*critmin.Event, at f
 			return set, refused, nil
 		}
 		var e *critmin.Error
-		if !errors.As(cerr, &e) || e.Code != critmin.EINVALID || len(e.Fields) == 0 {
+		if !errors.As(cerr, &e) || len(e.Fields) == 0 {
 			return nil, refused, cerr
+		}
+		if e.Code != critmin.EINVALID {
+			// A conflict with the record (409: a lot elsewhere, a run
+			// taking more than remains) refuses the document whole, its
+			// pointers re-pointed as well (issue 15, fix15b: they read
+			// "event {eventID}/{field}", no JSON pointer).
+			return nil, refused, repointed(e, func(ptr string) (string, bool) {
+				if j, rest := eventOf(set, ptr); j >= 0 {
+					return at(live[j], rest), true
+				}
+				return "", false
+			})
 		}
 		byEvent := map[int][]critmin.FieldError{}
 		whole := false
@@ -57,15 +69,12 @@ func (s *Service) claimRounds(ctx context.Context, events []*critmin.Event, at f
 			byEvent[live[j]] = append(byEvent[live[j]], critmin.FieldError{Pointer: at(live[j], rest), Reason: f.Reason, Conflict: f.Conflict})
 		}
 		if whole {
-			out := *e
-			out.Fields = make([]critmin.FieldError, len(e.Fields))
-			for i, f := range e.Fields {
-				if j, rest := eventOf(set, f.Pointer); j >= 0 {
-					f.Pointer = at(live[j], rest)
+			return nil, refused, repointed(e, func(ptr string) (string, bool) {
+				if j, rest := eventOf(set, ptr); j >= 0 {
+					return at(live[j], rest), true
 				}
-				out.Fields[i] = f
-			}
-			return nil, refused, &out
+				return "", false
+			})
 		}
 		out := live[:0:0]
 		for _, k := range live {
@@ -98,4 +107,62 @@ func eventOf(set []*critmin.Event, ptr string) (int, string) {
 		}
 	}
 	return best, rest
+}
+
+// storePointers re-points the field errors of a refusal the store gives as
+// it writes the events (sqldb: a packing or unpacking against the stored
+// containers, a second commissioning, a back-dated event): the store names
+// the event at fault as "event {eventID}/{field}", which is no JSON pointer
+// (RFC 6901) into the submitted document. pointer gives the document's
+// pointer (or XML element path) of the event with eventID followed by rest,
+// false for an eventID the document does not hold; the longest eventID the
+// pointer starts with is taken (an eventID may itself hold slashes, as
+// ni:///sha-256;… does). A pointer naming no event of the document is kept
+// as it is. An EventContentConflict is left to conflictPointer.
+func storePointers(err error, pointer func(id, rest string) (string, bool)) error {
+	var c *critmin.EventContentConflict
+	var e *critmin.Error
+	if err == nil || errors.As(err, &c) || !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	out := repointed(e, func(ptr string) (string, bool) {
+		id, ok := strings.CutPrefix(ptr, "event ")
+		if !ok {
+			return "", false
+		}
+		for j := len(id); j > 0; j-- {
+			if j < len(id) && id[j] != '/' {
+				continue
+			}
+			if p, ok := pointer(id[:j], id[j:]); ok {
+				return p, true
+			}
+		}
+		return "", false
+	})
+	if out == e {
+		return err
+	}
+	return out
+}
+
+// repointed is e with each field's pointer that to maps replaced by what
+// it maps to, in its fields and where its message quotes the pointer
+// ("event refused; nothing was stored: event {eventID}/bizLocation: …");
+// e itself when to maps none.
+func repointed(e *critmin.Error, to func(ptr string) (string, bool)) *critmin.Error {
+	out := *e
+	out.Fields = make([]critmin.FieldError, len(e.Fields))
+	changed := false
+	for i, f := range e.Fields {
+		if p, ok := to(f.Pointer); ok && p != f.Pointer {
+			out.Message = strings.ReplaceAll(out.Message, f.Pointer+": ", p+": ")
+			f.Pointer, changed = p, true
+		}
+		out.Fields[i] = f
+	}
+	if !changed {
+		return e
+	}
+	return &out
 }

@@ -707,15 +707,38 @@ func RunInputMoisture(l *critmin.Lot, eventIDs ...string) (m *float64, ok bool) 
 	return &v, true
 }
 
-// PartMoistureAt is the moisture (a fraction) of the part of lot l
-// received at site, where the rest of the lot stands elsewhere — what a
-// run or a weighing there takes or weighs (applyPart, reweighParts) —
-// its own, else the lot's (critmin.Lot.PartMoisture; the first part
-// received there when several were); ok is false when no part of l was
-// received at site away from the rest (then the lot's Moisture holds).
+// PartMoistureAt is the moisture (a fraction) of what stands of lot l's
+// parts received at site, where the rest of the lot stands elsewhere —
+// what a run or a weighing there takes or weighs (applyPart,
+// reweighParts): the mass-weighted moisture of what is left of them there
+// (StandingAt: each part's LeftTonnes at its own moisture, else the
+// lot's, critmin.Lot.PartMoisture) — Σ tᵢ·mᵢ / Σ tᵢ, so that the dry
+// tonnes are Σ tᵢ·(1 − mᵢ), as custody.MoistureAt reads them: parts of
+// 5 t at 8 % and 3 t at 4 % stand as 8 t of 4.6 + 2.88 = 7.48 t dry,
+// 6.5 % (issue 15, fix15b: it read the first part's 8 %); nil when a
+// part standing there has no moisture known. When nothing is left of
+// them, the first part received there. ok is false when no part of l
+// was received at site away from the rest (then the lot's Moisture
+// holds).
 func PartMoistureAt(l *critmin.Lot, site string) (m *float64, ok bool) {
 	if l == nil || site == "" || (l.Location != "" && epcis.Canonical(l.Location) == epcis.Canonical(site)) {
 		return nil, false
+	}
+	if st, ok := StandingAt(l, site); ok && !st.Body && len(st.Parts) > 0 {
+		water, wet := 0.0, 0.0
+		for _, i := range st.Parts {
+			p := l.Parts[i]
+			pm := l.PartMoisture(p)
+			if pm == nil {
+				return nil, true
+			}
+			t := p.LeftTonnes()
+			water, wet = water+t**pm, wet+t
+		}
+		if wet > 0 {
+			v := water / wet
+			return &v, true
+		}
 	}
 	for _, p := range l.Parts {
 		if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(site) {

@@ -573,16 +573,38 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 		}
 		return p
 	}
+	// The store's refusals name events by ID; the document's pointers
+	// replace them (storePointers).
+	byID := make(map[string]int, len(events))
+	for i, ev := range events {
+		if ev == nil || ev.EventID == "" {
+			continue
+		}
+		if _, seen := byID[ev.EventID]; !seen {
+			byID[ev.EventID] = i
+		}
+	}
+	docPointer := func(id, rest string) (string, bool) {
+		i, ok := byID[id]
+		if !ok {
+			return "", false
+		}
+		p := doc.Pointer(i) + rest
+		if xdoc != nil {
+			p = xdoc.Path(p)
+		}
+		return p, true
+	}
 	if s.ClaimCheck != nil {
 		var err error
 		if skipped, valid, err = s.checkAndStore(ctx, job, valid, doc.Master, check); err != nil {
-			return nil, conflictPointer(err, events, pointer)
+			return nil, conflictPointer(storePointers(err, docPointer), events, pointer)
 		}
 	} else {
 		prog("store", 0, int64(len(valid)))
 		var err error
 		if skipped, err = s.Store.CaptureEvents(ctx, job, valid, doc.Master); err != nil {
-			return nil, conflictPointer(err, events, pointer)
+			return nil, conflictPointer(storePointers(err, docPointer), events, pointer)
 		}
 	}
 	prog("store", int64(len(valid)), int64(len(valid)))

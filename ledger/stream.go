@@ -118,6 +118,19 @@ type streamCapture struct {
 	// cm:originMine, checked again at the document's end against its
 	// master data read whole (a header after the body).
 	origins []stagedOrigin
+	// staged is where in the document each staged event stands, by
+	// eventID (the first event of the ID): the store's refusals name
+	// events by ID, and are re-pointed to the document (storePointers).
+	// Only the event's own pointer (or XML element path) is kept, not
+	// its XML paths: the live heap stays that of one batch.
+	staged map[string]string
+}
+
+// pointer is the document's pointer (or XML element path) of the staged
+// event with eventID id, followed by rest; false for an event not staged.
+func (c *streamCapture) pointer(id, rest string) (string, bool) {
+	p, ok := c.staged[id]
+	return p + rest, ok
 }
 
 // stagedOrigin is a staged event's stated origin, with the pointer of its
@@ -193,7 +206,7 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 		}
 	}
 	if err := c.tx.Commit(doc.Master); err != nil {
-		return nil, err
+		return nil, storePointers(err, c.pointer)
 	}
 	critmin.Progress(ctx)("stored", int64(c.count), int64(c.count))
 	fin := s.Now().UTC()
@@ -382,7 +395,30 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 		}
 		valid = kept
 	}
-	return conflictPointer(c.tx.Add(valid), events, func(i int) string {
+	if c.staged == nil {
+		c.staged = map[string]string{}
+	}
+	inBatch := map[string]int{}
+	for i, ev := range events {
+		if ev == nil || errs[i] != nil || ev.EventID == "" {
+			continue
+		}
+		if _, seen := inBatch[ev.EventID]; !seen {
+			inBatch[ev.EventID] = i
+		}
+		if _, seen := c.staged[ev.EventID]; !seen {
+			c.staged[ev.EventID] = xmlPaths(batch[i], []critmin.FieldError{{Pointer: doc.Pointer(batch[i].Index)}})[0].Pointer
+		}
+	}
+	// An event of this batch is named with its member's own XML path;
+	// one of an earlier batch, by its element's path and the member.
+	pointer := func(id, rest string) (string, bool) {
+		if i, ok := inBatch[id]; ok {
+			return xmlPaths(batch[i], []critmin.FieldError{{Pointer: doc.Pointer(batch[i].Index) + rest}})[0].Pointer, true
+		}
+		return c.pointer(id, rest)
+	}
+	return conflictPointer(storePointers(c.tx.Add(valid), pointer), events, func(i int) string {
 		return xmlPaths(batch[i], []critmin.FieldError{{Pointer: doc.Pointer(batch[i].Index) + "/eventID"}})[0].Pointer
 	})
 }

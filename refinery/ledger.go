@@ -241,7 +241,8 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 		// parts, each tonne at the moisture of the part it came from
 		// (ledger.RunInputMoisture over the entry's events; issue 15,
 		// fix15y), else — a lot projected before the takes were kept —
-		// the first part's there (ledger.PartMoistureAt).
+		// the mass-weighted moisture of what stands of its parts there
+		// (ledger.PartMoistureAt; fix15b: it was the first part's).
 		moisture := lot.Moisture
 		if m, ok := ledger.RunInputMoisture(lot, en.events...); ok && en.in {
 			moisture = m

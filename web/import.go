@@ -1388,6 +1388,12 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 	}
 	here := epcis.Canonical(site)
 	var last *critmin.Event
+	// arrived is the event that put the body at last's site (its
+	// commissioning or receipt there), not a later sampling, packing or
+	// weighing where it already stood (issue 15, fix15b: "since
+	// sampling" of a lot commissioned there), as capture words it
+	// (custody/whereabouts.go placedBy).
+	var arrived *critmin.Event
 	parted := false // every tonne left as parts
 	sent := 0.0
 	partsAt := map[string]bool{} // sites where a received part stands
@@ -1410,7 +1416,7 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 			// anywhere, the lot stands where its parts were received
 			// (custody's tracker, whereabouts.go) — not in transit on
 			// this shipment (issue 15, fix15v D1).
-			parted, last = true, nil
+			parted, last, arrived = true, nil, nil
 			continue
 		}
 		if to, ok := partRecv[e.EventID]; ok {
@@ -1427,8 +1433,20 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 			continue
 		}
 		if e.BizLocation != "" || inTransitSteps[e.BizStep] || e.Disposition == "in_transit" {
+			moving := inTransitSteps[e.BizStep] || e.BizLocation == ""
+			stood := last != nil && !inTransitSteps[last.BizStep] && last.BizLocation != "" && epcis.Canonical(last.BizLocation) == epcis.Canonical(e.BizLocation)
+			switch {
+			case moving:
+				arrived = nil
+			case !stood || arrived == nil || receiptStep(e.BizStep):
+				arrived = e
+			}
 			last = e
 		}
+	}
+	placed := last
+	if arrived != nil {
+		placed = arrived
 	}
 	name := func(id string) string { return siteLabel(sites, id) }
 	if parted && last == nil && l != nil {
@@ -1451,7 +1469,7 @@ func (s *site) lotElsewhere(r *http.Request, sites map[string]*critmin.Site, lot
 	if epcis.Canonical(last.BizLocation) == here {
 		return "", nil
 	}
-	since := fmt.Sprintf("since %s, event %s on %s", strings.ToLower(humanStep(last.BizStep)), last.EventID, when(last.EventTime))
+	since := fmt.Sprintf("since %s, event %s on %s", strings.ToLower(humanStep(placed.BizStep)), placed.EventID, when(placed.EventTime))
 	if then, err := s.lotAsOf(r, l, at); err != nil {
 		return "", err
 	} else if where, ok := splitWhere(then, last.BizLocation, name, since); ok {
@@ -1701,11 +1719,22 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	// the source and the file (a script, curl) uses the source's saved
 	// mapping, as a check does, rather than an empty mapping reported as
 	// "not saved".
+	// A mapping is sent when the request names columns (col_… fields,
+	// as the mapping table sends them, chosen or not); a default sent
+	// alone (def_site: one site for every row) maps no column, and is
+	// kept over the saved or guessed mapping's (issue 15, fix15b: a
+	// preview with no col_ field read as an empty mapping of the user's,
+	// and showed "—" in every cell).
 	sentMapping := false
+	sentDefaults := map[string]string{}
 	for k := range r.PostForm {
-		if strings.HasPrefix(k, "col_") || strings.HasPrefix(k, "def_") {
+		if strings.HasPrefix(k, "col_") {
 			sentMapping = true
-			break
+		}
+	}
+	for _, f := range v.Kind.Fields {
+		if d := strings.TrimSpace(r.PostForm.Get("def_" + f.Name)); d != "" && f.Default {
+			sentDefaults[f.Name] = d
 		}
 	}
 	// A capture that sends no mapping, for a source with none saved (of
@@ -1714,9 +1743,10 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	// mapping, and an empty one read as theirs was refused as "not saved
 	// … no column", a file whose headers were all recognised included
 	// (issue 15, fix15x item 5). A preview ("Save the mapping and check
-	// again") saves what it sends, an empty one refused.
-	fromForm := step == "preview" && (sentMapping || saved == nil) || step == "capture" && sentMapping
-	unmapped := step == "capture" && !sentMapping && (saved == nil || saved.Kind != v.Kind.ID)
+	// again") saves what it sends, an empty one refused; a preview that
+	// sends none goes to the mapping step as a capture does (fix15b).
+	fromForm := (step == "preview" || step == "capture") && sentMapping
+	unmapped := (step == "capture" || step == "preview") && !sentMapping && (saved == nil || saved.Kind != v.Kind.ID)
 	switch {
 	case fromForm:
 		for _, f := range v.Kind.Fields {
@@ -1728,12 +1758,18 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	case saved != nil && saved.Kind == v.Kind.ID:
-		m.Columns, m.Defaults, v.Saved = saved.Columns, saved.Defaults, true
+		m.Columns, v.Saved = saved.Columns, true
+		m.Defaults = map[string]string{}
+		for k, d := range saved.Defaults {
+			m.Defaults[k] = d
+		}
+		maps.Copy(m.Defaults, sentDefaults)
 	default:
 		header, _, _, err := parseCSV([]byte(v.CSV))
 		if err == nil {
 			m.Columns = guessColumns(v.Kind, header)
 		}
+		maps.Copy(m.Defaults, sentDefaults)
 	}
 	v.Columns, v.Defaults = m.Columns, m.Defaults
 	res, err := s.checkFile(r, v.Kind, v.Source, m, []byte(v.CSV))

@@ -10,7 +10,7 @@ import (
 	"github.com/critmin/critmin/demo"
 )
 
-// TestImportMappingRefusedWhenEmpty: a mapping that leaves required
+// TestImportMappingRefusedWhenEmpty: a mapping sent that leaves required
 // fields without a column is not saved, and the page names each of them
 // (the weighbridge's ticket, lot, time, net mass, and the site, which may
 // also be one value for the file); nothing is stored. A complete mapping
@@ -23,7 +23,11 @@ func TestImportMappingRefusedWhenEmpty(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := ts.Store.CountEvents(ctx)
-	empty := url.Values{"source": {"empty-weighbridge"}, "kind": {"weighbridge"}, "csv": {weighbridgeCSV}, "step": {"preview"}}
+	// The mapping table sends every field's column, chosen or not: here
+	// none is chosen. (A preview with no col_ field at all sends no
+	// mapping and is taken to the mapping step, fix15b.)
+	empty := url.Values{"source": {"empty-weighbridge"}, "kind": {"weighbridge"}, "csv": {weighbridgeCSV}, "step": {"preview"},
+		"col_ticket": {""}, "col_lot": {""}, "col_time": {""}, "col_site": {""}, "col_net_kg": {""}}
 	resp, page := postImport(t, ts, empty)
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("empty mapping: %d", resp.StatusCode)

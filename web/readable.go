@@ -124,6 +124,7 @@ func (n refNames) readable(msg string) template.HTML {
 	esc := func(t string) string { return strings.ReplaceAll(template.HTMLEscapeString(t), "+", "&#43;") }
 	var b strings.Builder
 	last := 0
+	inEvents := false // the identifier continues a list of events after "events"
 	for _, m := range refSpans(msg) {
 		start, end := m[0], m[1]
 		id := msg[start:end]
@@ -131,8 +132,13 @@ func (n refNames) readable(msg string) template.HTML {
 		label := n.refLabel(id)
 		// "event urn:uuid:…" reads "event 130a6d0a…", not "event event
 		// 130a6d0a…": the label's own word is dropped after the same
-		// word.
-		if rest, ok := strings.CutPrefix(label, "event "); ok && strings.HasSuffix(strings.ToLower(before), "event ") {
+		// word, and after the plural through the list it opens ("events
+		// 130a6d0a…, 2b7c0000… and 7", not "events event 130a6d0a…,
+		// event 2b7c0000…"; issue 15, fix15b).
+		lower := strings.ToLower(before)
+		rest, isEvent := strings.CutPrefix(label, "event ")
+		inEvents = isEvent && (strings.HasSuffix(lower, "event ") || strings.HasSuffix(lower, "events ") || inEvents && listSeparator(before))
+		if inEvents {
 			label = rest
 		}
 		// An identifier the message suggests writing ("as a URN, such
@@ -147,6 +153,16 @@ func (n refNames) readable(msg string) template.HTML {
 	}
 	b.WriteString(esc(unitSymbols(msg[last:])))
 	return template.HTML(b.String())
+}
+
+// listSeparator says whether text between two identifiers joins them in
+// one list: ", ", " and ", ", and ", " or ".
+func listSeparator(between string) bool {
+	switch between {
+	case ", ", " and ", ", and ", " or ", ", or ":
+		return true
+	}
+	return false
 }
 
 // suggests says whether text before an identifier introduces it as an
