@@ -50,7 +50,6 @@ func makerWord(e *critmin.Event) string {
 // it; the refusal names the lot and that event (409: it conflicts with
 // the record).
 func checkMadeOnce(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool) ([]critmin.FieldError, error) {
-	q, canQuery := s.(eventQuerier)
 	inDoc := map[string]bool{}
 	// The first live event of the document naming each lot (namesLot),
 	// found in one pass instead of a scan of the earlier events for every
@@ -65,8 +64,42 @@ func checkMadeOnce(ctx context.Context, s Store, live []*critmin.Event, declared
 			}
 		}
 	}
+	// The stored maker of each output lot no earlier event of the
+	// document names: its first live stored event (none declared in
+	// error, none re-sent by the document), the stored events of all
+	// those lots read together (storedOfLots).
+	var ask []string
+	asked := map[string]bool{}
+	for i, ev := range live {
+		if ev.Type != critmin.TransformationEvent {
+			continue
+		}
+		for _, ql := range ev.Quantities {
+			if k, ok := firstNaming[ql.EPCClass]; ql.Role == critmin.RoleOutput && !(ok && k < i) && !asked[ql.EPCClass] {
+				asked[ql.EPCClass] = true
+				ask = append(ask, ql.EPCClass)
+			}
+		}
+	}
 	storedFirst := map[string]*critmin.Event{}
-	looked := map[string]bool{}
+	if _, canQuery := s.(eventQuerier); canQuery {
+		err := storedOfLots(ctx, s, ask, func(id string, page *critmin.EventPage) error {
+			var evs []*critmin.Event
+			for _, st := range page.Events {
+				if ledger.Live(st) && !declared[st.EventID] && !inDoc[st.EventID] {
+					evs = append(evs, decodeStored(st))
+				}
+			}
+			sort.SliceStable(evs, func(a, b int) bool { return evs[a].EventTime.Before(evs[b].EventTime) })
+			if len(evs) > 0 {
+				storedFirst[id] = evs[0]
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
 	var out []critmin.FieldError
 	for i, ev := range live {
 		if ev.Type != critmin.TransformationEvent {
@@ -81,24 +114,7 @@ func checkMadeOnce(ctx context.Context, s Store, live []*critmin.Event, declared
 			if k, ok := firstNaming[id]; ok && k < i {
 				maker = live[k]
 			}
-			if maker == nil && canQuery {
-				if !looked[id] {
-					looked[id] = true
-					page, err := q.FindEvents(ctx, critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{id}, Exact: true}}, OrderBy: "eventTime", Limit: 10000})
-					if err != nil {
-						return nil, err
-					}
-					var evs []*critmin.Event
-					for _, st := range page.Events {
-						if ledger.Live(st) && !declared[st.EventID] && !inDoc[st.EventID] {
-							evs = append(evs, decodeStored(st))
-						}
-					}
-					sort.SliceStable(evs, func(a, b int) bool { return evs[a].EventTime.Before(evs[b].EventTime) })
-					if len(evs) > 0 {
-						storedFirst[id] = evs[0]
-					}
-				}
+			if maker == nil {
 				maker = storedFirst[id]
 			}
 			if maker == nil || sameRun(maker, ev) {

@@ -273,7 +273,6 @@ func atPart(e *critmin.Event, w whereabouts) bool {
 // where the lot is (409), where the others misstate where an event
 // happens (400).
 func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool, lots map[string]*critmin.Lot) (fe []critmin.FieldError, conflict bool, err error) {
-	q, canQuery := s.(eventQuerier)
 	// The document's events by the lots they name (not as outputs: a run
 	// makes those where it is), in document order.
 	docOf := map[string][]int{}
@@ -298,18 +297,15 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 	}
 	bad := map[int][]critmin.FieldError{}
 	hard := map[int]bool{} // refusals that conflict with the record (409)
-	for _, id := range ids {
-		// The lot's events — its live stored ones (a document's event
-		// replaces a stored one of its ID, a re-send) and the document's —
-		// walked once in event-time order (equal times: stored first, then
-		// the document's order), each judged by where the lot is after the
-		// ones before it.
+	// The lot's events — its live stored ones (a document's event
+	// replaces a stored one of its ID, a re-send) and the document's —
+	// walked once in event-time order (equal times: stored first, then
+	// the document's order), each judged by where the lot is after the
+	// ones before it. The stored events of every lot are read together
+	// (storedOfLots), not once for each lot.
+	judge := func(id string, page *critmin.EventPage) error {
 		var walk []step
-		if canQuery {
-			page, err := q.FindEvents(ctx, critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{id}, Exact: true}}, OrderBy: "eventTime", Limit: 10000})
-			if err != nil {
-				return nil, false, err
-			}
+		if page != nil {
 			for _, st := range page.Events {
 				if ledger.Live(st) && !declared[st.EventID] && !inDoc[st.EventID] {
 					walk = append(walk, step{ev: decodeStored(st), doc: -1})
@@ -342,6 +338,10 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 			}
 			t.add(st.ev)
 		}
+		return nil
+	}
+	if err := storedOfLots(ctx, s, ids, judge); err != nil {
+		return nil, false, err
 	}
 	var out []critmin.FieldError
 	for i := range live {
@@ -636,4 +636,41 @@ func partsStand(l *critmin.Lot) bool {
 func bodyAt(l *critmin.Lot, site string) bool {
 	st, ok := ledger.StandingAt(l, site)
 	return ok && st.Body
+}
+
+// lotRoles are the roles of a quantity line naming a lot.
+var lotRoles = []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}
+
+// classPagesFinder is the part of a store that reads the events of many
+// lots at once (sqldb.DB.FindEventsOfEachClass).
+type classPagesFinder interface {
+	FindEventsOfEachClass(ctx context.Context, f critmin.EventFilter, roles []string, ids []string, fn func(id string, page *critmin.EventPage) error) error
+}
+
+// storedOfLots calls fn, for each lot of ids in turn, with the first page
+// of its stored events, latest first (up to 10,000, as FindEvents gives
+// them for an exact ClassMatch of the lot in any quantity role): read
+// together for many lots where the store can (classPagesFinder), else
+// once for each lot; nil pages when the store cannot be queried.
+func storedOfLots(ctx context.Context, s Store, ids []string, fn func(id string, page *critmin.EventPage) error) error {
+	f := critmin.EventFilter{OrderBy: "eventTime", Limit: 10000}
+	if each, ok := s.(classPagesFinder); ok {
+		return each.FindEventsOfEachClass(ctx, f, lotRoles, ids, fn)
+	}
+	q, canQuery := s.(eventQuerier)
+	for _, id := range ids {
+		var page *critmin.EventPage
+		if canQuery {
+			g := f
+			g.ClassMatches = []critmin.EPCMatch{{Roles: lotRoles, Patterns: []string{id}, Exact: true}}
+			var err error
+			if page, err = q.FindEvents(ctx, g); err != nil {
+				return err
+			}
+		}
+		if err := fn(id, page); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -96,6 +96,7 @@ func Run(t *testing.T, open Opener) {
 		{"ThousandValueQueries", testThousandValueQueries},
 		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
 		{"EventKeysNaming", testEventKeysNaming},
+		{"FindEventsOfEachClass", testFindEventsOfEachClass},
 		{"DigitalLinkSpellingsOneLot", testDigitalLinkSpellingsOneLot},
 		{"EditedDerivedRowRefused", testEditedDerivedRowRefused},
 		{"DeletedDerivedRowRefused", testDeletedDerivedRowRefused},
