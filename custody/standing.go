@@ -221,7 +221,9 @@ func replayStanding(id string, start *critmin.Lot, seq []*critmin.Event, inDoc m
 				// 3 t then 1 t packed where 3.02 t stand were both taken).
 				var packed float64
 				var where []string
-				if isPackingEvent(ev) {
+				// Where the whole lot stands, ledger.CheckRepacking judges
+				// the packings against its mass, and words it.
+				if isPackingEvent(ev) && stood < lot.WetTonnes*(1-1e-9) {
 					packed, where = packs.packedAt(id, ev)
 					packed = min(packed, stood)
 				}
