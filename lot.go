@@ -255,20 +255,57 @@ type RunTake struct {
 }
 
 // DryTonnes is dry tonnes of what the part counts for in the lot's
-// total (Mass less ShippedOnTonnes, as PartsTonnes counts it), by its
-// own moisture, else lotMoisture (the lot's, Lot.Moisture), else none
-// (taken as dry, as a lot without moisture is): wet × (1 − moisture).
-// 0 for a part shipped from nothing (FromRetracted). A rejoined part
+// total (Mass less ShippedOnTonnes, as PartsTonnes counts it): what runs
+// took of it (RunTakes) each at the moisture it was taken at, and the
+// rest by its own moisture, else lotMoisture (the lot's, Lot.Moisture),
+// else none (taken as dry, as a lot without moisture is): wet × (1 −
+// moisture). A later reading where the part stands dries only what is
+// left of it (issue 15, fix15c3: 5.02 t received at 11 %, 2 t taken by
+// a run, then 12 % read: 2 × 0.89 + 3.02 × 0.88 = 4.4376 t, not 5.02 ×
+// 0.88 = 4.4176 t). A take of unknown moisture reads the part's. 0 for a
+// part shipped from nothing (FromRetracted). A rejoined part
 // (PartRejoined) reads what it was; Lot.PartsDryTonnes leaves it out.
 func (p LotPart) DryTonnes(lotMoisture *float64) float64 {
 	if p.FromRetracted {
 		return 0
 	}
 	wet := p.Mass() - p.ShippedOnTonnes
-	if m := p.MoistureOr(lotMoisture); m != nil {
-		return wet * (1 - *m)
+	m := p.MoistureOr(lotMoisture)
+	var dry float64
+	for _, rt := range p.RunTakes {
+		if rt.Moisture == nil || rt.Tonnes <= 0 || rt.Tonnes > wet+1e-9 {
+			continue // read at the part's moisture below
+		}
+		wet -= rt.Tonnes
+		dry += rt.Tonnes * (1 - *rt.Moisture)
 	}
-	return wet
+	if m != nil {
+		return dry + wet*(1-*m)
+	}
+	return dry + wet
+}
+
+// takesDriedApart says whether a run's take of p was dried at a
+// moisture other than m, the part's now (LotPart.DryTonnes).
+func (p LotPart) takesDriedApart(m *float64) bool {
+	for _, rt := range p.RunTakes {
+		if rt.Moisture != nil && rt.Tonnes > 0 && (m == nil || *rt.Moisture != *m) {
+			return true
+		}
+	}
+	return false
+}
+
+// DriedAtLotMoisture says whether each tonne of part p is dry at
+// lotMoisture (its own moisture, and every run's take of it, are the
+// lot's, or unknown), so that the lot's dry mass need not count it
+// apart (ledger's derive).
+func (p LotPart) DriedAtLotMoisture(lotMoisture *float64) bool {
+	m := p.MoistureOr(lotMoisture)
+	if (m == nil) != (lotMoisture == nil) || (m != nil && *m != *lotMoisture) {
+		return false
+	}
+	return !p.takesDriedApart(lotMoisture)
 }
 
 // MoistureOr is the part's moisture (a fraction), else lotMoisture.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -118,13 +119,84 @@ func abs(x float64) float64 {
 	return x
 }
 
-// shortfall is a movement of a replay that took more than stood.
+// shortfall is a movement of a replay that took more than stood. For a
+// packing, packed is what of the lot was already packed at its site and
+// not unpacked (packedIn names the containers and events), which it
+// adds to (sitePackings).
 type shortfall struct {
 	ev            *critmin.Event
 	doc           bool
 	took, stood   float64
+	packed        float64
+	packedIn      []string
 	lotWetTonnes  float64
 	eventTimeText string
+}
+
+// sitePackings follows, through a replay, the packings of one lot not
+// undone and the site each was made at (issue 15, fix15c3): packings not
+// undone add up (docs/forms.md), so a packing at a site takes at most
+// what stands there less what is already packed there. Aggregations
+// (packing into a container) and associations are kept apart: a lot
+// may be both packed and associated.
+type sitePackings struct {
+	agg, assoc *ledger.Containment
+	site       map[string]string  // packing event → its site (eventSite)
+	stood      map[string]float64 // packing event → what stood at its site then
+}
+
+func newSitePackings() *sitePackings {
+	return &sitePackings{agg: ledger.NewContainment(nil), assoc: ledger.NewContainment(nil), site: map[string]string{}, stood: map[string]float64{}}
+}
+
+// isPackingEvent says whether ev packs or associates children (ADD or
+// OBSERVE of a parent).
+func isPackingEvent(ev *critmin.Event) bool {
+	return (ev.Type == critmin.AggregationEvent || ev.Type == critmin.AssociationEvent) && ev.Action != "DELETE" && ev.ParentID != ""
+}
+
+func (sp *sitePackings) of(ev *critmin.Event) *ledger.Containment {
+	if ev.Type == critmin.AssociationEvent {
+		return sp.assoc
+	}
+	return sp.agg
+}
+
+// apply records ev (lot l as projected just before it).
+func (sp *sitePackings) apply(l *critmin.Lot, ev *critmin.Event) {
+	if ev.Type != critmin.AggregationEvent && ev.Type != critmin.AssociationEvent {
+		return
+	}
+	if isPackingEvent(ev) {
+		sp.site[ev.EventID] = eventSite(ev)
+		if stood, ok := standingAt(l, ev, 0); ok {
+			sp.stood[ev.EventID] = stood
+		}
+	}
+	c := *ev
+	c.Type = critmin.AggregationEvent // Containment follows aggregations
+	sp.of(ev).Apply(&c)
+}
+
+// packedAt is what of lot id is packed (or associated, by ev's kind) at
+// ev's site and not undone, by packings other than ev, wet tonnes, and
+// where: "container (event …)".
+func (sp *sitePackings) packedAt(id string, ev *critmin.Event) (float64, []string) {
+	site := eventSite(ev)
+	var t float64
+	var where []string
+	for _, p := range sp.of(ev).Of(id) {
+		if p.EventID == ev.EventID || sp.site[p.EventID] != site {
+			continue
+		}
+		w, ok := ledger.PackedWet(p, sp.stood[p.EventID])
+		if !ok || w <= 1e-9 {
+			continue
+		}
+		t += w
+		where = append(where, p.Container+" (event "+p.EventID+")")
+	}
+	return t, where
 }
 
 // replayStanding replays lot id from start (the lot before seq; nil for
@@ -140,12 +212,27 @@ func replayStanding(id string, start *critmin.Lot, seq []*critmin.Event, inDoc m
 		lot = start
 	}
 	var out []shortfall
+	packs := newSitePackings()
 	for _, ev := range seq {
 		if t, ok := takenBy(ev, id); ok {
-			if stood, ok := standingAt(lot, ev, t); ok && t > stood*(1+ConsumptionTolerance)+1e-9 {
-				out = append(out, shortfall{ev: ev, doc: inDoc[ev], took: t, stood: stood, lotWetTonnes: lot.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)})
+			if stood, ok := standingAt(lot, ev, t); ok {
+				// A packing adds to what is already packed there and not
+				// unpacked, at most what stands there (issue 15, fix15c3:
+				// 3 t then 1 t packed where 3.02 t stand were both taken).
+				var packed float64
+				var where []string
+				// Where the whole lot stands, ledger.CheckRepacking judges
+				// the packings against its mass, and words it.
+				if isPackingEvent(ev) && stood < lot.WetTonnes*(1-1e-9) {
+					packed, where = packs.packedAt(id, ev)
+					packed = min(packed, stood)
+				}
+				if t+packed > stood*(1+ConsumptionTolerance)+1e-9 {
+					out = append(out, shortfall{ev: ev, doc: inDoc[ev], took: t, stood: stood, packed: packed, packedIn: where, lotWetTonnes: lot.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)})
+				}
 			}
 		}
+		packs.apply(lot, ev)
 		view := map[string]*critmin.Lot{}
 		for _, other := range ev.LotIDs() {
 			view[other] = &critmin.Lot{ID: other}
@@ -220,6 +307,11 @@ func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared
 			docOf[id] = append(docOf[id], ev)
 			if _, ok := takenBy(ev, id); ok {
 				judge[id] = true
+				if stored[id] != nil && isPackingEvent(ev) {
+					// Packings not undone add up: the stored ones are
+					// read from the lot's events (sitePackings).
+					replay[id] = true
+				}
 			}
 			if l := stored[id]; l != nil && !ev.EventTime.After(l.LastEventAt) {
 				judge[id] = true
@@ -327,6 +419,10 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 		case critmin.TransformationEvent:
 			list = "/inputQuantityList"
 		}
+		if sf.packed > 0 {
+			return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + list, Reason: fmt.Sprintf("lot %s refused: the %s event of %s packs %s t of it %s, but only %s t of its %s t stood there then, and %s t of that is already packed there and not unpacked (%s): %s t is left to pack there (tolerance %.1f %% of what stood) — packings not undone add up (EPCIS 2.0 §7.3.5, CBV packing); unpack with an AggregationEvent DELETE, or record a weighing (a Mass sensor report) if the lot weighs more",
+				id, what, sf.eventTimeText, Tonnes(sf.took), where, Tonnes(sf.stood), Tonnes(sf.lotWetTonnes), Tonnes(sf.packed), strings.Join(sf.packedIn, ", "), Tonnes(max(sf.stood-sf.packed, 0)), ConsumptionTolerance*100)}
+		}
 		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + list, Reason: fmt.Sprintf("lot %s refused: the %s event of %s takes %s t of it %s, but only %s t of its %s t stood there then (tolerance %.1f %% of what stood): a movement takes at most what stands of the lot at its site at the event's time (eventTime, EPCIS 2.0 §7.3), whenever it is recorded — packing or shipping is not a weighing; record a weighing (a Mass sensor report) if the lot weighs more",
 			id, what, sf.eventTimeText, Tonnes(sf.took), where, Tonnes(sf.stood), Tonnes(sf.lotWetTonnes), ConsumptionTolerance*100)}
 	}
@@ -338,6 +434,10 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 			by = ev
 			break
 		}
+	}
+	if sf.packed > 0 {
+		return critmin.FieldError{Conflict: true, Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("lot %s refused: event %s, dated %s, is dated before the recorded event %s (%s of %s, packing %s t %s), and with it only %s t of the lot's %s t would stand there then, %s t of it already packed (%s) (tolerance %.1f %% of what stood): an event entered late may not leave a later one taking more than stood — correct the dates, or declare the later event in error first",
+			id, by.EventID, by.EventTime.Format(time.RFC3339), sf.ev.EventID, what, sf.eventTimeText, Tonnes(sf.took), where, Tonnes(sf.stood), Tonnes(sf.lotWetTonnes), Tonnes(sf.packed), strings.Join(sf.packedIn, ", "), ConsumptionTolerance*100)}
 	}
 	return critmin.FieldError{Conflict: true, Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("lot %s refused: event %s, dated %s, is dated before the recorded event %s (%s of %s, taking %s t %s), and with it only %s t of the lot's %s t would stand there then (tolerance %.1f %% of what stood): an event entered late may not leave a later one taking more than stood — correct the dates, or declare the later event in error first",
 		id, by.EventID, by.EventTime.Format(time.RFC3339), sf.ev.EventID, what, sf.eventTimeText, Tonnes(sf.took), where, Tonnes(sf.stood), Tonnes(sf.lotWetTonnes), ConsumptionTolerance*100)}

@@ -434,13 +434,27 @@ func setOrigins(ctx context.Context, store critmin.Store, lots []*critmin.Lot, v
 // with the owner and custodian of what stands there: the lot's for the
 // body, each received part's own, set at its receipt (ledger.SiteStanding;
 // several parties joined by ", "; issue 15, fix15o).
+//
+// Holdings is what each owner and custodian pair owns and holds there
+// (ledger.SiteStanding.Holdings): a part received where the body stands
+// for another party stays its own (issue 15, fix15c3).
 type StandingView struct {
-	Site      string  `json:"site"`
-	WetTonnes float64 `json:"wetTonnes"`
-	DryTonnes float64 `json:"dryTonnes"`
-	Body      bool    `json:"body,omitempty"`
+	Site      string        `json:"site"`
+	WetTonnes float64       `json:"wetTonnes"`
+	DryTonnes float64       `json:"dryTonnes"`
+	Body      bool          `json:"body,omitempty"`
+	Owner     string        `json:"owner"`
+	Custodian string        `json:"custodian"`
+	Holdings  []HoldingView `json:"holdings"`
+}
+
+// HoldingView is what one party pair owns and holds of a lot at a site
+// (StandingView.Holdings).
+type HoldingView struct {
 	Owner     string  `json:"owner"`
 	Custodian string  `json:"custodian"`
+	WetTonnes float64 `json:"wetTonnes"`
+	DryTonnes float64 `json:"dryTonnes"`
 }
 
 type PartView struct {
@@ -461,8 +475,12 @@ func lotView(l *critmin.Lot) LotView {
 	}
 	v.StandsAt = []StandingView{}
 	for _, st := range ledger.StandsAt(l) {
-		v.StandsAt = append(v.StandsAt, StandingView{Site: st.Site, WetTonnes: st.WetTonnes, DryTonnes: st.DryTonnes, Body: st.Body,
-			Owner: st.Owner, Custodian: st.Custodian})
+		sv := StandingView{Site: st.Site, WetTonnes: st.WetTonnes, DryTonnes: st.DryTonnes, Body: st.Body,
+			Owner: st.Owner, Custodian: st.Custodian, Holdings: []HoldingView{}}
+		for _, h := range st.Holdings {
+			sv.Holdings = append(sv.Holdings, HoldingView{Owner: h.Owner, Custodian: h.Custodian, WetTonnes: h.WetTonnes, DryTonnes: h.DryTonnes})
+		}
+		v.StandsAt = append(v.StandsAt, sv)
 	}
 	// Everything of the lot at sea: the lot itself when it was shipped
 	// whole (what remains of it) and each part in transit (fix15z: a lot

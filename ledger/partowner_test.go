@@ -18,11 +18,13 @@ import (
 //     part keeps the parties it left with (FWO, copied at its dispatch,
 //     so a later change of the body's owner does not reach it), and H
 //     reads both owners, in the order the parts were shipped;
-//   - D3 ships 5 t from H (of the USSM part, first in first out) back to
-//     M, received at M naming owner USSM: it rejoins the body, and the
-//     receipt names the owner, so the body's owner becomes USSM
-//     (docs/identity.md, "Parts moved"); custody is not named: FWO
-//     stays; the D2 part at H stays FWO's.
+//   - D3 ships 5 t from H (of the USSM part, first in first out, held
+//     by PORT) back to M, received at M naming owner USSM: the receipt's
+//     owner concerns the 5 t it received, not the body (CBV 2.0 §7.5),
+//     so the part, USSM's and held by PORT, does not rejoin FWO's 15 t body
+//     (issue 15, fix15c3; it rejoined and the body's 15 t became
+//     USSM's): M holds 15 t FWO/FWO and 5 t USSM/PORT
+//     (docs/identity.md, "Parts moved"); the D2 part at H stays FWO's.
 func TestPartOwnerAtReceipt(t *testing.T) {
 	t.Parallel()
 	const id, mine, hou = "urn:lot:K9", "urn:site:M", "urn:site:H"
@@ -68,13 +70,17 @@ func TestPartOwnerAtReceipt(t *testing.T) {
 		t.Fatalf("standsAt %+v: want H owned by USSM, FWO", st)
 	}
 	// D3: 5 t of the USSM part back to M, received there naming USSM as
-	// owner: it rejoins the body, whose owner the receipt names.
+	// owner: it stays apart from FWO's body.
 	evs = append(evs, ev("d3", 6, "shipping", hou, mine, "D3", 5000),
 		ev("r3", 7, "receiving", mine, "", "D3", 5000, critmin.SourceDest{Type: "owning_party", ID: ussm}))
 	lots, _ = ledger.Replay([]string{id}, evs)
 	l = lots[id]
-	if p := l.Parts[2]; p.Status != critmin.PartRejoined || p.Owner != ussm || l.Owner != ussm || l.Custodian != fwo {
-		t.Fatalf("after D3 rejoined: part %+v, lot owner %q custodian %q; want rejoined, USSM, FWO", p, l.Owner, l.Custodian)
+	if p := l.Parts[2]; p.Status != critmin.PartReceived || p.Owner != ussm || p.Custodian != port || l.Owner != fwo || l.Custodian != fwo {
+		t.Fatalf("after D3 received: part %+v, lot owner %q custodian %q; want received apart (USSM, PORT), the lot FWO, FWO", p, l.Owner, l.Custodian)
+	}
+	if st := ledger.StandsAt(l); len(st) < 1 || st[0].Site != mine || len(st[0].Holdings) != 2 || st[0].Holdings[0].Owner != fwo || st[0].Holdings[0].WetTonnes != 15 ||
+		st[0].Holdings[1].Owner != ussm || st[0].Holdings[1].Custodian != port || st[0].Holdings[1].WetTonnes != 5 {
+		t.Fatalf("standsAt %+v: want M holding FWO's 15 t (the body, 30 − 10 − 5) and USSM's 5 t", st)
 	}
 	if p := l.Parts[1]; l.PartOwner(p) != fwo {
 		t.Fatalf("part D2 %+v reads owner %q after the body's changed; want FWO, its own", p, l.PartOwner(p))

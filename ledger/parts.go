@@ -237,21 +237,17 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			p.To = ev.BizLocation
 		}
 		measurePart(p, ev)
-		owner, custodian := partyOf(p, ev)
+		partyOf(p, ev)
 		r := *p
-		if l.Location != "" && epcis.Canonical(p.To) == epcis.Canonical(l.Location) && l.Status != critmin.LotInTransit && restOf(l) == movePart {
+		if l.Location != "" && epcis.Canonical(p.To) == epcis.Canonical(l.Location) && l.Status != critmin.LotInTransit && restOf(l) == movePart && partiesAgree(l, *p) {
 			// Back where the body stands (more than PartTolerance of
-			// the lot): the part rejoins it. A party its receipt names
-			// passes to the body it merges with (what was received is
-			// now the body's); otherwise the body's stay (issue 15,
-			// fix15o; docs/identity.md, "Parts moved").
+			// the lot), owned and held by the body's parties: the part
+			// rejoins it. A party its receipt names concerns what it
+			// received, never the body (CBV 2.0 §7.5): a part received
+			// there for another owner or custodian stays a received part
+			// of its own (issue 15, fix15c3; before, its receipt's owner
+			// became the body's). docs/identity.md, "Parts moved".
 			rejoin(l, i, ev.EventID)
-			if owner {
-				l.Owner = p.Owner
-			}
-			if custodian {
-				l.Custodian = p.Custodian
-			}
 		}
 		return restOf(l), &r
 	case elsewhere(l, ev):
@@ -785,15 +781,30 @@ func rejoin(l *critmin.Lot, i int, eventID string) {
 // it as a part arriving at the body's site does (rejoin). Only a body
 // that stands (more than PartTolerance of the lot, restOf): a lot whose
 // every tonne left as parts has no body, and its parts stay received.
+//
+// Only a part of the body's parties (partiesAgree) rejoins it: the body
+// coming to the site of a part another party owns or holds stands beside
+// it, each party's own (issue 15, fix15c3: lot L1's body, received at
+// Houston for BUY2, took in the 9.9 t part received there for BUY1, and
+// the lot read 28.8 t of BUY2's). Once an event makes the parties agree
+// (the body sold to the part's owner there), the part rejoins.
 func rejoinAt(l *critmin.Lot, eventID string) {
 	if l.Location == "" || l.Status == critmin.LotInTransit || restOf(l) != movePart {
 		return
 	}
 	for i, p := range l.Parts {
-		if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(l.Location) {
+		if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(l.Location) && partiesAgree(l, p) {
 			rejoin(l, i, eventID)
 		}
 	}
+}
+
+// partiesAgree says whether part p is owned and held by the parties of
+// the lot's body (Lot.PartOwner, Lot.PartCustodian against Lot.Owner,
+// Lot.Custodian; canonical form): a part may rejoin the body only then.
+// A part of unknown parties reads the lot's and agrees.
+func partiesAgree(l *critmin.Lot, p critmin.LotPart) bool {
+	return epcis.Canonical(l.PartOwner(p)) == epcis.Canonical(l.Owner) && epcis.Canonical(l.PartCustodian(p)) == epcis.Canonical(l.Custodian)
 }
 
 // ShippedStanding is what a dispatch ev stating no quantity ships of lot

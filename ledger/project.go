@@ -548,7 +548,9 @@ func setQuantity(l *critmin.Lot, qty float64, uom string) {
 // (Lot.PartsTonnes), by Lot.Moisture — plus each part's by its own
 // moisture (Lot.PartsDryTonnes): 30 t at 8 % of which 10 t were received
 // elsewhere and read there at 10.5 % is 20 × 0.92 + 10 × 0.895 = 27.35 t
-// dry. Parts holding the lot's moisture give wet × (1 − moisture).
+// dry; what runs took of a part is dry at the moisture it was taken at
+// (critmin.LotPart.DryTonnes). Parts holding the lot's moisture give
+// wet × (1 − moisture).
 func derive(l *critmin.Lot) {
 	l.WetTonnes, l.DryTonnes = 0, 0
 	if !units.IsMass(l.UOM) {
@@ -560,7 +562,7 @@ func derive(l *critmin.Lot) {
 		l.DryTonnes, _ = units.DryTonnes(wet, *l.Moisture)
 	}
 	for _, p := range l.Parts {
-		if p.Moisture == nil || p.FromRetracted || p.Status == critmin.PartRejoined || (l.Moisture != nil && *p.Moisture == *l.Moisture) {
+		if p.FromRetracted || p.Status == critmin.PartRejoined || p.DriedAtLotMoisture(l.Moisture) {
 			continue // the part is counted at the body's moisture above
 		}
 		c := p.Mass() - p.ShippedOnTonnes

@@ -20,6 +20,12 @@ import (
 // receipt, issue 15, fix15o); several different parties at one site are
 // listed once each, joined by ", ", in the order the body and parts
 // reached the site ("" when none is known).
+//
+// Holdings splits what stands there by party: one record per owner and
+// custodian pair (canonical form), in the order they reached the site,
+// with its wet and dry tonnes — a part received where the body stands
+// from another party does not rejoin it (issue 15, fix15c3), so one site
+// may hold the body of one owner and a part of another.
 type SiteStanding struct {
 	Site      string
 	WetTonnes float64
@@ -28,6 +34,34 @@ type SiteStanding struct {
 	Parts     []int
 	Owner     string
 	Custodian string
+	Holdings  []PartyHolding
+}
+
+// PartyHolding is what one party pair owns and holds of a lot at one
+// site (SiteStanding.Holdings): Owner and Custodian as the events spell
+// them ("" when none is known), wet and dry tonnes.
+type PartyHolding struct {
+	Owner     string
+	Custodian string
+	WetTonnes float64
+	DryTonnes float64
+}
+
+// hold adds wet and dry tonnes owned by owner and held by custodian to
+// s's holdings.
+func (s *SiteStanding) hold(owner, custodian string, wet, dry float64) {
+	s.WetTonnes += wet
+	s.DryTonnes += dry
+	s.Owner, s.Custodian = addParty(s.Owner, owner), addParty(s.Custodian, custodian)
+	for i := range s.Holdings {
+		h := &s.Holdings[i]
+		if epcis.Canonical(h.Owner) == epcis.Canonical(owner) && epcis.Canonical(h.Custodian) == epcis.Canonical(custodian) {
+			h.WetTonnes += wet
+			h.DryTonnes += dry
+			return
+		}
+	}
+	s.Holdings = append(s.Holdings, PartyHolding{Owner: owner, Custodian: custodian, WetTonnes: wet, DryTonnes: dry})
 }
 
 // StandsAt is every site where something of lot l stands, one record a
@@ -65,9 +99,7 @@ func StandsAt(l *critmin.Lot) []SiteStanding {
 		if rest := l.RemainingWetTonnes(); rest > 1e-9 {
 			s := at(l.Location)
 			s.Body = true
-			s.WetTonnes += rest
-			s.DryTonnes += rest * bodyDryRatio(l)
-			s.Owner, s.Custodian = addParty(s.Owner, l.Owner), addParty(s.Custodian, l.Custodian)
+			s.hold(l.Owner, l.Custodian, rest, rest*bodyDryRatio(l))
 		}
 	}
 	for i, p := range l.Parts {
@@ -80,13 +112,11 @@ func StandsAt(l *critmin.Lot) []SiteStanding {
 		}
 		s := at(p.To)
 		s.Parts = append(s.Parts, i)
-		s.Owner, s.Custodian = addParty(s.Owner, l.PartOwner(p)), addParty(s.Custodian, l.PartCustodian(p))
-		s.WetTonnes += left
+		dry := left
 		if m := l.PartMoisture(p); m != nil {
-			s.DryTonnes += left * (1 - *m)
-		} else {
-			s.DryTonnes += left
+			dry = left * (1 - *m)
 		}
+		s.hold(l.PartOwner(p), l.PartCustodian(p), left, dry)
 	}
 	return out
 }

@@ -1,0 +1,11 @@
+-- A part received where the lot's body stands, or where the body comes,
+-- rejoins the body only when the same parties own and hold both: a
+-- receipt's owning_party and possessing_party concern what it received
+-- (CBV 2.0 §7.5; issue 15, fix15c3: the body received at Houston for
+-- BUY2 took in the 9.9 t part received there for BUY1). What runs took
+-- of a part is dry at the moisture it was taken at. This migration has
+-- no SQL of its own: its Go step (sqldb.replayPartParties, registered in
+-- goStepsWithStore) replays the event log as `critmin verify` does on a
+-- store holding any received or rejoined part and rewrites each lot
+-- projection table that differs, in this migration's transaction.
+SELECT 1;
