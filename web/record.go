@@ -249,7 +249,7 @@ var recordForms = []*recordForm{
 		Intro: "Containers loaded on a vessel or truck under a bill of lading. Emits an ObjectEvent (OBSERVE, business step shipping, disposition in_transit) with the bill of lading as a bizTransaction of type bol, and the source and destination.",
 		Fields: []formField{
 			{Name: "containers", Label: "Containers", Type: "lines", Example: "urn:critmin:demo:container:MSKU1234565", Help: "one container a line (may be empty for bulk)"},
-			lotLinesField("lots", "Lots and masses", "one lot a line: lot ID, mass and unit (KGM or TNE)"),
+			lotLinesField("lots", "Lots and masses", "one lot a line: lot ID, mass and unit (KGM or TNE); the lot ID alone ships what stands of the lot where it leaves (the preview shows how much)"),
 			{Name: "bol", Label: "Bill of lading", Type: "text", Required: true, Example: "urn:critmin:demo:bol:KHI-HOU-2025-0901", Help: "the bill of lading as a URI"},
 			{Name: "destination", Label: "Destination", Type: "site", Required: true, Help: "the port or site the shipment goes to"},
 			{Name: "vessel", Label: "Vessel", Type: "text", Example: "MV Karachi Star (IMO 9000001)", Help: "the vessel's name and IMO number, or the truck or train of a land leg (cm:vessel)"},
@@ -511,6 +511,11 @@ func qty(class, quantity, uom string) map[string]any {
 		q["quantity"] = numberOrText(quantity)
 	}
 	if uom = strings.TrimSpace(uom); uom == "" {
+		if quantity == "" {
+			// No quantity: no unit either (EPCIS 2.0 gives a uom only
+			// with a quantity); the Ship form's "the rest" (fix15d).
+			return q
+		}
 		uom = "KGM"
 	}
 	// kg, t, tonnes in any case: the Rec 20 code (fix15v).
@@ -880,7 +885,11 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 				// A lot line without its mass, an assay line without its
 				// value: worded as the line's shape (the validator's
 				// "uom given without a quantity" names no mass).
-				if w := strings.Fields(line); len(w) == 1 && fl.LotLines {
+				// The Ship form's lot line without a mass ships what
+				// stands of the lot where it leaves: the event states no
+				// quantity, as the API accepts (ledger.ShippedBy; issue
+				// 15, fix15d item 4).
+				if w := strings.Fields(line); len(w) == 1 && fl.LotLines && f.ID != "ship" {
 					reasons = append(reasons, fmt.Sprintf("line %d: no mass after %s: a line is LOT MASS [UNIT]", i+1, w[0]))
 				} else if len(w) == 1 && fl.AssayLines {
 					reasons = append(reasons, fmt.Sprintf("line %d: no value after %s: a line is ANALYTE VALUE [UNIT] [BASIS]", i+1, w[0]))
@@ -1388,6 +1397,14 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		if f.ID == "pack" {
 			view.Notes = packNotes(v.Get("lots"))
 		}
+		if f.ID == "ship" {
+			ns, err := s.fix15dShipRestNotes(r, v, doc)
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			view.Notes = append(view.Notes, ns...)
+		}
 		if runRecorded && strings.TrimSpace(v.Get("inputs")) != "" {
 			view.Warnings = append(view.Warnings, "The run "+strings.TrimSpace(v.Get("run"))+" already has recorded events, so its lots were fed with them: the lots fed given here are fed again, taking their masses a second time. To add products only, go back and leave Lots fed empty.")
 		}
@@ -1725,6 +1742,40 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values, doc []byte) (warni
 		}
 	}
 	return out, notes, nil
+}
+
+// fix15dShipRestNotes says, for each lot line of the Ship form without a
+// mass, what the shipment will ship of it: what stands of the lot where
+// it leaves, by the lot's events before it (ledger.ShippedBy, as the
+// capture check and the shipment page read it).
+func (s *site) fix15dShipRestNotes(r *http.Request, v url.Values, doc []byte) ([]string, error) {
+	var out []string
+	for _, q := range qtyLinesElements(v.Get("lots")) {
+		if q.Quantity != nil || q.EPCClass == "" {
+			continue
+		}
+		lot := epcis.Canonical(q.EPCClass)
+		levs, err := s.LotEvents(r, lot)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		d, err := epcis.ParseDocument(doc, false)
+		if err != nil || len(d.Events) == 0 {
+			return nil, nil
+		}
+		ev, _ := d.Decode(0, s.Ledger.Now().UTC())
+		if ev == nil {
+			return nil, nil
+		}
+		if t, ok := ledger.ShippedBy(lot, critminhttp.FullEvents(levs), ev); ok {
+			out = append(out, fmt.Sprintf("Lot %s: no mass stated: the shipment ships what stands of the lot where it leaves, %s t, and the event states no quantity of it.", lot, formatNum(t, 3)))
+		} else {
+			out = append(out, fmt.Sprintf("Lot %s: no mass stated: nothing of the lot is known to stand where the shipment leaves; the event states no quantity of it.", lot))
+		}
+	}
+	return out, nil
 }
 
 // fix15dLotAfter is lot as it will stand once the previewed event (the
