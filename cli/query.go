@@ -108,11 +108,11 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		// named with its declarations, not unknown (410 in the API).
 		return critminhttp.WithdrawnLot(ctx, store, fs.Arg(0), err)
 	}
+	v, err := critminhttp.ViewLot(ctx, store, l)
+	if err != nil {
+		return err
+	}
 	if *format == "json" {
-		v, err := critminhttp.ViewLot(ctx, store, l)
-		if err != nil {
-			return err
-		}
 		return printFigures(env, v)
 	}
 	w := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
@@ -124,7 +124,38 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	if len(l.Parts) > 0 || l.TakenTonnes > 0 {
 		// What stands where the lot is, once parts have left or runs
 		// took some (docs/identity.md, "Parts moved").
-		fmt.Fprintf(w, "Remaining\t%s wmt, %s dmt at %s\n", fixedDigits(l.RemainingWetTonnes(), 3, 0), fixedDigits(l.RemainingDryTonnes(), 3, 0), l.Location)
+		// Every site where something of it stands, the body and each
+		// received part, as the lot page lists them (ledger.StandsAt;
+		// issue 15, fix15d item 3: it named the body's site alone).
+		var at []string
+		for _, st := range ledger.StandsAt(l) {
+			what := "the lot's body"
+			switch {
+			case !st.Body && len(st.Parts) == 1:
+				what = "received part"
+			case !st.Body:
+				what = "received parts"
+			case len(st.Parts) == 1:
+				what += " and a received part"
+			case len(st.Parts) > 1:
+				what += " and received parts"
+			}
+			at = append(at, fmt.Sprintf("%s wmt, %s dmt at %s (%s)", fixedDigits(st.WetTonnes, 3, 0), fixedDigits(st.DryTonnes, 3, 0), st.Site, what))
+		}
+		if len(at) == 0 {
+			at = []string{"nothing at a site"}
+		}
+		fmt.Fprintf(w, "Remaining\t%s\n", strings.Join(at, " · "))
+	}
+	// Shipped and received weights of each shipment a receipt closed, as
+	// the lot page prints them (ledger.Outturns).
+	for _, o := range v.Outturns {
+		fmt.Fprintf(w, "Shipped / received\tB/L %s: shipped %s wmt by %s, received %s wmt by %s, difference %s wmt (%s %%)", o.BillOfLading,
+			fixedDigits(o.ShippedTonnes, 3, 0), o.ShipEventID, fixedDigits(o.ReceivedTonnes, 3, 0), o.ReceiptEventID, fixedDigits(o.DifferenceTonnes, 3, 0), fixedDigits(o.DifferenceRel*100, 2, 0))
+		if o.Anomaly != "" {
+			fmt.Fprintf(w, " %s", o.Anomaly)
+		}
+		fmt.Fprintln(w)
 	}
 	if len(l.Parts) > 0 {
 		fmt.Fprintf(w, "In transit\t%s wmt in parts\n", fixedDigits(l.InTransitTonnes(), 3, 0))

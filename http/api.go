@@ -388,6 +388,14 @@ func ViewLot(ctx context.Context, store critmin.Store, l *critmin.Lot) (LotView,
 		return views[0], err
 	}
 	views[0].Assays = assayRecordViews(recs)
+	// The shipments a receipt closed, as GET /api/v1/lots/{id} and the
+	// lot page give them (ledger.Outturns; issue 15, fix15d item 3: lot
+	// show printed none).
+	evs, err := lotEventsOf(ctx, store, l.ID)
+	if err != nil {
+		return views[0], err
+	}
+	views[0].Outturns = ledger.Outturns(l.ID, FullEvents(evs))
 	t, err := LotTransit(ctx, store, l)
 	views[0].Transit = t
 	views[0].InTransit = inTransit(l, t)

@@ -115,6 +115,13 @@ func quantityText(q critmin.QuantityElement) string {
 	return head + " (" + raw + ")"
 }
 
+// fix15dShippedText is what a shipment stating no quantity of a lot
+// shipped of it, t wet tonnes (ledger.ShippedBy), as the shipment page,
+// the lot's timeline and its genealogy table word it.
+func fix15dShippedText(t float64) string {
+	return formatNum(t, 3) + " t (no quantity stated: what stood of the lot where it left)"
+}
+
 // quantityNum is a quantity with three decimals and thousands separators,
 // never "0" for one that is not zero (nonZeroNum).
 func quantityNum(v float64) string { return nonZeroNum(v, 3) }
@@ -137,6 +144,7 @@ func timelineOf(lot string, evs []*critmin.Event) []eventView {
 		}
 	}
 	out := make([]eventView, 0, len(evs))
+	var full []*critmin.Event // evs in full, for ledger.ShippedBy
 	for _, e := range evs {
 		if e.ErrorDeclaration != nil && original[e.EventID] {
 			continue
@@ -162,6 +170,18 @@ func timelineOf(lot string, evs []*critmin.Event) []eventView {
 					// quantity" and nothing of the assay).
 					if a := assayText(e); a != "" {
 						label = a
+					}
+				}
+				if q.Quantity == nil && lot != "" && e.BizStep == "shipping" && q.Role != critmin.RoleInput && q.Role != critmin.RoleChild {
+					// A shipment stating no quantity shipped what stood
+					// of the lot where it left, as the shipment page
+					// says (ledger.ShippedBy; issue 15, fix15d item 2:
+					// the timeline read "no quantity").
+					if full == nil {
+						full = critminhttp.FullEvents(ledger.EventTimeOrder(evs))
+					}
+					if t, ok := ledger.ShippedBy(lot, full, e); ok {
+						label = fix15dShippedText(t)
 					}
 				}
 				if q.Role == critmin.RoleInput {
@@ -608,7 +628,7 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 						// read "0 t shipped").
 						if t, ok := ledger.ShippedBy(l.ID, critminhttp.FullEvents(levs), ship); ok {
 							sl.Tonnes, total = t, total+t
-							sl.Qty = formatNum(t, 3) + " t (no quantity stated: what stood of the lot where it left)"
+							sl.Qty = fix15dShippedText(t)
 						}
 					}
 				}

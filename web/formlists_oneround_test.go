@@ -13,7 +13,8 @@ import (
 // with list fields reported its faults in rounds — the form's own value
 // checks for a list field (a mass "abc" on line 1) replaced everything
 // the validator said of that field, so a lot that is not a URI (line 2)
-// and a lot line with no mass (line 3) showed only once line 1 was
+// and a lot line with no mass (line 3; since fix15d a Ship form's lot
+// line without a mass ships the rest, so line 3 has a length unit) showed only once line 1 was
 // fixed. One preview shows every fault, each next to its field and line:
 // here the scalar bill of lading and time zone too, and the container
 // line of two words (read before as 'line 1: "one" is not a number').
@@ -23,7 +24,7 @@ func TestFormListFieldsAllErrorsAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := url.Values{
-		"lots":        {"urn:critmin:demo:lot:REE-2025-001 abc KGM\nnot-a-lot 5 KGM\nurn:critmin:demo:lot:REE-2025-002"},
+		"lots":        {"urn:critmin:demo:lot:REE-2025-001 abc KGM\nnot-a-lot 5 KGM\nurn:critmin:demo:lot:REE-2025-002 5 MTR"},
 		"containers":  {"container one"},
 		"bol":         {"KHI-HOU"},
 		"destination": {"urn:critmin:demo:site:houston"},
@@ -32,7 +33,7 @@ func TestFormListFieldsAllErrorsAtOnce(t *testing.T) {
 	_, b := do(t, "POST", ts.URL+"/record/ship", operatorSecret, []byte(v.Encode()), formHeader)
 	page := string(b)
 	for field, wants := range map[string][]string{
-		"lots":       {`line 1: "abc" is not a number`, `line 2: `, `line 3: no mass`},
+		"lots":       {`line 1: "abc" is not a number`, `line 2: `, `line 3: unit`},
 		"containers": {`line 1: `},
 		"bol":        {`"KHI-HOU" is not a URI`},
 		"tz":         {`offset "+5" is not ±hh:mm`},

@@ -195,7 +195,11 @@ func certOverall(c custody.Certificate) *custody.Overall {
 // shipping event, named by its bill of lading) is drawn before the runs
 // that consumed the lots it carried. Its table lists the edges; sites
 // name places by their master data.
-func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site) template.HTML {
+//
+// shipped, when not nil, gives what a shipping event stating no quantity
+// of a lot shipped of it (ledger.ShippedBy): its line and table cell
+// read it as the shipment page does (fix15d item 2: the cell was blank).
+func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site, shipped func(lot, eventID string) (float64, bool)) template.HTML {
 	if t == nil || len(t.Nodes) <= 1 {
 		return template.HTML(`<p class="muted" id="genealogy-graph">No upstream genealogy: this lot was commissioned, not produced.</p>`)
 	}
@@ -273,6 +277,10 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site) template.H
 		if e.ParentQty != nil {
 			label = massLabel(*e.ParentQty, e.ParentUOM)
 			qty = label
+		} else if e.Kind == custody.LinkShipping && shipped != nil {
+			if tn, ok := shipped(e.Parent, e.EventID); ok {
+				label, qty = massText(tn), fix15dShippedText(tn)
+			}
 		}
 		href := eventHref(e.EventID)
 		if e.Kind == "transformation" {

@@ -249,7 +249,7 @@ var recordForms = []*recordForm{
 		Intro: "Containers loaded on a vessel or truck under a bill of lading. Emits an ObjectEvent (OBSERVE, business step shipping, disposition in_transit) with the bill of lading as a bizTransaction of type bol, and the source and destination.",
 		Fields: []formField{
 			{Name: "containers", Label: "Containers", Type: "lines", Example: "urn:critmin:demo:container:MSKU1234565", Help: "one container a line (may be empty for bulk)"},
-			lotLinesField("lots", "Lots and masses", "one lot a line: lot ID, mass and unit (KGM or TNE)"),
+			lotLinesField("lots", "Lots and masses", "one lot a line: lot ID, mass and unit (KGM or TNE); the lot ID alone ships what stands of the lot where it leaves (the preview shows how much)"),
 			{Name: "bol", Label: "Bill of lading", Type: "text", Required: true, Example: "urn:critmin:demo:bol:KHI-HOU-2025-0901", Help: "the bill of lading as a URI"},
 			{Name: "destination", Label: "Destination", Type: "site", Required: true, Help: "the port or site the shipment goes to"},
 			{Name: "vessel", Label: "Vessel", Type: "text", Example: "MV Karachi Star (IMO 9000001)", Help: "the vessel's name and IMO number, or the truck or train of a land leg (cm:vessel)"},
@@ -511,6 +511,11 @@ func qty(class, quantity, uom string) map[string]any {
 		q["quantity"] = numberOrText(quantity)
 	}
 	if uom = strings.TrimSpace(uom); uom == "" {
+		if quantity == "" {
+			// No quantity: no unit either (EPCIS 2.0 gives a uom only
+			// with a quantity); the Ship form's "the rest" (fix15d).
+			return q
+		}
 		uom = "KGM"
 	}
 	// kg, t, tonnes in any case: the Rec 20 code (fix15v).
@@ -880,7 +885,11 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 				// A lot line without its mass, an assay line without its
 				// value: worded as the line's shape (the validator's
 				// "uom given without a quantity" names no mass).
-				if w := strings.Fields(line); len(w) == 1 && fl.LotLines {
+				// The Ship form's lot line without a mass ships what
+				// stands of the lot where it leaves: the event states no
+				// quantity, as the API accepts (ledger.ShippedBy; issue
+				// 15, fix15d item 4).
+				if w := strings.Fields(line); len(w) == 1 && fl.LotLines && f.ID != "ship" {
 					reasons = append(reasons, fmt.Sprintf("line %d: no mass after %s: a line is LOT MASS [UNIT]", i+1, w[0]))
 				} else if len(w) == 1 && fl.AssayLines {
 					reasons = append(reasons, fmt.Sprintf("line %d: no value after %s: a line is ANALYTE VALUE [UNIT] [BASIS]", i+1, w[0]))
@@ -1388,11 +1397,19 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		if f.ID == "pack" {
 			view.Notes = packNotes(v.Get("lots"))
 		}
+		if f.ID == "ship" {
+			ns, err := s.fix15dShipRestNotes(r, v, doc)
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			view.Notes = append(view.Notes, ns...)
+		}
 		if runRecorded && strings.TrimSpace(v.Get("inputs")) != "" {
 			view.Warnings = append(view.Warnings, "The run "+strings.TrimSpace(v.Get("run"))+" already has recorded events, so its lots were fed with them: the lots fed given here are fed again, taking their masses a second time. To add products only, go back and leave Lots fed empty.")
 		}
 		if f.ID == "receive" {
-			ws, notes, err := s.receiptWarnings(r, v)
+			ws, notes, err := s.receiptWarnings(r, v, doc)
 			if err != nil {
 				s.renderError(w, r, err)
 				return
@@ -1618,7 +1635,7 @@ func packNotes(lines string) []string {
 // printed as the lot page prints it (formatPct, two decimals: −0.83 %,
 // never −0.8 % where the pages read −0.83 %; issue 15, fix15z F2), and
 // exactly the tolerance (−0.5 %) is within it.
-func (s *site) receiptWarnings(r *http.Request, v url.Values) (warnings, notes []string, err error) {
+func (s *site) receiptWarnings(r *http.Request, v url.Values, doc []byte) (warnings, notes []string, err error) {
 	bol := strings.TrimSpace(v.Get("bol"))
 	at, perr := time.Parse(time.RFC3339, eventTime(v))
 	if bol == "" || perr != nil {
@@ -1669,7 +1686,7 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values) (warnings, notes [
 			}
 			d := got - sent
 			lot := epcis.Canonical(q.EPCClass)
-			what := "the lot's current mass"
+			what := "what was shipped"
 			if l, err := s.Store.FindLot(r.Context(), lot); err == nil {
 				for _, p := range l.Parts {
 					if p.ShipEventID == ship.EventID {
@@ -1679,20 +1696,124 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values) (warnings, notes [
 			} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
 				return nil, nil, err
 			}
-			notes = append(notes, fmt.Sprintf("Lot %s: %s t received, %s t loaded under bill of lading %s (%s): difference %s t (%s). Once captured, %s t becomes %s; the loading weight stays on the shipping event.",
-				lot, formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), signedNum(d, 3), formatPct(d/sent, 2), formatNum(got, 3), what))
+			// What the lot will weigh once captured, and what will stand
+			// at each site (issue 15, fix15d item 1: the note said the
+			// weight received "becomes the lot's current mass" where the
+			// lot's other received part stayed in its total).
+			after := fmt.Sprintf("Once captured, %s t becomes %s", formatNum(got, 3), what)
+			if al, err := s.fix15dLotAfter(r, lot, doc); err != nil {
+				return nil, nil, err
+			} else if al != nil {
+				var at []string
+				for _, st := range ledger.StandsAt(al) {
+					w := "the lot's body"
+					if !st.Body {
+						w = "received part"
+						if len(st.Parts) > 1 {
+							w = "received parts"
+						}
+					} else if len(st.Parts) > 0 {
+						w = "the lot's body and received part"
+						if len(st.Parts) > 1 {
+							w += "s"
+						}
+					}
+					at = append(at, fmt.Sprintf("%s t at %s (%s)", formatNum(st.WetTonnes, 3), st.Site, w))
+				}
+				after += fmt.Sprintf(", and the lot's mass will be %s t", formatNum(al.WetTonnes, 3))
+				if len(at) > 0 {
+					after += ": " + strings.Join(at, " · ")
+				}
+			}
+			after += "; the loading weight stays on the shipping event."
 			if math.Abs(d) <= ledger.OutturnTolerance*sent+1e-9 {
+				notes = append(notes, fmt.Sprintf("Lot %s: %s t received, %s t loaded under bill of lading %s (%s): difference %s t (%s). %s",
+					lot, formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), signedNum(d, 3), formatPct(d/sent, 2), after))
 				continue
 			}
+			// Beyond the tolerance the warning states the difference, once
+			// (it was stated in a note too, fix15d item 1).
 			word := "less"
 			if d > 0 {
 				word = "more"
 			}
-			out = append(out, fmt.Sprintf("Lot %s: %s t received, %s t shipped under bill of lading %s (%s): %s t %s, %s of the shipped mass, beyond the outturn tolerance of %s %%. Check the weighbridge ticket before you confirm; the ledger flags the lot's transit %s once captured.",
-				epcis.Canonical(q.EPCClass), formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), formatNum(math.Abs(d), 3), word, formatPct(d/sent, 2), formatNum(ledger.OutturnTolerance*100, 1), map[bool]string{true: "gain", false: "loss"}[d > 0]))
+			out = append(out, fmt.Sprintf("Lot %s: %s t received, %s t shipped under bill of lading %s (%s): %s t %s, %s of the shipped mass, beyond the outturn tolerance of %s %%. Check the weighbridge ticket before you confirm; the ledger flags the lot's transit %s once captured. %s",
+				lot, formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), formatNum(math.Abs(d), 3), word, formatPct(d/sent, 2), formatNum(ledger.OutturnTolerance*100, 1), map[bool]string{true: "gain", false: "loss"}[d > 0], after))
 		}
 	}
 	return out, notes, nil
+}
+
+// fix15dShipRestNotes says, for each lot line of the Ship form without a
+// mass, what the shipment will ship of it: what stands of the lot where
+// it leaves, by the lot's events before it (ledger.ShippedBy, as the
+// capture check and the shipment page read it).
+func (s *site) fix15dShipRestNotes(r *http.Request, v url.Values, doc []byte) ([]string, error) {
+	var out []string
+	for _, q := range qtyLinesElements(v.Get("lots")) {
+		if q.Quantity != nil || q.EPCClass == "" {
+			continue
+		}
+		lot := epcis.Canonical(q.EPCClass)
+		levs, err := s.LotEvents(r, lot)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		d, err := epcis.ParseDocument(doc, false)
+		if err != nil || len(d.Events) == 0 {
+			return nil, nil
+		}
+		ev, _ := d.Decode(0, s.Ledger.Now().UTC())
+		if ev == nil {
+			return nil, nil
+		}
+		if t, ok := ledger.ShippedBy(lot, critminhttp.FullEvents(levs), ev); ok {
+			out = append(out, fmt.Sprintf("Lot %s: no mass stated: the shipment ships what stands of the lot where it leaves, %s t, and the event states no quantity of it.", lot, formatNum(t, 3)))
+		} else {
+			out = append(out, fmt.Sprintf("Lot %s: no mass stated: nothing of the lot is known to stand where the shipment leaves; the event states no quantity of it.", lot))
+		}
+	}
+	return out, nil
+}
+
+// fix15dLotAfter is lot as it will stand once the previewed event (the
+// form's document doc) is captured: its live events and the event
+// replayed in event-time order (ledger.Replay), as the ledger projects
+// them. nil when the lot has no event or doc does not decode.
+func (s *site) fix15dLotAfter(r *http.Request, lot string, doc []byte) (*critmin.Lot, error) {
+	levs, err := s.LotEvents(r, lot)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	d, err := epcis.ParseDocument(doc, false)
+	if err != nil || len(d.Events) == 0 {
+		return nil, nil
+	}
+	ev, _ := d.Decode(0, s.Ledger.Now().UTC())
+	if ev == nil {
+		return nil, nil
+	}
+	if mf, errs := ledger.DecodeMineral(ev, ""); len(errs) == 0 {
+		ev.Mineral = mf
+	}
+	evs := critminhttp.FullEvents(levs)
+	for _, e := range evs {
+		if e.PK >= ev.PK {
+			ev.PK = e.PK + 1
+		}
+	}
+	id := lot
+	for _, q := range ev.Quantities {
+		if epcis.Canonical(q.EPCClass) == epcis.Canonical(lot) {
+			id = q.EPCClass
+		}
+	}
+	lots, _ := ledger.Replay([]string{id}, append(evs, ev))
+	return lots[id], nil
 }
 
 // firstSightingWarnings warns, on a Receive form's preview, of each lot

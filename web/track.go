@@ -625,7 +625,7 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		}
 		graph = mergeTraces(tr, fw)
 	}
-	data["Trace"], data["Graph"] = tr, genealogyGraph(graph, sites)
+	data["Trace"], data["Graph"] = tr, genealogyGraph(graph, sites, s.fix15dShippedBy(r))
 	var origin *custody.Composition
 	if c, err := custody.Origin(r.Context(), s.Store, id); err == nil {
 		origin = c
@@ -640,6 +640,29 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		data["OriginError"] = s.readableMessage(r, critmin.ErrorMessage(err))
 	}
 	s.render(w, r, http.StatusOK, "lot", ledger.CommodityName(l.Commodity)+" lot", "lots", data)
+}
+
+// fix15dShippedBy is what a shipping event (by ID) stating no quantity
+// of a lot shipped of it: what stood of the lot where it left, by the
+// lot's events (ledger.ShippedBy), each lot's events read once.
+func (s *site) fix15dShippedBy(r *http.Request) func(lot, eventID string) (float64, bool) {
+	cache := map[string][]*critmin.Event{}
+	return func(lot, eventID string) (float64, bool) {
+		evs, ok := cache[lot]
+		if !ok {
+			levs, err := s.LotEvents(r, lot)
+			if err == nil {
+				evs = critminhttp.FullEvents(decoded(levs))
+			}
+			cache[lot] = evs
+		}
+		for _, e := range evs {
+			if e.EventID == eventID && e.ErrorDeclaration == nil && e.BizStep == "shipping" {
+				return ledger.ShippedBy(lot, evs, e)
+			}
+		}
+		return 0, false
+	}
 }
 
 // originMine is what a lot page says of the lot's origin mine: the mine
