@@ -308,14 +308,18 @@ func (mc *mbCalc) explainLateFacts(periods []critmin.ClaimPeriod, upto int, st *
 				cl.WeighedBy = append(cl.WeighedBy, f.ev.EventID)
 			}
 		}
-		cl.Error = fmt.Sprintf("claim on lot %s not covered: it was covered when accepted (recorded %s) and is no longer covered since %s, recorded after the claim; %s",
-			lot, rec.UTC().Format(time.RFC3339), strings.Join(words, ", "), cl.Error)
+		why := fmt.Sprintf("claim on lot %s not covered: it was covered when accepted (recorded %s) and is no longer covered since %s, recorded after the claim; ",
+			lot, rec.UTC().Format(time.RFC3339), strings.Join(words, ", "))
+		cl.Error = why + cl.Error
 		if st == nil {
 			continue
 		}
 		for i := range st.Refused {
 			if st.Refused[i].Lot == lot {
-				st.Refused[i].Error, st.Refused[i].AssayedBy, st.Refused[i].WeighedBy, st.Refused[i].RunChangedBy = cl.Error, cl.AssayedBy, cl.WeighedBy, cl.RunChangedBy
+				// Each row keeps its own words after why: a claim short
+				// of its window share and of the balance has a row for
+				// each, worded apart (fix9u).
+				st.Refused[i].Error, st.Refused[i].AssayedBy, st.Refused[i].WeighedBy, st.Refused[i].RunChangedBy = why+st.Refused[i].Error, cl.AssayedBy, cl.WeighedBy, cl.RunChangedBy
 			}
 		}
 	}

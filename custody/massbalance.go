@@ -1897,8 +1897,16 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 					continue
 				}
 				cl := b.cl
+				msg := cl.Error
+				if cl.windowShort != nil {
+					// Short of its window share too (fix9u): this row is
+					// its share of the balance's deficit, worded apart
+					// from its window row (windowRows9u), which keeps the
+					// claim's own words.
+					msg = fmt.Sprintf("lot %s's claim of %s t of %s origin (%s) is booked in full: the %s balance closes in deficit and this claim's share of that deficit is %s t; its shortfall against the rolling window's share is on its own row", b.lot, Figure(b.tonnes), country.Name(c), id, country.Name(c), Figure(b.alloc))
+				}
 				kept = append(kept, RefusedClaim{Lot: b.lot, Event: b.event, Category: id, Country: c, Claimed: b.tonnes, Available: b.tonnes - b.alloc, Shortfall: b.alloc,
-					Error: cl.Error, RetractedBy: cl.RetractedBy, AssayedBy: cl.AssayedBy, WeighedBy: cl.WeighedBy, RunChangedBy: cl.RunChangedBy, Booked: true})
+					Error: msg, RetractedBy: cl.RetractedBy, AssayedBy: cl.AssayedBy, WeighedBy: cl.WeighedBy, RunChangedBy: cl.RunChangedBy, Booked: true})
 			}
 		}
 	}

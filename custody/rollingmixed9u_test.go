@@ -3,6 +3,7 @@ package custody_test
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,6 +73,12 @@ func TestRollingAverageShortOfWindowAndBalance(t *testing.T) {
 			win += r.Shortfall
 		} else {
 			deficit += r.Shortfall
+			// The deficit row says what it is, not the window row's
+			// words (a new user read two identical reasons with
+			// different shortfalls).
+			if want := "share of that deficit is 0.06 t"; !strings.Contains(r.Error, want) {
+				t.Errorf("OK's deficit row reads %q, want %q", r.Error, want)
+			}
 		}
 	}
 	if math.Abs(deficit-0.06) > 1e-9 || math.Abs(win-window) > 1e-9 {
