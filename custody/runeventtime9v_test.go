@@ -6,7 +6,6 @@ import (
 	"time"
 )
 
-
 // TestRunEventKeepsItsOwnTime9v (fix9v, issue 9 new-user check): an event
 // of a run that consumes MORE of a lot the run already consumed must not
 // re-date the earlier event's edge. Site mb (declaration(): ree, factor
