@@ -2,6 +2,7 @@ package custody_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -53,6 +54,11 @@ func TestRunEventKeepsItsOwnTime9v(t *testing.T) {
 						continue
 					}
 					seen++
+					// The bound's note names the run by its earliest
+					// event, whatever the order of capture.
+					if strings.Contains(e.Note, "bounded by") && !strings.Contains(e.Note, "run urn:t:run:tA (event urn:t:ev:a, 2025-10-02)'s products contain") {
+						t.Errorf("credit of %s note %q, want it to name run tA by event a (2025-10-02)", e.Event, e.Note)
+					}
 					if math.Abs(e.Tonnes-w.t) > 1e-5 || e.Time.UTC().Format(time.RFC3339) != w.at {
 						t.Errorf("credit of %s: %g t at %s, want %g t at %s", e.Event, e.Tonnes, e.Time.UTC().Format(time.RFC3339), w.t, w.at)
 					}
