@@ -733,21 +733,50 @@ type RunLine struct {
 }
 
 // LinkTime is when a transformation edge e of a run became true: the
-// latest of the edge's own event time, the times of the run's events
-// captured up to the edge's event (upTo, a PK; 0 reads every line) that
-// state e.Parent as an input, and the time of the event stating e.Child
-// as an output. An input adds to its run's outputs only once consumed and
-// an output holds it only once made: a back-dated output-only event does
-// not date its input's consumption (docs/origin.md "When a run counts").
-// An edge of no run (Run "") keeps its event's time.
+// latest of the edge's own event time, the times of the input lines of
+// e.Parent the edge carries, and the time the run first stated e.Child as
+// an output (the child's making, whatever the order of capture; for a
+// Carried edge, the run's first output of any lot: which earlier output
+// a later event's line is carried to depends on the order of capture,
+// the run holding an output from then on does not). An edge
+// carries its own event's line of e.Parent (upTo, its event's PK; 0
+// reads every line), and the run's earlier-captured lines of e.Parent
+// when the run had no output before its event (they are consumed into
+// its outputs, ledger.RunLinks) or when the edge is a Replay (it restates
+// them). A line of a later event of the run, or an earlier line already
+// consumed into an earlier output, does not re-date it: each consuming
+// event is its own credit, at its own time. An input adds to its run's
+// outputs only once consumed and an output holds it only once made: a
+// back-dated output-only event does not date its input's consumption
+// (docs/origin.md "When a run counts"). An edge of no run (Run "") keeps
+// its event's time.
 func LinkTime(e LotEdge, lines []RunLine, upTo int64) time.Time {
 	at := e.EventTime
 	if e.Run == "" {
 		return at
 	}
+	priorOut := false
+	var made time.Time
 	for _, l := range lines {
-		in := l.Role == RoleInput && l.Lot == e.Parent && (upTo == 0 || l.PK <= upTo)
-		if (in || l.Role == RoleOutput && l.Lot == e.Child) && l.At.After(at) {
+		if l.Role != RoleOutput {
+			continue
+		}
+		if upTo != 0 && l.PK < upTo {
+			priorOut = true
+		}
+		if (l.Lot == e.Child || e.Carried) && (made.IsZero() || l.At.Before(made)) {
+			made = l.At
+		}
+	}
+	if made.After(at) {
+		at = made
+	}
+	for _, l := range lines {
+		if l.Role != RoleInput || l.Lot != e.Parent || upTo != 0 && l.PK > upTo {
+			continue
+		}
+		own := upTo == 0 || l.PK == upTo || l.EventID == e.EventID
+		if (own || !priorOut || e.Replay) && l.At.After(at) {
 			at = l.At
 		}
 	}
