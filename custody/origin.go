@@ -638,6 +638,14 @@ func partTakenComp(l *critmin.Lot, e critmin.LotEdge, c *comp) *comp {
 		}
 	}
 	if !own || w <= 0 {
+		// The body, or parts read at the lot's grades: at the lot's own
+		// grades, not the part-weighted grade of the whole lot
+		// (gradesAndAnomalies) when other parts hold grades of their own.
+		if len(ledger.AssayScopes(l)) > 1 {
+			cc := *c
+			cc.grades, _ = scopeGradesAndAnomalies(l.ID, l.Assays, l.Moisture)
+			return &cc
+		}
 		return c
 	}
 	g := map[string]float64{}
@@ -661,7 +669,52 @@ func BasisNotStatedNote(lot string, a critmin.Assay) string {
 // analyte whose newest assay cannot be converted to dry
 // (grade_basis_unknown), and a grade read from an assay without cm:basis
 // (basis_not_stated, read as dry).
+//
+// A lot whose parts hold grades of their own (ledger.AssayScopes: a part
+// assayed where it was received) is read part by part (issue 15, fix15e;
+// docs/origin.md "An assay is of what stood where it was taken"): its
+// grade of an element is Σ scope dry × scope grade ÷ Σ scope dry, so
+// that DryTonnes × grade is ledger.Contained — 13.8 t at TREO 20 % and a
+// 4.6 t part at 25 % read 3.91 ÷ 18.4 = 21.25 %. An element a scope
+// holding tonnes has no dry grade of is not graded (as Contained).
 func gradesAndAnomalies(l *critmin.Lot) (map[string]float64, []Anomaly) {
+	scopes := ledger.AssayScopes(l)
+	if len(scopes) < 2 {
+		return scopeGradesAndAnomalies(l.ID, l.Assays, l.Moisture)
+	}
+	var notes []Anomaly
+	sum, have := map[string]float64{}, map[string]int{}
+	var w float64
+	n := 0
+	for _, sc := range scopes {
+		g, an := scopeGradesAndAnomalies(l.ID, sc.Assays, sc.Moisture)
+		notes = append(notes, an...)
+		if sc.DryTonnes <= massTolerance {
+			continue
+		}
+		n++
+		w += sc.DryTonnes
+		for el, v := range g {
+			sum[el] += sc.DryTonnes * v
+			have[el]++
+		}
+	}
+	if n == 0 {
+		return scopeGradesAndAnomalies(l.ID, l.Assays, l.Moisture)
+	}
+	g := map[string]float64{}
+	for el, s := range sum {
+		if have[el] == n {
+			g[el] = s / w
+		}
+	}
+	return g, notes
+}
+
+// scopeGradesAndAnomalies is gradesAndAnomalies over one set of assays
+// read at one moisture (a lot's own, or a part's).
+func scopeGradesAndAnomalies(id string, assays []critmin.Assay, moisture *float64) (map[string]float64, []Anomaly) {
+	l := &critmin.Lot{ID: id, Assays: assays, Moisture: moisture}
 	g := map[string]float64{}
 	var notes []Anomaly
 	for _, a := range ledger.LatestAssays(l.Assays) {

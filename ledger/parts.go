@@ -375,6 +375,27 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 	if len(at) == 0 {
 		return -1, nil, nil
 	}
+	restHere := l.Location == "" || epcis.Canonical(l.Location) == site
+	// A source owning_party names whose holding ships (issue 15, fix15e;
+	// docs/identity.md): that party's received parts here first, in the
+	// order of Lot.Parts, then the rest; where none of the parts here is
+	// that party's and the body standing here is and holds the tonnes, the
+	// body ships, not another party's part. None named: first in first
+	// out by Lot.Parts.
+	if named := sourceOwningParty(ev); named != "" {
+		var mine, others []int
+		for _, i := range at {
+			if sameParty(l.PartOwner(l.Parts[i]), named) {
+				mine = append(mine, i)
+			} else {
+				others = append(others, i)
+			}
+		}
+		if len(mine) == 0 && restHere && sameParty(l.Owner, named) && l.RemainingWetTonnes() >= t*(1-PartTolerance) {
+			return -1, nil, nil
+		}
+		at = append(mine, others...)
+	}
 	var from []critmin.OnwardTake
 	water, wet, known := 0.0, 0.0, true
 	weigh := func(take float64, m *float64) {
@@ -387,7 +408,6 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 		}
 		water, wet = water+take**m, wet+take
 	}
-	restHere := l.Location == "" || epcis.Canonical(l.Location) == site
 	need := t
 	for k, i := range at {
 		p := &l.Parts[i]
@@ -415,6 +435,17 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 	}
 	m := water / wet
 	return at[0], from, &m
+}
+
+// sourceOwningParty is the party a dispatch ev names as its source of
+// type owning_party (CBV 2.0 §7.5), "" when it names none.
+func sourceOwningParty(ev *critmin.Event) string {
+	for _, s := range ev.Sources {
+		if s.Type == "owning_party" && s.ID != "" {
+			return s.ID
+		}
+	}
+	return ""
 }
 
 // fromNothing is the place a dispatch ev of lot l leaves from when

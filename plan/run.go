@@ -568,7 +568,48 @@ func (n *Network) uniqueLotSupplyIDs() {
 // capped scales an element's fraction where the lot holds less of it
 // than its own assay says (cappedRatios): a plan stocks no more of an
 // element from a lot than the lot holds.
+//
+// A lot whose parts hold grades of their own (ledger.AssayScopes: a part
+// assayed where it was received) is read part by part (issue 15, fix15e;
+// docs/origin.md): each group's fraction is Σ scope dry × scope fraction
+// ÷ Σ scope dry, so that the lot's dry tonnes × fraction is what
+// ledger.Contained gives; a group a scope holding tonnes has no grade of
+// is not graded.
 func (p *LedgerPull) grade(l *critmin.Lot, dry bool, capped map[string]float64) map[string]float64 {
+	scopes := ledger.AssayScopes(l)
+	if len(scopes) < 2 {
+		return p.gradeOfAssays(l.Assays, l.Moisture, dry, capped)
+	}
+	sum, have := map[string]float64{}, map[string]int{}
+	var w float64
+	n := 0
+	for _, sc := range scopes {
+		if sc.DryTonnes <= 1e-9 {
+			continue
+		}
+		n++
+		w += sc.DryTonnes
+		for g, f := range p.gradeOfAssays(sc.Assays, sc.Moisture, dry, capped) {
+			sum[g] += sc.DryTonnes * f
+			have[g]++
+		}
+	}
+	if n == 0 {
+		return p.gradeOfAssays(l.Assays, l.Moisture, dry, capped)
+	}
+	grade := map[string]float64{}
+	for g, s := range sum {
+		if have[g] == n {
+			grade[g] = s / w
+		}
+	}
+	return grade
+}
+
+// gradeOfAssays is grade over one set of assays read at one moisture (a
+// lot's own, or a part's).
+func (p *LedgerPull) gradeOfAssays(assays []critmin.Assay, moisture *float64, dry bool, capped map[string]float64) map[string]float64 {
+	l := &critmin.Lot{Assays: assays, Moisture: moisture}
 	grade := map[string]float64{}
 	for _, a := range ledger.LatestAssays(l.Assays) {
 		conv, ok := p.conversion(a.Analyte)
