@@ -811,7 +811,7 @@ type Claim struct {
 	// windowShort is, for a claim booked in full at a rolling-average
 	// site, by origin, what it claims above the origin's share of the
 	// window at the claim (tonnes of element), and windowAvail what that
-	// share allows (rollingShort9u, fix9u). Its shortfall of an origin is
+	// share allows (noteWindowShort, fix9u). Its shortfall of an origin is
 	// the larger of this and its share of the deficit: both bound what
 	// may be claimed.
 	windowShort, windowAvail map[string]float64
@@ -1098,7 +1098,7 @@ type ledgerRun struct {
 	// before are the run's edges dated before this period (its events in
 	// earlier periods): what they consumed of an input earned its credits
 	// then, and an event of this period earns on what it consumed beyond
-	// it (consumedByEvent9u, fix9u).
+	// it (consumedByEvent, fix9u).
 	before []critmin.LotEdge
 }
 
@@ -1605,7 +1605,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			cl, ref = mc.earlyClaim(l, pc, periods, p)
 		} else {
 			cl, ref = mc.claim(l, pc.ce, p)
-			mc.rollingShort9u(cl)
+			mc.noteWindowShort(cl)
 			mc.uncoveredByAssay(l, cl, ref)
 			laterAssayNote(pc.lot, pc.ce.At, cl)
 		}
@@ -1884,7 +1884,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 	var kept []RefusedClaim
 	for _, r := range st.Refused {
 		// Rows short of the rolling window's share are listed afresh
-		// below (windowRows9u): they hold no share of a deficit.
+		// below (windowShareRows): they hold no share of a deficit.
 		if !r.Booked {
 			kept = append(kept, r)
 		}
@@ -1901,7 +1901,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 				if cl.windowShort != nil {
 					// Short of its window share too (fix9u): this row is
 					// its share of the balance's deficit, worded apart
-					// from its window row (windowRows9u), which keeps the
+					// from its window row (windowShareRows), which keeps the
 					// claim's own words.
 					msg = fmt.Sprintf("lot %s's claim of %s t of %s origin (%s) is booked in full: the %s balance closes in deficit and this claim's share of that deficit is %s t; its shortfall against the rolling window's share is on its own row", b.lot, Figure(b.tonnes), country.Name(c), id, country.Name(c), Figure(b.alloc))
 				}
@@ -1910,7 +1910,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			}
 		}
 	}
-	kept = append(kept, mc.windowRows9u()...)
+	kept = append(kept, mc.windowShareRows()...)
 	if kept == nil {
 		kept = []RefusedClaim{}
 	}
@@ -2398,7 +2398,7 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 	// earlier events, those of earlier periods included, which earned
 	// their credits then (an input is linked to the run's outputs only
 	// from the event that lists it on).
-	cons, err := mc.consumedByEvent9u(r)
+	cons, err := mc.consumedByEvent(r)
 	if err != nil {
 		return nil, err
 	}
@@ -3149,7 +3149,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		// Every short origin carries its own shortfall, and the claim
 		// their total, as a refusal's do (refuseAll, fix9s): one booked
 		// row per short origin, against the window's share (the
-		// statement's rows are windowRows9u, from rollingShort9u).
+		// statement's rows are windowShareRows, from noteWindowShort).
 		ref = mc.refuseAll(l, ce, cl, catID, rolling, msg)
 		for i := range ref {
 			ref[i].Booked, ref[i].ShortOf = true, ShortOfWindowShare

@@ -115,10 +115,10 @@ func quantityText(q critmin.QuantityElement) string {
 	return head + " (" + raw + ")"
 }
 
-// fix15dShippedText is what a shipment stating no quantity of a lot
+// shippedText is what a shipment stating no quantity of a lot
 // shipped of it, t wet tonnes (ledger.ShippedBy), as the shipment page,
 // the lot's timeline and its genealogy table word it.
-func fix15dShippedText(t float64) string {
+func shippedText(t float64) string {
 	return formatNum(t, 3) + " t (no quantity stated: what stood of the lot where it left)"
 }
 
@@ -181,7 +181,7 @@ func timelineOf(lot string, evs []*critmin.Event) []eventView {
 						full = critminhttp.FullEvents(ledger.EventTimeOrder(evs))
 					}
 					if t, ok := ledger.ShippedBy(lot, full, e); ok {
-						label = fix15dShippedText(t)
+						label = shippedText(t)
 					}
 				}
 				if q.Role == critmin.RoleInput {
@@ -628,7 +628,7 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 						// read "0 t shipped").
 						if t, ok := ledger.ShippedBy(l.ID, critminhttp.FullEvents(levs), ship); ok {
 							sl.Tonnes, total = t, total+t
-							sl.Qty = fix15dShippedText(t)
+							sl.Qty = shippedText(t)
 						}
 					}
 				}

@@ -279,7 +279,7 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site, shipped fu
 			qty = label
 		} else if e.Kind == custody.LinkShipping && shipped != nil {
 			if tn, ok := shipped(e.Parent, e.EventID); ok {
-				label, qty = massText(tn), fix15dShippedText(tn)
+				label, qty = massText(tn), shippedText(tn)
 			}
 		}
 		href := eventHref(e.EventID)

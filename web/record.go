@@ -1398,7 +1398,7 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 			view.Notes = packNotes(v.Get("lots"))
 		}
 		if f.ID == "ship" {
-			ns, err := s.fix15dShipRestNotes(r, v, doc)
+			ns, err := s.shipRestNotes(r, v, doc)
 			if err != nil {
 				s.renderError(w, r, err)
 				return
@@ -1701,7 +1701,7 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values, doc []byte) (warni
 			// weight received "becomes the lot's current mass" where the
 			// lot's other received part stayed in its total).
 			after := fmt.Sprintf("Once captured, %s t becomes %s", formatNum(got, 3), what)
-			if al, err := s.fix15dLotAfter(r, lot, doc); err != nil {
+			if al, err := s.lotAfterPreview(r, lot, doc); err != nil {
 				return nil, nil, err
 			} else if al != nil {
 				var at []string
@@ -1744,11 +1744,11 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values, doc []byte) (warni
 	return out, notes, nil
 }
 
-// fix15dShipRestNotes says, for each lot line of the Ship form without a
+// shipRestNotes says, for each lot line of the Ship form without a
 // mass, what the shipment will ship of it: what stands of the lot where
 // it leaves, by the lot's events before it (ledger.ShippedBy, as the
 // capture check and the shipment page read it).
-func (s *site) fix15dShipRestNotes(r *http.Request, v url.Values, doc []byte) ([]string, error) {
+func (s *site) shipRestNotes(r *http.Request, v url.Values, doc []byte) ([]string, error) {
 	var out []string
 	for _, q := range qtyLinesElements(v.Get("lots")) {
 		if q.Quantity != nil || q.EPCClass == "" {
@@ -1778,11 +1778,11 @@ func (s *site) fix15dShipRestNotes(r *http.Request, v url.Values, doc []byte) ([
 	return out, nil
 }
 
-// fix15dLotAfter is lot as it will stand once the previewed event (the
+// lotAfterPreview is lot as it will stand once the previewed event (the
 // form's document doc) is captured: its live events and the event
 // replayed in event-time order (ledger.Replay), as the ledger projects
 // them. nil when the lot has no event or doc does not decode.
-func (s *site) fix15dLotAfter(r *http.Request, lot string, doc []byte) (*critmin.Lot, error) {
+func (s *site) lotAfterPreview(r *http.Request, lot string, doc []byte) (*critmin.Lot, error) {
 	levs, err := s.LotEvents(r, lot)
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 		return nil, nil

@@ -625,7 +625,7 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		}
 		graph = mergeTraces(tr, fw)
 	}
-	data["Trace"], data["Graph"] = tr, genealogyGraph(graph, sites, s.fix15dShippedBy(r))
+	data["Trace"], data["Graph"] = tr, genealogyGraph(graph, sites, s.shipmentShippedBy(r))
 	var origin *custody.Composition
 	if c, err := custody.Origin(r.Context(), s.Store, id); err == nil {
 		origin = c
@@ -642,10 +642,10 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "lot", ledger.CommodityName(l.Commodity)+" lot", "lots", data)
 }
 
-// fix15dShippedBy is what a shipping event (by ID) stating no quantity
+// shipmentShippedBy is what a shipping event (by ID) stating no quantity
 // of a lot shipped of it: what stood of the lot where it left, by the
 // lot's events (ledger.ShippedBy), each lot's events read once.
-func (s *site) fix15dShippedBy(r *http.Request) func(lot, eventID string) (float64, bool) {
+func (s *site) shipmentShippedBy(r *http.Request) func(lot, eventID string) (float64, bool) {
 	cache := map[string][]*critmin.Event{}
 	return func(lot, eventID string) (float64, bool) {
 		evs, ok := cache[lot]

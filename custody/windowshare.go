@@ -6,7 +6,7 @@ import (
 	"github.com/critmin/critmin"
 )
 
-// rollingShort9u records, for a claim booked in full at a rolling-average
+// noteWindowShort records, for a claim booked in full at a rolling-average
 // site (accepted at capture, its window since changed by a later fact),
 // what it claims of each origin above that origin's share of the window
 // at the claim (Claim.windowShort) and what the share allows
@@ -15,7 +15,7 @@ import (
 // still cover such a claim — it then leaves no deficit — yet it is not
 // covered, and the statement lists it so (settleShares, fix9u), as a
 // claim left short of the balance is at a credit-method site.
-func (mc *mbCalc) rollingShort9u(cl *Claim) {
+func (mc *mbCalc) noteWindowShort(cl *Claim) {
 	if cl == nil || !cl.booked || mc.cur.Method != critmin.MassBalanceRollingAverage {
 		return
 	}
@@ -43,11 +43,11 @@ func (mc *mbCalc) rollingShort9u(cl *Claim) {
 	}
 }
 
-// windowRows9u are the statement's not-covered rows of the period's
+// windowShareRows are the statement's not-covered rows of the period's
 // claims booked above their origin's share of the rolling window (fix9u):
 // one per claim and short origin, ShortOf ShortOfWindowShare, claimed −
 // available = shortfall.
-func (mc *mbCalc) windowRows9u() []RefusedClaim {
+func (mc *mbCalc) windowShareRows() []RefusedClaim {
 	var out []RefusedClaim
 	for _, id := range sortedKeys(mc.acc) {
 		for _, cl := range mc.acc[id].windowClaims {
@@ -64,16 +64,16 @@ func (mc *mbCalc) windowRows9u() []RefusedClaim {
 	return out
 }
 
-// eventConsumption9u is what one event of a run consumed of one input
+// eventConsumption is what one event of a run consumed of one input
 // beyond the run's earlier events: edge is the event's earliest edge from
 // the input (its event and time name the credit), mass the dry tonnes
-// (consumedByEvent9u).
-type eventConsumption9u struct {
+// (consumedByEvent).
+type eventConsumption struct {
 	edge critmin.LotEdge
 	mass float64
 }
 
-// consumedByEvent9u splits what run r consumed of each input in this
+// consumedByEvent splits what run r consumed of each input in this
 // period by the event that consumed it (fix9u): the events of the run
 // are taken in time order (then event ID), and each is credited with the
 // input's consumption by the run up to and including it (ledger
@@ -83,7 +83,7 @@ type eventConsumption9u struct {
 // consumed to another output adds nothing; one that consumes more of it
 // (run R5: R5a 10 t of PK5, R5b 10 t more) is its own credit entry.
 // Inputs come in the order of their first edge in the period.
-func (mc *mbCalc) consumedByEvent9u(r ledgerRun) ([]eventConsumption9u, error) {
+func (mc *mbCalc) consumedByEvent(r ledgerRun) ([]eventConsumption, error) {
 	for _, e := range r.before {
 		if in := mc.oc.lots[e.Parent]; in != nil && in.OriginCountry == "" && in.Commodity == "" {
 			if _, err := mc.oc.upstreamAt(e.Parent, e.EventTime); err != nil {
@@ -105,7 +105,7 @@ func (mc *mbCalc) consumedByEvent9u(r ledgerRun) ([]eventConsumption9u, error) {
 			prior[e.Parent] = append(prior[e.Parent], e)
 		}
 	}
-	var out []eventConsumption9u
+	var out []eventConsumption
 	for _, p := range parents {
 		// The events of this period consuming p, each by its earliest
 		// edge, in time order.
@@ -141,14 +141,14 @@ func (mc *mbCalc) consumedByEvent9u(r ledgerRun) ([]eventConsumption9u, error) {
 			}
 			cum := mc.oc.runInputMass(upto)[p]
 			if inc := cum - prev; inc > claimTolerance {
-				out = append(out, eventConsumption9u{edge: first[ev], mass: inc})
+				out = append(out, eventConsumption{edge: first[ev], mass: inc})
 				prev = cum
 			}
 		}
 		if len(out) == n && len(prior[p]) == 0 && len(evs) > 0 {
 			// An input whose consumption reads no mass: as before, on
 			// the event that first linked it (it earns nothing).
-			out = append(out, eventConsumption9u{edge: first[evs[0]], mass: 0})
+			out = append(out, eventConsumption{edge: first[evs[0]], mass: 0})
 		}
 	}
 	return out, nil
