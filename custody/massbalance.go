@@ -1090,11 +1090,6 @@ type ledgerRun struct {
 	// run's earlier events (documentRuns): joining it to a run adds them
 	// as they are, not through joinEdges.
 	joined bool
-	// earlier are the inputs of a run split over claim periods that an
-	// event of the run before this period consumed: they earned their
-	// credits then (the period of their first edge in the run), and the
-	// links a later event of the run makes to them earn nothing again.
-	earlier map[string]bool
 	// before are the run's edges dated before this period (its events in
 	// earlier periods): what they consumed of an input earned its credits
 	// then, and an event of this period earns on what it consumed beyond
@@ -2270,9 +2265,9 @@ func (mc *mbCalc) outputOnlyRuns(from, to time.Time, stored map[string]bool) ([]
 	}
 }
 
-// markEarlierInputs sets each run's earlier inputs: those linked into the
-// run (the same transformationID, EPCIS 2.0 §7.4.6) by an edge dated
-// before from. A run split over two claim periods — X1 in October
+// markEarlierInputs sets each run's edges dated before from
+// (ledgerRun.before; the same transformationID, EPCIS 2.0 §7.4.6): what
+// they consumed earned its credits in its own period (consumedByEvent). A run split over two claim periods — X1 in October
 // consuming A, X2 in November outputting L1 — links A to L1 with X2's
 // date; without this A earned its credits in October and again in
 // November.
@@ -2302,22 +2297,16 @@ func (mc *mbCalc) markEarlierInputs(runs []*ledgerRun, from time.Time) error {
 	for _, p := range mc.pending {
 		edges = append(edges, p.edges...)
 	}
-	earlier := map[string]map[string]bool{} // run key → parents
 	before := map[string][]critmin.LotEdge{}
 	for _, e := range edges {
 		if e.Kind != ledger.LinkTransformation || !e.EventTime.Before(from) || mc.drop[e.EventID] {
 			continue
 		}
-		if earlier[e.RunKey()] == nil {
-			earlier[e.RunKey()] = map[string]bool{}
-		}
-		earlier[e.RunKey()][e.Parent] = true
 		if !mc.skip[e.EventID] {
 			before[e.RunKey()] = append(before[e.RunKey()], e)
 		}
 	}
 	for _, r := range runs {
-		r.earlier = earlier[r.key]
 		r.before = before[r.key]
 	}
 	return nil
