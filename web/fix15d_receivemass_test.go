@@ -57,6 +57,11 @@ func TestReceivePreviewGivesLotMass(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(all, "the lot's mass will be 18.86 t") || !strings.Contains(all, "18.86 t at Port of Houston") {
 		t.Errorf("preview: %d, paragraphs %q; want the lot's mass 18.86 t, all at Houston", resp.StatusCode, paras)
 	}
+	// The received weight becomes the mass of what was shipped, never
+	// "what was shipped" (nu15b: read as overwriting the shipped figure).
+	if !strings.Contains(all, "13.9 t becomes the mass of what was shipped") {
+		t.Errorf("preview: %q; want the received weight to become the mass of what was shipped", paras)
+	}
 	if strings.Contains(all, "13.9 t becomes the lot's current mass") {
 		t.Errorf("preview says the received weight is the lot's mass: %q", paras)
 	}

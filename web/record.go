@@ -1686,7 +1686,7 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values, doc []byte) (warni
 			}
 			d := got - sent
 			lot := epcis.Canonical(q.EPCClass)
-			what := "what was shipped"
+			what := "the mass of what was shipped (the weighed outturn)"
 			if l, err := s.Store.FindLot(r.Context(), lot); err == nil {
 				for _, p := range l.Parts {
 					if p.ShipEventID == ship.EventID {
