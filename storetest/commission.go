@@ -49,7 +49,7 @@ func testRecommissioning(t *testing.T, open Opener) {
 	fs := critmin.ErrorFields(err)
 	if critmin.ErrorCode(err) != critmin.ECONFLICT || len(fs) != 1 || !strings.Contains(fs[0].Reason, "already exists") ||
 		!strings.Contains(fs[0].Reason, "urn:uuid:00000000-0000-4000-8000-000000000001") || !strings.Contains(fs[0].Reason, "2025-09-20") ||
-		!strings.Contains(fs[0].Pointer, "0000000000a1") {
+		fs[0].Pointer != "/epcisBody/eventList/0/ilmd" {
 		t.Errorf("refusal %v %+v; want the lot named as existing, commissioned on 2025-09-20 by event …001", err, fs)
 	}
 	// The preview (Validate: the operator forms, the import) names it the

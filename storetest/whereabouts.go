@@ -126,11 +126,13 @@ func testWhereabouts(t *testing.T, open Opener) {
 	// 4. Received at s2.
 	MustCapture(t, svc, docOf(receive))
 	MustCapture(t, svc, docOf(sample("urn:t:ev:Wu", "2025-10-11T00:00:00Z", s2)))
+	// The refusal names the event that put the lot at s2 — the receipt —
+	// not the later sampling there (issue 15, fix15b).
 	refused("sampling at s1 a lot received at s2", sample("urn:t:ev:Wz", "2025-10-11T12:00:00Z", s1), "urn:t:ev:Wz",
-		"lot "+lot+" is at "+s2+" at 2025-10-11T12:00:00Z (since sampling, event urn:t:ev:Wu on 2025-10-11T00:00:00Z), not at "+s1+": it can be sampled, weighed or inspected only where it is")
+		"lot "+lot+" is at "+s2+" at 2025-10-11T12:00:00Z (since receiving, event urn:t:ev:Wv on 2025-10-10T00:00:00Z), not at "+s1+": it can be sampled, weighed or inspected only where it is")
 	refused("a back-dated sampling at sea, after the receipt", sample("urn:t:ev:Ws", "2025-10-05T00:00:00Z", s2), "urn:t:ev:Ws", atSea)
 	// 5. W is at s2 since the receipt.
 	refused("shipping from s1 a lot received at s2", ship("urn:t:ev:Wy", "2025-10-12T00:00:00Z", s1, s2), "urn:t:ev:Wy",
-		"lot "+lot+" is at "+s2+" at 2025-10-12T00:00:00Z (since sampling, event urn:t:ev:Wu")
+		"lot "+lot+" is at "+s2+" at 2025-10-12T00:00:00Z (since receiving, event urn:t:ev:Wv")
 	MustCapture(t, svc, docOf(ship("urn:t:ev:W2", "2025-10-12T00:00:00Z", s2, s1)))
 }
