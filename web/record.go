@@ -1750,6 +1750,7 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values, doc []byte) (warni
 // capture check and the shipment page read it).
 func (s *site) shipRestNotes(r *http.Request, v url.Values, doc []byte) ([]string, error) {
 	var out []string
+	var ev *critmin.Event // the form's event, decoded once
 	for _, q := range qtyLinesElements(v.Get("lots")) {
 		if q.Quantity != nil || q.EPCClass == "" {
 			continue
@@ -1761,13 +1762,14 @@ func (s *site) shipRestNotes(r *http.Request, v url.Values, doc []byte) ([]strin
 		} else if err != nil {
 			return nil, err
 		}
-		d, err := epcis.ParseDocument(doc, false)
-		if err != nil || len(d.Events) == 0 {
-			return nil, nil
-		}
-		ev, _ := d.Decode(0, s.Ledger.Now().UTC())
 		if ev == nil {
-			return nil, nil
+			d, err := epcis.ParseDocument(doc, false)
+			if err != nil || len(d.Events) == 0 {
+				return nil, nil
+			}
+			if ev, _ = d.Decode(0, s.Ledger.Now().UTC()); ev == nil {
+				return nil, nil
+			}
 		}
 		if t, ok := ledger.ShippedBy(lot, critminhttp.FullEvents(levs), ev); ok {
 			out = append(out, fmt.Sprintf("Lot %s: no mass stated: the shipment ships what stands of the lot where it leaves, %s t, and the event states no quantity of it.", lot, formatNum(t, 3)))
