@@ -119,7 +119,11 @@ func printStatement(env *Env, st *custody.Statement) {
 		for _, l := range c.Lines {
 			// Six decimals, as the JSON and CSV print them (custody.Figure).
 			fmt.Fprintf(env.Stdout, "  %-24s %10s %10s %10s %10s %10s", l.Name, custody.Figure(l.Opening), custody.Figure(l.Credits), custody.Figure(l.Claims), custody.Figure(l.Expired), custody.Figure(l.Closing))
-			if st.Method == critmin.MassBalanceRollingAverage {
+			switch {
+			case st.Method != critmin.MassBalanceRollingAverage:
+			case l.NoWindowInput:
+				fmt.Fprint(env.Stdout, "  no input in window")
+			default:
 				fmt.Fprintf(env.Stdout, "  %.1f %% of input", l.Percent*100)
 			}
 			fmt.Fprintln(env.Stdout)

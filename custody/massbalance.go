@@ -534,6 +534,11 @@ type BalanceLine struct {
 	ExpiresAtPeriodEnd float64 `json:"expiresAtPeriodEnd,omitempty"`
 	Closing            float64 `json:"closing"`
 	Percent            float64 `json:"percent,omitempty"`
+	// NoWindowInput is, for the rolling-average method, true when the
+	// window holds no qualifying input at all: the share is 0/0,
+	// undefined (not 0 %), so Percent is absent and a claim in the window
+	// has nothing to rest on (printed "no input in window").
+	NoWindowInput bool `json:"noWindowInput,omitempty"`
 	// Notes say where the line's credits in are less than the runs'
 	// consumption would give: a credit capped at what its lot contains
 	// (creditCap), or bounded by what its run's products contain
@@ -1695,7 +1700,8 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 				l.Closing = 0
 			}
 			if mc.cur.Method == critmin.MassBalanceRollingAverage {
-				l.Percent = pct[l.Country]
+				// percentages gives no share when the window's total is 0.
+				l.Percent, l.NoWindowInput = pct[l.Country], len(pct) == 0
 			}
 			cs.Lines = append(cs.Lines, *l)
 			mc.closing[[2]string{id, l.Country}] = l.Closing

@@ -19,7 +19,8 @@ var StatementHeader = []string{"site", "period", "category", "elements", "conver
 // projection Closing still holds) and, for the
 // rolling-average method only, share: the origin's share of the
 // qualifying input over the window as a fraction (0.75 for 75 %; the
-// JSON's "percent"), blank at a credit-method site. Each category ends
+// JSON's "percent"), blank at a credit-method site and where the window
+// holds no input (BalanceLine.NoWindowInput). Each category ends
 // with its total row, origin "all" (CategoryStatement.Total): a category
 // with nothing in the period is that row of zeros, closing = opening,
 // never absent from the table; its reason names the origins in deficit,
@@ -35,7 +36,8 @@ func StatementRows(st *Statement) [][]string {
 		els := strings.Join(c.Category.Elements, "+")
 		for _, l := range c.Lines {
 			share := ""
-			if st.Method == critmin.MassBalanceRollingAverage {
+			if st.Method == critmin.MassBalanceRollingAverage && !l.NoWindowInput {
+				// Blank when the window holds no input: 0/0 is no share.
 				share = Figure(l.Percent)
 			}
 			rows = append(rows, []string{st.Site, st.Period.ID, c.Category.ID, els, Figure(c.ConversionFactor), l.Country,
