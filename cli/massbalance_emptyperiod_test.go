@@ -1,11 +1,8 @@
 package cli_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestMassBalanceStatementOfAnEmptyPeriod: `massbalance statement` prints
@@ -16,27 +13,10 @@ import (
 // category has nothing: total 0 + 0 − 0 − 0 = 0. Before, the sb category
 // printed its header and no line at all.
 func TestMassBalanceStatementOfAnEmptyPeriod(t *testing.T) {
-	dir := t.TempDir()
-	env := map[string]string{"CRITMIN_DB": filepath.Join(dir, "m.db")}
-	docFile, decl, master := filepath.Join(dir, "d.jsonld"), filepath.Join(dir, "decl.json"), filepath.Join(dir, "master.jsonld")
-	head, _, _ := strings.Cut(mbDocCLI, `"eventList": [`)
-	for f, body := range map[string]string{docFile: mbDocCLI, master: head + `"eventList": []}}`,
-		decl: `{"carryForward": 1, "categories": [{"id": "ree", "inputs": ["ree_concentrate"], "product": "ndpr_oxide", "elements": ["Nd", "Pr"], "conversionFactor": 0.9},
+	env := mbStoreCLI(t, mbDocCLIEvents(), `{"carryForward": 1, "categories": [{"id": "ree", "inputs": ["ree_concentrate"], "product": "ndpr_oxide", "elements": ["Nd", "Pr"], "conversionFactor": 0.9},
 		 {"id": "sb", "inputs": ["antimony_ore"], "product": "antimony_trioxide", "elements": ["Sb"], "conversionFactor": 0.8}],
-		 "periods": [{"id": "2025-10", "from": "2025-10-01", "to": "2025-11-01"}, {"id": "2025-11", "from": "2025-11-01", "to": "2025-12-01"}]}`} {
-		if err := os.WriteFile(f, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, args := range [][]string{{"init"}, {"capture", master}, {"massbalance", "declare", "--site", "urn:t:site:mb", "--file", decl}} {
-		if out, _, err := runAt(t, env, declaredOct20, args...); err != nil {
-			t.Fatalf("%v: %v %s", args, err, out)
-		}
-	}
-	october := func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
-	if out, _, err := runAt(t, env, october, "capture", docFile); err != nil {
-		t.Fatalf("capture: %v %s", err, out)
-	}
+		 "periods": [{"id": "2025-10", "from": "2025-10-01", "to": "2025-11-01"}, {"id": "2025-11", "from": "2025-11-01", "to": "2025-12-01"}]}`,
+		mbCaptureCLI{"capture", 20, mbDocCLI})
 	out, _, err := run(t, env, "massbalance", "statement", "--site", "urn:t:site:mb", "--period", "2025-11")
 	if err != nil {
 		t.Fatal(err)

@@ -1,11 +1,8 @@
 package cli_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestMassBalanceStatementNotCovered (issue 9, fix9h defect 7): `critmin
@@ -18,31 +15,12 @@ import (
 // closes 1.35 − 1.6 = −0.25 t (no expiry: October is the first period,
 // carried forward one period).
 func TestMassBalanceStatementNotCovered(t *testing.T) {
-	dir := t.TempDir()
-	env := map[string]string{"CRITMIN_DB": filepath.Join(dir, "m.db")}
-	docFile, decl, master, assay := filepath.Join(dir, "d.jsonld"), filepath.Join(dir, "decl.json"), filepath.Join(dir, "master.jsonld"), filepath.Join(dir, "as.jsonld")
-	head, _, _ := strings.Cut(mbDocCLI, `"eventList": [`)
 	as := `{"type": "ObjectEvent", "eventID": "urn:t:ev:AS9h", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
 	 "quantityList": [{"epcClass": "urn:t:lot:A"}],
 	 "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 0.5, "uom": "P1", "cm:basis": "dry"}]}]}`
-	for f, body := range map[string]string{docFile: mbDocCLI, master: head + `"eventList": []}}`, assay: head + `"eventList": [` + as + `]}}`,
-		decl: `{"carryForward": 1, "categories": [{"id": "ree", "inputs": ["ree_concentrate"], "product": "ndpr_oxide", "elements": ["Nd", "Pr"], "conversionFactor": 0.9}],
-		 "periods": [{"id": "2025-10", "from": "2025-10-01", "to": "2025-11-01"}, {"id": "2025-11", "from": "2025-11-01", "to": "2025-12-01"}]}`} {
-		if err := os.WriteFile(f, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, args := range [][]string{{"init"}, {"capture", master}, {"massbalance", "declare", "--site", "urn:t:site:mb", "--file", decl}} {
-		if out, _, err := runAt(t, env, declaredOct20, args...); err != nil {
-			t.Fatalf("%v: %v %s", args, err, out)
-		}
-	}
-	if out, _, err := runAt(t, env, func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }, "capture", docFile); err != nil {
-		t.Fatalf("capture: %v %s", err, out)
-	}
-	if out, _, err := runAt(t, env, func() time.Time { return time.Date(2025, 10, 25, 0, 0, 0, 0, time.UTC) }, "capture", assay); err != nil {
-		t.Fatalf("late assay: %v %s", err, out)
-	}
+	env := mbStoreCLI(t, mbDocCLIEvents(), `{"carryForward": 1, "categories": [{"id": "ree", "inputs": ["ree_concentrate"], "product": "ndpr_oxide", "elements": ["Nd", "Pr"], "conversionFactor": 0.9}],
+		 "periods": [{"id": "2025-10", "from": "2025-10-01", "to": "2025-11-01"}, {"id": "2025-11", "from": "2025-11-01", "to": "2025-12-01"}]}`,
+		mbCaptureCLI{"capture", 20, mbDocCLI}, mbCaptureCLI{"late assay", 25, mbDocCLIEvents(as)})
 	out, _, err := run(t, env, "massbalance", "statement", "--site", "urn:t:site:mb", "--period", "2025-10")
 	if err != nil {
 		t.Fatal(err)

@@ -2,11 +2,8 @@ package cli_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // rolling9uDoc is an EPCIS document of site mb with the given events.
@@ -58,33 +55,13 @@ func rolling9uRun(id, xid, when string, inputs []string, out string, t float64, 
 // still covers the 0.04 t. Before the fix neither the table nor the CSV
 // listed it.
 func TestMassBalanceStatementRollingNotCovered(t *testing.T) {
-	dir := t.TempDir()
-	env := map[string]string{"CRITMIN_DB": filepath.Join(dir, "m.db")}
-	master, first, later, decl := filepath.Join(dir, "master.jsonld"), filepath.Join(dir, "a.jsonld"), filepath.Join(dir, "b.jsonld"), filepath.Join(dir, "decl.json")
-	for f, body := range map[string]string{
-		master: rolling9uDoc(),
-		first: rolling9uDoc(rolling9uFeed("PK", "PAK", 10), rolling9uFeed("CN", "CHN", 10), rolling9uFeed("MM", "MMR", 20), rolling9uFeed("MM2", "MMR", 20), rolling9uFeed("MM3", "MMR", 10), rolling9uFeed("CN4", "CHN", 40),
+	env := mbStoreCLI(t, rolling9uDoc(), `{"method": "rolling_average", "carryForward": 0, "categories": [{"id": "ree", "inputs": ["ree_concentrate"], "product": "ndpr_oxide", "elements": ["Nd", "Pr"], "conversionFactor": 0.9}],
+		 "periods": [{"id": "2025-10", "from": "2025-10-01", "to": "2025-11-01"}, {"id": "2025-11", "from": "2025-11-01", "to": "2025-12-01"}]}`,
+		mbCaptureCLI{"capture", 21, rolling9uDoc(rolling9uFeed("PK", "PAK", 10), rolling9uFeed("CN", "CHN", 10), rolling9uFeed("MM", "MMR", 20), rolling9uFeed("MM2", "MMR", 20), rolling9uFeed("MM3", "MMR", 10), rolling9uFeed("CN4", "CHN", 40),
 			rolling9uRun("RA1", "t1", "2025-10-05T00:00:00Z", []string{"PK:10", "CN:10"}, "O1", 1, ""),
 			rolling9uRun("RA2", "t2", "2025-10-06T00:00:00Z", []string{"MM:20", "MM2:20"}, "O2", 2, ""),
-			rolling9uRun("RA3", "t3", "2025-10-07T00:00:00Z", []string{"MM3:10"}, "OK", 0.5, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.1}]`)),
-		later: rolling9uDoc(rolling9uRun("RA3b", "t3", "2025-10-08T00:00:00Z", []string{"CN4:40"}, "", 0, "")),
-		decl: `{"method": "rolling_average", "carryForward": 0, "categories": [{"id": "ree", "inputs": ["ree_concentrate"], "product": "ndpr_oxide", "elements": ["Nd", "Pr"], "conversionFactor": 0.9}],
-		 "periods": [{"id": "2025-10", "from": "2025-10-01", "to": "2025-11-01"}, {"id": "2025-11", "from": "2025-11-01", "to": "2025-12-01"}]}`} {
-		if err := os.WriteFile(f, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, args := range [][]string{{"init"}, {"capture", master}, {"massbalance", "declare", "--site", "urn:t:site:mb", "--file", decl}} {
-		if out, _, err := runAt(t, env, declaredOct20, args...); err != nil {
-			t.Fatalf("%v: %v %s", args, err, out)
-		}
-	}
-	if out, _, err := runAt(t, env, func() time.Time { return time.Date(2025, 10, 21, 0, 0, 0, 0, time.UTC) }, "capture", first); err != nil {
-		t.Fatalf("capture: %v %s", err, out)
-	}
-	if out, _, err := runAt(t, env, func() time.Time { return time.Date(2025, 10, 22, 0, 0, 0, 0, time.UTC) }, "capture", later); err != nil {
-		t.Fatalf("capture RA3b: %v %s", err, out)
-	}
+			rolling9uRun("RA3", "t3", "2025-10-07T00:00:00Z", []string{"MM3:10"}, "OK", 0.5, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.1}]`))},
+		mbCaptureCLI{"capture RA3b", 22, rolling9uDoc(rolling9uRun("RA3b", "t3", "2025-10-08T00:00:00Z", []string{"CN4:40"}, "", 0, ""))})
 	out, _, err := run(t, env, "massbalance", "statement", "--site", "urn:t:site:mb", "--period", "2025-10")
 	if err != nil {
 		t.Fatal(err)

@@ -125,3 +125,33 @@ func mbfxCert(t *testing.T, svc *ledger.Service, lot string, at time.Time) []byt
 	}
 	return b
 }
+
+// mbfxRolling9u stores at mb, a rolling-average site (mbfxStore), the
+// feeds the fix9u tests share — PK (Pakistan) 10 t, CN (China) 10 t, MM
+// and MM2 (Myanmar) 20 t each, all at Nd 4 % + Pr 1 % — then more (each
+// test's own feeds), and captures their first two runs:
+//
+//	RA1 (Oct 5, run t1): PK 10 t + CN 10 t → O1 1 t of NdPr oxide.
+//	RA2 (Oct 6, run t2): MM 20 t + MM2 20 t → O2 2 t.
+func mbfxRolling9u(t *testing.T, more ...string) (*sqldb.DB, *ledger.Service) {
+	t.Helper()
+	feeds := append([]string{mbfxREE("PK", "PAK", 10), mbfxREE("CN", "CHN", 10), mbfxREE("MM", "MMR", 20), mbfxREE("MM2", "MMR", 20)}, more...)
+	db := mbfxStore(t, true, feeds...)
+	svc := mbfxService(db)
+	mbfxCapture(t, svc, "2025-10-05T01:00:00Z", "RA1", run9p("RA1", "t1", "2025-10-05T00:00:00Z", []string{"PK:10", "CN:10"}, "O1", 1, ""))
+	mbfxCapture(t, svc, "2025-10-06T01:00:00Z", "RA2", run9p("RA2", "t2", "2025-10-06T00:00:00Z", []string{"MM:20", "MM2:20"}, "O2", 2, ""))
+	return db, svc
+}
+
+// mbfxRunOrder stores feeds at mb (credit method, mbfxStore), captures
+// events in order (by key) at now, and returns October 2025's statement
+// as of Oct 20.
+func mbfxRunOrder(t *testing.T, now string, events map[string]string, order []string, feeds ...string) *custody.Statement {
+	t.Helper()
+	db := mbfxStore(t, false, feeds...)
+	svc := mbfxService(db)
+	for _, k := range order {
+		mbfxCapture(t, svc, now, k, events[k])
+	}
+	return mbfxStatement(t, db, "2025-10", time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
+}

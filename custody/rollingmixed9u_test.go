@@ -7,9 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
-	"github.com/critmin/critmin/ledger"
 )
 
 // TestRollingAverageShortOfWindowAndBalance (fix9u): a rolling-average
@@ -31,37 +29,12 @@ import (
 //	  0.2 / 7.7 = 2.5974 %: window shortfall 4 × (0.06 − 0.2/7.7) =
 //	  0.136104 t. OK is short max(0.06, 0.136104) = 0.136104 t.
 func TestRollingAverageShortOfWindowAndBalance(t *testing.T) {
-	ctx := context.Background()
-	db := store(t, doc(map[string]string{"mb": "mass_balance"},
-		feed("PK", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
-		feed("CN", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"),
-		feed("MM", "ree_concentrate", "MMR", 20, "Nd:4", "Pr:1"),
-		feed("MM2", "ree_concentrate", "MMR", 20, "Nd:4", "Pr:1"),
-		feed("MM3", "ree_concentrate", "MMR", 100, "Nd:4", "Pr:1")))
-	d := declaration("urn:t:site:mb")
-	d.Method, d.CarryForward = critmin.MassBalanceRollingAverage, 0
-	if err := custody.DeclareMassBalance(ctx, db, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
-	svc := ledger.NewService(db)
-	svc.ClaimCheck = custody.CaptureClaimCheck(db)
-	step := func(name, now, ev string) {
-		t.Helper()
-		svc.Now = clockAt(now)
-		if err := capture(svc, ev); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	step("RA1", "2025-10-05T01:00:00Z", run9p("RA1", "t1", "2025-10-05T00:00:00Z", []string{"PK:10", "CN:10"}, "O1", 1, ""))
-	step("RA2", "2025-10-06T01:00:00Z", run9p("RA2", "t2", "2025-10-06T00:00:00Z", []string{"MM:20", "MM2:20"}, "O2", 2, ""))
-	step("RA3", "2025-10-07T01:00:00Z", run9p("RA3", "t3", "2025-10-07T00:00:00Z", []string{"MM3:100"}, "OK", 5, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.06}]`))
-	step("AS", "2025-10-09T00:00:00Z", `{"type": "ObjectEvent", "eventID": "urn:t:ev:AS", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
+	db, svc := mbfxRolling9u(t, mbfxREE("MM3", "MMR", 100))
+	mbfxCapture(t, svc, "2025-10-07T01:00:00Z", "RA3", run9p("RA3", "t3", "2025-10-07T00:00:00Z", []string{"MM3:100"}, "OK", 5, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.06}]`))
+	mbfxCapture(t, svc, "2025-10-09T00:00:00Z", "AS", `{"type": "ObjectEvent", "eventID": "urn:t:ev:AS", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
 	 "quantityList": [{"epcClass": "urn:t:lot:PK"}], "readPoint": {"id": "urn:t:site:mine-PAK"},
 	 "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 1, "uom": "P1", "cm:basis": "dry"}]}]}`)
-	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", nil, time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mbfxStatement(t, db, "2025-10", time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
 	window := 4 * (0.06 - 0.2/7.7) // 0.136104 t
 	sameLine(t, "Oct", line(t, st, "ree", "PAK"), 0, 0.18, 0.24, 0, -0.06)
 	var deficit, win float64
@@ -89,7 +62,7 @@ func TestRollingAverageShortOfWindowAndBalance(t *testing.T) {
 			t.Errorf("OK's entry %+v, want not_covered, shortfall %v (the larger)", e, window)
 		}
 	}
-	o, err := custody.OriginOf(ctx, db, "urn:t:lot:OK", false)
+	o, err := custody.OriginOf(context.Background(), db, "urn:t:lot:OK", false)
 	if err != nil || o.Claimed == nil || o.Claimed.Status != custody.ClaimNotCovered || math.Abs(o.Claimed.Shortfall-window) > 1e-9 {
 		t.Errorf("OK's claim %+v %v, want not_covered, shortfall %v", o.Claimed, err, window)
 	}

@@ -1,15 +1,12 @@
 package custody_test
 
 import (
-	"context"
 	"math"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
-	"github.com/critmin/critmin/ledger"
 )
 
 // TestRollingAverageClaimSeveralOriginsLaterShort (fix9s, issue 9): at a
@@ -34,36 +31,13 @@ import (
 //	  PAK and MMR closing 0.266667 − 0.2 = 0.066667 t (run t2's credit
 //	  min(1.0 × 0.9, 0.8) = 0.8 t is all Chinese).
 func TestRollingAverageClaimSeveralOriginsLaterShort(t *testing.T) {
-	ctx := context.Background()
-	db := store(t, doc(map[string]string{"mb": "mass_balance"},
-		feed("PK", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
-		feed("MM", "ree_concentrate", "MMR", 10, "Nd:4", "Pr:1"),
-		feed("CN", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"),
-		feed("CN2", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"),
-		feed("CN4", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1")))
-	d := declaration("urn:t:site:mb")
-	d.Method, d.CarryForward = critmin.MassBalanceRollingAverage, 0
-	if err := custody.DeclareMassBalance(ctx, db, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
-	svc := ledger.NewService(db)
-	svc.ClaimCheck = custody.CaptureClaimCheck(db)
-	step := func(name, now, ev string) {
-		t.Helper()
-		svc.Now = clockAt(now)
-		if err := capture(svc, ev); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	step("r1", "2025-10-05T01:00:00Z", run9p("r1", "t1", "2025-10-05T00:00:00Z", []string{"PK:10", "MM:10", "CN:10"}, "O1", 1, ""))
-	step("r2", "2025-10-06T01:00:00Z", run9p("r2", "t2", "2025-10-06T00:00:00Z", []string{"CN2:10"}, "O2", 1,
+	db := mbfxStore(t, true, mbfxREE("PK", "PAK", 10), mbfxREE("MM", "MMR", 10), mbfxREE("CN", "CHN", 10), mbfxREE("CN2", "CHN", 10), mbfxREE("CN4", "CHN", 10))
+	svc := mbfxService(db)
+	mbfxCapture(t, svc, "2025-10-05T01:00:00Z", "r1", run9p("r1", "t1", "2025-10-05T00:00:00Z", []string{"PK:10", "MM:10", "CN:10"}, "O1", 1, ""))
+	mbfxCapture(t, svc, "2025-10-06T01:00:00Z", "r2", run9p("r2", "t2", "2025-10-06T00:00:00Z", []string{"CN2:10"}, "O2", 1,
 		`, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.25}, {"cm:country": "MMR", "cm:share": 0.25}]`))
-	step("r2b", "2025-10-08T01:00:00Z", run9p("r2b", "t2", "2025-10-08T00:00:00Z", []string{"CN4:10"}, "", 0, ""))
-	o, err := custody.OriginOf(ctx, db, "urn:t:lot:O2", false)
-	if err != nil || o.Claimed == nil {
-		t.Fatalf("O2 origin: %+v %v", o, err)
-	}
-	cl := o.Claimed
+	mbfxCapture(t, svc, "2025-10-08T01:00:00Z", "r2b", run9p("r2b", "t2", "2025-10-08T00:00:00Z", []string{"CN4:10"}, "", 0, ""))
+	cl := mbfxClaim(t, db, "O2")
 	if cl.Status != custody.ClaimNotCovered || math.Abs(cl.Shortfall-0.08) > 1e-9 || len(cl.ShortfallByCountry) != 2 ||
 		math.Abs(cl.ShortfallByCountry["PAK"]-0.04) > 1e-9 || math.Abs(cl.ShortfallByCountry["MMR"]-0.04) > 1e-9 {
 		t.Errorf("O2 after r2b: status %s shortfall %v by origin %v, want not_covered, 0.08 t: Pakistan 0.04 t, Myanmar 0.04 t", cl.Status, cl.Shortfall, cl.ShortfallByCountry)
@@ -81,10 +55,7 @@ func TestRollingAverageClaimSeveralOriginsLaterShort(t *testing.T) {
 			t.Errorf("O2's %s figure %+v, want not covered, shortfall 0.04 t", f.Key, f)
 		}
 	}
-	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", nil, time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mbfxStatement(t, db, "2025-10", time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
 	for _, iso := range []string{"PAK", "MMR"} {
 		if l := line(t, st, "ree", iso); math.Abs(l.Credits-0.8/3) > 1e-9 || math.Abs(l.Claims-0.2) > 1e-9 || math.Abs(l.Closing-(0.8/3-0.2)) > 1e-9 {
 			t.Errorf("October %s %+v, want credits 0.266667, claims 0.2 (O2 booked), closing 0.066667", iso, l)

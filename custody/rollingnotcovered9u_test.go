@@ -1,7 +1,6 @@
 package custody_test
 
 import (
-	"context"
 	"encoding/json"
 	"math"
 	"slices"
@@ -9,9 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
-	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/sqldb"
 )
 
@@ -36,32 +33,9 @@ import (
 //	  0.4 × 0.5 / 5.5 = 0.0363636 t.
 func rollingNotCovered9uStore(t *testing.T) *sqldb.DB {
 	t.Helper()
-	ctx := context.Background()
-	db := store(t, doc(map[string]string{"mb": "mass_balance"},
-		feed("PK", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"),
-		feed("CN", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"),
-		feed("MM", "ree_concentrate", "MMR", 20, "Nd:4", "Pr:1"),
-		feed("MM2", "ree_concentrate", "MMR", 20, "Nd:4", "Pr:1"),
-		feed("MM3", "ree_concentrate", "MMR", 10, "Nd:4", "Pr:1"),
-		feed("CN4", "ree_concentrate", "CHN", 40, "Nd:4", "Pr:1")))
-	d := declaration("urn:t:site:mb")
-	d.Method, d.CarryForward = critmin.MassBalanceRollingAverage, 0
-	if err := custody.DeclareMassBalance(ctx, db, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
-	svc := ledger.NewService(db)
-	svc.ClaimCheck = custody.CaptureClaimCheck(db)
-	step := func(name, now, ev string) {
-		t.Helper()
-		svc.Now = clockAt(now)
-		if err := capture(svc, ev); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	step("RA1", "2025-10-05T01:00:00Z", run9p("RA1", "t1", "2025-10-05T00:00:00Z", []string{"PK:10", "CN:10"}, "O1", 1, ""))
-	step("RA2", "2025-10-06T01:00:00Z", run9p("RA2", "t2", "2025-10-06T00:00:00Z", []string{"MM:20", "MM2:20"}, "O2", 2, ""))
-	step("RA3", "2025-10-07T01:00:00Z", run9p("RA3", "t3", "2025-10-07T00:00:00Z", []string{"MM3:10"}, "OK", 0.5, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.1}]`))
-	step("RA3b", "2025-10-08T01:00:00Z", run9p("RA3b", "t3", "2025-10-08T00:00:00Z", []string{"CN4:40"}, "", 0, ""))
+	db, svc := mbfxRolling9u(t, mbfxREE("MM3", "MMR", 10), mbfxREE("CN4", "CHN", 40))
+	mbfxCapture(t, svc, "2025-10-07T01:00:00Z", "RA3", run9p("RA3", "t3", "2025-10-07T00:00:00Z", []string{"MM3:10"}, "OK", 0.5, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.1}]`))
+	mbfxCapture(t, svc, "2025-10-08T01:00:00Z", "RA3b", run9p("RA3b", "t3", "2025-10-08T00:00:00Z", []string{"CN4:40"}, "", 0, ""))
 	return db
 }
 
@@ -74,20 +48,12 @@ func rollingNotCovered9uStore(t *testing.T) *sqldb.DB {
 // rollingNotCovered9uStore (shortfall 0.4 × (0.1 − 0.5/5.5) = 0.0036364 t).
 // Before the fix refused was [] and the entry had no shortfall.
 func TestRollingAverageNotCoveredListedInStatement(t *testing.T) {
-	ctx := context.Background()
 	db := rollingNotCovered9uStore(t)
 	const short = 0.4 * (0.1 - 0.5/5.5) // 0.0036364 t
-	o, err := custody.OriginOf(ctx, db, "urn:t:lot:OK", false)
-	if err != nil || o.Claimed == nil {
-		t.Fatalf("OK origin: %+v %v", o, err)
-	}
-	if cl := o.Claimed; cl.Status != custody.ClaimNotCovered || math.Abs(cl.Shortfall-short) > 1e-9 || !slices.Contains(cl.RunChangedBy, "urn:t:ev:RA3b") {
+	if cl := mbfxClaim(t, db, "OK"); cl.Status != custody.ClaimNotCovered || math.Abs(cl.Shortfall-short) > 1e-9 || !slices.Contains(cl.RunChangedBy, "urn:t:ev:RA3b") {
 		t.Errorf("OK's claim: status %s shortfall %v runChangedBy %v, want not_covered, %v t, naming urn:t:ev:RA3b", cl.Status, cl.Shortfall, cl.RunChangedBy, short)
 	}
-	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", nil, time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mbfxStatement(t, db, "2025-10", time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
 	sameLine(t, "Oct", line(t, st, "ree", "PAK"), 0, 0.4, 0.04, 0.4-0.04, 0)
 	if len(st.Refused) != 1 {
 		t.Fatalf("refused %+v, want OK's claim listed once as not covered", st.Refused)

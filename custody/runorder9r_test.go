@@ -1,14 +1,12 @@
 package custody_test
 
 import (
-	"context"
 	"math"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/critmin/critmin/custody"
-	"github.com/critmin/critmin/ledger"
 )
 
 // TestRunCreditWhateverEventOrder (fix9r F1): a run's credits are bounded
@@ -28,7 +26,6 @@ import (
 //
 // The same holds when a3 and a4 are one event (aB: CN 20 t → OB 2 t).
 func TestRunCreditWhateverEventOrder(t *testing.T) {
-	ctx := context.Background()
 	events := map[string]string{
 		"a":  run9p("a", "tA", "2025-10-05T00:00:00Z", []string{"PK:100"}, "OA", 2, ""),
 		"a3": run9p("a3", "tA", "2025-10-06T00:00:00Z", nil, "OB", 2, ""),
@@ -40,24 +37,7 @@ func TestRunCreditWhateverEventOrder(t *testing.T) {
 		{"a3", "a4", "a"}, {"a4", "a", "a3"}, {"a4", "a3", "a"}, {"a", "aB"},
 	} {
 		t.Run(strings.Join(order, ","), func(t *testing.T) {
-			db := store(t, doc(map[string]string{"mb": "mass_balance"},
-				feed("PK", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
-				feed("CN", "ree_concentrate", "CHN", 20, "Nd:4", "Pr:1")))
-			if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
-				t.Fatal(err)
-			}
-			svc := ledger.NewService(db)
-			svc.ClaimCheck = custody.CaptureClaimCheck(db)
-			svc.Now = clockAt("2025-10-08T01:00:00Z")
-			for _, k := range order {
-				if err := capture(svc, events[k]); err != nil {
-					t.Fatalf("%s: %v", k, err)
-				}
-			}
-			st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", nil, time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
-			if err != nil {
-				t.Fatal(err)
-			}
+			st := mbfxRunOrder(t, "2025-10-08T01:00:00Z", events, order, mbfxREE("PK", "PAK", 100), mbfxREE("CN", "CHN", 20))
 			pak, chn := line(t, st, "ree", "PAK"), line(t, st, "ree", "CHN")
 			if math.Abs(pak.Credits-8.0/3) > 1e-9 || math.Abs(chn.Credits-1.6/3) > 1e-9 {
 				t.Errorf("credits PAK %v CHN %v, want 2.666667 and 0.533333 (3.2 t of oxide Nd+Pr shared 5:1)", pak.Credits, chn.Credits)
@@ -90,32 +70,13 @@ func TestRunCreditWhateverEventOrder(t *testing.T) {
 //	  100 % = 3.6 t: PAK balance −0.533333 → refused, shortfall 3.6 +
 //	  0.533333 = 4.133333 t.
 func TestRunInputAfterOutputOnlyEventLeavesClaimShort(t *testing.T) {
-	ctx := context.Background()
-	db := store(t, doc(map[string]string{"mb": "mass_balance"},
-		feed("PK", "ree_concentrate", "PAK", 100, "Nd:4", "Pr:1"),
-		feed("CN", "ree_concentrate", "CHN", 20, "Nd:4", "Pr:1"),
-		feed("CN3", "ree_concentrate", "CHN", 100, "Nd:4", "Pr:1")))
-	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
-	svc := ledger.NewService(db)
-	svc.ClaimCheck = custody.CaptureClaimCheck(db)
-	step := func(name, now, ev string) {
-		t.Helper()
-		svc.Now = clockAt(now)
-		if err := capture(svc, ev); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	step("a", "2025-10-05T01:00:00Z", run9p("a", "tA", "2025-10-05T00:00:00Z", []string{"PK:100"}, "OA", 2, claimPAK))
-	step("a3", "2025-10-06T01:00:00Z", run9p("a3", "tA", "2025-10-06T00:00:00Z", nil, "OB", 2, claimPAK))
-	step("a4", "2025-10-07T01:00:00Z", run9p("a4", "tA", "2025-10-07T00:00:00Z", []string{"CN:20"}, "", 0, ""))
+	db := mbfxStore(t, false, mbfxREE("PK", "PAK", 100), mbfxREE("CN", "CHN", 20), mbfxREE("CN3", "CHN", 100))
+	svc := mbfxService(db)
+	mbfxCapture(t, svc, "2025-10-05T01:00:00Z", "a", run9p("a", "tA", "2025-10-05T00:00:00Z", []string{"PK:100"}, "OA", 2, claimPAK))
+	mbfxCapture(t, svc, "2025-10-06T01:00:00Z", "a3", run9p("a3", "tA", "2025-10-06T00:00:00Z", nil, "OB", 2, claimPAK))
+	mbfxCapture(t, svc, "2025-10-07T01:00:00Z", "a4", run9p("a4", "tA", "2025-10-07T00:00:00Z", []string{"CN:20"}, "", 0, ""))
 	for lot, short := range map[string]float64{"OA": 0, "OB": 1.6 / 3} {
-		o, err := custody.OriginOf(ctx, db, "urn:t:lot:"+lot, false)
-		if err != nil || o.Claimed == nil {
-			t.Fatalf("%s origin: %+v %v", lot, o, err)
-		}
-		cl := o.Claimed
+		cl := mbfxClaim(t, db, lot)
 		if short == 0 && cl.Status != custody.ClaimAccepted {
 			t.Errorf("%s: %s (%s), want accepted", lot, cl.Status, cl.Error)
 		}
@@ -126,18 +87,14 @@ func TestRunInputAfterOutputOnlyEventLeavesClaimShort(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", nil, time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mbfxStatement(t, db, "2025-10", time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
 	if l := line(t, st, "ree", "PAK"); math.Abs(l.Credits-8.0/3) > 1e-9 || math.Abs(l.Claims-3.2) > 1e-9 || math.Abs(l.Closing+1.6/3) > 1e-9 {
 		t.Errorf("October PAK %+v, want credits 2.666667, claims 3.2, closing −0.533333", l)
 	}
 	if err := custody.CheckStatement(st); err != nil {
 		t.Error(err)
 	}
-	svc.Now = clockAt("2025-10-08T01:00:00Z")
-	err = capture(svc, run9p("d", "tD", "2025-10-08T00:00:00Z", []string{"CN3:100"}, "OD", 4.5, claimPAK))
+	err := mbfxTry(svc, "2025-10-08T01:00:00Z", run9p("d", "tD", "2025-10-08T00:00:00Z", []string{"CN3:100"}, "OD", 4.5, claimPAK))
 	if err == nil || !strings.Contains(err.Error(), "shortfall 4.133333 t") {
 		t.Errorf("d (3.6 t Pakistan against −0.533333 t): %v, want refused with shortfall 4.133333 t", err)
 	}

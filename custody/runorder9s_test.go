@@ -1,14 +1,11 @@
 package custody_test
 
 import (
-	"context"
 	"math"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/critmin/critmin/custody"
-	"github.com/critmin/critmin/ledger"
 )
 
 // TestRunCreditLotBroughtAgain (fix9s, issue 9): a later input-only event
@@ -29,7 +26,6 @@ import (
 //
 // Every order of capture of the four events reads the same.
 func TestRunCreditLotBroughtAgain(t *testing.T) {
-	ctx := context.Background()
 	events := map[string]string{
 		"a":  run9p("a", "tA", "2025-10-05T00:00:00Z", []string{"PK:100"}, "OA", 2, ""),
 		"a3": run9p("a3", "tA", "2025-10-06T00:00:00Z", nil, "OB", 2, ""),
@@ -51,24 +47,7 @@ func TestRunCreditLotBroughtAgain(t *testing.T) {
 	perm(nil, []string{"a", "a3", "a4", "a5"})
 	for _, order := range orders {
 		t.Run(strings.Join(order, ","), func(t *testing.T) {
-			db := store(t, doc(map[string]string{"mb": "mass_balance"},
-				feed("PK", "ree_concentrate", "PAK", 150, "Nd:4", "Pr:1"),
-				feed("CN", "ree_concentrate", "CHN", 20, "Nd:4", "Pr:1")))
-			if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
-				t.Fatal(err)
-			}
-			svc := ledger.NewService(db)
-			svc.ClaimCheck = custody.CaptureClaimCheck(db)
-			svc.Now = clockAt("2025-10-09T01:00:00Z")
-			for _, k := range order {
-				if err := capture(svc, events[k]); err != nil {
-					t.Fatalf("%s: %v", k, err)
-				}
-			}
-			st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", nil, time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
-			if err != nil {
-				t.Fatal(err)
-			}
+			st := mbfxRunOrder(t, "2025-10-09T01:00:00Z", events, order, mbfxREE("PK", "PAK", 150), mbfxREE("CN", "CHN", 20))
 			pak, chn := line(t, st, "ree", "PAK"), line(t, st, "ree", "CHN")
 			if math.Abs(pak.Credits-3.2*7.5/8.5) > 1e-9 || math.Abs(chn.Credits-3.2/8.5) > 1e-9 {
 				t.Errorf("credits PAK %v CHN %v, want 2.823529 and 0.376471 (3.2 t of oxide Nd+Pr shared 7.5:1)", pak.Credits, chn.Credits)

@@ -31,26 +31,14 @@ func TestPartAssayIsThePartsOwn(t *testing.T) {
 		return []critmin.Assay{{Analyte: "Nd", Value: v, Unit: "%", Basis: "dry", EventID: eid, At: at(day)}}
 	}
 	ev := func(eid string, day int, step, loc, dest, bol string, kgs *float64, as []critmin.Assay) *critmin.Event {
-		e := &critmin.Event{EventID: eid, Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: step, EventTime: at(day), BizLocation: loc,
-			Quantities: []critmin.QuantityElement{{Role: critmin.RoleEPC, EPCClass: id, Quantity: kgs}}}
-		if kgs != nil {
-			e.Quantities[0].UOM = "KGM"
-		}
-		if dest != "" {
-			e.Disposition = "in_transit"
-			e.Destinations = []critmin.SourceDest{{Type: "location", ID: dest}}
-		}
-		if bol != "" {
-			e.BizTransactions = []critmin.BizTransaction{{Type: "bol", ID: bol}}
-		}
+		e := noBodyEv(id, eid, day, step, loc, dest, bol, kgs)
 		if as != nil {
 			e.Mineral = &critmin.MineralFacts{Assays: as}
 		}
 		return e
 	}
-	commission := &critmin.Event{EventID: "c", Type: critmin.ObjectEvent, Action: "ADD", BizStep: "commissioning", EventTime: at(1), BizLocation: mine,
-		Quantities: []critmin.QuantityElement{{Role: critmin.RoleEPC, EPCClass: id, Quantity: kg(20000), UOM: "KGM"}},
-		Mineral:    &critmin.MineralFacts{Commodity: "ree_concentrate", Moisture: &zero, Assays: assay(5, 1, "c")}}
+	commission := noBodyCommission(id, mine, 20000)
+	commission.Mineral = &critmin.MineralFacts{Commodity: "ree_concentrate", Moisture: &zero, Assays: assay(5, 1, "c")}
 	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 	nd := func(list []critmin.Assay) float64 {
 		for _, a := range ledger.LatestAssays(list) {

@@ -23,29 +23,12 @@ func TestBodyDoesNotTakeOverPartOfOtherParty(t *testing.T) {
 	t.Parallel()
 	const id, mine, hou = "urn:lot:L1", "urn:site:MINE", "urn:site:HOU"
 	const fwo, buy1, buy2 = "urn:party:FWO", "urn:party:BUY1", "urn:party:BUY2"
-	ev := func(eid string, day int, step, loc, dest, bol string, kgs float64, parties ...critmin.SourceDest) *critmin.Event {
-		q := critmin.QuantityElement{Role: critmin.RoleEPC, EPCClass: id}
-		if kgs > 0 {
-			q.Quantity, q.UOM = kg(kgs), "KGM"
-		}
-		e := &critmin.Event{EventID: eid, Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: step, EventTime: at(day), BizLocation: loc,
-			Quantities: []critmin.QuantityElement{q}}
-		if dest != "" {
-			e.Disposition = "in_transit"
-			e.Destinations = []critmin.SourceDest{{Type: "location", ID: dest}}
-		}
-		e.Destinations = append(e.Destinations, parties...)
-		e.BizTransactions = []critmin.BizTransaction{{Type: "bol", ID: bol}}
-		return e
-	}
-	commission := &critmin.Event{EventID: "c", Type: critmin.ObjectEvent, Action: "ADD", BizStep: "commissioning", EventTime: at(1), BizLocation: mine,
-		Quantities:   []critmin.QuantityElement{{Role: critmin.RoleEPC, EPCClass: id, Quantity: kg(30000), UOM: "KGM"}},
-		Destinations: []critmin.SourceDest{{Type: "owning_party", ID: fwo}, {Type: "possessing_party", ID: fwo}}}
+	commission := partyCommission(id, mine, 30000, fwo)
 	evs := []*critmin.Event{commission,
-		ev("sa", 2, "shipping", mine, hou, "A", 10000),
-		ev("sb", 3, "shipping", mine, hou, "B", 0),
-		ev("ra", 5, "receiving", hou, "", "A", 9900, critmin.SourceDest{Type: "owning_party", ID: buy1}),
-		ev("rb", 6, "receiving", hou, "", "B", 18900, critmin.SourceDest{Type: "owning_party", ID: buy2})}
+		partyEv(id, "sa", 2, "shipping", mine, hou, "A", 10000),
+		partyEv(id, "sb", 3, "shipping", mine, hou, "B", 0),
+		partyEv(id, "ra", 5, "receiving", hou, "", "A", 9900, critmin.SourceDest{Type: "owning_party", ID: buy1}),
+		partyEv(id, "rb", 6, "receiving", hou, "", "B", 18900, critmin.SourceDest{Type: "owning_party", ID: buy2})}
 	lots, _ := ledger.Replay([]string{id}, evs)
 	l := lots[id]
 	if len(l.Parts) != 1 || l.Parts[0].Status != critmin.PartReceived || l.PartOwner(l.Parts[0]) != buy1 {

@@ -26,26 +26,8 @@ func TestPartMoistureProjected(t *testing.T) {
 	t.Parallel()
 	const id, mine, port, plant = "urn:lot:M", "urn:site:mine", "urn:site:port", "urn:site:plant"
 	f := func(v float64) *float64 { return &v }
-	ev := func(eid string, day int, step, loc, dest, bol string, kgs *float64, moisture *float64) *critmin.Event {
-		e := &critmin.Event{EventID: eid, Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: step, EventTime: at(day), BizLocation: loc,
-			Quantities: []critmin.QuantityElement{{Role: critmin.RoleEPC, EPCClass: id, Quantity: kgs}}}
-		if kgs != nil {
-			e.Quantities[0].UOM = "KGM"
-		}
-		if dest != "" {
-			e.Disposition = "in_transit"
-			e.Destinations = []critmin.SourceDest{{Type: "location", ID: dest}}
-		}
-		if bol != "" {
-			e.BizTransactions = []critmin.BizTransaction{{Type: "bol", ID: bol}}
-		}
-		if moisture != nil {
-			e.Mineral = &critmin.MineralFacts{Moisture: moisture}
-		}
-		return e
-	}
-	commission := &critmin.Event{EventID: "c", Type: critmin.ObjectEvent, Action: "ADD", BizStep: "commissioning", EventTime: at(1), BizLocation: mine,
-		Quantities: []critmin.QuantityElement{{Role: critmin.RoleEPC, EPCClass: id, Quantity: kg(20000), UOM: "KGM"}}, Mineral: &critmin.MineralFacts{Commodity: "antimony_ore", Moisture: f(0.1)}}
+	commission := noBodyCommission(id, mine, 20000)
+	commission.Mineral.Moisture = f(0.1)
 	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 	check := func(name string, events []*critmin.Event, body, dry float64, parts ...float64) {
 		t.Helper()
@@ -61,16 +43,16 @@ func TestPartMoistureProjected(t *testing.T) {
 		}
 	}
 	evs := []*critmin.Event{commission,
-		ev("s", 2, "shipping", mine, port, "B1", kg(5000), nil),
-		ev("r", 3, "receiving", port, "", "B1", kg(5000), nil),
-		ev("mp", 4, "sampling", port, "", "", nil, f(0.12))}
+		moistureEv(id, "s", 2, "shipping", mine, port, "B1", kg(5000), nil),
+		moistureEv(id, "r", 3, "receiving", port, "", "B1", kg(5000), nil),
+		moistureEv(id, "mp", 4, "sampling", port, "", "", nil, f(0.12))}
 	check("reading at the port", evs, 0.1, 17.9, 0.12)
-	evs = append(evs, ev("mm", 5, "sampling", mine, "", "", nil, f(0.08)))
+	evs = append(evs, moistureEv(id, "mm", 5, "sampling", mine, "", "", nil, f(0.08)))
 	check("reading at the mine", evs, 0.08, 18.2, 0.12)
-	evs = append(evs, ev("o", 6, "shipping", port, plant, "B2", kg(2000), nil))
+	evs = append(evs, moistureEv(id, "o", 6, "shipping", port, plant, "B2", kg(2000), nil))
 	check("shipped on from the port", evs, 0.08, 18.2, 0.12, 0.12)
-	evs = append(evs, ev("s3", 7, "shipping", mine, plant, "B3", kg(1000), nil),
-		ev("r3", 8, "receiving", plant, "", "B3", kg(1000), f(0.09)))
+	evs = append(evs, moistureEv(id, "s3", 7, "shipping", mine, plant, "B3", kg(1000), nil),
+		moistureEv(id, "r3", 8, "receiving", plant, "", "B3", kg(1000), f(0.09)))
 	check("receipt measured at the plant", evs, 0.08, 18.19, 0.12, 0.12, 0.09)
 	// What a run or a weighing takes at each site: the port's part at
 	// 12 %, the plant's received part at 9 % (the onward part bound

@@ -29,23 +29,10 @@ func TestPartOwnerAtReceipt(t *testing.T) {
 	t.Parallel()
 	const id, mine, hou = "urn:lot:K9", "urn:site:M", "urn:site:H"
 	const fwo, ussm, port = "urn:party:FWO", "urn:party:USSM", "urn:party:PORT"
-	ev := func(eid string, day int, step, loc, dest, bol string, kgs float64, parties ...critmin.SourceDest) *critmin.Event {
-		e := &critmin.Event{EventID: eid, Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: step, EventTime: at(day), BizLocation: loc,
-			Quantities: []critmin.QuantityElement{{Role: critmin.RoleEPC, EPCClass: id, Quantity: kg(kgs), UOM: "KGM"}}}
-		if dest != "" {
-			e.Disposition = "in_transit"
-			e.Destinations = []critmin.SourceDest{{Type: "location", ID: dest}}
-		}
-		e.Destinations = append(e.Destinations, parties...)
-		e.BizTransactions = []critmin.BizTransaction{{Type: "bol", ID: bol}}
-		return e
-	}
-	commission := &critmin.Event{EventID: "c", Type: critmin.ObjectEvent, Action: "ADD", BizStep: "commissioning", EventTime: at(1), BizLocation: mine,
-		Quantities:   []critmin.QuantityElement{{Role: critmin.RoleEPC, EPCClass: id, Quantity: kg(30000), UOM: "KGM"}},
-		Destinations: []critmin.SourceDest{{Type: "owning_party", ID: fwo}, {Type: "possessing_party", ID: fwo}}}
+	commission := partyCommission(id, mine, 30000, fwo)
 	evs := []*critmin.Event{commission,
-		ev("d1", 2, "shipping", mine, hou, "D1", 10000),
-		ev("r1", 3, "receiving", hou, "", "D1", 10000, critmin.SourceDest{Type: "owning_party", ID: ussm}, critmin.SourceDest{Type: "possessing_party", ID: port})}
+		partyEv(id, "d1", 2, "shipping", mine, hou, "D1", 10000),
+		partyEv(id, "r1", 3, "receiving", hou, "", "D1", 10000, critmin.SourceDest{Type: "owning_party", ID: ussm}, critmin.SourceDest{Type: "possessing_party", ID: port})}
 	lots, _ := ledger.Replay([]string{id}, evs)
 	l := lots[id]
 	if l.Owner != fwo || l.Custodian != fwo {
@@ -60,7 +47,7 @@ func TestPartOwnerAtReceipt(t *testing.T) {
 	}
 	// D2: 5 t to H, received naming no party: the part keeps the lot's
 	// (FWO), and H holds parts of two owners.
-	evs = append(evs, ev("d2", 4, "shipping", mine, hou, "D2", 5000), ev("r2", 5, "receiving", hou, "", "D2", 5000))
+	evs = append(evs, partyEv(id, "d2", 4, "shipping", mine, hou, "D2", 5000), partyEv(id, "r2", 5, "receiving", hou, "", "D2", 5000))
 	lots, _ = ledger.Replay([]string{id}, evs)
 	l = lots[id]
 	if p := l.Parts[1]; l.PartOwner(p) != fwo || l.PartCustodian(p) != fwo {
@@ -71,8 +58,8 @@ func TestPartOwnerAtReceipt(t *testing.T) {
 	}
 	// D3: 5 t of the USSM part back to M, received there naming USSM as
 	// owner: it stays apart from FWO's body.
-	evs = append(evs, ev("d3", 6, "shipping", hou, mine, "D3", 5000),
-		ev("r3", 7, "receiving", mine, "", "D3", 5000, critmin.SourceDest{Type: "owning_party", ID: ussm}))
+	evs = append(evs, partyEv(id, "d3", 6, "shipping", hou, mine, "D3", 5000),
+		partyEv(id, "r3", 7, "receiving", mine, "", "D3", 5000, critmin.SourceDest{Type: "owning_party", ID: ussm}))
 	lots, _ = ledger.Replay([]string{id}, evs)
 	l = lots[id]
 	if p := l.Parts[2]; p.Status != critmin.PartReceived || p.Owner != ussm || p.Custodian != port || l.Owner != fwo || l.Custodian != fwo {

@@ -25,34 +25,16 @@ func TestPartRejoinsBody(t *testing.T) {
 	t.Parallel()
 	const id, mine, port = "urn:lot:K3", "urn:site:M", "urn:site:P"
 	f := func(v float64) *float64 { return &v }
-	ev := func(eid string, day int, step, loc, dest, bol string, kgs *float64, moisture *float64) *critmin.Event {
-		e := &critmin.Event{EventID: eid, Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: step, EventTime: at(day), BizLocation: loc,
-			Quantities: []critmin.QuantityElement{{Role: critmin.RoleEPC, EPCClass: id, Quantity: kgs}}}
-		if kgs != nil {
-			e.Quantities[0].UOM = "KGM"
-		}
-		if dest != "" {
-			e.Disposition = "in_transit"
-			e.Destinations = []critmin.SourceDest{{Type: "location", ID: dest}}
-		}
-		if bol != "" {
-			e.BizTransactions = []critmin.BizTransaction{{Type: "bol", ID: bol}}
-		}
-		if moisture != nil {
-			e.Mineral = &critmin.MineralFacts{Moisture: moisture}
-		}
-		return e
-	}
-	commission := &critmin.Event{EventID: "c", Type: critmin.ObjectEvent, Action: "ADD", BizStep: "commissioning", EventTime: at(1), BizLocation: mine,
-		Quantities: []critmin.QuantityElement{{Role: critmin.RoleEPC, EPCClass: id, Quantity: kg(30000), UOM: "KGM"}}, Mineral: &critmin.MineralFacts{Commodity: "antimony_ore", Moisture: f(0.08)}}
+	commission := noBodyCommission(id, mine, 30000)
+	commission.Mineral.Moisture = f(0.08)
 	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 	evs := []*critmin.Event{commission,
-		ev("d1", 2, "shipping", mine, port, "D1", kg(5000), nil),
-		ev("d2", 3, "shipping", mine, port, "D2", kg(5000), nil),
-		ev("r1", 4, "receiving", port, "", "D1", kg(5000), nil),
-		ev("r2", 5, "receiving", port, "", "D2", kg(5000), nil),
-		ev("d3", 6, "shipping", port, mine, "D3", kg(5000), f(0.10)),
-		ev("r3", 7, "receiving", mine, "", "D3", kg(5000), nil)}
+		moistureEv(id, "d1", 2, "shipping", mine, port, "D1", kg(5000), nil),
+		moistureEv(id, "d2", 3, "shipping", mine, port, "D2", kg(5000), nil),
+		moistureEv(id, "r1", 4, "receiving", port, "", "D1", kg(5000), nil),
+		moistureEv(id, "r2", 5, "receiving", port, "", "D2", kg(5000), nil),
+		moistureEv(id, "d3", 6, "shipping", port, mine, "D3", kg(5000), f(0.10)),
+		moistureEv(id, "r3", 7, "receiving", mine, "", "D3", kg(5000), nil)}
 	lots, _ := ledger.Replay([]string{id}, evs)
 	l := lots[id]
 	if !near(l.WetTonnes, 30) || !near(l.DryTonnes, 27.5) || !near(l.RemainingWetTonnes(), 25) || !near(l.PartsTonnes(), 5) {
@@ -65,7 +47,7 @@ func TestPartRejoinsBody(t *testing.T) {
 		t.Fatalf("parts %+v: want the third rejoined by r3", l.Parts)
 	}
 	// 25 t weighed at M: the body; the total 25 + 5 (D2 at P) = 30 t.
-	lots, _ = ledger.Replay([]string{id}, append(evs, ev("w", 8, "inspecting", mine, "", "", kg(25000), nil)))
+	lots, _ = ledger.Replay([]string{id}, append(evs, moistureEv(id, "w", 8, "inspecting", mine, "", "", kg(25000), nil)))
 	if l := lots[id]; !near(l.WetTonnes, 30) || !near(l.RemainingWetTonnes(), 25) {
 		t.Fatalf("after a 25 t weighing at M: wet %v, rest %v; want 30, 25", l.WetTonnes, l.RemainingWetTonnes())
 	}

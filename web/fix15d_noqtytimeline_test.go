@@ -1,14 +1,10 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/critmin/critmin/demo"
-	"github.com/critmin/critmin/ledger"
 )
 
 // TestNoQuantityShipmentOnLotPage (issue 15, fix15d item 2): FW-19 holds
@@ -19,24 +15,10 @@ import (
 // B's line as the shipment page does: "14 t (no quantity stated: what
 // stood of the lot where it left)".
 func TestNoQuantityShipmentOnLotPage(t *testing.T) {
-	ts := MustServe(t, false, nil)
-	ctx := context.Background()
-	if _, err := demo.Load(ctx, ts.Svc); err != nil {
-		t.Fatal(err)
-	}
-	const lot, houston, karachi = "urn:critmin:demo:lot:FW-19", "urn:critmin:demo:site:houston", "urn:critmin:demo:site:karachi"
-	moves := `{"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-21T00:00:00Z", "epcisBody": {"eventList": [
- {"type": "ObjectEvent", "eventID": "urn:t:fw19d2:sa", "eventTime": "2025-11-02T10:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
-  "quantityList": [{"epcClass": "` + lot + `", "quantity": 5000, "uom": "KGM"}], "bizLocation": {"id": "` + karachi + `"},
-  "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:demo:bol:FW-19-A"}], "destinationList": [{"type": "location", "destination": "` + houston + `"}]},
- {"type": "ObjectEvent", "eventID": "urn:t:fw19d2:sb", "eventTime": "2025-11-03T10:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
-  "quantityList": [{"epcClass": "` + lot + `"}], "bizLocation": {"id": "` + karachi + `"},
-  "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:demo:bol:FW-19-B"}], "destinationList": [{"type": "location", "destination": "` + houston + `"}]}]}}`
-	for _, doc := range []string{fw19Doc, moves} {
-		if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ts := fw19Split(t,
+		fw19Ship("urn:t:fw19d2:sa", "2025-11-02T10:00:00+05:00", "FW-19-A", 5000),
+		fw19Ship("urn:t:fw19d2:sb", "2025-11-03T10:00:00+05:00", "FW-19-B", 0))
+	const lot = "urn:critmin:demo:lot:FW-19"
 	const want = "14 t (no quantity stated: what stood of the lot where it left)"
 	resp, b := do(t, "GET", ts.URL+"/shipments/"+url.PathEscape("urn:critmin:demo:bol:FW-19-B"), operatorSecret, nil, map[string]string{"Accept": "text/html"})
 	if resp.StatusCode != http.StatusOK || !strings.Contains(visibleText(string(b)), want) {

@@ -7,9 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/critmin/critmin/demo"
-	"github.com/critmin/critmin/ledger"
 )
 
 // TestReceivePreviewGivesLotMass (issue 15, fix15d item 1): FW-19 holds
@@ -25,27 +22,12 @@ import (
 //
 // Once captured, the lot's wetTonnes is 18.86.
 func TestReceivePreviewGivesLotMass(t *testing.T) {
-	ts := MustServe(t, false, nil)
+	ts := fw19Split(t,
+		fw19Ship("urn:t:fw19d:sa", "2025-11-02T10:00:00+05:00", "FW-19-A", 5000),
+		fw19Receive("urn:t:fw19d:ra", "2025-11-20T08:00:00-06:00", "FW-19-A", 4960),
+		fw19Ship("urn:t:fw19d:sb", "2025-11-21T10:00:00+05:00", "FW-19-B", 0))
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, ts.Svc); err != nil {
-		t.Fatal(err)
-	}
-	const lot, houston, karachi = "urn:critmin:demo:lot:FW-19", "urn:critmin:demo:site:houston", "urn:critmin:demo:site:karachi"
-	moves := `{"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-21T00:00:00Z", "epcisBody": {"eventList": [
- {"type": "ObjectEvent", "eventID": "urn:t:fw19d:sa", "eventTime": "2025-11-02T10:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
-  "quantityList": [{"epcClass": "` + lot + `", "quantity": 5000, "uom": "KGM"}], "bizLocation": {"id": "` + karachi + `"},
-  "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:demo:bol:FW-19-A"}], "destinationList": [{"type": "location", "destination": "` + houston + `"}]},
- {"type": "ObjectEvent", "eventID": "urn:t:fw19d:ra", "eventTime": "2025-11-20T08:00:00-06:00", "eventTimeZoneOffset": "-06:00", "action": "OBSERVE", "bizStep": "receiving", "disposition": "in_progress",
-  "quantityList": [{"epcClass": "` + lot + `", "quantity": 4960, "uom": "KGM"}], "bizLocation": {"id": "` + houston + `"},
-  "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:demo:bol:FW-19-A"}]},
- {"type": "ObjectEvent", "eventID": "urn:t:fw19d:sb", "eventTime": "2025-11-21T10:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
-  "quantityList": [{"epcClass": "` + lot + `"}], "bizLocation": {"id": "` + karachi + `"},
-  "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:demo:bol:FW-19-B"}], "destinationList": [{"type": "location", "destination": "` + houston + `"}]}]}}`
-	for _, doc := range []string{fw19Doc, moves} {
-		if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	const lot, houston = "urn:critmin:demo:lot:FW-19", "urn:critmin:demo:site:houston"
 	v := url.Values{"lots": {lot + " 13900 KGM"}, "bol": {"urn:critmin:demo:bol:FW-19-B"}, "time": {"2025-12-10T08:00"}, "tz": {"-06:00"},
 		"site": {houston}, "eventID": {"urn:uuid:5e0a1d2c-0000-4000-8000-0000000015d1"}, "step": {"preview"}}
 	resp, b := do(t, "POST", ts.URL+"/record/receive", operatorSecret, []byte(v.Encode()), formHeader)

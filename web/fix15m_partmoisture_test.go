@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"html"
 	"math"
@@ -10,9 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/critmin/critmin/demo"
-	"github.com/critmin/critmin/ledger"
 )
 
 // TestLotPageShowsPartMoisture (issue 15, fix15m): a moisture read where
@@ -31,27 +27,13 @@ import (
 //     part's 7 % taken as the lot's, 14 × 0.93 = 13.02 t, it read
 //     +2.2 % and was refused).
 func TestLotPageShowsPartMoisture(t *testing.T) {
-	ts := MustServe(t, false, nil)
-	ctx := context.Background()
-	if _, err := demo.Load(ctx, ts.Svc); err != nil {
-		t.Fatal(err)
-	}
-	const houston, karachi, lot = "urn:critmin:demo:site:houston", "urn:critmin:demo:site:karachi", "urn:critmin:demo:lot:FW-19"
-	moves := `{"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-21T00:00:00Z", "epcisBody": {"eventList": [
- {"type": "ObjectEvent", "eventID": "urn:t:fw19m:s", "eventTime": "2025-11-02T10:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
-  "quantityList": [{"epcClass": "` + lot + `", "quantity": 5000, "uom": "KGM"}], "bizLocation": {"id": "` + karachi + `"},
-  "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:demo:bol:FW-19-M"}], "destinationList": [{"type": "location", "destination": "` + houston + `"}]},
- {"type": "ObjectEvent", "eventID": "urn:t:fw19m:r", "eventTime": "2025-11-20T08:00:00-06:00", "eventTimeZoneOffset": "-06:00", "action": "OBSERVE", "bizStep": "receiving", "disposition": "in_progress",
-  "quantityList": [{"epcClass": "` + lot + `", "quantity": 5000, "uom": "KGM"}], "bizLocation": {"id": "` + houston + `"},
-  "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:demo:bol:FW-19-M"}]},
- {"type": "ObjectEvent", "eventID": "urn:t:fw19m:m", "eventTime": "2025-11-20T12:00:00-06:00", "eventTimeZoneOffset": "-06:00", "action": "OBSERVE", "bizStep": "sampling",
-  "quantityList": [{"epcClass": "` + lot + `"}], "bizLocation": {"id": "` + houston + `"},
-  "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": 7, "uom": "P1"}]}]}]}}`
-	for _, doc := range []string{fw19Doc, moves} {
-		if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ts := fw19Split(t,
+		fw19Ship("urn:t:fw19m:s", "2025-11-02T10:00:00+05:00", "FW-19-M", 5000),
+		fw19Receive("urn:t:fw19m:r", "2025-11-20T08:00:00-06:00", "FW-19-M", 5000),
+		`{"type": "ObjectEvent", "eventID": "urn:t:fw19m:m", "eventTime": "2025-11-20T12:00:00-06:00", "eventTimeZoneOffset": "-06:00", "action": "OBSERVE", "bizStep": "sampling",
+  "quantityList": [{"epcClass": "urn:critmin:demo:lot:FW-19"}], "bizLocation": {"id": "urn:critmin:demo:site:houston"},
+  "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/H2O", "value": 7, "uom": "P1"}]}]}`)
+	const karachi, lot = "urn:critmin:demo:site:karachi", "urn:critmin:demo:lot:FW-19"
 	resp, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape(lot), operatorSecret, nil, map[string]string{"Accept": "text/html"})
 	page := string(b)
 	part := regexp.MustCompile(`(?s)<dd class="part">(.*?)</dd>`).FindStringSubmatch(page)

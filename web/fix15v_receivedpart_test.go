@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"math"
 	"net/http"
@@ -9,9 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/critmin/critmin/demo"
-	"github.com/critmin/critmin/ledger"
 )
 
 // TestReceivedPartBecomesTheLotsMass (issue 15, fix15v item 2): the
@@ -24,20 +20,7 @@ import (
 //   - once captured, the lot's total is 19 − 5 + 4.96 = 18.96 t and 14 t
 //     remain at Karachi (19 − 5, unchanged).
 func TestReceivedPartBecomesTheLotsMass(t *testing.T) {
-	ts := MustServe(t, false, nil)
-	ctx := context.Background()
-	if _, err := demo.Load(ctx, ts.Svc); err != nil {
-		t.Fatal(err)
-	}
-	ship := `{"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-21T00:00:00Z", "epcisBody": {"eventList": [
- {"type": "ObjectEvent", "eventID": "urn:t:fw19:s", "eventTime": "2025-11-02T10:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
-  "quantityList": [{"epcClass": "urn:critmin:demo:lot:FW-19", "quantity": 5000, "uom": "KGM"}], "bizLocation": {"id": "urn:critmin:demo:site:karachi"},
-  "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:demo:bol:FW-19-P"}], "destinationList": [{"type": "location", "destination": "urn:critmin:demo:site:houston"}]}]}}`
-	for _, doc := range []string{fw19Doc, ship} {
-		if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ts := fw19Split(t, fw19Ship("urn:t:fw19:s", "2025-11-02T10:00:00+05:00", "FW-19-P", 5000))
 	const lot = "urn:critmin:demo:lot:FW-19"
 	v := url.Values{"lots": {lot + " 4960 KGM"}, "bol": {"urn:critmin:demo:bol:FW-19-P"}, "time": {"2025-11-20T08:00"}, "tz": {"-06:00"},
 		"site": {"urn:critmin:demo:site:houston"}, "eventID": {"urn:uuid:5e0a1d2c-0000-4000-8000-0000000001f9"}}

@@ -1397,8 +1397,14 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		if f.ID == "pack" {
 			view.Notes = packNotes(v.Get("lots"))
 		}
+		// The form's event, decoded once for the notes that read it
+		// (nil when the document does not decode).
+		var formEv *critmin.Event
+		if f.ID == "ship" || f.ID == "receive" {
+			formEv = s.formEvent(doc)
+		}
 		if f.ID == "ship" {
-			ns, err := s.shipRestNotes(r, v, doc)
+			ns, err := s.shipRestNotes(r, v, formEv)
 			if err != nil {
 				s.renderError(w, r, err)
 				return
@@ -1409,7 +1415,7 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 			view.Warnings = append(view.Warnings, "The run "+strings.TrimSpace(v.Get("run"))+" already has recorded events, so its lots were fed with them: the lots fed given here are fed again, taking their masses a second time. To add products only, go back and leave Lots fed empty.")
 		}
 		if f.ID == "receive" {
-			ws, notes, err := s.receiptWarnings(r, v, doc)
+			ws, notes, err := s.receiptWarnings(r, v, formEv)
 			if err != nil {
 				s.renderError(w, r, err)
 				return
@@ -1634,8 +1640,9 @@ func packNotes(lines string) []string {
 // (ledger parts.go, critmin.LotPart.Mass). The difference's per cent is
 // printed as the lot page prints it (formatPct, two decimals: −0.83 %,
 // never −0.8 % where the pages read −0.83 %; issue 15, fix15z F2), and
-// exactly the tolerance (−0.5 %) is within it.
-func (s *site) receiptWarnings(r *http.Request, v url.Values, doc []byte) (warnings, notes []string, err error) {
+// exactly the tolerance (−0.5 %) is within it. formEv is the form's
+// event (formEvent), replayed for the lot's mass once captured.
+func (s *site) receiptWarnings(r *http.Request, v url.Values, formEv *critmin.Event) (warnings, notes []string, err error) {
 	bol := strings.TrimSpace(v.Get("bol"))
 	at, perr := time.Parse(time.RFC3339, eventTime(v))
 	if bol == "" || perr != nil {
@@ -1701,7 +1708,7 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values, doc []byte) (warni
 			// weight received "becomes the lot's current mass" where the
 			// lot's other received part stayed in its total).
 			after := fmt.Sprintf("Once captured, %s t becomes %s", formatNum(got, 3), what)
-			if al, err := s.lotAfterPreview(r, lot, doc); err != nil {
+			if al, err := s.lotAfterPreview(r, lot, formEv); err != nil {
 				return nil, nil, err
 			} else if al != nil {
 				var at []string
@@ -1747,10 +1754,10 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values, doc []byte) (warni
 // shipRestNotes says, for each lot line of the Ship form without a
 // mass, what the shipment will ship of it: what stands of the lot where
 // it leaves, by the lot's events before it (ledger.ShippedBy, as the
-// capture check and the shipment page read it).
-func (s *site) shipRestNotes(r *http.Request, v url.Values, doc []byte) ([]string, error) {
+// capture check and the shipment page read it). ev is the form's event
+// (formEvent); none is said when it is nil.
+func (s *site) shipRestNotes(r *http.Request, v url.Values, ev *critmin.Event) ([]string, error) {
 	var out []string
-	var ev *critmin.Event // the form's event, decoded once
 	for _, q := range qtyLinesElements(v.Get("lots")) {
 		if q.Quantity != nil || q.EPCClass == "" {
 			continue
@@ -1763,13 +1770,7 @@ func (s *site) shipRestNotes(r *http.Request, v url.Values, doc []byte) ([]strin
 			return nil, err
 		}
 		if ev == nil {
-			d, err := epcis.ParseDocument(doc, false)
-			if err != nil || len(d.Events) == 0 {
-				return nil, nil
-			}
-			if ev, _ = d.Decode(0, s.Ledger.Now().UTC()); ev == nil {
-				return nil, nil
-			}
+			return nil, nil
 		}
 		if t, ok := ledger.ShippedBy(lot, critminhttp.FullEvents(levs), ev); ok {
 			out = append(out, fmt.Sprintf("Lot %s: no mass stated: the shipment ships what stands of the lot where it leaves, %s t, and the event states no quantity of it.", lot, formatNum(t, 3)))
@@ -1780,25 +1781,37 @@ func (s *site) shipRestNotes(r *http.Request, v url.Values, doc []byte) ([]strin
 	return out, nil
 }
 
+// formEvent is the first event of the form's document doc, decoded as
+// at capture (epcis.ParseDocument, Decode at the ledger's clock); nil
+// when doc holds no event or does not decode. A preview decodes it once
+// and hands it to the notes that read it (shipRestNotes,
+// receiptWarnings).
+func (s *site) formEvent(doc []byte) *critmin.Event {
+	d, err := epcis.ParseDocument(doc, false)
+	if err != nil || len(d.Events) == 0 {
+		return nil
+	}
+	ev, _ := d.Decode(0, s.Ledger.Now().UTC())
+	return ev
+}
+
 // lotAfterPreview is lot as it will stand once the previewed event (the
-// form's document doc) is captured: its live events and the event
-// replayed in event-time order (ledger.Replay), as the ledger projects
-// them. nil when the lot has no event or doc does not decode.
-func (s *site) lotAfterPreview(r *http.Request, lot string, doc []byte) (*critmin.Lot, error) {
+// form's event formEv, from formEvent) is captured: its live events and
+// the event replayed in event-time order (ledger.Replay), as the ledger
+// projects them. nil when the lot has no event or formEv is nil. formEv
+// is left as it is (a copy takes the mineral facts and the key).
+func (s *site) lotAfterPreview(r *http.Request, lot string, formEv *critmin.Event) (*critmin.Lot, error) {
 	levs, err := s.LotEvents(r, lot)
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
 	}
-	d, err := epcis.ParseDocument(doc, false)
-	if err != nil || len(d.Events) == 0 {
+	if formEv == nil {
 		return nil, nil
 	}
-	ev, _ := d.Decode(0, s.Ledger.Now().UTC())
-	if ev == nil {
-		return nil, nil
-	}
+	e := *formEv
+	ev := &e
 	if mf, errs := ledger.DecodeMineral(ev, ""); len(errs) == 0 {
 		ev.Mineral = mf
 	}
