@@ -1034,16 +1034,8 @@ func documentRuns(ctx context.Context, s Store, live []*critmin.Event) (map[*cri
 				r.edges = append(r.edges, e)
 			}
 			// The event counts from its first edge, as the store dates
-			// it (ledgerRun.at, sqldb EdgesAt).
-			first := time.Time{}
-			for _, e := range r.edges {
-				if !e.Replay && (first.IsZero() || e.EventTime.Before(first)) {
-					first = e.EventTime
-				}
-			}
-			if !first.IsZero() {
-				r.at = first
-			}
+			// it (ledgerRun.at, sqldb EdgesAt; firstEdge).
+			r.settleFirst()
 			members[ev.TransformationID] = append(prior, own...)
 		}
 		out[ev] = r

@@ -1083,7 +1083,7 @@ func (a *account) available(c string) float64 {
 //
 // A run is every TransformationEvent sharing a transformationID (EPCIS 2.0
 // §7.4.6), else one event: key is LotEdge.RunKey, event and at are its
-// first event, outputs every lot any of its events produced (an event of a
+// first event (firstEdge), outputs every lot any of its events produced (an event of a
 // split run may have outputs and no inputs, so no edges of its own).
 type ledgerRun struct {
 	key     string
@@ -1100,6 +1100,52 @@ type ledgerRun struct {
 	// then, and an event of this period earns on what it consumed beyond
 	// it (consumedByEvent, fix9u).
 	before []critmin.LotEdge
+}
+
+// firstEdge is a run's first event and its time, read from its edges
+// (fix9w): the earliest edge by event time (as the store dates it,
+// critmin.LinkTime) that is neither a Replay (an earlier input restated to
+// a later event's output: genealogy only) nor Carried (a later event's
+// input line carried to an output an earlier event stated), ties by event
+// ID. Where every edge is one of those — a run whose only edges in the
+// window are a later input's, carried to an output of an earlier period —
+// the earliest Carried edge, then the earliest Replay one, by the same
+// order. So the event a note names, the time a run's credits enter the
+// balance and its products count as made (madeAt, madeMoisture) never
+// depend on the order the store returns edges in, nor on whether the
+// run's events are stored or being captured. ok is false for no edges.
+func firstEdge(edges []critmin.LotEdge) (event string, at time.Time, ok bool) {
+	rank := func(e critmin.LotEdge) int {
+		switch {
+		case e.Replay:
+			return 2
+		case e.Carried:
+			return 1
+		}
+		return 0
+	}
+	var best critmin.LotEdge
+	for i, e := range edges {
+		if i > 0 {
+			rb, re := rank(best), rank(e)
+			if re > rb || re == rb && (e.EventTime.After(best.EventTime) || e.EventTime.Equal(best.EventTime) && e.EventID >= best.EventID) {
+				continue
+			}
+		}
+		best = e
+	}
+	if len(edges) == 0 {
+		return "", time.Time{}, false
+	}
+	return best.EventID, best.EventTime, true
+}
+
+// settleFirst sets the run's event and time to its first event
+// (firstEdge); a run without edges (outputs only) keeps its own.
+func (r *ledgerRun) settleFirst() {
+	if ev, at, ok := firstEdge(r.edges); ok {
+		r.event, r.at = ev, at
+	}
 }
 
 // xid is the run's transformationID, "" for a run of one event without
@@ -2157,6 +2203,7 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 		stored[e.EventID] = true
 		r := byKey[e.RunKey()]
 		if r == nil {
+			// event and at are settled once every edge is in (settleFirst).
 			r = &ledgerRun{key: e.RunKey(), event: e.EventID, at: e.EventTime}
 			byKey[r.key] = r
 			out = append(out, r)
@@ -2217,6 +2264,12 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 		}
 		byKey[cp.key] = &cp
 		out = append(out, &cp)
+	}
+	// Each run's event and time are its first event's, whatever the order
+	// the store returned its edges in and whether its events are stored or
+	// being captured (firstEdge).
+	for _, r := range out {
+		r.settleFirst()
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].at.Equal(out[j].at) {
