@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -353,8 +354,8 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 		// naming several lots carries a composite sample of them, not an
 		// assay of this lot (docs/trade.md, "Which assays a settlement
 		// reads"): it is not read.
-		if ev.Mineral != nil && !composite(ev) {
-			loading := blEvent == nil || ev == blEvent
+		loading := blEvent == nil || ev == blEvent
+		if ev.Mineral != nil && !composite(ev) && (loading || ofShippedPart(lot, blEvent, ev)) {
 			for _, a := range ev.Mineral.Assays {
 				if isExchangeReport(ev, a.Analyte) {
 					continue
@@ -489,6 +490,42 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 		}
 	}
 	return lf, nil
+}
+
+// ofShippedPart says whether the assays event ev states of lot l after
+// its B/L (blEvent) are of what the B/L shipped. When the B/L shipped a
+// part of the lot (ledger.ShippedPart: the rest stayed where it stood),
+// an assay is of what stood where it was taken (issue 15, fix15a;
+// docs/trade.md, "Which assays a settlement reads"): the part's own
+// (Lot.PartAssays, by event) are read; the body's (Lot.Assays) and
+// another part's are not — a re-assay of the 6 t left at the mine is no
+// grade of the 4 t shipped. An assay the ledger no longer keeps (a newer
+// one of its analyte and basis replaced it) is the part's when it was
+// taken where the part went (its To). When the B/L shipped the whole
+// lot, every assay is.
+func ofShippedPart(l *critmin.Lot, blEvent, ev *critmin.Event) bool {
+	if blEvent == nil {
+		return true
+	}
+	p, ok := ledger.ShippedPart(l, blEvent.EventID)
+	if !ok {
+		return true
+	}
+	has := func(list []critmin.Assay) bool {
+		return slices.ContainsFunc(list, func(a critmin.Assay) bool { return a.EventID == ev.EventID })
+	}
+	if has(l.PartAssays(p)) {
+		return true
+	}
+	if has(l.Assays) {
+		return false
+	}
+	for _, q := range l.Parts {
+		if q.ShipEventID != p.ShipEventID && has(q.Assays) {
+			return false
+		}
+	}
+	return p.To != "" && placeOf(ev) == epcis.Canonical(p.To)
 }
 
 // readAssay is an assay read from a lot's event, with the event's time

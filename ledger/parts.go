@@ -734,6 +734,58 @@ func RunInputMoisture(l *critmin.Lot, eventIDs ...string) (m *float64, ok bool) 
 	return &v, true
 }
 
+// RunInputScopes are the grades of what the run events eventIDs took of
+// lot l's parts received at the run's site (applyPart,
+// LotPart.RunTakes), as RunInputMoisture reads their water: one
+// AssayScope per part taken, with that part's assays (Lot.PartAssays:
+// its own where it was assayed after it left, else the lot's), the
+// moisture it was taken at (RunTake.Moisture, else Lot.PartMoisture) and
+// the dry tonnes taken of it (wet × (1 − moisture); the wet tonnes when
+// no moisture is known). An assay is of what stood where it was taken
+// (issue 15, fix15a): a run fed 4 t of a part assayed Nd2O3 4 % where it
+// was received takes 4 % material, whatever the body left at the mine
+// holds. Site and ShipEventID name the part. ok is false when the events
+// took of no part: the run took of the lot's body, at the lot's own
+// assays (Lot.Assays) and moisture.
+func RunInputScopes(l *critmin.Lot, eventIDs ...string) (scopes []AssayScope, ok bool) {
+	if l == nil || len(eventIDs) == 0 {
+		return nil, false
+	}
+	for _, p := range l.Parts {
+		for _, k := range p.RunTakes {
+			if !slices.Contains(eventIDs, k.EventID) {
+				continue
+			}
+			m := k.Moisture // as it was when taken
+			if m == nil {
+				m = l.PartMoisture(p)
+			}
+			dry := k.Tonnes
+			if m != nil {
+				dry *= 1 - *m
+			}
+			scopes = append(scopes, AssayScope{Site: p.To, ShipEventID: p.ShipEventID, Assays: l.PartAssays(p), Moisture: m, DryTonnes: dry})
+		}
+	}
+	return scopes, len(scopes) > 0
+}
+
+// ShippedPart is the part of lot l that the dispatch shipEventID sent
+// away (LotPart.ShipEventID), with its assays (Lot.PartAssays); ok is
+// false when that event shipped no part of l (it moved the whole lot,
+// or is not l's dispatch).
+func ShippedPart(l *critmin.Lot, shipEventID string) (critmin.LotPart, bool) {
+	if l == nil || shipEventID == "" {
+		return critmin.LotPart{}, false
+	}
+	for _, p := range l.Parts {
+		if p.ShipEventID == shipEventID {
+			return p, true
+		}
+	}
+	return critmin.LotPart{}, false
+}
+
 // PartMoistureAt is the moisture (a fraction) of what stands of lot l's
 // parts received at site, where the rest of the lot stands elsewhere —
 // what a run or a weighing there takes or weighs (applyPart,

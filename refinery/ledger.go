@@ -265,33 +265,64 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 		// The lot's grade of each element is its newest assay of it, in
 		// any spelling and on either basis, converted to dry
 		// (ledger.LatestAssays, ledger.DryValue: the rule of origin and
-		// mass balance), so Nd beside an older Nd2O3 counts once.
+		// mass balance), so Nd beside an older Nd2O3 counts once. An
+		// assay is of what stood where it was taken (issue 15, fix15a):
+		// a feed taken of parts received at the run's site is at those
+		// parts' grades (ledger.RunInputScopes), each part's dry tonnes
+		// taken at its own, mass-weighted (Σ dᵢ·gᵢ / Σ dᵢ) — never the
+		// grade of the body left elsewhere; an element one part taken
+		// has no grade of is not measured for the lot. Else (the body,
+		// an output) the lot's own assays.
+		scopes := []ledger.AssayScope{{Assays: lot.Assays, Moisture: lot.Moisture, DryTonnes: 1}}
+		if en.in {
+			if sc, ok := ledger.RunInputScopes(lot, en.events...); ok {
+				scopes = sc
+			}
+		}
+		gSum, gN := map[string]float64{}, map[string]int{}
+		var w float64
+		n := 0
+		for _, sc := range scopes {
+			if !(sc.DryTonnes > 0) {
+				continue
+			}
+			n++
+			w += sc.DryTonnes
+			for _, as := range ledger.LatestAssays(sc.Assays) {
+				el := units.ElementOf(as.Analyte)
+				if _, isOxide := units.LookupOxide(as.Analyte); !isOxide && !units.IsElement(as.Analyte) {
+					p.Warnings = append(p.Warnings, UnconvertedAnalyteWarning(fmt.Sprintf("lot %s (event %s, stream %s)", en.lot, strings.Join(en.events, ", "), p.Streams[si].ID), as.Analyte))
+					continue
+				}
+				dv, ok := ledger.DryValue(as, sc.Moisture)
+				if !ok {
+					// As received, and no moisture known to convert it: the
+					// lot does not give a dry grade of el, and says so.
+					p.Warnings = append(p.Warnings, fmt.Sprintf("lot %s (event %s, stream %s): its %s assay is as received and the lot has no moisture to convert it to dry: not used", en.lot, strings.Join(en.events, ", "), p.Streams[si].ID, as.Analyte))
+					continue
+				}
+				g, err := units.ConvertGrade(dv, as.Unit, units.Percent)
+				if err != nil {
+					continue // an analyte in a unit that is not a grade
+				}
+				if !slices.Contains(p.Elements, el) {
+					// Measured, but not tracked by the flowsheet: not
+					// reconciled, and said so (never skipped silently).
+					p.noteUntracked(el, fmt.Sprintf("lot %s (stream %s)", en.lot, p.Streams[si].ID))
+				}
+				if o, ok := units.LookupOxide(as.Analyte); ok {
+					g *= o.ToElement
+				}
+				gSum[el] += sc.DryTonnes * g
+				gN[el]++
+			}
+		}
 		has := map[string]bool{}
-		for _, as := range ledger.LatestAssays(lot.Assays) {
-			el := units.ElementOf(as.Analyte)
-			if _, isOxide := units.LookupOxide(as.Analyte); !isOxide && !units.IsElement(as.Analyte) {
-				p.Warnings = append(p.Warnings, UnconvertedAnalyteWarning(fmt.Sprintf("lot %s (event %s, stream %s)", en.lot, strings.Join(en.events, ", "), p.Streams[si].ID), as.Analyte))
+		for el, s := range gSum {
+			if gN[el] != n {
 				continue
 			}
-			dv, ok := ledger.DryValue(as, lot.Moisture)
-			if !ok {
-				// As received, and no moisture known to convert it: the
-				// lot does not give a dry grade of el, and says so.
-				p.Warnings = append(p.Warnings, fmt.Sprintf("lot %s (event %s, stream %s): its %s assay is as received and the lot has no moisture to convert it to dry: not used", en.lot, strings.Join(en.events, ", "), p.Streams[si].ID, as.Analyte))
-				continue
-			}
-			g, err := units.ConvertGrade(dv, as.Unit, units.Percent)
-			if err != nil {
-				continue // an analyte in a unit that is not a grade
-			}
-			if !slices.Contains(p.Elements, el) {
-				// Measured, but not tracked by the flowsheet: not
-				// reconciled, and said so (never skipped silently).
-				p.noteUntracked(el, fmt.Sprintf("lot %s (stream %s)", en.lot, p.Streams[si].ID))
-			}
-			if o, ok := units.LookupOxide(as.Analyte); ok {
-				g *= o.ToElement
-			}
+			g := s / w
 			a.el[el] += t * g
 			a.el2[el] += (t * g) * (t * g)
 			a.elT[el] += t
