@@ -13,16 +13,18 @@ import (
 // Group commit. Captures queued for the writer share one write
 // transaction and one commit (one fsync under synchronous=FULL): the
 // capture holding the writer's turn (captureMu) works in a savepoint of
-// the group's transaction, and when it is done it hands the turn — the
-// transaction still open — to the next queued capture, or commits the
-// group when none is queued or the group is full. Each capture is still
-// all or nothing: a capture that fails or is refused (a validation or
-// capture-time check, ledger.Service.ClaimCheck) rolls back to its own
-// savepoint, leaving the earlier captures of the group in place; and each
-// capture's Commit returns only once the group's commit is durable, with
-// the group's error if that commit fails. A capture's reads during its
-// turn (CaptureReads) go through the group's transaction, so its checks
-// see the captures before it in the group as if they were committed.
+// the group's transaction (the capture that opens the transaction works
+// in it directly: it holds nothing else), and when it is done it hands
+// the turn — the transaction still open — to the next queued capture, or
+// commits the group when none is queued or the group is full. Each
+// capture is still all or nothing: a capture that fails or is refused (a
+// validation or capture-time check, ledger.Service.ClaimCheck) rolls back
+// to its own savepoint (the opening capture: the whole transaction),
+// leaving the earlier captures of the group in place; and each capture's
+// Commit returns only once the group's commit is durable, with the
+// group's error if that commit fails. A capture's reads during its turn
+// (CaptureReads) go through the group's transaction, so its checks see
+// the captures before it in the group as if they were committed.
 
 // maxGroupMembers bounds the captures one transaction carries, so that a
 // steady queue still commits (and acknowledges) at least every so many
