@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/critmin/critmin/jsonstrict"
 	"github.com/go-json-experiment/json/jsontext"
 )
 
@@ -27,7 +28,7 @@ func decodeStoredJSON(raw []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeStoredValue(dec, tok)
+	return decodeStoredValue(dec, tok, 0)
 }
 
 // decodeJSONValue is decodeStoredJSON of exactly one JSON value: text
@@ -37,12 +38,30 @@ func decodeStoredJSON(raw []byte) (any, error) {
 // Streamed capture decodes each event with it
 // (TestDecodeJSONValueMatchesUnmarshalJSON).
 func decodeJSONValue(raw []byte) (any, error) {
-	dec := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	return decodeOneJSONValue(jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)), 0)
+}
+
+// decodeJSONValueStrict is decodeJSONValue that also fails (with some
+// error) where jsonstrict.CheckNames refuses the text: an object giving a
+// member name twice (jsontext compares names unescaped, as CheckNames
+// does) or an array or object nested deeper than jsonstrict.MaxDepth. So
+// when it succeeds, CheckNames would have passed the text and
+// decodeJSONValue would have given the same value, and the streamed
+// capture skips CheckNames' walk of the event (perf11z); when it fails,
+// the capture runs CheckNames and decodeJSONValue for their errors
+// (TestDecodeJSONValueStrictFailsWhereCheckNamesRefuses).
+func decodeJSONValueStrict(raw []byte) (any, error) {
+	return decodeOneJSONValue(jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowInvalidUTF8(true)), jsonstrict.MaxDepth)
+}
+
+// decodeOneJSONValue decodes exactly one JSON value from dec, with
+// arrays and objects nested at most limit deep (0: no limit).
+func decodeOneJSONValue(dec *jsontext.Decoder, limit int) (any, error) {
 	tok, err := dec.ReadToken()
 	if err != nil {
 		return nil, err
 	}
-	v, err := decodeStoredValue(dec, tok)
+	v, err := decodeStoredValue(dec, tok, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -56,8 +75,9 @@ func decodeJSONValue(raw []byte) (any, error) {
 }
 
 // decodeStoredValue decodes the value whose first token is tok (read
-// already) and the rest of it from dec.
-func decodeStoredValue(dec *jsontext.Decoder, tok jsontext.Token) (any, error) {
+// already) and the rest of it from dec, failing on an array or object
+// nested deeper than limit (0: no limit; the top-level value is depth 1).
+func decodeStoredValue(dec *jsontext.Decoder, tok jsontext.Token, limit int) (any, error) {
 	switch tok.Kind() {
 	case 'n':
 		return nil, nil
@@ -69,10 +89,14 @@ func decodeStoredValue(dec *jsontext.Decoder, tok jsontext.Token) (any, error) {
 		return tok.String(), nil
 	case '0':
 		return json.Number(tok.String()), nil
-	case '{':
-		return decodeStoredObject(dec)
-	case '[':
-		return decodeStoredArray(dec)
+	case '{', '[':
+		if limit > 0 && dec.StackDepth() > limit {
+			return nil, fmt.Errorf("JSON nested deeper than %d at offset %d", limit, dec.InputOffset())
+		}
+		if tok.Kind() == '{' {
+			return decodeStoredObject(dec, limit)
+		}
+		return decodeStoredArray(dec, limit)
 	}
 	return nil, fmt.Errorf("unexpected JSON token %v", tok.Kind())
 }
@@ -80,14 +104,14 @@ func decodeStoredValue(dec *jsontext.Decoder, tok jsontext.Token) (any, error) {
 // decodeStoredNext decodes the next value of dec. Scalars are read as raw
 // values (ReadValue, no Token), so that a string in storedStrings is
 // given as the table's string rather than copied for every record.
-func decodeStoredNext(dec *jsontext.Decoder) (any, error) {
+func decodeStoredNext(dec *jsontext.Decoder, limit int) (any, error) {
 	switch dec.PeekKind() {
 	case '{', '[':
 		tok, err := dec.ReadToken()
 		if err != nil {
 			return nil, err
 		}
-		return decodeStoredValue(dec, tok)
+		return decodeStoredValue(dec, tok, limit)
 	}
 	v, err := dec.ReadValue()
 	if err != nil {
@@ -114,7 +138,7 @@ func decodeStoredNext(dec *jsontext.Decoder) (any, error) {
 	return nil, fmt.Errorf("unexpected JSON value %v", v.Kind())
 }
 
-func decodeStoredObject(dec *jsontext.Decoder) (any, error) {
+func decodeStoredObject(dec *jsontext.Decoder, limit int) (any, error) {
 	obj := map[string]any{}
 	for {
 		if dec.PeekKind() == '}' {
@@ -128,7 +152,7 @@ func decodeStoredObject(dec *jsontext.Decoder) (any, error) {
 			return nil, err
 		}
 		name := storedString(n)
-		v, err := decodeStoredNext(dec)
+		v, err := decodeStoredNext(dec, limit)
 		if err != nil {
 			return nil, err
 		}
@@ -136,7 +160,7 @@ func decodeStoredObject(dec *jsontext.Decoder) (any, error) {
 	}
 }
 
-func decodeStoredArray(dec *jsontext.Decoder) (any, error) {
+func decodeStoredArray(dec *jsontext.Decoder, limit int) (any, error) {
 	arr := []any{}
 	for {
 		if dec.PeekKind() == ']' {
@@ -145,7 +169,7 @@ func decodeStoredArray(dec *jsontext.Decoder) (any, error) {
 			}
 			return arr, nil
 		}
-		v, err := decodeStoredNext(dec)
+		v, err := decodeStoredNext(dec, limit)
 		if err != nil {
 			return nil, err
 		}

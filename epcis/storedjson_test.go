@@ -11,6 +11,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/critmin/critmin/jsonstrict"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -247,5 +248,61 @@ func TestTopLevelNamesMatchesUnmarshal(t *testing.T) {
 		if got := TopLevelNames(raw); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: got %q, json.Unmarshal gives %q", name, got, want)
 		}
+	}
+}
+
+// TestDecodeJSONValueStrictFailsWhereCheckNamesRefuses: the streamed
+// capture skips jsonstrict.CheckNames when decodeJSONValueStrict succeeds
+// (perf11z), which is sound only if the strict decoding fails on every
+// text CheckNames refuses — a name given twice in one object (compared
+// unescaped: "a" and "\u0061" are one name) or arrays and objects nested
+// deeper than jsonstrict.MaxDepth (64, the top-level value at depth 1) —
+// and, where it succeeds, gives decodeJSONValue's value. Hand-made texts
+// at each edge, and every JSON file of the repository.
+func TestDecodeJSONValueStrictFailsWhereCheckNamesRefuses(t *testing.T) {
+	nest := func(n int, open, close string) []byte {
+		return []byte(strings.Repeat(open, n) + "1" + strings.Repeat(close, n))
+	}
+	docs := map[string][]byte{
+		"duplicate":         []byte(`{"a":1,"b":2,"a":3}`),
+		"duplicateEscaped":  []byte(`{"a":1,"\u0061":2}`),
+		"duplicateNested":   []byte(`{"x":[{"k":1},{"k":2,"k":3}]}`),
+		"duplicateNonASCII": []byte(`{"é":1,"\u00e9":2}`),
+		"sameNameApart":     []byte(`{"a":{"a":1},"b":{"a":2}}`),
+		"arrays64":          nest(64, "[", "]"),
+		"arrays65":          nest(65, "[", "]"),
+		"objects64":         []byte(strings.Repeat(`{"a":`, 64) + "1" + strings.Repeat("}", 64)),
+		"objects65":         []byte(strings.Repeat(`{"a":`, 65) + "1" + strings.Repeat("}", 65)),
+		"mixed65":           []byte(strings.Repeat(`[{"a":`, 32) + "[1]" + strings.Repeat("}]", 32)),
+		"mixed64":           []byte(strings.Repeat(`[{"a":`, 32) + "1" + strings.Repeat("}]", 32)),
+		"trailing":          []byte(`{"a":1} {"b":2}`),
+		"truncated":         []byte(`{"a":[1,2`),
+	}
+	sjfxAddRepoDocs(t, docs, ".json", ".jsonld")
+	refused := 0
+	for name, raw := range docs {
+		checkErr := jsonstrict.CheckNames(raw)
+		got, serr := decodeJSONValueStrict(raw)
+		want, derr := decodeJSONValue(raw)
+		switch {
+		case checkErr != nil:
+			refused++
+			if serr == nil {
+				t.Errorf("%s: CheckNames refuses it (%v), decodeJSONValueStrict does not", name, checkErr)
+			}
+		case serr == nil:
+			if derr != nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: decodeJSONValueStrict gives another value than decodeJSONValue (error %v)", name, derr)
+			}
+		case derr == nil:
+			// Legal but slower: the capture falls back to CheckNames and
+			// decodeJSONValue. Every clean text should take the one pass.
+			t.Errorf("%s: decodeJSONValueStrict fails (%v) on a text CheckNames passes and decodeJSONValue decodes", name, serr)
+		}
+	}
+	// duplicate, duplicateEscaped, duplicateNested, duplicateNonASCII,
+	// arrays65, objects65, mixed65: seven refused by hand at least.
+	if refused < 7 {
+		t.Errorf("CheckNames refused %d texts; the hand-made ones alone are 7", refused)
 	}
 }

@@ -116,12 +116,17 @@ func streamValue(raw []byte, path []any) (any, error) {
 	if err := checkText(raw); err != nil {
 		return nil, err
 	}
-	if err := jsonstrict.CheckNames(raw); err != nil {
-		return nil, err
-	}
-	v, err := decodeJSONValue(raw)
+	// One pass when the text is clean: decodeJSONValueStrict fails
+	// wherever CheckNames would refuse, so only then are CheckNames'
+	// walk and the plain decoding needed, for their errors (perf11z).
+	v, err := decodeJSONValueStrict(raw)
 	if err != nil {
-		return nil, critmin.FieldErrorf(pointer(path), "not valid JSON: %v", err)
+		if err := jsonstrict.CheckNames(raw); err != nil {
+			return nil, err
+		}
+		if v, err = decodeJSONValue(raw); err != nil {
+			return nil, critmin.FieldErrorf(pointer(path), "not valid JSON: %v", err)
+		}
 	}
 	// A NUL can reach a decoded string only as the escape \u0000 (a raw
 	// NUL byte is not valid JSON text): without either in raw, the walk
