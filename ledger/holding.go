@@ -57,9 +57,10 @@ func eventParties(ev *critmin.Event) (owner, custodian string) {
 }
 
 // holds says whether a holding owned by o and held by c is the named
-// parties' (an unnamed party matches any; canonical comparison).
+// parties' (an unnamed party matches any; canonical comparison; a holding
+// whose party is not known is not the named one's).
 func holds(o, c, owner, custodian string) bool {
-	return (owner == "" || sameParty(o, owner)) && (custodian == "" || sameParty(c, custodian))
+	return (owner == "" || epcis.Canonical(o) == epcis.Canonical(owner)) && (custodian == "" || epcis.Canonical(c) == epcis.Canonical(custodian))
 }
 
 // selectHolding is which of the body (when bodyHere: it stands at ev's
