@@ -126,3 +126,28 @@ func TestEventAtSiteOfTwoHoldings(t *testing.T) {
 		t.Errorf("shipment of 2 t naming nobody: body %v t, parts %+v; want the body 4 t, B's 4 t untouched, the shipped part A's", l.RemainingWetTonnes(), l.Parts)
 	}
 }
+
+// TestContainmentUnpackDrawsOldestFirst (issue 15, fix15g item 2): what
+// a movement of a packed lot takes beyond its loose rest comes out of its
+// containers, oldest packing first (Containment.Unpack): 3 t then 2 t of
+// lot K packed into C; 4 t drawn out of C take all 3 t of the first
+// packing and 1 t of the second: C holds 5 − 4 = 1 t.
+func TestContainmentUnpackDrawsOldestFirst(t *testing.T) {
+	t.Parallel()
+	pack := func(id string, kgs float64) *critmin.Event {
+		return &critmin.Event{EventID: id, Type: critmin.AggregationEvent, Action: "ADD", ParentID: "urn:t:container:C", EventTime: at(2),
+			Quantities: []critmin.QuantityElement{{Role: critmin.RoleChild, EPCClass: "urn:lot:K", Quantity: kg(kgs), UOM: "KGM"}}}
+	}
+	c := ledger.NewContainment(nil)
+	c.Apply(pack("p1", 3000))
+	c.Apply(pack("p2", 2000))
+	c.Unpack("urn:lot:K", "urn:t:container:C", 4)
+	var held []float64
+	for _, p := range c.Of("urn:lot:K") {
+		w, _ := ledger.PackedWet(p, 0)
+		held = append(held, w)
+	}
+	if len(held) != 1 || math.Abs(held[0]-1) > 1e-9 {
+		t.Errorf("C holds %v of lot K; want one packing with 2 − 1 = 1 t (the first emptied)", held)
+	}
+}
