@@ -205,10 +205,15 @@ func massChangeOf(ev *critmin.Event, id string, w, l *critmin.Lot, receipt bool)
 		}
 		return moistureRefusal(id, w, l, site)
 	}
-	wasWet, wasDry := StandingMass(w, site)
-	nowWet, nowDry := StandingMass(l, site)
+	wasWet, wasDry, parts := weighedMass(ev, w, site)
+	nowWet, nowDry, _ := weighedMass(ev, l, site)
 	if NothingStands(wasWet, w.WetTonnes) || wasDry <= 0 {
 		return "" // nothing of the lot stood there: a receipt, judged elsewhere (nothingStands)
+	}
+	if h, ok := ledger.HoldingOf(w, ev); ok && parts && !partAt(w, site) {
+		// Another party's part where the body stands: its moisture.
+		hl, _ := ledger.HoldingOf(l, ev)
+		mw, ml = h.Moisture, hl.Moisture
 	}
 	if mw == nil || *mw <= 0 {
 		// The lot's first moisture sets its basis: its recorded mass was
@@ -219,8 +224,10 @@ func massChangeOf(ev *critmin.Event, id string, w, l *critmin.Lot, receipt bool)
 	}
 	var msg string
 	switch {
-	case partAt(w, site):
+	case parts:
 		msg = massChangeRefusal(id, " (the part of it at "+site+")", wasWet, wasDry, nowWet, nowDry)
+	case len(w.Parts) > 0 && math.Abs(wasWet-w.WetTonnes) > 1e-9 && bodyBesideParts(w, site):
+		msg = massChangeRefusal(id, " (its body at "+w.Location+", the parts of other parties there aside)", wasWet, wasDry, nowWet, nowDry)
 	case len(w.Parts) > 0 && math.Abs(wasWet-w.WetTonnes) > 1e-9:
 		msg = massChangeRefusal(id, " (what stands of it at "+w.Location+", its parts elsewhere aside)", wasWet, wasDry, nowWet, nowDry)
 	default:
@@ -232,6 +239,30 @@ func massChangeOf(ev *critmin.Event, id string, w, l *critmin.Lot, receipt bool)
 		}
 	}
 	return msg
+}
+
+// weighedMass is what a weighing ev at site weighs of lot l, wet and dry
+// tonnes, and whether it is parts received there rather than the lot's
+// body: the holding ev concerns (ledger.HoldingOf: where the body and
+// another party's part stand, the part of the party ev names as its
+// source, else the body; issue 15, fix15g), as the ledger books the
+// weighing; StandingMass where nothing stands (or no site is named).
+// The body's 6 t and BUY's 4 t at a port: a 5.6 t weighing naming no
+// party is judged against the 6 t body, −6.67 % (it was judged against
+// the port's 10 t, −4 %).
+func weighedMass(ev *critmin.Event, l *critmin.Lot, site string) (wet, dry float64, parts bool) {
+	if h, ok := ledger.HoldingOf(l, ev); ok && site != "" {
+		return h.WetTonnes, h.DryTonnes, !h.Body
+	}
+	wet, dry = StandingMass(l, site)
+	return wet, dry, partAt(l, site)
+}
+
+// bodyBesideParts says whether lot l's body and received parts both
+// stand at site (ledger.StandingAt).
+func bodyBesideParts(l *critmin.Lot, site string) bool {
+	st, ok := ledger.StandingAt(l, site)
+	return ok && st.Body && len(st.Parts) > 0
 }
 
 // sameMoisture says whether two moistures are the same (none on both,

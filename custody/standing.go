@@ -199,6 +199,40 @@ func (sp *sitePackings) packedAt(id string, ev *critmin.Event) (float64, []strin
 	return t, where
 }
 
+// drawOut books a movement ev (a dispatch or a run's input: not a
+// packing) that took t wet tonnes of lot id where stood stood, of which
+// packed were packed there and not unpacked: it takes the loose rest
+// (stood − packed) first, and what it took beyond that came out of the
+// lot's containers at ev's site, oldest packing first, each up to what
+// it holds (ledger.Containment.Unpack) — EPCIS 2.0 §7.3.5: a packing is
+// an AggregationEvent ADD, and a quantity of the lot itself moved by an
+// ObjectEvent or consumed by a TransformationEvent is no longer in its
+// parent (issue 15, fix15g item 2). 10 t, 3 t packed into C, 8 t
+// shipped: 7 t loose and 1 t out of C, which holds 2 t.
+func (sp *sitePackings) drawOut(id string, ev *critmin.Event, t, stood float64) {
+	packed, _ := sp.packedAt(id, ev)
+	over := t - max(stood-min(packed, stood), 0)
+	if over <= 1e-9 {
+		return
+	}
+	site := eventSite(ev)
+	for _, p := range sp.agg.Of(id) {
+		if over <= 1e-9 {
+			break
+		}
+		if sp.site[p.EventID] != site {
+			continue
+		}
+		w, ok := ledger.PackedWet(p, sp.stood[p.EventID])
+		if !ok || w <= 1e-9 {
+			continue
+		}
+		take := min(over, w)
+		sp.agg.Unpack(id, p.Container, take)
+		over -= take
+	}
+}
+
 // replayStanding replays lot id from start (the lot before seq; nil for
 // none) through seq, in order, and returns the movements
 // that took more than stood at their site, beyond ConsumptionTolerance
@@ -229,6 +263,9 @@ func replayStanding(id string, start *critmin.Lot, seq []*critmin.Event, inDoc m
 				}
 				if t+packed > stood*(1+ConsumptionTolerance)+1e-9 {
 					out = append(out, shortfall{ev: ev, doc: inDoc[ev], took: t, stood: stood, packed: packed, packedIn: where, lotWetTonnes: lot.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)})
+				}
+				if !isPackingEvent(ev) && ev.Type != critmin.AssociationEvent && ev.Type != critmin.AggregationEvent {
+					packs.drawOut(id, ev, t, stood)
 				}
 			}
 		}

@@ -132,6 +132,20 @@ func (c *Containment) Apply(ev *critmin.Event) {
 	}
 }
 
+// Unpack takes t wet tonnes of child out of its packings in container,
+// oldest first, as a partial AggregationEvent DELETE of that quantity
+// does (unpackPart): what a movement stating a quantity of the lot
+// itself took beyond what was not packed came out of its containers
+// (issue 15, fix15g; docs/forms.md: a shipment or a run's input of a
+// packed lot draws on the loose rest first, then on its containers).
+func (c *Containment) Unpack(child, container string, t float64) {
+	if t <= 0 {
+		return
+	}
+	k := epcis.Canonical(child)
+	c.in[k] = unpackPart(c.in[k], epcis.Canonical(container), t)
+}
+
 // unpackPart takes t wet tonnes of a lot out of its packings in parent,
 // oldest first: a packing with a quantity gives up to what stays of it
 // and is gone once emptied; a packing of the whole lot (no quantity)

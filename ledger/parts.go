@@ -64,7 +64,14 @@ const (
 // parts (see dispatchSteps) and says what else the line may set. received
 // is the part a receipt closed, for the flow from where it left.
 func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (partMove, *critmin.LotPart) {
-	if q.Role == critmin.RoleInput && ev.BizLocation != "" && ((l.Location != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location)) || NoBody(l)) {
+	var bodyParts []int // another party's parts where the body stands that ev concerns (holding.go)
+	if st, ok := bodyAt(l, ev.BizLocation); ok && len(st.Parts) > 0 {
+		if body, parts := selectHolding(l, ev, true, st.Parts); !body {
+			bodyParts = parts
+		}
+	}
+	partsSite := ev.BizLocation != "" && ((l.Location != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location)) || NoBody(l))
+	if q.Role == critmin.RoleInput && (partsSite || len(bodyParts) > 0) {
 		// A run where a received part is takes of that part, not of
 		// the rest of the lot where it stands: its stated quantity, or
 		// all of what is left of the parts there when it states none. A lot with no body (NoBody) has no rest: a run at its
@@ -76,11 +83,18 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		// (shipOnward); the last takes any excess (issue 15, fix15u: 15 t
 		// taken of two 10 t parts were all booked on the first, and
 		// 10 t read as standing where 5 t were left).
-		var at []int
-		for i, p := range l.Parts {
-			if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) {
-				at = append(at, i)
+		// Where the body stands too, a run naming as its source the
+		// party of a part there takes of that party's parts (bodyParts),
+		// not of the body; where several parties' parts stand with no
+		// body, of the named party's (issue 15, fix15g; holding.go).
+		at := bodyParts
+		if len(at) == 0 {
+			for i, p := range l.Parts {
+				if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) {
+					at = append(at, i)
+				}
 			}
+			at = partyParts(l, ev, at)
 		}
 		if len(at) == 0 {
 			return moveLot, nil
@@ -146,6 +160,15 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 	t, known := lineTonnes(q)
 	switch {
 	case dispatchSteps[step]:
+		if !known && len(bodyParts) > 0 {
+			// Stating no quantity, it ships all that stands of the
+			// named party's parts where the body stands, not the body
+			// (issue 15, fix15g; holding.go, ShippedStanding).
+			for _, i := range bodyParts {
+				t += l.Parts[i].LeftTonnes()
+			}
+			known = t > 0
+		}
 		if !known || !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
 			return moveLot, nil
 		}
@@ -250,53 +273,73 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			rejoin(l, i, ev.EventID)
 		}
 		return restOf(l), &r
+	case len(bodyParts) > 0:
+		// Where the body stands, an observation naming as its source
+		// the party of another party's part there (a weighing, a
+		// moisture reading, an assay) is of that party's parts, not of
+		// the body (issue 15, fix15g; holding.go).
+		observeParts(l, ev, bodyParts, t, known)
+		return moveElsewhere, nil
 	case elsewhere(l, ev):
 		// Where a part went: the rest of the lot is not there — nor
 		// anywhere, when every tonne of the lot left as parts (NoBody:
 		// the lot's location is then only where its last part went, and
 		// a weighing there weighs the parts received there, issue 15,
-		// fix15r). A
-		// weighing there of a part received there (its quantity, or a
-		// Mass sensor report, which wins as it does for the lot) is that
-		// part's mass.
-		if ev.Mineral != nil && ev.Mineral.MassTonnes != nil {
-			t, known = *ev.Mineral.MassTonnes, true
-		}
-		if known && units.IsMass(l.UOM) {
-			reweighParts(l, ev, t)
-		}
-		// A moisture read there is the parts' received there, not the
-		// lot's (Project gives it to the body when none was) — of what
-		// stands of them there: a part nothing of which is left there
-		// (taken by runs, shipped on) keeps the moisture it had (issue
-		// 15, fix15n N3: a reading after a run took all of one part gave
-		// it the moisture of the other's rest).
-		standing := false
-		for _, p := range l.Parts {
-			if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) && p.LeftTonnes() > 1e-9 {
-				standing = true
+		// fix15r). Where several parties' parts stand, an observation
+		// naming a party is of that party's (partyParts, fix15g).
+		var idx []int
+		for i, p := range l.Parts {
+			if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) {
+				idx = append(idx, i)
 			}
 		}
-		// An as-received assay's own moisture is its sample's: a part
-		// runs took of keeps the moisture they took it at, as the body
-		// does (Project; issue 9, fix9t).
-		assayOwn := asReceivedOwnMoisture(ev.Mineral)
-		for i := range l.Parts {
-			p := &l.Parts[i]
-			if p.Status != critmin.PartReceived || epcis.Canonical(p.To) != epcis.Canonical(ev.BizLocation) || standing && p.LeftTonnes() <= 1e-9 {
-				continue
-			}
-			if assayOwn && p.TakenTonnes > 0 {
-				// The assay is still the part's (fix15a); only its
-				// sample's moisture is not.
-				assayPart(p, ev)
-				continue
-			}
-			measurePart(p, ev)
-		}
+		observeParts(l, ev, partyParts(l, ev, idx), t, known)
 		return moveElsewhere, nil
 	}
 	return moveLot, nil
+}
+
+// observeParts books an observation ev stating t wet tonnes (when
+// known) of the received parts idx, all at ev's site, and the moisture
+// and assays it states. A weighing there of those parts (its quantity,
+// or a Mass sensor report, which wins as it does for the lot) is their
+// mass (reweighParts).
+func observeParts(l *critmin.Lot, ev *critmin.Event, idx []int, t float64, known bool) {
+	if ev.Mineral != nil && ev.Mineral.MassTonnes != nil {
+		t, known = *ev.Mineral.MassTonnes, true
+	}
+	if known && units.IsMass(l.UOM) {
+		reweighParts(l, ev, idx, t)
+	}
+	// A moisture read there is the parts' received there, not the
+	// lot's (Project gives it to the body when none was) — of what
+	// stands of them there: a part nothing of which is left there
+	// (taken by runs, shipped on) keeps the moisture it had (issue
+	// 15, fix15n N3: a reading after a run took all of one part gave
+	// it the moisture of the other's rest).
+	standing := false
+	for _, i := range idx {
+		if l.Parts[i].LeftTonnes() > 1e-9 {
+			standing = true
+		}
+	}
+	// An as-received assay's own moisture is its sample's: a part
+	// runs took of keeps the moisture they took it at, as the body
+	// does (Project; issue 9, fix9t).
+	assayOwn := asReceivedOwnMoisture(ev.Mineral)
+	for _, i := range idx {
+		p := &l.Parts[i]
+		if standing && p.LeftTonnes() <= 1e-9 {
+			continue
+		}
+		if assayOwn && p.TakenTonnes > 0 {
+			// The assay is still the part's (fix15a); only its
+			// sample's moisture is not.
+			assayPart(p, ev)
+			continue
+		}
+		measurePart(p, ev)
+	}
 }
 
 // partyOf gives part p the parties its receipt ev names as destinations
@@ -376,23 +419,24 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 		return -1, nil, nil
 	}
 	restHere := l.Location == "" || epcis.Canonical(l.Location) == site
-	// A source owning_party names whose holding ships (issue 15, fix15e;
-	// docs/identity.md): that party's received parts here first, in the
-	// order of Lot.Parts, then the rest; where none of the parts here is
-	// that party's and the body standing here is and holds the tonnes, the
-	// body ships, not another party's part. None named: first in first
-	// out by Lot.Parts.
-	if named := sourceOwningParty(ev); named != "" {
-		var mine, others []int
+	// A source owning_party or possessing_party names whose holding
+	// ships (issue 15, fix15e, fix15g; holding.go): where the body stands
+	// here and is that party's — or the event names no party — and holds
+	// the tonnes, the body ships, not another party's part; else that
+	// party's received parts here first, in the order of Lot.Parts, then
+	// the rest (first in first out by Lot.Parts), and what they lack
+	// comes from the body.
+	_, bodyHere := bodyAt(l, site)
+	body, mine := selectHolding(l, ev, bodyHere, at)
+	if body && l.RemainingWetTonnes() >= t*(1-PartTolerance) {
+		return -1, nil, nil
+	}
+	if !body {
+		others := make([]int, 0, len(at))
 		for _, i := range at {
-			if sameParty(l.PartOwner(l.Parts[i]), named) {
-				mine = append(mine, i)
-			} else {
+			if !slices.Contains(mine, i) {
 				others = append(others, i)
 			}
-		}
-		if len(mine) == 0 && restHere && sameParty(l.Owner, named) && l.RemainingWetTonnes() >= t*(1-PartTolerance) {
-			return -1, nil, nil
 		}
 		at = append(mine, others...)
 	}
@@ -437,17 +481,6 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 	return at[0], from, &m
 }
 
-// sourceOwningParty is the party a dispatch ev names as its source of
-// type owning_party (CBV 2.0 §7.5), "" when it names none.
-func sourceOwningParty(ev *critmin.Event) string {
-	for _, s := range ev.Sources {
-		if s.Type == "owning_party" && s.ID != "" {
-			return s.ID
-		}
-	}
-	return ""
-}
-
 // fromNothing is the place a dispatch ev of lot l leaves from when
 // nothing of the lot stands there: not where the lot stands, no part
 // received there, but a part bound there still in transit — the receipt
@@ -478,7 +511,8 @@ func fromNothing(l *critmin.Lot, ev *critmin.Event) string {
 }
 
 // reweighParts books a weighing of t wet tonnes at ev's bizLocation on
-// the parts received there (critmin.LotPart.WeighedTonnes), of what
+// the parts at (indexes in Lot.Parts, received there: all of them, or
+// the holding of the party ev names, holding.go) (critmin.LotPart.WeighedTonnes), of what
 // stands of them there (received less shipped on and taken by runs
 // there): one part weighs t; several received at the same place are weighed together and
 // share t in proportion to their masses before (equally when those are
@@ -487,14 +521,11 @@ func fromNothing(l *critmin.Lot, ev *critmin.Event) string {
 // follows: it changes by the parts' change, so what remains where the
 // lot stands does not (Lot.RemainingWetTonnes).
 // Parts in transit, or received elsewhere, are not weighed there.
-func reweighParts(l *critmin.Lot, ev *critmin.Event, t float64) {
-	var at []int
+func reweighParts(l *critmin.Lot, ev *critmin.Event, at []int, t float64) {
 	var before float64
-	for i, p := range l.Parts {
-		if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) {
-			at = append(at, i)
-			before += p.Mass() - p.ShippedOnTonnes - p.TakenTonnes // what stands there
-		}
+	for _, i := range at {
+		p := l.Parts[i]
+		before += p.Mass() - p.ShippedOnTonnes - p.TakenTonnes // what stands there
 	}
 	if len(at) == 0 {
 		return
@@ -893,8 +924,10 @@ func partiesAgree(l *critmin.Lot, p critmin.LotPart) bool {
 // ShippedStanding is what a dispatch ev stating no quantity ships of lot
 // l (l as it stood before ev): the whole of what stands of it where ev
 // leaves from (its bizLocation, else its readPoint, else its source
-// location; StandingAt, wet tonnes) — the lot's body with the parts
-// received there —, all of a lot in transit as a whole (moving on), and
+// location; wet tonnes) — the holding there of the party ev names as its
+// source (holdingAt: the body where it stands, unless ev names the
+// party of another's part there; issue 15, fix15g: 6 t of A's body and
+// B's 4 t part read 10 t) —, all of a lot in transit as a whole (moving on), and
 // what remains where the lot stands when ev names no site. ok is false
 // when nothing of l is known to stand there or l has no mass. A 20 t lot
 // 5 t of which left as a part: 15 t (issue 15, fix15n N1, N2).
@@ -923,8 +956,8 @@ func ShippedStanding(l *critmin.Lot, ev *critmin.Event) (float64, bool) {
 		}
 		return 0, false
 	}
-	if s, ok := StandingAt(l, site); ok && s.WetTonnes > 1e-9 {
-		return s.WetTonnes, true
+	if h, ok := holdingAt(l, ev, site); ok && h.WetTonnes > 1e-9 {
+		return h.WetTonnes, true
 	}
 	return 0, false
 }

@@ -1,0 +1,61 @@
+package custody_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
+)
+
+// fix15gPack packs (action ADD) or unpacks (DELETE) kg of lot PK into or
+// out of container c at the mine.
+func fix15gPack(id, at, action, kg, c string) string {
+	step := "packing"
+	if action == "DELETE" {
+		step = "unpacking"
+	}
+	return `{"type": "AggregationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "` + at + `", "eventTimeZoneOffset": "+00:00", "action": "` + action + `", "bizStep": "` + step + `",
+	 "readPoint": {"id": "` + fix15rMine + `"}, "bizLocation": {"id": "` + fix15rMine + `"}, "parentID": "urn:t:container:` + c + `",
+	 "childQuantityList": [{"epcClass": "urn:t:lot:PK", "quantity": ` + kg + `, "uom": "KGM"}]}`
+}
+
+// TestShipmentOfPackedLotDrawsOnContainer (issue 15, fix15g item 2): a
+// packing puts part of a lot into a container (EPCIS 2.0 §7.3.5,
+// AggregationEvent ADD; CBV 2.0 packing); a shipment stating a quantity
+// of the lot itself (an ObjectEvent on the class, not on the container)
+// takes first what is not packed, and what it takes beyond that came out
+// of the lot's containers at its site, oldest packing first — they hold
+// that much less, as if unpacked (docs/forms.md). Lot PK, 10 t at the
+// mine; 3 t packed into C (7 t loose); 8 t shipped to the port: 7 t
+// loose and 8 − 7 = 1 t out of C, which holds 3 − 1 = 2 t, and 10 − 8 =
+// 2 t stand at the mine, all in C. 2 t unpacked from C leave C empty and
+// 2 t loose: 2 t packed into D is taken (it was refused: C was read at
+// 3 − 2 = 1 t, min(1, 2) + 2 = 3 t > 2 t standing). Without the
+// unpacking, 1 t packed into D is refused: nothing is loose
+// (C holds all 2 t).
+func TestShipmentOfPackedLotDrawsOnContainer(t *testing.T) {
+	ctx := context.Background()
+	for _, unpack := range []bool{true, false} {
+		evs := []string{feedAt("PK", "ree_concentrate", "PAK", 10, "Nd:5"),
+			fix15gPack("p1", "2025-10-02T00:00:00Z", "ADD", "3000", "C"),
+			fix15rShip("s1", "2025-10-03T00:00:00Z", "PK", "8", fix15rMine, fix15rPort, "A", "")}
+		if unpack {
+			evs = append(evs, fix15gPack("u1", "2025-10-04T00:00:00Z", "DELETE", "2000", "C"))
+		}
+		db := store(t, doc(map[string]string{"port": "controlled_blending"}, evs...))
+		svc := ledger.NewService(db)
+		svc.ClaimCheck = custody.CaptureClaimCheck(db)
+		kg := "1000"
+		if unpack {
+			kg = "2000"
+		}
+		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(nil, fix15gPack("p2", "2025-10-05T00:00:00Z", "ADD", kg, "D")))})
+		if unpack && err != nil {
+			t.Errorf("2 t packed into D after C was emptied: refused: %v", err)
+		}
+		if !unpack && err == nil {
+			t.Errorf("1 t packed into D while C holds all 2 t standing at the mine: taken")
+		}
+	}
+}

@@ -1,0 +1,160 @@
+package ledger
+
+import (
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+)
+
+// One site may hold several parties' holdings of one lot: the lot's body
+// (its owner and custodian, Lot.Owner, Lot.Custodian) and received parts
+// another party owns or holds, which do not rejoin it (issue 15,
+// fix15c3), or several such parts. An event there — a weighing, a
+// moisture reading, a refinery run's input, a shipment — concerns one
+// holding (issue 15, fix15g; docs/identity.md, "Parts moved"):
+//   - the holding of the party the event names as its source
+//     owning_party and/or possessing_party (CBV 2.0 §7.5: a source names
+//     the party the objects leave, i.e. whose they are at the event):
+//     the body when the body is that party's, else that party's parts
+//     received there;
+//   - when it names no party, or one that holds nothing there: the body
+//     where the body stands (the lot's own parties), else every part
+//     received there, as before.
+//
+// So a weighing of 3.9 t at S naming B, where A's 6 t body and B's 4 t
+// part stand, weighs B's part (the lot 6 + 3.9 = 9.9 t), and one naming
+// nobody weighs A's body. fix15e gave onward shipments this rule.
+
+// Holding is what of lot an event at Site concerns (HoldingOf): the
+// lot's body (Body) and/or the received parts Parts (indexes in
+// Lot.Parts), WetTonnes and DryTonnes standing of them there, and
+// Moisture, the mass-weighted moisture of what stands (Σ tᵢ·mᵢ / Σ tᵢ;
+// nil when one of them has none known).
+type Holding struct {
+	Site      string
+	Body      bool
+	Parts     []int
+	WetTonnes float64
+	DryTonnes float64
+	Moisture  *float64
+}
+
+// eventParties is the owning_party and possessing_party ev names as its
+// sources ("" for one it does not name).
+func eventParties(ev *critmin.Event) (owner, custodian string) {
+	for _, s := range ev.Sources {
+		switch s.Type {
+		case "owning_party":
+			if owner == "" {
+				owner = s.ID
+			}
+		case "possessing_party":
+			if custodian == "" {
+				custodian = s.ID
+			}
+		}
+	}
+	return owner, custodian
+}
+
+// holds says whether a holding owned by o and held by c is the named
+// parties' (an unnamed party matches any; canonical comparison; a holding
+// whose party is not known is not the named one's).
+func holds(o, c, owner, custodian string) bool {
+	return (owner == "" || epcis.Canonical(o) == epcis.Canonical(owner)) && (custodian == "" || epcis.Canonical(c) == epcis.Canonical(custodian))
+}
+
+// selectHolding is which of the body (when bodyHere: it stands at ev's
+// site) and the received parts idx (there) event ev concerns: the body
+// when it is the named parties' (eventParties), else the named parties'
+// parts; when ev names none, or none of these is theirs, the body where
+// it stands, else every part idx.
+func selectHolding(l *critmin.Lot, ev *critmin.Event, bodyHere bool, idx []int) (body bool, parts []int) {
+	if owner, custodian := eventParties(ev); owner != "" || custodian != "" {
+		if bodyHere && holds(l.Owner, l.Custodian, owner, custodian) {
+			return true, nil
+		}
+		for _, i := range idx {
+			if p := l.Parts[i]; holds(l.PartOwner(p), l.PartCustodian(p), owner, custodian) {
+				parts = append(parts, i)
+			}
+		}
+		if len(parts) > 0 {
+			return false, parts
+		}
+	}
+	if bodyHere {
+		return true, nil
+	}
+	return false, idx
+}
+
+// partyParts is idx (received parts at one site with no body there)
+// narrowed to the parts of the parties ev names (selectHolding), idx
+// when it names none or none of them is theirs.
+func partyParts(l *critmin.Lot, ev *critmin.Event, idx []int) []int {
+	_, parts := selectHolding(l, ev, false, idx)
+	return parts
+}
+
+// eventSite is where ev happens: its bizLocation, else its readPoint.
+func eventSite(ev *critmin.Event) string {
+	if ev.BizLocation != "" {
+		return ev.BizLocation
+	}
+	return ev.ReadPoint
+}
+
+// HoldingOf is the holding of lot l that event ev concerns at its site
+// (bizLocation, else readPoint; selectHolding among what stands there,
+// StandingAt), and false when nothing of l stands there. A weighing
+// there weighs it, a run takes of it and a shipment stating no quantity
+// ships it (ShippedStanding); custody judges a weighing against it.
+func HoldingOf(l *critmin.Lot, ev *critmin.Event) (Holding, bool) {
+	return holdingAt(l, ev, eventSite(ev))
+}
+
+func holdingAt(l *critmin.Lot, ev *critmin.Event, site string) (Holding, bool) {
+	st, ok := StandingAt(l, site)
+	if !ok {
+		return Holding{}, false
+	}
+	body, parts := selectHolding(l, ev, st.Body, st.Parts)
+	h := Holding{Site: st.Site, Body: body, Parts: parts}
+	water, known := 0.0, true
+	if body {
+		rest := l.RemainingWetTonnes()
+		h.WetTonnes, h.DryTonnes = rest, rest*bodyDryRatio(l)
+		if l.Moisture == nil {
+			known = false
+		} else {
+			water += rest * *l.Moisture
+		}
+	}
+	for _, i := range parts {
+		p := l.Parts[i]
+		left := p.LeftTonnes()
+		h.WetTonnes += left
+		m := l.PartMoisture(p)
+		if m == nil {
+			h.DryTonnes += left
+			known = false
+			continue
+		}
+		h.DryTonnes += left * (1 - *m)
+		water += left * *m
+	}
+	if known && h.WetTonnes > 0 {
+		m := water / h.WetTonnes
+		h.Moisture = &m
+	}
+	return h, true
+}
+
+// bodyAt says whether lot l's body stands at site (StandingAt).
+func bodyAt(l *critmin.Lot, site string) (SiteStanding, bool) {
+	st, ok := StandingAt(l, site)
+	if !ok || !st.Body || epcis.Canonical(site) != epcis.Canonical(l.Location) {
+		return SiteStanding{}, false
+	}
+	return st, true
+}
