@@ -87,13 +87,41 @@ type Error struct {
 }
 
 // Error implements the error interface.
+//
+// Each field error is written once (ErrorList: the same pointer and
+// reason listed twice, as a refusal both a rule and the capture check
+// raise, once), and not at all when the message already ends by quoting
+// it (ErrorHeadline's first-clause rule: ". First: /p: reason"), so a
+// capture refused for several events reads "First: X; Y", never
+// "First: X; X; Y" (issue 15, fix15f item 3).
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "critmin error: code=%s message=%s", e.Code, e.Message)
-	for _, f := range e.Fields {
+	for _, f := range ErrorList(e) {
+		if quotesField(e.Message, f) {
+			continue
+		}
 		fmt.Fprintf(&b, "; %s: %s", f.Pointer, f.Reason)
 	}
 	return b.String()
+}
+
+// quotesField says whether msg is field error f, or ends with a clause
+// quoting it (firstClauseSeps), as ErrorHeadline reads it.
+func quotesField(msg string, f FieldError) bool {
+	pair := f.Pointer + ": " + f.Reason
+	if f.Pointer == "" {
+		pair = f.Reason
+	}
+	if msg == pair {
+		return true
+	}
+	for _, sep := range firstClauseSeps {
+		if strings.HasSuffix(msg, sep+pair) {
+			return true
+		}
+	}
+	return false
 }
 
 // Errorf returns a domain error with a formatted message.

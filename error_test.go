@@ -65,3 +65,27 @@ func TestErrorTextQuotedReasonOnce(t *testing.T) {
 		t.Errorf("ErrorText = %q, want %q", got, want)
 	}
 }
+
+// TestErrorStringListsEachRefusalOnce (issue 15, fix15f item 3): a
+// capture refused for several events quotes its first refusal in its
+// message (". First: /p: reason", ledger.Service.Capture) and lists every
+// refusal in Fields. Error() — the text a log line, or an error
+// flattened into another with %v, carries — gave the message and then
+// every field, so the first refusal read twice ("First: X; X; Y"), and
+// a refusal the capture check and the schema both raised twice more.
+// Each now appears once: X in the message's clause, Y after it.
+func TestErrorStringListsEachRefusalOnce(t *testing.T) {
+	x := critmin.FieldError{Pointer: "/epcisBody/eventList/0/quantityList", Reason: "lot urn:t:lot:L refused: the shipping event states 31 t of it, but the lot holds 19 t"}
+	y := critmin.FieldError{Pointer: "/epcisBody/eventList/1/quantityList", Reason: "lot urn:t:lot:L refused: the shipping event states 32 t of it, but the lot holds 19 t"}
+	err := &critmin.Error{Code: critmin.ECONFLICT, Message: "2 of 2 events conflict with the record; nothing was stored (rollback). First: " + x.Pointer + ": " + x.Reason,
+		Fields: []critmin.FieldError{x, y, x}}
+	want := "critmin error: code=conflict message=2 of 2 events conflict with the record; nothing was stored (rollback). First: " + x.Pointer + ": " + x.Reason + "; " + y.Pointer + ": " + y.Reason
+	if got := err.Error(); got != want {
+		t.Errorf("Error() =\n%q; want\n%q", got, want)
+	}
+	// A message that quotes none of its fields lists each of them once.
+	plain := &critmin.Error{Code: critmin.EINVALID, Message: "event 0 is invalid", Fields: []critmin.FieldError{x, x, y}}
+	if got, want := plain.Error(), "critmin error: code=invalid message=event 0 is invalid; "+x.Pointer+": "+x.Reason+"; "+y.Pointer+": "+y.Reason; got != want {
+		t.Errorf("Error() =\n%q; want\n%q", got, want)
+	}
+}

@@ -111,3 +111,19 @@ func TestNoRawDomainErrorText(t *testing.T) {
 		t.Errorf("flattened domain error described as %q", d)
 	}
 }
+
+// TestDescribeFlattenedRefusalsOnce (issue 15, fix15f item 3): a capture
+// refused for two events, flattened into another error with %v, names
+// each refusal once — it read "First: X; X; Y" (critmin.Error.Error
+// listed the field its message quotes again).
+func TestDescribeFlattenedRefusalsOnce(t *testing.T) {
+	x := critmin.FieldError{Pointer: "/epcisBody/eventList/0/action", Reason: "must be ADD, OBSERVE or DELETE"}
+	y := critmin.FieldError{Pointer: "/epcisBody/eventList/1/eventTime", Reason: "must be a date-time"}
+	err := &critmin.Error{Code: critmin.EINVALID, Message: "2 of 2 events are invalid; nothing was stored (rollback). First: " + x.Pointer + ": " + x.Reason, Fields: []critmin.FieldError{x, y}}
+	d := cli.Describe(fmt.Errorf("capture x.json: %v", err))
+	for _, f := range []critmin.FieldError{x, y} {
+		if n := strings.Count(d, f.Pointer+": "+f.Reason); n != 1 {
+			t.Errorf("%s named %d times in %q; want once", f.Pointer, n, d)
+		}
+	}
+}

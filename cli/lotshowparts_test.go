@@ -12,7 +12,8 @@ import (
 // what the API's lot view gives beyond the lot's total. The demo NdPr
 // oxide lot (2,530 kg) shipped a part of 1,150 kg under B/L
 // MO-FTW-2025-1027 (trade demo): 2.53 − 1.15 = 1.38 wmt remain at the
-// refinery, 1.15 wmt are in transit, and the part is listed with its B/L.
+// refinery, 1.15 wmt are in transit, and the part is listed with its B/L
+// and the site it left by its master-data name (fix15f).
 // A lot commissioned without cm:originCountry has the origin anomaly
 // no_origin, printed as an Anomaly line (the JSON form carries it in
 // "anomalies", as GET /api/v1/lots/{id} does).
@@ -29,7 +30,7 @@ func TestLotShowPartsAndAnomalies(t *testing.T) {
 	}
 	flat := regexp.MustCompile(`[ \t]+`).ReplaceAllString(out, " ")
 	for _, want := range []string{"Mass 2.530 wmt", "Remaining 1.380 wmt", "In transit 1.150 wmt in parts",
-		"Part 1.150 wmt in transit from urn:critmin:demo:site:refinery-mo", "B/L urn:critmin:demo:bol:MO-FTW-2025-1027"} {
+		"Part 1.150 wmt in transit from USSM processing plant, Missouri (illustrative) (urn:critmin:demo:site:refinery-mo)", "B/L urn:critmin:demo:bol:MO-FTW-2025-1027"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("lot show lacks %q:\n%s", want, out)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/web"
 )
 
 func runEvents(ctx context.Context, env *Env, args []string) error {
@@ -115,6 +116,14 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	if *format == "json" {
 		return printFigures(env, v)
 	}
+	// Sites and parties by their master-data names, as the lot page
+	// names them (web.MasterNames), each with its identifier (issue 15,
+	// fix15f item 2: the lines gave the identifiers alone).
+	names, err := web.LoadMasterNames(ctx, store)
+	if err != nil {
+		return err
+	}
+	site, party := namedSite(names), namedParty(names)
 	w := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(w, "Lot\t%s\n", l.ID)
 	fmt.Fprintf(w, "Commodity\t%s (%s)\n", ledger.CommodityName(l.Commodity), l.Commodity)
@@ -140,7 +149,20 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 			case len(st.Parts) > 1:
 				what += " and received parts"
 			}
-			at = append(at, fmt.Sprintf("%s wmt, %s dmt at %s (%s)", fixedDigits(st.WetTonnes, 3, 0), fixedDigits(st.DryTonnes, 3, 0), st.Site, what))
+			// What each owner and custodian pair holds there, when more
+			// than one does, as the lot page's Remaining line splits it
+			// (ledger.SiteStanding.Holdings).
+			var hs []string
+			if len(st.Holdings) > 1 {
+				for _, h := range st.Holdings {
+					hs = append(hs, fmt.Sprintf("%s wmt owned by %s, held by %s", fixedDigits(h.WetTonnes, 3, 0), orNone(party(h.Owner)), orNone(party(h.Custodian))))
+				}
+			}
+			held := ""
+			if len(hs) > 0 {
+				held = ": " + strings.Join(hs, "; ")
+			}
+			at = append(at, fmt.Sprintf("%s wmt, %s dmt at %s (%s)%s", fixedDigits(st.WetTonnes, 3, 0), fixedDigits(st.DryTonnes, 3, 0), site(st.Site), what, held))
 		}
 		if len(at) == 0 {
 			at = []string{"nothing at a site"}
@@ -161,9 +183,9 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(w, "In transit\t%s wmt in parts\n", fixedDigits(l.InTransitTonnes(), 3, 0))
 	}
 	for _, p := range l.Parts {
-		fmt.Fprintf(w, "Part\t%s wmt %s from %s", fixedDigits(p.Tonnes, 3, 0), strings.ReplaceAll(p.Status, "_", " "), p.From)
+		fmt.Fprintf(w, "Part\t%s wmt %s from %s", fixedDigits(p.Tonnes, 3, 0), strings.ReplaceAll(p.Status, "_", " "), site(p.From))
 		if p.To != "" {
-			fmt.Fprintf(w, " to %s", p.To)
+			fmt.Fprintf(w, " to %s", site(p.To))
 		}
 		if p.BillOfLading != "" {
 			fmt.Fprintf(w, ", B/L %s", p.BillOfLading)
@@ -174,7 +196,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		}
 		// The part's own owner and custodian, set at its receipt (issue
 		// 15, fix15o; docs/identity.md, "Parts moved").
-		fmt.Fprintf(w, ", owner %s, custodian %s", orDash(l.PartOwner(p)), orDash(l.PartCustodian(p)))
+		fmt.Fprintf(w, ", owner %s, custodian %s", orDash(party(l.PartOwner(p))), orDash(party(l.PartCustodian(p))))
 		if p.Status == critmin.PartRejoined {
 			// Back where the lot's body stands: counted in the body
 			// (docs/identity.md, "Parts moved").
@@ -243,7 +265,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		// not the lot's (issue 15, fix15a).
 		of := ""
 		if rec.Site != "" {
-			of = " of the part at " + rec.Site
+			of = " of the part at " + site(rec.Site)
 		}
 		fmt.Fprintf(w, "Assay\t%s %g %s%s (%s%s) at %s%s\n", a.Analyte, a.Value, a.Unit, of, basis, dry, a.At.UTC().Format(time.RFC3339), state)
 	}
@@ -253,7 +275,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(w, "Physical origin\t%s\n", c.Headline().Text)
 	if l.OriginMine != "" {
-		fmt.Fprintf(w, "Origin mine\t%s\n", l.OriginMine)
+		fmt.Fprintf(w, "Origin mine\t%s\n", site(l.OriginMine))
 	}
 	if cl := c.Claimed; cl.Unbacked() {
 		fmt.Fprintf(w, "Claimed origin\t%s; %s\n", custody.RefusedClaimText(cl), cl.Error)
@@ -278,14 +300,14 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	} else if t != nil {
 		fmt.Fprintf(w, "Location\t%s\n", t.Text()) // at no site while at sea
 	} else {
-		fmt.Fprintf(w, "Location\t%s\n", l.Location)
+		fmt.Fprintf(w, "Location\t%s\n", site(l.Location))
 	}
 	// The lot's owner and custodian, then those of received parts that
 	// are not the lot's, by site, as the lot page reads them
 	// (ledger.PartiesElsewhere; issue 15, fix15o).
 	owners, custodians := ledger.PartiesElsewhere(l)
-	fmt.Fprintf(w, "Owner\t%s%s\n", l.Owner, partiesText(owners))
-	fmt.Fprintf(w, "Custodian\t%s%s\n", l.Custodian, partiesText(custodians))
+	fmt.Fprintf(w, "Owner\t%s%s\n", party(l.Owner), partiesText(owners, site, party))
+	fmt.Fprintf(w, "Custodian\t%s%s\n", party(l.Custodian), partiesText(custodians, site, party))
 	fmt.Fprintf(w, "Events\t%d (%s – %s)\n", l.EventCount, l.FirstEventAt.UTC().Format(time.RFC3339), l.LastEventAt.UTC().Format(time.RFC3339))
 	for _, p := range l.Parents {
 		fmt.Fprintf(w, "Came from\t%s\n", p)
@@ -297,17 +319,56 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 }
 
 // partiesText is "; the part at SITE: P1, P2" for each site of ps
-// (ledger.PartiesElsewhere), "" for none.
-func partiesText(ps []ledger.PartiesAt) string {
+// (ledger.PartiesElsewhere), "" for none; site and party word the
+// identifiers (namedSite, namedParty).
+func partiesText(ps []ledger.PartiesAt, site, party func(string) string) string {
 	var b strings.Builder
 	for _, p := range ps {
 		noun := "part"
 		if p.Parts > 1 {
 			noun = "parts"
 		}
-		fmt.Fprintf(&b, "; the %s at %s: %s", noun, p.Site, strings.Join(p.Parties, ", "))
+		var who []string
+		for _, q := range p.Parties {
+			who = append(who, party(q))
+		}
+		fmt.Fprintf(&b, "; the %s at %s: %s", noun, site(p.Site), strings.Join(who, ", "))
 	}
 	return b.String()
+}
+
+// namedSite words a site identifier for the terminal: "Port of Houston
+// (urn:…:site:houston)" when master data names it (web.MasterNames, the
+// lot page's resolver), else the identifier; "" stays "".
+func namedSite(n web.MasterNames) func(string) string {
+	return func(id string) string {
+		name, ok := n.Site(id)
+		return withName(id, name, ok)
+	}
+}
+
+// namedParty words a party identifier as namedSite words a site.
+func namedParty(n web.MasterNames) func(string) string {
+	return func(id string) string {
+		name, ok := n.Party(id)
+		return withName(id, name, ok)
+	}
+}
+
+// withName is "NAME (id)" when master data names id (ok), else id.
+func withName(id, name string, ok bool) string {
+	if !ok || id == "" {
+		return id
+	}
+	return name + " (" + id + ")"
+}
+
+// orNone is s, or "no party named" when s is "" (as the lot page says).
+func orNone(s string) string {
+	if s == "" {
+		return "no party named"
+	}
+	return s
 }
 
 // orDash is s, or "—" when s is "" (a party not stated).

@@ -806,8 +806,8 @@ func wholeLotPacked(ship *critmin.Event, l shipmentLot) bool {
 // of its identifier ("…:magnet-tx" for urn:critmin:demo:site:magnet-tx),
 // never the raw URN.
 func siteLabel(sites map[string]*critmin.Site, id string) string {
-	if st, ok := sites[id]; ok && st.Name != "" {
-		return st.Name
+	if name, ok := (MasterNames{Sites: sites}).Site(id); ok {
+		return name
 	}
 	return unnamedID(id)
 }
@@ -958,8 +958,8 @@ func sameBOL(a, b *critmin.Event) bool {
 
 // partyLabel is a party's name from master data, else its identifier.
 func partyLabel(parties map[string]*critmin.Party, id string) string {
-	if p, ok := parties[id]; ok && p.Name != "" {
-		return p.Name
+	if name, ok := (MasterNames{Parties: parties}).Party(id); ok {
+		return name
 	}
 	return id
 }

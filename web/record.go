@@ -1703,16 +1703,34 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values, formEv *critmin.Ev
 			} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
 				return nil, nil, err
 			}
+			al, err := s.lotAfterPreview(r, lot, formEv)
+			if err != nil {
+				return nil, nil, err
+			}
+			if al != nil {
+				// The part the receipt closes, as capture will store it:
+				// the receipt's owning_party is its owner (CBV 2.0 §7.5,
+				// ledger partyOf), which the note names, so that where
+				// two parties hold parts at the site the operator sees
+				// whose part the weight is (issue 15, fix15f item 1).
+				for _, p := range al.Parts {
+					if p.ShipEventID == ship.EventID && p.Status == critmin.PartReceived {
+						if o := al.PartOwner(p); o != "" {
+							what = "the mass of the part received here for " + o + " (the rest of the lot is unchanged)"
+						}
+					}
+				}
+			}
 			// What the lot will weigh once captured, and what will stand
 			// at each site (issue 15, fix15d item 1: the note said the
 			// weight received "becomes the lot's current mass" where the
 			// lot's other received part stayed in its total).
 			after := fmt.Sprintf("Once captured, %s t becomes %s", formatNum(got, 3), what)
-			if al, err := s.lotAfterPreview(r, lot, formEv); err != nil {
-				return nil, nil, err
-			} else if al != nil {
+			if al != nil {
 				var at []string
-				for _, st := range ledger.StandsAt(al) {
+				st := ledger.StandsAt(al)
+				split := splitHoldings(st)
+				for _, st := range st {
 					w := "the lot's body"
 					if !st.Body {
 						w = "received part"
@@ -1725,7 +1743,11 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values, formEv *critmin.Ev
 							w += "s"
 						}
 					}
-					at = append(at, fmt.Sprintf("%s t at %s (%s)", formatNum(st.WetTonnes, 3), st.Site, w))
+					h := ""
+					if split {
+						h = ": " + holdingsText(st)
+					}
+					at = append(at, fmt.Sprintf("%s t at %s (%s)%s", formatNum(st.WetTonnes, 3), st.Site, w, h))
 				}
 				after += fmt.Sprintf(", and the lot's mass will be %s t", formatNum(al.WetTonnes, 3))
 				if len(at) > 0 {
@@ -1749,6 +1771,48 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values, formEv *critmin.Ev
 		}
 	}
 	return out, notes, nil
+}
+
+// splitHoldings says whether what stands of a lot (ledger.StandsAt) is
+// held by more than one owner and custodian pair, at one site or across
+// its sites: the Receive preview then names each site's holdings
+// (holdingsText), as the lot page's Remaining line does.
+func splitHoldings(st []ledger.SiteStanding) bool {
+	var first *ledger.PartyHolding
+	for _, s := range st {
+		for i := range s.Holdings {
+			h := &s.Holdings[i]
+			if first == nil {
+				first = h
+			} else if epcis.Canonical(h.Owner) != epcis.Canonical(first.Owner) || epcis.Canonical(h.Custodian) != epcis.Canonical(first.Custodian) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// holdingsText is what each party pair owns and holds at one site
+// (SiteStanding.Holdings), worded as the lot page's Remaining line words
+// it: "6 t owned by B1, held by B1; 3.9 t owned by B2, held by B2" (wet
+// tonnes, party IDs, which the page shows by their master-data names;
+// "no party named" for none). One holding reads "owned by …, held by …".
+func holdingsText(st ledger.SiteStanding) string {
+	party := func(id string) string {
+		if id == "" {
+			return "no party named"
+		}
+		return id
+	}
+	var out []string
+	for _, h := range st.Holdings {
+		t := ""
+		if len(st.Holdings) > 1 {
+			t = formatNum(h.WetTonnes, 3) + " t "
+		}
+		out = append(out, fmt.Sprintf("%sowned by %s, held by %s", t, party(h.Owner), party(h.Custodian)))
+	}
+	return strings.Join(out, "; ")
 }
 
 // shipRestNotes says, for each lot line of the Ship form without a

@@ -58,11 +58,7 @@ func (s *site) siteMap(r *http.Request) (map[string]*critmin.Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := make(map[string]*critmin.Site, len(sites))
-	for _, st := range sites {
-		m[st.ID] = st
-	}
-	return m, nil
+	return sitesByID(sites), nil
 }
 
 // partyMap is the parties master data describes, by identifier.
@@ -71,11 +67,7 @@ func (s *site) partyMap(r *http.Request) (map[string]*critmin.Party, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := make(map[string]*critmin.Party, len(parties))
-	for _, p := range parties {
-		m[p.ID] = p
-	}
-	return m, nil
+	return partiesByID(parties), nil
 }
 
 // handleOverview shows the corridor: counts, map, flows, recent events. GET /

@@ -219,10 +219,7 @@ var funcs = template.FuncMap{
 		if id == "" {
 			return "—"
 		}
-		if p, ok := parties[id]; ok && p.Name != "" {
-			return p.Name
-		}
-		return id
+		return partyLabel(parties, id)
 	},
 	"siteName": func(sites map[string]*critmin.Site, id string) string {
 		if id == "" {
