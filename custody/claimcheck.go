@@ -399,7 +399,11 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			}
 		}
 		if len(massErrs) > 0 {
-			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("weighing refused; nothing was stored: %s: %s", massErrs[0].Pointer, massErrs[0].Reason), Fields: massErrs}
+			what := weighingNoun.noun // a dispatch's is a shipment's (massNounOf)
+			if strings.HasPrefix(massErrs[0].Reason, shipmentNoun.noun+" of lot ") {
+				what = shipmentNoun.noun
+			}
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("%s refused; nothing was stored: %s: %s", what, massErrs[0].Pointer, massErrs[0].Reason), Fields: massErrs}
 		}
 		if len(claimBy) == 0 && len(mbSites) == 0 {
 			return nil // no claim made and no account kept: nothing to check

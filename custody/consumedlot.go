@@ -225,6 +225,14 @@ func overShipped(t lotTouch) []critmin.FieldError {
 		// of that part there (standing.go).
 		return nil
 	}
+	if site := eventSite(t.ev); site != "" && t.before.Location != "" && siteKey(site) != siteKey(t.before.Location) && partAt(&t.before, site) {
+		// Sent from where parts were received, away from the body: what
+		// stands there is judged (the standing check, standing.go), not
+		// the body elsewhere (issue 15, fix15h: 8.96 t shipped from a
+		// port where nothing was left were judged against the 7 t body
+		// at the mine).
+		return nil
+	}
 	if len(t.after.Parts) > len(t.before.Parts) {
 		// A part sent away (ledger.Project, docs/identity.md "Parts
 		// moved") leaves from what remains where the lot stands: the

@@ -225,13 +225,13 @@ func massChangeOf(ev *critmin.Event, id string, w, l *critmin.Lot, receipt bool)
 	var msg string
 	switch {
 	case parts:
-		msg = massChangeRefusal(id, " (the part of it at "+site+")", wasWet, wasDry, nowWet, nowDry)
+		msg = massChangeRefusal(massNounOf(ev), id, " (the part of it at "+site+")", wasWet, wasDry, nowWet, nowDry)
 	case len(w.Parts) > 0 && math.Abs(wasWet-w.WetTonnes) > 1e-9 && bodyBesideParts(w, site):
-		msg = massChangeRefusal(id, " (its body at "+w.Location+", the parts of other parties there aside)", wasWet, wasDry, nowWet, nowDry)
+		msg = massChangeRefusal(massNounOf(ev), id, " (its body at "+w.Location+", the parts of other parties there aside)", wasWet, wasDry, nowWet, nowDry)
 	case len(w.Parts) > 0 && math.Abs(wasWet-w.WetTonnes) > 1e-9:
-		msg = massChangeRefusal(id, " (what stands of it at "+w.Location+", its parts elsewhere aside)", wasWet, wasDry, nowWet, nowDry)
+		msg = massChangeRefusal(massNounOf(ev), id, " (what stands of it at "+w.Location+", its parts elsewhere aside)", wasWet, wasDry, nowWet, nowDry)
 	default:
-		msg = MassChangeRefusal(id, wasWet, wasDry, nowWet, nowDry)
+		msg = massChangeRefusal(massNounOf(ev), id, "", wasWet, wasDry, nowWet, nowDry)
 	}
 	if msg != "" {
 		if hint := moistureSlipOfWeighing(ev, id, w, l); hint != "" {
@@ -507,10 +507,33 @@ func pctText(f float64) string {
 // within WeighingGainLimit and WeighingLossLimit (dry basis). The web
 // import's preview and the capture check word it alike.
 func MassChangeRefusal(lot string, wasWet, wasDry, nowWet, nowDry float64) string {
-	return massChangeRefusal(lot, "", wasWet, wasDry, nowWet, nowDry)
+	return massChangeRefusal(weighingNoun, lot, "", wasWet, wasDry, nowWet, nowDry)
 }
 
-func massChangeRefusal(lot, what string, wasWet, wasDry, nowWet, nowDry float64) string {
+// massNoun words what a refused mass change is: a weighing, or a
+// dispatch whose stated quantity sets the lot's mass (a lot in transit
+// as a whole shipped on under a new weight, ledger.Project) — called a
+// shipment, never a weighing (issue 15, fix15h: a shipment was refused
+// as "weighing of lot … refused … a weighing of 0 kg weighs nothing").
+type massNoun struct {
+	noun, did, zero string
+}
+
+var (
+	weighingNoun = massNoun{"weighing", "weighed", "a weighing of 0 kg weighs nothing: check the ticket's net (or its gross and tare)"}
+	shipmentNoun = massNoun{"shipment", "shipped", "a shipment of 0 kg ships nothing: check the shipped weight (the bill of lading's)"}
+)
+
+// massNounOf is shipmentNoun for a dispatch (CBV 2.0 §7.2: loading,
+// shipping, departing, transporting; dispatchSteps), else weighingNoun.
+func massNounOf(ev *critmin.Event) massNoun {
+	if dispatchSteps[stepName(ev.BizStep)] {
+		return shipmentNoun
+	}
+	return weighingNoun
+}
+
+func massChangeRefusal(n massNoun, lot, what string, wasWet, wasDry, nowWet, nowDry float64) string {
 	if wasWet <= 0 || wasDry <= 0 {
 		return ""
 	}
@@ -524,7 +547,7 @@ func massChangeRefusal(lot, what string, wasWet, wasDry, nowWet, nowDry float64)
 	}
 	hint := "check the ticket's weight and unit"
 	if nowWet <= 0 {
-		hint = "a weighing of 0 kg weighs nothing: check the ticket's net (or its gross and tare)"
+		hint = n.zero
 	} else if r := nowWet / wasWet; r > 500 && r < 2000 {
 		hint = fmt.Sprintf("the weighed mass is about %.0f times the recorded one: a unit slip (kilograms written as tonnes, or a thousands separator read as a decimal mark)?", r)
 	} else if r < 1/500.0 && r > 1/2000.0 {
@@ -534,8 +557,8 @@ func massChangeRefusal(lot, what string, wasWet, wasDry, nowWet, nowDry float64)
 	} else if r < 0.01 {
 		hint = "a near-zero weighing of a lot on record is not a weighing of it: check the ticket's net (or its gross and tare) and unit"
 	}
-	return fmt.Sprintf("weighing of lot %s refused: the lot%s is recorded at %s t and weighed at %s t%s, a difference of %s %%, beyond the weighing tolerance of +%.1f %% / −%.0f %% (dry basis); %s If the recorded mass was wrong, declare the event that recorded it in error; if the lot really changed, state why in %s on the weighing (docs/origin.md)",
-		lot, what, Tonnes(wasWet), Tonnes(nowWet), dry, WeighingPercent(rel), WeighingGainLimit*100, WeighingLossLimit*100, critmin.Sentence(hint), MassChangeReasonTerm)
+	return fmt.Sprintf("%s of lot %s refused: the lot%s is recorded at %s t and %s at %s t%s, a difference of %s %%, beyond the weighing tolerance of +%.1f %% / −%.0f %% (dry basis); %s If the recorded mass was wrong, declare the event that recorded it in error; if the lot really changed, state why in %s on the %s (docs/origin.md)",
+		n.noun, lot, what, Tonnes(wasWet), n.did, Tonnes(nowWet), dry, WeighingPercent(rel), WeighingGainLimit*100, WeighingLossLimit*100, critmin.Sentence(hint), MassChangeReasonTerm, n.noun)
 }
 
 // massChangeReason is the event's cm:massChangeReason, or "".
