@@ -64,6 +64,24 @@ func (s *SiteStanding) hold(owner, custodian string, wet, dry float64) {
 	s.Holdings = append(s.Holdings, PartyHolding{Owner: owner, Custodian: custodian, WetTonnes: wet, DryTonnes: dry})
 }
 
+// AtSea is the wet tonnes of lot l in transit: its parts no receipt has
+// closed (Lot.InTransitTonnes) and, when the lot's body is itself in
+// transit, what remains of the body (Lot.RemainingWetTonnes). With what
+// StandsAt lists it makes up the lot's mass, so the Receive preview's
+// and the lot page's terms add up to the total they give (nu15b: a body
+// shipped under one B/L while a part sailed under another was in
+// neither term).
+func AtSea(l *critmin.Lot) float64 {
+	if l == nil {
+		return 0
+	}
+	t := l.InTransitTonnes()
+	if l.Status == critmin.LotInTransit && !NoBody(l) {
+		t += l.RemainingWetTonnes()
+	}
+	return t
+}
+
 // StandsAt is every site where something of lot l stands, one record a
 // site, in the order the lot reached them (the body first), computed in
 // this one place for every check and view that reads a lot's whereabouts

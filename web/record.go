@@ -1752,7 +1752,7 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values, formEv *critmin.Ev
 				// What is still at sea counts in the lot's mass too, as
 				// the lot page's Remaining line says (nu15 finding: the
 				// parts listed added up to less than the total).
-				if t := al.InTransitTonnes(); t > 1e-9 {
+				if t := ledger.AtSea(al); t > 1e-9 {
 					at = append(at, fmt.Sprintf("%s t in transit", formatNum(t, 3)))
 				}
 				after += fmt.Sprintf(", and the lot's mass will be %s t", formatNum(al.WetTonnes, 3))

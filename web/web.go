@@ -89,6 +89,7 @@ type ui struct {
 
 var funcs = template.FuncMap{
 	"tonnes": tonnesText,
+	"atSea":  ledger.AtSea,
 	// tonnesUnit is a mass in tonnes with its unit ("wmt", "dmt"), and
 	// below 1 t the mass in the unit that shows it too (massText):
 	// "0.0005 wmt (500 g)".
