@@ -2,6 +2,7 @@ package custody_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/critmin/critmin/custody"
@@ -56,6 +57,34 @@ func TestShipmentOfPackedLotDrawsOnContainer(t *testing.T) {
 		}
 		if !unpack && err == nil {
 			t.Errorf("1 t packed into D while C holds all 2 t standing at the mine: taken")
+		}
+	}
+}
+
+// TestUnpackingAfterShipmentDrawsOnContainer (issue 15, fix15i): the
+// unpacking check reads what a container holds of a lot by the same
+// drawdown rule as the standing check (ledger.Containment.Unpack; EPCIS
+// 2.0 §7.3.5.3: a DELETE's childQuantityList takes out at most what the
+// parent holds). Lot PK, 10 t at the mine; 3 t packed into C; 8 t
+// shipped: 7 t loose and 8 − 7 = 1 t out of C, which holds 3 − 1 = 2 t.
+// Unpacking 3 t from C is refused (3 > 2 × 1.005 = 2.01 t) naming the
+// 2 t and the shipment; unpacking 2 t is taken.
+func TestUnpackingAfterShipmentDrawsOnContainer(t *testing.T) {
+	ctx := context.Background()
+	for _, kg := range []string{"3000", "2000"} {
+		db := store(t, doc(map[string]string{"port": "controlled_blending"}, feedAt("PK", "ree_concentrate", "PAK", 10, "Nd:5"),
+			fix15gPack("p1", "2025-10-02T00:00:00Z", "ADD", "3000", "C"),
+			fix15rShip("s1", "2025-10-03T00:00:00Z", "PK", "8", fix15rMine, fix15rPort, "A", "")))
+		svc := ledger.NewService(db)
+		svc.ClaimCheck = custody.CaptureClaimCheck(db)
+		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(nil, fix15gPack("u1", "2025-10-04T00:00:00Z", "DELETE", kg, "C")))})
+		switch {
+		case kg == "2000" && err != nil:
+			t.Errorf("2 t unpacked from C, which holds 3 − 1 = 2 t: refused: %v", err)
+		case kg == "3000" && err == nil:
+			t.Errorf("3 t unpacked from C, which holds 2 t after the 8 t shipment drew 1 t out of it: taken")
+		case kg == "3000" && (!strings.Contains(err.Error(), "only 2 t") || !strings.Contains(err.Error(), "1 t by event urn:t:ev:s1")):
+			t.Errorf("3 t unpacked from C: refused as %v; want it to name the 2 t C holds and the shipment s1 that drew 1 t out", err)
 		}
 	}
 }

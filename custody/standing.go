@@ -131,6 +131,7 @@ type shortfall struct {
 	packedIn      []string
 	lotWetTonnes  float64
 	eventTimeText string
+	refused       *critmin.FieldError // an unpacking refused as worded (checkUnpackingOf)
 }
 
 // sitePackings follows, through a replay, the packings of one lot not
@@ -141,12 +142,13 @@ type shortfall struct {
 // may be both packed and associated.
 type sitePackings struct {
 	agg, assoc *ledger.Containment
-	site       map[string]string  // packing event → its site (eventSite)
-	stood      map[string]float64 // packing event → what stood at its site then
+	site       map[string]string   // packing event → its site (eventSite)
+	stood      map[string]float64  // packing event → what stood at its site then
+	drawn      map[string][]string // container → "event (t)" of movements that drew out of it (drawOut)
 }
 
 func newSitePackings() *sitePackings {
-	return &sitePackings{agg: ledger.NewContainment(nil), assoc: ledger.NewContainment(nil), site: map[string]string{}, stood: map[string]float64{}}
+	return &sitePackings{agg: ledger.NewContainment(nil), assoc: ledger.NewContainment(nil), site: map[string]string{}, stood: map[string]float64{}, drawn: map[string][]string{}}
 }
 
 // isPackingEvent says whether ev packs or associates children (ADD or
@@ -229,8 +231,58 @@ func (sp *sitePackings) drawOut(id string, ev *critmin.Event, t, stood float64) 
 		}
 		take := min(over, w)
 		sp.agg.Unpack(id, p.Container, take)
+		box := epcis.Canonical(p.Container)
+		sp.drawn[box] = append(sp.drawn[box], fmt.Sprintf("%s t by event %s", Tonnes(take), ev.EventID))
 		over -= take
 	}
+}
+
+// checkUnpackingOf judges an AggregationEvent DELETE of the document
+// (ev) against what its parent holds of lot id at its time, packings
+// less unpackings less what movements of the lot itself drew out of it
+// (drawOut) — the one rule (ledger.Containment, ledger.CheckRepacking's
+// unpacking check; EPCIS 2.0 §7.3.5.3): 3 t packed into C, then 8 t of
+// the 10 t lot shipped (7 t loose, 1 t out of C): C holds 2 t, and a
+// DELETE of 3 t from C is refused. Only ev's lines of lot id are judged;
+// pointers are ev's own. lot is id as projected just before ev.
+func (sp *sitePackings) checkUnpackingOf(id string, lot *critmin.Lot, ev *critmin.Event) []critmin.FieldError {
+	if ev.Type != critmin.AggregationEvent || ev.Action != "DELETE" || ev.ParentID == "" || ev.ErrorDeclaration != nil {
+		return nil
+	}
+	box := epcis.Canonical(ev.ParentID)
+	if len(sp.drawn[box]) == 0 {
+		return nil // nothing drawn out: the store's check (ledger.CheckRepackingAt) judges it alike
+	}
+	one := *ev
+	one.EPCs = nil
+	one.Quantities = nil
+	var at []int // index of each kept line in ev's childQuantityList
+	n := 0
+	for _, q := range ev.Quantities {
+		if q.Role != critmin.RoleChild {
+			continue
+		}
+		if epcis.Canonical(q.EPCClass) == id {
+			one.Quantities = append(one.Quantities, q)
+			at = append(at, n)
+		}
+		n++
+	}
+	if len(at) == 0 {
+		return nil
+	}
+	errs := ledger.CheckRepacking(&one, sp.agg, func(string) *critmin.Lot { return lot })
+	for i := range errs {
+		var j int
+		if _, err := fmt.Sscanf(errs[i].Pointer, "/childQuantityList/%d/quantity", &j); err == nil && j < len(at) {
+			errs[i].Pointer = fmt.Sprintf("event %s/childQuantityList/%d/quantity", ev.EventID, at[j])
+		} else {
+			errs[i].Pointer = "event " + ev.EventID + errs[i].Pointer
+		}
+		errs[i].Reason += fmt.Sprintf("; movements of the lot itself beyond its loose rest drew out of %s: %s (docs/forms.md: a shipment or run input of a packed lot takes its loose rest first, then its containers at the site, oldest packing first)",
+			ev.ParentID, strings.Join(sp.drawn[box], ", "))
+	}
+	return errs
 }
 
 // replayStanding replays lot id from start (the lot before seq; nil for
@@ -267,6 +319,11 @@ func replayStanding(id string, start *critmin.Lot, seq []*critmin.Event, inDoc m
 				if !isPackingEvent(ev) && ev.Type != critmin.AssociationEvent && ev.Type != critmin.AggregationEvent {
 					packs.drawOut(id, ev, t, stood)
 				}
+			}
+		}
+		if inDoc[ev] {
+			for _, fe := range packs.checkUnpackingOf(id, lot, ev) {
+				out = append(out, shortfall{ev: ev, doc: true, refused: &fe})
 			}
 		}
 		packs.apply(lot, ev)
@@ -350,6 +407,12 @@ func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared
 					replay[id] = true
 				}
 			}
+			if stored[id] != nil && isUnpackingOf(ev, id) {
+				// What its parent holds is read from the lot's events:
+				// movements of the lot draw on its containers (drawOut).
+				judge[id] = true
+				replay[id] = true
+			}
 			if l := stored[id]; l != nil && !ev.EventTime.After(l.LastEventAt) {
 				judge[id] = true
 				replay[id] = true
@@ -432,9 +495,26 @@ func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared
 	return out, nil
 }
 
+// isUnpackingOf says whether ev is an AggregationEvent DELETE with a
+// childQuantityList line of lot id.
+func isUnpackingOf(ev *critmin.Event, id string) bool {
+	if ev.Type != critmin.AggregationEvent || ev.Action != "DELETE" || ev.ParentID == "" {
+		return false
+	}
+	for _, q := range ev.Quantities {
+		if q.Role == critmin.RoleChild && epcis.Canonical(q.EPCClass) == id {
+			return true
+		}
+	}
+	return false
+}
+
 // standingError words a shortfall of lot id; docEvs are the document's
 // events naming it.
 func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.FieldError {
+	if sf.refused != nil {
+		return *sf.refused
+	}
 	what := string(sf.ev.Type)
 	if sf.ev.BizStep != "" {
 		what += " (" + stepName(sf.ev.BizStep) + ")"
