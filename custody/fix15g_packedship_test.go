@@ -88,3 +88,25 @@ func TestUnpackingAfterShipmentDrawsOnContainer(t *testing.T) {
 		}
 	}
 }
+
+// TestShipmentNamingContainerCarriesItsContents: a movement that names
+// the container itself (its epcList: the demo's departure of
+// MSKU1234565 with 25 t of REE-2025-001 in it) carries what the container
+// holds of the lot in it, and draws nothing out of it (fix15g's drawdown
+// applies to containers the movement does not name; the demo corridor
+// failed to load once fix15i checked unpackings by it). Lot PK, 10 t at
+// the mine; 3 t packed into C; 8 t shipped naming C: C's 3 t travel in
+// C, and 8 − 3 = 5 t come from the loose 7 t. C still holds 3 t, so
+// unpacking 3 t from C is taken (it was refused: "only 2 t", as if the
+// shipment had drawn 8 − 7 = 1 t out of C).
+func TestShipmentNamingContainerCarriesItsContents(t *testing.T) {
+	ctx := context.Background()
+	db := store(t, doc(map[string]string{"port": "controlled_blending"}, feedAt("PK", "ree_concentrate", "PAK", 10, "Nd:5"),
+		fix15gPack("p1", "2025-10-02T00:00:00Z", "ADD", "3000", "C"),
+		fix15rShip("s1", "2025-10-03T00:00:00Z", "PK", "8", fix15rMine, fix15rPort, "A", `, "epcList": ["urn:t:container:C"]`)))
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(nil, fix15gPack("u1", "2025-10-04T00:00:00Z", "DELETE", "3000", "C")))}); err != nil {
+		t.Errorf("3 t unpacked from C, which travelled with its 3 t: refused: %v", err)
+	}
+}

@@ -211,18 +211,39 @@ func (sp *sitePackings) packedAt(id string, ev *critmin.Event) (float64, []strin
 // ObjectEvent or consumed by a TransformationEvent is no longer in its
 // parent (issue 15, fix15g item 2). 10 t, 3 t packed into C, 8 t
 // shipped: 7 t loose and 1 t out of C, which holds 2 t.
+//
+// A container the movement names itself (its epcList, parentID or
+// childEPCs: the demo's departure of MSKU1234565 with 25 t of
+// REE-2025-001 in it) travels with the lot in it: what it holds of the
+// lot moves in it first, is not drawn out of it, and only the rest of t
+// takes the loose rest and then the other containers.
 func (sp *sitePackings) drawOut(id string, ev *critmin.Event, t, stood float64) {
+	named := map[string]bool{}
+	for _, x := range ev.EPCs {
+		named[epcis.Canonical(x.EPC)] = true
+	}
+	if ev.ParentID != "" {
+		named[epcis.Canonical(ev.ParentID)] = true
+	}
+	site := eventSite(ev)
 	packed, _ := sp.packedAt(id, ev)
-	over := t - max(stood-min(packed, stood), 0)
+	var inNamed float64
+	for _, p := range sp.agg.Of(id) {
+		if sp.site[p.EventID] == site && named[epcis.Canonical(p.Container)] {
+			if w, ok := ledger.PackedWet(p, sp.stood[p.EventID]); ok {
+				inNamed += w
+			}
+		}
+	}
+	over := t - min(inNamed, t) - max(stood-min(packed, stood), 0)
 	if over <= 1e-9 {
 		return
 	}
-	site := eventSite(ev)
 	for _, p := range sp.agg.Of(id) {
 		if over <= 1e-9 {
 			break
 		}
-		if sp.site[p.EventID] != site {
+		if sp.site[p.EventID] != site || named[epcis.Canonical(p.Container)] {
 			continue
 		}
 		w, ok := ledger.PackedWet(p, sp.stood[p.EventID])

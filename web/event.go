@@ -376,16 +376,30 @@ func containerContents(evs []*critmin.Event, container string, at time.Time, val
 			if epcis.Canonical(p.Container) != parent {
 				continue
 			}
+			// What stays of the packing: its quantity less what partial
+			// unpackings took out (Packing.Unpacked, in tonnes; nu15b:
+			// 2 t packed, 1 t unpacked read 2 t), in the packing's unit.
+			stays := p.Quantity
+			if p.Quantity != nil && p.Unpacked > 0 {
+				full := p
+				full.Unpacked = 0
+				w, ok1 := ledger.PackedWet(p, 0)
+				all, ok2 := ledger.PackedWet(full, 0)
+				if ok1 && ok2 && all > 0 {
+					v := *p.Quantity * w / all
+					stays = &v
+				}
+			}
 			if q == nil {
 				q = &critmin.QuantityElement{Role: critmin.RoleEPC, EPCClass: original[child], UOM: p.UOM}
-				if p.Quantity != nil {
-					v := *p.Quantity
+				if stays != nil {
+					v := *stays
 					q.Quantity = &v
 				}
 				continue
 			}
-			if q.Quantity != nil && p.Quantity != nil && q.UOM == p.UOM {
-				*q.Quantity += *p.Quantity
+			if q.Quantity != nil && stays != nil && q.UOM == p.UOM {
+				*q.Quantity += *stays
 			} else {
 				q.Quantity = nil
 			}

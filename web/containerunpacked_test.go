@@ -1,0 +1,49 @@
+package web_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/critmin/critmin/demo"
+	"github.com/critmin/critmin/ledger"
+)
+
+// TestContainerPageLessPartialUnpacking (nu15b finding 3): the page of a
+// container not shipped showed what its packings put in it and ignored a
+// partial unpacking. Container MSKU9999997 is packed at Port Qasim with
+// 12,000 kg of demo lot REE-2025-003, then 5,000 kg of the lot is
+// unpacked (AggregationEvent DELETE with a quantity): it holds
+// 12,000 − 5,000 = 7,000 kg (7 t); it read 12 t.
+func TestContainerPageLessPartialUnpacking(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, ts.Svc); err != nil {
+		t.Fatal(err)
+	}
+	const c = "urn:critmin:demo:container:MSKU9999997"
+	agg := func(id, when, action, step string, kg string) string {
+		return `{"type": "AggregationEvent", "eventID": "` + id + `", "eventTime": "` + when + `", "eventTimeZoneOffset": "+05:00", "action": "` + action + `",
+	  "bizStep": "` + step + `", "parentID": "` + c + `", "childQuantityList": [{"epcClass": "urn:critmin:demo:lot:REE-2025-003", "quantity": ` + kg + `, "uom": "KGM"}],
+	  "readPoint": {"id": "urn:critmin:demo:site:port-qasim"}, "bizLocation": {"id": "urn:critmin:demo:site:port-qasim"}}`
+	}
+	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-07T10:00:00Z",
+	 "epcisBody": {"eventList": [` + agg("urn:t:ev:pack-u", "2025-11-06T10:00:00+05:00", "ADD", "packing", "12000") + `, ` +
+		agg("urn:t:ev:unpack-u", "2025-11-07T10:00:00+05:00", "DELETE", "unpacking", "5000") + `]}}`
+	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
+		t.Fatal(err)
+	}
+	resp, b := do(t, "GET", ts.URL+"/shipments/"+url.PathEscape(c), viewerSecret, nil, nil)
+	page := html.UnescapeString(string(b))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("container page: %d\n%s", resp.StatusCode, page)
+	}
+	row := regexp.MustCompile(`(?s)<tr><td data-label="Lot">.*?</tr>`).FindString(page)
+	if !strings.Contains(row, "REE-2025-003") || !strings.Contains(row, `data-label="Packed">7,000 kg`) && !strings.Contains(row, `data-label="Packed">7 t`) {
+		t.Errorf("contents row: %s; want REE-2025-003 with 7,000 kg (12,000 − 5,000) in it", row)
+	}
+}
