@@ -611,7 +611,11 @@ func joinNotes(notes ...string) string {
 // qualifying elements' dry grade then ÷ their grade now (mass and factor
 // unchanged), shown where the lot's record still holds that assay (it
 // keeps the newest of each analyte); "" when no qualifying assay is later
-// than the run.
+// than the run. The assays read are those of what the run took
+// (ledger.RunInputScopes: the parts it took, each at its own assays,
+// dry-weighted; else the lot's own), as the credit reads them (issue 9,
+// fix9y): a later assay of the body left elsewhere changes no credit
+// earned on a part, and is not named.
 func creditAssayNote(l *critmin.Lot, elements []string, runEvent string, at time.Time, tonnes float64) string {
 	if l == nil {
 		return ""
@@ -620,44 +624,58 @@ func creditAssayNote(l *critmin.Lot, elements []string, runEvent string, at time
 	for _, e := range elements {
 		qual[e] = true
 	}
+	scopes, ok := ledger.RunInputScopes(l, runEvent)
+	if !ok {
+		scopes = []ledger.AssayScope{{Assays: l.Assays, Moisture: l.Moisture, DryTonnes: 1}}
+	}
 	var later []string
-	var before []critmin.Assay
-	for _, a := range l.Assays {
-		if !qual[units.ElementOf(a.Analyte)] {
+	now, then, w, complete := 0.0, 0.0, 0.0, true
+	for _, sc := range scopes {
+		if !(sc.DryTonnes > 0) {
 			continue
 		}
-		if a.At.After(at) {
-			later = append(later, fmt.Sprintf("%s (event %s of %s)", a.Analyte, a.EventID, a.At.UTC().Format("2006-01-02")))
-		} else {
-			before = append(before, a)
+		w += sc.DryTonnes
+		var before []critmin.Assay
+		for _, a := range sc.Assays {
+			if !qual[units.ElementOf(a.Analyte)] {
+				continue
+			}
+			if a.At.After(at) {
+				if s := fmt.Sprintf("%s (event %s of %s)", a.Analyte, a.EventID, a.At.UTC().Format("2006-01-02")); !slices.Contains(later, s) {
+					later = append(later, s)
+				}
+			} else {
+				before = append(before, a)
+			}
+		}
+		for e, g := range GradesOf(&critmin.Lot{ID: l.ID, Assays: sc.Assays, Moisture: sc.Moisture}) {
+			if qual[e] {
+				now += sc.DryTonnes * g
+			}
+		}
+		// The record keeps the newest assay of each analyte, so the
+		// figure at the run is shown only where an assay of every
+		// re-assayed element dated at or before the run is still held.
+		held := map[string]bool{}
+		for _, a := range before {
+			held[units.ElementOf(a.Analyte)] = true
+		}
+		for _, a := range sc.Assays {
+			if e := units.ElementOf(a.Analyte); qual[e] && a.At.After(at) && !held[e] {
+				complete = false
+			}
+		}
+		for e, g := range GradesOf(&critmin.Lot{ID: l.ID, Assays: before, Moisture: sc.Moisture}) {
+			if qual[e] {
+				then += sc.DryTonnes * g
+			}
 		}
 	}
 	if len(later) == 0 {
 		return ""
 	}
-	now := 0.0
-	for e, g := range GradesOf(l) {
-		if qual[e] {
-			now += g
-		}
-	}
-	// The lot's record keeps its newest assay of each analyte, so the
-	// figure at the run is shown only where an assay of every re-assayed
-	// element dated at or before the run is still held.
-	then, complete := 0.0, true
-	held := map[string]bool{}
-	for _, a := range before {
-		held[units.ElementOf(a.Analyte)] = true
-	}
-	for _, a := range l.Assays {
-		if e := units.ElementOf(a.Analyte); qual[e] && a.At.After(at) && !held[e] {
-			complete = false
-		}
-	}
-	for e, g := range GradesOf(&critmin.Lot{ID: l.ID, Assays: before, Moisture: l.Moisture}) {
-		if qual[e] {
-			then += g
-		}
+	if w > 0 {
+		now, then = now/w, then/w
 	}
 	was := "was " + Figure(tonnes*then/now) + " t at the run, "
 	if !complete || now <= 0 || then <= 0 {
@@ -2425,7 +2443,8 @@ func (mc *mbCalc) creditFactor(a *account, p critmin.ClaimPeriod, at time.Time) 
 
 // credits of one run in claim period p: for each distinct input whose
 // commodity is an input of a category, contained qualifying element (dry
-// tonnes × grade) by its physical origin, × the category's conversion
+// tonnes × the grade of what the run took: the parts it took at their own
+// assays, ledger.RunInputScopes via partTakenComp) by its physical origin, × the category's conversion
 // factor in the month the run ran (creditFactor). A container fed to the
 // run (an SSCC in inputEPCList) is the lots it held when the run read it
 // (originCalc.contents): each earns credits like a lot named directly,
@@ -2517,6 +2536,13 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 					if c, err = mc.oc.upstreamOf(f.lot.ID); err != nil {
 						return nil, err
 					}
+					// At the grade of what the run took (partTakenComp,
+					// ledger.RunInputScopes): a part received at the site
+					// and assayed there, never the lot's blended grade
+					// (issue 9, fix9y; docs/origin.md "An assay is of what
+					// stood where it was taken"), as the run's element
+					// balance reads it.
+					c = partTakenComp(f.lot, ev, c)
 				}
 				mass, note := mc.creditCap(id, a.cat, f.lot, f.mass)
 				if f.lot == in {

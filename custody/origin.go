@@ -612,29 +612,22 @@ func partTakenComp(l *critmin.Lot, e critmin.LotEdge, c *comp) *comp {
 	if l == nil || c == nil || e.EventID == "" {
 		return c
 	}
+	// What the run took of each part (ledger.RunInputScopes: the rule
+	// the refinery ledger reads too): its assays, the moisture it was
+	// taken at and the dry tonnes taken.
+	scopes, _ := ledger.RunInputScopes(l, e.EventID)
 	own, n := false, 0
 	var w float64
 	sum, count := map[string]float64{}, map[string]int{}
-	for _, p := range l.Parts {
-		for _, k := range p.RunTakes {
-			if k.EventID != e.EventID {
-				continue
-			}
+	for _, sc := range scopes {
+		if p, ok := ledger.ShippedPart(l, sc.ShipEventID); ok {
 			own = own || ledger.PartHasOwnGrades(l, p)
-			m := k.Moisture
-			if m == nil {
-				m = l.PartMoisture(p)
-			}
-			dry := k.Tonnes
-			if m != nil {
-				dry *= 1 - *m
-			}
-			n++
-			w += dry
-			for el, g := range GradesOf(&critmin.Lot{ID: l.ID, Assays: l.PartAssays(p), Moisture: l.PartMoisture(p)}) {
-				sum[el] += dry * g
-				count[el]++
-			}
+		}
+		n++
+		w += sc.DryTonnes
+		for el, g := range GradesOf(&critmin.Lot{ID: l.ID, Assays: sc.Assays, Moisture: sc.Moisture}) {
+			sum[el] += sc.DryTonnes * g
+			count[el]++
 		}
 	}
 	if !own || w <= 0 {
