@@ -339,6 +339,14 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 			lot := qe.EPCClass
 			firstSighting := !known(lot, i)
 			if bol == "" {
+				if firstSighting || earlierNames(live[:i], lot) {
+					continue
+				}
+				fe, err := receivedNoBill(ctx, s, ev, n, lot)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, fe...)
 				continue
 			}
 			var ships []*critmin.Event
@@ -381,6 +389,13 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 				out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/bizTransactionList", ev.EventID), Reason: fmt.Sprintf("lot %s was not shipped on bill of lading %s: no shipping event under it names the lot or a container this receipt lists; receive it under the bill of lading it was shipped on", lot, bol)})
 				continue
 			}
+			if fe, err := receivedAlready(ctx, q, canQuery, live[:i], ev, n, lot, bol, len(ships)); err != nil || fe != nil {
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, *fe)
+				continue
+			}
 			shipped := func(ship *critmin.Event) (float64, bool, error) {
 				return noQuantityShipped(ctx, s, live[:i], lot, ship)
 			}
@@ -392,6 +407,89 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 		}
 	}
 	return out, nil
+}
+
+// receivedAlready refuses receipt ev (its quantityList line n) of lot
+// under bill of lading bol when the shipments of the lot under bol
+// (shipments of them, at least one) were all received already: as many
+// live receiving events of the lot under bol — earlier in the document
+// (earlier) or stored — as shipments. A receipt receives what its bill
+// of lading carried and is still in transit (CBV 2.0 receiving, §8.5
+// bol); a second one receives nothing, and read as a receipt of the
+// lot's body it moved the body and grew the lot (issue 15, fix15j: lot
+// P2 10 t, 8 t shipped under P2A and received at 8 t; P2A received
+// again: 16 t). A re-weighing is a weighing (a Mass sensor report). nil
+// when the shipment is still in transit.
+func receivedAlready(ctx context.Context, q eventQuerier, canQuery bool, earlier []*critmin.Event, ev *critmin.Event, n int, lot, bol string, shipments int) (*critmin.FieldError, error) {
+	seen := map[string]*critmin.Event{}
+	add := func(e *critmin.Event) {
+		if e.EventID != ev.EventID && stepName(e.BizStep) == "receiving" && bolOf(e) == bol && namesLot(e, lot) {
+			seen[e.EventID] = e
+		}
+	}
+	for _, e := range earlier {
+		add(e)
+	}
+	if canQuery {
+		page, err := q.FindEvents(ctx, critmin.EventFilter{BizSteps: []string{"receiving"}, BizTxns: map[string][]string{"bol": {bol}},
+			ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{lot}, Exact: true}}, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range page.Events {
+			if ledger.Live(st) {
+				add(decodeStored(st))
+			}
+		}
+	}
+	if len(seen) < shipments {
+		return nil, nil
+	}
+	var last *critmin.Event
+	for _, e := range seen {
+		if last == nil || e.EventTime.After(last.EventTime) || (e.EventTime.Equal(last.EventTime) && e.EventID > last.EventID) {
+			last = e
+		}
+	}
+	return &critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d", ev.EventID, n), Reason: fmt.Sprintf("lot %s was already received under bill of lading %s (event %s at %s): nothing of it is in transit under that bill of lading, and a second receipt would receive nothing; to record a new weight of the lot, record a weighing (an ObjectEvent with a Mass sensor report, or a quantity at the site), and if the first receipt is wrong, declare it in error (errorDeclaration) and receive again",
+		lot, bol, last.EventID, last.EventTime.Format(time.RFC3339))}, nil
+}
+
+// earlierNames says whether an event of earlier names lot.
+func earlierNames(earlier []*critmin.Event, lot string) bool {
+	for _, e := range earlier {
+		if namesLot(e, lot) {
+			return true
+		}
+	}
+	return false
+}
+
+// receivedNoBill refuses receipt ev (its quantityList line n) of stored
+// lot naming no bill of lading when nothing of the lot is in transit and
+// parts of it were already received at ev's site while its body stands
+// elsewhere (ledger.ReReceipt): it would receive nothing (issue 15,
+// fix15j). A receipt dated before the lot's latest event is left to
+// the other checks.
+func receivedNoBill(ctx context.Context, s Store, ev *critmin.Event, n int, lot string) ([]critmin.FieldError, error) {
+	l, err := s.FindLot(ctx, lot)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if ev.EventTime.Before(l.LastEventAt) || !ledger.ReReceipt(l, ev) {
+		return nil, nil
+	}
+	var by []string
+	for _, p := range l.Parts {
+		if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == epcis.Canonical(ev.BizLocation) && p.ReceiptEventID != "" {
+			by = append(by, p.ReceiptEventID)
+		}
+	}
+	return []critmin.FieldError{{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d", ev.EventID, n), Reason: fmt.Sprintf("lot %s is received at %s with no bill of lading, but nothing of it is in transit: what was shipped there was already received (event %s) and the rest of the lot stands at %s; to record a new weight there, record a weighing (an ObjectEvent with a Mass sensor report, or a quantity at the site); to receive a shipment, name its bill of lading",
+		lot, ev.BizLocation, strings.Join(by, ", "), l.Location)}}, nil
 }
 
 // bolCarried says whether a live shipping event — earlier in the

@@ -235,6 +235,14 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		return dispatchRest(l), nil
 	case receiptSteps[step]:
 		i := receivedPart(l, ev, t, known)
+		if i < 0 && ReReceipt(l, ev) {
+			// A receipt of a shipment already received, the body not
+			// in transit: nothing of
+			// the lot is arriving; it states nothing of the lot's mass,
+			// place or parties (issue 15, fix15j; custody refuses it at
+			// capture, this keeps one stored before the check inert).
+			return moveElsewhere, nil
+		}
 		if i < 0 {
 			return moveLot, nil
 		}
@@ -673,6 +681,34 @@ func receivedPart(l *critmin.Lot, ev *critmin.Event, t float64, known bool) int 
 		}
 	}
 	return best
+}
+
+// ReReceipt says whether receipt ev of lot l names a bill of lading
+// under which a part of l was shipped and already received, while no
+// part is in transit under it and the lot's body is not in transit: a
+// second receipt of a shipment received (issue 15, fix15j: lot P2 10 t,
+// 8 t shipped under P2A and received; P2A received again read as a
+// receipt of the 2 t body: 16 t, body moved to the receiving site).
+//
+// A receipt naming no bill of lading, nothing of the lot in transit,
+// at a site where parts of it were received while its body stands
+// elsewhere, is likewise a second receipt of those parts, not an
+// arrival of the body (which nothing dispatched): it too states nothing
+// of the lot (the same lot received again at K with no B/L read 16 t).
+func ReReceipt(l *critmin.Lot, ev *critmin.Event) bool {
+	bol := billOfLading(ev)
+	if l.Status == critmin.LotInTransit {
+		return false
+	}
+	if bol == "" {
+		return l.Location != "" && ev.BizLocation != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location) && receivedAt(l, ev.BizLocation)
+	}
+	for _, p := range l.Parts {
+		if p.BillOfLading == bol && p.Status == critmin.PartReceived {
+			return true
+		}
+	}
+	return false
 }
 
 // lineTonnes is a quantity line in wet tonnes, when it states a mass.
