@@ -197,7 +197,7 @@ func massChangeOf(ev *critmin.Event, id string, w, l *critmin.Lot, receipt bool)
 		// that had none (it sets the basis).
 		// A lot with no moisture on record, or 0 %, is taken as dry
 		// (ledger's derive): its first real reading sets the basis.
-		if mw == nil || ml == nil || *mw <= 0 || *mw == *ml {
+		if mw == nil || ml == nil || *mw <= 0 || sameMoisture(mw, ml) {
 			return ""
 		}
 		if !moistureBeyond(*mw, *ml) {
@@ -271,7 +271,11 @@ func sameMoisture(w, l *float64) bool {
 	if w == nil || l == nil {
 		return w == l
 	}
-	return *w == *l
+	// Within 1e-9 (a fraction): a mass-weighted moisture recomputed from
+	// what is left (3 t × 0.05 / 3 t = 0.05000000000000001) is the same
+	// moisture, not a new reading — a 2 t onward shipment of a 5 t part
+	// at 5 % was judged as a weighing of 5 t to 3 t and refused.
+	return math.Abs(*w-*l) <= 1e-9
 }
 
 // MoistureAt is the moisture (a fraction) of what of lot l stands at

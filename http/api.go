@@ -256,10 +256,30 @@ func boundFor(ts []TransitView, destination string) bool {
 
 // lotTransit is an in-transit lot's TransitView from its events (in
 // event-time order); nil when none ships it.
-func lotTransit(evs []*critmin.Event) *TransitView {
+//
+// The lot's transit is its body's: a shipping event that sent a part of
+// l away (ledger.ShippedPart) is passed over while another ships the
+// body (nu15b: the body shipped under B/L M, then a part under N, read
+// "in transit … B/L N"); it is read only when every shipping event
+// shipped a part.
+func lotTransit(evs []*critmin.Event, l *critmin.Lot) *TransitView {
+	for _, skipParts := range []bool{true, false} {
+		if t := lastTransit(evs, l, skipParts); t != nil {
+			return t
+		}
+	}
+	return nil
+}
+
+// lastTransit is lotTransit's reading of the latest valid shipping event
+// in evs, passing over those that shipped a part of l when skipParts.
+func lastTransit(evs []*critmin.Event, l *critmin.Lot, skipParts bool) *TransitView {
 	for i := len(evs) - 1; i >= 0; i-- {
 		e := evs[i]
 		if e.ErrorDeclaration != nil || e.DeclaredInError != nil || (e.BizStep != "shipping" && !strings.HasSuffix(e.BizStep, ":shipping")) {
+			continue
+		}
+		if _, part := ledger.ShippedPart(l, e.EventID); skipParts && part {
 			continue
 		}
 		// The stored record indexes what it needs; the source and
@@ -413,7 +433,7 @@ func LotTransit(ctx context.Context, store critmin.Store, l *critmin.Lot) (*Tran
 	if err != nil {
 		return nil, err
 	}
-	return lotTransit(evs), nil
+	return lotTransit(evs, l), nil
 }
 
 // withOrigins sets each view's origin from custody.Origins.
@@ -581,7 +601,7 @@ func (s *Server) transits(r *http.Request, lots []*critmin.Lot) ([]*TransitView,
 		if err != nil {
 			return nil, err
 		}
-		out[i] = lotTransit(evs)
+		out[i] = lotTransit(evs, l)
 	}
 	return out, nil
 }

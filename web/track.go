@@ -466,7 +466,7 @@ func (s *site) handleLotsPage(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		if t := transitOf(timeline(l.ID, evs), sites); t != nil {
+		if t := transitOf(timeline(l.ID, evs), sites, l); t != nil {
 			transits[l.ID] = t
 		}
 	}
@@ -572,7 +572,7 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	names := namesOf(slices.Collect(maps.Values(sites)), parties)
 	data := map[string]any{"Lot": l, "Events": evs, "Timeline": tl, "Sites": sites, "Parties": pm, "Assays": rows, "Names": names}
 	if l.Status == critmin.LotInTransit {
-		data["Transit"] = transitOf(tl, sites)
+		data["Transit"] = transitOf(tl, sites, l)
 	}
 	// Shipped and received weights of each shipment a receipt closed, as
 	// GET /api/v1/lots/{id} gives them (ledger.Outturns).
@@ -699,12 +699,28 @@ type transit struct {
 	ETA      time.Time
 }
 
-// transitOf reads the lot's latest valid shipping event in tl (time
-// order); nil when there is none.
-func transitOf(tl []eventView, sites map[string]*critmin.Site) *transit {
+// transitOf reads lot l's latest valid shipping event in tl (time
+// order) that shipped its body, passing over those that sent a part of it
+// away (ledger.ShippedPart; nu15b: the body under B/L M read "B/L N",
+// a part's), else its latest shipping event; nil when there is none.
+func transitOf(tl []eventView, sites map[string]*critmin.Site, l *critmin.Lot) *transit {
+	for _, skipParts := range []bool{true, false} {
+		if t := lastShipping(tl, sites, l, skipParts); t != nil {
+			return t
+		}
+	}
+	return nil
+}
+
+// lastShipping is transitOf's reading of the latest valid shipping event,
+// passing over those that shipped a part of l when skipParts.
+func lastShipping(tl []eventView, sites map[string]*critmin.Site, l *critmin.Lot, skipParts bool) *transit {
 	for i := len(tl) - 1; i >= 0; i-- {
 		e := tl[i]
 		if e.Declared || e.ErrorDeclaration != nil || e.BizStep != "shipping" {
+			continue
+		}
+		if _, part := ledger.ShippedPart(l, e.EventID); skipParts && part {
 			continue
 		}
 		from := e.BizLocation
