@@ -160,20 +160,19 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 	t, known := lineTonnes(q)
 	switch {
 	case dispatchSteps[step]:
-		if !known && len(bodyParts) > 0 {
-			// Stating no quantity, it ships all that stands of the
-			// named party's parts where the body stands, not the body
-			// (issue 15, fix15g; holding.go, ShippedStanding).
-			for _, i := range bodyParts {
-				t += l.Parts[i].LeftTonnes()
-			}
-			known = t > 0
-		}
 		if !known {
-			// No quantity, where the lot's body is not: it ships the
-			// parts standing there (partsStandingAt), taken on as a
-			// stated quantity of them would be (shipOnward).
-			t, known = partsStandingAt(l, ev)
+			// Stating no quantity, it ships the holding it concerns
+			// (HoldingOf): the body where the body stands and no other
+			// party is named (the lot's own rules below), else the named
+			// party's parts there — where the body stands too (issue 15,
+			// fix15g) — or, where the body is not, every party's parts
+			// there when none is named, never the body elsewhere (fix15h:
+			// a shipment from Karachi's parts moved the body at the
+			// mine). The figure the Ship preview and the capture check
+			// read (ShippedStanding).
+			if h, ok := HoldingOf(l, ev); ok && !h.Body && len(h.Parts) > 0 && h.WetTonnes > 1e-9 {
+				t, known = h.WetTonnes, true
+			}
 		}
 		if !known || !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
 			return moveLot, nil
@@ -493,39 +492,6 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 	}
 	m := water / wet
 	return at[0], from, &m
-}
-
-// partsStandingAt is what a dispatch ev stating no quantity of lot l
-// ships from a site where the lot's body does not stand (ev's
-// bizLocation, else its readPoint; the body elsewhere, or none, NoBody):
-// the wet tonnes of every party's received parts standing there
-// (HoldingOf: the named source party's, else all of them together) — the figure the Ship preview
-// and the capture check read (ShippedStanding). ok is false where the
-// body stands (ledger.Project's rules for the whole lot apply), where
-// nothing of the lot stands, and for a lot with no mass. Issue 15
-// (fix15h): lot A, its 7 t body at mine M, 8.96 t of ussm's and the
-// carrier's parts received at Karachi K: a shipment from K with no
-// quantity moved the body — the lot read in transit from K, the 7 t at
-// M gone, and its receipt at Houston counted 8.96 t twice (21.91 t for
-// 19.95 t). It ships the 8.96 t at K; the body stays at M.
-func partsStandingAt(l *critmin.Lot, ev *critmin.Event) (float64, bool) {
-	site := ev.BizLocation
-	if site == "" {
-		site = ev.ReadPoint
-	}
-	if site == "" || len(l.Parts) == 0 || !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
-		return 0, false
-	}
-	if st, ok := StandingAt(l, site); !ok || st.Body {
-		return 0, false
-	}
-	// The named source party's parts there, else every party's
-	// (HoldingOf, fix15g's rule).
-	h, ok := holdingAt(l, ev, site)
-	if !ok || h.Body || len(h.Parts) == 0 || h.WetTonnes <= 1e-9 {
-		return 0, false
-	}
-	return h.WetTonnes, true
 }
 
 // fromNothing is the place a dispatch ev of lot l leaves from when
