@@ -98,6 +98,10 @@ type ElementLine struct {
 	// atRunChecked says figuresAtRun read the outputs as they stood at
 	// the run: RunFigure is then the run's own figure.
 	atRunChecked bool
+	// inMeasured says every input of the run has its own grade of the
+	// element, so In is what the inputs held (the credit bound caps the
+	// products' figure at it: mbCalc.runInputCaps, fix9aa).
+	inMeasured bool
 }
 
 // ReweighedOutput is an output of a run that weighs more now than the run
@@ -617,6 +621,7 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 			}
 		}
 		inOK := !unmeasured[e] && !blank
+		l.inMeasured = inOK
 		if len(l.UnmeasuredOutputs) == 0 {
 			v := out[e]
 			l.Out = &v

@@ -1258,6 +1258,10 @@ type mbCalc struct {
 	// runOuts caches, by run key, every output of the site's live runs
 	// over all time with the dry tonnes the run produced of it (productBound).
 	runOuts map[string][]runOutput
+	// runEdges caches, by run key, every live edge of the site's runs
+	// over all time — stored, and the document's at capture, an edge
+	// both stored and arriving once (runs) — for runInputCaps.
+	runEdges map[string][]critmin.LotEdge
 	// madeMoist memoises madeMoisture by run and lot (fix9h).
 	madeMoist map[[2]string]*float64
 	// runCredited is, by category and run key, the credits runs replayed
@@ -2653,7 +2657,9 @@ func (mc *mbCalc) loadRunMade() error {
 	}
 	mc.runMade = map[string]map[string]bool{}
 	mc.runOuts = map[string][]runOutput{}
+	mc.runEdges = map[string][]critmin.LotEdge{}
 	for _, r := range runs {
+		mc.runEdges[r.key] = append(mc.runEdges[r.key], r.edges...)
 		m := mc.runMade[r.key]
 		if m == nil {
 			m = map[string]bool{}
@@ -2690,9 +2696,9 @@ func (mc *mbCalc) loadRunMade() error {
 // tonnes produced × the output's own dry grade of each of the category's
 // elements (GradesOf: assayed figures, as element accounting reads them),
 // the sum of each element over the outputs capped at what the run's
-// inputs held of it where the run's balance gained (runInputCaps, the
-// physical origin's element balance and cap: a gain never earns credit,
-// fix9m);
+// inputs held of it (runInputCaps: min(products, inputs) per element, the
+// run's own element balance over its stored edges and, at capture, the
+// document's alike — a gain never earns credit, fix9m, fix9aa);
 // outputs of another commodity (residue, tailings) count nothing. An
 // output without its own assay of an element counts none of it, so a run
 // whose products are not assayed earns no credit until they are (a
@@ -2737,8 +2743,9 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 			unassayed = append(unassayed, fmt.Sprintf("%s lot %s has no assay of %s", cat.Product, o.lot, strings.Join(missing, ", ")))
 		}
 	}
-	// Each element capped at what the run's inputs held of it, where
-	// its balance gained (fix9m: a gain earns no credit).
+	// Each element capped at what the run's inputs held of it (fix9m: a
+	// gain earns no credit; fix9aa: per element, whatever the tolerance,
+	// and at capture as when stored).
 	caps, err := mc.runInputCaps(r)
 	if err != nil {
 		return err
@@ -2795,31 +2802,54 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 	return nil
 }
 
-// runInputCaps is, per element, what run r's inputs held of it where its
-// element balance gained (element_gain: the run's outputs hold more than
-// its inputs, beyond the tolerance) — the same balance and the same cap
-// the physical origin reads (capsFor, docs/origin.md "No lot counts more
-// metal than its run's inputs held"). The credit bound counts no more of
-// an element than this (fix9m): a gain is never counted as credit in.
-// Elements without a gain, or whose input grade is not measured, are
-// absent (not capped).
+// runInputCaps is, per element, what run r's inputs held of it, where
+// every input's grade of it is measured: the products' figure of an
+// element counts no more than this in the credit bound (productBound), so
+// the bound is Σ over elements of min(products, inputs) — PK 10 t at Nd
+// 4 % + Pr 1 % into 1 t of oxide at Nd 30 % + Pr 30 % bounds credits at
+// min(0.3, 0.4) + min(0.3, 0.1) = 0.4 t, not 0.6 t (fix9m: a gain is
+// never counted as credit in; fix9aa: one rule however the run reaches
+// the account). The balance is the run's element balance (runBalance,
+// the same weighing the physical origin reads: parts at their own
+// grades, over-consumption, containers as read) over every live edge of
+// the run over all time (runEdges): its stored events and, at capture,
+// the document's — so a claim made in the run's own TransformationEvent
+// is checked against the bound a later ObjectEvent claim, the statement,
+// the claim check and the retraction replay read. Elements whose input
+// grade is not measured are absent (not capped).
 func (mc *mbCalc) runInputCaps(r ledgerRun) (map[string]float64, error) {
-	for _, o := range mc.runOuts[r.key] {
-		if _, err := mc.oc.upstreamOf(o.lot); err != nil {
+	if err := mc.loadRunMade(); err != nil {
+		return nil, err
+	}
+	edges := mc.runEdges[r.key]
+	if len(edges) == 0 {
+		return map[string]float64{}, nil
+	}
+	var ids []string
+	for _, e := range edges {
+		ids = append(ids, e.Parent, e.Child)
+	}
+	if err := mc.oc.loadLots(ids); err != nil {
+		return nil, err
+	}
+	for _, e := range edges {
+		if mc.oc.edgeComp(e) == nil {
+			if in := mc.oc.lots[e.Parent]; in != nil && in.OriginCountry == "" && in.Commodity == "" {
+				// A container as the run read it (computeAt).
+				if _, err := mc.oc.upstreamAt(e.Parent, e.EventTime); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if err := mc.oc.overConsumption(e.Parent); err != nil {
 			return nil, err
 		}
 	}
 	caps := map[string]float64{}
-	for _, rb := range mc.oc.balance {
-		if x := r.xid(); x != "" && rb.TransformationID != x || x == "" && rb.Event != r.event {
-			continue
+	for _, l := range mc.oc.runBalance(r.event, edges).Elements {
+		if l.inMeasured {
+			caps[l.Element] = l.In
 		}
-		for _, l := range rb.Elements {
-			if l.Gain {
-				caps[l.Element] = l.In
-			}
-		}
-		break
 	}
 	return caps, nil
 }

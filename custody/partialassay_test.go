@@ -21,14 +21,18 @@ import (
 //	unknown: at a usual 20 % Pr it holds 0.6 × 80 % = 0.48 t > 0.45.
 //
 // Before the fix the claim was counted on Nd alone and accepted; now it
-// is refused: the lot has no assay of Pr. With both assayed (Nd 50 % +
-// Pr 20 %: 0.6 × 70 % = 0.42 t ≤ 0.45) it is accepted.
+// is refused: the lot has no assay of Pr. With both assayed (Nd 60 % +
+// Pr 10 %: Nd 0.36 ≤ P's 0.4 t, Pr 0.06 ≤ P's 0.1 t; 0.42 t ≤ credits
+// 0.45 and ≤ the bound 0.36 + 0.06 = 0.42) it is accepted. (Before
+// fix9aa the assays were Nd 50 % + Pr 20 %: Pr 0.12 t out of 0.1 t in,
+// bound min(0.3, 0.4) + min(0.12, 0.1) = 0.4 t < 0.42 — that claim
+// passed at capture only because the capture path did not cap Pr.)
 func TestClaimNeedsEveryQualifyingElement(t *testing.T) {
 	for _, tc := range []struct {
 		name, assays, refused string
 	}{
 		{name: "Pr not assayed", assays: `{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}`, refused: "has no assay of Pr, so the claim on Nd+Pr cannot be measured"},
-		{name: "both assayed", assays: `{"cm:analyte": "Nd", "cm:value": 50, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}`},
+		{name: "both assayed", assays: `{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 10, "cm:unit": "%", "cm:basis": "dry"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()

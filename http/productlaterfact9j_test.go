@@ -23,8 +23,10 @@ import (
 //	  holds 0.502 t; credit min(0.5 × 1, 0.502) = 0.5 t PAK (October).
 //	Later fact dated Oct 20, recorded Oct 21 (October still open: an ended
 //	period is final, and a capture changing it is refused):
-//	  assay Nd 40 %: P9J holds 0.6275 × (40 + 16) % = 0.3514 t → October
-//	    credit 0.3514 t, November none;
+//	  assay Nd 40 %: P9J holds Nd 0.6275 × 40 % = 0.251 t and Pr
+//	    0.6275 × 16 % = 0.1004 t, Pr capped at the 0.1 t PK held (fix9aa:
+//	    each element at most the inputs') → October credit 0.251 + 0.1 =
+//	    0.351 t (before fix9aa 0.3514 t), November none;
 //	  moisture H2O 10 % (were it read: 0.6275 × 0.9 × 0.8 = 0.4518 t) and
 //	  weighing 0.5 t (were it read: 0.4 t) → October credit stays 0.5 t.
 func TestLaterProductFactsAndCreditAPI(t *testing.T) {
@@ -46,7 +48,7 @@ func TestLaterProductFactsAndCreditAPI(t *testing.T) {
 		name, ev string
 		want     float64
 	}{
-		{"assay", obs("AS9J", report("Nd", "40")), 0.6275 * 0.56},
+		{"assay", obs("AS9J", report("Nd", "40")), 0.6275*0.4 + 0.1},
 		{"moisture", obs("M9J", report("H2O", "10")), 0.5},
 		{"weighing", obs("W9J", `"quantityList": [{"epcClass": "urn:t:lot:P9J", "quantity": 0.5, "uom": "TNE"}], "cm:massChangeReason": "reweighed"`), 0.5},
 	} {
