@@ -58,3 +58,41 @@ func TestAssayHoldersPerHolding(t *testing.T) {
 		t.Fatalf("parts %+v, want BUY's 5 t part received at Karachi", l.Parts)
 	}
 }
+
+// TestAssayHoldersSameSiteOtherParty (issue 9, fix9z; issue 15, fix15g):
+// where the body and another party's part stand at one site, an assay
+// naming that party as its source owning_party is of the part, one
+// naming nobody of the body. Lot L, 20 t of SELL's at the mine; s1 ships
+// 5 t to the port, r1 receives them back at the mine for BUY (they do
+// not rejoin SELL's 15 t body). On day 10: aB (no party, Nd 5 %) →
+// [body]; aP (source owning_party BUY, Nd 4 %) → [part s1].
+func TestAssayHoldersSameSiteOtherParty(t *testing.T) {
+	t.Parallel()
+	const id, mine, port, sell, buy = "urn:lot:L", "urn:site:mine", "urn:site:port", "urn:party:SELL", "urn:party:BUY"
+	assayEv := func(eid string, nd float64, sources ...critmin.SourceDest) *critmin.Event {
+		e := noBodyEv(id, eid, 10, "sampling", mine, "", "", nil)
+		e.Sources = sources
+		e.Mineral = &critmin.MineralFacts{Assays: []critmin.Assay{{Analyte: "Nd", Value: nd, Unit: "%", Basis: "dry", EventID: eid, At: at(10)}}}
+		return e
+	}
+	steps := []struct {
+		ev   *critmin.Event
+		want []string
+	}{
+		{partyCommission(id, mine, 20000, sell), []string{ledger.BodyHolder}},
+		{noBodyEv(id, "s1", 2, "shipping", mine, port, "urn:bol:K1", kg(5000)), []string{ledger.PartHolder("s1")}},
+		{partyEv(id, "r1", 5, "receiving", mine, "", "urn:bol:K1", 5000, critmin.SourceDest{Type: "owning_party", ID: buy}, critmin.SourceDest{Type: "possessing_party", ID: buy}), []string{ledger.PartHolder("s1")}},
+		{assayEv("aB", 5), []string{ledger.BodyHolder}},
+		{assayEv("aP", 4, critmin.SourceDest{Type: "owning_party", ID: buy}), []string{ledger.PartHolder("s1")}},
+	}
+	lots := map[string]*critmin.Lot{id: {ID: id}}
+	for _, s := range steps {
+		ledger.Project(lots, s.ev)
+		if got := ledger.AssayHolders(lots[id], s.ev.EventID); !slices.Equal(got, s.want) {
+			t.Errorf("event %s: holders %v, want %v", s.ev.EventID, got, s.want)
+		}
+	}
+	if l := lots[id]; len(l.Parts) != 1 || l.Parts[0].Status != critmin.PartReceived {
+		t.Fatalf("parts %+v, want BUY's 5 t part received at the mine beside SELL's body", l.Parts)
+	}
+}
