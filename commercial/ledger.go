@@ -278,6 +278,17 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 	sublots := map[string]decimal.Decimal{}
 	weights := map[string][]SublotWeight{}
 	var sublotOrder []string
+	// The B/L event, found ahead: an assay of the lot's body dated at its
+	// very instant but recorded before it is read only for what the B/L
+	// shipped holds of it (atBLInstant).
+	var bl *critmin.Event
+	for _, ev := range events {
+		if bl == nil && names(ev, lotID) && ev.BizStep == "shipping" && slices.ContainsFunc(ev.BizTransactions, func(bt critmin.BizTransaction) bool { return bt.Type == "bol" }) {
+			if _, ok := lotTonnes(ev, lotID); ok {
+				bl = ev
+			}
+		}
+	}
 	for _, ev := range events {
 		if !names(ev, lotID) {
 			continue // the lot is only an input here: the facts are the outputs'
@@ -356,8 +367,9 @@ func lotFactsAsOf(ctx context.Context, store critmin.Store, lotID string, asOf t
 		// reads"): it is not read.
 		loading := blEvent == nil || ev == blEvent
 		if ev.Mineral != nil && !composite(ev) && (loading || ofShippedPart(lot, blEvent, ev)) {
+			early := blEvent == nil && bl != nil && ev != bl && ev.EventTime.Equal(bl.EventTime)
 			for _, a := range ev.Mineral.Assays {
-				if isExchangeReport(ev, a.Analyte) {
+				if isExchangeReport(ev, a.Analyte) || early && !shippedPartHolds(lot, bl, a) {
 					continue
 				}
 				if sub, dmt := sublotReport(ev, a.Analyte); sub != "" {
@@ -526,6 +538,24 @@ func ofShippedPart(l *critmin.Lot, blEvent, ev *critmin.Event) bool {
 		}
 	}
 	return p.To != "" && placeOf(ev) == epcis.Canonical(p.To)
+}
+
+// shippedPartHolds says whether assay a, stated by an event at the very
+// instant of the B/L bl but recorded before it, is of what bl shipped.
+// When bl shipped a part of the lot (ledger.ShippedPart) and states its
+// own assay of a's element (the loading sample), that is the part's
+// grade at that instant: ev's is the body's, of what stayed where it
+// stood (docs/trade.md, "Which assays a settlement reads"; issue 9,
+// fix9z: both were read at loading, and the settlement was refused as
+// "two dry assays at the same time disagree"). Otherwise the part left
+// at the lot's grade of that instant, and a is read; when bl shipped the
+// whole lot, every assay is.
+func shippedPartHolds(l *critmin.Lot, bl *critmin.Event, a critmin.Assay) bool {
+	if _, ok := ledger.ShippedPart(l, bl.EventID); !ok || bl.Mineral == nil {
+		return true
+	}
+	el := units.ElementOf(a.Analyte)
+	return !slices.ContainsFunc(bl.Mineral.Assays, func(b critmin.Assay) bool { return units.ElementOf(b.Analyte) == el })
 }
 
 // readAssay is an assay read from a lot's event, with the event's time

@@ -197,7 +197,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		if fe := checkLotRecorded(live, storedLots, models); len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
-		if fe, err := checkSameInstant(ctx, s, live, events); err != nil {
+		if fe, err := checkSameInstant(ctx, s, live, events, storedLots); err != nil {
 			return err
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("reading refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}

@@ -1811,10 +1811,15 @@ func laterAssayNote(lot *critmin.Lot, at time.Time, cl *Claim) {
 	if now >= cl.Tonnes*(1-claimTolerance)-claimTolerance {
 		return
 	}
+	// The assays now read are the whole lot's: the body's and each
+	// part's of its own (ledger.AssayScopes) — a part assayed where it
+	// was received after the claim is named (issue 9, fix9z).
 	var evs []string
-	for _, a := range lot.Assays {
-		if qual[units.ElementOf(a.Analyte)] && a.At.After(at) && a.EventID != "" && !slices.Contains(evs, a.EventID) {
-			evs = append(evs, a.EventID)
+	for _, sc := range ledger.AssayScopes(lot) {
+		for _, a := range sc.Assays {
+			if qual[units.ElementOf(a.Analyte)] && a.At.After(at) && a.EventID != "" && !slices.Contains(evs, a.EventID) {
+				evs = append(evs, a.EventID)
+			}
 		}
 	}
 	if len(evs) == 0 {
@@ -3060,9 +3065,14 @@ func (mc *mbCalc) asClaimed(l *critmin.Lot, ce critmin.ClaimEvent) (*critmin.Lot
 			return l
 		}
 		// Identity and the claim itself are the lot's; the figures are
-		// the claim's time.
+		// the claim's time — the whole lot then, its body and each part
+		// at their own assays (ledger.AssayScopes), as the run's element
+		// balance reads the lot: a part shipped and assayed after the
+		// claim is not the lot the claim took (issue 9, fix9z; it read
+		// the body's assays then with the parts now: 0.6 t at 80 % and a
+		// later 0.4 t part at 70 %, 0.76 t, for 1 t at 80 %, 0.8 t).
 		cp := *l
-		cp.Quantity, cp.UOM, cp.WetTonnes, cp.DryTonnes, cp.Moisture, cp.Assays = at.Quantity, at.UOM, at.WetTonnes, at.DryTonnes, at.Moisture, at.Assays
+		cp.Quantity, cp.UOM, cp.WetTonnes, cp.DryTonnes, cp.Moisture, cp.Assays, cp.Parts = at.Quantity, at.UOM, at.WetTonnes, at.DryTonnes, at.Moisture, at.Assays, at.Parts
 		return &cp
 	}
 	if len(late) > 0 {

@@ -85,7 +85,13 @@ type reading struct {
 	// (docs/trade.md, "Assay exchange"), so the seller's sublot A and
 	// sublot B certificates at one instant, or the buyer's and the
 	// seller's, are distinct readings, not one quantity with two values.
-	party, sublot  string
+	party, sublot string
+	// holding names the holding of the lot the reading concerns
+	// (ledger.AssayHolders: its body, or a part received elsewhere or
+	// held by another party): an assay of the body at the mine and one
+	// of BUY's part at Karachi at one instant are two facts (issue 9,
+	// fix9z).
+	holding        string
 	at             time.Time
 	value          float64
 	text           string // as stated, for the error
@@ -93,7 +99,7 @@ type reading struct {
 }
 
 func (r reading) key() string {
-	return r.lot + "\x00" + r.what + "\x00" + r.basis + "\x00" + r.party + "\x00" + r.sublot + "\x00" + r.at.UTC().Format(time.RFC3339Nano)
+	return r.lot + "\x00" + r.holding + "\x00" + r.what + "\x00" + r.basis + "\x00" + r.party + "\x00" + r.sublot + "\x00" + r.at.UTC().Format(time.RFC3339Nano)
 }
 
 // readingsOf lists ev's readings of the lots it describes. A report's
@@ -176,15 +182,20 @@ func sameValue(a, b float64) bool {
 }
 
 // checkSameInstant refuses a second, different reading of one quantity of
-// a lot at one instant: a wet mass, or one analyte on one basis, at the
-// same time as a stored live event or an earlier event of the document
-// gives it another value — from the import, the Sample form, a
-// weighbridge or the API alike. The ledger keeps one value per quantity
-// and time, so the later capture would replace the earlier without a
-// word. The same value again (a re-sent reading) is accepted; a
-// correction is made by declaring the wrong event in error. Events the
-// document declares in error are not compared.
-func checkSameInstant(ctx context.Context, s Store, live, events []*critmin.Event) ([]critmin.FieldError, error) {
+// a lot at one instant: a wet mass, or one analyte on one basis, of one
+// holding of the lot, at the same time as a stored live event or an
+// earlier event of the document gives it another value — from the
+// import, the Sample form, a weighbridge or the API alike. The ledger
+// keeps one value per quantity and time, so the later capture would
+// replace the earlier without a word. The same value again (a re-sent
+// reading) is accepted; a correction is made by declaring the wrong
+// event in error. Events the document declares in error are not
+// compared. A holding is what of the lot the reading measured
+// (readingHolders): the lot's body and a part received at another site,
+// or held there by another party, are measured apart — an assay of each
+// at one instant is two facts, never a contradiction (issue 9, fix9z;
+// docs/origin.md, "An assay is of what stood where it was taken").
+func checkSameInstant(ctx context.Context, s Store, live, events []*critmin.Event, stored map[string]*critmin.Lot) ([]critmin.FieldError, error) {
 	declared := map[string]bool{}
 	for _, ev := range events {
 		if ev.ErrorDeclaration != nil {
@@ -202,6 +213,13 @@ func checkSameInstant(ctx context.Context, s Store, live, events []*critmin.Even
 	}
 	if len(doc) == 0 {
 		return nil, nil
+	}
+	holders, err := readingHolders(ctx, s, live, declared, lots, stored)
+	if err != nil {
+		return nil, err
+	}
+	for i := range doc {
+		doc[i].holding = holders.of(doc[i].lot, doc[i].event)
 	}
 	if q, ok := s.(eventQuerier); ok {
 		ids := make([]string, 0, len(lots))
@@ -221,6 +239,7 @@ func checkSameInstant(ctx context.Context, s Store, live, events []*critmin.Even
 				continue
 			}
 			for _, r := range readingsOf(decodeStored(st)) {
+				r.holding = holders.of(r.lot, r.event)
 				if _, ok := first[r.key()]; !ok && lots[r.lot] {
 					first[r.key()] = r
 				}
@@ -246,6 +265,93 @@ func checkSameInstant(ctx context.Context, s Store, live, events []*critmin.Even
 		}
 		out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + r.event + r.pointer, Reason: fmt.Sprintf("lot %s already has a %s reading of %s at %s (event %s), and this one says %s: one quantity has one value at one instant, so one of them would be lost without a word. If the earlier reading is wrong, declare event %s in error; if both are right, they were taken at different times — give this one its own time",
 			r.lot, what, prev.text, r.at.Format(time.RFC3339), prev.event, r.text, prev.event)})
+	}
+	return out, nil
+}
+
+// holdings names, per lot and event, the holding of the lot the event's
+// readings concern (ledger.AssayHolders); a lot not replayed has one,
+// its body.
+type holdings map[string]map[string]string
+
+func (h holdings) of(lot, event string) string {
+	if n, ok := h[lot][event]; ok {
+		return n
+	}
+	return ledger.BodyHolder
+}
+
+// readingHolders is the holding each reading of lots concerns
+// (ledger.AssayHolders), for the lots that have or may have parts — a
+// stored lot with parts, or one the document ships or receives: the
+// lot's live stored events (less those the document declares in error or
+// re-sends) and the document's are replayed in event time through the
+// ledger's projection (ledger.Project), each event's holders read just
+// after it, as the ledger gave it its readings. A lot without parts is
+// all body. A store that cannot give the live events of lots reads every
+// lot as its body (one quantity per lot, as before).
+func readingHolders(ctx context.Context, s Store, live []*critmin.Event, declared, lots map[string]bool, stored map[string]*critmin.Lot) (holdings, error) {
+	f, ok := s.(liveEventsFinder)
+	if !ok {
+		return nil, nil
+	}
+	want := map[string]bool{}
+	docID := map[string]bool{}
+	for _, ev := range live {
+		docID[ev.EventID] = true
+		cev := canonicalLots(ev)
+		step := stepName(ev.BizStep)
+		moves := inTransitStep(step) || step == "receiving" || step == "arriving"
+		for _, id := range cev.LotIDs() {
+			if lots[id] && (moves || stored[id] != nil && len(stored[id].Parts) > 0) {
+				want[id] = true
+			}
+		}
+	}
+	if len(want) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, 0, len(want))
+	for id := range want {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	evs, err := f.LiveEventsOfLots(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	seqOf := map[string][]*critmin.Event{}
+	add := func(ev *critmin.Event) {
+		cev := canonicalLots(ev)
+		for _, id := range cev.LotIDs() {
+			if want[id] {
+				seqOf[id] = append(seqOf[id], cev)
+			}
+		}
+	}
+	for _, ev := range evs {
+		if ledger.Live(ev) && !declared[ev.EventID] && !docID[ev.EventID] {
+			add(ev)
+		}
+	}
+	for _, ev := range live {
+		add(ev)
+	}
+	out := holdings{}
+	for _, id := range ids {
+		seq := ledger.EventTimeOrder(seqOf[id])
+		sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
+		lot := &critmin.Lot{ID: id}
+		out[id] = map[string]string{}
+		for _, ev := range seq {
+			view := map[string]*critmin.Lot{}
+			for _, other := range ev.LotIDs() {
+				view[other] = &critmin.Lot{ID: other}
+			}
+			view[id] = lot
+			ledger.Project(view, ev)
+			out[id][ev.EventID] = strings.Join(ledger.AssayHolders(lot, ev.EventID), ",")
+		}
 	}
 	return out, nil
 }

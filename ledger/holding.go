@@ -1,6 +1,9 @@
 package ledger
 
 import (
+	"slices"
+	"sort"
+
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
 )
@@ -157,4 +160,63 @@ func bodyAt(l *critmin.Lot, site string) (SiteStanding, bool) {
 		return SiteStanding{}, false
 	}
 	return st, true
+}
+
+// BodyHolder is the name AssayHolders gives a lot's body; a part is named
+// PartHolder of its ShipEventID.
+const BodyHolder = "body"
+
+// PartHolder is the name AssayHolders gives the part of a lot shipped
+// away by event shipEventID (critmin.LotPart.ShipEventID).
+func PartHolder(shipEventID string) string { return "part " + shipEventID }
+
+// AssayHolders names the holdings of lot l whose readings event eventID
+// stated — its assays, its moisture, its weighing — with l as Project
+// left it just after that event (a replay in event time stops there):
+// PartHolder of each part the event measured (it shipped, received,
+// weighed or gave a moisture or an assay to that part: parts.go,
+// measurePart, observeParts, reweighParts), and BodyHolder when the
+// event's assay is the body's (Lot.Assays) or it measured no part. A
+// part the event received back into the body (PartRejoined) is the body.
+// An assay is of what stood where it was taken (docs/origin.md; issue 15,
+// fix15a), so two readings at one instant are one quantity's only when
+// they name the same holding: the body's assay at the mine and the
+// assay of another party's part at Karachi, at one time, are two facts
+// (issue 9, fix9z). Sorted; never empty.
+func AssayHolders(l *critmin.Lot, eventID string) []string {
+	var out []string
+	body := false
+	for _, a := range l.Assays {
+		body = body || a.EventID == eventID
+	}
+	for _, p := range l.Parts {
+		marked := p.ShipEventID == eventID || p.ReceiptEventID == eventID || p.WeighEventID == eventID || p.MoistureEventID == eventID
+		for _, a := range p.Assays {
+			marked = marked || a.EventID == eventID && p.ShipEventID != "" && !bodyAssayCopied(l, a)
+		}
+		switch {
+		case !marked:
+		case p.Status == critmin.PartRejoined:
+			body = true
+		default:
+			out = append(out, PartHolder(p.ShipEventID))
+		}
+	}
+	if body || len(out) == 0 {
+		out = append(out, BodyHolder)
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// bodyAssayCopied says whether a part's assay a is the body's, copied
+// when the part left (the lot's assays go with a part shipped after
+// them): the body holds the same assay.
+func bodyAssayCopied(l *critmin.Lot, a critmin.Assay) bool {
+	for _, b := range l.Assays {
+		if b == a {
+			return true
+		}
+	}
+	return false
 }
