@@ -62,3 +62,18 @@ func TestPartOfSeveralOwnersNamesThemAll(t *testing.T) {
 		t.Errorf("custodians %q, want %q", got, want)
 	}
 }
+
+// TestOwnersAt (issue 15, fix15l item 1): at Houston BUY2's 13.95 t body
+// and BUY1's received 6 t part stand: the owners there are BUY2 and BUY1;
+// nothing of the lot stands at Rotterdam: none.
+func TestOwnersAt(t *testing.T) {
+	const hou = "urn:t:site:houston"
+	l := &critmin.Lot{ID: "urn:t:lot:H", UOM: "TNE", Quantity: 19.95, WetTonnes: 19.95, DryTonnes: 19.95, Location: hou, Status: critmin.LotInStock, Owner: "urn:t:party:BUY2",
+		Parts: []critmin.LotPart{{Tonnes: 6, ReceivedTonnes: 6, Status: critmin.PartReceived, To: hou, ShipEventID: "urn:t:ev:s1", Owner: "urn:t:party:BUY1"}}}
+	if got, want := OwnersAt(l, hou), []string{"urn:t:party:BUY2", "urn:t:party:BUY1"}; !slices.Equal(got, want) {
+		t.Errorf("owners at Houston %q, want %q", got, want)
+	}
+	if got := OwnersAt(l, "urn:t:site:rotterdam"); got != nil {
+		t.Errorf("owners at Rotterdam %q, want none", got)
+	}
+}
