@@ -70,7 +70,9 @@ func TestShipmentPageNamesAllOwners(t *testing.T) {
 		t.Errorf("shipped part %+v; want 10 + 8 = 18 t, owners and custodians BUY1, BUY2", p)
 	}
 	tags := regexp.MustCompile(`<[^>]*>`)
-	text := func(s string) string { return strings.Join(strings.Fields(html.UnescapeString(tags.ReplaceAllString(s, " "))), " ") }
+	text := func(s string) string {
+		return strings.Join(strings.Fields(html.UnescapeString(tags.ReplaceAllString(s, " "))), " ")
+	}
 	_, b = do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:L2"), operatorSecret, nil, map[string]string{"Accept": "text/html"})
 	parts := regexp.MustCompile(`(?s)<span class="part-parties">(.*?)</span>`).FindAllStringSubmatch(string(b), -1)
 	if len(parts) != 3 || !strings.HasPrefix(text(parts[2][1]), "owners ") || !strings.Contains(text(parts[2][1]), "BUY1") || !strings.Contains(text(parts[2][1]), "BUY2") || !strings.Contains(text(parts[2][1]), "custodians ") {
