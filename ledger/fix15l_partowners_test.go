@@ -8,7 +8,7 @@ import (
 )
 
 // TestPartOfSeveralOwnersNamesThemAll (issue 15, fix15l item 2;
-// docs/operators.md): a part shipped of several parties' holdings at one
+// docs/forms.md): a part shipped of several parties' holdings at one
 // site is every one of those parties' (LotPart.Owners, Lot.PartOwners),
 // not the first one's alone.
 //
