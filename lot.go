@@ -181,6 +181,17 @@ type LotPart struct {
 	// (Lot.PartOwner, Lot.PartCustodian).
 	Owner     string `json:"owner,omitempty"`
 	Custodian string `json:"custodian,omitempty"`
+	// Owners and Custodians list every owner and custodian of a part
+	// shipped of several parties' holdings at one site (an onward
+	// shipment taking 6 t of BUY1's received part and 4 t of BUY2's
+	// body: Owners BUY1, BUY2), Owner and Custodian being the first
+	// (issue 15, fix15l item 2: the whole part read the first owner's).
+	// nil for a part of one owner (custodian); a receipt naming a
+	// destination party makes it that party's alone. The carrier is not
+	// a custodian unless an event names it possessing_party. Read them
+	// through Lot.PartOwners, Lot.PartCustodians.
+	Owners     []string `json:"owners,omitempty"`
+	Custodians []string `json:"custodians,omitempty"`
 	// Assays are the part's own assays, the latest per analyte and basis
 	// as the lot keeps them (Lot.Assays): the lot's where it stood when
 	// the part was shipped (for an onward part, those of the part it was
@@ -218,6 +229,30 @@ func (l *Lot) PartCustodian(p LotPart) string {
 		return p.Custodian
 	}
 	return l.Custodian
+}
+
+// PartOwners is every owner of part p (LotPart.Owners), else its one
+// owner (PartOwner; nil when none is known).
+func (l *Lot) PartOwners(p LotPart) []string {
+	if len(p.Owners) > 0 {
+		return p.Owners
+	}
+	if o := l.PartOwner(p); o != "" {
+		return []string{o}
+	}
+	return nil
+}
+
+// PartCustodians is every custodian of part p (LotPart.Custodians), else
+// its one custodian (PartCustodian; nil when none is known).
+func (l *Lot) PartCustodians(p LotPart) []string {
+	if len(p.Custodians) > 0 {
+		return p.Custodians
+	}
+	if c := l.PartCustodian(p); c != "" {
+		return []string{c}
+	}
+	return nil
 }
 
 // OnwardTake is what an onward part took of one received part

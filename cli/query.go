@@ -196,7 +196,9 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		}
 		// The part's own owner and custodian, set at its receipt (issue
 		// 15, fix15o; docs/identity.md, "Parts moved").
-		fmt.Fprintf(w, ", owner %s, custodian %s", orDash(party(l.PartOwner(p))), orDash(party(l.PartCustodian(p))))
+		// A part shipped of several parties' holdings names them all
+		// (Lot.PartOwners; issue 15, fix15l).
+		fmt.Fprintf(w, ", %s, %s", partPartiesText("owner", l.PartOwners(p), party), partPartiesText("custodian", l.PartCustodians(p), party))
 		if p.Status == critmin.PartRejoined {
 			// Back where the lot's body stands: counted in the body
 			// (docs/identity.md, "Parts moved").
@@ -369,6 +371,22 @@ func orNone(s string) string {
 		return "no party named"
 	}
 	return s
+}
+
+// partPartiesText is "owner A" or "owners A, B" (role and its plural, each
+// party by name), "owner —" when none is stated.
+func partPartiesText(role string, parties []string, name func(string) string) string {
+	if len(parties) == 0 {
+		return role + " —"
+	}
+	if len(parties) > 1 {
+		role += "s"
+	}
+	names := make([]string, len(parties))
+	for i, p := range parties {
+		names[i] = orDash(name(p))
+	}
+	return role + " " + strings.Join(names, ", ")
 }
 
 // orDash is s, or "—" when s is "" (a party not stated).

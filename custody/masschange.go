@@ -205,8 +205,8 @@ func massChangeOf(ev *critmin.Event, id string, w, l *critmin.Lot, receipt bool)
 		}
 		return moistureRefusal(id, w, l, site)
 	}
-	wasWet, wasDry, parts := weighedMass(ev, w, site)
-	nowWet, nowDry, _ := weighedMass(ev, l, site)
+	wasWet, wasDry, parts := WeighedMass(ev, w, site)
+	nowWet, nowDry, _ := WeighedMass(ev, l, site)
 	if NothingStands(wasWet, w.WetTonnes) || wasDry <= 0 {
 		return "" // nothing of the lot stood there: a receipt, judged elsewhere (nothingStands)
 	}
@@ -241,16 +241,18 @@ func massChangeOf(ev *critmin.Event, id string, w, l *critmin.Lot, receipt bool)
 	return msg
 }
 
-// weighedMass is what a weighing ev at site weighs of lot l, wet and dry
+// WeighedMass is what a weighing ev at site weighs of lot l, wet and dry
 // tonnes, and whether it is parts received there rather than the lot's
-// body: the holding ev concerns (ledger.HoldingOf: where the body and
+// body — the mass the capture check judges a weighing against, which the
+// import's preview reads too so that preview and capture agree (issue
+// 15, fix15l item 3): the holding ev concerns (ledger.HoldingOf: where the body and
 // another party's part stand, the part of the party ev names as its
 // source, else the body; issue 15, fix15g), as the ledger books the
 // weighing; StandingMass where nothing stands (or no site is named).
 // The body's 6 t and BUY's 4 t at a port: a 5.6 t weighing naming no
 // party is judged against the 6 t body, −6.67 % (it was judged against
 // the port's 10 t, −4 %).
-func weighedMass(ev *critmin.Event, l *critmin.Lot, site string) (wet, dry float64, parts bool) {
+func WeighedMass(ev *critmin.Event, l *critmin.Lot, site string) (wet, dry float64, parts bool) {
 	if h, ok := ledger.HoldingOf(l, ev); ok && site != "" {
 		return h.WetTonnes, h.DryTonnes, !h.Body
 	}

@@ -220,3 +220,24 @@ func bodyAssayCopied(l *critmin.Lot, a critmin.Assay) bool {
 	}
 	return false
 }
+
+// OwnersAt is every owner with a holding of lot l at site (StandingAt's
+// Holdings with tonnes left; each once, canonical comparison, in the
+// order they reached the site; a holding whose owner is not known is
+// not listed), nil when nothing of l stands there. The Ship form's
+// "from owner" must be one of them: its event names that owner as its
+// source owning_party and ships that owner's holding (HoldingOf; issue
+// 15, fix15l item 1).
+func OwnersAt(l *critmin.Lot, site string) []string {
+	st, ok := StandingAt(l, site)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, h := range st.Holdings {
+		if h.WetTonnes > 1e-9 {
+			out = addDistinct(out, h.Owner)
+		}
+	}
+	return out
+}

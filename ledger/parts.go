@@ -197,7 +197,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				return dispatchRest(l), nil
 			}
 		}
-		if i, from, m := shipOnward(l, ev, t); i >= 0 {
+		if i, from, m, who := shipOnward(l, ev, t); i >= 0 {
 			// Shipped on from where a part was received: a part of its
 			// own, leaving from there, carved out of the received parts
 			// (every one it took from in OnwardFrom; OnwardOf the first),
@@ -205,7 +205,16 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			p := l.Parts[i]
 			l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: p.To, To: destination(ev),
 				BillOfLading: bol, ShipEventID: ev.EventID, OnwardOf: p.ShipEventID, OnwardFrom: from, Moisture: m,
-				Owner: l.PartOwner(p), Custodian: l.PartCustodian(p), Assays: copyAssays(l.PartAssays(p))})
+				Owner: l.PartOwner(p), Custodian: l.PartCustodian(p), Owners: several(who.owners), Custodians: several(who.custodians),
+				Assays: copyAssays(l.PartAssays(p))})
+			if len(who.owners) > 0 {
+				// Its first owner and custodian are those of the first
+				// holding it took of (the body's when no part gave).
+				l.Parts[len(l.Parts)-1].Owner = who.owners[0]
+			}
+			if len(who.custodians) > 0 {
+				l.Parts[len(l.Parts)-1].Custodian = who.custodians[0]
+			}
 			measurePart(&l.Parts[len(l.Parts)-1], ev)
 			return dispatchRest(l), nil
 		}
@@ -365,9 +374,9 @@ func partyOf(p *critmin.LotPart, ev *critmin.Event) (owner, custodian bool) {
 	for _, d := range ev.Destinations {
 		switch d.Type {
 		case "owning_party":
-			p.Owner, owner = d.ID, true
+			p.Owner, p.Owners, owner = d.ID, nil, true
 		case "possessing_party":
-			p.Custodian, custodian = d.ID, true
+			p.Custodian, p.Custodians, custodian = d.ID, nil, true
 		}
 	}
 	for _, s := range ev.Sources {
@@ -413,13 +422,14 @@ func elsewhere(l *critmin.Lot, ev *critmin.Event) bool {
 // (rejoin). 10 t at 8 % and 5 t at 4 %: 1.0 / 15 = 6.667 %, 14.0 t dry
 // (issue 15, fix15u item 1: it read the first part's 8 %, 13.8 t). nil
 // when any of them has no known moisture.
-func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.OnwardTake, *float64) {
+func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.OnwardTake, *float64, onwardParties) {
+	var who onwardParties
 	site := ev.BizLocation
 	if site == "" {
 		site = ev.ReadPoint
 	}
 	if site == "" {
-		return -1, nil, nil
+		return -1, nil, nil, who
 	}
 	site = epcis.Canonical(site)
 	var at []int
@@ -429,7 +439,7 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 		}
 	}
 	if len(at) == 0 {
-		return -1, nil, nil
+		return -1, nil, nil, who
 	}
 	restHere := l.Location == "" || epcis.Canonical(l.Location) == site
 	// A source owning_party or possessing_party names whose holding
@@ -442,7 +452,7 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 	_, bodyHere := bodyAt(l, site)
 	body, mine := selectHolding(l, ev, bodyHere, at)
 	if body && l.RemainingWetTonnes() >= t*(1-PartTolerance) {
-		return -1, nil, nil
+		return -1, nil, nil, who
 	}
 	if !body {
 		others := make([]int, 0, len(at))
@@ -476,6 +486,7 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 		need -= take
 		if take > 0 {
 			from = append(from, critmin.OnwardTake{ShipEventID: p.ShipEventID, Tonnes: take})
+			who.add(l.PartOwner(*p), l.PartCustodian(*p))
 		}
 		weigh(take, l.PartMoisture(*p))
 		if need <= 0 {
@@ -484,14 +495,52 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 	}
 	// What the parts lacked came from the body standing here.
 	weigh(need, l.Moisture)
+	if need > 1e-9 {
+		who.add(l.Owner, l.Custodian)
+	}
 	if !known || wet <= 0 {
 		if known {
-			return at[0], from, copyMoisture(l.PartMoisture(l.Parts[at[0]]))
+			return at[0], from, copyMoisture(l.PartMoisture(l.Parts[at[0]])), who
 		}
-		return at[0], from, nil
+		return at[0], from, nil, who
 	}
 	m := water / wet
-	return at[0], from, &m
+	return at[0], from, &m, who
+}
+
+// onwardParties are the owners and custodians of every holding an onward
+// shipment took of (shipOnward), each once (canonical comparison) in the
+// order taken: 6 t of BUY1's part and 4 t of BUY2's body ship as one part
+// owned by BUY1 and BUY2 (issue 15, fix15l item 2: it read BUY1's only).
+// A party a holding does not know ("") is not listed.
+type onwardParties struct{ owners, custodians []string }
+
+func (w *onwardParties) add(owner, custodian string) {
+	w.owners = addDistinct(w.owners, owner)
+	w.custodians = addDistinct(w.custodians, custodian)
+}
+
+// addDistinct is list with party appended unless it is "" or already
+// listed (canonical comparison).
+func addDistinct(list []string, party string) []string {
+	if party == "" {
+		return list
+	}
+	for _, x := range list {
+		if epcis.Canonical(x) == epcis.Canonical(party) {
+			return list
+		}
+	}
+	return append(list, party)
+}
+
+// several is list when it names more than one party (LotPart.Owners,
+// Custodians), else nil: a part of one party keeps it in Owner alone.
+func several(list []string) []string {
+	if len(list) > 1 {
+		return list
+	}
+	return nil
 }
 
 // fromNothing is the place a dispatch ev of lot l leaves from when

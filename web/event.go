@@ -431,6 +431,13 @@ type shipmentLot struct {
 	// carried when it left (shipmentGrades); LaterGrades the assays dated
 	// after it, which are not its grade.
 	Grades, LaterGrades []string
+	// Owners and Custodians are the parties of what the shipment carried
+	// of the lot: every owner and custodian of the part it shipped
+	// (Lot.PartOwners, Lot.PartCustodians: several when it drew on
+	// several parties' holdings at one site; issue 15, fix15l), else the
+	// source owning_party and possessing_party the shipping event names.
+	// The carrier is not a custodian unless the event names it one.
+	Owners, Custodians []string
 }
 
 // outturnTotal is a shipment's shipped and received masses summed over
@@ -612,7 +619,16 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		}
 		evs = voyageEvents(evs, ship, receipt, valid)
 	}
-	data := map[string]any{"ID": id, "Kind": kind, "Containers": containers, "Sites": sites, "Events": timelineOf("", evs), "Destination": ""}
+	parties, err := s.Store.FindParties(ctx)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	pm := make(map[string]*critmin.Party, len(parties))
+	for _, p := range parties {
+		pm[p.ID] = p
+	}
+	data := map[string]any{"ID": id, "Kind": kind, "Containers": containers, "Sites": sites, "Parties": pm, "Events": timelineOf("", evs), "Destination": ""}
 	// contents are the shipment's lots, with their masses, grades and
 	// origin.
 	contents := func(cargo []critmin.QuantityElement) []shipmentLot {
@@ -634,6 +650,18 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 					levs, err := s.LotEvents(r, l.ID)
 					if err == nil {
 						sl.Grades, sl.LaterGrades = shipmentGrades(l, levs, shipFrom(ship), ship.EventTime, sites)
+					}
+					if p, ok := ledger.ShippedPart(l, ship.EventID); ok {
+						sl.Owners, sl.Custodians = l.PartOwners(p), l.PartCustodians(p)
+					} else {
+						for _, src := range ship.Sources {
+							switch src.Type {
+							case "owning_party":
+								sl.Owners = append(sl.Owners, src.ID)
+							case "possessing_party":
+								sl.Custodians = append(sl.Custodians, src.ID)
+							}
+						}
 					}
 					if q.Quantity == nil && ship.BizStep == "shipping" && err == nil {
 						// A shipment stating no quantity shipped what

@@ -2007,6 +2007,22 @@ func rowsWithErrors(res *importResult) int {
 	return len(rows)
 }
 
+// rowEvent is what custody.WeighedMass reads of a row's event (its
+// JSON-LD as a map): the site and the sources it names (the
+// owning_party and possessing_party whose holding it weighs).
+func rowEvent(ev map[string]any, site string) *critmin.Event {
+	e := &critmin.Event{BizLocation: site}
+	list, _ := ev["sourceList"].([]any)
+	for _, x := range list {
+		if m, ok := x.(map[string]any); ok {
+			typ, _ := m["type"].(string)
+			id, _ := m["source"].(string)
+			e.Sources = append(e.Sources, critmin.SourceDest{Type: typ, ID: id})
+		}
+	}
+	return e
+}
+
 // rowMass words a weighing row's net against what stands of the lot at
 // the row's site (custody.StandingMass) — "recorded 20 t, weighed
 // 19.95 t: −0.05 t (−0.3 %)", or "recorded at SITE (of the lot's 30 t)
@@ -2073,7 +2089,14 @@ func (s *site) rowMass(r *http.Request, row *importRow, standing map[string]stan
 		asOf = fmt.Sprintf(" as it stood at %s (the row's time; %s t now)", at.UTC().Format("2006-01-02 15:04 UTC"), formatNum(nowWet, 3))
 		l = then
 	}
-	was, wasDry := custody.StandingMass(l, site)
+	// The holding the weighing weighs, as the capture check judges it
+	// (custody.WeighedMass, ledger.HoldingOf): where the body and
+	// another party's part stand, the body unless the row names the
+	// part's party as its source — not everything at the site
+	// (StandingMass; issue 15, fix15l item 3: the preview judged a
+	// 5.6 t row against the body's 6 t and the part's 4 t, 10 t, and
+	// passed what capture refused).
+	was, wasDry, _ := custody.WeighedMass(rowEvent(row.Event, site), l, site)
 	if _, ok := ledger.StandingAt(l, site); !ok && site != "" && len(l.Parts) > 0 && l.Location != "" && l.Status != critmin.LotInTransit && l.Status != critmin.LotConsumed {
 		// A split lot at a site where nothing of it stands (neither its
 		// body nor a received part, ledger.StandsAt): StandingMass reads

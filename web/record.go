@@ -254,6 +254,7 @@ var recordForms = []*recordForm{
 			{Name: "destination", Label: "Destination", Type: "site", Required: true, Help: "the port or site the shipment goes to"},
 			{Name: "vessel", Label: "Vessel", Type: "text", Example: "MV Karachi Star (IMO 9000001)", Help: "the vessel's name and IMO number, or the truck or train of a land leg (cm:vessel)"},
 			{Name: "carrier", Label: "Carrier", Type: "party", Help: "the party that takes possession"},
+			{Name: "from_owner", Label: "From owner", Type: "party", Help: "where several parties' holdings of a lot stand at the loading site: the owner whose holding ships (the event's source owning_party); empty ships the lot's body there, else every part there (the preview and a refusal list the owners there)"},
 			{Name: "eta", Label: "Expected arrival (ETA)", Type: "datetime", Help: "local time at the destination, 2025-11-02 08:00; type its offset after it, 2025-11-02 08:00 -06:00, or give it under ETA time zone offset"},
 			{Name: "eta_tz", Label: "ETA time zone offset", Type: "tz", Example: "-05:00", Help: "offset from UTC at the destination (Houston -06:00 in winter, -05:00 in summer), not the loading port's; needed with an ETA"},
 			fTime, fTZ, {Name: "site", Label: "Loading port or site", Type: "site", Required: true}},
@@ -269,7 +270,14 @@ var recordForms = []*recordForm{
 			ev["readPoint"] = idObj(v.Get("site"))
 			ev["bizLocation"] = idObj(v.Get("site"))
 			ev["bizTransactionList"] = []any{map[string]any{"type": "bol", "bizTransaction": strings.TrimSpace(v.Get("bol"))}}
-			ev["sourceList"] = []any{map[string]any{"type": "location", "source": strings.TrimSpace(v.Get("site"))}}
+			src := []any{map[string]any{"type": "location", "source": strings.TrimSpace(v.Get("site"))}}
+			if o := strings.TrimSpace(v.Get("from_owner")); o != "" {
+				// Whose holding leaves (CBV 2.0 §7.5: a source names the
+				// party the objects leave): that owner's where several
+				// parties' holdings stand (ledger.HoldingOf; fix15l).
+				src = append(src, map[string]any{"type": "owning_party", "source": o})
+			}
+			ev["sourceList"] = src
 			dest := []any{map[string]any{"type": "location", "destination": strings.TrimSpace(v.Get("destination"))}}
 			if c := strings.TrimSpace(v.Get("carrier")); c != "" {
 				dest = append(dest, map[string]any{"type": "possessing_party", "destination": c})
@@ -286,7 +294,7 @@ var recordForms = []*recordForm{
 			return ev
 		},
 		fields: []ptrField{{"/epcList", "containers", true}, {"/quantityList", "lots", true}, {"/bizTransactionList", "bol", false},
-			{"/sourceList", "site", false}, {"/bizLocation", "site", false}, {"/destinationList/0", "destination", false}, {"/destinationList/1", "carrier", false}, {"/cm:eta", "eta", false}, {"/cm:vessel", "vessel", false}},
+			{"/sourceList/1", "from_owner", false}, {"/sourceList", "site", false}, {"/bizLocation", "site", false}, {"/destinationList/0", "destination", false}, {"/destinationList/1", "carrier", false}, {"/cm:eta", "eta", false}, {"/cm:vessel", "vessel", false}},
 		requiredWith: [][2]string{{"eta_tz", "eta"}},
 	},
 	{
@@ -1284,6 +1292,14 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 					// conflict with it (409), as the API's refusals
 					// of a lot elsewhere are.
 					missing = append(missing, critmin.FieldError{Pointer: "site", Reason: reason, Conflict: true})
+				} else if o := strings.TrimSpace(v.Get("from_owner")); f.ID == "ship" && o != "" {
+					// The owner named must hold some of the lot there
+					// (ledger.OwnersAt): otherwise the event would ship
+					// another party's holding (ledger.HoldingOf falls
+					// back to the body). A conflict with the record (409).
+					if r := ownerAbsent(l, lotID, o, site, sites); r != "" {
+						missing = append(missing, critmin.FieldError{Pointer: "from_owner", Reason: r, Conflict: true})
+					}
 				}
 			}
 		}
@@ -1457,6 +1473,23 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, eventHref(id), http.StatusSeeOther)
+}
+
+// ownerAbsent says why owner holds nothing of lot l (as the form named
+// it, lotID) at site, naming the owners who do (ledger.OwnersAt), or ""
+// when owner holds some of it there (canonical comparison).
+func ownerAbsent(l *critmin.Lot, lotID, owner, site string, sites map[string]*critmin.Site) string {
+	owners := ledger.OwnersAt(l, site)
+	for _, o := range owners {
+		if epcis.Canonical(o) == epcis.Canonical(owner) {
+			return ""
+		}
+	}
+	there := "no owner is known of what stands there"
+	if len(owners) > 0 {
+		there = "the owners with holdings there are " + strings.Join(owners, ", ")
+	}
+	return fmt.Sprintf("%s holds nothing of lot %s at %s: %s", owner, lotID, siteLabel(sites, site), there)
 }
 
 // unrecordedLots are the form's lot fields naming a lot (as a URI) no
@@ -1828,8 +1861,24 @@ func holdingsText(st ledger.SiteStanding) string {
 // (formEvent); none is said when it is nil.
 func (s *site) shipRestNotes(r *http.Request, v url.Values, ev *critmin.Event) ([]string, error) {
 	var out []string
+	site := strings.TrimSpace(v.Get("site"))
 	for _, q := range qtyLinesElements(v.Get("lots")) {
-		if q.Quantity != nil || q.EPCClass == "" {
+		if q.EPCClass == "" {
+			continue
+		}
+		// Several owners' holdings where it leaves: the preview names
+		// them and whose ships (the From owner field, the event's
+		// source owning_party; ledger.OwnersAt, HoldingOf; fix15l).
+		if l, err := s.Store.FindLot(r.Context(), epcis.Canonical(q.EPCClass)); err == nil && site != "" {
+			if owners := ledger.OwnersAt(l, site); len(owners) > 1 || strings.TrimSpace(v.Get("from_owner")) != "" {
+				whose := "no owner named: the lot's body there ships, else every part there"
+				if o := strings.TrimSpace(v.Get("from_owner")); o != "" {
+					whose = "from owner " + o + ": that owner's holding ships"
+				}
+				out = append(out, fmt.Sprintf("Lot %s: owners with holdings at the loading site: %s; %s.", q.EPCClass, strings.Join(owners, ", "), whose))
+			}
+		}
+		if q.Quantity != nil {
 			continue
 		}
 		lot := epcis.Canonical(q.EPCClass)
