@@ -153,8 +153,23 @@ func holdingAt(l *critmin.Lot, ev *critmin.Event, site string) (Holding, bool) {
 // bodyAt says whether lot l's body stands at site (StandingAt).
 func bodyAt(l *critmin.Lot, site string) (SiteStanding, bool) {
 	st, ok := StandingAt(l, site)
-	if !ok || !st.Body || epcis.Canonical(site) != epcis.Canonical(l.Location) {
+	if !ok || !st.Body || !BodyStands(l, site) {
 		return SiteStanding{}, false
 	}
 	return st, true
+}
+
+// BodyStands says whether lot l's body — what remains of it where it
+// stands (Lot.RemainingWetTonnes), apart from received parts — stands at
+// site (canonical comparison): the lot's Location is site, the lot is
+// neither in transit nor consumed, and some of it did not leave as
+// parts (NoBody). A body that left site (a shipment, even one stating no
+// quantity) keeps site as its Location while in transit but no longer
+// stands there: an event there concerns only the received parts that
+// stand there (issue 15, fix15n). The one answer to "does the body stand
+// at this site?" for packing, unpacking, run inputs, dispatches,
+// weighings, moisture readings and the capture checks (custody).
+func BodyStands(l *critmin.Lot, site string) bool {
+	return l != nil && site != "" && l.Location != "" && epcis.Canonical(site) == epcis.Canonical(l.Location) &&
+		l.Status != critmin.LotInTransit && l.Status != critmin.LotConsumed && !NoBody(l)
 }
