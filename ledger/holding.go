@@ -1,6 +1,8 @@
 package ledger
 
 import (
+	"math"
+
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
 )
@@ -172,4 +174,24 @@ func bodyAt(l *critmin.Lot, site string) (SiteStanding, bool) {
 func BodyStands(l *critmin.Lot, site string) bool {
 	return l != nil && site != "" && l.Location != "" && epcis.Canonical(site) == epcis.Canonical(l.Location) &&
 		l.Status != critmin.LotInTransit && l.Status != critmin.LotConsumed && !NoBody(l)
+}
+
+// BodyTravelsOn says whether dispatch ev of t wet tonnes (a loading,
+// departing, shipping or transporting) continues the trip of lot l's
+// body: the body is in transit (not NoBody), it left from ev's site
+// (bizLocation, else readPoint; its Location) or ev names none, and t is
+// what remains of the body within PartTolerance. Such a dispatch moves
+// the body on (EPCIS 2.0 §7.3: one consignment loaded, departing,
+// shipped), though the body no longer stands there (BodyStands); any
+// other dispatch there takes of the received parts standing there
+// (issue 15, fix15n).
+func BodyTravelsOn(l *critmin.Lot, ev *critmin.Event, t float64) bool {
+	if l == nil || l.Status != critmin.LotInTransit || NoBody(l) {
+		return false
+	}
+	if site := eventSite(ev); site != "" && l.Location != "" && epcis.Canonical(site) != epcis.Canonical(l.Location) {
+		return false
+	}
+	rest := l.RemainingWetTonnes()
+	return rest > 1e-9 && math.Abs(t-rest) <= rest*PartTolerance
 }

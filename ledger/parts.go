@@ -197,6 +197,12 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				return dispatchRest(l), nil
 			}
 		}
+		if len(l.Parts) > 0 && BodyTravelsOn(l, ev, t) {
+			// The body, in transit from here, moves on (a loading or a
+			// departure of its own consignment), not a part standing
+			// here (issue 15, fix15n).
+			return moveLot, nil
+		}
 		if i, from, m := shipOnward(l, ev, t); i >= 0 {
 			// Shipped on from where a part was received: a part of its
 			// own, leaving from there, carved out of the received parts
