@@ -1641,7 +1641,7 @@ func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot) []critmin.Fie
 		all := max(0, w.RemainingWetTonnes())
 		var have float64
 		var what []string
-		if epcis.Canonical(w.Location) == site && w.Status != critmin.LotInTransit {
+		if ledger.BodyStands(&w, site) {
 			if r := w.RemainingWetTonnes(); r > 0 {
 				have += r
 				what = append(what, fmt.Sprintf("%s t remaining where the lot stands", Tonnes(r)))

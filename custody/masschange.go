@@ -438,7 +438,7 @@ func StandingMass(l *critmin.Lot, site string) (wet, dry float64) {
 			}
 		}
 	}
-	if site != "" && l.Location != "" && siteKey(site) == siteKey(l.Location) && l.Status != critmin.LotInTransit && l.Status != critmin.LotConsumed {
+	if ledger.BodyStands(l, site) {
 		return 0, 0 // the body's site, nothing of it left (StandsAt lists none)
 	}
 	ratio := 1.0

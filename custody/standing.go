@@ -95,11 +95,18 @@ func standingAt(l *critmin.Lot, ev *critmin.Event, t float64) (float64, bool) {
 		if l.Status == critmin.LotInTransit && len(l.Parts) == 0 {
 			return l.WetTonnes, true
 		}
+		if ledger.BodyTravelsOn(l, ev, t) {
+			return l.RemainingWetTonnes(), true
+		}
 	}
 	site := eventSite(ev)
 	known := false
 	var s float64
-	if site == "" || l.Location == "" || epcis.Canonical(l.Location) == site {
+	// The body counts where it stands (ledger.BodyStands): one that left
+	// the site, in transit, stands there no more, whatever its Location
+	// (issue 15, fix15n: 9 t packed where B's 4 t part stood and the 6 t
+	// body had left was judged against 10 t).
+	if site == "" || l.Location == "" || ledger.BodyStands(l, site) {
 		s, known = l.RemainingWetTonnes(), true
 	}
 	for _, p := range l.Parts {

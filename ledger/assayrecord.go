@@ -52,7 +52,7 @@ func AssayRecords(l *critmin.Lot, events []*critmin.Event) []AssayRecord {
 	// the lot's.
 	partSite := map[string]bool{}
 	for _, p := range l.Parts {
-		if p.Status == critmin.PartReceived && p.To != "" && epcis.Canonical(p.To) != epcis.Canonical(l.Location) {
+		if p.Status == critmin.PartReceived && p.To != "" && !BodyStands(l, p.To) {
 			partSite[epcis.Canonical(p.To)] = true
 		}
 	}

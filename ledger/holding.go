@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"math"
 	"slices"
 	"sort"
 
@@ -156,7 +157,7 @@ func holdingAt(l *critmin.Lot, ev *critmin.Event, site string) (Holding, bool) {
 // bodyAt says whether lot l's body stands at site (StandingAt).
 func bodyAt(l *critmin.Lot, site string) (SiteStanding, bool) {
 	st, ok := StandingAt(l, site)
-	if !ok || !st.Body || epcis.Canonical(site) != epcis.Canonical(l.Location) {
+	if !ok || !st.Body || !BodyStands(l, site) {
 		return SiteStanding{}, false
 	}
 	return st, true
@@ -240,4 +241,39 @@ func OwnersAt(l *critmin.Lot, site string) []string {
 		}
 	}
 	return out
+}
+
+// BodyStands says whether lot l's body — what remains of it where it
+// stands (Lot.RemainingWetTonnes), apart from received parts — stands at
+// site (canonical comparison): the lot's Location is site, the lot is
+// neither in transit nor consumed, and some of it did not leave as
+// parts (NoBody). A body that left site (a shipment, even one stating no
+// quantity) keeps site as its Location while in transit but no longer
+// stands there: an event there concerns only the received parts that
+// stand there (issue 15, fix15n). The one answer to "does the body stand
+// at this site?" for packing, unpacking, run inputs, dispatches,
+// weighings, moisture readings and the capture checks (custody).
+func BodyStands(l *critmin.Lot, site string) bool {
+	return l != nil && site != "" && l.Location != "" && epcis.Canonical(site) == epcis.Canonical(l.Location) &&
+		l.Status != critmin.LotInTransit && l.Status != critmin.LotConsumed && !NoBody(l)
+}
+
+// BodyTravelsOn says whether dispatch ev of t wet tonnes (a loading,
+// departing, shipping or transporting) continues the trip of lot l's
+// body: the body is in transit (not NoBody), it left from ev's site
+// (bizLocation, else readPoint; its Location) or ev names none, and t is
+// what remains of the body within PartTolerance. Such a dispatch moves
+// the body on (EPCIS 2.0 §7.3: one consignment loaded, departing,
+// shipped), though the body no longer stands there (BodyStands); any
+// other dispatch there takes of the received parts standing there
+// (issue 15, fix15n).
+func BodyTravelsOn(l *critmin.Lot, ev *critmin.Event, t float64) bool {
+	if l == nil || l.Status != critmin.LotInTransit || NoBody(l) {
+		return false
+	}
+	if site := eventSite(ev); site != "" && l.Location != "" && epcis.Canonical(site) != epcis.Canonical(l.Location) {
+		return false
+	}
+	rest := l.RemainingWetTonnes()
+	return rest > 1e-9 && math.Abs(t-rest) <= rest*PartTolerance
 }

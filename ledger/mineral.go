@@ -275,6 +275,24 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			fail(fmt.Sprintf("/%s/%d/quantity", quantityListName(q.Role), idx), "%s %s is %s t: %s", critmin.PlainNumber(*q.Quantity), q.UOM, critmin.PlainNumber(t), reason)
 		}
 	}
+	// A dispatch (CBV 2.0 §7.2 shipping, departing, loading,
+	// transporting) states what moved: a quantity of 0 (or less) moves
+	// nothing and is refused, where stating none ships the holding the
+	// event concerns (HoldingOf; issue 15, fix15n: a 0 t shipment was
+	// taken and previewed as valid in the Ship form). An error
+	// declaration repeats the event it retracts and is not judged.
+	if ev.Type == critmin.ObjectEvent && ev.Action != "DELETE" && ev.ErrorDeclaration == nil && dispatchSteps[stepOf(ev.BizStep)] {
+		n := 0
+		for _, q := range ev.Quantities {
+			if q.Role != "" && q.Role != critmin.RoleEPC {
+				continue
+			}
+			if q.Quantity != nil && *q.Quantity <= 0 {
+				fail(fmt.Sprintf("/quantityList/%d/quantity", n), "a %s of %s %s moves nothing: state the quantity that moved (more than 0), or none to ship what stands of the lot at the site", stepOf(ev.BizStep), critmin.PlainNumber(*q.Quantity), q.UOM)
+			}
+			n++
+		}
+	}
 	// A lot is listed once per role in one event (docs/origin.md "A run's
 	// accounting"): two lines of one input would be two consumptions the
 	// genealogy keeps as one link, and two lines of one output two masses

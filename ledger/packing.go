@@ -50,12 +50,13 @@ func CheckPacking(ev *critmin.Event, lot func(id string) *critmin.Lot) []critmin
 		if err != nil {
 			continue
 		}
-		over := sum[id] > l.WetTonnes*(1+1e-9)
+		holds, where := packable(l, ev)
+		over := sum[id] > holds*(1+1e-9)
 		sum[id] += t
 		lines[id] = append(lines[id], n)
 		// A part-per-billion margin absorbs unit-conversion rounding
 		// (19.95 t stated as 19950 KGM). One error per lot.
-		if over || sum[id] <= l.WetTonnes*(1+1e-9) {
+		if over || sum[id] <= holds*(1+1e-9) {
 			continue
 		}
 		what := fmtTonnes(sum[id]) + " t"
@@ -67,12 +68,32 @@ func CheckPacking(ev *critmin.Event, lot func(id string) *critmin.Lot) []critmin
 			what += " (lines " + strings.Join(names, ", ") + " summed)"
 		}
 		errs = append(errs, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("/childQuantityList/%d/quantity", n),
-			Reason: fmt.Sprintf("packs %s of lot %s, which holds %s t (wet): a packing quantity is the part of the lot that went into the container",
-				what, q.EPCClass, fmtTonnes(l.WetTonnes))})
+			Reason: fmt.Sprintf("packs %s of lot %s, which holds %s t (wet)%s: a packing quantity is the part of the lot that went into the container",
+				what, q.EPCClass, fmtTonnes(holds), where)})
 	}
 	return errs
 }
 
 func fmtTonnes(t float64) string {
 	return strconv.FormatFloat(math.Round(t*1e6)/1e6, 'f', -1, 64)
+}
+
+// packable is what of lot l a packing ev may pack, wet tonnes, and how
+// the refusal words it: the lot's whole mass, except where its parts
+// were received or its body left (the lot has parts, or is in transit)
+// and something of it stands at ev's site: what stands there
+// (StandingAt), " at <site>". A body that left the site, in transit,
+// does not stand there (BodyStands; issue 15, fix15n: 10 t lot, B's
+// 4 t part at Karachi, the 6 t body shipped from there with no
+// quantity: 9 t packed at Karachi was judged against 10 t). Where
+// nothing of it stands the whereabouts check judges the packing
+// (custody), not this one.
+func packable(l *critmin.Lot, ev *critmin.Event) (float64, string) {
+	if len(l.Parts) == 0 && l.Status != critmin.LotInTransit {
+		return l.WetTonnes, ""
+	}
+	if st, ok := StandingAt(l, eventSite(ev)); ok {
+		return st.WetTonnes, " at " + st.Site
+	}
+	return l.WetTonnes, ""
 }

@@ -70,7 +70,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			bodyParts = parts
 		}
 	}
-	partsSite := ev.BizLocation != "" && ((l.Location != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location)) || NoBody(l))
+	partsSite := ev.BizLocation != "" && l.Location != "" && !BodyStands(l, ev.BizLocation)
 	if q.Role == critmin.RoleInput && (partsSite || len(bodyParts) > 0) {
 		// A run where a received part is takes of that part, not of
 		// the rest of the lot where it stands: its stated quantity, or
@@ -196,6 +196,12 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				measurePart(p, ev)
 				return dispatchRest(l), nil
 			}
+		}
+		if len(l.Parts) > 0 && BodyTravelsOn(l, ev, t) {
+			// The body, in transit from here, moves on (a loading or a
+			// departure of its own consignment), not a part standing
+			// here (issue 15, fix15n).
+			return moveLot, nil
 		}
 		if i, from, m, who := shipOnward(l, ev, t); i >= 0 {
 			// Shipped on from where a part was received: a part of its
@@ -392,11 +398,13 @@ func partyOf(p *critmin.LotPart, ev *critmin.Event) (owner, custodian bool) {
 
 // elsewhere says whether ev happens where a part of lot l went rather
 // than where its body stands: l has parts, ev names a bizLocation, and
-// either the lot stands elsewhere or it has no body (NoBody). An event
-// there other than a dispatch or a receipt concerns the parts received
-// there, never the rest of the lot (applyPart).
+// the body does not stand there (BodyStands: the lot stands elsewhere,
+// has no body (NoBody), or its body left there and is in transit, issue
+// 15, fix15n). An event there other than a dispatch or a receipt
+// concerns the parts received there, never the rest of the lot
+// (applyPart).
 func elsewhere(l *critmin.Lot, ev *critmin.Event) bool {
-	return len(l.Parts) > 0 && ev.BizLocation != "" && ((l.Location != "" && epcis.Canonical(ev.BizLocation) != epcis.Canonical(l.Location)) || NoBody(l))
+	return len(l.Parts) > 0 && ev.BizLocation != "" && ((l.Location != "" && !BodyStands(l, ev.BizLocation)) || NoBody(l))
 }
 
 // shipOnward books a dispatch of t wet tonnes from the place where parts
@@ -441,7 +449,7 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 	if len(at) == 0 {
 		return -1, nil, nil, who
 	}
-	restHere := l.Location == "" || epcis.Canonical(l.Location) == site
+	restHere := l.Location == "" || BodyStands(l, site)
 	// A source owning_party or possessing_party names whose holding
 	// ships (issue 15, fix15e, fix15g; holding.go): where the body stands
 	// here and is that party's — or the event names no party — and holds
@@ -921,7 +929,7 @@ func ShippedPart(l *critmin.Lot, shipEventID string) (critmin.LotPart, bool) {
 // was received at site away from the rest (then the lot's Moisture
 // holds).
 func PartMoistureAt(l *critmin.Lot, site string) (m *float64, ok bool) {
-	if l == nil || site == "" || (l.Location != "" && epcis.Canonical(l.Location) == epcis.Canonical(site)) {
+	if l == nil || site == "" || BodyStands(l, site) {
 		return nil, false
 	}
 	if st, ok := StandingAt(l, site); ok && !st.Body && len(st.Parts) > 0 {
