@@ -72,6 +72,10 @@ func (db *DB) PackedIn(ctx context.Context, children []string, at time.Time) ([]
 	// The DELETEs emptying a container name no child: they count for
 	// every lot packed into it.
 	var empties []*critmin.Event
+	spelt := map[string]string{}
+	for _, ev := range evs {
+		spelt[ev.EventID] = ev.ParentID
+	}
 	for _, ev := range evs {
 		if ev.Action == "DELETE" && len(ledger.Children(ev)) == 0 {
 			empties = append(empties, ev)
@@ -99,7 +103,14 @@ func (db *DB) PackedIn(ctx context.Context, children []string, at time.Time) ([]
 		// Capture order for equal event times (custody.ContainedAt
 		// sorts by event time, stably).
 		sort.SliceStable(seq, func(i, j int) bool { return seq[i].PK < seq[j].PK })
-		out = append(out, custody.ContainedAt(id, seq, at)...)
+		for _, p := range custody.ContainedAt(id, seq, at) {
+			// The container as the packing event spelt it (the
+			// decoded events name it canonically).
+			if c, ok := spelt[p.EventID]; ok {
+				p.Container = c
+			}
+			out = append(out, p)
+		}
 	}
 	return out, nil
 }
