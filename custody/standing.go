@@ -395,10 +395,23 @@ func emptying(ev *critmin.Event) bool {
 // (critmin.GenealogyStore), and so origin, genealogy and the container
 // page.
 func ContainedAt(id string, evs []*critmin.Event, at time.Time) []critmin.Packing {
+	var live []*critmin.Event
+	for _, ev := range evs {
+		if ev != nil && ledger.Live(ev) {
+			live = append(live, ev)
+		}
+	}
+	return containedAt(id, live, at)
+}
+
+// containedAt is ContainedAt over evs as given, declared in error or
+// not: origin's replay of retractions puts declared packings back
+// (originCalc.packedIn).
+func containedAt(id string, evs []*critmin.Event, at time.Time) []critmin.Packing {
 	id = epcis.Canonical(id)
 	var seq []*critmin.Event
 	for _, ev := range evs {
-		if ev == nil || !ledger.Live(ev) || (!at.IsZero() && ev.EventTime.After(at)) {
+		if ev == nil || (!at.IsZero() && ev.EventTime.After(at)) {
 			continue
 		}
 		seq = append(seq, ev)
