@@ -720,7 +720,10 @@ type GenealogyStore interface {
 	// when at is zero: AggregationEvents not declared in error, dated at or
 	// before at, that put it in and were not undone by a DELETE. A DELETE
 	// naming part of a lot (a childQuantityList quantity) takes out only
-	// that part (Packing.Unpacked).
+	// that part (Packing.Unpacked); so does a movement of the lot itself
+	// (a shipment or a run's input stating a quantity) beyond its loose
+	// rest at the container's site, oldest packing first — the rule the
+	// unpacking check uses (custody.ContainedAt; issue 15, fix15k).
 	PackedIn(ctx context.Context, children []string, at time.Time) ([]Packing, error)
 }
 
@@ -740,7 +743,9 @@ type Packing struct {
 	Class bool
 	// Unpacked is the wet tonnes that later DELETEs naming part of the
 	// lot took back out of this packing (EPCIS 2.0 §7.3.5.3: a
-	// childQuantityList quantity is the part concerned); what stays in is
+	// childQuantityList quantity is the part concerned), and that
+	// movements of the lot beyond its loose rest drew out of it
+	// (custody.ContainedAt); what stays in is
 	// the packed quantity (the lot's wet mass when none) less Unpacked.
 	Unpacked float64
 }

@@ -1714,8 +1714,61 @@ func (oc *originCalc) packedIn(kids []string, at time.Time) ([]critmin.Packing, 
 		}
 		c.Apply(ev)
 	}
+	// A lot packed by a childQuantityList line is read by the
+	// unpacking check's rule (containedAt; issue 15, fix15k): its live
+	// events with the packings put back, so that movements of the lot
+	// beyond its loose rest draw on its containers, as Store.PackedIn
+	// reads them.
+	lots := map[string]bool{}
+	for _, ev := range evs {
+		for _, k := range ledger.Children(ev) {
+			if k.Class && ids[k.Child] {
+				lots[k.Child] = true
+			}
+		}
+	}
+	byLot := map[string][]*critmin.Event{}
+	if f, ok := oc.s.(liveEventsFinder); ok && len(lots) > 0 {
+		live, err := f.LiveEventsOfLots(oc.ctx, sortedKeys(lots))
+		if err != nil {
+			return nil, err
+		}
+		// The lots' live events as stored (with their sites: a
+		// drawdown is at the packing's site), the packings put back,
+		// and the DELETEs emptying a container (they name no child).
+		full := append(append([]*critmin.Event(nil), live...), oc.packBack...)
+		for _, ev := range full {
+			if !ledger.Live(ev) && !packedBack(oc.packBack, ev) {
+				continue
+			}
+			for _, id := range ev.LotIDs() {
+				if c := epcis.Canonical(id); lots[c] {
+					byLot[c] = append(byLot[c], ev)
+				}
+			}
+		}
+		for _, ev := range evs {
+			if emptying(ev) {
+				for id := range lots {
+					byLot[id] = append(byLot[id], ev)
+				}
+			}
+		}
+	} else {
+		lots = nil
+	}
 	var out []critmin.Packing
 	for _, id := range sortedKeys(ids) {
+		if lots[id] {
+			seq := byLot[id]
+			sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
+			for _, p := range containedAt(id, seq, at) {
+				if ids[p.Child] {
+					out = append(out, p)
+				}
+			}
+			continue
+		}
 		for _, p := range c.Of(id) {
 			if ids[p.Child] {
 				out = append(out, p)
@@ -1723,6 +1776,16 @@ func (oc *originCalc) packedIn(kids []string, at time.Time) ([]critmin.Packing, 
 		}
 	}
 	return out, nil
+}
+
+// packedBack says whether ev is one of the packings put back.
+func packedBack(back []*critmin.Event, ev *critmin.Event) bool {
+	for _, b := range back {
+		if b == ev {
+			return true
+		}
+	}
+	return false
 }
 
 // contents is the composition of a container (an SSCC, a bag's parent)

@@ -321,6 +321,16 @@ func (sp *sitePackings) checkUnpackingOf(id string, lot *critmin.Lot, ev *critmi
 // where 0.5 % of the lot let it pass (0.95 + 0.0898 t; issue 15, fix15z
 // F6). inDoc names the document's events.
 func replayStanding(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*critmin.Event]bool) []shortfall {
+	out, _ := replayLot(id, start, seq, inDoc)
+	return out
+}
+
+// replayLot is replayStanding's replay, returning as well the lot's
+// packings as they stand after seq (sitePackings: packings less
+// unpackings less what movements of the lot drew out of its containers).
+// A DELETE emptying one of its containers (it names no child: every
+// child out, EPCIS 2.0 §7.3.5.3) is applied to the packings only.
+func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*critmin.Event]bool) ([]shortfall, *sitePackings) {
 	lot := &critmin.Lot{ID: id}
 	if start != nil {
 		lot = start
@@ -328,6 +338,10 @@ func replayStanding(id string, start *critmin.Lot, seq []*critmin.Event, inDoc m
 	var out []shortfall
 	packs := newSitePackings()
 	for _, ev := range seq {
+		if emptying(ev) {
+			packs.apply(lot, ev)
+			continue
+		}
 		if t, ok := takenBy(ev, id); ok {
 			if stood, ok := standingAt(lot, ev, t); ok {
 				// A packing adds to what is already packed there and not
@@ -362,7 +376,56 @@ func replayStanding(id string, start *critmin.Lot, seq []*critmin.Event, inDoc m
 		view[id] = lot
 		ledger.Project(view, ev)
 	}
-	return out
+	return out, packs
+}
+
+// emptying says whether ev is an AggregationEvent DELETE naming no
+// child: everything out of its parent.
+func emptying(ev *critmin.Event) bool {
+	return ev.Type == critmin.AggregationEvent && ev.Action == "DELETE" && ev.ParentID != "" && len(ledger.Children(ev)) == 0
+}
+
+// ContainedAt is what lot id (canonical) is packed in at time at — now
+// when at is zero — replaying evs, the lot's live events (not declared
+// in error) and the AggregationEvent DELETEs emptying its containers
+// (they name no child), in event time (equal times in the order given:
+// capture order), up to at. It is the one rule the unpacking check
+// (checkUnpackingOf) and the standing check use (issue 15, fix15k):
+// packings (AggregationEvent ADD or OBSERVE) less unpackings (DELETE;
+// a childQuantityList quantity takes out that part, EPCIS 2.0 §7.3.5.3)
+// less what movements of the lot itself — a shipment or a run's input
+// stating a quantity — took beyond its loose rest at the container's
+// site, oldest packing first (sitePackings.drawOut, Packing.Unpacked).
+// 10 t lot, 3 t packed into C, 8 t shipped from the site: 7 t loose and
+// 1 t out of C, which holds 2 t (Unpacked 1). Events declared in error
+// (ledger.Live) are left out. Stores read it into PackedIn
+// (critmin.GenealogyStore), and so origin, genealogy and the container
+// page.
+func ContainedAt(id string, evs []*critmin.Event, at time.Time) []critmin.Packing {
+	var live []*critmin.Event
+	for _, ev := range evs {
+		if ev != nil && ledger.Live(ev) {
+			live = append(live, ev)
+		}
+	}
+	return containedAt(id, live, at)
+}
+
+// containedAt is ContainedAt over evs as given, declared in error or
+// not: origin's replay of retractions puts declared packings back
+// (originCalc.packedIn).
+func containedAt(id string, evs []*critmin.Event, at time.Time) []critmin.Packing {
+	id = epcis.Canonical(id)
+	var seq []*critmin.Event
+	for _, ev := range evs {
+		if ev == nil || (!at.IsZero() && ev.EventTime.After(at)) {
+			continue
+		}
+		seq = append(seq, ev)
+	}
+	sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
+	_, packs := replayLot(id, nil, seq, nil)
+	return append([]critmin.Packing(nil), packs.agg.Of(id)...)
 }
 
 // cloneLot is a copy of l that projecting events on does not change l.

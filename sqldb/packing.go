@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
 )
 
@@ -17,19 +18,107 @@ const notDeclared = ` e.declaration = 0 AND NOT EXISTS (SELECT 1 FROM events d W
 // PackedIn returns the containers each of children is packed in at time
 // at, now when at is zero (ledger.Containment over the stored
 // AggregationEvents not declared in error and dated at or before at).
+//
+// What a container holds of a lot is read by the rule the unpacking
+// check uses (custody.ContainedAt; issue 15, fix15k): a lot packed by a
+// childQuantityList line is replayed from its live events and the
+// DELETEs emptying its containers, so that a shipment or a run's input
+// of the lot stating a quantity, beyond its loose rest at the site, is
+// drawn out of its containers there, oldest packing first
+// (Packing.Unpacked): 3 t of a 10 t lot packed into C, then 8 t shipped
+// from the site, leave 2 t in C. Both reads are made in one read
+// transaction, or in the capture's (or snapshot's) when ctx has one.
 func (db *DB) PackedIn(ctx context.Context, children []string, at time.Time) ([]critmin.Packing, error) {
-	return db.packedIn(ctx, db.reader(ctx), children, at)
-}
-
-// packedIn replays, for the children (canonicalised), the stored
-// AggregationEvents that name them as children, and the DELETEs without
-// children (everything out) of the containers those events name, in
-// event-time order, up to at (every event when at is zero).
-func (db *DB) packedIn(ctx context.Context, q querier, children []string, at time.Time) ([]critmin.Packing, error) {
+	q := db.reader(ctx)
+	_, inGroup := ctx.Value(groupReadsKey{}).(*groupReads)
+	_, inSnapshot := ctx.Value(snapshotKey{}).(*snapshotReads)
+	if !inGroup && !inSnapshot {
+		opts := &sql.TxOptions{ReadOnly: true}
+		if db.Dialect.Dollar {
+			opts.Isolation = sql.LevelRepeatableRead
+		} else {
+			opts = nil // SQLite: a deferred transaction, its snapshot fixed by its first read
+		}
+		tx, err := db.Read.BeginTx(ctx, opts)
+		if err != nil {
+			return nil, fmt.Errorf("%s: packings: begin a read transaction: %w", db.Dialect.Name, err)
+		}
+		defer func() { _ = tx.Rollback() }()
+		q = tx
+	}
 	ids, evs, err := db.packingEvents(ctx, q, children)
 	if err != nil {
 		return nil, err
 	}
+	plain := db.contained(ids, evs, at)
+	// The lots packed by a childQuantityList line.
+	lots := map[string]bool{}
+	var lotIDs []string
+	for _, ev := range evs {
+		for _, k := range ledger.Children(ev) {
+			if k.Class && !lots[k.Child] {
+				lots[k.Child] = true
+				lotIDs = append(lotIDs, k.Child)
+			}
+		}
+	}
+	if len(lotIDs) == 0 {
+		return plain, nil
+	}
+	live, err := db.liveEventsOfLots(ctx, q, lotIDs)
+	if err != nil {
+		return nil, err
+	}
+	// The DELETEs emptying a container name no child: they count for
+	// every lot packed into it.
+	var empties []*critmin.Event
+	spelt := map[string]string{}
+	for _, ev := range evs {
+		spelt[ev.EventID] = ev.ParentID
+	}
+	for _, ev := range evs {
+		if ev.Action == "DELETE" && len(ledger.Children(ev)) == 0 {
+			empties = append(empties, ev)
+		}
+	}
+	byLot := map[string][]*critmin.Event{}
+	for _, ev := range live {
+		for _, id := range ev.LotIDs() {
+			if c := canon(id); lots[c] {
+				byLot[c] = append(byLot[c], ev)
+			}
+		}
+	}
+	var out []critmin.Packing
+	for _, id := range ids {
+		if !lots[id] {
+			for _, p := range plain {
+				if p.Child == id {
+					out = append(out, p)
+				}
+			}
+			continue
+		}
+		seq := append(append([]*critmin.Event(nil), byLot[id]...), empties...)
+		// Capture order for equal event times (custody.ContainedAt
+		// sorts by event time, stably).
+		sort.SliceStable(seq, func(i, j int) bool { return seq[i].PK < seq[j].PK })
+		for _, p := range custody.ContainedAt(id, seq, at) {
+			// The container as the packing event spelt it (the
+			// decoded events name it canonically).
+			if c, ok := spelt[p.EventID]; ok {
+				p.Container = c
+			}
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// contained replays the packing events evs (packingEvents) of ids up to
+// at (every event when at is zero) into a ledger.Containment: packings
+// less unpackings, without the drawdowns of movements.
+func (db *DB) contained(ids []string, evs []*critmin.Event, at time.Time) []critmin.Packing {
 	c := ledger.NewContainment(nil)
 	for _, id := range ids {
 		c.Load(id, nil)
@@ -44,7 +133,19 @@ func (db *DB) packedIn(ctx context.Context, q querier, children []string, at tim
 	for _, id := range ids {
 		out = append(out, c.Of(id)...)
 	}
-	return out, nil
+	return out
+}
+
+// packedIn replays, for the children (canonicalised), the stored
+// AggregationEvents that name them as children, and the DELETEs without
+// children (everything out) of the containers those events name, in
+// event-time order, up to at (every event when at is zero).
+func (db *DB) packedIn(ctx context.Context, q querier, children []string, at time.Time) ([]critmin.Packing, error) {
+	ids, evs, err := db.packingEvents(ctx, q, children)
+	if err != nil {
+		return nil, err
+	}
+	return db.contained(ids, evs, at), nil
 }
 
 // PackingEvents returns the stored AggregationEvents not declared in
@@ -75,7 +176,7 @@ func (db *DB) packingEvents(ctx context.Context, q querier, children []string) (
 	event := func(pk int64, id string, us int64, action, parent string) *critmin.Event {
 		ev := byPK[pk]
 		if ev == nil {
-			ev = &critmin.Event{Type: critmin.AggregationEvent, EventID: id, EventTime: time.UnixMicro(us).UTC(), Action: action, ParentID: parent}
+			ev = &critmin.Event{PK: pk, Type: critmin.AggregationEvent, EventID: id, EventTime: time.UnixMicro(us).UTC(), Action: action, ParentID: parent}
 			byPK[pk] = ev
 			evs = append(evs, ev)
 			order = append(order, pk)

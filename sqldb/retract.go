@@ -645,9 +645,14 @@ func (db *DB) replayMode(ctx context.Context, q querier) (replayMode, error) {
 // ledger.Replay needs to rebuild those lots — as a capture-time check
 // does for a lot whose event the same document declares in error.
 func (db *DB) LiveEventsOfLots(ctx context.Context, ids []string) ([]*critmin.Event, error) {
+	return db.liveEventsOfLots(ctx, db.reader(ctx), ids)
+}
+
+// liveEventsOfLots is LiveEventsOfLots read through q.
+func (db *DB) liveEventsOfLots(ctx context.Context, q querier, ids []string) ([]*critmin.Event, error) {
 	var out []*critmin.Event
 	err := inChunks(ids, func(part []any) error {
-		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.pk IN (SELECT event_pk FROM event_quantities WHERE canon IN ("+placeholders(len(part))+")) ORDER BY e.pk"), part...)
+		rows, err := q.QueryContext(ctx, db.q("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.pk IN (SELECT event_pk FROM event_quantities WHERE canon IN ("+placeholders(len(part))+")) ORDER BY e.pk"), part...)
 		if err != nil {
 			return fmt.Errorf("%s: events of lots: %w", db.Dialect.Name, err)
 		}

@@ -158,6 +158,7 @@ func Run(t *testing.T, open Opener) {
 		{"PackingCycle", testPackingCycle},
 		{"DeclarationContent", testDeclarationContent},
 		{"ContainerAsOfRun", testContainerAsOfRun},
+		{"PackedInAfterShipment", testPackedInAfterShipment},
 		{"ContainerCredits", testContainerCredits},
 		{"ClaimRecordOrder", testClaimRecordOrder},
 		{"LotListLinks", testLotListLinks},

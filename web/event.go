@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -330,21 +331,24 @@ func containersOf(e *critmin.Event) []string {
 	return out
 }
 
-// containerContents is what the container holds at time at: the valid
-// AggregationEvents with it as parent up to then, replayed in order (ADD
-// and OBSERVE put children in, DELETE takes them out; EPCIS 2.0 §7.3.5),
-// each child with its packed quantity (a child packed by two events, the
-// sum when both give a mass in one unit). ok is false when no packing of
-// the container is recorded.
-func containerContents(evs []*critmin.Event, container string, at time.Time, valid func(*critmin.Event) bool) ([]critmin.QuantityElement, bool) {
+// containerContents is what the container holds at time at (now when
+// at is zero): the children its valid AggregationEvents up to then
+// packed into it, each with what of it stays inside as the store reads
+// it (Store.PackedIn, custody.ContainedAt: packings less unpackings —
+// a DELETE's childQuantityList takes out that part, EPCIS 2.0 §7.3.5.3 —
+// less what a shipment or run input of the lot itself drew out of the
+// container beyond the lot's loose rest at the site; issue 15, fix15k),
+// summed per child when its packings give a mass in one unit. ok is
+// false when no packing of the container is recorded; ok with no
+// contents is a container emptied.
+func (s *site) containerContents(ctx context.Context, evs []*critmin.Event, container string, at time.Time, valid func(*critmin.Event) bool) ([]critmin.QuantityElement, bool, error) {
 	parent := epcis.Canonical(container)
-	c := ledger.NewContainment(nil)
 	var children []string
 	seen := map[string]bool{}
 	original := map[string]string{} // canonical → as the packing wrote it
 	ok := false
-	for _, e := range evs { // evs are in event-time order
-		if e.Type != critmin.AggregationEvent || epcis.Canonical(e.ParentID) != parent || !valid(e) || e.EventTime.After(at) {
+	for _, e := range evs {
+		if e.Type != critmin.AggregationEvent || epcis.Canonical(e.ParentID) != parent || !valid(e) || (!at.IsZero() && e.EventTime.After(at)) {
 			continue
 		}
 		ok = true
@@ -359,20 +363,27 @@ func containerContents(evs []*critmin.Event, container string, at time.Time, val
 			}
 		}
 		for _, k := range ledger.Children(e) {
-			if !c.Known(k.Child) {
-				c.Load(k.Child, nil)
-			}
 			if !seen[k.Child] {
 				seen[k.Child] = true
 				children = append(children, k.Child)
 			}
 		}
-		c.Apply(e)
+	}
+	if len(children) == 0 {
+		return nil, ok, nil
+	}
+	packed, err := s.Store.PackedIn(ctx, children, at)
+	if err != nil {
+		return nil, false, err
+	}
+	in := map[string][]critmin.Packing{}
+	for _, p := range packed {
+		in[p.Child] = append(in[p.Child], p)
 	}
 	var out []critmin.QuantityElement
 	for _, child := range children {
 		var q *critmin.QuantityElement
-		for _, p := range c.Of(child) {
+		for _, p := range in[child] {
 			if epcis.Canonical(p.Container) != parent {
 				continue
 			}
@@ -404,11 +415,11 @@ func containerContents(evs []*critmin.Event, container string, at time.Time, val
 				q.Quantity = nil
 			}
 		}
-		if q != nil {
+		if q != nil && (q.Quantity == nil || *q.Quantity > 1e-9) {
 			out = append(out, *q)
 		}
 	}
-	return out, ok
+	return out, ok, nil
 }
 
 // shipmentLot is one lot of a shipment with its mass and grades.
@@ -609,7 +620,11 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 	var packed []critmin.QuantityElement
 	packedKnown := false
 	if kind == "container" && ship != nil {
-		packed, packedKnown = containerContents(evs, id, ship.EventTime, valid)
+		packed, packedKnown, err = s.containerContents(ctx, evs, id, ship.EventTime, valid)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
 	}
 	var receipt *critmin.Event
 	if ship != nil {
@@ -683,15 +698,19 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 	if kind == "container" && ship == nil {
 		// A container not shipped (yet) has contents too: what its own
 		// packings, less its unpackings, put in it up to its latest event
-		// (fix15c item 4); "nothing packed on record" when none did.
-		latest := time.Time{}
-		for _, e := range evs {
-			if e.EventTime.After(latest) {
-				latest = e.EventTime
-			}
+		// (fix15c item 4), and less what shipments or run inputs of its
+		// lots drew out of it (Store.PackedIn; fix15k) — now, so that a
+		// shipment of a packed lot after the container's last event
+		// counts; "nothing packed on record" when none did, "emptied"
+		// when its packings were all taken out.
+		held, known, err := s.containerContents(ctx, evs, id, time.Time{}, valid)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
 		}
-		if held, known := containerContents(evs, id, latest, valid); known {
+		if known {
 			data["Packed"] = true
+			data["Emptied"] = len(held) == 0
 			contents(held)
 		} else {
 			data["ContentsUnknown"] = true
@@ -703,7 +722,7 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case kind != "container":
 		case packedKnown:
-			cargo, data["Packed"] = packed, true
+			cargo, data["Packed"], data["Emptied"] = packed, true, len(packed) == 0
 		case len(containersOf(ship)) > 1:
 			// Packed nowhere on record, and shipped beside other
 			// containers: which of the cargo is in this one is unknown.
