@@ -278,7 +278,7 @@ func inputsOf(ev *critmin.Event) []critmin.QuantityElement {
 
 // fmtT prints tonnes with up to six decimals, trailing zeros dropped.
 func fmtT(t float64) string {
-	s := strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.6f", t), "0"), ".")
+	s := strings.TrimRight(strings.TrimRight(units.Fixed(t, 6), "0"), ".")
 	if s == "-0" {
 		return "0"
 	}
