@@ -96,3 +96,16 @@ func TestSigned(t *testing.T) {
 		}
 	}
 }
+
+// TestFixedKeepsSixteenDigits: reading a half at 15 significant digits
+// moves only a figure that is on a half there; 999999999999999.9 (16
+// digits) is not 1e15 at one decimal, and 123456789012345678 (held as
+// 123456789012345680) keeps its digits.
+func TestFixedKeepsSixteenDigits(t *testing.T) {
+	if got := units.Fixed(999999999999999.9, 1); got != "999999999999999.9" {
+		t.Errorf("Fixed(999999999999999.9, 1) = %q", got)
+	}
+	if got := units.Fixed(123456789012345678, 2); got != "123456789012345680.00" {
+		t.Errorf("Fixed(123456789012345678, 2) = %q", got)
+	}
+}
