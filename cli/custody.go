@@ -12,6 +12,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/units"
 )
 
 // errChainBroken makes verify commands exit non-zero after reporting.
@@ -302,7 +303,7 @@ func signedFile(env *Env, name, signer, what string, args []string) (ed25519.Pub
 // view, each element, overall by contained payable element) and, apart,
 // the claimed origin.
 func printOrigin(env *Env, c *custody.Composition) {
-	fmt.Fprintf(env.Stdout, "origin of %s (%.6f dmt), resting on %d events\n", c.Lot, c.DryTonnes, len(c.Events))
+	fmt.Fprintf(env.Stdout, "origin of %s (%s dmt), resting on %d events\n", c.Lot, units.Fixed(c.DryTonnes, 6), len(c.Events))
 	fmt.Fprintln(env.Stdout, "physical origin (what the genealogy proves):")
 	show := func(name string, b custody.Breakdown) {
 		if b.GradeNotMeasured {
@@ -357,7 +358,7 @@ func printOrigin(env *Env, c *custody.Composition) {
 			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  %6.2f %%\n", strings.Join(cl.Elements, "+"), sh.Name, sh.Tonnes, sh.Share*100)
 		}
 		if cl.NotCovered > 0 {
-			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  %6.2f %%  (the lot now holds %.6f t; the claim covers what was debited when it was made)\n", strings.Join(cl.Elements, "+"), "not covered", cl.NotCoveredTonnes(), cl.NotCovered*100, cl.Contains)
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  %6.2f %%  (the lot now holds %s t; the claim covers what was debited when it was made)\n", strings.Join(cl.Elements, "+"), "not covered", cl.NotCoveredTonnes(), cl.NotCovered*100, units.Fixed(cl.Contains, 6))
 		}
 		if cl.Error != "" {
 			fmt.Fprintf(env.Stdout, "  %s\n", cl.Error)
