@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin/bench"
+	"github.com/critmin/critmin/units"
 )
 
 func runBench(ctx context.Context, env *Env, args []string) error {
@@ -76,10 +77,10 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "backend=%s events=%d load_seconds=%.1f\n", r.Backend, r.Events, r.LoadSeconds)
-		fmt.Fprintf(env.Stdout, "chain_audit_log_seconds=%.2f chain_audit_log_events_per_sec=%.0f\n", r.ChainSeconds, float64(r.Events)/r.ChainSeconds)
-		fmt.Fprintf(env.Stdout, "verify_with_rebuild_seconds=%.2f verify_with_rebuild_events_per_sec=%.0f tables=%d rows_compared=%d\n", r.FullSeconds, float64(r.Events)/r.FullSeconds, r.Tables, r.Rows)
-		fmt.Fprintf(env.Stdout, "cpu_seconds: chain_audit_log=%.2f (%.0f events per CPU-s) verify_with_rebuild=%.2f (%.0f events per CPU-s)\n", r.ChainCPU, float64(r.Events)/r.ChainCPU, r.FullCPU, float64(r.Events)/r.FullCPU)
+		fmt.Fprintf(env.Stdout, "backend=%s events=%d load_seconds=%s\n", r.Backend, r.Events, units.Fixed(r.LoadSeconds, 1))
+		fmt.Fprintf(env.Stdout, "chain_audit_log_seconds=%s chain_audit_log_events_per_sec=%s\n", units.Fixed(r.ChainSeconds, 2), units.Fixed(float64(r.Events)/r.ChainSeconds, 0))
+		fmt.Fprintf(env.Stdout, "verify_with_rebuild_seconds=%s verify_with_rebuild_events_per_sec=%s tables=%d rows_compared=%d\n", units.Fixed(r.FullSeconds, 2), units.Fixed(float64(r.Events)/r.FullSeconds, 0), r.Tables, r.Rows)
+		fmt.Fprintf(env.Stdout, "cpu_seconds: chain_audit_log=%s (%s events per CPU-s) verify_with_rebuild=%s (%s events per CPU-s)\n", units.Fixed(r.ChainCPU, 2), units.Fixed(float64(r.Events)/r.ChainCPU, 0), units.Fixed(r.FullCPU, 2), units.Fixed(float64(r.Events)/r.FullCPU, 0))
 		return nil
 	}
 	if kind == "genealogy" {
@@ -88,13 +89,13 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-		fmt.Fprintf(env.Stdout, "backend=%s events=%d final_lots=%d origin_lots_per_final=%d load_seconds=%.1f\n", r.Backend, r.Events, r.FinalLots, r.ClosureLots, r.LoadSeconds)
-		fmt.Fprintf(env.Stdout, "origin_p50_ms=%.2f origin_p99_ms=%.2f (kept mix)\n", ms(r.Origin[0]), ms(r.Origin[1]))
-		fmt.Fprintf(env.Stdout, "origin_with_evidence_p50_ms=%.2f origin_with_evidence_p99_ms=%.2f (full walk)\n", ms(r.Walk[0]), ms(r.Walk[1]))
+		fmt.Fprintf(env.Stdout, "backend=%s events=%d final_lots=%d origin_lots_per_final=%d load_seconds=%s\n", r.Backend, r.Events, r.FinalLots, r.ClosureLots, units.Fixed(r.LoadSeconds, 1))
+		fmt.Fprintf(env.Stdout, "origin_p50_ms=%s origin_p99_ms=%s (kept mix)\n", units.Fixed(ms(r.Origin[0]), 2), units.Fixed(ms(r.Origin[1]), 2))
+		fmt.Fprintf(env.Stdout, "origin_with_evidence_p50_ms=%s origin_with_evidence_p99_ms=%s (full walk)\n", units.Fixed(ms(r.Walk[0]), 2), units.Fixed(ms(r.Walk[1]), 2))
 		if r.CTE[0] > 0 {
-			fmt.Fprintf(env.Stdout, "recursive_cte_p50_ms=%.2f recursive_cte_p99_ms=%.2f cte_over_origin_p50=%.2f\n", ms(r.CTE[0]), ms(r.CTE[1]), float64(r.CTE[0])/float64(r.Origin[0]))
+			fmt.Fprintf(env.Stdout, "recursive_cte_p50_ms=%s recursive_cte_p99_ms=%s cte_over_origin_p50=%s\n", units.Fixed(ms(r.CTE[0]), 2), units.Fixed(ms(r.CTE[1]), 2), units.Fixed(float64(r.CTE[0])/float64(r.Origin[0]), 2))
 		}
-		fmt.Fprintf(env.Stdout, "verify_records_per_sec=%.0f\n", r.VerifyPerSec)
+		fmt.Fprintf(env.Stdout, "verify_records_per_sec=%s\n", units.Fixed(r.VerifyPerSec, 0))
 		return nil
 	}
 	if kind == "risk" {
@@ -102,8 +103,8 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "indicator_sets=%d all_indicators_ms=%.3f\n", r.Indicators, float64(r.AllIndicators.Microseconds())/1000)
-		fmt.Fprintf(env.Stdout, "dashboard_p50_ms=%.2f dashboard_p99_ms=%.2f\n", float64(r.Dashboard[0].Microseconds())/1000, float64(r.Dashboard[1].Microseconds())/1000)
+		fmt.Fprintf(env.Stdout, "indicator_sets=%d all_indicators_ms=%s\n", r.Indicators, units.Fixed(float64(r.AllIndicators.Microseconds())/1000, 3))
+		fmt.Fprintf(env.Stdout, "dashboard_p50_ms=%s dashboard_p99_ms=%s\n", units.Fixed(float64(r.Dashboard[0].Microseconds())/1000, 2), units.Fixed(float64(r.Dashboard[1].Microseconds())/1000, 2))
 		return nil
 	}
 	if kind == "capture" {
@@ -111,9 +112,9 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "backend=%s events=%d documents=%d seconds=%.2f events_per_sec=%.0f cpu_seconds=%.2f events_per_cpu_sec=%.0f load_average=%s\n", r.Backend, r.Events, r.Documents, r.Seconds, r.EventsPerSec, r.CPUSeconds, float64(r.Events)/r.CPUSeconds, loadAverage())
+		fmt.Fprintf(env.Stdout, "backend=%s events=%d documents=%d seconds=%s events_per_sec=%s cpu_seconds=%s events_per_cpu_sec=%s load_average=%s\n", r.Backend, r.Events, r.Documents, units.Fixed(r.Seconds, 2), units.Fixed(r.EventsPerSec, 0), units.Fixed(r.CPUSeconds, 2), units.Fixed(float64(r.Events)/r.CPUSeconds, 0), loadAverage())
 		if r.PlainSeconds > 0 {
-			fmt.Fprintf(env.Stdout, "plain_insert_seconds=%.2f plain_events_per_sec=%.0f capture_vs_plain_ratio=%.2f\n", r.PlainSeconds, r.PlainPerSec, r.Ratio)
+			fmt.Fprintf(env.Stdout, "plain_insert_seconds=%s plain_events_per_sec=%s capture_vs_plain_ratio=%s\n", units.Fixed(r.PlainSeconds, 2), units.Fixed(r.PlainPerSec, 0), units.Fixed(r.Ratio, 2))
 		}
 		return nil
 	}
@@ -121,7 +122,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "backend=%s events=%d load_seconds=%.1f load_events_per_sec=%.0f\n", r.Backend, r.Events, r.LoadSeconds, float64(r.Events)/r.LoadSeconds)
+	fmt.Fprintf(env.Stdout, "backend=%s events=%d load_seconds=%s load_events_per_sec=%s\n", r.Backend, r.Events, units.Fixed(r.LoadSeconds, 1), units.Fixed(float64(r.Events)/r.LoadSeconds, 0))
 	kinds := make([]string, 0, len(r.Latencies))
 	for k := range r.Latencies {
 		kinds = append(kinds, k)
@@ -129,7 +130,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	sort.Strings(kinds)
 	for _, k := range kinds {
 		l := r.Latencies[k]
-		fmt.Fprintf(env.Stdout, "query=%s p50_ms=%.2f p99_ms=%.2f\n", k, float64(l[0].Microseconds())/1000, float64(l[1].Microseconds())/1000)
+		fmt.Fprintf(env.Stdout, "query=%s p50_ms=%s p99_ms=%s\n", k, units.Fixed(float64(l[0].Microseconds())/1000, 2), units.Fixed(float64(l[1].Microseconds())/1000, 2))
 	}
 	return nil
 }
@@ -186,13 +187,13 @@ func runBenchPlan(ctx context.Context, env *Env, args []string) error {
 	sec := func(d time.Duration) float64 { return d.Seconds() }
 	in, via := bench.Median(r.InProcess), bench.Median(r.ViaMPS)
 	same := bench.Median(r.SameFile)
-	fmt.Fprintf(env.Stdout, "(a) demo MIP build+solve: in_process_median_s=%.3f via_mps_and_cbc_median_s=%.3f ratio=%.3f objective_in_process=%.2f objective_cbc=%.2f\n", sec(in), sec(via), sec(in)/sec(via), r.MPSObjective[0], r.MPSObjective[1])
-	fmt.Fprintf(env.Stdout, "(a') the exported MPS file read and solved in process: median_s=%.3f ratio_to_cbc_program=%.3f\n", sec(same), sec(same)/sec(via))
-	fmt.Fprintf(env.Stdout, "(b) demo 52 weeks: columns=%d rows=%d integers=%d build_median_s=%.4f solve_median_s=%.3f (solve includes the fixed LP for duals)\n", r.DemoSize.Columns, r.DemoSize.Rows, r.DemoSize.Integers, sec(bench.Median(r.DemoBuild)), sec(bench.Median(r.DemoSolve)))
+	fmt.Fprintf(env.Stdout, "(a) demo MIP build+solve: in_process_median_s=%s via_mps_and_cbc_median_s=%s ratio=%s objective_in_process=%s objective_cbc=%s\n", units.Fixed(sec(in), 3), units.Fixed(sec(via), 3), units.Fixed(sec(in)/sec(via), 3), units.Fixed(r.MPSObjective[0], 2), units.Fixed(r.MPSObjective[1], 2))
+	fmt.Fprintf(env.Stdout, "(a') the exported MPS file read and solved in process: median_s=%s ratio_to_cbc_program=%s\n", units.Fixed(sec(same), 3), units.Fixed(sec(same)/sec(via), 3))
+	fmt.Fprintf(env.Stdout, "(b) demo 52 weeks: columns=%d rows=%d integers=%d build_median_s=%s solve_median_s=%s (solve includes the fixed LP for duals)\n", r.DemoSize.Columns, r.DemoSize.Rows, r.DemoSize.Integers, units.Fixed(sec(bench.Median(r.DemoBuild)), 4), units.Fixed(sec(bench.Median(r.DemoSolve)), 3))
 	if p := r.Large; p != nil {
-		fmt.Fprintf(env.Stdout, "(c) generated 30x4x60x52: columns=%d rows=%d integers=%d nonzeros=%d build_s=%.3f solve_s=%.2f status=%s gap=%.4f objective=%.0f\n", p.Size.Columns, p.Size.Rows, p.Size.Integers, p.Size.Nonzeros, p.BuildSeconds, p.SolveSeconds, p.Status, p.Gap, p.Objective)
+		fmt.Fprintf(env.Stdout, "(c) generated 30x4x60x52: columns=%d rows=%d integers=%d nonzeros=%d build_s=%s solve_s=%s status=%s gap=%s objective=%s\n", p.Size.Columns, p.Size.Rows, p.Size.Integers, p.Size.Nonzeros, units.Fixed(p.BuildSeconds, 3), units.Fixed(p.SolveSeconds, 2), p.Status, units.Fixed(p.Gap, 4), units.Fixed(p.Objective, 0))
 	}
-	fmt.Fprintf(env.Stdout, "(d) %d scenarios: sequential_in_process_s=%.2f sequential_workers_s=%.2f parallel_workers_s=%.2f workers=%d speedup_vs_in_process=%.2f speedup_vs_sequential_workers=%.2f\n", cfg.Scenarios, sec(r.Sequential), sec(r.SequentialWorker), sec(r.Parallel), r.Workers, sec(r.Sequential)/sec(r.Parallel), sec(r.SequentialWorker)/sec(r.Parallel))
+	fmt.Fprintf(env.Stdout, "(d) %d scenarios: sequential_in_process_s=%s sequential_workers_s=%s parallel_workers_s=%s workers=%d speedup_vs_in_process=%s speedup_vs_sequential_workers=%s\n", cfg.Scenarios, units.Fixed(sec(r.Sequential), 2), units.Fixed(sec(r.SequentialWorker), 2), units.Fixed(sec(r.Parallel), 2), r.Workers, units.Fixed(sec(r.Sequential)/sec(r.Parallel), 2), units.Fixed(sec(r.SequentialWorker)/sec(r.Parallel), 2))
 	return nil
 }
 
@@ -254,19 +255,19 @@ func runBenchLoad(ctx context.Context, env *Env, args []string) error {
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	for _, r := range runs {
 		if r.Rate > 0 {
-			fmt.Fprintf(env.Stdout, "rate=%g arrival_rate=%.1f\n", r.Rate, r.ArrivalRate)
+			fmt.Fprintf(env.Stdout, "rate=%g arrival_rate=%s\n", r.Rate, units.Fixed(r.ArrivalRate, 1))
 		}
-		fmt.Fprintf(env.Stdout, "backend=%s store_events=%d reused=%v build_seconds=%.1f clients=%d seconds=%.1f\n", r.Backend, r.StoreEvents, r.Reused, r.BuildSeconds, r.Clients, r.Seconds)
-		fmt.Fprintf(env.Stdout, "requests=%d requests_per_sec=%.0f errors=%d captured_events=%d query_p99_ms=%.2f cpu_seconds=%.1f load_average=%s\n", r.Requests, r.PerSec, r.Errors, r.CapturedEvents, ms(r.QueryP99), r.CPUSeconds, r.LoadAverage)
+		fmt.Fprintf(env.Stdout, "backend=%s store_events=%d reused=%v build_seconds=%s clients=%d seconds=%s\n", r.Backend, r.StoreEvents, r.Reused, units.Fixed(r.BuildSeconds, 1), r.Clients, units.Fixed(r.Seconds, 1))
+		fmt.Fprintf(env.Stdout, "requests=%d requests_per_sec=%s errors=%d captured_events=%d query_p99_ms=%s cpu_seconds=%s load_average=%s\n", r.Requests, units.Fixed(r.PerSec, 0), r.Errors, r.CapturedEvents, units.Fixed(ms(r.QueryP99), 2), units.Fixed(r.CPUSeconds, 1), r.LoadAverage)
 		if r.WriteTransactions > 0 {
-			fmt.Fprintf(env.Stdout, "capture_transactions=%d captures_in_them=%d (group commit: %.1f captures per commit)\n", r.WriteTransactions, r.GroupedCaptures, float64(r.GroupedCaptures)/float64(r.WriteTransactions))
+			fmt.Fprintf(env.Stdout, "capture_transactions=%d captures_in_them=%d (group commit: %s captures per commit)\n", r.WriteTransactions, r.GroupedCaptures, units.Fixed(float64(r.GroupedCaptures)/float64(r.WriteTransactions), 1))
 		}
 		for _, k := range bench.LoadKinds {
 			s := r.Kinds[k]
 			if s == nil {
 				continue
 			}
-			fmt.Fprintf(env.Stdout, "kind=%s count=%d errors=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n", k, s.Count, s.Errors, ms(s.P50), ms(s.P99), ms(s.Max))
+			fmt.Fprintf(env.Stdout, "kind=%s count=%d errors=%d p50_ms=%s p99_ms=%s max_ms=%s\n", k, s.Count, s.Errors, units.Fixed(ms(s.P50), 2), units.Fixed(ms(s.P99), 2), units.Fixed(ms(s.Max), 2))
 			if s.FirstError != "" {
 				fmt.Fprintf(env.Stdout, "kind=%s first_error=%q\n", k, s.FirstError)
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/units"
 )
 
 // errChainBroken makes verify commands exit non-zero after reporting.
@@ -302,22 +303,22 @@ func signedFile(env *Env, name, signer, what string, args []string) (ed25519.Pub
 // view, each element, overall by contained payable element) and, apart,
 // the claimed origin.
 func printOrigin(env *Env, c *custody.Composition) {
-	fmt.Fprintf(env.Stdout, "origin of %s (%.6f dmt), resting on %d events\n", c.Lot, c.DryTonnes, len(c.Events))
+	fmt.Fprintf(env.Stdout, "origin of %s (%s dmt), resting on %d events\n", c.Lot, units.Fixed(c.DryTonnes, 6), len(c.Events))
 	fmt.Fprintln(env.Stdout, "physical origin (what the genealogy proves):")
 	show := func(name string, b custody.Breakdown) {
 		if b.GradeNotMeasured {
 			// Measured tonnes, but a feed's grade was never measured:
 			// no share, not "unknown 100 %".
-			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  (origin shares unknown: a feed's grade not measured)\n", name, "grade not measured", b.Tonnes)
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10s t  (origin shares unknown: a feed's grade not measured)\n", name, "grade not measured", units.Fixed(b.Tonnes, 6))
 			return
 		}
 		if b.NoneContained {
 			// 0 t of the element: no share of nothing (fix9y).
-			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  (no share: the lot contains none)\n", name, "none contained", 0.0)
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10s t  (no share: the lot contains none)\n", name, "none contained", units.Fixed(0.0, 6))
 			return
 		}
 		for _, sh := range b.ByCountry {
-			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  %6.2f %%\n", name, sh.Name, sh.Tonnes, sh.Share*100)
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10s t  %6s %%\n", name, sh.Name, units.Fixed(sh.Tonnes, 6), units.Fixed(sh.Share*100, 2))
 		}
 	}
 	show("dry mass (view)", c.Mass)
@@ -331,7 +332,7 @@ func printOrigin(env *Env, c *custody.Composition) {
 		fmt.Fprintf(env.Stdout, "  %-18s grade not measured: shares unknown\n", e)
 	}
 	for _, sh := range c.Overall.ByCountry {
-		fmt.Fprintf(env.Stdout, "  %-18s %-28s %6.2f %%  %s\n", "overall", sh.Name, sh.Share*100, c.Overall.Label())
+		fmt.Fprintf(env.Stdout, "  %-18s %-28s %6s %%  %s\n", "overall", sh.Name, units.Fixed(sh.Share*100, 2), c.Overall.Label())
 	}
 	if len(c.Overall.ByCountry) == 0 && c.Overall.Basis == "grade_not_measured" {
 		// No share: the lot's contained value is not measured.
@@ -354,10 +355,10 @@ func printOrigin(env *Env, c *custody.Composition) {
 	} else if cl != nil {
 		fmt.Fprintf(env.Stdout, "claimed origin (mass balance at %s, category %s, period %s — not physical): %s\n", cl.Site, cl.Category, cl.Period, cl.Status)
 		for _, sh := range cl.ByCountry {
-			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  %6.2f %%\n", strings.Join(cl.Elements, "+"), sh.Name, sh.Tonnes, sh.Share*100)
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10s t  %6s %%\n", strings.Join(cl.Elements, "+"), sh.Name, units.Fixed(sh.Tonnes, 6), units.Fixed(sh.Share*100, 2))
 		}
 		if cl.NotCovered > 0 {
-			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10.6f t  %6.2f %%  (the lot now holds %.6f t; the claim covers what was debited when it was made)\n", strings.Join(cl.Elements, "+"), "not covered", cl.NotCoveredTonnes(), cl.NotCovered*100, cl.Contains)
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10s t  %6s %%  (the lot now holds %s t; the claim covers what was debited when it was made)\n", strings.Join(cl.Elements, "+"), "not covered", units.Fixed(cl.NotCoveredTonnes(), 6), units.Fixed(cl.NotCovered*100, 2), units.Fixed(cl.Contains, 6))
 		}
 		if cl.Error != "" {
 			fmt.Fprintf(env.Stdout, "  %s\n", cl.Error)

@@ -11,6 +11,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/refinery"
+	"github.com/critmin/critmin/units"
 )
 
 // runMassBalance is `critmin massbalance declare|statement`: a site's
@@ -124,7 +125,7 @@ func printStatement(env *Env, st *custody.Statement) {
 			case l.NoWindowInput:
 				fmt.Fprint(env.Stdout, "  no input in window")
 			default:
-				fmt.Fprintf(env.Stdout, "  %.1f %% of input", l.Percent*100)
+				fmt.Fprintf(env.Stdout, "  %s %% of input", units.Fixed(l.Percent*100, 1))
 			}
 			fmt.Fprintln(env.Stdout)
 			if l.ExpiresAtPeriodEnd > 0 {

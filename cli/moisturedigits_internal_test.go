@@ -26,3 +26,25 @@ func TestFixedDigits(t *testing.T) {
 		}
 	}
 }
+
+// TestFixedDigitsHalfAwayFromZero (issue 15, fix15m): `critmin lot show`
+// rounds a half-way mass as by hand. 2.0625 wmt at three decimals:
+// 2.062|5 → 2.063 (strconv's 'f' rounded the exact binary 2.0625 to
+// even, "2.062"); 2.675 dmt at two decimals: 2.67|5 → 2.68 (the binary
+// value 2.67499999999999982… read "2.67"); a dry mass of 0.0005 t at
+// three decimals is 0.001, not 0.000 and no bound.
+func TestFixedDigitsHalfAwayFromZero(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		min  int
+		want string
+	}{
+		{2.0625, 3, "2.063"},
+		{2.675, 2, "2.68"},
+		{0.0005, 3, "0.001"},
+	} {
+		if got := fixedDigits(c.v, c.min, 0); got != c.want {
+			t.Errorf("fixedDigits(%v, %d) = %q, want %q", c.v, c.min, got, c.want)
+		}
+	}
+}

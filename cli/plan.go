@@ -18,6 +18,7 @@ import (
 	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/plan"
 	"github.com/critmin/critmin/solver"
+	"github.com/critmin/critmin/units"
 )
 
 // runSolve solves an MPS file: the solver binding on its own, for any
@@ -52,7 +53,7 @@ func runSolve(ctx context.Context, env *Env, args []string) error {
 	if m.IsMIP() {
 		kind = "MIP"
 	}
-	fmt.Fprintf(env.Stdout, "model=%s kind=%s columns=%d rows=%d seconds=%.3f nodes=%d\n", m.Name, kind, m.NumCols(), m.NumRows(), r.Seconds, r.Nodes)
+	fmt.Fprintf(env.Stdout, "model=%s kind=%s columns=%d rows=%d seconds=%s nodes=%d\n", m.Name, kind, m.NumCols(), m.NumRows(), units.Fixed(r.Seconds, 3), r.Nodes)
 	if r.Status.HasSolution() {
 		fmt.Fprintf(env.Stdout, "status=%s objective=%.10g\n", r.Status, r.Objective)
 	} else {
@@ -210,13 +211,13 @@ func runPlan(ctx context.Context, env *Env, args []string) error {
 	if len(plans) > 1 {
 		printComparison(env.Stdout, plans)
 	}
-	fmt.Fprintf(env.Stdout, "planned %d scenario(s) in %.2f s\n", len(plans), time.Since(start).Seconds())
+	fmt.Fprintf(env.Stdout, "planned %d scenario(s) in %s s\n", len(plans), units.Fixed(time.Since(start).Seconds(), 2))
 	return nil
 }
 
 func money(v float64) string {
 	neg := v < 0
-	s := fmt.Sprintf("%.0f", math.Abs(v))
+	s := units.Fixed(math.Abs(v), 0)
 	var b strings.Builder
 	for i, c := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
@@ -232,8 +233,8 @@ func money(v float64) string {
 
 func printPlan(w io.Writer, n *plan.Network, p *plan.Plan) {
 	fmt.Fprintf(w, "== %s: %s\n", p.Scenario, p.Title)
-	fmt.Fprintf(w, "status %s (gap %.2f %%), %d columns, %d rows, %d integer; build %.3f s, solve %.3f s\n",
-		p.Status, 100*p.Gap, p.Size.Columns, p.Size.Rows, p.Size.Integers, p.BuildSeconds, p.SolveSeconds)
+	fmt.Fprintf(w, "status %s (gap %s %%), %d columns, %d rows, %d integer; build %s s, solve %s s\n",
+		p.Status, units.Fixed(100*p.Gap, 2), p.Size.Columns, p.Size.Rows, p.Size.Integers, units.Fixed(p.BuildSeconds, 3), units.Fixed(p.SolveSeconds, 3))
 	if p.StrictStatus != "" {
 		fmt.Fprintf(w, "the scenario is %s as stated; this is its elastic plan\n", p.StrictStatus)
 	}
@@ -251,25 +252,25 @@ func printPlan(w io.Writer, n *plan.Network, p *plan.Plan) {
 	for _, id := range slices.Sorted(maps.Keys(k.ContractUnmet)) {
 		fill, min := "—", "—"
 		if f, ok := k.ContractFill[id]; ok {
-			fill = fmt.Sprintf("%.0f %%", 100*f)
-			min = fmt.Sprintf("%.1f", k.ContractMin[id])
+			fill = fmt.Sprintf("%s %%", units.Fixed(100*f, 0))
+			min = units.Fixed(k.ContractMin[id], 1)
 		}
-		fmt.Fprintf(tw, "%s\t%.1f\t%s\t%.1f\t%s\t%s\n", id, k.ContractTonnes[id], min, k.ContractUnmet[id], money(k.ContractPenalty[id]), fill)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", id, units.Fixed(k.ContractTonnes[id], 1), min, units.Fixed(k.ContractUnmet[id], 1), money(k.ContractPenalty[id]), fill)
 	}
 	fmt.Fprintln(tw, "(fill of minimum = (Σ minimum − below minimum) / Σ minimum; deliveries above one period's minimum do not fill another's)")
 	tw.Flush()
-	fmt.Fprintf(w, "end of horizon: %.1f t held, worth %s %s (%s)\n", sumValues(k.EndInventoryT), money(k.EndInventoryValue), p.Currency, k.EndInventoryBasis)
+	fmt.Fprintf(w, "end of horizon: %s t held, worth %s %s (%s)\n", units.Fixed(sumValues(k.EndInventoryT), 1), money(k.EndInventoryValue), p.Currency, k.EndInventoryBasis)
 	fmt.Fprintln(w, "origin of what each buyer and stockpile received (a stockpile: what it holds at the horizon's end; traced through every blend):")
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "RECEIVER\tCOMMODITY\tt\tORIGIN")
 	for _, r := range plan.OriginSummary(n, p) {
-		fmt.Fprintf(tw, "%s %s\t%s\t%.1f\t%s\n", r.Kind, r.Ref, r.Commodity, r.Tonnes, r.Origins)
+		fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\n", r.Kind, r.Ref, r.Commodity, units.Fixed(r.Tonnes, 1), r.Origins)
 	}
 	tw.Flush()
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "LINE\tUTILISATION\t")
 	for _, id := range slices.Sorted(maps.Keys(k.LineUtil)) {
-		fmt.Fprintf(tw, "%s\t%.0f %%\t\n", id, 100*k.LineUtil[id])
+		fmt.Fprintf(tw, "%s\t%s %%\t\n", id, units.Fixed(100*k.LineUtil[id], 0))
 	}
 	tw.Flush()
 	// What a tonne is worth: the largest shadow prices by constraint.

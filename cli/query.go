@@ -14,6 +14,7 @@ import (
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 	"github.com/critmin/critmin/web"
 )
 
@@ -403,7 +404,7 @@ func orDash(s string) string {
 // 99.9999 % is "99.9999", never "100.00".
 func fixedDigits(v float64, min int, bounds ...float64) string {
 	for d := min; ; d++ {
-		s := strconv.FormatFloat(v, 'f', d, 64)
+		s := units.Fixed(v, d)
 		if d >= 12 {
 			return s
 		}

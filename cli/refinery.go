@@ -24,6 +24,7 @@ import (
 	"github.com/critmin/critmin/postgres"
 	"github.com/critmin/critmin/refinery"
 	"github.com/critmin/critmin/sqldb"
+	"github.com/critmin/critmin/units"
 )
 
 // runRefinery is critmin refinery reconcile|report|demo.
@@ -140,13 +141,13 @@ func fmtNum(n refinery.Num, prec int) string {
 	if !n.Known() {
 		return "—"
 	}
-	return fmt.Sprintf("%.*f", prec, float64(n))
+	return units.Fixed(float64(n), prec)
 }
 
 func fmtEst(e refinery.Estimate, prec int) (meas, rec, sd, z, flag string) {
 	meas, z = "—", ""
 	if e.Measured != nil {
-		meas = fmt.Sprintf("%.*f", prec, *e.Measured)
+		meas = units.Fixed(*e.Measured, prec)
 	}
 	if e.Fixed {
 		// Held as given: the given value, and "fixed" for its sd (it
@@ -192,12 +193,12 @@ func printGrades(tw io.Writer, els []string, grade map[string]refinery.Estimate,
 // printReconciliation writes a reconciliation as tables for a terminal.
 func printReconciliation(w io.Writer, r *refinery.Result) error {
 	fmt.Fprintf(w, "Reconciliation %s %s — %s\n", r.Site, r.Period, r.Method)
-	fmt.Fprintf(w, "chi-square %.3f, dof %d, critical %.3f at %s %%: %s (p = %s); measurement-test critical |z| %s\n\n",
-		r.ChiSquare, r.DOF, r.ChiSquareCritical, pctConf(r.Confidence), strings.ToUpper(r.GlobalTest), fmtNum(r.PValue, 4), fmtNum(r.MeasurementTestCritical, 2))
+	fmt.Fprintf(w, "chi-square %s, dof %d, critical %s at %s %%: %s (p = %s); measurement-test critical |z| %s\n\n",
+		units.Fixed(r.ChiSquare, 3), r.DOF, units.Fixed(r.ChiSquareCritical, 3), pctConf(r.Confidence), strings.ToUpper(r.GlobalTest), fmtNum(r.PValue, 4), fmtNum(r.MeasurementTestCritical, 2))
 	if r.AllMeasurements != nil {
 		a := r.AllMeasurements
-		fmt.Fprintf(w, "Reported without the located gross errors (%s); with every measurement: chi-square %.3f, dof %d: %s\n\n",
-			strings.TrimPrefix(r.Basis, refinery.BasisEliminated+": "), a.ChiSquare, a.DOF, strings.ToUpper(a.GlobalTest))
+		fmt.Fprintf(w, "Reported without the located gross errors (%s); with every measurement: chi-square %s, dof %d: %s\n\n",
+			strings.TrimPrefix(r.Basis, refinery.BasisEliminated+": "), units.Fixed(a.ChiSquare, 3), a.DOF, strings.ToUpper(a.GlobalTest))
 	}
 	// What reading the ledger assumed or left out (a wet mass taken as
 	// dry, an element the flowsheet does not track) is said here too, as
@@ -946,8 +947,8 @@ func runBenchRefinery(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "units=%d streams=%d elements=%d measured=%d dof=%d iterations=%d global_test=%s gross_errors=%d\n",
 		cfg.Units, cfg.Streams, cfg.Elements, nx, last.DOF, last.Iterations, last.GlobalTest, len(last.GrossErrors))
-	fmt.Fprintf(env.Stdout, "reconcile_median_wall_ms=%.0f reconcile_median_cpu_ms=%.0f runs=%d\n",
-		float64(med(wall).Microseconds())/1000, float64(med(cpu).Microseconds())/1000, *runs)
+	fmt.Fprintf(env.Stdout, "reconcile_median_wall_ms=%s reconcile_median_cpu_ms=%s runs=%d\n",
+		units.Fixed(float64(med(wall).Microseconds())/1000, 0), units.Fixed(float64(med(cpu).Microseconds())/1000, 0), *runs)
 	return nil
 }
 
@@ -1136,8 +1137,8 @@ func (src *ledgerSource) load(ctx context.Context, env *Env, name string) (*refi
 // closed period (critmin plan --db).
 func printMeasuredYields(w io.Writer, ys []plan.YieldChange) {
 	for _, y := range ys {
-		fmt.Fprintf(w, "measured yield: line %s %s → %s recovery %.4f (planning file %.4f) from %s\n",
-			y.Line, y.Output.Element, y.Output.Product, y.Measured.Recovery, y.Was, y.Measured.Source)
+		fmt.Fprintf(w, "measured yield: line %s %s → %s recovery %s (planning file %s) from %s\n",
+			y.Line, y.Output.Element, y.Output.Product, units.Fixed(y.Measured.Recovery, 4), units.Fixed(y.Was, 4), y.Measured.Source)
 	}
 }
 

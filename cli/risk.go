@@ -18,6 +18,7 @@ import (
 	"github.com/critmin/critmin/refdata"
 	"github.com/critmin/critmin/risk"
 	"github.com/critmin/critmin/scenario"
+	"github.com/critmin/critmin/units"
 )
 
 func runData(ctx context.Context, env *Env, args []string) error {
@@ -197,14 +198,14 @@ func runRisk(ctx context.Context, env *Env, args []string) (retErr error) {
 		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 		pub := "—"
 		if c.PublishedTotal != nil {
-			pub = fmt.Sprintf("%.0f", *c.PublishedTotal)
+			pub = units.Fixed(*c.PublishedTotal, 0)
 		}
-		fmt.Fprintf(tw, "%s, %s, %d (%s): HHI %.1f, top-1 %s %.1f %%, top-3 %.1f %%, %d producing countries\n", c.Commodity, c.Stage, c.Year, c.Edition, c.HHI, c.Top1ISO3, c.Top1Share*100, c.Top3Share*100, c.Countries)
-		fmt.Fprintf(tw, "total of reported rows %.0f %s (published world total %s)\n\nISO3\tCOUNTRY\tQUANTITY\tSHARE\n", c.ComputedTotal, c.Unit, pub)
+		fmt.Fprintf(tw, "%s, %s, %d (%s): HHI %s, top-1 %s %s %%, top-3 %s %%, %d producing countries\n", c.Commodity, c.Stage, c.Year, c.Edition, units.Fixed(c.HHI, 1), c.Top1ISO3, units.Fixed(c.Top1Share*100, 1), units.Fixed(c.Top3Share*100, 1), c.Countries)
+		fmt.Fprintf(tw, "total of reported rows %s %s (published world total %s)\n\nISO3\tCOUNTRY\tQUANTITY\tSHARE\n", units.Fixed(c.ComputedTotal, 0), c.Unit, pub)
 		for _, sh := range c.Shares {
-			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%.2f %%\n", sh.ISO3, sh.Country, sh.Quantity, sh.Share*100)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s %%\n", sh.ISO3, sh.Country, units.Fixed(sh.Quantity, 0), units.Fixed(sh.Share*100, 2))
 		}
-		fmt.Fprintf(tw, "\tOther countries\t%.0f\t%.2f %%\n", c.OtherShare*c.ComputedTotal, c.OtherShare*100)
+		fmt.Fprintf(tw, "\tOther countries\t%s\t%s %%\n", units.Fixed(c.OtherShare*c.ComputedTotal, 0), units.Fixed(c.OtherShare*100, 2))
 		return tw.Flush()
 	case "series":
 		sr, err := svc.SeriesOf(*commodity, *stage)
@@ -217,7 +218,7 @@ func runRisk(ctx context.Context, env *Env, args []string) (retErr error) {
 		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "YEAR\tEDITION\tHHI\tTOP-1\tTOP-1 SHARE\tTOP-3 SHARE")
 		for _, c := range sr.Points {
-			fmt.Fprintf(tw, "%d\t%s\t%.1f\t%s\t%.1f %%\t%.1f %%\n", c.Year, c.Edition, c.HHI, c.Top1ISO3, c.Top1Share*100, c.Top3Share*100)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s %%\t%s %%\n", c.Year, c.Edition, units.Fixed(c.HHI, 1), c.Top1ISO3, units.Fixed(c.Top1Share*100, 1), units.Fixed(c.Top3Share*100, 1))
 		}
 		return tw.Flush()
 	case "exposure":
@@ -239,7 +240,7 @@ func runRisk(ctx context.Context, env *Env, args []string) (retErr error) {
 				fmt.Fprintf(tw, "%s\t%s\tn/a\tno country named\n", g.Category, g.Period)
 				continue
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%.0f\t%s %.0f %%\n", g.Category, g.Period, *g.HHI, g.Top1ISO3, *g.Top1Share*100)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s %s %%\n", g.Category, g.Period, units.Fixed(*g.HHI, 0), g.Top1ISO3, units.Fixed(*g.Top1Share*100, 0))
 		}
 		return tw.Flush()
 	case "corridor":
@@ -262,12 +263,12 @@ func runRisk(ctx context.Context, env *Env, args []string) (retErr error) {
 		for _, y := range res.Years {
 			us, fill := "—", "—"
 			if y.USHHIAfter != nil {
-				us = fmt.Sprintf("%.0f → %.0f", *y.USHHIBefore, *y.USHHIAfter)
+				us = fmt.Sprintf("%s → %s", units.Fixed(*y.USHHIBefore, 0), units.Fixed(*y.USHHIAfter, 0))
 			}
 			if y.StockpileFill != nil {
-				fill = fmt.Sprintf("%.1f %%", *y.StockpileFill*100)
+				fill = fmt.Sprintf("%s %%", units.Fixed(*y.StockpileFill*100, 1))
 			}
-			fmt.Fprintf(tw, "%d\t%.0f\t%.1f\t%.1f\t%s %.1f %%\t%.2f %%\t%s\t%s\n", y.Year, y.Added, y.HHIBefore, y.HHIAfter, y.Top1ISO3After, y.Top1After*100, y.CountryAfter*100, us, fill)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s %s %%\t%s %%\t%s\t%s\n", y.Year, units.Fixed(y.Added, 0), units.Fixed(y.HHIBefore, 1), units.Fixed(y.HHIAfter, 1), y.Top1ISO3After, units.Fixed(y.Top1After*100, 1), units.Fixed(y.CountryAfter*100, 2), us, fill)
 		}
 		return tw.Flush()
 	case "scenario":
@@ -309,13 +310,13 @@ func runRisk(ctx context.Context, env *Env, args []string) (retErr error) {
 		for _, y := range res.Years {
 			us := "—"
 			if y.USTonnes != nil {
-				us = fmt.Sprintf("%.0f %s", *y.USTonnes, res.Unit)
+				us = fmt.Sprintf("%s %s", units.Fixed(*y.USTonnes, 0), res.Unit)
 			}
 			world, share := "n/a", "n/a"
 			if y.WorldComputed {
-				world, share = fmt.Sprintf("%.0f %s", y.WorldShortfall, res.Unit), fmt.Sprintf("%.2f %%", y.WorldShare*100)
+				world, share = fmt.Sprintf("%s %s", units.Fixed(y.WorldShortfall, 0), res.Unit), fmt.Sprintf("%s %%", units.Fixed(y.WorldShare*100, 2))
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%.2f %%\t%s\n", y.Year, world, share, y.USShare*100, us)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s %%\t%s\n", y.Year, world, share, units.Fixed(y.USShare*100, 2), us)
 		}
 		for _, n := range res.Notes {
 			fmt.Fprintf(tw, "note: %s\n", n)

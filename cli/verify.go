@@ -16,6 +16,7 @@ import (
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/sqldb"
 	"github.com/critmin/critmin/sqlite"
+	"github.com/critmin/critmin/units"
 )
 
 // errDifference makes verify exit non-zero after naming a derived row.
@@ -127,7 +128,7 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 	if rep.XMLNameKeysMore > 0 {
 		fmt.Fprintf(env.Stdout, "WARNING: %d more events hold extension keys that are no XML name\n", rep.XMLNameKeysMore)
 	}
-	fmt.Fprintf(env.Stdout, "verified in %s (%.0f records/s)\n", el.Round(time.Millisecond), float64(rep.Records)/el.Seconds())
+	fmt.Fprintf(env.Stdout, "verified in %s (%s records/s)\n", el.Round(time.Millisecond), units.Fixed(float64(rep.Records)/el.Seconds(), 0))
 	return nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/critmin/critmin/country"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // Certificates are origin certificates / digital product passports for a
@@ -647,7 +648,7 @@ func (c *Claim) NotCoveredBy() []string {
 func StatedText(c *Claim) string {
 	var parts []string
 	for _, sh := range c.ByCountry {
-		parts = append(parts, fmt.Sprintf("%s %.1f %%", sh.Name, sh.Share*100))
+		parts = append(parts, sh.Name+" "+units.Fixed(sh.Share*100, 1)+" %")
 	}
 	if len(parts) == 0 {
 		return "no share"

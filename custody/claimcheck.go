@@ -1260,8 +1260,8 @@ func RunMassGain(ev *critmin.Event) string {
 	if outs == 0 || in <= 0 || out <= in*MaxRunMassGain*(1+1e-9) {
 		return ""
 	}
-	return fmt.Sprintf("the run's outputs weigh %s t in total, %s× its inputs' %s t: a run's products cannot weigh more than its feed except by the reagent mass they bind, at most %.1f× (an oxalate decahydrate from its oxide); check the masses and units (KGM, TNE)",
-		Tonnes(out), strconv.FormatFloat(out/in, 'g', 3, 64), Tonnes(in), MaxRunMassGain)
+	return fmt.Sprintf("the run's outputs weigh %s t in total, %s× its inputs' %s t: a run's products cannot weigh more than its feed except by the reagent mass they bind, at most %s× (an oxalate decahydrate from its oxide); check the masses and units (KGM, TNE)",
+		Tonnes(out), strconv.FormatFloat(out/in, 'g', 3, 64), Tonnes(in), units.Fixed(MaxRunMassGain, 1))
 }
 
 // runMassGains applies RunMassGain to every run of the document as a
@@ -1721,8 +1721,8 @@ func checkPartWeighing(ev *critmin.Event, was map[string]critmin.Lot, lots map[s
 				continue
 			}
 			if *p.WeighedTonnes < p.TakenTonnes*(1-ConsumptionTolerance)-1e-9 {
-				out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID, Reason: fmt.Sprintf("weighing of lot %s refused: the part received at %s (shipped by %s) weighs %s t but runs there already took %s t of it (tolerance %.1f %%): a part cannot weigh less than what was taken from it",
-					id, p.To, p.ShipEventID, Tonnes(*p.WeighedTonnes), Tonnes(p.TakenTonnes), ConsumptionTolerance*100)})
+				out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID, Reason: fmt.Sprintf("weighing of lot %s refused: the part received at %s (shipped by %s) weighs %s t but runs there already took %s t of it (tolerance %s %%): a part cannot weigh less than what was taken from it",
+					id, p.To, p.ShipEventID, Tonnes(*p.WeighedTonnes), Tonnes(p.TakenTonnes), units.Fixed(ConsumptionTolerance*100, 1))})
 			}
 		}
 	}

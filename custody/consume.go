@@ -103,7 +103,7 @@ func checkConsumption(ctx context.Context, s Store, live []*critmin.Event, lots 
 					if len(c.runs) > 0 {
 						by = strings.Join(c.runs, ", ")
 					}
-					out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("input lot %s: %s t consumed here but only %s t of its %s t remain (%s t consumed by %s; tolerance %.1f %%): a lot cannot be consumed twice, nor beyond its mass", epcis.Canonical(q.EPCClass), Tonnes(want), Tonnes(max(0, remaining)), Tonnes(l.WetTonnes), Tonnes(c.tonnes), by, ConsumptionTolerance*100)})
+					out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("input lot %s: %s t consumed here but only %s t of its %s t remain (%s t consumed by %s; tolerance %s %%): a lot cannot be consumed twice, nor beyond its mass", epcis.Canonical(q.EPCClass), Tonnes(want), Tonnes(max(0, remaining)), Tonnes(l.WetTonnes), Tonnes(c.tonnes), by, units.Fixed(ConsumptionTolerance*100, 1))})
 				}
 			}
 			take(q.EPCClass, ev.EventID, name, q.Quantity, q.UOM)
@@ -278,7 +278,7 @@ func inputsOf(ev *critmin.Event) []critmin.QuantityElement {
 
 // fmtT prints tonnes with up to six decimals, trailing zeros dropped.
 func fmtT(t float64) string {
-	s := strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.6f", t), "0"), ".")
+	s := strings.TrimRight(strings.TrimRight(units.Fixed(t, 6), "0"), ".")
 	if s == "-0" {
 		return "0"
 	}
@@ -340,8 +340,8 @@ func checkReweighing(ctx context.Context, s Store, rw map[string]reweighing, dec
 			if math.Abs(r.weighed-r.after) > 1e-9 {
 				what = fmt.Sprintf("the weighing of %s t makes the lot %s t, which", Tonnes(r.weighed), Tonnes(r.after))
 			}
-			out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("weighing of lot %s refused: %s is less than the %s t its runs already consumed (%s; tolerance %.1f %%): a lot cannot weigh less than what was taken from it",
-				id, what, Tonnes(c.tonnes), runs, ConsumptionTolerance*100)})
+			out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("weighing of lot %s refused: %s is less than the %s t its runs already consumed (%s; tolerance %s %%): a lot cannot weigh less than what was taken from it",
+				id, what, Tonnes(c.tonnes), runs, units.Fixed(ConsumptionTolerance*100, 1))})
 		}
 	}
 	return out, nil

@@ -138,8 +138,8 @@ func checkConsumedLots(ctx context.Context, s Store, touches []lotTouch, declare
 		case !full && massKnown && handling:
 			want, ok := statedTonnes(ev, t.id, packing)
 			if ok && want > remaining+wet*ConsumptionTolerance+1e-9 {
-				out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr + "/quantity", Reason: fmt.Sprintf("lot %s refused: the event states %s t of it but only %s t remain (%s t of its %s t consumed by %s; tolerance %.1f %%): a lot cannot be packed or shipped beyond what remains of it",
-					t.id, Tonnes(want), Tonnes(remaining), Tonnes(c.tonnes), Tonnes(wet), runs, ConsumptionTolerance*100)})
+				out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr + "/quantity", Reason: fmt.Sprintf("lot %s refused: the event states %s t of it but only %s t remain (%s t of its %s t consumed by %s; tolerance %s %%): a lot cannot be packed or shipped beyond what remains of it",
+					t.id, Tonnes(want), Tonnes(remaining), Tonnes(c.tonnes), Tonnes(wet), runs, units.Fixed(ConsumptionTolerance*100, 1))})
 			}
 		}
 	}
@@ -249,14 +249,14 @@ func overShipped(t lotTouch) []critmin.FieldError {
 			return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("nothing of lot %s stands at %s at %s; the lot stands as %s — every tonne of it left as parts, and none was received at %s. It can be %s only where it stands — record its move there first (shipping and receiving events)",
 				t.id, orNone(eventSite(t.ev)), t.ev.EventTime.Format(time.RFC3339), standsText(&t.before), orNone(eventSite(t.ev)), pastOf(stepName(t.ev.BizStep)))}}
 		}
-		return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event sends %s t of it away, but only %s t of its %s t remain where it stands (%s t already sent as parts; tolerance %.1f %%): a part cannot carry more than remains of the lot",
-			t.id, stepName(t.ev.BizStep), Tonnes(want), Tonnes(rest), Tonnes(wet), Tonnes(t.before.PartsTonnes()), ConsumptionTolerance*100)}}
+		return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event sends %s t of it away, but only %s t of its %s t remain where it stands (%s t already sent as parts; tolerance %s %%): a part cannot carry more than remains of the lot",
+			t.id, stepName(t.ev.BizStep), Tonnes(want), Tonnes(rest), Tonnes(wet), Tonnes(t.before.PartsTonnes()), units.Fixed(ConsumptionTolerance*100, 1))}}
 	}
 	if want <= wet*(1+ConsumptionTolerance)+1e-9 {
 		return nil
 	}
-	return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event states %s t of it, but the lot holds %s t (tolerance %.1f %%): a shipment cannot carry more than the lot holds, and shipping is not a weighing — record a weighing (a Mass sensor report) if the lot weighs more",
-		t.id, stepName(t.ev.BizStep), Tonnes(want), Tonnes(wet), ConsumptionTolerance*100)}}
+	return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event states %s t of it, but the lot holds %s t (tolerance %s %%): a shipment cannot carry more than the lot holds, and shipping is not a weighing — record a weighing (a Mass sensor report) if the lot weighs more",
+		t.id, stepName(t.ev.BizStep), Tonnes(want), Tonnes(wet), units.Fixed(ConsumptionTolerance*100, 1))}}
 }
 
 // checkShipments refuses a shipping event (CBV bizStep shipping) whose
@@ -570,8 +570,8 @@ func receiptAgainst(ev *critmin.Event, n int, lot string, ships []*critmin.Event
 		}
 	}
 	if okS && okR && shipped > 0 && units.IsMass(unitOf(ev, lot)) && got > shipped*(1+ledger.OutturnTolerance)+1e-9 {
-		out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d/quantity", ev.EventID, n), Reason: fmt.Sprintf("lot %s is received at %s t but was shipped at %s t (event %s): a gain of %s %% is beyond the %.1f %% two weighbridges can differ by; check the weight (a real gain is recorded as a weighing, a Mass sensor report)",
-			lot, Tonnes(got), Tonnes(shipped), ship.EventID, WeighingPercent((got-shipped)/shipped), ledger.OutturnTolerance*100)})
+		out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d/quantity", ev.EventID, n), Reason: fmt.Sprintf("lot %s is received at %s t but was shipped at %s t (event %s): a gain of %s %% is beyond the %s %% two weighbridges can differ by; check the weight (a real gain is recorded as a weighing, a Mass sensor report)",
+			lot, Tonnes(got), Tonnes(shipped), ship.EventID, WeighingPercent((got-shipped)/shipped), units.Fixed(ledger.OutturnTolerance*100, 1))})
 	}
 	return out, nil
 }

@@ -63,12 +63,17 @@ func TestDFARSProcessingFollowsGenealogy(t *testing.T) {
 // TestPercent: shares print with one decimal, never a false 0.0 % or
 // 100.0 %: 1e-7 → "< 0.1 %"; 0.0005 (0.05 %) → "0.1 %" (rounds up);
 // 0.0004 → "< 0.1 %"; 0 → "0.0 %"; 0.9999 → "> 99.9 %"; 1 → "100.0 %";
-// 0.123 → "12.3 %".
+// 0.123 → "12.3 %". Half-way shares round away from zero, as by hand
+// (issue 15, fix15m): 0.0025 → 0.25 % → "0.3 %" (%.1f said "0.2 %",
+// rounding the binary 0.25 to even); 0.1225 → 12.25 % → "12.3 %";
+// 0.00125 → 0.125 % → "0.1 %"; 0.0005 → 0.05 % → "0.1 %"; 0.9995 →
+// 99.95 % rounds to 100.0, so "> 99.9 %".
 func TestPercent(t *testing.T) {
 	for _, c := range []struct {
 		f    float64
 		want string
-	}{{1e-7, "< 0.1 %"}, {0.0004, "< 0.1 %"}, {0.0006, "0.1 %"}, {0, "0.0 %"}, {0.9999, "> 99.9 %"}, {1, "100.0 %"}, {0.123, "12.3 %"}} {
+	}{{1e-7, "< 0.1 %"}, {0.0004, "< 0.1 %"}, {0.0006, "0.1 %"}, {0, "0.0 %"}, {0.9999, "> 99.9 %"}, {1, "100.0 %"}, {0.123, "12.3 %"},
+		{0.0025, "0.3 %"}, {0.1225, "12.3 %"}, {0.00125, "0.1 %"}, {0.0005, "0.1 %"}, {0.9995, "> 99.9 %"}} {
 		if got := custody.Percent(c.f); got != c.want {
 			t.Errorf("Percent(%v) = %q, want %q", c.f, got, c.want)
 		}

@@ -170,15 +170,15 @@ func (l ElementLine) gainDetail(run, site string, later, kinds []string) string 
 		} else {
 			reconcile = "weighing"
 		}
-		return fmt.Sprintf("run %s at %s: its outputs held %s t %s when made, but %s puts %s t %s in them against %s t in its inputs (tolerance %.2f %%): the later figure breaks the run's balance — reconcile the %s; no more metal is counted than the inputs held",
-			run, epcis.Canonical(site), Figure(l.outMeasured), l.Element, cause, Figure(l.outNowMeasured), l.Element, Figure(l.In), l.Tolerance*100, reconcile)
+		return fmt.Sprintf("run %s at %s: its outputs held %s t %s when made, but %s puts %s t %s in them against %s t in its inputs (tolerance %s %%): the later figure breaks the run's balance — reconcile the %s; no more metal is counted than the inputs held",
+			run, epcis.Canonical(site), Figure(l.outMeasured), l.Element, cause, Figure(l.outNowMeasured), l.Element, Figure(l.In), units.Fixed(l.Tolerance*100, 2), reconcile)
 	}
 	var d string
 	if l.Out == nil {
-		d = fmt.Sprintf("run %s at %s: its assayed outputs alone hold %s t %s but its inputs only %s t (tolerance %.2f %%); %s not assayed for %s",
-			run, epcis.Canonical(site), Figure(l.outMeasured), l.Element, Figure(l.In), l.Tolerance*100, strings.Join(l.UnmeasuredOutputs, ", "), l.Element)
+		d = fmt.Sprintf("run %s at %s: its assayed outputs alone hold %s t %s but its inputs only %s t (tolerance %s %%); %s not assayed for %s",
+			run, epcis.Canonical(site), Figure(l.outMeasured), l.Element, Figure(l.In), units.Fixed(l.Tolerance*100, 2), strings.Join(l.UnmeasuredOutputs, ", "), l.Element)
 	} else {
-		d = fmt.Sprintf("run %s at %s: outputs hold %s t %s but its inputs only %s t (tolerance %.2f %%)", run, epcis.Canonical(site), Figure(*l.Out), l.Element, Figure(l.In), l.Tolerance*100)
+		d = fmt.Sprintf("run %s at %s: outputs hold %s t %s but its inputs only %s t (tolerance %s %%)", run, epcis.Canonical(site), Figure(*l.Out), l.Element, Figure(l.In), units.Fixed(l.Tolerance*100, 2))
 	}
 	switch {
 	case len(later) == 0:

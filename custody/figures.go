@@ -3,12 +3,13 @@ package custody
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/critmin/critmin/units"
 )
 
 // FigureDecimals is the precision of every figure the prove job prints
@@ -96,15 +97,14 @@ func RoundFigures(b []byte) []byte {
 // material in 10 000 t is 0.00001 %, not none), and a share below 1 that
 // rounds to 100.0 prints "> 99.9 %". Every percentage of an origin share
 // in text — rule details, headlines, claim messages — goes through it.
+// The figure is rounded as by hand, half away from zero on its decimal
+// (units.Fixed): 0.25 % prints "0.3 %", not %.1f's "0.2 %".
 func Percent(share float64) string {
 	p := share * 100
-	switch {
-	case p > 0 && p < 0.05:
-		return "< 0.1 %"
-	case p < 100 && p >= 99.95:
-		return "> 99.9 %"
+	if s, ok := units.Bound(p, 1, 100); ok {
+		return s + " %"
 	}
-	return fmt.Sprintf("%.1f %%", p)
+	return units.Fixed(p, 1) + " %"
 }
 
 // USD prints a whole-dollar amount of a figure as text: "US$34,923", with

@@ -2629,8 +2629,8 @@ func (mc *mbCalc) creditCap(catID string, cat critmin.MaterialCategory, l *critm
 	if before > 0 {
 		earlier = fmt.Sprintf(", %s dmt of it already credited to earlier runs", Figure(before))
 	}
-	return left, fmt.Sprintf("capped at what lot %s contains: the run consumed %s dmt of a lot of %s dmt%s, so credits in count %s dmt × grade × factor — credits in from a lot never exceed its contained %s × the conversion factor (runs may consume up to %.1f %% beyond a lot's mass, a weighing tolerance, not metal)",
-		l.ID, Figure(mass), Figure(l.DryTonnes), earlier, Figure(left), strings.Join(cat.Elements, "+"), ConsumptionTolerance*100)
+	return left, fmt.Sprintf("capped at what lot %s contains: the run consumed %s dmt of a lot of %s dmt%s, so credits in count %s dmt × grade × factor — credits in from a lot never exceed its contained %s × the conversion factor (runs may consume up to %s %% beyond a lot's mass, a weighing tolerance, not metal)",
+		l.ID, Figure(mass), Figure(l.DryTonnes), earlier, Figure(left), strings.Join(cat.Elements, "+"), units.Fixed(ConsumptionTolerance*100, 1))
 }
 
 // makesProduct reports whether the site's run key (a transformationID,

@@ -555,16 +555,16 @@ func massChangeRefusal(n massNoun, lot, what string, wasWet, wasDry, nowWet, now
 	if nowWet <= 0 {
 		hint = n.zero
 	} else if r := nowWet / wasWet; r > 500 && r < 2000 {
-		hint = fmt.Sprintf("the weighed mass is about %.0f times the recorded one: a unit slip (kilograms written as tonnes, or a thousands separator read as a decimal mark)?", r)
+		hint = fmt.Sprintf("the weighed mass is about %s times the recorded one: a unit slip (kilograms written as tonnes, or a thousands separator read as a decimal mark)?", units.Fixed(r, 0))
 	} else if r < 1/500.0 && r > 1/2000.0 {
-		hint = fmt.Sprintf("the weighed mass is about 1/%.0f of the recorded one: a unit slip (tonnes written as kilograms, or a decimal mark read as a thousands separator)?", 1/r)
+		hint = fmt.Sprintf("the weighed mass is about 1/%s of the recorded one: a unit slip (tonnes written as kilograms, or a decimal mark read as a thousands separator)?", units.Fixed(1/r, 0))
 	} else if r > 5 {
-		hint = fmt.Sprintf("the weighed mass is about %.0f times the recorded one: a mistyped figure (an extra digit, a thousands separator read as a decimal mark) or a unit slip?", r)
+		hint = fmt.Sprintf("the weighed mass is about %s times the recorded one: a mistyped figure (an extra digit, a thousands separator read as a decimal mark) or a unit slip?", units.Fixed(r, 0))
 	} else if r < 0.01 {
 		hint = "a near-zero weighing of a lot on record is not a weighing of it: check the ticket's net (or its gross and tare) and unit"
 	}
-	return fmt.Sprintf("%s of lot %s refused: the lot%s is recorded at %s t and %s at %s t%s, a difference of %s %%, beyond the weighing tolerance of +%.1f %% / −%.0f %% (dry basis); %s If the recorded mass was wrong, declare the event that recorded it in error; if the lot really changed, state why in %s on the %s (docs/origin.md)",
-		n.noun, lot, what, Tonnes(wasWet), n.did, Tonnes(nowWet), dry, WeighingPercent(rel), WeighingGainLimit*100, WeighingLossLimit*100, critmin.Sentence(hint), MassChangeReasonTerm, n.noun)
+	return fmt.Sprintf("%s of lot %s refused: the lot%s is recorded at %s t and %s at %s t%s, a difference of %s %%, beyond the weighing tolerance of +%s %% / −%s %% (dry basis); %s If the recorded mass was wrong, declare the event that recorded it in error; if the lot really changed, state why in %s on the %s (docs/origin.md)",
+		n.noun, lot, what, Tonnes(wasWet), n.did, Tonnes(nowWet), dry, WeighingPercent(rel), units.Fixed(WeighingGainLimit*100, 1), units.Fixed(WeighingLossLimit*100, 0), critmin.Sentence(hint), MassChangeReasonTerm, n.noun)
 }
 
 // massChangeReason is the event's cm:massChangeReason, or "".

@@ -628,11 +628,11 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 			list = "/inputQuantityList"
 		}
 		if sf.packed > 0 {
-			return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + list, Reason: fmt.Sprintf("lot %s refused: the %s event of %s packs %s t of it %s, but only %s t of its %s t stood there then, and %s t of that is already packed there and not unpacked (%s): %s t is left to pack there (tolerance %.1f %% of what stood) — packings not undone add up (EPCIS 2.0 §7.3.5, CBV packing); unpack with an AggregationEvent DELETE, or record a weighing (a Mass sensor report) if the lot weighs more",
-				id, what, sf.eventTimeText, Tonnes(sf.took), where, Tonnes(sf.stood), Tonnes(sf.lotWetTonnes), Tonnes(sf.packed), strings.Join(sf.packedIn, ", "), Tonnes(max(sf.stood-sf.packed, 0)), ConsumptionTolerance*100)}
+			return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + list, Reason: fmt.Sprintf("lot %s refused: the %s event of %s packs %s t of it %s, but only %s t of its %s t stood there then, and %s t of that is already packed there and not unpacked (%s): %s t is left to pack there (tolerance %s %% of what stood) — packings not undone add up (EPCIS 2.0 §7.3.5, CBV packing); unpack with an AggregationEvent DELETE, or record a weighing (a Mass sensor report) if the lot weighs more",
+				id, what, sf.eventTimeText, Tonnes(sf.took), where, Tonnes(sf.stood), Tonnes(sf.lotWetTonnes), Tonnes(sf.packed), strings.Join(sf.packedIn, ", "), Tonnes(max(sf.stood-sf.packed, 0)), units.Fixed(ConsumptionTolerance*100, 1))}
 		}
-		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + list, Reason: fmt.Sprintf("lot %s refused: the %s event of %s takes %s t of it %s, but only %s t of its %s t stood there then (tolerance %.1f %% of what stood): a movement takes at most what stands of the lot at its site at the event's time (eventTime, EPCIS 2.0 §7.3), whenever it is recorded — packing or shipping is not a weighing; record a weighing (a Mass sensor report) if the lot weighs more",
-			id, what, sf.eventTimeText, Tonnes(sf.took), where, Tonnes(sf.stood), Tonnes(sf.lotWetTonnes), ConsumptionTolerance*100)}
+		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + list, Reason: fmt.Sprintf("lot %s refused: the %s event of %s takes %s t of it %s, but only %s t of its %s t stood there then (tolerance %s %% of what stood): a movement takes at most what stands of the lot at its site at the event's time (eventTime, EPCIS 2.0 §7.3), whenever it is recorded — packing or shipping is not a weighing; record a weighing (a Mass sensor report) if the lot weighs more",
+			id, what, sf.eventTimeText, Tonnes(sf.took), where, Tonnes(sf.stood), Tonnes(sf.lotWetTonnes), units.Fixed(ConsumptionTolerance*100, 1))}
 	}
 	// A stored movement left short: the document's events dated before
 	// it took what it had taken.
@@ -644,9 +644,9 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 		}
 	}
 	if sf.packed > 0 {
-		return critmin.FieldError{Conflict: true, Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("lot %s refused: event %s, dated %s, is dated before the recorded event %s (%s of %s, packing %s t %s), and with it only %s t of the lot's %s t would stand there then, %s t of it already packed (%s) (tolerance %.1f %% of what stood): an event entered late may not leave a later one taking more than stood — correct the dates, or declare the later event in error first",
-			id, by.EventID, by.EventTime.Format(time.RFC3339), sf.ev.EventID, what, sf.eventTimeText, Tonnes(sf.took), where, Tonnes(sf.stood), Tonnes(sf.lotWetTonnes), Tonnes(sf.packed), strings.Join(sf.packedIn, ", "), ConsumptionTolerance*100)}
+		return critmin.FieldError{Conflict: true, Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("lot %s refused: event %s, dated %s, is dated before the recorded event %s (%s of %s, packing %s t %s), and with it only %s t of the lot's %s t would stand there then, %s t of it already packed (%s) (tolerance %s %% of what stood): an event entered late may not leave a later one taking more than stood — correct the dates, or declare the later event in error first",
+			id, by.EventID, by.EventTime.Format(time.RFC3339), sf.ev.EventID, what, sf.eventTimeText, Tonnes(sf.took), where, Tonnes(sf.stood), Tonnes(sf.lotWetTonnes), Tonnes(sf.packed), strings.Join(sf.packedIn, ", "), units.Fixed(ConsumptionTolerance*100, 1))}
 	}
-	return critmin.FieldError{Conflict: true, Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("lot %s refused: event %s, dated %s, is dated before the recorded event %s (%s of %s, taking %s t %s), and with it only %s t of the lot's %s t would stand there then (tolerance %.1f %% of what stood): an event entered late may not leave a later one taking more than stood — correct the dates, or declare the later event in error first",
-		id, by.EventID, by.EventTime.Format(time.RFC3339), sf.ev.EventID, what, sf.eventTimeText, Tonnes(sf.took), where, Tonnes(sf.stood), Tonnes(sf.lotWetTonnes), ConsumptionTolerance*100)}
+	return critmin.FieldError{Conflict: true, Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("lot %s refused: event %s, dated %s, is dated before the recorded event %s (%s of %s, taking %s t %s), and with it only %s t of the lot's %s t would stand there then (tolerance %s %% of what stood): an event entered late may not leave a later one taking more than stood — correct the dates, or declare the later event in error first",
+		id, by.EventID, by.EventTime.Format(time.RFC3339), sf.ev.EventID, what, sf.eventTimeText, Tonnes(sf.took), where, Tonnes(sf.stood), Tonnes(sf.lotWetTonnes), units.Fixed(ConsumptionTolerance*100, 1))}
 }

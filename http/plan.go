@@ -17,6 +17,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/plan"
 	"github.com/critmin/critmin/solver"
+	"github.com/critmin/critmin/units"
 )
 
 // planner runs planning jobs in the background. A job's state lives in
@@ -439,8 +440,8 @@ func (s *Server) abandonLapsed(ctx context.Context) {
 func solveLog(plans []*plan.Plan) string {
 	var b strings.Builder
 	for _, p := range plans {
-		fmt.Fprintf(&b, "%s: %s, gap %.3f %%, objective %.2f, %d columns × %d rows (%d integer), build %.3f s, solve %.3f s, %d lane openings re-solved",
-			p.Scenario, p.Status, 100*p.Gap, p.Objective, p.Size.Columns, p.Size.Rows, p.Size.Integers, p.BuildSeconds, p.SolveSeconds, len(p.LaneOpenings))
+		fmt.Fprintf(&b, "%s: %s, gap %s %%, objective %s, %d columns × %d rows (%d integer), build %s s, solve %s s, %d lane openings re-solved",
+			p.Scenario, p.Status, units.Fixed(100*p.Gap, 3), units.Fixed(p.Objective, 2), p.Size.Columns, p.Size.Rows, p.Size.Integers, units.Fixed(p.BuildSeconds, 3), units.Fixed(p.SolveSeconds, 3), len(p.LaneOpenings))
 		if p.StrictStatus != "" {
 			fmt.Fprintf(&b, "; %s as stated, planned elastically", p.StrictStatus)
 		}

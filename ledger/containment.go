@@ -369,8 +369,8 @@ func checkUnpacking(ev *critmin.Event, c *Containment, lot func(id string) *crit
 			held = "none of it is packed there"
 		}
 		errs = append(errs, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("/childQuantityList/%d/quantity", nq), Reason: fmt.Sprintf(
-			"unpacks %s t of lot %s from %s, but %s: an unpacking takes out at most what was packed in and not yet unpacked (EPCIS 2.0 §7.3.5.3; tolerance %.1f %%)",
-			fmtTonnes(taking[k.Child]), childName(ev, k), ev.ParentID, held, UnpackTolerance*100)})
+			"unpacks %s t of lot %s from %s, but %s: an unpacking takes out at most what was packed in and not yet unpacked (EPCIS 2.0 §7.3.5.3; tolerance %s %%)",
+			fmtTonnes(taking[k.Child]), childName(ev, k), ev.ParentID, held, units.Fixed(UnpackTolerance*100, 1))})
 	}
 	return errs
 }

@@ -113,6 +113,12 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 				s.t = -1 // shipped with no known weight
 			}
 			open[bol] = s
+		case step == "receiving" && bol != "" && ReReceipt(proj, ev):
+			// A second receipt of a shipment already received (stored
+			// before capture refused it): the ledger takes nothing from
+			// it (Project, ReReceipt), so it closes no shipment either
+			// (issue 15, fix15m).
+			delete(open, bol)
 		case step == "receiving" && bol != "" && qty != nil:
 			s, ok := open[bol]
 			if !ok || s.t < 0 {
@@ -128,8 +134,15 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 				if d > 0 {
 					o.Anomaly, o.Detail = "transit_gain", "gained"
 				}
-				o.Detail = fmt.Sprintf("lot %s %s %.3f t in transit under bill of lading %s: shipped %.3f t (event %s), received %.3f t (event %s), %+.2f %% (tolerance %.1f %%)",
-					lot, o.Detail, abs(o.DifferenceTonnes), bol, s.t, s.id, *qty, ev.EventID, d*100, OutturnTolerance*100)
+				sign := "+"
+				if d < 0 {
+					sign = "-"
+				}
+				// Figures rounded as by hand (units.Fixed), not as %.3f
+				// rounds the binary value (issue 15, fix15m).
+				o.Detail = fmt.Sprintf("lot %s %s %s t in transit under bill of lading %s: shipped %s t (event %s), received %s t (event %s), %s%s %% (tolerance %s %%)",
+					lot, o.Detail, units.Fixed(abs(o.DifferenceTonnes), 3), bol, units.Fixed(s.t, 3), s.id, units.Fixed(*qty, 3), ev.EventID,
+					sign, units.Fixed(abs(d*100), 2), units.Fixed(OutturnTolerance*100, 1))
 			}
 			out = append(out, o)
 			delete(open, bol)

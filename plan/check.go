@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/critmin/critmin/units"
 )
 
 // Check recomputes a solved plan's invariants from its published flows,
@@ -91,7 +93,7 @@ func Check(n *Network, p *Plan) error {
 			fail("purchase of %s in period %d names stream %s", b.Supply, b.Period, b.Stream)
 		}
 		if o := offered[fmt.Sprintf("%s|%d", b.Supply, b.Period)]; b.Tonnes > o+tol(o) {
-			fail("buys %.3f t of %s in period %d, which offers %.3f t", b.Tonnes, b.Supply, b.Period, o)
+			fail("buys %s t of %s in period %d, which offers %s t", units.Fixed(b.Tonnes, 3), b.Supply, b.Period, units.Fixed(o, 3))
 		}
 		net[key{b.Site, b.Stream, b.Period}] += b.Tonnes
 	}
@@ -150,7 +152,7 @@ func Check(n *Network, p *Plan) error {
 		}
 		for e, v := range in {
 			if math.Abs(v-out[e]) > tol(v) {
-				fail("line %s period %d: %s in products %.6f ≠ %.6f recovered from feed", pr.Line, pr.Period, e, out[e], v)
+				fail("line %s period %d: %s in products %s ≠ %s recovered from feed", pr.Line, pr.Period, e, units.Fixed(out[e], 6), units.Fixed(v, 6))
 			}
 			if out[e] > pr.FeedT*st.Grade[e]+tol(v) {
 				fail("line %s period %d: products hold more %s than the feed", pr.Line, pr.Period, e)
@@ -182,12 +184,12 @@ func Check(n *Network, p *Plan) error {
 	sameMix := func(what string, published, traced Mix) {
 		for _, o := range slices.Sorted(maps.Keys(traced)) {
 			if math.Abs(published[o]-traced[o]) > tol(traced[o]) {
-				fail("%s: published %.6f t of %s origin, traced %.6f t", what, published[o], o, traced[o])
+				fail("%s: published %s t of %s origin, traced %s t", what, units.Fixed(published[o], 6), o, units.Fixed(traced[o], 6))
 			}
 		}
 		for o, v := range published {
 			if _, ok := traced[o]; !ok && v > tol(0) {
-				fail("%s: published %.6f t of %s origin, traced none", what, v, o)
+				fail("%s: published %s t of %s origin, traced none", what, units.Fixed(v, 6), o)
 			}
 		}
 	}
@@ -198,7 +200,7 @@ func Check(n *Network, p *Plan) error {
 		if c, ok := contracts[s.Contract]; ok && !s.Spot {
 			for o, v := range mix {
 				if slices.Contains(c.ExcludedOrigins, o) && v > tol(0) {
-					fail("contract %s period %d receives %.3f t of %s-origin content, which it excludes", s.Contract, s.Period, v, o)
+					fail("contract %s period %d receives %s t of %s-origin content, which it excludes", s.Contract, s.Period, units.Fixed(v, 3), o)
 				}
 			}
 		}
@@ -217,7 +219,7 @@ func Check(n *Network, p *Plan) error {
 			}
 			for o, v := range tr.mix(poolKey{f.From, f.Stream, f.Period}, f.Tonnes) {
 				if slices.Contains(sp.ExcludedOrigins, o) && v > tol(0) {
-					fail("stockpile %s receives %.3f t of %s-origin content in period %d, which it excludes", sp.ID, v, o, f.Arrive)
+					fail("stockpile %s receives %s t of %s-origin content in period %d, which it excludes", sp.ID, units.Fixed(v, 3), o, f.Arrive)
 				}
 			}
 		}
@@ -227,7 +229,7 @@ func Check(n *Network, p *Plan) error {
 			}
 			for o, v := range tr.mix(poolKey{iv.Site, iv.Stream, iv.Period}, iv.Tonnes) {
 				if slices.Contains(sp.ExcludedOrigins, o) && v > tol(0) {
-					fail("stockpile %s holds %.3f t of %s-origin content in period %d, which it excludes", sp.ID, v, o, iv.Period)
+					fail("stockpile %s holds %s t of %s-origin content in period %d, which it excludes", sp.ID, units.Fixed(v, 3), o, iv.Period)
 				}
 			}
 		}
@@ -252,7 +254,7 @@ func Check(n *Network, p *Plan) error {
 			prev = stock[key{k.site, k.stream, k.t - 1}]
 		}
 		if d := prev + net[k] - stock[k]; math.Abs(d) > tol(prev+stock[k]) {
-			fail("mass balance at %s, %s, period %d is off by %.6f t", k.site, k.stream, k.t, d)
+			fail("mass balance at %s, %s, period %d is off by %s t", k.site, k.stream, k.t, units.Fixed(d, 6))
 		}
 	}
 	elastic := map[string]bool{}
@@ -274,7 +276,7 @@ func Check(n *Network, p *Plan) error {
 				cap += l.Expansion.CapacityT
 			}
 			if f := lineFeed[fmt.Sprintf("%s|%d", l.ID, t)]; f > cap+tol(cap) && !elastic[fmt.Sprintf("%s|%s|%d", RowLineCapacity, l.ID, t)] {
-				fail("line %s period %d processes %.3f t over its capacity %.3f", l.ID, t, f, cap)
+				fail("line %s period %d processes %s t over its capacity %s", l.ID, t, units.Fixed(f, 3), units.Fixed(cap, 3))
 			}
 		}
 	}
@@ -286,10 +288,10 @@ func Check(n *Network, p *Plan) error {
 		for t := range p.Periods {
 			v := held[fmt.Sprintf("%s|%d", s.ID, t)]
 			if s.Kind == "buyer" && v > tol(0) {
-				fail("buyer %s holds %.3f t in period %d", s.ID, v, t)
+				fail("buyer %s holds %s t in period %d", s.ID, units.Fixed(v, 3), t)
 			}
 			if s.StorageT > 0 && v > s.StorageT+tol(s.StorageT) && !elastic[fmt.Sprintf("%s|%s|%d", RowStorage, s.ID, t)] {
-				fail("site %s holds %.3f t in period %d, over its storage", s.ID, v, t)
+				fail("site %s holds %s t in period %d, over its storage", s.ID, units.Fixed(v, 3), t)
 			}
 		}
 	}
@@ -301,13 +303,13 @@ func Check(n *Network, p *Plan) error {
 		for t := range p.Periods {
 			v := laneT[fmt.Sprintf("%s|%d", l.ID, t)]
 			if eff.closed(l.ID, t) && v > 0 {
-				fail("lane %s carries %.3f t in period %d while closed", l.ID, v, t)
+				fail("lane %s carries %s t in period %d while closed", l.ID, units.Fixed(v, 3), t)
 			}
 			if l.CapacityT > 0 && v > l.CapacityT+tol(l.CapacityT) && !elastic[fmt.Sprintf("%s|%s|%d", RowLaneCapacity, l.ID, t)] {
-				fail("lane %s period %d carries %.3f t over its capacity", l.ID, t, v)
+				fail("lane %s period %d carries %s t over its capacity", l.ID, t, units.Fixed(v, 3))
 			}
 			if l.MinShipmentT > 0 && v > tol(0) && v < l.MinShipmentT-tol(l.MinShipmentT) {
-				fail("lane %s period %d ships %.3f t, below its minimum shipment", l.ID, t, v)
+				fail("lane %s period %d ships %s t, below its minimum shipment", l.ID, t, units.Fixed(v, 3))
 			}
 		}
 	}
@@ -318,7 +320,7 @@ func Check(n *Network, p *Plan) error {
 		}
 		for o, v := range sold[ps.Commodity] {
 			if total > 0 && v > ps.Share*total+tol(total) && !elastic[fmt.Sprintf("%s|%s|-1", RowOriginShare, ps.Commodity)] {
-				fail("%s from %s is %.1f %% of sales, above the %.1f %% limit", ps.Commodity, o, 100*v/total, 100*ps.Share)
+				fail("%s from %s is %s %% of sales, above the %s %% limit", ps.Commodity, o, units.Fixed(100*v/total, 1), units.Fixed(100*ps.Share, 1))
 			}
 		}
 	}
@@ -356,7 +358,7 @@ func (m *model) checkMoney(p *Plan, fail func(string, ...any), tol func(float64)
 				want = v * c.revenue
 			}
 			if math.Abs(*recorded-want) > tol(want) {
-				fail("%s: recorded %.2f, tonnes × price = %.3f × %.4f = %.2f", what, *recorded, v, c.revenue+c.cost, want)
+				fail("%s: recorded %s, tonnes × price = %s × %s = %s", what, units.Fixed(*recorded, 2), units.Fixed(v, 3), units.Fixed(c.revenue+c.cost, 4), units.Fixed(want, 2))
 			}
 		}
 		revenue += v * c.revenue
@@ -404,21 +406,21 @@ func (m *model) checkMoney(p *Plan, fail func(string, ...any), tol func(float64)
 	}
 	k := p.KPIs
 	if math.Abs(k.Revenue-revenue) > tol(revenue) {
-		fail("revenue %.2f; the sales add up to %.2f", k.Revenue, revenue)
+		fail("revenue %s; the sales add up to %s", units.Fixed(k.Revenue, 2), units.Fixed(revenue, 2))
 	}
 	margin := revenue
 	for key, v := range costs {
 		margin -= v
 		if math.Abs(k.Costs[key]-v) > tol(v) {
-			fail("%s cost %.2f; the records add up to %.2f", key, k.Costs[key], v)
+			fail("%s cost %s; the records add up to %s", key, units.Fixed(k.Costs[key], 2), units.Fixed(v, 2))
 		}
 	}
 	for key, v := range k.Costs {
 		if _, ok := costs[key]; !ok && math.Abs(v) > tol(0) {
-			fail("%s cost %.2f; the records add up to 0", key, v)
+			fail("%s cost %s; the records add up to 0", key, units.Fixed(v, 2))
 		}
 	}
 	if math.Abs(k.Margin-margin) > tol(margin) {
-		fail("margin %.2f; revenue − feed − transport − processing − holding − fixed − penalty = %.2f", k.Margin, margin)
+		fail("margin %s; revenue − feed − transport − processing − holding − fixed − penalty = %s", units.Fixed(k.Margin, 2), units.Fixed(margin, 2))
 	}
 }

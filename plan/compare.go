@@ -3,7 +3,6 @@ package plan
 import (
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/critmin/critmin/units"
@@ -27,14 +26,14 @@ func Compare(plans []*Plan) []CompareRow {
 	if len(plans) == 0 {
 		return nil
 	}
-	money := func(v float64) string { return group(strconv.FormatFloat(v, 'f', 0, 64)) }
+	money := func(v float64) string { return group(units.Fixed(v, 0)) }
 	// A non-zero mass never prints as 0.0 and a fill short of its
 	// minimum never as 100 (units.Bound, the rule every page follows).
 	tonnes := func(v float64) string {
 		if b, ok := units.Bound(v, 1, 0); ok {
 			return b
 		}
-		whole, frac, _ := strings.Cut(strconv.FormatFloat(v, 'f', 1, 64), ".")
+		whole, frac, _ := strings.Cut(units.Fixed(v, 1), ".")
 		return group(whole) + "." + frac
 	}
 	// Every row names its unit: money in the plans' currency, masses in
@@ -109,7 +108,7 @@ func Compare(plans []*Plan) []CompareRow {
 			if b, ok := units.Bound(100*f, 1, 100); ok {
 				return b
 			}
-			return strings.TrimSuffix(strconv.FormatFloat(100*f, 'f', 1, 64), ".0")
+			return strings.TrimSuffix(units.Fixed(100*f, 1), ".0")
 		})
 	}
 	return rows
@@ -237,7 +236,7 @@ func (m Mix) String() string {
 	})
 	var parts []string
 	for _, k := range keys {
-		parts = append(parts, k+" "+strconv.FormatFloat(100*m[k]/total, 'f', 1, 64)+" %")
+		parts = append(parts, k+" "+units.Fixed(100*m[k]/total, 1)+" %")
 	}
 	return strings.Join(parts, ", ")
 }

@@ -6,10 +6,10 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/critmin/critmin/solver"
+	"github.com/critmin/critmin/units"
 )
 
 // Plan is a solved scenario: what moves, is processed, kept and sold in
@@ -706,7 +706,7 @@ func (m *model) report(p *Plan, x []float64) {
 }
 
 func fmtT(v float64) string {
-	return strconv.FormatFloat(v, 'f', 1, 64) + " t"
+	return units.Fixed(v, 1) + " t"
 }
 
 // ShadowSummary is one constraint's nonzero duals over the periods it

@@ -350,7 +350,7 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 				}
 			}
 		}
-		s.Mass = &Quantity{Value: a.t, SD: math.Sqrt(a.v), hasSD: true, Method: fmt.Sprintf("ledger quantities, weighing ±%.1f %%, moisture ±%.1f %% abs. (1 sd); dry = wet·(1 − moisture), var propagated%s", 100*prec.WeighingRel, 100*prec.MoistureSD, massNote), Source: src}
+		s.Mass = &Quantity{Value: a.t, SD: math.Sqrt(a.v), hasSD: true, Method: fmt.Sprintf("ledger quantities, weighing ±%s %%, moisture ±%s %% abs. (1 sd); dry = wet·(1 − moisture), var propagated%s", units.Fixed(100*prec.WeighingRel, 1), units.Fixed(100*prec.MoistureSD, 1), massNote), Source: src}
 		if s.Grade == nil {
 			s.Grade = map[string]*Quantity{}
 		}
@@ -380,7 +380,7 @@ func FromLedger(ctx context.Context, lr LedgerReader, flowsheet *Problem, site, 
 			if estimated {
 				p.Warnings = append(p.Warnings, fmt.Sprintf("stream %s: %s grade estimated from %s of %s t dry: lot(s) %s have no usable %s assay, and are taken at the mean grade of the lots that have one", s.ID, e, strconv.FormatFloat(a.elT[e], 'g', 6, 64), strconv.FormatFloat(a.t, 'g', 6, 64), strings.Join(missing, ", "), e))
 			}
-			s.Grade[e] = &Quantity{Value: g, SD: sd, hasSD: true, Estimated: estimated, Method: fmt.Sprintf("ledger assays, sampling and assay ±%.0f %% rel. (1 sd)%s", 100*prec.AssayRel, gradeNote[e]), Source: src}
+			s.Grade[e] = &Quantity{Value: g, SD: sd, hasSD: true, Estimated: estimated, Method: fmt.Sprintf("ledger assays, sampling and assay ±%s %% rel. (1 sd)%s", units.Fixed(100*prec.AssayRel, 0), gradeNote[e]), Source: src}
 		}
 	}
 	for si, rs := range sensed {

@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/units"
 )
 
 // Report is the monthly metal-accounting report of one site and period
@@ -159,9 +160,9 @@ func NewReport(p *Problem, r *Result, close *critmin.PeriodRecord, now time.Time
 	}
 	if r.GlobalTest == TestFail {
 		if close != nil {
-			rep.Notes = append(rep.Notes, fmt.Sprintf("The global chi-square test fails (%.2f > %.2f): the period was closed accepting the suspected gross errors (%s).", r.ChiSquare, r.ChiSquareCritical, acceptance(close)))
+			rep.Notes = append(rep.Notes, fmt.Sprintf("The global chi-square test fails (%s > %s): the period was closed accepting the suspected gross errors (%s).", units.Fixed(r.ChiSquare, 2), units.Fixed(r.ChiSquareCritical, 2), acceptance(close)))
 		} else {
-			rep.Notes = append(rep.Notes, fmt.Sprintf("The global chi-square test fails (%.2f > %.2f): investigate the suspected gross errors before the period is closed (P754 principle: gross errors are corrected at the source, not reconciled away).", r.ChiSquare, r.ChiSquareCritical))
+			rep.Notes = append(rep.Notes, fmt.Sprintf("The global chi-square test fails (%s > %s): investigate the suspected gross errors before the period is closed (P754 principle: gross errors are corrected at the source, not reconciled away).", units.Fixed(r.ChiSquare, 2), units.Fixed(r.ChiSquareCritical, 2)))
 		}
 	}
 	if close != nil {

@@ -412,5 +412,5 @@ func applyStock(mass **Quantity, grades *map[string]*Quantity, r *sensorReading,
 }
 
 func sensorMethod(rp string, n int, prec Precision) string {
-	return fmt.Sprintf("%d sensor report event(s) at %s (Mass, MassConcentration); sd from each report's sDev, else weighing ±%.1f %%, assay ±%.0f %% rel., moisture ±%.1f %% abs. (1 sd); dry = wet·(1 − moisture), var propagated", n, rp, 100*prec.WeighingRel, 100*prec.AssayRel, 100*prec.MoistureSD)
+	return fmt.Sprintf("%d sensor report event(s) at %s (Mass, MassConcentration); sd from each report's sDev, else weighing ±%s %%, assay ±%s %% rel., moisture ±%s %% abs. (1 sd); dry = wet·(1 − moisture), var propagated", n, rp, units.Fixed(100*prec.WeighingRel, 1), units.Fixed(100*prec.AssayRel, 0), units.Fixed(100*prec.MoistureSD, 1))
 }

@@ -4,7 +4,76 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/shopspring/decimal"
 )
+
+// FigureDigits is the significant digits of a float64 that a displayed
+// figure is read at to tell whether it lies on a half: 15, the digits
+// any decimal survives a round trip through a 64-bit float with (DBL_DIG,
+// ISO C §5.2.4.2.2). Arithmetic noise in the 16th and 17th digits
+// (0.35 − 0.1 = 0.24999999999999997) does not take a half-way figure
+// off its half.
+const FigureDigits = 15
+
+// Fixed prints x rounded to digits decimals (digits ≥ 0), as a person
+// rounds the decimal a page shows: half away from zero (0.25 → "0.3",
+// 2.675 → "2.68", −0.05 → "-0.1"), on x's shortest decimal (strconv 'g'
+// -1: 2.675, not the binary 2.67499999999999982…) rather than on its
+// binary value, which fmt's %.Nf rounds (0.25 → "0.2", half to even;
+// 2.675 → "2.67"). When x at FigureDigits significant digits lies exactly
+// on a half (0.24999999999999997 is 0.25), that half is rounded away
+// from zero. Zeros pad the fraction ("12.00"); a figure that rounds to
+// zero has no sign ("0.0", never "-0.0"); a figure beyond 2^53 prints its
+// shortest decimal, not the binary noise %f shows (1e30, not
+// 1000000000000000019884624838656). Every figure shown to a user —
+// pages, CLI text, reports — is rounded by this rule; machine formats
+// (JSON numbers, raw CSV values) keep every digit. NaN and ±Inf print as
+// strconv prints them.
+func Fixed(x float64, digits int) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return strconv.FormatFloat(x, 'f', digits, 64)
+	}
+	if digits < 0 {
+		digits = 0
+	}
+	places := int32(digits)
+	d := mustDecimal(strconv.FormatFloat(x, 'g', -1, 64))
+	if t := mustDecimal(strconv.FormatFloat(x, 'g', FigureDigits, 64)); onHalf(t, places) {
+		d = t
+	}
+	d = d.Round(places)
+	if d.IsZero() {
+		d = decimal.Zero
+	}
+	return d.StringFixed(places)
+}
+
+// onHalf says whether d lies exactly half-way between two figures of
+// places decimals (0.25 at one decimal).
+func onHalf(d decimal.Decimal, places int32) bool {
+	return d.Sub(d.Truncate(places)).Abs().Equal(decimal.New(5, -places-1))
+}
+
+// mustDecimal is s, a decimal strconv wrote for a finite float64.
+func mustDecimal(s string) decimal.Decimal {
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		panic("units: " + err.Error()) // strconv wrote it: unreachable
+	}
+	return d
+}
+
+// Signed is Fixed with the true minus sign (U+2212, ISO 80000-2 §2-7.2's
+// minus) before a negative figure, as the pages print it: −150.25 at one
+// decimal → "−150.3".
+func Signed(x float64, digits int) string {
+	s := Fixed(x, digits)
+	if strings.HasPrefix(s, "-") {
+		return "\u2212" + s[1:]
+	}
+	return s
+}
 
 // Bound is the one rule every page and report follows when it rounds a
 // figure for display: a figure that is not zero never prints as zero, and
@@ -18,7 +87,9 @@ import (
 func Bound(v float64, prec int, full float64) (string, bool) {
 	step := math.Pow10(-prec)
 	stepText := strconv.FormatFloat(step, 'f', prec, 64)
-	r := math.Round(v/step) * step
+	// v as Fixed prints it, so that the bound and the printed figure
+	// agree on which side of a half v falls.
+	r, _ := strconv.ParseFloat(Fixed(v, prec), 64)
 	switch {
 	case v > 0 && r == 0:
 		return "< " + stepText, true

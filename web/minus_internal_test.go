@@ -40,7 +40,7 @@ func TestPagesWriteNegativeNumbersWithTrueMinus(t *testing.T) {
 		{"massText", massText(-2e-7), "−0.2 g"},
 		{"massText t", massText(-2.5), "−2.5 t"},
 		{"nonZeroNum", nonZeroNum(-1e-7, 4), "−0.0000001"},
-		{"fmtT", fmtT(-150.25), "−150.2"},
+		{"fmtT", fmtT(-150.25), "−150.3"}, // half away from zero (fix15m)
 		{"fmtT small", fmtT(-0.5), "−0.50000"},
 	} {
 		if c.got != c.want {

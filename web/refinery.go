@@ -15,6 +15,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/refinery"
+	"github.com/critmin/critmin/units"
 )
 
 func (s *site) refineryRoutes() {
@@ -460,11 +461,11 @@ func feedLabel(t refinery.Num) string {
 func fmtT(t float64) string {
 	switch {
 	case math.Abs(t) >= 100:
-		return trueMinusFigure(fmt.Sprintf("%.1f", t))
+		return units.Signed(t, 1)
 	case math.Abs(t) >= 1:
-		return trueMinusFigure(fmt.Sprintf("%.3f", t))
+		return units.Signed(t, 3)
 	}
-	return trueMinusFigure(fmt.Sprintf("%.5f", t))
+	return units.Signed(t, 5)
 }
 
 func init() {

@@ -349,14 +349,11 @@ func nonZeroNum(v float64, prec int) string {
 // A number that rounds to zero is "0", never "−0". A chart's CSV reads
 // the sign back as the ASCII hyphen-minus (cellNumber), for machines.
 func formatNum(v float64, prec int) string {
-	s := fmt.Sprintf("%.*f", prec, v)
-	if math.Abs(v) >= 1e15 && !math.IsInf(v, 0) {
-		// Beyond 2^53 a float64 holds no fraction, and %f would print
-		// the binary value's noise (1e30 kg as
-		// 1,000,000,000,000,000,019,884,624,838,656): the shortest
-		// decimal that reads back as v, padded with zeros.
-		s = strconv.FormatFloat(v, 'f', -1, 64)
-	}
+	// Rounded as by hand, half away from zero on the decimal (0.25 at
+	// one decimal is 0.3, not %.1f's 0.2), and beyond 2^53 the shortest
+	// decimal that reads back as v, not the binary value's noise (1e30
+	// kg as 1,000,000,000,000,000,019,884,624,838,656) (units.Fixed).
+	s := units.Fixed(v, prec)
 	if strings.Contains(s, ".") {
 		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	}
