@@ -87,9 +87,15 @@ func fmtTonnes(t float64) string {
 // 4 t part at Karachi, the 6 t body shipped from there with no
 // quantity: 9 t packed at Karachi was judged against 10 t). Where
 // nothing of it stands the whereabouts check judges the packing
-// (custody), not this one.
+// (custody), not this one. l is the lot as it stands now, so where it
+// stands now says what stood at ev's time only when ev is not dated
+// before l's latest event; a back-dated packing is judged against the
+// whole lot here, and against what stood at its site at its time by
+// custody's standing check, which replays the lot to that time (a
+// packing dated 3 Nov at Karachi, where 20 t stood then, is not judged
+// against what stands there after a later shipment).
 func packable(l *critmin.Lot, ev *critmin.Event) (float64, string) {
-	if len(l.Parts) == 0 && l.Status != critmin.LotInTransit {
+	if len(l.Parts) == 0 && l.Status != critmin.LotInTransit || ev.EventTime.Before(l.LastEventAt) {
 		return l.WetTonnes, ""
 	}
 	if st, ok := StandingAt(l, eventSite(ev)); ok {

@@ -228,14 +228,10 @@ func (s *site) handleEventPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	parties, err := s.Store.FindParties(r.Context())
+	pm, err := s.partyMap(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
-	}
-	pm := make(map[string]*critmin.Party, len(parties))
-	for _, p := range parties {
-		pm[p.ID] = p
 	}
 	type qrow struct {
 		critmin.QuantityElement
@@ -309,7 +305,7 @@ func (s *site) handleEventPage(w http.ResponseWriter, r *http.Request) {
 	} else if ev.ErrorDeclaration == nil {
 		// The form that declares it in error (declare.go), shown to
 		// operators and admins by the template.
-		data["Declare"] = &declareView{Values: url.Values{}, Reasons: declareReasons, Errors: map[string][]string{}, Names: namesOf(mapValues(sites), parties)}
+		data["Declare"] = &declareView{Values: url.Values{}, Reasons: declareReasons, Errors: map[string][]string{}, Names: namesOf(mapValues(sites), mapValues(pm))}
 	}
 	s.render(w, r, http.StatusOK, "event", ev.Type+" "+ev.BizStep, "events", data)
 }
@@ -634,14 +630,10 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		}
 		evs = voyageEvents(evs, ship, receipt, valid)
 	}
-	parties, err := s.Store.FindParties(ctx)
+	pm, err := s.partyMap(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
-	}
-	pm := make(map[string]*critmin.Party, len(parties))
-	for _, p := range parties {
-		pm[p.ID] = p
 	}
 	data := map[string]any{"ID": id, "Kind": kind, "Containers": containers, "Sites": sites, "Parties": pm, "Events": timelineOf("", evs), "Destination": ""}
 	// contents are the shipment's lots, with their masses, grades and

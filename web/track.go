@@ -557,19 +557,15 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, row)
 	}
-	parties, err := s.Store.FindParties(r.Context())
+	pm, err := s.partyMap(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	pm := make(map[string]*critmin.Party, len(parties))
-	for _, p := range parties {
-		pm[p.ID] = p
-	}
 	tl := timeline(id, evs)
 	// Names label the identifiers in anomaly texts and a refused claim's
 	// reason (lots, sites and events, as the pages do: readable.go).
-	names := namesOf(slices.Collect(maps.Values(sites)), parties)
+	names := namesOf(slices.Collect(maps.Values(sites)), mapValues(pm))
 	data := map[string]any{"Lot": l, "Events": evs, "Timeline": tl, "Sites": sites, "Parties": pm, "Assays": rows, "Names": names}
 	if l.Status == critmin.LotInTransit {
 		data["Transit"] = transitOf(tl, sites, l)
