@@ -12,7 +12,10 @@ import (
 // source owning_party is BUY2 ships BUY2's body: 13.95 − 10 = 3.95 t of
 // the body left, BUY1 keeps its 6 t, the shipped part is BUY2's. (It took
 // BUY1's 6 t first, first in first out by parts, and labelled the 10 t
-// BUY1's.) Named BUY1 it takes BUY1's part first.
+// BUY1's.) Named BUY1 it takes BUY1's part only (issue 15, fix15o: it
+// took 6 t of it and 4 t of BUY2's body under BUY1's name): the 10 t
+// are booked on that part, 4 t beyond it, which capture refuses
+// (10 > 6 × 1.005 = 6.03), and BUY2's 13.95 t stay.
 func TestOnwardShipTakesTheNamedOwnersHolding(t *testing.T) {
 	const hou = "urn:t:site:houston"
 	lot := func() *critmin.Lot {
@@ -44,7 +47,10 @@ func TestOnwardShipTakesTheNamedOwnersHolding(t *testing.T) {
 
 	l = lot()
 	applyPart(l, ship("urn:t:party:BUY1"), q)
-	if len(l.Parts) != 2 || l.Parts[0].ShippedOnTonnes != 6 || l.PartOwner(l.Parts[1]) != "urn:t:party:BUY1" {
-		t.Errorf("named BUY1: parts %+v, want BUY1's 6 t shipped on (4 t from the body), the part BUY1's", l.Parts)
+	if len(l.Parts) != 2 || l.Parts[0].ShippedOnTonnes != 10 || l.PartOwner(l.Parts[1]) != "urn:t:party:BUY1" || len(l.Parts[1].Owners) != 0 {
+		t.Errorf("named BUY1: parts %+v, want the 10 t booked on BUY1's 6 t part (4 t beyond it, which capture refuses), the part BUY1's alone", l.Parts)
+	}
+	if rest := l.RemainingWetTonnes(); rest < 13.95-1e-9 || rest > 13.95+1e-9 {
+		t.Errorf("named BUY1: BUY2's body %v t, want 13.95 t untouched (fix15o: a named owner's shipment is not topped up from another's holding)", rest)
 	}
 }

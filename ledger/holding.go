@@ -33,6 +33,14 @@ import (
 // Lot.Parts), WetTonnes and DryTonnes standing of them there, and
 // Moisture, the mass-weighted moisture of what stands (Σ tᵢ·mᵢ / Σ tᵢ;
 // nil when one of them has none known).
+//
+// Named is true when the holding is the one of the party ev names as its
+// source (eventParties) — Party, its owner, else its custodian —, not the
+// fallback of an event naming no party or one holding nothing there: such
+// an event takes of that holding only, never topping it up from another
+// party's holding at the site (issue 15, fix15o: 5 t shipped from USSM's
+// 4 t part where FWO's 6 t body stood took 1 t of FWO's under USSM's
+// name). custody judges its movements against WetTonnes.
 type Holding struct {
 	Site      string
 	Body      bool
@@ -40,6 +48,8 @@ type Holding struct {
 	WetTonnes float64
 	DryTonnes float64
 	Moisture  *float64
+	Named     bool
+	Party     string
 }
 
 // eventParties is the owning_party and possessing_party ev names as its
@@ -73,9 +83,16 @@ func holds(o, c, owner, custodian string) bool {
 // parts; when ev names none, or none of these is theirs, the body where
 // it stands, else every part idx.
 func selectHolding(l *critmin.Lot, ev *critmin.Event, bodyHere bool, idx []int) (body bool, parts []int) {
+	body, parts, _ = namedHolding(l, ev, bodyHere, idx)
+	return body, parts
+}
+
+// namedHolding is selectHolding, and named true when the holding chosen
+// is the named parties' own (not the fallback).
+func namedHolding(l *critmin.Lot, ev *critmin.Event, bodyHere bool, idx []int) (body bool, parts []int, named bool) {
 	if owner, custodian := eventParties(ev); owner != "" || custodian != "" {
 		if bodyHere && holds(l.Owner, l.Custodian, owner, custodian) {
-			return true, nil
+			return true, nil, true
 		}
 		for _, i := range idx {
 			if p := l.Parts[i]; holds(l.PartOwner(p), l.PartCustodian(p), owner, custodian) {
@@ -83,13 +100,13 @@ func selectHolding(l *critmin.Lot, ev *critmin.Event, bodyHere bool, idx []int) 
 			}
 		}
 		if len(parts) > 0 {
-			return false, parts
+			return false, parts, true
 		}
 	}
 	if bodyHere {
-		return true, nil
+		return true, nil, false
 	}
-	return false, idx
+	return false, idx, false
 }
 
 // partyParts is idx (received parts at one site with no body there)
@@ -122,8 +139,15 @@ func holdingAt(l *critmin.Lot, ev *critmin.Event, site string) (Holding, bool) {
 	if !ok {
 		return Holding{}, false
 	}
-	body, parts := selectHolding(l, ev, st.Body, st.Parts)
-	h := Holding{Site: st.Site, Body: body, Parts: parts}
+	body, parts, named := namedHolding(l, ev, st.Body, st.Parts)
+	h := Holding{Site: st.Site, Body: body, Parts: parts, Named: named}
+	if named {
+		owner, custodian := eventParties(ev)
+		h.Party = owner
+		if h.Party == "" {
+			h.Party = custodian
+		}
+	}
 	water, known := 0.0, true
 	if body {
 		rest := l.RemainingWetTonnes()
@@ -276,4 +300,41 @@ func BodyTravelsOn(l *critmin.Lot, ev *critmin.Event, t float64) bool {
 	}
 	rest := l.RemainingWetTonnes()
 	return rest > 1e-9 && math.Abs(t-rest) <= rest*PartTolerance
+}
+
+// DispatchFromNothing says whether dispatch ev of lot l (a loading,
+// departing, shipping or transporting; l as it stood just before ev)
+// leaves from a site where nothing of l stands (issue 15, fix15o): ev
+// names a site (bizLocation, else readPoint), l is placed (its
+// Location) and not consumed, its body does not stand there
+// (BodyStands), no received part has anything left there (StandingAt),
+// and ev is neither the body's own trip continuing — the body in transit
+// (not NoBody) from that site, or a lot in transit as a whole with no
+// parts (a further leg) — nor the move on of a part in transit under
+// ev's bill of lading. Such a dispatch ships nothing, with or without a
+// quantity: the ledger books nothing of it (applyPart: it never moves
+// the lot's body from where the body stands) and custody refuses it at
+// capture. Lot H1, 10 t at Karachi; 4 t shipped to Houston and received
+// for USSM, then shipped on from Houston: nothing of H1 stands at
+// Houston, and a further shipment from there, stating no quantity,
+// moved the 6 t body at Karachi in transit Houston→Karachi.
+func DispatchFromNothing(l *critmin.Lot, ev *critmin.Event) bool {
+	site := eventSite(ev)
+	if l == nil || site == "" || l.Location == "" || l.Status == critmin.LotConsumed || BodyStands(l, site) {
+		return false
+	}
+	if l.Status == critmin.LotInTransit && !NoBody(l) && (len(l.Parts) == 0 || epcis.Canonical(site) == epcis.Canonical(l.Location)) {
+		return false // the body's own trip continuing
+	}
+	if bol := billOfLading(ev); bol != "" {
+		for _, p := range l.Parts {
+			if p.Status == critmin.PartInTransit && p.BillOfLading == bol {
+				return false // that part moving on
+			}
+		}
+	}
+	if st, ok := StandingAt(l, site); ok && st.WetTonnes > 1e-9 {
+		return false
+	}
+	return true
 }

@@ -58,6 +58,10 @@ const (
 	// moveElsewhere: an observation where a part went: it states nothing
 	// of the lot.
 	moveElsewhere
+	// moveNone: a dispatch from a site where nothing of the lot stands
+	// (DispatchFromNothing): it ships nothing and states nothing of the
+	// lot — its mass, place, status, parties, moisture or assays.
+	moveNone
 )
 
 // applyPart books a quantity line of a current event against the lot's
@@ -172,7 +176,25 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// read (ShippedStanding).
 			if h, ok := HoldingOf(l, ev); ok && !h.Body && len(h.Parts) > 0 && h.WetTonnes > 1e-9 {
 				t, known = h.WetTonnes, true
+			} else if bol := billOfLading(ev); bol != "" {
+				// A further leg of a part in transit under its bill of
+				// lading (departing, loading) moves that part on.
+				for _, p := range l.Parts {
+					if p.Status == critmin.PartInTransit && p.BillOfLading == bol {
+						t, known = p.Tonnes, true
+						break
+					}
+				}
 			}
+		}
+		if !known && DispatchFromNothing(l, ev) {
+			// Nothing of the lot stands where it leaves, and it is not
+			// the body's own trip: it ships nothing, and never the body
+			// where the body stands, elsewhere (issue 15, fix15o: a
+			// shipment stating no quantity from a site whose received
+			// part had been shipped on moved the body at another site).
+			// custody refuses it at capture; one stored before is inert.
+			return moveNone, nil
 		}
 		if !known || !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
 			return moveLot, nil
@@ -232,6 +254,12 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				BillOfLading: bol, ShipEventID: ev.EventID, FromRetracted: true, Owner: l.Owner, Custodian: l.Custodian, Assays: copyAssays(l.Assays)})
 			measurePart(&l.Parts[len(l.Parts)-1], ev)
 			return dispatchRest(l), nil
+		}
+		if DispatchFromNothing(l, ev) {
+			// A stated quantity from where nothing of the lot stands
+			// (above, fix15o) takes nothing, and never of the body
+			// standing elsewhere (it was carved out of it, or moved it).
+			return moveNone, nil
 		}
 		rest := l.RemainingWetTonnes()
 		if len(l.Parts) == 0 && (l.Status == critmin.LotInTransit || t >= rest*(1-PartTolerance)) {
@@ -457,12 +485,20 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 	// party's received parts here first, in the order of Lot.Parts, then
 	// the rest (first in first out by Lot.Parts), and what they lack
 	// comes from the body.
+	//
+	// A party named that holds something here ships its own holding
+	// only (namedHolding; issue 15, fix15o): its parts, the last taking
+	// any excess (which capture refuses), never topped up from the body
+	// or another party's parts; the body, when the body is its, however
+	// little of it stands.
 	_, bodyHere := bodyAt(l, site)
-	body, mine := selectHolding(l, ev, bodyHere, at)
-	if body && l.RemainingWetTonnes() >= t*(1-PartTolerance) {
+	body, mine, named := namedHolding(l, ev, bodyHere, at)
+	if body && (named || l.RemainingWetTonnes() >= t*(1-PartTolerance)) {
 		return -1, nil, nil, who
 	}
-	if !body {
+	if !body && named {
+		at, restHere = mine, false
+	} else if !body {
 		others := make([]int, 0, len(at))
 		for _, i := range at {
 			if !slices.Contains(mine, i) {

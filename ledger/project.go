@@ -106,7 +106,7 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 		if current {
 			part, received = applyPart(l, ev, q)
 		}
-		if current && (part == movePart || part == moveElsewhere) {
+		if current && (part == movePart || part == moveElsewhere || part == moveNone) {
 			// A part moved or was seen where it went: the rest of the
 			// lot stays where it was, as it was (parts.go).
 			l.LastEventAt = ev.EventTime
@@ -199,7 +199,7 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 			blendMoisture(l, ev, q, wetBefore, moistBefore)
 		}
 		l.Material = l.Material || hasFacts(l)
-		if current && part != movePart && part != moveElsewhere {
+		if current && part != movePart && part != moveElsewhere && part != moveNone {
 			// The body moved to where a part stands: they merge (parts.go).
 			rejoinAt(l, ev.EventID)
 		}
