@@ -99,6 +99,13 @@ func standingAt(l *critmin.Lot, ev *critmin.Event, t float64) (float64, bool) {
 			return l.RemainingWetTonnes(), true
 		}
 	}
+	if h, ok := ledger.HoldingOf(l, ev); ok && h.Named {
+		// A movement naming as its source a party that holds some of the
+		// lot here takes of that party's holding only (ledger.Holding,
+		// Named; issue 15, fix15o: 5 t shipped from USSM's 4 t part where
+		// FWO's 6 t body stood were judged against 10 t).
+		return h.WetTonnes, true
+	}
 	site := eventSite(ev)
 	known := false
 	var s float64
@@ -138,7 +145,17 @@ type shortfall struct {
 	packedIn      []string
 	lotWetTonnes  float64
 	eventTimeText string
-	refused       *critmin.FieldError // an unpacking refused as worded (checkUnpackingOf)
+	// nothing: a dispatch stating no quantity from a site where nothing
+	// of the lot stood (ledger.DispatchFromNothing); where words where
+	// the lot stood then (WhereStands).
+	nothing bool
+	where   string
+	// holder, owners: the source party the movement named, whose
+	// holding alone it takes (ledger.Holding.Named), and every owner
+	// with a holding at the site then (ledger.OwnersAt).
+	holder  string
+	owners  []string
+	refused *critmin.FieldError // an unpacking refused as worded (checkUnpackingOf)
 }
 
 // sitePackings follows, through a replay, the packings of one lot not
@@ -342,6 +359,11 @@ func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*c
 			packs.apply(lot, ev)
 			continue
 		}
+		if noQuantityDispatch(ev, id) && ledger.DispatchFromNothing(lot, ev) {
+			// Stating no quantity, it ships what stands of the lot at its
+			// site, and nothing does (issue 15, fix15o).
+			out = append(out, shortfall{ev: ev, doc: inDoc[ev], nothing: true, where: WhereStands(lot, nil, ""), lotWetTonnes: lot.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)})
+		}
 		if t, ok := takenBy(ev, id); ok {
 			if stood, ok := standingAt(lot, ev, t); ok {
 				// A packing adds to what is already packed there and not
@@ -356,7 +378,11 @@ func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*c
 					packed = min(packed, stood)
 				}
 				if t+packed > stood*(1+ConsumptionTolerance)+1e-9 {
-					out = append(out, shortfall{ev: ev, doc: inDoc[ev], took: t, stood: stood, packed: packed, packedIn: where, lotWetTonnes: lot.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)})
+					sf := shortfall{ev: ev, doc: inDoc[ev], took: t, stood: stood, packed: packed, packedIn: where, lotWetTonnes: lot.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)}
+					if h, ok := ledger.HoldingOf(lot, ev); ok && h.Named {
+						sf.holder, sf.owners = h.Party, ledger.OwnersAt(lot, h.Site)
+					}
+					out = append(out, sf)
 				}
 				if !isPackingEvent(ev) && ev.Type != critmin.AssociationEvent && ev.Type != critmin.AggregationEvent {
 					packs.drawOut(id, ev, t, stood)
@@ -490,7 +516,7 @@ func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared
 				ids = append(ids, id)
 			}
 			docOf[id] = append(docOf[id], ev)
-			if _, ok := takenBy(ev, id); ok {
+			if _, ok := takenBy(ev, id); ok || noQuantityDispatch(ev, id) {
 				judge[id] = true
 				if stored[id] != nil && isPackingEvent(ev) {
 					// Packings not undone add up: the stored ones are
@@ -600,6 +626,25 @@ func isUnpackingOf(ev *critmin.Event, id string) bool {
 	return false
 }
 
+// noQuantityDispatch says whether ev is a dispatch (an ObjectEvent of
+// step loading, shipping, departing or transporting, not a DELETE) with
+// a quantity line of lot id stating no mass: it ships what stands of the
+// lot at its site (ledger.ShippedStanding).
+func noQuantityDispatch(ev *critmin.Event, id string) bool {
+	if ev.Type != critmin.ObjectEvent || ev.Action == "DELETE" || !standingSteps[stepName(ev.BizStep)] {
+		return false
+	}
+	if _, ok := takenBy(ev, id); ok {
+		return false
+	}
+	for _, q := range ev.Quantities {
+		if epcis.Canonical(q.EPCClass) == epcis.Canonical(id) && (q.Role == "" || q.Role == critmin.RoleEPC) {
+			return true
+		}
+	}
+	return false
+}
+
 // standingError words a shortfall of lot id; docEvs are the document's
 // events naming it.
 func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.FieldError {
@@ -618,6 +663,18 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 		where = "where it stands"
 	} else {
 		where = "at " + where
+	}
+	stoodThere := "nothing of the lot stood anywhere"
+	if sf.where != "" {
+		stoodThere = "the lot stood as " + sf.where
+	}
+	if sf.nothing && sf.doc {
+		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: nothing of it stands %s at %s; %s. The %s event states no quantity: it ships what stands of the lot at its site, and nothing does — it would move the lot's body from where it stands elsewhere. Ship from where the lot stands, or record its move to %s first (shipping and receiving events)",
+			id, where, sf.eventTimeText, stoodThere, what, strings.TrimPrefix(where, "at "))}
+	}
+	if sf.holder != "" && sf.doc {
+		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event of %s takes %s t of it %s from the holding of %s, its source party, but %s held only %s t there then (owners with holdings there: %s; tolerance %s %% of what stood): an event naming a source owning_party or possessing_party takes of that party's holding only (CBV 2.0 §7.5), never of another's there — state at most %s t, or name the owner whose holding ships",
+			id, what, sf.eventTimeText, Tonnes(sf.took), where, sf.holder, sf.holder, Tonnes(sf.stood), strings.Join(sf.owners, ", "), units.Fixed(ConsumptionTolerance*100, 1), Tonnes(sf.stood))}
 	}
 	if sf.doc {
 		list := "/quantityList"
@@ -642,6 +699,10 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 			by = ev
 			break
 		}
+	}
+	if sf.nothing {
+		return critmin.FieldError{Conflict: true, Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("lot %s refused: event %s, dated %s, is dated before the recorded event %s (%s of %s, stating no quantity %s), and with it nothing of the lot would stand there then (%s): an event entered late may not leave a later one shipping nothing — correct the dates, or declare the later event in error first",
+			id, by.EventID, by.EventTime.Format(time.RFC3339), sf.ev.EventID, what, sf.eventTimeText, where, stoodThere)}
 	}
 	if sf.packed > 0 {
 		return critmin.FieldError{Conflict: true, Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("lot %s refused: event %s, dated %s, is dated before the recorded event %s (%s of %s, packing %s t %s), and with it only %s t of the lot's %s t would stand there then, %s t of it already packed (%s) (tolerance %s %% of what stood): an event entered late may not leave a later one taking more than stood — correct the dates, or declare the later event in error first",

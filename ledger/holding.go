@@ -304,14 +304,15 @@ func BodyTravelsOn(l *critmin.Lot, ev *critmin.Event, t float64) bool {
 
 // DispatchFromNothing says whether dispatch ev of lot l (a loading,
 // departing, shipping or transporting; l as it stood just before ev)
-// leaves from a site where nothing of l stands (issue 15, fix15o): ev
-// names a site (bizLocation, else readPoint), l is placed (its
-// Location) and not consumed, its body does not stand there
-// (BodyStands), no received part has anything left there (StandingAt),
-// and ev is neither the body's own trip continuing — the body in transit
-// (not NoBody) from that site, or a lot in transit as a whole with no
-// parts (a further leg) — nor the move on of a part in transit under
-// ev's bill of lading. Such a dispatch ships nothing, with or without a
+// leaves from a site where nothing of l stands (issue 15, fix15o): l
+// has parts (a whole lot is never split: one dispatched from a site it
+// never reached is custody's whereabouts refusal, and a record that
+// skipped its move there still moves it), ev names a site (bizLocation,
+// else readPoint), l is placed (its Location) and not consumed, its body
+// does not stand there (BodyStands), no received part has anything left
+// there (StandingAt), and ev is neither the body's own trip continuing —
+// the body in transit (not NoBody) from that site (BodyTravelsOn) — nor
+// the move on of a part in transit under ev's bill of lading. Such a dispatch ships nothing, with or without a
 // quantity: the ledger books nothing of it (applyPart: it never moves
 // the lot's body from where the body stands) and custody refuses it at
 // capture. Lot H1, 10 t at Karachi; 4 t shipped to Houston and received
@@ -320,10 +321,10 @@ func BodyTravelsOn(l *critmin.Lot, ev *critmin.Event, t float64) bool {
 // moved the 6 t body at Karachi in transit Houston→Karachi.
 func DispatchFromNothing(l *critmin.Lot, ev *critmin.Event) bool {
 	site := eventSite(ev)
-	if l == nil || site == "" || l.Location == "" || l.Status == critmin.LotConsumed || BodyStands(l, site) {
+	if l == nil || len(l.Parts) == 0 || site == "" || l.Location == "" || l.Status == critmin.LotConsumed || BodyStands(l, site) {
 		return false
 	}
-	if l.Status == critmin.LotInTransit && !NoBody(l) && (len(l.Parts) == 0 || epcis.Canonical(site) == epcis.Canonical(l.Location)) {
+	if l.Status == critmin.LotInTransit && !NoBody(l) && epcis.Canonical(site) == epcis.Canonical(l.Location) {
 		return false // the body's own trip continuing
 	}
 	if bol := billOfLading(ev); bol != "" {
