@@ -1292,11 +1292,14 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 					// conflict with it (409), as the API's refusals
 					// of a lot elsewhere are.
 					missing = append(missing, critmin.FieldError{Pointer: "site", Reason: reason, Conflict: true})
-				} else if o := strings.TrimSpace(v.Get("from_owner")); f.ID == "ship" && o != "" {
+				} else if o := strings.TrimSpace(v.Get("from_owner")); f.ID == "ship" && o != "" && !fieldFaulted(missing, "from_owner") {
 					// The owner named must hold some of the lot there
 					// (ledger.OwnersAt): otherwise the event would ship
 					// another party's holding (ledger.HoldingOf falls
 					// back to the body). A conflict with the record (409).
+					// An owner master data does not know is said once
+					// (unknownSites), not again as holding nothing (issue
+					// 15, fix15o).
 					if r := ownerAbsent(l, lotID, o, site, sites); r != "" {
 						missing = append(missing, critmin.FieldError{Pointer: "from_owner", Reason: r, Conflict: true})
 					}
@@ -1473,6 +1476,17 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, eventHref(id), http.StatusSeeOther)
+}
+
+// fieldFaulted says whether fe already holds an error of the form field
+// name.
+func fieldFaulted(fe []critmin.FieldError, name string) bool {
+	for _, e := range fe {
+		if e.Pointer == name {
+			return true
+		}
+	}
+	return false
 }
 
 // ownerAbsent says why owner holds nothing of lot l (as the form named
