@@ -174,7 +174,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	// the lot page prints them (ledger.Outturns).
 	for _, o := range v.Outturns {
 		fmt.Fprintf(w, "Shipped / received\tB/L %s: shipped %s wmt by %s, received %s wmt by %s, difference %s wmt (%s %%)", o.BillOfLading,
-			fixedDigits(o.ShippedTonnes, 3, 0), o.ShipEventID, fixedDigits(o.ReceivedTonnes, 3, 0), o.ReceiptEventID, fixedDigits(o.DifferenceTonnes, 3, 0), fixedDigits(o.DifferenceRel*100, 2, 0))
+			fixedDigits(o.ShippedTonnes, 3, 0), o.ShipEventID, fixedDigits(o.ReceivedTonnes, 3, 0), o.ReceiptEventID, fixedDigits(o.DifferenceTonnes, 3, 0), fixedDigits(ledger.OutturnPercent(o.ShippedTonnes, o.ReceivedTonnes), 2, 0))
 		if o.Anomaly != "" {
 			fmt.Fprintf(w, " %s", o.Anomaly)
 		}

@@ -571,7 +571,7 @@ func receiptAgainst(ev *critmin.Event, n int, lot string, ships []*critmin.Event
 	}
 	if okS && okR && shipped > 0 && units.IsMass(unitOf(ev, lot)) && got > shipped*(1+ledger.OutturnTolerance)+1e-9 {
 		out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d/quantity", ev.EventID, n), Reason: fmt.Sprintf("lot %s is received at %s t but was shipped at %s t (event %s): a gain of %s %% is beyond the %s %% two weighbridges can differ by; check the weight (a real gain is recorded as a weighing, a Mass sensor report)",
-			lot, Tonnes(got), Tonnes(shipped), ship.EventID, WeighingPercent((got-shipped)/shipped), units.Fixed(ledger.OutturnTolerance*100, 1))})
+			lot, Tonnes(got), Tonnes(shipped), ship.EventID, WeighingPercent(ledger.OutturnRel(shipped, got)), units.Fixed(ledger.OutturnTolerance*100, 1))})
 	}
 	return out, nil
 }

@@ -400,7 +400,7 @@ func transitShortfalls(ctx context.Context, s Store, l *critmin.Lot) ([]Anomaly,
 			continue
 		}
 		out = append(out, Anomaly{Kind: "transit_loss", Detail: fmt.Sprintf("lot %s was received with %s t of the %s t shipped under bill of lading %s (%s %% short; event %s, shipped by event %s): a loss above %.0f %% is not moisture or weighing — check the receipt's weight and unit (30 KGM for 30 TNE?); if the material was lost, the lot's mass is what was received",
-			l.ID, Tonnes(o.ReceivedTonnes), Tonnes(o.ShippedTonnes), o.BillOfLading, units.Fixed(-o.DifferenceRel*100, 1), o.ReceiptEventID, o.ShipEventID, ReceiptShortfallLimit*100), Events: []string{o.ShipEventID, o.ReceiptEventID}})
+			l.ID, Tonnes(o.ReceivedTonnes), Tonnes(o.ShippedTonnes), o.BillOfLading, units.Fixed(-ledger.OutturnPercent(o.ShippedTonnes, o.ReceivedTonnes), 1), o.ReceiptEventID, o.ShipEventID, ReceiptShortfallLimit*100), Events: []string{o.ShipEventID, o.ReceiptEventID}})
 	}
 	return out, nil
 }

@@ -68,6 +68,54 @@ func takenBy(ev *critmin.Event, id string) (float64, bool) {
 	return sum, ok
 }
 
+// takenStanding is what a movement ev of lot id stating no quantity of
+// it takes, wet tonnes, and whether ev is one and it can be told (l is
+// the lot as projected just before ev): a dispatch (loading, shipping,
+// departing) naming the lot in a line with no quantity ships what stands
+// of it where it leaves (ledger.ShippedStanding, the figure ledger.Project,
+// the Ship preview and ledger.ShippedBy read), and a run's input line
+// with none takes the holding at the run's site (ledger.HoldingOf). A
+// line stating a quantity is takenBy's. Issue 15, fix15p: so such a
+// movement draws on the lot's containers (sitePackings.drawOut) exactly
+// as the same quantity stated would — 2 t standing, all in C, shipped
+// with no quantity leave C empty (it read 2 t).
+func takenStanding(l *critmin.Lot, ev *critmin.Event, id string) (float64, bool) {
+	var role string
+	switch {
+	case ev.Type == critmin.TransformationEvent:
+		role = critmin.RoleInput
+	case ev.Type == critmin.ObjectEvent && ev.Action != "DELETE" && standingSteps[stepName(ev.BizStep)]:
+		role = critmin.RoleEPC
+	default:
+		return 0, false
+	}
+	named := false
+	for _, q := range ev.Quantities {
+		r := q.Role
+		if r == "" {
+			r = critmin.RoleEPC
+		}
+		if epcis.Canonical(q.EPCClass) != epcis.Canonical(id) || r != role {
+			continue
+		}
+		if q.Quantity != nil {
+			return 0, false // stated (takenBy), or in no mass unit: not told here
+		}
+		named = true
+	}
+	if !named {
+		return 0, false
+	}
+	if role == critmin.RoleInput {
+		h, ok := ledger.HoldingOf(l, ev)
+		if !ok || h.WetTonnes <= 1e-9 || !units.IsMass(l.UOM) {
+			return 0, false
+		}
+		return h.WetTonnes, true
+	}
+	return ledger.ShippedStanding(l, ev)
+}
+
 // standingAt is what stands of lot l (as projected just before ev) where
 // ev happens, wet tonnes, and whether it can be told: where the lot
 // stands (its location, or any site when the event or the lot states
@@ -388,6 +436,12 @@ func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*c
 					packs.drawOut(id, ev, t, stood)
 				}
 			}
+		} else if t, ok := takenStanding(lot, ev, id); ok {
+			// Stating no quantity, it takes what stands there: never
+			// more than stood, so only its drawing on the containers.
+			if stood, ok := standingAt(lot, ev, t); ok {
+				packs.drawOut(id, ev, t, stood)
+			}
 		}
 		if inDoc[ev] {
 			for _, fe := range packs.checkUnpackingOf(id, lot, ev) {
@@ -419,9 +473,11 @@ func emptying(ev *critmin.Event) bool {
 // (checkUnpackingOf) and the standing check use (issue 15, fix15k):
 // packings (AggregationEvent ADD or OBSERVE) less unpackings (DELETE;
 // a childQuantityList quantity takes out that part, EPCIS 2.0 §7.3.5.3)
-// less what movements of the lot itself — a shipment or a run's input
-// stating a quantity — took beyond its loose rest at the container's
-// site, oldest packing first (sitePackings.drawOut, Packing.Unpacked).
+// less what movements of the lot itself — a shipment, a departure or a
+// run's input, stating a quantity or, stating none, taking what stood
+// there (takenStanding; fix15p) — took beyond its loose rest at the
+// container's site, oldest packing first (sitePackings.drawOut,
+// Packing.Unpacked).
 // 10 t lot, 3 t packed into C, 8 t shipped from the site: 7 t loose and
 // 1 t out of C, which holds 2 t (Unpacked 1). Events declared in error
 // (ledger.Live) are left out. Stores read it into PackedIn

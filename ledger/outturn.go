@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/units"
+	"github.com/shopspring/decimal"
 )
 
 // Outturn is a lot's shipment seen from both ends: the weight it was
@@ -58,6 +60,72 @@ const OutturnTolerance = 0.005
 // item 4).
 func BeyondShare(diff, base, share float64) bool {
 	return math.Abs(diff) > share*base+1e-9
+}
+
+// OutturnPercent is the outturn's difference in per cent of the shipped
+// weight, (received − shipped) / shipped × 100, the one figure every page,
+// preview and CLI line prints for a transit loss or gain (a lot's
+// Outturn, the shipment page's rows and total, the Receive preview,
+// critmin lot show). It is computed in decimal on the two weights as
+// stated (each read at units.FigureDigits significant digits), not in
+// binary floating point, so that a decimal half stays a half and
+// units.Fixed rounds it away from zero (issue 15, fix15p): 8 t shipped,
+// 7.99 t received is −0.01 / 8 = −0.125 % → "−0.13"; in float64 it was
+// −0.12499999999999734 and printed "−0.12". 0 when shipped is not
+// positive.
+func OutturnPercent(shipped, received float64) float64 {
+	if d, ok := outturnDecimal(shipped, received); ok {
+		p, _ := d.Mul(decimal.NewFromInt(100)).Float64()
+		return p
+	}
+	if shipped > 0 {
+		return (received - shipped) / shipped * 100
+	}
+	return 0
+}
+
+// OutturnRel is OutturnPercent as a fraction of the shipped weight
+// (−0.00125 for 7.99 t received of 8 t), computed alike; times 100 it
+// reads back at units.Fixed's precision as the per cent (Fixed reads a
+// figure at units.FigureDigits, where the product's last-digit noise is
+// gone).
+func OutturnRel(shipped, received float64) float64 {
+	if d, ok := outturnDecimal(shipped, received); ok {
+		rel, _ := d.Float64()
+		return rel
+	}
+	if shipped > 0 {
+		return (received - shipped) / shipped
+	}
+	return 0
+}
+
+// outturnDecimal is (received − shipped) / shipped in decimal, each
+// weight read at units.FigureDigits significant digits; false when
+// shipped is not positive or a weight is not finite.
+func outturnDecimal(shipped, received float64) (decimal.Decimal, bool) {
+	if !(shipped > 0) || math.IsInf(shipped, 0) || math.IsNaN(received) || math.IsInf(received, 0) {
+		return decimal.Decimal{}, false
+	}
+	s, err1 := decimal.NewFromString(strconv.FormatFloat(shipped, 'g', units.FigureDigits, 64))
+	r, err2 := decimal.NewFromString(strconv.FormatFloat(received, 'g', units.FigureDigits, 64))
+	if err1 != nil || err2 != nil || s.Sign() <= 0 {
+		return decimal.Decimal{}, false
+	}
+	return r.Sub(s).DivRound(s, 2*units.FigureDigits), true
+}
+
+// OutturnDifference is received − shipped tonnes computed alike, in
+// decimal on the weights as stated: 7.99 − 8 = −0.01 t, not
+// −0.009999999999999787.
+func OutturnDifference(shipped, received float64) float64 {
+	s, err1 := decimal.NewFromString(strconv.FormatFloat(shipped, 'g', units.FigureDigits, 64))
+	r, err2 := decimal.NewFromString(strconv.FormatFloat(received, 'g', units.FigureDigits, 64))
+	if err1 != nil || err2 != nil {
+		return received - shipped
+	}
+	d, _ := r.Sub(s).Float64()
+	return d
 }
 
 // Outturns are a lot's shipments that a receipt under the same bill of
@@ -125,9 +193,9 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 				break
 			}
 			o := Outturn{BillOfLading: bol, ShippedTonnes: s.t, ShipEventID: s.id, ReceivedTonnes: *qty, ReceiptEventID: ev.EventID,
-				DifferenceTonnes: *qty - s.t}
+				DifferenceTonnes: OutturnDifference(s.t, *qty)}
 			if s.t > 0 {
-				o.DifferenceRel = o.DifferenceTonnes / s.t
+				o.DifferenceRel = OutturnRel(s.t, *qty)
 			}
 			if d := o.DifferenceRel; BeyondShare(o.DifferenceTonnes, s.t, OutturnTolerance) {
 				o.Anomaly, o.Detail = "transit_loss", "lost"
@@ -142,7 +210,7 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 				// rounds the binary value (issue 15, fix15m).
 				o.Detail = fmt.Sprintf("lot %s %s %s t in transit under bill of lading %s: shipped %s t (event %s), received %s t (event %s), %s%s %% (tolerance %s %%)",
 					lot, o.Detail, units.Fixed(abs(o.DifferenceTonnes), 3), bol, units.Fixed(s.t, 3), s.id, units.Fixed(*qty, 3), ev.EventID,
-					sign, units.Fixed(abs(d*100), 2), units.Fixed(OutturnTolerance*100, 1))
+					sign, units.Fixed(abs(OutturnPercent(s.t, *qty)), 2), units.Fixed(OutturnTolerance*100, 1))
 			}
 			out = append(out, o)
 			delete(open, bol)

@@ -159,6 +159,7 @@ func Run(t *testing.T, open Opener) {
 		{"DeclarationContent", testDeclarationContent},
 		{"ContainerAsOfRun", testContainerAsOfRun},
 		{"PackedInAfterShipment", testPackedInAfterShipment},
+		{"PackedInAfterNoQuantityShipment", testPackedInAfterNoQuantityShipment},
 		{"ContainerCredits", testContainerCredits},
 		{"ClaimRecordOrder", testClaimRecordOrder},
 		{"LotListLinks", testLotListLinks},

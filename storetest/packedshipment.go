@@ -61,3 +61,48 @@ func testPackedInAfterShipment(t *testing.T, open Opener) {
 	}
 	ctOrigin(t, s, "after the shipment of Ks", "Os", 0.5, 0.4, custody.Fail)
 }
+
+// testPackedInAfterNoQuantityShipment (issue 15, fix15p): a shipment of
+// the lot itself stating no quantity ships what stands of it at its site
+// (ledger.ShippedStanding) and draws on its containers there exactly as
+// that quantity stated would (custody.ContainedAt). Lot Kn, 10,000 kg at
+// site mb; on Oct 2, 3,000 kg packed into S (7 t loose); on Oct 3,
+// 8,000 kg ship: 7 t loose and 1 t out of S, which holds 2 t, all that
+// stands at mb; on Oct 4, a shipment with no quantity ships those 2 t:
+// 2 t out of S, which holds 2 − 2 = 0 t (it read 2 t; on Oct 3, 2 t).
+func testPackedInAfterNoQuantityShipment(t *testing.T, open Opener) {
+	s := open(t)
+	svc := service(s)
+	ctx := context.Background()
+	const box = "urn:epc:id:sscc:0614141.3000000016"
+	commission := `{"type": "ObjectEvent", "eventID": "urn:t:ev:Kn", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+	  "quantityList": [{"epcClass": "urn:t:lot:Kn", "quantity": 10000, "uom": "KGM"}], "bizLocation": {"id": "urn:t:site:mb"},
+	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "CHN", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 10, "cm:unit": "%", "cm:basis": "dry"}]}}`
+	ship := func(id, day, qty, bol string) string {
+		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-0` + day + `T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
+	  "quantityList": [{"epcClass": "urn:t:lot:Kn"` + qty + `}], "readPoint": {"id": "urn:t:site:mb"}, "bizLocation": {"id": "urn:t:site:mb"},
+	  "destinationList": [{"type": "location", "destination": "urn:t:site:elsewhere"}], "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:` + bol + `"}]}`
+	}
+	MustCapture(t, svc, ctDoc(commission, ctPack("kn-pack", "ADD", box, 2, "Kn:3000"),
+		ship("kn-ship1", "3", `, "quantity": 8000, "uom": "KGM"`, "KN1"), ship("kn-ship2", "4", "", "KN2")))
+	held := func(at time.Time) (float64, error) {
+		in, err := s.PackedIn(ctx, []string{"urn:t:lot:Kn"}, at)
+		if err != nil {
+			return 0, err
+		}
+		var w float64
+		for _, p := range in {
+			if p.Container == box {
+				x, _ := ledger.PackedWet(p, 10)
+				w += x
+			}
+		}
+		return w, nil
+	}
+	if w, err := held(time.Time{}); err != nil || !ctNear(w, 0) {
+		t.Errorf("PackedIn(Kn) after the shipment with no quantity of the 2 t standing: %v t in S, %v; want 2 − 2 = 0 t", w, err)
+	}
+	if w, err := held(time.Date(2025, 10, 3, 12, 0, 0, 0, time.UTC)); err != nil || !ctNear(w, 2) {
+		t.Errorf("PackedIn(Kn) on Oct 3, before it: %v t in S, %v; want 3 − 1 = 2 t", w, err)
+	}
+}

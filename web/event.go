@@ -460,8 +460,10 @@ type outturnTotal struct {
 // two weighbridges' combined error; the ledger's transit_loss and
 // transit_gain anomalies use it) it is flagged.
 func (l *shipmentLot) setOutturn(received float64) {
-	d := received - l.Tonnes
-	pct := d / l.Tonnes * 100
+	// In decimal on the weights as stated (ledger.OutturnPercent): 7.99 t
+	// of 8 t is −0.125 % → "0.13 % loss", not float's −0.12499… (fix15p).
+	d := ledger.OutturnDifference(l.Tonnes, received)
+	pct := ledger.OutturnPercent(l.Tonnes, received)
 	l.Diff, l.ReceivedTonnes, l.LossPct = &d, received, &pct
 	l.Beyond = math.Abs(d) > ledger.OutturnTolerance*l.Tonnes+1e-9
 }
@@ -483,8 +485,8 @@ func outturnOf(lots []shipmentLot) *outturnTotal {
 	if n == 0 || t.Shipped <= 0 {
 		return nil
 	}
-	t.Diff = t.Received - t.Shipped
-	t.Pct = t.Diff / t.Shipped * 100
+	t.Diff = ledger.OutturnDifference(t.Shipped, t.Received)
+	t.Pct = ledger.OutturnPercent(t.Shipped, t.Received)
 	t.Beyond = math.Abs(t.Diff) > ledger.OutturnTolerance*t.Shipped+1e-9
 	return &t
 }
