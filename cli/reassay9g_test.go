@@ -45,7 +45,7 @@ func TestLowerReassayKeepsClaimCLI(t *testing.T) {
 	if out, _, err := runAt(t, env, func() time.Time { return time.Date(2025, 10, 21, 0, 0, 0, 0, time.UTC) }, "capture", assay); err != nil {
 		t.Fatalf("capture the reassay: %v %s", err, out)
 	}
-	const note = "claimed lot reassayed by urn:t:ev:AS9G: now 1.5 t, claim keeps 1.6 t"
+	const note = "claimed lot reassayed by urn:t:ev:AS9G: it holds 1.5 t Nd+Pr by its assays now; the claim rests on the 1.6 t Nd+Pr it held when claimed"
 	origin, _, err := run(t, env, "lot", "origin", "urn:t:lot:O1")
 	if err != nil {
 		t.Fatal(err)

@@ -179,7 +179,7 @@ func TestLowerReassayKeepsClaim(t *testing.T) {
 	mbfxCapture(t, svc, "2025-10-08T00:00:00Z", "", lateAssay9d("AS2", "2025-10-06T00:00:00Z", "urn:t:lot:O2", "20"))
 	cl := claim("O2")
 	if cl.Status != custody.ClaimAccepted || math.Abs(cl.Tonnes-0.4) > 1e-9 || strings.Join(cl.ReassayedBy, " ") != "urn:t:ev:AS2" ||
-		!strings.Contains(cl.ReassayNote, "claimed lot reassayed by urn:t:ev:AS2: now 0.2 t, claim keeps 0.4 t") {
+		!strings.Contains(cl.ReassayNote, "claimed lot reassayed by urn:t:ev:AS2: it holds 0.2 t Nd+Pr by its assays now; the claim rests on the 0.4 t Nd+Pr it held when claimed") {
 		t.Errorf("O2 after AS2: status %s tonnes %v reassayedBy %v note %q, want accepted, keeping 0.4 t, naming AS2", cl.Status, cl.Tonnes, cl.ReassayedBy, cl.ReassayNote)
 	}
 	err := mbfxTry(svc, "2025-10-09T12:00:00Z", mbfxOxide("R3", "2025-10-09T00:00:00Z", []string{"CN:10"}, "O3", 0.625, claimPAK))
@@ -251,7 +251,7 @@ func TestLaterLowerAssayNamed(t *testing.T) {
 	mbfxCapture(t, svc, "2025-10-08T00:00:00Z", "", lateAssay9d("AS3", "2025-10-07T00:00:00Z", "urn:t:lot:O2", "20"))
 	cl := claim("O2")
 	if cl.Status != custody.ClaimAccepted || math.Abs(cl.Tonnes-0.4) > 1e-9 || strings.Join(cl.ReassayedBy, " ") != "urn:t:ev:AS3" ||
-		!strings.Contains(cl.ReassayNote, "claimed lot reassayed by urn:t:ev:AS3: now 0.2 t, claim keeps 0.4 t") {
+		!strings.Contains(cl.ReassayNote, "claimed lot reassayed by urn:t:ev:AS3: it holds 0.2 t Nd+Pr by its assays now; the claim rests on the 0.4 t Nd+Pr it held when claimed") {
 		t.Errorf("O2 after AS3: status %s tonnes %v reassayedBy %v note %q, want accepted, keeping 0.4 t, naming AS3", cl.Status, cl.Tonnes, cl.ReassayedBy, cl.ReassayNote)
 	}
 	// Credits 0.8, claims 0.4 (as taken), closing 0.4.

@@ -72,15 +72,17 @@ func TestSameInstantPerHolding(t *testing.T) {
 	}
 	check("accepted")
 	for _, c := range []struct {
-		name, ev, first string
+		name, ev, first, holding string
 	}{
-		{"a second assay of the part", at("aP2", when, port, assayReport("11.5")), "urn:t:ev:aP"},
-		{"a second assay of the body", at("aB2", when, "urn:t:site:mb", assayReport("12.5")), "urn:t:ev:aB"},
-		{"a second moisture of the part", at("mP2", when, port, moistureReport("10")), "urn:t:ev:mP"},
+		// The refusal names the holding (fix9ab L3): the part by the
+		// shipment s1 that made it, or the body.
+		{"a second assay of the part", at("aP2", when, port, assayReport("11.5")), "urn:t:ev:aP", "Both readings are of the part shipped by event urn:t:ev:s1."},
+		{"a second assay of the body", at("aB2", when, "urn:t:site:mb", assayReport("12.5")), "urn:t:ev:aB", "Both readings are of the lot's body."},
+		{"a second moisture of the part", at("mP2", when, port, moistureReport("10")), "urn:t:ev:mP", "Both readings are of the part shipped by event urn:t:ev:s1."},
 	} {
 		err := capture(svc, c.ev)
-		if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "(event "+c.first+")") {
-			t.Errorf("%s at the same instant: %v, want a conflict naming %s", c.name, err, c.first)
+		if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "(event "+c.first+")") || !strings.Contains(err.Error(), c.holding) {
+			t.Errorf("%s at the same instant: %v, want a conflict naming %s and %q", c.name, err, c.first, c.holding)
 		}
 		check(c.name)
 	}

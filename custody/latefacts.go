@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 )
 
@@ -33,10 +34,12 @@ type lateFact struct {
 	lots []string
 }
 
-// lateFactKind is what a measurement event records: "weighing" (a
-// quantity of a lot or a Mass sensor report), "assay" (cm:assay or a
-// MassConcentration report), "moisture", else "" (not a measurement: a
-// run, a shipment, a packing, a commissioning).
+// lateFactKind is what a measurement event records: "weighing" (a Mass
+// sensor report), a quantity of a lot named by its business step
+// (quantityFactKind: "shipping", "receiving", or "weighing" without one),
+// "assay" (cm:assay or a MassConcentration report), "moisture", else ""
+// (not a measurement: a run, a packing, a commissioning, a movement
+// stating no quantity).
 func lateFactKind(ev *critmin.Event) string {
 	if ev.Type != critmin.ObjectEvent || ledger.Commissions(ev) {
 		return "" // a lot's commissioning makes it; it measures nothing later
@@ -48,7 +51,7 @@ func lateFactKind(ev *critmin.Event) string {
 	}
 	for _, q := range ev.Quantities {
 		if q.Quantity != nil && q.Role != critmin.RoleInput {
-			return "weighing"
+			return quantityFactKind(ev)
 		}
 	}
 	if ev.Mineral != nil && len(ev.Mineral.Assays) > 0 {
@@ -63,6 +66,20 @@ func lateFactKind(ev *critmin.Event) string {
 		return "moisture"
 	}
 	return ""
+}
+
+// quantityFactKind names an event that states a lot's quantity: a
+// movement by its CBV business step, bare ("shipping", "receiving": issue
+// 9, fix9ab — a shipment and its receipt read "weighing <event>" in a
+// claim's not-covered reason, CBV 2.0 §7.1), else "weighing" (an
+// inspection, a sampling or no step: the quantity is what the lot was
+// found to weigh).
+func quantityFactKind(ev *critmin.Event) string {
+	switch b := epcis.NormalizeBizStep(ev.BizStep); b {
+	case "shipping", "receiving", "departing", "arriving", "loading", "unloading", "transporting", "accepting":
+		return b
+	}
+	return "weighing"
 }
 
 // runFactKind is what a TransformationEvent at the site records when it

@@ -789,8 +789,9 @@ type Claim struct {
 	CoveredBy []string `json:"coveredBy,omitempty"`
 	// ReassayedBy names the assays of the claimed lot, recorded after the
 	// claim, that put its content below what the claim took at capture;
-	// ReassayNote words it ("claimed lot reassayed by E: now X t, claim
-	// keeps Y t"). The claim keeps what it took: a lower reassay never
+	// ReassayNote words it ("claimed lot reassayed by E: it holds X t
+	// Nd+Pr by its assays now; the claim rests on the Y t Nd+Pr it held
+	// when claimed", reassayNote). The claim keeps what it took: a lower reassay never
 	// frees credits (fix9g).
 	ReassayedBy []string `json:"reassayedBy,omitempty"`
 	ReassayNote string   `json:"reassayNote,omitempty"`
@@ -1785,11 +1786,14 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 }
 
 // laterAssayNote names, on an accepted claim, the assays of its lot dated
-// after the claim that put the lot's qualifying content now (lot, as it
-// stands) below what the claim took: the claim keeps its tonnes (it was
-// read as the lot stood when claimed, asClaimed) and says so
-// (ReassayedBy, ReassayNote), as for a lower reassay recorded late but
-// dated at the claim (claim, fix9g).
+// after the claim that put the lot's qualifying content by its assays now
+// (lot, as it stands) below what the claim took: the claim keeps its
+// tonnes (it was read as the lot stood when claimed, asClaimed) and says
+// so (ReassayedBy, ReassayNote), as for a lower reassay recorded late but
+// dated at the claim (claim, fix9g). The note is about the assays, the
+// lot's dry tonnes × its assayed grade, as the claim's own figure is
+// (claim): what the lot holds now, capped where a run that made it gains,
+// is Claim.Contains (coveredNow; fix9ab).
 func laterAssayNote(lot *critmin.Lot, at time.Time, cl *Claim) {
 	// A claim booked in full although a later fact left it not covered
 	// keeps the note too: later credits may cover it again (CoveredBy),
@@ -1826,8 +1830,18 @@ func laterAssayNote(lot *critmin.Lot, at time.Time, cl *Claim) {
 		return
 	}
 	cl.ReassayedBy = evs
-	cl.ReassayNote = fmt.Sprintf("claimed lot reassayed by %s: now %s t, claim keeps %s t %s (a claim keeps what it took at capture; a lower reassay frees no credit)",
-		strings.Join(evs, ", "), Figure(now), Figure(cl.Tonnes), strings.Join(cl.Elements, "+"))
+	cl.ReassayNote = reassayNote(evs, now, cl.Tonnes, cl.Elements)
+}
+
+// reassayNote words a lower reassay of a claimed lot (Claim.ReassayNote):
+// the assays evs put it at now tonnes of els, and the claim rests on the
+// was tonnes it held when claimed — the lot's content then, which the
+// claim's shares are of, never the claim's own tonnes (issue 9, fix9ab:
+// "claim keeps 0.5 t" beside a claim of 0.4 t read as the claim).
+func reassayNote(evs []string, now, was float64, els []string) string {
+	e := strings.Join(els, "+")
+	return fmt.Sprintf("claimed lot reassayed by %s: it holds %s t %s by its assays now; the claim rests on the %s t %s it held when claimed (a claim keeps what it took at capture; a lower reassay frees no credit)",
+		strings.Join(evs, ", "), Figure(now), e, Figure(was), e)
 }
 
 // settleShares states, at a period's end, each claim booked in full
@@ -3222,8 +3236,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		}
 		if all && was > q*(1+claimTolerance)+claimTolerance {
 			cl.ReassayedBy = append([]string(nil), la.events...)
-			cl.ReassayNote = fmt.Sprintf("claimed lot reassayed by %s: now %s t, claim keeps %s t %s (a claim keeps what it took at capture; a lower reassay frees no credit)",
-				strings.Join(la.events, ", "), Figure(q), Figure(was), strings.Join(a.cat.Elements, "+"))
+			cl.ReassayNote = reassayNote(la.events, q, was, a.cat.Elements)
 			q = was
 		}
 	}
@@ -3796,8 +3809,10 @@ func CheckStatement(st *Statement) error {
 // claimOf returns a lot's claimed origin: it finds the run that made the
 // lot, and replays the mass-balance account of that site up to the run's
 // period. A claim at a site that does not run mass balance, or without a
-// declared material category or claim period, is refused.
-func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*critmin.Site) (*Claim, error) {
+// declared material category or claim period, is refused. phys is the
+// lot's physical origin: an accepted claim is stated against what it
+// holds now by that figure (coveredNow).
+func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*critmin.Site, phys *Composition) (*Claim, error) {
 	edges, err := s.LotEdges(ctx, []string{l.ID}, true)
 	if err != nil {
 		return nil, err
@@ -3922,7 +3937,7 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 			cp.Status = ClaimNotCovered
 			return &cp, nil
 		}
-		return coveredNow(cl, l), nil
+		return coveredNow(cl, phys), nil
 	}
 	return refused(site, fmt.Sprintf("claim on lot %s refused: %s, which made it, is not in the site's account", l.ID, runWords(run.Run, run.EventID, run.EventTime.UTC().Format(time.RFC3339)))), nil
 }
@@ -3975,28 +3990,31 @@ func noDeclaration(lot, commodity, site, model string) string {
 
 // coveredNow states an accepted claim against the lot as it is now
 // (Claim.Contains, Claim.NotCovered): each origin's share is its claimed
-// tonnes ÷ the qualifying element the lot contains now by its assay (the
-// figure a claim is booked at, fix9y), capped at the stated share. A lot
-// whose grade of a qualifying element is not measured now is left as
-// claimed.
-func coveredNow(cl *Claim, l *critmin.Lot) *Claim {
-	if cl.Status != ClaimAccepted || len(cl.Elements) == 0 {
+// tonnes ÷ the qualifying element the lot contains now, capped at the
+// stated share. What the lot contains now is its physical origin's
+// figure (phys, Composition.held): its dry tonnes × its own assay, each
+// element capped at what the runs that made it put in where a run gains
+// it (element_gain; comp.grade, capsFor) — the claimed view never counts
+// as held the metal the physical view refuses to count (issue 9, fix9ab:
+// 1 t of oxide holding a capped 0.5 t Nd+Pr read 0.75 t held, 33.3 % not
+// covered). A lot whose grade of a qualifying element is not measured now
+// is left as claimed.
+func coveredNow(cl *Claim, phys *Composition) *Claim {
+	if cl.Status != ClaimAccepted || len(cl.Elements) == 0 || phys == nil {
 		return cl
 	}
-	g := GradesOf(l)
-	var now float64
-	for _, el := range cl.Elements {
-		x, ok := g[el]
-		if !ok {
-			return cl
-		}
-		now += l.DryTonnes * x
+	now, ok := phys.held(cl.Elements)
+	if !ok {
+		return cl
 	}
 	out := *cl
 	out.Contains = now
 	if now <= 0 || cl.Tonnes >= now*(1-1e-9) {
 		return &out
 	}
+	// Σ shares + not covered ≤ 1: each origin's tonnes ≤ its share of
+	// the claim's tonnes, which are ≤ now, and not covered is the rest of
+	// now beyond the claim's tonnes (1 − Tonnes ÷ now).
 	out.ByCountry = make([]Share, len(cl.ByCountry))
 	for i, sh := range cl.ByCountry {
 		sh.Share = math.Min(sh.Share, sh.Tonnes/now)
@@ -4004,6 +4022,22 @@ func coveredNow(cl *Claim, l *critmin.Lot) *Claim {
 	}
 	out.NotCovered = math.Max(0, 1-cl.Tonnes/now)
 	return &out
+}
+
+// held is what the lot contains now of each of els, summed, as its
+// physical origin counts it (fillElements: capped per element where a run
+// that made it gains it); ok is false where an element's grade is not
+// measured.
+func (c *Composition) held(els []string) (float64, bool) {
+	var t float64
+	for _, el := range els {
+		b, ok := c.Elements[el]
+		if !ok {
+			return 0, false
+		}
+		t += b.Tonnes
+	}
+	return t, true
 }
 
 // NotCoveredTonnes is the qualifying element the lot holds now that the

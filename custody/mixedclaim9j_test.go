@@ -216,7 +216,7 @@ func TestCoveredAgainThenReassayedKeepsBothNotes(t *testing.T) {
 			if cl.Status != custody.ClaimAccepted || math.Abs(cl.Tonnes-0.4) > 1e-9 || strings.Join(cl.CoveredBy, " ") != "urn:t:ev:R4" || !strings.Contains(cl.CoverageNote, "urn:t:ev:R4") {
 				t.Errorf("O2: status %s tonnes %v coveredBy %v note %q, want covered again by R4, keeping 0.4 t", cl.Status, cl.Tonnes, cl.CoveredBy, cl.CoverageNote)
 			}
-			if strings.Join(cl.ReassayedBy, " ") != "urn:t:ev:AS2" || !strings.Contains(cl.ReassayNote, "claimed lot reassayed by urn:t:ev:AS2: now 0.2 t, claim keeps 0.4 t") {
+			if strings.Join(cl.ReassayedBy, " ") != "urn:t:ev:AS2" || !strings.Contains(cl.ReassayNote, "claimed lot reassayed by urn:t:ev:AS2: it holds 0.2 t Nd+Pr by its assays now; the claim rests on the 0.4 t Nd+Pr it held when claimed") {
 				t.Errorf("O2: reassayedBy %v note %q, want naming AS2 (now 0.2 t, keeps 0.4 t)", cl.ReassayedBy, cl.ReassayNote)
 			}
 			st := stmt("2025-10")

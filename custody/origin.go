@@ -335,7 +335,7 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 		out.Anomalies = append(out.Anomalies, an...)
 	}
 	if target.OriginClaim != nil {
-		cl, err := claimOf(ctx, s, target, sm)
+		cl, err := claimOf(ctx, s, target, sm, out)
 		if err != nil {
 			return nil, err
 		}
@@ -448,7 +448,11 @@ func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc
 			continue
 		}
 		t := target.DryTonnes * g
-		if cp, ok := c.caps[e]; ok && t > cp.Tonnes+massTolerance {
+		// The cap is comp.grade's, the rule every figure of what the lot
+		// contains reads (credits, blends, and through this figure the
+		// claimed view: coveredNow).
+		if cg, _ := c.grade(e, target.DryTonnes); cg < g {
+			cp := c.caps[e]
 			out.Anomalies = append(out.Anomalies, Anomaly{Kind: "element_capped", Detail: fmt.Sprintf("lot %s: %s t dry × its %s grade would hold %s t %s, more than run %s put in (element_gain): counted as %s t %s, its share of what the run's inputs held (every output scaled by input ÷ what all the run's outputs hold now) — the figure that breaks the balance is reconciled, never counted as metal",
 				target.ID, Figure(target.DryTonnes), e, Figure(t), e, strings.Join(cp.Runs, ", "), Figure(cp.Tonnes), e), Events: cp.Events, Runs: cp.XIDs})
 			t = cp.Tonnes

@@ -264,9 +264,28 @@ func checkSameInstant(ctx context.Context, s Store, live, events []*critmin.Even
 			}
 		}
 		out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + r.event + r.pointer, Reason: fmt.Sprintf("lot %s already has a %s reading of %s at %s (event %s), and this one says %s: one quantity has one value at one instant, so one of them would be lost without a word. If the earlier reading is wrong, declare event %s in error; if both are right, they were taken at different times — give this one its own time",
-			r.lot, what, prev.text, r.at.Format(time.RFC3339), prev.event, r.text, prev.event)})
+			r.lot, what, prev.text, r.at.Format(time.RFC3339), prev.event, r.text, prev.event) + holdingWords(r.holding)})
 	}
 	return out, nil
+}
+
+// holdingWords names what of the lot two same-instant readings are of
+// (ledger.AssayHolders: the body, or a part by the shipment that made it),
+// so that a refusal on a lot with parts says which holding already has
+// the reading (issue 9, fix9ab): " Both readings are of the lot's body."
+func holdingWords(h string) string {
+	var names []string
+	for _, x := range strings.Split(h, ",") {
+		switch {
+		case x == "" || x == ledger.BodyHolder:
+			names = append(names, "the lot's body")
+		case strings.HasPrefix(x, "part "):
+			names = append(names, "the part shipped by event "+strings.TrimPrefix(x, "part "))
+		default:
+			names = append(names, x)
+		}
+	}
+	return " Both readings are of " + strings.Join(names, " and ") + "."
 }
 
 // holdings names, per lot and event, the holding of the lot the event's

@@ -65,16 +65,20 @@ func TestReweighingConsumedLot(t *testing.T) {
 	}
 	// A claim is a record (fix9d item 2): K's claim debited 0.4 t on
 	// Nov 12; weighed 5 t on Nov 20 it still claims 0.4 t, and the claim
-	// covers 0.4 ÷ 4.0 = 10 % of what K holds now by assay (5 × 80 %),
-	// 90 % not covered (fix9y: the assayed figure, not the capped 0.5 t).
+	// is read against what K holds now by its physical origin (fix9ab):
+	// 5 t at Nd 60 % + Pr 20 % = Nd 3 t + Pr 1 t by assay, above what E6
+	// put in (C2 10 t: Nd 0.4, Pr 0.1; KR holds Nd 0.06), so capped:
+	// Nd 3 × 0.4 ÷ 3.06 = 0.392157, Pr 1 × 0.1 ÷ 1 = 0.1 → 0.492157 t.
+	// The claim covers 0.4 ÷ 0.492157 = 81.27 %, 18.73 % not covered
+	// (before: 0.4 ÷ 4.0 = 10 % of the uncapped 4.0 t, 90 % not covered).
 	// (0.5 t to 5 t is ten times the recorded mass, beyond the weighing
 	// tolerance: taken only with a stated reason, masschange.go.)
 	if err := capture(svc, objectEv("w4", "2025-11-20T00:00:00Z", "urn:t:lot:K", "OBSERVE", massReport("5000")+`, "cm:massChangeReason": "restated"`)); err != nil {
 		t.Fatalf("re-weighing K after its claim: %v", err)
 	}
 	if o, err := custody.Origin(ctx, db, "urn:t:lot:K"); err != nil || o.Claimed == nil || o.Claimed.Status != custody.ClaimAccepted ||
-		!near(o.Claimed.Tonnes, 0.4) || !near(o.Claimed.Contains, 4.0) || !near(o.Claimed.NotCovered, 0.9) || len(o.Claimed.ByCountry) != 1 || !near(o.Claimed.ByCountry[0].Share, 0.1) {
-		t.Errorf("K's claim after the weighing: %+v %v; want accepted, 0.4 t of 4.0 t assayed, PAK 10 %%, 90 %% not covered", o.Claimed, err)
+		!near(o.Claimed.Tonnes, 0.4) || !near(o.Claimed.Contains, 0.4*3/3.06+0.1) || !near(o.Claimed.NotCovered, 1-0.4/(0.4*3/3.06+0.1)) || len(o.Claimed.ByCountry) != 1 || !near(o.Claimed.ByCountry[0].Share, 0.4/(0.4*3/3.06+0.1)) {
+		t.Errorf("K's claim after the weighing: %+v %v; want accepted, 0.4 t of the capped 0.492157 t, PAK 81.27 %%, 18.73 %% not covered", o.Claimed, err)
 	}
 	// One quantityList, stating the mass (objectEv's own names no
 	// quantity, and a member given twice is refused: jsonstrict).

@@ -55,7 +55,7 @@ func TestLotPageLowerReassayKeepsClaim(t *testing.T) {
 	}
 	resp, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:OG"), "", nil, nil)
 	page := string(b)
-	if resp.StatusCode != 200 || !strings.Contains(page, `id="claim-reassay-note"`) || !strings.Contains(page, "now 0.2 t, claim keeps 0.4 t") || !strings.Contains(page, "/events/"+url.PathEscape("urn:t:ev:AS9G")) {
+	if resp.StatusCode != 200 || !strings.Contains(page, `id="claim-reassay-note"`) || !strings.Contains(page, "it holds 0.2 t Nd") || !strings.Contains(page, "the claim rests on the 0.4 t Nd") || !strings.Contains(page, "/events/"+url.PathEscape("urn:t:ev:AS9G")) {
 		i := strings.Index(page, "claimed-detail")
 		t.Errorf("lot page (%d) does not say the claim keeps 0.4 t, naming AS9G:\n%s", resp.StatusCode, page[max(0, i):min(len(page), i+1500)])
 	}
