@@ -36,11 +36,13 @@ func crReport(id, when, lot, report string) string {
 //	record the claim stays 0.4 t: taken in both orders — directly, and
 //	after an H2O 0 % report on Oct 9.
 //	Run M was fed 10 t × 1 % = 0.1 t Pr and Om at 600 kg holds 0.6 × 20 %
-//	= 0.12 t Pr: element_gain, Om's physical Pr capped at 0.1 t; but a
-//	claim is stated against the metal the lot is said to contain, its
-//	assay (fix9y item 1; fix9p read the capped 0.46 t).
-//	Display: PAK 0.4 ÷ 0.48 = 83.3 % (< the stated 100 %), not covered
-//	1 − 0.4 ÷ 0.48 = 16.7 % (0.08 t); the statement unchanged (claims
+//	= 0.12 t Pr: element_gain, Om's physical Pr capped at 0.1 t. What
+//	the claimed view says the lot holds now is the physical origin's own
+//	capped content (issue 9, fix9ab: one figure for both views), Nd
+//	0.6 × 60 % = 0.36 t (≤ 0.4 t in) + Pr 0.1 t = 0.46 t, not the 0.48 t
+//	its assay says.
+//	Display: PAK 0.4 ÷ 0.46 = 87.0 % (< the stated 100 %), not covered
+//	1 − 0.4 ÷ 0.46 = 13.0 % (0.06 t); the statement unchanged (claims
 //	0.4, closing 0).
 func testClaimRecordOrder(t *testing.T, open Opener) {
 	for _, between := range []bool{false, true} {
@@ -76,9 +78,9 @@ func testClaimRecordOrder(t *testing.T, open Opener) {
 				t.Fatal(err)
 			}
 			cl := o.Claimed
-			if cl == nil || cl.Status != custody.ClaimAccepted || !ctNear(cl.Tonnes, 0.4) || !ctNear(cl.Contains, 0.48) || len(cl.ByCountry) != 1 ||
-				!ctNear(cl.ByCountry[0].Share, 0.4/0.48) || !ctNear(cl.ByCountry[0].Tonnes, 0.4) || !ctNear(cl.NotCovered, 1-0.4/0.48) || !ctNear(cl.NotCoveredTonnes(), 0.08) {
-				t.Errorf("claim on Om %+v; want accepted, 0.4 t of the 0.48 t held now by assay: PAK 83.3 %%, 16.7 %% (0.08 t) not covered", cl)
+			if cl == nil || cl.Status != custody.ClaimAccepted || !ctNear(cl.Tonnes, 0.4) || !ctNear(cl.Contains, 0.46) || len(cl.ByCountry) != 1 ||
+				!ctNear(cl.ByCountry[0].Share, 0.4/0.46) || !ctNear(cl.ByCountry[0].Tonnes, 0.4) || !ctNear(cl.NotCovered, 1-0.4/0.46) || !ctNear(cl.NotCoveredTonnes(), 0.06) {
+				t.Errorf("claim on Om %+v; want accepted, 0.4 t of the 0.46 t held now (Pr capped at the 0.1 t fed): PAK 87.0 %%, 13.0 %% (0.06 t) not covered", cl)
 			}
 			st, err := custody.StatementOf(ctx, cs, "urn:t:site:mb", "2025-10", nil, time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
 			if err != nil {
