@@ -2888,11 +2888,11 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 // runInputCaps is, per element, what run r's inputs held of it, where
 // every input's grade of it is measured: the products' figure of an
 // element counts no more than this in the credit bound (productBound), so
-// the bound is Σ over elements of min(products, inputs) — PK 10 t at Nd
-// 4 % + Pr 1 % into 1 t of oxide at Nd 30 % + Pr 30 % bounds credits at
-// min(0.3, 0.4) + min(0.3, 0.1) = 0.4 t, not 0.6 t (fix9m: a gain is
-// never counted as credit in; fix9aa: one rule however the run reaches
-// the account). The balance is the run's element balance (runBalance,
+// each element's bound is min(products, inputs) — PK 10 t at Nd 4 % + Pr
+// 1 % into 1 t of oxide at Nd 30 % + Pr 30 % bounds the Nd credits at
+// min(0.3, 0.4) = 0.3 t and the Pr credits at min(0.3, 0.1) = 0.1 t
+// (fix9m: a gain is never counted as credit in; fix9aa: one rule however
+// the run reaches the account; fix9ad: per element). The balance is the run's element balance (runBalance,
 // the same weighing the physical origin reads: parts at their own
 // grades, over-consumption, containers as read) over every live edge of
 // the run over all time (runEdges): its stored events and, at capture,
