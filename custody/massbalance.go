@@ -1265,9 +1265,10 @@ type mbCalc struct {
 	runEdges map[string][]critmin.LotEdge
 	// madeMoist memoises madeMoisture by run and lot (fix9h).
 	madeMoist map[[2]string]*float64
-	// runCredited is, by category and run key, the credits runs replayed
-	// so far earned (a run split over periods: productBound).
-	runCredited map[[2]string]float64
+	// runCredited is, by category, run key and element, the credits in
+	// that element runs replayed so far earned (a run split over
+	// periods: productBound).
+	runCredited map[[3]string]float64
 }
 
 // runOutput is one output lot of a run and the dry tonnes the run
@@ -2415,7 +2416,13 @@ func (mc *mbCalc) markEarlierInputs(runs []*ledgerRun, from time.Time) error {
 // runCredits are one run's credits in one category, by origin, event and input lot,
 // and the conversion factor they were earned at.
 type runCredits struct {
-	byC map[[3]string]float64 // by origin, event and input lot
+	byC map[[3]string]float64 // by origin, event and input lot: Σ of byEl over the category's elements
+	// byEl is, by element of the category, the credits of each origin,
+	// event and input lot in that element (contained element × factor):
+	// the product bound cuts each element by its own factor, so the
+	// origin split of an element follows that element's feeds
+	// (productBound).
+	byEl map[string]map[[3]string]float64
 	// input is the run's qualifying input by origin: contained
 	// qualifying element consumed (capped at what each lot contains:
 	// creditCap), before the conversion factor and the product bound —
@@ -2583,13 +2590,18 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 							if err != nil {
 								return nil, err
 							}
-							out[id] = &runCredits{byC: map[[3]string]float64{}, factor: cf, source: src, at: map[string]time.Time{}}
+							out[id] = &runCredits{byC: map[[3]string]float64{}, byEl: map[string]map[[3]string]float64{}, factor: cf, source: src, at: map[string]time.Time{}}
 						}
 						key := [3]string{k, ev.EventID, f.lot.ID}
 						if t, ok := out[id].at[ev.EventID]; !ok || ev.EventTime.Before(t) {
 							out[id].at[ev.EventID] = ev.EventTime
 						}
-						out[id].byC[key] += mass * g * sh * out[id].factor
+						v := mass * g * sh * out[id].factor
+						out[id].byC[key] += v
+						if out[id].byEl[el] == nil {
+							out[id].byEl[el] = map[[3]string]float64{}
+						}
+						out[id].byEl[el][key] += v
 						if out[id].input == nil {
 							out[id].input = map[string]float64{}
 						}
@@ -2705,43 +2717,60 @@ func (mc *mbCalc) loadRunMade() error {
 }
 
 // productBound bounds the credits rc that run r earns in category catID
-// by what the run's outputs of the category's product contain (ISO
-// 22095-2 mass balance: credits in are the qualifying characteristic ×
-// the conversion factor, and a run cannot credit more qualifying element
-// than its products hold): 10 t of concentrate at 5 % Nd+Pr, factor 0.9,
-// turned into 1 kg of oxide at 80 % Nd+Pr credits 0.0008 t, not 0.45 t.
-// The bound is Σ over the run's outputs of the product commodity, over
-// every event of the run (transformationID, EPCIS 2.0 §7.4.6), of dry
-// tonnes produced × the output's own dry grade of each of the category's
-// elements (GradesOf: assayed figures, as element accounting reads them),
-// the sum of each element over the outputs capped at what the run's
-// inputs held of it (runInputCaps: min(products, inputs) per element, the
-// run's own element balance over its stored edges and, at capture, the
-// document's alike — a gain never earns credit, fix9m, fix9aa);
-// outputs of another commodity (residue, tailings) count nothing. An
-// output without its own assay of an element counts none of it, so a run
-// whose products are not assayed earns no credit until they are (a
-// product without an assay is "grade not measured", docs/origin.md):
-// the statement is computed from the record, so a later assay of the
-// product gives the credit on the next read. Credits of a run split over
-// periods count together against the bound. Where the bound bites, every
-// credit line of the run in the category is scaled by bound ÷ credits
-// (origin shares stay as the inputs give them) and carries a note saying
-// what the products hold and what inputs × factor would have credited.
+// by what the run's outputs of the category's product contain, element
+// by element (ISO 22095-2 mass balance: credits in are the qualifying
+// characteristic × the conversion factor, and a run cannot credit more
+// of an element than its products hold of it): 10 t of concentrate at
+// Nd 4 % + Pr 1 %, factor 0.9, turned into 1 kg of oxide at Nd 60 % + Pr
+// 20 % credits Nd min(0.36, 0.0006) + Pr min(0.09, 0.0002) = 0.0008 t,
+// not 0.45 t.
+//
+// For each element el of the category, the bound is B_el = the products'
+// content of el — Σ over the run's outputs of the product commodity,
+// over every event of the run (transformationID, EPCIS 2.0 §7.4.6), of
+// dry tonnes produced × the output's own dry grade of el (GradesOf:
+// assayed figures, as element accounting reads them) — capped at what
+// the run's inputs held of el (runInputCaps: the run's own element
+// balance over its stored edges and, at capture, the document's alike —
+// a gain never earns credit, fix9m, fix9aa); outputs of another
+// commodity (residue, tailings) count nothing. The run's credits in el
+// are C_el = Σ over its feeds of contained el × factor; less the credits
+// in el the run earned in earlier periods (E_el: a run split over
+// periods counts together against the bound), the credits kept are
+// min(C_el, max(0, B_el − E_el)), so each credit line's share in el is
+// scaled by f_el = min(1, max(0, B_el − E_el) ÷ C_el) and an origin's
+// credit is Σ over elements of its credit in el × f_el. One element's
+// loss so never cuts another element's credit, and the origin split
+// within an element follows that element's feeds (issue 9, fix9ad):
+// Pakistani feed carrying the Nd and Chinese feed the Pr, into a product
+// holding all the Nd but a part of the Pr, keeps the Pakistani Nd credit
+// whole and cuts the Chinese Pr credit alone. (Before fix9ad one factor
+// Σ B ÷ Σ C scaled every credit of the run.) An output without its own
+// assay of an element counts none of it, so a run whose products are not
+// assayed earns no credit until they are (a product without an assay is
+// "grade not measured", docs/origin.md): the statement is computed from
+// the record, so a later assay of the product gives the credit on the
+// next read. Each credit line with a share in an element cut carries a
+// note naming, per element, what the products hold, what inputs × factor
+// would credit and what was kept.
 func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCategory, rc *runCredits) error {
 	if err := mc.loadRunMade(); err != nil {
 		return err
 	}
+	credit := map[string]float64{} // C_el
 	total := 0.0
-	for _, t := range rc.byC {
-		total += t
+	for _, el := range cat.Elements {
+		for _, t := range rc.byEl[el] {
+			credit[el] += t
+			total += t
+		}
 	}
 	if total <= 0 {
 		return nil
 	}
-	var held, dry float64
-	var lots, unassayed, capped []string
-	byEl := map[string]float64{}
+	var dry float64
+	var lots, unassayed []string
+	prod := map[string]float64{}
 	for _, o := range mc.runOuts[r.key] {
 		l := mc.oc.lots[o.lot]
 		if l == nil || l.Commodity != cat.Product {
@@ -2753,7 +2782,7 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 		var missing []string
 		for _, el := range cat.Elements {
 			if v, ok := g[el]; ok {
-				byEl[el] += o.dry * v
+				prod[el] += o.dry * v
 			} else {
 				missing = append(missing, el)
 			}
@@ -2769,53 +2798,88 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 	if err != nil {
 		return err
 	}
+	bound := map[string]float64{} // B_el
+	var held float64
+	var holds, capped []string
 	for _, el := range cat.Elements {
-		t := byEl[el]
+		t := prod[el]
 		if in, ok := caps[el]; ok && t > in {
 			capped = append(capped, fmt.Sprintf("%s %s t counted as %s t", el, Figure(t), Figure(in)))
 			t = in
 		}
+		bound[el] = t
 		held += t
+		holds = append(holds, fmt.Sprintf("%s %s t", el, Figure(t)))
 	}
 	if mc.runCredited == nil {
-		mc.runCredited = map[[2]string]float64{}
+		mc.runCredited = map[[3]string]float64{}
 	}
-	k := [2]string{catID, r.key}
-	before := mc.runCredited[k]
-	left := max(0, held-before)
-	if total <= left+massTolerance {
-		mc.runCredited[k] = before + total
+	scale := map[string]float64{} // f_el of the elements cut
+	var cuts, kept, earlier, would []string
+	for _, el := range cat.Elements {
+		c := credit[el]
+		if c <= 0 {
+			continue
+		}
+		would = append(would, fmt.Sprintf("%s %s t", el, Figure(c)))
+		k := [3]string{catID, r.key, el}
+		before := mc.runCredited[k]
+		left := max(0, bound[el]-before)
+		if before > 0 {
+			earlier = append(earlier, fmt.Sprintf("%s %s t", el, Figure(before)))
+		}
+		if c <= left+massTolerance {
+			mc.runCredited[k] = before + c
+			kept = append(kept, fmt.Sprintf("%s %s t kept", el, Figure(c)))
+			continue
+		}
+		mc.runCredited[k] = before + left
+		scale[el] = left / c
+		cuts = append(cuts, fmt.Sprintf("%s %s t cut to %s t", el, Figure(c), Figure(left)))
+	}
+	if len(scale) == 0 {
 		return nil
 	}
-	mc.runCredited[k] = before + left
 	els := strings.Join(cat.Elements, "+")
 	run := runWords(r.xid(), r.event, r.at.UTC().Format("2006-01-02"))
-	would := fmt.Sprintf("inputs × factor %g would credit %s t", rc.factor, Figure(total))
+	wouldS := fmt.Sprintf("inputs × factor %g would credit %s t (%s)", rc.factor, Figure(total), strings.Join(would, ", "))
 	var note string
 	switch {
 	case held <= 0 && len(unassayed) > 0:
-		note = fmt.Sprintf("no credit from %s until its products are assayed: %s (grade not measured, counted as holding none); %s", run, strings.Join(unassayed, "; "), would)
+		note = fmt.Sprintf("no credit from %s until its products are assayed: %s (grade not measured, counted as holding none); %s", run, strings.Join(unassayed, "; "), wouldS)
 	case len(lots) == 0:
-		note = fmt.Sprintf("no credit from %s: it made no %s lot, so its products hold no %s; %s", run, cat.Product, els, would)
+		note = fmt.Sprintf("no credit from %s: it made no %s lot, so its products hold no %s; %s", run, cat.Product, els, wouldS)
 	default:
-		note = fmt.Sprintf("bounded by what %s's products contain: %s t %s in %s t of %s (lot %s)", run, Figure(held), els, Figure(dry), cat.Product, strings.Join(lots, ", "))
+		note = fmt.Sprintf("bounded by what %s's products contain, element by element: %s in %s t of %s (lot %s)", run, strings.Join(holds, ", "), Figure(dry), cat.Product, strings.Join(lots, ", "))
 		if len(capped) > 0 {
 			note += ", capped at what its inputs held (element_gain: " + strings.Join(capped, "; ") + "; a gain earns no credit)"
 		}
 		if len(unassayed) > 0 {
 			note += "; " + strings.Join(unassayed, "; ") + " (not counted until assayed)"
 		}
-		if before > 0 {
-			note += fmt.Sprintf("; %s t of it credited already in an earlier period", Figure(before))
+		if len(earlier) > 0 {
+			note += "; credited already in an earlier period: " + strings.Join(earlier, ", ")
 		}
-		note += "; " + would
+		note += "; " + strings.Join(append(cuts, kept...), ", ") + "; " + wouldS
 	}
-	f := left / total
 	if rc.notes == nil {
 		rc.notes = map[[3]string]string{}
 	}
-	for key, t := range rc.byC {
-		rc.byC[key] = t * f
+	for key := range rc.byC {
+		sum, cut := 0.0, false
+		for _, el := range cat.Elements {
+			t := rc.byEl[el][key]
+			if f, ok := scale[el]; ok && t > 0 {
+				t *= f
+				rc.byEl[el][key] = t
+				cut = true
+			}
+			sum += t
+		}
+		if !cut {
+			continue
+		}
+		rc.byC[key] = sum
 		rc.notes[key] = joinNotes(rc.notes[key], note)
 	}
 	return nil
@@ -2824,11 +2888,11 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 // runInputCaps is, per element, what run r's inputs held of it, where
 // every input's grade of it is measured: the products' figure of an
 // element counts no more than this in the credit bound (productBound), so
-// the bound is Σ over elements of min(products, inputs) — PK 10 t at Nd
-// 4 % + Pr 1 % into 1 t of oxide at Nd 30 % + Pr 30 % bounds credits at
-// min(0.3, 0.4) + min(0.3, 0.1) = 0.4 t, not 0.6 t (fix9m: a gain is
-// never counted as credit in; fix9aa: one rule however the run reaches
-// the account). The balance is the run's element balance (runBalance,
+// each element's bound is min(products, inputs) — PK 10 t at Nd 4 % + Pr
+// 1 % into 1 t of oxide at Nd 30 % + Pr 30 % bounds the Nd credits at
+// min(0.3, 0.4) = 0.3 t and the Pr credits at min(0.3, 0.1) = 0.1 t
+// (fix9m: a gain is never counted as credit in; fix9aa: one rule however
+// the run reaches the account; fix9ad: per element). The balance is the run's element balance (runBalance,
 // the same weighing the physical origin reads: parts at their own
 // grades, over-consumption, containers as read) over every live edge of
 // the run over all time (runEdges): its stored events and, at capture,
