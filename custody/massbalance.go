@@ -1674,7 +1674,9 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		if pc.ce.At.Before(pc.made) {
 			cl, ref = mc.earlyClaim(l, pc, periods, p)
 		} else {
-			cl, ref = mc.claim(l, pc.ce, p)
+			if cl, ref, err = mc.claim(l, pc.ce, p, pc.run); err != nil {
+				return nil, err
+			}
 			mc.noteWindowShort(cl)
 			mc.uncoveredByAssay(l, cl, ref)
 			laterAssayNote(pc.lot, pc.ce.At, cl)
@@ -3238,7 +3240,7 @@ func (mc *mbCalc) uncoveredByAssay(l *critmin.Lot, cl *Claim, ref []RefusedClaim
 // of a gained run limits its physical origin and its credits in (a gain
 // never earns credit: creditCap), never the claim (ISO 22095-2: claims
 // out ≤ credits in, both in the qualifying characteristic).
-func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPeriod) (*Claim, []RefusedClaim) {
+func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPeriod, r ledgerRun) (*Claim, []RefusedClaim, error) {
 	cl := &Claim{Site: mc.d.Site, Period: p.ID, Method: mc.cur.Method, Event: ce.Event, ByCountry: []Share{}, Status: ClaimAccepted, Elements: []string{}}
 	var ref []RefusedClaim
 	refuse := func(cat, c string, claimed, avail float64, msg string) []RefusedClaim {
@@ -3248,14 +3250,28 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	// (A site not yet in stored master data may be arriving with the
 	// document being captured; claimOf refuses claims at unknown sites.)
 	if st := mc.oc.sites[siteKey(mc.d.Site)]; st != nil && st.CustodyModel != MassBalance {
-		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, epcis.Canonical(mc.d.Site)))
+		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, epcis.Canonical(mc.d.Site))), nil
 	}
 	catID, ok := mc.byOut[ledger.CanonicalCommodity(l.Commodity)]
 	if !ok {
-		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s declares no material category for product %q in period %s (field cm:originClaim)", l.ID, epcis.Canonical(mc.d.Site), l.Commodity, p.ID))
+		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s declares no material category for product %q in period %s (field cm:originClaim)", l.ID, epcis.Canonical(mc.d.Site), l.Commodity, p.ID)), nil
 	}
 	a := mc.acc[catID]
 	cl.Category, cl.Elements = catID, a.cat.Elements
+	stated := func() {
+		for _, c := range sortedKeys(l.OriginClaim) {
+			cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Share: l.OriginClaim[c]})
+		}
+	}
+	// The category is the product's, decided here once; the product is
+	// in its mass-balance system only if the run that made it consumed
+	// one of the category's inputs (fix9ae).
+	if fed, took, err := mc.categoryFed(r, a.cat); err != nil {
+		return nil, nil, err
+	} else if !fed {
+		stated()
+		return cl, refuse(catID, "", 0, 0, notInCategory(l.ID, mc.d.Site, catID, a.cat, p.ID, r, took)), nil
+	}
 	g := GradesOf(l)
 	var q float64
 	var missing []string
@@ -3272,10 +3288,8 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		// and counting Nd alone would under-state the claim.
 		// The claim as stated (shares, tonnes unknown), so that the lot
 		// page and the certificate show what was claimed and refused.
-		for _, c := range sortedKeys(l.OriginClaim) {
-			cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Share: l.OriginClaim[c]})
-		}
-		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim on %s cannot be measured", l.ID, epcis.Canonical(mc.d.Site), catID, p.ID, strings.Join(missing, "+"), strings.Join(a.cat.Elements, "+")))
+		stated()
+		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim on %s cannot be measured", l.ID, epcis.Canonical(mc.d.Site), catID, p.ID, strings.Join(missing, "+"), strings.Join(a.cat.Elements, "+"))), nil
 	}
 	// A claim keeps what it took at capture (fix9g): an assay of the
 	// claimed lot recorded after the claim (mc.lateAssays) that puts its
@@ -3305,6 +3319,17 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		}
 	}
 	cl.Tonnes = q
+	// A lot its run's inputs put none of the category's elements into
+	// holds none, whatever its assay says (element_gain caps it at 0):
+	// any share claimed of it exceeds what it holds (fix9ae).
+	if none, err := mc.holdsNone(r, a.cat); err != nil {
+		return nil, nil, err
+	} else if none && q > claimTolerance {
+		for _, c := range sortedKeys(l.OriginClaim) {
+			cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Share: l.OriginClaim[c], Tonnes: q * l.OriginClaim[c]})
+		}
+		return cl, refuse(catID, "", 0, 0, holdsNoneClause(l.ID, mc.d.Site, catID, a.cat, p.ID, r, q, cl.ByCountry)), nil
+	}
 	pct := a.percentages(mc.cur.CarryForward)
 	var shorts, rolling []overClaim
 	for _, c := range sortedKeys(l.OriginClaim) {
@@ -3329,7 +3354,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 			msg += fmt.Sprintf("; %s: each origin is checked against its own share of the qualifying input over the window, and the claim, one statement, is refused as a whole", shortfallInAll(rolling))
 		}
 		if !mc.book[l.ID] || !mc.recordedClaim(ce) {
-			return cl, mc.refuseAll(l, ce, cl, catID, rolling, msg)
+			return cl, mc.refuseAll(l, ce, cl, catID, rolling, msg), nil
 		}
 		// Accepted at capture, its window since changed by a later
 		// fact: not covered, yet booked in full like an over-claim
@@ -3353,18 +3378,29 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		// balance (ISO 22095 §11: outputs claimed ≤ qualifying input
 		// credited, net of expiry).
 		if avail := a.available(c); want > avail*(1+claimTolerance)+claimTolerance {
-			// The claim crosses categories only when its own category
-			// never earned credit of that origin and another holds some;
-			// a category that earned some and is short is over-claimed.
-			if other := mc.otherCategoryCredit(catID, c); other != "" && !a.earned[c] {
-				// Every origin that crosses categories is named with its
-				// own shortfall (fix9q).
-				shorts = append(shorts, overClaim{country: c, claimed: want, avail: avail, cross: true,
-					clause: fmt.Sprintf("claims %s t %s of %s origin but category %s's %s balance is %s t (shortfall %s t); %s",
-						Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), catID, country.Name(c), Figure(avail), ShortfallFigure(want-avail), other)})
-				continue
-			}
 			if !mc.book[l.ID] || !mc.recordedClaim(ce) {
+				// The claim crosses categories only when its own
+				// category never earned credit of that origin and
+				// another holds some; a category that earned some and
+				// is short is over-claimed. Either way it is refused
+				// on its own category's balance: the other category
+				// only words why. A claim booked in full (below) is
+				// never judged so: its category is its product's,
+				// decided when it was made, and whatever other
+				// categories the site declares or a retraction leaves
+				// them holding, it stays in its own category's account
+				// as a deficit (fix9ae, nu9f: a booked NdPr claim read
+				// "against another material category" and left the
+				// account once a retraction emptied its category's
+				// Pakistani credit while the Sb category held some).
+				if other := mc.otherCategoryCredit(catID, c); other != "" && !a.earned[c] {
+					// Every origin that crosses categories is named
+					// with its own shortfall (fix9q).
+					shorts = append(shorts, overClaim{country: c, claimed: want, avail: avail, cross: true,
+						clause: fmt.Sprintf("claims %s t %s of %s origin but category %s's %s balance is %s t (shortfall %s t); %s",
+							Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), catID, country.Name(c), Figure(avail), ShortfallFigure(want-avail), other)})
+					continue
+				}
 				// Refused: every short origin is named with its own
 				// shortfall (fix9o), not only the first.
 				shorts = append(shorts, overClaim{country: c, claimed: want, avail: avail,
@@ -3389,11 +3425,11 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	}
 	for _, s := range shorts {
 		if s.cross {
-			return cl, mc.refuseCrossCategory(l, ce, cl, catID, a.cat, p.ID, shorts)
+			return cl, mc.refuseCrossCategory(l, ce, cl, catID, a.cat, p.ID, shorts), nil
 		}
 	}
 	if len(shorts) > 0 {
-		return cl, mc.refuseOverClaim(l, ce, cl, catID, p.ID, shorts)
+		return cl, mc.refuseOverClaim(l, ce, cl, catID, p.ID, shorts), nil
 	}
 	sortShares(cl.ByCountry)
 	for _, sh := range cl.ByCountry {
@@ -3418,7 +3454,122 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 			a.allocate(sh.Key, "")
 		}
 	}
-	return cl, ref
+	return cl, ref, nil
+}
+
+// categoryFed reports whether run r consumed an input of category cat —
+// a lot of one of its input commodities, or one packed in a container
+// the run was fed — or material of the category that already entered
+// the site's account (recirculated: an off-grade product of the category
+// fed again). Over every live event of the run (its transformationID,
+// EPCIS 2.0 §7.4.6), stored and, at capture, the document's; events
+// declared in error do not count. took lists, sorted, the commodities
+// the run did consume when it consumed none of the category's inputs.
+// ISO 22095-2: a claim draws on the balance of its material category,
+// whose credits in are the qualifying inputs to that system; the output
+// of a run that took none is not in the category's system, whatever
+// product it is called (fix9ae, nu9f: antimony trioxide made from REE
+// concentrate only drew on Pakistani antimony-ore credit).
+func (mc *mbCalc) categoryFed(r ledgerRun, cat critmin.MaterialCategory) (bool, []string, error) {
+	if err := mc.loadRunMade(); err != nil {
+		return false, nil, err
+	}
+	edges := mc.runEdges[r.key]
+	var ids []string
+	for _, e := range edges {
+		ids = append(ids, e.Parent)
+	}
+	if err := mc.oc.loadLots(ids); err != nil {
+		return false, nil, err
+	}
+	took := map[string]bool{}
+	for _, e := range edges {
+		in := mc.oc.lots[e.Parent]
+		if in == nil {
+			continue
+		}
+		feeds := []*critmin.Lot{in}
+		if in.OriginCountry == "" && in.Commodity == "" {
+			// A container: the lots it held when the run read it, as
+			// credits reads them.
+			c, err := mc.oc.upstreamAt(e.Parent, e.EventTime)
+			if err != nil {
+				return false, nil, err
+			}
+			if ec := mc.oc.edgeComp(e); ec != nil {
+				c = ec
+			}
+			for _, pt := range c.parts {
+				if l := mc.oc.lots[pt.id]; l != nil {
+					feeds = append(feeds, l)
+				}
+			}
+		}
+		for _, f := range feeds {
+			if f.Commodity == "" {
+				continue
+			}
+			if inputOfCategory(cat, f.Commodity) {
+				return true, nil, nil
+			}
+			if re, err := mc.recirculated(f.ID, cat, r.at); err != nil {
+				return false, nil, err
+			} else if re {
+				return true, nil, nil
+			}
+			took[ledger.CanonicalCommodity(f.Commodity)] = true
+		}
+	}
+	return false, sortedKeys(took), nil
+}
+
+// notInCategory is the refusal of a claim on lot, of category catID at
+// site, period, whose run r consumed none of the category's inputs (it
+// consumed took): "claim on lot L refused: site S, category sb
+// (antimony_ore → antimony_trioxide on Sb), period P: the run of event E
+// (…), which made it, consumed none of the category's inputs
+// (antimony_ore) — it consumed ree_concentrate — so …".
+func notInCategory(lot, site, catID string, cat critmin.MaterialCategory, period string, r ledgerRun, took []string) string {
+	consumed := "it consumed no input"
+	if len(took) > 0 {
+		consumed = "it consumed " + strings.Join(took, ", ")
+	}
+	return fmt.Sprintf("claim on lot %s refused: site %s, category %s (%s), period %s: %s, which made it, consumed none of the category's inputs (%s) — %s — so the lot is not in the category's mass-balance system and the category's balance cannot back a claim on it (ISO 22095-2: a claim draws on the balance of its material category, whose credits in are the qualifying inputs to that system)",
+		lot, epcis.Canonical(site), catID, categoryFlow(cat), period, runWords(r.xid(), r.event, r.at.UTC().Format(time.DateOnly)), strings.Join(cat.Inputs, ", "), consumed)
+}
+
+// holdsNone reports whether run r's inputs held none of any of cat's
+// elements, every one measured (runInputCaps: 0 t of each in): each of
+// its outputs then holds none of them, its assay capped at 0 t
+// (element_gain, the physical origin's figure).
+func (mc *mbCalc) holdsNone(r ledgerRun, cat critmin.MaterialCategory) (bool, error) {
+	caps, err := mc.runInputCaps(r)
+	if err != nil {
+		return false, err
+	}
+	for _, el := range cat.Elements {
+		if in, ok := caps[el]; !ok || in > claimTolerance {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// holdsNoneClause is the refusal of a claim of q t (assayed) on lot,
+// whose run r's inputs held none of cat's elements: "claim on lot L
+// refused: site S, category C (…), period P: lot L holds 0 t Sb — the
+// inputs of the run of event E (…), which made it, held none, so its
+// assayed 0.3 t Sb is capped at 0 t (element_gain) — and the claim
+// states Pakistan 50.0 % (0.15 t Sb) of it: claimed tonnes can never
+// exceed what the lot holds".
+func holdsNoneClause(lot, site, catID string, cat critmin.MaterialCategory, period string, r ledgerRun, q float64, by []Share) string {
+	els := strings.Join(cat.Elements, "+")
+	var parts []string
+	for _, sh := range by {
+		parts = append(parts, fmt.Sprintf("%s %s (%s t %s)", sh.Name, Percent(sh.Share), Figure(sh.Tonnes), els))
+	}
+	return fmt.Sprintf("claim on lot %s refused: site %s, category %s (%s), period %s: lot %s holds 0 t %s — the inputs of %s, which made it, held none, so its assayed %s t %s is capped at 0 t (element_gain) — and the claim states %s of it: the tonnes claimed can never exceed what the lot holds (ISO 22095-2: a claim is on the qualifying characteristic the product contains)",
+		lot, epcis.Canonical(site), catID, categoryFlow(cat), period, lot, els, runWords(r.xid(), r.event, r.at.UTC().Format(time.DateOnly)), Figure(q), els, strings.Join(parts, ", "))
 }
 
 // overClaim is one origin of a claim that its own balance cannot cover:
