@@ -3321,10 +3321,12 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	cl.Tonnes = q
 	// A lot its run's inputs put none of the category's elements into
 	// holds none, whatever its assay says (element_gain caps it at 0):
-	// any share claimed of it exceeds what it holds (fix9ae).
+	// any share claimed of it exceeds what it holds (fix9ae). Judged at
+	// capture: a stored claim whose lot a later fact leaves holding less
+	// is read against what it holds now (coveredNow).
 	if none, err := mc.holdsNone(r, a.cat); err != nil {
 		return nil, nil, err
-	} else if none && q > claimTolerance {
+	} else if none && q > claimTolerance && !mc.recordedClaim(ce) {
 		for _, c := range sortedKeys(l.OriginClaim) {
 			cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Share: l.OriginClaim[c], Tonnes: q * l.OriginClaim[c]})
 		}
@@ -3465,6 +3467,13 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 // EPCIS 2.0 §7.4.6), stored and, at capture, the document's; events
 // declared in error do not count. took lists, sorted, the commodities
 // the run did consume when it consumed none of the category's inputs.
+// Only a run whose every input is known can be found outside the
+// category: an input lot no longer on record (its maker declared in
+// error), a container holding nothing known when the run read it, or
+// a run with no live input at all (its input events declared in error)
+// leaves the claim to the balance, which credits nothing for them — a
+// claim accepted at capture is then not covered and stays booked
+// (TestSplitRunRetractionBreaksClaim).
 // ISO 22095-2: a claim draws on the balance of its material category,
 // whose credits in are the qualifying inputs to that system; the output
 // of a run that took none is not in the category's system, whatever
@@ -3486,7 +3495,7 @@ func (mc *mbCalc) categoryFed(r ledgerRun, cat critmin.MaterialCategory) (bool, 
 	for _, e := range edges {
 		in := mc.oc.lots[e.Parent]
 		if in == nil {
-			continue
+			return true, nil, nil
 		}
 		feeds := []*critmin.Lot{in}
 		if in.OriginCountry == "" && in.Commodity == "" {
@@ -3505,6 +3514,9 @@ func (mc *mbCalc) categoryFed(r ledgerRun, cat critmin.MaterialCategory) (bool, 
 				}
 			}
 		}
+		if len(feeds) == 1 && in.Commodity == "" {
+			return true, nil, nil // a container holding nothing known
+		}
 		for _, f := range feeds {
 			if f.Commodity == "" {
 				continue
@@ -3519,6 +3531,9 @@ func (mc *mbCalc) categoryFed(r ledgerRun, cat critmin.MaterialCategory) (bool, 
 			}
 			took[ledger.CanonicalCommodity(f.Commodity)] = true
 		}
+	}
+	if len(took) == 0 {
+		return true, nil, nil // no live input: the balance credits none
 	}
 	return false, sortedKeys(took), nil
 }
