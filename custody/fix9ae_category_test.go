@@ -114,6 +114,10 @@ func TestBookedClaimKeepsCategory(t *testing.T) {
 				if cl.Status != custody.ClaimNotCovered || cl.Category != "ree" || !near(cl.Shortfall, 0.3) {
 					t.Errorf("O2 (%d) after R1 declared in error: status %s category %s shortfall %v (%s), want not covered, ree, 0.3 t", i, cl.Status, cl.Category, cl.Shortfall, cl.Error)
 				}
+				// The lot page, lots CSV and CLI word it by its status.
+				if txt := custody.RefusedClaimText(cl); !strings.HasPrefix(txt, "claim not covered: stated Pakistan 100.0 % — accepted at capture, no longer covered since urn:t:ev:R1") {
+					t.Errorf("O2 (%d) reads %q, want not covered since R1's retraction", i, txt)
+				}
 			}
 			oct := time.Date(2025, 10, 7, 12, 0, 0, 0, time.UTC)
 			sameLine(t, "Oct (R1 declared in error)", line(t, mbfxStatement(t, db, "2025-10", oct), "ree", "PAK"), 0, 0, 0.3, 0, -0.3)
@@ -220,39 +224,33 @@ func xidEvent(id, xid, when string, inputs []string, out string, t float64, extr
 	 "transformationID": "urn:t:xid:` + xid + `", "inputQuantityList": [` + strings.Join(in, ",") + `]` + outs + `, "bizLocation": {"id": "urn:t:site:mb"}` + ilmd + `}`
 }
 
-// TestClaimOutsideCategorySystem (fix9ae, nu9f finding 2): a claim on a
-// category's product made by a run that consumed none of the category's
-// inputs is refused, at capture and when stored: the product is not in
-// the category's mass-balance system (ISO 22095-2: a claim draws on the
-// balance of its material category, whose credits in are the qualifying
-// inputs to that system).
-//
-// Feeds: S1 (PAK antimony ore) 10 t at Sb 40 % (4 t Sb); SC (CHN
-// antimony ore) 10 t at Sb 40 %; C3, C4 (CHN REE concentrate) 10 t at
-// Nd 4 % + Pr 1 % + Sb 0 %.
-//
-//	RS (Oct 5): S1 10 t → SBT 4 t at Sb 80 % (3.2 t): sb PAK credit
-//	            min(4 × 0.8, 3.2) = 3.2 t.
-//	RD (Oct 6): C3 10 t → OD 0.5 t antimony trioxide at Sb 60 % (0.3 t
-//	            assayed), claiming PAK: 0.3 ≤ 3.2 on the balance, but RD
-//	            consumed no antimony ore (OD's Sb is capped at C3's 0 t):
-//	            refused at capture, nothing stored.
-//	Run X (Oct 7), event XA: SC 10 t; event XB: C4 10 t → OE 0.375 t at
-//	            Sb 80 % = 0.3 t claiming PAK: X consumed antimony ore SC,
-//	            0.3 ≤ 3.2, accepted. X credits sb CHN min(4 × 0.8 = 3.2,
-//	            OE's 0.3) = 0.3 t.
-//	XA declared in error (Oct 8): X consumed only C4, no antimony ore;
-//	            OE's Sb capped at 0: its claim reads refused in every view
-//	            and leaves the account.
-//
-// Statement October, sb PAK: 0 + 3.2 − 0 − 0 = 3.2 (before the
-// declaration: 3.2 − 0.3 = 2.9); sb CHN: credits 0 after it.
-func TestClaimOutsideCategorySystem(t *testing.T) {
-	ctx := context.Background()
-	db, svc := store9ae(t, true,
+// sbSite9ae stores at site mb (decl9ae with sb) S1 (PAK antimony ore)
+// 10 t at Sb 40 % (4 t Sb), SC (CHN antimony ore) 10 t at Sb 40 %, C3 and
+// C4 (CHN REE concentrate) 10 t at Nd 4 % + Pr 1 % + Sb 0 %, and run RS
+// (Oct 5): S1 10 t → SBT 4 t antimony trioxide at Sb 80 % (3.2 t): sb PAK
+// credit min(4 × 0.8, 3.2) = 3.2 t.
+func sbSite9ae(t *testing.T) (*sqldb.DB, *ledger.Service) {
+	t.Helper()
+	return store9ae(t, true,
 		feed("S1", "antimony_ore", "PAK", 10, "Sb:40"), feed("SC", "antimony_ore", "CHN", 10, "Sb:40"),
 		feed("C3", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1", "Sb:0"), feed("C4", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1", "Sb:0"),
 		runOf("RS", "mb", "2025-10-05T00:00:00Z", []string{"S1:10"}, product{lot: "SBT", commodity: "antimony_trioxide", t: 4, assays: []string{"Sb:80"}}))
+}
+
+// TestClaimOutsideCategoryAtCapture (fix9ae, nu9f finding 2): a claim
+// on a category's product made by a run that consumed none of the
+// category's inputs is refused at capture: the product is not in the
+// category's mass-balance system (ISO 22095-2: a claim draws on the
+// balance of its material category, whose credits in are the qualifying
+// inputs to that system). At sbSite9ae (sb PAK 3.2 t):
+//
+//	RD (Oct 6): C3 10 t → OD 0.5 t antimony trioxide at Sb 60 % (0.3 t
+//	  assayed), claiming PAK: 0.3 ≤ 3.2 on the balance, but RD consumed
+//	  no antimony ore (OD's Sb is capped at C3's 0 t): refused, nothing
+//	  stored; the sb PAK line stays 0 + 3.2 − 0 − 0 = 3.2.
+func TestClaimOutsideCategoryAtCapture(t *testing.T) {
+	ctx := context.Background()
+	db, svc := sbSite9ae(t)
 	err := mbfxTry(svc, "2025-10-06T01:00:00Z",
 		runOf("RD", "mb", "2025-10-06T00:00:00Z", []string{"C3:10"}, product{lot: "OD", commodity: "antimony_trioxide", t: 0.5, assays: []string{"Sb:60"}, extra: claimPAK}))
 	if critmin.ErrorCode(err) != critmin.EINVALID {
@@ -266,6 +264,24 @@ func TestClaimOutsideCategorySystem(t *testing.T) {
 	if ls, _ := db.FindLotsByID(ctx, []string{"urn:t:lot:OD"}); len(ls) != 0 {
 		t.Errorf("refused capture stored OD")
 	}
+	sameLine(t, "Oct", line(t, mbfxStatement(t, db, "2025-10", time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC)), "sb", "PAK"), 0, 3.2, 0, 0, 3.2)
+}
+
+// TestClaimOutsideCategoryStored (fix9ae, nu9f finding 2): a stored
+// claim whose run, after a later fact, consumed none of the category's
+// inputs reads refused, in every view, and leaves the account. At
+// sbSite9ae (sb PAK 3.2 t):
+//
+//	Run X (Oct 7), event XA: SC 10 t; event XB: C4 10 t → OE 0.375 t at
+//	  Sb 80 % = 0.3 t claiming PAK: X consumed antimony ore SC, 0.3 ≤
+//	  3.2, accepted. X credits sb CHN min(4 × 0.8 = 3.2, OE's 0.3) =
+//	  0.3 t. Statement: sb PAK 0 + 3.2 − 0.3 − 0 = 2.9.
+//	XA declared in error (Oct 8): X consumed only C4, no antimony ore;
+//	  OE's Sb is capped at C4's 0 t: its claim reads refused and leaves
+//	  the account: sb PAK 0 + 3.2 − 0 − 0 = 3.2; sb CHN credits 0.
+func TestClaimOutsideCategoryStored(t *testing.T) {
+	ctx := context.Background()
+	db, svc := sbSite9ae(t)
 	xa := xidEvent("XA", "X", "2025-10-07T00:00:00Z", []string{"SC:10"}, "", 0, "")
 	mbfxCapture(t, svc, "2025-10-07T02:00:00Z", "run X, OE's claim of 0.3 t on 3.2 t",
 		xa, xidEvent("XB", "X", "2025-10-07T01:00:00Z", []string{"C4:10"}, "OE", 0.375, claimPAK))
