@@ -3239,7 +3239,15 @@ func (mc *mbCalc) uncoveredByAssay(l *critmin.Lot, cl *Claim, ref []RefusedClaim
 // is never a way to claim less than the lot is sold as holding. The cap
 // of a gained run limits its physical origin and its credits in (a gain
 // never earns credit: creditCap), never the claim (ISO 22095-2: claims
-// out ≤ credits in, both in the qualifying characteristic).
+// out ≤ credits in, both in the qualifying characteristic) — except that
+// a claim on a lot whose run's inputs held none of the category's
+// elements, capped at 0 t, is refused at capture (holdsNone). The
+// category is the product's (byOut), decided here once; the claim is
+// refused when run r, which made l, consumed none of the category's
+// inputs (categoryFed), at capture and when read. A claim accepted at
+// capture that a later fact leaves short is booked in full in that
+// category (book), never judged against another category's balance
+// (fix9ae). Errors are the store's.
 func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPeriod, r ledgerRun) (*Claim, []RefusedClaim, error) {
 	cl := &Claim{Site: mc.d.Site, Period: p.ID, Method: mc.cur.Method, Event: ce.Event, ByCountry: []Share{}, Status: ClaimAccepted, Elements: []string{}}
 	var ref []RefusedClaim
