@@ -76,21 +76,23 @@ func claimViews9ae(t *testing.T, db *sqldb.DB, lot string) []*custody.Claim {
 // Feeds: PK, PK2 (PAK) and CN, CN2 (CHN), 10 t each at Nd 4 % + Pr 1 %
 // (0.5 t Nd+Pr each); SB (PAK antimony ore) 10 t at Sb 40 % (4 t Sb).
 //
-//	R1  (Oct 5): PK 10 t → O1 0.5 t at Nd 60 % + Pr 20 % (0.4 t):
-//	             credit ree PAK min(0.5 × 0.9 = 0.45, 0.4) = 0.4 t.
+//	R1  (Oct 5): PK 10 t → O1 0.5 t at Nd 60 % + Pr 20 % (Nd 0.3 +
+//	             Pr 0.1 t): credit ree PAK, element by element (the
+//	             product bound, fix9ad), Nd min(0.4 × 0.9 = 0.36, 0.3) +
+//	             Pr min(0.1 × 0.9 = 0.09, 0.1) = 0.3 + 0.09 = 0.39 t.
 //	RSB (Oct 5, site b only): SB 10 t → SBT 4 t at Sb 80 % (3.2 t):
 //	             credit sb PAK min(4 × 0.8 = 3.2, 3.2) = 3.2 t.
 //	R2  (Oct 6): CN 10 t → O2 0.375 t at 80 % = 0.3 t, claiming PAK:
-//	             0.3 ≤ 0.4, accepted at capture; ree PAK left 0.1 t.
+//	             0.3 ≤ 0.39, accepted at capture; ree PAK left 0.09 t.
 //	R1 declared in error (Oct 7): ree PAK credits 0: O2 not covered,
 //	             shortfall 0.3 t, booked in full (ree PAK −0.3 t).
-//	R3  (Oct 8): PK2 10 t → O3 0.5 t (0.4 t): credit 0.4 t, repays the
-//	             0.3 t deficit first: O2 covered again, ree PAK 0.1 t.
+//	R3  (Oct 8): PK2 10 t → O3 0.5 t, as R1: credit 0.39 t, repays the
+//	             0.3 t deficit first: O2 covered again, ree PAK 0.09 t.
 //	R4  (Oct 9): CN2 10 t → O4 0.4375 t at 80 % = 0.35 t, claiming PAK:
-//	             0.35 > 0.1, refused, shortfall 0.35 − 0.1 = 0.25 t.
+//	             0.35 > 0.09, refused, shortfall 0.35 − 0.09 = 0.26 t.
 //
-// Statement October, ree PAK: opening 0 + credits 0.4 − claims 0.3 −
-// expired 0 = closing 0.1. Site b, sb PAK: 0 + 3.2 − 0 − 0 = 3.2.
+// Statement October, ree PAK: opening 0 + credits 0.39 − claims 0.3 −
+// expired 0 = closing 0.09. Site b, sb PAK: 0 + 3.2 − 0 − 0 = 3.2.
 // Sites a (ree only) and b (ree and sb) read the same ree figures.
 func TestBookedClaimKeepsCategory(t *testing.T) {
 	for _, site := range []struct {
@@ -105,7 +107,7 @@ func TestBookedClaimKeepsCategory(t *testing.T) {
 				feeds = append(feeds, runOf("RSB", "mb", "2025-10-05T12:00:00Z", []string{"SB:10"}, product{lot: "SBT", commodity: "antimony_trioxide", t: 4, assays: []string{"Sb:80"}}))
 			}
 			db, svc := store9ae(t, site.sb, feeds...)
-			mbfxCapture(t, svc, "2025-10-06T01:00:00Z", "O2's claim of 0.3 t on 0.4 t",
+			mbfxCapture(t, svc, "2025-10-06T01:00:00Z", "O2's claim of 0.3 t on 0.39 t",
 				mbfxOxide("R2", "2025-10-06T00:00:00Z", []string{"CN:10"}, "O2", 0.375, claimPAK))
 			retractEvent(t, svc, transformationOf(r1), "2025-10-07T00:00:00Z")
 			// Between the retraction and R3: not covered, shortfall
@@ -129,11 +131,11 @@ func TestBookedClaimKeepsCategory(t *testing.T) {
 				}
 			}
 			err := mbfxTry(svc, "2025-10-09T01:00:00Z", mbfxOxide("R4", "2025-10-09T00:00:00Z", []string{"CN2:10"}, "O4", 0.4375, claimPAK))
-			if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 0.25 t") || !strings.Contains(err.Error(), "category ree") {
-				t.Errorf("O4's claim of 0.35 t on 0.1 t: %v, want refused, category ree, shortfall 0.25 t", err)
+			if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 0.26 t") || !strings.Contains(err.Error(), "category ree") {
+				t.Errorf("O4's claim of 0.35 t on 0.09 t: %v, want refused, category ree, shortfall 0.26 t", err)
 			}
 			st := mbfxStatement(t, db, "2025-10", time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
-			sameLine(t, "Oct", line(t, st, "ree", "PAK"), 0, 0.4, 0.3, 0, 0.1)
+			sameLine(t, "Oct", line(t, st, "ree", "PAK"), 0, 0.39, 0.3, 0, 0.09)
 			if site.sb {
 				sameLine(t, "Oct", line(t, st, "sb", "PAK"), 0, 3.2, 0, 0, 3.2)
 			}
@@ -158,14 +160,15 @@ func TestBookedClaimKeepsCategory(t *testing.T) {
 // (CHN antimony ore) 10 t at Sb 40 %; PK (PAK REE concentrate) 10 t at
 // Nd 4 % + Pr 1 %.
 //
-//	RP  (Oct 4): PK 10 t → OP 0.5 t at Nd 60 % + Pr 20 %: ree PAK 0.4 t.
+//	RP  (Oct 4): PK 10 t → OP 0.5 t at Nd 60 % + Pr 20 %: ree PAK
+//	             Nd min(0.36, 0.3) + Pr min(0.09, 0.1) = 0.39 t.
 //	RS  (Oct 5): S1 10 t → SBT 4 t at Sb 80 % (3.2 t): credit sb PAK
 //	             min(4 × 0.8, 3.2) = 3.2 t.
 //	RA  (Oct 6): SC 10 t → SA 0.375 t at Sb 80 % = 0.3 t, claiming PAK:
 //	             0.3 ≤ 3.2, accepted at capture.
 //	RS declared in error (Oct 7): sb PAK credits 0; SA not covered,
 //	             shortfall 0.3 t, booked (sb PAK −0.3 t) — in category sb,
-//	             though ree holds 0.4 t PAK.
+//	             though ree holds 0.39 t PAK.
 //	RS2 (Oct 8): S2 10 t → SBT2 4 t at Sb 80 %: credit 3.2 t; repays
 //	             0.3 t: SA covered again.
 //	RB  (Oct 9): SC2 10 t → SB2 0.375 t = 0.3 t claiming PAK: 0.3 ≤
@@ -200,7 +203,7 @@ func TestRetractedSbCreditKeepsSbClaim(t *testing.T) {
 	}
 	st := mbfxStatement(t, db, "2025-10", time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
 	sameLine(t, "Oct", line(t, st, "sb", "PAK"), 0, 3.2, 0.6, 0, 2.6)
-	sameLine(t, "Oct", line(t, st, "ree", "PAK"), 0, 0.4, 0, 0, 0.4)
+	sameLine(t, "Oct", line(t, st, "ree", "PAK"), 0, 0.39, 0, 0, 0.39)
 	if err := custody.CheckStatement(st); err != nil {
 		t.Error(err)
 	}
