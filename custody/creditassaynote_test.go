@@ -25,11 +25,13 @@ import (
 //
 // The entry carries "credit recomputed from the assay of Pr (event
 // urn:t:ev:ra of 2025-10-20), recorded after run urn:t:ev:E1 of 2025-10-05
-// consumed lot urn:t:lot:A: … now 4.56 t", after the bound's note ("…
-// inputs × factor 0.9 would credit 5.4 t"). The lot's record keeps only
-// its newest Pr assay, so the 4.5 t at the run is not restated from it
-// (the note says the earlier assay is no longer held). Other credits
-// (none re-assayed) carry no note.
+// consumed lot urn:t:lot:A: was 4.5 t at the run, now 4.56 t", after the
+// bound's note ("… inputs × factor 0.9 would credit 5.4 t"). The lot's
+// record keeps only its newest Pr assay, but the figure at the run is
+// read from A's events as they stood then (fix9ag): Nd min(3.6, 3.6) +
+// Pr min(0.9, 0.96) = 4.5 t (before fix9ag the note said the earlier
+// assay was no longer held). Other credits (none re-assayed) carry no
+// note.
 func TestCreditReassayedAfterRunIsNoted(t *testing.T) {
 	ctx := context.Background()
 	db, svc := mbSvc(t)
@@ -43,7 +45,7 @@ func TestCreditReassayedAfterRunIsNoted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const want = "credit recomputed from the assay of Pr (event urn:t:ev:ra of 2025-10-20), recorded after run urn:t:ev:E1 of 2025-10-05 consumed lot urn:t:lot:A: the figure at the run rested on the earlier assay, which the lot's record no longer holds; now 4.56 t"
+	const want = "credit recomputed from the assay of Pr (event urn:t:ev:ra of 2025-10-20), recorded after run urn:t:ev:E1 of 2025-10-05 consumed lot urn:t:lot:A: was 4.5 t at the run, now 4.56 t"
 	found := false
 	for _, c := range st.Categories {
 		for _, e := range c.Entries {

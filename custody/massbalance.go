@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"net/url"
 	"regexp"
@@ -601,88 +602,262 @@ func joinNotes(notes ...string) string {
 	return strings.Join(out, "; ")
 }
 
-// creditAssayNote words a credit that rests on an assay of its input lot
-// dated after the run that earned it (a final or umpire assay replacing
-// the provisional one, ISO 12743): the credit follows the better figure,
-// as the physical origin does (assay_after_run), but an auditor reading
-// the statement must see that it changed after the run — "credit
-// recomputed from the assay of event X of D (after run R of D0): was W t,
-// now T t". W is the credit at the assay in effect at the run: T × the
-// qualifying elements' dry grade then ÷ their grade now (mass and factor
-// unchanged), shown where the lot's record still holds that assay (it
-// keeps the newest of each analyte); "" when no qualifying assay is later
-// than the run. The assays read are those of what the run took
-// (ledger.RunInputScopes: the parts it took, each at its own assays,
-// dry-weighted; else the lot's own), as the credit reads them (issue 9,
-// fix9y): a later assay of the body left elsewhere changes no credit
-// earned on a part, and is not named.
-func creditAssayNote(l *critmin.Lot, elements []string, runEvent string, at time.Time, tonnes float64) string {
-	if l == nil {
-		return ""
+// creditAssayNote words a credit whose figures an assay dated after the
+// run that earned it changed: an assay of what the run took of its input
+// lot (a final or umpire assay replacing the provisional one, ISO 12743)
+// or of the run's product of the category (productBound reads the
+// products' assays now). The credit follows the better figures, as the
+// physical origin does (assay_after_run), but an auditor reading the
+// statement must see that it changed after the run — "credit recomputed
+// from the assay of Nd (event X of D), recorded after run R of D0
+// consumed lot L[, and from the assay of Nd (event Y of D) of its product
+// P, recorded after the run made it]: was W t at the run, now T t". W is
+// the credit the account computed from the facts as they stood at the run
+// (creditsAt: min(inputs × factor, products' bound), every figure read
+// from the run's lots replayed to the run's time, as the capture check
+// computed it then) — never the credit now scaled by a grade ratio, which
+// mixes facts of two times (issue 9, fix9ag: 0.292 × 0.324 / 0.378 =
+// 0.250286 for a credit of 0.2916 t at the run). A store that cannot give
+// the lots' events leaves W unstated and says so. "" when no qualifying
+// assay of either is dated after the run. The input's assays read are
+// those of what the run took (ledger.RunInputScopes: the parts it took,
+// each at its own assays; else the lot's own), as the credit reads them
+// (issue 9, fix9y): a later assay of the body left elsewhere changes no
+// credit earned on a part, and is not named.
+func (mc *mbCalc) creditAssayNote(r ledgerRun, p critmin.ClaimPeriod, before *creditState, catID string, key [3]string, at time.Time, tonnes float64, memo map[int64]map[string]*runCredits) (string, error) {
+	a := mc.acc[catID]
+	l := mc.oc.lots[key[2]]
+	if a == nil || l == nil {
+		return "", nil
 	}
+	runEvent := key[1]
+	if runEvent == "" {
+		runEvent = r.event
+	}
+	inputs, products := mc.assaysAfterRun(r, a.cat, l, runEvent, at)
+	if len(inputs) == 0 && len(products) == 0 {
+		return "", nil
+	}
+	var from []string
+	if len(inputs) > 0 {
+		from = append(from, fmt.Sprintf("the assay of %s, recorded after run %s of %s consumed lot %s", strings.Join(inputs, ", "), runEvent, at.UTC().Format("2006-01-02"), l.ID))
+	}
+	for _, pr := range products {
+		made := "recorded after the run made it"
+		if len(inputs) == 0 {
+			made = fmt.Sprintf("recorded after run %s of %s made it", runEvent, at.UTC().Format("2006-01-02"))
+		}
+		from = append(from, fmt.Sprintf("the assay of %s of its product %s, %s", strings.Join(pr.assays, ", "), pr.lot, made))
+	}
+	was := "the figure at the run is not known: the store does not give the lots' events to read them as they stood then; "
+	if before != nil {
+		then, ok := memo[at.UnixNano()]
+		if !ok {
+			var err error
+			if then, ok, err = mc.creditsAt(r, p, *before, at); err != nil {
+				return "", err
+			}
+			if ok {
+				memo[at.UnixNano()] = then
+			}
+		}
+		if ok {
+			w := 0.0
+			if rc := then[catID]; rc != nil {
+				w = rc.byC[key]
+			}
+			was = "was " + Figure(w) + " t at the run, "
+		}
+	}
+	return fmt.Sprintf("credit recomputed from %s: %snow %s t", strings.Join(from, ", and from "), was, Figure(tonnes)), nil
+}
+
+// laterProduct is a product of a run with the assays of the category's
+// elements dated after the run made it, worded for creditAssayNote.
+type laterProduct struct {
+	lot    string
+	assays []string
+}
+
+// assaysAfterRun are the assays bearing on a credit of category cat that
+// run r's event runEvent (at time at) earned on input lot l, dated after
+// the run: those of the qualifying elements of what the event took of l
+// (ledger.RunInputScopes, else the lot's own), and those of the run's
+// outputs of the category's product dated after the run made them (its
+// latest event linking an input to them), each worded "Nd (event X of
+// D)".
+func (mc *mbCalc) assaysAfterRun(r ledgerRun, cat critmin.MaterialCategory, l *critmin.Lot, runEvent string, at time.Time) ([]string, []laterProduct) {
 	qual := map[string]bool{}
-	for _, e := range elements {
+	for _, e := range cat.Elements {
 		qual[e] = true
+	}
+	word := func(a critmin.Assay) string {
+		return fmt.Sprintf("%s (event %s of %s)", a.Analyte, a.EventID, a.At.UTC().Format("2006-01-02"))
 	}
 	scopes, ok := ledger.RunInputScopes(l, runEvent)
 	if !ok {
 		scopes = []ledger.AssayScope{{Assays: l.Assays, Moisture: l.Moisture, DryTonnes: 1}}
 	}
-	var later []string
-	now, then, w, complete := 0.0, 0.0, 0.0, true
+	var inputs []string
 	for _, sc := range scopes {
 		if !(sc.DryTonnes > 0) {
 			continue
 		}
-		w += sc.DryTonnes
-		var before []critmin.Assay
 		for _, a := range sc.Assays {
-			if !qual[units.ElementOf(a.Analyte)] {
-				continue
-			}
-			if a.At.After(at) {
-				if s := fmt.Sprintf("%s (event %s of %s)", a.Analyte, a.EventID, a.At.UTC().Format("2006-01-02")); !slices.Contains(later, s) {
-					later = append(later, s)
-				}
-			} else {
-				before = append(before, a)
-			}
-		}
-		for e, g := range GradesOf(&critmin.Lot{ID: l.ID, Assays: sc.Assays, Moisture: sc.Moisture}) {
-			if qual[e] {
-				now += sc.DryTonnes * g
-			}
-		}
-		// The record keeps the newest assay of each analyte, so the
-		// figure at the run is shown only where an assay of every
-		// re-assayed element dated at or before the run is still held.
-		held := map[string]bool{}
-		for _, a := range before {
-			held[units.ElementOf(a.Analyte)] = true
-		}
-		for _, a := range sc.Assays {
-			if e := units.ElementOf(a.Analyte); qual[e] && a.At.After(at) && !held[e] {
-				complete = false
-			}
-		}
-		for e, g := range GradesOf(&critmin.Lot{ID: l.ID, Assays: before, Moisture: sc.Moisture}) {
-			if qual[e] {
-				then += sc.DryTonnes * g
+			if qual[units.ElementOf(a.Analyte)] && a.At.After(at) && !slices.Contains(inputs, word(a)) {
+				inputs = append(inputs, word(a))
 			}
 		}
 	}
-	if len(later) == 0 {
-		return ""
+	var products []laterProduct
+	for _, o := range mc.runOuts[r.key] {
+		out := mc.oc.lots[o.lot]
+		if out == nil || out.Commodity != cat.Product {
+			continue
+		}
+		made := mc.madeBy(r, o.lot)
+		var later []string
+		for _, a := range ledger.LatestAssays(out.Assays) {
+			if qual[units.ElementOf(a.Analyte)] && a.At.After(made) {
+				later = append(later, word(a))
+			}
+		}
+		if len(later) > 0 {
+			products = append(products, laterProduct{lot: o.lot, assays: later})
+		}
 	}
-	if w > 0 {
-		now, then = now/w, then/w
+	return inputs, products
+}
+
+// madeBy is when run r last linked an input to its output lot (over every
+// live event of the run, runEdges), else r.madeAt: an assay of the lot
+// after it is later than the run.
+func (mc *mbCalc) madeBy(r ledgerRun, lot string) time.Time {
+	at := r.madeAt(lot)
+	for _, e := range mc.runEdges[r.key] {
+		if e.Child == lot && e.EventTime.After(at) {
+			at = e.EventTime
+		}
 	}
-	was := "was " + Figure(tonnes*then/now) + " t at the run, "
-	if !complete || now <= 0 || then <= 0 {
-		was = "the figure at the run rested on the earlier assay, which the lot's record no longer holds; "
+	return at
+}
+
+// assayedAfterRun reports whether any lot run r names — an input, or an
+// output over every event of the run — holds an assay dated after the
+// run's first event: only then may creditAssayNote need the account as it
+// stood before the run's credits (creditState).
+func (mc *mbCalc) assayedAfterRun(r ledgerRun) bool {
+	later := func(l *critmin.Lot) bool {
+		if l == nil {
+			return false
+		}
+		if slices.ContainsFunc(l.Assays, func(a critmin.Assay) bool { return a.At.After(r.at) }) {
+			return true
+		}
+		for _, pt := range l.Parts {
+			if slices.ContainsFunc(l.PartAssays(pt), func(a critmin.Assay) bool { return a.At.After(r.at) }) {
+				return true
+			}
+		}
+		return false
 	}
-	return fmt.Sprintf("credit recomputed from the assay of %s, recorded after run %s of %s consumed lot %s: %snow %s t",
-		strings.Join(later, ", "), runEvent, at.UTC().Format("2006-01-02"), l.ID, was, Figure(tonnes))
+	for _, e := range r.edges {
+		if later(mc.oc.lots[e.Parent]) || later(mc.oc.lots[e.Child]) {
+			return true
+		}
+	}
+	for _, c := range r.children() {
+		if later(mc.oc.lots[c]) {
+			return true
+		}
+	}
+	return false
+}
+
+// creditState is what the account had credited before a run's credits:
+// dry tonnes of each lot by category (creditCap) and credits of each run
+// by category and element (productBound).
+type creditState struct {
+	dry map[[2]string]float64
+	run map[[3]string]float64
+}
+
+// creditState is a copy of mc's credited tonnes so far.
+func (mc *mbCalc) creditState() creditState {
+	return creditState{dry: maps.Clone(mc.creditedDry), run: maps.Clone(mc.runCredited)}
+}
+
+// creditsAt is what run r earns in period p (credits) with the facts as
+// they stood at time at: every lot the run names — its inputs and its
+// outputs over all its events — replayed (ledger.Replay) from its live
+// events dated at or before at (stored, and the document's being
+// captured; not those an explaining replay leaves out or the document
+// declares in error), on the account as it stood before the run
+// (before). Identity and origin are the lots' own; mass, moisture, assays
+// and parts are as they stood then. ok is false when the store cannot
+// give the lots' events. mc is not changed.
+func (mc *mbCalc) creditsAt(r ledgerRun, p critmin.ClaimPeriod, before creditState, at time.Time) (map[string]*runCredits, bool, error) {
+	f, ok := mc.s.(liveEventsFinder)
+	if !ok {
+		return nil, false, nil
+	}
+	if err := mc.loadRunMade(); err != nil {
+		return nil, false, err
+	}
+	seen := map[string]bool{}
+	var ids []string
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for _, e := range append(append([]critmin.LotEdge(nil), r.edges...), mc.runEdges[r.key]...) {
+		add(e.Parent)
+		add(e.Child)
+	}
+	for _, c := range r.children() {
+		add(c)
+	}
+	for _, o := range mc.runOuts[r.key] {
+		add(o.lot)
+	}
+	evs, err := f.LiveEventsOfLots(mc.ctx, ids)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, ev := range mc.doc {
+		if slices.ContainsFunc(canonicalLots(ev).LotIDs(), func(id string) bool { return seen[id] }) {
+			evs = append(evs, ev)
+		}
+	}
+	var upTo []*critmin.Event
+	for _, ev := range evs {
+		if mc.skip[ev.EventID] || mc.drop[ev.EventID] || ev.EventTime.After(at) {
+			continue
+		}
+		upTo = append(upTo, canonicalLots(ev))
+	}
+	replayed, _ := ledger.Replay(ids, upTo)
+	then := *mc
+	then.oc = newCalc(mc.ctx, mc.s, mc.oc.sites)
+	then.oc.xids, then.oc.putBack, then.oc.packBack = mc.oc.xids, mc.oc.putBack, mc.oc.packBack
+	maps.Copy(then.oc.lots, mc.oc.lots)
+	for id, x := range replayed {
+		cur := mc.oc.lots[id]
+		if x.EventCount == 0 || cur == nil {
+			continue
+		}
+		cp := *cur
+		cp.Quantity, cp.UOM, cp.WetTonnes, cp.DryTonnes, cp.Moisture, cp.Assays, cp.Parts, cp.TakenTonnes, cp.Status = x.Quantity, x.UOM, x.WetTonnes, x.DryTonnes, x.Moisture, x.Assays, x.Parts, x.TakenTonnes, x.Status
+		then.oc.lots[id] = &cp
+	}
+	then.creditedDry, then.runCredited = maps.Clone(before.dry), maps.Clone(before.run)
+	rc, err := then.credits(r, p)
+	if err != nil {
+		return nil, false, err
+	}
+	return rc, true, nil
 }
 
 // RefusedClaim is a claim the account could not cover, with the error
@@ -1597,10 +1772,19 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 	for _, it := range items {
 		if it.run != nil {
 			r := *it.run
+			// The account before the run, for a credit note's figure at
+			// the run (creditAssayNote), where a later assay may call for
+			// it.
+			var before *creditState
+			if mc.assayedAfterRun(r) {
+				s := mc.creditState()
+				before = &s
+			}
 			credits, err := mc.credits(r, p)
 			if err != nil {
 				return nil, err
 			}
+			atRun := map[int64]map[string]*runCredits{}
 			for catID, rc := range credits {
 				a := mc.acc[catID]
 				// The rolling-average window counts qualifying input,
@@ -1652,8 +1836,12 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 					if x, ok := rc.at[ev]; ok && !x.IsZero() {
 						at = x
 					}
+					later, err := mc.creditAssayNote(r, p, before, catID, k, at, t, atRun)
+					if err != nil {
+						return nil, err
+					}
 					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Lot: lot, Event: ev, Time: at, Factor: rc.factor, FactorSource: rc.source,
-						Note: joinNotes(rc.notes[k], creditAssayNote(mc.oc.lots[lot], a.cat.Elements, ev, at, t))})
+						Note: joinNotes(rc.notes[k], later)})
 					if n := rc.notes[k]; n != "" && !slices.Contains(line(catID, c).Notes, n) {
 						line(catID, c).Notes = append(line(catID, c).Notes, n)
 					}
