@@ -2,6 +2,7 @@ package custody_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -158,6 +159,59 @@ func TestSiblingReassayCapsClaimedFigures(t *testing.T) {
 	}
 	if txt := o.Claimed.SharesText(); txt != "Pakistan 80.0 %" {
 		t.Errorf("shares text %q, want Pakistan 80.0 %%", txt)
+	}
+	// The claim's verdict passes (0.2 t retired covers the 0.133333 t
+	// it attributes) and states the attributed figure and the note.
+	vs, err := custody.Evaluate(ctx, db, "urn:t:lot:O2", custody.DefaultPack())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, v := range vs {
+		if v.Reads != custody.ReadsClaimed {
+			continue
+		}
+		found = true
+		if v.Status != custody.Pass || !strings.Contains(v.Detail, "0.133333 t Nd+Pr of Pakistan origin") || !strings.Contains(v.Detail, "stays retired") || strings.Contains(v.Detail, "0.2 t Nd+Pr of Pakistan origin") {
+			t.Errorf("claim verdict %s: %s; want pass, 0.133333 t of Pakistan origin, the retired note", v.Status, v.Detail)
+		}
+	}
+	if !found {
+		t.Error("no verdict reads the claimed origin")
+	}
+	// The certificate's claimed provenance line: Pakistan 0.133333 t at
+	// 0.8; cm:claimRetired lists the 0.2 t retired.
+	var cert struct {
+		Subject struct {
+			Prov []struct {
+				Basis    string  `json:"cm:originBasis"`
+				Country  string  `json:"countryName"`
+				Fraction float64 `json:"massFraction"`
+				Mass     struct {
+					Value float64 `json:"value"`
+				} `json:"mass"`
+			} `json:"materialsProvenance"`
+			Retired struct {
+				Note    string          `json:"note"`
+				Retired []custody.Share `json:"retired"`
+			} `json:"cm:claimRetired"`
+		} `json:"credentialSubject"`
+	}
+	if err := json.Unmarshal(mbfxCert(t, svc, "urn:t:lot:O2", time.Date(2025, 10, 23, 0, 0, 0, 0, time.UTC)), &cert); err != nil {
+		t.Fatal(err)
+	}
+	lines := 0
+	for _, p := range cert.Subject.Prov {
+		if p.Basis != custody.ReadsClaimed {
+			continue
+		}
+		lines++
+		if p.Country != "Pakistan" || math.Abs(p.Mass.Value-0.8*0.5/3) > 1e-6 || math.Abs(p.Fraction-0.8) > 1e-9 {
+			t.Errorf("certificate's claimed line %+v, want Pakistan 0.133333 t at 0.8", p)
+		}
+	}
+	if lines != 1 || len(cert.Subject.Retired.Retired) != 1 || math.Abs(cert.Subject.Retired.Retired[0].Tonnes-0.2) > 1e-9 || cert.Subject.Retired.Note != o.Claimed.RetiredNote {
+		t.Errorf("certificate: %d claimed lines, cm:claimRetired %+v; want one line and 0.2 t retired with the origin's note", lines, cert.Subject.Retired)
 	}
 	svc.Now = clockAt("2025-10-24T00:00:00Z")
 	if err := capture(svc, declared9d(siblingReassay(), "2025-10-24T00:00:00Z")); err != nil {

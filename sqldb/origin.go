@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"github.com/critmin/critmin/country"
 	"sort"
@@ -18,7 +19,16 @@ import (
 // that later outputs build on earlier ones.
 func (w *writer) materialize() error {
 	var stale, seeds []string
+	changed := map[string]bool{}
 	for id := range w.factsChanged {
+		changed[id] = true
+	}
+	for id, was := range w.figures {
+		if l := w.lots[id]; l != nil && massFigures(l) != was {
+			changed[id] = true
+		}
+	}
+	for _, id := range sortedSet(changed) {
 		if w.existed[id] {
 			stale = append(stale, id)
 			seeds = append(seeds, id)
@@ -110,6 +120,36 @@ func (w *writer) materialize() error {
 		}
 	}
 	return nil
+}
+
+// massFigures is what a lot's own figures put into its origin and its
+// runs' element caps: wet and dry tonnes, moisture and assays, as one
+// comparable string.
+func massFigures(l *critmin.Lot) string {
+	b, _ := json.Marshal(struct {
+		Wet, Dry float64
+		Moisture *float64
+		Assays   []critmin.Assay
+	}{l.WetTonnes, l.DryTonnes, l.Moisture, l.Assays})
+	return string(b)
+}
+
+// noteFigures keeps l's massFigures as loaded (writer.figures).
+func (w *writer) noteFigures(l *critmin.Lot) {
+	if w.figures == nil {
+		w.figures = map[string]string{}
+	}
+	w.figures[l.ID] = massFigures(l)
+}
+
+// sortedSet is the keys of set, sorted.
+func sortedSet(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // coOutputs are the other outputs of the runs that made any of ids (a

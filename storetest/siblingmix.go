@@ -12,7 +12,8 @@ import (
 // Events of the sibling-output case (issue 9, fix9ac): lot SP (PAK, 10 t
 // at Nd 4 %: 0.4 t Nd) runs at the refinery (ev:sib-r, Oct 20) into SO1
 // and SO2, 0.5 t each, both assayed Nd 40 % (0.2 t Nd each; 0.4 t out,
-// balanced); ev:sib-ra reassays SO1 at Nd 80 % (Oct 22).
+// balanced); ev:sib-ra reassays SO1 at Nd 80 % (Oct 22); ev:sib-w weighs
+// SO1 at 1 t (Oct 25).
 const (
 	sibFeed = `{"type": "ObjectEvent", "eventID": "urn:t:ev:sib-p", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
   "quantityList": [{"epcClass": "urn:t:lot:SP", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine-a"},
@@ -86,4 +87,19 @@ func testSiblingOutputMix(t *testing.T, open Opener) {
 	check("after SO1's reassay", 0.2*0.4/0.6)
 	MustCapture(t, svc, retractDoc(sibReassay(fmt.Sprintf(`, "errorDeclaration": {"declarationTime": %q, "reason": "incorrect_data"}`, "2025-10-24T00:00:00Z"))))
 	check("after the reassay is declared in error", 0.2)
+	// A weighing stated in the quantityList (no mineral fact) moves the
+	// caps too: on a store of its own, SO1 weighed 1 t holds 1 × 40 % =
+	// 0.4 t Nd, out 0.6 t > 0.4, and SO2 counts 0.133333 t.
+	s = open(t)
+	svc = service(s)
+	if ch, ok = s.(checker); !ok {
+		t.Fatalf("%T has no CheckEvidence", s)
+	}
+	MustCapture(t, svc, retractDoc(sibFeed, sibRun))
+	MustCapture(t, svc, retractDoc(`{"type": "ObjectEvent", "eventID": "urn:t:ev:sib-w", "eventTime": "2025-10-25T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
+  "quantityList": [{"epcClass": "urn:t:lot:SO1", "quantity": 1, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:refinery"}}`))
+	if _, fresh, err := s.LotMix(ctx, "urn:t:lot:SO2"); err != nil || fresh {
+		t.Errorf("SO2's kept mix after SO1's weighing: fresh %v, %v; want stale (its cap moved)", fresh, err)
+	}
+	check("after SO1 is weighed 1 t", 0.2*0.4/0.6)
 }
