@@ -796,15 +796,21 @@ type Claim struct {
 	ReassayedBy []string `json:"reassayedBy,omitempty"`
 	ReassayNote string   `json:"reassayNote,omitempty"`
 	// Contains is the qualifying element (Elements) the lot contains now,
-	// tonnes: its dry tonnes × grade today. Tonnes is what the claim
-	// debited when it was made (a claim is a record, ISO 22095-2); a
-	// later weighing may make the lot hold more than the claim covers.
+	// tonnes: its physical origin's figure (capped where a run that made
+	// it gains; coveredNow). Tonnes is the lot's qualifying content the
+	// claim was made on, when it was made (a claim is a record, ISO
+	// 22095-2): the figure its debit, Tonnes × each stated share, was
+	// taken on — not a claimed figure; ByCountry's Tonnes are. A later
+	// weighing may make the lot hold more than the claim covers:
 	// ByCountry's Share is then the claimed tonnes of that origin ÷
 	// Contains, capped at the stated share, and NotCovered (a fraction
 	// of Contains) is the part no claim backs: 1 t Nd+Pr claimed on a lot
 	// now holding 1.5 t reads 1 ÷ 1.5 = 66.7 % claimed, 33.3 % not
-	// covered. 0 for a refused claim or one on a lot holding no more than
-	// it claimed.
+	// covered. A lot holding less than the claim was made on keeps the
+	// stated shares, ByCountry's Tonnes = share × Contains (never more
+	// than the lot holds), and the credit retired beyond is in Retired
+	// (fix9ac). NotCovered is 0 for a refused claim or one on a lot
+	// holding no more than it claimed.
 	Contains   float64 `json:"contains,omitempty"`
 	NotCovered float64 `json:"notCovered,omitempty"`
 	// Retired lists, by origin, the credit the claim retired when it was
