@@ -243,3 +243,38 @@ func TestLowerReassayAttributesWhatLotHolds(t *testing.T) {
 		t.Errorf("statement claim entry %v t, want 0.2 t", e)
 	}
 }
+
+// TestCappedAnomaliesInElementOrder (fix9ac): a lot capped in two
+// elements lists its element_capped anomalies in element order, Nd then
+// Pr, on every read — a certificate's evidence digest covers them, and
+// read in map order a certificate issued on unchanged evidence was not
+// found again. After siblingRun and O1's reassay (TestSiblingReassay…):
+// O2's Nd 0.2 t → 0.133333 t and Pr 0.05 t → 0.033333 t, both capped.
+func TestCappedAnomaliesInElementOrder(t *testing.T) {
+	ctx := context.Background()
+	db, svc := gainStore(t)
+	if err := capture(svc, siblingRun()); err != nil {
+		t.Fatal(err)
+	}
+	svc.Now = clockAt("2025-10-23T00:00:00Z")
+	if err := capture(svc, siblingReassay()); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		o, err := custody.Origin(ctx, db, "urn:t:lot:O2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var els []string
+		for _, a := range o.Anomalies {
+			if a.Kind == "element_capped" && strings.HasPrefix(a.Detail, "lot urn:t:lot:O2: ") {
+				_, rest, _ := strings.Cut(a.Detail, "× its ")
+				el, _, _ := strings.Cut(rest, " ")
+				els = append(els, el)
+			}
+		}
+		if strings.Join(els, " ") != "Nd Pr" {
+			t.Fatalf("read %d: element_capped anomalies for %v, want Nd then Pr", i, els)
+		}
+	}
+}
