@@ -389,6 +389,12 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 		// at capture, naming the assay (fix9g).
 		cert["credentialSubject"].(map[string]any)["cm:claimReassay"] = map[string]any{"note": claimed.ReassayNote, "reassayedBy": claimed.ReassayedBy}
 	}
+	if claimed != nil && claimed.RetiredNote != "" {
+		// The lot holds less than the claim was made on: the claim
+		// attributes its share of what the lot holds; the credit it
+		// retired beyond stays retired (fix9ac).
+		cert["credentialSubject"].(map[string]any)["cm:claimRetired"] = map[string]any{"note": claimed.RetiredNote, "retired": claimed.Retired}
+	}
 	if refusedClaim != nil {
 		cert["credentialSubject"].(map[string]any)["cm:refusedClaim"] = refusedClaim
 	}

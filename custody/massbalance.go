@@ -971,17 +971,32 @@ type Claim struct {
 	ReassayedBy []string `json:"reassayedBy,omitempty"`
 	ReassayNote string   `json:"reassayNote,omitempty"`
 	// Contains is the qualifying element (Elements) the lot contains now,
-	// tonnes: its dry tonnes × grade today. Tonnes is what the claim
-	// debited when it was made (a claim is a record, ISO 22095-2); a
-	// later weighing may make the lot hold more than the claim covers.
+	// tonnes: its physical origin's figure (capped where a run that made
+	// it gains; coveredNow). Tonnes is the lot's qualifying content the
+	// claim was made on, when it was made (a claim is a record, ISO
+	// 22095-2): the figure its debit, Tonnes × each stated share, was
+	// taken on — not a claimed figure; ByCountry's Tonnes are. A later
+	// weighing may make the lot hold more than the claim covers:
 	// ByCountry's Share is then the claimed tonnes of that origin ÷
 	// Contains, capped at the stated share, and NotCovered (a fraction
 	// of Contains) is the part no claim backs: 1 t Nd+Pr claimed on a lot
 	// now holding 1.5 t reads 1 ÷ 1.5 = 66.7 % claimed, 33.3 % not
-	// covered. 0 for a refused claim or one on a lot holding no more than
-	// it claimed.
+	// covered. A lot holding less than the claim was made on keeps the
+	// stated shares, ByCountry's Tonnes = share × Contains (never more
+	// than the lot holds), and the credit retired beyond is in Retired
+	// (fix9ac). NotCovered is 0 for a refused claim or one on a lot
+	// holding no more than it claimed.
 	Contains   float64 `json:"contains,omitempty"`
 	NotCovered float64 `json:"notCovered,omitempty"`
+	// Retired lists, by origin, the credit the claim retired when it was
+	// made (Tonnes × the stated share, tonnes of element: the statement's
+	// claim entry) where it exceeds what the claim attributes now — the
+	// lot holds less than the claim was made on, by its own lower
+	// reassay or because a run that made it is capped (coveredNow). Share
+	// is the stated share. RetiredNote words it. The credit stays
+	// retired (ISO 22095-2); nil when the claim attributes all it retired.
+	Retired     []Share `json:"retired,omitempty"`
+	RetiredNote string  `json:"retiredNote,omitempty"`
 	// Refused states what a refused claim claimed, per origin, only as
 	// "claimed, refused" (MarshalJSON): a refused claim attributes
 	// nothing, so its JSON carries no byCountry tonnes or share and tonnes
@@ -4363,7 +4378,7 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 			cp.Status = ClaimNotCovered
 			return &cp, nil
 		}
-		return coveredNow(cl, phys), nil
+		return coveredNow(cl, phys, l), nil
 	}
 	return refused(site, fmt.Sprintf("claim on lot %s refused: %s, which made it, is not in the site's account", l.ID, runWords(run.Run, run.EventID, run.EventTime.UTC().Format(time.RFC3339)))), nil
 }
@@ -4415,17 +4430,44 @@ func noDeclaration(lot, commodity, site, model string) string {
 }
 
 // coveredNow states an accepted claim against the lot as it is now
-// (Claim.Contains, Claim.NotCovered): each origin's share is its claimed
-// tonnes ÷ the qualifying element the lot contains now, capped at the
-// stated share. What the lot contains now is its physical origin's
-// figure (phys, Composition.held): its dry tonnes × its own assay, each
-// element capped at what the runs that made it put in where a run gains
-// it (element_gain; comp.grade, capsFor) — the claimed view never counts
-// as held the metal the physical view refuses to count (issue 9, fix9ab:
-// 1 t of oxide holding a capped 0.5 t Nd+Pr read 0.75 t held, 33.3 % not
-// covered). A lot whose grade of a qualifying element is not measured now
-// is left as claimed.
-func coveredNow(cl *Claim, phys *Composition) *Claim {
+// (Claim.Contains, Claim.NotCovered, Claim.Retired). What the lot
+// contains now is its physical origin's figure (phys, Composition.held):
+// its dry tonnes × its own assay, each element capped at what the runs
+// that made it put in where a run gains it (element_gain; comp.grade,
+// capsFor) — the claimed view never counts as held the metal the
+// physical view refuses to count (issue 9, fix9ab). A lot whose grade of
+// a qualifying element is not measured now is left as claimed.
+//
+// The reading follows ISO 22095-2 (mass balance): a claim is a share of
+// the output it is made on, and the credit it retires when it is made
+// stays retired. So, with now the tonnes of qualifying element the lot
+// holds now and, for each origin c, share_c its stated share and
+// debit_c = Tonnes × share_c the credit it retired (the statement's
+// claim entry):
+//
+//	attributed_c = min(debit_c, share_c × now)   (ByCountry[c].Tonnes)
+//	shown share  = attributed_c ÷ now            (ByCountry[c].Share)
+//	not covered  = max(0, 1 − Tonnes ÷ now)      (NotCovered)
+//
+// A lot holding more than the claim was made on (a later weighing) shows
+// the claim as the smaller share it covers and the rest not covered
+// (1 t claimed of 1.5 t: 66.7 %, 33.3 % not covered). A lot holding less
+// (its own lower reassay, fix9g; a sibling output's higher reassay that
+// caps it, fix9ac) keeps its stated shares of what it holds: 0.8 of a lot
+// holding 0.166667 t attributes 0.133333 t, never the 0.2 t it retired
+// when the lot held 0.25 t — a claim never attributes more metal to an
+// origin than the lot holds. The credit it retired beyond what it
+// attributes is listed (Retired, RetiredNote) and is not freed: the
+// account keeps the debit, so a later figure that lowers the lot frees no
+// credit for another claim, and one that restores it (the sibling's
+// reassay declared in error) finds the credit still there — never a
+// wrong pass. Per origin attributed_c ≤ share_c × now and Σ shares + not
+// covered ≤ 1 hold in every case: for now ≥ Tonnes the shares are
+// Tonnes × share_c ÷ now, whose sum is at most Tonnes ÷ now; for
+// now < Tonnes they are the stated shares (sum ≤ 1) and nothing is not
+// covered. A lot holding nothing now (now ≤ 0) attributes 0 t at its
+// stated shares.
+func coveredNow(cl *Claim, phys *Composition, l *critmin.Lot) *Claim {
 	if cl.Status != ClaimAccepted || len(cl.Elements) == 0 || phys == nil {
 		return cl
 	}
@@ -4435,19 +4477,76 @@ func coveredNow(cl *Claim, phys *Composition) *Claim {
 	}
 	out := *cl
 	out.Contains = now
-	if now <= 0 || cl.Tonnes >= now*(1-1e-9) {
-		return &out
-	}
-	// Σ shares + not covered ≤ 1: each origin's tonnes ≤ its share of
-	// the claim's tonnes, which are ≤ now, and not covered is the rest of
-	// now beyond the claim's tonnes (1 − Tonnes ÷ now).
 	out.ByCountry = make([]Share, len(cl.ByCountry))
+	var retired []Share
 	for i, sh := range cl.ByCountry {
-		sh.Share = math.Min(sh.Share, sh.Tonnes/now)
+		debit := sh.Tonnes
+		sh.Tonnes = math.Min(debit, sh.Share*math.Max(0, now))
+		if now > 0 {
+			sh.Share = math.Min(sh.Share, sh.Tonnes/now)
+		}
+		if debit > sh.Tonnes+claimTolerance {
+			retired = append(retired, Share{Key: sh.Key, Name: sh.Name, Tonnes: debit, Share: cl.ByCountry[i].Share})
+		}
 		out.ByCountry[i] = sh
 	}
-	out.NotCovered = math.Max(0, 1-cl.Tonnes/now)
+	if now > 0 && cl.Tonnes < now*(1-1e-9) {
+		out.NotCovered = math.Max(0, 1-cl.Tonnes/now)
+	}
+	if len(retired) > 0 {
+		out.Retired = retired
+		by, ok := assayed(l, cl.Elements)
+		out.RetiredNote = retiredNote(&out, now, by, ok && by > now+massTolerance)
+	}
 	return &out
+}
+
+// assayed is what lot l holds of els by its own assays now (dry tonnes
+// × GradesOf, uncapped), summed; ok is false where an element's grade
+// is not measured. It is never a claimed figure (coveredNow reads the
+// physical origin's capped one): only the words of why a lot holds less
+// than its assay gives (retiredNote).
+func assayed(l *critmin.Lot, els []string) (float64, bool) {
+	g := GradesOf(l)
+	var t float64
+	for _, el := range els {
+		x, ok := g[el]
+		if !ok {
+			return 0, false
+		}
+		t += l.DryTonnes * x
+	}
+	return t, true
+}
+
+// retiredNote words Claim.Retired: what the claim retired when it was
+// made, on what the lot held then, and what it attributes of what the lot
+// holds now ("the claim retired 0.2 t Nd+Pr of Pakistan credit when it
+// was made, on the 0.25 t Nd+Pr the lot held then; the lot holds
+// 0.166667 t Nd+Pr now by its physical origin (0.25 t by its assays,
+// capped …), so the claim, a share of what the lot holds, attributes
+// 0.133333 t Nd+Pr to Pakistan (80 %); the 0.066667 t beyond stays
+// retired …"). capped says the lot holds less than byAssay, its own
+// assays' figure, because a run that made it gains.
+func retiredNote(cl *Claim, now, byAssay float64, capped bool) string {
+	els := strings.Join(cl.Elements, "+")
+	var took, gives []string
+	var extra float64
+	for _, r := range cl.Retired {
+		took = append(took, Figure(r.Tonnes)+" t "+els+" of "+r.Name+" credit")
+		for _, sh := range cl.ByCountry {
+			if sh.Key == r.Key {
+				gives = append(gives, Figure(sh.Tonnes)+" t "+els+" to "+r.Name+" ("+Percent(sh.Share)+")")
+				extra += r.Tonnes - sh.Tonnes
+			}
+		}
+	}
+	why := ""
+	if capped {
+		why = " by its physical origin (" + Figure(byAssay) + " t by its assays, capped where a run that made it holds more in its outputs than its inputs put in: element_capped)"
+	}
+	return fmt.Sprintf("the claim retired %s when it was made, on the %s t %s the lot held then; the lot holds %s t %s now%s, so the claim, a share of what the lot holds, attributes %s; the %s t %s beyond stays retired (ISO 22095-2 mass balance: a claim never attributes more than the lot holds, and credit a claim retired is never freed for another claim)",
+		andList(took), Figure(cl.Tonnes), els, Figure(now), els, why, andList(gives), Figure(extra), els)
 }
 
 // held is what the lot contains now of each of els, summed, as its

@@ -168,6 +168,7 @@ func Run(t *testing.T, open Opener) {
 		{"RetractSplitRunPart", testRetractSplitRunPart},
 		{"SplitRunAnomalyNamesEvents", testSplitRunAnomalyNamesEvents},
 		{"EvidenceOfSplitRun", testEvidenceOfSplitRun},
+		{"SiblingOutputMix", testSiblingOutputMix},
 		{"Whereabouts", testWhereabouts},
 		{"StandingAtEventTime", testStandingAtEventTime},
 		{"SiteCountsSkipLotsAtSea", testSiteCountsSkipLotsAtSea},
