@@ -165,12 +165,13 @@ func LotLegs(lot string, events []*critmin.Event) Legs {
 			}
 			// A container shipped with no line of the lot carries the
 			// holdings packed in it.
-			var before []int
-			var moved []int
+			var before, moved []int
 			for _, c := range shippedContainers(ev) {
 				for _, p := range packed[c] {
-					before = union(before, []int{p.leg})
-					moved = append(moved, p.holding)
+					if !slices.Contains(moved, p.holding) {
+						moved = append(moved, p.holding)
+						before = union(before, packedLegs(ev, packed, p.holding, lasts(p.holding)))
+					}
 				}
 			}
 			if len(moved) == 0 {
@@ -279,12 +280,19 @@ func LotLegs(lot string, events []*critmin.Event) Legs {
 }
 
 // packedLegs are the legs before a shipment ev of holding h: the
-// packing legs of h into the containers ev ships, else h's own last legs.
+// packing legs of h into the containers ev ships that came after h's own
+// last legs (legs are in event-time order: a packing the holding already
+// travelled on since is not its last step again), else h's own last
+// legs.
 func packedLegs(ev *critmin.Event, packed map[string][]packedHolding, h int, own []int) []int {
+	last := FromLot
+	if len(own) > 0 {
+		last = slices.Max(own)
+	}
 	var out []int
 	for _, c := range shippedContainers(ev) {
 		for _, p := range packed[c] {
-			if p.holding == h {
+			if p.holding == h && p.leg > last {
 				out = union(out, []int{p.leg})
 			}
 		}

@@ -123,10 +123,11 @@ func TestRunLegsFollowTheHoldingTaken(t *testing.T) {
 
 // TestRunLegsContainerVoyage (issue 15, fix15r): a lot packed whole into
 // container C2 at mine M (day 2); the vessel's shipping event (v, day 3)
-// names the container only, no quantity of the lot; the lot is received
-// at refinery R (day 5, its own line) and a run there takes it (day 6).
-// The run was fed by v, after the packing, after the lot: lot → pack C2
-// → v → run.
+// names the container only, no quantity of the lot, and so does a second
+// vessel's (w, day 4: transhipped); the lot is received at refinery R
+// (day 5, its own line) and a run there takes it (day 6). The run was
+// fed by w, after v, after the packing, after the lot: lot → pack C2 → v
+// → w → run (w does not go back to the packing).
 func TestRunLegsContainerVoyage(t *testing.T) {
 	t.Parallel()
 	const id, mine, ref = "urn:lot:B", "urn:site:M", "urn:site:R"
@@ -134,14 +135,19 @@ func TestRunLegsContainerVoyage(t *testing.T) {
 		ParentID: "urn:c:C2", Quantities: []critmin.QuantityElement{{Role: critmin.RoleChild, EPCClass: id, Quantity: kg(10000), UOM: "KGM"}}}
 	v := &critmin.Event{EventID: "v", Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: "shipping", Disposition: "in_transit", EventTime: at(3), BizLocation: mine,
 		EPCs: []critmin.EPCRef{{Role: critmin.RoleEPC, EPC: "urn:c:C2"}}, BizTransactions: []critmin.BizTransaction{{Type: "bol", ID: "V"}}}
+	w := &critmin.Event{EventID: "w", Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: "shipping", Disposition: "in_transit", EventTime: at(4), BizLocation: "urn:site:K",
+		EPCs: []critmin.EPCRef{{Role: critmin.RoleEPC, EPC: "urn:c:C2"}}, BizTransactions: []critmin.BizTransaction{{Type: "bol", ID: "W"}}}
 	run := &critmin.Event{EventID: "run", Type: critmin.TransformationEvent, EventTime: at(6), BizLocation: ref,
 		Quantities: []critmin.QuantityElement{{Role: critmin.RoleInput, EPCClass: id}, {Role: critmin.RoleOutput, EPCClass: "urn:lot:PB", Quantity: kg(100), UOM: "KGM"}}}
-	g := ledger.LotLegs(id, []*critmin.Event{noBodyCommission(id, mine, 10000), pack, v, noBodyEv(id, "r", 5, "receiving", ref, "", "V", kg(10000)), run})
-	if got := legNames(g, g.Reaching("run")); !slices.Equal(got, []string{"pack urn:c:C2", "v"}) {
-		t.Fatalf("legs reaching the run %v, want [pack urn:c:C2 v]", got)
+	g := ledger.LotLegs(id, []*critmin.Event{noBodyCommission(id, mine, 10000), pack, v, w, noBodyEv(id, "r", 5, "receiving", ref, "", "W", kg(10000)), run})
+	if got := legNames(g, g.Reaching("run")); !slices.Equal(got, []string{"pack urn:c:C2", "v", "w"}) {
+		t.Fatalf("legs reaching the run %v, want [pack urn:c:C2 v w]", got)
 	}
-	if got := legNames(g, g.Fed["run"]); !slices.Equal(got, []string{"v"}) {
-		t.Errorf("run fed by %v, want [v]", got)
+	if got := legNames(g, g.Fed["run"]); !slices.Equal(got, []string{"w"}) {
+		t.Errorf("run fed by %v, want [w]", got)
+	}
+	if got := legNames(g, g.Legs[legOf(g, "w")].Before); !slices.Equal(got, []string{"v"}) {
+		t.Errorf("leg w after %v, want [v]", got)
 	}
 	if i := legOf(g, "v"); g.Legs[i].BillOfLading != "V" || !slices.Equal(legNames(g, g.Legs[i].Before), []string{"pack urn:c:C2"}) {
 		t.Errorf("leg v %+v, want B/L V after the packing", g.Legs[i])
