@@ -60,7 +60,9 @@ func TestLedgerSuppliesPerHolding(t *testing.T) {
 		}
 		return fmt.Sprintf(`"quantityList": [{"epcClass": "%s", "quantity": %d, "uom": "KGM"}]`, lot, kgs)
 	}
-	bol := func(b string) string { return `"bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:demo:bol:` + b + `"}]` }
+	bol := func(b string) string {
+		return `"bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:demo:bol:` + b + `"}]`
+	}
 	ship := func(id, when, from, to, b string, kgs int, extra string) string {
 		return ev(id, when, "shipping", from, `"disposition": "in_transit", `+qty(kgs)+`, `+bol(b)+`, "destinationList": [{"type": "location", "destination": "`+site+to+`"}]`+extra)
 	}
