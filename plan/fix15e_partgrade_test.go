@@ -45,34 +45,43 @@ func TestLedgerGradeReadsPartsAtTheirOwnAssay(t *testing.T) {
 }
 
 // TestLedgerPartInTransitOffered (issue 9 part 5, fix15r): what of a lot
-// is in transit is offered at the ledger pull's transit site from its
-// transit periods, as a whole lot in transit always was — now a part in
-// transit too (it was left out while its lot stood elsewhere). Lot Q,
-// 20 t wet at 10 % moisture at the mine, 5 t of it shipped and not yet
-// received: lot-Q, the body, 15 × 0.9 = 13.5 t at the mine from period
-// 0; lot-Q@transit, 5 × 0.9 = 4.5 t at the demo's transit site (houston)
-// from period 3. Σ 18 t = 20 × 0.9, the lot's dry mass.
+// is in transit is offered from the ledger pull's transit periods, as a
+// whole lot in transit always was — now its parts in transit too (they
+// were left out while the lot's body stood elsewhere), each at the
+// network site it is bound for, else at the transit site. Lot Q, 20 t
+// wet at 10 % moisture at the mine; 5 t shipped to a port the network
+// lacks, 2 t to Karachi (khi-test), neither received:
+//   - lot-Q, the body: (20 − 5 − 2) × 0.9 = 11.7 t at the mine from 0;
+//   - lot-Q@transit: 5 × 0.9 = 4.5 t at the demo's transit site
+//     (houston) from period 3;
+//   - lot-Q@transit-khi-test: 2 × 0.9 = 1.8 t at Karachi from period 3.
+//
+// Σ 11.7 + 4.5 + 1.8 = 18 t = 20 × 0.9, the lot's dry mass.
 func TestLedgerPartInTransitOffered(t *testing.T) {
 	m := 0.10
 	l := &critmin.Lot{ID: "urn:t:lot:Q", Commodity: "ree_concentrate", WetTonnes: 20, DryTonnes: 18, Moisture: &m,
 		Status: critmin.LotInStock, Location: "urn:site:mine", OriginCountry: "PAK",
 		Assays: []critmin.Assay{{Analyte: "Nd2O3", Value: 5, Unit: "%", Basis: "dry"}},
-		Parts:  []critmin.LotPart{{Tonnes: 5, Status: critmin.PartInTransit, From: "urn:site:mine", To: "urn:t:site:karachi", ShipEventID: "urn:t:ev:s1"}}}
+		Parts: []critmin.LotPart{{Tonnes: 5, Status: critmin.PartInTransit, From: "urn:site:mine", To: "urn:t:site:elsewhere", ShipEventID: "urn:t:ev:s1"},
+			{Tonnes: 2, Status: critmin.PartInTransit, From: "urn:site:mine", To: "urn:t:site:karachi", ShipEventID: "urn:t:ev:s2"}}}
 	n := Demo()
-	n.Sites = append(n.Sites, Site{ID: "mine-test", Kind: "mine", Country: "PAK", Location: "urn:site:mine"})
-	ss := n.lotSupplies(l, nil, map[string]string{"urn:site:mine": "mine-test"})
+	n.Sites = append(n.Sites, Site{ID: "mine-test", Kind: "mine", Country: "PAK", Location: "urn:site:mine"},
+		Site{ID: "khi-test", Kind: "port", Country: "PAK", Location: "urn:t:site:karachi"})
+	ss := n.lotSupplies(l, nil, map[string]string{"urn:site:mine": "mine-test", "urn:t:site:karachi": "khi-test"})
 	type want struct {
 		site   string
 		from   int
 		tonnes float64
 	}
-	w := map[string]want{"lot-Q": {"mine-test", 0, 13.5}, "lot-Q@transit": {n.Ledger.TransitSite, 3, 4.5}}
+	w := map[string]want{"lot-Q": {"mine-test", 0, 11.7}, "lot-Q@transit": {n.Ledger.TransitSite, 3, 4.5}, "lot-Q@transit-khi-test": {"khi-test", 3, 1.8}}
+	var sum float64
 	for _, s := range ss {
+		sum += s.Tonnes
 		if x, ok := w[s.ID]; !ok || s.Site != x.site || s.From != x.from || *s.To != x.from || math.Abs(s.Tonnes-x.tonnes) > 1e-9 {
 			t.Errorf("supply %s (%s): %v t at %s from %d; want %+v", s.ID, s.Holding, s.Tonnes, s.Site, s.From, x)
 		}
 	}
-	if len(ss) != 2 {
-		t.Errorf("%d supplies, want the body and the part in transit", len(ss))
+	if len(ss) != 3 || math.Abs(sum-18) > 1e-9 {
+		t.Errorf("%d supplies of %v t, want the body and the two parts in transit, 18 t", len(ss), sum)
 	}
 }

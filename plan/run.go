@@ -469,18 +469,20 @@ type lotHolding struct {
 }
 
 // lotSupplies turns a lot into its supplies, one per holding, so that
-// the supplies of a lot add up to what of it stands (issue 9 part 5,
+// the supplies of a lot add up to what of it stands and is in transit
+// (issue 9 part 5,
 // issue 15, fix15r: a lot was offered as its body alone, at the grade of
 // the whole lot, parts consumed by runs at another site included):
 //   - each holding of ledger.StandsAt — per site, per owner and
 //     custodian (SiteStanding.Holdings): the body where it stands
-//     (Lot.RemainingWetTonnes less nothing else: what runs took and the
-//     parts are not in it) and the received parts left where they were
+//     (Lot.RemainingWetTonnes: the lot's mass less what runs took and
+//     the parts) and the received parts left where they were
 //     received (LotPart.LeftTonnes), at a network site of that location;
 //     a site the network lacks offers nothing;
-//   - what is in transit (the body in transit, ledger.AtSea, and the
-//     parts no receipt has closed), at the ledger pull's transit site
-//     from its transit periods, when the network names one;
+//   - what is in transit (ledger.AtSea: the body in transit, and the
+//     parts no receipt has closed), from the ledger pull's transit
+//     periods, when the network names a transit site: the body there, a
+//     part at the network site it is bound for (LotPart.To), else there;
 //
 // each in dry tonnes where the lot's dry mass is known (each holding by
 // its own moisture, as the lot page's Remaining line), else wet; graded
@@ -489,7 +491,9 @@ type lotHolding struct {
 // with the lot's physical origin (lotOrigin). The body — or a lot's only
 // holding — is "lot-" and the last segment of the lot's identifier; any
 // other holding adds "@" and its network site, and "-" and its owner's
-// last segment where several holdings stand at one site.
+// last segment where several holdings stand at one site; parts in
+// transit add "@transit" (at the transit site) or "@transit-" and the
+// site they are bound for.
 func (n *Network) lotSupplies(l *critmin.Lot, c *custody.Composition, bySite map[string]string) []Supply {
 	dry := l.DryTonnes > 0
 	var hs []lotHolding
@@ -509,8 +513,22 @@ func (n *Network) lotSupplies(l *critmin.Lot, c *custody.Composition, bySite map
 		}
 	}
 	if n.Ledger.TransitSite != "" {
-		h := lotHolding{siteID: n.Ledger.TransitSite, from: min(n.Ledger.TransitPeriods, n.Periods.Count-1), transit: true, alone: true}
+		// In transit: the body at the transit site; each part at the
+		// network site it is bound for (LotPart.To), else the transit
+		// site; all from the transit periods.
+		from := min(n.Ledger.TransitPeriods, n.Periods.Count-1)
+		var transit []lotHolding
+		at := func(siteID string) *lotHolding {
+			for i := range transit {
+				if transit[i].siteID == siteID {
+					return &transit[i]
+				}
+			}
+			transit = append(transit, lotHolding{siteID: siteID, from: from, transit: true, alone: true})
+			return &transit[len(transit)-1]
+		}
 		if l.Status == critmin.LotInTransit && !ledger.NoBody(l) && l.RemainingWetTonnes() > 1e-9 {
+			h := at(n.Ledger.TransitSite)
 			h.body = true
 			h.tonnes += l.RemainingWetTonnes()
 			if dry {
@@ -519,12 +537,19 @@ func (n *Network) lotSupplies(l *critmin.Lot, c *custody.Composition, bySite map
 		}
 		for i, p := range l.Parts {
 			if p.Status == critmin.PartInTransit && !p.FromRetracted {
+				site := bySite[epcis.Canonical(p.To)]
+				if site == "" {
+					site = n.Ledger.TransitSite
+				}
+				h := at(site)
 				h.parts = append(h.parts, i)
 				h.tonnes += partTonnes(l, p, dry)
 			}
 		}
-		if h.tonnes > 1e-9 {
-			hs = append(hs, h)
+		for _, h := range transit {
+			if h.tonnes > 1e-9 {
+				hs = append(hs, h)
+			}
 		}
 	}
 	origin, shares := n.lotOrigin(l, c)
@@ -537,6 +562,8 @@ func (n *Network) lotSupplies(l *critmin.Lot, c *custody.Composition, bySite map
 	for _, h := range hs {
 		sid, what := "lot-"+id, "body"
 		switch {
+		case h.transit && !h.body && h.siteID != n.Ledger.TransitSite:
+			sid, what = sid+"@transit-"+h.siteID, "in transit to "+h.siteID
 		case h.transit && !h.body:
 			sid, what = sid+"@transit", "in transit"
 		case h.transit:
