@@ -234,3 +234,28 @@ func largestStanding(l *critmin.Lot) string {
 	sort.SliceStable(st, func(a, b int) bool { return st[a].WetTonnes > st[b].WetTonnes+1e-9 })
 	return st[0].Site
 }
+
+// PartsStanding is the wet and dry tonnes of lot l's received parts that
+// stand where they were received (StandsAt's parts: what is left of each,
+// LotPart.LeftTonnes, dry by its own moisture, Lot.PartMoisture; none
+// known: taken as dry). Lot.RemainingWetTonnes and RemainingDryTonnes are
+// the body's alone: the lots list and the lots CSV show both, so that the
+// body, the parts standing and what is at sea (AtSea) make up what of the
+// lot has not been consumed (issue 15, fix15r: the list's "Remaining
+// dry t" read the body as the lot's remainder, 11.914 t of NU-A1 with
+// 10.083 t received at Karachi). 0 for a consumed lot.
+func PartsStanding(l *critmin.Lot) (wet, dry float64) {
+	for _, s := range StandsAt(l) {
+		for _, i := range s.Parts {
+			p := l.Parts[i]
+			left := p.LeftTonnes()
+			wet += left
+			if m := l.PartMoisture(p); m != nil {
+				dry += left * (1 - *m)
+			} else {
+				dry += left
+			}
+		}
+	}
+	return wet, dry
+}

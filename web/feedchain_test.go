@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -155,5 +156,65 @@ func TestGenealogyDrawsTheRunsFeedChain(t *testing.T) {
 	// The table names the chain too.
 	if tbl := html.UnescapeString(string(b)); !strings.Contains(tbl, "delivered to the run") || !strings.Contains(tbl, "carried on") {
 		t.Errorf("the genealogy table does not list the chain's links")
+	}
+}
+
+// TestLotsListBodyAndPartsStanding (issue 15, fix15r; nu15e finding 2):
+// the lots list's and the lots CSV's remainder column was the body's
+// alone under the name "Remaining dry t" / remaining_dry_t. It is named
+// for what it is, beside the received parts left where they were
+// received. FC-A (feedChainDoc), 30 t at 8 % moisture: the body at the
+// mine is 30 − 12 − 5 = 13 t, 13 × 0.92 = 11.96 t dry; at K stand U's
+// part, 12 received − 6 (SEA1) − 5 (SEA2, first in first out) = 1 t, and
+// S's 5 t: 6 t, 6 × 0.92 = 5.52 t dry; nothing stands at H (6 shipped
+// on) or R (5.9 taken by RUN1); SEA2's 5 t are at sea.
+func TestLotsListBodyAndPartsStanding(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	if _, err := ts.Svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(feedChainDoc())}); err != nil {
+		t.Fatal(err)
+	}
+	_, b := do(t, "GET", ts.URL+"/lots", viewerSecret, nil, nil)
+	page := string(b)
+	if !strings.Contains(page, ">Body remaining dry t</th>") || !strings.Contains(page, ">Parts standing dry t</th>") {
+		t.Errorf("the lots list's columns do not say body remaining and parts standing")
+	}
+	i := strings.Index(page, `href="/lots/`+url.PathEscape("urn:t:fc:lot:FC-A")+`"`)
+	if i < 0 {
+		t.Fatalf("FC-A is not listed")
+	}
+	row := page[i:]
+	row = row[:strings.Index(row, "</tr>")]
+	cell := func(class string) string {
+		m := regexp.MustCompile(`class="num ` + class + `">([^<]*)<`).FindStringSubmatch(row)
+		if m == nil {
+			return ""
+		}
+		return m[1]
+	}
+	if b, p := cell("body-remaining"), cell("parts-standing"); b != "11.96" || p != "5.52" {
+		t.Errorf("FC-A body remaining %q, parts standing %q; want 11.96 and 5.52", b, p)
+	}
+	_, c := do(t, "GET", ts.URL+"/api/v1/lots?format=csv", viewerSecret, nil, nil)
+	lines, err := csv.NewReader(strings.NewReader(string(c))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for k, h := range lines[0] {
+		col[h] = k
+	}
+	for _, want := range []string{"body_remaining_wet_t", "body_remaining_dry_t", "parts_standing_wet_t", "parts_standing_dry_t"} {
+		if _, ok := col[want]; !ok {
+			t.Fatalf("the lots CSV has no %s column: %s", want, lines[0])
+		}
+	}
+	for _, r := range lines[1:] {
+		if r[0] != "urn:t:fc:lot:FC-A" {
+			continue
+		}
+		if r[col["body_remaining_wet_t"]] != "13" || r[col["body_remaining_dry_t"]] != "11.96" || r[col["parts_standing_wet_t"]] != "6" || r[col["parts_standing_dry_t"]] != "5.52" {
+			t.Errorf("FC-A CSV body %s wet %s dry, parts standing %s wet %s dry; want 13, 11.96, 6, 5.52",
+				r[col["body_remaining_wet_t"]], r[col["body_remaining_dry_t"]], r[col["parts_standing_wet_t"]], r[col["parts_standing_dry_t"]])
+		}
 	}
 }
