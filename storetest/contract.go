@@ -118,6 +118,7 @@ func Run(t *testing.T, open Opener) {
 		{"LedgerSourcingCountsMetalOnce", testLedgerSourcingCountsMetalOnce},
 		{"LedgerSourcingReportsRunLoss", testLedgerSourcingReportsRunLoss},
 		{"LedgerSourcingCapsRetractedWeighing", testLedgerSourcingCapsRetractedWeighing},
+		{"LedgerSourcingReadsPartTaken", testLedgerSourcingReadsPartTaken},
 		{"RetractionBackfill", testRetractionBackfill},
 		{"RetractionShipmentAcrossSpellings", testRetractionShipmentAcrossSpellings},
 		{"Trade", testTrade},
