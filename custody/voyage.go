@@ -192,23 +192,23 @@ func hasKey(m map[string]int, k string) bool {
 // along these legs: what the run took (ledger.RunInputScopes) travelled
 // on it, before the run (issue 15, fix15r). A store that cannot list
 // events gives no legs.
-func LotLegs(ctx context.Context, s Store, lot string) (ledger.Legs, error) {
+func LotLegs(ctx context.Context, s Store, lot string) (ledger.HoldingLegs, error) {
 	lot = epcis.Canonical(lot)
 	q, ok := s.(eventQuerier)
 	if !ok {
-		return ledger.Legs{}, nil
+		return ledger.HoldingLegs{}, nil
 	}
 	var evs []*critmin.Event
 	if f, ok := s.(liveEventsFinder); ok {
 		live, err := f.LiveEventsOfLots(ctx, []string{lot})
 		if err != nil {
-			return ledger.Legs{}, err
+			return ledger.HoldingLegs{}, err
 		}
 		evs = append(evs, live...)
 	} else {
 		got, err := liveDecoded(ctx, q, critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{lot}, Exact: true}}})
 		if err != nil {
-			return ledger.Legs{}, err
+			return ledger.HoldingLegs{}, err
 		}
 		evs = append(evs, got...)
 	}
@@ -228,7 +228,7 @@ func LotLegs(ctx context.Context, s Store, lot string) (ledger.Legs, error) {
 	if len(containers) > 0 {
 		ships, err := liveDecoded(ctx, q, critmin.EventFilter{BizSteps: []string{"shipping"}, EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: containers, Exact: true}}})
 		if err != nil {
-			return ledger.Legs{}, err
+			return ledger.HoldingLegs{}, err
 		}
 		for _, ev := range ships {
 			if !have[ev.EventID] {

@@ -20,20 +20,20 @@ import (
 // nothing to the run (issue 15, fix15r: the genealogy drew every voyage
 // of the lot into its run).
 
-// FromLot is the index Leg.Before and Legs.Fed give the lot itself:
+// FromLot is the index HoldingLeg.Before and HoldingLegs.Fed give the lot itself:
 // what came by no earlier leg, from where the lot was commissioned or
 // first recorded.
 const FromLot = -1
 
-// Leg is one step that carried a holding of a lot (LotLegs): a shipping
+// HoldingLeg is one step that carried a holding of a lot (LotLegs): a shipping
 // event (CBV 2.0 bizStep shipping) that moved it — Container "" — or a
 // packing of it into a container (an AggregationEvent ADD naming the lot
 // as a child, EPCIS 2.0 §7.4.3) — Container, canonical, the parentID it
 // was packed into. BillOfLading is a shipping leg's bill of lading (its
 // first bizTransaction of type bol), "" for none. Before are the legs
-// (indexes in Legs.Legs, or FromLot) that had brought what this leg
+// (indexes in HoldingLegs.Legs, or FromLot) that had brought what this leg
 // carried to where it began, in the order they were met.
-type Leg struct {
+type HoldingLeg struct {
 	EventID      string
 	Time         time.Time
 	BillOfLading string
@@ -41,21 +41,21 @@ type Leg struct {
 	Before       []int
 }
 
-// Legs are the legs of a lot's holdings, in event-time order (Legs), and
+// HoldingLegs are the legs of a lot's holdings, in event-time order (Legs), and
 // for each run event that took of the lot (a TransformationEvent naming
 // it as an input) the legs of what it took (Fed, by the run's eventID):
 // the last legs of the holding it consumed — the parts received at its
 // site that it took of (LotPart.RunTakes, RunInputScopes), else the
 // body. A run fed only FromLot took of the lot where it never moved.
-type Legs struct {
-	Legs []Leg
+type HoldingLegs struct {
+	Legs []HoldingLeg
 	Fed  map[string][]int
 }
 
 // Reaching is every leg that led to the run events runEventIDs — those
 // Fed names and, leg by leg, the legs before them — in Legs order; the
 // legs of other holdings, and any leg after the runs, are not among them.
-func (g Legs) Reaching(runEventIDs ...string) []int {
+func (g HoldingLegs) Reaching(runEventIDs ...string) []int {
 	seen := map[int]bool{}
 	var walk func(i int)
 	walk = func(i int) {
@@ -115,10 +115,10 @@ type packedHolding struct {
 //
 // events are the lot's events (as the store gives them, decoded) and any
 // shipping events of containers the lot was packed into.
-func LotLegs(lot string, events []*critmin.Event) Legs {
+func LotLegs(lot string, events []*critmin.Event) HoldingLegs {
 	lot = epcis.Canonical(lot)
 	l := &critmin.Lot{ID: lot}
-	g := Legs{Fed: map[string][]int{}}
+	g := HoldingLegs{Fed: map[string][]int{}}
 	body := []int{FromLot}
 	parts := map[int][]int{}
 	lasts := func(h int) []int {
@@ -144,7 +144,7 @@ func LotLegs(lot string, events []*critmin.Event) Legs {
 		if !ok {
 			i = len(g.Legs)
 			legIndex[k] = i
-			g.Legs = append(g.Legs, Leg{EventID: ev.EventID, Time: ev.EventTime, Container: container})
+			g.Legs = append(g.Legs, HoldingLeg{EventID: ev.EventID, Time: ev.EventTime, Container: container})
 			if container == "" {
 				g.Legs[i].BillOfLading = billOfLading(ev)
 			}

@@ -10,7 +10,7 @@ import (
 
 // legNames names legs by their event (a packing leg "pack <container>"),
 // FromLot as "lot".
-func legNames(g ledger.Legs, idx []int) []string {
+func legNames(g ledger.HoldingLegs, idx []int) []string {
 	var out []string
 	for _, i := range idx {
 		switch {
@@ -27,7 +27,7 @@ func legNames(g ledger.Legs, idx []int) []string {
 
 // legOf is the index of the leg of event eid (a shipping leg), -2 when
 // there is none.
-func legOf(g ledger.Legs, eid string) int {
+func legOf(g ledger.HoldingLegs, eid string) int {
 	for i, l := range g.Legs {
 		if l.EventID == eid && l.Container == "" {
 			return i

@@ -204,7 +204,7 @@ func certOverall(c custody.Certificate) *custody.Overall {
 // (custody.LotLegs): a voyage is drawn into a run only along the legs of
 // what the run took (feedChains; issue 15, fix15r), and the table lists
 // those links too ("carried on", "delivered to the run").
-func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site, shipped func(lot, eventID string) (float64, bool), legs func(lot string) (ledger.Legs, bool)) template.HTML {
+func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site, shipped func(lot, eventID string) (float64, bool), legs func(lot string) (ledger.HoldingLegs, bool)) template.HTML {
 	if t == nil || len(t.Nodes) <= 1 {
 		return template.HTML(`<p class="muted" id="genealogy-graph">No upstream genealogy: this lot was commissioned, not produced.</p>`)
 	}
@@ -359,8 +359,8 @@ type chainLink struct {
 // the nodes of the legs before it (the lot itself for what came by
 // none); a leg with no node in the trace passes its predecessors on.
 // The last legs are drawn into the run. Legs of other holdings, and legs
-// after the run, are not drawn into it (ledger.Legs.Reaching).
-func feedChains(t *custody.Trace, legs func(lot string) (ledger.Legs, bool)) feedChain {
+// after the run, are not drawn into it (ledger.HoldingLegs.Reaching).
+func feedChains(t *custody.Trace, legs func(lot string) (ledger.HoldingLegs, bool)) feedChain {
 	ch := feedChain{hidden: map[[2]string]bool{}, labels: map[[2]string]string{}, preds: map[[2]string]int{}}
 	if legs == nil {
 		return ch

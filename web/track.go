@@ -633,9 +633,9 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 // lotLegs gives the legs of a lot's holdings (custody.LotLegs), each
 // lot's read once; false when they cannot be read (the graph then draws
 // no voyage into a run).
-func (s *site) lotLegs(r *http.Request) func(lot string) (ledger.Legs, bool) {
-	cache := map[string]*ledger.Legs{}
-	return func(lot string) (ledger.Legs, bool) {
+func (s *site) lotLegs(r *http.Request) func(lot string) (ledger.HoldingLegs, bool) {
+	cache := map[string]*ledger.HoldingLegs{}
+	return func(lot string) (ledger.HoldingLegs, bool) {
 		g, ok := cache[lot]
 		if !ok {
 			if legs, err := custody.LotLegs(r.Context(), s.Store, lot); err == nil {
@@ -646,7 +646,7 @@ func (s *site) lotLegs(r *http.Request) func(lot string) (ledger.Legs, bool) {
 			cache[lot] = g
 		}
 		if g == nil {
-			return ledger.Legs{}, false
+			return ledger.HoldingLegs{}, false
 		}
 		return *g, true
 	}
