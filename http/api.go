@@ -733,7 +733,7 @@ func (s *Server) writeLotsCSV(w http.ResponseWriter, r *http.Request, f LotQuery
 		h.Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
 	}
 	cw := critmin.NewCSVWriter(w)
-	_ = cw.Write([]string{"id", "commodity", "status", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "location", "owner", "custodian", "last_event_time", "physical_origin", "claimed_origin", "remaining_wet_t", "remaining_dry_t", "transit", "destination", "in_transit_t", "parts_in_transit"})
+	_ = cw.Write([]string{"id", "commodity", "status", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "location", "owner", "custodian", "last_event_time", "physical_origin", "claimed_origin", "body_remaining_wet_t", "body_remaining_dry_t", "transit", "destination", "in_transit_t", "parts_in_transit", "parts_standing_wet_t", "parts_standing_dry_t"})
 	for {
 		writeLotRows(cw, lots, views)
 		if !whole || len(lots) == 0 || f.Offset+len(lots) >= total {
@@ -771,9 +771,15 @@ func writeLotRows(cw *critmin.CSVWriter, lots []*critmin.Lot, views []LotView) {
 			// By name, as the physical origin column (Claim.SharesText).
 			claimed = c.Status + ": " + c.SharesText()
 		}
+		// body_remaining_* are the body's remainder (Lot.RemainingWetTonnes,
+		// RemainingDryTonnes), parts_standing_* the received parts left
+		// where they were received (ledger.PartsStanding): the columns
+		// were remaining_wet_t, remaining_dry_t, which read as the whole
+		// lot's remainder (issue 15, fix15r).
+		pw, pd := ledger.PartsStanding(l)
 		_ = cw.Write([]string{l.ID, l.Commodity, l.Status, fig(l.WetTonnes), fig(l.DryTonnes),
 			moist, l.OriginCountry, l.OriginMine, views[i].Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339), phys, claimed, fig(l.RemainingWetTonnes()), fig(l.RemainingDryTonnes()), views[i].Transit.Text(), dest,
-			fig(inTransitTonnes(views[i].InTransit)), partsText(views[i].InTransit)})
+			fig(inTransitTonnes(views[i].InTransit)), partsText(views[i].InTransit), fig(pw), fig(pd)})
 	}
 }
 

@@ -66,8 +66,11 @@ const (
 
 // applyPart books a quantity line of a current event against the lot's
 // parts (see dispatchSteps) and says what else the line may set. received
-// is the part a receipt closed, for the flow from where it left.
-func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (partMove, *critmin.LotPart) {
+// is the part a receipt closed, for the flow from where it left; moved is
+// the index in Lot.Parts of the part a dispatch line sent away or moved
+// on (a new part, or one in transit continuing under its bill of
+// lading), -1 for none (Project's Effects.Dispatches).
+func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (partMove, *critmin.LotPart, int) {
 	var bodyParts []int // another party's parts where the body stands that ev concerns (holding.go)
 	if st, ok := bodyAt(l, ev.BizLocation); ok && len(st.Parts) > 0 {
 		if body, parts := selectHolding(l, ev, true, st.Parts); !body {
@@ -101,7 +104,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			at = partyParts(l, ev, at)
 		}
 		if len(at) == 0 {
-			return moveLot, nil
+			return moveLot, nil, -1
 		}
 		t, stated := lineTonnes(q)
 		var left []int
@@ -140,7 +143,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				break
 			}
 		}
-		return movePart, nil
+		return movePart, nil, -1
 	}
 	if elsewhere(l, ev) && (q.Role == critmin.RoleChild || (ev.Type != critmin.ObjectEvent && q.Role != critmin.RoleInput && q.Role != critmin.RoleOutput)) {
 		// A packing, unpacking or association (any action) where a
@@ -155,10 +158,10 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				measurePart(p, ev)
 			}
 		}
-		return moveElsewhere, nil
+		return moveElsewhere, nil, -1
 	}
 	if ev.Type != critmin.ObjectEvent || (q.Role != "" && q.Role != critmin.RoleEPC) || ev.Action == "DELETE" {
-		return moveLot, nil
+		return moveLot, nil, -1
 	}
 	step := stepOf(ev.BizStep)
 	t, known := lineTonnes(q)
@@ -194,10 +197,10 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// shipment stating no quantity from a site whose received
 			// part had been shipped on moved the body at another site).
 			// custody refuses it at capture; one stored before is inert.
-			return moveNone, nil
+			return moveNone, nil, -1
 		}
 		if !known || !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
-			return moveLot, nil
+			return moveLot, nil, -1
 		}
 		bol := billOfLading(ev)
 		// The same part moving on (departing, then loading, then
@@ -216,14 +219,14 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 					p.To = to
 				}
 				measurePart(p, ev)
-				return dispatchRest(l), nil
+				return dispatchRest(l), nil, i
 			}
 		}
 		if len(l.Parts) > 0 && BodyTravelsOn(l, ev, t) {
 			// The body, in transit from here, moves on (a loading or a
 			// departure of its own consignment), not a part standing
 			// here (issue 15, fix15n).
-			return moveLot, nil
+			return moveLot, nil, -1
 		}
 		if i, from, m, who := shipOnward(l, ev, t); i >= 0 {
 			// Shipped on from where a part was received: a part of its
@@ -244,7 +247,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				l.Parts[len(l.Parts)-1].Custodian = who.custodians[0]
 			}
 			measurePart(&l.Parts[len(l.Parts)-1], ev)
-			return dispatchRest(l), nil
+			return dispatchRest(l), nil, len(l.Parts) - 1
 		}
 		if site := fromNothing(l, ev); site != "" {
 			// Shipped on from where a part of the lot was bound but was
@@ -253,20 +256,20 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: site, To: destination(ev),
 				BillOfLading: bol, ShipEventID: ev.EventID, FromRetracted: true, Owner: l.Owner, Custodian: l.Custodian, Assays: copyAssays(l.Assays)})
 			measurePart(&l.Parts[len(l.Parts)-1], ev)
-			return dispatchRest(l), nil
+			return dispatchRest(l), nil, len(l.Parts) - 1
 		}
 		if DispatchFromNothing(l, ev) {
 			// A stated quantity from where nothing of the lot stands
 			// (above, fix15o) takes nothing, and never of the body
 			// standing elsewhere (it was carved out of it, or moved it).
-			return moveNone, nil
+			return moveNone, nil, -1
 		}
 		rest := l.RemainingWetTonnes()
 		if len(l.Parts) == 0 && (l.Status == critmin.LotInTransit || t >= rest*(1-PartTolerance)) {
 			// The whole lot moves, or moves on: a lot already in transit
 			// as a whole is shipped on under its new weight (a bill of
 			// lading's), not split.
-			return moveLot, nil
+			return moveLot, nil, -1
 		}
 		// The part leaves with the lot's moisture and grades where it
 		// stood.
@@ -274,7 +277,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			BillOfLading: bol, ShipEventID: ev.EventID, Moisture: copyMoisture(l.Moisture), Owner: l.Owner, Custodian: l.Custodian,
 			Assays: copyAssays(l.Assays)})
 		measurePart(&l.Parts[len(l.Parts)-1], ev)
-		return dispatchRest(l), nil
+		return dispatchRest(l), nil, len(l.Parts) - 1
 	case receiptSteps[step]:
 		i := receivedPart(l, ev, t, known)
 		if i < 0 && ReReceipt(l, ev) {
@@ -283,10 +286,10 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// the lot is arriving; it states nothing of the lot's mass,
 			// place or parties (issue 15, fix15j; custody refuses it at
 			// capture, this keeps one stored before the check inert).
-			return moveElsewhere, nil
+			return moveElsewhere, nil, -1
 		}
 		if i < 0 {
-			return moveLot, nil
+			return moveLot, nil, -1
 		}
 		p := &l.Parts[i]
 		was := p.Mass()
@@ -328,14 +331,14 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// became the body's). docs/identity.md, "Parts moved".
 			rejoin(l, i, ev.EventID)
 		}
-		return restOf(l), &r
+		return restOf(l), &r, -1
 	case len(bodyParts) > 0:
 		// Where the body stands, an observation naming as its source
 		// the party of another party's part there (a weighing, a
 		// moisture reading, an assay) is of that party's parts, not of
 		// the body (issue 15, fix15g; holding.go).
 		observeParts(l, ev, bodyParts, t, known)
-		return moveElsewhere, nil
+		return moveElsewhere, nil, -1
 	case elsewhere(l, ev):
 		// Where a part went: the rest of the lot is not there — nor
 		// anywhere, when every tonne of the lot left as parts (NoBody:
@@ -350,9 +353,9 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			}
 		}
 		observeParts(l, ev, partyParts(l, ev, idx), t, known)
-		return moveElsewhere, nil
+		return moveElsewhere, nil, -1
 	}
-	return moveLot, nil
+	return moveLot, nil, -1
 }
 
 // observeParts books an observation ev stating t wet tonnes (when

@@ -613,7 +613,7 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		}
 		graph = mergeTraces(tr, fw)
 	}
-	data["Trace"], data["Graph"] = tr, genealogyGraph(graph, sites, s.shipmentShippedBy(r))
+	data["Trace"], data["Graph"] = tr, genealogyGraph(graph, sites, s.shipmentShippedBy(r), s.lotLegs(r))
 	var origin *custody.Composition
 	if c, err := custody.Origin(r.Context(), s.Store, id); err == nil {
 		origin = c
@@ -628,6 +628,28 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		data["OriginError"] = s.readableMessage(r, critmin.ErrorMessage(err))
 	}
 	s.render(w, r, http.StatusOK, "lot", ledger.CommodityName(l.Commodity)+" lot", "lots", data)
+}
+
+// lotLegs gives the legs of a lot's holdings (custody.LotLegs), each
+// lot's read once; false when they cannot be read (the graph then draws
+// no voyage into a run).
+func (s *site) lotLegs(r *http.Request) func(lot string) (ledger.HoldingLegs, bool) {
+	cache := map[string]*ledger.HoldingLegs{}
+	return func(lot string) (ledger.HoldingLegs, bool) {
+		g, ok := cache[lot]
+		if !ok {
+			if legs, err := custody.LotLegs(r.Context(), s.Store, lot); err == nil {
+				g = &legs
+			} else {
+				s.Logger.WarnContext(r.Context(), "genealogy: legs of a lot", "lot", lot, "err", err)
+			}
+			cache[lot] = g
+		}
+		if g == nil {
+			return ledger.HoldingLegs{}, false
+		}
+		return *g, true
+	}
 }
 
 // shipmentShippedBy is what a shipping event (by ID) stating no quantity
