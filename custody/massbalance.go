@@ -909,6 +909,28 @@ type RefusedClaim struct {
 // the origin's share of the rolling window (RefusedClaim.ShortOf, fix9u).
 const ShortOfWindowShare = "window_share"
 
+// ShortOfCategorySystem marks a not-covered row of a claim accepted at
+// capture whose run a later fact took out of its category's mass-balance
+// system (fix9aj): its run no longer consumes any of the category's
+// inputs, has no live input, or its input lots are no longer on record,
+// an event declared in error having taken them out. ISO 22095-2 counts
+// credits in from the qualifying inputs to the system, so nothing in the
+// system backs the claim: Available 0, Shortfall = Claimed. The claim
+// stays booked in full (the credit it retired stays retired) and the row
+// takes no part in the line's deficit.
+const ShortOfCategorySystem = "category_system"
+
+// apartWords words what a not-covered claim's own row (shortApart) is
+// short of: "against its share of the qualifying input over the rolling
+// window" or "against its category's mass-balance system, which its run
+// is no longer in".
+func apartWords(kind string) string {
+	if kind == ShortOfCategorySystem {
+		return "against its category's mass-balance system, which its run is no longer in"
+	}
+	return "against its share of the qualifying input over the rolling window"
+}
+
 // Claim is a lot's claimed origin: a mass-balance attribution, never a
 // physical origin. Tonnes are qualifying element claimed per origin.
 type Claim struct {
@@ -1022,13 +1044,21 @@ type Claim struct {
 	// words (the first short one): its deficit clause is restated from
 	// the claims still short of it (restateDeficit, fix9j).
 	bookedOrigin string
-	// windowShort is, for a claim booked in full at a rolling-average
-	// site, by origin, what it claims above the origin's share of the
-	// window at the claim (tonnes of element), and windowAvail what that
-	// share allows (noteWindowShort, fix9u). Its shortfall of an origin is
-	// the larger of this and its share of the deficit: both bound what
-	// may be claimed.
-	windowShort, windowAvail map[string]float64
+	// shortApart is, for a claim booked in full that is short of
+	// something other than the balance (apartKind), by origin, what it
+	// claims beyond what that allows (tonnes of element), and availApart
+	// what it allows: at a rolling-average site, above the origin's share
+	// of the window at the claim (ShortOfWindowShare, noteWindowShort,
+	// fix9u); a claim whose run a later fact took out of its category's
+	// system, all it claims, nothing allowed (ShortOfCategorySystem,
+	// fix9aj). Its shortfall of an origin is the larger of this and its
+	// share of the deficit: both bound what may be claimed.
+	shortApart, availApart map[string]float64
+	apartKind              string
+	// basisBy are the events declared in error that took the claim's run
+	// out of its category's system (basisFacts, fix9aj): named in its
+	// error and RetractedBy by claim, never again by explainRetractions.
+	basisBy []string
 	// ShortfallByCountry is a claim booked in full although no longer
 	// covered, by origin: its share of that origin's deficit (tonnes of
 	// element, > 0; Shortfall is their sum). An origin of the claim not
@@ -1190,11 +1220,13 @@ type account struct {
 	// although no longer covered, with each one's share of the deficit
 	// (allocate).
 	booked map[string][]*bookedShare
-	// windowClaims are the claims of the period being replayed booked in
-	// full although above their origin's share of the rolling window
-	// (Claim.windowShort, fix9u), in capture order: the statement lists
-	// them as not covered whether or not the balance covers them.
-	windowClaims []*Claim
+	// apartClaims are the claims of the period being replayed booked in
+	// full although short of something other than the balance — above
+	// their origin's share of the rolling window (fix9u), or made on a lot
+	// a later fact took out of the category's system (fix9aj) —
+	// (Claim.shortApart), in capture order: the statement lists them as
+	// not covered whether or not the balance covers them.
+	apartClaims []*Claim
 }
 
 // bookedShare is one origin of a claim booked in full although a later
@@ -1453,6 +1485,9 @@ type mbCalc struct {
 	// over all time — stored, and the document's at capture, an edge
 	// both stored and arriving once (runs) — for runInputCaps.
 	runEdges map[string][]critmin.LotEdge
+	// dropped memoises droppedEvents: the stored events the document
+	// being captured declares in error (mc.drop), as captured.
+	dropped []*critmin.Event
 	// madeMoist memoises madeMoisture by run and lot (fix9h).
 	madeMoist map[[2]string]*float64
 	// runCredited is, by category, run key and element, the credits in
@@ -1720,7 +1755,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			a.factor, a.source = f, src
 		}
 		a.window = append(a.window, map[string]float64{})
-		a.windowClaims = nil
+		a.apartClaims = nil
 		for c := range a.buckets {
 			line(id, c)
 		}
@@ -1895,13 +1930,14 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		for _, sh := range cl.ByCountry {
 			line(cl.Category, sh.Key).Claims += sh.Tonnes
 			e := Entry{Kind: "claim", Country: sh.Key, Tonnes: sh.Tonnes, Lot: l.ID, Event: pc.ce.Event, Time: pc.ce.At, Status: ClaimAccepted}
-			switch v := cl.windowShort[sh.Key]; {
-			case cl.booked && cl.windowShort != nil && v > claimTolerance:
+			switch v := cl.shortApart[sh.Key]; {
+			case cl.booked && cl.shortApart != nil && v > claimTolerance:
 				// Short of the rolling window's share in this origin
-				// (fix9s): its own shortfall.
+				// (fix9s), or out of the category's system (fix9aj):
+				// its own shortfall.
 				e.Status, e.Shortfall = ClaimNotCovered, v
-				e.Note = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t against its share of the qualifying input over the rolling window)", Figure(v))
-			case cl.booked && cl.windowShort != nil:
+				e.Note = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t %s)", Figure(v), apartWords(cl.apartKind))
+			case cl.booked && cl.shortApart != nil:
 				e.Status = OriginCovered
 				e.Note = fmt.Sprintf("covered: accepted at capture, booked in full; the %s share of the rolling window covers it (the claim attributes nothing: %s short)", country.Name(sh.Key), cl.shortOrigins())
 			case cl.booked:
@@ -2068,9 +2104,15 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		// was are the origins booked short (fix9n): only their
 		// entries read covered again once repaid.
 		was map[string]bool
-		// windowOnly: a claim at a rolling-average site short of its
-		// origins' window shares only, the balance covering it (fix9u).
-		windowOnly bool
+		// apartOnly: a claim short of something other than the
+		// balance only, the balance covering it: its origins' window
+		// shares at a rolling-average site (fix9u), its category's
+		// system (fix9aj).
+		apartOnly bool
+		// deficit and defC are its shares of the deficit alone, in all
+		// and by origin: what its error's shortfall clause words.
+		deficit float64
+		defC    map[string]float64
 	}
 	by := map[*Claim]*state{}
 	var order []*Claim
@@ -2085,9 +2127,14 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 					order = append(order, b.cl)
 				}
 				x.short += b.alloc
+				x.deficit += b.alloc
 				x.was[c] = true
 				if b.alloc > 0 {
 					x.byC[c] += b.alloc
+					if x.defC == nil {
+						x.defC = map[string]float64{}
+					}
+					x.defC[c] += b.alloc
 				}
 				for _, e := range b.repaidBy {
 					if !slices.Contains(x.repaid, e) {
@@ -2103,16 +2150,16 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 	// of the deficit (both bound what may be claimed). The period's such
 	// claims the balance covers join those booked short of it.
 	for _, id := range sortedKeys(mc.acc) {
-		for _, cl := range mc.acc[id].windowClaims {
+		for _, cl := range mc.acc[id].apartClaims {
 			if by[cl] == nil {
-				by[cl] = &state{byC: map[string]float64{}, was: map[string]bool{}, windowOnly: true}
+				by[cl] = &state{byC: map[string]float64{}, was: map[string]bool{}, apartOnly: true}
 				order = append(order, cl)
 			}
 		}
 	}
 	for _, cl := range order {
 		x := by[cl]
-		for c, w := range cl.windowShort {
+		for c, w := range cl.shortApart {
 			x.was[c] = true
 			if w > x.byC[c] {
 				x.short += w - x.byC[c]
@@ -2123,7 +2170,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 	note := map[string]string{}
 	for _, cl := range order {
 		x := by[cl]
-		if x.windowOnly {
+		if x.apartOnly {
 			// No deficit to restate: the error claim gave names every
 			// origin above its window share with its own shortfall.
 			cl.Status, cl.Shortfall, cl.ShortfallByCountry, cl.CoveredBy, cl.CoverageNote = ClaimRefused, x.short, x.byC, nil, ""
@@ -2156,6 +2203,15 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		if cl.bookedOrigin != "" && len(cl.ByCountry) > 1 {
 			own = x.byC[cl.bookedOrigin]
 		}
+		if cl.apartKind == ShortOfCategorySystem {
+			// Its over-claim clause words its share of the deficit; all
+			// it claims is short of the category's system, worded in
+			// its own clause (basisClause).
+			own = x.deficit
+			if cl.bookedOrigin != "" && len(cl.ByCountry) > 1 {
+				own = x.defC[cl.bookedOrigin]
+			}
+		}
 		if math.Abs(own-cl.bookedShort) > claimTolerance || repaid != "" {
 			now := fmt.Sprintf("(shortfall %s t: its share of the balance's deficit, which is shared among the claims booked in full from the last made back%s)", Figure(own), repaid)
 			if own <= claimTolerance {
@@ -2177,8 +2233,9 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 	}
 	var kept []RefusedClaim
 	for _, r := range st.Refused {
-		// Rows short of the rolling window's share are listed afresh
-		// below (windowShareRows): they hold no share of a deficit.
+		// Rows short of the rolling window's share or of the category's
+		// system are listed afresh below (apartRows): they hold no share
+		// of a deficit.
 		if !r.Booked {
 			kept = append(kept, r)
 		}
@@ -2192,11 +2249,14 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 				}
 				cl := b.cl
 				msg := cl.Error
-				if cl.windowShort != nil {
+				if cl.apartKind == ShortOfWindowShare {
 					// Short of its window share too (fix9u): this row is
 					// its share of the balance's deficit, worded apart
-					// from its window row (windowShareRows), which keeps the
-					// claim's own words.
+					// from its window row (apartRows), which keeps the
+					// claim's own words. (A claim out of its category's
+					// system, fix9aj, words both in its own error: its
+					// over-claim clause, then the facts that took its
+					// run out.)
 					msg = fmt.Sprintf("lot %s's claim of %s t of %s origin (%s) is booked in full: the %s balance closes in deficit and this claim's share of that deficit is %s t; its shortfall against the rolling window's share is on its own row", b.lot, Figure(b.tonnes), country.Name(c), id, country.Name(c), Figure(b.alloc))
 				}
 				kept = append(kept, RefusedClaim{Lot: b.lot, Event: b.event, Category: id, Country: c, Claimed: b.tonnes, Available: b.tonnes - b.alloc, Shortfall: b.alloc,
@@ -2204,7 +2264,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			}
 		}
 	}
-	kept = append(kept, mc.windowShareRows()...)
+	kept = append(kept, mc.apartRows()...)
 	if kept == nil {
 		kept = []RefusedClaim{}
 	}
@@ -2379,6 +2439,59 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
+// runLinks are the lots the live events of a run state as inputs and as
+// outputs (linkedWithoutDropped).
+type runLinks struct{ in, out map[string]bool }
+
+// linkedWithoutDropped returns, by transformationID, for each run of
+// which the document being captured declares an event in error (mc.drop),
+// the lots its other live events state as inputs and outputs. A stored
+// edge of such a run stands only between an input and an output both
+// still stated: the store links an event's input to the run's outputs
+// stated by other events (ledger.RunLinks: Replay and Carried edges, on
+// the other event's ID), and a declaration in error unlinks them with
+// the event, so the document's account is read as the store will hold
+// it (EPCIS 2.0 §7.4.1.2, §7.4.6). Before fix9aj, declaring in error the
+// input-only event of a split run beside a claim on its output left the
+// input linked in the document's replay. Nil outside a capture, or for a
+// store that cannot give a run's lines.
+func (mc *mbCalc) linkedWithoutDropped() (map[string]runLinks, error) {
+	docs, err := mc.droppedEvents()
+	if err != nil || len(docs) == 0 {
+		return nil, err
+	}
+	var xids []string
+	for _, ev := range docs {
+		if ev.Type == critmin.TransformationEvent && ev.TransformationID != "" && !slices.Contains(xids, ev.TransformationID) {
+			xids = append(xids, ev.TransformationID)
+		}
+	}
+	f, ok := mc.s.(runLinesFinder)
+	if !ok || len(xids) == 0 {
+		return nil, nil
+	}
+	lines, err := f.RunLines(mc.ctx, xids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]runLinks{}
+	for _, x := range xids {
+		l := runLinks{in: map[string]bool{}, out: map[string]bool{}}
+		for _, rl := range lines[x] {
+			if mc.drop[rl.EventID] {
+				continue
+			}
+			if rl.Role == critmin.RoleInput {
+				l.in[epcis.Canonical(rl.Lot)] = true
+			} else {
+				l.out[epcis.Canonical(rl.Lot)] = true
+			}
+		}
+		out[x] = l
+	}
+	return out, nil
+}
+
 func distinctChildren(edges []critmin.LotEdge) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -2437,9 +2550,19 @@ func (mc *mbCalc) runs(from, to time.Time) ([]ledgerRun, error) {
 	stored := map[string]bool{}
 	var out []*ledgerRun
 	var ids []string
+	linked, err := mc.linkedWithoutDropped()
+	if err != nil {
+		return nil, err
+	}
 	for _, e := range edges {
 		if mc.drop[e.EventID] {
 			continue // declared in error by the document being captured
+		}
+		if l, ok := linked[e.Run]; ok && (!l.in[epcis.Canonical(e.Parent)] || !l.out[epcis.Canonical(e.Child)]) {
+			// A link the store made to a line of an event the document
+			// declares in error (an input-only event of a split run, say):
+			// the store drops it with the event (fix9aj).
+			continue
 		}
 		if mc.skip[e.EventID] {
 			// A run event an explaining replay leaves out (replayWithout):
@@ -3445,12 +3568,21 @@ func (mc *mbCalc) uncoveredByAssay(l *critmin.Lot, cl *Claim, ref []RefusedClaim
 // out ≤ credits in, both in the qualifying characteristic) — except that
 // a claim on a lot whose run's inputs held none of the category's
 // elements, capped at 0 t, is refused at capture (holdsNone). The
-// category is the product's (byOut), decided here once; the claim is
-// refused when run r, which made l, consumed none of the category's
-// inputs (categoryFed), at capture and when read. A claim accepted at
-// capture that a later fact leaves short is booked in full in that
+// category is the product's (byOut), decided here once. A claim accepted
+// at capture that a later fact leaves short is booked in full in that
 // category (book), never judged against another category's balance
-// (fix9ae). Errors are the store's.
+// (fix9ae). The claim's basis is that run r, which made l, consumed one
+// of the category's inputs (categoryBasis): a claim judged at capture on
+// a run that consumed none is refused (fix9ae), and so is one whose run's
+// inputs events declared in error took out (basisFacts: no live input
+// left, input lots no longer on record); a claim accepted at capture
+// whose basis a later fact broke — the same events declared in error
+// since — is not covered, naming them, and stays booked in full: the
+// credit it retired stays retired whatever later facts say, so no credit
+// is released to back a second claim (fix9aj, docs/origin.md "Not
+// covered is not refused"). A stored claim on a run outside the category
+// that no later fact explains (one stored before fix9ae's rule) is read
+// refused. Errors are the store's.
 func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPeriod, r ledgerRun) (*Claim, []RefusedClaim, error) {
 	cl := &Claim{Site: mc.d.Site, Period: p.ID, Method: mc.cur.Method, Event: ce.Event, ByCountry: []Share{}, Status: ClaimAccepted, Elements: []string{}}
 	var ref []RefusedClaim
@@ -3476,13 +3608,37 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	}
 	// The category is the product's, decided here once; the product is
 	// in its mass-balance system only if the run that made it consumed
-	// one of the category's inputs (fix9ae).
-	if fed, took, err := mc.categoryFed(r, a.cat); err != nil {
+	// one of the category's inputs (fix9ae). broken are the facts that
+	// took it out of the system since a claim accepted at capture was
+	// made (fix9aj).
+	var broken []basisFact
+	basis, err := mc.categoryBasis(r, a.cat)
+	if err != nil {
 		return nil, nil, err
-	} else if !fed {
-		stated()
-		return cl, refuse(catID, "", 0, 0, notInCategory(l.ID, mc.d.Site, catID, a.cat, p.ID, r, took)), nil
 	}
+	if !basis.fed {
+		facts, err := mc.basisFacts(r, a.cat, basis, ce)
+		if err != nil {
+			return nil, nil, err
+		}
+		switch {
+		case len(facts) > 0 && mc.recordedClaim(ce):
+			broken = facts
+		case len(facts) > 0:
+			stated()
+			return cl, refuse(catID, "", 0, 0, basisRefusal(l.ID, mc.d.Site, catID, a.cat, p.ID, r, basis, facts)), nil
+		case basis.outside():
+			stated()
+			return cl, refuse(catID, "", 0, 0, notInCategory(l.ID, mc.d.Site, catID, a.cat, p.ID, r, basis.took)), nil
+		}
+		// Otherwise what the run consumed is not known (an input lot
+		// or container never known, no input stated): the claim is left
+		// to the balance, which credits nothing for it.
+	}
+	// A claim accepted at capture is booked in full when a later fact
+	// left it short (book) or took its run out of the category's system
+	// (broken).
+	booked := mc.book[l.ID] || len(broken) > 0
 	g := GradesOf(l)
 	var q float64
 	var missing []string
@@ -3566,7 +3722,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		if len(rolling) > 1 {
 			msg += fmt.Sprintf("; %s: each origin is checked against its own share of the qualifying input over the window, and the claim, one statement, is refused as a whole", shortfallInAll(rolling))
 		}
-		if !mc.book[l.ID] || !mc.recordedClaim(ce) {
+		if !booked || !mc.recordedClaim(ce) {
 			return cl, mc.refuseAll(l, ce, cl, catID, rolling, msg), nil
 		}
 		// Accepted at capture, its window since changed by a later
@@ -3578,7 +3734,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		// Every short origin carries its own shortfall, and the claim
 		// their total, as a refusal's do (refuseAll, fix9s): one booked
 		// row per short origin, against the window's share (the
-		// statement's rows are windowShareRows, from noteWindowShort).
+		// statement's rows are apartRows, from noteWindowShort).
 		ref = mc.refuseAll(l, ce, cl, catID, rolling, msg)
 		for i := range ref {
 			ref[i].Booked, ref[i].ShortOf = true, ShortOfWindowShare
@@ -3591,7 +3747,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		// balance (ISO 22095 §11: outputs claimed ≤ qualifying input
 		// credited, net of expiry).
 		if avail := a.available(c); want > avail*(1+claimTolerance)+claimTolerance {
-			if !mc.book[l.ID] || !mc.recordedClaim(ce) {
+			if !booked || !mc.recordedClaim(ce) {
 				// The claim crosses categories only when its own
 				// category never earned credit of that origin and
 				// another holds some; a category that earned some and
@@ -3644,6 +3800,9 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	if len(shorts) > 0 {
 		return cl, mc.refuseOverClaim(l, ce, cl, catID, p.ID, shorts), nil
 	}
+	if len(broken) > 0 {
+		mc.outOfSystem(l, cl, ref, r, a, p.ID, basis, broken)
+	}
 	sortShares(cl.ByCountry)
 	for _, sh := range cl.ByCountry {
 		need := sh.Tonnes
@@ -3668,85 +3827,6 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		}
 	}
 	return cl, ref, nil
-}
-
-// categoryFed reports whether run r consumed an input of category cat —
-// a lot of one of its input commodities, or one packed in a container
-// the run was fed — or material of the category that already entered
-// the site's account (recirculated: an off-grade product of the category
-// fed again). Over every live event of the run (its transformationID,
-// EPCIS 2.0 §7.4.6), stored and, at capture, the document's; events
-// declared in error do not count. took lists, sorted, the commodities
-// the run did consume when it consumed none of the category's inputs.
-// Only a run whose every input is known can be found outside the
-// category: an input lot no longer on record (its maker declared in
-// error), a container holding nothing known when the run read it, or
-// a run with no live input at all (its input events declared in error)
-// leaves the claim to the balance, which credits nothing for them — a
-// claim accepted at capture is then not covered and stays booked
-// (TestSplitRunRetractionBreaksClaim).
-// ISO 22095-2: a claim draws on the balance of its material category,
-// whose credits in are the qualifying inputs to that system; the output
-// of a run that took none is not in the category's system, whatever
-// product it is called (fix9ae, nu9f: antimony trioxide made from REE
-// concentrate only drew on Pakistani antimony-ore credit).
-func (mc *mbCalc) categoryFed(r ledgerRun, cat critmin.MaterialCategory) (bool, []string, error) {
-	if err := mc.loadRunMade(); err != nil {
-		return false, nil, err
-	}
-	edges := mc.runEdges[r.key]
-	var ids []string
-	for _, e := range edges {
-		ids = append(ids, e.Parent)
-	}
-	if err := mc.oc.loadLots(ids); err != nil {
-		return false, nil, err
-	}
-	took := map[string]bool{}
-	for _, e := range edges {
-		in := mc.oc.lots[e.Parent]
-		if in == nil {
-			return true, nil, nil
-		}
-		feeds := []*critmin.Lot{in}
-		if in.OriginCountry == "" && in.Commodity == "" {
-			// A container: the lots it held when the run read it, as
-			// credits reads them.
-			c, err := mc.oc.upstreamAt(e.Parent, e.EventTime)
-			if err != nil {
-				return false, nil, err
-			}
-			if ec := mc.oc.edgeComp(e); ec != nil {
-				c = ec
-			}
-			for _, pt := range c.parts {
-				if l := mc.oc.lots[pt.id]; l != nil {
-					feeds = append(feeds, l)
-				}
-			}
-		}
-		if len(feeds) == 1 && in.Commodity == "" {
-			return true, nil, nil // a container holding nothing known
-		}
-		for _, f := range feeds {
-			if f.Commodity == "" {
-				continue
-			}
-			if inputOfCategory(cat, f.Commodity) {
-				return true, nil, nil
-			}
-			if re, err := mc.recirculated(f.ID, cat, r.at); err != nil {
-				return false, nil, err
-			} else if re {
-				return true, nil, nil
-			}
-			took[ledger.CanonicalCommodity(f.Commodity)] = true
-		}
-	}
-	if len(took) == 0 {
-		return true, nil, nil // no live input: the balance credits none
-	}
-	return false, sortedKeys(took), nil
 }
 
 // notInCategory is the refusal of a claim on lot, of category catID at
@@ -4173,12 +4253,12 @@ func CheckStatement(st *Statement) error {
 				continue
 			}
 			k := [2]string{r.Lot, r.Country}
-			if r.ShortOf == ShortOfWindowShare {
+			if r.ShortOf != "" {
 				if _, dup := window[k]; dup {
-					return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's claim is listed twice as above its %s window share", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country)
+					return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's claim is listed twice as short of its %s (%s)", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country, r.ShortOf)
 				}
 				if r.Shortfall <= tol || r.Shortfall > r.Claimed+tol || math.Abs(r.Shortfall-(r.Claimed-r.Available)) > tol {
-					return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's %s row above its window share: shortfall %.6f t ≠ claimed %.6f − allowed %.6f", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country, r.Shortfall, r.Claimed, r.Available)
+					return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's %s row short of its %s: shortfall %.6f t ≠ claimed %.6f − allowed %.6f", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country, r.ShortOf, r.Shortfall, r.Claimed, r.Available)
 				}
 				window[k] = r.Shortfall
 				continue
@@ -4217,7 +4297,7 @@ func CheckStatement(st *Statement) error {
 			}
 		}
 		for _, r := range st.Refused {
-			if !r.Booked || r.Category != c.Category.ID || r.ShortOf == ShortOfWindowShare {
+			if !r.Booked || r.Category != c.Category.ID || r.ShortOf != "" {
 				continue
 			}
 			if r.Shortfall < -tol || r.Shortfall > r.Claimed+tol {

@@ -963,6 +963,77 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 	return &cp, nil
 }
 
+// inputlessRun words why lot, made by a live run that has no live input,
+// has no origin: "lot L has no origin: run X (event E, date), which made
+// it, has no live input — its input events F (…), G (…) were declared in
+// error …" naming the run's events declared in error that stated inputs
+// (EPCIS 2.0 §7.4.1.2), or "… names no input" when none was. "" when no
+// live TransformationEvent lists lot among its outputs, or its run has a
+// live input. A store that cannot query events gives "".
+func (oc *originCalc) inputlessRun(lot string) (string, error) {
+	f, ok := oc.s.(eventQuerier)
+	if !ok {
+		return "", nil
+	}
+	page, err := f.FindEvents(oc.ctx, critmin.EventFilter{EventTypes: []string{critmin.TransformationEvent}, ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleOutput}, Patterns: []string{lot}, Exact: true}}, Limit: 100})
+	if err != nil {
+		return "", err
+	}
+	var maker *critmin.Event
+	for _, ev := range page.Events {
+		if ev.ErrorDeclaration != nil || ev.DeclaredInError != nil {
+			continue
+		}
+		if hasRunInput(ev) {
+			return "", nil
+		}
+		if maker == nil || ev.EventTime.Before(maker.EventTime) {
+			maker = ev
+		}
+	}
+	if maker == nil {
+		return "", nil
+	}
+	run := runWords(maker.TransformationID, maker.EventID, maker.EventTime.UTC().Format(time.DateOnly))
+	if maker.TransformationID == "" {
+		return fmt.Sprintf("lot %s has no origin: %s, which made it, names no input, so nothing is known of what it was made from; its material counts as unknown", lot, run), nil
+	}
+	xid := maker.TransformationID
+	all, err := f.FindEvents(oc.ctx, critmin.EventFilter{EventTypes: []string{critmin.TransformationEvent}, TransformationIDs: []string{xid}, Limit: 1000})
+	if err != nil {
+		return "", err
+	}
+	for _, ev := range all.Events {
+		if ev.ErrorDeclaration == nil && ev.DeclaredInError == nil && hasRunInput(ev) {
+			return "", nil // the run has a live input: its genealogy gives the origin
+		}
+	}
+	var declared []retractedFact
+	if err := eachDeclared(oc.ctx, f, critmin.EventFilter{EventTypes: []string{critmin.TransformationEvent}, TransformationIDs: []string{xid}, ErrorDeclarationExists: true, Limit: 1000}, func(body *critmin.Event, decl *critmin.ErrorDeclaration) {
+		if hasRunInput(body) {
+			declared = append(declared, retractedFact{ev: body, decl: decl})
+		}
+	}); err != nil {
+		return "", err
+	}
+	if len(declared) == 0 {
+		return fmt.Sprintf("lot %s has no origin: %s, which made it, names no input in any event of its run, so nothing is known of what it was made from; its material counts as unknown", lot, run), nil
+	}
+	sort.SliceStable(declared, func(i, j int) bool {
+		a, b := declared[i].ev, declared[j].ev
+		if !a.EventTime.Equal(b.EventTime) {
+			return a.EventTime.Before(b.EventTime)
+		}
+		return a.EventID < b.EventID
+	})
+	var parts []string
+	for _, d := range declared {
+		parts = append(parts, fmt.Sprintf("%s (%s) %s", d.ev.EventID, d.ev.EventTime.UTC().Format(time.DateOnly), declaredWords(d.decl)))
+	}
+	return fmt.Sprintf("lot %s has no origin: %s, which made it, has no live input — the run's input %s %s; its material counts as unknown until the run's inputs are recorded again (a corrective event)",
+		lot, run, plural(len(parts), "event", "events"), strings.Join(parts, ", ")), nil
+}
+
 // commissioningEvent is the live event that commissioned lot id: an
 // ObjectEvent ADD naming it whose bizStep is CBV commissioning or not
 // stated (an ADD creates the objects it names, EPCIS 2.0 §7.4.2), a
@@ -972,7 +1043,15 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 // recorded by a receipt at a US port, bizStep receiving, says nothing of
 // where it was mined or made: it took that port's country and passed
 // dfars-covered-countries, issue 9 recheck), so a lot with no such event
-// has no site country to take (docs/origin.md). nil when there is none.
+// has no site country to take (docs/origin.md). Nor is an ADD that only
+// attaches facts to a lot that already exists (fix9aj): one dated at or
+// after a run that made the lot (a TransformationEvent listing it among
+// its outputs: the run made it, EPCIS 2.0 §7.4.6), or one stating no
+// quantity of the lot after an earlier ADD created it — a claim
+// (cm:originClaim) or an assay added with an ADD, bizStep commissioning
+// or none, commissions nothing: before, a claim attached at a refinery
+// read as the lot's commissioning there (commissioned_not_at_mine).
+// nil when there is none.
 func commissioningEvent(evs []*critmin.Event, id string) *critmin.Event {
 	var first *critmin.Event
 	firstCommissioning := false
@@ -980,11 +1059,13 @@ func commissioningEvent(evs []*critmin.Event, id string) *critmin.Event {
 		if ev.Type != critmin.ObjectEvent || ev.Action != "ADD" || ev.BizStep != "" && !bizStepIs(ev.BizStep, "commissioning") {
 			continue
 		}
-		named := false
+		named, qty := false, false
 		for _, q := range ev.LotLines() {
-			named = named || (q.EPCClass == id && q.Role != critmin.RoleInput)
+			if q.EPCClass == id && q.Role != critmin.RoleInput {
+				named, qty = true, qty || q.Quantity != nil
+			}
 		}
-		if !named {
+		if !named || attachesOnly(evs, ev, id, qty) {
 			continue
 		}
 		comm := bizStepIs(ev.BizStep, "commissioning")
@@ -999,6 +1080,32 @@ func commissioningEvent(evs []*critmin.Event, id string) *critmin.Event {
 		first, firstCommissioning = ev, comm
 	}
 	return first
+}
+
+// attachesOnly reports whether ev, an ObjectEvent ADD naming lot id
+// (stating a quantity of it when qty), only attaches facts to a lot that
+// already exists by another of evs: a TransformationEvent dated at or
+// before ev with id among its outputs, or, when ev states no quantity,
+// an earlier ObjectEvent ADD naming it (commissioningEvent).
+func attachesOnly(evs []*critmin.Event, ev *critmin.Event, id string, qty bool) bool {
+	for _, o := range evs {
+		if o == ev || o.EventTime.After(ev.EventTime) {
+			continue
+		}
+		for _, q := range o.LotLines() {
+			if q.EPCClass != id {
+				continue
+			}
+			switch {
+			case o.Type == critmin.TransformationEvent && q.Role == critmin.RoleOutput:
+				return true
+			case !qty && o.Type == critmin.ObjectEvent && o.Action == "ADD" && q.Role != critmin.RoleInput &&
+				(o.EventTime.Before(ev.EventTime) || o.PK < ev.PK):
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // bizStepIs reports whether bizStep is the CBV step step, in its bare or
@@ -1040,6 +1147,15 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 				// origin no longer rests on a declared event.
 				note, _ := retractionNote(fs, "origin record", l.ID)
 				a = Anomaly{Kind: "no_origin", Detail: fmt.Sprintf("lot %s has no origin: the origin recorded for it is withdrawn — %s; its material counts as unknown until the origin is recorded again (a corrective event)", l.ID, note)}
+			}
+		}
+		if !strings.Contains(a.Detail, "declared in error") && oc.s != nil {
+			// A lot a live run made with no live input is no commissioned
+			// lot: it has no origin because its run names no input —
+			// its input events declared in error, named — not for want
+			// of a cm:originCountry at commissioning (fix9aj).
+			if d, err := oc.inputlessRun(l.ID); err == nil && d != "" {
+				a = Anomaly{Kind: "no_origin", Detail: d}
 			}
 		}
 		if !strings.Contains(a.Detail, "declared in error") && oc.s != nil {

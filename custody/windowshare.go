@@ -9,14 +9,14 @@ import (
 // noteWindowShort records, for a claim booked in full at a rolling-average
 // site (accepted at capture, its window since changed by a later fact),
 // what it claims of each origin above that origin's share of the window
-// at the claim (Claim.windowShort) and what the share allows
-// (windowAvail): claimed q × share, allowed q × window share, shortfall
+// at the claim (Claim.shortApart) and what the share allows
+// (availApart): claimed q × share, allowed q × window share, shortfall
 // the difference (the figures claim words in its error). The balance may
 // still cover such a claim — it then leaves no deficit — yet it is not
 // covered, and the statement lists it so (settleShares, fix9u), as a
 // claim left short of the balance is at a credit-method site.
 func (mc *mbCalc) noteWindowShort(cl *Claim) {
-	if cl == nil || !cl.booked || mc.cur.Method != critmin.MassBalanceRollingAverage {
+	if cl == nil || !cl.booked || mc.cur.Method != critmin.MassBalanceRollingAverage || cl.apartKind == ShortOfCategorySystem {
 		return
 	}
 	a := mc.acc[cl.Category]
@@ -32,32 +32,35 @@ func (mc *mbCalc) noteWindowShort(cl *Claim) {
 		if sh.Tonnes-avail <= claimTolerance {
 			continue
 		}
-		if cl.windowShort == nil {
-			cl.windowShort, cl.windowAvail = map[string]float64{}, map[string]float64{}
+		if cl.shortApart == nil {
+			cl.shortApart, cl.availApart = map[string]float64{}, map[string]float64{}
 		}
-		cl.windowShort[sh.Key] = sh.Tonnes - avail
-		cl.windowAvail[sh.Key] = avail
+		cl.shortApart[sh.Key] = sh.Tonnes - avail
+		cl.availApart[sh.Key] = avail
 	}
-	if cl.windowShort != nil {
-		a.windowClaims = append(a.windowClaims, cl)
+	if cl.shortApart != nil {
+		cl.apartKind = ShortOfWindowShare
+		a.apartClaims = append(a.apartClaims, cl)
 	}
 }
 
-// windowShareRows are the statement's not-covered rows of the period's
-// claims booked above their origin's share of the rolling window (fix9u):
-// one per claim and short origin, ShortOf ShortOfWindowShare, claimed −
+// apartRows are the statement's not-covered rows of the period's
+// claims booked short of something other than the balance: above their
+// origin's share of the rolling window (fix9u, ShortOf
+// ShortOfWindowShare), or out of their category's system (fix9aj,
+// ShortOfCategorySystem). One per claim and short origin, claimed −
 // available = shortfall.
-func (mc *mbCalc) windowShareRows() []RefusedClaim {
+func (mc *mbCalc) apartRows() []RefusedClaim {
 	var out []RefusedClaim
 	for _, id := range sortedKeys(mc.acc) {
-		for _, cl := range mc.acc[id].windowClaims {
+		for _, cl := range mc.acc[id].apartClaims {
 			for _, sh := range cl.ByCountry {
-				w, ok := cl.windowShort[sh.Key]
+				w, ok := cl.shortApart[sh.Key]
 				if !ok {
 					continue
 				}
-				out = append(out, RefusedClaim{Lot: cl.bookedLot, Event: cl.Event, Category: id, Country: sh.Key, Claimed: sh.Tonnes, Available: cl.windowAvail[sh.Key], Shortfall: w,
-					Error: cl.Error, RetractedBy: cl.RetractedBy, AssayedBy: cl.AssayedBy, WeighedBy: cl.WeighedBy, RunChangedBy: cl.RunChangedBy, Booked: true, ShortOf: ShortOfWindowShare})
+				out = append(out, RefusedClaim{Lot: cl.bookedLot, Event: cl.Event, Category: id, Country: sh.Key, Claimed: sh.Tonnes, Available: cl.availApart[sh.Key], Shortfall: w,
+					Error: cl.Error, RetractedBy: cl.RetractedBy, AssayedBy: cl.AssayedBy, WeighedBy: cl.WeighedBy, RunChangedBy: cl.RunChangedBy, Booked: true, ShortOf: cl.apartKind})
 			}
 		}
 	}
