@@ -250,7 +250,9 @@ func (mc *mbCalc) basisFacts(r ledgerRun, cat critmin.MaterialCategory, b runBas
 	date := func(ev *critmin.Event) string { return ev.EventTime.UTC().Format(time.DateOnly) }
 	if xid := r.xid(); xid != "" {
 		facts, err := mc.declaredFacts(critmin.EventFilter{EventTypes: []string{critmin.TransformationEvent}, TransformationIDs: []string{xid}},
-			func(ev *critmin.Event) bool { return ev.Type == critmin.TransformationEvent && ev.TransformationID == xid })
+			func(ev *critmin.Event) bool {
+				return ev.Type == critmin.TransformationEvent && ev.TransformationID == xid
+			})
 		if err != nil {
 			return nil, err
 		}
