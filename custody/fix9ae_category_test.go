@@ -270,18 +270,29 @@ func TestClaimOutsideCategoryAtCapture(t *testing.T) {
 	sameLine(t, "Oct", line(t, mbfxStatement(t, db, "2025-10", time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC)), "sb", "PAK"), 0, 3.2, 0, 0, 3.2)
 }
 
-// TestClaimOutsideCategoryStored (fix9ae, nu9f finding 2): a stored
-// claim whose run, after a later fact, consumed none of the category's
-// inputs reads refused, in every view, and leaves the account. At
-// sbSite9ae (sb PAK 3.2 t):
+// TestClaimOutsideCategoryStored (fix9ae, nu9f finding 2; fix9aj): a
+// claim accepted at capture whose run a later fact takes out of its
+// category's system is not covered, naming the fact, in every view, and
+// stays booked in full: the credit it retired stays retired (fix9aj,
+// docs/origin.md "Not covered is not refused"). At sbSite9ae (sb PAK
+// 3.2 t):
 //
 //	Run X (Oct 7), event XA: SC 10 t; event XB: C4 10 t → OE 0.375 t at
 //	  Sb 80 % = 0.3 t claiming PAK: X consumed antimony ore SC, 0.3 ≤
 //	  3.2, accepted. X credits sb CHN min(4 × 0.8 = 3.2, OE's 0.3) =
 //	  0.3 t. Statement: sb PAK 0 + 3.2 − 0.3 − 0 = 2.9.
 //	XA declared in error (Oct 8): X consumed only C4, no antimony ore;
-//	  OE's Sb is capped at C4's 0 t: its claim reads refused and leaves
-//	  the account: sb PAK 0 + 3.2 − 0 − 0 = 3.2; sb CHN credits 0.
+//	  OE's Sb is capped at C4's 0 t; its claim is not covered, naming XA,
+//	  booked in full: sb PAK 0 + 3.2 − 0.3 − 0 = 2.9 still; its row
+//	  claimed 0.3, available 0, shortfall 0.3 t (short of the category's
+//	  system, apart from the deficit: the line closes at 2.9 ≥ 0); sb CHN
+//	  credits 0.
+//	RN (Oct 9): SC, free again, 10 t → ON 3.75 t at Sb 80 % = 3.0 t
+//	  claiming PAK: 3.0 > 2.9, refused, shortfall 0.1 t.
+//
+// Before fix9aj OE read refused and left the account, the sb PAK line
+// went back to 3.2 t, and ON's 3.0 t was accepted: 3.3 t of Pakistani Sb
+// stated to buyers against 3.2 t of credit.
 func TestClaimOutsideCategoryStored(t *testing.T) {
 	ctx := context.Background()
 	db, svc := sbSite9ae(t)
@@ -296,11 +307,12 @@ func TestClaimOutsideCategoryStored(t *testing.T) {
 	sameLine(t, "Oct (run X fed SC)", line(t, mbfxStatement(t, db, "2025-10", time.Date(2025, 10, 7, 12, 0, 0, 0, time.UTC)), "sb", "PAK"), 0, 3.2, 0.3, 0, 2.9)
 	retractEvent(t, svc, xa, "2025-10-08T00:00:00Z")
 	for i, cl := range claimViews9ae(t, db, "OE") {
-		if cl.Status != custody.ClaimRefused || !strings.Contains(cl.Error, "consumed none of the category's inputs (antimony_ore)") || !strings.Contains(cl.Error, "urn:t:xid:X") {
-			t.Errorf("OE (%d) after XA declared in error: %s (%s), want refused, run X consumed none of the category's inputs", i, cl.Status, cl.Error)
+		if cl.Status != custody.ClaimNotCovered || !near(cl.Shortfall, 0.3) || strings.Join(cl.RetractedBy, " ") != "urn:t:ev:XA" ||
+			!strings.Contains(cl.Error, "consumes none of the category's inputs (antimony_ore) now — it consumes ree_concentrate") || !strings.Contains(cl.Error, "urn:t:xid:X") {
+			t.Errorf("OE (%d) after XA declared in error: %s, shortfall %v, retractedBy %v (%s); want not covered, 0.3 t, naming XA: run X consumes none of the category's inputs", i, cl.Status, cl.Shortfall, cl.RetractedBy, cl.Error)
 		}
-		if txt := custody.RefusedClaimText(cl); !strings.HasPrefix(txt, "claim refused: stated Pakistan 100.0 %") {
-			t.Errorf("OE (%d) reads %q, want the status it has, refused", i, txt)
+		if txt := custody.RefusedClaimText(cl); !strings.HasPrefix(txt, "claim not covered: stated Pakistan 100.0 % — accepted at capture, no longer covered since urn:t:ev:XA") {
+			t.Errorf("OE (%d) reads %q, want not covered since XA", i, txt)
 		}
 	}
 	o, err := custody.OriginOf(ctx, db, "urn:t:lot:OE", false)
@@ -310,20 +322,27 @@ func TestClaimOutsideCategoryStored(t *testing.T) {
 	if sb := o.Elements["Sb"].Tonnes; math.Abs(sb) > 1e-9 {
 		t.Errorf("OE physical Sb %v t, want capped at C4's 0 t", sb)
 	}
-	st := mbfxStatement(t, db, "2025-10", time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
-	sameLine(t, "Oct", line(t, st, "sb", "PAK"), 0, 3.2, 0, 0, 3.2)
+	st := mbfxStatement(t, db, "2025-10", time.Date(2025, 10, 8, 12, 0, 0, 0, time.UTC))
+	sameLine(t, "Oct", line(t, st, "sb", "PAK"), 0, 3.2, 0.3, 0, 2.9)
 	if l := line(t, st, "sb", "CHN"); l.Credits != 0 {
 		t.Errorf("sb CHN credits %v t after XA declared in error, want 0", l.Credits)
 	}
-	refused := false
+	rows := 0
 	for _, r := range st.Refused {
-		refused = refused || r.Lot == "urn:t:lot:OE" && !r.Booked
+		if r.Lot == "urn:t:lot:OE" {
+			rows++
+			if !r.Booked || r.Status != custody.ClaimNotCovered || r.ShortOf != custody.ShortOfCategorySystem || !near(r.Claimed, 0.3) || r.Available != 0 || !near(r.Shortfall, 0.3) {
+				t.Errorf("OE's row %+v, want booked, not covered, short of its category's system: claimed 0.3, available 0, shortfall 0.3 t", r)
+			}
+		}
 	}
-	if !refused {
-		t.Errorf("October's refused claims %+v, want OE refused, not booked", st.Refused)
+	if rows != 1 {
+		t.Errorf("October's refused claims %+v, want OE once", st.Refused)
 	}
-	if err := custody.CheckStatement(st); err != nil {
-		t.Error(err)
+	err = mbfxTry(svc, "2025-10-09T01:00:00Z",
+		runOf("RN", "mb", "2025-10-09T00:00:00Z", []string{"SC:10"}, product{lot: "ON", commodity: "antimony_trioxide", t: 3.75, assays: []string{"Sb:80"}, extra: claimPAK}))
+	if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "shortfall 0.1 t") {
+		t.Errorf("ON's claim of 3.0 t on 2.9 t: %v, want refused, shortfall 0.1 t", err)
 	}
 }
 

@@ -23,9 +23,13 @@ import (
 //	  holds X, which earns PAK, bounded per element by O (fix9ad), Nd
 //	  min(0.36, 0.31) + Pr min(0.09, 0.09) = 0.4 t ≥ 0.4, accepted
 //	PACK declared in error (Oct 20): S held nothing when E1 read it, so
-//	  E1 earns no credit; PAK balance 0, O refused (shortfall 0.4 t),
+//	  E1 earns no credit; PAK balance 0, O not covered (shortfall 0.4 t),
 //	  retractedBy PACK, its error naming the packing (the SSCC in
-//	  its canonical GS1 Digital Link form).
+//	  its canonical GS1 Digital Link form). Since fix9aj E1 is also out
+//	  of the category's system (its input S holds nothing on record
+//	  since PACK's retraction), so O has two rows, each naming PACK:
+//	  its share of the 0.4 t deficit and its category_system row
+//	  (claimed 0.4, available 0, shortfall 0.4 t); every row is checked.
 func TestRetractedPackingNamedOnRefusedClaim(t *testing.T) {
 	ctx := context.Background()
 	const sscc = "urn:epc:id:sscc:0614141.1234567890"

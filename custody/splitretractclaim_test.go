@@ -11,10 +11,12 @@ import (
 	"github.com/critmin/critmin/ledger"
 )
 
-// TestSplitRunRetractionBreaksClaim (issue 9): a claim resting on the
-// credits of a split run's input-only event is broken when that event is
-// declared in error, and the statement lists it as refused, naming the
-// retraction.
+// TestSplitRunRetractionBreaksClaim (issue 9; fix9aj): a claim resting
+// on the credits of a split run's input-only event is broken when that
+// event is declared in error: it is not covered (accepted at capture,
+// fix9h), booked in full, and the statement lists it so, naming the
+// retraction — both as an over-claim and as a claim whose run has no
+// live input left, so out of its category's system (fix9aj).
 //
 // Site mb (declaration(): REE factor 0.9, monthly periods). December: run
 // R told in two events: ri (input only: feed P, Pakistan, 10 t dry at Nd
@@ -26,9 +28,16 @@ import (
 //	             (bounded per element by XO, fix9ad)
 //	XO claim   = 0.5 × (62 % + 18 %) = 0.40 t ≤ 0.40 → accepted
 //
-// ri is declared in error: the run has no input, PAK credits 0, and XO's
-// claim of 0.40 t is refused (shortfall 0.4000 t) because the credits it
-// rested on were retracted; December's statement lists it so.
+// ri is declared in error: the run has no input, PAK credits 0. XO's
+// claim of 0.40 t stays booked: PAK 0 + 0 − 0.4 − 0 = −0.4 t, a deficit
+// of 0.4 t, all XO's. It is not covered, shortfall 0.4 t: the larger of
+// its share of the deficit (0.4 t) and what it claims beyond its
+// category's system (all of it, 0.4 t, fix9aj). December's statement
+// lists it twice: its share of the deficit (claimed 0.4, available 0,
+// shortfall 0.4, no shortOf) and its row short of the category's system
+// (claimed 0.4, available 0, shortfall 0.4, shortOf category_system),
+// both naming ri. Before fix9aj only the first row, and the error named
+// the credits removed, not that the run has no live input left.
 func TestSplitRunRetractionBreaksClaim(t *testing.T) {
 	ctx := context.Background()
 	ri := `{"type": "TransformationEvent", "eventID": "urn:t:ev:ri", "eventTime": "2025-12-09T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:R",
@@ -71,13 +80,22 @@ func TestSplitRunRetractionBreaksClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	found := false
+	if !strings.Contains(xo.Claimed.Error, "run urn:t:run:R (event urn:t:ev:ro, 2025-12-10), which made the lot, has no live input left") {
+		t.Errorf("XO's error %q, want it to say its run has no live input left", xo.Claimed.Error)
+	}
+	sameLine(t, "Dec", line(t, dec, "ree", "PAK"), 0, 0, 0.4, 0, -0.4)
+	kinds := map[string]int{}
 	for _, r := range dec.Refused {
-		if r.Lot == "urn:t:lot:XO" {
-			found = strings.Contains(r.Error, named) && strings.Contains(r.Error, "shortfall 0.4 t") && strings.Join(r.RetractedBy, " ") == "urn:t:ev:ri"
+		if r.Lot != "urn:t:lot:XO" {
+			continue
+		}
+		kinds[r.ShortOf]++
+		if !strings.Contains(r.Error, named) || !strings.Contains(r.Error, "shortfall 0.4 t") || strings.Join(r.RetractedBy, " ") != "urn:t:ev:ri" ||
+			!near(r.Claimed, 0.4) || r.Available != 0 || !near(r.Shortfall, 0.4) || !r.Booked || r.Status != custody.ClaimNotCovered {
+			t.Errorf("December's row of XO %+v, want not covered, booked, claimed 0.4, available 0, shortfall 0.4 t, naming ri", r)
 		}
 	}
-	if !found {
-		t.Errorf("December's refused claims %+v, want XO naming ri's retraction", dec.Refused)
+	if kinds[""] != 1 || kinds[custody.ShortOfCategorySystem] != 1 || len(kinds) != 2 {
+		t.Errorf("December's refused claims %+v, want XO's share of the deficit and its row short of its category's system", dec.Refused)
 	}
 }
