@@ -463,7 +463,7 @@ func (mc *mbCalc) outOfSystem(l *critmin.Lot, cl *Claim, ref []RefusedClaim, r l
 	}
 	cl.basisBy = factIDs(broken)
 	cl.RetractedBy = append([]string(nil), cl.basisBy...)
-	cl.apartKind = ShortOfCategorySystem
+	cl.ShortOf = ShortOfCategorySystem
 	cl.shortApart, cl.availApart = map[string]float64{}, map[string]float64{}
 	for _, sh := range cl.ByCountry {
 		if sh.Tonnes > claimTolerance {

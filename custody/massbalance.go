@@ -1044,8 +1044,12 @@ type Claim struct {
 	// words (the first short one): its deficit clause is restated from
 	// the claims still short of it (restateDeficit, fix9j).
 	bookedOrigin string
+	// ShortOf is, for a claim not covered that is short of something
+	// other than the balance (RefusedClaim.ShortOf), what:
+	// ShortOfWindowShare or ShortOfCategorySystem; "" otherwise.
+	ShortOf string `json:"shortOf,omitempty"`
 	// shortApart is, for a claim booked in full that is short of
-	// something other than the balance (apartKind), by origin, what it
+	// something other than the balance (ShortOf), by origin, what it
 	// claims beyond what that allows (tonnes of element), and availApart
 	// what it allows: at a rolling-average site, above the origin's share
 	// of the window at the claim (ShortOfWindowShare, noteWindowShort,
@@ -1054,7 +1058,6 @@ type Claim struct {
 	// fix9aj). Its shortfall of an origin is the larger of this and its
 	// share of the deficit: both bound what may be claimed.
 	shortApart, availApart map[string]float64
-	apartKind              string
 	// basisBy are the events declared in error that took the claim's run
 	// out of its category's system (basisFacts, fix9aj): named in its
 	// error and RetractedBy by claim, never again by explainRetractions.
@@ -1936,7 +1939,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 				// (fix9s), or out of the category's system (fix9aj):
 				// its own shortfall.
 				e.Status, e.Shortfall = ClaimNotCovered, v
-				e.Note = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t %s)", Figure(v), apartWords(cl.apartKind))
+				e.Note = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t %s)", Figure(v), apartWords(cl.ShortOf))
 			case cl.booked && cl.shortApart != nil:
 				e.Status = OriginCovered
 				e.Note = fmt.Sprintf("covered: accepted at capture, booked in full; the %s share of the rolling window covers it (the claim attributes nothing: %s short)", country.Name(sh.Key), cl.shortOrigins())
@@ -2203,7 +2206,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		if cl.bookedOrigin != "" && len(cl.ByCountry) > 1 {
 			own = x.byC[cl.bookedOrigin]
 		}
-		if cl.apartKind == ShortOfCategorySystem {
+		if cl.ShortOf == ShortOfCategorySystem {
 			// Its over-claim clause words its share of the deficit; all
 			// it claims is short of the category's system, worded in
 			// its own clause (basisClause).
@@ -2249,7 +2252,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 				}
 				cl := b.cl
 				msg := cl.Error
-				if cl.apartKind == ShortOfWindowShare {
+				if cl.ShortOf == ShortOfWindowShare {
 					// Short of its window share too (fix9u): this row is
 					// its share of the balance's deficit, worded apart
 					// from its window row (apartRows), which keeps the
@@ -2293,6 +2296,11 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			case v > claimTolerance:
 				e.Status, e.Shortfall = ClaimNotCovered, v
 				e.Note = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t)", Figure(v))
+				if cl.ShortOf == ShortOfCategorySystem {
+					// All it claims of the origin is short of its
+					// category's system (fix9aj), whatever the balance.
+					e.Note = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t %s)", Figure(v), apartWords(cl.ShortOf))
+				}
 			default:
 				e.Status, e.Shortfall = OriginCovered, 0
 				e.Note = fmt.Sprintf("covered: accepted at capture, booked in full; the %s balance covers it (the claim attributes nothing: %s short)", country.Name(e.Country), cl.shortOrigins())

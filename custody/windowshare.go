@@ -16,7 +16,7 @@ import (
 // covered, and the statement lists it so (settleShares, fix9u), as a
 // claim left short of the balance is at a credit-method site.
 func (mc *mbCalc) noteWindowShort(cl *Claim) {
-	if cl == nil || !cl.booked || mc.cur.Method != critmin.MassBalanceRollingAverage || cl.apartKind == ShortOfCategorySystem {
+	if cl == nil || !cl.booked || mc.cur.Method != critmin.MassBalanceRollingAverage || cl.ShortOf == ShortOfCategorySystem {
 		return
 	}
 	a := mc.acc[cl.Category]
@@ -39,7 +39,7 @@ func (mc *mbCalc) noteWindowShort(cl *Claim) {
 		cl.availApart[sh.Key] = avail
 	}
 	if cl.shortApart != nil {
-		cl.apartKind = ShortOfWindowShare
+		cl.ShortOf = ShortOfWindowShare
 		a.apartClaims = append(a.apartClaims, cl)
 	}
 }
@@ -60,7 +60,7 @@ func (mc *mbCalc) apartRows() []RefusedClaim {
 					continue
 				}
 				out = append(out, RefusedClaim{Lot: cl.bookedLot, Event: cl.Event, Category: id, Country: sh.Key, Claimed: sh.Tonnes, Available: cl.availApart[sh.Key], Shortfall: w,
-					Error: cl.Error, RetractedBy: cl.RetractedBy, AssayedBy: cl.AssayedBy, WeighedBy: cl.WeighedBy, RunChangedBy: cl.RunChangedBy, Booked: true, ShortOf: cl.apartKind})
+					Error: cl.Error, RetractedBy: cl.RetractedBy, AssayedBy: cl.AssayedBy, WeighedBy: cl.WeighedBy, RunChangedBy: cl.RunChangedBy, Booked: true, ShortOf: cl.ShortOf})
 			}
 		}
 	}
