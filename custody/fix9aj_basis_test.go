@@ -332,3 +332,29 @@ func TestAttachingADDIsNoCommissioning(t *testing.T) {
 		t.Errorf("M's anomalies %+v name the attaching ADD as its commissioning", o.Anomalies)
 	}
 }
+
+// TestClaimOutOfSystemAndShortNamesBoth (fix9aj): a claim whose run left
+// its category's system and whose credits were removed names both
+// retractions. At site9aj, xa declared in error (R2 consumes SC alone),
+// then R1 (C2's Pakistani credit) declared in error:
+//
+//	lace PAK: opening 0 + credits 0 − claims 1.5 − expired 0 = −1.5 t,
+//	  a deficit of 1.5 t, all C2's (booked in full);
+//	C2: not covered, shortfall max(its share of the deficit 1.5, all it
+//	  claims beyond its category's system 1.5) = 1.5 t; retractedBy xa
+//	  (the basis) then r1 (the credits), its error naming each.
+func TestClaimOutOfSystemAndShortNamesBoth(t *testing.T) {
+	db, svc := site9aj(t, xa9aj, xb9aj, xo9aj)
+	retractEvent(t, svc, xa9aj, "2025-10-08T00:00:00Z")
+	retractEvent(t, svc, run9aj("r1", "R1", "2025-10-05T00:00:00Z", []string{"PK:10"}, []string{"C1:3"}, "La:25", "Ce:35"), "2025-10-09T00:00:00Z")
+	cl := mbfxClaim(t, db, "C2")
+	if cl.Status != custody.ClaimNotCovered || !near(cl.Shortfall, 1.5) || strings.Join(cl.RetractedBy, " ") != "urn:t:ev:xa urn:t:ev:r1" {
+		t.Errorf("C2: %s, shortfall %v, retractedBy %v (%s); want not covered, 1.5 t, naming xa then r1", cl.Status, cl.Shortfall, cl.RetractedBy, cl.Error)
+	}
+	for _, want := range []string{"(shortfall 1.5 t)", "consumes none of the category's inputs (ree_concentrate) now", "the claim was covered until the retraction of run urn:t:run:R1 (event urn:t:ev:r1, 2025-10-05)"} {
+		if !strings.Contains(cl.Error, want) {
+			t.Errorf("C2's error lacks %q: %s", want, cl.Error)
+		}
+	}
+	sameLine(t, "Oct", line(t, mbfxStatement(t, db, "2025-10", time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC)), "lace", "PAK"), 0, 0, 1.5, 0, -1.5)
+}

@@ -1491,6 +1491,9 @@ type mbCalc struct {
 	// dropped memoises droppedEvents: the stored events the document
 	// being captured declares in error (mc.drop), as captured.
 	dropped []*critmin.Event
+	// linked memoises linkedWithoutDropped (linkedDone: computed).
+	linked     map[string]runLinks
+	linkedDone bool
 	// madeMoist memoises madeMoisture by run and lot (fix9h).
 	madeMoist map[[2]string]*float64
 	// runCredited is, by category, run key and element, the credits in
@@ -2464,6 +2467,18 @@ type runLinks struct{ in, out map[string]bool }
 // input linked in the document's replay. Nil outside a capture, or for a
 // store that cannot give a run's lines.
 func (mc *mbCalc) linkedWithoutDropped() (map[string]runLinks, error) {
+	if mc.linkedDone {
+		return mc.linked, nil
+	}
+	out, err := mc.linkRuns()
+	if err == nil {
+		mc.linked, mc.linkedDone = out, true
+	}
+	return out, err
+}
+
+// linkRuns computes linkedWithoutDropped.
+func (mc *mbCalc) linkRuns() (map[string]runLinks, error) {
 	docs, err := mc.droppedEvents()
 	if err != nil || len(docs) == 0 {
 		return nil, err

@@ -419,7 +419,10 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 	for _, lot := range sortedKeys(mc.claims) {
 		cl := mc.claims[lot]
 		a, ok := alt.claims[lot]
-		if cl.Status != ClaimRefused || !ok || a.Status != ClaimAccepted || len(cl.RetractedBy) > 0 {
+		// A claim out of its category's system names the events that took
+		// its run out (basisBy, fix9aj); it is explained here only for
+		// the credits it rested on besides, never those events again.
+		if cl.Status != ClaimRefused || !ok || a.Status != ClaimAccepted || len(cl.RetractedBy) > len(cl.basisBy) {
 			continue
 		}
 		at := mc.claimTime[lot]
@@ -433,7 +436,7 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 		var again, againWords []string
 		for _, c := range cands {
 			later := c.at.After(at)
-			if later && !cl.booked {
+			if later && !cl.booked || slices.Contains(cl.basisBy, c.id) {
 				continue
 			}
 			if !later {
@@ -475,6 +478,9 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 			}
 		}
 		if len(names) == 0 && len(again) == 0 {
+			if len(cl.basisBy) > 0 {
+				continue // its basisBy explain it
+			}
 			// No one of them alone: together they did.
 			cl.RetractedBy, names = dated, datedWords
 		}
