@@ -1561,6 +1561,12 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 	if mc, err = settleBooked(mc, periods, idx); err != nil {
 		return nil, err
 	}
+	// Each period replayed opens where the one before closed (CheckCarry).
+	for i := 1; i <= idx; i++ {
+		if err := CheckCarry(mc.stmts[i-1], mc.stmts[i]); err != nil {
+			return nil, err
+		}
+	}
 	st := mc.stmts[idx]
 	if err := mc.explainRetractions(periods, idx, st); err != nil {
 		return nil, err
@@ -1678,6 +1684,36 @@ func periodSpan(p critmin.ClaimPeriod) (time.Time, time.Time) {
 	return f, t
 }
 
+// openingOrigins are the origins of category id (account a) that open a
+// period with a line: those ever credited (a.buckets keeps an origin
+// whose credits are spent or expired), those in deficit — a booked claim
+// left short by a later fact (a credit run, a feed's commissioning or an
+// assay declared in error, a later assay or weighing) whose origin may
+// never have been credited at all — and any whose last period closed
+// away from zero. A deficit is never expired (only credits are, at the
+// carry-forward), so it opens every later period, at any carry-forward,
+// until later credits of its origin repay it (ISO 22095-2: the balance
+// carried is the previous period's closing, claims out ≤ credits in).
+// Without such a line the period opened at zero and its booked claims'
+// shortfalls matched no line in deficit (fix9ai).
+func (mc *mbCalc) openingOrigins(id string, a *account) []string {
+	set := map[string]bool{}
+	for c := range a.buckets {
+		set[c] = true
+	}
+	for c, d := range a.deficit {
+		if d > claimTolerance {
+			set[c] = true
+		}
+	}
+	for k, v := range mc.closing {
+		if k[0] == id && math.Abs(v) > claimTolerance {
+			set[k[1]] = true
+		}
+	}
+	return sortedKeys(set)
+}
+
 // period replays one claim period: credits and claims run by run in event
 // order (a run's credits count before its own claims), then credits older
 // than the carry-forward allows expire at the period's end.
@@ -1695,8 +1731,9 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		if l := lines[k]; l != nil {
 			return l
 		}
-		// Lines of origins with credit at the period's start are made
-		// first, with their opening balance; any other opens at zero.
+		// Lines of origins with a balance at the period's start — credit,
+		// or a deficit carried (openingOrigins) — are made first, with
+		// their opening balance; any other opens at zero.
 		l := &BalanceLine{Country: c, Name: country.Name(c)}
 		if !started {
 			if v, ok := mc.closing[[2]string{cat, c}]; ok {
@@ -1721,7 +1758,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		}
 		a.window = append(a.window, map[string]float64{})
 		a.windowClaims = nil
-		for c := range a.buckets {
+		for _, c := range mc.openingOrigins(id, a) {
 			line(id, c)
 		}
 	}
@@ -4245,6 +4282,58 @@ func CheckStatement(st *Statement) error {
 		}
 	}
 	return nil
+}
+
+// CheckCarry re-derives, from two consecutive periods' statements of one
+// site, that the later opens where the earlier closed (ISO 22095-2: the
+// balance carried into a period is the previous period's closing): each
+// line's opening equals the earlier statement's closing of the same
+// category and origin (0 where it had none), and every origin the earlier
+// statement closed away from zero — a credit carried, or a deficit, which
+// never expires — has a line in the later one (fix9ai). A period still
+// open closes with what expires at its end (openPeriod): its carried
+// figure is Closing − ExpiresAtPeriodEnd. Figures are tonnes of element;
+// an error is EINTERNAL, naming site, category, origin and periods.
+func CheckCarry(prev, next *Statement) error {
+	const tol = 1e-6
+	closing := map[[2]string]float64{}
+	for _, c := range prev.Categories {
+		for _, l := range c.Lines {
+			closing[[2]string{c.Category.ID, l.Country}] = l.Closing - l.ExpiresAtPeriodEnd
+		}
+	}
+	seen := map[[2]string]bool{}
+	for _, c := range next.Categories {
+		for _, l := range c.Lines {
+			k := [2]string{c.Category.ID, l.Country}
+			seen[k] = true
+			if math.Abs(l.Opening-closing[k]) > tol {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s: %s opens period %s at %.6f t, but period %s closed at %.6f t", next.Site, k[0], k[1], next.Period.ID, l.Opening, prev.Period.ID, closing[k])
+			}
+		}
+	}
+	for _, k := range sortedKeys2(closing) {
+		if v := closing[k]; !seen[k] && math.Abs(v) > tol {
+			return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s: %s closed period %s at %.6f t and has no line in period %s", next.Site, k[0], k[1], prev.Period.ID, v, next.Period.ID)
+		}
+	}
+	return nil
+}
+
+// sortedKeys2 are m's keys in order, for messages that do not depend on
+// map order.
+func sortedKeys2[V any](m map[[2]string]V) [][2]string {
+	out := make([][2]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i][0] != out[j][0] {
+			return out[i][0] < out[j][0]
+		}
+		return out[i][1] < out[j][1]
+	})
+	return out
 }
 
 // claimOf returns a lot's claimed origin: it finds the run that made the
