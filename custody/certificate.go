@@ -352,8 +352,16 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 		// The rule itself (cm:rule) goes with its verdict, so that the
 		// certificate's status can judge it again on today's record
 		// (verdictsChanged) whatever pack the issuer ran.
-		claims = append(claims, map[string]any{"id": v.Rule, "assessmentCriteria": v.Title, "conformance": v.Status == Pass, "status": v.Status,
-			"declaredValue": v.Detail, "evidence": v.Evidence, "referenceRegulation": v.Source, "cm:rule": pack.Rules[i]})
+		c := map[string]any{"id": v.Rule, "assessmentCriteria": v.Title, "status": v.Status,
+			"declaredValue": v.Detail, "evidence": v.Evidence, "referenceRegulation": v.Source, "cm:rule": pack.Rules[i]}
+		if v.Status == Pass || v.Status == Fail {
+			// UNTP conformityClaim.conformance is whether the product
+			// conforms to the criterion. A rule that does not apply
+			// (not_applicable) neither passes nor fails: it states no
+			// conformance at all, never false (fix9ah).
+			c["conformance"] = v.Status == Pass
+		}
+		claims = append(claims, c)
 	}
 	cert := Certificate{
 		"@context": []any{vcContext, untpContext, map[string]any{"cm": ledger.Namespace}},
@@ -367,12 +375,16 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 			"materialsProvenance":  prov,
 			"cm:originComposition": comp,
 			"cm:physicalOrigin":    physicalOrigin(comp),
-			"cm:claimedOrigin":     claimed,
 			"cm:custodyChain":      chain,
 			"conformityClaim":      claims,
 			"traceabilityInformation": []any{map[string]any{"valueChainProcess": "mine to product", "verifiedRatio": verifiedRatio(comp),
 				"traceabilityEvents": traces}},
 		},
+	}
+	if claimed != nil {
+		// A lot without an accepted claim has no claimed origin: the key
+		// is left out, never written as null (fix9ah).
+		cert["credentialSubject"].(map[string]any)["cm:claimedOrigin"] = claimed
 	}
 	if claimed != nil && claimed.CoverageNote != "" {
 		// Covered again since a declaration in error (fix9d), or since
