@@ -455,8 +455,14 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 					}
 				}
 			}
-			if len(in.origin.NotMeasured) > 0 {
-				unknownWhy = append(unknownWhy, fmt.Sprintf("grade not measured for %s", strings.Join(in.origin.NotMeasured, ", ")))
+			if nm := in.origin.GradeNotMeasured(); len(nm) > 0 {
+				unknownWhy = append(unknownWhy, fmt.Sprintf("grade not measured for %s", strings.Join(nm, ", ")))
+			}
+			if bp := in.origin.UnassayedByProducts(); len(bp) > 0 {
+				// Not "grade not measured": by-products its commodity is
+				// not valued on, not assayed (fix9ah); their shares are
+				// unknown all the same.
+				unknownWhy = append(unknownWhy, fmt.Sprintf("%s not assayed (by-products %s is not valued on)", strings.Join(bp, ", "), ledger.CommodityName(in.origin.Commodity)))
 			}
 			if len(in.origin.Mass.ByCountry) == 0 {
 				unknown = true // no feed traced at all
