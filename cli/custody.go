@@ -359,12 +359,12 @@ func printOrigin(env *Env, c *custody.Composition) {
 			fmt.Fprintf(env.Stdout, "  %s\n", cl.Error)
 		}
 	} else if cl != nil {
-		fmt.Fprintf(env.Stdout, "claimed origin (mass balance at %s, category %s, period %s — not physical): %s\n", cl.Site, cl.Category, cl.Period, cl.Status)
+		fmt.Fprintf(env.Stdout, "claimed origin (mass balance at %s, category %s, period %s — not physical): %s\n", cl.Site, cl.Category, cl.Period, cl.StatusText())
 		for _, sh := range cl.ByCountry {
 			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10s t  %6s %%\n", strings.Join(cl.Elements, "+"), sh.Name, units.Fixed(sh.Tonnes, 6), units.Fixed(sh.Share*100, 2))
 		}
 		if cl.NotCovered > 0 {
-			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10s t  %6s %%  (the lot now holds %s t; the claim covers what was debited when it was made)\n", strings.Join(cl.Elements, "+"), "not covered", units.Fixed(cl.NotCoveredTonnes(), 6), units.Fixed(cl.NotCovered*100, 2), units.Fixed(cl.Contains, 6))
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10s t  %6s %%  (the lot now holds %s t; the claim covers what was debited when it was made)\n", strings.Join(cl.Elements, "+"), custody.Unclaimed, units.Fixed(cl.NotCoveredTonnes(), 6), units.Fixed(cl.NotCovered*100, 2), units.Fixed(cl.Contains, 6))
 		}
 		if cl.Error != "" {
 			fmt.Fprintf(env.Stdout, "  %s\n", cl.Error)

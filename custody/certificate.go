@@ -296,12 +296,13 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 		comp = &cp
 	}
 	if c := claimed; c != nil {
-		name := fmt.Sprintf("%s (claimed origin, mass balance at %s, %s — not physical; claim %s)", strings.Join(c.Elements, "+"), c.Site, c.Period, c.Status)
+		name := fmt.Sprintf("%s (claimed origin, mass balance at %s, %s — not physical; claim %s)", strings.Join(c.Elements, "+"), c.Site, c.Period, c.StatusText())
 		add(name, ReadsClaimed, Breakdown{ByCountry: c.ByCountry})
 		if c.NotCovered > 0 {
 			// What the lot holds now beyond the tonnes the claim debited
-			// when it was made: claimed by no one.
-			prov = append(prov, Provenance{Name: name + " — not covered by the claim", CountryName: "not covered", MassFraction: c.NotCovered, Mass: Measure{Value: c.NotCoveredTonnes(), Unit: "TNE"}, Basis: ReadsClaimed})
+			// when it was made: claimed by no one, "unclaimed" — never
+			// "not covered", a claim's status (fix9ah).
+			prov = append(prov, Provenance{Name: name + " — " + Unclaimed + ": held beyond the claim", CountryName: Unclaimed, MassFraction: c.NotCovered, Mass: Measure{Value: c.NotCoveredTonnes(), Unit: "TNE"}, Basis: ReadsClaimed})
 		}
 	}
 	var chain []Custody

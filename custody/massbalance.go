@@ -1108,6 +1108,9 @@ func (c *Claim) shortOrigins() string {
 // MarshalJSON writes a refused claim without origin figures (fix9r item
 // 5): byCountry [], tonnes, contains and notCovered 0, and what it
 // claimed in claimedRefused. An accepted claim is written as it is.
+//
+// statusText is StatusText, the status in the words every view prints
+// ("accepted — covers 93.8 %", fix9ah).
 func (c Claim) MarshalJSON() ([]byte, error) {
 	type plain Claim
 	p := plain(c)
@@ -1116,7 +1119,10 @@ func (c Claim) MarshalJSON() ([]byte, error) {
 		p.ByCountry = []Share{}
 		p.Tonnes, p.Contains, p.NotCovered = 0, 0, 0
 	}
-	return json.Marshal(p)
+	return json.Marshal(struct {
+		plain
+		StatusText string `json:"statusText"`
+	}{p, c.StatusText()})
 }
 
 // Claim statuses. ClaimNotCovered is a claim accepted at capture (its

@@ -684,7 +684,8 @@ func massBalanceClaim(in *ruleInput, v *Verdict) {
 		if c.NotCovered > 0 {
 			// The claim debited less than the lot holds now (a later
 			// weighing): the rest is claimed by no one.
-			v.Detail += fmt.Sprintf("; the lot holds %s t %s now, %s t of it (%s %%) not covered by the claim", Figure(c.Contains), strings.Join(c.Elements, "+"), Figure(c.NotCoveredTonnes()), Figure(100*c.NotCovered))
+			// "unclaimed", never "not covered", a claim's status (fix9ah).
+			v.Detail += fmt.Sprintf("; %s: the lot holds %s t %s now, %s t of it (%s %%) %s, held beyond the claim", c.StatusText(), Figure(c.Contains), strings.Join(c.Elements, "+"), Figure(c.NotCoveredTonnes()), Figure(100*c.NotCovered), Unclaimed)
 		}
 		if c.CoverageNote != "" {
 			// Covered again since events that had left it not covered

@@ -188,9 +188,11 @@ func (c *Composition) ownAnalytes() []string {
 
 // SharesText words a claim's countries as the physical origin line words
 // its own — by name, with custody.Percent: "Pakistan 100.0 %" — and the
-// part of the lot no claim covers: "Pakistan 66.7 %; not covered
-// 33.3 %". The CLI's lot show and the lots CSV print it, so that the
-// claimed origin never reads in codes beside a physical origin in names.
+// part of the lot no claim covers: "Pakistan 66.7 %; unclaimed 33.3 %".
+// That part is "unclaimed", never "not covered", the status of a claim
+// that attributes nothing (ClaimNotCovered, fix9ah). The CLI's lot show
+// and the lots CSV print it, so that the claimed origin never reads in
+// codes beside a physical origin in names.
 func (c *Claim) SharesText() string {
 	var parts []string
 	for _, sh := range c.ByCountry {
@@ -202,9 +204,41 @@ func (c *Claim) SharesText() string {
 	}
 	t := strings.Join(parts, ", ")
 	if c.NotCovered > 0 {
-		t += "; not covered " + Percent(c.NotCovered)
+		t += "; " + Unclaimed + " " + Percent(c.NotCovered)
 	}
 	return t
+}
+
+// Unclaimed labels the part of a lot an accepted claim does not cover
+// (Claim.NotCovered: the lot now holds more of the qualifying element
+// than the claim debited when it was made). The status word "not
+// covered" is kept for a claim that attributes nothing
+// (ClaimNotCovered): the two never share a word (fix9ah).
+const Unclaimed = "unclaimed"
+
+// StatusText is a claim's status in words, the same on every view (lot
+// page and list, lots CSV, lot show and origin, origin CSV, certificate;
+// the JSON's statusText), so that an accepted claim covering part of the
+// lot never reads beside a claim not covered as if it were one (fix9ah):
+//
+//   - "accepted" — the claim covers what the lot holds of its
+//     qualifying elements;
+//   - "accepted — covers 93.8 %" — accepted, and the lot now holds more
+//     than the claim debited: it covers 1 − NotCovered of it (1.5 t of
+//     1.6 t: 93.75 %), the rest is Unclaimed;
+//   - "not covered" — accepted at capture, left above the balance by a
+//     later fact: it attributes nothing (ClaimNotCovered);
+//   - "refused".
+func (c *Claim) StatusText() string {
+	switch {
+	case c == nil:
+		return ""
+	case c.Status == ClaimAccepted && c.NotCovered > 0:
+		return "accepted — covers " + Percent(1-c.NotCovered)
+	case c.Status == ClaimNotCovered:
+		return "not covered"
+	}
+	return c.Status
 }
 
 // massText is the dry-mass view in one line: "China 75.0 %, Pakistan

@@ -395,7 +395,7 @@ func restatedChanged(ctx context.Context, s statementStore, cert Certificate) (s
 	if err != nil {
 		return "", err
 	}
-	b, err := canonical(now.cert)
+	b, err := canonical(withoutNewStatusText(was, now.cert))
 	if err != nil {
 		return "", err
 	}
@@ -422,6 +422,44 @@ func restatedChanged(ctx context.Context, s statementStore, cert Certificate) (s
 		msg += fmt.Sprintf(" and %d more", n)
 	}
 	return msg, nil
+}
+
+// withoutNewStatusText is today's statement now less its claimed
+// origin's statusText where the certificate was states none: a
+// certificate issued before fix9ah has no statusText, which restates its
+// status and notCovered, both compared. now is not changed (a copy is
+// returned when the member is dropped).
+func withoutNewStatusText(was, now Certificate) Certificate {
+	ws, _ := was["credentialSubject"].(map[string]any)
+	wc, _ := ws["cm:claimedOrigin"].(map[string]any)
+	ns, _ := now["credentialSubject"].(map[string]any)
+	nc, _ := ns["cm:claimedOrigin"].(map[string]any)
+	if wc == nil || nc == nil {
+		return now
+	}
+	if _, has := wc["statusText"]; has {
+		return now
+	}
+	if _, has := nc["statusText"]; !has {
+		return now
+	}
+	claim := map[string]any{}
+	for k, v := range nc {
+		if k != "statusText" {
+			claim[k] = v
+		}
+	}
+	subj := map[string]any{}
+	for k, v := range ns {
+		subj[k] = v
+	}
+	subj["cm:claimedOrigin"] = claim
+	out := Certificate{}
+	for k, v := range now {
+		out[k] = v
+	}
+	out["credentialSubject"] = subj
+	return out
 }
 
 // diffPaths appends the paths (members joined by ".", array members by

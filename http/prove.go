@@ -199,7 +199,7 @@ func originTable(c *custody.Composition) table {
 		// The claimed origin (mass balance, not physical): each
 		// origin's claimed tonnes and share of what the lot contains
 		// now, and the part no claim covers (custody.Claim).
-		q := "claimed " + strings.ReplaceAll(cl.Status, "_", " ") + " " + strings.Join(cl.Elements, "+")
+		q := "claimed " + cl.StatusText() + " " + strings.Join(cl.Elements, "+")
 		// A refused claim attributes nothing: no tonnes and no share,
 		// its figure stated only as "claimed …, refused" (fix9r).
 		for _, f := range cl.RefusedFigures() {
@@ -212,7 +212,7 @@ func originTable(c *custody.Composition) table {
 			t.rows = append(t.rows, []string{c.Lot, q, "country", sh.Key, sh.Name, fig(sh.Tonnes), fig(sh.Share), "claimed"})
 		}
 		if cl.NotCovered > 0 {
-			t.rows = append(t.rows, []string{c.Lot, q, "country", "", "not covered", fig(cl.NotCoveredTonnes()), fig(cl.NotCovered), "claimed"})
+			t.rows = append(t.rows, []string{c.Lot, q, "country", "", custody.Unclaimed, fig(cl.NotCoveredTonnes()), fig(cl.NotCovered), "claimed"})
 		}
 	}
 	for e, b := range c.Elements {
