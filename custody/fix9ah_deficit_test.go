@@ -28,21 +28,23 @@ import (
 //	  2.5/3 = 1.333333 and 0.4 × 2.5/4.5 = 0.222222.
 //	October closes PAK 1.333333 + 0.222222 − 1.6 − 0.4 = −0.444444 t:
 //	  OC's share 0.4 t, OA's 0.044444 t (from the last claim back).
-//	n (Nov 10, run tN): PK3 10 t → ON 0.5 t × 80 % = 0.4 t, no claim:
-//	  credit min(0.5 × 0.9 = 0.45, 0.4) = 0.4 t PAK, which repays the
-//	  deficit first: 0.444444 − 0.4 = 0.044444 t left, shared from the
-//	  last claim back: OC min(0.4, 0.044444) = 0.044444 t, OA 0 (covered
+//	n (Nov 10, run tN): PK3 10 t → ON 0.5 t at Nd 60 % + Pr 20 % (Nd
+//	  0.3 t, Pr 0.1 t), no claim: credit, element by element (the
+//	  product bound), Nd min(0.4 × 0.9 = 0.36, 0.3) = 0.3 + Pr
+//	  min(0.1 × 0.9 = 0.09, 0.1) = 0.09 = 0.39 t PAK, which repays the
+//	  deficit first: 0.444444 − 0.39 = 0.054444 t left, shared from the
+//	  last claim back: OC min(0.4, 0.054444) = 0.054444 t, OA 0 (covered
 //	  again by n).
-//	November: PAK opening −0.444444 + credits 0.4 − claims 0 − expired 0
-//	  = closing −0.044444 t, all of it owed by October's OC: carried
-//	  deficit 0.044444 t, and no not-covered row (OC and OA are
-//	  October's). December: opening = closing = −0.044444 t, carried
-//	  0.044444 t, no row.
+//	November: PAK opening −0.444444 + credits 0.39 − claims 0 − expired
+//	  0 = closing −0.054444 t, all of it owed by October's OC: carried
+//	  deficit 0.054444 t, and no not-covered row (OC and OA are
+//	  October's). December: opening = closing = −0.054444 t, carried
+//	  0.054444 t, no row.
 //	October's statement keeps its rows: OC 0.4 + OA 0.044444 =
 //	  0.444444 t = its deficit, nothing carried into it.
 //
 // OC's claim (lot API, certificate) reads its own period, October,
-// closing in deficit by 0.444444 t, and the deficit still 0.044444 t at
+// closing in deficit by 0.444444 t, and the deficit still 0.054444 t at
 // December's close — not "closes period 2025-12 in deficit" as if the
 // claim were December's.
 func TestClaimDeficitNamesItsOwnPeriod(t *testing.T) {
@@ -65,14 +67,14 @@ func TestClaimDeficitNamesItsOwnPeriod(t *testing.T) {
 		}
 		return out
 	}
-	const d0, d1 = 0.4 / 0.9, 0.4/0.9 - 0.4 // 0.444444, 0.044444
+	const d0, d1 = 0.4 / 0.9, 0.4/0.9 - 0.39 // 0.444444, 0.054444
 	for _, c := range []struct {
 		period                        string
 		opening, credits, closing, cd float64
 		rows                          map[string]float64
 	}{
 		{"2025-10", 0, 1.6/3*2.5 + 0.4/4.5*2.5, -d0, 0, map[string]float64{"OC": 0.4, "OA": d0 - 0.4}},
-		{"2025-11", -d0, 0.4, -d1, d1, map[string]float64{}},
+		{"2025-11", -d0, 0.39, -d1, d1, map[string]float64{}},
 		{"2025-12", -d1, 0, -d1, d1, map[string]float64{}},
 	} {
 		st := mbfxStatement(t, db, c.period, after)
@@ -90,7 +92,7 @@ func TestClaimDeficitNamesItsOwnPeriod(t *testing.T) {
 			}
 		}
 		if c.cd > 0 {
-			want := "0.044444 t of it carried forward in the opening balance from period 2025-10, owed by the claim(s) on lot urn:t:lot:OC"
+			want := "0.054444 t of it carried forward in the opening balance from period 2025-10, owed by the claim(s) on lot urn:t:lot:OC"
 			found := false
 			for _, n := range l.Notes {
 				found = found || strings.Contains(n, want)
@@ -124,9 +126,9 @@ func TestClaimDeficitNamesItsOwnPeriod(t *testing.T) {
 
 	oc := mbfxClaim(t, db, "OC")
 	if oc.Status != custody.ClaimNotCovered || math.Abs(oc.Shortfall-d1) > 1e-6 || oc.Period != "2025-10" {
-		t.Errorf("OC: status %s shortfall %v period %s, want not_covered 0.044444 of 2025-10", oc.Status, oc.Shortfall, oc.Period)
+		t.Errorf("OC: status %s shortfall %v period %s, want not_covered 0.054444 of 2025-10", oc.Status, oc.Shortfall, oc.Period)
 	}
-	const want = "the Pakistan balance closes the claim's period 2025-10 in deficit by 0.444444 t (that period's statement closing); the deficit carries forward, and the Pakistan balance is still in deficit by 0.044444 t at the close of period 2025-12, all of it this claim's own shortfall, booked in full (a claim already stated to a buyer keeps the credits it took)"
+	const want = "the Pakistan balance closes the claim's period 2025-10 in deficit by 0.444444 t (that period's statement closing); the deficit carries forward, and the Pakistan balance is still in deficit by 0.054444 t at the close of period 2025-12, all of it this claim's own shortfall, booked in full (a claim already stated to a buyer keeps the credits it took)"
 	if !strings.Contains(oc.Error, want) || strings.Contains(oc.Error, "closes period 2025-12") {
 		t.Errorf("OC's error lacks %q:\n%s", want, oc.Error)
 	}
