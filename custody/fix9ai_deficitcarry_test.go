@@ -166,10 +166,17 @@ func TestDeficitCarriesIntoLaterPeriods(t *testing.T) {
 				sameLine(t, "Oct", fix9aiPAK(sts[0]), 0, 0.4-d, 0.4, 0, -d)
 				sameLine(t, "Nov", fix9aiPAK(sts[1]), -d, 0, 0, 0, -d)
 				sameLine(t, "Dec", fix9aiPAK(sts[2]), -d, 0, 0, 0, -d)
-				sf := shortfalls9g(sts[2])
+				sf := shortfalls9g(sts[0])
 				o3 := math.Min(0.2, d)
 				if !near(sf["urn:t:lot:O3"], o3) || !near(sf["urn:t:lot:O2"], d-o3) {
-					t.Errorf("December's booked shortfalls %v, want O3 %v t, O2 %v t", sf, o3, d-o3)
+					t.Errorf("October's booked shortfalls %v, want O3 %v t, O2 %v t", sf, o3, d-o3)
+				}
+				// The claims are rows of October's statement only; later
+				// periods carry their deficit in the opening (fix9ah).
+				for _, st := range sts[1:] {
+					if l := fix9aiPAK(st); !near(l.CarriedDeficit, d) || len(st.Refused) != 0 {
+						t.Errorf("%s: PAK carried deficit %v t, refused %+v, want %v t carried and no row", st.Period.ID, l.CarriedDeficit, st.Refused, d)
+					}
 				}
 			})
 		}
@@ -212,24 +219,30 @@ func TestDeficitRepaidInLaterPeriod(t *testing.T) {
 }
 
 // TestDeficitClauseNamesAStatementThatReads (fix9ai; nu9g n1r b r1): a
-// booked claim's error cites the closing of the last declared period
-// ("the Pakistan balance closes period 2025-12 in deficit by 0.4 t (the
-// statement's closing)"); that statement now reads, and its PAK closing
-// is the figure cited. R1 declared in error: D = 0.4 t, O3 short 0.2 t
+// booked claim's error cites the closing of its own period and, read
+// through the last declared period, the deficit still standing there
+// ("the Pakistan balance closes the claim's period 2025-10 in deficit by
+// 0.4 t (that period's statement closing); the deficit carries forward,
+// and the Pakistan balance is still in deficit by 0.4 t at the close of
+// period 2025-12"); both statements now read, and their PAK closings are
+// the figures cited. R1 declared in error: D = 0.4 t, O3 short 0.2 t
 // (the last claim), O2 0.2 t: O2's error reads "this claim's own
-// shortfall 0.2 t and 0.2 t of the claim(s) on lot urn:t:lot:O3".
+// shortfall 0.2 t and 0.2 t of the claim(s) on lot urn:t:lot:O3". Before,
+// the 2025-12 statement the error cited answered 500.
 func TestDeficitClauseNamesAStatementThatReads(t *testing.T) {
 	db, svc, ev := fix9aiStore(t, 1, false)
 	retractEvent(t, svc, ev["R1"], "2025-10-20T00:00:00Z")
 	cl := mbfxClaim(t, db, "O2")
-	m := regexp.MustCompile(`the Pakistan balance closes period (\S+) in deficit by ([0-9.]+) t \(the statement's closing\)`).FindStringSubmatch(cl.Error)
+	m := regexp.MustCompile(`the Pakistan balance closes the claim's period (\S+) in deficit by ([0-9.]+) t \(that period's statement closing\); the deficit carries forward, and the Pakistan balance is still in deficit by ([0-9.]+) t at the close of period (\S+):`).FindStringSubmatch(cl.Error)
 	if m == nil || !strings.Contains(cl.Error, "this claim's own shortfall 0.2 t and 0.2 t of the claim(s) on lot urn:t:lot:O3") {
-		t.Fatalf("O2's error %q: want the deficit clause naming O3", cl.Error)
+		t.Fatalf("O2's error %q: want the deficit clause naming both periods and O3", cl.Error)
 	}
-	cited, _ := strconv.ParseFloat(m[2], 64)
-	st := mbfxStatement(t, db, m[1], time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC))
-	if m[1] != "2025-12" || !near(cited, 0.4) || !near(fix9aiPAK(st).Closing, -cited) {
-		t.Errorf("O2 cites period %s closing in deficit by %v t; that statement's PAK closing is %v, want 2025-12, −0.4 t", m[1], cited, fix9aiPAK(st).Closing)
+	for _, c := range []struct{ period, figure, want string }{{m[1], m[2], "2025-10"}, {m[4], m[3], "2025-12"}} {
+		cited, _ := strconv.ParseFloat(c.figure, 64)
+		st := mbfxStatement(t, db, c.period, time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC))
+		if c.period != c.want || !near(cited, 0.4) || !near(fix9aiPAK(st).Closing, -cited) {
+			t.Errorf("O2 cites period %s closing in deficit by %v t; that statement's PAK closing is %v, want %s, −0.4 t", c.period, cited, fix9aiPAK(st).Closing, c.want)
+		}
 	}
 }
 
@@ -284,7 +297,8 @@ func fix9aiModel(cf int, gone map[string]bool) [3]custody.BalanceLine {
 }
 
 // fix9aiFigures are the figures of sts a reader relies on, as text: every
-// line of every category and every booked claim's shortfall, rounded to
+// line of every category (with the deficit it carries from earlier
+// periods) and every booked claim's shortfall, rounded to
 // the micro-tonne, so that two statements built by different orders of
 // the same events compare equal.
 func fix9aiFigures(sts []*custody.Statement) string {
@@ -292,7 +306,7 @@ func fix9aiFigures(sts []*custody.Statement) string {
 	for _, st := range sts {
 		for _, c := range st.Categories {
 			for _, l := range c.Lines {
-				fmt.Fprintf(&b, "%s %s %s %.6f %.6f %.6f %.6f %.6f\n", st.Period.ID, c.Category.ID, l.Country, l.Opening, l.Credits, l.Claims, l.Expired, l.Closing)
+				fmt.Fprintf(&b, "%s %s %s %.6f %.6f %.6f %.6f %.6f carried %.6f\n", st.Period.ID, c.Category.ID, l.Country, l.Opening, l.Credits, l.Claims, l.Expired, l.Closing, l.CarriedDeficit)
 			}
 		}
 		sf := shortfalls9g(st)
