@@ -533,4 +533,3 @@ func checkLotRecorded(live []*critmin.Event, stored map[string]*critmin.Lot, sit
 func LotNotRecorded(lot, what string) string {
 	return fmt.Sprintf("lot not known: no event recorded lot %s, so %s cannot act on it (it would create the lot with no site and 0 kg held); commission it (or receive it, as its first sighting) first, or correct the lot ID", lot, what)
 }
-
