@@ -1700,12 +1700,12 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	v.Kind = findImportKind(kindID)
 	switch {
 	case v.Source == "" || utf8.RuneCountInString(v.Source) > 64:
-		v.Errors = append(v.Errors, critmin.FieldError{Pointer: "source", Reason: "name the source of the file (1 to 64 characters), e.g. karachi-weighbridge: its column mapping is saved under this name"})
+		v.Errors = append(v.Errors, critmin.FieldError{Pointer: "Source", Reason: "name the source of the file (1 to 64 characters), e.g. karachi-weighbridge: its column mapping is saved under this name"})
 	case v.Kind == nil:
-		v.Errors = append(v.Errors, critmin.FieldError{Pointer: "kind", Reason: "choose weighbridge tickets or laboratory results"})
+		v.Errors = append(v.Errors, critmin.FieldError{Pointer: "Kind of file", Reason: "choose weighbridge tickets or laboratory results"})
 	}
 	if strings.TrimSpace(v.CSV) == "" {
-		v.Errors = append(v.Errors, critmin.FieldError{Pointer: "file", Reason: "choose a CSV file or paste its text"})
+		v.Errors = append(v.Errors, critmin.FieldError{Pointer: "CSV file", Reason: "choose a CSV file or paste its text"})
 	}
 	if len(v.Errors) > 0 {
 		v.Message = "Nothing was imported."

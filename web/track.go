@@ -863,7 +863,7 @@ func (s *site) handleCaptureSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		data["Message"], data["Errors"] = "Nothing to capture.", []critmin.FieldError{{Pointer: "document", Reason: "choose a file or paste a document"}}
+		data["Message"], data["Errors"] = "Nothing to capture.", []critmin.FieldError{{Pointer: "Document", Reason: "choose a file or paste a document"}}
 		s.render(w, r, http.StatusBadRequest, "capture", "Capture", "capture", data)
 		return
 	}
@@ -877,7 +877,7 @@ func (s *site) handleCaptureSubmit(w http.ResponseWriter, r *http.Request) {
 		// quotes, then the list (critmin.ErrorHeadline).
 		msg, fields := critmin.ErrorHeadline(err), critmin.ErrorList(err)
 		if len(fields) == 0 {
-			msg, fields = "", []critmin.FieldError{{Pointer: "document", Reason: critmin.ErrorMessage(err)}}
+			msg, fields = "", []critmin.FieldError{{Pointer: "Document", Reason: critmin.ErrorMessage(err)}}
 		}
 		if msg == "" {
 			msg = "The document was refused; nothing was stored."
