@@ -1885,7 +1885,15 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.CountCaptured(job.Stored)
-	http.Redirect(w, r, "/capture/"+url.PathEscape(job.CaptureID), http.StatusSeeOther)
+	// The job holds only the rows sent: its page is told how many rows
+	// the file had and how many were left out for their errors (proceed),
+	// which it says when they add up to the job (handleJobPage; issue 15,
+	// fix15s item 5: "rollback, 1 of 1 stored" said nothing of them).
+	to := "/capture/" + url.PathEscape(job.CaptureID)
+	if n := rowsWithErrors(res); n > 0 {
+		to += fmt.Sprintf("?rows=%d&refused=%d", len(res.Rows), n)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 // refusalStatus is the status of a file refused for its rows' errors,
