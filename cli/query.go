@@ -43,7 +43,10 @@ func runEvents(ctx context.Context, env *Env, args []string) error {
 	defer store.Close()
 	f, err := epcis.ParseQueryWith(params, func() (map[string][]string, error) { return store.DeclaredPrefixes(ctx) })
 	if err != nil {
-		return err
+		// A query parameter of the command line at fault (an unknown
+		// name, a value that does not read): a usage error, exit 2
+		// (issue 15, fix15s item 6).
+		return usagef("%v", err)
 	}
 	page, err := store.FindEvents(ctx, f)
 	if err != nil {

@@ -177,6 +177,10 @@ func runRisk(ctx context.Context, env *Env, args []string) (retErr error) {
 				return noDatabase(*dsn)
 			}
 		}
+		if *example {
+			// The flag names the example: its fault is --commodity's.
+			return flagFields(fs, runStockpile(env, fs.Args(), *commodity, *example, *format))
+		}
 		return runStockpile(env, fs.Args(), *commodity, *example, *format)
 	}
 	cat, closeFn, err := catalog(ctx, env, *dsn)
