@@ -100,7 +100,7 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 			return err
 		}
 		if pack, err = custody.ParsePack(b); err != nil {
-			return err
+			return inFile("--rules "+*rulesFile, err)
 		}
 	}
 	var network *plan.Network
