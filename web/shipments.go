@@ -234,12 +234,12 @@ const NoETAOverdueDays = 60
 // overdueNote says why a shipment in transit (no receipt closed it) is
 // overdue at now: its ETA passed, or, with no ETA, more than
 // NoETAOverdueDays since it was shipped; "" when it is not. Days are
-// whole days elapsed.
+// whole days elapsed; the time since an ETA is said in the largest unit
+// it holds whole (elapsedWords: "20 hours", not "0 days").
 func overdueNote(shipped time.Time, eta *time.Time, now time.Time) string {
 	if eta != nil {
 		if now.After(*eta) {
-			days := int(now.Sub(*eta).Hours() / 24)
-			return fmt.Sprintf("overdue: the ETA %s passed %d %s ago and no receipt is recorded", eta.Format("2006-01-02"), days, plural(days, "day", "days"))
+			return fmt.Sprintf("overdue: the ETA %s passed %s ago and no receipt is recorded", eta.Format("2006-01-02"), elapsedWords(now.Sub(*eta)))
 		}
 		return ""
 	}
@@ -247,6 +247,25 @@ func overdueNote(shipped time.Time, eta *time.Time, now time.Time) string {
 		return fmt.Sprintf("overdue: no ETA, and %d days since it was shipped (more than %d) with no receipt recorded", days, NoETAOverdueDays)
 	}
 	return ""
+}
+
+// elapsedWords is a time elapsed in the largest unit it holds whole:
+// whole days from a day ("3 days" for 74 h), whole hours under a day
+// ("20 hours"; issue 15, fix15s: an ETA 20 hours past read "passed 0
+// days ago"), whole minutes under an hour, "less than a minute" below.
+func elapsedWords(d time.Duration) string {
+	switch {
+	case d >= 24*time.Hour:
+		n := int(d / (24 * time.Hour))
+		return fmt.Sprintf("%d %s", n, plural(n, "day", "days"))
+	case d >= time.Hour:
+		n := int(d / time.Hour)
+		return fmt.Sprintf("%d %s", n, plural(n, "hour", "hours"))
+	case d >= time.Minute:
+		n := int(d / time.Minute)
+		return fmt.Sprintf("%d %s", n, plural(n, "minute", "minutes"))
+	}
+	return "less than a minute"
 }
 
 func plural(n int, one, many string) string {
