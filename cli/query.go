@@ -183,8 +183,10 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintln(w)
 	}
-	if len(l.Parts) > 0 {
-		fmt.Fprintf(w, "In transit\t%s wmt in parts\n", fixedDigits(l.InTransitTonnes(), 3, 0))
+	if t := l.InTransitTonnes(); len(l.Parts) > 0 && t > 0 {
+		// Only what is at sea: no "0.000 wmt in parts" once every part
+		// arrived (issue 15, fix15s).
+		fmt.Fprintf(w, "In transit\t%s wmt in parts\n", fixedDigits(t, 3, 0))
 	}
 	for _, p := range l.Parts {
 		fmt.Fprintf(w, "Part\t%s wmt %s from %s", fixedDigits(p.Tonnes, 3, 0), strings.ReplaceAll(p.Status, "_", " "), site(p.From))
