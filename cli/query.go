@@ -176,8 +176,8 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	// Shipped and received weights of each shipment a receipt closed, as
 	// the lot page prints them (ledger.Outturns).
 	for _, o := range v.Outturns {
-		fmt.Fprintf(w, "Shipped / received\tB/L %s: shipped %s wmt by %s, received %s wmt by %s, difference %s wmt (%s %%)", o.BillOfLading,
-			fixedDigits(o.ShippedTonnes, 3, 0), o.ShipEventID, fixedDigits(o.ReceivedTonnes, 3, 0), o.ReceiptEventID, fixedDigits(o.DifferenceTonnes, 3, 0), fixedDigits(ledger.OutturnPercent(o.ShippedTonnes, o.ReceivedTonnes), 2, 0))
+		fmt.Fprintf(w, "Shipped / received\tB/L %s: shipped %s wmt by %s, received %s wmt by %s, difference %s wmt (%s)", o.BillOfLading,
+			fixedDigits(o.ShippedTonnes, 3, 0), o.ShipEventID, fixedDigits(o.ReceivedTonnes, 3, 0), o.ReceiptEventID, units.Signed(o.DifferenceTonnes, 3), ledger.OutturnPercentText(o.ShippedTonnes, o.ReceivedTonnes))
 		if o.Anomaly != "" {
 			fmt.Fprintf(w, " %s", o.Anomaly)
 		}

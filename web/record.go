@@ -1810,7 +1810,7 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values, formEv *critmin.Ev
 			after += "; the loading weight stays on the shipping event."
 			if math.Abs(d) <= ledger.OutturnTolerance*sent+1e-9 {
 				notes = append(notes, fmt.Sprintf("Lot %s: %s t received, %s t loaded under bill of lading %s (%s): difference %s t (%s). %s",
-					lot, formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), signedNum(d, 3), formatPct(ledger.OutturnRel(sent, got), 2), after))
+					lot, formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), signedNum(d, 3), ledger.OutturnPercentText(sent, got), after))
 				continue
 			}
 			// Beyond the tolerance the warning states the difference, once
@@ -1820,7 +1820,7 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values, formEv *critmin.Ev
 				word = "more"
 			}
 			out = append(out, fmt.Sprintf("Lot %s: %s t received, %s t shipped under bill of lading %s (%s): %s t %s, %s of the shipped mass, beyond the outturn tolerance of %s %%. Check the weighbridge ticket before you confirm; the ledger flags the lot's transit %s once captured. %s",
-				lot, formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), formatNum(math.Abs(d), 3), word, formatPct(ledger.OutturnRel(sent, got), 2), formatNum(ledger.OutturnTolerance*100, 1), map[bool]string{true: "gain", false: "loss"}[d > 0], after))
+				lot, formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), formatNum(math.Abs(d), 3), word, ledger.OutturnPercentText(sent, got), formatNum(ledger.OutturnTolerance*100, 1), map[bool]string{true: "gain", false: "loss"}[d > 0], after))
 		}
 	}
 	return out, notes, nil

@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -439,19 +438,19 @@ func gradeWithUnit(analyte string, v float64, unit string) string {
 	return nonZeroNum(v, 4) + " " + unit
 }
 
-// outturnText is an outturn difference in per cent (received minus
-// shipped, over shipped) as a loss or a gain: −0.25 reads "0.25 % loss",
-// not a bare "-0.25 %" under a "Loss" heading, which read as a gain.
-func outturnText(p any) string {
-	v := pctValue(p)
-	s := formatNum(math.Abs(v), 2)
+// outturnText is the outturn of shipped and received tonnes in per cent
+// (received minus shipped, over shipped) as the lot page and `critmin
+// lot show` print it (ledger.OutturnPercentText: "+0.20 %", "−0.13 %"),
+// said to be a loss or a gain: "−0.13 % loss", "+0.20 % gain", "0.00 %".
+func outturnText(shipped, received float64) string {
+	s := ledger.OutturnPercentText(shipped, received)
 	switch {
-	case strings.Trim(s, "0.,") == "":
-		return "0 %"
-	case v < 0:
-		return s + " % loss"
+	case strings.HasPrefix(s, trueMinus):
+		return s + " loss"
+	case strings.HasPrefix(s, "+"):
+		return s + " gain"
 	}
-	return s + " % gain"
+	return s
 }
 
 // shipsFromRetracted says whether shipping event e sent on a part of one

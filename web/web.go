@@ -103,8 +103,13 @@ var funcs = template.FuncMap{
 	// signedPct is a difference in per cent with its sign, two decimals
 	// at most ("-0.67 %", "+0.2 %", "0 %").
 	"signedPct": signedPct,
-	// outturnPct is an outturn difference in % as a loss or a gain.
-	"outturnPct": outturnText,
+	// outturnPct is the outturn of shipped and received tonnes in % as a
+	// loss or a gain; outturnPctText the figure alone, as the CLI prints
+	// it (ledger.OutturnPercentText); signedTonnes a difference in
+	// tonnes with its sign ("+0.016", "−0.01").
+	"outturnPct":     outturnText,
+	"outturnPctText": ledger.OutturnPercentText,
+	"signedTonnes":   func(v float64) string { return signedNum(v, 3) },
 	// dryGrades are a lot's grades on the dry basis, each with its unit.
 	"dryGrades": dryGradeTexts,
 	// readable is a message with its identifiers named as pages name
