@@ -189,14 +189,17 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(w, "In transit\t%s wmt in parts\n", fixedDigits(t, 3, 0))
 	}
 	for _, p := range l.Parts {
-		fmt.Fprintf(w, "Part\t%s wmt %s from %s", fixedDigits(p.Tonnes, 3, 0), strings.ReplaceAll(p.Status, "_", " "), site(p.From))
+		// Its status, then the mass shipped as shipped: "received:
+		// 12.000 wmt shipped from …, received 11.950 wmt by …", never
+		// "12.000 wmt received from … received 11.950" (issue 15, fix15s).
+		fmt.Fprintf(w, "Part\t%s: %s wmt shipped from %s", strings.ReplaceAll(p.Status, "_", " "), fixedDigits(p.Tonnes, 3, 0), site(p.From))
 		if p.To != "" {
 			fmt.Fprintf(w, " to %s", site(p.To))
 		}
 		if p.BillOfLading != "" {
 			fmt.Fprintf(w, ", B/L %s", p.BillOfLading)
 		}
-		fmt.Fprintf(w, ", shipped by %s", p.ShipEventID)
+		fmt.Fprintf(w, ", by %s", p.ShipEventID)
 		if p.Status == critmin.PartReceived {
 			fmt.Fprintf(w, ", received %s wmt by %s", fixedDigits(p.ReceivedTonnes, 3, 0), p.ReceiptEventID)
 		}
