@@ -922,7 +922,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 	}
 	if len(events) > 0 {
 		if s.Ledger.Limits.MaxEvents > 0 && len(events) > s.Ledger.Limits.MaxEvents {
-			res.FileError = fmt.Sprintf("the file has %d rows, over the capture limit of %d events: split it", len(events), s.Ledger.Limits.MaxEvents)
+			res.FileError = fmt.Sprintf("the file has %s, over the capture limit of %s: split it", commercial.Count(len(events), "row"), commercial.Count(s.Ledger.Limits.MaxEvents, "event"))
 			return res, nil
 		}
 		doc, err := importDocument(events)
