@@ -155,7 +155,9 @@ var funcs = template.FuncMap{
 	"figure6":  func(v float64) string { return trueMinusFigure(custody.Figure(v)) },
 	"massText": massText,
 	"num0":     func(v float64) string { return formatNum(v, 0) },
-	"num1":     func(v float64) string { return figure(v, 1) },
+	// int is a whole count with its thousands grouped ("1,003").
+	"int":  func(n int) string { return formatNum(float64(n), 0) },
+	"num1": func(v float64) string { return figure(v, 1) },
 	// signed0 and signed1 are num0 and num1 (every page number has the
 	// true minus sign, formatNum), named for the signed figures they
 	// print: a plan's margins, duals and shadow prices.
