@@ -1949,7 +1949,7 @@ func (s *site) shipTakes(r *http.Request, lot string, ev *critmin.Event) (string
 	add := func(owners []string, t float64) {
 		who := strings.Join(owners, " and ")
 		if who == "" {
-			who = "no party named"
+			who = "the unnamed owner" // no event named one
 		}
 		if _, ok := took[who]; !ok {
 			order = append(order, who)
