@@ -22,8 +22,12 @@ func Origins(ctx context.Context, s Store, lots []*critmin.Lot) (map[string]*Com
 		return nil, err
 	}
 	sm := siteMap(sites)
+	pm, err := partyNames(ctx, s)
+	if err != nil {
+		return nil, err
+	}
 	for _, l := range lots {
-		c, err := originWith(ctx, s, l, sm, false)
+		c, err := originWith(ctx, s, l, sm, pm, false)
 		if err != nil {
 			return nil, fmt.Errorf("custody: origin of %s: %w", l.ID, err)
 		}

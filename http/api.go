@@ -438,7 +438,27 @@ type HoldingView struct {
 
 type PartView struct {
 	critmin.LotPart
+	// Owner and Custodian are the part's (critmin.LotPart.Owner,
+	// Custodian); a part shipped of several owners' holdings names them
+	// all, joined by ", " as standsAt's owner is (Owners, Custodians list
+	// each), never the first alone, which read as that owner's part
+	// (issue 15, fix15s item 2).
+	Owner     string  `json:"owner,omitempty"`
+	Custodian string  `json:"custodian,omitempty"`
 	DryTonnes float64 `json:"dryTonnes"`
+}
+
+// partView is part p of a lot whose moisture is moisture, as the API
+// shows it (PartView).
+func partView(p critmin.LotPart, moisture *float64) PartView {
+	v := PartView{LotPart: p, Owner: p.Owner, Custodian: p.Custodian, DryTonnes: p.DryTonnes(moisture)}
+	if len(p.Owners) > 1 {
+		v.Owner = strings.Join(p.Owners, ", ")
+	}
+	if len(p.Custodians) > 1 {
+		v.Custodian = strings.Join(p.Custodians, ", ")
+	}
+	return v
 }
 
 func lotView(l *critmin.Lot) LotView {
@@ -450,7 +470,7 @@ func lotView(l *critmin.Lot) LotView {
 		RemainingWetTonnes: l.RemainingWetTonnes(), RemainingDryTonnes: l.RemainingDryTonnes(),
 		PartsShippedTonnes: l.PartsTonnes(), InTransit: inTransit(l, nil)}
 	for _, p := range l.Parts {
-		v.Parts = append(v.Parts, PartView{LotPart: p, DryTonnes: p.DryTonnes(l.Moisture)})
+		v.Parts = append(v.Parts, partView(p, l.Moisture))
 	}
 	v.StandsAt = []StandingView{}
 	for _, st := range ledger.StandsAt(l) {

@@ -607,6 +607,20 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
+	// No valid shipping event: the shipment's own one declared in error
+	// (the latest), whose page says so and what it stated, rather than
+	// "not shipped" with nothing in it (issue 15, fix15s item 3).
+	var declared *critmin.Event
+	for _, step := range []string{"shipping", "departing"} {
+		for _, e := range candidates {
+			if _, d := decl[e.EventID]; ship == nil && d && e.ErrorDeclaration == nil && e.BizStep == step {
+				declared = e
+			}
+		}
+		if ship != nil || declared != nil {
+			break
+		}
+	}
 	sites, err := s.siteMap(r)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -810,6 +824,16 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			data["Outturn"] = o
 		}
 		data["OutturnTolerancePct"] = ledger.OutturnTolerance * 100
+	} else if declared != nil {
+		// Declared in error: what the event stated, which the record
+		// counts nowhere (EPCIS 2.0 §7.4.1.2), with when and why.
+		d := decl[declared.EventID].ErrorDeclaration
+		status := "declared in error on " + d.DeclarationTime.UTC().Format("2006-01-02")
+		if d.Reason != "" {
+			status += " (" + strings.ToLower(humanTerm(d.Reason)) + ")"
+		}
+		data["Status"], data["DeclaredShip"], data["Declaration"] = status, declared, d
+		contents(declared.Quantities)
 	} else {
 		data["Status"] = "not shipped"
 	}
