@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 )
 
 // Dependent is an event of a lot whose effect changes when another event
@@ -49,8 +50,10 @@ const (
 //     flagged part — is listed Nothing (declaring the NUB-1 shipment: its
 //     12 t receipt at Karachi receives nothing).
 //
-// events must hold every live event of the lot (as Replay). In the order
-// of the lot's parts; nil when nothing depends on declared.
+// events must hold every live event of the lot (as Replay; lines naming
+// it in any spelling of one canonical form). Shipments in the order of
+// the lot's parts, then receipts in event-time order; nil when nothing
+// depends on declared.
 func DeclarationDependents(id string, events []*critmin.Event, declared string) []Dependent {
 	var kept []*critmin.Event
 	for _, ev := range events {
@@ -79,7 +82,7 @@ func DeclarationDependents(id string, events []*critmin.Event, declared string) 
 		}
 		d := Dependent{EventID: ev.EventID, Kind: DependentReceipt, BillOfLading: billOfLading(ev), To: eventSite(ev), Nothing: true}
 		for _, q := range ev.Quantities {
-			if q.EPCClass == id {
+			if epcis.Canonical(q.EPCClass) == epcis.Canonical(id) {
 				d.Tonnes, _ = lineTonnes(q)
 			}
 		}
@@ -93,8 +96,9 @@ func DeclarationDependents(id string, events []*critmin.Event, declared string) 
 	return out
 }
 
-// replayReceipts is Replay of lot id alone (the other lots events name
-// projected into scratch copies) and the receipts of it that receive
+// replayReceipts is Replay of lot id alone (lines naming it in any
+// spelling of its canonical form; the other lots events name projected
+// into scratch copies) and the receipts of it that receive
 // nothing: a receipt of a shipment no live event carried
 // (ReceiptOfNothing), or of a part shipped from nothing
 // (critmin.LotPart.FromRetracted), by eventID.
@@ -108,7 +112,7 @@ func replayReceipts(id string, events []*critmin.Event) (*critmin.Lot, map[strin
 		view := make(map[string]*critmin.Lot, len(ev.Quantities))
 		named := false
 		for _, other := range ev.LotIDs() {
-			if other == id {
+			if epcis.Canonical(other) == epcis.Canonical(id) {
 				view[other], named = l, true
 			} else {
 				view[other] = &critmin.Lot{ID: other}
