@@ -73,7 +73,9 @@ func TestShipmentNamingAnOwnerWithNothingThereIs409(t *testing.T) {
 // 30 t at Loe Shilman, the miner's (it read a 12 t lot at Karachi,
 // USSM's: the receipt moved the body there and set its mass); 30 − 5 =
 // 25 t remaining; standing 25 (Loe Shilman) + 5 (the smelter's at
-// Karachi) = 30; nothing in transit.
+// Karachi) = 30; nothing in transit. A shipment of 3 t from Loe Shilman
+// is then accepted (custody's whereabouts read the receipt as receiving
+// nothing, as the ledger does).
 func TestReceiptOfADeclaredShipmentInTheAPI(t *testing.T) {
 	srv := MustServe(t, false, nil)
 	if resp, b := do(t, "POST", srv.URL+"/epcis/capture", operatorSecret, nubDoc(), nil); resp.StatusCode >= 300 {
@@ -104,5 +106,11 @@ func TestReceiptOfADeclaredShipmentInTheAPI(t *testing.T) {
 	if v.WetTonnes != 30 || v.LastLocation != "urn:t:site:loe-shilman" || v.Owner != "urn:t:party:miner" || v.RemainingWetTonnes != 25 || v.InTransitTonnes != 0 ||
 		len(v.StandsAt) != 2 || v.StandsAt[0].WetTonnes != 25 || v.StandsAt[1].WetTonnes != 5 {
 		t.Errorf("lot NU-B1 after NUB-1 was declared: %s; want 30 t at Loe Shilman (the miner's), 25 t remaining, 25 + 5 standing, nothing in transit", b)
+	}
+	// The capture checks read it so too: 3 t shipped from Loe Shilman,
+	// where 25 t stand, are accepted (the receipt had put the lot at
+	// Karachi, and the shipment was refused as "lot … is at Karachi").
+	if resp, b := do(t, "POST", srv.URL+"/epcis/capture", operatorSecret, onwardDoc(nubEvent("s7", "shipping", "2025-11-23T00:00:00Z", "loe-shilman", "karachi", "NUB-7", "3000", "", "")), nil); resp.StatusCode >= 300 {
+		t.Errorf("3 t shipped from Loe Shilman after NUB-1 was declared: %d %s", resp.StatusCode, b)
 	}
 }
