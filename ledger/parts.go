@@ -1216,7 +1216,9 @@ func partiesAgree(l *critmin.Lot, p critmin.LotPart) bool {
 // party of another's part there; issue 15, fix15g: 6 t of A's body and
 // B's 4 t part read 10 t) —, all of a lot in transit as a whole (moving on), and
 // what remains where the lot stands when ev names no site. ok is false
-// when nothing of l is known to stand there or l has no mass. A 20 t lot
+// when nothing of l is known to stand there, the party ev names as its
+// source holds nothing there while others do (NamedAbsent: the ledger
+// flags it, issue 15, fix15q), or l has no mass. A 20 t lot
 // 5 t of which left as a part: 15 t (issue 15, fix15n N1, N2).
 func ShippedStanding(l *critmin.Lot, ev *critmin.Event) (float64, bool) {
 	if l == nil || !units.IsMass(l.UOM) || l.WetTonnes <= 0 || l.Status == critmin.LotConsumed {
@@ -1224,6 +1226,9 @@ func ShippedStanding(l *critmin.Lot, ev *critmin.Event) (float64, bool) {
 	}
 	if l.Status == critmin.LotInTransit && len(l.Parts) == 0 {
 		return l.WetTonnes, true
+	}
+	if _, absent := NamedAbsent(l, ev); absent {
+		return 0, false // the named party's holding does not stand there (fix15q)
 	}
 	site := ev.BizLocation
 	if site == "" {
