@@ -373,6 +373,14 @@ func printOrigin(env *Env, c *custody.Composition) {
 			// it took (fix9g).
 			fmt.Fprintf(env.Stdout, "  %s\n", cl.ReassayNote)
 		}
+		for _, r := range cl.Retired {
+			// The lot holds less than the claim was made on: the credit
+			// retired beyond what the claim attributes now (fix9ac).
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10s t  (retired when claimed; stays retired)\n", strings.Join(cl.Elements, "+"), r.Name, units.Fixed(r.Tonnes, 6))
+		}
+		if cl.RetiredNote != "" {
+			fmt.Fprintf(env.Stdout, "  %s\n", cl.RetiredNote)
+		}
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/critmin/critmin/epcis/epcistest"
 )
 
 // TestLotShowNamesSitesAndHoldings (issue 15, fix15f item 2): `critmin
@@ -26,28 +28,17 @@ func TestLotShowNamesSitesAndHoldings(t *testing.T) {
 	f := filepath.Join(dir, "l1.jsonld")
 	const lot, mine, hou = "urn:t15f:lot:L1", "urn:t15f:site:MINE", "urn:t15f:site:HOU"
 	const fwo, buy1, buy2 = "urn:t15f:party:FWO", "urn:t15f:party:BUY1", "urn:t15f:party:BUY2"
-	name := func(id, n string) string {
-		return `{"id": "` + id + `", "attributes": [{"id": "urn:epcglobal:cbv:mda#name", "attribute": "` + n + `"}]}`
-	}
-	ev := func(id, at, step, body string) string {
-		return `{"type": "ObjectEvent", "eventID": "urn:t15f:ev:` + id + `", "eventTime": "` + at + `", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "` + step + `", ` + body + `}`
-	}
-	bol := func(b string) string {
-		return `"bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t15f:bol:` + b + `"}]`
-	}
-	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-21T00:00:00Z",
- "epcisHeader": {"epcisMasterData": {"vocabularyList": [
-  {"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [` + name(mine, "Mine M") + `, ` + name(hou, "Port of Houston") + `]},
-  {"type": "urn:epcglobal:epcis:vtype:Party", "vocabularyElementList": [` + name(fwo, "Frontier Works") + `, ` + name(buy1, "Buyer One") + `, ` + name(buy2, "Buyer Two") + `]}]}},
- "epcisBody": {"eventList": [
- {"type": "ObjectEvent", "eventID": "urn:t15f:ev:c", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
-  "quantityList": [{"epcClass": "` + lot + `", "quantity": 30000, "uom": "KGM"}], "bizLocation": {"id": "` + mine + `"},
-  "destinationList": [{"type": "owning_party", "destination": "` + fwo + `"}, {"type": "possessing_party", "destination": "` + fwo + `"}],
-  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0}},
- ` + ev("sa", "2025-10-02T00:00:00Z", "shipping", `"disposition": "in_transit", "quantityList": [{"epcClass": "`+lot+`", "quantity": 10000, "uom": "KGM"}], "bizLocation": {"id": "`+mine+`"}, "destinationList": [{"type": "location", "destination": "`+hou+`"}], `+bol("A")) + `,
- ` + ev("sb", "2025-10-03T00:00:00Z", "shipping", `"disposition": "in_transit", "quantityList": [{"epcClass": "`+lot+`"}], "bizLocation": {"id": "`+mine+`"}, "destinationList": [{"type": "location", "destination": "`+hou+`"}], `+bol("B")) + `,
- ` + ev("ra", "2025-10-20T00:00:00Z", "receiving", `"disposition": "in_progress", "quantityList": [{"epcClass": "`+lot+`", "quantity": 9900, "uom": "KGM"}], "bizLocation": {"id": "`+hou+`"}, "destinationList": [{"type": "owning_party", "destination": "`+buy1+`"}], `+bol("A")) + `,
- ` + ev("rb", "2025-10-21T00:00:00Z", "receiving", `"disposition": "in_progress", "quantityList": [{"epcClass": "`+lot+`", "quantity": 18900, "uom": "KGM"}], "bizLocation": {"id": "`+hou+`"}, "destinationList": [{"type": "owning_party", "destination": "`+buy2+`"}], `+bol("B")) + `]}}`
+	ev := func(id, at, step, body string) string { return epcistest.Object("urn:t15f:ev:"+id, at, step, body) }
+	bol := func(b string) string { return epcistest.BOL("urn:t15f:bol:" + b) }
+	doc := epcistest.Document([]string{epcistest.Named(mine, "Mine M"), epcistest.Named(hou, "Port of Houston")},
+		[]string{epcistest.Named(fwo, "Frontier Works"), epcistest.Named(buy1, "Buyer One"), epcistest.Named(buy2, "Buyer Two")}, `{"type": "ObjectEvent", "eventID": "urn:t15f:ev:c", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+  "quantityList": [{"epcClass": "`+lot+`", "quantity": 30000, "uom": "KGM"}], "bizLocation": {"id": "`+mine+`"},
+  "destinationList": [{"type": "owning_party", "destination": "`+fwo+`"}, {"type": "possessing_party", "destination": "`+fwo+`"}],
+  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0}}`,
+		ev("sa", "2025-10-02T00:00:00Z", "shipping", `"disposition": "in_transit", "quantityList": [{"epcClass": "`+lot+`", "quantity": 10000, "uom": "KGM"}], "bizLocation": {"id": "`+mine+`"}, "destinationList": [{"type": "location", "destination": "`+hou+`"}], `+bol("A")),
+		ev("sb", "2025-10-03T00:00:00Z", "shipping", `"disposition": "in_transit", "quantityList": [{"epcClass": "`+lot+`"}], "bizLocation": {"id": "`+mine+`"}, "destinationList": [{"type": "location", "destination": "`+hou+`"}], `+bol("B")),
+		ev("ra", "2025-10-20T00:00:00Z", "receiving", `"disposition": "in_progress", "quantityList": [{"epcClass": "`+lot+`", "quantity": 9900, "uom": "KGM"}], "bizLocation": {"id": "`+hou+`"}, "destinationList": [{"type": "owning_party", "destination": "`+buy1+`"}], `+bol("A")),
+		ev("rb", "2025-10-21T00:00:00Z", "receiving", `"disposition": "in_progress", "quantityList": [{"epcClass": "`+lot+`", "quantity": 18900, "uom": "KGM"}], "bizLocation": {"id": "`+hou+`"}, "destinationList": [{"type": "owning_party", "destination": "`+buy2+`"}], `+bol("B")))
 	if err := os.WriteFile(f, []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -99,9 +99,12 @@ func TestMassBalanceCommands(t *testing.T) {
 	// run's second event so that its products hold its credit, fix9c);
 	// the residue's 94 ± 2 t closes the mass balance exactly (100 = 2 + 4
 	// + 94), so nothing is adjusted: recovery (1.6 + 3.08) / 5 = 0.936
-	// replaces the declared 0.9. PAK credit 100 × 5 % × 0.936 = 4.68 (the
-	// products hold 4.68: not bounded), claim 1.6, closing 3.08; the
-	// statement names the close record.
+	// replaces the declared 0.9. PAK credit, element by element (fix9ad):
+	// Nd min(100 × 4 % × 0.936 = 3.744, 2 × 60 % + 4 × 62 % = 3.68) = 3.68
+	// (the group's recovery overstates Nd's own, 3.68 / 4 = 0.92) + Pr
+	// min(100 × 1 % × 0.936 = 0.936, 2 × 20 % + 4 × 15 % = 1.0) = 0.936:
+	// 4.616 t; claim 1.6, closing 3.016; the statement names the close
+	// record.
 	if _, err := custody.GenerateKey(filepath.Join(dir, "m.db.signing.key")); err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +120,7 @@ func TestMassBalanceCommands(t *testing.T) {
 		t.Fatalf("refinery close from the ledger: %v %s", err, out)
 	}
 	out, _, err = run(t, env, "massbalance", "statement", "--site", site, "--period", "2025-10", "--format", "csv")
-	if err != nil || !strings.Contains(out, "urn:t:site:mb,2025-10,ree,Nd+Pr,0.936,PAK,0,4.68,1.6,0,0,3.08") {
+	if err != nil || !strings.Contains(out, "urn:t:site:mb,2025-10,ree,Nd+Pr,0.936,PAK,0,4.616,1.6,0,0,3.016") {
 		t.Errorf("statement with the refinery's recovery: %v\n%s", err, out)
 	}
 	out, _, err = run(t, env, "massbalance", "statement", "--site", site, "--period", "2025-10")

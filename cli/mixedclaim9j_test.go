@@ -12,17 +12,18 @@ import (
 // `critmin massbalance statement` state each origin of a claim left short
 // in one origin by its own standing.
 //
-//	F, Pakistan, 10 t at Nd 4 % + Pr 1 %: RF (Oct 4) → OF 0.6 t at 80 %:
-//	  credit PAK min(10 × 5 % × 0.9 = 0.45, 0.48) = 0.45 t.
+//	F, Pakistan, 10 t at Nd 4 % + Pr 1 %: RF (Oct 4) → OF 0.6 t at Nd
+//	  60 % + Pr 20 %: credit PAK, element by element (fix9ad), Nd
+//	  min(0.36, 0.36) + Pr min(0.09, min(0.12, 0.1)) = 0.45 t.
 //	G, China, 10 t: RG (Oct 6) → OG 0.5 t at 80 % = 0.4 t claiming
-//	  Pakistan 0.2 t and China 0.2 t (RG's own CHN credit min(0.45,
-//	  0.4) = 0.4 t): accepted.
+//	  Pakistan 0.2 t and China 0.2 t (RG's own CHN credit Nd min(0.36,
+//	  0.3) + Pr min(0.09, 0.1) = 0.39 t): accepted.
 //	AS9J (dated Oct 4, recorded Oct 8): OF at Nd 5 % + Pr 20 % holds
 //	  Nd 0.6 × 5 % = 0.03 t and Pr 0.6 × 20 % = 0.12 t, more Pr than F
 //	  held (10 × 1 % = 0.1 t): element_gain, and a gain earns no credit
-//	  (fix9m), so Pr counts min(0.12, 0.1) = 0.1 t: PAK credit 0.03 +
-//	  0.1 = 0.13 t, closing 0.13 − 0.2 = −0.07 t: OG's Pakistan share
-//	  0.07 t short, its China share covered.
+//	  (fix9m), so Pr counts min(0.12, 0.1) = 0.1 t: PAK credit Nd
+//	  min(0.36, 0.03) + Pr min(0.09, 0.1) = 0.12 t, closing 0.12 − 0.2 =
+//	  −0.08 t: OG's Pakistan share 0.08 t short, its China share covered.
 func TestMixedClaimPerOriginCLI(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"CRITMIN_DB": filepath.Join(dir, "m.db")}
@@ -71,7 +72,7 @@ func TestMixedClaimPerOriginCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(origin, "claimed 0.2 t, not covered (shortfall 0.07 t)") || !strings.Contains(origin, "claimed 0.2 t, covered by the China balance") {
+	if !strings.Contains(origin, "claimed 0.2 t, not covered (shortfall 0.08 t)") || !strings.Contains(origin, "claimed 0.2 t, covered by the China balance") {
 		t.Errorf("lot origin lacks each origin's standing:\n%s", origin)
 	}
 	st, _, err := run(t, env, "massbalance", "statement", "--site", site, "--period", "2025-10")
@@ -82,8 +83,8 @@ func TestMixedClaimPerOriginCLI(t *testing.T) {
 		if !strings.Contains(l, "urn:t:lot:OG") || !strings.HasPrefix(strings.TrimSpace(l), "claim ") {
 			continue
 		}
-		if pak := strings.Contains(l, " PAK "); pak != strings.Contains(l, "shortfall 0.07 t") || (!pak && !strings.Contains(l, "covered: accepted at capture")) {
-			t.Errorf("statement claim entry %q, want PAK short 0.07 t, CHN covered", l)
+		if pak := strings.Contains(l, " PAK "); pak != strings.Contains(l, "shortfall 0.08 t") || (!pak && !strings.Contains(l, "covered: accepted at capture")) {
+			t.Errorf("statement claim entry %q, want PAK short 0.08 t, CHN covered", l)
 		}
 	}
 	if !strings.Contains(st, "claim    CHN") {

@@ -13,10 +13,11 @@ import (
 // its lot is reassayed lower, naming the assay. In mbDocCLI, run E1
 // (Oct 5) takes 100 t of A (Pakistan, Nd 4 % + Pr 1 %): credit 100 × 5 %
 // × 0.9 = 4.5 t; O1, 2 t at Nd 60 % + Pr 20 %, claims 2 × 80 % = 1.6 t.
-// AS9G (dated Oct 5, recorded Oct 21) puts O1 at Nd 55 %: 2 × (55 + 20)
-// % = 1.5 t now; the claim keeps 1.6 t. E1's products still hold 1.5 +
-// 4 × (62 + 15) % = 4.58 ≥ 4.5 t, so the credit stays 4.5 t; October
-// closes 4.5 − 1.6 = 2.9 t (not 4.5 − 1.5 = 3.0).
+// AS9G (dated Oct 5, recorded Oct 21) puts O1 at Nd 57 %: 2 × (57 + 20)
+// % = 1.54 t now; the claim keeps 1.6 t. E1's products still hold, per
+// element (fix9ad), Nd 2 × 57 % + 4 × 62 % = 3.62 ≥ 100 × 4 % × 0.9 =
+// 3.6 t and Pr 2 × 20 % + 4 × 15 % = 1.0 ≥ 0.9 t, so the credit stays
+// 4.5 t; October closes 4.5 − 1.6 = 2.9 t (not 4.5 − 1.54 = 2.96).
 func TestLowerReassayKeepsClaimCLI(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"CRITMIN_DB": filepath.Join(dir, "m.db")}
@@ -27,7 +28,7 @@ func TestLowerReassayKeepsClaimCLI(t *testing.T) {
 		 "periods": [{"id": "2025-10", "from": "2025-10-01", "to": "2025-11-01"}]}`,
 		assay: head + `"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:ev:AS9G", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
 		 "quantityList": [{"epcClass": "urn:t:lot:O1"}], "bizLocation": {"id": "urn:t:site:mb"},
-		 "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 55, "uom": "P1", "cm:basis": "dry"}]}]}]}}`} {
+		 "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 57, "uom": "P1", "cm:basis": "dry"}]}]}]}}`} {
 		if err := os.WriteFile(f, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -45,7 +46,7 @@ func TestLowerReassayKeepsClaimCLI(t *testing.T) {
 	if out, _, err := runAt(t, env, func() time.Time { return time.Date(2025, 10, 21, 0, 0, 0, 0, time.UTC) }, "capture", assay); err != nil {
 		t.Fatalf("capture the reassay: %v %s", err, out)
 	}
-	const note = "claimed lot reassayed by urn:t:ev:AS9G: it holds 1.5 t Nd+Pr by its assays now; the claim rests on the 1.6 t Nd+Pr it held when claimed"
+	const note = "claimed lot reassayed by urn:t:ev:AS9G: it holds 1.54 t Nd+Pr by its assays now; the claim rests on the 1.6 t Nd+Pr it held when claimed"
 	origin, _, err := run(t, env, "lot", "origin", "urn:t:lot:O1")
 	if err != nil {
 		t.Fatal(err)

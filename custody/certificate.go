@@ -389,6 +389,12 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 		// at capture, naming the assay (fix9g).
 		cert["credentialSubject"].(map[string]any)["cm:claimReassay"] = map[string]any{"note": claimed.ReassayNote, "reassayedBy": claimed.ReassayedBy}
 	}
+	if claimed != nil && claimed.RetiredNote != "" {
+		// The lot holds less than the claim was made on: the claim
+		// attributes its share of what the lot holds; the credit it
+		// retired beyond stays retired (fix9ac).
+		cert["credentialSubject"].(map[string]any)["cm:claimRetired"] = map[string]any{"note": claimed.RetiredNote, "retired": claimed.Retired}
+	}
 	if refusedClaim != nil {
 		cert["credentialSubject"].(map[string]any)["cm:refusedClaim"] = refusedClaim
 	}
@@ -613,17 +619,25 @@ func refusedClaimOf(c *Claim) *CertRefusedClaim {
 // no view prints its stated shares as an origin; the reason (Claim.Error)
 // goes beside it where the view has room.
 //
-// A claim accepted at capture that a later fact left not covered (it
-// names the fact: RetractedBy, AssayedBy, WeighedBy, RunChangedBy) was never refused:
-// it reads "claim not covered: stated Pakistan 100.0 % — accepted at
-// capture, no longer covered since urn:…:AS1; the claim attributes
-// nothing; the physical origin stands", in every view alike (fix9e).
+// A claim accepted at capture that a later fact left not covered (Status
+// ClaimNotCovered; it names the fact: RetractedBy, AssayedBy, WeighedBy,
+// RunChangedBy) was never refused: it reads "claim not covered: stated
+// Pakistan 100.0 % — accepted at capture, no longer covered since
+// urn:…:AS1; the claim attributes nothing; the physical origin stands",
+// in every view alike (fix9e). The words follow Status, the one status
+// every view reads (fix9ae, nu9f: a claim refused naming the retraction
+// it rested on read "refused" in the lot API and "not covered" in the
+// lots CSV and `lot show`): a refused claim that names later facts reads
+// "claim refused: stated … — refused since urn:…:XA; …".
 func RefusedClaimText(c *Claim) string {
-	if by := c.NotCoveredBy(); len(by) > 0 {
-		return "claim not covered: stated " + StatedText(c) + " — accepted at capture, no longer covered since " + strings.Join(by, ", ") + "; the claim attributes nothing; the physical origin stands"
-	}
-	if c.Status == ClaimNotCovered {
+	by := strings.Join(c.NotCoveredBy(), ", ")
+	switch {
+	case c.Status == ClaimNotCovered && by != "":
+		return "claim not covered: stated " + StatedText(c) + " — accepted at capture, no longer covered since " + by + "; the claim attributes nothing; the physical origin stands"
+	case c.Status == ClaimNotCovered:
 		return "claim not covered: stated " + StatedText(c) + " — accepted at capture, no longer covered; the claim attributes nothing; the physical origin stands"
+	case by != "":
+		return "claim refused: stated " + StatedText(c) + " — refused since " + by + "; the claim attributes nothing; the physical origin stands"
 	}
 	return "claim refused: stated " + StatedText(c) + " — the claim attributes nothing; the physical origin stands"
 }

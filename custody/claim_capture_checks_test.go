@@ -178,14 +178,14 @@ func TestTiedClaimsInCaptureOrder(t *testing.T) {
 
 // TestEndedPeriodAssayChangeRefused (6): October's statement read lot A's
 // assay (100 t × (4 + 1) % × 0.9 = 4.5 t PAK credit). A re-assay of A
-// on November 24 (Nd 5 %: inputs × factor 100 × 6 % × 0.9 = 5.4 t,
-// bounded by the 4.56 t E1's products hold, fix9c — mbStore) would
-// rewrite October's final statement (4.5 → 4.56): refused naming the
-// period and its end.
+// on November 24 (Pr 2 %: Pr inputs × factor 100 × 2 % × 0.9 = 1.8 t,
+// bounded by the 0.96 t Pr E1's products hold, fix9c, fix9ad — mbStore;
+// Nd 3.6 t as before) would rewrite October's final statement (4.5 →
+// 3.6 + 0.96 = 4.56): refused naming the period and its end.
 func TestEndedPeriodAssayChangeRefused(t *testing.T) {
 	_, svc := mbSvc(t)
 	err := capture(svc, objectEv("RA", "2025-11-24T00:00:00Z", "urn:t:lot:A", "OBSERVE",
-		`, "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 5, "uom": "P1", "cm:basis": "dry"}]}]`))
+		`, "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Pr", "value": 2, "uom": "P1", "cm:basis": "dry"}]}]`))
 	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "claim period 2025-10 (2025-10-01 to 2025-11-01), which ended on 2025-11-01") ||
 		!strings.Contains(err.Error(), "PAK credits would go from 4.5 to 4.56") {
 		t.Fatalf("re-assay of an October input: %v", err)

@@ -121,10 +121,12 @@ func TestConversionFromRefinery(t *testing.T) {
 
 // TestClaimVerdictFromRefinery: the claim verdict read with a lot uses
 // the same factor as the statement. Site mb2 (same declaration, factor
-// 0.9): run E9 feeds A9, 10 t at 5 % Nd+Pr = 0.5 t, and N9, 0.5 t at
-// 80 % Nd+Pr = 0.4 t, claims Pakistan. Declared: credit 0.5 × 0.9 = 0.45
-// ≥ 0.4, accepted. With October closed at mb2 at 5 × (60 + 15) % = 3.75 t
-// of 5 t, recovery 0.75: credit 0.5 × 0.75 = 0.375 < 0.4, refused,
+// 0.9): run E9 feeds A9, 10 t at Nd 4 % + Pr 1 % (Nd 0.4, Pr 0.1 t), and
+// N9, 0.5 t at Nd 62 % + Pr 18 % (Nd 0.31, Pr 0.09 t) = 0.4 t, claims
+// Pakistan. Declared: credit, bounded per element by N9 (fix9ad), Nd
+// min(0.36, 0.31) + Pr min(0.09, 0.09) = 0.4 ≥ 0.4, accepted. With
+// October closed at mb2 at 5 × (60 + 15) % = 3.75 t of 5 t, recovery
+// 0.75: Nd min(0.3, 0.31) + Pr min(0.075, 0.09) = 0.375 < 0.4, refused,
 // shortfall 0.4 − 0.375 = 0.025 t.
 func TestClaimVerdictFromRefinery(t *testing.T) {
 	db := mbStore(t)

@@ -16,25 +16,28 @@ import (
 //
 //	credit at the run = 100 × (4 % + 1 %) × 0.9 = 4.5 t Nd+Pr (PAK)
 //
-// On Oct 20 A is re-assayed at Nd 8 % dry (event ra):
+// On Oct 20 A is re-assayed at Pr 2 % dry (event ra):
 //
-//	inputs × factor now = 100 × (8 % + 1 %) × 0.9 = 8.1 t, bounded by
-//	what E1's products hold (mbStore: O1 1.6 + O1R 2.96 = 4.56 t, fix9c):
-//	credit now = 4.56 t
+//	inputs × factor now = Nd 100 × 4 % × 0.9 = 3.6 t + Pr 100 × 2 % ×
+//	0.9 = 1.8 t = 5.4 t, bounded element by element by what E1's
+//	products hold (mbStore: Nd 3.6 t, Pr 0.96 t, fix9c, fix9ad):
+//	credit now = 3.6 + 0.96 = 4.56 t
 //
-// The entry carries "credit recomputed from the assay of Nd (event
+// The entry carries "credit recomputed from the assay of Pr (event
 // urn:t:ev:ra of 2025-10-20), recorded after run urn:t:ev:E1 of 2025-10-05
-// consumed lot urn:t:lot:A: … now 4.56 t", after the bound's note ("…
-// inputs × factor 0.9 would credit 8.1 t"). The lot's record keeps only
-// its newest Nd assay, so the 4.5 t at the run is not restated from it
-// (the note says the earlier assay is no longer held). Other credits
-// (none re-assayed) carry no note.
+// consumed lot urn:t:lot:A: was 4.5 t at the run, now 4.56 t", after the
+// bound's note ("… inputs × factor 0.9 would credit 5.4 t"). The lot's
+// record keeps only its newest Pr assay, but the figure at the run is
+// read from A's events as they stood then (fix9ag): Nd min(3.6, 3.6) +
+// Pr min(0.9, 0.96) = 4.5 t (before fix9ag the note said the earlier
+// assay was no longer held). Other credits (none re-assayed) carry no
+// note.
 func TestCreditReassayedAfterRunIsNoted(t *testing.T) {
 	ctx := context.Background()
 	db, svc := mbSvc(t)
 	svc.Now = clockAt("2025-10-25T00:00:00Z") // while October is open
 	reassay := `{"type": "ObjectEvent", "eventID": "urn:t:ev:ra", "eventTime": "2025-10-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
-	 "quantityList": [{"epcClass": "urn:t:lot:A"}], "sensorElementList": [{"sensorReport": [{"type": "gs1:MT-MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": 8, "uom": "P1", "cm:basis": "dry"}]}]}`
+	 "quantityList": [{"epcClass": "urn:t:lot:A"}], "sensorElementList": [{"sensorReport": [{"type": "gs1:MT-MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Pr", "value": 2, "uom": "P1", "cm:basis": "dry"}]}]}`
 	if err := capture(svc, reassay); err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +45,7 @@ func TestCreditReassayedAfterRunIsNoted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const want = "credit recomputed from the assay of Nd (event urn:t:ev:ra of 2025-10-20), recorded after run urn:t:ev:E1 of 2025-10-05 consumed lot urn:t:lot:A: the figure at the run rested on the earlier assay, which the lot's record no longer holds; now 4.56 t"
+	const want = "credit recomputed from the assay of Pr (event urn:t:ev:ra of 2025-10-20), recorded after run urn:t:ev:E1 of 2025-10-05 consumed lot urn:t:lot:A: was 4.5 t at the run, now 4.56 t"
 	found := false
 	for _, c := range st.Categories {
 		for _, e := range c.Entries {
@@ -51,7 +54,7 @@ func TestCreditReassayedAfterRunIsNoted(t *testing.T) {
 			}
 			if e.Lot == "urn:t:lot:A" {
 				found = true
-				if !strings.HasSuffix(e.Note, "; "+want) || !strings.Contains(e.Note, "inputs × factor 0.9 would credit 8.1 t") || !near(e.Tonnes, 4.56) {
+				if !strings.HasSuffix(e.Note, "; "+want) || !strings.Contains(e.Note, "inputs × factor 0.9 would credit 5.4 t") || !near(e.Tonnes, 4.56) {
 					t.Errorf("A's credit %v t, note %q; want 4.56 t, the bound's note and %q", e.Tonnes, e.Note, want)
 				}
 			} else if e.Note != "" {

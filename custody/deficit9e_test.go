@@ -142,11 +142,17 @@ func TestDeclaredProductAssayNamed(t *testing.T) {
 // (RefusedClaimText: lot page, lot list, lots CSV, CLI) says "not
 // covered" and names the event for a claim accepted at capture that a
 // later fact left not covered, and "claim refused" for one refused at
-// capture.
+// capture. The words follow Status (fix9ae): a refused claim naming a
+// later fact reads "claim refused … refused since" it, never "not
+// covered" beside a "refused" status.
 func TestNotCoveredClaimText(t *testing.T) {
-	cl := &custody.Claim{Status: custody.ClaimRefused, ByCountry: []custody.Share{{Key: "PAK", Name: "Pakistan", Share: 1, Tonnes: 0.8}}, AssayedBy: []string{"urn:t:ev:AS1"}}
+	cl := &custody.Claim{Status: custody.ClaimNotCovered, ByCountry: []custody.Share{{Key: "PAK", Name: "Pakistan", Share: 1, Tonnes: 0.8}}, AssayedBy: []string{"urn:t:ev:AS1"}}
 	if got := custody.RefusedClaimText(cl); !strings.HasPrefix(got, "claim not covered: stated Pakistan 100.0 %") || !strings.Contains(got, "urn:t:ev:AS1") || strings.Contains(got, "refused") {
 		t.Errorf("not covered claim reads %q, want not covered naming urn:t:ev:AS1", got)
+	}
+	cl.Status = custody.ClaimRefused
+	if got := custody.RefusedClaimText(cl); !strings.HasPrefix(got, "claim refused: stated Pakistan 100.0 % — refused since urn:t:ev:AS1") || strings.Contains(got, "not covered") {
+		t.Errorf("refused claim naming AS1 reads %q, want refused since urn:t:ev:AS1", got)
 	}
 	cl.AssayedBy = nil
 	if got := custody.RefusedClaimText(cl); !strings.HasPrefix(got, "claim refused: stated Pakistan 100.0 %") {

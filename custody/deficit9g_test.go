@@ -202,10 +202,12 @@ func TestLowerReassayKeepsClaim(t *testing.T) {
 //
 //	As TestDeficitAllocatedFromLast: October closes −0.55 t, O3 0.4 and
 //	  O2 0.15 t short.
-//	R4 (Nov 3): PK2 20 t → O4 1 t at 80 %: credit min(20 × 5 % × 0.9 =
-//	  0.9, 0.8) = 0.8 t, repaying 0.55 t: O2 and O3 covered by R4.
-//	Statement Nov PAK: opening −0.55, credits 0.8, claims 0, closing 0.25,
-//	  no deficit; October's still closes −0.55 (O2 0.15 + O3 0.4).
+//	R4 (Nov 3): PK2 20 t → O4 1 t at Nd 60 % + Pr 20 %: credit, element
+//	  by element (fix9ad), Nd min(20 × 4 % × 0.9 = 0.72, 0.6) + Pr
+//	  min(20 × 1 % × 0.9 = 0.18, 0.2) = 0.78 t, repaying 0.55 t: O2 and
+//	  O3 covered by R4.
+//	Statement Nov PAK: opening −0.55, credits 0.78, claims 0, closing
+//	  0.23, no deficit; October's still closes −0.55 (O2 0.15 + O3 0.4).
 func TestCarriedDeficitRepaidCoversClaim(t *testing.T) {
 	svc, claim, stmt := setup9g(t)
 	mbfxDeficit9g(t, svc)
@@ -216,7 +218,7 @@ func TestCarriedDeficitRepaidCoversClaim(t *testing.T) {
 		}
 	}
 	nov := stmt("2025-11")
-	sameLine(t, "Nov", line(t, nov, "ree", "PAK"), -0.55, 0.8, 0, 0, 0.25)
+	sameLine(t, "Nov", line(t, nov, "ree", "PAK"), -0.55, 0.78, 0, 0, 0.23)
 	if len(shortfalls9g(nov)) != 0 {
 		t.Errorf("November refused %+v, want no booked claim short", nov.Refused)
 	}

@@ -40,6 +40,9 @@ type RunBalance struct {
 	// held (overConsumption, anomaly over_consumed): each element of the
 	// input counts only what the lot held.
 	OverConsumed []OverConsumedInput `json:"overConsumed,omitempty"`
+	// took is, per input lot and element, what the balance counts that
+	// input brought: In is their sum (RowPass.Took reads it).
+	took map[string]map[string]float64
 }
 
 // OverConsumedInput is an input lot a run consumed more of than the lot
@@ -556,6 +559,13 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 			for el := range c.grades {
 				g, _ := c.grade(el, oc.dryOfLot(e.Parent))
 				in[el] += m * g
+				if rb.took == nil {
+					rb.took = map[string]map[string]float64{}
+				}
+				if rb.took[e.Parent] == nil {
+					rb.took[e.Parent] = map[string]float64{}
+				}
+				rb.took[e.Parent][el] += m * g
 			}
 			for el := range c.elem {
 				if _, ok := c.grades[el]; !ok {

@@ -41,19 +41,21 @@ func gainStore(t *testing.T) (critmin.Store, *ledger.Service) {
 // TestRunClaimCappedPerElementAtCapture (fix9aa): a claim made in the
 // run's own TransformationEvent is checked against the same bound as a
 // claim made later — the run's products' contained element, capped per
-// element at what the run's inputs held.
+// element at what the run's inputs held, each element's credits bounded
+// by its own figure (fix9ad).
 //
 //	PK (Pakistan) 10 t at Nd 4 % + Pr 1 %: in Nd 0.4 t, Pr 0.1 t.
 //	Run R1 (Oct 20): PK 10 t → X1, 1 t oxide at Nd 30 % + Pr 30 %:
-//	  out Nd 0.3 t, Pr 0.3 t (Pr gained 0.2 t: element_gain).
-//	Credits in: 0.5 t × 0.9 = 0.45 t; products' bound, capped per
-//	  element: min(0.3, 0.4) + min(0.3, 0.1) = 0.3 + 0.1 = 0.4 t.
-//	  PAK available = min(0.45, 0.4) = 0.4 t.
-//	Claim PAK 0.7 of X1's Nd+Pr 0.6 t = 0.42 t > 0.4 t: shortfall 0.02 t.
+//	  out Nd 0.3 t, Pr 0.3 t (Pr gained 0.2 t: element_gain, counted as
+//	  the 0.1 t in).
+//	Credits in: Nd 0.4 × 0.9 = 0.36 t, Pr 0.1 × 0.9 = 0.09 t (0.45 t);
+//	  bounded per element: Nd min(0.36, 0.3) + Pr min(0.09, 0.1) =
+//	  0.3 + 0.09 = 0.39 t. PAK available 0.39 t.
+//	Claim PAK 0.7 of X1's Nd+Pr 0.6 t = 0.42 t > 0.39 t: shortfall 0.03 t.
 //
 // Refused at capture (not stored, then listed as refused), and the
-// message reports 0.4 t, not the uncapped 0.45 t. Share 0.65 (0.39 t ≤
-// 0.4 t) is accepted, and the statement agrees.
+// message reports 0.39 t, not the uncapped 0.45 t. Share 0.6 (0.36 t ≤
+// 0.39 t) is accepted, and the statement agrees.
 func TestRunClaimCappedPerElementAtCapture(t *testing.T) {
 	ctx := context.Background()
 	db, svc := gainStore(t)
@@ -62,32 +64,32 @@ func TestRunClaimCappedPerElementAtCapture(t *testing.T) {
 	if critmin.ErrorCode(err) == "" {
 		t.Fatalf("claim of 0.42 t against a capped 0.4 t was accepted")
 	}
-	for _, want := range []string{"urn:t:site:mb", "category ree", "2025-10", "shortfall 0.02 t"} {
+	for _, want := range []string{"urn:t:site:mb", "category ree", "2025-10", "shortfall 0.03 t"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
 	}
-	if !strings.Contains(err.Error(), "0.4 t") || strings.Contains(err.Error(), "0.45 t") {
-		t.Errorf("error %q: want the capped 0.4 t, never the uncapped 0.45 t", err)
+	if !strings.Contains(err.Error(), "holds 0.39 t") || strings.Contains(err.Error(), "0.45 t") {
+		t.Errorf("error %q: want the bounded 0.39 t, never the uncapped 0.45 t", err)
 	}
 	if _, err := db.FindLot(ctx, "urn:t:lot:X1"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
 		t.Errorf("refused capture stored X1: %v", err)
 	}
-	// Share 1 (0.6 t): shortfall 0.2 t, and the message says 0.4 t.
+	// Share 1 (0.6 t): shortfall 0.6 − 0.39 = 0.21 t.
 	err = capture(svc, gainRun("R1", "2025-10-20T00:00:00Z", "PK", 10, "X1", 1, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]`))
-	if err == nil || !strings.Contains(err.Error(), "shortfall 0.2 t") || strings.Contains(err.Error(), "0.45 t") {
-		t.Errorf("share 1: %v, want refused with shortfall 0.2 t against 0.4 t", err)
+	if err == nil || !strings.Contains(err.Error(), "shortfall 0.21 t") || strings.Contains(err.Error(), "0.45 t") {
+		t.Errorf("share 1: %v, want refused with shortfall 0.21 t against 0.39 t", err)
 	}
-	// 0.65 × 0.6 = 0.39 t ≤ 0.4 t: accepted, and the statement agrees.
-	if err := capture(svc, gainRun("R1", "2025-10-20T00:00:00Z", "PK", 10, "X1", 1, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.65}]`)); err != nil {
-		t.Fatalf("claim of 0.39 t within 0.4 t: %v", err)
+	// 0.6 × 0.6 = 0.36 t ≤ 0.39 t: accepted, and the statement agrees.
+	if err := capture(svc, gainRun("R1", "2025-10-20T00:00:00Z", "PK", 10, "X1", 1, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.6}]`)); err != nil {
+		t.Fatalf("claim of 0.36 t within 0.39 t: %v", err)
 	}
 	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", nil, time.Date(2025, 10, 25, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// October PAK: 0 + 0.4 − 0.39 − 0 = 0.01.
-	sameLine(t, "Oct", line(t, st, "ree", "PAK"), 0, 0.4, 0.39, 0, 0.01)
+	// October PAK: 0 + 0.39 − 0.36 − 0 = 0.03.
+	sameLine(t, "Oct", line(t, st, "ree", "PAK"), 0, 0.39, 0.36, 0, 0.03)
 	if o, err := custody.Origin(ctx, db, "urn:t:lot:X1"); err != nil || o.Claimed.Status != custody.ClaimAccepted {
 		t.Errorf("X1: %+v %v", o.Claimed, err)
 	}
@@ -115,22 +117,24 @@ func claimShare(s float64) string {
 // read back. Declaration(): factor 0.9; rolling, October alone.
 //
 // Pakistan only: PK 10 t at Nd 4 % + Pr 1 % (Nd 0.4 t, Pr 0.1 t) → X 1 t
-// at Nd 30 % + Pr 30 % (Nd 0.3, Pr 0.3). Window PAK 100 %. Credits 0.45
-// t; bound min(0.3, 0.4) + min(0.3, 0.1) = 0.4 t. Claim 0.7 × 0.6 =
-// 0.42 t > 0.4: refused, shortfall 0.02 t, nothing stored; 0.65 × 0.6 =
-// 0.39 t accepted.
+// at Nd 30 % + Pr 30 % (Nd 0.3, Pr 0.3). Window PAK 100 %. Credits Nd
+// 0.36 + Pr 0.09 = 0.45 t; bound per element (fix9ad) Nd min(0.36, 0.3)
+// + Pr min(0.09, min(0.3, 0.1)) = 0.39 t. Claim 0.7 × 0.6 = 0.42 t >
+// 0.39: refused, shortfall 0.03 t, nothing stored; 0.6 × 0.6 = 0.36 t
+// accepted.
 //
-// Pakistan and China: PK 10 t (Nd+Pr 0.5 t) and CN 30 t (1.5 t), same
-// grade: in Nd 1.6 t, Pr 0.4 t; window PAK 0.5 / 2.0 = 25 %. X 1 t at
-// Nd 50 % + Pr 50 % (Nd 0.5, Pr 0.5). Credits PAK 0.45, CHN 1.35 (1.8 t);
-// bound min(0.5, 1.6) + min(0.5, 0.4) = 0.9 t, every credit × 0.9/1.8:
-// PAK 0.225 t.
+// Pakistan and China: PK 10 t (Nd 0.4, Pr 0.1 t) and CN 30 t (Nd 1.2, Pr
+// 0.3 t): in Nd 1.6 t, Pr 0.4 t; window PAK 0.5 / 2.0 = 25 %. X 1 t at
+// Nd 50 % + Pr 50 % (Nd 0.5, Pr 0.5, counted as the 0.4 t in).
+// Credits Nd: PAK 0.36, CHN 1.08 (1.44 t > 0.5: × 0.5/1.44); Pr: PAK
+// 0.09, CHN 0.27 (0.36 t ≤ 0.4: kept). PAK 0.36 × 0.5/1.44 + 0.09 =
+// 0.125 + 0.09 = 0.215 t.
 //   - claim 0.3: 0.3 > 25 % of the window: refused, shortfall
 //     1 × (0.3 − 0.25) = 0.05 t;
-//   - claim 0.25 (= the window share): 0.25 t > the capped 0.225 t:
-//     refused, shortfall 0.025 t (uncapped, the bound 1.0 t left PAK
+//   - claim 0.25 (= the window share): 0.25 t > the bounded 0.215 t:
+//     refused, shortfall 0.035 t (uncapped, the bound 1.0 t left PAK
 //     0.25 t and it passed);
-//   - claim 0.2: 0.2 ≤ 0.225: accepted.
+//   - claim 0.2: 0.2 ≤ 0.215: accepted.
 func TestSplitRunClaimCappedAtRollingSite(t *testing.T) {
 	ctx := context.Background()
 	t.Run("pakistan only", func(t *testing.T) {
@@ -139,9 +143,9 @@ func TestSplitRunClaimCappedAtRollingSite(t *testing.T) {
 		mbfxCapture(t, svc, "2025-10-05T01:00:00Z", "Sa", run9p("Sa", "s1", "2025-10-05T00:00:00Z", []string{"PK:10"}, "", 0, ""))
 		err := mbfxTry(svc, "2025-10-06T01:00:00Z", splitOut("Sb", "s1", "2025-10-06T00:00:00Z", "X", 1, 30, 30, claimShare(0.7)))
 		if err == nil {
-			t.Fatal("claim of 0.42 t against a capped 0.4 t accepted")
+			t.Fatal("claim of 0.42 t against a bounded 0.39 t accepted")
 		}
-		for _, want := range []string{"urn:t:site:mb", "category ree", "period 2025-10", "shortfall 0.02 t"} {
+		for _, want := range []string{"urn:t:site:mb", "category ree", "period 2025-10", "shortfall 0.03 t"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("error %q lacks %q", err, want)
 			}
@@ -149,7 +153,7 @@ func TestSplitRunClaimCappedAtRollingSite(t *testing.T) {
 		if _, err := db.FindLot(ctx, "urn:t:lot:X"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
 			t.Errorf("refused capture stored X: %v", err)
 		}
-		mbfxCapture(t, svc, "2025-10-06T01:00:00Z", "Sb 0.65", splitOut("Sb", "s1", "2025-10-06T00:00:00Z", "X", 1, 30, 30, claimShare(0.65)))
+		mbfxCapture(t, svc, "2025-10-06T01:00:00Z", "Sb 0.6", splitOut("Sb", "s1", "2025-10-06T00:00:00Z", "X", 1, 30, 30, claimShare(0.6)))
 		if c := mbfxClaim(t, db, "X"); c.Status != custody.ClaimAccepted {
 			t.Errorf("X read back: %+v", c)
 		}
@@ -161,7 +165,7 @@ func TestSplitRunClaimCappedAtRollingSite(t *testing.T) {
 		for _, c := range []struct {
 			share float64
 			want  string
-		}{{0.3, "shortfall 0.05 t"}, {0.25, "shortfall 0.025 t"}} {
+		}{{0.3, "shortfall 0.05 t"}, {0.25, "shortfall 0.035 t"}} {
 			err := mbfxTry(svc, "2025-10-06T01:00:00Z", splitOut("Sb", "s1", "2025-10-06T00:00:00Z", "X", 1, 50, 50, claimShare(c.share)))
 			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "period 2025-10") {
 				t.Errorf("claim %v: %v, want refused with %q", c.share, err, c.want)
@@ -178,7 +182,7 @@ func TestSplitRunClaimCappedAtRollingSite(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// October PAK: 0 + 0.225 − 0.2 − 0 = 0.025.
-		sameLine(t, "Oct", line(t, st, "ree", "PAK"), 0, 0.225, 0.2, 0, 0.025)
+		// October PAK: 0 + 0.215 − 0.2 − 0 = 0.015.
+		sameLine(t, "Oct", line(t, st, "ree", "PAK"), 0, 0.215, 0.2, 0, 0.015)
 	})
 }

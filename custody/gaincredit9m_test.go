@@ -21,15 +21,17 @@ import (
 //	Q, Pakistan, 100 t at Nd 4 % + Pr 1 % → 4 t Nd, 1 t Pr in
 //	run G (Nov 20): 100 t of Q → OG 6 t at Nd 10 % + Pr 60 %
 //	  Nd out 6 × 10 % = 0.6 t ≤ 4 t; Pr out 6 × 60 % = 3.6 t > 1 t
-//	  → element_gain on Pr; OG counts 0.6 t Nd + 1 t Pr (capped) = 1.6 t
-//	credit = min(inputs × factor 100 × 5 % × 0.9 = 4.5 t,
-//	             capped products 0.6 + 1.0 = 1.6 t) = 1.6 t
-//	  (before: bounded by the uncapped 6 × 70 % = 4.2 t, 2.6 t of it gain)
-//	PAK balance: 2.6 + 1.6 = 4.2 t (before 2.6 + 4.2 = 6.8 t)
+//	  → element_gain on Pr; OG counts 0.6 t Nd + 1 t Pr (capped)
+//	credit, element by element (fix9ad):
+//	  Nd min(100 × 4 % × 0.9 = 3.6 t, 0.6 t) = 0.6 t
+//	  Pr min(100 × 1 % × 0.9 = 0.9 t, capped 1 t) = 0.9 t
+//	  = 1.5 t (fix9m: Σ min(4.5, 0.6 + 1.0) = 1.6 t; before fix9m
+//	  bounded by the uncapped 6 × 70 % = 4.2 t, 2.6 t of it gain)
+//	PAK balance: 2.6 + 1.5 = 4.1 t (before fix9m 2.6 + 4.2 = 6.8 t)
 //	H (Nov 21): 100 t of Chinese CBIG → 6.25 t oxide at Nd 60 % + Pr 20 %
 //	  = 5 t Nd+Pr (≤ 5 t in: no gain) claimed Pakistan 100 %:
-//	  5 > 4.2, refused, shortfall 5 − 4.2 = 0.8 t (before: accepted)
-//	H2 (Nov 21): the same at 5 t oxide = 4 t claimed ≤ 4.2: accepted.
+//	  5 > 4.1, refused, shortfall 5 − 4.1 = 0.9 t (before fix9m: accepted)
+//	H2 (Nov 21): the same at 5 t oxide = 4 t claimed ≤ 4.1: accepted.
 func TestGainEarnsNoCredit(t *testing.T) {
 	db, svc := mbSvc(t)
 	ctx := context.Background()
@@ -46,8 +48,8 @@ func TestGainEarnsNoCredit(t *testing.T) {
 		t.Fatalf("OG: Nd %v, Pr %v t, gains %q; want 0.6 t Nd, Pr capped at 1 t, element_gain on Pr", o.Elements["Nd"].Tonnes, o.Elements["Pr"].Tonnes, gains)
 	}
 	e := novemberEntry(t, db, "credit", "urn:t:ev:g")
-	if !near(e.Tonnes, 1.6) || !strings.Contains(e.Note, "1.6 t Nd+Pr in 6 t of ndpr_oxide") || !strings.Contains(e.Note, "capped at what its inputs held") {
-		t.Errorf("G's credit %+v, want 1.6 t, bounded by 1.6 t Nd+Pr in 6 t (capped at what its inputs held)", e)
+	if !near(e.Tonnes, 1.5) || !strings.Contains(e.Note, "Nd 0.6 t, Pr 1 t in 6 t of ndpr_oxide") || !strings.Contains(e.Note, "capped at what its inputs held") || !strings.Contains(e.Note, "Nd 3.6 t cut to 0.6 t, Pr 0.9 t kept") {
+		t.Errorf("G's credit %+v, want 1.5 t, bounded by Nd 0.6 t, Pr 1 t in 6 t (capped at what its inputs held)", e)
 	}
 	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-11", nil, time.Date(2025, 11, 25, 0, 0, 0, 0, time.UTC))
 	if err != nil {
@@ -58,15 +60,15 @@ func TestGainEarnsNoCredit(t *testing.T) {
 	}
 	err = capture(svc, oxideRunFrom("h", "2025-11-21T00:00:00Z", "H", 6.25, claimPAK, "CBIG", 100))
 	if critmin.ErrorCode(err) != critmin.EINVALID {
-		t.Fatalf("H, 5 t claimed on 4.2 t: %v, want refused", err)
+		t.Fatalf("H, 5 t claimed on 4.1 t: %v, want refused", err)
 	}
-	for _, want := range []string{"lot urn:t:lot:H claims 5 t Nd+Pr", "shortfall 0.8 t"} {
+	for _, want := range []string{"lot urn:t:lot:H claims 5 t Nd+Pr", "shortfall 0.9 t"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("H's refusal lacks %q: %v", want, err)
 		}
 	}
 	if err := capture(svc, oxideRunFrom("h2", "2025-11-21T00:00:00Z", "H2", 5, claimPAK, "CBIG", 100)); err != nil {
-		t.Errorf("H2, 4 t claimed on 4.2 t: %v, want accepted", err)
+		t.Errorf("H2, 4 t claimed on 4.1 t: %v, want accepted", err)
 	}
 }
 

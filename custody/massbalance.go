@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"net/url"
 	"regexp"
@@ -601,88 +602,262 @@ func joinNotes(notes ...string) string {
 	return strings.Join(out, "; ")
 }
 
-// creditAssayNote words a credit that rests on an assay of its input lot
-// dated after the run that earned it (a final or umpire assay replacing
-// the provisional one, ISO 12743): the credit follows the better figure,
-// as the physical origin does (assay_after_run), but an auditor reading
-// the statement must see that it changed after the run — "credit
-// recomputed from the assay of event X of D (after run R of D0): was W t,
-// now T t". W is the credit at the assay in effect at the run: T × the
-// qualifying elements' dry grade then ÷ their grade now (mass and factor
-// unchanged), shown where the lot's record still holds that assay (it
-// keeps the newest of each analyte); "" when no qualifying assay is later
-// than the run. The assays read are those of what the run took
-// (ledger.RunInputScopes: the parts it took, each at its own assays,
-// dry-weighted; else the lot's own), as the credit reads them (issue 9,
-// fix9y): a later assay of the body left elsewhere changes no credit
-// earned on a part, and is not named.
-func creditAssayNote(l *critmin.Lot, elements []string, runEvent string, at time.Time, tonnes float64) string {
-	if l == nil {
-		return ""
+// creditAssayNote words a credit whose figures an assay dated after the
+// run that earned it changed: an assay of what the run took of its input
+// lot (a final or umpire assay replacing the provisional one, ISO 12743)
+// or of the run's product of the category (productBound reads the
+// products' assays now). The credit follows the better figures, as the
+// physical origin does (assay_after_run), but an auditor reading the
+// statement must see that it changed after the run — "credit recomputed
+// from the assay of Nd (event X of D), recorded after run R of D0
+// consumed lot L[, and from the assay of Nd (event Y of D) of its product
+// P, recorded after the run made it]: was W t at the run, now T t". W is
+// the credit the account computed from the facts as they stood at the run
+// (creditsAt: min(inputs × factor, products' bound), every figure read
+// from the run's lots replayed to the run's time, as the capture check
+// computed it then) — never the credit now scaled by a grade ratio, which
+// mixes facts of two times (issue 9, fix9ag: 0.292 × 0.324 / 0.378 =
+// 0.250286 for a credit of 0.2916 t at the run). A store that cannot give
+// the lots' events leaves W unstated and says so. "" when no qualifying
+// assay of either is dated after the run. The input's assays read are
+// those of what the run took (ledger.RunInputScopes: the parts it took,
+// each at its own assays; else the lot's own), as the credit reads them
+// (issue 9, fix9y): a later assay of the body left elsewhere changes no
+// credit earned on a part, and is not named.
+func (mc *mbCalc) creditAssayNote(r ledgerRun, p critmin.ClaimPeriod, before *creditState, catID string, key [3]string, at time.Time, tonnes float64, memo map[int64]map[string]*runCredits) (string, error) {
+	a := mc.acc[catID]
+	l := mc.oc.lots[key[2]]
+	if a == nil || l == nil {
+		return "", nil
 	}
+	runEvent := key[1]
+	if runEvent == "" {
+		runEvent = r.event
+	}
+	inputs, products := mc.assaysAfterRun(r, a.cat, l, runEvent, at)
+	if len(inputs) == 0 && len(products) == 0 {
+		return "", nil
+	}
+	var from []string
+	if len(inputs) > 0 {
+		from = append(from, fmt.Sprintf("the assay of %s, recorded after run %s of %s consumed lot %s", strings.Join(inputs, ", "), runEvent, at.UTC().Format("2006-01-02"), l.ID))
+	}
+	for _, pr := range products {
+		made := "recorded after the run made it"
+		if len(inputs) == 0 {
+			made = fmt.Sprintf("recorded after run %s of %s made it", runEvent, at.UTC().Format("2006-01-02"))
+		}
+		from = append(from, fmt.Sprintf("the assay of %s of its product %s, %s", strings.Join(pr.assays, ", "), pr.lot, made))
+	}
+	was := "the figure at the run is not known: the store does not give the lots' events to read them as they stood then; "
+	if before != nil {
+		then, ok := memo[at.UnixNano()]
+		if !ok {
+			var err error
+			if then, ok, err = mc.creditsAt(r, p, *before, at); err != nil {
+				return "", err
+			}
+			if ok {
+				memo[at.UnixNano()] = then
+			}
+		}
+		if ok {
+			w := 0.0
+			if rc := then[catID]; rc != nil {
+				w = rc.byC[key]
+			}
+			was = "was " + Figure(w) + " t at the run, "
+		}
+	}
+	return fmt.Sprintf("credit recomputed from %s: %snow %s t", strings.Join(from, ", and from "), was, Figure(tonnes)), nil
+}
+
+// laterProduct is a product of a run with the assays of the category's
+// elements dated after the run made it, worded for creditAssayNote.
+type laterProduct struct {
+	lot    string
+	assays []string
+}
+
+// assaysAfterRun are the assays bearing on a credit of category cat that
+// run r's event runEvent (at time at) earned on input lot l, dated after
+// the run: those of the qualifying elements of what the event took of l
+// (ledger.RunInputScopes, else the lot's own), and those of the run's
+// outputs of the category's product dated after the run made them (its
+// latest event linking an input to them), each worded "Nd (event X of
+// D)".
+func (mc *mbCalc) assaysAfterRun(r ledgerRun, cat critmin.MaterialCategory, l *critmin.Lot, runEvent string, at time.Time) ([]string, []laterProduct) {
 	qual := map[string]bool{}
-	for _, e := range elements {
+	for _, e := range cat.Elements {
 		qual[e] = true
+	}
+	word := func(a critmin.Assay) string {
+		return fmt.Sprintf("%s (event %s of %s)", a.Analyte, a.EventID, a.At.UTC().Format("2006-01-02"))
 	}
 	scopes, ok := ledger.RunInputScopes(l, runEvent)
 	if !ok {
 		scopes = []ledger.AssayScope{{Assays: l.Assays, Moisture: l.Moisture, DryTonnes: 1}}
 	}
-	var later []string
-	now, then, w, complete := 0.0, 0.0, 0.0, true
+	var inputs []string
 	for _, sc := range scopes {
 		if !(sc.DryTonnes > 0) {
 			continue
 		}
-		w += sc.DryTonnes
-		var before []critmin.Assay
 		for _, a := range sc.Assays {
-			if !qual[units.ElementOf(a.Analyte)] {
-				continue
-			}
-			if a.At.After(at) {
-				if s := fmt.Sprintf("%s (event %s of %s)", a.Analyte, a.EventID, a.At.UTC().Format("2006-01-02")); !slices.Contains(later, s) {
-					later = append(later, s)
-				}
-			} else {
-				before = append(before, a)
-			}
-		}
-		for e, g := range GradesOf(&critmin.Lot{ID: l.ID, Assays: sc.Assays, Moisture: sc.Moisture}) {
-			if qual[e] {
-				now += sc.DryTonnes * g
-			}
-		}
-		// The record keeps the newest assay of each analyte, so the
-		// figure at the run is shown only where an assay of every
-		// re-assayed element dated at or before the run is still held.
-		held := map[string]bool{}
-		for _, a := range before {
-			held[units.ElementOf(a.Analyte)] = true
-		}
-		for _, a := range sc.Assays {
-			if e := units.ElementOf(a.Analyte); qual[e] && a.At.After(at) && !held[e] {
-				complete = false
-			}
-		}
-		for e, g := range GradesOf(&critmin.Lot{ID: l.ID, Assays: before, Moisture: sc.Moisture}) {
-			if qual[e] {
-				then += sc.DryTonnes * g
+			if qual[units.ElementOf(a.Analyte)] && a.At.After(at) && !slices.Contains(inputs, word(a)) {
+				inputs = append(inputs, word(a))
 			}
 		}
 	}
-	if len(later) == 0 {
-		return ""
+	var products []laterProduct
+	for _, o := range mc.runOuts[r.key] {
+		out := mc.oc.lots[o.lot]
+		if out == nil || out.Commodity != cat.Product {
+			continue
+		}
+		made := mc.madeBy(r, o.lot)
+		var later []string
+		for _, a := range ledger.LatestAssays(out.Assays) {
+			if qual[units.ElementOf(a.Analyte)] && a.At.After(made) {
+				later = append(later, word(a))
+			}
+		}
+		if len(later) > 0 {
+			products = append(products, laterProduct{lot: o.lot, assays: later})
+		}
 	}
-	if w > 0 {
-		now, then = now/w, then/w
+	return inputs, products
+}
+
+// madeBy is when run r last linked an input to its output lot (over every
+// live event of the run, runEdges), else r.madeAt: an assay of the lot
+// after it is later than the run.
+func (mc *mbCalc) madeBy(r ledgerRun, lot string) time.Time {
+	at := r.madeAt(lot)
+	for _, e := range mc.runEdges[r.key] {
+		if e.Child == lot && e.EventTime.After(at) {
+			at = e.EventTime
+		}
 	}
-	was := "was " + Figure(tonnes*then/now) + " t at the run, "
-	if !complete || now <= 0 || then <= 0 {
-		was = "the figure at the run rested on the earlier assay, which the lot's record no longer holds; "
+	return at
+}
+
+// assayedAfterRun reports whether any lot run r names — an input, or an
+// output over every event of the run — holds an assay dated after the
+// run's first event: only then may creditAssayNote need the account as it
+// stood before the run's credits (creditState).
+func (mc *mbCalc) assayedAfterRun(r ledgerRun) bool {
+	later := func(l *critmin.Lot) bool {
+		if l == nil {
+			return false
+		}
+		if slices.ContainsFunc(l.Assays, func(a critmin.Assay) bool { return a.At.After(r.at) }) {
+			return true
+		}
+		for _, pt := range l.Parts {
+			if slices.ContainsFunc(l.PartAssays(pt), func(a critmin.Assay) bool { return a.At.After(r.at) }) {
+				return true
+			}
+		}
+		return false
 	}
-	return fmt.Sprintf("credit recomputed from the assay of %s, recorded after run %s of %s consumed lot %s: %snow %s t",
-		strings.Join(later, ", "), runEvent, at.UTC().Format("2006-01-02"), l.ID, was, Figure(tonnes))
+	for _, e := range r.edges {
+		if later(mc.oc.lots[e.Parent]) || later(mc.oc.lots[e.Child]) {
+			return true
+		}
+	}
+	for _, c := range r.children() {
+		if later(mc.oc.lots[c]) {
+			return true
+		}
+	}
+	return false
+}
+
+// creditState is what the account had credited before a run's credits:
+// dry tonnes of each lot by category (creditCap) and credits of each run
+// by category and element (productBound).
+type creditState struct {
+	dry map[[2]string]float64
+	run map[[3]string]float64
+}
+
+// creditState is a copy of mc's credited tonnes so far.
+func (mc *mbCalc) creditState() creditState {
+	return creditState{dry: maps.Clone(mc.creditedDry), run: maps.Clone(mc.runCredited)}
+}
+
+// creditsAt is what run r earns in period p (credits) with the facts as
+// they stood at time at: every lot the run names — its inputs and its
+// outputs over all its events — replayed (ledger.Replay) from its live
+// events dated at or before at (stored, and the document's being
+// captured; not those an explaining replay leaves out or the document
+// declares in error), on the account as it stood before the run
+// (before). Identity and origin are the lots' own; mass, moisture, assays
+// and parts are as they stood then. ok is false when the store cannot
+// give the lots' events. mc is not changed.
+func (mc *mbCalc) creditsAt(r ledgerRun, p critmin.ClaimPeriod, before creditState, at time.Time) (map[string]*runCredits, bool, error) {
+	f, ok := mc.s.(liveEventsFinder)
+	if !ok {
+		return nil, false, nil
+	}
+	if err := mc.loadRunMade(); err != nil {
+		return nil, false, err
+	}
+	seen := map[string]bool{}
+	var ids []string
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for _, e := range append(append([]critmin.LotEdge(nil), r.edges...), mc.runEdges[r.key]...) {
+		add(e.Parent)
+		add(e.Child)
+	}
+	for _, c := range r.children() {
+		add(c)
+	}
+	for _, o := range mc.runOuts[r.key] {
+		add(o.lot)
+	}
+	evs, err := f.LiveEventsOfLots(mc.ctx, ids)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, ev := range mc.doc {
+		if slices.ContainsFunc(canonicalLots(ev).LotIDs(), func(id string) bool { return seen[id] }) {
+			evs = append(evs, ev)
+		}
+	}
+	var upTo []*critmin.Event
+	for _, ev := range evs {
+		if mc.skip[ev.EventID] || mc.drop[ev.EventID] || ev.EventTime.After(at) {
+			continue
+		}
+		upTo = append(upTo, canonicalLots(ev))
+	}
+	replayed, _ := ledger.Replay(ids, upTo)
+	then := *mc
+	then.oc = newCalc(mc.ctx, mc.s, mc.oc.sites)
+	then.oc.xids, then.oc.putBack, then.oc.packBack = mc.oc.xids, mc.oc.putBack, mc.oc.packBack
+	maps.Copy(then.oc.lots, mc.oc.lots)
+	for id, x := range replayed {
+		cur := mc.oc.lots[id]
+		if x.EventCount == 0 || cur == nil {
+			continue
+		}
+		cp := *cur
+		cp.Quantity, cp.UOM, cp.WetTonnes, cp.DryTonnes, cp.Moisture, cp.Assays, cp.Parts, cp.TakenTonnes, cp.Status = x.Quantity, x.UOM, x.WetTonnes, x.DryTonnes, x.Moisture, x.Assays, x.Parts, x.TakenTonnes, x.Status
+		then.oc.lots[id] = &cp
+	}
+	then.creditedDry, then.runCredited = maps.Clone(before.dry), maps.Clone(before.run)
+	rc, err := then.credits(r, p)
+	if err != nil {
+		return nil, false, err
+	}
+	return rc, true, nil
 }
 
 // RefusedClaim is a claim the account could not cover, with the error
@@ -796,17 +971,32 @@ type Claim struct {
 	ReassayedBy []string `json:"reassayedBy,omitempty"`
 	ReassayNote string   `json:"reassayNote,omitempty"`
 	// Contains is the qualifying element (Elements) the lot contains now,
-	// tonnes: its dry tonnes × grade today. Tonnes is what the claim
-	// debited when it was made (a claim is a record, ISO 22095-2); a
-	// later weighing may make the lot hold more than the claim covers.
+	// tonnes: its physical origin's figure (capped where a run that made
+	// it gains; coveredNow). Tonnes is the lot's qualifying content the
+	// claim was made on, when it was made (a claim is a record, ISO
+	// 22095-2): the figure its debit, Tonnes × each stated share, was
+	// taken on — not a claimed figure; ByCountry's Tonnes are. A later
+	// weighing may make the lot hold more than the claim covers:
 	// ByCountry's Share is then the claimed tonnes of that origin ÷
 	// Contains, capped at the stated share, and NotCovered (a fraction
 	// of Contains) is the part no claim backs: 1 t Nd+Pr claimed on a lot
 	// now holding 1.5 t reads 1 ÷ 1.5 = 66.7 % claimed, 33.3 % not
-	// covered. 0 for a refused claim or one on a lot holding no more than
-	// it claimed.
+	// covered. A lot holding less than the claim was made on keeps the
+	// stated shares, ByCountry's Tonnes = share × Contains (never more
+	// than the lot holds), and the credit retired beyond is in Retired
+	// (fix9ac). NotCovered is 0 for a refused claim or one on a lot
+	// holding no more than it claimed.
 	Contains   float64 `json:"contains,omitempty"`
 	NotCovered float64 `json:"notCovered,omitempty"`
+	// Retired lists, by origin, the credit the claim retired when it was
+	// made (Tonnes × the stated share, tonnes of element: the statement's
+	// claim entry) where it exceeds what the claim attributes now — the
+	// lot holds less than the claim was made on, by its own lower
+	// reassay or because a run that made it is capped (coveredNow). Share
+	// is the stated share. RetiredNote words it. The credit stays
+	// retired (ISO 22095-2); nil when the claim attributes all it retired.
+	Retired     []Share `json:"retired,omitempty"`
+	RetiredNote string  `json:"retiredNote,omitempty"`
 	// Refused states what a refused claim claimed, per origin, only as
 	// "claimed, refused" (MarshalJSON): a refused claim attributes
 	// nothing, so its JSON carries no byCountry tonnes or share and tonnes
@@ -1265,9 +1455,10 @@ type mbCalc struct {
 	runEdges map[string][]critmin.LotEdge
 	// madeMoist memoises madeMoisture by run and lot (fix9h).
 	madeMoist map[[2]string]*float64
-	// runCredited is, by category and run key, the credits runs replayed
-	// so far earned (a run split over periods: productBound).
-	runCredited map[[2]string]float64
+	// runCredited is, by category, run key and element, the credits in
+	// that element runs replayed so far earned (a run split over
+	// periods: productBound).
+	runCredited map[[3]string]float64
 }
 
 // runOutput is one output lot of a run and the dry tonnes the run
@@ -1596,10 +1787,19 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 	for _, it := range items {
 		if it.run != nil {
 			r := *it.run
+			// The account before the run, for a credit note's figure at
+			// the run (creditAssayNote), where a later assay may call for
+			// it.
+			var before *creditState
+			if mc.assayedAfterRun(r) {
+				s := mc.creditState()
+				before = &s
+			}
 			credits, err := mc.credits(r, p)
 			if err != nil {
 				return nil, err
 			}
+			atRun := map[int64]map[string]*runCredits{}
 			for catID, rc := range credits {
 				a := mc.acc[catID]
 				// The rolling-average window counts qualifying input,
@@ -1651,8 +1851,12 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 					if x, ok := rc.at[ev]; ok && !x.IsZero() {
 						at = x
 					}
+					later, err := mc.creditAssayNote(r, p, before, catID, k, at, t, atRun)
+					if err != nil {
+						return nil, err
+					}
 					entries[catID] = append(entries[catID], Entry{Kind: "credit", Country: c, Tonnes: t, Lot: lot, Event: ev, Time: at, Factor: rc.factor, FactorSource: rc.source,
-						Note: joinNotes(rc.notes[k], creditAssayNote(mc.oc.lots[lot], a.cat.Elements, ev, at, t))})
+						Note: joinNotes(rc.notes[k], later)})
 					if n := rc.notes[k]; n != "" && !slices.Contains(line(catID, c).Notes, n) {
 						line(catID, c).Notes = append(line(catID, c).Notes, n)
 					}
@@ -1673,7 +1877,9 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		if pc.ce.At.Before(pc.made) {
 			cl, ref = mc.earlyClaim(l, pc, periods, p)
 		} else {
-			cl, ref = mc.claim(l, pc.ce, p)
+			if cl, ref, err = mc.claim(l, pc.ce, p, pc.run); err != nil {
+				return nil, err
+			}
 			mc.noteWindowShort(cl)
 			mc.uncoveredByAssay(l, cl, ref)
 			laterAssayNote(pc.lot, pc.ce.At, cl)
@@ -2415,7 +2621,13 @@ func (mc *mbCalc) markEarlierInputs(runs []*ledgerRun, from time.Time) error {
 // runCredits are one run's credits in one category, by origin, event and input lot,
 // and the conversion factor they were earned at.
 type runCredits struct {
-	byC map[[3]string]float64 // by origin, event and input lot
+	byC map[[3]string]float64 // by origin, event and input lot: Σ of byEl over the category's elements
+	// byEl is, by element of the category, the credits of each origin,
+	// event and input lot in that element (contained element × factor):
+	// the product bound cuts each element by its own factor, so the
+	// origin split of an element follows that element's feeds
+	// (productBound).
+	byEl map[string]map[[3]string]float64
 	// input is the run's qualifying input by origin: contained
 	// qualifying element consumed (capped at what each lot contains:
 	// creditCap), before the conversion factor and the product bound —
@@ -2583,13 +2795,18 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 							if err != nil {
 								return nil, err
 							}
-							out[id] = &runCredits{byC: map[[3]string]float64{}, factor: cf, source: src, at: map[string]time.Time{}}
+							out[id] = &runCredits{byC: map[[3]string]float64{}, byEl: map[string]map[[3]string]float64{}, factor: cf, source: src, at: map[string]time.Time{}}
 						}
 						key := [3]string{k, ev.EventID, f.lot.ID}
 						if t, ok := out[id].at[ev.EventID]; !ok || ev.EventTime.Before(t) {
 							out[id].at[ev.EventID] = ev.EventTime
 						}
-						out[id].byC[key] += mass * g * sh * out[id].factor
+						v := mass * g * sh * out[id].factor
+						out[id].byC[key] += v
+						if out[id].byEl[el] == nil {
+							out[id].byEl[el] = map[[3]string]float64{}
+						}
+						out[id].byEl[el][key] += v
 						if out[id].input == nil {
 							out[id].input = map[string]float64{}
 						}
@@ -2705,43 +2922,60 @@ func (mc *mbCalc) loadRunMade() error {
 }
 
 // productBound bounds the credits rc that run r earns in category catID
-// by what the run's outputs of the category's product contain (ISO
-// 22095-2 mass balance: credits in are the qualifying characteristic ×
-// the conversion factor, and a run cannot credit more qualifying element
-// than its products hold): 10 t of concentrate at 5 % Nd+Pr, factor 0.9,
-// turned into 1 kg of oxide at 80 % Nd+Pr credits 0.0008 t, not 0.45 t.
-// The bound is Σ over the run's outputs of the product commodity, over
-// every event of the run (transformationID, EPCIS 2.0 §7.4.6), of dry
-// tonnes produced × the output's own dry grade of each of the category's
-// elements (GradesOf: assayed figures, as element accounting reads them),
-// the sum of each element over the outputs capped at what the run's
-// inputs held of it (runInputCaps: min(products, inputs) per element, the
-// run's own element balance over its stored edges and, at capture, the
-// document's alike — a gain never earns credit, fix9m, fix9aa);
-// outputs of another commodity (residue, tailings) count nothing. An
-// output without its own assay of an element counts none of it, so a run
-// whose products are not assayed earns no credit until they are (a
-// product without an assay is "grade not measured", docs/origin.md):
-// the statement is computed from the record, so a later assay of the
-// product gives the credit on the next read. Credits of a run split over
-// periods count together against the bound. Where the bound bites, every
-// credit line of the run in the category is scaled by bound ÷ credits
-// (origin shares stay as the inputs give them) and carries a note saying
-// what the products hold and what inputs × factor would have credited.
+// by what the run's outputs of the category's product contain, element
+// by element (ISO 22095-2 mass balance: credits in are the qualifying
+// characteristic × the conversion factor, and a run cannot credit more
+// of an element than its products hold of it): 10 t of concentrate at
+// Nd 4 % + Pr 1 %, factor 0.9, turned into 1 kg of oxide at Nd 60 % + Pr
+// 20 % credits Nd min(0.36, 0.0006) + Pr min(0.09, 0.0002) = 0.0008 t,
+// not 0.45 t.
+//
+// For each element el of the category, the bound is B_el = the products'
+// content of el — Σ over the run's outputs of the product commodity,
+// over every event of the run (transformationID, EPCIS 2.0 §7.4.6), of
+// dry tonnes produced × the output's own dry grade of el (GradesOf:
+// assayed figures, as element accounting reads them) — capped at what
+// the run's inputs held of el (runInputCaps: the run's own element
+// balance over its stored edges and, at capture, the document's alike —
+// a gain never earns credit, fix9m, fix9aa); outputs of another
+// commodity (residue, tailings) count nothing. The run's credits in el
+// are C_el = Σ over its feeds of contained el × factor; less the credits
+// in el the run earned in earlier periods (E_el: a run split over
+// periods counts together against the bound), the credits kept are
+// min(C_el, max(0, B_el − E_el)), so each credit line's share in el is
+// scaled by f_el = min(1, max(0, B_el − E_el) ÷ C_el) and an origin's
+// credit is Σ over elements of its credit in el × f_el. One element's
+// loss so never cuts another element's credit, and the origin split
+// within an element follows that element's feeds (issue 9, fix9ad):
+// Pakistani feed carrying the Nd and Chinese feed the Pr, into a product
+// holding all the Nd but a part of the Pr, keeps the Pakistani Nd credit
+// whole and cuts the Chinese Pr credit alone. (Before fix9ad one factor
+// Σ B ÷ Σ C scaled every credit of the run.) An output without its own
+// assay of an element counts none of it, so a run whose products are not
+// assayed earns no credit until they are (a product without an assay is
+// "grade not measured", docs/origin.md): the statement is computed from
+// the record, so a later assay of the product gives the credit on the
+// next read. Each credit line with a share in an element cut carries a
+// note naming, per element, what the products hold, what inputs × factor
+// would credit and what was kept.
 func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCategory, rc *runCredits) error {
 	if err := mc.loadRunMade(); err != nil {
 		return err
 	}
+	credit := map[string]float64{} // C_el
 	total := 0.0
-	for _, t := range rc.byC {
-		total += t
+	for _, el := range cat.Elements {
+		for _, t := range rc.byEl[el] {
+			credit[el] += t
+			total += t
+		}
 	}
 	if total <= 0 {
 		return nil
 	}
-	var held, dry float64
-	var lots, unassayed, capped []string
-	byEl := map[string]float64{}
+	var dry float64
+	var lots, unassayed []string
+	prod := map[string]float64{}
 	for _, o := range mc.runOuts[r.key] {
 		l := mc.oc.lots[o.lot]
 		if l == nil || l.Commodity != cat.Product {
@@ -2753,7 +2987,7 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 		var missing []string
 		for _, el := range cat.Elements {
 			if v, ok := g[el]; ok {
-				byEl[el] += o.dry * v
+				prod[el] += o.dry * v
 			} else {
 				missing = append(missing, el)
 			}
@@ -2769,53 +3003,88 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 	if err != nil {
 		return err
 	}
+	bound := map[string]float64{} // B_el
+	var held float64
+	var holds, capped []string
 	for _, el := range cat.Elements {
-		t := byEl[el]
+		t := prod[el]
 		if in, ok := caps[el]; ok && t > in {
 			capped = append(capped, fmt.Sprintf("%s %s t counted as %s t", el, Figure(t), Figure(in)))
 			t = in
 		}
+		bound[el] = t
 		held += t
+		holds = append(holds, fmt.Sprintf("%s %s t", el, Figure(t)))
 	}
 	if mc.runCredited == nil {
-		mc.runCredited = map[[2]string]float64{}
+		mc.runCredited = map[[3]string]float64{}
 	}
-	k := [2]string{catID, r.key}
-	before := mc.runCredited[k]
-	left := max(0, held-before)
-	if total <= left+massTolerance {
-		mc.runCredited[k] = before + total
+	scale := map[string]float64{} // f_el of the elements cut
+	var cuts, kept, earlier, would []string
+	for _, el := range cat.Elements {
+		c := credit[el]
+		if c <= 0 {
+			continue
+		}
+		would = append(would, fmt.Sprintf("%s %s t", el, Figure(c)))
+		k := [3]string{catID, r.key, el}
+		before := mc.runCredited[k]
+		left := max(0, bound[el]-before)
+		if before > 0 {
+			earlier = append(earlier, fmt.Sprintf("%s %s t", el, Figure(before)))
+		}
+		if c <= left+massTolerance {
+			mc.runCredited[k] = before + c
+			kept = append(kept, fmt.Sprintf("%s %s t kept", el, Figure(c)))
+			continue
+		}
+		mc.runCredited[k] = before + left
+		scale[el] = left / c
+		cuts = append(cuts, fmt.Sprintf("%s %s t cut to %s t", el, Figure(c), Figure(left)))
+	}
+	if len(scale) == 0 {
 		return nil
 	}
-	mc.runCredited[k] = before + left
 	els := strings.Join(cat.Elements, "+")
 	run := runWords(r.xid(), r.event, r.at.UTC().Format("2006-01-02"))
-	would := fmt.Sprintf("inputs × factor %g would credit %s t", rc.factor, Figure(total))
+	wouldS := fmt.Sprintf("inputs × factor %g would credit %s t (%s)", rc.factor, Figure(total), strings.Join(would, ", "))
 	var note string
 	switch {
 	case held <= 0 && len(unassayed) > 0:
-		note = fmt.Sprintf("no credit from %s until its products are assayed: %s (grade not measured, counted as holding none); %s", run, strings.Join(unassayed, "; "), would)
+		note = fmt.Sprintf("no credit from %s until its products are assayed: %s (grade not measured, counted as holding none); %s", run, strings.Join(unassayed, "; "), wouldS)
 	case len(lots) == 0:
-		note = fmt.Sprintf("no credit from %s: it made no %s lot, so its products hold no %s; %s", run, cat.Product, els, would)
+		note = fmt.Sprintf("no credit from %s: it made no %s lot, so its products hold no %s; %s", run, cat.Product, els, wouldS)
 	default:
-		note = fmt.Sprintf("bounded by what %s's products contain: %s t %s in %s t of %s (lot %s)", run, Figure(held), els, Figure(dry), cat.Product, strings.Join(lots, ", "))
+		note = fmt.Sprintf("bounded by what %s's products contain, element by element: %s in %s t of %s (lot %s)", run, strings.Join(holds, ", "), Figure(dry), cat.Product, strings.Join(lots, ", "))
 		if len(capped) > 0 {
 			note += ", capped at what its inputs held (element_gain: " + strings.Join(capped, "; ") + "; a gain earns no credit)"
 		}
 		if len(unassayed) > 0 {
 			note += "; " + strings.Join(unassayed, "; ") + " (not counted until assayed)"
 		}
-		if before > 0 {
-			note += fmt.Sprintf("; %s t of it credited already in an earlier period", Figure(before))
+		if len(earlier) > 0 {
+			note += "; credited already in an earlier period: " + strings.Join(earlier, ", ")
 		}
-		note += "; " + would
+		note += "; " + strings.Join(append(cuts, kept...), ", ") + "; " + wouldS
 	}
-	f := left / total
 	if rc.notes == nil {
 		rc.notes = map[[3]string]string{}
 	}
-	for key, t := range rc.byC {
-		rc.byC[key] = t * f
+	for key := range rc.byC {
+		sum, cut := 0.0, false
+		for _, el := range cat.Elements {
+			t := rc.byEl[el][key]
+			if f, ok := scale[el]; ok && t > 0 {
+				t *= f
+				rc.byEl[el][key] = t
+				cut = true
+			}
+			sum += t
+		}
+		if !cut {
+			continue
+		}
+		rc.byC[key] = sum
 		rc.notes[key] = joinNotes(rc.notes[key], note)
 	}
 	return nil
@@ -2824,11 +3093,11 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 // runInputCaps is, per element, what run r's inputs held of it, where
 // every input's grade of it is measured: the products' figure of an
 // element counts no more than this in the credit bound (productBound), so
-// the bound is Σ over elements of min(products, inputs) — PK 10 t at Nd
-// 4 % + Pr 1 % into 1 t of oxide at Nd 30 % + Pr 30 % bounds credits at
-// min(0.3, 0.4) + min(0.3, 0.1) = 0.4 t, not 0.6 t (fix9m: a gain is
-// never counted as credit in; fix9aa: one rule however the run reaches
-// the account). The balance is the run's element balance (runBalance,
+// each element's bound is min(products, inputs) — PK 10 t at Nd 4 % + Pr
+// 1 % into 1 t of oxide at Nd 30 % + Pr 30 % bounds the Nd credits at
+// min(0.3, 0.4) = 0.3 t and the Pr credits at min(0.3, 0.1) = 0.1 t
+// (fix9m: a gain is never counted as credit in; fix9aa: one rule however
+// the run reaches the account; fix9ad: per element). The balance is the run's element balance (runBalance,
 // the same weighing the physical origin reads: parts at their own
 // grades, over-consumption, containers as read) over every live edge of
 // the run over all time (runEdges): its stored events and, at capture,
@@ -3173,8 +3442,16 @@ func (mc *mbCalc) uncoveredByAssay(l *critmin.Lot, cl *Claim, ref []RefusedClaim
 // is never a way to claim less than the lot is sold as holding. The cap
 // of a gained run limits its physical origin and its credits in (a gain
 // never earns credit: creditCap), never the claim (ISO 22095-2: claims
-// out ≤ credits in, both in the qualifying characteristic).
-func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPeriod) (*Claim, []RefusedClaim) {
+// out ≤ credits in, both in the qualifying characteristic) — except that
+// a claim on a lot whose run's inputs held none of the category's
+// elements, capped at 0 t, is refused at capture (holdsNone). The
+// category is the product's (byOut), decided here once; the claim is
+// refused when run r, which made l, consumed none of the category's
+// inputs (categoryFed), at capture and when read. A claim accepted at
+// capture that a later fact leaves short is booked in full in that
+// category (book), never judged against another category's balance
+// (fix9ae). Errors are the store's.
+func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPeriod, r ledgerRun) (*Claim, []RefusedClaim, error) {
 	cl := &Claim{Site: mc.d.Site, Period: p.ID, Method: mc.cur.Method, Event: ce.Event, ByCountry: []Share{}, Status: ClaimAccepted, Elements: []string{}}
 	var ref []RefusedClaim
 	refuse := func(cat, c string, claimed, avail float64, msg string) []RefusedClaim {
@@ -3184,14 +3461,28 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	// (A site not yet in stored master data may be arriving with the
 	// document being captured; claimOf refuses claims at unknown sites.)
 	if st := mc.oc.sites[siteKey(mc.d.Site)]; st != nil && st.CustodyModel != MassBalance {
-		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, epcis.Canonical(mc.d.Site)))
+		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s does not run the mass-balance model, so only physical origin applies", l.ID, epcis.Canonical(mc.d.Site))), nil
 	}
 	catID, ok := mc.byOut[ledger.CanonicalCommodity(l.Commodity)]
 	if !ok {
-		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s declares no material category for product %q in period %s (field cm:originClaim)", l.ID, epcis.Canonical(mc.d.Site), l.Commodity, p.ID))
+		return cl, refuse("", "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s declares no material category for product %q in period %s (field cm:originClaim)", l.ID, epcis.Canonical(mc.d.Site), l.Commodity, p.ID)), nil
 	}
 	a := mc.acc[catID]
 	cl.Category, cl.Elements = catID, a.cat.Elements
+	stated := func() {
+		for _, c := range sortedKeys(l.OriginClaim) {
+			cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Share: l.OriginClaim[c]})
+		}
+	}
+	// The category is the product's, decided here once; the product is
+	// in its mass-balance system only if the run that made it consumed
+	// one of the category's inputs (fix9ae).
+	if fed, took, err := mc.categoryFed(r, a.cat); err != nil {
+		return nil, nil, err
+	} else if !fed {
+		stated()
+		return cl, refuse(catID, "", 0, 0, notInCategory(l.ID, mc.d.Site, catID, a.cat, p.ID, r, took)), nil
+	}
 	g := GradesOf(l)
 	var q float64
 	var missing []string
@@ -3208,10 +3499,8 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		// and counting Nd alone would under-state the claim.
 		// The claim as stated (shares, tonnes unknown), so that the lot
 		// page and the certificate show what was claimed and refused.
-		for _, c := range sortedKeys(l.OriginClaim) {
-			cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Share: l.OriginClaim[c]})
-		}
-		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim on %s cannot be measured", l.ID, epcis.Canonical(mc.d.Site), catID, p.ID, strings.Join(missing, "+"), strings.Join(a.cat.Elements, "+")))
+		stated()
+		return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot has no assay of %s, so the claim on %s cannot be measured", l.ID, epcis.Canonical(mc.d.Site), catID, p.ID, strings.Join(missing, "+"), strings.Join(a.cat.Elements, "+"))), nil
 	}
 	// A claim keeps what it took at capture (fix9g): an assay of the
 	// claimed lot recorded after the claim (mc.lateAssays) that puts its
@@ -3241,6 +3530,19 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		}
 	}
 	cl.Tonnes = q
+	// A lot its run's inputs put none of the category's elements into
+	// holds none, whatever its assay says (element_gain caps it at 0):
+	// any share claimed of it exceeds what it holds (fix9ae). Judged at
+	// capture: a stored claim whose lot a later fact leaves holding less
+	// is read against what it holds now (coveredNow).
+	if none, err := mc.holdsNone(r, a.cat); err != nil {
+		return nil, nil, err
+	} else if none && q > claimTolerance && !mc.recordedClaim(ce) {
+		for _, c := range sortedKeys(l.OriginClaim) {
+			cl.ByCountry = append(cl.ByCountry, Share{Key: c, Name: country.Name(c), Share: l.OriginClaim[c], Tonnes: q * l.OriginClaim[c]})
+		}
+		return cl, refuse(catID, "", 0, 0, holdsNoneClause(l.ID, mc.d.Site, catID, a.cat, p.ID, r, q, cl.ByCountry)), nil
+	}
 	pct := a.percentages(mc.cur.CarryForward)
 	var shorts, rolling []overClaim
 	for _, c := range sortedKeys(l.OriginClaim) {
@@ -3265,7 +3567,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 			msg += fmt.Sprintf("; %s: each origin is checked against its own share of the qualifying input over the window, and the claim, one statement, is refused as a whole", shortfallInAll(rolling))
 		}
 		if !mc.book[l.ID] || !mc.recordedClaim(ce) {
-			return cl, mc.refuseAll(l, ce, cl, catID, rolling, msg)
+			return cl, mc.refuseAll(l, ce, cl, catID, rolling, msg), nil
 		}
 		// Accepted at capture, its window since changed by a later
 		// fact: not covered, yet booked in full like an over-claim
@@ -3289,18 +3591,29 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		// balance (ISO 22095 §11: outputs claimed ≤ qualifying input
 		// credited, net of expiry).
 		if avail := a.available(c); want > avail*(1+claimTolerance)+claimTolerance {
-			// The claim crosses categories only when its own category
-			// never earned credit of that origin and another holds some;
-			// a category that earned some and is short is over-claimed.
-			if other := mc.otherCategoryCredit(catID, c); other != "" && !a.earned[c] {
-				// Every origin that crosses categories is named with its
-				// own shortfall (fix9q).
-				shorts = append(shorts, overClaim{country: c, claimed: want, avail: avail, cross: true,
-					clause: fmt.Sprintf("claims %s t %s of %s origin but category %s's %s balance is %s t (shortfall %s t); %s",
-						Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), catID, country.Name(c), Figure(avail), ShortfallFigure(want-avail), other)})
-				continue
-			}
 			if !mc.book[l.ID] || !mc.recordedClaim(ce) {
+				// The claim crosses categories only when its own
+				// category never earned credit of that origin and
+				// another holds some; a category that earned some and
+				// is short is over-claimed. Either way it is refused
+				// on its own category's balance: the other category
+				// only words why. A claim booked in full (below) is
+				// never judged so: its category is its product's,
+				// decided when it was made, and whatever other
+				// categories the site declares or a retraction leaves
+				// them holding, it stays in its own category's account
+				// as a deficit (fix9ae, nu9f: a booked NdPr claim read
+				// "against another material category" and left the
+				// account once a retraction emptied its category's
+				// Pakistani credit while the Sb category held some).
+				if other := mc.otherCategoryCredit(catID, c); other != "" && !a.earned[c] {
+					// Every origin that crosses categories is named
+					// with its own shortfall (fix9q).
+					shorts = append(shorts, overClaim{country: c, claimed: want, avail: avail, cross: true,
+						clause: fmt.Sprintf("claims %s t %s of %s origin but category %s's %s balance is %s t (shortfall %s t); %s",
+							Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), catID, country.Name(c), Figure(avail), ShortfallFigure(want-avail), other)})
+					continue
+				}
 				// Refused: every short origin is named with its own
 				// shortfall (fix9o), not only the first.
 				shorts = append(shorts, overClaim{country: c, claimed: want, avail: avail,
@@ -3325,11 +3638,11 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	}
 	for _, s := range shorts {
 		if s.cross {
-			return cl, mc.refuseCrossCategory(l, ce, cl, catID, a.cat, p.ID, shorts)
+			return cl, mc.refuseCrossCategory(l, ce, cl, catID, a.cat, p.ID, shorts), nil
 		}
 	}
 	if len(shorts) > 0 {
-		return cl, mc.refuseOverClaim(l, ce, cl, catID, p.ID, shorts)
+		return cl, mc.refuseOverClaim(l, ce, cl, catID, p.ID, shorts), nil
 	}
 	sortShares(cl.ByCountry)
 	for _, sh := range cl.ByCountry {
@@ -3354,7 +3667,135 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 			a.allocate(sh.Key, "")
 		}
 	}
-	return cl, ref
+	return cl, ref, nil
+}
+
+// categoryFed reports whether run r consumed an input of category cat —
+// a lot of one of its input commodities, or one packed in a container
+// the run was fed — or material of the category that already entered
+// the site's account (recirculated: an off-grade product of the category
+// fed again). Over every live event of the run (its transformationID,
+// EPCIS 2.0 §7.4.6), stored and, at capture, the document's; events
+// declared in error do not count. took lists, sorted, the commodities
+// the run did consume when it consumed none of the category's inputs.
+// Only a run whose every input is known can be found outside the
+// category: an input lot no longer on record (its maker declared in
+// error), a container holding nothing known when the run read it, or
+// a run with no live input at all (its input events declared in error)
+// leaves the claim to the balance, which credits nothing for them — a
+// claim accepted at capture is then not covered and stays booked
+// (TestSplitRunRetractionBreaksClaim).
+// ISO 22095-2: a claim draws on the balance of its material category,
+// whose credits in are the qualifying inputs to that system; the output
+// of a run that took none is not in the category's system, whatever
+// product it is called (fix9ae, nu9f: antimony trioxide made from REE
+// concentrate only drew on Pakistani antimony-ore credit).
+func (mc *mbCalc) categoryFed(r ledgerRun, cat critmin.MaterialCategory) (bool, []string, error) {
+	if err := mc.loadRunMade(); err != nil {
+		return false, nil, err
+	}
+	edges := mc.runEdges[r.key]
+	var ids []string
+	for _, e := range edges {
+		ids = append(ids, e.Parent)
+	}
+	if err := mc.oc.loadLots(ids); err != nil {
+		return false, nil, err
+	}
+	took := map[string]bool{}
+	for _, e := range edges {
+		in := mc.oc.lots[e.Parent]
+		if in == nil {
+			return true, nil, nil
+		}
+		feeds := []*critmin.Lot{in}
+		if in.OriginCountry == "" && in.Commodity == "" {
+			// A container: the lots it held when the run read it, as
+			// credits reads them.
+			c, err := mc.oc.upstreamAt(e.Parent, e.EventTime)
+			if err != nil {
+				return false, nil, err
+			}
+			if ec := mc.oc.edgeComp(e); ec != nil {
+				c = ec
+			}
+			for _, pt := range c.parts {
+				if l := mc.oc.lots[pt.id]; l != nil {
+					feeds = append(feeds, l)
+				}
+			}
+		}
+		if len(feeds) == 1 && in.Commodity == "" {
+			return true, nil, nil // a container holding nothing known
+		}
+		for _, f := range feeds {
+			if f.Commodity == "" {
+				continue
+			}
+			if inputOfCategory(cat, f.Commodity) {
+				return true, nil, nil
+			}
+			if re, err := mc.recirculated(f.ID, cat, r.at); err != nil {
+				return false, nil, err
+			} else if re {
+				return true, nil, nil
+			}
+			took[ledger.CanonicalCommodity(f.Commodity)] = true
+		}
+	}
+	if len(took) == 0 {
+		return true, nil, nil // no live input: the balance credits none
+	}
+	return false, sortedKeys(took), nil
+}
+
+// notInCategory is the refusal of a claim on lot, of category catID at
+// site, period, whose run r consumed none of the category's inputs (it
+// consumed took): "claim on lot L refused: site S, category sb
+// (antimony_ore → antimony_trioxide on Sb), period P: the run of event E
+// (…), which made it, consumed none of the category's inputs
+// (antimony_ore) — it consumed ree_concentrate — so …".
+func notInCategory(lot, site, catID string, cat critmin.MaterialCategory, period string, r ledgerRun, took []string) string {
+	consumed := "it consumed no input"
+	if len(took) > 0 {
+		consumed = "it consumed " + strings.Join(took, ", ")
+	}
+	return fmt.Sprintf("claim on lot %s refused: site %s, category %s (%s), period %s: %s, which made it, consumed none of the category's inputs (%s) — %s — so the lot is not in the category's mass-balance system and the category's balance cannot back a claim on it (ISO 22095-2: a claim draws on the balance of its material category, whose credits in are the qualifying inputs to that system)",
+		lot, epcis.Canonical(site), catID, categoryFlow(cat), period, runWords(r.xid(), r.event, r.at.UTC().Format(time.DateOnly)), strings.Join(cat.Inputs, ", "), consumed)
+}
+
+// holdsNone reports whether run r's inputs held none of any of cat's
+// elements, every one measured (runInputCaps: 0 t of each in): each of
+// its outputs then holds none of them, its assay capped at 0 t
+// (element_gain, the physical origin's figure).
+func (mc *mbCalc) holdsNone(r ledgerRun, cat critmin.MaterialCategory) (bool, error) {
+	caps, err := mc.runInputCaps(r)
+	if err != nil {
+		return false, err
+	}
+	for _, el := range cat.Elements {
+		if in, ok := caps[el]; !ok || in > claimTolerance {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// holdsNoneClause is the refusal of a claim of q t (assayed) on lot,
+// whose run r's inputs held none of cat's elements: "claim on lot L
+// refused: site S, category C (…), period P: lot L holds 0 t Sb — the
+// inputs of the run of event E (…), which made it, held none, so its
+// assayed 0.3 t Sb is capped at 0 t (element_gain) — and the claim
+// states Pakistan 50.0 % (0.15 t Sb) of it: claimed tonnes can never
+// exceed what the lot holds".
+func holdsNoneClause(lot, site, catID string, cat critmin.MaterialCategory, period string, r ledgerRun, q float64, by []Share) string {
+	els := strings.Join(cat.Elements, "+")
+	var parts []string
+	for _, sh := range by {
+		parts = append(parts, fmt.Sprintf("%s %s (%s t %s)", sh.Name, Percent(sh.Share), Figure(sh.Tonnes), els))
+	}
+	return fmt.Sprintf("claim on lot %s refused: site %s, category %s (%s), period %s: lot %s holds 0 t %s — the inputs of %s, which made it, held none, so its assayed %s t %s is capped at 0 t (element_gain) — and the claim states %s of it: the tonnes claimed can never exceed what the lot holds (ISO 22095-2: a claim is on the qualifying characteristic the product contains)",
+		lot, epcis.Canonical(site), catID, categoryFlow(cat), period, lot, els, runWords(r.xid(), r.event, r.at.UTC().Format(time.DateOnly)), Figure(q), els, strings.Join(parts, ", "))
 }
 
 // overClaim is one origin of a claim that its own balance cannot cover:
@@ -3937,7 +4378,7 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 			cp.Status = ClaimNotCovered
 			return &cp, nil
 		}
-		return coveredNow(cl, phys), nil
+		return coveredNow(cl, phys, l), nil
 	}
 	return refused(site, fmt.Sprintf("claim on lot %s refused: %s, which made it, is not in the site's account", l.ID, runWords(run.Run, run.EventID, run.EventTime.UTC().Format(time.RFC3339)))), nil
 }
@@ -3989,17 +4430,44 @@ func noDeclaration(lot, commodity, site, model string) string {
 }
 
 // coveredNow states an accepted claim against the lot as it is now
-// (Claim.Contains, Claim.NotCovered): each origin's share is its claimed
-// tonnes ÷ the qualifying element the lot contains now, capped at the
-// stated share. What the lot contains now is its physical origin's
-// figure (phys, Composition.held): its dry tonnes × its own assay, each
-// element capped at what the runs that made it put in where a run gains
-// it (element_gain; comp.grade, capsFor) — the claimed view never counts
-// as held the metal the physical view refuses to count (issue 9, fix9ab:
-// 1 t of oxide holding a capped 0.5 t Nd+Pr read 0.75 t held, 33.3 % not
-// covered). A lot whose grade of a qualifying element is not measured now
-// is left as claimed.
-func coveredNow(cl *Claim, phys *Composition) *Claim {
+// (Claim.Contains, Claim.NotCovered, Claim.Retired). What the lot
+// contains now is its physical origin's figure (phys, Composition.held):
+// its dry tonnes × its own assay, each element capped at what the runs
+// that made it put in where a run gains it (element_gain; comp.grade,
+// capsFor) — the claimed view never counts as held the metal the
+// physical view refuses to count (issue 9, fix9ab). A lot whose grade of
+// a qualifying element is not measured now is left as claimed.
+//
+// The reading follows ISO 22095-2 (mass balance): a claim is a share of
+// the output it is made on, and the credit it retires when it is made
+// stays retired. So, with now the tonnes of qualifying element the lot
+// holds now and, for each origin c, share_c its stated share and
+// debit_c = Tonnes × share_c the credit it retired (the statement's
+// claim entry):
+//
+//	attributed_c = min(debit_c, share_c × now)   (ByCountry[c].Tonnes)
+//	shown share  = attributed_c ÷ now            (ByCountry[c].Share)
+//	not covered  = max(0, 1 − Tonnes ÷ now)      (NotCovered)
+//
+// A lot holding more than the claim was made on (a later weighing) shows
+// the claim as the smaller share it covers and the rest not covered
+// (1 t claimed of 1.5 t: 66.7 %, 33.3 % not covered). A lot holding less
+// (its own lower reassay, fix9g; a sibling output's higher reassay that
+// caps it, fix9ac) keeps its stated shares of what it holds: 0.8 of a lot
+// holding 0.166667 t attributes 0.133333 t, never the 0.2 t it retired
+// when the lot held 0.25 t — a claim never attributes more metal to an
+// origin than the lot holds. The credit it retired beyond what it
+// attributes is listed (Retired, RetiredNote) and is not freed: the
+// account keeps the debit, so a later figure that lowers the lot frees no
+// credit for another claim, and one that restores it (the sibling's
+// reassay declared in error) finds the credit still there — never a
+// wrong pass. Per origin attributed_c ≤ share_c × now and Σ shares + not
+// covered ≤ 1 hold in every case: for now ≥ Tonnes the shares are
+// Tonnes × share_c ÷ now, whose sum is at most Tonnes ÷ now; for
+// now < Tonnes they are the stated shares (sum ≤ 1) and nothing is not
+// covered. A lot holding nothing now (now ≤ 0) attributes 0 t at its
+// stated shares.
+func coveredNow(cl *Claim, phys *Composition, l *critmin.Lot) *Claim {
 	if cl.Status != ClaimAccepted || len(cl.Elements) == 0 || phys == nil {
 		return cl
 	}
@@ -4009,19 +4477,76 @@ func coveredNow(cl *Claim, phys *Composition) *Claim {
 	}
 	out := *cl
 	out.Contains = now
-	if now <= 0 || cl.Tonnes >= now*(1-1e-9) {
-		return &out
-	}
-	// Σ shares + not covered ≤ 1: each origin's tonnes ≤ its share of
-	// the claim's tonnes, which are ≤ now, and not covered is the rest of
-	// now beyond the claim's tonnes (1 − Tonnes ÷ now).
 	out.ByCountry = make([]Share, len(cl.ByCountry))
+	var retired []Share
 	for i, sh := range cl.ByCountry {
-		sh.Share = math.Min(sh.Share, sh.Tonnes/now)
+		debit := sh.Tonnes
+		sh.Tonnes = math.Min(debit, sh.Share*math.Max(0, now))
+		if now > 0 {
+			sh.Share = math.Min(sh.Share, sh.Tonnes/now)
+		}
+		if debit > sh.Tonnes+claimTolerance {
+			retired = append(retired, Share{Key: sh.Key, Name: sh.Name, Tonnes: debit, Share: cl.ByCountry[i].Share})
+		}
 		out.ByCountry[i] = sh
 	}
-	out.NotCovered = math.Max(0, 1-cl.Tonnes/now)
+	if now > 0 && cl.Tonnes < now*(1-1e-9) {
+		out.NotCovered = math.Max(0, 1-cl.Tonnes/now)
+	}
+	if len(retired) > 0 {
+		out.Retired = retired
+		by, ok := assayed(l, cl.Elements)
+		out.RetiredNote = retiredNote(&out, now, by, ok && by > now+massTolerance)
+	}
 	return &out
+}
+
+// assayed is what lot l holds of els by its own assays now (dry tonnes
+// × GradesOf, uncapped), summed; ok is false where an element's grade
+// is not measured. It is never a claimed figure (coveredNow reads the
+// physical origin's capped one): only the words of why a lot holds less
+// than its assay gives (retiredNote).
+func assayed(l *critmin.Lot, els []string) (float64, bool) {
+	g := GradesOf(l)
+	var t float64
+	for _, el := range els {
+		x, ok := g[el]
+		if !ok {
+			return 0, false
+		}
+		t += l.DryTonnes * x
+	}
+	return t, true
+}
+
+// retiredNote words Claim.Retired: what the claim retired when it was
+// made, on what the lot held then, and what it attributes of what the lot
+// holds now ("the claim retired 0.2 t Nd+Pr of Pakistan credit when it
+// was made, on the 0.25 t Nd+Pr the lot held then; the lot holds
+// 0.166667 t Nd+Pr now by its physical origin (0.25 t by its assays,
+// capped …), so the claim, a share of what the lot holds, attributes
+// 0.133333 t Nd+Pr to Pakistan (80 %); the 0.066667 t beyond stays
+// retired …"). capped says the lot holds less than byAssay, its own
+// assays' figure, because a run that made it gains.
+func retiredNote(cl *Claim, now, byAssay float64, capped bool) string {
+	els := strings.Join(cl.Elements, "+")
+	var took, gives []string
+	var extra float64
+	for _, r := range cl.Retired {
+		took = append(took, Figure(r.Tonnes)+" t "+els+" of "+r.Name+" credit")
+		for _, sh := range cl.ByCountry {
+			if sh.Key == r.Key {
+				gives = append(gives, Figure(sh.Tonnes)+" t "+els+" to "+r.Name+" ("+Percent(sh.Share)+")")
+				extra += r.Tonnes - sh.Tonnes
+			}
+		}
+	}
+	why := ""
+	if capped {
+		why = " by its physical origin (" + Figure(byAssay) + " t by its assays, capped where a run that made it holds more in its outputs than its inputs put in: element_capped)"
+	}
+	return fmt.Sprintf("the claim retired %s when it was made, on the %s t %s the lot held then; the lot holds %s t %s now%s, so the claim, a share of what the lot holds, attributes %s; the %s t %s beyond stays retired (ISO 22095-2 mass balance: a claim never attributes more than the lot holds, and credit a claim retired is never freed for another claim)",
+		andList(took), Figure(cl.Tonnes), els, Figure(now), els, why, andList(gives), Figure(extra), els)
 }
 
 // held is what the lot contains now of each of els, summed, as its

@@ -47,15 +47,23 @@ func declaration(site string) *critmin.MassBalanceDeclaration {
 //	           K is physically Chinese only: case (c).
 //
 // Each run also makes an unclaimed oxide lot (…R) so that its products hold
-// at least its credits (fix9c: a run never credits more Nd+Pr than its
-// products contain), each element within what the run's input held:
+// at least its credits, element by element (fix9c, fix9ad: a run never
+// credits more of an element than its products contain), each element
+// within what the run's input held:
 //
 //	E1: O1 1.6 + O1R 4 t at Nd 60 % + Pr 14 % = 2.96 → 4.56 ≥ 4.5
-//	    (Nd 1.2 + 2.4 = 3.6 ≤ 4, Pr 0.4 + 0.56 = 0.96 ≤ 1)
-//	E3: O2 4.0 + O2R 1 t at Nd 60 %, Pr 0 % = 0.6 → 4.6 ≥ 4.5 (Nd 3.6 ≤ 4)
+//	    (Nd 1.2 + 2.4 = 3.6 ≥ 3.6 credit, ≤ 4 in; Pr 0.4 + 0.56 = 0.96
+//	    ≥ 0.9, ≤ 1)
+//	E3: O2 4.0 + O2R 1 t at Nd 60 %, Pr 0 % = 0.6 → 4.6 ≥ 4.5
+//	    (Nd 3 + 0.6 = 3.6 ≥ 3.6, ≤ 4; Pr 1 ≥ 0.9)
 //	E4: SB2 0.4 + SB2R 0.6 t at Sb 80 % = 0.48 → 0.88 ≥ 0.8 (Sb ≤ 1)
-//	E5: O3 0.8 + O3R 0.25 t at Nd 60 % = 0.15 → 0.95 ≥ 0.9 (Nd 0.75 ≤ 0.8)
-//	E6: K 0.4 + KR 0.1 t at Nd 60 % = 0.06 → 0.46 ≥ 0.45 (Nd 0.36 ≤ 0.4)
+//	E5: O3 0.8 + O3R 0.25 t at Nd 60 % = 0.15 → 0.95 ≥ 0.9
+//	    (Nd 0.75 ≥ 0.72, ≤ 0.8; Pr 0.2 ≥ 0.18)
+//	E6: K 0.4 + KR 0.1 t at Nd 60 % = 0.06 → 0.46 ≥ 0.45
+//	    (Nd 0.36 ≥ 0.36, ≤ 0.4; Pr 0.1 ≥ 0.09)
+//	E9 (mb2): N9 0.5 t at Nd 62 % + Pr 18 % = 0.4 t (Nd 0.31, Pr 0.09):
+//	    credit Nd min(10 × 4 % × 0.9 = 0.36, 0.31) + Pr min(0.09, 0.09)
+//	    = 0.4 t
 //
 // Statement October (REE): PAK 0 + 4.5 − 1.6 − 0 = 2.9; CHN 0 + 4.5 = 4.5.
 // November: October's credits expire at its end (carry forward 1):
@@ -81,7 +89,7 @@ func mbStore(t *testing.T) critmin.Store {
 			product{lot: "O3R", commodity: "ndpr_oxide", t: 0.25, assays: []string{"Nd:60", "Pr:0"}}),
 		runOf("E6", "mb", "2025-11-12T00:00:00Z", []string{"C2:10"}, product{lot: "K", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK},
 			product{lot: "KR", commodity: "ndpr_oxide", t: 0.1, assays: []string{"Nd:60", "Pr:0"}}),
-		runOf("E9", "mb2", "2025-10-05T00:00:00Z", []string{"A9:10"}, product{lot: "N9", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}),
+		runOf("E9", "mb2", "2025-10-05T00:00:00Z", []string{"A9:10"}, product{lot: "N9", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:62", "Pr:18"}, extra: claimPAK}),
 	))
 	if err := custody.DeclareMassBalance(context.Background(), db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)

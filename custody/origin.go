@@ -439,7 +439,13 @@ func composition(target *critmin.Lot, c *comp, oc *originCalc) *Composition {
 func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc) {
 	out.Mass = breakdown(target.DryTonnes, c.mass, oc)
 	out.NotMeasured = []string{}
-	for e, g := range c.grades {
+	// In element order: the element_capped anomalies are listed in it,
+	// and a certificate's evidence digest covers them (two elements
+	// capped read in map order gave a different digest each time, so a
+	// certificate issued on unchanged evidence was not found again;
+	// fix9ac).
+	for _, e := range sortedKeys(c.grades) {
+		g := c.grades[e]
 		if !units.IsElement(e) {
 			if out.Aggregates == nil {
 				out.Aggregates = map[string]Breakdown{}

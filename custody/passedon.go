@@ -3,6 +3,7 @@ package custody
 import (
 	"context"
 	"sort"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/ledger"
@@ -16,10 +17,20 @@ type RowPass struct {
 	Inputs  map[string]float64
 	Outputs []string
 	Others  []string
-	// Run is the fraction consumed of every input of the run, in any row:
-	// what the run's inputs brought, against which what its outputs hold
-	// shows what passed on and what the run lost.
-	Run map[string]float64
+	// Balance is the run's element balance as the lot page's run table
+	// shows it (runBalance, the one reading): per element, In — what
+	// the run's inputs in every row brought — Out, and what each output
+	// holds by its own assay (AssayedOutputs). What passed on and what
+	// the run lost are read from it.
+	Balance RunBalance
+	// Took is, per input lot of the run (in any row) and element, what
+	// Balance counts that input brought: the dry tonnes the run consumed
+	// of it (never more than the lot held, overConsumption) × the grade
+	// of what it took — a part taken at that part's own assay
+	// (ledger.RunInputScopes, partTakenComp), never the lot's average
+	// grade. An element the run's reading of the input does not grade is
+	// absent. Σ over inputs is Balance's In.
+	Took map[string]map[string]float64
 }
 
 // PassedOnWithin lists, per run and row, what transformations passed from
@@ -36,9 +47,11 @@ type RowPass struct {
 // consumed without a stated quantity (fed whole) passes on all of it. A
 // row of the run's inputs with no output of the run in it is listed too
 // (Outputs empty): it passes nothing on, and the run's loss of its inputs
-// is read from Run, Outputs and Others (risk.LedgerLotsOf).
-// Consumption is ledger.RunConsumption, the one definition of what a run
-// consumed.
+// is read from Balance and Took (risk.LedgerLotsOf), the run's element
+// balance as the lot page shows it (issue 9, fix9ag: what a run took of a
+// part assayed where it was received is that part's metal, not the lot's
+// average grade × the fraction of its mass consumed). Consumption is
+// ledger.RunConsumption, the one definition of what a run consumed.
 func PassedOnWithin(ctx context.Context, s Store, lots []*critmin.Lot, row func(*critmin.Lot) string) ([]RowPass, error) {
 	byID := make(map[string]*critmin.Lot, len(lots))
 	ids := make([]string, 0, len(lots))
@@ -53,7 +66,11 @@ func PassedOnWithin(ctx context.Context, s Store, lots []*critmin.Lot, row func(
 	if err != nil {
 		return nil, err
 	}
-	oc := newCalc(ctx, s, nil)
+	sites, err := s.SiteDetails(ctx)
+	if err != nil {
+		return nil, err
+	}
+	oc := newCalc(ctx, s, siteMap(sites))
 	for id, l := range byID {
 		oc.lots[id] = l
 	}
@@ -89,6 +106,10 @@ func PassedOnWithin(ctx context.Context, s Store, lots []*critmin.Lot, row func(
 			}
 		}
 		sort.Strings(children)
+		rb, err := oc.balanceOf(es)
+		if err != nil {
+			return nil, err
+		}
 		// The run's inputs by row, each row's pass with the run's outputs
 		// in it.
 		byRow := map[string]*RowPass{}
@@ -113,7 +134,7 @@ func PassedOnWithin(ctx context.Context, s Store, lots []*critmin.Lot, row func(
 			r := row(byID[id])
 			p := byRow[r]
 			if p == nil {
-				p = &RowPass{Inputs: map[string]float64{}, Run: run}
+				p = &RowPass{Inputs: map[string]float64{}, Balance: rb, Took: rb.took}
 				for _, c := range children {
 					if l := byID[c]; l != nil && row(l) == r {
 						p.Outputs = append(p.Outputs, c)
@@ -139,4 +160,40 @@ func PassedOnWithin(ctx context.Context, s Store, lots []*critmin.Lot, row func(
 		}
 	}
 	return out, nil
+}
+
+// balanceOf is the element balance of the run whose edges are es, read
+// as the lot page reads it (balanceAll): every lot the edges name loaded,
+// each input's composition computed (a container as the run read it) so
+// that its grade is the one its origin reads (comp.grade, capped where a
+// run that made it gains), over-consumption counted, then runBalance.
+func (oc *originCalc) balanceOf(es []critmin.LotEdge) (RunBalance, error) {
+	if len(es) == 0 {
+		return RunBalance{}, nil
+	}
+	var ids []string
+	for _, e := range es {
+		ids = append(ids, e.Parent, e.Child)
+	}
+	if err := oc.loadLots(ids); err != nil {
+		return RunBalance{}, err
+	}
+	for _, e := range es {
+		if oc.edgeComp(e) != nil {
+			continue
+		}
+		var at time.Time
+		if in := oc.lots[e.Parent]; in != nil && in.OriginCountry == "" && in.Commodity == "" {
+			at = e.EventTime // a container as the run read it (computeAt)
+		}
+		if _, err := oc.upstreamAt(e.Parent, at); err != nil {
+			return RunBalance{}, err
+		}
+	}
+	for _, e := range es {
+		if err := oc.overConsumption(e.Parent); err != nil {
+			return RunBalance{}, err
+		}
+	}
+	return oc.runBalance(es[0].EventID, es), nil
 }

@@ -21,11 +21,12 @@ import (
 // ree_concentrate → ndpr_oxide on Nd+Pr, factor 0.9):
 //
 //	Oct 5  E1: P (Pakistan, 10 t at 5 % Nd + 1 % Pr = 0.6 t Nd+Pr) →
-//	           O1 (oxide, 0.7 t at 66 % Nd + 12 % Pr = 0.546 t, which
-//	           holds the credit, fix9c) and I (ree_concentrate, 0.5 t at
-//	           the feed's grade = 0.03 t): E1 makes the product, credit
-//	           PAK 10 × 6 % × 0.9 = 0.54 t (Nd out 0.462 + 0.025 ≤ 0.5,
-//	           Pr 0.084 + 0.005 ≤ 0.1).
+//	           O1 (oxide, 0.7 t at 65 % Nd + 13 % Pr = 0.546 t, which
+//	           holds the credit element by element, fix9c, fix9ad: Nd
+//	           0.455 ≥ 10 × 5 % × 0.9 = 0.45, Pr 0.091 ≥ 0.09) and I
+//	           (ree_concentrate, 0.5 t at the feed's grade = 0.03 t): E1
+//	           makes the product, credit PAK 10 × 6 % × 0.9 = 0.54 t (Nd
+//	           out 0.455 + 0.025 ≤ 0.5, Pr 0.091 + 0.005 ≤ 0.1).
 //	Oct 6  E2: I → I2 (oxide, 0.03 t at 80 % = 0.024 t): I was made here
 //	           by E1, a run that earned credit on P: no credit (else
 //	           0.5 × 6 % × 0.9 = 0.027 t, bounded by I2's 0.024 t, again:
@@ -41,14 +42,15 @@ import (
 // And the other side: R, residue (not an input of the category) refined
 // at the site to ree_concentrate J (F1, no product: no credit), earns
 // credit when J is first fed to a run that makes the product (F2, J →
-// oxide J2, 0.75 t at 64 % + 12 % = 0.57 t, which holds the credit):
+// oxide J2, 0.75 t at 64 % + 12 % = 0.57 t, which holds the credit:
+// Nd 0.48 ≥ 0.45, Pr 0.09 ≥ 0.09):
 // 10 t × 6 % × 0.9 = 0.54 t.
 func TestRecirculatedInputEarnsNoCredit(t *testing.T) {
 	ctx := context.Background()
 	db := store(t, doc(map[string]string{"mb": "mass_balance"},
 		feed("P", "ree_concentrate", "PAK", 10, "Nd:5", "Pr:1"),
 		feed("C", "ree_concentrate", "CHN", 20, "Nd:5", "Pr:1"),
-		runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"P:10"}, product{lot: "O1", commodity: "ndpr_oxide", t: 0.7, assays: []string{"Nd:66", "Pr:12"}},
+		runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"P:10"}, product{lot: "O1", commodity: "ndpr_oxide", t: 0.7, assays: []string{"Nd:65", "Pr:13"}},
 			product{lot: "I", commodity: "ree_concentrate", t: 0.5, assays: []string{"Nd:5", "Pr:1"}}),
 		runOf("E2", "mb", "2025-10-06T00:00:00Z", []string{"I:0.5"}, product{lot: "I2", commodity: "ndpr_oxide", t: 0.03, assays: []string{"Nd:60", "Pr:20"}}),
 	))

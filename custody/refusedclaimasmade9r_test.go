@@ -18,9 +18,10 @@ import (
 //
 //	PK, Pakistan, 10 t dry, commissioned at Nd 1 % (no Pr).
 //	S1 (Oct 2), an assay report of PK: Nd 4 %, Pr 1 %.
-//	R (Oct 5): PK 10 t → O, 0.5 t oxide at Nd 60 % + Pr 20 %, claims
-//	  Pakistan 100 % = 0.5 × 80 % = 0.4 t Nd+Pr; credit PAK 10 × 5 % ×
-//	  0.9 = 0.45 ≥ 0.4, accepted.
+//	R (Oct 5): PK 10 t → O, 0.5 t oxide at Nd 62 % + Pr 18 % (Nd 0.31,
+//	  Pr 0.09 t), claims Pakistan 100 % = 0.5 × 80 % = 0.4 t Nd+Pr;
+//	  credit PAK, bounded per element by O (fix9ad), Nd min(10 × 4 % ×
+//	  0.9 = 0.36, 0.31) + Pr min(0.09, 0.09) = 0.4 ≥ 0.4, accepted.
 //	S1 declared in error (Oct 20): PK is Nd 1 %, Pr not measured: credit
 //	  PAK 10 × 1 % × 0.9 = 0.09 t (Nd only). O's claim is refused.
 //
@@ -40,7 +41,7 @@ func TestRefusedClaimStatesFigureAsMade(t *testing.T) {
 	svc := ledger.NewService(db)
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	svc.Now = clockAt("2025-10-06T00:00:00Z")
-	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("R", "mb", "2025-10-05T00:00:00Z", []string{"PK:10"}, product{lot: "O", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}))}); err != nil {
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("R", "mb", "2025-10-05T00:00:00Z", []string{"PK:10"}, product{lot: "O", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:62", "Pr:18"}, extra: claimPAK}))}); err != nil {
 		t.Fatal(err)
 	}
 	retractEvent(t, svc, s1, "2025-10-20T00:00:00Z")

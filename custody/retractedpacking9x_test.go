@@ -19,8 +19,9 @@ import (
 //	X, Pakistan, 10 t dry at Nd 4 % + Pr 1 % (0.5 t Nd+Pr), Oct 1
 //	PACK (Oct 3, at mb): X 10 t packed into SSCC S
 //	E1 (Oct 5, at mb): S fed whole (inputEPCList) → O, 0.5 t oxide at
-//	  Nd 60 % + Pr 20 % = 0.5 × 80 % = 0.4 t Nd+Pr, claims Pakistan: S
-//	  holds X, which earns PAK 10 × 5 % × 0.9 = 0.45 t ≥ 0.4, accepted
+//	  Nd 62 % + Pr 18 % = 0.5 × 80 % = 0.4 t Nd+Pr, claims Pakistan: S
+//	  holds X, which earns PAK, bounded per element by O (fix9ad), Nd
+//	  min(0.36, 0.31) + Pr min(0.09, 0.09) = 0.4 t ≥ 0.4, accepted
 //	PACK declared in error (Oct 20): S held nothing when E1 read it, so
 //	  E1 earns no credit; PAK balance 0, O refused (shortfall 0.4 t),
 //	  retractedBy PACK, its error naming the packing (the SSCC in
@@ -32,7 +33,7 @@ func TestRetractedPackingNamedOnRefusedClaim(t *testing.T) {
 	  "parentID": "` + sscc + `", "childQuantityList": [{"epcClass": "urn:t:lot:X", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"}}`
 	e1 := `{"type": "TransformationEvent", "eventID": "urn:t:ev:E1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
 	 "inputEPCList": ["` + sscc + `"], "outputQuantityList": [{"epcClass": "urn:t:lot:O", "quantity": 0.5, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"},
-	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]` + claimPAK + `}}`
+	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 62, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 18, "cm:unit": "%", "cm:basis": "dry"}]` + claimPAK + `}}`
 	db := store(t, doc(map[string]string{"mb": "mass_balance"}, feed("X", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"), pack))
 	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
@@ -41,7 +42,7 @@ func TestRetractedPackingNamedOnRefusedClaim(t *testing.T) {
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	svc.Now = clockAt("2025-10-06T00:00:00Z")
 	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(e1)}); err != nil {
-		t.Fatalf("O's claim (0.4 t against 0.45 t of credit): %v", err)
+		t.Fatalf("O's claim (0.4 t against 0.4 t of credit): %v", err)
 	}
 	retractEvent(t, svc, pack, "2025-10-20T00:00:00Z")
 	const want = "urn:t:ev:PACK"

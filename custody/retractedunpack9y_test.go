@@ -19,13 +19,15 @@ import (
 //	PACK (Oct 3, at mb): X 10 t packed into SSCC S
 //	UNPACK (Oct 4, at mb): X 10 t taken out of S (DELETE)
 //	E1 (Oct 5, at mb): S fed whole (inputEPCList) → O, 0.5 t oxide at
-//	  Nd 60 % + Pr 20 % = 0.5 × 80 % = 0.4 t Nd+Pr, claims Pakistan.
+//	  Nd 62 % + Pr 18 % = 0.5 × 80 % = 0.4 t Nd+Pr, claims Pakistan.
 //	With UNPACK live, S is empty when E1 reads it: E1 earns nothing, O's
 //	  physical origin is not Pakistan, its claim is refused (0.4 t
 //	  against 0 t, shortfall 0.4 t).
 //	UNPACK declared in error (Oct 20): S held X when E1 read it: credit
-//	  PAK 10 × 5 % × 0.9 = 0.45 t, bounded by the 0.4 t O holds (fix9c: a
-//	  run never credits more than its products contain) to 0.4 t ≥ 0.4 t,
+//	  PAK 10 × 5 % × 0.9 = 0.45 t, bounded element by element by what O
+//	  holds (fix9c, fix9ad: a run never credits more of an element than
+//	  its products contain): Nd min(0.36, 0.31) + Pr min(0.09, 0.09) =
+//	  0.4 t ≥ 0.4 t,
 //	  the claim accepted (balance 0), O's Nd and Pr 100 % Pakistan (physical), the claim's
 //	  verdict passes; O's origin (anomaly unpacking_withdrawn) and the
 //	  claim's verdict name the withdrawn unpacking.
@@ -39,7 +41,7 @@ func TestRetractedUnpackingRestoresContents(t *testing.T) {
 	unpack := strings.Replace(agg("UNPACK", "2025-10-04T00:00:00Z", "DELETE"), `"bizStep": "packing"`, `"bizStep": "unpacking"`, 1)
 	e1 := `{"type": "TransformationEvent", "eventID": "urn:t:ev:E1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
 	 "inputEPCList": ["` + sscc + `"], "outputQuantityList": [{"epcClass": "urn:t:lot:O", "quantity": 0.5, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"},
-	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]` + claimPAK + `}}`
+	 "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 62, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 18, "cm:unit": "%", "cm:basis": "dry"}]` + claimPAK + `}}`
 	db := store(t, doc(map[string]string{"mb": "mass_balance"}, feed("X", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:1"), agg("PACK", "2025-10-03T00:00:00Z", "ADD"), unpack, e1))
 	if err := custody.DeclareMassBalance(ctx, db, declaration("urn:t:site:mb"), time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)

@@ -19,19 +19,21 @@ import (
 // Nd 4 % + Pr 1 %:
 //
 //	r1 (Oct 5): PK (Pakistan) 10 t (0.5 t) + CN 10 t (0.5 t) → O1 1 t at
-//	  80 % = 0.8 t; credit min(1.0 × 0.9, 0.8) = 0.8 t: PAK 0.4, CHN 0.4.
+//	  Nd 60 % + Pr 20 % = 0.8 t; credit, element by element (fix9ad): Nd
+//	  0.8 × 0.9 = 0.72 > 0.6 → × 0.6/0.72, Pr 0.2 × 0.9 = 0.18 ≤ 0.2 →
+//	  kept: PAK 0.36 × 0.6/0.72 + 0.09 = 0.39, CHN 0.39.
 //	r2 (Oct 6, run t2): CN2 30 t (1.5 t) → O2 1 t (0.8 t) claiming
 //	  Pakistan 20 % = 0.16 t. Window PAK 0.5 / (0.5 + 0.5 + 1.5) = 20 %
 //	  ≥ 20 %; PAK balance 0.4 ≥ 0.16 → accepted.
 //	r3 (Oct 7): CN3 10 t (0.5 t) → O3 1 t, no claim.
 //	r2b (Oct 8, run t2): input CN4 10 t (0.5 t). O2's window now PAK
 //	  0.5 / 3.0 = 16.7 % < 20 %: not covered, yet booked at 0.16 t; PAK
-//	  closing 0.4 − 0.16 = 0.24 t.
+//	  closing 0.39 − 0.16 = 0.23 t.
 //	r5 (Oct 9): CN5 200 t (10 t) → O5 9 t (7.2 t) claiming Pakistan
 //	  3.7 % = 0.2664 t. Window PAK 0.5 / (0.5 + 0.5 + 1.5 + 0.5 + 0.5 +
-//	  10) = 0.5 / 13.5 = 3.7037 % ≥ 3.7 %; balance 0.24 < 0.2664 →
-//	  refused, shortfall 0.2664 − 0.24 = 0.0264 t. (With O2 dropped from
-//	  the account, PAK held 0.4 and O5 was wrongly accepted.)
+//	  10) = 0.5 / 13.5 = 3.7037 % ≥ 3.7 %; balance 0.23 < 0.2664 →
+//	  refused, shortfall 0.2664 − 0.23 = 0.0364 t. (With O2 dropped from
+//	  the account, PAK held 0.39 and O5 was wrongly accepted.)
 func TestRollingAverageClaimLaterShortStaysBooked(t *testing.T) {
 	db := mbfxStore(t, true, mbfxREE("PK", "PAK", 10), mbfxREE("CN", "CHN", 10), mbfxREE("CN2", "CHN", 30),
 		mbfxREE("CN3", "CHN", 10), mbfxREE("CN4", "CHN", 10), mbfxREE("CN5", "CHN", 200))
@@ -48,14 +50,14 @@ func TestRollingAverageClaimLaterShortStaysBooked(t *testing.T) {
 		t.Errorf("O2's error %q, want not covered, never refused", cl.Error)
 	}
 	st := mbfxStatement(t, db, "2025-10", time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
-	if l := line(t, st, "ree", "PAK"); math.Abs(l.Credits-0.4) > 1e-9 || math.Abs(l.Claims-0.16) > 1e-9 || math.Abs(l.Closing-0.24) > 1e-9 {
-		t.Errorf("October PAK %+v, want credits 0.4, claims 0.16 (O2 booked), closing 0.24", l)
+	if l := line(t, st, "ree", "PAK"); math.Abs(l.Credits-0.39) > 1e-9 || math.Abs(l.Claims-0.16) > 1e-9 || math.Abs(l.Closing-0.23) > 1e-9 {
+		t.Errorf("October PAK %+v, want credits 0.39, claims 0.16 (O2 booked), closing 0.23", l)
 	}
 	if err := custody.CheckStatement(st); err != nil {
 		t.Error(err)
 	}
 	err := mbfxTry(svc, "2025-10-09T01:00:00Z", run9p("r5", "t5", "2025-10-09T00:00:00Z", []string{"CN5:200"}, "O5", 9, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.037}]`))
-	if err == nil || !strings.Contains(err.Error(), "shortfall 0.0264 t") {
-		t.Errorf("r5 (0.2664 t Pakistan against 0.24 t): %v, want refused with shortfall 0.0264 t", err)
+	if err == nil || !strings.Contains(err.Error(), "shortfall 0.0364 t") {
+		t.Errorf("r5 (0.2664 t Pakistan against 0.23 t): %v, want refused with shortfall 0.0364 t", err)
 	}
 }

@@ -19,16 +19,17 @@ import (
 // Nd 4 % + Pr 1 % (5 % Nd+Pr):
 //
 //	RA1 (Oct 5): PK (Pakistan) 10 t (0.5 t) + CN (China) 10 t (0.5 t) →
-//	  O1 1 t at Nd 60 % + Pr 20 % (0.8 t); credit min(1.0 × 0.9, 0.8) =
-//	  0.8 t: PAK 0.4, CHN 0.4.
+//	  O1 1 t at Nd 60 % + Pr 20 % (0.8 t); credit, element by element
+//	  (fix9ad): Nd 0.8 × 0.9 = 0.72 > 0.6 → × 0.6/0.72, Pr 0.2 × 0.9 =
+//	  0.18 ≤ 0.2 → kept: PAK 0.36 × 0.6/0.72 + 0.09 = 0.39, CHN 0.39.
 //	RA2 (Oct 6): MM 20 t (1.0 t) + MM2 20 t (1.0 t), Myanmar → O2 2 t.
 //	RA3 (Oct 7, run t3): MM3 10 t (0.5 t) → OK 0.5 t at 80 % = 0.4 t,
 //	  claiming Pakistan 10 % = 0.04 t. Window PAK 0.5 / (0.5 + 0.5 + 1.0
-//	  + 1.0 + 0.5) = 0.5 / 3.5 = 14.2857 % ≥ 10 %; PAK balance 0.4 ≥ 0.04
-//	  → accepted.
+//	  + 1.0 + 0.5) = 0.5 / 3.5 = 14.2857 % ≥ 10 %; PAK balance 0.39 ≥
+//	  0.04 → accepted.
 //	RA3b (Oct 8, run t3): CN4 40 t (2.0 t) joins run t3. OK's window now
 //	  PAK 0.5 / 5.5 = 9.0909 % < 10 %: not covered, booked in full (PAK
-//	  closing 0.4 − 0.04 = 0.36 t, no deficit); shortfall 0.4 × (10 % −
+//	  closing 0.39 − 0.04 = 0.35 t, no deficit); shortfall 0.4 × (10 % −
 //	  9.0909 %) = 0.4 × 0.0090909 = 0.0036364 t; the window still allows
 //	  0.4 × 0.5 / 5.5 = 0.0363636 t.
 func rollingNotCovered9uStore(t *testing.T) *sqldb.DB {
@@ -54,7 +55,7 @@ func TestRollingAverageNotCoveredListedInStatement(t *testing.T) {
 		t.Errorf("OK's claim: status %s shortfall %v runChangedBy %v, want not_covered, %v t, naming urn:t:ev:RA3b", cl.Status, cl.Shortfall, cl.RunChangedBy, short)
 	}
 	st := mbfxStatement(t, db, "2025-10", time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
-	sameLine(t, "Oct", line(t, st, "ree", "PAK"), 0, 0.4, 0.04, 0.4-0.04, 0)
+	sameLine(t, "Oct", line(t, st, "ree", "PAK"), 0, 0.39, 0.04, 0.39-0.04, 0)
 	if len(st.Refused) != 1 {
 		t.Fatalf("refused %+v, want OK's claim listed once as not covered", st.Refused)
 	}

@@ -693,6 +693,13 @@ func massBalanceClaim(in *ruleInput, v *Verdict) {
 			v.Detail += "; " + c.ReassayNote
 			v.Evidence = append(v.Evidence, c.ReassayedBy...)
 		}
+		if c.RetiredNote != "" {
+			// The lot holds less than the claim was made on: the claim
+			// attributes its share of what it holds, and the credit it
+			// retired beyond stays retired (fix9ac). Covered all the same:
+			// it retired more than it attributes.
+			v.Detail += "; " + c.RetiredNote
+		}
 		v.Evidence = append(v.Evidence, c.Event)
 	}
 }

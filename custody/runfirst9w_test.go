@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/sqldb"
 )
 
 // The run a credit's note names, and the time the run counts from, is its
@@ -34,27 +37,11 @@ func TestRunNoteNamesFirstEvent9w(t *testing.T) {
 	 "transformationID": "urn:t:run:tW", "inputQuantityList": [{"epcClass": "urn:t:lot:B", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"}}`
 	for name, order := range map[string][]string{"w1,w0": {w1, w0}, "w0,w1": {w0, w1}} {
 		t.Run(name, func(t *testing.T) {
-			db := mbfxStore(t, false, mbfxREE("K", "PAK", 20), mbfxREE("B", "PAK", 10))
-			svc := mbfxService(db)
+			db, svc := run9wStore(t)
 			for _, ev := range order {
 				mbfxCapture(t, svc, "2025-10-12T00:00:00Z", "", ev)
 			}
-			st := mbfxStatement(t, db, "2025-10", time.Date(2025, 10, 25, 0, 0, 0, 0, time.UTC))
-			bounded := 0
-			for _, c := range st.Categories {
-				for _, e := range c.Entries {
-					if e.Kind != "credit" || !strings.Contains(e.Note, "bounded by") {
-						continue
-					}
-					bounded++
-					if !strings.Contains(e.Note, "run urn:t:run:tW (event urn:t:ev:w1, 2025-10-10)'s products contain") {
-						t.Errorf("credit of %s note %q, want it to name run tW by event w1 (2025-10-10)", e.Event, e.Note)
-					}
-				}
-			}
-			if bounded == 0 {
-				t.Errorf("no bounded credit: want 1.35 t bounded by OW's 0.8 t")
-			}
+			run9wBoundedNote(t, db, "tW", "w1", "2025-10-10", "1.35 t bounded by OW's 0.8 t")
 		})
 	}
 }
@@ -75,8 +62,7 @@ func TestRunNoteNamesFirstEvent9w(t *testing.T) {
 //	  draws 0.2 ≤ 1.2 t: accepted. The note names run tX by s0
 //	  (2025-10-05), at capture and in the stored statement alike.
 func TestRunJoinedAtCaptureCountsFromFirstEvent9w(t *testing.T) {
-	db := mbfxStore(t, false, mbfxREE("K", "PAK", 20), mbfxREE("B", "PAK", 10))
-	svc := mbfxService(db)
+	db, svc := run9wStore(t)
 	mbfxCapture(t, svc, "2025-10-21T00:00:00Z", "s1", runT("s1", "tX", "2025-10-20T00:00:00Z", "mb", "K", 20, "O1", 1, ""))
 	s0 := runT("s0", "tX", "2025-10-05T00:00:00Z", "mb", "B", 10, "O0", 0.5, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 0.5}]`)
 	if err := mbfxTry(svc, "2025-10-21T00:00:00Z", s0); err != nil {
@@ -85,6 +71,23 @@ func TestRunJoinedAtCaptureCountsFromFirstEvent9w(t *testing.T) {
 	if cl := mbfxClaim(t, db, "O0"); cl.Status != "accepted" {
 		t.Errorf("O0 claim %+v, want accepted", cl)
 	}
+	run9wBoundedNote(t, db, "tX", "s0", "2025-10-05", "1.35 t bounded by 1.2 t")
+}
+
+// run9wStore is the two tests' site mb (declaration(): ree, factor 0.9)
+// holding K, Pakistan, 20 t and B, Pakistan, 10 t, each at Nd 4 % +
+// Pr 1 % (mbfxREE), and its capture service.
+func run9wStore(t *testing.T) (*sqldb.DB, *ledger.Service) {
+	db := mbfxStore(t, false, mbfxREE("K", "PAK", 20), mbfxREE("B", "PAK", 10))
+	return db, mbfxService(db)
+}
+
+// run9wBoundedNote checks October 2025's statement at mb as of Oct 25:
+// it has a credit bounded by the run's products (want words the bound
+// the test works out), and each such credit's note names run urn:t:run:
+// run by its first event urn:t:ev:ev, dated day.
+func run9wBoundedNote(t *testing.T, db *sqldb.DB, run, ev, day, want string) {
+	t.Helper()
 	st := mbfxStatement(t, db, "2025-10", time.Date(2025, 10, 25, 0, 0, 0, 0, time.UTC))
 	bounded := 0
 	for _, c := range st.Categories {
@@ -93,12 +96,12 @@ func TestRunJoinedAtCaptureCountsFromFirstEvent9w(t *testing.T) {
 				continue
 			}
 			bounded++
-			if !strings.Contains(e.Note, "run urn:t:run:tX (event urn:t:ev:s0, 2025-10-05)'s products contain") {
-				t.Errorf("credit of %s note %q, want it to name run tX by event s0 (2025-10-05)", e.Event, e.Note)
+			if !strings.Contains(e.Note, "run urn:t:run:"+run+" (event urn:t:ev:"+ev+", "+day+")'s products contain") {
+				t.Errorf("credit of %s note %q, want it to name run %s by event %s (%s)", e.Event, e.Note, run, ev, day)
 			}
 		}
 	}
 	if bounded == 0 {
-		t.Errorf("no bounded credit: want 1.35 t bounded by 1.2 t")
+		t.Errorf("no bounded credit: want %s", want)
 	}
 }

@@ -120,9 +120,11 @@ func TestRunOutputNamedAgainAdds(t *testing.T) {
 // the run's events produced together. P7, Pakistan, 100 t at Nd 4 % + Pr
 // 1 %; run R7: r7a 100 t of P7 → O7 0.5 t oxide at Nd 60 % + Pr 20 %;
 // r7b (output-only) O7 1 t more: O7 is 1.5 t. Nd 1.5 × 60 % = 0.9 ≤ 4 t,
-// Pr 1.5 × 20 % = 0.3 ≤ 1 t: balanced. Inputs × factor 100 × 5 % × 0.9 =
-// 4.5 t; the products hold 1.5 × 80 % = 1.2 t Nd+Pr: the credit is 1.2 t
-// and its note says "1.2 t Nd+Pr in 1.5 t" (before: 0.4 t in 0.5 t).
+// Pr 1.5 × 20 % = 0.3 ≤ 1 t: balanced. Inputs × factor Nd 100 × 4 % ×
+// 0.9 = 3.6 t, Pr 100 × 1 % × 0.9 = 0.9 t; the products hold Nd 0.9 t,
+// Pr 0.3 t: the credit is min(3.6, 0.9) + min(0.9, 0.3) = 1.2 t (per
+// element, fix9ad) and its note says "Nd 0.9 t, Pr 0.3 t in 1.5 t"
+// (before fix9f: Nd 0.3 t, Pr 0.1 t in 0.5 t).
 func TestRunOutputNamedAgainCreditBound(t *testing.T) {
 	db, svc := mbSvc(t)
 	if err := capture(svc, feedAtMB("P7", 100)); err != nil {
@@ -132,8 +134,8 @@ func TestRunOutputNamedAgainCreditBound(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := novemberEntry(t, db, "credit", "urn:t:ev:r7a")
-	if !near(e.Tonnes, 1.2) || !strings.Contains(e.Note, "1.2 t Nd+Pr in 1.5 t of ndpr_oxide (lot urn:t:lot:O7)") {
-		t.Errorf("R7's credit %+v, want 1.2 t bounded by 1.2 t Nd+Pr in 1.5 t", e)
+	if !near(e.Tonnes, 1.2) || !strings.Contains(e.Note, "Nd 0.9 t, Pr 0.3 t in 1.5 t of ndpr_oxide (lot urn:t:lot:O7)") {
+		t.Errorf("R7's credit %+v, want 1.2 t bounded by Nd 0.9 t, Pr 0.3 t in 1.5 t", e)
 	}
 	o, err := custody.OriginOf(context.Background(), db, "urn:t:lot:O7", true)
 	if err != nil {

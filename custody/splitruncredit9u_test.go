@@ -15,24 +15,28 @@ import (
 // consuming event is its own credit entry, naming that event and dated at
 // it, in the period of its own time. Site mb (declaration(): REE → NdPr
 // oxide on Nd + Pr, factor 0.9, credits carried one period). PK5
-// (Pakistan) 20 t at Nd 4 % + Pr 1 % (1.0 t Nd+Pr). Run R5: event R5a
-// consumes 10 t of PK5 → O5 1 t at Nd 60 % + Pr 20 % = 0.8 t (the run's
-// credit bound); event R5b consumes 10 t more of PK5, no output. Each
-// event's inputs × factor: 10 × 5 % × 0.9 = 0.45 t; the run's credit
-// min(0.9, 0.8) = 0.8 t.
+// (Pakistan) 20 t at Nd 4 % + Pr 1 % (Nd 0.8 t, Pr 0.2 t). Run R5: event
+// R5a consumes 10 t of PK5 → O5 1 t at Nd 60 % + Pr 20 % = Nd 0.6 t +
+// Pr 0.2 t (the run's credit bound, element by element, fix9ad); event
+// R5b consumes 10 t more of PK5, no output. Each event's inputs × factor:
+// Nd 10 × 4 % × 0.9 = 0.36 t, Pr 10 × 1 % × 0.9 = 0.09 t (0.45 t); the
+// run's credit min(0.72, 0.6) + min(0.18, 0.2) = 0.78 t.
 //
-// Same period (R5a Oct 5, R5b Oct 8): the bound scales every credit of
-// the run in the period alike, 0.8 / 0.9: R5a 0.45 × 0.8/0.9 = 0.4 t
-// (Oct 5), R5b 0.4 t (Oct 8); October PAK credits 0.8. Before: one entry
-// of 0.8 t naming R5a at Oct 5.
+// Same period (R5a Oct 5, R5b Oct 8): the bound scales each element's
+// credits of the run in the period alike, Nd by 0.6 / 0.72, Pr not at
+// all: R5a 0.36 × 0.6/0.72 + 0.09 = 0.3 + 0.09 = 0.39 t (Oct 5), R5b
+// 0.39 t (Oct 8); October PAK credits 0.78. Before fix9u: one entry
+// naming R5a at Oct 5.
 //
 // Different periods (R5a Oct 5, R5b Nov 8): October's statement is final
-// when R5b comes, so R5a earns its 0.45 t in October (bound 0.8 left);
-// R5b earns what the bound leaves, 0.8 − 0.45 = 0.35 t, in November at
-// Nov 8. October: credits 0.45, closing 0.45. November: opening 0.45,
-// credits 0.35, expired 0.45 (October's, carried one period), closing
-// 0.35. Before: November credited nothing (R5b's 10 t were taken for the
-// October input again) — 0.45 t in all instead of the run's 0.8.
+// when R5b comes, so R5a earns its 0.45 t in October (Nd 0.36 ≤ 0.6, Pr
+// 0.09 ≤ 0.2); R5b earns, per element, what the bound leaves: Nd
+// min(0.36, 0.6 − 0.36 = 0.24) + Pr min(0.09, 0.2 − 0.09 = 0.11) = 0.24
+// + 0.09 = 0.33 t, in November at Nov 8. October: credits 0.45, closing
+// 0.45. November: opening 0.45, credits 0.33, expired 0.45 (October's,
+// carried one period), closing 0.33. Before fix9u: November credited
+// nothing (R5b's 10 t were taken for the October input again) — 0.45 t in
+// all instead of the run's 0.78.
 func TestSplitRunEachEventItsOwnCredit(t *testing.T) {
 	type want struct {
 		event, period string
@@ -45,11 +49,11 @@ func TestSplitRunEachEventItsOwnCredit(t *testing.T) {
 		lines          map[string][5]float64 // period → opening, credits, claims, expired, closing
 	}{
 		{"same period", "2025-10-08T00:00:00Z", "2025-10-09T00:00:00Z",
-			[]want{{"urn:t:ev:R5a", "2025-10", "2025-10-05T00:00:00Z", 0.45 * 0.8 / 0.9}, {"urn:t:ev:R5b", "2025-10", "2025-10-08T00:00:00Z", 0.45 * 0.8 / 0.9}},
-			map[string][5]float64{"2025-10": {0, 0.8, 0, 0, 0.8}}},
+			[]want{{"urn:t:ev:R5a", "2025-10", "2025-10-05T00:00:00Z", 0.39}, {"urn:t:ev:R5b", "2025-10", "2025-10-08T00:00:00Z", 0.39}},
+			map[string][5]float64{"2025-10": {0, 0.78, 0, 0, 0.78}}},
 		{"different periods", "2025-11-08T00:00:00Z", "2025-11-09T00:00:00Z",
-			[]want{{"urn:t:ev:R5a", "2025-10", "2025-10-05T00:00:00Z", 0.45}, {"urn:t:ev:R5b", "2025-11", "2025-11-08T00:00:00Z", 0.8 - 0.45}},
-			map[string][5]float64{"2025-10": {0, 0.45, 0, 0, 0.45}, "2025-11": {0.45, 0.35, 0, 0.45, 0.35}}},
+			[]want{{"urn:t:ev:R5a", "2025-10", "2025-10-05T00:00:00Z", 0.45}, {"urn:t:ev:R5b", "2025-11", "2025-11-08T00:00:00Z", 0.33}},
+			map[string][5]float64{"2025-10": {0, 0.45, 0, 0, 0.45}, "2025-11": {0.45, 0.33, 0, 0.45, 0.33}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()

@@ -136,7 +136,9 @@ func standingAt(l *critmin.Lot, ev *critmin.Event, t float64) (float64, bool) {
 			if p.Status != critmin.PartInTransit {
 				continue
 			}
-			if (bol != "" && p.BillOfLading == bol) || ((bol == "" || p.BillOfLading == "") && abs(t-p.Tonnes) <= p.Tonnes*ledger.PartTolerance) {
+			// A part flagged as shipped from nothing moves on only under
+			// its own bill of lading (ledger's applyPart; fix15q).
+			if (bol != "" && p.BillOfLading == bol) || (!p.FromRetracted && (bol == "" || p.BillOfLading == "") && abs(t-p.Tonnes) <= p.Tonnes*ledger.PartTolerance) {
 				return p.Tonnes, true
 			}
 		}

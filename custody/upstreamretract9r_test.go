@@ -19,11 +19,12 @@ import (
 //	T (Oct 3, at mb): X 10 t → Y, 10 t ree_concentrate, Nd 4 % + Pr 1 %:
 //	  T makes no oxide, so no credit (a run earns credit only where it
 //	  makes the category's product), and Y is not recirculated credit
-//	E1 (Oct 5, at mb): Y 10 t → O, 0.5 t oxide at Nd 60 % + Pr 20 % =
-//	  0.4 t, claims Pakistan: Y earns its credit here, PAK 10 × 5 % ×
-//	  0.9 = 0.45 ≥ 0.4, accepted
+//	E1 (Oct 5, at mb): Y 10 t → O, 0.5 t oxide at Nd 62 % + Pr 18 % =
+//	  0.4 t, claims Pakistan: Y earns its credit here, PAK, bounded per
+//	  element by O (fix9ad), Nd min(10 × 4 % × 0.9 = 0.36, 0.31) + Pr
+//	  min(0.09, 0.09) = 0.4 ≥ 0.4, accepted
 //	X's commissioning declared in error (Oct 20): Y's origin is unknown,
-//	  so the 0.45 t credit is of unknown origin; the PAK balance is 0 and
+//	  so the 0.4 t credit is of unknown origin; the PAK balance is 0 and
 //	  O's claim is refused (shortfall 0.4 t), retractedBy event X, its
 //	  error saying it was covered until the retraction of event X.
 func TestUpstreamRetractionNamedOnRefusedClaim(t *testing.T) {
@@ -39,7 +40,7 @@ func TestUpstreamRetractionNamedOnRefusedClaim(t *testing.T) {
 	svc := ledger.NewService(db)
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	svc.Now = clockAt("2025-10-06T00:00:00Z")
-	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"Y:10"}, product{lot: "O", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}))}); err != nil {
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"Y:10"}, product{lot: "O", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:62", "Pr:18"}, extra: claimPAK}))}); err != nil {
 		t.Fatal(err)
 	}
 	retractEvent(t, svc, x, "2025-10-20T00:00:00Z")

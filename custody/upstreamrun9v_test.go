@@ -28,10 +28,11 @@ func intermediateRun(site string) string {
 //	X, Pakistan, 10 t dry at Nd 4 % + Pr 1 %, commissioned Oct 1
 //	T (Oct 3, at mb or at up): X 10 t → Y, 10 t REE concentrate at Nd 4 %
 //	  + Pr 1 %: no oxide, no credit
-//	E1 (Oct 5, at mb): Y 10 t → O, 0.5 t oxide at Nd 60 % + Pr 20 % =
-//	  0.4 t Nd+Pr, claims Pakistan: Y earns PAK 10 × 5 % × 0.9 = 0.45 ≥
+//	E1 (Oct 5, at mb): Y 10 t → O, 0.5 t oxide at Nd 62 % + Pr 18 % =
+//	  0.4 t Nd+Pr, claims Pakistan: Y earns PAK, bounded per element by
+//	  O (fix9ad), Nd min(0.36, 0.31) + Pr min(0.09, 0.09) = 0.4 ≥
 //	  0.4, accepted
-//	T declared in error (Oct 20): Y has no known origin, so its 0.45 t
+//	T declared in error (Oct 20): Y has no known origin, so its 0.4 t
 //	  credit is of unknown origin; PAK balance 0, O's claim refused
 //	  (shortfall 0.4 t), retractedBy T.
 func TestUpstreamRunRetractionNamedOnRefusedClaim(t *testing.T) {
@@ -56,7 +57,7 @@ func TestUpstreamRunRetractionNamedOnRefusedClaim(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"Y:10"}, product{lot: "O", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60", "Pr:20"}, extra: claimPAK}))}); err != nil {
+			if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(runOf("E1", "mb", "2025-10-05T00:00:00Z", []string{"Y:10"}, product{lot: "O", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:62", "Pr:18"}, extra: claimPAK}))}); err != nil {
 				t.Fatal(err)
 			}
 			retractEvent(t, svc, tr, "2025-10-20T00:00:00Z")

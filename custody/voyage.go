@@ -2,6 +2,7 @@ package custody
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -181,4 +182,89 @@ func extensionString(e *critmin.Event, name string) string {
 func hasKey(m map[string]int, k string) bool {
 	_, ok := m[k]
 	return ok
+}
+
+// LotLegs is ledger.LotLegs of lot read from s: its live events (as
+// captured, ledger.DecodeStored) and the live shipping events (CBV 2.0
+// bizStep shipping) of the containers it was packed into — a vessel's
+// event may name the container alone, and then it carried what was
+// packed of the lot. The genealogy graph draws a voyage into a run only
+// along these legs: what the run took (ledger.RunInputScopes) travelled
+// on it, before the run (issue 15, fix15r). A store that cannot list
+// events gives no legs.
+func LotLegs(ctx context.Context, s Store, lot string) (ledger.HoldingLegs, error) {
+	lot = epcis.Canonical(lot)
+	q, ok := s.(eventQuerier)
+	if !ok {
+		return ledger.HoldingLegs{}, nil
+	}
+	var evs []*critmin.Event
+	if f, ok := s.(liveEventsFinder); ok {
+		live, err := f.LiveEventsOfLots(ctx, []string{lot})
+		if err != nil {
+			return ledger.HoldingLegs{}, err
+		}
+		evs = append(evs, live...)
+	} else {
+		got, err := liveDecoded(ctx, q, critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{lot}, Exact: true}}})
+		if err != nil {
+			return ledger.HoldingLegs{}, err
+		}
+		evs = append(evs, got...)
+	}
+	have := map[string]bool{}
+	var containers []string
+	for _, ev := range evs {
+		have[ev.EventID] = true
+		if ev.Type != critmin.AggregationEvent || ev.ParentID == "" {
+			continue
+		}
+		for _, l := range ev.Quantities {
+			if l.Role == critmin.RoleChild && epcis.Canonical(l.EPCClass) == lot && !slices.Contains(containers, epcis.Canonical(ev.ParentID)) {
+				containers = append(containers, epcis.Canonical(ev.ParentID))
+			}
+		}
+	}
+	if len(containers) > 0 {
+		ships, err := liveDecoded(ctx, q, critmin.EventFilter{BizSteps: []string{"shipping"}, EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: containers, Exact: true}}})
+		if err != nil {
+			return ledger.HoldingLegs{}, err
+		}
+		for _, ev := range ships {
+			if !have[ev.EventID] {
+				have[ev.EventID] = true
+				evs = append(evs, ev)
+			}
+		}
+	}
+	return ledger.LotLegs(lot, evs), nil
+}
+
+// liveDecoded is every live event f finds (all its pages), decoded as
+// captured (ledger.DecodeStored, lot identifiers canonical) with its
+// capture order (PK) kept; an event that does not decode is an error.
+func liveDecoded(ctx context.Context, q eventQuerier, f critmin.EventFilter) ([]*critmin.Event, error) {
+	f.OrderBy, f.OrderAscending, f.Limit = "eventTime", true, 1000
+	var out []*critmin.Event
+	for {
+		page, err := q.FindEvents(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range page.Events {
+			if !ledger.Live(ev) {
+				continue
+			}
+			full, err := ledger.DecodeStored(ev.Raw, ev.Context)
+			if err != nil {
+				return nil, err
+			}
+			full.PK, full.EventID, full.RecordTime = ev.PK, ev.EventID, ev.RecordTime
+			out = append(out, canonicalLots(full))
+		}
+		if page.Next == nil {
+			return out, nil
+		}
+		f.After = page.Next
+	}
 }

@@ -255,65 +255,15 @@ func boundFor(ts []TransitView, destination string) bool {
 }
 
 // lotTransit is an in-transit lot's TransitView from its events (in
-// event-time order); nil when none ships it.
-//
-// The lot's transit is its body's: a shipping event that sent a part of
-// l away (ledger.ShippedPart) is passed over while another ships the
-// body (nu15b: the body shipped under B/L M, then a part under N, read
-// "in transit … B/L N"); it is read only when every shipping event
-// shipped a part.
+// event-time order): its body's shipment (ledger.BodyShipment), read
+// from the event decoded in full (ledger.LegOf); nil when none ships it.
 func lotTransit(evs []*critmin.Event, l *critmin.Lot) *TransitView {
-	for _, skipParts := range []bool{true, false} {
-		if t := lastTransit(evs, l, skipParts); t != nil {
-			return t
-		}
+	e := ledger.BodyShipment(l, evs)
+	if e == nil {
+		return nil
 	}
-	return nil
-}
-
-// lastTransit is lotTransit's reading of the latest valid shipping event
-// in evs, passing over those that shipped a part of l when skipParts.
-func lastTransit(evs []*critmin.Event, l *critmin.Lot, skipParts bool) *TransitView {
-	for i := len(evs) - 1; i >= 0; i-- {
-		e := evs[i]
-		if e.ErrorDeclaration != nil || e.DeclaredInError != nil || (e.BizStep != "shipping" && !strings.HasSuffix(e.BizStep, ":shipping")) {
-			continue
-		}
-		if _, part := ledger.ShippedPart(l, e.EventID); skipParts && part {
-			continue
-		}
-		// The stored record indexes what it needs; the source and
-		// destination lists are read from the event itself.
-		id := e.EventID
-		if body, err := epcis.EventWithContext(e); err == nil {
-			if doc, err := epcis.ParseDocument(body, true); err == nil {
-				if full, derr := doc.Decode(0, e.RecordTime); derr == nil {
-					e = full
-				}
-			}
-		}
-		t := &TransitView{From: e.BizLocation, EventID: id}
-		if t.From == "" {
-			t.From = e.ReadPoint
-		}
-		for _, src := range e.Sources {
-			if src.Type == "location" {
-				t.From = src.ID
-			}
-		}
-		for _, d := range e.Destinations {
-			if d.Type == "location" {
-				t.To = d.ID
-			}
-		}
-		for _, b := range e.BizTransactions {
-			if b.Type == "bol" || strings.HasSuffix(b.Type, ":bol") {
-				t.BillOfLading = b.ID
-			}
-		}
-		return t
-	}
-	return nil
+	g := ledger.LegOf(FullEvents([]*critmin.Event{e})[0])
+	return &TransitView{From: g.From, To: g.To, BillOfLading: g.BillOfLading, EventID: e.EventID}
 }
 
 // FullEvents are stored events decoded whole from their records: the
@@ -422,9 +372,10 @@ func ViewLot(ctx context.Context, store critmin.Store, l *critmin.Lot) (LotView,
 	return views[0], err
 }
 
-// LotTransit is where a lot in transit is going (its latest valid
-// shipping event's source, destination and bill of lading); nil for a
-// lot not in transit or that no shipping event sends.
+// LotTransit is where a lot in transit is going: its body's shipment
+// (ledger.BodyShipment), with that event's source, destination and bill
+// of lading; nil for a lot not in transit or that no shipping event
+// sends. The lot's API view and `critmin lot show` read it.
 func LotTransit(ctx context.Context, store critmin.Store, l *critmin.Lot) (*TransitView, error) {
 	if l.Status != critmin.LotInTransit {
 		return nil, nil
@@ -782,7 +733,7 @@ func (s *Server) writeLotsCSV(w http.ResponseWriter, r *http.Request, f LotQuery
 		h.Set("Link", fmt.Sprintf(`<%s?%s>; rel="next"`, r.URL.Path, next.Encode()))
 	}
 	cw := critmin.NewCSVWriter(w)
-	_ = cw.Write([]string{"id", "commodity", "status", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "location", "owner", "custodian", "last_event_time", "physical_origin", "claimed_origin", "remaining_wet_t", "remaining_dry_t", "transit", "destination", "in_transit_t", "parts_in_transit"})
+	_ = cw.Write([]string{"id", "commodity", "status", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "location", "owner", "custodian", "last_event_time", "physical_origin", "claimed_origin", "body_remaining_wet_t", "body_remaining_dry_t", "transit", "destination", "in_transit_t", "parts_in_transit", "parts_standing_wet_t", "parts_standing_dry_t"})
 	for {
 		writeLotRows(cw, lots, views)
 		if !whole || len(lots) == 0 || f.Offset+len(lots) >= total {
@@ -820,9 +771,15 @@ func writeLotRows(cw *critmin.CSVWriter, lots []*critmin.Lot, views []LotView) {
 			// By name, as the physical origin column (Claim.SharesText).
 			claimed = c.Status + ": " + c.SharesText()
 		}
+		// body_remaining_* are the body's remainder (Lot.RemainingWetTonnes,
+		// RemainingDryTonnes), parts_standing_* the received parts left
+		// where they were received (ledger.PartsStanding): the columns
+		// were remaining_wet_t, remaining_dry_t, which read as the whole
+		// lot's remainder (issue 15, fix15r).
+		pw, pd := ledger.PartsStanding(l)
 		_ = cw.Write([]string{l.ID, l.Commodity, l.Status, fig(l.WetTonnes), fig(l.DryTonnes),
 			moist, l.OriginCountry, l.OriginMine, views[i].Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339), phys, claimed, fig(l.RemainingWetTonnes()), fig(l.RemainingDryTonnes()), views[i].Transit.Text(), dest,
-			fig(inTransitTonnes(views[i].InTransit)), partsText(views[i].InTransit)})
+			fig(inTransitTonnes(views[i].InTransit)), partsText(views[i].InTransit), fig(pw), fig(pd)})
 	}
 }
 

@@ -39,11 +39,13 @@ func gain9mDoc(events ...string) []byte {
 //	Q, Pakistan, 100 t at Nd 4 % + Pr 1 % → 4 t Nd, 1 t Pr in
 //	run G (Oct 5): 100 t of Q → OG 6 t at Nd 10 % + Pr 60 %: Nd 0.6 t ≤ 4,
 //	  Pr 3.6 t > 1 (element_gain) → OG counts 0.6 + 1 = 1.6 t
-//	credit = min(100 × 5 % × 0.9 = 4.5, 1.6) = 1.6 t PAK (before: 6 × 70 %
-//	  = 4.2 t); October: opening 0, credits 1.6, claims 0, closing 1.6
+//	credit, element by element (fix9ad): Nd min(100 × 4 % × 0.9 = 3.6,
+//	  0.6) + Pr min(100 × 1 % × 0.9 = 0.9, 1) = 0.6 + 0.9 = 1.5 t PAK
+//	  (fix9m: Σ min(4.5, 1.6) = 1.6 t; before fix9m: 6 × 70 % = 4.2 t);
+//	  October: opening 0, credits 1.5, claims 0, closing 1.5
 //	run H (Oct 6): 100 t of Chinese C → H 2.5 t at Nd 60 % + Pr 20 % = 2 t
-//	  claimed Pakistan: 2 > 1.6, refused 400, shortfall 2 − 1.6 = 0.4 t
-//	  (before: accepted against 4.2 t)
+//	  claimed Pakistan: 2 > 1.5, refused 400, shortfall 2 − 1.5 = 0.5 t
+//	  (before fix9m: accepted against 4.2 t)
 func TestGainEarnsNoCreditHTTP(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
@@ -58,17 +60,17 @@ func TestGainEarnsNoCreditHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp, b := do(t, "GET", base+"/statement?period=2025-10&format=csv", "", nil, nil)
-	if want := "urn:t:site:mb,2025-10,ree,Nd+Pr,0.9,PAK,0,1.6,0,0,0,1.6"; resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+	if want := "urn:t:site:mb,2025-10,ree,Nd+Pr,0.9,PAK,0,1.5,0,0,0,1.5"; resp.StatusCode != 200 || !strings.Contains(string(b), want) {
 		t.Errorf("statement CSV: %d %s, want a line %s", resp.StatusCode, b, want)
 	}
 	resp, b = do(t, "GET", base+"/statement?period=2025-10", "", nil, nil)
-	if resp.StatusCode != 200 || !strings.Contains(string(b), "1.6 t Nd+Pr in 6 t of ndpr_oxide (lot urn:t:lot:OG), capped at what its inputs held (element_gain: Pr 3.6 t counted as 1 t; a gain earns no credit)") {
-		t.Errorf("statement JSON: %d %s, want G's note with the capped 1.6 t", resp.StatusCode, b)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "Nd 0.6 t, Pr 1 t in 6 t of ndpr_oxide (lot urn:t:lot:OG), capped at what its inputs held (element_gain: Pr 3.6 t counted as 1 t; a gain earns no credit); Nd 3.6 t cut to 0.6 t, Pr 0.9 t kept") {
+		t.Errorf("statement JSON: %d %s, want G's note with the capped Pr 1 t and Nd cut to 0.6 t", resp.StatusCode, b)
 	}
 	claim := `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]`
 	resp, b = do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, gain9mDoc(gain9mRun("H", "2025-10-06", "C", "100", "H", "2.5", "60", "20", claim)), nil)
-	if p := mustProblem(t, resp, b, 400); !strings.Contains(string(b), "lot urn:t:lot:H claims 2 t Nd+Pr") || !strings.Contains(string(b), "shortfall 0.4 t") {
-		t.Errorf("H, 2 t claimed on 1.6 t: %+v, want refused, shortfall 0.4 t", p)
+	if p := mustProblem(t, resp, b, 400); !strings.Contains(string(b), "lot urn:t:lot:H claims 2 t Nd+Pr") || !strings.Contains(string(b), "shortfall 0.5 t") {
+		t.Errorf("H, 2 t claimed on 1.5 t: %+v, want refused, shortfall 0.5 t", p)
 	}
 	resp, b = do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, gain9mDoc(gain9mRun("Z", "2025-10-06", "C", "0", "Z", "1", "60", "20", "")), nil)
 	p := mustProblem(t, resp, b, 400)

@@ -291,9 +291,10 @@ func ShippedBy(lot string, events []*critmin.Event, ship *critmin.Event) (float6
 	return ShippedStanding(proj, ship)
 }
 
-// projectOn projects ev on l, lot (canonical) as ev's lines name it;
-// the other lots ev names are projected on scratch copies.
-func projectOn(l *critmin.Lot, lot string, ev *critmin.Event) {
+// projectOn projects ev on l, lot (canonical) as ev's lines name it,
+// and returns the event's effects; the other lots ev names are projected
+// on scratch copies.
+func projectOn(l *critmin.Lot, lot string, ev *critmin.Event) Effects {
 	view := map[string]*critmin.Lot{}
 	for _, id := range ev.LotIDs() {
 		if epcis.Canonical(id) == lot {
@@ -302,5 +303,5 @@ func projectOn(l *critmin.Lot, lot string, ev *critmin.Event) {
 			view[id] = &critmin.Lot{ID: id}
 		}
 	}
-	Project(view, ev)
+	return Project(view, ev)
 }

@@ -66,8 +66,11 @@ const (
 
 // applyPart books a quantity line of a current event against the lot's
 // parts (see dispatchSteps) and says what else the line may set. received
-// is the part a receipt closed, for the flow from where it left.
-func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (partMove, *critmin.LotPart) {
+// is the part a receipt closed, for the flow from where it left; moved is
+// the index in Lot.Parts of the part a dispatch line sent away or moved
+// on (a new part, or one in transit continuing under its bill of
+// lading), -1 for none (Project's Effects.Dispatches).
+func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (partMove, *critmin.LotPart, int) {
 	var bodyParts []int // another party's parts where the body stands that ev concerns (holding.go)
 	if st, ok := bodyAt(l, ev.BizLocation); ok && len(st.Parts) > 0 {
 		if body, parts := selectHolding(l, ev, true, st.Parts); !body {
@@ -101,7 +104,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			at = partyParts(l, ev, at)
 		}
 		if len(at) == 0 {
-			return moveLot, nil
+			return moveLot, nil, -1
 		}
 		t, stated := lineTonnes(q)
 		var left []int
@@ -140,7 +143,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				break
 			}
 		}
-		return movePart, nil
+		return movePart, nil, -1
 	}
 	if elsewhere(l, ev) && (q.Role == critmin.RoleChild || (ev.Type != critmin.ObjectEvent && q.Role != critmin.RoleInput && q.Role != critmin.RoleOutput)) {
 		// A packing, unpacking or association (any action) where a
@@ -155,10 +158,10 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				measurePart(p, ev)
 			}
 		}
-		return moveElsewhere, nil
+		return moveElsewhere, nil, -1
 	}
 	if ev.Type != critmin.ObjectEvent || (q.Role != "" && q.Role != critmin.RoleEPC) || ev.Action == "DELETE" {
-		return moveLot, nil
+		return moveLot, nil, -1
 	}
 	step := stepOf(ev.BizStep)
 	t, known := lineTonnes(q)
@@ -170,7 +173,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				// Stating no quantity, it ships the named party's holding
 				// there, and none stands (issue 15, fix15q): flagged,
 				// never another party's holding (HoldingOf's fallback).
-				return shipFromNothing(l, ev, 0, eventSite(ev)), nil
+				return shipFromNothing(l, ev, 0, eventSite(ev))
 			}
 		}
 		if !known {
@@ -205,10 +208,10 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// custody refuses it at capture; one stored before — or left
 			// so by a declaration — is flagged and counted nowhere
 			// (fix15q), so that its receipt receives nothing either.
-			return shipFromNothing(l, ev, 0, eventSite(ev)), nil
+			return shipFromNothing(l, ev, 0, eventSite(ev))
 		}
 		if !known || !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
-			return moveLot, nil
+			return moveLot, nil, -1
 		}
 		// The same part moving on (departing, then loading, then
 		// shipping one consignment): a part in transit under the same
@@ -229,21 +232,21 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				}
 				measurePart(p, ev)
 				if p.FromRetracted {
-					return moveNone, nil
+					return moveNone, nil, i
 				}
-				return dispatchRest(l), nil
+				return dispatchRest(l), nil, i
 			}
 		}
 		if len(l.Parts) > 0 && BodyTravelsOn(l, ev, t) {
 			// The body, in transit from here, moves on (a loading or a
 			// departure of its own consignment), not a part standing
 			// here (issue 15, fix15n).
-			return moveLot, nil
+			return moveLot, nil, -1
 		}
 		if _, absent := NamedAbsent(l, ev); absent {
 			// The party it names as its source holds nothing here while
 			// others do: it takes of nobody's holding (issue 15, fix15q).
-			return shipFromNothing(l, ev, t, eventSite(ev)), nil
+			return shipFromNothing(l, ev, t, eventSite(ev))
 		}
 		i, from, m, who, short := shipOnward(l, ev, t)
 		if short {
@@ -251,7 +254,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// declared in error, or weighed less once corrected): it
 			// takes of nothing rather than leave a holding below zero
 			// (issue 15, fix15q; CheckHoldings).
-			return shipFromNothing(l, ev, t, eventSite(ev)), nil
+			return shipFromNothing(l, ev, t, eventSite(ev))
 		}
 		if i >= 0 {
 			// Shipped on from where a part was received: a part of its
@@ -272,13 +275,13 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				l.Parts[len(l.Parts)-1].Custodian = who.custodians[0]
 			}
 			measurePart(&l.Parts[len(l.Parts)-1], ev)
-			return dispatchRest(l), nil
+			return dispatchRest(l), nil, len(l.Parts) - 1
 		}
 		if site := fromNothing(l, ev); site != "" {
 			// Shipped on from where a part of the lot was bound but was
 			// never received (its receipt declared in error): it takes
 			// from nothing, is flagged and is not counted.
-			return shipFromNothing(l, ev, t, site), nil
+			return shipFromNothing(l, ev, t, site)
 		}
 		if DispatchFromNothing(l, ev) {
 			// A stated quantity from where nothing of the lot stands
@@ -287,19 +290,19 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// flagged, as above (fix15q: a declaration left an 8 t
 			// shipment out of the lot's parts while its shipment page
 			// still read "in transit, 8 t").
-			return shipFromNothing(l, ev, t, eventSite(ev)), nil
+			return shipFromNothing(l, ev, t, eventSite(ev))
 		}
 		rest := l.RemainingWetTonnes()
 		if len(l.Parts) == 0 && (l.Status == critmin.LotInTransit || t >= rest*(1-PartTolerance)) {
 			// The whole lot moves, or moves on: a lot already in transit
 			// as a whole is shipped on under its new weight (a bill of
 			// lading's), not split.
-			return moveLot, nil
+			return moveLot, nil, -1
 		}
 		if len(l.Parts) > 0 && overdraws(t, rest) {
 			// More than the body holds, once parts have left: flagged
 			// rather than a body below zero (fix15q).
-			return shipFromNothing(l, ev, t, l.Location), nil
+			return shipFromNothing(l, ev, t, l.Location)
 		}
 		// The part leaves with the lot's moisture and grades where it
 		// stood.
@@ -307,7 +310,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			BillOfLading: bol, ShipEventID: ev.EventID, Moisture: copyMoisture(l.Moisture), Owner: l.Owner, Custodian: l.Custodian,
 			Assays: copyAssays(l.Assays)})
 		measurePart(&l.Parts[len(l.Parts)-1], ev)
-		return dispatchRest(l), nil
+		return dispatchRest(l), nil, len(l.Parts) - 1
 	case receiptSteps[step]:
 		i := receivedPart(l, ev, t, known)
 		if i >= 0 && l.Parts[i].FromRetracted {
@@ -325,12 +328,12 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			}
 			measurePart(p, ev)
 			partyOf(p, ev)
-			return moveNone, nil
+			return moveNone, nil, -1
 		}
 		if i < 0 && ReceiptOfNothing(l, ev) {
 			// Its shipment was declared in error (issue 15, fix15q): it
 			// receives nothing.
-			return moveNone, nil
+			return moveNone, nil, -1
 		}
 		if i < 0 && ReReceipt(l, ev) {
 			// A receipt of a shipment already received, the body not
@@ -338,10 +341,10 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// the lot is arriving; it states nothing of the lot's mass,
 			// place or parties (issue 15, fix15j; custody refuses it at
 			// capture, this keeps one stored before the check inert).
-			return moveElsewhere, nil
+			return moveElsewhere, nil, -1
 		}
 		if i < 0 {
-			return moveLot, nil
+			return moveLot, nil, -1
 		}
 		p := &l.Parts[i]
 		was := p.Mass()
@@ -383,14 +386,14 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// became the body's). docs/identity.md, "Parts moved".
 			rejoin(l, i, ev.EventID)
 		}
-		return restOf(l), &r
+		return restOf(l), &r, -1
 	case len(bodyParts) > 0:
 		// Where the body stands, an observation naming as its source
 		// the party of another party's part there (a weighing, a
 		// moisture reading, an assay) is of that party's parts, not of
 		// the body (issue 15, fix15g; holding.go).
 		observeParts(l, ev, bodyParts, t, known)
-		return moveElsewhere, nil
+		return moveElsewhere, nil, -1
 	case elsewhere(l, ev):
 		// Where a part went: the rest of the lot is not there — nor
 		// anywhere, when every tonne of the lot left as parts (NoBody:
@@ -405,9 +408,9 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			}
 		}
 		observeParts(l, ev, partyParts(l, ev, idx), t, known)
-		return moveElsewhere, nil
+		return moveElsewhere, nil, -1
 	}
-	return moveLot, nil
+	return moveLot, nil, -1
 }
 
 // observeParts books an observation ev stating t wet tonnes (when
@@ -659,8 +662,10 @@ func inTransitUnder(l *critmin.Lot, bol string) bool {
 // (EPCIS 2.0 §7.4.1.2) leaves it so on replay; the lot page, the lot API
 // (anomaly "ships from a receipt declared in error"), the shipments
 // index and the shipment page flag it. Its receipt receives nothing
-// (applyPart). It states nothing else of the lot (moveNone).
-func shipFromNothing(l *critmin.Lot, ev *critmin.Event, t float64, site string) partMove {
+// (applyPart). It states nothing else of the lot (moveNone); applyPart's
+// results: moveNone, no part received, the new part's index (Project's
+// Effects.Dispatches: LotLegs reads it as coming from nowhere).
+func shipFromNothing(l *critmin.Lot, ev *critmin.Event, t float64, site string) (partMove, *critmin.LotPart, int) {
 	owner, custodian := eventParties(ev)
 	if owner == "" {
 		owner = l.Owner
@@ -671,7 +676,7 @@ func shipFromNothing(l *critmin.Lot, ev *critmin.Event, t float64, site string) 
 	l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: site, To: destination(ev),
 		BillOfLading: billOfLading(ev), ShipEventID: ev.EventID, FromRetracted: true, Owner: owner, Custodian: custodian, Assays: copyAssays(l.Assays)})
 	measurePart(&l.Parts[len(l.Parts)-1], ev)
-	return moveNone
+	return moveNone, nil, len(l.Parts) - 1
 }
 
 // ReceiptOfNothing says whether receipt ev of lot l (a receiving,

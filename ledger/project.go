@@ -58,10 +58,28 @@ type Move struct {
 	EventID       string
 }
 
-// Effects are what one event adds to the genealogy and the flows.
+// Effects are what one event adds to the genealogy and the flows, and
+// what its dispatch lines moved (Dispatches).
 type Effects struct {
-	Links []Link
-	Moves []Move
+	Links      []Link
+	Moves      []Move
+	Dispatches []Dispatch
+}
+
+// Dispatch is what one dispatch line — a quantity line of a shipping,
+// departing, loading or transporting ObjectEvent (CBV 2.0 §7.2; parts.go,
+// dispatchSteps) — moved of lot Lot: Part, the index in Lot.Parts of the
+// part it sent away or moved on (a new part, an onward part, or a part
+// in transit continuing under its bill of lading), or -1 when it moved
+// the lot's body (the whole lot, or its body in transit moving on). A
+// dispatch from where nothing of the holding it draws on stands
+// (DispatchFromNothing, NamedAbsent, one drawing more than that holding
+// held) gives its part flagged FromRetracted, which moved nothing
+// (issue 15, fix15q). LotLegs follows the holdings by them.
+type Dispatch struct {
+	Lot     string
+	EventID string
+	Part    int
 }
 
 // Project applies one event to the lots it names. lots must hold an entry
@@ -104,7 +122,11 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 		var part partMove
 		var received *critmin.LotPart
 		if current {
-			part, received = applyPart(l, ev, q)
+			var moved int
+			part, received, moved = applyPart(l, ev, q)
+			if dispatchLine(ev, q) && (moved >= 0 || part == moveLot) {
+				fx.Dispatches = append(fx.Dispatches, Dispatch{Lot: l.ID, EventID: ev.EventID, Part: moved})
+			}
 		}
 		if current && (part == movePart || part == moveElsewhere || part == moveNone) {
 			// A part moved or was seen where it went: the rest of the
@@ -279,6 +301,14 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 		}
 	}
 	return fx
+}
+
+// dispatchLine says whether q is a dispatch line of ev: an ObjectEvent's
+// quantity line (not a DELETE) whose business step dispatches
+// (dispatchSteps), the lines applyPart books as parts moved or as the
+// lot's body moving.
+func dispatchLine(ev *critmin.Event, q critmin.QuantityElement) bool {
+	return ev.Type == critmin.ObjectEvent && (q.Role == "" || q.Role == critmin.RoleEPC) && ev.Action != "DELETE" && dispatchSteps[stepOf(ev.BizStep)]
 }
 
 // asReceivedOwnMoisture says whether the moisture of mf is measured with an

@@ -39,17 +39,23 @@ type SiteStanding struct {
 
 // PartyHolding is what one party pair owns and holds of a lot at one
 // site (SiteStanding.Holdings): Owner and Custodian as the events spell
-// them ("" when none is known), wet and dry tonnes.
+// them ("" when none is known), wet and dry tonnes, and what it is made
+// of: the lot's body (Body) and the received parts Parts (indexes in
+// Lot.Parts), each read at its own grades and moisture (the planner's
+// ledger supplies, one per holding; issue 9 part 5, fix15r).
 type PartyHolding struct {
 	Owner     string
 	Custodian string
 	WetTonnes float64
 	DryTonnes float64
+	Body      bool
+	Parts     []int
 }
 
 // hold adds wet and dry tonnes owned by owner and held by custodian to
-// s's holdings.
-func (s *SiteStanding) hold(owner, custodian string, wet, dry float64) {
+// s's holdings: the body's when part is -1, else part's (an index in
+// Lot.Parts).
+func (s *SiteStanding) hold(owner, custodian string, wet, dry float64, part int) {
 	s.WetTonnes += wet
 	s.DryTonnes += dry
 	s.Owner, s.Custodian = addParty(s.Owner, owner), addParty(s.Custodian, custodian)
@@ -58,10 +64,21 @@ func (s *SiteStanding) hold(owner, custodian string, wet, dry float64) {
 		if epcis.Canonical(h.Owner) == epcis.Canonical(owner) && epcis.Canonical(h.Custodian) == epcis.Canonical(custodian) {
 			h.WetTonnes += wet
 			h.DryTonnes += dry
+			h.add(part)
 			return
 		}
 	}
 	s.Holdings = append(s.Holdings, PartyHolding{Owner: owner, Custodian: custodian, WetTonnes: wet, DryTonnes: dry})
+	s.Holdings[len(s.Holdings)-1].add(part)
+}
+
+// add counts the body (part -1) or part in h.
+func (h *PartyHolding) add(part int) {
+	if part < 0 {
+		h.Body = true
+	} else {
+		h.Parts = append(h.Parts, part)
+	}
 }
 
 // AtSea is the wet tonnes of lot l in transit: its parts no receipt has
@@ -117,7 +134,7 @@ func StandsAt(l *critmin.Lot) []SiteStanding {
 		if rest := l.RemainingWetTonnes(); rest > 1e-9 {
 			s := at(l.Location)
 			s.Body = true
-			s.hold(l.Owner, l.Custodian, rest, rest*bodyDryRatio(l))
+			s.hold(l.Owner, l.Custodian, rest, rest*bodyDryRatio(l), -1)
 		}
 	}
 	for i, p := range l.Parts {
@@ -134,7 +151,7 @@ func StandsAt(l *critmin.Lot) []SiteStanding {
 		if m := l.PartMoisture(p); m != nil {
 			dry = left * (1 - *m)
 		}
-		s.hold(l.PartOwner(p), l.PartCustodian(p), left, dry)
+		s.hold(l.PartOwner(p), l.PartCustodian(p), left, dry, i)
 	}
 	return out
 }
@@ -216,4 +233,29 @@ func largestStanding(l *critmin.Lot) string {
 	}
 	sort.SliceStable(st, func(a, b int) bool { return st[a].WetTonnes > st[b].WetTonnes+1e-9 })
 	return st[0].Site
+}
+
+// PartsStanding is the wet and dry tonnes of lot l's received parts that
+// stand where they were received (StandsAt's parts: what is left of each,
+// LotPart.LeftTonnes, dry by its own moisture, Lot.PartMoisture; none
+// known: taken as dry). Lot.RemainingWetTonnes and RemainingDryTonnes are
+// the body's alone: the lots list and the lots CSV show both, so that the
+// body, the parts standing and what is at sea (AtSea) make up what of the
+// lot has not been consumed (issue 15, fix15r: the list's "Remaining
+// dry t" read the body as the lot's remainder, 11.914 t of NU-A1 with
+// 10.083 t received at Karachi). 0 for a consumed lot.
+func PartsStanding(l *critmin.Lot) (wet, dry float64) {
+	for _, s := range StandsAt(l) {
+		for _, i := range s.Parts {
+			p := l.Parts[i]
+			left := p.LeftTonnes()
+			wet += left
+			if m := l.PartMoisture(p); m != nil {
+				dry += left * (1 - *m)
+			} else {
+				dry += left
+			}
+		}
+	}
+	return wet, dry
 }

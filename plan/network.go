@@ -153,8 +153,12 @@ type Supply struct {
 	From         int                `json:"from_period,omitempty"`
 	To           *int               `json:"to_period,omitempty"` // nil: only From for lots, horizon end for forecasts
 	Forecast     bool               `json:"forecast,omitempty"`
-	// Lot is the ledger lot this supply came from.
-	Lot string `json:"lot,omitempty"`
+	// Lot is the ledger lot this supply came from, and Holding which of
+	// its holdings it is ("body at SITE", "received parts at SITE, owner
+	// PARTY", "in transit"): a lot is offered as one supply per holding,
+	// each with its own mass and grade (PullLedger).
+	Lot     string `json:"lot,omitempty"`
+	Holding string `json:"holding,omitempty"`
 	// PricePerT is the purchase price of the feed: per tonne of supply,
 	// or, with PriceBasis "contained", per tonne of Element contained
 	// (grade × tonnes). A priced supply is bought only as far as the plan

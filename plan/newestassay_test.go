@@ -25,10 +25,10 @@ func TestLedgerGradeNewestAssay(t *testing.T) {
 		{Analyte: "Nd2O3", Value: 7.2, Unit: "%", Basis: "as_received", Moisture: &m, At: time.Date(2025, 10, 5, 0, 0, 0, 0, time.UTC)},
 	}}
 	p := &LedgerPull{Analytes: map[string]AnalyteElement{"Nd2O3": {Element: "Nd", Factor: 0.8574}}}
-	if g := p.grade(l, true, nil)["Nd"]; math.Abs(g-0.08*ndOx) > 1e-9 {
+	if g := p.holdingGrade(l, true, nil, true, nil)["Nd"]; math.Abs(g-0.08*ndOx) > 1e-9 {
 		t.Errorf("dry Nd = %v, want 0.068588", g)
 	}
-	if g := p.grade(l, false, nil)["Nd"]; math.Abs(g-0.072*ndOx) > 1e-9 {
+	if g := p.holdingGrade(l, true, nil, false, nil)["Nd"]; math.Abs(g-0.072*ndOx) > 1e-9 {
 		t.Errorf("as-received Nd = %v, want 0.061730", g)
 	}
 }

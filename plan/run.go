@@ -16,6 +16,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/scenario"
 	"github.com/critmin/critmin/solver"
@@ -418,8 +419,9 @@ func splitSpans(start, end, from, to int, inSuffix string) []span {
 }
 
 // PullLedger adds the ledger's lots in stock or in transit, of the
-// commodities the network asks for, as supplies: each lot is its own
-// stream with the grade of its assays and its origin.
+// commodities the network asks for, as supplies: one supply per holding
+// of each lot (lotSupplies), each its own stream with its own mass, the
+// grade of its own assays and the lot's origin.
 //
 // A lot's origin is its physical origin from custody.Origins — the one
 // origin function the lot page, lists, certificate and risk view read.
@@ -430,7 +432,7 @@ func (n *Network) PullLedger(ctx context.Context, store custody.Store) error {
 	bySite := map[string]string{}
 	for _, s := range n.Sites {
 		if s.Location != "" {
-			bySite[s.Location] = s.ID
+			bySite[epcis.Canonical(s.Location)] = s.ID
 		}
 	}
 	for _, com := range n.Ledger.Commodities {
@@ -444,10 +446,7 @@ func (n *Network) PullLedger(ctx context.Context, store custody.Store) error {
 				return err
 			}
 			for _, l := range lots {
-				s, ok := n.lotSupply(l, origins[l.ID], bySite)
-				if ok {
-					n.Supplies = append(n.Supplies, s)
-				}
+				n.Supplies = append(n.Supplies, n.lotSupplies(l, origins[l.ID], bySite)...)
 			}
 		}
 	}
@@ -455,36 +454,179 @@ func (n *Network) PullLedger(ctx context.Context, store custody.Store) error {
 	return n.Validate()
 }
 
-// lotSupply turns a lot into a supply, or reports false when the lot has
-// no dry mass or sits where the network has no site.
-func (n *Network) lotSupply(l *critmin.Lot, c *custody.Composition, bySite map[string]string) (Supply, bool) {
-	// What runs have left of the lot (a part-consumed lot offers its
-	// remainder, Lot.RemainingDryTonnes), dry where its moisture is known.
-	tonnes := l.RemainingDryTonnes()
-	if l.DryTonnes <= 0 {
-		tonnes = l.RemainingWetTonnes()
-	}
-	if tonnes <= 0 {
-		return Supply{}, false
-	}
-	site, from := bySite[l.Location], 0
-	if l.Status == critmin.LotInTransit {
-		if n.Ledger.TransitSite == "" {
-			return Supply{}, false
+// lotHolding is one holding of a lot the planner offers as a supply
+// (lotSupplies): the body and/or received parts (indexes in Lot.Parts)
+// of one owner and custodian at one network site, or what of the lot is
+// in transit.
+type lotHolding struct {
+	site, siteID   string
+	from           int
+	body           bool
+	parts          []int
+	tonnes         float64
+	owner          string
+	transit, alone bool
+}
+
+// lotSupplies turns a lot into its supplies, one per holding, so that
+// the supplies of a lot add up to what of it stands and is in transit
+// (issue 9 part 5,
+// issue 15, fix15r: a lot was offered as its body alone, at the grade of
+// the whole lot, parts consumed by runs at another site included):
+//   - each holding of ledger.StandsAt — per site, per owner and
+//     custodian (SiteStanding.Holdings): the body where it stands
+//     (Lot.RemainingWetTonnes: the lot's mass less what runs took and
+//     the parts) and the received parts left where they were
+//     received (LotPart.LeftTonnes), at a network site of that location;
+//     a site the network lacks offers nothing;
+//   - what is in transit (ledger.AtSea: the body in transit, and the
+//     parts no receipt has closed), from the ledger pull's transit
+//     periods, when the network names a transit site: the body there, a
+//     part at the network site it is bound for (LotPart.To), else there;
+//
+// each in dry tonnes where the lot's dry mass is known (each holding by
+// its own moisture, as the lot page's Remaining line), else wet; graded
+// by its own assays and moisture (holdingGrade: the body's are the
+// lot's, a part's its own where it was assayed, Lot.PartAssays); all
+// with the lot's physical origin (lotOrigin). The body — or a lot's only
+// holding — is "lot-" and the last segment of the lot's identifier; any
+// other holding adds "@" and its network site, and "-" and its owner's
+// last segment where several holdings stand at one site; parts in
+// transit add "@transit" (at the transit site) or "@transit-" and the
+// site they are bound for.
+func (n *Network) lotSupplies(l *critmin.Lot, c *custody.Composition, bySite map[string]string) []Supply {
+	dry := l.DryTonnes > 0
+	var hs []lotHolding
+	for _, st := range ledger.StandsAt(l) {
+		site := bySite[epcis.Canonical(st.Site)]
+		if site == "" {
+			continue
 		}
-		site, from = n.Ledger.TransitSite, min(n.Ledger.TransitPeriods, n.Periods.Count-1)
+		for _, h := range st.Holdings {
+			t := h.WetTonnes
+			if dry {
+				t = h.DryTonnes
+			}
+			if t > 1e-9 {
+				hs = append(hs, lotHolding{site: st.Site, siteID: site, body: h.Body, parts: h.Parts, tonnes: t, owner: h.Owner, alone: len(st.Holdings) == 1})
+			}
+		}
 	}
-	if site == "" {
-		return Supply{}, false
+	if n.Ledger.TransitSite != "" {
+		// In transit: the body at the transit site; each part at the
+		// network site it is bound for (LotPart.To), else the transit
+		// site; all from the transit periods.
+		from := min(n.Ledger.TransitPeriods, n.Periods.Count-1)
+		var transit []lotHolding
+		at := func(siteID string) *lotHolding {
+			for i := range transit {
+				if transit[i].siteID == siteID {
+					return &transit[i]
+				}
+			}
+			transit = append(transit, lotHolding{siteID: siteID, from: from, transit: true, alone: true})
+			return &transit[len(transit)-1]
+		}
+		if l.Status == critmin.LotInTransit && !ledger.NoBody(l) && l.RemainingWetTonnes() > 1e-9 {
+			h := at(n.Ledger.TransitSite)
+			h.body = true
+			h.tonnes += l.RemainingWetTonnes()
+			if dry {
+				h.tonnes = l.RemainingDryTonnes()
+			}
+		}
+		for i, p := range l.Parts {
+			if p.Status == critmin.PartInTransit && !p.FromRetracted {
+				site := bySite[epcis.Canonical(p.To)]
+				if site == "" {
+					site = n.Ledger.TransitSite
+				}
+				h := at(site)
+				h.parts = append(h.parts, i)
+				h.tonnes += partTonnes(l, p, dry)
+			}
+		}
+		for _, h := range transit {
+			if h.tonnes > 1e-9 {
+				hs = append(hs, h)
+			}
+		}
 	}
-	grade := n.Ledger.grade(l, l.DryTonnes > 0, cappedRatios(l, c))
+	origin, shares := n.lotOrigin(l, c)
+	capped := cappedRatios(l, c)
+	id := l.ID
+	if i := strings.LastIndexAny(id, ":/"); i >= 0 {
+		id = id[i+1:]
+	}
+	var out []Supply
+	for _, h := range hs {
+		sid, what := "lot-"+id, "body"
+		switch {
+		case h.transit && !h.body && h.siteID != n.Ledger.TransitSite:
+			sid, what = sid+"@transit-"+h.siteID, "in transit to "+h.siteID
+		case h.transit && !h.body:
+			sid, what = sid+"@transit", "in transit"
+		case h.transit:
+			what = "in transit"
+		case !h.body || len(h.parts) > 0:
+			what = "received parts at " + h.site
+			if h.body {
+				what = "body and received parts at " + h.site
+			}
+			if h.owner != "" {
+				what += ", owner " + h.owner
+			}
+			if !h.body {
+				sid += "@" + h.siteID
+				if !h.alone {
+					o := h.owner
+					if i := strings.LastIndexAny(o, ":/"); i >= 0 {
+						o = o[i+1:]
+					}
+					if o == "" {
+						o = "no-owner"
+					}
+					sid += "-" + o
+				}
+			}
+		default:
+			what = "body at " + h.site
+		}
+		for k, base := 2, sid; slices.ContainsFunc(out, func(x Supply) bool { return x.ID == sid }); k++ {
+			sid = fmt.Sprintf("%s-%d", base, k)
+		}
+		to := h.from
+		out = append(out, Supply{ID: sid, Site: h.siteID, Commodity: l.Commodity, OriginCountry: origin, OriginShares: shares, OriginMine: l.OriginMine,
+			Grade: n.Ledger.holdingGrade(l, h.body, h.parts, dry, capped), Tonnes: math.Round(h.tonnes*1000) / 1000, From: h.from, To: &to, Lot: l.ID, Holding: what})
+	}
+	return out
+}
+
+// partTonnes is what of part p of lot l a supply offers: what is left
+// of it where it was received (LotPart.LeftTonnes), or its shipped
+// tonnes in transit, wet; dry by its own moisture (Lot.PartMoisture;
+// none known: taken as dry) when dry is true.
+func partTonnes(l *critmin.Lot, p critmin.LotPart, dry bool) float64 {
+	t := p.Mass()
+	if p.Status == critmin.PartReceived {
+		t = p.LeftTonnes()
+	}
+	if m := l.PartMoisture(p); dry && m != nil {
+		t *= 1 - *m
+	}
+	return t
+}
+
+// lotOrigin is the origin a lot's supplies carry: its physical origin
+// (custody.Composition's headline, by contained value where measured),
+// all shares, named by an origin some buyer or stockpile excludes
+// whenever such an origin has any share — a blend with covered content
+// is covered content (DFARS 252.225-7052 reads where material was mined)
+// — and otherwise by the largest share; the lot's stated origin country
+// (else "UNK") without a composition.
+func (n *Network) lotOrigin(l *critmin.Lot, c *custody.Composition) (string, map[string]float64) {
 	origin, shares := l.OriginCountry, map[string]float64(nil)
 	if c != nil {
-		// All physical shares travel with the supply. It is named by an
-		// origin some buyer or stockpile excludes whenever such an origin
-		// has any share — a blend with covered content is covered content
-		// (DFARS 252.225-7052 reads where material was mined) — and
-		// otherwise by the largest share.
 		h := c.Headline()
 		shares = map[string]float64{}
 		for _, sh := range h.ByCountry {
@@ -509,12 +651,7 @@ func (n *Network) lotSupply(l *critmin.Lot, c *custody.Composition, bySite map[s
 	if origin == "" {
 		origin = "UNK"
 	}
-	id := l.ID
-	if i := strings.LastIndexAny(id, ":/"); i >= 0 {
-		id = id[i+1:]
-	}
-	to := from
-	return Supply{ID: "lot-" + id, Site: site, Commodity: l.Commodity, OriginCountry: origin, OriginShares: shares, OriginMine: l.OriginMine, Grade: grade, Tonnes: math.Round(tonnes*1000) / 1000, From: from, To: &to, Lot: l.ID}, true
+	return origin, shares
 }
 
 // uniqueLotSupplyIDs names each ledger lot's supply uniquely. A lot's
@@ -540,7 +677,65 @@ func (n *Network) uniqueLotSupplyIDs() {
 	}
 }
 
-// grade converts a lot's assays into element-group mass fractions on the
+// holdingGrade grades one holding of lot l (lotSupplies): the body (when
+// body) read at the lot's assays and moisture (Lot.Assays, Lot.Moisture)
+// and each part of parts (indexes in Lot.Parts) at its own (Lot.PartAssays,
+// Lot.PartMoisture: a part assayed where it was received reads that
+// assay, issue 15, fix15e; docs/origin.md). Over several, each group's
+// fraction is Σ tᵢ × fractionᵢ ÷ Σ tᵢ, tᵢ each one's tonnes on the
+// supply's basis (partTonnes; the body's remainder), so that the
+// supply's tonnes × fraction is what its members contain; a group one of
+// them holding tonnes has no grade of is not graded. A whole-lot
+// average would grade the body at a part's assay taken at another site,
+// or at that of a part a run there already consumed (issue 9 part 5,
+// fix15r: NU-A1's body, TREO 12 %, read 11.9 % for a part consumed at
+// the refinery at 11.5 %).
+func (p *LedgerPull) holdingGrade(l *critmin.Lot, body bool, parts []int, dry bool, capped map[string]float64) map[string]float64 {
+	type member struct {
+		assays   []critmin.Assay
+		moisture *float64
+		tonnes   float64
+	}
+	var ms []member
+	if body {
+		t := l.RemainingWetTonnes()
+		if dry {
+			t = l.RemainingDryTonnes()
+		}
+		ms = append(ms, member{l.Assays, l.Moisture, t})
+	}
+	for _, i := range parts {
+		q := l.Parts[i]
+		ms = append(ms, member{l.PartAssays(q), l.PartMoisture(q), partTonnes(l, q, dry)})
+	}
+	if len(ms) == 1 {
+		return p.gradeOfAssays(ms[0].assays, ms[0].moisture, dry, capped)
+	}
+	sum, have := map[string]float64{}, map[string]int{}
+	var w float64
+	n := 0
+	for _, m := range ms {
+		if m.tonnes <= 1e-9 {
+			continue
+		}
+		n++
+		w += m.tonnes
+		for g, f := range p.gradeOfAssays(m.assays, m.moisture, dry, capped) {
+			sum[g] += m.tonnes * f
+			have[g]++
+		}
+	}
+	grade := map[string]float64{}
+	for g, s := range sum {
+		if have[g] == n {
+			grade[g] = s / w
+		}
+	}
+	return grade
+}
+
+// gradeOfAssays converts one set of assays read at one moisture (a lot's
+// own, or a part's) into element-group mass fractions on the
 // basis of the tonnes the supply uses (dry when dry is true, as received
 // otherwise):
 //
@@ -568,46 +763,6 @@ func (n *Network) uniqueLotSupplyIDs() {
 // capped scales an element's fraction where the lot holds less of it
 // than its own assay says (cappedRatios): a plan stocks no more of an
 // element from a lot than the lot holds.
-//
-// A lot whose parts hold grades of their own (ledger.AssayScopes: a part
-// assayed where it was received) is read part by part (issue 15, fix15e;
-// docs/origin.md): each group's fraction is Σ scope dry × scope fraction
-// ÷ Σ scope dry, so that the lot's dry tonnes × fraction is what
-// ledger.Contained gives; a group a scope holding tonnes has no grade of
-// is not graded.
-func (p *LedgerPull) grade(l *critmin.Lot, dry bool, capped map[string]float64) map[string]float64 {
-	scopes := ledger.AssayScopes(l)
-	if len(scopes) < 2 {
-		return p.gradeOfAssays(l.Assays, l.Moisture, dry, capped)
-	}
-	sum, have := map[string]float64{}, map[string]int{}
-	var w float64
-	n := 0
-	for _, sc := range scopes {
-		if sc.DryTonnes <= 1e-9 {
-			continue
-		}
-		n++
-		w += sc.DryTonnes
-		for g, f := range p.gradeOfAssays(sc.Assays, sc.Moisture, dry, capped) {
-			sum[g] += sc.DryTonnes * f
-			have[g]++
-		}
-	}
-	if n == 0 {
-		return p.gradeOfAssays(l.Assays, l.Moisture, dry, capped)
-	}
-	grade := map[string]float64{}
-	for g, s := range sum {
-		if have[g] == n {
-			grade[g] = s / w
-		}
-	}
-	return grade
-}
-
-// gradeOfAssays is grade over one set of assays read at one moisture (a
-// lot's own, or a part's).
 func (p *LedgerPull) gradeOfAssays(assays []critmin.Assay, moisture *float64, dry bool, capped map[string]float64) map[string]float64 {
 	l := &critmin.Lot{Assays: assays, Moisture: moisture}
 	grade := map[string]float64{}
@@ -767,7 +922,7 @@ func shockedPrice(price float64, m scenario.Measure) float64 {
 }
 
 // Regrade sets a ledger lot's supply grade (s, pulled from l by
-// lotSupply) to the grades the trade job settles the lot on (settled:
+// lotSupplies) to the grades the trade job settles the lot on (settled:
 // analyte → grade on the dry basis in its unit, "%", "g/t" or "ppm"),
 // in place of the ledger's newest assay of each such analyte (fix13v):
 // the ledger reads an assay-exchange result as the newest assay — the
@@ -775,15 +930,18 @@ func shockedPrice(price float64, m scenario.Measure) float64 {
 // mean of the umpire and the closer party, 21.85 %
 // (commercial.BestKnownGrades, the one rule of the planner's price, the
 // NSR, the exposure and the invoices). Each element group's fraction
-// moves by the difference the settled grades make to grade — exact for a
-// lot that holds what its assays say, and a capped lot (cappedRatios)
-// keeps its cap's shortfall. It returns the analytes it replaced, sorted.
+// moves by the difference the settled grades make to the lot's own
+// assays (Lot.Assays, read by gradeOfAssays at the lot's moisture) —
+// exact for a lot that holds what its assays say, and a capped lot
+// (cappedRatios) keeps its cap's shortfall; each supply of the lot (one
+// per holding) moves by that difference. It returns the analytes it
+// replaced, sorted.
 func (p *LedgerPull) Regrade(s *Supply, l *critmin.Lot, settled map[string]critmin.Assay) []string {
 	if p == nil || s == nil || l == nil || len(settled) == 0 {
 		return nil
 	}
 	dry := l.DryTonnes > 0
-	before := p.grade(l, dry, nil)
+	before := p.gradeOfAssays(l.Assays, l.Moisture, dry, nil)
 	c := *l
 	c.Assays = append([]critmin.Assay(nil), l.Assays...)
 	newest := time.Time{}
@@ -801,8 +959,8 @@ func (p *LedgerPull) Regrade(s *Supply, l *critmin.Lot, settled map[string]critm
 	}
 	sort.Strings(names)
 	// Dry grades converted to the supply's basis (as received: with the
-	// lot's moisture) by grade, as any assay.
-	after := p.grade(&c, dry, nil)
+	// lot's moisture) by gradeOfAssays, as any assay.
+	after := p.gradeOfAssays(c.Assays, c.Moisture, dry, nil)
 	if s.Grade == nil {
 		s.Grade = map[string]float64{}
 	}

@@ -3,14 +3,11 @@ package refinery_test
 import (
 	"context"
 	"math"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/refinery"
-	"github.com/critmin/critmin/sqlite"
 )
 
 // TestDryMassAssumedIsFlagged (fix13b 3): a lot fed to the refinery with
@@ -25,37 +22,18 @@ import (
 // not flagged). One warning.
 func TestDryMassAssumedIsFlagged(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	const site = "urn:t:site:plant"
-	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
- "epcisBody": {"eventList": [
+	const site = plantSite
+	doc := plantDoc(`
   {"type": "ObjectEvent", "eventID": "urn:t:ev:A", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
    "quantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"},
-   "ilmd": {"cm:commodity": "ree_concentrate", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}},
+   "ilmd": {"cm:commodity": "ree_concentrate", "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}}`, `
   {"type": "ObjectEvent", "eventID": "urn:t:ev:B", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
    "quantityList": [{"epcClass": "urn:t:lot:B", "quantity": 50, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"},
-   "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0.1, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}},
+   "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0.1, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}}`, `
   {"type": "TransformationEvent", "eventID": "urn:t:ev:X1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:R1",
    "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}, {"epcClass": "urn:t:lot:B", "quantity": 50, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O1", "quantity": 2, "uom": "TNE"}],
-   "bizLocation": {"id": "` + site + `"}, "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}]}}]}}`
-	if _, err := ledger.NewService(store).Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
-		t.Fatal(err)
-	}
-	flow, err := refinery.DecodeProblemUnvalidated(strings.NewReader(`{"elements": ["Nd"], "nodes": [{"id": "plant"}], "streams": [
-  {"id": "feed", "kind": "feed", "commodity": "ree_concentrate", "to": "plant"},
-  {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "plant"},
-  {"id": "residue", "kind": "residue", "from": "plant"}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := refinery.FromLedger(ctx, store, flow, site, "2025-10", refinery.Precision{})
-	if err != nil {
-		t.Fatal(err)
-	}
+   "bizLocation": {"id": "`+site+`"}, "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}]}}`)
+	p := plantProblem(t, ctx, plantLedger(t, ctx, doc), plantFlow)
 	for _, s := range p.Streams {
 		if s.ID == "feed" && (s.Mass == nil || math.Abs(s.Mass.Value-145) > 1e-9) {
 			t.Errorf("feed %+v, want 145 t", s.Mass)

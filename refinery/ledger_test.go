@@ -173,38 +173,22 @@ func TestFromLedgerCorridorJustDetermined(t *testing.T) {
 // the feed is A's 100 t once — counted in X1, which lists it — not 200 t.
 func TestFromLedgerRunInTwoEvents(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	const site = "urn:t:site:plant"
-	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
- "epcisBody": {"eventList": [
+	const site = plantSite
+	doc := plantDoc(`
   {"type": "ObjectEvent", "eventID": "urn:t:ev:A", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
    "quantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"},
-   "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}},
+   "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}}`, `
   {"type": "TransformationEvent", "eventID": "urn:t:ev:X1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:R1",
    "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 100, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O1", "quantity": 2, "uom": "TNE"}],
-   "bizLocation": {"id": "` + site + `"}, "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}]}},
+   "bizLocation": {"id": "`+site+`"}, "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}]}}`, `
   {"type": "TransformationEvent", "eventID": "urn:t:ev:X2", "eventTime": "2025-10-06T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:R1",
    "outputQuantityList": [{"epcClass": "urn:t:lot:L1", "quantity": 3, "uom": "TNE"}],
-   "bizLocation": {"id": "` + site + `"}, "ilmd": {"cm:commodity": "lace_carbonate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 1, "cm:unit": "%", "cm:basis": "dry"}]}}]}}`
-	if _, err := ledger.NewService(store).Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
-		t.Fatal(err)
-	}
-	flow, err := refinery.DecodeProblemUnvalidated(strings.NewReader(`{"elements": ["Nd"], "nodes": [{"id": "plant"}], "streams": [
+   "bizLocation": {"id": "`+site+`"}, "ilmd": {"cm:commodity": "lace_carbonate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 1, "cm:unit": "%", "cm:basis": "dry"}]}}`)
+	p := plantProblem(t, ctx, plantLedger(t, ctx, doc), `{"elements": ["Nd"], "nodes": [{"id": "plant"}], "streams": [
   {"id": "feed", "kind": "feed", "commodity": "ree_concentrate", "to": "plant"},
   {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "plant"},
   {"id": "lace", "kind": "product", "commodity": "lace_carbonate", "from": "plant"},
-  {"id": "residue", "kind": "residue", "from": "plant"}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := refinery.FromLedger(ctx, store, flow, site, "2025-10", refinery.Precision{})
-	if err != nil {
-		t.Fatal(err)
-	}
+  {"id": "residue", "kind": "residue", "from": "plant"}]}`)
 	want := map[string]float64{"feed": 100, "oxide": 2, "lace": 3}
 	for _, s := range p.Streams {
 		if w, ok := want[s.ID]; ok && (s.Mass == nil || math.Abs(s.Mass.Value-w) > 1e-9) {
@@ -278,42 +262,23 @@ func TestFlowsheetValueAndLedgerRefused(t *testing.T) {
 // ledger read 2 t (the largest line) and lot O read 1 t (the last).
 func TestFromLedgerSplitRunCountedOnce(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	const site = "urn:t:site:plant"
+	const site = plantSite
 	commission := func(id string, q float64) string {
 		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
    "quantityList": [{"epcClass": "urn:t:lot:` + id + `", "quantity": ` + fmt.Sprint(q) + `, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"},
    "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "AUS", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}}`
 	}
 	oxide := `"ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}]}`
-	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
- "epcisBody": {"eventList": [` + commission("A", 60) + `, ` + commission("B", 40) + `,
+	store := plantLedger(t, ctx, plantDoc(commission("A", 60), commission("B", 40), `
   {"type": "TransformationEvent", "eventID": "urn:t:ev:S1", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:R",
-   "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 60, "uom": "TNE"}], "bizLocation": {"id": "` + site + `"}},
+   "inputQuantityList": [{"epcClass": "urn:t:lot:A", "quantity": 60, "uom": "TNE"}], "bizLocation": {"id": "`+site+`"}}`, `
   {"type": "TransformationEvent", "eventID": "urn:t:ev:S2", "eventTime": "2025-10-06T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:R",
    "inputQuantityList": [{"epcClass": "urn:t:lot:B", "quantity": 40, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O", "quantity": 2, "uom": "TNE"}],
-   "bizLocation": {"id": "` + site + `"}, ` + oxide + `},
+   "bizLocation": {"id": "`+site+`"}, `+oxide+`}`, `
   {"type": "TransformationEvent", "eventID": "urn:t:ev:S3", "eventTime": "2025-10-07T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:R",
    "outputQuantityList": [{"epcClass": "urn:t:lot:O", "quantity": 1, "uom": "TNE"}],
-   "bizLocation": {"id": "` + site + `"}, ` + oxide + `}]}}`
-	if _, err := ledger.NewService(store).Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
-		t.Fatal(err)
-	}
-	flow, err := refinery.DecodeProblemUnvalidated(strings.NewReader(`{"elements": ["Nd"], "nodes": [{"id": "plant"}], "streams": [
-  {"id": "feed", "kind": "feed", "commodity": "ree_concentrate", "to": "plant"},
-  {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "plant"},
-  {"id": "residue", "kind": "residue", "from": "plant"}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := refinery.FromLedger(ctx, store, flow, site, "2025-10", refinery.Precision{})
-	if err != nil {
-		t.Fatal(err)
-	}
+   "bizLocation": {"id": "`+site+`"}, `+oxide+`}`))
+	p := plantProblem(t, ctx, store, plantFlow)
 	want := map[string]float64{"feed": 100, "oxide": 3}
 	for _, s := range p.Streams {
 		if w, ok := want[s.ID]; ok && (s.Mass == nil || math.Abs(s.Mass.Value-w) > 1e-9) {

@@ -2,14 +2,10 @@ package refinery_test
 
 import (
 	"context"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/critmin/critmin/ledger"
-	"github.com/critmin/critmin/refinery"
-	"github.com/critmin/critmin/sqlite"
 )
 
 // TestFromLedgerFeedReadsTakenPartsAssay (issue 9 item 3, element
@@ -41,54 +37,34 @@ func TestFromLedgerFeedReadsTakenPartsAssay(t *testing.T) {
 // took t, and checks the feed's dry tonnes and Nd grade (%).
 func feedFromParts(t *testing.T, second bool, took, ndPct float64) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
 	const lot = "urn:t:lot:L"
-	b2 := ""
-	if second {
-		b2 = `
-  {"type": "ObjectEvent", "eventID": "urn:t:ev:s2", "eventTime": "2025-10-04T06:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
-   "quantityList": [{"epcClass": "` + lot + `", "quantity": 2, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"},
-   "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:B2"}], "destinationList": [{"type": "location", "destination": "urn:t:site:plant"}]},
-  {"type": "ObjectEvent", "eventID": "urn:t:ev:r2", "eventTime": "2025-10-04T12:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "receiving",
-   "quantityList": [{"epcClass": "` + lot + `", "quantity": 2, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:plant"},
-   "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:B2"}]},`
-	}
-	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
- "epcisBody": {"eventList": [
+	events := []string{`
   {"type": "ObjectEvent", "eventID": "urn:t:ev:c", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
    "quantityList": [{"epcClass": "` + lot + `", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"},
-   "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 5, "cm:unit": "%", "cm:basis": "dry"}]}},
+   "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd2O3", "cm:value": 5, "cm:unit": "%", "cm:basis": "dry"}]}}`, `
   {"type": "ObjectEvent", "eventID": "urn:t:ev:s", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
    "quantityList": [{"epcClass": "` + lot + `", "quantity": 4, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"},
-   "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:B1"}], "destinationList": [{"type": "location", "destination": "urn:t:site:plant"}]},
+   "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:B1"}], "destinationList": [{"type": "location", "destination": "urn:t:site:plant"}]}`, `
   {"type": "ObjectEvent", "eventID": "urn:t:ev:r", "eventTime": "2025-10-03T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "receiving",
    "quantityList": [{"epcClass": "` + lot + `", "quantity": 4, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:plant"},
-   "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:B1"}]},
+   "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:B1"}]}`, `
   {"type": "ObjectEvent", "eventID": "urn:t:ev:a", "eventTime": "2025-10-04T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
    "quantityList": [{"epcClass": "` + lot + `"}], "bizLocation": {"id": "urn:t:site:plant"},
-   "sensorElementList": [{"sensorMetadata": {"time": "2025-10-04T00:00:00Z"}, "sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "` + ledger.AnalyteBase + `Nd2O3", "value": 4, "uom": "P1", "cm:basis": "dry"}]}]},
-` + b2 + `
+   "sensorElementList": [{"sensorMetadata": {"time": "2025-10-04T00:00:00Z"}, "sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "` + ledger.AnalyteBase + `Nd2O3", "value": 4, "uom": "P1", "cm:basis": "dry"}]}]}`}
+	if second {
+		events = append(events, `
+  {"type": "ObjectEvent", "eventID": "urn:t:ev:s2", "eventTime": "2025-10-04T06:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
+   "quantityList": [{"epcClass": "`+lot+`", "quantity": 2, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"},
+   "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:B2"}], "destinationList": [{"type": "location", "destination": "urn:t:site:plant"}]}`, `
+  {"type": "ObjectEvent", "eventID": "urn:t:ev:r2", "eventTime": "2025-10-04T12:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "receiving",
+   "quantityList": [{"epcClass": "`+lot+`", "quantity": 2, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:plant"},
+   "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:B2"}]}`)
+	}
+	events = append(events, `
   {"type": "TransformationEvent", "eventID": "urn:t:ev:X", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "transformationID": "urn:t:run:R1",
-   "inputQuantityList": [{"epcClass": "` + lot + `", "quantity": ` + strconv.FormatFloat(took, 'f', -1, 64) + `, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O", "quantity": 0.2, "uom": "TNE"}],
-   "bizLocation": {"id": "urn:t:site:plant"}, "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}]}}]}}`
-	if _, err := ledger.NewService(store).Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
-		t.Fatal(err)
-	}
-	flow, err := refinery.DecodeProblemUnvalidated(strings.NewReader(`{"elements": ["Nd"], "nodes": [{"id": "plant"}], "streams": [
-  {"id": "feed", "kind": "feed", "commodity": "ree_concentrate", "to": "plant"},
-  {"id": "oxide", "kind": "product", "commodity": "ndpr_oxide", "from": "plant"},
-  {"id": "residue", "kind": "residue", "from": "plant"}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := refinery.FromLedger(ctx, store, flow, "urn:t:site:plant", "2025-10", refinery.Precision{})
-	if err != nil {
-		t.Fatal(err)
-	}
+   "inputQuantityList": [{"epcClass": "`+lot+`", "quantity": `+strconv.FormatFloat(took, 'f', -1, 64)+`, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O", "quantity": 0.2, "uom": "TNE"}],
+   "bizLocation": {"id": "urn:t:site:plant"}, "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}]}}`)
+	p := plantProblem(t, ctx, plantLedger(t, ctx, plantDoc(events...)), plantFlow)
 	feed := p.Streams[0]
 	near(t, "feed dry t", feed.Mass.Value, took, 1e-9)
 	if feed.Grade["Nd"] == nil {

@@ -138,8 +138,9 @@ type LedgerSourcing struct {
 	NotMeasured int     `json:"not_measured_lots"`
 	// LostTonnes is the part of the row's tonnes of Element (known and
 	// unknown origin) that runs consumed from its lots and put in no
-	// output: the inputs brought more than every output, each measuring
-	// the element, holds. It stays counted with the lot it came from —
+	// output: by the run's element balance (custody.RowPass.Balance, the
+	// lot page's run table), the inputs brought more than every output,
+	// each measuring the element, holds. It stays counted with the lot it came from —
 	// the metal was sourced; it reached no product — and is reported
 	// here, never dropped (docs/risk.md).
 	LostTonnes float64 `json:"lost_in_runs_tonnes"`
@@ -163,10 +164,13 @@ type LedgerLot struct {
 	// passed on to lots of the same commodity and month measuring that
 	// element (custody.PassedOnWithin): that metal is counted in those
 	// lots, so this lot counts only the rest, 1 − PassedOn[element].
+	// What a run took of the lot's metal is its element balance's figure
+	// (custody.RowPass.Took: a part at its own assay).
 	PassedOn map[string]float64
 	// Lost is, per element, the fraction of the lot's metal that runs
-	// consumed and put in none of their outputs (all measuring the
-	// element): it stays counted in the lot and is reported as
+	// consumed and put in none of their outputs (the run's element
+	// balance checked: In − Out, shared among its inputs by what each
+	// brought): it stays counted in the lot and is reported as
 	// LedgerSourcing.LostTonnes.
 	Lost map[string]float64
 }
@@ -174,12 +178,16 @@ type LedgerLot struct {
 // LedgerLotsOf reads the ledger's lots as ledger sourcing counts them:
 // the physical origin of each (custody.Origins, the one origin function)
 // and what of it was passed on within its row. A run passes on, of the
-// part of an input it consumed, the share of each element that its
-// outputs in the row hold of what all its outputs hold (the rest left the
-// row, in outputs of another commodity or month, and stays counted in
-// the input). Where no output in the row measures the element (a product
-// without its own assay), the input's figure is the only measured one and
-// keeps counting.
+// metal it took of an input, the share of each element that its outputs
+// in the row hold of what its inputs brought (the rest left the row, in
+// outputs of another commodity or month, or was lost, and stays counted
+// in the input). Every figure of a run — what it took of each input, what
+// its inputs brought, what its outputs hold — is its element balance as
+// the lot page shows it (custody.RowPass.Balance and Took; issue 9,
+// fix9ag: a part taken at its own assay, never the lot's average grade
+// × the fraction of its mass consumed). Where no output in the row
+// measures the element (a product without its own assay), the input's
+// figure is the only measured one and keeps counting.
 func LedgerLotsOf(ctx context.Context, s custody.Store, lots []*critmin.Lot) ([]LedgerLot, error) {
 	origins, err := custody.Origins(ctx, s, lots)
 	if err != nil {
@@ -190,31 +198,46 @@ func LedgerLotsOf(ctx context.Context, s custody.Store, lots []*critmin.Lot) ([]
 	if err != nil {
 		return nil, err
 	}
-	// contained sums, per element, the tonnes the lots ids hold (each
-	// weighed by frac, 1 where frac is nil), the elements any of them
-	// measures, and how many of them measure each.
-	contained := func(ids []string, frac map[string]float64) (map[string]float64, map[string]bool, map[string]int) {
-		t, measured, count := map[string]float64{}, map[string]bool{}, map[string]int{}
-		for _, o := range ids {
-			c := origins[o]
-			if c == nil {
-				continue
-			}
-			f := 1.0
-			if frac != nil {
-				f = frac[o]
-			}
-			for el := range c.Elements {
-				measured[el] = true
-				count[el]++
-			}
-			for el, byC := range c.Contained() {
-				for _, x := range byC {
-					t[el] += f * x
-				}
+	// held is what lot id holds of element el, of every origin (its
+	// contained metal, as its origin reads it).
+	held := func(id, el string) float64 {
+		t := 0.0
+		if c := origins[id]; c != nil {
+			for _, x := range c.Contained()[el] {
+				t += x
 			}
 		}
-		return t, measured, count
+		return t
+	}
+	// took is, per lot and element, what every run took of it (each run
+	// once: an input lies in one row of its run). A lot's metal is at
+	// least that: where a measurement after a run leaves the lot holding
+	// less than its runs took, the fractions read of the larger figure.
+	took := map[string]map[string]float64{}
+	for _, p := range passes {
+		for id := range p.Inputs {
+			for el, t := range p.Took[id] {
+				if took[id] == nil {
+					took[id] = map[string]float64{}
+				}
+				took[id][el] += t
+			}
+		}
+	}
+	// fraction is the part of lot id's metal el that the run of pass p
+	// took: what its element balance counts the lot brought ÷ what the
+	// lot holds (issue 9, fix9ag: a part taken at its own assay is that
+	// part's metal). Where the run's reading of the lot does not grade el,
+	// the fraction of the lot's dry mass it consumed.
+	fraction := func(p custody.RowPass, id, el string) float64 {
+		t, ok := p.Took[id][el]
+		if !ok {
+			return p.Inputs[id]
+		}
+		if all := max(held(id, el), took[id][el]); all > 0 {
+			return t / all
+		}
+		return 0
 	}
 	passed := map[string]map[string]float64{}
 	lost := map[string]map[string]float64{}
@@ -222,46 +245,58 @@ func LedgerLotsOf(ctx context.Context, s custody.Store, lots []*critmin.Lot) ([]
 	// invariant checkHeld reads.
 	raw := map[string]map[string]float64{}
 	for _, p := range passes {
-		in, measured, nIn := contained(p.Outputs, nil)
-		elsewhere, _, nElse := contained(p.Others, nil)
-		// What the run's inputs brought of each element (every input,
-		// in any row, by the part of it the run consumed).
-		runIDs := make([]string, 0, len(p.Run))
-		for id := range p.Run {
-			runIDs = append(runIDs, id)
+		inRow := map[string]bool{}
+		for _, o := range p.Outputs {
+			inRow[o] = true
 		}
-		brought, _, _ := contained(runIDs, p.Run)
-		outputs := len(p.Outputs) + len(p.Others)
-		for id, f := range p.Inputs {
+		for id := range p.Inputs {
 			if passed[id] == nil {
 				passed[id] = map[string]float64{}
 				raw[id] = map[string]float64{}
 			}
-			// An input passes on what the row's outputs hold of what
-			// the run's inputs brought — not of what its outputs hold:
-			// the metal a run loses reached no output and stays with
-			// the input it came from (where outputs hold more than the
-			// inputs brought, of what the outputs hold).
-			for el := range measured {
-				share := 1.0
-				if all := max(brought[el], in[el]+elsewhere[el]); all > 0 {
-					share = in[el] / all
+		}
+		// Each element of the run's element balance, as the lot page
+		// shows it: what its inputs brought (In) and what its outputs
+		// hold by their own assays, in the row and elsewhere.
+		for _, l := range p.Balance.Elements {
+			el := l.Element
+			var in, elsewhere float64
+			measured := false
+			for _, o := range l.AssayedOutputs {
+				if inRow[o.Lot] {
+					in += o.Tonnes
+					measured = true
+				} else {
+					elsewhere += o.Tonnes
 				}
-				passed[id][el] = min(passed[id][el]+f*share, 1)
-				raw[id][el] += f * share
 			}
-			// The loss: every output measures the element and they
-			// hold less than the inputs brought.
-			for el, b := range brought {
-				out := in[el] + elsewhere[el]
-				if b <= 0 || nIn[el]+nElse[el] != outputs || b-out <= b*lossTolerance {
+			for id := range p.Inputs {
+				f := fraction(p, id, el)
+				// An input passes on what the row's outputs hold of what
+				// the run's inputs brought — not of what its outputs
+				// hold: the metal a run loses reached no output and
+				// stays with the input it came from (where outputs hold
+				// more than the inputs brought, of what the outputs
+				// hold).
+				if measured {
+					share := 1.0
+					if all := max(l.In, in+elsewhere); all > 0 {
+						share = in / all
+					}
+					passed[id][el] = min(passed[id][el]+f*share, 1)
+					raw[id][el] += f * share
+				}
+				// The loss: the balance is checked (every input's and
+				// every output's grade measured) and the outputs hold
+				// less than the inputs brought.
+				if !l.Checked || l.In <= 0 || l.In-*l.Out <= l.In*lossTolerance {
 					continue
 				}
 				if lost[id] == nil {
 					lost[id] = map[string]float64{}
 				}
-				lost[id][el] = min(lost[id][el]+f*(b-out)/b, 1)
-				raw[id][el] += f * (b - out) / b
+				lost[id][el] = min(lost[id][el]+f*(l.In-*l.Out)/l.In, 1)
+				raw[id][el] += f * (l.In - *l.Out) / l.In
 			}
 		}
 	}

@@ -429,6 +429,7 @@ func (c *captureSession) settleDeclarations() error {
 	c.decls, c.declPending = nil, false
 	w.lots, w.touched = map[string]*critmin.Lot{}, map[string]bool{}
 	w.xforms, w.existed, w.factsChanged, w.producedSeen = map[string]*xform{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	w.figures = nil
 	w.produced, w.declared, w.xids = nil, map[string]bool{}, nil
 	return nil
 }
@@ -585,6 +586,11 @@ type writer struct {
 	producedSeen map[string]bool
 	factsChanged map[string]bool
 	existed      map[string]bool
+	// figures holds, for each lot that existed, its massFigures as
+	// loaded: a lot whose figures the transaction changed without a
+	// mineral fact (a quantityList weighing, a receipt) moves the caps
+	// of its runs' outputs as an assay does (materialize).
+	figures map[string]string
 	// declared holds the eventIDs of this capture already declared in error.
 	declared map[string]bool
 	// reorder holds the lots an event reached out of event-time order
@@ -1115,6 +1121,7 @@ func (w *writer) preload(events []*critmin.Event) error {
 			}
 			w.lots[l.ID] = l
 			w.existed[l.ID] = true
+			w.noteFigures(l)
 		}
 		return rows.Err()
 	})

@@ -205,6 +205,25 @@ func (db *DB) evidenceRecords(ctx context.Context, nodes, eventIDs []string) ([]
 	if err := collect(`SELECT e.chain_seq FROM events e JOIN event_epcs p ON p.event_pk = e.pk WHERE p.canon IN `, nodes); err != nil {
 		return nil, err
 	}
+	// The other outputs of the runs that made a node are evidence too:
+	// a run whose outputs hold more of an element than its inputs caps
+	// each output at its share of what the inputs held, so a node's kept
+	// mix (its capped figure, and whether it is stale) rests on every
+	// fact of its sibling outputs — O1's reassay capping O2 (issue 9,
+	// fix9ac; coOutputs).
+	sibs, err := db.evidenceCoOutputs(ctx, nodes)
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range []string{
+		`SELECT e.chain_seq FROM events e JOIN event_quantities q ON q.event_pk = e.pk WHERE q.epc_class IN `,
+		`SELECT e.chain_seq FROM events e JOIN event_epcs p ON p.event_pk = e.pk WHERE p.epc IN `,
+		`SELECT e.chain_seq FROM events e JOIN event_epcs p ON p.event_pk = e.pk WHERE p.canon IN `,
+	} {
+		if err := collect(q, sibs); err != nil {
+			return nil, err
+		}
+	}
 	// A run recorded as several events is one transformation (EPCIS 2.0
 	// §7.4.6): the rows of a lot it made or fed derive from all of its
 	// events — the replay links an input-only event and another output's
@@ -262,6 +281,56 @@ func (db *DB) evidenceRecords(ctx context.Context, nodes, eventIDs []string) ([]
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// evidenceCoOutputs are the lots, other than nodes, that a run making
+// one of nodes also made: its other outputs, over every event of the run
+// (one event, or all sharing its transformationID, EPCIS 2.0 §7.4.6) —
+// the lots whose facts the run's element caps read (coOutputs).
+func (db *DB) evidenceCoOutputs(ctx context.Context, nodes []string) ([]string, error) {
+	strs := func(query string, ids []string) ([]string, error) {
+		got := map[string]bool{}
+		err := inChunks(ids, func(part []any) error {
+			rows, err := db.reader(ctx).QueryContext(ctx, db.qDynamic(query+"("+placeholders(len(part))+")"), part...)
+			if err != nil {
+				return fmt.Errorf("%s: evidence co-outputs: %w", db.Dialect.Name, err)
+			}
+			return collectStrings(rows, got)
+		})
+		out := make([]string, 0, len(got))
+		for v := range got {
+			out = append(out, v)
+		}
+		sort.Strings(out)
+		return out, err
+	}
+	evs, err := strs(`SELECT DISTINCT event_id FROM lot_links WHERE kind = 'transformation' AND child IN `, nodes)
+	if err != nil || len(evs) == 0 {
+		return nil, err
+	}
+	xids, err := strs(`SELECT DISTINCT transformation_id FROM events WHERE declaration = 0 AND transformation_id IS NOT NULL AND event_id IN `, evs)
+	if err != nil {
+		return nil, err
+	}
+	more, err := strs(`SELECT DISTINCT event_id FROM events WHERE declaration = 0 AND transformation_id IN `, xids)
+	if err != nil {
+		return nil, err
+	}
+	kids, err := strs(`SELECT DISTINCT child FROM lot_links WHERE kind = 'transformation' AND event_id IN `, append(evs, more...))
+	if err != nil {
+		return nil, err
+	}
+	self := map[string]bool{}
+	for _, n := range nodes {
+		self[n] = true
+	}
+	out := kids[:0]
+	for _, k := range kids {
+		if !self[k] {
+			out = append(out, k)
 		}
 	}
 	return out, nil

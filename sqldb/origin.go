@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"github.com/critmin/critmin/country"
 	"sort"
@@ -12,27 +13,39 @@ import (
 
 // materialize keeps lot_origin up to date for this transaction: first it
 // marks stale the kept mixes downstream of lots whose facts changed (or
-// that gained inputs); then it computes the mix of every lot produced in
-// the transaction from its inputs, in order, so that later outputs build
-// on earlier ones.
+// that gained inputs), and of the other outputs of the runs that made
+// them or the lots produced now (markStale); then it computes the mix of
+// every lot produced in the transaction from its inputs, in order, so
+// that later outputs build on earlier ones.
 func (w *writer) materialize() error {
-	var stale []string
+	var stale, seeds []string
+	changed := map[string]bool{}
 	for id := range w.factsChanged {
+		changed[id] = true
+	}
+	for id, was := range w.figures {
+		if l := w.lots[id]; l != nil && massFigures(l) != was {
+			changed[id] = true
+		}
+	}
+	for _, id := range sortedSet(changed) {
 		if w.existed[id] {
 			stale = append(stale, id)
+			seeds = append(seeds, id)
 		}
 	}
 	for _, id := range w.produced {
 		if w.existed[id] {
 			stale = append(stale, id)
 		}
+		seeds = append(seeds, id)
 	}
-	for _, id := range stale {
-		if err := w.exec(`WITH RECURSIVE down(lot) AS (
-			SELECT ? UNION SELECT l.child FROM lot_links l JOIN down ON l.parent = down.lot WHERE l.kind = 'transformation')
-			UPDATE lot_origin SET stale = 1, seal = NULL WHERE lot IN (SELECT lot FROM down)`, id); err != nil {
-			return fmt.Errorf("%s: mark origin mixes stale: %w", w.db.Dialect.Name, err)
-		}
+	sibs, err := w.coOutputs(seeds)
+	if err != nil {
+		return err
+	}
+	if err := w.markStale(append(stale, sibs...)); err != nil {
+		return err
 	}
 	if len(w.produced) == 0 {
 		return nil
@@ -104,6 +117,93 @@ func (w *writer) materialize() error {
 		}
 		if err := w.exec(`INSERT INTO lot_origin (lot, mix, stale, seal) VALUES (?, ?, ?, ?) ON CONFLICT (lot) DO UPDATE SET mix = excluded.mix, stale = excluded.stale, seal = excluded.seal`, id, mixText, staleFlag, seal); err != nil {
 			return fmt.Errorf("%s: keep origin mix: %w", w.db.Dialect.Name, err)
+		}
+	}
+	return nil
+}
+
+// massFigures is what a lot's own figures put into its origin and its
+// runs' element caps: wet and dry tonnes, moisture and assays, as one
+// comparable string.
+func massFigures(l *critmin.Lot) string {
+	b, _ := json.Marshal(struct {
+		Wet, Dry float64
+		Moisture *float64
+		Assays   []critmin.Assay
+	}{l.WetTonnes, l.DryTonnes, l.Moisture, l.Assays})
+	return string(b)
+}
+
+// noteFigures keeps l's massFigures as loaded (writer.figures).
+func (w *writer) noteFigures(l *critmin.Lot) {
+	if w.figures == nil {
+		w.figures = map[string]string{}
+	}
+	w.figures[l.ID] = massFigures(l)
+}
+
+// sortedSet is the keys of set, sorted.
+func sortedSet(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// coOutputs are the other outputs of the runs that made any of ids (a
+// run of one event, or every event sharing its transformationID, EPCIS
+// 2.0 §7.4.6), sorted. A run whose outputs hold more of an element than
+// its inputs caps each output at its share of what the inputs held
+// (custody capsFor: every output scaled by input ÷ what all the run's
+// outputs hold now), so a new assay, weighing or output of one output
+// moves the capped figure — and the claimed view read from it — of every
+// other (issue 9, fix9ac: O1 reassayed higher took O2 from 0.25 t to
+// 0.166667 t Nd+Pr, while O2's kept mix still read 0.25 t).
+func (w *writer) coOutputs(ids []string) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	into, err := w.edgesInto(ids)
+	if err != nil || len(into) == 0 {
+		return nil, err
+	}
+	runs, err := w.edgesOfRuns(into)
+	if err != nil {
+		return nil, err
+	}
+	self := map[string]bool{}
+	for _, id := range ids {
+		self[id] = true
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range runs {
+		if !self[e.Child] && !seen[e.Child] {
+			seen[e.Child] = true
+			out = append(out, e.Child)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// markStale marks stale the kept origin mixes of ids and of every lot
+// made from them, however many runs further down: a stale mix is served
+// by no reader (LotMix), which computes the origin from the genealogy
+// instead, until capture keeps it again.
+func (w *writer) markStale(ids []string) error {
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if err := w.exec(`WITH RECURSIVE down(lot) AS (
+			SELECT ? UNION SELECT l.child FROM lot_links l JOIN down ON l.parent = down.lot WHERE l.kind = 'transformation')
+			UPDATE lot_origin SET stale = 1, seal = NULL WHERE lot IN (SELECT lot FROM down)`, id); err != nil {
+			return fmt.Errorf("%s: mark origin mixes stale: %w", w.db.Dialect.Name, err)
 		}
 	}
 	return nil

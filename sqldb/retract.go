@@ -412,12 +412,17 @@ func (w *writer) replayLots(ids []string) error {
 	if err := w.flush(w.moves); err != nil {
 		return err
 	}
+	// The mixes downstream of the lots replayed, and of the other
+	// outputs of the runs that made them (coOutputs: a run's caps share
+	// its inputs among all its outputs), are stale.
+	sibs, err := w.coOutputs(ids)
+	if err != nil {
+		return err
+	}
+	if err := w.markStale(append(append([]string(nil), ids...), sibs...)); err != nil {
+		return err
+	}
 	for _, id := range ids {
-		if err := w.exec(`WITH RECURSIVE down(lot) AS (
-			SELECT ? UNION SELECT l.child FROM lot_links l JOIN down ON l.parent = down.lot WHERE l.kind = 'transformation')
-			UPDATE lot_origin SET stale = 1, seal = NULL WHERE lot IN (SELECT lot FROM down)`, id); err != nil {
-			return fmt.Errorf("%s: mark origin mixes stale: %w", w.db.Dialect.Name, err)
-		}
 		l := lots[id]
 		if l.EventCount > 0 && l.Material {
 			w.lots[id], w.touched[id] = l, true

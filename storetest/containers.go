@@ -232,13 +232,15 @@ func testContainerAsOfRun(t *testing.T, open Opener) {
 // it".
 //
 //	Pm: Pakistan, 10,000 kg dry, Nd 4 % + Pr 1 %, packed whole into S6
-//	on Oct 2. Run M (Oct 5) feeds S6 and makes Om, 500 kg at Nd 60 % +
-//	Pr 20 % = 0.4 t Nd+Pr, claimed 100 % Pakistan.
+//	on Oct 2. Run M (Oct 5) feeds S6 and makes Om, 500 kg at Nd 62 % +
+//	Pr 18 % = 0.4 t Nd+Pr, claimed 100 % Pakistan.
 //	Credit: 10 t × (4 % + 1 %) × 0.9 = 0.45 t Nd+Pr (PAK), event M,
-//	bounded by what M's product Om holds (0.4 t; fix9c: a run never
-//	credits more than its products contain): 0.4 t.
+//	bounded element by element by what M's product Om holds (fix9c,
+//	fix9ad: a run never credits more of an element than its products
+//	contain): Nd min(10 × 4 % × 0.9 = 0.36, 0.5 × 62 % = 0.31) + Pr
+//	min(0.09, 0.5 × 18 % = 0.09) = 0.4 t.
 //	Claim: 0.4 t ≤ 0.4: accepted; closing 0.4 − 0.4 = 0.
-//	Element balance: Nd in 0.4, out 0.3; Pr in 0.1, out 0.1: no gain.
+//	Element balance: Nd in 0.4, out 0.31; Pr in 0.1, out 0.09: no gain.
 func testContainerCredits(t *testing.T, open Opener) {
 	s := open(t)
 	cs := s.(custody.Store)
@@ -256,7 +258,7 @@ func testContainerCredits(t *testing.T, open Opener) {
 	if err := custody.DeclareMassBalance(ctx, cs, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
-	assays := `{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}`
+	assays := `{"cm:analyte": "Nd", "cm:value": 62, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 18, "cm:unit": "%", "cm:basis": "dry"}`
 	MustCapture(t, svc, ctDoc(ctRun("M", s6, "Om", 500, assays, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]`)))
 	o, err := custody.OriginOf(ctx, cs, "urn:t:lot:Om", true)
 	if err != nil {
@@ -288,7 +290,7 @@ func testContainerCredits(t *testing.T, open Opener) {
 		}
 	}
 	if !ctNear(credit, 0.4) {
-		t.Errorf("credits of run M %v t, want min(10 × 5 %% × 0.9 = 0.45, Om's 0.4) = 0.4 (%+v)", credit, st.Categories)
+		t.Errorf("credits of run M %v t, want Nd min(0.36, 0.31) + Pr min(0.09, 0.09) = 0.4 (%+v)", credit, st.Categories)
 	}
 	if err := custody.CheckStatement(st); err != nil {
 		t.Error(err)

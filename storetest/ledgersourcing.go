@@ -231,3 +231,103 @@ func testLedgerSourcingCapsRetractedWeighing(t *testing.T, open Opener) {
 		t.Errorf("copper_concentrate/2025-10/Cu %+v; want 6 t held, 4.02 t of it lost in runs (RB15 capped at the 4 t of D15 left)", *r)
 	}
 }
+
+// testLedgerSourcingReadsPartTaken (issue 9, fix9ag; nu9f WRONG FIGURE 4):
+// ledger sourcing reads what a run took of each input as the run's
+// element balance on the lot page does (custody.RowPass.Took: the part
+// taken at its own assay, ledger.RunInputScopes), never the input lot's
+// average grade × the fraction of its mass consumed. In 2025-10:
+//
+//	L   ree_concentrate, Pakistan, 20 t wet at its mine, moisture 0.1
+//	    (18 t dry), assayed as received Nd 4.5 % = 4.5 / 0.9 = 5 % dry.
+//	    8 t shipped to pkkhi (7.2 t dry at 5 % = 0.36 t Nd); 6 t shipped to
+//	    pkbqm (5.4 t dry) and assayed there Nd 6 % (0.324 t Nd); the body
+//	    at the mine 6 t (5.4 t dry at 5 % = 0.27 t Nd). L holds 0.27 +
+//	    0.36 + 0.324 = 0.954 t Nd.
+//	MY  ree_concentrate, China, 10 t dry at pkkhi, Nd 1 % = 0.1 t Nd.
+//	RX (pkkhi): L 8 t + MY 10 t → PX ndpr_oxide 0.6 t at Nd 60 % =
+//	    0.36 t: in 0.36 + 0.1 = 0.46, out 0.36, lost 0.10 t.
+//	RY (pkbqm): L 6 t → PY ndpr_oxide 0.4 t at Nd 60 % = 0.24 t: in
+//	    0.324, out 0.24, lost 0.084 t.
+//
+// ree_concentrate/2025-10/Nd: 0.954 + 0.1 = 1.054 t, lost in runs 0.10 +
+// 0.084 = 0.184 t (it read 0.1678: RX 0.4 × 0.954 + 0.1 = 0.4816 in,
+// RY 0.3 × 0.954 = 0.2862 in, each lot's loss at those fractions).
+//
+// What passes on within a row reads the same figure. In 2025-11:
+//
+//	K   ree_concentrate, Pakistan, 10 t dry at its mine, Nd 5 %; 5 t
+//	    shipped to pkbqm and assayed there Nd 8 % (0.4 t Nd); the body
+//	    5 t at 5 % = 0.25 t. K holds 0.65 t Nd.
+//	KB (pkbqm): K 5 t → KC ree_concentrate 5 t at Nd 8 % = 0.4 t.
+//
+// K passed 0.4 of its 0.65 t on to KC (a row's own output), keeping
+// 0.25 t: ree_concentrate/2025-11/Nd 0.25 + 0.4 = 0.65 t, nothing lost
+// (it read 0.725 t: K passed on 5 / 10 of its mass, keeping 0.65 × 0.5
+// = 0.325 t, 0.075 t of KC's counted twice).
+func testLedgerSourcingReadsPartTaken(t *testing.T, open Opener) {
+	s := open(t)
+	ctx := context.Background()
+	const mine = "urn:t:site:mine-a"
+	ev := func(id, at, step, body string) string {
+		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "` + at + `", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "` + step + `", ` + body + `}`
+	}
+	commission := func(lot, at, iso, site, tonnes, moisture, nd, basis string) string {
+		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + lot + `", "eventTime": "` + at + `", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+  "quantityList": [{"epcClass": "urn:t:lot:` + lot + `", "quantity": ` + tonnes + `, "uom": "TNE"}], "bizLocation": {"id": "` + site + `"},
+  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "` + iso + `", "cm:moisture": ` + moisture + `, "cm:assay": [{"cm:analyte": "Nd", "cm:value": ` + nd + `, "cm:unit": "%", "cm:basis": "` + basis + `"}]}}`
+	}
+	// move ships tonnes of lot from the mine to site (bill bol) and
+	// receives them there.
+	move := func(lot, day, tonnes, site, bol string) string {
+		return ev(bol+"-s", day+"T00:00:00Z", "shipping", `"disposition": "in_transit", "quantityList": [{"epcClass": "urn:t:lot:`+lot+`", "quantity": `+tonnes+`, "uom": "TNE"}],
+  "bizLocation": {"id": "`+mine+`"}, "destinationList": [{"type": "location", "destination": "urn:t:site:`+site+`"}], "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:`+bol+`"}]`) + `,` +
+			ev(bol+"-r", day+"T12:00:00Z", "receiving", `"disposition": "in_progress", "quantityList": [{"epcClass": "urn:t:lot:`+lot+`", "quantity": `+tonnes+`, "uom": "TNE"}],
+  "bizLocation": {"id": "urn:t:site:`+site+`"}, "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:`+bol+`"}]`)
+	}
+	assay := func(id, at, lot, site, nd string) string {
+		return ev(id, at, "inspecting", `"quantityList": [{"epcClass": "urn:t:lot:`+lot+`"}], "bizLocation": {"id": "urn:t:site:`+site+`"},
+  "sensorElementList": [{"sensorReport": [{"type": "MassConcentration", "chemicalSubstance": "https://ns.critmin.org/mineral/v1/analyte/Nd", "value": `+nd+`, "uom": "P1", "cm:basis": "dry"}]}]`)
+	}
+	run := func(id, at, site, inputs, out, commodity, tonnes, nd string) string {
+		return `{"type": "TransformationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "` + at + `", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+  "inputQuantityList": [` + inputs + `], "outputQuantityList": [{"epcClass": "urn:t:lot:` + out + `", "quantity": ` + tonnes + `, "uom": "TNE"}],
+  "bizLocation": {"id": "urn:t:site:` + site + `"},
+  "ilmd": {"cm:commodity": "` + commodity + `", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": ` + nd + `, "cm:unit": "%", "cm:basis": "dry"}]}}`
+	}
+	in := func(lot, tonnes string) string {
+		return `{"epcClass": "urn:t:lot:` + lot + `", "quantity": ` + tonnes + `, "uom": "TNE"}`
+	}
+	MustCapture(t, service(s), retractDoc(
+		commission("L", "2025-10-01T00:00:00Z", "PAK", mine, "20", "0.1", "4.5", "as_received"),
+		commission("MY", "2025-10-01T00:00:00Z", "CHN", "urn:t:site:pkkhi", "10", "0", "1", "dry"),
+		move("L", "2025-10-02", "8", "pkkhi", "BX"),
+		move("L", "2025-10-03", "6", "pkbqm", "BY"),
+		assay("LY", "2025-10-04T00:00:00Z", "L", "pkbqm", "6"),
+		run("RX", "2025-10-05T00:00:00Z", "pkkhi", in("L", "8")+","+in("MY", "10"), "PX", "ndpr_oxide", "0.6", "60"),
+		run("RY", "2025-10-06T00:00:00Z", "pkbqm", in("L", "6"), "PY", "ndpr_oxide", "0.4", "60"),
+		commission("K", "2025-11-01T00:00:00Z", "PAK", mine, "10", "0", "5", "dry"),
+		move("K", "2025-11-02", "5", "pkbqm", "BK"),
+		assay("KY", "2025-11-03T00:00:00Z", "K", "pkbqm", "8"),
+		run("KB", "2025-11-04T00:00:00Z", "pkbqm", in("K", "5"), "KC", "ree_concentrate", "5", "8"),
+	))
+	lots, _, err := s.FindLots(ctx, critmin.LotFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ll, err := risk.LedgerLotsOf(ctx, s, lots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]risk.LedgerSourcing{}
+	for _, r := range risk.LedgerSourcingOf(ll) {
+		rows[r.Commodity+"/"+r.Period+"/"+r.Element] = r
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+	if r := rows["ree_concentrate/2025-10/Nd"]; !near(r.ElementTonnes, 1.054) || !near(r.LostTonnes, 0.184) {
+		t.Errorf("ree_concentrate/2025-10/Nd %+v; want 0.954 + 0.1 = 1.054 t, 0.10 (RX: 0.46 − 0.36) + 0.084 (RY: 0.324 − 0.24) = 0.184 t of it lost in runs", r)
+	}
+	if r := rows["ree_concentrate/2025-11/Nd"]; !near(r.ElementTonnes, 0.65) || r.Lots != 2 || !near(r.LostTonnes, 0) {
+		t.Errorf("ree_concentrate/2025-11/Nd %+v; want K keeps 0.65 − 0.4 = 0.25 t, KC 0.4 t: 0.65 t from 2 lots, none lost", r)
+	}
+}

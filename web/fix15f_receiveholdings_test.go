@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/critmin/critmin/epcis/epcistest"
 	"github.com/critmin/critmin/ledger"
 )
 
@@ -31,27 +32,16 @@ func TestReceivePreviewSplitsByParty(t *testing.T) {
 	ctx := context.Background()
 	const lot, mine, s = "urn:t15f:lot:L10", "urn:t15f:site:MINE", "urn:t15f:site:S"
 	const sell, buy1, buy2 = "urn:t15f:party:SELL", "urn:t15f:party:BUY1", "urn:t15f:party:BUY2"
-	name := func(id, n string) string {
-		return `{"id": "` + id + `", "attributes": [{"id": "urn:epcglobal:cbv:mda#name", "attribute": "` + n + `"}]}`
-	}
-	ev := func(id, at, step, body string) string {
-		return `{"type": "ObjectEvent", "eventID": "urn:t15f:ev:` + id + `", "eventTime": "` + at + `", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "` + step + `", ` + body + `}`
-	}
-	bol := func(b string) string {
-		return `"bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t15f:bol:` + b + `"}]`
-	}
-	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-21T00:00:00Z",
- "epcisHeader": {"epcisMasterData": {"vocabularyList": [
-  {"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [` + name(mine, "Mine M") + `, ` + name(s, "Site S") + `]},
-  {"type": "urn:epcglobal:epcis:vtype:Party", "vocabularyElementList": [` + name(sell, "Seller") + `, ` + name(buy1, "Buyer One") + `, ` + name(buy2, "Buyer Two") + `]}]}},
- "epcisBody": {"eventList": [
- {"type": "ObjectEvent", "eventID": "urn:t15f:ev:c", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
-  "quantityList": [{"epcClass": "` + lot + `", "quantity": 10000, "uom": "KGM"}], "bizLocation": {"id": "` + mine + `"},
-  "destinationList": [{"type": "owning_party", "destination": "` + sell + `"}, {"type": "possessing_party", "destination": "` + sell + `"}],
-  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK"}},
- ` + ev("sa", "2025-10-02T00:00:00Z", "shipping", `"disposition": "in_transit", "quantityList": [{"epcClass": "`+lot+`", "quantity": 6000, "uom": "KGM"}], "bizLocation": {"id": "`+mine+`"}, "destinationList": [{"type": "location", "destination": "`+s+`"}], `+bol("A")) + `,
- ` + ev("ra", "2025-10-10T00:00:00Z", "receiving", `"disposition": "in_progress", "quantityList": [{"epcClass": "`+lot+`", "quantity": 6000, "uom": "KGM"}], "bizLocation": {"id": "`+s+`"}, "destinationList": [{"type": "owning_party", "destination": "`+buy1+`"}, {"type": "possessing_party", "destination": "`+buy1+`"}], `+bol("A")) + `,
- ` + ev("sb", "2025-10-11T00:00:00Z", "shipping", `"disposition": "in_transit", "quantityList": [{"epcClass": "`+lot+`", "quantity": 4000, "uom": "KGM"}], "bizLocation": {"id": "`+mine+`"}, "destinationList": [{"type": "location", "destination": "`+s+`"}], `+bol("B")) + `]}}`
+	ev := func(id, at, step, body string) string { return epcistest.Object("urn:t15f:ev:"+id, at, step, body) }
+	bol := func(b string) string { return epcistest.BOL("urn:t15f:bol:" + b) }
+	doc := epcistest.Document([]string{epcistest.Named(mine, "Mine M"), epcistest.Named(s, "Site S")},
+		[]string{epcistest.Named(sell, "Seller"), epcistest.Named(buy1, "Buyer One"), epcistest.Named(buy2, "Buyer Two")}, `{"type": "ObjectEvent", "eventID": "urn:t15f:ev:c", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+  "quantityList": [{"epcClass": "`+lot+`", "quantity": 10000, "uom": "KGM"}], "bizLocation": {"id": "`+mine+`"},
+  "destinationList": [{"type": "owning_party", "destination": "`+sell+`"}, {"type": "possessing_party", "destination": "`+sell+`"}],
+  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK"}}`,
+		ev("sa", "2025-10-02T00:00:00Z", "shipping", `"disposition": "in_transit", "quantityList": [{"epcClass": "`+lot+`", "quantity": 6000, "uom": "KGM"}], "bizLocation": {"id": "`+mine+`"}, "destinationList": [{"type": "location", "destination": "`+s+`"}], `+bol("A")),
+		ev("ra", "2025-10-10T00:00:00Z", "receiving", `"disposition": "in_progress", "quantityList": [{"epcClass": "`+lot+`", "quantity": 6000, "uom": "KGM"}], "bizLocation": {"id": "`+s+`"}, "destinationList": [{"type": "owning_party", "destination": "`+buy1+`"}, {"type": "possessing_party", "destination": "`+buy1+`"}], `+bol("A")),
+		ev("sb", "2025-10-11T00:00:00Z", "shipping", `"disposition": "in_transit", "quantityList": [{"epcClass": "`+lot+`", "quantity": 4000, "uom": "KGM"}], "bizLocation": {"id": "`+mine+`"}, "destinationList": [{"type": "location", "destination": "`+s+`"}], `+bol("B")))
 	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"html"
 	"net/url"
 	"strings"
 	"testing"
@@ -23,7 +24,11 @@ import (
 //	F adds 10 t at Nd 4 % + Pr 1 % = 0.5 t × 0.9 = 0.45 t (run RF, Oct 4;
 //	  its oxide OF, 0.6 t at Nd 64 % + Pr 16 % = 0.48 t, holds it, fix9c)
 //	OG claims Pakistan 100 %: 0.45 t Nd+Pr ≤ 0.81 t, accepted
-//	page: "Pakistan 0.45 t Nd+Pr (100 %)", no id="claim-capped"
+//	page (fix9ac): the claim retired 0.45 t and attributes its 100 % of
+//	  the 0.4 t OG holds: "Pakistan 0.4 t Nd+Pr (100 %)", and the note
+//	  "retired 0.45 t … the 0.05 t Nd+Pr beyond stays retired"; no
+//	  id="claim-capped" (fix9q's capped claim is gone: the debit is the
+//	  assayed 0.45 t)
 func TestLotPageClaimAtAssay(t *testing.T) {
 	ts := MustServeUnchecked(t, true, nil)
 	head := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
@@ -57,10 +62,12 @@ func TestLotPageClaimAtAssay(t *testing.T) {
 	}
 	resp, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:OG"), "", nil, nil)
 	page := string(b)
-	if resp.StatusCode != 200 || !strings.Contains(page, "Pakistan 0.45 t Nd+Pr (100 %)") {
-		t.Errorf("lot page (%d) lacks the claim at its assayed 0.45 t Nd+Pr", resp.StatusCode)
+	page = html.UnescapeString(page)
+	if resp.StatusCode != 200 || !strings.Contains(page, "Pakistan 0.4 t Nd+Pr (100 %)") || !strings.Contains(page, `id="claim-retired-note"`) ||
+		!strings.Contains(page, "the claim retired 0.45 t Nd+Pr of Pakistan credit") || !strings.Contains(page, "the 0.05 t Nd+Pr beyond stays retired") {
+		t.Errorf("lot page (%d) lacks the claim's 100 %% of the 0.4 t OG holds, retiring its assayed 0.45 t", resp.StatusCode)
 	}
-	if strings.Contains(page, `id="claim-capped"`) || strings.Contains(page, "0.4 t Nd+Pr") {
-		t.Errorf("lot page still states the claim at the capped 0.4 t")
+	if strings.Contains(page, `id="claim-capped"`) || strings.Contains(page, "Pakistan 0.45 t Nd+Pr (100 %)") {
+		t.Errorf("lot page states a capped-claim note, or attributes 0.45 t to Pakistan on a lot holding 0.4 t")
 	}
 }

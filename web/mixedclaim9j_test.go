@@ -15,17 +15,19 @@ import (
 // short in one reads each origin's own standing on the lot page and on the
 // site's statement page, never the other origin's shortfall.
 //
-//	F, Pakistan, 10 t at Nd 4 % + Pr 1 %: RF (Oct 4) → OF 0.6 t at 80 %:
-//	  credit PAK min(10 × 5 % × 0.9 = 0.45, 0.48) = 0.45 t.
+//	F, Pakistan, 10 t at Nd 4 % + Pr 1 % (Nd 0.4, Pr 0.1 t): RF (Oct 4)
+//	  → OF 0.6 t at Nd 60 % + Pr 20 % (Nd 0.36, Pr 0.12 capped at 0.1):
+//	  credit PAK, element by element (fix9ad), Nd min(0.36, 0.36) + Pr
+//	  min(0.09, 0.1) = 0.45 t.
 //	G, China, 10 t: RG (Oct 6) → OG 0.5 t at 80 % = 0.4 t claiming
 //	  Pakistan 50 % (0.2 t ≤ 0.45) and China 50 % (0.2 t ≤ RG's own CHN
-//	  credit min(0.45, 0.4) = 0.4 t): accepted.
+//	  credit Nd min(0.36, 0.3) + Pr min(0.09, 0.1) = 0.39 t): accepted.
 //	AS9J (dated Oct 4, recorded Oct 8): OF at Nd 5 % + Pr 20 % holds
 //	  Nd 0.03 t and Pr 0.12 t, more Pr than F held (0.1 t): a gain earns
-//	  no credit (fix9m), so RF's credit is min(0.45, 0.03 + 0.1) =
-//	  0.13 t PAK: PAK closes 0.13 − 0.2 = −0.07 t, OG's Pakistan share
-//	  0.07 t short; China
-//	  0.4 − 0.2 = 0.2 t: OG's China share covered.
+//	  no credit (fix9m), so RF's credit is Nd min(0.36, 0.03) + Pr
+//	  min(0.09, 0.1) = 0.12 t PAK: PAK closes 0.12 − 0.2 = −0.08 t, OG's
+//	  Pakistan share 0.08 t short; China 0.39 − 0.2 = 0.19 t: OG's China
+//	  share covered.
 func TestMixedClaimPerOriginPages(t *testing.T) {
 	ts := MustServeUnchecked(t, true, nil)
 	head := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
@@ -69,8 +71,8 @@ func TestMixedClaimPerOriginPages(t *testing.T) {
 		t.Fatalf("lot page (%d) has no per-origin claim status:\n%s", resp.StatusCode, page[max(0, j):min(len(page), j+1500)])
 	}
 	part := page[i:min(len(page), i+600)]
-	if !strings.Contains(part, "Pakistan claimed 0.2 t, not covered (shortfall 0.07 t)") || !strings.Contains(part, "China claimed 0.2 t, covered by the China balance") {
-		t.Errorf("lot page per-origin status %q, want Pakistan short 0.07 t, China covered", part)
+	if !strings.Contains(part, "Pakistan claimed 0.2 t, not covered (shortfall 0.08 t)") || !strings.Contains(part, "China claimed 0.2 t, covered by the China balance") {
+		t.Errorf("lot page per-origin status %q, want Pakistan short 0.08 t, China covered", part)
 	}
 	_, sb := do(t, "GET", ts.URL+"/sites/"+url.PathEscape("urn:t:site:mb")+"/mass-balance?period=2025-10", "", nil, nil)
 	spage := string(sb)
@@ -81,8 +83,8 @@ func TestMixedClaimPerOriginPages(t *testing.T) {
 		}
 		end := strings.Index(spage[k:], "</li>")
 		li := spage[k : k+end]
-		if strings.HasSuffix(want, "PAK · 0.2") != strings.Contains(li, "shortfall 0.07 t") || (strings.Contains(want, "CHN") && !strings.Contains(li, "covered: accepted at capture")) {
-			t.Errorf("statement entry %q, want the PAK entry short 0.07 t, the CHN entry covered", li)
+		if strings.HasSuffix(want, "PAK · 0.2") != strings.Contains(li, "shortfall 0.08 t") || (strings.Contains(want, "CHN") && !strings.Contains(li, "covered: accepted at capture")) {
+			t.Errorf("statement entry %q, want the PAK entry short 0.08 t, the CHN entry covered", li)
 		}
 	}
 }

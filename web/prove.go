@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
@@ -199,7 +199,12 @@ func certOverall(c custody.Certificate) *custody.Overall {
 // shipped, when not nil, gives what a shipping event stating no quantity
 // of a lot shipped of it (ledger.ShippedBy): its line and table cell
 // read it as the shipment page does (fix15d item 2: the cell was blank).
-func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site, shipped func(lot, eventID string) (float64, bool)) template.HTML {
+//
+// legs, when not nil, gives the legs of a lot's holdings
+// (custody.LotLegs): a voyage is drawn into a run only along the legs of
+// what the run took (feedChains; issue 15, fix15r), and the table lists
+// those links too ("carried on", "delivered to the run").
+func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site, shipped func(lot, eventID string) (float64, bool), legs func(lot string) (ledger.HoldingLegs, bool)) template.HTML {
 	if t == nil || len(t.Nodes) <= 1 {
 		return template.HTML(`<p class="muted" id="genealogy-graph">No upstream genealogy: this lot was commissioned, not produced.</p>`)
 	}
@@ -251,27 +256,15 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site, shipped fu
 			c.Links = append(c.Links, l)
 		}
 	}
-	// What each voyage carried: the lots packed into its containers, and
-	// lots it shipped loose.
-	packed := map[string][]string{}
-	for _, e := range t.Edges {
-		if e.Kind != "transformation" && e.Kind != custody.LinkShipping {
-			packed[e.Child] = append(packed[e.Child], e.Parent)
-		}
-	}
-	carried := map[string]map[string]bool{}
-	for _, e := range t.Edges {
-		if e.Kind == custody.LinkShipping {
-			if carried[e.Child] == nil {
-				carried[e.Child] = map[string]bool{}
-			}
-			carried[e.Child][e.Parent] = true
-			for _, l := range packed[e.Parent] {
-				carried[e.Child][l] = true
-			}
-		}
-	}
-	voyages := slices.Sorted(maps.Keys(carried))
+	// Voyages feed a run only along the legs of what it took (issue 15,
+	// fix15r: every voyage of a lot was drawn into its run, a part still
+	// at the port and one shipped after the run among them): the chain of
+	// shipments and packings of the holding the run consumed
+	// (ledger.RunInputScopes), in order, each after the one that brought
+	// it there (custody.LotLegs). A lot's line to a voyage or container
+	// that carried only what an earlier leg brought is drawn from that
+	// leg instead, with its quantity.
+	ch := feedChains(t, legs)
 	for _, e := range t.Edges {
 		label, qty := "", ""
 		if e.ParentQty != nil {
@@ -299,10 +292,9 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site, shipped fu
 			}
 			link(Link{From: e.Parent, To: run, Label: label, Kind: e.Kind, Href: href, Title: fmt.Sprintf("%s fed to %s (%s)", e.Parent, key, e.EventID)})
 			link(Link{From: run, To: e.Child, Label: out, Kind: e.Kind, Href: href, Title: fmt.Sprintf("%s produced by %s (%s)", e.Child, key, e.EventID)})
-			for _, v := range voyages {
-				if carried[v][e.Parent] {
-					link(Link{From: v, To: run, Kind: "delivery", Href: hrefs[v], Title: fmt.Sprintf("%s, carried by %s, fed to %s", e.Parent, v, key)})
-				}
+		} else if k := [2]string{e.Parent, e.Child}; ch.hidden[k] {
+			if _, ok := ch.labels[k]; !ok {
+				ch.labels[k] = label
 			}
 		} else {
 			link(Link{From: e.Parent, To: e.Child, Label: label, Kind: e.Kind, Href: href,
@@ -312,7 +304,160 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site, shipped fu
 		c.CSVRows = append(c.CSVRows, []string{e.Parent, e.Child, e.Kind, qty, e.EventTime.UTC().Format(time.RFC3339), e.EventID})
 		c.RowLinks = append(c.RowLinks, hrefs[e.Parent])
 	}
+	for _, l := range ch.links {
+		to, step := l.to, "carried on"
+		if l.run != "" {
+			to, step = "run "+l.run, "delivered to the run"
+		}
+		label := ""
+		if l.run == "" && ch.preds[[2]string{l.lot, l.to}] == 1 {
+			label = ch.labels[[2]string{l.lot, l.to}]
+		}
+		title := fmt.Sprintf("%s: carried on from %s to %s (%s)", l.lot, l.from, l.to, l.eventID)
+		if l.run != "" {
+			title = fmt.Sprintf("%s, carried by %s, fed to %s", l.lot, l.from, l.run)
+		}
+		if drawn[[2]string{l.from, to}] {
+			continue
+		}
+		link(Link{From: l.from, To: to, Label: label, Kind: "delivery", Href: hrefs[l.from], Title: title})
+		toName := nodeName(labels, l.to)
+		if l.run != "" {
+			toName = refNames(nil).refLabel(l.run)
+		}
+		c.Rows = append(c.Rows, []string{nodeName(labels, l.from), toName, step, "", l.at.UTC().Format("2006-01-02 15:04"), refNames(nil).refLabel(l.eventID)})
+		c.CSVRows = append(c.CSVRows, []string{l.from, to, step, "", l.at.UTC().Format(time.RFC3339), l.eventID})
+		c.RowLinks = append(c.RowLinks, hrefs[l.from])
+	}
 	return c.HTML()
+}
+
+// feedChain is what genealogyGraph draws of the legs that fed a trace's
+// runs (feedChains): links from one leg's node (a voyage, a container,
+// or the lot itself) to the next leg's or to the run, the lot's trace
+// edges to a voyage or container that only an earlier leg reached
+// (hidden, by lot and node), their quantity labels (labels) and how many
+// legs' nodes lead into each such node (preds).
+type feedChain struct {
+	links  []chainLink
+	hidden map[[2]string]bool
+	labels map[[2]string]string
+	preds  map[[2]string]int
+}
+
+// chainLink is one link of a feed chain: lot's material carried from
+// node from to node to (run "") or fed to run (its key), by event
+// eventID at time at.
+type chainLink struct {
+	lot, from, to, run, eventID string
+	at                          time.Time
+}
+
+// feedChains reads, for each run of trace t, the legs of what it took of
+// each input lot (legs, custody.LotLegs): each leg is drawn as its node
+// — a voyage by its shipping event, a packing by its container — after
+// the nodes of the legs before it (the lot itself for what came by
+// none); a leg with no node in the trace passes its predecessors on.
+// The last legs are drawn into the run. Legs of other holdings, and legs
+// after the run, are not drawn into it (ledger.HoldingLegs.Reaching).
+func feedChains(t *custody.Trace, legs func(lot string) (ledger.HoldingLegs, bool)) feedChain {
+	ch := feedChain{hidden: map[[2]string]bool{}, labels: map[[2]string]string{}, preds: map[[2]string]int{}}
+	if legs == nil {
+		return ch
+	}
+	voyageOf, containerOf := map[string]string{}, map[string]string{}
+	for _, n := range t.Nodes {
+		switch {
+		case n.Voyage != nil:
+			voyageOf[n.Voyage.EventID] = n.ID
+		case n.Kind != "lot":
+			containerOf[epcis.Canonical(n.ID)] = n.ID
+		}
+	}
+	seen := map[string]bool{}
+	predsOf := map[[2]string]map[string]bool{}
+	for _, e := range t.Edges {
+		if e.Kind != ledger.LinkTransformation || seen[e.Parent+"\x00"+e.EventID] {
+			continue
+		}
+		seen[e.Parent+"\x00"+e.EventID] = true
+		g, ok := legs(e.Parent)
+		if !ok {
+			continue
+		}
+		run := e.Run
+		if run == "" {
+			run = e.EventID
+		}
+		node := func(i int) string {
+			if l := g.Legs[i]; l.Container != "" {
+				return containerOf[l.Container]
+			}
+			return voyageOf[g.Legs[i].EventID]
+		}
+		var nodesOf func(i, below int) []string
+		nodesOf = func(i, below int) []string {
+			if i == ledger.FromLot {
+				return []string{e.Parent}
+			}
+			if i < 0 || i >= below {
+				return nil
+			}
+			if n := node(i); n != "" {
+				return []string{n}
+			}
+			var out []string
+			for _, b := range g.Legs[i].Before {
+				for _, n := range nodesOf(b, i) {
+					if !slices.Contains(out, n) {
+						out = append(out, n)
+					}
+				}
+			}
+			return out
+		}
+		direct := map[string]bool{} // nodes a leg reached from the lot itself
+		for i, l := range g.Legs {
+			if n := node(i); n != "" && slices.Contains(l.Before, ledger.FromLot) {
+				direct[n] = true
+			}
+		}
+		for _, i := range g.Reaching(e.EventID) {
+			to := node(i)
+			if to == "" {
+				continue
+			}
+			if !direct[to] {
+				ch.hidden[[2]string{e.Parent, to}] = true
+			}
+			for _, b := range g.Legs[i].Before {
+				for _, from := range nodesOf(b, i) {
+					if from == to {
+						continue
+					}
+					k := [2]string{e.Parent, to}
+					if predsOf[k] == nil {
+						predsOf[k] = map[string]bool{}
+					}
+					predsOf[k][from] = true
+					if from != e.Parent {
+						ch.links = append(ch.links, chainLink{lot: e.Parent, from: from, to: to, eventID: g.Legs[i].EventID, at: g.Legs[i].Time})
+					}
+				}
+			}
+		}
+		for _, f := range g.Fed[e.EventID] {
+			for _, from := range nodesOf(f, len(g.Legs)) {
+				if from != e.Parent {
+					ch.links = append(ch.links, chainLink{lot: e.Parent, from: from, run: run, eventID: e.EventID, at: e.EventTime})
+				}
+			}
+		}
+	}
+	for k, v := range predsOf {
+		ch.preds[k] = len(v)
+	}
+	return ch
 }
 
 // nodeMass is a lot node's mass as the genealogy box shows it: dry

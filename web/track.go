@@ -613,7 +613,7 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		}
 		graph = mergeTraces(tr, fw)
 	}
-	data["Trace"], data["Graph"] = tr, genealogyGraph(graph, sites, s.shipmentShippedBy(r))
+	data["Trace"], data["Graph"] = tr, genealogyGraph(graph, sites, s.shipmentShippedBy(r), s.lotLegs(r))
 	var origin *custody.Composition
 	if c, err := custody.Origin(r.Context(), s.Store, id); err == nil {
 		origin = c
@@ -628,6 +628,28 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		data["OriginError"] = s.readableMessage(r, critmin.ErrorMessage(err))
 	}
 	s.render(w, r, http.StatusOK, "lot", ledger.CommodityName(l.Commodity)+" lot", "lots", data)
+}
+
+// lotLegs gives the legs of a lot's holdings (custody.LotLegs), each
+// lot's read once; false when they cannot be read (the graph then draws
+// no voyage into a run).
+func (s *site) lotLegs(r *http.Request) func(lot string) (ledger.HoldingLegs, bool) {
+	cache := map[string]*ledger.HoldingLegs{}
+	return func(lot string) (ledger.HoldingLegs, bool) {
+		g, ok := cache[lot]
+		if !ok {
+			if legs, err := custody.LotLegs(r.Context(), s.Store, lot); err == nil {
+				g = &legs
+			} else {
+				s.Logger.WarnContext(r.Context(), "genealogy: legs of a lot", "lot", lot, "err", err)
+			}
+			cache[lot] = g
+		}
+		if g == nil {
+			return ledger.HoldingLegs{}, false
+		}
+		return *g, true
+	}
 }
 
 // shipmentShippedBy is what a shipping event (by ID) stating no quantity
@@ -686,8 +708,8 @@ func originMineOf(l *critmin.Lot, c *custody.Composition) originMine {
 	return m
 }
 
-// transit is where an in-transit lot is going, from its latest shipping
-// event that no error declaration names.
+// transit is where an in-transit lot is going, from its body's shipment
+// (transitOf).
 type transit struct {
 	From, To string // site names
 	BOL      string // bill of lading, if the event has one
@@ -695,59 +717,32 @@ type transit struct {
 	ETA      time.Time
 }
 
-// transitOf reads lot l's latest valid shipping event in tl (time
-// order) that shipped its body, passing over those that sent a part of it
-// away (ledger.ShippedPart; nu15b: the body under B/L M read "B/L N",
-// a part's), else its latest shipping event; nil when there is none.
+// transitOf is lot l's transit from its timeline tl (time order): its
+// body's shipment (ledger.BodyShipment over the timeline's events, those
+// declared in error marked DeclaredInError), with that event's route
+// (ledger.LegOf) named by sites, its bill of lading, else its first
+// container, and its ETA; nil when none ships it.
 func transitOf(tl []eventView, sites map[string]*critmin.Site, l *critmin.Lot) *transit {
-	for _, skipParts := range []bool{true, false} {
-		if t := lastShipping(tl, sites, l, skipParts); t != nil {
-			return t
+	evs := make([]*critmin.Event, len(tl))
+	for i, v := range tl {
+		evs[i] = v.Event
+	}
+	e := ledger.BodyShipment(l, evs)
+	if e == nil {
+		return nil
+	}
+	g := ledger.LegOf(e)
+	t := &transit{From: siteLabel(sites, g.From), BOL: g.BillOfLading, Shipment: g.BillOfLading}
+	if g.To != "" {
+		t.To = siteLabel(sites, g.To)
+	}
+	if t.Shipment == "" {
+		if cs := containersOf(e); len(cs) > 0 {
+			t.Shipment = cs[0]
 		}
 	}
-	return nil
-}
-
-// lastShipping is transitOf's reading of the latest valid shipping event,
-// passing over those that shipped a part of l when skipParts.
-func lastShipping(tl []eventView, sites map[string]*critmin.Site, l *critmin.Lot, skipParts bool) *transit {
-	for i := len(tl) - 1; i >= 0; i-- {
-		e := tl[i]
-		if e.Declared || e.ErrorDeclaration != nil || e.BizStep != "shipping" {
-			continue
-		}
-		if _, part := ledger.ShippedPart(l, e.EventID); skipParts && part {
-			continue
-		}
-		from := e.BizLocation
-		if from == "" {
-			from = e.ReadPoint
-		}
-		for _, src := range e.Sources {
-			if src.Type == "location" {
-				from = src.ID
-			}
-		}
-		t := &transit{From: siteLabel(sites, from)}
-		for _, d := range e.Destinations {
-			if d.Type == "location" {
-				t.To = siteLabel(sites, d.ID)
-			}
-		}
-		for _, b := range e.BizTransactions {
-			if b.Type == "bol" || strings.HasSuffix(b.Type, ":bol") {
-				t.BOL, t.Shipment = b.ID, b.ID
-			}
-		}
-		if t.Shipment == "" {
-			if cs := containersOf(e.Event); len(cs) > 0 {
-				t.Shipment = cs[0]
-			}
-		}
-		t.ETA, _ = extensionTime(e.Event, "eta")
-		return t
-	}
-	return nil
+	t.ETA, _ = extensionTime(e, "eta")
+	return t
 }
 
 // handleEventsPage is the event browser: the standard filters as a form,

@@ -90,6 +90,13 @@ type ui struct {
 var funcs = template.FuncMap{
 	"tonnes": tonnesText,
 	"atSea":  ledger.AtSea,
+	// partsStandingDry is the dry tonnes of a lot's received parts left
+	// where they were received (ledger.PartsStanding): the lots list's
+	// column beside the body's remainder.
+	"partsStandingDry": func(l *critmin.Lot) float64 {
+		_, dry := ledger.PartsStanding(l)
+		return dry
+	},
 	// tonnesUnit is a mass in tonnes with its unit ("wmt", "dmt"), and
 	// below 1 t the mass in the unit that shows it too (massText):
 	// "0.0005 wmt (500 g)".

@@ -68,14 +68,15 @@ run() { # run ID INPUT DMT OUTPUT T SECONDS: NdPr oxide at Nd 60 % + Pr 20 %, cl
 JSON
 }
 stock() { # stock RUN OUTPUT T SECONDS: another event of run RUN (same transformationID), no input,
-	# making T t of NdPr oxide at Nd 64 % + Pr 16 % without a claim: the run's products must hold
-	# the Nd+Pr its credits count (a run never credits more than its products contain)
+	# making T t of NdPr oxide at Nd 66 % + Pr 14 % without a claim: the run's products must hold
+	# the Nd and the Pr its credits count (a run never credits more of an element than its products
+	# contain)
 	cat <<JSON
 {"type": "TransformationEvent", "eventID": "$LOT:ev:$1-$2", "eventTime": "$(at "$4")", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
  "transformationID": "$LOT:run:$1",
  "outputQuantityList": [{"epcClass": "$LOT:$2", "quantity": $3, "uom": "TNE"}], "bizLocation": {"id": "$SITE"},
  "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0,
-  "cm:assay": [{"cm:analyte": "Nd", "cm:value": 64, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 16, "cm:unit": "%", "cm:basis": "dry"}]}}
+  "cm:assay": [{"cm:analyte": "Nd", "cm:value": 66, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 14, "cm:unit": "%", "cm:basis": "dry"}]}}
 JSON
 }
 dir=$(mktemp -d)
@@ -94,7 +95,7 @@ JSON
 curl -s -o /dev/null -w '%{http_code}\n' -X PUT "$URL/api/v1/sites/$(enc "$SITE")/mass-balance" -H "$AUTH" -H 'Content-Type: application/json' --data-binary @"$dir/decl.json"
 
 echo "== 3. run R1 turns the Pakistani feed into 2 t of oxide claiming Pakistan (1.6 t Nd+Pr) and 3.7 t more"
-echo "   (2.96 t): credit 100 × 5 % × 0.9 = 4.5 t ≤ the 4.56 t its products hold; claim 1.6 t: accepted"
+echo "   (2.96 t): credit Nd 3.6 + Pr 0.9 = 4.5 t ≤ what its products hold, Nd 3.642 t and Pr 0.918 t; claim 1.6 t: accepted"
 doc "$(run R1 PK 100 O1 2 3),$(stock R1 O1B 3.7 3)" >"$dir/r1.jsonld"
 capture "$dir/r1.jsonld"
 
@@ -104,7 +105,7 @@ capture "$dir/r2.jsonld"
 sed 's/.*"detail": *"\([^"]*\)".*/\1/' /tmp/critmin-example.out; echo
 
 echo "== 5. 0.5 t of oxide from 10 dmt of Chinese feed claims Pakistan: 0.4 t ≤ 2.9 t: accepted"
-echo "   (China is credited 0.4 t, what the oxide holds, not 10 × 5 % × 0.9 = 0.45 t)"
+echo "   (China is credited Nd 0.3 t, what the oxide holds, + Pr 0.09 t = 0.39 t, not 10 × 5 % × 0.9 = 0.45 t)"
 doc "$(run R3 CN2 10 O3 0.5 5)" >"$dir/r3.jsonld"
 capture "$dir/r3.jsonld"
 

@@ -1,0 +1,85 @@
+package ledger
+
+import "github.com/critmin/critmin"
+
+// BodyShipment is the shipping event that sent lot l's body on its way:
+// the lot's transit, which the lot's API view, its page, the lot list
+// and `critmin lot show` read (vessel, bill of lading, ETA, destination).
+// Its rule:
+//
+//   - l is in transit (Status critmin.LotInTransit, as the projection
+//     leaves it): a lot whose body was received, arrived or consumed
+//     after its shipment has no transit, so nil;
+//   - the event is live (Live: neither an error declaration nor declared
+//     in error, EPCIS 2.0 §7.4.1.2) and of the CBV 2.0 business step
+//     shipping, in its bare or URI form;
+//   - it moved the body: an event that sent only a part of l away
+//     (ShippedPart: a critmin.LotPart's ShipEventID) is passed over while
+//     another ships the body (issue 15, nu15b: the body shipped under
+//     B/L M and later a part under N read "in transit … B/L N"). When
+//     every live shipping event shipped a part, the latest of those;
+//   - of those, the latest in evs.
+//
+// evs are l's events in event-time order, as the store lists them (see
+// EventTimeOrder). nil when no live shipping event is among them.
+// The events may be stored records: the pick reads only the eventID,
+// the business step and the declaration state; read the shipment's
+// route from the event decoded in full (LegOf).
+func BodyShipment(l *critmin.Lot, evs []*critmin.Event) *critmin.Event {
+	if l == nil || l.Status != critmin.LotInTransit {
+		return nil
+	}
+	var part *critmin.Event // the latest that shipped a part, if no body's
+	for i := len(evs) - 1; i >= 0; i-- {
+		e := evs[i]
+		if !Live(e) || stepOf(e.BizStep) != "shipping" {
+			continue
+		}
+		if _, ok := ShippedPart(l, e.EventID); !ok {
+			return e
+		}
+		if part == nil {
+			part = e
+		}
+	}
+	return part
+}
+
+// Leg is where a shipping event sends what it moves, as the event states
+// it: identifiers as written, "" for what it does not state.
+type Leg struct {
+	// From is the event's last source of type location (CBV 2.0
+	// source/destination type location), else its bizLocation, else its
+	// readPoint.
+	From string
+	// To is its last destination of type location.
+	To string
+	// BillOfLading is its last business transaction of CBV 2.0 type bol.
+	BillOfLading string
+}
+
+// LegOf reads the Leg of shipping event e (BodyShipment), which must be
+// decoded in full: a stored record indexes neither its source and
+// destination lists nor its business transactions.
+func LegOf(e *critmin.Event) Leg {
+	g := Leg{From: e.BizLocation}
+	if g.From == "" {
+		g.From = e.ReadPoint
+	}
+	for _, s := range e.Sources {
+		if stepOf(s.Type) == "location" {
+			g.From = s.ID
+		}
+	}
+	for _, d := range e.Destinations {
+		if stepOf(d.Type) == "location" {
+			g.To = d.ID
+		}
+	}
+	for _, b := range e.BizTransactions {
+		if stepOf(b.Type) == "bol" {
+			g.BillOfLading = b.ID
+		}
+	}
+	return g
+}
