@@ -58,9 +58,12 @@ const (
 	// moveElsewhere: an observation where a part went: it states nothing
 	// of the lot.
 	moveElsewhere
-	// moveNone: a dispatch from a site where nothing of the lot stands
-	// (DispatchFromNothing): it ships nothing and states nothing of the
-	// lot — its mass, place, status, parties, moisture or assays.
+	// moveNone: a dispatch from where nothing of the holding it draws on
+	// stands (DispatchFromNothing, NamedAbsent, a holding short of it:
+	// shipFromNothing books its flagged part), or a receipt that
+	// receives nothing (ReceiptOfNothing, the receipt of a flagged
+	// part): it states nothing of the lot — its mass, place, status,
+	// parties, moisture or assays.
 	moveNone
 )
 
