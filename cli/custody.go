@@ -12,6 +12,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
 
@@ -328,8 +329,13 @@ func printOrigin(env *Env, c *custody.Composition) {
 	for _, a := range sortedElements(c.Aggregates) {
 		show(a+" (aggregate)", c.Aggregates[a])
 	}
-	for _, e := range c.NotMeasured {
+	for _, e := range c.GradeNotMeasured() {
 		fmt.Fprintf(env.Stdout, "  %-18s grade not measured: shares unknown\n", e)
+	}
+	for _, e := range c.UnassayedByProducts() {
+		// Carried by the feed, not assayed, not an element the lot's
+		// commodity is valued on: no "grade not measured" (fix9ah).
+		fmt.Fprintf(env.Stdout, "  %-18s not assayed (a by-product %s is not valued on): shares unknown\n", e, ledger.CommodityName(c.Commodity))
 	}
 	for _, sh := range c.Overall.ByCountry {
 		fmt.Fprintf(env.Stdout, "  %-18s %-28s %6s %%  %s\n", "overall", sh.Name, units.Fixed(sh.Share*100, 2), c.Overall.Label())
@@ -353,12 +359,12 @@ func printOrigin(env *Env, c *custody.Composition) {
 			fmt.Fprintf(env.Stdout, "  %s\n", cl.Error)
 		}
 	} else if cl != nil {
-		fmt.Fprintf(env.Stdout, "claimed origin (mass balance at %s, category %s, period %s — not physical): %s\n", cl.Site, cl.Category, cl.Period, cl.Status)
+		fmt.Fprintf(env.Stdout, "claimed origin (mass balance at %s, category %s, period %s — not physical): %s\n", cl.Site, cl.Category, cl.Period, cl.StatusText())
 		for _, sh := range cl.ByCountry {
 			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10s t  %6s %%\n", strings.Join(cl.Elements, "+"), sh.Name, units.Fixed(sh.Tonnes, 6), units.Fixed(sh.Share*100, 2))
 		}
 		if cl.NotCovered > 0 {
-			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10s t  %6s %%  (the lot now holds %s t; the claim covers what was debited when it was made)\n", strings.Join(cl.Elements, "+"), "not covered", units.Fixed(cl.NotCoveredTonnes(), 6), units.Fixed(cl.NotCovered*100, 2), units.Fixed(cl.Contains, 6))
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10s t  %6s %%  (the lot now holds %s t; the claim covers what was debited when it was made)\n", strings.Join(cl.Elements, "+"), custody.Unclaimed, units.Fixed(cl.NotCoveredTonnes(), 6), units.Fixed(cl.NotCovered*100, 2), units.Fixed(cl.Contains, 6))
 		}
 		if cl.Error != "" {
 			fmt.Fprintf(env.Stdout, "  %s\n", cl.Error)

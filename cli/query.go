@@ -283,7 +283,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	if cl := c.Claimed; cl.Unbacked() {
 		fmt.Fprintf(w, "Claimed origin\t%s; %s\n", custody.RefusedClaimText(cl), cl.Error)
 	} else if cl != nil {
-		fmt.Fprintf(w, "Claimed origin\tmass balance, not physical (%s):", cl.Status)
+		fmt.Fprintf(w, "Claimed origin\tmass balance, not physical (%s):", cl.StatusText())
 		// Countries by name, in the form of the physical origin line
 		// and the lot page ("Pakistan 100.0 %"), never bare codes.
 		fmt.Fprintf(w, " %s\n", cl.SharesText())

@@ -771,7 +771,7 @@ func writeLotRows(cw *critmin.CSVWriter, lots []*critmin.Lot, views []LotView) {
 			claimed = custody.RefusedClaimText(c)
 		} else if c != nil {
 			// By name, as the physical origin column (Claim.SharesText).
-			claimed = c.Status + ": " + c.SharesText()
+			claimed = c.StatusText() + ": " + c.SharesText()
 		}
 		// body_remaining_* are the body's remainder (Lot.RemainingWetTonnes,
 		// RemainingDryTonnes), parts_standing_* the received parts left
