@@ -187,8 +187,10 @@ type TransitView struct {
 	Tonnes       float64 `json:"tonnes"`
 	Part         bool    `json:"part,omitempty"`
 	// Anomaly flags a part shipped from nothing: shipped on from a part
-	// whose receipt was then declared in error (critmin.LotPart
-	// FromRetracted). Its tonnes are not counted in transit.
+	// whose receipt was then declared in error, or naming a source owner
+	// whose holding there a declaration took away (critmin.LotPart
+	// FromRetracted; issue 15, fix15q). Its tonnes are not counted in
+	// transit.
 	Anomaly string `json:"anomaly,omitempty"`
 }
 

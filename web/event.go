@@ -741,16 +741,31 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		// stood — shipped on from a part whose receipt was then declared
 		// in error (critmin.LotPart.FromRetracted) — is flagged, never
 		// silently counted as the lot's.
+		// So is one whose source party held nothing there, or less than
+		// it shipped, once a declaration took that holding away (issue
+		// 15, fix15q): the part names the party the event named.
 		var anomalies []string
+		counted := 0 // lots of which this shipment carries a counted part, or the whole
 		for _, sl := range lots {
 			if sl.Lot == nil {
 				continue
 			}
+			flagged := false
 			for _, p := range sl.Lot.Parts {
 				if p.FromRetracted && p.ShipEventID == ship.EventID {
-					anomalies = append(anomalies, fmt.Sprintf("lot %s ships from a receipt declared in error: nothing of it stood at %s when this shipment left (%s t), so the lot does not count them as sent",
-						sl.ID, siteLabel(sites, p.From), quantityNum(p.Tonnes)))
+					flagged = true
+					who := ""
+					for _, src := range ship.Sources {
+						if src.Type == "owning_party" && who == "" {
+							who = " in the holding of " + partyLabel(pm, src.ID) + ", the source owner this shipment names"
+						}
+					}
+					anomalies = append(anomalies, fmt.Sprintf("lot %s ships from a receipt declared in error: nothing of it stood at %s%s when this shipment left (%s t), so the lot does not count them as sent",
+						sl.ID, siteLabel(sites, p.From), who, quantityNum(p.Tonnes)))
 				}
+			}
+			if !flagged {
+				counted++
 			}
 		}
 		data["Anomalies"] = anomalies
@@ -785,6 +800,10 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 				at = dest
 			}
 			status = "arrived at " + siteLabel(sites, at) + " on " + receipt.EventTime.UTC().Format("2006-01-02")
+		} else if len(anomalies) > 0 && counted == 0 {
+			// Nothing it carries is counted: not "in transit", as the
+			// shipments index and the overview read it (shipmentRows).
+			status = "ships from a receipt declared in error"
 		} else {
 			var eta *time.Time
 			if t, ok := extensionTime(ship, "eta"); ok {
