@@ -60,8 +60,8 @@ func TestLotShowNamedShipmentFromARetractedReceipt(t *testing.T) {
 		t.Fatal(err)
 	}
 	out = regexp.MustCompile(`[ \t]+`).ReplaceAllString(out, " ")
-	nub2 := regexp.MustCompile(`Part 5\.000 wmt received[^\n]*`).FindString(out)
-	nub3 := regexp.MustCompile(`Part 6\.000 wmt in transit[^\n]*`).FindString(out)
+	nub2 := regexp.MustCompile(`Part received: 5\.000 wmt[^\n]*`).FindString(out)
+	nub3 := regexp.MustCompile(`Part in transit: 6\.000 wmt[^\n]*`).FindString(out)
 	if !strings.Contains(out, "In transit 12.000 wmt in parts") || !strings.Contains(nub2, "4.600 dmt") || strings.Contains(nub2, "shipped on") || strings.Contains(out, "-0.920") ||
 		!strings.Contains(nub3, "owner urn:t:party:ussm") || !strings.Contains(nub3, "ships from a receipt declared in error") {
 		t.Errorf("lot show: want 12.000 wmt in transit, NUB-2 at 4.600 dmt with nothing shipped on, NUB-3 flagged and USSM's:\n%s", out)
