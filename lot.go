@@ -148,10 +148,13 @@ type LotPart struct {
 	// fix15t). Empty for a part that is not onward.
 	OnwardFrom []OnwardTake `json:"onwardFrom,omitempty"`
 	// FromRetracted flags a dispatch from a place where nothing of the
-	// lot stood when it is replayed — it shipped on from a part whose
-	// receipt was then declared in error (the anomaly "ships from a
-	// receipt declared in error"). Such a part takes from nothing: it is
-	// not counted in the lot's parts, in transit or received.
+	// holding it draws on stood when it is replayed — it shipped on from
+	// a part whose receipt was then declared in error, named a source
+	// owner whose holding there a declaration took away, or shipped more
+	// than that holding held (the anomaly "ships from a receipt declared
+	// in error"; issue 15, fix15q). Such a part takes from nothing: it is
+	// not counted in the lot's parts, in transit, received or standing,
+	// and its receipt receives nothing (ledger's shipFromNothing).
 	FromRetracted bool `json:"fromRetracted,omitempty"`
 	// Moisture is the part's own moisture, a fraction of its wet mass
 	// (0.08 = 8 %, as-received basis, as Lot.Moisture): the lot's where

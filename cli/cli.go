@@ -157,7 +157,24 @@ func Run(ctx context.Context, env *Env, args []string) error {
 	if handled, err := subcommandHelp(env, args[0], args[1:]); handled {
 		return err
 	}
-	return readOnlyRefusal(args, c.run(ctx, env, args[1:]))
+	return readOnlyRefusal(args, notFoundRefusal(c.run(ctx, env, args[1:])))
+}
+
+// notFoundRefusal makes an error saying that what the command line
+// names does not exist, or no longer does (critmin.ENOTFOUND, EGONE: no
+// lot, site declaration, closed period, import data of that name), a
+// refusal: exit 2, as the README says of a refusal about what a command
+// names, without the usage pointer (issue 15, fix15s item 6: `lot show`
+// of an unknown lot exited 1, `token revoke` of an unknown token 2).
+// Other errors pass unchanged.
+func notFoundRefusal(err error) error {
+	switch critmin.ErrorCode(err) {
+	case critmin.ENOTFOUND, critmin.EGONE:
+		if !UsageError(err) {
+			return refusal{fmt.Errorf("%w: %w", errUsage, err)}
+		}
+	}
+	return err
 }
 
 // readOnlyDatabase is the error of a command that writes, given a --db it

@@ -12,6 +12,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
 
@@ -116,13 +117,13 @@ func lotRange(ctx context.Context, store critmin.Store, lot string) (int64, int6
 }
 
 func runVerifyBundle(ctx context.Context, env *Env, args []string) error {
-	pub, data, err := signedFile(env, "verify-bundle", "signer", "bundle", args)
+	pub, file, data, err := signedFile(env, "verify-bundle", "signer", "bundle", args)
 	if pub == nil || err != nil {
 		return err
 	}
 	rep, err := custody.VerifyBundle(data, pub)
 	if err != nil {
-		return err
+		return inFile(file, err)
 	}
 	if rep.Problem != nil {
 		return errChainBroken{rep.Problem}
@@ -180,7 +181,7 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 			return err
 		}
 		if pack, err = custody.ParsePack(b); err != nil {
-			return err
+			return inFile("--rules "+rules, err)
 		}
 	}
 	if direction != custody.Backward && direction != custody.Forward {
@@ -277,26 +278,44 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 }
 
 // signedFile parses the command line of an offline check — --pubkey KEY
-// and one file — and returns the key and the file's bytes; a nil key
-// with a nil error means --help was shown.
-func signedFile(env *Env, name, signer, what string, args []string) (ed25519.PublicKey, []byte, error) {
+// and one file — and returns the key, the file's name and its bytes; a
+// nil key with a nil error means --help was shown.
+func signedFile(env *Env, name, signer, what string, args []string) (ed25519.PublicKey, string, []byte, error) {
 	fs := argsFlagSet(env, name, name+" --pubkey KEY FILE")
 	pubkey := fs.String("pubkey", "", "the "+signer+"'s Ed25519 public key, base64 or a file holding it (required)")
 	if help, err := parse(fs, args); help || err != nil {
-		return nil, nil, err
+		return nil, "", nil, err
 	}
 	if fs.NArg() != 1 || *pubkey == "" {
-		return nil, nil, usagef("%s: give --pubkey and one %s file", name, what)
+		return nil, "", nil, usagef("%s: give --pubkey and one %s file", name, what)
 	}
-	pub, err := custody.ParsePublicKey(*pubkey)
+	pub, err := parsePublicKey(*pubkey)
 	if err != nil {
-		return nil, nil, err
+		return nil, "", nil, err
 	}
 	data, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
-		return nil, nil, err
+		return nil, "", nil, err
 	}
-	return pub, data, nil
+	return pub, fs.Arg(0), data, nil
+}
+
+// parsePublicKey is custody.ParsePublicKey of --pubkey s, its error
+// naming the file when s names one (a bad key file read "pubkey: not an
+// Ed25519 public key" without the file; issue 15, fix15s item 6).
+func parsePublicKey(s string) (ed25519.PublicKey, error) {
+	pub, err := custody.ParsePublicKey(s)
+	if err != nil {
+		if fi, serr := os.Stat(s); serr == nil && !fi.IsDir() {
+			reason := critmin.ErrorText(err)
+			if fe := critmin.ErrorList(err); len(fe) == 1 {
+				reason = fe[0].Reason
+			}
+			return nil, critmin.Errorf(critmin.ErrorCode(err), "--pubkey %s: %s", s, reason)
+		}
+		return nil, err
+	}
+	return pub, nil
 }
 
 // printOrigin writes both origins, labelled: the physical origin (dry-mass
@@ -328,8 +347,13 @@ func printOrigin(env *Env, c *custody.Composition) {
 	for _, a := range sortedElements(c.Aggregates) {
 		show(a+" (aggregate)", c.Aggregates[a])
 	}
-	for _, e := range c.NotMeasured {
+	for _, e := range c.GradeNotMeasured() {
 		fmt.Fprintf(env.Stdout, "  %-18s grade not measured: shares unknown\n", e)
+	}
+	for _, e := range c.UnassayedByProducts() {
+		// Carried by the feed, not assayed, not an element the lot's
+		// commodity is valued on: no "grade not measured" (fix9ah).
+		fmt.Fprintf(env.Stdout, "  %-18s not assayed (a by-product %s is not valued on): shares unknown\n", e, ledger.CommodityName(c.Commodity))
 	}
 	for _, sh := range c.Overall.ByCountry {
 		fmt.Fprintf(env.Stdout, "  %-18s %-28s %6s %%  %s\n", "overall", sh.Name, units.Fixed(sh.Share*100, 2), c.Overall.Label())
@@ -353,12 +377,12 @@ func printOrigin(env *Env, c *custody.Composition) {
 			fmt.Fprintf(env.Stdout, "  %s\n", cl.Error)
 		}
 	} else if cl != nil {
-		fmt.Fprintf(env.Stdout, "claimed origin (mass balance at %s, category %s, period %s — not physical): %s\n", cl.Site, cl.Category, cl.Period, cl.Status)
+		fmt.Fprintf(env.Stdout, "claimed origin (mass balance at %s, category %s, period %s — not physical): %s\n", cl.Site, cl.Category, cl.Period, cl.StatusText())
 		for _, sh := range cl.ByCountry {
 			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10s t  %6s %%\n", strings.Join(cl.Elements, "+"), sh.Name, units.Fixed(sh.Tonnes, 6), units.Fixed(sh.Share*100, 2))
 		}
 		if cl.NotCovered > 0 {
-			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10s t  %6s %%  (the lot now holds %s t; the claim covers what was debited when it was made)\n", strings.Join(cl.Elements, "+"), "not covered", units.Fixed(cl.NotCoveredTonnes(), 6), units.Fixed(cl.NotCovered*100, 2), units.Fixed(cl.Contains, 6))
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10s t  %6s %%  (the lot now holds %s t; the claim covers what was debited when it was made)\n", strings.Join(cl.Elements, "+"), custody.Unclaimed, units.Fixed(cl.NotCoveredTonnes(), 6), units.Fixed(cl.NotCovered*100, 2), units.Fixed(cl.Contains, 6))
 		}
 		if cl.Error != "" {
 			fmt.Fprintf(env.Stdout, "  %s\n", cl.Error)

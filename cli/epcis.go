@@ -30,7 +30,7 @@ func runEPCIS(ctx context.Context, env *Env, args []string) error {
 	}
 	preHashes, hashes, err := epcis.HashDocument(body)
 	if err != nil {
-		return err
+		return inFile(fs.Arg(0), err)
 	}
 	for i, h := range hashes {
 		if *pre {

@@ -43,7 +43,7 @@ func TestLotShowEverySiteAndOutturn(t *testing.T) {
 	flat := regexp.MustCompile(`[ \t]+`).ReplaceAllString(out, " ")
 	for _, want := range []string{
 		"Remaining 15.000 wmt, 15.000 dmt at urn:t:site:M (the lot's body) · 4.980 wmt, 4.980 dmt at urn:t:site:H (received part)",
-		"Shipped / received B/L urn:t:bol:B1: shipped 5.000 wmt by urn:t:ev:L1, received 4.980 wmt by urn:t:ev:L2, difference -0.020 wmt (-0.40 %)",
+		"Shipped / received B/L urn:t:bol:B1: shipped 5.000 wmt by urn:t:ev:L1, received 4.980 wmt by urn:t:ev:L2, difference −0.020 wmt (−0.40 %)",
 	} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("lot show lacks %q:\n%s", want, out)

@@ -52,7 +52,7 @@ func TestLotShowNamesSitesAndHoldings(t *testing.T) {
 	flat := strings.Join(strings.Fields(out), " ")
 	for _, want := range []string{
 		"Remaining 28.800 wmt, 28.800 dmt at Port of Houston (" + hou + ") (the lot's body and a received part): 18.900 wmt owned by Buyer Two (" + buy2 + "), held by Frontier Works (" + fwo + "); 9.900 wmt owned by Buyer One (" + buy1 + "), held by Frontier Works (" + fwo + ")",
-		"Part 10.000 wmt received from Mine M (" + mine + ") to Port of Houston (" + hou + ")",
+		"Part received: 10.000 wmt shipped from Mine M (" + mine + ") to Port of Houston (" + hou + ")",
 		"owner Buyer One (" + buy1 + "), custodian Frontier Works (" + fwo + ")",
 		"Location Port of Houston (" + hou + ")",
 		"Owner Buyer Two (" + buy2 + "); the part at Port of Houston (" + hou + "): Buyer One (" + buy1 + ")",

@@ -52,7 +52,7 @@ func TestLotShowPartOfSeveralOwners(t *testing.T) {
 		t.Fatal(err)
 	}
 	flat := strings.Join(strings.Fields(out), " ")
-	for _, want := range []string{"18.000 wmt in transit from urn:t:site:H to urn:t:site:R", "owners " + ussm + ", " + buy2 + ", custodians " + ussm + ", " + buy2} {
+	for _, want := range []string{"in transit: 18.000 wmt shipped from urn:t:site:H to urn:t:site:R", "owners " + ussm + ", " + buy2 + ", custodians " + ussm + ", " + buy2} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("lot show lacks %q:\n%s", want, out)
 		}

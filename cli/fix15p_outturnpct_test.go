@@ -12,7 +12,7 @@ import (
 // M; 8,000 kg ship to H under B/L B1 and are received at 7,990 kg.
 // critmin lot show prints the outturn as the pages do
 // (ledger.OutturnPercent): 7.99 − 8 = −0.010 wmt, −0.01 / 8 = −0.125 %,
-// a decimal half, "-0.13 %" (half away from zero, units.Fixed). It
+// a decimal half, "−0.13 %" (half away from zero, units.Signed: one formatter with the pages, fix15s). It
 // printed "-0.12 %" (float: −0.12499999999999734).
 func TestLotShowOutturnPercentHalfAway(t *testing.T) {
 	dir := t.TempDir()
@@ -40,7 +40,7 @@ func TestLotShowOutturnPercentHalfAway(t *testing.T) {
 	}
 	flat := regexp.MustCompile(`[ \t]+`).ReplaceAllString(out, " ")
 	for _, want := range []string{
-		"Shipped / received B/L urn:t:bol:B1: shipped 8.000 wmt by urn:t:ev:L1, received 7.990 wmt by urn:t:ev:L2, difference -0.010 wmt (-0.13 %)",
+		"Shipped / received B/L urn:t:bol:B1: shipped 8.000 wmt by urn:t:ev:L1, received 7.990 wmt by urn:t:ev:L2, difference −0.010 wmt (−0.13 %)",
 	} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("lot show lacks %q:\n%s", want, out)

@@ -139,7 +139,7 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 		}
 		oldCP, err := custody.OpenCheckpoint(data, key.Public().(ed25519.PublicKey))
 		if err != nil {
-			return err
+			return inFile("--checkpoint "+*cpFile, err)
 		}
 		if head.Size < oldCP.Size {
 			return critmin.Errorf(critmin.ECONFLICT, "log truncated: %d records now, the checkpoint signed %d", head.Size, oldCP.Size)
@@ -170,7 +170,7 @@ func logCheck(env *Env, pubkey, oldFile string, files []string) error {
 	if pubkey == "" || len(files) != 1 {
 		return usagef("log check: give --pubkey and one proof file")
 	}
-	pub, err := custody.ParsePublicKey(pubkey)
+	pub, err := parsePublicKey(pubkey)
 	if err != nil {
 		return err
 	}
@@ -180,11 +180,11 @@ func logCheck(env *Env, pubkey, oldFile string, files []string) error {
 	}
 	var doc proofDoc
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return critmin.Errorf(critmin.EINVALID, "not a proof document: %v", err)
+		return critmin.Errorf(critmin.EINVALID, "%s: not a proof document: %v", files[0], err)
 	}
 	cp, err := custody.OpenCheckpoint([]byte(doc.Checkpoint), pub)
 	if err != nil {
-		return err
+		return inFile(files[0], err)
 	}
 	for _, e := range doc.Entries {
 		if err := custody.CheckEntry(e, cp); err != nil {
@@ -202,11 +202,11 @@ func logCheck(env *Env, pubkey, oldFile string, files []string) error {
 		}
 		oldCP, err := custody.OpenCheckpoint(b, pub)
 		if err != nil {
-			return err
+			return inFile("--old "+oldFile, err)
 		}
 		p, err := custody.DecodeProof(doc.Proof)
 		if err != nil {
-			return err
+			return inFile(files[0], err)
 		}
 		if err := custody.CheckConsistency(oldCP, cp, p); err != nil {
 			return critmin.Errorf(critmin.ECONFLICT, "%v", err)

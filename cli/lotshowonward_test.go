@@ -49,7 +49,7 @@ func TestLotShowOnwardParts(t *testing.T) {
 	}
 	out := show()
 	// 30 − 10 = 20 t at Karachi; 6 t in transit.
-	for _, want := range []string{"Remaining 20.000 wmt", "In transit 6.000 wmt in parts", "6.000 wmt shipped on from there", "Part 6.000 wmt in transit from urn:t:site:houston"} {
+	for _, want := range []string{"Remaining 20.000 wmt", "In transit 6.000 wmt in parts", "6.000 wmt shipped on from there", "Part in transit: 6.000 wmt shipped from urn:t:site:houston"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("lot show lacks %q:\n%s", want, out)
 		}

@@ -30,7 +30,7 @@ func TestLotShowPartsAndAnomalies(t *testing.T) {
 	}
 	flat := regexp.MustCompile(`[ \t]+`).ReplaceAllString(out, " ")
 	for _, want := range []string{"Mass 2.530 wmt", "Remaining 1.380 wmt", "In transit 1.150 wmt in parts",
-		"Part 1.150 wmt in transit from USSM processing plant, Missouri (illustrative) (urn:critmin:demo:site:refinery-mo)", "B/L urn:critmin:demo:bol:MO-FTW-2025-1027"} {
+		"Part in transit: 1.150 wmt shipped from USSM processing plant, Missouri (illustrative) (urn:critmin:demo:site:refinery-mo)", "B/L urn:critmin:demo:bol:MO-FTW-2025-1027"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("lot show lacks %q:\n%s", want, out)
 		}

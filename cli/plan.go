@@ -81,7 +81,11 @@ func loadNetwork(arg string) (*plan.Network, error) {
 	if err != nil {
 		return nil, err
 	}
-	return plan.Parse(b)
+	n, err := plan.Parse(b)
+	if err != nil {
+		return nil, inFile(arg, err)
+	}
+	return n, nil
 }
 
 // planOptions checks plan's solver flags and returns the options. An

@@ -86,5 +86,8 @@ func flagFields(fs *flag.FlagSet, err error) error {
 	if len(fields) != 1 || fs.Lookup(strings.TrimPrefix(fields[0].Pointer, "/")) == nil {
 		return err
 	}
-	return critmin.Errorf(e.Code, "--%s: %s", strings.TrimPrefix(fields[0].Pointer, "/"), fields[0].Reason)
+	// A flag's value at fault is a fault of the command line: a usage
+	// error, exit 2, as a bad value the flag parser refuses (issue 15,
+	// fix15s item 6: --commodity unobtainium exited 1).
+	return usagef("--%s: %s", strings.TrimPrefix(fields[0].Pointer, "/"), fields[0].Reason)
 }

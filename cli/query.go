@@ -43,7 +43,10 @@ func runEvents(ctx context.Context, env *Env, args []string) error {
 	defer store.Close()
 	f, err := epcis.ParseQueryWith(params, func() (map[string][]string, error) { return store.DeclaredPrefixes(ctx) })
 	if err != nil {
-		return err
+		// A query parameter of the command line at fault (an unknown
+		// name, a value that does not read): a usage error, exit 2
+		// (issue 15, fix15s item 6).
+		return usagef("%v", err)
 	}
 	page, err := store.FindEvents(ctx, f)
 	if err != nil {
@@ -173,25 +176,30 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	// Shipped and received weights of each shipment a receipt closed, as
 	// the lot page prints them (ledger.Outturns).
 	for _, o := range v.Outturns {
-		fmt.Fprintf(w, "Shipped / received\tB/L %s: shipped %s wmt by %s, received %s wmt by %s, difference %s wmt (%s %%)", o.BillOfLading,
-			fixedDigits(o.ShippedTonnes, 3, 0), o.ShipEventID, fixedDigits(o.ReceivedTonnes, 3, 0), o.ReceiptEventID, fixedDigits(o.DifferenceTonnes, 3, 0), fixedDigits(ledger.OutturnPercent(o.ShippedTonnes, o.ReceivedTonnes), 2, 0))
+		fmt.Fprintf(w, "Shipped / received\tB/L %s: shipped %s wmt by %s, received %s wmt by %s, difference %s wmt (%s)", o.BillOfLading,
+			fixedDigits(o.ShippedTonnes, 3, 0), o.ShipEventID, fixedDigits(o.ReceivedTonnes, 3, 0), o.ReceiptEventID, units.Signed(o.DifferenceTonnes, 3), ledger.OutturnPercentText(o.ShippedTonnes, o.ReceivedTonnes))
 		if o.Anomaly != "" {
 			fmt.Fprintf(w, " %s", o.Anomaly)
 		}
 		fmt.Fprintln(w)
 	}
-	if len(l.Parts) > 0 {
-		fmt.Fprintf(w, "In transit\t%s wmt in parts\n", fixedDigits(l.InTransitTonnes(), 3, 0))
+	if t := l.InTransitTonnes(); len(l.Parts) > 0 && t > 0 {
+		// Only what is at sea: no "0.000 wmt in parts" once every part
+		// arrived (issue 15, fix15s).
+		fmt.Fprintf(w, "In transit\t%s wmt in parts\n", fixedDigits(t, 3, 0))
 	}
 	for _, p := range l.Parts {
-		fmt.Fprintf(w, "Part\t%s wmt %s from %s", fixedDigits(p.Tonnes, 3, 0), strings.ReplaceAll(p.Status, "_", " "), site(p.From))
+		// Its status, then the mass shipped as shipped: "received:
+		// 12.000 wmt shipped from …, received 11.950 wmt by …", never
+		// "12.000 wmt received from … received 11.950" (issue 15, fix15s).
+		fmt.Fprintf(w, "Part\t%s: %s wmt shipped from %s", strings.ReplaceAll(p.Status, "_", " "), fixedDigits(p.Tonnes, 3, 0), site(p.From))
 		if p.To != "" {
 			fmt.Fprintf(w, " to %s", site(p.To))
 		}
 		if p.BillOfLading != "" {
 			fmt.Fprintf(w, ", B/L %s", p.BillOfLading)
 		}
-		fmt.Fprintf(w, ", shipped by %s", p.ShipEventID)
+		fmt.Fprintf(w, ", by %s", p.ShipEventID)
 		if p.Status == critmin.PartReceived {
 			fmt.Fprintf(w, ", received %s wmt by %s", fixedDigits(p.ReceivedTonnes, 3, 0), p.ReceiptEventID)
 		}
@@ -283,7 +291,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	if cl := c.Claimed; cl.Unbacked() {
 		fmt.Fprintf(w, "Claimed origin\t%s; %s\n", custody.RefusedClaimText(cl), cl.Error)
 	} else if cl != nil {
-		fmt.Fprintf(w, "Claimed origin\tmass balance, not physical (%s):", cl.Status)
+		fmt.Fprintf(w, "Claimed origin\tmass balance, not physical (%s):", cl.StatusText())
 		// Countries by name, in the form of the physical origin line
 		// and the lot page ("Pakistan 100.0 %"), never bare codes.
 		fmt.Fprintf(w, " %s\n", cl.SharesText())

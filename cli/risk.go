@@ -74,7 +74,7 @@ func runData(ctx context.Context, env *Env, args []string) error {
 		defer store.Close()
 		spec, n, err := refdata.Import(ctx, store, body, *edition, time.Now().UTC())
 		if err != nil {
-			return err
+			return inFile(fs.Arg(0), err)
 		}
 		fmt.Fprintf(env.Stdout, "imported %d rows of %s as edition %s; servers use it from their next start\n", n, spec.Name, *edition)
 		return nil
@@ -176,6 +176,10 @@ func runRisk(ctx context.Context, env *Env, args []string) (retErr error) {
 			if _, err := os.Stat(*dsn); errors.Is(err, os.ErrNotExist) {
 				return noDatabase(*dsn)
 			}
+		}
+		if *example {
+			// The flag names the example: its fault is --commodity's.
+			return flagFields(fs, runStockpile(env, fs.Args(), *commodity, *example, *format))
 		}
 		return runStockpile(env, fs.Args(), *commodity, *example, *format)
 	}

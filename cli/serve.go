@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -99,7 +100,7 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 			return err
 		}
 		if pack, err = custody.ParsePack(b); err != nil {
-			return err
+			return inFile("--rules "+*rulesFile, err)
 		}
 	}
 	var network *plan.Network
@@ -118,8 +119,22 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 			return err
 		}
 	}
+	// The address is bound before anything is opened or created: a
+	// malformed --addr or one in use refuses the start naming the flag,
+	// with no database, key or demo made first (issue 15, fix15s item 6:
+	// "too many colons" came after the key was made and the demo's token
+	// printed). The server takes the listener over once it serves.
+	ln, err := listenAddr(*addr)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			ln.Close()
+		}
+	}()
 	// A start refused after this point (a database that will not
-	// migrate, a foreign signing key, an address in use, a demo that
+	// migrate, a foreign signing key, a demo that
 	// fails to load) leaves no file behind that this start created: the
 	// SQLite database with its -wal, -shm and -journal files, the data
 	// directories made for it, and the signing key made for it unless a
@@ -245,9 +260,7 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 	if network != nil {
 		srv.SetPlanNetwork(network)
 	}
-	if err := srv.Listen(*addr); err != nil {
-		return err
-	}
+	srv.ServeListener(ln)
 	undo = serveUndo{} // serving: nothing is undone any more
 	logger.Info("critmin serving", slog.String("url", srv.URL()), slog.Bool("publicRead", *publicRead))
 	fmt.Fprintf(env.Stdout, "critmin is serving on %s\n", srv.URL())
@@ -255,6 +268,41 @@ func runServe(ctx context.Context, env *Env, args []string) (err error) {
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdown)
+}
+
+// listenAddr binds serve's --addr: HOST:PORT, the port a number from 0
+// to 65535 (0 picks a free one) or a service name (net.LookupPort). A
+// malformed address is a usage error, one that cannot be bound (in
+// use, a host that is not this machine's) a refusal; both name the flag.
+func listenAddr(addr string) (net.Listener, error) {
+	_, port, err := net.SplitHostPort(addr)
+	var why string
+	switch n, perr := strconv.Atoi(port); {
+	case err != nil:
+		why = err.Error()
+		var ae *net.AddrError
+		if errors.As(err, &ae) {
+			why = ae.Err
+		}
+	case perr == nil && (n < 0 || n > 65535):
+		why = fmt.Sprintf("port %d is not from 0 to 65535", n)
+	case perr != nil:
+		if _, lerr := net.LookupPort("tcp", port); lerr != nil {
+			why = fmt.Sprintf("port %q is neither a number nor a service name", port)
+		}
+	}
+	if why != "" {
+		return nil, usagef("--addr (or CRITMIN_ADDR): %q is not HOST:PORT, such as 127.0.0.1:8080: %s", addr, why)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		var oe *net.OpError
+		if errors.As(err, &oe) && oe.Err != nil {
+			err = oe.Err
+		}
+		return nil, refusef("--addr (or CRITMIN_ADDR): cannot listen on %s: %v", addr, err)
+	}
+	return ln, nil
 }
 
 // pinSigningKey refuses to serve with a certificate signing key other

@@ -200,7 +200,7 @@ func tradeContract(ctx context.Context, env *Env, args []string) error {
 		}
 		ts, err := svc.SaveContract(ctx, body)
 		if err != nil {
-			return err
+			return inFile(fs.Arg(0), err)
 		}
 		fmt.Fprintf(env.Stdout, "stored contract %s (%s, %s)\n", ts.ID, ts.Commodity, ts.Currency)
 		return nil
@@ -269,7 +269,7 @@ func tradePrices(ctx context.Context, env *Env, args []string) error {
 		defer f.Close()
 		got, err := svc.ImportPricesWith(ctx, f, def, commercial.PriceImportOptions{Correction: *correction, ConfirmUnitJumps: *confirmJumps})
 		if err != nil {
-			return err
+			return inFile(fs.Arg(0), err)
 		}
 		for _, s := range got {
 			fmt.Fprintf(env.Stdout, "series %s: %s (%s, %s, %s)\n", s.ID, countOf(len(s.Points), "day"), s.Unit, s.Frequency, s.Source)
@@ -381,7 +381,11 @@ func tradeDeclare(ctx context.Context, env *Env, args []string) error {
 func loadTerms(ctx context.Context, svc *commercial.Service, ref string) (*commercial.TermSheet, error) {
 	b, err := os.ReadFile(ref)
 	if err == nil {
-		return commercial.ParseTermSheet(b)
+		ts, err := commercial.ParseTermSheet(b)
+		if err != nil {
+			return nil, inFile("--terms "+ref, err)
+		}
+		return ts, nil
 	}
 	slash := strings.ContainsAny(ref, `/\`)
 	pathLike := slash || strings.HasSuffix(strings.ToLower(ref), ".json")
@@ -903,7 +907,7 @@ func tradeAgreement(ctx context.Context, env *Env, args []string) error {
 		}
 		a, err := svc.SaveAgreement(ctx, body)
 		if err != nil {
-			return err
+			return inFile(fs.Arg(1), err)
 		}
 		fmt.Fprintf(env.Stdout, "stored agreement %s\n", a.ID)
 		return nil

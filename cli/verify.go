@@ -143,7 +143,7 @@ func runVerifyCert(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() != 1 || *pubkey == "" {
 		return usagef("verify-cert: give --pubkey and one certificate file")
 	}
-	pub, err := custody.ParsePublicKey(*pubkey)
+	pub, err := parsePublicKey(*pubkey)
 	if err != nil {
 		return err
 	}
@@ -158,12 +158,12 @@ func runVerifyCert(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		if rl, err = custody.OpenRevocations(b, pub); err != nil {
-			return err
+			return inFile("--revocations "+*revFile, err)
 		}
 	}
 	chk, err := custody.VerifyCertificate(data, pub, rl)
 	if err != nil {
-		return err
+		return inFile(fs.Arg(0), err)
 	}
 	var superseded *custody.CertStatus
 	if *base != "" {
@@ -335,7 +335,7 @@ func readCheckpoint(file, pubkey string) (*custody.Checkpoint, error) {
 	if file == "" {
 		return nil, nil
 	}
-	pub, err := custody.ParsePublicKey(pubkey)
+	pub, err := parsePublicKey(pubkey)
 	if err != nil {
 		return nil, err
 	}
@@ -343,5 +343,9 @@ func readCheckpoint(file, pubkey string) (*custody.Checkpoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	return custody.OpenCheckpoint(data, pub)
+	cp, err := custody.OpenCheckpoint(data, pub)
+	if err != nil {
+		return nil, inFile("--checkpoint "+file, err)
+	}
+	return cp, nil
 }

@@ -108,7 +108,8 @@ func TestInvoiceLinesPerDMTIsAmountOverDMT(t *testing.T) {
 	}
 }
 
-// Issue 13 (fix13j, 4): counts agree with their noun.
+// Issue 13 (fix13j, 4): counts agree with their noun, thousands grouped
+// (issue 15, fix15s).
 func TestCountSingularAndPlural(t *testing.T) {
 	for _, c := range []struct {
 		n    int
@@ -118,6 +119,8 @@ func TestCountSingularAndPlural(t *testing.T) {
 		{1, "invoice", "1 invoice"}, {0, "invoice", "0 invoices"}, {2, "invoice", "2 invoices"},
 		{1, "supply", "1 supply"}, {3, "supply", "3 supplies"}, {2, "day", "2 days"},
 		{2, "series", "2 series"}, {1, "open lot", "1 open lot"}, {5, "open lot", "5 open lots"},
+		// Thousands grouped as on every page (fix15s): 10000 → 10,000.
+		{10000, "event", "10,000 events"}, {1234567, "row", "1,234,567 rows"}, {999, "row", "999 rows"},
 	} {
 		if got := commercial.Count(c.n, c.noun); got != c.want {
 			t.Errorf("Count(%d, %q) = %q; want %q", c.n, c.noun, got, c.want)

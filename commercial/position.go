@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -276,13 +277,29 @@ func weighRetracted(inv *Invoice) string {
 func LotCount(n int) string { return Count(n, "lot") }
 
 // Count is a count with its noun in the singular for one and the plural
-// otherwise: "1 invoice", "0 invoices", "2 supplies", "3 series". It is
-// the one way the Trade job's CLI, pages and messages write a count.
+// otherwise, thousands grouped with commas as every figure on the pages
+// is: "1 invoice", "0 invoices", "2 supplies", "3 series", "10,000
+// events" (issue 15, fix15s: the Capture page's limit read "10000
+// events"). It is the one way the CLI, pages and messages write a count.
 func Count(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	return fmt.Sprintf("%d %s", n, Plural(noun))
+	return groupThousands(n) + " " + Plural(noun)
+}
+
+// groupThousands writes n with commas between groups of three digits:
+// 10000 → "10,000", −1234567 → "-1,234,567".
+func groupThousands(n int) string {
+	s := strconv.Itoa(n)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return sign + s
 }
 
 // Plural is the plural of a noun the Trade job counts: "invoice" →

@@ -296,12 +296,13 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 		comp = &cp
 	}
 	if c := claimed; c != nil {
-		name := fmt.Sprintf("%s (claimed origin, mass balance at %s, %s — not physical; claim %s)", strings.Join(c.Elements, "+"), c.Site, c.Period, c.Status)
+		name := fmt.Sprintf("%s (claimed origin, mass balance at %s, %s — not physical; claim %s)", strings.Join(c.Elements, "+"), c.Site, c.Period, c.StatusText())
 		add(name, ReadsClaimed, Breakdown{ByCountry: c.ByCountry})
 		if c.NotCovered > 0 {
 			// What the lot holds now beyond the tonnes the claim debited
-			// when it was made: claimed by no one.
-			prov = append(prov, Provenance{Name: name + " — not covered by the claim", CountryName: "not covered", MassFraction: c.NotCovered, Mass: Measure{Value: c.NotCoveredTonnes(), Unit: "TNE"}, Basis: ReadsClaimed})
+			// when it was made: claimed by no one, "unclaimed" — never
+			// "not covered", a claim's status (fix9ah).
+			prov = append(prov, Provenance{Name: name + " — " + Unclaimed + ": held beyond the claim", CountryName: Unclaimed, MassFraction: c.NotCovered, Mass: Measure{Value: c.NotCoveredTonnes(), Unit: "TNE"}, Basis: ReadsClaimed})
 		}
 	}
 	var chain []Custody
@@ -352,8 +353,16 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 		// The rule itself (cm:rule) goes with its verdict, so that the
 		// certificate's status can judge it again on today's record
 		// (verdictsChanged) whatever pack the issuer ran.
-		claims = append(claims, map[string]any{"id": v.Rule, "assessmentCriteria": v.Title, "conformance": v.Status == Pass, "status": v.Status,
-			"declaredValue": v.Detail, "evidence": v.Evidence, "referenceRegulation": v.Source, "cm:rule": pack.Rules[i]})
+		c := map[string]any{"id": v.Rule, "assessmentCriteria": v.Title, "status": v.Status,
+			"declaredValue": v.Detail, "evidence": v.Evidence, "referenceRegulation": v.Source, "cm:rule": pack.Rules[i]}
+		if v.Status == Pass || v.Status == Fail {
+			// UNTP conformityClaim.conformance is whether the product
+			// conforms to the criterion. A rule that does not apply
+			// (not_applicable) neither passes nor fails: it states no
+			// conformance at all, never false (fix9ah).
+			c["conformance"] = v.Status == Pass
+		}
+		claims = append(claims, c)
 	}
 	cert := Certificate{
 		"@context": []any{vcContext, untpContext, map[string]any{"cm": ledger.Namespace}},
@@ -367,12 +376,16 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 			"materialsProvenance":  prov,
 			"cm:originComposition": comp,
 			"cm:physicalOrigin":    physicalOrigin(comp),
-			"cm:claimedOrigin":     claimed,
 			"cm:custodyChain":      chain,
 			"conformityClaim":      claims,
 			"traceabilityInformation": []any{map[string]any{"valueChainProcess": "mine to product", "verifiedRatio": verifiedRatio(comp),
 				"traceabilityEvents": traces}},
 		},
+	}
+	if claimed != nil {
+		// A lot without an accepted claim has no claimed origin: the key
+		// is left out, never written as null (fix9ah).
+		cert["credentialSubject"].(map[string]any)["cm:claimedOrigin"] = claimed
 	}
 	if claimed != nil && claimed.CoverageNote != "" {
 		// Covered again since a declaration in error (fix9d), or since

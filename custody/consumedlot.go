@@ -219,10 +219,12 @@ func overShipped(t lotTouch) []critmin.FieldError {
 	if !ok {
 		return nil
 	}
-	if n := len(t.after.Parts); n > len(t.before.Parts) && (t.after.Parts[n-1].OnwardOf != "" || t.after.Parts[n-1].FromRetracted) {
-		// Shipped on from where a part was received, not from the rest
-		// of the lot: the standing check judges it against what is left
-		// of that part there (standing.go).
+	if n := len(t.after.Parts); n > len(t.before.Parts) && (t.after.Parts[n-1].OnwardOf != "" || t.after.Parts[n-1].FromRetracted && siteKey(t.after.Parts[n-1].From) != siteKey(t.before.Location)) {
+		// Shipped on from where a part was received (or bound), not
+		// from the rest of the lot: the standing check judges it
+		// against what is left of that part there (standing.go). A part
+		// flagged where the body stands (more than the body held,
+		// ledger's shipFromNothing) is judged below against the body.
 		return nil
 	}
 	if site := eventSite(t.ev); site != "" && t.before.Location != "" && siteKey(site) != siteKey(t.before.Location) && partAt(&t.before, site) {

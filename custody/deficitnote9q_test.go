@@ -34,8 +34,9 @@ import (
 //	  − OC 0.4 = −0.444444: closing deficit 0.444444 t
 //	  (= 1.333333 + 0.222222 − 2). Shared from the last claim back: OC
 //	  0.4 t, OA 0.444444 − 0.4 = 0.044444 t. No later credit: the
-//	  deficit carries to December (the last period), whose close each
-//	  claim's error states: 0.4 + 0.044444 = 0.444444 t.
+//	  deficit carries to December (the last period); each claim's error
+//	  names its own period, October, closing at 0.444444 t, and the
+//	  deficit still 0.4 + 0.044444 = 0.444444 t at December's close.
 func TestDeficitClauseIsClosingDeficit(t *testing.T) {
 	db := mbfxStore(t, false, mbfxREE("PK", "PAK", 50), mbfxREE("PK2", "PAK", 50), mbfxREE("CN", "CHN", 10), mbfxREE("CN2", "CHN", 40))
 	svc := mbfxService(db)
@@ -58,8 +59,10 @@ func TestDeficitClauseIsClosingDeficit(t *testing.T) {
 		t.Fatalf("December PAK closing %v, want −0.444444", l.Closing)
 	}
 	for lot, want := range map[string][]string{
-		"OC": {"the Pakistan balance closes period 2025-12 in deficit by 0.444444 t (the statement's closing): this claim's own shortfall 0.4 t and 0.044444 t of the claim(s) on lot urn:t:lot:OA"},
-		"OA": {"the Pakistan balance closes period 2025-12 in deficit by 0.444444 t (the statement's closing): this claim's own shortfall 0.044444 t and 0.4 t of the claim(s) on lot urn:t:lot:OC"},
+		// The claims are October's: the clause names that period and
+		// where the deficit still stands (fix9ah).
+		"OC": {"the Pakistan balance closes the claim's period 2025-10 in deficit by 0.444444 t (that period's statement closing); the deficit carries forward, and the Pakistan balance is still in deficit by 0.444444 t at the close of period 2025-12: this claim's own shortfall 0.4 t and 0.044444 t of the claim(s) on lot urn:t:lot:OA"},
+		"OA": {"the Pakistan balance closes the claim's period 2025-10 in deficit by 0.444444 t (that period's statement closing); the deficit carries forward, and the Pakistan balance is still in deficit by 0.444444 t at the close of period 2025-12: this claim's own shortfall 0.044444 t and 0.4 t of the claim(s) on lot urn:t:lot:OC"},
 	} {
 		cl := mbfxClaim(t, db, lot)
 		for _, w := range want {

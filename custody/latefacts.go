@@ -361,11 +361,11 @@ func (mc *mbCalc) explainCoveredAgain(periods []critmin.ClaimPeriod, upto int, s
 	if len(accepted) == 0 {
 		return nil
 	}
-	ms, err := mc.retractedMeasurements()
+	rs, err := retractedRuns(mc.ctx, mc.s, mc.d.Site)
 	if err != nil {
 		return err
 	}
-	rs, err := retractedRuns(mc.ctx, mc.s, mc.d.Site)
+	ms, err := mc.retractedMeasurements(mc.readLots(rs))
 	if err != nil || len(ms) == 0 && len(rs) == 0 {
 		return err
 	}

@@ -455,8 +455,11 @@ type Statement struct {
 	CarryForward int                 `json:"carryForward"`
 	Period       critmin.ClaimPeriod `json:"period"`
 	Categories   []CategoryStatement `json:"categories"`
-	// Refused are claims at the site in the period that were refused,
-	// including claims on products no category declares.
+	// Refused are claims made at the site in the period that were
+	// refused or are not covered, including claims on products no
+	// category declares. A claim of an earlier period is not listed
+	// again: the deficit it still owes is carried in the line's opening
+	// (BalanceLine.CarriedDeficit; fix9ah).
 	Refused []RefusedClaim `json:"refused"`
 }
 
@@ -545,6 +548,15 @@ type BalanceLine struct {
 	// (creditCap), or bounded by what its run's products contain
 	// (productBound); the entry behind it carries the same note.
 	Notes []string `json:"notes,omitempty"`
+	// CarriedDeficit is the part of the line's deficit at the close
+	// (−Closing, tonnes of element) owed by claims booked in full in
+	// earlier periods: carried forward in the opening balance, at most
+	// the deficit the line opened with (−Opening). A claim belongs to the
+	// statement of the period it is made in (ISO 22095-2), so those
+	// claims are no rows of this statement's Refused; this period's own
+	// not-covered rows and CarriedDeficit add up to the deficit
+	// (CheckStatement; fix9ah).
+	CarriedDeficit float64 `json:"carriedDeficit,omitempty"`
 	// DeficitBy names the lots whose claims, accepted at capture and
 	// left not covered by a later fact, stay booked in full and leave the
 	// line in deficit (a negative closing, tonnes of element): a claim
@@ -888,7 +900,9 @@ type RefusedClaim struct {
 	// against the balance, which may close in deficit (BalanceLine.DeficitBy).
 	// A booked claim is listed once per origin with a share of the
 	// deficit (settleShares, fix9g): Shortfall is that share (≤ Claimed,
-	// the booked claims' shares adding up to the line's deficit) and
+	// the period's booked claims' shares and the deficit carried from
+	// earlier periods, BalanceLine.CarriedDeficit, adding up to the
+	// line's deficit) and
 	// Available the part of the claim the credits now cover.
 	Booked bool `json:"booked,omitempty"`
 	// Status is ClaimNotCovered for a booked claim (accepted at capture),
@@ -1040,6 +1054,12 @@ type Claim struct {
 	// first left it short is still named (explainLateFacts).
 	againRetracted bool
 	bookedLot      string
+	// closedDeficit is the deficit of bookedOrigin's balance at the close
+	// of the claim's own period (closedSet: recorded), which its error
+	// names beside the deficit still carried at a later close
+	// (restateDeficit, fix9ah).
+	closedDeficit float64
+	closedSet     bool
 	// bookedOrigin is the origin whose shortfall a booked claim's error
 	// words (the first short one): its deficit clause is restated from
 	// the claims still short of it (restateDeficit, fix9j).
@@ -1141,6 +1161,9 @@ func (c *Claim) shortOrigins() string {
 // MarshalJSON writes a refused claim without origin figures (fix9r item
 // 5): byCountry [], tonnes, contains and notCovered 0, and what it
 // claimed in claimedRefused. An accepted claim is written as it is.
+//
+// statusText is StatusText, the status in the words every view prints
+// ("accepted — covers 93.8 %", fix9ah).
 func (c Claim) MarshalJSON() ([]byte, error) {
 	type plain Claim
 	p := plain(c)
@@ -1149,7 +1172,10 @@ func (c Claim) MarshalJSON() ([]byte, error) {
 		p.ByCountry = []Share{}
 		p.Tonnes, p.Contains, p.NotCovered = 0, 0, 0
 	}
-	return json.Marshal(p)
+	return json.Marshal(struct {
+		plain
+		StatusText string `json:"statusText"`
+	}{p, c.StatusText()})
 }
 
 // Claim statuses. ClaimNotCovered is a claim accepted at capture (its
@@ -1500,6 +1526,10 @@ type mbCalc struct {
 	// that element runs replayed so far earned (a run split over
 	// periods: productBound).
 	runCredited map[[3]string]float64
+	// carried is, by category and origin, the deficit at the close of
+	// the period being settled owed by claims of earlier periods
+	// (settleShares, BalanceLine.CarriedDeficit; fix9ah).
+	carried map[[2]string]*carriedDeficit
 }
 
 // runOutput is one output lot of a run and the dry tonnes the run
@@ -1601,6 +1631,12 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 	}
 	if mc, err = settleBooked(mc, periods, idx); err != nil {
 		return nil, err
+	}
+	// Each period replayed opens where the one before closed (CheckCarry).
+	for i := 1; i <= idx; i++ {
+		if err := CheckCarry(mc.stmts[i-1], mc.stmts[i]); err != nil {
+			return nil, err
+		}
 	}
 	st := mc.stmts[idx]
 	if err := mc.explainRetractions(periods, idx, st); err != nil {
@@ -1719,6 +1755,36 @@ func periodSpan(p critmin.ClaimPeriod) (time.Time, time.Time) {
 	return f, t
 }
 
+// openingOrigins are the origins of category id (account a) that open a
+// period with a line: those ever credited (a.buckets keeps an origin
+// whose credits are spent or expired), those in deficit — a booked claim
+// left short by a later fact (a credit run, a feed's commissioning or an
+// assay declared in error, a later assay or weighing) whose origin may
+// never have been credited at all — and any whose last period closed
+// away from zero. A deficit is never expired (only credits are, at the
+// carry-forward), so it opens every later period, at any carry-forward,
+// until later credits of its origin repay it (ISO 22095-2: the balance
+// carried is the previous period's closing, claims out ≤ credits in).
+// Without such a line the period opened at zero and its booked claims'
+// shortfalls matched no line in deficit (fix9ai).
+func (mc *mbCalc) openingOrigins(id string, a *account) []string {
+	set := map[string]bool{}
+	for c := range a.buckets {
+		set[c] = true
+	}
+	for c, d := range a.deficit {
+		if d > claimTolerance {
+			set[c] = true
+		}
+	}
+	for k, v := range mc.closing {
+		if k[0] == id && math.Abs(v) > claimTolerance {
+			set[k[1]] = true
+		}
+	}
+	return sortedKeys(set)
+}
+
 // period replays one claim period: credits and claims run by run in event
 // order (a run's credits count before its own claims), then credits older
 // than the carry-forward allows expire at the period's end.
@@ -1736,8 +1802,9 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		if l := lines[k]; l != nil {
 			return l
 		}
-		// Lines of origins with credit at the period's start are made
-		// first, with their opening balance; any other opens at zero.
+		// Lines of origins with a balance at the period's start — credit,
+		// or a deficit carried (openingOrigins) — are made first, with
+		// their opening balance; any other opens at zero.
 		l := &BalanceLine{Country: c, Name: country.Name(c)}
 		if !started {
 			if v, ok := mc.closing[[2]string{cat, c}]; ok {
@@ -1762,7 +1829,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		}
 		a.window = append(a.window, map[string]float64{})
 		a.apartClaims = nil
-		for c := range a.buckets {
+		for _, c := range mc.openingOrigins(id, a) {
 			line(id, c)
 		}
 	}
@@ -2008,7 +2075,29 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 			l.Closing = l.Opening + l.Credits - l.Claims - l.Expired
 			if d := a.deficit[l.Country]; d > claimTolerance {
 				l.DeficitBy = append([]string(nil), a.deficitBy[l.Country]...)
-				l.Notes = append(l.Notes, fmt.Sprintf("deficit %s t: the claim(s) on lot %s, accepted at capture and no longer covered, stay booked in full", Figure(d), strings.Join(l.DeficitBy, ", ")))
+				cd := mc.carried[[2]string{id, l.Country}]
+				var own []string
+				for _, lot := range l.DeficitBy {
+					if cd == nil || !slices.Contains(cd.lots, lot) {
+						own = append(own, lot)
+					}
+				}
+				note := fmt.Sprintf("deficit %s t", Figure(d))
+				if len(own) > 0 {
+					note += fmt.Sprintf(": the claim(s) on lot %s, accepted at capture and no longer covered, stay booked in full", strings.Join(own, ", "))
+				}
+				if cd != nil && cd.tonnes > claimTolerance {
+					// Claims of earlier periods are rows of their own
+					// periods' statements; here their deficit is the
+					// opening's, carried forward (fix9ah).
+					l.CarriedDeficit = cd.tonnes
+					sep := "; "
+					if len(own) == 0 {
+						sep = ": "
+					}
+					note += fmt.Sprintf("%s%s t of it carried forward in the opening balance from period %s, owed by the claim(s) on lot %s, accepted at capture and no longer covered, listed on that period's statement", sep, Figure(cd.tonnes), strings.Join(cd.periods, ", "), strings.Join(cd.lots, ", "))
+				}
+				l.Notes = append(l.Notes, note)
 			}
 			if math.Abs(l.Closing) < claimTolerance {
 				// Rounding left by subtraction (0.195 − 0.195 may be
@@ -2092,16 +2181,28 @@ func reassayNote(evs []string, now, was float64, els []string) string {
 		strings.Join(evs, ", "), Figure(now), e, Figure(was), e)
 }
 
+// carriedDeficit is the part of an origin's deficit at a period's close
+// owed by claims booked in full in earlier periods (their shares, tonnes
+// of element): the lots of those claims and their periods, on whose
+// statements they are listed (fix9ah).
+type carriedDeficit struct {
+	tonnes        float64
+	lots, periods []string
+}
+
 // settleShares states, at a period's end, each claim booked in full
 // although no longer covered by its share of the deficit now (allocate,
 // fix9g), never by the shortfall it met when replayed: Claim.Shortfall is
 // the sum of its origins' shares. A claim whose shares later credits
 // repaid reads covered again (ClaimAccepted), naming them (CoveredBy,
-// CoverageNote). st.Refused lists the booked claims with a share, one
-// entry per origin (Shortfall the share, Available the part of the claim
-// the credits now cover), this period's and those of earlier periods
-// whose deficit carries into it, so that they add up to each line's
-// deficit (CheckStatement); the period's claim entries say the same.
+// CoverageNote). st.Refused lists this period's booked claims with a
+// share, one entry per origin (Shortfall the share, Available the part of
+// the claim the credits now cover); the shares of earlier periods'
+// claims whose deficit carries into it are the line's CarriedDeficit
+// (mc.carried), never rows again — a claim belongs to its own period's
+// statement (ISO 22095-2; fix9ah). Rows and carried deficit add up to
+// each line's deficit (CheckStatement); the period's claim entries say
+// the same.
 func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 	type state struct {
 		short  float64
@@ -2246,6 +2347,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			kept = append(kept, r)
 		}
 	}
+	carried := map[[2]string]*carriedDeficit{}
 	for _, id := range sortedKeys(mc.acc) {
 		a := mc.acc[id]
 		for _, c := range sortedKeys(a.booked) {
@@ -2254,6 +2356,28 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 					continue
 				}
 				cl := b.cl
+				if cl.Period != st.Period.ID {
+					// A claim belongs to the statement of the period it
+					// was made in (ISO 22095-2: claims out are booked in
+					// their claim period; the closing balance, deficit
+					// included, carries forward as the next opening). Its
+					// share of the deficit still owed is this period's
+					// carried deficit, on the line, not a row (fix9ah).
+					k := [2]string{id, c}
+					cd := carried[k]
+					if cd == nil {
+						cd = &carriedDeficit{}
+						carried[k] = cd
+					}
+					cd.tonnes += b.alloc
+					if !slices.Contains(cd.lots, b.lot) {
+						cd.lots = append(cd.lots, b.lot)
+					}
+					if !slices.Contains(cd.periods, cl.Period) {
+						cd.periods = append(cd.periods, cl.Period)
+					}
+					continue
+				}
 				msg := cl.Error
 				if cl.ShortOf == ShortOfWindowShare {
 					// Short of its window share too (fix9u): this row is
@@ -2275,6 +2399,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		kept = []RefusedClaim{}
 	}
 	st.Refused = kept
+	mc.carried = carried
 	// Each claim entry states its own origin's standing (fix9j): the
 	// share of that origin's deficit, never the claim's whole shortfall
 	// nor another origin's.
@@ -2377,16 +2502,24 @@ func restateHolds(cl *Claim, own float64) string {
 }
 
 // restateDeficit is a booked claim's error as replayed (bookedErr) with
-// its deficit clause restated at the close of period (fix9q): "the X
-// balance closes period P in deficit by D t (the statement's closing):
-// this claim's own shortfall S t and O t of the claim(s) on lot …", D
-// being the statement's closing deficit of the origin the claim was
-// replayed short in (its closing is −D), S the claim's own share of it
-// and O = D − S the shares of the other claims still short (allocate),
-// so that the figure a user reads is the statement's. A claim that
-// later credits covered again is no longer named (fix9j); the clause
-// goes when no other claim is short (D = S, the claim's shortfall). A
-// replayed error without the clause gets it appended.
+// its deficit clause restated at the close of period (fix9q), the period
+// whose statement is being settled. The clause names the claim's own
+// period P (Claim.Period, the statement it belongs to) and the deficit D
+// the balance of the origin it was replayed short in closed P with
+// (closedDeficit, recorded at P's close): "the X balance closes the
+// claim's period P in deficit by D t (that period's statement closing)".
+// Read at the close of a later period Q (the lot API, `lot show` and the
+// certificate replay the account through the last declared period: the
+// deficit carries forward and later credits repay it), it says where the
+// balance is still in deficit: "…; the deficit carries forward, and the
+// X balance is still in deficit by D′ t at the close of period Q" (fix9ah:
+// it named Q as if it were the claim's period). The figures are then
+// D′'s: this claim's own share S of it and O = D′ − S the shares of the
+// other claims still short (allocate), so that the figure a user reads
+// is the statement's. A claim that later credits covered again is no
+// longer named (fix9j); without another claim short (D′ = S) the clause
+// names no other claim, and in the claim's own period it goes. A replayed
+// error without the clause gets it appended.
 func (mc *mbCalc) restateDeficit(cl *Claim, period string) string {
 	msg := cl.bookedErr
 	const head, tail = "; the balance is in deficit by ", "(a claim already stated to a buyer keeps the credits it took)"
@@ -2413,10 +2546,23 @@ func (mc *mbCalc) restateDeficit(cl *Claim, period string) string {
 			}
 		}
 	}
+	name := country.Name(cl.bookedOrigin)
+	if period == cl.Period || !cl.closedSet {
+		cl.closedDeficit, cl.closedSet = own+others, true
+	}
 	clause := ""
-	if len(lots) > 0 {
-		clause = fmt.Sprintf("; the %s balance closes period %s in deficit by %s t (the statement's closing): this claim's own shortfall %s t and %s t of the claim(s) on lot %s, accepted at capture and no longer covered, stay booked in full %s",
-			country.Name(cl.bookedOrigin), period, Figure(own+others), Figure(own), Figure(others), strings.Join(lots, ", "), tail)
+	switch {
+	case period == cl.Period && len(lots) > 0:
+		clause = fmt.Sprintf("; the %s balance closes the claim's period %s in deficit by %s t (that period's statement closing): this claim's own shortfall %s t and %s t of the claim(s) on lot %s, accepted at capture and no longer covered, stay booked in full %s",
+			name, cl.Period, Figure(own+others), Figure(own), Figure(others), strings.Join(lots, ", "), tail)
+	case period != cl.Period:
+		clause = fmt.Sprintf("; the %s balance closes the claim's period %s in deficit by %s t (that period's statement closing); the deficit carries forward, and the %s balance is still in deficit by %s t at the close of period %s",
+			name, cl.Period, Figure(cl.closedDeficit), name, Figure(own+others), period)
+		if len(lots) > 0 {
+			clause += fmt.Sprintf(": this claim's own shortfall %s t and %s t of the claim(s) on lot %s, accepted at capture and no longer covered, stay booked in full %s", Figure(own), Figure(others), strings.Join(lots, ", "), tail)
+		} else {
+			clause += fmt.Sprintf(", all of it this claim's own shortfall, booked in full %s", tail)
+		}
 	}
 	return msg[:i] + clause + msg[j:]
 }
@@ -4225,10 +4371,11 @@ func CheckClaimShares(lot string, cl *Claim) error {
 // and entries alone: closing = opening + credits − claims − expired; each
 // line's credits, claims and expired equal the sum of its entries; no
 // closing balance is negative but by claims booked in full (DeficitBy);
-// each booked claim's shortfall ≤ its claim, and the booked claims'
-// shortfalls add up to each line's deficit (fix9g); a refused claim's
-// rows, one per short origin, each read claimed − available = shortfall
-// (fix9o).
+// each booked claim's shortfall ≤ its claim, and the period's booked
+// claims' shortfalls plus the deficit carried from earlier periods
+// (CarriedDeficit, at most the opening deficit) add up to each line's
+// deficit (fix9g, fix9ah); a refused claim's rows, one per short origin,
+// each read claimed − available = shortfall (fix9o).
 func CheckStatement(st *Statement) error {
 	const tol = 1e-6
 	for _, c := range st.Categories {
@@ -4329,8 +4476,16 @@ func CheckStatement(st *Statement) error {
 			short[r.Country] += r.Shortfall
 		}
 		for _, l := range c.Lines {
-			if d := math.Max(0, -l.Closing); math.Abs(short[l.Country]-d) > tol {
-				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: %s booked claims' shortfall %.6f t ≠ the line's deficit %.6f t", st.Site, c.Category.ID, st.Period.ID, l.Country, short[l.Country], d)
+			// This period's booked claims are its rows; the deficit
+			// owed by earlier periods' claims is carried in the opening
+			// (CarriedDeficit, fix9ah): never more than the line opened
+			// in deficit by, since a later claim takes its share of a
+			// deficit first (allocate) and credits only repay.
+			if l.CarriedDeficit < -tol || l.CarriedDeficit > math.Max(0, -l.Opening)+tol {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: %s carries a deficit of %.6f t from earlier periods but opened at %.6f t", st.Site, c.Category.ID, st.Period.ID, l.Country, l.CarriedDeficit, l.Opening)
+			}
+			if d := math.Max(0, -l.Closing); math.Abs(short[l.Country]+l.CarriedDeficit-d) > tol {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: %s booked claims' shortfall %.6f t + deficit carried from earlier periods %.6f t ≠ the line's deficit %.6f t", st.Site, c.Category.ID, st.Period.ID, l.Country, short[l.Country], l.CarriedDeficit, d)
 			}
 			delete(short, l.Country)
 		}
@@ -4348,6 +4503,58 @@ func CheckStatement(st *Statement) error {
 		}
 	}
 	return nil
+}
+
+// CheckCarry re-derives, from two consecutive periods' statements of one
+// site, that the later opens where the earlier closed (ISO 22095-2: the
+// balance carried into a period is the previous period's closing): each
+// line's opening equals the earlier statement's closing of the same
+// category and origin (0 where it had none), and every origin the earlier
+// statement closed away from zero — a credit carried, or a deficit, which
+// never expires — has a line in the later one (fix9ai). A period still
+// open closes with what expires at its end (openPeriod): its carried
+// figure is Closing − ExpiresAtPeriodEnd. Figures are tonnes of element;
+// an error is EINTERNAL, naming site, category, origin and periods.
+func CheckCarry(prev, next *Statement) error {
+	const tol = 1e-6
+	closing := map[[2]string]float64{}
+	for _, c := range prev.Categories {
+		for _, l := range c.Lines {
+			closing[[2]string{c.Category.ID, l.Country}] = l.Closing - l.ExpiresAtPeriodEnd
+		}
+	}
+	seen := map[[2]string]bool{}
+	for _, c := range next.Categories {
+		for _, l := range c.Lines {
+			k := [2]string{c.Category.ID, l.Country}
+			seen[k] = true
+			if math.Abs(l.Opening-closing[k]) > tol {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s: %s opens period %s at %.6f t, but period %s closed at %.6f t", next.Site, k[0], k[1], next.Period.ID, l.Opening, prev.Period.ID, closing[k])
+			}
+		}
+	}
+	for _, k := range sortedKeys2(closing) {
+		if v := closing[k]; !seen[k] && math.Abs(v) > tol {
+			return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s: %s closed period %s at %.6f t and has no line in period %s", next.Site, k[0], k[1], prev.Period.ID, v, next.Period.ID)
+		}
+	}
+	return nil
+}
+
+// sortedKeys2 are m's keys in order, for messages that do not depend on
+// map order.
+func sortedKeys2[V any](m map[[2]string]V) [][2]string {
+	out := make([][2]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i][0] != out[j][0] {
+			return out[i][0] < out[j][0]
+		}
+		return out[i][1] < out[j][1]
+	})
+	return out
 }
 
 // claimOf returns a lot's claimed origin: it finds the run that made the

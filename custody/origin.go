@@ -270,12 +270,56 @@ func OriginOf(ctx context.Context, s Store, id string, evidence bool) (*Composit
 		return nil, err
 	}
 	sm := siteMap(sites)
-	return originWith(ctx, s, target, sm, evidence)
+	pm, err := partyNames(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	return originWith(ctx, s, target, sm, pm, evidence)
 }
 
-// originWith is OriginOf for a lot already read, with the sites' master
-// data already read (Origins reads them once for a whole list).
-func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string]*critmin.Site, evidence bool) (*Composition, error) {
+// partyNames are the parties' master-data names by canonical ID
+// (epcis.Canonical), for naming suppliers (nameSuppliers).
+func partyNames(ctx context.Context, s Store) (map[string]string, error) {
+	parties, err := s.FindParties(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pm := make(map[string]string, len(parties))
+	for _, p := range parties {
+		if p.Name != "" {
+			pm[epcis.Canonical(p.ID)] = p.Name
+		}
+	}
+	return pm, nil
+}
+
+// nameSuppliers names every supplier share of c (the dry-mass view's,
+// each element's and each aggregate's BySupplier) as master data names
+// the party (pm, partyNames), as a country's share carries its name and
+// a mine's its site's: the origin JSON, CSV and `critmin lot origin`
+// read "Frontier Works Organization", not the party's URI twice (issue
+// 15, fix15s). A party master data does not name keeps its identifier.
+func nameSuppliers(c *Composition, pm map[string]string) {
+	name := func(b *Breakdown) {
+		for i, sh := range b.BySupplier {
+			if n, ok := pm[epcis.Canonical(sh.Key)]; ok {
+				b.BySupplier[i].Name = n
+			}
+		}
+	}
+	name(&c.Mass)
+	for _, m := range []map[string]Breakdown{c.Elements, c.Aggregates} {
+		for k, b := range m {
+			name(&b)
+			m[k] = b
+		}
+	}
+}
+
+// originWith is OriginOf for a lot already read, with the sites' and the
+// parties' master data already read (Origins reads them once for a whole
+// list).
+func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string]*critmin.Site, pm map[string]string, evidence bool) (*Composition, error) {
 	id := target.ID // the canonical identifier, whatever spelling was asked (docs/identity.md)
 	var out *Composition
 	if !evidence {
@@ -315,6 +359,7 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 		}
 		out = composition(target, c, oc)
 	}
+	nameSuppliers(out, pm)
 	if a, ok := zeroMass(target); ok {
 		out.Anomalies = append(out.Anomalies, a)
 	}

@@ -499,7 +499,7 @@ func checkLotRecorded(live []*critmin.Event, stored map[string]*critmin.Lot, sit
 		// instance EPC — a container's SSCC, a bag's SGTIN — is made by
 		// the packing that fills it, which no lot line records, and is
 		// judged by the packing checks (checkPackedAtSea, PackedIn).
-		for _, q := range ev.Quantities {
+		for i, q := range ev.Quantities {
 			if !corridor || seen[q.EPCClass] || named[q.EPCClass] || makes || ev.Type == critmin.TransformationEvent && q.Role == critmin.RoleOutput {
 				continue
 			}
@@ -511,7 +511,12 @@ func checkLotRecorded(live []*critmin.Event, stored map[string]*critmin.Lot, sit
 			case ev.BizStep != "":
 				what = "an event of step " + stepName(ev.BizStep)
 			}
-			out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/" + lotMember(ev, q.Role), Reason: LotNotRecorded(q.EPCClass, what)})
+			// The pointer names the line's epcClass, the field at fault
+			// (RFC 9457 problem details name the member): a form or an
+			// import files the refusal under its lot field, not under
+			// the quantity the list also holds (issue 15, fix15s: an
+			// import listed it a second time under the net mass).
+			out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/" + quantityPtr(ev, i) + "/epcClass", Reason: LotNotRecorded(q.EPCClass, what)})
 		}
 		for _, q := range ev.LotLines() {
 			seen[q.EPCClass] = true
@@ -527,17 +532,4 @@ func checkLotRecorded(live []*critmin.Event, stored map[string]*critmin.Lot, sit
 // well formed beside it), so one preview names every fault.
 func LotNotRecorded(lot, what string) string {
 	return fmt.Sprintf("lot not known: no event recorded lot %s, so %s cannot act on it (it would create the lot with no site and 0 kg held); commission it (or receive it, as its first sighting) first, or correct the lot ID", lot, what)
-}
-
-// lotMember is the JSON member of ev that lists lots in role.
-func lotMember(ev *critmin.Event, role string) string {
-	switch {
-	case ev.Type == critmin.TransformationEvent && role == critmin.RoleInput:
-		return "inputQuantityList"
-	case ev.Type == critmin.TransformationEvent:
-		return "outputQuantityList"
-	case role == critmin.RoleChild:
-		return "childQuantityList"
-	}
-	return "quantityList"
 }

@@ -66,12 +66,62 @@ type retractedMeasurement struct {
 	lots []string
 }
 
+// readLots are the lots an explaining replay reads (explainRetractions,
+// explainCoveredAgain): those the account read (mc.oc.lots) and those the
+// retracted runs rs name, inputs and outputs. Put back, a run reads its
+// lots again, so a retracted fact of one of them — its feed's
+// commissioning, an assay, a weighing, a packing — is put back with it:
+// with both a credit run and its feed's commissioning declared in error,
+// the account no longer reads the feed, yet the claims that rested on the
+// run were accepted with both standing (fix9ai; before, neither was found
+// to explain the claims, and they left the account as refused).
+func (mc *mbCalc) readLots(rs []retractedRun) map[string]bool {
+	read := map[string]bool{}
+	for id := range mc.oc.lots {
+		read[id] = true
+	}
+	for _, r := range rs {
+		for _, id := range canonicalLots(r.ev).LotIDs() {
+			read[id] = true
+		}
+	}
+	return read
+}
+
+// upstreamRuns are the runs of all declared in error at other sites than
+// the site's own (atSite) that named a lot of read — an intermediate
+// shipped in: their retraction takes the origin of what the site's runs
+// consumed, so the credit's origin. A run put back names its own lots, so
+// they join read and the search goes on until no run is added.
+func upstreamRuns(all []retractedRun, atSite, read map[string]bool) []retractedRun {
+	var ups []retractedRun
+	taken := map[int]bool{}
+	for more := true; more; {
+		more = false
+		for i, r := range all {
+			if atSite[r.ev.EventID] || taken[i] {
+				continue
+			}
+			ids := canonicalLots(r.ev).LotIDs()
+			if !slices.ContainsFunc(ids, func(id string) bool { return read[id] }) {
+				continue
+			}
+			taken[i], more = true, true
+			ups = append(ups, r)
+			for _, id := range ids {
+				read[id] = true
+			}
+		}
+	}
+	return ups
+}
+
 // retractedMeasurements returns the ObjectEvents declared in error that
-// name any of the lots the account read (mc.oc.lots): a weighing of a
-// lot consumed by a run at the site, declared in error after the run,
-// shrinks what the run's input held (overConsumption) and so the credits
-// a claim rested on. None for a store that cannot query events.
-func (mc *mbCalc) retractedMeasurements() ([]retractedMeasurement, error) {
+// name any of the lots read (readLots): a weighing of a lot consumed by a
+// run at the site, declared in error after the run, shrinks what the
+// run's input held (overConsumption) and so the credits a claim rested
+// on. None for a store that cannot query events.
+func (mc *mbCalc) retractedMeasurements(read map[string]bool) ([]retractedMeasurement, error) {
 	f, ok := mc.s.(eventQuerier)
 	if !ok {
 		return nil, nil
@@ -81,7 +131,7 @@ func (mc *mbCalc) retractedMeasurements() ([]retractedMeasurement, error) {
 	err := eachDeclared(mc.ctx, f, filter, func(body *critmin.Event, decl *critmin.ErrorDeclaration) {
 		var lots []string
 		for _, id := range body.LotIDs() {
-			if _, read := mc.oc.lots[id]; read {
+			if read[id] {
 				lots = append(lots, id)
 			}
 		}
@@ -305,12 +355,12 @@ func packingWords(ev *critmin.Event) string {
 }
 
 // retractedPackings returns the AggregationEvents declared in error whose
-// container or a child of which is a lot the account read (mc.oc.lots):
+// container or a child of which is a lot read (readLots):
 // a packing declared in error empties the container a run at the site
 // consumed (its contents are what it held, originCalc.contents), an
 // unpacking declared in error puts back what it took out. None for a
 // store that cannot query events.
-func (mc *mbCalc) retractedPackings() ([]retractedFact, error) {
+func (mc *mbCalc) retractedPackings(read map[string]bool) ([]retractedFact, error) {
 	f, ok := mc.s.(eventQuerier)
 	if !ok {
 		return nil, nil
@@ -325,7 +375,7 @@ func (mc *mbCalc) retractedPackings() ([]retractedFact, error) {
 			ids = append(ids, k.Child)
 		}
 		for _, id := range ids {
-			if _, read := mc.oc.lots[id]; read {
+			if read[id] {
 				out = append(out, retractedFact{ev: body, decl: decl})
 				return
 			}
@@ -353,9 +403,6 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 	if err != nil {
 		return err
 	}
-	// Runs declared in error at other sites that made lots the account
-	// read (an intermediate shipped in): their retraction takes the
-	// origin of what the site's runs consumed, so the credit's origin.
 	all, err := retractedRuns(mc.ctx, mc.s, "")
 	if err != nil {
 		return err
@@ -364,23 +411,13 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 	for _, r := range rs {
 		atSite[r.ev.EventID] = true
 	}
-	var ups []retractedRun
-	for _, r := range all {
-		if atSite[r.ev.EventID] {
-			continue
-		}
-		for _, id := range canonicalLots(r.ev).LotIDs() {
-			if _, read := mc.oc.lots[id]; read {
-				ups = append(ups, r)
-				break
-			}
-		}
-	}
-	ms, err := mc.retractedMeasurements()
+	read := mc.readLots(rs)
+	ups := upstreamRuns(all, atSite, read)
+	ms, err := mc.retractedMeasurements(read)
 	if err != nil {
 		return err
 	}
-	ps, err := mc.retractedPackings()
+	ps, err := mc.retractedPackings(read)
 	if err != nil || len(rs) == 0 && len(ms) == 0 && len(ups) == 0 && len(ps) == 0 {
 		return err
 	}

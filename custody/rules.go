@@ -455,8 +455,14 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 					}
 				}
 			}
-			if len(in.origin.NotMeasured) > 0 {
-				unknownWhy = append(unknownWhy, fmt.Sprintf("grade not measured for %s", strings.Join(in.origin.NotMeasured, ", ")))
+			if nm := in.origin.GradeNotMeasured(); len(nm) > 0 {
+				unknownWhy = append(unknownWhy, fmt.Sprintf("grade not measured for %s", strings.Join(nm, ", ")))
+			}
+			if bp := in.origin.UnassayedByProducts(); len(bp) > 0 {
+				// Not "grade not measured": by-products its commodity is
+				// not valued on, not assayed (fix9ah); their shares are
+				// unknown all the same.
+				unknownWhy = append(unknownWhy, fmt.Sprintf("%s not assayed (by-products %s is not valued on)", strings.Join(bp, ", "), ledger.CommodityName(in.origin.Commodity)))
 			}
 			if len(in.origin.Mass.ByCountry) == 0 {
 				unknown = true // no feed traced at all
@@ -678,7 +684,8 @@ func massBalanceClaim(in *ruleInput, v *Verdict) {
 		if c.NotCovered > 0 {
 			// The claim debited less than the lot holds now (a later
 			// weighing): the rest is claimed by no one.
-			v.Detail += fmt.Sprintf("; the lot holds %s t %s now, %s t of it (%s %%) not covered by the claim", Figure(c.Contains), strings.Join(c.Elements, "+"), Figure(c.NotCoveredTonnes()), Figure(100*c.NotCovered))
+			// "unclaimed", never "not covered", a claim's status (fix9ah).
+			v.Detail += fmt.Sprintf("; %s: the lot holds %s t %s now, %s t of it (%s %%) %s, held beyond the claim", c.StatusText(), Figure(c.Contains), strings.Join(c.Elements, "+"), Figure(c.NotCoveredTonnes()), Figure(100*c.NotCovered), Unclaimed)
 		}
 		if c.CoverageNote != "" {
 			// Covered again since events that had left it not covered

@@ -136,7 +136,9 @@ func standingAt(l *critmin.Lot, ev *critmin.Event, t float64) (float64, bool) {
 			if p.Status != critmin.PartInTransit {
 				continue
 			}
-			if (bol != "" && p.BillOfLading == bol) || ((bol == "" || p.BillOfLading == "") && abs(t-p.Tonnes) <= p.Tonnes*ledger.PartTolerance) {
+			// A part flagged as shipped from nothing moves on only under
+			// its own bill of lading (ledger's applyPart; fix15q).
+			if (bol != "" && p.BillOfLading == bol) || (!p.FromRetracted && (bol == "" || p.BillOfLading == "") && abs(t-p.Tonnes) <= p.Tonnes*ledger.PartTolerance) {
 				return p.Tonnes, true
 			}
 		}
@@ -146,6 +148,12 @@ func standingAt(l *critmin.Lot, ev *critmin.Event, t float64) (float64, bool) {
 		if ledger.BodyTravelsOn(l, ev, t) {
 			return l.RemainingWetTonnes(), true
 		}
+	}
+	if _, absent := ledger.NamedAbsent(l, ev); absent {
+		// A dispatch naming as its source a party that holds nothing
+		// here, where other parties' holdings stand, takes of none of
+		// them (issue 15, fix15q): nothing of its party stood.
+		return 0, true
 	}
 	if h, ok := ledger.HoldingOf(l, ev); ok && h.Named {
 		// A movement naming as its source a party that holds some of the
@@ -200,9 +208,11 @@ type shortfall struct {
 	where   string
 	// holder, owners: the source party the movement named, whose
 	// holding alone it takes (ledger.Holding.Named), and every owner
-	// with a holding at the site then (ledger.OwnersAt).
+	// with a holding at the site then (ledger.OwnersAt). absent: that
+	// party held nothing there while others did (ledger.NamedAbsent).
 	holder  string
 	owners  []string
+	absent  bool
 	refused *critmin.FieldError // an unpacking refused as worded (checkUnpackingOf)
 }
 
@@ -411,8 +421,12 @@ func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*c
 			// Stating no quantity, it ships what stands of the lot at its
 			// site, and nothing does (issue 15, fix15o).
 			out = append(out, shortfall{ev: ev, doc: inDoc[ev], nothing: true, where: WhereStands(lot, nil, ""), lotWetTonnes: lot.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)})
-		}
-		if t, ok := takenBy(ev, id); ok {
+		} else if party, absent := ledger.NamedAbsent(lot, ev); absent {
+			// It names as its source a party holding nothing there, with
+			// or without a quantity: it would ship nobody's holding, or
+			// another party's (issue 15, fix15q).
+			out = append(out, shortfall{ev: ev, doc: inDoc[ev], absent: true, holder: party, owners: ledger.OwnersAt(lot, eventSite(ev)), lotWetTonnes: lot.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)})
+		} else if t, ok := takenBy(ev, id); ok {
 			if stood, ok := standingAt(lot, ev, t); ok {
 				// A packing adds to what is already packed there and not
 				// unpacked, at most what stands there (issue 15, fix15c3:
@@ -723,6 +737,21 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 	stoodThere := "nothing of the lot stood anywhere"
 	if sf.where != "" {
 		stoodThere = "the lot stood as " + sf.where
+	}
+	if sf.absent && sf.doc {
+		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + "/sourceList", Reason: fmt.Sprintf("lot %s refused: the %s event of %s names %s as its source party %s, but %s held nothing of the lot there then (owners with holdings there: %s): an event naming a source owning_party or possessing_party takes of that party's holding only (CBV 2.0 §7.5), never of another's there — name the owner whose holding ships",
+			id, what, sf.eventTimeText, sf.holder, where, sf.holder, strings.Join(sf.owners, ", "))}
+	}
+	if sf.absent {
+		by := docEvs[0]
+		for _, ev := range docEvs {
+			if !ev.EventTime.After(sf.ev.EventTime) {
+				by = ev
+				break
+			}
+		}
+		return critmin.FieldError{Conflict: true, Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("lot %s refused: event %s, dated %s, is dated before the recorded event %s (%s of %s %s, naming %s as its source party), and with it %s would hold nothing of the lot there then (owners with holdings there: %s): an event entered late may not leave a later one shipping another party's holding — correct the dates, or declare the later event in error first",
+			id, by.EventID, by.EventTime.Format(time.RFC3339), sf.ev.EventID, what, sf.eventTimeText, where, sf.holder, sf.holder, strings.Join(sf.owners, ", "))}
 	}
 	if sf.nothing && sf.doc {
 		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: nothing of it stands %s at %s; %s. The %s event states no quantity: it ships what stands of the lot at its site, and nothing does — it would move the lot's body from where it stands elsewhere. Ship from where the lot stands, or record its move to %s first (shipping and receiving events)",

@@ -24,9 +24,12 @@ var StatementHeader = []string{"site", "period", "category", "elements", "conver
 // with its total row, origin "all" (CategoryStatement.Total): a category
 // with nothing in the period is that row of zeros, closing = opening,
 // never absent from the table; its reason names the origins in deficit,
-// which its closing nets (BalanceLine.Deficit). Balance rows have status "balance". The
+// which its closing nets (BalanceLine.Deficit). Balance rows have status "balance"; an
+// origin's row whose deficit is carried from claims of earlier periods
+// (BalanceLine.CarriedDeficit) gives its deficit note as the reason. The
 // period's claims not backed follow (status "refused", or "not_covered"
-// for a claim accepted at capture and booked, fix9h), one row each with
+// for a claim accepted at capture and booked, fix9h; claims of earlier
+// periods are on their own statements, fix9ah), one row each with
 // its category, origin, lot, claim event, claimed and shortfall tonnes
 // and the reason, and the balance columns blank: a refused claim takes
 // nothing from the account (docs/origin.md, "The statement").
@@ -40,8 +43,19 @@ func StatementRows(st *Statement) [][]string {
 				// Blank when the window holds no input: 0/0 is no share.
 				share = Figure(l.Percent)
 			}
+			reason := ""
+			if l.CarriedDeficit > 0 {
+				// The deficit carried forward from claims of earlier
+				// periods, which are rows of their own statements only
+				// (fix9ah): said on the line.
+				for _, n := range l.Notes {
+					if strings.HasPrefix(n, "deficit ") {
+						reason = n
+					}
+				}
+			}
 			rows = append(rows, []string{st.Site, st.Period.ID, c.Category.ID, els, Figure(c.ConversionFactor), l.Country,
-				Figure(l.Opening), Figure(l.Credits), Figure(l.Claims), Figure(l.Expired), Figure(l.ExpiresAtPeriodEnd), Figure(l.Closing), share, "balance", "", "", "", "", ""})
+				Figure(l.Opening), Figure(l.Credits), Figure(l.Claims), Figure(l.Expired), Figure(l.ExpiresAtPeriodEnd), Figure(l.Closing), share, "balance", "", "", "", "", reason})
 		}
 		tl := c.Total
 		rows = append(rows, []string{st.Site, st.Period.ID, c.Category.ID, els, Figure(c.ConversionFactor), "all",

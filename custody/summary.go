@@ -3,10 +3,12 @@ package custody
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
+	"github.com/critmin/critmin/ledger"
 )
 
 // Origins computes the origin of each lot with OriginOf — the one origin
@@ -20,8 +22,12 @@ func Origins(ctx context.Context, s Store, lots []*critmin.Lot) (map[string]*Com
 		return nil, err
 	}
 	sm := siteMap(sites)
+	pm, err := partyNames(ctx, s)
+	if err != nil {
+		return nil, err
+	}
 	for _, l := range lots {
-		c, err := originWith(ctx, s, l, sm, false)
+		c, err := originWith(ctx, s, l, sm, pm, false)
 		if err != nil {
 			return nil, fmt.Errorf("custody: origin of %s: %w", l.ID, err)
 		}
@@ -53,9 +59,16 @@ type Headline struct {
 }
 
 // Headline returns the lot's physical origin headline (never a claim).
+//
+// "Grade not measured" names only the elements GradeNotMeasured returns
+// (fix9ah): every element its feed carried for a lot with no assay of its
+// own, else those of them its commodity is valued on
+// (ledger.PayableElements). A lot that has an assay of its own is never
+// said to have none: its headline names what its own assays measure.
 func (c *Composition) Headline() Headline {
 	h := Headline{Basis: c.Overall.Basis, ByCountry: c.Overall.ByCountry}
-	if (h.Basis == "none" || h.Basis == "grade_not_measured" || len(h.ByCountry) == 0) && len(c.NotMeasured) == 0 && len(c.SharesNotMeasured) > 0 {
+	notMeasured := c.GradeNotMeasured()
+	if (h.Basis == "none" || h.Basis == "grade_not_measured" || len(h.ByCountry) == 0) && len(notMeasured) == 0 && len(c.SharesNotMeasured) > 0 {
 		// The lot's own assay measures its elements, but a feed's grade
 		// of them was never measured: where they came from is unknown, so
 		// no share and no value is stated ("unknown 100 %, US$…" would
@@ -68,16 +81,27 @@ func (c *Composition) Headline() Headline {
 		}
 		return h
 	}
-	if (h.Basis == "none" || len(h.ByCountry) == 0) && len(c.NotMeasured) > 0 {
-		// A product without an assay of its own: its element shares are
-		// unknown, not inherited (the lot page's "grade not measured").
-		// The dry-mass view is no stand-in for them; the countries it
-		// proves go beside, labelled, so that no covered country hides.
-		// Its contained value is not measured: no share is stated (a
-		// share of "unknown 100 %" would read as a measured figure).
-		h.Basis, h.GradeNotMeasured, h.NotMeasured = "grade_not_measured", true, c.NotMeasured
+	if (h.Basis == "none" || len(h.ByCountry) == 0) && len(notMeasured) > 0 {
+		// A product without an assay of its own of the elements it is
+		// valued on: their shares are unknown, not inherited (the lot
+		// page's "grade not measured"). The dry-mass view is no stand-in
+		// for them; the countries it proves go beside, labelled, so that
+		// no covered country hides. Its contained value is not measured:
+		// no share is stated (a share of "unknown 100 %" would read as a
+		// measured figure).
+		h.Basis, h.GradeNotMeasured, h.NotMeasured = "grade_not_measured", true, notMeasured
 		h.ByCountry = []OverallShare{}
-		h.Text = fmt.Sprintf("contained value not measured (grade not measured): no assay of its own, so its %s and their origin shares are unknown (not inherited from its feed)", strings.Join(c.NotMeasured, ", "))
+		if own := c.ownAnalytes(); len(own) == 0 {
+			h.Text = fmt.Sprintf("contained value not measured (grade not measured): no assay of its own, so its %s and their origin shares are unknown (not inherited from its feed)", strings.Join(notMeasured, ", "))
+		} else {
+			// Its own assays measure other analytes (fix9ah): said so,
+			// never "no assay of its own".
+			h.Text = fmt.Sprintf("contained value not measured (grade not measured): its own assays measure %s but not %s, which its feed carried, so the grade and origin shares of its %s are unknown (not inherited from its feed)",
+				strings.Join(own, ", "), strings.Join(notMeasured, ", "), strings.Join(notMeasured, ", "))
+			if len(c.SharesNotMeasured) > 0 {
+				h.Text += fmt.Sprintf("; a feed's grade of %s is not measured, so the origin shares of its %s are unknown", strings.Join(c.SharesNotMeasured, ", "), strings.Join(c.SharesNotMeasured, ", "))
+			}
+		}
 		if known := c.massText(); known != "" {
 			h.Text += "; physical countries by dry mass: " + known
 		}
@@ -114,19 +138,65 @@ func (c *Composition) Headline() Headline {
 	if h.Basis != "dry_mass" && len(c.SharesNotMeasured) > 0 {
 		h.Text += fmt.Sprintf("; grade not measured: a feed's grade of %s (origin shares unknown, no share or value stated)", strings.Join(c.SharesNotMeasured, ", "))
 	}
-	if h.Basis != "dry_mass" && len(c.NotMeasured) > 0 {
-		// Measured elements give the line; those the feed carried and
-		// the lot's assays leave out are named, as on the lot page.
-		h.Text += fmt.Sprintf("; grade not measured: %s (shares unknown, not inherited from its feed)", strings.Join(c.NotMeasured, ", "))
+	if h.Basis != "dry_mass" && len(notMeasured) > 0 {
+		// Measured elements give the line; those the feed carried, the
+		// lot's assays leave out and its commodity is valued on are
+		// named, as on the lot page.
+		h.Text += fmt.Sprintf("; grade not measured: %s (shares unknown, not inherited from its feed)", strings.Join(notMeasured, ", "))
 	}
 	return h
 }
 
+// GradeNotMeasured are the elements of NotMeasured that make the lot's
+// origin read "grade not measured" (fix9ah): all of them when the lot has
+// no assay of its own (ownAnalytes), else those its commodity is valued
+// on (ledger.Payable: every element for a commodity without a list).
+// NdPr oxide assayed for Nd and Pr whose feed carried La and Ce: none —
+// La and Ce are by-products not assayed (UnassayedByProducts).
+func (c *Composition) GradeNotMeasured() []string {
+	if len(c.ownAnalytes()) == 0 {
+		return c.NotMeasured
+	}
+	out := []string{}
+	for _, e := range c.NotMeasured {
+		if ledger.Payable(c.Commodity, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// UnassayedByProducts are the elements of NotMeasured that
+// GradeNotMeasured leaves out: carried by the lot's feed, not measured by
+// its own assays and not paid for in its commodity (La and Ce in an NdPr
+// oxide). Their shares in the lot are unknown; they do not make its
+// origin read "grade not measured" (fix9ah).
+func (c *Composition) UnassayedByProducts() []string {
+	flagged := c.GradeNotMeasured()
+	var out []string
+	for _, e := range c.NotMeasured {
+		if !slices.Contains(flagged, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// ownAnalytes are the analytes the lot's own assays measure, sorted:
+// its measured elements (Elements, an element assayed at 0 % included)
+// and aggregates (TREO).
+func (c *Composition) ownAnalytes() []string {
+	out := append(sortedKeys(c.Elements), sortedKeys(c.Aggregates)...)
+	return out
+}
+
 // SharesText words a claim's countries as the physical origin line words
 // its own — by name, with custody.Percent: "Pakistan 100.0 %" — and the
-// part of the lot no claim covers: "Pakistan 66.7 %; not covered
-// 33.3 %". The CLI's lot show and the lots CSV print it, so that the
-// claimed origin never reads in codes beside a physical origin in names.
+// part of the lot no claim covers: "Pakistan 66.7 %; unclaimed 33.3 %".
+// That part is "unclaimed", never "not covered", the status of a claim
+// that attributes nothing (ClaimNotCovered, fix9ah). The CLI's lot show
+// and the lots CSV print it, so that the claimed origin never reads in
+// codes beside a physical origin in names.
 func (c *Claim) SharesText() string {
 	var parts []string
 	for _, sh := range c.ByCountry {
@@ -138,9 +208,41 @@ func (c *Claim) SharesText() string {
 	}
 	t := strings.Join(parts, ", ")
 	if c.NotCovered > 0 {
-		t += "; not covered " + Percent(c.NotCovered)
+		t += "; " + Unclaimed + " " + Percent(c.NotCovered)
 	}
 	return t
+}
+
+// Unclaimed labels the part of a lot an accepted claim does not cover
+// (Claim.NotCovered: the lot now holds more of the qualifying element
+// than the claim debited when it was made). The status word "not
+// covered" is kept for a claim that attributes nothing
+// (ClaimNotCovered): the two never share a word (fix9ah).
+const Unclaimed = "unclaimed"
+
+// StatusText is a claim's status in words, the same on every view (lot
+// page and list, lots CSV, lot show and origin, origin CSV, certificate;
+// the JSON's statusText), so that an accepted claim covering part of the
+// lot never reads beside a claim not covered as if it were one (fix9ah):
+//
+//   - "accepted" — the claim covers what the lot holds of its
+//     qualifying elements;
+//   - "accepted — covers 93.8 %" — accepted, and the lot now holds more
+//     than the claim debited: it covers 1 − NotCovered of it (1.5 t of
+//     1.6 t: 93.75 %), the rest is Unclaimed;
+//   - "not covered" — accepted at capture, left above the balance by a
+//     later fact: it attributes nothing (ClaimNotCovered);
+//   - "refused".
+func (c *Claim) StatusText() string {
+	switch {
+	case c == nil:
+		return ""
+	case c.Status == ClaimAccepted && c.NotCovered > 0:
+		return "accepted — covers " + Percent(1-c.NotCovered)
+	case c.Status == ClaimNotCovered:
+		return "not covered"
+	}
+	return c.Status
 }
 
 // massText is the dry-mass view in one line: "China 75.0 %, Pakistan

@@ -256,21 +256,45 @@ func Status(ctx context.Context, s EventFinder, cert Certificate) (*CertStatus, 
 	return st, nil
 }
 
-// oldProvenanceForm reads a certificate issued before materialsProvenance
-// left out originCountry where it is not an ISO 3166 code (Provenance):
-// a line's originCountry "unknown" or "" is the same statement as no
-// originCountry, so it is dropped before comparing with today's record,
-// and a certificate is not reported as restated for its form alone. The
+// oldProvenanceForm reads a certificate issued in an earlier form of the
+// same statement, so that it is not reported as restated for its form
+// alone:
+//
+//   - before materialsProvenance left out originCountry where it is not
+//     an ISO 3166 code (Provenance): a line's originCountry "unknown" or
+//     "" is the same statement as no originCountry;
+//   - before fix9ah, a lot without an accepted claim carried
+//     "cm:claimedOrigin": null, the same statement as no such key;
+//   - before fix9ah, a conformityClaim of a rule that does not apply
+//     (status not_applicable) carried "conformance": false; it now
+//     states no conformance (it neither passes nor fails).
+//
+// Those forms are rewritten before comparing with today's record. The
 // signed certificate itself is not changed (a copy is returned).
 func oldProvenanceForm(was Certificate) (Certificate, error) {
 	subj, _ := was["credentialSubject"].(map[string]any)
 	prov, _ := subj["materialsProvenance"].([]any)
+	oldCountry := func(line map[string]any) bool {
+		c, has := line["originCountry"]
+		return has && (c == Unknown || c == "")
+	}
+	oldConformance := func(claim map[string]any) bool {
+		_, has := claim["conformance"]
+		return has && claim["status"] == NotApplicable
+	}
 	old := false
 	for _, p := range prov {
-		if line, ok := p.(map[string]any); ok {
-			if c, has := line["originCountry"]; has && (c == Unknown || c == "") {
-				old = true
-			}
+		if line, ok := p.(map[string]any); ok && oldCountry(line) {
+			old = true
+		}
+	}
+	if v, has := subj["cm:claimedOrigin"]; has && v == nil {
+		old = true
+	}
+	claims, _ := subj["conformityClaim"].([]any)
+	for _, c := range claims {
+		if m, ok := c.(map[string]any); ok && oldConformance(m) {
+			old = true
 		}
 	}
 	if !old {
@@ -284,11 +308,20 @@ func oldProvenanceForm(was Certificate) (Certificate, error) {
 	if err := json.Unmarshal(b, &cp); err != nil {
 		return nil, err
 	}
-	for _, p := range cp["credentialSubject"].(map[string]any)["materialsProvenance"].([]any) {
-		if line, ok := p.(map[string]any); ok {
-			if c, has := line["originCountry"]; has && (c == Unknown || c == "") {
-				delete(line, "originCountry")
-			}
+	cs := cp["credentialSubject"].(map[string]any)
+	prov, _ = cs["materialsProvenance"].([]any)
+	for _, p := range prov {
+		if line, ok := p.(map[string]any); ok && oldCountry(line) {
+			delete(line, "originCountry")
+		}
+	}
+	if v, has := cs["cm:claimedOrigin"]; has && v == nil {
+		delete(cs, "cm:claimedOrigin")
+	}
+	claims, _ = cs["conformityClaim"].([]any)
+	for _, c := range claims {
+		if m, ok := c.(map[string]any); ok && oldConformance(m) {
+			delete(m, "conformance")
 		}
 	}
 	return cp, nil
@@ -362,7 +395,7 @@ func restatedChanged(ctx context.Context, s statementStore, cert Certificate) (s
 	if err != nil {
 		return "", err
 	}
-	b, err := canonical(now.cert)
+	b, err := canonical(withoutNewStatusText(was, now.cert))
 	if err != nil {
 		return "", err
 	}
@@ -389,6 +422,44 @@ func restatedChanged(ctx context.Context, s statementStore, cert Certificate) (s
 		msg += fmt.Sprintf(" and %d more", n)
 	}
 	return msg, nil
+}
+
+// withoutNewStatusText is today's statement now less its claimed
+// origin's statusText where the certificate was states none: a
+// certificate issued before fix9ah has no statusText, which restates its
+// status and notCovered, both compared. now is not changed (a copy is
+// returned when the member is dropped).
+func withoutNewStatusText(was, now Certificate) Certificate {
+	ws, _ := was["credentialSubject"].(map[string]any)
+	wc, _ := ws["cm:claimedOrigin"].(map[string]any)
+	ns, _ := now["credentialSubject"].(map[string]any)
+	nc, _ := ns["cm:claimedOrigin"].(map[string]any)
+	if wc == nil || nc == nil {
+		return now
+	}
+	if _, has := wc["statusText"]; has {
+		return now
+	}
+	if _, has := nc["statusText"]; !has {
+		return now
+	}
+	claim := map[string]any{}
+	for k, v := range nc {
+		if k != "statusText" {
+			claim[k] = v
+		}
+	}
+	subj := map[string]any{}
+	for k, v := range ns {
+		subj[k] = v
+	}
+	subj["cm:claimedOrigin"] = claim
+	out := Certificate{}
+	for k, v := range now {
+		out[k] = v
+	}
+	out["credentialSubject"] = subj
+	return out
 }
 
 // diffPaths appends the paths (members joined by ".", array members by

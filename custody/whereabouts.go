@@ -105,13 +105,27 @@ type tracker struct {
 	whole float64
 	sent  float64
 	w     whereabouts
+	// bols are the bills of lading the lot's dispatches so far named;
+	// inert the receipts of parts shipped from nothing
+	// (critmin.LotPart.FromRetracted). A receipt under a bill of lading
+	// no dispatch of the lot named (its shipment declared in error,
+	// ledger.ReceiptOfNothing), or of a flagged part, receives nothing
+	// and does not move the lot (issue 15, fix15q: after NU-B1's NUB-1
+	// shipment was declared in error, its receipt put the lot at Karachi
+	// and a shipment from Loe Shilman, where 25 t stood, was refused).
+	bols  map[string]bool
+	inert map[string]bool
 }
 
 func newTracker(id string, lot *critmin.Lot) *tracker {
-	t := &tracker{id: id, partShip: map[string]float64{}, partRecv: map[string]string{}, onward: map[string]bool{}, back: map[string]float64{}, w: whereabouts{partsAt: map[string]bool{}, lot: lot}}
+	t := &tracker{id: id, partShip: map[string]float64{}, partRecv: map[string]string{}, onward: map[string]bool{}, back: map[string]float64{}, w: whereabouts{partsAt: map[string]bool{}, lot: lot},
+		bols: map[string]bool{}, inert: map[string]bool{}}
 	if lot != nil {
 		t.whole = lot.WetTonnes
 		for _, p := range lot.Parts {
+			if p.FromRetracted && p.ReceiptEventID != "" {
+				t.inert[p.ReceiptEventID] = true
+			}
 			if by := p.RejoinedBy(); by != "" && !p.FromRetracted {
 				// Back where the body stands (ledger's rejoin): what it
 				// brought back (its mass less what was shipped on from
@@ -167,6 +181,12 @@ func fedOnly(e *critmin.Event, id string) bool {
 
 // add moves the lot by its next event e.
 func (t *tracker) add(e *critmin.Event) {
+	if b := bolOf(e); b != "" && dispatchSteps[stepName(e.BizStep)] {
+		t.bols[b] = true
+	}
+	if t.receivesNothing(e) {
+		return
+	}
 	if t.onward[e.EventID] {
 		return // a part shipped on: the body stays where it was
 	}
@@ -224,6 +244,24 @@ func (t *tracker) add(e *critmin.Event) {
 			w.dests = append(w.dests, epcis.Canonical(d.ID))
 		}
 	}
+}
+
+// receivesNothing says whether e is a receipt that receives nothing of
+// the lot, as the ledger reads it: of a part shipped from nothing
+// (inert), or under a bill of lading no dispatch of the lot named so far
+// while the lot is placed, not in transit, and its body stands elsewhere
+// (ledger.ReceiptOfNothing; a receipt naming containers is judged as
+// before: their shipment need not name the lot).
+func (t *tracker) receivesNothing(e *critmin.Event) bool {
+	if t.inert[e.EventID] {
+		return true
+	}
+	b := bolOf(e)
+	if !receiptSteps[stepName(e.BizStep)] || b == "" || t.bols[b] || len(e.EPCs) > 0 || e.ParentID != "" {
+		return false
+	}
+	w := t.w
+	return w.by != nil && !w.inTransit && w.site != eventSite(e)
 }
 
 // atPart says whether e happens at a site where a received part of the

@@ -187,8 +187,10 @@ type TransitView struct {
 	Tonnes       float64 `json:"tonnes"`
 	Part         bool    `json:"part,omitempty"`
 	// Anomaly flags a part shipped from nothing: shipped on from a part
-	// whose receipt was then declared in error (critmin.LotPart
-	// FromRetracted). Its tonnes are not counted in transit.
+	// whose receipt was then declared in error, or naming a source owner
+	// whose holding there a declaration took away (critmin.LotPart
+	// FromRetracted; issue 15, fix15q). Its tonnes are not counted in
+	// transit.
 	Anomaly string `json:"anomaly,omitempty"`
 }
 
@@ -438,7 +440,27 @@ type HoldingView struct {
 
 type PartView struct {
 	critmin.LotPart
+	// Owner and Custodian are the part's (critmin.LotPart.Owner,
+	// Custodian); a part shipped of several owners' holdings names them
+	// all, joined by ", " as standsAt's owner is (Owners, Custodians list
+	// each), never the first alone, which read as that owner's part
+	// (issue 15, fix15s item 2).
+	Owner     string  `json:"owner,omitempty"`
+	Custodian string  `json:"custodian,omitempty"`
 	DryTonnes float64 `json:"dryTonnes"`
+}
+
+// partView is part p of a lot whose moisture is moisture, as the API
+// shows it (PartView).
+func partView(p critmin.LotPart, moisture *float64) PartView {
+	v := PartView{LotPart: p, Owner: p.Owner, Custodian: p.Custodian, DryTonnes: p.DryTonnes(moisture)}
+	if len(p.Owners) > 1 {
+		v.Owner = strings.Join(p.Owners, ", ")
+	}
+	if len(p.Custodians) > 1 {
+		v.Custodian = strings.Join(p.Custodians, ", ")
+	}
+	return v
 }
 
 func lotView(l *critmin.Lot) LotView {
@@ -450,7 +472,7 @@ func lotView(l *critmin.Lot) LotView {
 		RemainingWetTonnes: l.RemainingWetTonnes(), RemainingDryTonnes: l.RemainingDryTonnes(),
 		PartsShippedTonnes: l.PartsTonnes(), InTransit: inTransit(l, nil)}
 	for _, p := range l.Parts {
-		v.Parts = append(v.Parts, PartView{LotPart: p, DryTonnes: p.DryTonnes(l.Moisture)})
+		v.Parts = append(v.Parts, partView(p, l.Moisture))
 	}
 	v.StandsAt = []StandingView{}
 	for _, st := range ledger.StandsAt(l) {
@@ -769,7 +791,7 @@ func writeLotRows(cw *critmin.CSVWriter, lots []*critmin.Lot, views []LotView) {
 			claimed = custody.RefusedClaimText(c)
 		} else if c != nil {
 			// By name, as the physical origin column (Claim.SharesText).
-			claimed = c.Status + ": " + c.SharesText()
+			claimed = c.StatusText() + ": " + c.SharesText()
 		}
 		// body_remaining_* are the body's remainder (Lot.RemainingWetTonnes,
 		// RemainingDryTonnes), parts_standing_* the received parts left

@@ -150,7 +150,10 @@ func (s *Server) handleOrigin(w http.ResponseWriter, r *http.Request) {
 // The basis column says which each row is: physical (what the genealogy
 // proves), claimed (a mass-balance attribution, never physical) or
 // grade_not_measured (an element, or the overall origin, of a lot without
-// an assay of its own: no tonnes, no share).
+// an assay of its own: no tonnes, no share) or not_assayed (an element its
+// feed carried that its own assays leave out and its commodity is not
+// valued on, custody.Composition.UnassayedByProducts: no tonnes, no
+// share).
 func originTable(c *custody.Composition) table {
 	t := table{name: "origin", header: []string{"lot", "quantity", "dimension", "key", "name", "tonnes", "share", "basis"}}
 	add := func(q string, b custody.Breakdown) {
@@ -184,14 +187,19 @@ func originTable(c *custody.Composition) table {
 	if c.Overall.Basis == "grade_not_measured" {
 		notMeasured("overall (grade_not_measured)")
 	}
-	for _, e := range c.NotMeasured {
+	for _, e := range c.GradeNotMeasured() {
 		notMeasured(e)
+	}
+	for _, e := range c.UnassayedByProducts() {
+		// Carried by its feed, not assayed, and not an element its
+		// commodity is valued on: no "grade not measured" (fix9ah).
+		t.rows = append(t.rows, []string{c.Lot, e, "country", "", "not assayed (by-product)", "", "", "not_assayed"})
 	}
 	if cl := c.Claimed; cl != nil {
 		// The claimed origin (mass balance, not physical): each
 		// origin's claimed tonnes and share of what the lot contains
 		// now, and the part no claim covers (custody.Claim).
-		q := "claimed " + strings.ReplaceAll(cl.Status, "_", " ") + " " + strings.Join(cl.Elements, "+")
+		q := "claimed " + cl.StatusText() + " " + strings.Join(cl.Elements, "+")
 		// A refused claim attributes nothing: no tonnes and no share,
 		// its figure stated only as "claimed …, refused" (fix9r).
 		for _, f := range cl.RefusedFigures() {
@@ -204,7 +212,7 @@ func originTable(c *custody.Composition) table {
 			t.rows = append(t.rows, []string{c.Lot, q, "country", sh.Key, sh.Name, fig(sh.Tonnes), fig(sh.Share), "claimed"})
 		}
 		if cl.NotCovered > 0 {
-			t.rows = append(t.rows, []string{c.Lot, q, "country", "", "not covered", fig(cl.NotCoveredTonnes()), fig(cl.NotCovered), "claimed"})
+			t.rows = append(t.rows, []string{c.Lot, q, "country", "", custody.Unclaimed, fig(cl.NotCoveredTonnes()), fig(cl.NotCovered), "claimed"})
 		}
 	}
 	for e, b := range c.Elements {

@@ -195,6 +195,16 @@ func (s *Server) Listen(addr string) error {
 	if err != nil {
 		return fmt.Errorf("http: listen %s: %w", addr, err)
 	}
+	s.ServeListener(ln)
+	return nil
+}
+
+// ServeListener serves on ln, a listener bound already, in the
+// background; the server closes it at Shutdown. critmin serve binds its
+// --addr before it opens or creates anything, so that an address that
+// cannot be bound refuses the start with nothing made (issue 15,
+// fix15s), and hands the listener over here.
+func (s *Server) ServeListener(ln net.Listener) {
 	s.ln = ln
 	t := s.timeouts()
 	s.srv.ReadHeaderTimeout, s.srv.ReadTimeout, s.srv.WriteTimeout, s.srv.IdleTimeout = t.ReadHeader, t.Read, t.Write, t.Idle
@@ -212,7 +222,6 @@ func (s *Server) Listen(addr string) error {
 			s.Logger.Error("serve", slog.Any("err", err))
 		}
 	}()
-	return nil
 }
 
 // URL is the base URL the server listens on.

@@ -13,9 +13,12 @@ import (
 // the body left, BUY1 keeps its 6 t, the shipped part is BUY2's. (It took
 // BUY1's 6 t first, first in first out by parts, and labelled the 10 t
 // BUY1's.) Named BUY1 it takes BUY1's part only (issue 15, fix15o: it
-// took 6 t of it and 4 t of BUY2's body under BUY1's name): the 10 t
-// are booked on that part, 4 t beyond it, which capture refuses
-// (10 > 6 × 1.005 = 6.03), and BUY2's 13.95 t stay.
+// took 6 t of it and 4 t of BUY2's body under BUY1's name). 10 t are
+// more than BUY1's 6 t hold (10 > 6 × 1.005 = 6.03): capture refuses
+// it, and one stored before (or left so by a declaration) takes of
+// nothing — flagged (FromRetracted), counted nowhere, BUY1's part still
+// 6 t rather than 6 − 10 = −4 t (issue 15, fix15q) — and BUY2's 13.95 t
+// stay.
 func TestOnwardShipTakesTheNamedOwnersHolding(t *testing.T) {
 	const hou = "urn:t:site:houston"
 	lot := func() *critmin.Lot {
@@ -47,8 +50,8 @@ func TestOnwardShipTakesTheNamedOwnersHolding(t *testing.T) {
 
 	l = lot()
 	applyPart(l, ship("urn:t:party:BUY1"), q)
-	if len(l.Parts) != 2 || l.Parts[0].ShippedOnTonnes != 10 || l.PartOwner(l.Parts[1]) != "urn:t:party:BUY1" || len(l.Parts[1].Owners) != 0 {
-		t.Errorf("named BUY1: parts %+v, want the 10 t booked on BUY1's 6 t part (4 t beyond it, which capture refuses), the part BUY1's alone", l.Parts)
+	if len(l.Parts) != 2 || l.Parts[0].ShippedOnTonnes != 0 || l.Parts[0].LeftTonnes() != 6 || !l.Parts[1].FromRetracted || l.PartOwner(l.Parts[1]) != "urn:t:party:BUY1" || len(l.Parts[1].Owners) != 0 {
+		t.Errorf("named BUY1: parts %+v, want BUY1's 6 t part untouched and the 10 t part flagged, BUY1's alone", l.Parts)
 	}
 	if rest := l.RemainingWetTonnes(); rest < 13.95-1e-9 || rest > 13.95+1e-9 {
 		t.Errorf("named BUY1: BUY2's body %v t, want 13.95 t untouched (fix15o: a named owner's shipment is not topped up from another's holding)", rest)

@@ -246,6 +246,55 @@ func bodyAssayCopied(l *critmin.Lot, a critmin.Assay) bool {
 	return false
 }
 
+// NamedAbsent says whether dispatch ev of lot l (a loading, departing,
+// shipping or transporting ObjectEvent; l as it stood just before ev)
+// names as its source an owner (owning_party; eventParties) whose
+// holding does not stand at ev's site (bizLocation, else readPoint)
+// while other owners' holdings do, and names that owner. It is so when
+// ev is neither a further leg of a part in transit under its bill of
+// lading nor the body's own trip continuing from there (as
+// DispatchFromNothing), something of l stands there (StandingAt), and
+// every holding there has a known owner other than the named one
+// (canonical comparison) — a holding whose owner is not known may be
+// anyone's, and the event concerns what stands there as before
+// (HoldingOf's fallback). A possessing_party named alone is not judged
+// so: custody passes from carrier to terminal more often than the events
+// say.
+//
+// A named source owner takes of its own holding only (CBV 2.0 §7.5: a
+// source names the party the objects leave; issue 15, fix15o), never of
+// another owner's there. Capture refuses such a dispatch (custody's
+// standing check: the named owner held nothing there); one stored
+// before its holding went — its receipt declared in error (EPCIS 2.0
+// §7.4.1.2) — is flagged when the lot is replayed
+// (critmin.LotPart.FromRetracted) and counted nowhere (issue 15, fix15q:
+// lot NU-B1's 6 t shipped from Karachi naming USSM, whose 12 t receipt
+// there was declared in error, took 6 t of the smelter's 5 t part and
+// left it at −1 t, −0.92 dmt).
+func NamedAbsent(l *critmin.Lot, ev *critmin.Event) (string, bool) {
+	if l == nil || ev == nil || ev.Type != critmin.ObjectEvent || ev.Action == "DELETE" || !dispatchSteps[stepOf(ev.BizStep)] {
+		return "", false
+	}
+	owner, _ := eventParties(ev)
+	if owner == "" || inTransitUnder(l, billOfLading(ev)) {
+		return "", false // none named; a part at sea moving on under its bill of lading
+	}
+	site := eventSite(ev)
+	if l.Status == critmin.LotInTransit && !NoBody(l) && epcis.Canonical(site) == epcis.Canonical(l.Location) {
+		return "", false // the body's own trip continuing (DispatchFromNothing)
+	}
+	st, ok := StandingAt(l, site)
+	if !ok || st.WetTonnes <= 1e-9 {
+		return "", false
+	}
+	for _, h := range st.Holdings {
+		if h.WetTonnes > 1e-9 && (h.Owner == "" || epcis.Canonical(h.Owner) == epcis.Canonical(owner)) {
+			return "", false
+		}
+	}
+	return owner, true
+}
+
 // OwnersAt is every owner with a holding of lot l at site (StandingAt's
 // Holdings with tonnes left; each once, canonical comparison, in the
 // order they reached the site; a holding whose owner is not known is

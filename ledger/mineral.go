@@ -12,6 +12,7 @@ import (
 	"github.com/critmin/critmin/country"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -67,6 +68,43 @@ var Commodities = map[string]string{
 	"copper_cathode":     "Copper cathode",
 	"blister_copper":     "Blister copper",
 	"residue":            "Process residue",
+}
+
+// PayableElements are, by commodity code, the elements a lot of that
+// commodity is valued on: NdPr oxide is sold on its Nd and Pr, La/Ce
+// carbonate on its La and Ce, the antimony products on Sb, copper
+// cathode on Cu, copper concentrate and blister copper on Cu with the
+// Au and Ag they carry (the usual payable metals of copper concentrate
+// terms). They are also the qualifying elements a mass-balance category
+// with that product declares in practice (ISO 22095-2: the qualifying
+// characteristic of the claimed product). A commodity not listed —
+// rare-earth concentrate and carbonate (sold on every rare earth they
+// carry), process residue, a commodity given by URI — has no such list,
+// and every element counts (Payable).
+//
+// An element a product's feed carried that the product's own assays do
+// not measure and its commodity does not pay for (La and Ce carried into
+// an NdPr oxide assayed for Nd and Pr) is a by-product not assayed: its
+// share in the product is unknown, but it does not make the product's
+// origin read "grade not measured" (custody.Composition.Headline;
+// docs/origin.md, "Grade not measured").
+var PayableElements = map[string][]string{
+	"ndpr_oxide":         {"Nd", "Pr"},
+	"lace_carbonate":     {"La", "Ce"},
+	"antimony_ore":       {"Sb"},
+	"antimony_trioxide":  {"Sb"},
+	"antimony_metal":     {"Sb"},
+	"copper_concentrate": {"Cu", "Au", "Ag"},
+	"blister_copper":     {"Cu", "Au", "Ag"},
+	"copper_cathode":     {"Cu"},
+}
+
+// Payable reports whether element is one a lot of commodity (a code or
+// its IRI) is valued on (PayableElements); true for every element of a
+// commodity without a list.
+func Payable(commodity, element string) bool {
+	els, ok := PayableElements[CanonicalCommodity(commodity)]
+	return !ok || slices.Contains(els, element)
 }
 
 // CommodityBase is the IRI base of the commodity codes: the code

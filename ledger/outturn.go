@@ -84,6 +84,17 @@ func OutturnPercent(shipped, received float64) float64 {
 	return 0
 }
 
+// OutturnPercentText is the outturn per cent as every page, preview and
+// CLI line prints it: OutturnPercent at two decimals, signed both ways
+// (units.Signed): 8.016 t received of 8 t → "+0.20 %", 7.99 t → "−0.13 %"
+// (−0.125, half away from zero), equal weights → "0.00 %". One formatter,
+// so that the lot page, the shipment page and `critmin lot show` agree
+// (issue 15, fix15s: "0.2 %" on the page, "0.20 %" in the CLI, no "+"
+// on a gain).
+func OutturnPercentText(shipped, received float64) string {
+	return units.Signed(OutturnPercent(shipped, received), 2) + " %"
+}
+
 // OutturnRel is OutturnPercent as a fraction of the shipped weight
 // (−0.00125 for 7.99 t received of 8 t), computed alike; times 100 it
 // reads back at units.Fixed's precision as the per cent (Fixed reads a

@@ -58,9 +58,12 @@ const (
 	// moveElsewhere: an observation where a part went: it states nothing
 	// of the lot.
 	moveElsewhere
-	// moveNone: a dispatch from a site where nothing of the lot stands
-	// (DispatchFromNothing): it ships nothing and states nothing of the
-	// lot — its mass, place, status, parties, moisture or assays.
+	// moveNone: a dispatch from where nothing of the holding it draws on
+	// stands (DispatchFromNothing, NamedAbsent, a holding short of it:
+	// shipFromNothing books its flagged part), or a receipt that
+	// receives nothing (ReceiptOfNothing, the receipt of a flagged
+	// part): it states nothing of the lot — its mass, place, status,
+	// parties, moisture or assays.
 	moveNone
 )
 
@@ -167,6 +170,15 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 	t, known := lineTonnes(q)
 	switch {
 	case dispatchSteps[step]:
+		bol := billOfLading(ev)
+		if !known {
+			if _, absent := NamedAbsent(l, ev); absent {
+				// Stating no quantity, it ships the named party's holding
+				// there, and none stands (issue 15, fix15q): flagged,
+				// never another party's holding (HoldingOf's fallback).
+				return shipFromNothing(l, ev, 0, eventSite(ev))
+			}
+		}
 		if !known {
 			// Stating no quantity, it ships the holding it concerns
 			// (HoldingOf): the body where the body stands and no other
@@ -179,7 +191,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// read (ShippedStanding).
 			if h, ok := HoldingOf(l, ev); ok && !h.Body && len(h.Parts) > 0 && h.WetTonnes > 1e-9 {
 				t, known = h.WetTonnes, true
-			} else if bol := billOfLading(ev); bol != "" {
+			} else if bol != "" {
 				// A further leg of a part in transit under its bill of
 				// lading (departing, loading) moves that part on.
 				for _, p := range l.Parts {
@@ -196,22 +208,25 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// where the body stands, elsewhere (issue 15, fix15o: a
 			// shipment stating no quantity from a site whose received
 			// part had been shipped on moved the body at another site).
-			// custody refuses it at capture; one stored before is inert.
-			return moveNone, nil, -1
+			// custody refuses it at capture; one stored before — or left
+			// so by a declaration — is flagged and counted nowhere
+			// (fix15q), so that its receipt receives nothing either.
+			return shipFromNothing(l, ev, 0, eventSite(ev))
 		}
 		if !known || !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
 			return moveLot, nil, -1
 		}
-		bol := billOfLading(ev)
 		// The same part moving on (departing, then loading, then
 		// shipping one consignment): a part in transit under the same
-		// bill of lading, or with none, of the same weight.
+		// bill of lading, or with none, of the same weight (not a part
+		// flagged as shipped from nothing: only its own bill of lading
+		// names it).
 		for i := range l.Parts {
 			p := &l.Parts[i]
 			if p.Status != critmin.PartInTransit {
 				continue
 			}
-			if (bol != "" && p.BillOfLading == bol) || ((bol == "" || p.BillOfLading == "") && math.Abs(t-p.Tonnes) <= p.Tonnes*PartTolerance) {
+			if (bol != "" && p.BillOfLading == bol) || (!p.FromRetracted && (bol == "" || p.BillOfLading == "") && math.Abs(t-p.Tonnes) <= p.Tonnes*PartTolerance) {
 				if p.BillOfLading == "" {
 					p.BillOfLading = bol
 				}
@@ -219,6 +234,9 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 					p.To = to
 				}
 				measurePart(p, ev)
+				if p.FromRetracted {
+					return moveNone, nil, i
+				}
 				return dispatchRest(l), nil, i
 			}
 		}
@@ -228,7 +246,20 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// here (issue 15, fix15n).
 			return moveLot, nil, -1
 		}
-		if i, from, m, who := shipOnward(l, ev, t); i >= 0 {
+		if _, absent := NamedAbsent(l, ev); absent {
+			// The party it names as its source holds nothing here while
+			// others do: it takes of nobody's holding (issue 15, fix15q).
+			return shipFromNothing(l, ev, t, eventSite(ev))
+		}
+		i, from, m, who, short := shipOnward(l, ev, t)
+		if short {
+			// More than the holding it draws on held there (its receipt
+			// declared in error, or weighed less once corrected): it
+			// takes of nothing rather than leave a holding below zero
+			// (issue 15, fix15q; CheckHoldings).
+			return shipFromNothing(l, ev, t, eventSite(ev))
+		}
+		if i >= 0 {
 			// Shipped on from where a part was received: a part of its
 			// own, leaving from there, carved out of the received parts
 			// (every one it took from in OnwardFrom; OnwardOf the first),
@@ -253,16 +284,16 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// Shipped on from where a part of the lot was bound but was
 			// never received (its receipt declared in error): it takes
 			// from nothing, is flagged and is not counted.
-			l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: site, To: destination(ev),
-				BillOfLading: bol, ShipEventID: ev.EventID, FromRetracted: true, Owner: l.Owner, Custodian: l.Custodian, Assays: copyAssays(l.Assays)})
-			measurePart(&l.Parts[len(l.Parts)-1], ev)
-			return dispatchRest(l), nil, len(l.Parts) - 1
+			return shipFromNothing(l, ev, t, site)
 		}
 		if DispatchFromNothing(l, ev) {
 			// A stated quantity from where nothing of the lot stands
 			// (above, fix15o) takes nothing, and never of the body
-			// standing elsewhere (it was carved out of it, or moved it).
-			return moveNone, nil, -1
+			// standing elsewhere (it was carved out of it, or moved it):
+			// flagged, as above (fix15q: a declaration left an 8 t
+			// shipment out of the lot's parts while its shipment page
+			// still read "in transit, 8 t").
+			return shipFromNothing(l, ev, t, eventSite(ev))
 		}
 		rest := l.RemainingWetTonnes()
 		if len(l.Parts) == 0 && (l.Status == critmin.LotInTransit || t >= rest*(1-PartTolerance)) {
@@ -270,6 +301,11 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			// as a whole is shipped on under its new weight (a bill of
 			// lading's), not split.
 			return moveLot, nil, -1
+		}
+		if len(l.Parts) > 0 && overdraws(t, rest) {
+			// More than the body holds, once parts have left: flagged
+			// rather than a body below zero (fix15q).
+			return shipFromNothing(l, ev, t, l.Location)
 		}
 		// The part leaves with the lot's moisture and grades where it
 		// stood.
@@ -280,6 +316,28 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		return dispatchRest(l), nil, len(l.Parts) - 1
 	case receiptSteps[step]:
 		i := receivedPart(l, ev, t, known)
+		if i >= 0 && l.Parts[i].FromRetracted {
+			// The receipt of a part shipped from nothing (flagged,
+			// shipFromNothing): it receives what was never counted, and
+			// states nothing of the lot's mass, place, flows or parties
+			// (issue 15, fix15q); the part is marked received by it.
+			p := &l.Parts[i]
+			p.Status, p.ReceiptEventID = critmin.PartReceived, ev.EventID
+			if known {
+				p.ReceivedTonnes = t
+			}
+			if ev.BizLocation != "" {
+				p.To = ev.BizLocation
+			}
+			measurePart(p, ev)
+			partyOf(p, ev)
+			return moveNone, nil, -1
+		}
+		if i < 0 && ReceiptOfNothing(l, ev) {
+			// Its shipment was declared in error (issue 15, fix15q): it
+			// receives nothing.
+			return moveNone, nil, -1
+		}
 		if i < 0 && ReReceipt(l, ev) {
 			// A receipt of a shipment already received, the body not
 			// in transit: nothing of
@@ -461,14 +519,14 @@ func elsewhere(l *critmin.Lot, ev *critmin.Event) bool {
 // (rejoin). 10 t at 8 % and 5 t at 4 %: 1.0 / 15 = 6.667 %, 14.0 t dry
 // (issue 15, fix15u item 1: it read the first part's 8 %, 13.8 t). nil
 // when any of them has no known moisture.
-func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.OnwardTake, *float64, onwardParties) {
+func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.OnwardTake, *float64, onwardParties, bool) {
 	var who onwardParties
 	site := ev.BizLocation
 	if site == "" {
 		site = ev.ReadPoint
 	}
 	if site == "" {
-		return -1, nil, nil, who
+		return -1, nil, nil, who, false
 	}
 	site = epcis.Canonical(site)
 	var at []int
@@ -478,7 +536,7 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 		}
 	}
 	if len(at) == 0 {
-		return -1, nil, nil, who
+		return -1, nil, nil, who, false
 	}
 	restHere := l.Location == "" || BodyStands(l, site)
 	// A source owning_party or possessing_party names whose holding
@@ -497,7 +555,7 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 	_, bodyHere := bodyAt(l, site)
 	body, mine, named := namedHolding(l, ev, bodyHere, at)
 	if body && (named || l.RemainingWetTonnes() >= t*(1-PartTolerance)) {
-		return -1, nil, nil, who
+		return -1, nil, nil, who, false
 	}
 	if !body && named {
 		at, restHere = mine, false
@@ -509,6 +567,22 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 			}
 		}
 		at = append(mine, others...)
+	}
+	// What the holding it draws on holds here: its parts' rest, and the
+	// body's when it stands here. A dispatch of more (beyond
+	// ConsumedTolerance, the capture check's) took of nothing: capture
+	// refuses it, and one stored before its holding shrank — its receipt
+	// declared in error — books nothing here (short; issue 15, fix15q:
+	// the last part took the excess and stood below zero).
+	held := 0.0
+	for _, i := range at {
+		held += l.Parts[i].LeftTonnes()
+	}
+	if restHere {
+		held += l.RemainingWetTonnes()
+	}
+	if overdraws(t, held) {
+		return -1, nil, nil, who, true
 	}
 	var from []critmin.OnwardTake
 	water, wet, known := 0.0, 0.0, true
@@ -547,12 +621,96 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 	}
 	if !known || wet <= 0 {
 		if known {
-			return at[0], from, copyMoisture(l.PartMoisture(l.Parts[at[0]])), who
+			return at[0], from, copyMoisture(l.PartMoisture(l.Parts[at[0]])), who, false
 		}
-		return at[0], from, nil, who
+		return at[0], from, nil, who, false
 	}
 	m := water / wet
-	return at[0], from, &m, who
+	return at[0], from, &m, who, false
+}
+
+// overdraws says whether a movement of t wet tonnes takes more than held,
+// the holding it draws on, beyond ConsumedTolerance of it (the capture
+// check's tolerance, custody.ConsumptionTolerance): 6 t of a 5 t holding
+// do (6 > 5 × 1.005 = 5.025), 5.02 t do not.
+func overdraws(t, held float64) bool {
+	return t > max(held, 0)*(1+ConsumedTolerance)+1e-9
+}
+
+// inTransitUnder says whether a part of l is in transit under bill of
+// lading bol ("": none is).
+func inTransitUnder(l *critmin.Lot, bol string) bool {
+	if bol == "" {
+		return false
+	}
+	for _, p := range l.Parts {
+		if p.Status == critmin.PartInTransit && p.BillOfLading == bol {
+			return true
+		}
+	}
+	return false
+}
+
+// shipFromNothing books dispatch ev of t wet tonnes (0: it stated none)
+// leaving site, where the holding it draws on does not stand or holds
+// less than t (NamedAbsent, shipOnward's short, fromNothing,
+// DispatchFromNothing, a body overdrawn): a part of its own, flagged
+// (critmin.LotPart.FromRetracted) and counted nowhere — not in the lot's
+// parts, in transit, standing or dry tonnes — so that no holding is
+// drawn below zero and no other party's holding is drawn on (issue 15,
+// fix15q; CheckHoldings). Its owner and custodian are the parties ev
+// names as its source, else the lot's. Such a dispatch is stored only
+// before its holding went: capture refuses it (custody's standing
+// check), and a declaration in error of the receipt it shipped from
+// (EPCIS 2.0 §7.4.1.2) leaves it so on replay; the lot page, the lot API
+// (anomaly "ships from a receipt declared in error"), the shipments
+// index and the shipment page flag it. Its receipt receives nothing
+// (applyPart). It states nothing else of the lot (moveNone); applyPart's
+// results: moveNone, no part received, the new part's index (Project's
+// Effects.Dispatches: LotLegs reads it as coming from nowhere).
+func shipFromNothing(l *critmin.Lot, ev *critmin.Event, t float64, site string) (partMove, *critmin.LotPart, int) {
+	owner, custodian := eventParties(ev)
+	if owner == "" {
+		owner = l.Owner
+	}
+	if custodian == "" {
+		custodian = l.Custodian
+	}
+	l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: site, To: destination(ev),
+		BillOfLading: billOfLading(ev), ShipEventID: ev.EventID, FromRetracted: true, Owner: owner, Custodian: custodian, Assays: copyAssays(l.Assays)})
+	measurePart(&l.Parts[len(l.Parts)-1], ev)
+	return moveNone, nil, len(l.Parts) - 1
+}
+
+// ReceiptOfNothing says whether receipt ev of lot l (a receiving,
+// arriving, unloading or accepting; l as it stood just before ev)
+// receives nothing of it because the shipment it names was declared in
+// error (EPCIS 2.0 §7.4.1.2; issue 15, fix15q): ev names a bill of
+// lading under which no part of l was shipped, and no container (a
+// shipment of containers need not name the lot: custody's receipt check
+// matches those), l is placed and neither in transit nor consumed, and
+// its body does not stand at ev's site. Capture refuses a receipt of a
+// recorded lot under a bill of lading no shipment of it carries (custody
+// checkReceipts); a stored one is left so when its shipment is declared
+// in error, and read as an arrival of the lot it moved the lot's body
+// there and set its mass to the receipt's (lot NU-B1, 30 t at Loe
+// Shilman, 12 t shipped under NUB-1 and received at Karachi: the
+// shipment declared in error left a 12 t lot at Karachi). It states
+// nothing of the lot.
+func ReceiptOfNothing(l *critmin.Lot, ev *critmin.Event) bool {
+	bol := billOfLading(ev)
+	if l == nil || bol == "" || len(ev.EPCs) > 0 || ev.ParentID != "" || l.Location == "" || l.Status == critmin.LotInTransit || l.Status == critmin.LotConsumed {
+		return false
+	}
+	if site := eventSite(ev); site == "" || BodyStands(l, site) {
+		return false
+	}
+	for _, p := range l.Parts {
+		if p.BillOfLading == bol {
+			return false
+		}
+	}
+	return true
 }
 
 // onwardParties are the owners and custodians of every holding an onward
@@ -731,8 +889,8 @@ func receivedPart(l *critmin.Lot, ev *critmin.Event, t float64, known bool) int 
 		if bol != "" && p.BillOfLading == bol {
 			return i
 		}
-		if bol != "" && p.BillOfLading != "" {
-			continue
+		if bol != "" && p.BillOfLading != "" || p.FromRetracted {
+			continue // another bill of lading's; a flagged part only by its own
 		}
 		d := 0.0
 		if known {
@@ -1066,7 +1224,9 @@ func partiesAgree(l *critmin.Lot, p critmin.LotPart) bool {
 // party of another's part there; issue 15, fix15g: 6 t of A's body and
 // B's 4 t part read 10 t) —, all of a lot in transit as a whole (moving on), and
 // what remains where the lot stands when ev names no site. ok is false
-// when nothing of l is known to stand there or l has no mass. A 20 t lot
+// when nothing of l is known to stand there, the party ev names as its
+// source holds nothing there while others do (NamedAbsent: the ledger
+// flags it, issue 15, fix15q), or l has no mass. A 20 t lot
 // 5 t of which left as a part: 15 t (issue 15, fix15n N1, N2).
 func ShippedStanding(l *critmin.Lot, ev *critmin.Event) (float64, bool) {
 	if l == nil || !units.IsMass(l.UOM) || l.WetTonnes <= 0 || l.Status == critmin.LotConsumed {
@@ -1074,6 +1234,9 @@ func ShippedStanding(l *critmin.Lot, ev *critmin.Event) (float64, bool) {
 	}
 	if l.Status == critmin.LotInTransit && len(l.Parts) == 0 {
 		return l.WetTonnes, true
+	}
+	if _, absent := NamedAbsent(l, ev); absent {
+		return 0, false // the named party's holding does not stand there (fix15q)
 	}
 	site := ev.BizLocation
 	if site == "" {

@@ -72,8 +72,10 @@ type Effects struct {
 // part it sent away or moved on (a new part, an onward part, or a part
 // in transit continuing under its bill of lading), or -1 when it moved
 // the lot's body (the whole lot, or its body in transit moving on). A
-// dispatch from where nothing of the lot stands (DispatchFromNothing)
-// moves nothing and gives none. LotLegs follows the holdings by them.
+// dispatch from where nothing of the holding it draws on stands
+// (DispatchFromNothing, NamedAbsent, one drawing more than that holding
+// held) gives its part flagged FromRetracted, which moved nothing
+// (issue 15, fix15q). LotLegs follows the holdings by them.
 type Dispatch struct {
 	Lot     string
 	EventID string

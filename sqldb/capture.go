@@ -1458,6 +1458,14 @@ func (w *writer) saveLots() error {
 		if !l.Material {
 			continue // an instance that is no lot of its own (ledger.Project)
 		}
+		// Never write a lot that breaks its own holdings' invariants (no
+		// holding below zero; what stands, what is in transit and what
+		// runs took add up to its mass): a projection defect then fails
+		// loudly, in tests and in use, instead of publishing a wrong
+		// figure (ledger.CheckHoldings; issue 15, fix15q).
+		if err := ledger.CheckHoldings(l); err != nil {
+			return critmin.Errorf(critmin.EINTERNAL, "%s: lot %s failed its holdings check and is not written: %v", w.db.Dialect.Name, l.ID, err)
+		}
 		links, moves, outLinks := counts(id)
 		assays, _ := json.Marshal(l.Assays)
 		claims, _ := json.Marshal(l.OriginClaim)

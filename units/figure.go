@@ -64,13 +64,20 @@ func mustDecimal(s string) decimal.Decimal {
 	return d
 }
 
-// Signed is Fixed with the true minus sign (U+2212, ISO 80000-2 §2-7.2's
-// minus) before a negative figure, as the pages print it: −150.25 at one
-// decimal → "−150.3".
+// Signed is a difference or change as pages and the CLI print it: Fixed,
+// signed both ways — the true minus sign (U+2212, ISO 80000-2 §2-7.2's
+// minus) before a loss, "+" before a gain, no sign on a figure that rounds
+// to zero: −150.25 at one decimal → "−150.3", 0.2 at two → "+0.20",
+// −0.001 at two → "0.00" (issue 15, fix15s: a gain printed with no sign
+// beside a loss printed with one). A quantity that is no difference (a
+// tonnage, a balance) is printed by Fixed.
 func Signed(x float64, digits int) string {
 	s := Fixed(x, digits)
-	if strings.HasPrefix(s, "-") {
+	switch {
+	case strings.HasPrefix(s, "-"):
 		return "\u2212" + s[1:]
+	case strings.Trim(s, "0.") != "":
+		return "+" + s
 	}
 	return s
 }

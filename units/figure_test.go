@@ -78,8 +78,10 @@ func TestFixed(t *testing.T) {
 	}
 }
 
-// TestSigned: the same rounding, with the true minus sign (U+2212) the
-// pages print: −150.25 → "−150.3"; −0.04 rounds to 0.0 and prints "0.0".
+// TestSigned: the same rounding, signed both ways as pages and the CLI
+// print a difference — the true minus sign (U+2212) before a loss, "+"
+// before a gain (fix15s): −150.25 → "−150.3", 0.25 → "+0.3"; −0.04 and
+// 0.04 round to 0.0 and print "0.0".
 func TestSigned(t *testing.T) {
 	for _, c := range []struct {
 		v      float64
@@ -89,7 +91,8 @@ func TestSigned(t *testing.T) {
 		{-150.25, 1, "\u2212150.3"},
 		{-0.05, 1, "\u22120.1"},
 		{-0.04, 1, "0.0"},
-		{0.25, 1, "0.3"},
+		{0.25, 1, "+0.3"},
+		{0.04, 1, "0.0"},
 	} {
 		if got := units.Signed(c.v, c.digits); got != c.want {
 			t.Errorf("Signed(%v, %d) = %q, want %q", c.v, c.digits, got, c.want)

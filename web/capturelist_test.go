@@ -58,8 +58,8 @@ func TestCapturePageListsSummariesPaged(t *testing.T) {
 	if resp.StatusCode != 200 || listed(page) != strings.Join(want, " ") {
 		t.Fatalf("page 1: %d, jobs %q; want %q", resp.StatusCode, listed(page), strings.Join(want, " "))
 	}
-	if !strings.Contains(page, "1002 errors") || !strings.Contains(page, "3 duplicates skipped") || strings.Contains(page, "SECRET-DETAIL") {
-		t.Errorf("page 1 should count job-24's 1002 errors and 3 duplicates without listing an error")
+	if !strings.Contains(page, "1,002 errors") || !strings.Contains(page, "3 duplicates skipped") || strings.Contains(page, "SECRET-DETAIL") {
+		t.Errorf("page 1 should count job-24's 1,002 errors and 3 duplicates without listing an error")
 	}
 	older := regexp.MustCompile(`<a href="([^"]+)" id="capture-older">`).FindStringSubmatch(page)
 	if older == nil {

@@ -28,6 +28,34 @@ import (
 // The origin JSON and CSV, the lots JSON and CSV, the lot page and the
 // certificate all say so.
 func TestClaimCoveredNow(t *testing.T) {
+	ts, ox := claimCoveredNowServer(t)
+	checks := []struct{ path, want string }{
+		{"/api/v1/lots/" + ox + "/origin", `"notCovered": 0.333333`},
+		{"/api/v1/lots/" + ox + "/origin?format=csv", "unclaimed,0.4,0.333333"},
+		{"/api/v1/lots?format=csv", "accepted — covers 66.7 %: Pakistan 66.7 %; unclaimed 33.3 %"},
+		{"/api/v1/lots", `"notCovered": 0.333333`},
+		{"/lots/" + ox, "Pakistan 66.7 % unclaimed 33.3 %"},
+		{"/lots", "PAK 66.7 % unclaimed 33.3 %"},
+		{"/lots/" + ox, "the lot holds 1.2 t Nd now, 0.4 t of it"},
+		{"/api/v1/lots/" + ox + "/certificate", "unclaimed: held beyond the claim"},
+	}
+	for _, c := range checks {
+		resp, b := do(t, "GET", ts.URL+c.path, "", nil, nil)
+		if resp.StatusCode != 200 || !strings.Contains(string(b), c.want) {
+			t.Errorf("GET %s: %d, want %q in:\n%.3000s", c.path, resp.StatusCode, c.want, b)
+		}
+		if strings.Contains(string(b), "PAK 100.0 %") || strings.Contains(string(b), "Pakistan 100 %") {
+			t.Errorf("GET %s still prints the stated 100 %%", c.path)
+		}
+	}
+}
+
+// claimCoveredNowServer serves TestClaimCoveredNow's ledger: OX's claim,
+// accepted, debited 0.8 t Nd and OX now holds 1.2 t (66.7 % covered,
+// 33.3 % = 0.4 t unclaimed). It issues OX's certificate and returns the
+// server and OX's id, path-escaped.
+func claimCoveredNowServer(t *testing.T) (*testServer, string) {
+	t.Helper()
 	ts := MustServe(t, true, nil)
 	ctx := t.Context()
 	ts.Svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
@@ -73,24 +101,52 @@ func TestClaimCoveredNow(t *testing.T) {
 		len(cl.ByCountry) != 1 || abs(cl.ByCountry[0].Share-0.8/1.2) > 1e-9 || abs(cl.NotCovered-(1-0.8/1.2)) > 1e-9 {
 		t.Fatalf("OX's claim %+v; want accepted 0.8 t of 1.2 t, PAK 66.7 %%, 33.3 %% not covered", o.Claimed)
 	}
-	checks := []struct{ path, want string }{
-		{"/api/v1/lots/" + ox + "/origin", `"notCovered": 0.333333`},
-		{"/api/v1/lots/" + ox + "/origin?format=csv", "not covered,0.4,0.333333"},
-		{"/api/v1/lots?format=csv", "accepted: Pakistan 66.7 %; not covered 33.3 %"},
-		{"/api/v1/lots", `"notCovered": 0.333333`},
-		{"/lots/" + ox, "Pakistan 66.7 % not covered 33.3 %"},
-		{"/lots", "PAK 66.7 % not covered 33.3 %"},
-		{"/lots/" + ox, "the lot holds 1.2 t Nd now, 0.4 t of it"},
-		{"/api/v1/lots/" + ox + "/certificate", "not covered by the claim"},
-	}
 	issueCert(t, ts.URL, ox) // Issued by a POST (fix14p): a GET serves it and writes nothing.
-	for _, c := range checks {
+	return ts, ox
+}
+
+// TestClaimPartCoverWords (fix9ah item g): OX's claim (TestClaimCoveredNow:
+// accepted, 0.8 t of the 1.2 t Nd OX holds now, 0.8 ÷ 1.2 = 66.7 %
+// covered, 1 − 0.8 ÷ 1.2 = 33.3 % = 0.4 t beyond it) read status
+// "accepted" beside "not covered 33.3 %", the words of a claim whose status
+// is not_covered (it attributes nothing). Every view now words its status
+// "accepted — covers 66.7 %" and the rest "unclaimed 33.3 %", and none says
+// "not covered" of it: the origin JSON and CSV, the lots JSON and CSV,
+// the lot page and list, and the certificate (JSON and page).
+func TestClaimPartCoverWords(t *testing.T) {
+	ts, ox := claimCoveredNowServer(t)
+	const status = "accepted — covers 66.7 %"
+	for _, c := range []struct {
+		path string
+		want []string
+	}{
+		{"/api/v1/lots/" + ox + "/origin", []string{`"statusText": "` + status + `"`, `"status": "accepted"`}},
+		{"/api/v1/lots/" + ox + "/origin?format=csv", []string{"claimed " + status + " Nd,country,,unclaimed,0.4,0.333333,claimed"}},
+		{"/api/v1/lots/" + ox, []string{`"statusText": "` + status + `"`}},
+		{"/api/v1/lots", []string{`"statusText": "` + status + `"`}},
+		{"/api/v1/lots?format=csv", []string{status + ": Pakistan 66.7 %; unclaimed 33.3 %"}},
+		{"/lots/" + ox, []string{"Pakistan 66.7 % unclaimed 33.3 % <span class=\"badge\">" + status + "</span>", "unclaimed 0.4 t (33.3 %) of the 1.2 t the lot holds now, held beyond the claim", ">" + status + "</span>", status + ": the lot holds 1.2 t Nd now, 0.4 t of it (33.333333 %) unclaimed, held beyond the claim"}},
+		{"/lots", []string{"claimed (" + status + "): PAK 66.7 % unclaimed 33.3 %"}},
+		{"/api/v1/lots/" + ox + "/certificate", []string{"claim " + status + ") — unclaimed: held beyond the claim", `"countryName": "unclaimed"`, `"statusText": "` + status + `"`}},
+		{"/lots/" + ox + "/certificate", []string{"claim " + status + ") — unclaimed: held beyond the claim"}},
+	} {
 		resp, b := do(t, "GET", ts.URL+c.path, "", nil, nil)
-		if resp.StatusCode != 200 || !strings.Contains(string(b), c.want) {
-			t.Errorf("GET %s: %d, want %q in:\n%.3000s", c.path, resp.StatusCode, c.want, b)
+		body := strings.ReplaceAll(string(b), "&#34;", `"`)
+		if resp.StatusCode != 200 {
+			t.Errorf("GET %s: %d %.500s", c.path, resp.StatusCode, b)
+			continue
 		}
-		if strings.Contains(string(b), "PAK 100.0 %") || strings.Contains(string(b), "Pakistan 100 %") {
-			t.Errorf("GET %s still prints the stated 100 %%", c.path)
+		for _, w := range c.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("GET %s: want %q in:\n%.4000s", c.path, w, body)
+			}
+		}
+		if strings.Contains(body, "not covered") || strings.Contains(body, "not_covered") {
+			i := strings.Index(body, "not covered")
+			if i < 0 {
+				i = strings.Index(body, "not_covered")
+			}
+			t.Errorf("GET %s words the accepted claim's status or its rest \"not covered\": …%s…", c.path, body[max(0, i-200):min(len(body), i+100)])
 		}
 	}
 }

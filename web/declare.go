@@ -48,6 +48,10 @@ type declareView struct {
 	Lots []declareLot
 	// Effect says in words what the declaration changes.
 	Effect []string
+	// Dependents says, one sentence each, what becomes of the events
+	// that depend on this one (ledger.DeclarationDependents): shipments
+	// from what it received, receipts of what it shipped.
+	Dependents []string
 	// Notes: corrective events not recorded yet, and the like.
 	Notes []string
 	Names refNames
@@ -193,6 +197,10 @@ func (s *site) handleDeclare(w http.ResponseWriter, r *http.Request) {
 	}
 	view := &declareView{Event: ev, Head: eventHead(ev), Values: v, Reasons: declareReasons, Names: namesOf(mapValues(sites), mapValues(parties))}
 	view.Lots, view.Effect = s.declareEffect(r, ev)
+	if view.Dependents, err = s.declareDependents(r, ev, sites, parties); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	reason, corrective, ferrs := declaration(v)
 	view.Errors = ferrs
 	var doc []byte
@@ -323,6 +331,51 @@ func (s *site) declareEffect(r *http.Request, ev *critmin.Event) ([]declareLot, 
 	}
 	effect = append(effect, "The event stays recorded for the audit trail, marked declared in error on its page and on every timeline; the declaration is one more record of the ledger, which cannot be undone (a wrong declaration is corrected by capturing the event again under a new eventID).")
 	return lots, effect
+}
+
+// declareDependents words, for each lot ev names, the events that
+// depend on ev and what becomes of each once ev is declared in error
+// (ledger.DeclarationDependents: the lot replayed from its live events
+// with and without ev; EPCIS 2.0 §7.4.1.2). A shipment that shipped from
+// what ev received — or named a source party whose holding there ev
+// made — is flagged and counted nowhere; a receipt of what ev shipped
+// receives nothing (issue 15, fix15q: declaring USSM's 12 t receipt at
+// Karachi warned of none of the 6 t shipped from there in USSM's name).
+func (s *site) declareDependents(r *http.Request, ev *critmin.Event, sites map[string]*critmin.Site, parties map[string]*critmin.Party) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, q := range ev.Quantities {
+		id := epcis.Canonical(q.EPCClass)
+		if id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		levs, err := s.LotEvents(r, id)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		for _, d := range ledger.DeclarationDependents(q.EPCClass, critminhttp.FullEvents(levs), ev.EventID) {
+			name := "event " + d.EventID
+			if d.BillOfLading != "" {
+				name = "B/L " + d.BillOfLading + " (event " + d.EventID + ")"
+			}
+			switch d.Kind {
+			case ledger.DependentShipment:
+				whose := ""
+				if d.Owner != "" {
+					whose = " from the holding of " + partyLabel(parties, d.Owner)
+				}
+				out = append(out, fmt.Sprintf("The shipment %s of %s t of lot %s%s at %s: once this event is declared in error nothing of that holding stood there when it left, so it is flagged \"ships from a receipt declared in error\" and its %s t are counted nowhere — not in transit, not taken of any other holding (a corrected receipt captured again lets it ship from it once more).",
+					name, quantityNum(d.Tonnes), q.EPCClass, whose, siteLabel(sites, d.From), quantityNum(d.Tonnes)))
+			case ledger.DependentReceipt:
+				out = append(out, fmt.Sprintf("The receipt %s of %s t of lot %s at %s: once this event is declared in error it receives nothing — the lot's mass, place and owner stand as its other events leave them, and its %s t are not counted as received.",
+					name, quantityNum(d.Tonnes), q.EPCClass, siteLabel(sites, d.To), quantityNum(d.Tonnes)))
+			}
+		}
+	}
+	return out, nil
 }
 
 func mapValues[V any](m map[string]V) []V {

@@ -607,6 +607,20 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
+	// No valid shipping event: the shipment's own one declared in error
+	// (the latest), whose page says so and what it stated, rather than
+	// "not shipped" with nothing in it (issue 15, fix15s item 3).
+	var declared *critmin.Event
+	for _, step := range []string{"shipping", "departing"} {
+		for _, e := range candidates {
+			if _, d := decl[e.EventID]; ship == nil && d && e.ErrorDeclaration == nil && e.BizStep == step {
+				declared = e
+			}
+		}
+		if ship != nil || declared != nil {
+			break
+		}
+	}
 	sites, err := s.siteMap(r)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -727,16 +741,31 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		// stood — shipped on from a part whose receipt was then declared
 		// in error (critmin.LotPart.FromRetracted) — is flagged, never
 		// silently counted as the lot's.
+		// So is one whose source party held nothing there, or less than
+		// it shipped, once a declaration took that holding away (issue
+		// 15, fix15q): the part names the party the event named.
 		var anomalies []string
+		counted := 0 // lots of which this shipment carries a counted part, or the whole
 		for _, sl := range lots {
 			if sl.Lot == nil {
 				continue
 			}
+			flagged := false
 			for _, p := range sl.Lot.Parts {
 				if p.FromRetracted && p.ShipEventID == ship.EventID {
-					anomalies = append(anomalies, fmt.Sprintf("lot %s ships from a receipt declared in error: nothing of it stood at %s when this shipment left (%s t), so the lot does not count them as sent",
-						sl.ID, siteLabel(sites, p.From), quantityNum(p.Tonnes)))
+					flagged = true
+					who := ""
+					for _, src := range ship.Sources {
+						if src.Type == "owning_party" && who == "" {
+							who = " in the holding of " + partyLabel(pm, src.ID) + ", the source owner this shipment names"
+						}
+					}
+					anomalies = append(anomalies, fmt.Sprintf("lot %s ships from a receipt declared in error: nothing of it stood at %s%s when this shipment left (%s t), so the lot does not count them as sent",
+						sl.ID, siteLabel(sites, p.From), who, quantityNum(p.Tonnes)))
 				}
+			}
+			if !flagged {
+				counted++
 			}
 		}
 		data["Anomalies"] = anomalies
@@ -771,6 +800,10 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 				at = dest
 			}
 			status = "arrived at " + siteLabel(sites, at) + " on " + receipt.EventTime.UTC().Format("2006-01-02")
+		} else if len(anomalies) > 0 && counted == 0 {
+			// Nothing it carries is counted: not "in transit", as the
+			// shipments index and the overview read it (shipmentRows).
+			status = "ships from a receipt declared in error"
 		} else {
 			var eta *time.Time
 			if t, ok := extensionTime(ship, "eta"); ok {
@@ -810,6 +843,16 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			data["Outturn"] = o
 		}
 		data["OutturnTolerancePct"] = ledger.OutturnTolerance * 100
+	} else if declared != nil {
+		// Declared in error: what the event stated, which the record
+		// counts nowhere (EPCIS 2.0 §7.4.1.2), with when and why.
+		d := decl[declared.EventID].ErrorDeclaration
+		status := "declared in error on " + d.DeclarationTime.UTC().Format("2006-01-02")
+		if d.Reason != "" {
+			status += " (" + strings.ToLower(humanTerm(d.Reason)) + ")"
+		}
+		data["Status"], data["DeclaredShip"], data["Declaration"] = status, declared, d
+		contents(declared.Quantities)
 	} else {
 		data["Status"] = "not shipped"
 	}

@@ -13,7 +13,7 @@ import (
 
 // TestOutturnPercentRoundsHalfAway (issue 15, fix15p): lot O, 10 t at
 // the mine (lot Z makes the port a known site); 8 t shipped under B/L O to the port; received at 7,990 kg.
-// 7.99 − 8 = −0.01 t, −0.01 / 8 = −0.125 %, a decimal half: "0.13 %
+// 7.99 − 8 = −0.01 t, −0.01 / 8 = −0.125 %, a decimal half: "−0.13 %
 // loss" (half away from zero, as every figure, units.Fixed), within the
 // 0.5 % tolerance. It printed "0.12 %" (float: −0.12499999999999734) in
 // the Receive preview's note, the shipment page's row and total and the
@@ -60,7 +60,7 @@ func TestOutturnPercentRoundsHalfAway(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("shipment page: %d", resp.StatusCode)
 	}
-	if got, want := strings.Join(cells(string(b), "Loss or gain"), " | "), "0.13 % loss | 0.13 % loss"; got != want {
+	if got, want := strings.Join(cells(string(b), "Loss or gain"), " | "), "−0.13 % loss | −0.13 % loss"; got != want {
 		t.Errorf("shipment page loss %% (row | total) %q; want %q", got, want)
 	}
 	resp, b = do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:O"), operatorSecret, nil, map[string]string{"Accept": "text/html"})

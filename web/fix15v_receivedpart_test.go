@@ -39,7 +39,7 @@ func TestReceivedPartBecomesTheLotsMass(t *testing.T) {
 	for _, m := range regexp.MustCompile(`(?s)<p class="(?:note|warn)" id="preview-(?:note|warning)">(.*?)</p>`).FindAllStringSubmatch(string(b), -1) {
 		notes = append(notes, visibleText(m[1]))
 	}
-	want := "4.96 t received, 5 t shipped under bill of lading FW-19-P (2025-11-02): 0.04 t less, −0.8 % of the shipped mass, beyond the outturn tolerance of 0.5 %. Check the weighbridge ticket before you confirm; the ledger flags the lot's transit loss once captured. Once captured, 4.96 t becomes the mass of the part received here (the rest of the lot is unchanged), and the lot's mass will be 18.96 t: 14 t at"
+	want := "4.96 t received, 5 t shipped under bill of lading FW-19-P (2025-11-02): 0.04 t less, −0.80 % of the shipped mass, beyond the outturn tolerance of 0.5 %. Check the weighbridge ticket before you confirm; the ledger flags the lot's transit loss once captured. Once captured, 4.96 t becomes the mass of the part received here (the rest of the lot is unchanged), and the lot's mass will be 18.96 t: 14 t at"
 	if resp.StatusCode != http.StatusOK || !strings.Contains(strings.Join(notes, "\n"), want) {
 		t.Errorf("preview: %d, notes %q; want one saying %q", resp.StatusCode, notes, want)
 	}

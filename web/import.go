@@ -922,7 +922,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 	}
 	if len(events) > 0 {
 		if s.Ledger.Limits.MaxEvents > 0 && len(events) > s.Ledger.Limits.MaxEvents {
-			res.FileError = fmt.Sprintf("the file has %d rows, over the capture limit of %d events: split it", len(events), s.Ledger.Limits.MaxEvents)
+			res.FileError = fmt.Sprintf("the file has %s, over the capture limit of %s: split it", commercial.Count(len(events), "row"), commercial.Count(s.Ledger.Limits.MaxEvents, "event"))
 			return res, nil
 		}
 		doc, err := importDocument(events)
@@ -1700,12 +1700,12 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	v.Kind = findImportKind(kindID)
 	switch {
 	case v.Source == "" || utf8.RuneCountInString(v.Source) > 64:
-		v.Errors = append(v.Errors, critmin.FieldError{Pointer: "source", Reason: "name the source of the file (1 to 64 characters), e.g. karachi-weighbridge: its column mapping is saved under this name"})
+		v.Errors = append(v.Errors, critmin.FieldError{Pointer: "Source", Reason: "name the source of the file (1 to 64 characters), e.g. karachi-weighbridge: its column mapping is saved under this name"})
 	case v.Kind == nil:
-		v.Errors = append(v.Errors, critmin.FieldError{Pointer: "kind", Reason: "choose weighbridge tickets or laboratory results"})
+		v.Errors = append(v.Errors, critmin.FieldError{Pointer: "Kind of file", Reason: "choose weighbridge tickets or laboratory results"})
 	}
 	if strings.TrimSpace(v.CSV) == "" {
-		v.Errors = append(v.Errors, critmin.FieldError{Pointer: "file", Reason: "choose a CSV file or paste its text"})
+		v.Errors = append(v.Errors, critmin.FieldError{Pointer: "CSV file", Reason: "choose a CSV file or paste its text"})
 	}
 	if len(v.Errors) > 0 {
 		v.Message = "Nothing was imported."
@@ -1885,7 +1885,15 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.CountCaptured(job.Stored)
-	http.Redirect(w, r, "/capture/"+url.PathEscape(job.CaptureID), http.StatusSeeOther)
+	// The job holds only the rows sent: its page is told how many rows
+	// the file had and how many were left out for their errors (proceed),
+	// which it says when they add up to the job (handleJobPage; issue 15,
+	// fix15s item 5: "rollback, 1 of 1 stored" said nothing of them).
+	to := "/capture/" + url.PathEscape(job.CaptureID)
+	if n := rowsWithErrors(res); n > 0 {
+		to += fmt.Sprintf("?rows=%d&refused=%d", len(res.Rows), n)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 // refusalStatus is the status of a file refused for its rows' errors,

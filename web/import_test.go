@@ -73,7 +73,7 @@ func TestImportWeighbridge(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/capture/cap-") {
 		t.Fatalf("proceed: %d %s\n%s", resp.StatusCode, resp.Header.Get("Location"), page)
 	}
-	job, err := ts.Store.FindCaptureJob(ctx, strings.TrimPrefix(resp.Header.Get("Location"), "/capture/"))
+	job, err := ts.Store.FindCaptureJob(ctx, jobIDOf(resp))
 	if err != nil || job.Stored != 2 || !job.Success {
 		t.Fatalf("job %+v, %v", job, err)
 	}
@@ -86,7 +86,7 @@ func TestImportWeighbridge(t *testing.T) {
 	// Importing the same file again stores nothing twice: the event IDs
 	// come from the source and the ticket.
 	resp, _ = postImport(t, ts, v)
-	job, err = ts.Store.FindCaptureJob(ctx, strings.TrimPrefix(resp.Header.Get("Location"), "/capture/"))
+	job, err = ts.Store.FindCaptureJob(ctx, jobIDOf(resp))
 	if err != nil || job.Stored != 0 || len(job.Duplicates) != 2 {
 		t.Fatalf("second import: %+v, %v", job, err)
 	}
@@ -205,7 +205,7 @@ func TestImportDocumentRuleNamesRow(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("proceed: %d\n%s", resp.StatusCode, page)
 	}
-	job, err := ts.Store.FindCaptureJob(ctx, strings.TrimPrefix(resp.Header.Get("Location"), "/capture/"))
+	job, err := ts.Store.FindCaptureJob(ctx, jobIDOf(resp))
 	if err != nil || job.Stored != 1 {
 		t.Fatalf("job %+v, %v", job, err)
 	}

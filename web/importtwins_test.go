@@ -60,7 +60,7 @@ func TestImportTicketImportedWithOtherValues(t *testing.T) {
 		t.Errorf("identical re-import is not valid: %d\n%s", resp.StatusCode, page)
 	}
 	resp, _ = postImport(t, ts, wb(first, "capture"))
-	job, err := ts.Store.FindCaptureJob(ctx, strings.TrimPrefix(resp.Header.Get("Location"), "/capture/"))
+	job, err := ts.Store.FindCaptureJob(ctx, jobIDOf(resp))
 	if err != nil || job.Stored != 0 || len(job.Duplicates) != 1 {
 		t.Errorf("identical re-import: %+v, %v; want 0 stored, 1 skipped", job, err)
 	}

@@ -12,8 +12,9 @@ import (
 
 // TestJobPageCountsOmittedErrors (issue 14, fix14 item 4): a job whose
 // error list was cut at 1,000 said "1000 errors". 1,003 events with one
-// fault each, captured with proceed: the job page says 1003 errors, the
-// first 1000 listed and 3 more not; the capture page's list 1003 errors.
+// fault each, captured with proceed: the job page says 1,003 errors, the
+// first 1,000 listed and 3 more not; the capture page's list 1,003 errors
+// (thousands grouped, fix15s).
 func TestJobPageCountsOmittedErrors(t *testing.T) {
 	t.Parallel()
 	ts := MustServe(t, false, nil)
@@ -29,11 +30,11 @@ func TestJobPageCountsOmittedErrors(t *testing.T) {
 	}
 	hdr := map[string]string{"Authorization": "Bearer " + viewerSecret, "Accept": "text/html"}
 	resp, b := send(t, "GET", ts.URL+"/capture/"+job.CaptureID, nil, hdr)
-	if want := "0 of 1003 events stored; 1003 errors (the first 1000 are listed, 3 more are not)."; resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+	if want := "0 of 1,003 events stored; 1,003 errors (the first 1,000 are listed, 3 more are not)."; resp.StatusCode != 200 || !strings.Contains(string(b), want) {
 		t.Errorf("job page: %d, want %q in\n%.600s", resp.StatusCode, want, b)
 	}
 	resp, b = send(t, "GET", ts.URL+"/capture", nil, hdr)
-	if resp.StatusCode != 200 || !strings.Contains(string(b), "1003 errors") {
-		t.Errorf("capture page: %d, want 1003 errors", resp.StatusCode)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "1,003 errors") {
+		t.Errorf("capture page: %d, want 1,003 errors", resp.StatusCode)
 	}
 }

@@ -1810,7 +1810,7 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values, formEv *critmin.Ev
 			after += "; the loading weight stays on the shipping event."
 			if math.Abs(d) <= ledger.OutturnTolerance*sent+1e-9 {
 				notes = append(notes, fmt.Sprintf("Lot %s: %s t received, %s t loaded under bill of lading %s (%s): difference %s t (%s). %s",
-					lot, formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), signedNum(d, 3), formatPct(ledger.OutturnRel(sent, got), 2), after))
+					lot, formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), signedNum(d, 3), ledger.OutturnPercentText(sent, got), after))
 				continue
 			}
 			// Beyond the tolerance the warning states the difference, once
@@ -1820,7 +1820,7 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values, formEv *critmin.Ev
 				word = "more"
 			}
 			out = append(out, fmt.Sprintf("Lot %s: %s t received, %s t shipped under bill of lading %s (%s): %s t %s, %s of the shipped mass, beyond the outturn tolerance of %s %%. Check the weighbridge ticket before you confirm; the ledger flags the lot's transit %s once captured. %s",
-				lot, formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), formatNum(math.Abs(d), 3), word, formatPct(ledger.OutturnRel(sent, got), 2), formatNum(ledger.OutturnTolerance*100, 1), map[bool]string{true: "gain", false: "loss"}[d > 0], after))
+				lot, formatNum(got, 3), formatNum(sent, 3), bol, ship.EventTime.UTC().Format("2006-01-02"), formatNum(math.Abs(d), 3), word, ledger.OutturnPercentText(sent, got), formatNum(ledger.OutturnTolerance*100, 1), map[bool]string{true: "gain", false: "loss"}[d > 0], after))
 		}
 	}
 	return out, notes, nil
@@ -1889,6 +1889,16 @@ func (s *site) shipRestNotes(r *http.Request, v url.Values, ev *critmin.Event) (
 				if o := strings.TrimSpace(v.Get("from_owner")); o != "" {
 					whose = "from owner " + o + ": that owner's holding ships"
 				}
+				// What it takes of each owner's holding, as capture will
+				// (issue 15, fix15s item 2: "every part there" took 5.95 t
+				// of USSM's and 2.05 t of the smelter's unsaid).
+				takes, err := s.shipTakes(r, l.ID, ev)
+				if err != nil {
+					return nil, err
+				}
+				if takes != "" {
+					whose += ": it takes " + takes
+				}
 				out = append(out, fmt.Sprintf("Lot %s: owners with holdings at the loading site: %s; %s.", q.EPCClass, strings.Join(owners, ", "), whose))
 			}
 		}
@@ -1912,6 +1922,105 @@ func (s *site) shipRestNotes(r *http.Request, v url.Values, ev *critmin.Event) (
 		}
 	}
 	return out, nil
+}
+
+// shipTakes says what shipment ev takes of each owner's holding of lot
+// ("5 t of A's holding and 1 t of B's"), read from the lot as capture
+// will store it (lotAfterPreview, ledger.Replay): the part ev ships and
+// what it took of each received part (critmin.LotPart.OnwardFrom, first
+// in first out, or the named owner's only: ledger shipOnward), the rest
+// from the lot's body (its owner, Lot.Owner); the body's owner alone
+// when ev moves the body and makes no part. Tonnes are wet, as the event states them; an owner
+// taken of twice is summed. "" when ev is nil or ships nothing of lot.
+func (s *site) shipTakes(r *http.Request, lot string, ev *critmin.Event) (string, error) {
+	if ev == nil {
+		return "", nil
+	}
+	before, err := s.Store.FindLot(r.Context(), lot)
+	if err != nil {
+		return "", err
+	}
+	al, err := s.lotAfterPreview(r, lot, ev)
+	if err != nil || al == nil {
+		return "", err
+	}
+	var order []string
+	took := map[string]float64{}
+	add := func(owners []string, t float64) {
+		who := strings.Join(owners, " and ")
+		if who == "" {
+			who = "the unnamed owner" // no event named one
+		}
+		if _, ok := took[who]; !ok {
+			order = append(order, who)
+		}
+		took[who] += t
+	}
+	for _, p := range al.Parts {
+		if p.ShipEventID != ev.EventID || p.FromRetracted {
+			continue
+		}
+		rest := p.Tonnes
+		for _, take := range p.OnwardFrom {
+			for _, src := range al.Parts {
+				if src.ShipEventID == take.ShipEventID && src.ShipEventID != ev.EventID {
+					add(al.PartOwners(src), take.Tonnes)
+					rest -= take.Tonnes
+					break
+				}
+			}
+		}
+		if len(p.OnwardFrom) == 0 && p.OnwardOf == "" {
+			add(ownersOf(before.Owner), p.Tonnes) // a part of the body
+			rest = 0
+		}
+		if rest > 1e-9 {
+			add(ownersOf(before.Owner), rest) // what the received parts lacked
+		}
+	}
+	if len(order) == 0 && al.Status == critmin.LotInTransit {
+		// No part: the lot's body ships, what the event states of it
+		// or, stating none, what stands of it where it leaves.
+		for _, q := range ev.Quantities {
+			if epcis.Canonical(q.EPCClass) != epcis.Canonical(lot) {
+				continue
+			}
+			t, ok := tonnes(q)
+			if !ok && q.Quantity == nil {
+				levs, err := s.LotEvents(r, lot)
+				if err != nil {
+					return "", err
+				}
+				t, ok = ledger.ShippedBy(lot, critminhttp.FullEvents(levs), ev)
+			}
+			if ok {
+				add(ownersOf(before.Owner), t)
+			}
+		}
+	}
+	var out []string
+	for i, who := range order {
+		what := "'s"
+		if i == 0 {
+			what = "'s holding"
+		}
+		out = append(out, formatNum(took[who], 3)+" t of "+who+what)
+	}
+	switch len(out) {
+	case 0:
+		return "", nil
+	case 1:
+		return out[0], nil
+	}
+	return strings.Join(out[:len(out)-1], ", ") + " and " + out[len(out)-1], nil
+}
+
+// ownersOf is owner as a list: none when it is "".
+func ownersOf(owner string) []string {
+	if owner == "" {
+		return nil
+	}
+	return []string{owner}
 }
 
 // formEvent is the first event of the form's document doc, decoded as

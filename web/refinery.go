@@ -457,15 +457,16 @@ func feedLabel(t refinery.Num) string {
 }
 
 // fmtT is a tonnage at a precision that keeps its significant digits,
-// with the true minus sign (formatNum's rule).
+// with the true minus sign (formatNum's rule) and no "+": a quantity,
+// not a difference (units.Signed).
 func fmtT(t float64) string {
 	switch {
 	case math.Abs(t) >= 100:
-		return units.Signed(t, 1)
+		return trueMinusFigure(units.Fixed(t, 1))
 	case math.Abs(t) >= 1:
-		return units.Signed(t, 3)
+		return trueMinusFigure(units.Fixed(t, 3))
 	}
-	return units.Signed(t, 5)
+	return trueMinusFigure(units.Fixed(t, 5))
 }
 
 func init() {

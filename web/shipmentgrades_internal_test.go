@@ -38,14 +38,16 @@ func TestShipmentGradesAreDryWithTheirUnits(t *testing.T) {
 
 // TestOutturnReadsAsLossOrGain (issue 15: "Loss (%)" showed −0.5 for a
 // loss, which read as a gain): received 99.5 t of 100 t shipped is
-// (99.5 − 100) / 100 = −0.5 % → "0.5 % loss"; 100.3 t is "0.3 % gain".
+// (99.5 − 100) / 100 = −0.5 % → "−0.50 % loss"; 100.3 t is "+0.30 %
+// gain"; 100 t and 99.999 t (−0.001 %) are "0.00 %", no loss or gain
+// (two decimals, signed both ways: ledger.OutturnPercentText, fix15s).
 func TestOutturnReadsAsLossOrGain(t *testing.T) {
 	for _, c := range []struct {
-		pct  float64
-		want string
-	}{{-0.5, "0.5 % loss"}, {0.3, "0.3 % gain"}, {0, "0 %"}, {-0.001, "0 %"}} {
-		if got := outturnText(c.pct); got != c.want {
-			t.Errorf("outturn %g %%: %q; want %q", c.pct, got, c.want)
+		received float64
+		want     string
+	}{{99.5, "−0.50 % loss"}, {100.3, "+0.30 % gain"}, {100, "0.00 %"}, {99.999, "0.00 %"}} {
+		if got := outturnText(100, c.received); got != c.want {
+			t.Errorf("received %g t of 100 t: %q; want %q", c.received, got, c.want)
 		}
 	}
 }

@@ -46,7 +46,7 @@ func TestShipmentShowsLossPerLotAndTotal(t *testing.T) {
 	if got, want := strings.Join(cells(page, "Difference"), " | "), "0 t | 0 t | −0.1 t | −0.1 t"; got != want {
 		t.Errorf("differences %q; want %q", got, want)
 	}
-	if got, want := strings.Join(cells(page, "Loss or gain"), " | "), "0 % | 0 % | 0.25 % loss | 0.12 % loss"; got != want {
+	if got, want := strings.Join(cells(page, "Loss or gain"), " | "), "0.00 % | 0.00 % | −0.25 % loss | −0.12 % loss"; got != want {
 		t.Errorf("loss %% %q; want %q", got, want)
 	}
 	if !strings.Contains(page, `id="shipment-total"`) || !strings.Contains(page, "82.93 t") || !strings.Contains(page, "82.83 t") {
@@ -61,7 +61,7 @@ func TestShipmentShowsLossPerLotAndTotal(t *testing.T) {
 		t.Fatalf("receipt at 29,700 kg: %d\n%s", resp.StatusCode, excerpt(string(b), "field-error"))
 	}
 	page = get("urn:critmin:demo:bol:BQM-HOU-2025-1112")
-	if got, want := strings.Join(cells(page, "Loss or gain"), " | "), "1 % loss beyond tolerance | 1 % loss beyond tolerance"; got != want {
+	if got, want := strings.Join(cells(page, "Loss or gain"), " | "), "−1.00 % loss beyond tolerance | −1.00 % loss beyond tolerance"; got != want {
 		t.Errorf("loss %% %q; want %q", got, want)
 	}
 }
@@ -87,7 +87,7 @@ func TestReceivePreviewWarnsOfLossBeyondTolerance(t *testing.T) {
 	if code != http.StatusOK || m == nil {
 		t.Fatalf("29,700 kg: %d, no warning", code)
 	}
-	want := "Lot REE-2025-003: 29.7 t received, 30 t shipped under bill of lading BQM-HOU-2025-1112 (2025-11-12): 0.3 t less, −1 % of the shipped mass, beyond the outturn tolerance of 0.5 %"
+	want := "Lot REE-2025-003: 29.7 t received, 30 t shipped under bill of lading BQM-HOU-2025-1112 (2025-11-12): 0.3 t less, −1.00 % of the shipped mass, beyond the outturn tolerance of 0.5 %"
 	if got := visibleText(m[1]); !strings.Contains(got, want) {
 		t.Errorf("warning %q; want %q", got, want)
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -234,12 +233,12 @@ const NoETAOverdueDays = 60
 // overdueNote says why a shipment in transit (no receipt closed it) is
 // overdue at now: its ETA passed, or, with no ETA, more than
 // NoETAOverdueDays since it was shipped; "" when it is not. Days are
-// whole days elapsed.
+// whole days elapsed; the time since an ETA is said in the largest unit
+// it holds whole (elapsedWords: "20 hours", not "0 days").
 func overdueNote(shipped time.Time, eta *time.Time, now time.Time) string {
 	if eta != nil {
 		if now.After(*eta) {
-			days := int(now.Sub(*eta).Hours() / 24)
-			return fmt.Sprintf("overdue: the ETA %s passed %d %s ago and no receipt is recorded", eta.Format("2006-01-02"), days, plural(days, "day", "days"))
+			return fmt.Sprintf("overdue: the ETA %s passed %s ago and no receipt is recorded", eta.Format("2006-01-02"), elapsedWords(now.Sub(*eta)))
 		}
 		return ""
 	}
@@ -247,6 +246,25 @@ func overdueNote(shipped time.Time, eta *time.Time, now time.Time) string {
 		return fmt.Sprintf("overdue: no ETA, and %d days since it was shipped (more than %d) with no receipt recorded", days, NoETAOverdueDays)
 	}
 	return ""
+}
+
+// elapsedWords is a time elapsed in the largest unit it holds whole:
+// whole days from a day ("3 days" for 74 h), whole hours under a day
+// ("20 hours"; issue 15, fix15s: an ETA 20 hours past read "passed 0
+// days ago"), whole minutes under an hour, "less than a minute" below.
+func elapsedWords(d time.Duration) string {
+	switch {
+	case d >= 24*time.Hour:
+		n := int(d / (24 * time.Hour))
+		return fmt.Sprintf("%d %s", n, plural(n, "day", "days"))
+	case d >= time.Hour:
+		n := int(d / time.Hour)
+		return fmt.Sprintf("%d %s", n, plural(n, "hour", "hours"))
+	case d >= time.Minute:
+		n := int(d / time.Minute)
+		return fmt.Sprintf("%d %s", n, plural(n, "minute", "minutes"))
+	}
+	return "less than a minute"
 }
 
 func plural(n int, one, many string) string {
@@ -420,19 +438,19 @@ func gradeWithUnit(analyte string, v float64, unit string) string {
 	return nonZeroNum(v, 4) + " " + unit
 }
 
-// outturnText is an outturn difference in per cent (received minus
-// shipped, over shipped) as a loss or a gain: −0.25 reads "0.25 % loss",
-// not a bare "-0.25 %" under a "Loss" heading, which read as a gain.
-func outturnText(p any) string {
-	v := pctValue(p)
-	s := formatNum(math.Abs(v), 2)
+// outturnText is the outturn of shipped and received tonnes in per cent
+// (received minus shipped, over shipped) as the lot page and `critmin
+// lot show` print it (ledger.OutturnPercentText: "+0.20 %", "−0.13 %"),
+// said to be a loss or a gain: "−0.13 % loss", "+0.20 % gain", "0.00 %".
+func outturnText(shipped, received float64) string {
+	s := ledger.OutturnPercentText(shipped, received)
 	switch {
-	case strings.Trim(s, "0.,") == "":
-		return "0 %"
-	case v < 0:
-		return s + " % loss"
+	case strings.HasPrefix(s, trueMinus):
+		return s + " loss"
+	case strings.HasPrefix(s, "+"):
+		return s + " gain"
 	}
-	return s + " % gain"
+	return s
 }
 
 // shipsFromRetracted says whether shipping event e sent on a part of one

@@ -111,14 +111,9 @@ func (s *site) handleTokenCreateForm(w http.ResponseWriter, r *http.Request) {
 			exp = exp.AddDate(0, 0, 1)
 		}
 	}
-	// Every field at fault at once, named as the form names it.
-	var fields []critmin.FieldError
-	for _, f := range critmin.ValidateTokenRequest(form["name"], form["role"], exp, now) {
-		if f.Pointer == "expires_at" {
-			f.Pointer = "expires"
-		}
-		fields = append(fields, f)
-	}
+	// Every field at fault at once, named as the form labels it (issue
+	// 15, fix15s item 4: not the request's name, role, expires).
+	fields := critmin.ValidateTokenRequest(form["name"], form["role"], exp, now)
 	if dateErr != nil {
 		fields = append(fields, *dateErr)
 	}
@@ -139,6 +134,11 @@ func (s *site) handleTokenCreateForm(w http.ResponseWriter, r *http.Request) {
 		fields := ce.Fields
 		if len(fields) == 0 {
 			fields = []critmin.FieldError{{Pointer: "name", Reason: critmin.ErrorMessage(err)}}
+		}
+		for i, f := range fields {
+			if label, ok := tokenLabels[f.Pointer]; ok {
+				fields[i].Pointer = label
+			}
 		}
 		s.renderTokens(w, r, critminhttp.StatusOf(err), tokensPage{Message: "The token was not created.", Errors: fields, Form: form})
 		return
@@ -174,3 +174,7 @@ func (s *site) tokenNameOf(r *http.Request) string {
 	}
 	return ""
 }
+
+// tokenLabels are the token form's labels of the fields a refusal names
+// (the form's parameters and the API's expires_at).
+var tokenLabels = map[string]string{"name": "Name", "role": "Role", "expires": "Valid through", "expires_at": "Valid through"}

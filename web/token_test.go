@@ -96,14 +96,14 @@ func TestTokensPage(t *testing.T) {
 		status int
 		field  string
 	}{
-		{url.Values{"name": {"ci-loader"}, "role": {"viewer"}}, 409, "<code>name</code>"},
-		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly)}}, 400, "<code>expires</code>"},
-		{url.Values{"name": {"x"}, "role": {"root"}}, 400, "<code>role</code>"},
-		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {"2001-01-01"}}, 400, "<code>expires</code>"},
-		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {"soon"}}, 400, "<code>expires</code>"},
+		{url.Values{"name": {"ci-loader"}, "role": {"viewer"}}, 409, "<code>Name</code>"},
+		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly)}}, 400, "<code>Valid through</code>"},
+		{url.Values{"name": {"x"}, "role": {"root"}}, 400, "<code>Role</code>"},
+		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {"2001-01-01"}}, 400, "<code>Valid through</code>"},
+		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {"soon"}}, 400, "<code>Valid through</code>"},
 		// Ten years at most, as the API and the CLI (critmin.MaxTokenLifetime).
-		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {"9999-12-31"}}, 400, "<code>expires</code>"},
-		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {time.Now().UTC().AddDate(11, 0, 0).Format(time.DateOnly)}}, 400, "<code>expires</code>"},
+		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {"9999-12-31"}}, 400, "<code>Valid through</code>"},
+		{url.Values{"name": {"x"}, "role": {"viewer"}, "expires": {time.Now().UTC().AddDate(11, 0, 0).Format(time.DateOnly)}}, 400, "<code>Valid through</code>"},
 	} {
 		resp, page := create(c.form, formHeader)
 		if resp.StatusCode != c.status || !strings.Contains(page, `id="token-errors"`) || !strings.Contains(page, c.field) || strings.Contains(page, `id="token-secret"`) {
@@ -207,8 +207,8 @@ func TestBrowserTokensPage(t *testing.T) {
 }
 
 // TestTokenFormAllErrorsAtOnce: a token form wrong in every field names
-// each one at once, by the form's own field names (expires, not the
-// API's expires_at), whether the date is in the past or not a date.
+// each one at once, by the form's own labels (Valid through, not the
+// API's expires_at; fix15s), whether the date is in the past or not a date.
 func TestTokenFormAllErrorsAtOnce(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	for _, exp := range []string{"2000-01-01", "soon"} {
@@ -217,7 +217,7 @@ func TestTokenFormAllErrorsAtOnce(t *testing.T) {
 		if resp.StatusCode != 400 {
 			t.Errorf("expires %s: status %d, want 400", exp, resp.StatusCode)
 		}
-		for _, f := range []string{"<code>name</code>", "<code>role</code>", "<code>expires</code>"} {
+		for _, f := range []string{"<code>Name</code>", "<code>Role</code>", "<code>Valid through</code>"} {
 			if !strings.Contains(page, f) {
 				t.Errorf("expires %s: the page does not name %s", exp, f)
 			}

@@ -47,7 +47,7 @@ func (s *site) uiRoutes() {
 	s.route("GET /events", accessRead, s.handleEventsPage, critminhttp.EPCISQueryParams...)
 	s.route("GET /capture", accessRead, s.handleCapturePage, "after")
 	s.route("POST /capture", accessWrite, s.handleCaptureSubmit)
-	s.route("GET /capture/{captureID}", accessRead, s.handleJobPage)
+	s.route("GET /capture/{captureID}", accessRead, s.handleJobPage, "rows", "refused")
 	s.route("GET /login", accessPublic, s.handleLoginPage, "next", "!token")
 	s.route("POST /login", accessPublic, s.handleLogin, "token")
 	s.route("POST /logout", accessPublic, s.handleLogout)
@@ -885,7 +885,7 @@ func (s *site) handleCaptureSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		data["Message"], data["Errors"] = "Nothing to capture.", []critmin.FieldError{{Pointer: "document", Reason: "choose a file or paste a document"}}
+		data["Message"], data["Errors"] = "Nothing to capture.", []critmin.FieldError{{Pointer: "Document", Reason: "choose a file or paste a document"}}
 		s.render(w, r, http.StatusBadRequest, "capture", "Capture", "capture", data)
 		return
 	}
@@ -899,7 +899,7 @@ func (s *site) handleCaptureSubmit(w http.ResponseWriter, r *http.Request) {
 		// quotes, then the list (critmin.ErrorHeadline).
 		msg, fields := critmin.ErrorHeadline(err), critmin.ErrorList(err)
 		if len(fields) == 0 {
-			msg, fields = "", []critmin.FieldError{{Pointer: "document", Reason: critmin.ErrorMessage(err)}}
+			msg, fields = "", []critmin.FieldError{{Pointer: "Document", Reason: critmin.ErrorMessage(err)}}
 		}
 		if msg == "" {
 			msg = "The document was refused; nothing was stored."
@@ -952,7 +952,30 @@ func (s *site) handleJobPage(w http.ResponseWriter, r *http.Request) {
 			invalid++
 		}
 	}
-	s.render(w, r, http.StatusOK, "job", "Capture job", "capture", map[string]any{"Job": job, "Names": names, "Invalid": invalid, "Conflicts": conflicts})
+	data := map[string]any{"Job": job, "Names": names, "Invalid": invalid, "Conflicts": conflicts}
+	if imp, ok := importOutcome(r.URL.Query(), job); ok {
+		data["Import"] = imp
+	}
+	s.render(w, r, http.StatusOK, "job", "Capture job", "capture", data)
+}
+
+// importRows is what an import with proceed left out of its capture
+// job: the file's rows and those refused for their errors, never sent
+// (the job holds the rest, Sent = Rows − Refused).
+type importRows struct{ Rows, Refused, Sent int }
+
+// importOutcome reads the rows=N&refused=M the import adds to the job
+// page it opens after proceed (handleImport). The figures are shown
+// only when they add up to the job — the rows sent are its events — so
+// a URL made by hand cannot put other figures on the page; ok is false
+// otherwise and without them.
+func importOutcome(q url.Values, job *critmin.CaptureJob) (importRows, bool) {
+	rows, err1 := strconv.Atoi(q.Get("rows"))
+	refused, err2 := strconv.Atoi(q.Get("refused"))
+	if err1 != nil || err2 != nil || refused <= 0 || rows-refused != job.EventCount {
+		return importRows{}, false
+	}
+	return importRows{Rows: rows, Refused: refused, Sent: rows - refused}, true
 }
 
 // safeNext keeps post-login redirects on this site.

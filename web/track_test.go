@@ -105,7 +105,7 @@ func TestBrowserDemoCorridor(t *testing.T) {
 		chromedp.Submit(chromedp.CSS("#capture-form")),
 		chromedp.WaitVisible(chromedp.CSS("#job-outcome")),
 	)
-	if outcome := p.text("#job-outcome"); !strings.Contains(outcome, "Success: 1 of 1 events stored") {
+	if outcome := p.text("#job-outcome"); !strings.Contains(outcome, "Success: 1 of 1 event stored") {
 		t.Errorf("job outcome %q", outcome)
 	}
 }

@@ -110,8 +110,13 @@ var funcs = template.FuncMap{
 	// signedPct is a difference in per cent with its sign, two decimals
 	// at most ("-0.67 %", "+0.2 %", "0 %").
 	"signedPct": signedPct,
-	// outturnPct is an outturn difference in % as a loss or a gain.
-	"outturnPct": outturnText,
+	// outturnPct is the outturn of shipped and received tonnes in % as a
+	// loss or a gain; outturnPctText the figure alone, as the CLI prints
+	// it (ledger.OutturnPercentText); signedTonnes a difference in
+	// tonnes with its sign ("+0.016", "−0.01").
+	"outturnPct":     outturnText,
+	"outturnPctText": ledger.OutturnPercentText,
+	"signedTonnes":   func(v float64) string { return signedNum(v, 3) },
 	// dryGrades are a lot's grades on the dry basis, each with its unit.
 	"dryGrades": dryGradeTexts,
 	// readable is a message with its identifiers named as pages name
@@ -157,7 +162,9 @@ var funcs = template.FuncMap{
 	"figure6":  func(v float64) string { return trueMinusFigure(custody.Figure(v)) },
 	"massText": massText,
 	"num0":     func(v float64) string { return formatNum(v, 0) },
-	"num1":     func(v float64) string { return figure(v, 1) },
+	// int is a whole count with its thousands grouped ("1,003").
+	"int":  func(n int) string { return formatNum(float64(n), 0) },
+	"num1": func(v float64) string { return figure(v, 1) },
 	// signed0 and signed1 are num0 and num1 (every page number has the
 	// true minus sign, formatNum), named for the signed figures they
 	// print: a plan's margins, duals and shadow prices.

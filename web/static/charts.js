@@ -36,6 +36,10 @@
       if (a.type === "year") { o.minInterval = 1; o.scale = true; }
       if (a.max != null) { o.max = a.max; }
     }
+    // A horizontal axis's first label starts at the plot's corner rather
+    // than centred on it, clear of the vertical axis's lowest label (the
+    // "0" beside it touched "2023" on /risk, issue 15, fix15s).
+    if (horizontal && o.type !== "category") { o.axisLabel.alignMinLabel = "left"; }
     return o;
   }
 

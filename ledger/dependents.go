@@ -1,0 +1,132 @@
+package ledger
+
+import (
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+)
+
+// Dependent is an event of a lot whose effect changes when another event
+// of the lot is declared in error (DeclarationDependents): a shipment
+// that drew on what the declared event put where it left, or a receipt
+// that received what the declared event shipped.
+type Dependent struct {
+	// EventID is the dependent event; Kind is DependentShipment or
+	// DependentReceipt.
+	EventID string
+	Kind    string
+	// BillOfLading, From and To are its part's (critmin.LotPart), Tonnes
+	// the wet tonnes it shipped, or received, as it stated them.
+	BillOfLading string
+	From, To     string
+	Tonnes       float64
+	// Owner is the party whose holding the shipment names (its part's
+	// owner), "" when none is known.
+	Owner string
+	// Flagged: once the declaration takes effect the shipment takes of
+	// nothing (critmin.LotPart.FromRetracted) and is counted nowhere.
+	// Nothing: the receipt receives nothing of the lot.
+	Flagged, Nothing bool
+}
+
+// Kinds of Dependent.
+const (
+	DependentShipment = "shipment"
+	DependentReceipt  = "receipt"
+)
+
+// DeclarationDependents lists the events of lot id that depend on event
+// declared (its eventID) and what each does once declared is declared in
+// error (EPCIS 2.0 §7.4.1.2: every projection ignores a declared event,
+// Replay): the lot is replayed from its live events with and without
+// declared, and
+//   - a shipment whose part was counted and is then flagged — it shipped
+//     from a receipt declared (a part of which it shipped on), or named a
+//     source party whose holding the declaration takes away — is listed
+//     Flagged, with what it shipped and whose holding it named (lot NU-B1:
+//     declaring USSM's 12 t receipt at Karachi flags the 6 t shipped from
+//     Karachi under NUB-3 naming USSM; issue 15, fix15q);
+//   - a receipt that received a part and then receives nothing — the
+//     shipment it closed is declared (ReceiptOfNothing), or it closes a
+//     flagged part — is listed Nothing (declaring the NUB-1 shipment: its
+//     12 t receipt at Karachi receives nothing).
+//
+// events must hold every live event of the lot (as Replay; lines naming
+// it in any spelling of one canonical form). Shipments in the order of
+// the lot's parts, then receipts in event-time order; nil when nothing
+// depends on declared.
+func DeclarationDependents(id string, events []*critmin.Event, declared string) []Dependent {
+	var kept []*critmin.Event
+	for _, ev := range events {
+		if ev.EventID != declared {
+			kept = append(kept, ev)
+		}
+	}
+	b, bNothing := replayReceipts(id, events)
+	a, aNothing := replayReceipts(id, kept)
+	if b.EventCount == 0 || a.EventCount == 0 {
+		return nil
+	}
+	var out []Dependent
+	for _, p := range a.Parts {
+		if !p.FromRetracted || p.ShipEventID == declared {
+			continue
+		}
+		if was, ok := ShippedPart(b, p.ShipEventID); ok && was.FromRetracted {
+			continue // flagged already
+		}
+		out = append(out, Dependent{EventID: p.ShipEventID, Kind: DependentShipment, BillOfLading: p.BillOfLading, From: p.From, To: p.To, Tonnes: p.Tonnes, Owner: a.PartOwner(p), Flagged: true})
+	}
+	for _, ev := range EventTimeOrder(kept) {
+		if !aNothing[ev.EventID] || bNothing[ev.EventID] {
+			continue
+		}
+		d := Dependent{EventID: ev.EventID, Kind: DependentReceipt, BillOfLading: billOfLading(ev), To: eventSite(ev), Nothing: true}
+		for _, q := range ev.Quantities {
+			if epcis.Canonical(q.EPCClass) == epcis.Canonical(id) {
+				d.Tonnes, _ = lineTonnes(q)
+			}
+		}
+		for _, p := range b.Parts {
+			if p.ReceiptEventID == ev.EventID {
+				d.From = p.From
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// replayReceipts is Replay of lot id alone (lines naming it in any
+// spelling of its canonical form; the other lots events name projected
+// into scratch copies) and the receipts of it that receive
+// nothing: a receipt of a shipment no live event carried
+// (ReceiptOfNothing), or of a part shipped from nothing
+// (critmin.LotPart.FromRetracted), by eventID.
+func replayReceipts(id string, events []*critmin.Event) (*critmin.Lot, map[string]bool) {
+	l := &critmin.Lot{ID: id}
+	nothing := map[string]bool{}
+	for _, ev := range EventTimeOrder(events) {
+		if !Live(ev) {
+			continue
+		}
+		view := make(map[string]*critmin.Lot, len(ev.Quantities))
+		named := false
+		for _, other := range ev.LotIDs() {
+			if epcis.Canonical(other) == epcis.Canonical(id) {
+				view[other], named = l, true
+			} else {
+				view[other] = &critmin.Lot{ID: other}
+			}
+		}
+		receipt := named && ev.Type == critmin.ObjectEvent && receiptSteps[stepOf(ev.BizStep)]
+		empty := receipt && ReceiptOfNothing(l, ev)
+		Project(view, ev)
+		for _, p := range l.Parts {
+			empty = empty || receipt && p.ReceiptEventID == ev.EventID && p.FromRetracted
+		}
+		if empty {
+			nothing[ev.EventID] = true
+		}
+	}
+	return l, nothing
+}

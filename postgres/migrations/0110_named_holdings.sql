@@ -1,0 +1,15 @@
+-- A shipment naming a source owning_party draws on that owner's holding
+-- only: once a declaration in error takes that holding away (or leaves
+-- less than it ships), the shipment is flagged fromRetracted and counted
+-- nowhere, never drawn from another owner's holding nor leaving a
+-- holding below zero; a dispatch from where nothing of the lot stands is
+-- flagged too, and a receipt of a declared shipment, or of a flagged
+-- part, receives nothing (issue 15, fix15q: lot NU-B1's 6 t shipped in
+-- USSM's name took the smelter's 5 t part to −1 t). The store now
+-- refuses to write a lot whose holdings do not add up
+-- (ledger.CheckHoldings). This migration has no SQL of its own: its Go
+-- step (sqldb.replayNamedHoldings, registered in goStepsWithStore)
+-- replays the event log as `critmin verify` does on a store holding any
+-- part or any error declaration and rewrites each lot projection table
+-- that differs, in this migration's transaction.
+SELECT 1;
