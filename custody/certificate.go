@@ -579,8 +579,16 @@ type CertRefusedClaim struct {
 	WeighedBy []string `json:"weighedBy,omitempty"`
 	// RunChangedBy are the run events recorded after the claim that
 	// left it not covered (Claim.RunChangedBy, fix9p).
-	RunChangedBy []string      `json:"runChangedBy,omitempty"`
-	Stated       []StatedShare `json:"stated"`
+	RunChangedBy []string `json:"runChangedBy,omitempty"`
+	// ShortOf is what a claim not covered is short of when it is not
+	// the balance (Claim.ShortOf, the lot's and the claim API's
+	// "shortOf"): ShortOfWindowShare (above its origin's share of a
+	// rolling-average site's window, fix9u) or ShortOfCategorySystem (its
+	// run no longer in its category's mass-balance system, fix9aj); ""
+	// for a shortfall against the balance. ISO 22095-2 bounds claims out
+	// by both.
+	ShortOf string        `json:"shortOf,omitempty"`
+	Stated  []StatedShare `json:"stated"`
 }
 
 // StatedShare is one origin share as a refused claim stated it.
@@ -606,7 +614,7 @@ func refusedClaimOf(c *Claim) *CertRefusedClaim {
 		return nil
 	}
 	r := &CertRefusedClaim{Status: c.Status, Site: c.Site, Category: c.Category, Period: c.Period, Event: c.Event, Elements: c.Elements, Reason: c.Error,
-		Shortfall: c.Shortfall, RetractedBy: c.RetractedBy, AssayedBy: c.AssayedBy, WeighedBy: c.WeighedBy, RunChangedBy: c.RunChangedBy, Stated: []StatedShare{}}
+		Shortfall: c.Shortfall, RetractedBy: c.RetractedBy, AssayedBy: c.AssayedBy, WeighedBy: c.WeighedBy, RunChangedBy: c.RunChangedBy, ShortOf: c.ShortOf, Stated: []StatedShare{}}
 	if r.Elements == nil {
 		r.Elements = []string{}
 	}

@@ -1,5 +1,10 @@
 package custody
 
+import (
+	"strconv"
+	"strings"
+)
+
 // RestatedChanged exposes restatedChanged to the black-box tests: what
 // verify-cert reports when an issued certificate's statement differs from
 // today's record.
@@ -7,3 +12,20 @@ var RestatedChanged = restatedChanged
 
 // InputMass exposes inputMass: the dry tonnes a run's input line took.
 var InputMass = inputMass
+
+// ClaimFigureChanges exposes claimFigureChanges: an accepted claim's
+// changed figures in words.
+var ClaimFigureChanges = claimFigureChanges
+
+// CertLogSize is the tree size of a certificate's cm:log checkpoint, as
+// text ("" without one).
+func CertLogSize(c Certificate) string {
+	lg, _ := c["cm:log"].(map[string]any)
+	note, _ := lg["checkpoint"].(string)
+	body, _, _ := strings.Cut(note, "\n\n")
+	cp, err := parseCheckpoint(body + "\n")
+	if err != nil {
+		return ""
+	}
+	return strconv.FormatInt(cp.Size, 10)
+}

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/country"
 )
 
 // Supersession is one reason a certificate no longer stands: an event it
@@ -207,11 +209,33 @@ func Status(ctx context.Context, s EventFinder, cert Certificate) (*CertStatus, 
 	// Re-derive what the certificate states that other events can change:
 	// the claimed origin's verdict rests on the site's whole account, so a
 	// declaration of a credit run elsewhere can turn an accepted claim
-	// refused although no event of the certificate was touched.
+	// refused although no event of the certificate was touched; its
+	// figures (claimed tonnes, share, of what total) change with a later
+	// assay, weighing or run (claimFigureChanges).
+	// causes names, once, the events recorded since the certificate's
+	// log checkpoint that touch the lot's genealogy or the site's account
+	// (changeCauses): what a changed figure came from.
+	var causes *string
+	because := func(detail string) (string, error) {
+		if causes == nil {
+			c, err := changeCauses(ctx, s, cert)
+			if err != nil {
+				return "", err
+			}
+			causes = &c
+		}
+		if *causes == "" {
+			return detail, nil
+		}
+		return detail + " — " + *causes, nil
+	}
 	if cs, ok := s.(Store); ok {
 		if why, ev, err := claimChanged(ctx, cs, cert); err != nil {
 			return nil, err
 		} else if why != "" {
+			if why, err = because(why); err != nil {
+				return nil, err
+			}
 			st.Reasons = append(st.Reasons, Supersession{EventID: ev, Detail: why})
 		}
 	}
@@ -240,14 +264,21 @@ func Status(ctx context.Context, s EventFinder, cert Certificate) (*CertStatus, 
 	// states (origin shares, contained tonnes, element balances,
 	// anomalies, the custody chain, the evidence it rests on) is built
 	// again from today's record under the certificate's own rules, and a
-	// statement that differs supersedes it, naming what differs. Judged
-	// only when nothing above explained the change already.
-	if ss, ok := s.(statementStore); ok && len(st.Reasons) == 0 {
-		why, err := restatedChanged(ctx, ss, cert)
+	// statement that differs supersedes it, naming what differs. The
+	// figures are compared whenever no evidence event was declared in
+	// error — even when a rule cannot be rebuilt (restate: rule-free
+	// members only) and even when a claim or verdict change is named
+	// above (then only the physical figures that changed are added: the
+	// rest is what that change already says).
+	if ss, ok := s.(statementStore); ok && !declared {
+		r, err := restate(ctx, ss, cert)
 		if err != nil {
 			return nil, err
 		}
-		if why != "" {
+		if why := r.text(len(st.Reasons) > 0); why != "" {
+			if why, err = because(why); err != nil {
+				return nil, err
+			}
 			st.Reasons = append(st.Reasons, Supersession{Detail: why})
 		}
 	}
@@ -327,24 +358,105 @@ func oldProvenanceForm(was Certificate) (Certificate, error) {
 	return cp, nil
 }
 
-// restatedChanged builds again what a certificate states (statement,
-// under the rules of its conformityClaim in order, each from its cm:rule,
-// else the built-in pack's rule of that id, and its issuer) and compares
-// it with the certificate less its id, validFrom, cm:log and proof. It
-// returns "" when both are the same, else what differs: "what the
-// certificate states differs from today's record: credentialSubject.
-// cm:originComposition.anomalies, …" (at most five paths, then a count).
-// A certificate whose rules cannot all be rebuilt is not compared.
+// restatement is what building a certificate's statement again from
+// today's record found (restate).
+type restatement struct {
+	// gone: the lot is no longer in the ledger.
+	gone bool
+	// unrebuilt are the rules of the certificate's conformityClaim that
+	// neither its cm:rule nor the built-in pack defines: the statement
+	// was built without them and only its rule-free members compared.
+	unrebuilt []string
+	// figures are the stated figures that differ, in words
+	// (figureChanges); paths the JSON members that differ.
+	figures, paths []string
+}
+
+// text words a restatement as a supersession's detail, "" when nothing
+// differs. explained says a claim or verdict change is already named:
+// then only changed physical figures are worth a reason of their own.
+//
+//	what the certificate states differs from today's record: Nd
+//	(physical origin, contained element): Pakistan was 0.3 t (100 %) of
+//	0.3 t, is now 0.33 t (100 %) of 0.33 t; members
+//	credentialSubject.cm:originComposition.elements, …
+func (r *restatement) text(explained bool) string {
+	if r == nil {
+		return ""
+	}
+	if r.gone {
+		if explained {
+			return ""
+		}
+		return "the lot is no longer in the ledger"
+	}
+	if len(r.figures) == 0 && (explained || len(r.paths) == 0) {
+		return ""
+	}
+	msg := "what the certificate states differs from today's record"
+	if explained {
+		msg = "figures the certificate states differ from today's record"
+	}
+	if len(r.figures) > 0 {
+		msg += ": " + strings.Join(firstOf(r.figures, 8), "; ")
+	}
+	if !explained && len(r.paths) > 0 {
+		if len(r.figures) > 0 {
+			msg += "; members "
+		} else {
+			msg += ": "
+		}
+		msg += strings.Join(firstOf(r.paths, 5), ", ")
+	}
+	if len(r.unrebuilt) > 0 {
+		msg += fmt.Sprintf(" (rule(s) %s defined neither by the certificate's cm:rule nor by the built-in pack: their verdicts and evidence are not compared, the figures are)", strings.Join(r.unrebuilt, ", "))
+	}
+	return msg
+}
+
+// firstOf is list cut to n items, then "and k more".
+func firstOf(list []string, n int) []string {
+	if len(list) <= n {
+		return list
+	}
+	return append(append([]string(nil), list[:n]...), fmt.Sprintf("and %d more", len(list)-n))
+}
+
+// restatedChanged is restate worded as it stands alone (no claim or
+// verdict change named): "" when the certificate states today's record.
 func restatedChanged(ctx context.Context, s statementStore, cert Certificate) (string, error) {
+	r, err := restate(ctx, s, cert)
+	if err != nil {
+		return "", err
+	}
+	return r.text(false), nil
+}
+
+// restate builds again what a certificate states (statement, under the
+// rules of its conformityClaim in order, each from its cm:rule, else the
+// built-in pack's rule of that id, and its issuer) and compares it with
+// the certificate less its id, validFrom, cm:log and proof: the figures
+// in words (figureChanges) and the JSON members that differ (sorted).
+//
+// A rule that can be rebuilt neither way (a custom pack's rule on a
+// certificate issued before cm:rule) does not stop the comparison: the
+// statement is built under the rules that can be, and only what no rule
+// decides is compared — everything but conformityClaim and the
+// traceability events (the verdicts' evidence). The figures a
+// certificate states (origin shares, contained tonnes, the claimed
+// origin) never depend on the rules, so they are always judged again
+// (ISO 22095 §5: a claim stands only on the record it states).
+func restate(ctx context.Context, s statementStore, cert Certificate) (*restatement, error) {
 	subj, _ := cert["credentialSubject"].(map[string]any)
 	lot, _ := subj["id"].(string)
 	if lot == "" {
-		return "", nil
+		return nil, nil
 	}
 	builtin := map[string]Rule{}
 	for _, r := range DefaultPack().Rules {
 		builtin[r.ID] = r
 	}
+	out := &restatement{}
 	pack := &Pack{}
 	claims, _ := subj["conformityClaim"].([]any)
 	for _, c := range claims {
@@ -354,16 +466,17 @@ func restatedChanged(ctx context.Context, s statementStore, cert Certificate) (s
 		if raw, has := m["cm:rule"]; has {
 			b, err := json.Marshal(raw)
 			if err != nil {
-				return "", err
+				return nil, err
 			}
 			var stated Rule
 			if err := json.Unmarshal(b, &stated); err != nil {
-				return "", fmt.Errorf("certificate rule %s: %w", id, err)
+				return nil, fmt.Errorf("certificate rule %s: %w", id, err)
 			}
 			r, ok = stated, true
 		}
 		if !ok {
-			return "", nil
+			out.unrebuilt = append(out.unrebuilt, id)
+			continue
 		}
 		pack.Rules = append(pack.Rules, r)
 	}
@@ -374,10 +487,11 @@ func restatedChanged(ctx context.Context, s statementStore, cert Certificate) (s
 	}
 	now, err := statement(ctx, s, lot, pack, issuer)
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-		return "the lot is no longer in the ledger", nil
+		out.gone = true
+		return out, nil
 	}
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	was := Certificate{}
 	for k, v := range cert {
@@ -389,76 +503,275 @@ func restatedChanged(ctx context.Context, s statementStore, cert Certificate) (s
 	}
 	was, err = oldProvenanceForm(was)
 	if err != nil {
-		return "", err
+		return nil, err
+	}
+	today := withoutNewStatusText(was, now.cert)
+	if len(out.unrebuilt) > 0 {
+		if was, err = ruleFree(was); err != nil {
+			return nil, err
+		}
+		if today, err = ruleFree(today); err != nil {
+			return nil, err
+		}
 	}
 	a, err := canonical(was)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	b, err := canonical(withoutNewStatusText(was, now.cert))
+	b, err := canonical(today)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if string(a) == string(b) {
-		return "", nil
+		return out, nil
 	}
-	var wa, nb any
+	var wa, nb map[string]any
 	if json.Unmarshal(a, &wa) != nil || json.Unmarshal(b, &nb) != nil {
-		return "what the certificate states differs from today's record", nil
+		out.paths = []string{"(the certificate)"}
+		return out, nil
 	}
-	var paths []string
-	diffPaths("", wa, nb, &paths)
-	sort.Strings(paths)
-	msg := "what the certificate states differs from today's record"
-	if len(paths) == 0 {
-		return msg, nil
-	}
-	shown := paths
-	if len(shown) > 5 {
-		shown = shown[:5]
-	}
-	msg += ": " + strings.Join(shown, ", ")
-	if n := len(paths) - len(shown); n > 0 {
-		msg += fmt.Sprintf(" and %d more", n)
-	}
-	return msg, nil
+	diffPaths("", wa, nb, &out.paths)
+	sort.Strings(out.paths)
+	out.figures = figureChanges(wa, nb)
+	return out, nil
 }
 
-// withoutNewStatusText is today's statement now less its claimed
-// origin's statusText where the certificate was states none: a
-// certificate issued before fix9ah has no statusText, which restates its
-// status and notCovered, both compared. now is not changed (a copy is
-// returned when the member is dropped).
-func withoutNewStatusText(was, now Certificate) Certificate {
-	ws, _ := was["credentialSubject"].(map[string]any)
-	wc, _ := ws["cm:claimedOrigin"].(map[string]any)
-	ns, _ := now["credentialSubject"].(map[string]any)
-	nc, _ := ns["cm:claimedOrigin"].(map[string]any)
-	if wc == nil || nc == nil {
-		return now
+// ruleFree is a copy of c less what its rules decide: the
+// conformityClaim (verdicts) and the traceability events (the evidence
+// the verdicts add). The figures, the custody chain and the claim stay.
+func ruleFree(c Certificate) (Certificate, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
 	}
-	if _, has := wc["statusText"]; has {
-		return now
+	var cp Certificate
+	if err := json.Unmarshal(b, &cp); err != nil {
+		return nil, err
 	}
-	if _, has := nc["statusText"]; !has {
-		return now
+	subj, _ := cp["credentialSubject"].(map[string]any)
+	if subj == nil {
+		return cp, nil
 	}
-	claim := map[string]any{}
-	for k, v := range nc {
-		if k != "statusText" {
-			claim[k] = v
+	delete(subj, "conformityClaim")
+	infos, _ := subj["traceabilityInformation"].([]any)
+	for _, info := range infos {
+		if m, ok := info.(map[string]any); ok {
+			delete(m, "traceabilityEvents")
 		}
 	}
-	subj := map[string]any{}
-	for k, v := range ns {
-		subj[k] = v
+	return cp, nil
+}
+
+// figureChanges words the figures a certificate states (was) that
+// differ from today's statement (now), both as JSON: the lot's dry mass,
+// each physical-origin line of materialsProvenance by country (tonnes,
+// share and of what total: "Nd (physical origin, contained element):
+// Pakistan was 0.3 t (100 %) of 0.3 t, is now 0.27 t (100 %) of 0.27
+// t"), and the anomalies stated or no longer stated. Claimed-origin
+// lines are left to claimFigureChanges. Figures are compared as printed
+// (Figure, Percent), so float noise below display never reads as a
+// change.
+func figureChanges(was, now map[string]any) []string {
+	var out []string
+	ws, _ := was["credentialSubject"].(map[string]any)
+	ns, _ := now["credentialSubject"].(map[string]any)
+	wp, _ := ws["product"].(map[string]any)
+	np, _ := ns["product"].(map[string]any)
+	if w, n := num(wp["cm:dryTonnes"]), num(np["cm:dryTonnes"]); Figure(w) != Figure(n) {
+		out = append(out, fmt.Sprintf("the lot's dry mass was %s t, is now %s t", Figure(w), Figure(n)))
 	}
-	subj["cm:claimedOrigin"] = claim
-	out := Certificate{}
-	for k, v := range now {
-		out[k] = v
+	type fig struct{ tonnes, share float64 }
+	type block struct {
+		total   float64
+		byLabel map[string]fig
+		labels  []string
 	}
-	out["credentialSubject"] = subj
+	lines := func(subj map[string]any) (map[string]*block, []string) {
+		out := map[string]*block{}
+		var names []string
+		prov, _ := subj["materialsProvenance"].([]any)
+		for _, p := range prov {
+			l, _ := p.(map[string]any)
+			if l == nil || l["cm:originBasis"] == ReadsClaimed {
+				continue
+			}
+			name, _ := l["name"].(string)
+			label, _ := l["countryName"].(string)
+			if label == "" {
+				label, _ = l["originCountry"].(string)
+			}
+			mass, _ := l["mass"].(map[string]any)
+			b := out[name]
+			if b == nil {
+				b = &block{byLabel: map[string]fig{}}
+				out[name] = b
+				names = append(names, name)
+			}
+			f := fig{tonnes: num(mass["value"]), share: num(l["massFraction"])}
+			b.total += f.tonnes
+			b.byLabel[label] = f
+			b.labels = append(b.labels, label)
+		}
+		return out, names
+	}
+	wl, wnames := lines(ws)
+	nl, nnames := lines(ns)
+	said := func(f fig, total float64) string {
+		return fmt.Sprintf("%s t (%s) of %s t", Figure(f.tonnes), Percent(f.share), Figure(total))
+	}
+	seen := map[string]bool{}
+	for _, name := range append(wnames, nnames...) {
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		w, n := wl[name], nl[name]
+		if w == nil {
+			w = &block{byLabel: map[string]fig{}}
+		}
+		if n == nil {
+			n = &block{byLabel: map[string]fig{}}
+		}
+		done := map[string]bool{}
+		for _, label := range append(append([]string(nil), w.labels...), n.labels...) {
+			if done[label] {
+				continue
+			}
+			done[label] = true
+			wf, inW := w.byLabel[label]
+			nf, inN := n.byLabel[label]
+			switch {
+			case !inN:
+				out = append(out, fmt.Sprintf("%s: %s was %s, is no longer stated", name, label, said(wf, w.total)))
+			case !inW:
+				out = append(out, fmt.Sprintf("%s: %s was not stated, is now %s", name, label, said(nf, n.total)))
+			case said(wf, w.total) != said(nf, n.total):
+				out = append(out, fmt.Sprintf("%s: %s was %s, is now %s", name, label, said(wf, w.total), said(nf, n.total)))
+			}
+		}
+	}
+	anomalies := func(subj map[string]any) map[string]bool {
+		m := map[string]bool{}
+		comp, _ := subj["cm:originComposition"].(map[string]any)
+		list, _ := comp["anomalies"].([]any)
+		for _, a := range list {
+			am, _ := a.(map[string]any)
+			kind, _ := am["kind"].(string)
+			detail, _ := am["detail"].(string)
+			m[kind+": "+detail] = true
+		}
+		return m
+	}
+	wa, na := anomalies(ws), anomalies(ns)
+	for _, a := range sortedKeys(wa) {
+		if !na[a] {
+			out = append(out, "anomaly no longer stated: "+a)
+		}
+	}
+	for _, a := range sortedKeys(na) {
+		if !wa[a] {
+			out = append(out, "anomaly now stated: "+a)
+		}
+	}
+	return out
+}
+
+// num is a JSON number as float64 (0 for anything else).
+func num(v any) float64 {
+	f, _ := v.(float64)
+	return f
+}
+
+// withoutNewStatusText is today's statement now in the wording of the
+// certificate was where was is of an earlier form, so that a
+// certificate is not restated for its wording alone (its figures are
+// still compared, and a real change still supersedes it):
+//
+//   - before fix9ah a certificate's claimed origin had no statusText,
+//     and an accepted claim covering part of the lot read "claim
+//     accepted)" in its materialsProvenance line (now "claim accepted —
+//     covers 93.0 %)"), the rest "— not covered by the claim" with
+//     countryName "not covered" (now "— unclaimed: held beyond the
+//     claim", "unclaimed"), and the mass-balance rule's declaredValue
+//     "the lot holds … t of it (6.977 %) not covered by the claim" (now
+//     "accepted — covers 93.0 %: the lot holds … (6.977 %) unclaimed,
+//     held beyond the claim"): today's statement is put back in those
+//     words;
+//   - before fix9ak a cm:refusedClaim carried no shortOf: left out of
+//     today's when the certificate has none (its reason, which names
+//     what the claim is short of, is still compared).
+//
+// now is not changed (a copy is returned when anything is rewritten).
+func withoutNewStatusText(was, now Certificate) Certificate {
+	ws, _ := was["credentialSubject"].(map[string]any)
+	ns, _ := now["credentialSubject"].(map[string]any)
+	wc, _ := ws["cm:claimedOrigin"].(map[string]any)
+	nc, _ := ns["cm:claimedOrigin"].(map[string]any)
+	_, wasText := wc["statusText"]
+	newText, _ := nc["statusText"].(string)
+	oldClaim := wc != nil && nc != nil && !wasText && newText != ""
+	wr, _ := ws["cm:refusedClaim"].(map[string]any)
+	nr, _ := ns["cm:refusedClaim"].(map[string]any)
+	_, wasShort := wr["shortOf"]
+	_, nowShort := nr["shortOf"]
+	oldRefused := wr != nil && nr != nil && !wasShort && nowShort
+	if !oldClaim && !oldRefused {
+		return now
+	}
+	b, err := json.Marshal(now)
+	if err != nil {
+		return now
+	}
+	var out Certificate
+	if json.Unmarshal(b, &out) != nil {
+		return now
+	}
+	subj := out["credentialSubject"].(map[string]any)
+	if oldRefused {
+		delete(subj["cm:refusedClaim"].(map[string]any), "shortOf")
+	}
+	if !oldClaim {
+		return out
+	}
+	claim := subj["cm:claimedOrigin"].(map[string]any)
+	delete(claim, "statusText")
+	status, _ := claim["status"].(string)
+	if comp, ok := subj["cm:originComposition"].(map[string]any); ok {
+		if c, ok := comp["claimed"].(map[string]any); ok {
+			wcomp, _ := ws["cm:originComposition"].(map[string]any)
+			wcc, _ := wcomp["claimed"].(map[string]any)
+			if _, has := wcc["statusText"]; !has {
+				delete(c, "statusText")
+			}
+		}
+	}
+	prov, _ := subj["materialsProvenance"].([]any)
+	for _, p := range prov {
+		l, _ := p.(map[string]any)
+		if l == nil || l["cm:originBasis"] != ReadsClaimed {
+			continue
+		}
+		name, _ := l["name"].(string)
+		name = strings.Replace(name, "; claim "+newText+")", "; claim "+status+")", 1)
+		if strings.HasSuffix(name, " — "+Unclaimed+": held beyond the claim") {
+			name = strings.TrimSuffix(name, " — "+Unclaimed+": held beyond the claim") + " — not covered by the claim"
+			if l["countryName"] == Unclaimed {
+				l["countryName"] = "not covered"
+			}
+		}
+		l["name"] = name
+	}
+	claims, _ := subj["conformityClaim"].([]any)
+	for _, c := range claims {
+		m, _ := c.(map[string]any)
+		d, ok := m["declaredValue"].(string)
+		if !ok || !strings.Contains(d, "; "+newText+": the lot holds ") {
+			continue
+		}
+		d = strings.Replace(d, "; "+newText+": the lot holds ", "; the lot holds ", 1)
+		d = strings.Replace(d, ") "+Unclaimed+", held beyond the claim", ") not covered by the claim", 1)
+		m["declaredValue"] = d
+	}
 	return out
 }
 
@@ -612,7 +925,195 @@ func claimChanged(ctx context.Context, s Store, cert Certificate) (string, strin
 		}
 		return msg, now.Event, nil
 	}
+	// The same status on other figures: a later assay, weighing or run
+	// changes what the claim attributes of what the lot holds.
+	if lines := claimFigureChanges(was, now); len(lines) > 0 {
+		return strings.Join(lines, "; "), now.Event, nil
+	}
 	return "", "", nil
+}
+
+// claimFigureChanges words the figures of a claim a certificate states
+// (was: its cm:claimedOrigin, or cm:refusedClaim for a claim that
+// attributes nothing) that differ from the claim today (now, of the same
+// standing). An accepted claim: each origin's claimed tonnes, share and
+// the total they are a share of (what the lot holds of the qualifying
+// elements, Contains, else the claim's tonnes): "claimed origin Pakistan
+// was 0.4 t (100 %) of 0.4 t, is now 0.4 t (93.0 %) of 0.43 t". A claim
+// that attributes nothing: its shortfall, whole and by origin ("the
+// claim's shortfall was 0.3 t, is now 0.2 t"). Compared as printed
+// (Figure, Percent). Nil when nothing differs.
+func claimFigureChanges(was map[string]any, now *Claim) []string {
+	if was == nil || now == nil {
+		return nil
+	}
+	var out []string
+	if now.Unbacked() {
+		if w, n := ShortfallFigure(num(was["shortfall"])), ShortfallFigure(now.Shortfall); num(was["shortfall"]) > 0 || now.Shortfall > 0 {
+			if w != n {
+				out = append(out, fmt.Sprintf("the claim's shortfall was %s t, is now %s t", w, n))
+			}
+		}
+		stated, _ := was["stated"].([]any)
+		wasShort := map[string]float64{}
+		for _, s := range stated {
+			m, _ := s.(map[string]any)
+			key, _ := m["country"].(string)
+			wasShort[key] = num(m["shortfall"])
+		}
+		if len(now.ByCountry) > 1 {
+			for _, sh := range now.ByCountry {
+				n := now.ShortfallByCountry[sh.Key]
+				if w := wasShort[sh.Key]; Figure(w) != Figure(n) {
+					out = append(out, fmt.Sprintf("the claim's %s shortfall was %s t, is now %s t", sh.Name, Figure(w), Figure(n)))
+				}
+			}
+		}
+		return out
+	}
+	total := func(contains, tonnes float64) float64 {
+		if contains > 0 {
+			return contains
+		}
+		return tonnes
+	}
+	wasTotal := total(num(was["contains"]), num(was["tonnes"]))
+	nowTotal := total(now.Contains, now.Tonnes)
+	said := func(t, share, of float64) string {
+		return fmt.Sprintf("%s t (%s) of %s t", Figure(t), Percent(share), Figure(of))
+	}
+	type fig struct {
+		name          string
+		tonnes, share float64
+	}
+	var keys []string
+	wf := map[string]fig{}
+	list, _ := was["byCountry"].([]any)
+	for _, s := range list {
+		m, _ := s.(map[string]any)
+		key, _ := m["key"].(string)
+		name, _ := m["name"].(string)
+		if name == "" {
+			name = country.Name(key)
+		}
+		wf[key] = fig{name, num(m["tonnes"]), num(m["share"])}
+		keys = append(keys, key)
+	}
+	nf := map[string]fig{}
+	for _, sh := range now.ByCountry {
+		nf[sh.Key] = fig{sh.Name, sh.Tonnes, sh.Share}
+		if _, ok := wf[sh.Key]; !ok {
+			keys = append(keys, sh.Key)
+		}
+	}
+	for _, k := range keys {
+		w, inW := wf[k]
+		n, inN := nf[k]
+		switch {
+		case !inN:
+			out = append(out, fmt.Sprintf("claimed origin %s was %s, is no longer claimed", w.name, said(w.tonnes, w.share, wasTotal)))
+		case !inW:
+			out = append(out, fmt.Sprintf("claimed origin %s was not claimed, is now %s", n.name, said(n.tonnes, n.share, nowTotal)))
+		case said(w.tonnes, w.share, wasTotal) != said(n.tonnes, n.share, nowTotal):
+			out = append(out, fmt.Sprintf("claimed origin %s was %s, is now %s", n.name, said(w.tonnes, w.share, wasTotal), said(n.tonnes, n.share, nowTotal)))
+		}
+	}
+	return out
+}
+
+// changeCauses names the events recorded in the log after the
+// certificate's checkpoint (its cm:log tree size: every record it could
+// rest on) that touch the lot's genealogy — a lot or container of its
+// backward trace today or of its custody chain — or the account of the
+// claim's site (an event at the site): "recorded since the certificate
+// (log size 41): urn:t:ev:KA (inspecting), urn:t:ev:E1 (commissioning,
+// declared in error)". A declaration is the record of the event it
+// declares in error (EPCIS 2.0 §7.4.1.2). "" when the store keeps no
+// chain, the certificate has no checkpoint, or no such event was
+// recorded (a master-data change).
+func changeCauses(ctx context.Context, s EventFinder, cert Certificate) (string, error) {
+	cs, ok := s.(critmin.ChainStore)
+	if !ok {
+		return "", nil
+	}
+	lg, _ := cert["cm:log"].(map[string]any)
+	note, _ := lg["checkpoint"].(string)
+	body, _, _ := strings.Cut(note, "\n\n")
+	if body == "" {
+		return "", nil
+	}
+	cp, err := parseCheckpoint(body + "\n")
+	if err != nil {
+		return "", nil // verify-cert judges the checkpoint; no causes named
+	}
+	touch := map[string]bool{}
+	nodes, err := certNodes(ctx, s, cert)
+	if err != nil {
+		return "", err
+	}
+	for _, n := range nodes {
+		touch[n] = true
+	}
+	subj, _ := cert["credentialSubject"].(map[string]any)
+	chain, _ := subj["cm:custodyChain"].([]any)
+	for _, c := range chain {
+		m, _ := c.(map[string]any)
+		if l, _ := m["lot"].(string); l != "" {
+			touch[l] = true
+		}
+	}
+	for _, k := range []string{"cm:claimedOrigin", "cm:refusedClaim"} {
+		m, _ := subj[k].(map[string]any)
+		if site, _ := m["site"].(string); site != "" {
+			touch[site] = true
+		}
+	}
+	recs, err := cs.ChainRange(ctx, cp.Size+1, math.MaxInt64)
+	if err != nil {
+		return "", err
+	}
+	var named []string
+	for _, r := range recs {
+		var ev any
+		if json.Unmarshal([]byte(r.Raw), &ev) != nil || !mentions(ev, touch) {
+			continue
+		}
+		m, _ := ev.(map[string]any)
+		step, _ := m["bizStep"].(string)
+		step = strings.TrimPrefix(strings.TrimPrefix(step, "urn:epcglobal:cbv:bizstep:"), "https://ref.gs1.org/cbv/BizStep-")
+		if step == "" {
+			step, _ = m["type"].(string)
+		}
+		if r.Declaration {
+			step += ", declared in error"
+		}
+		named = append(named, fmt.Sprintf("%s (%s)", r.EventID, step))
+	}
+	if len(named) == 0 {
+		return "", nil
+	}
+	return fmt.Sprintf("recorded since the certificate (log size %d): %s", cp.Size, strings.Join(firstOf(named, 10), ", ")), nil
+}
+
+// mentions reports whether any string of the JSON value v is in set.
+func mentions(v any, set map[string]bool) bool {
+	switch x := v.(type) {
+	case string:
+		return set[x]
+	case map[string]any:
+		for _, e := range x {
+			if mentions(e, set) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if mentions(e, set) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // EvidenceIDs lists the eventIDs a certificate's traceabilityEvents name,
