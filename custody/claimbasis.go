@@ -450,25 +450,5 @@ func (mc *mbCalc) outOfSystem(l *critmin.Lot, cl *Claim, ref []RefusedClaim, r l
 	for _, sh := range cl.ByCountry {
 		debit += sh.Tonnes
 	}
-	clause := basisClause(r, a.cat, basis, broken, debit)
-	if cl.booked {
-		cl.Error += "; " + clause
-		for i := range ref {
-			ref[i].Error = cl.Error
-		}
-	} else {
-		cl.Status, cl.booked, cl.bookedLot = ClaimRefused, true, l.ID
-		cl.Error = fmt.Sprintf("claim on lot %s not covered: site %s, category %s (%s), period %s: accepted at capture; %s",
-			l.ID, epcis.Canonical(mc.d.Site), a.cat.ID, categoryFlow(a.cat), period, clause)
-	}
-	cl.basisBy = factIDs(broken)
-	cl.RetractedBy = append([]string(nil), cl.basisBy...)
-	cl.ShortOf = ShortOfCategorySystem
-	cl.shortApart, cl.availApart = map[string]float64{}, map[string]float64{}
-	for _, sh := range cl.ByCountry {
-		if sh.Tonnes > claimTolerance {
-			cl.shortApart[sh.Key], cl.availApart[sh.Key] = sh.Tonnes, 0
-		}
-	}
-	a.apartClaims = append(a.apartClaims, cl)
+	mc.bookApart(l, cl, ref, a, period, ShortOfCategorySystem, basisClause(r, a.cat, basis, broken, debit), factIDs(broken))
 }

@@ -914,8 +914,11 @@ type RefusedClaim struct {
 	// (fix9u): Available is what that share allows (claim tonnes × the
 	// origin's share of the window at the claim), Shortfall = Claimed −
 	// Available, and the row takes no part in the line's deficit (the
-	// balance may still cover the claim). "" for a shortfall against the
-	// balance: a share of the line's deficit (settleShares).
+	// balance may still cover the claim). ShortOfCategorySystem
+	// (fix9aj) or ShortOfGrade (fix9al) for a booked claim nothing
+	// backs whatever the balance: Available 0, Shortfall = Claimed,
+	// apart from the deficit. "" for a shortfall against the balance: a
+	// share of the line's deficit (settleShares).
 	ShortOf string `json:"shortOf,omitempty"`
 }
 
@@ -936,11 +939,14 @@ const ShortOfCategorySystem = "category_system"
 
 // apartWords words what a not-covered claim's own row (shortApart) is
 // short of: "against its share of the qualifying input over the rolling
-// window" or "against its category's mass-balance system, which its run
-// is no longer in".
+// window", "against its category's mass-balance system, which its run
+// is not in" or "against its lot's grade, no longer measured".
 func apartWords(kind string) string {
-	if kind == ShortOfCategorySystem {
-		return "against its category's mass-balance system, which its run is no longer in"
+	switch kind {
+	case ShortOfCategorySystem:
+		return "against its category's mass-balance system, which its run is not in"
+	case ShortOfGrade:
+		return "against its lot's grade, no longer measured"
 	}
 	return "against its share of the qualifying input over the rolling window"
 }
@@ -1066,7 +1072,8 @@ type Claim struct {
 	bookedOrigin string
 	// ShortOf is, for a claim not covered that is short of something
 	// other than the balance (RefusedClaim.ShortOf), what:
-	// ShortOfWindowShare or ShortOfCategorySystem; "" otherwise.
+	// ShortOfWindowShare, ShortOfCategorySystem or ShortOfGrade; ""
+	// otherwise.
 	ShortOf string `json:"shortOf,omitempty"`
 	// shortApart is, for a claim booked in full that is short of
 	// something other than the balance (ShortOf), by origin, what it
@@ -1074,8 +1081,9 @@ type Claim struct {
 	// what it allows: at a rolling-average site, above the origin's share
 	// of the window at the claim (ShortOfWindowShare, noteWindowShort,
 	// fix9u); a claim whose run a later fact took out of its category's
-	// system, all it claims, nothing allowed (ShortOfCategorySystem,
-	// fix9aj). Its shortfall of an origin is the larger of this and its
+	// system or was stored outside it, all it claims, nothing allowed
+	// (ShortOfCategorySystem, fix9aj, fix9al); a claim whose lot's
+	// grade a later fact took away, likewise (ShortOfGrade, fix9al). Its shortfall of an origin is the larger of this and its
 	// share of the deficit: both bound what may be claimed.
 	shortApart, availApart map[string]float64
 	// basisBy are the events declared in error that took the claim's run
@@ -1493,6 +1501,11 @@ type mbCalc struct {
 	// before its claim but recorded after the claim event (asClaimed),
 	// with the lot as it stood without them (the claim as accepted).
 	lateAssays map[string]lateAssay
+	// goneAssay are, by claimed lot, the assays of the lot its stored
+	// claim was accepted on that an event declared in error since took
+	// away (asClaimed, goneAssays), with the lot as it stood with them
+	// (the claim as accepted: fix9al).
+	goneAssay map[string]goneAssay
 	// monthly caches creditFactor by category and month.
 	monthly map[[2]string]runFactor
 	// made caches, by lot, the live transformation edges at the site that
@@ -2310,7 +2323,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		if cl.bookedOrigin != "" && len(cl.ByCountry) > 1 {
 			own = x.byC[cl.bookedOrigin]
 		}
-		if cl.ShortOf == ShortOfCategorySystem {
+		if apartKind(cl.ShortOf) {
 			// Its over-claim clause words its share of the deficit; all
 			// it claims is short of the category's system, worded in
 			// its own clause (basisClause).
@@ -2424,7 +2437,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			case v > claimTolerance:
 				e.Status, e.Shortfall = ClaimNotCovered, v
 				e.Note = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t)", Figure(v))
-				if cl.ShortOf == ShortOfCategorySystem {
+				if apartKind(cl.ShortOf) {
 					// All it claims of the origin is short of its
 					// category's system (fix9aj), whatever the balance.
 					e.Note = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t %s)", Figure(v), apartWords(cl.ShortOf))
@@ -3656,6 +3669,19 @@ func (mc *mbCalc) asClaimed(l *critmin.Lot, ce critmin.ClaimEvent) (*critmin.Lot
 		}
 		mc.lateAssays[l.ID] = lateAssay{events: late, was: figures(before)}
 	}
+	if !claimRecorded.IsZero() && mc.recordedClaim(ce) {
+		gone, err := mc.goneAssays(l.ID, ce, upTo)
+		if err != nil {
+			return nil, err
+		}
+		if len(gone) > 0 {
+			withGone := append(slices.Clone(upTo), goneEvents(gone)...)
+			if mc.goneAssay == nil {
+				mc.goneAssay = map[string]goneAssay{}
+			}
+			mc.goneAssay[l.ID] = goneAssay{facts: gone, was: figures(withGone)}
+		}
+	}
 	if !later {
 		return l, nil
 	}
@@ -3750,8 +3776,15 @@ func (mc *mbCalc) uncoveredByAssay(l *critmin.Lot, cl *Claim, ref []RefusedClaim
 // credit it retired stays retired whatever later facts say, so no credit
 // is released to back a second claim (fix9aj, docs/origin.md "Not
 // covered is not refused"). A stored claim on a run outside the category
-// that no later fact explains (one stored before fix9ae's rule) is read
-// refused. Errors are the store's.
+// that no later fact explains (one stored before fix9ae's rule) was
+// booked when stored: it is not covered, short of its category's system,
+// and stays booked in full (fix9al, outsideClause). A stored claim whose
+// lot an event declared in error since left without an assay of the
+// category's elements (grade not measured) keeps the figure it was
+// accepted at (asClaimed, acceptedContent): not covered, booked in full
+// (fix9al, ShortOfGrade). Only a claim judged at capture is refused; a
+// stored claim leaves the account only with its own event (claimgrade.go).
+// Errors are the store's.
 func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPeriod, r ledgerRun) (*Claim, []RefusedClaim, error) {
 	cl := &Claim{Site: mc.d.Site, Period: p.ID, Method: mc.cur.Method, Event: ce.Event, ByCountry: []Share{}, Status: ClaimAccepted, Elements: []string{}}
 	var ref []RefusedClaim
@@ -3781,6 +3814,10 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	// took it out of the system since a claim accepted at capture was
 	// made (fix9aj).
 	var broken []basisFact
+	// outside: a stored claim on a run that consumed none of the
+	// category's inputs, which no later fact explains (stored before
+	// fix9ae's capture rule): booked, not covered (fix9al).
+	outside := false
 	basis, err := mc.categoryBasis(r, a.cat)
 	if err != nil {
 		return nil, nil, err
@@ -3796,6 +3833,8 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		case len(facts) > 0:
 			stated()
 			return cl, refuse(catID, "", 0, 0, basisRefusal(l.ID, mc.d.Site, catID, a.cat, p.ID, r, basis, facts)), nil
+		case basis.outside() && mc.recordedClaim(ce):
+			outside = true
 		case basis.outside():
 			stated()
 			return cl, refuse(catID, "", 0, 0, notInCategory(l.ID, mc.d.Site, catID, a.cat, p.ID, r, basis.took)), nil
@@ -3804,10 +3843,6 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		// or container never known, no input stated): the claim is left
 		// to the balance, which credits nothing for it.
 	}
-	// A claim accepted at capture is booked in full when a later fact
-	// left it short (book) or took its run out of the category's system
-	// (broken).
-	booked := mc.book[l.ID] || len(broken) > 0
 	g := GradesOf(l)
 	var q float64
 	var missing []string
@@ -3818,6 +3853,21 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 			missing = append(missing, el)
 		}
 	}
+	// A stored claim whose lot an event declared in error since left
+	// without an assay of the category's elements keeps the figure it
+	// was accepted at (fix9al): it is booked in full, not covered.
+	var gone []goneFact
+	var goneMissing []string
+	if len(missing) > 0 && mc.recordedClaim(ce) {
+		if was, facts, ok := mc.acceptedContent(l, a.cat.Elements); ok {
+			q, gone, goneMissing, missing = was, facts, missing, nil
+		}
+	}
+	// A claim accepted at capture is booked in full when a later fact
+	// left it short (book), took its run out of the category's system
+	// (broken) or its lot's grade away (gone), or when it was stored on a
+	// run outside its category (outside).
+	booked := mc.book[l.ID] || len(broken) > 0 || len(gone) > 0 || outside
 	if len(missing) > 0 {
 		// A claim is on the category's qualifying content, every element
 		// of it: with Pr not assayed, an NdPr oxide's Nd+Pr is unknown,
@@ -3969,8 +4019,22 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	if len(shorts) > 0 {
 		return cl, mc.refuseOverClaim(l, ce, cl, catID, p.ID, shorts), nil
 	}
+	var debit float64
+	for _, sh := range cl.ByCountry {
+		debit += sh.Tonnes
+	}
 	if len(broken) > 0 {
 		mc.outOfSystem(l, cl, ref, r, a, p.ID, basis, broken)
+	}
+	if outside {
+		mc.bookApart(l, cl, ref, a, p.ID, ShortOfCategorySystem, outsideClause(r, a.cat, basis.took, debit), nil)
+	}
+	if len(gone) > 0 {
+		var ids []string
+		for _, f := range gone {
+			ids = append(ids, f.ev.EventID)
+		}
+		mc.bookApart(l, cl, ref, a, p.ID, ShortOfGrade, gradeClause(strings.Join(a.cat.Elements, "+"), gone, goneMissing, debit), ids)
 	}
 	sortShares(cl.ByCountry)
 	for _, sh := range cl.ByCountry {

@@ -16,7 +16,7 @@ import (
 // covered, and the statement lists it so (settleShares, fix9u), as a
 // claim left short of the balance is at a credit-method site.
 func (mc *mbCalc) noteWindowShort(cl *Claim) {
-	if cl == nil || !cl.booked || mc.cur.Method != critmin.MassBalanceRollingAverage || cl.ShortOf == ShortOfCategorySystem {
+	if cl == nil || !cl.booked || mc.cur.Method != critmin.MassBalanceRollingAverage || apartKind(cl.ShortOf) {
 		return
 	}
 	a := mc.acc[cl.Category]
@@ -47,8 +47,9 @@ func (mc *mbCalc) noteWindowShort(cl *Claim) {
 // apartRows are the statement's not-covered rows of the period's
 // claims booked short of something other than the balance: above their
 // origin's share of the rolling window (fix9u, ShortOf
-// ShortOfWindowShare), or out of their category's system (fix9aj,
-// ShortOfCategorySystem). One per claim and short origin, claimed −
+// ShortOfWindowShare), out of their category's system (fix9aj,
+// ShortOfCategorySystem) or their lot's grade no longer measured (fix9al,
+// ShortOfGrade). One per claim and short origin, claimed −
 // available = shortfall.
 func (mc *mbCalc) apartRows() []RefusedClaim {
 	var out []RefusedClaim

@@ -1,0 +1,187 @@
+package custody
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+)
+
+// A claim accepted at capture is a record of the tonnes it debited (ISO
+// 22095-2: a claim out is booked when it is made). Whatever a later fact
+// does to the claimed lot or its run, the claim is read one way in every
+// view (claim, the one place a claim's status is derived): accepted when
+// the account still backs it, else not covered and booked in full — its
+// debit stays on the account, so the credit it retired never backs
+// another claim. Only a claim judged at capture is refused, and a claim
+// leaves the account only when its own event is declared in error. The
+// not-covered claims short of something other than the balance keep
+// their own row (shortApart): above their origin's share of the rolling
+// window (ShortOfWindowShare), their run out of their category's system
+// (ShortOfCategorySystem, a later fact or a claim stored before fix9ae's
+// capture rule), or their lot's grade no longer measured
+// (ShortOfGrade, fix9al).
+
+// ShortOfGrade marks a not-covered row of a claim accepted at capture
+// whose lot an event declared in error since left without an assay of
+// its category's elements ("grade not measured", fix9al): the claim can
+// no longer be measured, so nothing backs it (Available 0, Shortfall =
+// Claimed), and it stays booked in full at the figure it was accepted at
+// (the credit it retired stays retired), apart from the line's deficit.
+const ShortOfGrade = "grade_not_measured"
+
+// apartKind reports whether kind is a row kind whose claim is short of
+// all it claims whatever the balance holds: out of its category's system
+// or its grade no longer measured.
+func apartKind(kind string) bool {
+	return kind == ShortOfCategorySystem || kind == ShortOfGrade
+}
+
+// goneAssay is what asClaimed found of the assays a stored claim's lot
+// was accepted on that an event declared in error since took away: the
+// facts, and the lot as it stood with them.
+type goneAssay struct {
+	facts []goneFact
+	was   *critmin.Lot
+}
+
+// goneFact is an event that assayed a claimed lot, declared in error
+// after the claim was captured (or by the document being captured).
+type goneFact struct {
+	ev    *critmin.Event
+	words string
+}
+
+// goneEvents are the facts' events, as captured.
+func goneEvents(fs []goneFact) []*critmin.Event {
+	var out []*critmin.Event
+	for _, f := range fs {
+		out = append(out, f.ev)
+	}
+	return out
+}
+
+// goneAssays are the events that assayed lot, dated at or before its
+// claim ce, that were live when the claim was captured and are declared
+// in error since (stored declarations recorded after the claim, and the
+// document being captured's), sorted by time then ID; upTo are the lot's
+// live events up to the claim (an event an explaining replay put back
+// is among them, and is not gone).
+func (mc *mbCalc) goneAssays(lot string, ce critmin.ClaimEvent, upTo []*critmin.Event) ([]goneFact, error) {
+	facts, err := mc.declaredFacts(critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Patterns: []string{lot}, Exact: true}}},
+		func(ev *critmin.Event) bool {
+			// The declared event as it stood (its body as captured may
+			// carry the declaration).
+			live := *ev
+			live.ErrorDeclaration = nil
+			return !ev.EventTime.After(ce.At) && assaysLot(&live, lot)
+		})
+	if err != nil {
+		return nil, err
+	}
+	var out []goneFact
+	for _, rf := range facts {
+		if rf.decl != nil && rf.ev.PK <= ce.Seq {
+			continue // declared before the claim: judged at its capture
+		}
+		if slices.ContainsFunc(upTo, func(e *critmin.Event) bool { return e.EventID == rf.ev.EventID }) ||
+			slices.ContainsFunc(out, func(g goneFact) bool { return g.ev.EventID == rf.ev.EventID }) {
+			continue
+		}
+		ev := *rf.ev
+		ev.ErrorDeclaration = nil
+		out = append(out, goneFact{ev: &ev, words: fmt.Sprintf("event %s (assay of lot %s, %s) %s", rf.ev.EventID, lot, rf.ev.EventTime.UTC().Format(time.DateOnly), declaredWords(rf.decl))})
+	}
+	slices.SortStableFunc(out, func(a, b goneFact) int {
+		if c := a.ev.EventTime.Compare(b.ev.EventTime); c != 0 {
+			return c
+		}
+		if a.ev.EventID < b.ev.EventID {
+			return -1
+		}
+		return 0
+	})
+	return out, nil
+}
+
+// acceptedContent is the qualifying content of the claimed lot l as its
+// stored claim was accepted when the lot has no assay of one of els now
+// (mc.goneAssay): dry tonnes × grade summed over els, with the facts that
+// took the assay away; ok false when there is none to read.
+func (mc *mbCalc) acceptedContent(l *critmin.Lot, els []string) (float64, []goneFact, bool) {
+	ga, ok := mc.goneAssay[l.ID]
+	if !ok {
+		return 0, nil, false
+	}
+	g := GradesOf(ga.was)
+	var q float64
+	for _, el := range els {
+		x, ok := g[el]
+		if !ok {
+			return 0, nil, false
+		}
+		q += ga.was.DryTonnes * x
+	}
+	return q, ga.facts, true
+}
+
+// gradeClause words why a claim whose lot's assay was declared in error
+// since is not covered: "the lot has no assay of La+Ce now: the claim was
+// accepted on event E (assay of lot L, date) declared in error on T
+// (reason R), so the claim can no longer be measured and nothing backs
+// it; the claim stays booked in full: the 1.5 t La+Ce it retired stays
+// retired …".
+func gradeClause(els string, facts []goneFact, missing []string, retired float64) string {
+	var ws []string
+	for _, f := range facts {
+		ws = append(ws, f.words)
+	}
+	return fmt.Sprintf("the lot has no assay of %s now (grade not measured): the claim was accepted on %s, so it can no longer be measured and nothing backs it (ISO 22095-2: a claim is on the qualifying characteristic the product contains); the claim stays booked in full: the %s t %s it retired stays retired, so no later claim takes that credit",
+		strings.Join(missing, "+"), strings.Join(ws, ", "), Figure(retired), els)
+}
+
+// outsideClause words why a stored claim on a run that consumed none of
+// its category's inputs, which no event declared in error explains (a
+// claim stored before fix9ae's capture rule), is not covered.
+func outsideClause(r ledgerRun, cat critmin.MaterialCategory, took []string, retired float64) string {
+	return fmt.Sprintf("%s, which made the lot, consumed none of the category's inputs (%s) — it consumes %s — and no event declared in error explains it (a claim stored before claims outside their category were refused at capture), so the lot is not in the category's mass-balance system and the category's balance cannot back the claim (ISO 22095-2: a claim draws on the balance of its material category, whose credits in are the qualifying inputs to that system); the claim was booked when stored and stays booked in full: the %s t %s it retired stays retired, so no later claim takes that credit",
+		runWords(r.xid(), r.event, r.at.UTC().Format(time.DateOnly)), strings.Join(cat.Inputs, ", "), strings.Join(took, ", "), Figure(retired), strings.Join(cat.Elements, "+"))
+}
+
+// bookApart marks claim cl on lot l, accepted at capture (stored), not
+// covered for a reason other than the balance (kind, worded by clause,
+// named by the events ids): booked in full, its every origin short of all
+// it claims (shortApart: Available 0, Shortfall = Claimed, apart from the
+// deficit), RetractedBy naming ids. A claim already short of the balance
+// (cl.booked, ref its rows) keeps its over-claim clause first; one
+// already apart (another kind) keeps its kind, and the clause and ids are
+// added.
+func (mc *mbCalc) bookApart(l *critmin.Lot, cl *Claim, ref []RefusedClaim, a *account, period, kind, clause string, ids []string) {
+	cl.basisBy = append(cl.basisBy, ids...)
+	cl.RetractedBy = append(cl.RetractedBy, ids...)
+	if apartKind(cl.ShortOf) {
+		cl.Error += "; " + clause
+		return
+	}
+	if cl.booked {
+		cl.Error += "; " + clause
+		for i := range ref {
+			ref[i].Error = cl.Error
+		}
+	} else {
+		cl.Status, cl.booked, cl.bookedLot = ClaimRefused, true, l.ID
+		cl.Error = fmt.Sprintf("claim on lot %s not covered: site %s, category %s (%s), period %s: accepted at capture; %s",
+			l.ID, epcis.Canonical(mc.d.Site), a.cat.ID, categoryFlow(a.cat), period, clause)
+	}
+	cl.ShortOf = kind
+	cl.shortApart, cl.availApart = map[string]float64{}, map[string]float64{}
+	for _, sh := range cl.ByCountry {
+		if sh.Tonnes > claimTolerance {
+			cl.shortApart[sh.Key], cl.availApart[sh.Key] = sh.Tonnes, 0
+		}
+	}
+	a.apartClaims = append(a.apartClaims, cl)
+}
