@@ -60,7 +60,9 @@ const (
 	moveElsewhere
 	// moveNone: a dispatch from where nothing of the holding it draws on
 	// stands (DispatchFromNothing, NamedAbsent, a holding short of it:
-	// shipFromNothing books its flagged part), or a receipt that
+	// shipFromNothing books its flagged part), a run's input line naming
+	// a party that holds nothing there (NamedAbsent: it takes nothing),
+	// or a receipt that
 	// receives nothing (ReceiptOfNothing, the receipt of a flagged
 	// part): it states nothing of the lot — its mass, place, status,
 	// parties, moisture or assays.
@@ -74,6 +76,18 @@ const (
 // on (a new part, or one in transit continuing under its bill of
 // lading), -1 for none (Project's Effects.Dispatches).
 func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (partMove, *critmin.LotPart, int) {
+	if q.Role == critmin.RoleInput {
+		if _, absent := NamedAbsent(l, ev); absent {
+			// A run naming as its source a party that holds nothing of
+			// the lot at its site, where other parties' holdings stand,
+			// takes of none of them (issue 15, fix15t2 item 1: it took of
+			// the body, or of every part there — HoldingOf's fallback).
+			// Capture refuses it (custody's standing check); one stored
+			// before its party's holding went takes nothing, as a
+			// dispatch so is flagged (shipFromNothing).
+			return moveNone, nil, -1
+		}
+	}
 	var bodyParts []int // another party's parts where the body stands that ev concerns (holding.go)
 	if st, ok := bodyAt(l, ev.BizLocation); ok && len(st.Parts) > 0 {
 		if body, parts := selectHolding(l, ev, true, st.Parts); !body {
