@@ -890,7 +890,9 @@ func restOf(l *critmin.Lot) partMove {
 // the one under the receipt's bill of lading, else (among those shipped
 // under none, or all when the receipt names none) the one whose shipped
 // weight is nearest the weight received, else the first shipped; -1 when
-// no part is in transit. A receipt never closes a part shipped under
+// no part is in transit, or when the receipt names no bill of lading
+// while the lot's body is in transit and weighs nearer (or no weight is
+// stated): the body arrives. A receipt never closes a part shipped under
 // another bill of lading (issue 15, fix15n N1: a receipt under B/L b
 // closed the part at sea under B/L a).
 func receivedPart(l *critmin.Lot, ev *critmin.Event, t float64, known bool) int {
@@ -912,6 +914,20 @@ func receivedPart(l *critmin.Lot, ev *critmin.Event, t float64, known bool) int 
 		}
 		if best < 0 || d < gap {
 			best, gap = i, d
+		}
+	}
+	if bol == "" && best >= 0 && l.Status == critmin.LotInTransit && !NoBody(l) {
+		// The body is at sea too, on the lot's own shipment (BodyShipment,
+		// the one transit rule the lot's views read): a receipt naming no
+		// bill of lading is matched to the open leg it weighs nearest —
+		// the body's remainder or a part's shipped weight, the body on a
+		// tie — and, stating no weight, to the body's leg, whose
+		// shipment the lot's page names (issue 15, fix15t2 item 2: lot
+		// 20 t, 5 t at sea under a, the 15 t body under b; 15,000 kg
+		// received at K naming no B/L closed part a — a received 15 t,
+		// the lot 30 t, still "in transit … B/L b").
+		if !known || math.Abs(l.RemainingWetTonnes()-t) <= gap {
+			return -1
 		}
 	}
 	return best
