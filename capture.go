@@ -37,7 +37,22 @@ type CaptureJob struct {
 	EventIDs []string `json:"-"`
 	// Token names the API token that captured, for audit.
 	Token string `json:"-"`
+	// Import is what the CSV import that made this job with proceed left
+	// out of it — the file's rows and those refused for their errors,
+	// never sent —, stored with the job; nil for a job no such import
+	// made. The job page reads it here, never from its address (issue 15,
+	// fix15t2 item 5: ?rows=3&refused=2 put a false import note on any
+	// 1-event job).
+	Import *ImportRows `json:"-"`
 }
+
+// ImportRows is what an import with proceed left out of its capture job
+// (CaptureJob.Import): Rows, the file's rows, and Refused, those with
+// errors, never sent; the job's events are the rest (Rows − Refused).
+type ImportRows struct{ Rows, Refused int }
+
+// Sent is the rows the import sent: Rows − Refused.
+func (r ImportRows) Sent() int { return r.Rows - r.Refused }
 
 // CaptureJobSummary is a capture job as lists show it (Store.ListCaptureJobs):
 // its errors and duplicate eventIDs counted, never loaded — a job may

@@ -246,7 +246,7 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 		}
 		failed := false
 		for _, v := range vs {
-			fmt.Fprintf(env.Stdout, "%-15s %-28s %s (%d events)\n", v.Status, v.Rule, v.Detail, len(v.Evidence))
+			fmt.Fprintf(env.Stdout, "%-15s %-28s %s (%s events)\n", v.Status, v.Rule, v.Detail, units.Int(len(v.Evidence)))
 			failed = failed || v.Status == custody.Fail
 		}
 		if failed {
@@ -322,7 +322,7 @@ func parsePublicKey(s string) (ed25519.PublicKey, error) {
 // view, each element, overall by contained payable element) and, apart,
 // the claimed origin.
 func printOrigin(env *Env, c *custody.Composition) {
-	fmt.Fprintf(env.Stdout, "origin of %s (%s dmt), resting on %d events\n", c.Lot, units.Fixed(c.DryTonnes, 6), len(c.Events))
+	fmt.Fprintf(env.Stdout, "origin of %s (%s dmt), resting on %s events\n", c.Lot, units.Fixed(c.DryTonnes, 6), units.Int(len(c.Events)))
 	fmt.Fprintln(env.Stdout, "physical origin (what the genealogy proves):")
 	show := func(name string, b custody.Breakdown) {
 		if b.GradeNotMeasured {

@@ -10,6 +10,7 @@ import (
 	"github.com/critmin/critmin/bench"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/postgres"
+	"github.com/critmin/critmin/units"
 )
 
 // runBenchSoak runs the kill -9 campaign.
@@ -40,7 +41,7 @@ func runBenchSoak(ctx context.Context, env *Env, args []string) error {
 		return usagef("--events %d: give 1 or more events per document", cfg.DocEvents)
 	case cfg.DocEvents > max:
 		// Every document would be refused (413) and nothing acknowledged.
-		return usagef("--events %d: over the capture limit of %d events per document (GS1-EPCIS-Capture-Limit); give at most %d", cfg.DocEvents, max, max)
+		return usagef("--events %d: over the capture limit of %s events per document (GS1-EPCIS-Capture-Limit); give at most %d", cfg.DocEvents, units.Int(max), max)
 	// Durations in words ("2 s", "1 min"), not Go's "1m0s" (fix14q).
 	case cfg.MinUp <= 0:
 		return usagef("--min-up %s: give a duration above 0 (such as 1s)", durationWords(cfg.MinUp))
@@ -79,7 +80,7 @@ func soakOutcome(r *bench.SoakResult) error {
 		return fmt.Errorf("soak: %d acknowledged events lost, %d documents partly stored, %d verify failures", r.Lost, r.Partial, r.VerifyFailures)
 	}
 	if r.Refused > 0 {
-		return fmt.Errorf("soak: the server refused %d of %d documents (the first: %s); the campaign tests nothing it refuses", r.Refused, r.Documents, r.FirstRefusal)
+		return fmt.Errorf("soak: the server refused %s of %s documents (the first: %s); the campaign tests nothing it refuses", units.Int(r.Refused), units.Int(r.Documents), r.FirstRefusal)
 	}
 	if r.Acknowledged == 0 {
 		return fmt.Errorf("soak: no event was acknowledged in %d documents sent; give longer --min-up/--max-up so the server accepts captures before it is killed", r.Documents)

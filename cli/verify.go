@@ -178,7 +178,7 @@ func runVerifyCert(ctx context.Context, env *Env, args []string) error {
 			superseded = st
 		}
 	}
-	fmt.Fprintf(env.Stdout, "ok: certificate %s for %s is signed by this key and unchanged; %d events proved in the signed log of %d records\n", chk.ID, chk.Lot, chk.Events, chk.LogSize)
+	fmt.Fprintf(env.Stdout, "ok: certificate %s for %s is signed by this key and unchanged; %s events proved in the signed log of %s records\n", chk.ID, chk.Lot, units.Int(chk.Events), units.Int(chk.LogSize))
 	if chk.LegacyProof {
 		fmt.Fprintln(env.Stdout, "note: legacy proof (Ed25519Signature2020, issued before proofs signed their options): the document is signed, the proof's created, verificationMethod and proofPurpose are not")
 	}

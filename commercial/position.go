@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/units"
 	"github.com/shopspring/decimal"
 )
 
@@ -288,19 +288,9 @@ func Count(n int, noun string) string {
 	return groupThousands(n) + " " + Plural(noun)
 }
 
-// groupThousands writes n with commas between groups of three digits:
-// 10000 → "10,000", −1234567 → "-1,234,567".
-func groupThousands(n int) string {
-	s := strconv.Itoa(n)
-	sign := ""
-	if n < 0 {
-		sign, s = "-", s[1:]
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return sign + s
-}
+// groupThousands writes n with commas between groups of three digits
+// (units.Int): 10000 → "10,000", −1234567 → "-1,234,567".
+func groupThousands(n int) string { return units.Int(n) }
 
 // Plural is the plural of a noun the Trade job counts: "invoice" →
 // "invoices", "supply" → "supplies", "series" → "series".

@@ -15,6 +15,7 @@ import (
 	"github.com/critmin/critmin/country"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // A rule pack is a JSON file of declarative rules (docs/rule-packs.md).
@@ -624,7 +625,7 @@ func siteCertified(in *ruleInput, r Rule, v *Verdict) {
 	case len(problems) > 0:
 		v.Status, v.Detail = Fail, strings.Join(problems, "; ")
 	default:
-		v.Status, v.Detail = Pass, fmt.Sprintf("%d events at certified sites", n)
+		v.Status, v.Detail = Pass, fmt.Sprintf("%s at certified sites", units.Count(n, "event"))
 	}
 }
 

@@ -739,7 +739,7 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 		stoodThere = "the lot stood as " + sf.where
 	}
 	if sf.absent && sf.doc {
-		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + "/sourceList", Reason: fmt.Sprintf("lot %s refused: the %s event of %s names %s as its source party %s, but %s held nothing of the lot there then (owners with holdings there: %s): an event naming a source owning_party or possessing_party takes of that party's holding only (CBV 2.0 §7.5), never of another's there — name the owner whose holding ships",
+		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + "/sourceList", Reason: fmt.Sprintf("lot %s refused: the %s event of %s names %s as its source party %s, but %s held nothing of the lot there then (owners with holdings there: %s): an event naming a source owning_party or possessing_party takes of that party's holding only (CBV 2.0 §7.5), never of another's there — name the party whose holding it ships or feeds",
 			id, what, sf.eventTimeText, sf.holder, where, sf.holder, strings.Join(sf.owners, ", "))}
 	}
 	if sf.absent {

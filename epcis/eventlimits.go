@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/units"
 )
 
 // Per-event limits (issue 14, fix14 item 2). The document limits (32 MiB,
@@ -50,7 +51,7 @@ func eventBytesError(ptr string, index, n int) *critmin.Error {
 	if index >= 0 {
 		which = fmt.Sprintf("event %d (counting from 0)", index)
 	}
-	return critmin.FieldErrorf(ptr, "%s is %d bytes, more than the per-event limit of %d bytes of JSON event text (2 MiB, epcis.MaxEventBytes, the same for JSON and XML); split it into several events", which, n, MaxEventBytes)
+	return critmin.FieldErrorf(ptr, "%s is %s bytes, more than the per-event limit of %s bytes of JSON event text (2 MiB, epcis.MaxEventBytes, the same for JSON and XML); split it into several events", which, units.Int(n), units.Int(MaxEventBytes))
 }
 
 // eventSizeErrors counts an event's lists against the per-event limits,
@@ -65,7 +66,7 @@ func eventSizeErrors(obj map[string]any, ptr string) []critmin.FieldError {
 			total += len(l)
 			if total > limit {
 				errs = append(errs, critmin.FieldError{Pointer: ptr + "/" + name, Reason: fmt.Sprintf(
-					"more than %d %s in one event (the per-event limit, %s, counts %s together); split it into several events", limit, what, constant, joinNames(names))})
+					"more than %s %s in one event (the per-event limit, %s, counts %s together); split it into several events", units.Int(limit), what, constant, joinNames(names))})
 				return
 			}
 		}
@@ -75,7 +76,7 @@ func eventSizeErrors(obj map[string]any, ptr string) []critmin.FieldError {
 	sensors, _ := obj["sensorElementList"].([]any)
 	if len(sensors) > MaxEventSensorElements {
 		errs = append(errs, critmin.FieldError{Pointer: ptr + "/sensorElementList", Reason: fmt.Sprintf(
-			"%d sensor elements, more than the per-event limit of %d (epcis.MaxEventSensorElements); split it into several events", len(sensors), MaxEventSensorElements)})
+			"%s sensor elements, more than the per-event limit of %s (epcis.MaxEventSensorElements); split it into several events", units.Int(len(sensors)), units.Int(MaxEventSensorElements))})
 		return errs
 	}
 	reports := 0
@@ -85,7 +86,7 @@ func eventSizeErrors(obj map[string]any, ptr string) []critmin.FieldError {
 		reports += len(r)
 		if reports > MaxEventSensorReports {
 			errs = append(errs, critmin.FieldError{Pointer: fmt.Sprintf("%s/sensorElementList/%d/sensorReport", ptr, i), Reason: fmt.Sprintf(
-				"more than %d sensor reports in one event (the per-event limit, epcis.MaxEventSensorReports, counts every sensor element's reports together); split it into several events", MaxEventSensorReports)})
+				"more than %s sensor reports in one event (the per-event limit, epcis.MaxEventSensorReports, counts every sensor element's reports together); split it into several events", units.Int(MaxEventSensorReports))})
 			break
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/units"
 )
 
 // Limits on what a capture may store (docs/identity.md, "Limits"). They
@@ -154,7 +155,7 @@ func pointer(path []any) string {
 // tooLong reports the length of s against a limit, for error texts.
 func (v *validator) tooLong(field, s string, limit int) {
 	if len(s) > limit {
-		v.fail(field, "is %d bytes long; the limit is %d bytes (docs/identity.md)", len(s), limit)
+		v.fail(field, "is %s bytes long; the limit is %s bytes (docs/identity.md)", units.Int(len(s)), units.Int(limit))
 	}
 }
 
@@ -324,7 +325,7 @@ func checkMasterData(obj map[string]any, ctx *Context) error {
 	var fields []critmin.FieldError
 	check := func(ptr, what, s string, limit int) {
 		if len(s) > limit {
-			fields = append(fields, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("%s %.40q… is %d bytes long; the limit is %d bytes (docs/identity.md)", what, s, len(s), limit)})
+			fields = append(fields, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("%s %.40q… is %s bytes long; the limit is %s bytes (docs/identity.md)", what, s, units.Int(len(s)), units.Int(limit))})
 		}
 	}
 	// key refuses an element or child id written as a GS1 key that names

@@ -59,12 +59,12 @@ func TestLengthLimitFields(t *testing.T) {
 	name := "urn:x:" + strings.Repeat("b", epcis.MaxNameBytes-6)
 	for extra, want := range map[string]string{
 		`"epcList": ["` + id + `"], "eventID": "` + name + `"`:                    "",
-		`"epcList": ["` + id + `a"]`:                                              "/epcisBody/eventList/0/epcList/0: is 1025 bytes long; the limit is 1024 bytes",
+		`"epcList": ["` + id + `a"]`:                                              "/epcisBody/eventList/0/epcList/0: is 1,025 bytes long; the limit is 1,024 bytes",
 		`"eventID": "` + name + `b"`:                                              "/epcisBody/eventList/0/eventID: is 257 bytes long; the limit is 256 bytes",
-		`"readPoint": {"id": "` + id + `a"}`:                                      "/epcisBody/eventList/0/readPoint/id: is 1025 bytes long",
+		`"readPoint": {"id": "` + id + `a"}`:                                      "/epcisBody/eventList/0/readPoint/id: is 1,025 bytes long",
 		`"sourceList": [{"type": "` + name + `b", "source": "urn:x:p"}]`:          "/epcisBody/eventList/0/sourceList/0/type: is 257 bytes long",
-		`"bizTransactionList": [{"type": "po", "bizTransaction": "` + id + `a"}]`: "/epcisBody/eventList/0/bizTransactionList/0/bizTransaction: is 1025 bytes long",
-		`"quantityList": [{"epcClass": "` + id + `a"}]`:                           "/epcisBody/eventList/0/quantityList/0/epcClass: is 1025 bytes long",
+		`"bizTransactionList": [{"type": "po", "bizTransaction": "` + id + `a"}]`: "/epcisBody/eventList/0/bizTransactionList/0/bizTransaction: is 1,025 bytes long",
+		`"quantityList": [{"epcClass": "` + id + `a"}]`:                           "/epcisBody/eventList/0/quantityList/0/epcClass: is 1,025 bytes long",
 		`"epcList": ["urn:x:\u0000"]`:                                             "/epcisBody/eventList/0/epcList/0: contains a NUL character",
 		`"epcList": ["urn:x:a"], "ex:\u0000": 1`:                                  "/epcisBody/eventList/0/ex:\x00: field name contains a NUL",
 		`"epcList": ["urn:x:\udfff"]`:                                             ": body escapes a lone UTF-16 surrogate",

@@ -15,6 +15,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 func (s *Server) epcisRoutes() {
@@ -68,7 +69,7 @@ func (s *Server) readCaptureBody(w http.ResponseWriter, r *http.Request) ([]byte
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		s.Error(w, r, critmin.Errorf(critmin.ETOOLARGE, "document is over the %s of %d bytes (GS1-EPCIS-Capture-File-Size-Limit is %d)", what, limit, s.Ledger.Limits.MaxBytes))
+		s.Error(w, r, critmin.Errorf(critmin.ETOOLARGE, "document is over the %s of %s bytes (GS1-EPCIS-Capture-File-Size-Limit is %s)", what, units.Int(limit), units.Int(s.Ledger.Limits.MaxBytes)))
 		return nil, false, false
 	} else if err != nil {
 		s.Error(w, r, critmin.Errorf(critmin.EINVALID, "cannot read request body: %v", err))

@@ -26,8 +26,8 @@ func TestSingleEventLimits(t *testing.T) {
 		body          []byte
 		pointer, want string
 	}{
-		{"bytes", event(9000, 240), "", "the event is 2510120 bytes, more than the per-event limit of 2097152 bytes"},
-		{"EPCs", event(10001, 0), "/epcList", "more than 10000 identifiers in one event"},
+		{"bytes", event(9000, 240), "", "the event is 2,510,120 bytes, more than the per-event limit of 2,097,152 bytes"},
+		{"EPCs", event(10001, 0), "/epcList", "more than 10,000 identifiers in one event"},
 	} {
 		resp, b := do(t, "POST", ts.URL+"/epcis/events", operatorSecret, c.body, jsonCT)
 		p := mustProblem(t, resp, b, 400)

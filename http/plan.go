@@ -370,7 +370,7 @@ func (s *Server) startPlan(ids []string, opt plan.Options, pricesAsOf, startedBy
 		j.Finished = &now
 		switch {
 		case ctx.Err() != nil:
-			j.Status, j.Error = critmin.PlanCancelled, fmt.Sprintf("cancelled by request after %d of %d scenarios were done", j.Done, j.Total)
+			j.Status, j.Error = critmin.PlanCancelled, fmt.Sprintf("cancelled by request after %s of %s scenarios were done", units.Int(j.Done), units.Int(j.Total))
 		case err != nil:
 			j.Status, j.Error = "failed", critmin.ErrorMessage(err)
 			s.Logger.Error("plan job", slog.String("job", j.ID), slog.Any("err", err))

@@ -21,6 +21,7 @@ import (
 	"github.com/critmin/critmin/ledger"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/units"
 )
 
 // codeStatus maps domain error codes to HTTP statuses.
@@ -96,10 +97,10 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	case errors.As(err, &tooBig):
 		code, status = critmin.ETOOLARGE, http.StatusRequestEntityTooLarge
-		err = critmin.Errorf(critmin.ETOOLARGE, "request body is over this route's limit of %d bytes", tooBig.Limit)
+		err = critmin.Errorf(critmin.ETOOLARGE, "request body is over this route's limit of %s bytes", units.Int(tooBig.Limit))
 	case bs == http.StatusRequestEntityTooLarge:
 		code, status = critmin.ETOOLARGE, bs
-		err = critmin.Errorf(critmin.ETOOLARGE, "request body is over this route's limit of %d bytes", BodyLimit(r))
+		err = critmin.Errorf(critmin.ETOOLARGE, "request body is over this route's limit of %s bytes", units.Int(BodyLimit(r)))
 	case bs == http.StatusRequestTimeout:
 		s.Logger.Info("request body not received in time", slog.String("method", r.Method), slog.String("path", r.URL.Path))
 		s.problem(w, r, bs, fmt.Sprintf("the request body did not arrive within the server's read timeout of %d seconds", int(ReadTimeout/time.Second)), nil)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/commercial"
+	"github.com/critmin/critmin/units"
 )
 
 // tradeBodyLimit bounds a trade request body (a term sheet, a price CSV).
@@ -61,7 +62,7 @@ func readTradeBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, critmin.Errorf(critmin.ETOOLARGE, "body over %d bytes", tradeBodyLimit)
+			return nil, critmin.Errorf(critmin.ETOOLARGE, "body over %s bytes", units.Int(tradeBodyLimit))
 		}
 		return nil, critmin.FieldErrorf("/", "cannot read the body: %v", err)
 	}

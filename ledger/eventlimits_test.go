@@ -59,11 +59,11 @@ func TestPerEventLimits(t *testing.T) {
 		t.Fatalf("event 5 is %d bytes; the test needs more than %d", len(events[5]), epcis.MaxEventBytes)
 	}
 	want := map[string]string{
-		"/epcisBody/eventList/1/epcList":                          "more than 10000 identifiers",
-		"/epcisBody/eventList/2/quantityList":                     "more than 10000 quantity elements",
-		"/epcisBody/eventList/3/sensorElementList":                "1001 sensor elements, more than the per-event limit of 1000",
-		"/epcisBody/eventList/4/sensorElementList/1/sensorReport": "more than 10000 sensor reports",
-		"/epcisBody/eventList/5":                                  "more than the per-event limit of 2097152 bytes",
+		"/epcisBody/eventList/1/epcList":                          "more than 10,000 identifiers",
+		"/epcisBody/eventList/2/quantityList":                     "more than 10,000 quantity elements",
+		"/epcisBody/eventList/3/sensorElementList":                "1,001 sensor elements, more than the per-event limit of 1,000",
+		"/epcisBody/eventList/4/sensorElementList/1/sensorReport": "more than 10,000 sensor reports",
+		"/epcisBody/eventList/5":                                  "more than the per-event limit of 2,097,152 bytes",
 		"/epcisBody/eventList/6/outputEPCList":                    "counts epcList, childEPCs, inputEPCList and outputEPCList together",
 	}
 

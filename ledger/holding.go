@@ -246,53 +246,84 @@ func bodyAssayCopied(l *critmin.Lot, a critmin.Assay) bool {
 	return false
 }
 
-// NamedAbsent says whether dispatch ev of lot l (a loading, departing,
-// shipping or transporting ObjectEvent; l as it stood just before ev)
-// names as its source an owner (owning_party; eventParties) whose
-// holding does not stand at ev's site (bizLocation, else readPoint)
-// while other owners' holdings do, and names that owner. It is so when
-// ev is neither a further leg of a part in transit under its bill of
-// lading nor the body's own trip continuing from there (as
-// DispatchFromNothing), something of l stands there (StandingAt), and
-// every holding there has a known owner other than the named one
-// (canonical comparison) — a holding whose owner is not known may be
-// anyone's, and the event concerns what stands there as before
-// (HoldingOf's fallback). A possessing_party named alone is not judged
-// so: custody passes from carrier to terminal more often than the events
-// say.
+// NamedAbsent says whether event ev of lot l — a dispatch (a loading,
+// departing, shipping or transporting ObjectEvent) or a refinery run
+// naming l as an input (a TransformationEvent's input line); l as it
+// stood just before ev — names as its source a party (owning_party
+// and/or possessing_party; eventParties) whose holding does not stand
+// at ev's site (bizLocation, else readPoint) while other parties'
+// holdings do, and names that party (the owner when the owner holds
+// nothing there, else the possessor). It is so when ev is not a
+// dispatch moving on a part in transit under its bill of lading or the
+// body's own trip continuing from there (as DispatchFromNothing),
+// something of l stands there (StandingAt), and no holding there with
+// tonnes left is the named parties' — a holding is theirs when its
+// owner is the named owner (or none is named) and its custodian the
+// named possessor (or none is named), the rule HoldingOf reads
+// (namedHolding, holds; canonical comparison). A holding whose owner or
+// custodian is not known may be anyone's, and the event concerns what
+// stands there as before (HoldingOf's fallback).
 //
-// A named source owner takes of its own holding only (CBV 2.0 §7.5: a
-// source names the party the objects leave; issue 15, fix15o), never of
-// another owner's there. Capture refuses such a dispatch (custody's
-// standing check: the named owner held nothing there); one stored
-// before its holding went — its receipt declared in error (EPCIS 2.0
-// §7.4.1.2) — is flagged when the lot is replayed
-// (critmin.LotPart.FromRetracted) and counted nowhere (issue 15, fix15q:
-// lot NU-B1's 6 t shipped from Karachi naming USSM, whose 12 t receipt
-// there was declared in error, took 6 t of the smelter's 5 t part and
-// left it at −1 t, −0.92 dmt).
+// A possessing_party named alone is judged as an owning_party is (issue
+// 15, fix15t2 item 3): the custody model reads a named possessor as
+// naming the holdings it holds (namedHolding), so one holding nothing
+// there took every other party's holding (HoldingOf's fallback) —
+// custodian C named alone shipped A's body where A and B held.
+//
+// A named source party takes of its own holding only (CBV 2.0 §7.5: a
+// source names the party the objects leave), never of another party's
+// there (issue 15, fix15o). Capture refuses such a dispatch or run
+// (custody's standing check: the named party held nothing there, 409);
+// one stored before its holding went — its receipt declared in error
+// (EPCIS 2.0 §7.4.1.2) — is an anomaly the replay keeps inert: a
+// dispatch is flagged (critmin.LotPart.FromRetracted) and counted
+// nowhere (issue 15, fix15q: lot NU-B1's 6 t shipped from Karachi
+// naming USSM, whose 12 t receipt there was declared in error, took 6 t
+// of the smelter's 5 t part and left it at −1 t, −0.92 dmt), and a run
+// takes nothing of the lot (applyPart; issue 15, fix15t2 item 1: a run
+// at S naming X, who held nothing there, took 3 t of A's body).
 func NamedAbsent(l *critmin.Lot, ev *critmin.Event) (string, bool) {
-	if l == nil || ev == nil || ev.Type != critmin.ObjectEvent || ev.Action == "DELETE" || !dispatchSteps[stepOf(ev.BizStep)] {
+	if l == nil || ev == nil {
 		return "", false
 	}
-	owner, _ := eventParties(ev)
-	if owner == "" || inTransitUnder(l, billOfLading(ev)) {
-		return "", false // none named; a part at sea moving on under its bill of lading
+	dispatch := ev.Type == critmin.ObjectEvent && ev.Action != "DELETE" && dispatchSteps[stepOf(ev.BizStep)]
+	run := ev.Type == critmin.TransformationEvent && inputLine(ev, epcis.Canonical(l.ID))
+	if !dispatch && !run {
+		return "", false
+	}
+	owner, custodian := eventParties(ev)
+	if owner == "" && custodian == "" {
+		return "", false // none named
 	}
 	site := eventSite(ev)
-	if l.Status == critmin.LotInTransit && !NoBody(l) && epcis.Canonical(site) == epcis.Canonical(l.Location) {
-		return "", false // the body's own trip continuing (DispatchFromNothing)
+	if dispatch {
+		if inTransitUnder(l, billOfLading(ev)) {
+			return "", false // a part at sea moving on under its bill of lading
+		}
+		if l.Status == critmin.LotInTransit && !NoBody(l) && epcis.Canonical(site) == epcis.Canonical(l.Location) {
+			return "", false // the body's own trip continuing (DispatchFromNothing)
+		}
 	}
 	st, ok := StandingAt(l, site)
 	if !ok || st.WetTonnes <= 1e-9 {
 		return "", false
 	}
+	ownerHolds := false
 	for _, h := range st.Holdings {
-		if h.WetTonnes > 1e-9 && (h.Owner == "" || epcis.Canonical(h.Owner) == epcis.Canonical(owner)) {
+		if h.WetTonnes <= 1e-9 {
+			continue
+		}
+		ownerOK := owner == "" || h.Owner == "" || epcis.Canonical(h.Owner) == epcis.Canonical(owner)
+		custodianOK := custodian == "" || h.Custodian == "" || epcis.Canonical(h.Custodian) == epcis.Canonical(custodian)
+		if ownerOK && custodianOK {
 			return "", false
 		}
+		ownerHolds = ownerHolds || (owner != "" && ownerOK)
 	}
-	return owner, true
+	if owner != "" && !ownerHolds {
+		return owner, true
+	}
+	return custodian, true
 }
 
 // OwnersAt is every owner with a holding of lot l at site (StandingAt's

@@ -60,7 +60,9 @@ const (
 	moveElsewhere
 	// moveNone: a dispatch from where nothing of the holding it draws on
 	// stands (DispatchFromNothing, NamedAbsent, a holding short of it:
-	// shipFromNothing books its flagged part), or a receipt that
+	// shipFromNothing books its flagged part), a run's input line naming
+	// a party that holds nothing there (NamedAbsent: it takes nothing),
+	// or a receipt that
 	// receives nothing (ReceiptOfNothing, the receipt of a flagged
 	// part): it states nothing of the lot — its mass, place, status,
 	// parties, moisture or assays.
@@ -74,6 +76,18 @@ const (
 // on (a new part, or one in transit continuing under its bill of
 // lading), -1 for none (Project's Effects.Dispatches).
 func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (partMove, *critmin.LotPart, int) {
+	if q.Role == critmin.RoleInput {
+		if _, absent := NamedAbsent(l, ev); absent {
+			// A run naming as its source a party that holds nothing of
+			// the lot at its site, where other parties' holdings stand,
+			// takes of none of them (issue 15, fix15t2 item 1: it took of
+			// the body, or of every part there — HoldingOf's fallback).
+			// Capture refuses it (custody's standing check); one stored
+			// before its party's holding went takes nothing, as a
+			// dispatch so is flagged (shipFromNothing).
+			return moveNone, nil, -1
+		}
+	}
 	var bodyParts []int // another party's parts where the body stands that ev concerns (holding.go)
 	if st, ok := bodyAt(l, ev.BizLocation); ok && len(st.Parts) > 0 {
 		if body, parts := selectHolding(l, ev, true, st.Parts); !body {
@@ -876,7 +890,9 @@ func restOf(l *critmin.Lot) partMove {
 // the one under the receipt's bill of lading, else (among those shipped
 // under none, or all when the receipt names none) the one whose shipped
 // weight is nearest the weight received, else the first shipped; -1 when
-// no part is in transit. A receipt never closes a part shipped under
+// no part is in transit, or when the receipt names no bill of lading
+// while the lot's body is in transit and weighs nearer (or no weight is
+// stated): the body arrives. A receipt never closes a part shipped under
 // another bill of lading (issue 15, fix15n N1: a receipt under B/L b
 // closed the part at sea under B/L a).
 func receivedPart(l *critmin.Lot, ev *critmin.Event, t float64, known bool) int {
@@ -898,6 +914,20 @@ func receivedPart(l *critmin.Lot, ev *critmin.Event, t float64, known bool) int 
 		}
 		if best < 0 || d < gap {
 			best, gap = i, d
+		}
+	}
+	if bol == "" && best >= 0 && l.Status == critmin.LotInTransit && !NoBody(l) {
+		// The body is at sea too, on the lot's own shipment (BodyShipment,
+		// the one transit rule the lot's views read): a receipt naming no
+		// bill of lading is matched to the open leg it weighs nearest —
+		// the body's remainder or a part's shipped weight, the body on a
+		// tie — and, stating no weight, to the body's leg, whose
+		// shipment the lot's page names (issue 15, fix15t2 item 2: lot
+		// 20 t, 5 t at sea under a, the 15 t body under b; 15,000 kg
+		// received at K naming no B/L closed part a — a received 15 t,
+		// the lot 30 t, still "in transit … B/L b").
+		if !known || math.Abs(l.RemainingWetTonnes()-t) <= gap {
+			return -1
 		}
 	}
 	return best

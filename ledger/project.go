@@ -195,7 +195,7 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 			// what runs took of an input (takeInput).
 			addQuantity(l, *q.Quantity, q.UOM)
 		}
-		if q.Role == critmin.RoleInput && part != movePart {
+		if q.Role == critmin.RoleInput && part != movePart && part != moveNone {
 			takeInput(l, q, prevStatus, current)
 		}
 		if q.Role != critmin.RoleInput && ev.Mineral != nil {

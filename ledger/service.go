@@ -23,6 +23,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/units"
 )
 
 // Limits bound one capture request. They are advertised in the
@@ -92,6 +93,9 @@ type CaptureRequest struct {
 	// mapped onto the JSON-LD binding (epcis.FromXML) and validated by the
 	// same code; errors name XML element paths.
 	XML bool
+	// Import, from a CSV import with proceed, is what it left out of the
+	// document (critmin.CaptureJob.Import), stored with the job.
+	Import *critmin.ImportRows
 }
 
 // Capture validates a document and stores its events as one capture job.
@@ -106,10 +110,10 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 		return nil, critmin.FieldErrorf("GS1-Capture-Error-Behaviour", "%q is not rollback or proceed", req.Behaviour)
 	}
 	if s.Limits.MaxBytes > 0 && int64(len(req.Body)) > s.Limits.MaxBytes {
-		return nil, documentLimitError("", fmt.Sprintf("the document of %d bytes is over the capture file-size limit of %d bytes (GS1-EPCIS-Capture-File-Size-Limit)", len(req.Body), s.Limits.MaxBytes))
+		return nil, documentLimitError("", fmt.Sprintf("the document of %s bytes is over the capture file-size limit of %s bytes (GS1-EPCIS-Capture-File-Size-Limit)", units.Int(len(req.Body)), units.Int(s.Limits.MaxBytes)))
 	}
 	if max := s.XMLLimit(); req.XML && req.SingleEvent && max > 0 && int64(len(req.Body)) > max {
-		return nil, critmin.Errorf(critmin.ETOOLARGE, "XML event of %d bytes is over the XML event limit of %d bytes", len(req.Body), max)
+		return nil, critmin.Errorf(critmin.ETOOLARGE, "XML event of %s bytes is over the XML event limit of %s bytes", units.Int(len(req.Body)), units.Int(max))
 	}
 	if !req.SingleEvent && !req.XML {
 		return s.captureStream(ctx, req)
@@ -140,7 +144,7 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 		b, err := io.ReadAll(lr)
 		if err != nil {
 			if req.XML && errors.Is(err, errTooLarge) && lr.left == 0 && max > 0 && (s.Limits.MaxBytes <= 0 || max < s.Limits.MaxBytes) {
-				return nil, critmin.Errorf(critmin.ETOOLARGE, "XML event is over the XML event limit of %d bytes", max)
+				return nil, critmin.Errorf(critmin.ETOOLARGE, "XML event is over the XML event limit of %s bytes", units.Int(max))
 			}
 			return nil, s.readError(lr, err)
 		}
@@ -172,7 +176,7 @@ func (s *Service) Capture(ctx context.Context, req CaptureRequest) (*critmin.Cap
 		if xdoc != nil && len(doc.Events) > 0 {
 			ptr = parentPath(xdoc.Path(doc.Pointer(0)))
 		}
-		return nil, documentLimitError(ptr, fmt.Sprintf("the document has %d events, over the capture limit of %d (GS1-EPCIS-Capture-Limit)", len(doc.Events), s.Limits.MaxEvents))
+		return nil, documentLimitError(ptr, fmt.Sprintf("the document has %s, over the capture limit of %s (GS1-EPCIS-Capture-Limit)", units.Count(len(doc.Events), "event"), units.Int(s.Limits.MaxEvents)))
 	}
 	now := s.Now()
 	return s.capture(ctx, req, doc, now, xdoc)
@@ -282,7 +286,7 @@ func (s *Service) XMLLimit() int64 {
 // capture will.
 func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldError, error) {
 	if s.Limits.MaxBytes > 0 && int64(len(body)) > s.Limits.MaxBytes {
-		return nil, documentLimitError("", fmt.Sprintf("the document of %d bytes is over the capture file-size limit of %d bytes (GS1-EPCIS-Capture-File-Size-Limit)", len(body), s.Limits.MaxBytes))
+		return nil, documentLimitError("", fmt.Sprintf("the document of %s bytes is over the capture file-size limit of %s bytes (GS1-EPCIS-Capture-File-Size-Limit)", units.Int(len(body)), units.Int(s.Limits.MaxBytes)))
 	}
 	doc, err := epcis.ParseDocument(body, false)
 	if err != nil {
@@ -449,6 +453,7 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 		EventCount:            len(doc.Events),
 		Errors:                []critmin.CaptureError{},
 		Token:                 req.Token,
+		Import:                req.Import,
 	}
 	masterErrs := masterPaths(ValidateMasterData(doc.Master), xdoc)
 	events, fieldErrs := s.decodeAll(ctx, doc, now)
@@ -1273,13 +1278,13 @@ func refusalWords(fe []critmin.FieldError) string {
 // the errors, words the count when every refused event is one kind.
 func refusedEvents(bad, conflicts, total int, fe []critmin.FieldError) string {
 	if conflicts == 0 || conflicts >= bad {
-		return fmt.Sprintf("%d of %d events %s", bad, total, refusalWords(fe))
+		return fmt.Sprintf("%s of %s events %s", units.Int(bad), units.Int(total), refusalWords(fe))
 	}
 	verb := "conflict"
 	if conflicts == 1 {
 		verb = "conflicts"
 	}
-	return fmt.Sprintf("%d of %d events are refused: %d invalid, %d %s with the record", bad, total, bad-conflicts, conflicts, verb)
+	return fmt.Sprintf("%s of %s events are refused: %s invalid, %s %s with the record", units.Int(bad), units.Int(total), units.Int(bad-conflicts), units.Int(conflicts), verb)
 }
 
 // fieldTitle is a capture job error's title: "event i conflicts with

@@ -12,6 +12,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/units"
 )
 
 // Streamed capture (issue 14 §3): a document is read event by event and
@@ -79,7 +80,7 @@ func (s *Service) limitReader(r io.Reader) *limitedReader {
 // or a broken body (a client gone); any other error is returned as it is.
 func (s *Service) readError(lr *limitedReader, err error) error {
 	if errors.Is(err, errTooLarge) {
-		return documentLimitError("", fmt.Sprintf("the document is over the capture file-size limit of %d bytes (GS1-EPCIS-Capture-File-Size-Limit)", s.Limits.MaxBytes))
+		return documentLimitError("", fmt.Sprintf("the document is over the capture file-size limit of %s bytes (GS1-EPCIS-Capture-File-Size-Limit)", units.Int(s.Limits.MaxBytes)))
 	}
 	if lr.err != nil && errors.Is(err, lr.err) {
 		return critmin.Errorf(critmin.EINVALID, "cannot read the document: %v", err)
@@ -156,6 +157,7 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 		CaptureErrorBehaviour: req.Behaviour,
 		Errors:                []critmin.CaptureError{},
 		Token:                 req.Token,
+		Import:                req.Import,
 	}}
 	defer func() {
 		if c.tx != nil {
@@ -182,17 +184,17 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 	if len(masterErrs) > 0 || (c.badEvents > 0 && req.Behaviour == critmin.BehaviourRollback) {
 		more := ""
 		if c.dropped > 0 {
-			more = fmt.Sprintf(" (the first %d problems are listed, %d more are not)", len(c.fields), c.dropped)
+			more = fmt.Sprintf(" (the first %s problems are listed, %s more are not)", units.Int(len(c.fields)), units.Int(c.dropped))
 		}
 		all := append(append([]critmin.FieldError(nil), masterErrs...), c.fields...)
 		msg := fmt.Sprintf("%s; nothing was stored (rollback)%s. First: %s: %s", refusedEvents(c.badEvents, c.conflicts, c.count, all), more, all[0].Pointer, all[0].Reason)
 		if len(masterErrs) > 0 {
-			msg = fmt.Sprintf("master data refused; nothing was stored (%d of %d events are invalid too%s): %s: %s", c.badEvents, c.count, more, all[0].Pointer, all[0].Reason)
+			msg = fmt.Sprintf("master data refused; nothing was stored (%s of %s are invalid too%s): %s: %s", units.Int(c.badEvents), units.Count(c.count, "event"), more, all[0].Pointer, all[0].Reason)
 		}
 		return nil, &critmin.Error{Code: refusalCode(all), Message: msg, Fields: all}
 	}
 	if fe := c.lateOriginConflicts(doc.Master); len(fe) > 0 {
-		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("%d events are invalid; nothing was stored: %s: %s", len(fe), fe[0].Pointer, fe[0].Reason), Fields: fe}
+		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("%s are invalid; nothing was stored: %s: %s", units.Count(len(fe), "event"), fe[0].Pointer, fe[0].Reason), Fields: fe}
 	}
 	if err := c.begin(doc); err != nil {
 		return nil, err
@@ -245,7 +247,7 @@ func (c *streamCapture) event(doc *epcis.Document, e epcis.StreamEvent) error {
 		if e.Path != nil {
 			ptr = parentPath(e.Path(doc.Pointer(e.Index)))
 		}
-		return documentLimitError(ptr, fmt.Sprintf("the document has more than %d events, the capture limit (GS1-EPCIS-Capture-Limit)", max))
+		return documentLimitError(ptr, fmt.Sprintf("the document has more than %s, the capture limit (GS1-EPCIS-Capture-Limit)", units.Count(max, "event")))
 	}
 	if err := c.ctx.Err(); err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/sqldb"
 	"github.com/critmin/critmin/sqlite"
+	"github.com/critmin/critmin/units"
 )
 
 // bigEvents spans three batches of a streamed capture (StreamBatch is
@@ -83,7 +84,7 @@ func TestStreamedCaptureRejectsBadLastEvent(t *testing.T) {
 	if len(ce.Fields) != 1 || ce.Fields[0].Pointer != want {
 		t.Fatalf("fields %+v; want one at %s", ce.Fields, want)
 	}
-	if !strings.Contains(ce.Message, fmt.Sprintf("1 of %d events are invalid", bigEvents)) {
+	if !strings.Contains(ce.Message, "1 of "+units.Int(bigEvents)+" events are invalid") {
 		t.Errorf("message %q", ce.Message)
 	}
 	assertNothingStored(t, db)

@@ -39,7 +39,7 @@ func TestXMLEventByteLimitConsistent(t *testing.T) {
 	if len(doc) >= ledger.DefaultMaxXMLBytes || len(doc) < 2<<20 {
 		t.Fatalf("document of %d bytes: the test needs more than 2 MiB and less than the %d bytes mapped whole", len(doc), ledger.DefaultMaxXMLBytes)
 	}
-	size := regexp.MustCompile(`event 1 \(counting from 0\) is (\d+) bytes, more than the per-event limit of 2097152 bytes`)
+	size := regexp.MustCompile(`event 1 \(counting from 0\) is ([\d,]+) bytes, more than the per-event limit of 2,097,152 bytes`)
 	refusal := func(t *testing.T, limits ledger.Limits) string {
 		t.Helper()
 		db := openStore(t)
@@ -67,7 +67,7 @@ func TestXMLEventByteLimitConsistent(t *testing.T) {
 		t.Errorf("event 1 measured %s bytes mapped whole, %s streamed; want the same", whole, streamed)
 	}
 	var n int
-	fmt.Sscan(whole, &n)
+	fmt.Sscan(strings.ReplaceAll(whole, ",", ""), &n)
 	t.Logf("event 1: %d bytes of JSON event text", n)
 	if n < 2_277_000 {
 		t.Errorf("event 1 measured %d bytes; its epcList alone is at least 2,277,000", n)
@@ -81,7 +81,7 @@ func TestXMLEventByteLimitConsistent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if job.Stored != 2 || len(job.Errors) != 1 || !strings.Contains(job.Errors[0].Detail, "per-event limit of 2097152 bytes") {
+	if job.Stored != 2 || len(job.Errors) != 1 || !strings.Contains(job.Errors[0].Detail, "per-event limit of 2,097,152 bytes") {
 		t.Errorf("proceed: stored %d, errors %+v; want 2 stored and event 1's size refused", job.Stored, job.Errors)
 	}
 	if epcis.MaxEventBytes != 2097152 {

@@ -137,7 +137,7 @@ func TestXMLCaptureStreamed(t *testing.T) {
 	big := xmlDocument(1000, 2)
 	cr := &countingReader{r: bytes.NewReader(big)}
 	_, err = svc.Capture(context.Background(), ledger.CaptureRequest{Reader: cr, XML: true})
-	if critmin.ErrorCode(err) != critmin.ETOOLARGE || !strings.Contains(err.Error(), "file-size limit of 262144 bytes") {
+	if critmin.ErrorCode(err) != critmin.ETOOLARGE || !strings.Contains(err.Error(), "file-size limit of 262,144 bytes") {
 		t.Fatalf("error %v; want ETOOLARGE naming the file-size limit", err)
 	}
 	if cr.n > 256<<10+1 {

@@ -778,10 +778,16 @@ func (w *writer) insertJob(job *critmin.CaptureJob) error {
 	}
 	// error_count and duplicate_count let lists show the job without
 	// reading its lists (ListCaptureJobs).
-	err := w.exec(`INSERT INTO capture_jobs (capture_id, created_us, finished_us, running, success, behaviour, event_count, stored, errors, duplicates, token, errors_omitted, error_count, duplicate_count)
-		VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	// import_rows and import_refused keep what a CSV import with proceed
+	// left out of the job (critmin.CaptureJob.Import; 0 for none).
+	var impRows, impRefused int
+	if job.Import != nil {
+		impRows, impRefused = job.Import.Rows, job.Import.Refused
+	}
+	err := w.exec(`INSERT INTO capture_jobs (capture_id, created_us, finished_us, running, success, behaviour, event_count, stored, errors, duplicates, token, errors_omitted, error_count, duplicate_count, import_rows, import_refused)
+		VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		job.CaptureID, micros(job.CreatedAt), fin, success, job.CaptureErrorBehaviour, job.EventCount, job.Stored, string(errs), string(dups), job.Token, job.ErrorsOmitted,
-		len(job.Errors)+job.ErrorsOmitted, len(job.Duplicates))
+		len(job.Errors)+job.ErrorsOmitted, len(job.Duplicates), impRows, impRefused)
 	if err != nil {
 		return fmt.Errorf("%s: insert capture job: %w", w.db.Dialect.Name, err)
 	}

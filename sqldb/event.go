@@ -13,6 +13,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/units"
 )
 
 type querier interface {
@@ -200,8 +201,8 @@ func (db *DB) FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.E
 			}
 			n += len(page.Events)
 			if n > f.MaxEventCount {
-				return nil, &critmin.Error{Code: critmin.EQUERYTOOLARGE, Message: fmt.Sprintf("more than maxEventCount=%d events match; narrow the query or raise maxEventCount", f.MaxEventCount),
-					Fields: []critmin.FieldError{{Pointer: "maxEventCount", Reason: fmt.Sprintf("more than %d events match", f.MaxEventCount)}}}
+				return nil, &critmin.Error{Code: critmin.EQUERYTOOLARGE, Message: fmt.Sprintf("more than %s events match (maxEventCount=%d); narrow the query or raise maxEventCount", units.Int(f.MaxEventCount), f.MaxEventCount),
+					Fields: []critmin.FieldError{{Pointer: "maxEventCount", Reason: fmt.Sprintf("more than %s events match", units.Int(f.MaxEventCount))}}}
 			}
 			if page.Next == nil {
 				break
@@ -292,7 +293,7 @@ func (db *DB) findSorted(ctx context.Context, f critmin.EventFilter) (*critmin.E
 			all = append(all, sortedEntry{key: k, has: ok, pk: ev.PK})
 		}
 		if len(all) > maxSorted {
-			return nil, &critmin.Error{Code: critmin.EQUERYTOOLARGE, Message: fmt.Sprintf("more than %d events match a query ordered by an extension field; narrow the query or order by eventTime or recordTime", maxSorted),
+			return nil, &critmin.Error{Code: critmin.EQUERYTOOLARGE, Message: fmt.Sprintf("more than %s events match a query ordered by an extension field; narrow the query or order by eventTime or recordTime", units.Int(maxSorted)),
 				Fields: []critmin.FieldError{{Pointer: "orderBy", Reason: fmt.Sprintf("ordering by an extension field sorts at most %d matching events", maxSorted)}}}
 		}
 		if page.Next == nil {
@@ -646,7 +647,7 @@ func (db *DB) ListCaptureJobs(ctx context.Context, after *critmin.PageCursor, li
 	return out, rows.Err()
 }
 
-const jobSelect = `SELECT capture_id, created_us, finished_us, running, success, behaviour, event_count, stored, errors, duplicates, errors_omitted FROM capture_jobs`
+const jobSelect = `SELECT capture_id, created_us, finished_us, running, success, behaviour, event_count, stored, errors, duplicates, errors_omitted, import_rows, import_refused FROM capture_jobs`
 
 func scanJobs(rows *sql.Rows) ([]*critmin.CaptureJob, error) {
 	defer rows.Close()
@@ -657,8 +658,12 @@ func scanJobs(rows *sql.Rows) ([]*critmin.CaptureJob, error) {
 		var fin sql.NullInt64
 		var running, success int
 		var errs, dups string
-		if err := rows.Scan(&j.CaptureID, &created, &fin, &running, &success, &j.CaptureErrorBehaviour, &j.EventCount, &j.Stored, &errs, &dups, &j.ErrorsOmitted); err != nil {
+		var imp critmin.ImportRows
+		if err := rows.Scan(&j.CaptureID, &created, &fin, &running, &success, &j.CaptureErrorBehaviour, &j.EventCount, &j.Stored, &errs, &dups, &j.ErrorsOmitted, &imp.Rows, &imp.Refused); err != nil {
 			return nil, err
+		}
+		if imp.Rows > 0 {
+			j.Import = &imp
 		}
 		j.CreatedAt = fromMicros(created)
 		if fin.Valid {

@@ -107,3 +107,31 @@ func Bound(v float64, prec int, full float64) (string, bool) {
 	}
 	return "", false
 }
+
+// Int is a whole count with its thousands grouped by commas, as every
+// count shown to a user is written — pages, CLI text and error messages
+// (issue 15, fix15s and fix15t2: capture limits read "10000 events" and
+// "33554432 bytes"): 10000 → "10,000", −1234567 → "-1,234,567", 999 →
+// "999". Machine formats (JSON numbers, raw CSV values, headers such as
+// GS1-EPCIS-Capture-Limit) keep the bare digits.
+func Int[N ~int | ~int64](n N) string {
+	s := strconv.FormatInt(int64(n), 10)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return sign + s
+}
+
+// Count is n (Int: thousands grouped) and noun, which takes an "s" when n
+// is not 1: "1 event", "0 events", "10,000 events". Nouns with another
+// plural are commercial.Count's.
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return Int(n) + " " + noun + "s"
+}

@@ -112,3 +112,21 @@ func TestFixedKeepsSixteenDigits(t *testing.T) {
 		t.Errorf("Fixed(123456789012345678, 2) = %q", got)
 	}
 }
+
+// TestIntGroupsThousands (issue 15, fix15t2 item 4): a count groups its
+// thousands with commas, three digits a group from the right.
+func TestIntGroupsThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 10000: "10,000", 33554432: "33,554,432", -1234567: "-1,234,567"} {
+		if got := units.Int(n); got != want {
+			t.Errorf("Int(%d) = %q; want %q", n, got, want)
+		}
+	}
+	if got := units.Int(int64(2097152)); got != "2,097,152" {
+		t.Errorf("Int(int64 2097152) = %q", got)
+	}
+	for n, want := range map[int]string{0: "0 events", 1: "1 event", 10000: "10,000 events"} {
+		if got := units.Count(n, "event"); got != want {
+			t.Errorf("Count(%d) = %q; want %q", n, got, want)
+		}
+	}
+}

@@ -1871,7 +1871,16 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The valid rows are captured with rollback: all of them or none.
-	job, err := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: doc, Behaviour: critmin.BehaviourRollback, Token: critminhttp.TokenName(r)})
+	// The job keeps how many rows the file had and how many were left
+	// out for their errors (proceed), which its page says (handleJobPage;
+	// issue 15, fix15s item 5: "rollback, 1 of 1 stored" said nothing of
+	// them) — stored with the job, never read from the page's address
+	// (fix15t2 item 5).
+	req := ledger.CaptureRequest{Body: doc, Behaviour: critmin.BehaviourRollback, Token: critminhttp.TokenName(r)}
+	if n := rowsWithErrors(res); n > 0 {
+		req.Import = &critmin.ImportRows{Rows: len(res.Rows), Refused: n}
+	}
+	job, err := s.Ledger.Capture(r.Context(), req)
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.EINTERNAL {
 			s.renderError(w, r, err)
@@ -1885,15 +1894,7 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.CountCaptured(job.Stored)
-	// The job holds only the rows sent: its page is told how many rows
-	// the file had and how many were left out for their errors (proceed),
-	// which it says when they add up to the job (handleJobPage; issue 15,
-	// fix15s item 5: "rollback, 1 of 1 stored" said nothing of them).
-	to := "/capture/" + url.PathEscape(job.CaptureID)
-	if n := rowsWithErrors(res); n > 0 {
-		to += fmt.Sprintf("?rows=%d&refused=%d", len(res.Rows), n)
-	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	http.Redirect(w, r, "/capture/"+url.PathEscape(job.CaptureID), http.StatusSeeOther)
 }
 
 // refusalStatus is the status of a file refused for its rows' errors,

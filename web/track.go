@@ -953,7 +953,7 @@ func (s *site) handleJobPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	data := map[string]any{"Job": job, "Names": names, "Invalid": invalid, "Conflicts": conflicts}
-	if imp, ok := importOutcome(r.URL.Query(), job); ok {
+	if imp, ok := importOutcome(job); ok {
 		data["Import"] = imp
 	}
 	s.render(w, r, http.StatusOK, "job", "Capture job", "capture", data)
@@ -964,18 +964,19 @@ func (s *site) handleJobPage(w http.ResponseWriter, r *http.Request) {
 // (the job holds the rest, Sent = Rows − Refused).
 type importRows struct{ Rows, Refused, Sent int }
 
-// importOutcome reads the rows=N&refused=M the import adds to the job
-// page it opens after proceed (handleImport). The figures are shown
-// only when they add up to the job — the rows sent are its events — so
-// a URL made by hand cannot put other figures on the page; ok is false
-// otherwise and without them.
-func importOutcome(q url.Values, job *critmin.CaptureJob) (importRows, bool) {
-	rows, err1 := strconv.Atoi(q.Get("rows"))
-	refused, err2 := strconv.Atoi(q.Get("refused"))
-	if err1 != nil || err2 != nil || refused <= 0 || rows-refused != job.EventCount {
+// importOutcome is what the import that made job with proceed left out
+// of it, as stored with the job (critmin.CaptureJob.Import; handleImport)
+// — never read from the page's address, which anyone can write (issue
+// 15, fix15t2 item 5: /capture/{id}?rows=3&refused=2 put "2 of the
+// file's 3 rows had errors" on any job of one event). ok is false for a
+// job no such import made, and for stored figures that do not add up to
+// the job (the rows sent are its events).
+func importOutcome(job *critmin.CaptureJob) (importRows, bool) {
+	imp := job.Import
+	if imp == nil || imp.Refused <= 0 || imp.Sent() != job.EventCount {
 		return importRows{}, false
 	}
-	return importRows{Rows: rows, Refused: refused, Sent: rows - refused}, true
+	return importRows{Rows: imp.Rows, Refused: imp.Refused, Sent: imp.Sent()}, true
 }
 
 // safeNext keeps post-login redirects on this site.
