@@ -142,6 +142,7 @@ func USD(v float64) string {
 // (docs/forms.md; issue 15, fix15q); an exact one (0.0005, or 0.58
 // from 2.53 − 1.95 in binary) drops them.
 func Tonnes(t float64) string {
+	t = units.Settled(t)
 	prec := int32(3)
 	if a := math.Abs(t); a > 0 && a < 1 {
 		prec = int32(max(3, min(12, 2-int(math.Floor(math.Log10(a))))))

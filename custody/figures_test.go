@@ -66,3 +66,14 @@ func TestTonnes(t *testing.T) {
 		}
 	}
 }
+
+// TestTonnesResidue (issue 15, fix15u): float residue of adding and
+// taking tonnages (below units.MassResidue, 1 mg) prints 0, never
+// "-0.000000000001"; 0.5 kg still prints 0.0005.
+func TestTonnesResidue(t *testing.T) {
+	for in, want := range map[float64]string{-1e-12: "0", 3e-13: "0", 0.0005: "0.0005"} {
+		if got := custody.Tonnes(in); got != want {
+			t.Errorf("Tonnes(%v) = %q, want %q", in, got, want)
+		}
+	}
+}
