@@ -626,7 +626,11 @@ type LedgerStats struct {
 	CaptureJobsTotal int64
 }
 
-// CommodityStatus counts lots and tonnes of one commodity in one status.
+// CommodityStatus counts lots and tonnes of one commodity in one status:
+// Lots the lots of that status, Tonnes the wet tonnes of the commodity's
+// lots in that state — a part at sea counts in transit, not under its
+// lot's status (issue 15, fix15u), so the rows add up to the lots' mass
+// with nothing counted twice.
 type CommodityStatus struct {
 	Commodity string
 	Status    string

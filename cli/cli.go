@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -157,7 +159,35 @@ func Run(ctx context.Context, env *Env, args []string) error {
 	if handled, err := subcommandHelp(env, args[0], args[1:]); handled {
 		return err
 	}
-	return readOnlyRefusal(args, notFoundRefusal(c.run(ctx, env, args[1:])))
+	return readOnlyRefusal(args, fileRefusal(args[0], notFoundRefusal(c.run(ctx, env, args[1:]))))
+}
+
+// fileRefusal makes a command's failure to read a file the command line
+// names — missing, unreadable, a directory — a refusal (exit 2, as the
+// README says of a refusal) in one sentence naming the file: "capture:
+// the file /x.json does not exist", never Go's "capture: open /x.json:
+// no such file or directory" with exit 1 (issue 15, fix15u; nu15f
+// finding 8). Every command reading a file argument (capture, import,
+// verify, retract, plan, trade, risk, mass-balance …) returns the
+// *fs.PathError its os.ReadFile or os.Open gave, wrapped with %w; other
+// errors pass unchanged.
+func fileRefusal(cmd string, err error) error {
+	var pe *fs.PathError
+	if err == nil || UsageError(err) || !errors.As(err, &pe) {
+		return err
+	}
+	var why string
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		why = "does not exist"
+	case errors.Is(err, fs.ErrPermission):
+		why = "cannot be read (permission denied)"
+	case errors.Is(err, syscall.EISDIR):
+		why = "is a directory, not a file"
+	default:
+		return err
+	}
+	return refusef("%s: the file %s %s", cmd, pe.Path, why)
 }
 
 // notFoundRefusal makes an error saying that what the command line

@@ -55,7 +55,7 @@ func TestLotShowNamesSitesAndHoldings(t *testing.T) {
 		"Part received: 10.000 wmt shipped from Mine M (" + mine + ") to Port of Houston (" + hou + ")",
 		"owner Buyer One (" + buy1 + "), custodian Frontier Works (" + fwo + ")",
 		"Location Port of Houston (" + hou + ")",
-		"Owner Buyer Two (" + buy2 + "); the part at Port of Houston (" + hou + "): Buyer One (" + buy1 + ")",
+		"Owner at Port of Houston (" + hou + "): Buyer Two (" + buy2 + ") 18.900 wmt, Buyer One (" + buy1 + ") 9.900 wmt",
 		"Custodian Frontier Works (" + fwo + ")",
 	} {
 		if !strings.Contains(flat, want) {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -313,12 +314,11 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	} else {
 		fmt.Fprintf(w, "Location\t%s\n", site(l.Location))
 	}
-	// The lot's owner and custodian, then those of received parts that
-	// are not the lot's, by site, as the lot page reads them
-	// (ledger.PartiesElsewhere; issue 15, fix15o).
-	owners, custodians := ledger.PartiesElsewhere(l)
-	fmt.Fprintf(w, "Owner\t%s%s\n", party(l.Owner), partiesText(owners, site, party))
-	fmt.Fprintf(w, "Custodian\t%s%s\n", party(l.Custodian), partiesText(custodians, site, party))
+	// Every holding's owner and custodian with its mass, one line per
+	// site and one for what is in transit, as the lot page reads them
+	// (ledger.Holders; issue 15, fix15o, fix15u).
+	holdersLines(w, "Owner", l.Owner, ledger.Holders(l, false), site, party)
+	holdersLines(w, "Custodian", l.Custodian, ledger.Holders(l, true), site, party)
 	fmt.Fprintf(w, "Events\t%d (%s – %s)\n", l.EventCount, l.FirstEventAt.UTC().Format(time.RFC3339), l.LastEventAt.UTC().Format(time.RFC3339))
 	for _, p := range l.Parents {
 		fmt.Fprintf(w, "Came from\t%s\n", p)
@@ -329,23 +329,38 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	return w.Flush()
 }
 
-// partiesText is "; the part at SITE: P1, P2" for each site of ps
-// (ledger.PartiesElsewhere), "" for none; site and party word the
-// identifiers (namedSite, namedParty).
-func partiesText(ps []ledger.PartiesAt, site, party func(string) string) string {
-	var b strings.Builder
-	for _, p := range ps {
-		noun := "part"
-		if p.Parts > 1 {
-			noun = "parts"
+// holdersLines writes label's lines for hs (ledger.Holders): the one
+// party holding all of the lot at one place alone ("Owner  FWO"), else a
+// line per site and one for what is in transit naming each holding's
+// party and its mass ("Owner  at Port Qasim: USSM 9.962 wmt, FWO 2.988
+// wmt"); lot, the lot's own party, when nothing stands or travels. site
+// and party word the identifiers (namedSite, namedParty).
+func holdersLines(w io.Writer, label, lot string, hs []ledger.HoldersAt, site, party func(string) string) {
+	if p, ok := ledger.SoleHolder(hs); ok || len(hs) == 0 {
+		if ok {
+			lot = p
+		}
+		fmt.Fprintf(w, "%s\t%s\n", label, party(lot))
+		return
+	}
+	for _, h := range hs {
+		where := "in transit"
+		if !h.InTransit {
+			where = "at " + site(h.Site)
 		}
 		var who []string
-		for _, q := range p.Parties {
-			who = append(who, party(q))
+		for _, x := range h.Holders {
+			var names []string
+			for _, p := range x.Parties {
+				names = append(names, party(p))
+			}
+			if len(names) == 0 {
+				names = []string{party("")}
+			}
+			who = append(who, strings.Join(names, " and ")+" "+fixedDigits(x.WetTonnes, 3, 0)+" wmt")
 		}
-		fmt.Fprintf(&b, "; the %s at %s: %s", noun, site(p.Site), strings.Join(who, ", "))
+		fmt.Fprintf(w, "%s\t%s: %s\n", label, where, strings.Join(who, ", "))
 	}
-	return b.String()
 }
 
 // namedSite words a site identifier for the terminal: "Port of Houston
@@ -409,8 +424,11 @@ func orDash(s string) string {
 // fixedDigits prints v with at least min decimals, and more (up to 12)
 // while the printed figure would read as one of the bounds it is not: a
 // dry mass of 0.000001 t is "0.000001", never "0.000"; a moisture of
-// 99.9999 % is "99.9999", never "100.00".
+// 99.9999 % is "99.9999", never "100.00". Float residue below
+// units.MassResidue is 0 (units.Settled): an emptied holding is "0.000",
+// never "-0.000000000001" (issue 15, fix15u).
 func fixedDigits(v float64, min int, bounds ...float64) string {
+	v = units.Settled(v)
 	for d := min; ; d++ {
 		s := units.Fixed(v, d)
 		if d >= 12 {

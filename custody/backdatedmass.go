@@ -255,6 +255,41 @@ func LotAt(ctx context.Context, s LiveEventsFinder, id string, at time.Time) (*c
 // (less those the document re-sends) and the document's are replayed in
 // event time, with and without the declared events (replayMass).
 func checkRetractedMass(ctx context.Context, s Store, live, declaring []*critmin.Event, declared map[string]bool) ([]critmin.FieldError, error) {
+	ws, err := upsetWeighings(ctx, s, live, declaring, declared)
+	if err != nil {
+		return nil, err
+	}
+	var out []critmin.FieldError
+	for _, w := range ws {
+		out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + w.Declared[0],
+			Reason: fmt.Sprintf("declaring %s in error would leave the recorded weighing %s, dated %s, beyond the tolerance against the lot without it: %s — declare %s in error in the same document too, or record what really happened",
+				strings.Join(w.Declared, ", "), w.Event.EventID, w.Event.EventTime.Format(time.RFC3339), w.Why, w.Event.EventID)})
+	}
+	return out, nil
+}
+
+// UpsetWeighing is a recorded weighing of Lot that declaring the events
+// Declared in error would leave beyond the tolerance against the lot
+// without them (Why: the reading and its difference): it depends on
+// them, and the declaration is refused unless it is declared too.
+type UpsetWeighing struct {
+	Lot      string
+	Event    *critmin.Event
+	Declared []string
+	Why      string
+}
+
+// WeighingsUpsetBy lists the recorded weighings that declaring ev (a
+// movement) in error would upset (checkRetractedMass): the declaration
+// preview names them among the events that depend on ev (issue 15,
+// fix15u; nu15f finding 6: the page refused for a later weighing yet
+// said no recorded event depended on the shipment).
+func WeighingsUpsetBy(ctx context.Context, s Store, ev *critmin.Event) ([]UpsetWeighing, error) {
+	return upsetWeighings(ctx, s, nil, []*critmin.Event{ev}, map[string]bool{ev.EventID: true})
+}
+
+// upsetWeighings is checkRetractedMass's finding, one record a weighing.
+func upsetWeighings(ctx context.Context, s Store, live, declaring []*critmin.Event, declared map[string]bool) ([]UpsetWeighing, error) {
 	f, ok := s.(liveEventsFinder)
 	if !ok {
 		return nil, nil
@@ -288,7 +323,7 @@ func checkRetractedMass(ctx context.Context, s Store, live, declaring []*critmin
 	for _, ev := range live {
 		docID[ev.EventID] = true
 	}
-	var out []critmin.FieldError
+	var out []UpsetWeighing
 	for _, id := range ids {
 		var with, without []*critmin.Event
 		add := func(ev *critmin.Event) {
@@ -336,9 +371,7 @@ func checkRetractedMass(ctx context.Context, s Store, live, declaring []*critmin
 			}
 		}
 		for _, ev := range later {
-			out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + names[0],
-				Reason: fmt.Sprintf("declaring %s in error would leave the recorded weighing %s, dated %s, beyond the tolerance against the lot without it: %s — declare %s in error in the same document too, or record what really happened",
-					strings.Join(names, ", "), ev.EventID, ev.EventTime.Format(time.RFC3339), judgedWithout[ev], ev.EventID)})
+			out = append(out, UpsetWeighing{Lot: id, Event: ev, Declared: names, Why: judgedWithout[ev]})
 		}
 	}
 	return out, nil

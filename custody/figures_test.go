@@ -66,3 +66,19 @@ func TestTonnes(t *testing.T) {
 		}
 	}
 }
+
+// TestTonnesResidue (issue 15, fix15u): float residue of adding and
+// taking tonnages (below units.MassResidue, 1 mg) prints 0, never
+// "-0.000000000001"; 0.5 kg still prints 0.0005.
+func TestTonnesResidue(t *testing.T) {
+	// 12.95 × 0.95 = 12.3025 (12.302499999999998 in float64): half away
+	// from zero on its decimal, 12.303, as units.Fixed and the CLI round
+	// (nu15f finding 6 read 12.302); 0.58 from 2.53 − 1.95 stays 0.58.
+	// (Go folds constants exactly: the products are taken at run time.)
+	wet, dryShare, a, b := 12.95, 0.95, 2.53, 1.95
+	for in, want := range map[float64]string{-1e-12: "0", 3e-13: "0", 0.0005: "0.0005", wet * dryShare: "12.303", a - b: "0.58", 25: "25"} {
+		if got := custody.Tonnes(in); got != want {
+			t.Errorf("Tonnes(%v) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package ledger
 
 import (
-	"slices"
 	"sort"
 	"strings"
 
@@ -173,43 +172,6 @@ func addParty(list, party string) string {
 	return list + ", " + party
 }
 
-// PartiesAt names the parties of the received parts standing at Site
-// (Parts of them) that are not the lot's own (PartiesElsewhere).
-type PartiesAt struct {
-	Site    string
-	Parts   int
-	Parties []string
-}
-
-// PartiesElsewhere lists, site by site in StandsAt's order, the owners
-// and the custodians of lot l's received parts standing there
-// (Lot.PartOwner, Lot.PartCustodian: set at each part's receipt) that
-// differ (canonical form) from the lot's (Lot.Owner, Lot.Custodian),
-// each once; a site whose parts are all the lot's party's is not
-// listed. The lot page and `critmin lot show` name them after the lot's
-// ("FWO; the part at Houston: USSM"; issue 15, fix15o).
-func PartiesElsewhere(l *critmin.Lot) (owners, custodians []PartiesAt) {
-	st := StandsAt(l)
-	list := func(lotParty string, party func(critmin.LotPart) string) []PartiesAt {
-		var out []PartiesAt
-		for _, s := range st {
-			var names []string
-			for _, i := range s.Parts {
-				p := party(l.Parts[i])
-				if p == "" || epcis.Canonical(p) == epcis.Canonical(lotParty) || slices.ContainsFunc(names, func(n string) bool { return epcis.Canonical(n) == epcis.Canonical(p) }) {
-					continue
-				}
-				names = append(names, p)
-			}
-			if len(names) > 0 {
-				out = append(out, PartiesAt{Site: s.Site, Parts: len(s.Parts), Parties: names})
-			}
-		}
-		return out
-	}
-	return list(l.Owner, l.PartOwner), list(l.Custodian, l.PartCustodian)
-}
-
 // StandingAt is StandsAt's record for site (canonical comparison), and
 // false when nothing of l stands there.
 func StandingAt(l *critmin.Lot, site string) (SiteStanding, bool) {
@@ -258,4 +220,113 @@ func PartsStanding(l *critmin.Lot) (wet, dry float64) {
 		}
 	}
 	return wet, dry
+}
+
+// Holder is one owner (or custodian) of part of a lot at one place and
+// the wet tonnes it has there (Holders). Parties has one name, or — for
+// a part in transit shipped of several parties' holdings, whose split
+// by party is not kept (critmin.LotPart.Owners) — each of them.
+type Holder struct {
+	Parties   []string
+	WetTonnes float64
+}
+
+// HoldersAt is who owns (or holds) lot l's mass at one site (Site), or
+// of what is in transit (InTransit, Site ""): one Holder per party, in
+// the order they reached it (Holders).
+type HoldersAt struct {
+	Site      string
+	InTransit bool
+	Holders   []Holder
+}
+
+// Holders lists the owners (custodians when custodians is set) of every
+// holding of lot l, site by site in StandsAt's order, then what is in
+// transit: each standing holding's party with what it has there
+// (SiteStanding.Holdings; the body's party only when the body holds
+// something there), each part at sea (not one shipped from nothing,
+// critmin.LotPart.FromRetracted) its own party or parties, and the body
+// at sea the lot's. The lot page's and `critmin lot show`'s Owner and
+// Custodian lines read it, one line per entry (issue 15, fix15u: a site
+// where USSM held 10 t and FWO 3 t named USSM alone, FWO's 3 t being
+// dropped as the lot's owner, and the lot's owner led the line though
+// its body held 0 t). Empty when nothing of l stands or travels.
+func Holders(l *critmin.Lot, custodians bool) []HoldersAt {
+	var out []HoldersAt
+	add := func(h *HoldersAt, parties []string, wet float64) {
+		key := canonicalList(parties)
+		for i := range h.Holders {
+			if canonicalList(h.Holders[i].Parties) == key {
+				h.Holders[i].WetTonnes += wet
+				return
+			}
+		}
+		h.Holders = append(h.Holders, Holder{Parties: parties, WetTonnes: wet})
+	}
+	one := func(p string) []string {
+		if p == "" {
+			return nil
+		}
+		return []string{p}
+	}
+	for _, s := range StandsAt(l) {
+		h := HoldersAt{Site: s.Site}
+		for _, ph := range s.Holdings {
+			p := ph.Owner
+			if custodians {
+				p = ph.Custodian
+			}
+			add(&h, one(p), ph.WetTonnes)
+		}
+		out = append(out, h)
+	}
+	sea := HoldersAt{InTransit: true}
+	if l != nil && l.Status == critmin.LotInTransit && !NoBody(l) {
+		if rest := l.RemainingWetTonnes(); rest > 1e-9 {
+			p := l.Owner
+			if custodians {
+				p = l.Custodian
+			}
+			add(&sea, one(p), rest)
+		}
+	}
+	if l != nil {
+		for _, p := range l.Parts {
+			if p.Status != critmin.PartInTransit || p.FromRetracted || p.Tonnes <= 1e-9 {
+				continue
+			}
+			ps := l.PartOwners(p)
+			if custodians {
+				ps = l.PartCustodians(p)
+			}
+			add(&sea, ps, p.Mass())
+		}
+	}
+	if len(sea.Holders) > 0 {
+		out = append(out, sea)
+	}
+	return out
+}
+
+// canonicalList is the canonical forms of ps joined, a key comparing
+// party lists.
+func canonicalList(ps []string) string {
+	k := make([]string, len(ps))
+	for i, p := range ps {
+		k[i] = epcis.Canonical(p)
+	}
+	return strings.Join(k, "\x00")
+}
+
+// SoleHolder says whether hs (Holders) is one party holding everything
+// of the lot at one place: the Owner and Custodian lines then name it
+// alone, as before fix15u. The party is "" when none is known.
+func SoleHolder(hs []HoldersAt) (string, bool) {
+	if len(hs) != 1 || len(hs[0].Holders) != 1 || len(hs[0].Holders[0].Parties) > 1 {
+		return "", false
+	}
+	if ps := hs[0].Holders[0].Parties; len(ps) == 1 {
+		return ps[0], true
+	}
+	return "", true
 }

@@ -560,29 +560,50 @@ func (db *DB) statsUnexplained(ctx context.Context) (*critmin.LedgerStats, error
 			return nil, err
 		}
 		st.Lots++
+		var sea float64 // what of the lot is in transit
 		if r.parts == "" || r.parts == "[]" {
 			if l.Status == critmin.LotInTransit {
-				st.TonnesInTransit += l.WetTonnes
+				sea = l.WetTonnes
 			}
 		} else {
 			if err := decodeDerived("lots", rowKey("id", l.ID), "parts", r.parts, &l.Parts); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			st.TonnesInTransit += l.InTransitTonnes()
+			sea = l.InTransitTonnes()
 			if l.Status == critmin.LotInTransit {
-				st.TonnesInTransit += l.RemainingWetTonnes()
+				sea += l.RemainingWetTonnes()
 			}
 		}
-		k := [2]string{l.Commodity, l.Status}
-		i, ok := byCS[k]
-		if !ok {
-			i = len(st.LotsByCommodity)
-			byCS[k] = i
-			st.LotsByCommodity = append(st.LotsByCommodity, critmin.CommodityStatus{Commodity: l.Commodity, Status: l.Status})
+		st.TonnesInTransit += sea
+		row := func(status string) *critmin.CommodityStatus {
+			k := [2]string{l.Commodity, status}
+			i, ok := byCS[k]
+			if !ok {
+				i = len(st.LotsByCommodity)
+				byCS[k] = i
+				st.LotsByCommodity = append(st.LotsByCommodity, critmin.CommodityStatus{Commodity: l.Commodity, Status: status})
+			}
+			return &st.LotsByCommodity[i]
 		}
-		st.LotsByCommodity[i].Lots++
-		st.LotsByCommodity[i].Tonnes += l.WetTonnes
+		// A lot counts once, under its status; its tonnes split by the
+		// state of its parts: what is at sea under in transit, the rest
+		// under its status (in stock when the lot itself is in transit:
+		// its received parts stand where they were received) — a lot in
+		// stock with 17 t of parts at sea counted all its 39.85 t in
+		// stock while the in-transit card counted the 17 t too (issue 15,
+		// fix15u; nu15f finding 9).
+		row(l.Status).Lots++
+		if rest := l.WetTonnes - sea; l.Status == critmin.LotInTransit {
+			if rest > 1e-9 {
+				row(critmin.LotInStock).Tonnes += rest
+			}
+		} else {
+			row(l.Status).Tonnes += rest
+		}
+		if sea > 0 {
+			row(critmin.LotInTransit).Tonnes += sea
+		}
 	}
 	err = rows.Err()
 	rows.Close()

@@ -135,3 +135,20 @@ func Count(n int, noun string) string {
 	}
 	return Int(n) + " " + noun + "s"
 }
+
+// MassResidue is the mass in tonnes (1 mg) below which a figure shown
+// as a mass is float64 residue of adding and taking tonnages (40 t less
+// 25 t less 15 t is −0.000000000001 t, not 0), never a quantity: no lot,
+// part or holding is tracked to the milligram.
+const MassResidue = 1e-9
+
+// Settled is t, or 0 when t is residue (|t| < MassResidue): every mass
+// a page or the CLI prints goes through it before it is rounded, so that
+// an emptied holding reads 0, never "−0.000000000001 dmt" (issue 15,
+// fix15u). Machine formats (JSON, raw CSV) keep every digit.
+func Settled(t float64) float64 {
+	if math.Abs(t) < MassResidue {
+		return 0
+	}
+	return t
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/critmin/critmin/custody"
 	"net/http"
 	"net/url"
 	"strings"
@@ -374,6 +375,18 @@ func (s *site) declareDependents(r *http.Request, ev *critmin.Event, sites map[s
 					name, quantityNum(d.Tonnes), q.EPCClass, siteLabel(sites, d.To), quantityNum(d.Tonnes)))
 			}
 		}
+	}
+	// A later weighing judged against the lot with ev depends on it too:
+	// without ev it is beyond the tolerance, and the declaration is
+	// refused for it (custody.WeighingsUpsetBy; issue 15, fix15u: the
+	// page refused for a weighing yet said nothing depended on ev).
+	ws, err := custody.WeighingsUpsetBy(r.Context(), s.Store, ev)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range ws {
+		out = append(out, fmt.Sprintf("The weighing (event %s) of lot %s at %s, dated %s: it was judged against the lot with this event, and without it would be beyond the tolerance (%s), so declaring this event in error is refused unless that weighing is declared in error in the same document too.",
+			w.Event.EventID, w.Lot, siteLabel(sites, w.Event.BizLocation), w.Event.EventTime.UTC().Format("2006-01-02 15:04 UTC"), w.Why))
 	}
 	return out, nil
 }

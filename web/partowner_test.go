@@ -16,9 +16,9 @@ import (
 // destinationList owning_party and possessing_party USSM (what the
 // Receive form's New owner emits). The part is USSM's, the 20 t body
 // FWO's: the API's standsAt reads M FWO/FWO, H USSM/USSM, the part its
-// owner USSM; the lot page's Owner line reads "FWO; the part at H:
-// USSM", its Custodian line likewise, and the part's line names its
-// owner and custodian.
+// owner USSM; the lot page's Owner line reads "at M: FWO 20 wmt" and
+// "at H: USSM 10 wmt", one line a site (fix15u), its Custodian line
+// likewise, and the part's line names its owner and custodian.
 func TestLotPartOwnerShown(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	const fwo, ussm = "urn:t:party:FWO", "urn:t:party:USSM"
@@ -65,7 +65,9 @@ func TestLotPartOwnerShown(t *testing.T) {
 		return strings.Join(strings.Fields(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(html.UnescapeString(string(m[1])), " ")), " ")
 	}
 	// An unregistered site reads by its ID's tail (siteName): "…:H".
-	want := fwo + "; the part at …:H: " + ussm
+	// Each site's holder with its mass (fix15u): M the body, 30 − 10 =
+	// 20 t FWO's; H the part, 10 t USSM's.
+	want := "at …:M: " + fwo + " 20 wmt at …:H: " + ussm + " 10 wmt"
 	if got := text(`(?s)<dd id="lot-owner">(.*?)</dd>`); got != want {
 		t.Errorf("Owner line %q; want %q", got, want)
 	}

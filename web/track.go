@@ -577,11 +577,12 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	// received part, as the API's standsAt (ledger.StandsAt): the
 	// Remaining line named the body's site alone (nu15 F8b).
 	data["StandsAt"] = ledger.StandsAt(l)
-	// Parts whose owner or custodian is not the lot's, by site: the Owner
-	// and Custodian lines name them ("FWO; the part at Houston: USSM"),
-	// as their receipts set them (ledger.SiteStanding; issue 15, fix15o:
-	// a part received by a new owner read the lot's owner alone).
-	data["OwnersElsewhere"], data["CustodiansElsewhere"] = ledger.PartiesElsewhere(l)
+	// Every holding's owner and custodian with its mass, one line per
+	// site and one for what is in transit (ledger.Holders; issue 15,
+	// fix15o, fix15u: a site's second owner was dropped when it was the
+	// lot's, and the lot's owner led the line though its body held 0 t).
+	data["OwnerLines"] = holdersView{Lines: ledger.Holders(l, false), Sites: sites, Parties: pm}
+	data["CustodianLines"] = holdersView{Lines: ledger.Holders(l, true), Sites: sites, Parties: pm}
 	// The lots it came from and went into, by ID, so that their links read
 	// the batch and product, not the URN alone (fix15r).
 	related := map[string]*critmin.Lot{}
@@ -1083,3 +1084,19 @@ func mergeTraces(b, f *custody.Trace) *custody.Trace {
 	}
 	return &m
 }
+
+// holdersView is what the lot page's Owner or Custodian line reads
+// (template "holders"): the lot's holders by site (ledger.Holders) and
+// the master data naming sites and parties.
+type holdersView struct {
+	Lines   []ledger.HoldersAt
+	Sites   map[string]*critmin.Site
+	Parties map[string]*critmin.Party
+}
+
+// Sole says whether one party holds all of the lot at one place
+// (ledger.SoleHolder): the line then names it alone (SoleParty).
+func (v holdersView) Sole() bool { _, ok := ledger.SoleHolder(v.Lines); return ok }
+
+// SoleParty is that party, "" when none is known.
+func (v holdersView) SoleParty() string { p, _ := ledger.SoleHolder(v.Lines); return p }

@@ -321,6 +321,7 @@ func figure(v float64, prec int) string {
 // that a lot of 0.5 kg reads 0.0005, not 0.001 (twice its mass) or
 // "< 0.001" (issue 15, fix15z).
 func tonnesText(t float64) string {
+	t = units.Settled(t)
 	prec := 3
 	if a := math.Abs(t); a > 0 && a < 1 {
 		prec = max(3, min(12, 2-int(math.Floor(math.Log10(a)))))
@@ -332,6 +333,7 @@ func tonnesText(t float64) string {
 // significant digits: t from 1 t, kg from 1 kg, g below — never "0" for
 // a mass that is not zero (4 g/t of gold in 20 t is 80 g, not 0 t).
 func massText(t float64) string {
+	t = units.Settled(t)
 	a := math.Abs(t)
 	switch {
 	case t == 0:
