@@ -601,6 +601,14 @@ type Entry struct {
 	// its own origin (CheckStatement).
 	Status    string  `json:"status,omitempty"`
 	Shortfall float64 `json:"shortfall,omitempty"`
+	// RepaidLaterBy and RepaidLaterIn are, on a claim entry not covered
+	// at this period's close, the credits of a later period that repaid
+	// the deficit it carried forward, and their periods (fix9am): the
+	// claim reads covered again, covered by those credits (Claim.CoveredIn),
+	// while this statement keeps what the period closed with (ISO 22095-2:
+	// the closing, deficit included, carries forward as the next opening).
+	RepaidLaterBy []string `json:"repaidLaterBy,omitempty"`
+	RepaidLaterIn []string `json:"repaidLaterIn,omitempty"`
 }
 
 // joinNotes joins the non-empty notes of a statement entry with "; ".
@@ -998,6 +1006,14 @@ type Claim struct {
 	// credits of its origin repay its share of the deficit (ISO 22095-2:
 	// claims out ≤ credits in over the period). CoverageNote words it.
 	CoveredBy []string `json:"coveredBy,omitempty"`
+	// CoveredIn are the claim periods the CoveredBy credits entered in
+	// (fix9am): a claim left short at the close of its own period and
+	// repaid by a later period's credits is covered by THAT period's
+	// credits (ISO 22095-2: the closing balance, deficit included,
+	// carries forward as the next opening, whose credits repay it). Its
+	// own period's statement keeps it not covered at that period's close
+	// and says it was repaid later, by which credit (repaidLater).
+	CoveredIn []string `json:"coveredInPeriods,omitempty"`
 	// ReassayedBy names the assays of the claimed lot, recorded after the
 	// claim, that put its content below what the claim took at capture;
 	// ReassayNote words it ("claimed lot reassayed by E: it holds X t
@@ -1463,6 +1479,10 @@ type mbCalc struct {
 	byOut   map[string]string // product commodity → category ID
 	// claims records every claim's verdict, by lot.
 	claims map[string]*Claim
+	// creditPeriod is, by credit event, the claim period its credit
+	// entered in, recorded where it repays a carried deficit (fix9am):
+	// a claim covered again names the period whose credits covered it.
+	creditPeriod map[string]string
 	// pending are runs of a document being captured (CaptureClaimCheck),
 	// replayed with the stored ones.
 	pending []ledgerRun
@@ -1651,6 +1671,9 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 	if _, to := periodSpan(periods[idx]); now.Before(to) {
 		openPeriod(st)
 	}
+	if err := repaidLater(mc, periods, idx, st); err != nil {
+		return nil, err
+	}
 	if err := orphanedClaims(ctx, s, site, periods[idx], st); err != nil {
 		return nil, err
 	}
@@ -1671,6 +1694,62 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 		}
 	}
 	return st, nil
+}
+
+// repaidLater notes, on each claim entry st (period idx) lists not
+// covered, that a later period's credits repaid the deficit it carried
+// forward (fix9am; nu9h 1): the account is replayed through the last
+// declared period, as the lot API replays it (claimOf), and a claim that
+// reads covered again by credits of a later period (Claim.CoveredLater)
+// keeps its status here — the period closed with it short, and that
+// closing opened the next period (ISO 22095-2 carry-forward) — but its
+// entry and row say it was repaid later, by which credits, in which
+// period. Before, the entry read plain not covered while the lot, the
+// rule verdict and the certificate said "covered by the credits of
+// period P" of this very period.
+func repaidLater(mc *mbCalc, periods []critmin.ClaimPeriod, idx int, st *Statement) error {
+	if idx >= len(periods)-1 {
+		return nil
+	}
+	short := false
+	for _, c := range st.Categories {
+		for _, e := range c.Entries {
+			short = short || (e.Kind == "claim" && e.Status == ClaimNotCovered)
+		}
+	}
+	if !short {
+		return nil
+	}
+	all, err := newMB(mc.ctx, mc.s, mc.versions, mc.conv)
+	if err != nil {
+		return err
+	}
+	if all, err = settleBooked(all, periods, len(periods)-1); err != nil {
+		return err
+	}
+	words := map[string]string{}
+	for i := range st.Categories {
+		for j := range st.Categories[i].Entries {
+			e := &st.Categories[i].Entries[j]
+			if e.Kind != "claim" || e.Status != ClaimNotCovered {
+				continue
+			}
+			cl := all.claims[e.Lot]
+			if cl == nil || cl.Status != ClaimAccepted || !cl.CoveredLater() {
+				continue
+			}
+			e.RepaidLaterBy, e.RepaidLaterIn = cl.CoveredBy, cl.CoveredIn
+			w := fmt.Sprintf("repaid later: the deficit carried forward and credit(s) %s of period %s repaid it, so the claim is covered since (carried deficit repaid)", strings.Join(cl.CoveredBy, ", "), strings.Join(cl.CoveredIn, ", "))
+			e.Note = joinNotes(e.Note, w)
+			words[e.Lot] = w
+		}
+	}
+	for i := range st.Refused {
+		if w := words[st.Refused[i].Lot]; w != "" && st.Refused[i].Booked {
+			st.Refused[i].Error += "; " + w
+		}
+	}
+	return nil
 }
 
 // openPeriod restates a period still open: expiry happens at the
@@ -1945,6 +2024,10 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 							delete(a.deficit, c)
 						}
 						a.allocate(c, ev)
+						if mc.creditPeriod == nil {
+							mc.creditPeriod = map[string]string{}
+						}
+						mc.creditPeriod[ev] = p.ID
 					}
 					a.buckets[c] = append(a.buckets[c], &bucket{period: i, tonnes: left, event: ev})
 					if a.earned == nil {
@@ -2280,7 +2363,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		if x.apartOnly {
 			// No deficit to restate: the error claim gave names every
 			// origin above its window share with its own shortfall.
-			cl.Status, cl.Shortfall, cl.ShortfallByCountry, cl.CoveredBy, cl.CoverageNote = ClaimRefused, x.short, x.byC, nil, ""
+			cl.Status, cl.Shortfall, cl.ShortfallByCountry, cl.CoveredBy, cl.CoveredIn, cl.CoverageNote = ClaimRefused, x.short, x.byC, nil, nil, ""
 			continue
 		}
 		if cl.bookedErr == "" {
@@ -2294,12 +2377,13 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		if x.short <= claimTolerance {
 			cl.Status, cl.Error, cl.Shortfall, cl.ShortfallByCountry = ClaimAccepted, "", 0, nil
 			cl.CoveredBy = append([]string(nil), x.repaid...)
-			cl.CoverageNote = fmt.Sprintf("claim on lot %s covered again%s: accepted at capture, it was left not covered by a later fact (shortfall %s t) and booked in full; the deficit its booking left was repaid by credit(s) %s (ISO 22095-2: claims out ≤ credits in)",
-				lot, cl.originsAgain(x.was), Figure(cl.bookedShort), strings.Join(x.repaid, ", "))
+			cl.CoveredIn = mc.periodsOf(x.repaid)
+			cl.CoverageNote = fmt.Sprintf("claim on lot %s covered again%s: accepted at capture, it was left not covered by a later fact (shortfall %s t) and booked in full; the deficit its booking left was repaid by credit(s) %s%s (ISO 22095-2: claims out ≤ credits in)",
+				lot, cl.originsAgain(x.was), Figure(cl.bookedShort), strings.Join(x.repaid, ", "), cl.repaidInWords())
 			note[lot] = cl.CoverageNote
 			continue
 		}
-		cl.Status, cl.Shortfall, cl.CoveredBy, cl.CoverageNote = ClaimRefused, x.short, nil, ""
+		cl.Status, cl.Shortfall, cl.CoveredBy, cl.CoveredIn, cl.CoverageNote = ClaimRefused, x.short, nil, nil, ""
 		cl.ShortfallByCountry = x.byC
 		// The deficit clause names only the claims still short (fix9j).
 		cl.Error = mc.restateDeficit(cl, st.Period.ID)
@@ -2436,6 +2520,57 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			e.Note = joinNotes(e.Note, cl.ReassayNote)
 		}
 	}
+}
+
+// periodsOf are the claim periods the credit events evs entered in
+// (creditPeriod), in the order they were replayed (period order), each
+// once.
+func (mc *mbCalc) periodsOf(evs []string) []string {
+	var out []string
+	for _, e := range evs {
+		if p := mc.creditPeriod[e]; p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// repaidInWords names the periods whose credits covered a claim again
+// (CoveredIn) where one is later than its own (fix9am): " of period
+// 2025-12 (carried deficit repaid)"; "" otherwise.
+func (c *Claim) repaidInWords() string {
+	if !c.CoveredLater() {
+		return ""
+	}
+	return fmt.Sprintf(" of period %s (carried deficit repaid)", strings.Join(c.CoveredIn, ", "))
+}
+
+// CoveredLater reports whether credits of a period after the claim's own
+// covered it again (CoveredIn, fix9am): its own period closed with it not
+// covered and the deficit carried forward into the period that repaid it.
+func (c *Claim) CoveredLater() bool {
+	// A deficit is repaid in its claim's period or a later one.
+	for _, p := range c.CoveredIn {
+		if p != c.Period {
+			return true
+		}
+	}
+	return false
+}
+
+// CoveringPeriods names the period whose credits cover an accepted claim
+// (fix9am): its own period, or — for a claim its own period closed not
+// covered and a later period's credits repaid (CoveredLater) — that
+// later period: "2025-12 (carried deficit repaid by credit(s) urn:…:R4;
+// its own period 2025-11 closed with it not covered, as that period's
+// statement lists it)". Before, the rule verdict, the lot JSON and the
+// certificate named the claim's own period, whose statement listed it
+// not covered (nu9h 1).
+func (c *Claim) CoveringPeriods() string {
+	if !c.CoveredLater() {
+		return c.Period
+	}
+	return fmt.Sprintf("%s (carried deficit repaid by credit(s) %s; its own period %s closed with it not covered, as that period's statement lists it)", strings.Join(c.CoveredIn, ", "), strings.Join(c.CoveredBy, ", "), c.Period)
 }
 
 // originsAgain names, for a claim of several origins covered again, the
