@@ -1285,6 +1285,11 @@ type bookedShare struct {
 	tonnes   float64
 	alloc    float64
 	repaidBy []string
+	// peak is the largest share of the deficit the claim held in the
+	// replay (fix9am): its own shortfall when a later fact left it short,
+	// never the deficit it met, which may hold other claims' carried
+	// shares.
+	peak float64
 }
 
 // allocate shares origin c's deficit among its booked claims from the
@@ -1312,6 +1317,7 @@ func (a *account) allocate(c, credit string) {
 			b.repaidBy = append(b.repaidBy, credit)
 		}
 		b.alloc = n
+		b.peak = math.Max(b.peak, n)
 	}
 	if a.deficitBy == nil {
 		a.deficitBy = map[string][]string{}
@@ -2303,6 +2309,10 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		// and by origin: what its error's shortfall clause words.
 		deficit float64
 		defC    map[string]float64
+		// peak is its own largest share of the deficit (bookedShare.peak)
+		// summed over its origins: the shortfall a later fact left it
+		// with, which its covered-again note words (fix9am).
+		peak float64
 	}
 	by := map[*Claim]*state{}
 	var order []*Claim
@@ -2318,6 +2328,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 				}
 				x.short += b.alloc
 				x.deficit += b.alloc
+				x.peak += b.peak
 				x.was[c] = true
 				if b.alloc > 0 {
 					x.byC[c] += b.alloc
@@ -2375,11 +2386,19 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			repaid = "; credit(s) " + strings.Join(x.repaid, ", ") + " since repaid part of the deficit"
 		}
 		if x.short <= claimTolerance {
+			// Its own shortfall when left short (its peak share), never
+			// the deficit it met (fix9am; nu9h 3): a claim meeting a
+			// balance already −0.2 t from another claim's carried share
+			// replays 0.2 + 0.2 = 0.4 t short, its own share 0.2 t.
+			left := cl.bookedShort
+			if x.peak > claimTolerance {
+				left = math.Min(left, x.peak)
+			}
 			cl.Status, cl.Error, cl.Shortfall, cl.ShortfallByCountry = ClaimAccepted, "", 0, nil
 			cl.CoveredBy = append([]string(nil), x.repaid...)
 			cl.CoveredIn = mc.periodsOf(x.repaid)
 			cl.CoverageNote = fmt.Sprintf("claim on lot %s covered again%s: accepted at capture, it was left not covered by a later fact (shortfall %s t) and booked in full; the deficit its booking left was repaid by credit(s) %s%s (ISO 22095-2: claims out ≤ credits in)",
-				lot, cl.originsAgain(x.was), Figure(cl.bookedShort), strings.Join(x.repaid, ", "), cl.repaidInWords())
+				lot, cl.originsAgain(x.was), Figure(left), strings.Join(x.repaid, ", "), cl.repaidInWords())
 			note[lot] = cl.CoverageNote
 			continue
 		}
