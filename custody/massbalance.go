@@ -1069,7 +1069,12 @@ type Claim struct {
 	// the claim that had covered it again (fix9n): the late fact that
 	// first left it short is still named (explainLateFacts).
 	againRetracted bool
-	bookedLot      string
+	// systemOnly marks a claim out of its category's system whose share
+	// of the deficit credits repaid (outOfSystemOnly, fix9am): only its
+	// basis facts leave it short; explainRetractions names no credit
+	// retraction on it.
+	systemOnly bool
+	bookedLot  string
 	// closedDeficit is the deficit of bookedOrigin's balance at the close
 	// of the claim's own period (closedSet: recorded), which its error
 	// names beside the deficit still carried at a later close
@@ -2434,6 +2439,9 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			}
 		}
 		cl.Error = restateHolds(cl, own)
+		if cl.ShortOf == ShortOfCategorySystem && x.deficit <= claimTolerance {
+			outOfSystemOnly(cl)
+		}
 		// Every other origin short names its own share (fix9j).
 		for _, sh := range cl.ByCountry {
 			if v := x.byC[sh.Key]; sh.Key != cl.bookedOrigin && v > claimTolerance && len(cl.ByCountry) > 1 {
@@ -2591,6 +2599,37 @@ func (c *Claim) CoveringPeriods() string {
 	}
 	return fmt.Sprintf("%s (carried deficit repaid by credit(s) %s; its own period %s closed with it not covered, as that period's statement lists it)", strings.Join(c.CoveredIn, ", "), strings.Join(c.CoveredBy, ", "), c.Period)
 }
+
+// coveredSinceRe finds, in a booked claim's over-claim clause restated
+// once the balance covers it, "of X origin but the balance holds … (covered
+// since: ": the words to drop.
+var coveredSinceRe = regexp.MustCompile(`of (.+?) origin but the balance holds (?:none of it|-?[0-9][0-9.e+-]* t) \(covered since: `)
+
+// outOfSystemOnly restates a booked claim out of its category's system
+// (ShortOfCategorySystem) whose share of the balance's deficit credits
+// have repaid (fix9am; nu9h 4, 5): the balance covers it, so it is no
+// over-claim — the cause is the category system its run left
+// (claimbasis.go). Its error leads "claim not covered (its run left its
+// category's mass-balance system; the balance covers it):", the clause
+// "claims 0.2 t … of Pakistan origin but the balance holds 0.2 t (covered
+// since: …)" reads "claims 0.2 t … of Pakistan origin (the balance covers
+// it: …)", and the later facts it names as its causes are only those
+// that leave it short now — the basis facts (basisBy): a retraction whose
+// credits later credits replaced no longer does (ISO 22095-2: claims out
+// ≤ credits in holds; the claim fails only the category rule).
+func outOfSystemOnly(cl *Claim) {
+	cl.Error = strings.Replace(cl.Error, "over-claim not covered:", "claim not covered (its run left its category's mass-balance system; the balance covers it):", 1)
+	cl.Error = coveredSinceRe.ReplaceAllString(cl.Error, "of $1 origin (the balance covers it: ")
+	cl.Error = repaidDeficitRe.ReplaceAllString(cl.Error, "")
+	cl.RetractedBy = append([]string(nil), cl.basisBy...)
+	cl.AssayedBy, cl.WeighedBy, cl.RunChangedBy = nil, nil, nil
+	cl.systemOnly = true
+}
+
+// repaidDeficitRe finds the deficit clause restateDeficit words, dropped
+// from a claim whose share of the deficit was repaid (outOfSystemOnly):
+// "the balance closes … in deficit by 0 t" states no cause.
+var repaidDeficitRe = regexp.MustCompile(`; the [^;]+? balance closes the claim's period .+? \(a claim already stated to a buyer keeps the credits it took\)`)
 
 // originsAgain names, for a claim of several origins covered again, the
 // origins that were short and repaid (was) and those never short (fix9o),
