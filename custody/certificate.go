@@ -395,6 +395,11 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 		if len(claimed.CoveredBy) > 0 {
 			cov["coveredBy"] = claimed.CoveredBy
 		}
+		if claimed.CoveredLater() {
+			// Repaid by a later period's credits (fix9am): named, as
+			// the rule verdict and the lot JSON name it.
+			cov["coveredInPeriods"] = claimed.CoveredIn
+		}
 		cert["credentialSubject"].(map[string]any)["cm:claimCoverage"] = cov
 	}
 	if claimed != nil && claimed.ReassayNote != "" {

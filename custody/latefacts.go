@@ -343,6 +343,29 @@ func (mc *mbCalc) explainLateFacts(periods []critmin.ClaimPeriod, upto int, st *
 	return nil
 }
 
+// shortWhileStood is the shortfall claim cl met while the events declared
+// in error stood, read from alt, the account replayed with them put back
+// (fix9am; nu9h 2). A claim keeps what it took at capture (ISO 22095-2:
+// a claim is a record): where a put-back assay or weighing of the claimed
+// lot itself re-figures the claim on that content (alt.Tonnes ≠
+// cl.Tonnes), the difference in what it claims goes to its shortfall —
+// P3 claimed at 75 % of 0.4 t = 0.3 t, an assay putting P3 at 0.3 t and
+// PAK's credit at 0.2 t: alt reads 0.75 × 0.3 − 0.2 = 0.025 t short, the
+// claim as taken 0.025 + 0.75 × (0.4 − 0.3) = 0.1 t = 0.3 − 0.2. Never
+// below 0 nor above what the claim takes (no claim is short more than it
+// claimed).
+func shortWhileStood(cl, alt *Claim) float64 {
+	var share float64
+	for _, sh := range cl.ByCountry {
+		share += sh.Share
+	}
+	short := alt.Shortfall
+	if alt.Tonnes > 0 && cl.Tonnes > 0 {
+		short += (cl.Tonnes - alt.Tonnes) * share
+	}
+	return math.Max(0, math.Min(short, cl.Tonnes*share))
+}
+
 // explainCoveredAgain names, on each claim the account accepts, the
 // events declared in error after the claim was recorded without which it
 // would not be covered: the account replayed with them put back
@@ -425,7 +448,7 @@ func (mc *mbCalc) explainCoveredAgain(periods []critmin.ClaimPeriod, upto int, s
 		}
 		cl.CoveredAgainBy = ids
 		cl.CoverageNote = fmt.Sprintf("claim on lot %s covered again: it was not covered while %s stood (shortfall %s t), and is covered since %s",
-			lot, strings.Join(ids, ", "), Figure(math.Max(0, a.Shortfall)), strings.Join(words, ", "))
+			lot, strings.Join(ids, ", "), Figure(shortWhileStood(cl, a)), strings.Join(words, ", "))
 		if st == nil {
 			continue
 		}

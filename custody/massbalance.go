@@ -601,6 +601,14 @@ type Entry struct {
 	// its own origin (CheckStatement).
 	Status    string  `json:"status,omitempty"`
 	Shortfall float64 `json:"shortfall,omitempty"`
+	// RepaidLaterBy and RepaidLaterIn are, on a claim entry not covered
+	// at this period's close, the credits of a later period that repaid
+	// the deficit it carried forward, and their periods (fix9am): the
+	// claim reads covered again, covered by those credits (Claim.CoveredIn),
+	// while this statement keeps what the period closed with (ISO 22095-2:
+	// the closing, deficit included, carries forward as the next opening).
+	RepaidLaterBy []string `json:"repaidLaterBy,omitempty"`
+	RepaidLaterIn []string `json:"repaidLaterIn,omitempty"`
 }
 
 // joinNotes joins the non-empty notes of a statement entry with "; ".
@@ -1004,6 +1012,14 @@ type Claim struct {
 	// credits of its origin repay its share of the deficit (ISO 22095-2:
 	// claims out ≤ credits in over the period). CoverageNote words it.
 	CoveredBy []string `json:"coveredBy,omitempty"`
+	// CoveredIn are the claim periods the CoveredBy credits entered in
+	// (fix9am): a claim left short at the close of its own period and
+	// repaid by a later period's credits is covered by THAT period's
+	// credits (ISO 22095-2: the closing balance, deficit included,
+	// carries forward as the next opening, whose credits repay it). Its
+	// own period's statement keeps it not covered at that period's close
+	// and says it was repaid later, by which credit (repaidLater).
+	CoveredIn []string `json:"coveredInPeriods,omitempty"`
 	// ReassayedBy names the assays of the claimed lot, recorded after the
 	// claim, that put its content below what the claim took at capture;
 	// ReassayNote words it ("claimed lot reassayed by E: it holds X t
@@ -1059,7 +1075,12 @@ type Claim struct {
 	// the claim that had covered it again (fix9n): the late fact that
 	// first left it short is still named (explainLateFacts).
 	againRetracted bool
-	bookedLot      string
+	// systemOnly marks a claim out of its category's system whose share
+	// of the deficit credits repaid (outOfSystemOnly, fix9am): only its
+	// basis facts leave it short; explainRetractions names no credit
+	// retraction on it.
+	systemOnly bool
+	bookedLot  string
 	// closedDeficit is the deficit of bookedOrigin's balance at the close
 	// of the claim's own period (closedSet: recorded), which its error
 	// names beside the deficit still carried at a later close
@@ -1277,6 +1298,11 @@ type bookedShare struct {
 	tonnes   float64
 	alloc    float64
 	repaidBy []string
+	// peak is the largest share of the deficit the claim held in the
+	// replay (fix9am): its own shortfall when a later fact left it short,
+	// never the deficit it met, which may hold other claims' carried
+	// shares.
+	peak float64
 }
 
 // allocate shares origin c's deficit among its booked claims from the
@@ -1304,6 +1330,7 @@ func (a *account) allocate(c, credit string) {
 			b.repaidBy = append(b.repaidBy, credit)
 		}
 		b.alloc = n
+		b.peak = math.Max(b.peak, n)
 	}
 	if a.deficitBy == nil {
 		a.deficitBy = map[string][]string{}
@@ -1471,6 +1498,10 @@ type mbCalc struct {
 	byOut   map[string]string // product commodity → category ID
 	// claims records every claim's verdict, by lot.
 	claims map[string]*Claim
+	// creditPeriod is, by credit event, the claim period its credit
+	// entered in, recorded where it repays a carried deficit (fix9am):
+	// a claim covered again names the period whose credits covered it.
+	creditPeriod map[string]string
 	// pending are runs of a document being captured (CaptureClaimCheck),
 	// replayed with the stored ones.
 	pending []ledgerRun
@@ -1664,6 +1695,9 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 	if _, to := periodSpan(periods[idx]); now.Before(to) {
 		openPeriod(st)
 	}
+	if err := repaidLater(mc, periods, idx, st); err != nil {
+		return nil, err
+	}
 	if err := orphanedClaims(ctx, s, site, periods[idx], st); err != nil {
 		return nil, err
 	}
@@ -1684,6 +1718,62 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 		}
 	}
 	return st, nil
+}
+
+// repaidLater notes, on each claim entry st (period idx) lists not
+// covered, that a later period's credits repaid the deficit it carried
+// forward (fix9am; nu9h 1): the account is replayed through the last
+// declared period, as the lot API replays it (claimOf), and a claim that
+// reads covered again by credits of a later period (Claim.CoveredLater)
+// keeps its status here — the period closed with it short, and that
+// closing opened the next period (ISO 22095-2 carry-forward) — but its
+// entry and row say it was repaid later, by which credits, in which
+// period. Before, the entry read plain not covered while the lot, the
+// rule verdict and the certificate said "covered by the credits of
+// period P" of this very period.
+func repaidLater(mc *mbCalc, periods []critmin.ClaimPeriod, idx int, st *Statement) error {
+	if idx >= len(periods)-1 {
+		return nil
+	}
+	short := false
+	for _, c := range st.Categories {
+		for _, e := range c.Entries {
+			short = short || (e.Kind == "claim" && e.Status == ClaimNotCovered)
+		}
+	}
+	if !short {
+		return nil
+	}
+	all, err := newMB(mc.ctx, mc.s, mc.versions, mc.conv)
+	if err != nil {
+		return err
+	}
+	if all, err = settleBooked(all, periods, len(periods)-1); err != nil {
+		return err
+	}
+	words := map[string]string{}
+	for i := range st.Categories {
+		for j := range st.Categories[i].Entries {
+			e := &st.Categories[i].Entries[j]
+			if e.Kind != "claim" || e.Status != ClaimNotCovered {
+				continue
+			}
+			cl := all.claims[e.Lot]
+			if cl == nil || cl.Status != ClaimAccepted || !cl.CoveredLater() {
+				continue
+			}
+			e.RepaidLaterBy, e.RepaidLaterIn = cl.CoveredBy, cl.CoveredIn
+			w := fmt.Sprintf("repaid later: the deficit carried forward and credit(s) %s of period %s repaid it, so the claim is covered since (carried deficit repaid)", strings.Join(cl.CoveredBy, ", "), strings.Join(cl.CoveredIn, ", "))
+			e.Note = joinNotes(e.Note, w)
+			words[e.Lot] = w
+		}
+	}
+	for i := range st.Refused {
+		if w := words[st.Refused[i].Lot]; w != "" && st.Refused[i].Booked {
+			st.Refused[i].Error += "; " + w
+		}
+	}
+	return nil
 }
 
 // openPeriod restates a period still open: expiry happens at the
@@ -1958,6 +2048,10 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 							delete(a.deficit, c)
 						}
 						a.allocate(c, ev)
+						if mc.creditPeriod == nil {
+							mc.creditPeriod = map[string]string{}
+						}
+						mc.creditPeriod[ev] = p.ID
 					}
 					a.buckets[c] = append(a.buckets[c], &bucket{period: i, tonnes: left, event: ev})
 					if a.earned == nil {
@@ -2233,6 +2327,10 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		// and by origin: what its error's shortfall clause words.
 		deficit float64
 		defC    map[string]float64
+		// peak is its own largest share of the deficit (bookedShare.peak)
+		// summed over its origins: the shortfall a later fact left it
+		// with, which its covered-again note words (fix9am).
+		peak float64
 	}
 	by := map[*Claim]*state{}
 	var order []*Claim
@@ -2248,6 +2346,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 				}
 				x.short += b.alloc
 				x.deficit += b.alloc
+				x.peak += b.peak
 				x.was[c] = true
 				if b.alloc > 0 {
 					x.byC[c] += b.alloc
@@ -2293,7 +2392,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		if x.apartOnly {
 			// No deficit to restate: the error claim gave names every
 			// origin above its window share with its own shortfall.
-			cl.Status, cl.Shortfall, cl.ShortfallByCountry, cl.CoveredBy, cl.CoverageNote = ClaimRefused, x.short, x.byC, nil, ""
+			cl.Status, cl.Shortfall, cl.ShortfallByCountry, cl.CoveredBy, cl.CoveredIn, cl.CoverageNote = ClaimRefused, x.short, x.byC, nil, nil, ""
 			continue
 		}
 		if cl.bookedErr == "" {
@@ -2305,14 +2404,23 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			repaid = "; credit(s) " + strings.Join(x.repaid, ", ") + " since repaid part of the deficit"
 		}
 		if x.short <= claimTolerance {
+			// Its own shortfall when left short (its peak share), never
+			// the deficit it met (fix9am; nu9h 3): a claim meeting a
+			// balance already −0.2 t from another claim's carried share
+			// replays 0.2 + 0.2 = 0.4 t short, its own share 0.2 t.
+			left := cl.bookedShort
+			if x.peak > claimTolerance {
+				left = math.Min(left, x.peak)
+			}
 			cl.Status, cl.Error, cl.Shortfall, cl.ShortfallByCountry = ClaimAccepted, "", 0, nil
 			cl.CoveredBy = append([]string(nil), x.repaid...)
-			cl.CoverageNote = fmt.Sprintf("claim on lot %s covered again%s: accepted at capture, it was left not covered by a later fact (shortfall %s t) and booked in full; the deficit its booking left was repaid by credit(s) %s (ISO 22095-2: claims out ≤ credits in)",
-				lot, cl.originsAgain(x.was), Figure(cl.bookedShort), strings.Join(x.repaid, ", "))
+			cl.CoveredIn = mc.periodsOf(x.repaid)
+			cl.CoverageNote = fmt.Sprintf("claim on lot %s covered again%s: accepted at capture, it was left not covered by a later fact (shortfall %s t) and booked in full; the deficit its booking left was repaid by credit(s) %s%s (ISO 22095-2: claims out ≤ credits in)",
+				lot, cl.originsAgain(x.was), Figure(left), strings.Join(x.repaid, ", "), cl.repaidInWords())
 			note[lot] = cl.CoverageNote
 			continue
 		}
-		cl.Status, cl.Shortfall, cl.CoveredBy, cl.CoverageNote = ClaimRefused, x.short, nil, ""
+		cl.Status, cl.Shortfall, cl.CoveredBy, cl.CoveredIn, cl.CoverageNote = ClaimRefused, x.short, nil, nil, ""
 		cl.ShortfallByCountry = x.byC
 		// The deficit clause names only the claims still short (fix9j).
 		cl.Error = mc.restateDeficit(cl, st.Period.ID)
@@ -2344,6 +2452,9 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			}
 		}
 		cl.Error = restateHolds(cl, own)
+		if cl.ShortOf == ShortOfCategorySystem && x.deficit <= claimTolerance {
+			outOfSystemOnly(cl)
+		}
 		// Every other origin short names its own share (fix9j).
 		for _, sh := range cl.ByCountry {
 			if v := x.byC[sh.Key]; sh.Key != cl.bookedOrigin && v > claimTolerance && len(cl.ByCountry) > 1 {
@@ -2450,6 +2561,88 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		}
 	}
 }
+
+// periodsOf are the claim periods the credit events evs entered in
+// (creditPeriod), in the order they were replayed (period order), each
+// once.
+func (mc *mbCalc) periodsOf(evs []string) []string {
+	var out []string
+	for _, e := range evs {
+		if p := mc.creditPeriod[e]; p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// repaidInWords names the periods whose credits covered a claim again
+// (CoveredIn) where one is later than its own (fix9am): " of period
+// 2025-12 (carried deficit repaid)"; "" otherwise.
+func (c *Claim) repaidInWords() string {
+	if !c.CoveredLater() {
+		return ""
+	}
+	return fmt.Sprintf(" of period %s (carried deficit repaid)", strings.Join(c.CoveredIn, ", "))
+}
+
+// CoveredLater reports whether credits of a period after the claim's own
+// covered it again (CoveredIn, fix9am): its own period closed with it not
+// covered and the deficit carried forward into the period that repaid it.
+func (c *Claim) CoveredLater() bool {
+	// A deficit is repaid in its claim's period or a later one.
+	for _, p := range c.CoveredIn {
+		if p != c.Period {
+			return true
+		}
+	}
+	return false
+}
+
+// CoveringPeriods names the period whose credits cover an accepted claim
+// (fix9am): its own period, or — for a claim its own period closed not
+// covered and a later period's credits repaid (CoveredLater) — that
+// later period: "2025-12 (carried deficit repaid by credit(s) urn:…:R4;
+// its own period 2025-11 closed with it not covered, as that period's
+// statement lists it)". Before, the rule verdict, the lot JSON and the
+// certificate named the claim's own period, whose statement listed it
+// not covered (nu9h 1).
+func (c *Claim) CoveringPeriods() string {
+	if !c.CoveredLater() {
+		return c.Period
+	}
+	return fmt.Sprintf("%s (carried deficit repaid by credit(s) %s; its own period %s closed with it not covered, as that period's statement lists it)", strings.Join(c.CoveredIn, ", "), strings.Join(c.CoveredBy, ", "), c.Period)
+}
+
+// coveredSinceRe finds, in a booked claim's over-claim clause restated
+// once the balance covers it, "of X origin but the balance holds … (covered
+// since: ": the words to drop.
+var coveredSinceRe = regexp.MustCompile(`of (.+?) origin but the balance holds (?:none of it|-?[0-9][0-9.e+-]* t) \(covered since: `)
+
+// outOfSystemOnly restates a booked claim out of its category's system
+// (ShortOfCategorySystem) whose share of the balance's deficit credits
+// have repaid (fix9am; nu9h 4, 5): the balance covers it, so it is no
+// over-claim — the cause is the category system its run left
+// (claimbasis.go). Its error leads "claim not covered (its run left its
+// category's mass-balance system; the balance covers it):", the clause
+// "claims 0.2 t … of Pakistan origin but the balance holds 0.2 t (covered
+// since: …)" reads "claims 0.2 t … of Pakistan origin (the balance covers
+// it: …)", and the later facts it names as its causes are only those
+// that leave it short now — the basis facts (basisBy): a retraction whose
+// credits later credits replaced no longer does (ISO 22095-2: claims out
+// ≤ credits in holds; the claim fails only the category rule).
+func outOfSystemOnly(cl *Claim) {
+	cl.Error = strings.Replace(cl.Error, "over-claim not covered:", "claim not covered (its run left its category's mass-balance system; the balance covers it):", 1)
+	cl.Error = coveredSinceRe.ReplaceAllString(cl.Error, "of $1 origin (the balance covers it: ")
+	cl.Error = repaidDeficitRe.ReplaceAllString(cl.Error, "")
+	cl.RetractedBy = append([]string(nil), cl.basisBy...)
+	cl.AssayedBy, cl.WeighedBy, cl.RunChangedBy = nil, nil, nil
+	cl.systemOnly = true
+}
+
+// repaidDeficitRe finds the deficit clause restateDeficit words, dropped
+// from a claim whose share of the deficit was repaid (outOfSystemOnly):
+// "the balance closes … in deficit by 0 t" states no cause.
+var repaidDeficitRe = regexp.MustCompile(`; the [^;]+? balance closes the claim's period .+? \(a claim already stated to a buyer keeps the credits it took\)`)
 
 // originsAgain names, for a claim of several origins covered again, the
 // origins that were short and repaid (was) and those never short (fix9o),

@@ -459,7 +459,10 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 		// A claim out of its category's system names the events that took
 		// its run out (basisBy, fix9aj); it is explained here only for
 		// the credits it rested on besides, never those events again.
-		if cl.Status != ClaimRefused || !ok || a.Status != ClaimAccepted || len(cl.RetractedBy) > len(cl.basisBy) {
+		// One whose share of the deficit was repaid (systemOnly, fix9am)
+		// is short of its category's system alone: no credit retraction
+		// is a cause of it now.
+		if cl.Status != ClaimRefused || !ok || a.Status != ClaimAccepted || len(cl.RetractedBy) > len(cl.basisBy) || cl.systemOnly {
 			continue
 		}
 		at := mc.claimTime[lot]

@@ -678,7 +678,7 @@ func massBalanceClaim(in *ruleInput, v *Verdict) {
 		for _, sh := range c.ByCountry {
 			parts = append(parts, fmt.Sprintf("%s t %s of %s origin", Figure(sh.Tonnes), strings.Join(c.Elements, "+"), country.Name(sh.Key)))
 		}
-		v.Status, v.Detail = Pass, fmt.Sprintf("claimed origin (mass balance, not physical): %s, covered by the credits of site %s, category %s, period %s", strings.Join(parts, "; "), c.Site, c.Category, c.Period)
+		v.Status, v.Detail = Pass, fmt.Sprintf("claimed origin (mass balance, not physical): %s, covered by the credits of site %s, category %s, period %s", strings.Join(parts, "; "), c.Site, c.Category, c.CoveringPeriods())
 		// A container's unpacking declared in error put its contents back
 		// for the run that fed it: named (fix9y).
 		v.Detail += withdrawnFacts(in.origin, "unpacking_withdrawn")

@@ -210,7 +210,34 @@ func (c *Claim) SharesText() string {
 	if c.NotCovered > 0 {
 		t += "; " + Unclaimed + " " + Percent(c.NotCovered)
 	}
+	if sl := c.ShareOfLotText(); sl != "" {
+		t += "; " + sl
+	}
 	return t
+}
+
+// ShareOfLotText words an accepted claim whose stated shares add up to
+// less than the whole lot (fix9am; nu9h 7): "claims 75.0 % of the lot
+// (0.3 t of 0.4 t Nd+Pr); 25.0 % unclaimed" — a claim at share 0.75 on
+// a lot holding 0.4 t Nd+Pr claims 0.75 × 0.4 = 0.3 t, and 0.1 t (25 %)
+// no claim covers. Claim.Tonnes is the lot's qualifying content the claim
+// was made on, ByCountry's Tonnes what it claims of each origin; this
+// says so in words beside the shares. "" for a claim of the whole lot, a
+// claim not accepted, or one whose lot now holds more than it debited
+// (NotCovered already words the unclaimed part).
+func (c *Claim) ShareOfLotText() string {
+	if c == nil || c.Status != ClaimAccepted || c.NotCovered > 0 || c.Tonnes <= 0 {
+		return ""
+	}
+	var share, claimed float64
+	for _, sh := range c.ByCountry {
+		share += sh.Share
+		claimed += sh.Tonnes
+	}
+	if share <= 0 || share >= 1-1e-9 {
+		return ""
+	}
+	return fmt.Sprintf("claims %s of the lot (%s t of %s t %s); %s %s", Percent(share), Figure(claimed), Figure(c.Tonnes), strings.Join(c.Elements, "+"), Percent(1-share), Unclaimed)
 }
 
 // Unclaimed labels the part of a lot an accepted claim does not cover
