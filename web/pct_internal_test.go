@@ -53,14 +53,16 @@ func TestSharePctCertificate(t *testing.T) {
 // 0.0499 t (num1 = formatNum(0.0499, 1) = "0.0" → "0") beside a penalty
 // of 1,498 USD. A non-zero figure that rounds to 0 prints "< 0.1" (three
 // decimals for tonnes from 1 t; below 1 t, tonnes have three significant
-// digits, fix15z: 0.4 kg is "0.0004", and only a mass below a nanogram's
-// tonnes, 1e-13 t, reads "< 0.000000000001"); others as before.
+// digits, fix15z: 0.4 kg is "0.0004"); others as before. A mass below
+// units.MassResidue (1e-9 t, 1 mg) is float residue of adding and taking
+// tonnages, never a quantity (fix15u): 1e-13 t reads "0", while 2 mg
+// (2e-9 t) still reads as itself, "0.000000002".
 func TestFigureNeverFalseZero(t *testing.T) {
 	num1 := funcs["num1"].(func(float64) string)
 	tonnes := funcs["tonnes"].(func(float64) string)
 	for _, c := range []struct{ got, want string }{
 		{num1(0.0499), "< 0.1"}, {num1(0.06), "0.1"}, {num1(0), "0"}, {num1(1234.56), "1,234.6"},
-		{tonnes(0.0004), "0.0004"}, {tonnes(1e-13), "< 0.000000000001"}, {tonnes(2.5), "2.5"}, {tonnes(0.0499), "0.0499"},
+		{tonnes(0.0004), "0.0004"}, {tonnes(1e-13), "0"}, {tonnes(2e-9), "0.000000002"}, {tonnes(2.5), "2.5"}, {tonnes(0.0499), "0.0499"},
 		{formatPct(0.99869, 1), "99.9 %"}, {formatPct(0.99996, 1), "> 99.9 %"},
 	} {
 		if c.got != c.want {
