@@ -157,8 +157,11 @@ func TestSiblingReassayCapsClaimedFigures(t *testing.T) {
 			t.Errorf("retired note %q lacks %q", o.Claimed.RetiredNote, want)
 		}
 	}
-	if txt := o.Claimed.SharesText(); txt != "Pakistan 80.0 %" {
-		t.Errorf("shares text %q, want Pakistan 80.0 %%", txt)
+	// The lot holds 0.5 / 3 = 0.166667 t now; the claim's 80 % of it is
+	// 0.133333 t (fix9am's share-of-lot words, of what the lot holds now,
+	// not of the 0.25 t it was made on).
+	if want := "Pakistan 80.0 %; claims 80.0 % of the lot (0.133333 t of 0.166667 t Nd+Pr); 20.0 % unclaimed"; o.Claimed.SharesText() != want {
+		t.Errorf("shares text %q, want %q", o.Claimed.SharesText(), want)
 	}
 	// The claim's verdict passes (0.2 t retired covers the 0.133333 t
 	// it attributes) and states the attributed figure and the note.

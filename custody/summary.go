@@ -237,7 +237,12 @@ func (c *Claim) ShareOfLotText() string {
 	if share <= 0 || share >= 1-1e-9 {
 		return ""
 	}
-	return fmt.Sprintf("claims %s of the lot (%s t of %s t %s); %s %s", Percent(share), Figure(claimed), Figure(c.Tonnes), strings.Join(c.Elements, "+"), Percent(1-share), Unclaimed)
+	// The lot's content the shares are of: claimed ÷ share. It is
+	// c.Tonnes unless the claimed view is capped at what the lot holds
+	// now (fix9ac: a sibling's reassay left 0.166667 t, claimed 0.8 ×
+	// 0.166667 = 0.133333 t), where c.Tonnes (0.25 t, the content the
+	// claim was made on) would word 0.133333 t as 80 % of 0.25 t.
+	return fmt.Sprintf("claims %s of the lot (%s t of %s t %s); %s %s", Percent(share), Figure(claimed), Figure(claimed/share), strings.Join(c.Elements, "+"), Percent(1-share), Unclaimed)
 }
 
 // Unclaimed labels the part of a lot an accepted claim does not cover

@@ -69,7 +69,7 @@ func TestQueryBodyTooLargeType(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	big := []byte(`{"name": "q", "query": {"EQ_bizStep": ["` + strings.Repeat("x", 70<<10) + `"]}}`)
 	resp, b := do(t, "POST", ts.URL+"/epcis/queries", operatorSecret, big, jsonCT)
-	if p := mustProblem(t, resp, b, 413); p.Type != "about:blank" || !strings.Contains(p.Detail, "65536") {
+	if p := mustProblem(t, resp, b, 413); p.Type != "about:blank" || !strings.Contains(p.Detail, "65,536") {
 		t.Errorf("oversized named query: %s", b)
 	}
 }
