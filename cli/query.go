@@ -274,10 +274,11 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 			state = fmt.Sprintf("; superseded by event %s of %s, not in effect", b.EventID, b.At.UTC().Format("2006-01-02"))
 		}
 		// An assay of a part read at grades of its own is that part's,
-		// not the lot's (issue 15, fix15a).
+		// not the lot's (issue 15, fix15a); of whose part, where two
+		// stand at its site (ledger.AssayPartLabel; fix15v).
 		of := ""
-		if rec.Site != "" {
-			of = " of the part at " + site(rec.Site)
+		if label := ledger.AssayPartLabel(rec, site, party); label != "" {
+			of = " of " + label
 		}
 		fmt.Fprintf(w, "Assay\t%s %g %s%s (%s%s) at %s%s\n", a.Analyte, a.Value, a.Unit, of, basis, dry, a.At.UTC().Format(time.RFC3339), state)
 	}
