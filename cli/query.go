@@ -208,7 +208,13 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		// 15, fix15o; docs/identity.md, "Parts moved").
 		// A part shipped of several parties' holdings names them all
 		// (Lot.PartOwners; issue 15, fix15l).
-		fmt.Fprintf(w, ", %s, %s", partPartiesText("owner", l.PartOwners(p), party), partPartiesText("custodian", l.PartCustodians(p), party))
+		// A part shipped from a receipt declared in error has only the
+		// parties its dispatch named (fix15v, nu15f 7).
+		named := ""
+		if p.FromRetracted {
+			named = " as its dispatch names them"
+		}
+		fmt.Fprintf(w, ", %s, %s%s", partPartiesText("owner", l.PartOwners(p), party), partPartiesText("custodian", l.PartCustodians(p), party), named)
 		if p.Status == critmin.PartRejoined {
 			// Back where the lot's body stands: counted in the body
 			// (docs/identity.md, "Parts moved").
