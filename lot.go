@@ -235,10 +235,17 @@ func (l *Lot) PartCustodian(p LotPart) string {
 }
 
 // PartOwners is every owner of part p (LotPart.Owners), else its one
-// owner (PartOwner; nil when none is known).
+// owner (PartOwner; nil when none is known). A part shipped from a
+// receipt declared in error (FromRetracted) names only the owner its
+// dispatch named: nothing of the lot stood where it left, so the lot's
+// parties are not its own (issue 15, fix15v; docs/identity.md,
+// "Shipping from a receipt declared in error").
 func (l *Lot) PartOwners(p LotPart) []string {
 	if len(p.Owners) > 0 {
 		return p.Owners
+	}
+	if p.FromRetracted {
+		return nonEmpty(p.Owner)
 	}
 	if o := l.PartOwner(p); o != "" {
 		return []string{o}
@@ -247,15 +254,29 @@ func (l *Lot) PartOwners(p LotPart) []string {
 }
 
 // PartCustodians is every custodian of part p (LotPart.Custodians), else
-// its one custodian (PartCustodian; nil when none is known).
+// its one custodian (PartCustodian; nil when none is known); for a part
+// shipped from a receipt declared in error, the custodian its dispatch
+// named, if any (as PartOwners: it read the lot's custodian at the site
+// the lot had left, nu15f 7).
 func (l *Lot) PartCustodians(p LotPart) []string {
 	if len(p.Custodians) > 0 {
 		return p.Custodians
+	}
+	if p.FromRetracted {
+		return nonEmpty(p.Custodian)
 	}
 	if c := l.PartCustodian(p); c != "" {
 		return []string{c}
 	}
 	return nil
+}
+
+// nonEmpty is []string{s}, nil for "".
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }
 
 // OnwardTake is what an onward part took of one received part

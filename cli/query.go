@@ -208,7 +208,13 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		// 15, fix15o; docs/identity.md, "Parts moved").
 		// A part shipped of several parties' holdings names them all
 		// (Lot.PartOwners; issue 15, fix15l).
-		fmt.Fprintf(w, ", %s, %s", partPartiesText("owner", l.PartOwners(p), party), partPartiesText("custodian", l.PartCustodians(p), party))
+		// A part shipped from a receipt declared in error has only the
+		// parties its dispatch named (fix15v, nu15f 7).
+		named := ""
+		if p.FromRetracted {
+			named = " as its dispatch names them"
+		}
+		fmt.Fprintf(w, ", %s, %s%s", partPartiesText("owner", l.PartOwners(p), party), partPartiesText("custodian", l.PartCustodians(p), party), named)
 		if p.Status == critmin.PartRejoined {
 			// Back where the lot's body stands: counted in the body
 			// (docs/identity.md, "Parts moved").
@@ -274,10 +280,11 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 			state = fmt.Sprintf("; superseded by event %s of %s, not in effect", b.EventID, b.At.UTC().Format("2006-01-02"))
 		}
 		// An assay of a part read at grades of its own is that part's,
-		// not the lot's (issue 15, fix15a).
+		// not the lot's (issue 15, fix15a); of whose part, where two
+		// stand at its site (ledger.AssayPartLabel; fix15v).
 		of := ""
-		if rec.Site != "" {
-			of = " of the part at " + site(rec.Site)
+		if label := ledger.AssayPartLabel(rec, site, party); label != "" {
+			of = " of " + label
 		}
 		fmt.Fprintf(w, "Assay\t%s %g %s%s (%s%s) at %s%s\n", a.Analyte, a.Value, a.Unit, of, basis, dry, a.At.UTC().Format(time.RFC3339), state)
 	}

@@ -38,8 +38,11 @@ type AssayView struct {
 	// where it stands, when that part is read at grades of its own
 	// (ledger.AssayRecord; issue 15, fix15a): in effect for that part,
 	// never superseding the lot's. Absent for an assay of the lot.
-	Site            string `json:"site,omitempty"`
-	PartShipEventID string `json:"partShipEventID,omitempty"`
+	// PartOwners are that part's owners (Lot.PartOwners): one reading
+	// at a site of two holdings is each holding's (fix15v).
+	Site            string   `json:"site,omitempty"`
+	PartShipEventID string   `json:"partShipEventID,omitempty"`
+	PartOwners      []string `json:"partOwners,omitempty"`
 }
 
 // AssaySupersession names the assay that superseded another.
@@ -63,7 +66,7 @@ func assayViews(list []critmin.Assay) []AssayView {
 func assayRecordViews(list []ledger.AssayRecord) []AssayView {
 	out := make([]AssayView, len(list))
 	for i, a := range list {
-		out[i] = AssayView{Assay: a.Assay, InEffect: a.SupersededBy == nil, Site: a.Site, PartShipEventID: a.ShipEventID}
+		out[i] = AssayView{Assay: a.Assay, InEffect: a.SupersededBy == nil, Site: a.Site, PartShipEventID: a.ShipEventID, PartOwners: a.Owners}
 		if b := a.SupersededBy; b != nil {
 			out[i].SupersededBy = &AssaySupersession{EventID: b.EventID, At: b.At}
 		}

@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"sort"
+	"strings"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
@@ -24,6 +25,50 @@ type AssayRecord struct {
 	ShipEventID string
 	DryTonnes   float64
 	Moisture    *float64
+	// Owners and BillOfLading are the part's (Lot.PartOwners,
+	// LotPart.BillOfLading) for a part's record. SiteShared says another
+	// part read at grades of its own stands at the same site — one
+	// reading there is given to each holding, so a page names whose part
+	// each row is (AssayPartLabel); OwnersShared that one of those parts
+	// has the same owners too, so its bill of lading tells them apart
+	// (issue 15, fix15v: 10 t of USSM's and 3 t of FWO's at Port Qasim
+	// listed "As (the part at Port Qasim) 0.15" twice).
+	Owners       []string
+	BillOfLading string
+	SiteShared   bool
+	OwnersShared bool
+}
+
+// AssayPartLabel is the part an assay record is of, as the lot page and
+// `critmin lot show` name it: "" for the lot's; "the part at Port Qasim";
+// where other parts stand at that site, "the part at Port Qasim owned by
+// U.S. Strategic Metals", with ", B/L B5" when another has that owner
+// too. site and party name a site and a party.
+func AssayPartLabel(rec AssayRecord, site, party func(string) string) string {
+	if rec.Site == "" {
+		return ""
+	}
+	s := "the part at " + site(rec.Site)
+	if !rec.SiteShared {
+		return s
+	}
+	if len(rec.Owners) == 0 {
+		s += " of no owner stated"
+	} else {
+		names := make([]string, len(rec.Owners))
+		for i, o := range rec.Owners {
+			names[i] = party(o)
+		}
+		s += " owned by " + strings.Join(names, " and ")
+	}
+	if rec.OwnersShared {
+		if rec.BillOfLading != "" {
+			s += ", B/L " + rec.BillOfLading
+		} else {
+			s += ", shipped by " + rec.ShipEventID
+		}
+	}
+	return s
 }
 
 // AssayRecords lists every assay lot l was given — those its projection
@@ -104,13 +149,37 @@ func AssayRecords(l *critmin.Lot, events []*critmin.Event) []AssayRecord {
 	for _, a := range l.Assays {
 		lotKey[[3]string{a.Analyte, a.Basis, a.EventID}] = true
 	}
+	// The parts read at grades of their own at each site, and of each
+	// owner there: a site of two names each row's owner.
+	type holding struct {
+		owners []string
+		bol    string
+	}
+	parts := map[string]holding{}
+	perSite := map[string]int{}
+	perOwners := map[[2]string]int{}
+	for _, sc := range scopes[1:] {
+		h := holding{}
+		for _, p := range l.Parts {
+			if p.ShipEventID == sc.ShipEventID {
+				h = holding{owners: l.PartOwners(p), bol: p.BillOfLading}
+				break
+			}
+		}
+		parts[sc.ShipEventID] = h
+		site := epcis.Canonical(sc.Site)
+		perSite[site]++
+		perOwners[[2]string{site, canonicalList(h.owners)}]++
+	}
 	for _, sc := range scopes[1:] {
 		pby := SupersededBy(sc.Assays)
+		h, site := parts[sc.ShipEventID], epcis.Canonical(sc.Site)
 		for i, a := range sc.Assays {
 			if lotKey[[3]string{a.Analyte, a.Basis, a.EventID}] {
 				continue
 			}
-			out = append(out, AssayRecord{Assay: a, SupersededBy: pby[i], Site: sc.Site, ShipEventID: sc.ShipEventID, DryTonnes: sc.DryTonnes, Moisture: sc.Moisture})
+			out = append(out, AssayRecord{Assay: a, SupersededBy: pby[i], Site: sc.Site, ShipEventID: sc.ShipEventID, DryTonnes: sc.DryTonnes, Moisture: sc.Moisture,
+				Owners: h.owners, BillOfLading: h.bol, SiteShared: perSite[site] > 1, OwnersShared: perOwners[[2]string{site, canonicalList(h.owners)}] > 1})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {

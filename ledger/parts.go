@@ -673,7 +673,7 @@ func inTransitUnder(l *critmin.Lot, bol string) bool {
 // parts, in transit, standing or dry tonnes — so that no holding is
 // drawn below zero and no other party's holding is drawn on (issue 15,
 // fix15q; CheckHoldings). Its owner and custodian are the parties ev
-// names as its source, else the lot's. Such a dispatch is stored only
+// names as its source, none when it names none (fix15v). Such a dispatch is stored only
 // before its holding went: capture refuses it (custody's standing
 // check), and a declaration in error of the receipt it shipped from
 // (EPCIS 2.0 §7.4.1.2) leaves it so on replay; the lot page, the lot API
@@ -683,13 +683,11 @@ func inTransitUnder(l *critmin.Lot, bol string) bool {
 // results: moveNone, no part received, the new part's index (Project's
 // Effects.Dispatches: LotLegs reads it as coming from nowhere).
 func shipFromNothing(l *critmin.Lot, ev *critmin.Event, t float64, site string) (partMove, *critmin.LotPart, int) {
+	// Only the parties ev names: the lot's custodian held nothing where
+	// it left (fix15v, nu15f 7: a part shipped on from Houston by USSM
+	// read custodian FWO, the lot's at Karachi). critmin.Lot.PartOwners
+	// and PartCustodians read no more of such a part.
 	owner, custodian := eventParties(ev)
-	if owner == "" {
-		owner = l.Owner
-	}
-	if custodian == "" {
-		custodian = l.Custodian
-	}
 	l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: site, To: destination(ev),
 		BillOfLading: billOfLading(ev), ShipEventID: ev.EventID, FromRetracted: true, Owner: owner, Custodian: custodian, Assays: copyAssays(l.Assays)})
 	measurePart(&l.Parts[len(l.Parts)-1], ev)

@@ -505,9 +505,23 @@ func shipmentGrades(l *critmin.Lot, events []*critmin.Event, from string, at tim
 		}
 	}
 	var then, after []critmin.Assay
+	// One reading given to each holding at its site (two parts of
+	// different owners at Port Qasim, ledger.AssayRecords) is listed
+	// once: it is one reading, and the shipment's grade names no holding
+	// (issue 15, fix15v: each later grade was listed twice).
+	type reading struct {
+		analyte, basis, event, unit string
+		value                       float64
+	}
+	seen := map[reading]bool{}
 	for _, rec := range ledger.AssayRecords(l, events) {
 		a := rec.Assay
 		site := epcis.Canonical(siteOf[a.EventID])
+		k := reading{a.Analyte, a.Basis, a.EventID, a.Unit, a.Value}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
 		if a.At.After(at) {
 			after = append(after, a)
 			continue

@@ -495,8 +495,11 @@ type assayRow struct {
 	SupersededBy *critmin.Assay
 	// Site is where the part it was taken of stands, for an assay of a
 	// part read at grades of its own (ledger.AssayRecord.Site; issue 15,
-	// fix15a); "" for the lot's.
-	Site string
+	// fix15a); "" for the lot's. PartLabel names that part, with its
+	// owner where another part stands at the site (ledger.AssayPartLabel;
+	// fix15v: two holdings at Port Qasim read as one row twice).
+	Site      string
+	PartLabel string
 }
 
 // gradePctText is a grade v in unit as a figure in % (25,500 ppm →
@@ -536,12 +539,18 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	pm, err := s.partyMap(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	var rows []assayRow
 	// Every assay the lot was given, an older one of the same analyte
 	// and basis too, each marked if superseded (ledger.AssayRecords).
 	for _, rec := range ledger.AssayRecords(l, evs) {
 		a := rec.Assay
-		row := assayRow{Assay: a, SupersededBy: rec.SupersededBy, Site: rec.Site}
+		row := assayRow{Assay: a, SupersededBy: rec.SupersededBy, Site: rec.Site,
+			PartLabel: ledger.AssayPartLabel(rec, func(id string) string { return siteLabel(sites, id) }, func(id string) string { return partyLabel(pm, id) })}
 		if u := strings.TrimSpace(a.Unit); u != "" && u != units.Percent {
 			row.Reported = nonZeroNum(a.Value, 4) + " " + u
 		}
@@ -556,11 +565,6 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		rows = append(rows, row)
-	}
-	pm, err := s.partyMap(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
 	}
 	tl := timeline(id, evs)
 	// Names label the identifiers in anomaly texts and a refused claim's
