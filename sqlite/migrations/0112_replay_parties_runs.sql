@@ -1,0 +1,15 @@
+-- A transformation (a refinery run) naming a source owning_party or
+-- possessing_party that holds nothing of an input lot at its site takes
+-- nothing of it (before: it took from the lot's body or from every part
+-- at the site); a receipt naming no bill of lading while the lot's body
+-- is at sea on its own shipment is matched to the open leg it weighs
+-- nearest (before: it closed a part shipped under another bill of
+-- lading) (issue 15, fix15t). A part shipped from a receipt declared in
+-- error has only the owner and custodian its dispatch names (before: the
+-- lot's owner and custodian were copied onto it) (issue 15, fix15v).
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayPartiesRuns, registered in goStepsWithStore) replays the
+-- event log as `critmin verify` does on a store holding any part, any
+-- error declaration or any TransformationEvent and rewrites each lot
+-- projection table that differs, in this migration's transaction.
+SELECT 1;
