@@ -4503,8 +4503,18 @@ func (mc *mbCalc) acceptedAtCapture(periods []critmin.ClaimPeriod, upto int) ([]
 		return nil, err
 	}
 	var out []string
+	memo := map[time.Time][]lateFact{}
 	for _, lot := range cands {
 		if cl := mc.claims[lot]; len(cl.RetractedBy)+len(cl.AssayedBy)+len(cl.WeighedBy)+len(cl.RunChangedBy) > 0 {
+			out = append(out, lot)
+			continue
+		}
+		// Left short by facts of both kinds together (fix9an).
+		ok, err := mc.coveredAtCapture(periods, upto, lot, memo)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			out = append(out, lot)
 		}
 	}

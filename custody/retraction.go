@@ -208,7 +208,14 @@ func (mc *mbCalc) asIfLive(ms []retractedMeasurement) (map[string]*critmin.Lot, 
 	if err != nil {
 		return nil, err
 	}
+	// The live events an explaining replay leaves out (mc.skip:
+	// coveredAtCapture's facts recorded after a claim) are not read; a
+	// measurement without an event names lots to rebuild without them.
+	evs = slices.DeleteFunc(evs, func(ev *critmin.Event) bool { return mc.skip[ev.EventID] })
 	for _, m := range ms {
+		if m.ev == nil {
+			continue
+		}
 		cp := *m.ev
 		cp.ErrorDeclaration, cp.DeclaredInError = nil, nil
 		evs = append(evs, &cp)
@@ -613,7 +620,7 @@ func (mc *mbCalc) replayPutBack(periods []critmin.ClaimPeriod, upto int, set put
 	if err != nil {
 		return nil, err
 	}
-	alt.claimAt, alt.book, alt.doc, alt.drop = mc.claimAt, mc.book, mc.doc, mc.drop
+	alt.claimAt, alt.book, alt.doc, alt.drop, alt.skip = mc.claimAt, mc.book, mc.doc, mc.drop, mc.skip
 	for _, p := range set.ps {
 		cp := *p.ev
 		cp.ErrorDeclaration, cp.DeclaredInError = nil, nil
