@@ -68,7 +68,7 @@ func TestTonnes(t *testing.T) {
 }
 
 // TestTonnesResidue (issue 15, fix15u): float residue of adding and
-// taking tonnages (below units.MassResidue, 1 mg) prints 0, never
+// taking tonnages (below units.MassResidue, 10 µg) prints 0, never
 // "-0.000000000001"; 0.5 kg still prints 0.0005.
 func TestTonnesResidue(t *testing.T) {
 	// 12.95 × 0.95 = 12.3025 (12.302499999999998 in float64): half away

@@ -136,11 +136,14 @@ func Count(n int, noun string) string {
 	return Int(n) + " " + noun + "s"
 }
 
-// MassResidue is the mass in tonnes (1 mg) below which a figure shown
+// MassResidue is the mass in tonnes (10 µg) below which a figure shown
 // as a mass is float64 residue of adding and taking tonnages (40 t less
-// 25 t less 15 t is −0.000000000001 t, not 0), never a quantity: no lot,
-// part or holding is tracked to the milligram.
-const MassResidue = 1e-9
+// 25 t less 15 t is −0.000000000001 t, not 0), never a quantity. It
+// stays below the smallest mass a form takes and shows (0.0000001 kg,
+// 1e-10 t: TestRecordCommissionZeroAndTinyMass), so a real figure never
+// reads 0, while the residue of tonnages up to 10,000 t (float64's
+// 2.2e-16 relative step × 10,000 ≈ 2e-12 t) does.
+const MassResidue = 1e-11
 
 // Settled is t, or 0 when t is residue (|t| < MassResidue): every mass
 // a page or the CLI prints goes through it before it is rounded, so that

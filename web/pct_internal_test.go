@@ -54,7 +54,7 @@ func TestSharePctCertificate(t *testing.T) {
 // of 1,498 USD. A non-zero figure that rounds to 0 prints "< 0.1" (three
 // decimals for tonnes from 1 t; below 1 t, tonnes have three significant
 // digits, fix15z: 0.4 kg is "0.0004"); others as before. A mass below
-// units.MassResidue (1e-9 t, 1 mg) is float residue of adding and taking
+// units.MassResidue (1e-11 t, 10 µg) is float residue of adding and taking
 // tonnages, never a quantity (fix15u): 1e-13 t reads "0", while 2 mg
 // (2e-9 t) still reads as itself, "0.000000002".
 func TestFigureNeverFalseZero(t *testing.T) {

@@ -80,7 +80,7 @@ func TestDeportmentSankeyProductColours(t *testing.T) {
 // page's dry-mass sum read "> −0.000000000001 dmt of what is not in
 // parts" once the body was emptied: 40 × 0.95 = 38 dmt less parts at
 // 0.95 leaves binary residue, 38 − 15.2 − 22.8 in float64 being
-// −3.55e−15. A mass below 1 mg (units.MassResidue, 1e−9 t) is residue
+// −3.55e−15. A mass below 10 µg (units.MassResidue, 1e−11 t) is residue
 // and reads 0; 0.5 kg still reads 0.0005 t, and 2 mg 0.002 g.
 func TestTonnesResidueIsZero(t *testing.T) {
 	for in, want := range map[float64]string{-1e-12: "0", 1e-12: "0", 38 - 15.2 - 22.8: "0", 0.0005: "0.0005", 12.3025: "12.303"} {
