@@ -1088,7 +1088,7 @@ type Claim struct {
 	// outsideClause): it was stored, never checked against its category
 	// (StoredOutside, fix9ar).
 	storedOutside bool
-	bookedLot  string
+	bookedLot     string
 	// closedDeficit is the deficit of bookedOrigin's balance at the close
 	// of the claim's own period (closedSet: recorded), which its error
 	// names beside the deficit still carried at a later close
