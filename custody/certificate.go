@@ -654,18 +654,45 @@ func refusedClaimOf(c *Claim) *CertRefusedClaim {
 // every view reads (fix9ae, nu9f: a claim refused naming the retraction
 // it rested on read "refused" in the lot API and "not covered" in the
 // lots CSV and `lot show`): a refused claim that names later facts reads
-// "claim refused: stated … — refused since urn:…:XA; …".
+// "claim refused: stated … — refused since urn:…:XA; …". A claim stored
+// on a run outside its category before such claims were refused at
+// capture (StoredOutside) was stored, never checked against its
+// category: "claim not covered: stated … — stored without the category
+// check capture makes now (…), its run not in its category's
+// mass-balance system; …" (fix9ar).
 func RefusedClaimText(c *Claim) string {
 	by := strings.Join(c.NotCoveredBy(), ", ")
+	const tail = "; the claim attributes nothing; the physical origin stands"
 	switch {
+	case c.Status == ClaimNotCovered && c.StoredOutside():
+		// Stored before claims outside their category were refused at
+		// capture: never checked against its category, so never
+		// "accepted at capture" as one of it (fix9ar).
+		s := "claim not covered: stated " + StatedText(c) + " — stored without the category check capture makes now (before claims outside their material category were refused), its run not in its category's mass-balance system"
+		if by != "" {
+			s += "; short besides since " + by
+		}
+		return s + tail
 	case c.Status == ClaimNotCovered && by != "":
-		return "claim not covered: stated " + StatedText(c) + " — accepted at capture, no longer covered since " + by + "; the claim attributes nothing; the physical origin stands"
+		return "claim not covered: stated " + StatedText(c) + " — accepted at capture, no longer covered since " + by + tail
 	case c.Status == ClaimNotCovered:
-		return "claim not covered: stated " + StatedText(c) + " — accepted at capture, no longer covered; the claim attributes nothing; the physical origin stands"
+		return "claim not covered: stated " + StatedText(c) + " — accepted at capture, no longer covered" + tail
 	case by != "":
-		return "claim refused: stated " + StatedText(c) + " — refused since " + by + "; the claim attributes nothing; the physical origin stands"
+		return "claim refused: stated " + StatedText(c) + " — refused since " + by + tail
 	}
 	return "claim refused: stated " + StatedText(c) + " — the claim attributes nothing; the physical origin stands"
+}
+
+// StoredOutside reports whether c is a claim stored on a run outside its
+// category that no event declared in error explains: stored before
+// claims outside their category were refused at capture, so it was
+// stored, never checked against its category (fix9al, fix9ar). Such a
+// claim is not covered and booked in full, short of its category's
+// system. A claim read back from JSON, which does not carry the mark,
+// is one short of its category's system that names no event declared in
+// error (an event that took its run out of the system is always named).
+func (c *Claim) StoredOutside() bool {
+	return c != nil && (c.storedOutside || c.Status == ClaimNotCovered && c.ShortOf == ShortOfCategorySystem && len(c.RetractedBy) == 0)
 }
 
 // NotCoveredBy are the later facts that left a claim accepted at capture
