@@ -261,7 +261,7 @@ func TestChangeCausesBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = reasonsText(st)
-	if !strings.Contains(got, "(log size " + custody.CertLogSize(cert) + "; only the 2 records after it read, later records not searched): urn:t:ev:KA (inspecting)") {
+	if !strings.Contains(got, "(log size "+custody.CertLogSize(cert)+"; only the 2 records after it read, later records not searched): urn:t:ev:KA (inspecting)") {
 		t.Errorf("capped at 2 records: %s", got)
 	}
 }
