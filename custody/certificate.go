@@ -331,25 +331,51 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 			evSet[e] = true
 		}
 	}
-	var evIDs []string
+	var all []string
 	for e := range evSet {
-		evIDs = append(evIDs, e)
+		all = append(all, e)
 	}
-	sort.Strings(evIDs)
+	sort.Strings(all)
+	// A certificate rests only on events that stand when it is issued
+	// (fix9ao). An event declared in error (EPCIS 2.0 §7.4.1.2) is named
+	// where a figure's history needs it — a claim covered again since the
+	// declaration (cm:claimCoverage) — but is no evidence: Status reads
+	// any evidence event declared in error as superseding the
+	// certificate, so a certificate issued after the declaration would
+	// read superseded at once.
+	var evIDs []string
+	withdrawn := map[string]bool{}
 	var traces []TraceEvent
-	for _, id := range evIDs {
+	for _, id := range all {
 		evs, err := s.FindEventsByID(ctx, id)
 		if err != nil {
 			return nil, err
+		}
+		if declaredInError(evs) {
+			withdrawn[id] = true
+			continue
 		}
 		h, err := epcis.HashStored(evs[0].Raw, evs[0].Context)
 		if err != nil {
 			return nil, err
 		}
+		evIDs = append(evIDs, id)
 		traces = append(traces, TraceEvent{LinkName: id, LinkURL: "/epcis/events/" + id, HashDigest: h})
 	}
 	var claims []map[string]any
 	for i, v := range verdicts {
+		if len(withdrawn) > 0 {
+			// The verdict's evidence, like the certificate's, lists
+			// only events that stand (its declaredValue still names a
+			// declaration where it explains a figure).
+			kept := []string{}
+			for _, e := range v.Evidence {
+				if !withdrawn[e] {
+					kept = append(kept, e)
+				}
+			}
+			v.Evidence = kept
+		}
 		// The rule itself (cm:rule) goes with its verdict, so that the
 		// certificate's status can judge it again on today's record
 		// (verdictsChanged) whatever pack the issuer ran.
@@ -428,6 +454,18 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 		}
 	}
 	return &certStatement{lot: lot, cert: cert, evIDs: evIDs, nodes: nodes}, nil
+}
+
+// declaredInError reports whether the records stored under one eventID
+// (FindEventsByID: the event and any declaration of it) include an error
+// declaration: the event no longer stands.
+func declaredInError(evs []*critmin.Event) bool {
+	for _, ev := range evs {
+		if ev.DeclaredInError != nil || ev.ErrorDeclaration != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // CertificateID derives a certificate's ID from its evidence digest (hex
