@@ -3,6 +3,9 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -136,5 +139,46 @@ func TestCaptureProceedBatchPointers(t *testing.T) {
 	}
 	if !strings.Contains(errOut, file+": /epcisBody/eventList/1200/eventTime") || strings.Contains(errOut, "/epcisBody/eventList/200/") {
 		t.Errorf("pointer not counted from the file (want /epcisBody/eventList/1200):\n%s", errOut)
+	}
+}
+
+// TestCaptureURLBatchSaysWhatIsStored (issue 15, fix15zf; nu15g item
+// 11): through --url a file cannot be checked whole before its first
+// batch, so with --batch 1000 a server that stores the first batch (job
+// cap-first) and refuses the second (the file's event 1,200, the
+// batch's 200) leaves events 0–999 stored. The refusal says exactly
+// that — "events 1,000–1,499 … none of them was stored; events 0–999
+// were stored before, as cap-first" — with the pointer counted from the
+// file (1,000 + 200 = 1200). Before, it read "capture FILE (events
+// 1000–1499): … nothing was stored (rollback) … /eventList/200".
+func TestCaptureURLBatchSaysWhatIsStored(t *testing.T) {
+	calls := 0
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		if calls == 1 {
+			w.WriteHeader(http.StatusAccepted)
+			fmt.Fprint(w, `{"captureID":"cap-first","success":true,"stored":1000}`)
+			return
+		}
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, `{"title":"invalid","status":400,"detail":"1 of 500 events are invalid; nothing was stored (rollback). First: /epcisBody/eventList/200/eventTime: bad","errors":[{"pointer":"/epcisBody/eventList/200/eventTime","reason":"bad"}]}`)
+	}))
+	defer ts.Close()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "events.json")
+	badDocument(t, file, 1500, 1200)
+	_, errOut, err := run(t, nil, "capture", "--url", ts.URL, "--token", "t", "--batch", "1000", file)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	d := cli.Describe(err)
+	for _, want := range []string{"events 1,000–1,499 of " + file, "none of them was stored", "events 0–999 were stored before, as cap-first, and stay stored", "/epcisBody/eventList/1200/eventTime"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("refusal lacks %q:\n%s", want, d)
+		}
+	}
+	if !strings.Contains(errOut, file+": /epcisBody/eventList/1200/eventTime: bad\n") {
+		t.Errorf("stderr lacks the error counted from the file:\n%s", errOut)
 	}
 }
