@@ -44,15 +44,15 @@ func runBackup(ctx context.Context, env *Env, args []string) error {
 	}
 	out := fs.Arg(0)
 	if _, err := os.Stat(out); err == nil {
-		return refusef("FILE: %s exists; choose a new file name", out) // the state of a path, not the form (fix14p)
+		return refusef("backup: %s exists; choose a new file name", out) // the state of a path, not the form (fix14p)
 	}
 	// The backup is written to a temporary file beside FILE: a missing
 	// directory is named as such, not through that file's name.
 	if dir := filepath.Dir(out); dir != "" {
 		if st, err := os.Stat(dir); err != nil {
-			return refusef("FILE: the directory %s does not exist; create it first", dir)
+			return refusef("backup: the directory %s does not exist; create it first", dir)
 		} else if !st.IsDir() {
-			return refusef("FILE: %s is not a directory", dir)
+			return refusef("backup: %s is not a directory", dir)
 		}
 	}
 	fmt.Fprintf(pw, "writing %s…\n", out)
@@ -256,22 +256,22 @@ func restoreInputKind(in string, toPostgres bool) error {
 	fi, err := os.Stat(in)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return refusef("FILE: no backup at %s", in)
+			return refusef("restore: no backup at %s", in)
 		}
-		return refusef("FILE: cannot read %s: %v", in, err)
+		return refusef("restore: cannot read %s: %v", in, err)
 	}
 	if fi.IsDir() {
-		return refusef("FILE: %s is a directory, not a backup file", in)
+		return refusef("restore: %s is a directory, not a backup file", in)
 	}
 	head, err := readHead(in, len(sqliteMagic))
 	if err != nil {
-		return refusef("FILE: cannot read %s: %v", in, err)
+		return refusef("restore: cannot read %s: %v", in, err)
 	}
 	switch {
 	case toPostgres && string(head) == sqliteMagic:
-		return refusef("FILE: %s is a SQLite backup, and --db names a PostgreSQL database: restore it into a SQLite file (--db PATH)", in)
+		return refusef("restore: %s is a SQLite backup, and --db names a PostgreSQL database: restore it into a SQLite file (--db PATH)", in)
 	case !toPostgres && strings.HasPrefix(string(head), pgDumpMagic):
-		return refusef("FILE: %s is a PostgreSQL backup (pg_dump custom format), and --db names a SQLite file: restore it into a PostgreSQL database (--db postgres://…)", in)
+		return refusef("restore: %s is a PostgreSQL backup (pg_dump custom format), and --db names a SQLite file: restore it into a PostgreSQL database (--db postgres://…)", in)
 	}
 	return nil
 }
@@ -323,7 +323,7 @@ func restoreSQLite(ctx context.Context, in, target string, force bool, verify fu
 		return err
 	}
 	if err := sqlite.CheckBackup(ctx, in); err != nil {
-		return refusef("FILE: %v", err)
+		return refusef("restore: %v", err)
 	}
 	// (CheckBackup names FILE and the reason: empty, not SQLite, failing
 	// its integrity check, without critmin's schema, from a newer critmin.)
@@ -433,12 +433,12 @@ func restorePostgres(ctx context.Context, env *Env, in, dsn string, missing bool
 		// fault; anything else pg_restore met (a role without the rights,
 		// a full disk, a dump from a newer pg_dump) is said as it is.
 		if head, _ := readHead(in, len(pgDumpMagic)); string(head) != pgDumpMagic {
-			return refusef("FILE: %s is not a critmin PostgreSQL backup (critmin backup writes pg_dump's custom format, which begins PGDMP): %v", in, postgres.RedactError(err, dsn))
+			return refusef("restore: %s is not a critmin PostgreSQL backup (critmin backup writes pg_dump's custom format, which begins PGDMP): %v", in, postgres.RedactError(err, dsn))
 		}
 		return fmt.Errorf("restore: pg_restore of %s into the staging database %s failed: %w", in, staging, postgres.RedactError(err, dsn))
 	}
 	if err := checkPostgresSchema(ctx, su.String()); err != nil {
-		return refusef("FILE: %s: %v", in, err)
+		return refusef("restore: %s: %v", in, err)
 	}
 	if err := verify(su.String()); err != nil {
 		return err

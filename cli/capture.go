@@ -4,25 +4,31 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 func runCapture(ctx context.Context, env *Env, args []string) error {
-	fs := argsFlagSet(env, "capture", "capture [--db DSN | --url URL --token TOKEN] [--behaviour rollback|proceed] [--batch N] FILE...")
+	fs := argsFlagSet(env, "capture", "capture [--db DSN | --url URL --token TOKEN] [--behaviour rollback|proceed] [--batch N] [--all-errors] FILE...")
 	dsn := dbFlag(fs, env)
 	base := fs.String("url", envOr(env, "CRITMIN_URL", ""), "capture through a running server at this base URL instead of opening --db (env CRITMIN_URL)")
 	token := fs.String("token", envOr(env, "CRITMIN_TOKEN", ""), "API token for --url (env CRITMIN_TOKEN)")
 	behaviour := fs.String("behaviour", critmin.BehaviourRollback, "on invalid events: rollback (store nothing) or proceed (store the valid ones)")
-	batch := fs.Int("batch", 1000, "split documents with more events than this into several capture jobs")
+	batch := fs.Int("batch", 0, "split documents with more events than this into several capture jobs, each stored on its own (with --db the whole file is checked first); 0, the default: each file is one job, stored all or nothing, within the capture limit of "+units.Int(ledger.DefaultLimits.MaxEvents)+" events")
+	allErrors := fs.Bool("all-errors", false, "list every error of a refused file (with --db: all of them, past the "+units.Int(ledger.MaxReportedErrors)+" a capture keeps), not the first "+units.Int(listedErrors))
 	showProgress := progressFlag(fs)
 	if help, err := parse(fs, args); help || err != nil {
 		return err
@@ -31,13 +37,18 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() == 0 {
 		return usagef("capture: name at least one EPCIS document file")
 	}
-	if *batch < 1 {
-		return usagef("--batch: must be at least 1")
+	if *batch < 0 {
+		return usagef("--batch: must be at least 1 (or 0: each file whole)")
 	}
 	if *behaviour != critmin.BehaviourRollback && *behaviour != critmin.BehaviourProceed {
 		return usagef("--behaviour: %q is not rollback or proceed", *behaviour)
 	}
 	var send func(ctx context.Context, body []byte) (*critmin.CaptureJob, error)
+	// validate, with --db, checks a whole file exactly as capture does and
+	// stores nothing, listing every error: before the first batch of a
+	// split file (so that a refused file leaves nothing stored), and for
+	// --all-errors.
+	var validate func(ctx context.Context, body []byte) error
 	if *base != "" {
 		if *token == "" {
 			return usagef("--token: required with --url")
@@ -61,6 +72,12 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 		send = func(ctx context.Context, body []byte) (*critmin.CaptureJob, error) {
 			return svc.Capture(ctx, ledger.CaptureRequest{Body: body, Behaviour: *behaviour, Token: "cli", XML: IsXML(body)})
 		}
+		validate = func(ctx context.Context, body []byte) error {
+			// The whole file, past the capture limit a batch keeps to.
+			whole := *svc
+			whole.Limits.MaxEvents = 0
+			return wholeFileErrors(whole.Validate(ctx, body))
+		}
 	}
 	failed := false
 	for _, file := range fs.Args() {
@@ -68,49 +85,64 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("capture: %w", err)
 		}
-		chunks, total, err := SplitDocument(body, *batch)
+		n := *batch
+		if n == 0 {
+			n = math.MaxInt
+		}
+		chunks, total, err := SplitDocument(body, n)
 		if err != nil {
 			return fmt.Errorf("capture %s: %w", file, err)
 		}
-		done, stored := 0, 0
 		prog := critmin.Progress(ctx)
 		// One document shows its validation and storing; a split one, its
 		// chunks.
 		sendCtx := ctx
 		if len(chunks) > 1 {
 			sendCtx = critmin.WithProgress(ctx, nil)
+		}
+		// A refused file leaves nothing stored (nu15g item 11: the first
+		// 1,000 of 1,500 events stayed stored when the second batch was
+		// refused): a file split into batches is checked whole first, and
+		// --all-errors lists every error of a refused one.
+		if validate != nil && *behaviour == critmin.BehaviourRollback && (len(chunks) > 1 || *allErrors) && !IsXML(body) {
+			if err := validate(sendCtx, body); err != nil {
+				return captureRefusal(env, file, err, 0, *allErrors, "", "")
+			}
+		}
+		if len(chunks) > 1 {
 			prog(file, 0, int64(total))
 		}
+		done := 0
+		var storedIDs []string
 		for _, c := range chunks {
 			job, err := send(sendCtx, c.Body)
 			if err != nil && c.Events == 0 {
-				return fmt.Errorf("capture %s: %w", file, err)
+				return captureRefusal(env, file, err, 0, *allErrors, "", "")
 			} else if err != nil {
-				return fmt.Errorf("capture %s (events %d–%d): %w", file, done, done+c.Events-1, err)
+				if len(chunks) == 1 {
+					if critmin.ErrorCode(err) == critmin.ETOOLARGE && *batch == 0 && !IsXML(body) {
+						// Over the capture limit: the file can still be
+						// stored, in several jobs.
+						return captureRefusal(env, file, err, 0, *allErrors, "", "nothing was stored: --batch N stores it in jobs of N events, each stored on its own (the whole file is checked first)")
+					}
+					return captureRefusal(env, file, err, 0, *allErrors, "", "")
+				}
+				// Say exactly what is stored: the batches before this one.
+				kept := fmt.Sprintf("events %s–%s of %s (of %s) were refused and none of them was stored", units.Int(done), units.Int(done+c.Events-1), file, units.Count(total, "event"))
+				if done > 0 {
+					kept += fmt.Sprintf("; events 0–%s were stored before, as %s, and stay stored", units.Int(done-1), strings.Join(storedIDs, ", "))
+				}
+				if validate == nil {
+					kept += " (--url cannot check the whole file before its first batch: capture it without --batch to store it all or nothing)"
+				}
+				return captureRefusal(env, file, err, done, *allErrors, kept, "")
 			}
-			done += c.Events
-			stored += job.Stored
+			storedIDs = append(storedIDs, job.CaptureID)
 			if !job.Success {
 				failed = true
-				// Each error once, however often the job lists it.
-				seen := map[[2]string]bool{}
-				for _, e := range job.Errors {
-					if k := [2]string{e.Pointer, e.Detail}; !seen[k] {
-						seen[k] = true
-						// A conflict with the record (409) is told from a
-						// malformed event (400): the record, not the
-						// file, may be what needs correcting.
-						kind := ""
-						if e.Status == http.StatusConflict {
-							kind = "conflicts with the record: "
-						}
-						fmt.Fprintf(env.Stderr, "%s: %s: %s%s\n", file, e.Pointer, kind, e.Detail)
-					}
-				}
-				if job.ErrorsOmitted > 0 {
-					fmt.Fprintf(env.Stderr, "%s: %d errors in all; the first %d are listed, %d more are not\n", file, job.ErrorCount, len(job.Errors), job.ErrorsOmitted)
-				}
+				listJobErrors(env, file, job, done, *allErrors)
 			}
+			done += c.Events
 			if len(chunks) > 1 {
 				prog(file, int64(done), int64(total))
 			}
@@ -121,6 +153,129 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("capture: some events were rejected (see above)")
 	}
 	return nil
+}
+
+// listedErrors is how many of a file's errors capture prints without
+// --all-errors.
+const listedErrors = 100
+
+// eventPointerRE is the event position in a JSON pointer of a capture
+// error ("/epcisBody/eventList/200/…"; one event's pointer has none).
+var eventPointerRE = regexp.MustCompile(`/epcisBody/eventList/(\d+)`)
+
+// filePointer counts an error pointer of a batch that begins at event
+// offset of its file from the file: the 201st event of the second batch
+// of 1,000 is /epcisBody/eventList/1200 of the file, not /200.
+func filePointer(p string, offset int) string {
+	if offset == 0 {
+		return p
+	}
+	return eventPointerRE.ReplaceAllStringFunc(p, func(m string) string {
+		i, _ := strconv.Atoi(eventPointerRE.FindStringSubmatch(m)[1])
+		return "/epcisBody/eventList/" + strconv.Itoa(i+offset)
+	})
+}
+
+// printErrors prints a file's errors one to a line, each once: the first
+// listedErrors of them, then how many more there are, unless all.
+// omitted is how many errors the capture counted but did not list.
+func printErrors(env *Env, file string, errs []critmin.CaptureError, omitted int, all bool) {
+	seen := map[[2]string]bool{}
+	printed, more := 0, 0
+	for _, e := range errs {
+		k := [2]string{e.Pointer, e.Detail}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if !all && printed == listedErrors {
+			more++
+			continue
+		}
+		printed++
+		// A conflict with the record (409) is told from a malformed
+		// event (400): the record, not the file, may be what needs
+		// correcting.
+		kind := ""
+		if e.Status == http.StatusConflict {
+			kind = "conflicts with the record: "
+		}
+		if e.Pointer == "" {
+			fmt.Fprintf(env.Stderr, "%s: %s%s\n", file, kind, e.Detail)
+		} else {
+			fmt.Fprintf(env.Stderr, "%s: %s: %s%s\n", file, e.Pointer, kind, e.Detail)
+		}
+	}
+	switch {
+	case more > 0 && omitted > 0:
+		fmt.Fprintf(env.Stderr, "%s: … and %s more errors not printed (--all-errors prints them), and %s more the capture counted but did not keep\n", file, units.Int(more), units.Int(omitted))
+	case more > 0:
+		fmt.Fprintf(env.Stderr, "%s: … and %s more errors (--all-errors prints every one)\n", file, units.Int(more))
+	case omitted > 0:
+		fmt.Fprintf(env.Stderr, "%s: … and %s more errors the capture counted but did not keep\n", file, units.Int(omitted))
+	}
+}
+
+// listJobErrors prints the errors of a job stored under proceed, with
+// pointers counted from the file (offset: the job's first event in it).
+func listJobErrors(env *Env, file string, job *critmin.CaptureJob, offset int, all bool) {
+	errs := make([]critmin.CaptureError, len(job.Errors))
+	for i, e := range job.Errors {
+		e.Pointer = filePointer(e.Pointer, offset)
+		errs[i] = e
+	}
+	printErrors(env, file, errs, job.ErrorsOmitted, all)
+}
+
+// captureRefusal prints the field errors of a refused capture one to a
+// line (printErrors), pointers counted from the file, and returns the
+// refusal's summary alone, not its list on one line (nu15g item 11:
+// 10,000 bad events printed as one line of 88,001 characters); kept, when
+// not empty, says what of the file is stored, and hint what to do.
+func captureRefusal(env *Env, file string, err error, offset int, all bool, kept, hint string) error {
+	if hint != "" {
+		err = fmt.Errorf("%w; %s", err, hint)
+	}
+	var e *critmin.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		if kept != "" {
+			return fmt.Errorf("capture %s: %s: %w", file, kept, err)
+		}
+		return fmt.Errorf("capture %s: %w", file, err)
+	}
+	errs := make([]critmin.CaptureError, len(e.Fields))
+	for i, f := range e.Fields {
+		errs[i] = critmin.CaptureError{Pointer: filePointer(f.Pointer, offset), Detail: f.Reason}
+	}
+	printErrors(env, file, errs, 0, all)
+	msg := filePointer(e.Message, offset)
+	if hint != "" {
+		msg += "; " + hint
+	}
+	if kept != "" {
+		msg = kept + ": " + msg
+	}
+	return &critmin.Error{Code: e.Code, Message: fmt.Sprintf("capture %s: %s (the errors are listed above)", file, msg)}
+}
+
+// wholeFileErrors makes ledger.Service.Validate's answer for a whole file
+// one refusal listing every error, or nil for a valid file.
+func wholeFileErrors(perEvent [][]critmin.FieldError, err error) error {
+	if err != nil {
+		return err
+	}
+	var fields []critmin.FieldError
+	bad := 0
+	for _, fe := range perEvent {
+		if len(fe) > 0 {
+			bad++
+			fields = append(fields, fe...)
+		}
+	}
+	if bad == 0 {
+		return nil
+	}
+	return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("%s of %s are invalid; nothing was stored (the whole file is checked before any of it is stored). First: %s: %s", units.Int(bad), units.Count(len(perEvent), "event"), fields[0].Pointer, fields[0].Reason), Fields: fields}
 }
 
 // Chunk is one capture request cut from a larger document.

@@ -190,6 +190,26 @@ func fileRefusal(cmd string, err error) error {
 	return refusef("%s: the file %s %s", cmd, pe.Path, why)
 }
 
+// readableFile checks that path names a file that can be read, for a
+// command whose file argument a library reads by name (solve's MPS file,
+// read by the solver): its *fs.PathError, a directory's syscall.EISDIR,
+// goes through fileRefusal as os.ReadFile's would.
+func readableFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() {
+		return &fs.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
+	}
+	return nil
+}
+
 // notFoundRefusal makes an error saying that what the command line
 // names does not exist, or no longer does (critmin.ENOTFOUND, EGONE: no
 // lot, site declaration, closed period, import data of that name), a

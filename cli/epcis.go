@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
 )
 
@@ -26,10 +29,22 @@ func runEPCIS(ctx context.Context, env *Env, args []string) error {
 	}
 	body, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
-		return err
+		return fmt.Errorf("epcis hash: %w", err)
+	}
+	// The file is what is wrong, not the program: a refusal (exit 2), as
+	// a missing file is (nu15g item 10: an empty file exited 1 with
+	// "body is not valid JSON: EOF").
+	if len(bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))) == 0 {
+		return refusef("epcis hash: %s is empty: give an EPCIS document (JSON-LD or XML)", fs.Arg(0))
 	}
 	preHashes, hashes, err := epcis.HashDocument(body)
 	if err != nil {
+		if critmin.ErrorCode(err) == critmin.EINVALID {
+			// "body is not valid JSON" is the HTTP API's word; here the
+			// file is the body.
+			msg := strings.Replace(critmin.ErrorText(err), "body is not valid JSON", "is not valid JSON", 1)
+			return refusef("epcis hash: %s: %s", fs.Arg(0), strings.TrimPrefix(msg, ": "))
+		}
 		return inFile(fs.Arg(0), err)
 	}
 	for i, h := range hashes {

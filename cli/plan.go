@@ -36,6 +36,12 @@ func runSolve(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
+	// A missing file or a directory is refused as every command's file
+	// argument is (fileRefusal, exit 2), before the solver's own reader
+	// words it ("read s/adir: is a directory", exit 1; nu15g item 10).
+	if err := readableFile(fs.Arg(0)); err != nil {
+		return err
+	}
 	m, err := solver.ReadMPS(fs.Arg(0))
 	if err != nil {
 		return err
