@@ -134,6 +134,18 @@ type LotPart struct {
 	// (Lot.PartsTonnes) and its received weight in what runs there take.
 	WeighedTonnes *float64 `json:"weighedTonnes,omitempty"`
 	WeighEventID  string   `json:"weighEventID,omitempty"`
+	// WeighedThereTonnes and WeighedAt are what that weighing weighed of
+	// the part where it stood (its share of the weighing, wet tonnes)
+	// and the weighing's event time: WeighedTonnes less what had left
+	// the site before it (ShippedOnTonnes, TakenTonnes as they stood
+	// then). 10 t received, 4 t shipped on, then weighed 6.1 t: 6.1 t,
+	// WeighedTonnes 10.1 t; a later shipment from there leaves both as
+	// they were (issue 15, fix15zb: the part's "weighed there" read
+	// 10.1 t, counting the 4 t gone before the weighing). nil for a part
+	// not weighed where it was received (or projected before fix15zb:
+	// migration 0113 replays them).
+	WeighedThereTonnes *float64   `json:"weighedThereTonnes,omitempty"`
+	WeighedAt          *time.Time `json:"weighedAt,omitempty"`
 	// ShippedOnTonnes is what dispatches from where the part was received
 	// sent on of it (wet tonnes as they stated them): onward parts under
 	// new bills of lading, each a LotPart of its own whose OnwardOf names

@@ -227,7 +227,17 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 			continue
 		}
 		if p.WeighedTonnes != nil {
-			fmt.Fprintf(w, ", weighed there %s wmt by %s", fixedDigits(*p.WeighedTonnes, 3, 0), p.WeighEventID)
+			// What the weighing weighed of the part where it stood, not
+			// counting what had left before it (LotPart.WeighedThereTonnes;
+			// issue 15, fix15zb), and when.
+			weighed, when := *p.WeighedTonnes, ""
+			if p.WeighedThereTonnes != nil {
+				weighed = *p.WeighedThereTonnes
+			}
+			if p.WeighedAt != nil {
+				when = " on " + p.WeighedAt.UTC().Format("2006-01-02")
+			}
+			fmt.Fprintf(w, ", weighed there %s wmt%s by %s", fixedDigits(weighed, 3, 0), when, p.WeighEventID)
 		}
 		if p.TakenTonnes > 0 {
 			fmt.Fprintf(w, ", %s wmt taken by runs", fixedDigits(p.TakenTonnes, 3, 0))

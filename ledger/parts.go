@@ -571,8 +571,16 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 	if body && (named || l.RemainingWetTonnes() >= t*(1-PartTolerance)) {
 		return -1, nil, nil, who, false
 	}
+	prorata := false
 	if !body && named {
 		at, restHere = mine, false
+	} else if !body && !named && !restHere {
+		// Named by nobody, where no body stands: every party's parts
+		// here give pro rata (shareOut), each holding the same share of
+		// what it holds here — as a weighing here splits (reweighParts)
+		// — not the first owner's first (issue 15, fix15zb: A's 6 t and
+		// B's 4 t, 5 t shipped: A 3 t, B 2 t, not A 5 t).
+		prorata = true
 	} else if !body {
 		others := make([]int, 0, len(at))
 		for _, i := range at {
@@ -611,11 +619,18 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 		water, wet = water+take**m, wet+take
 	}
 	need := t
+	var quota map[int]float64
+	if prorata {
+		quota = holdingQuotas(l, at, t)
+	}
 	for k, i := range at {
 		p := &l.Parts[i]
 		take := min(need, p.LeftTonnes())
 		if k == len(at)-1 && !restHere {
 			take = need
+		}
+		if quota != nil {
+			take = quota[i]
 		}
 		p.ShippedOnTonnes += take
 		need -= take
@@ -624,9 +639,12 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 			who.add(l.PartOwner(*p), l.PartCustodian(*p))
 		}
 		weigh(take, l.PartMoisture(*p))
-		if need <= 0 {
+		if need <= 0 && quota == nil {
 			break
 		}
+	}
+	if quota != nil {
+		need = 0 // the parts' shares make up t: nothing of the body
 	}
 	// What the parts lacked came from the body standing here.
 	weigh(need, l.Moisture)
@@ -641,6 +659,76 @@ func shipOnward(l *critmin.Lot, ev *critmin.Event, t float64) (int, []critmin.On
 	}
 	m := water / wet
 	return at[0], from, &m, who, false
+}
+
+// shareOut splits t pro rata by weights (what each share holds): share
+// i is t × weights[i] / Σ weights, equal shares when Σ weights is not
+// positive, none for no weights. Each holder then gives (or is weighed
+// at) the same fraction of what it holds, t / Σ weights — of its wet
+// tonnes and so of its dry tonnes too, whatever its moisture: A 6 t at
+// 10 % (5.4 t dry) and B 4 t at 20 % (3.2 t dry), 5 t shipped: A 3 t
+// wet, 2.7 t dry; B 2 t wet, 1.6 t dry; 2.7 : 1.6 = 5.4 : 3.2. The one
+// allocation of a quantity among several holdings at a site: a weighing
+// there (reweighParts) and a dispatch naming no party (shipOnward,
+// holdingQuotas).
+func shareOut(t float64, weights []float64) []float64 {
+	out := make([]float64, len(weights))
+	sum := 0.0
+	for _, w := range weights {
+		sum += w
+	}
+	for i, w := range weights {
+		if sum > 0 {
+			out[i] = t * w / sum
+		} else {
+			out[i] = t / float64(len(weights))
+		}
+	}
+	return out
+}
+
+// holdingQuotas is what a dispatch of t wet tonnes naming no party takes
+// of each received part at (indexes in Lot.Parts, at one site where no
+// body stands; shipOnward): the holdings there (one per owner and
+// custodian, Lot.PartOwner, Lot.PartCustodian, canonical form) give pro
+// rata to what each holds there (shareOut over LotPart.LeftTonnes), and
+// within a holding its parts give first in first out by the order of
+// Lot.Parts, each up to what is left of it, the last taking any excess
+// of the holding's share (within ConsumedTolerance: overdraws).
+func holdingQuotas(l *critmin.Lot, at []int, t float64) map[int]float64 {
+	type holding struct {
+		key   string
+		parts []int
+		left  float64
+	}
+	var hs []holding
+	for _, i := range at {
+		p := l.Parts[i]
+		key := epcis.Canonical(l.PartOwner(p)) + "\x00" + epcis.Canonical(l.PartCustodian(p))
+		k := slices.IndexFunc(hs, func(h holding) bool { return h.key == key })
+		if k < 0 {
+			hs = append(hs, holding{key: key})
+			k = len(hs) - 1
+		}
+		hs[k].parts = append(hs[k].parts, i)
+		hs[k].left += p.LeftTonnes()
+	}
+	weights := make([]float64, len(hs))
+	for k, h := range hs {
+		weights[k] = h.left
+	}
+	out := make(map[int]float64, len(at))
+	for k, share := range shareOut(t, weights) {
+		for n, i := range hs[k].parts {
+			take := min(share, l.Parts[i].LeftTonnes())
+			if n == len(hs[k].parts)-1 {
+				take = share
+			}
+			out[i] = take
+			share -= take
+		}
+	}
+	return out
 }
 
 // overdraws says whether a movement of t wet tonnes takes more than held,
@@ -793,25 +881,34 @@ func fromNothing(l *critmin.Lot, ev *critmin.Event) string {
 // the parts at (indexes in Lot.Parts, received there: all of them, or
 // the holding of the party ev names, holding.go) (critmin.LotPart.WeighedTonnes), of what
 // stands of them there (received less shipped on and taken by runs
-// there): one part weighs t; several received at the same place are weighed together and
-// share t in proportion to their masses before (equally when those are
-// all 0). The weighing weighs what stands there: a part some of which
-// was shipped on from there weighs that much more. The lot's total
-// follows: it changes by the parts' change, so what remains where the
-// lot stands does not (Lot.RemainingWetTonnes).
+// there): one part weighs t; several received at the same place are
+// weighed together and share t pro rata to what stands of each there
+// (shareOut, as a dispatch naming no party takes of them; equally when
+// nothing stands of any). The weighing weighs what stands there: a part
+// some of which was shipped on from there weighs that much more. The
+// lot's total follows: it changes by the parts' change, so what remains
+// where the lot stands does not (Lot.RemainingWetTonnes).
+// Each part keeps its share of the weighing — what was weighed of it
+// there — and the weighing's time (LotPart.WeighedThereTonnes,
+// WeighedAt): 10 t received, 4 t shipped on, weighed 6.1 t: weighed
+// there 6.1 t on that day, the part 6.1 + 4 = 10.1 t (issue 15,
+// fix15zb: its line read "weighed there 10.1 wmt", the 4 t gone before
+// the weighing counted as weighed). A part nothing of which stood there
+// when weighed (all shipped on or taken by runs) is not weighed by it:
+// its share is 0 and it keeps its mass and its last weighing.
 // Parts in transit, or received elsewhere, are not weighed there.
 func reweighParts(l *critmin.Lot, ev *critmin.Event, at []int, t float64) {
-	var before float64
-	for _, i := range at {
-		p := l.Parts[i]
-		before += p.Mass() - p.ShippedOnTonnes - p.TakenTonnes // what stands there
-	}
 	if len(at) == 0 {
 		return
 	}
+	standing := make([]float64, len(at)) // what stands of each there
+	var before float64
 	shippedOn := true
-	for _, i := range at {
-		if p := l.Parts[i]; p.Mass()-p.ShippedOnTonnes-p.TakenTonnes > 1e-9 || p.ShippedOnTonnes <= 0 {
+	for k, i := range at {
+		p := l.Parts[i]
+		standing[k] = p.Mass() - p.ShippedOnTonnes - p.TakenTonnes
+		before += standing[k]
+		if standing[k] > 1e-9 || p.ShippedOnTonnes <= 0 {
 			shippedOn = false
 		}
 	}
@@ -822,12 +919,16 @@ func reweighParts(l *critmin.Lot, ev *critmin.Event, at []int, t float64) {
 		// ticket at such a site read 30 + 9.9 = 39.9 t).
 		return
 	}
-	for _, i := range at {
-		p := &l.Parts[i]
-		w := t / float64(len(at))
-		if before > 0 {
-			w = t * (p.Mass() - p.ShippedOnTonnes - p.TakenTonnes) / before
+	weights := standing
+	if before <= 0 {
+		weights = make([]float64, len(at)) // equal shares
+	}
+	for k, w := range shareOut(t, weights) {
+		if before > 0 && math.Abs(standing[k]) <= 1e-9 {
+			continue // nothing of it stood there: not weighed
 		}
+		p := &l.Parts[at[k]]
+		there := w
 		// The part is what stands there as weighed plus what was shipped
 		// on from there (LotPart.ShippedOnTonnes) and what runs there
 		// took of it (TakenTonnes): 4 t left of 10 t received, 6 t
@@ -835,7 +936,9 @@ func reweighParts(l *critmin.Lot, ev *critmin.Event, at []int, t float64) {
 		// 5 t, weighed 10 t: 15 t (issue 15, fix15t item 3: it read
 		// 10 t, 5 t left).
 		w += p.ShippedOnTonnes + p.TakenTonnes
+		when := ev.EventTime
 		p.WeighedTonnes, p.WeighEventID = &w, ev.EventID
+		p.WeighedThereTonnes, p.WeighedAt = &there, &when
 	}
 	if d, err := units.FromTonnes(t-before, l.UOM); err == nil {
 		l.Quantity += d

@@ -12,14 +12,15 @@ import (
 // TestShipPreviewSaysWhatEachOwnerShips (issue 15, fix15s item 2): FW-19
 // (fw19Split): 5,000 kg received at Houston for USSM (B/L FW-19-A),
 // then 3,000 kg for the smelter (FW-19-B). A Ship form at Houston of
-// 6,000 kg naming no From owner takes the received parts first in,
-// first out (ledger shipOnward): USSM's 5 t whole, then 6 − 5 = 1 t of
-// the smelter's 3 t. The preview said only "every part there"; it now
-// says what it takes of each owner's holding, as capture then does: 5 t
-// of USSM's and 1 t of the smelter's. Once captured, the shipped part's
-// single `owner` field in the lot API names no one owner of the two:
-// it reads both, as standsAt's owner does ("USSM, smelter"), with
-// owners listing each.
+// 6,000 kg naming no From owner takes of the two owners' holdings pro
+// rata to what each holds there (ledger shipOnward; issue 15, fix15zb:
+// it took USSM's 5 t whole, then 1 t of the smelter's): 6 / 8 = 3/4 of
+// each, 5 × 3/4 = 3.75 t of USSM's and 3 × 3/4 = 2.25 t of the
+// smelter's. The preview said only "every part there"; it now says what
+// it takes of each owner's holding, as capture then does. Once captured,
+// the shipped part's single `owner` field in the lot API names no one
+// owner of the two: it reads both, as standsAt's owner does ("USSM,
+// smelter"), with owners listing each.
 func TestShipPreviewSaysWhatEachOwnerShips(t *testing.T) {
 	const ussm, smelter = "urn:critmin:demo:party:ussm", "urn:critmin:demo:party:smelter"
 	ts := fw19Split(t,
@@ -33,7 +34,7 @@ func TestShipPreviewSaysWhatEachOwnerShips(t *testing.T) {
 	}
 	resp, b := do(t, "POST", ts.URL+"/record/ship", operatorSecret, []byte(form("preview").Encode()), formHeader)
 	page := visibleText(withIDs(string(b)))
-	want := "takes 5 t of " + ussm + "'s holding and 1 t of " + smelter + "'s"
+	want := "takes 3.75 t of " + ussm + "'s holding and 2.25 t of " + smelter + "'s"
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, want) {
 		t.Errorf("preview %d lacks %q:\n%s", resp.StatusCode, want, excerpt(page, "owners with holdings"))
 	}
@@ -52,8 +53,8 @@ func TestShipPreviewSaysWhatEachOwnerShips(t *testing.T) {
 	if json.Unmarshal(b, &l) != nil || len(l.Parts) != 3 {
 		t.Fatalf("lot API: %s", b)
 	}
-	if l.Parts[0].ShippedOnTonnes != 5 || l.Parts[1].ShippedOnTonnes != 1 {
-		t.Errorf("shipped on USSM's %v t, the smelter's %v t; want 5 and 1", l.Parts[0].ShippedOnTonnes, l.Parts[1].ShippedOnTonnes)
+	if math.Abs(l.Parts[0].ShippedOnTonnes-3.75) > 1e-9 || math.Abs(l.Parts[1].ShippedOnTonnes-2.25) > 1e-9 {
+		t.Errorf("shipped on USSM's %v t, the smelter's %v t; want 3.75 and 2.25", l.Parts[0].ShippedOnTonnes, l.Parts[1].ShippedOnTonnes)
 	}
 	if p := l.Parts[2]; math.Abs(p.Tonnes-6) > 1e-9 || p.Owner != ussm+", "+smelter || strings.Join(p.Owners, " ") != ussm+" "+smelter {
 		t.Errorf("shipped part %+v; want 6 t, owner %q, owners [%s %s]", p, ussm+", "+smelter, ussm, smelter)

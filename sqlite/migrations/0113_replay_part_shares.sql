@@ -1,0 +1,15 @@
+-- A dispatch naming no source party from a site where several parties'
+-- received parts of a lot stand takes of them pro rata to what each
+-- holds there, as a weighing there splits (before: the first owner's
+-- parts first); a weighing of received parts keeps what it weighed of
+-- each part where it stood and when (LotPart.weighedThereTonnes,
+-- weighedAt), and does not weigh a part nothing of which stood there
+-- (before: the part's "weighed there" counted what had left before the
+-- weighing, and a part shipped on in full was marked weighed) (issue 15,
+-- fix15zb). This migration has no SQL of its own: its Go step
+-- (sqldb.replayPartShares, registered in goStepsWithStore) replays the
+-- event log as `critmin verify` does on a store holding a lot with a
+-- part weighed where it was received or a part shipped on from there,
+-- and rewrites each lot projection table that differs, in this
+-- migration's transaction.
+SELECT 1;
