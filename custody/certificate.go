@@ -331,25 +331,51 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 			evSet[e] = true
 		}
 	}
-	var evIDs []string
+	var all []string
 	for e := range evSet {
-		evIDs = append(evIDs, e)
+		all = append(all, e)
 	}
-	sort.Strings(evIDs)
+	sort.Strings(all)
+	// A certificate rests only on events that stand when it is issued
+	// (fix9ao). An event declared in error (EPCIS 2.0 §7.4.1.2) is named
+	// where a figure's history needs it — a claim covered again since the
+	// declaration (cm:claimCoverage) — but is no evidence: Status reads
+	// any evidence event declared in error as superseding the
+	// certificate, so a certificate issued after the declaration would
+	// read superseded at once.
+	var evIDs []string
+	withdrawn := map[string]bool{}
 	var traces []TraceEvent
-	for _, id := range evIDs {
+	for _, id := range all {
 		evs, err := s.FindEventsByID(ctx, id)
 		if err != nil {
 			return nil, err
+		}
+		if declaredInError(evs) {
+			withdrawn[id] = true
+			continue
 		}
 		h, err := epcis.HashStored(evs[0].Raw, evs[0].Context)
 		if err != nil {
 			return nil, err
 		}
+		evIDs = append(evIDs, id)
 		traces = append(traces, TraceEvent{LinkName: id, LinkURL: "/epcis/events/" + id, HashDigest: h})
 	}
 	var claims []map[string]any
 	for i, v := range verdicts {
+		if len(withdrawn) > 0 {
+			// The verdict's evidence, like the certificate's, lists
+			// only events that stand (its declaredValue still names a
+			// declaration where it explains a figure).
+			kept := []string{}
+			for _, e := range v.Evidence {
+				if !withdrawn[e] {
+					kept = append(kept, e)
+				}
+			}
+			v.Evidence = kept
+		}
 		// The rule itself (cm:rule) goes with its verdict, so that the
 		// certificate's status can judge it again on today's record
 		// (verdictsChanged) whatever pack the issuer ran.
@@ -428,6 +454,18 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 		}
 	}
 	return &certStatement{lot: lot, cert: cert, evIDs: evIDs, nodes: nodes}, nil
+}
+
+// declaredInError reports whether the records stored under one eventID
+// (FindEventsByID: the event and any declaration of it) include an error
+// declaration: the event no longer stands.
+func declaredInError(evs []*critmin.Event) bool {
+	for _, ev := range evs {
+		if ev.DeclaredInError != nil || ev.ErrorDeclaration != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // CertificateID derives a certificate's ID from its evidence digest (hex
@@ -654,18 +692,45 @@ func refusedClaimOf(c *Claim) *CertRefusedClaim {
 // every view reads (fix9ae, nu9f: a claim refused naming the retraction
 // it rested on read "refused" in the lot API and "not covered" in the
 // lots CSV and `lot show`): a refused claim that names later facts reads
-// "claim refused: stated … — refused since urn:…:XA; …".
+// "claim refused: stated … — refused since urn:…:XA; …". A claim stored
+// on a run outside its category before such claims were refused at
+// capture (StoredOutside) was stored, never checked against its
+// category: "claim not covered: stated … — stored without the category
+// check capture makes now (…), its run not in its category's
+// mass-balance system; …" (fix9ar).
 func RefusedClaimText(c *Claim) string {
 	by := strings.Join(c.NotCoveredBy(), ", ")
+	const tail = "; the claim attributes nothing; the physical origin stands"
 	switch {
+	case c.Status == ClaimNotCovered && c.StoredOutside():
+		// Stored before claims outside their category were refused at
+		// capture: never checked against its category, so never
+		// "accepted at capture" as one of it (fix9ar).
+		s := "claim not covered: stated " + StatedText(c) + " — stored without the category check capture makes now (before claims outside their material category were refused), its run not in its category's mass-balance system"
+		if by != "" {
+			s += "; short besides since " + by
+		}
+		return s + tail
 	case c.Status == ClaimNotCovered && by != "":
-		return "claim not covered: stated " + StatedText(c) + " — accepted at capture, no longer covered since " + by + "; the claim attributes nothing; the physical origin stands"
+		return "claim not covered: stated " + StatedText(c) + " — accepted at capture, no longer covered since " + by + tail
 	case c.Status == ClaimNotCovered:
-		return "claim not covered: stated " + StatedText(c) + " — accepted at capture, no longer covered; the claim attributes nothing; the physical origin stands"
+		return "claim not covered: stated " + StatedText(c) + " — accepted at capture, no longer covered" + tail
 	case by != "":
-		return "claim refused: stated " + StatedText(c) + " — refused since " + by + "; the claim attributes nothing; the physical origin stands"
+		return "claim refused: stated " + StatedText(c) + " — refused since " + by + tail
 	}
 	return "claim refused: stated " + StatedText(c) + " — the claim attributes nothing; the physical origin stands"
+}
+
+// StoredOutside reports whether c is a claim stored on a run outside its
+// category that no event declared in error explains: stored before
+// claims outside their category were refused at capture, so it was
+// stored, never checked against its category (fix9al, fix9ar). Such a
+// claim is not covered and booked in full, short of its category's
+// system. A claim read back from JSON, which does not carry the mark,
+// is one short of its category's system that names no event declared in
+// error (an event that took its run out of the system is always named).
+func (c *Claim) StoredOutside() bool {
+	return c != nil && (c.storedOutside || c.Status == ClaimNotCovered && c.ShortOf == ShortOfCategorySystem && len(c.RetractedBy) == 0)
 }
 
 // NotCoveredBy are the later facts that left a claim accepted at capture

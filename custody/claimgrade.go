@@ -8,6 +8,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
 )
 
 // A claim accepted at capture is a record of the tonnes it debited (ISO
@@ -33,11 +34,22 @@ import (
 // (the credit it retired stays retired), apart from the line's deficit.
 const ShortOfGrade = "grade_not_measured"
 
+// ShortOfRemade marks a not-covered row of a claim accepted at capture
+// whose lot is made now only by a run dated after the claim: the run
+// that made the lot when the claim was accepted was declared in error
+// and the lot captured again with a later event time (fix9ar). The claim
+// is dated before its lot exists now, so nothing backs it (Available 0,
+// Shortfall = Claimed); it stays booked in full at the figure it was
+// accepted at (the lot as that run made it), apart from the line's
+// deficit, and names the run declared in error (RetractedBy) and the
+// run that makes the lot now (RunChangedBy).
+const ShortOfRemade = "lot_made_later"
+
 // apartKind reports whether kind is a row kind whose claim is short of
-// all it claims whatever the balance holds: out of its category's system
-// or its grade no longer measured.
+// all it claims whatever the balance holds: out of its category's
+// system, its grade no longer measured, or its lot made only after it.
 func apartKind(kind string) bool {
-	return kind == ShortOfCategorySystem || kind == ShortOfGrade
+	return kind == ShortOfCategorySystem || kind == ShortOfGrade || kind == ShortOfRemade
 }
 
 // goneAssay is what asClaimed found of the assays a stored claim's lot
@@ -64,20 +76,50 @@ func goneEvents(fs []goneFact) []*critmin.Event {
 	return out
 }
 
-// goneAssays are the events that assayed lot, dated at or before its
-// claim ce, that were live when the claim was captured and are declared
-// in error since (stored declarations recorded after the claim, and the
-// document being captured's), sorted by time then ID; upTo are the lot's
-// live events up to the claim (an event an explaining replay put back
-// is among them, and is not gone).
+// goneAssays are the events that assayed lot — an assay of the lot, or
+// a run that put it out and stated its assay in the run's ILMD (fix9ar:
+// the lot's grade was that run's, and another event still makes the
+// lot) — dated at or before its claim ce, that were live when the claim
+// was captured and are declared in error since (stored declarations
+// recorded after the claim, and the document being captured's), sorted
+// by time then ID; upTo are the lot's live events up to the claim (an
+// event an explaining replay put back is among them, and is not gone).
 func (mc *mbCalc) goneAssays(lot string, ce critmin.ClaimEvent, upTo []*critmin.Event) ([]goneFact, error) {
+	return mc.goneOf(lot, ce, upTo, func(ev *critmin.Event) bool { return assaysLot(ev, lot) || runAssaysOutput(ev, lot) },
+		func(ev *critmin.Event, decl string) string {
+			if ev.Type == critmin.TransformationEvent {
+				// The assay the run stated in its ILMD for what it put
+				// out (fix9ar): the run is named, and what it was to the
+				// lot.
+				return fmt.Sprintf("%s, which made lot %s and stated its assay, %s", runWords(ev.TransformationID, ev.EventID, ev.EventTime.UTC().Format(time.DateOnly)), lot, decl)
+			}
+			return fmt.Sprintf("event %s (assay of lot %s, %s) %s", ev.EventID, lot, ev.EventTime.UTC().Format(time.DateOnly), decl)
+		})
+}
+
+// goneMakers are the run events that put lot out, dated at or before its
+// claim ce, live when the claim was captured and declared in error since
+// (fix9ar): the runs that made the lot the claim was accepted on, as
+// goneAssays finds assays.
+func (mc *mbCalc) goneMakers(lot string, ce critmin.ClaimEvent, upTo []*critmin.Event) ([]goneFact, error) {
+	return mc.goneOf(lot, ce, upTo, func(ev *critmin.Event) bool { return runOutputs(ev, lot) },
+		func(ev *critmin.Event, decl string) string {
+			return fmt.Sprintf("%s, which made lot %s when the claim was accepted and was %s", runWords(ev.TransformationID, ev.EventID, ev.EventTime.UTC().Format(time.DateOnly)), lot, decl)
+		})
+}
+
+// goneOf are the events naming lot that keep holds of (read as live),
+// dated at or before claim ce, live when the claim was captured and
+// declared in error since, each worded by words (given the event and
+// its declaration's words), sorted by time then ID; none of upTo.
+func (mc *mbCalc) goneOf(lot string, ce critmin.ClaimEvent, upTo []*critmin.Event, keep func(*critmin.Event) bool, words func(*critmin.Event, string) string) ([]goneFact, error) {
 	facts, err := mc.declaredFacts(critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Patterns: []string{lot}, Exact: true}}},
 		func(ev *critmin.Event) bool {
 			// The declared event as it stood (its body as captured may
 			// carry the declaration).
 			live := *ev
 			live.ErrorDeclaration = nil
-			return !ev.EventTime.After(ce.At) && assaysLot(&live, lot)
+			return !ev.EventTime.After(ce.At) && keep(&live)
 		})
 	if err != nil {
 		return nil, err
@@ -93,7 +135,7 @@ func (mc *mbCalc) goneAssays(lot string, ce critmin.ClaimEvent, upTo []*critmin.
 		}
 		ev := *rf.ev
 		ev.ErrorDeclaration = nil
-		out = append(out, goneFact{ev: &ev, words: fmt.Sprintf("event %s (assay of lot %s, %s) %s", rf.ev.EventID, lot, rf.ev.EventTime.UTC().Format(time.DateOnly), declaredWords(rf.decl))})
+		out = append(out, goneFact{ev: &ev, words: words(&ev, declaredWords(rf.decl))})
 	}
 	slices.SortStableFunc(out, func(a, b goneFact) int {
 		if c := a.ev.EventTime.Compare(b.ev.EventTime); c != 0 {
@@ -105,6 +147,37 @@ func (mc *mbCalc) goneAssays(lot string, ce critmin.ClaimEvent, upTo []*critmin.
 		return 0
 	})
 	return out, nil
+}
+
+// runOutputs reports whether ev, a TransformationEvent, puts lot out
+// (an output line naming it, any spelling).
+func runOutputs(ev *critmin.Event, lot string) bool {
+	if ev.Type != critmin.TransformationEvent {
+		return false
+	}
+	for _, q := range canonicalLots(ev).Quantities {
+		if q.Role == critmin.RoleOutput && q.EPCClass == lot {
+			return true
+		}
+	}
+	return false
+}
+
+// runAssaysOutput reports whether ev, a TransformationEvent, puts lot out
+// and states an assay in its ILMD (cm:assay): the assay of what it puts
+// out.
+func runAssaysOutput(ev *critmin.Event, lot string) bool {
+	if !runOutputs(ev, lot) {
+		return false
+	}
+	if ev.Mineral == nil {
+		full, err := ledger.DecodeStored(ev.Raw, ev.Context)
+		if err != nil {
+			return false
+		}
+		ev = full
+	}
+	return ev.Mineral != nil && len(ev.Mineral.Assays) > 0
 }
 
 // acceptedContent is the qualifying content of the claimed lot l as its
@@ -141,6 +214,19 @@ func gradeClause(els string, facts []goneFact, missing []string, retired float64
 	}
 	return fmt.Sprintf("the lot has no assay of %s now (grade not measured): the claim was accepted on %s, so it can no longer be measured and nothing backs it (ISO 22095-2: a claim is on the qualifying characteristic the product contains); the claim stays booked in full: the %s t %s it retired stays retired, so no later claim takes that credit",
 		strings.Join(missing, "+"), strings.Join(ws, ", "), Figure(retired), els)
+}
+
+// remadeClause words why a stored claim on lot, dated before the run
+// that makes the lot now (run xid's event ev, at), is not covered: the
+// runs that made the lot when it was accepted (facts) were declared in
+// error since, and the lot was captured again with a later time.
+func remadeClause(lot, els string, facts []goneFact, xid, ev string, at time.Time, ce critmin.ClaimEvent, retired float64) string {
+	var ws []string
+	for _, f := range facts {
+		ws = append(ws, f.words)
+	}
+	return fmt.Sprintf("the lot as claimed is no longer on record: the claim was accepted on the lot made by %s; the lot is made now by %s, captured again after the claim and dated after it, so the claim (event %s, %s) is dated before its lot exists now and nothing backs it (ISO 22095-2: a claim is booked when it is made, on material that exists then); the claim was accepted at capture and stays booked in full: the %s t %s it retired stays retired, so no later claim takes that credit",
+		strings.Join(ws, ", "), runWords(xid, ev, at.UTC().Format(time.DateOnly)), ce.Event, ce.At.UTC().Format(time.DateOnly), Figure(retired), els)
 }
 
 // outsideClause words why a stored claim on a run that consumed none of

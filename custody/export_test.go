@@ -29,3 +29,15 @@ func CertLogSize(c Certificate) string {
 	}
 	return strconv.FormatInt(cp.Size, 10)
 }
+
+// FigureChanges exposes figureChanges: a certificate's physical figures
+// that differ, in words.
+var FigureChanges = figureChanges
+
+// SetCauseBounds sets changeCauses' page and cap, returning a function
+// that restores them.
+func SetCauseBounds(page, records int64) func() {
+	p, r := causePage, causeRecords
+	causePage, causeRecords = page, records
+	return func() { causePage, causeRecords = p, r }
+}

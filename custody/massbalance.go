@@ -962,6 +962,8 @@ func apartWords(kind string) string {
 		return "against its category's mass-balance system, which its run is not in"
 	case ShortOfGrade:
 		return "against its lot's grade, no longer measured"
+	case ShortOfRemade:
+		return "against its lot, made again after the claim"
 	}
 	return "against its share of the qualifying input over the rolling window"
 }
@@ -1087,7 +1089,13 @@ type Claim struct {
 	// basis facts leave it short; explainRetractions names no credit
 	// retraction on it.
 	systemOnly bool
-	bookedLot  string
+	// storedOutside marks a claim stored on a run outside its category
+	// that no event declared in error explains — stored before claims
+	// outside their category were refused at capture (fix9al,
+	// outsideClause): it was stored, never checked against its category
+	// (StoredOutside, fix9ar).
+	storedOutside bool
+	bookedLot     string
 	// closedDeficit is the deficit of bookedOrigin's balance at the close
 	// of the claim's own period (closedSet: recorded), which its error
 	// names beside the deficit still carried at a later close
@@ -1544,6 +1552,11 @@ type mbCalc struct {
 	// away (asClaimed, goneAssays), with the lot as it stood with them
 	// (the claim as accepted: fix9al).
 	goneAssay map[string]goneAssay
+	// remade are, by claimed lot, the runs that made the lot its stored
+	// claim was accepted on and that events declared in error took away
+	// since, while a run dated after the claim makes it now (asClaimed,
+	// goneMakers), with the lot as it stood with them (fix9ar).
+	remade map[string]goneAssay
 	// monthly caches creditFactor by category and month.
 	monthly map[[2]string]runFactor
 	// made caches, by lot, the live transformation edges at the site that
@@ -2099,9 +2112,14 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		}
 		var cl *Claim
 		var ref []RefusedClaim
-		if pc.ce.At.Before(pc.made) {
+		_, remade := mc.remade[l.ID]
+		if pc.ce.At.Before(pc.made) && !(remade && mc.recordedClaim(pc.ce)) {
 			cl, ref = mc.earlyClaim(l, pc, periods, p)
 		} else {
+			// A stored claim dated before its lot exists only since the
+			// run that made the lot was declared in error and captured
+			// again with a later time was accepted at capture: claim
+			// books it in full, not covered (fix9ar, remadeClause).
 			if cl, ref, err = mc.claim(l, pc.ce, p, pc.run); err != nil {
 				return nil, err
 			}
@@ -2902,6 +2920,21 @@ func (r ledgerRun) madeAt(lot string) time.Time {
 		return r.at
 	}
 	return at
+}
+
+// maker is the event of the run that first put lot out, and its time
+// (madeAt's edge); the run's first event when no edge names the lot.
+func (r ledgerRun) maker(lot string) (string, time.Time) {
+	ev, at := "", time.Time{}
+	for _, e := range r.edges {
+		if e.Child == lot && (at.IsZero() || e.EventTime.Before(at)) {
+			ev, at = e.EventID, e.EventTime
+		}
+	}
+	if ev == "" {
+		return r.event, r.at
+	}
+	return ev, at
 }
 
 // children are the run's outputs: the children of its edges and the
@@ -3884,6 +3917,27 @@ func (mc *mbCalc) asClaimed(l *critmin.Lot, ce critmin.ClaimEvent) (*critmin.Lot
 			}
 			mc.goneAssay[l.ID] = goneAssay{facts: gone, was: figures(withGone)}
 		}
+		// The run that made the lot when the claim was accepted, declared
+		// in error since while a run dated after the claim makes it now
+		// (re-captured later, fix9ar): the lot as it stood with it.
+		if later {
+			makers, err := mc.goneMakers(l.ID, ce, upTo)
+			if err != nil {
+				return nil, err
+			}
+			if len(makers) > 0 {
+				with := append(slices.Clone(upTo), goneEvents(makers)...)
+				for _, g := range gone {
+					if !slices.ContainsFunc(makers, func(m goneFact) bool { return m.ev.EventID == g.ev.EventID }) {
+						with = append(with, g.ev)
+					}
+				}
+				if mc.remade == nil {
+					mc.remade = map[string]goneAssay{}
+				}
+				mc.remade[l.ID] = goneAssay{facts: makers, was: figures(with)}
+			}
+		}
 	}
 	if !later {
 		return l, nil
@@ -4046,12 +4100,22 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		// or container never known, no input stated): the claim is left
 		// to the balance, which credits nothing for it.
 	}
-	g := GradesOf(l)
+	// A stored claim dated before its lot exists now, the run that made
+	// the lot when it was accepted declared in error and the lot made
+	// again by a run dated after it (fix9ar), is on the lot as it stood
+	// then: booked in full at that figure, not covered.
+	remade, isRemade := mc.remade[l.ID]
+	isRemade = isRemade && mc.recordedClaim(ce) && ce.At.Before(r.madeAt(l.ID))
+	src := l
+	if isRemade {
+		src = remade.was
+	}
+	g := GradesOf(src)
 	var q float64
 	var missing []string
 	for _, el := range a.cat.Elements {
 		if x, ok := g[el]; ok {
-			q += l.DryTonnes * x
+			q += src.DryTonnes * x
 		} else {
 			missing = append(missing, el)
 		}
@@ -4061,7 +4125,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	// was accepted at (fix9al): it is booked in full, not covered.
 	var gone []goneFact
 	var goneMissing []string
-	if len(missing) > 0 && mc.recordedClaim(ce) {
+	if len(missing) > 0 && mc.recordedClaim(ce) && !isRemade {
 		if was, facts, ok := mc.acceptedContent(l, a.cat.Elements); ok {
 			q, gone, goneMissing, missing = was, facts, missing, nil
 		}
@@ -4070,7 +4134,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	// left it short (book), took its run out of the category's system
 	// (broken) or its lot's grade away (gone), or when it was stored on a
 	// run outside its category (outside).
-	booked := mc.book[l.ID] || len(broken) > 0 || len(gone) > 0 || outside
+	booked := mc.book[l.ID] || len(broken) > 0 || len(gone) > 0 || outside || isRemade
 	if len(missing) > 0 {
 		// A claim is on the category's qualifying content, every element
 		// of it: with Pr not assayed, an NdPr oxide's Nd+Pr is unknown,
@@ -4230,7 +4294,17 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		mc.outOfSystem(l, cl, ref, r, a, p.ID, basis, broken)
 	}
 	if outside {
+		cl.storedOutside = true
 		mc.bookApart(l, cl, ref, a, p.ID, ShortOfCategorySystem, outsideClause(r, a.cat, basis.took, debit), nil)
+	}
+	if isRemade {
+		var ids []string
+		for _, f := range remade.facts {
+			ids = append(ids, f.ev.EventID)
+		}
+		ev, at := r.maker(l.ID)
+		cl.RunChangedBy = append(cl.RunChangedBy, ev)
+		mc.bookApart(l, cl, ref, a, p.ID, ShortOfRemade, remadeClause(l.ID, strings.Join(a.cat.Elements, "+"), remade.facts, r.xid(), ev, at, ce, debit), ids)
 	}
 	if len(gone) > 0 {
 		var ids []string

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"reflect"
 	"sort"
 	"strings"
@@ -27,6 +26,12 @@ type Supersession struct {
 	// states, when the change comes from events other than its own (a
 	// retracted credit run turns its claim refused).
 	Detail string `json:"detail,omitempty"`
+	// Figures are, on a declaration of an evidence event, the figures
+	// the certificate states that differ on today's record, old and new
+	// (figureChanges: "Nd (physical origin, contained element): China
+	// was 0.33 t (100.0 %) of 0.33 t, is now 0.3 t (100.0 %) of 0.3 t"),
+	// on the first declaration a status names (fix9ao).
+	Figures []string `json:"figureChanges,omitempty"`
 }
 
 // MarshalJSON omits the declaration times of a supersession that no
@@ -74,7 +79,11 @@ func (s Supersession) Text() string {
 	if len(s.CorrectiveEventIDs) > 0 {
 		out += "; corrective: " + strings.Join(s.CorrectiveEventIDs, ", ")
 	}
-	return out + ")"
+	out += ")"
+	if len(s.Figures) > 0 {
+		out += "; what it changed in the figures the certificate states: " + strings.Join(firstOf(s.Figures, 8), "; ")
+	}
+	return out
 }
 
 // Summary counts a status's supersessions by kind: "2 evidence event(s)
@@ -229,9 +238,15 @@ func Status(ctx context.Context, s EventFinder, cert Certificate) (*CertStatus, 
 		}
 		return detail + " — " + *causes, nil
 	}
+	ownDeclared := len(st.Reasons) > 0
+	// claimFigs are the claim's changed figures when an evidence event
+	// was declared in error: they go with the declaration (fix9ao).
+	var claimFigs []string
 	if cs, ok := s.(Store); ok {
-		if why, ev, err := claimChanged(ctx, cs, cert); err != nil {
+		if why, ev, figs, err := claimChanged(ctx, cs, cert); err != nil {
 			return nil, err
+		} else if ownDeclared && len(figs) > 0 {
+			claimFigs = figs
 		} else if why != "" {
 			if why, err = because(why); err != nil {
 				return nil, err
@@ -280,6 +295,31 @@ func Status(ctx context.Context, s EventFinder, cert Certificate) (*CertStatus, 
 				return nil, err
 			}
 			st.Reasons = append(st.Reasons, Supersession{Detail: why})
+		}
+	} else if ok && declared {
+		// A declaration of an evidence event supersedes the certificate
+		// by itself; what it changed in the figures the certificate
+		// states goes with it, old and new as figureChanges words them
+		// (fix9ao: the declaration alone gave no figures). The claim's
+		// own figures are claimChanged's reason above; the members that
+		// follow from the declaration (evidence, verdicts) are not
+		// listed.
+		r, err := restate(ctx, ss, cert)
+		if err != nil {
+			return nil, err
+		}
+		figs := claimFigs
+		if r != nil && !r.gone {
+			figs = append(figs, r.figures...)
+		}
+		claimFigs = figs
+	}
+	if len(claimFigs) > 0 {
+		for i := range st.Reasons {
+			if st.Reasons[i].Declared() {
+				st.Reasons[i].Figures = claimFigs
+				break
+			}
 		}
 	}
 	st.Superseded = len(st.Reasons) > 0
@@ -368,8 +408,9 @@ type restatement struct {
 	// was built without them and only its rule-free members compared.
 	unrebuilt []string
 	// figures are the stated figures that differ, in words
-	// (figureChanges); paths the JSON members that differ.
-	figures, paths []string
+	// (figureChanges); paths the JSON members that differ, and members
+	// the same in words (memberWords).
+	figures, paths, members []string
 }
 
 // text words a restatement as a supersession's detail, "" when nothing
@@ -378,8 +419,8 @@ type restatement struct {
 //
 //	what the certificate states differs from today's record: Nd
 //	(physical origin, contained element): Pakistan was 0.3 t (100 %) of
-//	0.3 t, is now 0.33 t (100 %) of 0.33 t; members
-//	credentialSubject.cm:originComposition.elements, …
+//	0.3 t, is now 0.33 t (100 %) of 0.33 t; it also differs in the
+//	origin composition (its elements), …
 func (r *restatement) text(explained bool) string {
 	if r == nil {
 		return ""
@@ -401,12 +442,13 @@ func (r *restatement) text(explained bool) string {
 		msg += ": " + strings.Join(firstOf(r.figures, 8), "; ")
 	}
 	if !explained && len(r.paths) > 0 {
+		// In words, never as JSON paths (fix9ao).
 		if len(r.figures) > 0 {
-			msg += "; members "
+			msg += "; it also differs in "
 		} else {
 			msg += ": "
 		}
-		msg += strings.Join(firstOf(r.paths, 5), ", ")
+		msg += strings.Join(firstOf(r.members, 5), ", ")
 	}
 	if len(r.unrebuilt) > 0 {
 		msg += fmt.Sprintf(" (rule(s) %s defined neither by the certificate's cm:rule nor by the built-in pack: their verdicts and evidence are not compared, the figures are)", strings.Join(r.unrebuilt, ", "))
@@ -506,6 +548,7 @@ func restate(ctx context.Context, s statementStore, cert Certificate) (*restatem
 		return nil, err
 	}
 	today := withoutNewStatusText(was, now.cert)
+	today = withoutLaterCoverage(was, today)
 	if len(out.unrebuilt) > 0 {
 		if was, err = ruleFree(was); err != nil {
 			return nil, err
@@ -532,8 +575,237 @@ func restate(ctx context.Context, s statementStore, cert Certificate) (*restatem
 	}
 	diffPaths("", wa, nb, &out.paths)
 	sort.Strings(out.paths)
+	out.members = memberWords(out.paths, wa, nb)
 	out.figures = figureChanges(wa, nb)
 	return out, nil
+}
+
+// coverageKeys are the members of a claimed origin that tell how a claim
+// came to be covered again (Claim.CoveredAgainBy, CoveredBy, CoveredIn,
+// CoverageNote).
+var coverageKeys = []string{"coverageNote", "coveredAgainBy", "coveredBy", "coveredIn"}
+
+// withoutLaterCoverage is today's statement now with the coverage
+// history of its claim put back as the certificate was states it, when
+// the only later history is events declared in error since: a claim
+// accepted when the certificate was issued, left short by a later fact
+// (an assay, say) and covered again when that fact was declared in error
+// states the same claim on the same figures — the record is back to what
+// the certificate rests on — yet today's claim carries a note naming the
+// declaration (cm:claimCoverage, coverageNote, coveredAgainBy, and the
+// mass-balance rule's declaredValue). That note alone is no change in
+// what the certificate states (fix9ao). Put back only when the claim's
+// status and the credits that repaid it (coveredBy, coveredIn) are the
+// same on both sides; any figure is still compared. now is not changed
+// (a copy is returned when anything is rewritten).
+func withoutLaterCoverage(was, now Certificate) Certificate {
+	ws, _ := was["credentialSubject"].(map[string]any)
+	ns, _ := now["credentialSubject"].(map[string]any)
+	wc, _ := ws["cm:claimedOrigin"].(map[string]any)
+	nc, _ := ns["cm:claimedOrigin"].(map[string]any)
+	if wc == nil || nc == nil || wc["status"] != nc["status"] {
+		return now
+	}
+	wNote, _ := wc["coverageNote"].(string)
+	nNote, _ := nc["coverageNote"].(string)
+	if wNote == nNote || nNote == "" {
+		return now
+	}
+	for _, k := range []string{"coveredBy", "coveredIn"} {
+		if !reflect.DeepEqual(wc[k], nc[k]) {
+			return now // credits repaid it since: a change of its own
+		}
+	}
+	b, err := json.Marshal(now)
+	if err != nil {
+		return now
+	}
+	var out Certificate
+	if json.Unmarshal(b, &out) != nil {
+		return now
+	}
+	subj := out["credentialSubject"].(map[string]any)
+	wcomp, _ := ws["cm:originComposition"].(map[string]any)
+	wcc, _ := wcomp["claimed"].(map[string]any)
+	ncomp, _ := subj["cm:originComposition"].(map[string]any)
+	ncc, _ := ncomp["claimed"].(map[string]any)
+	for _, pair := range [][2]map[string]any{{wc, subj["cm:claimedOrigin"].(map[string]any)}, {wcc, ncc}} {
+		from, to := pair[0], pair[1]
+		if to == nil {
+			continue
+		}
+		for _, k := range coverageKeys {
+			if v, has := from[k]; has {
+				to[k] = v
+			} else {
+				delete(to, k)
+			}
+		}
+	}
+	if v, has := ws["cm:claimCoverage"]; has {
+		subj["cm:claimCoverage"] = v
+	} else {
+		delete(subj, "cm:claimCoverage")
+	}
+	claims, _ := subj["conformityClaim"].([]any)
+	for _, c := range claims {
+		m, _ := c.(map[string]any)
+		d, ok := m["declaredValue"].(string)
+		if !ok || !strings.Contains(d, "; "+nNote) {
+			continue
+		}
+		put := ""
+		if wNote != "" {
+			put = "; " + wNote
+		}
+		m["declaredValue"] = strings.Replace(d, "; "+nNote, put, 1)
+	}
+	return out
+}
+
+// memberWords words the members of a statement that differ (paths, as
+// diffPaths gives them) for a reader, once each in order: "the verdict
+// of rule dfars-covered-countries (its declaredValue)", "the custody
+// chain", "the events it rests on (now also urn:…:X; no longer
+// urn:…:Y)" — never a raw JSON path (fix9ao). was and now are the two
+// statements.
+func memberWords(paths []string, was, now map[string]any) []string {
+	ruleAt := func(i int) string {
+		for _, c := range []map[string]any{was, now} {
+			subj, _ := c["credentialSubject"].(map[string]any)
+			list, _ := subj["conformityClaim"].([]any)
+			if i < len(list) {
+				if m, ok := list[i].(map[string]any); ok {
+					if id, _ := m["id"].(string); id != "" {
+						return id
+					}
+				}
+			}
+		}
+		return fmt.Sprint(i + 1)
+	}
+	evidence := func() string {
+		w, n := map[string]bool{}, map[string]bool{}
+		for _, id := range EvidenceIDs(Certificate(was)) {
+			w[id] = true
+		}
+		for _, id := range EvidenceIDs(Certificate(now)) {
+			n[id] = true
+		}
+		var added, gone []string
+		for _, id := range sortedKeys(n) {
+			if !w[id] {
+				added = append(added, id)
+			}
+		}
+		for _, id := range sortedKeys(w) {
+			if !n[id] {
+				gone = append(gone, id)
+			}
+		}
+		var parts []string
+		if len(added) > 0 {
+			parts = append(parts, "now also "+strings.Join(firstOf(added, 5), ", "))
+		}
+		if len(gone) > 0 {
+			parts = append(parts, "no longer "+strings.Join(firstOf(gone, 5), ", "))
+		}
+		if len(parts) == 0 {
+			return "the events it rests on (their hashes)"
+		}
+		return "the events it rests on (" + strings.Join(parts, "; ") + ")"
+	}
+	// seg splits "a.b[2].c" into its member names, indexes apart.
+	seg := func(p string) []string {
+		var out []string
+		for _, part := range strings.Split(p, ".") {
+			name, idx, _ := strings.Cut(part, "[")
+			if name != "" {
+				out = append(out, name)
+			}
+			if idx != "" {
+				out = append(out, "["+idx)
+			}
+		}
+		return out
+	}
+	its := func(rest []string) string {
+		for _, r := range rest {
+			if !strings.HasPrefix(r, "[") {
+				return " (its " + strings.TrimPrefix(r, "cm:") + ")"
+			}
+		}
+		return ""
+	}
+	claimNote := func(m string) string {
+		switch m {
+		case "coverageNote", "coveredAgainBy", "coveredBy", "coveredIn":
+			return "the claim's coverage note"
+		case "reassayNote", "reassayedBy":
+			return "the claim's reassay note"
+		case "retiredNote", "retired":
+			return "the claim's note on credit retired beyond what the lot holds"
+		}
+		return ""
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range paths {
+		sg := seg(strings.TrimPrefix(p, "credentialSubject."))
+		if !strings.HasPrefix(p, "credentialSubject.") {
+			sg = append([]string{"(certificate)"}, seg(p)...)
+		}
+		var w string
+		switch {
+		case len(sg) == 0:
+			w = "the certificate's subject"
+		case sg[0] == "(certificate)":
+			w = "the certificate" + its(sg[1:])
+		case sg[0] == "conformityClaim" && len(sg) > 1 && strings.HasPrefix(sg[1], "["):
+			var i int
+			fmt.Sscanf(sg[1], "[%d]", &i)
+			w = "the verdict of rule " + ruleAt(i) + its(sg[2:])
+		case sg[0] == "conformityClaim":
+			w = "the rule verdicts stated"
+		case sg[0] == "traceabilityInformation" && strings.Contains(p, "traceabilityEvents"):
+			w = evidence()
+		case sg[0] == "traceabilityInformation":
+			w = "the traceability information" + its(sg[1:])
+		case sg[0] == "cm:custodyChain":
+			w = "the custody chain"
+		case sg[0] == "cm:claimCoverage":
+			w = "the claim's coverage note"
+		case sg[0] == "cm:claimReassay":
+			w = "the claim's reassay note"
+		case sg[0] == "cm:claimRetired":
+			w = claimNote("retiredNote")
+		case sg[0] == "cm:refusedClaim":
+			w = "the claim refused or not covered, as stated" + its(sg[1:])
+		case sg[0] == "cm:claimedOrigin" && len(sg) > 1 && claimNote(sg[1]) != "":
+			w = claimNote(sg[1])
+		case sg[0] == "cm:claimedOrigin":
+			w = "the claimed origin" + its(sg[1:])
+		case sg[0] == "cm:originComposition" && len(sg) > 2 && sg[1] == "claimed" && claimNote(sg[2]) != "":
+			w = claimNote(sg[2])
+		case sg[0] == "cm:originComposition" && len(sg) > 1 && sg[1] == "claimed":
+			w = "the claimed origin" + its(sg[2:])
+		case sg[0] == "cm:originComposition":
+			w = "the origin composition" + its(sg[1:])
+		case sg[0] == "cm:physicalOrigin":
+			w = "the physical origin" + its(sg[1:])
+		case sg[0] == "materialsProvenance":
+			w = "the materials provenance lines"
+		case sg[0] == "product":
+			w = "the product" + its(sg[1:])
+		default:
+			w = "the subject's " + strings.TrimPrefix(sg[0], "cm:")
+		}
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // ruleFree is a copy of c less what its rules decide: the
@@ -619,6 +891,13 @@ func figureChanges(was, now map[string]any) []string {
 	said := func(f fig, total float64) string {
 		return fmt.Sprintf("%s t (%s) of %s t", Figure(f.tonnes), Percent(f.share), Figure(total))
 	}
+	// A line is a change only when its own figure prints otherwise: a
+	// share whose tonnes and percentage print the same, of a total that
+	// changed through other lines, is no change ("China was 0 t … is now
+	// 0 t", fix9ao); those other lines say how the total moved. A line
+	// stated on one side only is a change unless it prints as nothing
+	// (0 t, 0.0 %) there.
+	same := func(a, b fig) bool { return figureOf(a.tonnes, a.share) == figureOf(b.tonnes, b.share) }
 	seen := map[string]bool{}
 	for _, name := range append(wnames, nnames...) {
 		if seen[name] {
@@ -641,11 +920,11 @@ func figureChanges(was, now map[string]any) []string {
 			wf, inW := w.byLabel[label]
 			nf, inN := n.byLabel[label]
 			switch {
-			case !inN:
+			case !inN && !same(wf, fig{}):
 				out = append(out, fmt.Sprintf("%s: %s was %s, is no longer stated", name, label, said(wf, w.total)))
-			case !inW:
+			case !inW && !same(nf, fig{}):
 				out = append(out, fmt.Sprintf("%s: %s was not stated, is now %s", name, label, said(nf, n.total)))
-			case said(wf, w.total) != said(nf, n.total):
+			case inN && inW && !same(wf, nf):
 				out = append(out, fmt.Sprintf("%s: %s was %s, is now %s", name, label, said(wf, w.total), said(nf, n.total)))
 			}
 		}
@@ -674,6 +953,12 @@ func figureChanges(was, now map[string]any) []string {
 		}
 	}
 	return out
+}
+
+// figureOf is a share's own figure as printed, tonnes and percentage:
+// two figures that print the same are the same figure (fix9ao).
+func figureOf(tonnes, share float64) string {
+	return Figure(tonnes) + " t (" + Percent(share) + ")"
 }
 
 // num is a JSON number as float64 (0 for anything else).
@@ -884,12 +1169,14 @@ func verdictsChanged(ctx context.Context, s RuleStore, cert Certificate) ([]Supe
 
 // claimChanged compares the claimed origin a certificate states (status
 // and shares) with the claim's verdict today; it returns what changed and
-// the claim's event, or "" if nothing did.
-func claimChanged(ctx context.Context, s Store, cert Certificate) (string, string, error) {
+// the claim's event, or "" if nothing did, and, when only the claim's
+// figures changed (its status did not), those figures one by one
+// (claimFigureChanges).
+func claimChanged(ctx context.Context, s Store, cert Certificate) (string, string, []string, error) {
 	subj, _ := cert["credentialSubject"].(map[string]any)
 	lot, _ := subj["id"].(string)
 	if lot == "" {
-		return "", "", nil
+		return "", "", nil, nil
 	}
 	was, _ := subj["cm:claimedOrigin"].(map[string]any)
 	if was == nil {
@@ -898,20 +1185,20 @@ func claimChanged(ctx context.Context, s Store, cert Certificate) (string, strin
 	}
 	c, err := OriginOf(ctx, s, lot, false)
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-		return "the lot is no longer in the ledger", "", nil
+		return "the lot is no longer in the ledger", "", nil, nil
 	}
 	if err != nil {
-		return "", "", err
+		return "", "", nil, err
 	}
 	now := c.Claimed
 	switch {
 	case was == nil && now == nil:
-		return "", "", nil
+		return "", "", nil, nil
 	case was == nil:
-		return "the lot now carries a claim (" + now.Status + ") the certificate does not state", now.Event, nil
+		return "the lot now carries a claim (" + now.Status + ") the certificate does not state", now.Event, nil, nil
 	case now == nil:
 		ev, _ := was["event"].(string)
-		return "the claim the certificate states is no longer made", ev, nil
+		return "the claim the certificate states is no longer made", ev, nil, nil
 	}
 	status, _ := was["status"].(string)
 	// A certificate issued before fix9h records a claim not covered as
@@ -923,14 +1210,14 @@ func claimChanged(ctx context.Context, s Store, cert Certificate) (string, strin
 		if now.Error != "" {
 			msg += ": " + now.Error
 		}
-		return msg, now.Event, nil
+		return msg, now.Event, nil, nil
 	}
 	// The same status on other figures: a later assay, weighing or run
 	// changes what the claim attributes of what the lot holds.
 	if lines := claimFigureChanges(was, now); len(lines) > 0 {
-		return strings.Join(lines, "; "), now.Event, nil
+		return strings.Join(lines, "; "), now.Event, lines, nil
 	}
-	return "", "", nil
+	return "", "", nil, nil
 }
 
 // claimFigureChanges words the figures of a claim a certificate states
@@ -1006,15 +1293,17 @@ func claimFigureChanges(was map[string]any, now *Claim) []string {
 			keys = append(keys, sh.Key)
 		}
 	}
+	// Compared as each origin's own figure prints (figureOf), never by
+	// the total alone: equal figures are no change (fix9ao).
 	for _, k := range keys {
 		w, inW := wf[k]
 		n, inN := nf[k]
 		switch {
-		case !inN:
+		case !inN && figureOf(w.tonnes, w.share) != figureOf(0, 0):
 			out = append(out, fmt.Sprintf("claimed origin %s was %s, is no longer claimed", w.name, said(w.tonnes, w.share, wasTotal)))
-		case !inW:
+		case !inW && figureOf(n.tonnes, n.share) != figureOf(0, 0):
 			out = append(out, fmt.Sprintf("claimed origin %s was not claimed, is now %s", n.name, said(n.tonnes, n.share, nowTotal)))
-		case said(w.tonnes, w.share, wasTotal) != said(n.tonnes, n.share, nowTotal):
+		case inN && inW && figureOf(w.tonnes, w.share) != figureOf(n.tonnes, n.share):
 			out = append(out, fmt.Sprintf("claimed origin %s was %s, is now %s", n.name, said(w.tonnes, w.share, wasTotal), said(n.tonnes, n.share, nowTotal)))
 		}
 	}
@@ -1068,11 +1357,32 @@ func changeCauses(ctx context.Context, s EventFinder, cert Certificate) (string,
 			touch[site] = true
 		}
 	}
-	recs, err := cs.ChainRange(ctx, cp.Size+1, math.MaxInt64)
-	if err != nil {
-		return "", err
-	}
+	// Read in pages, at most causeRecords records after the checkpoint
+	// (fix9ao): the causes explain a change the status has already
+	// found, so a certificate checked long after it was issued does not
+	// load the whole log since; a cut is said.
 	var named []string
+	var recs []*critmin.ChainRecord
+	cut := false
+	for from := cp.Size + 1; ; from += causePage {
+		if from-cp.Size-1 >= causeRecords {
+			past := cp.Size + causeRecords + 1
+			next, err := cs.ChainRange(ctx, past, past)
+			if err != nil {
+				return "", err
+			}
+			cut = len(next) > 0
+			break
+		}
+		page, err := cs.ChainRange(ctx, from, min(from+causePage-1, cp.Size+causeRecords))
+		if err != nil {
+			return "", err
+		}
+		recs = append(recs, page...)
+		if int64(len(page)) < min(causePage, cp.Size+causeRecords-from+1) {
+			break
+		}
+	}
 	for _, r := range recs {
 		var ev any
 		if json.Unmarshal([]byte(r.Raw), &ev) != nil || !mentions(ev, touch) {
@@ -1089,11 +1399,26 @@ func changeCauses(ctx context.Context, s EventFinder, cert Certificate) (string,
 		}
 		named = append(named, fmt.Sprintf("%s (%s)", r.EventID, step))
 	}
+	cutNote := ""
+	if cut {
+		cutNote = fmt.Sprintf("; only the %d records after it read, later records not searched", causeRecords)
+	}
 	if len(named) == 0 {
+		if cut {
+			return fmt.Sprintf("no event touching the lot or the claim's site in the %d records recorded after the certificate (log size %d); later records not searched", causeRecords, cp.Size), nil
+		}
 		return "", nil
 	}
-	return fmt.Sprintf("recorded since the certificate (log size %d): %s", cp.Size, strings.Join(firstOf(named, 10), ", ")), nil
+	return fmt.Sprintf("recorded since the certificate (log size %d%s): %s", cp.Size, cutNote, strings.Join(firstOf(named, 10), ", ")), nil
 }
+
+// causePage and causeRecords bound changeCauses: the log records after a
+// certificate's checkpoint are read causePage at a time, causeRecords at
+// most (variables so that a test can lower them).
+var (
+	causePage    int64 = 1000
+	causeRecords int64 = 20000
+)
 
 // mentions reports whether any string of the JSON value v is in set.
 func mentions(v any, set map[string]bool) bool {

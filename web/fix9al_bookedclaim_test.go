@@ -67,7 +67,8 @@ func TestStoredClaimOutsideCategoryPages(t *testing.T) {
 	od, ogp := url.PathEscape("urn:t:lot:OD"), url.PathEscape("urn:t:lot:OG")
 	statement := "/sites/" + url.PathEscape("urn:t:site:mb") + "/mass-balance?period=2025-10"
 	checks := []struct{ path, want string }{
-		{"/lots/" + od, "Claim not covered — accepted at capture, its run not in its category's mass-balance system"},
+		{"/lots/" + od, "Claim not covered — stored without the category check capture makes now (before claims outside their material category were refused), its run not in its category's mass-balance system"},
+		{"/lots/" + od, "claim not covered: stated Pakistan 100.0 % — stored without the category check capture makes now"},
 		{"/api/v1/lots/" + od, `"shortOf": "category_system"`},
 		{"/api/v1/lots/" + od, `"status": "not_covered"`},
 		{"/lots/" + ogp, "Claim not covered — accepted at capture, its lot's grade no longer measured"},
