@@ -158,6 +158,7 @@ func printStatement(env *Env, st *custody.Statement) {
 			fmt.Fprintln(env.Stdout)
 		}
 	}
+	printRestated(env, st)
 	for _, r := range st.Refused {
 		// A claim accepted at capture and left short is not covered,
 		// never refused (fix9h).
@@ -166,5 +167,25 @@ func printStatement(env *Env, st *custody.Statement) {
 			word = "not covered"
 		}
 		fmt.Fprintf(env.Stdout, "%s: %s\n", word, r.Error)
+	}
+}
+
+// printRestated writes, for an ended period restated after its close
+// (custody.Restatement; nothing where it was not), each changed line as
+// at close → now with the as-at-close arithmetic, and the declarations
+// in error recorded after the close that changed it.
+func printRestated(env *Env, st *custody.Statement) {
+	r := st.Restated
+	if r == nil {
+		return
+	}
+	fmt.Fprintf(env.Stdout, "\nrestated after the close: period %s closed on %s; its figures as at close → now (the lines above are the current, restated figures, and the next period opens at their closing)\n", st.Period.ID, r.AtClose.UTC().Format(time.RFC3339))
+	for _, l := range r.Lines {
+		a := l.AtClose
+		fmt.Fprintf(env.Stdout, "  category %s, %s: %s (as at close: %s + %s − %s − %s = %s)\n", l.Category, l.Name, l.Words(),
+			custody.Figure(a.Opening), custody.Figure(a.Credits), custody.Figure(a.Claims), custody.Figure(a.Expired), custody.Figure(a.Closing))
+	}
+	for _, b := range r.By {
+		fmt.Fprintf(env.Stdout, "  restated by the declaration in error of event %s, recorded %s: %s\n", b.Event, b.RecordTime.UTC().Format(time.RFC3339), b.Words)
 	}
 }

@@ -461,6 +461,13 @@ type Statement struct {
 	// again: the deficit it still owes is carried in the line's opening
 	// (BalanceLine.CarriedDeficit; fix9ah).
 	Refused []RefusedClaim `json:"refused"`
+	// Restated is, for a period that has ended, how its figures changed
+	// after it closed — an event declared in error since, say: each
+	// changed line as at close and now, and the events recorded after
+	// the close that changed it (restate, fix9aq). Absent where the
+	// figures are those the period closed with. The lines above are the
+	// current (restated) figures; the next period opens at their closing.
+	Restated *Restatement `json:"restated,omitempty"`
 }
 
 // CategoryStatement is one material category's account in a period.
@@ -1707,6 +1714,9 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 	}
 	if _, to := periodSpan(periods[idx]); now.Before(to) {
 		openPeriod(st)
+	}
+	if err := mc.restate(periods, idx, st, now); err != nil {
+		return nil, err
 	}
 	if err := repaidLater(mc, periods, idx, st); err != nil {
 		return nil, err
@@ -4843,7 +4853,8 @@ func CheckStatement(st *Statement) error {
 			return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: the total line %+v is not the sum of its %d lines", st.Site, c.Category.ID, st.Period.ID, tl, len(c.Lines))
 		}
 	}
-	return nil
+	// A restated period's figures as at close balance too (fix9aq).
+	return checkRestatement(st)
 }
 
 // CheckCarry re-derives, from two consecutive periods' statements of one

@@ -718,9 +718,11 @@ func (mc *mbCalc) replayPutBack(periods []critmin.ClaimPeriod, upto int, set put
 		alt.oc.lots[id] = l
 	}
 	for i := 0; i <= upto; i++ {
-		if _, err := alt.period(periods, i); err != nil {
+		st, err := alt.period(periods, i)
+		if err != nil {
 			return nil, err
 		}
+		alt.stmts = append(alt.stmts, st)
 	}
 	return alt, nil
 }

@@ -67,7 +67,9 @@ func (s *Server) handleMassBalancePut(w http.ResponseWriter, r *http.Request) {
 // handleMassBalanceStatement gives a site's mass-balance statement for a
 // claim period (default: the current one): per material category and
 // origin, opening, credits, claims, expired and closing balance in tonnes
-// of qualifying element, with the events behind each line; CSV with
+// of qualifying element, with the events behind each line and, for an
+// ended period restated after its close, "restated" (its figures as at
+// close and the declarations in error that changed them); CSV with
 // Accept: text/csv or ?format=csv.
 // GET /api/v1/sites/{id}/mass-balance/statement?period=ID
 func (s *Server) handleMassBalanceStatement(w http.ResponseWriter, r *http.Request) {

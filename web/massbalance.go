@@ -7,8 +7,10 @@ import (
 
 // handleMassBalancePage shows a mass-balance site's declaration and its
 // statement for a claim period: per category and origin, opening,
-// credits, claims, expired and closing, the events behind each line and
-// the refused claims. GET /sites/{id}/mass-balance?period=ID
+// credits, claims, expired and closing, the events behind each line, an
+// ended period's restatement after its close (custody.Restatement: each
+// changed line as at close → now and the declarations in error that
+// changed it) and the refused claims. GET /sites/{id}/mass-balance?period=ID
 func (s *site) handleMassBalancePage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	d, err := s.Store.FindMassBalance(r.Context(), id)
