@@ -142,6 +142,9 @@ func TestGradedOnlyAfterClaim(t *testing.T) {
 			!strings.Contains(cl.Error, "graded only after the claim (assay urn:t:ev:AS7c dated 2025-10-09)") {
 			t.Errorf("X7 (%d)'s error: %s; want graded only after the claim (assay urn:t:ev:AS7c dated 2025-10-09), not \"grade not measured\"", i, cl.Error)
 		}
+		if cl.GradedAfter != "graded only after the claim (assay urn:t:ev:AS7c dated 2025-10-09)" {
+			t.Errorf("X7 (%d)'s gradedAfter %q", i, cl.GradedAfter)
+		}
 	}
 }
 

@@ -1148,6 +1148,11 @@ type Claim struct {
 	// grade a later fact took away, likewise (ShortOfGrade, fix9al). Its shortfall of an origin is the larger of this and its
 	// share of the deficit: both bound what may be claimed.
 	shortApart, availApart map[string]float64
+	// GradedAfter is, for a claim short of its grade (ShortOfGrade)
+	// whose lot is measured now only by assays dated after the claim,
+	// "graded only after the claim (assay E dated D)" (fix9ap): the lot
+	// page heads the claim with it, never "grade no longer measured".
+	GradedAfter string `json:"gradedAfter,omitempty"`
 	// apartReasons are, for a claim booked apart (bookApart), what it is
 	// short of in a few words, in the order found: its row's Reasons
 	// after any share of the deficit (fix9ap).
@@ -4451,6 +4456,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		reason := "grade not measured"
 		if len(after) > 0 {
 			reason = gradedAfterWords(after)
+			cl.GradedAfter = reason
 		}
 		mc.bookApart(l, cl, ref, a, p.ID, ShortOfGrade, reason, gradeClause(strings.Join(a.cat.Elements, "+"), gone, goneMissing, debit, after), ids)
 	}
