@@ -167,6 +167,10 @@ func printStatement(env *Env, st *custody.Statement) {
 			word = "not covered"
 		}
 		fmt.Fprintf(env.Stdout, "%s: %s\n", word, r.Error)
+		if r.Booked && len(r.Reasons) > 0 {
+			// One row per claim and origin, every reason on it (fix9ap).
+			fmt.Fprintf(env.Stdout, "  %s %s, shortfall %s t: %s\n", r.Lot, r.Country, custody.Figure(r.Shortfall), strings.Join(r.Reasons, "; "))
+		}
 	}
 }
 

@@ -450,5 +450,5 @@ func (mc *mbCalc) outOfSystem(l *critmin.Lot, cl *Claim, ref []RefusedClaim, r l
 	for _, sh := range cl.ByCountry {
 		debit += sh.Tonnes
 	}
-	mc.bookApart(l, cl, ref, a, period, ShortOfCategorySystem, basisClause(r, a.cat, basis, broken, debit), factIDs(broken))
+	mc.bookApart(l, cl, ref, a, period, ShortOfCategorySystem, systemReason, basisClause(r, a.cat, basis, broken, debit), factIDs(broken))
 }

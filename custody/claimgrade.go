@@ -9,6 +9,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // A claim accepted at capture is a record of the tonnes it debited (ISO
@@ -44,6 +45,10 @@ const ShortOfGrade = "grade_not_measured"
 // deficit, and names the run declared in error (RetractedBy) and the
 // run that makes the lot now (RunChangedBy).
 const ShortOfRemade = "lot_made_later"
+
+// remadeReason is a not-covered row's reason for a claim on a lot made
+// again after it (ShortOfRemade; RefusedClaim.Reasons, fix9ap).
+const remadeReason = "its lot made again after the claim"
 
 // apartKind reports whether kind is a row kind whose claim is short of
 // all it claims whatever the balance holds: out of its category's
@@ -206,14 +211,65 @@ func (mc *mbCalc) acceptedContent(l *critmin.Lot, els []string) (float64, []gone
 // accepted on event E (assay of lot L, date) declared in error on T
 // (reason R), so the claim can no longer be measured and nothing backs
 // it; the claim stays booked in full: the 1.5 t La+Ce it retired stays
-// retired …".
-func gradeClause(els string, facts []goneFact, missing []string, retired float64) string {
+// retired …". after are the assays of the missing elements the lot holds
+// now, all dated after the claim (gradedAfter): the lot is measured, but
+// only after the claim, and a claim is judged on its lot as it stood when
+// made (an assay dated after a claim changes the lot from then on, never
+// the claim: docs/origin.md), so the clause says "graded only after the
+// claim (assay E dated D)", never "grade not measured" (fix9ap item 3).
+func gradeClause(els string, facts []goneFact, missing []string, retired float64, after []critmin.Assay) string {
 	var ws []string
 	for _, f := range facts {
 		ws = append(ws, f.words)
 	}
-	return fmt.Sprintf("the lot has no assay of %s now (grade not measured): the claim was accepted on %s, so it can no longer be measured and nothing backs it (ISO 22095-2: a claim is on the qualifying characteristic the product contains); the claim stays booked in full: the %s t %s it retired stays retired, so no later claim takes that credit",
-		strings.Join(missing, "+"), strings.Join(ws, ", "), Figure(retired), els)
+	head := fmt.Sprintf("the lot has no assay of %s now (grade not measured): the claim was accepted on %s, so it can no longer be measured and nothing backs it",
+		strings.Join(missing, "+"), strings.Join(ws, ", "))
+	if len(after) > 0 {
+		head = fmt.Sprintf("the lot has no assay of %s dated at or before the claim now: %s — an assay dated after a claim changes the lot from then on, never the claim, which is judged on its lot as it stood when made; the claim was accepted on %s, so nothing measured at the claim backs it",
+			strings.Join(missing, "+"), gradedAfterWords(after), strings.Join(ws, ", "))
+	}
+	return fmt.Sprintf("%s (ISO 22095-2: a claim is on the qualifying characteristic the product contains); the claim stays booked in full: the %s t %s it retired stays retired, so no later claim takes that credit",
+		head, Figure(retired), els)
+}
+
+// gradedAfterWords words the assays of a claimed lot dated after its
+// claim that measure what the claim's lot lacked: "graded only after the
+// claim (assay E dated D)", one "E dated D" per assay event.
+func gradedAfterWords(after []critmin.Assay) string {
+	var ws []string
+	for _, a := range after {
+		w := a.EventID + " dated " + a.At.UTC().Format(time.DateOnly)
+		if !slices.Contains(ws, w) {
+			ws = append(ws, w)
+		}
+	}
+	return "graded only after the claim (assay " + strings.Join(ws, ", ") + ")"
+}
+
+// gradedAfter are the latest assays of lot (as it stands now) of each of
+// the missing elements, when every one of them is assayed and each such
+// assay is dated after at (the claim): the lot is measured, only after
+// the claim. nil otherwise (the grade is not measured).
+func (mc *mbCalc) gradedAfter(lot string, missing []string, at time.Time) []critmin.Assay {
+	l := mc.oc.lots[lot]
+	if l == nil || len(missing) == 0 {
+		return nil
+	}
+	var out []critmin.Assay
+	for _, el := range missing {
+		var found *critmin.Assay
+		for _, a := range ledger.LatestAssays(l.Assays) {
+			if units.ElementOf(a.Analyte) == el {
+				found = &a
+				break
+			}
+		}
+		if found == nil || !found.At.After(at) {
+			return nil
+		}
+		out = append(out, *found)
+	}
+	return out
 }
 
 // remadeClause words why a stored claim on lot, dated before the run
@@ -244,8 +300,13 @@ func outsideClause(r ledgerRun, cat critmin.MaterialCategory, took []string, ret
 // deficit), RetractedBy naming ids. A claim already short of the balance
 // (cl.booked, ref its rows) keeps its over-claim clause first; one
 // already apart (another kind) keeps its kind, and the clause and ids are
-// added.
-func (mc *mbCalc) bookApart(l *critmin.Lot, cl *Claim, ref []RefusedClaim, a *account, period, kind, clause string, ids []string) {
+// added. reason is the row's reason in a few words (RefusedClaim.Reasons:
+// "grade not measured", "graded only after the claim (…)", "out of its
+// category's mass-balance system").
+func (mc *mbCalc) bookApart(l *critmin.Lot, cl *Claim, ref []RefusedClaim, a *account, period, kind, reason, clause string, ids []string) {
+	if !slices.Contains(cl.apartReasons, reason) {
+		cl.apartReasons = append(cl.apartReasons, reason)
+	}
 	cl.basisBy = append(cl.basisBy, ids...)
 	cl.RetractedBy = append(cl.RetractedBy, ids...)
 	if apartKind(cl.ShortOf) {

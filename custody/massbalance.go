@@ -935,6 +935,19 @@ type RefusedClaim struct {
 	// apart from the deficit. "" for a shortfall against the balance: a
 	// share of the line's deficit (settleShares).
 	ShortOf string `json:"shortOf,omitempty"`
+	// DeficitShare is a booked claim's share of its origin's deficit at
+	// the period's close (allocate), ≤ Shortfall: a claim is one row per
+	// origin whatever it is short of (fix9ap), and its shortfall is the
+	// larger of this share and what it is short apart from the balance
+	// (ShortOf). The shares of the period's rows plus the line's
+	// CarriedDeficit add up to the line's deficit (CheckStatement).
+	DeficitShare float64 `json:"deficitShare,omitempty"`
+	// Reasons are what a not-covered row is short of, one each (fix9ap):
+	// "short of the balance by 0.15 t", "grade not measured", "graded
+	// only after the claim (assay E dated D)", "out of its category's
+	// mass-balance system", "above its origin's share of the rolling
+	// window by X t".
+	Reasons []string `json:"reasons,omitempty"`
 }
 
 // ShortOfWindowShare marks a not-covered row whose shortfall is against
@@ -952,15 +965,25 @@ const ShortOfWindowShare = "window_share"
 // takes no part in the line's deficit.
 const ShortOfCategorySystem = "category_system"
 
+// systemReason is a not-covered row's reason for a claim out of its
+// category's mass-balance system (RefusedClaim.Reasons, fix9ap).
+const systemReason = "out of its category's mass-balance system"
+
 // apartWords words what a not-covered claim's own row (shortApart) is
 // short of: "against its share of the qualifying input over the rolling
 // window", "against its category's mass-balance system, which its run
 // is not in" or "against its lot's grade, no longer measured".
-func apartWords(kind string) string {
-	switch kind {
+func apartWords(cl *Claim) string {
+	switch cl.ShortOf {
 	case ShortOfCategorySystem:
 		return "against its category's mass-balance system, which its run is not in"
 	case ShortOfGrade:
+		// Its lot measured only after the claim (fix9ap): so worded.
+		for _, r := range cl.apartReasons {
+			if strings.HasPrefix(r, "graded only after the claim") {
+				return "against its lot's grade: " + r
+			}
+		}
 		return "against its lot's grade, no longer measured"
 	case ShortOfRemade:
 		return "against its lot, made again after the claim"
@@ -1096,6 +1119,16 @@ type Claim struct {
 	// (StoredOutside, fix9ar).
 	storedOutside bool
 	bookedLot     string
+	// closedByC are a booked claim's shares of the deficit by origin at
+	// the close of its own period (settleShares). repaidLaterT are, by
+	// origin, the part of them later periods' credits repaid while the
+	// claim stays short (X of "covered X t by the credits of period P,
+	// still short Y t", X + Y = its share at its own close), by the
+	// credits repaidLaterBy entered in the periods repaidLaterIn
+	// (repaidLaterPart, fix9ap).
+	closedByC                    map[string]float64
+	repaidLaterT                 map[string]float64
+	repaidLaterBy, repaidLaterIn []string
 	// closedDeficit is the deficit of bookedOrigin's balance at the close
 	// of the claim's own period (closedSet: recorded), which its error
 	// names beside the deficit still carried at a later close
@@ -1122,6 +1155,15 @@ type Claim struct {
 	// grade a later fact took away, likewise (ShortOfGrade, fix9al). Its shortfall of an origin is the larger of this and its
 	// share of the deficit: both bound what may be claimed.
 	shortApart, availApart map[string]float64
+	// GradedAfter is, for a claim short of its grade (ShortOfGrade)
+	// whose lot is measured now only by assays dated after the claim,
+	// "graded only after the claim (assay E dated D)" (fix9ap): the lot
+	// page heads the claim with it, never "grade no longer measured".
+	GradedAfter string `json:"gradedAfter,omitempty"`
+	// apartReasons are, for a claim booked apart (bookApart), what it is
+	// short of in a few words, in the order found: its row's Reasons
+	// after any share of the deficit (fix9ap).
+	apartReasons []string
 	// basisBy are the events declared in error that took the claim's run
 	// out of its category's system (basisFacts, fix9aj): named in its
 	// error and RetractedBy by claim, never again by explainRetractions.
@@ -1782,6 +1824,16 @@ func repaidLater(mc *mbCalc, periods []critmin.ClaimPeriod, idx int, st *Stateme
 				continue
 			}
 			cl := all.claims[e.Lot]
+			if x := partRepaid(cl, e); x > claimTolerance {
+				// Repaid in part by a later period's credits (fix9ap
+				// item 2): how much, by which credits, and what is still
+				// short, X + Y = the shortfall this period closed with.
+				e.RepaidLaterBy, e.RepaidLaterIn = cl.repaidLaterBy, cl.repaidLaterIn
+				w := fmt.Sprintf("partly repaid later: credit(s) %s of period %s covered %s t of it; still short %s t", strings.Join(cl.repaidLaterBy, ", "), strings.Join(cl.repaidLaterIn, ", "), Figure(x), Figure(e.Shortfall-x))
+				e.Note = joinNotes(e.Note, w)
+				words[e.Lot] = joinNotes(words[e.Lot], w)
+				continue
+			}
 			if cl == nil || cl.Status != ClaimAccepted || !cl.CoveredLater() {
 				continue
 			}
@@ -1797,6 +1849,22 @@ func repaidLater(mc *mbCalc, periods []critmin.ClaimPeriod, idx int, st *Stateme
 		}
 	}
 	return nil
+}
+
+// partRepaid is the part of claim entry e's shortfall (at its own
+// period's close) that later periods' credits repaid while the claim
+// stays short (Claim.repaidLaterT, fix9ap): 0 for a claim covered again
+// (repaidLater words it), one short of something other than the balance
+// (its shortfall is not its share of the deficit), or nothing repaid.
+func partRepaid(cl *Claim, e *Entry) float64 {
+	if cl == nil || cl.Status == ClaimAccepted || cl.ShortOf != "" {
+		return 0
+	}
+	x := cl.repaidLaterT[e.Country]
+	if x > e.Shortfall+claimTolerance {
+		return 0
+	}
+	return x
 }
 
 // openPeriod restates a period still open: expiry happens at the
@@ -2144,7 +2212,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 				// (fix9s), or out of the category's system (fix9aj):
 				// its own shortfall.
 				e.Status, e.Shortfall = ClaimNotCovered, v
-				e.Note = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t %s)", Figure(v), apartWords(cl.ShortOf))
+				e.Note = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t %s)", Figure(v), apartWords(cl))
 			case cl.booked && cl.shortApart != nil:
 				e.Status = OriginCovered
 				e.Note = fmt.Sprintf("covered: accepted at capture, booked in full; the %s share of the rolling window covers it (the claim attributes nothing: %s short)", country.Name(sh.Key), cl.shortOrigins())
@@ -2417,6 +2485,11 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 	note := map[string]string{}
 	for _, cl := range order {
 		x := by[cl]
+		if st.Period.ID == cl.Period {
+			// Its shares of the deficit at its own period's close: what a
+			// later period's credits may repay in part (fix9ap).
+			cl.closedByC = maps.Clone(x.defC)
+		}
 		if x.apartOnly {
 			// No deficit to restate: the error claim gave names every
 			// origin above its window share with its own shortfall.
@@ -2480,6 +2553,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			}
 		}
 		cl.Error = restateHolds(cl, own)
+		mc.repaidLaterPart(cl, x.defC, x.repaid, st.Period.ID)
 		if cl.ShortOf == ShortOfCategorySystem && x.deficit <= claimTolerance {
 			outOfSystemOnly(cl)
 		}
@@ -2500,6 +2574,9 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 		}
 	}
 	carried := map[[2]string]*carriedDeficit{}
+	// rowAt is, by category, lot and origin, the index in kept of a
+	// booked claim's row: one per claim and origin (fix9ap).
+	rowAt := map[[3]string]int{}
 	for _, id := range sortedKeys(mc.acc) {
 		a := mc.acc[id]
 		for _, c := range sortedKeys(a.booked) {
@@ -2530,23 +2607,38 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 					}
 					continue
 				}
-				msg := cl.Error
-				if cl.ShortOf == ShortOfWindowShare {
-					// Short of its window share too (fix9u): this row is
-					// its share of the balance's deficit, worded apart
-					// from its window row (apartRows), which keeps the
-					// claim's own words. (A claim out of its category's
-					// system, fix9aj, words both in its own error: its
-					// over-claim clause, then the facts that took its
-					// run out.)
-					msg = fmt.Sprintf("lot %s's claim of %s t of %s origin (%s) is booked in full: the %s balance closes in deficit and this claim's share of that deficit is %s t; its shortfall against the rolling window's share is on its own row", b.lot, Figure(b.tonnes), country.Name(c), id, country.Name(c), Figure(b.alloc))
-				}
-				kept = append(kept, RefusedClaim{Lot: b.lot, Event: b.event, Category: id, Country: c, Claimed: b.tonnes, Available: b.tonnes - b.alloc, Shortfall: b.alloc,
-					Error: msg, RetractedBy: cl.RetractedBy, AssayedBy: cl.AssayedBy, WeighedBy: cl.WeighedBy, RunChangedBy: cl.RunChangedBy, Booked: true})
+				rowAt[[3]string{id, b.lot, c}] = len(kept)
+				kept = append(kept, RefusedClaim{Lot: b.lot, Event: b.event, Category: id, Country: c, Claimed: b.tonnes, Available: b.tonnes - b.alloc, Shortfall: b.alloc, DeficitShare: b.alloc,
+					Reasons: []string{balanceReason(b.alloc)},
+					Error:   cl.Error, RetractedBy: cl.RetractedBy, AssayedBy: cl.AssayedBy, WeighedBy: cl.WeighedBy, RunChangedBy: cl.RunChangedBy, Booked: true})
 			}
 		}
 	}
-	kept = append(kept, mc.apartRows()...)
+	// A claim short of the balance AND of something else — its window
+	// share, its category's system, its grade — is ONE row (fix9ap): its
+	// one status, every reason, shortfall the larger of its share of the
+	// deficit and what it is short apart (both bound what may be
+	// claimed; for the system and the grade that is all it claims).
+	// Before, it was listed twice, and the rows added up to more than
+	// the deficit plus what the claims booked apart are short beyond
+	// their shares (0.15 + 0.4 + 0.4 = 0.95 t against a 0.55 t deficit).
+	for _, r := range mc.apartRows() {
+		i, ok := rowAt[[3]string{r.Category, r.Lot, r.Country}]
+		if !ok {
+			kept = append(kept, r)
+			continue
+		}
+		row := &kept[i]
+		row.ShortOf = r.ShortOf
+		row.Reasons = append(row.Reasons, r.Reasons...)
+		row.Shortfall = math.Max(row.DeficitShare, r.Shortfall)
+		row.Available = row.Claimed - row.Shortfall
+		if r.ShortOf == ShortOfWindowShare {
+			// The claim's error words its window shortfall; its share
+			// of the deficit is added (fix9u words both).
+			row.Error = fmt.Sprintf("%s; the %s balance closes in deficit too and this claim's share of that deficit is %s t: its shortfall is the larger, %s t", r.Error, country.Name(r.Country), Figure(row.DeficitShare), Figure(row.Shortfall))
+		}
+	}
 	if kept == nil {
 		kept = []RefusedClaim{}
 	}
@@ -2579,7 +2671,7 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 				if apartKind(cl.ShortOf) {
 					// All it claims of the origin is short of its
 					// category's system (fix9aj), whatever the balance.
-					e.Note = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t %s)", Figure(v), apartWords(cl.ShortOf))
+					e.Note = fmt.Sprintf("not covered: accepted at capture, booked in full (shortfall %s t %s)", Figure(v), apartWords(cl))
 				}
 			default:
 				e.Status, e.Shortfall = OriginCovered, 0
@@ -2588,6 +2680,65 @@ func (mc *mbCalc) settleShares(st *Statement, entries map[string][]Entry) {
 			e.Note = joinNotes(e.Note, cl.ReassayNote)
 		}
 	}
+}
+
+// repaidLaterPart notes, on a booked claim still short at the close of
+// period (a period after its own), the part of its own period's
+// shortfall that later periods' credits repaid (fix9ap item 2): by
+// origin, its share of the deficit at its own period's close
+// (closedByC) less its share now (defC), the credits of periods after
+// its own among repaid. Its error then words the origin it was replayed
+// short in as "covered X t by the credits of period P (credit(s) R),
+// still short Y t", X + Y its shortfall at its own period's close —
+// before, "the balance holds X t", a figure no period's balance held
+// (its own period closed it short of all Y + X, the later period in
+// deficit too). Nothing when no later credit repaid any of it.
+func (mc *mbCalc) repaidLaterPart(cl *Claim, defC map[string]float64, repaid []string, period string) {
+	cl.repaidLaterT, cl.repaidLaterBy, cl.repaidLaterIn = nil, nil, nil
+	if period == cl.Period || cl.closedByC == nil {
+		return
+	}
+	for _, e := range repaid {
+		if p := mc.creditPeriod[e]; p != "" && p != cl.Period {
+			cl.repaidLaterBy = append(cl.repaidLaterBy, e)
+			if !slices.Contains(cl.repaidLaterIn, p) {
+				cl.repaidLaterIn = append(cl.repaidLaterIn, p)
+			}
+		}
+	}
+	if len(cl.repaidLaterBy) == 0 {
+		return
+	}
+	for _, c := range sortedKeys(cl.closedByC) {
+		if v := cl.closedByC[c] - defC[c]; v > claimTolerance {
+			if cl.repaidLaterT == nil {
+				cl.repaidLaterT = map[string]float64{}
+			}
+			cl.repaidLaterT[c] = v
+		}
+	}
+	x, ok := cl.repaidLaterT[cl.bookedOrigin]
+	if !ok {
+		return
+	}
+	m := holdsRe.FindStringSubmatchIndex(cl.Error)
+	if m == nil {
+		return
+	}
+	held := 0.0
+	for _, sh := range cl.ByCountry {
+		if sh.Key == cl.bookedOrigin {
+			held = math.Max(0, sh.Tonnes-cl.closedByC[sh.Key])
+		}
+	}
+	cl.Error = fmt.Sprintf("%s origin but the balance closed its period %s holding %s t for it; covered %s t by the credits of period %s (credit(s) %s), still short %s t (%s",
+		cl.Error[:m[3]], cl.Period, Figure(held), Figure(x), strings.Join(cl.repaidLaterIn, ", "), strings.Join(cl.repaidLaterBy, ", "), Figure(defC[cl.bookedOrigin]), cl.Error[m[1]:])
+}
+
+// balanceReason is a not-covered row's reason for its share of the
+// balance's deficit (RefusedClaim.Reasons, fix9ap).
+func balanceReason(share float64) string {
+	return "short of the balance by " + Figure(share) + " t"
 }
 
 // periodsOf are the claim periods the credit events evs entered in
@@ -4295,7 +4446,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	}
 	if outside {
 		cl.storedOutside = true
-		mc.bookApart(l, cl, ref, a, p.ID, ShortOfCategorySystem, outsideClause(r, a.cat, basis.took, debit), nil)
+		mc.bookApart(l, cl, ref, a, p.ID, ShortOfCategorySystem, systemReason, outsideClause(r, a.cat, basis.took, debit), nil)
 	}
 	if isRemade {
 		var ids []string
@@ -4304,14 +4455,20 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		}
 		ev, at := r.maker(l.ID)
 		cl.RunChangedBy = append(cl.RunChangedBy, ev)
-		mc.bookApart(l, cl, ref, a, p.ID, ShortOfRemade, remadeClause(l.ID, strings.Join(a.cat.Elements, "+"), remade.facts, r.xid(), ev, at, ce, debit), ids)
+		mc.bookApart(l, cl, ref, a, p.ID, ShortOfRemade, remadeReason, remadeClause(l.ID, strings.Join(a.cat.Elements, "+"), remade.facts, r.xid(), ev, at, ce, debit), ids)
 	}
 	if len(gone) > 0 {
 		var ids []string
 		for _, f := range gone {
 			ids = append(ids, f.ev.EventID)
 		}
-		mc.bookApart(l, cl, ref, a, p.ID, ShortOfGrade, gradeClause(strings.Join(a.cat.Elements, "+"), gone, goneMissing, debit), ids)
+		after := mc.gradedAfter(l.ID, goneMissing, ce.At)
+		reason := "grade not measured"
+		if len(after) > 0 {
+			reason = gradedAfterWords(after)
+			cl.GradedAfter = reason
+		}
+		mc.bookApart(l, cl, ref, a, p.ID, ShortOfGrade, reason, gradeClause(strings.Join(a.cat.Elements, "+"), gone, goneMissing, debit, after), ids)
 	}
 	sortShares(cl.ByCountry)
 	for _, sh := range cl.ByCountry {
@@ -4752,40 +4909,59 @@ func CheckStatement(st *Statement) error {
 				}
 			}
 		}
+		// Every claim is ONE row per origin (fix9ap): its one status and
+		// all its reasons, whether refused at capture or booked in full
+		// and short of the balance, of its rolling window's share, of its
+		// category's system or of its grade, or several of these.
+		// Before, a claim short of the balance and of its grade was two
+		// rows, and a check that summed only the deficit rows could not
+		// see the shortfalls add up to more than the statement holds.
+		seen := map[[2]string]bool{}
+		for _, r := range st.Refused {
+			if r.Category != c.Category.ID || r.Country == "" {
+				continue
+			}
+			k := [2]string{r.Lot, r.Country}
+			if seen[k] {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's claim is listed twice among the claims not backed for %s", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country)
+			}
+			seen[k] = true
+		}
 		// The deficit of each line is shared among the claims booked in
 		// full from the last back (account.allocate, fix9g): each booked
-		// claim's shortfall is at most what it claimed of that origin,
-		// and the shortfalls add up exactly to the line's deficit
-		// (−closing when negative), so no tonne of deficit is counted
-		// twice and none is left unexplained (ISO 22095-2: claims out ≤
-		// credits in; what exceeds it is named, claim by claim).
+		// row's share of it (DeficitShare) is at most its shortfall, which
+		// is at most what it claimed of that origin, and the shares plus
+		// the deficit carried from earlier periods add up exactly to the
+		// line's deficit, −(opening + credits − claims − expired) when
+		// negative, so no tonne of deficit is counted twice and none is
+		// left unexplained (ISO 22095-2: claims out ≤ credits in; what
+		// exceeds it is named, claim by claim). A row's shortfall beyond
+		// its share is what it is short apart from the balance (ShortOf:
+		// all it claims for its category's system or its grade; the
+		// excess over its window share): the rows' shortfalls add up to
+		// the deficit plus those excesses, never more (fix9ap).
 		short := map[string]float64{}
 		// Each claim entry carries its own origin's shortfall (fix9j):
 		// at most the tonnes it claimed of that origin, and the same as
-		// the booked claim's refused row of that lot and origin — never
+		// the booked claim's one row of that lot and origin — never
 		// another origin's share.
 		rows := map[[2]string]float64{}
-		// A claim above its origin's share of the rolling window (fix9u)
-		// has one row for it, claimed − available = shortfall; its entry's
-		// shortfall is the larger of that and its share of the deficit.
-		window := map[[2]string]float64{}
 		for _, r := range st.Refused {
 			if !r.Booked || r.Category != c.Category.ID {
 				continue
 			}
 			k := [2]string{r.Lot, r.Country}
-			if r.ShortOf != "" {
-				if _, dup := window[k]; dup {
-					return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's claim is listed twice as short of its %s (%s)", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country, r.ShortOf)
-				}
-				if r.Shortfall <= tol || r.Shortfall > r.Claimed+tol || math.Abs(r.Shortfall-(r.Claimed-r.Available)) > tol {
-					return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's %s row short of its %s: shortfall %.6f t ≠ claimed %.6f − allowed %.6f", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country, r.ShortOf, r.Shortfall, r.Claimed, r.Available)
-				}
-				window[k] = r.Shortfall
-				continue
+			if r.Shortfall <= tol || r.Shortfall > r.Claimed+tol || math.Abs(r.Shortfall-(r.Claimed-r.Available)) > tol {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's %s row: shortfall %.6f t ≠ claimed %.6f − available %.6f", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country, r.Shortfall, r.Claimed, r.Available)
 			}
-			rows[k] += r.Shortfall
+			if r.DeficitShare < -tol || r.DeficitShare > r.Shortfall+tol || (r.ShortOf == "" && math.Abs(r.DeficitShare-r.Shortfall) > tol) ||
+				(apartKind(r.ShortOf) && math.Abs(r.Shortfall-r.Claimed) > tol) {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's %s row: shortfall %.6f t of its %.6f t claim, share of the deficit %.6f t, short of %q: its shortfall is neither its share of the deficit nor the larger of that and what it is short apart", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country, r.Shortfall, r.Claimed, r.DeficitShare, r.ShortOf)
+			}
+			rows[k] = r.Shortfall
+			short[r.Country] += r.DeficitShare
 		}
+		entry := map[[2]string]bool{}
 		for _, e := range c.Entries {
 			if e.Kind != "claim" {
 				continue
@@ -4796,35 +4972,22 @@ func CheckStatement(st *Statement) error {
 			if e.Status == ClaimAccepted {
 				continue
 			}
-			if v := math.Max(rows[[2]string{e.Lot, e.Country}], window[[2]string{e.Lot, e.Country}]); math.Abs(v-e.Shortfall) > tol {
-				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's %s claim entry has shortfall %.6f t but its booked share of the %s deficit is %.6f t", st.Site, c.Category.ID, st.Period.ID, e.Lot, e.Country, e.Shortfall, e.Country, v)
+			k := [2]string{e.Lot, e.Country}
+			entry[k] = true
+			if v := rows[k]; math.Abs(v-e.Shortfall) > tol {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's %s claim entry has shortfall %.6f t but its not-covered row reads %.6f t", st.Site, c.Category.ID, st.Period.ID, e.Lot, e.Country, e.Shortfall, v)
 			}
 		}
 		// A claim refused (never booked) is listed once per short origin
 		// (fix9o), each row claimed − available = shortfall; available
 		// is negative when the origin is in deficit.
-		seen := map[[2]string]bool{}
 		for _, r := range st.Refused {
 			if r.Booked || r.Category != c.Category.ID || r.Country == "" {
 				continue
 			}
-			k := [2]string{r.Lot, r.Country}
-			if seen[k] {
-				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's refused claim is listed twice for %s", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country)
-			}
-			seen[k] = true
 			if math.Abs(r.Shortfall-math.Max(0, r.Claimed-r.Available)) > tol {
 				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's refused %s row: shortfall %.6f t ≠ claimed %.6f − available %.6f", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country, r.Shortfall, r.Claimed, r.Available)
 			}
-		}
-		for _, r := range st.Refused {
-			if !r.Booked || r.Category != c.Category.ID || r.ShortOf != "" {
-				continue
-			}
-			if r.Shortfall < -tol || r.Shortfall > r.Claimed+tol {
-				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's shortfall %.6f t is not within its claim of %.6f t %s", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Shortfall, r.Claimed, r.Country)
-			}
-			short[r.Country] += r.Shortfall
 		}
 		for _, l := range c.Lines {
 			// This period's booked claims are its rows; the deficit
@@ -4835,14 +4998,21 @@ func CheckStatement(st *Statement) error {
 			if l.CarriedDeficit < -tol || l.CarriedDeficit > math.Max(0, -l.Opening)+tol {
 				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: %s carries a deficit of %.6f t from earlier periods but opened at %.6f t", st.Site, c.Category.ID, st.Period.ID, l.Country, l.CarriedDeficit, l.Opening)
 			}
-			if d := math.Max(0, -l.Closing); math.Abs(short[l.Country]+l.CarriedDeficit-d) > tol {
-				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: %s booked claims' shortfall %.6f t + deficit carried from earlier periods %.6f t ≠ the line's deficit %.6f t", st.Site, c.Category.ID, st.Period.ID, l.Country, short[l.Country], l.CarriedDeficit, d)
+			if d := math.Max(0, -(l.Opening + l.Credits - l.Claims - l.Expired)); math.Abs(short[l.Country]+l.CarriedDeficit-d) > tol {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: %s booked claims' shares of the deficit %.6f t + deficit carried from earlier periods %.6f t ≠ the line's deficit %.6f t (opening + credits − claims − expired)", st.Site, c.Category.ID, st.Period.ID, l.Country, short[l.Country], l.CarriedDeficit, d)
 			}
 			delete(short, l.Country)
 		}
 		for k, v := range short {
 			if v > tol {
-				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: booked claims' shortfall %.6f t of %s with no line in deficit", st.Site, c.Category.ID, st.Period.ID, v, k)
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: booked claims' shares of the deficit %.6f t of %s with no line in deficit", st.Site, c.Category.ID, st.Period.ID, v, k)
+			}
+		}
+		// Every booked row is a claim of this period with its entry,
+		// not covered: no row stands for a claim the entries do not list.
+		for _, r := range st.Refused {
+			if r.Booked && r.Category == c.Category.ID && !entry[[2]string{r.Lot, r.Country}] {
+				return critmin.Errorf(critmin.EINTERNAL, "mass balance %s %s %s: lot %s's %s row is not covered but the period lists no such claim entry not covered", st.Site, c.Category.ID, st.Period.ID, r.Lot, r.Country)
 			}
 		}
 		// The total is the lines' sum and balances like each line.

@@ -12,8 +12,8 @@ import (
 
 // TestRollingAverageShortOfWindowAndBalance (fix9u): a rolling-average
 // claim left short of both its window share and its balance by a late
-// assay is short, per origin, by the larger of the two; its deficit row
-// adds up to the line's deficit, its window row does not, and the
+// assay is short, per origin, by the larger of the two, on one row whose
+// share of the deficit adds up to the line's deficit (fix9ap), and the
 // statement passes CheckStatement. Site mb rolling average, factor 0.9,
 // carry-forward 0; feeds at Nd 4 % + Pr 1 %:
 //
@@ -37,25 +37,29 @@ func TestRollingAverageShortOfWindowAndBalance(t *testing.T) {
 	st := mbfxStatement(t, db, "2025-10", time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
 	window := 4 * (0.06 - 0.2/7.7) // 0.136104 t
 	sameLine(t, "Oct", line(t, st, "ree", "PAK"), 0, 0.18, 0.24, 0, -0.06)
-	var deficit, win float64
+	// One row (fix9ap): short of its window share and of the balance,
+	// its shortfall the larger, its share of the deficit 0.06 t named
+	// (before, two rows: 0.06 + 0.136104 against a 0.06 t deficit).
+	rows := 0
 	for _, r := range st.Refused {
-		if r.Lot != "urn:t:lot:OK" || r.Status != custody.ClaimNotCovered {
+		if r.Lot != "urn:t:lot:OK" {
 			continue
 		}
-		if r.ShortOf == custody.ShortOfWindowShare {
-			win += r.Shortfall
-		} else {
-			deficit += r.Shortfall
-			// The deficit row says what it is, not the window row's
-			// words (a new user read two identical reasons with
-			// different shortfalls).
-			if want := "share of that deficit is 0.06 t"; !strings.Contains(r.Error, want) {
-				t.Errorf("OK's deficit row reads %q, want %q", r.Error, want)
-			}
+		rows++
+		if r.Status != custody.ClaimNotCovered || r.ShortOf != custody.ShortOfWindowShare || math.Abs(r.Shortfall-window) > 1e-9 || math.Abs(r.DeficitShare-0.06) > 1e-9 {
+			t.Errorf("OK's row %+v, want not covered, window share, shortfall %v, deficit share 0.06", r, window)
+		}
+		// The row says both, not two identical reasons with different
+		// shortfalls.
+		if want := "share of that deficit is 0.06 t"; !strings.Contains(r.Error, want) {
+			t.Errorf("OK's row reads %q, want %q", r.Error, want)
+		}
+		if got := strings.Join(r.Reasons, "; "); got != "short of the balance by 0.06 t; above its origin's share of the rolling window by 0.136104 t" {
+			t.Errorf("OK's reasons %q", got)
 		}
 	}
-	if math.Abs(deficit-0.06) > 1e-9 || math.Abs(win-window) > 1e-9 {
-		t.Errorf("OK's rows: deficit %v, window %v; want 0.06 and %v: %+v", deficit, win, window, st.Refused)
+	if rows != 1 {
+		t.Errorf("OK has %d rows, want 1: %+v", rows, st.Refused)
 	}
 	for _, e := range line9gEntries(st, "claim") {
 		if e.Lot == "urn:t:lot:OK" && (e.Status != custody.ClaimNotCovered || math.Abs(e.Shortfall-window) > 1e-9) {

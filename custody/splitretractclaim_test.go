@@ -33,11 +33,12 @@ import (
 // of 0.4 t, all XO's. It is not covered, shortfall 0.4 t: the larger of
 // its share of the deficit (0.4 t) and what it claims beyond its
 // category's system (all of it, 0.4 t, fix9aj). December's statement
-// lists it twice: its share of the deficit (claimed 0.4, available 0,
-// shortfall 0.4, no shortOf) and its row short of the category's system
-// (claimed 0.4, available 0, shortfall 0.4, shortOf category_system),
-// both naming ri. Before fix9aj only the first row, and the error named
-// the credits removed, not that the run has no live input left.
+// lists it once (fix9ap): claimed 0.4, available 0, shortfall 0.4,
+// deficit share 0.4, shortOf category_system, reasons "short of the
+// balance by 0.4 t; out of its category's mass-balance system", naming
+// ri (before fix9ap two rows, 0.4 + 0.4 t against the 0.4 t deficit).
+// Before fix9aj only the deficit row, and the error named the credits
+// removed, not that the run has no live input left.
 func TestSplitRunRetractionBreaksClaim(t *testing.T) {
 	ctx := context.Background()
 	ri := `{"type": "TransformationEvent", "eventID": "urn:t:ev:ri", "eventTime": "2025-12-09T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "transformationID": "urn:t:run:R",
@@ -95,7 +96,15 @@ func TestSplitRunRetractionBreaksClaim(t *testing.T) {
 			t.Errorf("December's row of XO %+v, want not covered, booked, claimed 0.4, available 0, shortfall 0.4 t, naming ri", r)
 		}
 	}
-	if kinds[""] != 1 || kinds[custody.ShortOfCategorySystem] != 1 || len(kinds) != 2 {
-		t.Errorf("December's refused claims %+v, want XO's share of the deficit and its row short of its category's system", dec.Refused)
+	// One row (fix9ap): short of its category's system (all 0.4 t) and
+	// of the balance (its share of the −0.4 t deficit, 0.4 t), both
+	// reasons on it; before, two rows, 0.8 t against a 0.4 t deficit.
+	if kinds[custody.ShortOfCategorySystem] != 1 || len(kinds) != 1 {
+		t.Errorf("December's refused claims %+v, want XO's one row, short of its category's system and of the balance", dec.Refused)
+	}
+	for _, r := range dec.Refused {
+		if r.Lot == "urn:t:lot:XO" && (!near(r.DeficitShare, 0.4) || strings.Join(r.Reasons, "; ") != "short of the balance by 0.4 t; out of its category's mass-balance system") {
+			t.Errorf("XO's row: deficit share %v, reasons %q; want 0.4 t, short of the balance by 0.4 t; out of its category's mass-balance system", r.DeficitShare, r.Reasons)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package custody
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/critmin/critmin"
@@ -60,8 +61,12 @@ func (mc *mbCalc) apartRows() []RefusedClaim {
 				if !ok {
 					continue
 				}
+				reasons := cl.apartReasons
+				if cl.ShortOf == ShortOfWindowShare {
+					reasons = []string{"above its origin's share of the rolling window by " + Figure(w) + " t"}
+				}
 				out = append(out, RefusedClaim{Lot: cl.bookedLot, Event: cl.Event, Category: id, Country: sh.Key, Claimed: sh.Tonnes, Available: cl.availApart[sh.Key], Shortfall: w,
-					Error: cl.Error, RetractedBy: cl.RetractedBy, AssayedBy: cl.AssayedBy, WeighedBy: cl.WeighedBy, RunChangedBy: cl.RunChangedBy, Booked: true, ShortOf: cl.ShortOf})
+					Reasons: slices.Clone(reasons), Error: cl.Error, RetractedBy: cl.RetractedBy, AssayedBy: cl.AssayedBy, WeighedBy: cl.WeighedBy, RunChangedBy: cl.RunChangedBy, Booked: true, ShortOf: cl.ShortOf})
 			}
 		}
 	}

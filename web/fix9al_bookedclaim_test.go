@@ -91,4 +91,26 @@ func TestStoredClaimOutsideCategoryPages(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"claims": 0.6`) || !strings.Contains(string(b), `"closing": 0.2`) {
 		t.Errorf("statement: %d, want claims 0.6, closing 0.2:\n%.3000s", resp.StatusCode, b)
 	}
+	// fix9ap: AGc (dated Oct 9, after OG's claim of Oct 7) measures OG
+	// again. The claim is judged on its lot as claimed (an assay dated
+	// after a claim changes the lot from then on, never the claim), so
+	// it stays short of its grade, all 0.4 t; but the lot is measured
+	// now, and the lot page, the lot API and the statement page say
+	// "graded only after the claim", not "grade no longer measured".
+	agc := strings.NewReplacer("urn:t:ev:AG", "urn:t:ev:AGc", "2025-10-07T01:00:00Z", "2025-10-09T00:00:00Z").Replace(ag)
+	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: nu9Doc(agc)}); err != nil {
+		t.Fatalf("AGc: %v", err)
+	}
+	const after = "graded only after the claim (assay urn:t:ev:AGc dated 2025-10-09)"
+	for _, c := range []struct{ path, want string }{
+		{"/lots/" + ogp, "Claim not covered — accepted at capture, its lot " + after},
+		{"/api/v1/lots/" + ogp, `"gradedAfter": "` + after + `"`},
+		// The page abbreviates the event's URN (readable).
+		{statement, `Not covered — graded only after the claim (assay <abbr class="ref" title="urn:t:ev:AGc" data-id="urn:t:ev:AGc">AGc</abbr> dated 2025-10-09)`},
+	} {
+		resp, b := do(t, "GET", ts.URL+c.path, operatorSecret, nil, nil)
+		if resp.StatusCode != 200 || !strings.Contains(string(b), c.want) {
+			t.Errorf("after AGc, GET %s: %d, want %q in:\n%s", c.path, resp.StatusCode, c.want, b[max(0, strings.Index(string(b), "Claims not covered")):])
+		}
+	}
 }
