@@ -382,7 +382,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		}
 		// A declaration in error that would leave a recorded run drawing
 		// on another holding than it drew on (retractedruns.go).
-		if fe, err := checkRetractedRuns(ctx, s, live, declaring, declared); err != nil {
+		if fe, err := checkRetractedDraws(ctx, s, live, declaring, declared); err != nil {
 			return err
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.ECONFLICT, Message: fmt.Sprintf("declaration refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}

@@ -42,7 +42,7 @@ func fix15zcDeclared(t *testing.T, evs ...string) []string {
 //     the smelter's 3 t part (lot M2: 3 − 3.5 = −0.5 t, a 500 from the
 //     store). Nothing is stored: the body stays at the mine, 10 − 4 =
 //     6 t (with the smelter's part 10 − 4 − 3 = 3 t).
-//   - custody.RunsRedrawnBy(r1) names x1 (the preview's dependent).
+//   - custody.DrawsRedrawnBy(r1) names x1 (the preview's dependent).
 //   - Declaring r1 and x1 in one document is taken: the body 6 t (3 t)
 //     at the mine, the 4 t part at sea again, nothing taken by runs.
 func TestDeclaredReceiptUnderARunRefused(t *testing.T) {
@@ -69,9 +69,9 @@ func TestDeclaredReceiptUnderARunRefused(t *testing.T) {
 			t.Fatal(err)
 		}
 		full.EventID = evR1[0].EventID
-		rs, err := custody.RunsRedrawnBy(ctx, db, full)
-		if err != nil || len(rs) != 1 || rs[0].Event.EventID != "urn:t:ev:x1" || math.Abs(rs[0].Run.Tonnes-3.5) > 1e-9 {
-			t.Errorf("two parts %v: RunsRedrawnBy(r1) %+v, %v; want the run x1, 3.5 t", two, rs, err)
+		rs, err := custody.DrawsRedrawnBy(ctx, db, full)
+		if err != nil || len(rs) != 1 || rs[0].Event.EventID != "urn:t:ev:x1" || math.Abs(rs[0].Draw.Tonnes-3.5) > 1e-9 {
+			t.Errorf("two parts %v: DrawsRedrawnBy(r1) %+v, %v; want the run x1, 3.5 t", two, rs, err)
 		}
 		_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(nil, fix15zcDeclared(t, r1)...))})
 		if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "recorded run urn:t:ev:x1") || !strings.Contains(err.Error(), "declare the run urn:t:ev:x1 in error") {
