@@ -380,6 +380,13 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
+		// A declaration in error that would leave a recorded run drawing
+		// on another holding than it drew on (retractedruns.go).
+		if fe, err := checkRetractedDraws(ctx, s, live, declaring, declared); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.ECONFLICT, Message: fmt.Sprintf("declaration refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
 		// A weighing moves a lot's recorded mass only within the
 		// weighing tolerance (masschange.go), whatever door it came by; after
 		// the checks above, whose refusals say more of a receipt, a

@@ -388,6 +388,28 @@ func (s *site) declareDependents(r *http.Request, ev *critmin.Event, sites map[s
 		out = append(out, fmt.Sprintf("The weighing (event %s) of lot %s at %s, dated %s: it was judged against the lot with this event, and without it would be beyond the tolerance (%s), so declaring this event in error is refused unless that weighing is declared in error in the same document too.",
 			w.Event.EventID, w.Lot, siteLabel(sites, w.Event.BizLocation), w.Event.EventTime.UTC().Format("2006-01-02 15:04 UTC"), w.Why))
 	}
+	// A later run or shipment that drew on what ev put there depends on
+	// it too: without ev its draw would fall on another holding — the
+	// lot's body at another site, or another party's part — and the
+	// declaration is refused for it (custody.DrawsRedrawnBy; issue 15,
+	// fix15zc, nu15g items 1 and 2: the page said nothing depended on
+	// the receipt, then answered 500).
+	ds, err := custody.DrawsRedrawnBy(r.Context(), s.Store, ev)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		took := "what stood of it there"
+		if d.Draw.Stated {
+			took = quantityNum(d.Draw.Tonnes) + " t"
+		}
+		what := "The refinery run"
+		if d.Draw.Kind == ledger.DrawDispatch {
+			what = "The shipment"
+		}
+		out = append(out, fmt.Sprintf("%s (event %s) at %s, dated %s, took %s of lot %s from what this event put there: without this event that holding no longer stands there and its draw would fall on another holding, so declaring this event in error is refused unless that event is declared in error first or in the same document too.",
+			what, d.Event.EventID, siteLabel(sites, d.Draw.Site), d.Event.EventTime.UTC().Format("2006-01-02 15:04 UTC"), took, d.Lot))
+	}
 	return out, nil
 }
 
