@@ -14,6 +14,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/critmin/critmin/sqldb"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -54,7 +56,14 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 	// file's mode): it holds every company's records and the token hashes.
 	// An empty file is an empty SQLite database.
 	if f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); err == nil {
-		f.Close()
+		err = seedNew(ctx, f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(path)
+			return nil, fmt.Errorf("sqlite: create %s: %w", path, err)
+		}
 	} else if !errors.Is(err, os.ErrExist) {
 		return nil, fmt.Errorf("sqlite: create %s: %w", path, err)
 	}
@@ -107,6 +116,71 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// reuse is ReuseMigratedSchema's switch; template is the migrated empty
+// database it seeds new files with, built once per process.
+var (
+	reuse    atomic.Bool
+	template struct {
+		once sync.Once
+		b    []byte
+		err  error
+	}
+)
+
+// ReuseMigratedSchema, on, makes Open write into each database file it
+// creates a copy of one empty database migrated once in this process,
+// instead of running every migration on it again; Open then finds every
+// migration applied and goes on as always (log sync, declarations). It is
+// a seam for test binaries, whose TestMain turns it on: they open
+// hundreds of stores, and under the race detector the pure-Go SQLite
+// parsing some sixty migrations was a quarter of their time. The copy is
+// the same schema the migrations make (TestReuseMigratedSchemaSameSchema);
+// only schema_migrations.applied_at is the template's. critmin itself
+// never turns it on. It returns the setting it replaced.
+func ReuseMigratedSchema(on bool) (was bool) { return reuse.Swap(on) }
+
+// seedNew writes the migrated template into f, a file Open has just
+// created empty, when ReuseMigratedSchema is on.
+func seedNew(ctx context.Context, f *os.File) error {
+	if !reuse.Load() {
+		return nil
+	}
+	template.once.Do(func() { template.b, template.err = migratedTemplate(ctx) })
+	if template.err != nil {
+		return template.err
+	}
+	_, err := f.Write(template.b)
+	return err
+}
+
+// migratedTemplate is the bytes of an empty database file in WAL mode
+// with every migration applied, checkpointed so the file holds it all.
+func migratedTemplate(ctx context.Context) ([]byte, error) {
+	dir, err := os.MkdirTemp("", "critmin-template-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "template.db")
+	conn, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)")
+	if err != nil {
+		return nil, err
+	}
+	conn.SetMaxOpenConns(1)
+	sub, _ := fs.Sub(migrations, "migrations")
+	err = sqldb.Migrate(ctx, conn, Dialect, sub)
+	if err == nil {
+		_, err = conn.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	}
+	if cerr := conn.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: migrated template: %w", err)
+	}
+	return os.ReadFile(path)
 }
 
 // OpenScratch opens an empty store in a temporary file for verify to

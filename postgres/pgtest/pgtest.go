@@ -6,8 +6,17 @@ package pgtest
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/url"
 	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin/postgres"
 	"github.com/critmin/critmin/sqldb"
@@ -22,11 +31,105 @@ func AdminDSN() string {
 	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 }
 
+// template is the migrated empty database MustOpen copies each test's
+// from when Main runs the tests, made by the first MustOpen.
+var template struct {
+	on   atomic.Bool
+	once sync.Once
+	name string
+	drop func() error
+	err  error
+}
+
+// Main runs a test binary's tests (a package's TestMain calls
+// os.Exit(pgtest.Main(m))) with MustOpen giving each test a copy (CREATE
+// DATABASE … TEMPLATE) of one database migrated once, instead of a new
+// database that postgres.Open migrates again, and drops that template when
+// the tests end. The copy holds what the migrations make; postgres.Open
+// finds every migration applied and goes on as always.
+func Main(m *testing.M) int {
+	template.on.Store(true)
+	code := m.Run()
+	if template.drop != nil {
+		if err := template.drop(); err != nil {
+			fmt.Fprintf(os.Stderr, "pgtest: drop template database %s: %v\n", template.name, err)
+		}
+	}
+	return code
+}
+
+// migratedTemplate makes the template database once and returns its name.
+func migratedTemplate(ctx context.Context) (string, error) {
+	template.once.Do(func() {
+		dsn, drop, err := postgres.CreateDatabase(ctx, AdminDSN(), "critmin_tmpl_")
+		if err != nil {
+			template.err = err
+			return
+		}
+		db, err := postgres.Open(ctx, dsn)
+		if err == nil {
+			err = db.Close()
+		}
+		if err != nil {
+			_ = drop()
+			template.err = err
+			return
+		}
+		u, _ := url.Parse(dsn)
+		template.name, template.drop = strings.TrimPrefix(u.Path, "/"), drop
+	})
+	return template.name, template.err
+}
+
+// createDatabase is postgres.CreateDatabase, copying the migrated template
+// when Main runs the tests.
+func createDatabase(ctx context.Context) (dsn string, drop func() error, err error) {
+	if !template.on.Load() {
+		return postgres.CreateDatabase(ctx, AdminDSN(), "critmin_test_")
+	}
+	from, err := migratedTemplate(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	admin, err := sql.Open("pgx", AdminDSN())
+	if err != nil {
+		return "", nil, err
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := "critmin_test_" + hex.EncodeToString(b[:])
+	for i := 0; ; i++ {
+		// The template's last connections may take a moment to go
+		// ("source database … is being accessed by other users").
+		_, err = admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+from)
+		if err == nil || i == 100 || !strings.Contains(err.Error(), "being accessed by other users") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("postgres: create database from template: %w", err)
+	}
+	drop = func() error {
+		defer admin.Close()
+		_, err := admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		return err
+	}
+	u, err := url.Parse(AdminDSN())
+	if err != nil {
+		_ = drop()
+		return "", nil, err
+	}
+	u.Path = "/" + name
+	return u.String(), drop, nil
+}
+
 // MustOpen opens a store on a fresh database for one test.
 func MustOpen(tb testing.TB) *sqldb.DB {
 	tb.Helper()
 	ctx := context.Background()
-	dsn, drop, err := postgres.CreateDatabase(ctx, AdminDSN(), "critmin_test_")
+	dsn, drop, err := createDatabase(ctx)
 	if err != nil {
 		if os.Getenv("CI") == "true" {
 			tb.Fatalf("PostgreSQL is required in CI: %v", err)

@@ -1,0 +1,18 @@
+package commercial_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/critmin/critmin/postgres/pgtest"
+	"github.com/critmin/critmin/sqlite"
+)
+
+// TestMain seeds each new SQLite store the tests open from one migrated
+// template (sqlite.ReuseMigratedSchema) rather than running every
+// migration on it again, and gives each PostgreSQL store a copy of one
+// migrated database (pgtest.Main): the tests open hundreds of stores.
+func TestMain(m *testing.M) {
+	sqlite.ReuseMigratedSchema(true)
+	os.Exit(pgtest.Main(m))
+}
