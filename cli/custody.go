@@ -217,6 +217,11 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 			if e.ParentQty != nil {
 				q = fmt.Sprintf(" (%g %s)", *e.ParentQty, e.ParentUOM)
 			}
+			if e.TookNothing != "" {
+				// The run names the lot as an input but took none of
+				// it (ledger.RunTookNothing), as the lot page draws it.
+				q += " took 0 t: " + e.TookNothing
+			}
 			fmt.Fprintf(env.Stdout, "  %s → %s  %s%s  %s\n", e.Parent, e.Child, e.Kind, q, e.EventID)
 		}
 		for _, a := range t.Anomalies {
