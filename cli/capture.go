@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/critmin/critmin/units"
 	"io"
 	"net/http"
 	"os"
@@ -108,7 +109,7 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 					}
 				}
 				if job.ErrorsOmitted > 0 {
-					fmt.Fprintf(env.Stderr, "%s: %d errors in all; the first %d are listed, %d more are not\n", file, job.ErrorCount, len(job.Errors), job.ErrorsOmitted)
+					fmt.Fprintf(env.Stderr, "%s: %s errors in all; the first %s are listed, %s more are not\n", file, units.Int(job.ErrorCount), units.Int(len(job.Errors)), units.Int(job.ErrorsOmitted))
 				}
 			}
 			if len(chunks) > 1 {

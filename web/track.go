@@ -970,7 +970,7 @@ func (s *site) captureTooLarge(w http.ResponseWriter, r *http.Request) {
 // below 1 MiB.
 func mebibytes(n int64) string {
 	if n < 1<<20 {
-		return fmt.Sprintf("%d bytes", n)
+		return units.Int(n) + " bytes"
 	}
 	return strconv.FormatFloat(float64(n)/(1<<20), 'f', -1, 64) + " MiB"
 }
