@@ -726,6 +726,12 @@ type LotEdge struct {
 	// consumption and carries the earlier output line again, which is
 	// never counted again as what the run produced (ledger.RunProduced).
 	Carried bool `json:"carried,omitempty"`
+	// TookNothing, on a transformation edge from an input lot, says why
+	// the run took nothing of that lot (ledger.RunTookNothing: it named a
+	// source party holding nothing of the lot at its site, or stated
+	// 0 t): the edge stands for what the event states, not for material
+	// fed. Set by custody.TraceLot when it reads a trace, never stored.
+	TookNothing string `json:"tookNothing,omitempty"`
 }
 
 // RunKey names the transformation (run) an edge belongs to. EPCIS 2.0

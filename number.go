@@ -3,6 +3,7 @@ package critmin
 import (
 	"errors"
 	"fmt"
+	"github.com/critmin/critmin/units"
 	"math"
 	"regexp"
 	"strconv"
@@ -96,9 +97,9 @@ func ParseIntText(s string) (int, error) {
 func IntTextReason(s string, err error) string {
 	if errors.Is(err, strconv.ErrRange) {
 		if strings.HasPrefix(NumberText(s), "-") {
-			return fmt.Sprintf("%q is too small: at least %d", s, math.MinInt)
+			return fmt.Sprintf("%q is too small: at least %s", s, units.Int(math.MinInt))
 		}
-		return fmt.Sprintf("%q is too large: at most %d", s, math.MaxInt)
+		return fmt.Sprintf("%q is too large: at most %s", s, units.Int(math.MaxInt))
 	}
 	return fmt.Sprintf("%q is not an integer", s)
 }
@@ -118,9 +119,9 @@ func IntInRange(s string, lo, hi int) (n int, reason string) {
 	}
 	switch {
 	case errors.Is(err, strconv.ErrRange) && strings.HasPrefix(NumberText(s), "-"), err == nil && n < lo:
-		return n, fmt.Sprintf("%q is below the minimum of %d", s, lo)
+		return n, fmt.Sprintf("%q is below the minimum of %s", s, units.Int(lo))
 	case errors.Is(err, strconv.ErrRange), err == nil && n > hi:
-		return n, fmt.Sprintf("%q is above the maximum of %d", s, hi)
+		return n, fmt.Sprintf("%q is above the maximum of %s", s, units.Int(hi))
 	case err != nil:
 		return n, fmt.Sprintf("%q is not an integer", s)
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/critmin/critmin/units"
 	"io"
 	"io/fs"
 	"math"
@@ -621,9 +622,9 @@ func flagValueReason(f *flag.Flag, val, why string) string {
 		max, min := int64(math.MaxInt64), int64(math.MinInt64)
 		switch {
 		case outOfRange && negative:
-			return fmt.Sprintf("%s is too small: at least %d", val, min)
+			return fmt.Sprintf("%s is too small: at least %s", val, units.Int(min))
 		case outOfRange:
-			return fmt.Sprintf("%s is too large: at most %d", val, max)
+			return fmt.Sprintf("%s is too large: at most %s", val, units.Int(max))
 		}
 		return fmt.Sprintf("%s is not a whole number", val)
 	case uint, uint64:
@@ -631,7 +632,7 @@ func flagValueReason(f *flag.Flag, val, why string) string {
 		case negative:
 			return fmt.Sprintf("%s is below 0: give a whole number of 0 or more", val)
 		case outOfRange:
-			return fmt.Sprintf("%s is too large: at most %d", val, uint64(math.MaxUint64))
+			return fmt.Sprintf("%s is too large: at most %s", val, units.Uint(uint64(math.MaxUint64)))
 		}
 		return fmt.Sprintf("%s is not a whole number of 0 or more", val)
 	case float64:

@@ -128,9 +128,9 @@ func runVerifyBundle(ctx context.Context, env *Env, args []string) error {
 	if rep.Problem != nil {
 		return errChainBroken{rep.Problem}
 	}
-	fmt.Fprintf(env.Stdout, "ok: signature valid; %d records and %d day roots verified\n", rep.Records, rep.Roots)
+	fmt.Fprintf(env.Stdout, "ok: signature valid; %s records and %s day roots verified\n", units.Int(rep.Records), units.Int(rep.Roots))
 	if rep.LogSize > 0 {
-		fmt.Fprintf(env.Stdout, "ok: every record proved in the signed log of %d records\n", rep.LogSize)
+		fmt.Fprintf(env.Stdout, "ok: every record proved in the signed log of %s records\n", units.Int(rep.LogSize))
 	} else {
 		fmt.Fprintln(env.Stdout, "note: a version 1 bundle carries no log proofs")
 	}
@@ -211,11 +211,16 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 		if *format == "json" {
 			return printFigures(env, t)
 		}
-		fmt.Fprintf(env.Stdout, "%s trace of %s: %d nodes, %d edges\n", t.Direction, id, len(t.Nodes), len(t.Edges))
+		fmt.Fprintf(env.Stdout, "%s trace of %s: %s nodes, %s edges\n", t.Direction, id, units.Int(len(t.Nodes)), units.Int(len(t.Edges)))
 		for _, e := range t.Edges {
 			q := ""
 			if e.ParentQty != nil {
 				q = fmt.Sprintf(" (%g %s)", *e.ParentQty, e.ParentUOM)
+			}
+			if e.TookNothing != "" {
+				// The run names the lot as an input but took none of
+				// it (ledger.RunTookNothing), as the lot page draws it.
+				q += " took 0 t: " + e.TookNothing
 			}
 			fmt.Fprintf(env.Stdout, "  %s → %s  %s%s  %s\n", e.Parent, e.Child, e.Kind, q, e.EventID)
 		}

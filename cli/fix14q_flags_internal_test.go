@@ -19,8 +19,8 @@ func TestNumericFlagErrorsSayWhy(t *testing.T) {
 	}{
 		{[]string{"bench", "soak", "--cycles", "x"}, `--cycles: "x" is not a whole number`},
 		// 10^20 - 1 > 2^63 - 1 = 9223372036854775807.
-		{[]string{"bench", "soak", "--cycles", "99999999999999999999"}, `--cycles: "99999999999999999999" is too large: at most 9223372036854775807`},
-		{[]string{"bench", "soak", "--cycles", "-99999999999999999999"}, `is too small: at least -9223372036854775808`},
+		{[]string{"bench", "soak", "--cycles", "99999999999999999999"}, `--cycles: "99999999999999999999" is too large: at most 9,223,372,036,854,775,807`},
+		{[]string{"bench", "soak", "--cycles", "-99999999999999999999"}, `is too small: at least -9,223,372,036,854,775,808`},
 		{[]string{"bench", "soak", "--seed", "-1"}, `--seed: "-1" is below 0`},
 		{[]string{"bench", "soak", "--min-up", "5"}, `--min-up: "5" is not a duration: give a number with its unit, such as 30s`},
 		{[]string{"bench", "plan", "--gap", "half"}, `--gap: "half" is not a number`},

@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
+	"github.com/critmin/critmin/units"
 	"golang.org/x/mod/sumdb/tlog"
 	"os"
 
@@ -116,7 +117,7 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 			doc.Entries = append(doc.Entries, &custody.LogEntry{Index: r.Seq - 1, Record: r, Proof: custody.EncodeProof(p)})
 		}
 		if len(doc.Entries) == 0 {
-			return critmin.Errorf(critmin.ENOTFOUND, "event %q is not in the first %d records of the log", *event, *size)
+			return critmin.Errorf(critmin.ENOTFOUND, "event %q is not in the first %s records of the log", *event, units.Int(*size))
 		}
 		if head.Root, err = custody.TreeHash(ctx, store, *size); err != nil {
 			return err
@@ -142,7 +143,7 @@ func runLog(ctx context.Context, env *Env, args []string) error {
 			return inFile("--checkpoint "+*cpFile, err)
 		}
 		if head.Size < oldCP.Size {
-			return critmin.Errorf(critmin.ECONFLICT, "log truncated: %d records now, the checkpoint signed %d", head.Size, oldCP.Size)
+			return critmin.Errorf(critmin.ECONFLICT, "log truncated: %s records now, the checkpoint signed %s", units.Int(head.Size), units.Int(oldCP.Size))
 		}
 		// Every log extends the empty one: a checkpoint of size 0 needs
 		// no proof (RFC 9162 §2.1.4 defines proofs for 0 < old only).
@@ -190,7 +191,7 @@ func logCheck(env *Env, pubkey, oldFile string, files []string) error {
 		if err := custody.CheckEntry(e, cp); err != nil {
 			return critmin.Errorf(critmin.ECONFLICT, "%v", err)
 		}
-		fmt.Fprintf(env.Stdout, "ok: event %s is leaf %d of the signed log of %d records\n", e.Record.EventID, e.Index, cp.Size)
+		fmt.Fprintf(env.Stdout, "ok: event %s is leaf %s of the signed log of %s records\n", e.Record.EventID, units.Int(e.Index), units.Int(cp.Size))
 	}
 	if doc.Proof != nil || oldFile != "" {
 		if oldFile == "" {
@@ -211,7 +212,7 @@ func logCheck(env *Env, pubkey, oldFile string, files []string) error {
 		if err := custody.CheckConsistency(oldCP, cp, p); err != nil {
 			return critmin.Errorf(critmin.ECONFLICT, "%v", err)
 		}
-		fmt.Fprintf(env.Stdout, "ok: the signed log of %d records extends the checkpoint of %d records\n", cp.Size, oldCP.Size)
+		fmt.Fprintf(env.Stdout, "ok: the signed log of %s records extends the checkpoint of %s records\n", units.Int(cp.Size), units.Int(oldCP.Size))
 	}
 	return nil
 }

@@ -76,7 +76,7 @@ func runData(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return inFile(fs.Arg(0), err)
 		}
-		fmt.Fprintf(env.Stdout, "imported %d rows of %s as edition %s; servers use it from their next start\n", n, spec.Name, *edition)
+		fmt.Fprintf(env.Stdout, "imported %s rows of %s as edition %s; servers use it from their next start\n", units.Int(n), spec.Name, *edition)
 		return nil
 	}
 }

@@ -93,13 +93,13 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 	if *format == "json" {
 		return nil
 	}
-	fmt.Fprintf(env.Stdout, "ok: %d records chained, %d day roots, %d audit entries; log of %d records, root %s\n",
-		rep.Records, rep.DayRoots, rep.Audit, rep.Head.Size, rep.Head.Root)
+	fmt.Fprintf(env.Stdout, "ok: %s records chained, %s day roots, %s audit entries; log of %s records, root %s\n",
+		units.Int(rep.Records), units.Int(rep.DayRoots), units.Int(rep.Audit), units.Int(rep.Head.Size), rep.Head.Root)
 	if old != nil {
-		fmt.Fprintf(env.Stdout, "ok: the log extends the signed checkpoint of %d records (consistency proof checked)\n", old.Size)
+		fmt.Fprintf(env.Stdout, "ok: the log extends the signed checkpoint of %s records (consistency proof checked)\n", units.Int(old.Size))
 	}
 	if rep.Rebuild != nil {
-		fmt.Fprintf(env.Stdout, "ok: %d derived tables (%d rows) equal their rebuild from %d records in %d captures\n", rep.Rebuild.Tables, rep.Rebuild.Rows, rep.Rebuild.Events, rep.Rebuild.Captures)
+		fmt.Fprintf(env.Stdout, "ok: %s derived tables (%s rows) equal their rebuild from %s records in %s captures\n", units.Int(rep.Rebuild.Tables), units.Int(rep.Rebuild.Rows), units.Int(rep.Rebuild.Events), units.Int(rep.Rebuild.Captures))
 	}
 	if rep.Periods == 0 {
 		fmt.Fprintf(env.Stdout, "ok: no refinery period records\n")
@@ -118,7 +118,7 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 			}
 		}
 	}
-	fmt.Fprintf(env.Stdout, "ok: %d rows of %d authoritative tables match their audit entries\n", rep.AttestedRows, len(sqldb.AttestedTables()))
+	fmt.Fprintf(env.Stdout, "ok: %s rows of %s authoritative tables match their audit entries\n", units.Int(rep.AttestedRows), units.Int(len(sqldb.AttestedTables())))
 	for _, c := range rep.TokenNameClashes {
 		fmt.Fprintf(env.Stdout, "WARNING: token name %s, differing only in case (kept from before names were compared ignoring case): create a token under another name and revoke this one\n", c)
 	}
@@ -126,7 +126,7 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "WARNING: event %s — extension keys that are no XML name, stored before capture refused them: kept as recorded; XML results write them escaped (_xHHHH_, read back exactly by critmin; docs/epcis.md)\n", e)
 	}
 	if rep.XMLNameKeysMore > 0 {
-		fmt.Fprintf(env.Stdout, "WARNING: %d more events hold extension keys that are no XML name\n", rep.XMLNameKeysMore)
+		fmt.Fprintf(env.Stdout, "WARNING: %s more events hold extension keys that are no XML name\n", units.Int(rep.XMLNameKeysMore))
 	}
 	fmt.Fprintf(env.Stdout, "verified in %s (%s records/s)\n", el.Round(time.Millisecond), units.Fixed(float64(rep.Records)/el.Seconds(), 0))
 	return nil
@@ -286,13 +286,13 @@ func runRebuild(ctx context.Context, env *Env, args []string) error {
 	if rep.Problem != nil {
 		return fmt.Errorf("rebuild refused: the chain fails verification, so nothing is rebuilt from it (restore a backup; critmin verify): %w", errChainBroken{rep.Problem})
 	}
-	fmt.Fprintf(env.Stdout, "ok: %d records chained, %d audit entries; log of %d records\n", rep.Records, rep.Audit, rep.Head.Size)
+	fmt.Fprintf(env.Stdout, "ok: %s records chained, %s audit entries; log of %s records\n", units.Int(rep.Records), units.Int(rep.Audit), units.Int(rep.Head.Size))
 	scratch, closeScratch, err := sqlite.OpenScratch(ctx)
 	if err != nil {
 		return err
 	}
 	defer closeScratch()
-	fmt.Fprintf(env.Stdout, "rebuilding every derived table from %d records…\n", rep.Records)
+	fmt.Fprintf(env.Stdout, "rebuilding every derived table from %s records…\n", units.Int(rep.Records))
 	fixed, err := db.RepairDerived(ctx, scratch, rep.Records)
 	if err != nil {
 		return err
@@ -318,7 +318,7 @@ func runRebuild(ctx context.Context, env *Env, args []string) error {
 	case after.Difference != nil:
 		return fmt.Errorf("rebuild: still differs after the rewrite: %w", errDifference{after.Difference})
 	}
-	fmt.Fprintf(env.Stdout, "ok: verified after the rebuild: %d derived tables (%d rows) equal their rebuild from %d records\n", after.Rebuild.Tables, after.Rebuild.Rows, after.Rebuild.Events)
+	fmt.Fprintf(env.Stdout, "ok: verified after the rebuild: %s derived tables (%s rows) equal their rebuild from %s records\n", units.Int(after.Rebuild.Tables), units.Int(after.Rebuild.Rows), units.Int(after.Rebuild.Events))
 	if after.PeriodProblem != "" {
 		fmt.Fprintf(env.Stdout, "WARNING: refinery period chain broken (not a derived table; not rebuilt): %s\n", after.PeriodProblem)
 	}

@@ -131,7 +131,9 @@ func packedAtAny(ctx context.Context, s Store, child, container string, times []
 // containers and associations, up to depth steps. Backward traces also
 // show the containers the upstream lots travelled in. Cycles and
 // transformations whose output outweighs their input are reported as
-// anomalies; the walk never revisits a node, so it always ends.
+// anomalies; the walk never revisits a node, so it always ends. A
+// transformation edge from an input lot the run took nothing of is kept
+// — the event names the lot — and says why (LotEdge.TookNothing).
 func TraceLot(ctx context.Context, s Store, id, direction string, depth int) (*Trace, error) {
 	if direction == "" {
 		direction = Backward
@@ -231,6 +233,9 @@ func TraceLot(ctx context.Context, s Store, id, direction string, depth int) (*T
 		if voyages, err = addVoyages(ctx, q, t, seen, &order, addEdge); err != nil {
 			return nil, err
 		}
+	}
+	if err := runsTakingNothing(ctx, s, t); err != nil {
+		return nil, err
 	}
 	for _, n := range order {
 		node := Node{ID: n, Kind: "epc", Depth: seen[n]}

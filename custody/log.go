@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"github.com/critmin/critmin/units"
 	"strconv"
 	"strings"
 
@@ -221,10 +222,10 @@ func DecodeProof(p []string) ([]tlog.Hash, error) {
 // a truncated log.
 func CheckConsistency(older, newer *Checkpoint, proof []tlog.Hash) error {
 	if newer.Size < older.Size {
-		return fmt.Errorf("log truncated: it now has %d records, fewer than the %d of the older checkpoint", newer.Size, older.Size)
+		return fmt.Errorf("log truncated: it now has %s records, fewer than the %s of the older checkpoint", units.Int(newer.Size), units.Int(older.Size))
 	}
 	if err := tlog.CheckTree(proof, newer.Size, newer.Root, older.Size, older.Root); err != nil {
-		return fmt.Errorf("log rewritten: the tree of %d records does not extend the signed tree of %d records (%v)", newer.Size, older.Size, err)
+		return fmt.Errorf("log rewritten: the tree of %s records does not extend the signed tree of %s records (%v)", units.Int(newer.Size), units.Int(older.Size), err)
 	}
 	return nil
 }
@@ -253,7 +254,7 @@ func CheckEntry(e *LogEntry, c *Checkpoint) error {
 		return fmt.Errorf("leaf %d: %v", e.Index, err)
 	}
 	if err := tlog.CheckRecord(p, c.Size, c.Root, e.Index, LeafHash(e.Record)); err != nil {
-		return fmt.Errorf("event %s (leaf %d) is not in the signed log of %d records: %v", e.Record.EventID, e.Index, c.Size, err)
+		return fmt.Errorf("event %s (leaf %s) is not in the signed log of %s records: %v", e.Record.EventID, units.Int(e.Index), units.Int(c.Size), err)
 	}
 	return nil
 }
@@ -336,7 +337,7 @@ func CheckLog(ctx context.Context, s critmin.LogStore, old *Checkpoint) (*critmi
 	}
 	root, err := TreeHash(ctx, s, head.Size)
 	if err != nil {
-		return &head, &Problem{Kind: LogRewritten, Seq: head.Size, Detail: fmt.Sprintf("the stored hashes do not make a tree of %d records: %v", head.Size, err)}, nil
+		return &head, &Problem{Kind: LogRewritten, Seq: head.Size, Detail: fmt.Sprintf("the stored hashes do not make a tree of %s records: %v", units.Int(head.Size), err)}, nil
 	}
 	if root != head.Root {
 		return &head, &Problem{Kind: LogRewritten, Seq: head.Size, Detail: "the stored tree head does not match the stored hashes"}, nil
@@ -348,7 +349,7 @@ func CheckLog(ctx context.Context, s critmin.LogStore, old *Checkpoint) (*critmi
 		if p, err := otherLog(ctx, s, head, old); err != nil || p != nil {
 			return &head, p, err
 		}
-		return &head, &Problem{Kind: LogTruncated, Seq: head.Size, Detail: fmt.Sprintf("log truncated after record %d (expected %d records from checkpoint %s of size %d, root %s)", head.Size, old.Size, old.Origin, old.Size, old.Root)}, nil
+		return &head, &Problem{Kind: LogTruncated, Seq: head.Size, Detail: fmt.Sprintf("log truncated after record %s (expected %s records from checkpoint %s of size %s, root %s)", units.Int(head.Size), units.Int(old.Size), old.Origin, units.Int(old.Size), old.Root)}, nil
 	}
 	proof, err := ProveConsistency(ctx, s, old.Size, head.Size)
 	if err != nil {
@@ -362,7 +363,7 @@ func CheckLog(ctx context.Context, s critmin.LogStore, old *Checkpoint) (*critmi
 		return &head, &Problem{Kind: LogRewritten, Seq: old.Size, Detail: err.Error()}, nil
 	}
 	if head.AuditSize < old.AuditSize {
-		return &head, &Problem{Kind: LogTruncated, Seq: head.AuditSize, Detail: fmt.Sprintf("audit chain truncated after entry %d (expected %d entries from checkpoint %s of size %d)", head.AuditSize, old.AuditSize, old.Origin, old.Size)}, nil
+		return &head, &Problem{Kind: LogTruncated, Seq: head.AuditSize, Detail: fmt.Sprintf("audit chain truncated after entry %s (expected %s entries from checkpoint %s of size %s)", units.Int(head.AuditSize), units.Int(old.AuditSize), old.Origin, units.Int(old.Size))}, nil
 	}
 	if old.AuditSize > 0 {
 		var h string

@@ -584,7 +584,7 @@ func (oc *originCalc) load(id string) error {
 		oc.loaded[n] = true
 	}
 	if len(seen) > MaxNodes {
-		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "truncated", Detail: fmt.Sprintf("genealogy larger than %d lots", MaxNodes)})
+		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "truncated", Detail: "genealogy larger than " + units.Int(MaxNodes) + " lots"})
 	}
 	if err := oc.loadLots(ids); err != nil {
 		return err

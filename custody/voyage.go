@@ -198,19 +198,9 @@ func LotLegs(ctx context.Context, s Store, lot string) (ledger.HoldingLegs, erro
 	if !ok {
 		return ledger.HoldingLegs{}, nil
 	}
-	var evs []*critmin.Event
-	if f, ok := s.(liveEventsFinder); ok {
-		live, err := f.LiveEventsOfLots(ctx, []string{lot})
-		if err != nil {
-			return ledger.HoldingLegs{}, err
-		}
-		evs = append(evs, live...)
-	} else {
-		got, err := liveDecoded(ctx, q, critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{lot}, Exact: true}}})
-		if err != nil {
-			return ledger.HoldingLegs{}, err
-		}
-		evs = append(evs, got...)
+	evs, err := lotLiveEvents(ctx, s, q, lot)
+	if err != nil {
+		return ledger.HoldingLegs{}, err
 	}
 	have := map[string]bool{}
 	var containers []string
@@ -238,6 +228,47 @@ func LotLegs(ctx context.Context, s Store, lot string) (ledger.HoldingLegs, erro
 		}
 	}
 	return ledger.LotLegs(lot, evs), nil
+}
+
+// lotLiveEvents are the live events naming lot (canonical) in a line, as
+// captured (ledger.DecodeStored): the store's LiveEventsOfLots where it
+// has one, else every page q finds.
+func lotLiveEvents(ctx context.Context, s Store, q eventQuerier, lot string) ([]*critmin.Event, error) {
+	if f, ok := s.(liveEventsFinder); ok {
+		return f.LiveEventsOfLots(ctx, []string{lot})
+	}
+	return liveDecoded(ctx, q, critmin.EventFilter{ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{lot}, Exact: true}}})
+}
+
+// runsTakingNothing marks each transformation edge of t from an input
+// lot with why the run took nothing of that lot, where it did
+// (critmin.LotEdge.TookNothing; ledger.LotLegs' Nothing, replaying the
+// lot's live events): the trace, the lot page's graph and `critmin lot
+// trace` say so alike (issue 15, fix15za). A store that cannot list
+// events marks none.
+func runsTakingNothing(ctx context.Context, s Store, t *Trace) error {
+	q, ok := s.(eventQuerier)
+	if !ok {
+		return nil
+	}
+	nothing := map[string]map[string]string{}
+	for i, e := range t.Edges {
+		if e.Kind != ledger.LinkTransformation {
+			continue
+		}
+		lot := epcis.Canonical(e.Parent)
+		m, ok := nothing[lot]
+		if !ok {
+			evs, err := lotLiveEvents(ctx, s, q, lot)
+			if err != nil {
+				return err
+			}
+			m = ledger.LotLegs(lot, evs).Nothing
+			nothing[lot] = m
+		}
+		t.Edges[i].TookNothing = m[e.EventID]
+	}
+	return nil
 }
 
 // liveDecoded is every live event f finds (all its pages), decoded as

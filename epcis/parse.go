@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/critmin/critmin/jsonstrict"
+	"github.com/critmin/critmin/units"
 	"regexp"
 	"strconv"
 	"strings"
@@ -708,7 +709,7 @@ func (v *validator) quantities(obj map[string]any, key, role string) []critmin.Q
 				if len(echo) > 24 {
 					echo = strconv.FormatFloat(f, 'g', -1, 64)
 				}
-				v.fail(p()+"/quantity", "%s is over the limit of %s %s", echo, critmin.PlainNumber(float64(MaxQuantity)), unit)
+				v.fail(p()+"/quantity", "%s is over the limit of %s %s", echo, units.Int(int64(MaxQuantity)), unit)
 			} else {
 				f = positiveZero(f)
 				q.Quantity = &f

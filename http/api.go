@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"github.com/critmin/critmin/units"
 	"math"
 	"net/http"
 	"strconv"
@@ -545,7 +546,7 @@ func (s *Server) FindLots(r *http.Request, q LotQuery) ([]*critmin.Lot, []*Trans
 			return nil, nil, 0, err
 		}
 		if total > maxTransitScanned {
-			return nil, nil, 0, critmin.FieldErrorf("destination", "%d lots are in transit, more than the %d a destination filter reads; filter by commodity or location as well", total, maxTransitScanned)
+			return nil, nil, 0, critmin.FieldErrorf("destination", "%s lots are in transit, more than the %s a destination filter reads; filter by commodity or location as well", units.Int(total), units.Int(maxTransitScanned))
 		}
 		tr, err := s.transits(r, page)
 		if err != nil {

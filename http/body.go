@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/critmin/critmin/units"
 	"io"
 	"mime"
 	"net/http"
@@ -94,13 +95,13 @@ func readJSONBodyLimit(r *http.Request, limit int64) ([]byte, error) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return nil, critmin.Errorf(critmin.ETOOLARGE, "body is over the %d-byte limit of this route", tooBig.Limit)
+		return nil, critmin.Errorf(critmin.ETOOLARGE, "body is over the %s-byte limit of this route", units.Int(tooBig.Limit))
 	}
 	if err != nil {
 		return nil, critmin.FieldErrorf("body", "could not be read: %v", err)
 	}
 	if int64(len(body)) > limit {
-		return nil, critmin.Errorf(critmin.ETOOLARGE, "body is over the %d-byte limit of this route", limit)
+		return nil, critmin.Errorf(critmin.ETOOLARGE, "body is over the %s-byte limit of this route", units.Int(limit))
 	}
 	return body, nil
 }

@@ -15,14 +15,14 @@ func TestQueryLimitMessages(t *testing.T) {
 	many := strings.Repeat("a=1&", 10001) + "a=1"
 	resp, b := do(t, "GET", ts.URL+"/api/v1/lots?"+many, "", nil, nil)
 	pr := mustProblem(t, resp, b, 400)
-	if !strings.Contains(pr.Detail, "10002 parameters") || !strings.Contains(pr.Detail, "at most 10000") {
+	if !strings.Contains(pr.Detail, "10,002 parameters") || !strings.Contains(pr.Detail, "at most 10,000") {
 		t.Errorf("10,002 parameters: %q; want the count and the limit (10000) named", pr.Detail)
 	}
 	// 2^63 - 1 = 9223372036854775807 is the largest int on a 64-bit build.
 	resp, b = do(t, "GET", ts.URL+"/api/v1/lots?offset=99999999999999999999", "", nil, nil)
 	pr = mustProblem(t, resp, b, 400)
-	if strings.Contains(pr.Detail, "not an integer") || !strings.Contains(pr.Detail, "too large") || !strings.Contains(pr.Detail, "at most 9223372036854775807") {
-		t.Errorf("offset=99999999999999999999: %q; want \"too large, at most 9223372036854775807\"", pr.Detail)
+	if strings.Contains(pr.Detail, "not an integer") || !strings.Contains(pr.Detail, "too large") || !strings.Contains(pr.Detail, "at most 9,223,372,036,854,775,807") {
+		t.Errorf("offset=99999999999999999999: %q; want \"too large, at most 9,223,372,036,854,775,807\"", pr.Detail)
 	}
 	resp, b = do(t, "GET", ts.URL+"/api/v1/lots?offset=1.5", "", nil, nil)
 	if pr = mustProblem(t, resp, b, 400); !strings.Contains(pr.Detail, "not an integer") {

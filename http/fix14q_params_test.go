@@ -16,19 +16,19 @@ func TestHugeIntegerParamsNameTheRealCap(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	const huge = "99999999999999999999" // 10^20 - 1 > 2^63 - 1 = 9223372036854775807
 	for _, c := range []struct{ path, param, cap string }{
-		{"/epcis/events?perPage=" + huge, "perPage", "1000"},
-		{"/epcis/capture?perPage=" + huge, "perPage", "1000"},
-		{"/epcis/queries?perPage=" + huge, "perPage", "1000"},
-		{"/epcis/eventTypes?perPage=" + huge, "perPage", "1000"},
-		{"/epcis/epcs?perPage=" + huge, "perPage", "1000"},
-		{"/api/v1/lots?limit=" + huge, "limit", "1000"},
-		{"/api/v1/transit?limit=" + huge, "limit", "1000"},
-		{"/api/v1/trade/contracts?limit=" + huge, "limit", "1000"},
-		{"/api/v1/trade/prices?limit=" + huge, "limit", "1000"},
-		{"/api/v1/trade/invoices?limit=" + huge, "limit", "1000"},
-		{"/api/v1/trade/agreements?limit=" + huge, "limit", "1000"},
-		{"/api/v1/tokens?limit=" + huge, "limit", "1000"},
-		{"/api/v1/lots/urn:critmin:demo:lot:x/trace?depth=" + huge, "depth", "1000"},
+		{"/epcis/events?perPage=" + huge, "perPage", "1,000"},
+		{"/epcis/capture?perPage=" + huge, "perPage", "1,000"},
+		{"/epcis/queries?perPage=" + huge, "perPage", "1,000"},
+		{"/epcis/eventTypes?perPage=" + huge, "perPage", "1,000"},
+		{"/epcis/epcs?perPage=" + huge, "perPage", "1,000"},
+		{"/api/v1/lots?limit=" + huge, "limit", "1,000"},
+		{"/api/v1/transit?limit=" + huge, "limit", "1,000"},
+		{"/api/v1/trade/contracts?limit=" + huge, "limit", "1,000"},
+		{"/api/v1/trade/prices?limit=" + huge, "limit", "1,000"},
+		{"/api/v1/trade/invoices?limit=" + huge, "limit", "1,000"},
+		{"/api/v1/trade/agreements?limit=" + huge, "limit", "1,000"},
+		{"/api/v1/tokens?limit=" + huge, "limit", "1,000"},
+		{"/api/v1/lots/urn:critmin:demo:lot:x/trace?depth=" + huge, "depth", "1,000"},
 		// Below the floor is said the same way.
 		{"/epcis/events?perPage=-" + huge, "perPage", "1"},
 		{"/api/v1/lots?limit=-" + huge, "limit", "1"},
@@ -44,7 +44,7 @@ func TestHugeIntegerParamsNameTheRealCap(t *testing.T) {
 		for _, e := range p.Errors {
 			text += " " + e.Pointer + ": " + e.Reason
 		}
-		if !strings.Contains(text, c.param) || !strings.Contains(text, want) || strings.Contains(text, "9223372036854775807") {
+		if !strings.Contains(text, c.param) || !strings.Contains(text, want) || strings.Contains(text, "9,223,372,036,854,775,807") {
 			t.Errorf("%s: %s; want %s named with %q", c.path, text, c.param, want)
 		}
 	}

@@ -247,7 +247,7 @@ func (p *planner) validate(req *PlanRequest) ([]string, plan.Options, error) {
 		}
 	}
 	if len(ids) > 200 {
-		fail("/scenarios", "at most 200 scenarios per job, got %d", len(ids))
+		fail("/scenarios", "at most 200 scenarios per job, got %s", units.Int(len(ids)))
 	}
 	seen := map[string]bool{}
 	for i, id := range ids {

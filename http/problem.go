@@ -195,9 +195,9 @@ func bodyFieldWords(detail string, fields []critmin.FieldError) (string, []critm
 	if n := len(out) - 1; n == 1 {
 		rest = " (and 1 more fault, listed in errors)"
 	} else if n > 1 && len(out) <= MaxProblemErrors {
-		rest = fmt.Sprintf(" (and %d more faults, listed in errors)", n)
+		rest = " (and " + units.Int(n) + " more faults, listed in errors)"
 	} else if n > 1 {
-		rest = fmt.Sprintf(" (and %d more faults)", n) // problemTyped says how many errors lists
+		rest = " (and " + units.Int(n) + " more faults)" // problemTyped says how many errors lists
 	}
 	switch {
 	case orig != "" && strings.HasPrefix(detail, orig+": "):
@@ -257,7 +257,7 @@ func (s *Server) problemTyped(w http.ResponseWriter, r *http.Request, status int
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Instance: r.URL.Path, Errors: fields}
 	if n := len(fields) - MaxProblemErrors; n > 0 {
 		p.Errors, p.ErrorsNotListed = fields[:MaxProblemErrors], n
-		p.Detail += fmt.Sprintf(" (%d faults in all; errors lists the first %d, %d more are not listed)", len(fields), MaxProblemErrors, n)
+		p.Detail += fmt.Sprintf(" (%s faults in all; errors lists the first %s, %s more are not listed)", units.Int(len(fields)), units.Int(MaxProblemErrors), units.Int(n))
 	}
 	if isEPCIS(r) {
 		if t, ok := epcisExceptions[status]; ok {

@@ -31,7 +31,7 @@ func TestProblemErrorListCapped(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(p.Errors) != critminhttp.MaxProblemErrors || critminhttp.MaxProblemErrors != 1000 || extra.NotListed != 3000 ||
-		!strings.Contains(p.Detail, "4000 faults in all; errors lists the first 1000, 3000 more are not listed") {
+		!strings.Contains(p.Detail, "4,000 faults in all; errors lists the first 1,000, 3,000 more are not listed") {
 		t.Errorf("%d errors listed, %d not listed, detail %q; want 1000 listed, 3000 not, and the detail saying so", len(p.Errors), extra.NotListed, p.Detail)
 	}
 }

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"github.com/critmin/critmin/units"
 	"net"
 	"strconv"
 	"sync"
@@ -124,7 +125,7 @@ func badQueryParam(raw string) (name, reason string) {
 	// of parameters (net/url, GODEBUG urlmaxqueryparams, 10000 by
 	// default; fix14p: this said only "does not parse").
 	if n := strings.Count(raw, "&") + 1; n > maxQueryParams {
-		return "query", fmt.Sprintf("has %d parameters; at most %d are accepted", n, maxQueryParams)
+		return "query", fmt.Sprintf("has %s parameters; at most %s are accepted", units.Int(n), units.Int(maxQueryParams))
 	}
 	return "query", "does not parse"
 }

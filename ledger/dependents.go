@@ -7,15 +7,18 @@ import (
 
 // Dependent is an event of a lot whose effect changes when another event
 // of the lot is declared in error (DeclarationDependents): a shipment
-// that drew on what the declared event put where it left, or a receipt
-// that received what the declared event shipped.
+// that drew on what the declared event put where it left, a receipt
+// that received what the declared event shipped, or a refinery run that
+// took of what the declared event put at its site.
 type Dependent struct {
-	// EventID is the dependent event; Kind is DependentShipment or
-	// DependentReceipt.
+	// EventID is the dependent event; Kind is DependentShipment,
+	// DependentReceipt or DependentRun.
 	EventID string
 	Kind    string
 	// BillOfLading, From and To are its part's (critmin.LotPart), Tonnes
-	// the wet tonnes it shipped, or received, as it stated them.
+	// the wet tonnes it shipped, or received, as it stated them; a run's
+	// To is its site and Tonnes what its input line stated (0 when it
+	// states none).
 	BillOfLading string
 	From, To     string
 	Tonnes       float64
@@ -24,14 +27,17 @@ type Dependent struct {
 	Owner string
 	// Flagged: once the declaration takes effect the shipment takes of
 	// nothing (critmin.LotPart.FromRetracted) and is counted nowhere.
-	// Nothing: the receipt receives nothing of the lot.
+	// Nothing: the receipt receives nothing of the lot, or the run takes
+	// nothing of it, Reason saying why (RunTookNothing).
 	Flagged, Nothing bool
+	Reason           string
 }
 
 // Kinds of Dependent.
 const (
 	DependentShipment = "shipment"
 	DependentReceipt  = "receipt"
+	DependentRun      = "run"
 )
 
 // DeclarationDependents lists the events of lot id that depend on event
@@ -48,12 +54,17 @@ const (
 //   - a receipt that received a part and then receives nothing — the
 //     shipment it closed is declared (ReceiptOfNothing), or it closes a
 //     flagged part — is listed Nothing (declaring the NUB-1 shipment: its
-//     12 t receipt at Karachi receives nothing).
+//     12 t receipt at Karachi receives nothing);
+//   - a run that took of the lot and then takes nothing — it names a
+//     party whose holding at its site the declaration takes away
+//     (RunTookNothing) — is listed Nothing, with the reason (issue 15,
+//     fix15za: declaring B's receipt at S listed nothing, and the run
+//     at S naming B silently took nothing).
 //
 // events must hold every live event of the lot (as Replay; lines naming
 // it in any spelling of one canonical form). Shipments in the order of
-// the lot's parts, then receipts in event-time order; nil when nothing
-// depends on declared.
+// the lot's parts, then receipts and runs in event-time order; nil when
+// nothing depends on declared.
 func DeclarationDependents(id string, events []*critmin.Event, declared string) []Dependent {
 	var kept []*critmin.Event
 	for _, ev := range events {
@@ -61,8 +72,8 @@ func DeclarationDependents(id string, events []*critmin.Event, declared string) 
 			kept = append(kept, ev)
 		}
 	}
-	b, bNothing := replayReceipts(id, events)
-	a, aNothing := replayReceipts(id, kept)
+	b, bNothing, bRuns := replayReceipts(id, events)
+	a, aNothing, aRuns := replayReceipts(id, kept)
 	if b.EventCount == 0 || a.EventCount == 0 {
 		return nil
 	}
@@ -77,6 +88,19 @@ func DeclarationDependents(id string, events []*critmin.Event, declared string) 
 		out = append(out, Dependent{EventID: p.ShipEventID, Kind: DependentShipment, BillOfLading: p.BillOfLading, From: p.From, To: p.To, Tonnes: p.Tonnes, Owner: a.PartOwner(p), Flagged: true})
 	}
 	for _, ev := range EventTimeOrder(kept) {
+		if why, ok := aRuns[ev.EventID]; ok {
+			if _, was := bRuns[ev.EventID]; !was {
+				d := Dependent{EventID: ev.EventID, Kind: DependentRun, To: eventSite(ev), Nothing: true, Reason: why}
+				for _, q := range ev.LotLines() {
+					if q.Role == critmin.RoleInput && epcis.Canonical(q.EPCClass) == epcis.Canonical(id) {
+						t, _ := lineTonnes(q)
+						d.Tonnes += t
+					}
+				}
+				out = append(out, d)
+			}
+			continue
+		}
 		if !aNothing[ev.EventID] || bNothing[ev.EventID] {
 			continue
 		}
@@ -101,10 +125,12 @@ func DeclarationDependents(id string, events []*critmin.Event, declared string) 
 // into scratch copies) and the receipts of it that receive
 // nothing: a receipt of a shipment no live event carried
 // (ReceiptOfNothing), or of a part shipped from nothing
-// (critmin.LotPart.FromRetracted), by eventID.
-func replayReceipts(id string, events []*critmin.Event) (*critmin.Lot, map[string]bool) {
+// (critmin.LotPart.FromRetracted), by eventID; and the runs that take
+// nothing of it, with why (RunTookNothing), by eventID.
+func replayReceipts(id string, events []*critmin.Event) (*critmin.Lot, map[string]bool, map[string]string) {
 	l := &critmin.Lot{ID: id}
 	nothing := map[string]bool{}
+	runs := map[string]string{}
 	for _, ev := range EventTimeOrder(events) {
 		if !Live(ev) {
 			continue
@@ -120,6 +146,9 @@ func replayReceipts(id string, events []*critmin.Event) (*critmin.Lot, map[strin
 		}
 		receipt := named && ev.Type == critmin.ObjectEvent && receiptSteps[stepOf(ev.BizStep)]
 		empty := receipt && ReceiptOfNothing(l, ev)
+		if why, ok := RunTookNothing(l, ev); named && ok {
+			runs[ev.EventID] = why
+		}
 		Project(view, ev)
 		for _, p := range l.Parts {
 			empty = empty || receipt && p.ReceiptEventID == ev.EventID && p.FromRetracted
@@ -128,5 +157,5 @@ func replayReceipts(id string, events []*critmin.Event) (*critmin.Lot, map[strin
 			nothing[ev.EventID] = true
 		}
 	}
-	return l, nothing
+	return l, nothing, runs
 }

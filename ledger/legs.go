@@ -47,9 +47,13 @@ type HoldingLeg struct {
 // the last legs of the holding it consumed — the parts received at its
 // site that it took of (LotPart.RunTakes, RunInputScopes), else the
 // body. A run fed only FromLot took of the lot where it never moved.
+// Nothing holds, by the run's eventID, why a run that names the lot as
+// an input took nothing of it (RunTookNothing); such a run is not in
+// Fed: no leg of the lot fed it.
 type HoldingLegs struct {
-	Legs []HoldingLeg
-	Fed  map[string][]int
+	Legs    []HoldingLeg
+	Fed     map[string][]int
+	Nothing map[string]string
 }
 
 // Reaching is every leg that led to the run events runEventIDs — those
@@ -111,14 +115,17 @@ type packedHolding struct {
 //   - a run's input line took of the parts it booked takes on
 //     (LotPart.RunTakes for its event), else of the body: Fed records
 //     their legs at that moment, so a leg after the run is never one of
-//     them.
+//     them. A run that took nothing of the lot (RunTookNothing: it named
+//     a party holding nothing at its site, or stated 0 t) is in Nothing
+//     with the reason instead, fed by no leg (issue 15, fix15za: the
+//     body's legs were drawn into it).
 //
 // events are the lot's events (as the store gives them, decoded) and any
 // shipping events of containers the lot was packed into.
 func LotLegs(lot string, events []*critmin.Event) HoldingLegs {
 	lot = epcis.Canonical(lot)
 	l := &critmin.Lot{ID: lot}
-	g := HoldingLegs{Fed: map[string][]int{}}
+	g := HoldingLegs{Fed: map[string][]int{}, Nothing: map[string]string{}}
 	body := []int{FromLot}
 	parts := map[int][]int{}
 	lasts := func(h int) []int {
@@ -204,6 +211,7 @@ func LotLegs(lot string, events []*critmin.Event) HoldingLegs {
 				}
 			}
 		}
+		nothing, tookNothing := RunTookNothing(l, ev)
 		fx := projectOn(l, lot, ev)
 		for _, d := range fx.Dispatches {
 			if epcis.Canonical(d.Lot) != lot {
@@ -259,7 +267,12 @@ func LotLegs(lot string, events []*critmin.Event) HoldingLegs {
 				body = union(body, lasts(i))
 			}
 		}
-		if ev.Type == critmin.TransformationEvent && inputLine(ev, lot) {
+		if tookNothing {
+			if _, fed := g.Fed[ev.EventID]; !fed {
+				g.Nothing[ev.EventID] = nothing
+			}
+		} else if ev.Type == critmin.TransformationEvent && inputLine(ev, lot) {
+			delete(g.Nothing, ev.EventID)
 			var fed []int
 			took := false
 			for i, p := range l.Parts {

@@ -729,7 +729,7 @@ func tonnesOutOfRange(t float64) string {
 	case t < 0:
 		return "a mass cannot be negative"
 	case t > MaxTonnes:
-		return fmt.Sprintf("over the limit of %s t", critmin.PlainNumber(float64(MaxTonnes)))
+		return "over the limit of " + units.Int(int64(MaxTonnes)) + " t"
 	}
 	return ""
 }

@@ -295,7 +295,7 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 		return nil, s.withEventErrors(ctx, doc, nil, err)
 	}
 	if s.Limits.MaxEvents > 0 && len(doc.Events) > s.Limits.MaxEvents {
-		return nil, documentLimitError(doc.EventPointer, fmt.Sprintf("the document has %d events, over the capture limit of %d (GS1-EPCIS-Capture-Limit)", len(doc.Events), s.Limits.MaxEvents))
+		return nil, documentLimitError(doc.EventPointer, fmt.Sprintf("the document has %s, over the capture limit of %s (GS1-EPCIS-Capture-Limit)", units.Count(len(doc.Events), "event"), units.Int(s.Limits.MaxEvents)))
 	}
 	now := s.Now()
 	events, errs := s.decodeAll(ctx, doc, now)

@@ -29,7 +29,7 @@ func TestXMLNonFiniteNumbersRefused(t *testing.T) {
 		{"quantity INF", quantity("INF"), obj + "/quantityList/quantityElement/quantity", "INF is not a finite number"},
 		{"quantity -INF", quantity("-INF"), obj + "/quantityList/quantityElement/quantity", "-INF is not a finite number"},
 		{"quantity NaN", quantity("NaN"), obj + "/quantityList/quantityElement/quantity", "NaN is not a finite number"},
-		{"quantity 1.7e308", quantity("1.7e308"), obj + "/quantityList/quantityElement/quantity", "1.7e308 is over the limit of 1000000000000"},
+		{"quantity 1.7e308", quantity("1.7e308"), obj + "/quantityList/quantityElement/quantity", "1.7e308 is over the limit of 1,000,000,000,000"},
 		{"extension double INF", quantity("1") + `<cm:extra xsi:type="xsd:double">INF</cm:extra>`, obj + "/cm:extra", "INF is not a finite number"},
 		{"extension decimal 1e400", quantity("1") + `<cm:extra xsi:type="xsd:decimal">1e400</cm:extra>`, obj + "/cm:extra", "1e400 is not a finite number"},
 		{"sensor value NaN", quantity("1") + `<sensorElementList><sensorElement><sensorMetadata time="2025-10-01T08:00:00Z"/><sensorReport type="gs1:Temperature" value="NaN" uom="CEL"/></sensorElement></sensorElementList>`, obj + "/sensorElementList/sensorElement/sensorReport/@value", "NaN is not a finite number"},

@@ -63,7 +63,7 @@ func TestProblemLimits(t *testing.T) {
 			}
 		}},
 		{"id length", "/streams/0/id", "201 characters", func(p *refinery.Problem) { p.Streams[0].ID = strings.Repeat("x", 201) }},
-		{"mass range", "/streams/0/mass_t/value", "over 1000000000 t", func(p *refinery.Problem) { p.Streams[0].Mass = refinery.M(2e9, 1e6) }},
+		{"mass range", "/streams/0/mass_t/value", "over 1,000,000,000 t", func(p *refinery.Problem) { p.Streams[0].Mass = refinery.M(2e9, 1e6) }},
 		{"sd range", "/streams/0/mass_t/sd", "no information", func(p *refinery.Problem) { p.Streams[0].Mass = refinery.M(10, 1e8) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -92,7 +92,7 @@ func TestProblemLimits(t *testing.T) {
 		}
 		p.Streams = append(p.Streams, s)
 	}
-	if err := p.Validate(); !hasField(err, "/streams", "8400 quantities") {
+	if err := p.Validate(); !hasField(err, "/streams", "8,400 quantities") {
 		t.Errorf("8,400 quantities: %v", err)
 	}
 	// The case: 20 nodes, 240 streams, 30 elements, every
@@ -110,7 +110,7 @@ func TestProblemLimits(t *testing.T) {
 		}
 		big.Streams = append(big.Streams, s)
 	}
-	if err := big.Validate(); critmin.ErrorCode(err) != critmin.EINVALID || !hasField(err, "/streams", "8060 quantities and balances ((240 streams + 20 nodes) × (1 + 30 elements)); at most 3200") {
+	if err := big.Validate(); critmin.ErrorCode(err) != critmin.EINVALID || !hasField(err, "/streams", "8,060 quantities and balances ((240 streams + 20 nodes) × (1 + 30 elements)); at most 3,200") {
 		t.Errorf("8,060 quantities and balances: %v", err)
 	}
 	// Within MaxSize but most quantities unmeasured: the benchmark

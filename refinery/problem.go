@@ -385,7 +385,7 @@ func (p *Problem) Validate() error {
 			bad(ptr+"/value", "a mass must be ≥ 0, got %s", critmin.PlainNumber(q.Value))
 		}
 		if !isGrade && q.Value > MaxTonnes {
-			bad(ptr+"/value", "%s t is over %s t, more than any plant handles in a period: is the unit tonnes?", critmin.PlainNumber(q.Value), critmin.PlainNumber(MaxTonnes))
+			bad(ptr+"/value", "%s t is over %s t, more than any plant handles in a period: is the unit tonnes?", critmin.PlainNumber(q.Value), units.Int(int64(MaxTonnes)))
 		}
 		if q.SD > 0 && !math.IsInf(q.SD, 0) && q.SD > MaxRelSD*math.Max(math.Abs(q.Value), 1) {
 			bad(ptr+"/sd", "standard deviation %s is over %s × max(|value|, 1): a measurement that uncertain carries no information; leave the value out (unmeasured) instead", critmin.PlainNumber(q.SD), critmin.PlainNumber(MaxRelSD))
@@ -576,7 +576,7 @@ func (p *Problem) checkSize() error {
 	var fields []critmin.FieldError
 	over := func(ptr string, n, max int, what string) {
 		if n > max {
-			fields = append(fields, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("%d %s; at most %d", n, what, max)})
+			fields = append(fields, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("%s %s; at most %s", units.Int(n), what, units.Int(max))})
 		}
 	}
 	over("/elements", len(p.Elements), MaxElements, "elements")
@@ -588,7 +588,7 @@ func (p *Problem) checkSize() error {
 	n := 0
 	long := func(ptr, s string) {
 		if len(s) > MaxIDLength {
-			fields = append(fields, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("%d characters; at most %d", len(s), MaxIDLength)})
+			fields = append(fields, critmin.FieldError{Pointer: ptr, Reason: fmt.Sprintf("%s characters; at most %s", units.Int(len(s)), units.Int(MaxIDLength))})
 		}
 	}
 	for i, e := range p.Elements {

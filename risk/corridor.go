@@ -2,6 +2,7 @@ package risk
 
 import (
 	"fmt"
+	"github.com/critmin/critmin/units"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
@@ -71,14 +72,14 @@ func (s *Service) Corridor(in CorridorInput) (*CorridorResult, error) {
 	// Bounds written so that NaN, which compares false, fails too.
 	for i, t := range in.Tonnes {
 		if !(t >= 0 && t <= MaxTonnes) {
-			return nil, critmin.FieldErrorf(fmt.Sprintf("tonnes_per_year/%d", i), "%s is not 0 to %s t", critmin.PlainNumber(t), critmin.PlainNumber(MaxTonnes))
+			return nil, critmin.FieldErrorf(fmt.Sprintf("tonnes_per_year/%d", i), "%s is not 0 to %s t", critmin.PlainNumber(t), units.Int(int64(MaxTonnes)))
 		}
 	}
 	if !(in.USImports >= 0 && in.USImports <= MaxTonnes) {
-		return nil, critmin.FieldErrorf("us_imports_per_year", "%s is not 0 to %s t", critmin.PlainNumber(in.USImports), critmin.PlainNumber(MaxTonnes))
+		return nil, critmin.FieldErrorf("us_imports_per_year", "%s is not 0 to %s t", critmin.PlainNumber(in.USImports), units.Int(int64(MaxTonnes)))
 	}
 	if !(in.StockpileTarget >= 0 && in.StockpileTarget <= MaxTonnes) {
-		return nil, critmin.FieldErrorf("stockpile_target", "%s is not 0 to %s t", critmin.PlainNumber(in.StockpileTarget), critmin.PlainNumber(MaxTonnes))
+		return nil, critmin.FieldErrorf("stockpile_target", "%s is not 0 to %s t", critmin.PlainNumber(in.StockpileTarget), units.Int(int64(MaxTonnes)))
 	}
 	if in.BaseYear != 0 && (in.BaseYear < MinYear || in.BaseYear > MaxYear) {
 		return nil, critmin.FieldErrorf("base_year", "%d is not a year from %d to %d", in.BaseYear, MinYear, MaxYear)

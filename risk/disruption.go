@@ -2,6 +2,7 @@ package risk
 
 import (
 	"fmt"
+	"github.com/critmin/critmin/units"
 	"sort"
 
 	"github.com/critmin/critmin"
@@ -116,7 +117,7 @@ func (s *Service) RunDisruption(sc *scenario.Scenario, commodity string, from, t
 		return nil, critmin.FieldErrorf("to", "%d is not a year from %d to %d", to, MinYear, MaxYear)
 	}
 	if !(usImports >= 0 && usImports <= MaxTonnes) {
-		return nil, critmin.FieldErrorf("us_imports", "%s is not 0 to %s t", critmin.PlainNumber(usImports), critmin.PlainNumber(MaxTonnes))
+		return nil, critmin.FieldErrorf("us_imports", "%s is not 0 to %s t", critmin.PlainNumber(usImports), units.Int(int64(MaxTonnes)))
 	}
 	if to < from {
 		return nil, critmin.FieldErrorf("to", "%d is before from %d", to, from)

@@ -3,6 +3,7 @@ package risk
 import (
 	"context"
 	"fmt"
+	"github.com/critmin/critmin/units"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -221,10 +222,10 @@ func (in *StockpileInput) validate() error {
 		fail("start_year", "%d is not a year from %d to %d", in.StartYear, MinYear, MaxYear)
 	}
 	if in.Draws < 1 || in.Draws > 100000 {
-		fail("draws", "%d is not 1–100,000 (leave draws out for the default of %d)", in.Draws, DefaultDraws)
+		fail("draws", "%s is not 1–100,000 (leave draws out for the default of %s)", units.Int(in.Draws), units.Int(DefaultDraws))
 	} else if work := int64(in.Draws) * int64(max(in.Years, 1)) * int64(max(len(in.Demand), 1)); work > MaxStockpileWork {
-		fail("draws", "%d draws × %d years × %d end uses is %d end-use-years, over the limit of %d per request: use fewer draws (at most %d here)",
-			in.Draws, in.Years, len(in.Demand), work, MaxStockpileWork, MaxStockpileWork/int64(max(in.Years, 1))/int64(max(len(in.Demand), 1)))
+		fail("draws", "%s draws × %s years × %s end uses is %s end-use-years, over the limit of %s per request: use fewer draws (at most %s here)",
+			units.Int(in.Draws), units.Int(in.Years), units.Int(len(in.Demand)), units.Int(work), units.Int(int64(MaxStockpileWork)), units.Int(MaxStockpileWork/int64(max(in.Years, 1))/int64(max(len(in.Demand), 1))))
 	}
 	check := func(p string, v Param, lo, hi float64) {
 		for _, x := range []*float64{&v.Value, v.Low, v.High} {

@@ -2,7 +2,6 @@ package risk_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/critmin/critmin"
@@ -29,9 +28,13 @@ func TestStockpileWorkBounded(t *testing.T) {
 	cancel()
 	_, err = risk.StockpileContext(ctx, in)
 	fields := critmin.ErrorFields(err)
-	// 25,000,000 / 50 years / 100 end uses = 5,000 draws at most.
-	if critmin.ErrorCode(err) != critmin.EINVALID || len(fields) != 1 || fields[0].Pointer != "draws" || !strings.Contains(fields[0].Reason, "at most 5000") {
-		t.Fatalf("5×10⁸ end-use-years: %v %+v; want EINVALID on draws", err, fields)
+	// 25,000,000 / 50 years / 100 end uses = 5,000 draws at most; every
+	// figure reads grouped (issue 15, fix15za: "100000 draws × … is
+	// 500000000 end-use-years, over the limit of 25000000"): 100,000 ×
+	// 50 × 100 = 500,000,000.
+	want := "100,000 draws × 50 years × 100 end uses is 500,000,000 end-use-years, over the limit of 25,000,000 per request: use fewer draws (at most 5,000 here)"
+	if critmin.ErrorCode(err) != critmin.EINVALID || len(fields) != 1 || fields[0].Pointer != "draws" || fields[0].Reason != want {
+		t.Fatalf("5×10⁸ end-use-years: %v %+v; want EINVALID on draws: %q", err, fields, want)
 	}
 	// At the bound (5,000 × 50 × 100 = 2.5×10⁷) the input is valid: the
 	// cancelled context is what stops it.

@@ -20,6 +20,7 @@ import "C"
 
 import (
 	"fmt"
+	"github.com/critmin/critmin/units"
 	"sync"
 	"unsafe"
 )
@@ -73,5 +74,5 @@ func clipLog(s string) string {
 		return s
 	}
 	half := MaxLogBytes / 2
-	return s[:half] + fmt.Sprintf("\n[… %d bytes of the solver's log left out …]\n", len(s)-2*half) + s[len(s)-half:]
+	return s[:half] + "\n[… " + units.Int(len(s)-2*half) + " bytes of the solver's log left out …]\n" + s[len(s)-half:]
 }

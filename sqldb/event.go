@@ -294,7 +294,7 @@ func (db *DB) findSorted(ctx context.Context, f critmin.EventFilter) (*critmin.E
 		}
 		if len(all) > maxSorted {
 			return nil, &critmin.Error{Code: critmin.EQUERYTOOLARGE, Message: fmt.Sprintf("more than %s events match a query ordered by an extension field; narrow the query or order by eventTime or recordTime", units.Int(maxSorted)),
-				Fields: []critmin.FieldError{{Pointer: "orderBy", Reason: fmt.Sprintf("ordering by an extension field sorts at most %d matching events", maxSorted)}}}
+				Fields: []critmin.FieldError{{Pointer: "orderBy", Reason: "ordering by an extension field sorts at most " + units.Int(maxSorted) + " matching events"}}}
 		}
 		if page.Next == nil {
 			break

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"github.com/critmin/critmin/units"
 	"math"
 	"runtime"
 	"runtime/pprof"
@@ -756,7 +757,7 @@ func compareRows(t DerivedTable, a, b rowIter) (*Difference, int64, error) {
 					for j < len(x) && j < len(y) && x[j] == y[j] {
 						j++
 					}
-					d.Rebuilt += fmt.Sprintf(" (they differ from byte %d)", j)
+					d.Rebuilt += " (they differ from byte " + units.Int(j) + ")"
 				}
 				return d, n, nil
 			}
@@ -945,5 +946,5 @@ func quoteShort(s string) string {
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:cut]), len(s))
+	return fmt.Sprintf("%s… (%s bytes)", strconv.Quote(s[:cut]), units.Int(len(s)))
 }

@@ -27,7 +27,7 @@ func TestValueString(t *testing.T) {
 	}
 	long := value{s: strings.Repeat("é", 3000)} // 6,000 bytes
 	got := long.String()
-	if !strings.HasSuffix(got, "… (6000 bytes)") || len(got) > 260 {
+	if !strings.HasSuffix(got, "… (6,000 bytes)") || len(got) > 260 {
 		t.Errorf("long value shown as %d bytes: %.80s…", len(got), got)
 	}
 }

@@ -126,6 +126,16 @@ func Int[N ~int | ~int64](n N) string {
 	return sign + s
 }
 
+// Uint is Int for an unsigned count, up to 18,446,744,073,709,551,615
+// (math.MaxUint64), which Int's int64 cannot hold.
+func Uint[N ~uint | ~uint64](n N) string {
+	s := strconv.FormatUint(uint64(n), 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
 // Count is n (Int: thousands grouped) and noun, which takes an "s" when n
 // is not 1: "1 event", "0 events", "10,000 events". Nouns with another
 // plural are commercial.Count's.

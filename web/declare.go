@@ -51,7 +51,8 @@ type declareView struct {
 	Effect []string
 	// Dependents says, one sentence each, what becomes of the events
 	// that depend on this one (ledger.DeclarationDependents): shipments
-	// from what it received, receipts of what it shipped.
+	// from what it received, receipts of what it shipped, runs that took
+	// of what it received.
 	Dependents []string
 	// Notes: corrective events not recorded yet, and the like.
 	Notes []string
@@ -340,7 +341,7 @@ func (s *site) declareEffect(r *http.Request, ev *critmin.Event) ([]declareLot, 
 // with and without ev; EPCIS 2.0 §7.4.1.2). A shipment that shipped from
 // what ev received — or named a source party whose holding there ev
 // made — is flagged and counted nowhere; a receipt of what ev shipped
-// receives nothing (issue 15, fix15q: declaring USSM's 12 t receipt at
+// receives nothing; a run naming that party takes nothing (issue 15, fix15q: declaring USSM's 12 t receipt at
 // Karachi warned of none of the 6 t shipped from there in USSM's name).
 func (s *site) declareDependents(r *http.Request, ev *critmin.Event, sites map[string]*critmin.Site, parties map[string]*critmin.Party) ([]string, error) {
 	var out []string
@@ -370,6 +371,12 @@ func (s *site) declareDependents(r *http.Request, ev *critmin.Event, sites map[s
 				}
 				out = append(out, fmt.Sprintf("The shipment %s of %s t of lot %s%s at %s: once this event is declared in error nothing of that holding stood there when it left, so it is flagged \"ships from a receipt declared in error\" and its %s t are counted nowhere — not in transit, not taken of any other holding (a corrected receipt captured again lets it ship from it once more).",
 					name, quantityNum(d.Tonnes), q.EPCClass, whose, siteLabel(sites, d.From), quantityNum(d.Tonnes)))
+			case ledger.DependentRun:
+				// A run naming the party whose holding there this event
+				// made takes nothing once it is declared (issue 15,
+				// fix15za: the preview listed nothing).
+				out = append(out, fmt.Sprintf("The refinery run (event %s) stating %s t of lot %s at %s: once this event is declared in error it takes nothing of the lot — %s — so the lot keeps those tonnes and the genealogy draws the run as having taken 0 t of it.",
+					d.EventID, quantityNum(d.Tonnes), q.EPCClass, siteLabel(sites, d.To), d.Reason))
 			case ledger.DependentReceipt:
 				out = append(out, fmt.Sprintf("The receipt %s of %s t of lot %s at %s: once this event is declared in error it receives nothing — the lot's mass, place and owner stand as its other events leave them, and its %s t are not counted as received.",
 					name, quantityNum(d.Tonnes), q.EPCClass, siteLabel(sites, d.To), quantityNum(d.Tonnes)))

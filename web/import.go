@@ -1839,7 +1839,7 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	// With no valid row there is nothing proceed could store: say so,
 	// whether or not proceed was chosen (the button is disabled too).
 	if len(res.Valid)+len(res.Recorded) == 0 {
-		none := fmt.Sprintf("None of the %d rows is valid", len(res.Rows))
+		none := "None of the " + units.Int(len(res.Rows)) + " rows is valid"
 		if len(res.Rows) == 1 {
 			none = "The file's one row is not valid"
 		}

@@ -60,8 +60,8 @@ func TestImportPreviewNamesRowsAlreadyRecorded(t *testing.T) {
 // TestImportHugeNumberOneCompactError (issue 15, fix15s item 4): a net
 // mass of 1e300 kg is one error on its cell, echoed as 1e+300 (not 301
 // digits), in kilograms (the event's KGM, read as kg), not "(in the element's unit)".
-// The limit, 10^12 kg, is in plain decimal, 1000000000000 (fix15z: no
-// exponent form where the plain decimal is short).
+// The limit, 10^12 kg, reads 1,000,000,000,000, thousands grouped as
+// every limit is (fix15z: no exponent form; fix15za: grouped).
 func TestImportHugeNumberOneCompactError(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
@@ -76,7 +76,7 @@ func TestImportHugeNumberOneCompactError(t *testing.T) {
 	if i := strings.Index(page, `id="row-errors"`); i >= 0 {
 		table = html.UnescapeString(page[i : i+strings.Index(page[i:], "</table>")])
 	}
-	if n := strings.Count(table, "<td>Net (kg)</td>"); n != 1 || !strings.Contains(table, "1e+300") || strings.Contains(table, "0000000000000000") || strings.Contains(table, "element's unit") || !strings.Contains(table, "1e+300 is over the limit of 1000000000000 kg") {
+	if n := strings.Count(table, "<td>Net (kg)</td>"); n != 1 || !strings.Contains(table, "1e+300") || strings.Contains(table, "0000000000000000") || strings.Contains(table, "element's unit") || !strings.Contains(table, "1e+300 is over the limit of 1,000,000,000,000 kg") {
 		t.Errorf("net 1e300 kg: %d errors on Net (kg); want one, echoing 1e+300 in kg:\n%s", n, table)
 	}
 }

@@ -290,7 +290,20 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site, shipped fu
 			if e.ChildQty != nil {
 				out = massLabel(*e.ChildQty, e.ChildUOM)
 			}
-			link(Link{From: e.Parent, To: run, Label: label, Kind: e.Kind, Href: href, Title: fmt.Sprintf("%s fed to %s (%s)", e.Parent, key, e.EventID)})
+			if e.TookNothing != "" {
+				// The run names the lot as an input but took nothing of
+				// it (ledger.RunTookNothing): a dashed line, labelled so,
+				// and no leg of the lot drawn into the run (feedChains;
+				// issue 15, fix15za: drawn as fed, the stated 3 t on it).
+				stated := ""
+				if qty != "" {
+					stated = " (stated " + qty + ")"
+				}
+				label, qty = "took 0 t", "took 0 t"+stated+": "+e.TookNothing
+				link(Link{From: e.Parent, To: run, Label: label, Kind: kindTookNothing, Href: href, Title: fmt.Sprintf("%s named as an input of %s (%s) but took 0 t%s: %s", e.Parent, key, e.EventID, stated, e.TookNothing)})
+			} else {
+				link(Link{From: e.Parent, To: run, Label: label, Kind: e.Kind, Href: href, Title: fmt.Sprintf("%s fed to %s (%s)", e.Parent, key, e.EventID)})
+			}
 			link(Link{From: run, To: e.Child, Label: out, Kind: e.Kind, Href: href, Title: fmt.Sprintf("%s produced by %s (%s)", e.Child, key, e.EventID)})
 		} else if k := [2]string{e.Parent, e.Child}; ch.hidden[k] {
 			if _, ok := ch.labels[k]; !ok {
@@ -300,8 +313,12 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site, shipped fu
 			link(Link{From: e.Parent, To: e.Child, Label: label, Kind: e.Kind, Href: href,
 				Title: fmt.Sprintf("%s %s → %s (%s)", e.Kind, e.Parent, e.Child, e.EventID)})
 		}
-		c.Rows = append(c.Rows, []string{nodeName(labels, e.Parent), nodeName(labels, e.Child), e.Kind, qty, e.EventTime.UTC().Format("2006-01-02 15:04"), refNames(nil).refLabel(e.EventID)})
-		c.CSVRows = append(c.CSVRows, []string{e.Parent, e.Child, e.Kind, qty, e.EventTime.UTC().Format(time.RFC3339), e.EventID})
+		step := e.Kind
+		if e.TookNothing != "" {
+			step = stepTookNothing
+		}
+		c.Rows = append(c.Rows, []string{nodeName(labels, e.Parent), nodeName(labels, e.Child), step, qty, e.EventTime.UTC().Format("2006-01-02 15:04"), refNames(nil).refLabel(e.EventID)})
+		c.CSVRows = append(c.CSVRows, []string{e.Parent, e.Child, step, qty, e.EventTime.UTC().Format(time.RFC3339), e.EventID})
 		c.RowLinks = append(c.RowLinks, hrefs[e.Parent])
 	}
 	for _, l := range ch.links {
@@ -331,6 +348,15 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site, shipped fu
 	}
 	return c.HTML()
 }
+
+// kindTookNothing is the kind of a genealogy line from an input lot to
+// a run that took nothing of it (critmin.LotEdge's TookNothing): drawn
+// dashed, as every line but a transformation's is; stepTookNothing is
+// its step in the table and CSV.
+const (
+	kindTookNothing = "took-nothing"
+	stepTookNothing = "transformation, took nothing"
+)
 
 // feedChain is what genealogyGraph draws of the legs that fed a trace's
 // runs (feedChains): links from one leg's node (a voyage, a container,

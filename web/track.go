@@ -619,6 +619,7 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		graph = mergeTraces(tr, fw)
 	}
 	data["Trace"], data["Graph"] = tr, genealogyGraph(graph, sites, s.shipmentShippedBy(r), s.lotLegs(r))
+	data["CameFromNothing"], data["WentIntoNothing"] = tookNothingOf(graph, id)
 	var origin *custody.Composition
 	if c, err := custody.Origin(r.Context(), s.Store, id); err == nil {
 		origin = c
@@ -633,6 +634,45 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		data["OriginError"] = s.readableMessage(r, critmin.ErrorMessage(err))
 	}
 	s.render(w, r, http.StatusOK, "lot", ledger.CommodityName(l.Commodity)+" lot", "lots", data)
+}
+
+// tookNothingOf reads, from trace t of lot id, the input lots of id's
+// runs that gave nothing to it (came, by input lot) and the products of
+// runs that took nothing of id (went, by product): every transformation
+// edge between the two took nothing (critmin.LotEdge.TookNothing), with
+// why. The lot page's "Came from" and "Went into" say so beside the lot,
+// as the graph draws the line dashed (issue 15, fix15za).
+func tookNothingOf(t *custody.Trace, id string) (came, went map[string]string) {
+	came, went = map[string]string{}, map[string]string{}
+	if t == nil {
+		return came, went
+	}
+	fed := map[string]bool{}
+	for _, e := range t.Edges {
+		if e.Kind != ledger.LinkTransformation {
+			continue
+		}
+		var m map[string]string
+		var other string
+		switch id {
+		case e.Child:
+			m, other = came, e.Parent
+		case e.Parent:
+			m, other = went, e.Child
+		default:
+			continue
+		}
+		if e.TookNothing == "" {
+			fed[other] = true
+		} else if _, ok := m[other]; !ok {
+			m[other] = e.TookNothing
+		}
+	}
+	for other := range fed {
+		delete(came, other)
+		delete(went, other)
+	}
+	return came, went
 }
 
 // lotLegs gives the legs of a lot's holdings (custody.LotLegs), each
@@ -930,7 +970,7 @@ func (s *site) captureTooLarge(w http.ResponseWriter, r *http.Request) {
 // below 1 MiB.
 func mebibytes(n int64) string {
 	if n < 1<<20 {
-		return fmt.Sprintf("%d bytes", n)
+		return units.Int(n) + " bytes"
 	}
 	return strconv.FormatFloat(float64(n)/(1<<20), 'f', -1, 64) + " MiB"
 }
