@@ -413,6 +413,13 @@ func zeroMass(l *critmin.Lot) (Anomaly, bool) {
 // is what is there now) and the anomaly transit_loss says so.
 const ReceiptShortfallLimit = 0.05
 
+// ReceiptGainLimit is the gain beyond which a receipt's weight is flagged
+// transit_gain on the lot's origin, as a loss beyond ReceiptShortfallLimit
+// is transit_loss: 0.5 % of the weight shipped (ledger.OutturnTolerance,
+// the gain capture refuses and WeighingGainLimit) — dry material does not
+// grow at sea.
+const ReceiptGainLimit = ledger.OutturnTolerance
+
 // transitShortfalls are lot l's receipts whose weight is short of the
 // weight shipped under the same bill of lading by more than
 // ReceiptShortfallLimit (ledger.Outturns, events declared in error
@@ -441,11 +448,23 @@ func transitShortfalls(ctx context.Context, s Store, l *critmin.Lot) ([]Anomaly,
 	for _, o := range ledger.Outturns(l.ID, evs) {
 		// More than the limit short, compared in tonnes: exactly 5 %
 		// short is within (ledger.BeyondShare; issue 15, fix15x item 4).
+		if o.ShippedTonnes > 0 && o.DifferenceTonnes > 0 && ledger.BeyondShare(o.DifferenceTonnes, o.ShippedTonnes, ReceiptGainLimit) {
+			// Heavier than shipped beyond what two weighbridges can
+			// differ by: capture refuses such a receipt against its
+			// shipment; one that passed (stored before the check, or
+			// matched to its leg by weight with no bill of lading) is
+			// flagged here, as a loss is (issue 15, fix15zd, nu15g item
+			// 3: 14,950 kg received of 5 t shipped, +199 %, origin
+			// anomalies []).
+			out = append(out, Anomaly{Kind: "transit_gain", Detail: fmt.Sprintf("lot %s was received with %s t of the %s t shipped %s (+%s %%; event %s, shipped by event %s): material does not grow in transit beyond the %s %% two weighbridges can differ by — check the receipt's weight and unit, and which shipment it receives; the lot's mass and every figure from it (origin, credits) count the weight received",
+				l.ID, Tonnes(o.ReceivedTonnes), Tonnes(o.ShippedTonnes), ledger.UnderBillOfLading(o.BillOfLading), units.Fixed(ledger.OutturnPercent(o.ShippedTonnes, o.ReceivedTonnes), 1), o.ReceiptEventID, o.ShipEventID, units.Fixed(ReceiptGainLimit*100, 1)), Events: []string{o.ShipEventID, o.ReceiptEventID}})
+			continue
+		}
 		if o.ShippedTonnes <= 0 || o.DifferenceTonnes >= 0 || !ledger.BeyondShare(o.DifferenceTonnes, o.ShippedTonnes, ReceiptShortfallLimit) {
 			continue
 		}
-		out = append(out, Anomaly{Kind: "transit_loss", Detail: fmt.Sprintf("lot %s was received with %s t of the %s t shipped under bill of lading %s (%s %% short; event %s, shipped by event %s): a loss above %.0f %% is not moisture or weighing — check the receipt's weight and unit (30 KGM for 30 TNE?); if the material was lost, the lot's mass is what was received",
-			l.ID, Tonnes(o.ReceivedTonnes), Tonnes(o.ShippedTonnes), o.BillOfLading, units.Fixed(-ledger.OutturnPercent(o.ShippedTonnes, o.ReceivedTonnes), 1), o.ReceiptEventID, o.ShipEventID, ReceiptShortfallLimit*100), Events: []string{o.ShipEventID, o.ReceiptEventID}})
+		out = append(out, Anomaly{Kind: "transit_loss", Detail: fmt.Sprintf("lot %s was received with %s t of the %s t shipped %s (%s %% short; event %s, shipped by event %s): a loss above %.0f %% is not moisture or weighing — check the receipt's weight and unit (30 KGM for 30 TNE?); if the material was lost, the lot's mass is what was received",
+			l.ID, Tonnes(o.ReceivedTonnes), Tonnes(o.ShippedTonnes), ledger.UnderBillOfLading(o.BillOfLading), units.Fixed(-ledger.OutturnPercent(o.ShippedTonnes, o.ReceivedTonnes), 1), o.ReceiptEventID, o.ShipEventID, ReceiptShortfallLimit*100), Events: []string{o.ShipEventID, o.ReceiptEventID}})
 	}
 	return out, nil
 }
