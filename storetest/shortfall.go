@@ -74,7 +74,9 @@ func testReceiptShortfall(t *testing.T, open Opener) {
 // (custody.ReceiptGainLimit). Its origin (lot page, origin JSON,
 // certificate) carries transit_gain naming both weights and both events
 // (it had anomalies []), and the lot's outturn pairs the receipt with
-// part a's shipment, labelled transit_gain.
+// part a's shipment, labelled transit_gain. Commissioned at 8 %
+// moisture, its dry mass 29.95 × 0.92 = 27.554 t is above the 18.4 t
+// dry ever commissioned into it: mass_above_commissioned.
 func testReceiptGain(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
@@ -88,16 +90,25 @@ func testReceiptGain(t *testing.T, open Opener) {
 	recv := `{"type": "ObjectEvent", "eventID": "urn:t:ev:G1r", "eventTime": "2025-10-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
 	 "bizStep": "receiving", "disposition": "in_progress", "quantityList": [{"epcClass": "urn:t:lot:G1", "quantity": 14950, "uom": "KGM"}],
 	 "bizLocation": {"id": "urn:t:site:port"}}`
-	MustCapture(t, svc, docOf(commissionEv("urn:t:ev:G1c", "2025-10-01T00:00:00Z", "urn:t:lot:G1", "20000", "ree_concentrate", "PAK"), ship, recv))
+	commission := strings.Replace(commissionEv("urn:t:ev:G1c", "2025-10-01T00:00:00Z", "urn:t:lot:G1", "20000", "ree_concentrate", "PAK"), `"ilmd": {`, `"ilmd": {"cm:moisture": 0.08, `, 1)
+	MustCapture(t, svc, docOf(commission, ship, recv))
 	c, err := custody.OriginOf(ctx, s.(custody.Store), "urn:t:lot:G1", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := ""
+	d, above := "", ""
 	for _, a := range c.Anomalies {
-		if a.Kind == "transit_gain" {
+		switch a.Kind {
+		case "transit_gain":
 			d = a.Detail
+		case "mass_above_commissioned":
+			above = a.Detail
 		}
+	}
+	// 20 t at 8 % moisture: 20 × 0.92 = 18.4 t dry commissioned; the lot
+	// now 29.95 × 0.92 = 27.554 t dry, 49.75 % above: flagged too.
+	if !strings.Contains(above, "lot urn:t:lot:G1 holds 27.554 t dry, more than the 18.4 t dry ever commissioned into it (events urn:t:ev:G1c)") {
+		t.Errorf("G1 27.554 t dry of 18.4 t commissioned: mass_above_commissioned %q", above)
 	}
 	if !strings.Contains(d, "lot urn:t:lot:G1 was received with 14.95 t of the 5 t shipped under bill of lading urn:t:bol:BG1a (+199.0 %; event urn:t:ev:G1r, shipped by event urn:t:ev:G1s)") {
 		t.Errorf("G1 received at 14.95 t of 5 t shipped: transit_gain %q; anomalies %+v", d, c.Anomalies)
