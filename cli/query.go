@@ -177,7 +177,11 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	// Shipped and received weights of each shipment a receipt closed, as
 	// the lot page prints them (ledger.Outturns).
 	for _, o := range v.Outturns {
-		fmt.Fprintf(w, "Shipped / received\tB/L %s: shipped %s wmt by %s, received %s wmt by %s, difference %s wmt (%s)", o.BillOfLading,
+		bl := "B/L " + o.BillOfLading
+		if o.BillOfLading == "" {
+			bl = "no B/L" // a receipt matched to its leg by weight (ledger.Outturns)
+		}
+		fmt.Fprintf(w, "Shipped / received\t%s: shipped %s wmt by %s, received %s wmt by %s, difference %s wmt (%s)", bl,
 			fixedDigits(o.ShippedTonnes, 3, 0), o.ShipEventID, fixedDigits(o.ReceivedTonnes, 3, 0), o.ReceiptEventID, units.Signed(o.DifferenceTonnes, 3), ledger.OutturnPercentText(o.ShippedTonnes, o.ReceivedTonnes))
 		if o.Anomaly != "" {
 			fmt.Fprintf(w, " %s", o.Anomaly)
@@ -202,7 +206,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintf(w, ", by %s", p.ShipEventID)
 		if p.Status == critmin.PartReceived {
-			fmt.Fprintf(w, ", received %s wmt by %s", fixedDigits(p.ReceivedTonnes, 3, 0), p.ReceiptEventID)
+			fmt.Fprintf(w, ", %s by %s", partReceivedText(p), p.ReceiptEventID)
 		}
 		// The part's own owner and custodian, set at its receipt (issue
 		// 15, fix15o; docs/identity.md, "Parts moved").
@@ -218,7 +222,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		if p.Status == critmin.PartRejoined {
 			// Back where the lot's body stands: counted in the body
 			// (docs/identity.md, "Parts moved").
-			fmt.Fprintf(w, ", received %s wmt by %s", fixedDigits(p.ReceivedTonnes, 3, 0), p.ReceiptEventID)
+			fmt.Fprintf(w, ", %s by %s", partReceivedText(p), p.ReceiptEventID)
 			if by := p.RejoinedBy(); by != p.ReceiptEventID {
 				// The body came to where the part stood (issue 15, fix15y).
 				fmt.Fprintf(w, ", rejoined by %s", by)
@@ -462,4 +466,15 @@ func fixedDigits(v float64, min int, bounds ...float64) string {
 			return s
 		}
 	}
+}
+
+// partReceivedText words a part's receipt: "received 4.960 wmt", or
+// "received, not weighed" when the receipt stated no weight (the part
+// keeps its shipped weight; ReceivedTonnes is then 0, which is not what
+// arrived — issue 15, fix15zd, nu15g item 4: "received 0.000 wmt").
+func partReceivedText(p critmin.LotPart) string {
+	if p.ReceivedTonnes <= 0 {
+		return "received, not weighed"
+	}
+	return "received " + fixedDigits(p.ReceivedTonnes, 3, 0) + " wmt"
 }

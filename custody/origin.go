@@ -413,6 +413,13 @@ func zeroMass(l *critmin.Lot) (Anomaly, bool) {
 // is what is there now) and the anomaly transit_loss says so.
 const ReceiptShortfallLimit = 0.05
 
+// ReceiptGainLimit is the gain beyond which a receipt's weight is flagged
+// transit_gain on the lot's origin, as a loss beyond ReceiptShortfallLimit
+// is transit_loss: 0.5 % of the weight shipped (ledger.OutturnTolerance,
+// the gain capture refuses and WeighingGainLimit) — dry material does not
+// grow at sea.
+const ReceiptGainLimit = ledger.OutturnTolerance
+
 // transitShortfalls are lot l's receipts whose weight is short of the
 // weight shipped under the same bill of lading by more than
 // ReceiptShortfallLimit (ledger.Outturns, events declared in error
@@ -441,13 +448,70 @@ func transitShortfalls(ctx context.Context, s Store, l *critmin.Lot) ([]Anomaly,
 	for _, o := range ledger.Outturns(l.ID, evs) {
 		// More than the limit short, compared in tonnes: exactly 5 %
 		// short is within (ledger.BeyondShare; issue 15, fix15x item 4).
+		if o.ShippedTonnes > 0 && o.DifferenceTonnes > 0 && ledger.BeyondShare(o.DifferenceTonnes, o.ShippedTonnes, ReceiptGainLimit) {
+			// Heavier than shipped beyond what two weighbridges can
+			// differ by: capture refuses such a receipt against its
+			// shipment; one that passed (stored before the check, or
+			// matched to its leg by weight with no bill of lading) is
+			// flagged here, as a loss is (issue 15, fix15zd, nu15g item
+			// 3: 14,950 kg received of 5 t shipped, +199 %, origin
+			// anomalies []).
+			out = append(out, Anomaly{Kind: "transit_gain", Detail: fmt.Sprintf("lot %s was received with %s t of the %s t shipped %s (+%s %%; event %s, shipped by event %s): material does not grow in transit beyond the %s %% two weighbridges can differ by — check the receipt's weight and unit, and which shipment it receives; the lot's mass and every figure from it (origin, credits) count the weight received",
+				l.ID, Tonnes(o.ReceivedTonnes), Tonnes(o.ShippedTonnes), ledger.UnderBillOfLading(o.BillOfLading), units.Fixed(ledger.OutturnPercent(o.ShippedTonnes, o.ReceivedTonnes), 1), o.ReceiptEventID, o.ShipEventID, units.Fixed(ReceiptGainLimit*100, 1)), Events: []string{o.ShipEventID, o.ReceiptEventID}})
+			continue
+		}
 		if o.ShippedTonnes <= 0 || o.DifferenceTonnes >= 0 || !ledger.BeyondShare(o.DifferenceTonnes, o.ShippedTonnes, ReceiptShortfallLimit) {
 			continue
 		}
-		out = append(out, Anomaly{Kind: "transit_loss", Detail: fmt.Sprintf("lot %s was received with %s t of the %s t shipped under bill of lading %s (%s %% short; event %s, shipped by event %s): a loss above %.0f %% is not moisture or weighing — check the receipt's weight and unit (30 KGM for 30 TNE?); if the material was lost, the lot's mass is what was received",
-			l.ID, Tonnes(o.ReceivedTonnes), Tonnes(o.ShippedTonnes), o.BillOfLading, units.Fixed(-ledger.OutturnPercent(o.ShippedTonnes, o.ReceivedTonnes), 1), o.ReceiptEventID, o.ShipEventID, ReceiptShortfallLimit*100), Events: []string{o.ShipEventID, o.ReceiptEventID}})
+		out = append(out, Anomaly{Kind: "transit_loss", Detail: fmt.Sprintf("lot %s was received with %s t of the %s t shipped %s (%s %% short; event %s, shipped by event %s): a loss above %.0f %% is not moisture or weighing — check the receipt's weight and unit (30 KGM for 30 TNE?); if the material was lost, the lot's mass is what was received",
+			l.ID, Tonnes(o.ReceivedTonnes), Tonnes(o.ShippedTonnes), ledger.UnderBillOfLading(o.BillOfLading), units.Fixed(-ledger.OutturnPercent(o.ShippedTonnes, o.ReceivedTonnes), 1), o.ReceiptEventID, o.ShipEventID, ReceiptShortfallLimit*100), Events: []string{o.ShipEventID, o.ReceiptEventID}})
+	}
+	if a, ok := aboveCommissioned(l, evs); ok {
+		out = append(out, a)
 	}
 	return out, nil
+}
+
+// aboveCommissioned flags lot l whose dry mass now is above the dry mass
+// ever commissioned into it — its commissioning lines (action ADD) and
+// the run outputs that made it, each dried at the moisture stated with
+// it (else the lot's) — by more than ReceiptGainLimit: material does not
+// grow, so a receipt or weighing that made it heavier than all that came
+// into it is not a measurement the lot's origin and credits may count
+// silently (issue 15, fix15zd, nu15g item 3: 20 t at 8 % moisture is
+// 18.4 dmt commissioned; 14,950 kg received of a 5 t part read the lot
+// 29.95 t, 27.554 dmt). None when a line that made the lot states no
+// mass.
+func aboveCommissioned(l *critmin.Lot, evs []*critmin.Event) (Anomaly, bool) {
+	in, made := 0.0, []string{}
+	for _, e := range evs {
+		for _, q := range e.Quantities {
+			if epcis.Canonical(q.EPCClass) != epcis.Canonical(l.ID) || !(q.Role == critmin.RoleOutput || q.Role == critmin.RoleEPC && e.Action == "ADD") {
+				continue
+			}
+			if q.Quantity == nil || !units.IsMass(q.UOM) {
+				return Anomaly{}, false
+			}
+			t, err := units.ToTonnes(*q.Quantity, q.UOM)
+			if err != nil {
+				return Anomaly{}, false
+			}
+			m := l.Moisture
+			if e.Mineral != nil && e.Mineral.Moisture != nil {
+				m = e.Mineral.Moisture
+			}
+			if m != nil {
+				t *= 1 - *m
+			}
+			in += t
+			made = append(made, e.EventID)
+		}
+	}
+	if len(made) == 0 || l.DryTonnes <= in || !ledger.BeyondShare(l.DryTonnes-in, in, ReceiptGainLimit) {
+		return Anomaly{}, false
+	}
+	return Anomaly{Kind: "mass_above_commissioned", Detail: fmt.Sprintf("lot %s holds %s t dry, more than the %s t dry ever commissioned into it (events %s) by more than %s %%: material does not grow — a receipt or weighing above what was shipped or held made it heavier, and its origin and credits count that weight; check the lot's receipts and weighings",
+		l.ID, Tonnes(l.DryTonnes), Tonnes(in), strings.Join(made, ", "), units.Fixed(ReceiptGainLimit*100, 1)), Events: made}, true
 }
 
 func newCalc(ctx context.Context, s Store, sites map[string]*critmin.Site) *originCalc {

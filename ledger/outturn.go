@@ -154,6 +154,7 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 		id string
 	}
 	open := map[string]shipped{}
+	bodyShip := "" // the shipping event the body is at sea on
 	// The lot as its events before ev left it: what a shipment stating no
 	// quantity ships is what stood of the lot where it left
 	// (ShippedStanding), not the latest quantity stated of it — an
@@ -198,8 +199,21 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 			// it (Project, ReReceipt), so it closes no shipment either
 			// (issue 15, fix15m).
 			delete(open, bol)
-		case step == "receiving" && bol != "" && qty != nil:
+		case step == "receiving" && qty != nil && (bol != "" || namesLotLine(ev, lot)):
 			s, ok := open[bol]
+			if bol == "" {
+				// A receipt naming no bill of lading closes what the
+				// projection closes with it (receivedPart: the part or
+				// the body's leg it weighs nearest), and its outturn is
+				// against that leg's shipped weight: 14,950 kg received
+				// of a 5 t part shipped under a is +199 %, a transit_gain
+				// the lot page and the lot's origin flag (issue 15,
+				// fix15zd, nu15g item 3: it had no outturn at all).
+				s, ok, bol = unbilledLeg(proj, ev, *qty, bodyShip)
+				if bol != "" {
+					delete(open, bol)
+				}
+			}
 			if !ok || s.t < 0 {
 				break
 			}
@@ -219,8 +233,8 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 				}
 				// Figures rounded as by hand (units.Fixed), not as %.3f
 				// rounds the binary value (issue 15, fix15m).
-				o.Detail = fmt.Sprintf("lot %s %s %s t in transit under bill of lading %s: shipped %s t (event %s), received %s t (event %s), %s%s %% (tolerance %s %%)",
-					lot, o.Detail, units.Fixed(abs(o.DifferenceTonnes), 3), bol, units.Fixed(s.t, 3), s.id, units.Fixed(*qty, 3), ev.EventID,
+				o.Detail = fmt.Sprintf("lot %s %s %s t in transit %s: shipped %s t (event %s), received %s t (event %s), %s%s %% (tolerance %s %%)",
+					lot, o.Detail, units.Fixed(abs(o.DifferenceTonnes), 3), UnderBillOfLading(bol), units.Fixed(s.t, 3), s.id, units.Fixed(*qty, 3), ev.EventID,
 					sign, units.Fixed(abs(OutturnPercent(s.t, *qty)), 2), units.Fixed(OutturnTolerance*100, 1))
 			}
 			out = append(out, o)
@@ -230,8 +244,45 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 			last = qty
 		}
 		projectOn(proj, lot, ev)
+		if stepOf(ev.BizStep) == "shipping" && namesLotLine(ev, lot) && proj.Status == critmin.LotInTransit {
+			if _, part := ShippedPart(proj, ev.EventID); !part {
+				bodyShip = ev.EventID // the body at sea on it
+			}
+		}
 	}
 	return out
+}
+
+// unbilledLeg is the shipment a receipt naming no bill of lading closes
+// in lot l as its events before it left it (receivedPart, the rule
+// Project follows): a part in transit — its shipped weight, shipping
+// event and bill of lading — or, with none matched and the lot in
+// transit, the body: what remains of it (RemainingWetTonnes) shipped by
+// bodyShip. false when it closes nothing.
+func unbilledLeg(l *critmin.Lot, ev *critmin.Event, t float64, bodyShip string) (s struct {
+	t  float64
+	id string
+}, ok bool, bol string) {
+	if i := receivedPart(l, ev, t, true); i >= 0 {
+		p := l.Parts[i]
+		s.t, s.id = p.Tonnes, p.ShipEventID
+		return s, true, p.BillOfLading
+	}
+	if l.Status != critmin.LotInTransit || bodyShip == "" {
+		return s, false, ""
+	}
+	s.t, s.id = l.RemainingWetTonnes(), bodyShip
+	return s, true, ""
+}
+
+// UnderBillOfLading words a shipment's bill of lading: "under bill of
+// lading b", or "under no bill of lading" for a receipt matched to its
+// leg by weight (unbilledLeg).
+func UnderBillOfLading(bol string) string {
+	if bol == "" {
+		return "under no bill of lading"
+	}
+	return "under bill of lading " + bol
 }
 
 // namesLotLine says whether ev has a quantity line of lot (canonical)

@@ -1017,6 +1017,25 @@ func receivedPart(l *critmin.Lot, ev *critmin.Event, t float64, known bool) int 
 			best, gap = i, d
 		}
 	}
+	if bol == "" && best >= 0 && l.Status == critmin.LotInTransit && NoBody(l) {
+		// No body stands anywhere: the lot followed its last shipment,
+		// which its views name as the body's (BodyShipment: the latest
+		// shipping event, here one that shipped a part — the rest of the
+		// lot, 15 t under B/L b after 5 t left under a). The same rule:
+		// the body's leg — the last part shipped still in transit — on a
+		// tie or when no weight is stated (issue 15, fix15zd: a receipt
+		// stating no weight, and one of 10 t, |10 − 5| = |10 − 15|,
+		// closed part a, the lot 25 t).
+		leg := -1
+		for i, p := range l.Parts {
+			if p.Status == critmin.PartInTransit && !p.FromRetracted {
+				leg = i
+			}
+		}
+		if leg >= 0 && (!known || math.Abs(l.Parts[leg].Tonnes-t) <= gap+1e-9) {
+			return leg
+		}
+	}
 	if bol == "" && best >= 0 && l.Status == critmin.LotInTransit && !NoBody(l) {
 		// The body is at sea too, on the lot's own shipment (BodyShipment,
 		// the one transit rule the lot's views read): a receipt naming no

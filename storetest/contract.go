@@ -173,6 +173,7 @@ func Run(t *testing.T, open Opener) {
 		{"StandingAtEventTime", testStandingAtEventTime},
 		{"SiteCountsSkipLotsAtSea", testSiteCountsSkipLotsAtSea},
 		{"ReceiptShortfall", testReceiptShortfall},
+		{"ReceiptGain", testReceiptGain},
 		{"ProceedBusinessRules", testProceedBusinessRules},
 	}
 	for _, tc := range tests {

@@ -64,3 +64,53 @@ func testReceiptShortfall(t *testing.T, open Opener) {
 		t.Errorf("H3 6.7 %% short: transit_loss %q", d)
 	}
 }
+
+// testReceiptGain (issue 15, fix15zd, nu15g item 3): a receipt far above
+// its shipment is not taken silently either. Lot G1, 20,000 kg; 5,000 kg
+// shipped under B/L BG1a; 14,950 kg received at the port naming no bill
+// of lading. Only part a is at sea, so the receipt closes it (the lot
+// 15 + 14.95 = 29.95 t): a gain of 9.95 t on 5 t shipped, 9.95 / 5 =
+// +199.0 %, beyond the 0.5 % two weighbridges can differ by
+// (custody.ReceiptGainLimit). Its origin (lot page, origin JSON,
+// certificate) carries transit_gain naming both weights and both events
+// (it had anomalies []), and the lot's outturn pairs the receipt with
+// part a's shipment, labelled transit_gain. Commissioned at 8 %
+// moisture, its dry mass 29.95 × 0.92 = 27.554 t is above the 18.4 t
+// dry ever commissioned into it: mass_above_commissioned.
+func testReceiptGain(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	svc := service(s)
+	svc.ClaimCheck = custody.CaptureClaimCheck(s)
+	const site = "urn:critmin:site:mine-b"
+	ship := `{"type": "ObjectEvent", "eventID": "urn:t:ev:G1s", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+	 "bizStep": "shipping", "disposition": "in_transit", "quantityList": [{"epcClass": "urn:t:lot:G1", "quantity": 5000, "uom": "KGM"}],
+	 "bizLocation": {"id": "` + site + `"}, "destinationList": [{"type": "location", "destination": "urn:t:site:port"}],
+	 "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:BG1a"}]}`
+	recv := `{"type": "ObjectEvent", "eventID": "urn:t:ev:G1r", "eventTime": "2025-10-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+	 "bizStep": "receiving", "disposition": "in_progress", "quantityList": [{"epcClass": "urn:t:lot:G1", "quantity": 14950, "uom": "KGM"}],
+	 "bizLocation": {"id": "urn:t:site:port"}}`
+	commission := strings.Replace(commissionEv("urn:t:ev:G1c", "2025-10-01T00:00:00Z", "urn:t:lot:G1", "20000", "ree_concentrate", "PAK"), `"ilmd": {`, `"ilmd": {"cm:moisture": 0.08, `, 1)
+	MustCapture(t, svc, docOf(commission, ship, recv))
+	c, err := custody.OriginOf(ctx, s.(custody.Store), "urn:t:lot:G1", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, above := "", ""
+	for _, a := range c.Anomalies {
+		switch a.Kind {
+		case "transit_gain":
+			d = a.Detail
+		case "mass_above_commissioned":
+			above = a.Detail
+		}
+	}
+	// 20 t at 8 % moisture: 20 × 0.92 = 18.4 t dry commissioned; the lot
+	// now 29.95 × 0.92 = 27.554 t dry, 49.75 % above: flagged too.
+	if !strings.Contains(above, "lot urn:t:lot:G1 holds 27.554 t dry, more than the 18.4 t dry ever commissioned into it (events urn:t:ev:G1c)") {
+		t.Errorf("G1 27.554 t dry of 18.4 t commissioned: mass_above_commissioned %q", above)
+	}
+	if !strings.Contains(d, "lot urn:t:lot:G1 was received with 14.95 t of the 5 t shipped under bill of lading urn:t:bol:BG1a (+199.0 %; event urn:t:ev:G1r, shipped by event urn:t:ev:G1s)") {
+		t.Errorf("G1 received at 14.95 t of 5 t shipped: transit_gain %q; anomalies %+v", d, c.Anomalies)
+	}
+}
