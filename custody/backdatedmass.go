@@ -312,16 +312,9 @@ func upsetWeighings(ctx context.Context, s Store, live, declaring []*critmin.Eve
 			}
 		}
 	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	evs, err := f.LiveEventsOfLots(ctx, ids)
-	if err != nil {
+	evs, docID, err := lotsLiveEvents(ctx, f, ids, live)
+	if err != nil || docID == nil {
 		return nil, err
-	}
-	docID := map[string]bool{}
-	for _, ev := range live {
-		docID[ev.EventID] = true
 	}
 	var out []UpsetWeighing
 	for _, id := range ids {
@@ -375,4 +368,24 @@ func upsetWeighings(ctx context.Context, s Store, live, declaring []*critmin.Eve
 		}
 	}
 	return out, nil
+}
+
+// lotsLiveEvents reads the live stored events of the lots ids and the set
+// of event IDs of live, the document being captured: what
+// WeighingsUpsetBy and the redrawn-draws check replay each lot from, with
+// and without the events the document declares in error. The set is nil
+// (and nothing is read) when ids is empty.
+func lotsLiveEvents(ctx context.Context, f liveEventsFinder, ids []string, live []*critmin.Event) ([]*critmin.Event, map[string]bool, error) {
+	if len(ids) == 0 {
+		return nil, nil, nil
+	}
+	evs, err := f.LiveEventsOfLots(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	docID := map[string]bool{}
+	for _, ev := range live {
+		docID[ev.EventID] = true
+	}
+	return evs, docID, nil
 }

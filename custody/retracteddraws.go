@@ -112,16 +112,9 @@ func redrawnDraws(ctx context.Context, s Store, live, declaring []*critmin.Event
 			}
 		}
 	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	evs, err := f.LiveEventsOfLots(ctx, ids)
-	if err != nil {
+	evs, docID, err := lotsLiveEvents(ctx, f, ids, live)
+	if err != nil || docID == nil {
 		return nil, err
-	}
-	docID := map[string]bool{}
-	for _, ev := range live {
-		docID[ev.EventID] = true
 	}
 	var out []RedrawnDraw
 	for _, id := range ids {
