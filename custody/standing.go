@@ -3,6 +3,7 @@ package custody
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -210,10 +211,16 @@ type shortfall struct {
 	// holding alone it takes (ledger.Holding.Named), and every owner
 	// with a holding at the site then (ledger.OwnersAt). absent: that
 	// party held nothing there while others did (ledger.NamedAbsent).
-	holder  string
-	owners  []string
-	absent  bool
-	refused *critmin.FieldError // an unpacking refused as worded (checkUnpackingOf)
+	holder string
+	owners []string
+	absent bool
+	// pairOwner: absent, the movement named holder as its source
+	// custodian and pairOwner as its source owner, and pairOwner holds
+	// there, but no holding has both (pairs: every holding there, "owner
+	// / custodian mass"; issue 15, fix15ze, nu15g item 7).
+	pairOwner string
+	pairs     []string
+	refused   *critmin.FieldError // an unpacking refused as worded (checkUnpackingOf)
 }
 
 // sitePackings follows, through a replay, the packings of one lot not
@@ -425,7 +432,9 @@ func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*c
 			// It names as its source a party holding nothing there, with
 			// or without a quantity: it would ship nobody's holding, or
 			// another party's (issue 15, fix15q).
-			out = append(out, shortfall{ev: ev, doc: inDoc[ev], absent: true, holder: party, owners: ledger.OwnersAt(lot, eventSite(ev)), lotWetTonnes: lot.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)})
+			sf := shortfall{ev: ev, doc: inDoc[ev], absent: true, holder: party, owners: ledger.OwnersAt(lot, eventSite(ev)), lotWetTonnes: lot.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)}
+			sf.pairOwner, sf.pairs = pairFault(lot, ev, sf.owners)
+			out = append(out, sf)
 		} else if t, ok := takenBy(ev, id); ok {
 			if stood, ok := standingAt(lot, ev, t); ok {
 				// A packing adds to what is already packed there and not
@@ -715,6 +724,46 @@ func noQuantityDispatch(ev *critmin.Event, id string) bool {
 	return false
 }
 
+// pairFault is, when movement ev names both a source owning_party and a
+// source possessing_party and the owner holds some of lot l at ev's site
+// (owners: ledger.OwnersAt there) — so ledger.NamedAbsent found no
+// holding with both — that owner, and every holding there as "owner /
+// custodian mass" (ledger.StandingAt; a party not known reads "not
+// stated"); "" and nil otherwise (issue 15, fix15ze, nu15g item 7: such
+// a run read "the smelter held nothing of the lot there" while the
+// smelter held some).
+func pairFault(l *critmin.Lot, ev *critmin.Event, owners []string) (string, []string) {
+	var owner, custodian string
+	for _, s := range ev.Sources {
+		switch {
+		case s.Type == "owning_party" && owner == "":
+			owner = s.ID
+		case s.Type == "possessing_party" && custodian == "":
+			custodian = s.ID
+		}
+	}
+	if owner == "" || custodian == "" || !slices.ContainsFunc(owners, func(o string) bool { return epcis.Canonical(o) == epcis.Canonical(owner) }) {
+		return "", nil
+	}
+	st, ok := ledger.StandingAt(l, eventSite(ev))
+	if !ok {
+		return "", nil
+	}
+	stated := func(p string) string {
+		if p == "" {
+			return "not stated"
+		}
+		return p
+	}
+	var pairs []string
+	for _, h := range st.Holdings {
+		if h.WetTonnes > 1e-9 {
+			pairs = append(pairs, stated(h.Owner)+" / "+stated(h.Custodian)+" "+Tonnes(h.WetTonnes)+" t")
+		}
+	}
+	return owner, pairs
+}
+
 // standingError words a shortfall of lot id; docEvs are the document's
 // events naming it.
 func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.FieldError {
@@ -737,6 +786,21 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 	stoodThere := "nothing of the lot stood anywhere"
 	if sf.where != "" {
 		stoodThere = "the lot stood as " + sf.where
+	}
+	if sf.absent && sf.pairOwner != "" && sf.doc {
+		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + "/sourceList", Reason: fmt.Sprintf("lot %s refused: the %s event of %s names %s as its source owner and %s as its source custodian %s, but no holding of the lot there then had owner %s and custodian %s together (holdings there, owner / custodian: %s): an event naming a source owning_party and possessing_party takes of the holding they own and hold together only (CBV 2.0 §7.5) — name the owner and custodian of one holding there",
+			id, what, sf.eventTimeText, sf.pairOwner, sf.holder, where, sf.pairOwner, sf.holder, strings.Join(sf.pairs, "; "))}
+	}
+	if sf.absent && sf.pairOwner != "" {
+		by := docEvs[0]
+		for _, ev := range docEvs {
+			if !ev.EventTime.After(sf.ev.EventTime) {
+				by = ev
+				break
+			}
+		}
+		return critmin.FieldError{Conflict: true, Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("lot %s refused: event %s, dated %s, is dated before the recorded event %s (%s of %s %s, naming %s as its source owner and %s as its source custodian), and with it no holding of the lot there then would have owner %s and custodian %s together (holdings there, owner / custodian: %s): an event entered late may not leave a later one taking of another holding — correct the dates, or declare the later event in error first",
+			id, by.EventID, by.EventTime.Format(time.RFC3339), sf.ev.EventID, what, sf.eventTimeText, where, sf.pairOwner, sf.holder, sf.pairOwner, sf.holder, strings.Join(sf.pairs, "; "))}
 	}
 	if sf.absent && sf.doc {
 		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + "/sourceList", Reason: fmt.Sprintf("lot %s refused: the %s event of %s names %s as its source party %s, but %s held nothing of the lot there then (owners with holdings there: %s): an event naming a source owning_party or possessing_party takes of that party's holding only (CBV 2.0 §7.5), never of another's there — name the party whose holding it ships or feeds",

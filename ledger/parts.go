@@ -344,7 +344,10 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				p.To = ev.BizLocation
 			}
 			measurePart(p, ev)
-			partyOf(p, ev)
+			// Its parties stand as its dispatch named them: a receipt
+			// receiving nothing passes no ownership or custody (fix15ze,
+			// nu15g item 5: the smelter receiving at Houston became the
+			// owner of USSM's flagged 6 t).
 			return moveNone, nil, -1
 		}
 		if i < 0 && ReceiptOfNothing(l, ev) {
@@ -761,7 +764,7 @@ func inTransitUnder(l *critmin.Lot, bol string) bool {
 // parts, in transit, standing or dry tonnes — so that no holding is
 // drawn below zero and no other party's holding is drawn on (issue 15,
 // fix15q; CheckHoldings). Its owner and custodian are the parties ev
-// names as its source, none when it names none (fix15v). Such a dispatch is stored only
+// names as its source, none when it names none (fix15v); its custodian, when ev names none at its source, the carrier ev names as its destination possessing_party (fix15ze). Such a dispatch is stored only
 // before its holding went: capture refuses it (custody's standing
 // check), and a declaration in error of the receipt it shipped from
 // (EPCIS 2.0 §7.4.1.2) leaves it so on replay; the lot page, the lot API
@@ -775,11 +778,28 @@ func shipFromNothing(l *critmin.Lot, ev *critmin.Event, t float64, site string) 
 	// it left (fix15v, nu15f 7: a part shipped on from Houston by USSM
 	// read custodian FWO, the lot's at Karachi). critmin.Lot.PartOwners
 	// and PartCustodians read no more of such a part.
+	// Its custodian is the source possessing_party ev names, else the
+	// carrier it hands the part to (its destination possessing_party,
+	// CBV 2.0 §7.5; fix15ze, nu15g item 5).
 	owner, custodian := eventParties(ev)
+	if custodian == "" {
+		custodian = destinationParty(ev, "possessing_party")
+	}
 	l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: site, To: destination(ev),
 		BillOfLading: billOfLading(ev), ShipEventID: ev.EventID, FromRetracted: true, Owner: owner, Custodian: custodian, Assays: copyAssays(l.Assays)})
 	measurePart(&l.Parts[len(l.Parts)-1], ev)
 	return moveNone, nil, len(l.Parts) - 1
+}
+
+// destinationParty is the first destination of type typ ev names ("" if
+// none).
+func destinationParty(ev *critmin.Event, typ string) string {
+	for _, d := range ev.Destinations {
+		if d.Type == typ {
+			return d.ID
+		}
+	}
+	return ""
 }
 
 // ReceiptOfNothing says whether receipt ev of lot l (a receiving,

@@ -1,0 +1,12 @@
+-- A part shipped from a receipt declared in error (flagged "ships from a
+-- receipt declared in error") keeps the owner and custodian its dispatch
+-- names: its source owning_party, and its source possessing_party or
+-- else the carrier it names as its destination possessing_party (before:
+-- the parties of the receipt that received nothing of it replaced them,
+-- and a carrier was not its custodian) (issue 15, fix15ze).
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayDispatchParties, registered in goStepsWithStore) replays
+-- the event log as `critmin verify` does on a store holding any error
+-- declaration and rewrites each lot projection table that differs, in
+-- this migration's transaction.
+SELECT 1;
