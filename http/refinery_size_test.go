@@ -40,12 +40,12 @@ func TestRefineryReconcileSizeRefused(t *testing.T) {
 	pr := mustProblem(t, resp, b, 400)
 	found := false
 	for _, f := range pr.Errors {
-		if f.Pointer == "/streams" && strings.Contains(f.Reason, "8060 quantities and balances") && strings.Contains(f.Reason, "at most 3200") {
+		if f.Pointer == "/streams" && strings.Contains(f.Reason, "8,060 quantities and balances") && strings.Contains(f.Reason, "at most 3,200") {
 			found = true
 		}
 	}
 	if !found {
-		t.Errorf("%s; want /streams: 8060 quantities and balances … at most 3200", b)
+		t.Errorf("%s; want /streams: 8,060 quantities and balances … at most 3,200", b)
 	}
 }
 
