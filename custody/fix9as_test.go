@@ -82,3 +82,37 @@ func TestUnmadeLotClaimStaysBooked(t *testing.T) {
 		t.Errorf("RY claiming 2.4 t of a 2.2 t balance: %v, want refused 0.2 t short", err)
 	}
 }
+
+// TestUnmadeLotOwnClaimWithdrawn (fix9as): a claim stated in the ILMD of
+// the run that made the lot is withdrawn with the run — only the claim's
+// own event releases its debit. mbStore, November PAK 2.6 t; RX makes
+// PX, 0.5 t claimed Pakistani in RX itself: 0.4 t → claims 1.6, closing
+// 2.2; RX declared in error → claims 1.2, closing 2.6 again.
+func TestUnmadeLotOwnClaimWithdrawn(t *testing.T) {
+	ctx := context.Background()
+	db, svc := mbSvc(t)
+	rx := oxideRun("RX", "2025-11-20T00:00:00Z", "PX", 0.5, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]`)
+	if err := capture(svc, rx); err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(rx), &m); err != nil {
+		t.Fatal(err)
+	}
+	m["errorDeclaration"] = map[string]any{"declarationTime": "2025-11-24T00:00:00Z", "reason": "did_not_occur"}
+	decl, _ := json.Marshal(m)
+	if err := capture(svc, string(decl)); err != nil {
+		t.Fatal(err)
+	}
+	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-11", nil, time.Date(2025, 11, 25, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range st.Categories {
+		for _, l := range c.Lines {
+			if c.Category.ID == "ree" && l.Country == "PAK" && (math.Abs(l.Claims-1.2) > 1e-9 || math.Abs(l.Closing-2.6) > 1e-9) {
+				t.Errorf("after RX's retraction: claims %v, closing %v; want 1.2, 2.6 (RX's own claim withdrawn)", l.Claims, l.Closing)
+			}
+		}
+	}
+}

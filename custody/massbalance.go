@@ -5627,7 +5627,9 @@ func (mc *mbCalc) unmadeRuns(from, to time.Time, live []ledgerRun) ([]ledgerRun,
 				return nil, err
 			}
 			ce := ces[0]
-			if !mc.recordedClaim(ce) {
+			if !mc.recordedClaim(ce) || ce.Event == r.ev.EventID {
+				// A claim in the declared run's own ILMD is withdrawn with
+				// it: only the claim's own event releases its debit.
 				continue
 			}
 			evs, err := f.LiveEventsOfLots(mc.ctx, []string{lot})
