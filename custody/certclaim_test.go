@@ -19,7 +19,10 @@ import (
 // accepted: October's Pakistani credit (4.5 t from run E1) carried into
 // November. A certificate on K is issued. E1 is then declared in error:
 // October's credit is gone, November holds 0.9 t (run E5), O3 takes 0.8 t
-// of it, and K's 0.4 t is short by 0.4 − 0.1 = 0.3 t: refused. No event of
+// of it, and K's 0.4 t is short. O1's 1.6 t claim, on a lot E1 alone
+// made, stays booked (fix9as): October closes at −1.6, November at
+// −1.6 + 0.9 − 0.8 − 0.4 = −1.9, shared from the last made back, so K is
+// short all its 0.4 t. No event of
 // K's certificate was declared, yet its status is superseded, saying the
 // claim was accepted and is now not covered (fix9h: never "refused").
 func TestCertificateSupersededByClaimChange(t *testing.T) {
@@ -55,7 +58,7 @@ func TestCertificateSupersededByClaimChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !st.Superseded || len(st.Reasons) == 0 || !strings.Contains(st.Reasons[len(st.Reasons)-1].Detail, "was accepted and is now not covered") || !strings.Contains(st.Reasons[len(st.Reasons)-1].Detail, "shortfall 0.3 t") {
+	if !st.Superseded || len(st.Reasons) == 0 || !strings.Contains(st.Reasons[len(st.Reasons)-1].Detail, "was accepted and is now not covered") || !strings.Contains(st.Reasons[len(st.Reasons)-1].Detail, "shortfall 0.4 t") {
 		t.Errorf("after the credit run's retraction: %+v", st)
 	}
 }
@@ -106,11 +109,11 @@ func TestRetractionBreaksClaimNamed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cl := k.Claimed; cl == nil || cl.Status != custody.ClaimNotCovered /* accepted at capture: not covered, never refused (fix9h) */ || !strings.Contains(cl.Error, "shortfall 0.3 t") || !strings.Contains(cl.Error, named) || len(cl.RetractedBy) != 1 || cl.RetractedBy[0] != "urn:t:ev:E1" {
-		t.Errorf("K after E1's retraction: %+v, want refused (shortfall 0.3 t) naming E1", cl)
+	if cl := k.Claimed; cl == nil || cl.Status != custody.ClaimNotCovered /* accepted at capture: not covered, never refused (fix9h) */ || !strings.Contains(cl.Error, "shortfall 0.4 t") || !strings.Contains(cl.Error, named) || len(cl.RetractedBy) != 1 || cl.RetractedBy[0] != "urn:t:ev:E1" {
+		t.Errorf("K after E1's retraction: %+v, want not covered (shortfall 0.4 t) naming E1", cl)
 	}
-	if o3, err := custody.OriginOf(ctx, db, "urn:t:lot:O3", false); err != nil || o3.Claimed == nil || o3.Claimed.Status != custody.ClaimAccepted {
-		t.Errorf("O3 (0.8 ≤ 0.9 t of November's credit): %+v %v, want accepted", o3.Claimed, err)
+	if o3, err := custody.OriginOf(ctx, db, "urn:t:lot:O3", false); err != nil || o3.Claimed == nil || o3.Claimed.Status != custody.ClaimNotCovered {
+		t.Errorf("O3 (November's 0.9 t repays O1's carried deficit first): %+v %v, want not covered", o3.Claimed, err)
 	}
 	if o2, err := custody.OriginOf(ctx, db, "urn:t:lot:O2", false); err != nil || o2.Claimed == nil || o2.Claimed.Status != custody.ClaimRefused || strings.Contains(o2.Claimed.Error, "retraction") {
 		t.Errorf("O2 (refused with or without E1): %+v %v, want refused without naming the retraction", o2.Claimed, err)
@@ -120,11 +123,14 @@ func TestRetractionBreaksClaimNamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	// K, accepted before E1's retraction and not covered since, stays
-	// booked in full (fix9e): claims O3 0.8 + K 0.4 = 1.2 t against
-	// credits 0.9 t, closing 0.9 − 1.2 = −0.3 t, a deficit naming K.
-	sameLine(t, "Nov", line(t, nov, "ree", "PAK"), 0, 0.9, 1.2, 0, -0.3)
-	if l := line(t, nov, "ree", "PAK"); strings.Join(l.DeficitBy, " ") != "urn:t:lot:K" {
-		t.Errorf("Nov PAK deficitBy %v, want K", l.DeficitBy)
+	// booked in full (fix9e), and so does O1's 1.6 t October claim, its
+	// lot made by E1 alone (fix9as): October closes at −1.6; November
+	// opens at −1.6, claims O3 0.8 + K 0.4 = 1.2 t against credits
+	// 0.9 t, closing −1.6 + 0.9 − 1.2 = −1.9 t, a deficit naming O1 (the
+	// 0.7 t carried), O3 and K.
+	sameLine(t, "Nov", line(t, nov, "ree", "PAK"), -1.6, 0.9, 1.2, 0, -1.9)
+	if l := line(t, nov, "ree", "PAK"); strings.Join(l.DeficitBy, " ") != "urn:t:lot:O1 urn:t:lot:O3 urn:t:lot:K" {
+		t.Errorf("Nov PAK deficitBy %v, want O1 O3 K", l.DeficitBy)
 	}
 	found := false
 	for _, r := range nov.Refused {

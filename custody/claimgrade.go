@@ -46,6 +46,20 @@ const ShortOfGrade = "grade_not_measured"
 // run that makes the lot now (RunChangedBy).
 const ShortOfRemade = "lot_made_later"
 
+// ShortOfUnmade marks a not-covered row of a claim accepted at capture
+// whose lot no standing event makes any more: the only event that made it
+// (a run, or a commissioning run without inputs) was declared in error
+// after the claim (fix9as). The claim was stated to a buyer on the lot as
+// that event made it, so it stays booked in full at the figure it was
+// accepted at (the credit it retired stays retired), nothing backs it
+// (Available 0, Shortfall = Claimed), and RetractedBy names the declared
+// event.
+const ShortOfUnmade = "lot_no_longer_made"
+
+// unmadeReason is a not-covered row's reason for a claim on a lot no
+// standing event makes (ShortOfUnmade).
+const unmadeReason = "its lot no longer made by any standing event"
+
 // remadeReason is a not-covered row's reason for a claim on a lot made
 // again after it (ShortOfRemade; RefusedClaim.Reasons, fix9ap).
 const remadeReason = "its lot made again after the claim"
@@ -54,7 +68,7 @@ const remadeReason = "its lot made again after the claim"
 // all it claims whatever the balance holds: out of its category's
 // system, its grade no longer measured, or its lot made only after it.
 func apartKind(kind string) bool {
-	return kind == ShortOfCategorySystem || kind == ShortOfGrade || kind == ShortOfRemade
+	return kind == ShortOfCategorySystem || kind == ShortOfGrade || kind == ShortOfRemade || kind == ShortOfUnmade
 }
 
 // goneAssay is what asClaimed found of the assays a stored claim's lot
@@ -283,6 +297,18 @@ func remadeClause(lot, els string, facts []goneFact, xid, ev string, at time.Tim
 	}
 	return fmt.Sprintf("the lot as claimed is no longer on record: the claim was accepted on the lot made by %s; the lot is made now by %s, captured again after the claim and dated after it, so the claim (event %s, %s) is dated before its lot exists now and nothing backs it (ISO 22095-2: a claim is booked when it is made, on material that exists then); the claim was accepted at capture and stays booked in full: the %s t %s it retired stays retired, so no later claim takes that credit",
 		strings.Join(ws, ", "), runWords(xid, ev, at.UTC().Format(time.DateOnly)), ce.Event, ce.At.UTC().Format(time.DateOnly), Figure(retired), els)
+}
+
+// unmadeClause words why a stored claim on a lot that no standing event
+// makes any more (ShortOfUnmade) is not covered, naming the declared
+// events that made it when the claim was accepted.
+func unmadeClause(facts []goneFact, ce critmin.ClaimEvent, retired float64, els string) string {
+	var ws []string
+	for _, f := range facts {
+		ws = append(ws, f.words)
+	}
+	return fmt.Sprintf("its lot is no longer made by any standing event: the claim was accepted on the lot made by %s, and no live event makes the lot now, so nothing backs the claim (event %s, %s); the claim was accepted at capture and stays booked in full: the %s t %s it retired stays retired, so no later claim takes that credit",
+		strings.Join(ws, ", "), ce.Event, ce.At.UTC().Format(time.DateOnly), Figure(retired), els)
 }
 
 // outsideClause words why a stored claim on a run that consumed none of

@@ -254,8 +254,9 @@ func TestDeficitClauseNamesAStatementThatReads(t *testing.T) {
 //
 //	c1, R1's credit: 0 when R1 or PK's commissioning is gone (no run, or
 //	  an input of no origin), 10 × (2 + 1) % × 0.9 = 0.27 t when only PKA
-//	  is (PK at Nd 2 %), else 0.45 t. claims: O2's 0.2 t, plus O3's 0.2 t
-//	  unless R3 is gone (O3 never made: its claim books nothing).
+//	  is (PK at Nd 2 %), else 0.45 t. claims: O2's 0.2 t plus O3's 0.2 t,
+//	  also once R3, the only run that made O3, is gone: its claim, in
+//	  its own event, stays booked (fix9as).
 //	  c4, R4's credit: 0 when R4 is gone, else 0.45 t.
 //	October: X = c1 − claims; cf 1 closes at X; cf 0 expires max(0, X)
 //	  and closes at min(0, X).
@@ -270,9 +271,6 @@ func fix9aiModel(cf int, gone map[string]bool) [3]custody.BalanceLine {
 		c1 = 0
 	case gone["PKA"]:
 		c1 = 0.27
-	}
-	if gone["R3"] {
-		claims = 0.2
 	}
 	if gone["R4"] {
 		c4 = 0

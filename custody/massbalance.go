@@ -987,6 +987,8 @@ func apartWords(cl *Claim) string {
 		return "against its lot's grade, no longer measured"
 	case ShortOfRemade:
 		return "against its lot, made again after the claim"
+	case ShortOfUnmade:
+		return "against its lot, which no standing event makes any more"
 	}
 	return "against its share of the qualifying input over the rolling window"
 }
@@ -1462,6 +1464,10 @@ type ledgerRun struct {
 	// then, and an event of this period earns on what it consumed beyond
 	// it (consumedByEvent, fix9u).
 	before []critmin.LotEdge
+	// unmade says the run is an event declared in error after claims on
+	// its outputs were accepted, kept in the account only to book those
+	// claims (unmadeRuns, fix9as): no edges, no credits.
+	unmade bool
 }
 
 // firstEdge is a run's first event and its time, read from its edges
@@ -1599,6 +1605,10 @@ type mbCalc struct {
 	// since, while a run dated after the claim makes it now (asClaimed,
 	// goneMakers), with the lot as it stood with them (fix9ar).
 	remade map[string]goneAssay
+	// unmade are, by lot, the events declared in error since its claim
+	// was accepted that were the only ones to make it, with the lot as
+	// they made it (unmadeRuns, fix9as).
+	unmade map[string]goneAssay
 	// monthly caches creditFactor by category and month.
 	monthly map[[2]string]runFactor
 	// made caches, by lot, the live transformation edges at the site that
@@ -2033,6 +2043,11 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 	if err != nil {
 		return nil, err
 	}
+	unmade, err := mc.unmadeRuns(from, to, runs)
+	if err != nil {
+		return nil, err
+	}
+	runs = append(runs, unmade...)
 	// The period's items in time order: each run's credits, and each claim
 	// at the time of the event that made it (ISO 22095-2: a claim is made
 	// in the period it is made and draws on that period's balance). A
@@ -2177,6 +2192,11 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		l, err := mc.asClaimed(pc.lot, pc.ce)
 		if err != nil {
 			return nil, err
+		}
+		if u, ok := mc.unmade[l.ID]; ok && pc.run.unmade {
+			// The lot as the declared event made it, claim and all
+			// (fix9as).
+			l = u.was
 		}
 		var cl *Claim
 		var ref []RefusedClaim
@@ -4261,6 +4281,11 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	if isRemade {
 		src = remade.was
 	}
+	// A stored claim whose lot no standing event makes (the only event
+	// that made it declared in error after the claim, fix9as): l is the
+	// lot as that event made it (period), booked in full, not covered.
+	unmadeBy, isUnmade := mc.unmade[l.ID]
+	isUnmade = isUnmade && r.unmade && mc.recordedClaim(ce)
 	g := GradesOf(src)
 	var q float64
 	var missing []string
@@ -4276,7 +4301,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	// was accepted at (fix9al): it is booked in full, not covered.
 	var gone []goneFact
 	var goneMissing []string
-	if len(missing) > 0 && mc.recordedClaim(ce) && !isRemade {
+	if len(missing) > 0 && mc.recordedClaim(ce) && !isRemade && !isUnmade {
 		if was, facts, ok := mc.acceptedContent(l, a.cat.Elements); ok {
 			q, gone, goneMissing, missing = was, facts, missing, nil
 		}
@@ -4285,7 +4310,7 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 	// left it short (book), took its run out of the category's system
 	// (broken) or its lot's grade away (gone), or when it was stored on a
 	// run outside its category (outside).
-	booked := mc.book[l.ID] || len(broken) > 0 || len(gone) > 0 || outside || isRemade
+	booked := mc.book[l.ID] || len(broken) > 0 || len(gone) > 0 || outside || isRemade || isUnmade
 	if len(missing) > 0 {
 		// A claim is on the category's qualifying content, every element
 		// of it: with Pr not assayed, an NdPr oxide's Nd+Pr is unknown,
@@ -4456,6 +4481,13 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		ev, at := r.maker(l.ID)
 		cl.RunChangedBy = append(cl.RunChangedBy, ev)
 		mc.bookApart(l, cl, ref, a, p.ID, ShortOfRemade, remadeReason, remadeClause(l.ID, strings.Join(a.cat.Elements, "+"), remade.facts, r.xid(), ev, at, ce, debit), ids)
+	}
+	if isUnmade {
+		var ids []string
+		for _, f := range unmadeBy.facts {
+			ids = append(ids, f.ev.EventID)
+		}
+		mc.bookApart(l, cl, ref, a, p.ID, ShortOfUnmade, unmadeReason, unmadeClause(unmadeBy.facts, ce, debit, strings.Join(a.cat.Elements, "+")), ids)
 	}
 	if len(gone) > 0 {
 		var ids []string
@@ -5112,6 +5144,7 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 			run = e
 		}
 	}
+	var unmadeBy *critmin.Event
 	if run == nil {
 		// The run that made it declared in error (EPCIS 2.0 §7.4.1.2):
 		// named, not read as if no run ever had (fix9v).
@@ -5119,6 +5152,23 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		if err != nil {
 			return nil, err
 		}
+		if ev != nil {
+			// Declared after the claim was accepted, the claim stays
+			// booked in its site's account (unmadeRuns, fix9as): read
+			// there, at the declared run's site and time.
+			unmadeBy = ev
+			run = &critmin.LotEdge{Kind: ledger.LinkTransformation, EventID: ev.EventID, EventTime: ev.EventTime, BizLocation: ev.BizLocation, Run: ev.TransformationID}
+		}
+	}
+	unmadeRefused := func() *Claim {
+		cl := refused("", noMaker(l.ID, unmadeBy))
+		if unmadeBy != nil {
+			cl.RetractedBy = []string{unmadeBy.EventID}
+		}
+		return cl
+	}
+	if run == nil {
+		ev := unmadeBy
 		cl := refused("", noMaker(l.ID, ev))
 		if ev != nil {
 			cl.RetractedBy = []string{ev.EventID}
@@ -5130,10 +5180,16 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 	if st, ok := sites[siteKey(site)]; ok {
 		model = st.CustodyModel
 	}
+	if model != MassBalance && unmadeBy != nil {
+		return unmadeRefused(), nil
+	}
 	if model != MassBalance {
 		return refused(site, noDeclaration(l.ID, l.Commodity, site, model)), nil
 	}
 	vs, err := s.MassBalanceVersions(ctx, site)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND && unmadeBy != nil {
+		return unmadeRefused(), nil
+	}
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 		return refused(site, noDeclaration(l.ID, l.Commodity, site, model)), nil
 	}
@@ -5211,6 +5267,11 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 			return &cp, nil
 		}
 		return coveredNow(cl, phys, l), nil
+	}
+	if unmadeBy != nil {
+		// Declared before the claim was accepted (judged at its
+		// capture) or its claim not stored: refused, naming the run.
+		return unmadeRefused(), nil
 	}
 	return refused(site, fmt.Sprintf("claim on lot %s refused: %s, which made it, is not in the site's account", l.ID, runWords(run.Run, run.EventID, run.EventTime.UTC().Format(time.RFC3339)))), nil
 }
@@ -5502,6 +5563,119 @@ func outputOnlyMaker(ctx context.Context, s Store, lot string) (*critmin.LotEdge
 		}
 		if out == nil || ev.EventTime.After(out.EventTime) {
 			out = &critmin.LotEdge{Child: lot, EventID: ev.EventID, Kind: ledger.LinkTransformation, EventTime: ev.EventTime, BizLocation: ev.BizLocation, Run: ev.TransformationID}
+		}
+	}
+	return out, nil
+}
+
+// unmadeRuns are the site's runs in [from, to) declared in error after a
+// claim on one of their outputs was accepted, whose outputs so claimed no
+// live event makes any more (fix9as): each kept, without edges (it earns
+// no credit), only so that the account books those claims in full at the
+// figure they were accepted at (mc.unmade: the lot as the run made it),
+// not covered (ShortOfUnmade). A run live in runs (put back by an
+// explaining replay) is not among them. A store that cannot query events
+// has none.
+func (mc *mbCalc) unmadeRuns(from, to time.Time, live []ledgerRun) ([]ledgerRun, error) {
+	rs, err := retractedRuns(mc.ctx, mc.s, mc.d.Site)
+	if err != nil || len(rs) == 0 {
+		return nil, err
+	}
+	f, ok := mc.s.(liveEventsFinder)
+	if !ok {
+		return nil, nil
+	}
+	isLive := map[string]bool{}
+	for _, r := range live {
+		isLive[r.event] = true
+		for _, e := range r.edges {
+			isLive[e.EventID] = true
+		}
+	}
+	var out []ledgerRun
+	for _, r := range rs {
+		if r.run.at.Before(from) || !r.run.at.Before(to) || isLive[r.ev.EventID] || mc.skip[r.ev.EventID] {
+			continue
+		}
+		var lots []string
+		for _, q := range r.ev.Quantities {
+			lot := epcis.Canonical(q.EPCClass)
+			if q.Role != critmin.RoleOutput || slices.Contains(lots, lot) {
+				continue
+			}
+			if err := mc.oc.loadLots([]string{lot}); err != nil {
+				return nil, err
+			}
+			l := mc.oc.lots[lot]
+			if l == nil || l.OriginClaim == nil {
+				continue
+			}
+			edges, err := mc.s.LotEdges(mc.ctx, []string{lot}, true)
+			if err != nil {
+				return nil, err
+			}
+			if slices.ContainsFunc(edges, func(e critmin.LotEdge) bool { return e.Kind == ledger.LinkTransformation && !mc.drop[e.EventID] }) {
+				continue // a live run makes it: its account judges the claim
+			}
+			if e, err := outputOnlyMaker(mc.ctx, mc.s, lot); err != nil {
+				return nil, err
+			} else if e != nil {
+				continue
+			}
+			ces, err := mc.claimEvents([]*critmin.Lot{l}, r.run)
+			if err != nil {
+				return nil, err
+			}
+			ce := ces[0]
+			if !mc.recordedClaim(ce) || ce.Event == r.ev.EventID {
+				// A claim in the declared run's own ILMD is withdrawn with
+				// it: only the claim's own event releases its debit.
+				continue
+			}
+			evs, err := f.LiveEventsOfLots(mc.ctx, []string{lot})
+			if err != nil {
+				return nil, err
+			}
+			var upTo []*critmin.Event
+			for _, ev := range evs {
+				if !mc.skip[ev.EventID] && !ev.EventTime.After(ce.At) {
+					upTo = append(upTo, canonicalLots(ev))
+				}
+			}
+			makers, err := mc.goneMakers(lot, ce, upTo)
+			if err != nil {
+				return nil, err
+			}
+			if !slices.ContainsFunc(makers, func(g goneFact) bool { return g.ev.EventID == r.ev.EventID }) {
+				continue // declared before the claim: refused at its capture
+			}
+			with := slices.Clone(upTo)
+			for _, g := range makers {
+				ev := *g.ev
+				ev.ErrorDeclaration = nil
+				with = append(with, canonicalLots(&ev))
+			}
+			sort.SliceStable(with, func(i, j int) bool { return with[i].EventTime.Before(with[j].EventTime) })
+			rp, _ := ledger.Replay([]string{lot}, with)
+			at := rp[lot]
+			if at == nil || at.EventCount == 0 {
+				continue
+			}
+			// Identity and the claim are the lot's; the figures, grade
+			// and product as the declared event made it.
+			was := *l
+			was.Quantity, was.UOM, was.WetTonnes, was.DryTonnes, was.Moisture, was.Assays, was.Parts = at.Quantity, at.UOM, at.WetTonnes, at.DryTonnes, at.Moisture, at.Assays, at.Parts
+			if at.Commodity != "" {
+				was.Commodity = at.Commodity
+			}
+			if mc.unmade == nil {
+				mc.unmade = map[string]goneAssay{}
+			}
+			mc.unmade[lot] = goneAssay{facts: makers, was: &was}
+			lots = append(lots, lot)
+		}
+		if len(lots) > 0 {
+			out = append(out, ledgerRun{key: "unmade:" + r.ev.EventID, event: r.ev.EventID, at: r.run.at, outputs: lots, unmade: true})
 		}
 	}
 	return out, nil

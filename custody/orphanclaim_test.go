@@ -14,11 +14,13 @@ import (
 // clock November 25. Run RX (Nov 20) makes PX, 0.5 t of oxide at 60 % Nd
 // + 20 % Pr; an ObjectEvent on Nov 21 claims it Pakistani: 0.5 × 80 % =
 // 0.4 t Nd+Pr against November's 2.6 t balance → accepted. RX is then
-// declared in error: PX still carries the claim, but no live run made it,
-// so the lot shows the claim refused. The November statement must list
-// it among the refused claims, naming PX, the claim event and RX (before
-// the fix it was missing: the account books only the claims of lots its
-// live runs made).
+// declared in error: PX still carries the claim, but no live run makes it.
+// The claim was accepted at capture, so it stays booked at its accepted
+// 0.4 t, not covered, shortOf lot_no_longer_made (fix9as; before, the lot
+// read it refused and the account dropped it, freeing its credit). The
+// November statement must list it among the claims not covered, naming
+// PX, the claim event and RX (before fix9v's listing it was missing: the
+// account books only the claims of lots its live runs made).
 func TestRetractedMakerClaimListed(t *testing.T) {
 	ctx := context.Background()
 	db, svc := mbSvc(t)
@@ -42,8 +44,8 @@ func TestRetractedMakerClaimListed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Claimed == nil || o.Claimed.Status != custody.ClaimRefused {
-		t.Fatalf("PX after RX's retraction: %+v, want refused", o.Claimed)
+	if o.Claimed == nil || o.Claimed.Status != custody.ClaimNotCovered || o.Claimed.ShortOf != custody.ShortOfUnmade || o.Claimed.Tonnes < 0.4-1e-9 || o.Claimed.Tonnes > 0.4+1e-9 {
+		t.Fatalf("PX after RX's retraction: %+v, want not covered, booked at 0.4 t", o.Claimed)
 	}
 	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-11", nil, time.Date(2025, 11, 25, 0, 0, 0, 0, time.UTC))
 	if err != nil {
@@ -52,7 +54,7 @@ func TestRetractedMakerClaimListed(t *testing.T) {
 	found := false
 	for _, r := range st.Refused {
 		if r.Lot == "urn:t:lot:PX" {
-			found = r.Event == "urn:t:ev:CX" && strings.Join(r.RetractedBy, " ") == "urn:t:ev:RX" && strings.Contains(r.Error, "run urn:t:ev:RX, which made the lot") && strings.Contains(r.Error, "2025-11-24T00:00:00Z")
+			found = r.Booked && r.ShortOf == custody.ShortOfUnmade && r.Event == "urn:t:ev:CX" && strings.Join(r.RetractedBy, " ") == "urn:t:ev:RX" && strings.Contains(r.Error, "the run of event urn:t:ev:RX (no transformationID, 2025-11-20), which made lot urn:t:lot:PX") && strings.Contains(r.Error, "2025-11-24T00:00:00Z")
 			if !found {
 				t.Errorf("PX listed as %+v", r)
 			}

@@ -95,10 +95,11 @@ func TestRetractedOwnAssayNamed(t *testing.T) {
 	}
 }
 
-// TestClaimOnRetractedRunOutputNamed (fix9v): a claim on a lot whose
-// making run was declared in error is refused because no transformation
-// made the lot — and says that the run that did was declared in error,
-// naming it (retractedBy), rather than as if none ever had. E1 (Oct 5,
+// TestClaimOnRetractedRunOutputNamed (fix9v, fix9as): a stored claim on a
+// lot whose only making run was declared in error since stays booked,
+// not covered, shortOf lot_no_longer_made — and says that the run that
+// made it was declared in error, naming it (retractedBy), rather than as
+// if none ever had. E1 (Oct 5,
 // site mb): A9 10 t → O, 0.5 t oxide (0.4 t Nd+Pr) claimed Pakistani,
 // its facts and claim in their own event; E1 declared in error Oct 20.
 func TestClaimOnRetractedRunOutputNamed(t *testing.T) {
@@ -114,8 +115,8 @@ func TestClaimOnRetractedRunOutputNamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	cl := o.Claimed
-	if cl == nil || cl.Status != custody.ClaimRefused || strings.Join(cl.RetractedBy, " ") != "urn:t:ev:E1" || !strings.Contains(cl.Error, "no transformation produced it") ||
+	if cl == nil || cl.Status != custody.ClaimNotCovered || cl.ShortOf != custody.ShortOfUnmade || strings.Join(cl.RetractedBy, " ") != "urn:t:ev:E1" || !strings.Contains(cl.Error, "no longer made by any standing event") ||
 		!strings.Contains(cl.Error, "urn:t:ev:E1") || !strings.Contains(cl.Error, "declared in error on 2025-10-20T00:00:00Z") {
-		t.Errorf("O's claim %+v, want refused naming run event E1 declared in error (retractedBy)", cl)
+		t.Errorf("O's claim %+v, want not covered naming run event E1 declared in error (retractedBy)", cl)
 	}
 }
