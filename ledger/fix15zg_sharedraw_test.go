@@ -22,7 +22,8 @@ import (
 //     stands — go back to the smelter (4 t, not 2 t) and the 5 t shipped
 //     are counted nowhere. Before, DrawsRedrawn skipped a draw that takes
 //     nothing once declared and the declaration was accepted; it must be
-//     listed (was s1 and s2, now nothing).
+//     listed (was s1 and s2, now nothing). So is declaring USSM's
+//     shipment P9-a (s1), whose receipt then receives nothing.
 //   - As before (fix15zc), a dispatch that drew only on the holding the
 //     declaration removes, and then takes nothing, is flagged and not
 //     listed here (DeclarationDependents warns of it).
@@ -50,6 +51,12 @@ func TestDrawsRedrawnSharedOwnerlessDispatch(t *testing.T) {
 	if len(got) != 1 || got[0].EventID != "s3" || got[0].Kind != ledger.DrawDispatch || !nearT(got[0].Tonnes, 5) ||
 		!slices.Equal(got[0].Was, both) || len(got[0].Now) != 0 {
 		t.Errorf("r1 declared: %+v; want P9-c, 5 t, was s1 and s2, now nothing", got)
+	}
+	// Declaring USSM's shipment P9-a (s1) instead: its receipt then
+	// receives nothing, and P9-c is left as above.
+	got = ledger.DrawsRedrawn(id, evs, decl("s1"))
+	if len(got) != 1 || got[0].EventID != "s3" || len(got[0].Now) != 0 {
+		t.Errorf("s1 declared: %+v; want P9-c, now nothing", got)
 	}
 	// Without the smelter's part, P9-c (5 t of USSM's 6 t) drew on r1's
 	// holding alone: flagged once r1 goes, not listed (fix15zc).
