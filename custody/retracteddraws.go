@@ -64,9 +64,17 @@ func RedrawnReason(r RedrawnDraw) string {
 	if r.Draw.Kind == ledger.DrawDispatch {
 		what, never = "shipment", "a shipment's draw"
 	}
-	return fmt.Sprintf("declaring %s in error would leave the recorded %s %s of lot %s, dated %s at %s, which took %s of %s, drawing on %s instead: what it drew on would no longer stand there, and %s never moves to another holding — declare the %s %s in error first or in the same document, then record what really happened",
+	now := "drawing on " + holdersText(r.Draw.Now) + " instead: what it drew on would no longer stand there"
+	if len(r.Draw.Now) == 0 {
+		// It drew on several holdings, one the declaration removes: it
+		// would take of none, its tonnes counted nowhere, and what it
+		// took of the holdings that stay would silently go back to them
+		// (issue 15, fix15zg).
+		now = "taking nothing instead: part of what it drew on would no longer stand there, so it would be counted nowhere and what it took of the holdings that still stand would go back to them"
+	}
+	return fmt.Sprintf("declaring %s in error would leave the recorded %s %s of lot %s, dated %s at %s, which took %s of %s, %s, and %s never moves to another holding — declare the %s %s in error first or in the same document, then record what really happened",
 		strings.Join(r.Declared, ", "), what, r.Event.EventID, r.Lot, r.Event.EventTime.UTC().Format(time.RFC3339), r.Draw.Site, took,
-		holdersText(r.Draw.Was), holdersText(r.Draw.Now), never, what, r.Event.EventID)
+		holdersText(r.Draw.Was), now, never, what, r.Event.EventID)
 }
 
 // holdersText words ledger holding names (BodyHolder, PartHolder).

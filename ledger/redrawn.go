@@ -56,7 +56,13 @@ const (
 // declaration takes effect — a shipment then flagged (FromRetracted) as
 // shipping from a receipt declared in error (DeclarationDependents), a
 // run naming the party whose holding goes (NamedAbsent) — is not listed
-// here, nor an event declared itself. events must hold every live event
+// here, unless it drew too on a holding that still stands there
+// (keptDraw; issue 15, fix15zg, nu15h: lot P9, USSM's 6 t and the
+// smelter's 4 t at Houston, P9-c shipping 5 t naming no party took 3 t
+// and 2 t; declaring USSM's receipt left 5 t overdrawing the smelter's
+// 4 t, P9-c took nothing, the smelter's 2 t silently came back and the
+// 5 t shipped were counted nowhere, yet the declaration was accepted);
+// nor is an event declared itself. events must hold every live event
 // of the lot (lines naming it in any spelling of one canonical form);
 // events in event-time order, nil when none.
 func DrawsRedrawn(id string, events []*critmin.Event, declared map[string]bool) []RedrawnDraw {
@@ -74,7 +80,7 @@ func DrawsRedrawn(id string, events []*critmin.Event, declared map[string]bool) 
 	var out []RedrawnDraw
 	for _, ev := range EventTimeOrder(kept) {
 		d, ok := now[ev.EventID]
-		if !ok || !d.lost || len(d.took) == 0 {
+		if !ok || !d.lost || len(d.took) == 0 && !keptDraw(was[ev.EventID], d) {
 			continue
 		}
 		r := RedrawnDraw{EventID: ev.EventID, Kind: DrawDispatch, Site: eventSite(ev), Was: sortedHolders(was[ev.EventID].took), Now: sortedHolders(d.took)}
@@ -184,6 +190,21 @@ func runDraws(id string, events []*critmin.Event, was map[string]runDraw) map[st
 		out[ev.EventID] = d
 	}
 	return out
+}
+
+// keptDraw says whether a draw that takes nothing once events are
+// declared (now) drew, with them (was), on a holding that still stands
+// at its site: a dispatch naming no party that took pro rata of two
+// owners' parts, one of which the declaration removes, is flagged as
+// taking of nothing, and what it drew on the other part silently goes
+// back to it (issue 15, fix15zg).
+func keptDraw(was, now runDraw) bool {
+	for h := range was.took {
+		if was.stood[h] && now.stood[h] {
+			return true
+		}
+	}
+	return false
 }
 
 // partStands says whether part p stands at site: received there, and

@@ -414,8 +414,14 @@ func (s *site) declareDependents(r *http.Request, ev *critmin.Event, sites map[s
 		if d.Draw.Kind == ledger.DrawDispatch {
 			what = "The shipment"
 		}
-		out = append(out, fmt.Sprintf("%s (event %s) at %s, dated %s, took %s of lot %s from what this event put there: without this event that holding no longer stands there and its draw would fall on another holding, so declaring this event in error is refused unless that event is declared in error first or in the same document too.",
-			what, d.Event.EventID, siteLabel(sites, d.Draw.Site), d.Event.EventTime.UTC().Format("2006-01-02 15:04 UTC"), took, d.Lot))
+		fall := "its draw would fall on another holding"
+		if len(d.Draw.Now) == 0 {
+			// It drew on other holdings too, which stay (issue 15,
+			// fix15zg): it would take nothing and be counted nowhere.
+			fall = "it would take nothing, be counted nowhere, and what it took of the holdings that still stand there would go back to them"
+		}
+		out = append(out, fmt.Sprintf("%s (event %s) at %s, dated %s, took %s of lot %s from what this event put there: without this event that holding no longer stands there and %s, so declaring this event in error is refused unless that event is declared in error first or in the same document too.",
+			what, d.Event.EventID, siteLabel(sites, d.Draw.Site), d.Event.EventTime.UTC().Format("2006-01-02 15:04 UTC"), took, d.Lot, fall))
 	}
 	return out, nil
 }
