@@ -294,8 +294,7 @@ func upsetWeighings(ctx context.Context, s Store, live, declaring []*critmin.Eve
 	if !ok {
 		return nil, nil
 	}
-	var ids []string
-	seen := map[string]bool{}
+	var moves []*critmin.Event
 	for _, ev := range declaring {
 		if step := stepName(ev.BizStep); !receiptSteps[step] && !sendSteps[step] && !inTransitStep(ev.BizStep) {
 			// Only a movement declared in error (a receipt or dispatch
@@ -305,14 +304,9 @@ func upsetWeighings(ctx context.Context, s Store, live, declaring []*critmin.Eve
 			// (storetest RetractInOneDocumentChecks).
 			continue
 		}
-		for _, id := range ev.LotIDs() {
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
-		}
+		moves = append(moves, ev)
 	}
-	evs, docID, err := lotsLiveEvents(ctx, f, ids, live)
+	ids, evs, docID, err := lotsLiveEvents(ctx, f, moves, live)
 	if err != nil || docID == nil {
 		return nil, err
 	}
@@ -370,22 +364,33 @@ func upsetWeighings(ctx context.Context, s Store, live, declaring []*critmin.Eve
 	return out, nil
 }
 
-// lotsLiveEvents reads the live stored events of the lots ids and the set
-// of event IDs of live, the document being captured: what
-// WeighingsUpsetBy and the redrawn-draws check replay each lot from, with
-// and without the events the document declares in error. The set is nil
-// (and nothing is read) when ids is empty.
-func lotsLiveEvents(ctx context.Context, f liveEventsFinder, ids []string, live []*critmin.Event) ([]*critmin.Event, map[string]bool, error) {
+// lotsLiveEvents gives the lots the events declaring name (each once, in
+// order), their live stored events and the set of event IDs of live, the
+// document being captured: what WeighingsUpsetBy and the redrawn-draws
+// check replay each lot from, with and without the events the document
+// declares in error. The set is nil (and nothing is read) when declaring
+// names no lot.
+func lotsLiveEvents(ctx context.Context, f liveEventsFinder, declaring, live []*critmin.Event) ([]string, []*critmin.Event, map[string]bool, error) {
+	var ids []string
+	seen := map[string]bool{}
+	for _, ev := range declaring {
+		for _, id := range ev.LotIDs() {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
 	if len(ids) == 0 {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	evs, err := f.LiveEventsOfLots(ctx, ids)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	docID := map[string]bool{}
 	for _, ev := range live {
 		docID[ev.EventID] = true
 	}
-	return evs, docID, nil
+	return ids, evs, docID, nil
 }

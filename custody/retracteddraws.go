@@ -110,17 +110,7 @@ func redrawnDraws(ctx context.Context, s Store, live, declaring []*critmin.Event
 	if !ok || len(declaring) == 0 {
 		return nil, nil
 	}
-	var ids []string
-	seen := map[string]bool{}
-	for _, ev := range declaring {
-		for _, id := range ev.LotIDs() {
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
-		}
-	}
-	evs, docID, err := lotsLiveEvents(ctx, f, ids, live)
+	ids, evs, docID, err := lotsLiveEvents(ctx, f, declaring, live)
 	if err != nil || docID == nil {
 		return nil, err
 	}
