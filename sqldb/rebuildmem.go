@@ -596,24 +596,38 @@ func withoutRows(scan func(context.Context, func(*critmin.ChainRecord) error) er
 // events table's rows are the chain's records, one each, in chain_seq
 // order on both sides). The row is the events DerivedTable's key and
 // columns, context_id still an id (memTables.add turns it into the hash).
+// The columns the record holds already (chain_seq, pk, prev_chain,
+// chain) are not selected twice: the row takes the record's values, read
+// from the same columns of the same row.
 func (db *DB) scanChainRows(ctx context.Context, fn func(*critmin.ChainRecord, []value) error) error {
 	t, ok := derivedTable("events")
 	if !ok {
 		return fmt.Errorf("verify: derived table events is not registered")
 	}
 	cols := append(keyNames(t.Key), t.Cols...)
-	qualified := make([]string, len(cols))
-	for i, c := range cols {
-		qualified[i] = "e." + c // (plain column names, or "column AS name")
+	fromRecord := map[string]func(*critmin.ChainRecord) value{
+		"chain_seq":  func(r *critmin.ChainRecord) value { return normalise(r.Seq) },
+		"pk":         func(r *critmin.ChainRecord) value { return normalise(r.PK) },
+		"prev_chain": func(r *critmin.ChainRecord) value { return normalise(r.PrevChain) },
+		"chain":      func(r *critmin.ChainRecord) value { return normalise(r.Chain) },
 	}
-	rows, err := db.reader(ctx).QueryContext(ctx, "SELECT "+chainColumns+", "+strings.Join(qualified, ", ")+chainFrom+" ORDER BY e.chain_seq")
+	var selected []string
+	var at []int                                               // the row's index of each selected column
+	own := make([]func(*critmin.ChainRecord) value, len(cols)) // the others'
+	for i, c := range cols {
+		if own[i] = fromRecord[c]; own[i] == nil {
+			selected = append(selected, "e."+c) // (plain column names, or "column AS name")
+			at = append(at, i)
+		}
+	}
+	rows, err := db.reader(ctx).QueryContext(ctx, "SELECT "+chainColumns+", "+strings.Join(selected, ", ")+chainFrom+" ORDER BY e.chain_seq")
 	if err != nil {
 		return fmt.Errorf("%s: scan chain: %w", db.Dialect.Name, err)
 	}
 	defer rows.Close()
 	var memo contextMemo
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
+	vals := make([]any, len(selected))
+	ptrs := make([]any, len(selected))
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
@@ -628,8 +642,13 @@ func (db *DB) scanChainRows(ctx context.Context, fn func(*critmin.ChainRecord, [
 		}
 		row := slab[:len(cols):len(cols)]
 		slab = slab[len(cols):]
-		for i, v := range vals {
-			row[i] = normalise(v)
+		for i, f := range own {
+			if f != nil {
+				row[i] = f(r)
+			}
+		}
+		for k, v := range vals {
+			row[at[k]] = normalise(v)
 		}
 		if err := fn(r, row); err != nil {
 			return err
