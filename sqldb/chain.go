@@ -9,8 +9,15 @@ import (
 	"github.com/critmin/critmin/custody"
 )
 
-const chainSelect = `SELECT e.chain_seq, e.pk, e.event_id, e.declaration, e.event_time, e.record_time, e.capture_id, COALESCE(c.body, ''), COALESCE(c.hash, ''),
-	e.raw, e.prev_chain, e.chain FROM events e LEFT JOIN contexts c ON c.id = e.context_id`
+const chainSelect = `SELECT ` + chainColumns + chainFrom
+
+// chainColumns are the columns of a chain record (contextMemo.scan reads
+// them in this order), chainFrom the tables they come from.
+const (
+	chainColumns = `e.chain_seq, e.pk, e.event_id, e.declaration, e.event_time, e.record_time, e.capture_id, COALESCE(c.body, ''), COALESCE(c.hash, ''),
+	e.raw, e.prev_chain, e.chain`
+	chainFrom = ` FROM events e LEFT JOIN contexts c ON c.id = e.context_id`
+)
 
 func scanChain(rows *sql.Rows) (*critmin.ChainRecord, error) {
 	return (&contextMemo{}).scan(rows)
@@ -23,12 +30,17 @@ type contextMemo struct {
 	raw        sql.RawBytes
 	body, hash string
 	set        bool
+	dest       []any // Scan's destinations, kept from row to row
 }
 
-func (m *contextMemo) scan(rows *sql.Rows) (*critmin.ChainRecord, error) {
+// scan reads a record from rows whose first columns are chainColumns;
+// extra are the destinations of any columns after them.
+func (m *contextMemo) scan(rows *sql.Rows, extra ...any) (*critmin.ChainRecord, error) {
 	var r critmin.ChainRecord
 	var decl int
-	if err := rows.Scan(&r.Seq, &r.PK, &r.EventID, &decl, &r.EventTime, &r.RecordTime, &r.CaptureID, &m.raw, &r.StoredContextHash, &r.Raw, &r.PrevChain, &r.Chain); err != nil {
+	dest := append(m.dest[:0], &r.Seq, &r.PK, &r.EventID, &decl, &r.EventTime, &r.RecordTime, &r.CaptureID, &m.raw, &r.StoredContextHash, &r.Raw, &r.PrevChain, &r.Chain)
+	m.dest = append(dest, extra...)
+	if err := rows.Scan(m.dest...); err != nil {
 		return nil, err
 	}
 	r.Declaration = decl == 1

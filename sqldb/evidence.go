@@ -83,7 +83,7 @@ func (db *DB) CheckEvidence(ctx context.Context, nodes, eventIDs []string) error
 	for _, r := range recs {
 		captures[r.CaptureID] = true
 	}
-	if err := db.replay(ctx, scratch, st, scan, captures, nil); err != nil {
+	if err := db.replay(ctx, scratch, st, withoutRows(scan), captures, nil); err != nil {
 		return critmin.Errorf(critmin.ECONFLICT, "the evidence does not replay: %v", err)
 	}
 	pks := make([]string, len(recs))

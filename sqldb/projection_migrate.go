@@ -388,7 +388,7 @@ func (db *DB) replayInto(ctx context.Context, scratch *DB) error {
 	}
 	scratch.writes = mode
 	scratch.replayingLog = true
-	return db.replay(ctx, scratch, &RebuildStats{}, db.ScanChain, nil, nil)
+	return db.replay(ctx, scratch, &RebuildStats{}, withoutRows(db.ScanChain), nil, nil)
 }
 
 func derivedTable(name string) (DerivedTable, bool) {

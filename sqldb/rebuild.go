@@ -39,7 +39,7 @@ var derivedTables = []DerivedTable{
 	// identity, times, capture) is the replay's input and is checked by
 	// the chain and the log instead. The context is compared as the hash
 	// of the contexts row events.context_id names (NULL if none): verify
-	// reads context_id and looks the hash up in memory (contextColumn),
+	// reads context_id and looks the hash up in memory (contextOf),
 	// which costs the stored read far less than a subquery a row.
 	{Name: "events", Key: []string{"#chain_seq"}, Cols: []string{"pk", "event_type", "tz", "action", "biz_step", "disposition", "read_point", "biz_location", "transformation_id", "read_point_canon", "biz_location_canon",
 		"context_id AS context", "prev_chain", "chain"}},
@@ -107,7 +107,9 @@ type RebuildStats struct {
 // indexed columns of events, contexts, event_epcs, event_quantities,
 // event_attrs, chain_roots, log_hashes and log_tree — are rebuilt in
 // memory by the functions capture writes them with (index.go), the chain
-// and leaf hashes on the decoding cores, and streamed against the stored
+// and leaf hashes on the decoding cores, and compared with the stored
+// tables: the events rows as the chain is read (scanChainRows reads each
+// record's stored row with it), the others streamed against the stored
 // tables read in key order, one goroutine a table. The lot projection —
 // lots, lot_links, lot_moves, lot_origin, transformation_members,
 // master_data, tokens — is replayed through CaptureEvents itself, with
@@ -115,13 +117,14 @@ type RebuildStats struct {
 // store), which is given only what the projection reads back
 // (replayMode); those tables are then compared with the stored ones.
 func (db *DB) Rebuild(ctx context.Context, scratch *DB) (*Difference, *RebuildStats, error) {
-	return db.rebuild(ctx, scratch, db.ScanChain, false)
+	return db.rebuild(ctx, scratch, db.scanChainRows, false)
 }
 
-// rebuild is Rebuild reading the chain with scan; checked says that scan
-// gives every record to the chain check (custody.ChainCheck) before it
-// is rebuilt, and that a broken chain is reported before the rebuild.
-func (db *DB) rebuild(ctx context.Context, scratch *DB, scan func(context.Context, func(*critmin.ChainRecord) error) error, checked bool) (*Difference, *RebuildStats, error) {
+// rebuild is Rebuild reading the chain with scan, which gives every
+// record with its stored events row (scanChainRows); checked says that
+// scan gives every record to the chain check (custody.ChainCheck) before
+// it is rebuilt, and that a broken chain is reported before the rebuild.
+func (db *DB) rebuild(ctx context.Context, scratch *DB, scan recordScan, checked bool) (*Difference, *RebuildStats, error) {
 	st := &RebuildStats{}
 	mode, err := db.replayMode(ctx, db.reader(ctx))
 	if err != nil {
@@ -318,7 +321,7 @@ func (db *DB) rebuildSorted(ctx context.Context) (map[string]*Difference, int64,
 	if err != nil {
 		return nil, 0, err
 	}
-	err = decodeRecords(ctx, db.ScanChain, mem.prepare, func(r replayed) error {
+	err = decodeRecords(ctx, withoutRows(db.ScanChain), mem.prepare, func(r replayed) error {
 		if r.err != nil {
 			return r.err
 		}
@@ -337,6 +340,9 @@ type replayed struct {
 	ev   *critmin.Event
 	err  error
 	rows *recordRows // verify's in-memory rows of the record, if asked for
+	// stored is the record's stored events row, when the scan read it
+	// (scanChainRows).
+	stored []value
 }
 
 // partial, when not nil, names the captures scan will yield (a partial
@@ -347,7 +353,7 @@ type replayed struct {
 // mem, when not nil, is given every record too (Rebuild's in-memory
 // tables), and the captures into scratch then run on their own goroutine,
 // beside the decoding and the in-memory rebuild.
-func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan func(context.Context, func(*critmin.ChainRecord) error) error, partial map[string]bool, mem *memTables) error {
+func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan recordScan, partial map[string]bool, mem *memTables) error {
 	// Audit entries: tokens are re-created, master data is handed to the
 	// capture it came with (or replayed on its own at its place in the log).
 	var audit []*critmin.AuditEntry
@@ -590,7 +596,7 @@ func (db *DB) replayAudit(ctx context.Context, e *critmin.AuditEntry, master map
 // every core, to fn in the same order.
 // prepare, if not nil, runs on the decoding cores too, on each decoded
 // record.
-func decodeRecords(ctx context.Context, scan func(context.Context, func(*critmin.ChainRecord) error) error, prepare func(*replayed), fn func(replayed) error) error {
+func decodeRecords(ctx context.Context, scan recordScan, prepare func(*replayed), fn func(replayed) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := max(1, runtime.GOMAXPROCS(0))
@@ -598,8 +604,9 @@ func decodeRecords(ctx context.Context, scan func(context.Context, func(*critmin
 	// goroutines, not one each), decoded by any worker and given to fn in
 	// scan order.
 	type job struct {
-		recs []*critmin.ChainRecord
-		out  chan []replayed
+		recs   []*critmin.ChainRecord
+		stored [][]value // each record's stored events row, or nil
+		out    chan []replayed
 	}
 	jobs := make(chan job, 8*workers)
 	order := make(chan chan []replayed, 8*workers)
@@ -611,7 +618,7 @@ func decodeRecords(ctx context.Context, scan func(context.Context, func(*critmin
 			for j := range jobs {
 				out := make([]replayed, len(j.recs))
 				for k, rec := range j.recs {
-					out[k] = decodeRecord(rec, prepare)
+					out[k] = decodeRecord(rec, j.stored[k], prepare)
 				}
 				j.out <- out
 			}
@@ -622,6 +629,7 @@ func decodeRecords(ctx context.Context, scan func(context.Context, func(*critmin
 		defer close(order)
 		defer close(jobs)
 		var batch []*critmin.ChainRecord
+		var stored [][]value
 		send := func() error {
 			out := make(chan []replayed, 1)
 			select {
@@ -629,12 +637,12 @@ func decodeRecords(ctx context.Context, scan func(context.Context, func(*critmin
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-			jobs <- job{recs: batch, out: out}
-			batch = nil
+			jobs <- job{recs: batch, stored: stored, out: out}
+			batch, stored = nil, nil
 			return nil
 		}
-		err := scan(ctx, func(r *critmin.ChainRecord) error {
-			batch = append(batch, r)
+		err := scan(ctx, func(r *critmin.ChainRecord, row []value) error {
+			batch, stored = append(batch, r), append(stored, row)
 			if len(batch) >= decodeBatch {
 				return send()
 			}
@@ -669,7 +677,7 @@ const decodeBatch = 64
 
 // decodeRecord decodes one record as capture would, and runs prepare on
 // it when it decodes.
-func decodeRecord(rec *critmin.ChainRecord, prepare func(*replayed)) replayed {
+func decodeRecord(rec *critmin.ChainRecord, stored []value, prepare func(*replayed)) replayed {
 	ev, err := epcis.DecodeStored([]byte(rec.Raw), []byte(rec.Context))
 	if err == nil && ev.ErrorDeclaration == nil {
 		var ferrs []critmin.FieldError
@@ -681,7 +689,7 @@ func decodeRecord(rec *critmin.ChainRecord, prepare func(*replayed)) replayed {
 	if err != nil {
 		err = fmt.Errorf("verify: record %d (%s): %w", rec.Seq, rec.EventID, err)
 	}
-	r := replayed{rec: rec, ev: ev, err: err}
+	r := replayed{rec: rec, ev: ev, err: err, stored: stored}
 	if err == nil && prepare != nil {
 		prepare(&r)
 	}
@@ -713,14 +721,6 @@ type rowIter interface{ next() ([]value, error) }
 // difference and the rows compared.
 func compareRows(t DerivedTable, a, b rowIter) (*Difference, int64, error) {
 	keys := len(t.Key)
-	names := append(keyNames(t.Key), colNames(t.Cols)...)
-	keyText := func(row []value) string {
-		parts := make([]string, keys)
-		for i := 0; i < keys; i++ {
-			parts[i] = names[i] + "=" + row[i].String()
-		}
-		return strings.Join(parts, ", ")
-	}
 	var n int64
 	ra, errA := a.next()
 	rb, errB := b.next()
@@ -744,28 +744,48 @@ func compareRows(t DerivedTable, a, b rowIter) (*Difference, int64, error) {
 		}
 		switch {
 		case c < 0:
-			return &Difference{Table: t.Name, Key: keyText(ra), Column: "(row)", Stored: "present", Rebuilt: "absent"}, n, nil
+			return &Difference{Table: t.Name, Key: keyText(t, ra), Column: "(row)", Stored: "present", Rebuilt: "absent"}, n, nil
 		case c > 0:
-			return &Difference{Table: t.Name, Key: keyText(rb), Column: "(row)", Stored: "absent", Rebuilt: "present"}, n, nil
+			return &Difference{Table: t.Name, Key: keyText(t, rb), Column: "(row)", Stored: "absent", Rebuilt: "present"}, n, nil
 		}
-		for i := keys; i < len(names); i++ {
-			if ra[i].compare(rb[i]) != 0 {
-				d := &Difference{Table: t.Name, Key: keyText(ra), Column: names[i], Stored: ra[i].String(), Rebuilt: rb[i].String()}
-				if d.Stored == d.Rebuilt { // long values cut alike: say where they part
-					x, y := ra[i].s, rb[i].s
-					j := 0
-					for j < len(x) && j < len(y) && x[j] == y[j] {
-						j++
-					}
-					d.Rebuilt += " (they differ from byte " + units.Int(j) + ")"
-				}
-				return d, n, nil
-			}
+		if d := rowDifference(t, ra, rb); d != nil {
+			return d, n, nil
 		}
 		n++
 		ra, errA = a.next()
 		rb, errB = b.next()
 	}
+}
+
+// rowDifference returns the first column other than the key in which
+// two rows of t with the same key differ, nil when none does.
+func rowDifference(t DerivedTable, ra, rb []value) *Difference {
+	keys := len(t.Key)
+	for i := keys; i < keys+len(t.Cols); i++ {
+		if ra[i].compare(rb[i]) != 0 {
+			d := &Difference{Table: t.Name, Key: keyText(t, ra), Column: colNames(t.Cols[i-keys : i-keys+1])[0], Stored: ra[i].String(), Rebuilt: rb[i].String()}
+			if d.Stored == d.Rebuilt { // long values cut alike: say where they part
+				x, y := ra[i].s, rb[i].s
+				j := 0
+				for j < len(x) && j < len(y) && x[j] == y[j] {
+					j++
+				}
+				d.Rebuilt += " (they differ from byte " + units.Int(j) + ")"
+			}
+			return d
+		}
+	}
+	return nil
+}
+
+// keyText names a row of t by its key: "chain_seq=5".
+func keyText(t DerivedTable, row []value) string {
+	names := keyNames(t.Key)
+	parts := make([]string, len(names))
+	for i, name := range names {
+		parts[i] = name + "=" + row[i].String()
+	}
+	return strings.Join(parts, ", ")
 }
 
 func keyNames(key []string) []string {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -67,6 +68,16 @@ type memTables struct {
 
 	streams map[string]*tableStream
 	rows    map[string]int64 // rows compared a streamed table, set by finish
+
+	// events is the comparison of the events table, made in add (not
+	// with hold) from each record's stored row (scanChainRows): its first
+	// difference, the rows compared before it, and the stored contexts'
+	// hashes by id.
+	events struct {
+		diff   *Difference
+		rows   int64
+		hashes map[int64]string
+	}
 }
 
 // tableStream is one table's rebuilt rows on their way to its comparer.
@@ -85,10 +96,13 @@ const streamBatch = 2048
 
 // streamedNames are the tables compared as the records arrive, each on
 // its own read connection.
-var streamedNames = []string{"events", "event_epcs", "event_quantities", "event_attrs", "log_hashes"}
+var streamedNames = []string{"event_epcs", "event_quantities", "event_attrs", "log_hashes"}
 
-const streamedTables = 5
+const streamedTables = 4
 
+// startMemTables starts the rebuild of the in-memory tables. Without
+// hold every record given to add must carry its stored events row
+// (scanChainRows).
 func (db *DB) startMemTables(ctx context.Context, hold bool) (*memTables, error) {
 	m := &memTables{db: db, ctx: ctx, hold: hold, prev: custody.Genesis, contexts: map[string]string{}, days: map[string]*critmin.ChainRoot{},
 		spec: map[string]DerivedTable{}, streams: map[string]*tableStream{}, rows: map[string]int64{}}
@@ -105,6 +119,11 @@ func (db *DB) startMemTables(ctx context.Context, hold bool) (*memTables, error)
 	streamed := streamedNames
 	if hold {
 		streamed = []string{"event_epcs", "event_quantities", "event_attrs"}
+	} else {
+		var err error
+		if m.events.hashes, err = db.contextHashes(ctx); err != nil {
+			return nil, err
+		}
 	}
 	for _, name := range streamed {
 		s := &tableStream{t: m.spec[name]}
@@ -133,18 +152,7 @@ func (m *memTables) compareStored(t DerivedTable, rebuilt rowIter) (*Difference,
 		return nil, 0, err
 	}
 	defer stored.Close()
-	if t.Name != "events" {
-		return compareRows(t, stored, rebuilt)
-	}
-	col := slices.Index(colNames(t.Cols), "context")
-	if col < 0 {
-		return nil, 0, fmt.Errorf("verify: events: no context column")
-	}
-	hashes, err := m.db.contextHashes(m.ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	return compareRows(t, &contextColumn{rows: stored, col: len(t.Key) + col, hashes: hashes}, rebuilt)
+	return compareRows(t, stored, rebuilt)
 }
 
 // errStoredOrder says that a streamed index table was not compared to
@@ -245,28 +253,17 @@ func (g *eventGroups) next() ([]value, error) {
 	return g.group[0], nil
 }
 
-// contextColumn turns the stored events' context_id into the hash of the
-// contexts row it names, NULL when it names none (as a join would).
-type contextColumn struct {
-	rows   rowIter
-	col    int
-	hashes map[int64]string
-}
-
-func (c *contextColumn) next() ([]value, error) {
-	row, err := c.rows.next()
-	if row == nil || err != nil {
-		return row, err
+// contextOf turns a stored events row's context_id v into the hash of
+// the contexts row it names, NULL when it names none (as a join would).
+func contextOf(v value, hashes map[int64]string) value {
+	if v.null {
+		return v
 	}
-	if v := row[c.col]; !v.null {
-		h, ok := c.hashes[int64(v.f)]
-		if !v.num || float64(int64(v.f)) != v.f || !ok {
-			row[c.col] = value{null: true}
-		} else {
-			row[c.col] = value{s: h}
-		}
+	h, ok := hashes[int64(v.f)]
+	if !v.num || float64(int64(v.f)) != v.f || !ok {
+		return value{null: true}
 	}
-	return row, nil
+	return value{s: h}
 }
 
 // contextHashes maps every stored context's id to its hash.
@@ -414,8 +411,10 @@ func (m *memTables) add(r replayed) error {
 			m.put(s, []value{normalise(base + int64(i)), normalise(hex.EncodeToString(h[:]))})
 		}
 	}
-	if s := m.streams["events"]; s != nil {
-		m.put(s, rr.event)
+	if !m.hold {
+		if err := m.compareEvent(r.stored, rr.event); err != nil {
+			return err
+		}
 	}
 	for i, name := range indexTables {
 		s := m.streams[name]
@@ -423,6 +422,27 @@ func (m *memTables) add(r replayed) error {
 			m.put(s, row)
 		}
 	}
+	return nil
+}
+
+// compareEvent compares a record's stored events row with its rebuilt
+// one, as compareRows would in the stream (the same row of both sides:
+// the scan reads one events row a record); it keeps the first difference.
+func (m *memTables) compareEvent(stored, rebuilt []value) error {
+	if m.events.diff != nil {
+		return nil
+	}
+	t := m.spec["events"]
+	if len(stored) != len(rebuilt) || len(stored) != len(t.Key)+len(t.Cols) {
+		return fmt.Errorf("verify: events: a record without its stored row (%d columns, %d rebuilt)", len(stored), len(rebuilt))
+	}
+	col := len(t.Key) + slices.Index(colNames(t.Cols), "context")
+	stored[col] = contextOf(stored[col], m.events.hashes)
+	if d := rowDifference(t, stored, rebuilt); d != nil {
+		m.events.diff = d
+		return nil
+	}
+	m.events.rows++
 	return nil
 }
 
@@ -489,6 +509,10 @@ func (m *memTables) finish(aborted bool) (map[string]*Difference, int64, error) 
 		diffs[name], rows = s.diff, rows+s.rows
 		m.rows[name] = s.rows
 	}
+	if !m.hold {
+		diffs["events"], rows = m.events.diff, rows+m.events.rows
+		m.rows["events"] = m.events.rows
+	}
 	if aborted || firstErr != nil || m.hold {
 		return diffs, rows, firstErr
 	}
@@ -552,4 +576,83 @@ func (s *sliceIter) next() ([]value, error) {
 	r := s.rows[0]
 	s.rows = s.rows[1:]
 	return r, nil
+}
+
+// recordScan streams the chained records in chain order, each with its
+// stored events row (the events table's key and compared columns, as
+// scanChainRows reads them), or nil when the scan reads none.
+type recordScan func(ctx context.Context, fn func(*critmin.ChainRecord, []value) error) error
+
+// withoutRows is scan as a recordScan that gives no stored events rows.
+func withoutRows(scan func(context.Context, func(*critmin.ChainRecord) error) error) recordScan {
+	return func(ctx context.Context, fn func(*critmin.ChainRecord, []value) error) error {
+		return scan(ctx, func(r *critmin.ChainRecord) error { return fn(r, nil) })
+	}
+}
+
+// scanChainRows is ScanChain giving with each record its stored events
+// row, read by the same statement: the rebuild compares the events table
+// as it reads the chain, in one pass over the table instead of two (the
+// events table's rows are the chain's records, one each, in chain_seq
+// order on both sides). The row is the events DerivedTable's key and
+// columns, context_id still an id (memTables.add turns it into the hash).
+// The columns the record holds already (chain_seq, pk, prev_chain,
+// chain) are not selected twice: the row takes the record's values, read
+// from the same columns of the same row.
+func (db *DB) scanChainRows(ctx context.Context, fn func(*critmin.ChainRecord, []value) error) error {
+	t, ok := derivedTable("events")
+	if !ok {
+		return fmt.Errorf("verify: derived table events is not registered")
+	}
+	cols := append(keyNames(t.Key), t.Cols...)
+	fromRecord := map[string]func(*critmin.ChainRecord) value{
+		"chain_seq":  func(r *critmin.ChainRecord) value { return normalise(r.Seq) },
+		"pk":         func(r *critmin.ChainRecord) value { return normalise(r.PK) },
+		"prev_chain": func(r *critmin.ChainRecord) value { return normalise(r.PrevChain) },
+		"chain":      func(r *critmin.ChainRecord) value { return normalise(r.Chain) },
+	}
+	var selected []string
+	var at []int                                               // the row's index of each selected column
+	own := make([]func(*critmin.ChainRecord) value, len(cols)) // the others'
+	for i, c := range cols {
+		if own[i] = fromRecord[c]; own[i] == nil {
+			selected = append(selected, "e."+c) // (plain column names, or "column AS name")
+			at = append(at, i)
+		}
+	}
+	rows, err := db.reader(ctx).QueryContext(ctx, "SELECT "+chainColumns+", "+strings.Join(selected, ", ")+chainFrom+" ORDER BY e.chain_seq")
+	if err != nil {
+		return fmt.Errorf("%s: scan chain: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	var memo contextMemo
+	vals := make([]any, len(selected))
+	ptrs := make([]any, len(selected))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var slab []value
+	for rows.Next() {
+		r, err := memo.scan(rows, ptrs...)
+		if err != nil {
+			return err
+		}
+		if len(slab) < len(cols) {
+			slab = make([]value, len(cols)*streamBatch)
+		}
+		row := slab[:len(cols):len(cols)]
+		slab = slab[len(cols):]
+		for i, f := range own {
+			if f != nil {
+				row[i] = f(r)
+			}
+		}
+		for k, v := range vals {
+			row[at[k]] = normalise(v)
+		}
+		if err := fn(r, row); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

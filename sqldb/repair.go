@@ -97,7 +97,7 @@ func (db *DB) RepairDerived(ctx context.Context, scratch *DB, checkedRecords int
 			return fn(r)
 		})
 	}
-	if err := db.replay(ctx, scratch, &RebuildStats{}, scan, nil, nil); err != nil {
+	if err := db.replay(ctx, scratch, &RebuildStats{}, withoutRows(scan), nil, nil); err != nil {
 		return nil, fmt.Errorf("rebuild: %w", err)
 	}
 	for i, t := range derivedTables {

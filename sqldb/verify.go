@@ -169,12 +169,12 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 	// One pass checks the chain and rebuilds from it; the log's size is
 	// the number of records it will read.
 	prog, n := critmin.Progress(ctx), int64(0)
-	scan := func(ctx context.Context, fn func(*critmin.ChainRecord) error) error {
-		return db.ScanChain(ctx, func(r *critmin.ChainRecord) error {
+	scan := func(ctx context.Context, fn func(*critmin.ChainRecord, []value) error) error {
+		return db.scanChainRows(ctx, func(r *critmin.ChainRecord, row []value) error {
 			n++
 			prog("chain and rebuild", n, rep.Head.Size)
 			check.Record(r)
-			return fn(r)
+			return fn(r, row)
 		})
 	}
 	step("chain check")
