@@ -25,7 +25,7 @@ import (
 var migrations embed.FS
 
 // Dialect is SQLite's.
-var Dialect = sqldb.Dialect{Name: "sqlite", ReservePKs: reservePKs}
+var Dialect = sqldb.Dialect{Name: "sqlite", ReservePKs: reservePKs, InsertOrFail: true}
 
 // reservePKs hands out the keys after the largest stored one. It is safe
 // because every write transaction begins IMMEDIATE on the one writer
