@@ -325,6 +325,26 @@ func bolOf(ev *critmin.Event) string {
 func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known func(id string, before int) bool) ([]critmin.FieldError, error) {
 	var out []critmin.FieldError
 	q, canQuery := s.(eventQuerier)
+	// firstNamer holds, per lot, the index of the first event of live
+	// naming it (namesLot), made once when a receipt first needs it: an
+	// earlier event names lot when that index is below the receipt's.
+	// Walking, for each receipt, every event before it cost time
+	// quadratic in the document's size.
+	var firstNamer map[string]int
+	earlierNamer := func(i int, lot string) bool {
+		if firstNamer == nil {
+			firstNamer = map[string]int{}
+			for k, e := range live {
+				for _, qe := range canonicalLots(e).Quantities {
+					if _, ok := firstNamer[qe.EPCClass]; !ok {
+						firstNamer[qe.EPCClass] = k
+					}
+				}
+			}
+		}
+		k, ok := firstNamer[lot]
+		return ok && k < i
+	}
 	for i, ev := range live {
 		if stepName(ev.BizStep) != "receiving" {
 			continue
@@ -341,7 +361,7 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 			lot := qe.EPCClass
 			firstSighting := !known(lot, i)
 			if bol == "" {
-				if firstSighting || earlierNames(live[:i], lot) {
+				if firstSighting || earlierNamer(i, lot) {
 					continue
 				}
 				fe, err := receivedNoBill(ctx, s, ev, n, lot)
@@ -455,16 +475,6 @@ func receivedAlready(ctx context.Context, q eventQuerier, canQuery bool, earlier
 	}
 	return &critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d", ev.EventID, n), Reason: fmt.Sprintf("lot %s was already received under bill of lading %s (event %s at %s): nothing of it is in transit under that bill of lading, and a second receipt would receive nothing; to record a new weight of the lot, record a weighing (an ObjectEvent with a Mass sensor report, or a quantity at the site), and if the first receipt is wrong, declare it in error (errorDeclaration) and receive again",
 		lot, bol, last.EventID, last.EventTime.Format(time.RFC3339))}, nil
-}
-
-// earlierNames says whether an event of earlier names lot.
-func earlierNames(earlier []*critmin.Event, lot string) bool {
-	for _, e := range earlier {
-		if namesLot(e, lot) {
-			return true
-		}
-	}
-	return false
 }
 
 // receivedNoBill refuses receipt ev (its quantityList line n) of stored

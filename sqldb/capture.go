@@ -926,8 +926,12 @@ func (db *DB) execRows(ctx context.Context, tx *sql.Tx, b *batch, rows int, args
 	build := func() string {
 		row := "(" + placeholders(b.cols) + ")"
 		var sb strings.Builder
-		sb.Grow(len(b.head) + rows*(len(row)+1) + len(b.tail))
-		sb.WriteString(b.head)
+		head := b.head
+		if db.Dialect.InsertOrFail {
+			head = strings.Replace(head, "INSERT INTO ", "INSERT OR FAIL INTO ", 1)
+		}
+		sb.Grow(len(head) + rows*(len(row)+1) + len(b.tail))
+		sb.WriteString(head)
 		for i := 0; i < rows; i++ {
 			if i > 0 {
 				sb.WriteByte(',')

@@ -45,6 +45,17 @@ type Dialect struct {
 	// that counting running jobs and inserting one is not interleaved
 	// with another server's start.
 	LockPlanJobs string
+	// InsertOrFail, when true, writes the many-row INSERTs of a capture
+	// (execRows) as INSERT OR FAIL: SQLite then opens no statement journal
+	// for them. Under the default ABORT a statement that could fail part
+	// way through (a NOT NULL or UNIQUE constraint, a multi-row VALUES
+	// list) copies every page it changes into the statement journal so
+	// that its own changes can be undone alone; FAIL leaves them, and a
+	// failed INSERT fails its capture, which is rolled back whole (to its
+	// savepoint, or the group's transaction when it opened it: group.go),
+	// so the journal bought nothing. A foreign key checked at the
+	// statement (events.context_id) still journals that table's pages.
+	InsertOrFail bool
 }
 
 // DB is a critmin store on database/sql. Writes go through Write (one

@@ -129,3 +129,29 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestWriterCheckpointsAtWALCheckpointPages: the writer connection (the
+// one that commits, and so runs SQLite's automatic checkpoints) reads
+// wal_autocheckpoint = 16,384 pages (sqlite.WALCheckpointPages), not
+// SQLite's default of 1,000, and still syncs every commit
+// (synchronous = 2, FULL).
+func TestWriterCheckpointsAtWALCheckpointPages(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "critmin.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var pages, sync int
+	if err := db.Write.QueryRowContext(context.Background(), "PRAGMA wal_autocheckpoint").Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Write.QueryRowContext(context.Background(), "PRAGMA synchronous").Scan(&sync); err != nil {
+		t.Fatal(err)
+	}
+	if pages != 16384 {
+		t.Errorf("writer's wal_autocheckpoint: %d, want 16384", pages)
+	}
+	if sync != 2 {
+		t.Errorf("writer's synchronous: %d, want 2 (FULL)", sync)
+	}
+}
