@@ -612,10 +612,6 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 // named holding what they held with it.
 func (mc *mbCalc) replayPutBack(periods []critmin.ClaimPeriod, upto int, set putBackSet) (*mbCalc, error) {
 	ms := set.ms
-	relived, err := mc.asIfLive(ms)
-	if err != nil {
-		return nil, err
-	}
 	alt, err := newMB(mc.ctx, mc.s, mc.versions, mc.conv)
 	if err != nil {
 		return nil, err
@@ -706,7 +702,16 @@ func (mc *mbCalc) replayPutBack(periods []critmin.ClaimPeriod, upto int, set put
 		alt.oc.lots[id] = l
 	}
 	// The lots a retracted weighing, moisture or assay named, as they
-	// were with it.
+	// were with it — and with every retracted run of the set that names
+	// them put back too (fix9aw): a lot whose making run is retracted
+	// beside an OBSERVE of it is rebuilt from the run and the OBSERVE,
+	// never from the OBSERVE alone (a lot of no mass, whose run would
+	// earn nothing in the replay, so that a claim accepted at capture
+	// on its credit read refused, unbooked).
+	relived, err := mc.asIfLive(withRunsNaming(ms, rs))
+	if err != nil {
+		return nil, err
+	}
 	var mids []string
 	for id := range relived {
 		mids = append(mids, id)
@@ -905,4 +910,33 @@ func (oc *originCalc) retractedUnpackingsOf(container string, at time.Time) ([]r
 		}
 	})
 	return out, err
+}
+
+// withRunsNaming is ms with each run of rs that names a lot of ms added
+// as a measurement of those lots (fix9aw), so that asIfLive rebuilds the
+// lots a retracted measurement named from their live events, the
+// measurement and the retracted runs put back beside it.
+func withRunsNaming(ms []retractedMeasurement, rs []retractedRun) []retractedMeasurement {
+	if len(ms) == 0 {
+		return nil
+	}
+	named := map[string]bool{}
+	for _, m := range ms {
+		for _, id := range m.lots {
+			named[id] = true
+		}
+	}
+	out := slices.Clone(ms)
+	for _, r := range rs {
+		var lots []string
+		for _, id := range canonicalLots(r.ev).LotIDs() {
+			if named[id] && !slices.Contains(lots, id) {
+				lots = append(lots, id)
+			}
+		}
+		if len(lots) > 0 {
+			out = append(out, retractedMeasurement{ev: r.ev, decl: r.decl, lots: lots})
+		}
+	}
+	return out
 }
