@@ -27,8 +27,9 @@ const (
 	// source, destination or business transaction, master-data vocabulary
 	// types and (expanded) ILMD field names.
 	MaxNameBytes = 256
-	// MaxQuantity bounds a quantity element's quantity, in its own unit
-	// (1e12 t is some hundred times a year's mined output of the world).
+	// MaxQuantity bounds a quantity element's quantity in a unit that is
+	// not a mass, in that unit; a mass is bounded as a mass after
+	// conversion to kilograms (units.MaxMassKg).
 	MaxQuantity = 1e12
 )
 

@@ -35,9 +35,17 @@ func decodeErr(t *testing.T, body string) string {
 
 func TestNumberLimits(t *testing.T) {
 	for extra, want := range map[string]string{
-		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1.7e308, "uom": "KGM"}]`:                                         "/epcisBody/eventList/0/quantityList/0/quantity: 1.7e308 is over the limit",
-		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1e309, "uom": "KGM"}]`:                                           "/epcisBody/eventList/0/quantityList/0/quantity: 1e309 is not a finite number",
-		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1e12, "uom": "KGM"}]`:                                            "",
+		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1.7e308, "uom": "KGM"}]`: "/epcisBody/eventList/0/quantityList/0/quantity: 1.7e308 KGM is over the mass limit of 1,000,000,000,000 kg",
+		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1e309, "uom": "KGM"}]`:   "/epcisBody/eventList/0/quantityList/0/quantity: 1e309 is not a finite number",
+		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1e12, "uom": "KGM"}]`:    "",
+		// One mass limit whatever the unit (issue 15, W5): 10^12 kg. 1e12
+		// TNE is 1e12 × 1,000 kg = 1e15 kg, over (it was stored); 1e9 TNE
+		// is 1e12 kg, at the limit; 1.1e12 KGM is over; a count (EA) keeps
+		// the 1e12 bound in its own unit.
+		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1e12, "uom": "TNE"}]`:                                            "/epcisBody/eventList/0/quantityList/0/quantity: 1e12 TNE is 1,000,000,000,000,000 kg, over the mass limit of 1,000,000,000,000 kg (1,000,000,000 t)",
+		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1e9, "uom": "TNE"}]`:                                             "",
+		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1.1e12, "uom": "KGM"}]`:                                          "/epcisBody/eventList/0/quantityList/0/quantity: 1.1e12 KGM is 1,100,000,000,000 kg, over the mass limit",
+		`"quantityList": [{"epcClass": "urn:x:lot:1", "quantity": 1e12, "uom": "EA"}]`:                                             "",
 		`"sensorElementList": [{"sensorReport": [{"type": "Temperature", "value": 1e999, "uom": "CEL"}]}]`:                         "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/value: 1e999 is not a finite number",
 		`"sensorElementList": [{"sensorReport": [{"type": "Temperature", "maxValue": -1e999, "uom": "CEL"}]}]`:                     "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/maxValue: -1e999 is not a finite number",
 		`"epcList": ["urn:x:e"], "sensorElementList": [{"sensorReport": [{"type": "Temperature", "value": -40.5, "uom": "CEL"}]}]`: "",

@@ -698,6 +698,19 @@ func (v *validator) quantities(obj map[string]any, key, role string) []critmin.Q
 				v.fail(p()+"/quantity", underflowReason, n)
 			} else if f < 0 {
 				v.fail(p()+"/quantity", "%s is negative; a quantity must be zero or more", n)
+			} else if u, _ := m["uom"].(string); units.IsMass(u) {
+				// A mass is bounded as a mass, whatever its unit
+				// (units.MaxMassKg; issue 15, W5).
+				if reason := units.MassOverLimit(f, u); reason != "" {
+					echo := n.String()
+					if len(echo) > 24 {
+						echo = strconv.FormatFloat(f, 'g', -1, 64)
+					}
+					v.fail(p()+"/quantity", "%s %s %s", echo, u, reason)
+				} else {
+					f = positiveZero(f)
+					q.Quantity = &f
+				}
 			} else if f > MaxQuantity {
 				unit := "(in the element's unit)"
 				if u, ok := m["uom"].(string); ok && uomCode.MatchString(u) {

@@ -174,11 +174,11 @@ func TestAsReceivedContained(t *testing.T) {
 }
 
 // TestDecodeMineralFiguresInRange: every figure that becomes a lot figure is
-// finite and within ledger.MaxTonnes (1e12 t) after conversion, or refused
-// naming the field. 1.7e308 TNE × 1000 kg/t overflows to +Inf; 1.7e308 KGM
-// is 1.7e305 t, finite but over 1e12 t; 1e12 LTN is 1e12 × 1.0160469088 t =
-// 1.016e12 t, over although 1e12 is allowed in its own unit; 1e12 KGM is
-// 1e9 t and passes.
+// finite and within ledger.MaxTonnes (10^12 kg = 10^9 t) after conversion,
+// or refused naming the field. 1.7e308 TNE × 1000 kg/t overflows to +Inf;
+// 1.7e308 KGM is 1.7e305 t, finite but over 1e9 t; 1e12 LTN is 1e12 ×
+// 1.0160469088 t = 1.016e12 t, over; 1e12 TNE is 1e15 kg, over (issue 15,
+// W5); 1e12 KGM and 1e9 TNE are both 1e9 t, at the limit, and pass.
 func TestDecodeMineralFiguresInRange(t *testing.T) {
 	t.Parallel()
 	f := func(v float64) *float64 { return &v }
@@ -201,6 +201,8 @@ func TestDecodeMineralFiguresInRange(t *testing.T) {
 		{"mass negative", mass(-5, "TNE"), "/sensorElementList (report 0)/value"},
 		{"quantity 1e12 LTN", qty(critmin.RoleEPC, 1e12, "LTN"), "/quantityList/1/quantity"},
 		{"output 1e12 LTN", qty(critmin.RoleOutput, 1e12, "LTN"), "/outputQuantityList/1/quantity"},
+		{"output 1e12 TNE", qty(critmin.RoleOutput, 1e12, "TNE"), "/outputQuantityList/1/quantity"},
+		{"mass 1e12 TNE", mass(1e12, "TNE"), "/sensorElementList (report 0)/value"},
 		{"moisture 1e300 %", &critmin.Event{Sensors: []critmin.SensorReport{{Type: "MassConcentration", ChemicalSubstance: ledger.AnalyteBase + "H2O", Value: f(1e300), UOM: "P1"}}}, "/sensorElementList (report 0)"},
 		{"assay 1.7e308 %", &critmin.Event{Sensors: []critmin.SensorReport{{Type: "MassConcentration", ChemicalSubstance: ledger.AnalyteBase + "Cu", Value: f(1.7e308), UOM: "P1"}}}, "/sensorElementList (report 0)"},
 	}
@@ -210,7 +212,7 @@ func TestDecodeMineralFiguresInRange(t *testing.T) {
 			t.Errorf("%s: errors %+v; want one naming %s", c.name, errs, c.field)
 		}
 	}
-	for _, ev := range []*critmin.Event{mass(1e12, "TNE"), mass(1e12, "KGM"), qty(critmin.RoleInput, 1e12, "KGM")} {
+	for _, ev := range []*critmin.Event{mass(1e9, "TNE"), mass(1e12, "KGM"), qty(critmin.RoleOutput, 1e9, "TNE"), qty(critmin.RoleInput, 1e12, "KGM")} {
 		if _, errs := ledger.DecodeMineral(ev, ""); len(errs) > 0 {
 			t.Errorf("%+v refused: %v", ev, errs)
 		}

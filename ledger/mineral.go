@@ -299,8 +299,8 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 		}
 	}
 	// Every quantity in a mass unit becomes a lot figure in tonnes: it must
-	// stay finite and within MaxTonnes after conversion (1e12 LTN is
-	// 1.016e12 t, over the limit although 1e12 is allowed in its own unit).
+	// stay finite and within MaxTonnes after conversion (one mass limit,
+	// whatever the unit: units.MaxMassKg).
 	roleIdx := map[string]int{}
 	for _, q := range ev.Quantities {
 		idx := roleIdx[q.Role]
@@ -325,8 +325,12 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			if q.Role != "" && q.Role != critmin.RoleEPC {
 				continue
 			}
-			if q.Quantity != nil && *q.Quantity <= 0 {
-				fail(fmt.Sprintf("/quantityList/%d/quantity", n), "a %s of %s %s moves nothing: state the quantity that moved (more than 0), or none to ship what stands of the lot at the site", stepOf(ev.BizStep), critmin.PlainNumber(*q.Quantity), q.UOM)
+			// A mass below units.MinMovedKg (1 g, the resolution of a
+			// movement) moves nothing either: 1e-300 KGM was shipped and
+			// shown as "Part shipped 0 wmt" (issue 15, W7).
+			kg, isMass := units.ToKg(derefOr0(q.Quantity), q.UOM)
+			if q.Quantity != nil && (*q.Quantity <= 0 || isMass && kg < units.MinMovedKg) {
+				fail(fmt.Sprintf("/quantityList/%d/quantity", n), "a %s of %s %s moves nothing: state the quantity that moved (at least 1 g, the smallest mass a movement may carry), or none to ship what stands of the lot at the site", stepOf(ev.BizStep), critmin.PlainNumber(*q.Quantity), q.UOM)
 			}
 			n++
 		}
@@ -716,10 +720,10 @@ func sortedKeysF(m map[string]float64) []string {
 
 // MaxTonnes bounds every mass that becomes a lot figure (quantities in any
 // mass unit and Mass sensor reports, after conversion to metric tonnes):
-// the same limit as a quantity in its own unit, epcis.MaxQuantity
-// (docs/identity.md, "Limits"). A larger or non-finite figure would be
+// units.MaxMassKg, the one mass limit of capture, forms, imports and the
+// API (docs/identity.md, "Limits"). A larger or non-finite figure would be
 // stored as ±Inf and could not be written as JSON afterwards.
-const MaxTonnes = 1e12
+const MaxTonnes = units.MaxMassKg / 1000
 
 // tonnesOutOfRange says why a mass in tonnes cannot be a lot figure, or "".
 func tonnesOutOfRange(t float64) string {
@@ -729,7 +733,7 @@ func tonnesOutOfRange(t float64) string {
 	case t < 0:
 		return "a mass cannot be negative"
 	case t > MaxTonnes:
-		return "over the limit of " + units.Int(int64(MaxTonnes)) + " t"
+		return "over the mass limit of " + units.Int(int64(MaxTonnes*1000)) + " kg (" + units.Int(int64(MaxTonnes)) + " t)"
 	}
 	return ""
 }
@@ -969,4 +973,12 @@ func jsonKind(v any) string {
 func sig4(v float64) float64 {
 	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 4, 64), 64)
 	return r
+}
+
+// derefOr0 is *p, or 0 when p is nil.
+func derefOr0(p *float64) float64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }

@@ -14,7 +14,7 @@ import (
 // literals) or 1e400 (beyond float64's ±1.8e308) is refused with a 400
 // naming its element, as the JSON binding refuses 1e400; nothing is stored.
 // 1.7e308 is finite: in an extension it is a number like any other, and in
-// a quantity it is over MaxQuantity (1e12), as in JSON.
+// a quantity it is over the mass limit (units.MaxMassKg), as in JSON.
 func TestXMLNonFiniteNumbersRefused(t *testing.T) {
 	const head = `<?xml version="1.0"?><epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:cm="https://ns.critmin.org/mineral/v1/" schemaVersion="2.0" creationDate="2025-01-01T00:00:00Z"><EPCISBody><EventList><ObjectEvent><eventTime>2025-10-01T08:00:00Z</eventTime><eventTimeZoneOffset>+00:00</eventTimeZoneOffset><action>OBSERVE</action>`
 	const tail = `</ObjectEvent></EventList></EPCISBody></epcis:EPCISDocument>`
@@ -29,7 +29,7 @@ func TestXMLNonFiniteNumbersRefused(t *testing.T) {
 		{"quantity INF", quantity("INF"), obj + "/quantityList/quantityElement/quantity", "INF is not a finite number"},
 		{"quantity -INF", quantity("-INF"), obj + "/quantityList/quantityElement/quantity", "-INF is not a finite number"},
 		{"quantity NaN", quantity("NaN"), obj + "/quantityList/quantityElement/quantity", "NaN is not a finite number"},
-		{"quantity 1.7e308", quantity("1.7e308"), obj + "/quantityList/quantityElement/quantity", "1.7e308 is over the limit of 1,000,000,000,000"},
+		{"quantity 1.7e308", quantity("1.7e308"), obj + "/quantityList/quantityElement/quantity", "1.7e308 TNE is over the mass limit of 1,000,000,000,000 kg"},
 		{"extension double INF", quantity("1") + `<cm:extra xsi:type="xsd:double">INF</cm:extra>`, obj + "/cm:extra", "INF is not a finite number"},
 		{"extension decimal 1e400", quantity("1") + `<cm:extra xsi:type="xsd:decimal">1e400</cm:extra>`, obj + "/cm:extra", "1e400 is not a finite number"},
 		{"sensor value NaN", quantity("1") + `<sensorElementList><sensorElement><sensorMetadata time="2025-10-01T08:00:00Z"/><sensorReport type="gs1:Temperature" value="NaN" uom="CEL"/></sensorElement></sensorElementList>`, obj + "/sensorElementList/sensorElement/sensorReport/@value", "NaN is not a finite number"},

@@ -6,6 +6,7 @@ package units
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -363,4 +364,43 @@ func Rec20Codes() []string {
 		out = append(out, c)
 	}
 	return out
+}
+
+// MaxMassKg bounds every mass an event states, after conversion to
+// kilograms (10^12 kg, a thousand million tonnes: more than a year's
+// mined output of most minerals). The bound is one mass whatever the unit
+// it is written in: 1e12 TNE (10^15 kg) is over it as 5e12 KGM is (issue
+// 15, W5: the bound was counted in the element's own unit, so 1e12 TNE
+// passed where 1.1e12 KGM, a thousand times less, was refused).
+const MaxMassKg = 1e12
+
+// MinMovedKg is the resolution of a movement: the smallest mass a
+// shipment, dispatch or receipt may carry (one gram). A quantity below
+// it moves nothing at the precision lots are kept and shown (a lot's
+// figures are shown to the kilogram or finer), and is refused as a
+// quantity of 0 is (issue 15, W7: 1e-300 kg was shipped and shown as
+// "Part shipped 0 wmt").
+const MinMovedKg = 0.001
+
+// ToKg converts a mass in a Rec 20 unit to kilograms; ok is false for a
+// unit that is not a mass.
+func ToKg(q float64, uom string) (kg float64, ok bool) {
+	f, ok := massKg[uom]
+	return q * f, ok
+}
+
+// MassOverLimit says why q in the mass unit uom is over MaxMassKg, naming
+// the figure in kilograms with digits grouped, or "" when it is within
+// the bound or uom is not a mass unit. NaN and negative figures are for
+// the caller to refuse.
+func MassOverLimit(q float64, uom string) string {
+	kg, ok := ToKg(q, uom)
+	if !ok || !(kg > MaxMassKg) {
+		return ""
+	}
+	limit := Int(int64(MaxMassKg)) + " kg (" + Int(int64(MaxMassKg/1000)) + " t)"
+	if math.IsInf(kg, 0) || kg >= 1e18 {
+		return "is over the mass limit of " + limit
+	}
+	return "is " + Int(int64(math.Round(kg))) + " kg, over the mass limit of " + limit
 }
