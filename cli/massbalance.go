@@ -175,16 +175,19 @@ func printStatement(env *Env, st *custody.Statement) {
 }
 
 // printRestated writes, for an ended period restated after its close
-// (custody.Restatement; nothing where it was not), each changed line as
-// at close → now with the as-at-close arithmetic, and the declarations
-// in error recorded after the close that changed it.
+// (custody.Restatement; nothing where it was not), each changed line and
+// its category's all-origins total as at close → now with the
+// as-at-close arithmetic, and the declarations in error recorded after
+// the close that changed it.
 func printRestated(env *Env, st *custody.Statement) {
 	r := st.Restated
 	if r == nil {
 		return
 	}
 	fmt.Fprintf(env.Stdout, "\nrestated after the close: period %s closed on %s; its figures as at close → now (the lines above are the current, restated figures, and the next period opens at their closing)\n", st.Period.ID, r.AtClose.UTC().Format(time.RFC3339))
-	for _, l := range r.Lines {
+	// Each category's restated origins, then its total over all
+	// origins (fix9at).
+	for _, l := range r.Table() {
 		a := l.AtClose
 		fmt.Fprintf(env.Stdout, "  category %s, %s: %s (as at close: %s + %s − %s − %s = %s)\n", l.Category, l.Name, l.Words(),
 			custody.Figure(a.Opening), custody.Figure(a.Credits), custody.Figure(a.Claims), custody.Figure(a.Expired), custody.Figure(a.Closing))

@@ -91,17 +91,23 @@ func TestCoveredAgainNoteOnlyOnRepaidOrigin(t *testing.T) {
 //
 // Either R4's run (its credit goes) or its output's assay event (O4 no
 // longer assayed: no credit) declared in error leaves O2 short again.
+// Either way the credit that had covered O2 again is R4's: the facts
+// event is no credit, and is named by its kind (fix9at; before, the
+// error read "covered again by credit(s) urn:t:ev:R4-facts-0").
 func TestCoveredAgainUntilRetraction(t *testing.T) {
 	r4 := runOf("R4", "mb", "2025-10-12T00:00:00Z", []string{"PK2:10"}, product{lot: "O4", commodity: "ndpr_oxide", t: 1, assays: []string{"Nd:60", "Pr:20"}})
 	i := strings.Index(r4, `,{"type": "ObjectEvent"`)
 	run, facts := r4[:i], r4[i+1:]
-	t.Run("run", func(t *testing.T) { coveredAgainUntil(t, r4, declared9d(run, "2025-10-20T00:00:00Z"), "urn:t:ev:R4") })
+	t.Run("run", func(t *testing.T) {
+		coveredAgainUntil(t, r4, declared9d(run, "2025-10-20T00:00:00Z"), "urn:t:ev:R4", "covered again by credit(s) urn:t:ev:R4 until the retraction of ")
+	})
 	t.Run("assay", func(t *testing.T) {
-		coveredAgainUntil(t, r4, declared9d(facts, "2025-10-20T00:00:00Z"), "urn:t:ev:R4-facts-0")
+		coveredAgainUntil(t, r4, declared9d(facts, "2025-10-20T00:00:00Z"), "urn:t:ev:R4-facts-0",
+			"covered again by credit(s) urn:t:ev:R4, figured with the commissioning urn:t:ev:R4-facts-0, until the retraction of ")
 	})
 }
 
-func coveredAgainUntil(t *testing.T, r4, decl, id string) {
+func coveredAgainUntil(t *testing.T, r4, decl, id, again string) {
 	svc, claim, stmt := setup9g(t)
 	svc.Now = clockAt("2025-10-07T00:00:00Z")
 	if err := capture(svc, oxide9g("R2", "2025-10-06T00:00:00Z", "O2", 0.5), oxide9g("R3", "2025-10-06T01:00:00Z", "O3", 0.5)); err != nil {
@@ -126,7 +132,7 @@ func coveredAgainUntil(t *testing.T, r4, decl, id string) {
 	if cl.Status != custody.ClaimNotCovered || math.Abs(cl.Shortfall-0.15) > 1e-9 {
 		t.Fatalf("O2 after R4's retraction: %s shortfall %v, want not covered, 0.15 t", cl.Status, cl.Shortfall)
 	}
-	if strings.Join(cl.RetractedBy, " ") != id || !strings.Contains(cl.Error, "covered again by credit(s) "+id+" until the retraction of ") ||
+	if strings.Join(cl.RetractedBy, " ") != id || !strings.Contains(cl.Error, again) ||
 		!strings.Contains(cl.Error, "event "+id+" (") || !strings.Contains(cl.Error, "no longer covered since assay urn:t:ev:AS1") {
 		t.Errorf("O2 after %s's retraction: retractedBy %v error %q, want it named, covered again until its retraction, and AS1 still named", id, cl.RetractedBy, cl.Error)
 	}

@@ -132,20 +132,27 @@ func (mc *mbCalc) runsCapturedAfter(facts []lateFact, claim string) []lateFact {
 // recordedAt is when event id was captured (its record time); zero when
 // the store cannot say.
 func (mc *mbCalc) recordedAt(id string) time.Time {
+	rec, _ := mc.recordOf(id)
+	return rec
+}
+
+// recordOf is when event id was captured (its record time) and its
+// capture order (the stored row's PK); zeros when the store cannot say.
+func (mc *mbCalc) recordOf(id string) (time.Time, int64) {
 	f, ok := mc.s.(EventFinder)
 	if !ok || id == "" {
-		return time.Time{}
+		return time.Time{}, 0
 	}
 	evs, err := f.FindEventsByID(mc.ctx, id)
 	if err != nil {
-		return time.Time{}
+		return time.Time{}, 0
 	}
 	for _, ev := range evs {
 		if ev.ErrorDeclaration == nil && !ev.RecordTime.IsZero() {
-			return ev.RecordTime
+			return ev.RecordTime, ev.PK
 		}
 	}
-	return time.Time{}
+	return time.Time{}, 0
 }
 
 // factsAfter returns the live measurements recorded after rec that name
@@ -431,6 +438,7 @@ func (mc *mbCalc) explainCoveredAgain(periods []critmin.ClaimPeriod, upto int, s
 		if len(cands) == 1 {
 			ids, words = []string{cands[0].id}, []string{cands[0].words}
 		} else {
+			var moved []retractedCandidate
 			for _, c := range cands {
 				one, err := mc.replayPutBack(periods, upto, c.only)
 				if err != nil {
@@ -439,9 +447,18 @@ func (mc *mbCalc) explainCoveredAgain(periods []critmin.ClaimPeriod, upto int, s
 				if x, ok := one.claims[lot]; ok && x.Status == ClaimRefused {
 					ids, words = append(ids, c.id), append(words, c.words)
 				}
+				if mc.affects(one, lot, cl) {
+					moved = append(moved, c)
+				}
 			}
 			if len(ids) == 0 {
-				for _, c := range cands {
+				// None alone: together they did — those that change a
+				// credit of the claim's category and origins or the
+				// claimed lot (fix9at); all where none does.
+				if len(moved) == 0 {
+					moved = cands
+				}
+				for _, c := range moved {
 					ids, words = append(ids, c.id), append(words, c.words)
 				}
 			}

@@ -3,6 +3,7 @@ package custody
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,6 +42,12 @@ type Restatement struct {
 	// Lines are the balance lines whose figures differ, as at close and
 	// now, by category and origin.
 	Lines []RestatedLine `json:"lines"`
+	// Totals are, for each category with a restated line, its "all
+	// origins" total (CategoryStatement.Total; Country "", Name
+	// AllOrigins) as at close and now: the sum of the category's origins
+	// as at close, and the statement's total (fix9at). Changed may be
+	// empty where the origins' changes cancel out.
+	Totals []RestatedLine `json:"totals"`
 	// By are the declarations in error recorded after the close that
 	// changed them.
 	By []RestatedBy `json:"restatedBy"`
@@ -84,8 +91,45 @@ type RestatedLine struct {
 	Changed  []string       `json:"changed"`
 }
 
+// Total reports whether l is a category's "all origins" total
+// (Restatement.Totals).
+func (l RestatedLine) Total() bool {
+	return l.Country == ""
+}
+
+// Table is the restatement's lines as a table: each category's restated
+// origins, in the order of Lines, followed by its total (Totals).
+func (r *Restatement) Table() []RestatedLine {
+	var out []RestatedLine
+	var cats []string
+	for _, l := range r.Lines {
+		if !slices.Contains(cats, l.Category) {
+			cats = append(cats, l.Category)
+		}
+	}
+	for _, t := range r.Totals {
+		if !slices.Contains(cats, t.Category) {
+			cats = append(cats, t.Category)
+		}
+	}
+	for _, c := range cats {
+		for _, l := range r.Lines {
+			if l.Category == c {
+				out = append(out, l)
+			}
+		}
+		for _, t := range r.Totals {
+			if t.Category == c {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
 // Words are the line's changed figures, "credits 0.45 → 0 t, closing
-// 0.25 → -0.2 t".
+// 0.25 → -0.2 t"; "unchanged" for a total whose origins' changes
+// cancel out.
 func (l RestatedLine) Words() string {
 	was, now := l.AtClose.named(), l.Current.named()
 	var out []string
@@ -93,6 +137,9 @@ func (l RestatedLine) Words() string {
 		if Figure(was[i].v) != Figure(now[i].v) {
 			out = append(out, fmt.Sprintf("%s %s → %s t", was[i].name, Figure(was[i].v), Figure(now[i].v)))
 		}
+	}
+	if len(out) == 0 {
+		return "unchanged"
 	}
 	return strings.Join(out, ", ")
 }
@@ -236,15 +283,46 @@ func restatedLines(close, cur *Statement) []RestatedLine {
 	var out []RestatedLine
 	for _, k := range order {
 		rl := lines[k]
-		was, now := rl.AtClose.named(), rl.Current.named()
-		for i := range was {
-			if Figure(was[i].v) != Figure(now[i].v) {
-				rl.Changed = append(rl.Changed, was[i].name)
-			}
-		}
+		rl.Changed = changedFigures(rl.AtClose, rl.Current)
 		if len(rl.Changed) > 0 {
 			out = append(out, *rl)
 		}
+	}
+	return out
+}
+
+// changedFigures names the figures that differ, as printed (Figure),
+// between was and now.
+func changedFigures(was, now BalanceFigures) []string {
+	w, n := was.named(), now.named()
+	var out []string
+	for i := range w {
+		if Figure(w[i].v) != Figure(n[i].v) {
+			out = append(out, w[i].name)
+		}
+	}
+	return out
+}
+
+// restatedTotals are the "all origins" totals, as at close (close) and
+// now (cur), of each category lines restate, in their order (fix9at).
+func restatedTotals(close, cur *Statement, lines []RestatedLine) []RestatedLine {
+	total := func(st *Statement, cat string) BalanceFigures {
+		for _, c := range st.Categories {
+			if c.Category.ID == cat {
+				return figures(c.Total)
+			}
+		}
+		return BalanceFigures{}
+	}
+	var out []RestatedLine
+	for _, l := range lines {
+		if slices.ContainsFunc(out, func(t RestatedLine) bool { return t.Category == l.Category }) {
+			continue
+		}
+		t := RestatedLine{Category: l.Category, Name: AllOrigins, AtClose: total(close, l.Category), Current: total(cur, l.Category)}
+		t.Changed = append([]string{}, changedFigures(t.AtClose, t.Current)...)
+		out = append(out, t)
 	}
 	return out
 }
@@ -288,7 +366,7 @@ func (mc *mbCalc) restate(periods []critmin.ClaimPeriod, idx int, st *Statement,
 			named = causes
 		}
 	}
-	r := &Restatement{AtClose: to.UTC(), Lines: lines}
+	r := &Restatement{AtClose: to.UTC(), Lines: lines, Totals: restatedTotals(close, st, lines)}
 	for _, c := range named {
 		r.By = append(r.By, c.by)
 	}
@@ -300,7 +378,11 @@ func (mc *mbCalc) restate(periods []critmin.ClaimPeriod, idx int, st *Statement,
 // restated line's figures as at close and now balance (Closing = Opening
 // + Credits − Claims − Expired), its current figures are the statement's
 // line, at least one figure changed, and the restatement names the
-// declarations that changed it.
+// declarations that changed it. Each category with a restated line has
+// its total, once (fix9at): its figures balance, now they are the
+// statement's total and the sum of the category's lines, and as at close
+// the sum of its origins as at close — the restated lines' figures as at
+// close, every other line's current ones (unchanged since the close).
 func checkRestatement(st *Statement) error {
 	r := st.Restated
 	if r == nil {
@@ -335,6 +417,86 @@ func checkRestatement(st *Statement) error {
 		}
 		if cur != l.Current {
 			return fail("%s %s current figures %+v are not the statement's line %+v", l.Category, l.Country, l.Current, cur)
+		}
+	}
+	return checkRestatedTotals(st, fail)
+}
+
+// checkRestatedTotals is checkRestatement's check of the totals.
+func checkRestatedTotals(st *Statement, fail func(string, ...any) error) error {
+	r := st.Restated
+	add := func(s *BalanceFigures, f BalanceFigures) {
+		s.Opening += f.Opening
+		s.Credits += f.Credits
+		s.Claims += f.Claims
+		s.Expired += f.Expired
+		s.Closing += f.Closing
+	}
+	near := func(a, b BalanceFigures, tol float64) bool {
+		an, bn := a.named(), b.named()
+		for i := range an {
+			if math.Abs(an[i].v-bn[i].v) > tol {
+				return false
+			}
+		}
+		return true
+	}
+	seen := map[string]bool{}
+	for _, t := range r.Totals {
+		if seen[t.Category] || !t.Total() || t.Name != AllOrigins {
+			return fail("total %q %q (%s) listed twice or not an all-origins line", t.Category, t.Country, t.Name)
+		}
+		seen[t.Category] = true
+		var c *CategoryStatement
+		for i := range st.Categories {
+			if st.Categories[i].Category.ID == t.Category {
+				c = &st.Categories[i]
+			}
+		}
+		if c == nil {
+			return fail("total of category %s, which the statement does not hold", t.Category)
+		}
+		var now, was BalanceFigures
+		n := 1
+		for _, x := range c.Lines {
+			n++
+			add(&now, figures(x))
+			if i := slices.IndexFunc(r.Lines, func(l RestatedLine) bool { return l.Category == t.Category && l.Country == x.Country }); i >= 0 {
+				add(&was, r.Lines[i].AtClose)
+			} else {
+				add(&was, figures(x))
+			}
+		}
+		for _, l := range r.Lines {
+			if l.Category == t.Category && !slices.ContainsFunc(c.Lines, func(x BalanceLine) bool { return x.Country == l.Country }) {
+				n++
+				add(&was, l.AtClose) // a line the period no longer has
+			}
+		}
+		// Each line sums at full precision, the unchanged ones equal
+		// as printed (six decimals) at close and now.
+		tol := 1e-6 * float64(n)
+		for _, f := range []struct {
+			when string
+			x    BalanceFigures
+		}{{"as at close", t.AtClose}, {"now", t.Current}} {
+			if math.Abs(f.x.Opening+f.x.Credits-f.x.Claims-f.x.Expired-f.x.Closing) > tol {
+				return fail("%s total %s closing %.6f ≠ opening + credits − claims − expired", t.Category, f.when, f.x.Closing)
+			}
+		}
+		if !near(t.Current, figures(c.Total), tol) || !near(t.Current, now, tol) {
+			return fail("%s total now %+v is not the statement's total %+v, the sum of its origins %+v", t.Category, t.Current, figures(c.Total), now)
+		}
+		if !near(t.AtClose, was, tol) {
+			return fail("%s total as at close %+v is not the sum of its origins as at close %+v", t.Category, t.AtClose, was)
+		}
+		if got := changedFigures(t.AtClose, t.Current); !slices.Equal(got, t.Changed) {
+			return fail("%s total lists changed %v, its figures %v", t.Category, t.Changed, got)
+		}
+	}
+	for _, l := range r.Lines {
+		if !seen[l.Category] {
+			return fail("category %s has a restated line but no total", l.Category)
 		}
 	}
 	return nil

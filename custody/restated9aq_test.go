@@ -165,3 +165,128 @@ func TestNotRestatedNoSection(t *testing.T) {
 		})
 	}
 }
+
+// TestRestatedTotal (fix9at item 2): a restated period's restatement
+// carries each changed category's "all origins" total as at close and
+// now, and CheckStatement holds it to the sum of the origins.
+//
+// As TestRestatedAfterClose, October at close: PAK 0 + 0.45 − 0.2 − 0 =
+// 0.25; CHN (R2's run, bounded by O2's 0.2 t) 0 + 0.2 − 0 − 0 = 0.2;
+// all origins 0 + 0.65 − 0.2 − 0 = 0.45. R1 declared in error on Nov 10:
+// PAK 0 + 0 − 0.2 − 0 = −0.2, CHN unchanged 0.2, all origins 0 + 0.2 −
+// 0.2 − 0 = 0: "credits 0.65 → 0.2 t, closing 0.45 → 0 t".
+// Before, the restatement listed the PAK line alone.
+func TestRestatedTotal(t *testing.T) {
+	db, svc, ev := fix9aqStore(t)
+	retractEvent(t, svc, ev["R1"], "2025-11-10T00:00:00Z")
+	oct := mbfxStatement(t, db, "2025-10", time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
+	sameLine(t, "Oct", line(t, oct, "ree", "CHN"), 0, 0.2, 0, 0, 0.2)
+	r := oct.Restated
+	if r == nil || len(r.Totals) != 1 {
+		t.Fatalf("restated %+v, want one total (category ree)", r)
+	}
+	tot := r.Totals[0]
+	if tot.Category != "ree" || tot.Country != "" || tot.Name != custody.AllOrigins || !tot.Total() {
+		t.Errorf("total %+v, want ree, all origins", tot)
+	}
+	was := custody.BalanceFigures{Opening: 0, Credits: 0.65, Claims: 0.2, Expired: 0, Closing: 0.45}
+	is := custody.BalanceFigures{Opening: 0, Credits: 0.2, Claims: 0.2, Expired: 0, Closing: 0}
+	for _, f := range []struct {
+		name    string
+		got, at float64
+	}{{"as at close opening", tot.AtClose.Opening, was.Opening}, {"as at close credits", tot.AtClose.Credits, was.Credits}, {"as at close claims", tot.AtClose.Claims, was.Claims},
+		{"as at close expired", tot.AtClose.Expired, was.Expired}, {"as at close closing", tot.AtClose.Closing, was.Closing},
+		{"current opening", tot.Current.Opening, is.Opening}, {"current credits", tot.Current.Credits, is.Credits}, {"current claims", tot.Current.Claims, is.Claims},
+		{"current expired", tot.Current.Expired, is.Expired}, {"current closing", tot.Current.Closing, is.Closing}} {
+		if !near(f.got, f.at) {
+			t.Errorf("total %s %v, want %v", f.name, f.got, f.at)
+		}
+	}
+	if got := tot.Words(); got != "credits 0.65 → 0.2 t, closing 0.45 → 0 t" || strings.Join(tot.Changed, ",") != "credits,closing" {
+		t.Errorf("total words %q changed %v", got, tot.Changed)
+	}
+	if tab := r.Table(); len(tab) != 2 || tab[0].Country != "PAK" || !tab[1].Total() {
+		t.Errorf("table %+v, want PAK then the ree total", tab)
+	}
+	b, err := json.Marshal(oct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := `"totals":[{"category":"ree","country":"","name":"all origins","atClose":{"opening":0,"credits":0.65`; !strings.Contains(string(custody.RoundFigures(b)), w) {
+		t.Errorf("JSON lacks %s: %s", w, custody.RoundFigures(b))
+	}
+	if err := custody.CheckStatement(oct); err != nil {
+		t.Fatal(err)
+	}
+	// CheckStatement holds the total to the origins, as at close and now.
+	for _, c := range []struct {
+		name   string
+		tamper func(*custody.Restatement)
+		want   string
+	}{
+		{"as at close not the sum", func(r *custody.Restatement) { r.Totals[0].AtClose.Credits, r.Totals[0].AtClose.Closing = 0.7, 0.5 }, "not the sum of its origins as at close"},
+		{"now not the statement's", func(r *custody.Restatement) { r.Totals[0].Current.Credits, r.Totals[0].Current.Closing = 0.45, 0.25 }, "is not the statement's total"},
+		{"unbalanced", func(r *custody.Restatement) { r.Totals[0].AtClose.Closing = 0.5 }, "closing"},
+		{"missing", func(r *custody.Restatement) { r.Totals = nil }, "has a restated line but no total"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cp := *oct
+			rs := *oct.Restated
+			rs.Totals = append([]custody.RestatedLine(nil), oct.Restated.Totals...)
+			c.tamper(&rs)
+			cp.Restated = &rs
+			if err := custody.CheckStatement(&cp); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("CheckStatement: %v, want an error saying %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestStatementCSVRestatedAndReasons (fix9at item 3): the statement CSV
+// has the restatement and the not-covered rows' reasons the JSON has.
+// As TestRestatedTotal: October read on Nov 20, R1 declared in error on
+// Nov 10. O2's claim, accepted at capture, is not covered: 0.2 t on a
+// PAK balance of 0 (shortfall 0.2 t, "short of the balance by 0.2 t").
+// The as_at_close rows: PAK 0, 0.45, 0.2, 0, closing 0.25; all 0, 0.65,
+// 0.2, 0, closing 0.45; each restated by urn:t:ev:R1. Before, the CSV
+// had neither.
+func TestStatementCSVRestatedAndReasons(t *testing.T) {
+	db, svc, ev := fix9aqStore(t)
+	retractEvent(t, svc, ev["R1"], "2025-11-10T00:00:00Z")
+	oct := mbfxStatement(t, db, "2025-10", time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
+	col := map[string]int{}
+	for i, h := range custody.StatementHeader {
+		col[h] = i
+	}
+	var got []string
+	for _, r := range custody.StatementRows(oct) {
+		if len(r) != len(custody.StatementHeader) {
+			t.Fatalf("row %v has %d columns, header %d", r, len(r), len(custody.StatementHeader))
+		}
+		switch r[col["status"]] {
+		case custody.StatusAsAtClose, custody.ClaimNotCovered:
+			got = append(got, strings.Join(r[col["origin"]:], ","))
+		}
+	}
+	want := []string{
+		"PAK,,,,,,,,not_covered,urn:t:lot:O2,urn:t:ev:R2-facts-0,0.2,0.2,",
+		"PAK,0,0.45,0.2,0,,0.25,,as_at_close,,,,,restated after the close of 2025-11-01: credits 0.45 → 0 t, closing 0.25 → -0.2 t,,urn:t:ev:R1",
+		"all,0,0.65,0.2,0,,0.45,,as_at_close,,,,,restated after the close of 2025-11-01: credits 0.65 → 0.2 t, closing 0.45 → 0 t,,urn:t:ev:R1",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("rows %q, want %q", got, want)
+	}
+	for i := range want {
+		g := got[i]
+		if i == 0 {
+			// The not-covered row: its reason (the error) then reasons.
+			if !strings.HasPrefix(g, want[0]) || !strings.HasSuffix(g, ",short of the balance by 0.2 t,") {
+				t.Errorf("not-covered row %q, want %q…,short of the balance by 0.2 t,", g, want[0])
+			}
+			continue
+		}
+		if g != want[i] {
+			t.Errorf("row %q, want %q", g, want[i])
+		}
+	}
+}

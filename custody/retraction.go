@@ -265,6 +265,16 @@ type retractedCandidate struct {
 	at    time.Time // its event time: named only on claims made after
 	words string
 	only  putBackSet // the set holding it alone
+	// kind is what the declared event was: "run", or what a
+	// measurement or packing recorded (measurementWords, packingWords's
+	// first word: "assay", "weighing", "commissioning", "packing").
+	kind string
+	// decl is its declaration and declPK the declaration's capture order
+	// (the stored declaration's PK; 0 where the store gives none): a
+	// declaration captured before a claim was in force when the claim
+	// was judged, so it never broke it (declaredAfter).
+	decl   *critmin.ErrorDeclaration
+	declPK int64
 }
 
 // candidates lists every event of set, each with the set holding it
@@ -272,46 +282,54 @@ type retractedCandidate struct {
 func (set putBackSet) candidates() []retractedCandidate {
 	var out []retractedCandidate
 	for i, r := range set.site {
-		out = append(out, retractedCandidate{r.run.event, r.run.at, r.words(), putBackSet{site: set.site[i : i+1]}})
+		out = append(out, retractedCandidate{id: r.run.event, at: r.run.at, words: r.words(), only: putBackSet{site: set.site[i : i+1]}, kind: "run", decl: r.decl, declPK: r.ev.PK})
 	}
 	for i, r := range set.ups {
-		out = append(out, retractedCandidate{r.run.event, r.run.at, r.words(), putBackSet{ups: set.ups[i : i+1]}})
+		out = append(out, retractedCandidate{id: r.run.event, at: r.run.at, words: r.words(), only: putBackSet{ups: set.ups[i : i+1]}, kind: "run", decl: r.decl, declPK: r.ev.PK})
 	}
 	for i, m := range set.ms {
-		out = append(out, retractedCandidate{m.ev.EventID, m.ev.EventTime, fmt.Sprintf("event %s (%s of lot %s, %s) declared in error on %s (reason %s)",
-			m.ev.EventID, measurementWords(m.ev), strings.Join(m.lots, ", "), m.ev.EventTime.UTC().Format(time.DateOnly), declaredWhen(m.decl), declaredReason(m.decl)), putBackSet{ms: set.ms[i : i+1]}})
+		kind := measurementWords(m.ev)
+		out = append(out, retractedCandidate{id: m.ev.EventID, at: m.ev.EventTime, words: fmt.Sprintf("event %s (%s of lot %s, %s) declared in error on %s (reason %s)",
+			m.ev.EventID, kind, strings.Join(m.lots, ", "), m.ev.EventTime.UTC().Format(time.DateOnly), declaredWhen(m.decl), declaredReason(m.decl)), only: putBackSet{ms: set.ms[i : i+1]}, kind: kind, decl: m.decl, declPK: m.ev.PK})
 	}
 	for i, p := range set.ps {
-		out = append(out, retractedCandidate{p.ev.EventID, p.ev.EventTime, fmt.Sprintf("event %s (%s, %s) declared in error on %s (reason %s)",
-			p.ev.EventID, packingWords(p.ev), p.ev.EventTime.UTC().Format(time.DateOnly), declaredWhen(p.decl), declaredReason(p.decl)), putBackSet{ps: set.ps[i : i+1]}})
+		pw := packingWords(p.ev)
+		kind, _, _ := strings.Cut(pw, " ")
+		out = append(out, retractedCandidate{id: p.ev.EventID, at: p.ev.EventTime, words: fmt.Sprintf("event %s (%s, %s) declared in error on %s (reason %s)",
+			p.ev.EventID, pw, p.ev.EventTime.UTC().Format(time.DateOnly), declaredWhen(p.decl), declaredReason(p.decl)), only: putBackSet{ps: set.ps[i : i+1]}, kind: kind, decl: p.decl, declPK: p.ev.PK})
+	}
+	return out
+}
+
+// keep is set with only the events whose IDs ok accepts.
+func (set putBackSet) keep(ok func(id string) bool) putBackSet {
+	var out putBackSet
+	for _, r := range set.site {
+		if ok(r.run.event) {
+			out.site = append(out.site, r)
+		}
+	}
+	for _, r := range set.ups {
+		if ok(r.run.event) {
+			out.ups = append(out.ups, r)
+		}
+	}
+	for _, m := range set.ms {
+		if ok(m.ev.EventID) {
+			out.ms = append(out.ms, m)
+		}
+	}
+	for _, p := range set.ps {
+		if ok(p.ev.EventID) {
+			out.ps = append(out.ps, p)
+		}
 	}
 	return out
 }
 
 // without is set less its event id.
 func (set putBackSet) without(id string) putBackSet {
-	var out putBackSet
-	for _, r := range set.site {
-		if r.run.event != id {
-			out.site = append(out.site, r)
-		}
-	}
-	for _, r := range set.ups {
-		if r.run.event != id {
-			out.ups = append(out.ups, r)
-		}
-	}
-	for _, m := range set.ms {
-		if m.ev.EventID != id {
-			out.ms = append(out.ms, m)
-		}
-	}
-	for _, p := range set.ps {
-		if p.ev.EventID != id {
-			out.ps = append(out.ps, p)
-		}
-	}
-	return out
+	return set.keep(func(x string) bool { return x != id })
 }
 
 // words names a retracted run for a refusal: by its transformationID
@@ -405,6 +423,14 @@ func (mc *mbCalc) retractedPackings(read map[string]bool) ([]retractedFact, erro
 // that credited another element, another origin, or lots the claim never
 // drew on is not named (fix9x). Nothing changes when the site has no
 // retraction.
+//
+// Only a declaration captured after the claim can have broken it
+// (declaredAfter, fix9at): one captured before was in force when the
+// claim was made and judged, so the replay that explains a claim puts
+// back only the declarations captured after it. A claim the account
+// never booked that those declarations alone do not explain, but that
+// the earlier ones would have covered, was short when made: its error
+// says so (shortWhenMade) and names no event as having broken it.
 func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st *Statement) error {
 	rs, err := retractedRuns(mc.ctx, mc.s, mc.d.Site)
 	if err != nil {
@@ -429,24 +455,21 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 		return err
 	}
 	set := putBackSet{site: rs, ups: ups, ms: ms, ps: ps}
-	alt, err := mc.replayPutBack(periods, upto, set)
-	if err != nil {
-		return err
-	}
 	cands := set.candidates()
-	// The replays with one event put back alone, and with every event
-	// but one, made once for every claim that asks.
-	oneIn := map[string]*mbCalc{}
-	allBut := map[string]*mbCalc{}
-	replay := func(memo map[string]*mbCalc, id string, s putBackSet) (*mbCalc, error) {
-		if x, ok := memo[id]; ok {
+	// The replays, by the events they put back, made once for every
+	// claim that asks: with a claim's own set, with one event alone,
+	// and with every event of a claim's set but one.
+	memo := map[string]*mbCalc{}
+	replay := func(s putBackSet) (*mbCalc, error) {
+		key := strings.Join(s.ids(), "\x00")
+		if x, ok := memo[key]; ok {
 			return x, nil
 		}
 		x, err := mc.replayPutBack(periods, upto, s)
 		if err != nil {
 			return nil, err
 		}
-		memo[id] = x
+		memo[key] = x
 		return x, nil
 	}
 	// short is a claim's shortfall in a replay: 0 accepted, +Inf absent.
@@ -460,42 +483,82 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 		}
 		return c.Shortfall
 	}
+	// setRows copies a claim's error and retractedBy to its statement rows.
+	setRows := func(lot string, cl *Claim) {
+		if st == nil {
+			return
+		}
+		for i := range st.Refused {
+			if st.Refused[i].Lot == lot {
+				st.Refused[i].Error, st.Refused[i].RetractedBy = cl.Error, cl.RetractedBy
+			}
+		}
+	}
 	for _, lot := range sortedKeys(mc.claims) {
 		cl := mc.claims[lot]
-		a, ok := alt.claims[lot]
 		// A claim out of its category's system names the events that took
 		// its run out (basisBy, fix9aj); it is explained here only for
 		// the credits it rested on besides, never those events again.
 		// One whose share of the deficit was repaid (systemOnly, fix9am)
 		// is short of its category's system alone: no credit retraction
 		// is a cause of it now.
-		if cl.Status != ClaimRefused || !ok || a.Status != ClaimAccepted || len(cl.RetractedBy) > len(cl.basisBy) || cl.systemOnly {
+		if cl.Status != ClaimRefused || len(cl.RetractedBy) > len(cl.basisBy) || cl.systemOnly {
+			continue
+		}
+		after := mc.declaredAfter(cl)
+		var mine []retractedCandidate
+		for _, c := range cands {
+			if after(c) {
+				mine = append(mine, c)
+			}
+		}
+		sub := set.keep(func(id string) bool {
+			return slices.ContainsFunc(mine, func(c retractedCandidate) bool { return c.id == id })
+		})
+		var a *Claim
+		if len(mine) > 0 {
+			alt, err := replay(sub)
+			if err != nil {
+				return err
+			}
+			a = alt.claims[lot]
+		}
+		if a == nil || a.Status != ClaimAccepted {
+			if !cl.booked && len(mine) < len(cands) {
+				if err := mc.shortWhenMade(lot, cl, cands, mine, set, replay, short); err != nil {
+					return err
+				}
+				setRows(lot, cl)
+			}
 			continue
 		}
 		at := mc.claimTime[lot]
-		var names, dated []string
-		var datedWords []string
+		var names, datedWords []string
+		var dated []retractedCandidate
+		// runsOnly: every event named is a run, whose credits went with
+		// it; a measurement or packing declared in error lowered them.
+		runsOnly := true
 		// again are the retracted credits dated after the claim that had
 		// covered a booked claim again (fix9n): a claim accepted at
 		// capture and left short by a later fact is booked in full, so a
 		// later credit repays its deficit and covers it again until that
 		// credit is declared in error.
-		var again, againWords []string
-		for _, c := range cands {
+		var again []string
+		for _, c := range mine {
 			later := c.at.After(at)
 			if later && !cl.booked || slices.Contains(cl.basisBy, c.id) {
 				continue
 			}
 			if !later {
-				dated, datedWords = append(dated, c.id), append(datedWords, c.words)
+				dated, datedWords = append(dated, c), append(datedWords, c.words)
 			}
-			one, err := replay(oneIn, c.id, c.only)
+			one, err := replay(c.only)
 			if err != nil {
 				return err
 			}
 			changed := short(one, lot) < cl.Shortfall-claimTolerance
 			if !changed {
-				rest, err := replay(allBut, c.id, set.without(c.id))
+				rest, err := replay(sub.without(c.id))
 				if err != nil {
 					return err
 				}
@@ -503,24 +566,18 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 			}
 			if changed && later {
 				cl.RetractedBy = append(cl.RetractedBy, c.id)
-				again, againWords = append(again, c.id), append(againWords, c.words)
+				again = append(again, mc.coveredAgainUntil(one, cl, c))
 			} else if changed {
 				cl.RetractedBy = append(cl.RetractedBy, c.id)
 				names = append(names, c.words)
+				runsOnly = runsOnly && c.kind == "run"
 			}
 		}
 		if len(again) > 0 {
-			cl.Error += fmt.Sprintf("; the claim was covered again by credit(s) %s until the retraction of %s: the credits that had repaid its share of the deficit were removed, so it is short again",
-				strings.Join(again, ", "), strings.Join(againWords, ", "))
+			cl.Error += "; " + strings.Join(again, "; ")
 			if len(names) == 0 {
 				cl.againRetracted = true
-				if st != nil {
-					for i := range st.Refused {
-						if st.Refused[i].Lot == lot {
-							st.Refused[i].Error, st.Refused[i].RetractedBy = cl.Error, cl.RetractedBy
-						}
-					}
-				}
+				setRows(lot, cl)
 				continue
 			}
 		}
@@ -528,8 +585,35 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 			if len(cl.basisBy) > 0 {
 				continue // its basisBy explain it
 			}
-			// No one of them alone: together they did.
-			cl.RetractedBy, names = dated, datedWords
+			// No one of them alone: together they did — those captured
+			// after the claim (the replay with them alone covers it) that
+			// change a credit of the claim's category and origins or the
+			// claimed lot; all of them where none does.
+			var ids, ws []string
+			for i, c := range dated {
+				one, err := replay(c.only)
+				if err != nil {
+					return err
+				}
+				if mc.affects(one, lot, cl) {
+					ids, ws = append(ids, c.id), append(ws, datedWords[i])
+				}
+			}
+			if len(ids) == 0 {
+				for i, c := range dated {
+					ids, ws = append(ids, c.id), append(ws, datedWords[i])
+				}
+			}
+			for _, c := range dated {
+				if slices.Contains(ids, c.id) {
+					runsOnly = runsOnly && c.kind == "run"
+				}
+			}
+			cl.RetractedBy, names = ids, ws
+		}
+		removed := "removed"
+		if !runsOnly {
+			removed = "removed or lowered"
 		}
 		if len(names) == 0 {
 			continue
@@ -548,14 +632,8 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 		// before the claim changes what the lot was when claimed, as
 		// any event so dated does (docs/origin.md "A claim is a record").
 		if cl.booked {
-			cl.Error += fmt.Sprintf("; the claim was covered until the retraction of %s: the credits it rested on were removed, so it no longer stands", strings.Join(names, ", "))
-			if st != nil {
-				for i := range st.Refused {
-					if st.Refused[i].Lot == lot {
-						st.Refused[i].Error, st.Refused[i].RetractedBy = cl.Error, cl.RetractedBy
-					}
-				}
-			}
+			cl.Error += fmt.Sprintf("; the claim was covered until the retraction of %s: the credits it rested on were %s, so it no longer stands", strings.Join(names, ", "), removed)
+			setRows(lot, cl)
 			continue
 		}
 		madeT := map[string]float64{}
@@ -586,7 +664,7 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 			cl.Tonnes = a.Tonnes
 			cl.ByCountry = append([]Share(nil), a.ByCountry...)
 		}
-		cl.Error += fmt.Sprintf("; the claim was covered until the retraction of %s: the credits it rested on were removed, so it no longer stands", strings.Join(names, ", "))
+		cl.Error += fmt.Sprintf("; the claim was covered until the retraction of %s: the credits it rested on were %s, so it no longer stands", strings.Join(names, ", "), removed)
 		if st == nil {
 			continue
 		}
@@ -602,6 +680,178 @@ func (mc *mbCalc) explainRetractions(periods []critmin.ClaimPeriod, upto int, st
 		}
 	}
 	return nil
+}
+
+// ids are the events of set, as candidates lists them.
+func (set putBackSet) ids() []string {
+	var out []string
+	for _, r := range set.site {
+		out = append(out, r.run.event)
+	}
+	for _, r := range set.ups {
+		out = append(out, r.run.event)
+	}
+	for _, m := range set.ms {
+		out = append(out, m.ev.EventID)
+	}
+	for _, p := range set.ps {
+		out = append(out, p.ev.EventID)
+	}
+	return out
+}
+
+// declaredAfter returns whether a retracted event's declaration was
+// captured after cl's claim (fix9at): by capture order (the stored rows'
+// PKs, as basisBy reads it) where the store gives both, else by record
+// time. A declaration captured before the claim was in force when the
+// claim was made and judged at capture: it cannot have left the claim
+// short, and at most the claim was short when made. Where the store
+// cannot say when the claim was recorded, every declaration counts as
+// later, as before.
+func (mc *mbCalc) declaredAfter(cl *Claim) func(retractedCandidate) bool {
+	rec, pk := mc.recordOf(cl.Event)
+	return func(c retractedCandidate) bool {
+		switch {
+		case pk != 0 && c.declPK != 0:
+			return c.declPK > pk
+		case !rec.IsZero():
+			return declRecorded(c.decl).After(rec)
+		}
+		return true
+	}
+}
+
+// shortWhenMade words a claim the account never booked that the
+// declarations captured after it do not explain but that putting back
+// every retracted event would cover (fix9at): the credits it would rest
+// on had been declared in error before the claim was captured, so it was
+// short when made — never covered, never broken. Its error says so,
+// naming the earlier declarations each of which alone would have lowered
+// its shortfall; RetractedBy stays empty, as no declaration left it
+// short after it was made.
+func (mc *mbCalc) shortWhenMade(lot string, cl *Claim, cands, mine []retractedCandidate, set putBackSet,
+	replay func(putBackSet) (*mbCalc, error), short func(*mbCalc, string) float64) error {
+	full, err := replay(set)
+	if err != nil {
+		return err
+	}
+	if a, ok := full.claims[lot]; !ok || a.Status != ClaimAccepted {
+		return nil
+	}
+	var words []string
+	for _, c := range cands {
+		if c.at.After(mc.claimTime[lot]) || slices.ContainsFunc(mine, func(m retractedCandidate) bool { return m.id == c.id }) {
+			continue
+		}
+		one, err := replay(c.only)
+		if err != nil {
+			return err
+		}
+		if short(one, lot) < cl.Shortfall-claimTolerance {
+			words = append(words, c.words)
+		}
+	}
+	when := ""
+	if rec := mc.recordedAt(cl.Event); !rec.IsZero() {
+		when = " (recorded " + rec.UTC().Format(time.RFC3339) + ")"
+	}
+	if len(words) == 0 {
+		cl.Error += fmt.Sprintf("; the claim was short when made%s: the events declared in error before it had already removed the credits it would rest on, so no declaration broke it", when)
+		return nil
+	}
+	cl.Error += fmt.Sprintf("; the claim was short when made%s: the retraction of %s, recorded before it, had already removed the credits it would rest on, so it was never covered", when, strings.Join(words, ", "))
+	return nil
+}
+
+// coveredAgainUntil words how the declared event c, dated after booked
+// claim cl, had covered it again until its declaration (fix9n, fix9at):
+// the credits it brought back (creditsRaised, the replay one with c put
+// back alone) repaid the claim's share of the deficit. The credits are
+// named by their own events — a run's, or for an assay, weighing,
+// commissioning or packing declared in error, the runs whose credits it
+// figured, with the event named by its kind: "the claim was covered
+// again by credit(s) urn:…:R1, figured with the assay urn:…:AS2, until
+// the retraction of event urn:…:AS2 (assay of lot …)".
+func (mc *mbCalc) coveredAgainUntil(one *mbCalc, cl *Claim, c retractedCandidate) string {
+	credits := mc.creditsRaised(one, cl)
+	if len(credits) == 0 && c.kind == "run" {
+		credits = []string{c.id}
+	}
+	if c.kind == "run" {
+		return fmt.Sprintf("the claim was covered again by credit(s) %s until the retraction of %s: the credits that had repaid its share of the deficit were removed, so it is short again",
+			strings.Join(credits, ", "), c.words)
+	}
+	by := ""
+	if len(credits) > 0 {
+		by = fmt.Sprintf(" by credit(s) %s, figured with the %s %s,", strings.Join(credits, ", "), c.kind, c.id)
+	}
+	return fmt.Sprintf("the claim was covered again%s until the retraction of %s: without the %s the credits that had repaid its share of the deficit are lower, so it is short again",
+		by, c.words, c.kind)
+}
+
+// creditsRaised are the events of the credits of cl's category and
+// origins that replay x holds more of than the account (mc) — what
+// putting a declared event back brings back or raises — in x's order.
+func (mc *mbCalc) creditsRaised(x *mbCalc, cl *Claim) []string {
+	return mc.creditsMoved(x, cl, false)
+}
+
+// creditsMoved are the events of the credits of cl's category and
+// origins whose tonnes differ between replay x and the account (mc):
+// those x holds more of, or with either, less of too; in x's order, then
+// the account's.
+func (mc *mbCalc) creditsMoved(x *mbCalc, cl *Claim, either bool) []string {
+	origins := map[string]bool{}
+	for _, sh := range cl.ByCountry {
+		origins[sh.Key] = true
+	}
+	type key struct{ event, country string }
+	sum := func(stmts []*Statement) (map[key]float64, []key) {
+		out := map[key]float64{}
+		var order []key
+		for _, st := range stmts {
+			for _, c := range st.Categories {
+				if c.Category.ID != cl.Category {
+					continue
+				}
+				for _, e := range c.Entries {
+					if e.Kind != "credit" || len(origins) > 0 && !origins[e.Country] {
+						continue
+					}
+					k := key{e.Event, e.Country}
+					if _, ok := out[k]; !ok {
+						order = append(order, k)
+					}
+					out[k] += e.Tonnes
+				}
+			}
+		}
+		return out, order
+	}
+	now, was := sum(mc.stmts)
+	then, order := sum(x.stmts)
+	if either {
+		order = append(order, was...)
+	}
+	var out []string
+	for _, k := range order {
+		d := then[k] - now[k]
+		if (d > claimTolerance || either && d < -claimTolerance) && !slices.Contains(out, k.event) {
+			out = append(out, k.event)
+		}
+	}
+	return out
+}
+
+// affects reports whether replay x changes a credit of cl's category and
+// origins, or what the claimed lot's claim holds: a declared event that
+// changes neither had no part in the claim's coverage.
+func (mc *mbCalc) affects(x *mbCalc, lot string, cl *Claim) bool {
+	if len(mc.creditsMoved(x, cl, true)) > 0 {
+		return true
+	}
+	a, ok := x.claims[lot]
+	return ok && Figure(a.Tonnes) != Figure(cl.Tonnes)
 }
 
 // replayPutBack replays the account over periods[0..upto] with the

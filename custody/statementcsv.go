@@ -2,6 +2,7 @@ package custody
 
 import (
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 )
@@ -10,7 +11,17 @@ import (
 // row per category and origin, tonnes of qualifying element, figures as
 // Figure prints them. The API's CSV and the CLI's write the same table
 // (StatementRows), so neither lacks a column the other has.
-var StatementHeader = []string{"site", "period", "category", "elements", "conversion_factor", "origin", "opening_t", "credits_t", "claims_t", "expired_t", "expires_at_period_end_t", "closing_t", "share", "status", "lot", "event", "claimed_t", "shortfall_t", "reason"}
+//
+// The last two columns came later (fix9at) and are appended, so the
+// columns before them keep their places: reasons, a not-covered row's
+// reasons (RefusedClaim.Reasons) joined by "; ", and restated_by, an
+// as_at_close row's declarations in error (Restatement.By, their events)
+// joined by "|".
+var StatementHeader = []string{"site", "period", "category", "elements", "conversion_factor", "origin", "opening_t", "credits_t", "claims_t", "expired_t", "expires_at_period_end_t", "closing_t", "share", "status", "lot", "event", "claimed_t", "shortfall_t", "reason", "reasons", "restated_by"}
+
+// StatusAsAtClose is the status of a statement row that gives a restated
+// line's figures as at close (Restatement; fix9at).
+const StatusAsAtClose = "as_at_close"
 
 // StatementRows are a statement's rows under StatementHeader: elements
 // joined by "+" (Nd+Pr), the period's conversion factor, then the balance
@@ -32,7 +43,15 @@ var StatementHeader = []string{"site", "period", "category", "elements", "conver
 // periods are on their own statements, fix9ah), one row each with
 // its category, origin, lot, claim event, claimed and shortfall tonnes
 // and the reason, and the balance columns blank: a refused claim takes
-// nothing from the account (docs/origin.md, "The statement").
+// nothing from the account (docs/origin.md, "The statement"); a
+// not-covered row's reasons column lists what it is short of
+// (RefusedClaim.Reasons). A period restated after its close
+// (Statement.Restated) ends with one row per restated line and per
+// total of its category (origin "all"), status "as_at_close": the
+// balance columns are the figures as at close — the balance rows above
+// are the current ones —, the reason "restated after the close of D:
+// credits 0.45 → 0 t, closing 0.25 → -0.2 t" and restated_by the
+// declarations in error that changed them (fix9at).
 func StatementRows(st *Statement) [][]string {
 	var rows [][]string
 	for _, c := range st.Categories {
@@ -55,11 +74,11 @@ func StatementRows(st *Statement) [][]string {
 				}
 			}
 			rows = append(rows, []string{st.Site, st.Period.ID, c.Category.ID, els, Figure(c.ConversionFactor), l.Country,
-				Figure(l.Opening), Figure(l.Credits), Figure(l.Claims), Figure(l.Expired), Figure(l.ExpiresAtPeriodEnd), Figure(l.Closing), share, "balance", "", "", "", "", reason})
+				Figure(l.Opening), Figure(l.Credits), Figure(l.Claims), Figure(l.Expired), Figure(l.ExpiresAtPeriodEnd), Figure(l.Closing), share, "balance", "", "", "", "", reason, "", ""})
 		}
 		tl := c.Total
 		rows = append(rows, []string{st.Site, st.Period.ID, c.Category.ID, els, Figure(c.ConversionFactor), "all",
-			Figure(tl.Opening), Figure(tl.Credits), Figure(tl.Claims), Figure(tl.Expired), Figure(tl.ExpiresAtPeriodEnd), Figure(tl.Closing), "", "balance", "", "", "", "", totalReason(tl)})
+			Figure(tl.Opening), Figure(tl.Credits), Figure(tl.Claims), Figure(tl.Expired), Figure(tl.ExpiresAtPeriodEnd), Figure(tl.Closing), "", "balance", "", "", "", "", totalReason(tl), "", ""})
 	}
 	for _, r := range st.Refused {
 		els, factor := "", ""
@@ -69,7 +88,39 @@ func StatementRows(st *Statement) [][]string {
 			}
 		}
 		rows = append(rows, []string{st.Site, st.Period.ID, r.Category, els, factor, r.Country,
-			"", "", "", "", "", "", "", rowStatus(r), r.Lot, r.Event, Figure(r.Claimed), Figure(r.Shortfall), r.Error})
+			"", "", "", "", "", "", "", rowStatus(r), r.Lot, r.Event, Figure(r.Claimed), Figure(r.Shortfall), r.Error, strings.Join(r.Reasons, "; "), ""})
+	}
+	return append(rows, restatedRows(st)...)
+}
+
+// restatedRows are a restated period's as_at_close rows (StatementRows):
+// each restated line and category total as at close, in the
+// restatement's table order.
+func restatedRows(st *Statement) [][]string {
+	r := st.Restated
+	if r == nil {
+		return nil
+	}
+	var by []string
+	for _, b := range r.By {
+		by = append(by, b.Event)
+	}
+	var rows [][]string
+	for _, l := range r.Table() {
+		els, factor := "", ""
+		for _, c := range st.Categories {
+			if c.Category.ID == l.Category {
+				els, factor = strings.Join(c.Category.Elements, "+"), Figure(c.ConversionFactor)
+			}
+		}
+		origin := l.Country
+		if l.Total() {
+			origin = "all"
+		}
+		a := l.AtClose
+		rows = append(rows, []string{st.Site, st.Period.ID, l.Category, els, factor, origin,
+			Figure(a.Opening), Figure(a.Credits), Figure(a.Claims), Figure(a.Expired), "", Figure(a.Closing), "", StatusAsAtClose, "", "", "", "",
+			"restated after the close of " + r.AtClose.UTC().Format(time.DateOnly) + ": " + l.Words(), "", strings.Join(by, "|")})
 	}
 	return rows
 }

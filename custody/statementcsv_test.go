@@ -20,12 +20,14 @@ func TestStatementRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(custody.StatementHeader, ","); got != "site,period,category,elements,conversion_factor,origin,opening_t,credits_t,claims_t,expired_t,expires_at_period_end_t,closing_t,share,status,lot,event,claimed_t,shortfall_t,reason" {
+	// reasons and restated_by were appended (fix9at): the columns before
+	// them keep their places.
+	if got := strings.Join(custody.StatementHeader, ","); got != "site,period,category,elements,conversion_factor,origin,opening_t,credits_t,claims_t,expired_t,expires_at_period_end_t,closing_t,share,status,lot,event,claimed_t,shortfall_t,reason,reasons,restated_by" {
 		t.Errorf("header %s", got)
 	}
 	// share: blank at a credit-method site (a fraction, 0.75 for 75 %, only
 	// for the rolling-average method).
-	want := "urn:t:site:mb,2025-10,ree,Nd+Pr,0.9,PAK,0,4.5,1.6,0,0,2.9,,balance,,,,,"
+	want := "urn:t:site:mb,2025-10,ree,Nd+Pr,0.9,PAK,0,4.5,1.6,0,0,2.9,,balance,,,,,,,"
 	for _, r := range custody.StatementRows(st) {
 		if r[2] == "ree" && r[5] == "PAK" {
 			if got := strings.Join(r, ","); got != want {

@@ -77,9 +77,9 @@ func TestMassBalanceExampleReplaysToday(t *testing.T) {
 		regexp.MustCompile(`over-claim refused: site urn:example:mb:\d+, category ree, period \d{4}-\d{2}: lot urn:example:lot:\d+:O2 claims 4 t Nd\+Pr of Pakistan origin but the balance holds 2\.9 t \(shortfall 1\.1 t\)`),
 		regexp.MustCompile(`"rule": "dfars-covered-countries",\s+"status": "fail"`),
 		regexp.MustCompile(`"rule": "mass-balance-claim",\s+"status": "pass"`),
-		regexp.MustCompile(`(?m)^urn:example:mb:\d+,(\d{4}-\d{2}),ree,Nd\+Pr,0\.9,PAK,0,4\.5,2,0,0,2\.5,,balance,,,,,$`),
-		regexp.MustCompile(`(?m)^urn:example:mb:\d+,(\d{4}-\d{2}),ree,Nd\+Pr,0\.9,PAK,2\.5,0,0,0,2\.5,2\.5,,balance,,,,,$`),
-		regexp.MustCompile(`(?m)^urn:example:mb:\d+,(\d{4}-\d{2}),ree,Nd\+Pr,0\.9,CHN,0,0\.39,0,0,0,0\.39,,balance,,,,,$`),
+		regexp.MustCompile(`(?m)^urn:example:mb:\d+,(\d{4}-\d{2}),ree,Nd\+Pr,0\.9,PAK,0,4\.5,2,0,0,2\.5,,balance,,,,,,,$`),
+		regexp.MustCompile(`(?m)^urn:example:mb:\d+,(\d{4}-\d{2}),ree,Nd\+Pr,0\.9,PAK,2\.5,0,0,0,2\.5,2\.5,,balance,,,,,,,$`),
+		regexp.MustCompile(`(?m)^urn:example:mb:\d+,(\d{4}-\d{2}),ree,Nd\+Pr,0\.9,CHN,0,0\.39,0,0,0,0\.39,,balance,,,,,,,$`),
 	} {
 		if !want.MatchString(got) {
 			t.Errorf("output lacks %s\n%s", want, got)
