@@ -168,6 +168,15 @@ type LotPart struct {
 	// not counted in the lot's parts, in transit, received or standing,
 	// and its receipt receives nothing (ledger's shipFromNothing).
 	FromRetracted bool `json:"fromRetracted,omitempty"`
+	// LeftFrom is, for a part shipped from nothing (FromRetracted), the
+	// source parties its dispatch named and what stood of the lot where
+	// it left when it left: the holdings its flag is worded from
+	// (ledger.FromNothingText; issue 15, fix15zh: lot NU-B1's 6 t
+	// shipped from Karachi naming USSM read "nothing of the lot stood
+	// there when it left" where the smelter's 5 t stood). nil for any
+	// other part, and for a flagged part projected before fix15zh
+	// (migration 0116 replays them).
+	LeftFrom *LeftFrom `json:"leftFrom,omitempty"`
 	// Moisture is the part's own moisture, a fraction of its wet mass
 	// (0.08 = 8 %, as-received basis, as Lot.Moisture): the lot's where
 	// it stood when the part was shipped (for an onward part, the
@@ -289,6 +298,27 @@ func nonEmpty(s string) []string {
 		return nil
 	}
 	return []string{s}
+}
+
+// LeftFrom is what a dispatch that took nothing (LotPart.FromRetracted)
+// found where it left: SourceOwner and SourceCustodian are the source
+// owning_party and possessing_party it named ("" for none: it drew on
+// whatever stood there), Stood what stood of the lot there when it
+// left, one entry per owner and custodian pair (the holdings there,
+// ledger.SiteStanding.Holdings); empty when nothing of the lot stood
+// there.
+type LeftFrom struct {
+	SourceOwner     string        `json:"sourceOwner,omitempty"`
+	SourceCustodian string        `json:"sourceCustodian,omitempty"`
+	Stood           []PartyTonnes `json:"stood,omitempty"`
+}
+
+// PartyTonnes is the wet tonnes of a lot one owner and custodian pair
+// held at one place ("" for a party not known).
+type PartyTonnes struct {
+	Owner     string  `json:"owner,omitempty"`
+	Custodian string  `json:"custodian,omitempty"`
+	WetTonnes float64 `json:"wetTonnes"`
 }
 
 // OnwardTake is what an onward part took of one received part
@@ -453,6 +483,42 @@ func (p LotPart) LeftTonnes() float64 {
 		return 0
 	}
 	return max(0, p.ReceivedMass()-p.TakenTonnes-p.ShippedOnTonnes)
+}
+
+// PartRemainingWetTonnes is what remains of part p of lot l, as the
+// lot's whereabouts count it (ledger.StandsAt, ledger.AtSea): a part in
+// transit the tonnes it was shipped with (as InTransitTonnes), a
+// received part what is left of it where it was received (LeftTonnes:
+// what runs there took and what was shipped on from there are gone);
+// nothing of a part shipped from nothing (FromRetracted), of one that
+// rejoined the body (the body counts it), of a received part with no
+// site, or of a received part of a consumed lot. LotPart.DryTonnes is
+// instead what the part counts for in the lot's total, what runs took
+// of it included (issue 15, fix15zh: a 5 t part at 8 %, 4.01 t of it
+// taken by runs, read "dry 4.6 dmt" where 0.99 × 0.92 = 0.9108 dmt
+// stood).
+func (l *Lot) PartRemainingWetTonnes(p LotPart) float64 {
+	switch {
+	case p.FromRetracted || p.Status == PartRejoined:
+		return 0
+	case p.Status == PartInTransit:
+		return p.Tonnes
+	case l.Status == LotConsumed || p.To == "":
+		return 0
+	}
+	return p.LeftTonnes()
+}
+
+// PartRemainingDryTonnes is PartRemainingWetTonnes dry by the part's
+// moisture now (PartMoisture; none known: taken as dry): wet × (1 −
+// moisture). What runs took went at the moisture it was taken at, and
+// counts here no more.
+func (l *Lot) PartRemainingDryTonnes(p LotPart) float64 {
+	wet := l.PartRemainingWetTonnes(p)
+	if m := l.PartMoisture(p); m != nil {
+		return wet * (1 - *m)
+	}
+	return wet
 }
 
 // PartsTonnes is the wet tonnes of the lot that movements sent away as

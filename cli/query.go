@@ -256,11 +256,20 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 			if p.MoistureEventID != "" {
 				fmt.Fprintf(w, " by %s", p.MoistureEventID)
 			}
-			fmt.Fprintf(w, ", %s dmt", fixedDigits(p.DryTonnes(l.Moisture), 3, 0))
+			// What is left of it: what runs took of it is gone (issue
+			// 15, fix15zh: a 5 t part, 4.01 t taken, read 4.6 dmt).
+			left := ""
+			if p.Status == critmin.PartReceived && (p.TakenTonnes > 0 || p.ShippedOnTonnes > 0) {
+				left = " left there"
+			}
+			fmt.Fprintf(w, ", %s dmt%s", fixedDigits(l.PartRemainingDryTonnes(p), 3, 0), left)
 		}
 		if p.FromRetracted {
-			// docs/identity.md, "Shipping from a receipt declared in error".
-			fmt.Fprint(w, " — ships from a receipt declared in error: nothing of the lot stood there, not counted")
+			// docs/identity.md, "Shipping from a receipt declared in
+			// error"; worded from the holdings that stood where it left
+			// (ledger.FromNothingText; issue 15, fix15zh).
+			fmt.Fprintf(w, " — ships from a receipt declared in error: %s, not counted",
+				ledger.FromNothingText(p.LeftFrom, p.From, p.Tonnes, site, party, func(t float64) string { return fixedDigits(t, 3, 0) }))
 		}
 		fmt.Fprintln(w)
 	}
@@ -301,6 +310,12 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 			of = " of " + label
 		}
 		fmt.Fprintf(w, "Assay\t%s %g %s%s (%s%s) at %s%s\n", a.Analyte, a.Value, a.Unit, of, basis, dry, a.At.UTC().Format(time.RFC3339), state)
+		// Its contained tonnes in what remains of what it is of, as the
+		// lot page's assay table gives them (ledger.AssayRecord.Contained:
+		// what runs took is no longer the lot's; issue 15, fix15zh).
+		if c, ok := rec.Contained(); ok {
+			fmt.Fprintf(w, "Contained\t%s %s t%s in %s dmt remaining\n", a.Analyte, fixedDigits(c, 6, 0), of, fixedDigits(rec.RemainingDryTonnes, 3, 0))
+		}
 	}
 	c, err := custody.OriginOf(ctx, store, l.ID, false)
 	if err != nil {

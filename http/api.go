@@ -44,6 +44,14 @@ type AssayView struct {
 	Site            string   `json:"site,omitempty"`
 	PartShipEventID string   `json:"partShipEventID,omitempty"`
 	PartOwners      []string `json:"partOwners,omitempty"`
+	// ContainedTonnes is the analyte's tonnes (in its own spelling) in
+	// what remains of what the assay is of, RemainingDryTonnes those dry
+	// tonnes — what stands of it and what is at sea, what runs took
+	// gone (ledger.AssayRecord.Contained, the lot page's and `critmin
+	// lot show`'s figure; issue 15, fix15zh). Absent for a superseded
+	// assay, a grade not made dry, and in the lots list.
+	ContainedTonnes    *float64 `json:"containedTonnes,omitempty"`
+	RemainingDryTonnes *float64 `json:"remainingDryTonnes,omitempty"`
 }
 
 // AssaySupersession names the assay that superseded another.
@@ -68,6 +76,10 @@ func assayRecordViews(list []ledger.AssayRecord) []AssayView {
 	out := make([]AssayView, len(list))
 	for i, a := range list {
 		out[i] = AssayView{Assay: a.Assay, InEffect: a.SupersededBy == nil, Site: a.Site, PartShipEventID: a.ShipEventID, PartOwners: a.Owners}
+		if c, ok := a.Contained(); ok {
+			dry := a.RemainingDryTonnes
+			out[i].ContainedTonnes, out[i].RemainingDryTonnes = &c, &dry
+		}
 		if b := a.SupersededBy; b != nil {
 			out[i].SupersededBy = &AssaySupersession{EventID: b.EventID, At: b.At}
 		}
@@ -452,12 +464,22 @@ type PartView struct {
 	Owner     string  `json:"owner,omitempty"`
 	Custodian string  `json:"custodian,omitempty"`
 	DryTonnes float64 `json:"dryTonnes"`
+	// RemainingWetTonnes and RemainingDryTonnes are what remains of the
+	// part: in transit what it was shipped with, received what is left
+	// of it there, what runs took of it and what was shipped on from
+	// there gone, dry by its moisture now (critmin.Lot.PartRemainingWetTonnes,
+	// PartRemainingDryTonnes; 0 for a part shipped from nothing or
+	// rejoined) — the dry mass the lot page and `critmin lot show` give
+	// on its line; dryTonnes is what it counts for in the lot's total,
+	// what runs took of it included (issue 15, fix15zh).
+	RemainingWetTonnes float64 `json:"remainingWetTonnes"`
+	RemainingDryTonnes float64 `json:"remainingDryTonnes"`
 }
 
-// partView is part p of a lot whose moisture is moisture, as the API
-// shows it (PartView).
-func partView(p critmin.LotPart, moisture *float64) PartView {
-	v := PartView{LotPart: p, Owner: p.Owner, Custodian: p.Custodian, DryTonnes: p.DryTonnes(moisture)}
+// partView is part p of lot l, as the API shows it (PartView).
+func partView(l *critmin.Lot, p critmin.LotPart) PartView {
+	v := PartView{LotPart: p, Owner: p.Owner, Custodian: p.Custodian, DryTonnes: p.DryTonnes(l.Moisture),
+		RemainingWetTonnes: l.PartRemainingWetTonnes(p), RemainingDryTonnes: l.PartRemainingDryTonnes(p)}
 	if len(p.Owners) > 1 {
 		v.Owner = strings.Join(p.Owners, ", ")
 	}
@@ -476,7 +498,7 @@ func lotView(l *critmin.Lot) LotView {
 		RemainingWetTonnes: l.RemainingWetTonnes(), RemainingDryTonnes: l.RemainingDryTonnes(),
 		PartsShippedTonnes: l.PartsTonnes(), InTransit: inTransit(l, nil)}
 	for _, p := range l.Parts {
-		v.Parts = append(v.Parts, partView(p, l.Moisture))
+		v.Parts = append(v.Parts, partView(l, p))
 	}
 	v.StandsAt = []StandingView{}
 	for _, st := range ledger.StandsAt(l) {

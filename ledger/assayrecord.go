@@ -7,6 +7,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/units"
 )
 
 // AssayRecord is one assay a lot was given, with the newer assay of its
@@ -20,11 +21,16 @@ type AssayRecord struct {
 	// ShipEventID names the part: an assay is of what stood where it
 	// was taken (issue 15, fix15a), so it supersedes only that part's
 	// assays. DryTonnes and Moisture are what the record's grade is
-	// read on (its scope's): contained = DryTonnes × dry grade.
-	Site        string
-	ShipEventID string
-	DryTonnes   float64
-	Moisture    *float64
+	// read on (its scope's, AssayScope: what the scope counts for in the
+	// lot's total, what runs took of it included);
+	// RemainingDryTonnes is what remains of that scope now — what
+	// stands of it and what is at sea, what runs took gone — which the
+	// record's contained figure is of (Contained; issue 15, fix15zh).
+	Site               string
+	ShipEventID        string
+	DryTonnes          float64
+	RemainingDryTonnes float64
+	Moisture           *float64
 	// Owners and BillOfLading are the part's (Lot.PartOwners,
 	// LotPart.BillOfLading) for a part's record. SiteShared says another
 	// part read at grades of its own stands at the same site — one
@@ -37,6 +43,32 @@ type AssayRecord struct {
 	BillOfLading string
 	SiteShared   bool
 	OwnersShared bool
+}
+
+// Contained is the tonnes of the record's analyte (in its own spelling:
+// Nd2O3 in tonnes of oxide) in what remains of what the record
+// describes: RemainingDryTonnes × its dry grade (DryValue, with the
+// moisture it is read at). The lot page's assay table, `critmin lot
+// show` and the lot API give this one figure, beside the dry tonnes it
+// is of (issue 15, fix15zh: a part's row read 5.5 % × 4.6 dmt = 253 kg,
+// counting the 4.01 t runs had taken of the 5 t part, where 5.5 % × 0.99
+// × 0.92 = 50.094 kg stood). false for a superseded record — the
+// element is counted once, by the assay in effect — and for a grade
+// that is not made dry (an as-received grade without a moisture) or in
+// no grade unit.
+func (r AssayRecord) Contained() (float64, bool) {
+	if r.SupersededBy != nil {
+		return 0, false
+	}
+	v, ok := DryValue(r.Assay, r.Moisture)
+	if !ok {
+		return 0, false
+	}
+	c, err := units.Contained(r.RemainingDryTonnes, v, r.Unit)
+	if err != nil {
+		return 0, false
+	}
+	return c, true
 }
 
 // AssayPartLabel is the part an assay record is of, as the lot page and
@@ -140,7 +172,7 @@ func AssayRecords(l *critmin.Lot, events []*critmin.Event) []AssayRecord {
 	by := SupersededBy(list)
 	out := make([]AssayRecord, len(list))
 	for i, a := range list {
-		out[i] = AssayRecord{Assay: a, SupersededBy: by[i], DryTonnes: scopes[0].DryTonnes, Moisture: l.Moisture}
+		out[i] = AssayRecord{Assay: a, SupersededBy: by[i], DryTonnes: scopes[0].DryTonnes, RemainingDryTonnes: scopes[0].RemainingDryTonnes, Moisture: l.Moisture}
 	}
 	// Each part read at grades of its own: the assays taken of it (not
 	// those it left with, listed as the lot's), each superseded only by
@@ -178,7 +210,8 @@ func AssayRecords(l *critmin.Lot, events []*critmin.Event) []AssayRecord {
 			if lotKey[[3]string{a.Analyte, a.Basis, a.EventID}] {
 				continue
 			}
-			out = append(out, AssayRecord{Assay: a, SupersededBy: pby[i], Site: sc.Site, ShipEventID: sc.ShipEventID, DryTonnes: sc.DryTonnes, Moisture: sc.Moisture,
+			out = append(out, AssayRecord{Assay: a, SupersededBy: pby[i], Site: sc.Site, ShipEventID: sc.ShipEventID, DryTonnes: sc.DryTonnes,
+				RemainingDryTonnes: sc.RemainingDryTonnes, Moisture: sc.Moisture,
 				Owners: h.owners, BillOfLading: h.bol, SiteShared: perSite[site] > 1, OwnersShared: perOwners[[2]string{site, canonicalList(h.owners)}] > 1})
 		}
 	}

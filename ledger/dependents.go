@@ -22,9 +22,19 @@ type Dependent struct {
 	BillOfLading string
 	From, To     string
 	Tonnes       float64
-	// Owner is the party whose holding the shipment names (its part's
-	// owner), "" when none is known.
-	Owner string
+	// Owners are the owners of the holdings the shipment drew on before
+	// the declaration (its part's as it left, Lot.PartOwners, replayed
+	// with the declared event; a later receipt may pass the part to
+	// another party): the party it named, or — naming none — whoever's
+	// holding it took of; nil when none is known. Read after the
+	// declaration, an ownerless shipment's part names no party and fell
+	// back to the lot's owner (issue 15, fix15zh: the preview named
+	// Frontier Works where the holding was USSM's).
+	Owners []string
+	// LeftFrom is what the shipment finds where it leaves once the
+	// declaration takes effect (critmin.LotPart.LeftFrom): the holdings
+	// that then stand there, which FromNothingText words (fix15zh).
+	LeftFrom *critmin.LeftFrom
 	// Flagged: once the declaration takes effect the shipment takes of
 	// nothing (critmin.LotPart.FromRetracted) and is counted nowhere.
 	// Nothing: the receipt receives nothing of the lot, or the run takes
@@ -48,9 +58,12 @@ const (
 //   - a shipment whose part was counted and is then flagged — it shipped
 //     from a receipt declared (a part of which it shipped on), or named a
 //     source party whose holding the declaration takes away — is listed
-//     Flagged, with what it shipped and whose holding it named (lot NU-B1:
-//     declaring USSM's 12 t receipt at Karachi flags the 6 t shipped from
-//     Karachi under NUB-3 naming USSM; issue 15, fix15q);
+//     Flagged, with what it shipped, whose holdings it drew on as it left
+//     (the party it named, or — naming none — the holdings it took of:
+//     fix15zh) and what stood where it left once declared is declared
+//     (critmin.LotPart.LeftFrom) (lot NU-B1: declaring USSM's 12 t
+//     receipt at Karachi flags the 6 t shipped from Karachi under NUB-3
+//     naming USSM; issue 15, fix15q);
 //   - a receipt that received a part and then receives nothing — the
 //     shipment it closed is declared (ReceiptOfNothing), or it closes a
 //     flagged part — is listed Nothing (declaring the NUB-1 shipment: its
@@ -72,8 +85,8 @@ func DeclarationDependents(id string, events []*critmin.Event, declared string) 
 			kept = append(kept, ev)
 		}
 	}
-	b, bNothing, bRuns := replayReceipts(id, events)
-	a, aNothing, aRuns := replayReceipts(id, kept)
+	b, bNothing, bRuns, bOwners := replayReceipts(id, events)
+	a, aNothing, aRuns, _ := replayReceipts(id, kept)
 	if b.EventCount == 0 || a.EventCount == 0 {
 		return nil
 	}
@@ -82,10 +95,16 @@ func DeclarationDependents(id string, events []*critmin.Event, declared string) 
 		if !p.FromRetracted || p.ShipEventID == declared {
 			continue
 		}
-		if was, ok := ShippedPart(b, p.ShipEventID); ok && was.FromRetracted {
+		was, ok := ShippedPart(b, p.ShipEventID)
+		if ok && was.FromRetracted {
 			continue // flagged already
 		}
-		out = append(out, Dependent{EventID: p.ShipEventID, Kind: DependentShipment, BillOfLading: p.BillOfLading, From: p.From, To: p.To, Tonnes: p.Tonnes, Owner: a.PartOwner(p), Flagged: true})
+		owners := a.PartOwners(p)
+		if o, drew := bOwners[p.ShipEventID]; ok && drew {
+			owners = o // the holdings it drew on, as it left
+		}
+		out = append(out, Dependent{EventID: p.ShipEventID, Kind: DependentShipment, BillOfLading: p.BillOfLading, From: p.From, To: p.To, Tonnes: p.Tonnes,
+			Owners: owners, LeftFrom: p.LeftFrom, Flagged: true})
 	}
 	for _, ev := range EventTimeOrder(kept) {
 		if why, ok := aRuns[ev.EventID]; ok {
@@ -125,12 +144,16 @@ func DeclarationDependents(id string, events []*critmin.Event, declared string) 
 // into scratch copies) and the receipts of it that receive
 // nothing: a receipt of a shipment no live event carried
 // (ReceiptOfNothing), or of a part shipped from nothing
-// (critmin.LotPart.FromRetracted), by eventID; and the runs that take
-// nothing of it, with why (RunTookNothing), by eventID.
-func replayReceipts(id string, events []*critmin.Event) (*critmin.Lot, map[string]bool, map[string]string) {
+// (critmin.LotPart.FromRetracted), by eventID; the runs that take
+// nothing of it, with why (RunTookNothing), by eventID; and the owners
+// of each part as its dispatch left (Lot.PartOwners just after it, by
+// its eventID): whose holdings it drew on, which its receipt may pass
+// to another party later (fix15zh).
+func replayReceipts(id string, events []*critmin.Event) (*critmin.Lot, map[string]bool, map[string]string, map[string][]string) {
 	l := &critmin.Lot{ID: id}
 	nothing := map[string]bool{}
 	runs := map[string]string{}
+	owners := map[string][]string{}
 	for _, ev := range EventTimeOrder(events) {
 		if !Live(ev) {
 			continue
@@ -156,6 +179,11 @@ func replayReceipts(id string, events []*critmin.Event) (*critmin.Lot, map[strin
 		if empty {
 			nothing[ev.EventID] = true
 		}
+		if p, ok := ShippedPart(l, ev.EventID); named && ok {
+			if _, seen := owners[ev.EventID]; !seen {
+				owners[ev.EventID] = l.PartOwners(p)
+			}
+		}
 	}
-	return l, nothing, runs
+	return l, nothing, runs, owners
 }

@@ -116,7 +116,7 @@ func TestNamedShipmentFromARetractedReceipt(t *testing.T) {
 		t.Errorf("at K: %+v; want the smelter's 5 t alone", st)
 	}
 	deps := ledger.DeclarationDependents(id, fix15qLot(true), "r1")
-	if len(deps) != 1 || deps[0].EventID != "s3" || !deps[0].Flagged || deps[0].Owner != "urn:party:ussm" || !near(deps[0].Tonnes, 6) || deps[0].From != "urn:site:K" {
+	if len(deps) != 1 || deps[0].EventID != "s3" || !deps[0].Flagged || len(deps[0].Owners) != 1 || deps[0].Owners[0] != "urn:party:ussm" || !near(deps[0].Tonnes, 6) || deps[0].From != "urn:site:K" {
 		t.Errorf("DeclarationDependents of r1: %+v; want NUB-3 (s3), 6 t from K, USSM's, flagged", deps)
 	}
 

@@ -2,6 +2,7 @@ package ledger_test
 
 import (
 	"math"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -64,7 +65,7 @@ func TestDeclarationDependentsListsRunTakingNothing(t *testing.T) {
 	deps := ledger.DeclarationDependents(id, evs, "ra")
 	want := ledger.Dependent{EventID: "run", Kind: ledger.DependentRun, To: s, Tonnes: 3, Nothing: true,
 		Reason: "it named urn:party:B as its source party, who held nothing of the lot at urn:site:S then"}
-	if len(deps) != 1 || deps[0] != want {
+	if len(deps) != 1 || !reflect.DeepEqual(deps[0], want) {
 		t.Errorf("DeclarationDependents of ra: %+v; want only %+v", deps, want)
 	}
 	// Declaring the run itself lists no run.

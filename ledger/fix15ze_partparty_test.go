@@ -67,7 +67,7 @@ func TestRetractedReceiptLeavesTheDispatchParties(t *testing.T) {
 			ship = &deps[i]
 		}
 	}
-	if ship == nil || ship.EventID != "s3" || ship.Owner != "urn:party:ussm" || math.Abs(ship.Tonnes-6) > 1e-9 || ship.From != "urn:site:K" {
+	if ship == nil || ship.EventID != "s3" || len(ship.Owners) != 1 || ship.Owners[0] != "urn:party:ussm" || math.Abs(ship.Tonnes-6) > 1e-9 || ship.From != "urn:site:K" {
 		t.Errorf("DeclarationDependents of r1: %+v; want NUB-3 (s3), 6 t from K, USSM's", deps)
 	}
 }

@@ -154,7 +154,7 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 		id string
 	}
 	open := map[string]shipped{}
-	bodyShip := "" // the shipping event the body is at sea on
+	bodyShip, bodyBOL := "", "" // the shipping event the body is at sea on, and its bill of lading
 	// The lot as its events before ev left it: what a shipment stating no
 	// quantity ships is what stood of the lot where it left
 	// (ShippedStanding), not the latest quantity stated of it — an
@@ -209,7 +209,7 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 				// of a 5 t part shipped under a is +199 %, a transit_gain
 				// the lot page and the lot's origin flag (issue 15,
 				// fix15zd, nu15g item 3: it had no outturn at all).
-				s, ok, bol = unbilledLeg(proj, ev, *qty, bodyShip)
+				s, ok, bol = unbilledLeg(proj, ev, *qty, bodyShip, bodyBOL)
 				if bol != "" {
 					delete(open, bol)
 				}
@@ -246,7 +246,7 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 		projectOn(proj, lot, ev)
 		if stepOf(ev.BizStep) == "shipping" && namesLotLine(ev, lot) && proj.Status == critmin.LotInTransit {
 			if _, part := ShippedPart(proj, ev.EventID); !part {
-				bodyShip = ev.EventID // the body at sea on it
+				bodyShip, bodyBOL = ev.EventID, billOfLading(ev) // the body at sea on it
 			}
 		}
 	}
@@ -258,8 +258,12 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 // Project follows): a part in transit — its shipped weight, shipping
 // event and bill of lading — or, with none matched and the lot in
 // transit, the body: what remains of it (RemainingWetTonnes) shipped by
-// bodyShip. false when it closes nothing.
-func unbilledLeg(l *critmin.Lot, ev *critmin.Event, t float64, bodyShip string) (s struct {
+// bodyShip under bill of lading bodyBOL — the receipt names none, the
+// shipment it closes did (issue 15, fix15zh: lot B7's body, the rest
+// shipped under B7-b with no quantity, received naming no bill of
+// lading, read "lost 1 t in transit under no bill of lading"). false
+// when it closes nothing.
+func unbilledLeg(l *critmin.Lot, ev *critmin.Event, t float64, bodyShip, bodyBOL string) (s struct {
 	t  float64
 	id string
 }, ok bool, bol string) {
@@ -272,12 +276,13 @@ func unbilledLeg(l *critmin.Lot, ev *critmin.Event, t float64, bodyShip string) 
 		return s, false, ""
 	}
 	s.t, s.id = l.RemainingWetTonnes(), bodyShip
-	return s, true, ""
+	return s, true, bodyBOL
 }
 
 // UnderBillOfLading words a shipment's bill of lading: "under bill of
-// lading b", or "under no bill of lading" for a receipt matched to its
-// leg by weight (unbilledLeg).
+// lading b", or "under no bill of lading" for a shipment that named
+// none (a receipt matched to its leg by weight names the bill of lading
+// of that leg's dispatch, unbilledLeg).
 func UnderBillOfLading(bol string) string {
 	if bol == "" {
 		return "under no bill of lading"

@@ -782,11 +782,23 @@ func shipFromNothing(l *critmin.Lot, ev *critmin.Event, t float64, site string) 
 	// carrier it hands the part to (its destination possessing_party,
 	// CBV 2.0 §7.5; fix15ze, nu15g item 5).
 	owner, custodian := eventParties(ev)
+	// What it found where it left: the source parties it named and the
+	// holdings that stood of the lot there then, which its flag is
+	// worded from (FromNothingText; issue 15, fix15zh: "nothing of the
+	// lot stood there" where the smelter's 5 t stood).
+	left := &critmin.LeftFrom{SourceOwner: owner, SourceCustodian: custodian}
+	if st, ok := StandingAt(l, site); ok {
+		for _, h := range st.Holdings {
+			if h.WetTonnes > 1e-9 {
+				left.Stood = append(left.Stood, critmin.PartyTonnes{Owner: h.Owner, Custodian: h.Custodian, WetTonnes: h.WetTonnes})
+			}
+		}
+	}
 	if custodian == "" {
 		custodian = destinationParty(ev, "possessing_party")
 	}
 	l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: site, To: destination(ev),
-		BillOfLading: billOfLading(ev), ShipEventID: ev.EventID, FromRetracted: true, Owner: owner, Custodian: custodian, Assays: copyAssays(l.Assays)})
+		BillOfLading: billOfLading(ev), ShipEventID: ev.EventID, FromRetracted: true, LeftFrom: left, Owner: owner, Custodian: custodian, Assays: copyAssays(l.Assays)})
 	measurePart(&l.Parts[len(l.Parts)-1], ev)
 	return moveNone, nil, len(l.Parts) - 1
 }

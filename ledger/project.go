@@ -647,12 +647,20 @@ func Contained(l *critmin.Lot, analyte string) (float64, bool) {
 // assays (Lot.Assays) for its body and every part that reads them
 // (Site ""), or a part's own (LotPart.Assays, Site where it was received
 // or is bound, ShipEventID naming it) for that part's dry tonnes.
+// DryTonnes is what the scope counts for in the lot's total (what runs
+// took of it included: the lot's contained tonnes, origin and mass
+// balance read it); RemainingDryTonnes what remains of it — what stands
+// of it at a site and what is at sea (ledger.StandsAt, AtSea), what
+// runs took gone: the body's remainder (Lot.RemainingDryTonnes, none
+// when the lot has no body) and each part's (Lot.PartRemainingDryTonnes)
+// (issue 15, fix15zh).
 type AssayScope struct {
-	Site        string
-	ShipEventID string
-	Assays      []critmin.Assay
-	Moisture    *float64
-	DryTonnes   float64
+	Site               string
+	ShipEventID        string
+	Assays             []critmin.Assay
+	Moisture           *float64
+	DryTonnes          float64
+	RemainingDryTonnes float64
 }
 
 // AssayScopes splits lot l's dry tonnes by the grades they are read at:
@@ -663,15 +671,23 @@ type AssayScope struct {
 // the lot's assays. The scopes' DryTonnes add up to Lot.DryTonnes.
 func AssayScopes(l *critmin.Lot) []AssayScope {
 	body := AssayScope{Assays: l.Assays, Moisture: l.Moisture, DryTonnes: l.DryTonnes}
+	if !NoBody(l) {
+		body.RemainingDryTonnes = l.RemainingDryTonnes()
+	}
 	out := []AssayScope{body}
 	own := inEffectKey(l.Assays)
 	for _, p := range l.Parts {
-		if p.Status == critmin.PartRejoined || p.FromRetracted || !ownGrades(l, p, own) {
+		if p.Status == critmin.PartRejoined || p.FromRetracted {
+			continue
+		}
+		if !ownGrades(l, p, own) {
+			out[0].RemainingDryTonnes += l.PartRemainingDryTonnes(p)
 			continue
 		}
 		d := p.DryTonnes(l.Moisture)
 		out[0].DryTonnes -= d
-		out = append(out, AssayScope{Site: p.To, ShipEventID: p.ShipEventID, Assays: p.Assays, Moisture: l.PartMoisture(p), DryTonnes: d})
+		out = append(out, AssayScope{Site: p.To, ShipEventID: p.ShipEventID, Assays: p.Assays, Moisture: l.PartMoisture(p), DryTonnes: d,
+			RemainingDryTonnes: l.PartRemainingDryTonnes(p)})
 	}
 	return out
 }

@@ -108,9 +108,10 @@ func AtSea(l *critmin.Lot) float64 {
 //     body's moisture (Lot.Moisture; none: taken as dry);
 //   - each received part at the site it was received at (not one shipped
 //     from nothing, FromRetracted): what is left of it there
-//     (LotPart.LeftTonnes: received or weighed mass less what runs there
-//     took and what was shipped on from there), dry by its own moisture
-//     (Lot.PartMoisture): wet × (1 − moisture).
+//     (Lot.PartRemainingWetTonnes, LotPart.LeftTonnes: received or
+//     weighed mass less what runs there took and what was shipped on
+//     from there), dry by its own moisture (Lot.PartRemainingDryTonnes:
+//     wet × (1 − moisture)).
 //
 // A site where nothing is left (less than 1e-9 t) is not listed. Parts in
 // transit stand nowhere (Lot.InTransitTonnes).
@@ -140,17 +141,13 @@ func StandsAt(l *critmin.Lot) []SiteStanding {
 		if p.Status != critmin.PartReceived || p.FromRetracted || p.To == "" {
 			continue
 		}
-		left := p.LeftTonnes()
+		left := l.PartRemainingWetTonnes(p)
 		if left <= 1e-9 {
 			continue
 		}
 		s := at(p.To)
 		s.Parts = append(s.Parts, i)
-		dry := left
-		if m := l.PartMoisture(p); m != nil {
-			dry = left * (1 - *m)
-		}
-		s.hold(l.PartOwner(p), l.PartCustodian(p), left, dry, i)
+		s.hold(l.PartOwner(p), l.PartCustodian(p), left, l.PartRemainingDryTonnes(p), i)
 	}
 	return out
 }
@@ -210,13 +207,8 @@ func PartsStanding(l *critmin.Lot) (wet, dry float64) {
 	for _, s := range StandsAt(l) {
 		for _, i := range s.Parts {
 			p := l.Parts[i]
-			left := p.LeftTonnes()
-			wet += left
-			if m := l.PartMoisture(p); m != nil {
-				dry += left * (1 - *m)
-			} else {
-				dry += left
-			}
+			wet += l.PartRemainingWetTonnes(p)
+			dry += l.PartRemainingDryTonnes(p)
 		}
 	}
 	return wet, dry

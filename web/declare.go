@@ -365,12 +365,27 @@ func (s *site) declareDependents(r *http.Request, ev *critmin.Event, sites map[s
 			}
 			switch d.Kind {
 			case ledger.DependentShipment:
+				// Whose holding it drew on before the declaration (an
+				// ownerless shipment names none: the holding it took
+				// of), and what stands where it left once declared —
+				// the holdings there then, never "nothing" where
+				// another party's stood (issue 15, fix15zh).
 				whose := ""
-				if d.Owner != "" {
-					whose = " from the holding of " + partyLabel(parties, d.Owner)
+				if len(d.Owners) > 0 {
+					names := make([]string, len(d.Owners))
+					for i, o := range d.Owners {
+						names[i] = partyLabel(parties, o)
+					}
+					holding := " from the holding of "
+					if len(names) > 1 {
+						holding = " from the holdings of "
+					}
+					whose = holding + strings.Join(names, " and ")
 				}
-				out = append(out, fmt.Sprintf("The shipment %s of %s t of lot %s%s at %s: once this event is declared in error nothing of that holding stood there when it left, so it is flagged \"ships from a receipt declared in error\" and its %s t are counted nowhere — not in transit, not taken of any other holding (a corrected receipt captured again lets it ship from it once more).",
-					name, quantityNum(d.Tonnes), q.EPCClass, whose, siteLabel(sites, d.From), quantityNum(d.Tonnes)))
+				why := ledger.FromNothingText(d.LeftFrom, d.From, d.Tonnes, func(id string) string { return siteLabel(sites, id) },
+					func(id string) string { return partyLabel(parties, id) }, quantityNum)
+				out = append(out, fmt.Sprintf("The shipment %s of %s t of lot %s%s at %s: once this event is declared in error %s, so it is flagged \"ships from a receipt declared in error\" and its %s t are counted nowhere — not in transit, not taken of any other holding (a corrected receipt captured again lets it ship from it once more).",
+					name, quantityNum(d.Tonnes), q.EPCClass, whose, siteLabel(sites, d.From), why, quantityNum(d.Tonnes)))
 			case ledger.DependentRun:
 				// A run naming the party whose holding there this event
 				// made takes nothing once it is declared (issue 15,

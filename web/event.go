@@ -754,14 +754,13 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			for _, p := range sl.Lot.Parts {
 				if p.FromRetracted && p.ShipEventID == ship.EventID {
 					flagged = true
-					who := ""
-					for _, src := range ship.Sources {
-						if src.Type == "owning_party" && who == "" {
-							who = " in the holding of " + partyLabel(pm, src.ID) + ", the source owner this shipment names"
-						}
-					}
-					anomalies = append(anomalies, fmt.Sprintf("lot %s ships from a receipt declared in error: nothing of it stood at %s%s when this shipment left (%s t), so the lot does not count them as sent",
-						sl.ID, siteLabel(sites, p.From), who, quantityNum(p.Tonnes)))
+					// Worded from the holdings that stood where it left
+					// when it left (ledger.FromNothingText; issue 15,
+					// fix15zh), as the lot page words it.
+					why := ledger.FromNothingText(p.LeftFrom, p.From, p.Tonnes, func(id string) string { return siteLabel(sites, id) },
+						func(id string) string { return partyLabel(pm, id) }, tonnesText)
+					anomalies = append(anomalies, fmt.Sprintf("lot %s ships from a receipt declared in error: %s, so the lot does not count its %s t as sent by this shipment",
+						sl.ID, why, quantityNum(p.Tonnes)))
 				}
 			}
 			if !flagged {

@@ -481,9 +481,14 @@ type assayRow struct {
 	critmin.Assay
 	// DryValue is the grade on the dry basis (an as-received assay
 	// converted with its moisture).
-	DryValue     float64
-	HasDry       bool
+	DryValue float64
+	HasDry   bool
+	// Contained is the analyte's tonnes in what remains of what the
+	// assay describes (ledger.AssayRecord.Contained), RemainingDry those
+	// dry tonnes: what stands of it and what is at sea, never what runs
+	// took (issue 15, fix15zh).
 	Contained    float64
+	RemainingDry float64
 	HasContained bool
 	// Reported is the grade as reported ("25,500 ppm") when its unit is
 	// not %: the table's grades are all in %, the note under it gives
@@ -555,14 +560,16 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 			row.Reported = nonZeroNum(a.Value, 4) + " " + u
 		}
 		// Contained tonnes on the dry basis: an as-received assay is
-		// converted with its moisture (ledger.DryValue), of what the
-		// assay describes — the lot, less any part assayed where it
-		// stands, or that part (rec.DryTonnes; issue 15, fix15a).
+		// converted with its moisture (ledger.DryValue), of what
+		// remains of what the assay describes — the lot, less any part
+		// assayed where it stands, or that part (issue 15, fix15a) —
+		// what runs took gone (ledger.AssayRecord.Contained, the figure
+		// `critmin lot show` and the lot API give; fix15zh).
 		if v, ok := ledger.DryValue(a, rec.Moisture); ok {
 			row.DryValue, row.HasDry = v, true
-			if c, err := units.Contained(rec.DryTonnes, v, a.Unit); err == nil && row.SupersededBy == nil {
-				row.Contained, row.HasContained = c, true
-			}
+		}
+		if c, ok := rec.Contained(); ok {
+			row.Contained, row.RemainingDry, row.HasContained = c, rec.RemainingDryTonnes, true
 		}
 		rows = append(rows, row)
 	}
@@ -581,6 +588,22 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	// received part, as the API's standsAt (ledger.StandsAt): the
 	// Remaining line named the body's site alone (nu15 F8b).
 	data["StandsAt"] = ledger.StandsAt(l)
+	// Why each part shipped from nothing takes nothing, worded from the
+	// holdings that stood where it left when it left
+	// (ledger.FromNothingText; issue 15, fix15zh: "nothing of the lot
+	// stood there" where the smelter's 5 t stood), and whether runs
+	// took of the parts, which the dry mass in parts counts while each
+	// part's line gives what is left of it.
+	fromNothing := map[string]string{}
+	partsTaken := false
+	for _, p := range l.Parts {
+		if p.FromRetracted {
+			fromNothing[p.ShipEventID] = ledger.FromNothingText(p.LeftFrom, p.From, p.Tonnes, func(id string) string { return siteLabel(sites, id) },
+				func(id string) string { return partyLabel(pm, id) }, tonnesText)
+		}
+		partsTaken = partsTaken || (p.TakenTonnes > 0 && p.Status != critmin.PartRejoined)
+	}
+	data["FromNothing"], data["PartsTaken"] = fromNothing, partsTaken
 	// Every holding's owner and custodian with its mass, one line per
 	// site and one for what is in transit (ledger.Holders; issue 15,
 	// fix15o, fix15u: a site's second owner was dropped when it was the

@@ -1,0 +1,13 @@
+-- A part shipped from nothing (flagged "ships from a receipt declared in
+-- error") keeps what its dispatch found where it left: the source
+-- parties it named and the holdings that stood of the lot there then
+-- (LotPart.leftFrom), which the lot page, `critmin lot show`, the
+-- shipment page and the declaration preview word its flag from (before:
+-- "nothing of the lot stood there" where another party's holding stood)
+-- (issue 15, fix15zh).
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayLeftFrom, registered in goStepsWithStore) replays the
+-- event log as `critmin verify` does on a store holding any part shipped
+-- from nothing and rewrites each lot projection table that differs, in
+-- this migration's transaction.
+SELECT 1;
