@@ -137,6 +137,9 @@ func testNumbersCannotPoison(t *testing.T, open Opener) {
 		{"assay over 100 %", "10", "0.08", "1000001", "/epcisBody/eventList/0/ilmd/cm:assay/0/cm:value"},
 		{"assay that overflows", "10", "0.08", "1e400", "/epcisBody/eventList/0/ilmd/cm:assay/0/cm:value"},
 		{"negative assay", "10", "0.08", "-5", "/epcisBody/eventList/0/ilmd/cm:assay/0/cm:value"},
+		// 1e9 t is 1e12 kg, the mass limit (units.MaxMassKg); one tonne
+		// more is over it whatever the unit.
+		{"quantity over the mass limit", "1000000001", "0.08", "100", "/epcisBody/eventList/0/quantityList/0/quantity"},
 	} {
 		s := open(t)
 		_, err := service(s).Capture(ctx, ledger.CaptureRequest{Body: []byte(numberDoc(c.quantity, c.moisture, c.assay))})
@@ -151,14 +154,15 @@ func testNumbersCannotPoison(t *testing.T, open Opener) {
 			t.Errorf("%s: %d events stored", c.name, n)
 		}
 	}
-	// At the limits: 1e12 t, moisture 0.999999, 1,000,000 ppm.
+	// At the limits: 1e9 t (= 1e12 kg, units.MaxMassKg), moisture
+	// 0.999999, 1,000,000 ppm.
 	s := open(t)
-	MustCapture(t, service(s), numberDoc("1e12", "0.999999", "1000000"))
+	MustCapture(t, service(s), numberDoc("1e9", "0.999999", "1000000"))
 	l, err := s.FindLot(ctx, "urn:critmin:lot:n-1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.Quantity != 1e12 || l.Moisture == nil || *l.Moisture != 0.999999 || len(l.Assays) != 1 || l.Assays[0].Value != 1e6 {
+	if l.Quantity != 1e9 || l.Moisture == nil || *l.Moisture != 0.999999 || len(l.Assays) != 1 || l.Assays[0].Value != 1e6 {
 		t.Errorf("lot at the limits: %+v", l)
 	}
 }
