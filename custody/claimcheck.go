@@ -387,6 +387,16 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.ECONFLICT, Message: fmt.Sprintf("declaration refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
+		// A declaration in error that would leave a later recorded event
+		// standing on nothing: judged again by the capture rules without
+		// the declared events (dependents.go).
+		if len(declaring) > 0 {
+			if fe, msg, err := checkDependents(ctx, s, live, declaring, declared, models); err != nil {
+				return err
+			} else if len(fe) > 0 {
+				return &critmin.Error{Code: critmin.ECONFLICT, Message: msg, Fields: fe}
+			}
+		}
 		// A weighing moves a lot's recorded mass only within the
 		// weighing tolerance (masschange.go), whatever door it came by; after
 		// the checks above, whose refusals say more of a receipt, a

@@ -158,6 +158,11 @@ func TestDeficitCarriesIntoLaterPeriods(t *testing.T) {
 				db, svc, ev := fix9aiStore(t, cf, false)
 				if c.add != "" {
 					mbfxCapture(t, svc, "2025-10-20T00:00:00Z", c.by, c.add)
+				} else if c.by == "PK" {
+					// With PKA, its assay, which would stand on nothing
+					// without it (issue 15, fix15zk): PK gone, PKA's
+					// grade counts nowhere, D = 0.4 t as before.
+					retractEvents(t, svc, "2025-10-20T00:00:00Z", ev["PK"], ev["PKA"])
 				} else {
 					retractEvent(t, svc, ev[c.by], "2025-10-20T00:00:00Z")
 				}
@@ -363,7 +368,18 @@ func TestStatementsReadUnderAnyRetractionOrder(t *testing.T) {
 				check("before any declaration")
 				var sts []*custody.Statement
 				for k, e := range order {
-					retractEvent(t, svc, ev[e], fmt.Sprintf("2025-12-%02dT00:00:00Z", 20+k))
+					if gone[e] {
+						continue // declared with PK
+					}
+					if e == "PK" && !gone["PKA"] {
+						// PKA, the assay of PK, would stand on nothing
+						// without PK's commissioning: declared with it
+						// (issue 15, fix15zk).
+						retractEvents(t, svc, fmt.Sprintf("2025-12-%02dT00:00:00Z", 20+k), ev["PK"], ev["PKA"])
+						gone["PKA"] = true
+					} else {
+						retractEvent(t, svc, ev[e], fmt.Sprintf("2025-12-%02dT00:00:00Z", 20+k))
+					}
 					gone[e] = true
 					sts = check(e + " declared in error")
 				}
@@ -401,6 +417,12 @@ func TestCreditRunAndItsFeedDeclaredInError(t *testing.T) {
 		t.Run(strings.Join(order, ","), func(t *testing.T) {
 			db, svc, ev := fix9aiStore(t, 1, false)
 			for k, e := range order {
+				if e == "PK" {
+					// With PKA, its assay, which would stand on nothing
+					// without it (issue 15, fix15zk).
+					retractEvents(t, svc, fmt.Sprintf("2025-10-%02dT00:00:00Z", 20+k), ev["PK"], ev["PKA"])
+					continue
+				}
 				retractEvent(t, svc, ev[e], fmt.Sprintf("2025-10-%02dT00:00:00Z", 20+k))
 			}
 			for _, lot := range []string{"O2", "O3"} {

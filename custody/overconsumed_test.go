@@ -18,14 +18,24 @@ import (
 // event body: the same event, with errorDeclaration, at time when.
 func retractEvent(t *testing.T, svc *ledger.Service, body, when string) {
 	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal([]byte(body), &m); err != nil {
-		t.Fatal(err)
+	retractEvents(t, svc, when, body)
+}
+
+// retractEvents declares every event of bodies in error in one document.
+func retractEvents(t *testing.T, svc *ledger.Service, when string, bodies ...string) {
+	t.Helper()
+	var decls []string
+	for _, body := range bodies {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(body), &m); err != nil {
+			t.Fatal(err)
+		}
+		m["errorDeclaration"] = map[string]any{"declarationTime": when, "reason": "incorrect_data"}
+		decl, _ := json.Marshal(m)
+		decls = append(decls, string(decl))
 	}
-	m["errorDeclaration"] = map[string]any{"declarationTime": when, "reason": "incorrect_data"}
-	decl, _ := json.Marshal(m)
 	svc.Now = clockAt(when)
-	if _, err := svc.Capture(context.Background(), ledger.CaptureRequest{Body: mbDoc(string(decl))}); err != nil {
+	if _, err := svc.Capture(context.Background(), ledger.CaptureRequest{Body: mbDoc(decls...)}); err != nil {
 		t.Fatalf("the retraction is refused: %v", err)
 	}
 }

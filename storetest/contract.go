@@ -52,6 +52,8 @@ func Run(t *testing.T, open Opener) {
 		{"RetractDemoRun", testRetractDemoRun},
 		{"LotsByEventTimeMigration", testLotsByEventTimeMigration},
 		{"RetractInOneDocumentChecks", testRetractInOneDocumentChecks},
+		{"DeclarationStrandsDependents", testDeclarationStrandsDependents},
+		{"DemoCommissioningStrandsShipment", testDemoCommissioningStrandsShipment},
 		{"RetractRunAndCorrectInOneDocument", testRetractRunAndCorrectInOneDocument},
 		{"EventIDLetterCase", testEventIDLetterCase},
 		{"EventIDURNNamespaceCase", testEventIDURNNamespaceCase},

@@ -13,6 +13,7 @@ import (
 	"github.com/critmin/critmin/commercial"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/demo"
+	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/sqldb"
 )
 
@@ -216,7 +217,10 @@ func testRetractDemoRun(t *testing.T, open Opener) {
 // item 3): the capture-time checks take the lot without 026's facts, so
 // the oxides of 026 are not set against 026c's TREO of 10 %, nor is 026c
 // a second commissioning. The lot ends with 026c's origin and its one
-// assay, TREO 10 %.
+// assay, TREO 10 %. (026c is commissioned at Port Qasim with the
+// 30,000 kg the recorded shipment 027 ships from there; as the file has
+// it — 12,000 kg at Baotou — 027 would stand on nothing and the document
+// is refused: issue 15, fix15zk.)
 func testRetractInOneDocumentChecks(t *testing.T, open Opener) {
 	for _, f := range []string{"demo-026c-then-declared.jsonld", "demo-026-declared-then-026c.jsonld"} {
 		t.Run(f, func(t *testing.T) {
@@ -230,6 +234,19 @@ func testRetractInOneDocumentChecks(t *testing.T, open Opener) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// As the file has it, 026c commissions 12,000 kg at Baotou,
+			// while the recorded shipment 027 ships 30,000 kg from Port
+			// Qasim: 027 would stand on nothing (where the lot is not), so the
+			// declaration is refused naming it (issue 15, fix15zk; this
+			// test took it before).
+			_, err = svc.Capture(context.Background(), ledger.CaptureRequest{Body: b})
+			if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(critmin.ErrorMessage(err), "urn:critmin:demo:event:027") {
+				t.Fatalf("026c at Baotou: %v; want a conflict (409) naming the shipment 027 from Port Qasim", err)
+			}
+			// 026c commissioning the lot at Port Qasim (its mine, Baotou,
+			// in China) with the 30,000 kg 027 ships from there: taken.
+			b = []byte(strings.ReplaceAll(string(b), `"id": "urn:critmin:demo:site:baotou"`, `"id": "urn:critmin:demo:site:port-qasim"`))
+			b = []byte(strings.Replace(string(b), `"quantity": 12000`, `"quantity": 30000`, 1))
 			MustCapture(t, svc, string(b))
 			l := mustLot(t, s, "urn:critmin:demo:lot:REE-2025-003")
 			if l.OriginCountry != "CHN" || len(l.Assays) != 1 || l.Assays[0].Analyte != "TREO" || l.Assays[0].Value != 10 {

@@ -384,8 +384,7 @@ func (s *site) declareDependents(r *http.Request, ev *critmin.Event, sites map[s
 				}
 				why := ledger.FromNothingText(d.LeftFrom, d.From, d.Tonnes, func(id string) string { return siteLabel(sites, id) },
 					func(id string) string { return partyLabel(parties, id) }, quantityNum)
-				out = append(out, fmt.Sprintf("The shipment %s of %s t of lot %s%s at %s: once this event is declared in error %s, so it is flagged \"ships from a receipt declared in error\" and its %s t are counted nowhere — not in transit, not taken of any other holding (a corrected receipt captured again lets it ship from it once more).",
-					name, quantityNum(d.Tonnes), q.EPCClass, whose, siteLabel(sites, d.From), why, quantityNum(d.Tonnes)))
+				out = append(out, flaggedShipmentText(ledger.EventKind(ev), name, quantityNum(d.Tonnes), q.EPCClass, whose, siteLabel(sites, d.From), why))
 			case ledger.DependentRun:
 				// A run naming the party whose holding there this event
 				// made takes nothing once it is declared (issue 15,
@@ -438,7 +437,58 @@ func (s *site) declareDependents(r *http.Request, ev *critmin.Event, sites map[s
 		out = append(out, fmt.Sprintf("%s (event %s) at %s, dated %s, took %s of lot %s from what this event put there: without this event that holding no longer stands there and %s, so declaring this event in error is refused unless that event is declared in error first or in the same document too.",
 			what, d.Event.EventID, siteLabel(sites, d.Draw.Site), d.Event.EventTime.UTC().Format("2006-01-02 15:04 UTC"), took, d.Lot, fall))
 	}
+	// A later event that would stand on nothing without ev — a shipment
+	// of a lot no event then commissions, an inspection while the lot is
+	// at sea, a sampling where no part of it was received, an unpacking
+	// from a container nothing put it in — depends on it too: the
+	// declaration is refused for it, or, a run's input, the run takes
+	// nothing of the lot (custody.StrandedBy; issue 15, fix15zk: the page
+	// said nothing depended on such an event and the capture took it).
+	st, err := custody.StrandedBy(r.Context(), s.Store, ev)
+	if err != nil {
+		return nil, err
+	}
+	listed := map[string]bool{}
+	for _, w := range ws {
+		listed[w.Event.EventID] = true
+	}
+	for _, d := range ds {
+		listed[d.Event.EventID] = true
+	}
+	for _, e := range st {
+		if listed[e.Event.EventID] {
+			continue // named above
+		}
+		site := e.Event.BizLocation
+		if site == "" {
+			site = e.Event.ReadPoint
+		}
+		when := e.Event.EventTime.UTC().Format("2006-01-02 15:04 UTC")
+		if !e.Refused {
+			out = append(out, fmt.Sprintf("The %s (event %s) of lot %s at %s, dated %s: once this event is declared in error it takes nothing of the lot (%s), so it is counted as having taken 0 t of it, and what rests on it reads so.",
+				e.Kind, e.Event.EventID, e.Lot, siteLabel(sites, site), when, e.Why))
+			continue
+		}
+		out = append(out, fmt.Sprintf("The %s (event %s) of lot %s at %s, dated %s, stands on this event: without it %s — so declaring this event in error is refused unless that event is declared in error in the same document too (or corrective events there give it something to stand on).",
+			e.Kind, e.Event.EventID, e.Lot, siteLabel(sites, site), when, e.Why))
+	}
 	return out, nil
+}
+
+// flaggedShipmentText words a shipment (name, of tonnes of lot, drawn
+// from whose holding at from) that declaring an event of kind
+// (ledger.EventKind) in error leaves shipping from nothing (why: what
+// then stands there, ledger.FromNothingText). A receipt's dependent is
+// flagged "ships from a receipt declared in error"; a weighing's or a
+// commissioning's ships from nothing, and never from a receipt (issue
+// 15, fix15zk: the preview said a receipt for a declared weighing).
+func flaggedShipmentText(kind, name, tonnes, lot, whose, from, why string) string {
+	if kind == "receipt" {
+		return fmt.Sprintf("The shipment %s of %s t of lot %s%s at %s: once this event is declared in error %s, so it is flagged \"ships from a receipt declared in error\" and its %s t are counted nowhere — not in transit, not taken of any other holding (a corrected receipt captured again lets it ship from it once more).",
+			name, tonnes, lot, whose, from, why, tonnes)
+	}
+	return fmt.Sprintf("The shipment %s of %s t of lot %s%s at %s: once this %s is declared in error %s, so the shipment ships from nothing — what it took of stood there by this %s — and its %s t are counted nowhere, not in transit, not taken of any other holding (a corrected %s captured again lets it ship once more).",
+		name, tonnes, lot, whose, from, kind, why, kind, tonnes, kind)
 }
 
 func mapValues[V any](m map[string]V) []V {

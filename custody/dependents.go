@@ -1,0 +1,329 @@
+package custody
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+)
+
+// StrandedEvent is a recorded live event of Lot, dated at or after an
+// event the document declares in error (Declared: those naming the
+// lot), that the capture rules would refuse once the declared events are
+// gone and the document's own events stand (Why: the rule's reason): it
+// depends on them and would stand on nothing — a shipment of a lot no
+// event then commissions, an inspection at a site while the lot is at
+// sea, a sampling where no part of it was received, an unpacking of a
+// lot no packing put in the container.
+type StrandedEvent struct {
+	Lot      string
+	Event    *critmin.Event
+	Kind     string // ledger.EventKind
+	Declared []string
+	Why      string
+	// Refused: the declaration is refused for it. A run that would take
+	// nothing of its input lot is accounted for by every job and only
+	// listed.
+	Refused bool
+}
+
+// checkDependents refuses a document whose declarations in error would
+// leave a later live event of a lot they touch standing on nothing
+// (issue 15, fix15zk; issue 8 §2: retractions honoured everywhere).
+// EPCIS 2.0 §7.4.1.2 has every projection ignore a declared event; a
+// later event that rested on it (a shipment of the lot it commissioned,
+// an onward shipment from the receipt) would then be projected from
+// nothing — a lot "in transit" that was never made, a sample moved onto
+// the body, false anomalies — while the capture rules refuse the same
+// event captured on such a record. So every later live event of each
+// lot a declared event names is judged again by the capture rules that
+// judge where and whether a lot stands (checkLotRecorded,
+// checkLotExists, checkWhereabouts, checkStanding), as if it were
+// captured now on the record without the declared events and with the
+// document's events. An event those rules refuse only without the
+// declared events depends on them: the declaration is refused (409),
+// naming each such event, its kind and why, unless the document
+// declares it in error too, or gives corrective events it can stand on.
+// Events the projections already account for honestly
+// (ledger.DeclarationDependents: a shipment flagged as shipping from
+// nothing, a receipt or run that takes nothing; a run whose input would
+// stand on nothing, which takes nothing of it) are left to the
+// declaration preview, and a run or shipment whose draw would move to
+// another holding to checkRetractedDraws. It returns the refusals and
+// the message that names them all (StrandedMessage).
+func checkDependents(ctx context.Context, s Store, live, declaring []*critmin.Event, declared map[string]bool, sites map[string]string) ([]critmin.FieldError, string, error) {
+	st, err := strandedEvents(ctx, s, live, declaring, declared, sites)
+	if err != nil {
+		return nil, "", err
+	}
+	var refused []StrandedEvent
+	var out []critmin.FieldError
+	for _, e := range st {
+		if e.Refused {
+			refused = append(refused, e)
+			out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + e.Declared[0], Reason: StrandedReason(e)})
+		}
+	}
+	if len(refused) == 0 {
+		return nil, "", nil
+	}
+	return out, StrandedMessage(refused), nil
+}
+
+// StrandedReason words why declaring e.Declared in error is refused for
+// the recorded event e.
+func StrandedReason(e StrandedEvent) string {
+	return fmt.Sprintf("declaring %s in error would leave the recorded %s %s of lot %s, dated %s, standing on nothing (it depends on the declared event): %s — declare %s in error in the same document too, or give corrective events there that it stands on",
+		strings.Join(e.Declared, ", "), e.Kind, e.Event.EventID, e.Lot, e.Event.EventTime.UTC().Format(time.RFC3339), e.Why, e.Event.EventID)
+}
+
+// StrandedMessage is the refusal's message: every stranded event named
+// with its kind, and what to do.
+func StrandedMessage(es []StrandedEvent) string {
+	var names []string
+	for _, e := range es {
+		names = append(names, fmt.Sprintf("the %s %s of lot %s", e.Kind, e.Event.EventID, e.Lot))
+	}
+	return fmt.Sprintf("declaration refused; nothing was stored: declaring %s in error would leave %s standing on nothing (each depends on the declared event: %s) — declare them in error in the same document, or give corrective events there that they stand on",
+		strings.Join(es[0].Declared, ", "), strings.Join(names, ", "), StrandedReason(es[0]))
+}
+
+// StrandedBy lists the recorded events that declaring ev in error would
+// leave standing on nothing (checkDependents): the declaration preview
+// names them among the events that depend on ev.
+func StrandedBy(ctx context.Context, s Store, ev *critmin.Event) ([]StrandedEvent, error) {
+	details, err := s.SiteDetails(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sites := map[string]string{}
+	for _, st := range details {
+		sites[siteKey(st.ID)] = st.CustodyModel
+	}
+	return strandedEvents(ctx, s, nil, []*critmin.Event{canonicalLots(ev)}, map[string]bool{ev.EventID: true}, sites)
+}
+
+// strandedEvents is checkDependents' finding, one record an event.
+func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Event, declared map[string]bool, sites map[string]string) ([]StrandedEvent, error) {
+	f, ok := s.(liveEventsFinder)
+	if !ok || len(declaring) == 0 {
+		return nil, nil
+	}
+	ids, evs, docID, err := lotsLiveEvents(ctx, f, declaring, live)
+	if err != nil || docID == nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	// The earliest declared event of each lot: events at or after it are
+	// judged again.
+	cutoff := map[string]time.Time{}
+	declaredOf := map[string][]string{}
+	for _, ev := range declaring {
+		for _, id := range ev.LotIDs() {
+			if c, ok := cutoff[id]; !ok || ev.EventTime.Before(c) {
+				cutoff[id] = ev.EventTime
+			}
+			declaredOf[id] = append(declaredOf[id], ev.EventID)
+		}
+	}
+	// The live stored events of the lots, as the store holds them
+	// (canonical lots), less those the document re-sends.
+	var stored []*critmin.Event
+	for _, ev := range evs {
+		if ledger.Live(ev) && !docID[ev.EventID] {
+			stored = append(stored, canonicalLots(ev))
+		}
+	}
+	// Events the projections account for honestly (flagged shipments,
+	// receipts and runs that take nothing): listed, never refused here.
+	honest := map[string]bool{}
+	for _, id := range ids {
+		var with []*critmin.Event
+		for _, ev := range stored {
+			if lotNamed(ev, id) && (!declared[ev.EventID] || containsID(declaredOf[id], ev.EventID)) {
+				with = append(with, ev)
+			}
+		}
+		for _, ev := range live {
+			if lotNamed(ev, id) {
+				with = append(with, ev)
+			}
+		}
+		for _, d := range declaredOf[id] {
+			var kept []*critmin.Event
+			for _, ev := range with {
+				if ev.EventID == d || !declared[ev.EventID] {
+					kept = append(kept, ev)
+				}
+			}
+			for _, dep := range ledger.DeclarationDependents(id, kept, d) {
+				honest[dep.EventID] = true
+			}
+		}
+	}
+	// The later events: at or after the earliest declared event of a lot
+	// they name, not declared, not accounted for honestly.
+	var later []*critmin.Event
+	laterID := map[string]bool{}
+	for _, ev := range stored {
+		if declared[ev.EventID] || honest[ev.EventID] {
+			continue
+		}
+		for _, id := range ev.LotIDs() {
+			if c, ok := cutoff[id]; ok && want[id] && !ev.EventTime.Before(c) {
+				later = append(later, ev)
+				laterID[ev.EventID] = true
+				break
+			}
+		}
+	}
+	if len(later) == 0 {
+		return nil, nil
+	}
+	// Judged twice: on the record as it stands (the declared events in,
+	// the document's out), and as the declaration leaves it. Only what
+	// the declaration breaks is refused: an event the rules refuse on the
+	// record as it stands was recorded before the rule (it does not
+	// depend on the declaration).
+	var before []*critmin.Event // every stored event before the later ones
+	for _, ev := range stored {
+		if !laterID[ev.EventID] {
+			before = append(before, ev)
+		}
+	}
+	now, err := judgeAgain(ctx, s, ids, before, later, live, declared, sites)
+	if err != nil {
+		return nil, err
+	}
+	if len(now) == 0 {
+		return nil, nil
+	}
+	was, err := judgeAgain(ctx, s, ids, before, later, nil, map[string]bool{}, sites)
+	if err != nil {
+		return nil, err
+	}
+	var out []StrandedEvent
+	seen := map[string]bool{}
+	for _, ev := range ledger.EventTimeOrder(later) {
+		why, ok := now[ev.EventID]
+		if _, already := was[ev.EventID]; !ok || already || seen[ev.EventID] {
+			continue
+		}
+		seen[ev.EventID] = true
+		lot := ""
+		for _, id := range ev.LotIDs() {
+			if want[id] {
+				lot = id
+				break
+			}
+		}
+		// A run whose input would stand on nothing takes nothing of the
+		// lot, and every job reads it so: the genealogy draws it as
+		// having taken nothing (LotEdge.TookNothing), the mass balance
+		// credits only what stood and a claim resting on it reads not
+		// covered naming the declaration (issue 9, fix9r, fix9v, fix9ai).
+		// It is listed, not refused.
+		runInput := ev.Type == critmin.TransformationEvent && !names(ev, lot, critmin.RoleOutput)
+		out = append(out, StrandedEvent{Lot: lot, Event: ev, Kind: ledger.EventKind(ev), Declared: declaredOf[lot], Why: why.Reason, Refused: !runInput})
+	}
+	return out, nil
+}
+
+// judgeAgain runs the capture rules on the later events, with the
+// document's events (doc), as a document captured on the record of the
+// earlier events less declared: the first refusal of each later event,
+// by its eventID.
+func judgeAgain(ctx context.Context, s Store, ids []string, before, later, doc []*critmin.Event, declared map[string]bool, sites map[string]string) (map[string]critmin.FieldError, error) {
+	var base []*critmin.Event
+	for _, ev := range before {
+		if !declared[ev.EventID] {
+			base = append(base, ev)
+		}
+	}
+	baseLots, _ := ledger.Replay(ids, base)
+	storedLots := map[string]*critmin.Lot{}
+	for id, l := range baseLots {
+		if l.EventCount > 0 {
+			storedLots[id] = l
+		}
+	}
+	seq := append(append([]*critmin.Event(nil), later...), doc...)
+	inLater := map[*critmin.Event]bool{}
+	for _, ev := range later {
+		inLater[ev] = true
+	}
+	// Event time; equal times: the recorded events first.
+	sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
+	afterLots, _ := ledger.Replay(ids, append(append([]*critmin.Event(nil), base...), seq...))
+	storedCopy := map[string]*critmin.Lot{}
+	for id, l := range storedLots {
+		storedCopy[id] = cloneLot(l)
+	}
+	var fes []critmin.FieldError
+	fes = append(fes, checkLotRecorded(seq, storedLots, sites)...)
+	fes = append(fes, checkLotExists(seq, storedLots)...)
+	wfe, _, err := checkWhereabouts(ctx, s, seq, declared, afterLots)
+	if err != nil {
+		return nil, err
+	}
+	fes = append(fes, wfe...)
+	sfe, err := checkStanding(ctx, s, seq, declared, storedCopy)
+	if err != nil {
+		return nil, err
+	}
+	fes = append(fes, sfe...)
+	// A packing or unpacking is judged by the store at its own time
+	// against the packings of its children (ledger.CheckRepackingAt): an
+	// unpacking from a container no live packing put the lot in.
+	var hist []*critmin.Event
+	for _, ev := range append(append([]*critmin.Event(nil), base...), seq...) {
+		if ev.Type == critmin.AggregationEvent {
+			hist = append(hist, ev)
+		}
+	}
+	for _, ev := range later {
+		if ev.Type != critmin.AggregationEvent {
+			continue
+		}
+		for _, fe := range ledger.CheckRepackingAt(ev, hist, func(id string) *critmin.Lot { return afterLots[epcis.Canonical(id)] }) {
+			fe.Pointer = "event " + ev.EventID + fe.Pointer
+			fes = append(fes, fe)
+		}
+	}
+	out := map[string]critmin.FieldError{}
+	for _, ev := range later {
+		for _, fe := range fes {
+			if _, ok := out[ev.EventID]; !ok && (fe.Pointer == "event "+ev.EventID || strings.HasPrefix(fe.Pointer, "event "+ev.EventID+"/")) {
+				out[ev.EventID] = fe
+			}
+		}
+	}
+	return out, nil
+}
+
+func containsID(ids []string, id string) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// lotNamed says whether ev names lot id (critmin.Event.LotIDs).
+func lotNamed(ev *critmin.Event, id string) bool {
+	for _, l := range ev.LotIDs() {
+		if l == id {
+			return true
+		}
+	}
+	return false
+}
