@@ -798,7 +798,7 @@ func checkSite(ctx context.Context, s Store, site, model string, evs []*critmin.
 		}
 		switch {
 		case !ok:
-			out = append(out, critmin.FieldError{Pointer: claimPtr(ev), Reason: fmt.Sprintf("claim on lot %s refused: site %s declares no claim period holding the claim event %s (%s): a claim is booked in the period it is made", lot, site, ev.EventID, ev.EventTime.UTC().Format(time.RFC3339))})
+			out = append(out, critmin.FieldError{Pointer: claimPtr(ev), Reason: noPeriodWords(lot, site, ev.EventID, ev.EventTime, "", time.Time{}, vs[len(vs)-1].Periods)})
 		case cl.Status == ClaimRefused:
 			out = append(out, critmin.FieldError{Pointer: claimPtr(ev), Reason: cl.Error})
 		}

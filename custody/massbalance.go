@@ -1416,23 +1416,30 @@ func (a *account) deficitNote(c string) string {
 }
 
 // expiry is a credit that expired: tonnes earned in period Earned, lost
-// at the end of period Ended (on date To).
+// at the end of period Ended (on date To) under the carry-forward of the
+// declaration version in force for Ended (version).
 type expiry struct {
-	tonnes            float64
-	earned, ended, to string
+	tonnes                float64
+	earned, ended, to     string
+	version, carryForward int
 }
 
 // expiryNote words the credits of origin c that expired before a claim,
-// for a shortfall message ("" when none did).
-func (a *account) expiryNote(c string, carryForward int) string {
+// for a shortfall message ("" when none did). Each names the declaration
+// version and carry-forward in force for the period at whose end it
+// expired (versionFor), never the claim's: a site that raised its
+// carry-forward in version 2 lost version 1's credits under version 1's
+// (fix9ay; ISO 22095-2 — the rules of a claim period are those declared
+// for it).
+func (a *account) expiryNote(c string) string {
 	var parts []string
 	for _, e := range a.expired[c] {
-		parts = append(parts, fmt.Sprintf("%s t earned in %s expired at the end of period %s (%s)", Figure(e.tonnes), e.earned, e.ended, e.to))
+		parts = append(parts, fmt.Sprintf("%s t earned in %s expired at the end of period %s (%s) under declaration version %d's carry-forward of %d period(s)", Figure(e.tonnes), e.earned, e.ended, e.to, e.version, e.carryForward))
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("; %s credit expired unclaimed under the site's carry-forward of %d period(s): %s", country.Name(c), carryForward, strings.Join(parts, "; "))
+	return fmt.Sprintf("; %s credit expired unclaimed: %s", country.Name(c), strings.Join(parts, "; "))
 }
 
 func (a *account) available(c string) float64 {
@@ -1739,7 +1746,11 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 		}
 	}
 	if idx < 0 {
-		return nil, critmin.FieldErrorf("period", "site %s declares no claim period %q", epcis.Canonical(site), periodID)
+		var declared []string
+		for _, p := range periods {
+			declared = append(declared, fmt.Sprintf("%s (%s to %s)", p.ID, p.From, p.To))
+		}
+		return nil, critmin.FieldErrorf("period", "site %s declares no claim period %q (periods declared: %s)", epcis.Canonical(site), periodID, strings.Join(declared, ", "))
 	}
 	mc, err := newMB(ctx, s, vs, conv)
 	if err != nil {
@@ -2048,6 +2059,9 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 		return nil, err
 	}
 	runs = append(runs, unmade...)
+	if err := mc.waitGapClaims(periods, i); err != nil {
+		return nil, err
+	}
 	// The period's items in time order: each run's credits, and each claim
 	// at the time of the event that made it (ISO 22095-2: a claim is made
 	// in the period it is made and draws on that period's balance). A
@@ -2259,7 +2273,7 @@ func (mc *mbCalc) period(periods []critmin.ClaimPeriod, i int) (*Statement, erro
 					if a.expired == nil {
 						a.expired = map[string][]expiry{}
 					}
-					a.expired[c] = append(a.expired[c], expiry{tonnes: b.tonnes, earned: periods[b.period].ID, ended: periods[i].ID, to: periods[i].To})
+					a.expired[c] = append(a.expired[c], expiry{tonnes: b.tonnes, earned: periods[b.period].ID, ended: periods[i].ID, to: periods[i].To, version: mc.cur.Version, carryForward: mc.cur.CarryForward})
 					continue
 				}
 				if b.tonnes > 0 {
@@ -3123,6 +3137,50 @@ func (r ledgerRun) children() []string {
 		}
 	}
 	return out
+}
+
+// waitGapClaims puts on mc.waiting the claims on lots made by the site's
+// runs before periods[i] and after the period before it (before the
+// first declared period, or in a span between two that no period
+// declares) that are made at or after periods[i]'s start: ISO 22095-2
+// books a claim in the period in which it is made (docs/origin.md), so a
+// claim dated 2026-12-04 on a lot made 2026-11-15 is judged on
+// December's balance even where no period holds November (fix9ay; it was
+// refused as if no period held the claim). Such a run's credits earn
+// nothing — the account holds only what its declared periods do — and a
+// claim made in the span itself stays unbooked: refused, naming its date
+// and the periods declared (noPeriodWords).
+func (mc *mbCalc) waitGapClaims(periods []critmin.ClaimPeriod, i int) error {
+	from, _ := periodSpan(periods[i])
+	var start time.Time
+	if i > 0 {
+		_, start = periodSpan(periods[i-1])
+	}
+	if !start.Before(from) {
+		return nil
+	}
+	gap, err := mc.runs(start, from)
+	if err != nil {
+		return err
+	}
+	for _, r := range gap {
+		var lots []*critmin.Lot
+		for _, out := range r.children() {
+			if l := mc.oc.lots[out]; l != nil && l.OriginClaim != nil {
+				lots = append(lots, l)
+			}
+		}
+		ces, err := mc.claimEvents(lots, r)
+		if err != nil {
+			return err
+		}
+		for j, l := range lots {
+			if !ces[j].At.Before(from) {
+				mc.waiting = append(mc.waiting, &pendingClaim{lot: l, run: r, ce: ces[j], made: r.madeAt(l.ID)})
+			}
+		}
+	}
+	return nil
 }
 
 // runs reads the site's transformations in [from, to), grouped by run
@@ -4435,11 +4493,11 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 				// Refused: every short origin is named with its own
 				// shortfall (fix9o), not only the first.
 				shorts = append(shorts, overClaim{country: c, claimed: want, avail: avail,
-					clause: overClaimClause(c, want, avail, strings.Join(a.cat.Elements, "+")) + a.expiryNote(c, mc.cur.CarryForward) + a.deficitNote(c)})
+					clause: overClaimClause(c, want, avail, strings.Join(a.cat.Elements, "+")) + a.expiryNote(c) + a.deficitNote(c)})
 				continue
 			}
 			msg := fmt.Sprintf("over-claim refused: site %s, category %s, period %s: lot %s claims %s t %s of %s origin but the balance holds %s t (shortfall %s t)%s%s",
-				mc.d.Site, catID, p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), Figure(avail), ShortfallFigure(want-avail), a.expiryNote(c, mc.cur.CarryForward), a.deficitNote(c))
+				mc.d.Site, catID, p.ID, l.ID, Figure(want), strings.Join(a.cat.Elements, "+"), country.Name(c), Figure(avail), ShortfallFigure(want-avail), a.expiryNote(c), a.deficitNote(c))
 			// A claim accepted at capture (its event stored) that a
 			// later fact leaves short is not covered, yet stays booked
 			// in full: it was stated to a buyer, and no later claim may
@@ -4828,7 +4886,9 @@ func (mc *mbCalc) earlyClaim(l *critmin.Lot, pc *pendingClaim, periods []critmin
 			own = q
 		}
 	}
-	cl := &Claim{Site: mc.d.Site, Period: own.ID, Method: mc.cur.Method, Event: pc.ce.Event, ByCountry: []Share{}, Status: ClaimRefused, Elements: []string{}, early: true}
+	// The method of the version in force for the claim's own period,
+	// not of the period of the run (fix9ay).
+	cl := &Claim{Site: mc.d.Site, Period: own.ID, Method: versionFor(mc.versions, own).Method, Event: pc.ce.Event, ByCountry: []Share{}, Status: ClaimRefused, Elements: []string{}, early: true}
 	if catID, ok := mc.byOut[ledger.CanonicalCommodity(l.Commodity)]; ok {
 		cl.Category, cl.Elements = catID, mc.acc[catID].cat.Elements
 	}
@@ -5200,13 +5260,17 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 	// The claim is booked in the period of the event that made it (a
 	// later ObjectEvent ADD may claim a lot made earlier).
 	at := run.EventTime
+	claimEv, claimAt := "", time.Time{}
 	if f, ok := s.(claimEventFinder); ok {
 		ces, err := f.ClaimEvents(ctx, []string{l.ID})
 		if err != nil {
 			return nil, err
 		}
-		if ce, ok := ces[l.ID]; ok && ce.At.After(at) {
-			at = ce.At
+		if ce, ok := ces[l.ID]; ok {
+			claimEv, claimAt = ce.Event, ce.At
+			if ce.At.After(at) {
+				at = ce.At
+			}
 		}
 	}
 	idx := -1
@@ -5216,8 +5280,9 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 			idx = i
 		}
 	}
+	made := runWords(run.Run, run.EventID, run.EventTime.UTC().Format(time.RFC3339))
 	if idx < 0 {
-		return refused(site, fmt.Sprintf("claim on lot %s refused: site %s declares no claim period holding %s, when the claim was made", l.ID, epcis.Canonical(site), at.UTC().Format(time.RFC3339))), nil
+		return refused(site, noPeriodWords(l.ID, epcis.Canonical(site), claimEv, claimAt, made, run.EventTime, vs[len(vs)-1].Periods)), nil
 	}
 	mc, err := newMB(ctx, s, vs, nil)
 	if err != nil {
@@ -5273,7 +5338,49 @@ func claimOf(ctx context.Context, s Store, l *critmin.Lot, sites map[string]*cri
 		// capture) or its claim not stored: refused, naming the run.
 		return unmadeRefused(), nil
 	}
-	return refused(site, fmt.Sprintf("claim on lot %s refused: %s, which made it, is not in the site's account", l.ID, runWords(run.Run, run.EventID, run.EventTime.UTC().Format(time.RFC3339)))), nil
+	return refused(site, noPeriodWords(l.ID, epcis.Canonical(site), claimEv, claimAt, made, run.EventTime, vs[len(vs)-1].Periods)), nil
+}
+
+// noPeriodWords is the refusal of a claim on lot that no claim period of
+// site books, naming the date that chose the period and why, and the
+// periods the site declares (fix9ay). ISO 22095-2 books a claim in the
+// period in which it is made: the date is that of claimEvent (claimAt);
+// with no claim event known, or one dated before the lot existed, that
+// of made (madeAt), the run that made the lot. A date some period does
+// hold is never said to be held by none: the claim then was not booked
+// for another reason, named with the run.
+func noPeriodWords(lot, site, claimEvent string, claimAt time.Time, made string, madeAt time.Time, periods []critmin.ClaimPeriod) string {
+	at, why := claimAt, "the date of its claim event "+claimEvent
+	switch {
+	case claimEvent == "" && made != "":
+		at, why = madeAt, "the date of "+made+", which made the lot and its claim"
+	case claimEvent != "" && made != "" && claimAt.Before(madeAt):
+		at, why = madeAt, fmt.Sprintf("the date of %s, which made the lot (its claim event %s is dated %s, before the lot existed)", made, claimEvent, claimAt.UTC().Format(time.RFC3339))
+	}
+	var declared []string
+	holding := ""
+	for _, p := range sortedPeriods(&critmin.MassBalanceDeclaration{Periods: periods}) {
+		declared = append(declared, fmt.Sprintf("%s (%s to %s)", p.ID, p.From, p.To))
+		if f, t := periodSpan(p); !at.Before(f) && at.Before(t) {
+			holding = fmt.Sprintf("%s (%s to %s)", p.ID, p.From, p.To)
+		}
+	}
+	list := "none"
+	if len(declared) > 0 {
+		list = strings.Join(declared, ", ")
+	}
+	if holding != "" {
+		msg := fmt.Sprintf("claim on lot %s refused: its claim is booked in the period holding %s, %s, which is site %s's period %s, but the account did not book it there", lot, at.UTC().Format(time.RFC3339), why, site, holding)
+		if made != "" {
+			msg += ": " + made + ", which made the lot, is not in the site's account"
+		}
+		return msg + " (periods declared: " + list + ")"
+	}
+	msg := fmt.Sprintf("claim on lot %s refused: a claim is booked in the claim period in which it is made (ISO 22095-2), here the period holding %s, %s; site %s declares no claim period holding that date (periods declared: %s)", lot, at.UTC().Format(time.RFC3339), why, site, list)
+	if made != "" && !strings.Contains(why, made) {
+		msg += "; the lot was made by " + made
+	}
+	return msg
 }
 
 // noMaker is the refusal of a claim on lot that no live transformation

@@ -198,10 +198,16 @@ func build(n *Network, opt Options) (*model, error) {
 	m.supplies = priced.Supplies
 	m.warnings = priced.Warnings // ledger lots PriceFeeds left out, named
 	for _, sp := range m.supplies {
-		shares := normShares(sp.OriginShares)
+		shares := normShares(sp.OriginShares, sp.OriginCountry)
 		origins := []string{sp.OriginCountry}
 		if shares != nil {
 			origins = slices.Sorted(maps.Keys(shares))
+			if !slices.Contains(origins, sp.OriginCountry) {
+				// The class's country (a covered one the lot holds in
+				// any view) is always among the stream's origins.
+				origins = append(origins, sp.OriginCountry)
+				sort.Strings(origins)
+			}
 		}
 		si := addStream(Stream{ID: "supply:" + sp.ID, Commodity: sp.Commodity, Origin: sp.OriginCountry, Class: cl.label(sp.OriginCountry), Origins: origins, Shares: shares, Mine: sp.OriginMine, Grade: sp.Grade, Supply: sp.ID, Lot: sp.Lot})
 		site := m.siteIdx[sp.Site]
@@ -691,35 +697,46 @@ type originShare struct {
 }
 
 // originShares is a supply stream's origin by country, in country order:
-// its Shares, or all of it from Origin.
+// its Shares with a tonne in them (a country at share 0 carries none of
+// the stream's tonnes), or all of it from Origin.
 func (st Stream) originShares() []originShare {
 	if len(st.Shares) == 0 {
 		return []originShare{{st.Origin, 1}}
 	}
 	var out []originShare
 	for _, o := range slices.Sorted(maps.Keys(st.Shares)) {
-		out = append(out, originShare{o, st.Shares[o]})
+		if st.Shares[o] > 0 {
+			out = append(out, originShare{o, st.Shares[o]})
+		}
 	}
 	return out
 }
 
-// normShares scales a supply's origin shares to sum to 1, dropping
-// non-positive ones; nil when none is left or there is only one origin
-// (the stream's Origin then says it all).
-func normShares(in map[string]float64) map[string]float64 {
+// normShares scales a supply's origin shares to sum to 1. Every country
+// given stays, a zero (or negative) share as 0: a country of the
+// physical feed with no share of the basis is still in the lot (issue 9
+// §5, fix9ay; dropping it left a Pakistani–Chinese blend with one
+// origin, and the stream's Origin — China — then took all its tonnes).
+// nil when no share is positive, or when the only country with a share
+// is origin itself (the stream's Origin then says it all).
+func normShares(in map[string]float64, origin string) map[string]float64 {
 	total := 0.0
 	for _, v := range in {
 		if v > 0 {
 			total += v
 		}
 	}
+	if !(total > 0) || math.IsInf(total, 0) {
+		return nil
+	}
 	out := map[string]float64{}
 	for o, v := range in {
+		out[o] = 0
 		if v > 0 {
 			out[o] = v / total
 		}
 	}
-	if len(out) < 2 {
+	if len(out) == 1 && out[origin] == 1 {
 		return nil
 	}
 	return out

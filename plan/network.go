@@ -147,12 +147,18 @@ type Supply struct {
 	// headline: by contained value where measured), country → share;
 	// OriginCountry is then its largest share.
 	OriginShares map[string]float64 `json:"origin_shares,omitempty"`
-	OriginMine   string             `json:"origin_mine,omitempty"`
-	Grade        map[string]float64 `json:"grade"` // element → mass fraction
-	Tonnes       float64            `json:"tonnes"`
-	From         int                `json:"from_period,omitempty"`
-	To           *int               `json:"to_period,omitempty"` // nil: only From for lots, horizon end for forecasts
-	Forecast     bool               `json:"forecast,omitempty"`
+	// OriginBasis is what OriginShares are shares of, as the lot page
+	// labels its headline (custody.Headline.Basis): contained_value,
+	// contained_element, grade_not_measured or dry_mass. A country of
+	// the physical feed with none of that basis has share 0: it is still
+	// in the lot, and still decides its class for exclusions.
+	OriginBasis string             `json:"origin_basis,omitempty"`
+	OriginMine  string             `json:"origin_mine,omitempty"`
+	Grade       map[string]float64 `json:"grade"` // element → mass fraction
+	Tonnes      float64            `json:"tonnes"`
+	From        int                `json:"from_period,omitempty"`
+	To          *int               `json:"to_period,omitempty"` // nil: only From for lots, horizon end for forecasts
+	Forecast    bool               `json:"forecast,omitempty"`
 	// Lot is the ledger lot this supply came from, and Holding which of
 	// its holdings it is ("body at SITE", "received parts at SITE, owner
 	// PARTY", "in transit"): a lot is offered as one supply per holding,

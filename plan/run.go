@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/critmin/critmin/jsonstrict"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -552,7 +553,7 @@ func (n *Network) lotSupplies(l *critmin.Lot, c *custody.Composition, bySite map
 			}
 		}
 	}
-	origin, shares := n.lotOrigin(l, c)
+	origin, shares, basis := n.lotOrigin(l, c)
 	capped := cappedRatios(l, c)
 	id := l.ID
 	if i := strings.LastIndexAny(id, ":/"); i >= 0 {
@@ -596,7 +597,7 @@ func (n *Network) lotSupplies(l *critmin.Lot, c *custody.Composition, bySite map
 			sid = fmt.Sprintf("%s-%d", base, k)
 		}
 		to := h.from
-		out = append(out, Supply{ID: sid, Site: h.siteID, Commodity: l.Commodity, OriginCountry: origin, OriginShares: shares, OriginMine: l.OriginMine,
+		out = append(out, Supply{ID: sid, Site: h.siteID, Commodity: l.Commodity, OriginCountry: origin, OriginShares: shares, OriginBasis: basis, OriginMine: l.OriginMine,
 			Grade: n.Ledger.holdingGrade(l, h.body, h.parts, dry, capped), Tonnes: math.Round(h.tonnes*1000) / 1000, From: h.from, To: &to, Lot: l.ID, Holding: what})
 	}
 	return out
@@ -623,11 +624,22 @@ func partTonnes(l *critmin.Lot, p critmin.LotPart, dry bool) float64 {
 // whenever such an origin has any share — a blend with covered content
 // is covered content (DFARS 252.225-7052 reads where material was mined)
 // — and otherwise by the largest share; the lot's stated origin country
-// (else "UNK") without a composition.
-func (n *Network) lotOrigin(l *critmin.Lot, c *custody.Composition) (string, map[string]float64) {
-	origin, shares := l.OriginCountry, map[string]float64(nil)
+// (else "UNK") without a composition. basis is the headline's basis
+// (custody.Headline.Basis: contained_value, contained_element,
+// grade_not_measured or dry_mass), as the lot page labels the shares.
+//
+// Every country of the physical feed stays in the shares, at 0 where
+// the headline gives it none (issue 9 §5, fix9ay): a Chinese feed of
+// no Nd blended with Pakistani feed of 4 % Nd is 0 % of the blend's Nd,
+// but it is in the blend, so the supply stays named by (planned in the
+// class of) the covered country and lists it among its origins; before,
+// the zero share was dropped and the supply went to the planner as
+// 100 % China.
+func (n *Network) lotOrigin(l *critmin.Lot, c *custody.Composition) (origin string, shares map[string]float64, basis string) {
+	origin = l.OriginCountry
 	if c != nil {
 		h := c.Headline()
+		basis = h.Basis
 		shares = map[string]float64{}
 		for _, sh := range h.ByCountry {
 			k := sh.Key
@@ -641,6 +653,11 @@ func (n *Network) lotOrigin(l *critmin.Lot, c *custody.Composition) (string, map
 			// to the planner all of it is of unknown origin.
 			shares[UnknownOrigin] = 1
 		}
+		for _, k := range physicalCountries(c) {
+			if _, ok := shares[k]; !ok {
+				shares[k] = 0
+			}
+		}
 		if len(h.ByCountry) > 0 && h.ByCountry[0].Key != custody.Unknown {
 			origin = h.ByCountry[0].Key
 		}
@@ -651,7 +668,34 @@ func (n *Network) lotOrigin(l *critmin.Lot, c *custody.Composition) (string, map
 	if origin == "" {
 		origin = "UNK"
 	}
-	return origin, shares
+	return origin, shares, basis
+}
+
+// physicalCountries is every country with material in a lot's physical
+// origin, in any of its views (dry mass, each analyte, overall), as the
+// planner names it (custody.Unknown is UnknownOrigin).
+func physicalCountries(c *custody.Composition) []string {
+	set := map[string]bool{}
+	add := func(key string, share, tonnes float64) {
+		if share > 0 || tonnes > 0 {
+			if key == custody.Unknown {
+				key = UnknownOrigin
+			}
+			set[key] = true
+		}
+	}
+	for _, sh := range c.Mass.ByCountry {
+		add(sh.Key, sh.Share, sh.Tonnes)
+	}
+	for _, a := range c.Analytes() {
+		for _, sh := range a.ByCountry {
+			add(sh.Key, sh.Share, sh.Tonnes)
+		}
+	}
+	for _, sh := range c.Overall.ByCountry {
+		add(sh.Key, sh.Share, sh.Tonnes)
+	}
+	return slices.Sorted(maps.Keys(set))
 }
 
 // uniqueLotSupplyIDs names each ledger lot's supply uniquely. A lot's
