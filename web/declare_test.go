@@ -124,25 +124,41 @@ func TestDeclareReasonChecked(t *testing.T) {
 // packing check (more than the lot holds) is not applied to it: the
 // preview was refused "packs 25 t of lot REE-2025-001, which holds
 // 24.95 t" and the packing could not be declared in error, here or
-// through POST /epcis/capture.
+// through POST /epcis/capture. Since fix15zk the demo's unpacking at
+// the plant (event 020) stands on that packing, so the packing alone is
+// refused naming 020 — never for the packing check — and once 020 is
+// declared in error the packing can be declared through the form.
 func TestDeclarePackingAfterReweighing(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	if _, err := demo.Load(context.Background(), ts.Svc); err != nil {
 		t.Fatal(err)
 	}
-	evPage := ts.URL + "/events/" + url.PathEscape("urn:critmin:demo:event:006")
-	v := url.Values{"reason": {"incorrect_data"}, "step": {"preview"}}
-	resp, b := do(t, "POST", evPage+"/declare", operatorSecret, []byte(v.Encode()), formHeader)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `id="declare-confirm"`) {
-		t.Fatalf("preview of the packing's declaration: %d\n%s", resp.StatusCode, b)
+	declare := func(id string) (int, string) {
+		page := ts.URL + "/events/" + url.PathEscape(id)
+		v := url.Values{"reason": {"incorrect_data"}, "step": {"preview"}}
+		resp, b := do(t, "POST", page+"/declare", operatorSecret, []byte(v.Encode()), formHeader)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `id="declare-confirm"`) {
+			return resp.StatusCode, html.UnescapeString(string(b))
+		}
+		confirm := hiddenFields(t, string(b), "declare-confirm-form")
+		confirm.Set("step", "capture")
+		resp, b = do(t, "POST", page+"/declare", operatorSecret, []byte(confirm.Encode()), formHeader)
+		if resp.Request.URL.Path != "/events/"+id {
+			t.Fatalf("the confirmation of %s led to %s", id, resp.Request.URL)
+		}
+		if _, b := do(t, "GET", page, operatorSecret, nil, map[string]string{"Accept": "text/html"}); !strings.Contains(string(b), `id="event-declared"`) {
+			t.Fatalf("%s is not declared in error", id)
+		}
+		return resp.StatusCode, string(b)
 	}
-	confirm := hiddenFields(t, string(b), "declare-confirm-form")
-	confirm.Set("step", "capture")
-	resp, _ = do(t, "POST", evPage+"/declare", operatorSecret, []byte(confirm.Encode()), formHeader)
-	if resp.Request.URL.Path != "/events/urn:critmin:demo:event:006" {
-		t.Fatalf("the confirmation led to %s", resp.Request.URL)
+	code, b := declare("urn:critmin:demo:event:006")
+	if code != http.StatusConflict || !strings.Contains(b, "unpacking") || !strings.Contains(b, "urn:critmin:demo:event:020") || strings.Contains(b, "which holds 24.95 t") {
+		t.Fatalf("the packing alone, the unpacking 020 standing on it: %d; want 409 naming the unpacking 020, not the packing check\n%s", code, b)
 	}
-	if _, b := do(t, "GET", evPage, operatorSecret, nil, map[string]string{"Accept": "text/html"}); !strings.Contains(string(b), `id="event-declared"`) {
-		t.Error("the packing is not declared in error")
+	if code, b := declare("urn:critmin:demo:event:020"); code != http.StatusOK {
+		t.Fatalf("the unpacking 020: %d\n%s", code, b)
+	}
+	if code, b := declare("urn:critmin:demo:event:006"); code != http.StatusOK {
+		t.Fatalf("the packing after its unpacking was declared: %d\n%s", code, b)
 	}
 }
