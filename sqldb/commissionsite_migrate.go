@@ -12,9 +12,10 @@ func init() { goStepsWithStore[commissionSiteMigration] = replayCommissionSites 
 // data gives the site it was commissioned at: a lot stating Pakistan,
 // commissioned at a mine in China, kept Pakistan 100 % in every mix
 // downstream (lot list, lots CSV, risk ledger, planner supplies). A mix
-// now reads each stated origin against the commissioning site
-// (custody.ProducedMix, commissionCountry) and keeps the sites it read
-// (custody.Mix.Sites). On a store holding any kept mix the step replays
+// now keeps the origin lots it takes as stated with their countries
+// (custody.Mix.Stated), which every reader checks against where each was
+// commissioned by today's master data, computing the lot on demand where
+// they differ. On a store holding any kept mix the step replays
 // the log as verify does and rewrites each lot projection table that
 // differs; a store without one is left alone. Running it again changes
 // nothing.

@@ -2,8 +2,9 @@
 -- lot's stated cm:originCountry or cm:originMine at its word whatever
 -- master data gives the site it was commissioned at: a lot stating
 -- Pakistan, commissioned at a mine in China, kept Pakistan 100 % in every
--- mix downstream. A mix now reads each stated origin against the
--- commissioning site and keeps the sites it read (custody.Mix.Sites, "s").
+-- mix downstream. A mix now keeps the origin lots it takes as stated with
+-- their countries (custody.Mix.Stated, "o"), which every reader checks
+-- against where each was commissioned by today's master data.
 -- This migration has no SQL of its own: its Go step
 -- (sqldb.replayCommissionSites, registered in goStepsWithStore) replays
 -- the event log as `critmin verify` does on a store holding any kept mix
