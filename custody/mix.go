@@ -1,8 +1,10 @@
 package custody
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 
 	"github.com/critmin/critmin"
 )
@@ -24,6 +26,13 @@ type Mix struct {
 	// Unmeasured are the elements whose origin shares rest on a feed
 	// grade never measured (comp.sharesUnmeasured).
 	Unmeasured map[string]bool `json:"u,omitempty"`
+	// Stated are the origin lots the mix rests on that state their
+	// origin, each with the country stated (cm:originCountry, else its
+	// cm:originMine's by master data). A kept mix takes them as stated; a
+	// reader checks each against the country master data gives the site
+	// it was commissioned at (statedContradicted) and computes the lot on
+	// demand where they differ (commissionCountry; fix9av).
+	Stated map[string]string `json:"o,omitempty"`
 }
 
 func (c *comp) mix(anomalies []Anomaly) *Mix {
@@ -61,14 +70,22 @@ func (m *Mix) comp() *comp {
 //
 // xids maps the events of runs to their transformationIDs, so that
 // anomalies name runs as the lot read on demand does.
+//
+// The mix keeps the origin lots it rests on that state their origin
+// (Mix.Stated): where each was commissioned is checked when the mix is
+// read (statedContradicted), never taken on trust (fix9av).
 func ProducedMix(out *critmin.Lot, edges []critmin.LotEdge, runs map[string][]critmin.LotEdge, produced map[string]*Mix, isProduced map[string]bool, lots map[string]*critmin.Lot, sites map[string]*critmin.Site, xids map[string]string) (*Mix, bool) {
 	oc := &originCalc{lots: lots, up: map[string][]critmin.LotEdge{out.ID: edges}, sites: sites, memo: map[string]*comp{}, onPath: map[string]bool{}, loaded: map[string]bool{},
 		runs: runs, checked: map[string]bool{}, xids: xids}
+	stated := map[string]string{}
 	var inherited []Anomaly
 	for _, e := range edges {
 		if m, ok := produced[e.Parent]; ok {
 			oc.memo[e.Parent] = m.comp()
 			inherited = append(inherited, m.Anomalies...)
+			for k, v := range m.Stated {
+				stated[k] = v
+			}
 			continue
 		}
 		in := lots[e.Parent]
@@ -86,6 +103,13 @@ func ProducedMix(out *critmin.Lot, edges []critmin.LotEdge, runs map[string][]cr
 			// holds is read on demand (originCalc.contents)
 			return nil, false
 		}
+		c := in.OriginCountry
+		if c == "" {
+			if s, ok := sites[siteKey(in.OriginMine)]; ok {
+				c = s.Country
+			}
+		}
+		stated[in.ID] = c
 		oc.memo[e.Parent] = oc.originLot(in)
 	}
 	for _, e := range edges {
@@ -102,7 +126,47 @@ func ProducedMix(out *critmin.Lot, edges []critmin.LotEdge, runs map[string][]cr
 		cc.caps = caps
 		c = &cc
 	}
-	return c.mix(dedupeAnomalies(append(inherited, oc.anomalies...))), true
+	m := c.mix(dedupeAnomalies(append(inherited, oc.anomalies...)))
+	if len(stated) > 0 {
+		m.Stated = stated
+	}
+	return m, true
+}
+
+// statedContradicted reports whether any origin lot a kept mix takes as
+// stated (Mix.Stated) was commissioned at a site master data (sm) puts
+// in another country than the one it states: the mix is then computed
+// on demand, where commissionCountry reads the conflict (fix9av). A store
+// that cannot give lots' events never serves such a mix.
+func statedContradicted(ctx context.Context, s Store, m *Mix, sm map[string]*critmin.Site) (bool, error) {
+	if len(m.Stated) == 0 {
+		return false, nil
+	}
+	f, ok := s.(LiveEventsFinder)
+	if !ok {
+		return true, nil
+	}
+	ids := make([]string, 0, len(m.Stated))
+	for id := range m.Stated {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	evs, err := f.LiveEventsOfLots(ctx, ids)
+	if err != nil {
+		return false, fmt.Errorf("custody: events of origin lots: %w", err)
+	}
+	for _, id := range ids {
+		ev := commissioningEvent(evs, id)
+		if ev == nil {
+			continue
+		}
+		for _, site := range []string{ev.ReadPoint, ev.BizLocation} {
+			if st, ok := sm[siteKey(site)]; site != "" && ok && st.Country != "" && st.Country != m.Stated[id] {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 func dedupeAnomalies(a []Anomaly) []Anomaly {

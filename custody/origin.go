@@ -177,13 +177,17 @@ type contentKey struct {
 
 type originCalc struct {
 	// xids are known transformationIDs by event (kept mixes, at capture).
-	xids  map[string]string
-	ctx   context.Context
-	s     Store
-	lots  map[string]*critmin.Lot
-	up    map[string][]critmin.LotEdge
-	sites map[string]*critmin.Site
-	memo  map[string]*comp
+	xids map[string]string
+	// conflicted are the origin lots whose stated origin master data
+	// about their commissioning site contradicts (commissionCountry): their
+	// origin country and mine count as unknown (originLot).
+	conflicted map[string]bool
+	ctx        context.Context
+	s          Store
+	lots       map[string]*critmin.Lot
+	up         map[string][]critmin.LotEdge
+	sites      map[string]*critmin.Site
+	memo       map[string]*comp
 	// cmemo holds containers' compositions by the time they are read at:
 	// what a container holds depends on when (contents).
 	cmemo     map[contentKey]*comp
@@ -333,7 +337,11 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 				// the row, as sqldb names an unreadable derived value).
 				return nil, critmin.Errorf(critmin.ECONFLICT, "the evidence fails verification: table lot_origin, row lot=%q, column mix: stored value cannot be read (%v): it was edited outside critmin; `critmin verify` names every difference from the ledger", id, err)
 			}
-			if !mineConflict(m, sm) {
+			contradicted, err := statedContradicted(ctx, s, m, sm)
+			if err != nil {
+				return nil, err
+			}
+			if !mineConflict(m, sm) && !contradicted {
 				out = fromMix(target, m, sm)
 			}
 		}
@@ -984,28 +992,48 @@ func (oc *originCalc) dryOfLot(id string) float64 {
 	return 0
 }
 
-// commissionCountry gives a lot that states neither cm:originCountry nor
-// cm:originMine the country master data gives the site where it was
+// commissionCountry checks a lot's origin against where it was
 // commissioned — the readPoint or bizLocation of its commissioning event
 // (commissioningEvent: an ObjectEvent ADD, never an observation,
-// inspection or receipt) — as a mine's country is taken for a lot that
-// names its mine (originLot): material first recorded at a site in
-// China is Chinese material for the covered-country rules (DFARS
-// 252.225-7052 reads where it was mined and processed). Where neither
-// site has a country, or the two name different countries, the lot is
-// returned as it is, its origin unknown: never guessed from where it went
-// later. A store that cannot give a lot's events leaves it as it is.
+// inspection or receipt) — by master data (DFARS 252.225-7052 reads where
+// material was mined and processed; issue 9 §2, physical origin).
+//
+// A lot that states neither cm:originCountry nor cm:originMine takes the
+// country master data gives that site when it is a mine: material first
+// recorded at a mine in China is Chinese material for the covered-country
+// rules. Where neither site has a country, or the two name different
+// countries, the lot is returned as it is, its origin unknown: never
+// guessed from where it went later.
+//
+// A lot that states its origin — cm:originCountry, or cm:originMine and
+// that mine's country by master data — is never taken at its word where
+// master data about its commissioning place contradicts it (fix9av):
+// commissioned at a mine (cm:siteKind mine) in another country, the
+// stated origin and the mine it was first recorded at cannot both be
+// right, so its origin country and mine count as unknown (origin_conflict,
+// naming the lot, the origin stated, the site, its country and the event)
+// and every covered-country rule fails on it; commissioned at another
+// kind of site (a warehouse, a port, a refinery) in another country, the
+// origin stays the one stated — nothing is mined there — flagged
+// commissioning_country_differs, and a covered-country rule listing that
+// site's country fails (excludedCountries). A store that cannot give a
+// lot's events leaves it as it is.
 func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
-	if oc.sites == nil || oc.s == nil {
+	if oc.sites == nil {
+		return l, nil
+	}
+	f, ok := oc.s.(LiveEventsFinder)
+	if !ok {
 		return l, nil
 	}
 	stated := l.OriginCountry != "" || l.OriginMine != ""
-	if stated && l.OriginMine == "" {
-		return l, nil
-	}
-	f, ok := oc.s.(liveEventsFinder)
-	if !ok {
-		return l, nil
+	statedCountry, statedWords := l.OriginCountry, "cm:originCountry "+l.OriginCountry
+	if l.OriginCountry == "" && l.OriginMine != "" {
+		mine, ok := oc.sites[siteKey(l.OriginMine)]
+		if !ok || mine.Country == "" {
+			return l, nil // no country to compare: originLot says so (no_origin)
+		}
+		statedCountry, statedWords = mine.Country, fmt.Sprintf("mine %s (%s by master data)", l.OriginMine, mine.Country)
 	}
 	evs, err := f.LiveEventsOfLots(oc.ctx, []string{l.ID})
 	if err != nil {
@@ -1016,24 +1044,7 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 		return l, nil
 	}
 	if stated {
-		// The lot names its mine: its origin is the mine's. A
-		// commissioning site in another country is flagged — material
-		// first recorded far from its mine is worth a look (a mistyped
-		// mine, or a lot relabelled on the way).
-		mine, ok := oc.sites[siteKey(l.OriginMine)]
-		if !ok || mine.Country == "" {
-			return l, nil
-		}
-		for _, site := range []string{first.ReadPoint, first.BizLocation} {
-			s, ok := oc.sites[siteKey(site)]
-			if site == "" || !ok || s.Country == "" || s.Country == mine.Country {
-				continue
-			}
-			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "commissioning_country_differs", Detail: fmt.Sprintf("lot %s names mine %s (%s by master data) but was commissioned at %s (%s) by event %s: its origin is read as the mine's; check the mine named and where the lot was first recorded",
-				l.ID, l.OriginMine, mine.Country, site, s.Country, first.EventID), Events: []string{first.EventID}})
-			break
-		}
-		return l, nil
+		return oc.statedAgainstSite(l, first, statedCountry, statedWords), nil
 	}
 	var iso, from string
 	var notMine []string
@@ -1070,6 +1081,43 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 	cp := *l
 	cp.OriginCountry = iso
 	return &cp, nil
+}
+
+// statedAgainstSite compares the origin lot l states — statedCountry,
+// worded statedWords — with the country master data gives each site of
+// its commissioning event first (commissionCountry). A mine there in
+// another country makes the lot's origin unknown (oc.conflicted,
+// origin_conflict); any other site in another country is flagged
+// (commissioning_country_differs) and the stated origin kept.
+func (oc *originCalc) statedAgainstSite(l *critmin.Lot, first *critmin.Event, statedCountry, statedWords string) *critmin.Lot {
+	var differs *Anomaly
+	for _, site := range []string{first.ReadPoint, first.BizLocation} {
+		s, ok := oc.sites[siteKey(site)]
+		if site == "" || !ok || s.Country == "" || s.Country == statedCountry {
+			continue
+		}
+		kind := strings.ToLower(strings.TrimSpace(s.Kind))
+		if kind == critmin.SiteMine {
+			if oc.conflicted == nil {
+				oc.conflicted = map[string]bool{}
+			}
+			oc.conflicted[l.ID] = true
+			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "origin_conflict", Detail: fmt.Sprintf("lot %s states %s but was commissioned at %s, a mine in %s by master data, by event %s: where it was mined is contradicted, so its origin country counts as unknown and no covered-country rule can pass on it (DFARS 252.225-7052 reads where material was mined); correct the origin stated or the site's master data",
+				l.ID, statedWords, site, s.Country, first.EventID), Events: []string{first.EventID}})
+			return l
+		}
+		if differs == nil {
+			if kind == "" {
+				kind = "site of no stated kind"
+			}
+			differs = &Anomaly{Kind: "commissioning_country_differs", Detail: fmt.Sprintf("lot %s states %s but was commissioned at %s (%s, %s by master data) by event %s: its origin is read as stated, nothing being mined at a %s, and a covered-country rule listing %s fails on it; check the origin stated and where the lot was first recorded",
+				l.ID, statedWords, site, kind, s.Country, first.EventID, kind, s.Country), Events: []string{first.EventID}}
+		}
+	}
+	if differs != nil {
+		oc.anomalies = append(oc.anomalies, *differs)
+	}
+	return l
 }
 
 // inputlessRun words why lot, made by a live run that has no live input,
@@ -1283,6 +1331,11 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 		oc.anomalies = append(oc.anomalies, a)
 	}
 	m := [3]mix{single(orUnknown(l.OriginCountry)), single(orUnknown(l.OriginMine)), single(orUnknown(l.Supplier))}
+	if oc.conflicted[l.ID] {
+		// Master data about where the lot was commissioned contradicts
+		// the origin it states (commissionCountry): neither is proven.
+		m[dimCountry], m[dimMine] = single(Unknown), single(Unknown)
+	}
 	// The stated origin country must be the country master data gives
 	// the stated mine: a lot "from PAK" out of a mine in CHN proves
 	// neither, so its country is unknown for every share and verdict.

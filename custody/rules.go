@@ -213,6 +213,10 @@ type ruleInput struct {
 	events []*evFacts
 	sites  map[string]*critmin.Site
 	origin *Composition
+	// commissioned is the commissioning event (commissioningEvent) of
+	// each origin lot that states its origin, where the store gives
+	// lots' events (commissionedIn).
+	commissioned map[string]*critmin.Event
 }
 
 // evFacts is what rules read of an event.
@@ -297,6 +301,21 @@ func gather(ctx context.Context, s RuleStore, lot string) (*ruleInput, error) {
 	}
 	if in.origin, err = Origin(ctx, s, lot); err != nil {
 		return nil, err
+	}
+	if f, ok := s.(LiveEventsFinder); ok {
+		in.commissioned = map[string]*critmin.Event{}
+		for _, id := range in.origin.OriginLots {
+			if l := in.lots[id]; l == nil || l.OriginCountry == "" && l.OriginMine == "" {
+				continue
+			}
+			evs, err := f.LiveEventsOfLots(ctx, []string{id})
+			if err != nil {
+				return nil, err
+			}
+			if ev := commissioningEvent(evs, id); ev != nil {
+				in.commissioned[id] = ev
+			}
+		}
 	}
 	page, err := s.FindEvents(ctx, critmin.EventFilter{
 		ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: lotIDs, Exact: true}},
@@ -469,6 +488,9 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 				unknown = true // no feed traced at all
 			}
 			v.Evidence = append(v.Evidence, in.origin.Events...)
+			cf, cev := commissionedIn(in, bad)
+			found = append(found, cf...)
+			v.Evidence = append(v.Evidence, cev...)
 		case "processing", "handling":
 			for _, f := range in.events {
 				isProc := f.ev.Type == critmin.TransformationEvent
@@ -506,6 +528,7 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 	case unknown:
 		v.Status, v.Detail = Fail, "a stage's country is unknown (an origin or a site country is not recorded), so exclusion cannot be shown"
 		v.Detail += withdrawnFacts(in.origin, "no_origin")
+		v.Detail += originConflicts(in.origin)
 	default:
 		v.Status, v.Detail = Pass, fmt.Sprintf("no %s stage in %s", strings.Join(st, " or "), strings.Join(r.Countries, ", "))
 		if len(unknownWhy) > 0 {
@@ -513,6 +536,74 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 			v.Detail += withdrawnFacts(in.origin, "element_not_assayed", "grade_not_measured")
 		}
 	}
+}
+
+// commissionedIn lists each origin lot of the genealogy that states an
+// origin (cm:originCountry, or cm:originMine and the mine's country by
+// master data) other than the country master data gives a site of its
+// commissioning event (commissioningEvent), where that country is among
+// bad: "lot L states origin PAK but was commissioned at S (mine, China)
+// by event E", with the events. Physical origin is never taken from a
+// stated country the commissioning place contradicts (issue 9 §2,
+// fix9av): material first recorded at a mine, a refinery or a warehouse
+// in a covered country is not shown to lie outside it, whatever the
+// record states (DFARS 252.225-7052 reads where material was mined and
+// processed).
+func commissionedIn(in *ruleInput, bad map[string]bool) (found, evidence []string) {
+	if in.origin == nil || len(in.origin.OriginLots) == 0 {
+		return nil, nil
+	}
+	for _, id := range in.origin.OriginLots {
+		l := in.lots[id]
+		if l == nil || l.OriginCountry == "" && l.OriginMine == "" {
+			continue // no stated origin: the site's country is the lot's where it is a mine (commissionCountry)
+		}
+		stated, words := l.OriginCountry, "origin "+l.OriginCountry
+		if stated == "" {
+			stated = in.siteCountry(l.OriginMine)
+			words = fmt.Sprintf("mine %s (%s)", l.OriginMine, orUnknown(stated))
+		}
+		ev := in.commissioned[id]
+		if ev == nil {
+			continue
+		}
+		for _, site := range []string{ev.ReadPoint, ev.BizLocation} {
+			c := in.siteCountry(site)
+			if site == "" || !bad[c] || c == stated {
+				continue
+			}
+			kind := "site of no stated kind"
+			if s, ok := in.sites[siteKey(site)]; ok && strings.TrimSpace(s.Kind) != "" {
+				kind = strings.ToLower(strings.TrimSpace(s.Kind))
+			}
+			found = append(found, fmt.Sprintf("lot %s states %s but was commissioned at %s (%s in %s by master data) by event %s: its physical origin is not shown to lie outside %s",
+				id, words, site, kind, country.Name(c), ev.EventID, country.Name(c)))
+			evidence = append(evidence, ev.EventID)
+			break
+		}
+	}
+	return found, evidence
+}
+
+// originConflicts is "; " + each origin_conflict anomaly of c — a stated
+// origin master data contradicts, naming the lot, the origin stated, the
+// site, its country and the event — so that a verdict that cannot show
+// exclusion says why; "" when there is none.
+func originConflicts(c *Composition) string {
+	if c == nil {
+		return ""
+	}
+	var out []string
+	for _, a := range c.Anomalies {
+		if a.Kind == "origin_conflict" {
+			out = append(out, a.Detail)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	sort.Strings(out)
+	return "; " + strings.Join(dedupe(out), "; ")
 }
 
 // withdrawnFacts is what the origin's anomalies of kinds say of facts

@@ -1,0 +1,13 @@
+-- Kept origin mixes (lot_origin.mix) written before fix9av took an origin
+-- lot's stated cm:originCountry or cm:originMine at its word whatever
+-- master data gives the site it was commissioned at: a lot stating
+-- Pakistan, commissioned at a mine in China, kept Pakistan 100 % in every
+-- mix downstream. A mix now keeps the origin lots it takes as stated with
+-- their countries (custody.Mix.Stated, "o"), which every reader checks
+-- against where each was commissioned by today's master data.
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayCommissionSites, registered in goStepsWithStore) replays
+-- the event log as `critmin verify` does on a store holding any kept mix
+-- and rewrites each lot projection table that differs, in this
+-- migration's transaction.
+SELECT 1;
