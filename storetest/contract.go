@@ -157,6 +157,7 @@ func Run(t *testing.T, open Opener) {
 		{"PartialPacking", testPartialPacking},
 		{"Repacking", testRepacking},
 		{"PackingCycle", testPackingCycle},
+		{"LotNotContainer", testLotNotContainer},
 		{"DeclarationContent", testDeclarationContent},
 		{"ContainerAsOfRun", testContainerAsOfRun},
 		{"PackedInAfterShipment", testPackedInAfterShipment},
