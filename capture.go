@@ -1,7 +1,11 @@
 package critmin
 
 import (
+	"encoding/json"
 	"fmt"
+	"reflect"
+	"sort"
+	"strings"
 	"time"
 )
 
@@ -105,11 +109,71 @@ type EventContentConflict struct {
 
 // NewEventContentConflict returns the refusal of an event sent under the
 // stored eventID id whose content hashes to sent while the stored event's
-// hashes to stored.
-func NewEventContentConflict(id, stored, sent string) *EventContentConflict {
-	reason := fmt.Sprintf("eventID %s is already stored with other content (stored event hash %s; this event's %s): an eventID names one event, and only the same content again is a duplicate — to change a stored event, declare it in error (errorDeclaration, EPCIS 2.0 §7.4.1.2) and capture the correction under a new eventID", id, stored, sent)
+// hashes to stored. storedRaw and sentRaw, when given (the events' JSON),
+// name the stored event (its type, business step and time) and the
+// top-level fields in which the two differ (EventDifferences), so that
+// the sender sees which event holds the eventID and what changed (issue
+// 15, fix15zm).
+func NewEventContentConflict(id, stored, sent string, storedRaw, sentRaw []byte) *EventContentConflict {
+	what := "a different stored event"
+	if d := describeEvent(storedRaw); d != "" {
+		what += " (" + d + ")"
+	}
+	differ := ""
+	if f := EventDifferences(storedRaw, sentRaw); len(f) > 0 {
+		differ = "; they differ in " + strings.Join(f, ", ")
+	}
+	reason := fmt.Sprintf("eventID %s is already used by %s, of other content (stored event hash %s; this event's %s%s): an eventID names one event, and only the same content again is a duplicate — send this event under a new eventID, or, to change the stored event, declare it in error (errorDeclaration, EPCIS 2.0 §7.4.1.2) and capture the correction under a new eventID", id, what, stored, sent, differ)
 	return &EventContentConflict{EventID: id, Stored: stored, Sent: sent,
 		Err: &Error{Code: ECONFLICT, Message: reason + "; nothing was stored", Fields: []FieldError{{Pointer: "eventID", Reason: reason}}}}
+}
+
+// eventIgnored are the fields the CBV 2.0 §8.9 event hash leaves out:
+// they do not make two events differ.
+var eventIgnored = map[string]bool{"eventID": true, "recordTime": true, "errorDeclaration": true, "@context": true, "rdfs:comment": true, "comment": true}
+
+// EventDifferences lists, sorted, the top-level fields of two events'
+// JSON whose values differ, leaving out those the event hash leaves out
+// (eventIgnored); nil when either cannot be read.
+func EventDifferences(a, b []byte) []string {
+	var ma, mb map[string]any
+	if json.Unmarshal(a, &ma) != nil || json.Unmarshal(b, &mb) != nil || ma == nil || mb == nil {
+		return nil
+	}
+	var out []string
+	for k, va := range ma {
+		if !eventIgnored[k] && !reflect.DeepEqual(va, mb[k]) {
+			out = append(out, k)
+		}
+	}
+	for k := range mb {
+		if _, ok := ma[k]; !ok && !eventIgnored[k] {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// describeEvent is an event's type, business step and time in a few
+// words, from its JSON; "" when it cannot be read.
+func describeEvent(raw []byte) string {
+	var m struct {
+		Type      string `json:"type"`
+		BizStep   string `json:"bizStep"`
+		EventTime string `json:"eventTime"`
+	}
+	if json.Unmarshal(raw, &m) != nil || m.Type == "" {
+		return ""
+	}
+	s := m.Type
+	if m.BizStep != "" {
+		s += " " + m.BizStep
+	}
+	if m.EventTime != "" {
+		s += " at " + m.EventTime
+	}
+	return s
 }
 
 // NewDeclarationConflict refuses a second error declaration of event id

@@ -474,7 +474,9 @@ func (v *validator) decode(obj map[string]any) *critmin.Event {
 	if _, has := obj["eventTimeZoneOffset"]; !has {
 		v.fail("eventTimeZoneOffset", "missing: every event needs an eventTimeZoneOffset")
 	} else if s := v.str(obj, "eventTimeZoneOffset"); s != "" && !tzOffset.MatchString(s) {
-		v.fail("eventTimeZoneOffset", "%q is not an offset of the form +hh:mm or -hh:mm between -13:59 and +14:00", s)
+		// The EPCIS 2.0 JSON schema's pattern (and the XSD's), after
+		// ISO 8601 practice: -14:00 to +14:00, the offsets in civil use.
+		v.fail("eventTimeZoneOffset", "eventTimeZoneOffset %q is not a UTC offset of the form +hh:mm or -hh:mm in the range -14:00 to +14:00 (EPCIS 2.0 schema, after ISO 8601; minutes 00 to 59)", s)
 	} else {
 		ev.EventTimeZoneOffset = s
 	}

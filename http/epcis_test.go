@@ -42,7 +42,7 @@ func TestCaptureOfficialExamples(t *testing.T) {
 		ts := servers[0]
 		resp, rb := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, body, nil)
 		for k := 1; resp.StatusCode == http.StatusConflict; k++ {
-			if !strings.Contains(string(rb), "is already stored with other content") || !strings.Contains(string(rb), `/eventID"`) {
+			if !strings.Contains(string(rb), "is already used by a different stored event") || !strings.Contains(string(rb), `/eventID"`) {
 				t.Fatalf("%s: status 409 %s; want the refusal of an eventID stored with other content, naming it", filepath.Base(f), rb)
 			}
 			conflicts++

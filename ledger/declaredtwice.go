@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -93,4 +94,49 @@ func declWords(d *critmin.ErrorDeclaration) string {
 		w += ", reason " + d.Reason
 	}
 	return w
+}
+
+// repeatedEventIDs refuses (EINVALID, HTTP 400; nothing stored) a
+// document that sends two events under one eventID: an eventID names one
+// event (EPCIS 2.0 §7.4.1), and within one document a repeat is neither
+// a re-send nor a correction, so it is not taken as a duplicate of the
+// first ("already stored" misled: nothing was stored yet) but named by
+// the two places, "eventID E is repeated in this document at events 0
+// and 3", with each event's /eventID pointer (pointer(i) gives
+// /epcisBody/eventList/i/eventID). An error declaration carries the
+// eventID of the event it declares and is not counted; nor is an eventID
+// critmin assigned (ni:///…, the event's hash: the same content twice).
+// events are the document's decoded events by index (nil for an invalid
+// one).
+func repeatedEventIDs(events []*critmin.Event, pointer func(i int) string) error {
+	seen := eventIDs{}
+	for i, ev := range events {
+		if err := seen.add(ev, i, pointer); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eventIDs are the eventIDs a document has sent so far (canonical), with
+// the first event's index; a streamed document keeps them across its
+// batches (an int each: its memory stays small).
+type eventIDs map[string]int
+
+// add records event ev, at document index at, and refuses it as
+// repeatedEventIDs does when the document sent its eventID before.
+// pointer gives the /eventID pointer of an event by its index.
+func (m eventIDs) add(ev *critmin.Event, at int, pointer func(i int) string) error {
+	if ev == nil || ev.ErrorDeclaration != nil || ev.EventID == "" || strings.HasPrefix(ev.EventID, "ni:") {
+		return nil
+	}
+	id := epcis.CanonicalEventID(ev.EventID)
+	prev, ok := m[id]
+	if !ok {
+		m[id] = at
+		return nil
+	}
+	reason := fmt.Sprintf("eventID %s is repeated in this document at events %d and %d (%s and %s): an eventID names one event (EPCIS 2.0 §7.4.1) — give each event its own eventID, or send the event once", ev.EventID, prev, at, pointer(prev), pointer(at))
+	return &critmin.Error{Code: critmin.EINVALID, Message: reason + "; nothing was stored",
+		Fields: []critmin.FieldError{{Pointer: pointer(prev), Reason: reason}, {Pointer: pointer(at), Reason: reason}}}
 }

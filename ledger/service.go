@@ -302,6 +302,9 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 	if err := declaredTwice(events, func(i int) string { return doc.Pointer(i) + "/errorDeclaration" }); err != nil {
 		return nil, err
 	}
+	if err := repeatedEventIDs(events, func(i int) string { return doc.Pointer(i) + "/eventID" }); err != nil {
+		return nil, err
+	}
 	if err := s.checkOriginMine(ctx, doc.Master, events, errs, doc.Pointer, nil); err != nil {
 		return nil, err
 	}
@@ -337,6 +340,13 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 		}
 		for _, r := range refused {
 			errs[validAt[r.k]] = r.fields
+		}
+	}
+	for i := range errs {
+		if errs[i] != nil {
+			if c := s.storedClash(ctx, events[i]); c != nil {
+				errs[i] = []critmin.FieldError{{Pointer: doc.Pointer(i) + "/eventID", Reason: c.Err.Fields[0].Reason, Conflict: true}}
+			}
 		}
 	}
 	if allValid(errs) && len(events) > 0 {
@@ -466,6 +476,15 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 	}); err != nil {
 		return nil, err
 	}
+	if err := repeatedEventIDs(events, func(i int) string {
+		p := doc.Pointer(i) + "/eventID"
+		if xdoc != nil {
+			p = xdoc.Path(p)
+		}
+		return p
+	}); err != nil {
+		return nil, err
+	}
 	if err := s.checkOriginMine(ctx, doc.Master, events, fieldErrs, doc.Pointer, nil); err != nil {
 		return nil, err
 	}
@@ -497,9 +516,21 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 			validAt = append(validAt, i)
 		}
 	}
+	pointer := func(i int) string {
+		p := doc.Pointer(i) + "/eventID"
+		if xdoc != nil {
+			p = xdoc.Path(p)
+		}
+		return p
+	}
 	var all []critmin.FieldError
 	bad, conflicts := 0, 0
 	refuse := func(i int, fe []critmin.FieldError) {
+		if c := s.storedClash(ctx, events[i]); c != nil {
+			// Its eventID names another stored event: that is what is
+			// wrong with it, whatever the record checks made of it.
+			fe = []critmin.FieldError{{Pointer: pointer(i), Reason: c.Err.Fields[0].Reason, Conflict: true}}
+		}
 		bad++
 		if critmin.AllConflicts(fe) {
 			conflicts++
@@ -522,6 +553,13 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 			refuse(i, fe)
 		}
 	}
+	evPointer := func(i int) string {
+		p := doc.Pointer(i)
+		if xdoc != nil {
+			p = xdoc.Path(p)
+		}
+		return p
+	}
 	// The capture-time check's refusals name the document's pointers.
 	at := func(k int, rest string) string {
 		p := doc.Pointer(validAt[k]) + rest
@@ -531,6 +569,9 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 		return p
 	}
 	rollbackErr := func() error {
+		if c := s.clashAmong(ctx, all, events, evPointer); c != nil {
+			return conflictPointer(c, events, pointer)
+		}
 		return &critmin.Error{Code: refusalCode(all),
 			Message: fmt.Sprintf("%s; nothing was stored (rollback). First: %s: %s", refusedEvents(bad, conflicts, len(events), all), all[0].Pointer, all[0].Reason),
 			Fields:  all}
@@ -571,13 +612,6 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 	}
 	prog := critmin.Progress(ctx)
 	var skipped []string
-	pointer := func(i int) string {
-		p := doc.Pointer(i) + "/eventID"
-		if xdoc != nil {
-			p = xdoc.Path(p)
-		}
-		return p
-	}
 	// The store's refusals name events by ID; the document's pointers
 	// replace them (storePointers).
 	byID := make(map[string]int, len(events))
@@ -603,13 +637,21 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 	if s.ClaimCheck != nil {
 		var err error
 		if skipped, valid, err = s.checkAndStore(ctx, job, valid, doc.Master, check); err != nil {
-			return nil, conflictPointer(storePointers(err, docPointer), events, pointer)
+			err = storePointers(err, docPointer)
+			if c := s.clashAmong(ctx, critmin.ErrorFields(err), events, evPointer); c != nil {
+				err = c
+			}
+			return nil, conflictPointer(err, events, pointer)
 		}
 	} else {
 		prog("store", 0, int64(len(valid)))
 		var err error
 		if skipped, err = s.Store.CaptureEvents(ctx, job, valid, doc.Master); err != nil {
-			return nil, conflictPointer(storePointers(err, docPointer), events, pointer)
+			err = storePointers(err, docPointer)
+			if c := s.clashAmong(ctx, critmin.ErrorFields(err), events, evPointer); c != nil {
+				err = c
+			}
+			return nil, conflictPointer(err, events, pointer)
 		}
 	}
 	prog("store", int64(len(valid)), int64(len(valid)))
@@ -1136,6 +1178,57 @@ func conflictPointer(err error, events []*critmin.Event, pointer func(i int) str
 		}
 	}
 	return err
+}
+
+// clashAmong is the refusal of the first event a refusal's field errors
+// point into (evPointer gives each event's pointer) whose eventID is
+// already used by a stored event of other content (storedClash); nil
+// when there is none.
+func (s *Service) clashAmong(ctx context.Context, fields []critmin.FieldError, events []*critmin.Event, evPointer func(i int) string) error {
+	for _, f := range fields {
+		for i, ev := range events {
+			if p := evPointer(i); ev != nil && (f.Pointer == p || strings.HasPrefix(f.Pointer, p+"/")) {
+				if c := s.storedClash(ctx, ev); c != nil {
+					return c
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// storedClash returns the refusal of ev when its eventID is already used
+// by a stored event of other content (critmin.NewEventContentConflict;
+// EPCIS 2.0 §7.4.1: an eventID names one event), nil otherwise. The
+// capture and the preview call it on an event refused on other grounds:
+// an event re-sent under a stored eventID with, say, more tonnes was
+// refused by the record checks for shipping more than the lot holds,
+// which hid that the eventID was taken (issue 15, fix15zm). An eventID
+// critmin assigned (the event's hash, ni:///…) names its content and is
+// not looked up; a failed look-up keeps the other refusal.
+func (s *Service) storedClash(ctx context.Context, ev *critmin.Event) *critmin.EventContentConflict {
+	if ev == nil || ev.EventID == "" || ev.ErrorDeclaration != nil || strings.HasPrefix(ev.EventID, "ni:") {
+		return nil
+	}
+	stored, err := s.Store.FindEventsByID(ctx, ev.EventID)
+	if err != nil {
+		return nil
+	}
+	for _, st := range stored {
+		if st.ErrorDeclaration != nil {
+			continue
+		}
+		was, err := epcis.HashStored(st.Raw, st.Context)
+		if err != nil {
+			return nil
+		}
+		now, err := epcis.HashStored(ev.Raw, ev.Context)
+		if err != nil || now == was {
+			return nil
+		}
+		return critmin.NewEventContentConflict(ev.EventID, was, now, st.Raw, ev.Raw)
+	}
+	return nil
 }
 
 // zeroRunLines refuses a TransformationEvent's inputQuantityList or

@@ -97,7 +97,9 @@ type streamCapture struct {
 	now time.Time
 	tx  critmin.CaptureTx
 	// decls are the errorDeclarations sent so far (declaredTwice).
-	decls   declarations
+	decls declarations
+	// ids are the eventIDs sent so far (repeatedEventIDs).
+	ids     eventIDs
 	pending []epcis.StreamEvent
 	bytes   int
 	count   int
@@ -287,7 +289,7 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 	c.pending, c.bytes = c.pending[:0], 0
 	events, errs := decodeBatch(doc, batch, c.now)
 	if c.decls == nil {
-		c.decls = declarations{}
+		c.decls, c.ids = declarations{}, eventIDs{}
 	}
 	for i, ev := range events {
 		// An event declared in error twice in the document: refused
@@ -295,6 +297,24 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 		b := batch[i]
 		if err := c.decls.add(ev, b.Index, func(int) string {
 			return xmlPaths(b, []critmin.FieldError{{Pointer: doc.Pointer(b.Index) + "/errorDeclaration"}})[0].Pointer
+		}); err != nil {
+			return err
+		}
+		if err := c.ids.add(ev, b.Index, func(k int) string {
+			if k == b.Index {
+				return xmlPaths(b, []critmin.FieldError{{Pointer: doc.Pointer(b.Index) + "/eventID"}})[0].Pointer
+			}
+			// An earlier event: by its member's path, where it was
+			// staged (c.staged), else by its place.
+			if p, ok := c.staged[ev.EventID]; ok && p != "" {
+				return p + "/eventID"
+			}
+			for j := range i {
+				if batch[j].Index == k {
+					return xmlPaths(batch[j], []critmin.FieldError{{Pointer: doc.Pointer(k) + "/eventID"}})[0].Pointer
+				}
+			}
+			return doc.Pointer(k) + "/eventID"
 		}); err != nil {
 			return err
 		}
@@ -312,7 +332,7 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 	var validAt []int // the batch index of each valid event
 	for i, ev := range events {
 		if errs[i] != nil {
-			c.refuse(batch[i].Index, errs[i])
+			c.refuse(batch[i].Index, c.clashed(ev, doc, batch[i], errs[i]))
 			continue
 		}
 		ev.CaptureID = c.job.CaptureID
@@ -340,7 +360,7 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 			}
 			_, refused, err := c.s.claimRounds(rctx, valid, at)
 			for _, r := range refused {
-				c.refuse(batch[validAt[r.k]].Index, r.fields)
+				c.refuse(batch[validAt[r.k]].Index, c.clashed(valid[r.k], doc, batch[validAt[r.k]], r.fields))
 			}
 			var e *critmin.Error
 			if errors.As(err, &e) && e.Code == critmin.EINVALID {
@@ -387,7 +407,7 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 			return err
 		}
 		for _, r := range refused {
-			c.refuse(batch[validAt[r.k]].Index, r.fields)
+			c.refuse(batch[validAt[r.k]].Index, c.clashed(valid[r.k], doc, batch[validAt[r.k]], r.fields))
 		}
 		if len(refused) > 0 && c.req.Behaviour == critmin.BehaviourRollback {
 			c.tx.Rollback()
@@ -503,6 +523,18 @@ func (c *streamCapture) lateOriginConflicts(master []critmin.MasterDataElement) 
 		}
 	}
 	return out
+}
+
+// clashed gives the errors of a refused event: when its eventID is
+// already used by a stored event of other content (Service.storedClash),
+// that alone, at its eventID — the record checks' refusal of an event
+// that names another would mislead — else fields.
+func (c *streamCapture) clashed(ev *critmin.Event, doc *epcis.Document, b epcis.StreamEvent, fields []critmin.FieldError) []critmin.FieldError {
+	cl := c.s.storedClash(c.ctx, ev)
+	if cl == nil {
+		return fields
+	}
+	return xmlPaths(b, []critmin.FieldError{{Pointer: doc.Pointer(b.Index) + "/eventID", Reason: cl.Err.Fields[0].Reason, Conflict: true}})
 }
 
 // refuse records the errors of the document's event number index: it

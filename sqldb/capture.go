@@ -247,6 +247,7 @@ func (c *captureSession) checkSameContent(events []*critmin.Event, stored map[st
 		}
 	}
 	known := map[string]string{}
+	raws := map[string]string{} // the first event under each eventID, stored or sent
 	var storedDecls map[string]map[string]bool
 	var again []string
 	for id, n := range count {
@@ -257,11 +258,11 @@ func (c *captureSession) checkSameContent(events []*critmin.Event, stored map[st
 		}
 	}
 	if len(again) > 0 {
-		hashes, decls, err := c.w.storedHashes(again)
+		hashes, decls, stored, err := c.w.storedHashes(again)
 		if err != nil {
 			return nil, err
 		}
-		known, storedDecls = hashes, decls
+		known, storedDecls, raws = hashes, decls, stored
 	}
 	dup := map[int]bool{}
 	sentDecls := map[string]map[string]bool{}
@@ -275,9 +276,10 @@ func (c *captureSession) checkSameContent(events []*critmin.Event, stored map[st
 		}
 		if prev, ok := known[ev.EventID]; !ok {
 			known[ev.EventID] = h
+			raws[ev.EventID] = string(ev.Raw)
 		} else if prev != h {
 			c.conflict = true
-			return nil, critmin.NewEventContentConflict(ev.EventID, prev, h)
+			return nil, critmin.NewEventContentConflict(ev.EventID, prev, h, []byte(raws[ev.EventID]), ev.Raw)
 		}
 		if ev.ErrorDeclaration != nil {
 			d := declarationKey(ev.Raw)
@@ -350,10 +352,12 @@ func declarationKey(raw []byte) string {
 
 // storedHashes returns the CBV 2.0 event hash of the first stored record
 // (event or declaration; the hash leaves errorDeclaration out) of each
-// eventID among ids, and the errorDeclaration keys (declarationKey) of
-// the declarations stored under each, read in the capture's transaction.
-func (w *writer) storedHashes(ids []string) (map[string]string, map[string]map[string]bool, error) {
+// eventID among ids, the errorDeclaration keys (declarationKey) of
+// the declarations stored under each, and the JSON of that first record
+// (for the refusal's wording), read in the capture's transaction.
+func (w *writer) storedHashes(ids []string) (map[string]string, map[string]map[string]bool, map[string]string, error) {
 	out := map[string]string{}
+	raws := map[string]string{}
 	decls := map[string]map[string]bool{}
 	err := inChunks(ids, func(part []any) error {
 		rows, err := w.tx.QueryContext(w.ctx, w.db.q(`SELECT e.event_id, e.declaration, e.raw, c.body FROM events e LEFT JOIN contexts c ON c.id = e.context_id
@@ -383,10 +387,11 @@ func (w *writer) storedHashes(ids []string) (map[string]string, map[string]map[s
 				return fmt.Errorf("%s: hash stored event %s: %w", w.db.Dialect.Name, id, err)
 			}
 			out[id] = h
+			raws[id] = raw
 		}
 		return rows.Err()
 	})
-	return out, decls, err
+	return out, decls, raws, err
 }
 
 // ProjectEvery is the unit of projection of a capture: every so many
@@ -428,6 +433,9 @@ func (c *captureSession) settleDeclarations() error {
 	}
 	c.decls, c.declPending = nil, false
 	w.lots, w.touched = map[string]*critmin.Lot{}, map[string]bool{}
+	// (the unit's identifier uses are in the transaction now: loadKinds
+	// reads them back)
+	w.classUse, w.instanceUse = nil, nil
 	w.xforms, w.existed, w.factsChanged, w.producedSeen = map[string]*xform{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	w.figures = nil
 	w.produced, w.declared, w.xids = nil, map[string]bool{}, nil
@@ -628,6 +636,10 @@ type writer struct {
 	// commissionedBy names, per lot commissioned in this capture, the
 	// event that did it (for the refusal of a second commissioning).
 	commissionedBy map[string]string
+	// classUse and instanceUse name, per canonical identifier, an event
+	// (stored, or of this capture) that used it as a class (a quantity
+	// list) or as an instance (parentID, an EPC list): checkKinds.
+	classUse, instanceUse map[string]string
 	// replayIDs and replayDecls are, in a verify replay, the eventIDs and
 	// whether a declaration this capture stored so far; Commit adds them
 	// to the store's (DB.replayIDs).
@@ -1100,6 +1112,11 @@ func (w *writer) preload(events []*critmin.Event) error {
 			xids = append(xids, ev.TransformationID)
 		}
 	}
+	if w.db.writes == replayFull {
+		if err := w.loadKinds(events); err != nil {
+			return err
+		}
+	}
 	declared := map[string]bool{}
 	if w.db.writes != replayProjection || w.db.replayDecls || w.replayDecls {
 		// (a projection-only replay of a log without declarations has
@@ -1342,6 +1359,9 @@ func (w *writer) project(ev *critmin.Event) error {
 	ids := ev.LotIDs()
 	if w.db.writes == replayFull {
 		// Live capture only: a replay re-applies what was accepted.
+		if err := w.checkKinds(orig); err != nil {
+			return err
+		}
 		if len(ids) > 0 {
 			if err := w.checkCommissioning(ev); err != nil {
 				return err

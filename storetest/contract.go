@@ -159,6 +159,7 @@ func Run(t *testing.T, open Opener) {
 		{"PartialPacking", testPartialPacking},
 		{"Repacking", testRepacking},
 		{"PackingCycle", testPackingCycle},
+		{"LotNotContainer", testLotNotContainer},
 		{"DeclarationContent", testDeclarationContent},
 		{"ContainerAsOfRun", testContainerAsOfRun},
 		{"PackedInAfterShipment", testPackedInAfterShipment},

@@ -22,9 +22,11 @@ import (
 //     (/epcisBody/eventList/1/eventID: the second event of its document),
 //     and the new event beside it in the document is not stored (rollback
 //     of the whole capture) — in JSON and in XML;
-//   - one document holding two different events under one new eventID is
-//     refused the same way (nothing stored); the same event twice in one
-//     document is one event and one duplicate;
+//   - one document holding two events under one new eventID, different
+//     or the same, is refused 400 (EINVALID) as "eventID … is repeated in
+//     this document at events 0 and 1", with both events' eventID
+//     pointers (issue 15, fix15zm: the same event twice was reported as
+//     "already stored"); nothing is stored;
 //   - four concurrent captures of one new event are idempotent: all four
 //     succeed, one stores it, three report it a duplicate; four concurrent
 //     captures of four different events under one new eventID store one,
@@ -109,21 +111,27 @@ func testEventIDContentConflict(t *testing.T, open Opener) {
 	if l := mustLot(t, s, "urn:t:lot:Q"); l.EventCount != 3 || l.WetTonnes != 20 {
 		t.Errorf("Q after the refusals: %d events, %v t; want 3 events (commissioning, shipment, inspection), 20 t", l.EventCount, l.WetTonnes)
 	}
-	// Within one document.
+	// Within one document: events 0 and 1 carry one eventID.
 	const fresh = "urn:uuid:51000000-0000-4000-8000-000000000052"
-	_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(retractDoc(ship(fresh, "20", "receiving", ""), ship(fresh, "19", "receiving", "")))})
-	if c := (*critmin.EventContentConflict)(nil); !errors.As(err, &c) || c.EventID != fresh {
-		t.Errorf("two events under one eventID in one document: %v; want ECONFLICT naming %s", err, fresh)
-	} else if f := critmin.ErrorFields(err); len(f) != 1 || f[0].Pointer != "/epcisBody/eventList/1/eventID" {
-		t.Errorf("two events under one eventID in one document: fields %v; want /epcisBody/eventList/1/eventID", f)
+	for _, c := range []struct{ what, doc string }{
+		{"two events under one eventID in one document", retractDoc(ship(fresh, "20", "receiving", ""), ship(fresh, "19", "receiving", ""))},
+		{"one event twice in one document", retractDoc(ship(fresh, "20", "receiving", ""), ship(fresh, "20", "receiving", ""))},
+	} {
+		_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(c.doc)})
+		f := critmin.ErrorFields(err)
+		if critmin.ErrorCode(err) != critmin.EINVALID || len(f) != 2 || f[0].Pointer != "/epcisBody/eventList/0/eventID" || f[1].Pointer != "/epcisBody/eventList/1/eventID" ||
+			!strings.Contains(f[0].Reason, "eventID "+fresh+" is repeated in this document at events 0 and 1") {
+			t.Errorf("%s: %v %+v; want EINVALID naming events 0 and 1 at their eventIDs", c.what, err, f)
+		}
+		if n := count(); n != n0 {
+			t.Errorf("%s: %d events, want %d", c.what, n, n0)
+		}
+		// The preview says the same.
+		if _, err := svc.Validate(ctx, []byte(c.doc)); critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "repeated in this document at events 0 and 1") {
+			t.Errorf("%s: preview %v; want the repeat named", c.what, err)
+		}
 	}
-	if n := count(); n != n0 {
-		t.Errorf("after the refused document: %d events, want %d", n, n0)
-	}
-	job = MustCapture(t, svc, retractDoc(ship(fresh, "20", "receiving", ""), ship(fresh, "20", "receiving", "")))
-	if len(job.Duplicates) != 1 || job.Stored != 1 {
-		t.Errorf("one event twice in one document: duplicates %v, %d stored; want 1 and 1", job.Duplicates, job.Stored)
-	}
+	MustCapture(t, svc, retractDoc(ship(fresh, "20", "receiving", "")))
 	n0++
 	// Concurrent captures.
 	race := func(bodies []string) []error {
