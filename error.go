@@ -84,6 +84,12 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
+	// Omitted is how many more field errors were found than Fields
+	// lists (a capture keeps the first ledger.MaxReportedErrors): a
+	// reader counting what is left unprinted adds it (issue 15, fix15zi:
+	// the CLI said "and 900 more" of 10,000 errors, having printed 100
+	// of the 1,000 kept).
+	Omitted int
 }
 
 // Error implements the error interface.

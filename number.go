@@ -129,18 +129,15 @@ func IntInRange(s string, lo, hi int) (n int, reason string) {
 }
 
 // PlainNumber is v in plain decimal, as a message prints a value a person
-// typed: 2000000 for two million and 0.00001 for a hundred-thousandth,
+// typed: 2,000,000 for two million and 0.00001 for a hundred-thousandth,
 // never Go's %v/%g exponent form ("2e+06", "1e-05") that a reader of a
-// page or a problem detail does not expect (issue 15, fix15z). A typed
-// 10^30 reads as its 31 digits, not "1e+30" (fix15m). A value whose plain
-// decimal would be longer than 40 characters (1e-50, 1e+50) keeps the
-// exponent form, which is then the readable one.
+// page or a problem detail does not expect (issue 15, fix15z), and its
+// thousands grouped as every figure shown to a person is ("net 9000 kg"
+// read as a bare run of digits; fix15zi). A figure too large or too small
+// to write out (1e300, 1e-300) is a power of ten, "1 × 10³⁰⁰", not 301
+// digits nor 300 zeros (units.Plain).
 func PlainNumber(v float64) string {
-	s := strconv.FormatFloat(v, 'f', -1, 64)
-	if len(s) > 40 {
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	}
-	return s
+	return units.Plain(v)
 }
 
 // Sentence ends s as one sentence: s with a full stop, unless it already

@@ -71,21 +71,25 @@ func TestParseDecimalSpaceAndTrueMinus(t *testing.T) {
 	}
 }
 
-// TestPlainNumberLarge (issue 15, fix15m item 3): a figure a person types
-// is echoed as plain digits up to 40 characters — 10^30 is a 1 and thirty
-// zeros (31 characters), not "1e+30"; 10^30 − 10^20 likewise — while a
-// figure whose digits would run past 40 characters (10^50, 10^-50) keeps
-// the exponent form, then the readable one.
+// TestPlainNumberLarge (issue 15, fix15m item 3; fix15zi): a figure a
+// person types is echoed in plain digits, thousands grouped, never Go's
+// exponent form: two million is 2,000,000, 10^20 is
+// 100,000,000,000,000,000,000 (21 digits, the most written out); a figure
+// beyond 10^21 or below 10^-12 is a power of ten (ISO 80000-1 §7.2):
+// 10^30 is "1 × 10³⁰" (it was 31 digits), 10^30 − 10^20 =
+// 9.999999999 × 10²⁹, 10^-30 "1 × 10⁻³⁰" (it was 29 zeros), 10^50 and
+// 10^-50 likewise (they were "1e+50", "1e-50").
 func TestPlainNumberLarge(t *testing.T) {
 	for v, want := range map[float64]string{
-		1e30:        "1" + strings.Repeat("0", 30),
-		-2e30:       "-2" + strings.Repeat("0", 30),
-		1e30 - 1e20: "999999999900000000000000000000",
-		1e-30:       "0." + strings.Repeat("0", 29) + "1",
-		2000000:     "2000000",
+		1e30:        "1 × 10³⁰",
+		-2e30:       "\u22122 × 10³⁰",
+		1e30 - 1e20: "9.999999999 × 10²⁹",
+		1e20:        "100,000,000,000,000,000,000",
+		1e-30:       "1 × 10⁻³⁰",
+		2000000:     "2,000,000",
 		0.00001:     "0.00001",
-		1e50:        "1e+50",
-		1e-50:       "1e-50",
+		1e50:        "1 × 10⁵⁰",
+		1e-50:       "1 × 10⁻⁵⁰",
 	} {
 		if got := critmin.PlainNumber(v); got != want {
 			t.Errorf("PlainNumber(%v) = %q; want %q", v, got, want)

@@ -208,7 +208,10 @@ func printErrors(env *Env, file string, errs []critmin.CaptureError, omitted int
 	}
 	switch {
 	case more > 0 && omitted > 0:
-		fmt.Fprintf(env.Stderr, "%s: … and %s more errors not printed (--all-errors prints them), and %s more the capture counted but did not keep\n", file, units.Int(more), units.Int(omitted))
+		// Every error not printed is counted: those kept and not
+		// printed, and those the capture counted but did not keep
+		// (issue 15, fix15zi: 10,000 errors read "and 900 more").
+		fmt.Fprintf(env.Stderr, "%s: … and %s more errors not printed (--all-errors prints %s of them; the capture counted %s more but did not keep them)\n", file, units.Int(more+omitted), units.Int(more), units.Int(omitted))
 	case more > 0:
 		fmt.Fprintf(env.Stderr, "%s: … and %s more errors (--all-errors prints every one)\n", file, units.Int(more))
 	case omitted > 0:
@@ -247,8 +250,14 @@ func captureRefusal(env *Env, file string, err error, offset int, all bool, kept
 	for i, f := range e.Fields {
 		errs[i] = critmin.CaptureError{Pointer: filePointer(f.Pointer, offset), Detail: f.Reason}
 	}
-	printErrors(env, file, errs, 0, all)
+	printErrors(env, file, errs, e.Omitted, all)
 	msg := filePointer(e.Message, offset)
+	if e.Omitted > 0 {
+		// The refusal says how many of its errors it lists; the lines
+		// above list another number, and say how many are left
+		// (printErrors): here the message gives the total alone.
+		msg = ledger.OmittedNoteRE.ReplaceAllString(msg, " ("+units.Count(len(e.Fields)+e.Omitted, "problem")+" in all)")
+	}
 	if hint != "" {
 		msg += "; " + hint
 	}

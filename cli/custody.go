@@ -215,7 +215,7 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 		for _, e := range t.Edges {
 			q := ""
 			if e.ParentQty != nil {
-				q = fmt.Sprintf(" (%g %s)", *e.ParentQty, e.ParentUOM)
+				q = fmt.Sprintf(" (%s %s)", units.Quantity(*e.ParentQty, e.ParentUOM), e.ParentUOM)
 			}
 			if e.TookNothing != "" {
 				// The run names the lot as an input but took none of

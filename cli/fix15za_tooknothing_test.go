@@ -16,7 +16,7 @@ import (
 // at R takes 2,000 kg of each naming X as its source owning_party, and
 // makes 500 kg of oxide Z-OX. X holds nothing at R (A's bodies stand
 // there): the run takes nothing of either (ledger.NamedAbsent; Z-A
-// stays 10 t), yet `lot trace` printed Z-A → Z-OX "(2000 KGM)" as a
+// stays 10 t), yet `lot trace` printed Z-A → Z-OX "(2000 KGM)" (now "(2,000 KGM)", thousands grouped, fix15zi) as a
 // feed. It now says the run took 0 t of it and why, as the lot page's
 // graph does. Capture refuses such a run (409): the store is written by
 // a ledger without the capture check, as one written before fix15t's
@@ -58,7 +58,7 @@ func TestLotTraceRunTakingNothing(t *testing.T) {
 				line = l
 			}
 		}
-		if !strings.Contains(line, "(2000 KGM) took 0 t: it named urn:t:za:party:X as its source party, who held nothing of the lot at urn:t:za:site:R then") {
+		if !strings.Contains(line, "(2,000 KGM) took 0 t: it named urn:t:za:party:X as its source party, who held nothing of the lot at urn:t:za:site:R then") {
 			t.Errorf("%s's line %q does not say the run took 0 t of it and why; trace:\n%s", lot, line, out)
 		}
 	}

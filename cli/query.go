@@ -133,7 +133,9 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(w, "Lot\t%s\n", l.ID)
 	fmt.Fprintf(w, "Commodity\t%s (%s)\n", ledger.CommodityName(l.Commodity), l.Commodity)
 	fmt.Fprintf(w, "Status\t%s\n", l.Status)
-	fmt.Fprintf(w, "Quantity\t%g %s\n", l.Quantity, l.UOM)
+	// As people read it: to the gram in its unit, grouped, never in
+	// exponent form (units.Quantity; issue 15, fix15zi).
+	fmt.Fprintf(w, "Quantity\t%s %s\n", units.Quantity(l.Quantity, l.UOM), l.UOM)
 	fmt.Fprintf(w, "Mass\t%s wmt, %s dmt\n", fixedDigits(l.WetTonnes, 3, 0), fixedDigits(l.DryTonnes, 3, 0))
 	if len(l.Parts) > 0 || l.TakenTonnes > 0 {
 		// What stands where the lot is, once parts have left or runs
@@ -309,7 +311,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		if label := ledger.AssayPartLabel(rec, site, party); label != "" {
 			of = " of " + label
 		}
-		fmt.Fprintf(w, "Assay\t%s %g %s%s (%s%s) at %s%s\n", a.Analyte, a.Value, a.Unit, of, basis, dry, a.At.UTC().Format(time.RFC3339), state)
+		fmt.Fprintf(w, "Assay\t%s %s %s%s (%s%s) at %s%s\n", a.Analyte, critmin.PlainNumber(a.Value), a.Unit, of, basis, dry, a.At.UTC().Format(time.RFC3339), state)
 		// Its contained tonnes in what remains of what it is of, as the
 		// lot page's assay table gives them (ledger.AssayRecord.Contained:
 		// what runs took is no longer the lot's; issue 15, fix15zh).
@@ -372,9 +374,17 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 // wmt"); lot, the lot's own party, when nothing stands or travels. site
 // and party word the identifiers (namedSite, namedParty).
 func holdersLines(w io.Writer, label, lot string, hs []ledger.HoldersAt, site, party func(string) string) {
+	// A holding whose party no event named reads "owner not stated",
+	// never a blank name ("Owner  in transit:  5.000 wmt"; issue 15,
+	// fix15zi).
+	notStated := strings.ToLower(label) + " not stated"
 	if p, ok := ledger.SoleHolder(hs); ok || len(hs) == 0 {
 		if ok {
 			lot = p
+		}
+		if lot == "" {
+			fmt.Fprintf(w, "%s\t%s\n", label, notStated)
+			return
 		}
 		fmt.Fprintf(w, "%s\t%s\n", label, party(lot))
 		return
@@ -391,7 +401,7 @@ func holdersLines(w io.Writer, label, lot string, hs []ledger.HoldersAt, site, p
 				names = append(names, party(p))
 			}
 			if len(names) == 0 {
-				names = []string{party("")}
+				names = []string{notStated}
 			}
 			who = append(who, strings.Join(names, " and ")+" "+fixedDigits(x.WetTonnes, 3, 0)+" wmt")
 		}
@@ -462,13 +472,14 @@ func orDash(s string) string {
 // dry mass of 0.000001 t is "0.000001", never "0.000"; a moisture of
 // 99.9999 % is "99.9999", never "100.00". Float residue below
 // units.MassResidue is 0 (units.Settled): an emptied holding is "0.000",
-// never "-0.000000000001" (issue 15, fix15u).
+// never "-0.000000000001" (issue 15, fix15u). Thousands are grouped
+// (units.Group: 1,010.020; fix15zi).
 func fixedDigits(v float64, min int, bounds ...float64) string {
 	v = units.Settled(v)
 	for d := min; ; d++ {
 		s := units.Fixed(v, d)
 		if d >= 12 {
-			return s
+			return units.Group(s)
 		}
 		p, _ := strconv.ParseFloat(s, 64)
 		misleads := false
@@ -478,7 +489,7 @@ func fixedDigits(v float64, min int, bounds ...float64) string {
 			}
 		}
 		if !misleads {
-			return s
+			return units.Group(s)
 		}
 	}
 }

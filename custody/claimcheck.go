@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -1278,7 +1277,7 @@ func RunMassGain(ev *critmin.Event) string {
 		return ""
 	}
 	return fmt.Sprintf("the run's outputs weigh %s t in total, %s× its inputs' %s t: a run's products cannot weigh more than its feed except by the reagent mass they bind, at most %s× (an oxalate decahydrate from its oxide); check the masses and units (KGM, TNE)",
-		Tonnes(out), strconv.FormatFloat(out/in, 'g', 3, 64), Tonnes(in), units.Fixed(MaxRunMassGain, 1))
+		Tonnes(out), units.Sig(out/in, 3), Tonnes(in), units.Fixed(MaxRunMassGain, 1))
 }
 
 // runMassGains applies RunMassGain to every run of the document as a

@@ -140,16 +140,23 @@ func USD(v float64) string {
 // was rounded keeps its three significant digits, trailing zeros too:
 // 20.01 kg is 0.0200 t, not 0.02 t, which would read as exactly 20 kg
 // (docs/forms.md; issue 15, fix15q); an exact one (0.0005, or 0.58
-// from 2.53 − 1.95 in binary) drops them.
+// from 2.53 − 1.95 in binary) drops them. Thousands are grouped
+// (units.Group: 1,010.02, not 1010.02; issue 15, fix15zi).
 func Tonnes(t float64) string {
 	t = units.Settled(t)
+	if math.Abs(t) >= 1e15 {
+		// Beyond 10^15 t a float64 holds no kilograms: the figure's own
+		// digits, or a power of ten past 10^21 (a refusal of 10^296 t
+		// quoted 297 digits).
+		return units.Plain(t)
+	}
 	prec := int32(3)
 	if a := math.Abs(t); a > 0 && a < 1 {
 		prec = int32(max(3, min(12, 2-int(math.Floor(math.Log10(a))))))
 		// Binary noise (2.53 − 1.95 = 0.5800000000000001) is no rounding:
 		// 0.58 stays 0.58.
 		if r := units.Fixed(t, int(prec)); math.Abs(mustFloat(r)-t) > 1e-9*math.Abs(t) {
-			return r
+			return units.Group(r)
 		}
 	}
 	// units.Fixed: half away from zero on the figure's decimal, as every
@@ -161,7 +168,7 @@ func Tonnes(t float64) string {
 	if s == "-0" {
 		return "0"
 	}
-	return s
+	return units.Group(s)
 }
 
 // mustFloat is the float64 of s, a decimal units.Fixed wrote.

@@ -49,12 +49,12 @@ func TestUSD(t *testing.T) {
 // kilogram from 1 t and with three significant digits below. 30.5 ×
 // (1 − 0.019712) = 29.898784 t → 29.899; 0.5 kg = 0.0005 t stays 0.0005
 // (not 0.001 nor 0); 0.029409 t → 0.0294; 20 t → 20; 1234.5678 →
-// 1234.568; 0.1 g (1e-7 t) keeps its digit.
+// 1,234.568 (thousands grouped, fix15zi); 0.1 g (1e-7 t) keeps its digit.
 func TestTonnes(t *testing.T) {
 	for _, c := range []struct {
 		v    float64
 		want string
-	}{{30.5 * (1 - 0.019712), "29.899"}, {0.0005, "0.0005"}, {0.029409, "0.0294"}, {20, "20"}, {-0.0000001, "-0.0000001"}, {0, "0"}, {1234.5678, "1234.568"},
+	}{{30.5 * (1 - 0.019712), "29.899"}, {0.0005, "0.0005"}, {0.029409, "0.0294"}, {20, "20"}, {-0.0000001, "-0.0000001"}, {0, "0"}, {1234.5678, "1,234.568"},
 		// fix15q item 5: 20.01 kg = 0.02001 t, rounded to three
 		// significant digits, keeps them: 0.0200 (not 0.02, which reads
 		// as exactly 20 kg); 0.0204999 → 0.0205.

@@ -35,7 +35,7 @@ func TestBackdatedWeighingJudgedAtItsTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := capture(svc, objectEv("b21x", "2025-11-21T00:00:00Z", lot, "OBSERVE", massReport("2000000")))
-	if err == nil || !strings.Contains(err.Error(), "recorded at 20 t and weighed at 2000 t, a difference of +9900.0 %") || !strings.Contains(err.Error(), "dated 2025-11-21T00:00:00Z") {
+	if err == nil || !strings.Contains(err.Error(), "recorded at 20 t and weighed at 2,000 t, a difference of +9,900.0 %") || !strings.Contains(err.Error(), "dated 2025-11-21T00:00:00Z") {
 		t.Fatalf("back-dated 2 000 t weighing: %v; want refused against the 20 t that stood then", err)
 	}
 	if err := capture(svc, objectEv("b21", "2025-11-21T00:00:00Z", lot, "OBSERVE", massReport("19950"))); err != nil {

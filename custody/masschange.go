@@ -681,7 +681,7 @@ func WeighingPercent(rel float64) string {
 			break
 		}
 	}
-	s := strconv.FormatFloat(round(dec), 'f', dec, 64)
+	s := units.Group(strconv.FormatFloat(round(dec), 'f', dec, 64))
 	if p > 0 {
 		s = "+" + s
 	}

@@ -60,7 +60,7 @@ func TestWeighingTolerance(t *testing.T) {
 	}
 	refused("w0", "0", "weighing of lot urn:t:lot:W refused: the lot is recorded at 20 t and weighed at 0 t, a difference of −100.0 %", "a weighing of 0 kg weighs nothing")
 	refused("w1", "0.5", "recorded at 20 t and weighed at 0.0005 t, a difference of −100.0 %", "near-zero")
-	refused("w2", "2000000", "recorded at 20 t and weighed at 2000 t, a difference of +9900.0 %", "about 100 times")
+	refused("w2", "2000000", "recorded at 20 t and weighed at 2,000 t, a difference of +9,900.0 %", "about 100 times")
 	refused("w3", "20200", "weighed at 20.2 t, a difference of +1.0 %, beyond the weighing tolerance of +0.5 % / −5 %")
 	if l, err := db.FindLot(ctx, "urn:t:lot:W"); err != nil || !near(l.WetTonnes, 20) {
 		t.Fatalf("refused weighings stored: %+v %v", l, err)

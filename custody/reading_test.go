@@ -75,7 +75,7 @@ func TestOneReadingPerInstant(t *testing.T) {
 		t.Errorf("the same reading from another capture: %v", err)
 	}
 	err := capture(svc, objectEv("w3", "2025-11-21T10:00:00Z", "urn:t:lot:R3", "OBSERVE", massReport("9900")))
-	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "lot urn:t:lot:R3 already has a wet mass reading of 9800 kg at 2025-11-21T10:00:00Z (event urn:t:ev:w") || !strings.Contains(err.Error(), "and this one says 9900 kg") {
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "lot urn:t:lot:R3 already has a wet mass reading of 9,800 kg at 2025-11-21T10:00:00Z (event urn:t:ev:w") || !strings.Contains(err.Error(), "and this one says 9,900 kg") {
 		t.Fatalf("a different weighing at the same instant: %v", err)
 	}
 	if l, err := db.FindLot(ctx, "urn:t:lot:R3"); err != nil || !near(l.WetTonnes, 9.8) {

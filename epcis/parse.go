@@ -704,11 +704,7 @@ func (v *validator) quantities(obj map[string]any, key, role string) []critmin.Q
 				// A mass is bounded as a mass, whatever its unit
 				// (units.MaxMassKg; issue 15, W5).
 				if reason := units.MassOverLimit(f, u); reason != "" {
-					echo := n.String()
-					if len(echo) > 24 {
-						echo = strconv.FormatFloat(f, 'g', -1, 64)
-					}
-					v.fail(p()+"/quantity", "%s %s %s", echo, u, reason)
+					v.fail(p()+"/quantity", "%s %s %s", units.Echo(n.String(), f), u, reason)
 				} else {
 					f = positiveZero(f)
 					q.Quantity = &f
@@ -718,13 +714,10 @@ func (v *validator) quantities(obj map[string]any, key, role string) []critmin.Q
 				if u, ok := m["uom"].(string); ok && uomCode.MatchString(u) {
 					unit = u
 				}
-				// As written, unless it is long (1e300 written out in 301
-				// digits): then compactly, 1e+300.
-				echo := n.String()
-				if len(echo) > 24 {
-					echo = strconv.FormatFloat(f, 'g', -1, 64)
-				}
-				v.fail(p()+"/quantity", "%s is over the limit of %s %s", echo, units.Int(int64(MaxQuantity)), unit)
+				// As written, digits grouped, unless it is long (1e300
+				// written out in 301 digits): then as a power of ten,
+				// "1 × 10³⁰⁰" (units.Echo; issue 15, fix15zi).
+				v.fail(p()+"/quantity", "%s is over the limit of %s %s", units.Echo(n.String(), f), units.Int(int64(MaxQuantity)), unit)
 			} else {
 				f = positiveZero(f)
 				q.Quantity = &f

@@ -74,8 +74,10 @@ func CheckPacking(ev *critmin.Event, lot func(id string) *critmin.Lot) []critmin
 	return errs
 }
 
+// fmtTonnes is a mass in tonnes in a packing refusal, to the gram,
+// thousands grouped (units.Group; issue 15, fix15zi).
 func fmtTonnes(t float64) string {
-	return strconv.FormatFloat(math.Round(t*1e6)/1e6, 'f', -1, 64)
+	return units.Group(strconv.FormatFloat(math.Round(t*1e6)/1e6, 'f', -1, 64))
 }
 
 // packable is what of lot l a packing ev may pack, wet tonnes, and how

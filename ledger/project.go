@@ -3,7 +3,6 @@ package ledger
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -843,7 +842,7 @@ func SameTimeConflicts(list []critmin.Assay) map[string]string {
 		}
 		if b.Value != a.Value || b.Unit != a.Unit {
 			out[a.Analyte] = fmt.Sprintf("two %s assays of %s at the same time %s disagree: %s %s (event %s) and %s %s (event %s); declare the wrong one in error (errorDeclaration, EPCIS 2.0 §7.4.1.2)",
-				a.Basis, a.Analyte, a.At.UTC().Format(time.RFC3339), strconv.FormatFloat(b.Value, 'f', -1, 64), b.Unit, b.EventID, strconv.FormatFloat(a.Value, 'f', -1, 64), a.Unit, a.EventID)
+				a.Basis, a.Analyte, a.At.UTC().Format(time.RFC3339), critmin.PlainNumber(b.Value), b.Unit, b.EventID, critmin.PlainNumber(a.Value), a.Unit, a.EventID)
 		}
 	}
 	if len(out) == 0 {

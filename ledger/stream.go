@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"runtime"
 	"sync"
 	"time"
@@ -186,14 +187,14 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 	if len(masterErrs) > 0 || (c.badEvents > 0 && req.Behaviour == critmin.BehaviourRollback) {
 		more := ""
 		if c.dropped > 0 {
-			more = fmt.Sprintf(" (the first %s problems are listed, %s more are not)", units.Int(len(c.fields)), units.Int(c.dropped))
+			more = OmittedNote(len(c.fields), c.dropped)
 		}
 		all := append(append([]critmin.FieldError(nil), masterErrs...), c.fields...)
 		msg := fmt.Sprintf("%s; nothing was stored (rollback)%s. First: %s: %s", refusedEvents(c.badEvents, c.conflicts, c.count, all), more, all[0].Pointer, all[0].Reason)
 		if len(masterErrs) > 0 {
 			msg = fmt.Sprintf("master data refused; nothing was stored (%s of %s are invalid too%s): %s: %s", units.Int(c.badEvents), units.Count(c.count, "event"), more, all[0].Pointer, all[0].Reason)
 		}
-		return nil, &critmin.Error{Code: refusalCode(all), Message: msg, Fields: all}
+		return nil, &critmin.Error{Code: refusalCode(all), Message: msg, Fields: all, Omitted: c.dropped}
 	}
 	if fe := c.lateOriginConflicts(doc.Master); len(fe) > 0 {
 		return nil, &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("%s are invalid; nothing was stored: %s: %s", units.Count(len(fe), "event"), fe[0].Pointer, fe[0].Reason), Fields: fe}
@@ -536,6 +537,18 @@ func (c *streamCapture) clashed(ev *critmin.Event, doc *epcis.Document, b epcis.
 	}
 	return xmlPaths(b, []critmin.FieldError{{Pointer: doc.Pointer(b.Index) + "/eventID", Reason: cl.Err.Fields[0].Reason, Conflict: true}})
 }
+
+// OmittedNote is how a refusal says that of its errors the first listed
+// are listed (in its field errors, a problem's errors member) and omitted
+// more are not: " (the first 1,000 problems are listed, 9,000 more are
+// not)". A reader that lists fewer of them (the CLI prints 100) words
+// the count itself (OmittedNoteRE).
+func OmittedNote(listed, omitted int) string {
+	return fmt.Sprintf(" (the first %s problems are listed, %s more are not)", units.Int(listed), units.Int(omitted))
+}
+
+// OmittedNoteRE matches OmittedNote's text in a message.
+var OmittedNoteRE = regexp.MustCompile(` \(the first [0-9,]+ problems are listed, [0-9,]+ more are not\)`)
 
 // refuse records the errors of the document's event number index: it
 // counts as invalid, and its errors are listed up to MaxReportedErrors.

@@ -513,5 +513,5 @@ func dedupe(s []string) []string {
 // of the dry tonnes by the unknown moisture, which trade refuses to
 // settle on; the refinery balances the month on it but says so.
 func DryAssumedWarning(what string, wet float64) string {
-	return fmt.Sprintf("dry mass assumed: no moisture: %s, %s t wet taken as dry", what, strconv.FormatFloat(wet, 'f', -1, 64))
+	return fmt.Sprintf("dry mass assumed: no moisture: %s, %s t wet taken as dry", what, critmin.PlainNumber(wet))
 }

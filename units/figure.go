@@ -69,10 +69,11 @@ func mustDecimal(s string) decimal.Decimal {
 // minus) before a loss, "+" before a gain, no sign on a figure that rounds
 // to zero: −150.25 at one decimal → "−150.3", 0.2 at two → "+0.20",
 // −0.001 at two → "0.00" (issue 15, fix15s: a gain printed with no sign
-// beside a loss printed with one). A quantity that is no difference (a
-// tonnage, a balance) is printed by Fixed.
+// beside a loss printed with one), thousands grouped (Group: 201904.0 %
+// → "+201,904.0 %", fix15zi). A quantity that is no difference (a
+// tonnage, a balance) is printed by Fixed, or Grouped.
 func Signed(x float64, digits int) string {
-	s := Fixed(x, digits)
+	s := Group(Fixed(x, digits))
 	switch {
 	case strings.HasPrefix(s, "-"):
 		return "\u2212" + s[1:]
@@ -164,4 +165,140 @@ func Settled(t float64) float64 {
 		return 0
 	}
 	return t
+}
+
+// Group puts commas between the thousands of the integer part of a
+// decimal numeral that Fixed, Signed or strconv wrote ("1010.02" →
+// "1,010.02", "−201904.0" → "−201,904.0", "+9000" → "+9,000"), as every
+// figure shown to a person is written (issue 15, fix15zi: "1010.02 t",
+// "net 9000 kg", "+201904.0 %"); a sign (+, -, or the true minus U+2212)
+// stays in front, the fraction is left as it is, and text that is not
+// such a numeral ("NaN", "1e+30") is returned unchanged. Machine formats
+// (JSON numbers, raw CSV values) never go through it.
+func Group(s string) string {
+	sign := ""
+	for _, p := range []string{"+", "-", "\u2212"} {
+		if rest, ok := strings.CutPrefix(s, p); ok {
+			sign, s = p, rest
+			break
+		}
+	}
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	if intPart == "" || strings.Trim(intPart, "0123456789") != "" || strings.Trim(frac, "0123456789") != "" {
+		return sign + s
+	}
+	for i := len(intPart) - 3; i > 0; i -= 3 {
+		intPart = intPart[:i] + "," + intPart[i:]
+	}
+	if hasFrac {
+		return sign + intPart + "." + frac
+	}
+	return sign + intPart
+}
+
+// Grouped is Fixed with its thousands grouped (Group): the figure of a
+// message or a CLI line, 1010.02 at two decimals → "1,010.02".
+func Grouped(x float64, digits int) string { return Group(Fixed(x, digits)) }
+
+// plainDigits bounds the digits Plain writes out: a figure whose plain
+// decimal would run past 21 integer digits (float64 holds 17 significant
+// ones; beyond 10^21 the rest are zeros of no meaning) or past 12
+// decimals of leading zeros (below 10^-12) is written as a power of ten.
+const (
+	plainMaxInt  = 21
+	plainMinFrac = 12
+)
+
+// Plain is v as a person reads a number: its shortest decimal (the
+// digits that read back as v), thousands grouped, never Go's exponent
+// form ("2e+06", "1e-07"): 9000 → "9,000", 1e-07 → "0.0000001",
+// 28660.067865546327 → "28,660.067865546327" (a caller rounds first when
+// it shows a measurement). A figure too large or too small to write out
+// (beyond 10^21, below 10^-12: 1e300 would be 301 digits, 1e-300 three
+// hundred zeros) is a power of ten, as ISO 80000-1 §7.2 writes
+// one, with superscript digits: 1e+299 → "1 × 10²⁹⁹", −2.5e-300 →
+// "−2.5 × 10⁻³⁰⁰" (issue 15, fix15zi). NaN and ±Inf print as strconv
+// prints them.
+func Plain(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	a := math.Abs(v)
+	if v == 0 || a < math.Pow10(plainMaxInt) && a >= math.Pow10(-plainMinFrac) {
+		return Group(strconv.FormatFloat(v, 'f', -1, 64))
+	}
+	mant, exp, _ := strings.Cut(strconv.FormatFloat(v, 'e', -1, 64), "e")
+	n, _ := strconv.Atoi(exp)
+	return strings.Replace(mant, "-", "\u2212", 1) + " × 10" + Superscript(n)
+}
+
+// Superscript is n in superscript digits, with the superscript minus
+// (U+207B) when negative: 299 → "²⁹⁹", −7 → "⁻⁷".
+func Superscript(n int) string {
+	const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+	sup := []rune(digits)
+	var b strings.Builder
+	if n < 0 {
+		b.WriteString("⁻")
+		n = -n
+	}
+	for _, c := range strconv.Itoa(n) {
+		b.WriteRune(sup[c-'0'])
+	}
+	return b.String()
+}
+
+// Echo is a number a person wrote (text, read as v) quoted back in a
+// refusal: as written when it is short and has an exponent ("1e300": the
+// person wrote it so), its digits grouped when it is a plain numeral
+// ("100000000000000000000" → "100,000,000,000,000,000,000"), and as
+// Plain writes v when it is too long to quote (301 digits, or 300 zeros
+// after the point) — never Go's "1e+300" the person did not write
+// (issue 15, fix15zi).
+func Echo(text string, v float64) string {
+	const maxEcho = 24
+	switch {
+	case len(text) <= maxEcho && strings.ContainsAny(text, "eE"):
+		return text
+	case len(text) <= maxEcho:
+		return Group(text)
+	}
+	return Plain(v)
+}
+
+// Sig is v rounded to digits significant digits and written by Plain:
+// what strconv's 'g' format rounds to, without its exponent — a ratio of
+// 10^299 reads "1 × 10²⁹⁹×", not "1e+299×" (issue 15, fix15zi), and
+// 2.5e+07 reads "25,000,000".
+func Sig(v float64, digits int) string {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', digits, 64), 64)
+	return Plain(r)
+}
+
+// Quantity is a stated quantity q in the Rec 20 unit uom as a person
+// reads it, with no unit: a mass to the gram in its own unit (KGM three
+// decimals, TNE six, LBR three: a pound is 453.59237 g; never fewer than
+// three), trailing zeros
+// dropped and thousands grouped — 28660.067865546327 LBR reads
+// "28,660.068", 30000 KGM "30,000" — and any other quantity as Plain
+// writes it. A mass that is not zero never reads 0: below the gram it
+// keeps its own digits (Plain: 0.0000001, or 1 × 10⁻³⁰⁰) (issue 15,
+// fix15zi: `critmin lot show` printed "Quantity 28660.067865546327 LBR"
+// and "1e-07 KGM").
+func Quantity(q float64, uom string) string {
+	kg, ok := massKg[uom]
+	if !ok || math.IsNaN(q) || math.IsInf(q, 0) {
+		return Plain(q)
+	}
+	// Decimals that show a gram (0.001 kg) of the unit: ⌈log10(kg per
+	// unit / 0.001 kg)⌉, and at least three (a stated 1.5 GRM stays 1.5).
+	digits := max(3, int(math.Ceil(math.Log10(kg/0.001)-1e-9)))
+	s := Fixed(q, digits)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if q != 0 && strings.Trim(s, "-0.") == "" {
+		return Plain(q)
+	}
+	return Group(s)
 }

@@ -685,6 +685,16 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 								sl.Custodians = append(sl.Custodians, src.ID)
 							}
 						}
+						if len(sl.Owners) == 0 && l.Owner != "" {
+							// A shipping that names no owning party
+							// transfers no ownership (CBV 2.0 §7.5,
+							// source/destination types): the lot's
+							// owner owns what it carried — the lot
+							// page names it, and the column read "—"
+							// (issue 15, fix15zi: the vessel's
+							// shipment of REE-2025-003).
+							sl.Owners = []string{l.Owner}
+						}
 					}
 					if q.Quantity == nil && ship.BizStep == "shipping" && err == nil {
 						// A shipment stating no quantity shipped what

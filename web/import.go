@@ -2153,30 +2153,10 @@ func (s *site) rowMass(r *http.Request, row *importRow, standing map[string]stan
 
 // weighingPct is a weighing's difference rel (a fraction) as a page
 // prints it: custody.WeighingPercent's figure — the one rule the capture's
-// refusal follows — with the page's thousands separators and " %"
+// refusal follows, thousands grouped there (fix15zi) — and " %"
 // ("+3,900.0 %", "+0.55 %").
 func weighingPct(rel float64) string {
-	s := custody.WeighingPercent(rel)
-	sign, digits := "", s
-	if strings.HasPrefix(s, "+") || strings.HasPrefix(s, trueMinus) {
-		n := 1
-		if strings.HasPrefix(s, trueMinus) {
-			n = len(trueMinus)
-		}
-		sign, digits = s[:n], s[n:]
-	}
-	intPart, frac, hasFrac := strings.Cut(digits, ".")
-	var b strings.Builder
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if hasFrac {
-		b.WriteString("." + frac)
-	}
-	return sign + b.String() + " %"
+	return custody.WeighingPercent(rel) + " %"
 }
 
 // rowMoisture is the moisture an import row's event states (its

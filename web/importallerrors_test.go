@@ -57,7 +57,7 @@ func TestImportEveryErrorOfARowAtOnce(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"lot not known", "is in the future", "1e+300 kg is over the mass limit", "moisture 200 %", "tare 30000 kg is more than gross 20000 kg", "ambiguous", "is not a date and time"} {
+	for _, want := range []string{"lot not known", "is in the future", "1 × 10³⁰⁰ kg is over the mass limit", "moisture 200 %", "tare 30,000 kg is more than gross 20,000 kg", "ambiguous", "is not a date and time"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("weighbridge: no error %q:\n%s", want, table)
 		}

@@ -76,7 +76,7 @@ func TestImportHugeNumberOneCompactError(t *testing.T) {
 	if i := strings.Index(page, `id="row-errors"`); i >= 0 {
 		table = html.UnescapeString(page[i : i+strings.Index(page[i:], "</table>")])
 	}
-	if n := strings.Count(table, "<td>Net (kg)</td>"); n != 1 || !strings.Contains(table, "1e+300") || strings.Contains(table, "0000000000000000") || strings.Contains(table, "element's unit") || !strings.Contains(table, "1e+300 kg is over the mass limit of 1,000,000,000,000 kg") {
-		t.Errorf("net 1e300 kg: %d errors on Net (kg); want one, echoing 1e+300 in kg:\n%s", n, table)
+	if n := strings.Count(table, "<td>Net (kg)</td>"); n != 1 || strings.Contains(table, "0000000000000000") || strings.Contains(table, "element's unit") || !strings.Contains(table, "1 × 10³⁰⁰ kg is over the mass limit of 1,000,000,000,000 kg") {
+		t.Errorf("net 1e300 kg: %d errors on Net (kg); want one, echoing 1 × 10³⁰⁰ in kg (units.Plain, fix15zi):\n%s", n, table)
 	}
 }

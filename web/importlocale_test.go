@@ -107,7 +107,7 @@ func TestImportSameInstantAcrossCaptures(t *testing.T) {
 	}
 	_, page := postImport(t, ts, form("weighbridge-b", "24900"))
 	page = html.UnescapeString(withIDs(page))
-	if !strings.Contains(page, "lot urn:critmin:demo:lot:REE-2025-001 already has a wet mass reading of 24950 kg at 2025-08-29T14:10:00+05:00 (event urn:uuid:") || !strings.Contains(page, "this one says 24900 kg") {
+	if !strings.Contains(page, "lot urn:critmin:demo:lot:REE-2025-001 already has a wet mass reading of 24,950 kg at 2025-08-29T14:10:00+05:00 (event urn:uuid:") || !strings.Contains(page, "this one says 24,900 kg") {
 		t.Errorf("a different weighing at the same instant is not refused naming the first:\n%s", page)
 	}
 	if n, _ := ts.Store.CountEvents(ctx); n != mid {

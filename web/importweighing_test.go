@@ -59,7 +59,7 @@ func TestImportWeighingTolerance(t *testing.T) {
 		}
 	}
 	cells := rowErrorCells(table, "4")
-	if len(cells) == 0 || !strings.Contains(cells[0][1], "is recorded at 25 t and weighed at 1000 t, a difference of +3900.0 %, beyond the weighing tolerance of +0.5 % / −5 %") {
+	if len(cells) == 0 || !strings.Contains(cells[0][1], "is recorded at 25 t and weighed at 1,000 t, a difference of +3,900.0 %, beyond the weighing tolerance of +0.5 % / −5 %") {
 		t.Errorf("row 4 (1,000,000 kg for 25 t): %q\n%s", cells, table)
 	}
 	if len(rowErrorCells(table, "5")) != 0 {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/units"
 )
 
 // numberRE is a decimal number as people type it in a form or a CSV
@@ -189,8 +190,7 @@ func trueMinusFigure(s string) string { return strings.ReplaceAll(s, "-", trueMi
 // (critmin.PlainNumber): what strconv's 'g' format printed, without its
 // exponent ("2.5e+07").
 func plainSig(v float64, digits int) string {
-	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', digits, 64), 64)
-	return critmin.PlainNumber(r)
+	return units.Sig(v, digits)
 }
 
 // exponentRE is a number in Go's %v/%g exponent form ("2e+06",

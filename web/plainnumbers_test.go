@@ -20,8 +20,8 @@ func TestPagesPrintPlainDecimals(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ assay, want string }{
-		{"TREO 2000000 ppm", "2000000 ppm is over 100 %"},
-		{"Au 2000000 g/t", "2000000 g/t is over 100 %"},
+		{"TREO 2000000 ppm", "2,000,000 ppm is over 100 %"},
+		{"Au 2000000 g/t", "2,000,000 g/t is over 100 %"},
 	} {
 		v := url.Values{"step": {"preview"}, "lot": {"urn:critmin:demo:lot:REE-2025-003"}, "lab": {"urn:critmin:demo:lab:gsp-peshawar"}, "assays": {c.assay},
 			"time": {"2025-11-20T09:00"}, "tz": {"+05:00"}, "site": {"urn:critmin:demo:site:loe-shilman"}}
@@ -36,7 +36,7 @@ func TestPagesPrintPlainDecimals(t *testing.T) {
 	v.Set("csv", csv)
 	_, page := postImport(t, ts, v)
 	page = html.UnescapeString(page)
-	if !strings.Contains(page, "tare 30000000 kg is more than gross 25000000 kg") || strings.Contains(page, "e+07") {
+	if !strings.Contains(page, "tare 30,000,000 kg is more than gross 25,000,000 kg") || strings.Contains(page, "e+07") {
 		t.Errorf("the ticket's error is not in plain decimals:\n%s", page)
 	}
 }

@@ -208,7 +208,9 @@ func refIDs(msg string) []string {
 
 // rec20RE finds a figure followed by a UN/CEFACT Rec 20 code ("46.5 P1",
 // "30000 KGM").
-var rec20RE = regexp.MustCompile(`(\d) (` + strings.Join(units.Rec20Codes(), "|") + `)\b`)
+// A power of ten's superscript digit ("1 × 10³⁰⁰ KGM", units.Plain)
+// counts as a figure's end.
+var rec20RE = regexp.MustCompile(`([\d⁰¹²³⁴⁵⁶⁷⁸⁹]) (` + strings.Join(units.Rec20Codes(), "|") + `)\b`)
 
 // cmTermRE finds a term of critmin's mineral namespace in a message
 // (cm:originMine, cm:siteKind).
@@ -224,6 +226,7 @@ func unitSymbols(msg string) string {
 		return strings.ToLower(humanTerm(m[len("cm:"):]))
 	})
 	return rec20RE.ReplaceAllStringFunc(msg, func(m string) string {
-		return m[:1] + " " + units.Symbol(m[2:])
+		sub := rec20RE.FindStringSubmatch(m)
+		return sub[1] + " " + units.Symbol(sub[2])
 	})
 }

@@ -17,6 +17,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -162,8 +163,10 @@ var funcs = template.FuncMap{
 	"figure6":  func(v float64) string { return trueMinusFigure(custody.Figure(v)) },
 	"massText": massText,
 	"num0":     func(v float64) string { return formatNum(v, 0) },
-	// int is a whole count with its thousands grouped ("1,003").
-	"int":  func(n int) string { return formatNum(float64(n), 0) },
+	// int is a whole count of any integer type with its thousands
+	// grouped ("1,003"): every count a page prints goes through it, a
+	// bare {{.Events}} printing "1115" (issue 15, fix15zi).
+	"int":  intText,
 	"num1": func(v float64) string { return figure(v, 1) },
 	// signed0 and signed1 are num0 and num1 (every page number has the
 	// true minus sign, formatNum), named for the signed figures they
@@ -345,17 +348,31 @@ func massText(t float64) string {
 	case a >= 1e-6:
 		return formatNum(t*1e6, 3) + " g"
 	}
-	return trueMinusFigure(strconv.FormatFloat(t*1e6, 'g', 3, 64)) + " g"
+	return trueMinusFigure(units.Sig(t*1e6, 3)) + " g"
+}
+
+// intText is a count of any integer type (int, int64, uint…) with its
+// thousands grouped, as units.Int writes it: 1115 → "1,115".
+func intText(n any) string {
+	switch v := reflect.ValueOf(n); v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strings.Replace(units.Int(v.Int()), "-", trueMinus, 1)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return units.Uint(v.Uint())
+	}
+	return fmt.Sprint(n)
 }
 
 // nonZeroNum is formatNum(v, prec), or, when that reads 0 for a v that
 // is not zero (0.0000001 kg), v's shortest exact decimal: a quantity is
-// never shown as 0 unless it is 0.
+// never shown as 0 unless it is 0. A figure too small to write out
+// (1e-300 kg: three hundred zeros) is a power of ten, "1 × 10⁻³⁰⁰"
+// (units.Plain; issue 15, fix15zi).
 func nonZeroNum(v float64, prec int) string {
 	if s := formatNum(v, prec); v == 0 || strings.Trim(s, "0.,") != "" {
 		return s
 	}
-	return trueMinusFigure(strconv.FormatFloat(v, 'f', -1, 64))
+	return trueMinusFigure(units.Plain(v))
 }
 
 // formatNum prints a number for a page: thousands separators, at most
