@@ -685,15 +685,16 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 								sl.Custodians = append(sl.Custodians, src.ID)
 							}
 						}
-						if len(sl.Owners) == 0 && l.Owner != "" {
+						if len(sl.Owners) == 0 && err == nil {
 							// A shipping that names no owning party
 							// transfers no ownership (CBV 2.0 §7.5,
-							// source/destination types): the lot's
-							// owner owns what it carried — the lot
-							// page names it, and the column read "—"
-							// (issue 15, fix15zi: the vessel's
-							// shipment of REE-2025-003).
-							sl.Owners = []string{l.Owner}
+							// source/destination types): whoever
+							// owned the lot as it left owns what it
+							// carried; the column read "—" (issue 15,
+							// fix15zi: the vessel's shipment of
+							// REE-2025-003). Never the lot's owner
+							// now when a later event passed it on.
+							sl.Owners = nonEmptyOwner(ownerAtShipping(levs, ship, l.Owner))
 						}
 					}
 					if q.Quantity == nil && ship.BizStep == "shipping" && err == nil {
@@ -1175,4 +1176,51 @@ func shipFrom(ship *critmin.Event) string {
 		from = ship.BizLocation
 	}
 	return from
+}
+
+// ownerAtShipping is the lot's owner as ship left: the owning party
+// named as destination by the last live event of the lot at or before
+// ship (by eventTime; CBV 2.0 §7.5: a destination owning_party is the
+// owner after the event); naming none, the lot's owner now (owner) while
+// no live event after ship names an owning party; else "" (not known:
+// the lot changed hands since, and its owner now need not be its owner
+// then).
+func ownerAtShipping(levs []*critmin.Event, ship *critmin.Event, owner string) string {
+	at, atTime, later := "", time.Time{}, false
+	for _, ev := range critminhttp.FullEvents(levs) {
+		if ev.EventID == ship.EventID || ev.ErrorDeclaration != nil || ev.DeclaredInError != nil {
+			continue
+		}
+		for _, sd := range append(append([]critmin.SourceDest{}, ev.Sources...), ev.Destinations...) {
+			if sd.Type != "owning_party" {
+				continue
+			}
+			if ev.EventTime.After(ship.EventTime) {
+				later = true
+			}
+		}
+		if ev.EventTime.After(ship.EventTime) || ev.EventTime.Before(atTime) {
+			continue
+		}
+		for _, d := range ev.Destinations {
+			if d.Type == "owning_party" && d.ID != "" {
+				at, atTime = d.ID, ev.EventTime
+			}
+		}
+	}
+	switch {
+	case at != "":
+		return at
+	case !later:
+		return owner
+	}
+	return ""
+}
+
+// nonEmptyOwner is []string{o}, or nil for "".
+func nonEmptyOwner(o string) []string {
+	if o == "" {
+		return nil
+	}
+	return []string{o}
 }

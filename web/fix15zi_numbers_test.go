@@ -44,6 +44,16 @@ func TestShipmentOwnerAndTinyQuantity(t *testing.T) {
  {"type": "ObjectEvent", "eventID": "urn:t:ev:sw", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
   "quantityList": [{"epcClass": "urn:t:lot:W", "quantity": 20000, "uom": "KGM"}], "bizLocation": {"id": "` + mine + `"},
   "destinationList": [{"type": "location", "destination": "` + hou + `"}], "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:W"}]},
+ {"type": "ObjectEvent", "eventID": "urn:t:ev:cv", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+  "quantityList": [{"epcClass": "urn:t:lot:V", "quantity": 10000, "uom": "KGM"}], "bizLocation": {"id": "` + mine + `"},
+  "destinationList": [{"type": "owning_party", "destination": "urn:t:party:FWO"}],
+  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0}},
+ {"type": "ObjectEvent", "eventID": "urn:t:ev:sv", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
+  "quantityList": [{"epcClass": "urn:t:lot:V", "quantity": 10000, "uom": "KGM"}], "bizLocation": {"id": "` + mine + `"},
+  "destinationList": [{"type": "location", "destination": "` + hou + `"}], "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:V"}]},
+ {"type": "ObjectEvent", "eventID": "urn:t:ev:rv", "eventTime": "2025-10-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "receiving", "disposition": "in_progress",
+  "quantityList": [{"epcClass": "urn:t:lot:V", "quantity": 10000, "uom": "KGM"}], "readPoint": {"id": "` + hou + `"}, "bizLocation": {"id": "` + hou + `"},
+  "sourceList": [{"type": "owning_party", "source": "urn:t:party:FWO"}], "destinationList": [{"type": "owning_party", "destination": "urn:t:party:USSM"}], "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:V"}]},
  {"type": "ObjectEvent", "eventID": "urn:t:ev:cz", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
   "quantityList": [{"epcClass": "urn:t:lot:Z", "quantity": 1e-300, "uom": "KGM"}], "bizLocation": {"id": "` + mine + `"},
   "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0}}]}}`
@@ -60,6 +70,18 @@ func TestShipmentOwnerAndTinyQuantity(t *testing.T) {
 	}
 	if m := unreadableNumber.FindString(pageText(string(b))); m != "" {
 		t.Errorf("shipment page shows %q", m)
+	}
+	// Lot V, owned by FWO from its commissioning, ships whole under B/L V
+	// naming no party and is sold to USSM on its receipt at HOU: the
+	// shipment's row names FWO, its owner as it left — not USSM, its
+	// owner now (ownerAtShipping).
+	_, b = do(t, "GET", ts.URL+"/shipments/"+url.PathEscape("urn:t:bol:V"), operatorSecret, nil, map[string]string{"Accept": "text/html"})
+	cell = regexp.MustCompile(`(?s)class="shipment-parties">(.*?)</td>`).FindStringSubmatch(string(b))
+	if cell == nil {
+		t.Fatalf("shipment page of B/L V lacks the parties cell:\n%s", b)
+	}
+	if c := pageText(cell[1]); !strings.Contains(c, "FWO") || strings.Contains(c, "USSM") {
+		t.Errorf("shipment page of B/L V parties %q; want owner FWO (its owner as it left), not USSM (its owner since the receipt)", c)
 	}
 	_, b = do(t, "GET", ts.URL+"/events/"+url.PathEscape("urn:t:ev:cz"), operatorSecret, nil, map[string]string{"Accept": "text/html"})
 	text := pageText(string(b))
