@@ -122,6 +122,16 @@ func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Eve
 	for _, id := range ids {
 		want[id] = true
 	}
+	// A later event may name other lots too (a shipment, an inspection or
+	// a run of two lots, nu30a): it is judged with their records, else it
+	// is refused alike before and after the declaration for want of
+	// them, and read as not depending on it. The other lots' live events
+	// are read, and those at or after the earliest declared event are
+	// judged again with the rest.
+	evs, ids, err = withOtherLots(ctx, f, evs, ids, want, docID)
+	if err != nil {
+		return nil, err
+	}
 	// The earliest declared event of each lot: events at or after it are
 	// judged again.
 	cutoff := map[string]time.Time{}
@@ -173,12 +183,19 @@ func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Eve
 	// they name, not declared, not accounted for honestly.
 	var later []*critmin.Event
 	laterID := map[string]bool{}
+	var first time.Time
+	for _, c := range cutoff {
+		if first.IsZero() || c.Before(first) {
+			first = c
+		}
+	}
 	for _, ev := range stored {
 		if declared[ev.EventID] || honest[ev.EventID] {
 			continue
 		}
 		for _, id := range ev.LotIDs() {
-			if c, ok := cutoff[id]; ok && want[id] && !ev.EventTime.Before(c) {
+			c, ok := cutoff[id]
+			if ok && want[id] && !ev.EventTime.Before(c) || !want[id] && !ev.EventTime.Before(first) {
 				later = append(later, ev)
 				laterID[ev.EventID] = true
 				break
@@ -224,6 +241,9 @@ func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Eve
 				lot = id
 				break
 			}
+		}
+		if lot == "" {
+			continue // another lot's event, judged only as the record of a later one
 		}
 		// A run whose input would stand on nothing takes nothing of the
 		// lot, and every job reads it so: the genealogy draws it as
@@ -307,6 +327,45 @@ func judgeAgain(ctx context.Context, s Store, ids []string, before, later, doc [
 		}
 	}
 	return out, nil
+}
+
+// withOtherLots adds to evs (the live events of lots ids) the live events
+// of every other lot that one of them names, and those lots to ids (once
+// each; events by eventID once; the document's own events, docID, are
+// left to the caller as before).
+func withOtherLots(ctx context.Context, f liveEventsFinder, evs []*critmin.Event, ids []string, want, docID map[string]bool) ([]*critmin.Event, []string, error) {
+	var other []string
+	seen := map[string]bool{}
+	for _, ev := range evs {
+		if !ledger.Live(ev) || docID[ev.EventID] {
+			continue
+		}
+		for _, id := range canonicalLots(ev).LotIDs() {
+			if !want[id] && !seen[id] {
+				seen[id] = true
+				other = append(other, id)
+			}
+		}
+	}
+	if len(other) == 0 {
+		return evs, ids, nil
+	}
+	more, err := f.LiveEventsOfLots(ctx, other)
+	if err != nil {
+		return nil, nil, err
+	}
+	have := map[string]bool{}
+	for _, ev := range evs {
+		have[ev.EventID] = true
+	}
+	out := append([]*critmin.Event(nil), evs...)
+	for _, ev := range more {
+		if !have[ev.EventID] {
+			have[ev.EventID] = true
+			out = append(out, ev)
+		}
+	}
+	return out, append(append([]string(nil), ids...), other...), nil
 }
 
 func containsID(ids []string, id string) bool {

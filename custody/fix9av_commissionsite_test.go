@@ -185,3 +185,47 @@ func TestCertificateStatedOriginAgainstCommissioningMine(t *testing.T) {
 		}
 	}
 }
+
+// TestStatedOriginAgainstFirstRecord (nu30a): a lot first recorded by an
+// ADD that states another step than commissioning is checked against
+// where it was first recorded as one commissioned there is. Each lot is
+// 10 t at Nd 4 % dry, stated cm:originCountry PAK:
+//   - RW, first recorded by an ADD bizStep receiving at the Chinese
+//     warehouse cnw: stays Pakistan 100 % (nothing is mined at a
+//     warehouse), flagged commissioning_country_differs; DFARS fails
+//     naming cnw, China and the event (it passed);
+//   - RM, first recorded by an ADD bizStep inspecting at the Chinese mine
+//     cn: unknown 100 % (origin_conflict); DFARS fails (it passed);
+//   - RP, first recorded by an ADD bizStep receiving at the Pakistani
+//     mine pk: Pakistan 100 %, DFARS passes (no false failure).
+func TestStatedOriginAgainstFirstRecord(t *testing.T) {
+	ctx := context.Background()
+	lot := func(id, site, step string) string {
+		return strings.Replace(fix9avLot(id, site, `"cm:originCountry": "PAK",`), `"bizStep": "commissioning"`, `"bizStep": "`+step+`"`, 1)
+	}
+	doc := strings.Replace(fix9avDoc, `"epcisBody": {"eventList": [`, `"epcisBody": {"eventList": [`+lot("RW", "cnw", "receiving")+`,`+lot("RM", "cn", "inspecting")+`,`+lot("RP", "pk", "receiving")+`,`, 1)
+	db := store(t, doc)
+	o, err := custody.OriginOf(ctx, db, "urn:t:lot:RW", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if share(o.Mass.ByCountry, "PAK").Share != 1 || !anomalyWith(o.Anomalies, "commissioning_country_differs", "urn:t:lot:RW", "PAK", "urn:t:site:cnw", "CHN", "urn:t:ev:RW") {
+		t.Errorf("RW: mass %+v, anomalies %+v, want Pakistan 100 %% flagged commissioning_country_differs", o.Mass.ByCountry, o.Anomalies)
+	}
+	if v := dfarsOf(t, db, "urn:t:lot:RW"); v.Status != custody.Fail || !strings.Contains(v.Detail, "urn:t:site:cnw") || !strings.Contains(v.Detail, "China") || !strings.Contains(v.Detail, "urn:t:ev:RW") {
+		t.Errorf("RW: DFARS %+v, want fail naming cnw in China and event RW", v)
+	}
+	o, err = custody.OriginOf(ctx, db, "urn:t:lot:RM", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if share(o.Mass.ByCountry, custody.Unknown).Share != 1 || !anomalyWith(o.Anomalies, "origin_conflict", "urn:t:lot:RM", "PAK", "urn:t:site:cn", "CHN", "urn:t:ev:RM") {
+		t.Errorf("RM: mass %+v, anomalies %+v, want unknown 100 %% with origin_conflict", o.Mass.ByCountry, o.Anomalies)
+	}
+	if v := dfarsOf(t, db, "urn:t:lot:RM"); v.Status != custody.Fail {
+		t.Errorf("RM: DFARS %+v, want fail", v)
+	}
+	if v := dfarsOf(t, db, "urn:t:lot:RP"); v.Status != custody.Pass {
+		t.Errorf("RP: DFARS %+v, want pass (stated PAK, first recorded at a Pakistani mine)", v)
+	}
+}

@@ -134,7 +134,8 @@ func ProducedMix(out *critmin.Lot, edges []critmin.LotEdge, runs map[string][]cr
 }
 
 // statedContradicted reports whether any origin lot a kept mix takes as
-// stated (Mix.Stated) was commissioned at a site master data (sm) puts
+// stated (Mix.Stated) was commissioned, or first recorded
+// (firstRecordEvent), at a site master data (sm) puts
 // in another country than the one it states: the mix is then computed
 // on demand, where commissionCountry reads the conflict (fix9av). A store
 // that cannot give lots' events never serves such a mix.
@@ -156,7 +157,7 @@ func statedContradicted(ctx context.Context, s Store, m *Mix, sm map[string]*cri
 		return false, fmt.Errorf("custody: events of origin lots: %w", err)
 	}
 	for _, id := range ids {
-		ev := commissioningEvent(evs, id)
+		ev := firstRecordEvent(evs, id)
 		if ev == nil {
 			continue
 		}

@@ -1039,12 +1039,15 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("custody: events of %s: %w", l.ID, err)
 	}
+	if stated {
+		if first := firstRecordEvent(evs, l.ID); first != nil {
+			return oc.statedAgainstSite(l, first, statedCountry, statedWords), nil
+		}
+		return l, nil
+	}
 	first := commissioningEvent(evs, l.ID)
 	if first == nil {
 		return l, nil
-	}
-	if stated {
-		return oc.statedAgainstSite(l, first, statedCountry, statedWords), nil
 	}
 	var iso, from string
 	var notMine []string
@@ -1235,6 +1238,37 @@ func commissioningEvent(evs []*critmin.Event, id string) *critmin.Event {
 			continue
 		}
 		first, firstCommissioning = ev, comm
+	}
+	return first
+}
+
+// firstRecordEvent is the event against whose sites a lot's stated
+// origin is checked (statedAgainstSite, rules' commissionedIn): its
+// commissioning (commissioningEvent), else the earliest live ObjectEvent
+// ADD that created it with a quantity whatever its bizStep — a lot first
+// recorded by an ADD stating receiving or inspecting at a site in China
+// is not shown to come from elsewhere by what it states (nu30a: such a
+// lot stated PAK passed dfars-covered-countries). Unlike a lot stating
+// nothing, whose origin such an event never gives (commissioningEvent),
+// the stated country is only checked against it. nil when none.
+func firstRecordEvent(evs []*critmin.Event, id string) *critmin.Event {
+	if ev := commissioningEvent(evs, id); ev != nil {
+		return ev
+	}
+	var first *critmin.Event
+	for _, ev := range evs {
+		if ev.Type != critmin.ObjectEvent || ev.Action != "ADD" || ev.ErrorDeclaration != nil || ev.DeclaredInError != nil {
+			continue
+		}
+		named := false
+		for _, q := range ev.LotLines() {
+			if q.EPCClass == id && q.Role != critmin.RoleInput && q.Quantity != nil {
+				named = true
+			}
+		}
+		if named && (first == nil || ev.EventTime.Before(first.EventTime) || ev.EventTime.Equal(first.EventTime) && ev.PK < first.PK) {
+			first = ev
+		}
 	}
 	return first
 }

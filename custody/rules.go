@@ -312,7 +312,7 @@ func gather(ctx context.Context, s RuleStore, lot string) (*ruleInput, error) {
 			if err != nil {
 				return nil, err
 			}
-			if ev := commissioningEvent(evs, id); ev != nil {
+			if ev := firstRecordEvent(evs, id); ev != nil {
 				in.commissioned[id] = ev
 			}
 		}

@@ -111,6 +111,19 @@ func testDeclarationStrandsDependents(t *testing.T, open Opener) {
 			"r4", []string{"sampling urn:t:zk:a4"}, "urn:t:lot:Z4"},
 		{"W4 packing then unpacking", []string{strandedCommission("c5", "Z5", "20"), agg("p5", "2025-10-02", "ADD"), agg("u5", "2025-10-03", "DELETE")},
 			"p5", []string{"unpacking urn:t:zk:u5"}, "urn:t:lot:Z5"},
+		// Later events that name another lot too (nu30a): the shipment of
+		// Z6 and Z7 together (20 + 20 t) rests on Z6's commissioning as
+		// much as a shipment of Z6 alone does; so does an inspection of
+		// both, and a run taking 10 t of each.
+		{"shipment of two lots", []string{strandedCommission("c6", "Z6", "20"), strandedCommission("c7", "Z7", "20"),
+			strandedEv("s6", "2025-10-05", `"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit", "bizLocation": {"id": "urn:t:site:mine-a"},
+  "quantityList": [{"epcClass": "urn:t:lot:Z6", "quantity": 20, "uom": "TNE"}, {"epcClass": "urn:t:lot:Z7", "quantity": 20, "uom": "TNE"}],
+  "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:B6"}], "destinationList": [{"type": "location", "destination": "urn:t:site:pkkhi"}]`)},
+			"c6", []string{"shipment urn:t:zk:s6"}, "urn:t:lot:Z6"},
+		{"inspection of two lots", []string{strandedCommission("c8", "Z8", "20"), strandedCommission("c9", "Z9", "20"),
+			strandedEv("i8", "2025-10-05", `"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "inspecting", "bizLocation": {"id": "urn:t:site:mine-a"},
+  "quantityList": [{"epcClass": "urn:t:lot:Z8"}, {"epcClass": "urn:t:lot:Z9"}]`)},
+			"c8", []string{"inspection urn:t:zk:i8"}, "urn:t:lot:Z8"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
