@@ -82,7 +82,7 @@ func TestReweighingConsumedLot(t *testing.T) {
 	}
 	// One quantityList, stating the mass (objectEv's own names no
 	// quantity, and a member given twice is refused: jsonstrict).
-	if err := capture(svc, `{"type": "ObjectEvent", "eventID": "urn:t:ev:z0", "eventTime": "2025-11-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
+	if err := capture(svc, `{"type": "ObjectEvent", "eventID": "urn:t:ev:zc", "eventTime": "2025-11-20T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD",
 	 "bizLocation": {"id": "urn:t:site:mb"}, "bizStep": "commissioning", "quantityList": [{"epcClass": "urn:t:lot:Z", "quantity": 5, "uom": "TNE"}],
 	 "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}}`); err != nil {
 		t.Fatal(err)
