@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -108,6 +109,17 @@ func TestLedgerBlendKeepsZeroShareCountry(t *testing.T) {
 	}
 	if math.Abs(split["PAK"]-20) > 1e-9 || split["CHN"] != 0 {
 		t.Errorf("20 t split %v; want PAK 20 t, CHN 0 t (the lot page's contained-value split)", split)
+	}
+	// The network the ledger filled is a planning file as
+	// plan/network.schema.json publishes it: origin_shares, origin_basis
+	// and holding included (lead9s; before, the schema refused them).
+	var v any
+	b, _ := json.Marshal(n)
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	if err := validateAgainstSchema(v); err != nil {
+		t.Errorf("the pulled network does not match network.schema.json: %v", err)
 	}
 }
 

@@ -562,10 +562,8 @@ func (n *Network) validateCorridor() error {
 		if err := checkCountry(f+".origin_country", s.OriginCountry, true); err != nil {
 			return err
 		}
-		for _, o := range slices.Sorted(maps.Keys(s.OriginShares)) {
-			if err := checkCountry(f+".origin_shares."+o, o, true); err != nil {
-				return err
-			}
+		if err := checkOriginShares(f, s); err != nil {
+			return err
 		}
 		if err := checkGrade(f+".grade", s.Grade); err != nil {
 			return err
@@ -778,6 +776,42 @@ const UnknownOrigin = "UNK"
 // code (upper case: "chn" or "XXX" would silently match nothing, so an
 // exclusion written with them would exclude nothing). Origins may also be
 // UnknownOrigin. An empty code is refused: the schema requires one.
+// OriginBases are the bases a supply's origin_shares may be shares of,
+// as the lot page labels its headline (custody.Headline.Basis).
+var OriginBases = []string{"contained_value", "contained_element", "grade_not_measured", "dry_mass"}
+
+// checkOriginShares checks supply s's origin_shares (field f is
+// "supplies[i]"): each key a country code or UNK, each share a number in
+// [0, 1], at least one share above 0 when any is given — a split of
+// nothing would leave the planner only origin_country, and a country of
+// the physical feed listed at 0 must not vanish with it (fix9ay) — and
+// origin_basis one of OriginBases, set only with shares.
+func checkOriginShares(f string, s Supply) error {
+	positive := false
+	for _, o := range slices.Sorted(maps.Keys(s.OriginShares)) {
+		if err := checkCountry(f+".origin_shares."+o, o, true); err != nil {
+			return err
+		}
+		v := s.OriginShares[o]
+		if !(v >= 0 && v <= 1) {
+			return invalid(f+".origin_shares."+o, "must be a share from 0 to 1, got %v", v)
+		}
+		positive = positive || v > 0
+	}
+	if len(s.OriginShares) > 0 && !positive {
+		return invalid(f+".origin_shares", "every share is 0: at least one country must hold some of the supply")
+	}
+	if s.OriginBasis != "" {
+		if len(s.OriginShares) == 0 {
+			return invalid(f+".origin_basis", "is set without origin_shares")
+		}
+		if !slices.Contains(OriginBases, s.OriginBasis) {
+			return invalid(f+".origin_basis", "must be one of %s, got %q", strings.Join(OriginBases, ", "), s.OriginBasis)
+		}
+	}
+	return nil
+}
+
 func checkCountry(field, code string, origin bool) error {
 	if country.Valid(code) || (origin && code == UnknownOrigin) {
 		return nil
