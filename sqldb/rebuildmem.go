@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -54,6 +55,7 @@ type memTables struct {
 	seq, lastPK int64
 	prev        string // rebuilt chain hash of the last record
 	hashes      []tlog.Hash
+	hashSlab    []value // the log_hashes rows' values (add)
 	contexts    map[string]string
 	days        map[string]*critmin.ChainRoot
 	// outOfOrder is set when an event key does not rise with the chain:
@@ -77,6 +79,9 @@ type memTables struct {
 		diff   *Difference
 		rows   int64
 		hashes map[int64]string
+		// contextCol is the row index of the context column, 0 until
+		// the first row is compared.
+		contextCol int
 	}
 }
 
@@ -93,6 +98,11 @@ type tableStream struct {
 }
 
 const streamBatch = 2048
+
+// maxHashHint bounds the records whose log hashes startMemTables
+// reserves room for (4,194,304 records: about 8.4 million hashes, 268 MB);
+// a longer log grows its slice as it is rebuilt.
+const maxHashHint = 1 << 22
 
 // streamedNames are the tables compared as the records arrive, each on
 // its own read connection.
@@ -115,6 +125,17 @@ func (db *DB) startMemTables(ctx context.Context, hold bool) (*memTables, error)
 		if _, ok := m.spec[name]; !ok {
 			return nil, fmt.Errorf("verify: derived table %s is not registered", name)
 		}
+	}
+	// The rebuilt log holds tlog.StoredHashCount(n) hashes for n records:
+	// reserved at once rather than grown by doubling and copying (the
+	// chain's last position, from its index, is only a size hint, bounded
+	// so that an edited chain_seq cannot reserve more than maxHashHint).
+	var last sql.NullInt64
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT MAX(chain_seq) FROM events`).Scan(&last); err != nil {
+		return nil, fmt.Errorf("%s: verify: read chain length: %w", db.Dialect.Name, err)
+	}
+	if n := min(max(last.Int64, 0), maxHashHint); n > 0 {
+		m.hashes = make([]tlog.Hash, 0, tlog.StoredHashCount(n))
 	}
 	streamed := streamedNames
 	if hold {
@@ -408,7 +429,12 @@ func (m *memTables) add(r replayed) error {
 	m.hashes = append(m.hashes, hs...)
 	if s := m.streams["log_hashes"]; s != nil {
 		for i, h := range hs {
-			m.put(s, []value{normalise(base + int64(i)), normalise(hex.EncodeToString(h[:]))})
+			// (the rows share one slab: a record adds about two)
+			if cap(m.hashSlab)-len(m.hashSlab) < 2 {
+				m.hashSlab = make([]value, 0, 2*streamBatch)
+			}
+			m.hashSlab = append(m.hashSlab, value{num: true, f: float64(base + int64(i))}, value{s: hex.EncodeToString(h[:])})
+			m.put(s, m.hashSlab[len(m.hashSlab)-2:len(m.hashSlab):len(m.hashSlab)])
 		}
 	}
 	if !m.hold {
@@ -436,7 +462,10 @@ func (m *memTables) compareEvent(stored, rebuilt []value) error {
 	if len(stored) != len(rebuilt) || len(stored) != len(t.Key)+len(t.Cols) {
 		return fmt.Errorf("verify: events: a record without its stored row (%d columns, %d rebuilt)", len(stored), len(rebuilt))
 	}
-	col := len(t.Key) + slices.Index(colNames(t.Cols), "context")
+	if m.events.contextCol == 0 { // (found once: the column of the context's hash)
+		m.events.contextCol = len(t.Key) + slices.Index(colNames(t.Cols), "context")
+	}
+	col := m.events.contextCol
 	stored[col] = contextOf(stored[col], m.events.hashes)
 	if d := rowDifference(t, stored, rebuilt); d != nil {
 		m.events.diff = d
