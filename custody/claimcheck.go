@@ -82,7 +82,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 				switch {
 				case first == nil:
 					claimBy[q.EPCClass] = ev
-				case first != ev:
+				case first != ev && (first.EventID != ev.EventID || ev.EventID == ""):
 					twice = append(twice, critmin.FieldError{Conflict: true, Pointer: claimPtr(ev), Reason: secondClaimInDocument(q.EPCClass, first, ev)})
 				}
 			}
