@@ -63,16 +63,32 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			}
 		}
 		// The claims the document makes: lot → the event that makes it.
+		// A lot claims once: a second claim event on it in the same
+		// document is refused as a second claim across documents is
+		// (reclaims), else only the last would be booked while the first
+		// is stored beside it (issue 9 §1, nu31: a 100 % claim above the
+		// balance followed by a 1 % claim on the same lot was taken).
 		claimBy := map[string]*critmin.Event{}
+		var twice []critmin.FieldError
 		for _, ev := range live {
 			if ev.Mineral == nil || ev.Mineral.OriginClaim == nil {
 				continue
 			}
 			for _, q := range ev.Quantities {
-				if q.Role != critmin.RoleInput {
+				if q.Role == critmin.RoleInput {
+					continue
+				}
+				first := claimBy[q.EPCClass]
+				switch {
+				case first == nil:
 					claimBy[q.EPCClass] = ev
+				case first != ev && (first.EventID != ev.EventID || ev.EventID == ""):
+					twice = append(twice, critmin.FieldError{Conflict: true, Pointer: claimPtr(ev), Reason: secondClaimInDocument(q.EPCClass, first, ev)})
 				}
 			}
+		}
+		if len(twice) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("claim refused; nothing was stored: %s", twice[0].Reason), Fields: twice}
 		}
 		// A claim is booked when it is made: one dated after the capture
 		// records it (beyond MaxClaimClockSkew) would be booked in a
@@ -1091,6 +1107,16 @@ func reclaims(ctx context.Context, s Store, claimed []string, claimBy map[string
 			lot, ce.Event, ce.At.UTC().Format(time.RFC3339), ce.Event)})
 	}
 	return out, nil
+}
+
+// secondClaimInDocument is the refusal of ev's claim on lot, which an
+// earlier event of the same document (first) already claims. ISO 22095-2
+// books each claim against the balance: a lot carries one claim, and a
+// second one — in the same document or a later one (reclaims) — would
+// replace the first and free its credits while the first stays recorded.
+func secondClaimInDocument(lot string, first, ev *critmin.Event) string {
+	return fmt.Sprintf("claim on lot %s refused: event %s earlier in this document already claims the lot; a lot carries one claim, and a claim once made is not replaced by a later one. Make one claim on the lot, or to change a stored claim declare its event in error (errorDeclaration) and make the new claim with the declaration",
+		epcis.Canonical(lot), first.EventID)
 }
 
 // lotClosure checks ledger.Closure over the current assays of every lot an

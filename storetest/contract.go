@@ -166,6 +166,7 @@ func Run(t *testing.T, open Opener) {
 		{"PackedInAfterNoQuantityShipment", testPackedInAfterNoQuantityShipment},
 		{"ContainerCredits", testContainerCredits},
 		{"ClaimRecordOrder", testClaimRecordOrder},
+		{"ClaimsInOneDocument", testClaimsInOneDocument},
 		{"LotListLinks", testLotListLinks},
 		{"RecommissioningDuplicates", testRecommissioningDuplicates},
 		{"RetractSplitRunPart", testRetractSplitRunPart},
