@@ -253,10 +253,7 @@ func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Eve
 			before = append(before, ev)
 		}
 	}
-	was, err := judgeAgain(ctx, s, ids, before, later, nil, map[string]bool{}, sites)
-	if err != nil {
-		return nil, err
-	}
+	var was map[string]critmin.FieldError // read when a first event falls
 	// Judged to a fixed point, the document as a whole (issue 8 §2,
 	// fixAa): an event found stranded is gone as the declared ones are,
 	// and the rest judged again without it, until no more fall. The
@@ -281,6 +278,11 @@ func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Eve
 		for id, fe := range firstSightings(before, remaining, live, gone, stored) {
 			if _, ok := now[id]; !ok {
 				now[id] = fe
+			}
+		}
+		if len(now) > 0 && was == nil {
+			if was, err = judgeAgain(ctx, s, ids, before, later, nil, map[string]bool{}, sites); err != nil {
+				return nil, err
 			}
 		}
 		var rest []*critmin.Event
@@ -331,11 +333,13 @@ func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Eve
 
 // firstSightings finds the receipts (CBV receiving) in later that a lot
 // would start from once the gone events are gone, though on the record
-// as it stands an earlier event of the lot preceded them (all: the
-// stored events): the capture rules take a receipt of a lot no event
+// as it stands a shipment (CBV shipping or departing) of the lot
+// preceded them (all: the stored events): the capture rules take a receipt of a lot no event
 // recorded as its first sighting, material arriving from outside the
-// platform (checkLotRecorded), but such a receipt received a shipment
-// the record no longer holds — its lot's whole history before it is
+// platform (checkLotRecorded), and stays one when the lot was only made
+// before it (a run's output received with no shipment recorded); but a
+// receipt after a recorded shipment received a shipment the record no
+// longer holds — its lot's whole history before it is
 // declared in error or stands on nothing, as demo 016 (the receipt at
 // Houston of REE-2025-001) once 001, 005 and everything between are
 // gone (issue 8 §2, fixAa).
@@ -347,9 +351,10 @@ func firstSightings(before, later, doc []*critmin.Event, gone map[string]bool, a
 		}
 	}
 	now = append(append(now, later...), doc...)
-	precedes := func(evs []*critmin.Event, r *critmin.Event, id string) bool {
+	precedes := func(evs []*critmin.Event, r *critmin.Event, id string, shipped bool) bool {
 		for _, ev := range evs {
-			if ev.EventID != r.EventID && !ev.EventTime.After(r.EventTime) && lotNamed(canonicalLots(ev), id) {
+			if ev.EventID != r.EventID && !ev.EventTime.After(r.EventTime) && lotNamed(canonicalLots(ev), id) &&
+				(!shipped || stepName(ev.BizStep) == "shipping" || stepName(ev.BizStep) == "departing") {
 				return true
 			}
 		}
@@ -361,7 +366,7 @@ func firstSightings(before, later, doc []*critmin.Event, gone map[string]bool, a
 			continue
 		}
 		for _, id := range canonicalLots(r).LotIDs() {
-			if precedes(now, r, id) || !precedes(all, r, id) {
+			if precedes(now, r, id, false) || !precedes(all, r, id, true) {
 				continue
 			}
 			out[r.EventID] = critmin.FieldError{Conflict: true, Pointer: "event " + r.EventID,
