@@ -10,6 +10,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // StrandedEvent is a recorded live event of Lot, dated at or after an
@@ -72,7 +73,7 @@ func checkDependents(ctx context.Context, s Store, live, declaring []*critmin.Ev
 	if len(refused) == 0 {
 		return nil, "", nil
 	}
-	return out, StrandedMessage(refused), nil
+	return out, StrandedMessage(st), nil
 }
 
 // StrandedReason words why declaring e.Declared in error is refused for
@@ -82,15 +83,51 @@ func StrandedReason(e StrandedEvent) string {
 		strings.Join(e.Declared, ", "), e.Kind, e.Event.EventID, e.Lot, e.Event.EventTime.UTC().Format(time.RFC3339), e.Why, e.Event.EventID)
 }
 
-// StrandedMessage is the refusal's message: every stranded event named
-// with its kind, and what to do.
+// StrandedListed is how many stranded events a refusal's message (and
+// the declaration preview) words one by one; the rest are counted ("and
+// 12 more") — the problem's fields name every one (issue 8 §2, fixAa: a
+// lot of hundreds of events would make a message no one reads).
+const StrandedListed = 10
+
+// StrandedMessage is the refusal's message: the count of events left
+// standing on nothing (es: those Refused), the first StrandedListed named
+// with their kind, lot and why (the rest counted), the runs that would
+// take nothing of a lot (es: those not Refused), and what to do.
 func StrandedMessage(es []StrandedEvent) string {
-	var names []string
+	declared := map[string]bool{}
+	var ds []string
+	var refused, runs []StrandedEvent
 	for _, e := range es {
-		names = append(names, fmt.Sprintf("the %s %s of lot %s", e.Kind, e.Event.EventID, e.Lot))
+		for _, d := range e.Declared {
+			if !declared[d] {
+				declared[d] = true
+				ds = append(ds, d)
+			}
+		}
+		if e.Refused {
+			refused = append(refused, e)
+		} else {
+			runs = append(runs, e)
+		}
 	}
-	return fmt.Sprintf("declaration refused; nothing was stored: declaring %s in error would leave %s standing on nothing (each depends on the declared event: %s) — declare them in error in the same document, or give corrective events there that they stand on",
-		strings.Join(es[0].Declared, ", "), strings.Join(names, ", "), StrandedReason(es[0]))
+	var names []string
+	for i, e := range refused {
+		if i == StrandedListed {
+			names = append(names, "and "+units.Int(len(refused)-StrandedListed)+" more (each named in the problem's fields)")
+			break
+		}
+		names = append(names, fmt.Sprintf("the %s %s of lot %s, dated %s (%s)", e.Kind, e.Event.EventID, e.Lot, e.Event.EventTime.UTC().Format(time.RFC3339), e.Why))
+	}
+	also := ""
+	if len(runs) > 0 {
+		var rs []string
+		for _, e := range runs {
+			rs = append(rs, fmt.Sprintf("the %s %s would take nothing of lot %s", e.Kind, e.Event.EventID, e.Lot))
+		}
+		also = "; besides, " + strings.Join(rs, ", ") + " (its input would stand on nothing)"
+	}
+	return fmt.Sprintf("declaration refused; nothing was stored: declaring %s in error would leave %s standing on nothing, each depending on a declared event or on another event so left: %s%s — declare them in error in the same document, or give corrective events there that they stand on",
+		strings.Join(ds, ", "), units.Count(len(refused), "later event"), strings.Join(names, "; "), also)
 }
 
 // StrandedBy lists the recorded events that declaring ev in error would
@@ -216,45 +253,193 @@ func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Eve
 			before = append(before, ev)
 		}
 	}
-	now, err := judgeAgain(ctx, s, ids, before, later, live, declared, sites)
-	if err != nil {
-		return nil, err
-	}
-	if len(now) == 0 {
-		return nil, nil
-	}
-	was, err := judgeAgain(ctx, s, ids, before, later, nil, map[string]bool{}, sites)
-	if err != nil {
-		return nil, err
+	var was map[string]critmin.FieldError // read when a first event falls
+	// Judged to a fixed point, the document as a whole (issue 8 §2,
+	// fixAa): an event found stranded is gone as the declared ones are,
+	// and the rest judged again without it, until no more fall. The
+	// capture rules name the first shortfall of a lot (checkLotRecorded
+	// reads a lot as recorded from the first event that names it), so
+	// one pass named only the first event of each lot left standing on
+	// nothing (demo 006, not 009…021 behind it); and an event that stood
+	// only on a stranded one (the receipt of a stranded shipment, a
+	// product's shipment of a stranded run) is stranded too.
+	gone := map[string]bool{}
+	for id := range declared {
+		gone[id] = true
 	}
 	var out []StrandedEvent
 	seen := map[string]bool{}
-	for _, ev := range ledger.EventTimeOrder(later) {
-		why, ok := now[ev.EventID]
-		if _, already := was[ev.EventID]; !ok || already || seen[ev.EventID] {
-			continue
+	remaining := later
+	for len(remaining) > 0 {
+		now, err := judgeAgain(ctx, s, ids, before, remaining, live, gone, sites)
+		if err != nil {
+			return nil, err
 		}
-		seen[ev.EventID] = true
-		lot := ""
-		for _, id := range ev.LotIDs() {
-			if want[id] {
-				lot = id
-				break
+		for id, fe := range firstSightings(before, remaining, live, gone, stored) {
+			if _, ok := now[id]; !ok {
+				now[id] = fe
 			}
 		}
-		if lot == "" {
-			continue // another lot's event, judged only as the record of a later one
+		if len(now) > 0 && was == nil {
+			if was, err = judgeAgain(ctx, s, ids, before, later, nil, map[string]bool{}, sites); err != nil {
+				return nil, err
+			}
 		}
-		// A run whose input would stand on nothing takes nothing of the
-		// lot, and every job reads it so: the genealogy draws it as
-		// having taken nothing (LotEdge.TookNothing), the mass balance
-		// credits only what stood and a claim resting on it reads not
-		// covered naming the declaration (issue 9, fix9r, fix9v, fix9ai).
-		// It is listed, not refused.
-		runInput := ev.Type == critmin.TransformationEvent && !names(ev, lot, critmin.RoleOutput)
-		out = append(out, StrandedEvent{Lot: lot, Event: ev, Kind: ledger.EventKind(ev), Declared: declaredOf[lot], Why: why.Reason, Refused: !runInput})
+		var rest []*critmin.Event
+		fell := false
+		for _, ev := range ledger.EventTimeOrder(remaining) {
+			why, ok := now[ev.EventID]
+			if _, already := was[ev.EventID]; !ok || already {
+				rest = append(rest, ev)
+				continue
+			}
+			lot := strandedLot(ev, want, why)
+			// A run whose input would stand on nothing takes nothing of
+			// the lot, and every job reads it so: the genealogy draws it
+			// as having taken nothing (LotEdge.TookNothing), the mass
+			// balance credits only what stood and a claim resting on it
+			// reads not covered naming the declaration (issue 9, fix9r,
+			// fix9v, fix9ai). It is listed, not refused, and stays: its
+			// other inputs still make its outputs.
+			runInput := ev.Type == critmin.TransformationEvent && !names(ev, lot, critmin.RoleOutput)
+			if !seen[ev.EventID] {
+				seen[ev.EventID] = true
+				out = append(out, StrandedEvent{Lot: lot, Event: ev, Kind: ledger.EventKind(ev), Declared: declaredFor(ev, lot, declaredOf, declaring), Why: why.Reason, Refused: !runInput})
+			}
+			if runInput {
+				rest = append(rest, ev)
+				continue
+			}
+			fell = true
+			// An event of several lots stands on nothing for the lot its
+			// refusal names, not for the others (demo 012, the arrival
+			// at Karachi of REE-2025-001, REE-2025-002 and the antimony
+			// lot): it is judged on without that lot's lines, so the
+			// others' later events are not read as stranded by it.
+			if cp := withoutLot(ev, lot); cp != nil {
+				rest = append(rest, cp)
+				continue
+			}
+			gone[ev.EventID] = true
+		}
+		if !fell {
+			break
+		}
+		remaining = rest
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Event.EventTime.Before(out[j].Event.EventTime) })
 	return out, nil
+}
+
+// firstSightings finds the receipts (CBV receiving) in later that a lot
+// would start from once the gone events are gone, though on the record
+// as it stands a shipment (CBV shipping or departing) of the lot
+// preceded them (all: the stored events): the capture rules take a receipt of a lot no event
+// recorded as its first sighting, material arriving from outside the
+// platform (checkLotRecorded), and stays one when the lot was only made
+// before it (a run's output received with no shipment recorded); but a
+// receipt after a recorded shipment received a shipment the record no
+// longer holds — its lot's whole history before it is
+// declared in error or stands on nothing, as demo 016 (the receipt at
+// Houston of REE-2025-001) once 001, 005 and everything between are
+// gone (issue 8 §2, fixAa).
+func firstSightings(before, later, doc []*critmin.Event, gone map[string]bool, all []*critmin.Event) map[string]critmin.FieldError {
+	var now []*critmin.Event
+	for _, ev := range before {
+		if !gone[ev.EventID] {
+			now = append(now, ev)
+		}
+	}
+	now = append(append(now, later...), doc...)
+	precedes := func(evs []*critmin.Event, r *critmin.Event, id string, shipped bool) bool {
+		for _, ev := range evs {
+			if ev.EventID != r.EventID && !ev.EventTime.After(r.EventTime) && lotNamed(canonicalLots(ev), id) &&
+				(!shipped || stepName(ev.BizStep) == "shipping" || stepName(ev.BizStep) == "departing") {
+				return true
+			}
+		}
+		return false
+	}
+	out := map[string]critmin.FieldError{}
+	for _, r := range later {
+		if stepName(r.BizStep) != "receiving" {
+			continue
+		}
+		for _, id := range canonicalLots(r).LotIDs() {
+			if precedes(now, r, id, false) || !precedes(all, r, id, true) {
+				continue
+			}
+			out[r.EventID] = critmin.FieldError{Conflict: true, Pointer: "event " + r.EventID,
+				Reason: fmt.Sprintf("lot %s would start at this receipt: every earlier event of it is declared in error or stands on nothing, so it would receive a shipment the record no longer holds", id)}
+			break
+		}
+	}
+	return out
+}
+
+// withoutLot is a copy of ev without its lines of lot id, or nil when
+// it names no other lot.
+func withoutLot(ev *critmin.Event, id string) *critmin.Event {
+	c := canonicalLots(ev)
+	cp := *c
+	cp.Quantities = nil
+	for _, q := range c.Quantities {
+		if q.EPCClass != id {
+			cp.Quantities = append(cp.Quantities, q)
+		}
+	}
+	cp.EPCs = nil
+	for _, e := range c.EPCs {
+		if e.EPC != id {
+			cp.EPCs = append(cp.EPCs, e)
+		}
+	}
+	if len(cp.LotIDs()) == 0 {
+		return nil
+	}
+	return &cp
+}
+
+// strandedLot is the lot a stranded event is named under: a lot of the
+// declaration its refusal names, else another lot its refusal names,
+// else the first lot of the declaration it names, else
+// its first lot (an event of another lot, stranded through one that
+// was: a product's shipment).
+func strandedLot(ev *critmin.Event, want map[string]bool, why critmin.FieldError) string {
+	lots := canonicalLots(ev).LotIDs()
+	for _, id := range lots {
+		if want[id] && strings.Contains(why.Reason, id) {
+			return id
+		}
+	}
+	for _, id := range lots {
+		if strings.Contains(why.Reason, id) {
+			return id
+		}
+	}
+	for _, id := range lots {
+		if want[id] {
+			return id
+		}
+	}
+	if len(lots) > 0 {
+		return lots[0]
+	}
+	return ""
+}
+
+// declaredFor is what the stranded event rests on: the declared events
+// of its lot, else every declared event of the document (it stands on
+// them through another stranded event).
+func declaredFor(ev *critmin.Event, lot string, declaredOf map[string][]string, declaring []*critmin.Event) []string {
+	if d := declaredOf[lot]; len(d) > 0 {
+		return d
+	}
+	var out []string
+	for _, d := range declaring {
+		out = append(out, d.EventID)
+	}
+	return out
 }
 
 // judgeAgain runs the capture rules on the later events, with the

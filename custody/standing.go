@@ -684,8 +684,10 @@ func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared
 			if before[sf.ev] {
 				continue
 			}
+			// Each shortfall, not only the lot's first (issue 8 §2,
+			// fixAa item 5): a document, or a declaration judged again,
+			// short at two sites names both.
 			out = append(out, standingError(id, sf, docOf[id]))
-			break
 		}
 	}
 	return out, nil

@@ -14,6 +14,7 @@ import (
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // Declaring an event in error from its page (issue 15, fix15z). EPCIS 2.0
@@ -455,10 +456,19 @@ func (s *site) declareDependents(r *http.Request, ev *critmin.Event, sites map[s
 	for _, d := range ds {
 		listed[d.Event.EventID] = true
 	}
+	// Every one is named, up to custody.StrandedListed; the rest are
+	// counted (issue 8 §2, fixAa: the page named only the first of each
+	// lot).
+	worded, more := 0, 0
 	for _, e := range st {
 		if listed[e.Event.EventID] {
 			continue // named above
 		}
+		if worded == custody.StrandedListed {
+			more++
+			continue
+		}
+		worded++
 		site := e.Event.BizLocation
 		if site == "" {
 			site = e.Event.ReadPoint
@@ -471,6 +481,10 @@ func (s *site) declareDependents(r *http.Request, ev *critmin.Event, sites map[s
 		}
 		out = append(out, fmt.Sprintf("The %s (event %s) of lot %s at %s, dated %s, stands on this event: without it %s — so declaring this event in error is refused unless that event is declared in error in the same document too (or corrective events there give it something to stand on).",
 			e.Kind, e.Event.EventID, e.Lot, siteLabel(sites, site), when, e.Why))
+	}
+	if more > 0 {
+		out = append(out, fmt.Sprintf("And %s more, each standing on nothing without this event too: declaring it in error is refused unless they are declared in error in the same document (the refusal names every one).",
+			units.Int(more)))
 	}
 	return out, nil
 }

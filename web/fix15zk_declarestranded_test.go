@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -71,5 +72,43 @@ func TestDeclarePreviewNamesStrandedShipment(t *testing.T) {
 		if ev.ErrorDeclaration != nil {
 			t.Errorf("the refused declaration is stored")
 		}
+	}
+}
+
+// TestDeclarePreviewNamesEveryStrandedEvent (issue 8 §2, fixAa item 3):
+// lot ZK-2, 20,000 kg commissioned at M (c), then inspected at M 13
+// times (i01 … i13, one a day). Declaring c in error would leave all 13
+// inspecting a lot no event records. The preview named only the first
+// (i01); it now words the first custody.StrandedListed (10), i01 … i10,
+// each as standing on this event, and counts the rest: 13 − 10 = 3,
+// "And 3 more"; it answers 409.
+func TestDeclarePreviewNamesEveryStrandedEvent(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	const lot = "urn:t:lot:ZK-2"
+	evs := []string{`{"type": "ObjectEvent", "eventID": "urn:t:zk2:c", "eventTime": "2025-11-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+	  "bizLocation": {"id": "urn:t:site:M"}, "quantityList": [{"epcClass": "` + lot + `", "quantity": 20000, "uom": "KGM"}], "ilmd": {"cm:commodity": "antimony_ore"}}`}
+	for i := 1; i <= 13; i++ {
+		evs = append(evs, fmt.Sprintf(`{"type": "ObjectEvent", "eventID": "urn:t:zk2:i%02d", "eventTime": "2025-11-%02dT00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
+	  "bizLocation": {"id": "urn:t:site:M"}, "quantityList": [{"epcClass": "%s"}]}`, i, i+1, lot))
+	}
+	if _, err := ts.Svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(fix15zkDoc(evs...))}); err != nil {
+		t.Fatal(err)
+	}
+	status, page, deps := fix15zkPreview(t, ts, "urn:t:zk2:c")
+	list := regexp.MustCompile(`(?s)<ul id="declare-dependents">.*?</ul>`).FindString(page)
+	for i := 1; i <= 13; i++ {
+		id := fmt.Sprintf("urn:t:zk2:i%02d", i)
+		if got := strings.Contains(list, id); got != (i <= 10) {
+			t.Errorf("the dependents list names %s: %v; want %v", id, got, i <= 10)
+		}
+	}
+	if n := strings.Count(deps, "stands on this event"); n != 10 {
+		t.Errorf("%d inspections worded as standing on the event; want 10:\n%s", n, deps)
+	}
+	if !strings.Contains(deps, "And 3 more") {
+		t.Errorf("the list does not count the 3 inspections not worded:\n%s", deps)
+	}
+	if status != http.StatusConflict {
+		t.Errorf("preview status %d; want 409", status)
 	}
 }
