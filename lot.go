@@ -640,11 +640,16 @@ const (
 
 // Site is a location named in events, with what master data tells of it.
 type Site struct {
-	ID       string
-	Name     string
-	Kind     string
-	Country  string // ISO 3166 alpha-3
-	UNLocode string
+	ID      string
+	Name    string
+	Kind    string
+	Country string // ISO 3166 alpha-3
+	// CountryConflict names the country attributes of the site's master
+	// data, with their values, where they disagree (SiteCountry): Country
+	// is then "", and the origin of a lot first recorded there is in
+	// conflict (custody: origin_conflict), never the friendlier country.
+	CountryConflict string
+	UNLocode        string
 	// CustodyModel is the site's ISO 22095 chain-of-custody model
 	// (identity_preserved, segregated, controlled_blending, mass_balance),
 	// from master data; empty means controlled blending.

@@ -162,7 +162,7 @@ func statedContradicted(ctx context.Context, s Store, m *Mix, sm map[string]*cri
 			continue
 		}
 		for _, site := range []string{ev.ReadPoint, ev.BizLocation} {
-			if st, ok := sm[siteKey(site)]; site != "" && ok && st.Country != "" && st.Country != m.Stated[id] {
+			if st, ok := sm[siteKey(site)]; site != "" && ok && (st.CountryConflict != "" || st.Country != "" && st.Country != m.Stated[id]) {
 				return true, nil
 			}
 		}

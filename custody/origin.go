@@ -129,6 +129,14 @@ type Composition struct {
 	Anomalies []Anomaly `json:"anomalies"`
 	// OriginLots are the lots the material was first recorded as.
 	OriginLots []string `json:"originLots"`
+	// CommissionedIn are the countries (alpha-3) of the sites other than
+	// mines where an origin lot stating another origin was first
+	// recorded (commissioning_country_differs): its physical origin is
+	// read as stated, nothing being mined there, but it is not shown to
+	// lie outside them — a covered-country rule listing one fails, every
+	// view flags the lot (Headline.Flags) and the planner classes its
+	// supplies by a covered one (issue 9 §5, fixBb).
+	CommissionedIn []string `json:"commissionedIn,omitempty"`
 }
 
 type mix map[string]float64
@@ -178,6 +186,9 @@ type contentKey struct {
 type originCalc struct {
 	// xids are known transformationIDs by event (kept mixes, at capture).
 	xids map[string]string
+	// commissionedIn are the countries of commissioning_country_differs
+	// (Composition.CommissionedIn).
+	commissionedIn []string
 	// conflicted are the origin lots whose stated origin master data
 	// about their commissioning site contradicts (commissionCountry): their
 	// origin country and mine count as unknown (originLot).
@@ -548,6 +559,9 @@ func composition(target *critmin.Lot, c *comp, oc *originCalc) *Composition {
 		out.OriginLots = append(out.OriginLots, l)
 	}
 	sort.Strings(out.OriginLots)
+	if len(oc.commissionedIn) > 0 {
+		out.CommissionedIn = slices.Sorted(slices.Values(dedupe(oc.commissionedIn)))
+	}
 	return out
 }
 
@@ -1030,6 +1044,14 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 	statedCountry, statedWords := l.OriginCountry, "cm:originCountry "+l.OriginCountry
 	if l.OriginCountry == "" && l.OriginMine != "" {
 		mine, ok := oc.sites[siteKey(l.OriginMine)]
+		if ok && mine.CountryConflict != "" {
+			// The mine's own master data names two countries: where the
+			// lot was mined is in conflict, not the friendlier one
+			// (critmin.SiteCountry; fixBb).
+			oc.conflict(l, fmt.Sprintf("lot %s states cm:originMine %s, whose master data names two countries (%s): where it was mined is in conflict, so its origin country counts as unknown and no covered-country rule can pass on it; correct the mine's master data",
+				l.ID, l.OriginMine, mine.CountryConflict), nil)
+			return l, nil
+		}
 		if !ok || mine.Country == "" {
 			return l, nil // no country to compare: originLot says so (no_origin)
 		}
@@ -1053,6 +1075,10 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 	var notMine []string
 	for _, site := range []string{first.ReadPoint, first.BizLocation} {
 		s, ok := oc.sites[siteKey(site)]
+		if site != "" && ok && s.CountryConflict != "" {
+			oc.anomalies = append(oc.anomalies, siteConflict(l, "states no origin country or mine", site, s, first))
+			return l, nil
+		}
 		if site == "" || !ok || s.Country == "" {
 			continue
 		}
@@ -1096,6 +1122,15 @@ func (oc *originCalc) statedAgainstSite(l *critmin.Lot, first *critmin.Event, st
 	var differs *Anomaly
 	for _, site := range []string{first.ReadPoint, first.BizLocation} {
 		s, ok := oc.sites[siteKey(site)]
+		if site != "" && ok && s.CountryConflict != "" {
+			// Master data of the place the lot was first recorded names
+			// two countries: the stated origin cannot be checked against
+			// it, and is never taken as the friendlier of the two
+			// (critmin.SiteCountry; fixBb).
+			a := siteConflict(l, "states "+statedWords, site, s, first)
+			oc.conflict(l, a.Detail, a.Events)
+			return l
+		}
 		if site == "" || !ok || s.Country == "" || s.Country == statedCountry {
 			continue
 		}
@@ -1109,6 +1144,7 @@ func (oc *originCalc) statedAgainstSite(l *critmin.Lot, first *critmin.Event, st
 				l.ID, statedWords, site, s.Country, first.EventID), Events: []string{first.EventID}})
 			return l
 		}
+		oc.commissionedIn = append(oc.commissionedIn, s.Country)
 		if differs == nil {
 			if kind == "" {
 				kind = "site of no stated kind"
@@ -1121,6 +1157,24 @@ func (oc *originCalc) statedAgainstSite(l *critmin.Lot, first *critmin.Event, st
 		oc.anomalies = append(oc.anomalies, *differs)
 	}
 	return l
+}
+
+// conflict marks lot l's origin as in conflict (originLot: its country
+// and mine count as unknown) with an origin_conflict anomaly.
+func (oc *originCalc) conflict(l *critmin.Lot, detail string, events []string) {
+	if oc.conflicted == nil {
+		oc.conflicted = map[string]bool{}
+	}
+	oc.conflicted[l.ID] = true
+	oc.anomalies = append(oc.anomalies, Anomaly{Kind: "origin_conflict", Detail: detail, Events: events})
+}
+
+// siteConflict is the origin_conflict of lot l, first recorded by event
+// first at site, whose master data names two countries
+// (critmin.Site.CountryConflict); what is what the lot states.
+func siteConflict(l *critmin.Lot, what, site string, s *critmin.Site, first *critmin.Event) Anomaly {
+	return Anomaly{Kind: "origin_conflict", Detail: fmt.Sprintf("lot %s %s and was first recorded at %s by event %s, whose master data names two countries (%s): the country of the site is in conflict, so the lot's origin country counts as unknown and no covered-country rule can pass on it; correct the site's master data",
+		l.ID, what, site, first.EventID, s.CountryConflict), Events: []string{first.EventID}}
 }
 
 // inputlessRun words why lot, made by a live run that has no live input,
@@ -2294,7 +2348,7 @@ func mineConflict(m *Mix, sm map[string]*critmin.Site) bool {
 		if k == Unknown {
 			continue
 		}
-		if s, ok := sm[siteKey(k)]; ok && s.Country != "" && m.Mass[dimCountry][s.Country] == 0 {
+		if s, ok := sm[siteKey(k)]; ok && (s.CountryConflict != "" || s.Country != "" && m.Mass[dimCountry][s.Country] == 0) {
 			return true
 		}
 	}

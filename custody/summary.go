@@ -56,16 +56,87 @@ type Headline struct {
 	// at all — ByCountry is empty, never "unknown 100 %".
 	GradeNotMeasured bool     `json:"gradeNotMeasured,omitempty"`
 	NotMeasured      []string `json:"notMeasured,omitempty"`
+	// Flags are the kinds of the origin's anomalies that say master data
+	// contradicts where material came from — origin_conflict (that
+	// material counts as unknown) and commissioning_country_differs (read
+	// as stated, first recorded in another country, CommissionedIn) —
+	// which Text words too: every view that prints the headline (lot
+	// list, lots CSV, identity card, certificate) flags the lot as the
+	// lot page's anomalies do (issue 9 §5, fixBb).
+	Flags []string `json:"flags,omitempty"`
 }
 
-// Headline returns the lot's physical origin headline (never a claim).
+// Headline returns the lot's physical origin headline (never a claim),
+// flagged where master data contradicts where its material came from
+// (Headline.Flags).
+func (c *Composition) Headline() Headline {
+	h := c.headline()
+	conflict := false
+	for _, a := range c.Anomalies {
+		conflict = conflict || a.Kind == "origin_conflict"
+	}
+	if conflict {
+		h.Flags = append(h.Flags, "origin_conflict")
+		h.Text += "; origin conflict: master data contradicts where material of it was mined or first recorded, so that material counts as unknown and no covered-country rule passes on it"
+	}
+	if len(c.CommissionedIn) > 0 {
+		names := make([]string, len(c.CommissionedIn))
+		for i, k := range c.CommissionedIn {
+			names[i] = country.Name(k)
+		}
+		h.Flags = append(h.Flags, "commissioning_country_differs")
+		h.Text += fmt.Sprintf("; commissioning country differs: material stated to come from elsewhere was first recorded in %s, so it is not shown to lie outside %s", strings.Join(names, ", "), strings.Join(names, ", "))
+	}
+	return h
+}
+
+// Country is the one origin country every view of the lot's physical
+// origin gives — the dry-mass view and the headline each name that one
+// country, or Unknown — which the lot list's and the lots CSV's origin
+// country read (issue 9 §5: the stored, stated country is never shown
+// where the origin function says otherwise); "" where the views name
+// more than one (a blend: the headline gives its shares).
+func (c *Composition) Country() string {
+	one := ""
+	for _, list := range [][]string{shareKeys(c.Mass.ByCountry), overallKeys(c.headline().ByCountry)} {
+		for _, k := range list {
+			if one != "" && k != one {
+				return ""
+			}
+			one = k
+		}
+	}
+	return one
+}
+
+func shareKeys(list []Share) []string {
+	var out []string
+	for _, s := range list {
+		if s.Share > 0 || s.Tonnes > 0 {
+			out = append(out, s.Key)
+		}
+	}
+	return out
+}
+
+func overallKeys(list []OverallShare) []string {
+	var out []string
+	for _, s := range list {
+		if s.Share > 0 || s.Tonnes > 0 {
+			out = append(out, s.Key)
+		}
+	}
+	return out
+}
+
+// headline is the lot's physical origin headline without its flags.
 //
 // "Grade not measured" names only the elements GradeNotMeasured returns
 // (fix9ah): every element its feed carried for a lot with no assay of its
 // own, else those of them its commodity is valued on
 // (ledger.PayableElements). A lot that has an assay of its own is never
 // said to have none: its headline names what its own assays measure.
-func (c *Composition) Headline() Headline {
+func (c *Composition) headline() Headline {
 	h := Headline{Basis: c.Overall.Basis, ByCountry: c.Overall.ByCountry}
 	notMeasured := c.GradeNotMeasured()
 	if (h.Basis == "none" || h.Basis == "grade_not_measured" || len(h.ByCountry) == 0) && len(notMeasured) == 0 && len(c.SharesNotMeasured) > 0 {

@@ -117,9 +117,16 @@ type LotView struct {
 	InTransitTonnes    float64     `json:"inTransitTonnes"`
 	Moisture           *float64    `json:"moisture"`
 	Assays             []AssayView `json:"assays"`
-	OriginCountry      string      `json:"originCountry"`
-	OriginMine         string      `json:"originMine"`
-	Supplier           string      `json:"supplier"`
+	// OriginCountry is the one country the lot's physical origin gives
+	// (custody.Composition.Country, the origin function the lot page
+	// reads): "unknown" where master data contradicts the origin stated
+	// (origin_conflict), "" for a blend of several (origin gives the
+	// shares) — never the stored, stated country where the origin
+	// function says otherwise (issue 9 §5, fixBb). origin.flags flags
+	// the lot as the lot page's anomalies do.
+	OriginCountry string `json:"originCountry"`
+	OriginMine    string `json:"originMine"`
+	Supplier      string `json:"supplier"`
 	// Location is where the lot is: the latest bizLocation it was seen
 	// at, or "in_transit" for a lot in transit (status in_transit), which
 	// is at no site — Transit then gives where it left from and where it
@@ -419,6 +426,7 @@ func setOrigins(ctx context.Context, store critmin.Store, lots []*critmin.Lot, v
 		if c := origins[views[i].ID]; c != nil {
 			h := c.Headline()
 			views[i].Origin, views[i].ClaimedOrigin = &h, c.Claimed
+			views[i].OriginCountry = c.Country()
 		}
 	}
 	return origins, nil
@@ -826,7 +834,7 @@ func writeLotRows(cw *critmin.CSVWriter, lots []*critmin.Lot, views []LotView) {
 		// lot's remainder (issue 15, fix15r).
 		pw, pd := ledger.PartsStanding(l)
 		_ = cw.Write([]string{l.ID, l.Commodity, l.Status, fig(l.WetTonnes), fig(l.DryTonnes),
-			moist, l.OriginCountry, l.OriginMine, views[i].Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339), phys, claimed, fig(l.RemainingWetTonnes()), fig(l.RemainingDryTonnes()), views[i].Transit.Text(), dest,
+			moist, views[i].OriginCountry, l.OriginMine, views[i].Location, l.Owner, l.Custodian, l.LastEventAt.Format(time.RFC3339), phys, claimed, fig(l.RemainingWetTonnes()), fig(l.RemainingDryTonnes()), views[i].Transit.Text(), dest,
 			fig(inTransitTonnes(views[i].InTransit)), partsText(views[i].InTransit), fig(pw), fig(pd)})
 	}
 }

@@ -63,11 +63,7 @@ func (m *mineCountries) of(ctx context.Context, master []critmin.MasterDataEleme
 		if !locationVocab[e.Type] || epcis.Canonical(e.ID) != epcis.Canonical(mine) {
 			continue
 		}
-		c := masterAttr(e.Attributes, "country")
-		if c == "" {
-			c = masterAttr(e.Attributes, "countryCode")
-		}
-		if a3, ok := country.Normalize(c); ok {
+		if a3, _ := critmin.SiteCountry(e.Attributes, e.AttributeValues); country.Valid(a3) {
 			return a3, nil // the document's description is the latest
 		}
 	}

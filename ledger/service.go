@@ -937,6 +937,12 @@ var CustodyModels = []string{"identity_preserved", "segregated", "controlled_ble
 func ValidateMasterData(master []critmin.MasterDataElement) []critmin.FieldError {
 	var out []critmin.FieldError
 	for _, m := range master {
+		if _, conflict := critmin.SiteCountry(m.Attributes, m.AttributeValues); conflict != "" {
+			// Two country attributes that disagree: the site is read as
+			// in neither (critmin.SiteCountry), so it is refused here,
+			// never stored to be read as the friendlier one (fixBb).
+			out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("/epcisHeader/epcisMasterData (element %s, country attributes)", m.ID), Reason: critmin.SiteCountryConflict(m.ID, conflict)})
+		}
 		for _, aid := range sortedStringKeys(m.Attributes) {
 			local, ok := strings.CutPrefix(aid, Namespace)
 			if !ok {

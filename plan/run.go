@@ -623,8 +623,12 @@ func partTonnes(l *critmin.Lot, p critmin.LotPart, dry bool) float64 {
 // all shares, named by an origin some buyer or stockpile excludes
 // whenever such an origin has any share — a blend with covered content
 // is covered content (DFARS 252.225-7052 reads where material was mined)
-// — and otherwise by the largest share; the lot's stated origin country
-// (else "UNK") without a composition. basis is the headline's basis
+// — and otherwise by the largest share (UNK where unknown leads: the
+// stated country is never read where the origin function gives one, so
+// a lot whose stated origin master data contradicts is UNK, fixBb); a
+// covered country the lot's material was first recorded in
+// (custody.Composition.CommissionedIn) names it too; the lot's stated
+// origin country (else "UNK") only without a composition. basis is the headline's basis
 // (custody.Headline.Basis: contained_value, contained_element,
 // grade_not_measured or dry_mass), as the lot page labels the shares.
 //
@@ -658,11 +662,29 @@ func (n *Network) lotOrigin(l *critmin.Lot, c *custody.Composition) (origin stri
 				shares[k] = 0
 			}
 		}
+		// The origin function, never the stored, stated country: a lot
+		// whose stated origin master data contradicts (origin_conflict)
+		// is of unknown origin to the planner (issue 9 §5, fixBb).
+		origin = UnknownOrigin
 		if len(h.ByCountry) > 0 && h.ByCountry[0].Key != custody.Unknown {
 			origin = h.ByCountry[0].Key
 		}
 		if covered := coveredOrigin(c, n.excludedOrigins()); covered != "" {
 			origin = covered
+		}
+		// Material first recorded in a country other than the one stated
+		// (commissioning_country_differs) is not shown to lie outside
+		// it: a covered such country names the supply, which lists it
+		// among its origins, so it is planned in the covered class and
+		// never stocked as compliant (fixBb).
+		for _, k := range c.CommissionedIn {
+			if _, ok := shares[k]; !ok {
+				shares[k] = 0
+			}
+			if n.excludedOrigins()[k] {
+				origin = k
+				break
+			}
 		}
 	}
 	if origin == "" {

@@ -362,16 +362,10 @@ func (db *DB) masterSites(ctx context.Context) (map[string]*critmin.Site, error)
 		}
 		s := &critmin.Site{ID: m.ID, Name: attr(m.Attributes, "name"), Kind: attr(m.Attributes, "siteKind"), UNLocode: attr(m.Attributes, "unLocode"), CustodyModel: attr(m.Attributes, "custodyModel"),
 			Certification: attr(m.Attributes, "certification"), CertValidFrom: attr(m.Attributes, "certificationValidFrom"), CertValidUntil: attr(m.Attributes, "certificationValidUntil")}
-		// cm:country (alpha-3) or CBV countryCode (alpha-2), normalised to
-		// alpha-3, the form covered-country lists use (country.Normalize;
-		// capture refused anything else).
-		s.Country = attr(m.Attributes, "country")
-		if s.Country == "" {
-			s.Country = attr(m.Attributes, "countryCode")
-		}
-		if a3, ok := country.Normalize(s.Country); ok {
-			s.Country = a3
-		}
+		// cm:country, CBV countryCode and the UN/LOCODE's country,
+		// normalised to alpha-3, the form covered-country lists use; where
+		// they disagree, no country (critmin.SiteCountry).
+		s.Country, s.CountryConflict = critmin.SiteCountry(m.Attributes, nil)
 		s.Lat, s.Lon = parseFloat(attr(m.Attributes, "latitude")), parseFloat(attr(m.Attributes, "longitude"))
 		s.ElementTolerance = parseFloat(attr(m.Attributes, "elementTolerance"))
 		sites[canon(m.ID)] = s

@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"github.com/critmin/critmin/country"
 	"sort"
 
 	"github.com/critmin/critmin"
@@ -346,14 +345,8 @@ func (w *writer) siteModels() (map[string]*critmin.Site, error) {
 		if err := decodeDerived("master_data", rowKey("id", id), "attrs", a, &attrs); err != nil {
 			return nil, err
 		}
-		c := attr(attrs, "country")
-		if c == "" {
-			c = attr(attrs, "countryCode")
-		}
-		if a3, ok := country.Normalize(c); ok {
-			c = a3
-		}
-		out[canon(id)] = &critmin.Site{ID: id, Name: attr(attrs, "name"), CustodyModel: attr(attrs, "custodyModel"), ElementTolerance: parseFloat(attr(attrs, "elementTolerance")), Country: c}
+		c, conflict := critmin.SiteCountry(attrs, nil)
+		out[canon(id)] = &critmin.Site{ID: id, Name: attr(attrs, "name"), CustodyModel: attr(attrs, "custodyModel"), ElementTolerance: parseFloat(attr(attrs, "elementTolerance")), Country: c, CountryConflict: conflict}
 	}
 	return out, rows.Err()
 }

@@ -183,6 +183,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReceiptShortfall", testReceiptShortfall},
 		{"ReceiptGain", testReceiptGain},
 		{"ProceedBusinessRules", testProceedBusinessRules},
+		{"SiteCountryConflict", testSiteCountryConflict},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

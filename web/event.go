@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/epcis"
 	critminhttp "github.com/critmin/critmin/http"
 	"github.com/critmin/critmin/ledger"
@@ -420,7 +421,11 @@ func (s *site) containerContents(ctx context.Context, evs []*critmin.Event, cont
 
 // shipmentLot is one lot of a shipment with its mass and grades.
 type shipmentLot struct {
-	Lot    *critmin.Lot
+	Lot *critmin.Lot
+	// Origin is the lot's physical origin headline (custody.Headline,
+	// flagged), the origin function every view reads, never its stored,
+	// stated country (issue 9 §5, fixBb).
+	Origin string
 	ID     string
 	Qty    string
 	Tonnes float64
@@ -666,6 +671,9 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			if l, err := s.Store.FindLot(ctx, q.EPCClass); err == nil {
 				sl.Lot = l
 				sl.Grades = dryGradeTexts(l)
+				if c, err := custody.OriginOf(ctx, s.Store, l.ID, false); err == nil {
+					sl.Origin = c.Headline().Text
+				}
 				if ship != nil {
 					// The grade in effect for what this shipment
 					// carried when it left (nu15 F3), not the lot's
