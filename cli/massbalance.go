@@ -114,8 +114,8 @@ func runMassBalance(ctx context.Context, env *Env, args []string) error {
 func printStatement(env *Env, st *custody.Statement) {
 	fmt.Fprintf(env.Stdout, "mass-balance statement, site %s, period %s (%s to %s), method %s\n", st.Site, st.Period.ID, st.Period.From, st.Period.To, st.Method)
 	for _, c := range st.Categories {
-		fmt.Fprintf(env.Stdout, "\ncategory %s: %s → %s, qualifying %s, conversion factor %g (%s); tonnes of element\n", c.Category.ID,
-			strings.Join(c.Category.Inputs, ", "), c.Category.Product, strings.Join(c.Category.Elements, "+"), c.ConversionFactor, c.FactorSource)
+		fmt.Fprintf(env.Stdout, "\ncategory %s: %s → %s, qualifying %s, conversion factor %s (%s); tonnes of element\n", c.Category.ID,
+			strings.Join(c.Category.Inputs, ", "), c.Category.Product, strings.Join(c.Category.Elements, "+"), units.Plain(c.ConversionFactor), c.FactorSource)
 		fmt.Fprintf(env.Stdout, "  %-24s %10s %10s %10s %10s %10s\n", "origin", "opening", "credits", "claims", "expired", "closing")
 		for _, l := range c.Lines {
 			// Six decimals, as the JSON and CSV print them (custody.Figure).
@@ -150,7 +150,7 @@ func printStatement(env *Env, st *custody.Statement) {
 		for _, e := range c.Entries {
 			fmt.Fprintf(env.Stdout, "    %-8s %-4s %10s t  %s %s", e.Kind, e.Country, custody.Figure(e.Tonnes), e.Event, e.Lot)
 			if e.FactorSource != "" {
-				fmt.Fprintf(env.Stdout, "  factor %g (%s)", e.Factor, e.FactorSource)
+				fmt.Fprintf(env.Stdout, "  factor %s (%s)", units.Plain(e.Factor), e.FactorSource)
 			}
 			if e.Note != "" {
 				fmt.Fprintf(env.Stdout, "  (%s)", e.Note)

@@ -568,8 +568,8 @@ func dryClosure(assays []critmin.Assay, ptrs []string) []critmin.FieldError {
 		bpct, _ := units.ConvertGrade(bv, b.Unit, units.Percent)
 		if b.Analyte == a.Analyte {
 			if math.Abs(bpct-pct) > 1e-9*math.Max(1, pct) {
-				out = append(out, critmin.FieldError{Pointer: ptrs[i], Reason: fmt.Sprintf("%s is assayed twice in this event with different dry grades: %.4g %% (%s) and %.4g %% (%s; dry = as_received / (1 − H2O)); report one assay per analyte",
-					a.Analyte, bpct, describeAssay(b), pct, describeAssay(a))})
+				out = append(out, critmin.FieldError{Pointer: ptrs[i], Reason: fmt.Sprintf("%s is assayed twice in this event with different dry grades: %s %% (%s) and %s %% (%s; dry = as_received / (1 − H2O)); report one assay per analyte",
+					a.Analyte, units.Sig(bpct, 4), describeAssay(b), units.Sig(pct, 4), describeAssay(a))})
 			}
 			continue
 		}
@@ -579,8 +579,8 @@ func dryClosure(assays []critmin.Assay, ptrs []string) []critmin.FieldError {
 		// Nd2O3 70 % is Nd 70 × 0.857356 = 60.01 %, agreeing with Nd 60 %.
 		ae, be := pct*toElement(a.Analyte), bpct*toElement(b.Analyte)
 		if math.Abs(ae-be) > AssayClosureTolerance {
-			out = append(out, critmin.FieldError{Pointer: ptrs[i], Reason: fmt.Sprintf("%s is assayed twice in this event, as %s %s and as %s %s: %.4g %% and %.4g %% %s on the dry basis (oxide × its stoichiometric element fraction), more than %.1f percentage points apart; report one assay per element, or two that agree",
-				el, b.Analyte, describeAssay(b), a.Analyte, describeAssay(a), be, ae, el, AssayClosureTolerance)})
+			out = append(out, critmin.FieldError{Pointer: ptrs[i], Reason: fmt.Sprintf("%s is assayed twice in this event, as %s %s and as %s %s: %s %% and %s %% %s on the dry basis (oxide × its stoichiometric element fraction), more than %.1f percentage points apart; report one assay per element, or two that agree",
+				el, b.Analyte, describeAssay(b), a.Analyte, describeAssay(a), units.Sig(be, 4), units.Sig(ae, 4), el, AssayClosureTolerance)})
 		}
 	}
 	if len(out) > 0 {
@@ -665,27 +665,27 @@ func Closure(assays []critmin.Assay, lotMoisture *float64) (string, int) {
 			best[el] = elPct
 			last = i
 			if isOxide {
-				form[el] = fmt.Sprintf("%s %.4g %% as %s × %.4g", el, elPct, a.Analyte, o.ToElement)
+				form[el] = fmt.Sprintf("%s %s %% as %s × %s", el, units.Sig(elPct, 4), a.Analyte, units.Sig(o.ToElement, 4))
 			} else {
-				form[el] = fmt.Sprintf("%s %.4g %%", el, elPct)
+				form[el] = fmt.Sprintf("%s %s %%", el, units.Sig(elPct, 4))
 			}
 		}
 	}
 	if treoIdx >= 0 && reo > treo+AssayClosureTolerance {
 		var parts []string
 		for _, f := range sortedKeysF(reoSeen) {
-			parts = append(parts, fmt.Sprintf("%s %.4g %%", f, reoSeen[f]))
+			parts = append(parts, fmt.Sprintf("%s %s %%", f, units.Sig(reoSeen[f], 4)))
 		}
-		return fmt.Sprintf("the rare-earth oxides add up to %.4g %% (%s), over the TREO assay of %.4g %% (dry): TREO is the total of the rare-earth oxides, so no oxide, nor their sum, may exceed it (tolerance %.1f percentage points)",
-			reo, strings.Join(parts, ", "), treo, AssayClosureTolerance), reoLast
+		return fmt.Sprintf("the rare-earth oxides add up to %s %% (%s), over the TREO assay of %s %% (dry): TREO is the total of the rare-earth oxides, so no oxide, nor their sum, may exceed it (tolerance %.1f percentage points)",
+			units.Sig(reo, 4), strings.Join(parts, ", "), units.Sig(treo, 4), AssayClosureTolerance), reoLast
 	}
 	if sum > 100+AssayClosureTolerance {
 		var parts []string
 		for _, el := range sortedKeysF(best) {
 			parts = append(parts, form[el])
 		}
-		return fmt.Sprintf("the dry-basis grades of the assayed elements add up to %.4g %% (%s; oxides converted to element by their stoichiometric factor, IUPAC atomic weights; as-received grades by dry = as_received / (1 − H2O)): over 100 %% (tolerance %.1f percentage points)",
-			sum, strings.Join(parts, ", "), AssayClosureTolerance), last
+		return fmt.Sprintf("the dry-basis grades of the assayed elements add up to %s %% (%s; oxides converted to element by their stoichiometric factor, IUPAC atomic weights; as-received grades by dry = as_received / (1 − H2O)): over 100 %% (tolerance %.1f percentage points)",
+			units.Sig(sum, 4), strings.Join(parts, ", "), AssayClosureTolerance), last
 	}
 	return "", -1
 }

@@ -244,6 +244,14 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 			last = qty
 		}
 		projectOn(proj, lot, ev)
+		if proj.Status != critmin.LotInTransit {
+			// The body is no longer at sea on bodyShip: a later receipt
+			// naming no bill of lading (demo event 019, at the plant after
+			// the truck from Houston's port) closes no voyage the body
+			// already ended, and the lot page showed bill of lading
+			// KHI-HOU-2025-0901 twice (issue 15, fixCc item 1).
+			bodyShip, bodyBOL = "", ""
+		}
 		if stepOf(ev.BizStep) == "shipping" && namesLotLine(ev, lot) && proj.Status == critmin.LotInTransit {
 			if _, part := ShippedPart(proj, ev.EventID); !part {
 				bodyShip, bodyBOL = ev.EventID, billOfLading(ev) // the body at sea on it

@@ -36,7 +36,7 @@ func Check(p *Problem, r *Result) error {
 	fail := func(format string, args ...any) {
 		for i, a := range args {
 			if x, ok := a.(float64); ok {
-				args[i] = figure(x) // %g and %v alike: FigDigits, no float noise
+				args[i] = figure(x) // %g and %v alike: FigDigits, grouped, no exponent, no float noise
 			}
 		}
 		if len(bad) < 20 {

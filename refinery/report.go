@@ -190,11 +190,14 @@ const FigDigits = 10
 // Fig formats x with FigDigits significant digits, as the report does.
 func Fig(x float64) string { return strconv.FormatFloat(x, 'g', FigDigits, 64) }
 
-// figure is a float64 that formats as Fig under any verb (%g, %v), for
-// messages built from many figures.
+// figure is a float64 that formats under any verb (%g, %v), for
+// messages built from many figures, as a person reads it: FigDigits
+// significant digits, thousands grouped and no exponent (units.Sig:
+// 1234567 t reads "1,234,567", 0.00001 "0.00001", where Fig's %g gave
+// "1e-05"; issue 15, fixCc item 6).
 type figure float64
 
-func (x figure) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(Fig(float64(x)))) }
+func (x figure) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(units.Sig(float64(x), FigDigits))) }
 
 func fnum(n Num) string {
 	if !n.Known() {

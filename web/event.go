@@ -450,6 +450,14 @@ type shipmentLot struct {
 	// source owning_party and possessing_party the shipping event names.
 	// The carrier is not a custodian unless the event names it one.
 	Owners, Custodians []string
+	// AtSea says the shipment is shipped and not yet received: the
+	// custodian of what it carries is then the carrier the shipping
+	// event hands it to (Carriers: its destination possessing_party,
+	// CBV 2.0 §7.5, as custody.Voyage reads a carrier), not the shipper
+	// that held it before; none named is said so (issue 15, fixCc
+	// item 2).
+	AtSea    bool
+	Carriers []string
 }
 
 // outturnTotal is a shipment's shipped and received masses summed over
@@ -832,6 +840,17 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		data["Status"] = status
+		if status == "in transit" {
+			var carriers []string
+			for _, d := range ship.Destinations {
+				if d.Type == "possessing_party" || strings.HasSuffix(d.Type, ":possessing_party") {
+					carriers = append(carriers, d.ID)
+				}
+			}
+			for i := range lots {
+				lots[i].AtSea, lots[i].Carriers = true, carriers
+			}
+		}
 		// The weights found on receipt, beside the masses shipped: each
 		// lot's quantity in the receipt that ended the voyage.
 		for i := range lots {

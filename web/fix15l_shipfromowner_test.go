@@ -61,7 +61,7 @@ func TestShipFormShipsTheNamedOwnersHolding(t *testing.T) {
 		if resp.StatusCode != c.status || len(errs) == 0 || !strings.Contains(visibleText(errs[0][1]), c.want) {
 			t.Errorf("from owner %s: %d, want %d with the From owner field's error %q:\n%s", c.owner, resp.StatusCode, c.status, c.want, excerpt(string(b), "field-error"))
 		}
-		if c.owner == fwo && len(errs) > 0 && !strings.Contains(errs[0][1], "owners with holdings there are") {
+		if c.owner == fwo && len(errs) > 0 && !strings.Contains(errs[0][1], "the parties that may ship it from there") {
 			t.Errorf("refusal %q does not name the owners at Houston", errs[0][1])
 		}
 		if n := stored(); n != 2 {

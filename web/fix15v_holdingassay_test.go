@@ -123,8 +123,8 @@ func TestRetractedPartNamesItsDispatchParties(t *testing.T) {
 			part = visibleText(m)
 		}
 	}
-	if !strings.Contains(part, "owner urn:t:party:ussm, custodian — as its dispatch names them") || strings.Contains(part, "fwo") {
-		t.Errorf("lot page: NUB-3's part reads %q; want owner USSM, custodian — as its dispatch names them (not FWO's)", part)
+	if !strings.Contains(part, "owner urn:t:party:ussm, custodian not stated as its dispatch names them") || strings.Contains(part, "fwo") {
+		t.Errorf("lot page: NUB-3's part reads %q; want owner USSM, custodian not stated as its dispatch names them (not FWO's)", part)
 	}
 	resp, b := do(t, "GET", ts.URL+"/shipments/"+url.PathEscape("urn:t:bol:NUB-3"), operatorSecret, nil, map[string]string{"Accept": "text/html"})
 	if resp.StatusCode != http.StatusOK {

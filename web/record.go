@@ -1490,20 +1490,41 @@ func fieldFaulted(fe []critmin.FieldError, name string) bool {
 }
 
 // ownerAbsent says why owner holds nothing of lot l (as the form named
-// it, lotID) at site, naming the owners who do (ledger.OwnersAt), or ""
-// when owner holds some of it there (canonical comparison).
+// it, lotID) at site and so cannot ship it from there, naming the
+// parties that may: each holding's owner (whom From owner may name) and
+// its custodian (who dispatches it), with its wet tonnes
+// (ledger.StandingAt), or "" when owner holds some of it there
+// (canonical comparison). It listed the owners alone (issue 15, fixCc
+// item 3).
 func ownerAbsent(l *critmin.Lot, lotID, owner, site string, sites map[string]*critmin.Site) string {
-	owners := ledger.OwnersAt(l, site)
-	for _, o := range owners {
+	for _, o := range ledger.OwnersAt(l, site) {
 		if epcis.Canonical(o) == epcis.Canonical(owner) {
 			return ""
 		}
 	}
-	there := "no owner is known of what stands there"
-	if len(owners) > 0 {
-		there = "the owners with holdings there are " + strings.Join(owners, ", ")
+	var may []string
+	if st, ok := ledger.StandingAt(l, site); ok {
+		for _, h := range st.Holdings {
+			if h.WetTonnes <= 1e-9 {
+				continue
+			}
+			who := "owner " + orNotStated(h.Owner) + ", custodian " + orNotStated(h.Custodian)
+			may = append(may, fmt.Sprintf("%s (%s t)", who, tonnesText(h.WetTonnes)))
+		}
 	}
-	return fmt.Sprintf("%s holds nothing of lot %s at %s: %s", owner, lotID, siteLabel(sites, site), there)
+	there := "nothing of it stands there, so no party may ship it from there"
+	if len(may) > 0 {
+		there = "the parties that may ship it from there are those holding it there, the owner named under From owner and the custodian that dispatches it: " + strings.Join(may, "; ")
+	}
+	return fmt.Sprintf("%s holds nothing of lot %s at %s, so it cannot ship it from there: a shipment takes only of the holding of the owner it names (its source owning_party, CBV 2.0 §7.5); %s", owner, lotID, siteLabel(sites, site), there)
+}
+
+// orNotStated is party id, or "not stated" when no event named one.
+func orNotStated(id string) string {
+	if id == "" {
+		return "not stated"
+	}
+	return id
 }
 
 // unrecordedLots are the form's lot fields naming a lot (as a URI) no

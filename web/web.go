@@ -233,19 +233,26 @@ var funcs = template.FuncMap{
 
 	// A stored token name, escaped when it holds control or bidi characters.
 	"displayName": critmin.DisplayName,
+	// A party or site no event names reads "not stated", as the lot page
+	// words every unknown, not a bare "—" after its label ("owner —";
+	// issue 15, fixCc item 5).
 	"partyName": func(parties map[string]*critmin.Party, id string) string {
 		if id == "" {
-			return "—"
+			return notStated
 		}
 		return partyLabel(parties, id)
 	},
 	"siteName": func(sites map[string]*critmin.Site, id string) string {
 		if id == "" {
-			return "—"
+			return notStated
 		}
 		return siteLabel(sites, id)
 	},
 }
+
+// notStated is what a page shows after a label whose value no event
+// states.
+const notStated = "not stated"
 
 // shortID keeps the informative tail of a long URI for tables.
 func shortID(id string) string {
