@@ -123,9 +123,11 @@ func Check(n *Network, p *Plan) error {
 		}
 		// Blending: the feed's traced origins all belong to the class the
 		// line ran, and one class per line and period.
-		for o := range tr.frac[poolKey{pr.Site, pr.Stream, pr.Period}] {
-			if c := cl.label(o); c != pr.Class {
-				fail("line %s period %d runs class %s but its feed %s holds %s content (class %s)", pr.Line, pr.Period, pr.Class, pr.Stream, o, c)
+		// The feed is classed as the model classes a stream (classOf):
+		// a blend holding covered content is covered content.
+		if fed := slices.Sorted(maps.Keys(tr.frac[poolKey{pr.Site, pr.Stream, pr.Period}])); len(fed) > 0 {
+			if c := cl.classOf(fed); c != pr.Class {
+				fail("line %s period %d runs class %s but its feed %s holds %s content (class %s)", pr.Line, pr.Period, pr.Class, pr.Stream, strings.Join(fed, "+"), c)
 			}
 		}
 		lk := fmt.Sprintf("%s|%d", pr.Line, pr.Period)
@@ -199,7 +201,7 @@ func Check(n *Network, p *Plan) error {
 		sameMix(fmt.Sprintf("sale %s period %d", s.Contract, s.Period), s.Origins, mix)
 		if c, ok := contracts[s.Contract]; ok && !s.Spot {
 			for o, v := range mix {
-				if slices.Contains(c.ExcludedOrigins, o) && v > tol(0) {
+				if slices.Contains(effectiveExcluded(c.ExcludedOrigins), o) && v > tol(0) {
 					fail("contract %s period %d receives %s t of %s-origin content, which it excludes", s.Contract, s.Period, units.Fixed(v, 3), o)
 				}
 			}
@@ -218,7 +220,7 @@ func Check(n *Network, p *Plan) error {
 				continue
 			}
 			for o, v := range tr.mix(poolKey{f.From, f.Stream, f.Period}, f.Tonnes) {
-				if slices.Contains(sp.ExcludedOrigins, o) && v > tol(0) {
+				if slices.Contains(effectiveExcluded(sp.ExcludedOrigins), o) && v > tol(0) {
 					fail("stockpile %s receives %s t of %s-origin content in period %d, which it excludes", sp.ID, units.Fixed(v, 3), o, f.Arrive)
 				}
 			}
@@ -228,7 +230,7 @@ func Check(n *Network, p *Plan) error {
 				continue
 			}
 			for o, v := range tr.mix(poolKey{iv.Site, iv.Stream, iv.Period}, iv.Tonnes) {
-				if slices.Contains(sp.ExcludedOrigins, o) && v > tol(0) {
+				if slices.Contains(effectiveExcluded(sp.ExcludedOrigins), o) && v > tol(0) {
 					fail("stockpile %s holds %s t of %s-origin content in period %d, which it excludes", sp.ID, units.Fixed(v, 3), o, iv.Period)
 				}
 			}

@@ -209,7 +209,7 @@ func build(n *Network, opt Options) (*model, error) {
 				sort.Strings(origins)
 			}
 		}
-		si := addStream(Stream{ID: "supply:" + sp.ID, Commodity: sp.Commodity, Origin: sp.OriginCountry, Class: cl.label(sp.OriginCountry), Origins: origins, Shares: shares, Mine: sp.OriginMine, Grade: sp.Grade, Supply: sp.ID, Lot: sp.Lot})
+		si := addStream(Stream{ID: "supply:" + sp.ID, Commodity: sp.Commodity, Origin: sp.OriginCountry, Class: cl.classOf(origins), Origins: origins, Shares: shares, Mine: sp.OriginMine, Grade: sp.Grade, Supply: sp.ID, Lot: sp.Lot})
 		site := m.siteIdx[sp.Site]
 		avail[site][si] = true
 		to := sp.From

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -28,6 +29,21 @@ import (
 // Unrestricted is the class of origins no exclusion list names.
 const Unrestricted = "unrestricted"
 
+// effectiveExcluded is the exclusion list a buyer or stockpile is planned and
+// checked under: its excluded_origins and, when that names any origin,
+// UnknownOrigin too. Material of unknown origin cannot be shown not to
+// come from an excluded country (DFARS 252.225-7052 asks where it was
+// mined and processed; critmin's dfars-covered-countries rule fails a
+// lot with a stage of unknown country for the same reason), so a sink
+// that excludes any country never receives it. A sink with no
+// exclusions takes everything, unknown origin included.
+func effectiveExcluded(list []string) []string {
+	if len(list) == 0 || slices.Contains(list, UnknownOrigin) {
+		return list
+	}
+	return append(slices.Clip(list), UnknownOrigin)
+}
+
 // classes partitions origin countries by the exclusion lists.
 type classes struct {
 	lists []map[string]bool
@@ -42,7 +58,7 @@ func (n *Network) originClasses() *classes {
 			return
 		}
 		m := map[string]bool{}
-		for _, o := range list {
+		for _, o := range effectiveExcluded(list) {
 			m[o] = true
 			if !seen[o] {
 				seen[o] = true
@@ -75,25 +91,60 @@ func (c *classes) signature(origin string) string {
 
 // label names an origin's class: "unrestricted", or the origins named in
 // the lists that share its signature, joined by "+" (CHN+IRN+PRK+RUS).
+// UnknownOrigin is a class of its own ("UNK") whenever a list bars it,
+// even where the lists bar it with the covered countries: unknown
+// origin is not a covered country, and the covered class keeps its name.
 func (c *classes) label(origin string) string {
 	sig := c.signature(origin)
 	if !strings.Contains(sig, "1") {
 		return Unrestricted
 	}
+	if origin == UnknownOrigin {
+		return UnknownOrigin
+	}
 	var members []string
 	for _, o := range c.named {
-		if c.signature(o) == sig {
+		if o != UnknownOrigin && c.signature(o) == sig {
 			members = append(members, o)
 		}
 	}
 	return strings.Join(members, "+")
 }
 
-// excludes reports whether an exclusion list bars a class (by label).
+// classOf is the class of material holding content of every origin in
+// origins (at any share, zero included: a blend holds what went into
+// it): Unrestricted when none of them is restricted; the class of the
+// one restricted class among them; with several, the union of their
+// members joined by "+" (a blend of covered and unknown content is
+// "CHN+HKG+IRN+MAC+PRK+RUS+UNK"), which every list barring any of them
+// bars. A blend with covered content is covered content: DFARS
+// 252.225-7052 reads where any of its material was mined. The model
+// classes its streams with it and Check classes the traced feed of
+// every campaign with it, so the two cannot disagree.
+func (c *classes) classOf(origins []string) string {
+	set := map[string]bool{}
+	for _, o := range origins {
+		lb := c.label(o)
+		if lb == Unrestricted {
+			continue
+		}
+		for _, m := range strings.Split(lb, "+") {
+			set[m] = true
+		}
+	}
+	if len(set) == 0 {
+		return Unrestricted
+	}
+	return strings.Join(slices.Sorted(maps.Keys(set)), "+")
+}
+
+// excludesClass reports whether an exclusion list bars a class (by
+// label): whether its effectiveExcluded list names any member of the class.
 func excludesClass(list []string, c *classes, class string) bool {
 	if class == Unrestricted {
 		return false
 	}
+	list = effectiveExcluded(list)
 	for _, o := range strings.Split(class, "+") {
 		if slices.Contains(list, o) {
 			return true

@@ -781,7 +781,14 @@ func (m *model) traceInput(p *Plan) traceInput {
 	}
 	for _, s := range m.streams {
 		if !s.Pool {
+			// Every country of the stream is traced, at 0 where it has
+			// no share (a blend holds what went into it, fix9ay): Check
+			// classes a line's traced feed as build classes the stream
+			// (classes.classOf), zero shares included.
 			f := map[string]float64{}
+			for _, o := range s.Origins {
+				f[o] = 0
+			}
 			for _, os := range s.originShares() {
 				f[os.origin] = os.share
 			}
