@@ -96,4 +96,10 @@ func TestMineCountryDiffersFromCommissioningSite(t *testing.T) {
 	if !anomalyWith(o.Anomalies, "commissioning_country_differs", "urn:t:site:pk", "PAK", "urn:t:site:us", "USA") {
 		t.Errorf("M19 anomalies %+v, want commissioning_country_differs naming pk PAK and us USA", o.Anomalies)
 	}
+	// The United States is no covered country: the flag must not read
+	// as if a covered-country rule failed (nu31 finding 5: it said "a
+	// covered-country rule listing USA fails on it" on clean lots).
+	if !anomalyWith(o.Anomalies, "commissioning_country_differs", "fails on it only where USA is covered") {
+		t.Errorf("M19 anomalies %+v, want the flag to say a covered-country rule fails only where USA is covered", o.Anomalies)
+	}
 }

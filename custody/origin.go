@@ -1149,8 +1149,8 @@ func (oc *originCalc) statedAgainstSite(l *critmin.Lot, first *critmin.Event, st
 			if kind == "" {
 				kind = "site of no stated kind"
 			}
-			differs = &Anomaly{Kind: "commissioning_country_differs", Detail: fmt.Sprintf("lot %s states %s but was commissioned at %s (%s, %s by master data) by event %s: its origin is read as stated, nothing being mined at a %s, and a covered-country rule listing %s fails on it; check the origin stated and where the lot was first recorded",
-				l.ID, statedWords, site, kind, s.Country, first.EventID, kind, s.Country), Events: []string{first.EventID}}
+			differs = &Anomaly{Kind: "commissioning_country_differs", Detail: fmt.Sprintf("lot %s states %s but was commissioned at %s (%s, %s by master data) by event %s: its origin is read as stated, nothing being mined at a %s, and %s counts as a country the lot passed through, so a covered-country rule fails on it only where %s is covered; check the origin stated and where the lot was first recorded",
+				l.ID, statedWords, site, kind, s.Country, first.EventID, kind, s.Country, s.Country), Events: []string{first.EventID}}
 		}
 	}
 	if differs != nil {
