@@ -156,7 +156,7 @@ func TestLotShowRetractedPartNamesItsDispatchParties(t *testing.T) {
 	// FWO may be named only as the custodian of what stood at Karachi
 	// then (the smelter's part, its flag's wording: fix15zh), never as
 	// NUB-3's.
-	if !strings.Contains(nub3, "owner urn:t:party:ussm, custodian — as its dispatch names them") || strings.Contains(nub3, "custodian urn:t:party:fwo") ||
+	if !strings.Contains(nub3, "owner urn:t:party:ussm, custodian not stated as its dispatch names them") || strings.Contains(nub3, "custodian urn:t:party:fwo") ||
 		!strings.Contains(nub3, "ships from a receipt declared in error") {
 		t.Errorf("lot show: want NUB-3 flagged, owner USSM and no custodian as its dispatch names them (it read custodian FWO, the lot's at Loe Shilman):\n%s", nub3)
 	}

@@ -444,25 +444,26 @@ func orNone(s string) string {
 }
 
 // partPartiesText is "owner A" or "owners A, B" (role and its plural, each
-// party by name), "owner —" when none is stated.
+// party by name), "owner not stated" when none is stated (as the lot
+// page words it).
 func partPartiesText(role string, parties []string, name func(string) string) string {
 	if len(parties) == 0 {
-		return role + " —"
+		return role + " not stated"
 	}
 	if len(parties) > 1 {
 		role += "s"
 	}
 	names := make([]string, len(parties))
 	for i, p := range parties {
-		names[i] = orDash(name(p))
+		names[i] = orNotStated(name(p))
 	}
 	return role + " " + strings.Join(names, ", ")
 }
 
-// orDash is s, or "—" when s is "" (a party not stated).
-func orDash(s string) string {
+// orNotStated is s, or "not stated" when s is "" (a party not stated).
+func orNotStated(s string) string {
 	if s == "" {
-		return "—"
+		return "not stated"
 	}
 	return s
 }
