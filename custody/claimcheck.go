@@ -54,11 +54,38 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// below sees the state after the declarations.
 		declared := map[string]bool{}
 		var declaring []*critmin.Event
-		for _, ev := range events {
+		// Where each event stands in the document (at: a live event's
+		// index in events) and where the document first declares each
+		// stored event in error (declAt): a declaration frees a claim's
+		// lot and balance only for the claims after it (claimsBefore).
+		at := map[*critmin.Event]int{}
+		declAt := map[string]int{}
+		ef, _ := s.(EventFinder)
+		for i, ev := range events {
 			if ev.ErrorDeclaration == nil {
-				live = append(live, canonicalLots(ev))
+				// A claim event re-sent unchanged is a duplicate the
+				// store skips (its eventID is stored; another content
+				// under it is refused there): the claim it carries is
+				// booked already and is not judged again as a new one
+				// beside itself (issue 9 §1, nu32: a document re-sent
+				// counted its 2.4 t claim twice).
+				if ef != nil && ev.EventID != "" && ev.Mineral != nil && ev.Mineral.OriginClaim != nil {
+					got, err := ef.FindEventsByID(ctx, ev.EventID)
+					if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+						return err
+					}
+					if len(got) > 0 {
+						continue
+					}
+				}
+				c := canonicalLots(ev)
+				at[c] = i
+				live = append(live, c)
 			} else {
 				declared[ev.EventID] = true
+				if _, ok := declAt[ev.EventID]; !ok {
+					declAt[ev.EventID] = i
+				}
 				declaring = append(declaring, canonicalLots(ev))
 			}
 		}
@@ -173,6 +200,15 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// declaration leaves it: rebuilt from its other live stored events
 		// (ledger.Replay), so no check counts the retracted event's facts
 		// (an assay, a mass) beside the document's corrective ones.
+		// The stored lots that carry a claim the new one would replace,
+		// read before the declarations: whether one frees the lot depends
+		// on where it stands in the document (reclaims).
+		var claimed []string
+		for _, l := range stored {
+			if l.OriginClaim != nil && claimBy[l.ID] != nil {
+				claimed = append(claimed, l.ID)
+			}
+		}
 		if stored, err = withoutDeclared(ctx, s, stored, events); err != nil {
 			return err
 		}
@@ -180,20 +216,16 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// Copies of the stored lots, before the document's events are
 		// projected on them (checkStanding).
 		storedAsIs := make(map[string]*critmin.Lot, len(stored))
-		var claimed []string // stored lots that carry a claim already
 		for _, l := range stored {
 			lots[l.ID] = l
 			storedAsIs[l.ID] = cloneLot(l)
-			if l.OriginClaim != nil && claimBy[l.ID] != nil {
-				claimed = append(claimed, l.ID)
-			}
 		}
 		// A claim once accepted is issued to a buyer: a later claim on the
 		// same lot may not silently replace it and free its credits. The
 		// earlier claim event must be declared in error first (in this
 		// document or before), which also marks certificates resting on it
 		// superseded.
-		if fe, err := reclaims(ctx, s, claimed, claimBy, events); err != nil {
+		if fe, err := reclaims(ctx, s, claimed, claimBy, at, declAt); err != nil {
 			return err
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("claim refused; nothing was stored: %s", fe[0].Reason), Fields: fe}
@@ -532,7 +564,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			return err
 		}
 		for _, site := range sites {
-			fe, err := checkSite(ctx, s, site, models[site], runs[site], docRuns, lots, claimBy, producer, live, events)
+			fe, err := checkSite(ctx, s, site, models[site], runs[site], docRuns, lots, claimBy, producer, live, events, at, declAt)
 			if err != nil {
 				return err
 			}
@@ -726,7 +758,7 @@ func claimPtr(ev *critmin.Event) string { return "event " + ev.EventID + "/ilmd/
 // stored, and with the document — and reports the document's claims that
 // are refused and the stored claims it would turn from accepted to
 // refused.
-func checkSite(ctx context.Context, s Store, site, model string, evs []*critmin.Event, docRuns map[*critmin.Event]ledgerRun, lots map[string]*critmin.Lot, claimBy map[string]*critmin.Event, producer map[string]string, live, events []*critmin.Event) ([]critmin.FieldError, error) {
+func checkSite(ctx context.Context, s Store, site, model string, evs []*critmin.Event, docRuns map[*critmin.Event]ledgerRun, lots map[string]*critmin.Lot, claimBy map[string]*critmin.Event, producer map[string]string, live, events []*critmin.Event, at map[*critmin.Event]int, declAt map[string]int) ([]critmin.FieldError, error) {
 	var mine []string // lots the document claims whose producing run is here
 	for _, lot := range sortedKeys(claimBy) {
 		if producer[lot] == site {
@@ -791,6 +823,39 @@ func checkSite(ctx context.Context, s Store, site, model string, evs []*critmin.
 			return nil, err
 		}
 	}
+	// A declaration frees what it retracts only from its place in the
+	// document on: a claim placed before the declaration in error of an
+	// earlier claim is judged with that claim still holding its share
+	// (nu32: CB 2.4 t before the declaration of CA, balance 2.1 t, was
+	// taken). It must be covered both there (before) and on the account
+	// as the document leaves it (own: a run's credits the document
+	// retracts back no claim of it, wherever the declaration stands).
+	before := map[int]*mbCalc{}
+	ownBefore := func(ev *critmin.Event) (*mbCalc, error) {
+		dropped := map[string]bool{}
+		for id, d := range declAt {
+			if d < at[ev] {
+				dropped[id] = true
+			}
+		}
+		if len(dropped) == len(declAt) {
+			return own, nil
+		}
+		if mc := before[len(dropped)]; mc != nil {
+			return mc, nil
+		}
+		mc, err := newMB(ctx, s, vs, nil)
+		if err != nil {
+			return nil, err
+		}
+		mc.drop = dropped
+		mc.doc = live
+		if mc, err = replayWith(mc, lots, pending, claimAt); err != nil {
+			return nil, err
+		}
+		before[len(dropped)] = mc
+		return mc, nil
+	}
 	ends := map[string]critmin.ClaimPeriod{}
 	for _, p := range vs[len(vs)-1].Periods {
 		ends[p.ID] = p
@@ -799,6 +864,15 @@ func checkSite(ctx context.Context, s Store, site, model string, evs []*critmin.
 	for _, lot := range mine {
 		ev := claimBy[lot]
 		cl, ok := own.claims[lot]
+		if ok && cl.Status != ClaimRefused {
+			b, err := ownBefore(ev)
+			if err != nil {
+				return nil, err
+			}
+			if bc, bok := b.claims[lot]; bok && bc.Status == ClaimRefused {
+				cl = bc
+			}
+		}
 		if ok {
 			if msg := endedPeriod(lot, cl, ends[cl.Period], ev); msg != "" {
 				// A claim dated before its lot existed is refused for
@@ -1081,7 +1155,7 @@ func documentRuns(ctx context.Context, s Store, live []*critmin.Event) (map[*cri
 
 // reclaims refuses a document's claims on lots that carry a claim made by
 // another live event, unless the document declares that event in error.
-func reclaims(ctx context.Context, s Store, claimed []string, claimBy map[string]*critmin.Event, events []*critmin.Event) ([]critmin.FieldError, error) {
+func reclaims(ctx context.Context, s Store, claimed []string, claimBy map[string]*critmin.Event, at map[*critmin.Event]int, declAt map[string]int) ([]critmin.FieldError, error) {
 	f, ok := s.(claimEventFinder)
 	if !ok || len(claimed) == 0 {
 		return nil, nil
@@ -1090,17 +1164,17 @@ func reclaims(ctx context.Context, s Store, claimed []string, claimBy map[string
 	if err != nil {
 		return nil, err
 	}
-	retracted := map[string]bool{}
-	for _, ev := range events {
-		if ev.ErrorDeclaration != nil {
-			retracted[ev.EventID] = true
-		}
-	}
 	var out []critmin.FieldError
 	for _, lot := range claimed {
 		ev := claimBy[lot]
 		ce, ok := ces[lot]
-		if !ok || ce.Event == ev.EventID || retracted[ce.Event] {
+		if !ok || ce.Event == ev.EventID {
+			continue
+		}
+		// The earlier claim declared in error before the new one in the
+		// document: the lot is free from the declaration on (nu32: a
+		// claim placed before the declaration was taken).
+		if d, ok := declAt[ce.Event]; ok && d < at[ev] {
 			continue
 		}
 		out = append(out, critmin.FieldError{Conflict: true, Pointer: claimPtr(ev), Reason: fmt.Sprintf("claim on lot %s refused: the lot already carries the claim made by event %s (%s); a claim once made is issued and is not replaced by a later one. To change it, declare event %s in error (errorDeclaration) and make the new claim with or after the declaration",

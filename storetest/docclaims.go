@@ -218,4 +218,94 @@ func testClaimsInOneDocument(t *testing.T, open Opener) {
 			t.Errorf("after z1 declared in error and z2, PAK line %+v; want claims 0.4, closing 4.1", l)
 		}
 	})
+	// (e) A document re-sent unchanged is a duplicate, claims and all
+	// (new-user check nu32): R3 Oct 7 makes V 3 t from 100 t of C (Nd 4,
+	// Pr 1) at Nd 60 % + Pr 20 % (Nd 1.8 ≤ 4, Pr 0.6 ≤ 1): V holds
+	// 3 × 80 % = 2.4 t, claimed 100 % PAK: 2.4 ≤ 4.5, closing 4.5 − 2.4
+	// = 2.1 t. Re-sent, its 2.4 t is not booked again beside itself
+	// (2.4 + 2.4 = 4.8 > 4.5 refused it). Then a document declares R3 in
+	// error and R4 Oct 8 makes W alike, claimed 100 %: 2.4 ≤ 4.5, claims
+	// 2.4 t, closing 2.1 t. Re-sending either document changes nothing.
+	t.Run("document re-sent with its claims is a duplicate", func(t *testing.T) {
+		s, svc := dcOpen(t, open)
+		doc1 := ctDoc(dcRun("R3", 7, "C", 100, 60, 20, dcPAK, "V:3"))
+		MustCapture(t, svc, doc1)
+		dcDuplicate(t, svc, doc1, "R3")
+		if l := dcPAKLine(t, s); !ctNear(l.Claims, 2.4) || !ctNear(l.Closing, 2.1) {
+			t.Errorf("after R3 re-sent, PAK line %+v; want claims 2.4, closing 2.1", l)
+		}
+		doc2 := ctDoc(dcDeclared(t, dcRun("R3", 7, "C", 100, 60, 20, dcPAK, "V:3")), dcRun("R4", 8, "C", 100, 60, 20, dcPAK, "W:3"))
+		MustCapture(t, svc, doc2)
+		dcDuplicate(t, svc, doc2, "R4")
+		dcDuplicate(t, svc, doc1, "R3") // declared in error now: still a duplicate, not a second claim on V
+		if l := dcPAKLine(t, s); !ctNear(l.Claims, 2.4) || !ctNear(l.Closing, 2.1) {
+			t.Errorf("after R3 declared, R4 and both re-sent, PAK line %+v; want claims 2.4, closing 2.1", l)
+		}
+	})
+	// (f) A declaration frees the balance only from its place in the
+	// document on: R3's claim on V (2.4 t) stored, closing 2.1 t. R4's
+	// claim on W (2.4 t) placed before the declaration of R3 is judged
+	// with V's claim still holding: 2.4 > 2.1, shortfall 2.4 − 2.1 =
+	// 0.3 t. Placed after it: 2.4 ≤ 4.5, taken; claims 2.4 t, closing
+	// 4.5 − 2.4 = 2.1 t.
+	t.Run("claim before the declaration that frees its balance", func(t *testing.T) {
+		s, svc := dcOpen(t, open)
+		r3 := dcRun("R3", 7, "C", 100, 60, 20, dcPAK, "V:3")
+		MustCapture(t, svc, ctDoc(r3))
+		r4 := dcRun("R4", 8, "C", 100, 60, 20, dcPAK, "W:3")
+		dcRefused(t, svc, ctDoc(r4, dcDeclared(t, r3)), critmin.EINVALID,
+			"/epcisBody/eventList/0/ilmd/cm:originClaim", "lot urn:t:lot:W claims 2.4 t", "shortfall 0.3 t")
+		dcNotStored(t, s, "R4")
+		if l := dcPAKLine(t, s); !ctNear(l.Claims, 2.4) || !ctNear(l.Closing, 2.1) {
+			t.Errorf("after the refusal, PAK line %+v; want claims 2.4 (V), closing 2.1", l)
+		}
+		MustCapture(t, svc, ctDoc(dcDeclared(t, r3), r4))
+		if l := dcPAKLine(t, s); !ctNear(l.Claims, 2.4) || !ctNear(l.Closing, 2.1) {
+			t.Errorf("after R3 declared then R4, PAK line %+v; want claims 2.4 (W), closing 2.1", l)
+		}
+	})
+	// (g) A second claim on a lot placed before the declaration in error
+	// of the first: Z 100 % (0.8 t) stored; the document claims Z 50 %
+	// and only then declares z1 in error: 409, as the message asks for
+	// the new claim with or after the declaration. PAK claims stay
+	// 0.8 t, closing 4.5 − 0.8 = 3.7 t.
+	t.Run("second claim before the declaration of the first", func(t *testing.T) {
+		s, svc := dcOpen(t, open)
+		first := dcClaim("z1", 7, "Z", "1")
+		MustCapture(t, svc, ctDoc(first))
+		dcRefused(t, svc, ctDoc(dcClaim("z2", 8, "Z", "0.5"), dcDeclared(t, first)), critmin.ECONFLICT,
+			"claim on lot urn:t:lot:Z refused", "urn:t:ev:z1", "with or after the declaration")
+		dcNotStored(t, s, "z2")
+		if l := dcPAKLine(t, s); !ctNear(l.Claims, 0.8) || !ctNear(l.Closing, 3.7) {
+			t.Errorf("after the refusal, PAK line %+v; want claims 0.8, closing 3.7", l)
+		}
+	})
+}
+
+// dcDeclared is event body declared in error (incorrect data, Oct 19).
+func dcDeclared(t *testing.T, body string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		t.Fatal(err)
+	}
+	m["errorDeclaration"] = map[string]any{"declarationTime": "2025-10-19T00:00:00Z", "reason": "incorrect_data"}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// dcDuplicate captures body again and fails unless it is taken with the
+// event id listed among the duplicates.
+func dcDuplicate(t *testing.T, svc *ledger.Service, body, id string) {
+	t.Helper()
+	job, err := svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(body)})
+	if err != nil {
+		t.Fatalf("document re-sent unchanged refused: %v", err)
+	}
+	for _, d := range job.Duplicates {
+		if d == "urn:t:ev:"+id {
+			return
+		}
+	}
+	t.Errorf("re-sent document: duplicates %v, want urn:t:ev:%s among them", job.Duplicates, id)
 }
