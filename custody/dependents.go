@@ -44,7 +44,8 @@ type StrandedEvent struct {
 // event captured on such a record. So every later live event of each
 // lot a declared event names is judged again by the capture rules that
 // judge where and whether a lot stands (checkLotRecorded,
-// checkLotExists, checkWhereabouts, checkStanding), as if it were
+// checkLotExists, checkWhereabouts, checkStanding, and checkReceipts:
+// a receipt under a bill of lading no shipment then carries), as if it were
 // captured now on the record without the declared events and with the
 // document's events. An event those rules refuse only without the
 // declared events depends on them: the declaration is refused (409),
@@ -52,7 +53,7 @@ type StrandedEvent struct {
 // declares it in error too, or gives corrective events it can stand on.
 // Events the projections already account for honestly
 // (ledger.DeclarationDependents: a shipment flagged as shipping from
-// nothing, a receipt or run that takes nothing; a run whose input would
+// nothing, a run that takes nothing; a run whose input would
 // stand on nothing, which takes nothing of it) are left to the
 // declaration preview, and a run or shipment whose draw would move to
 // another holding to checkRetractedDraws. It returns the refusals and
@@ -190,7 +191,7 @@ func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Eve
 		}
 	}
 	// Events the projections account for honestly (flagged shipments,
-	// receipts and runs that take nothing): listed, never refused here.
+	// runs that take nothing): listed, never refused here.
 	honest := map[string]bool{}
 	for _, id := range ids {
 		var with []*critmin.Event
@@ -212,7 +213,13 @@ func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Eve
 				}
 			}
 			for _, dep := range ledger.DeclarationDependents(id, kept, d) {
-				honest[dep.EventID] = true
+				// A receipt left taking nothing is judged again all
+				// the same: one whose shipment goes receives under a
+				// bill of lading nothing then carried, which a fresh
+				// capture refuses (checkReceipts; nu32 t11d).
+				if dep.Kind != ledger.DependentReceipt {
+					honest[dep.EventID] = true
+				}
 			}
 		}
 	}
@@ -485,6 +492,36 @@ func judgeAgain(ctx context.Context, s Store, ids []string, before, later, doc [
 		return nil, err
 	}
 	fes = append(fes, sfe...)
+	// A receipt is judged against the shipments of its bill of lading
+	// (checkReceipts), on a view of the store without the gone events
+	// and the events judged here (they stand in seq): a receipt whose
+	// shipment is declared in error receives what nothing carried (nu32
+	// t11d), which captured fresh is refused "was not shipped on bill of
+	// lading".
+	hidden := map[string]bool{}
+	for id := range declared {
+		hidden[id] = true
+	}
+	for _, ev := range seq {
+		hidden[ev.EventID] = true
+	}
+	firstAt := map[string]int{}
+	for i, ev := range seq {
+		for _, id := range canonicalLots(ev).LotIDs() {
+			if _, ok := firstAt[id]; !ok {
+				firstAt[id] = i
+			}
+		}
+	}
+	known := func(id string, before int) bool {
+		i, ok := firstAt[id]
+		return storedLots[id] != nil || ok && i < before
+	}
+	rfe, err := checkReceipts(ctx, withoutEvents{s, hidden}, seq, known)
+	if err != nil {
+		return nil, err
+	}
+	fes = append(fes, rfe...)
 	// A packing or unpacking is judged by the store at its own time
 	// against the packings of its children (ledger.CheckRepackingAt): an
 	// unpacking from a container no live packing put the lot in.
@@ -570,4 +607,32 @@ func lotNamed(ev *critmin.Event, id string) bool {
 		}
 	}
 	return false
+}
+
+// withoutEvents is a view of Store s whose event queries (eventQuerier)
+// leave out the events hidden (by eventID): the record as a declaration
+// would leave it, for judging events again (judgeAgain).
+type withoutEvents struct {
+	Store
+	hidden map[string]bool
+}
+
+// FindEvents is s's FindEvents less the hidden events; a store that
+// cannot query events finds none.
+func (w withoutEvents) FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.EventPage, error) {
+	q, ok := w.Store.(eventQuerier)
+	if !ok {
+		return &critmin.EventPage{}, nil
+	}
+	page, err := q.FindEvents(ctx, f)
+	if err != nil || page == nil {
+		return page, err
+	}
+	out := &critmin.EventPage{Next: page.Next}
+	for _, ev := range page.Events {
+		if !w.hidden[ev.EventID] {
+			out.Events = append(out.Events, ev)
+		}
+	}
+	return out, nil
 }

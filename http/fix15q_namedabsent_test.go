@@ -68,8 +68,10 @@ func TestShipmentNamingAnOwnerWithNothingThereIs409(t *testing.T) {
 }
 
 // TestReceiptOfADeclaredShipmentInTheAPI (issue 15, fix15q): NU-B1's
-// NUB-1 shipment (12 t to Karachi) is declared in error; its receipt at
-// Karachi (12,000 kg, for USSM) receives nothing. GET /api/v1/lots/{id}:
+// NUB-1 shipment (12 t to Karachi) is declared in error; alone it is
+// refused 409 naming its receipt r1 at Karachi (12,000 kg, for USSM),
+// which would receive nothing (issue 8 §2, nu32), so the receipt is
+// declared with it. GET /api/v1/lots/{id}:
 // 30 t at Loe Shilman, the miner's (it read a 12 t lot at Karachi,
 // USSM's: the receipt moved the body there and set its mass); 30 − 5 =
 // 25 t remaining; standing 25 (Loe Shilman) + 5 (the smelter's at
@@ -83,10 +85,25 @@ func TestReceiptOfADeclaredShipmentInTheAPI(t *testing.T) {
 	}
 	decl := strings.Replace(nubEvent("s1", "shipping", "2025-11-02T00:00:00Z", "loe-shilman", "karachi", "NUB-1", "12000", "", ""),
 		`"action": "OBSERVE"`, `"action": "OBSERVE", "errorDeclaration": {"declarationTime": "2025-11-22T00:00:00Z", "reason": "did_not_occur"}`, 1)
-	if resp, b := do(t, "POST", srv.URL+"/epcis/capture", operatorSecret, onwardDoc(decl), nil); resp.StatusCode >= 300 {
-		t.Fatalf("declaring NUB-1 in error: %d %s", resp.StatusCode, b)
+	// Alone it is refused: the receipt r1 would receive under NUB-1
+	// what no shipment then carried, which a fresh capture refuses
+	// (issue 8 §2, nu32 t11d); nothing is stored.
+	before := eventCount(t, srv.Store)
+	resp, b := do(t, "POST", srv.URL+"/epcis/capture", operatorSecret, onwardDoc(decl), nil)
+	p := mustProblem(t, resp, b, 409)
+	if !strings.Contains(p.Detail, "the receipt urn:t:nub:r1 of lot urn:t:lot:NU-B1") || !strings.Contains(p.Detail, "was not shipped on bill of lading urn:t:bol:NUB-1") {
+		t.Errorf("declaring NUB-1 alone: %s; want 409 naming the receipt r1 and why", b)
 	}
-	resp, b := do(t, "GET", srv.URL+"/api/v1/lots/urn:t:lot:NU-B1", operatorSecret, nil, nil)
+	if after := eventCount(t, srv.Store); after != before {
+		t.Errorf("%d events stored by the refused declaration", after-before)
+	}
+	// Declared with its receipt, it is taken.
+	declR := strings.Replace(nubEvent("r1", "receiving", "2025-11-04T00:00:00Z", "karachi", "", "NUB-1", "12000", "", "ussm"),
+		`"action": "OBSERVE"`, `"action": "OBSERVE", "errorDeclaration": {"declarationTime": "2025-11-22T00:00:00Z", "reason": "did_not_occur"}`, 1)
+	if resp, b := do(t, "POST", srv.URL+"/epcis/capture", operatorSecret, onwardDoc(decl, declR), nil); resp.StatusCode >= 300 {
+		t.Fatalf("declaring NUB-1 and its receipt in error: %d %s", resp.StatusCode, b)
+	}
+	resp, b = do(t, "GET", srv.URL+"/api/v1/lots/urn:t:lot:NU-B1", operatorSecret, nil, nil)
 	if resp.StatusCode != 200 {
 		t.Fatalf("lot: %d %s", resp.StatusCode, b)
 	}

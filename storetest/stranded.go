@@ -124,6 +124,15 @@ func testDeclarationStrandsDependents(t *testing.T, open Opener) {
 			strandedEv("i8", "2025-10-05", `"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "inspecting", "bizLocation": {"id": "urn:t:site:mine-a"},
   "quantityList": [{"epcClass": "urn:t:lot:Z8"}, {"epcClass": "urn:t:lot:Z9"}]`)},
 			"c8", []string{"inspection urn:t:zk:i8"}, "urn:t:lot:Z8"},
+		// A receipt rests on its shipment (nu32 t11d): Z10 (c10, 20 t)
+		// shipped whole to pkkhi under B10 (s10) and received there
+		// under B10 (r10). Without s10, r10 receives under B10 what no
+		// shipment under it carried — captured fresh it is refused "was
+		// not shipped on bill of lading" — and the lot would read at
+		// mine-a while r10 holds 20 t of it at pkkhi.
+		{"W5 shipment then its receipt", []string{strandedCommission("c10", "Z10", "20"), strandedShip("s10", "2025-10-02", "Z10", "20", "mine-a", "pkkhi", "B10"),
+			strandedReceive("r10", "2025-10-05", "Z10", "20", "pkkhi", "B10")},
+			"s10", []string{"receipt urn:t:zk:r10"}, "urn:t:lot:Z10"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

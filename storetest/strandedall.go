@@ -122,6 +122,12 @@ func testDemoDeclarationJudgedWhole(t *testing.T, open Opener) {
 //     and shipped on from pkkhi to pkbqm (o13, B13b, no receipt: read as
 //     a transshipment, a further leg of the voyage). Declaring s13: the
 //     lot never left mine-a, so o13 ships from pkkhi where none of it is.
+//   - A4b: as A4 with a receipt between: Z15 (c15, 20 t) shipped whole
+//     to pkkhi (s15, B15), received there (r15, B15) and shipped on to
+//     pkbqm (o15, B15b). Declaring s15: r15 receives under B15 what no
+//     shipment then carried (a fresh capture refuses it: "was not
+//     shipped on bill of lading"; nu32 t11d), and without it o15 ships
+//     from pkkhi where none of Z15 is — both named.
 //   - A5 (item 5, each shortfall): Z14 (c14, 20 t), 5 t shipped to
 //     pkkhi (s14, B14) and received there (r14, 5 t), sampled there
 //     twice (a14a, a14b). Declaring r14: no part of Z14 stands at pkkhi
@@ -165,7 +171,7 @@ func testDeclarationStrandsEveryDependent(t *testing.T, open Opener) {
 			[]string{"s13"}, nil, []string{"shipment urn:t:zk:o13"}},
 		{"A4b onward shipment after a receipt", []string{strandedCommission("c15", "Z15", "20"),
 			strandedShip("s15", "2025-10-02", "Z15", "20", "mine-a", "pkkhi", "B15"), strandedReceive("r15", "2025-10-04", "Z15", "20", "pkkhi", "B15"), strandedShip("o15", "2025-10-05", "Z15", "20", "pkkhi", "pkbqm", "B15b")},
-			[]string{"s15"}, nil, []string{"shipment urn:t:zk:o15"}},
+			[]string{"s15"}, nil, []string{"receipt urn:t:zk:r15", "shipment urn:t:zk:o15"}},
 		{"A4d onward same bol", []string{strandedCommission("c17", "Z17", "20"),
 			strandedShip("s17", "2025-10-02", "Z17", "20", "mine-a", "pkkhi", "B17"), strandedShip("o17", "2025-10-05", "Z17", "20", "pkkhi", "pkbqm", "B17")},
 			[]string{"s17"}, nil, []string{"shipment urn:t:zk:o17"}},
