@@ -93,71 +93,7 @@ func TestCheckCatchesCoveredContentInTamperedPlans(t *testing.T) {
 			chnWeek = pr.Period
 		}
 	}
-	cases := []struct {
-		name   string
-		tamper func(q *Plan)
-		want   string
-	}{
-		{"1 t of CHN oxide re-routed to D, labelled PAK", func(q *Plan) {
-			for i := range q.Flows {
-				if f := &q.Flows[i]; f.Lane == "RO" && f.Period == chnWeek {
-					f.Tonnes--
-					g := *f
-					g.Lane, g.To, g.Tonnes, g.Origins = "RD", "D", 1, Mix{"PAK": 1}
-					q.Flows = append(q.Flows, g)
-					break
-				}
-			}
-			for i := range q.Sales {
-				if s := &q.Sales[i]; s.Contract == "o" && s.Period == chnWeek {
-					s.Tonnes--
-					g := *s
-					g.Contract, g.Site, g.Tonnes, g.Origins = "d", "D", 1, Mix{"PAK": 1}
-					q.Sales = append(q.Sales, g)
-					break
-				}
-			}
-		}, "contract d period"},
-		{"1 t of CHN oxide re-routed to the stockpile", func(q *Plan) {
-			for i := range q.Flows {
-				if f := &q.Flows[i]; f.Lane == "RO" && f.Period == chnWeek {
-					f.Tonnes--
-					g := *f
-					g.Lane, g.To, g.Tonnes = "RS", "S", 1
-					q.Flows = append(q.Flows, g)
-					q.Inventory = append(q.Inventory, InvT{Site: "S", Period: chnWeek, Stream: g.Stream, Commodity: "oxide", Tonnes: 1})
-					if chnWeek == 0 {
-						q.Inventory = append(q.Inventory, InvT{Site: "S", Period: 1, Stream: g.Stream, Commodity: "oxide", Tonnes: 1})
-					}
-					break
-				}
-			}
-			for i := range q.Sales {
-				if s := &q.Sales[i]; s.Contract == "o" && s.Period == chnWeek {
-					s.Tonnes--
-					break
-				}
-			}
-		}, "stockpile s receives"},
-		{"the CHN campaign relabelled as unrestricted", func(q *Plan) {
-			for i := range q.Processing {
-				if pr := &q.Processing[i]; pr.Period == chnWeek {
-					pr.Class = Unrestricted
-					pr.Pool = map[string]string{"oxide": "oxide:" + Unrestricted}
-				}
-			}
-		}, "holds CHN content"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			q := clonePlan(t, p)
-			c.tamper(q)
-			err := Check(n, q)
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("Check: %v; want an error containing %q", err, c.want)
-			}
-		})
-	}
+	checkRefusesTampers(t, n, p, chnWeek, "CHN", [3]string{"contract d period", "stockpile s receives", "holds CHN content"})
 }
 
 func clonePlan(t *testing.T, p *Plan) *Plan {
@@ -199,5 +135,79 @@ func TestOriginSummaryShowsAStockpileAtAProductionSite(t *testing.T) {
 	}
 	if !near(row.Tonnes, 3) || len(row.Origins) != 1 || !near(row.Origins["AUS"], 3) {
 		t.Errorf("sp row %+v; want 3 t, all AUS", *row)
+	}
+}
+
+// checkRefusesTampers checks that Check refuses plan p of network n
+// tampered three ways in week, whose campaign runs the class what: 1 t
+// of its oxide re-routed to buyer D labelled PAK, 1 t re-routed to
+// stockpile S, and the campaign relabelled unrestricted; wants are the
+// words each refusal must contain.
+func checkRefusesTampers(t *testing.T, n *Network, p *Plan, week int, what string, wants [3]string) {
+	t.Helper()
+	cases := []struct {
+		name   string
+		tamper func(q *Plan)
+		want   string
+	}{
+		{"1 t of " + what + " oxide re-routed to D, labelled PAK", func(q *Plan) {
+			for i := range q.Flows {
+				if f := &q.Flows[i]; f.Lane == "RO" && f.Period == week {
+					f.Tonnes--
+					g := *f
+					g.Lane, g.To, g.Tonnes, g.Origins = "RD", "D", 1, Mix{"PAK": 1}
+					q.Flows = append(q.Flows, g)
+					break
+				}
+			}
+			for i := range q.Sales {
+				if s := &q.Sales[i]; s.Contract == "o" && s.Period == week {
+					s.Tonnes--
+					g := *s
+					g.Contract, g.Site, g.Tonnes, g.Origins = "d", "D", 1, Mix{"PAK": 1}
+					q.Sales = append(q.Sales, g)
+					break
+				}
+			}
+		}, wants[0]},
+		{"1 t of " + what + " oxide re-routed to the stockpile", func(q *Plan) {
+			for i := range q.Flows {
+				if f := &q.Flows[i]; f.Lane == "RO" && f.Period == week {
+					f.Tonnes--
+					g := *f
+					g.Lane, g.To, g.Tonnes = "RS", "S", 1
+					q.Flows = append(q.Flows, g)
+					q.Inventory = append(q.Inventory, InvT{Site: "S", Period: week, Stream: g.Stream, Commodity: "oxide", Tonnes: 1})
+					if week == 0 {
+						q.Inventory = append(q.Inventory, InvT{Site: "S", Period: 1, Stream: g.Stream, Commodity: "oxide", Tonnes: 1})
+					}
+					break
+				}
+			}
+			for i := range q.Sales {
+				if s := &q.Sales[i]; s.Contract == "o" && s.Period == week {
+					s.Tonnes--
+					break
+				}
+			}
+		}, wants[1]},
+		{"the " + what + " campaign relabelled as unrestricted", func(q *Plan) {
+			for i := range q.Processing {
+				if pr := &q.Processing[i]; pr.Period == week {
+					pr.Class = Unrestricted
+					pr.Pool = map[string]string{"oxide": "oxide:" + Unrestricted}
+				}
+			}
+		}, wants[2]},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			q := clonePlan(t, p)
+			c.tamper(q)
+			err := Check(n, q)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("Check: %v; want an error containing %q", err, c.want)
+			}
+		})
 	}
 }
