@@ -600,7 +600,10 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 	evs = decoded(evs)
 	sort.Slice(evs, func(i, j int) bool { return evs[i].EventTime.Before(evs[j].EventTime) })
 	decl := declaredIDs(evs)
-	valid := func(e *critmin.Event) bool { _, d := decl[e.EventID]; return e.ErrorDeclaration == nil && !d }
+	valid := func(e *critmin.Event) bool {
+		_, d := decl[e.EventID]
+		return e.ErrorDeclaration == nil && e.DeclaredInError == nil && !d
+	}
 	// The shipping event: the last valid one with bizStep shipping (or,
 	// for a container never shipped, the last departing one).
 	var ship *critmin.Event
@@ -652,19 +655,42 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var receipt *critmin.Event
+	var dataDeclaredReceipts []*critmin.Event
 	if ship != nil {
 		if receipt, err = s.voyageReceipt(r, ship); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
 		evs = voyageEvents(evs, ship, receipt, valid)
+		if receipt == nil {
+			// The record counts no receipt: one declared in error is
+			// shown so marked, never read as the arrival (issue 8 §2).
+			declared, _, err := s.declaredVoyageReceipts(r, ship)
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			listed := map[string]bool{}
+			for _, e := range evs {
+				listed[e.EventID] = true
+			}
+			for _, e := range declared {
+				if !listed[e.EventID] {
+					listed[e.EventID] = true
+					evs = append(evs, e)
+				}
+			}
+			sort.SliceStable(evs, func(i, j int) bool { return evs[i].EventTime.Before(evs[j].EventTime) })
+			dataDeclaredReceipts = declared
+		}
 	}
 	pm, err := s.partyMap(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	data := map[string]any{"ID": id, "Kind": kind, "Containers": containers, "Sites": sites, "Parties": pm, "Events": timelineOf("", evs), "Destination": ""}
+	data := map[string]any{"ID": id, "Kind": kind, "Containers": containers, "Sites": sites, "Parties": pm, "Events": timelineOf("", evs), "Destination": "",
+		"DeclaredReceipts": dataDeclaredReceipts}
 	// contents are the shipment's lots, with their masses, grades and
 	// origin.
 	contents := func(cargo []critmin.QuantityElement) []shipmentLot {
@@ -788,6 +814,22 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 						func(id string) string { return partyLabel(pm, id) }, tonnesText)
 					anomalies = append(anomalies, fmt.Sprintf("lot %s ships from a receipt declared in error: %s, so the lot does not count its %s t as sent by this shipment",
 						sl.ID, why, quantityNum(p.Tonnes)))
+				}
+			}
+			if _, part := ledger.ShippedPart(sl.Lot, ship.EventID); !flagged && !part {
+				// A whole lot shipped on from a place only a receipt
+				// declared in error put it (ledger.
+				// ShippedFromRetractedReceipt): the projection still
+				// moves it, and the page says so in the lot page's and
+				// the lot API's words (issue 8 §2, fixJj).
+				levs, err := s.LotEvents(r, sl.Lot.ID)
+				if err != nil {
+					s.renderError(w, r, err)
+					return
+				}
+				if rec := ledger.ShippedFromRetractedReceipt(sl.Lot.ID, critminhttp.FullEvents(levs), ship); rec != nil {
+					anomalies = append(anomalies, fmt.Sprintf("lot %s ships from a receipt declared in error: its receipt at %s on %s (event %s) was declared in error, and no standing event puts the lot there when this shipment left",
+						sl.ID, siteLabel(sites, shipFrom(ship)), rec.EventTime.UTC().Format("2006-01-02"), rec.EventID))
 				}
 			}
 			if !flagged {
