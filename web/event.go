@@ -656,12 +656,23 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 	}
 	var receipt *critmin.Event
 	var dataDeclaredReceipts []*critmin.Event
+	var dataOnwardOf map[string]any // the earlier voyage an onward shipment follows
 	if ship != nil {
 		if receipt, err = s.voyageReceipt(r, ship); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
-		evs = voyageEvents(evs, ship, receipt, valid)
+		var earlier *critmin.Event
+		evs, earlier = voyageEvents(evs, ship, receipt, valid)
+		if earlier != nil {
+			onward := map[string]any{"Event": earlier}
+			for _, b := range earlier.BizTransactions {
+				if isBOL(b) {
+					onward["BOL"] = b.ID
+				}
+			}
+			dataOnwardOf = onward
+		}
 		if receipt == nil {
 			// The record counts no receipt: one declared in error is
 			// shown so marked, never read as the arrival (issue 8 §2).
@@ -690,7 +701,7 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := map[string]any{"ID": id, "Kind": kind, "Containers": containers, "Sites": sites, "Parties": pm, "Events": timelineOf("", evs), "Destination": "",
-		"DeclaredReceipts": dataDeclaredReceipts}
+		"DeclaredReceipts": dataDeclaredReceipts, "OnwardOf": dataOnwardOf}
 	// contents are the shipment's lots, with their masses, grades and
 	// origin.
 	contents := func(cargo []critmin.QuantityElement) []shipmentLot {
@@ -1056,8 +1067,38 @@ func eventHref(id string) string { return "/events/" + url.PathEscape(id) }
 // voyageEvents keeps the events of one voyage: those up to the receipt
 // that ended it (the receipt included, though it may not name the bill of
 // lading), or, in transit, up to the next shipping or departing of its
-// containers that is not this voyage's. Earlier events (packing) stay.
-func voyageEvents(evs []*critmin.Event, ship, receipt *critmin.Event, valid func(*critmin.Event) bool) []*critmin.Event {
+// containers that is not this voyage's. Earlier events (packing) stay,
+// unless an earlier voyage ended before it: a valid shipping under
+// another bill of lading (earlier, returned) closed by a valid receipt
+// (receiving, arriving, unloading or accepting) before this shipment.
+// This voyage is then an onward shipment from where that receipt took
+// the goods in, not a transshipment — a transshipment moves goods that
+// never left the carrier's custody, with no receipt between its legs
+// (CBV 2.0 §7.2, bizStep receiving: the goods are taken into the
+// receiver's inventory) — and its events begin after that receipt; the
+// earlier voyage's are on its own page (issue 15, fixJj item 5: the
+// demo's onward shipment from Houston listed the Karachi voyage and the
+// mine's trucking as its own route, reading as one trip through
+// Houston).
+func voyageEvents(evs []*critmin.Event, ship, receipt *critmin.Event, valid func(*critmin.Event) bool) (kept []*critmin.Event, earlier *critmin.Event) {
+	var start *time.Time
+	for _, e := range evs {
+		if valid(e) && e.EventID != ship.EventID && e.EventTime.Before(ship.EventTime) && e.BizStep == "shipping" && !sameBOL(e, ship) {
+			earlier = e
+		}
+	}
+	if earlier != nil {
+		closed := false
+		for _, e := range evs {
+			if valid(e) && receiptStep(e.BizStep) && e.EventTime.After(earlier.EventTime) && !e.EventTime.After(ship.EventTime) {
+				t := e.EventTime
+				start, closed = &t, true
+			}
+		}
+		if !closed {
+			earlier = nil // a further leg of the same trip: its events stay
+		}
+	}
 	var end *time.Time
 	if receipt != nil {
 		t := receipt.EventTime
@@ -1077,6 +1118,9 @@ func voyageEvents(evs []*critmin.Event, ship, receipt *critmin.Event, valid func
 		if end != nil && (e.EventTime.After(*end) || receipt == nil && !e.EventTime.Before(*end)) {
 			continue
 		}
+		if start != nil && !e.EventTime.After(*start) && e.EventID != ship.EventID {
+			continue
+		}
 		if receipt != nil && e.EventID == receipt.EventID {
 			have = true
 		}
@@ -1085,7 +1129,7 @@ func voyageEvents(evs []*critmin.Event, ship, receipt *critmin.Event, valid func
 	if receipt != nil && !have {
 		out = append(out, receipt)
 	}
-	return out
+	return out, earlier
 }
 
 // deviceIDs are the laboratories or instruments (sensorMetadata and
