@@ -20,8 +20,9 @@ import (
 //     link to its event page's declaration (#event-declared);
 //   - B/L B is flagged "ships from a receipt declared in error" (the
 //     words of the lot page and the lot API), naming the receipt, and so
-//     is the lot API's transit (flag, declaredReceipt), its 10 t still
-//     counted in transit (a whole lot is never split).
+//     are the lot page's location and the lot API's transit (flag,
+//     declaredReceipt), its 10 t still counted in transit (a whole lot
+//     is never split).
 func TestShipmentPagesAfterAReceiptDeclaredInError(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0",
@@ -71,6 +72,9 @@ func TestShipmentPagesAfterAReceiptDeclaredInError(t *testing.T) {
 	}
 	if got := anomalies.FindString(get("/shipments/urn:t:bol:B")); !strings.Contains(got, "urn:t:lot:W ships from a receipt declared in error") || !strings.Contains(got, "urn:t:jj:r") {
 		t.Errorf("B/L B's anomalies: %q; want lot W flagged, naming the receipt", got)
+	}
+	if loc := regexp.MustCompile(`<dd id="lot-location">.*?</dd>`).FindString(get("/lots/urn:t:lot:W")); !strings.Contains(loc, "ships from a receipt declared in error") || !strings.Contains(loc, `href="/events/urn:t:jj:r"`) {
+		t.Errorf("lot page location: %q; want the transit flagged, linking the receipt", loc)
 	}
 	var lot struct {
 		InTransitTonnes float64 `json:"inTransitTonnes"`
