@@ -215,6 +215,14 @@ type TransitView struct {
 	// FromRetracted; issue 15, fix15q). Its tonnes are not counted in
 	// transit.
 	Anomaly string `json:"anomaly,omitempty"`
+	// Flag says the shipment of the lot's body left from a place the
+	// lot reached only by a receipt declared in error (EPCIS 2.0
+	// §7.4.1.2; ledger.ShippedFromRetractedReceipt), in the words the
+	// lot page and the shipment page use; DeclaredReceipt is that
+	// receipt's eventID. A whole lot is never split, so its tonnes are
+	// still counted in transit (issue 8 §2, fixJj).
+	Flag            string `json:"flag,omitempty"`
+	DeclaredReceipt string `json:"declaredReceipt,omitempty"`
 }
 
 // fromRetractedAnomaly is TransitView.Anomaly of a part shipped on from
@@ -287,8 +295,32 @@ func lotTransit(evs []*critmin.Event, l *critmin.Lot) *TransitView {
 	if e == nil {
 		return nil
 	}
-	g := ledger.LegOf(FullEvents([]*critmin.Event{e})[0])
-	return &TransitView{From: g.From, To: g.To, BillOfLading: g.BillOfLading, EventID: e.EventID}
+	full := FullEvents([]*critmin.Event{e})[0]
+	g := ledger.LegOf(full)
+	v := &TransitView{From: g.From, To: g.To, BillOfLading: g.BillOfLading, EventID: e.EventID}
+	if _, part := ledger.ShippedPart(l, e.EventID); !part && declaredReceipt(evs) {
+		if rec := ledger.ShippedFromRetractedReceipt(l.ID, FullEvents(evs), full); rec != nil {
+			v.Flag, v.DeclaredReceipt = fromRetractedAnomaly, rec.EventID
+		}
+	}
+	return v
+}
+
+// declaredReceipt says whether evs (stored records) hold a receipt
+// declared in error: only then can a shipment leave from one
+// (ledger.ShippedFromRetractedReceipt), and only then are the lot's
+// events decoded in full to judge it.
+func declaredReceipt(evs []*critmin.Event) bool {
+	for _, e := range evs {
+		if e.DeclaredInError == nil && e.ErrorDeclaration == nil {
+			continue
+		}
+		switch e.BizStep[strings.LastIndexAny(e.BizStep, ":/")+1:] { // bare or CBV URI form
+		case "receiving", "arriving", "unloading", "accepting":
+			return true
+		}
+	}
+	return false
 }
 
 // FullEvents are stored events decoded whole from their records: the

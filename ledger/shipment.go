@@ -1,6 +1,9 @@
 package ledger
 
-import "github.com/critmin/critmin"
+import (
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+)
 
 // BodyShipment is the shipping event that sent lot l's body on its way:
 // the lot's transit, which the lot's API view, its page, the lot list
@@ -82,4 +85,85 @@ func LegOf(e *critmin.Event) Leg {
 		}
 	}
 	return g
+}
+
+// ShippedFromRetractedReceipt is the receipt declared in error that
+// dispatch ship of lot id left from: the latest receipt of the lot (a
+// receiving, arriving, unloading or accepting ObjectEvent naming it)
+// at the place ship leaves from (LegOf's From), dated no later than
+// ship, that a declaration in error names (EPCIS 2.0 §7.4.1.2), when the
+// lot's live events before ship leave nothing of it standing there: its
+// body neither stands there (BodyStands) nor left from there on a trip
+// ship continues, and no received part has anything left there
+// (StandingAt). nil otherwise — a receipt declared in error whose lot
+// stood there anyway (another receipt, its commissioning there) is not
+// what the shipment left from.
+//
+// A part shipped on from such a receipt is flagged by the projection
+// (critmin.LotPart.FromRetracted) and counted nowhere. A whole lot is
+// never split: its onward shipment still moves it (a record that skipped
+// its move there still moves it, DispatchFromNothing), so the custody
+// checks accept it on the record left by the declaration; the shipment
+// page and the lot API flag it in the same words, "ships from a receipt
+// declared in error" (issue 8 §2, fixJj: the onward shipment from a
+// receipt declared on its own read as any other).
+//
+// events are the lot's events decoded in full (their sources and
+// quantities), declared ones included with their DeclaredInError.
+func ShippedFromRetractedReceipt(id string, events []*critmin.Event, ship *critmin.Event) *critmin.Event {
+	if ship == nil || !Live(ship) || ship.Type != critmin.ObjectEvent || ship.Action == "DELETE" || !dispatchSteps[stepOf(ship.BizStep)] {
+		return nil
+	}
+	from := epcis.Canonical(LegOf(ship).From)
+	if from == "" {
+		return nil
+	}
+	key := epcis.Canonical(id)
+	names := func(ev *critmin.Event) bool {
+		for _, q := range ev.LotLines() {
+			if epcis.Canonical(q.EPCClass) == key {
+				return true
+			}
+		}
+		return false
+	}
+	var receipt *critmin.Event
+	var before []*critmin.Event
+	for _, ev := range EventTimeOrder(events) {
+		if ev.EventID == ship.EventID {
+			break
+		}
+		if ev.EventTime.After(ship.EventTime) {
+			break
+		}
+		if Live(ev) {
+			before = append(before, ev)
+			continue
+		}
+		// The declared event as recorded (DeclaredInError), not a
+		// declaration record: read back whole, a declared event may
+		// carry its declaration too (EPCIS 2.0 §7.4.1.2).
+		if ev.DeclaredInError != nil && ev.Type == critmin.ObjectEvent && receiptSteps[stepOf(ev.BizStep)] &&
+			epcis.Canonical(eventSite(ev)) == from && names(ev) {
+			receipt = ev
+		}
+	}
+	if receipt == nil {
+		return nil
+	}
+	lots, _ := Replay([]string{id}, before)
+	l := lots[id]
+	if l == nil || l.EventCount == 0 {
+		return nil
+	}
+	if BodyStands(l, from) {
+		return nil
+	}
+	if l.Status == critmin.LotInTransit && !NoBody(l) && epcis.Canonical(l.Location) == from {
+		return nil // the body's own trip continuing from there
+	}
+	if st, ok := StandingAt(l, from); ok && st.WetTonnes > 1e-9 {
+		return nil
+	}
+	return receipt
 }

@@ -600,7 +600,10 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 	evs = decoded(evs)
 	sort.Slice(evs, func(i, j int) bool { return evs[i].EventTime.Before(evs[j].EventTime) })
 	decl := declaredIDs(evs)
-	valid := func(e *critmin.Event) bool { _, d := decl[e.EventID]; return e.ErrorDeclaration == nil && !d }
+	valid := func(e *critmin.Event) bool {
+		_, d := decl[e.EventID]
+		return e.ErrorDeclaration == nil && e.DeclaredInError == nil && !d
+	}
 	// The shipping event: the last valid one with bizStep shipping (or,
 	// for a container never shipped, the last departing one).
 	var ship *critmin.Event
@@ -652,19 +655,53 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var receipt *critmin.Event
+	var dataDeclaredReceipts []*critmin.Event
+	var dataOnwardOf map[string]any // the earlier voyage an onward shipment follows
 	if ship != nil {
 		if receipt, err = s.voyageReceipt(r, ship); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
-		evs = voyageEvents(evs, ship, receipt, valid)
+		var earlier *critmin.Event
+		evs, earlier = voyageEvents(evs, ship, receipt, valid)
+		if earlier != nil {
+			onward := map[string]any{"Event": earlier}
+			for _, b := range earlier.BizTransactions {
+				if isBOL(b) {
+					onward["BOL"] = b.ID
+				}
+			}
+			dataOnwardOf = onward
+		}
+		if receipt == nil {
+			// The record counts no receipt: one declared in error is
+			// shown so marked, never read as the arrival (issue 8 §2).
+			declared, _, err := s.declaredVoyageReceipts(r, ship)
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			listed := map[string]bool{}
+			for _, e := range evs {
+				listed[e.EventID] = true
+			}
+			for _, e := range declared {
+				if !listed[e.EventID] {
+					listed[e.EventID] = true
+					evs = append(evs, e)
+				}
+			}
+			sort.SliceStable(evs, func(i, j int) bool { return evs[i].EventTime.Before(evs[j].EventTime) })
+			dataDeclaredReceipts = declared
+		}
 	}
 	pm, err := s.partyMap(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	data := map[string]any{"ID": id, "Kind": kind, "Containers": containers, "Sites": sites, "Parties": pm, "Events": timelineOf("", evs), "Destination": ""}
+	data := map[string]any{"ID": id, "Kind": kind, "Containers": containers, "Sites": sites, "Parties": pm, "Events": timelineOf("", evs), "Destination": "",
+		"DeclaredReceipts": dataDeclaredReceipts, "OnwardOf": dataOnwardOf}
 	// contents are the shipment's lots, with their masses, grades and
 	// origin.
 	contents := func(cargo []critmin.QuantityElement) []shipmentLot {
@@ -788,6 +825,22 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 						func(id string) string { return partyLabel(pm, id) }, tonnesText)
 					anomalies = append(anomalies, fmt.Sprintf("lot %s ships from a receipt declared in error: %s, so the lot does not count its %s t as sent by this shipment",
 						sl.ID, why, quantityNum(p.Tonnes)))
+				}
+			}
+			if _, part := ledger.ShippedPart(sl.Lot, ship.EventID); !flagged && !part {
+				// A whole lot shipped on from a place only a receipt
+				// declared in error put it (ledger.
+				// ShippedFromRetractedReceipt): the projection still
+				// moves it, and the page says so in the lot page's and
+				// the lot API's words (issue 8 §2, fixJj).
+				levs, err := s.LotEvents(r, sl.Lot.ID)
+				if err != nil {
+					s.renderError(w, r, err)
+					return
+				}
+				if rec := ledger.ShippedFromRetractedReceipt(sl.Lot.ID, critminhttp.FullEvents(levs), ship); rec != nil {
+					anomalies = append(anomalies, fmt.Sprintf("lot %s ships from a receipt declared in error: its receipt at %s on %s (event %s) was declared in error, and no standing event puts the lot there when this shipment left",
+						sl.ID, siteLabel(sites, shipFrom(ship)), rec.EventTime.UTC().Format("2006-01-02"), rec.EventID))
 				}
 			}
 			if !flagged {
@@ -1014,8 +1067,38 @@ func eventHref(id string) string { return "/events/" + url.PathEscape(id) }
 // voyageEvents keeps the events of one voyage: those up to the receipt
 // that ended it (the receipt included, though it may not name the bill of
 // lading), or, in transit, up to the next shipping or departing of its
-// containers that is not this voyage's. Earlier events (packing) stay.
-func voyageEvents(evs []*critmin.Event, ship, receipt *critmin.Event, valid func(*critmin.Event) bool) []*critmin.Event {
+// containers that is not this voyage's. Earlier events (packing) stay,
+// unless an earlier voyage ended before it: a valid shipping under
+// another bill of lading (earlier, returned) closed by a valid receipt
+// (receiving, arriving, unloading or accepting) before this shipment.
+// This voyage is then an onward shipment from where that receipt took
+// the goods in, not a transshipment — a transshipment moves goods that
+// never left the carrier's custody, with no receipt between its legs
+// (CBV 2.0 §7.2, bizStep receiving: the goods are taken into the
+// receiver's inventory) — and its events begin after that receipt; the
+// earlier voyage's are on its own page (issue 15, fixJj item 5: the
+// demo's onward shipment from Houston listed the Karachi voyage and the
+// mine's trucking as its own route, reading as one trip through
+// Houston).
+func voyageEvents(evs []*critmin.Event, ship, receipt *critmin.Event, valid func(*critmin.Event) bool) (kept []*critmin.Event, earlier *critmin.Event) {
+	var start *time.Time
+	for _, e := range evs {
+		if valid(e) && e.EventID != ship.EventID && e.EventTime.Before(ship.EventTime) && e.BizStep == "shipping" && !sameBOL(e, ship) {
+			earlier = e
+		}
+	}
+	if earlier != nil {
+		closed := false
+		for _, e := range evs {
+			if valid(e) && receiptStep(e.BizStep) && e.EventTime.After(earlier.EventTime) && !e.EventTime.After(ship.EventTime) {
+				t := e.EventTime
+				start, closed = &t, true
+			}
+		}
+		if !closed {
+			earlier = nil // a further leg of the same trip: its events stay
+		}
+	}
 	var end *time.Time
 	if receipt != nil {
 		t := receipt.EventTime
@@ -1035,6 +1118,9 @@ func voyageEvents(evs []*critmin.Event, ship, receipt *critmin.Event, valid func
 		if end != nil && (e.EventTime.After(*end) || receipt == nil && !e.EventTime.Before(*end)) {
 			continue
 		}
+		if start != nil && !e.EventTime.After(*start) && e.EventID != ship.EventID {
+			continue
+		}
 		if receipt != nil && e.EventID == receipt.EventID {
 			have = true
 		}
@@ -1043,7 +1129,7 @@ func voyageEvents(evs []*critmin.Event, ship, receipt *critmin.Event, valid func
 	if receipt != nil && !have {
 		out = append(out, receipt)
 	}
-	return out
+	return out, earlier
 }
 
 // deviceIDs are the laboratories or instruments (sensorMetadata and

@@ -91,7 +91,7 @@ func TestLotPageShowsWhatRemains(t *testing.T) {
 	if !strings.Contains(partR, "4.01 wmt taken by runs there") || !strings.Contains(partR, "dry 0.911 dmt left there") {
 		t.Errorf("part S7-a line %q; want 4.01 wmt taken and dry 0.911 dmt left there (0.99 × 0.92), not 4.6 dmt", partR)
 	}
-	rows := regexp.MustCompile(`(?s)<tr><td>Sb.*?</tr>`).FindAllString(regexp.MustCompile(`(?s)<table id="assays">.*?</table>`).FindString(page), -1)
+	rows := regexp.MustCompile(`(?s)<tr><td data-label="Analyte">Sb.*?</tr>`).FindAllString(regexp.MustCompile(`(?s)<table id="assays" class="stack">.*?</table>`).FindString(page), -1)
 	var lotRow, partRow string
 	for _, row := range rows {
 		if strings.Contains(row, "part-assay") {

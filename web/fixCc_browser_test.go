@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -39,5 +40,37 @@ func TestBrowserTablesFitAt390(t *testing.T) {
 		if wide := eval[string](p, wideTablesJS); wide != "" {
 			t.Errorf("390 px %s: tables wider than the window: %s", path, wide)
 		}
+		if strings.HasPrefix(path, "/lots/") {
+			if odd := eval[string](p, assaysAsCardsJS); odd != "" {
+				t.Errorf("390 px %s: the Assays table does not read as cards: %s", path, odd)
+			}
+		}
 	}
 }
+
+// assaysAsCardsJS says how a lot page's Assays table at 390 px differs
+// from the card pattern of the other tables (table.stack, a shipment's
+// contents; issue 15, fixJj item 4): its header row shown, a row not a
+// block, a cell not a block of its own line, without the name of its
+// column (data-label, shown before it), or in a smaller type than the
+// page's text (it wrapped in 13 px type). "" when it reads as cards;
+// it names a missing table or a table with no assay row.
+const assaysAsCardsJS = `(() => {
+  const t = document.querySelector('#assays');
+  if (!t) return "no #assays table";
+  const out = [];
+  const rows = [...t.querySelectorAll('tr')];
+  if (rows.length < 2) return "no assay row";
+  if (getComputedStyle(rows[0]).display !== 'none') out.push("header row shown");
+  const body = parseFloat(getComputedStyle(document.querySelector('main')).fontSize);
+  rows.slice(1).forEach((r, i) => {
+    if (getComputedStyle(r).display !== 'block') out.push("row " + (i+1) + " display " + getComputedStyle(r).display);
+    [...r.cells].forEach(c => {
+      const cs = getComputedStyle(c);
+      if (cs.display !== 'block') out.push("row " + (i+1) + " cell display " + cs.display);
+      if (!c.dataset.label) out.push("row " + (i+1) + " cell without its column's name");
+      if (parseFloat(cs.fontSize) < body) out.push("row " + (i+1) + " cell in " + cs.fontSize + " type, the page's " + body + " px");
+    });
+  });
+  return [...new Set(out)].join("; ");
+})()`

@@ -31,7 +31,7 @@ func TestLotGradesOneUnitPerColumn(t *testing.T) {
 	}
 	_, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:critmin:demo:lot:REE-2025-003"), viewerSecret, nil, nil)
 	page := string(b)
-	i := strings.Index(page, `<table id="assays">`)
+	i := strings.Index(page, `<table id="assays" class="stack">`)
 	if i < 0 {
 		t.Fatalf("no assays table")
 	}
@@ -39,7 +39,7 @@ func TestLotGradesOneUnitPerColumn(t *testing.T) {
 	if !strings.Contains(table, `<th class="num">Grade (%)</th>`) || !strings.Contains(table, `<th class="num">Dry grade (%)</th>`) {
 		t.Errorf("headers lack their unit:\n%s", table)
 	}
-	if !regexp.MustCompile(`<td>Nd2O3</td><td class="num" title="as reported: 25,500 ppm">2.55</td>`).MatchString(table) {
+	if !regexp.MustCompile(`<td data-label="Analyte">Nd2O3</td><td class="num" data-label="Grade \(%\)" title="as reported: 25,500 ppm">2.55</td>`).MatchString(table) {
 		t.Errorf("Nd2O3 not 2.55 in %%:\n%s", table)
 	}
 	if strings.Contains(table, "ppm") && !strings.Contains(table, `title="as reported: 25,500 ppm"`) || strings.Contains(table, " %</td>") {

@@ -57,7 +57,7 @@ func TestSameBasisReassaySuperseded(t *testing.T) {
 		t.Errorf("lot JSON assays %s: want Pr 1 %% superseded by urn:t:ev:S1 and Pr 1.5 %% in effect", b)
 	}
 	_, b = do(t, "GET", ts.URL+"/lots/"+lot, viewerSecret, nil, map[string]string{"Accept": "text/html"})
-	table := regexp.MustCompile(`(?s)<table id="assays">.*?</table>`).FindString(string(b))
+	table := regexp.MustCompile(`(?s)<table id="assays" class="stack">.*?</table>`).FindString(string(b))
 	if strings.Count(table, "superseded by") != 1 || !strings.Contains(table, "urn:t:ev:S1") && !strings.Contains(table, "S1") || strings.Count(table, "<tr>") != 3 {
 		t.Errorf("lot page assays: want two rows, the older marked superseded:\n%s", table)
 	}

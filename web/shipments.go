@@ -295,15 +295,61 @@ func extensionText(e *critmin.Event, name string) string {
 	return ""
 }
 
+// voyageReceipts are the receiving and arriving events, valid or
+// declared in error (with their declaration records), dated from a
+// shipping event on, that name one of its lots or containers, and
+// otherBOL, which says an event names a bill of lading other than the
+// shipment's. A receipt need not repeat the bill of lading (a port's
+// receiving event seldom does), so it is matched by what was shipped,
+// not by the bill of lading alone.
+func (s *site) voyageReceipts(r *http.Request, ship *critmin.Event) ([]*critmin.Event, func(*critmin.Event) bool, error) {
+	var lots []string
+	for _, q := range ship.Quantities {
+		lots = append(lots, q.EPCClass)
+	}
+	shipBOL := map[string]bool{}
+	for _, b := range ship.BizTransactions {
+		if isBOL(b) {
+			shipBOL[b.ID] = true
+		}
+	}
+	otherBOL := func(e *critmin.Event) bool {
+		named, same := false, false
+		for _, b := range e.BizTransactions {
+			if isBOL(b) {
+				named = true
+				same = same || shipBOL[b.ID]
+			}
+		}
+		return named && len(shipBOL) > 0 && !same
+	}
+	containers := containersOf(ship)
+	var found []*critmin.Event
+	for _, f := range []critmin.EventFilter{
+		{ClassMatches: []critmin.EPCMatch{{Patterns: lots, Exact: true}}},
+		{EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleParent}, Patterns: containers, Exact: true}}},
+	} {
+		if len(f.ClassMatches) > 0 && len(lots) == 0 || len(f.EPCMatches) > 0 && len(containers) == 0 {
+			continue
+		}
+		t := ship.EventTime
+		f.BizSteps, f.GEEventTime, f.OrderBy, f.OrderAscending, f.Limit = []string{"receiving", "arriving"}, &t, "eventTime", true, 100
+		page, err := s.Store.FindEvents(r.Context(), f)
+		if err != nil {
+			return nil, nil, err
+		}
+		found = append(found, decoded(page.Events)...)
+	}
+	return found, otherBOL, nil
+}
+
 // voyageReceipt is the receipt that ends a shipping event's voyage. When
 // the shipping sent a part of a lot (critmin.Lot.Parts), the part says
 // which receipt closed it: that one, or none while the part is in transit
 // — a receipt of another part of the lot (another bill of lading) does
 // not end this voyage. Otherwise it is the first valid (not declared in
 // error) receiving or arriving event after it that names one of its lots
-// or containers and names no other bill of lading. A receipt need not
-// repeat the bill of lading (a port's receiving event seldom does), so it
-// is matched by what was shipped, not by the bill of lading alone. nil
+// or containers and names no other bill of lading (voyageReceipts). nil
 // while the shipment is in transit.
 func (s *site) voyageReceipt(r *http.Request, ship *critmin.Event) (*critmin.Event, error) {
 	var lots []string
@@ -346,38 +392,9 @@ func (s *site) voyageReceipt(r *http.Request, ship *critmin.Event) (*critmin.Eve
 		}
 		return nil, nil
 	}
-	shipBOL := map[string]bool{}
-	for _, b := range ship.BizTransactions {
-		if isBOL(b) {
-			shipBOL[b.ID] = true
-		}
-	}
-	otherBOL := func(e *critmin.Event) bool {
-		named, same := false, false
-		for _, b := range e.BizTransactions {
-			if isBOL(b) {
-				named = true
-				same = same || shipBOL[b.ID]
-			}
-		}
-		return named && len(shipBOL) > 0 && !same
-	}
-	containers := containersOf(ship)
-	var found []*critmin.Event
-	for _, f := range []critmin.EventFilter{
-		{ClassMatches: []critmin.EPCMatch{{Patterns: lots, Exact: true}}},
-		{EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleParent}, Patterns: containers, Exact: true}}},
-	} {
-		if len(f.ClassMatches) > 0 && len(lots) == 0 || len(f.EPCMatches) > 0 && len(containers) == 0 {
-			continue
-		}
-		t := ship.EventTime
-		f.BizSteps, f.GEEventTime, f.OrderBy, f.OrderAscending, f.Limit = []string{"receiving", "arriving"}, &t, "eventTime", true, 100
-		page, err := s.Store.FindEvents(r.Context(), f)
-		if err != nil {
-			return nil, err
-		}
-		found = append(found, decoded(page.Events)...)
+	found, otherBOL, err := s.voyageReceipts(r, ship)
+	if err != nil {
+		return nil, err
 	}
 	decl := declaredIDs(found)
 	var first *critmin.Event
@@ -390,6 +407,34 @@ func (s *site) voyageReceipt(r *http.Request, ship *critmin.Event) (*critmin.Eve
 		}
 	}
 	return first, nil
+}
+
+// declaredVoyageReceipts are the receipts of a shipping event's voyage
+// (voyageReceipts: after it, naming one of its lots or containers and
+// no other bill of lading) that are declared in error (EPCIS 2.0
+// §7.4.1.2), oldest first, each the event as recorded (not its
+// declaration record), with the declaration that names it: the record
+// counts none of them, and the shipment page shows each so marked with
+// a link to it, whose page shows the declaration (issue 8 §2, fixJj: a
+// receipt that named no bill of lading was left off the page once
+// declared, which then gave no reason why the shipment is in transit).
+func (s *site) declaredVoyageReceipts(r *http.Request, ship *critmin.Event) ([]*critmin.Event, map[string]*critmin.Event, error) {
+	found, otherBOL, err := s.voyageReceipts(r, ship)
+	if err != nil {
+		return nil, nil, err
+	}
+	decl := declaredIDs(found)
+	var out []*critmin.Event
+	seen := map[string]bool{}
+	for _, e := range found {
+		if _, d := decl[e.EventID]; !d || e.ErrorDeclaration != nil || seen[e.EventID] || e.EventID == ship.EventID || !e.EventTime.After(ship.EventTime) || otherBOL(e) {
+			continue
+		}
+		seen[e.EventID] = true
+		out = append(out, e)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].EventTime.Before(out[j].EventTime) })
+	return out, decl, nil
 }
 
 // preciousMetals are reported in g/t, not %: gold at 4.1 g/t is

@@ -783,6 +783,11 @@ type transit struct {
 	BOL      string // bill of lading, if the event has one
 	Shipment string // the shipment page's ID: the bill of lading, else the first container
 	ETA      time.Time
+	// Flag says the shipment left from a place only a receipt declared
+	// in error put the lot (ledger.ShippedFromRetractedReceipt), in the
+	// words of the shipment page and the lot API; Receipt is that
+	// receipt's eventID (issue 8 §2, fixJj).
+	Flag, Receipt string
 }
 
 // transitOf is lot l's transit from its timeline tl (time order): its
@@ -810,6 +815,11 @@ func transitOf(tl []eventView, sites map[string]*critmin.Site, l *critmin.Lot) *
 		}
 	}
 	t.ETA, _ = extensionTime(e, "eta")
+	if _, part := ledger.ShippedPart(l, e.EventID); !part {
+		if rec := ledger.ShippedFromRetractedReceipt(l.ID, evs, e); rec != nil {
+			t.Flag, t.Receipt = "ships from a receipt declared in error", rec.EventID
+		}
+	}
 	return t
 }
 
