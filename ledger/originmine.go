@@ -178,8 +178,8 @@ func (s *Service) checkOriginMine(ctx context.Context, master []critmin.MasterDa
 // bizLocation (role, site) is a mine master data places in another
 // country: it names the field, both countries and the site.
 func siteConflictReason(words, stated, role, site, siteCountry string) string {
-	return fmt.Sprintf("%s states %s (%s), but the event's %s %s is a mine master data places in %s (%s) (cm:siteKind mine; cm:country or countryCode): the lot cannot be both dug in %s and recorded at a mine in %s — state the origin the mine proves, record the lot where it was first held, or correct the site's master data first",
-		words, country.Name(stated), stated, role, site, country.Name(siteCountry), siteCountry, country.Name(stated), country.Name(siteCountry))
+	return fmt.Sprintf("%s places the lot's origin in %s (%s), but the event's %s %s is a mine master data places in %s (%s) (cm:siteKind mine; cm:country or countryCode): a lot recorded at a mine in %s is not shown to be dug in %s — state the origin the mine proves, record the lot where it was first held, or correct the site's master data first",
+		words, country.Name(stated), stated, role, site, country.Name(siteCountry), siteCountry, country.Name(siteCountry), country.Name(stated))
 }
 
 // originConflict is the reason an event's stated origin country is
