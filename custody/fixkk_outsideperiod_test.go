@@ -2,6 +2,7 @@ package custody_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,6 +93,22 @@ func TestCreditsOutsideAnyDeclaredPeriod(t *testing.T) {
 			if o.Category != x.Category || o.Country != x.Country || !near(o.Tonnes, x.Tonnes) || o.Factor != x.Factor || o.Lot != x.Lot || o.Event != x.Event || o.From != x.From || o.To != x.To {
 				t.Errorf("%s outside %+v, want %+v", p, o, x)
 			}
+		}
+		// The CSV (API and CLI) gives each as a row of its own, status
+		// outside_any_period, the credit in credits_t (column 7).
+		n := 0
+		for _, r := range custody.StatementRows(st) {
+			if r[13] != custody.StatusOutsideAnyPeriod {
+				continue
+			}
+			x := w.outside[n]
+			n++
+			if r[5] != x.Country || r[7] != "0.45" || r[6] != "" || r[11] != "" || r[15] != x.Event || !strings.Contains(r[18], "outside any declared claim period") {
+				t.Errorf("%s CSV row %q, want %s 0.45 t outside any declared claim period, no balance figure", p, r, x.Country)
+			}
+		}
+		if n != len(w.outside) {
+			t.Errorf("%s: %d outside rows in the CSV, want %d", p, n, len(w.outside))
 		}
 	}
 }
