@@ -158,6 +158,14 @@ func printStatement(env *Env, st *custody.Statement) {
 			fmt.Fprintln(env.Stdout)
 		}
 	}
+	if len(st.Outside) > 0 {
+		// Credits of runs in a span no declared period holds: in no
+		// line, listed, never dropped (custody.OutsideCredit, fixKk).
+		fmt.Fprintln(env.Stdout, "outside any declared claim period (in no line above; a period declared over the span before it ends takes them):")
+		for _, o := range st.Outside {
+			fmt.Fprintf(env.Stdout, "  %s: %s %-4s %10s t  factor %s  %s %s\n", o.SpanText(), o.Category, o.Country, custody.Figure(o.Tonnes), units.Plain(o.Factor), o.Event, o.Lot)
+		}
+	}
 	printRestated(env, st)
 	for _, r := range st.Refused {
 		// A claim accepted at capture and left short is not covered,

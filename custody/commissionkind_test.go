@@ -2,10 +2,27 @@ package custody_test
 
 import (
 	"context"
+	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/sqldb"
+	"github.com/critmin/critmin/sqlite"
 )
+
+// mustOpen is a fresh, empty SQLite store.
+func mustOpen(t *testing.T) *sqldb.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "e.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
 
 // commissionedAtKind is commissionedAt with master data typing each site
 // (cm:siteKind): us (United States) of kind usKind, pk (Pakistan) a mine.
@@ -67,7 +84,18 @@ func TestCommissioningSiteGivesMinedCountryOnlyAtMine(t *testing.T) {
 			t.Errorf("%s: Q19 DFARS %+v, want not pass (mined origin unknown)", kind, v)
 		}
 	}
-	db := store(t, commissionedAtKind("us", "mine"))
+	// M19 (mine pk, Pakistan) commissioned at us typed as a mine in the
+	// United States contradicts it: capture refuses it since fixKk
+	// (ledger: a stated origin against the event's own mine), naming
+	// cm:originMine, both countries and the site; Q19 alone is stored.
+	withM := commissionedAtKind("us", "mine")
+	_, err := ledger.NewService(mustOpen(t)).Capture(ctx, ledger.CaptureRequest{Body: []byte(withM)})
+	if fs := critmin.ErrorFields(err); len(fs) != 1 || fs[0].Pointer != "/epcisBody/eventList/1/ilmd/cm:originMine" ||
+		!strings.Contains(fs[0].Reason, "Pakistan (PAK)") || !strings.Contains(fs[0].Reason, "United States (USA)") || !strings.Contains(fs[0].Reason, "urn:t:site:us") {
+		t.Errorf("M19 at a US mine: %v %+v, want cm:originMine refused naming both countries and the site", err, fs)
+	}
+	db := store(t, withM[:strings.Index(withM, `,
+	 {"type": "ObjectEvent", "eventID": "urn:t:ev:M19"`)]+`]}}`)
 	o, err := custody.OriginOf(ctx, db, "urn:t:lot:Q19", true)
 	if err != nil {
 		t.Fatal(err)

@@ -60,10 +60,10 @@ func TestHeadlineByProductsNotGradeNotMeasured(t *testing.T) {
 	}{
 		// 1 t at Nd 50 % + Pr 15 % = 0.5 t Nd ≤ 0.6, 0.15 t Pr ≤ 0.2.
 		{"NdPr oxide assayed for Nd and Pr", "ndpr_oxide", []string{"Nd:50", "Pr:15"}, pak, nil, []string{"Ce", "La"}},
-		{"NdPr oxide assayed for Nd only", "ndpr_oxide", []string{"Nd:50"}, pak + "; grade not measured: Pr (shares unknown, not inherited from its feed)", []string{"Pr"}, []string{"Ce", "La"}},
+		{"NdPr oxide assayed for Nd only", "ndpr_oxide", []string{"Nd:50"}, pak + "; grade not measured: Pr (shares unknown, not inherited from its feed; the part of the lot's contained value they hold is not measured, so the shares above are of Nd only)", []string{"Pr"}, []string{"Ce", "La"}},
 		// 1 t at La 5 % + Ce 5 % = 0.05 t each ≤ 0.1.
 		{"La/Ce carbonate assayed for La and Ce", "lace_carbonate", []string{"La:5", "Ce:5"}, pak, nil, []string{"Nd", "Pr"}},
-		{"rare-earth carbonate (no payable list)", "ree_carbonate", []string{"Nd:50", "Pr:15"}, pak + "; grade not measured: Ce, La (shares unknown, not inherited from its feed)", []string{"Ce", "La"}, nil},
+		{"rare-earth carbonate (no payable list)", "ree_carbonate", []string{"Nd:50", "Pr:15"}, pak + "; grade not measured: Ce, La (shares unknown, not inherited from its feed; the part of the lot's contained value they hold is not measured, so the shares above are of Nd, Pr only)", []string{"Ce", "La"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			// Site cb is in the USA, so that the covered-country rule

@@ -29,11 +29,19 @@ const (
 
 // Node is a lot, container, bag or vessel in a trace.
 type Node struct {
-	ID        string  `json:"id"`
-	Kind      string  `json:"kind"` // "lot" (a class with a projection), "epc" or "voyage"
-	Commodity string  `json:"commodity,omitempty"`
-	Country   string  `json:"originCountry,omitempty"`
-	DryTonnes float64 `json:"dryTonnes,omitempty"`
+	ID        string `json:"id"`
+	Kind      string `json:"kind"` // "lot" (a class with a projection), "epc" or "voyage"
+	Commodity string `json:"commodity,omitempty"`
+	// Country is the one country the lot's physical origin gives
+	// (Composition.Country, the origin function every view reads):
+	// "unknown" where master data contradicts the origin stated
+	// (origin_conflict), "" for a blend of several — never the stored,
+	// stated country where the origin function says otherwise (issue 9
+	// §5, fixKk). Flags are its headline's flags (Headline.Flags), as
+	// the lot list and the lot page flag the lot.
+	Country   string   `json:"originCountry,omitempty"`
+	Flags     []string `json:"originFlags,omitempty"`
+	DryTonnes float64  `json:"dryTonnes,omitempty"`
 	// WetTonnes is the lot's stated mass in tonnes and Moisture its
 	// moisture fraction (nil when not stated: DryTonnes is then the
 	// stated mass, taken as dry).
@@ -134,7 +142,41 @@ func packedAtAny(ctx context.Context, s Store, child, container string, times []
 // anomalies; the walk never revisits a node, so it always ends. A
 // transformation edge from an input lot the run took nothing of is kept
 // — the event names the lot — and says why (LotEdge.TookNothing).
+//
+// Each lot's origin country and flags are the origin function's
+// (Origins), as the lot list and the lot page give them.
 func TraceLot(ctx context.Context, s Store, id, direction string, depth int) (*Trace, error) {
+	t, err := traceLot(ctx, s, id, direction, depth)
+	if err != nil {
+		return nil, err
+	}
+	var lots []*critmin.Lot
+	at := map[string]int{}
+	for i, n := range t.Nodes {
+		if n.Kind != "lot" {
+			continue
+		}
+		l, err := s.FindLot(ctx, n.ID)
+		if err != nil {
+			return nil, err
+		}
+		at[l.ID] = i
+		lots = append(lots, l)
+	}
+	origins, err := Origins(ctx, s, lots)
+	if err != nil {
+		return nil, err
+	}
+	for id, c := range origins {
+		n := &t.Nodes[at[id]]
+		n.Country, n.Flags = c.Country(), c.Headline().Flags
+	}
+	return t, nil
+}
+
+// traceLot is TraceLot without the lots' origins: the rules and the
+// supersession walk read the genealogy's shape only.
+func traceLot(ctx context.Context, s Store, id, direction string, depth int) (*Trace, error) {
 	if direction == "" {
 		direction = Backward
 	}
@@ -242,7 +284,7 @@ func TraceLot(ctx context.Context, s Store, id, direction string, depth int) (*T
 		if v := voyages[n]; v != nil {
 			node.Kind, node.Voyage = "voyage", v
 		} else if l, err := s.FindLot(ctx, n); err == nil {
-			node.Kind, node.Commodity, node.Country, node.DryTonnes, node.Status = "lot", l.Commodity, l.OriginCountry, l.DryTonnes, l.Status
+			node.Kind, node.Commodity, node.DryTonnes, node.Status = "lot", l.Commodity, l.DryTonnes, l.Status
 			node.WetTonnes, node.Moisture = l.WetTonnes, l.Moisture
 		} else if critmin.ErrorCode(err) != critmin.ENOTFOUND {
 			return nil, err

@@ -468,6 +468,12 @@ type Statement struct {
 	// figures are those the period closed with. The lines above are the
 	// current (restated) figures; the next period opens at their closing.
 	Restated *Restatement `json:"restated,omitempty"`
+	// Outside are the credits the site's runs would have earned in the
+	// undeclared span just before the period (before the first declared
+	// period, or since the period before it ended): outside any declared
+	// claim period, they are in no line above, listed here with their
+	// tonnes, never silently dropped (OutsideCredit, fixKk).
+	Outside []OutsideCredit `json:"outsideAnyPeriod"`
 }
 
 // CategoryStatement is one material category's account in a period.
@@ -1797,6 +1803,12 @@ func StatementOf(ctx context.Context, s Store, site, periodID string, conv Conve
 	}
 	if err := CheckStatement(st); err != nil {
 		return nil, err
+	}
+	if st.Outside, err = outsideCredits(ctx, s, vs, conv, periods, idx); err != nil {
+		return nil, err
+	}
+	if st.Outside == nil {
+		st.Outside = []OutsideCredit{}
 	}
 	for _, lot := range sortedKeys(mc.claims) {
 		if err := CheckClaimShares(lot, mc.claims[lot]); err != nil {

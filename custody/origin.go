@@ -604,6 +604,7 @@ func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc
 	sort.Strings(out.NotMeasured)
 	out.GradeMeasured = len(out.Elements) > 0 && len(out.NotMeasured) == 0
 	stated := out.Elements
+	unmeasured := map[string]Breakdown{}
 	if len(c.sharesUnmeasured) > 0 {
 		// An element whose origin shares rest on a feed grade never
 		// measured has no share and no contained value by origin: Overall
@@ -612,6 +613,7 @@ func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc
 		stated = map[string]Breakdown{}
 		for e, b := range out.Elements {
 			if c.sharesUnmeasured[e] {
+				unmeasured[e] = b
 				out.SharesNotMeasured = append(out.SharesNotMeasured, e)
 				if b.Tonnes > 0 || len(b.ByCountry) > 0 {
 					b.GradeNotMeasured = true
@@ -624,6 +626,10 @@ func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc
 		sort.Strings(out.SharesNotMeasured)
 	}
 	out.Overall = overall(stated)
+	// The measured metal left out for want of a feed's assay is stated
+	// as a part of the lot's contained value, never silently dropped
+	// (fixKk).
+	out.Overall.withNotMeasured(stated, unmeasured)
 	if out.Overall.Basis == "none" && (len(out.NotMeasured) > 0 || len(out.SharesNotMeasured) > 0) {
 		// Not "no element": elements its feed carried, unmeasured here.
 		out.Overall.Basis = "grade_not_measured"

@@ -273,7 +273,7 @@ func dedupe(s []string) []string {
 }
 
 func gather(ctx context.Context, s RuleStore, lot string) (*ruleInput, error) {
-	tr, err := TraceLot(ctx, s, lot, Backward, MaxDepth)
+	tr, err := traceLot(ctx, s, lot, Backward, MaxDepth)
 	if err != nil {
 		return nil, err
 	}

@@ -51,7 +51,10 @@ const StatusAsAtClose = "as_at_close"
 // balance columns are the figures as at close — the balance rows above
 // are the current ones —, the reason "restated after the close of D:
 // credits 0.45 → 0 t, closing 0.25 → -0.2 t" and restated_by the
-// declarations in error that changed them (fix9at).
+// declarations in error that changed them (fix9at). Credits outside any
+// declared claim period (Statement.Outside) follow, status
+// "outside_any_period", the credit in credits_t and no other balance
+// figure: they are in no balance row (fixKk).
 func StatementRows(st *Statement) [][]string {
 	var rows [][]string
 	for _, c := range st.Categories {
@@ -90,8 +93,26 @@ func StatementRows(st *Statement) [][]string {
 		rows = append(rows, []string{st.Site, st.Period.ID, r.Category, els, factor, r.Country,
 			"", "", "", "", "", "", "", rowStatus(r), r.Lot, r.Event, Figure(r.Claimed), Figure(r.Shortfall), r.Error, strings.Join(r.Reasons, "; "), ""})
 	}
+	// Credits outside any declared claim period (fixKk): status
+	// "outside_any_period", the credit it would earn in credits_t, the
+	// other balance columns blank — it is in no balance row — and the
+	// span as the reason.
+	for _, o := range st.Outside {
+		els, factor := "", Figure(o.Factor)
+		for _, c := range st.Categories {
+			if c.Category.ID == o.Category {
+				els = strings.Join(c.Category.Elements, "+")
+			}
+		}
+		rows = append(rows, []string{st.Site, st.Period.ID, o.Category, els, factor, o.Country,
+			"", Figure(o.Tonnes), "", "", "", "", "", StatusOutsideAnyPeriod, o.Lot, o.Event, "", "", "outside any declared claim period: " + o.SpanText() + "; in no balance row", "", ""})
+	}
 	return append(rows, restatedRows(st)...)
 }
+
+// StatusOutsideAnyPeriod is the status of a statement row that gives a
+// credit outside any declared claim period (OutsideCredit; fixKk).
+const StatusOutsideAnyPeriod = "outside_any_period"
 
 // restatedRows are a restated period's as_at_close rows (StatementRows):
 // each restated line and category total as at close, in the

@@ -56,6 +56,11 @@ type Headline struct {
 	// at all — ByCountry is empty, never "unknown 100 %".
 	GradeNotMeasured bool     `json:"gradeNotMeasured,omitempty"`
 	NotMeasured      []string `json:"notMeasured,omitempty"`
+	// OriginNotMeasured is the part of the lot's contained value (or
+	// contained element tonnes) whose origin is unknown because a feed's
+	// assay is missing (Overall.OriginNotMeasured): ByCountry's shares
+	// are of the rest, and Text says so (fixKk).
+	OriginNotMeasured *NotMeasuredPart `json:"originNotMeasured,omitempty"`
 	// Flags are the kinds of the origin's anomalies that say master data
 	// contradicts where material came from — origin_conflict (that
 	// material counts as unknown) and commissioning_country_differs (read
@@ -147,6 +152,11 @@ func (c *Composition) headline() Headline {
 		h.Basis, h.GradeNotMeasured, h.NotMeasured = "grade_not_measured", true, c.SharesNotMeasured
 		h.ByCountry = []OverallShare{}
 		h.Text = fmt.Sprintf("contained value by origin not measured (grade not measured): a feed's grade of %s is not measured, so the origin shares of its %s are unknown", strings.Join(c.SharesNotMeasured, ", "), strings.Join(c.SharesNotMeasured, ", "))
+		if p := c.Overall.OriginNotMeasured; p != nil {
+			// All of its measured metal: the unknown part is stated, 100 %.
+			h.OriginNotMeasured = p
+			h.Text += fmt.Sprintf(" (%s t, %s of its contained %s)", Figure(p.Tonnes), Percent(p.Share), notMeasuredWeight(c.Overall.Basis, p))
+		}
 		if known := c.massText(); known != "" {
 			h.Text += "; physical countries by dry mass: " + known
 		}
@@ -208,12 +218,23 @@ func (c *Composition) headline() Headline {
 	}
 	if h.Basis != "dry_mass" && len(c.SharesNotMeasured) > 0 {
 		h.Text += fmt.Sprintf("; grade not measured: a feed's grade of %s (origin shares unknown, no share or value stated)", strings.Join(c.SharesNotMeasured, ", "))
+		if p := c.Overall.OriginNotMeasured; p != nil {
+			// The measured metal of unknown origin is a stated part of
+			// the lot, never silently dropped: the shares above are of
+			// the rest (fixKk).
+			h.OriginNotMeasured = p
+			h.Text += fmt.Sprintf("; origin not measured: %s t of %s, %s of the lot's contained %s — the shares above are of the other %s, not the lot's whole origin",
+				Figure(p.Tonnes), strings.Join(p.Elements, ", "), Percent(p.Share), notMeasuredWeight(h.Basis, p), Percent(1-p.Share))
+		}
 	}
 	if h.Basis != "dry_mass" && len(notMeasured) > 0 {
 		// Measured elements give the line; those the feed carried, the
 		// lot's assays leave out and its commodity is valued on are
-		// named, as on the lot page.
-		h.Text += fmt.Sprintf("; grade not measured: %s (shares unknown, not inherited from its feed)", strings.Join(notMeasured, ", "))
+		// named, as on the lot page. Their tonnes are not measured, so
+		// the part of the lot the shares leave out cannot be stated: the
+		// line says whose shares they are (fixKk).
+		h.Text += fmt.Sprintf("; grade not measured: %s (shares unknown, not inherited from its feed; the part of the lot's contained %s they hold is not measured, so the shares above are of %s only)",
+			strings.Join(notMeasured, ", "), notMeasuredWeight(h.Basis, nil), strings.Join(c.Overall.Covers, ", "))
 	}
 	return h
 }
@@ -384,4 +405,14 @@ func (c *Composition) Analytes() map[string]Breakdown {
 		out[a] = b
 	}
 	return out
+}
+
+// notMeasuredWeight names what a part of unknown origin is a share of:
+// "value" where the lot is weighed by contained value, else "element
+// tonnes".
+func notMeasuredWeight(basis string, p *NotMeasuredPart) string {
+	if basis == "contained_value" || p != nil && p.ValueUSD > 0 {
+		return "value"
+	}
+	return "element tonnes"
 }

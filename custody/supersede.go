@@ -1479,7 +1479,7 @@ func certNodes(ctx context.Context, s EventFinder, cert Certificate) ([]string, 
 	if !ok {
 		return []string{lot}, nil
 	}
-	tr, err := TraceLot(ctx, gs, lot, Backward, MaxDepth)
+	tr, err := traceLot(ctx, gs, lot, Backward, MaxDepth)
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 		return []string{lot}, nil
 	}

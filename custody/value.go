@@ -81,6 +81,14 @@ func mustPrices(text string) map[string]ElementPrice {
 // lot's measured contained element tonnes they hold: the headline then
 // says which elements it covers and is not the lot's whole origin
 // (Label, Headline; docs/origin.md, "Overall origin").
+//
+// An element the lot's own assay measures but whose origin shares rest
+// on a feed grade never measured (Composition.SharesNotMeasured: Pr in
+// oxide made from a feed assayed for Nd only) is measured metal of
+// unknown origin: ByCountry leaves it out, and OriginNotMeasured states
+// the part of the lot's contained value (or, with no element priced, of
+// its contained element tonnes) it holds, so that the shares are never
+// read as the whole lot's (issue 9, fixKk).
 type Overall struct {
 	Basis         string         `json:"basis"`
 	ValueUSD      float64        `json:"valueUSD,omitempty"`
@@ -89,6 +97,80 @@ type Overall struct {
 	Covers        []string       `json:"covers,omitempty"`
 	Unpriced      []string       `json:"unpriced,omitempty"`
 	UnpricedShare float64        `json:"unpricedShare,omitempty"`
+	// OriginNotMeasured is the measured contained metal whose origin
+	// shares are unknown because a feed's assay of it is missing; nil
+	// where there is none.
+	OriginNotMeasured *NotMeasuredPart `json:"originNotMeasured,omitempty"`
+}
+
+// NotMeasuredPart is the part of a lot's contained metal whose origin is
+// unknown because an assay is missing (Overall.OriginNotMeasured):
+// Elements, their contained tonnes and value, and Share, their part of
+// the lot's contained value (Basis contained_value: Σ tonnes × price of
+// the priced elements, those of unknown origin included) or of its
+// contained element tonnes (contained_element).
+type NotMeasuredPart struct {
+	Elements []string `json:"elements"`
+	Tonnes   float64  `json:"tonnes"`
+	ValueUSD float64  `json:"valueUSD,omitempty"`
+	Share    float64  `json:"share"`
+}
+
+// withNotMeasured sets o.OriginNotMeasured from the breakdowns of the
+// elements whose origin shares are not measured (unmeasured), priced as
+// o weighs: by value where o is by contained value — an unpriced one is
+// then left out, as o's unpriced elements are — else by tonnes.
+func (o *Overall) withNotMeasured(stated, unmeasured map[string]Breakdown) {
+	var names []string
+	for e, b := range unmeasured {
+		if b.Tonnes > 0 {
+			names = append(names, e)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	sort.Strings(names)
+	priced := o.Basis == "contained_value"
+	if !priced && o.Basis != "contained_element" {
+		// No element of known origin: is any of those of unknown origin
+		// priced? Then they are weighed by value, as they would be.
+		for _, e := range names {
+			if _, ok := ElementPrices[e]; ok {
+				priced = true
+			}
+		}
+	}
+	part := &NotMeasuredPart{}
+	var known float64
+	if priced {
+		known = o.ValueUSD
+	} else {
+		for _, b := range stated {
+			known += b.Tonnes
+		}
+	}
+	var w float64
+	for _, e := range names {
+		t := unmeasured[e].Tonnes
+		if priced {
+			p, ok := ElementPrices[e]
+			if !ok {
+				continue // unpriced: not in a value-weighted figure
+			}
+			part.ValueUSD += t * 1000 * p.USDPerKg
+			w += t * 1000 * p.USDPerKg
+		} else {
+			w += t
+		}
+		part.Elements = append(part.Elements, e)
+		part.Tonnes += t
+	}
+	if len(part.Elements) == 0 || known+w <= 0 {
+		return
+	}
+	part.Share = w / (known + w)
+	o.OriginNotMeasured = part
 }
 
 // OverallShare is one country's part of the overall origin: its contained

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/critmin/critmin/storetest"
 )
 
 // fixBbDoc: master data gives cn a mine in China, cnw a warehouse in
@@ -40,7 +42,16 @@ func fixBbLot(id, site string) string {
 // 400 naming both, and nothing of the document is stored.
 func TestLotListOriginCountryIsTheOriginFunction(t *testing.T) {
 	ts := MustServe(t, false, nil)
-	doc := strings.Replace(fixBbDoc, "LOTS", fixBbLot("A", "cn")+","+fixBbLot("W", "cnw")+","+fixBbLot("D", "pk"), 1)
+	// A contradicts the mine it was commissioned at: capture refuses it
+	// since fixKk (400 naming cm:originCountry, both countries and the
+	// mine), so it is stored as a store from before that check holds it.
+	docA := strings.Replace(fixBbDoc, "LOTS", fixBbLot("A", "cn"), 1)
+	if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(docA), nil); resp.StatusCode != 400 ||
+		!strings.Contains(string(b), "/ilmd/cm:originCountry") || !strings.Contains(string(b), "Pakistan (PAK)") || !strings.Contains(string(b), "China (CHN)") || !strings.Contains(string(b), "urn:t:site:cn") {
+		t.Errorf("capture of A: %d %s, want 400 naming cm:originCountry, both countries and the mine", resp.StatusCode, b)
+	}
+	storetest.MustStoreUnchecked(t, ts.Store, docA)
+	doc := strings.Replace(fixBbDoc, "LOTS", fixBbLot("W", "cnw")+","+fixBbLot("D", "pk"), 1)
 	if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(doc), nil); resp.StatusCode >= 300 {
 		t.Fatalf("capture: %d %s", resp.StatusCode, b)
 	}

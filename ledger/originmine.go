@@ -118,24 +118,68 @@ func (s *Service) checkOriginMine(ctx context.Context, master []critmin.MasterDa
 				continue
 			}
 		}
-		if m.OriginCountry == "" || m.OriginMine == "" {
+		if m.OriginCountry == "" && m.OriginMine == "" {
 			continue
 		}
-		mine, err := mc.of(ctx, master, m.OriginMine)
-		if err != nil {
-			return err
+		var fe []critmin.FieldError
+		stated, field, words := m.OriginCountry, "cm:originCountry", "cm:originCountry "+m.OriginCountry
+		if m.OriginMine != "" {
+			mine, err := mc.of(ctx, master, m.OriginMine)
+			if err != nil {
+				return err
+			}
+			if m.OriginCountry != "" && mine != "" && mine != m.OriginCountry {
+				fe = append(fe, critmin.FieldError{Pointer: pointer(i) + "/ilmd/cm:originCountry",
+					Reason: originConflict(m.OriginCountry, m.OriginMine, mine)})
+			}
+			if m.OriginCountry == "" {
+				stated, field, words = mine, "cm:originMine", fmt.Sprintf("cm:originMine %s (in %s by master data)", m.OriginMine, mine)
+			}
 		}
-		if mine == "" || mine == m.OriginCountry {
+		if fe == nil && stated != "" {
+			// The event's own place: a mine there in another country
+			// contradicts the origin stated as the mine named does — the
+			// lot was recorded where it was dug, or was not dug where it
+			// is said to come from. One rule for every way a country is
+			// stated (fixKk): refused, never stored and flagged.
+			for _, at := range []struct{ role, site string }{{"readPoint", ev.ReadPoint}, {"bizLocation", ev.BizLocation}} {
+				if at.site == "" {
+					continue
+				}
+				kind, err := mc.kind(ctx, master, at.site)
+				if err != nil {
+					return err
+				}
+				c, err := mc.of(ctx, master, at.site)
+				if err != nil {
+					return err
+				}
+				if kind != critmin.SiteMine || c == "" || c == stated {
+					continue
+				}
+				fe = append(fe, critmin.FieldError{Pointer: pointer(i) + "/ilmd/" + field,
+					Reason: siteConflictReason(words, stated, at.role, at.site, c)})
+				break
+			}
+		}
+		if fe == nil {
 			continue
 		}
-		fe := []critmin.FieldError{{Pointer: pointer(i) + "/ilmd/cm:originCountry",
-			Reason: originConflict(m.OriginCountry, m.OriginMine, mine)}}
 		if path != nil {
 			fe = path(i, fe)
 		}
 		errs[i] = fe
 	}
 	return nil
+}
+
+// siteConflictReason is the reason an event's stated origin (words,
+// country stated) is refused where the event's own readPoint or
+// bizLocation (role, site) is a mine master data places in another
+// country: it names the field, both countries and the site.
+func siteConflictReason(words, stated, role, site, siteCountry string) string {
+	return fmt.Sprintf("%s places the lot's origin in %s (%s), but the event's %s %s is a mine master data places in %s (%s) (cm:siteKind mine; cm:country or countryCode): a lot recorded at a mine in %s is not shown to be dug in %s — state the origin the mine proves, record the lot where it was first held, or correct the site's master data first",
+		words, country.Name(stated), stated, role, site, country.Name(siteCountry), siteCountry, country.Name(siteCountry), country.Name(stated))
 }
 
 // originConflict is the reason an event's stated origin country is

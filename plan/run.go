@@ -656,6 +656,15 @@ func (n *Network) lotOrigin(l *critmin.Lot, c *custody.Composition) (origin stri
 			// No share is stated for a lot whose grade is not measured:
 			// to the planner all of it is of unknown origin.
 			shares[UnknownOrigin] = 1
+		} else if p := h.OriginNotMeasured; p != nil && p.Share > 0 {
+			// Measured metal of unknown origin (a feed's assay missing):
+			// the headline's shares are of the rest, so to the planner
+			// they are scaled by what the rest is, and that part is of
+			// unknown origin (fixKk) — never dropped.
+			for k := range shares {
+				shares[k] *= 1 - p.Share
+			}
+			shares[UnknownOrigin] += p.Share
 		}
 		for _, k := range physicalCountries(c) {
 			if _, ok := shares[k]; !ok {

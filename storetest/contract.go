@@ -184,6 +184,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReceiptGain", testReceiptGain},
 		{"ProceedBusinessRules", testProceedBusinessRules},
 		{"SiteCountryConflict", testSiteCountryConflict},
+		{"OriginOneView", testOriginOneView},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

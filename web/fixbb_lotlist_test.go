@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/storetest"
 )
 
 // TestLotListFlagsOriginAsLotPage (issue 9 §5, fixBb): the web lot list,
@@ -23,12 +24,17 @@ func TestLotListFlagsOriginAsLotPage(t *testing.T) {
 	  "quantityList": [{"epcClass": "urn:t:lot:` + id + `", "quantity": 10, "uom": "TNE"}], "readPoint": {"id": "urn:t:site:` + site + `"}, "bizLocation": {"id": "urn:t:site:` + site + `"},
 	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}}`
 	}
-	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
+	doc := func(events string) string {
+		return `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
 	 "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [
 	   {"id": "urn:t:site:cn", "attributes": [{"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "CN"}, {"id": "https://ns.critmin.org/mineral/v1/siteKind", "attribute": "mine"}]},
 	   {"id": "urn:t:site:cnw", "attributes": [{"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "CN"}, {"id": "https://ns.critmin.org/mineral/v1/siteKind", "attribute": "warehouse"}]}]}]}},
-	 "epcisBody": {"eventList": [` + lot("A", "cn") + "," + lot("W", "cnw") + `]}}`
-	if _, err := ts.Svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
+	 "epcisBody": {"eventList": [` + events + `]}}`
+	}
+	// A contradicts the mine it was commissioned at: refused at capture
+	// since fixKk, so stored as a store from before that check holds it.
+	storetest.MustStoreUnchecked(t, ts.Store, doc(lot("A", "cn")))
+	if _, err := ts.Svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(doc(lot("W", "cnw")))}); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ path, want string }{

@@ -39,9 +39,12 @@ func TestGenealogyNodesShowMass(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{
-		"urn:critmin:demo:lot:REE-2025-001":  "Rare-earth concentrate · PAK · 22.954 t dry",
-		"urn:critmin:demo:lot:REE-2025-002":  "Rare-earth concentrate · PAK · 16.721 t dry",
-		"urn:critmin:demo:lot:NDPR-2025-001": "NdPr oxide · 2.53 t dry",
+		"urn:critmin:demo:lot:REE-2025-001": "Rare-earth concentrate · PAK · 22.954 t dry",
+		"urn:critmin:demo:lot:REE-2025-002": "Rare-earth concentrate · PAK · 16.721 t dry",
+		// The oxide's country is the origin function's (fixKk): made
+		// only from Pakistani concentrate, it is PAK, as the lot page
+		// says; before, the box read the stored, stated country (none).
+		"urn:critmin:demo:lot:NDPR-2025-001": "NdPr oxide · PAK · 2.53 t dry",
 	}
 	massRe := regexp.MustCompile(` t (dry|wet)$`)
 	for _, n := range c.Nodes {

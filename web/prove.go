@@ -224,6 +224,11 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site, shipped fu
 			if n.Country != "" {
 				sub += " · " + n.Country
 			}
+			// Flagged as the lot list flags it (custody.Headline.Flags):
+			// "origin conflict", "commissioning country differs".
+			for _, f := range n.Flags {
+				sub += " · " + strings.ReplaceAll(f, "_", " ")
+			}
 		}
 		if m := nodeMass(n); m != "" {
 			sub += " · " + m
