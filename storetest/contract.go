@@ -60,6 +60,7 @@ func Run(t *testing.T, open Opener) {
 		{"DeclaredLotRefused", testDeclaredLotRefused},
 		{"DeclaredLotCorrected", testDeclaredLotCorrected},
 		{"CorrectiveShortfall", testCorrectiveShortfall},
+		{"TwoDeclarationsPointers", testTwoDeclarationsPointers},
 		{"StandingNamesEachShortfall", testStandingNamesEachShortfall},
 		{"RetractRunAndCorrectInOneDocument", testRetractRunAndCorrectInOneDocument},
 		{"EventIDLetterCase", testEventIDLetterCase},

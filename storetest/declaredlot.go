@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -227,5 +228,54 @@ func testCorrectiveShortfall(t *testing.T, open Opener) {
 				t.Errorf("declaring c with a corrective dated after the %s: %v; want a conflict saying the commissioning is declared in error", c.name, err)
 			}
 		})
+	}
+}
+
+// testTwoDeclarationsPointers (issue 8 §2, fixIi): a document declaring
+// two events in error, each of which would strand a later shipment
+// (lots Y1 and Y2, each commissioned 20 t at mine-a and shipped whole to
+// pkkhi), is refused naming each refusal at its own declaration:
+// /epcisBody/eventList/0 for y1's, /epcisBody/eventList/1 for y2's.
+func testTwoDeclarationsPointers(t *testing.T, open Opener) {
+	s := open(t)
+	svc := service(s)
+	svc.ClaimCheck = custody.CaptureClaimCheck(s.(custody.Store))
+	c1, c2 := strandedCommission("y1", "Y1", "20"), strandedCommission("y2", "Y2", "20")
+	MustCapture(t, svc, retractDoc(c1, c2, strandedShip("ys1", "2025-10-05", "Y1", "20", "mine-a", "pkkhi", "BY1"), strandedShip("ys2", "2025-10-05", "Y2", "20", "mine-a", "pkkhi", "BY2")))
+	_, err := svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(retractDoc(strandedDeclared(t, c1), strandedDeclared(t, c2)))})
+	var ce *critmin.Error
+	if !errors.As(err, &ce) || ce.Code != critmin.ECONFLICT {
+		t.Fatalf("declaring y1 and y2: %v; want a conflict", err)
+	}
+	at := map[string]string{} // the declared event each pointer's refusal names
+	for _, f := range ce.Fields {
+		for _, id := range []string{"urn:t:zk:y1", "urn:t:zk:y2"} {
+			if strings.Contains(f.Reason, "declaring "+id+" in error") {
+				at[id] = f.Pointer
+			}
+		}
+	}
+	if at["urn:t:zk:y1"] != "/epcisBody/eventList/0" || at["urn:t:zk:y2"] != "/epcisBody/eventList/1" {
+		t.Errorf("pointers of the refusals: %v; want y1's at /epcisBody/eventList/0 and y2's at /epcisBody/eventList/1\n%+v", at, ce.Fields)
+	}
+	// y1 and y2 declared alone with their shipments (taken), then each
+	// declared again with another reason: refused 409, each second
+	// declaration named at its own place, not one for both.
+	MustCapture(t, svc, retractDoc(strandedDeclared(t, c1), strandedDeclared(t, c2),
+		strandedDeclared(t, strandedShip("ys1", "2025-10-05", "Y1", "20", "mine-a", "pkkhi", "BY1")), strandedDeclared(t, strandedShip("ys2", "2025-10-05", "Y2", "20", "mine-a", "pkkhi", "BY2"))))
+	again := strings.ReplaceAll(retractDoc(strandedDeclared(t, c1), strandedDeclared(t, c2)), `"reason":"incorrect_data"`, `"reason":"did_not_occur"`)
+	_, err = svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(again)})
+	if !errors.As(err, &ce) || ce.Code != critmin.ECONFLICT {
+		t.Fatalf("declaring y1 and y2 again: %v; want a conflict", err)
+	}
+	var ptrs []string
+	for _, f := range ce.Fields {
+		ptrs = append(ptrs, f.Pointer)
+	}
+	if got := strings.Join(ptrs, " "); got != "/epcisBody/eventList/0/errorDeclaration /epcisBody/eventList/0/eventID /epcisBody/eventList/1/errorDeclaration /epcisBody/eventList/1/eventID" {
+		t.Errorf("declaring y1 and y2 again: pointers %q; want each declaration's errorDeclaration and eventID at its own place", got)
+	}
+	if msg := ce.Message; !strings.Contains(msg, "2 declarations refused") || !strings.Contains(msg, "urn:t:zk:y1 is already declared in error") {
+		t.Errorf("declaring y1 and y2 again: message %q; want it to count both and name the first", msg)
 	}
 }
