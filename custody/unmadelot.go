@@ -119,7 +119,8 @@ func unmadeLots(ctx context.Context, s Store, ids []string, declaring []*critmin
 // a lot no standing event makes (unmadeLots) — a run's input, a
 // shipment, a packing, a receipt, an inspection, a claim — unless an
 // earlier event of the document makes the lot again (a corrective
-// commissioning): the lot is not in the record, so nothing of it can be
+// commissioning; in document order, as checkLotRecorded reads a lot
+// recorded from the first event naming it): the lot is not in the record, so nothing of it can be
 // drawn on or observed, and a run taking it would give its outputs the
 // origin and mass of a lot the record no longer holds (issue 8 §2,
 // fixIi). A receipt does not make it again: it received what was

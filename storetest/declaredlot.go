@@ -75,6 +75,20 @@ func testDeclaredLotRefused(t *testing.T, open Opener) {
 			}
 		})
 	}
+	// A corrective after the run in the document comes too late: a
+	// document names a lot from the event that makes it on
+	// (checkLotRecorded), and the refusal says why the lot is not there.
+	t.Run("run before its corrective in one document", func(t *testing.T) {
+		s := open(t)
+		svc := service(s)
+		svc.ClaimCheck = custody.CaptureClaimCheck(s.(custody.Store))
+		MustCapture(t, svc, retractDoc(commission, declaredLotRun("r1", "2025-10-03", "L", "10", "P1", "8")))
+		MustCapture(t, svc, retractDoc(strandedDeclared(t, commission)))
+		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(retractDoc(later[0].ev, strings.Replace(commission, "urn:t:ii:c", "urn:t:ii:cc", 1)))})
+		if msg := critmin.ErrorMessage(err); critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(msg, "lot urn:t:lot:L is not in the record: its commissioning, event urn:t:ii:c (2025-10-01), was declared in error on 2025-10-20") {
+			t.Fatalf("a run of L before its corrective in one document: %v; want a conflict naming the declaration", err)
+		}
+	})
 	// In one document with the declaration: the run is refused as well.
 	t.Run("run in the declaring document", func(t *testing.T) {
 		s := open(t)
