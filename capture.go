@@ -189,10 +189,38 @@ func describeEvent(raw []byte) string {
 // fields errorDeclaration and eventID, the event and the existing
 // declaration (existing: its time and reason); the same declaration
 // again is an idempotent duplicate, not refused.
+//
+// The fields' pointers name the declaration by its eventID ("event
+// {eventID}/errorDeclaration", "event {eventID}/eventID"), which the
+// ledger re-points to the declaration's place in the document
+// (/epcisBody/eventList/N/…): a document of two such declarations names
+// each at its own event (issue 8 §2, fixIi). More, each further
+// declaration's fields (DeclarationConflicts).
 func NewDeclarationConflict(id, existing string) *Error {
-	reason := fmt.Sprintf("event %s is already declared in error (%s): an event is declared in error once (EPCIS 2.0 §7.4.1.2), and a declaration cannot itself be withdrawn — to restore the event, capture it again under a new eventID (a corrective event)", id, existing)
-	return &Error{Code: ECONFLICT, Message: reason + "; nothing was stored",
-		Fields: []FieldError{{Pointer: "errorDeclaration", Reason: reason}, {Pointer: "eventID", Reason: "event " + id + " is already declared in error"}}}
+	reason := declarationConflictReason(id, existing)
+	return &Error{Code: ECONFLICT, Message: reason + "; nothing was stored", Fields: declarationConflictFields(id, reason)}
+}
+
+// DeclarationConflicts is NewDeclarationConflict for several declarations
+// of one document at once (ids[i] already declared by existing[i]): the
+// message words the first and counts the rest; the fields name each.
+func DeclarationConflicts(ids, existing []string) *Error {
+	e := NewDeclarationConflict(ids[0], existing[0])
+	for i := 1; i < len(ids); i++ {
+		e.Fields = append(e.Fields, declarationConflictFields(ids[i], declarationConflictReason(ids[i], existing[i]))...)
+	}
+	if len(ids) > 1 {
+		e.Message = fmt.Sprintf("%d declarations refused: %s; nothing was stored", len(ids), declarationConflictReason(ids[0], existing[0]))
+	}
+	return e
+}
+
+func declarationConflictReason(id, existing string) string {
+	return fmt.Sprintf("event %s is already declared in error (%s): an event is declared in error once (EPCIS 2.0 §7.4.1.2), and a declaration cannot itself be withdrawn — to restore the event, capture it again under a new eventID (a corrective event)", id, existing)
+}
+
+func declarationConflictFields(id, reason string) []FieldError {
+	return []FieldError{{Pointer: "event " + id + "/errorDeclaration", Reason: reason, Conflict: true}, {Pointer: "event " + id + "/eventID", Reason: "event " + id + " is already declared in error", Conflict: true}}
 }
 
 // Error implements the error interface.

@@ -114,6 +114,11 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 		// named with its declarations, not unknown (410 in the API).
 		return critminhttp.WithdrawnLot(ctx, store, fs.Arg(0), err)
 	}
+	// A lot whose making event was declared in error while a run that
+	// fed on it stands is not in the record either (410 in the API).
+	if err := critminhttp.UnmadeLot(ctx, store, l); err != nil {
+		return err
+	}
 	v, err := critminhttp.ViewLot(ctx, store, l)
 	if err != nil {
 		return err

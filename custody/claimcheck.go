@@ -209,8 +209,48 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 				claimed = append(claimed, l.ID)
 			}
 		}
+		// A stored lot whose every making event is declared in error is
+		// not in the record (unmadelot.go): an event of the document
+		// acting on it is refused, and a corrective commissioning in the
+		// document makes it afresh, so it is not read as stored.
+		// The lots asked: the stored lots the document names, and those
+		// no lot row holds that an event acts on without making them (a
+		// lot whose only event is declared in error has no row: it is
+		// refused for that, not as never recorded).
+		var named []string
+		asked := map[string]bool{}
+		for _, l := range stored {
+			asked[l.ID] = true
+			named = append(named, l.ID)
+		}
+		for _, ev := range live {
+			for _, id := range ev.LotIDs() {
+				if !asked[id] && !makesLot(ev, id, true) {
+					asked[id] = true
+					named = append(named, id)
+				}
+			}
+		}
+		gone, goneEvents, err := unmadeLots(ctx, s, named, declaring, declared)
+		if err != nil {
+			return err
+		}
+		if fe := checkUnmadeLots(live, gone, goneEvents); len(fe) > 0 {
+			return &critmin.Error{Code: critmin.ECONFLICT, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
 		if stored, err = withoutDeclared(ctx, s, stored, events); err != nil {
 			return err
+		}
+		// A lot the document makes again is made afresh: its stored row
+		// (what the events that drew on it left) is not its state.
+		if len(gone) > 0 {
+			kept := stored[:0:0]
+			for _, l := range stored {
+				if _, ok := gone[l.ID]; !ok || !remade(live, l.ID) {
+					kept = append(kept, l)
+				}
+			}
+			stored = kept
 		}
 		lots := map[string]*critmin.Lot{}
 		// Copies of the stored lots, before the document's events are
@@ -241,7 +281,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		if fe := checkLotExists(live, storedLots); len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
-		if fe := checkLotRecorded(live, storedLots, models); len(fe) > 0 {
+		if fe := checkLotRecorded(live, storedLots, models, nil); len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
 		if fe, err := checkSameInstant(ctx, s, live, events, storedLots); err != nil {

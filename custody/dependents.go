@@ -480,7 +480,17 @@ func judgeAgain(ctx context.Context, s Store, ids []string, before, later, doc [
 		storedCopy[id] = cloneLot(l)
 	}
 	var fes []critmin.FieldError
-	fes = append(fes, checkLotRecorded(seq, storedLots, sites)...)
+	// A lot whose making event the document declares in error is
+	// refused for that (LotDeclaredUnmade), not as never recorded.
+	unmadeBy := func(lot string) *critmin.Event {
+		for _, ev := range before {
+			if declared[ev.EventID] && makesLot(ev, lot, true) {
+				return ev
+			}
+		}
+		return nil
+	}
+	fes = append(fes, checkLotRecorded(seq, storedLots, sites, unmadeBy)...)
 	fes = append(fes, checkLotExists(seq, storedLots)...)
 	wfe, _, err := checkWhereabouts(ctx, s, seq, declared, afterLots)
 	if err != nil {

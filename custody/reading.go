@@ -483,7 +483,11 @@ func inTransitStep(step string) bool {
 // as it names them. The rule reads the event's lot (class) lines; an
 // instance EPC (a container or bag fed to a run whole) is recorded by
 // the packing that filled it and is not judged here.
-func checkLotRecorded(live []*critmin.Event, stored map[string]*critmin.Lot, sites map[string]string) []critmin.FieldError {
+//
+// unmadeBy, when not nil, gives for a lot the declared event that made
+// it (issue 8 §2, fixIi): such a lot is refused as declared in error
+// (LotDeclaredUnmade), not as never recorded.
+func checkLotRecorded(live []*critmin.Event, stored map[string]*critmin.Lot, sites map[string]string, unmadeBy func(lot string) *critmin.Event) []critmin.FieldError {
 	seen := map[string]bool{}
 	for id := range stored {
 		seen[id] = true
@@ -516,7 +520,13 @@ func checkLotRecorded(live []*critmin.Event, stored map[string]*critmin.Lot, sit
 			// import files the refusal under its lot field, not under
 			// the quantity the list also holds (issue 15, fix15s: an
 			// import listed it a second time under the net mass).
-			out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/" + quantityPtr(ev, i) + "/epcClass", Reason: LotNotRecorded(q.EPCClass, what)})
+			reason := LotNotRecorded(q.EPCClass, what)
+			if unmadeBy != nil {
+				if maker := unmadeBy(q.EPCClass); maker != nil {
+					reason = LotDeclaredUnmade(q.EPCClass, what, maker, nil)
+				}
+			}
+			out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/" + quantityPtr(ev, i) + "/epcClass", Reason: reason})
 		}
 		for _, q := range ev.LotLines() {
 			seen[q.EPCClass] = true

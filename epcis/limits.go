@@ -31,6 +31,15 @@ const (
 	// not a mass, in that unit; a mass is bounded as a mass after
 	// conversion to kilograms (units.MaxMassKg).
 	MaxQuantity = 1e12
+	// MaxSensorValue bounds the magnitude of a sensor report's value,
+	// minValue, maxValue, meanValue, percValue and sDev, in the report's
+	// unit: ±10^12, as a quantity in a unit not a mass (MaxQuantity).
+	// No reading of a mineral supply chain comes near it (a weighbridge
+	// in kilograms, a temperature, a concentration in ppm), and a value of
+	// 1e308 — finite, but no measurement — would overflow every sum and
+	// mean the reading enters (issue 8 §5, fixIi). A Mass report is
+	// bounded as a mass besides (ledger.MaxTonnes).
+	MaxSensorValue = 1e12
 )
 
 // checkText refuses a body that is not UTF-8 or whose JSON escapes name

@@ -54,6 +54,16 @@ func TestNumberLimits(t *testing.T) {
 		`"sensorElementList": [{"sensorReport": [{"type": "Mass", "value": 5, "uom": "TNE", "sDev": -0.1}]}]`:                        "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/sDev: sDev must be > 0",
 		`"sensorElementList": [{"sensorReport": [{"type": "Temperature", "value": 5, "uom": "CEL", "percRank": 101}]}]`:              "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/percRank: percRank is a percentile rank",
 		`"epcList": ["urn:x:e"], "sensorElementList": [{"sensorReport": [{"type": "Mass", "value": 5, "uom": "TNE", "sDev": 0.1}]}]`: "",
+		// Every sensor value within ±10^12 in its unit (epcis.MaxSensorValue,
+		// issue 8 §5, fixIi): 1e308 is finite but no reading; 1e12 is at
+		// the limit, 1.000001e12 over it.
+		`"sensorElementList": [{"sensorReport": [{"type": "Temperature", "value": 1e308, "uom": "CEL"}]}]`:                                           "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/value: 1e308 is beyond the limit of ±1,000,000,000,000 for a sensor value",
+		`"sensorElementList": [{"sensorReport": [{"type": "Temperature", "value": 5, "sDev": 1e308, "uom": "CEL"}]}]`:                                "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/sDev: 1e308 is beyond the limit",
+		`"sensorElementList": [{"sensorReport": [{"type": "Temperature", "minValue": -1e13, "uom": "CEL"}]}]`:                                        "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/minValue: -1e13 is beyond the limit",
+		`"sensorElementList": [{"sensorReport": [{"type": "Temperature", "maxValue": 1000000000001, "uom": "CEL"}]}]`:                                "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/maxValue: 1,000,000,000,001 is beyond the limit",
+		`"sensorElementList": [{"sensorReport": [{"type": "Temperature", "meanValue": 1e300, "uom": "CEL"}]}]`:                                       "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/meanValue: 1e300 is beyond the limit",
+		`"sensorElementList": [{"sensorReport": [{"type": "Temperature", "percRank": 50, "percValue": -1e308, "uom": "CEL"}]}]`:                      "/epcisBody/eventList/0/sensorElementList/0/sensorReport/0/percValue: -1e308 is beyond the limit",
+		`"epcList": ["urn:x:e"], "sensorElementList": [{"sensorReport": [{"type": "Temperature", "value": 1e12, "minValue": -1e12, "uom": "CEL"}]}]`: "",
 	} {
 		got := decodeErr(t, oneEvent(extra))
 		if (want == "") != (got == "") || !strings.HasPrefix(got, want) {

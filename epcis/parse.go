@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"github.com/critmin/critmin/jsonstrict"
 	"github.com/critmin/critmin/units"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -954,6 +955,10 @@ func (v *validator) sensors(obj map[string]any, ev *critmin.Event) {
 				}
 				if k == "percRank" && (f < 0 || f > 100) {
 					v.fail(fmt.Sprintf("sensorElementList/%d/sensorReport/%d/percRank", i, j), "percRank is a percentile rank and must lie in [0, 100], got %s", n)
+					continue
+				}
+				if math.Abs(f) > MaxSensorValue {
+					v.fail(fmt.Sprintf("sensorElementList/%d/sensorReport/%d/%s", i, j, k), "%s is beyond the limit of ±%s for a sensor value (in its unit): no reading comes near it (docs/identity.md, \"Limits\")", units.Echo(n.String(), f), units.Int(int64(MaxSensorValue)))
 					continue
 				}
 				switch k {

@@ -879,17 +879,21 @@ func (s *Server) handleLotGet(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, WithdrawnLot(r.Context(), s.Store, r.PathValue("id"), err))
 		return
 	}
+	evs, err := s.lotEvents(r, l.ID)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := unmadeLotError(l.ID, evs); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	views := []LotView{lotView(l)}
 	if _, err := s.withOrigins(r, []*critmin.Lot{l}, views); err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	if err := s.setTransit(r, []*critmin.Lot{l}, views); err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	evs, err := s.lotEvents(r, l.ID)
-	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -969,6 +973,34 @@ func WithdrawnLot(ctx context.Context, store critmin.Store, id string, err error
 		parts = append(parts, p)
 	}
 	return critmin.Errorf(critmin.EGONE, "lot %q was withdrawn: every event that recorded it was declared in error: %s", id, strings.Join(parts, "; "))
+}
+
+// UnmadeLot is EGONE (410) for lot l when the event that made it is
+// declared in error and no standing event makes it (custody.UnmadeLot;
+// EPCIS 2.0 §7.4.1.2), though a run that fed on it stands and keeps its
+// row: the lot is not in the record, not "consumed" (issue 8 §2, fixIi).
+// nil otherwise.
+func UnmadeLot(ctx context.Context, store critmin.Store, l *critmin.Lot) error {
+	evs, err := lotEventsOf(ctx, store, l.ID)
+	if err != nil {
+		return err
+	}
+	return unmadeLotError(l.ID, evs)
+}
+
+// unmadeLotError is UnmadeLot's error from the lot's records (its events
+// with their declarations).
+func unmadeLotError(id string, records []*critmin.Event) error {
+	maker := custody.UnmadeLot(id, records)
+	if maker == nil {
+		return nil
+	}
+	d := maker.DeclaredInError
+	why := fmt.Sprintf("event %s, was declared in error at %s", maker.EventID, d.DeclarationTime.UTC().Format(time.RFC3339))
+	if d.Reason != "" {
+		why += " (reason " + d.Reason + ")"
+	}
+	return critmin.Errorf(critmin.EGONE, "lot %q is not in the record: the event that made it, %s, and no standing event makes it; the events that drew on it before the declaration took nothing of it", id, why)
 }
 
 // WithdrawnLotEvents returns the events of a lot that FindLot did not

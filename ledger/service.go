@@ -614,7 +614,12 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 	var skipped []string
 	// The store's refusals name events by ID; the document's pointers
 	// replace them (storePointers).
+	// A declaration shares its eventID with the event it declares: a
+	// refusal of a declaration (…/errorDeclaration, …/eventID of a
+	// second declaration) names the declaration, where the document
+	// holds both.
 	byID := make(map[string]int, len(events))
+	declByID := map[string]int{}
 	for i, ev := range events {
 		if ev == nil || ev.EventID == "" {
 			continue
@@ -622,9 +627,15 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 		if _, seen := byID[ev.EventID]; !seen {
 			byID[ev.EventID] = i
 		}
+		if _, seen := declByID[ev.EventID]; !seen && ev.ErrorDeclaration != nil {
+			declByID[ev.EventID] = i
+		}
 	}
 	docPointer := func(id, rest string) (string, bool) {
 		i, ok := byID[id]
+		if d, isDecl := declByID[id]; isDecl && (rest == "/eventID" || strings.HasPrefix(rest, "/errorDeclaration")) {
+			i, ok = d, true
+		}
 		if !ok {
 			return "", false
 		}

@@ -33,6 +33,9 @@ func TestXMLNonFiniteNumbersRefused(t *testing.T) {
 		{"extension double INF", quantity("1") + `<cm:extra xsi:type="xsd:double">INF</cm:extra>`, obj + "/cm:extra", "INF is not a finite number"},
 		{"extension decimal 1e400", quantity("1") + `<cm:extra xsi:type="xsd:decimal">1e400</cm:extra>`, obj + "/cm:extra", "1e400 is not a finite number"},
 		{"sensor value NaN", quantity("1") + `<sensorElementList><sensorElement><sensorMetadata time="2025-10-01T08:00:00Z"/><sensorReport type="gs1:Temperature" value="NaN" uom="CEL"/></sensorElement></sensorElementList>`, obj + "/sensorElementList/sensorElement/sensorReport/@value", "NaN is not a finite number"},
+		// Finite but beyond ±10^12, as in JSON (epcis.MaxSensorValue; issue 8 §5, fixIi).
+		{"sensor value 1e308", quantity("1") + `<sensorElementList><sensorElement><sensorMetadata time="2025-10-01T08:00:00Z"/><sensorReport type="gs1:Temperature" value="1e308" uom="CEL"/></sensorElement></sensorElementList>`, obj + "/sensorElementList/sensorElement/sensorReport/@value", "1e308 is beyond the limit of ±1,000,000,000,000 for a sensor value"},
+		{"sensor sDev 1e308", quantity("1") + `<sensorElementList><sensorElement><sensorMetadata time="2025-10-01T08:00:00Z"/><sensorReport type="gs1:Temperature" value="5" sDev="1e308" uom="CEL"/></sensorElement></sensorElementList>`, obj + "/sensorElementList/sensorElement/sensorReport/@sDev", "1e308 is beyond the limit"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			db := openStore(t)

@@ -266,6 +266,7 @@ func (c *captureSession) checkSameContent(events []*critmin.Event, stored map[st
 	}
 	dup := map[int]bool{}
 	sentDecls := map[string]map[string]bool{}
+	var againIDs, againBy []string // declarations of events already declared
 	for i, ev := range events {
 		if _, met := count[ev.EventID]; !met {
 			continue
@@ -287,14 +288,18 @@ func (c *captureSession) checkSameContent(events []*critmin.Event, stored map[st
 				dup[i] = true
 			} else if prev := firstKey(storedDecls[ev.EventID], sentDecls[ev.EventID]); prev != "" && !c.w.db.replayingLog {
 				// Another declaration of an event already declared in
-				// error: refused (critmin.NewDeclarationConflict).
-				return nil, critmin.NewDeclarationConflict(ev.EventID, declarationWords(prev))
+				// error: refused (critmin.NewDeclarationConflict), each
+				// such declaration of the document named.
+				againIDs, againBy = append(againIDs, ev.EventID), append(againBy, declarationWords(prev))
 			}
 			if sentDecls[ev.EventID] == nil {
 				sentDecls[ev.EventID] = map[string]bool{}
 			}
 			sentDecls[ev.EventID][d] = true
 		}
+	}
+	if len(againIDs) > 0 {
+		return nil, critmin.DeclarationConflicts(againIDs, againBy)
 	}
 	return dup, nil
 }

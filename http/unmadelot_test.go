@@ -1,0 +1,43 @@
+package http_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// unmadeLotDocs commission urn:t:lot:U (event urn:t:ev:U1, 10 t), feed
+// all 10 t of it to run urn:t:ev:U2 (into 8 t of urn:t:lot:UP), then
+// declare U1 in error alone: taken, the run read as taking nothing
+// (docs/epcis.md, "taking nothing").
+var unmadeLotDocs = []string{`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-01T00:00:00Z",
+ "epcisBody": {"eventList": [
+  {"type": "ObjectEvent", "eventID": "urn:t:ev:U1", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+   "quantityList": [{"epcClass": "urn:t:lot:U", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"}},
+  {"type": "TransformationEvent", "eventID": "urn:t:ev:U2", "eventTime": "2025-10-03T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "bizLocation": {"id": "urn:t:site:mine"},
+   "inputQuantityList": [{"epcClass": "urn:t:lot:U", "quantity": 10, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:UP", "quantity": 8, "uom": "TNE"}]}]}}`,
+	`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-01T00:00:00Z",
+ "epcisBody": {"eventList": [
+  {"type": "ObjectEvent", "eventID": "urn:t:ev:U1", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+   "quantityList": [{"epcClass": "urn:t:lot:U", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"},
+   "errorDeclaration": {"declarationTime": "2025-10-20T00:00:00Z", "reason": "incorrect_data"}}]}}`}
+
+// TestLotGetUnmade (issue 8 §2, fixIi): a lot whose only commissioning
+// is declared in error, though the run that fed on it stands, is not in
+// the record: GET /api/v1/lots/{id} answers 410 naming the declaration,
+// not 200 "consumed" with no owner.
+func TestLotGetUnmade(t *testing.T) {
+	ts := MustServe(t, true, nil)
+	for _, d := range unmadeLotDocs {
+		if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(d), nil); resp.StatusCode != 202 {
+			t.Fatalf("capture: %d %s", resp.StatusCode, b)
+		}
+	}
+	resp, b := do(t, "GET", ts.URL+"/api/v1/lots/"+url.PathEscape("urn:t:lot:U"), "", nil, nil)
+	p := mustProblem(t, resp, b, 410)
+	for _, want := range []string{"urn:t:lot:U", "is not in the record", "urn:t:ev:U1", "declared in error at 2025-10-20", "incorrect_data"} {
+		if !strings.Contains(p.Detail, want) {
+			t.Errorf("410 detail %q does not name %q", p.Detail, want)
+		}
+	}
+}
