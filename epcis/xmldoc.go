@@ -223,8 +223,7 @@ func (n *xnode) hasAttr(local string) bool {
 
 // readXMLTree parses a whole document, bounding its depth.
 func readXMLTree(body []byte) (*xnode, error) {
-	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
-	dec := xml.NewDecoder(bytes.NewReader(body))
+	dec := newXMLDecoder(bytes.NewReader(body)) // any declared encoding, a byte-order mark dropped
 	var stack []*xnode
 	var texts []*strings.Builder
 	var root *xnode
@@ -234,6 +233,9 @@ func readXMLTree(body []byte) (*xnode, error) {
 			break
 		}
 		if err != nil {
+			if ce := xmlDecodeError(err); ce != nil {
+				return nil, ce
+			}
 			return nil, critmin.FieldErrorf("", "not well-formed XML: %v", err)
 		}
 		switch t := tok.(type) {
