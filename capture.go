@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -135,6 +136,12 @@ var eventIgnored = map[string]bool{"eventID": true, "recordTime": true, "errorDe
 // EventDifferences lists, sorted, the top-level fields of two events'
 // JSON whose values differ, leaving out those the event hash leaves out
 // (eventIgnored); nil when either cannot be read.
+//
+// Values are compared as content, not as written: two spellings of one
+// identifier (an EPC URN and the GS1 Digital Link a query result writes
+// for it, CanonicalIdentifier) and a number and its text (20 and "20", as
+// the XML binding carries it) are equal, so the list names only the
+// fields that really differ.
 func EventDifferences(a, b []byte) []string {
 	var ma, mb map[string]any
 	if json.Unmarshal(a, &ma) != nil || json.Unmarshal(b, &mb) != nil || ma == nil || mb == nil {
@@ -142,7 +149,7 @@ func EventDifferences(a, b []byte) []string {
 	}
 	var out []string
 	for k, va := range ma {
-		if !eventIgnored[k] && !reflect.DeepEqual(va, mb[k]) {
+		if !eventIgnored[k] && !sameContent(va, mb[k]) {
 			out = append(out, k)
 		}
 	}
@@ -153,6 +160,54 @@ func EventDifferences(a, b []byte) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// CanonicalIdentifier gives one form of every spelling of an identifier
+// (epcis.Canonical, set by package epcis: an EPC URN and its GS1 Digital
+// Link are one key); the identity until then.
+var CanonicalIdentifier = func(s string) string { return s }
+
+// sameContent compares two JSON values as content (EventDifferences).
+func sameContent(a, b any) bool {
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || !sameContent(v, w) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !sameContent(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case string:
+		switch y := b.(type) {
+		case string:
+			return x == y || CanonicalIdentifier(x) == CanonicalIdentifier(y)
+		case float64:
+			f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
+			return err == nil && f == y
+		}
+		return false
+	case float64:
+		if y, ok := b.(string); ok {
+			return sameContent(y, x)
+		}
+	}
+	return reflect.DeepEqual(a, b)
 }
 
 // describeEvent is an event's type, business step and time in a few

@@ -343,6 +343,13 @@ func SplitDocument(body []byte, n int) ([]Chunk, int, error) {
 // IsXML reports whether a capture file is XML rather than JSON: its first
 // character (after a byte-order mark and white space) is "<".
 func IsXML(body []byte) bool {
+	// A UTF-16 document (XML 1.0 §4.3.3) starts with its byte-order mark,
+	// or, without one, with "<" as two bytes (Appendix F.1).
+	for _, head := range [][]byte{[]byte("\xfe\xff"), []byte("\xff\xfe"), {0, '<'}, {'<', 0}} {
+		if bytes.HasPrefix(body, head) {
+			return true
+		}
+	}
 	b := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
 	return len(b) > 0 && b[0] == '<'
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/critmin/critmin"
 )
 
 // GS1 key translation between EPC URNs and GS1 Digital Link URIs, after
@@ -955,3 +957,7 @@ func (k Key) CompanyPrefix() string {
 	}
 	return k.Value
 }
+
+// The "they differ in" list of a conflicting capture compares identifiers
+// by their canonical form (critmin.EventDifferences).
+func init() { critmin.CanonicalIdentifier = Canonical }

@@ -457,7 +457,12 @@ func sensorCmp(name string, lvl sensorLevel, o *operand) pred {
 // a report in the parameter's unit compares directly; a report in another
 // unit of the same dimension compares after conversion (UN/CEFACT Rec 20
 // definitions, unitScale); a report in an unrelated or unknown unit does
-// not match.
+// not match. value, minValue, maxValue, meanValue and percValue are
+// readings (points on the scale) and convert affinely (77 FAH = 25 CEL);
+// sDev is a spread — the standard deviation of the value (EPCIS 2.0
+// §7.3.7.2) — and, like any difference of two readings, converts by the
+// scale factor alone: 1.5 FAH of spread is 1.5 × 5/9 = 0.8333 CEL, not
+// (1.5 − 32) × 5/9. The stored and hashed value is the one written.
 func sensorValuePred(field, uom string, o *operand) pred {
 	return func(d *matchDoc) bool {
 		for _, rep := range d.containers(scopeSensorReport) {
@@ -471,7 +476,11 @@ func sensorValuePred(field, uom string, o *operand) pred {
 			}
 			ru, _ := rep["uom"].(string)
 			if ru != uom {
-				conv, ok := convertUnit(v, ru, uom)
+				convert := convertUnit
+				if sensorDifferenceFields[field] {
+					convert = convertDifference
+				}
+				conv, ok := convert(v, ru, uom)
 				if !ok {
 					continue
 				}
@@ -553,6 +562,25 @@ func convertUnit(v float64, from, to string) (float64, bool) {
 	}
 	base := v*f.factor + f.offset
 	return (base - t.offset) / t.factor, true
+}
+
+// sensorDifferenceFields are the numeric sensor-report fields that state
+// a difference between readings rather than a reading: sDev, the standard
+// deviation of the value (EPCIS 2.0 §7.3.7.2). They convert by the unit's
+// scale factor only (convertDifference). percRank is a rank with no unit.
+var sensorDifferenceFields = map[string]bool{"sDev": true}
+
+// convertDifference converts a difference (an interval, a spread) v from
+// one Rec 20 unit to another of the same dimension: the offsets of offset
+// scales cancel in a difference, so only the factors apply. A spread of
+// 1.5 FAH is 1.5 × (5/9) / 1 = 0.8333 CEL and 0.8333 KEL.
+func convertDifference(v float64, from, to string) (float64, bool) {
+	f, okf := unitScale[from]
+	t, okt := unitScale[to]
+	if !okf || !okt || f.dim != t.dim {
+		return 0, false
+	}
+	return v * f.factor / t.factor, true
 }
 
 // UnitTolerance is the relative tolerance of an equality between

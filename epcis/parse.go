@@ -66,6 +66,9 @@ func parseDocument(body []byte, singleEvent, xml bool) (*Document, error) {
 	if err := loadSchemas(); err != nil {
 		return nil, fmt.Errorf("epcis: load schemas: %w", err)
 	}
+	// A UTF-8 byte-order mark before the document is ignored, as RFC
+	// 8259 §8.1 allows a parser to (Windows editors write one).
+	body = bytes.TrimPrefix(body, utf8BOM)
 	if err := checkText(body); err != nil {
 		return nil, err
 	}

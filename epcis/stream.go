@@ -1,6 +1,7 @@
 package epcis
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -45,7 +46,13 @@ func StreamDocument(r io.Reader, each func(d *Document, e StreamEvent) error) (*
 		return nil, fmt.Errorf("epcis: load schemas: %w", err)
 	}
 	s := &streamer{each: each, top: map[string]any{}}
-	dec := json.NewDecoder(r)
+	// A UTF-8 byte-order mark before the document is ignored (RFC 8259
+	// §8.1 allows a parser to).
+	br := bufio.NewReader(r)
+	if head, err := br.Peek(len(utf8BOM)); err == nil && bytes.Equal(head, utf8BOM) {
+		_, _ = br.Discard(len(utf8BOM))
+	}
+	dec := json.NewDecoder(br)
 	if err := s.document(dec); err != nil {
 		return nil, err
 	}

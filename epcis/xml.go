@@ -17,7 +17,7 @@ import (
 // depend on its serialisation. Extension elements and attributes become
 // "{namespace}localName" keys.
 func xmlEvents(body []byte) ([]map[string]any, error) {
-	dec := xml.NewDecoder(bytes.NewReader(body))
+	dec := newXMLDecoder(bytes.NewReader(body))
 	var events []map[string]any
 	for {
 		tok, err := dec.Token()
@@ -25,6 +25,9 @@ func xmlEvents(body []byte) ([]map[string]any, error) {
 			break
 		}
 		if err != nil {
+			if ce := xmlDecodeError(err); ce != nil {
+				return nil, ce
+			}
 			return nil, critmin.FieldErrorf("", "not XML: %v", err)
 		}
 		se, ok := tok.(xml.StartElement)

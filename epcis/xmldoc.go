@@ -223,8 +223,7 @@ func (n *xnode) hasAttr(local string) bool {
 
 // readXMLTree parses a whole document, bounding its depth.
 func readXMLTree(body []byte) (*xnode, error) {
-	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
-	dec := xml.NewDecoder(bytes.NewReader(body))
+	dec := newXMLDecoder(bytes.NewReader(body)) // any declared encoding, a byte-order mark dropped
 	var stack []*xnode
 	var texts []*strings.Builder
 	var root *xnode
@@ -234,6 +233,9 @@ func readXMLTree(body []byte) (*xnode, error) {
 			break
 		}
 		if err != nil {
+			if ce := xmlDecodeError(err); ce != nil {
+				return nil, ce
+			}
 			return nil, critmin.FieldErrorf("", "not well-formed XML: %v", err)
 		}
 		switch t := tok.(type) {
@@ -958,10 +960,13 @@ func xsiTypeIRI(e *xnode, v string) string {
 
 // sensorTypeJSON is the JSON form of a sensorReport type attribute: a
 // QName in the GS1 Web Vocabulary namespace naming a standard measurement
-// type (type="gs1:Temperature", as GS1's XML examples and critmin's XML
-// results write it) is the bare term the EPCIS JSON binding uses
-// ("Temperature", which the standard context expands to the same IRI);
-// anything else as written.
+// type without "MT-" (type="gs1:Temperature", as GS1's XML examples write
+// it) is the bare term the EPCIS JSON binding uses ("Temperature", whose
+// hash IRI is the same https://gs1.org/voc/Temperature); the CBV 2.0
+// measurement-type term (type="gs1:MT-Temperature", under any prefix
+// bound to the GS1 namespace) is the CURIE gs1:MT-Temperature, the
+// standard context's gs1 prefix, so that its IRI — and the hash ID — is
+// kept; anything else as written.
 func sensorTypeJSON(el *xnode, v string) string {
 	iri, ok := el.resolveQName(v)
 	if !ok {
@@ -970,6 +975,9 @@ func sensorTypeJSON(el *xnode, v string) string {
 	local, inGS1 := strings.CutPrefix(iri, gs1Vocab)
 	if !inGS1 || strings.ContainsAny(local, "/#:") {
 		return v
+	}
+	if strings.HasPrefix(local, "MT-") {
+		return "gs1:" + local
 	}
 	if bare, ok := NormalizeMeasurementType(gs1Vocab + local); ok && bare != "" && !strings.Contains(bare, ":") {
 		return bare

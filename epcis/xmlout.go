@@ -440,10 +440,12 @@ func (w *xmlWriter) attr(name, val string) {
 const gs1Vocab = "https://gs1.org/voc/"
 
 // sensorType is a sensorReport type as the XML binding writes it: a
-// standard type as a QName in the GS1 Web Vocabulary namespace
-// (type="gs1:Temperature", as GS1's XML examples write it, whether the
-// JSON said "Temperature" or "gs1:MT-Temperature"); any other
-// type (a user's IRI) as given.
+// standard type as a QName in the GS1 Web Vocabulary namespace, keeping
+// the term as written — "Temperature" as type="gs1:Temperature" (GS1's
+// XML examples), the CBV 2.0 measurement-type CURIE gs1:MT-Temperature as
+// type="gs1:MT-Temperature" — so that the XML reads back to a type of the
+// same IRI and the same hash ID (sensorTypeJSON); any other type (a
+// user's IRI) as given.
 func (w *xmlWriter) sensorType(v string) string {
 	local := ""
 	switch {
@@ -454,8 +456,6 @@ func (w *xmlWriter) sensorType(v string) string {
 	case strings.HasPrefix(v, "gs1:"):
 		local = strings.TrimPrefix(v, "gs1:")
 	}
-	// The JSON context's CURIE spells the type gs1:MT-Temperature.
-	local = strings.TrimPrefix(local, "MT-")
 	if local == "" || strings.ContainsAny(local, "/#:") {
 		return v
 	}

@@ -1,7 +1,6 @@
 package epcis
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
@@ -41,11 +40,8 @@ func StreamXML(r io.Reader, each func(d *Document, e StreamEvent) error) (*Docum
 	if err := loadSchemas(); err != nil {
 		return nil, fmt.Errorf("epcis: load schemas: %w", err)
 	}
-	br := bufio.NewReader(r)
-	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
-		_, _ = br.Discard(3)
-	}
-	s := &xmlStreamer{c: &xconv{prefixOf: map[string]string{}, nsOf: map[string]string{}, stdUsed: map[string]bool{}, paths: map[string]string{}}, dec: xml.NewDecoder(br), each: each}
+	// Any declared encoding, transcoded; a byte-order mark dropped.
+	s := &xmlStreamer{c: &xconv{prefixOf: map[string]string{}, nsOf: map[string]string{}, stdUsed: map[string]bool{}, paths: map[string]string{}}, dec: newXMLDecoder(r), each: each}
 	if err := s.read(); err != nil {
 		return nil, err
 	}
@@ -154,6 +150,9 @@ func (s *xmlStreamer) read() error {
 // readErr keeps a reader's own error (past the size limit, a client gone)
 // as it is, and names a syntax error as one.
 func (s *xmlStreamer) readErr(err error) error {
+	if ce := xmlDecodeError(err); ce != nil {
+		return ce
+	}
 	var syn *xml.SyntaxError
 	if errors.As(err, &syn) {
 		return critmin.FieldErrorf("", "not well-formed XML: %v", err)

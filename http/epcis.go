@@ -8,6 +8,8 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -495,8 +497,24 @@ func (s *Server) vocabEvents(param string) http.HandlerFunc {
 	}
 }
 
-// prefixSource reads the prefixes captured documents declared, for the
-// CURIEs of extension-field query parameters.
+// prefixSource reads the prefixes captured documents (events or master
+// data) declared, for the CURIEs of extension-field query parameters,
+// with critmin's own extension prefix, cm, which every response
+// advertises in GS1-Extensions (cm=ledger.Namespace): it resolves before
+// any event uses it.
 func (s *Server) prefixSource(r *http.Request) epcis.PrefixSource {
-	return func() (map[string][]string, error) { return s.Store.DeclaredPrefixes(r.Context()) }
+	return func() (map[string][]string, error) {
+		out, err := s.Store.DeclaredPrefixes(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(out["cm"], ledger.Namespace) {
+			if out == nil {
+				out = map[string][]string{}
+			}
+			out["cm"] = append(slices.Clone(out["cm"]), ledger.Namespace)
+			sort.Strings(out["cm"])
+		}
+		return out, nil
+	}
 }

@@ -526,8 +526,10 @@ func (s *Server) handleSubscriptionCreate(w http.ResponseWriter, r *http.Request
 	}
 	now := time.Now().UTC()
 	sub.ID, sub.QueryName, sub.CreatedAt = newSubscriptionID(), name, now
-	if sub.InitialRecordTime == nil {
-		// Without initialRecordTime, the events captured from now on.
+	if sub.InitialRecordTime == nil || sub.InitialRecordTime.After(now) {
+		// Without initialRecordTime, or with one still to come, the
+		// events captured from now on (notify.ApplySubscription: a
+		// future initialRecordTime does not hold back later events).
 		if sub.LastSeq, err = s.Store.MaxSeq(r.Context()); err != nil {
 			s.Error(w, r, err)
 			return
@@ -680,8 +682,8 @@ func (s *Server) streamQuery(w http.ResponseWriter, r *http.Request, q *critmin.
 		s.queryError(w, r, err)
 		return
 	}
-	sub.ID, sub.QueryName = "ws-"+newSubscriptionID(), q.Name
-	if sub.InitialRecordTime == nil {
+	sub.ID, sub.QueryName, sub.CreatedAt = "ws-"+newSubscriptionID(), q.Name, time.Now().UTC()
+	if sub.InitialRecordTime == nil || sub.InitialRecordTime.After(sub.CreatedAt) {
 		if sub.LastSeq, err = s.Store.MaxSeq(r.Context()); err != nil {
 			s.Error(w, r, err)
 			return

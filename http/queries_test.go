@@ -504,3 +504,41 @@ func hasPointer(p problem, pointer string) bool {
 	}
 	return false
 }
+
+// TestSubscriptionFutureInitialRecordTime: initialRecordTime limits the
+// first run only — the REST binding's GS1-Query-InitialRecordTime "only
+// applies the first time a subscriber receives events", and the
+// subscription's minimum record time is "set initially to
+// initialRecordTime and then updated to the most recent execution
+// timestamp" (openapi.yaml, GS1-Query-Min-Record-Time). A stream
+// subscription given a future initialRecordTime (2099) is therefore sent
+// the events captured after it was made, not nothing until 2099; an event
+// captured before it was made is not sent (its record time is before
+// both the subscription and 2099).
+func TestSubscriptionFutureInitialRecordTime(t *testing.T) {
+	srv, _ := serveAt(t, filepath.Join(t.TempDir(), "critmin.db"))
+	base := srv.URL()
+	if resp, b := do(t, "POST", base+"/epcis/capture", operatorSecret, shipDoc(31, 32), nil); resp.StatusCode != 202 {
+		t.Fatalf("capture: %d %s", resp.StatusCode, b)
+	}
+	createQuery(t, base, "shipments", `{"EQ_bizStep": ["shipping"]}`)
+	rc, hook := newReceiver(t, "", 0)
+	resp, b := do(t, "POST", base+"/epcis/queries/shipments/subscriptions", operatorSecret,
+		[]byte(`{"dest": "`+hook.URL+`/f", "stream": true, "initialRecordTime": "2099-01-01T00:00:00Z"}`), jsonCT)
+	if resp.StatusCode != 201 {
+		t.Fatalf("subscribe: %d %s", resp.StatusCode, b)
+	}
+	if !strings.Contains(string(b), `"initialRecordTime": "2099-01-01T00:00:00Z"`) {
+		t.Errorf("the subscription shows initialRecordTime as given: %s", b)
+	}
+	if resp, b := do(t, "POST", base+"/epcis/capture", operatorSecret, shipDoc(33, 34), nil); resp.StatusCode != 202 {
+		t.Fatalf("capture: %d %s", resp.StatusCode, b)
+	}
+	rc.wait(t, 1)
+	rc.mu.Lock()
+	ids, _ := docEventIDs(rc.docs[0])
+	rc.mu.Unlock()
+	if len(ids) != 1 || ids[0] != eventID(33) {
+		t.Errorf("future initialRecordTime: notified %v, want [%s] (the event captured after subscribing)", ids, eventID(33))
+	}
+}

@@ -355,15 +355,39 @@ func TranslateEvents(events []*critmin.Event, f epcis.EPCFormat, gcp *epcis.GCPL
 // answer of GET /queries/{name}/events: with eventCountLimit the run
 // reports the first N in the query's orderBy; without, all of them in
 // record order.
+//
+// initialRecordTime limits the events recorded before the subscription
+// was made, never those recorded after: the REST binding's
+// GS1-Query-InitialRecordTime "only applies the first time a subscriber
+// receives events", and the minimum record time is "set initially to
+// initialRecordTime and then updated to the most recent execution
+// timestamp" (openapi.yaml, GS1-Query-Min-Record-Time; EPCIS 2.0 §8.2.5).
+// So the bound applied is the earlier of initialRecordTime and the
+// subscription's creation: a future initialRecordTime (2099) sends what
+// is captured from the subscription on, as none does; a past one also
+// what was recorded since then.
 func ApplySubscription(f *critmin.EventFilter, s *critmin.Subscription, maxSeq int64) {
 	f.AfterSeq, f.UpToSeq = s.LastSeq, maxSeq
-	if t := s.InitialRecordTime; t != nil && (f.GERecordTime == nil || f.GERecordTime.Before(*t)) {
+	if t := InitialRecordBound(s); t != nil && (f.GERecordTime == nil || f.GERecordTime.Before(*t)) {
 		f.GERecordTime = t
 	}
 	if f.EventCountLimit == 0 {
 		f.OrderBy, f.OrderAscending, f.OrderKey = "recordTime", true, nil
 	}
 	f.After = nil
+}
+
+// InitialRecordBound is the record time from which a subscription's runs
+// take events: the earlier of its initialRecordTime and its creation (nil
+// without initialRecordTime; ApplySubscription). A subscription whose
+// creation is not known (zero) keeps initialRecordTime.
+func InitialRecordBound(s *critmin.Subscription) *time.Time {
+	t := s.InitialRecordTime
+	if t == nil || s.CreatedAt.IsZero() || !t.After(s.CreatedAt) {
+		return t
+	}
+	c := s.CreatedAt
+	return &c
 }
 
 // Pages reads one run of a subscription page by page (at most batch

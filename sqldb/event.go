@@ -719,6 +719,9 @@ func (db *DB) DeclaredPrefixes(ctx context.Context) (map[string][]string, error)
 		return nil, err
 	}
 	rows.Close()
+	if err := db.masterPrefixes(ctx, seen); err != nil {
+		return nil, err
+	}
 	used, err := db.remotePrefixesUsed(ctx, remoteIDs)
 	if err != nil {
 		return nil, err
@@ -734,6 +737,75 @@ func (db *DB) DeclaredPrefixes(ctx context.Context) (map[string][]string, error)
 		out[epcis.RemotePrefixKey] = used
 	}
 	return out, nil
+}
+
+// masterPrefixes adds to seen the prefixes the @context of master-data
+// documents bound their attribute names with, events or none: the
+// attribute names as written (master_data.attrs, "mdx:bay") beside the
+// IRIs they expanded to (master_data_attrs.name,
+// "https://md.example.org/attr/bay") give the prefix's namespace
+// ("https://md.example.org/attr/"). A name whose local part two IRIs of
+// the element end with is left out, as ambiguous.
+func (db *DB) masterPrefixes(ctx context.Context, seen map[string]map[string]bool) error {
+	type key struct{ vtype, id string }
+	iris := map[key][]string{}
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT DISTINCT vtype, id, name FROM master_data_attrs`)
+	if err != nil {
+		return fmt.Errorf("%s: master-data prefixes: %w", db.Dialect.Name, err)
+	}
+	for rows.Next() {
+		var k key
+		var name string
+		if err := rows.Scan(&k.vtype, &k.id, &name); err != nil {
+			rows.Close()
+			return err
+		}
+		iris[k] = append(iris[k], name)
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return err
+	}
+	rows.Close()
+	if len(iris) == 0 {
+		return nil
+	}
+	rows, err = db.reader(ctx).QueryContext(ctx, `SELECT vtype, id, attrs FROM master_data`)
+	if err != nil {
+		return fmt.Errorf("%s: master-data prefixes: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k key
+		var attrs string
+		if err := rows.Scan(&k.vtype, &k.id, &attrs); err != nil {
+			return err
+		}
+		var names map[string]json.RawMessage
+		if json.Unmarshal([]byte(attrs), &names) != nil {
+			continue
+		}
+		for name := range names {
+			prefix, local, ok := strings.Cut(name, ":")
+			if !ok || local == "" || strings.Contains(prefix, "/") || prefix == "http" || prefix == "https" || prefix == "urn" {
+				continue
+			}
+			ns, n := "", 0
+			for _, iri := range iris[k] {
+				if len(iri) > len(local) && strings.HasSuffix(iri, local) {
+					ns, n = strings.TrimSuffix(iri, local), n+1
+				}
+			}
+			if n != 1 || ns == prefix+":" { // ambiguous, or stored unexpanded
+				continue
+			}
+			if seen[prefix] == nil {
+				seen[prefix] = map[string]bool{}
+			}
+			seen[prefix][ns] = true
+		}
+	}
+	return rows.Err()
 }
 
 // remotePrefixesUsed scans the events captured with a remote context

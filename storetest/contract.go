@@ -157,6 +157,7 @@ func Run(t *testing.T, open Opener) {
 		{"MasterDataQueries", testMasterDataQueries},
 		{"MasterDataVersions", testMasterDataVersions},
 		{"MasterDataMultiValued", testMasterDataMultiValued},
+		{"MasterDataPrefixes", testMasterDataPrefixes},
 		{"MasterDataSiteSpellings", testSiteSpellings},
 		{"StreamedCapture", testStreamedCapture},
 		{"QueryFamilies", testQueryFamilies},

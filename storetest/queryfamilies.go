@@ -172,6 +172,17 @@ func testQueryFamilies(t *testing.T, open Opener) {
 		{"EQ_meanValue_CEL=25", nil}, // EQ_ only on value (query-schema.json)
 		{"GT_meanValue_CEL=24", []string{"1"}},
 		{"LT_sDev_CEL=2", []string{"1"}},
+		// sDev is a spread (EPCIS 2.0 §7.3.7.2): it converts by the
+		// scale factor only. 1.5 CEL of spread = 1.5 × 9/5 = 2.7 FAH
+		// = 1.5 KEL; as a reading it would wrongly be 1.5 × 9/5 + 32
+		// = 34.7 FAH and 1.5 + 273.15 = 274.65 KEL.
+		{"GE_sDev_FAH=2.7&LE_sDev_FAH=2.7", []string{"1"}},
+		{"LT_sDev_FAH=3", []string{"1"}},
+		{"GT_sDev_FAH=30", nil},
+		{"GE_sDev_KEL=1.5&LT_sDev_KEL=1.6", []string{"1"}},
+		{"GT_sDev_KEL=200", nil},
+		// A reading still converts affinely: minValue 20 CEL = 68 FAH.
+		{"GE_minValue_FAH=68&LE_minValue_FAH=68", []string{"1"}},
 		{"GE_percValue_CEL=25.5", []string{"1"}},
 		// Quantities in mass units convert (event 6: 200 KGM = 0.2 TNE
 		// = 200,000 GRM = 200 / 0.45359237 = 440.92 LBR).
