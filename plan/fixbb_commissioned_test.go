@@ -6,9 +6,11 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/sqlite"
+	"github.com/critmin/critmin/storetest/unchecked"
 )
 
 // TestLedgerSupplyReadsCommissioningSite (issue 9 §5, fixBb): the
@@ -47,7 +49,8 @@ func TestLedgerSupplyReadsCommissioningSite(t *testing.T) {
 	}
 	// A contradicts the mine it was commissioned at: refused at capture
 	// since fixKk, so stored as a store from before that check holds it.
-	mustStoreUnchecked(t, db, doc(lot("A", "cn")))
+	// Recorded as a store written before the capture check holds it.
+	unchecked.MustStore(t, db, doc(lot("A", "cn")), time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC))
 	if _, err := ledger.NewService(db).Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(lot("W", "cnw") + "," + lot("D", "pk")))}); err != nil {
 		t.Fatal(err)
 	}
