@@ -539,6 +539,14 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	// A lot whose making event is declared in error, while a run that
+	// fed on it stands, is not in the record either: 410 naming the
+	// declaration, as GET /api/v1/lots/{id} answers (custody.UnmadeLot;
+	// issue 8 §2), never a page reading "consumed".
+	if maker := custody.UnmadeLot(id, evs); maker != nil {
+		s.render(w, r, http.StatusGone, "lotgone", "Lot not in the record", "lots", map[string]any{"ID": id, "Events": []*critmin.Event{maker}, "Unmade": true})
+		return
+	}
 	sites, err := s.siteMap(r)
 	if err != nil {
 		s.renderError(w, r, err)
