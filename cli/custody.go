@@ -202,6 +202,12 @@ func runLotProve(ctx context.Context, env *Env, sub string, args []string) error
 	}
 	defer store.Close()
 	id := fs.Arg(0)
+	// A lot not in the record (its making event declared in error) has
+	// no trace, origin, verdicts or certificate: the error the lot API
+	// answers 410 with (issue 8 §2).
+	if err := custody.CheckLotMade(ctx, store, id); err != nil {
+		return err
+	}
 	switch sub {
 	case "trace":
 		t, err := custody.TraceLot(ctx, store, id, direction, depth)

@@ -171,6 +171,12 @@ func checkedStatement(ctx context.Context, s CertStore, lot string, pack *Pack, 
 	if err != nil {
 		return nil, "", err
 	}
+	// A lot whose making event is declared in error is not in the
+	// record (410, as its lot API answers): nothing is signed for it,
+	// nor is a certificate kept from before handed out (issue 8 §2).
+	if err := CheckLotMade(ctx, s, st.lot); err != nil {
+		return nil, "", err
+	}
 	// The evidence digest covers everything the certificate states but
 	// its time and proofs: the same lot on unchanged evidence gets the
 	// same certificate back.

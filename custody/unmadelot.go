@@ -251,3 +251,41 @@ func UnmadeLot(id string, records []*critmin.Event) *critmin.Event {
 	}
 	return maker
 }
+
+// UnmadeLotError is EGONE (410) for lot id when UnmadeLot finds, in its
+// records, the declared event that made it and no standing event making
+// it (issue 8 §2): the lot is not in the record, so no view, verdict or
+// certificate of it may read as if it were. The message names the lot,
+// the declared event, its declaration time and reason. nil otherwise.
+func UnmadeLotError(id string, records []*critmin.Event) error {
+	maker := UnmadeLot(id, records)
+	if maker == nil {
+		return nil
+	}
+	d := maker.DeclaredInError
+	why := fmt.Sprintf("event %s, was declared in error at %s", maker.EventID, d.DeclarationTime.UTC().Format(time.RFC3339))
+	if d.Reason != "" {
+		why += " (reason " + d.Reason + ")"
+	}
+	return critmin.Errorf(critmin.EGONE, "lot %q is not in the record: the event that made it, %s, and no standing event makes it; the events that drew on it before the declaration took nothing of it", id, why)
+}
+
+// LotEventFinder reads events by filter (critmin.Store's FindEvents).
+type LotEventFinder interface {
+	FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.EventPage, error)
+}
+
+// CheckLotMade reads the records of lot id (every event naming it as
+// epc, child, input or output, declared ones with their declarations)
+// and returns UnmadeLotError of them: EGONE when the lot is not in the
+// record, nil when a standing event makes it.
+func CheckLotMade(ctx context.Context, s LotEventFinder, id string) error {
+	page, err := s.FindEvents(ctx, critmin.EventFilter{
+		ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{id}, Exact: true}},
+		OrderBy:      "eventTime", OrderAscending: true, Limit: 100000,
+	})
+	if err != nil {
+		return err
+	}
+	return UnmadeLotError(id, page.Events)
+}

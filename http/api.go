@@ -989,18 +989,9 @@ func UnmadeLot(ctx context.Context, store critmin.Store, l *critmin.Lot) error {
 }
 
 // unmadeLotError is UnmadeLot's error from the lot's records (its events
-// with their declarations).
+// with their declarations): custody.UnmadeLotError.
 func unmadeLotError(id string, records []*critmin.Event) error {
-	maker := custody.UnmadeLot(id, records)
-	if maker == nil {
-		return nil
-	}
-	d := maker.DeclaredInError
-	why := fmt.Sprintf("event %s, was declared in error at %s", maker.EventID, d.DeclarationTime.UTC().Format(time.RFC3339))
-	if d.Reason != "" {
-		why += " (reason " + d.Reason + ")"
-	}
-	return critmin.Errorf(critmin.EGONE, "lot %q is not in the record: the event that made it, %s, and no standing event makes it; the events that drew on it before the declaration took nothing of it", id, why)
+	return custody.UnmadeLotError(id, records)
 }
 
 // WithdrawnLotEvents returns the events of a lot that FindLot did not

@@ -114,6 +114,12 @@ func (s *Server) handleTrace(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	// A lot not in the record (its making event declared in error) has
+	// no trace, origin or verdicts: 410, as its lot API (issue 8 §2).
+	if err := custody.CheckLotMade(r.Context(), s.Store, r.PathValue("id")); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	t, err := custody.TraceLot(r.Context(), s.Store, r.PathValue("id"), dir, depth)
 	if err != nil {
 		s.Error(w, r, err)
@@ -131,6 +137,10 @@ func (s *Server) handleOrigin(w http.ResponseWriter, r *http.Request) {
 		p.fail("evidence", "%q is not true or false", evidence)
 	}
 	if err := p.err(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := custody.CheckLotMade(r.Context(), s.Store, r.PathValue("id")); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -224,6 +234,10 @@ func originTable(c *custody.Composition) table {
 
 // handleRules evaluates the rule pack on a lot. GET /api/v1/lots/{id}/rules
 func (s *Server) handleRules(w http.ResponseWriter, r *http.Request) {
+	if err := custody.CheckLotMade(r.Context(), s.Store, r.PathValue("id")); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	vs, err := custody.Evaluate(r.Context(), s.Store, r.PathValue("id"), s.prove.Rules)
 	if err != nil {
 		s.Error(w, r, err)
