@@ -12,16 +12,24 @@ import (
 
 // massKg gives kilograms per unit for the UN/CEFACT Rec 20 mass codes the
 // corridor meets. LBR is the avoirdupois pound (0.45359237 kg exactly);
-// STN and LTN the short and long ton.
+// STN and LTN the short and long ton; KTN the kilotonne (10⁶ kg); ONZ
+// the avoirdupois ounce (1/16 lb = 0.028349523125 kg) and APZ the troy
+// ounce (480 grains of 64.79891 mg = 0.0311034768 kg), in which precious
+// and minor metals are quoted. Every Rec 20 mass code a partner may send
+// is here: a mass code missing from this table would be read as a count,
+// its lot 0 t (nu34: 1,000 KTN read as 0 t and past the mass limit).
 var massKg = map[string]float64{
 	"KGM": 1,
 	"GRM": 0.001,
 	"TNE": 1000,
+	"KTN": 1e6,
 	"DTN": 100, // decitonne (quintal)
 	"LBR": 0.45359237,
 	"STN": 907.18474,
 	"LTN": 1016.0469088,
 	"MGM": 1e-6,
+	"ONZ": 0.028349523125,
+	"APZ": 0.0311034768,
 }
 
 // IsMass reports whether a Rec 20 code is a unit of mass this package knows.
@@ -72,7 +80,7 @@ func MassUnitError(uom string) string {
 	if code, ok := lookalikes[strings.ToUpper(strings.TrimSpace(uom))]; ok {
 		return fmt.Sprintf("%q is not a UN/ECE Rec 20 mass unit: write %s", uom, code)
 	}
-	return fmt.Sprintf("%q is not a UN/ECE Rec 20 mass unit critmin converts (KGM, GRM, MGM, TNE, DTN, LBR, STN, LTN)", uom)
+	return fmt.Sprintf("%q is not a UN/ECE Rec 20 mass unit critmin converts (KGM, GRM, MGM, TNE, KTN, DTN, LBR, STN, LTN, ONZ, APZ)", uom)
 }
 
 // IsLookalike reports whether uom is a common misspelling of a mass unit
@@ -83,7 +91,7 @@ func IsLookalike(uom string) bool { _, ok := lookalikes[uom]; return ok }
 func ToTonnes(q float64, uom string) (float64, error) {
 	f, ok := massKg[uom]
 	if !ok {
-		return 0, fmt.Errorf("units: %q is not a mass unit (known: KGM, GRM, MGM, TNE, DTN, LBR, STN, LTN)", uom)
+		return 0, fmt.Errorf("units: %q is not a mass unit (known: KGM, GRM, MGM, TNE, KTN, DTN, LBR, STN, LTN, ONZ, APZ)", uom)
 	}
 	return q * f / 1000, nil
 }
@@ -336,6 +344,7 @@ func Elements() []string { return append([]string(nil), elementSymbols...) }
 var massSymbols = map[string]string{
 	"KGM": "kg", "GRM": "g", "TNE": "t", "DTN": "dt", "LBR": "lb",
 	"STN": "short ton", "LTN": "long ton", "MGM": "mg",
+	"KTN": "kt", "ONZ": "oz", "APZ": "troy oz",
 }
 
 // concentrationSymbols are the symbols of the Rec 20 codes of a

@@ -27,6 +27,9 @@ func TestToTonnes(t *testing.T) {
 		{"short ton", 1, "STN", 0.90718474},
 		{"long ton", 1, "LTN", 1.0160469088},
 		{"grams", 1e6, "GRM", 1},
+		{"kilotonnes", 2, "KTN", 2000},                   // 2 × 10⁶ kg = 2,000 t
+		{"avoirdupois ounces", 32000, "ONZ", 0.90718474}, // 32,000 oz = 2,000 lb × 0.45359237 kg = 907.18474 kg
+		{"troy ounces", 32150.7466, "APZ", 1.000000001},  // 32,150.7466 × 0.0311034768 kg = 1,000.000001 kg
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -13,8 +13,8 @@ import (
 // TestRecordMassUnits (issue 15, fix15b 1): lot lines and the unit of
 // mass take only Rec 20 mass codes the ledger converts. Receiving the
 // demo's REE-2025-003 (30,000 kg under BQM-HOU-2025-1112) as "30 MT" is
-// refused under the lots with "write TNE"; "30 ONZ" (ounces, not
-// converted) is refused; the commission form's unit "MT" is refused under
+// refused under the lots with "write TNE"; "30 MTQ" (cubic metres,
+// not a mass) is refused; the commission form's unit "MT" is refused under
 // Unit of mass. "30 TNE" (30 t = the 30,000 kg shipped) previews. Nothing
 // is stored.
 func TestRecordMassUnits(t *testing.T) {
@@ -30,7 +30,7 @@ func TestRecordMassUnits(t *testing.T) {
 	}
 	for _, c := range []struct{ unit, want string }{
 		{"MT", `line 1: unit "MT" is not a UN/ECE Rec 20 mass unit: write TNE`},
-		{"ONZ", `line 1: unit "ONZ" is not a UN/ECE Rec 20 mass unit critmin converts`},
+		{"MTQ", `line 1: unit "MTQ" is not a UN/ECE Rec 20 mass unit critmin converts`},
 	} {
 		v := receive("urn:critmin:demo:lot:REE-2025-003 30 " + c.unit)
 		resp, b := do(t, "POST", ts.URL+"/record/receive", operatorSecret, []byte(v.Encode()), formHeader)
