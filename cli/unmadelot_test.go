@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/critmin/critmin/storetest"
 )
 
 // TestLotCommandsUnmade (issue 8 §2): lot urn:t:lot:U is commissioned
@@ -15,17 +17,8 @@ import (
 // 410 — none prints a trace, an origin, verdicts or a signed certificate.
 func TestLotCommandsUnmade(t *testing.T) {
 	dir := t.TempDir()
-	ctx := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-01T00:00:00Z", "epcisBody": {"eventList": [`
-	commission := `{"type": "ObjectEvent", "eventID": "urn:t:ev:U1", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
-   "quantityList": [{"epcClass": "urn:t:lot:U", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"}`
-	docs := []string{
-		ctx + commission + `},
-  {"type": "TransformationEvent", "eventID": "urn:t:ev:U2", "eventTime": "2025-10-03T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "bizLocation": {"id": "urn:t:site:mine"},
-   "inputQuantityList": [{"epcClass": "urn:t:lot:U", "quantity": 10, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:UP", "quantity": 8, "uom": "TNE"}]}]}}`,
-		ctx + commission + `, "errorDeclaration": {"declarationTime": "2025-10-20T00:00:00Z", "reason": "incorrect_data"}}]}}`,
-	}
 	env := map[string]string{"CRITMIN_DB": filepath.Join(dir, "t.db")}
-	for i, d := range docs {
+	for i, d := range storetest.UnmadeLotDocuments {
 		f := filepath.Join(dir, "d"+string(rune('0'+i))+".json")
 		if err := os.WriteFile(f, []byte(d), 0o644); err != nil {
 			t.Fatal(err)

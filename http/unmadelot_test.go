@@ -4,23 +4,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-)
 
-// unmadeLotDocs commission urn:t:lot:U (event urn:t:ev:U1, 10 t), feed
-// all 10 t of it to run urn:t:ev:U2 (into 8 t of urn:t:lot:UP), then
-// declare U1 in error alone: taken, the run read as taking nothing
-// (docs/epcis.md, "taking nothing").
-var unmadeLotDocs = []string{`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-01T00:00:00Z",
- "epcisBody": {"eventList": [
-  {"type": "ObjectEvent", "eventID": "urn:t:ev:U1", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
-   "quantityList": [{"epcClass": "urn:t:lot:U", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"}},
-  {"type": "TransformationEvent", "eventID": "urn:t:ev:U2", "eventTime": "2025-10-03T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "bizLocation": {"id": "urn:t:site:mine"},
-   "inputQuantityList": [{"epcClass": "urn:t:lot:U", "quantity": 10, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:UP", "quantity": 8, "uom": "TNE"}]}]}}`,
-	`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-01T00:00:00Z",
- "epcisBody": {"eventList": [
-  {"type": "ObjectEvent", "eventID": "urn:t:ev:U1", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
-   "quantityList": [{"epcClass": "urn:t:lot:U", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"},
-   "errorDeclaration": {"declarationTime": "2025-10-20T00:00:00Z", "reason": "incorrect_data"}}]}}`}
+	"github.com/critmin/critmin/storetest"
+)
 
 // TestLotGetUnmade (issue 8 §2, fixIi): a lot whose only commissioning
 // is declared in error, though the run that fed on it stands, is not in
@@ -28,7 +14,7 @@ var unmadeLotDocs = []string{`{"@context": ["https://ref.gs1.org/standards/epcis
 // not 200 "consumed" with no owner.
 func TestLotGetUnmade(t *testing.T) {
 	ts := MustServe(t, true, nil)
-	for _, d := range unmadeLotDocs {
+	for _, d := range storetest.UnmadeLotDocuments {
 		if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(d), nil); resp.StatusCode != 202 {
 			t.Fatalf("capture: %d %s", resp.StatusCode, b)
 		}

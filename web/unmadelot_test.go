@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/critmin/critmin/storetest"
 )
 
 // TestLotPageUnmade (issue 8 §2): lot urn:t:lot:U is commissioned with
@@ -14,16 +16,7 @@ import (
 // "consumed". The run's product urn:t:lot:UP still has its page (200).
 func TestLotPageUnmade(t *testing.T) {
 	ts := MustServe(t, true, nil)
-	ctx := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-01T00:00:00Z", "epcisBody": {"eventList": [`
-	commission := `{"type": "ObjectEvent", "eventID": "urn:t:ev:U1", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
-   "quantityList": [{"epcClass": "urn:t:lot:U", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"}`
-	docs := []string{
-		ctx + commission + `},
-  {"type": "TransformationEvent", "eventID": "urn:t:ev:U2", "eventTime": "2025-10-03T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning", "bizLocation": {"id": "urn:t:site:mine"},
-   "inputQuantityList": [{"epcClass": "urn:t:lot:U", "quantity": 10, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:UP", "quantity": 8, "uom": "TNE"}]}]}}`,
-		ctx + commission + `, "errorDeclaration": {"declarationTime": "2025-10-20T00:00:00Z", "reason": "incorrect_data"}}]}}`,
-	}
-	for _, d := range docs {
+	for _, d := range storetest.UnmadeLotDocuments {
 		if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(d), nil); resp.StatusCode != 202 {
 			t.Fatalf("capture: %d %s", resp.StatusCode, b)
 		}
