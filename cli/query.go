@@ -116,7 +116,7 @@ func runLot(ctx context.Context, env *Env, args []string) error {
 	}
 	// A lot whose making event was declared in error while a run that
 	// fed on it stands is not in the record either (410 in the API).
-	if err := critminhttp.UnmadeLot(ctx, store, l); err != nil {
+	if err := custody.CheckLotMade(ctx, store, l.ID); err != nil {
 		return err
 	}
 	v, err := critminhttp.ViewLot(ctx, store, l)

@@ -884,7 +884,7 @@ func (s *Server) handleLotGet(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if err := unmadeLotError(l.ID, evs); err != nil {
+	if err := custody.UnmadeLotError(l.ID, evs); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -973,25 +973,6 @@ func WithdrawnLot(ctx context.Context, store critmin.Store, id string, err error
 		parts = append(parts, p)
 	}
 	return critmin.Errorf(critmin.EGONE, "lot %q was withdrawn: every event that recorded it was declared in error: %s", id, strings.Join(parts, "; "))
-}
-
-// UnmadeLot is EGONE (410) for lot l when the event that made it is
-// declared in error and no standing event makes it (custody.UnmadeLot;
-// EPCIS 2.0 §7.4.1.2), though a run that fed on it stands and keeps its
-// row: the lot is not in the record, not "consumed" (issue 8 §2, fixIi).
-// nil otherwise.
-func UnmadeLot(ctx context.Context, store critmin.Store, l *critmin.Lot) error {
-	evs, err := lotEventsOf(ctx, store, l.ID)
-	if err != nil {
-		return err
-	}
-	return unmadeLotError(l.ID, evs)
-}
-
-// unmadeLotError is UnmadeLot's error from the lot's records (its events
-// with their declarations): custody.UnmadeLotError.
-func unmadeLotError(id string, records []*critmin.Event) error {
-	return custody.UnmadeLotError(id, records)
 }
 
 // WithdrawnLotEvents returns the events of a lot that FindLot did not
