@@ -22,7 +22,9 @@ import (
 func testLotTotalLimit(t *testing.T, open Opener) {
 	ctx := context.Background()
 	const site, siteB = "urn:critmin:site:mine-b", "urn:t:site:B"
-	line := func(lot, kg string) string { return `{"epcClass": "` + lot + `", "quantity": ` + kg + `, "uom": "KGM"}` }
+	line := func(lot, kg string) string {
+		return `{"epcClass": "` + lot + `", "quantity": ` + kg + `, "uom": "KGM"}`
+	}
 	run := func(id, at, xid, ins, outs string) string {
 		s := `{"type": "TransformationEvent", "eventID": "` + id + `", "eventTime": "` + at + `", "eventTimeZoneOffset": "+00:00", "transformationID": "` + xid + `"`
 		if ins != "" {
