@@ -19,15 +19,15 @@ func TestSensorReportRanges(t *testing.T) {
 		return `"epcList": ["urn:x:e"], "sensorElementList": [{"sensorReport": [{"type": "Temperature", "uom": "CEL", ` + fields + `}]}]`
 	}
 	for fields, want := range map[string]string{
-		`"minValue": 30, "maxValue": 20`:           at + "minValue: minValue 30 is more than maxValue 20",
-		`"minValue": -0.5, "maxValue": -1`:         at + "minValue: minValue -0.5 is more than maxValue -1",
-		`"minValue": 20, "maxValue": 20`:           "",
-		`"minValue": 20, "maxValue": 30`:           "",
-		`"minValue": 30`:                           "",
-		`"percRank": -1`:                           at + "percRank: percRank is a percentile rank and must lie in [0, 100], got -1",
-		`"percRank": 100.5`:                        at + "percRank: percRank is a percentile rank and must lie in [0, 100], got 100.5",
-		`"percRank": 0, "percValue": 1`:            "",
-		`"percRank": 100, "percValue": 1`:          "",
+		`"minValue": 30, "maxValue": 20`:   at + "minValue: minValue 30 is more than maxValue 20",
+		`"minValue": -0.5, "maxValue": -1`: at + "minValue: minValue -0.5 is more than maxValue -1",
+		`"minValue": 20, "maxValue": 20`:   "",
+		`"minValue": 20, "maxValue": 30`:   "",
+		`"minValue": 30`:                   "",
+		`"percRank": -1`:                   at + "percRank: percRank is a percentile rank and must lie in [0, 100], got -1",
+		`"percRank": 100.5`:                at + "percRank: percRank is a percentile rank and must lie in [0, 100], got 100.5",
+		`"percRank": 0, "percValue": 1`:    "",
+		`"percRank": 100, "percValue": 1`:  "",
 		`"value": 26, "minValue": 26, "maxValue": 26.2, "meanValue": 13.2, "percRank": 50, "percValue": 12.7, "sDev": 0.1`: "",
 	} {
 		got := decodeErr(t, oneEvent(report(fields)))
