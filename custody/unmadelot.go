@@ -185,13 +185,6 @@ func actsWord(ev *critmin.Event) string {
 // input cannot draw on it…". decl is nil when the document itself
 // declares the event.
 func LotDeclaredUnmade(lot, what string, maker *critmin.Event, decl *critmin.ErrorDeclaration) string {
-	how := "its commissioning"
-	switch {
-	case maker.Type == critmin.TransformationEvent:
-		how = "the run that made it"
-	case receiptSteps[stepName(maker.BizStep)]:
-		how = "its receipt, its first sighting,"
-	}
 	when := "by this document"
 	if decl != nil {
 		at := decl.DeclarationTime
@@ -204,8 +197,27 @@ func LotDeclaredUnmade(lot, what string, maker *critmin.Event, decl *critmin.Err
 		}
 		when = fmt.Sprintf("on %s (reason %s)", at.UTC().Format(time.RFC3339), reason)
 	}
-	return fmt.Sprintf("lot %s is not in the record: %s, event %s (%s), was declared in error %s and no standing event makes the lot, so %s cannot act on it (it would draw on a lot the record no longer holds); record its corrective commissioning first (EPCIS 2.0 §7.4.1.2 correctiveEventIDs), or correct the lot ID",
-		lot, how, maker.EventID, maker.EventTime.UTC().Format(time.DateOnly), when, what)
+	how, fix := makerWords(maker)
+	return fmt.Sprintf("lot %s is not in the record: %s was declared in error %s and no standing event makes the lot, so %s cannot act on it (it would draw on a lot the record no longer holds); %s first (EPCIS 2.0 §7.4.1.2 correctiveEventIDs), or correct the lot ID",
+		lot, how, when, what, fix)
+}
+
+// makerWords names the declared event that made a lot, by its kind, with
+// its eventID and date set off by one comma each side — "its
+// commissioning, event E (2025-10-01),", "the run that made it, event E
+// (…),", "its receipt (its first sighting), event E (…)," (nu34-9: the
+// receipt's read "its first sighting,, event") — and what makes the lot
+// again: a corrective commissioning, or the run's corrective event
+// putting it out (a receipt never makes a lot again, checkUnmadeLots).
+func makerWords(maker *critmin.Event) (how, fix string) {
+	how, fix = "its commissioning", "record its corrective commissioning"
+	switch {
+	case maker.Type == critmin.TransformationEvent:
+		how, fix = "the run that made it", "record the run's corrective event (its output of the lot) or a corrective commissioning"
+	case receiptSteps[stepName(maker.BizStep)]:
+		how, fix = "its receipt (its first sighting)", "record its corrective commissioning (a receipt does not make a lot again)"
+	}
+	return fmt.Sprintf("%s, event %s (%s),", how, maker.EventID, maker.EventTime.UTC().Format(time.DateOnly)), fix
 }
 
 // remade says whether an event of live makes lot id again (a corrective
@@ -263,11 +275,12 @@ func UnmadeLotError(id string, records []*critmin.Event) error {
 		return nil
 	}
 	d := maker.DeclaredInError
-	why := fmt.Sprintf("event %s, was declared in error at %s", maker.EventID, d.DeclarationTime.UTC().Format(time.RFC3339))
+	how, _ := makerWords(maker)
+	why := fmt.Sprintf("%s was declared in error at %s", how, d.DeclarationTime.UTC().Format(time.RFC3339))
 	if d.Reason != "" {
 		why += " (reason " + d.Reason + ")"
 	}
-	return critmin.Errorf(critmin.EGONE, "lot %q is not in the record: the event that made it, %s, and no standing event makes it; the events that drew on it before the declaration took nothing of it", id, why)
+	return critmin.Errorf(critmin.EGONE, "lot %q is not in the record: %s and no standing event makes it; the events that drew on it before the declaration took nothing of it", id, why)
 }
 
 // LotEventFinder reads events by filter (critmin.Store's FindEvents).

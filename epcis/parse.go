@@ -933,6 +933,8 @@ func (v *validator) sensors(obj map[string]any, ev *critmin.Event) {
 			}
 			sr.Component, _ = rep["component"].(string)
 			sr.UOM, _ = rep["uom"].(string)
+			// The bounds read (finite, within range) for the interval check.
+			var bounds [2]*json.Number
 			for _, k := range []string{"value", "minValue", "maxValue", "meanValue", "sDev", "percRank", "percValue"} {
 				n, ok := rep[k].(json.Number)
 				if !ok {
@@ -969,6 +971,24 @@ func (v *validator) sensors(obj map[string]any, ev *critmin.Event) {
 					sr.Value = &f
 				case "sDev":
 					sr.SDev = &f
+				case "minValue":
+					bounds[0] = &n
+				case "maxValue":
+					bounds[1] = &n
+				}
+			}
+			// EPCIS 2.0 §7.3.7.2: minValue and maxValue are the least and
+			// the greatest value observed, in the report's one unit; a
+			// minimum above the maximum is no interval (issue 8 §5,
+			// nu34-8). value, meanValue and percValue are not tied to
+			// them: the standard's own example
+			// (object_event_all_possible_fields) states meanValue 13.2
+			// and percValue 12.7 with minValue 26 and maxValue 26.2.
+			if lo, hi := bounds[0], bounds[1]; lo != nil && hi != nil {
+				l, _ := lo.Float64()
+				h, _ := hi.Float64()
+				if l > h {
+					v.fail(fmt.Sprintf("sensorElementList/%d/sensorReport/%d/minValue", i, j), "minValue %s is more than maxValue %s: they are the least and the greatest value observed (EPCIS 2.0 §7.3.7.2), so the minimum cannot exceed the maximum", units.Echo(lo.String(), l), units.Echo(hi.String(), h))
 				}
 			}
 			if s, ok := rep["time"].(string); ok {

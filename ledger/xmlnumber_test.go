@@ -64,3 +64,42 @@ func TestXMLNonFiniteNumbersRefused(t *testing.T) {
 		t.Errorf("extension 1.7e308: %v %+v; want stored", err, job)
 	}
 }
+
+// TestXMLSensorRangesRefused: the XML binding refuses what JSON does
+// (issue 8 §5, nu34-8): a minValue above the maxValue and a percRank
+// outside 0 to 100, at the attribute's XML path; minValue 20 with
+// maxValue 20 and percRank 100 are kept.
+func TestXMLSensorRangesRefused(t *testing.T) {
+	const head = `<?xml version="1.0"?><epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0" creationDate="2025-01-01T00:00:00Z"><EPCISBody><EventList><ObjectEvent><eventTime>2025-10-01T08:00:00Z</eventTime><eventTimeZoneOffset>+00:00</eventTimeZoneOffset><epcList><epc>urn:t:bag:1</epc></epcList><action>OBSERVE</action>`
+	const tail = `</ObjectEvent></EventList></EPCISBody></epcis:EPCISDocument>`
+	report := func(attrs string) string {
+		return `<sensorElementList><sensorElement><sensorMetadata time="2025-10-01T08:00:00Z"/><sensorReport type="gs1:Temperature" uom="CEL" ` + attrs + `/></sensorElement></sensorElementList>`
+	}
+	const at = "/EPCISDocument/EPCISBody/EventList/ObjectEvent/sensorElementList/sensorElement/sensorReport/"
+	for _, c := range []struct{ attrs, path, reason string }{
+		{`minValue="30" maxValue="20"`, at + "@minValue", "minValue 30 is more than maxValue 20"},
+		{`percRank="101"`, at + "@percRank", "percRank is a percentile rank and must lie in [0, 100], got 101"},
+		{`percRank="-0.5"`, at + "@percRank", "got -0.5"},
+		{`minValue="20" maxValue="20" percRank="100" percValue="20"`, "", ""},
+	} {
+		db := openStore(t)
+		_, err := ledger.NewService(db).Capture(context.Background(), ledger.CaptureRequest{Body: []byte(head + report(c.attrs) + tail), XML: true})
+		if c.path == "" {
+			if err != nil {
+				t.Errorf("%s: %v; want stored", c.attrs, err)
+			}
+			continue
+		}
+		if critmin.ErrorCode(err) != critmin.EINVALID {
+			t.Errorf("%s: %v; want refused (invalid)", c.attrs, err)
+			continue
+		}
+		found := false
+		for _, f := range critmin.ErrorFields(err) {
+			found = found || f.Pointer == c.path && strings.Contains(f.Reason, c.reason)
+		}
+		if !found {
+			t.Errorf("%s: fields %+v; want %s: %s…", c.attrs, critmin.ErrorFields(err), c.path, c.reason)
+		}
+	}
+}

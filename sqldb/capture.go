@@ -650,6 +650,17 @@ type writer struct {
 	// to the store's (DB.replayIDs).
 	replayIDs   []string
 	replayDecls bool
+	// raised holds, per lot, the events of this capture that added to
+	// its total (0) and to what runs took of it (1), and the line of the
+	// latest (noteTotals): saveLots names them when a total goes past
+	// the mass limit (checkTotals).
+	raised map[string]*[2]raisedBy
+}
+
+// raisedBy is what of a capture added to one of a lot's summed figures.
+type raisedBy struct {
+	events []string
+	last   string // "event {eventID}{pointer}" of the latest
 }
 
 // xform is what one transformationID has consumed and produced so far.
@@ -1403,9 +1414,21 @@ func (w *writer) project(ev *critmin.Event) error {
 			w.backdated[ev.EventID] = true
 		}
 	}
+	var before map[string][2]float64
+	if w.db.writes == replayFull {
+		before = make(map[string][2]float64, len(ids))
+		for _, id := range ids {
+			if l := w.lots[id]; l != nil {
+				before[id] = [2]float64{l.WetTonnes, l.TakenTonnes}
+			}
+		}
+	}
 	fx := ledger.Project(w.lots, ev)
 	for _, id := range ids {
 		w.touched[id] = true
+	}
+	if before != nil {
+		w.noteTotals(ev, ids, before)
 	}
 	if ev.TransformationID != "" {
 		if w.xids == nil {
@@ -1476,6 +1499,9 @@ func (w *writer) saveLots() error {
 		return err
 	}
 	if err := w.checkLotRows(append(append([]string(nil), ids...), changed...)); err != nil {
+		return err
+	}
+	if err := w.checkTotals(ids, stored); err != nil {
 		return err
 	}
 	counts := func(id string) (int64, int64, int64) {

@@ -123,6 +123,7 @@ func Run(t *testing.T, open Opener) {
 		{"LengthLimits", testLengthLimits},
 		{"MasterDataLimits", testMasterDataLimits},
 		{"NumbersCannotPoison", testNumbersCannotPoison},
+		{"LotTotalLimit", testLotTotalLimit},
 		{"TextCannotCollide", testTextCannotCollide},
 		{"RetractionHonouredEverywhere", testRetraction},
 		{"LedgerSourcingCountsMetalOnce", testLedgerSourcingCountsMetalOnce},

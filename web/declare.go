@@ -7,6 +7,7 @@ import (
 	"github.com/critmin/critmin/custody"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -58,6 +59,19 @@ type declareView struct {
 	// Notes: corrective events not recorded yet, and the like.
 	Notes []string
 	Names refNames
+	// Also are the other events declared in error with Event (the form's
+	// "also" field, one eventID a line; issue 15 §1): each with its
+	// lots, what changes and what depends on it, as Event's above.
+	Also []declareItem
+}
+
+// declareItem is one more event of a declaration of several.
+type declareItem struct {
+	Event      *critmin.Event
+	Head       string
+	Lots       []declareLot
+	Effect     []string
+	Dependents []string
 }
 
 type declareLot struct {
@@ -102,26 +116,40 @@ func declaration(v url.Values) (reason string, corrective []string, errs map[str
 // stored event as captured (its recordTime left out, which capture sets),
 // with the errorDeclaration, under the event's own @context, so that its
 // CBV 2.0 §8.9 hash is the stored event's.
-func declarationDocument(ev *critmin.Event, declared, reason string, corrective []string, created string) ([]byte, error) {
-	dec := json.NewDecoder(bytes.NewReader(ev.Raw))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		return nil, critmin.Errorf(critmin.EINTERNAL, "event %s: stored JSON does not decode: %v", ev.EventID, err)
-	}
-	delete(m, "recordTime")
-	delete(m, "@context")
-	ed := map[string]any{"declarationTime": declared, "reason": reason}
-	if len(corrective) > 0 {
-		ed["correctiveEventIDs"] = corrective
-	}
-	m["errorDeclaration"] = ed
+//
+// Several events (a declaration of several, issue 15 §1) are one
+// document, one errorDeclaration each, so that they are captured all or
+// nothing. The document's @context is the first event's; an event
+// captured under another @context keeps its own, inline (JSON-LD 1.1
+// §4.1: a context in a node object applies to it), so that each event's
+// hash is its stored event's.
+func declarationDocument(evs []*critmin.Event, declared, reason string, corrective []string, created string) ([]byte, error) {
 	var context any = epcis.StandardContext
-	if len(ev.Context) > 0 {
-		context = json.RawMessage(ev.Context)
+	if len(evs[0].Context) > 0 {
+		context = json.RawMessage(evs[0].Context)
+	}
+	list := make([]any, 0, len(evs))
+	for _, ev := range evs {
+		dec := json.NewDecoder(bytes.NewReader(ev.Raw))
+		dec.UseNumber()
+		var m map[string]any
+		if err := dec.Decode(&m); err != nil {
+			return nil, critmin.Errorf(critmin.EINTERNAL, "event %s: stored JSON does not decode: %v", ev.EventID, err)
+		}
+		delete(m, "recordTime")
+		delete(m, "@context")
+		if !bytes.Equal(ev.Context, evs[0].Context) && len(ev.Context) > 0 {
+			m["@context"] = json.RawMessage(ev.Context)
+		}
+		ed := map[string]any{"declarationTime": declared, "reason": reason}
+		if len(corrective) > 0 {
+			ed["correctiveEventIDs"] = corrective
+		}
+		m["errorDeclaration"] = ed
+		list = append(list, m)
 	}
 	doc := map[string]any{"@context": context, "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": created,
-		"epcisBody": map[string]any{"eventList": []any{m}}}
+		"epcisBody": map[string]any{"eventList": list}}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -133,17 +161,21 @@ func declarationDocument(ev *critmin.Event, declared, reason string, corrective 
 }
 
 // handleDeclare previews, or on confirmation captures, the error
-// declaration of an event. step=preview validates and shows what changes;
-// step=capture captures exactly the previewed declaration (its
-// declarationTime fixed at preview, so a second confirmation is an
-// idempotent duplicate). POST /events/{id}/declare
+// declaration of an event, and of the other events the form's "also"
+// field lists (one eventID a line; issue 15 §1): one document, one
+// errorDeclaration per event with the same reason and corrective
+// events, captured all or nothing (rollback). step=preview validates and
+// shows what changes for each event; step=capture captures exactly the
+// previewed declaration (its declarationTime fixed at preview, so a
+// second confirmation is an idempotent duplicate). A refusal that
+// concerns one event names it. POST /events/{id}/declare
 func (s *site) handleDeclare(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, critmin.FieldErrorf("body", "the form cannot be read: %v", err))
 		return
 	}
-	if err := unknownFormFields(r, "reason", "reasonURI", "corrective", "declared", "created", "step"); err != nil {
+	if err := unknownFormFields(r, "reason", "reasonURI", "corrective", "also", "declared", "created", "step"); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
@@ -151,20 +183,10 @@ func (s *site) handleDeclare(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	evs, err := s.Store.FindEventsByID(r.Context(), id)
+	ev, decl, err := s.declarable(r, id)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
-	}
-	evs = decoded(evs)
-	var ev, decl *critmin.Event
-	for _, e := range evs {
-		if e.ErrorDeclaration == nil && ev == nil {
-			ev = e
-		}
-		if e.ErrorDeclaration != nil && decl == nil {
-			decl = e
-		}
 	}
 	if ev == nil {
 		s.renderError(w, r, critmin.Errorf(critmin.ENOTFOUND, "event %s is not recorded (only a declaration of it is): there is nothing to declare in error", id))
@@ -176,7 +198,7 @@ func (s *site) handleDeclare(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := url.Values{}
-	for _, k := range []string{"reason", "reasonURI", "corrective"} {
+	for _, k := range []string{"reason", "reasonURI", "corrective", "also"} {
 		v.Set(k, strings.ReplaceAll(r.PostForm.Get(k), "\r\n", "\n"))
 	}
 	now := s.Ledger.Now().UTC()
@@ -206,70 +228,107 @@ func (s *site) handleDeclare(w http.ResponseWriter, r *http.Request) {
 	}
 	reason, corrective, ferrs := declaration(v)
 	view.Errors = ferrs
-	var doc []byte
-	if len(ferrs) == 0 {
-		if doc, err = declarationDocument(ev, declared, reason, corrective, created); err != nil {
+	also, conflict, err := s.alsoDeclared(r, ev, v.Get("also"), ferrs)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	for _, a := range also {
+		item := declareItem{Event: a, Head: eventHead(a)}
+		item.Lots, item.Effect = s.declareEffect(r, a)
+		if item.Dependents, err = s.declareDependents(r, a, sites, parties); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
-		view.Preview = string(doc)
-		var fieldErrs []critmin.FieldError
-		if step == "capture" {
-			job, cerr := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: doc, Behaviour: critmin.BehaviourRollback, Token: critminhttp.TokenName(r)})
-			if cerr == nil {
-				s.CountCaptured(job.Stored)
-				http.Redirect(w, r, eventHref(ev.EventID), http.StatusSeeOther)
-				return
-			}
-			if critmin.ErrorCode(cerr) == critmin.EINTERNAL {
-				s.renderError(w, r, cerr)
-				return
-			}
-			fieldErrs = critmin.ErrorList(cerr)
-			if len(fieldErrs) == 0 {
-				fieldErrs = []critmin.FieldError{{Pointer: "document", Reason: critmin.ErrorMessage(cerr)}}
-			}
-			view.Message = "The declaration was not captured: " + critmin.ErrorHeadline(cerr)
-		} else {
-			errs, verr := s.Ledger.Validate(r.Context(), doc)
-			if verr != nil && critmin.ErrorCode(verr) == critmin.EINTERNAL {
-				s.renderError(w, r, verr)
-				return
-			}
-			if verr != nil {
-				fieldErrs = critmin.ErrorList(verr)
-				if len(fieldErrs) == 0 {
-					fieldErrs = []critmin.FieldError{{Pointer: "document", Reason: critmin.ErrorMessage(verr)}}
-				}
-			} else if len(errs) > 0 {
-				fieldErrs = errs[0]
-			}
+		view.Also = append(view.Also, item)
+	}
+	title := "Declare in error: " + view.Head
+	if len(ferrs) > 0 {
+		view.Message = "The declaration is not valid; nothing was captured. Correct the fields marked below."
+		status := http.StatusBadRequest
+		if conflict {
+			status = http.StatusConflict // an event listed is declared already
 		}
-		for _, fe := range fieldErrs {
-			switch {
-			case strings.Contains(fe.Pointer, "errorDeclaration/reason"):
-				f := "reason"
-				if v.Get("reason") == "other" {
-					f = "reasonURI"
-				}
-				view.Errors[f] = append(view.Errors[f], fe.Reason)
-			case strings.Contains(fe.Pointer, "errorDeclaration/correctiveEventIDs"):
-				view.Errors["corrective"] = append(view.Errors["corrective"], fe.Reason)
-			default:
-				view.Other = append(view.Other, fe.Reason)
-			}
-		}
-		if len(fieldErrs) > 0 {
-			if view.Message == "" {
-				view.Message = "The declaration is not valid; nothing was captured. Correct the fields marked below."
-			}
-			status := critminhttp.StatusOf(&critmin.Error{Code: critmin.RefusalCode(fieldErrs)})
-			s.render(w, r, status, "declare", "Declare in error: "+view.Head, "events", view)
+		s.render(w, r, status, "declare", title, "events", view)
+		return
+	}
+	evs := append([]*critmin.Event{ev}, also...)
+	doc, err := declarationDocument(evs, declared, reason, corrective, created)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	view.Preview = string(doc)
+	var fieldErrs []critmin.FieldError
+	if step == "capture" {
+		job, cerr := s.Ledger.Capture(r.Context(), ledger.CaptureRequest{Body: doc, Behaviour: critmin.BehaviourRollback, Token: critminhttp.TokenName(r)})
+		if cerr == nil {
+			s.CountCaptured(job.Stored)
+			http.Redirect(w, r, eventHref(ev.EventID), http.StatusSeeOther)
 			return
 		}
+		if critmin.ErrorCode(cerr) == critmin.EINTERNAL {
+			s.renderError(w, r, cerr)
+			return
+		}
+		fieldErrs = critmin.ErrorList(cerr)
+		if len(fieldErrs) == 0 {
+			fieldErrs = []critmin.FieldError{{Pointer: "document", Reason: critmin.ErrorMessage(cerr)}}
+		}
+		view.Message = "The declaration was not captured: " + critmin.ErrorHeadline(cerr)
 	} else {
-		view.Message = "The declaration is not valid; nothing was captured. Correct the fields marked below."
-		s.render(w, r, http.StatusBadRequest, "declare", "Declare in error: "+view.Head, "events", view)
+		errs, verr := s.Ledger.Validate(r.Context(), doc)
+		if verr != nil && critmin.ErrorCode(verr) == critmin.EINTERNAL {
+			s.renderError(w, r, verr)
+			return
+		}
+		if verr != nil {
+			fieldErrs = critmin.ErrorList(verr)
+			if len(fieldErrs) == 0 {
+				fieldErrs = []critmin.FieldError{{Pointer: "document", Reason: critmin.ErrorMessage(verr)}}
+			}
+		} else {
+			for _, e := range errs {
+				fieldErrs = append(fieldErrs, e...)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, fe := range fieldErrs {
+		f := ""
+		switch {
+		case strings.Contains(fe.Pointer, "errorDeclaration/reason"):
+			f = "reason"
+			if v.Get("reason") == "other" {
+				f = "reasonURI"
+			}
+		case strings.Contains(fe.Pointer, "errorDeclaration/correctiveEventIDs"):
+			f = "corrective"
+		}
+		text := fe.Reason
+		if len(evs) > 1 {
+			// One reason and one list of corrective events serve every
+			// event: said once. Any other refusal names its event.
+			if e := declaredAt(fe.Pointer, evs); e != nil && f == "" {
+				text = "Event " + e.EventID + ": " + text
+			}
+		}
+		if seen[f+"\x00"+text] {
+			continue
+		}
+		seen[f+"\x00"+text] = true
+		if f == "" {
+			view.Other = append(view.Other, text)
+		} else {
+			view.Errors[f] = append(view.Errors[f], text)
+		}
+	}
+	if len(fieldErrs) > 0 {
+		if view.Message == "" {
+			view.Message = "The declaration is not valid; nothing was captured. Correct the fields marked below."
+		}
+		status := critminhttp.StatusOf(&critmin.Error{Code: critmin.RefusalCode(fieldErrs)})
+		s.render(w, r, status, "declare", title, "events", view)
 		return
 	}
 	for _, c := range corrective {
@@ -280,11 +339,94 @@ func (s *site) handleDeclare(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	for _, k := range []string{"reason", "reasonURI", "corrective"} {
+	for _, k := range []string{"reason", "reasonURI", "corrective", "also"} {
 		view.Hidden = append(view.Hidden, [2]string{k, v.Get(k)})
 	}
 	view.Hidden = append(view.Hidden, [2]string{"declared", declared}, [2]string{"created", created})
-	s.render(w, r, http.StatusOK, "declare", "Declare in error: "+view.Head, "events", view)
+	s.render(w, r, http.StatusOK, "declare", title, "events", view)
+}
+
+// declarable reads event id as recorded: the event (nil when only a
+// declaration of it is) and its declaration in error, if any.
+func (s *site) declarable(r *http.Request, id string) (ev, decl *critmin.Event, err error) {
+	evs, err := s.Store.FindEventsByID(r.Context(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, e := range decoded(evs) {
+		if e.ErrorDeclaration == nil && ev == nil {
+			ev = e
+		}
+		if e.ErrorDeclaration != nil && decl == nil {
+			decl = e
+		}
+	}
+	return ev, decl, nil
+}
+
+// alsoDeclared reads the form's "also" field — the other events to
+// declare in error with ev, one eventID a line, blank lines skipped —
+// and returns them as recorded. A line that is no event ID, names ev or
+// an event listed before, an event not recorded, or one declared in
+// error already is an error under "also" in errs, naming its line and
+// eventID; conflict is true when one is declared already (409, as for
+// the page's own event).
+func (s *site) alsoDeclared(r *http.Request, ev *critmin.Event, field string, errs map[string][]string) (also []*critmin.Event, conflict bool, err error) {
+	seen := map[string]bool{}
+	for i, line := range splitLines(field) {
+		id := strings.TrimSpace(line)
+		if id == "" {
+			continue
+		}
+		fail := func(f string, a ...any) {
+			errs["also"] = append(errs["also"], fmt.Sprintf("line %d: ", i+1)+fmt.Sprintf(f, a...))
+		}
+		if u, perr := url.Parse(id); perr != nil || u.Scheme == "" || strings.ContainsAny(id, " \t") {
+			fail("%q is not an event ID (urn:uuid:…, or the URI of an event)", id)
+			continue
+		}
+		switch {
+		case id == ev.EventID:
+			fail("event %s is the event of this page: list only the other events to declare with it", id)
+			continue
+		case seen[id]:
+			fail("event %s is listed twice", id)
+			continue
+		}
+		seen[id] = true
+		a, decl, ferr := s.declarable(r, id)
+		switch {
+		case critmin.ErrorCode(ferr) == critmin.ENOTFOUND || ferr == nil && a == nil && decl == nil:
+			fail("event %s is not recorded: there is nothing to declare in error (check the eventID on its page)", id)
+			continue
+		case ferr != nil:
+			return nil, false, ferr
+		case decl != nil:
+			conflict = true
+			fail("event %s is already declared in error (on %s): leave it out", id, decl.ErrorDeclaration.DeclarationTime.UTC().Format("2006-01-02 15:04 UTC"))
+			continue
+		case a == nil:
+			fail("event %s is not recorded (only a declaration of it is): there is nothing to declare in error", id)
+			continue
+		}
+		also = append(also, a)
+	}
+	return also, conflict, nil
+}
+
+// declaredAt is the event of evs (the declaration document's, in order)
+// that a refusal's pointer (/epcisBody/eventList/N/…) names, else nil.
+func declaredAt(ptr string, evs []*critmin.Event) *critmin.Event {
+	rest, ok := strings.CutPrefix(ptr, "/epcisBody/eventList/")
+	if !ok {
+		return nil
+	}
+	n, _, _ := strings.Cut(rest, "/")
+	i, err := strconv.Atoi(n)
+	if err != nil || i < 0 || i >= len(evs) {
+		return nil
+	}
+	return evs[i]
 }
 
 // eventHead is an event's type and business step in words.
