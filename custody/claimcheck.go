@@ -1318,14 +1318,14 @@ func firstUnclosed(ev *critmin.Event, lots map[string]*critmin.Lot, unclosed map
 }
 
 // MaxClaimClockSkew is how far a claim's eventTime — and any event's
-// (futureEvent) — may lie after the capture's record time: the clocks of the system that made the claim and
-// of this service may differ by a little (EPCIS 2.0 §7.3.6 leaves event
-// time to the capturing application), never by days.
-const MaxClaimClockSkew = 5 * time.Minute
+// (futureEvent) — may lie after the capture's record time:
+// critmin.MaxClockSkew, the one allowance for clocks that differ (a
+// declaration's declarationTime has it too, epcis).
+const MaxClaimClockSkew = critmin.MaxClockSkew
 
 // ClockSkewWords is MaxClaimClockSkew in words for messages ("5
 // minutes"), never Go's "5m0s".
-var ClockSkewWords = fmt.Sprintf("%d minutes", int(MaxClaimClockSkew/time.Minute))
+var ClockSkewWords = critmin.ClockSkewWords
 
 // futureClaim refuses a claim dated after the capture records it (the
 // event's recordTime, the capture clock ledger.Service.Now) by more than
