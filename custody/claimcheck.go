@@ -406,13 +406,13 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			i, ok := firstAt[id]
 			return isStored[id] || ok && i < before
 		}
-		// Judged on a view of the store without the events the document
-		// declares in error, as judgeAgain judges a dependent receipt: a
+		// Judged without the stored events the document declares in
+		// error, as judgeAgain judges a dependent receipt: a
 		// receipt the document declares received nothing, so its
 		// corrective receipt under the same bill of lading is not a second
 		// one (fixNn item 2: a receipt declared with its corrective was
 		// refused "already received … (event <the declared receipt>)").
-		if fe, err := checkReceipts(ctx, withoutEvents{s, declared}, live, known); err != nil {
+		if fe, err := checkReceipts(ctx, s, live, known, declared); err != nil {
 			return err
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("receipt refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
