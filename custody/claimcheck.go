@@ -235,8 +235,13 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		if err != nil {
 			return err
 		}
+		// Refused event by event, as an event on a lot no event recorded
+		// is (checkLotRecorded): each field a conflict (409) naming its
+		// event, so under proceed the event is a job error and the
+		// others are stored (ledger claimRounds; fixNn item 3); under
+		// rollback the document is refused 409 (critmin.RefusalCode).
 		if fe := checkUnmadeLots(live, gone, goneEvents); len(fe) > 0 {
-			return &critmin.Error{Code: critmin.ECONFLICT, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
 		if stored, err = withoutDeclared(ctx, s, stored, events); err != nil {
 			return err
@@ -401,7 +406,13 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 			i, ok := firstAt[id]
 			return isStored[id] || ok && i < before
 		}
-		if fe, err := checkReceipts(ctx, s, live, known); err != nil {
+		// Judged without the stored events the document declares in
+		// error, as judgeAgain judges a dependent receipt: a
+		// receipt the document declares received nothing, so its
+		// corrective receipt under the same bill of lading is not a second
+		// one (fixNn item 2: a receipt declared with its corrective was
+		// refused "already received … (event <the declared receipt>)").
+		if fe, err := checkReceipts(ctx, s, live, known, declared); err != nil {
 			return err
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("receipt refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
@@ -1318,14 +1329,14 @@ func firstUnclosed(ev *critmin.Event, lots map[string]*critmin.Lot, unclosed map
 }
 
 // MaxClaimClockSkew is how far a claim's eventTime — and any event's
-// (futureEvent) — may lie after the capture's record time: the clocks of the system that made the claim and
-// of this service may differ by a little (EPCIS 2.0 §7.3.6 leaves event
-// time to the capturing application), never by days.
-const MaxClaimClockSkew = 5 * time.Minute
+// (futureEvent) — may lie after the capture's record time:
+// critmin.MaxClockSkew, the one allowance for clocks that differ (a
+// declaration's declarationTime has it too, epcis).
+const MaxClaimClockSkew = critmin.MaxClockSkew
 
 // ClockSkewWords is MaxClaimClockSkew in words for messages ("5
 // minutes"), never Go's "5m0s".
-var ClockSkewWords = fmt.Sprintf("%d minutes", int(MaxClaimClockSkew/time.Minute))
+var ClockSkewWords = critmin.ClockSkewWords
 
 // futureClaim refuses a claim dated after the capture records it (the
 // event's recordTime, the capture clock ledger.Service.Now) by more than

@@ -322,9 +322,16 @@ func bolOf(ev *critmin.Event) string {
 // record that never carried it. A receipt on the right bill of lading is
 // then checked against its shipment (receiptAgainst): not before it, at
 // its destination, and with no gain beyond the outturn tolerance.
-func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known func(id string, before int) bool) ([]critmin.FieldError, error) {
+//
+// The stored events in hidden (those the document declares in error)
+// are not read: a receipt the document declares received nothing, so its
+// corrective under the same bill of lading is no second receipt (fixNn).
+func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known func(id string, before int) bool, hidden map[string]bool) ([]critmin.FieldError, error) {
 	var out []critmin.FieldError
 	q, canQuery := s.(eventQuerier)
+	if canQuery && len(hidden) > 0 {
+		q = withoutEvents{s, hidden}
+	}
 	// firstNamer holds, per lot, the index of the first event of live
 	// naming it (namesLot), made once when a receipt first needs it: an
 	// earlier event names lot when that index is below the receipt's.

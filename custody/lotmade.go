@@ -22,18 +22,23 @@ func sameRun(a, b *critmin.Event) bool {
 		a.TransformationID != "" && a.TransformationID == b.TransformationID
 }
 
-// makerWord words what event e did to make a lot: "commissioned by",
-// "made by run …", "first received by".
-func makerWord(e *critmin.Event) string {
+// makerWord words what event e did to lot id: "commissioned by",
+// "made by run …", "first recorded on its receipt", or, for an event
+// that does not make the lot (a lot first seen outside the corridor,
+// makesLot), "first recorded by event … (as a run's input)".
+func makerWord(e *critmin.Event, id string) string {
+	makes := makesLot(e, id, true)
 	switch {
-	case e.Type == critmin.TransformationEvent && e.TransformationID != "":
+	case makes && e.Type == critmin.TransformationEvent && e.TransformationID != "":
 		return "made by run " + e.TransformationID + " (event " + e.EventID + ")"
-	case e.Type == critmin.TransformationEvent:
+	case makes && e.Type == critmin.TransformationEvent:
 		return "made by run event " + e.EventID
-	case receiptSteps[stepName(e.BizStep)]:
+	case makes && receiptSteps[stepName(e.BizStep)]:
 		return "first recorded on its receipt, event " + e.EventID
-	case e.Type == critmin.ObjectEvent && e.Action == "ADD":
+	case makes:
 		return "commissioned by event " + e.EventID
+	case e.Type == critmin.TransformationEvent:
+		return "first recorded by event " + e.EventID + ", as a run's input"
 	}
 	return "first recorded by event " + e.EventID
 }
@@ -45,29 +50,46 @@ func makerWord(e *critmin.Event) string {
 // 10 t of Pakistani feed would rewrite K3's origin as Pakistan 100 % and
 // make the Chinese 10 t vanish. An output of the same run (the same
 // transformationID: a later output-only event adding to its own
-// product) is allowed. The first live event naming the lot — earlier in
-// the document, else stored (none declared in error) — is what made
-// it; the refusal names the lot and that event (409: it conflicts with
-// the record).
+// product) is allowed. The refusal names the lot and the event that
+// made it (409: it conflicts with the record): the first live event
+// making it (makesLot) — earlier in the document, else stored (none
+// declared in error) — never an event that only acted on it, such as a
+// run that took it as input (fixNn: "E1 already exists (made by run
+// E-R1)" named a run that only consumed E1). A lot whose every making
+// event is declared in error is not in the record (unmadelot.go): a run
+// naming it as output makes it again (a corrective run, EPCIS 2.0
+// §7.4.1.2 correctiveEventIDs). A lot no event ever made — first seen by
+// another event, outside the corridor — exists from that event, which
+// the refusal names as its first record.
 func checkMadeOnce(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool) ([]critmin.FieldError, error) {
 	inDoc := map[string]bool{}
-	// The first live event of the document naming each lot (namesLot),
-	// found in one pass instead of a scan of the earlier events for every
-	// output line (perf11x): the first event before event i naming a lot
-	// is the document's first naming it, when that comes before i.
+	// The first live event of the document naming each lot (namesLot)
+	// and the first making it (makesLot), found in one pass instead of a
+	// scan of the earlier events for every output line (perf11x): the
+	// first event before event i naming (making) a lot is the document's
+	// first, when that comes before i.
 	firstNaming := map[string]int{}
+	firstMaking := map[string]int{}
+	firstReceipt := map[string]int{} // a receipt makes a lot as its first sighting only: after any other maker
 	for i, e := range live {
 		inDoc[e.EventID] = true
 		for _, q := range canonicalLots(e).Quantities {
 			if _, ok := firstNaming[q.EPCClass]; !ok {
 				firstNaming[q.EPCClass] = i
 			}
+			if _, ok := firstMaking[q.EPCClass]; !ok && makesLot(e, q.EPCClass, false) {
+				firstMaking[q.EPCClass] = i
+			}
+			if _, ok := firstReceipt[q.EPCClass]; !ok && makesLot(e, q.EPCClass, true) {
+				firstReceipt[q.EPCClass] = i
+			}
 		}
 	}
-	// The stored maker of each output lot no earlier event of the
-	// document names: its first live stored event (none declared in
-	// error, none re-sent by the document), the stored events of all
-	// those lots read together (storedOfLots).
+	// The stored events of each output lot no earlier event of the
+	// document makes, the stored events of all those lots read together
+	// (storedOfLots): the first live one making it (none declared in
+	// error, none re-sent by the document), the first live one naming
+	// it, and whether a declared one made it.
 	var ask []string
 	asked := map[string]bool{}
 	for i, ev := range live {
@@ -75,24 +97,39 @@ func checkMadeOnce(ctx context.Context, s Store, live []*critmin.Event, declared
 			continue
 		}
 		for _, ql := range ev.Quantities {
-			if k, ok := firstNaming[ql.EPCClass]; ql.Role == critmin.RoleOutput && !(ok && k < i) && !asked[ql.EPCClass] {
+			if k, ok := firstMaking[ql.EPCClass]; ql.Role == critmin.RoleOutput && !(ok && k < i) && !asked[ql.EPCClass] {
 				asked[ql.EPCClass] = true
 				ask = append(ask, ql.EPCClass)
 			}
 		}
 	}
+	storedMaker := map[string]*critmin.Event{}
 	storedFirst := map[string]*critmin.Event{}
+	unmade := map[string]bool{} // a stored event that made the lot is declared in error
 	if _, canQuery := s.(eventQuerier); canQuery {
 		err := storedOfLots(ctx, s, ask, func(id string, page *critmin.EventPage) error {
 			var evs []*critmin.Event
 			for _, st := range page.Events {
+				if st.ErrorDeclaration != nil {
+					continue
+				}
 				if ledger.Live(st) && !declared[st.EventID] && !inDoc[st.EventID] {
 					evs = append(evs, decodeStored(st))
+				} else if !ledger.Live(st) || declared[st.EventID] {
+					if makesLot(decodeStored(st), id, true) {
+						unmade[id] = true
+					}
 				}
 			}
 			sort.SliceStable(evs, func(a, b int) bool { return evs[a].EventTime.Before(evs[b].EventTime) })
 			if len(evs) > 0 {
 				storedFirst[id] = evs[0]
+			}
+			for _, e := range evs {
+				if makesLot(e, id, true) {
+					storedMaker[id] = e
+					break
+				}
 			}
 			return nil
 		})
@@ -111,17 +148,28 @@ func checkMadeOnce(ctx context.Context, s Store, live []*critmin.Event, declared
 			}
 			id := ql.EPCClass
 			var maker *critmin.Event
-			if k, ok := firstNaming[id]; ok && k < i {
+			if k, ok := firstMaking[id]; ok && k < i {
 				maker = live[k]
 			}
 			if maker == nil {
-				maker = storedFirst[id]
+				maker = storedMaker[id]
+			}
+			if k, ok := firstReceipt[id]; maker == nil && ok && k < i {
+				maker = live[k]
+			}
+			if maker == nil && !unmade[id] {
+				// Never made: the lot exists from its first record.
+				if k, ok := firstNaming[id]; ok && k < i {
+					maker = live[k]
+				} else {
+					maker = storedFirst[id]
+				}
 			}
 			if maker == nil || sameRun(maker, ev) {
 				continue
 			}
 			out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/outputQuantityList/%d", ev.EventID, outputIndex(ev, n)), Reason: fmt.Sprintf("lot %s already exists (%s on %s): a lot is made once, and a run may not name an existing lot as its output — it would rewrite that lot's origin and mass. Name a new lot as the run's output (an output-only event of the same run, the same transformationID, may add to its own product)",
-				id, makerWord(maker), maker.EventTime.Format("2006-01-02T15:04:05Z07:00"))})
+				id, makerWord(maker, id), maker.EventTime.Format("2006-01-02T15:04:05Z07:00"))})
 		}
 	}
 	return out, nil

@@ -127,7 +127,8 @@ func unmadeLots(ctx context.Context, s Store, ids []string, declaring []*critmin
 // declared never to have been made, as a receipt the declaration
 // strands does (firstSightings). An event stored already (a re-sent
 // duplicate) is not judged again. 409: the event conflicts with the
-// record.
+// record; each refusal names its event, so under proceed only that event
+// is refused (CaptureClaimCheck).
 func checkUnmadeLots(live []*critmin.Event, gone map[string]unmade, storedIDs map[string]bool) []critmin.FieldError {
 	if len(gone) == 0 {
 		return nil

@@ -339,6 +339,7 @@ func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *cr
 	}
 	ev := v.decode(obj)
 	canonicalEventIDs(obj, ev)
+	v.declarationDates(ev, now)
 	// The schema is the catch-all for what the rules above leave out. It
 	// runs even when the rules found problems, so that every independent
 	// problem of the event is reported at once; a schema problem where a
@@ -1042,6 +1043,37 @@ func (v *validator) errorDeclaration(obj map[string]any, ev *critmin.Event) {
 		}
 	}
 	ev.ErrorDeclaration = ed
+}
+
+// declarationDates refuses what EPCIS 2.0 §7.4.1.2 makes impossible
+// of a declaration captured at now (fixNn): a declarationTime ("the date
+// and time at which the declaration of error is made") after now, or
+// before the eventTime of the event it declares — a declaration is made
+// of an event that happened —, each beyond critmin.MaxClockSkew, the
+// allowance an eventTime after now has too (custody futureEvent); and a
+// correctiveEventID naming the declared event itself, which cannot
+// correct itself. Mass balance books a declaration by its
+// declarationTime: one dated 2099 would sit in a claim period not begun.
+// A stored record is read as it was captured (v.stored).
+func (v *validator) declarationDates(ev *critmin.Event, now time.Time) {
+	d := ev.ErrorDeclaration
+	if d == nil || v.stored {
+		return
+	}
+	if at := d.DeclarationTime; !at.IsZero() {
+		if !now.IsZero() && at.After(now.Add(critmin.MaxClockSkew)) {
+			v.fail("errorDeclaration/declarationTime", "the declaration time %s is after this capture records it (%s) by more than the allowed clock skew of %s: a declaration is recorded after it is made (EPCIS 2.0 §7.4.1.2); check the date, year and time zone",
+				at.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), critmin.ClockSkewWords)
+		} else if !ev.EventTime.IsZero() && at.Before(ev.EventTime.Add(-critmin.MaxClockSkew)) {
+			v.fail("errorDeclaration/declarationTime", "the declaration time %s is before the event it declares in error happened (eventTime %s) by more than the allowed clock skew of %s: an event is declared in error after it happened (EPCIS 2.0 §7.4.1.2); check the date, year and time zone",
+				at.UTC().Format(time.RFC3339), ev.EventTime.UTC().Format(time.RFC3339), critmin.ClockSkewWords)
+		}
+	}
+	for i, id := range d.CorrectiveEventIDs {
+		if ev.EventID != "" && id == ev.EventID {
+			v.fail(fmt.Sprintf("errorDeclaration/correctiveEventIDs/%d", i), "%q is the event this declaration declares in error: an event cannot correct itself; name the corrective event, captured under its own eventID (EPCIS 2.0 §7.4.1.2 correctiveEventIDs), or leave it out", id)
+		}
+	}
 }
 
 var quotedName = regexp.MustCompile(`'([^']+)'`)

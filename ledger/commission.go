@@ -105,14 +105,21 @@ func Commissions(ev *critmin.Event) bool {
 }
 
 // commissioningEvent is the eventID of the earliest ObjectEvent ADD that
-// names the lot (any spelling), or "" when none is stored.
+// names the lot (any spelling) and is not declared in error (Live: a
+// declared commissioning made nothing, fixNn), or "" when none is
+// stored.
 func (s *Service) commissioningEvent(ctx context.Context, lot string) (string, error) {
 	page, err := s.Store.FindEvents(ctx, critmin.EventFilter{EventTypes: []string{critmin.ObjectEvent}, Actions: []string{"ADD"},
-		ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{lot}, Exact: true}}, OrderBy: "eventTime", OrderAscending: true, Limit: 1})
-	if err != nil || len(page.Events) == 0 {
+		ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{lot}, Exact: true}}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000})
+	if err != nil {
 		return "", err
 	}
-	return page.Events[0].EventID, nil
+	for _, ev := range page.Events {
+		if Live(ev) {
+			return ev.EventID, nil
+		}
+	}
+	return "", nil
 }
 
 // identity is a lot's commodity and origin in a few words.

@@ -185,6 +185,12 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 				c.w.docDeclared = map[string]bool{}
 			}
 			c.w.docDeclared[ev.EventID] = true
+			if c.w.docDeclaredLots == nil {
+				c.w.docDeclaredLots = map[string]bool{}
+			}
+			for _, id := range canonLots(ev).LotIDs() {
+				c.w.docDeclaredLots[id] = true
+			}
 		}
 		kept = append(kept, ev)
 	}
@@ -623,6 +629,11 @@ type writer struct {
 	// error, wherever in them: a capture-time check does not count the
 	// facts of an event the same document retracts (checkCommissioning).
 	docDeclared map[string]bool
+	// docDeclaredLots holds the lots (canonical) those declarations
+	// name: a declaration changes how their stored events read, so a
+	// backdated corrective of it is not held to the readings the
+	// declaration left (replayReordered; fixNn item 2).
+	docDeclaredLots map[string]bool
 	// contain is where the children this capture's AggregationEvents
 	// name are packed (checkRepacking); emptied the containers it
 	// unpacked whole.

@@ -107,6 +107,7 @@ func (w *writer) commissioningOf(lot string) (string, time.Time, error) {
 	var us int64
 	err := w.tx.QueryRowContext(w.ctx, w.db.q(`SELECT e.event_id, e.event_time FROM event_quantities q JOIN events e ON e.pk = q.event_pk
 		WHERE q.canon = ? AND q.role IN ('epc', 'output') AND (e.action = 'ADD' OR e.event_type = 'TransformationEvent') AND e.declaration = 0
+		AND NOT EXISTS (SELECT 1 FROM events d WHERE d.declaration = 1 AND d.event_id = e.event_id)
 		ORDER BY e.event_time LIMIT 1`), lot).Scan(&id, &us)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", time.Time{}, nil

@@ -481,6 +481,17 @@ func (w *writer) replayReordered() error {
 	// consumed). Such an event contradicts the later ones: refused, 409.
 	// (Only observations are held to this: w.observedBack.)
 	for _, id := range ids {
+		if w.docDeclaredLots[id] {
+			// The capture declares an event of the lot in error: how
+			// its stored events read changes by the declaration, and a
+			// corrective receipt or weighing dated before them restores
+			// what they drew on. Whether they still stand on it is the
+			// capture check's (custody: checkStanding and
+			// checkRetractedDraws judge the lot with the declarations and
+			// the correctives; a corrective holding less than a later
+			// event took is refused there, naming the shortfall).
+			continue
+		}
 		after := partReadings(w.lots[id], w.backdated)
 		if c := changedReading(before[id], after); c != "" {
 			mine := append([]string(nil), w.observedBack...)

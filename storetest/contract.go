@@ -191,6 +191,9 @@ func Run(t *testing.T, open Opener) {
 		{"ProceedBusinessRules", testProceedBusinessRules},
 		{"SiteCountryConflict", testSiteCountryConflict},
 		{"OriginOneView", testOriginOneView},
+		{"MadeOnceNamesMaker", testMadeOnceNamesMaker},
+		{"UnmadeLotProceed", testUnmadeLotProceed},
+		{"ReceiptCorrectedAfterOnward", testReceiptCorrectedAfterOnward},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
