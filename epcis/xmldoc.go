@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -303,6 +304,10 @@ type xconv struct {
 	prefixOf map[string]string // namespace → prefix
 	nsOf     map[string]string // prefix → namespace (the @context's definitions)
 	stdUsed  map[string]bool   // standard prefixes used with their own namespace
+	// remoteOf maps a RemotePrefixNamespace to its prefix, which stays
+	// undeclared in the @context; remotes lists their remote contexts.
+	remoteOf map[string]string
+	remotes  []string
 	paths    map[string]string // JSON pointer → XML path
 	errs     []critmin.FieldError
 }
@@ -379,6 +384,21 @@ func (c *xconv) declare(prefix, ns string) {
 	if _, ok := c.prefixOf[ns]; ok {
 		return
 	}
+	if _, ok := c.remoteOf[ns]; ok {
+		return
+	}
+	if rp, remote, ok := parseRemotePrefixNamespace(ns); ok {
+		// A prefix only a remote @context declares (QueryDocumentXML):
+		// the key keeps it undeclared, under that remote context.
+		if c.remoteOf == nil {
+			c.remoteOf = map[string]string{}
+		}
+		c.remoteOf[ns] = rp
+		if remote != "" && !slices.Contains(c.remotes, remote) {
+			c.remotes = append(c.remotes, remote)
+		}
+		return
+	}
 	if std, ok := standardPrefixes[prefix]; ok && std == ns {
 		if _, taken := c.nsOf[prefix]; !taken {
 			c.prefixOf[ns] = prefix
@@ -390,7 +410,7 @@ func (c *xconv) declare(prefix, ns string) {
 	for i := 1; ; i++ {
 		_, taken := c.nsOf[p]
 		_, std := standardPrefixes[p]
-		if !taken && !c.stdUsed[p] && (!std || !fixedPrefixes[p]) && p != "ns" {
+		if !taken && !c.stdUsed[p] && (!std || !fixedPrefixes[p]) && p != "ns" && !c.isRemotePrefix(p) {
 			break
 		}
 		p = fmt.Sprintf("%s%d", prefix, i)
@@ -404,17 +424,36 @@ func (c *xconv) declare(prefix, ns string) {
 // xsd datatype).
 var fixedPrefixes = map[string]bool{"gs1": true, "cbv": true, "epcis": true, "xsd": true}
 
-// context is the @context of the mapped document: the standard one and
-// the document's namespaces as prefixes.
+// isRemotePrefix reports whether p is the prefix of a
+// RemotePrefixNamespace of the document, which no namespace may declare.
+func (c *xconv) isRemotePrefix(p string) bool {
+	for _, rp := range c.remoteOf {
+		if rp == p {
+			return true
+		}
+	}
+	return false
+}
+
+// context is the @context of the mapped document: the standard one, the
+// remote contexts of its RemotePrefixNamespaces, and the document's
+// namespaces as prefixes.
 func (c *xconv) context() any {
-	if len(c.nsOf) == 0 {
+	if len(c.nsOf) == 0 && len(c.remotes) == 0 {
 		return StandardContext
 	}
-	m := make(map[string]any, len(c.nsOf))
-	for p, ns := range c.nsOf {
-		m[p] = ns
+	out := []any{StandardContext}
+	for _, r := range c.remotes {
+		out = append(out, r)
 	}
-	return []any{StandardContext, m}
+	if len(c.nsOf) > 0 {
+		m := make(map[string]any, len(c.nsOf))
+		for p, ns := range c.nsOf {
+			m[p] = ns
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // key is an element's or attribute's JSON key: "prefix:local" when it is
@@ -430,6 +469,9 @@ func (c *xconv) key(n xml.Name) string {
 		// An undeclared prefix (refused by checkNamespaces): named as
 		// written.
 		return n.Space + ":" + n.Local
+	}
+	if rp, ok := c.remoteOf[n.Space]; ok {
+		return rp + ":" + xmlNameDecode(n.Local)
 	}
 	return c.prefixOf[n.Space] + ":" + xmlNameDecode(n.Local)
 }
