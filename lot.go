@@ -700,6 +700,13 @@ type MasterDataElement struct {
 	// recorded have none: a value that reads as a JSON array is then
 	// indexed as its elements.
 	AttributeValues map[string][]string `json:",omitempty"`
+	// Prefixes are the prefix definitions of the capture's @context (each
+	// term with the IRI it is bound to), recorded on the first element of
+	// a capture only, so that every prefix a master-data document declares
+	// is known to queries whether or not an attribute or an event uses it
+	// (Store.DeclaredPrefixes reads them from the audit log's master-data
+	// entries). Captures stored before they were recorded have none.
+	Prefixes map[string]string `json:",omitempty"`
 }
 
 // MasterDataVersion is a vocabulary element as one capture set it. Master

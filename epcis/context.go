@@ -132,6 +132,14 @@ func (c *Context) Expand(key string) (iri string, ok bool) {
 	return key, false
 }
 
+// firstRemote is the first remote context c names ("" for none).
+func (c *Context) firstRemote() string {
+	if c == nil || len(c.remote) == 0 {
+		return ""
+	}
+	return c.remote[0]
+}
+
 // isCURIE reports whether prefix:local is a compact IRI: an NCName prefix
 // and a local part that does not start with "//" (which would make the
 // key an IRI of the scheme prefix).

@@ -243,6 +243,12 @@ func parseMasterData(obj map[string]any, ctx *Context) []critmin.MasterDataEleme
 			out = append(out, m)
 		}
 	}
+	if len(out) > 0 && ctx != nil && len(ctx.prefixes) > 0 {
+		out[0].Prefixes = make(map[string]string, len(ctx.prefixes))
+		for p, ns := range ctx.prefixes {
+			out[0].Prefixes[p] = ns
+		}
+	}
 	return out
 }
 

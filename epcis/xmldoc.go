@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -303,6 +304,10 @@ type xconv struct {
 	prefixOf map[string]string // namespace → prefix
 	nsOf     map[string]string // prefix → namespace (the @context's definitions)
 	stdUsed  map[string]bool   // standard prefixes used with their own namespace
+	// remoteOf maps a RemotePrefixNamespace to its prefix, which stays
+	// undeclared in the @context; remotes lists their remote contexts.
+	remoteOf map[string]string
+	remotes  []string
 	paths    map[string]string // JSON pointer → XML path
 	errs     []critmin.FieldError
 }
@@ -379,6 +384,21 @@ func (c *xconv) declare(prefix, ns string) {
 	if _, ok := c.prefixOf[ns]; ok {
 		return
 	}
+	if _, ok := c.remoteOf[ns]; ok {
+		return
+	}
+	if rp, remote, ok := parseRemotePrefixNamespace(ns); ok {
+		// A prefix only a remote @context declares (QueryDocumentXML):
+		// the key keeps it undeclared, under that remote context.
+		if c.remoteOf == nil {
+			c.remoteOf = map[string]string{}
+		}
+		c.remoteOf[ns] = rp
+		if remote != "" && !slices.Contains(c.remotes, remote) {
+			c.remotes = append(c.remotes, remote)
+		}
+		return
+	}
 	if std, ok := standardPrefixes[prefix]; ok && std == ns {
 		if _, taken := c.nsOf[prefix]; !taken {
 			c.prefixOf[ns] = prefix
@@ -390,7 +410,7 @@ func (c *xconv) declare(prefix, ns string) {
 	for i := 1; ; i++ {
 		_, taken := c.nsOf[p]
 		_, std := standardPrefixes[p]
-		if !taken && !c.stdUsed[p] && (!std || !fixedPrefixes[p]) && p != "ns" {
+		if !taken && !c.stdUsed[p] && (!std || !fixedPrefixes[p]) && p != "ns" && !c.isRemotePrefix(p) {
 			break
 		}
 		p = fmt.Sprintf("%s%d", prefix, i)
@@ -404,17 +424,36 @@ func (c *xconv) declare(prefix, ns string) {
 // xsd datatype).
 var fixedPrefixes = map[string]bool{"gs1": true, "cbv": true, "epcis": true, "xsd": true}
 
-// context is the @context of the mapped document: the standard one and
-// the document's namespaces as prefixes.
+// isRemotePrefix reports whether p is the prefix of a
+// RemotePrefixNamespace of the document, which no namespace may declare.
+func (c *xconv) isRemotePrefix(p string) bool {
+	for _, rp := range c.remoteOf {
+		if rp == p {
+			return true
+		}
+	}
+	return false
+}
+
+// context is the @context of the mapped document: the standard one, the
+// remote contexts of its RemotePrefixNamespaces, and the document's
+// namespaces as prefixes.
 func (c *xconv) context() any {
-	if len(c.nsOf) == 0 {
+	if len(c.nsOf) == 0 && len(c.remotes) == 0 {
 		return StandardContext
 	}
-	m := make(map[string]any, len(c.nsOf))
-	for p, ns := range c.nsOf {
-		m[p] = ns
+	out := []any{StandardContext}
+	for _, r := range c.remotes {
+		out = append(out, r)
 	}
-	return []any{StandardContext, m}
+	if len(c.nsOf) > 0 {
+		m := make(map[string]any, len(c.nsOf))
+		for p, ns := range c.nsOf {
+			m[p] = ns
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // key is an element's or attribute's JSON key: "prefix:local" when it is
@@ -430,6 +469,9 @@ func (c *xconv) key(n xml.Name) string {
 		// An undeclared prefix (refused by checkNamespaces): named as
 		// written.
 		return n.Space + ":" + n.Local
+	}
+	if rp, ok := c.remoteOf[n.Space]; ok {
+		return rp + ":" + xmlNameDecode(n.Local)
 	}
 	return c.prefixOf[n.Space] + ":" + xmlNameDecode(n.Local)
 }
@@ -468,6 +510,7 @@ func (c *xconv) document(root *xnode, path string) map[string]any {
 	if root.name.Space != "" && !standardNamespaces[root.name.Space] {
 		c.fail(path, "root element in namespace %q: expected %s (EPCIS 2.0) or %s (EPCIS 1.2)", root.name.Space, nsEPCIS20, nsEPCIS12)
 	}
+	c.checkElement(root, "", path, xsdContent{attrs: []string{"schemaVersion", "creationDate"}, anyAttr: true}, nil)
 	sawBody := false
 	for _, ch := range root.children {
 		p := path + "/" + ch.label
@@ -476,12 +519,14 @@ func (c *xconv) document(root *xnode, path string) map[string]any {
 			vocab = append(vocab, c.header(ch, p)...)
 		case ch.name.Local == "EPCISBody" && !c.isUser(ch.name):
 			sawBody = true
+			c.checkElement(ch, "", p, anyAttrs, nil)
 			for _, b := range ch.children {
 				bp := p + "/" + b.label
 				switch {
 				case b.name.Local == "EventList" && !c.isUser(b.name):
 					events = append(events, c.eventList(b, bp, "/epcisBody/eventList", len(events))...)
 				case b.name.Local == "QueryResults" && root.name.Local == "EPCISQueryDocument":
+					c.checkElement(b, "", bp, noAttrs, nil)
 					qr := map[string]any{}
 					for _, q := range b.children {
 						qp := bp + "/" + q.label
@@ -489,6 +534,7 @@ func (c *xconv) document(root *xnode, path string) map[string]any {
 						case "queryName", "subscriptionID":
 							qr[q.name.Local] = q.text
 						case "resultsBody":
+							c.checkElement(q, "", qp, noAttrs, nil)
 							for _, el := range q.children {
 								if el.name.Local == "EventList" {
 									events = append(events, c.eventList(el, qp+"/"+el.label, "/epcisBody/queryResults/resultsBody/eventList", len(events))...)
@@ -508,6 +554,7 @@ func (c *xconv) document(root *xnode, path string) map[string]any {
 				case b.name.Local == "VocabularyList" && root.name.Local == "EPCISMasterDataDocument":
 					vocab = append(vocab, c.vocabularyList(b, bp)...)
 				case b.name.Local == "extension" && !c.isUser(b.name):
+					c.checkElement(b, "", bp, anyAttrs, nil)
 				default:
 					if !c.isUser(b.name) {
 						c.fail(bp, "unknown element %q in EPCISBody", b.name.Local)
@@ -515,6 +562,7 @@ func (c *xconv) document(root *xnode, path string) map[string]any {
 				}
 			}
 		case ch.name.Local == "extension" && !c.isUser(ch.name):
+			c.checkElement(ch, "", p, anyAttrs, nil)
 		default:
 			if !c.isUser(ch.name) {
 				c.fail(p, "unknown element %q in %s", ch.name.Local, root.name.Local)
@@ -547,6 +595,7 @@ func (c *xconv) eventList(list *xnode, path, ptr string, start int) []any {
 	var out []any
 	var walk func(n *xnode, path string)
 	walk = func(n *xnode, path string) {
+		c.checkElement(n, "", path, anyAttrs, nil)
 		for _, e := range n.children {
 			p := path + "/" + e.label
 			_, isEvent := typeKeys[e.name.Local]
@@ -569,6 +618,7 @@ func (c *xconv) eventList(list *xnode, path, ptr string, start int) []any {
 // header reads the master data of an EPCISHeader.
 func (c *xconv) header(h *xnode, path string) []any {
 	var out []any
+	c.checkElement(h, "", path, anyAttrs, nil)
 	for _, ch := range h.children {
 		p := path + "/" + ch.label
 		switch {
@@ -578,6 +628,7 @@ func (c *xconv) header(h *xnode, path string) []any {
 				continue
 			}
 			c.note("/epcisHeader/epcisMasterData", p)
+			c.checkElement(ch, "", p, noAttrs, nil)
 			for _, v := range ch.children {
 				if v.name.Local == "VocabularyList" {
 					out = append(out, c.vocabularyList(v, p+"/"+v.label)...)
@@ -593,6 +644,7 @@ func (c *xconv) header(h *xnode, path string) []any {
 // children a list of identifiers.
 func (c *xconv) vocabularyList(vl *xnode, path string) []any {
 	var out []any
+	c.checkElement(vl, "", path, noAttrs, nil)
 	for _, v := range vl.children {
 		vp := path + "/" + v.label
 		if v.name.Local != "Vocabulary" {
@@ -604,16 +656,19 @@ func (c *xconv) vocabularyList(vl *xnode, path string) []any {
 		ptr := fmt.Sprintf("/epcisHeader/epcisMasterData/vocabularyList/%d", len(out))
 		c.note(ptr, vp)
 		voc := map[string]any{"type": v.attr("type")}
+		c.checkElement(v, ptr, vp, xsdContent{attrs: []string{"type"}, anyAttr: true}, nil)
 		var elements []any
 		for _, el := range v.children {
 			if el.name.Local != "VocabularyElementList" {
 				continue
 			}
+			c.checkElement(el, "", vp+"/"+el.label, noAttrs, nil)
 			for _, ve := range el.children {
 				if ve.name.Local != "VocabularyElement" {
 					continue
 				}
 				vep := vp + "/" + el.label + "/" + ve.label
+				c.checkElement(ve, "", vep, xsdContent{attrs: []string{"id"}, anyAttr: true}, nil)
 				eptr := fmt.Sprintf("%s/vocabularyElementList/%d", ptr, len(elements))
 				c.note(eptr, vep)
 				c.note(eptr+"/id", vep+"/@id")
@@ -628,7 +683,9 @@ func (c *xconv) vocabularyList(vl *xnode, path string) []any {
 						c.note(aptr+"/attribute", ap)
 						attrs = append(attrs, map[string]any{"id": a.attr("id"), "attribute": c.extValue(a, ap)})
 					case "children":
+						c.checkElement(a, "", vep+"/"+a.label, anyAttrs, nil)
 						for _, id := range a.children {
+							c.checkAttrs(id, "", vep+"/"+a.label+"/"+id.label, noAttrs, nil)
 							c.note(fmt.Sprintf("%s/children/%d", eptr, len(children)), vep+"/"+a.label+"/"+id.label)
 							children = append(children, id.text)
 						}
@@ -664,6 +721,7 @@ func (c *xconv) event(el *xnode, ptr, path string) map[string]any {
 	m := map[string]any{"type": el.name.Local}
 	c.note(ptr, path)
 	c.note(ptr+"/type", path)
+	c.checkElement(el, ptr, path, anyAttrs, m)
 	c.eventFields(m, el, ptr, path)
 	return m
 }
@@ -679,6 +737,9 @@ func (c *xconv) eventFields(m map[string]any, el *xnode, ptr, path string) {
 		}
 		k := ch.name.Local
 		fp := ptr + "/" + k
+		if scalarFields[k] {
+			c.checkAttrs(ch, fp, p, noAttrs, nil)
+		}
 		if k == "certificationInfo" && len(ch.children) == 0 {
 			// One URI, or (the element repeated, as QueryDocumentXML
 			// writes the JSON binding's list) a list of them.
@@ -700,6 +761,7 @@ func (c *xconv) eventFields(m map[string]any, el *xnode, ptr, path string) {
 		c.note(fp, p)
 		switch {
 		case k == "extension" || k == "baseExtension":
+			c.checkElement(ch, ptr, p, anyAttrs, m)
 			c.eventFields(m, ch, ptr, p)
 		case scalarFields[k]:
 			if len(ch.children) > 0 {
@@ -715,17 +777,20 @@ func (c *xconv) eventFields(m map[string]any, el *xnode, ptr, path string) {
 		case k == "readPoint" || k == "bizLocation":
 			m[k] = c.location(ch, fp, p)
 		case epcLists[k]:
+			c.checkElement(ch, fp, p, noAttrs, nil)
 			l := []any{}
 			for i, e := range ch.children {
 				if e.name.Local != "epc" {
 					c.fail(p+"/"+e.label, "unknown element %q in %s (expected epc)", e.name.Local, k)
 					continue
 				}
+				c.checkAttrs(e, "", p+"/"+e.label, noAttrs, nil)
 				c.note(fmt.Sprintf("%s/%d", fp, i), p+"/"+e.label)
 				l = append(l, e.text)
 			}
 			m[k] = l
 		case xmlQuantityLists[k]:
+			c.checkElement(ch, fp, p, noAttrs, nil)
 			l := []any{}
 			for _, q := range ch.children {
 				qp := p + "/" + q.label
@@ -735,8 +800,10 @@ func (c *xconv) eventFields(m map[string]any, el *xnode, ptr, path string) {
 				}
 				qptr := fmt.Sprintf("%s/%d", fp, len(l))
 				c.note(qptr, qp)
+				c.checkElement(q, qptr, qp, noAttrs, nil)
 				o := map[string]any{}
 				for _, f := range q.children {
+					c.checkAttrs(f, "", qp+"/"+f.label, noAttrs, nil)
 					c.note(qptr+"/"+f.name.Local, qp+"/"+f.label)
 					switch f.name.Local {
 					case "quantity":
@@ -754,6 +821,7 @@ func (c *xconv) eventFields(m map[string]any, el *xnode, ptr, path string) {
 			m[k] = l
 		case k == "bizTransactionList" || k == "sourceList" || k == "destinationList":
 			item := map[string]string{"bizTransactionList": "bizTransaction", "sourceList": "source", "destinationList": "destination"}[k]
+			c.checkElement(ch, fp, p, noAttrs, nil)
 			l := []any{}
 			for _, e := range ch.children {
 				ep := p + "/" + e.label
@@ -761,6 +829,7 @@ func (c *xconv) eventFields(m map[string]any, el *xnode, ptr, path string) {
 					c.fail(ep, "unknown element %q in %s (expected %s)", e.name.Local, k, item)
 					continue
 				}
+				c.checkAttrs(e, "", ep, xsdContent{attrs: []string{"type"}}, nil)
 				eptr := fmt.Sprintf("%s/%d", fp, len(l))
 				c.note(eptr, ep)
 				c.note(eptr+"/type", ep+"/@type")
@@ -779,12 +848,14 @@ func (c *xconv) eventFields(m map[string]any, el *xnode, ptr, path string) {
 		case k == "sensorElementList":
 			m[k] = c.sensors(ch, fp, p)
 		case k == "persistentDisposition":
+			c.checkElement(ch, fp, p, noAttrs, nil)
 			o := map[string]any{}
 			for _, e := range ch.children {
 				if e.name.Local != "set" && e.name.Local != "unset" {
 					c.fail(p+"/"+e.label, "unknown element %q in persistentDisposition (expected set or unset)", e.name.Local)
 					continue
 				}
+				c.checkAttrs(e, "", p+"/"+e.label, noAttrs, nil)
 				prev, _ := o[e.name.Local].([]any)
 				o[e.name.Local] = append(prev, jsonVocab(dispositionVocab, e.text))
 			}
@@ -802,6 +873,7 @@ func (c *xconv) eventFields(m map[string]any, el *xnode, ptr, path string) {
 }
 
 func (c *xconv) ilmd(o map[string]any, el *xnode, ptr, path string) {
+	c.checkElement(el, ptr, path, anyAttrs, o)
 	for _, e := range el.children {
 		ep := path + "/" + e.label
 		if !c.isUser(e.name) {
@@ -832,6 +904,7 @@ func (c *xconv) members(el *xnode, ptr, path string, o map[string]any, what stri
 			c.note(ptr+"/"+escape(k), ep)
 			addValue(o, k, c.extValue(e, ep))
 		case e.name.Local == "extension":
+			c.checkElement(e, ptr, ep, anyAttrs, o)
 			c.members(e, ptr, ep, o, what, own)
 		case !own(e, ep):
 			c.fail(ep, "unknown element %q in %s", e.name.Local, what)
@@ -841,10 +914,12 @@ func (c *xconv) members(el *xnode, ptr, path string, o map[string]any, what stri
 
 func (c *xconv) location(el *xnode, ptr, path string) map[string]any {
 	o := map[string]any{}
+	c.checkElement(el, ptr, path, noAttrs, nil)
 	c.members(el, ptr, path, o, el.name.Local+" (expected id)", func(e *xnode, ep string) bool {
 		if e.name.Local != "id" {
 			return false
 		}
+		c.checkAttrs(e, "", ep, noAttrs, nil)
 		c.note(ptr+"/id", ep)
 		o["id"] = e.text
 		return true
@@ -854,7 +929,13 @@ func (c *xconv) location(el *xnode, ptr, path string) map[string]any {
 
 func (c *xconv) errorDeclaration(el *xnode, ptr, path string) map[string]any {
 	o := map[string]any{}
+	c.checkElement(el, ptr, path, anyAttrs, o)
 	c.members(el, ptr, path, o, "errorDeclaration", func(e *xnode, ep string) bool {
+		if e.name.Local == "correctiveEventIDs" {
+			c.checkElement(e, "", ep, noAttrs, nil)
+		} else {
+			c.checkAttrs(e, "", ep, noAttrs, nil)
+		}
 		switch e.name.Local {
 		case "declarationTime":
 			c.note(ptr+"/declarationTime", ep)
@@ -882,12 +963,14 @@ var sensorNumeric = map[string]bool{"value": true, "minValue": true, "maxValue":
 
 func (c *xconv) sensors(el *xnode, ptr, path string) []any {
 	l := []any{}
+	c.checkElement(el, ptr, path, noAttrs, nil)
 	for _, se := range el.children {
 		sp := path + "/" + se.label
 		if se.name.Local != "sensorElement" {
 			c.fail(sp, "unknown element %q in sensorElementList (expected sensorElement)", se.name.Local)
 			continue
 		}
+		c.checkElement(se, "", sp, noAttrs, nil)
 		sptr := fmt.Sprintf("%s/%d", ptr, len(l))
 		c.note(sptr, sp)
 		o := map[string]any{}
@@ -1134,4 +1217,79 @@ func (d *Document) PreHash(i int) string {
 		ctx = ctx.merge(parseContext(inner))
 	}
 	return PreHash(m, ctx)
+}
+
+// xsdContent is what the EPCIS XML schemas (EPCglobal-epcis-2_0.xsd and
+// the query and master-data schemas; the 1.2 schemas alike) let a
+// standard element hold beside what the mapping reads: attrs are the
+// unqualified attributes its type declares, anyAttr whether the type has
+// xsd:anyAttribute.
+type xsdContent struct {
+	attrs   []string
+	anyAttr bool
+}
+
+// noAttrs is an element whose XSD type declares no attribute and no
+// xsd:anyAttribute (ReadPointType, EPCListType, QuantityElementType, the
+// simple types of text fields, …).
+var noAttrs = xsdContent{}
+
+// anyAttrs is an element whose XSD type has xsd:anyAttribute and no
+// attribute of its own (EPCISEventType, ILMDType, ErrorDeclarationType,
+// the extension types, EPCISHeaderType, EPCISBodyType, EventListType, …).
+var anyAttrs = xsdContent{anyAttr: true}
+
+// checkText refuses character data in an element whose XSD type has
+// element-only content; whitespace is fine (the reader trims it).
+func (c *xconv) checkText(el *xnode, path string) {
+	if el.text == "" {
+		return
+	}
+	t := el.text
+	if len(t) > 40 {
+		t = t[:40] + "…"
+	}
+	c.fail(path, "text %q is not allowed in <%s>: the EPCIS XML schema gives it element-only content", t, el.name.Local)
+}
+
+// checkAttrs judges the attributes of a standard element against its XSD
+// type x: namespace declarations and xsi:/xml: attributes are fine, and
+// so are the unqualified attributes x declares (which the mapping reads).
+// A namespaced attribute where x has xsd:anyAttribute is kept in keep as
+// an extension field (its key prefix:local, as an element of that
+// namespace would be); with keep nil there is no JSON-LD object to keep
+// it in, and it is refused, as is any attribute the schema does not
+// allow and an unqualified one the schema admits only through
+// anyAttribute (the JSON-LD binding keeps extensions in a namespace,
+// EPCIS 2.0 §7.1.2). Each refusal names the attribute's path.
+func (c *xconv) checkAttrs(el *xnode, ptr, path string, x xsdContent, keep map[string]any) {
+	for _, a := range el.attrs {
+		switch {
+		case a.Name.Space == "xmlns" || a.Name.Space == "" && a.Name.Local == "xmlns",
+			a.Name.Space == xsiNamespace, a.Name.Space == nsXMLDecl, a.Name.Space == "xml":
+			continue
+		case a.Name.Space == "" && slices.Contains(x.attrs, a.Name.Local):
+			continue
+		}
+		k := c.key(a.Name)
+		ap := path + "/@" + k
+		switch {
+		case a.Name.Space == "" && x.anyAttr:
+			c.fail(ap, "attribute %q of <%s> is in no namespace: the EPCIS XML schema admits it (xsd:anyAttribute), but an extension must be in a namespace to be kept (EPCIS 2.0 §7.1.2)", a.Name.Local, el.name.Local)
+		case a.Name.Space == "" || !x.anyAttr || standardNamespaces[a.Name.Space]:
+			c.fail(ap, "attribute %q is not allowed on <%s> by the EPCIS XML schema", k, el.name.Local)
+		case keep == nil:
+			c.fail(ap, "extension attribute %q on <%s> cannot be kept: the JSON-LD binding has no object there to hold it", k, el.name.Local)
+		default:
+			c.note(ptr+"/"+escape(k), ap)
+			addValue(keep, k, a.Value)
+		}
+	}
+}
+
+// checkElement applies checkText and checkAttrs to an element-only
+// element.
+func (c *xconv) checkElement(el *xnode, ptr, path string, x xsdContent, keep map[string]any) {
+	c.checkText(el, path)
+	c.checkAttrs(el, ptr, path, x, keep)
 }

@@ -490,11 +490,45 @@ func splitQName(ctx *Context, key string) (prefix, ns, local string, found bool)
 		}
 	}
 	if !ok {
-		// A prefix declared only in a remote context: the namespace is not
-		// known offline; the key's own prefix names it.
-		ns = "urn:critmin:unresolved-prefix:" + prefix
+		// A prefix declared only in a remote context: its namespace is
+		// not known offline, so the XML namespace names the prefix and the
+		// remote context instead (RemotePrefixNamespace), which FromXML
+		// maps back to the key as written under that remote context.
+		ns = RemotePrefixNamespace(prefix, ctx.firstRemote())
 	}
 	return prefix, ns, local, true
+}
+
+// RemotePrefixMarker starts the XML namespace critmin writes for a JSON-LD
+// prefix that only a remote @context declares (RemotePrefixNamespace).
+const RemotePrefixMarker = "urn:critmin:remote-context-prefix:"
+
+// RemotePrefixNamespace is the XML namespace of the keys whose prefix
+// (de in de:qualityGrade) only a remote @context declares, which critmin
+// never fetches (docs/epcis.md, "Remote contexts and term definitions"):
+// urn:critmin:remote-context-prefix:{prefix}:{remote context URL} — the
+// first remote context the event was captured with, or none when it has
+// none. FromXML reads such a namespace back as the key prefix:local kept
+// as written and the remote context URL in the document's @context, so
+// that the event captured again from its XML has the same keys and the
+// same CBV 2.0 hash ID (which hashes such a key as written).
+func RemotePrefixNamespace(prefix, remote string) string {
+	return RemotePrefixMarker + prefix + ":" + remote
+}
+
+// parseRemotePrefixNamespace reads a RemotePrefixNamespace: the prefix and
+// the remote context URL ("" for none); ok is false for any other
+// namespace, or a prefix that is no CURIE prefix.
+func parseRemotePrefixNamespace(ns string) (prefix, remote string, ok bool) {
+	rest, found := strings.CutPrefix(ns, RemotePrefixMarker)
+	if !found {
+		return "", "", false
+	}
+	prefix, remote, found = strings.Cut(rest, ":")
+	if !found || !isCURIE(prefix, "x") || remote != "" && !isAbsoluteURI(remote) {
+		return "", "", false
+	}
+	return prefix, remote, true
 }
 
 // XMLLocalName is the local name the XML binding gives a JSON key of an

@@ -591,6 +591,10 @@ func (s *Server) handleSubscriptionList(w http.ResponseWriter, r *http.Request) 
 		s.Error(w, r, err)
 		return
 	}
+	if err := notify.AddOwed(r.Context(), s.Store, subs[:min(len(subs), per)], time.Now()); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	if len(subs) > per {
 		subs = subs[:per]
 		expires := time.Now().Add(epcis.PageTokenLifetime)
@@ -611,6 +615,11 @@ func (s *Server) handleSubscriptionList(w http.ResponseWriter, r *http.Request) 
 func (s *Server) handleSubscriptionGet(w http.ResponseWriter, r *http.Request) {
 	sub, err := s.Store.FindSubscription(r.Context(), r.PathValue("queryName"), r.PathValue("subscriptionID"))
 	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	// Pending counts the notifications owed but not queued yet too.
+	if err := notify.AddOwed(r.Context(), s.Store, []*critmin.Subscription{sub}, time.Now()); err != nil {
 		s.Error(w, r, err)
 		return
 	}

@@ -262,52 +262,21 @@ func (d *Dispatcher) runSubscriptions(ctx context.Context) error {
 // run turns the events captured since the subscription's last run (ledger
 // positions (LastSeq, maxSeq]) that its query selects into notifications.
 func (d *Dispatcher) run(ctx context.Context, s *critmin.Subscription, maxSeq int64, now time.Time) error {
-	nq, err := d.Store.FindNamedQuery(ctx, s.QueryName)
-	if err != nil {
-		return err
-	}
-	params, err := epcis.NamedQueryParams(nq.Query)
-	if err != nil {
-		return err
-	}
-	f, err := epcis.ParseQueryWith(params, func() (map[string][]string, error) { return d.Store.DeclaredPrefixes(ctx) })
-	if err != nil {
-		return err
-	}
-	format, err := epcis.ParseEPCFormat(s.EPCFormat)
-	if err != nil {
-		return err
-	}
-	ApplySubscription(&f, s, maxSeq)
-	var notes []*critmin.Notification
-	err = Pages(ctx, d.Store.FindEvents, f, d.Batch, func(page []*critmin.Event, _ bool) error {
-		if len(page) == 0 && (len(notes) > 0 || s.Stream || !s.ReportIfEmpty) {
-			return nil
-		}
+	notes, err := runNotes(ctx, d.Store, s, maxSeq, now, d.Batch, func(page []*critmin.Event, format epcis.EPCFormat) (*critmin.Notification, error) {
 		events, err := TranslateEvents(page, format, d.GCPLengths)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		body, err := epcis.SubscriptionDocument(events, s.QueryName, s.ID, now)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ids := make([]string, len(page))
 		for i, ev := range page {
 			ids[i] = ev.EventID
 		}
-		notes = append(notes, &critmin.Notification{SubscriptionID: s.ID, Body: body, EventIDs: ids, CreatedAt: now})
-		return nil
+		return &critmin.Notification{SubscriptionID: s.ID, Body: body, EventIDs: ids, CreatedAt: now}, nil
 	})
-	if critmin.ErrorCode(err) == critmin.EQUERYTOOLARGE {
-		// The run's answer is the exception, delivered to the callback
-		// in place of the events (EPCIS 2.0 §8.2.7.1 maxEventCount).
-		body, merr := ExceptionDocument(err, s.QueryName, s.ID)
-		if merr != nil {
-			return merr
-		}
-		notes, err = []*critmin.Notification{{SubscriptionID: s.ID, Body: body, CreatedAt: now}}, nil
-	}
 	if err != nil {
 		return err
 	}
@@ -328,6 +297,129 @@ func (d *Dispatcher) run(ctx context.Context, s *critmin.Subscription, maxSeq in
 		signal(d.deliverKick)
 	}
 	return nil
+}
+
+// runNotes is one run of subscription s over the ledger positions
+// (s.LastSeq, maxSeq]: the notifications it queues, one per page of at
+// most batch events its query selects, each made by note — or one
+// empty notification for a scheduled subscription with reportIfEmpty,
+// or one exception document when the query's maxEventCount is exceeded.
+// It writes nothing: run stores what it returns, Owed counts it.
+func runNotes(ctx context.Context, store critmin.Store, s *critmin.Subscription, maxSeq int64, now time.Time, batch int,
+	note func(page []*critmin.Event, format epcis.EPCFormat) (*critmin.Notification, error)) ([]*critmin.Notification, error) {
+	nq, err := store.FindNamedQuery(ctx, s.QueryName)
+	if err != nil {
+		return nil, err
+	}
+	params, err := epcis.NamedQueryParams(nq.Query)
+	if err != nil {
+		return nil, err
+	}
+	f, err := epcis.ParseQueryWith(params, func() (map[string][]string, error) { return store.DeclaredPrefixes(ctx) })
+	if err != nil {
+		return nil, err
+	}
+	format, err := epcis.ParseEPCFormat(s.EPCFormat)
+	if err != nil {
+		return nil, err
+	}
+	ApplySubscription(&f, s, maxSeq)
+	var notes []*critmin.Notification
+	err = Pages(ctx, store.FindEvents, f, batch, func(page []*critmin.Event, _ bool) error {
+		if len(page) == 0 && (len(notes) > 0 || s.Stream || !s.ReportIfEmpty) {
+			return nil
+		}
+		n, err := note(page, format)
+		if err != nil {
+			return err
+		}
+		notes = append(notes, n)
+		return nil
+	})
+	if critmin.ErrorCode(err) == critmin.EQUERYTOOLARGE {
+		// The run's answer is the exception, delivered to the callback
+		// in place of the events (EPCIS 2.0 §8.2.7.1 maxEventCount).
+		body, merr := ExceptionDocument(err, s.QueryName, s.ID)
+		if merr != nil {
+			return nil, merr
+		}
+		notes, err = []*critmin.Notification{{SubscriptionID: s.ID, Body: body, CreatedAt: now}}, nil
+	}
+	return notes, err
+}
+
+// Owed counts the notifications subscription s owes that the outbox does
+// not hold yet: those of the run that is due now (a stream subscription
+// behind the ledger's last position maxSeq, a scheduled one whose next
+// run has come), as the dispatcher would queue them with pages of batch
+// events (DefaultBatch when 0). It reads only the stored subscription
+// (its ledger position and next run) and events, so it is the same on
+// every server and after a restart — a server killed between a capture
+// and the subscription's run leaves the outbox empty, yet the events are
+// owed and delivered once a server runs. A subscription leased to a run
+// in progress counts the same until the run writes its notifications.
+func Owed(ctx context.Context, store critmin.Store, s *critmin.Subscription, maxSeq int64, now time.Time, batch int) (int, error) {
+	if batch <= 0 {
+		batch = DefaultBatch
+	}
+	due := s.Stream && s.LastSeq < maxSeq || !s.Stream && s.NextRun != nil && !s.NextRun.After(now)
+	if !due {
+		return 0, nil
+	}
+	notes, err := runNotes(ctx, store, s, maxSeq, now, batch, func([]*critmin.Event, epcis.EPCFormat) (*critmin.Notification, error) {
+		return &critmin.Notification{}, nil
+	})
+	return len(notes), err
+}
+
+// AddOwed adds to each subscription's Pending the notifications it owes
+// that are not in the outbox yet (Owed), so that the delivery state shown
+// counts every delivery owed, queued or not.
+func AddOwed(ctx context.Context, store critmin.Store, subs []*critmin.Subscription, now time.Time) error {
+	maxSeq, err := store.MaxSeq(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range subs {
+		n, err := Owed(ctx, store, s, maxSeq, now, DefaultBatch)
+		if critmin.ErrorCode(err) == critmin.EINVALID || critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			// A query that no longer parses (or is gone) makes no
+			// notification; its runs fail and are logged.
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("notify: owed notifications of %s: %w", s.ID, err)
+		}
+		s.Pending += n
+	}
+	return nil
+}
+
+// OwedTotal is the number of notifications every subscription of store
+// owes that the outbox does not hold yet (Owed), for the totals of the
+// subscriptions page. It reads the subscriptions a page at a time.
+func OwedTotal(ctx context.Context, store critmin.Store, now time.Time) (int, error) {
+	total, after := 0, ""
+	for {
+		subs, err := store.ListSubscriptionsPage(ctx, "", after, 500)
+		if err != nil {
+			return 0, err
+		}
+		if len(subs) == 0 {
+			return total, nil
+		}
+		pending := make([]int, len(subs))
+		for i, s := range subs {
+			pending[i] = s.Pending
+		}
+		if err := AddOwed(ctx, store, subs, now); err != nil {
+			return 0, err
+		}
+		for i, s := range subs {
+			total += s.Pending - pending[i]
+		}
+		after = subs[len(subs)-1].ID
+	}
 }
 
 // TranslateEvents returns copies of the events with their identifiers in

@@ -135,6 +135,12 @@ type DB struct {
 	remoteMu    sync.Mutex
 	remoteUsed  map[string]bool
 	remoteAfter int64
+	// masterMu guards masterDeclared, the prefixes master-data captures
+	// declared (MasterDataElement.Prefixes), read from the audit log up to
+	// entry masterAfter (auditPrefixes).
+	masterMu       sync.Mutex
+	masterDeclared map[string]map[string]bool
+	masterAfter    int64
 
 	rebindMu sync.RWMutex
 	rebinds  map[string]string

@@ -722,6 +722,9 @@ func (db *DB) DeclaredPrefixes(ctx context.Context) (map[string][]string, error)
 	if err := db.masterPrefixes(ctx, seen); err != nil {
 		return nil, err
 	}
+	if err := db.auditPrefixes(ctx, seen); err != nil {
+		return nil, err
+	}
 	used, err := db.remotePrefixesUsed(ctx, remoteIDs)
 	if err != nil {
 		return nil, err
@@ -806,6 +809,66 @@ func (db *DB) masterPrefixes(ctx context.Context, seen map[string]map[string]boo
 		}
 	}
 	return rows.Err()
+}
+
+// auditPrefixes adds to seen every prefix the @context of a master-data
+// capture declared, used or not (MasterDataElement.Prefixes, in the audit
+// log's master-data entries: a document without events stores no
+// context of its own). The scan is incremental, as remotePrefixesUsed's:
+// this process remembers the prefixes found and the last entry read.
+func (db *DB) auditPrefixes(ctx context.Context, seen map[string]map[string]bool) error {
+	db.masterMu.Lock()
+	defer db.masterMu.Unlock()
+	if db.masterDeclared == nil {
+		db.masterDeclared = map[string]map[string]bool{}
+	}
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q(`SELECT seq, detail FROM audit_log WHERE action = ? AND seq > ? ORDER BY seq`), critmin.AuditMasterData, db.masterAfter)
+	if err != nil {
+		return fmt.Errorf("%s: master-data prefixes: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	last := db.masterAfter
+	found := map[string]map[string]bool{}
+	for rows.Next() {
+		var seq int64
+		var detail string
+		if err := rows.Scan(&seq, &detail); err != nil {
+			return err
+		}
+		last = seq
+		// Only the first element carries the capture's prefixes.
+		var master []struct{ Prefixes map[string]string }
+		if json.Unmarshal([]byte(detail), &master) != nil || len(master) == 0 {
+			continue
+		}
+		for p, ns := range master[0].Prefixes {
+			if found[p] == nil {
+				found[p] = map[string]bool{}
+			}
+			found[p][ns] = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for p, set := range found {
+		if db.masterDeclared[p] == nil {
+			db.masterDeclared[p] = map[string]bool{}
+		}
+		for ns := range set {
+			db.masterDeclared[p][ns] = true
+		}
+	}
+	db.masterAfter = last
+	for p, set := range db.masterDeclared {
+		if seen[p] == nil {
+			seen[p] = map[string]bool{}
+		}
+		for ns := range set {
+			seen[p][ns] = true
+		}
+	}
+	return nil
 }
 
 // remotePrefixesUsed scans the events captured with a remote context

@@ -159,6 +159,7 @@ func Run(t *testing.T, open Opener) {
 		{"MasterDataVersions", testMasterDataVersions},
 		{"MasterDataMultiValued", testMasterDataMultiValued},
 		{"MasterDataPrefixes", testMasterDataPrefixes},
+		{"UnusedDeclaredPrefixes", testUnusedDeclaredPrefixes},
 		{"MasterDataSiteSpellings", testSiteSpellings},
 		{"StreamedCapture", testStreamedCapture},
 		{"QueryFamilies", testQueryFamilies},

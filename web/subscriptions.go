@@ -4,8 +4,10 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/notify"
 )
 
 func (s *site) subscriptionRoutes() {
@@ -52,6 +54,19 @@ func (s *site) handleSubscriptions(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	// Pending counts the notifications owed but not queued yet too (a
+	// run due, as after a restart): notify.Owed, from the stored state.
+	now := time.Now()
+	if err := notify.AddOwed(r.Context(), s.Store, subs, now); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	owed, err := notify.OwedTotal(r.Context(), s.Store, now)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	totals.Pending += owed
 	var next template.URL
 	if len(subs) > subscriptionsPerPage {
 		subs = subs[:subscriptionsPerPage]
