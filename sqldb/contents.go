@@ -371,3 +371,33 @@ func (w *writer) loadProjected(ids []string) error {
 		return rows.Err()
 	})
 }
+
+// EventContents returns, for each of eventIDs that moved a container by
+// its own identifier, the lots the containers held then (event_contents,
+// canonical identifiers), as the lot projection counted them.
+func (db *DB) EventContents(ctx context.Context, eventIDs []string) (map[string][]critmin.QuantityElement, error) {
+	out := map[string][]critmin.QuantityElement{}
+	err := inChunks(eventIDs, func(part []any) error {
+		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT event_id, canon, quantity, uom FROM event_contents WHERE event_id IN ("+placeholders(len(part))+") ORDER BY event_id, container, canon"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: contents of events: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var line critmin.QuantityElement
+			var q sql.NullFloat64
+			if err := rows.Scan(&id, &line.EPCClass, &q, &line.UOM); err != nil {
+				return err
+			}
+			line.Role = critmin.RoleEPC
+			if q.Valid {
+				f := q.Float64
+				line.Quantity = &f
+			}
+			out[id] = append(out[id], line)
+		}
+		return rows.Err()
+	})
+	return out, err
+}

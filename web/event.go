@@ -790,7 +790,11 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if ship != nil {
 		data["Ship"] = ship
-		cargo := ship.Quantities
+		cargo, err := s.cargoOf(ctx, ship)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
 		switch {
 		case kind != "container":
 		case packedKnown:

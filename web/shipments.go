@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -179,7 +180,11 @@ func (s *site) shipmentRows(r *http.Request, evs []*critmin.Event, to string) ([
 		if t, ok := extensionTime(e, "eta"); ok {
 			row.ETA = &t
 		}
-		for _, q := range e.Quantities {
+		cargo, err := s.cargoOf(r.Context(), e)
+		if err != nil {
+			return nil, err
+		}
+		for _, q := range cargo {
 			row.Lots++
 			if t, ok := tonnes(q); ok {
 				row.Tonnes += t
@@ -502,7 +507,11 @@ func outturnText(shipped, received float64) string {
 // of its lots from a receipt later declared in error: the lot flags that
 // part (critmin.LotPart.FromRetracted) and counts nothing of it.
 func (s *site) shipsFromRetracted(r *http.Request, e *critmin.Event) (bool, error) {
-	for _, q := range e.Quantities {
+	cargo, err := s.cargoOf(r.Context(), e)
+	if err != nil {
+		return false, err
+	}
+	for _, q := range cargo {
 		l, err := s.Store.FindLot(r.Context(), q.EPCClass)
 		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 			continue
@@ -588,4 +597,20 @@ func shipmentGrades(l *critmin.Lot, events []*critmin.Event, from string, at tim
 	shipped := *l
 	shipped.Assays = ledger.LatestAssays(then)
 	return dryGradeTexts(&shipped), later
+}
+
+// cargoOf is what shipping event e carried: its own quantity lines, and
+// the lots the containers it names in its epcList held when it left, as
+// the lot projection counted them (critmin.ContentsStore; issue 8 §2,
+// nu32-7: a container shipped by its SSCC alone listed nothing).
+func (s *site) cargoOf(ctx context.Context, e *critmin.Event) ([]critmin.QuantityElement, error) {
+	cs, ok := s.Store.(critmin.ContentsStore)
+	if !ok || !ledger.MovesContents(e) {
+		return e.Quantities, nil
+	}
+	held, err := cs.EventContents(ctx, []string{e.EventID})
+	if err != nil {
+		return nil, err
+	}
+	return ledger.WithContents(e, held[e.EventID]).Quantities, nil
 }
