@@ -35,6 +35,13 @@ type shipmentRow struct {
 	Overdue string
 	Lots    int
 	Tonnes  float64
+	// Flag says a lot of the shipment left from a place only a receipt
+	// declared in error put it (ledger.ShippedFromRetractedReceipt: a
+	// whole lot shipped on, still moved), in the words of the shipment
+	// page, the lot page and the lot API; Receipt is that receipt's
+	// eventID. "" when the status says it already, or none did (issue 15
+	// §2, issue 8 §2).
+	Flag, Receipt string
 }
 
 // isBOL says a business transaction is a bill of lading (CBV 2.0 type bol).
@@ -221,6 +228,15 @@ func (s *site) shipmentRows(r *http.Request, evs []*critmin.Event, to string) ([
 		}
 		if row.Status == "in transit" {
 			row.Overdue = overdueNote(row.Shipped, row.ETA, s.Ledger.Now())
+		}
+		if !strings.HasPrefix(row.Status, "ships from") {
+			rec, err := s.shippedFromRetractedReceipt(r, e, cargo)
+			if err != nil {
+				return nil, err
+			}
+			if rec != nil {
+				row.Flag, row.Receipt = "ships from a receipt declared in error", rec.EventID
+			}
 		}
 		rows = append(rows, row)
 	}
@@ -613,4 +629,30 @@ func (s *site) cargoOf(ctx context.Context, e *critmin.Event) ([]critmin.Quantit
 		return nil, err
 	}
 	return ledger.WithContents(e, held[e.EventID]).Quantities, nil
+}
+
+// shippedFromRetractedReceipt is the receipt declared in error that the
+// first lot of cargo (shipping event e's lots, cargoOf) shipped whole
+// from (ledger.ShippedFromRetractedReceipt), as the shipment page flags
+// it; nil when none did.
+func (s *site) shippedFromRetractedReceipt(r *http.Request, e *critmin.Event, cargo []critmin.QuantityElement) (*critmin.Event, error) {
+	for _, q := range cargo {
+		l, err := s.Store.FindLot(r.Context(), q.EPCClass)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if _, part := ledger.ShippedPart(l, e.EventID); part {
+			continue
+		}
+		levs, err := s.LotEvents(r, l.ID)
+		if err != nil {
+			return nil, err
+		}
+		if rec := ledger.ShippedFromRetractedReceipt(l.ID, critminhttp.FullEvents(levs), e); rec != nil {
+			return rec, nil
+		}
+	}
+	return nil, nil
 }
