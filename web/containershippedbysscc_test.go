@@ -54,7 +54,21 @@ func TestShipmentOfContainerBySSCC(t *testing.T) {
 			t.Errorf("%s: dry grades %q; want Nd 5 %%", id, grades)
 		}
 	}
-	_, b := do(t, "GET", ts.URL+"/shipments", viewerSecret, nil, map[string]string{"Accept": "text/html"})
+	// A lot packed whole (a childQuantityList line without a quantity)
+	// into C2, shipped by its SSCC under SS-2: the shipment carried what
+	// stood of lot SW, all 10 t of it (ledger.ShippedBy).
+	const c2 = "urn:epc:id:sscc:0614141.5000000011"
+	whole := strings.NewReplacer("urn:t:lot:SS", "urn:t:lot:SW", "ss-", "sw-").Replace(commission)
+	packWhole := strings.NewReplacer("urn:t:lot:SS", "urn:t:lot:SW", "ss-", "sw-", c, c2, `, "quantity": 3000, "uom": "KGM"`, "").Replace(pack)
+	shipWhole := strings.NewReplacer("ss-", "sw-", c, c2, "SS-1", "SS-2").Replace(ship)
+	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(whole, packWhole, shipWhole))}); err != nil {
+		t.Fatal(err)
+	}
+	resp, b := do(t, "GET", ts.URL+"/shipments/"+url.PathEscape("urn:t:bol:SS-2"), viewerSecret, nil, map[string]string{"Accept": "text/html"})
+	if row := regexp.MustCompile(`(?s)<tr><td data-label="Lot">.*?</tr>`).FindString(html.UnescapeString(string(b))); resp.StatusCode != http.StatusOK || !strings.Contains(row, "urn:t:lot:SW") || !strings.Contains(row, `data-label="Shipped">10 t`) {
+		t.Errorf("SS-2: %d, contents row %q; want lot SW with the 10 t that stood of it (packed whole)", resp.StatusCode, visibleText(row))
+	}
+	_, b = do(t, "GET", ts.URL+"/shipments", viewerSecret, nil, map[string]string{"Accept": "text/html"})
 	row := regexp.MustCompile(`(?s)<tr><td><a href="/shipments/urn:t:bol:SS-1".*?</tr>`).FindString(string(b))
 	if cells := regexp.MustCompile(`<td class="num">([^<]*)</td>`).FindAllStringSubmatch(row, -1); len(cells) != 2 || cells[0][1] != "1" || cells[1][1] != "3" {
 		t.Errorf("shipments index row %q: cells %v; want 1 lot and 3 t", visibleText(row), cells)

@@ -187,10 +187,11 @@ func (s *site) shipmentRows(r *http.Request, evs []*critmin.Event, to string) ([
 		if t, ok := extensionTime(e, "eta"); ok {
 			row.ETA = &t
 		}
-		cargo, err := s.cargoOf(r.Context(), e)
+		shipped, err := s.withCargo(r.Context(), e)
 		if err != nil {
 			return nil, err
 		}
+		cargo := shipped.Quantities
 		for _, q := range cargo {
 			row.Lots++
 			if t, ok := tonnes(q); ok {
@@ -204,7 +205,7 @@ func (s *site) shipmentRows(r *http.Request, evs []*critmin.Event, to string) ([
 					return nil, err
 				}
 				if err == nil {
-					if t, ok := ledger.ShippedBy(q.EPCClass, critminhttp.FullEvents(levs), e); ok {
+					if t, ok := ledger.ShippedBy(q.EPCClass, critminhttp.FullEvents(levs), shipped); ok {
 						row.Tonnes += t
 					}
 				}
@@ -620,15 +621,27 @@ func shipmentGrades(l *critmin.Lot, events []*critmin.Event, from string, at tim
 // the lot projection counted them (critmin.ContentsStore; issue 8 §2,
 // nu32-7: a container shipped by its SSCC alone listed nothing).
 func (s *site) cargoOf(ctx context.Context, e *critmin.Event) ([]critmin.QuantityElement, error) {
+	x, err := s.withCargo(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	return x.Quantities, nil
+}
+
+// withCargo is e with a line of each lot the containers it moved held
+// (ledger.WithContents over the stored contents): the event as the lot
+// projection counted it, for the readings that replay a lot up to it
+// (ledger.ShippedBy).
+func (s *site) withCargo(ctx context.Context, e *critmin.Event) (*critmin.Event, error) {
 	cs, ok := s.Store.(critmin.ContentsStore)
 	if !ok || !ledger.MovesContents(e) {
-		return e.Quantities, nil
+		return e, nil
 	}
 	held, err := cs.EventContents(ctx, []string{e.EventID})
 	if err != nil {
 		return nil, err
 	}
-	return ledger.WithContents(e, held[e.EventID]).Quantities, nil
+	return ledger.WithContents(e, held[e.EventID]), nil
 }
 
 // shippedFromRetractedReceipt is the receipt declared in error that the
