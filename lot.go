@@ -851,6 +851,16 @@ type GenealogyStore interface {
 	PackedIn(ctx context.Context, children []string, at time.Time) ([]Packing, error)
 }
 
+// ContentsStore reads what the containers an event moved by their own
+// identifiers held at its time (an ObjectEvent of a dispatch or receipt
+// step naming a container in its epcList; EPCIS 2.0 §7.3.5), as the lot
+// projection counted them: by eventID, one quantityList line per lot
+// (canonical identifier). Stores keep them with the event (migration
+// 0118).
+type ContentsStore interface {
+	EventContents(ctx context.Context, eventIDs []string) (map[string][]QuantityElement, error)
+}
+
 // Packing is a child (a lot's class identifier or an instance EPC,
 // canonical) packed into a container by an AggregationEvent and not
 // unpacked since.

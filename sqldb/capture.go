@@ -139,6 +139,7 @@ func (db *DB) beginCapture(ctx context.Context, job *critmin.CaptureJob, master 
 	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay, seal) VALUES ", cols: 12, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
 	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id, seal) VALUES ", cols: 6}
 	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom, seal) VALUES ", cols: 6}
+	w.contents = &batch{head: "INSERT INTO event_contents (event_id, container, canon, quantity, uom) VALUES ", cols: 5}
 	return c, nil
 }
 
@@ -666,6 +667,12 @@ type writer struct {
 	// latest (noteTotals): saveLots names them when a total goes past
 	// the mass limit (checkTotals).
 	raised map[string]*[2]raisedBy
+	// contents queues event_contents rows; packs holds this capture's
+	// AggregationEvents by canonical parent and forgotten the eventIDs it
+	// declared in error (packingsOf).
+	contents  *batch
+	packs     map[string][]*critmin.Event
+	forgotten map[string]bool
 }
 
 // raisedBy is what of a capture added to one of a lot's summed figures.
@@ -1104,7 +1111,7 @@ func (c *captureSession) insertEvents(events []*critmin.Event) error {
 			return err
 		}
 	}
-	for _, b := range []*batch{evb, idx[indexEPCs], idx[indexQuantities], idx[indexAttrs], w.links, w.moves, w.members, lg.rows} {
+	for _, b := range []*batch{evb, idx[indexEPCs], idx[indexQuantities], idx[indexAttrs], w.links, w.moves, w.members, w.contents, lg.rows} {
 		if err := w.flush(b); err != nil {
 			return err
 		}
@@ -1159,27 +1166,7 @@ func (w *writer) preload(events []*critmin.Event) error {
 	for _, id := range xids {
 		w.xforms[id] = &xform{}
 	}
-	for _, id := range ids {
-		w.lots[id] = &critmin.Lot{ID: id}
-	}
-	err := inChunks(ids, func(part []any) error {
-		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT "+lotColumns+" FROM lots WHERE id IN ("+placeholders(len(part))+")"), part...)
-		if err != nil {
-			return fmt.Errorf("%s: load lots: %w", w.db.Dialect.Name, err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			l, err := scanLot(rows)
-			if err != nil {
-				return err
-			}
-			w.lots[l.ID] = l
-			w.existed[l.ID] = true
-			w.noteFigures(l)
-		}
-		return rows.Err()
-	})
-	if err != nil {
+	if err := w.loadProjected(ids); err != nil {
 		return err
 	}
 	if err := w.flush(w.members); err != nil {
@@ -1379,11 +1366,36 @@ func (w *writer) project(ev *critmin.Event) error {
 	if ev.ErrorDeclaration != nil || w.declared[ev.EventID] {
 		// A declaration corrects the record; it does not move lots. An
 		// event declared in error before it arrived never counts.
+		if ev.ErrorDeclaration != nil {
+			w.forgetPacking(ev.EventID)
+		}
 		return nil
 	}
 	orig := ev
-	ev = canonLots(ev) // one lot per canonical class identifier
+	// A container moved by its own identifier moves what it holds
+	// (contents.go): the event is projected with a line of each lot
+	// packed in it then, stored with it in event_contents.
+	held, err := w.contentsOf(ev)
+	if err != nil {
+		return err
+	}
+	if err := w.addContents(ev.EventID, held); err != nil {
+		return err
+	}
+	ev = canonLots(ledger.WithContents(ev, contentLines(held))) // one lot per canonical class identifier
 	ids := ev.LotIDs()
+	if len(held) > 0 {
+		// The lots it holds were not named by the event (preload).
+		var load []string
+		for _, id := range ids {
+			if _, ok := w.lots[id]; !ok {
+				load = append(load, id)
+			}
+		}
+		if err := w.loadProjected(load); err != nil {
+			return err
+		}
+	}
 	if w.db.writes == replayFull {
 		// Live capture only: a replay re-applies what was accepted.
 		if err := w.checkKinds(orig); err != nil {
@@ -1403,6 +1415,7 @@ func (w *writer) project(ev *critmin.Event) error {
 			return err
 		}
 	}
+	w.notePacking(orig)
 	if len(ids) == 0 {
 		return nil
 	}

@@ -105,6 +105,11 @@ type DB struct {
 	// a declaration. Both are touched only by the replay's one writer.
 	replayIDs   *idSet
 	replayDecls bool
+	// replayPacks holds, in a replay's scratch store, the AggregationEvents
+	// replayed so far and not declared in error, by canonical parent: what
+	// each container held at a later event (writer.packingsOf), read from
+	// the store by a live capture.
+	replayPacks map[string][]*critmin.Event
 	// replayingLog: this store is the scratch of a replay of a stored log
 	// (verify, rebuild, repair, projection migration). What the log holds
 	// was accepted when captured, so rules added since that refuse at

@@ -347,6 +347,13 @@ func movementStepCond() string {
 // replaceProjection replays the log into a scratch store and replaces
 // each table of projectionTables that differs by the replayed one.
 func replaceProjection(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	return replaceProjectionOf(ctx, raw, tx, d, projectionTables)
+}
+
+// replaceProjectionOf is replaceProjection over tables: a migration that
+// adds a projection table names it with the others (migration 0118's
+// event_contents), which earlier migrations' stores do not hold yet.
+func replaceProjectionOf(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect, tables []string) error {
 	if MigrationScratch == nil {
 		return fmt.Errorf("rebuild lot projection: no scratch store to replay into")
 	}
@@ -360,7 +367,7 @@ func replaceProjection(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) 
 	if err := src.replayInto(ctx, scratch); err != nil {
 		return fmt.Errorf("rebuild lot projection: %w", err)
 	}
-	for _, name := range projectionTables {
+	for _, name := range tables {
 		t, ok := derivedTable(name)
 		if !ok {
 			return fmt.Errorf("rebuild lot projection: %s is not a derived table", name)

@@ -181,6 +181,19 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 			return err
 		}
 	}
+	// A packing declared in error no longer holds its lots in the
+	// container: the events that moved the container since move them no
+	// more (contents.go).
+	held, err := w.recontain(declared)
+	if err != nil {
+		return err
+	}
+	for _, id := range held {
+		if !lotSeen[id] {
+			lotSeen[id] = true
+			lotIDs = append(lotIDs, id)
+		}
+	}
 	if err := w.replayLots(lotIDs); err != nil {
 		return err
 	}
@@ -385,11 +398,18 @@ func (w *writer) rebuildTransformation(xid string) error {
 func (w *writer) replayLots(ids []string) error {
 	var evs []*critmin.Event
 	err := inChunks(ids, func(part []any) error {
-		got, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.pk IN (SELECT event_pk FROM event_quantities WHERE canon IN ("+placeholders(len(part))+")) ORDER BY e.pk", part...)
+		in := placeholders(len(part))
+		got, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.declaration = 0 AND (e.pk IN (SELECT event_pk FROM event_quantities WHERE canon IN ("+in+
+			")) OR e.event_id IN (SELECT event_id FROM event_contents WHERE canon IN ("+in+"))) ORDER BY e.pk", append(part, part...)...)
 		evs = append(evs, got...)
 		return err
 	})
 	if err != nil {
+		return err
+	}
+	// An event that moved a container holding one of the lots moves it
+	// as capture projected it (contents.go).
+	if evs, err = w.withStoredContents(uniqueByPK(evs)); err != nil {
 		return err
 	}
 	// Chunks may overlap in events; replay each once, in capture order,
@@ -593,6 +613,7 @@ func (db *DB) ApplyStoredDeclarations(ctx context.Context) error {
 	w.links = &batch{head: "INSERT INTO lot_links (parent, child, event_id, kind, parent_qty, parent_uom, child_qty, child_uom, event_time, biz_location, replay, seal) VALUES ", cols: 12, tail: " ON CONFLICT (parent, child, event_id) DO NOTHING"}
 	w.moves = &batch{head: "INSERT INTO lot_moves (lot, from_loc, to_loc, tonnes, event_id, seal) VALUES ", cols: 6}
 	w.members = &batch{head: "INSERT INTO transformation_members (transformation_id, role, epc_class, quantity, uom, seal) VALUES ", cols: 6}
+	w.contents = &batch{head: "INSERT INTO event_contents (event_id, container, canon, quantity, uom) VALUES ", cols: 5}
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT event_id FROM events WHERE declaration = 1`)
 	if err != nil {
 		return fmt.Errorf("%s: retraction backfill: %w", db.Dialect.Name, err)
@@ -648,6 +669,14 @@ func (db *DB) replayMode(ctx context.Context, q querier) (replayMode, error) {
 	}
 	if err := q.QueryRowContext(ctx, outOfOrderQuery).Scan(&late); err != nil {
 		return 0, fmt.Errorf("%s: look for events out of event-time order: %w", db.Dialect.Name, err)
+	}
+	if late > 0 {
+		return replayRaw, nil
+	}
+	// A lot moved in a container is replayed from its records when a
+	// movement of the container reaches it out of event-time order.
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+containerShipments+` LIMIT 1) AS hit`).Scan(&late); err != nil {
+		return 0, fmt.Errorf("%s: look for events naming a container: %w", db.Dialect.Name, err)
 	}
 	if late > 0 {
 		return replayRaw, nil

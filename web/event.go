@@ -702,6 +702,15 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 	}
 	data := map[string]any{"ID": id, "Kind": kind, "Containers": containers, "Sites": sites, "Parties": pm, "Events": timelineOf("", evs), "Destination": "",
 		"DeclaredReceipts": dataDeclaredReceipts, "OnwardOf": dataOnwardOf}
+	// shipView is the shipping event as the lot projection counted it:
+	// with the lots its containers held (withCargo).
+	shipView := ship
+	if ship != nil {
+		if shipView, err = s.withCargo(ctx, ship); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
 	// contents are the shipment's lots, with their masses, grades and
 	// origin.
 	contents := func(cargo []critmin.QuantityElement) []shipmentLot {
@@ -755,7 +764,7 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 						// stood of the lot where it left
 						// (ledger.ShippedBy; issue 15, fix15n N2: it
 						// read "0 t shipped").
-						if t, ok := ledger.ShippedBy(l.ID, critminhttp.FullEvents(levs), ship); ok {
+						if t, ok := ledger.ShippedBy(l.ID, critminhttp.FullEvents(levs), shipView); ok {
 							sl.Tonnes, total = t, total+t
 							sl.Qty = shippedText(t)
 						}
@@ -790,7 +799,7 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if ship != nil {
 		data["Ship"] = ship
-		cargo := ship.Quantities
+		cargo := shipView.Quantities
 		switch {
 		case kind != "container":
 		case packedKnown:

@@ -76,6 +76,16 @@ func TestShipmentPagesAfterAReceiptDeclaredInError(t *testing.T) {
 	if loc := regexp.MustCompile(`<dd id="lot-location">.*?</dd>`).FindString(get("/lots/urn:t:lot:W")); !strings.Contains(loc, "ships from a receipt declared in error") || !strings.Contains(loc, `href="/events/urn:t:jj:r"`) {
 		t.Errorf("lot page location: %q; want the transit flagged, linking the receipt", loc)
 	}
+	// The shipments index flags B/L B in the same words, linking the
+	// receipt; B/L A is not flagged (issue 15 §2).
+	idx := get("/shipments")
+	rowB := regexp.MustCompile(`(?s)<tr><td><a href="/shipments/urn:t:bol:B".*?</tr>`).FindString(idx)
+	if !strings.Contains(rowB, `class="badge declared from-retracted" href="/events/urn:t:jj:r"`) || !strings.Contains(rowB, ">ships from a receipt declared in error</a>") {
+		t.Errorf("shipments index row of B/L B: %q; want it flagged, linking receipt r", rowB)
+	}
+	if rowA := regexp.MustCompile(`(?s)<tr><td><a href="/shipments/urn:t:bol:A".*?</tr>`).FindString(idx); rowA == "" || strings.Contains(rowA, "from-retracted") {
+		t.Errorf("shipments index row of B/L A: %q; want it listed, not flagged", rowA)
+	}
 	var lot struct {
 		InTransitTonnes float64 `json:"inTransitTonnes"`
 		Transit         struct {

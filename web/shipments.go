@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -34,6 +35,13 @@ type shipmentRow struct {
 	Overdue string
 	Lots    int
 	Tonnes  float64
+	// Flag says a lot of the shipment left from a place only a receipt
+	// declared in error put it (ledger.ShippedFromRetractedReceipt: a
+	// whole lot shipped on, still moved), in the words of the shipment
+	// page, the lot page and the lot API; Receipt is that receipt's
+	// eventID. "" when the status says it already, or none did (issue 15
+	// §2, issue 8 §2).
+	Flag, Receipt string
 }
 
 // isBOL says a business transaction is a bill of lading (CBV 2.0 type bol).
@@ -179,7 +187,12 @@ func (s *site) shipmentRows(r *http.Request, evs []*critmin.Event, to string) ([
 		if t, ok := extensionTime(e, "eta"); ok {
 			row.ETA = &t
 		}
-		for _, q := range e.Quantities {
+		shipped, err := s.withCargo(r.Context(), e)
+		if err != nil {
+			return nil, err
+		}
+		cargo := shipped.Quantities
+		for _, q := range cargo {
 			row.Lots++
 			if t, ok := tonnes(q); ok {
 				row.Tonnes += t
@@ -192,7 +205,7 @@ func (s *site) shipmentRows(r *http.Request, evs []*critmin.Event, to string) ([
 					return nil, err
 				}
 				if err == nil {
-					if t, ok := ledger.ShippedBy(q.EPCClass, critminhttp.FullEvents(levs), e); ok {
+					if t, ok := ledger.ShippedBy(q.EPCClass, critminhttp.FullEvents(levs), shipped); ok {
 						row.Tonnes += t
 					}
 				}
@@ -216,6 +229,15 @@ func (s *site) shipmentRows(r *http.Request, evs []*critmin.Event, to string) ([
 		}
 		if row.Status == "in transit" {
 			row.Overdue = overdueNote(row.Shipped, row.ETA, s.Ledger.Now())
+		}
+		if !strings.HasPrefix(row.Status, "ships from") {
+			rec, err := s.shippedFromRetractedReceipt(r, e, cargo)
+			if err != nil {
+				return nil, err
+			}
+			if rec != nil {
+				row.Flag, row.Receipt = "ships from a receipt declared in error", rec.EventID
+			}
 		}
 		rows = append(rows, row)
 	}
@@ -502,7 +524,11 @@ func outturnText(shipped, received float64) string {
 // of its lots from a receipt later declared in error: the lot flags that
 // part (critmin.LotPart.FromRetracted) and counts nothing of it.
 func (s *site) shipsFromRetracted(r *http.Request, e *critmin.Event) (bool, error) {
-	for _, q := range e.Quantities {
+	cargo, err := s.cargoOf(r.Context(), e)
+	if err != nil {
+		return false, err
+	}
+	for _, q := range cargo {
 		l, err := s.Store.FindLot(r.Context(), q.EPCClass)
 		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 			continue
@@ -588,4 +614,58 @@ func shipmentGrades(l *critmin.Lot, events []*critmin.Event, from string, at tim
 	shipped := *l
 	shipped.Assays = ledger.LatestAssays(then)
 	return dryGradeTexts(&shipped), later
+}
+
+// cargoOf is what shipping event e carried: its own quantity lines, and
+// the lots the containers it names in its epcList held when it left, as
+// the lot projection counted them (critmin.ContentsStore; issue 8 §2,
+// nu32-7: a container shipped by its SSCC alone listed nothing).
+func (s *site) cargoOf(ctx context.Context, e *critmin.Event) ([]critmin.QuantityElement, error) {
+	x, err := s.withCargo(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	return x.Quantities, nil
+}
+
+// withCargo is e with a line of each lot the containers it moved held
+// (ledger.WithContents over the stored contents): the event as the lot
+// projection counted it, for the readings that replay a lot up to it
+// (ledger.ShippedBy).
+func (s *site) withCargo(ctx context.Context, e *critmin.Event) (*critmin.Event, error) {
+	cs, ok := s.Store.(critmin.ContentsStore)
+	if !ok || !ledger.MovesContents(e) {
+		return e, nil
+	}
+	held, err := cs.EventContents(ctx, []string{e.EventID})
+	if err != nil {
+		return nil, err
+	}
+	return ledger.WithContents(e, held[e.EventID]), nil
+}
+
+// shippedFromRetractedReceipt is the receipt declared in error that the
+// first lot of cargo (shipping event e's lots, cargoOf) shipped whole
+// from (ledger.ShippedFromRetractedReceipt), as the shipment page flags
+// it; nil when none did.
+func (s *site) shippedFromRetractedReceipt(r *http.Request, e *critmin.Event, cargo []critmin.QuantityElement) (*critmin.Event, error) {
+	for _, q := range cargo {
+		l, err := s.Store.FindLot(r.Context(), q.EPCClass)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if _, part := ledger.ShippedPart(l, e.EventID); part {
+			continue
+		}
+		levs, err := s.LotEvents(r, l.ID)
+		if err != nil {
+			return nil, err
+		}
+		if rec := ledger.ShippedFromRetractedReceipt(l.ID, critminhttp.FullEvents(levs), e); rec != nil {
+			return rec, nil
+		}
+	}
+	return nil, nil
 }

@@ -1,0 +1,403 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/ledger"
+)
+
+// What a container held when an event moved it (issue 8 §2, issue 15 §2;
+// migration 0118). A shipping or receiving ObjectEvent naming only a
+// container in its epcList (ledger.MovesContents) moves the lots packed
+// in it at the event's time (ledger.ContentsAt): capture stores them in
+// event_contents, one row per lot, and projects the event as if it named
+// them (ledger.WithContents). A lot replayed from its stored events reads
+// them back (withStoredContents); verify rebuilds and compares them.
+
+func init() {
+	RegisterDerived(DerivedTable{Name: "event_contents", Key: []string{"event_id", "container", "canon", "#quantity", "uom"}})
+}
+
+// containerShipments matches a store holding an ObjectEvent that names,
+// in its epcList, an identifier some AggregationEvent uses as its
+// parentID: the events whose contents migration 0118 stores, and the
+// logs whose replay must read records back (replayMode).
+const containerShipments = `event_epcs x JOIN event_epcs p ON p.canon = x.canon AND p.role = 'parent' WHERE x.role = 'epc'`
+
+// replayContents is migration 0118's Go step: on a store holding an
+// event naming a container in its epcList (containerShipments) it
+// replays the log as verify does and rewrites each lot projection table
+// that differs, event_contents included; other stores are left alone.
+func replayContents(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+containerShipments+` LIMIT 1) AS hit`).Scan(&n); err != nil {
+		return fmt.Errorf("count events naming a container: %w", err)
+	}
+	if n == 0 {
+		return nil
+	}
+	return replaceProjectionOf(ctx, raw, tx, d, append(append([]string(nil), projectionTables...), "event_contents"))
+}
+
+// contentsMigration is the migration whose Go step is replayContents.
+const contentsMigration = 118
+
+func init() { goStepsWithStore[contentsMigration] = replayContents }
+
+// notePacking keeps an AggregationEvent (not declared in error) that
+// this capture projects, by its canonical parent: the packings of a
+// container read at a later event of the same capture (packingsOf). A
+// replay keeps them in its scratch store for the whole log, whose
+// records it does not all write back (replayMode).
+func (w *writer) notePacking(ev *critmin.Event) {
+	if ev.Type != critmin.AggregationEvent || ev.ParentID == "" {
+		return
+	}
+	parent := canon(ev.ParentID)
+	if w.db.writes != replayFull {
+		if w.db.replayPacks == nil {
+			w.db.replayPacks = map[string][]*critmin.Event{}
+		}
+		w.db.replayPacks[parent] = append(w.db.replayPacks[parent], ev)
+		return
+	}
+	if w.packs == nil {
+		w.packs = map[string][]*critmin.Event{}
+	}
+	w.packs[parent] = append(w.packs[parent], ev)
+}
+
+// forgetPacking drops the packings kept under eventID (declared in error
+// by this capture).
+func (w *writer) forgetPacking(eventID string) {
+	for _, m := range []map[string][]*critmin.Event{w.packs, w.db.replayPacks} {
+		for k, evs := range m {
+			kept := evs[:0:0]
+			for _, e := range evs {
+				if e.EventID != eventID {
+					kept = append(kept, e)
+				}
+			}
+			m[k] = kept
+		}
+	}
+	if w.forgotten == nil {
+		w.forgotten = map[string]bool{}
+	}
+	w.forgotten[eventID] = true
+}
+
+// packingsOf is container's (canonical) AggregationEvents not declared in
+// error — stored, then this capture's — in event-time order (equal
+// times in capture order).
+func (w *writer) packingsOf(container string) ([]*critmin.Event, error) {
+	var out []*critmin.Event
+	if w.db.writes != replayFull {
+		out = append(out, w.db.replayPacks[container]...)
+	} else {
+		stored, err := w.storedPackings(container)
+		if err != nil {
+			return nil, err
+		}
+		seen := map[string]bool{}
+		for _, e := range append(stored, w.packs[container]...) {
+			if !seen[e.EventID] && !w.declared[e.EventID] && !w.forgotten[e.EventID] {
+				seen[e.EventID] = true
+				out = append(out, e)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].EventTime.Before(out[j].EventTime) })
+	return out, nil
+}
+
+// storedPackings reads container's stored AggregationEvents not declared
+// in error, in capture order, with their child lines.
+func (w *writer) storedPackings(container string) ([]*critmin.Event, error) {
+	const from = ` FROM event_epcs p JOIN events e ON e.pk = p.event_pk`
+	const cond = ` WHERE p.canon = ? AND p.role = 'parent' AND e.event_type = 'AggregationEvent' AND` + notDeclared
+	rows, release, err := rowsOf(w.ctx, w.reader(), w.db.q(`SELECT e.pk, e.event_id, e.event_time, e.action, p.epc, c.canon, c.quantity, COALESCE(c.uom, ''), 1`+from+
+		` JOIN event_quantities c ON c.event_pk = e.pk AND c.role = 'child'`+cond+`
+		UNION ALL SELECT e.pk, e.event_id, e.event_time, e.action, p.epc, c.canon, NULL, '', 0`+from+` JOIN event_epcs c ON c.event_pk = e.pk AND c.role = 'child'`+cond+`
+		UNION ALL SELECT e.pk, e.event_id, e.event_time, e.action, p.epc, '', NULL, '', 2`+from+cond+`
+		AND NOT EXISTS (SELECT 1 FROM event_quantities c WHERE c.event_pk = e.pk AND c.role = 'child')
+		AND NOT EXISTS (SELECT 1 FROM event_epcs c WHERE c.event_pk = e.pk AND c.role = 'child')`), container, container, container)
+	if err != nil {
+		return nil, fmt.Errorf("%s: packings of container %s: %w", w.db.Dialect.Name, container, err)
+	}
+	defer release()
+	defer rows.Close()
+	byPK := map[int64]*critmin.Event{}
+	var out []*critmin.Event
+	for rows.Next() {
+		var pk, us int64
+		var id, action, parent, child, uom string
+		var q sql.NullFloat64
+		var kind int
+		if err := rows.Scan(&pk, &id, &us, &action, &parent, &child, &q, &uom, &kind); err != nil {
+			return nil, err
+		}
+		ev := byPK[pk]
+		if ev == nil {
+			ev = &critmin.Event{PK: pk, Type: critmin.AggregationEvent, EventID: id, EventTime: time.UnixMicro(us).UTC(), Action: action, ParentID: parent}
+			byPK[pk] = ev
+			out = append(out, ev)
+		}
+		switch kind {
+		case 1:
+			line := critmin.QuantityElement{Role: critmin.RoleChild, EPCClass: child, UOM: uom}
+			if q.Valid {
+				f := q.Float64
+				line.Quantity = &f
+			}
+			ev.Quantities = append(ev.Quantities, line)
+		case 0:
+			ev.EPCs = append(ev.EPCs, critmin.EPCRef{Role: critmin.RoleChild, EPC: child})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].PK < out[j].PK })
+	return out, nil
+}
+
+// contentRow is one event_contents row.
+type contentRow struct {
+	container string
+	line      critmin.QuantityElement
+}
+
+// contentsOf is what the containers ev names in its epcList held at its
+// time (ledger.ContentsAt), for an event that moves them
+// (ledger.MovesContents); nil for any other.
+func (w *writer) contentsOf(ev *critmin.Event) ([]contentRow, error) {
+	if !ledger.MovesContents(ev) {
+		return nil, nil
+	}
+	var out []contentRow
+	seen := map[string]bool{}
+	for _, e := range ev.EPCs {
+		c := canon(e.EPC)
+		if e.Role != critmin.RoleEPC || seen[c] {
+			continue
+		}
+		seen[c] = true
+		packs, err := w.packingsOf(c)
+		if err != nil {
+			return nil, err
+		}
+		for _, q := range ledger.ContentsAt(c, packs, ev.EventTime) {
+			out = append(out, contentRow{container: c, line: q})
+		}
+	}
+	return out, nil
+}
+
+// contentLines is the quantity lines of rows.
+func contentLines(rows []contentRow) []critmin.QuantityElement {
+	out := make([]critmin.QuantityElement, len(rows))
+	for i, r := range rows {
+		out[i] = r.line
+	}
+	return out
+}
+
+// addContents queues ev's event_contents rows.
+func (w *writer) addContents(eventID string, rows []contentRow) error {
+	for _, r := range rows {
+		if err := w.add(w.contents, eventID, r.container, r.line.EPCClass, qty(r.line.Quantity), r.line.UOM); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// storedContents reads the event_contents rows of eventIDs.
+func (w *writer) storedContents(eventIDs []string) (map[string][]contentRow, error) {
+	out := map[string][]contentRow{}
+	err := inChunks(eventIDs, func(part []any) error {
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT event_id, container, canon, quantity, uom FROM event_contents WHERE event_id IN ("+placeholders(len(part))+") ORDER BY event_id, container, canon"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: contents of events: %w", w.db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var r contentRow
+			var q sql.NullFloat64
+			if err := rows.Scan(&id, &r.container, &r.line.EPCClass, &q, &r.line.UOM); err != nil {
+				return err
+			}
+			r.line.Role = critmin.RoleEPC
+			if q.Valid {
+				f := q.Float64
+				r.line.Quantity = &f
+			}
+			out[id] = append(out[id], r)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// withStoredContents gives each of evs the lines of what the containers
+// it moved held (event_contents), as capture projected it.
+func (w *writer) withStoredContents(evs []*critmin.Event) ([]*critmin.Event, error) {
+	var ids []string
+	for _, ev := range evs {
+		if ledger.MovesContents(ev) {
+			ids = append(ids, ev.EventID)
+		}
+	}
+	if len(ids) == 0 {
+		return evs, nil
+	}
+	stored, err := w.storedContents(ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, ev := range evs {
+		if rows := stored[ev.EventID]; len(rows) > 0 {
+			evs[i] = ledger.WithContents(ev, contentLines(rows))
+		}
+	}
+	return evs, nil
+}
+
+// recontain recomputes the contents stored with the events that moved
+// the containers of declared, AggregationEvents just declared in error
+// (applyDeclarations), and returns the lots named before or after: those
+// to replay.
+func (w *writer) recontain(declared []*critmin.Event) ([]string, error) {
+	containers := map[string]bool{}
+	for _, ev := range declared {
+		if ev.Type == critmin.AggregationEvent && ev.ParentID != "" {
+			containers[canon(ev.ParentID)] = true
+		}
+	}
+	if len(containers) == 0 {
+		return nil, nil
+	}
+	if err := w.flush(w.contents); err != nil {
+		return nil, err
+	}
+	var moved []string
+	for c := range containers {
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT DISTINCT event_id FROM event_contents WHERE container = ?"), c)
+		if err != nil {
+			return nil, fmt.Errorf("%s: events moving container %s: %w", w.db.Dialect.Name, c, err)
+		}
+		got := map[string]bool{}
+		if err := collectStrings(rows, got); err != nil {
+			return nil, err
+		}
+		for id := range got {
+			moved = append(moved, id)
+		}
+	}
+	if len(moved) == 0 {
+		return nil, nil
+	}
+	sort.Strings(moved)
+	before, err := w.storedContents(moved)
+	if err != nil {
+		return nil, err
+	}
+	var evs []*critmin.Event
+	err = inChunks(moved, func(part []any) error {
+		got, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.event_id IN ("+placeholders(len(part))+") ORDER BY e.pk", part...)
+		evs = append(evs, got...)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	lots := map[string]bool{}
+	for _, rs := range before {
+		for _, r := range rs {
+			lots[r.line.EPCClass] = true
+		}
+	}
+	for _, ev := range evs {
+		if err := w.exec("DELETE FROM event_contents WHERE event_id = ?", ev.EventID); err != nil {
+			return nil, fmt.Errorf("%s: drop contents of %s: %w", w.db.Dialect.Name, ev.EventID, err)
+		}
+		rows, err := w.contentsOf(ev)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			lots[r.line.EPCClass] = true
+			if err := w.exec("INSERT INTO event_contents (event_id, container, canon, quantity, uom) VALUES (?, ?, ?, ?, ?)", ev.EventID, r.container, r.line.EPCClass, qty(r.line.Quantity), r.line.UOM); err != nil {
+				return nil, fmt.Errorf("%s: contents of %s: %w", w.db.Dialect.Name, ev.EventID, err)
+			}
+		}
+	}
+	out := make([]string, 0, len(lots))
+	for id := range lots {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// loadProjected loads the stored rows of ids into the writer's projection (a
+// fresh lot for one not stored).
+func (w *writer) loadProjected(ids []string) error {
+	for _, id := range ids {
+		w.lots[id] = &critmin.Lot{ID: id}
+	}
+	return inChunks(ids, func(part []any) error {
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT "+lotColumns+" FROM lots WHERE id IN ("+placeholders(len(part))+")"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: load lots: %w", w.db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			l, err := scanLot(rows)
+			if err != nil {
+				return err
+			}
+			w.lots[l.ID] = l
+			w.existed[l.ID] = true
+			w.noteFigures(l)
+		}
+		return rows.Err()
+	})
+}
+
+// EventContents returns, for each of eventIDs that moved a container by
+// its own identifier, the lots the containers held then (event_contents,
+// canonical identifiers), as the lot projection counted them.
+func (db *DB) EventContents(ctx context.Context, eventIDs []string) (map[string][]critmin.QuantityElement, error) {
+	out := map[string][]critmin.QuantityElement{}
+	err := inChunks(eventIDs, func(part []any) error {
+		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT event_id, canon, quantity, uom FROM event_contents WHERE event_id IN ("+placeholders(len(part))+") ORDER BY event_id, container, canon"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: contents of events: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var line critmin.QuantityElement
+			var q sql.NullFloat64
+			if err := rows.Scan(&id, &line.EPCClass, &q, &line.UOM); err != nil {
+				return err
+			}
+			line.Role = critmin.RoleEPC
+			if q.Valid {
+				f := q.Float64
+				line.Quantity = &f
+			}
+			out[id] = append(out[id], line)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
