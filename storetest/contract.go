@@ -59,6 +59,8 @@ func Run(t *testing.T, open Opener) {
 		{"StrandedListCapped", testStrandedListCapped},
 		{"DeclaredLotRefused", testDeclaredLotRefused},
 		{"DeclaredLotCorrected", testDeclaredLotCorrected},
+		{"LateMakerRefused", testLateMakerRefused},
+		{"LateMakerStored", testLateMakerStored},
 		{"CorrectiveShortfall", testCorrectiveShortfall},
 		{"TwoDeclarationsPointers", testTwoDeclarationsPointers},
 		{"StandingNamesEachShortfall", testStandingNamesEachShortfall},
