@@ -427,7 +427,6 @@ func CheckLotMade(ctx context.Context, s LotEventFinder, id string) error {
 	return UnmadeLotError(id, page.Events)
 }
 
-
 // UnmadeLots finds every lot not in the record (UnmadeLotOf), by its
 // canonical ID: the lots a declared-in-error event makes (few, read from
 // the declarations), each judged from its records. The lot list, its

@@ -144,7 +144,7 @@ func testLateMakerRefused(t *testing.T, open Opener) {
 // of L with 10 t dated 2025-10-10 — after r1 drew on it.
 var LateMakerDocuments = []string{
 	retractDoc(declaredLotEv("c", "2025-10-01", lateMakerBody("L", "10")), declaredLotRun("r1", "2025-10-05", "L", "10", "P1", "3")),
-	retractDoc(`{"eventID": "urn:t:ii:c", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", ` + lateMakerBody("L", "10") +
+	retractDoc(`{"eventID": "urn:t:ii:c", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", `+lateMakerBody("L", "10")+
 		`, "errorDeclaration": {"declarationTime": "2025-10-20T00:00:00Z", "reason": "incorrect_data", "correctiveEventIDs": ["urn:t:ii:cc"]}}`,
 		declaredLotEv("cc", "2025-10-10", lateMakerBody("L", "10"))),
 }
