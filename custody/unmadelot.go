@@ -459,3 +459,34 @@ func UnmadeLots(ctx context.Context, s LotEventFinder) (map[string]*Unmade, erro
 	}
 	return out, nil
 }
+
+// UnmadeIn is the entry of lot id (any spelling) in gone (UnmadeLots),
+// nil when the lot is in the record.
+func UnmadeIn(gone map[string]*Unmade, id string) *Unmade {
+	if len(gone) == 0 {
+		return nil
+	}
+	return gone[epcis.Canonical(id)]
+}
+
+// WithoutUnmade is lots without those not in the record (UnmadeLots),
+// for the views that count lots as stock or supply: the planner's ledger
+// supplies and the risk view's ledger sourcing (issue 8 §2, fixMm). A
+// store that cannot read events (no FindEvents) keeps every lot.
+func WithoutUnmade(ctx context.Context, s any, lots []*critmin.Lot) ([]*critmin.Lot, error) {
+	f, ok := s.(LotEventFinder)
+	if !ok || len(lots) == 0 {
+		return lots, nil
+	}
+	gone, err := UnmadeLots(ctx, f)
+	if err != nil || len(gone) == 0 {
+		return lots, err
+	}
+	kept := make([]*critmin.Lot, 0, len(lots))
+	for _, l := range lots {
+		if UnmadeIn(gone, l.ID) == nil {
+			kept = append(kept, l)
+		}
+	}
+	return kept, nil
+}

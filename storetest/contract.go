@@ -61,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 		{"DeclaredLotCorrected", testDeclaredLotCorrected},
 		{"LateMakerRefused", testLateMakerRefused},
 		{"LateMakerStored", testLateMakerStored},
+		{"LateMakerCredits", testLateMakerCredits},
 		{"CorrectiveShortfall", testCorrectiveShortfall},
 		{"TwoDeclarationsPointers", testTwoDeclarationsPointers},
 		{"StandingNamesEachShortfall", testStandingNamesEachShortfall},

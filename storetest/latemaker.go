@@ -10,6 +10,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/risk"
 	"github.com/critmin/critmin/storetest/unchecked"
 )
 
@@ -187,5 +188,74 @@ func testLateMakerStored(t *testing.T, open Opener) {
 	msg := critmin.ErrorMessage(err)
 	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(msg, "lot urn:t:lot:L is not in the record") || strings.Contains(msg, "consumed") {
 		t.Errorf("shipping L: %v; want a conflict saying L is not in the record, not consumed", err)
+	}
+}
+
+// testLateMakerCredits (issue 8 §2, fixMm): at mass-balance site mb,
+// lot E (ree_concentrate, PAK, 10,000 kg dry at Nd 4 %) is commissioned
+// on 2025-10-01 (E1) and run R takes all of it on 2025-10-05 into 500 kg
+// of O (ndpr_oxide, Nd 62 %); E1 is declared in error with its
+// corrective E1c. Category ree, Nd, conversion 0.9.
+//
+// E1c dated 2025-10-05 (at R): E stands when R takes it; R's credit is
+// min(10 t × 4 % × 0.9 = 0.36, O's 0.5 t × 62 % = 0.31) = 0.31 t Nd PAK.
+// E1c dated 2025-10-10 (a store written before capture refused it): E
+// is not in the record when R drew on it — no credit (0 t), and the
+// risk view's ledger sourcing counts no Nd of E.
+func testLateMakerCredits(t *testing.T, open Opener) {
+	ctx := context.Background()
+	commission := func(id, day string) string {
+		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-` + day + `T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+	  "quantityList": [{"epcClass": "urn:t:lot:E", "quantity": 10000, "uom": "KGM"}], "bizLocation": {"id": "urn:t:site:mb"},
+	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]}`
+	}
+	run := `{"type": "TransformationEvent", "eventID": "urn:t:ev:R", "eventTime": "2025-10-05T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+	  "inputQuantityList": [{"epcClass": "urn:t:lot:E", "quantity": 10000, "uom": "KGM"}], "outputQuantityList": [{"epcClass": "urn:t:lot:O", "quantity": 500, "uom": "KGM"}], "bizLocation": {"id": "urn:t:site:mb"},
+	  "ilmd": {"cm:commodity": "ndpr_oxide", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 62, "cm:unit": "%", "cm:basis": "dry"}]}}`
+	for _, c := range []struct {
+		day          string
+		credit       float64
+		sourcingLots int
+	}{{"05", 0.31, 1}, {"10", 0, 0}} {
+		t.Run("corrective on 2025-10-"+c.day, func(t *testing.T) {
+			s := open(t)
+			cs := s.(custody.Store)
+			now := time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC)
+			unchecked.MustStore(t, s, ctDoc(commission("E1", "01")+"}", run), now)
+			unchecked.MustStore(t, s, ctDoc(commission("E1", "01")+`, "errorDeclaration": {"declarationTime": "2025-10-15T00:00:00Z", "reason": "incorrect_data", "correctiveEventIDs": ["urn:t:ev:E1c"]}}`,
+				commission("E1c", c.day)+"}"), now.Add(time.Minute))
+			d := &critmin.MassBalanceDeclaration{Site: "urn:t:site:mb", CarryForward: 1,
+				Categories: []critmin.MaterialCategory{{ID: "ree", Inputs: []string{"ree_concentrate"}, Product: "ndpr_oxide", Elements: []string{"Nd"}, ConversionFactor: 0.9}},
+				Periods:    []critmin.ClaimPeriod{{ID: "2025-10", From: "2025-10-01", To: "2025-11-01"}}}
+			if err := custody.DeclareMassBalance(ctx, cs, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+				t.Fatal(err)
+			}
+			st, err := custody.StatementOf(ctx, cs, "urn:t:site:mb", "2025-10", nil, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var credit float64
+			for _, cat := range st.Categories {
+				for _, e := range cat.Entries {
+					if e.Kind == "credit" && e.Event == "urn:t:ev:R" {
+						credit += e.Tonnes
+					}
+				}
+			}
+			if !ctNear(credit, c.credit) {
+				t.Errorf("credits of run R: %v t; want %v t Nd", credit, c.credit)
+			}
+			lots, _, err := s.FindLots(ctx, critmin.LotFilter{Commodity: "ree_concentrate", Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ll, err := risk.LedgerLotsOf(ctx, cs, lots)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ll) != c.sourcingLots {
+				t.Errorf("ledger sourcing reads %d lots of ree_concentrate; want %d", len(ll), c.sourcingLots)
+			}
+		})
 	}
 }

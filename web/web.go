@@ -215,12 +215,15 @@ var funcs = template.FuncMap{
 	"lower":     strings.ToLower,
 	"commodity": ledger.CommodityName,
 	"country":   ledger.CountryName,
+	"notInRecordText": func() string { return critminhttp.NotInRecordText },
 	"status": func(s string) string {
 		switch s {
 		case critmin.LotInTransit:
 			return "in transit"
 		case critmin.LotInStock:
 			return "in stock"
+		case critmin.LotNotInRecord:
+			return "not in the record"
 		}
 		return s
 	},
