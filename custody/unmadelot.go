@@ -427,16 +427,24 @@ func CheckLotMade(ctx context.Context, s LotEventFinder, id string) error {
 	return UnmadeLotError(id, page.Events)
 }
 
-// UnmadeLots finds every lot not in the record (UnmadeLotOf), by its
-// canonical ID: the lots a declared-in-error event makes (few, read from
-// the declarations), each judged from its records. The lot list, its
-// CSV and page mark them, and the planner's and the risk view's ledger
-// supplies leave them out (issue 8 §2, fixMm).
-func UnmadeLots(ctx context.Context, s LotEventFinder) (map[string]*Unmade, error) {
+// UnmadeLots finds the lots not in the record (UnmadeLotOf), by their
+// canonical IDs: among the lots a declared-in-error event makes (few,
+// read from the declarations) — only those of among, when given (a page
+// of a lot list) — each judged from its records. The lot list, its CSV
+// and page mark them; the planner's and the risk view's ledger supplies
+// and mass-balance credits leave them out (issue 8 §2, fixMm).
+func UnmadeLots(ctx context.Context, s LotEventFinder, among ...string) (map[string]*Unmade, error) {
+	var asked map[string]bool
+	if among != nil {
+		asked = map[string]bool{}
+		for _, id := range among {
+			asked[epcis.Canonical(id)] = true
+		}
+	}
 	ids := map[string]bool{}
 	err := eachDeclared(ctx, s, critmin.EventFilter{ErrorDeclarationExists: true, Limit: 1000}, func(body *critmin.Event, _ *critmin.ErrorDeclaration) {
 		for _, id := range body.LotIDs() {
-			if makesLot(body, id, true) {
+			if (asked == nil || asked[id]) && makesLot(body, id, true) {
 				ids[id] = true
 			}
 		}
@@ -478,7 +486,11 @@ func WithoutUnmade(ctx context.Context, s any, lots []*critmin.Lot) ([]*critmin.
 	if !ok || len(lots) == 0 {
 		return lots, nil
 	}
-	gone, err := UnmadeLots(ctx, f)
+	ids := make([]string, len(lots))
+	for i, l := range lots {
+		ids[i] = l.ID
+	}
+	gone, err := UnmadeLots(ctx, f, ids...)
 	if err != nil || len(gone) == 0 {
 		return lots, err
 	}

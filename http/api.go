@@ -599,12 +599,12 @@ const maxTransitScanned = 10_000
 // transit are read whole, their transit found from their events, and
 // q's offset and limit applied to those that match.
 func (s *Server) FindLots(r *http.Request, q LotQuery) ([]*critmin.Lot, []*TransitView, int, error) {
-	gone, err := custody.UnmadeLots(r.Context(), s.Store)
-	if err != nil {
-		return nil, nil, 0, err
-	}
 	if q.Destination == "" {
 		lots, total, err := s.Store.FindLots(r.Context(), q.LotFilter)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		gone, err := unmadeOf(r.Context(), s.Store, lots)
 		if err != nil {
 			return nil, nil, 0, err
 		}
@@ -623,6 +623,10 @@ func (s *Server) FindLots(r *http.Request, q LotQuery) ([]*critmin.Lot, []*Trans
 		}
 		if total > maxTransitScanned {
 			return nil, nil, 0, critmin.FieldErrorf("destination", "%s lots are in transit, more than the %s a destination filter reads; filter by commodity or location as well", units.Int(total), units.Int(maxTransitScanned))
+		}
+		gone, err := unmadeOf(r.Context(), s.Store, page)
+		if err != nil {
+			return nil, nil, 0, err
 		}
 		page, _ = markUnmade(page, 0, gone, true)
 		tr, err := s.transits(r, page)
@@ -647,6 +651,18 @@ func (s *Server) FindLots(r *http.Request, q LotQuery) ([]*critmin.Lot, []*Trans
 // NotInRecordText is what a lot list says of a lot not in the record
 // (critmin.LotNotInRecord).
 const NotInRecordText = "not in the record: the event that made it is declared in error and no standing event makes it before an event acted on it (EPCIS 2.0 §7.4.1.2); it holds nothing — its own page names the declaration"
+
+// unmadeOf is the lots of lots not in the record (custody.UnmadeLots).
+func unmadeOf(ctx context.Context, store critmin.Store, lots []*critmin.Lot) (map[string]*custody.Unmade, error) {
+	if len(lots) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(lots))
+	for i, l := range lots {
+		ids[i] = l.ID
+	}
+	return custody.UnmadeLots(ctx, store, ids...)
+}
 
 // markUnmade gives each lot of lots not in the record (in gone,
 // custody.UnmadeLots) as such: status not_in_record and nothing held —
