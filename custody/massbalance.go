@@ -1581,8 +1581,9 @@ type mbCalc struct {
 	// pending are runs of a document being captured (CaptureClaimCheck),
 	// replayed with the stored ones.
 	pending []ledgerRun
-	// gone are the lots not in the record (UnmadeLots): a run that fed
-	// on one earns no credit from it (issue 8 §2, fixMm).
+	// gone are the lots not in the record because a standing event
+	// makes them only after a run drew on them (UnmadeLots, Late): a
+	// run that fed on one earns no credit from it (issue 8 §2, fixMm).
 	gone map[string]*Unmade
 	// claimAt overrides the stored claim events (a document's claims at
 	// capture); waiting are claims on lots made in an earlier period and
@@ -1940,8 +1941,21 @@ func newMB(ctx context.Context, s Store, versions []*critmin.MassBalanceDeclarat
 	sm := siteMap(sites)
 	mc := &mbCalc{ctx: ctx, s: s, d: d, versions: versions, conv: conv, oc: newCalc(ctx, s, sm), acc: map[string]*account{}, byOut: map[string]string{}, claims: map[string]*Claim{}, claimTime: map[string]time.Time{}}
 	if f, ok := s.(LotEventFinder); ok {
-		if mc.gone, err = UnmadeLots(ctx, f); err != nil {
+		gone, err := UnmadeLots(ctx, f)
+		if err != nil {
 			return nil, err
+		}
+		// A lot whose maker is declared with none standing is read by
+		// the retraction rules already (its run's credit retracted,
+		// naming the declaration); one made again only after the run
+		// drew on it would earn afresh: no credit from it.
+		for id, u := range gone {
+			if u.Late != nil {
+				if mc.gone == nil {
+					mc.gone = map[string]*Unmade{}
+				}
+				mc.gone[id] = u
+			}
 		}
 	}
 	return mc, nil
