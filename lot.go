@@ -11,6 +11,12 @@ const (
 	LotInTransit = "in_transit"
 	LotConsumed  = "consumed"
 	LotUnknown   = "unknown"
+	// LotNotInRecord marks, in lot lists, a lot whose making event is
+	// declared in error with no standing event making it before an event
+	// acted on it (EPCIS 2.0 §7.4.1.2; custody.UnmadeLotOf): it is in no
+	// stock, supply or balance, and GET /api/v1/lots/{id} answers 410.
+	// No projection stores it; the list views set it.
+	LotNotInRecord = "not_in_record"
 )
 
 // Lot is the mineral view of one class-level identifier (an LGTIN, a

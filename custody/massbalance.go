@@ -1581,6 +1581,10 @@ type mbCalc struct {
 	// pending are runs of a document being captured (CaptureClaimCheck),
 	// replayed with the stored ones.
 	pending []ledgerRun
+	// gone are the lots not in the record because a standing event
+	// makes them only after a run drew on them (UnmadeLots, Late): a
+	// run that fed on one earns no credit from it (issue 8 §2, fixMm).
+	gone map[string]*Unmade
 	// claimAt overrides the stored claim events (a document's claims at
 	// capture); waiting are claims on lots made in an earlier period and
 	// claimed in a later one.
@@ -1936,6 +1940,24 @@ func newMB(ctx context.Context, s Store, versions []*critmin.MassBalanceDeclarat
 	}
 	sm := siteMap(sites)
 	mc := &mbCalc{ctx: ctx, s: s, d: d, versions: versions, conv: conv, oc: newCalc(ctx, s, sm), acc: map[string]*account{}, byOut: map[string]string{}, claims: map[string]*Claim{}, claimTime: map[string]time.Time{}}
+	if f, ok := s.(LotEventFinder); ok {
+		gone, err := UnmadeLots(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		// A lot whose maker is declared with none standing is read by
+		// the retraction rules already (its run's credit retracted,
+		// naming the declaration); one made again only after the run
+		// drew on it would earn afresh: no credit from it.
+		for id, u := range gone {
+			if u.Late != nil {
+				if mc.gone == nil {
+					mc.gone = map[string]*Unmade{}
+				}
+				mc.gone[id] = u
+			}
+		}
+	}
 	return mc, nil
 }
 
@@ -3489,7 +3511,7 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 	for _, cu := range cons {
 		ev := cu.edge
 		in := mc.oc.lots[ev.Parent]
-		if in == nil {
+		if in == nil || UnmadeIn(mc.gone, in.ID) != nil {
 			continue
 		}
 		type feed struct {
@@ -3515,7 +3537,7 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 			feeds = feeds[:0]
 			for _, pt := range c.parts {
 				l := mc.oc.lots[pt.id]
-				if l == nil {
+				if l == nil || UnmadeIn(mc.gone, l.ID) != nil {
 					continue
 				}
 				feeds = append(feeds, feed{lot: l, c: pt.c, mass: pt.mass * cu.mass / c.contentT})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
 )
 
 // unmade is a stored lot that no standing event makes any more: every
@@ -19,6 +20,23 @@ import (
 type unmade struct {
 	maker *critmin.Event            // a declared event that made it
 	decl  *critmin.ErrorDeclaration // its declaration; nil when the document declares it
+	// acted is the earliest standing event that acts on the lot without
+	// making it (a run's input, a shipment, a packing…), nil when none
+	// does; late is the earliest standing event that makes the lot, when
+	// it is dated after acted (a corrective commissioning dated after a
+	// run that drew on the lot, fixMm). A lot made only after an event
+	// acted on it is not in the record either: before its making event
+	// there was no lot to act on (lateMaker).
+	acted, late *critmin.Event
+}
+
+// lateMaker says whether making event mk comes too late for a lot that
+// standing event acted acted on: it is dated after acted (EPCIS 2.0
+// §7.4.1.2 — a corrective event states what did happen, so the lot it
+// makes exists from its eventTime, and acted drew on the lot before
+// that). Equal times are in order.
+func lateMaker(mk, acted *critmin.Event) bool {
+	return mk != nil && acted != nil && mk.EventTime.After(acted.EventTime)
 }
 
 // makesLot says whether event ev made lot id: an ADD (commissioning) of
@@ -101,14 +119,36 @@ func unmadeLots(ctx context.Context, s Store, ids []string, declaring []*critmin
 		return nil, nil, err
 	}
 	storedIDs := map[string]bool{}
+	makers := map[string][]*critmin.Event{}
 	for _, ev := range evs {
 		if declared[ev.EventID] {
 			continue
 		}
 		storedIDs[ev.EventID] = true
-		for id := range found {
+		for id, u := range found {
+			if !namesLot(ev, id) {
+				continue
+			}
 			if makesLot(ev, id, true) {
+				makers[id] = append(makers[id], ev)
+			} else if u.acted == nil || ev.EventTime.Before(u.acted.EventTime) {
+				u.acted = ev
+				found[id] = u
+			}
+		}
+	}
+	// A standing maker dated at or before every standing event acting on
+	// the lot makes it; one dated after them comes too late (lateMaker):
+	// the lot stays not in the record, naming it.
+	for id, u := range found {
+		for _, mk := range makers[id] {
+			if !lateMaker(mk, u.acted) {
 				delete(found, id)
+				break
+			}
+			if u.late == nil || mk.EventTime.Before(u.late.EventTime) {
+				u.late = mk
+				found[id] = u
 			}
 		}
 	}
@@ -141,6 +181,15 @@ func checkUnmadeLots(live []*critmin.Event, gone map[string]unmade, storedIDs ma
 			continue
 		}
 		named := map[string]bool{}
+		// An event of the document that makes the lot again after a
+		// standing event acted on it is refused: the lot would exist
+		// only from its date, after it was drawn on (lateMaker, fixMm).
+		for _, id := range sortedKeys(gone) {
+			if u := gone[id]; !made[id] && makesLot(ev, id, false) && lateMaker(ev, u.acted) {
+				named[id] = true
+				out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/eventTime", Reason: LotMadeAfterActed(id, ev, u.acted)})
+			}
+		}
 		for i, q := range ev.Quantities {
 			u, ok := gone[q.EPCClass]
 			if !ok || made[q.EPCClass] || named[q.EPCClass] {
@@ -150,16 +199,16 @@ func checkUnmadeLots(live []*critmin.Event, gone map[string]unmade, storedIDs ma
 				continue
 			}
 			named[q.EPCClass] = true
-			out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + quantityPtr(ev, i) + "/epcClass", Reason: LotDeclaredUnmade(q.EPCClass, actsWord(ev), u.maker, u.decl)})
+			out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + quantityPtr(ev, i) + "/epcClass", Reason: u.reason(q.EPCClass, actsWord(ev))})
 		}
 		for _, e := range ev.EPCs {
 			if u, ok := gone[e.EPC]; ok && !made[e.EPC] && !named[e.EPC] {
 				named[e.EPC] = true
-				out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID, Reason: LotDeclaredUnmade(e.EPC, actsWord(ev), u.maker, u.decl)})
+				out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID, Reason: u.reason(e.EPC, actsWord(ev))})
 			}
 		}
-		for id := range gone {
-			if makesLot(ev, id, false) {
+		for id, u := range gone {
+			if makesLot(ev, id, false) && !lateMaker(ev, u.acted) {
 				made[id] = true
 			}
 		}
@@ -221,6 +270,42 @@ func makerWords(maker *critmin.Event) (how, fix string) {
 	return fmt.Sprintf("%s, event %s (%s),", how, maker.EventID, maker.EventTime.UTC().Format(time.DateOnly)), fix
 }
 
+// reason is the refusal of an event (what: actsWord) acting on lot id,
+// not in the record: LotDeclaredUnmade, or, when a standing event makes
+// the lot only after another acted on it, LotMadeAfterActed.
+func (u unmade) reason(id, what string) string {
+	if u.late != nil {
+		return LotMadeAfterActed(id, u.late, u.acted) + "; so " + what + " cannot act on it"
+	}
+	return LotDeclaredUnmade(id, what, u.maker, u.decl)
+}
+
+// LotMadeAfterActed is the reason a lot made by event mk is refused, or
+// not in the record, when standing event acted acted on it earlier
+// (lateMaker, fixMm): "lot L is made by event cc on 2025-10-10, after
+// event r1 (a run's input, 2025-10-05) acted on it…". A lot exists from
+// the event that makes it; an event that drew on it before then drew on
+// nothing (EPCIS 2.0 §7.4.1.2: a corrective event is dated when what it
+// records happened). The remedy: date the making event at or before the
+// earliest event acting on the lot.
+func LotMadeAfterActed(lot string, mk, acted *critmin.Event) string {
+	return fmt.Sprintf("lot %s is not in the record before %s: %s, event %s (%s), is dated after the %s %s (%s), which acted on the lot when nothing standing had made it — the lot cannot be drawn on before it exists (EPCIS 2.0 §7.4.1.2: a corrective event is dated when what it records happened); date the event that makes the lot at or before %s, or declare %s in error",
+		lot, mk.EventTime.UTC().Format(time.DateOnly), makingWord(mk), mk.EventID, mk.EventTime.UTC().Format(time.RFC3339), ledger.EventKind(acted), acted.EventID, acted.EventTime.UTC().Format(time.RFC3339),
+		acted.EventTime.UTC().Format(time.DateOnly), acted.EventID)
+}
+
+// makingWord names how an event makes a lot: "its commissioning", "the
+// run that makes it", "its receipt".
+func makingWord(ev *critmin.Event) string {
+	switch {
+	case ev.Type == critmin.TransformationEvent:
+		return "the run that makes it"
+	case receiptSteps[stepName(ev.BizStep)]:
+		return "its receipt, its first sighting"
+	}
+	return "its commissioning"
+}
+
 // remade says whether an event of live makes lot id again (a corrective
 // commissioning, checkUnmadeLots).
 func remade(live []*critmin.Event, id string) bool {
@@ -232,17 +317,31 @@ func remade(live []*critmin.Event, id string) bool {
 	return false
 }
 
-// UnmadeLot reports, from the records of lot id (its events as the store
-// gives them, each declared one with its DeclaredInError), the declared
-// event that made the lot when no standing event makes it any more
-// (unmadeLots): the lot's commissioning declared in error while a run
-// that fed on it stands. The lot is then not in the record, and reads so
-// (GET /api/v1/lots/{id} answers 410 naming the declaration), not as
-// "consumed" by the run that took nothing of it (issue 8 §2, fixIi).
-// nil when a standing event makes the lot, or none was declared.
-func UnmadeLot(id string, records []*critmin.Event) *critmin.Event {
+// Unmade is how a lot is not in the record (UnmadeLotOf): Maker is the
+// declared event that made it; Late, when not nil, the earliest standing
+// event that makes it, dated after Acted, the earliest standing event
+// acting on it (fixMm).
+type Unmade struct {
+	Maker, Late, Acted *critmin.Event
+}
+
+// UnmadeLotOf reads, from the records of lot id (its events as the
+// store gives them, each declared one with its DeclaredInError), whether
+// the lot is not in the record: an event that made it is declared in
+// error (EPCIS 2.0 §7.4.1.2) and no standing event makes it at or before
+// the earliest standing event that acts on it — none makes it at all
+// (its commissioning declared while a run that fed on it stands), or the
+// one that does is dated after an event drew on it (a corrective
+// commissioning dated after that run, which capture refuses since fixMm:
+// LotMadeAfterActed). Such a lot reads so everywhere (GET
+// /api/v1/lots/{id} answers 410, the lot list marks it, no stock,
+// supply, credit or certificate counts it), not as "consumed" by a run
+// that took nothing of it, nor as in stock with what its late maker
+// states (issue 8 §2, fixIi, fixMm). nil when the lot is in the record.
+func UnmadeLotOf(id string, records []*critmin.Event) *Unmade {
 	id = epcis.Canonical(id)
-	var maker *critmin.Event
+	var u Unmade
+	var makers []*critmin.Event
 	for _, rec := range records {
 		if rec.ErrorDeclaration != nil {
 			continue
@@ -252,36 +351,75 @@ func UnmadeLot(id string, records []*critmin.Event) *critmin.Event {
 			ev = decodeStored(rec) // a store's page gives the indexed columns
 			ev.DeclaredInError = rec.DeclaredInError
 		}
-		if !makesLot(ev, id, true) {
+		if !namesLot(ev, id) {
 			continue
 		}
-		if ev.DeclaredInError == nil {
-			return nil
-		}
-		if maker == nil {
-			maker = ev
+		switch {
+		case !makesLot(ev, id, true):
+			if ev.DeclaredInError == nil && (u.Acted == nil || ev.EventTime.Before(u.Acted.EventTime)) {
+				u.Acted = ev
+			}
+		case ev.DeclaredInError != nil:
+			if u.Maker == nil {
+				u.Maker = ev
+			}
+		default:
+			makers = append(makers, ev)
 		}
 	}
-	return maker
-}
-
-// UnmadeLotError is EGONE (410) for lot id when UnmadeLot finds, in its
-// records, the declared event that made it and no standing event making
-// it (issue 8 §2): the lot is not in the record, so no view, verdict or
-// certificate of it may read as if it were. The message names the lot,
-// the declared event, its declaration time and reason. nil otherwise.
-func UnmadeLotError(id string, records []*critmin.Event) error {
-	maker := UnmadeLot(id, records)
-	if maker == nil {
+	if u.Maker == nil {
 		return nil
 	}
-	d := maker.DeclaredInError
-	how, _ := makerWords(maker)
+	for _, mk := range makers {
+		if !lateMaker(mk, u.Acted) {
+			return nil
+		}
+		if u.Late == nil || mk.EventTime.Before(u.Late.EventTime) {
+			u.Late = mk
+		}
+	}
+	return &u
+}
+
+// UnmadeLot is the declared event that made lot id when the lot is not
+// in the record (UnmadeLotOf), nil when it is.
+func UnmadeLot(id string, records []*critmin.Event) *critmin.Event {
+	if u := UnmadeLotOf(id, records); u != nil {
+		return u.Maker
+	}
+	return nil
+}
+
+// UnmadeLotError is EGONE (410) for lot id when UnmadeLotOf finds, in its
+// records, that the lot is not in the record (issue 8 §2): no view,
+// verdict or certificate of it may read as if it were. The message
+// names the lot, the declared event, its declaration time and reason,
+// and, when a standing event makes the lot too late, that event and the
+// earlier one that acted on it. nil otherwise.
+func UnmadeLotError(id string, records []*critmin.Event) error {
+	u := UnmadeLotOf(id, records)
+	if u == nil {
+		return nil
+	}
+	return critmin.Errorf(critmin.EGONE, "%s", u.Words(id))
+}
+
+// Words says, for people, why lot id is not in the record: "lot "L" is
+// not in the record: its commissioning, event c (2025-10-01), was
+// declared in error at T (reason R) and no standing event makes it…"
+// (makerWords names the maker by its kind).
+func (u *Unmade) Words(id string) string {
+	d := u.Maker.DeclaredInError
+	how, _ := makerWords(u.Maker)
 	why := fmt.Sprintf("%s was declared in error at %s", how, d.DeclarationTime.UTC().Format(time.RFC3339))
 	if d.Reason != "" {
 		why += " (reason " + d.Reason + ")"
 	}
-	return critmin.Errorf(critmin.EGONE, "lot %q is not in the record: %s and no standing event makes it; the events that drew on it before the declaration took nothing of it", id, why)
+	if u.Late != nil {
+		return fmt.Sprintf("lot %q is not in the record: %s, and the standing event that makes it again, event %s (%s), is dated after the %s %s (%s), which acted on it, so the lot did not exist when it was drawn on; date the making event at or before %s (EPCIS 2.0 §7.4.1.2)",
+			id, why, u.Late.EventID, u.Late.EventTime.UTC().Format(time.RFC3339), ledger.EventKind(u.Acted), u.Acted.EventID, u.Acted.EventTime.UTC().Format(time.RFC3339), u.Acted.EventTime.UTC().Format(time.DateOnly))
+	}
+	return fmt.Sprintf("lot %q is not in the record: %s and no standing event makes it; the events that drew on it before the declaration took nothing of it", id, why)
 }
 
 // LotEventFinder reads events by filter (critmin.Store's FindEvents).
@@ -302,4 +440,80 @@ func CheckLotMade(ctx context.Context, s LotEventFinder, id string) error {
 		return err
 	}
 	return UnmadeLotError(id, page.Events)
+}
+
+// UnmadeLots finds the lots not in the record (UnmadeLotOf), by their
+// canonical IDs: among the lots a declared-in-error event makes (few,
+// read from the declarations) — only those of among, when given (a page
+// of a lot list) — each judged from its records. The lot list, its CSV
+// and page mark them; the planner's and the risk view's ledger supplies
+// and mass-balance credits leave them out (issue 8 §2, fixMm).
+func UnmadeLots(ctx context.Context, s LotEventFinder, among ...string) (map[string]*Unmade, error) {
+	var asked map[string]bool
+	if among != nil {
+		asked = map[string]bool{}
+		for _, id := range among {
+			asked[epcis.Canonical(id)] = true
+		}
+	}
+	ids := map[string]bool{}
+	err := eachDeclared(ctx, s, critmin.EventFilter{ErrorDeclarationExists: true, Limit: 1000}, func(body *critmin.Event, _ *critmin.ErrorDeclaration) {
+		for _, id := range body.LotIDs() {
+			if (asked == nil || asked[id]) && makesLot(body, id, true) {
+				ids[id] = true
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*Unmade{}
+	for _, id := range sortedKeys(ids) {
+		page, err := s.FindEvents(ctx, critmin.EventFilter{
+			ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: []string{id}, Exact: true}},
+			OrderBy:      "eventTime", OrderAscending: true, Limit: 100000,
+		})
+		if err != nil {
+			return nil, err
+		}
+		if u := UnmadeLotOf(id, page.Events); u != nil {
+			out[id] = u
+		}
+	}
+	return out, nil
+}
+
+// UnmadeIn is the entry of lot id (any spelling) in gone (UnmadeLots),
+// nil when the lot is in the record.
+func UnmadeIn(gone map[string]*Unmade, id string) *Unmade {
+	if len(gone) == 0 {
+		return nil
+	}
+	return gone[epcis.Canonical(id)]
+}
+
+// WithoutUnmade is lots without those not in the record (UnmadeLots),
+// for the views that count lots as stock or supply: the planner's ledger
+// supplies and the risk view's ledger sourcing (issue 8 §2, fixMm). A
+// store that cannot read events (no FindEvents) keeps every lot.
+func WithoutUnmade(ctx context.Context, s any, lots []*critmin.Lot) ([]*critmin.Lot, error) {
+	f, ok := s.(LotEventFinder)
+	if !ok || len(lots) == 0 {
+		return lots, nil
+	}
+	ids := make([]string, len(lots))
+	for i, l := range lots {
+		ids[i] = l.ID
+	}
+	gone, err := UnmadeLots(ctx, f, ids...)
+	if err != nil || len(gone) == 0 {
+		return lots, err
+	}
+	kept := make([]*critmin.Lot, 0, len(lots))
+	for _, l := range lots {
+		if UnmadeIn(gone, l.ID) == nil {
+			kept = append(kept, l)
+		}
+	}
+	return kept, nil
 }

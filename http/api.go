@@ -172,6 +172,9 @@ type LotView struct {
 	// difference, a transit loss or gain beyond ledger.OutturnTolerance
 	// flagged (ledger.Outturns). Only GET /api/v1/lots/{id} sets them.
 	Outturns []ledger.Outturn `json:"outturns,omitempty"`
+	// NotInRecord, for a lot of status not_in_record (lot lists only),
+	// says why it holds nothing: NotInRecordText.
+	NotInRecord string `json:"notInRecord,omitempty"`
 	// Anomalies are the anomalies of the lot's origin composition
 	// (custody.Origin with its evidence: the lot page's and GET
 	// /api/v1/lots/{id}/origin's). Only GET /api/v1/lots/{id} and the
@@ -455,6 +458,12 @@ func setOrigins(ctx context.Context, store critmin.Store, lots []*critmin.Lot, v
 		return nil, err
 	}
 	for i := range views {
+		if views[i].Status == critmin.LotNotInRecord {
+			// Not in the record: no origin (its 410 says why).
+			delete(origins, views[i].ID)
+			views[i].NotInRecord = NotInRecordText
+			continue
+		}
 		if c := origins[views[i].ID]; c != nil {
 			h := c.Headline()
 			views[i].Origin, views[i].ClaimedOrigin = &h, c.Claimed
@@ -595,6 +604,11 @@ func (s *Server) FindLots(r *http.Request, q LotQuery) ([]*critmin.Lot, []*Trans
 		if err != nil {
 			return nil, nil, 0, err
 		}
+		gone, err := unmadeOf(r.Context(), s.Store, lots)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		lots, total = markUnmade(lots, total, gone, q.Status != "" || q.Location != "" || q.LastLocation != "" || q.InTransit)
 		tr, err := s.transits(r, lots)
 		return lots, tr, total, err
 	}
@@ -610,6 +624,11 @@ func (s *Server) FindLots(r *http.Request, q LotQuery) ([]*critmin.Lot, []*Trans
 		if total > maxTransitScanned {
 			return nil, nil, 0, critmin.FieldErrorf("destination", "%s lots are in transit, more than the %s a destination filter reads; filter by commodity or location as well", units.Int(total), units.Int(maxTransitScanned))
 		}
+		gone, err := unmadeOf(r.Context(), s.Store, page)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		page, _ = markUnmade(page, 0, gone, true)
 		tr, err := s.transits(r, page)
 		if err != nil {
 			return nil, nil, 0, err
@@ -627,6 +646,49 @@ func (s *Server) FindLots(r *http.Request, q LotQuery) ([]*critmin.Lot, []*Trans
 	total := len(lots)
 	from, to := min(q.Offset, total), min(q.Offset+q.Limit, total)
 	return lots[from:to], trs[from:to], total, nil
+}
+
+// NotInRecordText is what a lot list says of a lot not in the record
+// (critmin.LotNotInRecord).
+const NotInRecordText = "not in the record: the event that made it is declared in error and no standing event makes it before an event acted on it (EPCIS 2.0 §7.4.1.2); it holds nothing — its own page names the declaration"
+
+// unmadeOf is the lots of lots not in the record (custody.UnmadeLots).
+func unmadeOf(ctx context.Context, store critmin.Store, lots []*critmin.Lot) (map[string]*custody.Unmade, error) {
+	if len(lots) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(lots))
+	for i, l := range lots {
+		ids[i] = l.ID
+	}
+	return custody.UnmadeLots(ctx, store, ids...)
+}
+
+// markUnmade gives each lot of lots not in the record (in gone,
+// custody.UnmadeLots) as such: status not_in_record and nothing held —
+// no mass, site, party or part — as GET /api/v1/lots/{id} answers 410
+// for it, never "consumed" by a run that took nothing of it, nor in
+// stock with what a maker dated after that run states (issue 8 §2,
+// fixMm). A list filtered by status or place (drop) leaves them out, as
+// they are at none, and total is lessened by those left out.
+func markUnmade(lots []*critmin.Lot, total int, gone map[string]*custody.Unmade, drop bool) ([]*critmin.Lot, int) {
+	if len(gone) == 0 {
+		return lots, total
+	}
+	out := make([]*critmin.Lot, 0, len(lots))
+	for _, l := range lots {
+		if custody.UnmadeIn(gone, l.ID) == nil {
+			out = append(out, l)
+			continue
+		}
+		if drop {
+			total--
+			continue
+		}
+		out = append(out, &critmin.Lot{ID: l.ID, Commodity: l.Commodity, Status: critmin.LotNotInRecord, UOM: l.UOM,
+			FirstEventAt: l.FirstEventAt, LastEventAt: l.LastEventAt, EventCount: l.EventCount})
+	}
+	return out, total
 }
 
 // transits is each in-transit lot's TransitView (nil for the others).

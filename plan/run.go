@@ -442,6 +442,11 @@ func (n *Network) PullLedger(ctx context.Context, store custody.Store) error {
 			if err != nil {
 				return err
 			}
+			// A lot not in the record is no supply, whatever its row
+			// reads (custody.UnmadeLots; issue 8 §2, fixMm).
+			if lots, err = custody.WithoutUnmade(ctx, store, lots); err != nil {
+				return err
+			}
 			origins, err := custody.Origins(ctx, store, lots)
 			if err != nil {
 				return err

@@ -189,6 +189,12 @@ type LedgerLot struct {
 // measures the element (a product without its own assay), the input's
 // figure is the only measured one and keeps counting.
 func LedgerLotsOf(ctx context.Context, s custody.Store, lots []*critmin.Lot) ([]LedgerLot, error) {
+	// A lot not in the record (its making event declared in error, or
+	// made only after a run drew on it) holds nothing (issue 8 §2, fixMm).
+	lots, err := custody.WithoutUnmade(ctx, s, lots)
+	if err != nil {
+		return nil, err
+	}
 	origins, err := custody.Origins(ctx, s, lots)
 	if err != nil {
 		return nil, err

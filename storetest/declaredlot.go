@@ -233,13 +233,13 @@ func testCorrectiveShortfall(t *testing.T, open Opener) {
 			late := declaredLotEv("cc", "2025-10-06", body("4"))
 			_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(retractDoc(decl, late))})
 			msg = critmin.ErrorMessage(err)
-			// The shipment holds the lot at sea from 2025-10-05: the
-			// corrective is refused where it stands; the packing is left
-			// on a lot whose commissioning is declared in error.
+			// The corrective makes L only on 2025-10-06, after the
+			// stored event drew on it on 2025-10-05: refused naming both
+			// (custody.LotMadeAfterActed, fixMm).
 			if critmin.ErrorCode(err) != critmin.ECONFLICT || strings.Contains(msg, "lot not known") ||
-				c.name == "shipment" && !strings.Contains(msg, "lot urn:t:lot:L is in transit at 2025-10-06") ||
-				c.name == "packing" && !strings.Contains(msg, "lot urn:t:lot:L is not in the record: its commissioning, event urn:t:ii:c (2025-10-01), was declared in error by this document") {
-				t.Errorf("declaring c with a corrective dated after the %s: %v; want a conflict saying the commissioning is declared in error", c.name, err)
+				!strings.Contains(msg, "lot urn:t:lot:L is not in the record before 2025-10-06: its commissioning, event urn:t:ii:cc (2025-10-06T00:00:00Z), is dated after the "+c.name+" urn:t:ii:") ||
+				!strings.Contains(msg, "date the event that makes the lot at or before 2025-10-05") {
+				t.Errorf("declaring c with a corrective dated after the %s: %v; want a conflict naming the corrective and the earlier event", c.name, err)
 			}
 		})
 	}

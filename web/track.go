@@ -454,6 +454,11 @@ func (s *site) handleLotsPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	for _, l := range lots {
+		if l.Status == critmin.LotNotInRecord {
+			delete(origins, l.ID) // not in the record: no origin (issue 8 §2, fixMm)
+		}
+	}
 	// A lot at sea is where its latest shipping event sends it, not at
 	// the port it left (its stored location, the last bizLocation).
 	transits := map[string]*transit{}
@@ -543,8 +548,16 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	// fed on it stands, is not in the record either: 410 naming the
 	// declaration, as GET /api/v1/lots/{id} answers (custody.UnmadeLot;
 	// issue 8 §2), never a page reading "consumed".
-	if maker := custody.UnmadeLot(id, evs); maker != nil {
-		s.render(w, r, http.StatusGone, "lotgone", "Lot not in the record", "lots", map[string]any{"ID": id, "Events": []*critmin.Event{maker}, "Unmade": true})
+	// So is one whose standing making event is dated after an event
+	// that acted on it (a corrective commissioning dated after the run
+	// that drew on it; fixMm): the page names that event and the
+	// earlier one.
+	if u := custody.UnmadeLotOf(id, evs); u != nil {
+		shown := []*critmin.Event{u.Maker}
+		if u.Late != nil {
+			shown = append(shown, u.Late, u.Acted)
+		}
+		s.render(w, r, http.StatusGone, "lotgone", "Lot not in the record", "lots", map[string]any{"ID": id, "Events": shown, "Unmade": true, "Late": u.Late != nil, "Words": u.Words(id)})
 		return
 	}
 	sites, err := s.siteMap(r)

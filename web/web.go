@@ -209,18 +209,21 @@ var funcs = template.FuncMap{
 	"whenOwn": timeOwnOffset,
 	// human is an EPCIS, CBV or critmin term in words ("Assay
 	// certificate" for btt:assayCertificate); lower lower-cases it.
-	"human":     humanTerm,
-	"substance": substanceName,
-	"unitText":  gradeUnit,
-	"lower":     strings.ToLower,
-	"commodity": ledger.CommodityName,
-	"country":   ledger.CountryName,
+	"human":           humanTerm,
+	"substance":       substanceName,
+	"unitText":        gradeUnit,
+	"lower":           strings.ToLower,
+	"commodity":       ledger.CommodityName,
+	"country":         ledger.CountryName,
+	"notInRecordText": func() string { return critminhttp.NotInRecordText },
 	"status": func(s string) string {
 		switch s {
 		case critmin.LotInTransit:
 			return "in transit"
 		case critmin.LotInStock:
 			return "in stock"
+		case critmin.LotNotInRecord:
+			return "not in the record"
 		}
 		return s
 	},
