@@ -34,9 +34,25 @@ type unmade struct {
 // standing event acted acted on: it is dated after acted (EPCIS 2.0
 // §7.4.1.2 — a corrective event states what did happen, so the lot it
 // makes exists from its eventTime, and acted drew on the lot before
-// that). Equal times are in order.
+// that), or dated at the same instant but recorded after it (not yet
+// recorded: mk is being captured). The projection reads the events of
+// one eventTime in the order they were recorded (a stable sort by
+// eventTime), so a maker recorded after the event that drew on the lot
+// at the same instant is read after it: the lot would stand in stock
+// with all its maker states while capture reads it drawn on (nu35-1).
+// Only a maker recorded with or before acted at that instant (one
+// document, in its order) is in time.
 func lateMaker(mk, acted *critmin.Event) bool {
-	return mk != nil && acted != nil && mk.EventTime.After(acted.EventTime)
+	if mk == nil || acted == nil {
+		return false
+	}
+	if !mk.EventTime.Equal(acted.EventTime) {
+		return mk.EventTime.After(acted.EventTime)
+	}
+	if mk.RecordTime.IsZero() {
+		return !acted.RecordTime.IsZero()
+	}
+	return mk.RecordTime.After(acted.RecordTime)
 }
 
 // makesLot says whether event ev made lot id: an ADD (commissioning) of
@@ -137,8 +153,9 @@ func unmadeLots(ctx context.Context, s Store, ids []string, declaring []*critmin
 			}
 		}
 	}
-	// A standing maker dated at or before every standing event acting on
-	// the lot makes it; one dated after them comes too late (lateMaker):
+	// A standing maker dated before every standing event acting on the
+	// lot (or at its instant, recorded with it) makes it; one dated or
+	// recorded after comes too late (lateMaker):
 	// the lot stays not in the record, naming it.
 	for id, u := range found {
 		for _, mk := range makers[id] {
@@ -289,9 +306,19 @@ func (u unmade) reason(id, what string) string {
 // records happened). The remedy: date the making event at or before the
 // earliest event acting on the lot.
 func LotMadeAfterActed(lot string, mk, acted *critmin.Event) string {
-	return fmt.Sprintf("lot %s is not in the record before %s: %s, event %s (%s), is dated after the %s %s (%s), which acted on the lot when nothing standing had made it — the lot cannot be drawn on before it exists (EPCIS 2.0 §7.4.1.2: a corrective event is dated when what it records happened); date the event that makes the lot at or before %s, or declare %s in error",
-		lot, mk.EventTime.UTC().Format(time.DateOnly), makingWord(mk), mk.EventID, mk.EventTime.UTC().Format(time.RFC3339), ledger.EventKind(acted), acted.EventID, acted.EventTime.UTC().Format(time.RFC3339),
-		acted.EventTime.UTC().Format(time.DateOnly), acted.EventID)
+	return fmt.Sprintf("lot %s is not in the record before %s: %s, event %s (%s), %s the %s %s (%s), which acted on the lot when nothing standing had made it — the lot cannot be drawn on before it exists (EPCIS 2.0 §7.4.1.2: a corrective event is dated when what it records happened); date the event that makes the lot before %s, or declare %s in error",
+		lot, mk.EventTime.UTC().Format(time.DateOnly), makingWord(mk), mk.EventID, mk.EventTime.UTC().Format(time.RFC3339), lateWords(mk, acted), ledger.EventKind(acted), acted.EventID, acted.EventTime.UTC().Format(time.RFC3339),
+		acted.EventTime.UTC().Format(time.RFC3339), acted.EventID)
+}
+
+// lateWords says how making event mk is late for acted (lateMaker): "is
+// dated after", or, at the same instant, "is dated at the same instant
+// as, and recorded after,".
+func lateWords(mk, acted *critmin.Event) string {
+	if mk.EventTime.Equal(acted.EventTime) {
+		return "is dated at the same instant as, and recorded after,"
+	}
+	return "is dated after"
 }
 
 // makingWord names how an event makes a lot: "its commissioning", "the
@@ -416,8 +443,8 @@ func (u *Unmade) Words(id string) string {
 		why += " (reason " + d.Reason + ")"
 	}
 	if u.Late != nil {
-		return fmt.Sprintf("lot %q is not in the record: %s, and the standing event that makes it again, event %s (%s), is dated after the %s %s (%s), which acted on it, so the lot did not exist when it was drawn on; date the making event at or before %s (EPCIS 2.0 §7.4.1.2)",
-			id, why, u.Late.EventID, u.Late.EventTime.UTC().Format(time.RFC3339), ledger.EventKind(u.Acted), u.Acted.EventID, u.Acted.EventTime.UTC().Format(time.RFC3339), u.Acted.EventTime.UTC().Format(time.DateOnly))
+		return fmt.Sprintf("lot %q is not in the record: %s, and the standing event that makes it again, event %s (%s), %s the %s %s (%s), which acted on it, so the lot did not exist when it was drawn on; date the making event before %s (EPCIS 2.0 §7.4.1.2)",
+			id, why, u.Late.EventID, u.Late.EventTime.UTC().Format(time.RFC3339), lateWords(u.Late, u.Acted), ledger.EventKind(u.Acted), u.Acted.EventID, u.Acted.EventTime.UTC().Format(time.RFC3339), u.Acted.EventTime.UTC().Format(time.RFC3339))
 	}
 	return fmt.Sprintf("lot %q is not in the record: %s and no standing event makes it; the events that drew on it before the declaration took nothing of it", id, why)
 }

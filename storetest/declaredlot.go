@@ -234,12 +234,18 @@ func testCorrectiveShortfall(t *testing.T, open Opener) {
 			_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(retractDoc(decl, late))})
 			msg = critmin.ErrorMessage(err)
 			// The corrective makes L only on 2025-10-06, after the
-			// stored event drew on it on 2025-10-05: refused naming both
-			// (custody.LotMadeAfterActed, fixMm).
+			// stored event drew on it on 2025-10-05: refused (409) as
+			// leaving the stored event standing on a lot not in the
+			// record (custody.checkDependents judges the declaration
+			// before the late-maker check, fixNn), naming it; nothing
+			// stored.
 			if critmin.ErrorCode(err) != critmin.ECONFLICT || strings.Contains(msg, "lot not known") ||
-				!strings.Contains(msg, "lot urn:t:lot:L is not in the record before 2025-10-06: its commissioning, event urn:t:ii:cc (2025-10-06T00:00:00Z), is dated after the "+c.name+" urn:t:ii:") ||
-				!strings.Contains(msg, "date the event that makes the lot at or before 2025-10-05") {
-				t.Errorf("declaring c with a corrective dated after the %s: %v; want a conflict naming the corrective and the earlier event", c.name, err)
+				!strings.Contains(msg, "standing on nothing") || !strings.Contains(msg, "the "+c.name+" urn:t:ii:") ||
+				!strings.Contains(msg, "lot urn:t:lot:L is not in the record") {
+				t.Errorf("declaring c with a corrective dated after the %s: %v; want a conflict naming the earlier event and the lot not in the record", c.name, err)
+			}
+			if evs, _ := s.FindEventsByID(ctx, "urn:t:ii:cc"); len(evs) > 0 {
+				t.Errorf("the late corrective was refused, yet it is stored")
 			}
 		})
 	}

@@ -70,7 +70,7 @@ func testLateMakerRefused(t *testing.T, open Opener) {
 			if critmin.ErrorCode(err) != critmin.ECONFLICT {
 				t.Fatalf("a corrective commissioning of L dated 2025-10-10, after run R1 (2025-10-05) took it: %v; want a conflict", err)
 			}
-			for _, want := range []string{"lot urn:t:lot:L", "event urn:t:ii:cc (2025-10-10", "refinery run urn:t:ii:r1", "2025-10-05", "at or before 2025-10-05"} {
+			for _, want := range []string{"lot urn:t:lot:L", "event urn:t:ii:cc (2025-10-10", "refinery run urn:t:ii:r1", "2025-10-05", "before 2025-10-05T00:00:00Z"} {
 				if !strings.Contains(msg, want) {
 					t.Errorf("the refusal does not say %q:\n%s", want, msg)
 				}
@@ -78,11 +78,32 @@ func testLateMakerRefused(t *testing.T, open Opener) {
 			if evs, _ := s.FindEventsByID(ctx, "urn:t:ii:cc"); len(evs) > 0 {
 				t.Errorf("the corrective was refused, yet it is stored")
 			}
-			// Dated at R1 (10-05) it makes L before R1 drew on it: taken.
+			// Dated at R1's very instant (2025-10-05T00:00:00Z) but
+			// recorded after R1: the projection reads events of one
+			// instant in recorded order, so L would be made after R1
+			// drew on it and read in stock with 10 t while capture reads
+			// it drawn on (nu35-1). Refused too, saying so.
 			docs = tc.docs(declaredLotEv("cc", "2025-10-05", lateMakerBody("L", "10")))
+			_, err = svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(retractDoc(docs[len(docs)-1]...))})
+			msg = critmin.ErrorMessage(err)
+			if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(msg, "is dated at the same instant as, and recorded after, the refinery run urn:t:ii:r1") {
+				t.Fatalf("a corrective of L at R1's instant, recorded after R1: %v; want a conflict saying so", err)
+			}
+			// Dated a day before R1 (10-04) it makes L before R1 drew on
+			// it: taken, and L reads drawn on by R1 — consumed whole
+			// (10 − 10 = 0 t left), or 10 − 4 = 6 t left of a partial take.
+			docs = tc.docs(declaredLotEv("cc", "2025-10-04", lateMakerBody("L", "10")))
 			MustCapture(t, svc, retractDoc(docs[len(docs)-1]...))
 			if err := custody.CheckLotMade(ctx, s, "urn:t:lot:L"); err != nil {
-				t.Errorf("L remade on 2025-10-05: %v; want it in the record", err)
+				t.Errorf("L remade on 2025-10-04: %v; want it in the record", err)
+			}
+			lot, err := s.FindLot(ctx, "urn:t:lot:L")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 10.0 - map[string]float64{"10": 10, "4": 4}[tc.take]
+			if got := lot.RemainingWetTonnes(); got != want {
+				t.Errorf("L remade on 2025-10-04 before R1 took %s t: %v t left (status %s), want %v t", tc.take, got, lot.Status, want)
 			}
 		})
 	}
@@ -197,11 +218,13 @@ func testLateMakerStored(t *testing.T, open Opener) {
 // of O (ndpr_oxide, Nd 62 %); E1 is declared in error with its
 // corrective E1c. Category ree, Nd, conversion 0.9.
 //
-// E1c dated 2025-10-05 (at R): E stands when R takes it; R's credit is
-// min(10 t × 4 % × 0.9 = 0.36, O's 0.5 t × 62 % = 0.31) = 0.31 t Nd PAK.
-// E1c dated 2025-10-10 (a store written before capture refused it): E
-// is not in the record when R drew on it — no credit (0 t), and the
-// risk view's ledger sourcing counts no Nd of E.
+// E1c dated 2025-10-04 (before R): E stands when R takes it; R's credit
+// is min(10 t × 4 % × 0.9 = 0.36, O's 0.5 t × 62 % = 0.31) = 0.31 t Nd
+// PAK. E1c dated 2025-10-10 (a store written before capture refused
+// it), or at R's very instant 2025-10-05T00:00:00Z but recorded after R
+// (the projection reads it after R, nu35-1): E is not in the record when
+// R drew on it — no credit (0 t), and the risk view's ledger sourcing
+// counts no Nd of E.
 func testLateMakerCredits(t *testing.T, open Opener) {
 	ctx := context.Background()
 	commission := func(id, day string) string {
@@ -216,7 +239,7 @@ func testLateMakerCredits(t *testing.T, open Opener) {
 		day          string
 		credit       float64
 		sourcingLots int
-	}{{"05", 0.31, 1}, {"10", 0, 0}} {
+	}{{"04", 0.31, 1}, {"05", 0, 0}, {"10", 0, 0}} {
 		t.Run("corrective on 2025-10-"+c.day, func(t *testing.T) {
 			s := open(t)
 			cs := s.(custody.Store)

@@ -52,7 +52,7 @@ func TestLotsPageUnmade(t *testing.T) {
 	if resp.StatusCode != 410 {
 		t.Fatalf("lot page of L: %d, want 410", resp.StatusCode)
 	}
-	for _, want := range []string{"made again too late", `href="/events/urn:t:ii:cc"`, `href="/events/urn:t:ii:r1"`, "date the making event at or before 2025-10-05"} {
+	for _, want := range []string{"made again too late", `href="/events/urn:t:ii:cc"`, `href="/events/urn:t:ii:r1"`, "date the making event before 2025-10-05T00:00:00Z"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("lot page of L does not show %q", want)
 		}
