@@ -416,6 +416,11 @@ func (d *Document) decodeValue(x any, i int, now time.Time) (*critmin.Event, *cr
 		// so that capturing it twice is recognised as a duplicate.
 		ev.EventID = HashID(PreHash(obj, ctx))
 		obj["eventID"] = ev.EventID
+		if v.selfCorrective(ev); len(v.errs) > 0 {
+			e := &critmin.Error{Code: critmin.EINVALID, Fields: v.errs}
+			e.Message = fmt.Sprintf("event %d is invalid: %s: %s", i, v.errs[0].Pointer, v.errs[0].Reason)
+			return ev, e
+		}
 	}
 	rt := now.UTC().Truncate(time.Millisecond)
 	ev.RecordTime = rt
@@ -1075,8 +1080,24 @@ func (v *validator) declarationDates(ev *critmin.Event, now time.Time) {
 				at.UTC().Format(time.RFC3339), ev.EventTime.UTC().Format(time.RFC3339), critmin.ClockSkewWords)
 		}
 	}
+	if ev.EventID != "" {
+		v.selfCorrective(ev)
+	}
+}
+
+// selfCorrective refuses a correctiveEventID naming the declared event
+// itself (declarationDates), by its eventID as written or, for an event
+// written without one, by the CBV 2.0 hash ID that names it (CBV 2.0
+// §8.9; the hash leaves the errorDeclaration out, so a declaration
+// could otherwise list its own hash, nu35-5). Hash IDs compare without
+// regard to the case of their hex digits.
+func (v *validator) selfCorrective(ev *critmin.Event) {
+	d := ev.ErrorDeclaration
+	if d == nil || v.stored {
+		return
+	}
 	for i, id := range d.CorrectiveEventIDs {
-		if ev.EventID != "" && id == ev.EventID {
+		if id == ev.EventID || strings.HasPrefix(id, "ni:") && strings.EqualFold(id, ev.EventID) {
 			v.fail(fmt.Sprintf("errorDeclaration/correctiveEventIDs/%d", i), "%q is the event this declaration declares in error: an event cannot correct itself; name the corrective event, captured under its own eventID (EPCIS 2.0 §7.4.1.2 correctiveEventIDs), or leave it out", id)
 		}
 	}

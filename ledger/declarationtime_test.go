@@ -86,3 +86,52 @@ func TestDeclarationTimeChecked(t *testing.T) {
 		t.Errorf("a declaration 4 minutes before its event: %v; want it taken", err)
 	}
 }
+
+// TestSelfCorrectiveByHash (issue 8 §2, nu35-5; CBV 2.0 §8.9, EPCIS 2.0
+// §7.4.1.2): an event captured without an eventID is named by its CBV
+// hash ID H, and the hash leaves the errorDeclaration out, so a
+// declaration of it written without an eventID is named H too. Listing
+// H among its correctiveEventIDs names the declared event itself: a 400
+// at …/errorDeclaration/correctiveEventIDs/0, in the hex case written
+// or upper-cased, nothing stored. Another corrective is taken.
+func TestSelfCorrectiveByHash(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := ledger.NewService(store)
+	svc.Now = func() time.Time { return time.Date(2025, 11, 1, 8, 0, 0, 0, time.UTC) }
+	body := `{"type": "ObjectEvent", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+  "quantityList": [{"epcClass": "urn:t:lot:H1", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mine"}`
+	doc := func(ev string) []byte {
+		return []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-01T00:00:00Z",
+  "epcisBody": {"eventList": [` + ev + `]}}`)
+	}
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: doc(body + `}`)}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := store.FindEvents(ctx, critmin.EventFilter{Limit: 10})
+	if err != nil || len(page.Events) != 1 || !strings.HasPrefix(page.Events[0].EventID, "ni:///sha-256;") {
+		t.Fatalf("the event without an eventID: %v %+v; want one event named by its hash", err, page)
+	}
+	h := page.Events[0].EventID
+	for _, self := range []string{h, strings.ToUpper(h[:len("ni:///sha-256;")+8]) + h[len("ni:///sha-256;")+8:]} {
+		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: doc(body + `, "errorDeclaration": {"declarationTime": "2025-10-20T00:00:00Z", "reason": "incorrect_data", "correctiveEventIDs": ["` + self + `"]}}`)})
+		var e *critmin.Error
+		if !errors.As(err, &e) || e.Code != critmin.EINVALID {
+			t.Fatalf("a declaration listing its own hash %s as corrective: %v; want a 400", self, err)
+		}
+		found := false
+		for _, f := range e.Fields {
+			found = found || f.Pointer == "/epcisBody/eventList/0/errorDeclaration/correctiveEventIDs/0" && strings.Contains(f.Reason, "an event cannot correct itself")
+		}
+		if !found {
+			t.Errorf("a declaration listing its own hash: no error at correctiveEventIDs/0: %+v", e.Fields)
+		}
+		if got, _ := store.FindEventsByID(ctx, h); len(got) != 1 || got[0].DeclaredInError != nil {
+			t.Errorf("the refused declaration changed the stored event: %+v", got)
+		}
+	}
+}
