@@ -1,6 +1,7 @@
 package epcis_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -82,6 +83,24 @@ func TestXMLRemoteContextsAllKept(t *testing.T) {
 		if !strings.Contains(string(ev2.Raw), k) {
 			t.Errorf("re-captured event lacks %s: %s", k, ev2.Raw)
 		}
+	}
+	// Streamed XML capture reads them the same way.
+	var streamed []string
+	if _, err := epcis.StreamXML(bytes.NewReader(out), func(d *epcis.Document, e epcis.StreamEvent) error {
+		ev, cerr := d.DecodeRaw(e, now)
+		if cerr != nil {
+			return cerr
+		}
+		if got, err := epcis.HashStored(ev.Raw, ev.Context); err != nil || got != want {
+			t.Errorf("streamed read: hash ID %s (%v), want %s", got, err, want)
+		}
+		streamed = epcis.ContextRemotes(ev.Context)
+		return nil
+	}); err != nil {
+		t.Fatalf("streamed read: %v", err)
+	}
+	if len(streamed) != 2 || streamed[0] != remote1 || streamed[1] != remote2 {
+		t.Errorf("streamed read: remote contexts %q, want [%s %s]", streamed, remote1, remote2)
 	}
 	// The same document read from XML twice is the same: a second round
 	// trip adds no remote context and keeps their order.
