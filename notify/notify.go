@@ -392,7 +392,9 @@ func owed(ctx context.Context, store critmin.Store, s *critmin.Subscription, max
 // the stored state it was counted from (owedState): the ledger's last
 // position, the log head — which every capture, master-data capture and
 // declaration moves (an event's match can change with master data, WD_
-// and HASATTR_, or with a declaration) — and all that the run reads of
+// and HASATTR_, or with a declaration), and every named query created or
+// deleted (the audit chain attests them: a query made again under its
+// name is another state) — and all that the run reads of
 // the subscription: its named query, ledger position, record-time bound
 // and options. A view of the same state reads the count back instead of
 // running the query again, and subscriptions to one query at one

@@ -26,7 +26,9 @@ import (
 // document names Dock 7 (no event: the ledger's last position does not
 // move): both events match, ⌈2/500⌉ = 1 for "a", "b" and "f"; "e" still
 // 1 (its report now holds the 2 events). A third event, not at Dock 7:
-// still 1 each (2 match). Each view is asked twice: the second, of an
+// still 1 each (2 match). The query deleted and made again under its
+// name, selecting nothing captured, with "a" subscribed again alike: 0.
+// Each view is asked twice: the second, of an
 // unchanged state, gives the same figures.
 func TestOwedCountsFollowStoredState(t *testing.T) {
 	ctx := context.Background()
@@ -100,4 +102,18 @@ func TestOwedCountsFollowStoredState(t *testing.T) {
 	check("Dock 7 named in master data", map[string]int{"a": 1, "b": 1, "e": 1, "f": 1}, 4)
 	capture(event("3", "urn:epc:id:sgln:4012345.00008.0"))
 	check("a third event elsewhere", map[string]int{"a": 1, "b": 1, "e": 1, "f": 1}, 4)
+	// The query deleted (its subscriptions with it) and made again under
+	// the same name selecting AggregationEvents, none captured, and "a"
+	// subscribed again as before: it owes 0 — the log did not move, but
+	// the query is another.
+	if err := store.DeleteNamedQuery(ctx, "docked"); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.CreateNamedQuery(ctx, &critmin.NamedQuery{Name: "docked", Query: json.RawMessage(`{"eventType": ["AggregationEvent"]}`), CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.CreateSubscription(ctx, &critmin.Subscription{ID: "a", QueryName: "docked", Dest: "http://127.0.0.1:1/a", Stream: true, CreatedAt: now.Add(-time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	check("the query made again selecting nothing captured", map[string]int{"a": 0}, 0)
 }
