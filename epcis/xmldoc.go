@@ -387,6 +387,14 @@ func (c *xconv) declare(prefix, ns string) {
 	if _, ok := c.remoteOf[ns]; ok {
 		return
 	}
+	if remote, ok := parseRemoteContextNamespace(ns); ok {
+		// A remote @context of the events (QueryDocumentXML): kept in the
+		// document's @context, in the order declared.
+		if !slices.Contains(c.remotes, remote) {
+			c.remotes = append(c.remotes, remote)
+		}
+		return
+	}
 	if rp, remote, ok := parseRemotePrefixNamespace(ns); ok {
 		// A prefix only a remote @context declares (QueryDocumentXML):
 		// the key keeps it undeclared, under that remote context.

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -100,16 +101,21 @@ func queryDocumentXML(events []*critmin.Event, queryName string, now time.Time, 
 		w.ctx = parseStored(ev.Context)
 		w.buf = &body
 		w.event(m)
+		w.remoteContexts()
 	}
 	var out bytes.Buffer
 	out.WriteString(xml.Header)
 	out.WriteString(`<epcisq:EPCISQueryDocument xmlns:epcisq="` + nsQuery20 + `" xmlns:epcis="` + nsEPCIS20 + `" xmlns:xsi="` + xsiNamespace + `" xmlns:xsd="` + nsXSD + `"`)
+	// The remote contexts first, in the order the events name them, which
+	// FromXML keeps (RemoteContextNamespace); then the other prefixes.
 	prefixes := make([]string, 0, len(w.nsOf))
 	for p := range w.nsOf {
-		prefixes = append(prefixes, p)
+		if !slices.Contains(w.remotes, p) {
+			prefixes = append(prefixes, p)
+		}
 	}
 	sort.Strings(prefixes)
-	for _, p := range prefixes {
+	for _, p := range append(w.remotes, prefixes...) {
 		out.WriteString(` xmlns:` + p + `="`)
 		xmlAttrEscape(&out, w.nsOf[p])
 		out.WriteString(`"`)
@@ -128,7 +134,26 @@ type xmlWriter struct {
 	ctx      *Context
 	prefixOf map[string]string // namespace → prefix
 	nsOf     map[string]string // prefix → namespace
-	cbv      CBVXMLFormat
+	// remotes are the prefixes of the RemoteContextNamespaces, in the
+	// order the events name their remote contexts.
+	remotes []string
+	cbv     CBVXMLFormat
+}
+
+// remoteContexts declares every remote context of the event just written
+// (RemoteContextNamespace), after its keys so that its own prefixes keep
+// their names.
+func (w *xmlWriter) remoteContexts() {
+	if w.ctx == nil {
+		return
+	}
+	for _, u := range w.ctx.remote {
+		ns := RemoteContextNamespace(u)
+		if _, ok := w.prefixOf[ns]; ok {
+			continue
+		}
+		w.remotes = append(w.remotes, w.prefix("remotecontext", ns))
+	}
 }
 
 // fieldOrder is each event type's XSD sequence after the common fields.
@@ -514,6 +539,33 @@ const RemotePrefixMarker = "urn:critmin:remote-context-prefix:"
 // same CBV 2.0 hash ID (which hashes such a key as written).
 func RemotePrefixNamespace(prefix, remote string) string {
 	return RemotePrefixMarker + prefix + ":" + remote
+}
+
+// RemoteContextMarker starts the XML namespace critmin declares for each
+// remote @context an event was captured with (RemoteContextNamespace).
+const RemoteContextMarker = "urn:critmin:remote-context:"
+
+// RemoteContextNamespace is the XML namespace that carries a remote
+// @context URL of an event in the XML binding, which has no @context:
+// urn:critmin:remote-context:{URL}, declared on the query document
+// whether or not a key uses it (a RemotePrefixNamespace names only the
+// first remote context, since which remote context declares a prefix is
+// not known offline). FromXML reads each back as a remote context of the
+// document's @context, in the order declared, so that an event with
+// several remote contexts keeps them all when its XML is captured again.
+func RemoteContextNamespace(remote string) string {
+	return RemoteContextMarker + remote
+}
+
+// parseRemoteContextNamespace reads a RemoteContextNamespace: the remote
+// context URL; ok is false for any other namespace, or a URL that is not
+// absolute.
+func parseRemoteContextNamespace(ns string) (remote string, ok bool) {
+	remote, found := strings.CutPrefix(ns, RemoteContextMarker)
+	if !found || !isAbsoluteURI(remote) {
+		return "", false
+	}
+	return remote, true
 }
 
 // parseRemotePrefixNamespace reads a RemotePrefixNamespace: the prefix and

@@ -30,6 +30,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"reflect"
 	"strconv"
 	"sync"
 	"time"
@@ -262,7 +263,7 @@ func (d *Dispatcher) runSubscriptions(ctx context.Context) error {
 // run turns the events captured since the subscription's last run (ledger
 // positions (LastSeq, maxSeq]) that its query selects into notifications.
 func (d *Dispatcher) run(ctx context.Context, s *critmin.Subscription, maxSeq int64, now time.Time) error {
-	notes, err := runNotes(ctx, d.Store, s, maxSeq, now, d.Batch, func(page []*critmin.Event, format epcis.EPCFormat) (*critmin.Notification, error) {
+	notes, err := runNotes(ctx, d.Store, s, maxSeq, now, d.Batch, func() (map[string][]string, error) { return d.Store.DeclaredPrefixes(ctx) }, func(page []*critmin.Event, format epcis.EPCFormat) (*critmin.Notification, error) {
 		events, err := TranslateEvents(page, format, d.GCPLengths)
 		if err != nil {
 			return nil, err
@@ -304,8 +305,10 @@ func (d *Dispatcher) run(ctx context.Context, s *critmin.Subscription, maxSeq in
 // most batch events its query selects, each made by note — or one
 // empty notification for a scheduled subscription with reportIfEmpty,
 // or one exception document when the query's maxEventCount is exceeded.
+// prefixes resolves the query's CURIEs (the store's DeclaredPrefixes).
 // It writes nothing: run stores what it returns, Owed counts it.
 func runNotes(ctx context.Context, store critmin.Store, s *critmin.Subscription, maxSeq int64, now time.Time, batch int,
+	prefixes func() (map[string][]string, error),
 	note func(page []*critmin.Event, format epcis.EPCFormat) (*critmin.Notification, error)) ([]*critmin.Notification, error) {
 	nq, err := store.FindNamedQuery(ctx, s.QueryName)
 	if err != nil {
@@ -315,7 +318,7 @@ func runNotes(ctx context.Context, store critmin.Store, s *critmin.Subscription,
 	if err != nil {
 		return nil, err
 	}
-	f, err := epcis.ParseQueryWith(params, func() (map[string][]string, error) { return store.DeclaredPrefixes(ctx) })
+	f, err := epcis.ParseQueryWith(params, prefixes)
 	if err != nil {
 		return nil, err
 	}
@@ -359,29 +362,109 @@ func runNotes(ctx context.Context, store critmin.Store, s *critmin.Subscription,
 // owed and delivered once a server runs. A subscription leased to a run
 // in progress counts the same until the run writes its notifications.
 func Owed(ctx context.Context, store critmin.Store, s *critmin.Subscription, maxSeq int64, now time.Time, batch int) (int, error) {
+	if !due(s, maxSeq, now) {
+		return 0, nil
+	}
+	return owed(ctx, store, s, maxSeq, now, batch, func() (map[string][]string, error) { return store.DeclaredPrefixes(ctx) })
+}
+
+// due reports whether subscription s has a run due now: a stream
+// subscription behind the ledger's last position maxSeq, a scheduled one
+// whose next run has come.
+func due(s *critmin.Subscription, maxSeq int64, now time.Time) bool {
+	return s.Stream && s.LastSeq < maxSeq || !s.Stream && s.NextRun != nil && !s.NextRun.After(now)
+}
+
+// owed is Owed for a subscription whose run is due, resolving the query's
+// CURIEs with prefixes.
+func owed(ctx context.Context, store critmin.Store, s *critmin.Subscription, maxSeq int64, now time.Time, batch int,
+	prefixes func() (map[string][]string, error)) (int, error) {
 	if batch <= 0 {
 		batch = DefaultBatch
 	}
-	due := s.Stream && s.LastSeq < maxSeq || !s.Stream && s.NextRun != nil && !s.NextRun.After(now)
-	if !due {
-		return 0, nil
-	}
-	notes, err := runNotes(ctx, store, s, maxSeq, now, batch, func([]*critmin.Event, epcis.EPCFormat) (*critmin.Notification, error) {
+	notes, err := runNotes(ctx, store, s, maxSeq, now, batch, prefixes, func([]*critmin.Event, epcis.EPCFormat) (*critmin.Notification, error) {
 		return &critmin.Notification{}, nil
 	})
 	return len(notes), err
 }
 
+// owedCounts remembers, per store, the count Owed gave for a due run by
+// the stored state it was counted from (owedState): the ledger's last
+// position, the log head — which every capture, master-data capture and
+// declaration moves (an event's match can change with master data, WD_
+// and HASATTR_, or with a declaration), and every named query created or
+// deleted (the audit chain attests them: a query made again under its
+// name is another state) — and all that the run reads of
+// the subscription: its named query, ledger position, record-time bound
+// and options. A view of the same state reads the count back instead of
+// running the query again, and subscriptions to one query at one
+// position (partners subscribed alike, kept up to date by the
+// dispatcher) share one count; any change to that state counts afresh,
+// so the figures are those Owed gives. Nothing is written: a restarted
+// server counts once again.
+var owedCounts = struct {
+	sync.Mutex
+	m map[owedKey]int
+}{m: map[owedKey]int{}}
+
+// maxOwedCounts bounds owedCounts (subscriptions deleted, stores closed
+// leave entries behind): past it the memory is dropped whole.
+const maxOwedCounts = 100_000
+
+type owedKey struct {
+	store critmin.Store
+	state string
+}
+
+// owedState is the stored state subscription s's owed count depends on
+// (owedCounts).
+func owedState(head critmin.LogHead, maxSeq int64, s *critmin.Subscription, batch int) string {
+	t := func(p *time.Time) string {
+		if p == nil {
+			return "-"
+		}
+		return p.UTC().Format(time.RFC3339Nano)
+	}
+	return fmt.Sprintf("%d|%d|%x|%d|%s|%q|%d|%t|%t|%q|%s|%d", maxSeq, head.Size, head.Root, head.AuditSize, head.AuditHead,
+		s.QueryName, s.LastSeq, s.Stream, s.ReportIfEmpty, s.EPCFormat, t(InitialRecordBound(s)), batch)
+}
+
 // AddOwed adds to each subscription's Pending the notifications it owes
 // that are not in the outbox yet (Owed), so that the delivery state shown
-// counts every delivery owed, queued or not.
+// counts every delivery owed, queued or not. A subscription with no run
+// due costs no query; a due one whose stored state has not changed since
+// it was last counted reads its count back (owedCounts); the others run
+// their query once, sharing one read of the declared prefixes.
 func AddOwed(ctx context.Context, store critmin.Store, subs []*critmin.Subscription, now time.Time) error {
 	maxSeq, err := store.MaxSeq(ctx)
 	if err != nil {
 		return err
 	}
+	var head *critmin.LogHead
+	prefixes := sync.OnceValues(func() (map[string][]string, error) { return store.DeclaredPrefixes(ctx) })
+	memo := reflect.TypeOf(store) != nil && reflect.TypeOf(store).Comparable()
 	for _, s := range subs {
-		n, err := Owed(ctx, store, s, maxSeq, now, DefaultBatch)
+		if !due(s, maxSeq, now) {
+			continue
+		}
+		if head == nil {
+			h, err := store.LogHead(ctx)
+			if err != nil {
+				return fmt.Errorf("notify: owed notifications: %w", err)
+			}
+			head = &h
+		}
+		key := owedKey{store, owedState(*head, maxSeq, s, DefaultBatch)}
+		if memo {
+			owedCounts.Lock()
+			n, ok := owedCounts.m[key]
+			owedCounts.Unlock()
+			if ok {
+				s.Pending += n
+				continue
+			}
+		}
+		n, err := owed(ctx, store, s, maxSeq, now, DefaultBatch, prefixes)
 		if critmin.ErrorCode(err) == critmin.EINVALID || critmin.ErrorCode(err) == critmin.ENOTFOUND {
 			// A query that no longer parses (or is gone) makes no
 			// notification; its runs fail and are logged.
@@ -389,6 +472,14 @@ func AddOwed(ctx context.Context, store critmin.Store, subs []*critmin.Subscript
 		}
 		if err != nil {
 			return fmt.Errorf("notify: owed notifications of %s: %w", s.ID, err)
+		}
+		if memo {
+			owedCounts.Lock()
+			if len(owedCounts.m) >= maxOwedCounts {
+				clear(owedCounts.m)
+			}
+			owedCounts.m[key] = n
+			owedCounts.Unlock()
 		}
 		s.Pending += n
 	}

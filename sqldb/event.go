@@ -836,16 +836,32 @@ func (db *DB) auditPrefixes(ctx context.Context, seen map[string]map[string]bool
 			return err
 		}
 		last = seq
-		// Only the first element carries the capture's prefixes.
-		var master []struct{ Prefixes map[string]string }
+		// Only the first element carries the capture's prefixes. Entries
+		// written before they were saved have none: the prefixes their
+		// attribute names were written with are read from each element's
+		// attribute IRIs instead, whatever version is current now.
+		var master []struct{ Prefixes, AttributeIRIs map[string]string }
 		if json.Unmarshal([]byte(detail), &master) != nil || len(master) == 0 {
 			continue
 		}
-		for p, ns := range master[0].Prefixes {
+		add := func(p, ns string) {
 			if found[p] == nil {
 				found[p] = map[string]bool{}
 			}
 			found[p][ns] = true
+		}
+		for p, ns := range master[0].Prefixes {
+			add(p, ns)
+		}
+		if master[0].Prefixes != nil {
+			continue
+		}
+		for _, el := range master {
+			for name, iri := range el.AttributeIRIs {
+				if p, ns, ok := attrPrefix(name, iri); ok {
+					add(p, ns)
+				}
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -869,6 +885,22 @@ func (db *DB) auditPrefixes(ctx context.Context, seen map[string]map[string]bool
 		}
 	}
 	return nil
+}
+
+// attrPrefix is the prefix an attribute name was written with and the
+// namespace its @context bound it to, read from the name as written
+// ("mdx:bay") and the IRI it expanded to ("https://md.example.org/attr/bay"):
+// ok is false for a name that is no CURIE, a full IRI, or one that did
+// not expand (its IRI does not end with the local part, or is the name).
+func attrPrefix(name, iri string) (prefix, ns string, ok bool) {
+	prefix, local, found := strings.Cut(name, ":")
+	if !found || local == "" || strings.Contains(prefix, "/") || prefix == "http" || prefix == "https" || prefix == "urn" || iri == name {
+		return "", "", false
+	}
+	if len(iri) <= len(local) || !strings.HasSuffix(iri, local) {
+		return "", "", false
+	}
+	return prefix, strings.TrimSuffix(iri, local), true
 }
 
 // remotePrefixesUsed scans the events captured with a remote context
