@@ -19,6 +19,13 @@ const (
 	LotNotInRecord = "not_in_record"
 )
 
+// LotStatuses are every status a lot list prints, in the order the
+// filters offer them: each is a filter the list takes (GET
+// /api/v1/lots?status=, its CSV, the /lots page), and the OpenAPI enum
+// lists the same (fixSs: not_in_record was printed but refused as a
+// filter).
+var LotStatuses = []string{LotInStock, LotInTransit, LotConsumed, LotUnknown, LotNotInRecord}
+
 // Lot is the mineral view of one class-level identifier (an LGTIN, a
 // Digital Link URI or any URI naming a lot): what it is, how much, what is
 // in it, where it came from, where it is and who holds it. The ledger

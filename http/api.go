@@ -7,6 +7,8 @@ import (
 	"github.com/critmin/critmin/units"
 	"math"
 	"net/http"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -599,6 +601,10 @@ const maxTransitScanned = 10_000
 // transit are read whole, their transit found from their events, and
 // q's offset and limit applied to those that match.
 func (s *Server) FindLots(r *http.Request, q LotQuery) ([]*critmin.Lot, []*TransitView, int, error) {
+	if q.Status == critmin.LotNotInRecord {
+		lots, total, err := s.notInRecord(r, q)
+		return lots, make([]*TransitView, len(lots)), total, err
+	}
 	if q.Destination == "" {
 		lots, total, err := s.Store.FindLots(r.Context(), q.LotFilter)
 		if err != nil {
@@ -646,6 +652,49 @@ func (s *Server) FindLots(r *http.Request, q LotQuery) ([]*critmin.Lot, []*Trans
 	total := len(lots)
 	from, to := min(q.Offset, total), min(q.Offset+q.Limit, total)
 	return lots[from:to], trs[from:to], total, nil
+}
+
+// notInRecord lists the lots q selects of status not_in_record
+// (critmin.LotNotInRecord), which no projection stores: the lots not in
+// the record (custody.UnmadeLots: read from the declarations in error,
+// few), as the list marks them (markUnmade), in the store's order (the
+// latest event first, then by ID), of q's commodity,
+// q's offset and limit applied, and how many match in all. Such a lot is
+// at no place and bound nowhere: with a location, a last location, in
+// transit or a destination none is (fixSs: the filter was refused though
+// the list prints the status).
+func (s *Server) notInRecord(r *http.Request, q LotQuery) ([]*critmin.Lot, int, error) {
+	if q.Location != "" || q.LastLocation != "" || q.InTransit || q.Destination != "" {
+		return []*critmin.Lot{}, 0, nil
+	}
+	gone, err := custody.UnmadeLots(r.Context(), s.Store)
+	if err != nil || len(gone) == 0 {
+		return []*critmin.Lot{}, 0, err
+	}
+	ids := make([]string, 0, len(gone))
+	for id := range gone {
+		ids = append(ids, id)
+	}
+	rows, err := s.Store.FindLotsByID(r.Context(), ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	var lots []*critmin.Lot
+	for _, l := range rows {
+		if q.Commodity == "" || l.Commodity == q.Commodity {
+			lots = append(lots, l)
+		}
+	}
+	// In the store's order: the latest event first, then by ID.
+	sort.Slice(lots, func(i, j int) bool {
+		if !lots[i].LastEventAt.Equal(lots[j].LastEventAt) {
+			return lots[i].LastEventAt.After(lots[j].LastEventAt)
+		}
+		return lots[i].ID < lots[j].ID
+	})
+	lots, total := markUnmade(lots, len(lots), gone, false)
+	from, to := min(q.Offset, total), min(q.Offset+q.Limit, total)
+	return lots[from:to], total, nil
 }
 
 // NotInRecordText is what a lot list says of a lot not in the record
@@ -738,10 +787,14 @@ func lotStoreFilter(r *http.Request) (critmin.LotFilter, error) {
 		case "status":
 			switch val {
 			case "": // any, as the lot page's form sends it
-			case critmin.LotInStock, critmin.LotInTransit, critmin.LotConsumed, critmin.LotUnknown:
-				f.Status = val
 			default:
-				return f, critmin.FieldErrorf("status", "%q is not in_stock, in_transit, consumed or unknown", val)
+				// Every status a lot list prints (critmin.LotStatuses):
+				// not_in_record is found by FindLots, not the store.
+				if !slices.Contains(critmin.LotStatuses, val) {
+					n := len(critmin.LotStatuses)
+					return f, critmin.FieldErrorf("status", "%q is not %s or %s", val, strings.Join(critmin.LotStatuses[:n-1], ", "), critmin.LotStatuses[n-1])
+				}
+				f.Status = val
 			}
 		case "location":
 			// location=in_transit lists the lots with anything at sea or

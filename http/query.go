@@ -209,8 +209,9 @@ func listVocab(what string, values ...string) queryVocab {
 
 // queryVocabularies are the vocabularies a declaration may name.
 var queryVocabularies = map[string]queryVocab{
-	// A lot's status (critmin.Lot.Status).
-	"lot-status": listVocab("a lot status", critmin.LotInStock, critmin.LotInTransit, critmin.LotConsumed, critmin.LotUnknown),
+	// A lot's status (critmin.Lot.Status): every status a lot list
+	// prints (critmin.LotStatuses, not_in_record with them, fixSs).
+	"lot-status": listVocab("a lot status", critmin.LotStatuses...),
 	// A lot's commodity: a code of the mineral extension (ledger.Commodities,
 	// exact case) or, as the extension allows for unlisted materials, an
 	// absolute URI.

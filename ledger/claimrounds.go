@@ -27,7 +27,14 @@ type claimRefusal struct {
 // the refusals in the order found. A refusal that names no event of the
 // set (a master-data change, a stored claim broken by the document as a
 // whole) or is not a validation error is returned as err, with every
-// pointer it names re-pointed: the document is then refused whole.
+// pointer it names re-pointed: the document is then refused whole. The
+// refusals of the rounds before it are returned with it: such a refusal
+// may be their consequence — a declaration in error whose corrective
+// commissioning was set aside as dated too late leaves the lot's later
+// events standing on nothing —, so a caller refusing the document under
+// rollback names them, not it ("record its corrective commissioning
+// first" misled where the document held one, late: fixSs), and under
+// proceed names them first.
 func (s *Service) claimRounds(ctx context.Context, events []*critmin.Event, at func(k int, rest string) string) (kept []*critmin.Event, refused []claimRefusal, err error) {
 	live := make([]int, len(events)) // indices into events still checked
 	for k := range events {

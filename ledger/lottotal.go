@@ -67,12 +67,12 @@ func (lt LotTotal) Of(l *critmin.Lot) float64 {
 }
 
 // Reason words the refusal of the events that took lot's figure past the
-// limit: the figure in kilograms, grouped, as units.MassOverLimit names a
+// limit: the figure in kilograms to the gram (gramsAsKg), grouped, as units.MassOverLimit names a
 // single quantity; events are the eventIDs of the capture that added to
 // it (the first few named); recorded says whether the record's events
 // make part of the sum.
 func (lt LotTotal) Reason(lot string, events []string, recorded bool) string {
-	kg := units.Int(int64(math.Round(lt.Tonnes * 1000)))
+	kg := gramsAsKg(lt.Tonnes)
 	limit := units.Int(int64(units.MaxMassKg)) + " kg (" + units.Int(int64(MaxTonnes)) + " t)"
 	what := fmt.Sprintf("lot %s would total %s kg", lot, kg)
 	if lt.Taken {
@@ -84,6 +84,24 @@ func (lt LotTotal) Reason(lot string, events []string, recorded bool) string {
 	}
 	return fmt.Sprintf("%s (%s summed), over the mass limit of %s for a lot: each quantity is within the limit, but not their sum (docs/identity.md, \"Limits\"); split the material into several lots",
 		what, by, limit)
+}
+
+// gramsAsKg is t tonnes in kilograms to the gram, the resolution a total
+// is judged to (overTonnes), grouped, its decimals without trailing
+// zeros: 10^9 t + 2 g → "1,000,000,000,000.002", 1.2e9 t →
+// "1,200,000,000,000". Rounded to the kilogram, a total 2 g over the
+// limit read as the limit itself (fixSs). The grams are an integer
+// (at most about 10^15 here), so the digits are exact.
+func gramsAsKg(t float64) string {
+	g := int64(math.Round(t * 1e6))
+	kg := units.Int(g / 1000)
+	if frac := g % 1000; frac != 0 {
+		if frac < 0 {
+			frac = -frac
+		}
+		kg += "." + strings.TrimRight(fmt.Sprintf("%03d", frac), "0")
+	}
+	return kg
 }
 
 // nameEvents is "event A" or "events A, B and C" (the first three, then

@@ -36,9 +36,9 @@ func TestLotTotalsOver(t *testing.T) {
 	}
 }
 
-// TestLotTotalReason: the figure in kilograms, grouped (1.2e9 t =
-// 1,200,000,000,000 kg), the limit, and the events summed — the first
-// three named, then how many more.
+// TestLotTotalReason: the figure in kilograms to the gram, grouped
+// (1.2e9 t = 1,200,000,000,000 kg), the limit, and the events summed —
+// the first three named, then how many more.
 func TestLotTotalReason(t *testing.T) {
 	for _, c := range []struct {
 		lt       ledger.LotTotal
@@ -48,6 +48,11 @@ func TestLotTotalReason(t *testing.T) {
 	}{
 		{ledger.LotTotal{Tonnes: 1.2e9}, []string{"E2"}, true, []string{"lot L would total 1,200,000,000,000 kg (event E2 and the lot's recorded events summed)", "over the mass limit of 1,000,000,000,000 kg (1,000,000,000 t) for a lot"}},
 		{ledger.LotTotal{Tonnes: 1.05e9}, []string{"E1", "E2"}, false, []string{"1,050,000,000,000 kg (events E1 and E2 summed)"}},
+		// 10^9 t + 2 g = 1,000,000,000,000 kg + 0.002 kg: the total to
+		// the gram, not rounded to the limit it is over (fixSs).
+		{ledger.LotTotal{Tonnes: 1e9 + 2e-6}, []string{"E1"}, false, []string{"lot L would total 1,000,000,000,000.002 kg (event E1 summed)", "over the mass limit of 1,000,000,000,000 kg (1,000,000,000 t)"}},
+		// 10^9 t + 250 g: 1,000,000,000,000.25 kg (trailing zeros left out).
+		{ledger.LotTotal{Taken: true, Tonnes: 1e9 + 2.5e-4}, []string{"E1"}, false, []string{"runs would have taken 1,000,000,000,000.25 kg of lot L in all"}},
 		{ledger.LotTotal{Taken: true, Tonnes: 1.5e9}, []string{"E1", "E2", "E3", "E4", "E5"}, false, []string{"runs would have taken 1,500,000,000,000 kg of lot L in all (events E1, E2, E3 and 2 more summed)"}},
 	} {
 		got := c.lt.Reason("L", c.events, c.recorded)

@@ -335,7 +335,7 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 			}
 		}
 		_, refused, err := s.claimRounds(WithMasterData(ctx, doc.Master), valid, func(k int, rest string) string { return doc.Pointer(validAt[k]) + rest })
-		if err != nil {
+		if err != nil && len(refused) == 0 && !wholeRefusalByEvent(err, errs, doc.Pointer) {
 			return nil, err
 		}
 		for _, r := range refused {
@@ -355,6 +355,42 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 		}
 	}
 	return errs, nil
+}
+
+// wholeRefusalByEvent adds the capture-time check's refusal of a
+// document as a whole (err: a conflict with the record, 409) to errs,
+// each field under the event it names (pointer(i) is event i's
+// pointer), when an event of the document is refused already: the
+// preview then names that event's own fault beside it, as Capture does
+// (withWholeRefusal, fixSs). False, errs unchanged, when no event is
+// refused yet, err names no field, or a field names no event.
+func wholeRefusalByEvent(err error, errs [][]critmin.FieldError, pointer func(i int) string) bool {
+	var e *critmin.Error
+	if allValid(errs) || !errors.As(err, &e) || len(e.Fields) == 0 {
+		return false
+	}
+	at := make([]int, len(e.Fields))
+	for j, f := range e.Fields {
+		if at[j] = eventOfPointer(f.Pointer, len(errs), pointer); at[j] < 0 {
+			return false
+		}
+	}
+	for j, f := range e.Fields {
+		f.Conflict = f.Conflict || e.Code == critmin.ECONFLICT
+		errs[at[j]] = append(errs[at[j]], f)
+	}
+	return true
+}
+
+// eventOfPointer is the index of the event, of n, whose pointer (pointer
+// gives event i's) is p or begins p, -1 when none.
+func eventOfPointer(p string, n int, pointer func(i int) string) int {
+	for i := 0; i < n; i++ {
+		if q := pointer(i); p == q || strings.HasPrefix(p, q+"/") {
+			return i
+		}
+	}
+	return -1
 }
 
 // allValid says whether no event of a document has a field error.
@@ -576,6 +612,39 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 			Message: fmt.Sprintf("%s; nothing was stored (rollback). First: %s: %s", refusedEvents(bad, conflicts, len(events), all), all[0].Pointer, all[0].Reason),
 			Fields:  all}
 	}
+	// withWholeRefusal adds the capture-time check's refusal of the
+	// document as a whole (a conflict with the record, 409: a
+	// declaration that would leave a later event standing on nothing) to
+	// the errors of the events refused already, each field under the
+	// event it names: an event refused 400 at its own field (a
+	// declaration naming itself its corrective, fixSs) is then reported
+	// with it, and the document refused 400 (refusalCode), not hidden
+	// behind the other events' 409. False when there is nothing to add
+	// it to, or err names no field.
+	withWholeRefusal := func(err error) bool {
+		var e *critmin.Error
+		if len(all) == 0 || !errors.As(err, &e) || len(e.Fields) == 0 {
+			return false
+		}
+		byEvent := map[int][]critmin.FieldError{}
+		var order []int
+		for _, f := range e.Fields {
+			f.Conflict = f.Conflict || e.Code == critmin.ECONFLICT
+			i := eventOfPointer(f.Pointer, len(events), evPointer)
+			if i < 0 {
+				all = append(all, f)
+				continue
+			}
+			if byEvent[i] == nil {
+				order = append(order, i)
+			}
+			byEvent[i] = append(byEvent[i], f)
+		}
+		for _, i := range order {
+			refuse(i, byEvent[i])
+		}
+		return true
+	}
 	if len(all) > 0 && req.Behaviour == critmin.BehaviourRollback {
 		if s.ClaimCheck != nil && len(valid) > 0 {
 			// Nothing will be stored, but the business rules' errors of
@@ -585,10 +654,7 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 			for _, r := range refused {
 				refuse(validAt[r.k], r.fields)
 			}
-			var e *critmin.Error
-			if errors.As(err, &e) && e.Code == critmin.EINVALID {
-				all = append(all, e.Fields...)
-			} else if err != nil {
+			if err != nil && len(refused) == 0 && !withWholeRefusal(err) {
 				return nil, err
 			}
 		}
@@ -599,14 +665,19 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 	// rollback any refusal refuses the document, with every error.
 	check := func(ctx context.Context, valid []*critmin.Event) ([]*critmin.Event, error) {
 		kept, refused, err := s.claimRounds(ctx, valid, at)
-		if err != nil {
-			return nil, err
-		}
 		for _, r := range refused {
 			refuse(validAt[r.k], r.fields)
 		}
 		if len(refused) > 0 && req.Behaviour == critmin.BehaviourRollback {
+			// A whole refusal after them is their consequence or one
+			// more fault of a document refused already (claimRounds).
 			return nil, rollbackErr()
+		}
+		if err != nil {
+			if withWholeRefusal(err) {
+				return nil, rollbackErr()
+			}
+			return nil, err
 		}
 		return kept, nil
 	}

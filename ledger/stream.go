@@ -363,9 +363,19 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 			for _, r := range refused {
 				c.refuse(batch[validAt[r.k]].Index, c.clashed(valid[r.k], doc, batch[validAt[r.k]], r.fields))
 			}
+			if len(refused) > 0 {
+				err = nil // its consequence, or one more fault (claimRounds)
+			}
+			// A refusal of the batch as a whole (a conflict with the
+			// record) is reported with the events refused already, as
+			// Capture does (withWholeRefusal, fixSs): an event's own
+			// fault is not hidden behind the other events' 409.
 			var e *critmin.Error
-			if errors.As(err, &e) && e.Code == critmin.EINVALID {
-				c.fields = append(c.fields, e.Fields...)
+			if errors.As(err, &e) && len(e.Fields) > 0 {
+				for _, f := range e.Fields {
+					f.Conflict = f.Conflict || e.Code == critmin.ECONFLICT
+					c.fields = append(c.fields, f)
+				}
 				c.job.ErrorCount += len(e.Fields)
 			} else if err != nil {
 				return err
@@ -404,11 +414,11 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 		// one-shot capture (checkAndStore): a refusal names the custody
 		// model the document gives a site.
 		kept, refused, err := c.s.claimRounds(WithMasterData(captureReads(c.ctx, c.tx), doc.Master), valid, at)
-		if err != nil {
-			return err
-		}
 		for _, r := range refused {
 			c.refuse(batch[validAt[r.k]].Index, c.clashed(valid[r.k], doc, batch[validAt[r.k]], r.fields))
+		}
+		if err != nil && (len(refused) == 0 || c.req.Behaviour != critmin.BehaviourRollback) {
+			return c.withRefused(err)
 		}
 		if len(refused) > 0 && c.req.Behaviour == critmin.BehaviourRollback {
 			c.tx.Rollback()
@@ -570,4 +580,28 @@ func (c *streamCapture) refuse(index int, fields []critmin.FieldError) {
 			Detail: f.Reason, Pointer: f.Pointer,
 		})
 	}
+}
+
+// withRefused is the check's refusal of the batch as a whole (err: a
+// conflict with the record, 409), with the errors of the events refused
+// already, when there are any: an event refused 400 at its own field (a
+// declaration naming itself its corrective) is reported with it and the
+// document refused 400 (refusalCode), as Capture does
+// (withWholeRefusal, fixSs). Else err itself.
+func (c *streamCapture) withRefused(err error) error {
+	var e *critmin.Error
+	if c.badEvents == 0 || !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	all := append([]critmin.FieldError(nil), c.fields...)
+	for _, f := range e.Fields {
+		f.Conflict = f.Conflict || e.Code == critmin.ECONFLICT
+		all = append(all, f)
+	}
+	more := ""
+	if c.dropped > 0 {
+		more = OmittedNote(len(c.fields), c.dropped)
+	}
+	return &critmin.Error{Code: refusalCode(all), Omitted: c.dropped, Fields: all,
+		Message: fmt.Sprintf("%s, and the others are refused as a whole; nothing was stored%s. First: %s: %s", refusedEvents(c.badEvents, c.conflicts, c.count, c.fields), more, all[0].Pointer, all[0].Reason)}
 }

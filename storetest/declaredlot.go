@@ -235,14 +235,16 @@ func testCorrectiveShortfall(t *testing.T, open Opener) {
 			msg = critmin.ErrorMessage(err)
 			// The corrective makes L only on 2025-10-06, after the
 			// stored event drew on it on 2025-10-05: refused (409) as
-			// leaving the stored event standing on a lot not in the
-			// record (custody.checkDependents judges the declaration
-			// before the late-maker check, fixNn), naming it; nothing
-			// stored.
-			if critmin.ErrorCode(err) != critmin.ECONFLICT || strings.Contains(msg, "lot not known") ||
-				!strings.Contains(msg, "standing on nothing") || !strings.Contains(msg, "the "+c.name+" urn:t:ii:") ||
-				!strings.Contains(msg, "lot urn:t:lot:L is not in the record") {
-				t.Errorf("declaring c with a corrective dated after the %s: %v; want a conflict naming the earlier event and the lot not in the record", c.name, err)
+			// late (custody lateMaker, LotMadeAfterActed), naming the
+			// corrective, the earlier event and the date to give it —
+			// not "record its corrective commissioning first" of a lot
+			// left standing on nothing, the document holding one (the
+			// stranding claimRounds found once the late corrective was
+			// set aside is its consequence, fixSs); nothing stored.
+			if critmin.ErrorCode(err) != critmin.ECONFLICT || strings.Contains(msg, "lot not known") || strings.Contains(msg, "standing on nothing") ||
+				!strings.Contains(msg, "is dated after the "+c.name+" urn:t:ii:") || !strings.Contains(msg, "date the event that makes the lot before 2025-10-05T00:00:00Z") ||
+				!strings.Contains(msg, "lot urn:t:lot:L is not in the record before 2025-10-06") {
+				t.Errorf("declaring c with a corrective dated after the %s: %v; want a conflict naming the late corrective and the earlier event", c.name, err)
 			}
 			if evs, _ := s.FindEventsByID(ctx, "urn:t:ii:cc"); len(evs) > 0 {
 				t.Errorf("the late corrective was refused, yet it is stored")

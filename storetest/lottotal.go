@@ -84,6 +84,16 @@ func testLotTotalLimit(t *testing.T, open Opener) {
 		doc:    docOf(run("urn:t:ev:R2", "2025-11-02T00:00:00Z", "urn:t:run:X", "", line("urn:t:lot:O", "500000000000"))),
 		lot:    "urn:t:lot:O", want: 1e9,
 	}, {
+		// 500,000,000,000 kg + 500,000,000,000.002 kg =
+		// 1,000,000,000,000.002 kg: 2 g over the limit, refused naming
+		// the total to the gram, not rounded to the limit (fixSs).
+		name: "two events of one run 2 g over the limit", custody: true,
+		stored: []string{docOf(run("urn:t:ev:R1", "2025-11-01T00:00:00Z", "urn:t:run:X", "", line("urn:t:lot:O", "500000000000")))},
+		doc:    docOf(run("urn:t:ev:R2", "2025-11-02T00:00:00Z", "urn:t:run:X", "", line("urn:t:lot:O", "500000000000.002"))),
+		code:   critmin.ECONFLICT, pointer: "/epcisBody/eventList/0/outputQuantityList/0/quantity",
+		words: []string{"lot urn:t:lot:O would total 1,000,000,000,000.002 kg", "over the mass limit of 1,000,000,000,000 kg (1,000,000,000 t)"},
+		lot:   "urn:t:lot:O", want: 5e8,
+	}, {
 		// 900,000,000 t, a run took 500,000,000 t; what stands weighed at
 		// 900,000,000 t (a change stated with its reason, so the
 		// weighing tolerance lets it through): 900 + 500 = 1,400,000,000 t.

@@ -367,12 +367,13 @@ func (s *site) declarable(r *http.Request, id string) (ev, decl *critmin.Event, 
 // alsoDeclared reads the form's "also" field — the other events to
 // declare in error with ev, one eventID a line, blank lines skipped —
 // and returns them as recorded. A line that is no event ID, names ev or
-// an event listed before, an event not recorded, or one declared in
+// an event listed before (in any spelling of its eventID), an event not recorded, or one declared in
 // error already is an error under "also" in errs, naming its line and
 // eventID; conflict is true when one is declared already (409, as for
 // the page's own event).
 func (s *site) alsoDeclared(r *http.Request, ev *critmin.Event, field string, errs map[string][]string) (also []*critmin.Event, conflict bool, err error) {
-	seen := map[string]bool{}
+	seen := map[string]bool{}   // canonical eventIDs listed
+	stored := map[string]bool{} // the eventIDs of the events found
 	for i, line := range splitLines(field) {
 		id := strings.TrimSpace(line)
 		if id == "" {
@@ -385,15 +386,20 @@ func (s *site) alsoDeclared(r *http.Request, ev *critmin.Event, field string, er
 			fail("%q is not an event ID (urn:uuid:…, or the URI of an event)", id)
 			continue
 		}
+		// One event in every spelling (epcis.CanonicalEventID: a UUID
+		// URN or hash ID in any case, a URN's scheme and NID): the
+		// page's own event or a repeat in other letters is refused at
+		// its line, never declared twice in one document (fixSs).
+		canon := epcis.CanonicalEventID(id)
 		switch {
-		case id == ev.EventID:
+		case canon == epcis.CanonicalEventID(ev.EventID):
 			fail("event %s is the event of this page: list only the other events to declare with it", id)
 			continue
-		case seen[id]:
+		case seen[canon]:
 			fail("event %s is listed twice", id)
 			continue
 		}
-		seen[id] = true
+		seen[canon] = true
 		a, decl, ferr := s.declarable(r, id)
 		switch {
 		case critmin.ErrorCode(ferr) == critmin.ENOTFOUND || ferr == nil && a == nil && decl == nil:
@@ -408,7 +414,16 @@ func (s *site) alsoDeclared(r *http.Request, ev *critmin.Event, field string, er
 		case a == nil:
 			fail("event %s is not recorded (only a declaration of it is): there is nothing to declare in error", id)
 			continue
+		case a.EventID == ev.EventID:
+			// The store found the page's event by a spelling it
+			// matches that the canonical form does not unify.
+			fail("event %s is the event of this page: list only the other events to declare with it", id)
+			continue
+		case stored[a.EventID]:
+			fail("event %s is listed twice", id)
+			continue
 		}
+		stored[a.EventID] = true
 		also = append(also, a)
 	}
 	return also, conflict, nil

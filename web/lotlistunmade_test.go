@@ -48,6 +48,21 @@ func TestLotsPageUnmade(t *testing.T) {
 			t.Errorf("row of %s reads consumed or in stock: %s", id, row)
 		}
 	}
+	// The page's status filter offers every status the list prints, and
+	// not_in_record lists U and L alone (fixSs: it was refused 400).
+	for _, st := range []string{"in_stock", "in_transit", "consumed", "unknown", "not_in_record"} {
+		if !strings.Contains(page, `<option value="`+st+`"`) {
+			t.Errorf("the status filter does not offer %s", st)
+		}
+	}
+	resp, b = do(t, "GET", ts.URL+"/lots?status=not_in_record", "", nil, html)
+	if resp.StatusCode != 200 {
+		t.Fatalf("lots page of status not_in_record: %d", resp.StatusCode)
+	}
+	rows := regexp.MustCompile(`<tr><td class="lot"><a href="/lots/([^"]+)"`).FindAllStringSubmatch(string(b), -1)
+	if len(rows) != 2 || !strings.Contains(string(b), url.PathEscape("urn:t:lot:U")) || !strings.Contains(string(b), url.PathEscape("urn:t:lot:L")) {
+		t.Errorf("lots page of status not_in_record lists %v; want U and L", rows)
+	}
 	resp, b = do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:L"), "", nil, html)
 	if resp.StatusCode != 410 {
 		t.Fatalf("lot page of L: %d, want 410", resp.StatusCode)

@@ -478,7 +478,7 @@ func (s *site) handleLotsPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "lots", "Lots", "lots", map[string]any{
 		"Lots": lots, "Total": total, "Pager": pageOf(r, f.Offset, f.Limit, len(lots), total), "Filter": f, "Sites": sites, "Commodities": codes, "Origins": origins, "Transit": transits,
 		"Destinations": dests,
-		"Statuses":     []string{critmin.LotInStock, critmin.LotInTransit, critmin.LotConsumed},
+		"Statuses":     critmin.LotStatuses, // every status the list prints (fixSs)
 	})
 }
 
