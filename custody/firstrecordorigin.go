@@ -57,6 +57,13 @@ func checkFirstRecordOrigin(ctx context.Context, s Store, live []*critmin.Event,
 		if ev.CaptureID != "" {
 			captureIDs[ev.CaptureID] = true
 		}
+		// Only an event stating an origin, an ObjectEvent ADD (a first
+		// record) or a declaration in error can make a contradiction:
+		// an observation, a shipment or a run leaves none to judge.
+		states := ev.Mineral != nil && (ev.Mineral.OriginCountry != "" || ev.Mineral.OriginMine != "")
+		if !states && ev.ErrorDeclaration == nil && (ev.Type != critmin.ObjectEvent || ev.Action != "ADD") {
+			continue
+		}
 		for _, q := range ev.LotLines() {
 			if q.Role != critmin.RoleInput && !seen[q.EPCClass] {
 				seen[q.EPCClass] = true
