@@ -159,6 +159,14 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("origin refused; nothing was stored: %s", fe[0].Reason), Fields: fe}
 		}
+		// A stated origin the mine of the lot's first record contradicts,
+		// whichever of the two the document brings, is refused: the
+		// record never holds a contradiction capture can see (fixUu).
+		if fe, err := checkFirstRecordOrigin(ctx, s, live, declared, declaring, ledger.MasterDataOf(ctx)); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("origin refused; nothing was stored: %s", fe[0].Reason), Fields: fe}
+		}
 		details, err := s.SiteDetails(ctx)
 		if err != nil {
 			return err

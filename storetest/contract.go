@@ -201,6 +201,7 @@ func Run(t *testing.T, open Opener) {
 		{"ProceedBusinessRules", testProceedBusinessRules},
 		{"SiteCountryConflict", testSiteCountryConflict},
 		{"OriginOneView", testOriginOneView},
+		{"FirstRecordOrigin", testFirstRecordOrigin},
 		{"MadeOnceNamesMaker", testMadeOnceNamesMaker},
 		{"UnmadeLotProceed", testUnmadeLotProceed},
 		{"ReceiptCorrectedAfterOnward", testReceiptCorrectedAfterOnward},
