@@ -6,6 +6,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/units"
 )
 
 // ContentsAt is what container holds of lots at time at: the
@@ -99,27 +100,72 @@ func MovesContents(ev *critmin.Event) bool {
 	return false
 }
 
-// WithContents is ev with a quantityList line for each lot of contents
-// (ContentsAt of the containers it names) that ev does not name itself:
-// the lines Project moves as if the event had named them. ev is not
+// WithContents is ev with the lots of contents (ContentsAt of the
+// containers it names) as quantityList lines: the lines Project moves as
+// if the event had named them. A lot ev also names by quantity
+// (quantityList) moves once, with both: the line it names, plus what the
+// containers held of it (an event naming container C5 holding 4 t of KH
+// and 6 t of KH loose ships 4 + 6 = 10 t of KH). A line without a
+// quantity on either side is the whole lot; lines in mass units of
+// different spellings add in the named line's unit; a line in another
+// unit that cannot be added leaves the named line as it is. ev is not
 // changed.
 func WithContents(ev *critmin.Event, contents []critmin.QuantityElement) *critmin.Event {
 	if len(contents) == 0 {
 		return ev
 	}
-	named := map[string]bool{}
-	for _, q := range ev.Quantities {
-		named[epcis.Canonical(q.EPCClass)] = true
+	named := map[string]int{}
+	for i, q := range ev.Quantities {
+		if k := epcis.Canonical(q.EPCClass); q.Role == critmin.RoleEPC || q.Role == "" {
+			if _, ok := named[k]; !ok {
+				named[k] = i
+			}
+		} else if _, ok := named[k]; !ok {
+			named[k] = -1 - i // named in another role: not moved as its contents
+		}
 	}
 	c := *ev
 	c.Quantities = append([]critmin.QuantityElement(nil), ev.Quantities...)
 	for _, q := range contents {
 		k := epcis.Canonical(q.EPCClass)
-		if named[k] {
+		i, ok := named[k]
+		if !ok {
+			named[k] = len(c.Quantities)
+			c.Quantities = append(c.Quantities, q)
 			continue
 		}
-		named[k] = true
-		c.Quantities = append(c.Quantities, q)
+		if i < 0 {
+			continue
+		}
+		c.Quantities[i] = addLine(c.Quantities[i], q)
 	}
 	return &c
+}
+
+// addLine is line with more of its lot added (WithContents): the whole
+// lot when either states no quantity; the sum in line's unit when both
+// state a mass (or the same unit); line unchanged otherwise.
+func addLine(line, more critmin.QuantityElement) critmin.QuantityElement {
+	if line.Quantity == nil {
+		return line
+	}
+	if more.Quantity == nil {
+		line.Quantity, line.UOM = nil, ""
+		return line
+	}
+	add := *more.Quantity
+	if more.UOM != line.UOM {
+		t, ok := lineTonnes(more)
+		if !ok || !units.IsMass(line.UOM) {
+			return line
+		}
+		v, err := units.FromTonnes(t, line.UOM)
+		if err != nil {
+			return line
+		}
+		add = v
+	}
+	sum := *line.Quantity + add
+	line.Quantity = &sum
+	return line
 }
