@@ -103,13 +103,14 @@ func MovesContents(ev *critmin.Event) bool {
 // WithContents is ev with the lots of contents (ContentsAt of the
 // containers it names) as quantityList lines: the lines Project moves as
 // if the event had named them. A lot ev also names by quantity
-// (quantityList) moves once, with both: the line it names, plus what the
-// containers held of it (an event naming container C5 holding 4 t of KH
-// and 6 t of KH loose ships 4 + 6 = 10 t of KH). A line without a
-// quantity on either side is the whole lot; lines in mass units of
-// different spellings add in the named line's unit; a line in another
-// unit that cannot be added leaves the named line as it is. ev is not
-// changed.
+// (quantityList) moves once: the line it names states what moved of the
+// lot, what travels in the named containers included (the demo's
+// departure of MSKU1234565 with 25 t of REE-2025-001 in it; an event
+// naming C5, which holds 4 t of KH, and 6 t of KH ships 6 t, 4 t of it in
+// C5) — but never less than the containers held of it: naming 2 t of KH
+// beside C5 ships C5's 4 t (nu36-2), and a lot packed whole (no
+// quantity) ships whole. Lines in another unit that cannot be compared
+// leave the named line as it is. ev is not changed.
 func WithContents(ev *critmin.Event, contents []critmin.QuantityElement) *critmin.Event {
 	if len(contents) == 0 {
 		return ev
@@ -142,9 +143,9 @@ func WithContents(ev *critmin.Event, contents []critmin.QuantityElement) *critmi
 	return &c
 }
 
-// addLine is line with more of its lot added (WithContents): the whole
-// lot when either states no quantity; the sum in line's unit when both
-// state a mass (or the same unit); line unchanged otherwise.
+// addLine is line raised to at least more of its lot (WithContents):
+// the whole lot when more states no quantity; more's mass in line's unit
+// when it is the larger; line unchanged otherwise.
 func addLine(line, more critmin.QuantityElement) critmin.QuantityElement {
 	if line.Quantity == nil {
 		return line
@@ -153,7 +154,7 @@ func addLine(line, more critmin.QuantityElement) critmin.QuantityElement {
 		line.Quantity, line.UOM = nil, ""
 		return line
 	}
-	add := *more.Quantity
+	held := *more.Quantity
 	if more.UOM != line.UOM {
 		t, ok := lineTonnes(more)
 		if !ok || !units.IsMass(line.UOM) {
@@ -163,9 +164,10 @@ func addLine(line, more critmin.QuantityElement) critmin.QuantityElement {
 		if err != nil {
 			return line
 		}
-		add = v
+		held = v
 	}
-	sum := *line.Quantity + add
-	line.Quantity = &sum
+	if held > *line.Quantity {
+		line.Quantity = &held
+	}
 	return line
 }
