@@ -6,7 +6,6 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
-	"github.com/critmin/critmin/units"
 )
 
 // ContentsAt is what container holds of lots at time at: the
@@ -100,74 +99,31 @@ func MovesContents(ev *critmin.Event) bool {
 	return false
 }
 
-// WithContents is ev with the lots of contents (ContentsAt of the
-// containers it names) as quantityList lines: the lines Project moves as
-// if the event had named them. A lot ev also names by quantity
-// (quantityList) moves once: the line it names states what moved of the
+// WithContents is ev with a quantityList line for each lot of contents
+// (ContentsAt of the containers it names) that ev does not name itself:
+// the lines Project moves as if the event had named them. A lot ev names
+// by quantity moves as its line says: the line states what moved of the
 // lot, what travels in the named containers included (the demo's
-// departure of MSKU1234565 with 25 t of REE-2025-001 in it; an event
-// naming C5, which holds 4 t of KH, and 6 t of KH ships 6 t, 4 t of it in
-// C5) — but never less than the containers held of it: naming 2 t of KH
-// beside C5 ships C5's 4 t (nu36-2), and a lot packed whole (no
-// quantity) ships whole. Lines in another unit that cannot be compared
-// leave the named line as it is. ev is not changed.
+// departure of MSKU1234565 with 25 t of REE-2025-001 in it moves 25 t,
+// not 50), and a receipt's line is the weight found on arrival. ev is
+// not changed.
 func WithContents(ev *critmin.Event, contents []critmin.QuantityElement) *critmin.Event {
 	if len(contents) == 0 {
 		return ev
 	}
-	named := map[string]int{}
-	for i, q := range ev.Quantities {
-		if k := epcis.Canonical(q.EPCClass); q.Role == critmin.RoleEPC || q.Role == "" {
-			if _, ok := named[k]; !ok {
-				named[k] = i
-			}
-		} else if _, ok := named[k]; !ok {
-			named[k] = -1 - i // named in another role: not moved as its contents
-		}
+	named := map[string]bool{}
+	for _, q := range ev.Quantities {
+		named[epcis.Canonical(q.EPCClass)] = true
 	}
 	c := *ev
 	c.Quantities = append([]critmin.QuantityElement(nil), ev.Quantities...)
 	for _, q := range contents {
 		k := epcis.Canonical(q.EPCClass)
-		i, ok := named[k]
-		if !ok {
-			named[k] = len(c.Quantities)
-			c.Quantities = append(c.Quantities, q)
+		if named[k] {
 			continue
 		}
-		if i < 0 {
-			continue
-		}
-		c.Quantities[i] = addLine(c.Quantities[i], q)
+		named[k] = true
+		c.Quantities = append(c.Quantities, q)
 	}
 	return &c
-}
-
-// addLine is line raised to at least more of its lot (WithContents):
-// the whole lot when more states no quantity; more's mass in line's unit
-// when it is the larger; line unchanged otherwise.
-func addLine(line, more critmin.QuantityElement) critmin.QuantityElement {
-	if line.Quantity == nil {
-		return line
-	}
-	if more.Quantity == nil {
-		line.Quantity, line.UOM = nil, ""
-		return line
-	}
-	held := *more.Quantity
-	if more.UOM != line.UOM {
-		t, ok := lineTonnes(more)
-		if !ok || !units.IsMass(line.UOM) {
-			return line
-		}
-		v, err := units.FromTonnes(t, line.UOM)
-		if err != nil {
-			return line
-		}
-		held = v
-	}
-	if held > *line.Quantity {
-		line.Quantity = &held
-	}
-	return line
 }
