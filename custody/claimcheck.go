@@ -61,6 +61,9 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		at := map[*critmin.Event]int{}
 		declAt := map[string]int{}
 		ef, _ := s.(EventFinder)
+		// An event moving a container by its own identifier is judged
+		// with the lots the container held then (contentsJudge).
+		cj := newContentsJudge(ctx, s, events)
 		for i, ev := range events {
 			if ev.ErrorDeclaration == nil {
 				// A claim event re-sent unchanged is a duplicate the
@@ -78,7 +81,14 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 						continue
 					}
 				}
-				c := canonicalLots(ev)
+				x, err := cj.next(ev)
+				if err != nil {
+					return err
+				}
+				c := canonicalLots(x)
+				if v, ok := cj.via[x]; ok {
+					cj.via[c] = v
+				}
 				at[c] = i
 				live = append(live, c)
 			} else {
@@ -420,7 +430,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// corrective receipt under the same bill of lading is not a second
 		// one (fixNn item 2: a receipt declared with its corrective was
 		// refused "already received … (event <the declared receipt>)").
-		if fe, err := checkReceipts(ctx, s, live, known, declared); err != nil {
+		if fe, err := checkReceipts(ctx, s, live, known, declared, cj); err != nil {
 			return err
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("receipt refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}

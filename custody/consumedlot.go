@@ -326,7 +326,12 @@ func bolOf(ev *critmin.Event) string {
 // The stored events in hidden (those the document declares in error)
 // are not read: a receipt the document declares received nothing, so its
 // corrective under the same bill of lading is no second receipt (fixNn).
-func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known func(id string, before int) bool, hidden map[string]bool) ([]critmin.FieldError, error) {
+//
+// A receipt naming a container moves the lots it held (cj: the
+// document's events with their contents, contentsJudge; nil when none
+// were given them): each is judged as if the receipt named it, and a
+// refusal names the container too.
+func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known func(id string, before int) bool, hidden map[string]bool, cj *contentsJudge) ([]critmin.FieldError, error) {
 	var out []critmin.FieldError
 	q, canQuery := s.(eventQuerier)
 	if canQuery && len(hidden) > 0 {
@@ -415,7 +420,7 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 				}
 			}
 			if len(ships) == 0 {
-				out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/bizTransactionList", ev.EventID), Reason: fmt.Sprintf("lot %s was not shipped on bill of lading %s: no shipping event under it names the lot or a container this receipt lists; receive it under the bill of lading it was shipped on", lot, bol)})
+				out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/bizTransactionList", ev.EventID), Reason: fmt.Sprintf("lot %s was not shipped on bill of lading %s: no shipping event under it names the lot or a container this receipt lists%s; receive it under the bill of lading it was shipped on", lot, bol, viaWords(cj.containersOfLot(ev, lot)))})
 				continue
 			}
 			if fe, err := receivedAlready(ctx, q, canQuery, live[:i], ev, n, lot, bol, len(ships)); err != nil || fe != nil {
@@ -509,6 +514,18 @@ func receivedNoBill(ctx context.Context, s Store, ev *critmin.Event, n int, lot 
 	}
 	return []critmin.FieldError{{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d", ev.EventID, n), Reason: fmt.Sprintf("lot %s is received at %s with no bill of lading, but nothing of it is in transit: what was shipped there was already received (event %s) and the rest of the lot stands at %s; to record a new weight there, record a weighing (an ObjectEvent with a Mass sensor report, or a quantity at the site); to receive a shipment, name its bill of lading",
 		lot, ev.BizLocation, strings.Join(by, ", "), l.Location)}}, nil
+}
+
+// viaWords is the clause naming the containers a receipt moved a lot in
+// (contentsJudge), "" for none.
+func viaWords(containers []string) string {
+	switch len(containers) {
+	case 0:
+		return ""
+	case 1:
+		return " (this receipt moves it in container " + containers[0] + ", which held it then)"
+	}
+	return " (this receipt moves it in containers " + strings.Join(containers, ", ") + ", which held it then)"
 }
 
 // bolCarried says whether a live shipping event — earlier in the

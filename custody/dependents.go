@@ -527,7 +527,7 @@ func judgeAgain(ctx context.Context, s Store, ids []string, before, later, doc [
 		i, ok := firstAt[id]
 		return storedLots[id] != nil || ok && i < before
 	}
-	rfe, err := checkReceipts(ctx, withoutEvents{s, hidden}, seq, known, nil)
+	rfe, err := checkReceipts(ctx, withoutEvents{s, hidden}, seq, known, nil, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -101,8 +101,12 @@ func MovesContents(ev *critmin.Event) bool {
 
 // WithContents is ev with a quantityList line for each lot of contents
 // (ContentsAt of the containers it names) that ev does not name itself:
-// the lines Project moves as if the event had named them. ev is not
-// changed.
+// the lines Project moves as if the event had named them. A lot ev names
+// by quantity moves as its line says: the line states what moved of the
+// lot, what travels in the named containers included (the demo's
+// departure of MSKU1234565 with 25 t of REE-2025-001 in it moves 25 t,
+// not 50), and a receipt's line is the weight found on arrival. ev is
+// not changed.
 func WithContents(ev *critmin.Event, contents []critmin.QuantityElement) *critmin.Event {
 	if len(contents) == 0 {
 		return ev

@@ -60,7 +60,8 @@ func TestContentsAt(t *testing.T) {
 			}
 		}
 	}
-	// WithContents adds the lots the event does not name itself.
+	// WithContents adds the lots the event does not name itself; a lot
+	// it names moves as its line says (B 1,500 kg).
 	ship := &critmin.Event{Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: "shipping", EPCs: []critmin.EPCRef{{Role: critmin.RoleEPC, EPC: "urn:t:C"}},
 		Quantities: []critmin.QuantityElement{{Role: critmin.RoleEPC, EPCClass: "urn:t:lot:B", Quantity: kg(1500), UOM: "KGM"}}}
 	if !ledger.MovesContents(ship) {

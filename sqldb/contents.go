@@ -196,7 +196,47 @@ func (w *writer) contentsOf(ev *critmin.Event) ([]contentRow, error) {
 			out = append(out, contentRow{container: c, line: q})
 		}
 	}
-	return out, nil
+	return w.withoutConsumed(out, ev.EventTime)
+}
+
+// withoutConsumed is rows less the lots consumed by then (nu36-3): a lot
+// a run consumed is gone from the container it was packed in — it is in
+// the run's outputs — and a consumed lot never moves. A lot is taken as
+// consumed at at when its projection (this capture's, else its stored
+// row) is consumed and its latest event is not after at: a shipment
+// dated before the run still carried it.
+func (w *writer) withoutConsumed(rows []contentRow, at time.Time) ([]contentRow, error) {
+	if len(rows) == 0 {
+		return rows, nil
+	}
+	var ask []string
+	for _, r := range rows {
+		if _, ok := w.lots[r.line.EPCClass]; !ok {
+			ask = append(ask, r.line.EPCClass)
+		}
+	}
+	stored := map[string]*lotRow{}
+	if len(ask) > 0 && w.tx != nil {
+		var err error
+		if stored, err = w.storedLots(ask); err != nil {
+			return nil, err
+		}
+	}
+	kept := rows[:0:0]
+	for _, r := range rows {
+		l := w.lots[r.line.EPCClass]
+		if l == nil {
+			if sr := stored[r.line.EPCClass]; sr != nil {
+				l = &sr.l
+				l.LastEventAt = time.UnixMicro(sr.last).UTC()
+			}
+		}
+		if l != nil && l.Status == critmin.LotConsumed && !l.LastEventAt.After(at) {
+			continue
+		}
+		kept = append(kept, r)
+	}
+	return kept, nil
 }
 
 // contentLines is the quantity lines of rows.

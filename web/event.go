@@ -556,11 +556,14 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		if noBOL {
 			kind = "shipping event without a bill of lading"
 		}
+		// One entry per container, whichever spelling of its identifier
+		// (EPC URN or GS1 Digital Link) each event uses: the first seen
+		// (nu36-5: a container named both ways was listed twice).
 		seen := map[string]bool{}
 		for _, e := range byBOL.Events {
 			for _, c := range containersOf(e) {
-				if !seen[c] {
-					seen[c] = true
+				if k := epcis.Canonical(c); !seen[k] {
+					seen[k] = true
 					containers = append(containers, c)
 				}
 			}
@@ -914,13 +917,20 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		// The weights found on receipt, beside the masses shipped: each
-		// lot's quantity in the receipt that ended the voyage.
+		// lot's quantity in the receipt that ended the voyage — a receipt
+		// naming the container received what it held (withCargo; nu36-4:
+		// it read "—").
 		for i := range lots {
 			for _, e := range evs {
 				if receipt == nil || e != receipt && (e.EventID != receipt.EventID || !valid(e)) {
 					continue
 				}
-				for _, q := range e.Quantities {
+				received, err := s.withCargo(ctx, e)
+				if err != nil {
+					s.renderError(w, r, err)
+					return
+				}
+				for _, q := range received.Quantities {
 					if epcis.Canonical(q.EPCClass) == epcis.Canonical(lots[i].ID) {
 						lots[i].Received = quantityText(q)
 						if packedKnown && !wholeLotPacked(ship, lots[i]) {

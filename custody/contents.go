@@ -1,0 +1,177 @@
+package custody
+
+import (
+	"context"
+	"sort"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+)
+
+// contentsJudge gives a document's events that move containers by their
+// own identifiers (ledger.MovesContents) the lots the containers held
+// then, as the projection moves them (ledger.WithContents; sqldb
+// contents.go), so that every check capture applies to an event naming a
+// lot applies equally to one moving the lot through a container it names
+// (new-user finding nu36: a receipt of a container skipped the
+// bill-of-lading check, a shipment naming a container and its lot by
+// quantity counted one of them). A container's contents at an event are
+// its live packings — stored, and the document's AggregationEvents before
+// the event — at the event's time (ledger.ContentsAt), less the lots
+// consumed by then (a stored lot consumed whose latest event is not after
+// it, or one an earlier run of the document consumes).
+type contentsJudge struct {
+	ctx      context.Context
+	s        Store
+	on       bool            // the document moves a container by its identifier
+	declared map[string]bool // eventIDs the document declares in error
+	packs    []*critmin.Event
+	stored   map[string][]*critmin.Event
+	// lots are the lots the document's events named so far, stored then
+	// projected with them in document order (ledger.Project), as the
+	// capture's check reads them: a lot consumed there is gone.
+	lots map[string]*critmin.Lot
+	// via is, per expanded event and lot (canonical), the containers it
+	// moved the lot in, as the event spells them.
+	via map[*critmin.Event]map[string][]string
+}
+
+func newContentsJudge(ctx context.Context, s Store, events []*critmin.Event) *contentsJudge {
+	j := &contentsJudge{ctx: ctx, s: s, declared: map[string]bool{}, stored: map[string][]*critmin.Event{}, lots: map[string]*critmin.Lot{}, via: map[*critmin.Event]map[string][]string{}}
+	for _, ev := range events {
+		if ev.ErrorDeclaration != nil {
+			j.declared[ev.EventID] = true
+		}
+		if ledger.MovesContents(ev) {
+			j.on = true
+		}
+	}
+	return j
+}
+
+// next returns ev (a live event of the document, in document order) with
+// the contents of the containers it moves, and notes what ev packs or
+// consumes for the events after it.
+func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
+	out := ev
+	if !j.on {
+		return ev, nil
+	}
+	if ledger.MovesContents(ev) {
+		var lines []critmin.QuantityElement
+		via := map[string][]string{}
+		seen := map[string]bool{}
+		for _, e := range ev.EPCs {
+			c := epcis.Canonical(e.EPC)
+			if e.Role != critmin.RoleEPC || seen[c] {
+				continue
+			}
+			seen[c] = true
+			packs, err := j.packingsOf(c)
+			if err != nil {
+				return nil, err
+			}
+			for _, q := range ledger.ContentsAt(c, packs, ev.EventTime) {
+				gone, err := j.consumedBy(q.EPCClass, ev)
+				if err != nil {
+					return nil, err
+				}
+				if gone {
+					continue
+				}
+				k := epcis.Canonical(q.EPCClass)
+				via[k] = append(via[k], e.EPC)
+				lines = append(lines, q)
+			}
+		}
+		if len(lines) > 0 {
+			out = ledger.WithContents(ev, lines)
+			j.via[out] = via
+		}
+	}
+	if ev.Type == critmin.AggregationEvent && ev.ParentID != "" && !j.declared[ev.EventID] {
+		j.packs = append(j.packs, ev)
+	}
+	if !j.declared[ev.EventID] {
+		c := canonicalLots(out)
+		if err := j.load(c.LotIDs()); err != nil {
+			return nil, err
+		}
+		ledger.Project(j.lots, c)
+	}
+	return out, nil
+}
+
+// load reads the stored lots of ids not yet read (a fresh one for a lot
+// not stored).
+func (j *contentsJudge) load(ids []string) error {
+	var ask []string
+	for _, id := range ids {
+		if _, ok := j.lots[id]; !ok {
+			ask = append(ask, id)
+			j.lots[id] = &critmin.Lot{ID: id}
+		}
+	}
+	if len(ask) == 0 {
+		return nil
+	}
+	got, err := j.s.FindLotsByID(j.ctx, ask)
+	if err != nil {
+		return err
+	}
+	for _, l := range got {
+		j.lots[l.ID] = cloneLot(l)
+	}
+	return nil
+}
+
+// packingsOf is container's (canonical) live packings, stored then the
+// document's so far, in event-time order.
+func (j *contentsJudge) packingsOf(container string) ([]*critmin.Event, error) {
+	stored, ok := j.stored[container]
+	if !ok {
+		if q, can := j.s.(eventQuerier); can {
+			page, err := q.FindEvents(j.ctx, critmin.EventFilter{EventTypes: []string{critmin.AggregationEvent},
+				EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleParent}, Patterns: []string{container}, Exact: true}}, Limit: 1000})
+			if err != nil {
+				return nil, err
+			}
+			for _, st := range page.Events {
+				if ledger.Live(st) && !j.declared[st.EventID] {
+					stored = append(stored, decodeStored(st))
+				}
+			}
+		}
+		j.stored[container] = stored
+	}
+	out := append([]*critmin.Event(nil), stored...)
+	for _, p := range j.packs {
+		if epcis.Canonical(p.ParentID) == container {
+			out = append(out, p)
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].EventTime.Before(out[b].EventTime) })
+	return out, nil
+}
+
+// consumedBy says lot is consumed when ev moves its container: consumed
+// by the document's events before ev or in the store, by an event not
+// after ev (a shipment dated before the run still carried it).
+func (j *contentsJudge) consumedBy(lot string, ev *critmin.Event) (bool, error) {
+	k := epcis.Canonical(lot)
+	if err := j.load([]string{k}); err != nil {
+		return false, err
+	}
+	l := j.lots[k]
+	return l.Status == critmin.LotConsumed && !l.LastEventAt.After(ev.EventTime), nil
+}
+
+// containersOfLot is the containers (as ev spells them) through which ev
+// moves lot, when contentsJudge gave it lot's contents.
+func (j *contentsJudge) containersOfLot(ev *critmin.Event, lot string) []string {
+	if j == nil {
+		return nil
+	}
+	return j.via[ev][epcis.Canonical(lot)]
+}
