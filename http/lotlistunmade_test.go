@@ -23,16 +23,7 @@ import (
 // written before capture refused that), reads the same everywhere: 410,
 // not in the record in the list — never in stock with 10 t.
 func TestLotListUnmade(t *testing.T) {
-	ts := MustServe(t, true, nil)
-	for _, d := range storetest.UnmadeLotDocuments {
-		if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(d), nil); resp.StatusCode != 202 {
-			t.Fatalf("capture: %d %s", resp.StatusCode, b)
-		}
-	}
-	now := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
-	for i, d := range storetest.LateMakerDocuments {
-		unchecked.MustStore(t, ts.Store, d, now.Add(time.Duration(i)*time.Minute))
-	}
+	ts := serveUnmadeLots(t)
 	resp, b := do(t, "GET", ts.URL+"/api/v1/lots", "", nil, nil)
 	if resp.StatusCode != 200 {
 		t.Fatalf("lots: %d %s", resp.StatusCode, b)
@@ -105,16 +96,7 @@ func TestLotListUnmade(t *testing.T) {
 // they are not of, or a location (they are at none), it lists none. A
 // status the list never prints is refused 400 naming every one.
 func TestLotListStatusFilters(t *testing.T) {
-	ts := MustServe(t, true, nil)
-	for _, d := range storetest.UnmadeLotDocuments {
-		if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(d), nil); resp.StatusCode != 202 {
-			t.Fatalf("capture: %d %s", resp.StatusCode, b)
-		}
-	}
-	now := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
-	for i, d := range storetest.LateMakerDocuments {
-		unchecked.MustStore(t, ts.Store, d, now.Add(time.Duration(i)*time.Minute))
-	}
+	ts := serveUnmadeLots(t)
 	type page struct {
 		Lots []struct {
 			ID     string `json:"id"`
@@ -200,4 +182,24 @@ func TestLotListStatusFilters(t *testing.T) {
 			t.Errorf("OpenAPI %s status enum %v; want %v", path, enum, critmin.LotStatuses)
 		}
 	}
+}
+
+// serveUnmadeLots serves a store holding the two lots not in the record
+// both tests read: U of storetest.UnmadeLotDocuments, captured through
+// the API, and L of storetest.LateMakerDocuments, stored unchecked one
+// minute apart from 2025-11-01 as a store written before capture
+// refused a late maker would hold it.
+func serveUnmadeLots(t *testing.T) *testServer {
+	t.Helper()
+	ts := MustServe(t, true, nil)
+	for _, d := range storetest.UnmadeLotDocuments {
+		if resp, b := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, []byte(d), nil); resp.StatusCode != 202 {
+			t.Fatalf("capture: %d %s", resp.StatusCode, b)
+		}
+	}
+	now := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+	for i, d := range storetest.LateMakerDocuments {
+		unchecked.MustStore(t, ts.Store, d, now.Add(time.Duration(i)*time.Minute))
+	}
+	return ts
 }
