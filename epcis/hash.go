@@ -468,25 +468,28 @@ func sortedJoin(items []any, render func(any) string) string {
 }
 
 // HashDocument returns the pre-hash strings and hash IDs of a document's
-// events, in document order. It reads EPCIS 2.0 JSON-LD and XML.
+// events, in document order. It reads EPCIS 2.0 JSON-LD and XML: an XML
+// document (or one event element) is mapped onto JSON-LD by FromXML, as
+// capture maps it, so that the IDs are those capture assigns — also for
+// an XML query result whose user namespaces stand for prefixes of a
+// remote @context (RemotePrefixNamespace), which name no IRI to hash.
 func HashDocument(body []byte) (preHashes, hashes []string, err error) {
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
+	parse := ParseDocument
 	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '<' {
-		events, err := xmlEvents(body)
+		x, err := FromXML(body, false)
 		if err != nil {
-			return nil, nil, err
+			x1, err1 := FromXML(body, true)
+			if err1 != nil {
+				return nil, nil, err
+			}
+			x = x1
 		}
-		ctx := &Context{prefixes: map[string]string{}}
-		for _, m := range events {
-			p := PreHash(m, ctx)
-			preHashes = append(preHashes, p)
-			hashes = append(hashes, HashID(p))
-		}
-		return preHashes, hashes, nil
+		body, parse = x.JSON, ParseXMLDocument
 	}
-	doc, err := ParseDocument(body, false)
+	doc, err := parse(body, false)
 	if err != nil {
-		if d, err2 := ParseDocument(body, true); err2 == nil {
+		if d, err2 := parse(body, true); err2 == nil {
 			doc, err = d, nil
 		} else {
 			return nil, nil, err

@@ -54,6 +54,15 @@ func TestXMLRemoteContextsAllKept(t *testing.T) {
 			t.Errorf("XML result lacks the remote context %s (%s):\n%s", u, ns, out)
 		}
 	}
+	// `critmin epcis hash` (HashDocument) of the JSON document and of the
+	// XML result gives the ID capture gives (new-user finding nu36b-5: the
+	// XML result's remote-prefix namespaces were hashed as if they were
+	// the prefixes' IRIs, so all four IDs differed).
+	for name, body := range map[string][]byte{"JSON document": []byte(doc), "XML result": out} {
+		if _, hs, err := epcis.HashDocument(body); err != nil || len(hs) != 1 || hs[0] != want {
+			t.Errorf("HashDocument of the %s: %q (%v), want [%s]", name, hs, err, want)
+		}
+	}
 	x, err := epcis.FromXML(out, false)
 	if err != nil {
 		t.Fatalf("read back: %v\n%s", err, out)
