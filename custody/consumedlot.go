@@ -385,7 +385,12 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 			}
 			var ships []*critmin.Event
 			for _, e := range live[:i] {
-				if stepName(e.BizStep) == "shipping" && bolOf(e) == bol && (namesLot(e, lot) || shipsAny(e, containers)) {
+				// e is given what its containers held (contentsJudge):
+				// it shipped lot when it names it, by quantity or in a
+				// container — a container of this receipt that the
+				// shipment did not carry lot in does not make lot
+				// shipped (nu37-1, -2).
+				if stepName(e.BizStep) == "shipping" && bolOf(e) == bol && namesLot(e, lot) {
 					ships = append(ships, e)
 				}
 			}
@@ -396,14 +401,25 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 				if len(containers) > 0 {
 					filters = append(filters, g)
 				}
+				seenShip := map[string]bool{}
 				for _, flt := range filters {
 					page, err := q.FindEvents(ctx, flt)
 					if err != nil {
 						return nil, err
 					}
 					for _, st := range page.Events {
-						if d := decodeStored(st); ledger.Live(st) && bolOf(d) == bol {
-							ships = append(ships, d)
+						if d := decodeStored(st); ledger.Live(st) && bolOf(d) == bol && !seenShip[d.EventID] {
+							// A stored shipment of a container
+							// shipped lot when the container held it
+							// then (event_contents).
+							carried, err := storedCarried(ctx, s, d, lot)
+							if err != nil {
+								return nil, err
+							}
+							if carried {
+								seenShip[d.EventID] = true
+								ships = append(ships, d)
+							}
 						}
 					}
 				}
@@ -652,17 +668,6 @@ func unitOf(ev *critmin.Event, lot string) string {
 		}
 	}
 	return ""
-}
-
-func shipsAny(ev *critmin.Event, containers []string) bool {
-	for _, e := range ev.EPCs {
-		for _, c := range containers {
-			if epcis.Canonical(e.EPC) == epcis.Canonical(c) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // namesLot says whether ev names lot in any quantity list.

@@ -175,3 +175,26 @@ func (j *contentsJudge) containersOfLot(ev *critmin.Event, lot string) []string 
 	}
 	return j.via[ev][epcis.Canonical(lot)]
 }
+
+// storedCarried says whether stored event ev moved lot (canonical): it
+// names lot by quantity, or a container it moved held lot then (the
+// contents stored with it, critmin.ContentsStore).
+func storedCarried(ctx context.Context, s Store, ev *critmin.Event, lot string) (bool, error) {
+	if namesLot(ev, lot) {
+		return true, nil
+	}
+	cs, ok := s.(critmin.ContentsStore)
+	if !ok || !ledger.MovesContents(ev) {
+		return false, nil
+	}
+	held, err := cs.EventContents(ctx, []string{ev.EventID})
+	if err != nil {
+		return false, err
+	}
+	for _, q := range held[ev.EventID] {
+		if epcis.Canonical(q.EPCClass) == lot {
+			return true, nil
+		}
+	}
+	return false, nil
+}

@@ -1,0 +1,221 @@
+package custody
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
+)
+
+// checkContentsChanged refuses an event that, dated at or before a
+// recorded movement of a container by its own identifier
+// (ledger.MovesContents), would change what that movement carried
+// (nu37-3, -4): the movement's contents are fixed when it is captured
+// (event_contents), so a packing or unpacking of the container, or a run
+// consuming whole a lot the movement carried in it, captured later but
+// dated before it would leave the movement carrying a lot the record no
+// longer has in the container (a lot received at the destination though
+// packed after the container left; a lot consumed at its site while its
+// bill of lading lists it shipped). Against stored movements the refusal
+// is a conflict (409); against a movement earlier in the same document a
+// 400. The way out is to declare the movement in error and capture it
+// again after the packing or run. An event the store already holds (a
+// document re-sent) is not judged again. live are the document's live
+// events in document order (with contents, contentsJudge); hidden the
+// stored events it declares in error.
+func checkContentsChanged(ctx context.Context, s Store, live []*critmin.Event, hidden map[string]bool, cj *contentsJudge) ([]critmin.FieldError, error) {
+	q, canQuery := s.(eventQuerier)
+	if canQuery && len(hidden) > 0 {
+		q = withoutEvents{s, hidden}
+	}
+	ef, _ := s.(EventFinder)
+	stored := func(ev *critmin.Event) (bool, error) {
+		if ef == nil || ev.EventID == "" {
+			return false, nil
+		}
+		got, err := ef.FindEventsByID(ctx, ev.EventID)
+		if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			return false, err
+		}
+		return len(got) > 0, nil
+	}
+	// movements is the live stored events moving container at or after at.
+	movements := func(container string, at time.Time) ([]*critmin.Event, error) {
+		if !canQuery {
+			return nil, nil
+		}
+		page, err := q.FindEvents(ctx, critmin.EventFilter{EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{container}, Exact: true}}, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		var out []*critmin.Event
+		for _, st := range page.Events {
+			if d := decodeStored(st); ledger.Live(st) && ledger.MovesContents(d) && !d.EventTime.Before(at) {
+				out = append(out, d)
+			}
+		}
+		return out, nil
+	}
+	var out []critmin.FieldError
+	for i, ev := range live {
+		switch {
+		case ev.Type == critmin.AggregationEvent && ev.ParentID != "":
+			c := epcis.Canonical(ev.ParentID)
+			if known, err := stored(ev); err != nil || known {
+				if err != nil {
+					return nil, err
+				}
+				continue
+			}
+			for _, m := range live[:i] {
+				if ledger.MovesContents(m) && movesContainer(m, c) && !m.EventTime.Before(ev.EventTime) {
+					out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/eventTime", ev.EventID), Reason: packingChangesWords(ev, m, "earlier in this document") + "; put the packing before the movement in the document, or correct its date"})
+					break
+				}
+			}
+			ms, err := movements(c, ev.EventTime)
+			if err != nil {
+				return nil, err
+			}
+			if len(ms) > 0 {
+				out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/eventTime", ev.EventID), Reason: packingChangesWords(ev, ms[0], "recorded") + "; declare the movement in error and capture it again after the packing, or correct the packing's date"})
+			}
+		case ev.Type == critmin.TransformationEvent:
+			if known, err := stored(ev); err != nil || known {
+				if err != nil {
+					return nil, err
+				}
+				continue
+			}
+			for _, in := range ev.Quantities {
+				if in.Role != critmin.RoleInput {
+					continue
+				}
+				lot := epcis.Canonical(in.EPCClass)
+				// A movement earlier in the document that carried lot in
+				// a container, when the document leaves lot consumed.
+				if cj != nil && cj.lots[lot] != nil && cj.lots[lot].Status == critmin.LotConsumed {
+					for _, m := range live[:i] {
+						if len(cj.containersOfLot(m, lot)) > 0 && !m.EventTime.Before(ev.EventTime) {
+							out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/eventTime", ev.EventID), Reason: fmt.Sprintf("lot %s is consumed whole by this run at %s, but the movement %s at %s earlier in this document carries it in container %s afterwards: a consumed lot never moves; put the run before the movement in the document, or correct its date",
+								lot, ev.EventTime.Format(time.RFC3339), m.EventID, m.EventTime.Format(time.RFC3339), containersWords(m))})
+							break
+						}
+					}
+				}
+				m, err := carriedAfter(ctx, s, q, canQuery, lot, ev.EventTime, movements)
+				if err != nil {
+					return nil, err
+				}
+				if m == nil {
+					continue
+				}
+				whole, err := consumesWhole(ctx, s, lot, in)
+				if err != nil {
+					return nil, err
+				}
+				if whole {
+					out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/eventTime", ev.EventID), Reason: fmt.Sprintf("lot %s is consumed whole by this run at %s, but the recorded movement %s at %s carried it in container %s afterwards: a consumed lot never moves, and a run dated before a recorded movement cannot change what it carried; declare the movement in error and capture it again, or correct the run's date",
+						lot, ev.EventTime.Format(time.RFC3339), m.EventID, m.EventTime.Format(time.RFC3339), containersWords(m))})
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// packingChangesWords says that packing p changes what movement m
+// (where: "recorded", "earlier in this document") carried.
+func packingChangesWords(p, m *critmin.Event, where string) string {
+	return fmt.Sprintf("this %s of container %s at %s is dated at or before the %s movement %s of the container at %s: it would change what that movement carried (a movement carries what the container held when it was captured)",
+		packingVerb(p), p.ParentID, p.EventTime.Format(time.RFC3339), where, m.EventID, m.EventTime.Format(time.RFC3339))
+}
+
+func packingVerb(p *critmin.Event) string {
+	if p.Action == "DELETE" {
+		return "unpacking"
+	}
+	return "packing"
+}
+
+// movesContainer says whether m names container (canonical) in its
+// epcList.
+func movesContainer(m *critmin.Event, container string) bool {
+	for _, e := range m.EPCs {
+		if e.Role == critmin.RoleEPC && epcis.Canonical(e.EPC) == container {
+			return true
+		}
+	}
+	return false
+}
+
+// containersWords is the containers m names in its epcList.
+func containersWords(m *critmin.Event) string {
+	var cs string
+	for _, e := range m.EPCs {
+		if e.Role == critmin.RoleEPC {
+			if cs != "" {
+				cs += ", "
+			}
+			cs += e.EPC
+		}
+	}
+	return cs
+}
+
+// carriedAfter is a live stored movement, at or after at, of a container
+// lot was packed in (stored packings) whose stored contents carry lot;
+// nil when none.
+func carriedAfter(ctx context.Context, s Store, q eventQuerier, canQuery bool, lot string, at time.Time, movements func(string, time.Time) ([]*critmin.Event, error)) (*critmin.Event, error) {
+	if !canQuery {
+		return nil, nil
+	}
+	page, err := q.FindEvents(ctx, critmin.EventFilter{EventTypes: []string{critmin.AggregationEvent},
+		ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleChild}, Patterns: []string{lot}, Exact: true}}, Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, st := range page.Events {
+		p := decodeStored(st)
+		if !ledger.Live(st) || p.ParentID == "" || seen[epcis.Canonical(p.ParentID)] {
+			continue
+		}
+		c := epcis.Canonical(p.ParentID)
+		seen[c] = true
+		ms, err := movements(c, at)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			if ok, err := storedCarried(ctx, s, m, lot); err != nil || ok {
+				return m, err
+			}
+		}
+	}
+	return nil, nil
+}
+
+// consumesWhole says whether run input line in takes all of lot there is
+// (what stands at its site, its parts and what is in transit): a line
+// stating no quantity, or a mass not below the lot's.
+func consumesWhole(ctx context.Context, s Store, lot string, in critmin.QuantityElement) (bool, error) {
+	if in.Quantity == nil {
+		return true, nil
+	}
+	t, err := units.ToTonnes(*in.Quantity, in.UOM)
+	if err != nil {
+		return false, nil
+	}
+	got, err := s.FindLotsByID(ctx, []string{lot})
+	if err != nil || len(got) == 0 {
+		return false, err
+	}
+	l := got[0]
+	all := l.RemainingWetTonnes() + l.PartsTonnes() + l.InTransitTonnes()
+	return t >= all-1e-9, nil
+}
