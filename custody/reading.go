@@ -486,7 +486,8 @@ func inTransitStep(step string) bool {
 //
 // unmadeBy, when not nil, gives for a lot the declared event that made
 // it (issue 8 §2, fixIi): such a lot is refused as declared in error
-// (LotDeclaredUnmade), not as never recorded.
+// (LotDeclaredUnmade), not as never recorded — at any site, inside the
+// corridor or not: the record made it (fixWw).
 func checkLotRecorded(live []*critmin.Event, stored map[string]*critmin.Lot, sites map[string]string, unmadeBy func(lot string) *critmin.Event) []critmin.FieldError {
 	seen := map[string]bool{}
 	for id := range stored {
@@ -504,7 +505,20 @@ func checkLotRecorded(live []*critmin.Event, stored map[string]*critmin.Lot, sit
 		// the packing that fills it, which no lot line records, and is
 		// judged by the packing checks (checkPackedAtSea, PackedIn).
 		for i, q := range ev.Quantities {
-			if !corridor || seen[q.EPCClass] || named[q.EPCClass] || makes || ev.Type == critmin.TransformationEvent && q.Role == critmin.RoleOutput {
+			if seen[q.EPCClass] || named[q.EPCClass] || makes || ev.Type == critmin.TransformationEvent && q.Role == critmin.RoleOutput {
+				continue
+			}
+			// A lot whose making event is declared in error was recorded,
+			// wherever it was made: an event acting on it without a
+			// standing maker depends on that event at any site, known to
+			// master data or not (issue 8 §2, fixWw: declaring the
+			// commissioning was refused at a described site and taken at
+			// a fresh one, leaving its shipment standing on nothing).
+			var maker *critmin.Event
+			if unmadeBy != nil {
+				maker = unmadeBy(q.EPCClass)
+			}
+			if !corridor && maker == nil {
 				continue
 			}
 			named[q.EPCClass] = true
@@ -521,10 +535,8 @@ func checkLotRecorded(live []*critmin.Event, stored map[string]*critmin.Lot, sit
 			// the quantity the list also holds (issue 15, fix15s: an
 			// import listed it a second time under the net mass).
 			reason := LotNotRecorded(q.EPCClass, what)
-			if unmadeBy != nil {
-				if maker := unmadeBy(q.EPCClass); maker != nil {
-					reason = LotDeclaredUnmade(q.EPCClass, what, maker, nil)
-				}
+			if maker != nil {
+				reason = LotDeclaredUnmade(q.EPCClass, what, maker, nil)
 			}
 			out = append(out, critmin.FieldError{Pointer: "event " + ev.EventID + "/" + quantityPtr(ev, i) + "/epcClass", Reason: reason})
 		}

@@ -12,8 +12,12 @@ import (
 
 // hashIDForm is a CBV 2.0 §8.9 event hash ID in any letter case: the
 // ni: scheme (RFC 6920 §3: scheme and algorithm name are case-insensitive),
-// 64 hex digits of SHA-256, and the ver parameter.
-var hashIDForm = regexp.MustCompile(`(?i)^ni:///sha-256;([0-9a-f]{64})\?ver=cbv2\.0$`)
+// 64 hex digits of SHA-256, and the ver parameter — or without it: the
+// digest alone names the same event (RFC 6920 §3: query parameters add
+// to a name, the hash is the name; issue 8 §2, fixWw: a declaration
+// naming its own digest without "?ver=CBV2.0" was stored as its own
+// corrective, and one naming an event so did not find it).
+var hashIDForm = regexp.MustCompile(`(?i)^ni:///sha-256;([0-9a-f]{64})(\?ver=cbv2\.0)?$`)
 
 // CanonicalEventID returns the one spelling critmin stores and matches for
 // an eventID: a UUID URN in lower case (RFC 8141 §3.1: "urn" and the NID
@@ -22,7 +26,7 @@ var hashIDForm = regexp.MustCompile(`(?i)^ni:///sha-256;([0-9a-f]{64})\?ver=cbv2
 // "urn" and its NID in lower case and its NSS as given
 // ("URN:critmin:E-1" is "urn:critmin:E-1"), and an event hash ID
 // as CBV 2.0 §8.9 writes it ("ni:///sha-256;" + lower-case hex +
-// "?ver=CBV2.0"). Any other URI is kept as given: its comparison rules are
+// "?ver=CBV2.0", also when given without the ver parameter). Any other URI is kept as given: its comparison rules are
 // its scheme's, and critmin does not guess them.
 func CanonicalEventID(id string) string {
 	if len(id) >= 9 && strings.EqualFold(id[:9], "urn:uuid:") {

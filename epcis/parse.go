@@ -1089,15 +1089,16 @@ func (v *validator) declarationDates(ev *critmin.Event, now time.Time) {
 // itself (declarationDates), by its eventID as written or, for an event
 // written without one, by the CBV 2.0 hash ID that names it (CBV 2.0
 // §8.9; the hash leaves the errorDeclaration out, so a declaration
-// could otherwise list its own hash, nu35-5). Hash IDs compare without
-// regard to the case of their hex digits.
+// could otherwise list its own hash, nu35-5). IDs compare by
+// CanonicalEventID: hash IDs by their digest, whatever the case of their
+// hex digits and with or without "?ver=CBV2.0" (fixWw).
 func (v *validator) selfCorrective(ev *critmin.Event) {
 	d := ev.ErrorDeclaration
 	if d == nil || v.stored {
 		return
 	}
 	for i, id := range d.CorrectiveEventIDs {
-		if id == ev.EventID || strings.HasPrefix(id, "ni:") && strings.EqualFold(id, ev.EventID) {
+		if CanonicalEventID(id) == CanonicalEventID(ev.EventID) {
 			v.fail(fmt.Sprintf("errorDeclaration/correctiveEventIDs/%d", i), "%q is the event this declaration declares in error: an event cannot correct itself; name the corrective event, captured under its own eventID (EPCIS 2.0 §7.4.1.2 correctiveEventIDs), or leave it out", id)
 		}
 	}

@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 		{"RetractInOneDocumentChecks", testRetractInOneDocumentChecks},
 		{"DeclarationStrandsDependents", testDeclarationStrandsDependents},
 		{"DemoCommissioningStrandsShipment", testDemoCommissioningStrandsShipment},
+		{"CommissioningStrandsAtAnySite", testCommissioningStrandsAtAnySite},
 		{"DemoDeclarationJudgedWhole", testDemoDeclarationJudgedWhole},
 		{"DeclarationStrandsEveryDependent", testDeclarationStrandsEveryDependent},
 		{"StrandedListCapped", testStrandedListCapped},
