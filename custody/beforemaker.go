@@ -48,8 +48,16 @@ func checkBeforeMaker(ctx context.Context, s Store, live []*critmin.Event, decla
 		return nil, err
 	}
 	first := map[string]time.Time{}
+	byID := map[string]*critmin.Lot{}
 	for _, l := range lots {
 		first[l.ID] = l.FirstEventAt
+		byID[l.ID] = l
+	}
+	// What checkLotExists refuses it refuses in its own words (an event
+	// that makes no lot, dated before the lot's first record).
+	judged := map[string]bool{}
+	for _, fe := range checkLotExists(live, byID) {
+		judged[fe.Pointer] = true
 	}
 	var asked []string
 	seen := map[string]bool{}
@@ -82,7 +90,8 @@ func checkBeforeMaker(ctx context.Context, s Store, live []*critmin.Event, decla
 			continue // nothing standing makes it: unmadeLots judges it
 		}
 		for _, ev := range live {
-			if refused[ev] || !ev.EventTime.Before(mk.EventTime) || !namesLot(ev, id) || sameRun(ev, mk) {
+			if refused[ev] || !ev.EventTime.Before(mk.EventTime) || !namesLot(ev, id) || judged["event "+ev.EventID+"/eventTime"] ||
+				claims(ev) || runsOutput(ev, mk, id) {
 				continue
 			}
 			refused[ev] = true
@@ -112,6 +121,21 @@ func storedMaker(evs []*critmin.Event, id string, declared map[string]bool) *cri
 		}
 	}
 	return mk
+}
+
+// claims reports whether ev states a mass-balance claim (cm:originClaim):
+// a claim dated before its lot is refused by the claim check, naming the
+// run and the period (earlyclaim).
+func claims(ev *critmin.Event) bool {
+	return ev.Mineral != nil && ev.Mineral.OriginClaim != nil
+}
+
+// runsOutput reports whether ev is a run putting out lot id that run
+// event mk also puts out: one product of a run recorded by several
+// events (sameRun, or output-first events of a run), which the ledger's
+// made-once check judges (lotmade.go).
+func runsOutput(ev, mk *critmin.Event, id string) bool {
+	return sameRun(ev, mk) || ev.Type == critmin.TransformationEvent && mk.Type == critmin.TransformationEvent && makesLot(ev, id, false)
 }
 
 // LotRecordedBeforeMade is the reason event ev, dated before the event mk

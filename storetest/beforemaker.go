@@ -91,7 +91,12 @@ func testBeforeMaker(t *testing.T, open Opener) {
 		if critmin.ErrorCode(err) != critmin.ECONFLICT || len(fs) != 1 || !strings.HasSuffix(fs[0].Pointer, "/eventTime") {
 			t.Errorf("%s: capture %v %+v, want one 409 field at event %s's eventTime", c.name, err, fs, c.event)
 		} else {
-			for _, w := range []string{"urn:t:lot:BM", "urn:t:bm:" + c.event + ",", "event urn:t:bm:" + c.maker + ", at " + c.makerAt, "date the event after " + c.makerAt, "declare the maker urn:t:bm:" + c.maker + " in error first"} {
+			wants := []string{"urn:t:lot:BM", "urn:t:bm:" + c.event + ",", "event urn:t:bm:" + c.maker + ", at " + c.makerAt, "date the event after " + c.makerAt, "declare the maker urn:t:bm:" + c.maker + " in error first"}
+			if !strings.HasPrefix(c.name, "s1") && !strings.HasPrefix(c.name, "s2") && !strings.HasPrefix(c.name, "s3") && !strings.HasPrefix(c.name, "s4") {
+				// An event that makes no lot keeps checkLotExists' words.
+				wants = []string{"urn:t:lot:BM", "is before lot", c.makerAt}
+			}
+			for _, w := range wants {
 				if !strings.Contains(fs[0].Reason, w) {
 					t.Errorf("%s: %q does not name %q", c.name, fs[0].Reason, w)
 				}
