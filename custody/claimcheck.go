@@ -169,6 +169,13 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("origin refused; nothing was stored: %s", fe[0].Reason), Fields: fe}
 		}
+		// An event dated before the stored event that makes a lot it
+		// names records a lot that did not yet exist (fixVv).
+		if fe, err := checkBeforeMaker(ctx, s, live, declared); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
 		// A stated origin the mine of the lot's first record contradicts,
 		// whichever of the two the document brings, is refused: the
 		// record never holds a contradiction capture can see (fixUu).

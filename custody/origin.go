@@ -1067,6 +1067,14 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("custody: events of %s: %w", l.ID, err)
 	}
+	if early, mk := recordBeforeCommissioning(evs, l.ID); early != nil {
+		// Stored before capture refused it (checkBeforeMaker, fixVv):
+		// the lot was held somewhere before the event said to make it,
+		// so neither place proves where it was mined.
+		oc.conflict(l, fmt.Sprintf("lot %s is recorded by the %s %s at %s on %s, before its commissioning, event %s, at %s on %s: a lot is made once and exists from the event that makes it, so where it was mined is in conflict — its origin country counts as unknown and no covered-country rule can pass on it; declare the earlier event or the commissioning in error",
+			l.ID, ledger.EventKind(early), early.EventID, eventSite(early), early.EventTime.UTC().Format(time.RFC3339), mk.EventID, eventSite(mk), mk.EventTime.UTC().Format(time.RFC3339)), []string{early.EventID, mk.EventID})
+		return l, nil
+	}
 	if stated {
 		if first := firstRecordEvent(evs, l.ID); first != nil {
 			return oc.statedAgainstSite(l, first, statedCountry, statedWords), nil
@@ -1310,12 +1318,14 @@ func commissioningEvent(evs []*critmin.Event, id string) *critmin.Event {
 // is not shown to come from elsewhere by what it states (nu30a: such a
 // lot stated PAK passed dfars-covered-countries). Unlike a lot stating
 // nothing, whose origin such an event never gives (commissioningEvent),
-// the stated country is only checked against it. nil when none.
+// the stated country is only checked against it. An ADD with a quantity
+// dated before the commissioning is the first record (a record stored
+// before checkBeforeMaker refused it, fixVv): the lot was held there
+// before it was said to be made, and the commissioning first would pass
+// a lot received at a Chinese mine as dug in Pakistan. nil when none.
 func firstRecordEvent(evs []*critmin.Event, id string) *critmin.Event {
-	if ev := commissioningEvent(evs, id); ev != nil {
-		return ev
-	}
-	var first *critmin.Event
+	comm := commissioningEvent(evs, id)
+	first := comm
 	for _, ev := range evs {
 		if ev.Type != critmin.ObjectEvent || ev.Action != "ADD" || ev.ErrorDeclaration != nil || ev.DeclaredInError != nil {
 			continue
@@ -1326,11 +1336,33 @@ func firstRecordEvent(evs []*critmin.Event, id string) *critmin.Event {
 				named = true
 			}
 		}
-		if named && (first == nil || ev.EventTime.Before(first.EventTime) || ev.EventTime.Equal(first.EventTime) && ev.PK < first.PK) {
+		if named && (first == nil || ev.EventTime.Before(first.EventTime) || first != comm && ev.EventTime.Equal(first.EventTime) && ev.PK < first.PK) {
 			first = ev
 		}
 	}
 	return first
+}
+
+// recordBeforeCommissioning is the earliest of evs recording lot id
+// (any line, any kind) dated before the lot's commissioning
+// (commissioningEvent), and that commissioning; nil, nil when none.
+func recordBeforeCommissioning(evs []*critmin.Event, id string) (early, mk *critmin.Event) {
+	mk = commissioningEvent(evs, id)
+	if mk == nil {
+		return nil, nil
+	}
+	for _, ev := range evs {
+		if ev.ErrorDeclaration != nil || ev.DeclaredInError != nil || !ev.EventTime.Before(mk.EventTime) || !namesLot(ev, id) {
+			continue
+		}
+		if early == nil || ev.EventTime.Before(early.EventTime) {
+			early = ev
+		}
+	}
+	if early == nil {
+		return nil, nil
+	}
+	return early, mk
 }
 
 // attachesOnly reports whether ev, an ObjectEvent ADD naming lot id

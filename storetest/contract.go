@@ -63,6 +63,8 @@ func Run(t *testing.T, open Opener) {
 		{"LateMakerRefused", testLateMakerRefused},
 		{"LateMakerStored", testLateMakerStored},
 		{"LateMakerCredits", testLateMakerCredits},
+		{"BeforeMaker", testBeforeMaker},
+		{"BeforeMakerStored", testBeforeMakerStored},
 		{"CorrectiveShortfall", testCorrectiveShortfall},
 		{"SelfCorrectiveBesideConflict", testSelfCorrectiveBesideConflict},
 		{"LateCorrectiveNamed", testLateCorrectiveNamed},

@@ -38,7 +38,9 @@ import (
 //   - d: D commissioned at cn; then cm:originMine pk (Pakistan);
 //   - b: E stated PAK by the receiving ADD at pkw (its first record,
 //     dated 10-05); then a commissioning of E at mine cn dated 10-01
-//     becomes its first record: refused at its readPoint.
+//     would become its first record: refused at its eventTime, as any
+//     event dated before the lot's stored maker is (fixVv, BeforeMaker;
+//     before fixVv, at its readPoint by this check).
 //
 // Refused 400 within one document, at the stating event's field, in
 // either order of the events: C1 (commissioning at cn, then the
@@ -101,9 +103,9 @@ func testFirstRecordOrigin(t *testing.T, open Opener) {
 		{"d: stated through cm:originMine", critmin.ECONFLICT, "urn:t:fr:d1", "/ilmd/cm:originMine",
 			doc("", add("d1", "D", "pkw", "receiving", 5, facts+", "+stateMinePK)),
 			[]string{"urn:t:lot:FRD", "cm:originMine urn:t:site:pk", "Pakistan (PAK)", "China (CHN)", "urn:t:site:cn", "urn:t:fr:d0"}},
-		{"b: a back-dated first record at a mine of another country", critmin.ECONFLICT, "urn:t:fr:e0", "/readPoint/id",
+		{"b: a back-dated first record at a mine of another country", critmin.ECONFLICT, "urn:t:fr:e0", "/eventTime",
 			doc("", add("e0", "E", "cn", "commissioning", 1, "")),
-			[]string{"urn:t:lot:FRE", "cm:originCountry PAK", "Pakistan (PAK)", "China (CHN)", "urn:t:site:cn", "urn:t:fr:e1"}},
+			[]string{"urn:t:lot:FRE", "event urn:t:fr:e1, at 2025-10-05T00:00:00Z", "urn:t:fr:e0", "date the event after 2025-10-05T00:00:00Z"}},
 		{"c1: both in one document", critmin.EINVALID, "urn:t:fr:c11", "/ilmd/cm:originCountry",
 			doc("", add("c10", "C1", "cn", "commissioning", 1, ""), add("c11", "C1", "pkw", "receiving", 5, facts+", "+statePAK)),
 			[]string{"urn:t:lot:FRC1", "Pakistan (PAK)", "China (CHN)", "urn:t:site:cn", "urn:t:fr:c10"}},
