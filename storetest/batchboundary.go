@@ -32,7 +32,12 @@ import (
 // pair at events 0 and StreamBatch+1, so in batches 1 and 2). The
 // refusals must agree once the large document's pointers are mapped back
 // to the small one's (event StreamBatch+1 → event 1), and neither stores
-// an event of the pair.
+// an event of the pair. Both capture error behaviours are run; under
+// proceed the pair's refused event is a job error and the other stored,
+// except where an event staged by an earlier batch is the one a single
+// batch would refuse (laterUnderProceed). The last two cases (a lot
+// consumed twice over, a lot commissioned again elsewhere) gave the same
+// answer before the fix and guard that they still do.
 func testBatchBoundary(t *testing.T, open Opener) {
 	ctx := context.Background()
 	sites := scSite("cn", "mine", [2]string{scCode, "CN"}) + "," + scSite("pk", "mine", [2]string{scCountry, "PAK"}) + "," +
@@ -59,6 +64,11 @@ func testBatchBoundary(t *testing.T, open Opener) {
 		return fmt.Sprintf(`{"type": "ObjectEvent", "eventID": "urn:t:bb:%s", "eventTime": "2025-10-%02dT00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
 		 "quantityList": [{"epcClass": "urn:t:lot:BB%s", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:%s"}}`, id, day, lot, site)
 	}
+	run := func(id, in, out string, day int, t float64) string {
+		return fmt.Sprintf(`{"type": "TransformationEvent", "eventID": "urn:t:bb:%s", "eventTime": "2025-10-%02dT00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+		 "inputQuantityList": [{"epcClass": "urn:t:lot:BB%s", "quantity": %v, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:BB%s", "quantity": %v, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:cnw"},
+		 "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0}}`, id, day, in, t, out, t)
+	}
 	const facts = `"cm:commodity": "ree_concentrate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}], "cm:originCountry": "PAK"`
 	// filler are n commissionings of lots of their own at warehouse cnw,
 	// 2025-10-01, touching no lot of a case.
@@ -80,6 +90,8 @@ func testBatchBoundary(t *testing.T, open Opener) {
 		// small document's numbering), with the same reason, and stores
 		// the earlier one, staged by then (ledger.Staged.Proceed).
 		laterUnderProceed string
+		// pre is what the store holds besides the sites ("": nothing).
+		pre string
 	}{
 		// The statement (a receiving ADD at a Pakistani warehouse stating
 		// PAK, 10-05) first; then a commissioning of the lot at the
@@ -87,18 +99,30 @@ func testBatchBoundary(t *testing.T, open Opener) {
 		// refused 400 at the statement's cm:originCountry (fixUu, c2).
 		{"first record origin, statement first",
 			add("s1", "X", "pkw", "receiving", 5, facts), add("c1", "X", "cn", "commissioning", 1, ""),
-			[]string{"urn:t:bb:s1", "urn:t:bb:c1"}, critmin.EINVALID, "/epcisBody/eventList/1/readPoint/id"},
+			[]string{"urn:t:bb:s1", "urn:t:bb:c1"}, critmin.EINVALID, "/epcisBody/eventList/1/readPoint/id", ""},
 		// The commissioning at cn first, then the statement: 400 at the
 		// statement's field (fixUu, c1).
 		{"first record origin, commissioning first",
 			add("c2", "Y", "cn", "commissioning", 1, ""), add("s2", "Y", "pkw", "receiving", 5, facts),
-			[]string{"urn:t:bb:c2", "urn:t:bb:s2"}, critmin.EINVALID, ""},
+			[]string{"urn:t:bb:c2", "urn:t:bb:s2"}, critmin.EINVALID, "", ""},
 		// A lot commissioned at cnw on 10-05 and observed on 10-03:
 		// the observation is before the lot exists (checkLotExists),
 		// 400 naming the commissioning "of this document".
 		{"observed before its commissioning",
 			add("c3", "Z", "cnw", "commissioning", 5, ""), observe("o3", "Z", "cnw", 3),
-			[]string{"urn:t:bb:c3", "urn:t:bb:o3"}, critmin.EINVALID, ""},
+			[]string{"urn:t:bb:c3", "urn:t:bb:o3"}, critmin.EINVALID, "", ""},
+		// Lot R (10 t at cnw) fed to two runs, 8 t each: 8 + 8 = 16 t
+		// > 10 t, so the second finds 10 − 8 = 2 t left: 409 at its
+		// input line, naming the first, in one batch or two.
+		{"consumed twice over",
+			run("r1", "R", "RO1", 2, 8), run("r2", "R", "RO2", 3, 8),
+			[]string{"urn:t:bb:r1", "urn:t:bb:r2"}, critmin.ECONFLICT, "", add("r0", "R", "cnw", "commissioning", 1, "")},
+		// Lot V commissioned at warehouse cnw on 10-01 and again at
+		// warehouse pkw on 10-02: 409 at the second's bizLocation (the
+		// lot is at cnw), in one batch or two.
+		{"commissioned again elsewhere",
+			add("v1", "V", "cnw", "commissioning", 1, ""), add("v2", "V", "pkw", "commissioning", 2, ""),
+			[]string{"urn:t:bb:v1", "urn:t:bb:v2"}, critmin.ECONFLICT, "", ""},
 	}
 	norm := regexp.MustCompile(`/epcisBody/eventList/(\d+)`)
 	// key is a refusal as compared: its code and each field's conflict
@@ -131,6 +155,9 @@ func testBatchBoundary(t *testing.T, open Opener) {
 				svc.Now = func() time.Time { return time.Date(2025, 11, 1, 8, 0, 0, 0, time.UTC) }
 				svc.ClaimCheck = custody.CaptureClaimCheck(s.(custody.Store))
 				MustCapture(t, svc, doc(sites))
+				if c.pre != "" {
+					MustCapture(t, svc, doc("", c.pre))
+				}
 				evs := []string{c.a}
 				if big {
 					evs = append(evs, filler(ledger.StreamBatch)...)
