@@ -874,6 +874,26 @@ type ContentsStore interface {
 	EventContents(ctx context.Context, eventIDs []string) (map[string][]QuantityElement, error)
 }
 
+// ContainerMove is one event that moved a lot by a container's own
+// identifier (an ObjectEvent of a dispatch or receipt step naming only
+// the container in its epcList): the event, the container, and the line
+// of what the container held of the lot then (ContentsStore).
+type ContainerMove struct {
+	EventID   string
+	Container string
+	Line      QuantityElement
+}
+
+// ContainerMovesStore lists the events that moved a lot inside a
+// container named by its own identifier, as capture stored what each
+// moved (event_contents), live events and those declared in error alike,
+// so that a lot's timeline lists its shipments by container (issue 8,
+// issue 15 §2). Containers packed in containers are not followed: the
+// store records the lots packed directly in a container only.
+type ContainerMovesStore interface {
+	ContainerMovesOfLot(ctx context.Context, lot string) ([]ContainerMove, error)
+}
+
 // Packing is a child (a lot's class identifier or an instance EPC,
 // canonical) packed into a container by an AggregationEvent and not
 // unpacked since.

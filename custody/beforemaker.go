@@ -30,10 +30,13 @@ import (
 // this check has kept, a lot's first event is its maker. An event dated
 // at the maker's instant is not before it, nor an event of the run that
 // makes the lot (one transformationID, sameRun). The maker is the earliest
-// live stored one the document does not declare in error; when a
-// stored event of the same capture (an earlier batch of a streamed
-// document) is the maker the refusal is 400, else 409 (Conflict),
-// pointing at the event's eventTime.
+// live stored one the document does not declare in error; the refusal
+// is 409 (Conflict), pointing at the event's eventTime. A maker staged by
+// an earlier batch of the same streamed capture (ledger.StagedOf) is the
+// document's own: the pair is left to the checks of one document's
+// events (checkLotExists, checkFirstRecordOrigin), which answer it as
+// they answer the pair within one batch (issue 9, nu36b-4; before, the
+// capture ID this check compared was never read back, so it said 409).
 func checkBeforeMaker(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool) ([]critmin.FieldError, error) {
 	f, ok := s.(LiveEventsFinder)
 	if !ok || len(live) == 0 {
@@ -56,7 +59,7 @@ func checkBeforeMaker(ctx context.Context, s Store, live []*critmin.Event, decla
 	// What checkLotExists refuses it refuses in its own words (an event
 	// that makes no lot, dated before the lot's first record).
 	judged := map[string]bool{}
-	for _, fe := range checkLotExists(live, byID) {
+	for _, fe := range checkLotExists(live, byID, nil) {
 		judged[fe.Pointer] = true
 	}
 	var asked []string
@@ -76,18 +79,20 @@ func checkBeforeMaker(ctx context.Context, s Store, live []*critmin.Event, decla
 	if err != nil {
 		return nil, err
 	}
-	captureIDs := map[string]bool{}
-	for _, ev := range live {
-		if ev.CaptureID != "" {
-			captureIDs[ev.CaptureID] = true
-		}
-	}
+	staged := ledger.StagedOf(ctx)
 	var out []critmin.FieldError
 	refused := map[*critmin.Event]bool{}
 	for _, id := range asked {
 		mk := storedMaker(stored, id, declared)
 		if mk == nil {
 			continue // nothing standing makes it: unmadeLots judges it
+		}
+		if staged.Has(mk.EventID) {
+			// The maker is the document's own, staged by an earlier
+			// batch: the pair is judged as within one document
+			// (checkLotExists, checkFirstRecordOrigin), as it is when
+			// both fall in one batch (issue 9, nu36b-4).
+			continue
 		}
 		for _, ev := range live {
 			if refused[ev] || !ev.EventTime.Before(mk.EventTime) || !namesLot(ev, id) || judged["event "+ev.EventID+"/eventTime"] ||
@@ -96,7 +101,7 @@ func checkBeforeMaker(ctx context.Context, s Store, live []*critmin.Event, decla
 			}
 			refused[ev] = true
 			out = append(out, critmin.FieldError{
-				Conflict: mk.CaptureID == "" || !captureIDs[mk.CaptureID],
+				Conflict: true,
 				Pointer:  "event " + ev.EventID + "/eventTime",
 				Reason:   LotRecordedBeforeMade(id, mk, ev),
 			})

@@ -308,7 +308,11 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		}
 		// No event before its lot exists, and no second, different
 		// reading of a lot's quantity at one instant (reading.go).
-		if fe := checkLotExists(live, storedLots); len(fe) > 0 {
+		stagedBy, err := stagedMakers(ctx, s, live, storedLots)
+		if err != nil {
+			return err
+		}
+		if fe := checkLotExists(live, storedLots, stagedBy); len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
 		if fe := checkLotRecorded(live, storedLots, models, nil); len(fe) > 0 {

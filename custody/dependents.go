@@ -491,7 +491,7 @@ func judgeAgain(ctx context.Context, s Store, ids []string, before, later, doc [
 		return nil
 	}
 	fes = append(fes, checkLotRecorded(seq, storedLots, sites, unmadeBy)...)
-	fes = append(fes, checkLotExists(seq, storedLots)...)
+	fes = append(fes, checkLotExists(seq, storedLots, nil)...)
 	wfe, _, err := checkWhereabouts(ctx, s, seq, declared, afterLots)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
+	"github.com/critmin/critmin/ledger"
 )
 
 // checkFirstRecordOrigin refuses a document that would leave a lot's
@@ -33,8 +34,12 @@ import (
 //     …/bizLocation/id).
 //
 // A pair of which one event is stored is a conflict with the record
-// (409, Conflict); a pair both in the document — or in an earlier batch
-// of the same streamed capture — is a malformed document (400). Only
+// (409, Conflict); a pair both in the document — or one in an earlier
+// batch of the same streamed capture (ledger.StagedOf) — is a malformed
+// document (400), refused at the stating field whichever batch holds it
+// (issue 9, nu36b-4). Under proceed an event staged earlier can no
+// longer be set aside: the event of the batch being checked is refused,
+// at its own field, and the staged one stands. Only
 // what the origin function reads counts: a lot made by a run (its origin
 // is its inputs'), a first record at a site of another kind (a
 // warehouse: commissioning_country_differs), an observation. A
@@ -109,7 +114,12 @@ func checkFirstRecordOrigin(ctx context.Context, s Store, live []*critmin.Event,
 		doc[&c] = true
 		docEvs = append(docEvs, &c)
 	}
-	ours := func(ev *critmin.Event) bool { return doc[ev] || ev.CaptureID != "" && captureIDs[ev.CaptureID] }
+	// An event staged by an earlier batch of the same streamed capture
+	// is the document's own (ledger.StagedOf).
+	staged := ledger.StagedOf(ctx)
+	ours := func(ev *critmin.Event) bool {
+		return doc[ev] || staged.Has(ev.EventID) || ev.CaptureID != "" && captureIDs[ev.CaptureID]
+	}
 	var out []critmin.FieldError
 	for _, lot := range ids {
 		var before, after []*critmin.Event
@@ -145,6 +155,10 @@ func checkFirstRecordOrigin(ctx context.Context, s Store, live []*critmin.Event,
 			switch {
 			case doc[c.stating]:
 				out = append(out, critmin.FieldError{Conflict: !ours(c.first), Pointer: "event " + c.stating.EventID + "/ilmd/" + c.field, Reason: reason})
+			case staged.Has(c.stating.EventID) && doc[c.first] && !staged.Proceed:
+				// The statement staged by an earlier batch: refused at
+				// its field, as when both are in one batch (nu36b-4).
+				out = append(out, critmin.FieldError{Pointer: "event " + c.stating.EventID + "/ilmd/" + c.field, Reason: reason})
 			case doc[c.first]:
 				out = append(out, critmin.FieldError{Conflict: !ours(c.stating), Pointer: "event " + c.first.EventID + "/" + c.role + "/id", Reason: reason})
 			default:

@@ -31,7 +31,13 @@ import (
 // exist (EPCIS 2.0 §7.3.6: an object's life starts with its
 // commissioning), and would move the lot's first event back. The error
 // names the event's time.
-func checkLotExists(live []*critmin.Event, stored map[string]*critmin.Lot) []critmin.FieldError {
+//
+// stagedBy names, by lot, the event of the document that first recorded
+// a stored lot — staged by an earlier batch of the same streamed capture
+// (stagedMakers) —: the lot then exists from an event "of this document",
+// and the refusal is 400 as for a pair within one batch (issue 9,
+// nu36b-4), not a conflict with the record. nil when none.
+func checkLotExists(live []*critmin.Event, stored map[string]*critmin.Lot, stagedBy map[string]string) []critmin.FieldError {
 	type start struct {
 		at    time.Time
 		event string
@@ -39,7 +45,7 @@ func checkLotExists(live []*critmin.Event, stored map[string]*critmin.Lot) []cri
 	from := map[string]start{}
 	for id, l := range stored {
 		if !l.FirstEventAt.IsZero() {
-			from[id] = start{at: l.FirstEventAt}
+			from[id] = start{at: l.FirstEventAt, event: stagedBy[id]}
 		}
 	}
 	for _, ev := range live {
@@ -73,6 +79,68 @@ func checkLotExists(live []*critmin.Event, stored map[string]*critmin.Lot) []cri
 		}
 	}
 	return out
+}
+
+// stagedMakers is, for checkLotExists, the lots of stored (the stored
+// lots live names) whose first record — their earliest ObjectEvent ADD or
+// run output, at Lot.FirstEventAt — is an event an earlier batch of this
+// streamed capture staged (ledger.StagedOf), by lot: its eventID. Only
+// the lots a live event is dated before are read.
+func stagedMakers(ctx context.Context, s Store, live []*critmin.Event, stored map[string]*critmin.Lot) (map[string]string, error) {
+	st := ledger.StagedOf(ctx)
+	f, ok := s.(LiveEventsFinder)
+	if !ok {
+		return nil, nil
+	}
+	var asked []string
+	seen := map[string]bool{}
+	for _, ev := range live {
+		for _, id := range canonicalLots(ev).LotIDs() {
+			if l := stored[id]; l != nil && !seen[id] && ev.EventTime.Before(l.FirstEventAt) {
+				seen[id] = true
+				asked = append(asked, id)
+			}
+		}
+	}
+	if len(asked) == 0 {
+		return nil, nil
+	}
+	evs, err := f.LiveEventsOfLots(ctx, asked)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, id := range asked {
+		var first *critmin.Event
+		for _, ev := range evs {
+			if !ev.EventTime.Equal(stored[id].FirstEventAt) || !makesOutput(ev, id) {
+				continue
+			}
+			if first == nil || ev.PK < first.PK {
+				first = ev
+			}
+		}
+		if first != nil && st.Has(first.EventID) {
+			out[id] = first.EventID
+		}
+	}
+	return out, nil
+}
+
+// makesOutput reports whether ev is an ObjectEvent ADD naming lot or a
+// TransformationEvent putting it out: what checkLotExists reads as a
+// lot's first record within a document.
+func makesOutput(ev *critmin.Event, lot string) bool {
+	makes := ev.Type == critmin.TransformationEvent || ev.Type == critmin.ObjectEvent && ev.Action == "ADD"
+	if !makes || ev.ErrorDeclaration != nil {
+		return false
+	}
+	for _, q := range canonicalLots(ev).Quantities {
+		if q.EPCClass == lot && (ev.Type != critmin.TransformationEvent || q.Role == critmin.RoleOutput) {
+			return true
+		}
+	}
+	return false
 }
 
 // reading is one measured quantity of a lot at an instant: its wet mass

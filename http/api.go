@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	_ "embed"
+	"encoding/json"
 	"fmt"
 	"github.com/critmin/critmin/units"
 	"math"
@@ -1039,7 +1040,21 @@ type EventView struct {
 	// DeclaredInError is set when a declaration retracts this event: it
 	// then counts in no projection (EPCIS 2.0 §7.4.1.2).
 	DeclaredInError *DeclarationView `json:"declaredInError,omitempty"`
-	Event           any              `json:"event"`
+	// ViaContainer, in a lot's events, is the container (its SSCC) this
+	// event moved the lot in, naming only the container (no lot line);
+	// ViaContainerQuantity is what the container held of the lot then
+	// (LotContainerEvents).
+	ViaContainer         string             `json:"viaContainer,omitempty"`
+	ViaContainerQuantity *ContainedQuantity `json:"viaContainerQuantity,omitempty"`
+	Event                any                `json:"event"`
+}
+
+// ContainedQuantity is what a container held of a lot when an event
+// moved it: the quantity and unit packed (none when the packing stated
+// none: the whole lot).
+type ContainedQuantity struct {
+	Quantity *float64 `json:"quantity,omitempty"`
+	UOM      string   `json:"uom,omitempty"`
 }
 
 // DeclarationView is the declaration that retracts an event.
@@ -1133,18 +1148,100 @@ func lotEventsOf(ctx context.Context, store critmin.Store, id string) ([]*critmi
 	return page.Events, nil
 }
 
-// handleLotEvents lists a lot's events. GET /api/v1/lots/{id}/events
+// handleLotEvents lists a lot's events, with those that moved it inside
+// a container named by its own identifier (viaContainer), in event-time
+// order. GET /api/v1/lots/{id}/events
 func (s *Server) handleLotEvents(w http.ResponseWriter, r *http.Request) {
-	evs, err := s.lotEvents(r, r.PathValue("id"))
+	id := r.PathValue("id")
+	evs, err := s.lotEvents(r, id)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	out := make([]EventView, len(evs))
-	for i, ev := range evs {
-		out[i] = eventView(ev)
+	moved, err := LotContainerEvents(r.Context(), s.Store, id, evs)
+	if err != nil {
+		s.Error(w, r, err)
+		return
 	}
+	out := make([]EventView, 0, len(evs)+len(moved))
+	for _, ev := range evs {
+		out = append(out, eventView(ev))
+	}
+	for _, m := range moved {
+		v := eventView(m.Event)
+		v.ViaContainer = m.Container
+		v.ViaContainerQuantity = &ContainedQuantity{Quantity: m.Line.Quantity, UOM: m.Line.UOM}
+		out = append(out, v)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].EventTime.Before(out[j].EventTime) })
 	writeJSON(w, http.StatusOK, map[string]any{"events": out})
+}
+
+// ContainerEvent is an event that moved a lot inside a container named by
+// its own identifier (LotContainerEvents): the event (or its
+// declaration's record), the container and the line of what the
+// container held of the lot then.
+type ContainerEvent struct {
+	Event     *critmin.Event
+	Container string
+	Line      critmin.QuantityElement
+}
+
+// LotContainerEvents is the events that moved lot inside a container
+// named only by its SSCC (critmin.ContainerMovesStore) that evs, the
+// lot's own events, does not hold — shipments and receipts of a
+// container the lot was packed in (issue 8, issue 15 §2) —, each with the
+// records FindEventsByID gives under its eventID (a declaration in error
+// among them), in event-time order. A store that does not record
+// container moves gives none. Containers packed in containers are not
+// followed (the store records direct contents only).
+func LotContainerEvents(ctx context.Context, store critmin.Store, lot string, evs []*critmin.Event) ([]ContainerEvent, error) {
+	cs, ok := store.(critmin.ContainerMovesStore)
+	if !ok {
+		return nil, nil
+	}
+	moves, err := cs.ContainerMovesOfLot(ctx, lot)
+	if err != nil {
+		return nil, err
+	}
+	own := map[string]bool{}
+	for _, ev := range evs {
+		own[ev.EventID] = true
+	}
+	var out []ContainerEvent
+	seen := map[string]bool{}
+	for _, m := range moves {
+		if own[m.EventID] || seen[m.EventID+"\x00"+m.Container] {
+			continue
+		}
+		seen[m.EventID+"\x00"+m.Container] = true
+		got, err := store.FindEventsByID(ctx, m.EventID)
+		if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range got {
+			// The container as the event names it (the store keeps its
+			// canonical form, a GS1 Digital Link).
+			c := m.Container
+			var raw struct {
+				EPCList []string `json:"epcList"`
+			}
+			if json.Unmarshal(ev.Raw, &raw) == nil {
+				for _, e := range raw.EPCList {
+					if epcis.Canonical(e) == m.Container {
+						c = e
+						break
+					}
+				}
+			}
+			out = append(out, ContainerEvent{Event: ev, Container: c, Line: m.Line})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Event.EventTime.Before(out[j].Event.EventTime) })
+	return out, nil
 }
 
 // SiteView is the JSON shape of a site.

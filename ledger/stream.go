@@ -137,6 +137,16 @@ func (c *streamCapture) pointer(id, rest string) (string, bool) {
 	return p + rest, ok
 }
 
+// withStaged tells the capture-time check which events earlier batches
+// of this capture staged (ledger.Staged): a pair of the document's events
+// in two batches is judged as a pair within one.
+func (c *streamCapture) withStaged(ctx context.Context) context.Context {
+	return WithStaged(ctx, Staged{Proceed: c.req.Behaviour == critmin.BehaviourProceed, Has: func(id string) bool {
+		_, ok := c.staged[id]
+		return ok
+	}})
+}
+
 // stagedOrigin is a staged event's stated origin, with the pointer of its
 // ILMD country field.
 type stagedOrigin struct{ pointer, country, mine string }
@@ -359,7 +369,8 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 			if c.tx != nil {
 				rctx = WithMasterData(captureReads(c.ctx, c.tx), doc.Master)
 			}
-			_, refused, err := c.s.claimRounds(rctx, valid, at)
+			_, refused, err := c.s.claimRounds(c.withStaged(rctx), valid, at)
+			err = storePointers(err, c.pointer)
 			for _, r := range refused {
 				c.refuse(batch[validAt[r.k]].Index, c.clashed(valid[r.k], doc, batch[validAt[r.k]], r.fields))
 			}
@@ -413,7 +424,10 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 		// The document's master data goes with the batch, as in the
 		// one-shot capture (checkAndStore): a refusal names the custody
 		// model the document gives a site.
-		kept, refused, err := c.s.claimRounds(WithMasterData(captureReads(c.ctx, c.tx), doc.Master), valid, at)
+		kept, refused, err := c.s.claimRounds(c.withStaged(WithMasterData(captureReads(c.ctx, c.tx), doc.Master)), valid, at)
+		// A refusal naming an event of an earlier batch names it by its
+		// place in the document (c.staged).
+		err = storePointers(err, c.pointer)
 		for _, r := range refused {
 			c.refuse(batch[validAt[r.k]].Index, c.clashed(valid[r.k], doc, batch[validAt[r.k]], r.fields))
 		}

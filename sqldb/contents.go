@@ -441,3 +441,29 @@ func (db *DB) EventContents(ctx context.Context, eventIDs []string) (map[string]
 	})
 	return out, err
 }
+
+// ContainerMovesOfLot lists the events that moved lot (any spelling)
+// inside a container named by its own identifier (event_contents), in
+// eventID and container order; the caller orders them by time.
+func (db *DB) ContainerMovesOfLot(ctx context.Context, lot string) ([]critmin.ContainerMove, error) {
+	rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT event_id, container, canon, quantity, uom FROM event_contents WHERE canon = ? ORDER BY event_id, container"), canon(lot))
+	if err != nil {
+		return nil, fmt.Errorf("%s: container moves of %s: %w", db.Dialect.Name, lot, err)
+	}
+	defer rows.Close()
+	var out []critmin.ContainerMove
+	for rows.Next() {
+		var m critmin.ContainerMove
+		var q sql.NullFloat64
+		if err := rows.Scan(&m.EventID, &m.Container, &m.Line.EPCClass, &q, &m.Line.UOM); err != nil {
+			return nil, err
+		}
+		m.Line.Role = critmin.RoleEPC
+		if q.Valid {
+			f := q.Float64
+			m.Line.Quantity = &f
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}

@@ -211,6 +211,7 @@ func Run(t *testing.T, open Opener) {
 		{"SiteCountryConflict", testSiteCountryConflict},
 		{"OriginOneView", testOriginOneView},
 		{"FirstRecordOrigin", testFirstRecordOrigin},
+		{"BatchBoundary", testBatchBoundary},
 		{"MadeOnceNamesMaker", testMadeOnceNamesMaker},
 		{"UnmadeLotProceed", testUnmadeLotProceed},
 		{"ReceiptCorrectedAfterOnward", testReceiptCorrectedAfterOnward},

@@ -39,6 +39,11 @@ type eventView struct {
 	Declaration *critmin.Event
 	// Qty is the event's quantity of one lot ("24.95 t"), on lot pages.
 	Qty string
+	// Via, on a lot's timeline, is the container (its SSCC) the event
+	// moved the lot in, naming only the container; Qty is then what the
+	// container held of the lot. BOL is the event's bill of lading, whose
+	// shipment page the entry links to.
+	Via, BOL string
 }
 
 // decoded returns stored events with every field (quantities, EPCs,
@@ -197,6 +202,41 @@ func timelineOf(lot string, evs []*critmin.Event) []eventView {
 		v.Qty = strings.Join(parts, ", ")
 		out = append(out, v)
 	}
+	return out
+}
+
+// withContainerMoves is lot timeline tl with the events that moved the
+// lot inside a container named only by its SSCC (moved,
+// critminhttp.LotContainerEvents) added in event-time order, each marked
+// with the container, what it held of the lot then and its bill of
+// lading, and marked declared in error as a lot-line event is (issue 8,
+// issue 15 §2: the timeline of a lot shipped in a container stopped at
+// its packing).
+func withContainerMoves(tl []eventView, moved []critminhttp.ContainerEvent) []eventView {
+	if len(moved) == 0 {
+		return tl
+	}
+	evs := make([]*critmin.Event, len(moved))
+	byID := map[string]critminhttp.ContainerEvent{}
+	for i, m := range moved {
+		evs[i] = m.Event
+		if _, ok := byID[m.Event.EventID]; !ok {
+			byID[m.Event.EventID] = m
+		}
+	}
+	out := append([]eventView(nil), tl...)
+	for _, v := range timelineOf("", decoded(evs)) {
+		m := byID[v.EventID]
+		v.Via, v.Qty = m.Container, quantityText(m.Line)
+		for _, b := range v.BizTransactions {
+			if isBOL(b) {
+				v.BOL = b.ID
+				break
+			}
+		}
+		out = append(out, v)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].EventTime.Before(out[j].EventTime) })
 	return out
 }
 

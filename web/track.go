@@ -595,10 +595,17 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		rows = append(rows, row)
 	}
 	tl := timeline(id, evs)
+	// The shipments and receipts of the containers it was packed in,
+	// naming only the container (issue 8, issue 15 §2).
+	moved, err := critminhttp.LotContainerEvents(r.Context(), s.Store, id, evs)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	// Names label the identifiers in anomaly texts and a refused claim's
 	// reason (lots, sites and events, as the pages do: readable.go).
 	names := namesOf(slices.Collect(maps.Values(sites)), mapValues(pm))
-	data := map[string]any{"Lot": l, "Events": evs, "Timeline": tl, "Sites": sites, "Parties": pm, "Assays": rows, "Names": names}
+	data := map[string]any{"Lot": l, "Events": evs, "Timeline": withContainerMoves(tl, moved), "Sites": sites, "Parties": pm, "Assays": rows, "Names": names}
 	if l.Status == critmin.LotInTransit {
 		data["Transit"] = transitOf(tl, sites, l)
 	}

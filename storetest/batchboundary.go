@@ -1,0 +1,205 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
+)
+
+// testBatchBoundary (issue 9, new-user finding nu36b-4): a check that
+// compares the events of one document with each other gives the same
+// answer — code, pointer, reason, nothing stored — whatever the
+// document's size. A streamed capture stages a large document a batch
+// at a time (ledger.StreamBatch events), so of a pair of events far
+// apart in it the first is in the store, staged by an earlier batch of
+// the same capture, when the second is checked. Before, such a pair was
+// judged as if the first were on the record: a stated origin contradicted
+// by a back-dated first record at a mine came back 409 at the later
+// event's eventTime (or readPoint) instead of 400 at the stating field,
+// as the same two events alone in a document are refused.
+//
+// Each case is captured twice, on fresh stores holding the same
+// preamble: as the pair alone ("small", events 0 and 1), and with
+// ledger.StreamBatch filler commissionings between them ("large", the
+// pair at events 0 and StreamBatch+1, so in batches 1 and 2). The
+// refusals must agree once the large document's pointers are mapped back
+// to the small one's (event StreamBatch+1 → event 1), and neither stores
+// an event of the pair. Both capture error behaviours are run; under
+// proceed the pair's refused event is a job error and the other stored,
+// except where an event staged by an earlier batch is the one a single
+// batch would refuse (laterUnderProceed). The last two cases (a lot
+// consumed twice over, a lot commissioned again elsewhere) gave the same
+// answer before the fix and guard that they still do.
+func testBatchBoundary(t *testing.T, open Opener) {
+	ctx := context.Background()
+	sites := scSite("cn", "mine", [2]string{scCode, "CN"}) + "," + scSite("pk", "mine", [2]string{scCountry, "PAK"}) + "," +
+		scSite("cnw", "warehouse", [2]string{scCode, "CN"}) + "," + scSite("pkw", "warehouse", [2]string{scCountry, "PAK"})
+	doc := func(master string, evs ...string) string {
+		head := ""
+		if master != "" {
+			head = `"epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [` + master + `]}]}},`
+		}
+		return `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z", ` +
+			head + ` "epcisBody": {"eventList": [` + strings.Join(evs, ",") + `]}}`
+	}
+	// add is an ObjectEvent ADD of 10 t of lot at site on day (October
+	// 2025) with bizStep step and, when ilmd is not "", that ILMD.
+	add := func(id, lot, site, step string, day int, ilmd string) string {
+		ev := fmt.Sprintf(`{"type": "ObjectEvent", "eventID": "urn:t:bb:%s", "eventTime": "2025-10-%02dT00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "%s",
+		 "quantityList": [{"epcClass": "urn:t:lot:BB%s", "quantity": 10, "uom": "TNE"}], "readPoint": {"id": "urn:t:site:%s"}, "bizLocation": {"id": "urn:t:site:%s"}`, id, day, step, lot, site, site)
+		if ilmd != "" {
+			ev += `, "ilmd": {` + ilmd + `}`
+		}
+		return ev + `}`
+	}
+	observe := func(id, lot, site string, day int) string {
+		return fmt.Sprintf(`{"type": "ObjectEvent", "eventID": "urn:t:bb:%s", "eventTime": "2025-10-%02dT00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
+		 "quantityList": [{"epcClass": "urn:t:lot:BB%s", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:%s"}}`, id, day, lot, site)
+	}
+	run := func(id, in, out string, day int, t float64) string {
+		return fmt.Sprintf(`{"type": "TransformationEvent", "eventID": "urn:t:bb:%s", "eventTime": "2025-10-%02dT00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+		 "inputQuantityList": [{"epcClass": "urn:t:lot:BB%s", "quantity": %v, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:BB%s", "quantity": %v, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:cnw"},
+		 "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0}}`, id, day, in, t, out, t)
+	}
+	const facts = `"cm:commodity": "ree_concentrate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}], "cm:originCountry": "PAK"`
+	// filler are n commissionings of lots of their own at warehouse cnw,
+	// 2025-10-01, touching no lot of a case.
+	filler := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf(`{"type": "ObjectEvent", "eventID": "urn:t:bbf:%d", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+			 "quantityList": [{"epcClass": "urn:t:lot:BBF%d", "quantity": 1, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:cnw"}}`, i, i)
+		}
+		return out
+	}
+	cases := []struct {
+		name string
+		a, b string // the pair: a first in the document
+		ids  []string
+		code string
+		// laterUnderProceed: under proceed the large document refuses
+		// the later event of the pair, at its own field (pointer, of the
+		// small document's numbering), with the same reason, and stores
+		// the earlier one, staged by then (ledger.Staged.Proceed).
+		laterUnderProceed string
+		// pre is what the store holds besides the sites ("": nothing).
+		pre string
+	}{
+		// The statement (a receiving ADD at a Pakistani warehouse stating
+		// PAK, 10-05) first; then a commissioning of the lot at the
+		// Chinese mine cn dated 10-01, which becomes its first record:
+		// refused 400 at the statement's cm:originCountry (fixUu, c2).
+		{"first record origin, statement first",
+			add("s1", "X", "pkw", "receiving", 5, facts), add("c1", "X", "cn", "commissioning", 1, ""),
+			[]string{"urn:t:bb:s1", "urn:t:bb:c1"}, critmin.EINVALID, "/epcisBody/eventList/1/readPoint/id", ""},
+		// The commissioning at cn first, then the statement: 400 at the
+		// statement's field (fixUu, c1).
+		{"first record origin, commissioning first",
+			add("c2", "Y", "cn", "commissioning", 1, ""), add("s2", "Y", "pkw", "receiving", 5, facts),
+			[]string{"urn:t:bb:c2", "urn:t:bb:s2"}, critmin.EINVALID, "", ""},
+		// A lot commissioned at cnw on 10-05 and observed on 10-03:
+		// the observation is before the lot exists (checkLotExists),
+		// 400 naming the commissioning "of this document".
+		{"observed before its commissioning",
+			add("c3", "Z", "cnw", "commissioning", 5, ""), observe("o3", "Z", "cnw", 3),
+			[]string{"urn:t:bb:c3", "urn:t:bb:o3"}, critmin.EINVALID, "", ""},
+		// Lot R (10 t at cnw) fed to two runs, 8 t each: 8 + 8 = 16 t
+		// > 10 t, so the second finds 10 − 8 = 2 t left: 409 at its
+		// input line, naming the first, in one batch or two.
+		{"consumed twice over",
+			run("r1", "R", "RO1", 2, 8), run("r2", "R", "RO2", 3, 8),
+			[]string{"urn:t:bb:r1", "urn:t:bb:r2"}, critmin.ECONFLICT, "", add("r0", "R", "cnw", "commissioning", 1, "")},
+		// Lot V commissioned at warehouse cnw on 10-01 and again at
+		// warehouse pkw on 10-02: 409 at the second's bizLocation (the
+		// lot is at cnw), in one batch or two.
+		{"commissioned again elsewhere",
+			add("v1", "V", "cnw", "commissioning", 1, ""), add("v2", "V", "pkw", "commissioning", 2, ""),
+			[]string{"urn:t:bb:v1", "urn:t:bb:v2"}, critmin.ECONFLICT, "", ""},
+	}
+	norm := regexp.MustCompile(`/epcisBody/eventList/(\d+)`)
+	// key is a refusal as compared: its code and each field's conflict
+	// flag, pointer and reason, the large document's event numbers
+	// mapped back to the small one's.
+	key := func(err error, big bool) string {
+		var b strings.Builder
+		b.WriteString(critmin.ErrorCode(err))
+		for _, f := range critmin.ErrorFields(err) {
+			p := f.Pointer
+			if big {
+				p = norm.ReplaceAllStringFunc(p, func(m string) string {
+					n, _ := strconv.Atoi(norm.FindStringSubmatch(m)[1])
+					if n > ledger.StreamBatch {
+						n -= ledger.StreamBatch
+					}
+					return "/epcisBody/eventList/" + strconv.Itoa(n)
+				})
+			}
+			fmt.Fprintf(&b, "\n%v %s: %s", f.Conflict, p, f.Reason)
+		}
+		return b.String()
+	}
+	for _, c := range cases {
+		for _, behaviour := range []string{critmin.BehaviourRollback, critmin.BehaviourProceed} {
+			got := map[bool]string{}
+			for _, big := range []bool{false, true} {
+				s := open(t)
+				svc := service(s)
+				svc.Now = func() time.Time { return time.Date(2025, 11, 1, 8, 0, 0, 0, time.UTC) }
+				svc.ClaimCheck = custody.CaptureClaimCheck(s.(custody.Store))
+				MustCapture(t, svc, doc(sites))
+				if c.pre != "" {
+					MustCapture(t, svc, doc("", c.pre))
+				}
+				evs := []string{c.a}
+				if big {
+					evs = append(evs, filler(ledger.StreamBatch)...)
+				}
+				evs = append(evs, c.b)
+				job, err := svc.Capture(ctx, ledger.CaptureRequest{Behaviour: behaviour, Body: []byte(doc("", evs...))})
+				if behaviour == critmin.BehaviourProceed && err == nil {
+					// The job's errors as refusal fields.
+					var fe []critmin.FieldError
+					for _, e := range job.Errors {
+						fe = append(fe, critmin.FieldError{Pointer: e.Pointer, Reason: e.Detail, Conflict: e.Status == 409})
+					}
+					err = &critmin.Error{Code: "job", Fields: fe}
+				}
+				if err == nil {
+					t.Fatalf("%s (%s, large %v): accepted", c.name, behaviour, big)
+				}
+				k := key(err, big)
+				// Which events of the pair the capture stored.
+				for _, id := range c.ids {
+					if evs, _ := s.FindEventsByID(ctx, id); len(evs) > 0 {
+						k += "\nstored " + id
+					}
+				}
+				got[big] = k
+			}
+			if !strings.HasPrefix(got[false], c.code) && behaviour == critmin.BehaviourRollback {
+				t.Errorf("%s: small document refused %s, want %s", c.name, got[false], c.code)
+			}
+			if behaviour == critmin.BehaviourProceed && c.laterUnderProceed != "" {
+				// small: "job\n{conflict} {pointer}: {reason}\nstored {later}";
+				// large: the later event refused with the same reason.
+				_, reason, _ := strings.Cut(strings.Split(got[false], "\n")[1], ": ")
+				want := "job\nfalse " + c.laterUnderProceed + ": " + reason + "\nstored " + c.ids[0]
+				if got[true] != want {
+					t.Errorf("%s (proceed): a document spanning batches is answered\n%s\nwant\n%s", c.name, got[true], want)
+				}
+				continue
+			}
+			if got[false] != got[true] {
+				t.Errorf("%s (%s): a document spanning batches is answered\n%s\nwhere the pair alone is answered\n%s", c.name, behaviour, got[true], got[false])
+			}
+		}
+	}
+}
