@@ -35,6 +35,12 @@ type contentsJudge struct {
 	// via is, per expanded event and lot (canonical), the containers it
 	// moved the lot in, as the event spells them.
 	via map[*critmin.Event]map[string][]string
+	// moved is the containers (canonical) the document's events move by
+	// their own identifiers; packed, once read, the store keys of the
+	// events naming each as parent (eventKeysNamer), read together for
+	// all of them: a container none names has no stored packing to read.
+	moved  []string
+	packed map[string]map[int64]bool
 }
 
 func newContentsJudge(ctx context.Context, s Store, events []*critmin.Event) *contentsJudge {
@@ -45,9 +51,50 @@ func newContentsJudge(ctx context.Context, s Store, events []*critmin.Event) *co
 		}
 		if ledger.MovesContents(ev) {
 			j.on = true
+			for _, e := range ev.EPCs {
+				if e.Role == critmin.RoleEPC {
+					j.moved = append(j.moved, epcis.Canonical(e.EPC))
+				}
+			}
 		}
 	}
 	return j
+}
+
+// packedKeys reads, once, the store keys of the events naming each
+// container of j.moved as parent (nil when the store cannot tell).
+func (j *contentsJudge) packedKeys() error {
+	if j.packed != nil {
+		return nil
+	}
+	namer, ok := j.s.(eventKeysNamer)
+	if !ok {
+		return nil
+	}
+	seen := map[string]bool{}
+	var containers []string
+	for _, c := range j.moved {
+		if !seen[c] {
+			seen[c] = true
+			containers = append(containers, c)
+		}
+	}
+	packed := map[string]map[int64]bool{}
+	for start := 0; start < len(containers); start += 500 {
+		part := containers[start:min(start+500, len(containers))]
+		keys, err := namer.EventKeysNaming(j.ctx, critmin.RoleParent, part)
+		if err != nil {
+			return err
+		}
+		for _, c := range part {
+			packed[c] = keys[c]
+			if packed[c] == nil {
+				packed[c] = map[int64]bool{}
+			}
+		}
+	}
+	j.packed = packed
+	return nil
 }
 
 // next returns ev (a live event of the document, in document order) with
@@ -131,7 +178,13 @@ func (j *contentsJudge) load(ids []string) error {
 func (j *contentsJudge) packingsOf(container string) ([]*critmin.Event, error) {
 	stored, ok := j.stored[container]
 	if !ok {
-		if q, can := j.s.(eventQuerier); can {
+		if err := j.packedKeys(); err != nil {
+			return nil, err
+		}
+		if keys, known := j.packed[container]; known && len(keys) == 0 {
+			// No stored event names container as parent: FindEvents
+			// below would find none.
+		} else if q, can := j.s.(eventQuerier); can {
 			page, err := q.FindEvents(j.ctx, critmin.EventFilter{EventTypes: []string{critmin.AggregationEvent},
 				EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleParent}, Patterns: []string{container}, Exact: true}}, Limit: 1000})
 			if err != nil {

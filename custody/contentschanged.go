@@ -33,8 +33,27 @@ func checkContentsChanged(ctx context.Context, s Store, live []*critmin.Event, h
 		q = withoutEvents{s, hidden}
 	}
 	ef, _ := s.(EventFinder)
+	// The packings and runs of the document the store may hold, read
+	// together (eventIDsMaybeStored); only those are asked of
+	// FindEventsByID one by one.
+	var maybe map[string]bool
+	if ms, ok := s.(eventIDsMaybeStored); ok && ef != nil {
+		var ids []string
+		for _, ev := range live {
+			if ev.EventID != "" && ((ev.Type == critmin.AggregationEvent && ev.ParentID != "") || ev.Type == critmin.TransformationEvent) {
+				ids = append(ids, ev.EventID)
+			}
+		}
+		var err error
+		if maybe, err = ms.EventIDsMaybeStored(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
 	stored := func(ev *critmin.Event) (bool, error) {
 		if ef == nil || ev.EventID == "" {
+			return false, nil
+		}
+		if maybe != nil && !maybe[ev.EventID] {
 			return false, nil
 		}
 		got, err := ef.FindEventsByID(ctx, ev.EventID)
@@ -43,9 +62,42 @@ func checkContentsChanged(ctx context.Context, s Store, live []*critmin.Event, h
 		}
 		return len(got) > 0, nil
 	}
+	// The store keys of the events naming, in their epcList, each
+	// container the document packs or unpacks, read together
+	// (eventKeysNamer): a container none names has no movement to read.
+	var named map[string]map[int64]bool
+	if namer, ok := s.(eventKeysNamer); ok && canQuery {
+		seen := map[string]bool{}
+		var containers []string
+		for _, ev := range live {
+			if ev.Type == critmin.AggregationEvent && ev.ParentID != "" {
+				if c := epcis.Canonical(ev.ParentID); !seen[c] {
+					seen[c] = true
+					containers = append(containers, c)
+				}
+			}
+		}
+		named = map[string]map[int64]bool{}
+		for start := 0; start < len(containers); start += 500 {
+			part := containers[start:min(start+500, len(containers))]
+			keys, err := namer.EventKeysNaming(ctx, critmin.RoleEPC, part)
+			if err != nil {
+				return nil, err
+			}
+			for _, c := range part {
+				named[c] = keys[c]
+				if named[c] == nil {
+					named[c] = map[int64]bool{}
+				}
+			}
+		}
+	}
 	// movements is the live stored events moving container at or after at.
 	movements := func(container string, at time.Time) ([]*critmin.Event, error) {
 		if !canQuery {
+			return nil, nil
+		}
+		if keys, ok := named[container]; ok && len(keys) == 0 {
 			return nil, nil
 		}
 		page, err := q.FindEvents(ctx, critmin.EventFilter{EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{container}, Exact: true}}, Limit: 1000})
@@ -60,6 +112,66 @@ func checkContentsChanged(ctx context.Context, s Store, live []*critmin.Event, h
 		}
 		return out, nil
 	}
+	// The stored packings of each lot the document's runs take, read
+	// together (classPagesFinder; carriedAfter).
+	var packedLots map[string]*critmin.EventPage
+	if each, ok := s.(classPagesFinder); ok && canQuery {
+		seen := map[string]bool{}
+		var lots []string
+		for _, ev := range live {
+			if ev.Type != critmin.TransformationEvent {
+				continue
+			}
+			for _, in := range ev.Quantities {
+				if lot := epcis.Canonical(in.EPCClass); in.Role == critmin.RoleInput && !seen[lot] {
+					seen[lot] = true
+					lots = append(lots, lot)
+				}
+			}
+		}
+		packedLots = map[string]*critmin.EventPage{}
+		err := each.FindEventsOfEachClass(ctx, lotPackingsFilter(), []string{critmin.RoleChild}, lots, func(lot string, page *critmin.EventPage) error {
+			// As q gives it: less the stored events the document
+			// declares in error (withoutEvents).
+			kept := &critmin.EventPage{Next: page.Next}
+			for _, st := range page.Events {
+				if !hidden[st.EventID] {
+					kept.Events = append(kept.Events, st)
+				}
+			}
+			packedLots[lot] = kept
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	// Where in live the events moving each container (canonical) by its
+	// own identifier are, and those that carried each lot (canonical) in
+	// a container (contentsJudge), in document order: an event is judged
+	// against those before it.
+	movers := map[string][]int{}
+	carriers := map[string][]int{}
+	for k, m := range live {
+		if ledger.MovesContents(m) {
+			for _, e := range m.EPCs {
+				if e.Role != critmin.RoleEPC {
+					continue
+				}
+				c := epcis.Canonical(e.EPC)
+				if n := len(movers[c]); n == 0 || movers[c][n-1] != k {
+					movers[c] = append(movers[c], k)
+				}
+			}
+		}
+		if cj != nil {
+			for lot, via := range cj.via[m] {
+				if len(via) > 0 {
+					carriers[lot] = append(carriers[lot], k)
+				}
+			}
+		}
+	}
 	var out []critmin.FieldError
 	for i, ev := range live {
 		switch {
@@ -71,8 +183,8 @@ func checkContentsChanged(ctx context.Context, s Store, live []*critmin.Event, h
 				}
 				continue
 			}
-			for _, m := range live[:i] {
-				if ledger.MovesContents(m) && movesContainer(m, c) && !m.EventTime.Before(ev.EventTime) {
+			for _, k := range movers[c] {
+				if m := live[k]; k < i && !m.EventTime.Before(ev.EventTime) {
 					out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/eventTime", ev.EventID), Reason: packingChangesWords(ev, m, "earlier in this document") + "; put the packing before the movement in the document, or correct its date"})
 					break
 				}
@@ -99,15 +211,15 @@ func checkContentsChanged(ctx context.Context, s Store, live []*critmin.Event, h
 				// A movement earlier in the document that carried lot in
 				// a container, when the document leaves lot consumed.
 				if cj != nil && cj.lots[lot] != nil && cj.lots[lot].Status == critmin.LotConsumed {
-					for _, m := range live[:i] {
-						if len(cj.containersOfLot(m, lot)) > 0 && !m.EventTime.Before(ev.EventTime) {
+					for _, k := range carriers[lot] {
+						if m := live[k]; k < i && !m.EventTime.Before(ev.EventTime) {
 							out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/eventTime", ev.EventID), Reason: fmt.Sprintf("lot %s is consumed whole by this run at %s, but the movement %s at %s earlier in this document carries it in container %s afterwards: a consumed lot never moves; put the run before the movement in the document, or correct its date",
 								lot, ev.EventTime.Format(time.RFC3339), m.EventID, m.EventTime.Format(time.RFC3339), containersWords(m))})
 							break
 						}
 					}
 				}
-				m, err := carriedAfter(ctx, s, q, canQuery, lot, ev.EventTime, movements)
+				m, err := carriedAfter(ctx, s, q, canQuery, packedLots[lot], lot, ev.EventTime, movements)
 				if err != nil {
 					return nil, err
 				}
@@ -142,17 +254,6 @@ func packingVerb(p *critmin.Event) string {
 	return "packing"
 }
 
-// movesContainer says whether m names container (canonical) in its
-// epcList.
-func movesContainer(m *critmin.Event, container string) bool {
-	for _, e := range m.EPCs {
-		if e.Role == critmin.RoleEPC && epcis.Canonical(e.EPC) == container {
-			return true
-		}
-	}
-	return false
-}
-
 // containersWords is the containers m names in its epcList.
 func containersWords(m *critmin.Event) string {
 	var cs string
@@ -170,14 +271,22 @@ func containersWords(m *critmin.Event) string {
 // carriedAfter is a live stored movement, at or after at, of a container
 // lot was packed in (stored packings) whose stored contents carry lot;
 // nil when none.
-func carriedAfter(ctx context.Context, s Store, q eventQuerier, canQuery bool, lot string, at time.Time, movements func(string, time.Time) ([]*critmin.Event, error)) (*critmin.Event, error) {
+//
+// packed is lot's stored packings (lotPackingsFilter with an exact
+// ClassMatch of lot as child, as q gives them) when read already; nil to
+// read them here.
+func carriedAfter(ctx context.Context, s Store, q eventQuerier, canQuery bool, packed *critmin.EventPage, lot string, at time.Time, movements func(string, time.Time) ([]*critmin.Event, error)) (*critmin.Event, error) {
 	if !canQuery {
 		return nil, nil
 	}
-	page, err := q.FindEvents(ctx, critmin.EventFilter{EventTypes: []string{critmin.AggregationEvent},
-		ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleChild}, Patterns: []string{lot}, Exact: true}}, Limit: 1000})
-	if err != nil {
-		return nil, err
+	page := packed
+	if page == nil {
+		f := lotPackingsFilter()
+		f.ClassMatches = []critmin.EPCMatch{{Roles: []string{critmin.RoleChild}, Patterns: []string{lot}, Exact: true}}
+		var err error
+		if page, err = q.FindEvents(ctx, f); err != nil {
+			return nil, err
+		}
 	}
 	seen := map[string]bool{}
 	for _, st := range page.Events {
@@ -218,4 +327,17 @@ func consumesWhole(ctx context.Context, s Store, lot string, in critmin.Quantity
 	l := got[0]
 	all := l.RemainingWetTonnes() + l.PartsTonnes() + l.InTransitTonnes()
 	return t >= all-1e-9, nil
+}
+
+// lotPackingsFilter is the filter that reads the stored packings of a lot (with an exact
+// ClassMatch of it as child): the first 1,000.
+func lotPackingsFilter() critmin.EventFilter {
+	return critmin.EventFilter{EventTypes: []string{critmin.AggregationEvent}, Limit: 1000}
+}
+
+// eventIDsMaybeStored is the part of a store that says which of many
+// eventIDs it may hold, at least every one FindEventsByID finds
+// (sqldb.DB.EventIDsMaybeStored).
+type eventIDsMaybeStored interface {
+	EventIDsMaybeStored(ctx context.Context, ids []string) (map[string]bool, error)
 }

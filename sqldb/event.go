@@ -516,10 +516,14 @@ func (db *DB) FindEventsByID(ctx context.Context, eventID string) ([]*critmin.Ev
 
 // eventsByID returns the stored events whose eventID is spelled id.
 func (db *DB) eventsByID(ctx context.Context, eventID string) ([]*critmin.Event, error) {
-	rows, err := db.consistent(ctx).QueryContext(ctx, db.q(eventByIDQuery), eventID)
+	// On a capture group's transaction the statement is kept prepared
+	// (rowsOf): the capture-time checks ask it once for each packing and
+	// run of a document.
+	rows, release, err := rowsOf(ctx, db.consistent(ctx), db.q(eventByIDQuery), eventID)
 	if err != nil {
 		return nil, fmt.Errorf("%s: find event %q: %w", db.Dialect.Name, eventID, err)
 	}
+	defer release()
 	defer rows.Close()
 	var out []*critmin.Event
 	for rows.Next() {

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -120,10 +121,24 @@ func (db *DB) eventIDSpellings(ctx context.Context, from string, ids []string) (
 		query = correctiveIDCaseQuery
 	}
 	err := inChunks(ids, func(part []any) error {
-		rows, err := db.reader(ctx).QueryContext(ctx, db.qDynamic(query+"("+lowerList(len(part))+")"), part...)
+		// One eventID (FindEventsByID, asked by the capture-time checks
+		// once for each packing and run of a document) is kept prepared
+		// on a capture group's transaction (rowsOf); longer lists, whose
+		// text varies with their length, are not, so as not to fill the
+		// statements kept (maxReadStmts).
+		text := db.qDynamic(query + "(" + lowerList(len(part)) + ")")
+		var rows *sql.Rows
+		release := func() {}
+		var err error
+		if len(part) == 1 {
+			rows, release, err = rowsOf(ctx, db.reader(ctx), text, part...)
+		} else {
+			rows, err = db.reader(ctx).QueryContext(ctx, text, part...)
+		}
 		if err != nil {
 			return fmt.Errorf("%s: eventID spellings: %w", db.Dialect.Name, err)
 		}
+		defer release()
 		defer rows.Close()
 		for rows.Next() {
 			var id string
@@ -400,4 +415,64 @@ func (db *DB) classKeys(ctx context.Context, roles []string, canons []string) (m
 		out[c][pk] = true
 	}
 	return out, rows.Err()
+}
+
+// EventIDsMaybeStored says, for each of ids, whether the store may hold a
+// record of that eventID (the event or a declaration of it): true for
+// every id FindEventsByID finds, and false only when FindEventsByID finds
+// nothing for it. It is true when a stored record's eventID is one
+// FindEventsByID reads for any of ids (eventIDSpellings) and canonically
+// equal to the id (epcis.CanonicalEventID) — which FindEventsByID may
+// still not read for this id (a stored spelling differing otherwise than
+// in letter case), so a caller needing FindEventsByID's answer asks it of
+// the ids found true. It reads all of ids in a few queries instead of two
+// for each: the capture-time checks ask it for the packings and runs of a
+// document, which they do not judge again when the store holds them
+// (custody's checkContentsChanged), and a new document's events are
+// mostly not stored.
+func (db *DB) EventIDsMaybeStored(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(ids))
+	var asked []string
+	for _, id := range ids {
+		if storable(id) {
+			asked = append(asked, id)
+		}
+	}
+	if len(asked) == 0 {
+		return out, nil
+	}
+	done, err := db.readTurn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	spellings, err := db.eventIDSpellings(ctx, "events", asked)
+	if err != nil {
+		return nil, err
+	}
+	canons := map[string]bool{}
+	err = inChunks(spellings, func(part []any) error {
+		rows, err := db.consistent(ctx).QueryContext(ctx, db.qDynamic("SELECT DISTINCT event_id FROM events WHERE event_id IN ("+placeholders(len(part))+")"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: stored eventIDs: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return fmt.Errorf("%s: stored eventIDs: %w", db.Dialect.Name, err)
+			}
+			canons[epcis.CanonicalEventID(id)] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range asked {
+		if canons[epcis.CanonicalEventID(id)] {
+			out[id] = true
+		}
+	}
+	return out, nil
 }

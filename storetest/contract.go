@@ -115,6 +115,7 @@ func Run(t *testing.T, open Opener) {
 		{"ThousandValueQueries", testThousandValueQueries},
 		{"IdentityAcrossSpellings", testIdentityAcrossSpellings},
 		{"EventKeysNaming", testEventKeysNaming},
+		{"EventIDsMaybeStored", testEventIDsMaybeStored},
 		{"FindEventsOfEachClass", testFindEventsOfEachClass},
 		{"DigitalLinkSpellingsOneLot", testDigitalLinkSpellingsOneLot},
 		{"EditedDerivedRowRefused", testEditedDerivedRowRefused},
