@@ -431,7 +431,7 @@ func owedState(head critmin.LogHead, maxSeq int64, s *critmin.Subscription, batc
 // those Owed gives. The memory is the dispatcher's own, for its store:
 // two stores in one process never share it, and it goes with the
 // dispatcher. Nothing is written: a restarted server counts once again
-// (docs/subscriptions.md).
+// (docs/epcis.md, Pending).
 func (d *Dispatcher) AddOwed(ctx context.Context, subs []*critmin.Subscription, now time.Time) error {
 	store := d.Store
 	maxSeq, err := store.MaxSeq(ctx)
