@@ -591,7 +591,7 @@ func (s *Server) handleSubscriptionList(w http.ResponseWriter, r *http.Request) 
 		s.Error(w, r, err)
 		return
 	}
-	if err := notify.AddOwed(r.Context(), s.Store, subs[:min(len(subs), per)], time.Now()); err != nil {
+	if err := s.Owing().AddOwed(r.Context(), subs[:min(len(subs), per)], time.Now()); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -619,7 +619,7 @@ func (s *Server) handleSubscriptionGet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Pending counts the notifications owed but not queued yet too.
-	if err := notify.AddOwed(r.Context(), s.Store, []*critmin.Subscription{sub}, time.Now()); err != nil {
+	if err := s.Owing().AddOwed(r.Context(), []*critmin.Subscription{sub}, time.Now()); err != nil {
 		s.Error(w, r, err)
 		return
 	}

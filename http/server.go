@@ -186,6 +186,16 @@ func (s *Server) timeouts() Timeouts {
 	return DefaultTimeouts
 }
 
+// Owing is the dispatcher whose memory of owed counts the subscription
+// views read (notify.Dispatcher.AddOwed): the server's Notifier, or, with
+// none, a dispatcher of the store that remembers nothing past the call.
+func (s *Server) Owing() *notify.Dispatcher {
+	if s.Notifier != nil {
+		return s.Notifier
+	}
+	return notify.New(s.Store, s.Logger)
+}
+
 // Handler returns the server's root handler, for tests and embedding.
 func (s *Server) Handler() http.Handler { return s.srv.Handler }
 

@@ -30,7 +30,6 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"reflect"
 	"strconv"
 	"sync"
 	"time"
@@ -72,6 +71,10 @@ const (
 	// DefaultWorkers is how many webhook deliveries a process makes at
 	// once, to different subscriptions.
 	DefaultWorkers = 16
+	// DefaultOwedMemo is how many owed counts a dispatcher remembers
+	// (Dispatcher.AddOwed): one per due subscription state, about 300
+	// bytes each.
+	DefaultOwedMemo = 100_000
 	// DefaultMaxAwaiting is how many deliveries may wait for their
 	// webhook's answer at once without holding a worker.
 	DefaultMaxAwaiting = 1024
@@ -121,6 +124,14 @@ type Dispatcher struct {
 	// GCPLengths lets subscriptions with epcFormat Always_EPC_URN write
 	// Digital Link identifiers as EPC URNs (docs/identity.md).
 	GCPLengths *epcis.GCPLengths
+	// OwedMemo bounds the owed counts the dispatcher remembers
+	// (AddOwed; DefaultOwedMemo when 0): past it the least recently
+	// used count is forgotten.
+	OwedMemo int
+
+	// owed remembers owed counts by the stored state they were counted
+	// from (AddOwed).
+	owed owedMemo
 
 	once                     sync.Once
 	kick, deliverKick, freed chan struct{}
@@ -388,36 +399,14 @@ func owed(ctx context.Context, store critmin.Store, s *critmin.Subscription, max
 	return len(notes), err
 }
 
-// owedCounts remembers, per store, the count Owed gave for a due run by
-// the stored state it was counted from (owedState): the ledger's last
-// position, the log head — which every capture, master-data capture and
-// declaration moves (an event's match can change with master data, WD_
-// and HASATTR_, or with a declaration), and every named query created or
-// deleted (the audit chain attests them: a query made again under its
-// name is another state) — and all that the run reads of
-// the subscription: its named query, ledger position, record-time bound
-// and options. A view of the same state reads the count back instead of
-// running the query again, and subscriptions to one query at one
-// position (partners subscribed alike, kept up to date by the
-// dispatcher) share one count; any change to that state counts afresh,
-// so the figures are those Owed gives. Nothing is written: a restarted
-// server counts once again.
-var owedCounts = struct {
-	sync.Mutex
-	m map[owedKey]int
-}{m: map[owedKey]int{}}
-
-// maxOwedCounts bounds owedCounts (subscriptions deleted, stores closed
-// leave entries behind): past it the memory is dropped whole.
-const maxOwedCounts = 100_000
-
-type owedKey struct {
-	store critmin.Store
-	state string
-}
-
 // owedState is the stored state subscription s's owed count depends on
-// (owedCounts).
+// (Dispatcher.AddOwed): the ledger's last position, the log head — which
+// every capture, master-data capture and declaration moves (an event's
+// match can change with master data, WD_ and HASATTR_, or with a
+// declaration), and every named query created or deleted (the audit
+// chain attests them: a query made again under its name is another
+// state) — and all that the run reads of the subscription: its named
+// query, ledger position, record-time bound and options.
 func owedState(head critmin.LogHead, maxSeq int64, s *critmin.Subscription, batch int) string {
 	t := func(p *time.Time) string {
 		if p == nil {
@@ -432,17 +421,25 @@ func owedState(head critmin.LogHead, maxSeq int64, s *critmin.Subscription, batc
 // AddOwed adds to each subscription's Pending the notifications it owes
 // that are not in the outbox yet (Owed), so that the delivery state shown
 // counts every delivery owed, queued or not. A subscription with no run
-// due costs no query; a due one whose stored state has not changed since
-// it was last counted reads its count back (owedCounts); the others run
-// their query once, sharing one read of the declared prefixes.
-func AddOwed(ctx context.Context, store critmin.Store, subs []*critmin.Subscription, now time.Time) error {
+// due costs no query. A due one whose stored state (owedState) has not
+// changed since this dispatcher last counted it reads its count back from
+// the dispatcher's memory (d.owed, the OwedMemo most recently used
+// counts), and subscriptions to one query at one position (partners
+// subscribed alike, kept up to date by the dispatcher) share one count;
+// the others run their query once, sharing one read of the declared
+// prefixes. Any change to that state counts afresh, so the figures are
+// those Owed gives. The memory is the dispatcher's own, for its store:
+// two stores in one process never share it, and it goes with the
+// dispatcher. Nothing is written: a restarted server counts once again
+// (docs/epcis.md, Pending).
+func (d *Dispatcher) AddOwed(ctx context.Context, subs []*critmin.Subscription, now time.Time) error {
+	store := d.Store
 	maxSeq, err := store.MaxSeq(ctx)
 	if err != nil {
 		return err
 	}
 	var head *critmin.LogHead
 	prefixes := sync.OnceValues(func() (map[string][]string, error) { return store.DeclaredPrefixes(ctx) })
-	memo := reflect.TypeOf(store) != nil && reflect.TypeOf(store).Comparable()
 	for _, s := range subs {
 		if !due(s, maxSeq, now) {
 			continue
@@ -454,15 +451,10 @@ func AddOwed(ctx context.Context, store critmin.Store, subs []*critmin.Subscript
 			}
 			head = &h
 		}
-		key := owedKey{store, owedState(*head, maxSeq, s, DefaultBatch)}
-		if memo {
-			owedCounts.Lock()
-			n, ok := owedCounts.m[key]
-			owedCounts.Unlock()
-			if ok {
-				s.Pending += n
-				continue
-			}
+		key := owedState(*head, maxSeq, s, DefaultBatch)
+		if n, ok := d.owed.get(key); ok {
+			s.Pending += n
+			continue
 		}
 		n, err := owed(ctx, store, s, maxSeq, now, DefaultBatch, prefixes)
 		if critmin.ErrorCode(err) == critmin.EINVALID || critmin.ErrorCode(err) == critmin.ENOTFOUND {
@@ -473,26 +465,20 @@ func AddOwed(ctx context.Context, store critmin.Store, subs []*critmin.Subscript
 		if err != nil {
 			return fmt.Errorf("notify: owed notifications of %s: %w", s.ID, err)
 		}
-		if memo {
-			owedCounts.Lock()
-			if len(owedCounts.m) >= maxOwedCounts {
-				clear(owedCounts.m)
-			}
-			owedCounts.m[key] = n
-			owedCounts.Unlock()
-		}
+		d.owed.put(key, n, d.OwedMemo)
 		s.Pending += n
 	}
 	return nil
 }
 
-// OwedTotal is the number of notifications every subscription of store
-// owes that the outbox does not hold yet (Owed), for the totals of the
-// subscriptions page. It reads the subscriptions a page at a time.
-func OwedTotal(ctx context.Context, store critmin.Store, now time.Time) (int, error) {
+// OwedTotal is the number of notifications every subscription of the
+// dispatcher's store owes that the outbox does not hold yet (Owed), for
+// the totals of the subscriptions page, remembered as AddOwed remembers
+// them. It reads the subscriptions a page at a time.
+func (d *Dispatcher) OwedTotal(ctx context.Context, now time.Time) (int, error) {
 	total, after := 0, ""
 	for {
-		subs, err := store.ListSubscriptionsPage(ctx, "", after, 500)
+		subs, err := d.Store.ListSubscriptionsPage(ctx, "", after, 500)
 		if err != nil {
 			return 0, err
 		}
@@ -503,7 +489,7 @@ func OwedTotal(ctx context.Context, store critmin.Store, now time.Time) (int, er
 		for i, s := range subs {
 			pending[i] = s.Pending
 		}
-		if err := AddOwed(ctx, store, subs, now); err != nil {
+		if err := d.AddOwed(ctx, subs, now); err != nil {
 			return 0, err
 		}
 		for i, s := range subs {

@@ -64,15 +64,16 @@ func benchPendingView(b *testing.B, distinct bool) {
 	if _, err := ledger.NewService(store).Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
 		b.Fatal(err)
 	}
+	d := notify.New(store, nil)
 	view := func(b *testing.B) {
 		list, err := store.ListSubscriptionsPage(ctx, "", "", 51)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := notify.AddOwed(ctx, store, list, now); err != nil {
+		if err := d.AddOwed(ctx, list, now); err != nil {
 			b.Fatal(err)
 		}
-		total, err := notify.OwedTotal(ctx, store, now)
+		total, err := d.OwedTotal(ctx, now)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -80,7 +80,7 @@ func TestPendingCountsOwedRunsAfterRestart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := notify.AddOwed(ctx, store, []*critmin.Subscription{sub}, time.Now()); err != nil {
+		if err := notify.New(store, nil).AddOwed(ctx, []*critmin.Subscription{sub}, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		return sub.Pending
@@ -97,7 +97,7 @@ func TestPendingCountsOwedRunsAfterRestart(t *testing.T) {
 	if n, err := notify.Owed(ctx, store, sub, maxSeq, time.Now(), 2); err != nil || n != 2 {
 		t.Errorf("Owed with pages of 2 = %d, %v; want 2", n, err)
 	}
-	if total, err := notify.OwedTotal(ctx, store, time.Now()); err != nil || total != 2 {
+	if total, err := notify.New(store, nil).OwedTotal(ctx, time.Now()); err != nil || total != 2 {
 		t.Errorf("OwedTotal = %d, %v; want 2 (s 1 + due 1)", total, err)
 	}
 
@@ -110,7 +110,7 @@ func TestPendingCountsOwedRunsAfterRestart(t *testing.T) {
 			t.Errorf("subscription %s after a run whose delivery failed: pending %d, want %d", id, got, want)
 		}
 	}
-	if total, err := notify.OwedTotal(ctx, store, time.Now()); err != nil || total != 0 {
+	if total, err := notify.New(store, nil).OwedTotal(ctx, time.Now()); err != nil || total != 0 {
 		t.Errorf("OwedTotal after the run = %d, %v; want 0", total, err)
 	}
 }

@@ -52,6 +52,7 @@ func TestOwedCountsFollowStoredState(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	d := notify.New(store, nil)
 	svc := ledger.NewService(store)
 	capture := func(doc string) {
 		t.Helper()
@@ -74,7 +75,7 @@ func TestOwedCountsFollowStoredState(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := notify.AddOwed(ctx, store, subs, now); err != nil {
+			if err := d.AddOwed(ctx, subs, now); err != nil {
 				t.Fatal(err)
 			}
 			for _, s := range subs {
@@ -82,7 +83,7 @@ func TestOwedCountsFollowStoredState(t *testing.T) {
 					t.Errorf("%s, view %d: %s pending %d, want %d", stage, round, s.ID, s.Pending, want[s.ID])
 				}
 			}
-			if total, err := notify.OwedTotal(ctx, store, now); err != nil || total != wantTotal {
+			if total, err := d.OwedTotal(ctx, now); err != nil || total != wantTotal {
 				t.Errorf("%s, view %d: OwedTotal %d, %v; want %d", stage, round, total, err, wantTotal)
 			}
 		}

@@ -126,7 +126,7 @@ func (db *DB) Rebuild(ctx context.Context, scratch *DB) (*Difference, *RebuildSt
 // it is rebuilt, and that a broken chain is reported before the rebuild.
 func (db *DB) rebuild(ctx context.Context, scratch *DB, scan recordScan, checked bool) (*Difference, *RebuildStats, error) {
 	st := &RebuildStats{}
-	mode, err := db.replayMode(ctx, db.reader(ctx))
+	mode, err := db.verifyReplayMode(ctx, db.reader(ctx))
 	if err != nil {
 		return nil, st, fmt.Errorf("verify: %w", err)
 	}

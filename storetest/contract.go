@@ -187,6 +187,7 @@ func Run(t *testing.T, open Opener) {
 		{"PackedInAfterNoQuantityShipment", testPackedInAfterNoQuantityShipment},
 		{"ContainerShippedBySSCC", testContainerShippedBySSCC},
 		{"ContainerUnpackedNotShipped", testContainerUnpackedNotShipped},
+		{"ContainerMovedOutOfOrderVerified", testContainerMovedOutOfOrderVerified},
 		{"ContainerDeclaredPackingNotShipped", testContainerDeclaredPackingNotShipped},
 		{"ContainerReceiptChecked", testContainerReceiptChecked},
 		{"ContainerAndLotInOneShipment", testContainerAndLotInOneShipment},

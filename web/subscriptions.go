@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
-	"github.com/critmin/critmin/notify"
 )
 
 func (s *site) subscriptionRoutes() {
@@ -57,11 +56,11 @@ func (s *site) handleSubscriptions(w http.ResponseWriter, r *http.Request) {
 	// Pending counts the notifications owed but not queued yet too (a
 	// run due, as after a restart): notify.Owed, from the stored state.
 	now := time.Now()
-	if err := notify.AddOwed(r.Context(), s.Store, subs, now); err != nil {
+	if err := s.Owing().AddOwed(r.Context(), subs, now); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	owed, err := notify.OwedTotal(r.Context(), s.Store, now)
+	owed, err := s.Owing().OwedTotal(r.Context(), now)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
