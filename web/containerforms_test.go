@@ -54,7 +54,7 @@ func TestContainerReceiveAndShipForms(t *testing.T) {
 		t.Fatal(err)
 	}
 	errorsOf := func(page, field string) string {
-		return visibleText(regexp.MustCompile(`(?s)<div class="field[^"]*" id="f-`+field+`">.*?</div>`).FindString(page))
+		return visibleText(regexp.MustCompile(`(?s)<div class="field[^"]*" id="f-` + field + `">.*?</div>`).FindString(page))
 	}
 	ship := url.Values{"containers": {d}, "lots": {"urn:t:lot:CX 1000 KGM"}, "bol": {"urn:t:bol:CF-2"}, "destination": {"urn:t:site:khi"}, "time": {"2025-10-04T08:00"}, "tz": {"+00:00"}, "site": {mine},
 		"eventID": {"urn:uuid:5e0a1d2c-0000-4000-8000-0000000003a3"}, "step": {"capture"}}
