@@ -112,7 +112,9 @@ func testShippedAgainInTransit(t *testing.T, open Opener) {
 // from mb (1,000 kg under BOL-C3) is refused, nothing of TC standing
 // there. The same through a container: lot TD, 10,000 kg, 6,000 kg of
 // it packed into C2; C2 shipped alone on Oct 3 (6 t); 5,000 kg of TD
-// from mb refused, 4,000 kg taken.
+// from mb refused, as is C2 shipped alone again (its 6 t left with the
+// first shipment; 6 > 4 t stand: 409 pointing at C2, epcList/0, not at a
+// quantityList the event lacks); 4,000 kg taken.
 func testShippedPartInTransit(t *testing.T, open Opener) {
 	s := open(t)
 	svc := custody.NewService(s)
@@ -121,6 +123,8 @@ func testShippedPartInTransit(t *testing.T, open Opener) {
 	MustCapture(t, svc, ctDoc(ccShip("tc-ship1", "urn:t:bol:BOL-C1", 3, nil, "TC:6000"), ccShip("td-ship1", "urn:t:bol:BOL-D1", 3, []string{cbC2})))
 	ccRefused(t, s, "5,000 kg of TC from mb where 4 t stand", ctDoc(ctShipTo("tc-ship2", "urn:t:bol:BOL-C2", port, 4, nil, "TC:5000")), "urn:t:lot:TC")
 	ccRefused(t, s, "5,000 kg of TD from mb where 4 t stand (6 t left in C2)", ctDoc(ctShipTo("td-ship2", "urn:t:bol:BOL-D2", port, 4, nil, "TD:5000")), "urn:t:lot:TD")
+	ctRefusedWith(t, s, "C2 shipped alone again from mb (its 6 t of TD in transit, 4 t of TD loose there)", ctDoc(ctShipTo("td-ship2", "urn:t:bol:BOL-D2", port, 4, []string{cbC2})),
+		critmin.ECONFLICT, "/epcisBody/eventList/0/epcList/0", "urn:t:lot:TD")
 	MustCapture(t, svc, ctDoc(ctShipTo("tc-ship2", "urn:t:bol:BOL-C2", port, 4, nil, "TC:4000"), ctShipTo("td-ship2", "urn:t:bol:BOL-D2", port, 4, nil, "TD:4000")))
 	for _, id := range []string{"urn:t:lot:TC", "urn:t:lot:TD"} {
 		if l := mustLot(t, s, id); !ctNear(l.RemainingWetTonnes(), 0) || !ctNear(l.InTransitTonnes(), 10) {
