@@ -92,7 +92,7 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 			if err != nil {
 				return nil, err
 			}
-			if ledger.EndsTrip(ev) {
+			if ledger.ReadsTrip(ev) {
 				// A receipt receives what the trip's dispatch carried
 				// in the container (ledger.Carried), as the store
 				// projects it (sqldb contentsOf).
@@ -121,7 +121,7 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 	if ev.Type == critmin.AggregationEvent && ev.ParentID != "" && !j.declared[ev.EventID] {
 		j.packs = append(j.packs, ev)
 	}
-	if ledger.MovesContents(ev) && !ledger.EndsTrip(ev) && !j.declared[ev.EventID] {
+	if ledger.MovesContents(ev) && !ledger.ReadsTrip(ev) && !j.declared[ev.EventID] {
 		j.moves = append(j.moves, ev)
 	}
 	if len(out.Quantities) > len(ev.Quantities) && ev.EventID != "" {

@@ -129,25 +129,28 @@ func WithContents(ev *critmin.Event, contents []critmin.QuantityElement) *critmi
 	return &c
 }
 
-// receiptContentsSteps are the ContentsSteps that end a container's trip
-// (CBV 2.0 §7.2 receipt): what they move is what the trip's dispatch
-// carried (ReceivedContents).
-var receiptContentsSteps = map[string]bool{"receiving": true, "arriving": true, "unloading": true, "accepting": true}
+// tripContentsSteps are the ContentsSteps that end or continue a
+// container's trip (CBV 2.0 §7.2: a receipt, or a transporting seen on
+// the way): what they move is what the trip's dispatch carried
+// (ReadsTrip, Carried).
+var tripContentsSteps = map[string]bool{"receiving": true, "arriving": true, "unloading": true, "accepting": true, "transporting": true}
 
 // dispatchContentsSteps are the ContentsSteps that start a container's
-// trip: shipping, departing, loading, transporting.
-var dispatchContentsSteps = map[string]bool{"shipping": true, "departing": true, "loading": true, "transporting": true}
+// trip: shipping, departing, loading.
+var dispatchContentsSteps = map[string]bool{"shipping": true, "departing": true, "loading": true}
 
-// EndsTrip reports whether ev, an event that moves the contents of the
-// containers it names (MovesContents), receives them: a receiving,
-// arriving, unloading or accepting.
-func EndsTrip(ev *critmin.Event) bool {
-	return MovesContents(ev) && receiptContentsSteps[stepOf(ev.BizStep)]
+// ReadsTrip reports whether ev, an event that moves the contents of the
+// containers it names (MovesContents), ends or continues their trip — a
+// receiving, arriving, unloading, accepting or transporting — and so
+// moves what the trip's dispatch carried in them (TripOf, Carried).
+func ReadsTrip(ev *critmin.Event) bool {
+	return MovesContents(ev) && tripContentsSteps[stepOf(ev.BizStep)]
 }
 
 // TripOf is the dispatch among moves (live events naming container in
-// their epcList, captured before receipt) whose trip receipt ends: the
-// latest dispatch (shipping, departing, loading, transporting) of
+// their epcList, captured before receipt) whose trip receipt ends or
+// continues (ReadsTrip): the latest dispatch (shipping, departing,
+// loading) of
 // container dated at or before receipt, under receipt's bill of lading
 // when it names one and one does; nil when none.
 func TripOf(container string, moves []*critmin.Event, receipt *critmin.Event) *critmin.Event {

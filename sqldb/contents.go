@@ -192,7 +192,7 @@ func (w *writer) contentsOf(ev *critmin.Event) ([]contentRow, error) {
 		if err != nil {
 			return nil, err
 		}
-		if ledger.EndsTrip(ev) {
+		if ledger.ReadsTrip(ev) {
 			// A receipt receives what the trip's dispatch carried in
 			// the container (ledger.Carried), not what was packed.
 			moves, err := w.movesOf(c)
@@ -231,11 +231,11 @@ func (w *writer) heldAt(container string, at time.Time) ([]critmin.QuantityEleme
 }
 
 // noteMove keeps an ObjectEvent this capture projects that dispatches the
-// containers it names (ledger.MovesContents, not ledger.EndsTrip), by
+// containers it names (ledger.MovesContents, not ledger.ReadsTrip), by
 // each canonical container: the trips a later receipt ends (movesOf).
 // A replay keeps them for the whole log, as notePacking does.
 func (w *writer) noteMove(ev *critmin.Event) {
-	if !ledger.MovesContents(ev) || ledger.EndsTrip(ev) {
+	if !ledger.MovesContents(ev) || ledger.ReadsTrip(ev) {
 		return
 	}
 	for _, e := range ev.EPCs {
