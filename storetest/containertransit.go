@@ -203,13 +203,14 @@ func testContainerRefusalPointers(t *testing.T, open Opener) {
 		critmin.ECONFLICT, "/epcisBody/eventList/0/epcList/0", "urn:t:lot:PA", cbC1)
 }
 
-// testContainerGainPointer: lot GP, 10,000 kg at mb, 4,000 kg packed into
-// C1 on Oct 2; on Oct 3 C1 and a line "GP 3,000 kg" shipped under BOL-W
-// (3 t leave, C1's share included). C2 (which holds 5,000 kg of GP, packed
-// Oct 2 and never shipped) and C1 received alone under BOL-W at khi on
-// Oct 5: refused, GP was not on BOL-W in C2 — the pointer is C2's
-// epcList/1 when the reason is about GP in C2, or a receipt field the
-// event has; never a quantityList it lacks.
+// testContainerGainPointer: lots GP and GQ, 10,000 kg each at mb; 4,000
+// kg of GP packed into C1 and 5,000 kg of GQ into C2 on Oct 2; on Oct 3
+// C1 and a line "GP 3,000 kg" shipped under BOL-W (3 t of GP leave, C1's
+// share included; C2 never shipped). C1 and C2 received alone under BOL-W
+// at khi on Oct 5: refused — GQ was not on BOL-W — at a field the receipt
+// has (its bizTransactionList, or C2 at epcList/1), never at a
+// quantityList it lacks; GP's line reads the 3 t the shipment carried,
+// so no gain is raised (it read C1's 4 t, a +33 % gain).
 func testContainerGainPointer(t *testing.T, open Opener) {
 	s := open(t)
 	svc := custody.NewService(s)
