@@ -48,7 +48,21 @@ import (
 // claim may be what takes the credits.)
 func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Event) error {
 	s = consistent(s)
+	check := captureCheck(s)
 	return func(ctx context.Context, events []*critmin.Event) error {
+		// An event moving a container by its own identifier is judged
+		// with the lots the container held then (contentsJudge), and a
+		// refusal of such a lot names the container the event lists,
+		// never a quantity line it lacks (pointAtContainers).
+		cj := newContentsJudge(ctx, s, events)
+		return cj.pointAtContainers(check(ctx, events, cj))
+	}
+}
+
+// captureCheck is CaptureClaimCheck's judgement of a document, its
+// containers' contents given by cj.
+func captureCheck(s Store) func(ctx context.Context, events []*critmin.Event, cj *contentsJudge) error {
+	return func(ctx context.Context, events []*critmin.Event, cj *contentsJudge) error {
 		var live []*critmin.Event
 		// The stored events the document declares in error: every check
 		// below sees the state after the declarations.
@@ -61,9 +75,6 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		at := map[*critmin.Event]int{}
 		declAt := map[string]int{}
 		ef, _ := s.(EventFinder)
-		// An event moving a container by its own identifier is judged
-		// with the lots the container held then (contentsJudge).
-		cj := newContentsJudge(ctx, s, events)
 		for i, ev := range events {
 			if ev.ErrorDeclaration == nil {
 				// A claim event re-sent unchanged is a duplicate the
@@ -490,7 +501,7 @@ func CaptureClaimCheck(s Store) func(ctx context.Context, events []*critmin.Even
 		// of a lot from a site it is not at (whereabouts.go).
 		// After the checks above, whose refusals say more of a receipt,
 		// a shipment or a consumed lot.
-		if fe, conflict, err := checkWhereabouts(ctx, s, live, declared, lots); err != nil {
+		if fe, conflict, err := checkWhereabouts(ctx, s, live, declared, lots, cj); err != nil {
 			return err
 		} else if len(fe) > 0 {
 			code := critmin.EINVALID

@@ -439,7 +439,7 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 				out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/bizTransactionList", ev.EventID), Reason: fmt.Sprintf("lot %s was not shipped on bill of lading %s: no shipping event under it names the lot or a container this receipt lists%s; receive it under the bill of lading it was shipped on", lot, bol, viaWords(cj.containersOfLot(ev, lot)))})
 				continue
 			}
-			if fe, err := receivedAlready(ctx, q, canQuery, live[:i], ev, n, lot, bol, len(ships)); err != nil || fe != nil {
+			if fe, err := receivedAlready(ctx, s, q, canQuery, live[:i], ev, n, lot, bol, len(ships), viaWords(cj.containersOfLot(ev, lot))); err != nil || fe != nil {
 				if err != nil {
 					return nil, err
 				}
@@ -469,8 +469,10 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 // lot's body it moved the body and grew the lot (issue 15, fix15j: lot
 // P2 10 t, 8 t shipped under P2A and received at 8 t; P2A received
 // again: 16 t). A re-weighing is a weighing (a Mass sensor report). nil
-// when the shipment is still in transit.
-func receivedAlready(ctx context.Context, q eventQuerier, canQuery bool, earlier []*critmin.Event, ev *critmin.Event, n int, lot, bol string, shipments int) (*critmin.FieldError, error) {
+// when the shipment is still in transit. Receipts of containers that
+// moved the lot count (their stored contents); via words the containers
+// this receipt moves it in (viaWords).
+func receivedAlready(ctx context.Context, s Store, q eventQuerier, canQuery bool, earlier []*critmin.Event, ev *critmin.Event, n int, lot, bol string, shipments int, via string) (*critmin.FieldError, error) {
 	seen := map[string]*critmin.Event{}
 	add := func(e *critmin.Event) {
 		if e.EventID != ev.EventID && stepName(e.BizStep) == "receiving" && bolOf(e) == bol && namesLot(e, lot) {
@@ -481,14 +483,22 @@ func receivedAlready(ctx context.Context, q eventQuerier, canQuery bool, earlier
 		add(e)
 	}
 	if canQuery {
-		page, err := q.FindEvents(ctx, critmin.EventFilter{BizSteps: []string{"receiving"}, BizTxns: map[string][]string{"bol": {bol}},
-			ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{lot}, Exact: true}}, Limit: 1000})
+		// Receipts naming the lot, and receipts of containers that
+		// moved it (the contents stored with them): a container
+		// received alone twice under one bill was taken twice.
+		page, err := q.FindEvents(ctx, critmin.EventFilter{BizSteps: []string{"receiving"}, BizTxns: map[string][]string{"bol": {bol}}, Limit: 1000})
 		if err != nil {
 			return nil, err
 		}
 		for _, st := range page.Events {
-			if ledger.Live(st) {
-				add(decodeStored(st))
+			if !ledger.Live(st) {
+				continue
+			}
+			d := decodeStored(st)
+			if carried, err := storedCarried(ctx, s, d, lot); err != nil {
+				return nil, err
+			} else if carried && d.EventID != ev.EventID && stepName(d.BizStep) == "receiving" && bolOf(d) == bol {
+				seen[d.EventID] = d
 			}
 		}
 	}
@@ -501,8 +511,8 @@ func receivedAlready(ctx context.Context, q eventQuerier, canQuery bool, earlier
 			last = e
 		}
 	}
-	return &critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d", ev.EventID, n), Reason: fmt.Sprintf("lot %s was already received under bill of lading %s (event %s at %s): nothing of it is in transit under that bill of lading, and a second receipt would receive nothing; to record a new weight of the lot, record a weighing (an ObjectEvent with a Mass sensor report, or a quantity at the site), and if the first receipt is wrong, declare it in error (errorDeclaration) and receive again",
-		lot, bol, last.EventID, last.EventTime.Format(time.RFC3339))}, nil
+	return &critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d", ev.EventID, n), Reason: fmt.Sprintf("lot %s was already received under bill of lading %s (event %s at %s)%s: nothing of it is in transit under that bill of lading, and a second receipt would receive nothing; to record a new weight of the lot, record a weighing (an ObjectEvent with a Mass sensor report, or a quantity at the site), and if the first receipt is wrong, declare it in error (errorDeclaration) and receive again",
+		lot, bol, last.EventID, last.EventTime.Format(time.RFC3339), via)}, nil
 }
 
 // receivedNoBill refuses receipt ev (its quantityList line n) of stored

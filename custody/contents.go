@@ -2,7 +2,12 @@ package custody
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sort"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
@@ -41,10 +46,25 @@ type contentsJudge struct {
 	// all of them: a container none names has no stored packing to read.
 	moved  []string
 	packed map[string]map[int64]bool
+	// moves are the document's dispatches of containers so far
+	// (ledger.TripOf), storedMoves the stored ones by container.
+	moves       []*critmin.Event
+	storedMoves map[string][]*critmin.Event
+	// own is, per eventID of an event given contents lines, how many
+	// quantity lines it states itself, and the event with its contents
+	// (pointAtContainers).
+	own map[string]ownLines
+}
+
+// ownLines is an event given contents lines (contentsJudge.own).
+type ownLines struct {
+	n  int
+	ev *critmin.Event
 }
 
 func newContentsJudge(ctx context.Context, s Store, events []*critmin.Event) *contentsJudge {
-	j := &contentsJudge{ctx: ctx, s: s, declared: map[string]bool{}, stored: map[string][]*critmin.Event{}, lots: map[string]*critmin.Lot{}, via: map[*critmin.Event]map[string][]string{}}
+	j := &contentsJudge{ctx: ctx, s: s, declared: map[string]bool{}, stored: map[string][]*critmin.Event{}, lots: map[string]*critmin.Lot{}, via: map[*critmin.Event]map[string][]string{},
+		storedMoves: map[string][]*critmin.Event{}, own: map[string]ownLines{}}
 	for _, ev := range events {
 		if ev.ErrorDeclaration != nil {
 			j.declared[ev.EventID] = true
@@ -115,11 +135,19 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 				continue
 			}
 			seen[c] = true
-			packs, err := j.packingsOf(c)
+			held, err := j.heldAt(c, ev.EventTime)
 			if err != nil {
 				return nil, err
 			}
-			for _, q := range ledger.ContentsAt(c, packs, ev.EventTime) {
+			if ledger.ReadsTrip(ev) {
+				// A receipt receives what the trip's dispatch carried
+				// in the container (ledger.Carried), as the store
+				// projects it (sqldb contentsOf).
+				if held, err = j.carried(c, ev, held); err != nil {
+					return nil, err
+				}
+			}
+			for _, q := range held {
 				gone, err := j.consumedBy(q.EPCClass, ev)
 				if err != nil {
 					return nil, err
@@ -139,6 +167,12 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 	}
 	if ev.Type == critmin.AggregationEvent && ev.ParentID != "" && !j.declared[ev.EventID] {
 		j.packs = append(j.packs, ev)
+	}
+	if ledger.MovesContents(ev) && !ledger.ReadsTrip(ev) && !j.declared[ev.EventID] {
+		j.moves = append(j.moves, ev)
+	}
+	if len(out.Quantities) > len(ev.Quantities) && ev.EventID != "" {
+		j.own[ev.EventID] = ownLines{n: len(ev.Quantities), ev: out}
 	}
 	if !j.declared[ev.EventID] {
 		c := canonicalLots(out)
@@ -250,4 +284,119 @@ func storedCarried(ctx context.Context, s Store, ev *critmin.Event, lot string) 
 		}
 	}
 	return false, nil
+}
+
+// heldAt is what container (canonical) held at at: ledger.ContentsAt of
+// its live packings.
+func (j *contentsJudge) heldAt(container string, at time.Time) ([]critmin.QuantityElement, error) {
+	packs, err := j.packingsOf(container)
+	if err != nil {
+		return nil, err
+	}
+	return ledger.ContentsAt(container, packs, at), nil
+}
+
+// carried is what receipt ev receives in container (canonical): what the
+// dispatch whose trip it ends (ledger.TripOf: the live stored ones and
+// the document's before it) carried in it (ledger.Carried); held, what
+// was packed in it, when no dispatch is recorded.
+func (j *contentsJudge) carried(container string, ev *critmin.Event, held []critmin.QuantityElement) ([]critmin.QuantityElement, error) {
+	stored, ok := j.storedMoves[container]
+	if !ok {
+		if q, can := j.s.(eventQuerier); can {
+			page, err := q.FindEvents(j.ctx, critmin.EventFilter{EventTypes: []string{critmin.ObjectEvent},
+				EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{container}, Exact: true}}, Limit: 1000})
+			if err != nil {
+				return nil, err
+			}
+			for _, st := range page.Events {
+				if ledger.Live(st) && !j.declared[st.EventID] {
+					stored = append(stored, decodeStored(st))
+				}
+			}
+		}
+		j.storedMoves[container] = stored
+	}
+	moves := append(append([]*critmin.Event(nil), stored...), j.moves...)
+	ship := ledger.TripOf(container, moves, ev)
+	if ship == nil {
+		return held, nil
+	}
+	var ferr error
+	out := ledger.Carried(ship, container, func(k string) []critmin.QuantityElement {
+		got, err := j.heldAt(k, ship.EventTime)
+		if err != nil && ferr == nil {
+			ferr = err
+		}
+		return got
+	})
+	return out, ferr
+}
+
+// pointAtContainers makes each field of refusal err that points at a
+// quantity line an event was given from its containers' contents (next)
+// — "event ID/quantityList/N…" with N past the lines the event states,
+// or "event ID/quantityList" of an event stating none — point at what
+// the event has: the container that moved the lot, "event
+// ID/epcList/K" (K its place in the event's epcList). A container-only
+// shipment or receipt refused for a lot in it named /quantity or
+// /quantityList/N, fields the event lacks (new-user finding on issue 15).
+func (j *contentsJudge) pointAtContainers(err error) error {
+	var e *critmin.Error
+	if err == nil || len(j.own) == 0 || !errors.As(err, &e) {
+		return err
+	}
+	for i, f := range e.Fields {
+		p := j.containerPointer(f)
+		if p == f.Pointer {
+			continue
+		}
+		e.Message = strings.Replace(e.Message, f.Pointer+": ", p+": ", 1)
+		e.Fields[i].Pointer = p
+	}
+	return err
+}
+
+// containerPointer is f's pointer as pointAtContainers gives it.
+func (j *contentsJudge) containerPointer(f critmin.FieldError) string {
+	for id, o := range j.own {
+		rest, ok := strings.CutPrefix(f.Pointer, "event "+id+"/quantityList")
+		if !ok || rest != "" && rest[0] != '/' {
+			continue
+		}
+		var lot string
+		if num, _, _ := strings.Cut(strings.TrimPrefix(rest, "/"), "/"); num != "" {
+			n, err := strconv.Atoi(num)
+			if err != nil || n < o.n || n >= len(o.ev.Quantities) {
+				return f.Pointer
+			}
+			lot = o.ev.Quantities[n].EPCClass
+		} else {
+			if o.n > 0 {
+				return f.Pointer // the event has a quantityList
+			}
+			// The lot the reason names, else the first the event moved.
+			for _, q := range o.ev.Quantities {
+				if lot == "" || strings.Contains(f.Reason, "lot "+epcis.Canonical(q.EPCClass)+" ") {
+					lot = q.EPCClass
+				}
+			}
+		}
+		via := j.via[o.ev][epcis.Canonical(lot)]
+		if len(via) == 0 {
+			return f.Pointer
+		}
+		k := 0
+		for _, e := range o.ev.EPCs {
+			if e.Role != critmin.RoleEPC {
+				continue
+			}
+			if e.EPC == via[0] {
+				return fmt.Sprintf("event %s/epcList/%d", id, k)
+			}
+			k++
+		}
+		return f.Pointer
+	}
+	return f.Pointer
 }

@@ -492,7 +492,7 @@ func judgeAgain(ctx context.Context, s Store, ids []string, before, later, doc [
 	}
 	fes = append(fes, checkLotRecorded(seq, storedLots, sites, unmadeBy)...)
 	fes = append(fes, checkLotExists(seq, storedLots, nil)...)
-	wfe, _, err := checkWhereabouts(ctx, s, seq, declared, afterLots)
+	wfe, _, err := checkWhereabouts(ctx, s, seq, declared, afterLots, nil)
 	if err != nil {
 		return nil, err
 	}

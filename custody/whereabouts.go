@@ -310,7 +310,7 @@ func atPart(e *critmin.Event, w whereabouts) bool {
 // lot already placed elsewhere: that event conflicts with the record of
 // where the lot is (409), where the others misstate where an event
 // happens (400).
-func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool, lots map[string]*critmin.Lot) (fe []critmin.FieldError, conflict bool, err error) {
+func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool, lots map[string]*critmin.Lot, cj *contentsJudge) (fe []critmin.FieldError, conflict bool, err error) {
 	// The document's events by the lots they name (not as outputs: a run
 	// makes those where it is), in document order.
 	docOf := map[string][]int{}
@@ -341,11 +341,40 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 	// the document's order), each judged by where the lot is after the
 	// ones before it. The stored events of every lot are read together
 	// (storedOfLots), not once for each lot.
+	// The stored events that moved each lot in a container they named
+	// alone: its own lines do not show them (a lot shipped in C1 by
+	// C1's SSCC alone read as still at its site, and was shipped again
+	// from there; nu36a-9).
+	carrying := map[string][]string{}
+	ef, canFind := s.(EventFinder)
+	if cf, ok := s.(carryingFinder); ok && canFind && len(ids) > 0 {
+		var err error
+		if carrying, err = cf.EventsCarrying(ctx, ids); err != nil {
+			return nil, false, err
+		}
+	}
 	judge := func(id string, page *critmin.EventPage) error {
 		var walk []step
+		have := map[string]bool{}
 		if page != nil {
 			for _, st := range page.Events {
+				have[st.EventID] = true
 				if ledger.Live(st) && !declared[st.EventID] && !inDoc[st.EventID] {
+					walk = append(walk, step{ev: decodeStored(st), doc: -1})
+				}
+			}
+		}
+		for _, eid := range carrying[id] {
+			if have[eid] || declared[eid] || inDoc[eid] {
+				continue
+			}
+			have[eid] = true
+			got, err := ef.FindEventsByID(ctx, eid)
+			if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+				return err
+			}
+			for _, st := range got {
+				if ledger.Live(st) && st.ErrorDeclaration == nil {
 					walk = append(walk, step{ev: decodeStored(st), doc: -1})
 				}
 			}
@@ -367,6 +396,10 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 				// (receiptAgainst, the ledger's parts), whatever the
 				// other parts or the rest did (issue 15, fix15t item 1).
 				if fe, ok := misplaced(st.ev, id, t.w); ok {
+					if cs := cj.containersOfLot(st.ev, id); len(cs) > 0 {
+						// Moved in a container the event names: say so.
+						fe.Reason += "; this " + stepName(st.ev.BizStep) + " event moves it in container " + andList(cs) + ", which held it then"
+					}
 					bad[st.doc] = append(bad[st.doc], fe)
 					ev := st.ev
 					if ev.Mineral != nil && ev.Mineral.OriginClaim != nil || names(ev, id, critmin.RoleOutput) {
@@ -389,6 +422,12 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 		out = append(out, bad[i]...)
 	}
 	return out, conflict, nil
+}
+
+// carryingFinder is the part of a store that names the stored events
+// that moved lots in containers named alone (sqldb.DB.EventsCarrying).
+type carryingFinder interface {
+	EventsCarrying(ctx context.Context, lots []string) (map[string][]string, error)
 }
 
 // misplaced judges event ev on lot id where the lot is (w, by the events
@@ -475,6 +514,15 @@ func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError,
 		for _, d := range w.dests {
 			bound = bound || d == here
 		}
+		// A second shipment from where it left: nothing of it stands
+		// there (nu36a-9: shipped whole to S2 under bill 1, it was
+		// shipped again to S3 under bill 2, and bill 1's receipt was
+		// then refused).
+		if shippedAgain(ev, w, here) {
+			reason = fmt.Sprintf("lot %s is in transit at %s (%s from %s to %s, event %s on %s, bill of lading %s)%s: nothing of it stands at %s, where it left — it cannot be %s from there again. Receive it at its destination first (a receipt under bill of lading %s), or, if that shipment is wrong, declare event %s in error (errorDeclaration)",
+				id, when(ev.EventTime), stepName(w.by.BizStep), orNone(w.from), to, w.by.EventID, when(w.by.EventTime), bolText(w.by), w.partsElsewhere(), here, pastOf(step), bolText(w.by), w.by.EventID)
+			break
+		}
 		// Its arrival or receipt at a destination; a further leg
 		// (departing, transporting, a transshipment's shipping: CBV 2.0),
 		// which keeps it in transit; a loading where it left from.
@@ -491,6 +539,27 @@ func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError,
 	}
 	// Where the record puts the lot differs: a conflict with it (409).
 	return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
+}
+
+// shippedAgain says whether ev, an event at here of a lot in transit (w),
+// ships or sends it off again from the place it left (w.from): a shipping
+// or departing there that is not a further step of the shipment that put
+// it in transit (w.by) — the same step again, or one under another bill
+// of lading. Nothing of the lot stands there: the whole of it left with
+// that shipment (a part shipped leaves the rest at its site, and the
+// standing check judges what the rest allows). A further step of the
+// same shipment — its departing after its shipping, under the same bill
+// of lading or with none stated on either — is the same voyage.
+func shippedAgain(ev *critmin.Event, w whereabouts, here string) bool {
+	step := stepName(ev.BizStep)
+	if step != "shipping" && step != "departing" || here == "" || here != w.from || w.by == nil {
+		return false
+	}
+	if step == stepName(w.by.BizStep) {
+		return true
+	}
+	a, b := bolOf(ev), bolOf(w.by)
+	return a != "" && b != "" && a != b
 }
 
 // atSite words where the lot stands at time at, its body at w.site

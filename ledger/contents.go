@@ -6,6 +6,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/units"
 )
 
 // ContentsAt is what container holds of lots at time at: the
@@ -126,4 +127,157 @@ func WithContents(ev *critmin.Event, contents []critmin.QuantityElement) *critmi
 		c.Quantities = append(c.Quantities, q)
 	}
 	return &c
+}
+
+// tripContentsSteps are the ContentsSteps that end or continue a
+// container's trip (CBV 2.0 §7.2: a receipt, or a transporting seen on
+// the way): what they move is what the trip's dispatch carried
+// (ReadsTrip, Carried).
+var tripContentsSteps = map[string]bool{"receiving": true, "arriving": true, "unloading": true, "accepting": true, "transporting": true}
+
+// dispatchContentsSteps are the ContentsSteps that start a container's
+// trip: shipping, departing, loading.
+var dispatchContentsSteps = map[string]bool{"shipping": true, "departing": true, "loading": true}
+
+// ReadsTrip reports whether ev, an event that moves the contents of the
+// containers it names (MovesContents), ends or continues their trip — a
+// receiving, arriving, unloading, accepting or transporting — and so
+// moves what the trip's dispatch carried in them (TripOf, Carried).
+func ReadsTrip(ev *critmin.Event) bool {
+	return MovesContents(ev) && tripContentsSteps[stepOf(ev.BizStep)]
+}
+
+// TripOf is the dispatch among moves (live events naming container in
+// their epcList, captured before receipt) whose trip receipt ends or
+// continues (ReadsTrip): the latest dispatch (shipping, departing,
+// loading) of
+// container dated at or before receipt, under receipt's bill of lading
+// when it names one and one does; nil when none.
+func TripOf(container string, moves []*critmin.Event, receipt *critmin.Event) *critmin.Event {
+	c := epcis.Canonical(container)
+	bol := billOfLading(receipt)
+	var last, lastOnBill *critmin.Event
+	for _, m := range moves {
+		if !MovesContents(m) || !dispatchContentsSteps[stepOf(m.BizStep)] || m.EventTime.After(receipt.EventTime) || m.ErrorDeclaration != nil {
+			continue
+		}
+		names := false
+		for _, e := range m.EPCs {
+			names = names || e.Role == critmin.RoleEPC && epcis.Canonical(e.EPC) == c
+		}
+		if !names {
+			continue
+		}
+		if last == nil || !m.EventTime.Before(last.EventTime) {
+			last = m
+		}
+		if bol != "" && billOfLading(m) == bol && (lastOnBill == nil || !m.EventTime.Before(lastOnBill.EventTime)) {
+			lastOnBill = m
+		}
+	}
+	if lastOnBill != nil {
+		return lastOnBill
+	}
+	return last
+}
+
+// Carried is what dispatch ship carried in container (canonical), lot by
+// lot: held gives what each container ship names held at ship's time
+// (ContentsAt). A lot ship also names by a quantity line travelled as
+// that line says, its containers' share included (WithContents: the demo's
+// departure of MSKU1234565 with 25 t of REE-2025-001 in it moved 25 t),
+// so each container holding it carried its packed share of the line:
+// packed × min(1, line ÷ packed in all ship's containers) — 6 t packed
+// beside a 5 t line carried 5 t; 6 t and 6 t in two containers beside
+// a 10 t line carried 5 t each; 6 t beside a 10 t line carried 6 t (the
+// other 4 t travelled loose). A lot packed whole (no packed quantity)
+// in the one container holding it carried the line's quantity; in
+// several, no quantity can be told (nil). A line stating no quantity,
+// or one not in a mass unit, leaves what was packed.
+func Carried(ship *critmin.Event, container string, held func(container string) []critmin.QuantityElement) []critmin.QuantityElement {
+	c := epcis.Canonical(container)
+	mine := held(c)
+	if len(mine) == 0 {
+		return mine
+	}
+	// The lines ship states of each lot, wet tonnes.
+	stated := map[string]float64{}
+	unit := map[string]string{}
+	bad := map[string]bool{}
+	for _, q := range ship.Quantities {
+		if q.Role != "" && q.Role != critmin.RoleEPC {
+			continue
+		}
+		k := epcis.Canonical(q.EPCClass)
+		if q.Quantity == nil || !units.IsMass(q.UOM) {
+			bad[k] = true
+			continue
+		}
+		t, err := units.ToTonnes(*q.Quantity, q.UOM)
+		if err != nil {
+			bad[k] = true
+			continue
+		}
+		stated[k] += t
+		unit[k] = q.UOM
+	}
+	if len(stated) == 0 {
+		return mine
+	}
+	// What every container of ship held of each lot it states.
+	packed := map[string]float64{}
+	holders := map[string]int{}
+	whole := map[string]bool{}
+	seen := map[string]bool{}
+	for _, e := range ship.EPCs {
+		k := epcis.Canonical(e.EPC)
+		if e.Role != critmin.RoleEPC || seen[k] {
+			continue
+		}
+		seen[k] = true
+		for _, q := range held(k) {
+			lot := epcis.Canonical(q.EPCClass)
+			if _, ok := stated[lot]; !ok {
+				continue
+			}
+			holders[lot]++
+			t, err := 0.0, error(nil)
+			if q.Quantity != nil && units.IsMass(q.UOM) {
+				t, err = units.ToTonnes(*q.Quantity, q.UOM)
+			}
+			if q.Quantity == nil || !units.IsMass(q.UOM) || err != nil {
+				whole[lot] = true
+				continue
+			}
+			packed[lot] += t
+		}
+	}
+	out := make([]critmin.QuantityElement, 0, len(mine))
+	for _, q := range mine {
+		lot := epcis.Canonical(q.EPCClass)
+		line, ok := stated[lot]
+		if !ok || bad[lot] {
+			out = append(out, q)
+			continue
+		}
+		switch {
+		case whole[lot] && holders[lot] == 1:
+			v, err := units.FromTonnes(line, unit[lot])
+			if err == nil {
+				q.Quantity, q.UOM = &v, unit[lot]
+			}
+		case whole[lot]:
+			q.Quantity, q.UOM = nil, ""
+		case packed[lot] > line:
+			t, err := units.ToTonnes(*q.Quantity, q.UOM)
+			if err != nil {
+				break
+			}
+			if v, err := units.FromTonnes(t*line/packed[lot], q.UOM); err == nil {
+				q.Quantity = &v
+			}
+		}
+		out = append(out, q)
+	}
+	return out
 }

@@ -673,6 +673,9 @@ type writer struct {
 	contents  *batch
 	packs     map[string][]*critmin.Event
 	forgotten map[string]bool
+	// tripMoves holds this capture's dispatches of containers by canonical
+	// container (movesOf).
+	tripMoves map[string][]*critmin.Event
 }
 
 // raisedBy is what of a capture added to one of a lot's summed figures.
@@ -1416,6 +1419,7 @@ func (w *writer) project(ev *critmin.Event) error {
 		}
 	}
 	w.notePacking(orig)
+	w.noteMove(orig)
 	if len(ids) == 0 {
 		return nil
 	}

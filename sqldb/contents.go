@@ -75,7 +75,7 @@ func (w *writer) notePacking(ev *critmin.Event) {
 // forgetPacking drops the packings kept under eventID (declared in error
 // by this capture).
 func (w *writer) forgetPacking(eventID string) {
-	for _, m := range []map[string][]*critmin.Event{w.packs, w.db.replayPacks} {
+	for _, m := range []map[string][]*critmin.Event{w.packs, w.db.replayPacks, w.tripMoves, w.db.replayMoves} {
 		for k, evs := range m {
 			kept := evs[:0:0]
 			for _, e := range evs {
@@ -188,15 +188,95 @@ func (w *writer) contentsOf(ev *critmin.Event) ([]contentRow, error) {
 			continue
 		}
 		seen[c] = true
-		packs, err := w.packingsOf(c)
+		lines, err := w.heldAt(c, ev.EventTime)
 		if err != nil {
 			return nil, err
 		}
-		for _, q := range ledger.ContentsAt(c, packs, ev.EventTime) {
+		if ledger.ReadsTrip(ev) {
+			// A receipt receives what the trip's dispatch carried in
+			// the container (ledger.Carried), not what was packed.
+			moves, err := w.movesOf(c)
+			if err != nil {
+				return nil, err
+			}
+			if ship := ledger.TripOf(c, moves, ev); ship != nil {
+				var ferr error
+				lines = ledger.Carried(ship, c, func(k string) []critmin.QuantityElement {
+					got, err := w.heldAt(k, ship.EventTime)
+					if err != nil && ferr == nil {
+						ferr = err
+					}
+					return got
+				})
+				if ferr != nil {
+					return nil, ferr
+				}
+			}
+		}
+		for _, q := range lines {
 			out = append(out, contentRow{container: c, line: q})
 		}
 	}
 	return w.withoutConsumed(out, ev.EventTime)
+}
+
+// heldAt is what container (canonical) held at at (ledger.ContentsAt of
+// its packings).
+func (w *writer) heldAt(container string, at time.Time) ([]critmin.QuantityElement, error) {
+	packs, err := w.packingsOf(container)
+	if err != nil {
+		return nil, err
+	}
+	return ledger.ContentsAt(container, packs, at), nil
+}
+
+// noteMove keeps an ObjectEvent this capture projects that dispatches the
+// containers it names (ledger.MovesContents, not ledger.ReadsTrip), by
+// each canonical container: the trips a later receipt ends (movesOf).
+// A replay keeps them for the whole log, as notePacking does.
+func (w *writer) noteMove(ev *critmin.Event) {
+	if !ledger.MovesContents(ev) || ledger.ReadsTrip(ev) {
+		return
+	}
+	for _, e := range ev.EPCs {
+		if e.Role != critmin.RoleEPC {
+			continue
+		}
+		c := canon(e.EPC)
+		if w.db.writes != replayFull {
+			if w.db.replayMoves == nil {
+				w.db.replayMoves = map[string][]*critmin.Event{}
+			}
+			w.db.replayMoves[c] = append(w.db.replayMoves[c], ev)
+			continue
+		}
+		if w.tripMoves == nil {
+			w.tripMoves = map[string][]*critmin.Event{}
+		}
+		w.tripMoves[c] = append(w.tripMoves[c], ev)
+	}
+}
+
+// movesOf is the dispatches of container (canonical) not declared in
+// error: the stored ObjectEvents naming it in their epcList, then this
+// capture's (ledger.TripOf picks the one a receipt ends).
+func (w *writer) movesOf(container string) ([]*critmin.Event, error) {
+	if w.db.writes != replayFull {
+		return w.db.replayMoves[container], nil
+	}
+	stored, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.pk IN (SELECT x.event_pk FROM event_epcs x WHERE x.canon = ? AND x.role = 'epc') AND e.event_type = 'ObjectEvent' AND"+notDeclared+" ORDER BY e.pk", container)
+	if err != nil {
+		return nil, fmt.Errorf("%s: movements of container %s: %w", w.db.Dialect.Name, container, err)
+	}
+	var out []*critmin.Event
+	seen := map[string]bool{}
+	for _, e := range append(stored, w.tripMoves[container]...) {
+		if !seen[e.EventID] && !w.declared[e.EventID] && !w.forgotten[e.EventID] && e.ErrorDeclaration == nil {
+			seen[e.EventID] = true
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // withoutConsumed is rows less the lots consumed by then (nu36-3): a lot
@@ -466,4 +546,28 @@ func (db *DB) ContainerMovesOfLot(ctx context.Context, lot string) ([]critmin.Co
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// EventsCarrying returns, for each of lots (canonical), the eventIDs of
+// the events that moved it in a container they named by its own
+// identifier (event_contents): the movements a lot's own quantity lines
+// do not show.
+func (db *DB) EventsCarrying(ctx context.Context, lots []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	err := inChunks(lots, func(part []any) error {
+		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT DISTINCT canon, event_id FROM event_contents WHERE canon IN ("+placeholders(len(part))+") ORDER BY canon, event_id"), part...)
+		if err != nil {
+			return fmt.Errorf("%s: events carrying lots: %w", db.Dialect.Name, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var lot, id string
+			if err := rows.Scan(&lot, &id); err != nil {
+				return err
+			}
+			out[lot] = append(out[lot], id)
+		}
+		return rows.Err()
+	})
+	return out, err
 }

@@ -110,6 +110,9 @@ type DB struct {
 	// each container held at a later event (writer.packingsOf), read from
 	// the store by a live capture.
 	replayPacks map[string][]*critmin.Event
+	// replayMoves holds likewise the dispatches (ledger.TripOf) of each
+	// container replayed so far (writer.movesOf).
+	replayMoves map[string][]*critmin.Event
 	// replayingLog: this store is the scratch of a replay of a stored log
 	// (verify, rebuild, repair, projection migration). What the log holds
 	// was accepted when captured, so rules added since that refuse at
