@@ -493,12 +493,14 @@
   // room for its own labels. A refinery's deportment (two columns) keeps
   // 160 px a column, its product labels wrapped in the right margin.
   //
-  // Labels wrap at their words (fix15x): each column needs 60 px of room
-  // for its labels (a longer word breaks), not its widest label on one
-  // line, and the last column's labels wrap in the right margin (at most
-  // 40 % of the chart). So the plan's many-column Sankey fits the content
-  // width of a desktop page, its labels on a few lines; only a box
-  // narrower than that (a phone) scrolls in its own box.
+  // Labels wrap at their spaces (fix15x; never inside a word since
+  // fix15 nu37b): each column needs 60 px of room for its labels, not its
+  // widest label on one line (placeSankeyLabels sets a label whose word
+  // is wider where it covers nothing else), and the last column's labels
+  // wrap in the right margin (at most 40 % of the chart). So the plan's
+  // many-column Sankey fits the content width of a desktop page, its
+  // labels on a few lines; a box narrower than that (a phone) draws it
+  // top to bottom (sankeyFlip).
   function sankeyLeast(c) {
     var cols = sankeyColumns(c);
     if (cols <= 2) { return 160 * cols; }
