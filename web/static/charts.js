@@ -245,6 +245,10 @@
   // band is thick enough (two or three rounds).
   function sankeyFloor(chart, opt) {
     var links = opt.series[0].links;
+    if (links.some(function (l) { return l.value !== l.trueValue; })) {
+      links.forEach(function (l) { l.value = l.trueValue; });
+      chart.setOption({ series: [{ links: links }] });
+    }
     for (var round = 0; round < 6; round++) {
       var g = chart.getModel().getSeriesByIndex(0).getGraph(), ky = Infinity, thin = false;
       g.edges.forEach(function (e) {
@@ -324,6 +328,7 @@
     nodes.forEach(function (o) { var x = Math.round(o.r.x); if (xs.indexOf(x) < 0) { xs.push(x); } });
     xs.sort(function (a, b) { return a - b; });
     var text = opt.series[0].label.formatter;
+    Object.keys(text.placed).forEach(function (k) { delete text.placed[k]; });
     // covered counts the points of a line's box, 1 px larger all round
     // (as the browser draws a line it may reach a pixel further than
     // measured), every 2 px, that lie on another node's band or node.
@@ -372,27 +377,29 @@
       return out;
     }
     function place(order) {
-      var done = [], total = 0, chosen = [];
+      var done = [], total = 0, chosen = [], clean = true;
       order.forEach(function (nd) {
         var best = null, bestCost = Infinity;
         candidates(nd).forEach(function (p) {
-          var cost = p.pref + 3 * p.lines.length;
-          if (p.l < 2 || p.l + p.w > W - 2 || p.t < 2 || p.t + p.h > H - 2) { cost += 1e6; }
-          if (cost >= bestCost) { return; }
+          var base = p.pref + 3 * p.lines.length, fault = 0;
+          if (p.l < 2 || p.l + p.w > W - 2 || p.t < 2 || p.t + p.h > H - 2) { fault += 1e6; }
+          if (base + fault >= bestCost) { return; }
           var boxes = p.lines.map(function (ln, i) {
             var l = p.align === "left" ? p.l : p.align === "right" ? p.l + p.w - p.ws[i] : p.l + (p.w - p.ws[i]) / 2;
             return { l: l, r: l + p.ws[i], t: p.t + i * LINE, b: p.t + (i + 1) * LINE };
           });
-          boxes.forEach(function (bx) { done.forEach(function (o) { cost += 50 * cut(bx, o); }); });
-          if (cost >= bestCost) { return; }
-          boxes.forEach(function (bx) { cost += 1000 * covered(nd, bx.l, bx.t, bx.r, bx.b); });
-          if (cost < bestCost) { best = { p: p, boxes: boxes }; bestCost = cost; }
+          boxes.forEach(function (bx) { done.forEach(function (o) { fault += 50 * cut(bx, o); }); });
+          if (base + fault >= bestCost) { return; }
+          boxes.forEach(function (bx) { fault += 1000 * covered(nd, bx.l, bx.t, bx.r, bx.b); });
+          if (base + fault < bestCost) { best = { p: p, boxes: boxes, fault: fault }; bestCost = base + fault; }
         });
         total += bestCost;
+        // Clean: over nothing it may not cover, inside the chart.
+        if (best.fault > 0) { clean = false; }
         best.boxes.forEach(function (bx) { done.push(bx); });
         chosen.push([nd, best.p]);
       });
-      return { total: total, chosen: chosen };
+      return { total: total, chosen: chosen, clean: clean };
     }
     var byCol = nodes.slice().sort(function (a, b) { return a.r.x - b.r.x || a.r.y - b.r.y; });
     var best = null;
@@ -410,13 +417,21 @@
     var s = opt.series[0];
     s.data.forEach(function (d) { d.label = labels[d.name]; });
     chart.setOption({ series: [{ data: s.data }] });
+    return best.clean;
   }
 
   // sankeyFit finishes a Sankey ECharts has laid out: its bands at least
-  // SANKEY_MIN_BAND thick, then (left to right) its labels placed.
+  // SANKEY_MIN_BAND thick, then (left to right) its labels placed. Where
+  // a label finds no place clear of other nodes' bands, nodes and labels,
+  // the chart is drawn 15 % taller (its nodes further apart) and both
+  // done again, three times at most.
   function sankeyFit(chart, c, el, opt, flip) {
-    sankeyFloor(chart, opt);
-    if (!flip) { placeSankeyLabels(chart, c, el, opt); }
+    for (var round = 0; ; round++) {
+      sankeyFloor(chart, opt);
+      if (flip || placeSankeyLabels(chart, c, el, opt) || round >= 3) { return; }
+      el.style.height = Math.round(el.clientHeight * 1.15) + "px";
+      chart.resize();
+    }
   }
 
   // sankeyFlip (fix15s): a Sankey whose box is narrower than its
