@@ -341,6 +341,12 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 	// the document's order), each judged by where the lot is after the
 	// ones before it. The stored events of every lot are read together
 	// (storedOfLots), not once for each lot.
+	// The stored moves of a container holding the lot then, naming
+	// only the container (nu36a-6): the lot moved with it.
+	carriers, err := storedCarriers(ctx, s, ids)
+	if err != nil {
+		return nil, false, err
+	}
 	judge := func(id string, page *critmin.EventPage) error {
 		var walk []step
 		if page != nil {
@@ -348,6 +354,11 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 				if ledger.Live(st) && !declared[st.EventID] && !inDoc[st.EventID] {
 					walk = append(walk, step{ev: decodeStored(st), doc: -1})
 				}
+			}
+		}
+		for _, st := range carriers[id] {
+			if !declared[st.EventID] && !inDoc[st.EventID] {
+				walk = append(walk, step{ev: st, doc: -1})
 			}
 		}
 		for _, i := range docOf[id] {
@@ -711,4 +722,33 @@ func storedOfLots(ctx context.Context, s Store, ids []string, fn func(id string,
 		}
 	}
 	return nil
+}
+
+// carriersFinder is the part of a store that gives the stored moves of
+// containers holding lots (sqldb.DB.LiveCarriersOfLots).
+type carriersFinder interface {
+	LiveCarriersOfLots(ctx context.Context, ids []string) ([]*critmin.Event, error)
+}
+
+// storedCarriers is, per lot of ids (canonical), the live stored events
+// that moved it in a container they name by its own identifier without
+// naming the lot (their Carried lines), in capture order; none from a
+// store that cannot tell.
+func storedCarriers(ctx context.Context, s Store, ids []string) (map[string][]*critmin.Event, error) {
+	f, ok := s.(carriersFinder)
+	if !ok || len(ids) == 0 {
+		return nil, nil
+	}
+	evs, err := f.LiveCarriersOfLots(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]*critmin.Event{}
+	for _, ev := range evs {
+		for _, q := range ev.Carried {
+			k := epcis.Canonical(q.EPCClass)
+			out[k] = append(out[k], ev)
+		}
+	}
+	return out, nil
 }

@@ -416,9 +416,14 @@ func (w *writer) loadProjected(ids []string) error {
 // its own identifier, the lots the containers held then (event_contents,
 // canonical identifiers), as the lot projection counted them.
 func (db *DB) EventContents(ctx context.Context, eventIDs []string) (map[string][]critmin.QuantityElement, error) {
+	return db.eventContents(ctx, db.reader(ctx), eventIDs)
+}
+
+// eventContents is EventContents read through q.
+func (db *DB) eventContents(ctx context.Context, q querier, eventIDs []string) (map[string][]critmin.QuantityElement, error) {
 	out := map[string][]critmin.QuantityElement{}
 	err := inChunks(eventIDs, func(part []any) error {
-		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT event_id, canon, quantity, uom FROM event_contents WHERE event_id IN ("+placeholders(len(part))+") ORDER BY event_id, container, canon"), part...)
+		rows, err := q.QueryContext(ctx, db.q("SELECT event_id, canon, quantity, uom FROM event_contents WHERE event_id IN ("+placeholders(len(part))+") ORDER BY event_id, container, canon"), part...)
 		if err != nil {
 			return fmt.Errorf("%s: contents of events: %w", db.Dialect.Name, err)
 		}

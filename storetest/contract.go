@@ -187,6 +187,8 @@ func Run(t *testing.T, open Opener) {
 		{"ContainerShippedBySSCC", testContainerShippedBySSCC},
 		{"ContainerUnpackedNotShipped", testContainerUnpackedNotShipped},
 		{"ContainerDeclaredPackingNotShipped", testContainerDeclaredPackingNotShipped},
+		{"ContainerMovesDeclared", testContainerMovesDeclared},
+		{"ContainerPackingDeclaredMoved", testContainerPackingDeclaredMoved},
 		{"ContainerReceiptChecked", testContainerReceiptChecked},
 		{"ContainerAndLotInOneShipment", testContainerAndLotInOneShipment},
 		{"ContainerConsumedLotNotMoved", testContainerConsumedLotNotMoved},
