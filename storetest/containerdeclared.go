@@ -303,3 +303,13 @@ func testContainerPackingDeclaredMoved(t *testing.T, open Opener) {
 		})
 	}
 }
+
+// ContainerMoveDocuments are, for the API's tests, the record of
+// testContainerMovesDeclared in its container spelling — lot YD packed
+// into ydBox, ydBox shipped from mb under BOL YD and received at Karachi,
+// naming only ydBox — and the declaration in error of the shipment
+// alone, which is refused 409 naming the receipt urn:t:ev:yd-recv.
+var ContainerMoveDocuments = [2]string{
+	ctDoc(csLot("YD"), ctPack("yd-pack", "ADD", ydBox, 2, "YD:10000"), ydMove("yd-ship", "shipping", "mb", 3, "YD", false), ydMove("yd-recv", "receiving", "khi", 5, "YD", false)),
+	ctDoc(ydDeclared(ydMove("yd-ship", "shipping", "mb", 3, "YD", false))),
+}
