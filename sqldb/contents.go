@@ -327,19 +327,23 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, error) {
 	if err := w.flush(w.contents); err != nil {
 		return nil, err
 	}
+	// The events that moved each container: those whose contents are
+	// stored, and every other event naming it in an epcList — one that
+	// carried nothing (it moved after an unpacking) carries the lot again
+	// once that unpacking is declared in error.
 	var moved []string
+	got := map[string]bool{}
 	for c := range containers {
-		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT DISTINCT event_id FROM event_contents WHERE container = ?"), c)
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT event_id FROM event_contents WHERE container = ? UNION SELECT e.event_id FROM event_epcs x JOIN events e ON e.pk = x.event_pk WHERE x.canon = ? AND x.role = 'epc' AND e.declaration = 0 AND e.event_type = 'ObjectEvent'"), c, c)
 		if err != nil {
 			return nil, fmt.Errorf("%s: events moving container %s: %w", w.db.Dialect.Name, c, err)
 		}
-		got := map[string]bool{}
 		if err := collectStrings(rows, got); err != nil {
 			return nil, err
 		}
-		for id := range got {
-			moved = append(moved, id)
-		}
+	}
+	for id := range got {
+		moved = append(moved, id)
 	}
 	if len(moved) == 0 {
 		return nil, nil

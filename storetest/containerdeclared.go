@@ -313,3 +313,29 @@ var ContainerMoveDocuments = [2]string{
 	ctDoc(csLot("YD"), ctPack("yd-pack", "ADD", ydBox, 2, "YD:10000"), ydMove("yd-ship", "shipping", "mb", 3, "YD", false), ydMove("yd-recv", "receiving", "khi", 5, "YD", false)),
 	ctDoc(ydDeclared(ydMove("yd-ship", "shipping", "mb", 3, "YD", false))),
 }
+
+// testContainerUnpackingDeclaredMoved: lot YU, 10,000 kg at mb, packed
+// whole into ydBox on Oct 2 and unpacked (a DELETE naming it) on Oct 2 at
+// noon; ydBox shipped to Karachi on Oct 3 naming only ydBox carries
+// nothing, YU stays in stock at mb. Declaring the unpacking in error puts
+// YU back in ydBox when it sailed: the shipment carried YU's 10 t, and
+// YU is in transit — the contents stored with the shipment, the lot and
+// verify's rebuild all agree (the contents of a move that stored none
+// were never recomputed).
+func testContainerUnpackingDeclaredMoved(t *testing.T, open Opener) {
+	s := open(t)
+	svc := custody.NewService(s)
+	unpack := strings.Replace(ctPack("yu-unpack", "DELETE", ydBox, 2, "YU:10000"), "T00:00:00Z", "T12:00:00Z", 1)
+	MustCapture(t, svc, ctDoc(csLot("YU"), ctPack("yu-pack", "ADD", ydBox, 2, "YU:10000"), unpack))
+	MustCapture(t, svc, ctDoc(ydMove("yu-ship", "shipping", "mb", 3, "YU", false)))
+	if l := mustLot(t, s, "urn:t:lot:YU"); l.Status != critmin.LotInStock || l.Location != "urn:t:site:mb" {
+		t.Fatalf("YU unpacked before ydBox sailed: %s at %s; want in_stock at mb", l.Status, l.Location)
+	}
+	MustCapture(t, svc, ctDoc(ydDeclared(unpack)))
+	if l := mustLot(t, s, "urn:t:lot:YU"); l.Status != critmin.LotInTransit {
+		t.Errorf("YU after its unpacking before ydBox sailed was declared in error: %s at %s; want in_transit (ydBox carried it)", l.Status, l.Location)
+	}
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
+	}
+}

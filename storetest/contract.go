@@ -189,6 +189,7 @@ func Run(t *testing.T, open Opener) {
 		{"ContainerDeclaredPackingNotShipped", testContainerDeclaredPackingNotShipped},
 		{"ContainerMovesDeclared", testContainerMovesDeclared},
 		{"ContainerPackingDeclaredMoved", testContainerPackingDeclaredMoved},
+		{"ContainerUnpackingDeclaredMoved", testContainerUnpackingDeclaredMoved},
 		{"ContainerReceiptChecked", testContainerReceiptChecked},
 		{"ContainerAndLotInOneShipment", testContainerAndLotInOneShipment},
 		{"ContainerConsumedLotNotMoved", testContainerConsumedLotNotMoved},
