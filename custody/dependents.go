@@ -174,6 +174,14 @@ func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Eve
 	if err != nil {
 		return nil, err
 	}
+	// A declared packing or unpacking changes what the later moves of
+	// its container carried: an unpacking declared in error puts the lot
+	// back aboard a container that then sailed without it by the record,
+	// so those moves are judged with the lot's events (recarry).
+	var moved map[string]bool
+	if evs, moved, err = withContainerMoves(ctx, s, evs, declaring); err != nil {
+		return nil, err
+	}
 	// The earliest declared event of each lot: events at or after it are
 	// judged again.
 	cutoff := map[string]time.Time{}
@@ -239,6 +247,12 @@ func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Eve
 	}
 	for _, ev := range stored {
 		if declared[ev.EventID] || honest[ev.EventID] {
+			continue
+		}
+		if moved[ev.EventID] {
+			// dated at or after the declared packing or unpacking
+			later = append(later, ev)
+			laterID[ev.EventID] = true
 			continue
 		}
 		for _, id := range ev.LotIDs() {
@@ -461,7 +475,7 @@ func judgeAgain(ctx context.Context, s Store, ids []string, before, later, doc [
 	// A container move carries what its container holds once the
 	// declared packings are gone (nu36a-6).
 	var err error
-	if before, later, err = recarry(ctx, s, before, later, declared); err != nil {
+	if before, later, err = recarry(ctx, s, ids, before, later, declared); err != nil {
 		return nil, err
 	}
 	var base []*critmin.Event
@@ -580,9 +594,15 @@ func judgeAgain(ctx context.Context, s Store, ids []string, before, later, doc [
 // packings less the gone ones), so a later event of the lot that rested
 // on those moves — a loose shipment from where the container took it,
 // an inspection there, an unpacking there — is judged on a record where
-// the lot never left (issue 8 §2, new-user finding nu36a-6). A lot the
-// stored lines left out (consumed by then) stays out.
-func recarry(ctx context.Context, s Store, before, later []*critmin.Event, gone map[string]bool) ([]*critmin.Event, []*critmin.Event, error) {
+// the lot never left (issue 8 §2, new-user finding nu36a-6); an
+// unpacking declared in error puts the lot (of ids, those judged) back
+// aboard. Another lot the stored lines left out (consumed by then) stays
+// out.
+func recarry(ctx context.Context, s Store, ids []string, before, later []*critmin.Event, gone map[string]bool) ([]*critmin.Event, []*critmin.Event, error) {
+	judged := map[string]bool{}
+	for _, id := range ids {
+		judged[id] = true
+	}
 	touched := map[string]bool{} // containers (canonical) a gone event packed or unpacked
 	for _, evs := range [][]*critmin.Event{before, later} {
 		for _, ev := range evs {
@@ -629,7 +649,7 @@ func recarry(ctx context.Context, s Store, before, later []*critmin.Event, gone 
 		out := make([]*critmin.Event, len(evs))
 		for i, ev := range evs {
 			out[i] = ev
-			if len(ev.Carried) == 0 {
+			if !ledger.MovesContents(ev) {
 				continue
 			}
 			affected := false
@@ -656,7 +676,9 @@ func recarry(ctx context.Context, s Store, before, later []*critmin.Event, gone 
 					return nil, err
 				}
 				for _, l := range ledger.ContentsAt(c, p, ev.EventTime) {
-					if had[epcis.Canonical(l.EPCClass)] {
+					// A lot judged here that a gone unpacking had
+					// taken out is aboard again.
+					if k := epcis.Canonical(l.EPCClass); had[k] || judged[k] && !namesLot(ev, k) {
 						lines = append(lines, l)
 					}
 				}
@@ -674,6 +696,70 @@ func recarry(ctx context.Context, s Store, before, later []*critmin.Event, gone 
 		return nil, nil, err
 	}
 	return b, l, nil
+}
+
+// withContainerMoves adds to evs the live stored events that moved, by
+// its own identifier, a container that an AggregationEvent of declaring
+// packs or unpacks, dated at or after it, with what they carried as
+// stored (withCarried): once the declared packing or unpacking is gone
+// they may carry another lot, and are judged with its events (the added
+// eventIDs: later events, judged again).
+func withContainerMoves(ctx context.Context, s Store, evs, declaring []*critmin.Event) ([]*critmin.Event, map[string]bool, error) {
+	q, ok := s.(eventQuerier)
+	if !ok {
+		return evs, nil, nil
+	}
+	have := map[string]bool{}
+	for _, ev := range evs {
+		have[ev.EventID] = true
+	}
+	var more []*critmin.Event
+	asked := map[string]bool{}
+	for _, d := range declaring {
+		if d.Type != critmin.AggregationEvent || d.ParentID == "" {
+			continue
+		}
+		c := epcis.Canonical(d.ParentID)
+		if asked[c] {
+			continue
+		}
+		asked[c] = true
+		f := critmin.EventFilter{EventTypes: []string{critmin.ObjectEvent}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000,
+			EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{c}, Exact: true}}}
+		for {
+			page, err := q.FindEvents(ctx, f)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, st := range page.Events {
+				if !ledger.Live(st) || have[st.EventID] || st.EventTime.Before(d.EventTime) {
+					continue
+				}
+				ev := canonicalLots(decodeStored(st))
+				if !ledger.MovesContents(ev) {
+					continue
+				}
+				have[ev.EventID] = true
+				more = append(more, ev)
+			}
+			if page.Next == nil {
+				break
+			}
+			f.After = page.Next
+		}
+	}
+	if len(more) == 0 {
+		return evs, nil, nil
+	}
+	more, err := withCarried(ctx, s, more)
+	if err != nil {
+		return nil, nil, err
+	}
+	added := map[string]bool{}
+	for _, ev := range more {
+		added[ev.EventID] = true
+	}
+	return append(append([]*critmin.Event(nil), evs...), more...), added, nil
 }
 
 // withOtherLots adds to evs (the live events of lots ids) the live events

@@ -339,3 +339,37 @@ func testContainerUnpackingDeclaredMoved(t *testing.T, open Opener) {
 		t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
 	}
 }
+
+// testContainerUnpackingDeclaredStrands: as
+// testContainerUnpackingDeclaredMoved, but YU is inspected at mb on Oct 4,
+// after ydBox sailed without it. Declaring the unpacking in error would
+// put YU aboard ydBox on Oct 3, so the inspection would find at mb a lot
+// in transit: refused 409 naming the inspection, nothing stored; declared
+// with the inspection it is taken and YU is in transit.
+func testContainerUnpackingDeclaredStrands(t *testing.T, open Opener) {
+	s := open(t)
+	svc := custody.NewService(s)
+	unpack := strings.Replace(ctPack("yu-unpack", "DELETE", ydBox, 2, "YU:10000"), "T00:00:00Z", "T12:00:00Z", 1)
+	insp := strings.ReplaceAll(strings.Replace(ydInspect("yu-insp", 4), "urn:t:site:khi", "urn:t:site:mb", 1), "urn:t:lot:YD", "urn:t:lot:YU")
+	MustCapture(t, svc, ctDoc(csLot("YU"), ctPack("yu-pack", "ADD", ydBox, 2, "YU:10000"), unpack))
+	MustCapture(t, svc, ctDoc(ydMove("yu-ship", "shipping", "mb", 3, "YU", false)))
+	MustCapture(t, svc, ctDoc(insp))
+	n := ccEvents(t, s)
+	_, err := svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(ctDoc(ydDeclared(unpack)))})
+	if critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(critmin.ErrorMessage(err), "the inspection urn:t:ev:yu-insp ") {
+		t.Fatalf("declaring the unpacking alone: %v; want 409 naming the inspection urn:t:ev:yu-insp", err)
+	}
+	if ccEvents(t, s) != n {
+		t.Errorf("the refused declaration stored something")
+	}
+	if l := mustLot(t, s, "urn:t:lot:YU"); l.Status != critmin.LotInStock || l.Location != "urn:t:site:mb" {
+		t.Errorf("YU after the refusal: %s at %s; want in_stock at mb", l.Status, l.Location)
+	}
+	MustCapture(t, svc, ctDoc(ydDeclared(unpack), ydDeclared(insp)))
+	if l := mustLot(t, s, "urn:t:lot:YU"); l.Status != critmin.LotInTransit {
+		t.Errorf("YU after the unpacking and the inspection were declared in error: %s at %s; want in_transit", l.Status, l.Location)
+	}
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
+	}
+}

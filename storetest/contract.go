@@ -190,6 +190,7 @@ func Run(t *testing.T, open Opener) {
 		{"ContainerMovesDeclared", testContainerMovesDeclared},
 		{"ContainerPackingDeclaredMoved", testContainerPackingDeclaredMoved},
 		{"ContainerUnpackingDeclaredMoved", testContainerUnpackingDeclaredMoved},
+		{"ContainerUnpackingDeclaredStrands", testContainerUnpackingDeclaredStrands},
 		{"ContainerReceiptChecked", testContainerReceiptChecked},
 		{"ContainerAndLotInOneShipment", testContainerAndLotInOneShipment},
 		{"ContainerConsumedLotNotMoved", testContainerConsumedLotNotMoved},
