@@ -661,15 +661,24 @@ func (n *Network) lotOrigin(l *critmin.Lot, c *custody.Composition) (origin stri
 			// No share is stated for a lot whose grade is not measured:
 			// to the planner all of it is of unknown origin.
 			shares[UnknownOrigin] = 1
-		} else if p := h.OriginNotMeasured; p != nil && p.Share > 0 {
-			// Measured metal of unknown origin (a feed's assay missing):
-			// the headline's shares are of the rest, so to the planner
-			// they are scaled by what the rest is, and that part is of
-			// unknown origin (fixKk) — never dropped.
-			for k := range shares {
-				shares[k] *= 1 - p.Share
+		} else {
+			// Measured metal of unknown origin (a feed's assay missing,
+			// or metal of no recorded input: a run's element_gain): the
+			// headline's shares are of the rest, so to the planner they
+			// are scaled by what the rest is, and that part is of unknown
+			// origin (fixKk, nu37a) — never dropped.
+			var part float64
+			for _, p := range []*custody.NotMeasuredPart{h.OriginNotMeasured, h.OriginUnknown} {
+				if p != nil && p.Share > 0 {
+					part += p.Share
+				}
 			}
-			shares[UnknownOrigin] += p.Share
+			if part > 0 {
+				for k := range shares {
+					shares[k] *= 1 - part
+				}
+				shares[UnknownOrigin] += part
+			}
 		}
 		for _, k := range physicalCountries(c) {
 			if _, ok := shares[k]; !ok {
