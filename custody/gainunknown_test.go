@@ -76,6 +76,11 @@ func TestGainedMetalIsUnknownOrigin(t *testing.T) {
 		if strings.Contains(strings.ToLower(h.Text), "none contained") {
 			t.Fatalf("X headline %q says none contained", h.Text)
 		}
+		// The lot list's and lots CSV's one origin country: none, for a
+		// lot holding metal of unknown origin.
+		if c := x.Country(); c != "" {
+			t.Fatalf("X country %q, want none (part of it is of unknown origin)", c)
+		}
 
 		v, err := custody.OriginOf(ctx, db, "urn:t:lot:V", evidence)
 		if err != nil {

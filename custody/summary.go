@@ -107,6 +107,11 @@ func (c *Composition) Headline() Headline {
 // where the origin function says otherwise); "" where the views name
 // more than one (a blend: the headline gives its shares).
 func (c *Composition) Country() string {
+	if c.Overall.OriginUnknown != nil {
+		// Metal of no recorded input is of unknown origin: not one
+		// country, whatever the recorded feeds were (nu37a).
+		return ""
+	}
 	one := ""
 	for _, list := range [][]string{shareKeys(c.Mass.ByCountry), overallKeys(c.headline().ByCountry)} {
 		for _, k := range list {
