@@ -883,7 +883,7 @@ func (p *LedgerPull) gradeOfAssays(assays []critmin.Assay, moisture *float64, dr
 }
 
 // cappedRatios are, for each element a lot holds less of by its origin
-// (custody's capped figure: Composition.Elements, the figure its page,
+// (custody's capped figure: Composition.Elements' Recorded, the figure
 // its runs' balances and the mass-balance credits read) than by its own
 // assay × dry tonnes, the ratio of the two (< 1): a produced lot whose
 // run's input was over-consumed, or whose later weighing or assay
@@ -896,13 +896,15 @@ func cappedRatios(l *critmin.Lot, c *custody.Composition) map[string]float64 {
 	for el, g := range custody.GradesOf(l) {
 		b, ok := c.Elements[el]
 		full := l.DryTonnes * g
-		if !ok || full <= 0 || b.Tonnes >= full*(1-1e-9) {
+		// The recorded figure (Breakdown.Recorded): the excess of no
+		// recorded input is of unknown origin, never supply (nu37a).
+		if !ok || full <= 0 || b.Recorded() >= full*(1-1e-9) {
 			continue
 		}
 		if out == nil {
 			out = map[string]float64{}
 		}
-		out[el] = max(0, b.Tonnes) / full
+		out[el] = max(0, b.Recorded()) / full
 	}
 	return out
 }
