@@ -429,6 +429,11 @@ type shipmentLot struct {
 	ID     string
 	Qty    string
 	Tonnes float64
+	// Packed is, on a container's page, what the container's packing
+	// put in it of the lot when that differs from what the shipping
+	// event loaded (Qty, Tonnes): the difference belongs to an earlier
+	// leg, not to this voyage's loss (new-user finding nu37b-1); "" else.
+	Packed string
 	// Received is the quantity found on receipt ("" before); Diff the
 	// received minus the shipped mass, in tonnes.
 	Received string
@@ -813,6 +818,33 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			cargo, data["ContentsUnknown"] = nil, true
 		}
 		lots := contents(cargo)
+		if kind == "container" && packedKnown {
+			// A voyage's loss is the weight received less the weight
+			// loaded — what the shipping event carried — as the bill of
+			// lading's page reads it, not the weight packed: a lot packed
+			// at 20 t at the mine, received at Karachi at 19.95 t and
+			// shipped on at 19.95 t lost 0.05 t before this voyage
+			// (new-user finding nu37b-1: the page charged it to the sea
+			// voyage, −0.50 % where the bill of lading read −0.25 %).
+			// Only where the container held all of the lot as shipped
+			// (wholeLotPacked): a part in this container is its own
+			// figure.
+			total, _ := data["Total"].(float64)
+			for i := range lots {
+				for _, q := range shipView.Quantities {
+					if epcis.Canonical(q.EPCClass) != epcis.Canonical(lots[i].ID) {
+						continue
+					}
+					if t, ok := tonnes(q); ok && wholeLotPacked(shipView, lots[i]) && t != lots[i].Tonnes {
+						lots[i].Packed = lots[i].Qty
+						total += t - lots[i].Tonnes
+						lots[i].Qty, lots[i].Tonnes = quantityText(q), t
+					}
+					break
+				}
+			}
+			data["Total"] = total
+		}
 		// A lot this shipment sent on from a place where nothing of it
 		// stood — shipped on from a part whose receipt was then declared
 		// in error (critmin.LotPart.FromRetracted) — is flagged, never
