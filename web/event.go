@@ -205,7 +205,19 @@ func timelineOf(lot string, evs []*critmin.Event) []eventView {
 // GET /events/{id}
 func (s *site) handleEventPage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
+	// An event ID is a URI, which holds no space: spaces around a pasted
+	// ID are the paste's, and the page opens the ID without them (new-user
+	// finding nu37b-6: "/events/ nope " read `no event with eventID
+	// " nope "`).
+	if t := strings.TrimSpace(id); t != id && t != "" {
+		http.Redirect(w, r, "/events/"+url.PathEscape(t), http.StatusSeeOther)
+		return
+	}
 	evs, err := s.Store.FindEventsByID(r.Context(), id)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		s.renderError(w, r, critmin.Errorf(critmin.ENOTFOUND, "No event has the ID %s. An event ID is the URI its event states as eventID (urn:uuid:… or a ni:///sha-256 hash ID); the Events page lists and searches them.", strconv.Quote(id)))
+		return
+	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
