@@ -3939,7 +3939,7 @@ func (mc *mbCalc) runInputCaps(r ledgerRun) (map[string]float64, error) {
 	}
 	caps := map[string]float64{}
 	for _, l := range mc.oc.runBalance(r.event, edges).Elements {
-		if l.inMeasured {
+		if l.InMeasured {
 			caps[l.Element] = l.In
 		}
 	}
