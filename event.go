@@ -69,6 +69,11 @@ type Event struct {
 	// Mineral is the mineral-extension content of the event (ILMD at
 	// commissioning, assays in sensor reports), decoded by capture.
 	Mineral *MineralFacts
+	// Carried are the quantityList lines an event moving containers by
+	// their own identifiers was given for what they held then
+	// (ledger.WithContents), which the captured event does not state:
+	// they are among Quantities. Never stored nor sent.
+	Carried []QuantityElement `json:"-"`
 }
 
 // EPC roles within an event.

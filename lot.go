@@ -760,6 +760,11 @@ type CommodityStatus struct {
 	Status    string
 	Lots      int64
 	Tonnes    float64
+	// Parts counts the lots of another status part of which is in
+	// Tonnes (a part at sea of a lot in stock): the row's tonnes are not
+	// Lots' alone (new-user finding nu37b-6: "in transit · 0 lots ·
+	// 1.15 t").
+	Parts int
 }
 
 // Flow is tonnage that moved from one site to another, from shipping and

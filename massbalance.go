@@ -28,7 +28,7 @@ type MassBalanceDeclaration struct {
 	Site string `json:"site" default:"the site of the path"`
 	// Version numbers a site's declarations from 1, set by the store.
 	Version int `json:"version" default:"the next version, numbered by the server"`
-	// EffectiveFrom is the date (2006-01-02) from which this version's
+	// EffectiveFrom is the date (YYYY-MM-DD) from which this version's
 	// method, categories, factors and carry-forward govern the claim
 	// periods that start on or after it; earlier periods keep the version
 	// in effect at their start. Periods themselves are the latest
@@ -96,7 +96,7 @@ func (d *MassBalanceDeclaration) NoteStated(body []byte) {
 	}
 }
 
-// ClaimPeriod is one claim period, dates "2006-01-02", From inclusive and
+// ClaimPeriod is one claim period, dates YYYY-MM-DD, From inclusive and
 // To exclusive.
 type ClaimPeriod struct {
 	ID   string `json:"id"`

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
@@ -88,6 +89,11 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 		n := *batch
 		if n == 0 {
 			n = math.MaxInt
+		}
+		if why := jsonFault(body); why != "" {
+			// The file is what is wrong: a refusal (exit 2), as
+			// epcis hash refuses it.
+			return refusef("capture %s: %s", file, why)
 		}
 		chunks, total, err := SplitDocument(body, n)
 		if err != nil {
@@ -383,4 +389,51 @@ func remoteCapture(ctx context.Context, client *http.Client, base, token, behavi
 		return nil, fmt.Errorf("decode capture job: %w", err)
 	}
 	return &job, nil
+}
+
+// notJSONText says in one sentence why body, which is not XML, is not a
+// JSON document, from json's error err (new-user finding nu37b-6: Go's
+// "invalid character 'v' looking for beginning of value" was printed
+// as is): a file beginning with neither { nor < is neither JSON nor
+// XML; one that ends inside a value was cut short; else the line and
+// column of the first fault.
+func notJSONText(body []byte, err error) string {
+	trimmed := bytes.TrimLeft(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), " \t\r\n")
+	if len(trimmed) > 0 && trimmed[0] != '{' && trimmed[0] != '[' {
+		r, _ := utf8.DecodeRune(trimmed)
+		return fmt.Sprintf("the file is neither JSON nor XML: an EPCIS document begins with { (JSON-LD) or < (XML), and this one begins with %q", string(r))
+	}
+	var se *json.SyntaxError
+	if !errors.As(err, &se) || strings.Contains(err.Error(), "unexpected end of JSON input") {
+		// io.ErrUnexpectedEOF from a decoder: the input ends inside a
+		// value.
+		return "the file is not valid JSON: it is cut short, ending inside a value"
+	}
+	before := body[:min(int(se.Offset), len(body))]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := len(before) - bytes.LastIndexByte(before, '\n')
+	reason := strings.TrimPrefix(se.Error(), "invalid character ")
+	return fmt.Sprintf("the file is not valid JSON: at line %d, column %d, unexpected %s", line, col, reason)
+}
+
+// jsonFault is the readable refusal text of a JSON body that does not
+// parse ("" when it parses or is XML): what capture and epcis hash say
+// before anything reads it.
+func jsonFault(body []byte) string {
+	if IsXML(body) {
+		return ""
+	}
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	err := dec.Decode(&v)
+	if err == io.EOF {
+		return ""
+	}
+	if err == nil {
+		if _, ok := v.(map[string]any); ok {
+			return ""
+		}
+		return "the file is not a JSON object: an EPCIS document is one object, {…}"
+	}
+	return notJSONText(body, err)
 }

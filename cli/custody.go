@@ -350,6 +350,11 @@ func printOrigin(env *Env, c *custody.Composition) {
 		for _, sh := range b.ByCountry {
 			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10s t  %6s %%\n", name, sh.Name, units.Fixed(sh.Tonnes, 6), units.Fixed(sh.Share*100, 2))
 		}
+		if b.UnknownOrigin > 0 {
+			// Metal of no recorded input (a run's element_gain): part of
+			// the unknown share above, said so (nu37a).
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %10s t  (from no recorded input: a run's products held more than its inputs put in)\n", name, "of which origin unknown", units.Fixed(b.UnknownOrigin, 6))
+		}
 	}
 	show("dry mass (view)", c.Mass)
 	for _, e := range sortedElements(c.Elements) {
@@ -372,6 +377,17 @@ func printOrigin(env *Env, c *custody.Composition) {
 	if len(c.Overall.ByCountry) == 0 && c.Overall.Basis == "grade_not_measured" {
 		// No share: the lot's contained value is not measured.
 		fmt.Fprintf(env.Stdout, "  %-18s %s\n", "overall", c.Overall.Label())
+	}
+	// The parts of unknown origin the overall shares leave out: metal
+	// whose feed's grade is not measured, and metal of no recorded input
+	// (a run's element_gain) — the shares above are of the rest (nu37a).
+	for _, p := range []struct {
+		what string
+		part *custody.NotMeasuredPart
+	}{{"origin not measured (a feed's grade not measured)", c.Overall.OriginNotMeasured}, {"origin unknown (from no recorded input: element_gain)", c.Overall.OriginUnknown}} {
+		if p.part != nil {
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %6s %%  %s t of %s; the overall shares above are of the rest\n", "overall", p.what, units.Fixed(p.part.Share*100, 2), units.Fixed(p.part.Tonnes, 6), strings.Join(p.part.Elements, ", "))
+		}
 	}
 	if cl := c.Claimed; cl.Unbacked() {
 		// A refused claim attributes nothing: no shares, only what it

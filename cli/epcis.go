@@ -37,6 +37,9 @@ func runEPCIS(ctx context.Context, env *Env, args []string) error {
 	if len(bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))) == 0 {
 		return refusef("epcis hash: %s is empty: give an EPCIS document (JSON-LD or XML)", fs.Arg(0))
 	}
+	if why := jsonFault(body); why != "" {
+		return refusef("epcis hash: %s: %s", fs.Arg(0), why)
+	}
 	preHashes, hashes, err := epcis.HashDocument(body)
 	if err != nil {
 		if critmin.ErrorCode(err) == critmin.EINVALID {

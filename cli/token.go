@@ -66,7 +66,13 @@ func runTokenCreate(ctx context.Context, env *Env, args []string) error {
 		if errors.As(err, &e) && len(e.Fields) == 1 && flagName[e.Fields[0].Pointer] != "" {
 			reason := strings.NewReplacer("expires_at or expires_in", "--expires-at or --expires", "expiry out", "--expires out").Replace(e.Fields[0].Reason)
 			// A value out of range is refused with its reason, not
-			// sent to the usage, which does not explain it (fix14p).
+			// sent to the usage, which does not explain it (fix14p);
+			// one that is not a duration or a time at all ("3days") is
+			// a fault of the command line's form, and points to the
+			// usage as other bad flags do (new-user finding nu37b-6).
+			if strings.Contains(reason, "is not a duration") || strings.HasPrefix(reason, "not an RFC 3339 time") {
+				return usagef("%s: %s", flagName[e.Fields[0].Pointer], reason)
+			}
 			return refusef("%s: %s", flagName[e.Fields[0].Pointer], reason)
 		}
 		return refusef("%s", critmin.ErrorMessage(err))

@@ -285,7 +285,11 @@ type UpsetWeighing struct {
 // fix15u; nu15f finding 6: the page refused for a later weighing yet
 // said no recorded event depended on the shipment).
 func WeighingsUpsetBy(ctx context.Context, s Store, ev *critmin.Event) ([]UpsetWeighing, error) {
-	return upsetWeighings(ctx, s, nil, []*critmin.Event{ev}, map[string]bool{ev.EventID: true})
+	declaring, err := withCarried(ctx, s, []*critmin.Event{ev})
+	if err != nil {
+		return nil, err
+	}
+	return upsetWeighings(ctx, s, nil, declaring, map[string]bool{ev.EventID: true})
 }
 
 // upsetWeighings is checkRetractedMass's finding, one record a weighing.

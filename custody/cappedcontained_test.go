@@ -52,8 +52,11 @@ func TestCreditsUseCappedContained(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !near(o.Elements["Nd"].Tonnes, 1) || !near(o.Elements["Pr"].Tonnes, 0.5) {
-		t.Fatalf("C: Nd %v, Pr %v t, want capped at 1 and 0.5", o.Elements["Nd"].Tonnes, o.Elements["Pr"].Tonnes)
+	// C's assay: 100 t × 5 % = 5 t Nd, × 2 % = 2 t Pr; recorded (capped)
+	// 1 and 0.5 t; the other 4 t Nd and 1.5 t Pr of no recorded input
+	// earn no credit (nu37a).
+	if !near(o.Elements["Nd"].Recorded(), 1) || !near(o.Elements["Pr"].Recorded(), 0.5) || !near(o.Elements["Nd"].UnknownOrigin, 4) || !near(o.Elements["Pr"].UnknownOrigin, 1.5) {
+		t.Fatalf("C: Nd %+v, Pr %+v, want recorded 1 and 0.5 t, unknown origin 4 and 1.5 t", o.Elements["Nd"], o.Elements["Pr"])
 	}
 	svc := ledger.NewService(db)
 	svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
@@ -88,8 +91,13 @@ func TestCreditsUseCappedContained(t *testing.T) {
 // Blend: X, Myanmar, 9 t at Nd 1 % → run RX → XO 0.15 t at Nd 60 %
 // = 0.09 t Nd (≤ 0.09: balanced, no Pr assay on X or XO). RB: WO 1.5 t +
 // XO 0.15 t → BO 0.1 t at Nd 60 %. Nd in: WO 0.1 (capped, Pakistan) +
-// XO 0.09 (Myanmar) = 0.19 t; BO's Nd is Pakistan 0.1 / 0.19 = 52.6 %,
-// not 0.9 / 0.99 = 90.9 % by WO's uncapped 0.9 t.
+// XO 0.09 (Myanmar) = 0.19 t ≥ BO's 0.06 t: RB does not gain. But WO's
+// whole 0.9 t by its assay goes into the blend — 0.1 t Pakistan and
+// 0.8 t of no recorded input, of unknown origin (nu37a) — so BO's Nd is
+// Pakistan 0.1 / 0.99 = 10.1 %, unknown 0.8 / 0.99 = 80.8 %, Myanmar
+// 0.09 / 0.99 = 9.1 %, never Pakistan 0.9 / 0.99 = 90.9 % by WO's
+// uncapped figure counted as Pakistani, nor 0.1 / 0.19 = 52.6 % with the
+// unrecorded metal dropped.
 func TestCapReachesLaterRuns(t *testing.T) {
 	ctx := context.Background()
 	base := func() *sqldb.DB {
@@ -129,8 +137,8 @@ func TestCapReachesLaterRuns(t *testing.T) {
 	}
 	for i, c := range read("WO2") {
 		for el, want := range map[string]float64{"Nd": 0.1, "Pr": 0.1} {
-			if got := c.Elements[el].Tonnes; !near(got, want) {
-				t.Errorf("WO2 (%d): %s %.4f t, want %.4f (R2's capped input)", i, el, got, want)
+			if got := c.Elements[el].Recorded(); !near(got, want) {
+				t.Errorf("WO2 (%d): %s %.4f t recorded, want %.4f (R2's capped input)", i, el, got, want)
 			}
 		}
 		gain := false
@@ -149,8 +157,12 @@ func TestCapReachesLaterRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, c := range read("BO") {
-		if got := share(c.Elements["Nd"].ByCountry, "PAK").Share; math.Abs(got-0.1/0.19) > 1e-6 {
-			t.Errorf("BO (%d): Nd Pakistan %.4f, want 0.1 / 0.19 = 0.5263", i, got)
+		if got := share(c.Elements["Nd"].ByCountry, "PAK").Share; math.Abs(got-0.1/0.99) > 1e-6 {
+			t.Errorf("BO (%d): Nd Pakistan %.4f, want 0.1 / 0.99 = 0.1010", i, got)
+		}
+		// 0.06 t × 0.8 / 0.99 = 0.048485 t of no recorded input.
+		if got := c.Elements["Nd"].UnknownOrigin; math.Abs(got-0.06*0.8/0.99) > 1e-9 {
+			t.Errorf("BO (%d): Nd of unknown origin %.6f t, want 0.06 × 0.8 / 0.99 = 0.048485", i, got)
 		}
 	}
 }
@@ -201,12 +213,12 @@ func TestCappedOutputsTogetherHoldInput(t *testing.T) {
 				t.Fatal(err)
 			}
 			for el, w := range els {
-				for name, got := range map[string]float64{"lot page": c.Elements[el].Tonnes, "lot list": list[l.ID].Elements[el].Tonnes} {
+				for name, got := range map[string]float64{"lot page": c.Elements[el].Recorded(), "lot list": list[l.ID].Elements[el].Recorded()} {
 					if !near(got, w) {
 						t.Errorf("%s %s (evidence %v): %s %.6f t, want %.6f", lot, name, evidence, el, got, w)
 					}
 				}
-				sum[el] += c.Elements[el].Tonnes
+				sum[el] += c.Elements[el].Recorded()
 			}
 			capped := false
 			for _, a := range c.Anomalies {

@@ -20,13 +20,18 @@ import (
 // only the lot whose own figure was capped.
 //
 //	W: Pakistan, 10 t at Nd 1 % = 0.1 t Nd → run R → WO, 1 t at Nd 60 %
-//	   = 0.6 t > 0.1 t: element_gain; WO counts 0.1 t (capped).
+//	   = 0.6 t > 0.1 t: element_gain; WO counts 0.1 t (capped) for runs
+//	   and credits, and the other 0.5 t came from no recorded input: its
+//	   Nd is Pakistan 0.1 / 0.6 = 1/6, unknown 5/6 (nu37a).
 //	WO, 1 t → run R2 → WO2, 1 t at Nd 9 % = 0.09 t ≤ 0.1 t (WO's capped
 //	   figure): balanced, WO2 not capped itself — but its 0.09 t rest on
-//	   the 0.1 t WO counts, a capped figure.
+//	   the 0.1 t WO counts, a capped figure; its shares are WO's whole
+//	   mix: Pakistan 1/6, unknown 5/6.
 //	WO2, 1 t (0.09 t Nd) + X, Myanmar, 10 t at Nd 0.9 % = 0.09 t → run R3
 //	   → B, 1 t at Nd 15 % = 0.15 t ≤ 0.18 t: balanced; B's shares rest on
-//	   WO2's, which rest on WO's capped figure (Pakistan 0.09 / 0.18 = 50 %).
+//	   WO2's, which rest on WO's capped figure: 0.09 t of WO2 (Pakistan
+//	   1/6, unknown 5/6) + 0.09 t of X (Myanmar) over 0.18 t — Pakistan
+//	   1/6 × 1/2 = 1/12, unknown 5/12, Myanmar 1/2.
 func TestCappedFigureUpstreamIsFlagged(t *testing.T) {
 	ctx := context.Background()
 	db := store(t, doc(map[string]string{"b": "controlled_blending"},
@@ -50,7 +55,7 @@ func TestCappedFigureUpstreamIsFlagged(t *testing.T) {
 		}
 		return false
 	}
-	for lot, pak := range map[string]float64{"WO": 1, "WO2": 1, "B": 0.5} {
+	for lot, pak := range map[string]float64{"WO": 1.0 / 6, "WO2": 1.0 / 6, "B": 1.0 / 12} {
 		id := "urn:t:lot:" + lot
 		l, err := db.FindLot(ctx, id)
 		if err != nil {

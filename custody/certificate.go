@@ -788,5 +788,16 @@ func physicalOrigin(comp *Composition) map[string]any {
 	if len(none) > 0 {
 		m["noneContained"] = none
 	}
+	// The elements holding metal of no recorded input (a run's
+	// element_gain): of unknown origin, in tonnes (nu37a).
+	unknown := map[string]float64{}
+	for e, b := range comp.Elements {
+		if b.UnknownOrigin > 0 {
+			unknown[e] = b.UnknownOrigin
+		}
+	}
+	if len(unknown) > 0 {
+		m["unknownOrigin"] = unknown
+	}
 	return m
 }

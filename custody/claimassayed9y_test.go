@@ -48,8 +48,8 @@ func TestClaimOnGainedRunBookedAtAssay(t *testing.T) {
 			// origin counts, capped at 0.04 + 0.01 = 0.05 t (fix9ab).
 			t.Fatalf("%s's claim %+v, want accepted for its assayed 0.8 t, containing the capped 0.05 t", id, cl)
 		}
-		if !near(o.Elements["Nd"].Tonnes, 0.04) || !near(o.Elements["Pr"].Tonnes, 0.01) {
-			t.Errorf("%s physical: Nd %v, Pr %v t, want capped at 0.04 and 0.01", id, o.Elements["Nd"].Tonnes, o.Elements["Pr"].Tonnes)
+		if !near(o.Elements["Nd"].Recorded(), 0.04) || !near(o.Elements["Pr"].Recorded(), 0.01) {
+			t.Errorf("%s physical: Nd %v, Pr %v t recorded, want capped at 0.04 and 0.01", id, o.Elements["Nd"].Recorded(), o.Elements["Pr"].Recorded())
 		}
 	}
 	err := capture(svc, oxideRunFrom("G4", "2025-11-20T00:00:00Z", "G4", 1, claimPAK, "C2", 1))

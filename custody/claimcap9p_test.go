@@ -44,8 +44,8 @@ func TestClaimOnGainedRunCountsAssayedFigure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !near(o.Elements["Nd"].Tonnes, 0.3) || !near(o.Elements["Pr"].Tonnes, 0.1) {
-		t.Fatalf("OG13: Nd %v, Pr %v t, want capped at 0.3 and 0.1", o.Elements["Nd"].Tonnes, o.Elements["Pr"].Tonnes)
+	if !near(o.Elements["Nd"].Recorded(), 0.3) || !near(o.Elements["Pr"].Recorded(), 0.1) {
+		t.Fatalf("OG13: Nd %v, Pr %v t recorded, want capped at 0.3 and 0.1", o.Elements["Nd"].Recorded(), o.Elements["Pr"].Recorded())
 	}
 	cl := o.Claimed
 	if cl == nil || cl.Status != custody.ClaimAccepted || math.Abs(cl.Tonnes-0.45) > 1e-9 || math.Abs(cl.Contains-0.4) > 1e-9 || cl.NotCovered != 0 {

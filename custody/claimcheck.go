@@ -110,6 +110,12 @@ func captureCheck(s Store) func(ctx context.Context, events []*critmin.Event, cj
 				declaring = append(declaring, canonicalLots(ev))
 			}
 		}
+		// A declared event that moved containers by their own
+		// identifiers is an event of each lot they held then (nu36a-5).
+		var err error
+		if declaring, err = withCarried(ctx, s, declaring); err != nil {
+			return err
+		}
 		// The claims the document makes: lot → the event that makes it.
 		// A lot claims once: a second claim event on it in the same
 		// document is refused as a second claim across documents is

@@ -400,3 +400,40 @@ func (j *contentsJudge) containerPointer(f critmin.FieldError) string {
 	}
 	return f.Pointer
 }
+
+// withCarried gives each of evs (stored events, or a document's
+// declarations of them) that moved containers by their own identifiers
+// the lines of what the containers held then, as the projection moved
+// them (the contents stored with the event, critmin.ContentsStore;
+// ledger.WithContents): a shipment or receipt naming only a container is
+// an event of every lot the container held, for every check of what
+// depends on it (issue 8 §2, new-user finding nu36a-5: declaring such a
+// shipment in error found no dependent receipt). evs is not changed; a
+// store that keeps no contents gives evs as they are.
+func withCarried(ctx context.Context, s Store, evs []*critmin.Event) ([]*critmin.Event, error) {
+	cs, ok := s.(critmin.ContentsStore)
+	if !ok {
+		return evs, nil
+	}
+	var ids []string
+	for _, ev := range evs {
+		if ledger.MovesContents(ev) && len(ev.Carried) == 0 {
+			ids = append(ids, ev.EventID)
+		}
+	}
+	if len(ids) == 0 {
+		return evs, nil
+	}
+	held, err := cs.EventContents(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*critmin.Event, len(evs))
+	for i, ev := range evs {
+		out[i] = ev
+		if lines := held[ev.EventID]; len(lines) > 0 && len(ev.Carried) == 0 {
+			out[i] = ledger.WithContents(ev, lines)
+		}
+	}
+	return out, nil
+}

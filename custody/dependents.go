@@ -143,7 +143,11 @@ func StrandedBy(ctx context.Context, s Store, ev *critmin.Event) ([]StrandedEven
 	for _, st := range details {
 		sites[siteKey(st.ID)] = st.CustodyModel
 	}
-	return strandedEvents(ctx, s, nil, []*critmin.Event{canonicalLots(ev)}, map[string]bool{ev.EventID: true}, sites)
+	declaring, err := withCarried(ctx, s, []*critmin.Event{canonicalLots(ev)})
+	if err != nil {
+		return nil, err
+	}
+	return strandedEvents(ctx, s, nil, declaring, map[string]bool{ev.EventID: true}, sites)
 }
 
 // strandedEvents is checkDependents' finding, one record an event.
@@ -168,6 +172,14 @@ func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Eve
 	// judged again with the rest.
 	evs, ids, err = withOtherLots(ctx, f, evs, ids, want, docID)
 	if err != nil {
+		return nil, err
+	}
+	// A declared packing or unpacking changes what the later moves of
+	// its container carried: an unpacking declared in error puts the lot
+	// back aboard a container that then sailed without it by the record,
+	// so those moves are judged with the lot's events (recarry).
+	var moved map[string]bool
+	if evs, moved, err = withContainerMoves(ctx, s, evs, declaring); err != nil {
 		return nil, err
 	}
 	// The earliest declared event of each lot: events at or after it are
@@ -235,6 +247,12 @@ func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Eve
 	}
 	for _, ev := range stored {
 		if declared[ev.EventID] || honest[ev.EventID] {
+			continue
+		}
+		if moved[ev.EventID] {
+			// dated at or after the declared packing or unpacking
+			later = append(later, ev)
+			laterID[ev.EventID] = true
 			continue
 		}
 		for _, id := range ev.LotIDs() {
@@ -454,6 +472,12 @@ func declaredFor(ev *critmin.Event, lot string, declaredOf map[string][]string, 
 // earlier events less declared: the first refusal of each later event,
 // by its eventID.
 func judgeAgain(ctx context.Context, s Store, ids []string, before, later, doc []*critmin.Event, declared map[string]bool, sites map[string]string) (map[string]critmin.FieldError, error) {
+	// A container move carries what its container holds once the
+	// declared packings are gone (nu36a-6).
+	var err error
+	if before, later, err = recarry(ctx, s, ids, before, later, declared); err != nil {
+		return nil, err
+	}
 	var base []*critmin.Event
 	for _, ev := range before {
 		if !declared[ev.EventID] {
@@ -561,6 +585,183 @@ func judgeAgain(ctx context.Context, s Store, ids []string, before, later, doc [
 	return out, nil
 }
 
+// recarry gives the stored events of before and later that moved a
+// container by its own identifier (their Carried lines: what it held
+// then, as stored) what the container held once the gone events are
+// gone, when a gone event packed or unpacked that container: a packing
+// declared in error leaves the container's later moves carrying nothing
+// of the lot it packed (ledger.ContentsAt over the container's live
+// packings less the gone ones), so a later event of the lot that rested
+// on those moves — a loose shipment from where the container took it,
+// an inspection there, an unpacking there — is judged on a record where
+// the lot never left (issue 8 §2, new-user finding nu36a-6); an
+// unpacking declared in error puts the lot (of ids, those judged) back
+// aboard. Another lot the stored lines left out (consumed by then) stays
+// out.
+func recarry(ctx context.Context, s Store, ids []string, before, later []*critmin.Event, gone map[string]bool) ([]*critmin.Event, []*critmin.Event, error) {
+	judged := map[string]bool{}
+	for _, id := range ids {
+		judged[id] = true
+	}
+	touched := map[string]bool{} // containers (canonical) a gone event packed or unpacked
+	for _, evs := range [][]*critmin.Event{before, later} {
+		for _, ev := range evs {
+			if gone[ev.EventID] && ev.Type == critmin.AggregationEvent && ev.ParentID != "" {
+				touched[epcis.Canonical(ev.ParentID)] = true
+			}
+		}
+	}
+	if len(touched) == 0 {
+		return before, later, nil
+	}
+	q, ok := s.(eventQuerier)
+	if !ok {
+		return before, later, nil
+	}
+	packs := map[string][]*critmin.Event{}
+	packingsOf := func(c string) ([]*critmin.Event, error) {
+		if p, ok := packs[c]; ok {
+			return p, nil
+		}
+		var out []*critmin.Event
+		f := critmin.EventFilter{EventTypes: []string{critmin.AggregationEvent}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000,
+			EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleParent}, Patterns: []string{c}, Exact: true}}}
+		for {
+			page, err := q.FindEvents(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			for _, st := range page.Events {
+				if ledger.Live(st) && !gone[st.EventID] {
+					out = append(out, decodeStored(st))
+				}
+			}
+			if page.Next == nil {
+				break
+			}
+			f.After = page.Next
+		}
+		sort.SliceStable(out, func(a, b int) bool { return out[a].EventTime.Before(out[b].EventTime) })
+		packs[c] = out
+		return out, nil
+	}
+	redo := func(evs []*critmin.Event) ([]*critmin.Event, error) {
+		out := make([]*critmin.Event, len(evs))
+		for i, ev := range evs {
+			out[i] = ev
+			if !ledger.MovesContents(ev) {
+				continue
+			}
+			affected := false
+			for _, e := range ev.EPCs {
+				affected = affected || e.Role == critmin.RoleEPC && touched[epcis.Canonical(e.EPC)]
+			}
+			if !affected {
+				continue
+			}
+			had := map[string]bool{}
+			for _, l := range ev.Carried {
+				had[epcis.Canonical(l.EPCClass)] = true
+			}
+			var lines []critmin.QuantityElement
+			seen := map[string]bool{}
+			for _, e := range ev.EPCs {
+				c := epcis.Canonical(e.EPC)
+				if e.Role != critmin.RoleEPC || seen[c] {
+					continue
+				}
+				seen[c] = true
+				p, err := packingsOf(c)
+				if err != nil {
+					return nil, err
+				}
+				for _, l := range ledger.ContentsAt(c, p, ev.EventTime) {
+					// A lot judged here that a gone unpacking had
+					// taken out is aboard again.
+					if k := epcis.Canonical(l.EPCClass); had[k] || judged[k] && !namesLot(ev, k) {
+						lines = append(lines, l)
+					}
+				}
+			}
+			out[i] = ledger.WithContents(ledger.WithoutCarried(ev), lines)
+		}
+		return out, nil
+	}
+	b, err := redo(before)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := redo(later)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, l, nil
+}
+
+// withContainerMoves adds to evs the live stored events that moved, by
+// its own identifier, a container that an AggregationEvent of declaring
+// packs or unpacks, dated at or after it, with what they carried as
+// stored (withCarried): once the declared packing or unpacking is gone
+// they may carry another lot, and are judged with its events (the added
+// eventIDs: later events, judged again).
+func withContainerMoves(ctx context.Context, s Store, evs, declaring []*critmin.Event) ([]*critmin.Event, map[string]bool, error) {
+	q, ok := s.(eventQuerier)
+	if !ok {
+		return evs, nil, nil
+	}
+	have := map[string]bool{}
+	for _, ev := range evs {
+		have[ev.EventID] = true
+	}
+	var more []*critmin.Event
+	asked := map[string]bool{}
+	for _, d := range declaring {
+		if d.Type != critmin.AggregationEvent || d.ParentID == "" {
+			continue
+		}
+		c := epcis.Canonical(d.ParentID)
+		if asked[c] {
+			continue
+		}
+		asked[c] = true
+		f := critmin.EventFilter{EventTypes: []string{critmin.ObjectEvent}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000,
+			EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{c}, Exact: true}}}
+		for {
+			page, err := q.FindEvents(ctx, f)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, st := range page.Events {
+				if !ledger.Live(st) || have[st.EventID] || st.EventTime.Before(d.EventTime) {
+					continue
+				}
+				ev := canonicalLots(decodeStored(st))
+				if !ledger.MovesContents(ev) {
+					continue
+				}
+				have[ev.EventID] = true
+				more = append(more, ev)
+			}
+			if page.Next == nil {
+				break
+			}
+			f.After = page.Next
+		}
+	}
+	if len(more) == 0 {
+		return evs, nil, nil
+	}
+	more, err := withCarried(ctx, s, more)
+	if err != nil {
+		return nil, nil, err
+	}
+	added := map[string]bool{}
+	for _, ev := range more {
+		added[ev.EventID] = true
+	}
+	return append(append([]*critmin.Event(nil), evs...), more...), added, nil
+}
+
 // withOtherLots adds to evs (the live events of lots ids) the live events
 // of every other lot that one of them names, and those lots to ids (once
 // each; events by eventID once; the document's own events, docID, are
@@ -645,4 +846,16 @@ func (w withoutEvents) FindEvents(ctx context.Context, f critmin.EventFilter) (*
 		}
 	}
 	return out, nil
+}
+
+// EventContents is s's (critmin.ContentsStore): what the containers a
+// stored event moved held then — a shipment judged without the hidden
+// events still carried what it carried (storedCarried); none from a
+// store that keeps no contents.
+func (w withoutEvents) EventContents(ctx context.Context, eventIDs []string) (map[string][]critmin.QuantityElement, error) {
+	cs, ok := w.Store.(critmin.ContentsStore)
+	if !ok {
+		return map[string][]critmin.QuantityElement{}, nil
+	}
+	return cs.EventContents(ctx, eventIDs)
 }

@@ -101,10 +101,12 @@ type ElementLine struct {
 	// atRunChecked says figuresAtRun read the outputs as they stood at
 	// the run: RunFigure is then the run's own figure.
 	atRunChecked bool
-	// inMeasured says every input of the run has its own grade of the
+	// InMeasured says every input of the run has its own grade of the
 	// element, so In is what the inputs held (the credit bound caps the
-	// products' figure at it: mbCalc.runInputCaps, fix9aa).
-	inMeasured bool
+	// products' figure at it: mbCalc.runInputCaps, fix9aa). False, In is
+	// only what the measured inputs held and the input is "not measured",
+	// never 0 (new-user finding nu37b-2).
+	InMeasured bool `json:"inMeasured"`
 }
 
 // ReweighedOutput is an output of a run that weighs more now than the run
@@ -631,7 +633,7 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 			}
 		}
 		inOK := !unmeasured[e] && !blank
-		l.inMeasured = inOK
+		l.InMeasured = inOK
 		if len(l.UnmeasuredOutputs) == 0 {
 			v := out[e]
 			l.Out = &v

@@ -188,11 +188,12 @@ func TestElementGain(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(c.Anomalies) != 2 || c.Anomalies[0].Kind != "element_gain" || !strings.Contains(c.Anomalies[0].Detail, "1.2 t Nd but its inputs only 1 t") ||
-			c.Anomalies[0].Events[0] != "urn:t:ev:G" || c.Anomalies[1].Kind != "element_capped" || !strings.Contains(c.Anomalies[1].Detail, "counted as 1 t Nd") {
+			c.Anomalies[0].Events[0] != "urn:t:ev:G" || c.Anomalies[1].Kind != "element_capped" || !strings.Contains(c.Anomalies[1].Detail, "1 t Nd is its share of what the run's inputs held") || !strings.Contains(c.Anomalies[1].Detail, "the other 0.2 t Nd came from no recorded input") {
 			t.Errorf("evidence %v: anomalies %+v", evidence, c.Anomalies)
 		}
-		if !near(c.Elements["Nd"].Tonnes, 1) || !near(c.Elements["Pr"].Tonnes, 1) {
-			t.Errorf("evidence %v: Nd %v t, Pr %v t, want 1 and 1", evidence, c.Elements["Nd"].Tonnes, c.Elements["Pr"].Tonnes)
+		// Nd: 1.2 t by assay, 1 t recorded, 0.2 t of no recorded input.
+		if !near(c.Elements["Nd"].Recorded(), 1) || !near(c.Elements["Pr"].Recorded(), 1) || !near(c.Elements["Nd"].Tonnes, 1.2) || !near(c.Elements["Nd"].UnknownOrigin, 0.2) {
+			t.Errorf("evidence %v: Nd %+v, Pr %+v, want Nd 1.2 t (1 recorded, 0.2 unknown origin), Pr 1 t", evidence, c.Elements["Nd"], c.Elements["Pr"])
 		}
 	}
 	cert := issue(t, db, "urn:t:lot:Z")

@@ -67,7 +67,7 @@ func TestClaimedContainsIsCappedAsPhysical(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	phys := o.Elements["Nd"].Tonnes + o.Elements["Pr"].Tonnes
+	phys := o.Elements["Nd"].Recorded() + o.Elements["Pr"].Recorded()
 	if math.Abs(phys-0.5) > 1e-9 {
 		t.Fatalf("physical Nd+Pr %v t, want capped 0.4 + 0.1 = 0.5 t", phys)
 	}

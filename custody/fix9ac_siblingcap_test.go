@@ -132,7 +132,7 @@ func TestSiblingReassayCapsClaimedFigures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			phys := o.Elements["Nd"].Tonnes + o.Elements["Pr"].Tonnes
+			phys := o.Elements["Nd"].Recorded() + o.Elements["Pr"].Recorded()
 			if math.Abs(phys-contains) > 1e-6 {
 				t.Errorf("%s (evidence %v): physical Nd+Pr %v t, want %v t", what, evidence, phys, contains)
 			}

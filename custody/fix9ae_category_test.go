@@ -319,7 +319,7 @@ func TestClaimOutsideCategoryStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sb := o.Elements["Sb"].Tonnes; math.Abs(sb) > 1e-9 {
+	if sb := o.Elements["Sb"].Recorded(); math.Abs(sb) > 1e-9 {
 		t.Errorf("OE physical Sb %v t, want capped at C4's 0 t", sb)
 	}
 	st := mbfxStatement(t, db, "2025-10", time.Date(2025, 10, 8, 12, 0, 0, 0, time.UTC))

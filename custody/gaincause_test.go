@@ -92,7 +92,7 @@ func TestGainNamesTheLaterMeasurement(t *testing.T) {
 			}
 			// The cap holds whatever the cause: WO counts the 0.05 t
 			// its run's inputs held.
-			if got := c.Elements["Nd"].Tonnes; !near(got, 0.05) {
+			if got := c.Elements["Nd"].Recorded(); !near(got, 0.05) {
 				t.Errorf("Nd %.4f t, want 0.05 (capped)", got)
 			}
 		})

@@ -48,7 +48,7 @@ func TestLaterWeighingGainIsAnomalyNotMetal(t *testing.T) {
 			}
 			for _, c := range []*custody.Composition{c, list[l.ID]} {
 				for el, want := range map[string]float64{"Nd": nd, "Pr": pr} {
-					if got := c.Elements[el].Tonnes; !near(got, want) {
+					if got := c.Elements[el].Recorded(); !near(got, want) {
 						t.Errorf("%s (evidence %v): %s %.4f t, want %.4f", stage, evidence, el, got, want)
 					}
 				}

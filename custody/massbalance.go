@@ -61,7 +61,7 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 	}
 	if d.EffectiveFrom != "" {
 		if _, err := time.Parse(time.DateOnly, d.EffectiveFrom); err != nil {
-			fail("/effectiveFrom", "%q is not a date (2006-01-02)", d.EffectiveFrom)
+			fail("/effectiveFrom", "%q is not a date (YYYY-MM-DD)", d.EffectiveFrom)
 		}
 	}
 	if d.Method == "" {
@@ -195,14 +195,14 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 		f, err1 := time.Parse(time.DateOnly, p.From)
 		t, err2 := time.Parse(time.DateOnly, p.To)
 		if p.From == "" {
-			fail(ptr+"/from", "missing (required): the period's first day, 2006-01-02")
+			fail(ptr+"/from", "missing (required): the period's first day, YYYY-MM-DD")
 		} else if err1 != nil {
-			fail(ptr+"/from", "%q is not a date (2006-01-02)", p.From)
+			fail(ptr+"/from", "%q is not a date (YYYY-MM-DD)", p.From)
 		}
 		if p.To == "" {
-			fail(ptr+"/to", "missing (required): the day after the period's last, 2006-01-02")
+			fail(ptr+"/to", "missing (required): the day after the period's last, YYYY-MM-DD")
 		} else if err2 != nil {
-			fail(ptr+"/to", "%q is not a date (2006-01-02)", p.To)
+			fail(ptr+"/to", "%q is not a date (YYYY-MM-DD)", p.To)
 		}
 		if err1 == nil && err2 == nil {
 			if !t.After(f) {
@@ -3939,7 +3939,7 @@ func (mc *mbCalc) runInputCaps(r ledgerRun) (map[string]float64, error) {
 	}
 	caps := map[string]float64{}
 	for _, l := range mc.oc.runBalance(r.event, edges).Elements {
-		if l.inMeasured {
+		if l.InMeasured {
 			caps[l.Element] = l.In
 		}
 	}
@@ -5584,9 +5584,10 @@ func retiredNote(cl *Claim, now, byAssay float64, capped bool) string {
 }
 
 // held is what the lot contains now of each of els, summed, as its
-// physical origin counts it (fillElements: capped per element where a run
-// that made it gains it); ok is false where an element's grade is not
-// measured.
+// recorded inputs supply it (fillElements: capped per element where a run
+// that made it gains it — the excess, of no recorded input, is of
+// unknown origin and never held for a claim); ok is false where an
+// element's grade is not measured.
 func (c *Composition) held(els []string) (float64, bool) {
 	var t float64
 	for _, el := range els {
@@ -5594,7 +5595,7 @@ func (c *Composition) held(els []string) (float64, bool) {
 		if !ok {
 			return 0, false
 		}
-		t += b.Tonnes
+		t += b.recorded
 	}
 	return t, true
 }

@@ -26,6 +26,9 @@ type Mix struct {
 	// Unmeasured are the elements whose origin shares rest on a feed
 	// grade never measured (comp.sharesUnmeasured).
 	Unmeasured map[string]bool `json:"u,omitempty"`
+	// Unrec is, per element, the part of the recorded figure that came
+	// from no recorded input further up (comp.unrec).
+	Unrec map[string]float64 `json:"n,omitempty"`
 	// Stated are the origin lots the mix rests on that state their
 	// origin, each with the country stated (cm:originCountry, else its
 	// cm:originMine's by master data). A kept mix takes them as stated; a
@@ -36,7 +39,7 @@ type Mix struct {
 }
 
 func (c *comp) mix(anomalies []Anomaly) *Mix {
-	m := &Mix{Grades: c.grades, Elem: map[string][3]map[string]float64{}, Anomalies: anomalies, Caps: c.caps, Unmeasured: c.sharesUnmeasured}
+	m := &Mix{Grades: c.grades, Elem: map[string][3]map[string]float64{}, Anomalies: anomalies, Caps: c.caps, Unmeasured: c.sharesUnmeasured, Unrec: c.unrec}
 	for d := 0; d < 3; d++ {
 		m.Mass[d] = c.mass[d]
 	}
@@ -47,7 +50,7 @@ func (c *comp) mix(anomalies []Anomaly) *Mix {
 }
 
 func (m *Mix) comp() *comp {
-	c := &comp{grades: m.Grades, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{}, caps: m.Caps, sharesUnmeasured: m.Unmeasured}
+	c := &comp{grades: m.Grades, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{}, caps: m.Caps, sharesUnmeasured: m.Unmeasured, unrec: m.Unrec}
 	if c.grades == nil {
 		c.grades = map[string]float64{}
 	}

@@ -3,6 +3,7 @@ package custody
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -64,6 +65,18 @@ type Breakdown struct {
 	// — ByCountry, ByMine and BySupplier are empty — and every view says
 	// "none contained", never 100 % of a country (fix9y).
 	NoneContained bool `json:"noneContained,omitempty"`
+	// UnknownOrigin is the tonnes of the element that came from no
+	// recorded input: a run that made the lot, or one further up, put
+	// out more of it than its inputs held (element_gain), so the excess
+	// — an unrecorded feed — is of unknown origin. It is part of Tonnes
+	// and of the Unknown share in ByCountry, ByMine and BySupplier; the
+	// overall origin states it apart (Overall.OriginUnknown), and no
+	// covered-country rule passes on it (nu37a).
+	UnknownOrigin float64 `json:"unknownOrigin,omitempty"`
+	// recorded is what the lot holds of the element as its recorded
+	// inputs can supply (comp.grade: capped where a run that made it
+	// gains): the figure a claim counts as held (Composition.held).
+	recorded float64
 }
 
 // ModelUse records a custody model applied at a site in one step.
@@ -162,6 +175,11 @@ type comp struct {
 	// not measured: no share and no contained value is stated for them
 	// (Composition.SharesNotMeasured, overall).
 	sharesUnmeasured map[string]bool
+	// unrec is, per element, the part of the lot's recorded figure
+	// (grade × dry) that came from no recorded input further up: an
+	// input's metal gained in a run (element_gain) carried into this
+	// lot's blend (comp.whole).
+	unrec map[string]float64
 	// parts are a container's contents as the lots packed in it (a
 	// container linked inside it opened too), each with the dry tonnes of
 	// it inside: the material a run fed the container consumes
@@ -577,24 +595,31 @@ func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc
 	// fix9ac).
 	for _, e := range sortedKeys(c.grades) {
 		g := c.grades[e]
+		t, unrec, m := c.whole(e, target.DryTonnes)
 		if !units.IsElement(e) {
 			if out.Aggregates == nil {
 				out.Aggregates = map[string]Breakdown{}
 			}
-			out.Aggregates[e] = containedBreakdown(target.DryTonnes*g, c.elem[e], oc)
+			out.Aggregates[e] = containedBreakdown(t, m, oc)
 			continue
 		}
-		t := target.DryTonnes * g
-		// The cap is comp.grade's, the rule every figure of what the lot
-		// contains reads (credits, blends, and through this figure the
-		// claimed view: coveredNow).
+		recorded := t
+		// The cap is comp.grade's, the rule every figure of what its
+		// recorded inputs supply reads (runs, credits, blends, and
+		// through this figure the claimed view: coveredNow); the rest of
+		// what its assay shows is of unknown origin (comp.whole).
 		if cg, _ := c.grade(e, target.DryTonnes); cg < g {
 			cp := c.caps[e]
-			out.Anomalies = append(out.Anomalies, Anomaly{Kind: "element_capped", Detail: fmt.Sprintf("lot %s: %s t dry × its %s grade would hold %s t %s, more than run %s put in (element_gain): counted as %s t %s, its share of what the run's inputs held (every output scaled by input ÷ what all the run's outputs hold now) — the figure that breaks the balance is reconciled, never counted as metal",
-				target.ID, Figure(target.DryTonnes), e, Figure(t), e, strings.Join(cp.Runs, ", "), Figure(cp.Tonnes), e), Events: cp.Events, Runs: cp.XIDs})
-			t = cp.Tonnes
+			out.Anomalies = append(out.Anomalies, Anomaly{Kind: "element_capped", Detail: fmt.Sprintf("lot %s: %s t dry × its %s grade holds %s t %s, more than run %s put in (element_gain): %s t %s is its share of what the run's inputs held (every output scaled by input ÷ what all the run's outputs hold now), the only part counted for credits and claims; the other %s t %s came from no recorded input, so its origin is unknown",
+				target.ID, Figure(target.DryTonnes), e, Figure(t), e, strings.Join(cp.Runs, ", "), Figure(cp.Tonnes), e, Figure(t-cp.Tonnes), e), Events: cp.Events, Runs: cp.XIDs})
+			recorded = cp.Tonnes
 		}
-		out.Elements[e] = containedBreakdown(t, c.elem[e], oc)
+		b := containedBreakdown(t, m, oc)
+		if unrec > unrecordedFloor && t > 0 {
+			b.UnknownOrigin = unrec
+		}
+		b.recorded = recorded
+		out.Elements[e] = b
 	}
 	for e := range c.elem {
 		if _, ok := c.grades[e]; !ok && units.IsElement(e) {
@@ -603,33 +628,35 @@ func fillElements(out *Composition, target *critmin.Lot, c *comp, oc *originCalc
 	}
 	sort.Strings(out.NotMeasured)
 	out.GradeMeasured = len(out.Elements) > 0 && len(out.NotMeasured) == 0
-	stated := out.Elements
-	unmeasured := map[string]Breakdown{}
-	if len(c.sharesUnmeasured) > 0 {
-		// An element whose origin shares rest on a feed grade never
-		// measured has no share and no contained value by origin: Overall
-		// weighs the others only, and says "grade not measured" if none
-		// is left.
-		stated = map[string]Breakdown{}
-		for e, b := range out.Elements {
-			if c.sharesUnmeasured[e] {
-				unmeasured[e] = b
-				out.SharesNotMeasured = append(out.SharesNotMeasured, e)
-				if b.Tonnes > 0 || len(b.ByCountry) > 0 {
-					b.GradeNotMeasured = true
-					out.Elements[e] = b
-				}
-				continue
+	// An element whose origin shares rest on a feed grade never measured
+	// has no share and no contained value by origin: Overall weighs the
+	// others only, and says "grade not measured" if none is left. Metal
+	// that came from no recorded input (UnknownOrigin) is left out of the
+	// shares the same way and stated apart.
+	stated := map[string]Breakdown{}
+	unmeasured, unrecorded := map[string]Breakdown{}, map[string]Breakdown{}
+	for e, b := range out.Elements {
+		if c.sharesUnmeasured[e] {
+			unmeasured[e] = b
+			out.SharesNotMeasured = append(out.SharesNotMeasured, e)
+			if b.Tonnes > 0 || len(b.ByCountry) > 0 {
+				b.GradeNotMeasured = true
+				out.Elements[e] = b
 			}
-			stated[e] = b
+			continue
 		}
-		sort.Strings(out.SharesNotMeasured)
+		if b.UnknownOrigin > 0 {
+			unrecorded[e] = Breakdown{Tonnes: b.UnknownOrigin}
+			b = b.knownPart()
+		}
+		stated[e] = b
 	}
+	sort.Strings(out.SharesNotMeasured)
 	out.Overall = overall(stated)
-	// The measured metal left out for want of a feed's assay is stated
-	// as a part of the lot's contained value, never silently dropped
-	// (fixKk).
-	out.Overall.withNotMeasured(stated, unmeasured)
+	// The measured metal left out for want of a feed's assay, and that
+	// of no recorded input, are stated as parts of the lot's contained
+	// value, never silently dropped (fixKk, nu37a).
+	out.Overall.withUnknownParts(stated, unmeasured, unrecorded)
 	if out.Overall.Basis == "none" && (len(out.NotMeasured) > 0 || len(out.SharesNotMeasured) > 0) {
 		// Not "no element": elements its feed carried, unmeasured here.
 		out.Overall.Basis = "grade_not_measured"
@@ -1002,6 +1029,40 @@ func (c *comp) grade(el string, dry float64) (float64, bool) {
 		g = cp.Tonnes / dry
 	}
 	return g, true
+}
+
+// whole is what the lot holds of element el by its own assay — dry ×
+// its grade, never capped — with the origin mix of all of it and the
+// tonnes of it that came from no recorded input (unrec). Where a run that
+// made it gains el (capsFor), the part its inputs can supply (comp.grade)
+// keeps the mix carried from them and the excess is of unknown origin:
+// metal with no recorded source is unknown, never dropped (nu37a: an
+// oxide assayed 0.1 t Pr from a feed assayed 0 % Pr read "none
+// contained"). A lot whose grade is capped still counts its recorded
+// figure for runs, credits and claims (comp.grade); whole is what its
+// origin shows and what the lots made from it carry (blend).
+// unrecordedFloor is the tonnes of metal of no recorded input below which
+// a figure is float residue of the blends, not a part to state.
+const unrecordedFloor = 1e-9
+
+func (c *comp) whole(el string, dry float64) (t, unrec float64, m [3]mix) {
+	t = dry * c.grades[el]
+	m = c.elem[el]
+	g, _ := c.grade(el, dry)
+	known := dry * g
+	unrec = known * c.unrec[el]
+	if x := t - known; x > 0 && t > 0 {
+		var out [3]mix
+		for d := 0; d < 3; d++ {
+			out[d] = mix{}
+			for k, f := range m[d] {
+				out[d][k] += known / t * f
+			}
+			out[d][Unknown] += x / t
+		}
+		m, unrec = out, unrec+x
+	}
+	return t, unrec, m
 }
 
 // dryOfLot is the dry tonnes of lot id as the walk knows it (0 unknown).
@@ -1854,6 +1915,10 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		oc.anomalies = append(oc.anomalies, Anomaly{Kind: "input_mass_unknown", Detail: fmt.Sprintf("the origin shares of lot %s are unknown: its input %s %s no known mass (no quantity on the run's input line and none recorded for the lot), so what it brought is unknown, not none",
 			out.ID, strings.Join(massUnknown, ", "), map[bool]string{true: "has", false: "have"}[len(massUnknown) == 1]), Events: evList})
 	}
+	// whole is what the inputs put in by their own assays (comp.whole):
+	// the recorded part and the part of no recorded input, which the
+	// product's shares carry as unknown (nu37a).
+	whole := map[string]float64{}
 	for _, in := range ins {
 		if len(in.c.elem) == 0 && len(in.c.grades) == 0 {
 			blank = true
@@ -1861,6 +1926,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		for e := range in.c.elem {
 			if g, ok := in.c.grade(e, oc.dryOfLot(in.id)); ok {
 				contained[e] += in.held * g
+				whole[e] += in.held * in.c.grades[e]
 			} else {
 				unmeasured[e] = true
 			}
@@ -1877,24 +1943,36 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		}
 	}
 	carried := map[string][3]mix{}
-	for e, ct := range contained {
+	unrec := map[string]float64{}
+	for e := range contained {
+		ct := whole[e]
 		if unmeasured[e] || blank || ct == 0 {
 			continue
 		}
 		var m [3]mix
 		for d := 0; d < 3; d++ {
 			m[d] = mix{}
-			for _, in := range ins {
-				g, ok := in.c.grade(e, oc.dryOfLot(in.id))
-				if !ok {
-					continue
-				}
+		}
+		for _, in := range ins {
+			gk, ok := in.c.grade(e, oc.dryOfLot(in.id))
+			if !ok {
+				continue
+			}
+			// What the input recorded (gk, with its carried mix) and the
+			// rest of its assay, of no recorded input (comp.whole).
+			wk, wx := in.held*gk, in.held*(in.c.grades[e]-gk)
+			for d := 0; d < 3; d++ {
 				for k, f := range in.c.elem[e][d] {
-					m[d][k] += in.held * g / ct * f
+					m[d][k] += wk / ct * f
+				}
+				if wx > 0 {
+					m[d][Unknown] += wx / ct
 				}
 			}
+			unrec[e] += wk*in.c.unrec[e] + max(wx, 0)
 		}
 		carried[e] = m
+		unrec[e] /= ct
 	}
 	own, notes := gradesAndAnomalies(out)
 	oc.note(notes)
@@ -1908,6 +1986,12 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		res.grades[e] = own[e]
 		if m, ok := carried[e]; ok {
 			res.elem[e] = m
+			if u := unrec[e]; u > 0 {
+				if res.unrec == nil {
+					res.unrec = map[string]float64{}
+				}
+				res.unrec[e] = u
+			}
 			// An input whose shares of e rest on a feed grade never
 			// measured passes that on (fix9q): the product's shares of
 			// e rest on it too, so no share and no value is stated for
@@ -2044,6 +2128,31 @@ func containedBreakdown(tonnes float64, m [3]mix, oc *originCalc) Breakdown {
 		return Breakdown{ByCountry: []Share{}, ByMine: []Share{}, BySupplier: []Share{}, NoneContained: true}
 	}
 	return breakdown(tonnes, m, oc)
+}
+
+// Recorded is what the lot holds of the element as its recorded inputs
+// supply it: Tonnes, less the excess a run that made it gained
+// (element_capped) — the figure runs, credits and claims count.
+func (b Breakdown) Recorded() float64 { return b.recorded }
+
+// knownPart is the breakdown without its metal of no recorded input
+// (UnknownOrigin): that many tonnes less, taken from the Unknown share,
+// the shares of what is left — what Overall weighs.
+func (b Breakdown) knownPart() Breakdown {
+	k := Breakdown{Tonnes: math.Max(0, b.Tonnes-b.UnknownOrigin), ByCountry: []Share{}, recorded: b.recorded}
+	for _, sh := range b.ByCountry {
+		if sh.Key == Unknown {
+			sh.Tonnes -= b.UnknownOrigin
+		}
+		if sh.Tonnes <= unrecordedFloor {
+			continue
+		}
+		if k.Tonnes > 0 {
+			sh.Share = sh.Tonnes / k.Tonnes
+		}
+		k.ByCountry = append(k.ByCountry, sh)
+	}
+	return k
 }
 
 func breakdown(tonnes float64, m [3]mix, oc *originCalc) Breakdown {

@@ -99,8 +99,8 @@ func TestRunOutputBeforeInput(t *testing.T) {
 					t.Errorf("element_gain anomalies %q lack %q", gains, want)
 				}
 			}
-			if !near(o.Elements["Nd"].Tonnes, 4) || !near(o.Elements["Pr"].Tonnes, 1) {
-				t.Errorf("OZ's origin: Nd %v t, Pr %v t; want capped at 4 and 1", o.Elements["Nd"].Tonnes, o.Elements["Pr"].Tonnes)
+			if !near(o.Elements["Nd"].Recorded(), 4) || !near(o.Elements["Pr"].Recorded(), 1) {
+				t.Errorf("OZ's origin: Nd %v t, Pr %v t; want capped at 4 and 1", o.Elements["Nd"].Recorded(), o.Elements["Pr"].Recorded())
 			}
 			st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-11", nil, time.Date(2025, 11, 25, 0, 0, 0, 0, time.UTC))
 			if err != nil {

@@ -105,7 +105,7 @@ func TestRetractedWeighingCapsLaterRun(t *testing.T) {
 	svc := ledger.NewService(db)
 	retractEvent(t, svc, wt, "2025-10-20T00:00:00Z")
 	for i, c := range originsOf(t, db, "urn:t:lot:WO") {
-		if got := c.Elements["Nd"].Tonnes; math.Abs(got-0.5) > 1e-9 {
+		if got := c.Elements["Nd"].Recorded(); math.Abs(got-0.5) > 1e-9 {
 			t.Errorf("WO (%d): Nd %.4f t, want 0.5 (10 dmt × 5 %%: W after the retraction)", i, got)
 		}
 		if !anomalyWith(c.Anomalies, "over_consumed", "urn:t:lot:W", "urn:t:ev:R2", "100 dmt", "10 dmt") {
@@ -158,7 +158,7 @@ func TestRetractedWeighingSplitConsumption(t *testing.T) {
 	retractEvent(t, ledger.NewService(db), wt, "2025-10-20T00:00:00Z")
 	for lot, want := range map[string]float64{"O1": 0.5, "O2": 0} {
 		for i, c := range originsOf(t, db, "urn:t:lot:"+lot) {
-			if got := c.Elements["Nd"].Tonnes; math.Abs(got-want) > 1e-9 {
+			if got := c.Elements["Nd"].Recorded(); math.Abs(got-want) > 1e-9 {
 				t.Errorf("%s (%d): Nd %.4f t, want %.4f", lot, i, got, want)
 			}
 			if !anomalyWith(c.Anomalies, "over_consumed", "urn:t:lot:W") {
@@ -267,7 +267,7 @@ func TestOverConsumedCreditsFollowOrigin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := o.Elements["Nd"].Tonnes + o.Elements["Pr"].Tonnes; math.Abs(got) > 1e-9 {
+	if got := o.Elements["Nd"].Recorded() + o.Elements["Pr"].Recorded(); math.Abs(got) > 1e-9 {
 		t.Errorf("O1 holds %v t Nd+Pr, want 0 (E1's input counts nothing)", got)
 	}
 }
@@ -286,7 +286,7 @@ func TestWithinConsumptionToleranceReadAsStated(t *testing.T) {
 		runOf("R2", "b", "2025-10-12T00:00:00Z", []string{"W:10.05"}, product{lot: "O2", commodity: "ndpr_oxide", t: 0.5, assays: []string{"Nd:60"}}),
 	))
 	for i, c := range originsOf(t, db, "urn:t:lot:O2") {
-		if got := c.Elements["Nd"].Tonnes; math.Abs(got-0.3) > 1e-9 {
+		if got := c.Elements["Nd"].Recorded(); math.Abs(got-0.3) > 1e-9 {
 			t.Errorf("O2 (%d): Nd %.4f t, want 0.3", i, got)
 		}
 		if anomalyWith(c.Anomalies, "over_consumed") {

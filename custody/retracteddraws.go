@@ -98,7 +98,11 @@ func holdersText(hs []string) string {
 // preview names them among the events that depend on ev, and the
 // declaration is refused for them.
 func DrawsRedrawnBy(ctx context.Context, s Store, ev *critmin.Event) ([]RedrawnDraw, error) {
-	return redrawnDraws(ctx, s, nil, []*critmin.Event{canonicalLots(ev)}, map[string]bool{ev.EventID: true})
+	declaring, err := withCarried(ctx, s, []*critmin.Event{canonicalLots(ev)})
+	if err != nil {
+		return nil, err
+	}
+	return redrawnDraws(ctx, s, nil, declaring, map[string]bool{ev.EventID: true})
 }
 
 // redrawnDraws is checkRetractedDraws' finding, one record an event: each lot

@@ -444,7 +444,7 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 	if len(st) == 0 {
 		st = []string{"mining", "processing"}
 	}
-	var found, unknownWhy []string
+	var found, unknownWhy, unrecorded []string
 	unknown := false
 	for _, stage := range st {
 		switch stage {
@@ -461,6 +461,12 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 			}
 			analytes := in.origin.Analytes()
 			for _, e := range sortedKeys(analytes) {
+				// Metal of no recorded input (element_gain) did not come
+				// from the feeds the dry-mass view names: where it was
+				// mined is unknown, so exclusion cannot be shown (nu37a).
+				if u := analytes[e].UnknownOrigin; u > 0 {
+					unrecorded = append(unrecorded, fmt.Sprintf("%s t of its %s (%s)", Figure(u), e, Percent(u/analytes[e].Tonnes)))
+				}
 				for _, sh := range analytes[e].ByCountry {
 					if bad[sh.Key] && sh.Share > 0 {
 						found = append(found, fmt.Sprintf("%s of its %s mined in %s", Percent(sh.Share), e, country.Name(sh.Key)))
@@ -525,6 +531,8 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 	switch {
 	case len(found) > 0:
 		v.Status, v.Detail = Fail, strings.Join(found, "; ")
+	case len(unrecorded) > 0:
+		v.Status, v.Detail = Fail, fmt.Sprintf("%s came from no recorded input (a run's products held more than its inputs put in: element_gain), so where it was mined is unknown and exclusion cannot be shown", strings.Join(unrecorded, "; "))
 	case unknown:
 		v.Status, v.Detail = Fail, "a stage's country is unknown (an origin or a site country is not recorded), so exclusion cannot be shown"
 		v.Detail += withdrawnFacts(in.origin, "no_origin")

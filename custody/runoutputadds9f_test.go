@@ -89,8 +89,8 @@ func TestRunOutputNamedAgainAdds(t *testing.T) {
 			t.Errorf("element_gain anomalies %q lack %q", gains, want)
 		}
 	}
-	if !near(o.Elements["Nd"].Tonnes, 4) || !near(o.Elements["Pr"].Tonnes, 1) {
-		t.Errorf("O8's origin: Nd %v t, Pr %v t; want capped at what R8's input held, 4 and 1", o.Elements["Nd"].Tonnes, o.Elements["Pr"].Tonnes)
+	if !near(o.Elements["Nd"].Recorded(), 4) || !near(o.Elements["Pr"].Recorded(), 1) {
+		t.Errorf("O8's origin: Nd %v t, Pr %v t; want capped at what R8's input held, 4 and 1", o.Elements["Nd"].Recorded(), o.Elements["Pr"].Recorded())
 	}
 	if e := novemberEntry(t, db, "credit", "urn:t:ev:r8a"); !near(e.Tonnes, 4.5) || strings.Contains(e.Note, "0.5 t of ndpr_oxide") {
 		t.Errorf("R8's credit %+v, want 4.5 t and no bound on r8a's 0.5 t", e)
@@ -146,8 +146,8 @@ func TestRunOutputNamedAgainCreditBound(t *testing.T) {
 			t.Errorf("anomaly %+v: R7 holds 0.9 ≤ 4 t Nd, 0.3 ≤ 1 t Pr", a)
 		}
 	}
-	if !near(o.Elements["Nd"].Tonnes, 0.9) || !near(o.Elements["Pr"].Tonnes, 0.3) {
-		t.Errorf("O7: Nd %v, Pr %v t; want 1.5 × 60 %% = 0.9, 1.5 × 20 %% = 0.3", o.Elements["Nd"].Tonnes, o.Elements["Pr"].Tonnes)
+	if !near(o.Elements["Nd"].Recorded(), 0.9) || !near(o.Elements["Pr"].Recorded(), 0.3) {
+		t.Errorf("O7: Nd %v, Pr %v t; want 1.5 × 60 %% = 0.9, 1.5 × 20 %% = 0.3", o.Elements["Nd"].Recorded(), o.Elements["Pr"].Recorded())
 	}
 }
 

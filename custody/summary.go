@@ -61,6 +61,11 @@ type Headline struct {
 	// assay is missing (Overall.OriginNotMeasured): ByCountry's shares
 	// are of the rest, and Text says so (fixKk).
 	OriginNotMeasured *NotMeasuredPart `json:"originNotMeasured,omitempty"`
+	// OriginUnknown is the part of the lot's contained value (or
+	// contained element tonnes) that came from no recorded input
+	// (Overall.OriginUnknown): ByCountry's shares are of the rest, and
+	// Text says so (nu37a).
+	OriginUnknown *NotMeasuredPart `json:"originUnknown,omitempty"`
 	// Flags are the kinds of the origin's anomalies that say master data
 	// contradicts where material came from — origin_conflict (that
 	// material counts as unknown) and commissioning_country_differs (read
@@ -102,6 +107,11 @@ func (c *Composition) Headline() Headline {
 // where the origin function says otherwise); "" where the views name
 // more than one (a blend: the headline gives its shares).
 func (c *Composition) Country() string {
+	if c.Overall.OriginUnknown != nil {
+		// Metal of no recorded input is of unknown origin: not one
+		// country, whatever the recorded feeds were (nu37a).
+		return ""
+	}
 	one := ""
 	for _, list := range [][]string{shareKeys(c.Mass.ByCountry), overallKeys(c.headline().ByCountry)} {
 		for _, k := range list {
@@ -188,6 +198,17 @@ func (c *Composition) headline() Headline {
 		}
 		return h
 	}
+	if p := c.Overall.OriginUnknown; p != nil && len(h.ByCountry) == 0 {
+		// All of its measured metal came from no recorded input: no
+		// country is stated for it; the countries its recorded feeds
+		// prove, by dry mass, go beside, labelled.
+		h.ByCountry, h.OriginUnknown = []OverallShare{}, p
+		h.Text = "origin unknown: " + unknownOriginText(p, h.Basis)
+		if known := c.massText(); known != "" {
+			h.Text += "; physical countries of its recorded feeds by dry mass: " + known
+		}
+		return h
+	}
 	if h.Basis == "none" || len(h.ByCountry) == 0 {
 		h.Basis, h.ByCountry = "dry_mass", []OverallShare{}
 		for _, sh := range c.Mass.ByCountry {
@@ -216,6 +237,14 @@ func (c *Composition) headline() Headline {
 			h.Text += "; physical countries by dry mass: " + known
 		}
 	}
+	// The shares above are of what is left once the parts of unknown
+	// origin are taken out (fixKk, nu37a).
+	rest := 1.0
+	for _, p := range []*NotMeasuredPart{c.Overall.OriginNotMeasured, c.Overall.OriginUnknown} {
+		if p != nil && h.Basis != "dry_mass" {
+			rest -= p.Share
+		}
+	}
 	if h.Basis != "dry_mass" && len(c.SharesNotMeasured) > 0 {
 		h.Text += fmt.Sprintf("; grade not measured: a feed's grade of %s (origin shares unknown, no share or value stated)", strings.Join(c.SharesNotMeasured, ", "))
 		if p := c.Overall.OriginNotMeasured; p != nil {
@@ -224,8 +253,14 @@ func (c *Composition) headline() Headline {
 			// the rest (fixKk).
 			h.OriginNotMeasured = p
 			h.Text += fmt.Sprintf("; origin not measured: %s t of %s, %s of the lot's contained %s — the shares above are of the other %s, not the lot's whole origin",
-				Figure(p.Tonnes), strings.Join(p.Elements, ", "), Percent(p.Share), notMeasuredWeight(h.Basis, p), Percent(1-p.Share))
+				Figure(p.Tonnes), strings.Join(p.Elements, ", "), Percent(p.Share), notMeasuredWeight(h.Basis, p), Percent(rest))
 		}
+	}
+	if p := c.Overall.OriginUnknown; p != nil && h.Basis != "dry_mass" {
+		// Metal of no recorded input is a stated part of the lot, never
+		// dropped and never counted to a country (nu37a).
+		h.OriginUnknown = p
+		h.Text += fmt.Sprintf("; origin unknown: %s — the shares above are of the other %s, not the lot's whole origin", unknownOriginText(p, h.Basis), Percent(rest))
 	}
 	if h.Basis != "dry_mass" && len(notMeasured) > 0 {
 		// Measured elements give the line; those the feed carried, the
@@ -237,6 +272,15 @@ func (c *Composition) headline() Headline {
 			strings.Join(notMeasured, ", "), notMeasuredWeight(h.Basis, nil), strings.Join(c.Overall.Covers, ", "))
 	}
 	return h
+}
+
+// unknownOriginText words a part of metal of no recorded input
+// (Overall.OriginUnknown): "0.1 t of Pr, 25.9 % of the lot's contained
+// value, came from no recorded input (a run's products held more than its
+// inputs put in: element_gain)".
+func unknownOriginText(p *NotMeasuredPart, basis string) string {
+	return fmt.Sprintf("%s t of %s, %s of the lot's contained %s, came from no recorded input (a run's products held more than its inputs put in: element_gain)",
+		Figure(p.Tonnes), strings.Join(p.Elements, ", "), Percent(p.Share), notMeasuredWeight(basis, p))
 }
 
 // GradeNotMeasured are the elements of NotMeasured that make the lot's

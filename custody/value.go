@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -101,6 +102,12 @@ type Overall struct {
 	// shares are unknown because a feed's assay of it is missing; nil
 	// where there is none.
 	OriginNotMeasured *NotMeasuredPart `json:"originNotMeasured,omitempty"`
+	// OriginUnknown is the contained metal that came from no recorded
+	// input (Breakdown.UnknownOrigin: a run's products held more of it
+	// than its inputs put in, element_gain), as a part of the lot's
+	// contained value or element tonnes like OriginNotMeasured; ByCountry
+	// is the shares of the rest. nil where there is none (nu37a).
+	OriginUnknown *NotMeasuredPart `json:"originUnknown,omitempty"`
 }
 
 // NotMeasuredPart is the part of a lot's contained metal whose origin is
@@ -116,32 +123,38 @@ type NotMeasuredPart struct {
 	Share    float64  `json:"share"`
 }
 
-// withNotMeasured sets o.OriginNotMeasured from the breakdowns of the
-// elements whose origin shares are not measured (unmeasured), priced as
-// o weighs: by value where o is by contained value — an unpriced one is
-// then left out, as o's unpriced elements are — else by tonnes.
-func (o *Overall) withNotMeasured(stated, unmeasured map[string]Breakdown) {
-	var names []string
-	for e, b := range unmeasured {
-		if b.Tonnes > 0 {
-			names = append(names, e)
+// withUnknownParts sets o.OriginNotMeasured from the breakdowns of the
+// elements whose origin shares are not measured (unmeasured) and
+// o.OriginUnknown from the tonnes of metal of no recorded input
+// (unrecorded), each a share of the whole — the shares o states (stated)
+// and both parts — priced as o weighs: by value where o is by contained
+// value — an unpriced one is then left out, as o's unpriced elements are
+// — else by tonnes.
+func (o *Overall) withUnknownParts(stated, unmeasured, unrecorded map[string]Breakdown) {
+	names := func(m map[string]Breakdown) []string {
+		var out []string
+		for e, b := range m {
+			if b.Tonnes > 0 {
+				out = append(out, e)
+			}
 		}
+		sort.Strings(out)
+		return out
 	}
-	if len(names) == 0 {
+	nm, un := names(unmeasured), names(unrecorded)
+	if len(nm)+len(un) == 0 {
 		return
 	}
-	sort.Strings(names)
 	priced := o.Basis == "contained_value"
 	if !priced && o.Basis != "contained_element" {
 		// No element of known origin: is any of those of unknown origin
 		// priced? Then they are weighed by value, as they would be.
-		for _, e := range names {
+		for _, e := range append(slices.Clone(nm), un...) {
 			if _, ok := ElementPrices[e]; ok {
 				priced = true
 			}
 		}
 	}
-	part := &NotMeasuredPart{}
 	var known float64
 	if priced {
 		known = o.ValueUSD
@@ -150,27 +163,43 @@ func (o *Overall) withNotMeasured(stated, unmeasured map[string]Breakdown) {
 			known += b.Tonnes
 		}
 	}
-	var w float64
-	for _, e := range names {
-		t := unmeasured[e].Tonnes
-		if priced {
-			p, ok := ElementPrices[e]
-			if !ok {
-				continue // unpriced: not in a value-weighted figure
+	partOf := func(names []string, m map[string]Breakdown) (*NotMeasuredPart, float64) {
+		part := &NotMeasuredPart{}
+		var w float64
+		for _, e := range names {
+			t := m[e].Tonnes
+			if priced {
+				p, ok := ElementPrices[e]
+				if !ok {
+					continue // unpriced: not in a value-weighted figure
+				}
+				part.ValueUSD += t * 1000 * p.USDPerKg
+				w += t * 1000 * p.USDPerKg
+			} else {
+				w += t
 			}
-			part.ValueUSD += t * 1000 * p.USDPerKg
-			w += t * 1000 * p.USDPerKg
-		} else {
-			w += t
+			part.Elements = append(part.Elements, e)
+			part.Tonnes += t
 		}
-		part.Elements = append(part.Elements, e)
-		part.Tonnes += t
+		if len(part.Elements) == 0 {
+			return nil, 0
+		}
+		return part, w
 	}
-	if len(part.Elements) == 0 || known+w <= 0 {
+	pn, wn := partOf(nm, unmeasured)
+	pu, wu := partOf(un, unrecorded)
+	all := known + wn + wu
+	if all <= 0 {
 		return
 	}
-	part.Share = w / (known + w)
-	o.OriginNotMeasured = part
+	if pn != nil {
+		pn.Share = wn / all
+		o.OriginNotMeasured = pn
+	}
+	if pu != nil {
+		pu.Share = wu / all
+		o.OriginUnknown = pu
+	}
 }
 
 // OverallShare is one country's part of the overall origin: its contained

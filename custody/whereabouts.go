@@ -341,17 +341,11 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 	// the document's order), each judged by where the lot is after the
 	// ones before it. The stored events of every lot are read together
 	// (storedOfLots), not once for each lot.
-	// The stored events that moved each lot in a container they named
-	// alone: its own lines do not show them (a lot shipped in C1 by
-	// C1's SSCC alone read as still at its site, and was shipped again
-	// from there; nu36a-9).
-	carrying := map[string][]string{}
-	ef, canFind := s.(EventFinder)
-	if cf, ok := s.(carryingFinder); ok && canFind && len(ids) > 0 {
-		var err error
-		if carrying, err = cf.EventsCarrying(ctx, ids); err != nil {
-			return nil, false, err
-		}
+	// The stored moves of a container holding the lot then, naming
+	// only the container (nu36a-6): the lot moved with it.
+	carriers, err := storedCarriers(ctx, s, ids)
+	if err != nil {
+		return nil, false, err
 	}
 	judge := func(id string, page *critmin.EventPage) error {
 		var walk []step
@@ -364,19 +358,9 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 				}
 			}
 		}
-		for _, eid := range carrying[id] {
-			if have[eid] || declared[eid] || inDoc[eid] {
-				continue
-			}
-			have[eid] = true
-			got, err := ef.FindEventsByID(ctx, eid)
-			if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
-				return err
-			}
-			for _, st := range got {
-				if ledger.Live(st) && st.ErrorDeclaration == nil {
-					walk = append(walk, step{ev: decodeStored(st), doc: -1})
-				}
+		for _, st := range carriers[id] {
+			if !declared[st.EventID] && !inDoc[st.EventID] {
+				walk = append(walk, step{ev: st, doc: -1})
 			}
 		}
 		for _, i := range docOf[id] {
@@ -422,12 +406,6 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 		out = append(out, bad[i]...)
 	}
 	return out, conflict, nil
-}
-
-// carryingFinder is the part of a store that names the stored events
-// that moved lots in containers named alone (sqldb.DB.EventsCarrying).
-type carryingFinder interface {
-	EventsCarrying(ctx context.Context, lots []string) (map[string][]string, error)
 }
 
 // misplaced judges event ev on lot id where the lot is (w, by the events
@@ -780,4 +758,33 @@ func storedOfLots(ctx context.Context, s Store, ids []string, fn func(id string,
 		}
 	}
 	return nil
+}
+
+// carriersFinder is the part of a store that gives the stored moves of
+// containers holding lots (sqldb.DB.LiveCarriersOfLots).
+type carriersFinder interface {
+	LiveCarriersOfLots(ctx context.Context, ids []string) ([]*critmin.Event, error)
+}
+
+// storedCarriers is, per lot of ids (canonical), the live stored events
+// that moved it in a container they name by its own identifier without
+// naming the lot (their Carried lines), in capture order; none from a
+// store that cannot tell.
+func storedCarriers(ctx context.Context, s Store, ids []string) (map[string][]*critmin.Event, error) {
+	f, ok := s.(carriersFinder)
+	if !ok || len(ids) == 0 {
+		return nil, nil
+	}
+	evs, err := f.LiveCarriersOfLots(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]*critmin.Event{}
+	for _, ev := range evs {
+		for _, q := range ev.Carried {
+			k := epcis.Canonical(q.EPCClass)
+			out[k] = append(out[k], ev)
+		}
+	}
+	return out, nil
 }

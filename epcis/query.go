@@ -152,8 +152,18 @@ func ParseQuerySigned(q url.Values, prefixes PrefixSource, tokenKey []byte) (cri
 			}
 			f.Actions = list
 		case name == "EQ_bizStep":
+			for _, v := range list {
+				if msg, bad := bareNotCBV(v, bizStepVocab, "business step"); bad {
+					fail(name, "%s", msg)
+				}
+			}
 			f.BizSteps = mapList(list, NormalizeBizStep)
 		case name == "EQ_disposition":
+			for _, v := range list {
+				if msg, bad := bareNotCBV(v, dispositionVocab, "disposition"); bad {
+					fail(name, "%s", msg)
+				}
+			}
 			f.Dispositions = mapList(list, NormalizeDisposition)
 		case name == "EQ_readPoint":
 			f.ReadPoints = list
@@ -468,4 +478,29 @@ func QueryFingerprint(q url.Values) string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// bareNotCBV says why v, a value of EQ_bizStep or EQ_disposition, can
+// match nothing: a bare word that is not a CBV value of voc. EPCIS 2.0
+// (§7.3.2, the JSON schema's bizStep and disposition: a CBV bare value
+// or a URI) lets an event state only a CBV value bare; any other value is
+// a URI of its owner's namespace. So a bare word outside the CBV
+// ("shippin") is a misspelling, refused 400 naming the parameter and
+// the nearest CBV value (new-user finding nu37b-6: it answered 200 "No
+// events"); a URI, standard or not, is a query as given.
+func bareNotCBV(v string, voc *vocabulary, what string) (string, bool) {
+	if _, ok := voc.normalize(v); ok || isAbsoluteURI(v) {
+		return "", false
+	}
+	best, dist := "", -1
+	for _, c := range voc.Values() {
+		if d := editDistance(strings.ToLower(v), strings.ToLower(c)); dist < 0 || d < dist {
+			best, dist = c, d
+		}
+	}
+	msg := fmt.Sprintf("%q is not a CBV %s (such as %s) nor a URI: an event states a %s as a CBV value or a URI of its own namespace, so no event has it", v, what, voc.Values()[0], what)
+	if best != "" && dist <= len(v)/2+1 {
+		msg += fmt.Sprintf("; did you mean %q?", best)
+	}
+	return msg, true
 }

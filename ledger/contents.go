@@ -107,7 +107,7 @@ func MovesContents(ev *critmin.Event) bool {
 // lot, what travels in the named containers included (the demo's
 // departure of MSKU1234565 with 25 t of REE-2025-001 in it moves 25 t,
 // not 50), and a receipt's line is the weight found on arrival. ev is
-// not changed.
+// not changed. The lines added are also in Carried, after any ev had.
 func WithContents(ev *critmin.Event, contents []critmin.QuantityElement) *critmin.Event {
 	if len(contents) == 0 {
 		return ev
@@ -118,6 +118,7 @@ func WithContents(ev *critmin.Event, contents []critmin.QuantityElement) *critmi
 	}
 	c := *ev
 	c.Quantities = append([]critmin.QuantityElement(nil), ev.Quantities...)
+	c.Carried = append([]critmin.QuantityElement(nil), ev.Carried...)
 	for _, q := range contents {
 		k := epcis.Canonical(q.EPCClass)
 		if named[k] {
@@ -125,6 +126,7 @@ func WithContents(ev *critmin.Event, contents []critmin.QuantityElement) *critmi
 		}
 		named[k] = true
 		c.Quantities = append(c.Quantities, q)
+		c.Carried = append(c.Carried, q)
 	}
 	return &c
 }
@@ -280,4 +282,26 @@ func Carried(ship *critmin.Event, container string, held func(container string) 
 		out = append(out, q)
 	}
 	return out
+}
+
+// WithoutCarried is ev without the lines WithContents gave it (ev itself
+// when it has none): the event as captured.
+func WithoutCarried(ev *critmin.Event) *critmin.Event {
+	if len(ev.Carried) == 0 {
+		return ev
+	}
+	carried := map[string]bool{}
+	for _, q := range ev.Carried {
+		carried[epcis.Canonical(q.EPCClass)] = true
+	}
+	c := *ev
+	c.Quantities = nil
+	for _, q := range ev.Quantities {
+		// WithContents adds a line only for a lot ev does not name.
+		if !carried[epcis.Canonical(q.EPCClass)] {
+			c.Quantities = append(c.Quantities, q)
+		}
+	}
+	c.Carried = nil
+	return &c
 }

@@ -198,7 +198,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 			found = true
 			f, ok := number(v)
 			if _, isString := v.(string); isString || v == nil || !ok {
-				fail("/ilmd/cm:moisture", "must be a number, a fraction in [0, 1) (0.08 for 8 %%), not %s", jsonKind(v))
+				fail("/ilmd/cm:moisture", "must be a number, a fraction in [0, 1) (0.08 for 8 %%), not %s%s", jsonKind(v), xmlNumber(v, "cm:moisture", "0.08"))
 			} else if f < 0 || f >= 1 {
 				fail("/ilmd/cm:moisture", "must be a fraction in [0, 1) (0.08 for 8 %%)")
 			} else if f > units.MaxMoisture {
@@ -249,7 +249,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 				case !hasShare:
 					fail(ptr+"/cm:share", "missing (required): the claimed share of the lot's qualifying content, in (0, 1]")
 				case isString:
-					fail(ptr+"/cm:share", "must be a number, not a JSON string (%q)", rawShare)
+					fail(ptr+"/cm:share", "must be a number, not a JSON string (%q)%s", rawShare, xmlNumber(rawShare, "cm:share", "1"))
 				case rawShare == nil:
 					fail(ptr+"/cm:share", "must be a number in (0, 1], not null")
 				case !ok:
@@ -853,7 +853,7 @@ func assay(m map[string]any) (critmin.Assay, string, string) {
 	}
 	v, ok := number(m[TermValue])
 	if !ok || v < 0 {
-		return a, TermValue, "value must be a number of zero or more"
+		return a, TermValue, "value must be a number of zero or more" + xmlNumber(m[TermValue], "cm:value", "4.2")
 	}
 	a.Value = v
 	unit, _ := m[TermUnit].(string)
@@ -952,6 +952,17 @@ func hasKey(m map[string]int, k string) bool {
 
 // jsonKind names a decoded JSON value's kind for an error message: "null",
 // "a JSON string (\"0.1\")", "a boolean", "an object", "a list".
+// xmlNumber says, for a value that arrived as a string, how an EPCIS XML
+// document states a number: an element without xsi:type is text (EPCIS
+// 2.0 §9.3 maps untyped XML to a JSON string), so a numeric extension
+// element needs xsi:type="xsd:decimal". "" for any other value.
+func xmlNumber(v any, elem, example string) string {
+	if _, ok := v.(string); !ok {
+		return ""
+	}
+	return fmt.Sprintf(`; in XML, type the element as a number: <%s xsi:type="xsd:decimal">%s</%s> (xmlns:xsd="http://www.w3.org/2001/XMLSchema"; untyped XML text reads as a string)`, elem, example, elem)
+}
+
 func jsonKind(v any) string {
 	switch x := v.(type) {
 	case nil:

@@ -661,15 +661,24 @@ func (n *Network) lotOrigin(l *critmin.Lot, c *custody.Composition) (origin stri
 			// No share is stated for a lot whose grade is not measured:
 			// to the planner all of it is of unknown origin.
 			shares[UnknownOrigin] = 1
-		} else if p := h.OriginNotMeasured; p != nil && p.Share > 0 {
-			// Measured metal of unknown origin (a feed's assay missing):
-			// the headline's shares are of the rest, so to the planner
-			// they are scaled by what the rest is, and that part is of
-			// unknown origin (fixKk) — never dropped.
-			for k := range shares {
-				shares[k] *= 1 - p.Share
+		} else {
+			// Measured metal of unknown origin (a feed's assay missing,
+			// or metal of no recorded input: a run's element_gain): the
+			// headline's shares are of the rest, so to the planner they
+			// are scaled by what the rest is, and that part is of unknown
+			// origin (fixKk, nu37a) — never dropped.
+			var part float64
+			for _, p := range []*custody.NotMeasuredPart{h.OriginNotMeasured, h.OriginUnknown} {
+				if p != nil && p.Share > 0 {
+					part += p.Share
+				}
 			}
-			shares[UnknownOrigin] += p.Share
+			if part > 0 {
+				for k := range shares {
+					shares[k] *= 1 - part
+				}
+				shares[UnknownOrigin] += part
+			}
 		}
 		for _, k := range physicalCountries(c) {
 			if _, ok := shares[k]; !ok {
@@ -874,7 +883,7 @@ func (p *LedgerPull) gradeOfAssays(assays []critmin.Assay, moisture *float64, dr
 }
 
 // cappedRatios are, for each element a lot holds less of by its origin
-// (custody's capped figure: Composition.Elements, the figure its page,
+// (custody's capped figure: Composition.Elements' Recorded, the figure
 // its runs' balances and the mass-balance credits read) than by its own
 // assay × dry tonnes, the ratio of the two (< 1): a produced lot whose
 // run's input was over-consumed, or whose later weighing or assay
@@ -887,13 +896,15 @@ func cappedRatios(l *critmin.Lot, c *custody.Composition) map[string]float64 {
 	for el, g := range custody.GradesOf(l) {
 		b, ok := c.Elements[el]
 		full := l.DryTonnes * g
-		if !ok || full <= 0 || b.Tonnes >= full*(1-1e-9) {
+		// The recorded figure (Breakdown.Recorded): the excess of no
+		// recorded input is of unknown origin, never supply (nu37a).
+		if !ok || full <= 0 || b.Recorded() >= full*(1-1e-9) {
 			continue
 		}
 		if out == nil {
 			out = map[string]float64{}
 		}
-		out[el] = max(0, b.Tonnes) / full
+		out[el] = max(0, b.Recorded()) / full
 	}
 	return out
 }

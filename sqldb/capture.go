@@ -1100,9 +1100,14 @@ func (c *captureSession) insertEvents(events []*critmin.Event) error {
 			}
 		}
 		if w.db.writes != replayProjection {
+			moves := ledger.MovesContents(ev)
 			err := eachIndexRow(ev, func(r *indexRow) error {
-				if !full && r.table != indexQuantities {
-					return nil // only replayLots reads index rows back (event_quantities)
+				// Only replayLots reads index rows back (event_quantities),
+				// and recontain the epcList rows of an event moving a
+				// container (a packing or unpacking declared in error
+				// changes what it carried).
+				if !full && r.table != indexQuantities && !(r.table == indexEPCs && moves) {
+					return nil
 				}
 				return w.addIndex(idx[r.table], ev.PK, r)
 			})

@@ -407,19 +407,23 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, error) {
 	if err := w.flush(w.contents); err != nil {
 		return nil, err
 	}
+	// The events that moved each container: those whose contents are
+	// stored, and every other event naming it in an epcList — one that
+	// carried nothing (it moved after an unpacking) carries the lot again
+	// once that unpacking is declared in error.
 	var moved []string
+	got := map[string]bool{}
 	for c := range containers {
-		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT DISTINCT event_id FROM event_contents WHERE container = ?"), c)
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT event_id FROM event_contents WHERE container = ? UNION SELECT e.event_id FROM event_epcs x JOIN events e ON e.pk = x.event_pk WHERE x.canon = ? AND x.role = 'epc' AND e.declaration = 0 AND e.event_type = 'ObjectEvent'"), c, c)
 		if err != nil {
 			return nil, fmt.Errorf("%s: events moving container %s: %w", w.db.Dialect.Name, c, err)
 		}
-		got := map[string]bool{}
 		if err := collectStrings(rows, got); err != nil {
 			return nil, err
 		}
-		for id := range got {
-			moved = append(moved, id)
-		}
+	}
+	for id := range got {
+		moved = append(moved, id)
 	}
 	if len(moved) == 0 {
 		return nil, nil
@@ -496,9 +500,14 @@ func (w *writer) loadProjected(ids []string) error {
 // its own identifier, the lots the containers held then (event_contents,
 // canonical identifiers), as the lot projection counted them.
 func (db *DB) EventContents(ctx context.Context, eventIDs []string) (map[string][]critmin.QuantityElement, error) {
+	return db.eventContents(ctx, db.reader(ctx), eventIDs)
+}
+
+// eventContents is EventContents read through q.
+func (db *DB) eventContents(ctx context.Context, q querier, eventIDs []string) (map[string][]critmin.QuantityElement, error) {
 	out := map[string][]critmin.QuantityElement{}
 	err := inChunks(eventIDs, func(part []any) error {
-		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT event_id, canon, quantity, uom FROM event_contents WHERE event_id IN ("+placeholders(len(part))+") ORDER BY event_id, container, canon"), part...)
+		rows, err := q.QueryContext(ctx, db.q("SELECT event_id, canon, quantity, uom FROM event_contents WHERE event_id IN ("+placeholders(len(part))+") ORDER BY event_id, container, canon"), part...)
 		if err != nil {
 			return fmt.Errorf("%s: contents of events: %w", db.Dialect.Name, err)
 		}
@@ -546,28 +555,4 @@ func (db *DB) ContainerMovesOfLot(ctx context.Context, lot string) ([]critmin.Co
 		out = append(out, m)
 	}
 	return out, rows.Err()
-}
-
-// EventsCarrying returns, for each of lots (canonical), the eventIDs of
-// the events that moved it in a container they named by its own
-// identifier (event_contents): the movements a lot's own quantity lines
-// do not show.
-func (db *DB) EventsCarrying(ctx context.Context, lots []string) (map[string][]string, error) {
-	out := map[string][]string{}
-	err := inChunks(lots, func(part []any) error {
-		rows, err := db.reader(ctx).QueryContext(ctx, db.q("SELECT DISTINCT canon, event_id FROM event_contents WHERE canon IN ("+placeholders(len(part))+") ORDER BY canon, event_id"), part...)
-		if err != nil {
-			return fmt.Errorf("%s: events carrying lots: %w", db.Dialect.Name, err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var lot, id string
-			if err := rows.Scan(&lot, &id); err != nil {
-				return err
-			}
-			out[lot] = append(out[lot], id)
-		}
-		return rows.Err()
-	})
-	return out, err
 }

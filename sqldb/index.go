@@ -23,8 +23,9 @@ const (
 	replayFull replayMode = iota
 	// replayRaw writes the projection and, for the declarations it
 	// re-reads (applyDeclarations), each record's JSON, @context and
-	// event_quantities rows; no identifier or attribute rows, chain,
-	// day roots or log.
+	// event_quantities rows, and the epcList rows of an event moving a
+	// container by its own identifier (recontain); no other identifier
+	// or attribute rows, chain, day roots or log.
 	replayRaw
 	// replayProjection writes the projection and, for a log with no
 	// declaration, the event rows it looks up — those of events that

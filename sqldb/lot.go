@@ -591,12 +591,16 @@ func (db *DB) statsUnexplained(ctx context.Context) (*critmin.LedgerStats, error
 		if rest := l.WetTonnes - sea; l.Status == critmin.LotInTransit {
 			if rest > 1e-9 {
 				row(critmin.LotInStock).Tonnes += rest
+				row(critmin.LotInStock).Parts++
 			}
 		} else {
 			row(l.Status).Tonnes += rest
 		}
 		if sea > 0 {
 			row(critmin.LotInTransit).Tonnes += sea
+			if l.Status != critmin.LotInTransit {
+				row(critmin.LotInTransit).Parts++
+			}
 		}
 	}
 	err = rows.Err()

@@ -136,11 +136,18 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 	if err != nil || len(declared) == 0 {
 		return err
 	}
+	// A declared event that moved containers by their own identifiers
+	// moved what they held then (event_contents): those lots are
+	// replayed without it too (nu36a-5).
+	carried, err := w.withStoredContents(append([]*critmin.Event(nil), declared...))
+	if err != nil {
+		return err
+	}
 	var lotIDs, xids, declIDs []string
 	lotSeen, xSeen := map[string]bool{}, map[string]bool{}
-	for _, ev := range declared {
+	for i, ev := range declared {
 		declIDs = append(declIDs, ev.EventID)
-		for _, id := range canonLots(ev).LotIDs() {
+		for _, id := range canonLots(carried[i]).LotIDs() {
 			if !lotSeen[id] {
 				lotSeen[id] = true
 				lotIDs = append(lotIDs, id)
@@ -732,19 +739,44 @@ func (db *DB) verifyReplayMode(ctx context.Context, q querier) (replayMode, erro
 }
 
 // LiveEventsOfLots returns the stored events not declared in error that
-// name any of the lots (canonical identifiers), decoded with their
-// mineral facts and lots named canonically, in capture order: what
-// ledger.Replay needs to rebuild those lots — as a capture-time check
-// does for a lot whose event the same document declares in error.
+// name any of the lots (canonical identifiers), or moved a container
+// holding one of them then (event_contents: the event is given the lines
+// of what its containers held, ledger.WithContents, as the projection
+// moved them — a container-only shipment is an event of each lot it
+// carried; issue 8 §2, nu36a-5/6), decoded with their mineral facts and
+// lots named canonically, in capture order: what ledger.Replay needs to
+// rebuild those lots — as a capture-time check does for a lot whose
+// event the same document declares in error.
 func (db *DB) LiveEventsOfLots(ctx context.Context, ids []string) ([]*critmin.Event, error) {
 	return db.liveEventsOfLots(ctx, db.reader(ctx), ids)
 }
 
+// LiveCarriersOfLots returns the stored events not declared in error that
+// moved a container holding one of the lots (canonical identifiers) at
+// their time, by the container's own identifier (event_contents), each
+// given the lines of what its containers held (ledger.WithContents;
+// Carried), in capture order: the moves of a lot that do not name it.
+func (db *DB) LiveCarriersOfLots(ctx context.Context, ids []string) ([]*critmin.Event, error) {
+	return db.liveEvents(ctx, db.reader(ctx), ids, true)
+}
+
 // liveEventsOfLots is LiveEventsOfLots read through q.
 func (db *DB) liveEventsOfLots(ctx context.Context, q querier, ids []string) ([]*critmin.Event, error) {
+	return db.liveEvents(ctx, q, ids, false)
+}
+
+// liveEvents is LiveEventsOfLots (carriersOnly false) or
+// LiveCarriersOfLots read through q.
+func (db *DB) liveEvents(ctx context.Context, q querier, ids []string, carriersOnly bool) ([]*critmin.Event, error) {
 	var out []*critmin.Event
 	err := inChunks(ids, func(part []any) error {
-		rows, err := q.QueryContext(ctx, db.q("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.pk IN (SELECT event_pk FROM event_quantities WHERE canon IN ("+placeholders(len(part))+")) ORDER BY e.pk"), part...)
+		in := placeholders(len(part))
+		query, args := "SELECT "+replayColumns+" WHERE e.declaration = 0 AND (e.pk IN (SELECT event_pk FROM event_quantities WHERE canon IN ("+in+
+			")) OR e.event_id IN (SELECT event_id FROM event_contents WHERE canon IN ("+in+"))) ORDER BY e.pk", append(part, part...)
+		if carriersOnly {
+			query, args = "SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.event_id IN (SELECT event_id FROM event_contents WHERE canon IN ("+in+")) ORDER BY e.pk", part
+		}
+		rows, err := q.QueryContext(ctx, db.q(query), args...)
 		if err != nil {
 			return fmt.Errorf("%s: events of lots: %w", db.Dialect.Name, err)
 		}
@@ -772,5 +804,26 @@ func (db *DB) liveEventsOfLots(ctx context.Context, q querier, ids []string) ([]
 	if err != nil {
 		return nil, err
 	}
-	return uniqueByPK(out), nil
+	out = uniqueByPK(out)
+	// What the containers each event moved held then, as capture
+	// projected it.
+	var moved []string
+	for _, ev := range out {
+		if ledger.MovesContents(ev) {
+			moved = append(moved, ev.EventID)
+		}
+	}
+	if len(moved) == 0 {
+		return out, nil
+	}
+	held, err := db.eventContents(ctx, q, moved)
+	if err != nil {
+		return nil, err
+	}
+	for i, ev := range out {
+		if lines := held[ev.EventID]; len(lines) > 0 {
+			out[i] = ledger.WithContents(ev, lines)
+		}
+	}
+	return out, nil
 }

@@ -458,6 +458,7 @@ func eventHead(ev *critmin.Event) string {
 // event out changes (the jobs that read the ledger skip a declared event:
 // docs/epcis.md, "Retractions").
 func (s *site) declareEffect(r *http.Request, ev *critmin.Event) ([]declareLot, []string) {
+	ev = s.carried(r, ev)
 	var lots []declareLot
 	seen := map[string]bool{}
 	for _, q := range ev.Quantities {
@@ -502,6 +503,7 @@ func (s *site) declareEffect(r *http.Request, ev *critmin.Event) ([]declareLot, 
 // receives nothing; a run naming that party takes nothing (issue 15, fix15q: declaring USSM's 12 t receipt at
 // Karachi warned of none of the 6 t shipped from there in USSM's name).
 func (s *site) declareDependents(r *http.Request, ev *critmin.Event, sites map[string]*critmin.Site, parties map[string]*critmin.Party) ([]string, error) {
+	ev = s.carried(r, ev)
 	var out []string
 	seen := map[string]bool{}
 	for _, q := range ev.Quantities {
@@ -668,4 +670,21 @@ func mapValues[V any](m map[string]V) []V {
 		out = append(out, v)
 	}
 	return out
+}
+
+// carried is ev with a line for each lot the containers it moved by their
+// own identifiers held then (the contents stored with it,
+// critmin.ContentsStore; ledger.WithContents): the preview names those
+// lots, and what depends on ev through them, as the capture's checks do
+// (issue 8 §2, nu36a-5). ev as it is when the store keeps no contents.
+func (s *site) carried(r *http.Request, ev *critmin.Event) *critmin.Event {
+	cs, ok := s.Store.(critmin.ContentsStore)
+	if !ok || !ledger.MovesContents(ev) || len(ev.Carried) > 0 {
+		return ev
+	}
+	held, err := cs.EventContents(r.Context(), []string{ev.EventID})
+	if err != nil || len(held[ev.EventID]) == 0 {
+		return ev
+	}
+	return ledger.WithContents(ev, held[ev.EventID])
 }

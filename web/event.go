@@ -245,7 +245,19 @@ func withContainerMoves(tl []eventView, moved []critminhttp.ContainerEvent) []ev
 // GET /events/{id}
 func (s *site) handleEventPage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
+	// An event ID is a URI, which holds no space: spaces around a pasted
+	// ID are the paste's, and the page opens the ID without them (new-user
+	// finding nu37b-6: "/events/ nope " read `no event with eventID
+	// " nope "`).
+	if t := strings.TrimSpace(id); t != id && t != "" {
+		http.Redirect(w, r, "/events/"+url.PathEscape(t), http.StatusSeeOther)
+		return
+	}
 	evs, err := s.Store.FindEventsByID(r.Context(), id)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		s.renderError(w, r, critmin.Errorf(critmin.ENOTFOUND, "No event has the ID %s. An event ID is the URI its event states as eventID (urn:uuid:… or a ni:///sha-256 hash ID); the Events page lists and searches them.", strconv.Quote(id)))
+		return
+	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -469,6 +481,11 @@ type shipmentLot struct {
 	ID     string
 	Qty    string
 	Tonnes float64
+	// Packed is, on a container's page, what the container's packing
+	// put in it of the lot when that differs from what the shipping
+	// event loaded (Qty, Tonnes): the difference belongs to an earlier
+	// leg, not to this voyage's loss (new-user finding nu37b-1); "" else.
+	Packed string
 	// Received is the quantity found on receipt ("" before); Diff the
 	// received minus the shipped mass, in tonnes.
 	Received string
@@ -853,6 +870,33 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			cargo, data["ContentsUnknown"] = nil, true
 		}
 		lots := contents(cargo)
+		if kind == "container" && packedKnown {
+			// A voyage's loss is the weight received less the weight
+			// loaded — what the shipping event carried — as the bill of
+			// lading's page reads it, not the weight packed: a lot packed
+			// at 20 t at the mine, received at Karachi at 19.95 t and
+			// shipped on at 19.95 t lost 0.05 t before this voyage
+			// (new-user finding nu37b-1: the page charged it to the sea
+			// voyage, −0.50 % where the bill of lading read −0.25 %).
+			// Only where the container held all of the lot as shipped
+			// (wholeLotPacked): a part in this container is its own
+			// figure.
+			total, _ := data["Total"].(float64)
+			for i := range lots {
+				for _, q := range shipView.Quantities {
+					if epcis.Canonical(q.EPCClass) != epcis.Canonical(lots[i].ID) {
+						continue
+					}
+					if t, ok := tonnes(q); ok && wholeLotPacked(shipView, lots[i]) && t != lots[i].Tonnes {
+						lots[i].Packed = lots[i].Qty
+						total += t - lots[i].Tonnes
+						lots[i].Qty, lots[i].Tonnes = quantityText(q), t
+					}
+					break
+				}
+			}
+			data["Total"] = total
+		}
 		// A lot this shipment sent on from a place where nothing of it
 		// stood — shipped on from a part whose receipt was then declared
 		// in error (critmin.LotPart.FromRetracted) — is flagged, never

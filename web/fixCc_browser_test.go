@@ -41,6 +41,11 @@ func TestBrowserTablesFitAt390(t *testing.T) {
 			t.Errorf("390 px %s: tables wider than the window: %s", path, wide)
 		}
 		if strings.HasPrefix(path, "/lots/") {
+			// New-user finding nu37b-4: the run balance table's figures
+			// wrapped one digit a line; each figure is on one line.
+			if broken := eval[string](p, brokenFiguresJS); broken != "" {
+				t.Errorf("390 px %s: figures broken across lines: %s", path, broken)
+			}
 			if odd := eval[string](p, assaysAsCardsJS); odd != "" {
 				t.Errorf("390 px %s: the Assays table does not read as cards: %s", path, odd)
 			}
@@ -73,4 +78,26 @@ const assaysAsCardsJS = `(() => {
     });
   });
   return [...new Set(out)].join("; ");
+})()`
+
+// brokenFiguresJS lists the figures (runs of digits, separators and
+// signs) of the lot page's run balance and verdict tables that the
+// browser laid out on more than one line; "" when none is.
+const brokenFiguresJS = `(() => {
+  const out = [];
+  document.querySelectorAll('#run-balances td, #verdicts td').forEach(td => {
+    const walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const re = /[−\-]?\d[\d.,]*/g;
+      let m;
+      while ((m = re.exec(n.data))) {
+        if (m[0].length < 2) continue;
+        const r = document.createRange();
+        r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+        const lines = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
+        if (lines.size > 1) out.push(m[0] + " on " + lines.size + " lines");
+      }
+    }
+  });
+  return out.join("; ");
 })()`

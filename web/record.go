@@ -335,6 +335,7 @@ var recordForms = []*recordForm{
 			{Name: "commodity", Label: "Product commodity", Type: "select", Required: true},
 			{Name: "moisture", Label: "Product moisture (%)", Type: "number"},
 			assaysField("assays", "Product assays"),
+			{Name: "owner", Label: "Owner of the products", Type: "party", Help: "the party that owns and holds the product lots (new lots state their owner, as Commission does)"},
 			fTime, fTZ, fSite},
 		event: func(v url.Values) map[string]any {
 			ev := baseEvent("TransformationEvent", "", "commissioning", "active", v)
@@ -354,10 +355,16 @@ var recordForms = []*recordForm{
 				ilmd["cm:assay"] = a
 			}
 			ev["ilmd"] = ilmd
+			// The products' owner, as Commission states a new lot's
+			// (new-user finding nu37b-6: Refine's products read "Owner
+			// not stated", the form having no owner field).
+			if o := strings.TrimSpace(v.Get("owner")); o != "" {
+				ev["destinationList"] = []any{map[string]any{"type": "owning_party", "destination": o}, map[string]any{"type": "possessing_party", "destination": o}}
+			}
 			return ev
 		},
 		fields: []ptrField{{"/transformationID", "run", false}, {"/inputQuantityList", "inputs", true}, {"/outputQuantityList", "outputs", true},
-			{"/ilmd/cm:commodity", "commodity", false}, {"/ilmd/cm:moisture", "moisture", false}, {"/ilmd/cm:assay", "assays", true}},
+			{"/ilmd/cm:commodity", "commodity", false}, {"/ilmd/cm:moisture", "moisture", false}, {"/ilmd/cm:assay", "assays", true}, {"/destinationList", "owner", false}},
 	},
 }
 

@@ -57,4 +57,8 @@ func TestRiskLedgerRowWithoutMetalHasNoHHI(t *testing.T) {
 	if body := html.UnescapeString(string(b)); resp.StatusCode != 200 || !strings.Contains(body, "n/a — no measured metal") {
 		t.Errorf("risk page (%d) does not say n/a for Z's row:\n%s", resp.StatusCode, body)
 	}
+	// One lot not measured is "1 lot", never "1 lots" (nu37a).
+	if body := html.UnescapeString(string(b)); !strings.Contains(body, "(1 lot: grade not measured)") || strings.Contains(body, "1 lots") {
+		t.Errorf("risk page: want \"(1 lot: grade not measured)\", never \"1 lots\"")
+	}
 }
