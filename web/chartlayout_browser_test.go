@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/url"
 	"strings"
 	"testing"
@@ -31,8 +32,8 @@ const labelsJS = `((sel) => {
 
 // TestBrowserChartLayoutAtTwoWidths: at 1,400 px and 390 px the page
 // never scrolls sideways; the corridor map keeps its shape (its height
-// follows its width and the bounds, not the box) with every visible label
-// inside the chart and none overlapping; the genealogy fits its box at
+// follows its width and the bounds, not the box) at its box's width with
+// every visible label inside the chart and none overlapping; the genealogy fits its box at
 // 1,400 px (no sideways scroll, laid out top to bottom when left to right
 // would be wider) with no overlapping labels; and the plan's legends show
 // every entry (not paged), each commodity in its own colour (NdPr oxide
@@ -70,22 +71,31 @@ func TestBrowserChartLayoutAtTwoWidths(t *testing.T) {
 		p.viewport(width)
 
 		open(width, "/")
-		// The map is drawn at its true shape: chart height = legend +
-		// (width − 8) × latitude span ÷ (longitude span × 0.75) + 8, the
-		// bounds' own aspect; never the fixed 440 px box it was squeezed
-		// into. It is at least 640 px wide (a phone scrolls it in its box).
+		// The map is drawn at its true shape and its box's width, a
+		// phone's too (nu37b item 4: it kept 640 px and scrolled in its
+		// box at 390 px): the bounds' corners, as drawn, are the box's
+		// width less 4 px each side apart, and (width) × latitude span ÷
+		// (longitude span × 0.75) tall (ECharts' geo aspectScale 0.75),
+		// never the fixed 440 px box it was once squeezed into; the box is
+		// no wider than the figure holding it, and as tall as the map at
+		// least (its legend above it, on a phone room for its labels).
 		shape := eval[[]float64](p, `(() => { const el = document.querySelector("#corridor-map"); const c = JSON.parse(el.getAttribute("data-chart"));
+		  const chart = echarts.getInstanceByDom(el), a = chart.convertToPixel({ geoIndex: 0 }, c.bounds[0]), b = chart.convertToPixel({ geoIndex: 0 }, c.bounds[1]);
 		  const lon = c.bounds[1][0] - c.bounds[0][0], lat = c.bounds[0][1] - c.bounds[1][1];
-		  return [el.clientWidth, el.clientHeight, lon, lat]; })()`)
-		w, h, lon, lat := shape[0], shape[1], shape[2], shape[3]
-		if w < 640 {
-			t.Errorf("%d px: map %v px wide; want ≥ 640", width, w)
+		  return [el.clientWidth, el.clientHeight, lon, lat, b[0] - a[0], b[1] - a[1], el.closest("figure").clientWidth, el.closest(".chart-scroll") ? 1 : 0]; })()`)
+		w, h, lon, lat, drawnW, drawnH, fig, scrolls := shape[0], shape[1], shape[2], shape[3], shape[4], shape[5], shape[6], shape[7]
+		if w > fig || scrolls != 0 {
+			t.Errorf("%d px: map %v px wide in a figure %v px wide, scrolling in a box of its own: %v", width, w, fig, scrolls != 0)
 		}
 		mapH := (w - 8) * lat / (lon * 0.75)
-		// Its legend (site kinds and, since fix15m, the lanes' commodities)
-		// wraps at the width a phone shows: up to 4 rows of 24 px.
-		if h < mapH || h > mapH+24*4+16+1 {
-			t.Errorf("%d px: map %v × %v px for bounds %v° × %v°; want the map itself %.0f px tall plus its legend", width, w, h, lon, lat, mapH)
+		// ECharts fits the bounds into the map's rectangle, which is
+		// mapH + 4 px tall (the 4 px margin under the map): drawn between
+		// mapH and mapH + 4 px tall (1,400 px: 508.2 px; 512 drawn).
+		if math.Abs(drawnW-(w-8)) > 1 || drawnH < mapH-1 || drawnH > mapH+4+1 {
+			t.Errorf("%d px: map drawn %.1f × %.1f px for bounds %v° × %v° in a box %v px wide; want %.1f × %.1f", width, drawnW, drawnH, lon, lat, w, w-8, mapH)
+		}
+		if h < mapH {
+			t.Errorf("%d px: the map's box is %v px tall, the map itself %.0f", width, h, mapH)
 		}
 		// Labels: the five legend entries and the names of eight sites,
 		// some hidden where they would overlap (every name is in the

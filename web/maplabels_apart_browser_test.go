@@ -42,7 +42,17 @@ const mapLabelBoxesJS = `(() => {
       }
     }
   }
-  return JSON.stringify({Labels: labels, Marks: marks, Crossed: crossed, Sites: c.nodes.length});
+  // What the window shows of the chart: its box, cut by every box
+  // around it that hides or scrolls its overflow (a map 640 px wide once
+  // scrolled in a 340 px box on a phone) and by the window's sides.
+  const vis = {L: box.left, R: box.right, T: box.top, B: box.bottom};
+  for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+    const st = getComputedStyle(a), r = a.getBoundingClientRect();
+    if (st.overflowX !== "visible") { vis.L = Math.max(vis.L, r.left); vis.R = Math.min(vis.R, r.right); }
+    if (st.overflowY !== "visible") { vis.T = Math.max(vis.T, r.top); vis.B = Math.min(vis.B, r.bottom); }
+  }
+  vis.L = Math.max(vis.L, 0); vis.R = Math.min(vis.R, window.innerWidth);
+  return JSON.stringify({Labels: labels, Marks: marks, Crossed: crossed, Sites: c.nodes.length, Visible: vis});
 })()`
 
 // TestBrowserMapLabelsDoNotOverlap (issue 15, fix15w item 5): on the
@@ -53,7 +63,11 @@ const mapLabelBoxesJS = `(() => {
 // labels' boxes intersect (by more than half a pixel either way), no
 // label covers another site's marker, and at 1,400 px no lane runs
 // through a label (mapLabelBoxesJS) — its own lanes included, past the
-// 12 px by its marker where they start.
+// 12 px by its marker where they start. At both widths every site's
+// marker (11 px) and every label lies inside what the window shows of
+// the chart (nu37b item 4: at 390 px the map kept 640 px and scrolled
+// in its box, the Pakistani sites, some 600 px from its left edge, off
+// screen).
 func TestBrowserMapLabelsDoNotOverlap(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {
@@ -75,6 +89,7 @@ func TestBrowserMapLabelsDoNotOverlap(t *testing.T) {
 			}
 			Crossed []string
 			Sites   int
+			Visible struct{ L, R, T, B float64 }
 		}
 		if err := json.Unmarshal([]byte(eval[string](p, mapLabelBoxesJS)), &got); err != nil {
 			t.Fatal(err)
@@ -90,6 +105,22 @@ func TestBrowserMapLabelsDoNotOverlap(t *testing.T) {
 				if w, h := min(a.R, m.R)-max(a.L, m.L), min(a.B, m.B)-max(a.T, m.T); w > 0.5 && h > 0.5 {
 					t.Errorf("%d px: the label %q covers the marker of %q by %.1f × %.1f px", width, a.Name, m.Name, w, h)
 				}
+			}
+		}
+		v := got.Visible
+		if len(got.Marks) != got.Sites {
+			t.Errorf("%d px: %d markers for %d sites", width, len(got.Marks), got.Sites)
+		}
+		for _, m := range got.Marks {
+			if m.L < v.L-0.5 || m.R > v.R+0.5 || m.T < v.T-0.5 || m.B > v.B+0.5 {
+				t.Errorf("%d px: the marker of %q (%.0f,%.0f–%.0f,%.0f) is not inside what the window shows of the map (%.0f,%.0f–%.0f,%.0f)",
+					width, m.Name, m.L, m.T, m.R, m.B, v.L, v.T, v.R, v.B)
+			}
+		}
+		for _, a := range got.Labels {
+			if a.L < v.L-0.5 || a.R > v.R+0.5 || a.T < v.T-0.5 || a.B > v.B+0.5 {
+				t.Errorf("%d px: the label %q (%.0f,%.0f–%.0f,%.0f) is not inside what the window shows of the map (%.0f,%.0f–%.0f,%.0f)",
+					width, a.Name, a.L, a.T, a.R, a.B, v.L, v.T, v.R, v.B)
 			}
 		}
 		if width == 1400 && len(got.Crossed) > 0 {

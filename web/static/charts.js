@@ -139,78 +139,299 @@
   // colour (the server's palette, web/colour.go), lightened but opaque
   // (tint): overlapping bands never blend into another commodity's
   // colour; a hovered node or band shows its own bands in the full
-  // colour and fades the rest. Labels have a white halo, so that a
-  // label drawn over a band stays readable, and wrap within the room to
-  // the next column.
+  // colour and fades the rest. Labels have a white halo.
+  //
+  // Left to right, each node stands in the column after its furthest
+  // source (ECharts' nodeAlign "left"): a buyer's or a loss's node stands
+  // beside what feeds it, not in the last column, so few bands run past a
+  // column (the copper sale's band once ran over three columns of labels
+  // to the last). Once ECharts has laid the nodes out, sankeyFloor draws
+  // no band thinner than SANKEY_MIN_BAND and placeSankeyLabels sets each
+  // label beside its node where it covers no other node's band, wrapped
+  // only at spaces (sankeyFit).
   function sankeyOption(c, el, flip) {
     var unit = (c.y && c.y.unit) || "t";
     var shares = unit !== "t";
     var NODE = SANKEY_NODE;
-    // The right margin holds the last column's labels: as wide as the
-    // longest label (measured as drawn), at most 40 % of the chart; a
-    // longer label wraps onto a second line instead of being cut.
-    var texts = c.nodes.map(function (n) { return n.label || (shares ? n.name + " 100.00 " + unit : n.name); });
-    var right = Math.ceil(Math.min(labelWidth(texts) * 11 / 12 + 12, Math.max(el.clientWidth, 200) * 0.4));
-    var sources = {};
-    c.links.forEach(function (l) { sources[l.from] = true; });
-    // A label of an inner column wraps within the room to the next
-    // column, never across the next column's labels.
+    var W = Math.max(el.clientWidth, 200);
+    var depth = sankeyDepths(c);
     var cols = sankeyColumns(c);
-    var step = cols > 1 ? (Math.max(el.clientWidth, 200) - 8 - right - NODE) / (cols - 1) : right;
-    var inner = Math.max(Math.min(step - NODE - 5 - 8, right - 8), 60);
-    var label = { fontSize: 11, overflow: "break", width: right - 8, lineHeight: 13, position: "right",
-      color: "#1d2939", textBorderColor: "#fff", textBorderWidth: 3 };
     // A node's own label (n.label) replaces its name; with a unit other
-    // than t, the label also gives the node's value.
+    // than t, the label also gives the node's value (its true value: a
+    // band drawn at the minimum width keeps its own).
     var labels = {};
     c.nodes.forEach(function (n) { if (n.label) { labels[n.name] = n.label; } });
-    label.formatter = function (p) {
-      if (labels[p.name]) { return labels[p.name]; }
-      return shares ? p.name + " " + num(p.value) + " " + unit : p.name;
+    var text = function (name) {
+      if (labels[name]) { return labels[name]; }
+      return shares ? name + " " + num(nodeValue(c, name)) + " " + unit : name;
     };
+    var texts = c.nodes.map(function (n) { return text(n.name); });
+    // The right margin holds the last column's labels: as wide as the
+    // longest on one line (measured as drawn), at most 40 % of the chart
+    // and never narrower than its longest word; a longer label wraps at
+    // its spaces.
+    var lastTexts = c.nodes.filter(function (n) { return depth[n.name] === cols - 1; }).map(function (n) { return text(n.name); });
+    var right = Math.ceil(Math.min(textWidth(lastTexts) + 12, W * 0.4));
+    right = Math.max(right, Math.ceil(textWidth(words(lastTexts)) + 12));
+    var step = cols > 1 ? (W - 8 - right - NODE) / (cols - 1) : right;
+    var inner = Math.max(step - NODE - 5 - 8, 60);
+    var label = { fontSize: 11, lineHeight: 13, position: "right",
+      color: "#1d2939", textBorderColor: "#fff", textBorderWidth: 3 };
+    // placed: each node's label as placeSankeyLabels wrapped it.
+    var placed = {};
+    label.formatter = function (p) { return placed[p.name] || text(p.name); };
+    label.formatter.placed = placed;
     // Crowded columns: a label is centred on its node, so the gap
     // between two nodes of a column is at least the tallest label's
-    // height (13 px a line; a label may wrap in its room), and two
-    // labels of one column never meet, however thin their nodes.
+    // height (13 px a line; a label wraps at its spaces in its room), and
+    // two labels of one column never meet, however thin their nodes.
     var lines = 1;
     c.nodes.forEach(function (n, i) {
-      var room = sources[n.name] ? inner : right - 8;
-      lines = Math.max(lines, wrappedLines(texts[i], room));
+      var room = depth[n.name] < cols - 1 ? inner : right - 8;
+      lines = Math.max(lines, wrapWords(texts[i], room).length);
     });
     var gap = Math.max(shares ? 16 : 14, lines * 13 + 4);
-    // The box is tall enough for its last column: each of its labels
+    // The box is tall enough for its fullest column: each of its labels
     // (lines × 13 px) and the gaps between them. Named destinations
     // ("La/Ce carbonate product 1.89 %", once "lace_product") wrap on a
     // phone, and a fixed 240 px box cut the second lines at its edge.
-    var last = c.nodes.filter(function (n) { return !sources[n.name]; }).length;
-    var most = Math.max(last, Math.ceil(c.nodes.length / Math.max(cols, 1)));
+    var per = {};
+    c.nodes.forEach(function (n) { per[depth[n.name]] = (per[depth[n.name]] || 0) + 1; });
+    var most = Math.max.apply(null, Object.keys(per).map(function (k) { return per[k]; }).concat([1]));
     // A label is centred on its node: the first and last nodes' labels
     // reach half their height beyond them, so the margins hold that.
     var edge = Math.max(8, Math.ceil(lines * 13 / 2) + 4);
     var need = most * lines * 13 + Math.max(most - 1, 0) * gap + 2 * edge;
+    // A Sankey of more than two columns (the plan's flows) is at least
+    // 0.55 × its width tall: its small flows' nodes, under the copper's
+    // tens of thousands of tonnes, keep room for their labels.
+    if (cols > 2) { need = Math.max(need, Math.round(W * 0.55)); }
     if (!flip && el.clientHeight < need) { el.style.height = need + "px"; }
     // Top to bottom (a phone, sankeyFlip): the nodes of a row 8 px
     // apart, the labels placed by sankeyFlip once ECharts has laid the
     // nodes out.
-    if (flip) { right = 8; edge = 8; gap = 8; label.width = Math.max(el.clientWidth, 200) - 16; }
+    if (flip) {
+      right = 8; edge = 8; gap = 8;
+      label.width = W - 16; label.overflow = "break";
+      label.formatter = function (p) { return text(p.name); };
+    }
     return {
       animation: false,
       tooltip: { trigger: "item", formatter: function (p) {
-        if (p.dataType === "edge") { return p.data.source + " → " + p.data.target + ": " + num(p.data.value) + " " + unit + (p.data.note ? " (" + p.data.note + ")" : ""); }
+        if (p.dataType === "edge") { return p.data.source + " → " + p.data.target + ": " + num(p.data.trueValue) + " " + unit + (p.data.note ? " (" + p.data.note + ")" : ""); }
         return p.name;
       } },
-      series: [{ type: "sankey", orient: flip ? "vertical" : "horizontal", left: 8, right: right, top: edge, bottom: edge, nodeWidth: NODE, nodeGap: gap, draggable: false, layoutIterations: 32,
+      series: [{ type: "sankey", orient: flip ? "vertical" : "horizontal", nodeAlign: flip ? "justify" : "left",
+        left: 8, right: right, top: edge, bottom: edge, nodeWidth: NODE, nodeGap: gap, draggable: false, layoutIterations: 32,
         emphasis: { focus: "adjacency" }, blur: { lineStyle: { opacity: 0.25 } }, label: label,
-        data: c.nodes.map(function (n) {
-          var d = { name: n.name, itemStyle: { color: n.colour || "#98a2b3" } };
-          if (sources[n.name] && !flip) { d.label = { width: inner }; }
-          return d;
-        }),
+        data: c.nodes.map(function (n) { return { name: n.name, itemStyle: { color: n.colour || "#98a2b3" } }; }),
         links: c.links.map(function (l) {
-          return { source: l.from, target: l.to, value: l.value, note: l.note,
+          return { source: l.from, target: l.to, value: l.value, trueValue: l.value, note: l.note,
             lineStyle: { color: tint(l.colour, 0.45), opacity: 1 }, emphasis: { lineStyle: { color: l.colour, opacity: 1 } } };
         }) }],
     };
+  }
+
+  // SANKEY_MIN_BAND: no band of a Sankey is drawn thinner than 3 px (px).
+  // Beside the copper's 66,054.5 t the magnet maker's 93.3 t was under a
+  // pixel; a band under the minimum is drawn at it (its tooltip, the
+  // table and the CSV give its true value), the others to scale.
+  var SANKEY_MIN_BAND = 3;
+
+  // sankeyFloor draws every band at least SANKEY_MIN_BAND thick: ECharts
+  // draws value v as v × ky px (ky the same for every band), so a band
+  // is given the display value max(v, SANKEY_MIN_BAND ÷ ky); raising the
+  // small ones lowers ky a little, so it is measured again until every
+  // band is thick enough (two or three rounds).
+  function sankeyFloor(chart, opt) {
+    var links = opt.series[0].links;
+    if (links.some(function (l) { return l.value !== l.trueValue; })) {
+      links.forEach(function (l) { l.value = l.trueValue; });
+      chart.setOption({ series: [{ links: links }] });
+    }
+    for (var round = 0; round < 6; round++) {
+      var g = chart.getModel().getSeriesByIndex(0).getGraph(), ky = Infinity, thin = false;
+      g.edges.forEach(function (e) {
+        var v = e.getValue(), dy = e.getLayout().dy;
+        if (v > 0 && dy > 0) { ky = Math.min(ky, dy / v); }
+        if (!(dy >= SANKEY_MIN_BAND - 1e-6)) { thin = true; }
+      });
+      if (!thin || !isFinite(ky)) { return; }
+      var floor = SANKEY_MIN_BAND / ky * 1.0005;
+      links.forEach(function (l) { l.value = Math.max(l.trueValue, floor); });
+      chart.setOption({ series: [{ links: links }] });
+    }
+  }
+
+  // measure: a canvas measures text at the Sankey's 11 px as ECharts
+  // draws it.
+  var measureCtx = null;
+  function measure(t) {
+    if (!measureCtx) { measureCtx = document.createElement("canvas").getContext("2d"); measureCtx.font = "11px system-ui, sans-serif"; }
+    return measureCtx.measureText(t).width;
+  }
+  function textWidth(texts) { return texts.reduce(function (w, t) { return Math.max(w, measure(t)); }, 0); }
+  function words(texts) { return [].concat.apply([], texts.map(function (t) { return String(t).split(/\s+/); })); }
+
+  // wrapWords wraps text at its spaces into lines no wider than room
+  // (11 px, as measured): a word is never broken, a word wider than the
+  // room takes a line of its own.
+  function wrapWords(text, room) {
+    var out = [], line = "";
+    String(text).split(/\s+/).forEach(function (w) {
+      if (!w) { return; }
+      var next = line ? line + " " + w : w;
+      if (line && measure(next) > room) { out.push(line); line = w; } else { line = next; }
+    });
+    if (line) { out.push(line); }
+    return out.length ? out : [""];
+  }
+
+  // sankeyDepths is each node's column as ECharts' nodeAlign "left" puts
+  // it: 0 for a node nothing flows into, else one more than its deepest
+  // source.
+  function sankeyDepths(c) {
+    var into = {}, depth = {};
+    c.links.forEach(function (l) { (into[l.to] = into[l.to] || []).push(l.from); });
+    function d(n, seen) {
+      if (depth[n] != null) { return depth[n]; }
+      if (seen[n]) { return 0; }
+      seen[n] = true;
+      var m = 0;
+      (into[n] || []).forEach(function (f) { m = Math.max(m, 1 + d(f, seen)); });
+      seen[n] = false;
+      return (depth[n] = m);
+    }
+    c.nodes.forEach(function (n) { d(n.name, {}); });
+    return depth;
+  }
+
+  // placeSankeyLabels sets each node's label, left to right, where it
+  // covers no band but its node's own and no other node or label: it
+  // tries the label to the right of its node and to the left, centred on
+  // it or moved up or down (still beside it), above and below it, each
+  // wrapped at its spaces to the room before the next column, to the
+  // room before the previous one, or on one line; a place costs the
+  // points of it (every 3 px) over another node's band or another node,
+  // the area over labels placed before it, much more outside the chart,
+  // and a little for each line and each pixel away from the plain place
+  // to the right. Two orders are tried (columns left to right and right
+  // to left) and the cheaper kept. ECharts draws each label where it is
+  // put (label.position, from its node's top left).
+  function placeSankeyLabels(chart, c, el, opt) {
+    var g = chart.getModel().getSeriesByIndex(0).getGraph();
+    var W = el.clientWidth, H = el.clientHeight, LINE = 13, GAP = 5;
+    var rectOf = function (z) { var r = z.getBoundingRect().clone(); r.applyTransform(z.getComputedTransform()); return r; };
+    var nodes = g.nodes.map(function (n) { return { n: n, r: rectOf(n.getGraphicEl()) }; });
+    var bands = g.edges.map(function (e) { return { el: e.getGraphicEl(), a: e.node1, b: e.node2, r: rectOf(e.getGraphicEl()) }; });
+    var xs = [];
+    nodes.forEach(function (o) { var x = Math.round(o.r.x); if (xs.indexOf(x) < 0) { xs.push(x); } });
+    xs.sort(function (a, b) { return a - b; });
+    var text = opt.series[0].label.formatter;
+    Object.keys(text.placed).forEach(function (k) { delete text.placed[k]; });
+    // covered counts the points of a line's box, 1 px larger all round
+    // (as the browser draws a line it may reach a pixel further than
+    // measured), every 2 px, that lie on another node's band or node.
+    function covered(nd, l, t, r, b) {
+      var hits = 0;
+      for (var x = l - 1; x <= r + 1; x += 2) {
+        for (var y = t - 1; y <= b + 1; y += 2) {
+          for (var i = 0; i < bands.length; i++) {
+            var bd = bands[i];
+            if (bd.a === nd.n || bd.b === nd.n) { continue; }
+            if (x < bd.r.x || x > bd.r.x + bd.r.width || y < bd.r.y || y > bd.r.y + bd.r.height) { continue; }
+            if (bd.el.contain(x, y)) { hits++; }
+          }
+          for (var j = 0; j < nodes.length; j++) {
+            if (nodes[j] !== nd && nodes[j].r.contain(x, y)) { hits++; }
+          }
+        }
+      }
+      return hits;
+    }
+    function cut(a, b) { return Math.max(0, Math.min(a.r, b.r) - Math.max(a.l, b.l)) * Math.max(0, Math.min(a.b, b.b) - Math.max(a.t, b.t)); }
+    function candidates(nd) {
+      var r = nd.r, x = Math.round(r.x), k = xs.indexOf(x);
+      var next = k + 1 < xs.length ? xs[k + 1] : W - 4, prev = k > 0 ? xs[k - 1] + SANKEY_NODE : 4;
+      var name = text({ name: nd.n.id }), full = measure(name);
+      var roomR = next - (r.x + r.width) - GAP - 4, roomL = r.x - prev - GAP - 4;
+      var wraps = [], seen = {};
+      [full + 1, roomR, roomL].forEach(function (room) {
+        var ls = wrapWords(name, room), key = ls.join("\n");
+        if (!seen[key]) { seen[key] = true; wraps.push(ls); }
+      });
+      var out = [], cx = r.x + r.width / 2, cy = r.y + r.height / 2;
+      wraps.forEach(function (ls) {
+        var ws = ls.map(measure), w = Math.max.apply(null, ws), h = ls.length * LINE;
+        var reach = Math.max(0, Math.floor((h / 2 + r.height / 2 - 3) / 4));
+        for (var s = 0; s <= reach; s++) {
+          [s, -s].forEach(function (d, i) {
+            if (i && !s) { return; }
+            out.push({ lines: ls, ws: ws, align: "left", l: r.x + r.width + GAP, t: cy - h / 2 + 4 * d, w: w, h: h, pref: 4 * s * 0.5 });
+            out.push({ lines: ls, ws: ws, align: "right", l: r.x - GAP - w, t: cy - h / 2 + 4 * d, w: w, h: h, pref: 8 + 4 * s * 0.5 });
+          });
+        }
+        out.push({ lines: ls, ws: ws, align: "center", l: cx - w / 2, t: r.y - 2 - h, w: w, h: h, pref: 16 });
+        out.push({ lines: ls, ws: ws, align: "center", l: cx - w / 2, t: r.y + r.height + 2, w: w, h: h, pref: 16 });
+      });
+      return out;
+    }
+    function place(order) {
+      var done = [], total = 0, chosen = [], clean = true;
+      order.forEach(function (nd) {
+        var best = null, bestCost = Infinity;
+        candidates(nd).forEach(function (p) {
+          var base = p.pref + 3 * p.lines.length, fault = 0;
+          if (p.l < 2 || p.l + p.w > W - 2 || p.t < 2 || p.t + p.h > H - 2) { fault += 1e6; }
+          if (base + fault >= bestCost) { return; }
+          var boxes = p.lines.map(function (ln, i) {
+            var l = p.align === "left" ? p.l : p.align === "right" ? p.l + p.w - p.ws[i] : p.l + (p.w - p.ws[i]) / 2;
+            return { l: l, r: l + p.ws[i], t: p.t + i * LINE, b: p.t + (i + 1) * LINE };
+          });
+          boxes.forEach(function (bx) { done.forEach(function (o) { fault += 50 * cut(bx, o); }); });
+          if (base + fault >= bestCost) { return; }
+          boxes.forEach(function (bx) { fault += 1000 * covered(nd, bx.l, bx.t, bx.r, bx.b); });
+          if (base + fault < bestCost) { best = { p: p, boxes: boxes, fault: fault }; bestCost = base + fault; }
+        });
+        total += bestCost;
+        // Clean: over nothing it may not cover, inside the chart.
+        if (best.fault > 0) { clean = false; }
+        best.boxes.forEach(function (bx) { done.push(bx); });
+        chosen.push([nd, best.p]);
+      });
+      return { total: total, chosen: chosen, clean: clean };
+    }
+    var byCol = nodes.slice().sort(function (a, b) { return a.r.x - b.r.x || a.r.y - b.r.y; });
+    var best = null;
+    [byCol, byCol.slice().reverse()].forEach(function (order) {
+      var p = place(order);
+      if (!best || p.total < best.total) { best = p; }
+    });
+    var labels = {};
+    best.chosen.forEach(function (e) {
+      var nd = e[0], p = e[1];
+      opt.series[0].label.formatter.placed[nd.n.id] = p.lines.join("\n");
+      var x = p.align === "left" ? p.l : p.align === "right" ? p.l + p.w : p.l + p.w / 2;
+      labels[nd.n.id] = { position: [x - nd.r.x, p.t - nd.r.y], align: p.align, verticalAlign: "top", width: null, overflow: "none" };
+    });
+    var s = opt.series[0];
+    s.data.forEach(function (d) { d.label = labels[d.name]; });
+    chart.setOption({ series: [{ data: s.data }] });
+    return best.clean;
+  }
+
+  // sankeyFit finishes a Sankey ECharts has laid out: its bands at least
+  // SANKEY_MIN_BAND thick, then (left to right) its labels placed. Where
+  // a label finds no place clear of other nodes' bands, nodes and labels,
+  // the chart is drawn 15 % taller (its nodes further apart) and both
+  // done again, three times at most.
+  function sankeyFit(chart, c, el, opt, flip) {
+    for (var round = 0; ; round++) {
+      sankeyFloor(chart, opt);
+      if (flip || placeSankeyLabels(chart, c, el, opt) || round >= 3) { return; }
+      el.style.height = Math.round(el.clientHeight * 1.15) + "px";
+      chart.resize();
+    }
   }
 
   // sankeyFlip (fix15s): a Sankey whose box is narrower than its
@@ -287,12 +508,14 @@
   // room for its own labels. A refinery's deportment (two columns) keeps
   // 160 px a column, its product labels wrapped in the right margin.
   //
-  // Labels wrap at their words (fix15x): each column needs 60 px of room
-  // for its labels (a longer word breaks), not its widest label on one
-  // line, and the last column's labels wrap in the right margin (at most
-  // 40 % of the chart). So the plan's many-column Sankey fits the content
-  // width of a desktop page, its labels on a few lines; only a box
-  // narrower than that (a phone) scrolls in its own box.
+  // Labels wrap at their spaces (fix15x; never inside a word since
+  // fix15 nu37b): each column needs 60 px of room for its labels, not its
+  // widest label on one line (placeSankeyLabels sets a label whose word
+  // is wider where it covers nothing else), and the last column's labels
+  // wrap in the right margin (at most 40 % of the chart). So the plan's
+  // many-column Sankey fits the content width of a desktop page, its
+  // labels on a few lines; a box narrower than that (a phone) draws it
+  // top to bottom (sankeyFlip).
   function sankeyLeast(c) {
     var cols = sankeyColumns(c);
     if (cols <= 2) { return 160 * cols; }
@@ -396,6 +619,8 @@
     };
   }
 
+  var GEO_ROAM_LEAST = 640;
+
   // mapLabel is a site's name on the map without its parenthesis
   // ("(location approximate)", "(illustrative)"): the tooltip and the
   // table give it whole.
@@ -403,19 +628,21 @@
 
   // geoOption draws the corridor on the world map at its true shape: the
   // chart is as tall as its width and the bounds' aspect make it
-  // (ECharts' geo aspectScale 0.75), never stretched to the box. A
-  // phone narrower than 640 px keeps 640 px and scrolls in the box.
-  function geoOption(c, el) {
+  // (ECharts' geo aspectScale 0.75), never stretched to the box, and as
+  // wide as its box — a phone's too (390 px: the whole corridor in about
+  // 340 px, its labels placed by placeGeoLabels). Narrower than
+  // GEO_ROAM_LEAST it does not pan or zoom: a finger dragging over it
+  // scrolls the page.
+  function geoOption(c, el, room) {
     var w = Math.max(el.clientWidth, 200);
-    // A map that scrolls in its box (a phone) keeps its legend within the
-    // part first seen: the legend wraps at the box's width, not the map's.
-    var seen = el.parentNode && el.parentNode.classList.contains("chart-scroll") ? Math.min(w, el.parentNode.clientWidth) : w;
+    var seen = w;
+    room = room || 0;
     var lanes = c.lanes || [];
     var names = lanes.map(function (k) { return k.name; }).concat(c.kinds.map(function (k) { return k.name; }));
     var lonSpan = c.bounds[1][0] - c.bounds[0][0], latSpan = c.bounds[0][1] - c.bounds[1][1];
     var legendH = 24 * legendRows(names, seen - 38) + 8;
     var mapH = Math.round((w - 8) * latSpan / (lonSpan * 0.75));
-    el.style.height = (legendH + mapH + 8) + "px";
+    el.style.height = (legendH + mapH + 8 + 2 * room) + "px";
     var byId = {};
     c.nodes.forEach(function (n) { byId[n.id] = n; });
     var maxT = Math.max.apply(null, c.links.map(function (l) { return l.value; }).concat([1]));
@@ -444,7 +671,7 @@
       animation: false,
       tooltip: { trigger: "item", confine: true, formatter: function (p) { return p.data && p.data.title ? p.data.title : p.name; } },
       legend: { top: 0, left: 4, width: seen - 28, data: names },
-      geo: { map: "world", roam: !el.hasAttribute("data-scrolls"), boundingCoords: c.bounds, top: legendH, bottom: 4, left: 4, right: 4, nameProperty: "iso",
+      geo: { map: "world", roam: w >= GEO_ROAM_LEAST, boundingCoords: c.bounds, top: legendH + room, bottom: 4 + room, left: 4, right: 4, nameProperty: "iso",
         itemStyle: { areaColor: "#f5f7fa", borderColor: "#cbd2d9", borderWidth: 0.5 }, emphasis: { disabled: true }, silent: true },
       series: (lanes.length ? lanes : [{ name: "flows", colour: "#98a2b3" }]).map(laneSeries).concat(c.kinds.map(function (k) {
         // Every site keeps its label: placeGeoLabels moves each label,
@@ -498,8 +725,9 @@
   // map (below the legend) is never taken if another is. A label moved
   // more than a line from its marker (a crowded cluster: Houston's) is
   // joined to it by a thin leader line.
-  function placeGeoLabels(chart, opt, el, legendH) {
-    var W = el.clientWidth, H = el.clientHeight, pad = 2, lh = 17, gap = 8;
+  function placeGeoLabels(chart, opt, el, legendH, reach) {
+    var W = el.clientWidth, H = el.clientHeight, pad = 2, lh = GEO_LABEL_LINE, gap = 8;
+    reach = reach || 4;
     var ctx = document.createElement("canvas").getContext("2d");
     ctx.font = "11px system-ui, sans-serif";
     var items = [];
@@ -510,7 +738,7 @@
         items.push({ si: si, di: di, d: d, x: p[0], y: p[1], w: Math.ceil(ctx.measureText(d.name).width) + 2 });
       });
     });
-    var marks = items.map(function (it) { return { l: it.x - 6, r: it.x + 6, t: it.y - 6, b: it.y + 6 }; });
+    var marks = items.map(function (it) { return { l: it.x - 6, r: it.x + 6, t: it.y - 6, b: it.y + 6, it: it }; });
     var lane = lanePoints(chart, opt);
     function dist(r, x, y) { return Math.hypot(Math.max(r.l - x, 0, x - r.r), Math.max(r.t - y, 0, y - r.b)); }
     function cut(a, b) { return Math.max(0, Math.min(a.r, b.r) - Math.max(a.l, b.l)) * Math.max(0, Math.min(a.b, b.b) - Math.max(a.t, b.t)); }
@@ -518,12 +746,12 @@
     // are west to east, east to west, north to south and south to north,
     // and the one whose places cost least in all is kept.
     function place(order) {
-    var placed = [], leaders = [], labels = [], total = 0;
+    var placed = [], leaders = [], labels = [], total = 0, clean = true;
     order.forEach(function (it) {
       var c = [[gap, -lh / 2], [-gap - it.w, -lh / 2], [-it.w / 2, -gap - lh], [-it.w / 2, gap],
         [gap - 2, -gap - lh + 2], [gap - 2, gap - 2], [-gap - it.w + 2, -gap - lh + 2], [-gap - it.w + 2, gap - 2]];
       var far = [0, 0, 0, 0, 1, 1, 1, 1];
-      for (var k = 1; k <= 4; k++) {
+      for (var k = 1; k <= reach; k++) {
         c.push([gap, -lh / 2 - k * lh], [gap, -lh / 2 + k * lh], [-gap - it.w, -lh / 2 - k * lh], [-gap - it.w, -lh / 2 + k * lh]);
         far.push(k + 1, k + 1, k + 1, k + 1);
       }
@@ -533,7 +761,9 @@
         r.r = r.l + it.w; r.b = r.t + lh;
         var cost = 40 * far[i] * far[i];
         if (r.l < pad || r.r > W - pad || r.t < legendH || r.b > H - pad) { cost += 1e6; }
-        placed.concat(marks).forEach(function (o) { cost += 4 * cut(r, o); });
+        // Over another label or a marker costs more than over lanes: on a
+        // phone the names must stay apart even where they cross lanes.
+        placed.concat(marks).forEach(function (o) { cost += 2000 * cut(r, o); });
         // A label nearer another site's marker than its own reads as
         // that site's (Qila Abdullah's beside Karachi's port).
         var own = dist(r, it.x, it.y);
@@ -550,6 +780,10 @@
         if (cost < bestCost) { best = r; bestCost = cost; bestFar = far[i]; }
       }
       total += bestCost;
+      // Clean: inside the chart below the legend, over no label placed
+      // before it and no other site's marker.
+      if (best.l < pad || best.r > W - pad || best.t < legendH || best.b > H - pad ||
+        placed.some(function (o) { return cut(best, o) > 0; }) || marks.some(function (m) { return m.it !== it && cut(best, m) > 0; })) { clean = false; }
       placed.push({ l: best.l - 1, r: best.r + 1, t: best.t, b: best.b });
       // ECharts places a label at [x, y] from its marker's top left.
       labels.push([it, { position: [best.l - (it.x - 5.5), best.t - (it.y - 5.5)], align: "left", verticalAlign: "top", overflow: "none" }]);
@@ -559,7 +793,7 @@
           shape: { x1: it.x, y1: it.y, x2: ex, y2: ey }, style: { stroke: "#7b8794", lineWidth: 1 } });
       }
     });
-    return { total: total, labels: labels, leaders: leaders };
+    return { total: total, labels: labels, leaders: leaders, clean: clean };
     }
     var best = null;
     [function (a, b) { return a.x - b.x || a.y - b.y; }, function (a, b) { return b.x - a.x || a.y - b.y; },
@@ -569,6 +803,29 @@
     });
     best.labels.forEach(function (l) { l[0].d.label = l[1]; });
     chart.setOption({ series: opt.series, graphic: [{ id: "leaders", type: "group", children: best.leaders }] }, { replaceMerge: ["series", "graphic"] });
+    return best.clean;
+  }
+
+  // GEO_LABEL_LINE is the height of a map label's line (px).
+  var GEO_LABEL_LINE = 17;
+
+  // fitGeo draws the corridor map and places its labels (placeGeoLabels).
+  // Where they do not all fit clear of each other and of the markers (a
+  // phone: nine names beside two clusters of sites on a map 340 px wide
+  // and 155 px tall), the chart gains a band of one label line above the
+  // map and one below it, and they are placed again, a label allowed a
+  // line further from its marker (joined to it by a leader line), until
+  // they fit or six lines were added each side. The map keeps its shape
+  // and the box's width throughout.
+  function fitGeo(chart, c, el) {
+    var opt;
+    for (var extra = 0; ; extra++) {
+      opt = geoOption(c, el, extra * GEO_LABEL_LINE);
+      opt.textStyle = { fontFamily: "system-ui, sans-serif" };
+      chart.resize();
+      chart.setOption(opt, true);
+      if (placeGeoLabels(chart, opt, el, opt.geo.top - extra * GEO_LABEL_LINE, 4 + extra) || extra >= 6) { return opt; }
+    }
   }
 
   // MIN_GRAPH_SCALE: a graph's labels (12 px) are never drawn under
@@ -756,22 +1013,16 @@
     if (c.kind === "graph") {
       graph(el, c);
     } else {
-      // A map narrower than 640 px has no room for its labels: it keeps
-      // that width and scrolls sideways in its own box (the page does
-      // not). A Sankey narrower than its columns need (sankeyLeast) is
-      // drawn top to bottom instead, sized to the box (sankeyFlip,
-      // fix15s): it never scrolls. A refinery's deportment (feed →
-      // products, two columns) fits a phone and a half-width card left
-      // to right, its product labels wrapped in the right margin.
-      var least = c.kind === "geo" ? 640 : 0;
+      // A map is drawn at its box's width, however narrow (a phone shows
+      // the whole corridor, Pakistan and the US; it once kept 640 px and
+      // scrolled in its box, the Pakistani sites off screen): its labels
+      // are placed clear of each other by placeGeoLabels. A Sankey
+      // narrower than its columns need (sankeyLeast) is drawn top to
+      // bottom instead, sized to the box (sankeyFlip, fix15s): it never
+      // scrolls. A refinery's deportment (feed → products, two columns)
+      // fits a phone and a half-width card left to right, its product
+      // labels wrapped in the right margin.
       var flip = c.kind === "sankey" && el.clientWidth < sankeyLeast(c);
-      if (least > 0 && el.clientWidth < least) {
-        var wrap = document.createElement("div");
-        wrap.className = "chart-scroll";
-        el.parentNode.insertBefore(wrap, el); wrap.appendChild(el);
-        el.style.width = least + "px";
-        el.setAttribute("data-scrolls", "");
-      }
       var opt;
       var sankeyHeight = el.style.height;
       opt = { line: lineOption, bar: barOption, sankey: sankeyOption, map: mapOption, geo: geoOption }[c.kind](c, el, flip);
@@ -779,7 +1030,8 @@
       if (c.kind === "bar") { el.style.height = (c.y.categories.length * 28 + 64) + "px"; }
       var chart = echarts.init(el, null, { renderer: "svg" });
       chart.setOption(opt);
-      if (c.kind === "geo") { placeGeoLabels(chart, opt, el, opt.geo.top); }
+      if (c.kind === "geo") { opt = fitGeo(chart, c, el); }
+      if (c.kind === "sankey") { sankeyFit(chart, c, el, opt, flip); }
       if (flip) { sankeyFlip(chart, c, el, opt); }
       window.addEventListener("resize", function () {
         if (c.kind === "line") { chart.setOption(lineOption(c, el), true); }
@@ -792,14 +1044,15 @@
           opt = sankeyOption(c, el, flip); opt.textStyle = { fontFamily: "system-ui, sans-serif" };
           chart.setOption(opt, true);
           chart.resize();
+          sankeyFit(chart, c, el, opt, flip);
           if (flip) { sankeyFlip(chart, c, el, opt); }
           return;
         }
-        // The map's legend wraps at the width the screen shows: laid out
-        // again when that changes (a phone turned, a window narrowed).
-        if (c.kind === "geo") { opt = geoOption(c, el); opt.textStyle = { fontFamily: "system-ui, sans-serif" }; chart.setOption(opt, true); }
+        // The map is drawn again at its box's new width, its legend
+        // wrapped and its labels placed for it (a phone turned, a window
+        // narrowed).
+        if (c.kind === "geo") { opt = fitGeo(chart, c, el); return; }
         chart.resize();
-        if (c.kind === "geo") { placeGeoLabels(chart, opt, el, opt.geo.top); }
       });
     }
     el.classList.add("drawn");
