@@ -16,3 +16,19 @@ func TestMigrateGainedOrigin(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "critmin.db")
 	storetest.MigrateGainedOrigin(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
+
+// TestMigrateReceiptContents: migration 0119 on SQLite
+// (storetest.MigrateReceiptContents holds the worked case).
+func TestMigrateReceiptContents(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "critmin.db")
+	storetest.MigrateReceiptContents(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}
+
+// TestMigrateGainedOriginAgain: migration 0119 run again, and on a store
+// it leaves alone, on SQLite.
+func TestMigrateGainedOriginAgain(t *testing.T) {
+	dir := t.TempDir()
+	storetest.MigrateGainedOriginAgain(t,
+		func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), filepath.Join(dir, "a.db")) },
+		func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), filepath.Join(dir, "b.db")) })
+}

@@ -171,3 +171,117 @@ func MigrateGainedOrigin(t *testing.T, open func() (*sqldb.DB, error)) {
 		}
 	})
 }
+
+// MigrateReceiptContents (fixYb, issue 8/15): migration 0119 rewrites the
+// contents (event_contents) of a receipt naming only a container that a
+// store kept as what was packed, not what the trip's dispatch carried.
+// GA, 10,000 kg at mb, 6,000 kg of it packed into C1 on Oct 2; C1
+// shipped on Oct 3 under BOL-G beside a line "GA 5,000 kg" (the line
+// states what moved of GA, C1's contents included); C1 alone received at
+// khi on Oct 5 under BOL-G: it receives what the shipment carried,
+// 5,000 kg, not the 6,000 kg packed. Put back to the packed 6,000 kg,
+// verify names event_contents; after the migration the row is 5,000 kg
+// again and verify finds no difference.
+func MigrateReceiptContents(t *testing.T, open func() (*sqldb.DB, error)) {
+	t.Helper()
+	ctx := context.Background()
+	kg := func(db *sqldb.DB) float64 {
+		var kg float64
+		if err := db.Write.QueryRowContext(ctx, `SELECT COALESCE(SUM(quantity), 0) FROM event_contents WHERE event_id = 'urn:t:ev:ga-recv' AND canon = 'urn:t:lot:GA'`).Scan(&kg); err != nil {
+			t.Fatal(err)
+		}
+		return kg
+	}
+	checkReplayMigration(t, open, 119, func(db *sqldb.DB) {
+		svc := custody.NewService(db)
+		MustCapture(t, svc, ctDoc(csLot("GA"), ctPack("ga-pack", "ADD", cbC1, 2, "GA:6000")))
+		MustCapture(t, svc, ctDoc(ccShip("ga-ship", "urn:t:bol:BOL-G", 3, []string{cbC1}, "GA:5000")))
+		MustCapture(t, svc, ctDoc(ctRecvAt("ga-recv", "urn:t:bol:BOL-G", "urn:t:site:khi", 5, []string{cbC1})))
+	}, func(db *sqldb.DB) {
+		// The receipt's contents as the rule before fixYb read them: what
+		// was packed into C1.
+		execRebound(t, db, `UPDATE event_contents SET quantity = 6000 WHERE event_id = 'urn:t:ev:ga-recv' AND canon = 'urn:t:lot:GA'`)
+	}, func(db *sqldb.DB, stage migrationStage) {
+		if stage == beforeMigration {
+			if got := kg(db); !near(got, 6000) {
+				t.Errorf("%v: receipt contents %v kg; want the old row, 6,000 kg packed", stage, got)
+			}
+			if rep := verifyFull(t, db, nil, true); rep.Difference == nil || rep.Difference.Table != "event_contents" {
+				t.Errorf("%v: verify %v %v; want event_contents named (the old row)", stage, rep.Problem, rep.Difference)
+			}
+			return
+		}
+		if got := kg(db); !near(got, 5000) {
+			t.Errorf("%v: receipt contents %v kg; want 5,000 (what BOL-G carried of GA)", stage, got)
+		}
+	})
+}
+
+// MigrateGainedOriginAgain: migration 0119 run again (its row removed
+// from schema_migrations) on a store it already repaired changes no kept
+// mix; on a store holding no run, container-only move or declared packing
+// it replays nothing, so even an edited kept mix stays as it is.
+func MigrateGainedOriginAgain(t *testing.T, open func() (*sqldb.DB, error), openOther func() (*sqldb.DB, error)) {
+	t.Helper()
+	ctx := context.Background()
+	rowsOf := func(db *sqldb.DB, q string) string {
+		rows, err := db.Write.QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var b strings.Builder
+		for rows.Next() {
+			var lot, mix string
+			if err := rows.Scan(&lot, &mix); err != nil {
+				t.Fatal(err)
+			}
+			b.WriteString(lot + " " + mix + "\n")
+		}
+		return b.String()
+	}
+	rerun := func(open func() (*sqldb.DB, error), q string, edit func(db *sqldb.DB)) (string, string) {
+		db, err := open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		edit(db)
+		before := rowsOf(db, q)
+		execRebound(t, db, `DELETE FROM schema_migrations WHERE version = 119`)
+		if err := db.ResealDerived(ctx); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if db, err = open(); err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		return before, rowsOf(db, q)
+	}
+	db, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	MustCapture(t, ledger.NewService(db), goDoc(
+		goFeed("GA", "ree_concentrate", "PAK", 10, "Nd:4", "Pr:0"),
+		goFeed("GB", "ndpr_oxide", "AUS", 1, "Nd:60", "Pr:20"),
+		goRun("GR1", 2, []string{"GA:10"}, "GX", 0.5, "Nd:60", "Pr:20"),
+		goRun("GR2", 3, []string{"GX:0.5", "GB:1"}, "GY", 2, "Nd:45", "Pr:10")))
+	db.Close()
+	if before, after := rerun(open, `SELECT lot, mix FROM lot_origin ORDER BY lot`, func(*sqldb.DB) {}); before != after || !strings.Contains(after, `"n":{"Pr":0.333`) {
+		t.Errorf("0119 run again changed the kept mixes:\n%s\nto\n%s", before, after)
+	}
+	// Another store: one commissioned lot, no run; its lots row edited
+	// (a commodity it never had) is not replayed.
+	if db, err = openOther(); err != nil {
+		t.Fatal(err)
+	}
+	MustCapture(t, ledger.NewService(db), goDoc(goFeed("GC", "ree_concentrate", "PAK", 10, "Nd:4")))
+	db.Close()
+	before, after := rerun(openOther, `SELECT id, commodity FROM lots ORDER BY id`, func(db *sqldb.DB) {
+		execRebound(t, db, `UPDATE lots SET commodity = 'edited'`)
+	})
+	if before != after || !strings.Contains(after, "urn:t:lot:GC edited") {
+		t.Errorf("0119 replayed a store with no run or container:\n%s\nto\n%s", before, after)
+	}
+}
