@@ -1,0 +1,34 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/critmin/critmin/postgres"
+	"github.com/critmin/critmin/postgres/pgtest"
+	"github.com/critmin/critmin/sqldb"
+	"github.com/critmin/critmin/storetest"
+)
+
+// TestMigrateGainedOrigin: migration 0119 on PostgreSQL
+// (storetest.MigrateGainedOrigin holds the worked case).
+func TestMigrateGainedOrigin(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateGainedOrigin(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}
+
+// TestMigrateReceiptContents: migration 0119 on PostgreSQL
+// (storetest.MigrateReceiptContents holds the worked case).
+func TestMigrateReceiptContents(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateReceiptContents(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}
+
+// TestMigrateGainedOriginAgain: migration 0119 run again, and on a store
+// it leaves alone, on PostgreSQL.
+func TestMigrateGainedOriginAgain(t *testing.T) {
+	a, b := pgtest.MustCreateDatabase(t), pgtest.MustCreateDatabase(t)
+	storetest.MigrateGainedOriginAgain(t,
+		func() (*sqldb.DB, error) { return postgres.Open(context.Background(), a) },
+		func() (*sqldb.DB, error) { return postgres.Open(context.Background(), b) })
+}

@@ -1,0 +1,15 @@
+-- Projection rows written before today's rules (fixYf, fixYb, fixYa):
+-- a run's product whose own assay holds more metal than its recorded
+-- inputs supplied kept an origin mix (lot_origin.mix) without that part of
+-- unknown origin, and so did every lot made from it — read Pakistan 100 %
+-- and passing the covered-country (DFARS) rule; a container-only receipt
+-- kept what was packed (event_contents) rather than what its trip's
+-- dispatch carried; a declared packing or unpacking left the container's
+-- moves as they were.
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayGainedOrigin, registered in goStepsWithStore) replays the
+-- event log as `critmin verify` does on a store holding a
+-- TransformationEvent, an event naming a container in its epcList or a
+-- declared AggregationEvent, and rewrites each lot projection table that
+-- differs, event_contents included, in this migration's transaction.
+SELECT 1;

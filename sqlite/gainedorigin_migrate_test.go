@@ -1,0 +1,34 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/critmin/critmin/sqldb"
+	"github.com/critmin/critmin/sqlite"
+	"github.com/critmin/critmin/storetest"
+)
+
+// TestMigrateGainedOrigin: migration 0119 on SQLite
+// (storetest.MigrateGainedOrigin holds the worked case).
+func TestMigrateGainedOrigin(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "critmin.db")
+	storetest.MigrateGainedOrigin(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}
+
+// TestMigrateReceiptContents: migration 0119 on SQLite
+// (storetest.MigrateReceiptContents holds the worked case).
+func TestMigrateReceiptContents(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "critmin.db")
+	storetest.MigrateReceiptContents(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}
+
+// TestMigrateGainedOriginAgain: migration 0119 run again, and on a store
+// it leaves alone, on SQLite.
+func TestMigrateGainedOriginAgain(t *testing.T) {
+	dir := t.TempDir()
+	storetest.MigrateGainedOriginAgain(t,
+		func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), filepath.Join(dir, "a.db")) },
+		func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), filepath.Join(dir, "b.db")) })
+}
