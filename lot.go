@@ -678,6 +678,13 @@ type Site struct {
 	// declares for element balances of its runs (cm:elementTolerance);
 	// nil: custody.DefaultElementTolerance.
 	ElementTolerance *float64
+	// ToleranceVersions are the site's cm:elementTolerance in each version
+	// of its master data, oldest first (master data is versioned by record
+	// time), where any version declares one: a run is judged by the
+	// tolerance in force when it was recorded (ToleranceAt), so a later
+	// master-data change never clears, nor adds, an earlier run's gain
+	// (issue 9, nu38b-1). Empty: ElementTolerance holds at every time.
+	ToleranceVersions []ToleranceVersion
 	// Lots is the number of lots whose latest location is this site.
 	Lots int
 }
@@ -993,4 +1000,33 @@ func LinkTime(e LotEdge, lines []RunLine, upTo int64) time.Time {
 		}
 	}
 	return at
+}
+
+// ToleranceVersion is a site's cm:elementTolerance (nil: none declared)
+// in the version of its master data recorded at RecordTime.
+type ToleranceVersion struct {
+	RecordTime time.Time
+	Tolerance  *float64
+}
+
+// ToleranceAt is the site's cm:elementTolerance in force at record time
+// at: that of its latest master-data version recorded at or before at
+// (nil: none declared then, the default applies — also where the site had
+// no master data yet). A zero at, or a site without versions, reads
+// ElementTolerance, the current one.
+func (s *Site) ToleranceAt(at time.Time) *float64 {
+	if s == nil {
+		return nil
+	}
+	if at.IsZero() || len(s.ToleranceVersions) == 0 {
+		return s.ElementTolerance
+	}
+	var tol *float64
+	for _, v := range s.ToleranceVersions {
+		if v.RecordTime.After(at) {
+			break
+		}
+		tol = v.Tolerance
+	}
+	return tol
 }

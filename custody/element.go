@@ -522,10 +522,7 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 	if len(edges) > 0 {
 		rb.Site = edges[0].BizLocation
 	}
-	tol := DefaultElementTolerance
-	if st, ok := oc.sites[siteKey(rb.Site)]; ok && st.ElementTolerance != nil {
-		tol = *st.ElementTolerance
-	}
+	tol := oc.tolerance(rb.Site, edges)
 	in, out := map[string]float64{}, map[string]float64{}
 	unmeasured := map[string]bool{}
 	seenIn, seenOut := map[string]bool{}, map[string]bool{}
@@ -839,4 +836,42 @@ func mergeIDs(a, b []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// tolerance is the relative tolerance of the element balance of a run at
+// site: the site's cm:elementTolerance in force when the run was recorded
+// — the master-data version as of the earliest record time of the run's
+// events (critmin.Site.ToleranceAt) —, else DefaultElementTolerance. A
+// later master-data change never clears an earlier run's gain, and a
+// later, tighter tolerance flags later runs only (issue 9, nu38b-1).
+// Where the run's events cannot be read (a run being captured, not yet
+// stored), its record time is now: the current tolerance.
+func (oc *originCalc) tolerance(site string, edges []critmin.LotEdge) float64 {
+	st, ok := oc.sites[siteKey(site)]
+	if !ok || st == nil {
+		return DefaultElementTolerance
+	}
+	var at time.Time
+	if len(st.ToleranceVersions) > 0 {
+		if f, ok := oc.s.(eventFinder); ok {
+			seen := map[string]bool{}
+			for _, e := range edges {
+				if seen[e.EventID] {
+					continue
+				}
+				seen[e.EventID] = true
+				evs, err := f.FindEventsByID(oc.ctx, e.EventID)
+				if err != nil || len(evs) == 0 {
+					continue
+				}
+				if rt := evs[0].RecordTime; !rt.IsZero() && (at.IsZero() || rt.Before(at)) {
+					at = rt
+				}
+			}
+		}
+	}
+	if t := st.ToleranceAt(at); t != nil {
+		return *t
+	}
+	return DefaultElementTolerance
 }

@@ -370,7 +370,44 @@ func (db *DB) masterSites(ctx context.Context) (map[string]*critmin.Site, error)
 		s.ElementTolerance = parseFloat(attr(m.Attributes, "elementTolerance"))
 		sites[canon(m.ID)] = s
 	}
+	if err := db.toleranceVersions(ctx, sites); err != nil {
+		return nil, err
+	}
 	return sites, nil
+}
+
+// toleranceVersions gives each site whose master data declares a
+// cm:elementTolerance in any version the tolerance of every version, by
+// record time (critmin.Site.ToleranceAt): a run is judged by the
+// tolerance in force when it was recorded (issue 9, nu38b-1). Sites that
+// never declared one keep none (the default holds at every time).
+func (db *DB) toleranceVersions(ctx context.Context, sites map[string]*critmin.Site) error {
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT vtype, id, record_us, attrs FROM master_data_versions
+		WHERE id IN (SELECT id FROM master_data_versions WHERE attrs LIKE '%lementTolerance%') ORDER BY record_us, vtype, id`)
+	if err != nil {
+		return fmt.Errorf("%s: master data versions: %w", db.Dialect.Name, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var vtype, id, a string
+		var rt int64
+		if err := rows.Scan(&vtype, &id, &rt, &a); err != nil {
+			return err
+		}
+		if !locationTypes[vtype] {
+			continue
+		}
+		s := sites[canon(id)]
+		if s == nil {
+			continue
+		}
+		var attrs map[string]string
+		if err := decodeDerived("master_data_versions", rowKey("id", id), "attrs", a, &attrs); err != nil {
+			return err
+		}
+		s.ToleranceVersions = append(s.ToleranceVersions, critmin.ToleranceVersion{RecordTime: fromMicros(rt), Tolerance: parseFloat(attr(attrs, "elementTolerance"))})
+	}
+	return rows.Err()
 }
 
 // eventLocationsQuery lists the distinct bizLocation and readPoint

@@ -107,6 +107,7 @@ func Run(t *testing.T, open Opener) {
 		{"LogMigration", testLogMigration},
 		{"RebuildDeclarations", testRebuildDeclarations},
 		{"VerifyMasterDataFirst", testVerifyMasterDataFirst},
+		{"ToleranceAsRecorded", testToleranceAsRecorded},
 		{"VerifyWhileWriting", testVerifyWhileWriting},
 		{"Vocabulary", testVocabulary},
 		{"PlanJobs", testPlanJobs},
