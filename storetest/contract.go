@@ -200,6 +200,7 @@ func Run(t *testing.T, open Opener) {
 		{"ContainerBackdatedPacking", testContainerBackdatedPacking},
 		{"ContainerBackdatedRun", testContainerBackdatedRun},
 		{"ShippedAgainInTransit", testShippedAgainInTransit},
+		{"ShippedAgainAfterDeparting", testShippedAgainAfterDeparting},
 		{"ShippedPartInTransit", testShippedPartInTransit},
 		{"ReceiptReadsShipment", testReceiptReadsShipment},
 		{"ContainerRefusalPointers", testContainerRefusalPointers},
