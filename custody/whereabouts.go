@@ -53,9 +53,9 @@ type whereabouts struct {
 	// kept through its further steps (departing, transporting), for a
 	// transporting seen at a vessel states not the site the lot left
 	// (new-user finding nu38a item 2).
-	left string
-	dests     []string
-	partsAt   map[string]bool
+	left    string
+	dests   []string
+	partsAt map[string]bool
 	// parted: every tonne of the lot left as parts (its last dispatch,
 	// by, sent the rest away, ledger.NoBody): it stands only where its
 	// parts were received (partsAt) and is at no site of its own, nor in

@@ -190,6 +190,7 @@ func Run(t *testing.T, open Opener) {
 		{"ContainerMovedOutOfOrderVerified", testContainerMovedOutOfOrderVerified},
 		{"ContainerDeclaredPackingNotShipped", testContainerDeclaredPackingNotShipped},
 		{"ContainerMovesDeclared", testContainerMovesDeclared},
+		{"ContainerShipLineReceiptDeclared", testContainerShipLineReceiptDeclared},
 		{"ContainerPackingDeclaredMoved", testContainerPackingDeclaredMoved},
 		{"ContainerUnpackingDeclaredMoved", testContainerUnpackingDeclaredMoved},
 		{"ContainerUnpackingDeclaredStrands", testContainerUnpackingDeclaredStrands},
