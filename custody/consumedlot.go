@@ -397,7 +397,15 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 			if len(ships) == 0 && canQuery {
 				f := critmin.EventFilter{BizSteps: []string{"shipping"}, ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{lot}, Exact: true}}, Limit: 1000}
 				g := critmin.EventFilter{BizSteps: []string{"shipping"}, EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: containers, Exact: true}}, Limit: 1000}
-				filters := []critmin.EventFilter{f}
+				// The shipments under the bill that moved containers
+				// alone: one carried lot when a container it moved held
+				// it then, though neither it nor this receipt names a
+				// container of it — a receipt naming the lot by line
+				// stands on a shipment of its container (new-user finding
+				// nu38a item 1: that shipment declared in error alone was
+				// taken, the receipt left receiving what nothing carried).
+				h := critmin.EventFilter{BizSteps: []string{"shipping"}, BizTxns: map[string][]string{"bol": {bol}}, Limit: 1000}
+				filters := []critmin.EventFilter{f, h}
 				if len(containers) > 0 {
 					filters = append(filters, g)
 				}

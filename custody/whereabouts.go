@@ -49,8 +49,13 @@ type whereabouts struct {
 	inTransit bool
 	site      string // canonical, at a site
 	from      string // canonical readPoint or source location, in transit
-	dests     []string
-	partsAt   map[string]bool
+	// left is the site the trip left from: the from of its first step,
+	// kept through its further steps (departing, transporting), for a
+	// transporting seen at a vessel states not the site the lot left
+	// (new-user finding nu38a item 2).
+	left    string
+	dests   []string
+	partsAt map[string]bool
 	// parted: every tonne of the lot left as parts (its last dispatch,
 	// by, sent the rest away, ledger.NoBody): it stands only where its
 	// parts were received (partsAt) and is at no site of its own, nor in
@@ -213,8 +218,16 @@ func (t *tracker) add(e *critmin.Event) {
 		return
 	}
 	w := &t.w
+	if w.inTransit && stepName(e.BizStep) == "loading" && e.Action != "ADD" && (eventSite(e) == w.from || eventSite(e) == w.left) {
+		// A loading where the lot left, after its shipping, is a step
+		// of the same trip: the lot stays in transit (nu38a item 2: it
+		// put the lot back at the site, and a new shipping from there
+		// replaced the trip).
+		w.by = e
+		return
+	}
 	wasInTransit, dests := w.inTransit, w.dests
-	wasAt, arrived := w.site, w.arrived
+	wasAt, arrived, left := w.site, w.arrived, w.left
 	w.by, w.arrived = e, nil
 	w.inTransit = inTransitStep(e.BizStep) || e.BizLocation == ""
 	w.site, w.from, w.dests = "", "", nil
@@ -238,6 +251,10 @@ func (t *tracker) add(e *critmin.Event) {
 		if isType(s.Type, "location") {
 			w.from = epcis.Canonical(s.ID)
 		}
+	}
+	w.left = w.from
+	if wasInTransit && left != "" {
+		w.left = left
 	}
 	for _, d := range e.Destinations {
 		if isType(d.Type, "location") {
@@ -530,14 +547,21 @@ func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError,
 // of lading or with none stated on either — is the same voyage.
 func shippedAgain(ev *critmin.Event, w whereabouts, here string) bool {
 	step := stepName(ev.BizStep)
-	if step != "shipping" && step != "departing" || here == "" || here != w.from || w.by == nil {
+	if step != "shipping" && step != "departing" || here == "" || here != w.from && here != w.left || w.by == nil {
 		return false
 	}
 	if step == stepName(w.by.BizStep) {
 		return true
 	}
 	a, b := bolOf(ev), bolOf(w.by)
-	return a != "" && b != "" && a != b
+	if a != "" && b != "" {
+		return a != b
+	}
+	// With a bill stated on one side only, or on neither, only a later
+	// step of the trip is the same voyage: a shipping after its
+	// departing, loading or transporting is a new shipment from where
+	// the lot left (new-user finding nu38a item 2).
+	return step == "shipping"
 }
 
 // atSite words where the lot stands at time at, its body at w.site

@@ -373,3 +373,51 @@ func testContainerUnpackingDeclaredStrands(t *testing.T, open Opener) {
 		t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
 	}
 }
+
+// testContainerShipLineReceiptDeclared: lot YD, 10,000 kg at mb, packed
+// whole into ydBox on Oct 2; ydBox shipped alone (no quantity line) to
+// Karachi on Oct 3 under BOL YD; the receipt there on Oct 5 under BOL YD
+// names the lot by a quantity line "YD 10,000 kg", not the container
+// (new-user finding nu38a item 1). Declaring the shipment in error alone
+// would leave the receipt receiving under BOL YD what no shipment
+// carried, as a fresh capture of it is refused: refused 409 naming the
+// receipt, nothing stored, YD still in stock at Karachi (10 t). Declared
+// together with the receipt it is taken, and YD is back in stock at mb
+// with its 10 t.
+//
+// The same the other way round: the shipment names the lot by line, the
+// receipt the container alone.
+func testContainerShipLineReceiptDeclared(t *testing.T, open Opener) {
+	for _, shipLoose := range []bool{false, true} {
+		t.Run(map[bool]string{false: "shipped in container, received by line", true: "shipped by line, received in container"}[shipLoose], func(t *testing.T) {
+			ydLineAndContainer(t, open, shipLoose)
+		})
+	}
+}
+
+func ydLineAndContainer(t *testing.T, open Opener, shipLoose bool) {
+	ctx := context.Background()
+	s := open(t)
+	svc := custody.NewService(s)
+	ship := ydMove("yd-ship", "shipping", "mb", 3, "YD", shipLoose)
+	recv := ydMove("yd-recv", "receiving", "khi", 5, "YD", !shipLoose)
+	MustCapture(t, svc, ctDoc(csLot("YD"), ctPack("yd-pack", "ADD", ydBox, 2, "YD:10000"), ship, recv))
+	if l := mustLot(t, s, "urn:t:lot:YD"); l.Status != critmin.LotInStock || l.Location != "urn:t:site:khi" || !ctNear(l.RemainingWetTonnes(), 10) {
+		t.Fatalf("YD after its receipt by line: %s at %s, %v t; want in_stock at khi, 10 t", l.Status, l.Location, l.RemainingWetTonnes())
+	}
+	n := ccEvents(t, s)
+	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(ctDoc(ydDeclared(ship)))})
+	if err == nil || critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(err.Error(), "urn:t:ev:yd-recv") {
+		t.Errorf("container-only shipment declared in error while the receipt by line stands: %v; want 409 naming urn:t:ev:yd-recv", err)
+	}
+	if ccEvents(t, s) != n {
+		t.Errorf("refused declaration stored something: %d events, had %d", ccEvents(t, s), n)
+	}
+	if l := mustLot(t, s, "urn:t:lot:YD"); l.Status != critmin.LotInStock || l.Location != "urn:t:site:khi" || !ctNear(l.RemainingWetTonnes(), 10) {
+		t.Errorf("YD after the refused declaration: %s at %s, %v t; want in_stock at khi, 10 t", l.Status, l.Location, l.RemainingWetTonnes())
+	}
+	MustCapture(t, svc, ctDoc(ydDeclared(ship), ydDeclared(recv)))
+	if l := mustLot(t, s, "urn:t:lot:YD"); l.Status != critmin.LotInStock || l.Location != "urn:t:site:mb" || !ctNear(l.RemainingWetTonnes(), 10) {
+		t.Errorf("YD after both declared: %s at %s, %v t; want in_stock at mb, 10 t", l.Status, l.Location, l.RemainingWetTonnes())
+	}
+}

@@ -230,3 +230,72 @@ func testContainerGainPointer(t *testing.T, open Opener) {
 		t.Errorf("first field %+v; want bizTransactionList or epcList/1 (C2)", e.Fields[0])
 	}
 }
+
+// ctStep is ccShip with bizStep step (departing, loading, transporting)
+// instead of shipping, under bill bol.
+func ctStep(id, step, bol string, day int, boxes []string, lots ...string) string {
+	return strings.Replace(ccShip(id, bol, day, boxes, lots...), `"bizStep": "shipping"`, `"bizStep": "`+step+`"`, 1)
+}
+
+// ctNoBill drops the bill of lading from an event of ccShip.
+func ctNoBill(ev string) string {
+	i := strings.Index(ev, `, "bizTransactionList"`)
+	if i < 0 {
+		return ev
+	}
+	return ev[:i] + "}"
+}
+
+// testShippedAgainAfterDeparting: a further step of the trip (departing,
+// loading, transporting) keeps the lot in transit from where it left; a
+// new shipping from there is refused 409 whichever step came last
+// (new-user finding nu38a item 2: after shipping then departing under b1
+// the lot was shipped again with no bill, the b1 trip was replaced and
+// its receipt refused). Lots DA (10,000 kg loose at mb) and DB (10,000 kg
+// packed whole into C1 on Oct 2); DC, DD loose. On Oct 3 DA is shipped
+// whole under BOL-1 and C1 alone under BOL-B1, DC under BOL-3 and DD
+// under BOL-4; on Oct 4 DA and C1 depart mb under their bills, DC is
+// loaded at mb, DD transported (all taken). On Oct 5 each of these is
+// refused 409 naming the lot and that it is in transit, storing nothing:
+//   - 10,000 kg of DA shipped from mb to port, no bill;
+//   - DA shipped from mb by a line stating no quantity, no bill;
+//   - 10,000 kg of DA shipped from mb under BOL-2;
+//   - C1 alone shipped from mb, no bill (DB in it);
+//   - 10,000 kg of DB shipped from mb by a quantity line, no bill;
+//   - 10,000 kg of DC (loaded at mb after its shipping) shipped from mb,
+//     no bill; DD likewise after its transporting.
+//
+// Then the Oct 6 receipts at khi under BOL-1, BOL-B1, BOL-3 and BOL-4
+// are taken: each lot stands at khi, 10 t.
+func testShippedAgainAfterDeparting(t *testing.T, open Opener) {
+	s := open(t)
+	svc := custody.NewService(s)
+	const port, khi = "urn:t:site:port", "urn:t:site:khi"
+	MustCapture(t, svc, ctDoc(csLot("DA"), csLot("DB"), csLot("DC"), csLot("DD"), ctPack("db-pack", "ADD", cbC1, 2, "DB:10000")))
+	MustCapture(t, svc, ctDoc(ccShip("da-ship1", "urn:t:bol:BOL-1", 3, nil, "DA:10000"), ccShip("db-ship1", "urn:t:bol:BOL-B1", 3, []string{cbC1}),
+		ccShip("dc-ship1", "urn:t:bol:BOL-3", 3, nil, "DC:10000"), ccShip("dd-ship1", "urn:t:bol:BOL-4", 3, nil, "DD:10000")))
+	MustCapture(t, svc, ctDoc(ctStep("da-dep", "departing", "urn:t:bol:BOL-1", 4, nil, "DA:10000"), ctStep("db-dep", "departing", "urn:t:bol:BOL-B1", 4, []string{cbC1}),
+		ctStep("dc-load", "loading", "urn:t:bol:BOL-3", 4, nil, "DC:10000"), ctStep("dd-tr", "transporting", "urn:t:bol:BOL-4", 4, nil, "DD:10000")))
+	noQty := strings.Replace(ctNoBill(ctShipTo("da-ship3", "", port, 5, nil, "DA:10000")), `, "quantity": 10000, "uom": "KGM"`, "", 1)
+	for _, c := range []struct{ what, ev, lot string }{
+		{"DA shipped again after departing, no bill", ctNoBill(ctShipTo("da-ship2", "", port, 5, nil, "DA:10000")), "DA"},
+		{"DA shipped again after departing, no quantity, no bill", noQty, "DA"},
+		{"DA shipped again after departing under BOL-2", ctShipTo("da-ship4", "urn:t:bol:BOL-2", port, 5, nil, "DA:10000"), "DA"},
+		{"C1 alone shipped again after departing, no bill", ctNoBill(ctShipTo("db-ship2", "", port, 5, []string{cbC1})), "DB"},
+		{"DB shipped again by a quantity line after C1 departed, no bill", ctNoBill(ctShipTo("db-ship3", "", port, 5, nil, "DB:10000")), "DB"},
+		{"DC shipped again after its loading, no bill", ctNoBill(ctShipTo("dc-ship2", "", port, 5, nil, "DC:10000")), "DC"},
+		{"DD shipped again after its transporting, no bill", ctNoBill(ctShipTo("dd-ship2", "", port, 5, nil, "DD:10000")), "DD"},
+	} {
+		ctRefusedWith(t, s, c.what, ctDoc(c.ev), critmin.ECONFLICT, "/epcisBody/eventList/0/bizLocation", "urn:t:lot:"+c.lot, "in transit")
+	}
+	MustCapture(t, svc, ctDoc(ctRecvAt("da-recv", "urn:t:bol:BOL-1", khi, 6, nil, "DA:10000"), ctRecvAt("db-recv", "urn:t:bol:BOL-B1", khi, 6, []string{cbC1}),
+		ctRecvAt("dc-recv", "urn:t:bol:BOL-3", khi, 6, nil, "DC:10000"), ctRecvAt("dd-recv", "urn:t:bol:BOL-4", khi, 6, nil, "DD:10000")))
+	for _, id := range []string{"urn:t:lot:DA", "urn:t:lot:DB", "urn:t:lot:DC", "urn:t:lot:DD"} {
+		if l := mustLot(t, s, id); l.Status != critmin.LotInStock || l.Location != khi || !ctNear(l.RemainingWetTonnes(), 10) {
+			t.Errorf("%s after its bill's receipt: %s at %s, %v t; want in_stock at %s with 10 t", id, l.Status, l.Location, l.RemainingWetTonnes(), khi)
+		}
+	}
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
+	}
+}

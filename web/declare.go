@@ -222,10 +222,6 @@ func (s *site) handleDeclare(w http.ResponseWriter, r *http.Request) {
 	}
 	view := &declareView{Event: ev, Head: eventHead(ev), Values: v, Reasons: declareReasons, Names: namesOf(mapValues(sites), mapValues(parties))}
 	view.Lots, view.Effect = s.declareEffect(r, ev)
-	if view.Dependents, err = s.declareDependents(r, ev, sites, parties); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
 	reason, corrective, ferrs := declaration(v)
 	view.Errors = ferrs
 	also, conflict, err := s.alsoDeclared(r, ev, v.Get("also"), ferrs)
@@ -233,10 +229,21 @@ func (s *site) handleDeclare(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	// The events declared in this document: a dependent among them is
+	// worded as declared with it, not as refusing the declaration
+	// (new-user finding nu38a item 3).
+	together := map[string]bool{ev.EventID: true}
+	for _, a := range also {
+		together[a.EventID] = true
+	}
+	if view.Dependents, err = s.declareDependents(r, ev, sites, parties, together); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	for _, a := range also {
 		item := declareItem{Event: a, Head: eventHead(a)}
 		item.Lots, item.Effect = s.declareEffect(r, a)
-		if item.Dependents, err = s.declareDependents(r, a, sites, parties); err != nil {
+		if item.Dependents, err = s.declareDependents(r, a, sites, parties, together); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
@@ -502,7 +509,17 @@ func (s *site) declareEffect(r *http.Request, ev *critmin.Event) ([]declareLot, 
 // made — is flagged and counted nowhere; a receipt of what ev shipped
 // receives nothing; a run naming that party takes nothing (issue 15, fix15q: declaring USSM's 12 t receipt at
 // Karachi warned of none of the 6 t shipped from there in USSM's name).
-func (s *site) declareDependents(r *http.Request, ev *critmin.Event, sites map[string]*critmin.Site, parties map[string]*critmin.Party) ([]string, error) {
+func (s *site) declareDependents(r *http.Request, ev *critmin.Event, sites map[string]*critmin.Site, parties map[string]*critmin.Party, together map[string]bool) ([]string, error) {
+	// unless words what a dependent (event id) asks of the declaration:
+	// refused unless it is declared in error too — or, when it is
+	// declared in this same document (together), that it is, and the
+	// declaration is not refused for it.
+	unless := func(id, refused string) string {
+		if together[id] {
+			return "it is declared in error in this same document too, so the declaration is not refused for it"
+		}
+		return refused
+	}
 	ev = s.carried(r, ev)
 	var out []string
 	seen := map[string]bool{}
@@ -566,8 +583,9 @@ func (s *site) declareDependents(r *http.Request, ev *critmin.Event, sites map[s
 		return nil, err
 	}
 	for _, w := range ws {
-		out = append(out, fmt.Sprintf("The weighing (event %s) of lot %s at %s, dated %s: it was judged against the lot with this event, and without it would be beyond the tolerance (%s), so declaring this event in error is refused unless that weighing is declared in error in the same document too.",
-			w.Event.EventID, w.Lot, siteLabel(sites, w.Event.BizLocation), w.Event.EventTime.UTC().Format("2006-01-02 15:04 UTC"), w.Why))
+		out = append(out, fmt.Sprintf("The weighing (event %s) of lot %s at %s, dated %s: it was judged against the lot with this event, and without it would be beyond the tolerance (%s), %s.",
+			w.Event.EventID, w.Lot, siteLabel(sites, w.Event.BizLocation), w.Event.EventTime.UTC().Format("2006-01-02 15:04 UTC"), w.Why,
+			unless(w.Event.EventID, "so declaring this event in error is refused unless that weighing is declared in error in the same document too")))
 	}
 	// A later run or shipment that drew on what ev put there depends on
 	// it too: without ev its draw would fall on another holding — the
@@ -594,8 +612,9 @@ func (s *site) declareDependents(r *http.Request, ev *critmin.Event, sites map[s
 			// fix15zg): it would take nothing and be counted nowhere.
 			fall = "it would take nothing, be counted nowhere, and what it took of the holdings that still stand there would go back to them"
 		}
-		out = append(out, fmt.Sprintf("%s (event %s) at %s, dated %s, took %s of lot %s from what this event put there: without this event that holding no longer stands there and %s, so declaring this event in error is refused unless that event is declared in error first or in the same document too.",
-			what, d.Event.EventID, siteLabel(sites, d.Draw.Site), d.Event.EventTime.UTC().Format("2006-01-02 15:04 UTC"), took, d.Lot, fall))
+		out = append(out, fmt.Sprintf("%s (event %s) at %s, dated %s, took %s of lot %s from what this event put there: without this event that holding no longer stands there and %s, %s.",
+			what, d.Event.EventID, siteLabel(sites, d.Draw.Site), d.Event.EventTime.UTC().Format("2006-01-02 15:04 UTC"), took, d.Lot, fall,
+			unless(d.Event.EventID, "so declaring this event in error is refused unless that event is declared in error first or in the same document too")))
 	}
 	// A later event that would stand on nothing without ev — a shipment
 	// of a lot no event then commissions, an inspection while the lot is
@@ -638,8 +657,9 @@ func (s *site) declareDependents(r *http.Request, ev *critmin.Event, sites map[s
 				e.Kind, e.Event.EventID, e.Lot, siteLabel(sites, site), when, e.Why))
 			continue
 		}
-		out = append(out, fmt.Sprintf("The %s (event %s) of lot %s at %s, dated %s, stands on this event: without it %s — so declaring this event in error is refused unless that event is declared in error in the same document too (or corrective events there give it something to stand on).",
-			e.Kind, e.Event.EventID, e.Lot, siteLabel(sites, site), when, e.Why))
+		out = append(out, fmt.Sprintf("The %s (event %s) of lot %s at %s, dated %s, stands on this event: without it %s — %s.",
+			e.Kind, e.Event.EventID, e.Lot, siteLabel(sites, site), when, e.Why,
+			unless(e.Event.EventID, "so declaring this event in error is refused unless that event is declared in error in the same document too (or corrective events there give it something to stand on)")))
 	}
 	if more > 0 {
 		out = append(out, fmt.Sprintf("And %s more, each standing on nothing without this event too: declaring it in error is refused unless they are declared in error in the same document (the refusal names every one).",
