@@ -216,6 +216,15 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				}
 			}
 		}
+		if known && t > 0 && carriedLine(ev, q) && l.Status == critmin.LotInTransit && !NoBody(l) && len(l.Parts) == 0 && t < l.RemainingWetTonnes()*(1-PartTolerance) {
+			// A further step of the body's trip naming some of the
+			// containers it travels in (their share, WithContents),
+			// the rest travelling on in the others: it weighs nothing
+			// and leaves the lot as it was (nu38a: after [C1, C2]
+			// carried 6 t and 4 t of a 10 t lot away, [C1] departing
+			// read as a weighing of the lot at 6 t).
+			return moveElsewhere, nil, -1
+		}
 		if !known && DispatchFromNothing(l, ev) {
 			// Nothing of the lot stands where it leaves, and it is not
 			// the body's own trip: it ships nothing, and never the body

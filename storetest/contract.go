@@ -207,6 +207,7 @@ func Run(t *testing.T, open Opener) {
 		{"LotSplitAcrossContainers", testLotSplitAcrossContainers},
 		{"SplitBesideLine", testSplitBesideLine},
 		{"SplitReceiptPerContainer", testSplitReceiptPerContainer},
+		{"SplitStepsPerContainer", testSplitStepsPerContainer},
 		{"ReceiptReadsShipment", testReceiptReadsShipment},
 		{"ContainerRefusalPointers", testContainerRefusalPointers},
 		{"ContainerGainPointer", testContainerGainPointer},

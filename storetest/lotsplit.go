@@ -182,3 +182,30 @@ func testSplitReceiptPerContainer(t *testing.T, open Opener) {
 		})
 	}
 }
+
+// testSplitStepsPerContainer: a further step of the trip naming some of
+// the containers a lot travels in moves those containers' share, and
+// leaves the lot's weight alone. Lot SF, 10,000 kg at mb, 6,000 kg into
+// C1 and 4,000 kg into C2; [C1, C2] shipped under BOL-F to khi on Oct 3
+// (10 t in transit); on Oct 4 [C1] departs and [C2] is transported
+// under BOL-F: SF stays in transit whole, 10 t (not 6 t or 4 t, as if
+// the step weighed the lot); on Oct 5 [C1, C2] received under BOL-F: SF
+// in stock at khi, 6 + 4 = 10 t.
+func testSplitStepsPerContainer(t *testing.T, open Opener) {
+	s := open(t)
+	svc := custody.NewService(s)
+	const khi = "urn:t:site:khi"
+	MustCapture(t, svc, ctDoc(csLot("SF"), ctPack("sf-pack1", "ADD", cbC1, 2, "SF:6000"), ctPack("sf-pack2", "ADD", cbC2, 2, "SF:4000")))
+	MustCapture(t, svc, ctDoc(ccShip("sf-ship", "urn:t:bol:BOL-F", 3, []string{cbC1, cbC2})))
+	MustCapture(t, svc, ctDoc(ctStep("sf-dep", "departing", "urn:t:bol:BOL-F", 4, []string{cbC1}), ctStep("sf-tr", "transporting", "urn:t:bol:BOL-F", 4, []string{cbC2})))
+	if l := mustLot(t, s, "urn:t:lot:SF"); l.Status != critmin.LotInTransit || !ctNear(l.WetTonnes, 10) || !ctNear(lsInTransit(l), 10) {
+		t.Errorf("SF after [C1] departed and [C2] transported: %s, %v t, %v t in transit (parts %+v); want in_transit, 10 t", l.Status, l.WetTonnes, lsInTransit(l), l.Parts)
+	}
+	MustCapture(t, svc, ctDoc(ctRecvAt("sf-recv", "urn:t:bol:BOL-F", khi, 5, []string{cbC1, cbC2})))
+	if l := mustLot(t, s, "urn:t:lot:SF"); l.Status != critmin.LotInStock || l.Location != khi || !ctNear(l.WetTonnes, 10) || !ctNear(lsInTransit(l), 0) {
+		t.Errorf("SF after [C1, C2] received: %s at %s, %v t, %v t in transit (parts %+v); want in_stock at khi, 10 t", l.Status, l.Location, l.WetTonnes, lsInTransit(l), l.Parts)
+	}
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
+	}
+}
