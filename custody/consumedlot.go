@@ -447,7 +447,7 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 				out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/bizTransactionList", ev.EventID), Reason: fmt.Sprintf("lot %s was not shipped on bill of lading %s: no shipping event under it names the lot or a container this receipt lists%s; receive it under the bill of lading it was shipped on", lot, bol, viaWords(cj.containersOfLot(ev, lot)))})
 				continue
 			}
-			if fe, err := receivedAlready(ctx, s, q, canQuery, live[:i], ev, n, lot, bol, len(ships), viaWords(cj.containersOfLot(ev, lot))); err != nil || fe != nil {
+			if fe, err := receivedAlready(ctx, s, q, canQuery, live[:i], ev, n, lot, bol, len(ships), cj); err != nil || fe != nil {
 				if err != nil {
 					return nil, err
 				}
@@ -478,17 +478,55 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 // P2 10 t, 8 t shipped under P2A and received at 8 t; P2A received
 // again: 16 t). A re-weighing is a weighing (a Mass sensor report). nil
 // when the shipment is still in transit. Receipts of containers that
-// moved the lot count (their stored contents); via words the containers
-// this receipt moves it in (viaWords).
-func receivedAlready(ctx context.Context, s Store, q eventQuerier, canQuery bool, earlier []*critmin.Event, ev *critmin.Event, n int, lot, bol string, shipments int, via string) (*critmin.FieldError, error) {
+// moved the lot count (their stored contents); cj gives the containers
+// this receipt, and earlier ones of the document, move it in.
+//
+// A receipt moving the lot only in containers it names (no line of its
+// own) receives what those containers carried: an earlier receipt
+// counts against it when it named the lot by a line of its own, or
+// moved it in one of the same containers. Lot 10 t packed 6 t into C1
+// and 4 t into C2, shipped as [C1, C2] under B: [C1] received under B,
+// then [C2] under B receives C2's 4 t still in transit, while [C1]
+// again is refused (new-user finding nu38a: [C2] was refused as
+// received).
+func receivedAlready(ctx context.Context, s Store, q eventQuerier, canQuery bool, earlier []*critmin.Event, ev *critmin.Event, n int, lot, bol string, shipments int, cj *contentsJudge) (*critmin.FieldError, error) {
+	mine := cj.containersOfLot(ev, lot)
+	via := viaWords(mine)
+	byContainer := len(mine) > 0 && !namesOwnLine(ev, lot)
+	overlaps := func(cs []string) bool {
+		for _, c := range cs {
+			for _, m := range mine {
+				if epcis.Canonical(c) == epcis.Canonical(m) {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	seen := map[string]*critmin.Event{}
 	add := func(e *critmin.Event) {
 		if e.EventID != ev.EventID && stepName(e.BizStep) == "receiving" && bolOf(e) == bol && namesLot(e, lot) {
+			if byContainer && !namesOwnLine(e, lot) && !overlaps(cj.containersOfLot(e, lot)) {
+				return
+			}
 			seen[e.EventID] = e
 		}
 	}
 	for _, e := range earlier {
 		add(e)
+	}
+	var movedIn map[string][]string // stored eventID → containers it moved lot in
+	if byContainer && canQuery {
+		if cs, ok := s.(critmin.ContainerMovesStore); ok {
+			moves, err := cs.ContainerMovesOfLot(ctx, lot)
+			if err != nil {
+				return nil, err
+			}
+			movedIn = map[string][]string{}
+			for _, m := range moves {
+				movedIn[m.EventID] = append(movedIn[m.EventID], m.Container)
+			}
+		}
 	}
 	if canQuery {
 		// Receipts naming the lot, and receipts of containers that
@@ -506,6 +544,9 @@ func receivedAlready(ctx context.Context, s Store, q eventQuerier, canQuery bool
 			if carried, err := storedCarried(ctx, s, d, lot); err != nil {
 				return nil, err
 			} else if carried && d.EventID != ev.EventID && stepName(d.BizStep) == "receiving" && bolOf(d) == bol {
+				if byContainer && !namesLot(d, lot) && movedIn != nil && !overlaps(movedIn[d.EventID]) {
+					continue
+				}
 				seen[d.EventID] = d
 			}
 		}
@@ -521,6 +562,22 @@ func receivedAlready(ctx context.Context, s Store, q eventQuerier, canQuery bool
 	}
 	return &critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d", ev.EventID, n), Reason: fmt.Sprintf("lot %s was already received under bill of lading %s (event %s at %s)%s: nothing of it is in transit under that bill of lading, and a second receipt would receive nothing; to record a new weight of the lot, record a weighing (an ObjectEvent with a Mass sensor report, or a quantity at the site), and if the first receipt is wrong, declare it in error (errorDeclaration) and receive again",
 		lot, bol, last.EventID, last.EventTime.Format(time.RFC3339), via)}, nil
+}
+
+// namesOwnLine says whether ev names lot (canonical) by a quantity line
+// of its own, not one it was given for what its containers held
+// (critmin.Event.Carried).
+func namesOwnLine(ev *critmin.Event, lot string) bool {
+	carried := map[string]bool{}
+	for _, c := range ev.Carried {
+		carried[epcis.Canonical(c.EPCClass)] = true
+	}
+	for _, q := range ev.Quantities {
+		if k := epcis.Canonical(q.EPCClass); k == lot && !carried[k] {
+			return true
+		}
+	}
+	return false
 }
 
 // receivedNoBill refuses receipt ev (its quantityList line n) of stored

@@ -447,7 +447,35 @@ func LotTransit(ctx context.Context, store critmin.Store, l *critmin.Lot) (*Tran
 	if err != nil {
 		return nil, err
 	}
+	if evs, err = TransitEvents(ctx, store, l.ID, evs); err != nil {
+		return nil, err
+	}
 	return lotTransit(evs, l), nil
+}
+
+// TransitEvents is evs, lot's own events, with the events that moved
+// the lot inside a container named only by its own identifier
+// (LotContainerEvents), each record once, in event-time order: the
+// events a lot's transit is read from (ledger.BodyShipment). A lot
+// shipped in containers by an event naming only them is in transit
+// under that event's destination and bill of lading as one shipped by a
+// quantity line is (new-user finding nu38a: the lot API, the transit
+// list, their CSVs and the lot page gave it none).
+func TransitEvents(ctx context.Context, store critmin.Store, lot string, evs []*critmin.Event) ([]*critmin.Event, error) {
+	moved, err := LotContainerEvents(ctx, store, lot, evs)
+	if err != nil || len(moved) == 0 {
+		return evs, err
+	}
+	out := append([]*critmin.Event(nil), evs...)
+	seen := map[string]bool{} // eventID, and whether the record is a declaration
+	for _, m := range moved {
+		k := m.Event.EventID + "\x00" + strconv.FormatBool(m.Event.ErrorDeclaration != nil)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, m.Event)
+		}
+	}
+	return ledger.EventTimeOrder(out), nil
 }
 
 // withOrigins sets each view's origin from custody.Origins.
@@ -750,6 +778,9 @@ func (s *Server) transits(r *http.Request, lots []*critmin.Lot) ([]*TransitView,
 		}
 		evs, err := s.lotEvents(r, l.ID)
 		if err != nil {
+			return nil, err
+		}
+		if evs, err = TransitEvents(r.Context(), s.Store, l.ID, evs); err != nil {
 			return nil, err
 		}
 		out[i] = lotTransit(evs, l)

@@ -106,8 +106,14 @@ func MovesContents(ev *critmin.Event) bool {
 // by quantity moves as its line says: the line states what moved of the
 // lot, what travels in the named containers included (the demo's
 // departure of MSKU1234565 with 25 t of REE-2025-001 in it moves 25 t,
-// not 50), and a receipt's line is the weight found on arrival. ev is
-// not changed. The lines added are also in Carried, after any ev had.
+// not 50), and a receipt's line is the weight found on arrival. A lot
+// ev does not name, held in several of the containers it names (one
+// line per container in contents), moves as one line holding the sum
+// of them (sumLines): a 10 t lot packed 6 t into C1 and 4 t into C2
+// moves 10 t in [C1, C2], not C1's 6 t alone (new-user finding nu38a:
+// the second container's share was dropped, and 4 t more of the lot
+// shipped loose put 14 t of it in motion). ev is not changed. The lines
+// added are also in Carried, after any ev had.
 func WithContents(ev *critmin.Event, contents []critmin.QuantityElement) *critmin.Event {
 	if len(contents) == 0 {
 		return ev
@@ -116,15 +122,23 @@ func WithContents(ev *critmin.Event, contents []critmin.QuantityElement) *critmi
 	for _, q := range ev.Quantities {
 		named[epcis.Canonical(q.EPCClass)] = true
 	}
-	c := *ev
-	c.Quantities = append([]critmin.QuantityElement(nil), ev.Quantities...)
-	c.Carried = append([]critmin.QuantityElement(nil), ev.Carried...)
+	var order []string
+	lines := map[string][]critmin.QuantityElement{}
 	for _, q := range contents {
 		k := epcis.Canonical(q.EPCClass)
 		if named[k] {
 			continue
 		}
-		named[k] = true
+		if lines[k] == nil {
+			order = append(order, k)
+		}
+		lines[k] = append(lines[k], q)
+	}
+	c := *ev
+	c.Quantities = append([]critmin.QuantityElement(nil), ev.Quantities...)
+	c.Carried = append([]critmin.QuantityElement(nil), ev.Carried...)
+	for _, k := range order {
+		q := sumLines(lines[k])
 		c.Quantities = append(c.Quantities, q)
 		c.Carried = append(c.Carried, q)
 	}

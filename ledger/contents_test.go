@@ -72,3 +72,51 @@ func TestContentsAt(t *testing.T) {
 		t.Errorf("shipment with contents: %+v; want its own B line (1,500 kg) and A's 2,000 kg added, the event unchanged", x.Quantities)
 	}
 }
+
+// TestWithContentsSumsContainers: a lot held in several containers an
+// event names moves as one line, the sum of them (nu38a). Contents: L
+// 6 t in C1, L 4,000 kg in C2, M 2 t in C1, N whole (no quantity) in C1
+// and C2. The event names none of them: L moves 6 + 4,000 / 1,000 =
+// 10 t (units differ: summed in tonnes), M 2 t, N no quantity (the
+// whole lot). An event naming L by a 3 t line keeps its line alone.
+func TestWithContentsSumsContainers(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	contents := []critmin.QuantityElement{
+		{Role: critmin.RoleEPC, EPCClass: "urn:t:lot:L", Quantity: f(6), UOM: "TNE"},
+		{Role: critmin.RoleEPC, EPCClass: "urn:t:lot:M", Quantity: f(2), UOM: "TNE"},
+		{Role: critmin.RoleEPC, EPCClass: "urn:t:lot:N"},
+		{Role: critmin.RoleEPC, EPCClass: "urn:t:lot:L", Quantity: f(4000), UOM: "KGM"},
+		{Role: critmin.RoleEPC, EPCClass: "urn:t:lot:N"},
+	}
+	ev := &critmin.Event{Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: "shipping", EPCs: []critmin.EPCRef{{Role: critmin.RoleEPC, EPC: "urn:t:box:C1"}, {Role: critmin.RoleEPC, EPC: "urn:t:box:C2"}}}
+	got := ledger.WithContents(ev, contents)
+	if len(got.Quantities) != 3 || len(got.Carried) != 3 {
+		t.Fatalf("lines %+v, carried %+v; want one line per lot: L, M, N", got.Quantities, got.Carried)
+	}
+	want := map[string]float64{"urn:t:lot:L": 10, "urn:t:lot:M": 2}
+	for _, q := range got.Quantities {
+		if q.EPCClass == "urn:t:lot:N" {
+			if q.Quantity != nil {
+				t.Errorf("N (packed whole twice): %v %s; want no quantity", *q.Quantity, q.UOM)
+			}
+			continue
+		}
+		if q.Quantity == nil || q.UOM != "TNE" || *q.Quantity != want[q.EPCClass] {
+			t.Errorf("%s: %v %s; want %v TNE", q.EPCClass, q.Quantity, q.UOM, want[q.EPCClass])
+		}
+	}
+	if *contents[0].Quantity != 6 {
+		t.Errorf("contents changed: C1's L line reads %v", *contents[0].Quantity)
+	}
+	named := &critmin.Event{Type: critmin.ObjectEvent, Action: "OBSERVE", BizStep: "shipping", EPCs: ev.EPCs,
+		Quantities: []critmin.QuantityElement{{Role: critmin.RoleEPC, EPCClass: "urn:t:lot:L", Quantity: f(3), UOM: "TNE"}}}
+	got = ledger.WithContents(named, contents)
+	for _, q := range got.Quantities {
+		if q.EPCClass == "urn:t:lot:L" && (q.Quantity == nil || *q.Quantity != 3) {
+			t.Errorf("L named by a 3 t line beside C1 and C2: a line of %v; want its own 3 t line alone", q.Quantity)
+		}
+	}
+	if len(got.Quantities) != 3 {
+		t.Errorf("lines %+v; want L's own, M and N", got.Quantities)
+	}
+}

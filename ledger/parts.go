@@ -216,6 +216,15 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				}
 			}
 		}
+		if known && t > 0 && carriedLine(ev, q) && l.Status == critmin.LotInTransit && !NoBody(l) && len(l.Parts) == 0 && t < l.RemainingWetTonnes()*(1-PartTolerance) {
+			// A further step of the body's trip naming some of the
+			// containers it travels in (their share, WithContents),
+			// the rest travelling on in the others: it weighs nothing
+			// and leaves the lot as it was (nu38a: after [C1, C2]
+			// carried 6 t and 4 t of a 10 t lot away, [C1] departing
+			// read as a weighing of the lot at 6 t).
+			return moveElsewhere, nil, -1
+		}
 		if !known && DispatchFromNothing(l, ev) {
 			// Nothing of the lot stands where it leaves, and it is not
 			// the body's own trip: it ships nothing, and never the body
@@ -364,7 +373,9 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			return moveElsewhere, nil, -1
 		}
 		if i < 0 {
-			return moveLot, nil, -1
+			if i = receivedShare(l, ev, q, t, known); i < 0 {
+				return moveLot, nil, -1
+			}
 		}
 		p := &l.Parts[i]
 		was := p.Mass()
@@ -1017,6 +1028,47 @@ func restOf(l *critmin.Lot) partMove {
 		return movePart
 	}
 	return movePartAll
+}
+
+// receivedShare splits off, as a part in transit, the share of lot l's
+// body in transit that receipt ev receives by a line q it was given for
+// what the containers it names carried (critmin.Event.Carried,
+// WithContents) when that is less than the body in transit by more
+// than PartTolerance, and returns the part's index (-1: none, the body
+// arrives). A carried line is no outturn weight: it is what the trip's
+// dispatch carried in the containers the receipt names, and the rest of
+// the body travels on in the containers it does not name (or loose
+// beside them): lot 10 t packed 6 t into C1 and 4 t into C2, shipped
+// whole as [C1, C2] under B; [C1] received under B receives C1's 6 t,
+// and 10 − 6 = 4 t stay in transit until [C2]'s receipt (new-user
+// finding nu38a: the whole lot was received at 6 t and C2's receipt
+// refused). The part leaves from where the body left, under the
+// receipt's bill of lading, with the body's moisture, grades and
+// parties.
+func receivedShare(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement, t float64, known bool) int {
+	if !known || t <= 0 || l.Status != critmin.LotInTransit || NoBody(l) || !units.IsMass(l.UOM) || !carriedLine(ev, q) {
+		return -1
+	}
+	if body := l.RemainingWetTonnes(); t >= body*(1-PartTolerance) {
+		return -1
+	}
+	l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: l.Location, To: destination(ev),
+		BillOfLading: billOfLading(ev), Moisture: copyMoisture(l.Moisture), Owner: l.Owner, Custodian: l.Custodian,
+		Assays: copyAssays(l.Assays)})
+	return len(l.Parts) - 1
+}
+
+// carriedLine says whether q, a line of ev, is one ev was given for what
+// the containers it names held or carried (critmin.Event.Carried), not
+// one it states.
+func carriedLine(ev *critmin.Event, q critmin.QuantityElement) bool {
+	k := epcis.Canonical(q.EPCClass)
+	for _, c := range ev.Carried {
+		if epcis.Canonical(c.EPCClass) == k {
+			return true
+		}
+	}
+	return false
 }
 
 // receivedPart is the index of the part in transit a receipt closes:

@@ -467,6 +467,11 @@ func (s *site) handleLotsPage(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		evs, err := s.LotEvents(r, l.ID)
+		if err == nil {
+			// With the shipments of the containers it travels in,
+			// naming only them (nu38a).
+			evs, err = critminhttp.TransitEvents(r.Context(), s.Store, l.ID, evs)
+		}
 		if err != nil {
 			s.renderError(w, r, err)
 			return
@@ -607,7 +612,9 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 	names := namesOf(slices.Collect(maps.Values(sites)), mapValues(pm))
 	data := map[string]any{"Lot": l, "Events": evs, "Timeline": withContainerMoves(tl, moved), "Sites": sites, "Parties": pm, "Assays": rows, "Names": names}
 	if l.Status == critmin.LotInTransit {
-		data["Transit"] = transitOf(tl, sites, l)
+		// A shipment of the containers it travels in, naming only them,
+		// ships it as one naming it does (nu38a).
+		data["Transit"] = transitOf(data["Timeline"].([]eventView), sites, l)
 	}
 	// Shipped and received weights of each shipment a receipt closed, as
 	// GET /api/v1/lots/{id} gives them (ledger.Outturns).
