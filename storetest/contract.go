@@ -205,6 +205,7 @@ func Run(t *testing.T, open Opener) {
 		{"ShippedAgainAfterDeparting", testShippedAgainAfterDeparting},
 		{"ShippedPartInTransit", testShippedPartInTransit},
 		{"ReceiptReadsShipment", testReceiptReadsShipment},
+		{"ContainerOnwardCarries", testContainerOnwardCarries},
 		{"ContainerRefusalPointers", testContainerRefusalPointers},
 		{"ContainerGainPointer", testContainerGainPointer},
 		{"ContainerCredits", testContainerCredits},
