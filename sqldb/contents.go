@@ -430,8 +430,15 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, error) {
 	}
 	var evs []*critmin.Event
 	err = inChunks(moved, func(part []any) error {
-		got, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.event_id IN ("+placeholders(len(part))+") ORDER BY e.pk", part...)
-		evs = append(evs, got...)
+		got, err := w.storedEvents("SELECT "+replayColumns+" WHERE"+notDeclared+" AND e.event_id IN ("+placeholders(len(part))+") ORDER BY e.pk", part...)
+		for _, ev := range got {
+			// A move declared in error keeps what it carried when it
+			// stood: the lot's timeline lists it, marked declared
+			// (nu38a-c).
+			if !w.declared[ev.EventID] && !w.forgotten[ev.EventID] {
+				evs = append(evs, ev)
+			}
+		}
 		return err
 	})
 	if err != nil {

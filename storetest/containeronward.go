@@ -90,3 +90,54 @@ func testContainerOnwardCarries(t *testing.T, open Opener) {
 		})
 	}
 }
+
+// coMoves is what the store lists as lot's moves in containers
+// (ContainerMovesOfLot), kilograms by eventID.
+func coMoves(t *testing.T, s critmin.Store, lot string) map[string]float64 {
+	t.Helper()
+	ms, err := s.(critmin.ContainerMovesStore).ContainerMovesOfLot(context.Background(), lot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, m := range ms {
+		if m.Line.Quantity != nil {
+			out[m.EventID] += *m.Line.Quantity
+		}
+	}
+	return out
+}
+
+// testContainerDeclaredPackingMoves (nu38a-c): lot DA, 10,000 kg at mb;
+// P1 packs 3,000 kg into C1 on Oct 2, C1 shipped alone on Oct 3 (S). P1
+// and S are declared in error, with correctives P2 (4,000 kg into C1,
+// Oct 2) and S2 (S again): S keeps what it carried when it stood (3,000
+// kg, listed on the lot's timeline marked declared; before, its contents
+// were recomputed without P1 and it left the timeline), S2 carries
+// 4,000 kg. Lot DB: 2,000 kg (P3) and 1,000 kg (P4) into C2, C2 shipped
+// (SB): P3 declared in error, P4 stands: SB moved 1,000 kg of DB. Lot
+// DC: its one packing into C3 declared, C3's shipment SC moved nothing
+// of it. verify agrees.
+func testContainerDeclaredPackingMoves(t *testing.T, open Opener) {
+	s := open(t)
+	svc := custody.NewService(s)
+	p1, p3, p5 := ctPack("da-p1", "ADD", cbC1, 2, "DA:3000"), ctPack("db-p3", "ADD", cbC2, 2, "DB:2000"), ctPack("dc-p5", "ADD", csBox, 2, "DC:3000")
+	sa := ccShip("da-s", "urn:t:bol:DA", 3, []string{cbC1})
+	MustCapture(t, svc, ctDoc(csLot("DA"), p1, sa, csLot("DB"), p3, ctPack("db-p4", "ADD", cbC2, 2, "DB:1000"), ccShip("db-s", "urn:t:bol:DB", 3, []string{cbC2}),
+		csLot("DC"), p5, ccShip("dc-s", "urn:t:bol:DC", 3, []string{csBox})))
+	MustCapture(t, svc, ctDoc(declaredWith(t, p1, "urn:t:ev:da-p2"), declaredWith(t, sa, "urn:t:ev:da-s2"),
+		ctPack("da-p2", "ADD", cbC1, 2, "DA:4000"), ccShip("da-s2", "urn:t:bol:DA", 3, []string{cbC1})))
+	MustCapture(t, svc, ctDoc(declaredWith(t, p3), declaredWith(t, p5)))
+	if got := coMoves(t, s, "urn:t:lot:DA"); !ctNear(got["urn:t:ev:da-s"], 3000) || !ctNear(got["urn:t:ev:da-s2"], 4000) {
+		t.Errorf("DA's container moves: %v; want da-s 3,000 kg (as it stood), da-s2 4,000 kg", got)
+	}
+	if got := coMoves(t, s, "urn:t:lot:DB"); len(got) != 1 || !ctNear(got["urn:t:ev:db-s"], 1000) {
+		t.Errorf("DB's container moves: %v; want db-s 1,000 kg (P4 stands)", got)
+	}
+	if got := coMoves(t, s, "urn:t:lot:DC"); len(got) != 0 {
+		t.Errorf("DC's container moves: %v; want none (no packing stands)", got)
+	}
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
+	}
+}

@@ -206,6 +206,7 @@ func Run(t *testing.T, open Opener) {
 		{"ShippedPartInTransit", testShippedPartInTransit},
 		{"ReceiptReadsShipment", testReceiptReadsShipment},
 		{"ContainerOnwardCarries", testContainerOnwardCarries},
+		{"ContainerDeclaredPackingMoves", testContainerDeclaredPackingMoves},
 		{"ContainerRefusalPointers", testContainerRefusalPointers},
 		{"ContainerGainPointer", testContainerGainPointer},
 		{"ContainerCredits", testContainerCredits},
