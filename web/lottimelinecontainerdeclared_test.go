@@ -222,7 +222,7 @@ func TestLotTimelineUnpackedWhole(t *testing.T) {
 			entry = visibleText(it)
 		}
 	}
-	if resp.StatusCode != http.StatusOK || !strings.Contains(entry, "5 t (5,000 kg)") {
-		t.Errorf("UA's page: %d; the unpacking's entry %q does not give the 5 t it released (timeline %q)", resp.StatusCode, entry, visibleText(tl))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(entry, "5 t (5,000 kg) out of container") {
+		t.Errorf("UA's page: %d; the unpacking's entry %q does not give the 5 t it released out of C (timeline %q)", resp.StatusCode, entry, visibleText(tl))
 	}
 }
