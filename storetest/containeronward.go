@@ -29,7 +29,7 @@ func coOnward(id, step, bol, from, dest string, day int, boxes []string) string 
 func coContents(t *testing.T, s critmin.Store, id string) float64 {
 	t.Helper()
 	var kg float64
-	if err := s.(*sqldb.DB).Write.QueryRowContext(context.Background(), `SELECT COALESCE(SUM(quantity), 0) FROM event_contents WHERE event_id = ?`, id).Scan(&kg); err != nil {
+	if err := s.(*sqldb.DB).Write.QueryRowContext(context.Background(), `SELECT COALESCE(SUM(quantity), 0) FROM event_contents WHERE event_id = '`+id+`'`).Scan(&kg); err != nil {
 		t.Fatal(err)
 	}
 	return kg
