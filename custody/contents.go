@@ -135,7 +135,7 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 				continue
 			}
 			seen[c] = true
-			held, err := j.heldAt(c, ev.EventTime)
+			held, err := j.heldAt(c, ev.EventTime, ev)
 			if err != nil {
 				return nil, err
 			}
@@ -286,21 +286,22 @@ func storedCarried(ctx context.Context, s Store, ev *critmin.Event, lot string) 
 	return false, nil
 }
 
-// heldAt is what container (canonical) held at at: ledger.ContentsAt of
-// its live packings.
-func (j *contentsJudge) heldAt(container string, at time.Time) ([]critmin.QuantityElement, error) {
-	packs, err := j.packingsOf(container)
-	if err != nil {
-		return nil, err
-	}
-	return ledger.ContentsAt(container, packs, at), nil
+// heldAt is what container (canonical) held at at, for event self: its
+// live packings less what its earlier trips left behind
+// (ledger.Holdings.HeldAt), as the store projects it (sqldb heldAt).
+func (j *contentsJudge) heldAt(container string, at time.Time, self *critmin.Event) ([]critmin.QuantityElement, error) {
+	return j.holdings().HeldAt(container, at, self)
 }
 
-// carried is what receipt ev receives in container (canonical): what the
-// dispatch whose trip it ends (ledger.TripOf: the live stored ones and
-// the document's before it) carried in it (ledger.Carried); held, what
-// was packed in it, when no dispatch is recorded.
-func (j *contentsJudge) carried(container string, ev *critmin.Event, held []critmin.QuantityElement) ([]critmin.QuantityElement, error) {
+// holdings reads containers' live packings and dispatches, stored then
+// the document's so far.
+func (j *contentsJudge) holdings() ledger.Holdings {
+	return ledger.Holdings{Packings: j.packingsOf, Moves: j.movesOf}
+}
+
+// movesOf is container's (canonical) live stored ObjectEvents naming it
+// in their epcList, then the document's dispatches of it so far.
+func (j *contentsJudge) movesOf(container string) ([]*critmin.Event, error) {
 	stored, ok := j.storedMoves[container]
 	if !ok {
 		if q, can := j.s.(eventQuerier); can {
@@ -317,20 +318,23 @@ func (j *contentsJudge) carried(container string, ev *critmin.Event, held []crit
 		}
 		j.storedMoves[container] = stored
 	}
-	moves := append(append([]*critmin.Event(nil), stored...), j.moves...)
+	return append(append([]*critmin.Event(nil), stored...), j.moves...), nil
+}
+
+// carried is what receipt ev receives in container (canonical): what the
+// dispatch whose trip it ends (ledger.TripOf: the live stored ones and
+// the document's before it) carried in it (ledger.Carried); held, what
+// was packed in it, when no dispatch is recorded.
+func (j *contentsJudge) carried(container string, ev *critmin.Event, held []critmin.QuantityElement) ([]critmin.QuantityElement, error) {
+	moves, err := j.movesOf(container)
+	if err != nil {
+		return nil, err
+	}
 	ship := ledger.TripOf(container, moves, ev)
 	if ship == nil {
 		return held, nil
 	}
-	var ferr error
-	out := ledger.Carried(ship, container, func(k string) []critmin.QuantityElement {
-		got, err := j.heldAt(k, ship.EventTime)
-		if err != nil && ferr == nil {
-			ferr = err
-		}
-		return got
-	})
-	return out, ferr
+	return j.holdings().CarriedBy(ship, container)
 }
 
 // pointAtContainers makes each field of refusal err that points at a

@@ -1271,8 +1271,124 @@ func LotContainerEvents(ctx context.Context, store critmin.Store, lot string, ev
 			out = append(out, ContainerEvent{Event: ev, Container: c, Line: m.Line})
 		}
 	}
+	emptied, err := lotUnpackedWhole(ctx, store, lot, evs)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, emptied...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Event.EventTime.Before(out[j].Event.EventTime) })
 	return out, nil
+}
+
+// lotUnpackedWhole is the unpackings that took lot out of a container it
+// was packed in by naming the container alone — an AggregationEvent
+// DELETE with a parentID and no child, which takes every child out (EPCIS
+// 2.0 §7.3.5.3) — each with what the container held of lot just before
+// it (ledger.Holdings: what its packings put in, less what its trips
+// left behind; nu38a-d: such an unpacking was missing from the lots'
+// timelines). evs are lot's own events, whose packings name the
+// containers. An unpacking declared in error is listed as if it stood,
+// with its declaration's record.
+func lotUnpackedWhole(ctx context.Context, store critmin.Store, lot string, evs []*critmin.Event) ([]ContainerEvent, error) {
+	k := epcis.Canonical(lot)
+	var containers []string
+	seen := map[string]bool{}
+	for _, ev := range FullEvents(evs) {
+		if ev.Type != critmin.AggregationEvent || ev.ParentID == "" || !ledger.Live(ev) {
+			continue
+		}
+		for _, q := range ev.Quantities {
+			if c := epcis.Canonical(ev.ParentID); q.Role == critmin.RoleChild && epcis.Canonical(q.EPCClass) == k && !seen[c] {
+				seen[c] = true
+				containers = append(containers, c)
+			}
+		}
+	}
+	var out []ContainerEvent
+	for _, c := range containers {
+		page, err := store.FindEvents(ctx, critmin.EventFilter{EventTypes: []string{critmin.AggregationEvent},
+			EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleParent}, Patterns: []string{c}, Exact: true}}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		var packs, empties []*critmin.Event
+		for _, ev := range FullEvents(page.Events) {
+			if ev.ErrorDeclaration != nil {
+				continue
+			}
+			if ev.Action == "DELETE" && onlyParent(ev) {
+				empties = append(empties, ev)
+			}
+			if ledger.Live(ev) {
+				packs = append(packs, ev)
+			}
+		}
+		if len(empties) == 0 {
+			continue
+		}
+		mv, err := store.FindEvents(ctx, critmin.EventFilter{EventTypes: []string{critmin.ObjectEvent},
+			EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{c}, Exact: true}}, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		var moves []*critmin.Event
+		for _, ev := range FullEvents(mv.Events) {
+			if ledger.Live(ev) {
+				moves = append(moves, ev)
+			}
+		}
+		for _, del := range empties {
+			h := ledger.Holdings{
+				Packings: func(string) ([]*critmin.Event, error) {
+					var kept []*critmin.Event
+					for _, p := range packs {
+						if p.EventID != del.EventID {
+							kept = append(kept, p)
+						}
+					}
+					return kept, nil
+				},
+				Moves: func(string) ([]*critmin.Event, error) { return moves, nil },
+			}
+			held, err := h.HeldAt(c, del.EventTime, del)
+			if err != nil {
+				return nil, err
+			}
+			var line *critmin.QuantityElement
+			for _, q := range held {
+				if epcis.Canonical(q.EPCClass) == k {
+					line = &q
+				}
+			}
+			if line == nil {
+				continue
+			}
+			got, err := store.FindEventsByID(ctx, del.EventID)
+			if err != nil {
+				return nil, err
+			}
+			for _, ev := range got {
+				out = append(out, ContainerEvent{Event: ev, Container: del.ParentID, Line: *line})
+			}
+		}
+	}
+	return out, nil
+}
+
+// onlyParent reports whether ev names no child: no childEPCs and no
+// childQuantityList line.
+func onlyParent(ev *critmin.Event) bool {
+	for _, e := range ev.EPCs {
+		if e.Role == critmin.RoleChild {
+			return false
+		}
+	}
+	for _, q := range ev.Quantities {
+		if q.Role == critmin.RoleChild {
+			return false
+		}
+	}
+	return true
 }
 
 // SiteView is the JSON shape of a site.

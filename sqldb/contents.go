@@ -188,7 +188,7 @@ func (w *writer) contentsOf(ev *critmin.Event) ([]contentRow, error) {
 			continue
 		}
 		seen[c] = true
-		lines, err := w.heldAt(c, ev.EventTime)
+		lines, err := w.heldAt(c, ev.EventTime, ev)
 		if err != nil {
 			return nil, err
 		}
@@ -200,16 +200,8 @@ func (w *writer) contentsOf(ev *critmin.Event) ([]contentRow, error) {
 				return nil, err
 			}
 			if ship := ledger.TripOf(c, moves, ev); ship != nil {
-				var ferr error
-				lines = ledger.Carried(ship, c, func(k string) []critmin.QuantityElement {
-					got, err := w.heldAt(k, ship.EventTime)
-					if err != nil && ferr == nil {
-						ferr = err
-					}
-					return got
-				})
-				if ferr != nil {
-					return nil, ferr
+				if lines, err = w.holdings().CarriedBy(ship, c); err != nil {
+					return nil, err
 				}
 			}
 		}
@@ -220,14 +212,17 @@ func (w *writer) contentsOf(ev *critmin.Event) ([]contentRow, error) {
 	return w.withoutConsumed(out, ev.EventTime)
 }
 
-// heldAt is what container (canonical) held at at (ledger.ContentsAt of
-// its packings).
-func (w *writer) heldAt(container string, at time.Time) ([]critmin.QuantityElement, error) {
-	packs, err := w.packingsOf(container)
-	if err != nil {
-		return nil, err
-	}
-	return ledger.ContentsAt(container, packs, at), nil
+// heldAt is what container (canonical) held at at, for event self: its
+// packings less what its earlier trips left behind
+// (ledger.Holdings.HeldAt).
+func (w *writer) heldAt(container string, at time.Time, self *critmin.Event) ([]critmin.QuantityElement, error) {
+	return w.holdings().HeldAt(container, at, self)
+}
+
+// holdings reads containers' packings and dispatches as this capture
+// sees them.
+func (w *writer) holdings() ledger.Holdings {
+	return ledger.Holdings{Packings: w.packingsOf, Moves: w.movesOf}
 }
 
 // noteMove keeps an ObjectEvent this capture projects that dispatches the
@@ -435,8 +430,15 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, error) {
 	}
 	var evs []*critmin.Event
 	err = inChunks(moved, func(part []any) error {
-		got, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.event_id IN ("+placeholders(len(part))+") ORDER BY e.pk", part...)
-		evs = append(evs, got...)
+		got, err := w.storedEvents("SELECT "+replayColumns+" WHERE"+notDeclared+" AND e.event_id IN ("+placeholders(len(part))+") ORDER BY e.pk", part...)
+		for _, ev := range got {
+			// A move declared in error keeps what it carried when it
+			// stood: the lot's timeline lists it, marked declared
+			// (nu38a-c).
+			if !w.declared[ev.EventID] && !w.forgotten[ev.EventID] {
+				evs = append(evs, ev)
+			}
+		}
 		return err
 	})
 	if err != nil {

@@ -209,6 +209,8 @@ func Run(t *testing.T, open Opener) {
 		{"SplitReceiptPerContainer", testSplitReceiptPerContainer},
 		{"SplitStepsPerContainer", testSplitStepsPerContainer},
 		{"ReceiptReadsShipment", testReceiptReadsShipment},
+		{"ContainerOnwardCarries", testContainerOnwardCarries},
+		{"ContainerDeclaredPackingMoves", testContainerDeclaredPackingMoves},
 		{"ContainerRefusalPointers", testContainerRefusalPointers},
 		{"ContainerGainPointer", testContainerGainPointer},
 		{"ContainerCredits", testContainerCredits},

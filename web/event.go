@@ -40,8 +40,9 @@ type eventView struct {
 	// Qty is the event's quantity of one lot ("24.95 t"), on lot pages.
 	Qty string
 	// Via, on a lot's timeline, is the container (its SSCC) the event
-	// moved the lot in, naming only the container; Qty is then what the
-	// container held of the lot. BOL is the event's bill of lading, whose
+	// moved the lot in, naming only the container, or that an unpacking
+	// naming only the container took it out of ("out of container");
+	// Qty is then what the container held of the lot. BOL is the event's bill of lading, whose
 	// shipment page the entry links to.
 	Via, BOL string
 }

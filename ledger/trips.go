@@ -1,0 +1,192 @@
+package ledger
+
+import (
+	"sort"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/units"
+)
+
+// Holdings reads what containers hold once their trips are counted
+// (new-user finding nu38a-b): a dispatch whose quantity line states less
+// of a lot than was packed in the container carried the line's share
+// (Carried: 6 t packed beside a 5 t line carried 5 t), so after that
+// trip the container holds what it carried — an onward shipment,
+// departure or loading of it alone moves 5 t, a receipt of that onward
+// trip receives 5 t, and an unpacking there releases 5 t — not the 6 t
+// packed. Packings reads a container's (canonical) live
+// AggregationEvents in event-time order (ContentsAt); Moves its live
+// ObjectEvents naming it in their epcList, as captured (WithoutCarried).
+type Holdings struct {
+	Packings func(container string) ([]*critmin.Event, error)
+	Moves    func(container string) ([]*critmin.Event, error)
+}
+
+// HeldAt is what container (canonical) holds at at: ContentsAt of its
+// packings less, lot by lot, what its earlier dispatches (shipping,
+// departing, loading naming it, dated before at — or at at when self is
+// not itself a dispatch — other than self) did not carry of what it held
+// then (Carried), in wet tonnes: GA packed 6 t into C1 and shipped
+// beside a 5 t line leaves C1 holding 6 − (6 − 5) = 5 t. What a trip left
+// behind stops counting once the lot is emptied out of the container
+// (a later packing of it starts afresh). A lot packed without a quantity
+// (the whole lot) is read as ContentsAt reads it. self may be nil.
+func (h Holdings) HeldAt(container string, at time.Time, self *critmin.Event) ([]critmin.QuantityElement, error) {
+	c := epcis.Canonical(container)
+	packs, err := h.Packings(c)
+	if err != nil {
+		return nil, err
+	}
+	held := ContentsAt(c, packs, at)
+	if len(held) == 0 || h.Moves == nil {
+		return held, nil
+	}
+	moves, err := h.Moves(c)
+	if err != nil {
+		return nil, err
+	}
+	selfDispatch := self != nil && MovesContents(self) && !ReadsTrip(self)
+	var trips []*critmin.Event
+	for _, m := range moves {
+		if m.ErrorDeclaration != nil || !MovesContents(m) || ReadsTrip(m) || (self != nil && m.EventID == self.EventID) {
+			continue
+		}
+		if m.EventTime.After(at) || selfDispatch && m.EventTime.Equal(at) {
+			continue
+		}
+		m = WithoutCarried(m)
+		if len(m.Quantities) == 0 || !namesInstance(m, c) {
+			continue // a dispatch stating no line carried what was packed
+		}
+		trips = append(trips, m)
+	}
+	if len(trips) == 0 {
+		return held, nil
+	}
+	sort.SliceStable(trips, func(i, j int) bool { return trips[i].EventTime.Before(trips[j].EventTime) })
+	short := map[string]float64{} // wet tonnes left behind, by lot
+	var last time.Time
+	for _, m := range trips {
+		emptied(c, packs, last, m.EventTime, short)
+		before := lessShort(ContentsAt(c, packs, m.EventTime), short)
+		var ferr error
+		got := Carried(m, c, func(k string) []critmin.QuantityElement {
+			if k == c {
+				return before
+			}
+			lines, err := h.HeldAt(k, m.EventTime, m)
+			if err != nil && ferr == nil {
+				ferr = err
+			}
+			return lines
+		})
+		if ferr != nil {
+			return nil, ferr
+		}
+		for _, q := range before {
+			lot := epcis.Canonical(q.EPCClass)
+			was, ok1 := tonnesOf(q)
+			now, ok2 := tonnesOf(lineOf(got, lot))
+			if ok1 && ok2 && was-now > 1e-12 {
+				short[lot] += was - now
+			}
+		}
+		last = m.EventTime
+	}
+	emptied(c, packs, last, at, short)
+	return lessShort(held, short), nil
+}
+
+// CarriedBy is what dispatch ship carried in container (canonical):
+// Carried, reading what each of its containers held before it (HeldAt).
+func (h Holdings) CarriedBy(ship *critmin.Event, container string) ([]critmin.QuantityElement, error) {
+	var ferr error
+	out := Carried(ship, container, func(k string) []critmin.QuantityElement {
+		lines, err := h.HeldAt(k, ship.EventTime, ship)
+		if err != nil && ferr == nil {
+			ferr = err
+		}
+		return lines
+	})
+	return out, ferr
+}
+
+// emptied forgets what trips left behind of a lot that a packing dated in
+// (from, to] leaves no longer in container.
+func emptied(container string, packs []*critmin.Event, from, to time.Time, short map[string]float64) {
+	if len(short) == 0 {
+		return
+	}
+	for _, p := range packs {
+		if !p.EventTime.After(from) || p.EventTime.After(to) {
+			continue
+		}
+		in := map[string]bool{}
+		for _, q := range ContentsAt(container, packs, p.EventTime) {
+			in[epcis.Canonical(q.EPCClass)] = true
+		}
+		for lot := range short {
+			if !in[lot] {
+				delete(short, lot)
+			}
+		}
+	}
+}
+
+// lessShort is lines less short (wet tonnes by lot), in each line's
+// unit; a line left with nothing is dropped, one without a mass quantity
+// kept as it is.
+func lessShort(lines []critmin.QuantityElement, short map[string]float64) []critmin.QuantityElement {
+	if len(short) == 0 {
+		return lines
+	}
+	out := make([]critmin.QuantityElement, 0, len(lines))
+	for _, q := range lines {
+		d := short[epcis.Canonical(q.EPCClass)]
+		t, ok := tonnesOf(q)
+		if d <= 0 || !ok {
+			out = append(out, q)
+			continue
+		}
+		if t-d <= 1e-9 {
+			continue
+		}
+		if v, err := units.FromTonnes(t-d, q.UOM); err == nil {
+			q.Quantity = &v
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
+// tonnesOf is q's quantity in wet tonnes, ok false for a line without a
+// mass quantity.
+func tonnesOf(q critmin.QuantityElement) (float64, bool) {
+	if q.Quantity == nil || !units.IsMass(q.UOM) {
+		return 0, false
+	}
+	t, err := units.ToTonnes(*q.Quantity, q.UOM)
+	return t, err == nil
+}
+
+// lineOf is lines' line of lot (canonical); none gives a zero line.
+func lineOf(lines []critmin.QuantityElement, lot string) critmin.QuantityElement {
+	for _, q := range lines {
+		if epcis.Canonical(q.EPCClass) == lot {
+			return q
+		}
+	}
+	return critmin.QuantityElement{}
+}
+
+// namesInstance reports whether ev names c (canonical) in its epcList.
+func namesInstance(ev *critmin.Event, c string) bool {
+	for _, e := range ev.EPCs {
+		if e.Role == critmin.RoleEPC && epcis.Canonical(e.EPC) == c {
+			return true
+		}
+	}
+	return false
+}
