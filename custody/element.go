@@ -98,6 +98,11 @@ type ElementLine struct {
 	// outMeasured is what the measured outputs hold (Out where all are);
 	// outNowMeasured the same on their current masses.
 	outMeasured, outNowMeasured float64
+	// inWhole is what the inputs held by their own assays (comp.whole:
+	// the recorded part and the part of no recorded input they carry),
+	// In being the recorded part only: the whole content a product's
+	// origin shares spread (capsFor, elementCap.Whole).
+	inWhole float64
 	// atRunChecked says figuresAtRun read the outputs as they stood at
 	// the run: RunFigure is then the run's own figure.
 	atRunChecked bool
@@ -523,7 +528,7 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 		rb.Site = edges[0].BizLocation
 	}
 	tol := oc.tolerance(rb.Site, edges)
-	in, out := map[string]float64{}, map[string]float64{}
+	in, out, inWhole := map[string]float64{}, map[string]float64{}, map[string]float64{}
 	unmeasured := map[string]bool{}
 	seenIn, seenOut := map[string]bool{}, map[string]bool{}
 	blank := false // an input without any assay: no element can be balanced
@@ -558,6 +563,7 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 			for el := range c.grades {
 				g, _ := c.grade(el, oc.dryOfLot(e.Parent))
 				in[el] += m * g
+				inWhole[el] += m * c.grades[el]
 				if rb.took == nil {
 					rb.took = map[string]map[string]float64{}
 				}
@@ -617,7 +623,7 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 	// "out 0, checked" (a product without an assay is "grade not
 	// measured", docs/origin.md).
 	for _, e := range names {
-		l := ElementLine{Element: e, In: in[e], Tolerance: tol, outMeasured: out[e]}
+		l := ElementLine{Element: e, In: in[e], Tolerance: tol, outMeasured: out[e], inWhole: inWhole[e]}
 		for i, g := range outputGrades {
 			if gr, ok := g[e]; !ok {
 				l.UnmeasuredOutputs = append(l.UnmeasuredOutputs, rb.Outputs[i])
@@ -694,7 +700,14 @@ func (oc *originCalc) heldNow(e critmin.LotEdge, edges []critmin.LotEdge, m floa
 // runs that made it: what their inputs held less what their other
 // outputs hold by their own assays (never below 0), with the runs named.
 type elementCap struct {
-	Tonnes float64  `json:"t"`
+	Tonnes float64 `json:"t"`
+	// Whole is what the lot holds of the element that its runs' inputs
+	// held by their own assays (comp.whole) — the recorded part and the
+	// part of no recorded input they carry —, scaled like Tonnes where
+	// the outputs hold more than that: the content the lot's carried
+	// origin shares spread, the rest being new metal of unknown origin.
+	// Nil in a mix kept before migration 0120: Tonnes stands for it.
+	Whole  *float64 `json:"w,omitempty"`
 	Runs   []string `json:"r"`
 	Events []string `json:"e,omitempty"`
 	XIDs   []string `json:"x,omitempty"`
@@ -747,11 +760,19 @@ func (oc *originCalc) capsFor(id string) map[string]elementCap {
 					mine += a.now
 				}
 			}
+			whole := mine
+			if l.Gain && l.outNowMeasured > l.inWhole && l.outNowMeasured > 0 {
+				whole *= l.inWhole / l.outNowMeasured
+			}
 			if l.Gain && l.outNowMeasured > 0 {
 				mine *= l.In / l.outNowMeasured
 			}
 			c := caps[l.Element]
 			c.Tonnes += mine
+			if c.Whole != nil {
+				whole += *c.Whole
+			}
+			c.Whole = &whole
 			c.Runs = append(c.Runs, name)
 			c.Events = append(c.Events, rb.Event)
 			if rb.TransformationID != "" {
