@@ -180,6 +180,10 @@ type comp struct {
 	// input's metal gained in a run (element_gain) carried into this
 	// lot's blend (comp.whole).
 	unrec map[string]float64
+	// sup is, per element, the tonnes the lot is supported by where a
+	// run that made it gained within its tolerance (supportFor): what a
+	// run fed the lot judges its outputs against (comp.supported).
+	sup map[string]float64
 	// parts are a container's contents as the lots packed in it (a
 	// container linked inside it opened too), each with the dry tonnes of
 	// it inside: the material a run fed the container consumes
@@ -389,11 +393,7 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 		if err := oc.balanceAll(); err != nil {
 			return nil, err
 		}
-		if caps := oc.capsFor(id); caps != nil {
-			cc := *c
-			cc.caps = caps
-			c = &cc
-		}
+		c = oc.limited(id, c)
 		out = composition(target, c, oc)
 	}
 	nameSuppliers(out, pm)
@@ -1002,14 +1002,28 @@ func (oc *originCalc) computeAt(id string, at time.Time) (*comp, error) {
 		if err := oc.balanceAll(); err != nil {
 			return nil, err
 		}
-		if caps := oc.capsFor(id); caps != nil {
-			cc := *c
-			cc.caps = caps
-			c = &cc
-		}
+		c = oc.limited(id, c)
 	}
 	oc.memo[id] = c
 	return c, nil
+}
+
+// limited is lot id's composition c with the caps (capsFor) and the
+// supported figures (supportFor) of the runs that made it, once they are
+// balanced.
+func (oc *originCalc) limited(id string, c *comp) *comp {
+	caps, sup := oc.capsFor(id), oc.supportFor(id)
+	if caps == nil && sup == nil {
+		return c
+	}
+	cc := *c
+	if caps != nil {
+		cc.caps = caps
+	}
+	if sup != nil {
+		cc.sup = sup
+	}
+	return &cc
 }
 
 // grade is the lot's effective grade of element el — tonnes per dry tonne
@@ -1029,6 +1043,19 @@ func (c *comp) grade(el string, dry float64) (float64, bool) {
 		g = cp.Tonnes / dry
 	}
 	return g, true
+}
+
+// supported is the grade of element el the lot is supported by: its
+// effective grade (comp.grade), less where a run that made it gained
+// within its tolerance (comp.sup) — what a run fed the lot judges its
+// outputs against (runBalance), so that gains within the tolerance do
+// not add up along a chain of runs unflagged (issue 9, nu38b item 2).
+func (c *comp) supported(el string, dry float64) (float64, bool) {
+	g, ok := c.grade(el, dry)
+	if s, has := c.sup[el]; ok && has && dry > 0 && s/dry < g {
+		g = s / dry
+	}
+	return g, ok
 }
 
 // whole is what the lot holds of element el by its own assay — dry ×
