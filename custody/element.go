@@ -62,8 +62,15 @@ type OverConsumedInput struct {
 // measured outputs alone hold more than In × (1 + Tolerance): a gain is
 // certain then, whatever the unmeasured outputs hold.
 type ElementLine struct {
-	Element   string   `json:"element"`
+	Element string `json:"element"`
+	// In is what the inputs are supported by: what their genealogy's
+	// roots supplied, an earlier run's gain within its tolerance
+	// accepted as measurement noise but never as new metal (comp.sup),
+	// so that gains within the tolerance cannot add up along a chain of
+	// runs unflagged (issue 9, nu38b item 2). InHeld is what the inputs
+	// hold by their own (capped) figures, set only where it is more.
 	In        float64  `json:"in"`
+	InHeld    *float64 `json:"inHeld,omitempty"`
 	Out       *float64 `json:"out"`
 	Tolerance float64  `json:"tolerance"`
 	Checked   bool     `json:"checked"`
@@ -98,6 +105,11 @@ type ElementLine struct {
 	// outMeasured is what the measured outputs hold (Out where all are);
 	// outNowMeasured the same on their current masses.
 	outMeasured, outNowMeasured float64
+	// inWhole is what the inputs held by their own assays (comp.whole:
+	// the recorded part and the part of no recorded input they carry),
+	// In being the recorded part only: the whole content a product's
+	// origin shares spread (capsFor, elementCap.Whole).
+	inWhole float64
 	// atRunChecked says figuresAtRun read the outputs as they stood at
 	// the run: RunFigure is then the run's own figure.
 	atRunChecked bool
@@ -163,6 +175,17 @@ func (l ElementLine) OutTonnes() float64 {
 // kinds their kinds ("weighing", "moisture report", "assay"): a gain they
 // brought about names them, never a weighing where none was made.
 func (l ElementLine) gainDetail(run, site string, later, kinds []string) string {
+	d := l.gainText(run, site, later, kinds)
+	if l.InHeld != nil {
+		d += fmt.Sprintf("; the inputs' %s t %s is what their genealogy's roots supplied — they hold %s t by their own figures, the other %s t gained within the tolerance in earlier runs: measurement noise, never new metal, so gains within the tolerance do not add up along a chain of runs",
+			Figure(l.In), l.Element, Figure(*l.InHeld), Figure(*l.InHeld-l.In))
+	}
+	return d
+}
+
+// gainText is gainDetail without the note on what the inputs are
+// supported by.
+func (l ElementLine) gainText(run, site string, later, kinds []string) string {
 	reconcile := strings.Join(kinds, " and ")
 	if l.outMeasured <= l.In*(1+l.Tolerance)+massTolerance && len(l.Reweighed) > 0 {
 		var w []string
@@ -523,7 +546,7 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 		rb.Site = edges[0].BizLocation
 	}
 	tol := oc.tolerance(rb.Site, edges)
-	in, out := map[string]float64{}, map[string]float64{}
+	in, out, inWhole, inHeld := map[string]float64{}, map[string]float64{}, map[string]float64{}, map[string]float64{}
 	unmeasured := map[string]bool{}
 	seenIn, seenOut := map[string]bool{}, map[string]bool{}
 	blank := false // an input without any assay: no element can be balanced
@@ -556,8 +579,18 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 				m *= f
 			}
 			for el := range c.grades {
-				g, _ := c.grade(el, oc.dryOfLot(e.Parent))
-				in[el] += m * g
+				dry := oc.dryOfLot(e.Parent)
+				g, _ := c.grade(el, dry)
+				// Judged against what the input is supported by
+				// (comp.supported); its whole content is that and the
+				// part of no recorded input it carries (comp.whole).
+				gs, _ := c.supported(el, dry)
+				in[el] += m * gs
+				inHeld[el] += m * g
+				inWhole[el] += m * gs
+				if t, u, _ := c.whole(el, dry); t > 0 {
+					inWhole[el] += m * c.grades[el] * u / t
+				}
 				if rb.took == nil {
 					rb.took = map[string]map[string]float64{}
 				}
@@ -617,7 +650,10 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 	// "out 0, checked" (a product without an assay is "grade not
 	// measured", docs/origin.md).
 	for _, e := range names {
-		l := ElementLine{Element: e, In: in[e], Tolerance: tol, outMeasured: out[e]}
+		l := ElementLine{Element: e, In: in[e], Tolerance: tol, outMeasured: out[e], inWhole: inWhole[e]}
+		if h := inHeld[e]; h > in[e]+massTolerance {
+			l.InHeld = &h
+		}
 		for i, g := range outputGrades {
 			if gr, ok := g[e]; !ok {
 				l.UnmeasuredOutputs = append(l.UnmeasuredOutputs, rb.Outputs[i])
@@ -694,7 +730,14 @@ func (oc *originCalc) heldNow(e critmin.LotEdge, edges []critmin.LotEdge, m floa
 // runs that made it: what their inputs held less what their other
 // outputs hold by their own assays (never below 0), with the runs named.
 type elementCap struct {
-	Tonnes float64  `json:"t"`
+	Tonnes float64 `json:"t"`
+	// Whole is what the lot holds of the element that its runs' inputs
+	// held by their own assays (comp.whole) — the recorded part and the
+	// part of no recorded input they carry —, scaled like Tonnes where
+	// the outputs hold more than that: the content the lot's carried
+	// origin shares spread, the rest being new metal of unknown origin.
+	// Nil in a mix kept before migration 0120: Tonnes stands for it.
+	Whole  *float64 `json:"w,omitempty"`
 	Runs   []string `json:"r"`
 	Events []string `json:"e,omitempty"`
 	XIDs   []string `json:"x,omitempty"`
@@ -747,11 +790,19 @@ func (oc *originCalc) capsFor(id string) map[string]elementCap {
 					mine += a.now
 				}
 			}
+			whole := mine
+			if l.Gain && l.outNowMeasured > l.inWhole && l.outNowMeasured > 0 {
+				whole *= l.inWhole / l.outNowMeasured
+			}
 			if l.Gain && l.outNowMeasured > 0 {
 				mine *= l.In / l.outNowMeasured
 			}
 			c := caps[l.Element]
 			c.Tonnes += mine
+			if c.Whole != nil {
+				whole += *c.Whole
+			}
+			c.Whole = &whole
 			c.Runs = append(c.Runs, name)
 			c.Events = append(c.Events, rb.Event)
 			if rb.TransformationID != "" {
@@ -769,6 +820,55 @@ func (oc *originCalc) capsFor(id string) map[string]elementCap {
 		return nil
 	}
 	return caps
+}
+
+// supportFor is what lot id is supported by of each element where a run
+// that made it gained within its tolerance (ElementLine.Gain unset, its
+// outputs holding more now than In): the run's outputs are scaled by
+// In ÷ Σ outputs now, as capsFor scales a gain beyond the tolerance, so
+// that together they are supported by what the inputs were. The gain
+// stays measurement noise — no anomaly, the lot's origin shares and its
+// figure for credits and claims (comp.grade) unchanged — but a run fed
+// the lot judges its outputs against this figure (runBalance: In), so
+// gains within the tolerance never add up along a chain of runs
+// unflagged (issue 9, nu38b item 2: five runs each gaining 9.9 % at a
+// 10 % tolerance turned 1 t of Nd into 1.603 t, Pakistan 100 %). Nil
+// where no run that made it gains so; an element a run gains beyond the
+// tolerance is capped instead (capsFor).
+func (oc *originCalc) supportFor(id string) map[string]float64 {
+	sup := map[string]float64{}
+	noise, skip := map[string]bool{}, map[string]bool{}
+	for _, rb := range oc.balance {
+		if !slices.Contains(rb.Outputs, id) {
+			continue
+		}
+		for _, l := range rb.Elements {
+			if l.Gain || !l.Checked {
+				skip[l.Element] = true
+				continue
+			}
+			mine := 0.0
+			for _, a := range l.AssayedOutputs {
+				if a.Lot == id {
+					mine += a.now
+				}
+			}
+			if l.outNowMeasured > l.In+massTolerance {
+				mine *= l.In / l.outNowMeasured
+				noise[l.Element] = true
+			}
+			sup[l.Element] += mine
+		}
+	}
+	for e := range sup {
+		if !noise[e] || skip[e] {
+			delete(sup, e)
+		}
+	}
+	if len(sup) == 0 {
+		return nil
+	}
+	return sup
 }
 
 // runInputMass is the dry tonnes each input lot put into a run (one

@@ -29,6 +29,10 @@ type Mix struct {
 	// Unrec is, per element, the part of the recorded figure that came
 	// from no recorded input further up (comp.unrec).
 	Unrec map[string]float64 `json:"n,omitempty"`
+	// Supported is, per element, the tonnes the lot is supported by
+	// where a run that made it gained within its tolerance (comp.sup,
+	// supportFor).
+	Supported map[string]float64 `json:"s,omitempty"`
 	// Stated are the origin lots the mix rests on that state their
 	// origin, each with the country stated (cm:originCountry, else its
 	// cm:originMine's by master data). A kept mix takes them as stated; a
@@ -39,7 +43,7 @@ type Mix struct {
 }
 
 func (c *comp) mix(anomalies []Anomaly) *Mix {
-	m := &Mix{Grades: c.grades, Elem: map[string][3]map[string]float64{}, Anomalies: anomalies, Caps: c.caps, Unmeasured: c.sharesUnmeasured, Unrec: c.unrec}
+	m := &Mix{Grades: c.grades, Elem: map[string][3]map[string]float64{}, Anomalies: anomalies, Caps: c.caps, Unmeasured: c.sharesUnmeasured, Unrec: c.unrec, Supported: c.sup}
 	for d := 0; d < 3; d++ {
 		m.Mass[d] = c.mass[d]
 	}
@@ -50,7 +54,7 @@ func (c *comp) mix(anomalies []Anomaly) *Mix {
 }
 
 func (m *Mix) comp() *comp {
-	c := &comp{grades: m.Grades, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{}, caps: m.Caps, sharesUnmeasured: m.Unmeasured, unrec: m.Unrec}
+	c := &comp{grades: m.Grades, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{}, caps: m.Caps, sharesUnmeasured: m.Unmeasured, unrec: m.Unrec, sup: m.Supported}
 	if c.grades == nil {
 		c.grades = map[string]float64{}
 	}
@@ -124,11 +128,7 @@ func ProducedMix(out *critmin.Lot, edges []critmin.LotEdge, runs map[string][]cr
 	if err := oc.balanceAll(); err != nil {
 		return nil, false
 	}
-	if caps := oc.capsFor(out.ID); caps != nil {
-		cc := *c
-		cc.caps = caps
-		c = &cc
-	}
+	c = oc.limited(out.ID, c)
 	m := c.mix(dedupeAnomalies(append(inherited, oc.anomalies...)))
 	if len(stated) > 0 {
 		m.Stated = stated

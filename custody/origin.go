@@ -180,6 +180,10 @@ type comp struct {
 	// input's metal gained in a run (element_gain) carried into this
 	// lot's blend (comp.whole).
 	unrec map[string]float64
+	// sup is, per element, the tonnes the lot is supported by where a
+	// run that made it gained within its tolerance (supportFor): what a
+	// run fed the lot judges its outputs against (comp.supported).
+	sup map[string]float64
 	// parts are a container's contents as the lots packed in it (a
 	// container linked inside it opened too), each with the dry tonnes of
 	// it inside: the material a run fed the container consumes
@@ -389,11 +393,7 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 		if err := oc.balanceAll(); err != nil {
 			return nil, err
 		}
-		if caps := oc.capsFor(id); caps != nil {
-			cc := *c
-			cc.caps = caps
-			c = &cc
-		}
+		c = oc.limited(id, c)
 		out = composition(target, c, oc)
 	}
 	nameSuppliers(out, pm)
@@ -1002,14 +1002,28 @@ func (oc *originCalc) computeAt(id string, at time.Time) (*comp, error) {
 		if err := oc.balanceAll(); err != nil {
 			return nil, err
 		}
-		if caps := oc.capsFor(id); caps != nil {
-			cc := *c
-			cc.caps = caps
-			c = &cc
-		}
+		c = oc.limited(id, c)
 	}
 	oc.memo[id] = c
 	return c, nil
+}
+
+// limited is lot id's composition c with the caps (capsFor) and the
+// supported figures (supportFor) of the runs that made it, once they are
+// balanced.
+func (oc *originCalc) limited(id string, c *comp) *comp {
+	caps, sup := oc.capsFor(id), oc.supportFor(id)
+	if caps == nil && sup == nil {
+		return c
+	}
+	cc := *c
+	if caps != nil {
+		cc.caps = caps
+	}
+	if sup != nil {
+		cc.sup = sup
+	}
+	return &cc
 }
 
 // grade is the lot's effective grade of element el — tonnes per dry tonne
@@ -1031,38 +1045,77 @@ func (c *comp) grade(el string, dry float64) (float64, bool) {
 	return g, true
 }
 
+// supported is the grade of element el the lot is supported by: its
+// effective grade (comp.grade), less where a run that made it gained
+// within its tolerance (comp.sup) — what a run fed the lot judges its
+// outputs against (runBalance), so that gains within the tolerance do
+// not add up along a chain of runs unflagged (issue 9, nu38b item 2).
+func (c *comp) supported(el string, dry float64) (float64, bool) {
+	g, ok := c.grade(el, dry)
+	if s, has := c.sup[el]; ok && has && dry > 0 && s/dry < g {
+		g = s / dry
+	}
+	return g, ok
+}
+
 // whole is what the lot holds of element el by its own assay — dry ×
 // its grade, never capped — with the origin mix of all of it and the
-// tonnes of it that came from no recorded input (unrec). Where a run that
-// made it gains el (capsFor), the part its inputs can supply (comp.grade)
-// keeps the mix carried from them and the excess is of unknown origin:
-// metal with no recorded source is unknown, never dropped (nu37a: an
-// oxide assayed 0.1 t Pr from a feed assayed 0 % Pr read "none
-// contained"). A lot whose grade is capped still counts its recorded
-// figure for runs, credits and claims (comp.grade); whole is what its
-// origin shows and what the lots made from it carry (blend).
-// unrecordedFloor is the tonnes of metal of no recorded input below which
-// a figure is float residue of the blends, not a part to state.
-const unrecordedFloor = 1e-9
-
+// tonnes of it that came from no recorded input (unrec). The mix carried
+// from the lot's inputs (blend) spreads the whole content they held by
+// their own assays, their parts of no recorded input included (c.unrec
+// is that part's share of it); where a run that made the lot gains el
+// beyond even that (capsFor, elementCap.Whole), the carried mix covers
+// the inputs' whole content and the excess is new metal of unknown
+// origin. It is never the carried mix re-scaled to the lot's recorded
+// figure (comp.grade): that counted an input's unknown part twice
+// (nu38b item 4: BO read Pakistan 1.94 %, unknown 96.3 % for 10.1 %,
+// 80.8 %). Metal with no recorded source is unknown, never dropped
+// (nu37a: an oxide assayed 0.1 t Pr from a feed assayed 0 % Pr read
+// "none contained"). A lot whose grade is capped still counts its
+// recorded figure for runs, credits and claims (comp.grade); whole is
+// what its origin shows and what the lots made from it carry (blend,
+// contents).
 func (c *comp) whole(el string, dry float64) (t, unrec float64, m [3]mix) {
 	t = dry * c.grades[el]
 	m = c.elem[el]
-	g, _ := c.grade(el, dry)
-	known := dry * g
-	unrec = known * c.unrec[el]
-	if x := t - known; x > 0 && t > 0 {
+	sup := t
+	if cp, capped := c.caps[el]; capped && dry > 0 {
+		w := cp.Tonnes
+		if cp.Whole != nil {
+			w = *cp.Whole
+		}
+		if t > w+massTolerance {
+			sup = max(w, 0)
+		}
+	}
+	unrec = sup * c.unrec[el]
+	if x := t - sup; x > 0 && t > 0 {
 		var out [3]mix
 		for d := 0; d < 3; d++ {
 			out[d] = mix{}
 			for k, f := range m[d] {
-				out[d][k] += known / t * f
+				out[d][k] += sup / t * f
 			}
 			out[d][Unknown] += x / t
 		}
 		m, unrec = out, unrec+x
 	}
 	return t, unrec, m
+}
+
+// unrecordedFloor is the tonnes of metal of no recorded input below which
+// a figure is float residue of the blends, not a part to state.
+const unrecordedFloor = 1e-9
+
+// wholeShares is comp.whole per tonne of the element: the origin mix of
+// all the lot holds of el and the part of it of no recorded input — what
+// a blend or a container carries of each tonne of el it takes of the lot.
+func (c *comp) wholeShares(el string, dry float64) (m [3]mix, unrecShare float64) {
+	t, unrec, m := c.whole(el, dry)
+	if t > 0 {
+		unrecShare = unrec / t
+	}
+	return m, unrecShare
 }
 
 // dryOfLot is the dry tonnes of lot id as the walk knows it (0 unknown).
@@ -1954,22 +2007,21 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 			m[d] = mix{}
 		}
 		for _, in := range ins {
-			gk, ok := in.c.grade(e, oc.dryOfLot(in.id))
+			g, ok := in.c.grades[e]
 			if !ok {
 				continue
 			}
-			// What the input recorded (gk, with its carried mix) and the
-			// rest of its assay, of no recorded input (comp.whole).
-			wk, wx := in.held*gk, in.held*(in.c.grades[e]-gk)
+			// All the input held of e by its own assay, with the origin
+			// mix of all of it and its part of no recorded input
+			// (comp.whole: the one reading of a lot's content by origin).
+			w := in.held * g
+			wm, wu := in.c.wholeShares(e, oc.dryOfLot(in.id))
 			for d := 0; d < 3; d++ {
-				for k, f := range in.c.elem[e][d] {
-					m[d][k] += wk / ct * f
-				}
-				if wx > 0 {
-					m[d][Unknown] += wx / ct
+				for k, f := range wm[d] {
+					m[d][k] += w / ct * f
 				}
 			}
-			unrec[e] += wk*in.c.unrec[e] + max(wx, 0)
+			unrec[e] += w * wu
 		}
 		carried[e] = m
 		unrec[e] /= ct
@@ -2472,16 +2524,31 @@ func (oc *originCalc) contents(l *critmin.Lot, at time.Time) (*comp, bool, error
 			continue
 		}
 		res.grades[e] = ct / total
+		// Each part's whole content with its origin mix and its part of
+		// no recorded input (comp.whole), as a blend carries it: packing
+		// a lot whose run gained keeps its unknown part.
 		var m [3]mix
+		var u float64
 		for d := 0; d < 3; d++ {
 			m[d] = mix{}
-			for _, pt := range parts {
-				for k, f := range pt.c.elem[e][d] {
-					m[d][k] += pt.mass * pt.c.grades[e] / ct * f
+		}
+		for _, pt := range parts {
+			w := pt.mass * pt.c.grades[e]
+			pm, pu := pt.c.wholeShares(e, oc.dryOfLot(pt.id))
+			for d := 0; d < 3; d++ {
+				for k, f := range pm[d] {
+					m[d][k] += w / ct * f
 				}
 			}
+			u += w * pu
 		}
 		res.elem[e] = m
+		if u/ct > unrecordedFloor {
+			if res.unrec == nil {
+				res.unrec = map[string]float64{}
+			}
+			res.unrec[e] = u / ct
+		}
 	}
 	return res, true, nil
 }

@@ -32,3 +32,10 @@ func TestMigrateGainedOriginAgain(t *testing.T) {
 		func() (*sqldb.DB, error) { return postgres.Open(context.Background(), a) },
 		func() (*sqldb.DB, error) { return postgres.Open(context.Background(), b) })
 }
+
+// TestMigrateSupportedOrigin: migration 0120 on PostgreSQL
+// (storetest.MigrateSupportedOrigin holds the worked case).
+func TestMigrateSupportedOrigin(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateSupportedOrigin(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}

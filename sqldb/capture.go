@@ -474,6 +474,15 @@ func (c *captureSession) Commit(master []critmin.MasterDataElement) error {
 			return err
 		}
 	}
+	// The document's master data is applied before the last unit is
+	// settled, so that the origin mixes kept for its runs read the sites
+	// it describes (custody model, element tolerance, country) as a
+	// replay does, which applies the master data's audit entry first
+	// (issue 9, fixZc: a run captured with its site's first
+	// cm:elementTolerance kept a mix judged at the default 0.5 %).
+	if err := ApplyMasterData(w.ctx, w.tx, w.db.Dialect, c.job.CreatedAt, master); err != nil {
+		return err
+	}
 	if err := c.settle(); err != nil {
 		return err
 	}
@@ -482,9 +491,6 @@ func (c *captureSession) Commit(master []critmin.MasterDataElement) error {
 			ON CONFLICT (day) DO UPDATE SET last_seq = excluded.last_seq, root = excluded.root, events = chain_roots.events + excluded.events`, d.Day, d.LastSeq, d.Root, d.Events); err != nil {
 			return fmt.Errorf("%s: chain root: %w", w.db.Dialect.Name, err)
 		}
-	}
-	if err := ApplyMasterData(w.ctx, w.tx, w.db.Dialect, c.job.CreatedAt, master); err != nil {
-		return err
 	}
 	c.job.Stored = c.kept
 	c.job.Duplicates = c.skipped

@@ -32,3 +32,10 @@ func TestMigrateGainedOriginAgain(t *testing.T) {
 		func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), filepath.Join(dir, "a.db")) },
 		func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), filepath.Join(dir, "b.db")) })
 }
+
+// TestMigrateSupportedOrigin: migration 0120 on SQLite
+// (storetest.MigrateSupportedOrigin holds the worked case).
+func TestMigrateSupportedOrigin(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "critmin.db")
+	storetest.MigrateSupportedOrigin(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}

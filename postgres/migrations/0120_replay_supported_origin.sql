@@ -1,0 +1,14 @@
+-- Projection rows written before today's rules (fixZc, issue 9 nu38b items
+-- 2 and 4): a run's product whose run gained against an input that itself
+-- carried metal of unknown origin kept an origin mix (lot_origin.mix)
+-- whose cap re-scaled the carried shares, counting the unknown part twice
+-- (Pakistan 1.94 %, unknown 96.3 % for 10.1 %, 80.8 %); and a run's
+-- product gaining within the site's tolerance kept no figure of what it is
+-- supported by, so gains within the tolerance added up along a chain of
+-- runs unflagged.
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replaySupportedOrigin, registered in goStepsWithStore) replays
+-- the event log as `critmin verify` does on a store holding a
+-- TransformationEvent and rewrites each lot projection table that
+-- differs, in this migration's transaction.
+SELECT 1;
