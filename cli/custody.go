@@ -371,22 +371,25 @@ func printOrigin(env *Env, c *custody.Composition) {
 		// commodity is valued on: no "grade not measured" (fix9ah).
 		fmt.Fprintf(env.Stdout, "  %-18s not assayed (a by-product %s is not valued on): shares unknown\n", e, ledger.CommodityName(c.Commodity))
 	}
-	for _, sh := range c.Overall.ByCountry {
+	// Shares of the whole: the parts of unknown origin first, then the
+	// countries (custody.Overall.OfWhole; nu38b-6), never a country at
+	// 100 % where part of the lot is of unknown origin.
+	for _, sh := range c.Overall.OfWhole() {
 		fmt.Fprintf(env.Stdout, "  %-18s %-28s %6s %%  %s\n", "overall", sh.Name, units.Fixed(sh.Share*100, 2), c.Overall.Label())
 	}
 	if len(c.Overall.ByCountry) == 0 && c.Overall.Basis == "grade_not_measured" {
 		// No share: the lot's contained value is not measured.
 		fmt.Fprintf(env.Stdout, "  %-18s %s\n", "overall", c.Overall.Label())
 	}
-	// The parts of unknown origin the overall shares leave out: metal
-	// whose feed's grade is not measured, and metal of no recorded input
-	// (a run's element_gain) — the shares above are of the rest (nu37a).
+	// What the parts of unknown origin are: metal whose feed's grade is
+	// not measured, and metal of no recorded input (a run's
+	// element_gain; nu37a).
 	for _, p := range []struct {
 		what string
 		part *custody.NotMeasuredPart
 	}{{"origin not measured (a feed's grade not measured)", c.Overall.OriginNotMeasured}, {"origin unknown (from no recorded input: element_gain)", c.Overall.OriginUnknown}} {
 		if p.part != nil {
-			fmt.Fprintf(env.Stdout, "  %-18s %-28s %6s %%  %s t of %s; the overall shares above are of the rest\n", "overall", p.what, units.Fixed(p.part.Share*100, 2), units.Fixed(p.part.Tonnes, 6), strings.Join(p.part.Elements, ", "))
+			fmt.Fprintf(env.Stdout, "  %-18s %-28s %s t of %s (%s %% of the whole, listed above)\n", "overall", p.what, units.Fixed(p.part.Tonnes, 6), strings.Join(p.part.Elements, ", "), units.Fixed(p.part.Share*100, 2))
 		}
 	}
 	if cl := c.Claimed; cl.Unbacked() {

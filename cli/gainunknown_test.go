@@ -38,4 +38,17 @@ func TestLotOriginStatesGainedMetalUnknown(t *testing.T) {
 		!strings.Contains(origin, "origin unknown (from no recorded input: element_gain)") {
 		t.Errorf("lot origin: %v\n%s", err, origin)
 	}
+	// The overall origin in shares of the whole, the unknown part first
+	// (nu38b-6): Pr's 0.1 t is 25.93 % of X's contained value (0.1 t ×
+	// 89.40 USD/kg = US$8,940 of US$8,940 + 0.3 t × 85.15 = US$25,545,
+	// US$34,485), Pakistan the other 74.07 % — never "Pakistan 100.00 %".
+	// `lot show` opens its physical origin line the same way.
+	iUnk, iPak := strings.Index(origin, "  overall            origin unknown                25.93 %"), strings.Index(origin, "  overall            Pakistan                      74.07 %")
+	if iUnk < 0 || iPak < iUnk || strings.Contains(origin, "Pakistan                     100.00 %  by contained value") {
+		t.Errorf("lot origin: want the overall origin unknown 25.93 %%, then Pakistan 74.07 %%:\n%s", origin)
+	}
+	show, _, err := run(t, env, "lot", "show", "urn:t:lot:X")
+	if err != nil || !strings.Contains(show, "Physical origin\torigin unknown 25.9 %, Pakistan 74.1 % (by contained value)") && !strings.Contains(show, "origin unknown 25.9 %, Pakistan 74.1 % (by contained value)") {
+		t.Errorf("lot show: %v\n%s", err, show)
+	}
 }

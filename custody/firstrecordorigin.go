@@ -39,7 +39,10 @@ import (
 // document (400), refused at the stating field whichever batch holds it
 // (issue 9, nu36b-4). Under proceed an event staged earlier can no
 // longer be set aside: the event of the batch being checked is refused,
-// at its own field, and the staged one stands. Only
+// at its own field, and the staged one stands; so that the answer does
+// not depend on where the batch boundary falls, a pair both in the batch
+// is answered the same way — the later event in the document refused at
+// its own field, the earlier stored (nu38b-3). Only
 // what the origin function reads counts: a lot made by a run (its origin
 // is its inputs'), a first record at a site of another kind (a
 // warehouse: commissioning_country_differs), an observation. A
@@ -152,8 +155,14 @@ func checkFirstRecordOrigin(ctx context.Context, s Store, live []*critmin.Event,
 				continue // on the record already: flagged on read
 			}
 			reason := c.reason(lot)
+			// Under proceed the later of a pair both of the document is
+			// refused, in document order (docEvs' PKs follow it), the
+			// earlier stored: as when the earlier was staged by an
+			// earlier batch, so the result never depends on where the
+			// batch boundary falls (nu38b-3).
+			laterFirst := staged.Proceed && doc[c.stating] && doc[c.first] && c.first.PK > c.stating.PK
 			switch {
-			case doc[c.stating]:
+			case doc[c.stating] && !laterFirst:
 				out = append(out, critmin.FieldError{Conflict: !ours(c.first), Pointer: "event " + c.stating.EventID + "/ilmd/" + c.field, Reason: reason})
 			case staged.Has(c.stating.EventID) && doc[c.first] && !staged.Proceed:
 				// The statement staged by an earlier batch: refused at

@@ -24,10 +24,13 @@ import (
 // Nd2O3, 288.48 / 336.48) = 85.15; Pr 74 USD/kg Pr6O11 ÷ 0.8277 (845.45 /
 // 1021.44) = 89.40. Value: Nd 120 kg × 85.15 = US$10,218, Pr 40 kg ×
 // 89.40 = US$3,576; Pr is 3,576 / (10,218 + 3,576) = 25.9 % of O's
-// contained value, of unknown origin — stated as such; the country
-// shares (Pakistan 25 %, China 75 %) are of the other 74.1 %. Before,
-// the headline read "Pakistan 25.0 %, China 75.0 % (by contained value)"
-// and named Pr without saying how much of the lot it is.
+// contained value, of unknown origin — stated as such, first; the
+// country shares of the whole are 75 % and 25 % of the other 74.1 %:
+// China 0.75 × 0.741 = 55.6 %, Pakistan 0.25 × 0.741 = 18.5 % (25.9 +
+// 55.6 + 18.5 = 100). Before fixKk, the headline read "Pakistan 25.0 %,
+// China 75.0 % (by contained value)" and named Pr without saying how much
+// of the lot it is; before nu38b-6 it gave those shares of the rest
+// first and the part after them.
 //
 // With no element priced (Sm, Gd: no price in elements.csv), the part is
 // of contained element tonnes: C Sm 2 %, Gd 1 %; D Sm 2 %, no Gd; run S
@@ -62,7 +65,12 @@ func TestOriginNotMeasuredShareStated(t *testing.T) {
 		if h.OriginNotMeasured == nil || h.OriginNotMeasured.Share != p.Share {
 			t.Errorf("O (evidence %v): headline originNotMeasured %+v, want %+v", evidence, h.OriginNotMeasured, p)
 		}
-		for _, w := range []string{"Pakistan 25.0 %", "China 75.0 %", "origin not measured: 0.04 t of Pr, 25.9 % of the lot's contained value", "the other 74.1 %"} {
+		rest := 1 - p.Share
+		lead := "origin not measured " + custody.Percent(p.Share) + ", China " + custody.Percent(0.75*rest) + ", Pakistan " + custody.Percent(0.25*rest) + " (by contained value)"
+		if lead != "origin not measured 25.9 %, China 55.6 %, Pakistan 18.5 % (by contained value)" || !strings.HasPrefix(h.Text, lead) {
+			t.Errorf("O (evidence %v): headline %q does not open %q", evidence, h.Text, lead)
+		}
+		for _, w := range []string{"origin not measured: 0.04 t of Pr, 25.9 % of the lot's contained value"} {
 			if !strings.Contains(h.Text, w) {
 				t.Errorf("O (evidence %v): headline %q does not say %q", evidence, h.Text, w)
 			}

@@ -69,9 +69,16 @@ func TestGainedMetalIsUnknownOrigin(t *testing.T) {
 		if p == nil || !near(p.Share, want) || !near(p.Tonnes, 0.1) || strings.Join(p.Elements, ",") != "Pr" {
 			t.Fatalf("X overall unknown part %+v, want 0.1 t Pr, share %v", p, want)
 		}
+		// The headline gives shares of the whole, the unknown part
+		// first: "origin unknown 25.9 %, Pakistan 74.1 % (by contained
+		// value)", never "Pakistan 100.0 %" (nu38b-6).
 		h := x.Headline()
-		if !strings.Contains(h.Text, "origin unknown: 0.1 t of Pr") || !strings.Contains(h.Text, "the shares above are of the other "+custody.Percent(1-want)) {
-			t.Fatalf("X headline %q: want the unknown-origin part stated", h.Text)
+		lead := "origin unknown " + custody.Percent(want) + ", Pakistan " + custody.Percent(1-want) + " (by contained value)"
+		if !strings.HasPrefix(h.Text, lead) || !strings.Contains(h.Text, "origin unknown: 0.1 t of Pr") || strings.Contains(h.Text, "100.0 %") {
+			t.Fatalf("X headline %q: want it to open %q, the unknown-origin part stated", h.Text, lead)
+		}
+		if w := h.OfWhole; len(w) != 2 || w[0].Key != custody.KeyOriginUnknown || !near(w[0].Share, want) || w[1].Key != "PAK" || !near(w[1].Share, 1-want) {
+			t.Fatalf("X overall of the whole %+v, want origin unknown %v, Pakistan %v", w, want, 1-want)
 		}
 		if strings.Contains(strings.ToLower(h.Text), "none contained") {
 			t.Fatalf("X headline %q says none contained", h.Text)

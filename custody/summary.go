@@ -66,6 +66,11 @@ type Headline struct {
 	// (Overall.OriginUnknown): ByCountry's shares are of the rest, and
 	// Text says so (nu37a).
 	OriginUnknown *NotMeasuredPart `json:"originUnknown,omitempty"`
+	// OfWhole is, where OriginUnknown or OriginNotMeasured is set beside
+	// country shares, the shares Text gives: of the lot's whole contained
+	// value, the parts of unknown origin first (keys origin_unknown,
+	// origin_not_measured), then the countries (Overall.OfWhole; nu38b-6).
+	OfWhole []OverallShare `json:"ofWhole,omitempty"`
 	// Flags are the kinds of the origin's anomalies that say master data
 	// contradicts where material came from — origin_conflict (that
 	// material counts as unknown) and commissioning_country_differs (read
@@ -81,6 +86,9 @@ type Headline struct {
 // (Headline.Flags).
 func (c *Composition) Headline() Headline {
 	h := c.headline()
+	if h.Basis != "dry_mass" && len(h.ByCountry) > 0 && (h.OriginUnknown != nil || h.OriginNotMeasured != nil) {
+		h.OfWhole = c.Overall.OfWhole()
+	}
 	conflict := false
 	for _, a := range c.Anomalies {
 		conflict = conflict || a.Kind == "origin_conflict"
@@ -215,8 +223,16 @@ func (c *Composition) headline() Headline {
 			h.ByCountry = append(h.ByCountry, OverallShare{Key: sh.Key, Name: sh.Name, Tonnes: sh.Tonnes, Share: sh.Share})
 		}
 	}
+	// Shares of the whole: a part of unknown origin leads, and the
+	// countries' shares are of the lot's whole contained value, never of
+	// the rest alone (nu38b-6: "Pakistan 100.0 %" before "origin
+	// unknown").
+	whole := h.ByCountry
+	if h.Basis != "dry_mass" {
+		whole = c.Overall.OfWhole()
+	}
 	var parts []string
-	for _, sh := range h.ByCountry {
+	for _, sh := range whole {
 		parts = append(parts, sh.Name+" "+Percent(sh.Share))
 	}
 	label := map[string]string{"contained_value": "by contained value", "contained_element": "by contained element", "dry_mass": "by dry mass"}[h.Basis]
@@ -237,30 +253,22 @@ func (c *Composition) headline() Headline {
 			h.Text += "; physical countries by dry mass: " + known
 		}
 	}
-	// The shares above are of what is left once the parts of unknown
-	// origin are taken out (fixKk, nu37a).
-	rest := 1.0
-	for _, p := range []*NotMeasuredPart{c.Overall.OriginNotMeasured, c.Overall.OriginUnknown} {
-		if p != nil && h.Basis != "dry_mass" {
-			rest -= p.Share
-		}
-	}
 	if h.Basis != "dry_mass" && len(c.SharesNotMeasured) > 0 {
 		h.Text += fmt.Sprintf("; grade not measured: a feed's grade of %s (origin shares unknown, no share or value stated)", strings.Join(c.SharesNotMeasured, ", "))
 		if p := c.Overall.OriginNotMeasured; p != nil {
 			// The measured metal of unknown origin is a stated part of
-			// the lot, never silently dropped: the shares above are of
-			// the rest (fixKk).
+			// the lot, never silently dropped: it leads the shares of
+			// the whole above, and is said here (fixKk, nu38b-6).
 			h.OriginNotMeasured = p
-			h.Text += fmt.Sprintf("; origin not measured: %s t of %s, %s of the lot's contained %s — the shares above are of the other %s, not the lot's whole origin",
-				Figure(p.Tonnes), strings.Join(p.Elements, ", "), Percent(p.Share), notMeasuredWeight(h.Basis, p), Percent(rest))
+			h.Text += fmt.Sprintf("; origin not measured: %s t of %s, %s of the lot's contained %s",
+				Figure(p.Tonnes), strings.Join(p.Elements, ", "), Percent(p.Share), notMeasuredWeight(h.Basis, p))
 		}
 	}
 	if p := c.Overall.OriginUnknown; p != nil && h.Basis != "dry_mass" {
 		// Metal of no recorded input is a stated part of the lot, never
 		// dropped and never counted to a country (nu37a).
 		h.OriginUnknown = p
-		h.Text += fmt.Sprintf("; origin unknown: %s — the shares above are of the other %s, not the lot's whole origin", unknownOriginText(p, h.Basis), Percent(rest))
+		h.Text += "; origin unknown: " + unknownOriginText(p, h.Basis)
 	}
 	if h.Basis != "dry_mass" && len(notMeasured) > 0 {
 		// Measured elements give the line; those the feed carried, the

@@ -291,6 +291,44 @@ func overall(els map[string]Breakdown) Overall {
 	return o
 }
 
+// Keys OfWhole gives the parts of a lot's contained metal of unknown
+// origin, before the countries.
+const (
+	KeyOriginUnknown     = "origin_unknown"
+	KeyOriginNotMeasured = "origin_not_measured"
+)
+
+// OfWhole is the overall origin as shares of the lot's whole contained
+// value (or contained element tonnes): the parts of unknown origin first
+// — metal of no recorded input (OriginUnknown, "origin unknown") and
+// metal whose feed's grade is not measured (OriginNotMeasured, "origin
+// not measured") — then each country, its ByCountry share (a share of
+// the rest) times what the rest is. The shares sum to 1. Every view that
+// prints the overall origin in one line or table (the headline, the lot
+// page, the certificate, the CLI) prints these, so a lot 9 % of whose
+// metal is of unknown origin reads "origin unknown 9.0 %, Pakistan
+// 91.0 %", never "Pakistan 100.0 %" first (issue 9 §5, nu38b-6).
+func (o Overall) OfWhole() []OverallShare {
+	var out []OverallShare
+	rest := 1.0
+	for _, p := range []struct {
+		key, name string
+		part      *NotMeasuredPart
+	}{{KeyOriginUnknown, "origin unknown", o.OriginUnknown}, {KeyOriginNotMeasured, "origin not measured", o.OriginNotMeasured}} {
+		if p.part == nil || p.part.Share <= 0 {
+			continue
+		}
+		out = append(out, OverallShare{Key: p.key, Name: p.name, Tonnes: p.part.Tonnes, ValueUSD: p.part.ValueUSD, Share: p.part.Share})
+		rest -= p.part.Share
+	}
+	rest = max(0, rest)
+	for _, sh := range o.ByCountry {
+		sh.Share *= rest
+		out = append(out, sh)
+	}
+	return out
+}
+
 // Label says in words what the overall origin weighs.
 func (o Overall) Label() string {
 	switch o.Basis {

@@ -43,7 +43,11 @@ type Staged struct {
 	// Proceed is set under the proceed capture error behaviour: an event
 	// staged earlier cannot be set aside any more, so a check refusing
 	// one of a pair names the event of the batch being checked instead
-	// (the staged one stands, and the record holds no contradiction).
+	// (the staged one stands, and the record holds no contradiction) —
+	// and, so that the answer never depends on where a batch boundary
+	// falls, the later event in document order of a pair both in the
+	// batch (nu38b-3). Set for every capture under proceed, streamed or
+	// read whole.
 	Proceed bool
 }
 

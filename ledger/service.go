@@ -664,7 +664,10 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 	// the job's errors and the others are stored (claimRounds); under
 	// rollback any refusal refuses the document, with every error.
 	check := func(ctx context.Context, valid []*critmin.Event) ([]*critmin.Event, error) {
-		kept, refused, err := s.claimRounds(ctx, valid, at)
+		// A pair of the document's events is answered as a streamed
+		// capture answers it (ledger.Staged.Proceed: under proceed the
+		// later refused), whichever path reads the document (nu38b-3).
+		kept, refused, err := s.claimRounds(WithStaged(ctx, Staged{Proceed: req.Behaviour == critmin.BehaviourProceed}), valid, at)
 		for _, r := range refused {
 			refuse(validAt[r.k], r.fields)
 		}

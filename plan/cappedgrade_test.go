@@ -14,9 +14,10 @@ import (
 )
 
 // TestLedgerSupplyGradeCapped (issue 9, fix9m item 4): a plan stocks no
-// more of an element from a lot than the lot holds by its capped figure
-// — the one the origin, the run balances and the mass-balance credits
-// read (custody comp.grade). At Loe Shilman (demo site):
+// more of an element from a lot as of a country than the lot holds of it
+// by its capped figure — the one the origin, the run balances and the
+// mass-balance credits read (custody comp.grade); the rest is of unknown
+// origin. At Loe Shilman (demo site):
 //
 //	W, Pakistan, 10 t dry at Nd 5 % → 0.5 t Nd
 //	weighing wt (Oct 3): W is 100 t dry
@@ -25,9 +26,14 @@ import (
 //	wt declared in error: W is 10 t again; R's input counts 10 dmt ×
 //	  5 % = 0.5 t Nd (over_consumed), so C holds 0.5 t Nd, not 2 t
 //
-// C's supply: 20 t at NdPr 0.5 ÷ 20 = 2.5 % (Nd counts in NdPr, factor
-// 1 for Nd as assayed), not 10 %: 20 × 2.5 % = 0.5 t, what C holds. W,
-// 50 t taken of 10 t, offers nothing.
+// C's supply: 20 t at NdPr 10 % (Nd counts in NdPr, factor 1 for Nd as
+// assayed) = 2 t Nd, as the lot page states it, with shares Pakistan
+// 0.5 ÷ 2 = 0.25 and unknown 1.5 ÷ 2 = 0.75 (the 1.5 t its run put out
+// beyond its input came from no recorded input: element_gain): 20 × 10 %
+// × 0.25 = 0.5 t Pakistani, what the run put in, and 1.5 t of unknown
+// origin (nu38b-5: before, the grade was capped at 2.5 % and the shares
+// applied to that, 0.125 t Pakistani). W, 50 t taken of 10 t, offers
+// nothing.
 func TestLedgerSupplyGradeCapped(t *testing.T) {
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
@@ -74,8 +80,9 @@ func TestLedgerSupplyGradeCapped(t *testing.T) {
 		switch s.Lot {
 		case "urn:t:lot:C":
 			found = true
-			if g := s.Grade["NdPr"]; math.Abs(g-0.025) > 1e-9 || math.Abs(s.Tonnes-20) > 1e-9 {
-				t.Errorf("C: %v t at NdPr %v, want 20 t at 0.025 (0.5 t Nd ÷ 20 t), not 0.10", s.Tonnes, g)
+			metal := s.Tonnes * s.Grade["NdPr"]
+			if pak, unk := metal*s.OriginShares["PAK"], metal*s.OriginShares[plan.UnknownOrigin]; math.Abs(s.Tonnes-20) > 1e-9 || math.Abs(metal-2) > 1e-9 || math.Abs(pak-0.5) > 1e-9 || math.Abs(unk-1.5) > 1e-9 {
+				t.Errorf("C: %v t at NdPr %v, shares %v: want 20 t holding 2 t Nd, 0.5 t Pakistani and 1.5 t of unknown origin", s.Tonnes, s.Grade["NdPr"], s.OriginShares)
 			}
 		case "urn:t:lot:W":
 			t.Errorf("W offered %v t: 50 t were taken of its 10 t", s.Tonnes)

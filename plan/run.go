@@ -882,12 +882,20 @@ func (p *LedgerPull) gradeOfAssays(assays []critmin.Assay, moisture *float64, dr
 	return grade
 }
 
-// cappedRatios are, for each element a lot holds less of by its origin
-// (custody's capped figure: Composition.Elements' Recorded, the figure
-// its runs' balances and the mass-balance credits read) than by its own
-// assay × dry tonnes, the ratio of the two (< 1): a produced lot whose
-// run's input was over-consumed, or whose later weighing or assay
-// breaks its run's balance, holds no more than its run put in (issue 9).
+// cappedRatios are, for each element a lot's origin accounts for less
+// of than its own assay × dry tonnes, the ratio of the two (< 1). The
+// origin accounts for what its recorded inputs supply
+// (Composition.Elements' Recorded, the figure runs' balances and the
+// mass-balance credits read) and for what came from no recorded input
+// (Breakdown.UnknownOrigin: a run's element_gain, of unknown origin):
+// both are in the lot, as the lot page states them, so the supply offers
+// both, and lotOrigin's shares — of the whole, the unknown part
+// included — apply to that measured content (issue 9 §5, nu38b-5).
+// Before, the grade was capped to the recorded part and the shares,
+// whose unknown part is of the whole, applied to it: a lot 80 %
+// Pakistani by the lot page was planned as 0.8 × 0.8 = 64 % of its
+// metal Pakistani, and part of its unknown-origin metal was not planned
+// at all.
 func cappedRatios(l *critmin.Lot, c *custody.Composition) map[string]float64 {
 	if c == nil || l.DryTonnes <= 0 {
 		return nil
@@ -896,15 +904,14 @@ func cappedRatios(l *critmin.Lot, c *custody.Composition) map[string]float64 {
 	for el, g := range custody.GradesOf(l) {
 		b, ok := c.Elements[el]
 		full := l.DryTonnes * g
-		// The recorded figure (Breakdown.Recorded): the excess of no
-		// recorded input is of unknown origin, never supply (nu37a).
-		if !ok || full <= 0 || b.Recorded() >= full*(1-1e-9) {
+		held := b.Recorded() + b.UnknownOrigin
+		if !ok || full <= 0 || held >= full*(1-1e-9) {
 			continue
 		}
 		if out == nil {
 			out = map[string]float64{}
 		}
-		out[el] = max(0, b.Recorded()) / full
+		out[el] = max(0, held) / full
 	}
 	return out
 }

@@ -64,6 +64,11 @@ func testBatchBoundary(t *testing.T, open Opener) {
 		return fmt.Sprintf(`{"type": "ObjectEvent", "eventID": "urn:t:bb:%s", "eventTime": "2025-10-%02dT00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "inspecting",
 		 "quantityList": [{"epcClass": "urn:t:lot:BB%s", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:%s"}}`, id, day, lot, site)
 	}
+	// ship is a shipping OBSERVE of 10 t of lot from site on day.
+	ship := func(id, lot, site string, day int) string {
+		return fmt.Sprintf(`{"type": "ObjectEvent", "eventID": "urn:t:bb:%s", "eventTime": "2025-10-%02dT00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
+		 "quantityList": [{"epcClass": "urn:t:lot:BB%s", "quantity": 10, "uom": "TNE"}], "readPoint": {"id": "urn:t:site:%s"}}`, id, day, lot, site)
+	}
 	run := func(id, in, out string, day int, t float64) string {
 		return fmt.Sprintf(`{"type": "TransformationEvent", "eventID": "urn:t:bb:%s", "eventTime": "2025-10-%02dT00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
 		 "inputQuantityList": [{"epcClass": "urn:t:lot:BB%s", "quantity": %v, "uom": "TNE"}], "outputQuantityList": [{"epcClass": "urn:t:lot:BB%s", "quantity": %v, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:cnw"},
@@ -85,10 +90,11 @@ func testBatchBoundary(t *testing.T, open Opener) {
 		a, b string // the pair: a first in the document
 		ids  []string
 		code string
-		// laterUnderProceed: under proceed the large document refuses
-		// the later event of the pair, at its own field (pointer, of the
-		// small document's numbering), with the same reason, and stores
-		// the earlier one, staged by then (ledger.Staged.Proceed).
+		// laterUnderProceed: under proceed the later event of the pair
+		// is refused, at this field (pointer, of the small document's
+		// numbering), and the earlier one stored, whatever the
+		// document's size (nu38b-3: the pair alone refused the earlier
+		// one, a document spanning batches the later).
 		laterUnderProceed string
 		// pre is what the store holds besides the sites ("": nothing).
 		pre string
@@ -104,7 +110,7 @@ func testBatchBoundary(t *testing.T, open Opener) {
 		// statement's field (fixUu, c1).
 		{"first record origin, commissioning first",
 			add("c2", "Y", "cn", "commissioning", 1, ""), add("s2", "Y", "pkw", "receiving", 5, facts),
-			[]string{"urn:t:bb:c2", "urn:t:bb:s2"}, critmin.EINVALID, "", ""},
+			[]string{"urn:t:bb:c2", "urn:t:bb:s2"}, critmin.EINVALID, "/epcisBody/eventList/1/ilmd/cm:originCountry", ""},
 		// A lot commissioned at cnw on 10-05 and observed on 10-03:
 		// the observation is before the lot exists (checkLotExists),
 		// 400 naming the commissioning "of this document".
@@ -123,6 +129,17 @@ func testBatchBoundary(t *testing.T, open Opener) {
 		{"commissioned again elsewhere",
 			add("v1", "V", "cnw", "commissioning", 1, ""), add("v2", "V", "pkw", "commissioning", 2, ""),
 			[]string{"urn:t:bb:v1", "urn:t:bb:v2"}, critmin.ECONFLICT, "", ""},
+		// Lot O stated PAK by its commissioning at warehouse pkw and CHN
+		// by a receipt at warehouse cnw: two origin countries for one lot.
+		{"two origin countries",
+			add("g1", "O", "pkw", "commissioning", 1, facts), add("g2", "O", "cnw", "receiving", 2, strings.Replace(facts, `"PAK"`, `"CHN"`, 1)),
+			[]string{"urn:t:bb:g1", "urn:t:bb:g2"}, "", "", ""},
+		// Lot S (10 t at cnw) shipped from cnw on 10-02, then shipped
+		// from cnw again on 10-03 before any receipt: it is in transit,
+		// not at cnw.
+		{"shipped again before received",
+			ship("h1", "S", "cnw", 2), ship("h2", "S", "cnw", 3),
+			[]string{"urn:t:bb:h1", "urn:t:bb:h2"}, "", "", add("h0", "S", "cnw", "commissioning", 1, "")},
 	}
 	norm := regexp.MustCompile(`/epcisBody/eventList/(\d+)`)
 	// key is a refusal as compared: its code and each field's conflict
@@ -136,8 +153,8 @@ func testBatchBoundary(t *testing.T, open Opener) {
 			if big {
 				p = norm.ReplaceAllStringFunc(p, func(m string) string {
 					n, _ := strconv.Atoi(norm.FindStringSubmatch(m)[1])
-					if n > ledger.StreamBatch {
-						n -= ledger.StreamBatch
+					if n > 0 {
+						n = 1 // the pair's later event, wherever it stands
 					}
 					return "/epcisBody/eventList/" + strconv.Itoa(n)
 				})
@@ -148,8 +165,12 @@ func testBatchBoundary(t *testing.T, open Opener) {
 	}
 	for _, c := range cases {
 		for _, behaviour := range []string{critmin.BehaviourRollback, critmin.BehaviourProceed} {
-			got := map[bool]string{}
-			for _, big := range []bool{false, true} {
+			got := map[int]string{}
+			// size 0: the pair alone; 1: the pair at events 0 and
+			// StreamBatch−1 of a document of StreamBatch events (one
+			// batch); 2: at events 0 and StreamBatch+1 (two batches).
+			for size := range 3 {
+				big := size > 0
 				s := open(t)
 				svc := service(s)
 				svc.Now = func() time.Time { return time.Date(2025, 11, 1, 8, 0, 0, 0, time.UTC) }
@@ -159,7 +180,10 @@ func testBatchBoundary(t *testing.T, open Opener) {
 					MustCapture(t, svc, doc("", c.pre))
 				}
 				evs := []string{c.a}
-				if big {
+				switch size {
+				case 1:
+					evs = append(evs, filler(ledger.StreamBatch-2)...)
+				case 2:
 					evs = append(evs, filler(ledger.StreamBatch)...)
 				}
 				evs = append(evs, c.b)
@@ -173,7 +197,8 @@ func testBatchBoundary(t *testing.T, open Opener) {
 					err = &critmin.Error{Code: "job", Fields: fe}
 				}
 				if err == nil {
-					t.Fatalf("%s (%s, large %v): accepted", c.name, behaviour, big)
+					t.Errorf("%s (%s, size %d): accepted", c.name, behaviour, size)
+					continue
 				}
 				k := key(err, big)
 				// Which events of the pair the capture stored.
@@ -182,23 +207,21 @@ func testBatchBoundary(t *testing.T, open Opener) {
 						k += "\nstored " + id
 					}
 				}
-				got[big] = k
+				got[size] = k
 			}
-			if !strings.HasPrefix(got[false], c.code) && behaviour == critmin.BehaviourRollback {
-				t.Errorf("%s: small document refused %s, want %s", c.name, got[false], c.code)
+			if !strings.HasPrefix(got[0], c.code) && behaviour == critmin.BehaviourRollback {
+				t.Errorf("%s: small document refused %s, want %s", c.name, got[0], c.code)
 			}
 			if behaviour == critmin.BehaviourProceed && c.laterUnderProceed != "" {
-				// small: "job\n{conflict} {pointer}: {reason}\nstored {later}";
-				// large: the later event refused with the same reason.
-				_, reason, _ := strings.Cut(strings.Split(got[false], "\n")[1], ": ")
-				want := "job\nfalse " + c.laterUnderProceed + ": " + reason + "\nstored " + c.ids[0]
-				if got[true] != want {
-					t.Errorf("%s (proceed): a document spanning batches is answered\n%s\nwant\n%s", c.name, got[true], want)
+				// "job\n{conflict} {pointer}: {reason}\nstored {earlier}".
+				if !strings.HasPrefix(got[0], "job\nfalse "+c.laterUnderProceed+": ") || !strings.HasSuffix(got[0], "\nstored "+c.ids[0]) {
+					t.Errorf("%s (proceed): the pair alone is answered\n%s\nwant the later event refused at %s, the earlier stored", c.name, got[0], c.laterUnderProceed)
 				}
-				continue
 			}
-			if got[false] != got[true] {
-				t.Errorf("%s (%s): a document spanning batches is answered\n%s\nwhere the pair alone is answered\n%s", c.name, behaviour, got[true], got[false])
+			for _, size := range []int{1, 2} {
+				if got[size] != got[0] {
+					t.Errorf("%s (%s): a document of size %d is answered\n%s\nwhere the pair alone is answered\n%s", c.name, behaviour, size, got[size], got[0])
+				}
 			}
 		}
 	}
