@@ -463,6 +463,13 @@ func captureCheck(s Store) func(ctx context.Context, events []*critmin.Event, cj
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("receipt refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
+		// A bill of lading names one consignment on one voyage
+		// (billreused.go).
+		if fe, err := checkBillReused(ctx, s, live, declared); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("shipment refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
 		// A packing or a run dated before a recorded movement of a
 		// container may not change what it carried (contentschanged.go).
 		if fe, err := checkContentsChanged(ctx, s, live, declared, cj); err != nil {

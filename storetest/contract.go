@@ -203,6 +203,7 @@ func Run(t *testing.T, open Opener) {
 		{"ContainerBackdatedRun", testContainerBackdatedRun},
 		{"ShippedAgainInTransit", testShippedAgainInTransit},
 		{"ShippedAgainAfterDeparting", testShippedAgainAfterDeparting},
+		{"BillReused", testBillReused},
 		{"ShippedPartInTransit", testShippedPartInTransit},
 		{"LotSplitAcrossContainers", testLotSplitAcrossContainers},
 		{"SplitBesideLine", testSplitBesideLine},

@@ -823,9 +823,9 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 					if q.Quantity == nil && ship.BizStep == "shipping" && err == nil {
 						// A shipment stating no quantity shipped what
 						// stood of the lot where it left
-						// (ledger.ShippedBy; issue 15, fix15n N2: it
+						// (shippedOfLot; issue 15, fix15n N2: it
 						// read "0 t shipped").
-						if t, ok := ledger.ShippedBy(l.ID, critminhttp.FullEvents(levs), shipView); ok {
+						if t, ok := shippedOfLot(l.ID, levs, shipView); ok {
 							sl.Tonnes, total = t, total+t
 							sl.Qty = shippedText(t)
 						}
@@ -871,6 +871,10 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			cargo, data["ContentsUnknown"] = nil, true
 		}
 		lots := contents(cargo)
+		// whole says, per lot, that this container held all of it as
+		// shipped (wholeLotPacked): only then does a receipt's weight of
+		// the lot compare with what the container carried.
+		whole := make([]bool, len(lots))
 		if kind == "container" && packedKnown {
 			// A voyage's loss is the weight received less the weight
 			// loaded — what the shipping event carried — as the bill of
@@ -882,18 +886,28 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			// Only where the container held all of the lot as shipped
 			// (wholeLotPacked): a part in this container is its own
 			// figure.
+			// The weight loaded is the one the bill of lading's page
+			// reads (loadedOf): stated, or with none stated what stood
+			// of the lot where it left — a whole lot shipped naming it
+			// with no mass is compared with its receipt too (new-user
+			// finding nu39c-2: the page read "(whole lot, in every
+			// container)" and no difference where the bill of lading's
+			// page flagged −0.75 %).
 			total, _ := data["Total"].(float64)
 			for i := range lots {
-				for _, q := range shipView.Quantities {
-					if epcis.Canonical(q.EPCClass) != epcis.Canonical(lots[i].ID) {
-						continue
-					}
-					if t, ok := tonnes(q); ok && wholeLotPacked(shipView, lots[i]) && t != lots[i].Tonnes {
-						lots[i].Packed = lots[i].Qty
-						total += t - lots[i].Tonnes
-						lots[i].Qty, lots[i].Tonnes = quantityText(q), t
-					}
-					break
+				t, text, ok, err := s.loadedOf(r, shipView, lots[i])
+				if err != nil {
+					s.renderError(w, r, err)
+					return
+				}
+				if !ok || !wholeLotPacked(t, lots[i]) {
+					continue
+				}
+				whole[i] = true
+				if t != lots[i].Tonnes {
+					lots[i].Packed = lots[i].Qty
+					total += t - lots[i].Tonnes
+					lots[i].Qty, lots[i].Tonnes = text, t
 				}
 			}
 			data["Total"] = total
@@ -1018,7 +1032,7 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 				for _, q := range received.Quantities {
 					if epcis.Canonical(q.EPCClass) == epcis.Canonical(lots[i].ID) {
 						lots[i].Received = quantityText(q)
-						if packedKnown && !wholeLotPacked(ship, lots[i]) {
+						if packedKnown && !whole[i] {
 							// The receipt weighs the whole lot, this
 							// container held part of it: no difference
 							// of unlike quantities.
@@ -1079,19 +1093,48 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // wholeLotPacked says whether a container held all of lot l as shipped:
-// its packed tonnes are the tonnes the shipping event states of the lot
-// (within ledger.OutturnTolerance, two weighbridges' error). A receipt states a lot's whole weight, so
-// only then does it compare with what the container held.
-func wholeLotPacked(ship *critmin.Event, l shipmentLot) bool {
+// its packed tonnes are the tonnes the shipping event loaded of the lot
+// (loaded, loadedOf; within ledger.OutturnTolerance, two weighbridges'
+// error). A receipt states a lot's whole weight, so only then does it
+// compare with what the container held.
+func wholeLotPacked(loaded float64, l shipmentLot) bool {
+	return loaded > 0 && math.Abs(loaded-l.Tonnes) <= ledger.OutturnTolerance*loaded
+}
+
+// loadedOf is what shipping event ship (with its containers' cargo,
+// withCargo) loaded of the shipment page's lot l, in tonnes, and its
+// text: the mass it states, or, stating none, what stood of the lot
+// where it left (shippedOfLot) — the figure the bill of lading's page
+// shows as shipped. false when neither is known.
+func (s *site) loadedOf(r *http.Request, ship *critmin.Event, l shipmentLot) (float64, string, bool, error) {
 	for _, q := range ship.Quantities {
 		if epcis.Canonical(q.EPCClass) != epcis.Canonical(l.ID) {
 			continue
 		}
-		if t, ok := tonnes(q); ok && t > 0 {
-			return math.Abs(t-l.Tonnes) <= ledger.OutturnTolerance*t
+		if t, ok := tonnes(q); ok {
+			return t, quantityText(q), true, nil
 		}
+		if q.Quantity != nil || ship.BizStep != "shipping" || l.Lot == nil {
+			return 0, "", false, nil
+		}
+		levs, err := s.LotEvents(r, l.Lot.ID)
+		if err != nil {
+			return 0, "", false, err
+		}
+		if t, ok := shippedOfLot(l.Lot.ID, levs, ship); ok {
+			return t, shippedText(t), true, nil
+		}
+		return 0, "", false, nil
 	}
-	return false
+	return 0, "", false, nil
+}
+
+// shippedOfLot is what ship, a shipping event stating no quantity of
+// lot, shipped of it: what stood of the lot where it left, by the lot's
+// events levs (ledger.ShippedBy). The bill of lading's page and a
+// container's page read it alike.
+func shippedOfLot(lot string, levs []*critmin.Event, ship *critmin.Event) (float64, bool) {
+	return ledger.ShippedBy(lot, critminhttp.FullEvents(levs), ship)
 }
 
 // siteLabel is a site's master-data name, or where it has none the tail
