@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Error codes. Only the HTTP layer turns them into statuses.
@@ -254,4 +255,19 @@ func ErrorText(err error) string {
 		return strings.Join(parts, "; ")
 	}
 	return strings.TrimSuffix(head, ".") + " (" + strings.Join(parts, "; ") + ")"
+}
+
+// ExcerptRunes is how many characters of a value an error echoes.
+const ExcerptRunes = 80
+
+// Excerpt is a value as an error echoes it: whole up to ExcerptRunes
+// characters, else its first ExcerptRunes followed by "…" and the full
+// length (nu39c item 8: a 5,000-character analyte name was echoed whole).
+func Excerpt(s string) string {
+	n := utf8.RuneCountInString(s)
+	if n <= ExcerptRunes {
+		return s
+	}
+	r := []rune(s)
+	return fmt.Sprintf("%s… (%d characters)", string(r[:ExcerptRunes]), n)
 }

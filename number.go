@@ -92,7 +92,7 @@ func ParseIntText(s string) (int, error) {
 
 // IntTextReason is why s, refused by ParseIntText with err, is not a
 // usable integer: a whole number beyond int's range is "too large: at most
-// N" (or "too small: at least N"), not "not an integer", which it is
+// N" (or "too small: at least N"), not "not a whole number", which it is
 // (fix14p: offset=99999999999999999999 was "not an integer").
 func IntTextReason(s string, err error) string {
 	if errors.Is(err, strconv.ErrRange) {
@@ -101,7 +101,7 @@ func IntTextReason(s string, err error) string {
 		}
 		return fmt.Sprintf("%q is too large: at most %s", s, units.Int(math.MaxInt))
 	}
-	return fmt.Sprintf("%q is not an integer", s)
+	return fmt.Sprintf("%q is not a whole number", s)
 }
 
 // IntInRange reads s (as ParseIntText does) as a whole number from lo to
@@ -123,7 +123,7 @@ func IntInRange(s string, lo, hi int) (n int, reason string) {
 	case errors.Is(err, strconv.ErrRange), err == nil && n > hi:
 		return n, fmt.Sprintf("%q is above the maximum of %s", s, units.Int(hi))
 	case err != nil:
-		return n, fmt.Sprintf("%q is not an integer", s)
+		return n, fmt.Sprintf("%q is not a whole number", s)
 	}
 	return n, ""
 }

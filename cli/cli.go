@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -327,12 +328,53 @@ func flagSet(env *Env, name, usage string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(env.Stdout, "Usage: critmin %s\n\n", usage)
+		fmt.Fprintf(env.Stdout, "Usage: critmin %s\n\n", usageNamingEveryFlag(fs, usage))
 		own := ownFlags(fs)
 		own.SetOutput(env.Stdout)
 		own.PrintDefaults()
 	}
 	return fs
+}
+
+// usageNamingEveryFlag is usage with every flag of fs's own list that it
+// does not name appended, as [--name] or [--name VALUE], so the Usage line
+// and the flag list below it agree (nu39c: `serve --help` left out --force
+// and --stockpile-*, others --progress). A usage of "[flags]" names them
+// all already.
+func usageNamingEveryFlag(fs *flag.FlagSet, usage string) string {
+	usage, rest, _ := strings.Cut(usage, "\n")
+	if rest != "" {
+		rest = "\n" + rest
+	}
+	if strings.Contains(usage, "[flags]") {
+		return usage + rest
+	}
+	var extra []string
+	ownFlags(fs).VisitAll(func(f *flag.Flag) {
+		if regexp.MustCompile(`--` + regexp.QuoteMeta(f.Name) + `\b`).MatchString(usage) {
+			return
+		}
+		if name, _ := flag.UnquoteUsage(f); name != "" {
+			// A backquoted word of the flag's text ("`FILE`") is kept;
+			// the type name the flag package gives otherwise is put
+			// as the other Usage lines put it.
+			if v, ok := map[string]string{"string": "VALUE", "int": "N", "uint": "N", "duration": "D", "float": "X"}[name]; ok {
+				name = v
+			}
+			extra = append(extra, fmt.Sprintf("[--%s %s]", f.Name, name))
+		} else {
+			extra = append(extra, fmt.Sprintf("[--%s]", f.Name))
+		}
+	})
+	if len(extra) == 0 {
+		return usage + rest
+	}
+	// Positional arguments (FILE, FILE...) stay last.
+	head, tail := usage, ""
+	if i := strings.LastIndex(usage, "]"); i >= 0 && i+1 < len(usage) {
+		head, tail = usage[:i+1], usage[i+1:]
+	}
+	return head + " " + strings.Join(extra, " ") + tail + rest
 }
 
 // ownFlags is fs without the flags another subcommand reads. Commands

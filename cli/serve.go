@@ -28,7 +28,7 @@ import (
 )
 
 func runServe(ctx context.Context, env *Env, args []string) (err error) {
-	fs := argsFlagSet(env, "serve", "serve [--addr HOST:PORT] [--db DSN] [--db-read DSN] [--demo] [--public-read] [--plan FILE] [--rules FILE] [--signing-key FILE] [--issuer NAME] [--gcp-lengths FILE] [--trusted-proxy CIDR[,CIDR]]")
+	fs := argsFlagSet(env, "serve", "serve [--addr HOST:PORT] [--db DSN] [--db-read DSN] [--demo] [--public-read] [--plan FILE] [--rules FILE] [--signing-key FILE] [--issuer NAME] [--gcp-lengths FILE] [--trusted-proxy CIDR[,CIDR]] [--force] [--stockpile-running N] [--stockpile-queue N] [--stockpile-wait D]")
 	addr := fs.String("addr", envOr(env, "CRITMIN_ADDR", "127.0.0.1:8080"), "listen address (env CRITMIN_ADDR)")
 	dsn := dbFlag(fs, env)
 	withDemo := fs.Bool("demo", envOr(env, "CRITMIN_DEMO", "") == "true", "load the demo corridor when the database is empty (env CRITMIN_DEMO=true)")

@@ -51,7 +51,12 @@ func runTokenCreate(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if *name == "" {
-		return usagef("--name: required")
+		return usagef("--name is required (a name for the token, unique)")
+	}
+	// A flag left out is said to be required, not refused as a bad empty
+	// value (nu39c: `--role: "" is not admin, operator or viewer`).
+	if *role == "" {
+		return usagef("--role is required (admin, operator or viewer)")
 	}
 	if !critmin.ValidRole(*role) {
 		return usagef("--role: %q is not admin, operator or viewer", *role)

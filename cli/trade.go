@@ -315,6 +315,15 @@ func tradeAssay(ctx context.Context, env *Env, args []string) error {
 	if help, err := parse(fs, args); help || err != nil {
 		return err
 	}
+	// Flags left out are said to be required, not refused as bad empty
+	// values (nu39c: --at "" read `--at: "" is not an RFC 3339 time`).
+	for _, req := range []struct{ name, val, what string }{
+		{"lot", *lot, "the lot"}, {"party", *party, "seller, buyer or umpire"},
+		{"lab", *lab, "the laboratory, a URI"}, {"at", *at, "the result's time, RFC 3339"}} {
+		if strings.TrimSpace(req.val) == "" {
+			return usagef("--%s is required (%s)", req.name, req.what)
+		}
+	}
 	t, err := time.Parse(time.RFC3339, *at)
 	if err != nil {
 		return usagef("--at: %q is not an RFC 3339 time", *at)

@@ -35,7 +35,7 @@ func TestIntegerParametersReadAsNumbers(t *testing.T) {
 	// minimum of 0, fix14q's wording), not "not an integer".
 	resp, b := do(t, "GET", ts.URL+"/api/v1/lots?offset=%E2%88%921", adminSecret, nil, nil)
 	p := mustProblem(t, resp, b, 400)
-	if !strings.Contains(string(b), "below the minimum of 0") || strings.Contains(string(b), "not an integer") {
+	if !strings.Contains(string(b), "below the minimum of 0") || strings.Contains(string(b), "not a whole number") {
 		t.Errorf("offset=−1: %+v; want below the minimum of 0", p)
 	}
 }

@@ -21,11 +21,11 @@ func TestQueryLimitMessages(t *testing.T) {
 	// 2^63 - 1 = 9223372036854775807 is the largest int on a 64-bit build.
 	resp, b = do(t, "GET", ts.URL+"/api/v1/lots?offset=99999999999999999999", "", nil, nil)
 	pr = mustProblem(t, resp, b, 400)
-	if strings.Contains(pr.Detail, "not an integer") || !strings.Contains(pr.Detail, "too large") || !strings.Contains(pr.Detail, "at most 9,223,372,036,854,775,807") {
+	if strings.Contains(pr.Detail, "not a whole number") || !strings.Contains(pr.Detail, "too large") || !strings.Contains(pr.Detail, "at most 9,223,372,036,854,775,807") {
 		t.Errorf("offset=99999999999999999999: %q; want \"too large, at most 9,223,372,036,854,775,807\"", pr.Detail)
 	}
 	resp, b = do(t, "GET", ts.URL+"/api/v1/lots?offset=1.5", "", nil, nil)
-	if pr = mustProblem(t, resp, b, 400); !strings.Contains(pr.Detail, "not an integer") {
-		t.Errorf("offset=1.5: %q; want \"not an integer\"", pr.Detail)
+	if pr = mustProblem(t, resp, b, 400); !strings.Contains(pr.Detail, "not a whole number") {
+		t.Errorf("offset=1.5: %q; want \"not a whole number\"", pr.Detail)
 	}
 }

@@ -14,8 +14,8 @@ func TestIntegerParamsSayNotAnInteger(t *testing.T) {
 		for _, q := range []struct{ query, param string }{{"limit=1e3", "limit"}, {"limit=NaN", "limit"}, {"offset=1.5", "offset"}, {"offset=x", "offset"}} {
 			resp, b := do(t, "GET", ts.URL+path+"?"+q.query, adminSecret, nil, nil)
 			p := mustProblem(t, resp, b, 400)
-			if len(p.Errors) != 1 || p.Errors[0].Pointer != q.param || !strings.Contains(p.Errors[0].Reason, "not an integer") {
-				t.Errorf("%s?%s: %s; want one error: %s is not an integer", path, q.query, b, q.param)
+			if len(p.Errors) != 1 || p.Errors[0].Pointer != q.param || !strings.Contains(p.Errors[0].Reason, "not a whole number") {
+				t.Errorf("%s?%s: %s; want one error: %s is not a whole number", path, q.query, b, q.param)
 			}
 		}
 	}

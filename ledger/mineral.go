@@ -415,7 +415,7 @@ func DecodeMineral(ev *critmin.Event, ptr string) (*critmin.MineralFacts, []crit
 				// A MassConcentration on a lot is an assay: one the
 				// ledger cannot read would be silently dropped.
 				fail(sensorPtr(s, i)+"/chemicalSubstance", "%q is not an analyte critmin reads: name the element or oxide as %s<formula> (Nd2O3, TREO, …; %sH2O for moisture), or water by its InChIKey (%s), CAS (%s) or ChEBI (CHEBI:%s)",
-					analyte, AnalyteBase, AnalyteBase, waterInChIKey, waterCAS, waterChEBI)
+					critmin.Excerpt(analyte), AnalyteBase, AnalyteBase, waterInChIKey, waterCAS, waterChEBI)
 				continue
 			default:
 				continue // no lot: a reading of something else, not an assay of ours
@@ -909,7 +909,7 @@ func AnalyteProblem(s string) string {
 		return ""
 	}
 	if !analyteR.MatchString(s) {
-		return fmt.Sprintf("analyte %q is not an element symbol (IUPAC, exact case: Nd, Cu), a formula (Nd2O3) or a total (TREO)", s)
+		return fmt.Sprintf("analyte %q is not an element symbol (IUPAC, exact case: Nd, Cu), a formula (Nd2O3) or a total (TREO)", critmin.Excerpt(s))
 	}
 	for _, tok := range formulaToken.FindAllString(s, -1) {
 		sym := strings.TrimRight(tok, "0123456789")
@@ -918,7 +918,7 @@ func AnalyteProblem(s string) string {
 			if up := strings.ToUpper(s[:1]) + strings.ToLower(s[1:]); units.IsElement(up) {
 				hint = fmt.Sprintf(" (did you mean %s? symbols are case-sensitive)", up)
 			}
-			return fmt.Sprintf("analyte %q is neither an element symbol nor a formula: %q is not an IUPAC element symbol in exact case%s", s, sym, hint)
+			return fmt.Sprintf("analyte %q is neither an element symbol nor a formula: %q is not an IUPAC element symbol in exact case%s", critmin.Excerpt(s), critmin.Excerpt(sym), hint)
 		}
 	}
 	return ""

@@ -634,25 +634,107 @@ func csvReadError(err error) string {
 	return where + ": the row cannot be read as CSV; save the file from the spreadsheet as CSV UTF-8"
 }
 
-// splitCommaHint explains a row of more cells than the header in a
-// comma-separated file when two neighbouring cells are digits — a number
-// written with a decimal comma ("3,5") that the separator split in two:
-// "" otherwise.
-func splitCommaHint(rec, header []string, delim rune) string {
-	if delim != ',' || len(rec) <= len(header) {
+// splitCommaHint explains a row of one cell more than the header in a
+// comma-separated file, when a number written with a decimal comma
+// ("8,5") may have been split in two by the separator. Every neighbouring
+// pair of digit cells is a candidate; joined, the row must read: each
+// cell of a mapped number column a number, a percentage from 0 to 100, a
+// mass not negative, and gross − tare = net within 1 kg when all three are
+// mapped. A candidate in a percentage column (moisture) is preferred, as
+// a mass in kilograms is seldom written with decimals. One likely pair is
+// named as likely; several are listed as candidates, none named as the
+// one (nu39c: "45000,15000,30000,8,5" blamed the gross and tare, not the
+// moisture); none gives "" (the count alone is said). kinds maps a
+// column of the header to its field's name.
+func splitCommaHint(rec, header []string, delim rune, kinds map[int]string) string {
+	if delim != ',' || len(rec) != len(header)+1 {
 		return ""
 	}
 	digits := func(s string) bool {
 		s = strings.TrimSpace(s)
 		return s != "" && strings.Trim(s, "0123456789") == ""
 	}
+	type cand struct {
+		j   int
+		pct bool
+	}
+	var plausible []cand
 	for j := 0; j+1 < len(rec); j++ {
-		if digits(rec[j]) && digits(rec[j+1]) && !strings.HasPrefix(strings.TrimSpace(rec[j]), "-") {
-			a, b := strings.TrimSpace(rec[j]), strings.TrimSpace(rec[j+1])
-			return fmt.Sprintf(": cells %d and %d (%s and %s) look like one number written with a decimal comma, %s,%s, which the file's separator, the comma, splits in two — use a decimal point (%s.%s), or enclose the number in quotation marks (\"%s,%s\") and choose decimal mark \",\"", j+1, j+2, a, b, a, b, a, b, a, b)
+		if !digits(rec[j]) || !digits(rec[j+1]) {
+			continue
+		}
+		joined := append(append(slices.Clone(rec[:j]), strings.TrimSpace(rec[j])+"."+strings.TrimSpace(rec[j+1])), rec[j+2:]...)
+		if reads, pct := joinedRowReads(joined, kinds, j); reads {
+			plausible = append(plausible, cand{j, pct})
 		}
 	}
-	return ""
+	var pcts []cand
+	for _, c := range plausible {
+		if c.pct {
+			pcts = append(pcts, c)
+		}
+	}
+	if len(pcts) == 1 {
+		plausible = pcts
+	}
+	pair := func(j int) string {
+		a, b := strings.TrimSpace(rec[j]), strings.TrimSpace(rec[j+1])
+		return fmt.Sprintf("cells %d and %d (%s and %s) as %s %s,%s", j+1, j+2, a, b, header[j], a, b)
+	}
+	fix := func(j int) string {
+		a, b := strings.TrimSpace(rec[j]), strings.TrimSpace(rec[j+1])
+		return fmt.Sprintf("use a decimal point (%s.%s), or enclose the number in quotation marks (\"%s,%s\") and choose decimal mark \",\"", a, b, a, b)
+	}
+	switch len(plausible) {
+	case 0:
+		return ""
+	case 1:
+		j := plausible[0].j
+		return fmt.Sprintf(": most likely %s, one number written with a decimal comma, which the file's separator, the comma, splits in two — %s", pair(j), fix(j))
+	}
+	var list []string
+	for _, c := range plausible {
+		list = append(list, pair(c.j))
+	}
+	return fmt.Sprintf(": a number written with a decimal comma, which the file's separator, the comma, splits in two, may be any of %s — use a decimal point, or enclose the number in quotation marks and choose decimal mark \",\"", strings.Join(list, "; "))
+}
+
+// joinedRowReads reports whether a row, with a split number joined in
+// column j, reads as a row of the import: every mapped number column a
+// number, a percentage (a field named …_pct) from 0 to 100, a mass
+// (…_kg) not negative, and gross − tare = net within 1 kg when all three
+// read. pct says column j is a percentage column.
+func joinedRowReads(row []string, kinds map[int]string, j int) (reads, pct bool) {
+	mass := map[string]float64{}
+	for c, name := range kinds {
+		if c >= len(row) || strings.TrimSpace(row[c]) == "" {
+			continue
+		}
+		num := strings.HasSuffix(name, "_pct") || strings.HasSuffix(name, "_kg") || name == "value"
+		if !num {
+			continue
+		}
+		v, err := parseNumber(strings.TrimSpace(row[c]))
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return false, false
+		}
+		switch {
+		case strings.HasSuffix(name, "_pct") && (v < 0 || v > 100):
+			return false, false
+		case strings.HasSuffix(name, "_kg"):
+			if v < 0 {
+				return false, false
+			}
+			mass[name] = v
+		}
+	}
+	g, okg := mass["gross_kg"]
+	t, okt := mass["tare_kg"]
+	n, okn := mass["net_kg"]
+	if okg && okt && (g < t || okn && math.Abs(g-t-n) > 1) {
+		return false, false
+	}
+	return true, strings.HasSuffix(kinds[j], "_pct")
 }
 
 // blankRecord reports whether every cell of rec is empty or space.
@@ -812,6 +894,12 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		}
 	}
 	delim := csvDelimiter(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+	kinds := map[int]string{}
+	for name, h := range m.Columns {
+		if j, ok := col[h]; ok && h != "" {
+			kinds[j] = name
+		}
+	}
 	var events []any
 	var built []*importRow
 	seen := map[string]int{}
@@ -819,7 +907,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		row := &importRow{Row: lines[i], Values: map[string]string{}}
 		res.Rows = append(res.Rows, row)
 		if len(rec) != len(header) {
-			row.Errors = append(row.Errors, RowError{row.Row, "—", fmt.Sprintf("the row has %d cells, the header %d%s", len(rec), len(header), splitCommaHint(rec, header, delim)), false})
+			row.Errors = append(row.Errors, RowError{row.Row, "—", fmt.Sprintf("the row has %d cells, the header %d%s", len(rec), len(header), splitCommaHint(rec, header, delim, kinds)), false})
 		}
 		for _, f := range k.Fields {
 			v := m.Defaults[f.Name]

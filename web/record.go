@@ -250,7 +250,7 @@ var recordForms = []*recordForm{
 		Fields: []formField{
 			{Name: "containers", Label: "Containers", Type: "lines", Example: "urn:critmin:demo:container:MSKU1234565", Help: "one container a line (may be empty for bulk)"},
 			lotLinesField("lots", "Lots and masses", "one lot a line: lot ID, mass and unit (KGM or TNE); the lot ID alone ships what stands of the lot where it leaves (the preview shows how much)"),
-			{Name: "bol", Label: "Bill of lading", Type: "text", Required: true, Example: "urn:critmin:demo:bol:KHI-HOU-2025-0901", Help: "the bill of lading as a URI"},
+			{Name: "bol", Label: "Bill of lading", Type: "text", Required: true, Example: "urn:critmin:demo:bol:KHI-HOU-2025-0901", Help: "the bill of lading: a URI, or its plain number (KHI-2025-0901; spaces become dashes), recorded as urn:critmin:bol:NUMBER"},
 			{Name: "destination", Label: "Destination", Type: "site", Required: true, Help: "the port or site the shipment goes to"},
 			{Name: "vessel", Label: "Vessel", Type: "text", Example: "MV Karachi Star (IMO 9000001)", Help: "the vessel's name and IMO number, or the truck or train of a land leg (cm:vessel)"},
 			{Name: "carrier", Label: "Carrier", Type: "party", Help: "the party that takes possession"},
@@ -269,7 +269,8 @@ var recordForms = []*recordForm{
 			// mine → port, not straight to the destination.
 			ev["readPoint"] = idObj(v.Get("site"))
 			ev["bizLocation"] = idObj(v.Get("site"))
-			ev["bizTransactionList"] = []any{map[string]any{"type": "bol", "bizTransaction": strings.TrimSpace(v.Get("bol"))}}
+			bol, _ := bolURI(v.Get("bol"))
+			ev["bizTransactionList"] = []any{map[string]any{"type": "bol", "bizTransaction": bol}}
 			src := []any{map[string]any{"type": "location", "source": strings.TrimSpace(v.Get("site"))}}
 			if o := strings.TrimSpace(v.Get("from_owner")); o != "" {
 				// Whose holding leaves (CBV 2.0 §7.5: a source names the
@@ -303,7 +304,7 @@ var recordForms = []*recordForm{
 		Fields: []formField{
 			{Name: "containers", Label: "Containers", Type: "lines", Help: "one container a line (may be empty for bulk)"},
 			lotLinesField("lots", "Lots and weights received", "one lot a line: lot ID, mass weighed on arrival and unit (KGM or TNE)"),
-			{Name: "bol", Label: "Bill of lading", Type: "text", Required: true, Example: "urn:critmin:demo:bol:KHI-HOU-2025-0901", Help: "the bill of lading it came under, as a URI: the receipt is checked against that shipment (after it, at its destination, no gain beyond 0.5 %)"},
+			{Name: "bol", Label: "Bill of lading", Type: "text", Required: true, Example: "urn:critmin:demo:bol:KHI-HOU-2025-0901", Help: "the bill of lading it came under, a URI or its plain number (recorded as urn:critmin:bol:NUMBER): the receipt is checked against that shipment (after it, at its destination, no gain beyond 0.5 %)"},
 			{Name: "owner", Label: "New owner", Type: "party", Help: "the party that takes ownership and possession"},
 			fMassReason,
 			fTime, fTZ, fSite},
@@ -315,7 +316,7 @@ var recordForms = []*recordForm{
 			}
 			ev["quantityList"] = qtyLines(v.Get("lots"))
 			ev["readPoint"], ev["bizLocation"] = idObj(v.Get("site")), idObj(v.Get("site"))
-			if b := strings.TrimSpace(v.Get("bol")); b != "" {
+			if b, _ := bolURI(v.Get("bol")); b != "" {
 				ev["bizTransactionList"] = []any{map[string]any{"type": "bol", "bizTransaction": b}}
 			}
 			if o := strings.TrimSpace(v.Get("owner")); o != "" {
@@ -965,7 +966,11 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
 			}
 		case fl.Name == "bol" && !strings.Contains(val, ":"):
-			out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("%q is not a URI: write the bill of lading as a URN, such as urn:critmin:bol:%s", val, val)})
+			// A plain B/L number is mapped to urn:critmin:bol: (bolURI);
+			// one with other marks gets a value that would be accepted.
+			if _, ok := bolURI(val); !ok {
+				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: fmt.Sprintf("%q is not a bill of lading number critmin reads: use letters, digits, spaces, dashes, points and slashes (%s), or a URI of your own", critmin.Excerpt(val), bolPlain(val))})
+			}
 		case fl.Type == "tz":
 			if reason := offsetError(val); reason != "" {
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
@@ -1718,7 +1723,7 @@ func packNotes(lines string) []string {
 // exactly the tolerance (−0.5 %) is within it. formEv is the form's
 // event (formEvent), replayed for the lot's mass once captured.
 func (s *site) receiptWarnings(r *http.Request, v url.Values, formEv *critmin.Event) (warnings, notes []string, err error) {
-	bol := strings.TrimSpace(v.Get("bol"))
+	bol, _ := bolURI(v.Get("bol"))
 	at, perr := time.Parse(time.RFC3339, eventTime(v))
 	if bol == "" || perr != nil {
 		return nil, nil, nil
@@ -2364,4 +2369,38 @@ func sampleReportPointer(ev map[string]any, p string) string {
 		}
 	}
 	return p
+}
+
+// bolPlainRE is a plain bill of lading number once its spaces are dashes:
+// letters, digits, dashes, points and slashes.
+var bolPlainRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]*$`)
+
+// bolPlain is s, a bill of lading typed as printed ("KHI 2025 0901"), with
+// each run of spaces a dash and any other mark dropped: KHI-2025-0901.
+func bolPlain(s string) string {
+	t := strings.Join(strings.Fields(s), "-")
+	t = strings.Map(func(r rune) rune {
+		if r < 128 && (r == '-' || r == '.' || r == '/' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') {
+			return r
+		}
+		return -1
+	}, t)
+	return strings.Trim(t, "-./")
+}
+
+// bolURI is the bill of lading field as the event states it: a value with
+// a colon is a URI of its own, kept as typed (trimmed); a plain number is
+// urn:critmin:bol: and the number, its runs of spaces a dash (nu39c item 4:
+// "KHI 2025 0901" was refused with a hint that still held its spaces).
+// ok is false for a plain value with other marks, returned as typed.
+func bolURI(s string) (uri string, ok bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.Contains(s, ":") {
+		return s, true
+	}
+	t := strings.Join(strings.Fields(s), "-")
+	if !bolPlainRE.MatchString(t) {
+		return s, false
+	}
+	return "urn:critmin:bol:" + t, true
 }
