@@ -15,8 +15,15 @@ func init() { goStepsWithStore[supportedOriginMigration] = replaySupportedOrigin
 // Whole, "w"). They kept no figure of what a product gaining within the
 // site's tolerance is supported by (custody.Mix.Supported, "s"), so the
 // next run was judged against the gained figure and gains within the
-// tolerance added up unflagged. On a store holding a TransformationEvent
-// the step replays the log as verify does and rewrites each lot
-// projection table that differs; other stores are left alone. Running it
-// again changes nothing.
-var replaySupportedOrigin = replayWhere("runs", `events WHERE event_type = 'TransformationEvent'`)
+// tolerance added up unflagged. Stores written before fixZa and fixZb
+// kept a lot packed in several containers and moved by an event naming
+// only them at the first container's share, a receipt of some of those
+// containers as ending the whole lot's trip, a container shipped on
+// after a trip at what was packed rather than what it carried, and a
+// container move declared with its packing without its contents
+// (event_contents). On a store holding any event of gainedOriginStores
+// (a run, an event naming a container, a declared packing) the step
+// replays the log as verify does and rewrites each lot projection table
+// that differs, event_contents included; other stores are left alone.
+// Running it again changes nothing.
+var replaySupportedOrigin = replayGainedOrigin

@@ -5,10 +5,15 @@
 -- (Pakistan 1.94 %, unknown 96.3 % for 10.1 %, 80.8 %); and a run's
 -- product gaining within the site's tolerance kept no figure of what it is
 -- supported by, so gains within the tolerance added up along a chain of
--- runs unflagged.
+-- runs unflagged. Stores holding a container moved by its own identifier
+-- or a declared packing kept container contents as the binaries before
+-- fixZa and fixZb computed them (a lot split across containers moved at
+-- the first container's share; a container shipped on after a trip at
+-- what was packed).
 -- This migration has no SQL of its own: its Go step
 -- (sqldb.replaySupportedOrigin, registered in goStepsWithStore) replays
 -- the event log as `critmin verify` does on a store holding a
--- TransformationEvent and rewrites each lot projection table that
--- differs, in this migration's transaction.
+-- TransformationEvent, an event naming a container or a declared packing,
+-- and rewrites each lot projection table that differs, event_contents
+-- included, in this migration's transaction.
 SELECT 1;
