@@ -170,44 +170,50 @@ func testBatchBoundary(t *testing.T, open Opener) {
 			// StreamBatch−1 of a document of StreamBatch events (one
 			// batch); 2: at events 0 and StreamBatch+1 (two batches).
 			for size := range 3 {
-				big := size > 0
-				s := open(t)
-				svc := service(s)
-				svc.Now = func() time.Time { return time.Date(2025, 11, 1, 8, 0, 0, 0, time.UTC) }
-				svc.ClaimCheck = custody.CaptureClaimCheck(s.(custody.Store))
-				MustCapture(t, svc, doc(sites))
-				if c.pre != "" {
-					MustCapture(t, svc, doc("", c.pre))
-				}
-				evs := []string{c.a}
-				switch size {
-				case 1:
-					evs = append(evs, filler(ledger.StreamBatch-2)...)
-				case 2:
-					evs = append(evs, filler(ledger.StreamBatch)...)
-				}
-				evs = append(evs, c.b)
-				job, err := svc.Capture(ctx, ledger.CaptureRequest{Behaviour: behaviour, Body: []byte(doc("", evs...))})
-				if behaviour == critmin.BehaviourProceed && err == nil {
-					// The job's errors as refusal fields.
-					var fe []critmin.FieldError
-					for _, e := range job.Errors {
-						fe = append(fe, critmin.FieldError{Pointer: e.Pointer, Reason: e.Detail, Conflict: e.Status == 409})
+				// Each size in its own subtest, so its store is closed (and its
+				// PostgreSQL database dropped) before the next opens: 2 cases ×
+				// behaviours × sizes left open at once exhausted PostgreSQL's
+				// connections.
+				t.Run(fmt.Sprintf("%s/%s/%d", c.name, behaviour, size), func(t *testing.T) {
+					big := size > 0
+					s := open(t)
+					svc := service(s)
+					svc.Now = func() time.Time { return time.Date(2025, 11, 1, 8, 0, 0, 0, time.UTC) }
+					svc.ClaimCheck = custody.CaptureClaimCheck(s.(custody.Store))
+					MustCapture(t, svc, doc(sites))
+					if c.pre != "" {
+						MustCapture(t, svc, doc("", c.pre))
 					}
-					err = &critmin.Error{Code: "job", Fields: fe}
-				}
-				if err == nil {
-					t.Errorf("%s (%s, size %d): accepted", c.name, behaviour, size)
-					continue
-				}
-				k := key(err, big)
-				// Which events of the pair the capture stored.
-				for _, id := range c.ids {
-					if evs, _ := s.FindEventsByID(ctx, id); len(evs) > 0 {
-						k += "\nstored " + id
+					evs := []string{c.a}
+					switch size {
+					case 1:
+						evs = append(evs, filler(ledger.StreamBatch-2)...)
+					case 2:
+						evs = append(evs, filler(ledger.StreamBatch)...)
 					}
-				}
-				got[size] = k
+					evs = append(evs, c.b)
+					job, err := svc.Capture(ctx, ledger.CaptureRequest{Behaviour: behaviour, Body: []byte(doc("", evs...))})
+					if behaviour == critmin.BehaviourProceed && err == nil {
+						// The job's errors as refusal fields.
+						var fe []critmin.FieldError
+						for _, e := range job.Errors {
+							fe = append(fe, critmin.FieldError{Pointer: e.Pointer, Reason: e.Detail, Conflict: e.Status == 409})
+						}
+						err = &critmin.Error{Code: "job", Fields: fe}
+					}
+					if err == nil {
+						t.Errorf("%s (%s, size %d): accepted", c.name, behaviour, size)
+						return
+					}
+					k := key(err, big)
+					// Which events of the pair the capture stored.
+					for _, id := range c.ids {
+						if evs, _ := s.FindEventsByID(ctx, id); len(evs) > 0 {
+							k += "\nstored " + id
+						}
+					}
+					got[size] = k
+				})
 			}
 			if !strings.HasPrefix(got[0], c.code) && behaviour == critmin.BehaviourRollback {
 				t.Errorf("%s: small document refused %s, want %s", c.name, got[0], c.code)
