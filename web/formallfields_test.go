@@ -11,7 +11,7 @@ import (
 )
 
 // TestRecordFormsReportEveryFieldAtOnce (issue 15, fix15v item 2): a new
-// user's Ship form with a bill of lading that is not a URI ("KHI-HOU")
+// user's Ship form with a bill of lading that critmin cannot read ("KHI#HOU")
 // and a lot no event recorded (NOPE5) showed only the bill of lading's
 // error; the lot's showed once that was fixed. Both are independent
 // fields: one preview names both. The Sample form's lot no event
@@ -27,8 +27,8 @@ func TestRecordFormsReportEveryFieldAtOnce(t *testing.T) {
 		v    url.Values
 		want map[string]string
 	}{
-		{"ship", url.Values{"lots": {"urn:critmin:demo:lot:NOPE5 5000"}, "bol": {"KHI-HOU"}, "destination": {"urn:critmin:demo:site:houston"}},
-			map[string]string{"bol": `"KHI-HOU" is not a URI`, "lots": "no event recorded lot urn:critmin:demo:lot:NOPE5"}},
+		{"ship", url.Values{"lots": {"urn:critmin:demo:lot:NOPE5 5000"}, "bol": {"KHI#HOU"}, "destination": {"urn:critmin:demo:site:houston"}},
+			map[string]string{"bol": `"KHI#HOU" is not a bill of lading number critmin reads`, "lots": "no event recorded lot urn:critmin:demo:lot:NOPE5"}},
 		{"pack", url.Values{"container": {"MSKU"}, "lots": {"urn:critmin:demo:lot:NOPE6 100"}},
 			map[string]string{"lots": "no event recorded lot urn:critmin:demo:lot:NOPE6"}},
 	} {

@@ -26,7 +26,7 @@ func TestFormListFieldsAllErrorsAtOnce(t *testing.T) {
 	v := url.Values{
 		"lots":        {"urn:critmin:demo:lot:REE-2025-001 abc KGM\nnot-a-lot 5 KGM\nurn:critmin:demo:lot:REE-2025-002 5 MTR"},
 		"containers":  {"container one"},
-		"bol":         {"KHI-HOU"},
+		"bol":         {"KHI#HOU"},
 		"destination": {"urn:critmin:demo:site:houston"},
 		"time":        {"2025-11-20T09:00"}, "tz": {"+5"}, "site": {"urn:critmin:demo:site:karachi"}, "step": {"preview"},
 	}
@@ -35,7 +35,7 @@ func TestFormListFieldsAllErrorsAtOnce(t *testing.T) {
 	for field, wants := range map[string][]string{
 		"lots":       {`line 1: "abc" is not a number`, `line 2: `, `line 3: unit`},
 		"containers": {`line 1: `},
-		"bol":        {`"KHI-HOU" is not a URI`},
+		"bol":        {`"KHI#HOU" is not a bill of lading number critmin reads`},
 		"tz":         {`offset "+5" is not ±hh:mm`},
 	} {
 		block := fieldBlock(page, field)
