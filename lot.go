@@ -122,6 +122,19 @@ type LotPart struct {
 	To           string  `json:"to,omitempty"`
 	BillOfLading string  `json:"billOfLading,omitempty"`
 	ShipEventID  string  `json:"shipEventID"`
+	// Containers are the containers (canonical identifiers) the part
+	// left in when the dispatches that sent it named the lot only by its
+	// containers (their carried lines, ledger.WithContents). A later
+	// dispatch under the part's bill of lading from where the body
+	// stands, naming none of them, joins the part's trip
+	// (ledger.joinsTrip): one trip's containers dispatched one event
+	// each.
+	Containers []string `json:"containers,omitempty"`
+	// Joins are the later dispatches under the part's bill of lading
+	// that joined its trip (ledger.joinsTrip), with the wet tonnes each
+	// added to Tonnes: the part's own dispatch (ShipEventID) sent
+	// Tonnes − Σ Joins of what was sent in it.
+	Joins []OnwardTake `json:"joins,omitempty"`
 	// ReceivedTonnes and ReceiptEventID are set by the receipt: the
 	// event that received the part where it went, kept when the part
 	// later rejoins the body (RejoinEventID).

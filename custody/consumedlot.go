@@ -551,6 +551,40 @@ func receivedAlready(ctx context.Context, s Store, q eventQuerier, canQuery bool
 			}
 		}
 	}
+	inDoc := false // an earlier receipt of this document counted
+	for _, e := range earlier {
+		inDoc = inDoc || seen[e.EventID] != nil
+	}
+	if !inDoc && canQuery {
+		// What of the lot is in transit under bol, as the stored lot
+		// stands when ev is its latest event (ledger's parts): the line
+		// of a receipt governs what it receives, so one receiving the
+		// rest of a trip by a line of its own stands while anything of
+		// the lot is in transit under the bill (fixNa: after [C1, C2]
+		// shipped under B and [C1] received, "L 4 t" under B was
+		// refused as received); and once nothing is, any receipt under
+		// it receives nothing, however many events the trip's
+		// dispatches were spread over ([C1] and [C2] shipped by an
+		// event each, both received: [C2] again was taken).
+		l, err := s.FindLot(ctx, lot)
+		if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+			return nil, err
+		}
+		if err == nil && !ev.EventTime.Before(l.LastEventAt) {
+			open, closedBy := billTransit(l, bol)
+			if open && !byContainer {
+				return nil, nil
+			}
+			if !open && closedBy != "" {
+				at := ""
+				if e := seen[closedBy]; e != nil {
+					at = " at " + e.EventTime.Format(time.RFC3339)
+				}
+				return &critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d", ev.EventID, n), Reason: fmt.Sprintf("lot %s was already received under bill of lading %s (event %s%s)%s: nothing of it is in transit under that bill of lading, and a second receipt would receive nothing; to record a new weight of the lot, record a weighing (an ObjectEvent with a Mass sensor report, or a quantity at the site), and if the first receipt is wrong, declare it in error (errorDeclaration) and receive again",
+					lot, bol, closedBy, at, via)}, nil
+			}
+		}
+	}
 	if len(seen) < shipments {
 		return nil, nil
 	}
@@ -562,6 +596,34 @@ func receivedAlready(ctx context.Context, s Store, q eventQuerier, canQuery bool
 	}
 	return &critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d", ev.EventID, n), Reason: fmt.Sprintf("lot %s was already received under bill of lading %s (event %s at %s)%s: nothing of it is in transit under that bill of lading, and a second receipt would receive nothing; to record a new weight of the lot, record a weighing (an ObjectEvent with a Mass sensor report, or a quantity at the site), and if the first receipt is wrong, declare it in error (errorDeclaration) and receive again",
 		lot, bol, last.EventID, last.EventTime.Format(time.RFC3339), via)}, nil
+}
+
+// billTransit reads stored lot l under bill of lading bol: open when
+// something of it is in transit under bol — a part (ledger's parts) or
+// its body, in transit on the trip a receipt under bol split a share
+// off (a received part under bol that no dispatch of its own sent:
+// ledger.receivedShare) — and, when nothing of it is in transit at all,
+// closedBy, the receipt of the last part received under bol ("" none).
+func billTransit(l *critmin.Lot, bol string) (open bool, closedBy string) {
+	split := false
+	for _, p := range l.Parts {
+		if p.BillOfLading != bol || p.FromRetracted {
+			continue
+		}
+		switch p.Status {
+		case critmin.PartInTransit:
+			if p.Tonnes > 1e-9 {
+				return true, ""
+			}
+		case critmin.PartReceived:
+			split = split || p.ShipEventID == ""
+			closedBy = p.ReceiptEventID
+		}
+	}
+	if l.Status == critmin.LotInTransit {
+		return split && !ledger.NoBody(l) && l.RemainingWetTonnes() > l.WetTonnes*ledger.PartTolerance, ""
+	}
+	return false, closedBy
 }
 
 // namesOwnLine says whether ev names lot (canonical) by a quantity line

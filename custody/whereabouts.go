@@ -158,7 +158,14 @@ func newTracker(id string, lot *critmin.Lot) *tracker {
 				t.onward[p.ShipEventID] = true
 				continue
 			}
-			t.partShip[p.ShipEventID] += p.Tonnes
+			// A dispatch that joined the part's trip sent what it added
+			// (ledger.joinsTrip): one trip, several events.
+			sent := p.Tonnes
+			for _, j := range p.Joins {
+				t.partShip[j.ShipEventID] += j.Tonnes
+				sent -= j.Tonnes
+			}
+			t.partShip[p.ShipEventID] += sent
 		}
 	}
 	return t

@@ -97,7 +97,8 @@ type packedHolding struct {
 // order; only Live events), projecting them as the ledger does
 // (Project) and reading what each did:
 //   - a dispatch line (Effects.Dispatches) moved the body or one part;
-//     a new part came from the body, or, shipped on, from the parts it
+//     a new part came from the body, a dispatch joining a part's trip
+//     (LotPart.Joins) from the part and the body, or, shipped on, from the parts it
 //     was carved out of (LotPart.OnwardFrom) and the body where these did
 //     not cover its tonnes; a part shipped from a receipt declared in
 //     error (FromRetracted) came from nowhere. A shipping event is a leg
@@ -242,6 +243,11 @@ func LotLegs(lot string, events []*critmin.Event) HoldingLegs {
 				}
 			default:
 				from = []int{d.Part}
+				if j := l.Parts[d.Part].Joins; len(j) > 0 && j[len(j)-1].ShipEventID == ev.EventID {
+					// It joined the part's trip (joinsTrip): its share
+					// came from the body.
+					from = append(from, -1)
+				}
 			}
 			var before []int
 			for _, h := range from {

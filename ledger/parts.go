@@ -239,6 +239,17 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		if !known || !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
 			return moveLot, nil, -1
 		}
+		if i := joinsTrip(l, ev, q, t, bol); i >= 0 {
+			// Another container of the part's trip dispatched by an
+			// event of its own: its share leaves the body and travels
+			// with the part under the one bill of lading.
+			p := &l.Parts[i]
+			p.Tonnes += t
+			p.Containers = append(p.Containers, shippedContainers(ev)...)
+			p.Joins = append(p.Joins, critmin.OnwardTake{ShipEventID: ev.EventID, Tonnes: t})
+			measurePart(p, ev)
+			return dispatchRest(l), nil, i
+		}
 		// The same part moving on (departing, then loading, then
 		// shipping one consignment): a part in transit under the same
 		// bill of lading, or with none, of the same weight (not a part
@@ -335,6 +346,9 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: l.Location, To: destination(ev),
 			BillOfLading: bol, ShipEventID: ev.EventID, Moisture: copyMoisture(l.Moisture), Owner: l.Owner, Custodian: l.Custodian,
 			Assays: copyAssays(l.Assays)})
+		if carriedLine(ev, q) {
+			l.Parts[len(l.Parts)-1].Containers = shippedContainers(ev)
+		}
 		measurePart(&l.Parts[len(l.Parts)-1], ev)
 		return dispatchRest(l), nil, len(l.Parts) - 1
 	case receiptSteps[step]:
@@ -376,6 +390,8 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			if i = receivedShare(l, ev, q, t, known); i < 0 {
 				return moveLot, nil, -1
 			}
+		} else {
+			i = receivedPartShare(l, i, ev, q, t, known)
 		}
 		p := &l.Parts[i]
 		was := p.Mass()
@@ -1058,6 +1074,84 @@ func receivedShare(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement,
 	return len(l.Parts) - 1
 }
 
+// joinsTrip is the index of the part in transit of lot l whose trip
+// dispatch ev, stating t wet tonnes by a line q it was given for what
+// the containers it names carried (carriedLine, WithContents), joins;
+// -1 for none. The dispatches of one trip may be spread over several
+// events — a port ships one container per event under the one bill of
+// lading — as one event may name several containers (WithContents sums
+// their shares): a dispatch under bill of lading bol, from where the
+// lot's body stands and holds the t tonnes (within PartTolerance),
+// naming none of the containers a part in transit under bol from that
+// site left in (LotPart.Containers), adds its share to that part. Lot
+// 10 t packed 6 t into C1 and 4 t into C2: [C1] shipped under B sends a
+// 6 t part, [C2] shipped under B then adds C2's 4 t: 6 + 4 = 10 t in
+// transit under B, none left at the mine (new-user finding, fixNa: the
+// second event read as a further step of C1's trip, leaving 4 t at the
+// mine and, once received, 14 t of a 10 t lot). A dispatch naming a
+// container already on the trip is a further step of it (departing,
+// loading), as before; under another bill of lading it is a trip of
+// its own.
+func joinsTrip(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement, t float64, bol string) int {
+	if bol == "" || t <= 0 || !carriedLine(ev, q) || !units.IsMass(l.UOM) || !BodyStands(l, eventSite(ev)) || t > l.RemainingWetTonnes()*(1+PartTolerance) {
+		return -1
+	}
+	mine := shippedContainers(ev)
+	if len(mine) == 0 {
+		return -1
+	}
+	for i, p := range l.Parts {
+		if p.Status != critmin.PartInTransit || p.FromRetracted || p.BillOfLading != bol || epcis.Canonical(p.From) != epcis.Canonical(l.Location) {
+			continue
+		}
+		if slices.ContainsFunc(mine, func(c string) bool { return slices.Contains(p.Containers, c) }) {
+			return -1 // a further step of the trip
+		}
+		return i
+	}
+	return -1
+}
+
+// receivedPartShare splits off, as a part in transit of its own, the
+// share of part i of lot l in transit that receipt ev receives by a
+// line q it was given for what the containers it names carried
+// (carriedLine) when that is less than the part by more than
+// PartTolerance, and returns the index of the part received (i when
+// no split). As receivedShare does for the body: a part of 10 t whose
+// trip's dispatches carried 6 t in C1 and 4 t in C2 ([C1] and [C2]
+// shipped under B by an event each, joinsTrip) is received [C1] first
+// at 6 t, 10 − 6 = 4 t staying in transit under B until [C2]'s receipt
+// or a receipt of the lot by a line of its own (fixNa: [C1]'s receipt
+// closed the whole part at 6 t, and [C2]'s then received nothing).
+func receivedPartShare(l *critmin.Lot, i int, ev *critmin.Event, q critmin.QuantityElement, t float64, known bool) int {
+	p := &l.Parts[i]
+	if !known || t <= 0 || p.FromRetracted || !units.IsMass(l.UOM) || !carriedLine(ev, q) || t >= p.Tonnes*(1-PartTolerance) {
+		return i
+	}
+	share := *p
+	share.Tonnes = t
+	share.Moisture = copyMoisture(p.Moisture)
+	share.Assays = copyAssays(p.Assays)
+	var in, out []string
+	mine := shippedContainers(ev)
+	for _, c := range p.Containers {
+		if slices.Contains(mine, c) {
+			in = append(in, c)
+		} else {
+			out = append(out, c)
+		}
+	}
+	share.Containers = in
+	// What each dispatch sent stays countable by the parts shipped under
+	// it (custody's whereabouts): the share is of the part's own
+	// dispatch, the joins stay with the rest.
+	share.Joins = nil
+	p.Tonnes -= t
+	p.Containers = out
+	l.Parts = append(l.Parts, share)
+	return len(l.Parts) - 1
+}
+
 // carriedLine says whether q, a line of ev, is one ev was given for what
 // the containers it names held or carried (critmin.Event.Carried), not
 // one it states.
@@ -1339,7 +1433,7 @@ func ShippedPart(l *critmin.Lot, shipEventID string) (critmin.LotPart, bool) {
 		return critmin.LotPart{}, false
 	}
 	for _, p := range l.Parts {
-		if p.ShipEventID == shipEventID {
+		if p.ShipEventID == shipEventID || slices.ContainsFunc(p.Joins, func(j critmin.OnwardTake) bool { return j.ShipEventID == shipEventID }) {
 			return p, true
 		}
 	}

@@ -39,3 +39,10 @@ func TestMigrateSupportedOrigin(t *testing.T) {
 	dsn := pgtest.MustCreateDatabase(t)
 	storetest.MigrateSupportedOrigin(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
+
+// TestMigrateTripJoins: migration 0121 on PostgreSQL
+// (storetest.MigrateTripJoins holds the worked case).
+func TestMigrateTripJoins(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateTripJoins(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}

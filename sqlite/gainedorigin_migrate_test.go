@@ -39,3 +39,10 @@ func TestMigrateSupportedOrigin(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "critmin.db")
 	storetest.MigrateSupportedOrigin(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
+
+// TestMigrateTripJoins: migration 0121 on SQLite
+// (storetest.MigrateTripJoins holds the worked case).
+func TestMigrateTripJoins(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "critmin.db")
+	storetest.MigrateTripJoins(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}

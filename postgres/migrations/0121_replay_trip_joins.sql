@@ -1,0 +1,15 @@
+-- Projection rows written before today's rules (fixNa, issue 8): one
+-- trip's dispatches spread over several events — a lot packed into
+-- several containers shipped one container per event under one bill of
+-- lading — kept the second container's dispatch as a further step of
+-- the first's trip: its share stood at the mine while it travelled, and
+-- once received the lot read more than its weight (a 10 t lot packed
+-- 6 t into C1 and 4 t into C2: 6 t in transit and 4 t at the mine, then
+-- 14 t). A receipt of some of the containers of such a trip closed the
+-- whole part at their share.
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayTripJoins, registered in goStepsWithStore) replays the
+-- event log as `critmin verify` does on a store holding an event naming
+-- a container, and rewrites each lot projection table that differs,
+-- event_contents included, in this migration's transaction.
+SELECT 1;
