@@ -110,22 +110,6 @@ func captureCheck(s Store) func(ctx context.Context, events []*critmin.Event, cj
 				declaring = append(declaring, canonicalLots(ev))
 			}
 		}
-		// A document's events are judged in event time (equal times in
-		// the order listed), as one another's history: EPCIS 2.0 does
-		// not require a document's events in time order, and they all
-		// arrive together (issue 8, fixNb item 3: a shipment listed
-		// before its earlier-dated commissioning was refused "lot not
-		// known"). Pointers name events by ID (at keeps each one's place
-		// in the document), so a refusal still points into the document
-		// as written.
-		// Only what a container moved by its own identifier carried is
-		// read in the order listed (contentsJudge; the store's event
-		// contents): such a move listed before an earlier-dated packing
-		// of its container is refused (packedLaterInDocument).
-		if fe := packedLaterInDocument(live); len(fe) > 0 {
-			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
-		}
-		sort.SliceStable(live, func(a, b int) bool { return live[a].EventTime.Before(live[b].EventTime) })
 		// A declared event that moved containers by their own
 		// identifiers is an event of each lot they held then (nu36a-5).
 		var err error
@@ -1982,50 +1966,4 @@ func NewService(s critmin.Store) *ledger.Service {
 	svc := ledger.NewService(s)
 	svc.ClaimCheck = CaptureClaimCheck(s)
 	return svc
-}
-
-// packedLaterInDocument refuses an event of live (the document's live
-// events, in the order listed) that moves a container by its own
-// identifier (ledger.MovesContents) when a packing or unpacking of that
-// container (an AggregationEvent naming it as parentID) dated at or
-// before it is listed after it: what a container carried is read from
-// the packings listed before its move (contentsJudge, and the store's
-// event contents), so the move would carry what the later-listed packing
-// had not yet put in (issue 8, fixNb item 3). The error names the
-// packing, its place in the document and its time, and says to list it
-// first.
-func packedLaterInDocument(live []*critmin.Event) []critmin.FieldError {
-	type pack struct {
-		ev  *critmin.Event
-		pos int
-	}
-	packs := map[string][]pack{}
-	for i, ev := range live {
-		if ev.Type == critmin.AggregationEvent && ev.ParentID != "" {
-			c := epcis.Canonical(ev.ParentID)
-			packs[c] = append(packs[c], pack{ev, i})
-		}
-	}
-	if len(packs) == 0 {
-		return nil
-	}
-	var out []critmin.FieldError
-	for i, ev := range live {
-		if !ledger.MovesContents(ev) {
-			continue
-		}
-		for n, e := range ev.EPCs {
-			if e.Role != critmin.RoleEPC {
-				continue
-			}
-			for _, p := range packs[epcis.Canonical(e.EPC)] {
-				if p.pos > i && !p.ev.EventTime.After(ev.EventTime) {
-					out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/epcList/%d", ev.EventID, n), Reason: fmt.Sprintf("container %s is packed or unpacked by event %s, dated %s, listed later in this document than this %s event of %s that moves it: what a container moved by its own identifier carries is read from the packings listed before the move — list event %s before this one",
-						e.EPC, p.ev.EventID, p.ev.EventTime.Format(time.RFC3339), stepName(ev.BizStep), ev.EventTime.Format(time.RFC3339), p.ev.EventID)})
-					break
-				}
-			}
-		}
-	}
-	return out
 }
