@@ -561,6 +561,18 @@ func checkLotRecorded(live []*critmin.Event, stored map[string]*critmin.Lot, sit
 	for id := range stored {
 		seen[id] = true
 	}
+	// The document's event that makes each lot (commissioning, first
+	// receipt, run output), for a refusal of an event listed before it.
+	madeBy := map[string]*critmin.Event{}
+	for _, ev := range live {
+		ev = canonicalLots(ev)
+		makes := ev.Type == critmin.ObjectEvent && ev.Action == "ADD" || stepName(ev.BizStep) == "receiving"
+		for _, q := range ev.Quantities {
+			if (makes || ev.Type == critmin.TransformationEvent && q.Role == critmin.RoleOutput) && madeBy[q.EPCClass] == nil {
+				madeBy[q.EPCClass] = ev
+			}
+		}
+	}
 	var out []critmin.FieldError
 	for _, ev := range live {
 		ev = canonicalLots(ev)
@@ -603,6 +615,12 @@ func checkLotRecorded(live []*critmin.Event, stored map[string]*critmin.Lot, sit
 			// the quantity the list also holds (issue 15, fix15s: an
 			// import listed it a second time under the net mass).
 			reason := LotNotRecorded(q.EPCClass, what)
+			if m := madeBy[q.EPCClass]; m != nil && maker == nil {
+				// Made later in the document: say so, and to list it
+				// first (issue 8, fixNb item 3: it read only "lot not
+				// known").
+				reason = LotMadeLaterInDocument(q.EPCClass, what, m)
+			}
 			if maker != nil {
 				reason = LotDeclaredUnmade(q.EPCClass, what, maker, nil)
 			}
@@ -613,6 +631,18 @@ func checkLotRecorded(live []*critmin.Event, stored map[string]*critmin.Lot, sit
 		}
 	}
 	return out
+}
+
+// LotMadeLaterInDocument is the reason checkLotRecorded gives for an
+// event acting on a lot that an event listed after it in the same
+// document makes (maker: its commissioning, first receipt or run
+// output): the document's events are judged in the order listed — what
+// each one finds is what the events listed before it recorded (the
+// capture checks and the store's projection alike) — so the maker must
+// come first, whatever its eventTime.
+func LotMadeLaterInDocument(lot, what string, maker *critmin.Event) string {
+	return fmt.Sprintf("lot not known: no event before this one recorded lot %s — it is made later in this document, by event %s (%s, dated %s), listed after this one; a document's events are judged in the order listed, so %s cannot act on it yet: list event %s before this one",
+		lot, maker.EventID, stepName(maker.BizStep), maker.EventTime.Format(time.RFC3339), what, maker.EventID)
 }
 
 // LotNotRecorded is the reason an event refused for acting on a lot no

@@ -224,14 +224,21 @@ type shortfall struct {
 }
 
 // sitePackings follows, through a replay, the packings of one lot not
-// undone and the site each was made at (issue 15, fix15c3): packings not
-// undone add up (docs/forms.md), so a packing at a site takes at most
-// what stands there less what is already packed there. Aggregations
-// (packing into a container) and associations are kept apart: a lot
-// may be both packed and associated.
+// undone and the site where each container stands (issue 15, fix15c3):
+// packings not undone add up (docs/forms.md), so a packing at a site
+// takes at most what stands there less what is already packed there.
+// A packing's site is where it was made until an event moving its
+// container by the container's own identifier moves it (follow): a
+// dispatch puts it at sea (at no site), a receipt at the receipt's site
+// (issue 8, fixNb: 4 t packed into C2 at the mine, C2 shipped to and
+// received at the port, then 4 t more packed into C4 at the port — where
+// the 4 t that stood were all in C2 — was taken, and 6 t packed at the
+// mine, where 6 t stood loose once C2 had left, refused).
+// Aggregations (packing into a container) and associations are kept
+// apart: a lot may be both packed and associated.
 type sitePackings struct {
 	agg, assoc *ledger.Containment
-	site       map[string]string   // packing event → its site (eventSite)
+	site       map[string]string   // packing event → where its container stands ("" at sea)
 	stood      map[string]float64  // packing event → what stood at its site then
 	drawn      map[string][]string // container → "event (t)" of movements that drew out of it (drawOut)
 }
@@ -253,8 +260,9 @@ func (sp *sitePackings) of(ev *critmin.Event) *ledger.Containment {
 	return sp.agg
 }
 
-// apply records ev (lot l as projected just before it).
-func (sp *sitePackings) apply(l *critmin.Lot, ev *critmin.Event) {
+// apply records ev (lot id as projected just before it: l).
+func (sp *sitePackings) apply(id string, l *critmin.Lot, ev *critmin.Event) {
+	sp.follow(id, ev)
 	if ev.Type != critmin.AggregationEvent && ev.Type != critmin.AssociationEvent {
 		return
 	}
@@ -267,6 +275,36 @@ func (sp *sitePackings) apply(l *critmin.Lot, ev *critmin.Event) {
 	c := *ev
 	c.Type = critmin.AggregationEvent // Containment follows aggregations
 	sp.of(ev).Apply(&c)
+}
+
+// follow moves lot id's packings in the containers ev moves by their own
+// identifiers (ledger.MovesContents: an ObjectEvent of a dispatch or
+// receipt step naming them in its epcList, CBV 2.0 §7.2) with them: a
+// shipping, departing or transporting puts them at sea, a receipt
+// (arriving, unloading, receiving, accepting) at its site; a loading
+// leaves them where they stand.
+func (sp *sitePackings) follow(id string, ev *critmin.Event) {
+	if !ledger.MovesContents(ev) {
+		return
+	}
+	var site string
+	switch step := stepName(ev.BizStep); {
+	case receiptSteps[step]:
+		site = eventSite(ev)
+	case !inTransitStep(step):
+		return
+	}
+	moved := map[string]bool{}
+	for _, e := range ev.EPCs {
+		if e.Role == critmin.RoleEPC {
+			moved[epcis.Canonical(e.EPC)] = true
+		}
+	}
+	for _, p := range sp.agg.Of(id) {
+		if moved[epcis.Canonical(p.Container)] {
+			sp.site[p.EventID] = site
+		}
+	}
 }
 
 // packedAt is what of lot id is packed (or associated, by ev's kind) at
@@ -421,7 +459,7 @@ func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*c
 	packs := newSitePackings()
 	for _, ev := range seq {
 		if emptying(ev) {
-			packs.apply(lot, ev)
+			packs.apply(id, lot, ev)
 			continue
 		}
 		if noQuantityDispatch(ev, id) && ledger.DispatchFromNothing(lot, ev) {
@@ -471,7 +509,7 @@ func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*c
 				out = append(out, shortfall{ev: ev, doc: true, refused: &fe})
 			}
 		}
-		packs.apply(lot, ev)
+		packs.apply(id, lot, ev)
 		view := map[string]*critmin.Lot{}
 		for _, other := range ev.LotIDs() {
 			view[other] = &critmin.Lot{ID: other}
@@ -693,6 +731,25 @@ func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared
 	return out, nil
 }
 
+// childLineOf is the index in packing ev's childQuantityList of its
+// first line of lot id stating a quantity, and whether there is one.
+func childLineOf(ev *critmin.Event, id string) (int, bool) {
+	if ev.Type != critmin.AggregationEvent && ev.Type != critmin.AssociationEvent {
+		return 0, false
+	}
+	n := 0
+	for _, q := range ev.Quantities {
+		if q.Role != critmin.RoleChild {
+			continue
+		}
+		if q.Quantity != nil && epcis.Canonical(q.EPCClass) == epcis.Canonical(id) {
+			return n, true
+		}
+		n++
+	}
+	return 0, false
+}
+
 // isUnpackingOf says whether ev is an AggregationEvent DELETE with a
 // childQuantityList line of lot id.
 func isUnpackingOf(ev *critmin.Event, id string) bool {
@@ -834,6 +891,10 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 			list = "/childQuantityList"
 		case critmin.TransformationEvent:
 			list = "/inputQuantityList"
+		}
+		if n, ok := childLineOf(sf.ev, id); ok {
+			// A packing's quantity of the lot: the member at fault.
+			list = fmt.Sprintf("/childQuantityList/%d/quantity", n)
 		}
 		if sf.packed > 0 {
 			return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + list, Reason: fmt.Sprintf("lot %s refused: the %s event of %s packs %s t of it %s, but only %s t of its %s t stood there then, and %s t of that is already packed there and not unpacked (%s): %s t is left to pack there (tolerance %s %% of what stood) — packings not undone add up (EPCIS 2.0 §7.3.5, CBV packing); unpack with an AggregationEvent DELETE, or record a weighing (a Mass sensor report) if the lot weighs more",

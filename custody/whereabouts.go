@@ -48,7 +48,7 @@ type whereabouts struct {
 	arrived   *critmin.Event
 	inTransit bool
 	site      string // canonical, at a site
-	from      string // canonical readPoint or source location, in transit
+	from      string // canonical source location, else readPoint, else bizLocation, in transit
 	// left is the site the trip left from: the from of its first step,
 	// kept through its further steps (departing, transporting), for a
 	// transporting seen at a vessel states not the site the lot left
@@ -253,7 +253,16 @@ func (t *tracker) add(e *critmin.Event) {
 			w.dests = dests
 		}
 	}()
+	// Where it left, as the event states it in any standard member: a
+	// source of type location (CBV 2.0 §7.5), else its readPoint, else
+	// its bizLocation (issue 8, fixNb item 2: a shipment stating only
+	// its bizLocation left from "an unstated place", and a second
+	// shipment from there while it was at sea was taken). A source
+	// party (owning_party, possessing_party) names no place.
 	w.from = epcis.Canonical(e.ReadPoint)
+	if w.from == "" {
+		w.from = epcis.Canonical(e.BizLocation)
+	}
 	for _, s := range e.Sources {
 		if isType(s.Type, "location") {
 			w.from = epcis.Canonical(s.ID)
