@@ -17,6 +17,11 @@ import (
 // departing.
 var reuseSteps = map[string]bool{"loading": true, "shipping": true, "departing": true}
 
+// billBatch is how many bills of lading one read of checkBillReused
+// names (an SQL IN list well within SQLite's and PostgreSQL's limits on
+// bound parameters).
+const billBatch = 500
+
 // checkBillReused refuses a dispatch (loading, shipping or departing)
 // under a bill of lading that already names another consignment. A bill
 // of lading is one carrier's contract of carriage for one consignment on
@@ -53,28 +58,40 @@ func checkBillReused(ctx context.Context, s Store, live []*critmin.Event, declar
 	if len(names) == 0 {
 		return nil, nil
 	}
-	stored := map[*critmin.Event]bool{}
 	for _, b := range names {
 		for _, ev := range live {
 			if bolOf(ev) == b {
 				bills[b] = append(bills[b], ev)
 			}
 		}
-		if !canQuery {
-			continue
-		}
-		page, err := q.FindEvents(ctx, critmin.EventFilter{BizTxns: map[string][]string{"bol": {b}}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000})
-		if err != nil {
-			return nil, err
-		}
-		for _, st := range page.Events {
-			if !ledger.Live(st) || declared[st.EventID] || inDoc[st.EventID] {
-				continue
+	}
+	// The stored events of every bill of the document, read together
+	// (billBatch bills a query, every page of it: no cap on the events of
+	// a bill) and split by the bill each names first (bolOf).
+	stored := map[*critmin.Event]bool{}
+	read := map[string]bool{}
+	for start := 0; canQuery && start < len(names); start += billBatch {
+		f := critmin.EventFilter{BizTxns: map[string][]string{"bol": names[start:min(start+billBatch, len(names))]}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000}
+		for {
+			page, err := q.FindEvents(ctx, f)
+			if err != nil {
+				return nil, err
 			}
-			if d := decodeStored(st); bolOf(d) == b {
-				stored[d] = true
-				bills[b] = append(bills[b], d)
+			for _, st := range page.Events {
+				if !ledger.Live(st) || declared[st.EventID] || inDoc[st.EventID] || read[st.EventID] {
+					continue
+				}
+				read[st.EventID] = true
+				d := decodeStored(st)
+				if b := bolOf(d); bills[b] != nil {
+					stored[d] = true
+					bills[b] = append(bills[b], d)
+				}
 			}
+			if page.Next == nil {
+				break
+			}
+			f.After = page.Next
 		}
 	}
 	for _, b := range names {

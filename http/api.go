@@ -1181,7 +1181,10 @@ func lotEventsOf(ctx context.Context, store critmin.Store, id string) ([]*critmi
 
 // handleLotEvents lists a lot's events, with those that moved it inside
 // a container named by its own identifier (viaContainer), in event-time
-// order. GET /api/v1/lots/{id}/events
+// order, each eventID once: an event declared in error carries its
+// declaration (declaredInError), and the declaration's own record, which
+// the store keeps under the same eventID (EPCIS 2.0 §7.4.1.2), is not
+// listed beside it. GET /api/v1/lots/{id}/events
 func (s *Server) handleLotEvents(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	evs, err := s.lotEvents(r, id)
@@ -1204,6 +1207,15 @@ func (s *Server) handleLotEvents(w http.ResponseWriter, r *http.Request) {
 		v.ViaContainerQuantity = &ContainedQuantity{Quantity: m.Line.Quantity, UOM: m.Line.UOM}
 		out = append(out, v)
 	}
+	listed := map[string]bool{}
+	for _, v := range out {
+		if !v.Declaration {
+			listed[v.EventID] = true
+		}
+	}
+	// A declaration's record stands in only for an event not listed
+	// itself (none is expected: the store keeps both).
+	out = slices.DeleteFunc(out, func(v EventView) bool { return v.Declaration && listed[v.EventID] })
 	sort.SliceStable(out, func(i, j int) bool { return out[i].EventTime.Before(out[j].EventTime) })
 	writeJSON(w, http.StatusOK, map[string]any{"events": out})
 }

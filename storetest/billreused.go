@@ -1,10 +1,14 @@
 package storetest
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
 )
 
 // A bill of lading identifies one consignment: one carrier's contract of
@@ -73,5 +77,70 @@ func testBillReused(t *testing.T, open Opener) {
 	}
 	if rep := verifyFull(t, s, nil, true); !rep.OK() {
 		t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
+	}
+}
+
+// testBillReusedManyEvents: the check read each bill's stored events up
+// to 1,000 (a silent cap). Under BOL-RM: 1,000 lots commissioned at mb on
+// Oct 1 naming the bill (events 1 … 1,000 of the bill in event-time
+// order), BA shipped mb → khi on Oct 3 (event 1,001) and received at khi
+// on Oct 6 (event 1,002). BA shipped on from khi under BOL-RM on Oct 7 is
+// refused, naming the receipt: with the cap the shipping and the receipt
+// were past the 1,000 read, and it was accepted. In one document with it,
+// a dispatch under each of 40 other bills, each received before (BOL-M0
+// … BOL-M39, lots BM0 … BM39): each is refused at its own event, naming
+// its own receipt — every bill of the document read in one go, split by
+// bill.
+func testBillReusedManyEvents(t *testing.T, open Opener) {
+	s := open(t)
+	svc := service(s)
+	const khi, port = "urn:t:site:khi", "urn:t:site:port"
+	const bill = "urn:t:bol:BOL-RM"
+	var lots []string
+	for i := range 1000 {
+		ev := ctLot(fmt.Sprintf("RM%04d", i), "PAK", 1, "Nd:10")
+		ev = strings.Replace(ev, "urn:t:site:mine-PAK", "urn:t:site:mb", 1)
+		lots = append(lots, strings.TrimSuffix(strings.TrimSpace(ev), "}")+`, "bizTransactionList": [{"type": "bol", "bizTransaction": "`+bill+`"}]}`)
+	}
+	MustCapture(t, svc, ctDoc(lots...))
+	first := []string{csLot("BA")}
+	for i := range 40 {
+		first = append(first, csLot(fmt.Sprintf("BM%d", i)))
+	}
+	MustCapture(t, svc, ctDoc(first...))
+	ships := []string{ccShip("ba-ship", bill, 3, nil, "BA:10000")}
+	recvs := []string{ctRecvAt("ba-recv", bill, khi, 6, nil, "BA:10000")}
+	again := []string{brAt(ctShipTo("ba-ship2", bill, port, 7, nil, "BA:10000"), khi)}
+	for i := range 40 {
+		b, lot := fmt.Sprintf("urn:t:bol:BOL-M%d", i), fmt.Sprintf("BM%d:10000", i)
+		ships = append(ships, ccShip(fmt.Sprintf("bm%d-ship", i), b, 3, nil, lot))
+		recvs = append(recvs, ctRecvAt(fmt.Sprintf("bm%d-recv", i), b, khi, 6, nil, lot))
+		again = append(again, brAt(ctShipTo(fmt.Sprintf("bm%d-ship2", i), b, port, 7, nil, lot), khi))
+	}
+	MustCapture(t, svc, ctDoc(ships...))
+	MustCapture(t, svc, ctDoc(recvs...))
+	ctRefusedWith(t, s, "BA shipped on from khi under BOL-RM after its receipt", ctDoc(again[0]), critmin.ECONFLICT,
+		"/epcisBody/eventList/0/bizTransactionList/0", bill, "urn:t:ev:ba-ship", "urn:t:ev:ba-recv", "received")
+	before := ccEvents(t, s)
+	_, err := custody.NewService(s).Capture(context.Background(), ledger.CaptureRequest{Body: []byte(ctDoc(again...))})
+	if critmin.ErrorCode(err) != critmin.ECONFLICT {
+		t.Fatalf("41 dispatches under received bills: %v; want 409", err)
+	}
+	refused := map[string]string{}
+	for _, fe := range critmin.ErrorList(err) {
+		refused[fe.Pointer] = fe.Reason
+	}
+	for i := range 41 {
+		recv := "urn:t:ev:ba-recv"
+		if i > 0 {
+			recv = fmt.Sprintf("urn:t:ev:bm%d-recv", i-1)
+		}
+		r := refused[fmt.Sprintf("/epcisBody/eventList/%d/bizTransactionList/0", i)]
+		if !strings.Contains(r, "already received") || !strings.Contains(r, recv+")") {
+			t.Errorf("dispatch %d: refusal %q; want already received, naming %s", i, r, recv)
+		}
+	}
+	if ccEvents(t, s) != before {
+		t.Errorf("the refused document stored something")
 	}
 }

@@ -421,3 +421,11 @@ func ydLineAndContainer(t *testing.T, open Opener, shipLoose bool) {
 		t.Errorf("YD after both declared: %s at %s, %v t; want in_stock at mb, 10 t", l.Status, l.Location, l.RemainingWetTonnes())
 	}
 }
+
+// DeclaredPackingDocuments are, for the API's tests, lot YP (10,000 kg at
+// mb) packed into ydBox on Oct 2 (urn:t:ev:yp-pack), then that packing
+// declared in error: the lot's event list holds the packing once.
+var DeclaredPackingDocuments = [2]string{
+	ctDoc(csLot("YP"), ctPack("yp-pack", "ADD", ydBox, 2, "YP:10000")),
+	ctDoc(ydDeclared(ctPack("yp-pack", "ADD", ydBox, 2, "YP:10000"))),
+}

@@ -204,6 +204,7 @@ func Run(t *testing.T, open Opener) {
 		{"ShippedAgainInTransit", testShippedAgainInTransit},
 		{"ShippedAgainAfterDeparting", testShippedAgainAfterDeparting},
 		{"BillReused", testBillReused},
+		{"BillReusedManyEvents", testBillReusedManyEvents},
 		{"ShippedPartInTransit", testShippedPartInTransit},
 		{"LotSplitAcrossContainers", testLotSplitAcrossContainers},
 		{"SplitBesideLine", testSplitBesideLine},

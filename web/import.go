@@ -1947,6 +1947,17 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, refusalStatus(res), "import", "Import CSV", "record", v)
 		return
 	}
+	// A file whose every good row was imported before (the same file
+	// again): nothing new to store, and the page says which rows were
+	// already imported, each with its event (each row's eventID derives
+	// from its source and ticket or sample: importNamespace), rather than
+	// a job of skipped eventIDs (issue 15, fixNc).
+	if len(res.Valid) == 0 {
+		v.Message = fmt.Sprintf("Nothing new to import: %s already imported from source %s (listed below, each with its event); nothing was stored again.",
+			alreadyWords(len(res.Recorded)), v.Source)
+		s.render(w, r, http.StatusOK, "import", "Import CSV", "record", v)
+		return
+	}
 	// Rows already recorded go too: the capture skips them as
 	// duplicates, and its job says so.
 	var events []any
@@ -1983,6 +1994,15 @@ func (s *site) handleImportSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	s.CountCaptured(job.Stored)
 	http.Redirect(w, r, "/capture/"+url.PathEscape(job.CaptureID), http.StatusSeeOther)
+}
+
+// alreadyWords words n rows already imported: "the file's one row was",
+// "its 2 rows were".
+func alreadyWords(n int) string {
+	if n == 1 {
+		return "the file's one good row was"
+	}
+	return "its " + units.Int(n) + " good rows were"
 }
 
 // refusalStatus is the status of a file refused for its rows' errors,

@@ -1088,6 +1088,9 @@ type formView struct {
 	// Notes say how the event will be read (a lot packed on two lines
 	// is packed as their sum).
 	Notes []string
+	// Recorded is the event this form's submission key already stored
+	// (the form sent again), else nil.
+	Recorded *formRecorded
 }
 
 func (s *site) formView(r *http.Request, f *recordForm, v url.Values) (*formView, error) {
@@ -1147,14 +1150,62 @@ func (s *site) handleRecordForm(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	// The rendering's one-time submission key: the eventID of what it
+	// captures, so that the form sent again (a double click, the back
+	// button and a resubmission, a reloaded POST) finds its event stored
+	// and captures nothing (handleRecordSubmit). A new rendering is a new
+	// submission.
+	view.EventID = newFormEventID()
 	s.render(w, r, http.StatusOK, "form", f.Title, "record", view)
+}
+
+// newFormEventID is a rendered form's submission key and eventID: a
+// random urn:uuid (RFC 9562 version 4), an eventID as EPCIS 2.0 §7.4.1
+// admits any URI.
+func newFormEventID() string { return "urn:uuid:" + uuid.NewString() }
+
+// renderRecorded answers a form sent again after its event was stored
+// (the event its key names, ev and its declarations): nothing is
+// captured again; the page shows the event the first submission stored,
+// marked already recorded, with its links (200: the request is answered
+// by what is stored, as a capture of a duplicate eventID is).
+func (s *site) renderRecorded(w http.ResponseWriter, r *http.Request, f *recordForm, view *formView, evs []*critmin.Event) {
+	sites, err := s.siteMap(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	parties, err := s.partyMap(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	ev := evs[0]
+	view.Summary = summarize(ev, sites, parties)
+	view.Recorded = &formRecorded{EventID: ev.EventID, RecordTime: ev.RecordTime, Declared: ev.DeclaredInError != nil || len(evs) > 1}
+	if f.ID == "commission" {
+		view.Recorded.Lot = strings.TrimSpace(view.Values.Get("lot"))
+	}
+	s.render(w, r, http.StatusOK, "formpreview", f.Title+": already recorded", "record", view)
+}
+
+// formRecorded is the event a form's earlier submission stored.
+type formRecorded struct {
+	EventID    string
+	RecordTime time.Time
+	// Declared says the stored event has since been declared in error.
+	Declared bool
+	// Lot is the lot a commissioning form made (its page), else empty.
+	Lot string
 }
 
 // handleRecordSubmit previews, or on confirmation captures, a form's
 // event. step=preview validates and shows the event; step=capture
-// validates again and captures exactly the previewed event (its eventID is
-// fixed at preview, so a second confirmation is an idempotent duplicate);
-// step=edit goes back to the filled form. POST /record/{form}
+// validates again and captures exactly the previewed event; step=edit
+// goes back to the filled form, under a new key. The eventID is the
+// rendered form's one-time submission key (handleRecordForm): a form
+// whose key names a stored event, sent again at either step, captures
+// nothing and shows that event as already recorded. POST /record/{form}
 func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	f := findForm(r.PathValue("form"))
 	if f == nil {
@@ -1187,7 +1238,7 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	// valid and its confirmation meet the stored event's ID (409) when
 	// the first was captured.
 	if !strings.HasPrefix(id, "urn:uuid:") || r.PostForm.Get("step") == "edit" {
-		id = "urn:uuid:" + uuid.NewString()
+		id = newFormEventID()
 	}
 	v.Set("eventID", id)
 	view, err := s.formView(r, f, v)
@@ -1199,6 +1250,18 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	step := r.PostForm.Get("step")
 	if step == "edit" {
 		s.render(w, r, http.StatusOK, "form", f.Title, "record", view)
+		return
+	}
+	// The form's key (its eventID) already names a stored event: this
+	// rendering was submitted and captured before (it may be sent again
+	// with other values, edited after the back button). One submission,
+	// one capture: show what the first stored. The store keeps the key
+	// with the event, so this holds across restarts.
+	if evs, err := s.Store.FindEventsByID(r.Context(), id); err == nil && len(evs) > 0 {
+		s.renderRecorded(w, r, f, view, evs)
+		return
+	} else if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		s.renderError(w, r, err)
 		return
 	}
 	now := s.Ledger.Now().UTC()
@@ -1483,6 +1546,17 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.CountCaptured(job.Stored)
+	if job.Stored == 0 && len(job.Duplicates) > 0 {
+		// Two submissions of one form at once (a double click): the
+		// other stored the event, this one was its idempotent duplicate.
+		evs, err := s.Store.FindEventsByID(r.Context(), id)
+		if err != nil || len(evs) == 0 {
+			s.renderError(w, r, fmt.Errorf("web: read back event %s: %w", id, err))
+			return
+		}
+		s.renderRecorded(w, r, f, view, evs)
+		return
+	}
 	if f.ID == "commission" {
 		http.Redirect(w, r, "/lots/"+url.PathEscape(strings.TrimSpace(v.Get("lot"))), http.StatusSeeOther)
 		return
