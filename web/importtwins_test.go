@@ -62,6 +62,7 @@ func TestImportTicketImportedWithOtherValues(t *testing.T) {
 	// At capture: nothing new to import, the row named as imported
 	// before (fixNc), nothing stored.
 	resp, page = postImport(t, ts, wb(first, "capture"))
+	page = html.UnescapeString(page)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "Nothing new to import: the file's one good row was already imported") {
 		t.Errorf("identical re-import: %d; want 200, nothing new to import\n%s", resp.StatusCode, page)
 	}

@@ -58,12 +58,17 @@ func TestPackingIntoASailedContainerIsRefused(t *testing.T) {
 	if _, err := ts.Store.FindEventsByID(ctx, "urn:t:sail:py"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
 		t.Errorf("the refused packing was stored: %v", err)
 	}
-	// Once CZ is received at Houston (2025-11-20), packing into it there
-	// is accepted: 5,000 kg of SX, whose 10 t were received with it.
+	// Once CZ is received at Houston (2025-11-20) and unpacked there
+	// (2025-11-20 12:00), packing into it there is accepted: 5,000 kg of
+	// SX, of the 10 t that came in it. Without the unpacking the 10 t of
+	// SX at Houston are all still in CZ and nothing of SX stands unpacked
+	// to pack (fixNb: a packing takes at most what stands unpacked there).
 	receipt := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-22T00:00:00Z",
  "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventID": "urn:t:sail:r", "eventTime": "2025-11-20T10:00:00-06:00", "eventTimeZoneOffset": "-06:00", "action": "OBSERVE", "bizStep": "receiving", "disposition": "in_progress",
   "epcList": ["urn:t:container:CZ"], "quantityList": [{"epcClass": "urn:t:lot:SX", "quantity": 10000, "uom": "KGM"}], "bizLocation": {"id": "urn:t:site:houston"},
   "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:020"}]},
+ {"type": "AggregationEvent", "eventID": "urn:t:sail:ur", "eventTime": "2025-11-20T12:00:00-06:00", "eventTimeZoneOffset": "-06:00", "action": "DELETE", "bizStep": "unpacking",
+  "parentID": "urn:t:container:CZ", "childQuantityList": [{"epcClass": "urn:t:lot:SX", "quantity": 10000, "uom": "KGM"}], "bizLocation": {"id": "urn:t:site:houston"}},
  {"type": "AggregationEvent", "eventID": "urn:t:sail:pr", "eventTime": "2025-11-21T10:00:00-06:00", "eventTimeZoneOffset": "-06:00", "action": "ADD", "bizStep": "packing",
   "parentID": "urn:t:container:CZ", "childQuantityList": [{"epcClass": "urn:t:lot:SX", "quantity": 5000, "uom": "KGM"}], "bizLocation": {"id": "urn:t:site:houston"}}]}}`
 	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(receipt)}); err != nil {
