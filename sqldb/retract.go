@@ -809,20 +809,20 @@ func (db *DB) liveEvents(ctx context.Context, q querier, ids []string, carriersO
 	// projected it.
 	var moved []string
 	for _, ev := range out {
-		if ledger.MovesContents(ev) {
+		if ledger.ReadsContents(ev) {
 			moved = append(moved, ev.EventID)
 		}
 	}
 	if len(moved) == 0 {
 		return out, nil
 	}
-	held, err := db.eventContents(ctx, q, moved)
+	held, err := db.eventContentRows(ctx, q, moved)
 	if err != nil {
 		return nil, err
 	}
 	for i, ev := range out {
-		if lines := held[ev.EventID]; len(lines) > 0 {
-			out[i] = ledger.WithContents(ev, lines)
+		if rows := held[ev.EventID]; len(rows) > 0 {
+			out[i] = ledger.WithContents(ev, contentLines(rows), containersOf(rows)...)
 		}
 	}
 	return out, nil
