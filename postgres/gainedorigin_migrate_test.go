@@ -39,3 +39,10 @@ func TestMigrateSupportedOrigin(t *testing.T) {
 	dsn := pgtest.MustCreateDatabase(t)
 	storetest.MigrateSupportedOrigin(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
+
+// TestMigrateContainerFed: migration 0122 on PostgreSQL
+// (storetest.MigrateContainerFed holds the worked case).
+func TestMigrateContainerFed(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateContainerFed(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}

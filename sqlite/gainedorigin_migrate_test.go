@@ -39,3 +39,10 @@ func TestMigrateSupportedOrigin(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "critmin.db")
 	storetest.MigrateSupportedOrigin(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
+
+// TestMigrateContainerFed: migration 0122 on SQLite
+// (storetest.MigrateContainerFed holds the worked case).
+func TestMigrateContainerFed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	storetest.MigrateContainerFed(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}
