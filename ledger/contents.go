@@ -392,7 +392,9 @@ func Carried(ship *critmin.Event, container string, held func(container string) 
 }
 
 // WithoutCarried is ev without the lines WithContents gave it (ev itself
-// when it has none): the event as captured.
+// when it has none): the event as captured, but for a run fed containers
+// whole, whose containers stay out of its inputEPCList (the callers read
+// moves of containers, MovesContents, never runs).
 func WithoutCarried(ev *critmin.Event) *critmin.Event {
 	if len(ev.Carried) == 0 {
 		return ev

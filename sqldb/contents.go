@@ -432,8 +432,9 @@ func (w *writer) withStoredContents(evs []*critmin.Event) ([]*critmin.Event, err
 // recontain recomputes the contents stored with the events that moved
 // the containers of declared, AggregationEvents just declared in error
 // (applyDeclarations), and returns the lots named before or after: those
-// to replay.
-func (w *writer) recontain(declared []*critmin.Event) ([]string, error) {
+// to replay, and the transformationIDs of the runs among those events
+// (fed the containers whole): their links to rebuild.
+func (w *writer) recontain(declared []*critmin.Event) ([]string, []string, error) {
 	containers := map[string]bool{}
 	for _, ev := range declared {
 		if ev.Type == critmin.AggregationEvent && ev.ParentID != "" {
@@ -441,10 +442,10 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, error) {
 		}
 	}
 	if len(containers) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err := w.flush(w.contents); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// The events that moved each container: those whose contents are
 	// stored, and every other event naming it in an epcList or a run's
@@ -456,22 +457,22 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, error) {
 	for c := range containers {
 		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT event_id FROM event_contents WHERE container = ? UNION SELECT e.event_id FROM event_epcs x JOIN events e ON e.pk = x.event_pk WHERE x.canon = ? AND (x.role = 'epc' AND e.event_type = 'ObjectEvent' OR x.role = 'input' AND e.event_type = 'TransformationEvent') AND e.declaration = 0"), c, c)
 		if err != nil {
-			return nil, fmt.Errorf("%s: events moving container %s: %w", w.db.Dialect.Name, c, err)
+			return nil, nil, fmt.Errorf("%s: events moving container %s: %w", w.db.Dialect.Name, c, err)
 		}
 		if err := collectStrings(rows, got); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	for id := range got {
 		moved = append(moved, id)
 	}
 	if len(moved) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	sort.Strings(moved)
 	before, err := w.storedContents(moved)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var evs []*critmin.Event
 	err = inChunks(moved, func(part []any) error {
@@ -487,7 +488,7 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, error) {
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	lots := map[string]bool{}
 	for _, rs := range before {
@@ -497,16 +498,16 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, error) {
 	}
 	for _, ev := range evs {
 		if err := w.exec("DELETE FROM event_contents WHERE event_id = ?", ev.EventID); err != nil {
-			return nil, fmt.Errorf("%s: drop contents of %s: %w", w.db.Dialect.Name, ev.EventID, err)
+			return nil, nil, fmt.Errorf("%s: drop contents of %s: %w", w.db.Dialect.Name, ev.EventID, err)
 		}
 		rows, err := w.contentsOf(ev)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, r := range rows {
 			lots[r.line.EPCClass] = true
 			if err := w.exec("INSERT INTO event_contents (event_id, container, canon, quantity, uom) VALUES (?, ?, ?, ?, ?)", ev.EventID, r.container, r.line.EPCClass, qty(r.line.Quantity), r.line.UOM); err != nil {
-				return nil, fmt.Errorf("%s: contents of %s: %w", w.db.Dialect.Name, ev.EventID, err)
+				return nil, nil, fmt.Errorf("%s: contents of %s: %w", w.db.Dialect.Name, ev.EventID, err)
 			}
 		}
 	}
@@ -515,7 +516,15 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, error) {
 		out = append(out, id)
 	}
 	sort.Strings(out)
-	return out, nil
+	var runs []string
+	seenRun := map[string]bool{}
+	for _, ev := range evs {
+		if ev.TransformationID != "" && ledger.FeedsContainers(ev) && !seenRun[ev.TransformationID] {
+			seenRun[ev.TransformationID] = true
+			runs = append(runs, ev.TransformationID)
+		}
+	}
+	return out, runs, nil
 }
 
 // loadProjected loads the stored rows of ids into the writer's projection (a

@@ -191,9 +191,20 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 	// A packing declared in error no longer holds its lots in the
 	// container: the events that moved the container since move them no
 	// more (contents.go).
-	held, err := w.recontain(declared)
+	held, runs, err := w.recontain(declared)
 	if err != nil {
 		return err
+	}
+	// A run fed such a container consumes what it holds now: its links
+	// are rebuilt from the contents recomputed.
+	for _, x := range runs {
+		if xSeen[x] {
+			continue
+		}
+		xSeen[x] = true
+		if err := w.rebuildTransformation(x); err != nil {
+			return err
+		}
 	}
 	for _, id := range held {
 		if !lotSeen[id] {
@@ -362,6 +373,14 @@ func (w *writer) rematerialize(lots map[string]bool) error {
 func (w *writer) rebuildTransformation(xid string) error {
 	evs, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.transformation_id = ? ORDER BY e.pk", xid)
 	if err != nil {
+		return err
+	}
+	// A run fed containers whole consumed what they held, as capture
+	// projected it (event_contents; ledger.WithContents).
+	if err := w.flush(w.contents); err != nil {
+		return err
+	}
+	if evs, err = w.withStoredContents(evs); err != nil {
 		return err
 	}
 	if err := w.flush(w.members); err != nil {

@@ -113,6 +113,8 @@ func cfRefused(t *testing.T, svc *ledger.Service, what, doc string, want ...stri
 //	   Lb:2000 by line: the line states what the run took of Lb, its
 //	   container's share included — 2 t, not 4 (WithContents): 0 t
 //	   remain, and Lb:100 more is refused.
+//	E: a packing declared in error after the run: the lot is back.
+//	F: a lot not at the run's site, fed in a container: refused.
 func testContainerFedConsumes(t *testing.T, open Opener) {
 	s := open(t)
 	cs := s.(custody.Store)
@@ -166,6 +168,25 @@ func testContainerFedConsumes(t *testing.T, open Opener) {
 		t.Errorf("Lb taken %v t (%v); want 2 t, once", l.TakenTonnes, err)
 	}
 	cfRefused(t, svc, "Lb:100 after RB", ctDoc(cfRun("RB2", 6, nil, []string{"Lb:100"}, "Yb", 10)), "urn:t:lot:Lb")
+
+	// E: Le packed into S5, run RE fed S5 consumes Le; the packing then
+	// declared in error: S5 held nothing at the run, so Le is back in
+	// stock with its 2 t and no child (the run's contents recomputed,
+	// sqldb recontain).
+	const s5 = "urn:epc:id:sscc:0614141.3100000005"
+	MustCapture(t, svc, ctDoc(cfLot("Le", "PAK", 2000, "Nd:4"), ctPack("p5", "ADD", s5, 2, "Le:2000")))
+	MustCapture(t, svc, ctDoc(cfRun("RE", 5, []string{s5}, nil, "Xe", 50)))
+	cfLotState(t, s, "after RE", "Le", critmin.LotConsumed, 0, "Xe", true)
+	MustCapture(t, svc, ctDoc(ydDeclared(ctPack("p5", "ADD", s5, 2, "Le:2000"))))
+	cfLotState(t, s, "after p5 declared in error", "Le", critmin.LotInStock, 2, "Xe", false)
+
+	// F: Lf recorded at its mine, packed there into S6; a run at mb fed
+	// S6 is refused: the lot is fed only where it is, and the refusal
+	// says the run is fed the container that held it.
+	const s6 = "urn:epc:id:sscc:0614141.3100000006"
+	MustCapture(t, svc, ctDoc(ctLot("Lf", "PAK", 2000, "Nd:4"), strings.Replace(ctPack("p6", "ADD", s6, 2, "Lf:2000"), "urn:t:site:mb", "urn:t:site:mine-PAK", 1)))
+	cfRefused(t, svc, "S6 fed at mb, Lf at its mine", ctDoc(cfRun("RF", 5, []string{s6}, nil, "Xf", 50)), "urn:t:lot:Lf", "this run is fed container")
+
 	if rep := verifyFull(t, s, nil, true); !rep.OK() {
 		t.Fatalf("verify after container-fed runs: %v %v", rep.Problem, rep.Difference)
 	}
