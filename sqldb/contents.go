@@ -455,7 +455,7 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, []string, error
 	var moved []string
 	got := map[string]bool{}
 	for c := range containers {
-		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT event_id FROM event_contents WHERE container = ? UNION SELECT e.event_id FROM event_epcs x JOIN events e ON e.pk = x.event_pk WHERE x.canon = ? AND (x.role = 'epc' AND e.event_type = 'ObjectEvent' OR x.role = 'input' AND e.event_type = 'TransformationEvent') AND e.declaration = 0"), c, c)
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT event_id FROM event_contents WHERE container = ? UNION SELECT e.event_id FROM event_epcs x JOIN events e ON e.pk = x.event_pk WHERE x.canon = ? AND x.role = 'epc' AND e.declaration = 0 AND e.event_type = 'ObjectEvent'"), c, c)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: events moving container %s: %w", w.db.Dialect.Name, c, err)
 		}

@@ -205,6 +205,18 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 		if err := w.rebuildTransformation(x); err != nil {
 			return err
 		}
+		// Its products' origin now reads the lots it consumed.
+		members, err := w.runLots(x)
+		if err != nil {
+			return err
+		}
+		more, err := w.downstreamOf(members)
+		if err != nil {
+			return err
+		}
+		for id := range more {
+			downstream[id] = true
+		}
 	}
 	for _, id := range held {
 		if !lotSeen[id] {
