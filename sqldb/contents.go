@@ -432,9 +432,9 @@ func (w *writer) withStoredContents(evs []*critmin.Event) ([]*critmin.Event, err
 // recontain recomputes the contents stored with the events that moved
 // the containers of declared, AggregationEvents just declared in error
 // (applyDeclarations), and returns the lots named before or after: those
-// to replay, and the transformationIDs of the runs among those events
-// (fed the containers whole): their links to rebuild.
-func (w *writer) recontain(declared []*critmin.Event) ([]string, []string, error) {
+// to replay, and the runs among those events (fed the containers whole):
+// their links to rebuild.
+func (w *writer) recontain(declared []*critmin.Event) ([]string, []*critmin.Event, error) {
 	containers := map[string]bool{}
 	for _, ev := range declared {
 		if ev.Type == critmin.AggregationEvent && ev.ParentID != "" {
@@ -516,12 +516,10 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, []string, error
 		out = append(out, id)
 	}
 	sort.Strings(out)
-	var runs []string
-	seenRun := map[string]bool{}
+	var runs []*critmin.Event
 	for _, ev := range evs {
-		if ev.TransformationID != "" && ledger.FeedsContainers(ev) && !seenRun[ev.TransformationID] {
-			seenRun[ev.TransformationID] = true
-			runs = append(runs, ev.TransformationID)
+		if ledger.FeedsContainers(ev) {
+			runs = append(runs, ev)
 		}
 	}
 	return out, runs, nil

@@ -197,19 +197,27 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 	}
 	// A run fed such a container consumes what it holds now: its links
 	// are rebuilt from the contents recomputed.
-	for _, x := range runs {
-		if xSeen[x] {
-			continue
-		}
-		xSeen[x] = true
-		if err := w.rebuildTransformation(x); err != nil {
-			return err
+	for _, run := range runs {
+		x := run.TransformationID
+		var members []string
+		if x == "" {
+			// A run without a transformationID: its own links only.
+			if members, err = w.rebuildRunEvent(run); err != nil {
+				return err
+			}
+		} else {
+			if xSeen[x] {
+				continue
+			}
+			xSeen[x] = true
+			if err := w.rebuildTransformation(x); err != nil {
+				return err
+			}
+			if members, err = w.runLots(x); err != nil {
+				return err
+			}
 		}
 		// Its products' origin now reads the lots it consumed.
-		members, err := w.runLots(x)
-		if err != nil {
-			return err
-		}
 		more, err := w.downstreamOf(members)
 		if err != nil {
 			return err
@@ -228,6 +236,45 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 		return err
 	}
 	return w.rematerialize(downstream)
+}
+
+// rebuildRunEvent rebuilds the links of ev, a stored run without a
+// transformationID fed containers whole, from the contents kept with it
+// now (event_contents; ledger.WithContents, ledger.RunLinks), and returns
+// the lots it names.
+func (w *writer) rebuildRunEvent(ev *critmin.Event) ([]string, error) {
+	if err := w.flush(w.contents); err != nil {
+		return nil, err
+	}
+	if err := w.flush(w.links); err != nil {
+		return nil, err
+	}
+	if err := w.dropDerived("lot_links", "event_id = ? AND kind = ?", ev.EventID, ledger.LinkTransformation); err != nil {
+		return nil, fmt.Errorf("%s: drop run links: %w", w.db.Dialect.Name, err)
+	}
+	evs, err := w.withStoredContents([]*critmin.Event{ev})
+	if err != nil {
+		return nil, err
+	}
+	ev = canonLots(evs[0])
+	var in, out []critmin.QuantityElement
+	for _, q := range ev.LotLines() {
+		switch q.Role {
+		case critmin.RoleInput:
+			in = append(in, q)
+		case critmin.RoleOutput:
+			out = append(out, q)
+		}
+	}
+	for _, l := range ledger.RunLinks(nil, nil, in, out, ev.EventID) {
+		if err := w.addLink(l, ev); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.flush(w.links); err != nil {
+		return nil, err
+	}
+	return ev.LotIDs(), nil
 }
 
 // runLots lists the lots a transformationID's stored members name.
