@@ -12,6 +12,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // contentsJudge gives a document's events that move containers by their
@@ -58,8 +59,9 @@ type contentsJudge struct {
 
 // ownLines is an event given contents lines (contentsJudge.own).
 type ownLines struct {
-	n  int
-	ev *critmin.Event
+	n    int
+	ev   *critmin.Event
+	orig *critmin.Event // as the document states it
 }
 
 func newContentsJudge(ctx context.Context, s Store, events []*critmin.Event) *contentsJudge {
@@ -69,10 +71,10 @@ func newContentsJudge(ctx context.Context, s Store, events []*critmin.Event) *co
 		if ev.ErrorDeclaration != nil {
 			j.declared[ev.EventID] = true
 		}
-		if ledger.MovesContents(ev) {
+		if ledger.ReadsContents(ev) {
 			j.on = true
 			for _, e := range ev.EPCs {
-				if e.Role == critmin.RoleEPC {
+				if e.Role == critmin.RoleEPC || e.Role == critmin.RoleInput {
 					j.moved = append(j.moved, epcis.Canonical(e.EPC))
 				}
 			}
@@ -125,13 +127,19 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 	if !j.on {
 		return ev, nil
 	}
-	if ledger.MovesContents(ev) {
+	if ledger.ReadsContents(ev) {
 		var lines []critmin.QuantityElement
 		via := map[string][]string{}
 		seen := map[string]bool{}
+		run := ledger.FeedsContainers(ev)
+		role := critmin.RoleEPC
+		if run {
+			role = critmin.RoleInput
+		}
+		var fed []string
 		for _, e := range ev.EPCs {
 			c := epcis.Canonical(e.EPC)
-			if e.Role != critmin.RoleEPC || seen[c] {
+			if e.Role != role || seen[c] {
 				continue
 			}
 			seen[c] = true
@@ -148,20 +156,38 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 				}
 			}
 			for _, q := range held {
+				// A run fed a container is given even the lots consumed
+				// by then: checkConsumption refuses feeding them again
+				// (a moved container just no longer carries them).
 				gone, err := j.consumedBy(q.EPCClass, ev)
 				if err != nil {
 					return nil, err
 				}
-				if gone {
+				if gone && !run {
 					continue
 				}
 				k := epcis.Canonical(q.EPCClass)
 				via[k] = append(via[k], e.EPC)
 				lines = append(lines, q)
+				if len(fed) == 0 || fed[len(fed)-1] != c {
+					fed = append(fed, c)
+				}
 			}
 		}
+		if run {
+			// What remains of each lot not consumed (the projection's
+			// rule, sqldb withoutConsumed); a consumed lot keeps its
+			// line, for checkConsumption to refuse.
+			lines = ledger.WithinRemaining(lines, func(lot string) (float64, bool) {
+				l := j.lots[lot]
+				if l == nil || l.Status == critmin.LotConsumed || !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
+					return 0, false
+				}
+				return l.RemainingWetTonnes(), true
+			})
+		}
 		if len(lines) > 0 {
-			out = ledger.WithContents(ev, lines)
+			out = ledger.WithContents(ev, lines, fed...)
 			j.via[out] = via
 		}
 	}
@@ -172,7 +198,11 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 		j.moves = append(j.moves, ev)
 	}
 	if len(out.Quantities) > len(ev.Quantities) && ev.EventID != "" {
-		j.own[ev.EventID] = ownLines{n: len(ev.Quantities), ev: out}
+		n := len(ev.Quantities)
+		if ledger.FeedsContainers(ev) {
+			n = len(inputsOf(ev))
+		}
+		j.own[ev.EventID] = ownLines{n: n, ev: out, orig: ev}
 	}
 	if !j.declared[ev.EventID] {
 		c := canonicalLots(out)
@@ -362,25 +392,33 @@ func (j *contentsJudge) pointAtContainers(err error) error {
 }
 
 // containerPointer is f's pointer as pointAtContainers gives it.
+//
+// A run fed containers whole (ledger.FeedsContainers) is given input
+// lines instead: "event ID/inputQuantityList/N…" past the run's own input
+// lines points at "event ID/inputEPCList/K", the container fed.
 func (j *contentsJudge) containerPointer(f critmin.FieldError) string {
 	for id, o := range j.own {
-		rest, ok := strings.CutPrefix(f.Pointer, "event "+id+"/quantityList")
+		list, epcs, role, lines := "/quantityList", "epcList", critmin.RoleEPC, o.ev.Quantities
+		if ledger.FeedsContainers(o.orig) {
+			list, epcs, role, lines = "/inputQuantityList", "inputEPCList", critmin.RoleInput, inputsOf(o.ev)
+		}
+		rest, ok := strings.CutPrefix(f.Pointer, "event "+id+list)
 		if !ok || rest != "" && rest[0] != '/' {
 			continue
 		}
 		var lot string
 		if num, _, _ := strings.Cut(strings.TrimPrefix(rest, "/"), "/"); num != "" {
 			n, err := strconv.Atoi(num)
-			if err != nil || n < o.n || n >= len(o.ev.Quantities) {
+			if err != nil || n < o.n || n >= len(lines) {
 				return f.Pointer
 			}
-			lot = o.ev.Quantities[n].EPCClass
+			lot = lines[n].EPCClass
 		} else {
 			if o.n > 0 {
 				return f.Pointer // the event has a quantityList
 			}
 			// The lot the reason names, else the first the event moved.
-			for _, q := range o.ev.Quantities {
+			for _, q := range lines {
 				if lot == "" || strings.Contains(f.Reason, "lot "+epcis.Canonical(q.EPCClass)+" ") {
 					lot = q.EPCClass
 				}
@@ -391,12 +429,12 @@ func (j *contentsJudge) containerPointer(f critmin.FieldError) string {
 			return f.Pointer
 		}
 		k := 0
-		for _, e := range o.ev.EPCs {
-			if e.Role != critmin.RoleEPC {
+		for _, e := range o.orig.EPCs {
+			if e.Role != role {
 				continue
 			}
 			if e.EPC == via[0] {
-				return fmt.Sprintf("event %s/epcList/%d", id, k)
+				return fmt.Sprintf("event %s/%s/%d", id, epcs, k)
 			}
 			k++
 		}

@@ -109,6 +109,22 @@ func DrawsRedrawnBy(ctx context.Context, s Store, ev *critmin.Event) ([]RedrawnD
 // a declared event names is replayed from its live stored events (less
 // those the document re-sends) and the document's, with and without the
 // declared events (ledger.DrawsRedrawn).
+// fedInContainer says whether run ev took lot id only through a
+// container it was fed whole (ledger.WithContents: a Carried line): its
+// draw follows the container's contents, which a declared packing or
+// unpacking recomputes (sqldb recontain), never another holding.
+func fedInContainer(ev *critmin.Event, id string) bool {
+	if ev.Type != critmin.TransformationEvent {
+		return false
+	}
+	for _, q := range ev.Carried {
+		if q.EPCClass == id {
+			return true
+		}
+	}
+	return false
+}
+
 func redrawnDraws(ctx context.Context, s Store, live, declaring []*critmin.Event, declared map[string]bool) ([]RedrawnDraw, error) {
 	f, ok := s.(liveEventsFinder)
 	if !ok || len(declaring) == 0 {
@@ -130,7 +146,7 @@ func redrawnDraws(ctx context.Context, s Store, live, declaring []*critmin.Event
 			return false
 		}
 		for _, ev := range evs {
-			if c := canonicalLots(ev); ledger.Live(ev) && !docID[ev.EventID] && names(c) {
+			if c := canonicalLots(ev); ledger.Live(ev) && !docID[ev.EventID] && names(c) && !fedInContainer(c, id) {
 				with = append(with, c)
 			}
 		}

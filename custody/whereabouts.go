@@ -415,7 +415,11 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 				if fe, ok := misplaced(st.ev, id, t.w); ok {
 					if cs := cj.containersOfLot(st.ev, id); len(cs) > 0 {
 						// Moved in a container the event names: say so.
-						fe.Reason += "; this " + stepName(st.ev.BizStep) + " event moves it in container " + andList(cs) + ", which held it then"
+						if st.ev.Type == critmin.TransformationEvent {
+							fe.Reason += "; this run is fed container " + andList(cs) + ", which held it then"
+						} else {
+							fe.Reason += "; this " + stepName(st.ev.BizStep) + " event moves it in container " + andList(cs) + ", which held it then"
+						}
 					}
 					bad[st.doc] = append(bad[st.doc], fe)
 					ev := st.ev

@@ -100,6 +100,70 @@ func MovesContents(ev *critmin.Event) bool {
 	return false
 }
 
+// FeedsContainers reports whether ev is a TransformationEvent naming
+// instances in its inputEPCList: a container (an SSCC) fed whole stands
+// for what is packed in it (docs/origin.md "Inputs named by instance"),
+// so the run consumes it lot by lot (WithContents).
+func FeedsContainers(ev *critmin.Event) bool {
+	if ev.Type != critmin.TransformationEvent {
+		return false
+	}
+	for _, e := range ev.EPCs {
+		if e.Role == critmin.RoleInput {
+			return true
+		}
+	}
+	return false
+}
+
+// WithinRemaining is lines, the contents of containers a run is fed whole
+// (FeedsContainers), with each lot's lines cut to what remains of the
+// lot (remaining: wet tonnes; ok false when not known), drawn in the
+// order given: a lot's movements take its loose rest first and then draw
+// on its containers (docs/origin.md), so a container holds no more of a
+// lot than what remains of it — 10 t, 3 t packed into S, 8 t shipped (7 t
+// loose, 1 t out of S): S fed whole brings 2 t, not 3. A line without a
+// quantity, or not in a mass unit, is left as it is.
+func WithinRemaining(lines []critmin.QuantityElement, remaining func(lot string) (float64, bool)) []critmin.QuantityElement {
+	left := map[string]float64{}
+	known := map[string]bool{}
+	out := make([]critmin.QuantityElement, 0, len(lines))
+	for _, q := range lines {
+		k := epcis.Canonical(q.EPCClass)
+		if _, seen := known[k]; !seen {
+			left[k], known[k] = remaining(k)
+		}
+		if !known[k] || q.Quantity == nil || !units.IsMass(q.UOM) {
+			out = append(out, q)
+			continue
+		}
+		t, err := units.ToTonnes(*q.Quantity, q.UOM)
+		if err != nil {
+			out = append(out, q)
+			continue
+		}
+		take := max(0, min(t, left[k]))
+		left[k] -= take
+		if take < t {
+			v, err := units.FromTonnes(take, q.UOM)
+			if err != nil {
+				out = append(out, q)
+				continue
+			}
+			q.Quantity = &v
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
+// ReadsContents reports whether ev is given the lots its containers hold
+// (WithContents): it moves them (MovesContents) or feeds them to a run
+// (FeedsContainers).
+func ReadsContents(ev *critmin.Event) bool {
+	return MovesContents(ev) || FeedsContainers(ev)
+}
+
 // WithContents is ev with a quantityList line for each lot of contents
 // (ContentsAt of the containers it names) that ev does not name itself:
 // the lines Project moves as if the event had named them. A lot ev names
@@ -114,13 +178,26 @@ func MovesContents(ev *critmin.Event) bool {
 // the second container's share was dropped, and 4 t more of the lot
 // shipped loose put 14 t of it in motion). ev is not changed. The lines
 // added are also in Carried, after any ev had.
-func WithContents(ev *critmin.Event, contents []critmin.QuantityElement) *critmin.Event {
+//
+// A run fed containers whole (FeedsContainers) is given an input line
+// (inputQuantityList) of each lot they held, and the containers of fed
+// (canonical: those whose contents gave a line) leave its inputEPCList:
+// the run consumes the lots, which become its parents in the genealogy,
+// instead of the container standing for them — counting both would
+// count the metal twice. An input line of the lot the run states itself
+// states what the run took of it, its containers' share included (a
+// container holding 2 t of Lb fed whole beside "Lb 2 t" takes 2 t, not
+// 4), as a shipment's line does.
+func WithContents(ev *critmin.Event, contents []critmin.QuantityElement, fed ...string) *critmin.Event {
 	if len(contents) == 0 {
 		return ev
 	}
+	run := ev.Type == critmin.TransformationEvent
 	named := map[string]bool{}
 	for _, q := range ev.Quantities {
-		named[epcis.Canonical(q.EPCClass)] = true
+		if !run || q.Role == critmin.RoleInput {
+			named[epcis.Canonical(q.EPCClass)] = true
+		}
 	}
 	var order []string
 	lines := map[string][]critmin.QuantityElement{}
@@ -139,8 +216,24 @@ func WithContents(ev *critmin.Event, contents []critmin.QuantityElement) *critmi
 	c.Carried = append([]critmin.QuantityElement(nil), ev.Carried...)
 	for _, k := range order {
 		q := sumLines(lines[k])
+		if run {
+			q.Role = critmin.RoleInput
+		}
 		c.Quantities = append(c.Quantities, q)
 		c.Carried = append(c.Carried, q)
+	}
+	if run && len(fed) > 0 {
+		gone := map[string]bool{}
+		for _, f := range fed {
+			gone[epcis.Canonical(f)] = true
+		}
+		c.EPCs = nil
+		for _, e := range ev.EPCs {
+			if e.Role == critmin.RoleInput && gone[epcis.Canonical(e.EPC)] {
+				continue
+			}
+			c.EPCs = append(c.EPCs, e)
+		}
 	}
 	return &c
 }
@@ -299,7 +392,9 @@ func Carried(ship *critmin.Event, container string, held func(container string) 
 }
 
 // WithoutCarried is ev without the lines WithContents gave it (ev itself
-// when it has none): the event as captured.
+// when it has none): the event as captured, but for a run fed containers
+// whole, whose containers stay out of its inputEPCList (the callers read
+// moves of containers, MovesContents, never runs).
 func WithoutCarried(ev *critmin.Event) *critmin.Event {
 	if len(ev.Carried) == 0 {
 		return ev

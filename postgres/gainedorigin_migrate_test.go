@@ -46,3 +46,10 @@ func TestMigrateTripJoins(t *testing.T) {
 	dsn := pgtest.MustCreateDatabase(t)
 	storetest.MigrateTripJoins(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
+
+// TestMigrateContainerFed: migration 0122 on PostgreSQL
+// (storetest.MigrateContainerFed holds the worked case).
+func TestMigrateContainerFed(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateContainerFed(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}

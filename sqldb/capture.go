@@ -1106,7 +1106,7 @@ func (c *captureSession) insertEvents(events []*critmin.Event) error {
 			}
 		}
 		if w.db.writes != replayProjection {
-			moves := ledger.MovesContents(ev)
+			moves := ledger.ReadsContents(ev)
 			err := eachIndexRow(ev, func(r *indexRow) error {
 				// Only replayLots reads index rows back (event_quantities),
 				// and recontain the epcList rows of an event moving a
@@ -1396,7 +1396,7 @@ func (w *writer) project(ev *critmin.Event) error {
 	if err := w.addContents(ev.EventID, held); err != nil {
 		return err
 	}
-	ev = canonLots(ledger.WithContents(ev, contentLines(held))) // one lot per canonical class identifier
+	ev = canonLots(ledger.WithContents(ev, contentLines(held), containersOf(held)...)) // one lot per canonical class identifier
 	ids := ev.LotIDs()
 	if len(held) > 0 {
 		// The lots it holds were not named by the event (preload).

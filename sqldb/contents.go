@@ -9,6 +9,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // What a container held when an event moved it (issue 8 §2, issue 15 §2;
@@ -177,14 +178,20 @@ type contentRow struct {
 // time (ledger.ContentsAt), for an event that moves them
 // (ledger.MovesContents); nil for any other.
 func (w *writer) contentsOf(ev *critmin.Event) ([]contentRow, error) {
-	if !ledger.MovesContents(ev) {
+	if !ledger.ReadsContents(ev) {
 		return nil, nil
+	}
+	role := critmin.RoleEPC
+	if ledger.FeedsContainers(ev) {
+		// A run fed containers whole consumes what they hold
+		// (ledger.WithContents).
+		role = critmin.RoleInput
 	}
 	var out []contentRow
 	seen := map[string]bool{}
 	for _, e := range ev.EPCs {
 		c := canon(e.EPC)
-		if e.Role != critmin.RoleEPC || seen[c] {
+		if e.Role != role || seen[c] {
 			continue
 		}
 		seen[c] = true
@@ -209,7 +216,7 @@ func (w *writer) contentsOf(ev *critmin.Event) ([]contentRow, error) {
 			out = append(out, contentRow{container: c, line: q})
 		}
 	}
-	return w.withoutConsumed(out, ev.EventTime)
+	return w.withoutConsumed(out, ev.EventTime, ledger.FeedsContainers(ev))
 }
 
 // heldAt is what container (canonical) held at at, for event self: its
@@ -280,7 +287,11 @@ func (w *writer) movesOf(container string) ([]*critmin.Event, error) {
 // consumed at at when its projection (this capture's, else its stored
 // row) is consumed and its latest event is not after at: a shipment
 // dated before the run still carried it.
-func (w *writer) withoutConsumed(rows []contentRow, at time.Time) ([]contentRow, error) {
+//
+// For a run fed the containers (run), each lot's lines are cut to what
+// remains of the lot (ledger.WithinRemaining), as its movements drew on
+// its containers.
+func (w *writer) withoutConsumed(rows []contentRow, at time.Time, run bool) ([]contentRow, error) {
 	if len(rows) == 0 {
 		return rows, nil
 	}
@@ -311,7 +322,40 @@ func (w *writer) withoutConsumed(rows []contentRow, at time.Time) ([]contentRow,
 		}
 		kept = append(kept, r)
 	}
+	if run {
+		lines := ledger.WithinRemaining(contentLines(kept), func(lot string) (float64, bool) {
+			return lotRemaining(w.lots[lot], stored[lot])
+		})
+		for i := range kept {
+			kept[i].line = lines[i]
+		}
+	}
 	return kept, nil
+}
+
+// lotRemaining is the wet tonnes that remain of a lot, projected (l) or
+// else stored (sr); ok false when its mass is not known.
+func lotRemaining(l *critmin.Lot, sr *lotRow) (float64, bool) {
+	if l == nil && sr != nil {
+		l = &sr.l
+	}
+	if l == nil || !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
+		return 0, false
+	}
+	return l.RemainingWetTonnes(), true
+}
+
+// containersOf is the containers of rows, once each.
+func containersOf(rows []contentRow) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if !seen[r.container] {
+			seen[r.container] = true
+			out = append(out, r.container)
+		}
+	}
+	return out
 }
 
 // contentLines is the quantity lines of rows.
@@ -366,7 +410,7 @@ func (w *writer) storedContents(eventIDs []string) (map[string][]contentRow, err
 func (w *writer) withStoredContents(evs []*critmin.Event) ([]*critmin.Event, error) {
 	var ids []string
 	for _, ev := range evs {
-		if ledger.MovesContents(ev) {
+		if ledger.ReadsContents(ev) {
 			ids = append(ids, ev.EventID)
 		}
 	}
@@ -379,7 +423,7 @@ func (w *writer) withStoredContents(evs []*critmin.Event) ([]*critmin.Event, err
 	}
 	for i, ev := range evs {
 		if rows := stored[ev.EventID]; len(rows) > 0 {
-			evs[i] = ledger.WithContents(ev, contentLines(rows))
+			evs[i] = ledger.WithContents(ev, contentLines(rows), containersOf(rows)...)
 		}
 	}
 	return evs, nil
@@ -388,8 +432,9 @@ func (w *writer) withStoredContents(evs []*critmin.Event) ([]*critmin.Event, err
 // recontain recomputes the contents stored with the events that moved
 // the containers of declared, AggregationEvents just declared in error
 // (applyDeclarations), and returns the lots named before or after: those
-// to replay.
-func (w *writer) recontain(declared []*critmin.Event) ([]string, error) {
+// to replay, and the runs among those events (fed the containers whole):
+// their links to rebuild.
+func (w *writer) recontain(declared []*critmin.Event) ([]string, []*critmin.Event, error) {
 	containers := map[string]bool{}
 	for _, ev := range declared {
 		if ev.Type == critmin.AggregationEvent && ev.ParentID != "" {
@@ -397,36 +442,37 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, error) {
 		}
 	}
 	if len(containers) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err := w.flush(w.contents); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// The events that moved each container: those whose contents are
-	// stored, and every other event naming it in an epcList — one that
-	// carried nothing (it moved after an unpacking) carries the lot again
-	// once that unpacking is declared in error.
+	// stored, and every other event naming it in an epcList or a run's
+	// inputEPCList — one that carried nothing (it moved after an
+	// unpacking) carries the lot again once that unpacking is declared
+	// in error.
 	var moved []string
 	got := map[string]bool{}
 	for c := range containers {
 		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT event_id FROM event_contents WHERE container = ? UNION SELECT e.event_id FROM event_epcs x JOIN events e ON e.pk = x.event_pk WHERE x.canon = ? AND x.role = 'epc' AND e.declaration = 0 AND e.event_type = 'ObjectEvent'"), c, c)
 		if err != nil {
-			return nil, fmt.Errorf("%s: events moving container %s: %w", w.db.Dialect.Name, c, err)
+			return nil, nil, fmt.Errorf("%s: events moving container %s: %w", w.db.Dialect.Name, c, err)
 		}
 		if err := collectStrings(rows, got); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	for id := range got {
 		moved = append(moved, id)
 	}
 	if len(moved) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	sort.Strings(moved)
 	before, err := w.storedContents(moved)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var evs []*critmin.Event
 	err = inChunks(moved, func(part []any) error {
@@ -442,7 +488,7 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, error) {
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	lots := map[string]bool{}
 	for _, rs := range before {
@@ -452,16 +498,16 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, error) {
 	}
 	for _, ev := range evs {
 		if err := w.exec("DELETE FROM event_contents WHERE event_id = ?", ev.EventID); err != nil {
-			return nil, fmt.Errorf("%s: drop contents of %s: %w", w.db.Dialect.Name, ev.EventID, err)
+			return nil, nil, fmt.Errorf("%s: drop contents of %s: %w", w.db.Dialect.Name, ev.EventID, err)
 		}
 		rows, err := w.contentsOf(ev)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, r := range rows {
 			lots[r.line.EPCClass] = true
 			if err := w.exec("INSERT INTO event_contents (event_id, container, canon, quantity, uom) VALUES (?, ?, ?, ?, ?)", ev.EventID, r.container, r.line.EPCClass, qty(r.line.Quantity), r.line.UOM); err != nil {
-				return nil, fmt.Errorf("%s: contents of %s: %w", w.db.Dialect.Name, ev.EventID, err)
+				return nil, nil, fmt.Errorf("%s: contents of %s: %w", w.db.Dialect.Name, ev.EventID, err)
 			}
 		}
 	}
@@ -470,7 +516,13 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, error) {
 		out = append(out, id)
 	}
 	sort.Strings(out)
-	return out, nil
+	var runs []*critmin.Event
+	for _, ev := range evs {
+		if ledger.FeedsContainers(ev) {
+			runs = append(runs, ev)
+		}
+	}
+	return out, runs, nil
 }
 
 // loadProjected loads the stored rows of ids into the writer's projection (a
@@ -507,26 +559,40 @@ func (db *DB) EventContents(ctx context.Context, eventIDs []string) (map[string]
 
 // eventContents is EventContents read through q.
 func (db *DB) eventContents(ctx context.Context, q querier, eventIDs []string) (map[string][]critmin.QuantityElement, error) {
-	out := map[string][]critmin.QuantityElement{}
+	rows, err := db.eventContentRows(ctx, q, eventIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]critmin.QuantityElement, len(rows))
+	for id, rs := range rows {
+		out[id] = contentLines(rs)
+	}
+	return out, nil
+}
+
+// eventContentRows is the event_contents rows of eventIDs, with their
+// containers, read through q.
+func (db *DB) eventContentRows(ctx context.Context, q querier, eventIDs []string) (map[string][]contentRow, error) {
+	out := map[string][]contentRow{}
 	err := inChunks(eventIDs, func(part []any) error {
-		rows, err := q.QueryContext(ctx, db.q("SELECT event_id, canon, quantity, uom FROM event_contents WHERE event_id IN ("+placeholders(len(part))+") ORDER BY event_id, container, canon"), part...)
+		rows, err := q.QueryContext(ctx, db.q("SELECT event_id, container, canon, quantity, uom FROM event_contents WHERE event_id IN ("+placeholders(len(part))+") ORDER BY event_id, container, canon"), part...)
 		if err != nil {
 			return fmt.Errorf("%s: contents of events: %w", db.Dialect.Name, err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var id string
-			var line critmin.QuantityElement
+			var r contentRow
 			var q sql.NullFloat64
-			if err := rows.Scan(&id, &line.EPCClass, &q, &line.UOM); err != nil {
+			if err := rows.Scan(&id, &r.container, &r.line.EPCClass, &q, &r.line.UOM); err != nil {
 				return err
 			}
-			line.Role = critmin.RoleEPC
+			r.line.Role = critmin.RoleEPC
 			if q.Valid {
 				f := q.Float64
-				line.Quantity = &f
+				r.line.Quantity = &f
 			}
-			out[id] = append(out[id], line)
+			out[id] = append(out[id], r)
 		}
 		return rows.Err()
 	})

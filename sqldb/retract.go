@@ -191,9 +191,40 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 	// A packing declared in error no longer holds its lots in the
 	// container: the events that moved the container since move them no
 	// more (contents.go).
-	held, err := w.recontain(declared)
+	held, runs, err := w.recontain(declared)
 	if err != nil {
 		return err
+	}
+	// A run fed such a container consumes what it holds now: its links
+	// are rebuilt from the contents recomputed.
+	for _, run := range runs {
+		x := run.TransformationID
+		var members []string
+		if x == "" {
+			// A run without a transformationID: its own links only.
+			if members, err = w.rebuildRunEvent(run); err != nil {
+				return err
+			}
+		} else {
+			if xSeen[x] {
+				continue
+			}
+			xSeen[x] = true
+			if err := w.rebuildTransformation(x); err != nil {
+				return err
+			}
+			if members, err = w.runLots(x); err != nil {
+				return err
+			}
+		}
+		// Its products' origin now reads the lots it consumed.
+		more, err := w.downstreamOf(members)
+		if err != nil {
+			return err
+		}
+		for id := range more {
+			downstream[id] = true
+		}
 	}
 	for _, id := range held {
 		if !lotSeen[id] {
@@ -205,6 +236,45 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 		return err
 	}
 	return w.rematerialize(downstream)
+}
+
+// rebuildRunEvent rebuilds the links of ev, a stored run without a
+// transformationID fed containers whole, from the contents kept with it
+// now (event_contents; ledger.WithContents, ledger.RunLinks), and returns
+// the lots it names.
+func (w *writer) rebuildRunEvent(ev *critmin.Event) ([]string, error) {
+	if err := w.flush(w.contents); err != nil {
+		return nil, err
+	}
+	if err := w.flush(w.links); err != nil {
+		return nil, err
+	}
+	if err := w.dropDerived("lot_links", "event_id = ? AND kind = ?", ev.EventID, ledger.LinkTransformation); err != nil {
+		return nil, fmt.Errorf("%s: drop run links: %w", w.db.Dialect.Name, err)
+	}
+	evs, err := w.withStoredContents([]*critmin.Event{ev})
+	if err != nil {
+		return nil, err
+	}
+	ev = canonLots(evs[0])
+	var in, out []critmin.QuantityElement
+	for _, q := range ev.LotLines() {
+		switch q.Role {
+		case critmin.RoleInput:
+			in = append(in, q)
+		case critmin.RoleOutput:
+			out = append(out, q)
+		}
+	}
+	for _, l := range ledger.RunLinks(nil, nil, in, out, ev.EventID) {
+		if err := w.addLink(l, ev); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.flush(w.links); err != nil {
+		return nil, err
+	}
+	return ev.LotIDs(), nil
 }
 
 // runLots lists the lots a transformationID's stored members name.
@@ -362,6 +432,14 @@ func (w *writer) rematerialize(lots map[string]bool) error {
 func (w *writer) rebuildTransformation(xid string) error {
 	evs, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.transformation_id = ? ORDER BY e.pk", xid)
 	if err != nil {
+		return err
+	}
+	// A run fed containers whole consumed what they held, as capture
+	// projected it (event_contents; ledger.WithContents).
+	if err := w.flush(w.contents); err != nil {
+		return err
+	}
+	if evs, err = w.withStoredContents(evs); err != nil {
 		return err
 	}
 	if err := w.flush(w.members); err != nil {
@@ -809,20 +887,20 @@ func (db *DB) liveEvents(ctx context.Context, q querier, ids []string, carriersO
 	// projected it.
 	var moved []string
 	for _, ev := range out {
-		if ledger.MovesContents(ev) {
+		if ledger.ReadsContents(ev) {
 			moved = append(moved, ev.EventID)
 		}
 	}
 	if len(moved) == 0 {
 		return out, nil
 	}
-	held, err := db.eventContents(ctx, q, moved)
+	held, err := db.eventContentRows(ctx, q, moved)
 	if err != nil {
 		return nil, err
 	}
 	for i, ev := range out {
-		if lines := held[ev.EventID]; len(lines) > 0 {
-			out[i] = ledger.WithContents(ev, lines)
+		if rows := held[ev.EventID]; len(rows) > 0 {
+			out[i] = ledger.WithContents(ev, contentLines(rows), containersOf(rows)...)
 		}
 	}
 	return out, nil

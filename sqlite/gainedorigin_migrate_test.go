@@ -46,3 +46,10 @@ func TestMigrateTripJoins(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "critmin.db")
 	storetest.MigrateTripJoins(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
+
+// TestMigrateContainerFed: migration 0122 on SQLite
+// (storetest.MigrateContainerFed holds the worked case).
+func TestMigrateContainerFed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	storetest.MigrateContainerFed(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}

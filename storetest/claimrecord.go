@@ -60,7 +60,8 @@ func testClaimRecordOrder(t *testing.T, open Opener) {
 			svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
 			ctx := context.Background()
 			const s6 = "urn:epc:id:sscc:0614141.3000000006"
-			MustCapture(t, svc, ctDoc(ctLot("Pm", "PAK", 10000, "Nd:4", "Pr:1"), strings.Replace(ctPack("pm1", "ADD", s6, 2, "Pm:10000"), "urn:t:site:mb", "urn:t:site:mine-PAK", 1)))
+			// At mb, where run M consumes what S6 holds (testContainerCredits).
+			MustCapture(t, svc, ctDoc(cfLot("Pm", "PAK", 10000, "Nd:4", "Pr:1"), ctPack("pm1", "ADD", s6, 2, "Pm:10000")))
 			d := &critmin.MassBalanceDeclaration{Site: "urn:t:site:mb", CarryForward: 1,
 				Categories: []critmin.MaterialCategory{{ID: "ree", Inputs: []string{"ree_concentrate"}, Product: "ndpr_oxide", Elements: []string{"Nd", "Pr"}, ConversionFactor: 0.9}},
 				Periods:    []critmin.ClaimPeriod{{ID: "2025-10", From: "2025-10-01", To: "2025-11-01"}}}

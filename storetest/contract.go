@@ -184,6 +184,7 @@ func Run(t *testing.T, open Opener) {
 		{"LotNotContainer", testLotNotContainer},
 		{"DeclarationContent", testDeclarationContent},
 		{"ContainerAsOfRun", testContainerAsOfRun},
+		{"ContainerFedConsumes", testContainerFedConsumes},
 		{"PackedInAfterShipment", testPackedInAfterShipment},
 		{"PackedInAfterNoQuantityShipment", testPackedInAfterNoQuantityShipment},
 		{"ContainerShippedBySSCC", testContainerShippedBySSCC},

@@ -53,8 +53,13 @@ func testPackedInAfterShipment(t *testing.T, open Opener) {
 		}
 		return w, nil
 	}
-	if w, err := held(time.Time{}); err != nil || !ctNear(w, 2) {
-		t.Errorf("PackedIn(Ks) now: %v t in S, %v; want 3 − 1 = 2 t (8 t shipped, 7 t of them loose)", w, err)
+	if w, err := held(time.Date(2025, 10, 4, 0, 0, 0, 0, time.UTC)); err != nil || !ctNear(w, 2) {
+		t.Errorf("PackedIn(Ks) on Oct 4: %v t in S, %v; want 3 − 1 = 2 t (8 t shipped, 7 t of them loose)", w, err)
+	}
+	// Run S fed the box whole on Oct 5 and consumed the 2 t of Ks in it
+	// (fixNe): none is left there.
+	if w, err := held(time.Time{}); err != nil || !ctNear(w, 0) {
+		t.Errorf("PackedIn(Ks) now: %v t in S, %v; want 0 t (run S consumed the 2 t)", w, err)
 	}
 	if w, err := held(time.Date(2025, 10, 2, 12, 0, 0, 0, time.UTC)); err != nil || !ctNear(w, 3) {
 		t.Errorf("PackedIn(Ks) on Oct 2, before the shipment: %v t in S, %v; want 3 t", w, err)

@@ -1,0 +1,12 @@
+-- Projection rows written before fixNe (issues 8/9, new-user finding
+-- n9-c): a run fed a container whole (an SSCC in its inputEPCList) was
+-- kept as an edge from the container alone, and the lots packed in it
+-- stayed in stock with their whole mass, no child, and could be fed
+-- again. Today a run fed a container consumes what it holds, lot by lot.
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayContainerFed, registered in goStepsWithStore) replays the
+-- event log as `critmin verify` does on a store holding a
+-- TransformationEvent, an event naming a container or a declared packing,
+-- and rewrites each lot projection table that differs, event_contents
+-- included, in this migration's transaction.
+SELECT 1;
