@@ -26,93 +26,9 @@ func TestLotSplitAcrossContainersViews(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	const c1, c2 = "urn:epc:id:sscc:0614141.6100000003", "urn:epc:id:sscc:0614141.6200000003"
 	const lot, khi, bol, ship = "urn:t:lot:SP", "urn:t:site:khi", "urn:t:bol:SP-1", "urn:t:ev:sp-s1"
-	doc := func(events ...string) []byte {
-		return []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}],
- "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-08T00:00:00Z", "epcisBody": {"eventList": [` + strings.Join(events, ",") + `]}}`)
-	}
-	pack := func(id, box, tonnes string) string {
-		return `{"type": "AggregationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "packing",
-  "parentID": "` + box + `", "childQuantityList": [{"epcClass": "` + lot + `", "quantity": ` + tonnes + `, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"}}`
-	}
-	move := func(id, step, disp, site, day string, boxes ...string) string {
-		dest := ""
-		if step == "shipping" {
-			dest = `, "destinationList": [{"type": "location", "destination": "` + khi + `"}]`
-		}
-		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-` + day + `T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "` + step + `", "disposition": "` + disp + `",
-  "epcList": ["` + strings.Join(boxes, `", "`) + `"], "readPoint": {"id": "` + site + `"}, "bizLocation": {"id": "` + site + `"}, "bizTransactionList": [{"type": "bol", "bizTransaction": "` + bol + `"}]` + dest + `}`
-	}
-	capture := func(what string, body []byte) {
-		t.Helper()
-		if resp, rb := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, body, nil); resp.StatusCode >= 300 {
-			t.Fatalf("%s: %d %s", what, resp.StatusCode, rb)
-		}
-	}
-	type transit struct {
-		From, To, BillOfLading, EventID string
-		Tonnes                          float64
-		Part                            bool
-	}
-	type lotView struct {
-		ID              string
-		Status          string
-		Location        string
-		WetTonnes       float64
-		InTransitTonnes float64
-		Transit         *transit
-		InTransit       []transit
-		Parts           []struct {
-			Status string
-			To     string
-			Tonnes float64
-		}
-	}
-	getLot := func() lotView {
-		t.Helper()
-		resp, rb := do(t, "GET", ts.URL+"/api/v1/lots/"+url.PathEscape(lot), operatorSecret, nil, nil)
-		if resp.StatusCode != 200 {
-			t.Fatalf("lot: %d %s", resp.StatusCode, rb)
-		}
-		var v lotView
-		if err := json.Unmarshal(rb, &v); err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	transitList := func() []lotView {
-		t.Helper()
-		resp, rb := do(t, "GET", ts.URL+"/api/v1/transit", operatorSecret, nil, nil)
-		if resp.StatusCode != 200 {
-			t.Fatalf("transit: %d %s", resp.StatusCode, rb)
-		}
-		var v struct{ Lots []lotView }
-		if err := json.Unmarshal(rb, &v); err != nil {
-			t.Fatal(err)
-		}
-		return v.Lots
-	}
-	csvRow := func(path string) map[string]string {
-		t.Helper()
-		resp, rb := do(t, "GET", ts.URL+path, operatorSecret, nil, map[string]string{"Accept": "text/csv"})
-		if resp.StatusCode != 200 {
-			t.Fatalf("%s: %d %s", path, resp.StatusCode, rb)
-		}
-		rows, err := csv.NewReader(strings.NewReader(string(rb))).ReadAll()
-		if err != nil || len(rows) < 1 {
-			t.Fatalf("%s: %v %q", path, err, rb)
-		}
-		for _, r := range rows[1:] {
-			if r[0] == lot {
-				m := map[string]string{}
-				for i, h := range rows[0] {
-					m[h] = r[i]
-				}
-				return m
-			}
-		}
-		return nil
-	}
-	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+	v := newSplitViews(t, ts, lot, khi, bol)
+	doc, pack, move, capture, getLot, transitList, csvRow, near := v.doc, v.pack, v.move, v.capture, v.getLot, v.transitList, v.csvRow, v.near
+	type lotView = splitLotView
 	capture("setup", doc(`{"type": "ObjectEvent", "eventID": "urn:t:ev:sp-c", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
   "quantityList": [{"epcClass": "`+lot+`", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"},
   "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK"}}`, pack("sp-p1", c1, "6"), pack("sp-p2", c2, "4"),
@@ -193,93 +109,9 @@ func TestTripSpreadOverEventsViews(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	const c1, c2 = "urn:epc:id:sscc:0614141.6100000003", "urn:epc:id:sscc:0614141.6200000003"
 	const lot, khi, bol, ship = "urn:t:lot:SQ", "urn:t:site:khi", "urn:t:bol:SP-1", "urn:t:ev:sq-s1"
-	doc := func(events ...string) []byte {
-		return []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}],
- "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-08T00:00:00Z", "epcisBody": {"eventList": [` + strings.Join(events, ",") + `]}}`)
-	}
-	pack := func(id, box, tonnes string) string {
-		return `{"type": "AggregationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "packing",
-  "parentID": "` + box + `", "childQuantityList": [{"epcClass": "` + lot + `", "quantity": ` + tonnes + `, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"}}`
-	}
-	move := func(id, step, disp, site, day string, boxes ...string) string {
-		dest := ""
-		if step == "shipping" {
-			dest = `, "destinationList": [{"type": "location", "destination": "` + khi + `"}]`
-		}
-		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-` + day + `T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "` + step + `", "disposition": "` + disp + `",
-  "epcList": ["` + strings.Join(boxes, `", "`) + `"], "readPoint": {"id": "` + site + `"}, "bizLocation": {"id": "` + site + `"}, "bizTransactionList": [{"type": "bol", "bizTransaction": "` + bol + `"}]` + dest + `}`
-	}
-	capture := func(what string, body []byte) {
-		t.Helper()
-		if resp, rb := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, body, nil); resp.StatusCode >= 300 {
-			t.Fatalf("%s: %d %s", what, resp.StatusCode, rb)
-		}
-	}
-	type transit struct {
-		From, To, BillOfLading, EventID string
-		Tonnes                          float64
-		Part                            bool
-	}
-	type lotView struct {
-		ID              string
-		Status          string
-		Location        string
-		WetTonnes       float64
-		InTransitTonnes float64
-		Transit         *transit
-		InTransit       []transit
-		Parts           []struct {
-			Status string
-			To     string
-			Tonnes float64
-		}
-	}
-	getLot := func() lotView {
-		t.Helper()
-		resp, rb := do(t, "GET", ts.URL+"/api/v1/lots/"+url.PathEscape(lot), operatorSecret, nil, nil)
-		if resp.StatusCode != 200 {
-			t.Fatalf("lot: %d %s", resp.StatusCode, rb)
-		}
-		var v lotView
-		if err := json.Unmarshal(rb, &v); err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	transitList := func() []lotView {
-		t.Helper()
-		resp, rb := do(t, "GET", ts.URL+"/api/v1/transit", operatorSecret, nil, nil)
-		if resp.StatusCode != 200 {
-			t.Fatalf("transit: %d %s", resp.StatusCode, rb)
-		}
-		var v struct{ Lots []lotView }
-		if err := json.Unmarshal(rb, &v); err != nil {
-			t.Fatal(err)
-		}
-		return v.Lots
-	}
-	csvRow := func(path string) map[string]string {
-		t.Helper()
-		resp, rb := do(t, "GET", ts.URL+path, operatorSecret, nil, map[string]string{"Accept": "text/csv"})
-		if resp.StatusCode != 200 {
-			t.Fatalf("%s: %d %s", path, resp.StatusCode, rb)
-		}
-		rows, err := csv.NewReader(strings.NewReader(string(rb))).ReadAll()
-		if err != nil || len(rows) < 1 {
-			t.Fatalf("%s: %v %q", path, err, rb)
-		}
-		for _, r := range rows[1:] {
-			if r[0] == lot {
-				m := map[string]string{}
-				for i, h := range rows[0] {
-					m[h] = r[i]
-				}
-				return m
-			}
-		}
-		return nil
-	}
-	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+	v := newSplitViews(t, ts, lot, khi, bol)
+	doc, pack, move, capture, getLot, transitList, csvRow, near := v.doc, v.pack, v.move, v.capture, v.getLot, v.transitList, v.csvRow, v.near
+	type lotView = splitLotView
 	capture("setup", doc(`{"type": "ObjectEvent", "eventID": "urn:t:ev:sq-c", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
   "quantityList": [{"epcClass": "`+lot+`", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"},
   "ilmd": {"cm:commodity": "antimony_ore", "cm:originCountry": "PAK"}}`, pack("sq-p1", c1, "6"), pack("sq-p2", c2, "4")))
@@ -321,4 +153,110 @@ func TestTripSpreadOverEventsViews(t *testing.T) {
 	if r := csvRow("/api/v1/lots"); r == nil || r["wet_t"] != "10" || r["in_transit_t"] != "0" && r["in_transit_t"] != "" {
 		t.Errorf("lots CSV after both received: %v; want wet_t 10, none in transit", r)
 	}
+}
+
+// splitViews holds the document builders and readers the lot-split view
+// tests share: lot is the lot read, khi the destination, bol the bill.
+type splitViews struct {
+	doc         func(events ...string) []byte
+	pack        func(id, box, tonnes string) string
+	move        func(id, step, disp, site, day string, boxes ...string) string
+	capture     func(what string, body []byte)
+	getLot      func() splitLotView
+	transitList func() []splitLotView
+	csvRow      func(path string) map[string]string
+	near        func(a, b float64) bool
+}
+
+type splitTransit struct {
+	From, To, BillOfLading, EventID string
+	Tonnes                          float64
+	Part                            bool
+}
+
+type splitLotView struct {
+	ID              string
+	Status          string
+	Location        string
+	WetTonnes       float64
+	InTransitTonnes float64
+	Transit         *splitTransit
+	InTransit       []splitTransit
+	Parts           []struct {
+		Status string
+		To     string
+		Tonnes float64
+	}
+}
+
+func newSplitViews(t *testing.T, ts *testServer, lot, khi, bol string) splitViews {
+	doc := func(events ...string) []byte {
+		return []byte(`{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}],
+ "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-08T00:00:00Z", "epcisBody": {"eventList": [` + strings.Join(events, ",") + `]}}`)
+	}
+	pack := func(id, box, tonnes string) string {
+		return `{"type": "AggregationEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "packing",
+  "parentID": "` + box + `", "childQuantityList": [{"epcClass": "` + lot + `", "quantity": ` + tonnes + `, "uom": "TNE"}], "bizLocation": {"id": "urn:t:site:mb"}}`
+	}
+	move := func(id, step, disp, site, day string, boxes ...string) string {
+		dest := ""
+		if step == "shipping" {
+			dest = `, "destinationList": [{"type": "location", "destination": "` + khi + `"}]`
+		}
+		return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "2025-10-` + day + `T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "` + step + `", "disposition": "` + disp + `",
+  "epcList": ["` + strings.Join(boxes, `", "`) + `"], "readPoint": {"id": "` + site + `"}, "bizLocation": {"id": "` + site + `"}, "bizTransactionList": [{"type": "bol", "bizTransaction": "` + bol + `"}]` + dest + `}`
+	}
+	capture := func(what string, body []byte) {
+		t.Helper()
+		if resp, rb := do(t, "POST", ts.URL+"/epcis/capture", operatorSecret, body, nil); resp.StatusCode >= 300 {
+			t.Fatalf("%s: %d %s", what, resp.StatusCode, rb)
+		}
+	}
+	getLot := func() splitLotView {
+		t.Helper()
+		resp, rb := do(t, "GET", ts.URL+"/api/v1/lots/"+url.PathEscape(lot), operatorSecret, nil, nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("lot: %d %s", resp.StatusCode, rb)
+		}
+		var v splitLotView
+		if err := json.Unmarshal(rb, &v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	transitList := func() []splitLotView {
+		t.Helper()
+		resp, rb := do(t, "GET", ts.URL+"/api/v1/transit", operatorSecret, nil, nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("transit: %d %s", resp.StatusCode, rb)
+		}
+		var v struct{ Lots []splitLotView }
+		if err := json.Unmarshal(rb, &v); err != nil {
+			t.Fatal(err)
+		}
+		return v.Lots
+	}
+	csvRow := func(path string) map[string]string {
+		t.Helper()
+		resp, rb := do(t, "GET", ts.URL+path, operatorSecret, nil, map[string]string{"Accept": "text/csv"})
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", path, resp.StatusCode, rb)
+		}
+		rows, err := csv.NewReader(strings.NewReader(string(rb))).ReadAll()
+		if err != nil || len(rows) < 1 {
+			t.Fatalf("%s: %v %q", path, err, rb)
+		}
+		for _, r := range rows[1:] {
+			if r[0] == lot {
+				m := map[string]string{}
+				for i, h := range rows[0] {
+					m[h] = r[i]
+				}
+				return m
+			}
+		}
+		return nil
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+	return splitViews{doc, pack, move, capture, getLot, transitList, csvRow, near}
 }

@@ -210,12 +210,7 @@ func (s *site) handleDeclare(w http.ResponseWriter, r *http.Request) {
 	if step != "capture" || created == "" {
 		created = now.Format("2006-01-02T15:04:05.000Z")
 	}
-	sites, err := s.siteMap(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	parties, err := s.partyMap(r)
+	sites, parties, err := s.sitesAndParties(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

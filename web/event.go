@@ -277,12 +277,7 @@ func (s *site) handleEventPage(w http.ResponseWriter, r *http.Request) {
 			decl = e
 		}
 	}
-	sites, err := s.siteMap(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	pm, err := s.partyMap(r)
+	sites, pm, err := s.sitesAndParties(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

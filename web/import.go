@@ -2020,11 +2020,7 @@ func refusalStatus(res *importResult) int {
 // describeRows words the event each row will capture (or, for a row
 // with errors, would have) and keeps it as JSON for the preview.
 func (s *site) describeRows(r *http.Request, rows []*importRow) error {
-	sites, err := s.siteMap(r)
-	if err != nil {
-		return err
-	}
-	parties, err := s.partyMap(r)
+	sites, parties, err := s.sitesAndParties(r)
 	if err != nil {
 		return err
 	}

@@ -1170,12 +1170,7 @@ func newFormEventID() string { return "urn:uuid:" + uuid.NewString() }
 // marked already recorded, with its links (200: the request is answered
 // by what is stored, as a capture of a duplicate eventID is).
 func (s *site) renderRecorded(w http.ResponseWriter, r *http.Request, f *recordForm, view *formView, evs []*critmin.Event) {
-	sites, err := s.siteMap(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	parties, err := s.partyMap(r)
+	sites, parties, err := s.sitesAndParties(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -1473,12 +1468,7 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if step != "capture" {
 		view.Preview = string(doc)
-		sites, err := s.siteMap(r)
-		if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		parties, err := s.partyMap(r)
+		sites, parties, err := s.sitesAndParties(r)
 		if err != nil {
 			s.renderError(w, r, err)
 			return

@@ -62,6 +62,17 @@ func (s *site) siteMap(r *http.Request) (map[string]*critmin.Site, error) {
 }
 
 // partyMap is the parties master data describes, by identifier.
+// sitesAndParties reads the site and party master data a page names
+// places and parties by (siteMap, partyMap), keyed by identifier.
+func (s *site) sitesAndParties(r *http.Request) (map[string]*critmin.Site, map[string]*critmin.Party, error) {
+	sites, err := s.siteMap(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	parties, err := s.partyMap(r)
+	return sites, parties, err
+}
+
 func (s *site) partyMap(r *http.Request) (map[string]*critmin.Party, error) {
 	parties, err := s.Store.FindParties(r.Context())
 	if err != nil {
@@ -565,12 +576,7 @@ func (s *site) handleLotPage(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusGone, "lotgone", "Lot not in the record", "lots", map[string]any{"ID": id, "Events": shown, "Unmade": true, "Late": u.Late != nil, "Words": u.Words(id)})
 		return
 	}
-	sites, err := s.siteMap(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	pm, err := s.partyMap(r)
+	sites, pm, err := s.sitesAndParties(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
