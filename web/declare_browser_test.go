@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -20,18 +19,12 @@ func TestBrowserDeclareInError(t *testing.T) {
 		t.Fatalf("capture: %d %s", resp.StatusCode, b)
 	}
 	p := page{t: t, ctx: browser(t)}
-	waitFor := func(sel string) {
-		t.Helper()
-		p.poll(sel+" appearing", func() (bool, error) {
-			return chromedp.Run(p.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.readyState === "complete" && document.querySelector(%q) !== null`, sel)))
-		})
-	}
 	evPage := ts.URL + "/events/" + url.PathEscape("urn:t:ev:D2")
 	p.do("sign in", chromedp.Navigate(ts.URL+"/login?next="+url.QueryEscape("/events/urn:t:ev:D2")))
-	waitFor(`input[name="token"]`)
+	p.waitFor(`input[name="token"]`)
 	p.do("sign in", chromedp.SendKeys(chromedp.CSS(`input[name="token"]`), operatorSecret), chromedp.Submit(chromedp.CSS(`input[name="token"]`)))
 	p.waitURL("/events/")
-	waitFor("#declare-form")
+	p.waitFor("#declare-form")
 	for _, width := range []int64{390, 1400} {
 		p.viewport(width)
 		if over := eval[int](p, `document.documentElement.scrollWidth - window.innerWidth`); over > 1 {
@@ -43,7 +36,7 @@ func TestBrowserDeclareInError(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#in-corrective"), "urn:t:ev:D2c"),
 		chromedp.Click(chromedp.CSS("#declare-preview-button")),
 	)
-	waitFor("#declare-confirm")
+	p.waitFor("#declare-confirm")
 	if lots := p.text("#declare-lots"); !strings.Contains(lots, "20 t") {
 		t.Errorf("the preview's lots read %q; want the shipment's 20 t of lot D", lots)
 	}
@@ -51,7 +44,7 @@ func TestBrowserDeclareInError(t *testing.T) {
 		t.Errorf("the preview's document reads\n%s", doc)
 	}
 	p.do("confirm", chromedp.Click(chromedp.CSS("#declare-confirm")))
-	waitFor("#event-declared")
+	p.waitFor("#event-declared")
 	if u := eval[string](p, `location.href`); u != evPage {
 		t.Errorf("the confirmation led to %s; want %s", u, evPage)
 	}

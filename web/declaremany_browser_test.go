@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -21,12 +20,6 @@ func TestBrowserDeclareSeveral(t *testing.T) {
 		}
 	}
 	p := page{t: t, ctx: browser(t)}
-	waitFor := func(sel string) {
-		t.Helper()
-		p.poll(sel+" appearing", func() (bool, error) {
-			return chromedp.Run(p.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.readyState === "complete" && document.querySelector(%q) !== null`, sel)))
-		})
-	}
 	fits := func(what string) {
 		t.Helper()
 		for _, width := range []int64{390, 1400} {
@@ -37,17 +30,17 @@ func TestBrowserDeclareSeveral(t *testing.T) {
 		}
 	}
 	p.do("sign in", chromedp.Navigate(ts.URL+"/login?next="+url.QueryEscape("/events/urn:t:ev:E1")))
-	waitFor(`input[name="token"]`)
+	p.waitFor(`input[name="token"]`)
 	p.do("sign in", chromedp.SendKeys(chromedp.CSS(`input[name="token"]`), operatorSecret), chromedp.Submit(chromedp.CSS(`input[name="token"]`)))
 	p.waitURL("/events/")
-	waitFor("#in-also")
+	p.waitFor("#in-also")
 	fits("the event page with its form")
 	p.do("fill the declaration",
 		chromedp.SetValue(chromedp.CSS("#in-reason"), "incorrect_data"),
 		chromedp.SetValue(chromedp.CSS("#in-also"), "urn:t:ev:E2\nurn:t:ev:D2"),
 		chromedp.Click(chromedp.CSS("#declare-preview-button")),
 	)
-	waitFor("#declare-confirm")
+	p.waitFor("#declare-confirm")
 	fits("the preview of three events")
 	if c := p.text("#declare-count"); !strings.Contains(c, "3 events are declared in error together") {
 		t.Errorf("the preview's count reads %q", c)
@@ -62,10 +55,10 @@ func TestBrowserDeclareSeveral(t *testing.T) {
 		t.Errorf("the preview's document holds %d declarations; want 3:\n%s", strings.Count(doc, `"errorDeclaration"`), doc)
 	}
 	p.do("confirm", chromedp.Click(chromedp.CSS("#declare-confirm")))
-	waitFor("#event-declared")
+	p.waitFor("#event-declared")
 	for _, id := range []string{"urn:t:ev:E2", "urn:t:ev:D2"} {
 		p.do("open "+id, chromedp.Navigate(ts.URL+"/events/"+url.PathEscape(id)))
-		waitFor("#declare-done")
+		p.waitFor("#declare-done")
 		if d := p.text("#event-declared"); !strings.Contains(d, "incorrect data") {
 			t.Errorf("%s's declaration reads %q", id, d)
 		}

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -28,16 +27,10 @@ func TestBrowserFormTimeTypedWithOffset(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := page{t: t, ctx: browser(t)}
-	waitFor := func(sel string) {
-		t.Helper()
-		p.poll(sel+" appearing", func() (bool, error) {
-			return chromedp.Run(p.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.readyState === "complete" && document.querySelector(%q) !== null`, sel)))
-		})
-	}
 	p.do("sign in", chromedp.Navigate(ts.URL+"/login?next=/record/commission"))
-	waitFor(`input[name="token"]`)
+	p.waitFor(`input[name="token"]`)
 	p.do("sign in", chromedp.SendKeys(chromedp.CSS(`input[name="token"]`), operatorSecret), chromedp.Submit(chromedp.CSS(`input[name="token"]`)))
-	waitFor("#record-form")
+	p.waitFor("#record-form")
 	if help := p.text("#f-time .note"); !strings.Contains(help, "2025-10-05 14:00 +05:00") {
 		t.Errorf("the time field's help reads %q; want it to show a time typed with its offset", help)
 	}

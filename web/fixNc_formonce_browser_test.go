@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -35,16 +34,10 @@ func TestBrowserRecordFormOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := page{t: t, ctx: browser(t)}
-	waitFor := func(sel string) {
-		t.Helper()
-		p.poll(sel+" appearing", func() (bool, error) {
-			return chromedp.Run(p.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.readyState === "complete" && document.querySelector(%q) !== null`, sel)))
-		})
-	}
 	p.do("sign in", chromedp.Navigate(ts.URL+"/login?next=%2Frecord%2Fsample"))
-	waitFor(`input[name="token"]`)
+	p.waitFor(`input[name="token"]`)
 	p.do("sign in", chromedp.SendKeys(chromedp.CSS(`input[name="token"]`), operatorSecret), chromedp.Submit(chromedp.CSS(`input[name="token"]`)))
-	waitFor("#record-form")
+	p.waitFor("#record-form")
 	p.do("fill the sample form",
 		chromedp.SetValue(chromedp.CSS("#in-lot"), "urn:critmin:demo:lot:REE-2025-900"),
 		chromedp.SetValue(chromedp.CSS("#in-lab"), "urn:critmin:demo:lab:gsp-peshawar"),
@@ -56,7 +49,7 @@ func TestBrowserRecordFormOnce(t *testing.T) {
 	// The page as the back button finds it: its fields and hidden key.
 	eval[bool](p, `(sessionStorage.setItem("sent", JSON.stringify([...new FormData(document.querySelector("#record-form"))])), true)`)
 	p.do("preview", chromedp.Click(chromedp.CSS("#preview-button")))
-	waitFor("#confirm-button")
+	p.waitFor("#confirm-button")
 	p.do("confirm", chromedp.Click(chromedp.CSS("#confirm-button")))
 	p.waitURL("/events/")
 	id, _ := url.PathUnescape(eval[string](p, `location.pathname.slice("/events/".length)`))
@@ -70,7 +63,7 @@ func TestBrowserRecordFormOnce(t *testing.T) {
 	})()`))
 	// The answer, whatever it is: already recorded, or (the defect) a
 	// preview to confirm, or errors.
-	waitFor("#already-recorded, #preview-ok, #form-errors")
+	p.waitFor("#already-recorded, #preview-ok, #form-errors")
 	if p.n("#confirm-button") != 0 {
 		// Confirmed, as an operator would.
 		p.do("confirm again", chromedp.Click(chromedp.CSS("#confirm-button")))

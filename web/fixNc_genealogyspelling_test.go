@@ -24,7 +24,7 @@ import (
 // the graph's boxes and its table, one box for C, linking to C's
 // container page.
 func TestGenealogyContainerOneSpelling(t *testing.T) {
-	const urn, dl, mine, port = "urn:epc:id:sscc:0614141.5000000004", "https://id.gs1.org/00/506141410000000048", "urn:t:site:mine-PAK", "urn:t:site:port"
+	const urn, dl, mine = "urn:epc:id:sscc:0614141.5000000004", "https://id.gs1.org/00/506141410000000048", "urn:t:site:mine-PAK"
 	for _, c := range []struct{ name, packed, shipped string }{
 		{"packed as URN, shipped as Digital Link", urn, dl},
 		{"packed as Digital Link, shipped as URN", dl, urn},
@@ -32,19 +32,12 @@ func TestGenealogyContainerOneSpelling(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ts := MustServe(t, false, nil)
 			ctx := context.Background()
-			doc := func(events ...string) string {
-				return `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-10-01T00:00:00Z",
-	 "epcisBody": {"eventList": [` + strings.Join(events, ",") + `]}}`
-			}
 			commission := `{"type": "ObjectEvent", "eventID": "urn:t:ev:gs-c", "eventTime": "2025-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
 	  "quantityList": [{"epcClass": "urn:t:lot:GS", "quantity": 10, "uom": "TNE"}], "bizLocation": {"id": "` + mine + `"},
 	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:originMine": "` + mine + `", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 5, "cm:unit": "%", "cm:basis": "dry"}]}}`
-			pack := `{"type": "AggregationEvent", "eventID": "urn:t:ev:gs-p", "eventTime": "2025-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "packing",
-	  "parentID": "` + c.packed + `", "childQuantityList": [{"epcClass": "urn:t:lot:GS", "quantity": 3000, "uom": "KGM"}], "readPoint": {"id": "` + mine + `"}, "bizLocation": {"id": "` + mine + `"}}`
-			ship := `{"type": "ObjectEvent", "eventID": "urn:t:ev:gs-s", "eventTime": "2025-10-03T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
-	  "epcList": ["` + c.shipped + `"], "readPoint": {"id": "` + mine + `"}, "bizLocation": {"id": "` + mine + `"},
-	  "destinationList": [{"type": "location", "destination": "` + port + `"}], "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:GS-1"}]}`
-			if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(commission, pack, ship))}); err != nil {
+			pack := ltdPack("gs-p", "ADD", c.packed, "02", mine, "GS:3000")
+			ship := ltdMove("gs-s", "shipping", c.shipped, "03", mine, "GS-1")
+			if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(ltdDoc(commission, pack, ship))}); err != nil {
 				t.Fatal(err)
 			}
 			resp, b := do(t, "GET", ts.URL+"/lots/"+url.PathEscape("urn:t:lot:GS"), viewerSecret, nil, map[string]string{"Accept": "text/html"})

@@ -358,6 +358,15 @@ func eval[T any](p page, js string) T {
 
 // waitURL waits until the page's address contains part and the new page
 // has loaded.
+// waitFor waits until the page has loaded and holds an element matching
+// the CSS selector sel.
+func (p page) waitFor(sel string) {
+	p.t.Helper()
+	p.poll(sel+" appearing", func() (bool, error) {
+		return chromedp.Run(p.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.readyState === "complete" && document.querySelector(%q) !== null`, sel)))
+	})
+}
+
 func (p page) waitURL(part string) {
 	p.t.Helper()
 	// During the navigation the evaluation may fail: poll tries again.

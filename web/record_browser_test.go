@@ -37,16 +37,10 @@ func TestBrowserRecordAndImport(t *testing.T) {
 			}
 		}
 	}
-	waitFor := func(sel string) {
-		t.Helper()
-		p.poll(sel+" appearing", func() (bool, error) {
-			return chromedp.Run(p.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.readyState === "complete" && document.querySelector(%q) !== null`, sel)))
-		})
-	}
 	// Signed out, the operator page sends the browser to sign in, and
 	// signing in lands it back on the page.
 	step("open /record signed out", chromedp.Navigate(ts.URL+"/record"))
-	waitFor(`input[name="token"]`)
+	p.waitFor(`input[name="token"]`)
 	if u := eval[string](p, `location.pathname + location.search`); u != "/login?next=%2Frecord" {
 		t.Errorf("signed out, /record led to %s; want the sign-in page with next=/record", u)
 	}
@@ -54,7 +48,7 @@ func TestBrowserRecordAndImport(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`input[name="token"]`), operatorSecret),
 		chromedp.Submit(chromedp.CSS(`input[name="token"]`)),
 	)
-	waitFor("#forms")
+	p.waitFor("#forms")
 	noSideScroll := func(width int64, what string) {
 		t.Helper()
 		if over := eval[int](p, `document.documentElement.scrollWidth - window.innerWidth`); over > 1 {
@@ -64,7 +58,7 @@ func TestBrowserRecordAndImport(t *testing.T) {
 	for i, width := range []int64{1400, 390} {
 		p.viewport(width)
 		step("forms", chromedp.Navigate(ts.URL+"/record"))
-		waitFor("#forms")
+		p.waitFor("#forms")
 		if n := p.count("#forms li"); n != 6 {
 			t.Errorf("%d px: %d forms listed; want 6", width, n)
 		}
@@ -72,7 +66,7 @@ func TestBrowserRecordAndImport(t *testing.T) {
 
 		lot := fmt.Sprintf("urn:critmin:demo:lot:REE-2025-9%02d", i)
 		step("commission form", chromedp.Navigate(ts.URL+"/record/commission"))
-		waitFor("#record-form")
+		p.waitFor("#record-form")
 		noSideScroll(width, "/record/commission")
 		step("fill the form",
 			chromedp.SetValue(chromedp.CSS("#in-lot"), lot),
@@ -86,7 +80,7 @@ func TestBrowserRecordAndImport(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS("#in-site"), "urn:critmin:demo:site:loe-shilman"),
 			chromedp.Click(chromedp.CSS("#preview-button")),
 		)
-		waitFor("#form-errors")
+		p.waitFor("#form-errors")
 		if e := p.text("#f-country .field-error"); !strings.Contains(e, "alpha-3") {
 			t.Errorf("%d px: the country's error reads %q", width, e)
 		}
@@ -95,7 +89,7 @@ func TestBrowserRecordAndImport(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS("#in-country"), "PAK"),
 			chromedp.Click(chromedp.CSS("#preview-button")),
 		)
-		waitFor("#preview")
+		p.waitFor("#preview")
 		if doc := p.text("#preview"); !strings.Contains(doc, `"bizStep": "commissioning"`) || !strings.Contains(doc, `"cm:moisture": 0.075`) || !strings.Contains(doc, lot) {
 			t.Errorf("%d px: preview shows\n%s", width, doc)
 		}
@@ -108,7 +102,7 @@ func TestBrowserRecordAndImport(t *testing.T) {
 		}
 		step("confirm", chromedp.Click(chromedp.CSS("#confirm-button")))
 		p.waitURL("/lots/")
-		waitFor("#lot-id")
+		p.waitFor("#lot-id")
 		// 21,000 kg × (1 − 0.075) = 19,425 kg = 19.425 dmt.
 		if id, dry := p.text("#lot-id"), p.text("#dry"); id != lot || dry != "19.425 dmt" {
 			t.Errorf("%d px: lot page shows %q, %q; want %s, 19.425 dmt", width, id, dry, lot)
@@ -122,14 +116,14 @@ func TestBrowserRecordAndImport(t *testing.T) {
 		before, _ := ts.Store.CountEvents(ctx)
 		source := fmt.Sprintf("karachi-weighbridge-%d", width)
 		step("import page", chromedp.Navigate(ts.URL+"/import"))
-		waitFor("#import-form")
+		p.waitFor("#import-form")
 		step("upload",
 			chromedp.SetValue(chromedp.CSS("#in-source"), source),
 			chromedp.SetValue(chromedp.CSS("#in-kind"), "weighbridge"),
 			chromedp.SetUploadFiles(chromedp.CSS("#in-file"), []string{csvPath}),
 			chromedp.Click(chromedp.CSS("#check-button")),
 		)
-		waitFor("#mapping")
+		p.waitFor("#mapping")
 		noSideScroll(width, "/import mapping")
 		// The required Site (one value for every row) is on the screen:
 		// at 390 px it was off the right edge of a table that scrolled
@@ -142,7 +136,7 @@ func TestBrowserRecordAndImport(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS("#def-tz"), "+05:00"),
 			chromedp.Click(chromedp.CSS("#preview-button")),
 		)
-		waitFor("#import-summary")
+		p.waitFor("#import-summary")
 		// Row 4 has two errors: its net "2999O" is not a number, and its
 		// date is before lot REE-2025-003 was commissioned (every error
 		// of a row at once, fix15t item 1).
@@ -152,7 +146,7 @@ func TestBrowserRecordAndImport(t *testing.T) {
 		step("import",
 			chromedp.Click(chromedp.CSS("#capture-button")),
 		)
-		waitFor("#row-errors")
+		p.waitFor("#row-errors")
 		if msg, errs := p.text("#import-message"), p.text("#row-errors"); !strings.Contains(msg, "Nothing was stored") ||
 			!strings.Contains(errs, "4\tNet (kg)\t\"2999O\" is not a number") {
 			t.Errorf("%d px: refusal reads %q with errors\n%q", width, msg, errs)
@@ -178,7 +172,7 @@ func TestBrowserRecordAndImport(t *testing.T) {
 		noSideScroll(width, "/import errors")
 		step("proceed", chromedp.SetAttributeValue(chromedp.CSS("#proceed"), "checked", "checked"), chromedp.Click(chromedp.CSS("#capture-button")))
 		p.waitURL("/capture/cap-")
-		waitFor("#job-outcome")
+		p.waitFor("#job-outcome")
 		if out := p.text("#job-outcome"); !strings.Contains(out, "2 of 2 events stored") {
 			t.Errorf("%d px: import job %q", width, out)
 		}
