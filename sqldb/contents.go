@@ -178,6 +178,19 @@ type contentRow struct {
 // time (ledger.ContentsAt), for an event that moves them
 // (ledger.MovesContents); nil for any other.
 func (w *writer) contentsOf(ev *critmin.Event) ([]contentRow, error) {
+	return w.contentsOfBut(ev, nil)
+}
+
+// contentsOfBut is contentsOf for an event whose contents are computed
+// again (recontain), own being what that event itself took of each lot
+// through its containers when it was last computed (canonical lot → wet
+// tonnes; a line without a quantity counts as unknown, -1). A run fed a
+// container consumed what it held: read again, the lots' projection
+// already counts that consumption, so each lot counts as holding what
+// it holds now plus what this run took of it — a run whose container
+// held Ap and Ac after an unpacking of Ac is declared in error consumes
+// both, not Ac alone with Ap given back as if never fed.
+func (w *writer) contentsOfBut(ev *critmin.Event, own map[string]float64) ([]contentRow, error) {
 	if !ledger.ReadsContents(ev) {
 		return nil, nil
 	}
@@ -216,7 +229,7 @@ func (w *writer) contentsOf(ev *critmin.Event) ([]contentRow, error) {
 			out = append(out, contentRow{container: c, line: q})
 		}
 	}
-	return w.withoutConsumed(out, ev.EventTime, ledger.FeedsContainers(ev))
+	return w.withoutConsumed(out, ev.EventTime, ledger.FeedsContainers(ev), own)
 }
 
 // heldAt is what container (canonical) held at at, for event self: its
@@ -291,7 +304,12 @@ func (w *writer) movesOf(container string) ([]*critmin.Event, error) {
 // For a run fed the containers (run), each lot's lines are cut to what
 // remains of the lot (ledger.WithinRemaining), as its movements drew on
 // its containers.
-func (w *writer) withoutConsumed(rows []contentRow, at time.Time, run bool) ([]contentRow, error) {
+//
+// own (recontain; nil otherwise) is what the run itself took of each lot
+// when its contents were last computed: that consumption is the run's
+// own, so the lot counts as not consumed by then and as holding what
+// remains of it plus that.
+func (w *writer) withoutConsumed(rows []contentRow, at time.Time, run bool, own map[string]float64) ([]contentRow, error) {
 	if len(rows) == 0 {
 		return rows, nil
 	}
@@ -317,14 +335,21 @@ func (w *writer) withoutConsumed(rows []contentRow, at time.Time, run bool) ([]c
 				l.LastEventAt = time.UnixMicro(sr.last).UTC()
 			}
 		}
-		if l != nil && l.Status == critmin.LotConsumed && !l.LastEventAt.After(at) {
+		if _, mine := own[r.line.EPCClass]; l != nil && l.Status == critmin.LotConsumed && !l.LastEventAt.After(at) && !mine {
 			continue
 		}
 		kept = append(kept, r)
 	}
 	if run {
 		lines := ledger.WithinRemaining(contentLines(kept), func(lot string) (float64, bool) {
-			return lotRemaining(w.lots[lot], stored[lot])
+			t, ok := lotRemaining(w.lots[lot], stored[lot])
+			if took, mine := own[lot]; mine && ok {
+				if took < 0 {
+					return 0, false
+				}
+				t += took
+			}
+			return t, ok
 		})
 		for i := range kept {
 			kept[i].line = lines[i]
@@ -343,6 +368,30 @@ func lotRemaining(l *critmin.Lot, sr *lotRow) (float64, bool) {
 		return 0, false
 	}
 	return l.RemainingWetTonnes(), true
+}
+
+// tookThrough is, per canonical lot, the wet tonnes rows (a run's stored
+// contents) gave it: what the run took of the lot through its
+// containers; -1 where a line states no mass.
+func tookThrough(rows []contentRow) map[string]float64 {
+	out := map[string]float64{}
+	for _, r := range rows {
+		k := r.line.EPCClass
+		if out[k] < 0 {
+			continue
+		}
+		if r.line.Quantity == nil || !units.IsMass(r.line.UOM) {
+			out[k] = -1
+			continue
+		}
+		t, err := units.ToTonnes(*r.line.Quantity, r.line.UOM)
+		if err != nil {
+			out[k] = -1
+			continue
+		}
+		out[k] += t
+	}
+	return out
 }
 
 // containersOf is the containers of rows, once each.
@@ -500,7 +549,11 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, []*critmin.Even
 		if err := w.exec("DELETE FROM event_contents WHERE event_id = ?", ev.EventID); err != nil {
 			return nil, nil, fmt.Errorf("%s: drop contents of %s: %w", w.db.Dialect.Name, ev.EventID, err)
 		}
-		rows, err := w.contentsOf(ev)
+		var own map[string]float64
+		if ledger.FeedsContainers(ev) {
+			own = tookThrough(before[ev.EventID])
+		}
+		rows, err := w.contentsOfBut(ev, own)
 		if err != nil {
 			return nil, nil, err
 		}

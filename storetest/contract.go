@@ -141,6 +141,7 @@ func Run(t *testing.T, open Opener) {
 		{"LedgerSourcingReportsRunLoss", testLedgerSourcingReportsRunLoss},
 		{"LedgerSourcingCapsRetractedWeighing", testLedgerSourcingCapsRetractedWeighing},
 		{"LedgerSourcingReadsPartTaken", testLedgerSourcingReadsPartTaken},
+		{"LedgerSourcingContainerFed", testLedgerSourcingContainerFed},
 		{"RetractionBackfill", testRetractionBackfill},
 		{"RetractionShipmentAcrossSpellings", testRetractionShipmentAcrossSpellings},
 		{"Trade", testTrade},
