@@ -6,6 +6,8 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -16,6 +18,7 @@ import (
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/sqldb"
+	"github.com/critmin/critmin/sqlite"
 )
 
 // fix9ai: a deficit left by booked claims that a later fact no longer
@@ -329,6 +332,15 @@ func fix9aiFigures(sts []*custody.Statement) string {
 // previous closing (CheckCarry), the PAK lines are those of fix9aiModel
 // for the events gone so far, and the claims on O2 and O3 read. Once all
 // are gone, the figures are the same whatever the order.
+//
+// Each order runs on its own store. A store is the set-up after the
+// steps its order takes, so orders that begin with the same steps (the
+// same events declared in error at the same times, each step's time its
+// place in the order) reach the same store after them: an order starts
+// from a byte copy (fix9aiSnapshot) of the store an earlier order left
+// after the longest prefix they share, made and checked by that order
+// after each of those steps, and takes its remaining steps with the
+// same checks. Run alone (go test -run), an order builds its store.
 func TestStatementsReadUnderAnyRetractionOrder(t *testing.T) {
 	events := []string{"R1", "PK", "PKA", "R3", "R4"}
 	rng := rand.New(rand.NewPCG(9, 0xa1))
@@ -342,11 +354,47 @@ func TestStatementsReadUnderAnyRetractionOrder(t *testing.T) {
 			rng.Shuffle(len(o), func(i, j int) { o[i], o[j] = o[j], o[i] })
 			orders = append(orders, o)
 		}
+		// shared counts the orders that begin with each prefix; saved
+		// holds the store after a prefix two or more orders share, and
+		// the events gone after it, once an order has reached it ("": the
+		// set-up).
+		shared := map[string]int{}
+		for _, o := range orders {
+			for k := range len(o) {
+				shared[strings.Join(o[:k], ",")]++
+			}
+		}
+		type state struct {
+			file []byte
+			gone map[string]bool
+		}
+		saved := map[string]state{}
+		var setup map[string]string // the set-up's event bodies (fix9aiStore's ev)
 		for _, order := range orders {
 			name := fmt.Sprintf("cf%d/%s", cf, strings.Join(order, ","))
 			t.Run(name, func(t *testing.T) {
-				db, svc, ev := fix9aiStore(t, cf, true)
+				// from: the longest prefix of order (short of the whole)
+				// whose store is saved; -1: none.
+				from := -1
+				for k := range len(order) {
+					if _, ok := saved[strings.Join(order[:k], ",")]; ok {
+						from = k
+					}
+				}
+				var db *sqldb.DB
+				var svc *ledger.Service
+				ev := setup
 				gone := map[string]bool{}
+				if from < 0 {
+					db, svc, ev = fix9aiStore(t, cf, true)
+					setup = ev
+				} else {
+					st := saved[strings.Join(order[:from], ",")]
+					db = fix9aiOpenCopy(t, st.file)
+					svc = mbfxService(db)
+					maps.Copy(gone, st.gone)
+					t.Logf("starts from a copy of the set-up after %d steps (%s)", from, strings.Join(order[:from], ", "))
+				}
 				check := func(stage string) []*custody.Statement {
 					t.Helper()
 					sts := fix9aiStatements(t, db, stage)
@@ -365,23 +413,41 @@ func TestStatementsReadUnderAnyRetractionOrder(t *testing.T) {
 					}
 					return sts
 				}
-				check("before any declaration")
+				// save keeps the store after the first k steps when
+				// another order begins with them too.
+				save := func(k int) {
+					key := strings.Join(order[:k], ",")
+					if _, ok := saved[key]; ok || shared[key] < 2 || t.Failed() {
+						return
+					}
+					saved[key] = state{fix9aiSnapshot(t, db), maps.Clone(gone)}
+				}
+				if from < 0 {
+					check("before any declaration")
+					save(0)
+					from = 0
+				}
 				var sts []*custody.Statement
 				for k, e := range order {
-					if gone[e] {
-						continue // declared with PK
+					if k < from {
+						continue // taken by the store copied
 					}
-					if e == "PK" && !gone["PKA"] {
-						// PKA, the assay of PK, would stand on nothing
-						// without PK's commissioning: declared with it
-						// (issue 15, fix15zk).
-						retractEvents(t, svc, fmt.Sprintf("2025-12-%02dT00:00:00Z", 20+k), ev["PK"], ev["PKA"])
-						gone["PKA"] = true
-					} else {
-						retractEvent(t, svc, ev[e], fmt.Sprintf("2025-12-%02dT00:00:00Z", 20+k))
+					if !gone[e] { // else declared with PK
+						if e == "PK" && !gone["PKA"] {
+							// PKA, the assay of PK, would stand on nothing
+							// without PK's commissioning: declared with it
+							// (issue 15, fix15zk).
+							retractEvents(t, svc, fmt.Sprintf("2025-12-%02dT00:00:00Z", 20+k), ev["PK"], ev["PKA"])
+							gone["PKA"] = true
+						} else {
+							retractEvent(t, svc, ev[e], fmt.Sprintf("2025-12-%02dT00:00:00Z", 20+k))
+						}
+						gone[e] = true
+						sts = check(e + " declared in error")
 					}
-					gone[e] = true
-					sts = check(e + " declared in error")
+					if k+1 < len(order) {
+						save(k + 1)
+					}
 				}
 				final[name] = fix9aiFigures(sts)
 			})
@@ -399,6 +465,42 @@ func TestStatementsReadUnderAnyRetractionOrder(t *testing.T) {
 			}
 		}
 	}
+}
+
+// fix9aiSnapshot is a byte copy of db's database file, its write-ahead
+// log checkpointed into it first (nothing else writes meanwhile).
+func fix9aiSnapshot(t *testing.T, db *sqldb.DB) []byte {
+	t.Helper()
+	var busy, logged, moved int
+	if err := db.Write.QueryRow(`PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logged, &moved); err != nil || busy != 0 || logged != 0 {
+		t.Fatalf("checkpoint: busy %d, %d log frames left: %v", busy, logged, err)
+	}
+	var seq int
+	var name, path string
+	if err := db.Write.QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &path); err != nil || name != "main" {
+		t.Fatalf("database file: %q %q %v", name, path, err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// fix9aiOpenCopy opens a store on a copy of file (fix9aiSnapshot) in the
+// test's temporary directory.
+func fix9aiOpenCopy(t *testing.T, file []byte) *sqldb.DB {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "o.db")
+	if err := os.WriteFile(path, file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 // TestCreditRunAndItsFeedDeclaredInError (fix9ai, found by

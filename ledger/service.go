@@ -72,6 +72,11 @@ type Service struct {
 	// queued captures together (sqldb's group commit) shows it the
 	// captures before it in the group.
 	ClaimCheck func(ctx context.Context, events []*critmin.Event) error
+	// BatchEvents, when above 0, replaces StreamBatch as the most events
+	// a streamed capture stages in one batch. Only tests set it: a
+	// document of a dozen events then crosses a batch boundary that
+	// otherwise takes a thousand (storetest's BatchBoundary).
+	BatchEvents int
 }
 
 // NewService returns a service over a store with default limits.

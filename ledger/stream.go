@@ -251,6 +251,15 @@ func (c *streamCapture) withEventErrors(err error) error {
 	return &out
 }
 
+// batchEvents is the most events of one batch: Service.BatchEvents, or
+// StreamBatch.
+func (s *Service) batchEvents() int {
+	if s.BatchEvents > 0 {
+		return s.BatchEvents
+	}
+	return StreamBatch
+}
+
 // event takes one event of the list; a full batch is processed.
 func (c *streamCapture) event(doc *epcis.Document, e epcis.StreamEvent) error {
 	c.doc = doc
@@ -267,7 +276,7 @@ func (c *streamCapture) event(doc *epcis.Document, e epcis.StreamEvent) error {
 	}
 	c.pending = append(c.pending, e)
 	c.bytes += len(e.Raw)
-	if len(c.pending) >= StreamBatch || c.bytes >= StreamBatchBytes {
+	if len(c.pending) >= c.s.batchEvents() || c.bytes >= StreamBatchBytes {
 		return c.process(doc)
 	}
 	return nil

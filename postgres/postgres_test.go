@@ -9,5 +9,6 @@ import (
 )
 
 func TestContract(t *testing.T) {
-	storetest.Run(t, func(tb testing.TB) critmin.Store { return pgtest.MustOpen(tb) })
+	storetest.Run(t, func(tb testing.TB) critmin.Store { return pgtest.MustOpen(tb) },
+		func(tb testing.TB, src critmin.Store) storetest.Opener { return pgtest.Copier(tb, src) })
 }

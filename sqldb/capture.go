@@ -206,7 +206,7 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 				return err
 			}
 		}
-		n := min(len(kept), ProjectEvery-c.unit)
+		n := min(len(kept), c.w.db.projectEvery()-c.unit)
 		for i := 0; i < n-1; i++ {
 			if kept[i].ErrorDeclaration != nil && kept[i+1].ErrorDeclaration == nil {
 				n = i + 1
@@ -218,7 +218,7 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 		}
 		c.declPending = kept[n-1].ErrorDeclaration != nil
 		kept = kept[n:]
-		if c.unit += n; c.unit == ProjectEvery {
+		if c.unit += n; c.unit == c.w.db.projectEvery() {
 			if err := c.settle(); err != nil {
 				return err
 			}
@@ -414,6 +414,15 @@ func (w *writer) storedHashes(ids []string) (map[string]string, map[string]map[s
 // (Rebuild, whose groups are a multiple of it) settles at the same points
 // and rebuilds identical rows.
 const ProjectEvery = 1000
+
+// projectEvery is the store's unit of projection: ProjectUnit, or
+// ProjectEvery.
+func (db *DB) projectEvery() int {
+	if db.ProjectUnit > 0 {
+		return db.ProjectUnit
+	}
+	return ProjectEvery
+}
 
 // settle finishes the projection of the events added since the last
 // settle: declarations take effect, origin mixes are kept, lots are

@@ -83,6 +83,12 @@ type DB struct {
 	// PageBytes, when above 0, replaces MaxPageBytes (the stored event
 	// text one page of a query reads).
 	PageBytes int
+	// ProjectUnit, when above 0, replaces ProjectEvery (the stored events
+	// of a capture settled at a time); tests lower it with the ledger's
+	// batch (ledger.Service.BatchEvents), so that a capture's batches end
+	// where its units do, as a thousand-event batch ends a thousand-event
+	// unit. Rebuild replays with the store's unit.
+	ProjectUnit int
 	// SnapshotPool, set on PostgreSQL, opens a pool on the read database
 	// whose every connection reads in the exported snapshot id (a
 	// REPEATABLE READ transaction left open: ReadSnapshot).

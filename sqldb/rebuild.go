@@ -138,6 +138,8 @@ func (db *DB) rebuild(ctx context.Context, scratch *DB, scan recordScan, checked
 	}
 	scratch.writes = mode
 	scratch.replayingLog = true
+	// The captures settle where they settled when captured.
+	scratch.ProjectUnit = db.ProjectUnit
 	mem, err := db.startMemTables(ctx, false)
 	if err != nil {
 		return nil, st, err
@@ -520,7 +522,7 @@ func (db *DB) replay(ctx context.Context, scratch *DB, st *RebuildStats, scan re
 		}
 		// A group is a multiple of ProjectEvery, so that the capture's
 		// projection settles at the same events as when it was captured.
-		if r.rec.CaptureID != groupID || len(group) >= 10*ProjectEvery {
+		if r.rec.CaptureID != groupID || len(group) >= 10*db.projectEvery() {
 			if err := flush(); err != nil {
 				return err
 			}

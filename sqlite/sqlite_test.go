@@ -2,10 +2,13 @@ package sqlite_test
 
 import (
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/sqldb"
 	"github.com/critmin/critmin/sqlite"
 	"github.com/critmin/critmin/storetest"
 )
@@ -21,7 +24,50 @@ func MustOpen(tb testing.TB) critmin.Store {
 	return db
 }
 
-func TestContract(t *testing.T) { storetest.Run(t, MustOpen) }
+func TestContract(t *testing.T) { storetest.Run(t, MustOpen, Copy) }
+
+// Copy is the storetest.Copier of SQLite stores: it closes src (its last
+// connection checkpoints the write-ahead log into the database file) and
+// returns an opener of stores on byte copies of src's files, each in its
+// test's temporary directory.
+func Copy(tb testing.TB, src critmin.Store) storetest.Opener {
+	tb.Helper()
+	db := src.(*sqldb.DB)
+	var seq int
+	var name, path string
+	if err := db.Write.QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &path); err != nil || name != "main" || path == "" {
+		tb.Fatalf("the store's database file: %q %q %v", name, path, err)
+	}
+	if err := db.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, suffix := range []string{"", "-wal"} {
+		b, err := os.ReadFile(path + suffix)
+		if errors.Is(err, os.ErrNotExist) && suffix != "" {
+			continue // no log left to copy
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		files[suffix] = b
+	}
+	return func(tb testing.TB) critmin.Store {
+		tb.Helper()
+		to := filepath.Join(tb.TempDir(), "critmin.db")
+		for suffix, b := range files {
+			if err := os.WriteFile(to+suffix, b, 0o600); err != nil {
+				tb.Fatal(err)
+			}
+		}
+		db, err := sqlite.Open(context.Background(), to)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { db.Close() })
+		return db
+	}
+}
 
 // TestMigrateMassBalanceVersions: migration 0019 turns a declaration kept
 // before versions (one row per site, no version in its body) into version

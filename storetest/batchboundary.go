@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,7 +13,13 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/sqldb"
 )
+
+// batchBoundaryEvents is BatchBoundary's batch size
+// (ledger.Service.BatchEvents): a document of one batch is the pair and
+// ten fillers.
+const batchBoundaryEvents = 12
 
 // testBatchBoundary (issue 9, new-user finding nu36b-4): a check that
 // compares the events of one document with each other gives the same
@@ -26,12 +33,18 @@ import (
 // event's eventTime (or readPoint) instead of 400 at the stating field,
 // as the same two events alone in a document are refused.
 //
-// Each case is captured twice, on fresh stores holding the same
-// preamble: as the pair alone ("small", events 0 and 1), and with
-// ledger.StreamBatch filler commissionings between them ("large", the
-// pair at events 0 and StreamBatch+1, so in batches 1 and 2). The
+// Each case is captured three times, on fresh stores holding the same
+// preamble: as the pair alone ("small", events 0 and 1), with batch−2
+// filler commissionings between them (the pair at events 0 and batch−1
+// of a document of one batch), and with batch fillers between them
+// ("large", the pair at events 0 and batch+1, so in batches 1 and 2).
+// batch is the service's batch size (ledger.Service.BatchEvents), set
+// to batchBoundaryEvents rather than ledger.StreamBatch's thousand, so
+// that each document is a dozen events, not a thousand; the batches the
+// capture cut are checked (its "validate" progress, reported once per
+// batch), so that the large document cannot pass in one batch. The
 // refusals must agree once the large document's pointers are mapped back
-// to the small one's (event StreamBatch+1 → event 1), and neither stores
+// to the small one's (event batch+1 → event 1), and neither stores
 // an event of the pair. Both capture error behaviours are run; under
 // proceed the pair's refused event is a job error and the other stored,
 // except where an event staged by an earlier batch is the one a single
@@ -40,6 +53,7 @@ import (
 // answer before the fix and guard that they still do.
 func testBatchBoundary(t *testing.T, open Opener) {
 	ctx := context.Background()
+	const batch = batchBoundaryEvents
 	sites := scSite("cn", "mine", [2]string{scCode, "CN"}) + "," + scSite("pk", "mine", [2]string{scCountry, "PAK"}) + "," +
 		scSite("cnw", "warehouse", [2]string{scCode, "CN"}) + "," + scSite("pkw", "warehouse", [2]string{scCountry, "PAK"})
 	doc := func(master string, evs ...string) string {
@@ -167,8 +181,8 @@ func testBatchBoundary(t *testing.T, open Opener) {
 		for _, behaviour := range []string{critmin.BehaviourRollback, critmin.BehaviourProceed} {
 			got := map[int]string{}
 			// size 0: the pair alone; 1: the pair at events 0 and
-			// StreamBatch−1 of a document of StreamBatch events (one
-			// batch); 2: at events 0 and StreamBatch+1 (two batches).
+			// batch−1 of a document of batch events (one batch); 2: at
+			// events 0 and batch+1 (two batches).
 			for size := range 3 {
 				// Each size in its own subtest, so its store is closed (and its
 				// PostgreSQL database dropped) before the next opens: 2 cases ×
@@ -180,6 +194,13 @@ func testBatchBoundary(t *testing.T, open Opener) {
 					svc := service(s)
 					svc.Now = func() time.Time { return time.Date(2025, 11, 1, 8, 0, 0, 0, time.UTC) }
 					svc.ClaimCheck = custody.CaptureClaimCheck(s.(custody.Store))
+					svc.BatchEvents = batch
+					// The store settles the projection of a capture every
+					// batch stored events, as it settles every
+					// ledger.StreamBatch (sqldb.ProjectEvery) by default:
+					// a batch whose events are all stored is settled
+					// before the next batch is checked.
+					s.(*sqldb.DB).ProjectUnit = batch
 					MustCapture(t, svc, doc(sites))
 					if c.pre != "" {
 						MustCapture(t, svc, doc("", c.pre))
@@ -187,12 +208,24 @@ func testBatchBoundary(t *testing.T, open Opener) {
 					evs := []string{c.a}
 					switch size {
 					case 1:
-						evs = append(evs, filler(ledger.StreamBatch-2)...)
+						evs = append(evs, filler(batch-2)...)
 					case 2:
-						evs = append(evs, filler(ledger.StreamBatch)...)
+						evs = append(evs, filler(batch)...)
 					}
 					evs = append(evs, c.b)
-					job, err := svc.Capture(ctx, ledger.CaptureRequest{Behaviour: behaviour, Body: []byte(doc("", evs...))})
+					// The events read when each batch was cut: one batch
+					// of 2 or batch events, or batch then batch+2.
+					var cuts []int64
+					pctx := critmin.WithProgress(ctx, func(stage string, done, _ int64) {
+						if stage == "validate" {
+							cuts = append(cuts, done)
+						}
+					})
+					job, err := svc.Capture(pctx, ledger.CaptureRequest{Behaviour: behaviour, Body: []byte(doc("", evs...))})
+					want := [][]int64{{2}, {batch}, {batch, batch + 2}}[size]
+					if !slices.Equal(cuts, want) {
+						t.Errorf("%s (%s, size %d): the document of %d events was cut into batches at events %v, want %v", c.name, behaviour, size, len(evs), cuts, want)
+					}
 					if behaviour == critmin.BehaviourProceed && err == nil {
 						// The job's errors as refusal fields.
 						var fe []critmin.FieldError

@@ -49,17 +49,15 @@ func verifyFull(t *testing.T, s critmin.Store, old *custody.Checkpoint, rebuild 
 	return rep
 }
 
-// testDerivedTamper edits every derived table directly in the database,
-// as an intruder would, and checks that verify's rebuild names the table,
-// the row and the column.
-func testDerivedTamper(t *testing.T, open Opener) { derivedTamper(t, open, false) }
-
-// testDerivedTamperSorted: the same for the index tables when they are
-// rebuilt held and sorted (the path of a store whose event keys do not
-// follow the chain).
-func testDerivedTamperSorted(t *testing.T, open Opener) { derivedTamper(t, open, true) }
-
-func derivedTamper(t *testing.T, open Opener, sorted bool) {
+// derivedTamper (DerivedTablesRebuilt, and DerivedTablesRebuiltSorted
+// with sorted) edits every derived table directly in the database, as an
+// intruder would, and checks that verify's rebuild names the table, the
+// row and the column; sorted rebuilds the index tables held and sorted
+// (the path of a store whose event keys do not follow the chain). The
+// fixture is built and verified intact once, then closed, and each case
+// tampers a fresh copy of it (copy), checked to hold the fixture's whole
+// log before it is tampered.
+func derivedTamper(t *testing.T, open Opener, copy Copier, sorted bool) {
 	cases := []struct {
 		name               string
 		sql                []string
@@ -122,16 +120,32 @@ func derivedTamper(t *testing.T, open Opener, sorted bool) {
 		{"kept origin mixes deleted", []string{`DELETE FROM lot_origin`}, "lot_origin", "lot=", "(row)"},
 		{"parent out-link added", []string{`INSERT INTO lot_links (parent, child, event_id, kind, parent_uom, child_uom, event_time, biz_location, replay) SELECT parent, 'urn:critmin:lot:forged', event_id, kind, parent_uom, child_uom, event_time, biz_location, replay FROM lot_links WHERE kind = 'aggregation'`}, "lot_links", "child=\"urn:critmin:lot:forged\"", "(row)"},
 	}
+	ctx := context.Background()
+	fixture := open(t)
+	verifyFixture(t, fixture)
+	fixture.(*sqldb.DB).SortedRebuild = sorted
+	if rep := verifyFull(t, fixture, nil, true); !rep.OK() {
+		t.Fatalf("intact store fails verify: %v %v", rep.Problem, rep.Difference)
+	}
+	head, err := fixture.LogHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head.Size == 0 {
+		t.Fatalf("the fixture's log is empty: %+v", head)
+	}
+	open = copy(t, fixture)
 	for _, c := range cases {
 		if sorted && !strings.HasPrefix(c.table, "event_") {
 			continue // the held and sorted rebuild differs from the streamed one in the index tables only
 		}
 		t.Run(c.name, func(t *testing.T) {
 			s := open(t)
-			verifyFixture(t, s)
 			s.(*sqldb.DB).SortedRebuild = sorted
-			if rep := verifyFull(t, s, nil, true); !rep.OK() {
-				t.Fatalf("intact store fails verify: %v %v", rep.Problem, rep.Difference)
+			// The copy holds the verified fixture's log, to its last
+			// record and hash.
+			if h, err := s.LogHead(ctx); err != nil || h != head {
+				t.Fatalf("the copy's log head is %+v (%v), the intact fixture's %+v", h, err, head)
 			}
 			tamper(t, s, c.sql...)
 			rep := verifyFull(t, s, nil, true)

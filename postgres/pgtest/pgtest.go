@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/postgres"
 	"github.com/critmin/critmin/sqldb"
 )
@@ -91,6 +92,13 @@ func createDatabase(ctx context.Context) (dsn string, drop func() error, err err
 	if err != nil {
 		return "", nil, err
 	}
+	return createFrom(ctx, from)
+}
+
+// createFrom creates a database copied (CREATE DATABASE … TEMPLATE) from
+// the database named from, which nothing may be connected to, and returns
+// its DSN and its drop.
+func createFrom(ctx context.Context, from string) (dsn string, drop func() error, err error) {
 	admin, err := sql.Open("pgx", AdminDSN())
 	if err != nil {
 		return "", nil, err
@@ -136,7 +144,14 @@ func MustOpen(tb testing.TB) *sqldb.DB {
 		}
 		tb.Skipf("PostgreSQL not available (set CI=true to make this fatal): %v", err)
 	}
-	db, err := postgres.Open(ctx, dsn)
+	return mustOpenDSN(tb, dsn, drop)
+}
+
+// mustOpenDSN opens a store on the database at dsn, closed and dropped
+// (drop) when the test ends.
+func mustOpenDSN(tb testing.TB, dsn string, drop func() error) *sqldb.DB {
+	tb.Helper()
+	db, err := postgres.Open(context.Background(), dsn)
 	if err != nil {
 		_ = drop()
 		tb.Fatal(err)
@@ -148,6 +163,32 @@ func MustOpen(tb testing.TB) *sqldb.DB {
 		}
 	})
 	return db
+}
+
+// Copier closes src, a store MustOpen opened, and returns an opener
+// (storetest.Opener) whose every store is on a copy (CREATE DATABASE …
+// TEMPLATE) of src's database as src left it, dropped when its test
+// ends. src's own database is dropped when src's test ends, as always.
+func Copier(tb testing.TB, src critmin.Store) func(testing.TB) critmin.Store {
+	tb.Helper()
+	ctx := context.Background()
+	db := src.(*sqldb.DB)
+	var from string
+	if err := db.Write.QueryRowContext(ctx, "SELECT current_database()").Scan(&from); err != nil {
+		tb.Fatal(err)
+	}
+	// A database is copied only when nothing is connected to it.
+	if err := db.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return func(tb testing.TB) critmin.Store {
+		tb.Helper()
+		dsn, drop, err := createFrom(ctx, from)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return mustOpenDSN(tb, dsn, drop)
+	}
 }
 
 // MustCreateDatabase creates a fresh, empty database for one test and
