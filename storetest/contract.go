@@ -214,6 +214,7 @@ func Run(t *testing.T, open Opener) {
 		{"TripSpreadOverEvents", testTripSpreadOverEvents},
 		{"TripsOfTwoBills", testTripsOfTwoBills},
 		{"RestReceivedByLine", testRestReceivedByLine},
+		{"ShippedOnWhileAtSea", testShippedOnWhileAtSea},
 		{"ReceiptReadsShipment", testReceiptReadsShipment},
 		{"ContainerOnwardCarries", testContainerOnwardCarries},
 		{"ContainerDeclaredPackingMoves", testContainerDeclaredPackingMoves},
