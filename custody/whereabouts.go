@@ -64,6 +64,11 @@ type whereabouts struct {
 	bol  string
 
 	partsAt map[string]bool
+	// partTrips are the events walked so far that sent a part of the
+	// lot away (its own dispatch, or an onward one from where a part was
+	// received), by eventID: a part they sent that is still in transit
+	// (critmin.PartInTransit in lot) is at sea (leftWhileAtSea).
+	partTrips map[string]*critmin.Event
 	// parted: every tonne of the lot left as parts (its last dispatch,
 	// by, sent the rest away, ledger.NoBody): it stands only where its
 	// parts were received (partsAt) and is at no site of its own, nor in
@@ -131,7 +136,7 @@ type tracker struct {
 }
 
 func newTracker(id string, lot *critmin.Lot) *tracker {
-	t := &tracker{id: id, partShip: map[string]float64{}, partRecv: map[string]string{}, onward: map[string]bool{}, back: map[string]float64{}, w: whereabouts{partsAt: map[string]bool{}, lot: lot},
+	t := &tracker{id: id, partShip: map[string]float64{}, partRecv: map[string]string{}, onward: map[string]bool{}, back: map[string]float64{}, w: whereabouts{partsAt: map[string]bool{}, partTrips: map[string]*critmin.Event{}, lot: lot},
 		bols: map[string]bool{}, inert: map[string]bool{}}
 	if lot != nil {
 		t.whole = lot.WetTonnes
@@ -208,12 +213,14 @@ func (t *tracker) add(e *critmin.Event) {
 		return
 	}
 	if t.onward[e.EventID] {
+		t.w.partTrips[e.EventID] = e
 		return // a part shipped on: the body stays where it was
 	}
 	if tn, ok := t.back[e.EventID]; ok {
 		t.sent = max(0, t.sent-tn) // and the event places the body as any other
 	}
 	if tn, ok := t.partShip[e.EventID]; ok {
+		t.w.partTrips[e.EventID] = e
 		t.sent += tn
 		if t.whole-t.sent > t.whole*ledger.PartTolerance {
 			return // the rest stays where it was
@@ -635,12 +642,21 @@ func departure(ev *critmin.Event) (place, member string) {
 // declared in error"), not re-judged here (judgeAgain).
 func leftWhileAtSea(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError, bool) {
 	step := stepName(ev.BizStep)
-	if !departSteps[step] || !w.inTransit || w.parted || w.trip == nil {
+	if !departSteps[step] {
 		return critmin.FieldError{}, false
 	}
 	from, member := departure(ev)
 	if from != "" && w.partsAt[from] {
 		return critmin.FieldError{}, false
+	}
+	if !w.inTransit || w.parted {
+		return partAtSea(ev, id, w, from, member)
+	}
+	if w.trip == nil {
+		return critmin.FieldError{}, false
+	}
+	if member == "" {
+		member = "bizTransactionList"
 	}
 	if here := eventSite(ev); here != "" && shippedAgain(ev, w, here) {
 		return critmin.FieldError{}, false
@@ -654,15 +670,12 @@ func leftWhileAtSea(ev *critmin.Event, id string, w whereabouts) (critmin.FieldE
 	if !atDest && !otherBill {
 		return critmin.FieldError{}, false
 	}
-	if member == "" {
-		member = "bizTransactionList"
-	}
 	to := "no stated destination"
 	if len(w.dests) > 0 {
 		to = strings.Join(w.dests, ", ")
 	}
 	bill := "bill of lading " + orNoneStated(w.bol)
-	trip := fmt.Sprintf("lot %s is at sea at %s under %s (%s from %s to %s, event %s on %s)",
+	trip := fmt.Sprintf("lot %s is in transit at %s under %s (%s from %s to %s, event %s on %s)",
 		id, ev.EventTime.Format(time.RFC3339), bill, stepName(w.trip.BizStep), orNone(w.left), to, w.trip.EventID, w.trip.EventTime.Format(time.RFC3339))
 	var reason string
 	if atDest {
@@ -677,6 +690,35 @@ func leftWhileAtSea(ev *critmin.Event, id string, w whereabouts) (critmin.FieldE
 			trip, pastOf(step), orNone(from), b, bill, orDest(w.dests), bill, w.trip.EventID)
 	}
 	return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
+}
+
+// partAtSea refuses ev, a shipping or departing of lot id captured now
+// from from (member: the member stating it), when the lot's body is not
+// there (w.site, or no body: w.parted), nothing of it was received there
+// (w.partsAt), and a part of it is in transit to there — sent by an
+// event walked before ev (w.partTrips) and still in transit as the
+// document leaves the lot (critmin.PartInTransit): nothing of the lot
+// stands there before that part's receipt. The refusal names the part's
+// bill and shipping event, not where the body stands alone, nor a part
+// carrying more than remains (issue 8, fixOa item 5).
+func partAtSea(ev *critmin.Event, id string, w whereabouts, from, member string) (critmin.FieldError, bool) {
+	if from == "" || w.lot == nil || !w.parted && w.site == from {
+		return critmin.FieldError{}, false
+	}
+	for _, p := range w.lot.Parts {
+		trip := w.partTrips[p.ShipEventID]
+		if p.Status != critmin.PartInTransit || trip == nil || epcis.Canonical(p.To) != from {
+			continue
+		}
+		body := ""
+		if !w.parted && w.site != "" {
+			body = " (the rest of it stands at " + w.site + ")"
+		}
+		reason := fmt.Sprintf("a part of lot %s (%s t) is in transit at %s under bill of lading %s (%s from %s to %s, event %s on %s) and has not been received at %s: nothing of the lot stands there before that receipt%s, so it cannot be %s from %s. It must first be received there — record its receipt at %s under bill of lading %s — or, if that shipment is wrong, declare event %s in error (errorDeclaration)",
+			id, Tonnes(p.Tonnes), ev.EventTime.Format(time.RFC3339), orNoneStated(p.BillOfLading), stepName(trip.BizStep), orNone(epcis.Canonical(p.From)), from, trip.EventID, trip.EventTime.Format(time.RFC3339), from, body, pastOf(stepName(ev.BizStep)), from, from, orNoneStated(p.BillOfLading), trip.EventID)
+		return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
+	}
+	return critmin.FieldError{}, false
 }
 
 // orNoneStated is s, or "none stated" for "".

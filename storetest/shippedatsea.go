@@ -76,6 +76,11 @@ func saLeave(id, step, bol, site, field, dest string, day int, boxes []string, l
 //     where the trip left nor its destination) under BX: under another
 //     bill from anywhere.
 //
+// The same when only [C1] was shipped under B1 (its 6 t at sea, 4 t at
+// mb): [C1], or the line, shipped from khi is refused naming B1's
+// shipping and that nothing was received at khi — not as a part
+// carrying more than the 4 t left at mb.
+//
 // Then (the legitimate case) [C1, C2] received at khi under B1 on Oct 5
 // and [C1] shipped from khi to hou under BX on Oct 6 are taken: C1's 6 t
 // in transit under BX, 10 − 6 = 4 t (C2) at khi; verify is clean. The
@@ -124,6 +129,28 @@ func testShippedOnWhileAtSea(t *testing.T, open Opener) {
 			tsWant(t, s, "the refusals", lot, 0, 10, 0)
 		})
 	}
+	t.Run("a part at sea", func(t *testing.T) {
+		// [C1] alone shipped under B1: its 6 t are at sea, 10 − 6 = 4 t
+		// (C2) stay at mb; nothing of OA stands at khi.
+		s := open(t)
+		svc := custody.NewService(s)
+		MustCapture(t, svc, ctDoc(csLot("OA"), ctPack("oa-pack1", "ADD", cbC1, 2, "OA:6000"), ctPack("oa-pack2", "ADD", cbC2, 2, "OA:4000")))
+		MustCapture(t, svc, ctDoc(saLeave("oa-ship1", "shipping", b1, mb, "all", khi, 3, []string{cbC1})))
+		tsWant(t, s, "[C1] shipped under B1", lot, 4, 6, 0)
+		for i, r := range []refusal{
+			{"[C1] from khi under BX", saLeave("oa-on", "shipping", bx, khi, "all", hou, 5, []string{cbC1}), at + "bizLocation", true},
+			{"[C1] from khi under BX, stated by a source location alone", saLeave("oa-on", "shipping", bx, khi, "source", hou, 5, []string{cbC1}), at + "sourceList/0", true},
+			{"OA 6,000 kg by a line from khi under BX, stated by a source location alone", saLeave("oa-on", "shipping", bx, khi, "source", hou, 5, nil, "OA:6000"), at + "sourceList/0", false},
+		} {
+			ev := strings.Replace(r.ev, `"urn:t:ev:oa-on"`, `"urn:t:ev:oa-on-`+twoDigits(i)+`"`, 1)
+			words := []string{lot, b1, ship1, "has not been received at " + khi}
+			if r.box {
+				words = append(words, cbC1)
+			}
+			ctRefusedWith(t, s, r.what+" while C1's 6 t are at sea under B1", ctDoc(ev), critmin.ECONFLICT, r.pointer, words...)
+		}
+		tsWant(t, s, "the refusals", lot, 4, 6, 0)
+	})
 	t.Run("received, then shipped on", func(t *testing.T) {
 		s := open(t)
 		svc := custody.NewService(s)
