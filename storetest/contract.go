@@ -215,6 +215,7 @@ func Run(t *testing.T, open Opener) {
 		{"TripsOfTwoBills", testTripsOfTwoBills},
 		{"RestReceivedByLine", testRestReceivedByLine},
 		{"ShippedOnWhileAtSea", testShippedOnWhileAtSea},
+		{"OnwardPartContainers", testOnwardPartContainers},
 		{"ReceiptReadsShipment", testReceiptReadsShipment},
 		{"ContainerOnwardCarries", testContainerOnwardCarries},
 		{"ContainerDeclaredPackingMoves", testContainerDeclaredPackingMoves},

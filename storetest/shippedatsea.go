@@ -7,6 +7,7 @@ import (
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
 )
 
 // A lot or container at sea is not sent on before it is received (issue
@@ -187,4 +188,52 @@ func testShippedOnWhileAtSea(t *testing.T, open Opener) {
 			t.Fatalf("verify after the receipt declared in error: %v %v", rep.Problem, rep.Difference)
 		}
 	})
+}
+
+// saOnwardSetup records lot OB, 10,000 kg at mb: 6,000 kg packed into C1
+// on Oct 2, [C1] shipped to khi under B1 on Oct 3 (a 6 t part), received
+// there under B1 on Oct 5, and shipped on alone from khi to hou under BX
+// on Oct 6 — an onward part, leaving from the receipt.
+func saOnwardSetup(t *testing.T, svc *ledger.Service) {
+	t.Helper()
+	const mb, khi, hou = "urn:t:site:mb", "urn:t:site:khi", "urn:t:site:hou"
+	MustCapture(t, svc, ctDoc(csLot("OB"), ctPack("ob-pack1", "ADD", cbC1, 2, "OB:6000")))
+	MustCapture(t, svc, ctDoc(saLeave("ob-ship1", "shipping", "urn:t:bol:B1", mb, "all", khi, 3, []string{cbC1})))
+	MustCapture(t, svc, ctDoc(ctRecvAt("ob-recv1", "urn:t:bol:B1", khi, 5, []string{cbC1})))
+	MustCapture(t, svc, ctDoc(saLeave("ob-on", "shipping", "urn:t:bol:BX", khi, "all", hou, 6, []string{cbC1})))
+}
+
+// saOnwardContainers wants lot OB's parts to name the containers their
+// trips carried them in: the first trip's part and the onward part both
+// C1 (the onward part named none: cosmetic finding of fixOa). Figures:
+// 6 t received at khi and shipped on, so the onward part carries 6 t.
+func saOnwardContainers(t *testing.T, s critmin.Store, when string) {
+	t.Helper()
+	l := mustLot(t, s, "urn:t:lot:OB")
+	var first, onward *critmin.LotPart
+	for i := range l.Parts {
+		switch p := &l.Parts[i]; p.ShipEventID {
+		case "urn:t:ev:ob-ship1":
+			first = p
+		case "urn:t:ev:ob-on":
+			onward = p
+		}
+	}
+	if first == nil || onward == nil || onward.OnwardOf != "urn:t:ev:ob-ship1" {
+		t.Fatalf("%s: OB's parts %+v; want the first trip's part and an onward part of it", when, l.Parts)
+	}
+	if len(first.Containers) != 1 || len(onward.Containers) != 1 || onward.Containers[0] != first.Containers[0] || !ctNear(onward.Tonnes, 6) {
+		t.Errorf("%s: first part's containers %v, onward part's %v (%v t); want C1 on both and 6 t onward", when, first.Containers, onward.Containers, onward.Tonnes)
+	}
+}
+
+// testOnwardPartContainers: an onward part names the containers it left
+// in, as the first trip's part does (saOnwardSetup, saOnwardContainers).
+func testOnwardPartContainers(t *testing.T, open Opener) {
+	s := open(t)
+	saOnwardSetup(t, custody.NewService(s))
+	saOnwardContainers(t, s, "C1 shipped on from khi")
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
+	}
 }
