@@ -514,7 +514,7 @@ func captureCheck(s Store) func(ctx context.Context, events []*critmin.Event, cj
 		// of a lot from a site it is not at (whereabouts.go).
 		// After the checks above, whose refusals say more of a receipt,
 		// a shipment or a consumed lot.
-		if fe, conflict, err := checkWhereabouts(ctx, s, live, declared, lots, cj); err != nil {
+		if fe, conflict, err := checkWhereabouts(ctx, s, live, declared, lots, cj, true); err != nil {
 			return err
 		} else if len(fe) > 0 {
 			code := critmin.EINVALID

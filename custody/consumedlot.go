@@ -235,6 +235,14 @@ func overShipped(t lotTouch) []critmin.FieldError {
 		// at the mine).
 		return nil
 	}
+	if from, _ := departure(t.ev); departSteps[stepName(t.ev.BizStep)] && from != "" && siteKey(from) != siteKey(t.before.Location) && !partAt(&t.before, from) && partBoundFor(&t.before, from) {
+		// Shipped or sent off (leftWhileAtSea judges these steps) from
+		// where a part of the lot is bound and nothing of it
+		// was received yet: the whereabouts check names that part's
+		// trip and its missing receipt (leftWhileAtSea), not a part
+		// carrying more than the body holds (issue 8, fixOa item 5).
+		return nil
+	}
 	if len(t.after.Parts) > len(t.before.Parts) {
 		// A part sent away (ledger.Project, docs/identity.md "Parts
 		// moved") leaves from what remains where the lot stands: the
@@ -259,6 +267,17 @@ func overShipped(t lotTouch) []critmin.FieldError {
 	}
 	return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event states %s t of it, but the lot holds %s t (tolerance %s %%): a shipment cannot carry more than the lot holds, and shipping is not a weighing — record a weighing (a Mass sensor report) if the lot weighs more",
 		t.id, stepName(t.ev.BizStep), Tonnes(want), Tonnes(wet), units.Fixed(ConsumptionTolerance*100, 1))}}
+}
+
+// partBoundFor says whether a part of lot l is in transit to site
+// (canonical).
+func partBoundFor(l *critmin.Lot, site string) bool {
+	for _, p := range l.Parts {
+		if p.Status == critmin.PartInTransit && siteKey(p.To) == siteKey(site) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkShipments refuses a shipping event (CBV bizStep shipping) whose

@@ -516,7 +516,12 @@ func judgeAgain(ctx context.Context, s Store, ids []string, before, later, doc [
 	}
 	fes = append(fes, checkLotRecorded(seq, storedLots, sites, unmadeBy)...)
 	fes = append(fes, checkLotExists(seq, storedLots, nil)...)
-	wfe, _, err := checkWhereabouts(ctx, s, seq, declared, afterLots, nil)
+	// Not as captured now (capture false): an onward shipment that left
+	// from a receipt declared here is accepted and flagged "ships from a
+	// receipt declared in error" (ledger), not made to strand the
+	// declaration by the rule that a lot at sea is received before it is
+	// shipped on (leftWhileAtSea), which judges new shipments only.
+	wfe, _, err := checkWhereabouts(ctx, s, seq, declared, afterLots, nil, false)
 	if err != nil {
 		return nil, err
 	}

@@ -95,13 +95,16 @@ func TestNoQuantityShipmentFromPartsSiteCapture(t *testing.T) {
 // sets the mass of a lot in transit as a whole (shipped on under a new
 // weight, ledger's moveLot) is judged as a weighing would be, but its
 // refusal names it a shipment. Lot S, 20 t (dry, 0 % moisture), shipped
-// whole on B1; shipped on from the port stating 15 t: (15 − 20) / 20 =
-// −25 %, beyond −5 %: refused as "shipment of lot … refused", never
-// "weighing of lot … refused" (it was worded as a weighing).
+// whole on B1 to the refinery; shipped on from the port, a stop on the
+// way, under the same B1 (a transshipment leg; from the trip's
+// destination before its receipt it is refused as at sea since fixOa)
+// stating 15 t: (15 − 20) / 20 = −25 %, beyond −5 %: refused as
+// "shipment of lot … refused", never "weighing of lot … refused" (it was
+// worded as a weighing).
 func TestShipmentRefusalCalledShipment(t *testing.T) {
 	ctx := context.Background()
 	db := store(t, doc(nil, feedAt("S", "ree_concentrate", "PAK", 20, "Nd:5"),
-		fix15rShip("s1", "2025-10-02T00:00:00Z", "S", "20", fix15rMine, fix15rPort, "B1", "")))
+		fix15rShip("s1", "2025-10-02T00:00:00Z", "S", "20", fix15rMine, fix15rRefin, "B1", "")))
 	svc := ledger.NewService(db)
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
 	_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(nil, fix15rShip("s2", "2025-10-05T00:00:00Z", "S", "15", fix15rPort, fix15rRefin, "B1", "")))})

@@ -53,9 +53,22 @@ type whereabouts struct {
 	// kept through its further steps (departing, transporting), for a
 	// transporting seen at a vessel states not the site the lot left
 	// (new-user finding nu38a item 2).
-	left    string
-	dests   []string
+	left  string
+	dests []string
+	// trip is the event that put the lot in transit from a site — the
+	// trip's first step, kept through its further steps — and bol the
+	// bill of lading the trip travels under (the first its steps name;
+	// "" none), for a refusal of a shipment of the lot while it is at
+	// sea to name the open trip (leftWhileAtSea).
+	trip *critmin.Event
+	bol  string
+
 	partsAt map[string]bool
+	// partTrips are the events walked so far that sent a part of the
+	// lot away (its own dispatch, or an onward one from where a part was
+	// received), by eventID: a part they sent that is still in transit
+	// (critmin.PartInTransit in lot) is at sea (leftWhileAtSea).
+	partTrips map[string]*critmin.Event
 	// parted: every tonne of the lot left as parts (its last dispatch,
 	// by, sent the rest away, ledger.NoBody): it stands only where its
 	// parts were received (partsAt) and is at no site of its own, nor in
@@ -123,7 +136,7 @@ type tracker struct {
 }
 
 func newTracker(id string, lot *critmin.Lot) *tracker {
-	t := &tracker{id: id, partShip: map[string]float64{}, partRecv: map[string]string{}, onward: map[string]bool{}, back: map[string]float64{}, w: whereabouts{partsAt: map[string]bool{}, lot: lot},
+	t := &tracker{id: id, partShip: map[string]float64{}, partRecv: map[string]string{}, onward: map[string]bool{}, back: map[string]float64{}, w: whereabouts{partsAt: map[string]bool{}, partTrips: map[string]*critmin.Event{}, lot: lot},
 		bols: map[string]bool{}, inert: map[string]bool{}}
 	if lot != nil {
 		t.whole = lot.WetTonnes
@@ -200,12 +213,14 @@ func (t *tracker) add(e *critmin.Event) {
 		return
 	}
 	if t.onward[e.EventID] {
+		t.w.partTrips[e.EventID] = e
 		return // a part shipped on: the body stays where it was
 	}
 	if tn, ok := t.back[e.EventID]; ok {
 		t.sent = max(0, t.sent-tn) // and the event places the body as any other
 	}
 	if tn, ok := t.partShip[e.EventID]; ok {
+		t.w.partTrips[e.EventID] = e
 		t.sent += tn
 		if t.whole-t.sent > t.whole*ledger.PartTolerance {
 			return // the rest stays where it was
@@ -215,6 +230,7 @@ func (t *tracker) add(e *critmin.Event) {
 		w := &t.w
 		w.by, w.arrived, w.parted, w.inTransit = e, nil, true, false
 		w.site, w.from, w.dests = "", "", nil
+		w.trip, w.bol = nil, ""
 		return
 	}
 	if to, ok := t.partRecv[e.EventID]; ok {
@@ -235,9 +251,11 @@ func (t *tracker) add(e *critmin.Event) {
 	}
 	wasInTransit, dests := w.inTransit, w.dests
 	wasAt, arrived, left := w.site, w.arrived, w.left
+	trip, bol := w.trip, w.bol
 	w.by, w.arrived = e, nil
 	w.inTransit = inTransitStep(e.BizStep) || e.BizLocation == ""
 	w.site, w.from, w.dests = "", "", nil
+	w.trip, w.bol = nil, ""
 	if !w.inTransit {
 		w.site = epcis.Canonical(e.BizLocation)
 		w.arrived = e
@@ -259,18 +277,17 @@ func (t *tracker) add(e *critmin.Event) {
 	// its bizLocation left from "an unstated place", and a second
 	// shipment from there while it was at sea was taken). A source
 	// party (owning_party, possessing_party) names no place.
-	w.from = epcis.Canonical(e.ReadPoint)
-	if w.from == "" {
-		w.from = epcis.Canonical(e.BizLocation)
-	}
-	for _, s := range e.Sources {
-		if isType(s.Type, "location") {
-			w.from = epcis.Canonical(s.ID)
-		}
-	}
+	w.from, _ = departure(e)
 	w.left = w.from
 	if wasInTransit && left != "" {
 		w.left = left
+	}
+	w.trip, w.bol = e, bolOf(e)
+	if wasInTransit && trip != nil {
+		w.trip = trip
+		if bol != "" {
+			w.bol = bol
+		}
 	}
 	for _, d := range e.Destinations {
 		if isType(d.Type, "location") {
@@ -339,11 +356,18 @@ func atPart(e *critmin.Event, w whereabouts) bool {
 // ("event ID/bizLocation", or readPoint when the event has no
 // bizLocation).
 //
+// capture says live is a document captured now: its shipments and
+// departures are also judged against an open trip of the lot
+// (leftWhileAtSea: a lot at sea is received before it is shipped on).
+// A declaration's re-judging of the recorded events (judgeAgain) passes
+// false, so that declaring a receipt in error stays accepted when an
+// onward shipment left from it.
+//
 // conflict is true when the first refusal is of an ObjectEvent ADD of a
 // lot already placed elsewhere: that event conflicts with the record of
 // where the lot is (409), where the others misstate where an event
 // happens (400).
-func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool, lots map[string]*critmin.Lot, cj *contentsJudge) (fe []critmin.FieldError, conflict bool, err error) {
+func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool, lots map[string]*critmin.Lot, cj *contentsJudge, capture bool) (fe []critmin.FieldError, conflict bool, err error) {
 	// The document's events by the lots they name (not as outputs: a run
 	// makes those where it is), in document order.
 	docOf := map[string][]int{}
@@ -412,7 +436,7 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 				// A part's receipt is judged at its own destination
 				// (receiptAgainst, the ledger's parts), whatever the
 				// other parts or the rest did (issue 15, fix15t item 1).
-				if fe, ok := misplaced(st.ev, id, t.w); ok {
+				if fe, ok := misplaced(st.ev, id, t.w, capture); ok {
 					if cs := cj.containersOfLot(st.ev, id); len(cs) > 0 {
 						// Moved in a container the event names: say so.
 						if st.ev.Type == critmin.TransformationEvent {
@@ -447,7 +471,7 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 
 // misplaced judges event ev on lot id where the lot is (w, by the events
 // before ev): the refusal, and true, when ev happens where the lot is not.
-func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError, bool) {
+func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool) (critmin.FieldError, bool) {
 	// A claim (cm:originClaim) exempts nothing: an event carrying one is
 	// judged like any other (fix9r). An ADD commissions a lot where it
 	// is first seen; an ADD of a lot already placed is judged where the
@@ -506,6 +530,11 @@ func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError,
 				id, when(ev.EventTime), stepName(w.by.BizStep), orNone(w.from), w.by.EventID, when(w.by.EventTime))}, true
 		}
 	}
+	if capture {
+		if fe, ok := leftWhileAtSea(ev, id, w); ok {
+			return fe, true
+		}
+	}
 	if here == "" || w.by == nil || w.partsAt[here] {
 		return critmin.FieldError{}, false
 	}
@@ -554,6 +583,158 @@ func misplaced(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError,
 	}
 	// Where the record puts the lot differs: a conflict with it (409).
 	return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
+}
+
+// departure is where ev leaves from, canonical, as a trip's place is
+// read (tracker.add): a source of type location (CBV 2.0 §7.5; the last
+// one), else its readPoint, else its bizLocation; "" when it states
+// none. member is the member of ev a refusal points at for that place:
+// its bizLocation or readPoint when that states the same place (the
+// member the whereabouts check names), else the sourceList entry.
+func departure(ev *critmin.Event) (place, member string) {
+	place = epcis.Canonical(ev.ReadPoint)
+	if place == "" {
+		place = epcis.Canonical(ev.BizLocation)
+	}
+	src := -1
+	for i, s := range ev.Sources {
+		if isType(s.Type, "location") {
+			place, src = epcis.Canonical(s.ID), i
+		}
+	}
+	switch {
+	case place == "":
+		return "", ""
+	case epcis.Canonical(ev.BizLocation) == place:
+		return place, "bizLocation"
+	case epcis.Canonical(ev.ReadPoint) == place:
+		return place, "readPoint"
+	}
+	return place, fmt.Sprintf("sourceList/%d", src)
+}
+
+// leftWhileAtSea refuses ev, a shipping or departing of lot id captured
+// now, when the lot is at sea (w: in transit as a whole on a trip, w.trip
+// under bill w.bol, not received since) and ev is no step of that trip
+// (issue 8, new-user finding fixOa: [C1, C2] shipped to Karachi under B1
+// and not received, [C1] alone shipped Karachi → Houston under BX was
+// accepted and showed 10 t in transit under BX):
+//
+//   - it leaves from a destination of the trip (w.dests), under any bill
+//     or none: nothing of the lot stands there before its receipt;
+//   - it leaves under another bill of lading than the trip's, from
+//     anywhere: a consignment travels under its bill until it is
+//     received (CBV 2.0 §8.5, bizTransaction type bol; a transshipment
+//     leg under the same bill stays accepted).
+//
+// Where it leaves from is read as the trip's place is (departure:
+// source location, else readPoint, else bizLocation). A shipment from a
+// place where a part of the lot was received (w.partsAt) ships that part
+// and is judged by the standing check; a second shipment from where the
+// trip left is worded by shippedAgain. The refusal (409) points at the
+// member stating where ev leaves from (its bizTransactionList when it
+// states no place) and names the lot, the trip's bill and shipping event
+// and that the lot must be received first.
+//
+// Only a document's new events are judged so (capture): a later
+// declaration in error of the receipt an onward shipment left from is
+// accepted and the shipment flagged (ledger: "ships from a receipt
+// declared in error"), not re-judged here (judgeAgain).
+func leftWhileAtSea(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError, bool) {
+	step := stepName(ev.BizStep)
+	if !departSteps[step] {
+		return critmin.FieldError{}, false
+	}
+	from, member := departure(ev)
+	if from != "" && w.partsAt[from] {
+		return critmin.FieldError{}, false
+	}
+	if !w.inTransit || w.parted {
+		return partAtSea(ev, id, w, from, member)
+	}
+	if w.trip == nil {
+		return critmin.FieldError{}, false
+	}
+	if member == "" {
+		member = "bizTransactionList"
+	}
+	if here := eventSite(ev); here != "" && shippedAgain(ev, w, here) {
+		return critmin.FieldError{}, false
+	}
+	atDest := false
+	for _, d := range w.dests {
+		atDest = atDest || from != "" && d == from
+	}
+	b := bolOf(ev)
+	otherBill := b != "" && w.bol != "" && b != w.bol
+	if !atDest && !otherBill {
+		return critmin.FieldError{}, false
+	}
+	to := "no stated destination"
+	if len(w.dests) > 0 {
+		to = strings.Join(w.dests, ", ")
+	}
+	bill := "bill of lading " + orNoneStated(w.bol)
+	trip := fmt.Sprintf("lot %s is in transit at %s under %s (%s from %s to %s, event %s on %s)",
+		id, ev.EventTime.Format(time.RFC3339), bill, stepName(w.trip.BizStep), orNone(w.left), to, w.trip.EventID, w.trip.EventTime.Format(time.RFC3339))
+	var reason string
+	if atDest {
+		under := ""
+		if b != "" {
+			under = " under bill of lading " + b
+		}
+		reason = fmt.Sprintf("%s and has not been received at %s: nothing of it stands there before its receipt, so it cannot be %s from %s%s. It must first be received there — record its receipt at %s under %s — or, if that shipment is wrong, declare event %s in error (errorDeclaration)",
+			trip, from, pastOf(step), from, under, from, bill, w.trip.EventID)
+	} else {
+		reason = fmt.Sprintf("%s and has not been received: it cannot be %s from %s under another bill of lading, %s, while it travels under %s — a consignment travels under its bill of lading until it is received. It must first be received — record its receipt at %s under %s — or, if that shipment is wrong, declare event %s in error (errorDeclaration)",
+			trip, pastOf(step), orNone(from), b, bill, orDest(w.dests), bill, w.trip.EventID)
+	}
+	return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
+}
+
+// partAtSea refuses ev, a shipping or departing of lot id captured now
+// from from (member: the member stating it), when the lot's body is not
+// there (w.site, or no body: w.parted), nothing of it was received there
+// (w.partsAt), and a part of it is in transit to there — sent by an
+// event walked before ev (w.partTrips) and still in transit as the
+// document leaves the lot (critmin.PartInTransit): nothing of the lot
+// stands there before that part's receipt. The refusal names the part's
+// bill and shipping event, not where the body stands alone, nor a part
+// carrying more than remains (issue 8, fixOa item 5).
+func partAtSea(ev *critmin.Event, id string, w whereabouts, from, member string) (critmin.FieldError, bool) {
+	if from == "" || w.lot == nil || !w.parted && w.site == from {
+		return critmin.FieldError{}, false
+	}
+	for _, p := range w.lot.Parts {
+		trip := w.partTrips[p.ShipEventID]
+		if p.Status != critmin.PartInTransit || trip == nil || epcis.Canonical(p.To) != from {
+			continue
+		}
+		body := ""
+		if !w.parted && w.site != "" {
+			body = " (the rest of it stands at " + w.site + ")"
+		}
+		reason := fmt.Sprintf("a part of lot %s (%s t) is in transit at %s under bill of lading %s (%s from %s to %s, event %s on %s) and has not been received at %s: nothing of the lot stands there before that receipt%s, so it cannot be %s from %s. It must first be received there — record its receipt at %s under bill of lading %s — or, if that shipment is wrong, declare event %s in error (errorDeclaration)",
+			id, Tonnes(p.Tonnes), ev.EventTime.Format(time.RFC3339), orNoneStated(p.BillOfLading), stepName(trip.BizStep), orNone(epcis.Canonical(p.From)), from, trip.EventID, trip.EventTime.Format(time.RFC3339), from, body, pastOf(stepName(ev.BizStep)), from, from, orNoneStated(p.BillOfLading), trip.EventID)
+		return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
+	}
+	return critmin.FieldError{}, false
+}
+
+// orNoneStated is s, or "none stated" for "".
+func orNoneStated(s string) string {
+	if s == "" {
+		return "none stated"
+	}
+	return s
+}
+
+// orDest words a trip's destinations, or "its destination" for none.
+func orDest(dests []string) string {
+	if len(dests) == 0 {
+		return "its destination"
+	}
+	return strings.Join(dests, " or ")
 }
 
 // shippedAgain says whether ev, an event at here of a lot in transit (w),

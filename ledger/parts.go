@@ -311,6 +311,12 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 			if len(who.custodians) > 0 {
 				l.Parts[len(l.Parts)-1].Custodian = who.custodians[0]
 			}
+			if carriedLine(ev, q) {
+				// The containers it left in, as a first trip's part
+				// names them (fixOa: the lot API's onward part had
+				// none).
+				l.Parts[len(l.Parts)-1].Containers = shippedContainers(ev)
+			}
 			measurePart(&l.Parts[len(l.Parts)-1], ev)
 			return dispatchRest(l), nil, len(l.Parts) - 1
 		}

@@ -53,3 +53,10 @@ func TestMigrateContainerFed(t *testing.T) {
 	dsn := pgtest.MustCreateDatabase(t)
 	storetest.MigrateContainerFed(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
+
+// TestMigrateOnwardContainers: migration 0124 on PostgreSQL
+// (storetest.MigrateOnwardContainers holds the worked case).
+func TestMigrateOnwardContainers(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateOnwardContainers(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}

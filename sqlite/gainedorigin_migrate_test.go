@@ -53,3 +53,10 @@ func TestMigrateContainerFed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
 	storetest.MigrateContainerFed(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
+
+// TestMigrateOnwardContainers: migration 0124 on SQLite
+// (storetest.MigrateOnwardContainers holds the worked case).
+func TestMigrateOnwardContainers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	storetest.MigrateOnwardContainers(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}

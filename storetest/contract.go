@@ -221,6 +221,8 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"TripSpreadOverEvents", testTripSpreadOverEvents},
 		{"TripsOfTwoBills", testTripsOfTwoBills},
 		{"RestReceivedByLine", testRestReceivedByLine},
+		{"ShippedOnWhileAtSea", testShippedOnWhileAtSea},
+		{"OnwardPartContainers", testOnwardPartContainers},
 		{"ReceiptReadsShipment", testReceiptReadsShipment},
 		{"ContainerOnwardCarries", testContainerOnwardCarries},
 		{"ContainerDeclaredPackingMoves", testContainerDeclaredPackingMoves},

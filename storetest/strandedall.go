@@ -118,10 +118,13 @@ func testDemoDeclarationJudgedWhole(t *testing.T, open Opener) {
 //     and inspected (i12) at mine-a. Declaring c12: p12 packs a lot no
 //     event made, u12 unpacks it from a container nothing put it in, i12
 //     inspects a lot not recorded — each named, not only p12.
-//   - A4 (item 4, W3): Z13 (c13, 20 t) shipped whole to pkkhi (s13, B13)
-//     and shipped on from pkkhi to pkbqm (o13, B13b, no receipt: read as
-//     a transshipment, a further leg of the voyage). Declaring s13: the
-//     lot never left mine-a, so o13 ships from pkkhi where none of it is.
+//   - A4 (item 4, W3): Z13 (c13, 20 t) shipped whole to pkbqm (s13, B13)
+//     and shipped on from pkkhi, a port on the way, to pkbqm (o13, under
+//     the same bill B13, no receipt: a transshipment, a further leg of
+//     the voyage; shipped on from its destination or under another bill
+//     before a receipt is refused at capture since fixOa). Declaring s13:
+//     the lot never left mine-a, so o13 ships from pkkhi where none of it
+//     is. A4d likewise (Z17, s17 and o17 under B17, o17 bound for pklhe).
 //   - A4b: as A4 with a receipt between: Z15 (c15, 20 t) shipped whole
 //     to pkkhi (s15, B15), received there (r15, B15) and shipped on to
 //     pkbqm (o15, B15b). Declaring s15: r15 receives under B15 what no
@@ -167,13 +170,13 @@ func testDeclarationStrandsEveryDependent(t *testing.T, open Opener) {
 			strandedEv("i12", "2025-10-04", `"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "inspecting", "bizLocation": {"id": "urn:t:site:mine-a"}, "quantityList": [{"epcClass": "urn:t:lot:Z12"}]`)},
 			[]string{"c12"}, nil, []string{"packing urn:t:zk:p12", "unpacking urn:t:zk:u12", "inspection urn:t:zk:i12"}},
 		{"A4 onward shipment of a lot whose first shipment is declared", []string{strandedCommission("c13", "Z13", "20"),
-			strandedShip("s13", "2025-10-02", "Z13", "20", "mine-a", "pkkhi", "B13"), strandedShip("o13", "2025-10-05", "Z13", "20", "pkkhi", "pkbqm", "B13b")},
+			strandedShip("s13", "2025-10-02", "Z13", "20", "mine-a", "pkbqm", "B13"), strandedShip("o13", "2025-10-05", "Z13", "20", "pkkhi", "pkbqm", "B13")},
 			[]string{"s13"}, nil, []string{"shipment urn:t:zk:o13"}},
 		{"A4b onward shipment after a receipt", []string{strandedCommission("c15", "Z15", "20"),
 			strandedShip("s15", "2025-10-02", "Z15", "20", "mine-a", "pkkhi", "B15"), strandedReceive("r15", "2025-10-04", "Z15", "20", "pkkhi", "B15"), strandedShip("o15", "2025-10-05", "Z15", "20", "pkkhi", "pkbqm", "B15b")},
 			[]string{"s15"}, nil, []string{"receipt urn:t:zk:r15", "shipment urn:t:zk:o15"}},
 		{"A4d onward same bol", []string{strandedCommission("c17", "Z17", "20"),
-			strandedShip("s17", "2025-10-02", "Z17", "20", "mine-a", "pkkhi", "B17"), strandedShip("o17", "2025-10-05", "Z17", "20", "pkkhi", "pkbqm", "B17")},
+			strandedShip("s17", "2025-10-02", "Z17", "20", "mine-a", "pkbqm", "B17"), strandedShip("o17", "2025-10-05", "Z17", "20", "pkkhi", "pklhe", "B17")},
 			[]string{"s17"}, nil, []string{"shipment urn:t:zk:o17"}},
 		{"A5 each sampling where none stands", []string{strandedCommission("c14", "Z14", "20"), strandedShip("s14", "2025-10-02", "Z14", "5", "mine-a", "pkkhi", "B14"),
 			strandedReceive("r14", "2025-10-04", "Z14", "5", "pkkhi", "B14"), sample("a14a", "2025-10-05"), sample("a14b", "2025-10-06")},
