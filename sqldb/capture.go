@@ -92,11 +92,11 @@ type captureSession struct {
 	// the capture returns at its next step.
 	unflushed int
 	flushErr  error
-	evb      *batch
-	epcs     *batch
-	qty      *batch
-	attrs    *batch
-	done     bool
+	evb       *batch
+	epcs      *batch
+	qty       *batch
+	attrs     *batch
+	done      bool
 }
 
 func (db *DB) beginCapture(ctx context.Context, job *critmin.CaptureJob, master []critmin.MasterDataElement) (*captureSession, error) {
