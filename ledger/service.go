@@ -77,6 +77,10 @@ type Service struct {
 	// document of a dozen events then crosses a batch boundary that
 	// otherwise takes a thousand (storetest's BatchBoundary).
 	BatchEvents int
+	// BatchBytes, when above 0, replaces StreamBatchBytes as the most
+	// event text of one batch of a streamed capture; tests lower it to
+	// cut a batch by its text before BatchEvents.
+	BatchBytes int
 }
 
 // NewService returns a service over a store with default limits.

@@ -260,6 +260,15 @@ func (s *Service) batchEvents() int {
 	return StreamBatch
 }
 
+// batchBytes is the most event text of one batch: Service.BatchBytes,
+// or StreamBatchBytes.
+func (s *Service) batchBytes() int {
+	if s.BatchBytes > 0 {
+		return s.BatchBytes
+	}
+	return StreamBatchBytes
+}
+
 // event takes one event of the list; a full batch is processed.
 func (c *streamCapture) event(doc *epcis.Document, e epcis.StreamEvent) error {
 	c.doc = doc
@@ -276,7 +285,7 @@ func (c *streamCapture) event(doc *epcis.Document, e epcis.StreamEvent) error {
 	}
 	c.pending = append(c.pending, e)
 	c.bytes += len(e.Raw)
-	if len(c.pending) >= c.s.batchEvents() || c.bytes >= StreamBatchBytes {
+	if len(c.pending) >= c.s.batchEvents() || c.bytes >= c.s.batchBytes() {
 		return c.process(doc)
 	}
 	return nil

@@ -87,11 +87,16 @@ type captureSession struct {
 	conflict bool
 	kept     int
 	unit     int // stored events since the last settle
-	evb      *batch
-	epcs     *batch
-	qty      *batch
-	attrs    *batch
-	done     bool
+	// unflushed: stored events whose lots rows are not yet written (since
+	// the last settle or flushLots); flushErr: a flush's failure, which
+	// the capture returns at its next step.
+	unflushed int
+	flushErr  error
+	evb       *batch
+	epcs      *batch
+	qty       *batch
+	attrs     *batch
+	done      bool
 }
 
 func (db *DB) beginCapture(ctx context.Context, job *critmin.CaptureJob, master []critmin.MasterDataElement) (*captureSession, error) {
@@ -149,6 +154,9 @@ func (db *DB) beginCapture(ctx context.Context, job *critmin.CaptureJob, master 
 func (c *captureSession) Add(events []*critmin.Event) error {
 	if c.done {
 		return fmt.Errorf("%s: capture already finished", c.w.db.Dialect.Name)
+	}
+	if c.flushErr != nil {
+		return c.flushErr
 	}
 	seen := map[string]bool{}
 	kept := events[:0:0]
@@ -218,6 +226,7 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 		}
 		c.declPending = kept[n-1].ErrorDeclaration != nil
 		kept = kept[n:]
+		c.unflushed += n
 		if c.unit += n; c.unit == c.w.db.projectEvery() {
 			if err := c.settle(); err != nil {
 				return err
@@ -452,7 +461,8 @@ func (c *captureSession) settleDeclarations() error {
 	if err := w.saveLots(); err != nil {
 		return err
 	}
-	c.decls, c.declPending = nil, false
+	c.decls, c.declPending, c.unflushed = nil, false, 0
+	w.totalsBase = nil
 	w.lots, w.touched = map[string]*critmin.Lot{}, map[string]bool{}
 	// (the unit's identifier uses are in the transaction now: loadKinds
 	// reads them back)
@@ -471,6 +481,9 @@ func (c *captureSession) Skipped() []string { return c.skipped }
 func (c *captureSession) Commit(master []critmin.MasterDataElement) error {
 	if c.done {
 		return fmt.Errorf("%s: capture already finished", c.w.db.Dialect.Name)
+	}
+	if c.flushErr != nil {
+		return c.flushErr
 	}
 	w := c.w
 	if len(master) > 0 && !c.audited {
@@ -533,6 +546,9 @@ func (c *captureSession) Settle() error {
 	if c.done {
 		return fmt.Errorf("%s: capture already finished", c.w.db.Dialect.Name)
 	}
+	if c.flushErr != nil {
+		return c.flushErr
+	}
 	return c.settle()
 }
 
@@ -560,7 +576,21 @@ func (c *captureSession) Rollback() {
 // so far) as if committed. The capture-time checks read through it
 // (ledger.Service.ClaimCheck), so that two captures in one group cannot
 // both consume the same lot.
+//
+// The reads see every event the capture added, its lots included,
+// whatever ended the batch that added it: the lots of a unit not yet
+// settled (ProjectEvery) are written first (flushLots). A streamed
+// capture's batch ends at its events or its text
+// (ledger.StreamBatchBytes), or stores fewer events than it holds (an
+// event refused under proceed), so it need not end where a unit does;
+// the next batch's checks read here (issue 8, fixOf: an observation
+// dated before its lot's commissioning in the batch before was stored).
+// A failed flush fails the capture at its next step (Add, Commit).
 func (c *captureSession) CaptureReads(ctx context.Context) context.Context {
+	if c.unflushed > 0 && !c.done && c.flushErr == nil {
+		c.unflushed = 0
+		c.flushErr = c.w.flushLots()
+	}
 	return context.WithValue(context.WithoutCancel(ctx), groupReadsKey{}, &groupReads{write: c.w.db.Write, tx: c.tx, stmts: c.g.stmts})
 }
 
@@ -626,6 +656,10 @@ type writer struct {
 	// mineral fact (a quantityList weighing, a receipt) moves the caps
 	// of its runs' outputs as an assay does (materialize).
 	figures map[string]string
+	// totalsBase holds, for each lot a flushLots wrote since the unit's
+	// last settle, its row as it stood before (nil: none): the record
+	// checkTotals compares the unit's figures with, as without the flush.
+	totalsBase map[string]*lotRow
 	// declared holds the eventIDs of this capture already declared in error.
 	declared map[string]bool
 	// reorder holds the lots an event reached out of event-time order
@@ -1524,6 +1558,55 @@ func (w *writer) project(ev *critmin.Event) error {
 }
 
 func (w *writer) saveLots() error {
+	return w.writeLots(nil, false)
+}
+
+// flushLots writes the lots rows of the events added since the unit's
+// last settle, as they stand, without settling the unit: the lots an
+// event reached out of event-time order as replayed in event-time order
+// (writing nothing else of the replay), and nothing of the origin mixes,
+// the declarations or the per-lot state, which the unit's settle handles
+// as if no flush had happened (so that the rows it leaves are the rows a
+// replay rebuilds: Rebuild settles at the unit's ends only). It makes the
+// events added so far readable by the capture-time checks of the next
+// batch (captureSession.CaptureReads), whatever ended the batch.
+func (w *writer) flushLots() error {
+	var replayed map[string]*critmin.Lot
+	if len(w.reorder) > 0 {
+		ids := make([]string, 0, len(w.reorder))
+		for id := range w.reorder {
+			if w.lots[id] != nil {
+				ids = append(ids, id)
+			}
+		}
+		sort.Strings(ids)
+		lots, _, err := w.replayedLots(ids)
+		if err != nil {
+			return err
+		}
+		replayed = make(map[string]*critmin.Lot, len(ids))
+		for _, id := range ids {
+			replayed[id] = nil // no live event: not written
+			if l := lots[id]; l != nil && l.EventCount > 0 {
+				replayed[id] = l
+			}
+		}
+	}
+	return w.writeLots(replayed, true)
+}
+
+// writeLots writes the touched lots rows (saveLots), a lot in replayed
+// as given there (nil: not written). flushing: a flushLots, whose rows
+// the unit's settle writes again; the rows as they stood before the
+// first flush since the last settle stay the record checkTotals compares
+// with (totalsBase).
+func (w *writer) writeLots(replayed map[string]*critmin.Lot, flushing bool) error {
+	lot := func(id string) *critmin.Lot {
+		if l, ok := replayed[id]; ok {
+			return l
+		}
+		return w.lots[id]
+	}
 	b := &batch{head: `INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, location_canon, taken_t, parts, seal, link_count, move_count, out_link_count) VALUES `,
 		cols: 28, tail: ` ON CONFLICT (id) DO UPDATE SET claims = excluded.claims, location_canon = excluded.location_canon, commodity = excluded.commodity, quantity = excluded.quantity, uom = excluded.uom, wet_t = excluded.wet_t, dry_t = excluded.dry_t,
 			moisture = excluded.moisture, origin_country = excluded.origin_country, origin_mine = excluded.origin_mine, supplier = excluded.supplier,
@@ -1549,7 +1632,24 @@ func (w *writer) saveLots() error {
 	if err := w.checkLotRows(append(append([]string(nil), ids...), changed...)); err != nil {
 		return err
 	}
-	if err := w.checkTotals(ids, stored); err != nil {
+	base := stored
+	if flushing || len(w.totalsBase) > 0 {
+		if w.totalsBase == nil {
+			w.totalsBase = map[string]*lotRow{}
+		}
+		base = make(map[string]*lotRow, len(stored))
+		for id, r := range stored {
+			base[id] = r
+		}
+		for _, id := range ids {
+			if was, ok := w.totalsBase[id]; ok {
+				base[id] = was
+			} else if flushing {
+				w.totalsBase[id] = stored[id]
+			}
+		}
+	}
+	if err := w.checkTotals(ids, base, lot); err != nil {
 		return err
 	}
 	counts := func(id string) (int64, int64, int64) {
@@ -1563,8 +1663,8 @@ func (w *writer) saveLots() error {
 		return links, moves, outLinks
 	}
 	for _, id := range ids {
-		l := w.lots[id]
-		if !l.Material {
+		l := lot(id)
+		if l == nil || !l.Material {
 			continue // an instance that is no lot of its own (ledger.Project)
 		}
 		// Never write a lot that breaks its own holdings' invariants (no
@@ -1601,7 +1701,7 @@ func (w *writer) saveLots() error {
 	// downstream of a retraction) keeps its values with the new counts.
 	for _, id := range changed {
 		r := stored[id]
-		if r == nil || w.touched[id] && w.lots[id] != nil && w.lots[id].Material {
+		if r == nil || w.touched[id] && lot(id) != nil && lot(id).Material {
 			continue // no row (an instance, or a lot not yet made), or written above
 		}
 		if c := w.counted[id]; c[0] == 0 && c[1] == 0 && c[2] == 0 {

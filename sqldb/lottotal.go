@@ -44,13 +44,13 @@ func (w *writer) noteTotals(ev *critmin.Event, ids []string, before map[string][
 // before the check can still be corrected. The refusal names the line
 // of the latest event that added to it and the total: a conflict with
 // the record (409) when the record held some of it, else 400.
-func (w *writer) checkTotals(ids []string, stored map[string]*lotRow) error {
+func (w *writer) checkTotals(ids []string, stored map[string]*lotRow, lot func(string) *critmin.Lot) error {
 	if w.db.writes != replayFull || len(w.raised) == 0 {
 		return nil
 	}
 	var errs []critmin.FieldError
 	for _, id := range ids {
-		l, r := w.lots[id], w.raised[id]
+		l, r := lot(id), w.raised[id]
 		if l == nil || r == nil || !l.Material {
 			continue
 		}

@@ -477,10 +477,10 @@ func (w *writer) rebuildTransformation(xid string) error {
 	return nil
 }
 
-// replayLots rebuilds lots from their live stored events in event-time
-// order (ledger.Replay), their moves and the staleness of the origin
-// mixes downstream of them.
-func (w *writer) replayLots(ids []string) error {
+// replayedLots computes lots from their live stored events in event-time
+// order (ledger.Replay), with their moves, writing nothing: replayLots
+// writes them, flushLots only the lots rows.
+func (w *writer) replayedLots(ids []string) (map[string]*critmin.Lot, []ledger.Move, error) {
 	var evs []*critmin.Event
 	err := inChunks(ids, func(part []any) error {
 		in := placeholders(len(part))
@@ -490,12 +490,12 @@ func (w *writer) replayLots(ids []string) error {
 		return err
 	})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	// An event that moved a container holding one of the lots moves it
 	// as capture projected it (contents.go).
 	if evs, err = w.withStoredContents(uniqueByPK(evs)); err != nil {
-		return err
+		return nil, nil, err
 	}
 	// Chunks may overlap in events; replay each once, in capture order,
 	// with lots named canonically as the projection names them.
@@ -504,6 +504,17 @@ func (w *writer) replayLots(ids []string) error {
 		evs[i] = canonLots(ev)
 	}
 	lots, moves := ledger.Replay(ids, evs)
+	return lots, moves, nil
+}
+
+// replayLots rebuilds lots from their live stored events in event-time
+// order (ledger.Replay), their moves and the staleness of the origin
+// mixes downstream of them.
+func (w *writer) replayLots(ids []string) error {
+	lots, moves, err := w.replayedLots(ids)
+	if err != nil {
+		return err
+	}
 	if err := inChunks(ids, func(part []any) error {
 		return w.dropDerived("lot_moves", "lot IN ("+placeholders(len(part))+")", part...)
 	}); err != nil {

@@ -199,7 +199,10 @@ func testBatchBoundary(t *testing.T, open Opener) {
 					// batch stored events, as it settles every
 					// ledger.StreamBatch (sqldb.ProjectEvery) by default:
 					// a batch whose events are all stored is settled
-					// before the next batch is checked.
+					// before the next batch is checked. (Since fixOf the
+					// checks see a unit's unsettled lots too, BatchCut;
+					// the unit is kept at the batch so that this test
+					// checks the settled path.)
 					s.(*sqldb.DB).ProjectUnit = batch
 					MustCapture(t, svc, doc(sites))
 					if c.pre != "" {

@@ -247,6 +247,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"OriginOneView", testOriginOneView},
 		{"FirstRecordOrigin", testFirstRecordOrigin},
 		{"BatchBoundary", testBatchBoundary},
+		{"BatchCut", testBatchCut},
 		{"MadeOnceNamesMaker", testMadeOnceNamesMaker},
 		{"UnmadeLotProceed", testUnmadeLotProceed},
 		{"ReceiptCorrectedAfterOnward", testReceiptCorrectedAfterOnward},
