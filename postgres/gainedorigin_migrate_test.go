@@ -53,3 +53,10 @@ func TestMigrateContainerFed(t *testing.T) {
 	dsn := pgtest.MustCreateDatabase(t)
 	storetest.MigrateContainerFed(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
+
+// TestMigrateContainerEmptied: migration 0123 on PostgreSQL
+// (storetest.MigrateContainerEmptied holds the worked case).
+func TestMigrateContainerEmptied(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateContainerEmptied(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}

@@ -1399,6 +1399,12 @@ func (w *writer) project(ev *critmin.Event) error {
 	if err := w.addContents(ev.EventID, held); err != nil {
 		return err
 	}
+	if w.db.writes == replayFull {
+		// Live capture only: a replay re-applies what was accepted.
+		if err := w.checkEmptied(ev, held); err != nil {
+			return err
+		}
+	}
 	w.noteFeed(ev, held)
 	ev = canonLots(ledger.WithContents(ev, contentLines(held), containersOf(held)...)) // one lot per canonical class identifier
 	ids := ev.LotIDs()

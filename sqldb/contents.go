@@ -199,12 +199,6 @@ func (w *writer) contentsOf(ev *critmin.Event) ([]contentRow, error) {
 		if err != nil {
 			return nil, err
 		}
-		if role == critmin.RoleInput && len(lines) == 0 && w.db.writes == replayFull {
-			// Live capture only: a replay re-applies what was accepted.
-			if err := w.checkEmptied(ev, e.EPC, c); err != nil {
-				return nil, err
-			}
-		}
 		if ledger.ReadsTrip(ev) {
 			// A receipt receives what the trip's dispatch carried in
 			// the container (ledger.Carried), not what was packed.
@@ -225,18 +219,40 @@ func (w *writer) contentsOf(ev *critmin.Event) ([]contentRow, error) {
 	return w.withoutConsumed(out, ev)
 }
 
-// checkEmptied refuses run ev fed container (spelt, canonical c) whole
-// when c holds nothing because an earlier run was fed it whole and
-// nothing was packed into it since (ledger.Holdings.EmptiedBy): the lots
-// it held are in that run's products; feeding it again would feed
-// nothing, or the lots' loose rest in its place.
-func (w *writer) checkEmptied(ev *critmin.Event, spelt, c string) error {
-	by, err := w.holdings().EmptiedBy(c, ev.EventTime, ev)
-	if err != nil || by == nil {
-		return err
+// checkEmptied refuses run ev, being captured, fed whole a container
+// that gave it nothing (held: its contents rows) because an earlier run
+// was fed it whole and nothing was packed into it since
+// (ledger.Holdings.EmptiedBy): the lots it held are in that run's
+// products; feeding it again would feed nothing, or the lots' loose
+// rest in its place. Only a capture is refused: a run whose contents are
+// recomputed when a packing is declared in error (recontain) takes
+// nothing, as a run fed an empty container does.
+func (w *writer) checkEmptied(ev *critmin.Event, held []contentRow) error {
+	if !ledger.FeedsContainers(ev) {
+		return nil
 	}
-	return &critmin.Error{Code: critmin.ECONFLICT, Message: ledger.EmptiedReason(ev, spelt, by) + "; nothing was stored",
-		Fields: []critmin.FieldError{{Conflict: true, Pointer: "event " + ev.EventID + "/inputEPCList/" + strconv.Itoa(inputIndex(ev, spelt)), Reason: ledger.EmptiedReason(ev, spelt, by)}}}
+	gave := map[string]bool{}
+	for _, c := range containersOf(held) {
+		gave[c] = true
+	}
+	for _, e := range ev.EPCs {
+		c := canon(e.EPC)
+		if e.Role != critmin.RoleInput || gave[c] {
+			continue
+		}
+		gave[c] = true
+		by, err := w.holdings().EmptiedBy(c, ev.EventTime, ev)
+		if err != nil {
+			return err
+		}
+		if by == nil {
+			continue
+		}
+		reason := ledger.EmptiedReason(ev, e.EPC, by)
+		return &critmin.Error{Code: critmin.ECONFLICT, Message: reason + "; nothing was stored",
+			Fields: []critmin.FieldError{{Conflict: true, Pointer: "event " + ev.EventID + "/inputEPCList/" + strconv.Itoa(inputIndex(ev, e.EPC)), Reason: reason}}}
+	}
+	return nil
 }
 
 // inputIndex is the place of spelt among ev's inputEPCList entries.

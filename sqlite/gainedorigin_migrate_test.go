@@ -53,3 +53,10 @@ func TestMigrateContainerFed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
 	storetest.MigrateContainerFed(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
+
+// TestMigrateContainerEmptied: migration 0123 on SQLite
+// (storetest.MigrateContainerEmptied holds the worked case).
+func TestMigrateContainerEmptied(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	storetest.MigrateContainerEmptied(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}
