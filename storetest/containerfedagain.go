@@ -155,7 +155,12 @@ func testPackedDrawnByLineShipment(t *testing.T, open Opener) {
 	const e1, e2 = "urn:epc:id:sscc:0614141.3200000004", "urn:epc:id:sscc:0614141.3200000005"
 	cfaCapture(t, s, "L", ctDoc(cfLot("L", "PAK", 10000, "Nd:4"), ctPack("pe1", "ADD", e1, 2, "L:6000"),
 		ccShip("ls", "urn:t:bol:LS", 3, nil, "L:8000"), ctRecvAt("lr", "urn:t:bol:LS", "urn:t:site:khi", 4, nil, "L:8000")))
-	cfaCapture(t, s, "8 t into E2 at khi", ctDoc(cfaAt(ctPack("pe2", "ADD", e2, 5, "L:8000"), "urn:t:site:khi")))
+	// The form preview (Service.Validate) judges it as capture does.
+	pe2 := ctDoc(cfaAt(ctPack("pe2", "ADD", e2, 5, "L:8000"), "urn:t:site:khi"))
+	if errs, err := service(s).Validate(context.Background(), []byte(pe2)); err != nil || len(errs) != 1 || len(errs[0]) != 0 {
+		t.Errorf("preview of 8 t into E2 at khi: %+v, %v; want no error", errs, err)
+	}
+	cfaCapture(t, s, "8 t into E2 at khi", pe2)
 	unpack := func(id string, kg string) string {
 		return strings.Replace(ctPack(id, "DELETE", e1, 6, "L:"+kg), `"bizStep": "packing"`, `"bizStep": "unpacking"`, 1)
 	}
