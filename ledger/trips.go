@@ -273,7 +273,7 @@ func namesInstance(ev *critmin.Event, c string) bool {
 // EmptiedReason words the refusal of run ev fed container whole after
 // run by emptied it (sqldb checkEmptied, custody contentsJudge).
 func EmptiedReason(ev *critmin.Event, container string, by *critmin.Event) string {
-	return fmt.Sprintf("run %s is fed container %s whole, but run %s (event %s, %s) was fed it whole and took what it held, and nothing has been packed into it since: it holds nothing to feed (a container fed whole gives its lots to that run once); name what this run took by inputQuantityList, or pack the container again first",
+	return fmt.Sprintf("this run (event %s) is fed container %s whole, but run %s (event %s, %s) was fed it whole and took what it held, and nothing has been packed into it since: it holds nothing to feed (a container fed whole gives its lots to that run once); name what this run took by inputQuantityList, or pack the container again first",
 		ev.EventID, container, runName(by), by.EventID, by.EventTime.Format(time.RFC3339))
 }
 
