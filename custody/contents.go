@@ -12,7 +12,6 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
-	"github.com/critmin/critmin/units"
 )
 
 // contentsJudge gives a document's events that move containers by their
@@ -51,6 +50,11 @@ type contentsJudge struct {
 	// (ledger.TripOf), storedMoves the stored ones by container.
 	moves       []*critmin.Event
 	storedMoves map[string][]*critmin.Event
+	// feeds are the document's runs so far fed a container whole that
+	// took what it held, by canonical container; storedFeeds the stored
+	// ones (feedsOf).
+	feeds       map[string][]*critmin.Event
+	storedFeeds map[string][]*critmin.Event
 	// own is, per eventID of an event given contents lines, how many
 	// quantity lines it states itself, and the event with its contents
 	// (pointAtContainers).
@@ -66,7 +70,7 @@ type ownLines struct {
 
 func newContentsJudge(ctx context.Context, s Store, events []*critmin.Event) *contentsJudge {
 	j := &contentsJudge{ctx: ctx, s: s, declared: map[string]bool{}, stored: map[string][]*critmin.Event{}, lots: map[string]*critmin.Lot{}, via: map[*critmin.Event]map[string][]string{},
-		storedMoves: map[string][]*critmin.Event{}, own: map[string]ownLines{}}
+		storedMoves: map[string][]*critmin.Event{}, own: map[string]ownLines{}, feeds: map[string][]*critmin.Event{}, storedFeeds: map[string][]*critmin.Event{}}
 	for _, ev := range events {
 		if ev.ErrorDeclaration != nil {
 			j.declared[ev.EventID] = true
@@ -147,6 +151,19 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 			if err != nil {
 				return nil, err
 			}
+			if run && len(held) == 0 && !j.declared[ev.EventID] {
+				// Fed again after a run emptied it (the store refuses
+				// it alike, sqldb checkEmptied).
+				by, err := j.holdings().EmptiedBy(c, ev.EventTime, ev)
+				if err != nil {
+					return nil, err
+				}
+				if by != nil {
+					reason := ledger.EmptiedReason(ev, e.EPC, by)
+					return nil, &critmin.Error{Code: critmin.ECONFLICT, Message: reason + "; nothing was stored",
+						Fields: []critmin.FieldError{{Conflict: true, Pointer: fmt.Sprintf("event %s/inputEPCList/%d", ev.EventID, inputIndex(ev, e.EPC)), Reason: reason}}}
+				}
+			}
 			if ledger.ReadsTrip(ev) {
 				// A receipt receives what the trip's dispatch carried
 				// in the container (ledger.Carried), as the store
@@ -175,20 +192,22 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 			}
 		}
 		if run {
-			// What remains of each lot not consumed (the projection's
-			// rule, sqldb withoutConsumed); a consumed lot keeps its
-			// line, for checkConsumption to refuse.
+			// What stands of each lot not consumed at the run's site
+			// (the projection's rule, sqldb withoutConsumed); a
+			// consumed lot keeps its line, for checkConsumption to
+			// refuse.
 			lines = ledger.WithinRemaining(lines, func(lot string) (float64, bool) {
-				l := j.lots[lot]
-				if l == nil || l.Status == critmin.LotConsumed || !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
-					return 0, false
-				}
-				return l.RemainingWetTonnes(), true
+				return ledger.FedHolding(j.lots[lot], ev)
 			})
 		}
 		if len(lines) > 0 {
 			out = ledger.WithContents(ev, lines, fed...)
 			j.via[out] = via
+			if run && !j.declared[ev.EventID] {
+				for _, c := range fed {
+					j.feeds[c] = append(j.feeds[c], ev)
+				}
+			}
 		}
 	}
 	if ev.Type == critmin.AggregationEvent && ev.ParentID != "" && !j.declared[ev.EventID] {
@@ -326,7 +345,62 @@ func (j *contentsJudge) heldAt(container string, at time.Time, self *critmin.Eve
 // holdings reads containers' live packings and dispatches, stored then
 // the document's so far.
 func (j *contentsJudge) holdings() ledger.Holdings {
-	return ledger.Holdings{Packings: j.packingsOf, Moves: j.movesOf}
+	return ledger.Holdings{Packings: j.packingsOf, Moves: j.movesOf, Feeds: j.feedsOf}
+}
+
+// feedsOf is the runs fed container (canonical) whole that took what it
+// held: the live stored runs naming it in their inputEPCList with
+// contents stored (critmin.ContentsStore; a run fed several containers
+// counts for each), then the document's so far.
+func (j *contentsJudge) feedsOf(container string) ([]*critmin.Event, error) {
+	stored, ok := j.storedFeeds[container]
+	if !ok {
+		q, can := j.s.(eventQuerier)
+		cs, keeps := j.s.(critmin.ContentsStore)
+		if can && keeps {
+			page, err := q.FindEvents(j.ctx, critmin.EventFilter{EventTypes: []string{critmin.TransformationEvent},
+				EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleInput}, Patterns: []string{container}, Exact: true}}, Limit: 1000})
+			if err != nil {
+				return nil, err
+			}
+			var runs []*critmin.Event
+			var ids []string
+			for _, st := range page.Events {
+				if ledger.Live(st) && !j.declared[st.EventID] {
+					runs = append(runs, decodeStored(st))
+					ids = append(ids, st.EventID)
+				}
+			}
+			if len(ids) > 0 {
+				held, err := cs.EventContents(j.ctx, ids)
+				if err != nil {
+					return nil, err
+				}
+				for _, r := range runs {
+					if len(held[r.EventID]) > 0 {
+						stored = append(stored, r)
+					}
+				}
+			}
+		}
+		j.storedFeeds[container] = stored
+	}
+	return append(append([]*critmin.Event(nil), stored...), j.feeds[container]...), nil
+}
+
+// inputIndex is the place of spelt among ev's inputEPCList entries.
+func inputIndex(ev *critmin.Event, spelt string) int {
+	k := 0
+	for _, e := range ev.EPCs {
+		if e.Role != critmin.RoleInput {
+			continue
+		}
+		if e.EPC == spelt {
+			return k
+		}
+		k++
+	}
+	return 0
 }
 
 // movesOf is container's (canonical) live stored ObjectEvents naming it

@@ -516,7 +516,16 @@ func CheckPackingCycle(ev *critmin.Event, c *Containment, load func(ids []string
 // refuses ev, naming that event. An event of hist with ev's eventID (ev
 // sent again) or declared in error is left out. Pointers are relative to
 // the event.
-func CheckRepackingAt(ev *critmin.Event, hist []*critmin.Event, lot func(id string) *critmin.Lot) []critmin.FieldError {
+//
+// drawn, when given, is what the lots' own movements drew out of their
+// containers by ev's time beyond their loose rest (DrawnBetween; sqldb
+// PackedIn, custody.ContainedAt): it is taken out of the replay before ev
+// is judged, so that the packing check and the unpacking check read what
+// a container holds by the rule a run fed it whole reads (new-user check
+// after fixNe: 6 t of L in E1 and 8 t of the 10 t lot shipped by a
+// line leave 2 t in E1; 8 t of L packed at the destination was refused
+// as 6 + 8 = 14 t packed).
+func CheckRepackingAt(ev *critmin.Event, hist []*critmin.Event, lot func(id string) *critmin.Lot, drawn ...Drawn) []critmin.FieldError {
 	if ev.Type != critmin.AggregationEvent || ev.ParentID == "" || ev.ErrorDeclaration != nil {
 		return nil
 	}
@@ -531,6 +540,9 @@ func CheckRepackingAt(ev *critmin.Event, hist []*critmin.Event, lot func(id stri
 	i := 0
 	for ; i < len(seq) && !seq[i].EventTime.After(ev.EventTime); i++ {
 		c.Apply(seq[i])
+	}
+	for _, d := range drawn {
+		c.Unpack(d.Child, d.Container, d.Tonnes)
 	}
 	if errs := CheckRepacking(ev, c, lot); len(errs) > 0 {
 		for k := range errs {
@@ -562,4 +574,45 @@ func CheckRepackingAt(ev *critmin.Event, hist []*critmin.Event, lot func(id stri
 		c.Apply(e)
 	}
 	return nil
+}
+
+// Drawn is what movements of lot Child (canonical) drew out of Container
+// (canonical), wet tonnes, beyond what unpackings took out.
+type Drawn struct {
+	Child, Container string
+	Tonnes           float64
+}
+
+// DrawnBetween is what the lots' movements drew out of each container:
+// plain, where packings less unpackings put the lots, less drawn, where
+// the lots' movements left them as well (custody.ContainedAt), per lot
+// and container, wet tonnes (lotWet gives a lot's wet mass, for a
+// packing of the whole lot; 0 when not known).
+func DrawnBetween(plain, drawn []critmin.Packing, lotWet func(id string) float64) []Drawn {
+	type key struct{ child, container string }
+	sum := func(ps []critmin.Packing) (map[key]float64, []key) {
+		out := map[key]float64{}
+		var order []key
+		for _, p := range ps {
+			k := key{epcis.Canonical(p.Child), epcis.Canonical(p.Container)}
+			w, ok := PackedWet(p, lotWet(k.child))
+			if !ok {
+				continue
+			}
+			if _, seen := out[k]; !seen {
+				order = append(order, k)
+			}
+			out[k] += w
+		}
+		return out, order
+	}
+	before, order := sum(plain)
+	after, _ := sum(drawn)
+	var out []Drawn
+	for _, k := range order {
+		if d := before[k] - after[k]; d > 1e-9 {
+			out = append(out, Drawn{Child: k.child, Container: k.container, Tonnes: d})
+		}
+	}
+	return out
 }

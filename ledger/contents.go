@@ -117,13 +117,14 @@ func FeedsContainers(ev *critmin.Event) bool {
 }
 
 // WithinRemaining is lines, the contents of containers a run is fed whole
-// (FeedsContainers), with each lot's lines cut to what remains of the
-// lot (remaining: wet tonnes; ok false when not known), drawn in the
-// order given: a lot's movements take its loose rest first and then draw
-// on its containers (docs/origin.md), so a container holds no more of a
-// lot than what remains of it — 10 t, 3 t packed into S, 8 t shipped (7 t
-// loose, 1 t out of S): S fed whole brings 2 t, not 3. A line without a
-// quantity, or not in a mass unit, is left as it is.
+// (FeedsContainers), with each lot's lines cut to what the run may take
+// of the lot (remaining: wet tonnes, FedHolding; ok false when not
+// known), drawn in the order given: a lot's movements take its loose
+// rest first and then draw on its containers (docs/origin.md), so a
+// container holds no more of a lot than what stands of it at its site —
+// 10 t, 3 t packed into S, 8 t shipped (7 t loose, 1 t out of S): S fed
+// whole brings 2 t, not 3. A line without a quantity, or not in a mass
+// unit, is left as it is.
 func WithinRemaining(lines []critmin.QuantityElement, remaining func(lot string) (float64, bool)) []critmin.QuantityElement {
 	left := map[string]float64{}
 	known := map[string]bool{}
@@ -155,6 +156,27 @@ func WithinRemaining(lines []critmin.QuantityElement, remaining func(lot string)
 		out = append(out, q)
 	}
 	return out
+}
+
+// FedHolding is what a run ev fed containers whole may take of lot l
+// through them, wet tonnes: what stands of l at the run's site
+// (HoldingOf: the body or the parts there the run concerns). A lot's
+// movements take its loose rest at a site first and then draw on its
+// containers there (docs/origin.md), so the containers there hold no
+// more of it than stands there: 10 t of L, 6 t packed into E1, 8 t
+// shipped from the site (4 t loose, 4 t out of E1) — 2 t stand, all in
+// E1, and E1 fed whole brings 2 t, not 6. ok is false when l is not
+// known, consumed, has no mass, or nothing of it stands there (the
+// line is then left as it is, for the checks to judge).
+func FedHolding(l *critmin.Lot, ev *critmin.Event) (float64, bool) {
+	if l == nil || l.Status == critmin.LotConsumed || !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
+		return 0, false
+	}
+	h, ok := HoldingOf(l, ev)
+	if !ok {
+		return 0, false
+	}
+	return h.WetTonnes, true
 }
 
 // ReadsContents reports whether ev is given the lots its containers hold

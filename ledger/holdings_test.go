@@ -70,3 +70,62 @@ func TestHoldingsAfterTrips(t *testing.T) {
 		}
 	}
 }
+
+// TestHoldingsAfterFeeds: a run fed a container whole empties it until
+// something is packed into it again, worked by hand. L: 6,000 kg packed
+// into C on day 2; run RA fed C whole on day 5.
+func TestHoldingsAfterFeeds(t *testing.T) {
+	const c, l = "urn:epc:id:sscc:0614141.4000000045", "urn:t:lot:L"
+	day := func(d int) time.Time { return time.Date(2025, 10, d, 0, 0, 0, 0, time.UTC) }
+	f := func(v float64) *float64 { return &v }
+	pack := func(id string, d int, kg float64) *critmin.Event {
+		return &critmin.Event{EventID: id, Type: critmin.AggregationEvent, Action: "ADD", ParentID: c, EventTime: day(d),
+			Quantities: []critmin.QuantityElement{{Role: critmin.RoleChild, EPCClass: l, Quantity: f(kg), UOM: "KGM"}}}
+	}
+	run := func(id string, d int) *critmin.Event {
+		return &critmin.Event{EventID: id, Type: critmin.TransformationEvent, EventTime: day(d), EPCs: []critmin.EPCRef{{Role: critmin.RoleInput, EPC: c}}}
+	}
+	ra, rb := run("RA", 5), run("RB", 6)
+	for _, tc := range []struct {
+		name    string
+		packs   []*critmin.Event
+		at      int
+		self    *critmin.Event
+		want    float64 // kg of L in C
+		emptied string  // the run EmptiedBy names, "" none
+	}{
+		// Before RA: the 6 t packed.
+		{"before the run", []*critmin.Event{pack("p", 2, 6000)}, 4, nil, 6000, ""},
+		// RA itself reads the 6 t it is fed.
+		{"the run itself", []*critmin.Event{pack("p", 2, 6000)}, 5, ra, 6000, ""},
+		// After RA: 6 − 6 = 0 t, emptied by RA.
+		{"fed again", []*critmin.Event{pack("p", 2, 6000)}, 6, rb, 0, "RA"},
+		// 3 t packed on day 6 after RA: 3 t, not 6 + 3.
+		{"packed again", []*critmin.Event{pack("p", 2, 6000), pack("p2", 6, 3000)}, 7, nil, 3000, ""},
+	} {
+		h := ledger.Holdings{
+			Packings: func(string) ([]*critmin.Event, error) { return tc.packs, nil },
+			Feeds:    func(string) ([]*critmin.Event, error) { return []*critmin.Event{ra}, nil },
+		}
+		got, err := h.HeldAt(c, day(tc.at), tc.self)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kg := 0.0
+		for _, q := range got {
+			if q.EPCClass == l && q.Quantity != nil {
+				kg += *q.Quantity
+			}
+		}
+		if math.Abs(kg-tc.want) > 1e-6 {
+			t.Errorf("%s: C holds %v kg of L; want %v", tc.name, kg, tc.want)
+		}
+		by, err := h.EmptiedBy(c, day(tc.at), tc.self)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name := ""; by != nil && by.EventID != tc.emptied || by == nil && tc.emptied != name {
+			t.Errorf("%s: emptied by %+v; want %q", tc.name, by, tc.emptied)
+		}
+	}
+}

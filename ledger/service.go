@@ -1174,7 +1174,11 @@ func (s *Service) checkRepackingStored(ctx context.Context, events []*critmin.Ev
 		lotOf := func(id string) *critmin.Lot { return byID[epcis.Canonical(id)] }
 		var fe []critmin.FieldError
 		if atTime {
-			fe = CheckRepackingAt(ev, hist, lotOf)
+			drawn, err := s.drawnOut(ctx, ev, hist, lotOf)
+			if err != nil {
+				return err
+			}
+			fe = CheckRepackingAt(ev, hist, lotOf, drawn...)
 		} else {
 			fe = CheckRepacking(ev, c, lotOf)
 		}
@@ -1497,4 +1501,46 @@ func fieldStatus(f critmin.FieldError) int {
 		return 409
 	}
 	return 400
+}
+
+// drawnOut is what the stored movements of ev's lots drew out of their
+// containers by ev's time (DrawnBetween): the stored packings hist
+// replayed to then, less where the store puts the lots then
+// (Store.PackedIn, draws included), as capture judges it (sqldb
+// drawnOut).
+func (s *Service) drawnOut(ctx context.Context, ev *critmin.Event, hist []*critmin.Event, lotOf func(id string) *critmin.Lot) ([]Drawn, error) {
+	var lots []string
+	for _, k := range Children(ev) {
+		if k.Class {
+			lots = append(lots, k.Child)
+		}
+	}
+	if len(lots) == 0 || ev.Action == "OBSERVE" {
+		return nil, nil
+	}
+	drawn, err := s.Store.PackedIn(ctx, lots, ev.EventTime)
+	if err != nil {
+		return nil, err
+	}
+	c := NewContainment(nil)
+	for _, id := range lots {
+		c.Load(id, nil)
+	}
+	seq := append([]*critmin.Event(nil), hist...)
+	sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
+	for _, e := range seq {
+		if !e.EventTime.After(ev.EventTime) && e.ErrorDeclaration == nil && e.EventID != ev.EventID {
+			c.Apply(e)
+		}
+	}
+	var plain []critmin.Packing
+	for _, id := range lots {
+		plain = append(plain, c.Of(id)...)
+	}
+	return DrawnBetween(plain, drawn, func(id string) float64 {
+		if l := lotOf(id); l != nil && l.WetTonnes > 0 {
+			return l.WetTonnes
+		}
+		return 0
+	}), nil
 }

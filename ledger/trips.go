@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"fmt"
 	"sort"
 	"time"
 
@@ -19,9 +20,86 @@ import (
 // packed. Packings reads a container's (canonical) live
 // AggregationEvents in event-time order (ContentsAt); Moves its live
 // ObjectEvents naming it in their epcList, as captured (WithoutCarried).
+//
+// Feeds, when set, reads the live runs that fed the container whole and
+// took what it held (FeedsContainers, with contents): such a run empties
+// the container (the lots it held went into the run's products), so
+// what was packed before it no longer counts — 6 t of L packed into E1
+// and E1 fed whole to run RA: E1 holds nothing after RA until something
+// is packed into it again (new-user check after fixNe: a second run fed
+// E1 whole took L's loose 4 t).
 type Holdings struct {
 	Packings func(container string) ([]*critmin.Event, error)
 	Moves    func(container string) ([]*critmin.Event, error)
+	Feeds    func(container string) ([]*critmin.Event, error)
+}
+
+// packings is container's (canonical) packings with, for each run that
+// fed it whole dated at or before at (Feeds; self and runs declared in
+// error left out), an AggregationEvent DELETE naming no child at the
+// run's time, after the packings of that time: the run emptied it.
+func (h Holdings) packings(c string, at time.Time, self *critmin.Event) ([]*critmin.Event, error) {
+	packs, err := h.Packings(c)
+	if err != nil || h.Feeds == nil {
+		return packs, err
+	}
+	feeds, err := h.fedBefore(c, at, self)
+	if err != nil || len(feeds) == 0 {
+		return packs, err
+	}
+	out := append([]*critmin.Event(nil), packs...)
+	for _, f := range feeds {
+		out = append(out, &critmin.Event{Type: critmin.AggregationEvent, Action: "DELETE", ParentID: c, EventID: f.EventID, EventTime: f.EventTime})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].EventTime.Before(out[j].EventTime) })
+	return out, nil
+}
+
+// fedBefore is the runs of Feeds that fed c (canonical) whole at or
+// before at, other than self, in event-time order.
+func (h Holdings) fedBefore(c string, at time.Time, self *critmin.Event) ([]*critmin.Event, error) {
+	if h.Feeds == nil {
+		return nil, nil
+	}
+	all, err := h.Feeds(c)
+	if err != nil {
+		return nil, err
+	}
+	var out []*critmin.Event
+	seen := map[string]bool{}
+	for _, f := range all {
+		if f == nil || f.ErrorDeclaration != nil || f.EventTime.After(at) || self != nil && f.EventID == self.EventID || seen[f.EventID] {
+			continue
+		}
+		seen[f.EventID] = true
+		out = append(out, f)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].EventTime.Before(out[j].EventTime) })
+	return out, nil
+}
+
+// EmptiedBy is the run that emptied container (canonical) by being fed
+// it whole (Feeds), when nothing was packed into or taken out of it
+// since, up to at: a run fed it at at (self) would be fed an emptied
+// container, whose lots are already in that run's products. nil when
+// no such run.
+func (h Holdings) EmptiedBy(container string, at time.Time, self *critmin.Event) (*critmin.Event, error) {
+	c := epcis.Canonical(container)
+	feeds, err := h.fedBefore(c, at, self)
+	if err != nil || len(feeds) == 0 {
+		return nil, err
+	}
+	last := feeds[len(feeds)-1]
+	packs, err := h.Packings(c)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range packs {
+		if p.EventTime.After(last.EventTime) && !p.EventTime.After(at) && p.ErrorDeclaration == nil {
+			return nil, nil
+		}
+	}
+	return last, nil
 }
 
 // HeldAt is what container (canonical) holds at at: ContentsAt of its
@@ -31,11 +109,12 @@ type Holdings struct {
 // then (Carried), in wet tonnes: GA packed 6 t into C1 and shipped
 // beside a 5 t line leaves C1 holding 6 − (6 − 5) = 5 t. What a trip left
 // behind stops counting once the lot is emptied out of the container
-// (a later packing of it starts afresh). A lot packed without a quantity
+// (a later packing of it starts afresh), as does everything packed
+// before a run fed it whole (Feeds). A lot packed without a quantity
 // (the whole lot) is read as ContentsAt reads it. self may be nil.
 func (h Holdings) HeldAt(container string, at time.Time, self *critmin.Event) ([]critmin.QuantityElement, error) {
 	c := epcis.Canonical(container)
-	packs, err := h.Packings(c)
+	packs, err := h.packings(c, at, self)
 	if err != nil {
 		return nil, err
 	}
@@ -189,4 +268,19 @@ func namesInstance(ev *critmin.Event, c string) bool {
 		}
 	}
 	return false
+}
+
+// EmptiedReason words the refusal of run ev fed container whole after
+// run by emptied it (sqldb checkEmptied, custody contentsJudge).
+func EmptiedReason(ev *critmin.Event, container string, by *critmin.Event) string {
+	return fmt.Sprintf("this run (event %s) is fed container %s whole, but run %s (event %s, %s) was fed it whole and took what it held, and nothing has been packed into it since: it holds nothing to feed (a container fed whole gives its lots to that run once); name what this run took by inputQuantityList, or pack the container again first",
+		ev.EventID, container, runName(by), by.EventID, by.EventTime.Format(time.RFC3339))
+}
+
+// runName is a run's transformationID, else its eventID.
+func runName(ev *critmin.Event) string {
+	if ev.TransformationID != "" {
+		return ev.TransformationID
+	}
+	return ev.EventID
 }

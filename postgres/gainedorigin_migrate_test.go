@@ -60,3 +60,10 @@ func TestMigrateOnwardContainers(t *testing.T) {
 	dsn := pgtest.MustCreateDatabase(t)
 	storetest.MigrateOnwardContainers(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
+
+// TestMigrateContainerEmptied: migration 0123 on PostgreSQL
+// (storetest.MigrateContainerEmptied holds the worked case).
+func TestMigrateContainerEmptied(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateContainerEmptied(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}

@@ -725,6 +725,9 @@ type writer struct {
 	// tripMoves holds this capture's dispatches of containers by canonical
 	// container (movesOf).
 	tripMoves map[string][]*critmin.Event
+	// runFeeds holds this capture's runs fed a container whole that took
+	// what it held, by canonical container (feedsOf).
+	runFeeds map[string][]*critmin.Event
 }
 
 // raisedBy is what of a capture added to one of a lot's summed figures.
@@ -1439,6 +1442,13 @@ func (w *writer) project(ev *critmin.Event) error {
 	if err := w.addContents(ev.EventID, held); err != nil {
 		return err
 	}
+	if w.db.writes == replayFull {
+		// Live capture only: a replay re-applies what was accepted.
+		if err := w.checkEmptied(ev, held); err != nil {
+			return err
+		}
+	}
+	w.noteFeed(ev, held)
 	ev = canonLots(ledger.WithContents(ev, contentLines(held), containersOf(held)...)) // one lot per canonical class identifier
 	ids := ev.LotIDs()
 	if len(held) > 0 {

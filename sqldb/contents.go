@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -76,7 +77,7 @@ func (w *writer) notePacking(ev *critmin.Event) {
 // forgetPacking drops the packings kept under eventID (declared in error
 // by this capture).
 func (w *writer) forgetPacking(eventID string) {
-	for _, m := range []map[string][]*critmin.Event{w.packs, w.db.replayPacks, w.tripMoves, w.db.replayMoves} {
+	for _, m := range []map[string][]*critmin.Event{w.packs, w.db.replayPacks, w.tripMoves, w.db.replayMoves, w.runFeeds, w.db.replayFeeds} {
 		for k, evs := range m {
 			kept := evs[:0:0]
 			for _, e := range evs {
@@ -229,7 +230,103 @@ func (w *writer) contentsOfBut(ev *critmin.Event, own map[string]float64) ([]con
 			out = append(out, contentRow{container: c, line: q})
 		}
 	}
-	return w.withoutConsumed(out, ev.EventTime, ledger.FeedsContainers(ev), own)
+	return w.withoutConsumed(out, ev, own)
+}
+
+// checkEmptied refuses run ev, being captured, fed whole a container
+// that gave it nothing (held: its contents rows) because an earlier run
+// was fed it whole and nothing was packed into it since
+// (ledger.Holdings.EmptiedBy): the lots it held are in that run's
+// products; feeding it again would feed nothing, or the lots' loose
+// rest in its place. Only a capture is refused: a run whose contents are
+// recomputed when a packing is declared in error (recontain) takes
+// nothing, as a run fed an empty container does.
+func (w *writer) checkEmptied(ev *critmin.Event, held []contentRow) error {
+	if !ledger.FeedsContainers(ev) {
+		return nil
+	}
+	gave := map[string]bool{}
+	for _, c := range containersOf(held) {
+		gave[c] = true
+	}
+	for _, e := range ev.EPCs {
+		c := canon(e.EPC)
+		if e.Role != critmin.RoleInput || gave[c] {
+			continue
+		}
+		gave[c] = true
+		by, err := w.holdings().EmptiedBy(c, ev.EventTime, ev)
+		if err != nil {
+			return err
+		}
+		if by == nil {
+			continue
+		}
+		reason := ledger.EmptiedReason(ev, e.EPC, by)
+		return &critmin.Error{Code: critmin.ECONFLICT, Message: reason + "; nothing was stored",
+			Fields: []critmin.FieldError{{Conflict: true, Pointer: "event " + ev.EventID + "/inputEPCList/" + strconv.Itoa(inputIndex(ev, e.EPC)), Reason: reason}}}
+	}
+	return nil
+}
+
+// inputIndex is the place of spelt among ev's inputEPCList entries.
+func inputIndex(ev *critmin.Event, spelt string) int {
+	k := 0
+	for _, e := range ev.EPCs {
+		if e.Role != critmin.RoleInput {
+			continue
+		}
+		if e.EPC == spelt {
+			return k
+		}
+		k++
+	}
+	return 0
+}
+
+// noteFeed keeps run ev (not declared in error) by each container it was
+// fed whole that gave it lots (held, its contents rows): the runs that
+// emptied a container (feedsOf). A replay keeps them for the whole log,
+// as notePacking does.
+func (w *writer) noteFeed(ev *critmin.Event, held []contentRow) {
+	if !ledger.FeedsContainers(ev) || len(held) == 0 {
+		return
+	}
+	for _, c := range containersOf(held) {
+		if w.db.writes != replayFull {
+			if w.db.replayFeeds == nil {
+				w.db.replayFeeds = map[string][]*critmin.Event{}
+			}
+			w.db.replayFeeds[c] = append(w.db.replayFeeds[c], ev)
+			continue
+		}
+		if w.runFeeds == nil {
+			w.runFeeds = map[string][]*critmin.Event{}
+		}
+		w.runFeeds[c] = append(w.runFeeds[c], ev)
+	}
+}
+
+// feedsOf is the runs not declared in error fed container (canonical)
+// whole that took what it held: the stored ones with contents of it
+// (event_contents), then this capture's.
+func (w *writer) feedsOf(container string) ([]*critmin.Event, error) {
+	if w.db.writes != replayFull {
+		return w.db.replayFeeds[container], nil
+	}
+	stored, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.event_id IN (SELECT x.event_id FROM event_contents x WHERE x.container = ?) AND e.event_type = 'TransformationEvent' AND"+notDeclared+" ORDER BY e.pk", container)
+	if err != nil {
+		return nil, fmt.Errorf("%s: runs fed container %s: %w", w.db.Dialect.Name, container, err)
+	}
+	var out []*critmin.Event
+	seen := map[string]bool{}
+	for _, e := range append(stored, w.runFeeds[container]...) {
+		if !seen[e.EventID] && !w.declared[e.EventID] && !w.forgotten[e.EventID] && e.ErrorDeclaration == nil {
+			seen[e.EventID] = true
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // heldAt is what container (canonical) held at at, for event self: its
@@ -242,7 +339,7 @@ func (w *writer) heldAt(container string, at time.Time, self *critmin.Event) ([]
 // holdings reads containers' packings and dispatches as this capture
 // sees them.
 func (w *writer) holdings() ledger.Holdings {
-	return ledger.Holdings{Packings: w.packingsOf, Moves: w.movesOf}
+	return ledger.Holdings{Packings: w.packingsOf, Moves: w.movesOf, Feeds: w.feedsOf}
 }
 
 // noteMove keeps an ObjectEvent this capture projects that dispatches the
@@ -297,52 +394,61 @@ func (w *writer) movesOf(container string) ([]*critmin.Event, error) {
 // withoutConsumed is rows less the lots consumed by then (nu36-3): a lot
 // a run consumed is gone from the container it was packed in — it is in
 // the run's outputs — and a consumed lot never moves. A lot is taken as
-// consumed at at when its projection (this capture's, else its stored
-// row) is consumed and its latest event is not after at: a shipment
-// dated before the run still carried it.
+// consumed at ev's time when its projection (this capture's, else its
+// stored row) is consumed and its latest event is not after it: a
+// shipment dated before the run still carried it.
 //
-// For a run fed the containers (run), each lot's lines are cut to what
-// remains of the lot (ledger.WithinRemaining), as its movements drew on
-// its containers.
+// For a run fed the containers (ledger.FeedsContainers), each lot's
+// lines are cut to what stands of it at the run's site
+// (ledger.FedHolding): its movements took its loose rest there first and
+// then drew on its containers, so they hold no more than stands there.
 //
 // own (recontain; nil otherwise) is what the run itself took of each lot
 // when its contents were last computed: that consumption is the run's
 // own, so the lot counts as not consumed by then and as holding what
-// remains of it plus that.
-func (w *writer) withoutConsumed(rows []contentRow, at time.Time, run bool, own map[string]float64) ([]contentRow, error) {
+// stands of it plus that.
+func (w *writer) withoutConsumed(rows []contentRow, ev *critmin.Event, own map[string]float64) ([]contentRow, error) {
 	if len(rows) == 0 {
 		return rows, nil
 	}
+	at := ev.EventTime
 	var ask []string
 	for _, r := range rows {
 		if _, ok := w.lots[r.line.EPCClass]; !ok {
 			ask = append(ask, r.line.EPCClass)
 		}
 	}
-	stored := map[string]*lotRow{}
+	stored := map[string]*critmin.Lot{}
 	if len(ask) > 0 && w.tx != nil {
-		var err error
-		if stored, err = w.storedLots(ask); err != nil {
+		rs, err := w.storedLots(ask)
+		if err != nil {
 			return nil, err
 		}
+		for id, sr := range rs {
+			l, err := sr.lot()
+			if err != nil {
+				return nil, err
+			}
+			stored[id] = l
+		}
+	}
+	lotOf := func(id string) *critmin.Lot {
+		if l := w.lots[id]; l != nil {
+			return l
+		}
+		return stored[id]
 	}
 	kept := rows[:0:0]
 	for _, r := range rows {
-		l := w.lots[r.line.EPCClass]
-		if l == nil {
-			if sr := stored[r.line.EPCClass]; sr != nil {
-				l = &sr.l
-				l.LastEventAt = time.UnixMicro(sr.last).UTC()
-			}
-		}
+		l := lotOf(r.line.EPCClass)
 		if _, mine := own[r.line.EPCClass]; l != nil && l.Status == critmin.LotConsumed && !l.LastEventAt.After(at) && !mine {
 			continue
 		}
 		kept = append(kept, r)
 	}
-	if run {
+	if ledger.FeedsContainers(ev) {
 		lines := ledger.WithinRemaining(contentLines(kept), func(lot string) (float64, bool) {
-			t, ok := lotRemaining(w.lots[lot], stored[lot])
+			t, ok := ledger.FedHolding(lotOf(lot), ev)
 			if took, mine := own[lot]; mine && ok {
 				if took < 0 {
 					return 0, false
@@ -356,18 +462,6 @@ func (w *writer) withoutConsumed(rows []contentRow, at time.Time, run bool, own 
 		}
 	}
 	return kept, nil
-}
-
-// lotRemaining is the wet tonnes that remain of a lot, projected (l) or
-// else stored (sr); ok false when its mass is not known.
-func lotRemaining(l *critmin.Lot, sr *lotRow) (float64, bool) {
-	if l == nil && sr != nil {
-		l = &sr.l
-	}
-	if l == nil || !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
-		return 0, false
-	}
-	return l.RemainingWetTonnes(), true
 }
 
 // tookThrough is, per canonical lot, the wet tonnes rows (a run's stored

@@ -119,6 +119,9 @@ type DB struct {
 	// replayMoves holds likewise the dispatches (ledger.TripOf) of each
 	// container replayed so far (writer.movesOf).
 	replayMoves map[string][]*critmin.Event
+	// replayFeeds holds likewise the runs fed each container whole that
+	// took what it held (writer.feedsOf).
+	replayFeeds map[string][]*critmin.Event
 	// replayingLog: this store is the scratch of a replay of a stored log
 	// (verify, rebuild, repair, projection migration). What the log holds
 	// was accepted when captured, so rules added since that refuse at

@@ -46,11 +46,19 @@ func (db *DB) PackedIn(ctx context.Context, children []string, at time.Time) ([]
 		defer func() { _ = tx.Rollback() }()
 		q = tx
 	}
+	_, drawn, err := db.packedDrawn(ctx, q, children, at)
+	return drawn, err
+}
+
+// packedDrawn is PackedIn read through q: plain, the packings less the
+// unpackings (contained), and drawn, less what the lots' movements drew
+// out as well (custody.ContainedAt).
+func (db *DB) packedDrawn(ctx context.Context, q querier, children []string, at time.Time) (plain, drawn []critmin.Packing, err error) {
 	ids, evs, err := db.packingEvents(ctx, q, children)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	plain := db.contained(ids, evs, at)
+	plain = db.contained(ids, evs, at)
 	// The lots packed by a childQuantityList line.
 	lots := map[string]bool{}
 	var lotIDs []string
@@ -63,11 +71,11 @@ func (db *DB) PackedIn(ctx context.Context, children []string, at time.Time) ([]
 		}
 	}
 	if len(lotIDs) == 0 {
-		return plain, nil
+		return plain, plain, nil
 	}
 	live, err := db.liveEventsOfLots(ctx, q, lotIDs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// The DELETEs emptying a container name no child: they count for
 	// every lot packed into it.
@@ -112,7 +120,7 @@ func (db *DB) PackedIn(ctx context.Context, children []string, at time.Time) ([]
 			out = append(out, p)
 		}
 	}
-	return out, nil
+	return plain, out, nil
 }
 
 // contained replays the packing events evs (packingEvents) of ids up to
@@ -284,7 +292,11 @@ func (w *writer) checkRepacking(ev *critmin.Event) error {
 	if err != nil {
 		return err
 	}
-	errs := ledger.CheckRepackingAt(ev, hist, func(id string) *critmin.Lot { return w.lots[id] })
+	drawn, err := w.drawnOut(ev)
+	if err != nil {
+		return err
+	}
+	errs := ledger.CheckRepackingAt(ev, hist, func(id string) *critmin.Lot { return w.lots[id] }, drawn...)
 	cycle, err := ledger.CheckPackingCycle(ev, w.contain, w.loadPackings)
 	if err != nil {
 		return err
@@ -410,4 +422,33 @@ func (w *writer) packingHistory(ev *critmin.Event) ([]*critmin.Event, error) {
 	doc = append(doc, w.docPackings[""]...)
 	sort.SliceStable(doc, func(i, j int) bool { return w.docOrder[doc[i]] < w.docOrder[doc[j]] })
 	return append(out, doc...), nil
+}
+
+// drawnOut is what the stored movements of ev's children (lots packed by
+// a childQuantityList line) drew out of their containers by ev's time,
+// beyond their loose rest (custody.ContainedAt; PackedIn): the packing
+// and unpacking checks read what a container holds as PackedIn does —
+// 6 t of L packed into E1, 8 t of the 10 t lot shipped from the site
+// by a line (4 t loose, 4 t out of E1): E1 holds 2 t, so 8 t more of L
+// may be packed elsewhere and at most 2 t unpacked from E1.
+func (w *writer) drawnOut(ev *critmin.Event) ([]ledger.Drawn, error) {
+	var lots []string
+	for _, k := range ledger.Children(ev) {
+		if k.Class {
+			lots = append(lots, k.Child)
+		}
+	}
+	if len(lots) == 0 || ev.Action == "OBSERVE" {
+		return nil, nil
+	}
+	plain, drawn, err := w.db.packedDrawn(w.ctx, w.reader(), lots, ev.EventTime)
+	if err != nil {
+		return nil, err
+	}
+	return ledger.DrawnBetween(plain, drawn, func(id string) float64 {
+		if l := w.lots[id]; l != nil && l.WetTonnes > 0 {
+			return l.WetTonnes
+		}
+		return 0
+	}), nil
 }

@@ -60,3 +60,10 @@ func TestMigrateOnwardContainers(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
 	storetest.MigrateOnwardContainers(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
+
+// TestMigrateContainerEmptied: migration 0123 on SQLite
+// (storetest.MigrateContainerEmptied holds the worked case).
+func TestMigrateContainerEmptied(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	storetest.MigrateContainerEmptied(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}

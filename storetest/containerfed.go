@@ -100,7 +100,8 @@ func cfRefused(t *testing.T, svc *ledger.Service, what, doc string, want ...stri
 //	   parents of Xc. Xc: dry mass 5 + 5 = 10 t, China 5 / 10 = 50 %; Nd
 //	   in 5 × 4 % + 5 × 2 % = 0.2 + 0.1 = 0.3 t, China 0.1 / 0.3 = 1/3;
 //	   out 0.5 × 50 % = 0.25 ≤ 0.3. Then RY feeding Cp:5000 directly, and
-//	   RC2 feeding S1 whole again, are refused 409 naming Cp and 0 t.
+//	   RC2 feeding S1 whole again, are refused 409: RY naming Cp and
+//	   0 t, RC2 naming S1 and RC, the run that emptied it.
 //	K: Kx (Pakistan, 10,000 kg) packed 6,000 kg into S2 (the rest
 //	   loose). Run RK feeds S2 → Xk 200 kg (Nd 6,000 × 4 % = 0.24 t ≥
 //	   0.1): Kx's 6 t consumed, 10 − 6 = 4 t remain, in stock. Kx:5000
@@ -150,7 +151,7 @@ func testContainerFedConsumes(t *testing.T, open Opener) {
 		}
 	}
 	cfRefused(t, svc, "Cp fed again by line", ctDoc(cfRun("RY", 6, nil, []string{"Cp:5000"}, "Yc", 250)), "urn:t:lot:Cp", "0 t")
-	cfRefused(t, svc, "S1 fed again whole", ctDoc(cfRun("RC2", 6, []string{s1}, nil, "Zc", 500)), "urn:t:lot:Cc", "0 t", "inputEPCList/0")
+	cfRefused(t, svc, "S1 fed again whole", ctDoc(cfRun("RC2", 6, []string{s1}, nil, "Zc", 500)), s1, "urn:t:run:RC", "nothing to feed", "inputEPCList/0")
 	cfLotState(t, s, "after the refusals", "Cp", critmin.LotConsumed, 0, "Yc", false)
 
 	MustCapture(t, svc, ctDoc(cfRun("RK", 5, []string{s2}, nil, "Xk", 200)))

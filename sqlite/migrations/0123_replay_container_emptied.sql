@@ -1,0 +1,13 @@
+-- Projection rows written before fixOb (issues 8/9, new-user check
+-- after fixNe): a run fed a container whole did not empty it, so a
+-- second run fed the same container took the lots' loose rest in its
+-- place (10 t of L, 6 t packed into E1: E1 fed to RA took 6 t, fed again
+-- to RB took the 4 t left loose). Today a run fed a container whole
+-- empties it until something is packed into it again. This migration has
+-- no SQL of its own: its Go step (sqldb.replayContainerEmptied,
+-- registered in goStepsWithStore) replays the event log as `critmin
+-- verify` does on a store holding a TransformationEvent, an event naming
+-- a container or a declared packing, and rewrites each lot projection
+-- table that differs, event_contents included, in this migration's
+-- transaction.
+SELECT 1;
