@@ -317,12 +317,32 @@ type boxTrip struct {
 // in: a shipping, departing or transporting puts a container not at sea
 // on a trip (a further step keeps the trip, and its bill when the first
 // named none); a receipt (receiptSteps) ends it. A loading, packing or
-// reading leaves it as it was.
+// reading leaves it as it was. A receipt naming the lot by a line, not
+// its containers, ends the trips it may end: those under its bill of
+// lading (or where either states none) bound for where it happens (or
+// for no stated place) — the containers are not judged at sea after the
+// lot's receipt.
 func (t *tracker) moveBoxes(e *critmin.Event, boxes []string) {
-	if len(boxes) == 0 || t.inert[e.EventID] || t.receivesNothing(e) {
+	if t.inert[e.EventID] || t.receivesNothing(e) {
 		return
 	}
 	step := stepName(e.BizStep)
+	if len(boxes) == 0 {
+		if !receiptSteps[step] {
+			return
+		}
+		b, here := bolOf(e), eventSite(e)
+		for c, bt := range t.w.boxes {
+			bound := len(bt.dests) == 0
+			for _, d := range bt.dests {
+				bound = bound || d == here
+			}
+			if bound && (b == "" || bt.bol == "" || b == bt.bol) {
+				delete(t.w.boxes, c)
+			}
+		}
+		return
+	}
 	for _, c := range boxes {
 		switch {
 		case receiptSteps[step]:
@@ -506,10 +526,13 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 					}
 				}
 			}
-			if st.doc >= 0 {
+			switch {
+			case st.doc >= 0:
 				t.moveBoxes(st.ev, canonicalAll(cj.containersOfLot(st.ev, id)))
-			} else if carried(st.ev, id) {
+			case carried(st.ev, id):
 				t.moveBoxes(st.ev, canonicalAll(listed(st.ev)))
+			default:
+				t.moveBoxes(st.ev, nil)
 			}
 			t.add(st.ev)
 		}
@@ -704,19 +727,26 @@ func departure(ev *critmin.Event) (place, member string) {
 	return place, fmt.Sprintf("sourceList/%d", src)
 }
 
-// leftWhileAtSea refuses ev, a shipping or departing of lot id captured
-// now, when the lot is at sea (w: in transit as a whole on a trip, w.trip
+// leftWhileAtSea refuses ev, a dispatch (atSeaSteps: loading, shipping,
+// departing, transporting) of lot id captured now, when the lot is at
+// sea (w: in transit as a whole on a trip, w.trip
 // under bill w.bol, not received since) and ev is no step of that trip
 // (issue 8, new-user finding fixOa: [C1, C2] shipped to Karachi under B1
 // and not received, [C1] alone shipped Karachi → Houston under BX was
 // accepted and showed 10 t in transit under BX):
 //
 //   - it leaves from a destination of the trip (w.dests), under any bill
-//     or none: nothing of the lot stands there before its receipt;
+//     or none: nothing of the lot stands there before its receipt (a
+//     loading, shipping or departing; a transporting seen there is the
+//     voyage still, fromDest);
 //   - it leaves under another bill of lading than the trip's, from
 //     anywhere: a consignment travels under its bill until it is
 //     received (CBV 2.0 §8.5, bizTransaction type bol; a transshipment
 //     leg under the same bill stays accepted).
+//
+// The same holds per container ev moves the lot in (boxes, boxAtSea):
+// a container on a trip not received since is judged by that trip,
+// whatever else of the lot was received where ev leaves from.
 //
 // Where it leaves from is read as the trip's place is (departure:
 // source location, else readPoint, else bizLocation). A shipment from a
