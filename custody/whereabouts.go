@@ -1049,6 +1049,8 @@ func pastOf(step string) string {
 		return "sent off"
 	case "shipping":
 		return "shipped"
+	case "transporting":
+		return "transported"
 	}
 	return "sampled, weighed or inspected"
 }

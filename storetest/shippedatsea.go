@@ -210,6 +210,11 @@ func testShippedOnWhileAtSea(t *testing.T, open Opener) {
 			if r.box {
 				words = append(words, cbC1)
 			}
+			if strings.Contains(r.what, "transporting") {
+				words = append(words, "transported", "another bill of lading")
+			} else {
+				words = append(words, "loaded")
+			}
 			ctRefusedWith(t, s, r.what+" while at sea under B1", ctDoc(ev), critmin.ECONFLICT, r.pointer, words...)
 		}
 		// 6 + 4 = 10 t still at sea under B1.
