@@ -64,6 +64,13 @@ type whereabouts struct {
 	bol  string
 
 	partsAt map[string]bool
+	// boxes are the containers (canonical) that moved the lot, each at
+	// sea on a trip not yet received (boxTrip), nil once received: a
+	// container named in a shipment is judged by its own trip, not by
+	// what of the lot stands where it leaves (issue 8, fixOg: [C1, C2]
+	// shipped under B1, [C1] received at Karachi, then [C2] shipped on
+	// from Karachi under BX fitted within C1's 6 t there and was taken).
+	boxes map[string]*boxTrip
 	// partTrips are the events walked so far that sent a part of the
 	// lot away (its own dispatch, or an onward one from where a part was
 	// received), by eventID: a part they sent that is still in transit
@@ -136,7 +143,7 @@ type tracker struct {
 }
 
 func newTracker(id string, lot *critmin.Lot) *tracker {
-	t := &tracker{id: id, partShip: map[string]float64{}, partRecv: map[string]string{}, onward: map[string]bool{}, back: map[string]float64{}, w: whereabouts{partsAt: map[string]bool{}, partTrips: map[string]*critmin.Event{}, lot: lot},
+	t := &tracker{id: id, partShip: map[string]float64{}, partRecv: map[string]string{}, onward: map[string]bool{}, back: map[string]float64{}, w: whereabouts{partsAt: map[string]bool{}, boxes: map[string]*boxTrip{}, partTrips: map[string]*critmin.Event{}, lot: lot},
 		bols: map[string]bool{}, inert: map[string]bool{}}
 	if lot != nil {
 		t.whole = lot.WetTonnes
@@ -296,6 +303,73 @@ func (t *tracker) add(e *critmin.Event) {
 	}
 }
 
+// boxTrip is the trip a container is at sea on (whereabouts.boxes):
+// the dispatch that sent it from a site, the bill of lading its steps
+// name first ("" none), where it left and its location destinations.
+type boxTrip struct {
+	trip  *critmin.Event
+	bol   string
+	left  string
+	dests []string
+}
+
+// moveBoxes follows the containers boxes (canonical) that e moves lot
+// in: a shipping, departing or transporting puts a container not at sea
+// on a trip (a further step keeps the trip, and its bill when the first
+// named none); a receipt (receiptSteps) ends it. A loading, packing or
+// reading leaves it as it was. A receipt naming the lot by a line, not
+// its containers, ends the trips it may end: those under its bill of
+// lading (or where either states none) bound for where it happens (or
+// for no stated place) — the containers are not judged at sea after the
+// lot's receipt.
+func (t *tracker) moveBoxes(e *critmin.Event, boxes []string) {
+	if t.inert[e.EventID] || t.receivesNothing(e) {
+		return
+	}
+	step := stepName(e.BizStep)
+	if len(boxes) == 0 {
+		if !receiptSteps[step] {
+			return
+		}
+		b, here := bolOf(e), eventSite(e)
+		for c, bt := range t.w.boxes {
+			bound := len(bt.dests) == 0
+			for _, d := range bt.dests {
+				bound = bound || d == here
+			}
+			if bound && (b == "" || bt.bol == "" || b == bt.bol) {
+				delete(t.w.boxes, c)
+			}
+		}
+		return
+	}
+	for _, c := range boxes {
+		switch {
+		case receiptSteps[step]:
+			delete(t.w.boxes, c)
+		case departSteps[step] || step == "transporting":
+			bt := t.w.boxes[c]
+			if bt == nil {
+				from, _ := departure(e)
+				bt = &boxTrip{trip: e, left: from}
+				t.w.boxes[c] = bt
+			}
+			if bt.bol == "" {
+				bt.bol = bolOf(e)
+			}
+			var dests []string
+			for _, d := range e.Destinations {
+				if isType(d.Type, "location") {
+					dests = append(dests, epcis.Canonical(d.ID))
+				}
+			}
+			if len(dests) > 0 {
+				bt.dests = dests
+			}
+		}
+	}
+}
+
 // receivesNothing says whether e is a receipt that receives nothing of
 // the lot, as the ledger reads it: of a part shipped from nothing
 // (inert), or under a bill of lading no dispatch of the lot named so far
@@ -436,7 +510,7 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 				// A part's receipt is judged at its own destination
 				// (receiptAgainst, the ledger's parts), whatever the
 				// other parts or the rest did (issue 15, fix15t item 1).
-				if fe, ok := misplaced(st.ev, id, t.w, capture); ok {
+				if fe, ok := misplaced(st.ev, id, t.w, capture, canonicalAll(cj.containersOfLot(st.ev, id))); ok {
 					if cs := cj.containersOfLot(st.ev, id); len(cs) > 0 {
 						// Moved in a container the event names: say so.
 						if st.ev.Type == critmin.TransformationEvent {
@@ -451,6 +525,14 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 						hard[st.doc] = true
 					}
 				}
+			}
+			switch {
+			case st.doc >= 0:
+				t.moveBoxes(st.ev, canonicalAll(cj.containersOfLot(st.ev, id)))
+			case carried(st.ev, id):
+				t.moveBoxes(st.ev, canonicalAll(listed(st.ev)))
+			default:
+				t.moveBoxes(st.ev, nil)
 			}
 			t.add(st.ev)
 		}
@@ -469,9 +551,41 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 	return out, conflict, nil
 }
 
+// canonicalAll is ids, each canonical.
+func canonicalAll(ids []string) []string {
+	var out []string
+	for _, c := range ids {
+		out = append(out, epcis.Canonical(c))
+	}
+	return out
+}
+
+// listed is the identifiers e's epcList names.
+func listed(e *critmin.Event) []string {
+	var out []string
+	for _, r := range e.EPCs {
+		if r.Role == critmin.RoleEPC {
+			out = append(out, r.EPC)
+		}
+	}
+	return out
+}
+
+// carried says whether stored event e moved lot id in the containers it
+// names (its Carried lines, storedCarriers).
+func carried(e *critmin.Event, id string) bool {
+	for _, q := range e.Carried {
+		if epcis.Canonical(q.EPCClass) == epcis.Canonical(id) {
+			return true
+		}
+	}
+	return false
+}
+
 // misplaced judges event ev on lot id where the lot is (w, by the events
 // before ev): the refusal, and true, when ev happens where the lot is not.
-func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool) (critmin.FieldError, bool) {
+// boxes are the containers (canonical) ev moves the lot in.
+func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool, boxes []string) (critmin.FieldError, bool) {
 	// A claim (cm:originClaim) exempts nothing: an event carrying one is
 	// judged like any other (fix9r). An ADD commissions a lot where it
 	// is first seen; an ADD of a lot already placed is judged where the
@@ -531,7 +645,7 @@ func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool) (critm
 		}
 	}
 	if capture {
-		if fe, ok := leftWhileAtSea(ev, id, w); ok {
+		if fe, ok := leftWhileAtSea(ev, id, w, boxes); ok {
 			return fe, true
 		}
 	}
@@ -613,19 +727,26 @@ func departure(ev *critmin.Event) (place, member string) {
 	return place, fmt.Sprintf("sourceList/%d", src)
 }
 
-// leftWhileAtSea refuses ev, a shipping or departing of lot id captured
-// now, when the lot is at sea (w: in transit as a whole on a trip, w.trip
+// leftWhileAtSea refuses ev, a dispatch (atSeaSteps: loading, shipping,
+// departing, transporting) of lot id captured now, when the lot is at
+// sea (w: in transit as a whole on a trip, w.trip
 // under bill w.bol, not received since) and ev is no step of that trip
 // (issue 8, new-user finding fixOa: [C1, C2] shipped to Karachi under B1
 // and not received, [C1] alone shipped Karachi → Houston under BX was
 // accepted and showed 10 t in transit under BX):
 //
 //   - it leaves from a destination of the trip (w.dests), under any bill
-//     or none: nothing of the lot stands there before its receipt;
+//     or none: nothing of the lot stands there before its receipt (a
+//     loading, shipping or departing; a transporting seen there is the
+//     voyage still, fromDest);
 //   - it leaves under another bill of lading than the trip's, from
 //     anywhere: a consignment travels under its bill until it is
 //     received (CBV 2.0 §8.5, bizTransaction type bol; a transshipment
 //     leg under the same bill stays accepted).
+//
+// The same holds per container ev moves the lot in (boxes, boxAtSea):
+// a container on a trip not received since is judged by that trip,
+// whatever else of the lot was received where ev leaves from.
 //
 // Where it leaves from is read as the trip's place is (departure:
 // source location, else readPoint, else bizLocation). A shipment from a
@@ -640,9 +761,84 @@ func departure(ev *critmin.Event) (place, member string) {
 // declaration in error of the receipt an onward shipment left from is
 // accepted and the shipment flagged (ledger: "ships from a receipt
 // declared in error"), not re-judged here (judgeAgain).
-func leftWhileAtSea(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError, bool) {
+func leftWhileAtSea(ev *critmin.Event, id string, w whereabouts, boxes []string) (critmin.FieldError, bool) {
+	if fe, ok := lotAtSea(ev, id, w); ok {
+		return fe, true
+	}
+	return boxAtSea(ev, id, w, boxes)
+}
+
+// atSeaSteps are the CBV 2.0 dispatch steps judged against an open trip
+// (leftWhileAtSea): loading, shipping and departing send material off
+// from where they happen; a transporting is a further step of a trip
+// and is judged only by its bill of lading (fromDest).
+var atSeaSteps = map[string]bool{"loading": true, "shipping": true, "departing": true, "transporting": true}
+
+// fromDest says whether step, at a trip's destination before its
+// receipt, sends material off from there: a loading, shipping or
+// departing, not a transporting (a vessel seen in port is still on its
+// voyage).
+func fromDest(step string) bool {
+	return step != "transporting"
+}
+
+// boxAtSea refuses ev, a dispatch (atSeaSteps) captured now that moves
+// lot id in containers boxes (as ev spells them), when one of them is at
+// sea (w.boxes: on a trip not received since) and ev leaves from a
+// destination of that trip (a loading, shipping or departing, under any
+// bill or none), or names another bill of lading than the trip's: the
+// container was never received there, whatever of the lot stands there
+// (issue 8, fixOg: [C1, C2] shipped under B1 and [C1] alone received at
+// Karachi; [C2] shipped on from Karachi under BX was taken because C1's
+// 6 t stood there).
+func boxAtSea(ev *critmin.Event, id string, w whereabouts, boxes []string) (critmin.FieldError, bool) {
 	step := stepName(ev.BizStep)
-	if !departSteps[step] {
+	if !atSeaSteps[step] || len(boxes) == 0 {
+		return critmin.FieldError{}, false
+	}
+	from, member := departure(ev)
+	if member == "" {
+		member = "bizTransactionList"
+	}
+	b := bolOf(ev)
+	for _, c := range boxes {
+		bt := w.boxes[epcis.Canonical(c)]
+		if bt == nil || bt.trip == nil {
+			continue
+		}
+		atDest := false
+		for _, d := range bt.dests {
+			atDest = atDest || from != "" && d == from && fromDest(step)
+		}
+		otherBill := b != "" && bt.bol != "" && b != bt.bol
+		if !atDest && !otherBill {
+			continue
+		}
+		bill := "bill of lading " + orNoneStated(bt.bol)
+		trip := fmt.Sprintf("container %s, which holds lot %s, is in transit at %s under %s (%s from %s to %s, event %s on %s)",
+			c, id, ev.EventTime.Format(time.RFC3339), bill, stepName(bt.trip.BizStep), orNone(bt.left), orDest(bt.dests), bt.trip.EventID, bt.trip.EventTime.Format(time.RFC3339))
+		var reason string
+		if atDest {
+			under := ""
+			if b != "" {
+				under = " under bill of lading " + b
+			}
+			reason = fmt.Sprintf("%s and has not been received at %s: it does not stand there before its receipt, whatever else of the lot was received there, so it cannot be %s from %s%s. It must first be received there — record its receipt at %s under %s — or, if that shipment is wrong, declare event %s in error (errorDeclaration)",
+				trip, from, pastOf(step), from, under, from, bill, bt.trip.EventID)
+		} else {
+			reason = fmt.Sprintf("%s and has not been received: it cannot be %s from %s under another bill of lading, %s, while it travels under %s — a consignment travels under its bill of lading until it is received. It must first be received — record its receipt at %s under %s — or, if that shipment is wrong, declare event %s in error (errorDeclaration)",
+				trip, pastOf(step), orNone(from), b, bill, orDest(bt.dests), bill, bt.trip.EventID)
+		}
+		return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
+	}
+	return critmin.FieldError{}, false
+}
+
+// lotAtSea is leftWhileAtSea for the lot itself: its body on an open
+// trip (w.trip), or a part of it bound where ev leaves from (partAtSea).
+func lotAtSea(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError, bool) {
+	step := stepName(ev.BizStep)
+	if !atSeaSteps[step] {
 		return critmin.FieldError{}, false
 	}
 	from, member := departure(ev)
@@ -663,7 +859,7 @@ func leftWhileAtSea(ev *critmin.Event, id string, w whereabouts) (critmin.FieldE
 	}
 	atDest := false
 	for _, d := range w.dests {
-		atDest = atDest || from != "" && d == from
+		atDest = atDest || from != "" && d == from && fromDest(step)
 	}
 	b := bolOf(ev)
 	otherBill := b != "" && w.bol != "" && b != w.bol
@@ -853,6 +1049,8 @@ func pastOf(step string) string {
 		return "sent off"
 	case "shipping":
 		return "shipped"
+	case "transporting":
+		return "transported"
 	}
 	return "sampled, weighed or inspected"
 }

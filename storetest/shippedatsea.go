@@ -152,6 +152,76 @@ func testShippedOnWhileAtSea(t *testing.T, open Opener) {
 		}
 		tsWant(t, s, "the refusals", lot, 4, 6, 0)
 	})
+	t.Run("a container at sea where part of the lot was received", func(t *testing.T) {
+		// issue 8, fixOa gap (a): [C1, C2] shipped under B1, [C1] alone
+		// received at khi — 6 t (C1) at khi, 4 t (C2) still at sea under
+		// B1. A dispatch of [C2] from khi under BX fitted within the 6 t
+		// standing at khi and was taken; C2 was never received there.
+		s := open(t)
+		svc := custody.NewService(s)
+		MustCapture(t, svc, ctDoc(csLot("OA"), ctPack("oa-pack1", "ADD", cbC1, 2, "OA:6000"), ctPack("oa-pack2", "ADD", cbC2, 2, "OA:4000")))
+		MustCapture(t, svc, ctDoc(saLeave("oa-ship1", "shipping", b1, mb, "all", khi, 3, []string{cbC1, cbC2})))
+		MustCapture(t, svc, ctDoc(ctRecvAt("oa-recv1", b1, khi, 5, []string{cbC1})))
+		// C1's 6 t received at khi; C2's 10 − 6 = 4 t at sea under B1.
+		tsWant(t, s, "[C1] received at khi under B1", lot, 0, 4, 6)
+		for i, r := range []refusal{
+			{"[C2] from khi under BX", saLeave("oa-on", "shipping", bx, khi, "all", hou, 6, []string{cbC2}), at + "bizLocation", true},
+			{"[C2] from khi under BX, stated by a source location alone", saLeave("oa-on", "shipping", bx, khi, "source", hou, 6, []string{cbC2}), at + "sourceList/0", true},
+			{"[C2] from khi with no bill", saLeave("oa-on", "shipping", "", khi, "all", hou, 6, []string{cbC2}), at + "bizLocation", true},
+			{"[C2] departing from khi under BX", saLeave("oa-on", "departing", bx, khi, "all", hou, 6, []string{cbC2}), at + "bizLocation", true},
+			{"[C2] loading at khi under BX", saLeave("oa-on", "loading", bx, khi, "all", hou, 6, []string{cbC2}), at + "bizLocation", true},
+			{"[C1, C2] from khi under BX", saLeave("oa-on", "shipping", bx, khi, "all", hou, 6, []string{cbC1, cbC2}), at + "bizLocation", true},
+		} {
+			ev := strings.Replace(r.ev, `"urn:t:ev:oa-on"`, `"urn:t:ev:oa-on-`+twoDigits(i)+`"`, 1)
+			ctRefusedWith(t, s, r.what+" while C2 is at sea under B1", ctDoc(ev), critmin.ECONFLICT, r.pointer, lot, cbC2, b1, ship1, "not been received")
+		}
+		tsWant(t, s, "the refusals", lot, 0, 4, 6)
+		// The legitimate case: [C1], received at khi, shipped on under
+		// BX: C1's 6 t leave khi, C2's 4 t stay at sea under B1 —
+		// 4 + 6 = 10 t in transit, 0 t at khi.
+		MustCapture(t, svc, ctDoc(saLeave("oa-on", "shipping", bx, khi, "all", hou, 6, []string{cbC1})))
+		l := mustLot(t, s, lot)
+		if atKhi, _ := custody.StandingMass(l, khi); !ctNear(lsInTransit(l), 10) || !ctNear(atKhi, 0) {
+			t.Errorf("after [C1] shipped on from khi under BX: %v t in transit, %v t standing at khi (parts %+v); want 4 + 6 = 10 t in transit, 6 − 6 = 0 t at khi", lsInTransit(l), atKhi, l.Parts)
+		}
+		if rep := verifyFull(t, s, nil, true); !rep.OK() {
+			t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
+		}
+	})
+	t.Run("loaded or transported under another bill while at sea", func(t *testing.T) {
+		// issue 8, fixOa gap (b): [C1, C2] at sea under B1, not received.
+		// A loading at khi (the trip's destination) under any bill, and
+		// a loading or transporting under another bill anywhere, are
+		// refused as a shipping is; a transporting under B1 itself (a
+		// further leg of the trip) is taken.
+		s := open(t)
+		svc := custody.NewService(s)
+		MustCapture(t, svc, ctDoc(csLot("OA"), ctPack("oa-pack1", "ADD", cbC1, 2, "OA:6000"), ctPack("oa-pack2", "ADD", cbC2, 2, "OA:4000")))
+		MustCapture(t, svc, ctDoc(saLeave("oa-ship1", "shipping", b1, mb, "all", khi, 3, []string{cbC1, cbC2})))
+		for i, r := range []refusal{
+			{"[C1] loading at khi under BX", saLeave("oa-on", "loading", bx, khi, "all", hou, 5, []string{cbC1}), at + "bizLocation", true},
+			{"[C1] loading at khi with no bill", saLeave("oa-on", "loading", "", khi, "all", hou, 5, []string{cbC1}), at + "bizLocation", true},
+			{"[C1] loading at port under BX", saLeave("oa-on", "loading", bx, port, "all", hou, 5, []string{cbC1}), at + "bizLocation", true},
+			{"[C1] transporting at port under BX", saLeave("oa-on", "transporting", bx, port, "all", hou, 5, []string{cbC1}), at + "bizLocation", true},
+			{"OA 6,000 kg by a line transporting under BX, readPoint alone", saLeave("oa-on", "transporting", bx, port, "readPoint", hou, 5, nil, "OA:6000"), at + "readPoint", false},
+		} {
+			ev := strings.Replace(r.ev, `"urn:t:ev:oa-on"`, `"urn:t:ev:oa-on-`+twoDigits(i)+`"`, 1)
+			words := []string{lot, b1, ship1, "received"}
+			if r.box {
+				words = append(words, cbC1)
+			}
+			if strings.Contains(r.what, "transporting") {
+				words = append(words, "transported", "another bill of lading")
+			} else {
+				words = append(words, "loaded")
+			}
+			ctRefusedWith(t, s, r.what+" while at sea under B1", ctDoc(ev), critmin.ECONFLICT, r.pointer, words...)
+		}
+		// 6 + 4 = 10 t still at sea under B1.
+		tsWant(t, s, "the refusals", lot, 0, 10, 0)
+		MustCapture(t, svc, ctDoc(saLeave("oa-tr", "transporting", b1, port, "all", khi, 5, []string{cbC1, cbC2})))
+		tsWant(t, s, "a transporting under B1", lot, 0, 10, 0)
+	})
 	t.Run("received, then shipped on", func(t *testing.T) {
 		s := open(t)
 		svc := custody.NewService(s)
