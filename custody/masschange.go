@@ -619,6 +619,15 @@ func nothingStands(ev *critmin.Event, id string, w *critmin.Lot, site string) st
 	if st, ok := ledger.StandingAt(w, site); ok && !NothingStands(st.WetTonnes, w.WetTonnes) {
 		return "" // something of the parts received there is left
 	}
+	if !weighs(ev, id) && takenOnly(w, site) {
+		// Every tonne received there was taken by runs there: a reading
+		// there now (a final or umpire assay of the consumed feed) is a
+		// later assay of a run's input, taken and flagged
+		// assay_after_run on the products (docs/origin.md, "An input
+		// assayed after the run"), as for a lot a run consumed where
+		// its body stood (checkConsumedLots lets assays through).
+		return ""
+	}
 	noun := readingNoun(ev, id)
 	return fmt.Sprintf("%s of lot %s"+nothingStandsWords+"%s stands at %s — %s; the lot stands as %s. Record the %s where the lot stands, or, if the record is wrong, declare the event that recorded it in error (docs/identity.md, \"Parts moved\")",
 		noun, id, id, site, goneFrom(w, site), standsText(w), noun)
@@ -654,6 +663,21 @@ func readingNoun(ev *critmin.Event, id string) string {
 		return "sampling"
 	}
 	return "reading"
+}
+
+// takenOnly says whether what of l was received at site left it only
+// through runs there (none shipped on from there).
+func takenOnly(l *critmin.Lot, site string) bool {
+	taken := false
+	for _, p := range l.Parts {
+		if siteKey(p.To) == siteKey(site) {
+			if p.ShippedOnTonnes > 0 {
+				return false
+			}
+			taken = taken || p.TakenTonnes > 0
+		}
+	}
+	return taken
 }
 
 // goneFrom says what became of the parts of l received at site, all of

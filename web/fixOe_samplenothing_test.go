@@ -12,21 +12,25 @@ import (
 	"github.com/critmin/critmin/ledger"
 )
 
-// TestSampleWhereNothingStandsRefused (issue 15, n15 finding 3, s27):
-// lot OE-27, 10,000 kg of FWO's at Karachi; 4,000 kg shipped to Houston,
-// received there at 4,000 kg, and all 4,000 kg fed to a run at Houston.
-// What stands: 10 − 4 = 6 t at Karachi, 4 − 4 = 0 t at Houston. A Sample
-// at Houston (the form) and a laboratory row at Houston (the import) are
-// refused under Site, naming Houston and the 6 t at Karachi, as the
-// weighbridge import refuses a ticket there; nothing is stored. The same
-// Sample at Karachi, where the 6 t stand, previews valid.
+// TestSampleWhereNothingStandsRefused (issue 15, n15 finding 3, s27
+// with the part shipped on): lot OE-27, 10,000 kg of FWO's at Karachi;
+// 4,000 kg shipped to Houston, received there at 4,000 kg, and all
+// 4,000 kg shipped on from Houston to the Missouri plant and received
+// there. What stands: 10 − 4 = 6 t at Karachi, 4 − 4 = 0 t at Houston,
+// 4 t at Missouri. A Sample at Houston (the form) and a laboratory row
+// at Houston (the import) are refused under Site, naming Houston and
+// where the lot stands (6 t at Karachi), as the weighbridge import
+// refuses a ticket there; nothing is stored. The same Sample at
+// Karachi, where the 6 t stand, previews valid. (A part a run took whole
+// where it was received may still be assayed there: a later assay of a
+// run's input, docs/origin.md "An input assayed after the run".)
 func TestSampleWhereNothingStandsRefused(t *testing.T) {
 	ts := MustServe(t, false, nil)
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, ts.Svc); err != nil {
 		t.Fatal(err)
 	}
-	const lot, karachi, houston = "urn:critmin:demo:lot:OE-27", "urn:critmin:demo:site:karachi", "urn:critmin:demo:site:houston"
+	const lot, karachi, houston, refinery = "urn:critmin:demo:lot:OE-27", "urn:critmin:demo:site:karachi", "urn:critmin:demo:site:houston", "urn:critmin:demo:site:refinery-mo"
 	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-11-21T00:00:00Z", "epcisBody": {"eventList": [
  {"type": "ObjectEvent", "eventID": "urn:t:oe27:c", "eventTime": "2025-10-01T09:00:00+05:00", "eventTimeZoneOffset": "+05:00", "action": "ADD", "bizStep": "commissioning", "disposition": "active",
   "quantityList": [{"epcClass": "` + lot + `", "quantity": 10000, "uom": "KGM"}], "bizLocation": {"id": "` + karachi + `"},
@@ -37,14 +41,17 @@ func TestSampleWhereNothingStandsRefused(t *testing.T) {
  {"type": "ObjectEvent", "eventID": "urn:t:oe27:r", "eventTime": "2025-10-30T09:00:00-05:00", "eventTimeZoneOffset": "-05:00", "action": "OBSERVE", "bizStep": "receiving", "disposition": "in_progress",
   "quantityList": [{"epcClass": "` + lot + `", "quantity": 4000, "uom": "KGM"}], "bizLocation": {"id": "` + houston + `"},
   "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:bol:OE-27-1"}]},
- {"type": "TransformationEvent", "eventID": "urn:t:oe27:f", "eventTime": "2025-10-31T09:00:00-05:00", "eventTimeZoneOffset": "-05:00", "bizStep": "commissioning", "transformationID": "urn:critmin:demo:run:OE-27",
-  "inputQuantityList": [{"epcClass": "` + lot + `", "quantity": 4000, "uom": "KGM"}], "outputQuantityList": [{"epcClass": "urn:critmin:demo:lot:OE-27-P", "quantity": 1000, "uom": "KGM"}],
-  "bizLocation": {"id": "` + houston + `"}, "ilmd": {"cm:commodity": "ree_carbonate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "TREO", "cm:value": 40, "cm:unit": "%", "cm:basis": "dry"}]}}]}}`
+ {"type": "ObjectEvent", "eventID": "urn:t:oe27:s2", "eventTime": "2025-10-31T09:00:00-05:00", "eventTimeZoneOffset": "-05:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
+  "quantityList": [{"epcClass": "` + lot + `", "quantity": 4000, "uom": "KGM"}], "bizLocation": {"id": "` + houston + `"}, "readPoint": {"id": "` + houston + `"},
+  "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:bol:OE-27-2"}], "destinationList": [{"type": "location", "destination": "` + refinery + `"}]},
+ {"type": "ObjectEvent", "eventID": "urn:t:oe27:r2", "eventTime": "2025-11-01T09:00:00-05:00", "eventTimeZoneOffset": "-05:00", "action": "OBSERVE", "bizStep": "receiving", "disposition": "in_progress",
+  "quantityList": [{"epcClass": "` + lot + `", "quantity": 4000, "uom": "KGM"}], "bizLocation": {"id": "` + refinery + `"},
+  "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:bol:OE-27-2"}]}]}}`
 	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := ts.Store.CountEvents(ctx)
-	wants := []string{"sampling of lot " + lot, "nothing of lot " + lot + " stands at " + houston, "taken by runs there", "6 t at " + karachi}
+	wants := []string{"sampling of lot " + lot, "nothing of lot " + lot + " stands at " + houston, "shipped on from there", "6 t at " + karachi, "4 t at " + refinery}
 	v := url.Values{"step": {"preview"}, "lot": {lot}, "lab": {"urn:critmin:demo:lab:gsp-peshawar"}, "assays": {"TREO 12.5 %"},
 		"time": {"2025-11-02T09:00"}, "tz": {"-06:00"}, "site": {houston}}
 	resp, b := do(t, "POST", ts.URL+"/record/sample", operatorSecret, []byte(v.Encode()), formHeader)
