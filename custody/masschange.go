@@ -93,7 +93,20 @@ const MassChangeReasonTerm = "cm:massChangeReason"
 // one (a file's 1 000 t row does not make its next, right, row a loss).
 func checkMassChange(ev *critmin.Event, was map[string]critmin.Lot, lots map[string]*critmin.Lot, refused map[string]critmin.Lot) []critmin.FieldError {
 	if !weighingEvent(ev) {
-		return nil
+		if massChangeReason(ev) == "" || ev.Type == critmin.TransformationEvent || ledger.Commissions(ev) {
+			return nil
+		}
+		// A weighing or reading that states why its mass changed is
+		// not judged on its mass, but it is still made where the lot
+		// stands (nothingStands).
+		var out []critmin.FieldError
+		for _, id := range sortedKeys(was) {
+			w := was[id]
+			if msg := nothingStands(ev, id, &w, eventSite(ev)); msg != "" {
+				out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + refusalPointer(ev, msg, false), Reason: msg})
+			}
+		}
+		return out
 	}
 	receipt := stepName(ev.BizStep) == "receiving" || stepName(ev.BizStep) == "arriving"
 	var out []critmin.FieldError
@@ -597,7 +610,7 @@ func massChangeReason(ev *critmin.Event) string {
 // (receiptAgainst, the standing check). "" when something stands there.
 func nothingStands(ev *critmin.Event, id string, w *critmin.Lot, site string) string {
 	step := stepName(ev.BizStep)
-	if site == "" || !weighs(ev, id) || receiptSteps[step] || sendSteps[step] || inTransitStep(ev.BizStep) || ev.Disposition == "in_transit" {
+	if site == "" || !(weighs(ev, id) || readsLot(ev, id)) || receiptSteps[step] || sendSteps[step] || inTransitStep(ev.BizStep) || ev.Disposition == "in_transit" {
 		return ""
 	}
 	if !partAt(w, site) {
@@ -606,8 +619,84 @@ func nothingStands(ev *critmin.Event, id string, w *critmin.Lot, site string) st
 	if st, ok := ledger.StandingAt(w, site); ok && !NothingStands(st.WetTonnes, w.WetTonnes) {
 		return "" // something of the parts received there is left
 	}
-	return fmt.Sprintf("weighing of lot %s"+nothingStandsWords+"%s stands at %s — what was received there was shipped on from there; the lot stands as %s. Record the weighing where the lot stands, or, if the record is wrong, declare the event that recorded it in error (docs/identity.md, \"Parts moved\")",
-		id, id, site, standsText(w))
+	if !weighs(ev, id) && takenOnly(w, site) {
+		// Every tonne received there was taken by runs there: a reading
+		// there now (a final or umpire assay of the consumed feed) is a
+		// later assay of a run's input, taken and flagged
+		// assay_after_run on the products (docs/origin.md, "An input
+		// assayed after the run"), as for a lot a run consumed where
+		// its body stood (checkConsumedLots lets assays through).
+		return ""
+	}
+	noun := readingNoun(ev, id)
+	return fmt.Sprintf("%s of lot %s"+nothingStandsWords+"%s stands at %s — %s; the lot stands as %s. Record the %s where the lot stands, or, if the record is wrong, declare the event that recorded it in error (docs/identity.md, \"Parts moved\")",
+		noun, id, id, site, goneFrom(w, site), standsText(w), noun)
+}
+
+// readsLot says whether ev observes lot id where it is without weighing
+// it: an ObjectEvent (not a DELETE) naming the lot in its quantityList
+// as itself — a sampling, an inspection, a moisture or assay reading.
+// Such an event concerns what stands of the lot at its site, as a
+// weighing does (CBV 2.0 §7.2: sampling, inspecting observe the objects
+// where they are): where nothing stands, its assay would be in effect on
+// nothing (issue 15, n15 finding 3: a sampling at Houston, where the
+// part received was all fed to a run, was taken).
+func readsLot(ev *critmin.Event, id string) bool {
+	if ev.Type != critmin.ObjectEvent || ev.Action == "DELETE" {
+		return false
+	}
+	for _, q := range ev.Quantities {
+		if (q.Role == critmin.RoleEPC || q.Role == "") && epcis.Canonical(q.EPCClass) == epcis.Canonical(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// readingNoun names the event nothingStands refuses: "weighing" when it
+// states a mass of the lot, "sampling" for a sampling, else "reading".
+func readingNoun(ev *critmin.Event, id string) string {
+	switch {
+	case weighs(ev, id):
+		return "weighing"
+	case stepName(ev.BizStep) == "sampling":
+		return "sampling"
+	}
+	return "reading"
+}
+
+// takenOnly says whether what of l was received at site left it only
+// through runs there (none shipped on from there).
+func takenOnly(l *critmin.Lot, site string) bool {
+	taken := false
+	for _, p := range l.Parts {
+		if siteKey(p.To) == siteKey(site) {
+			if p.ShippedOnTonnes > 0 {
+				return false
+			}
+			taken = taken || p.TakenTonnes > 0
+		}
+	}
+	return taken
+}
+
+// goneFrom says what became of the parts of l received at site, all of
+// which has left it: shipped on from there, taken by runs there, or both.
+func goneFrom(l *critmin.Lot, site string) string {
+	shipped, taken := false, false
+	for _, p := range l.Parts {
+		if siteKey(p.To) == siteKey(site) {
+			shipped = shipped || p.ShippedOnTonnes > 0
+			taken = taken || p.TakenTonnes > 0
+		}
+	}
+	switch {
+	case taken && shipped:
+		return "what was received there was shipped on from there or taken by runs there"
+	case taken:
+		return "what was received there was taken by runs there"
+	}
+	return "what was received there was shipped on from there"
 }
 
 // standsText words where lot l stands, one site after another as the

@@ -804,6 +804,22 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 							}
 						}
 						if len(sl.Owners) == 0 && err == nil {
+							// What it carried is the holding it took
+							// where it left, as the lot stood just
+							// before it (ledger.HoldingOf): its body's
+							// owner and custodian, or its parts'
+							// (issue 15, n15 finding 1: the page named
+							// the owner a receipt of another part had
+							// named — USSM's 4 t at Houston — for the
+							// FWO's 6 t that shipped from Karachi).
+							if o, c, ok := holdingParties(lotBefore(l.ID, levs, ship), ship); ok {
+								sl.Owners = o
+								if len(sl.Custodians) == 0 {
+									sl.Custodians = c
+								}
+							}
+						}
+						if len(sl.Owners) == 0 && err == nil {
 							// A shipping that names no owning party
 							// transfers no ownership (CBV 2.0 §7.5,
 							// source/destination types): whoever
@@ -848,7 +864,18 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		if known {
 			data["Packed"] = true
 			data["Emptied"] = len(held) == 0
-			contents(held)
+			lots := contents(held)
+			// The parties of what it holds: the holding of each lot
+			// where the container stands (its latest event's site), as
+			// the lot stands now (issue 15, n15 finding 5: "owner and
+			// custodian not stated" where the commissioning named FWO).
+			if site := lastSite(evs, valid); site != "" {
+				for i := range lots {
+					if lots[i].Lot != nil {
+						lots[i].Owners, lots[i].Custodians, _ = holdingParties(lots[i].Lot, &critmin.Event{BizLocation: site})
+					}
+				}
+			}
 		} else {
 			data["ContentsUnknown"] = true
 		}
@@ -895,8 +922,34 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 					s.renderError(w, r, err)
 					return
 				}
-				if !ok || !wholeLotPacked(t, lots[i]) {
+				if !ok {
 					continue
+				}
+				if !wholeLotPacked(t, lots[i]) {
+					// Re-weighed after its packing: the container held
+					// all that stood of the lot where it left (its
+					// packings less what was drawn out, at least that
+					// holding as the lot stood just before the
+					// shipment), and the shipment loaded that holding —
+					// the shipped mass as recorded, the re-weighing
+					// included, is what this container carried (issue
+					// 15, n15 finding 2: 10 t packed, 4 t drawn out, the
+					// 6 t left re-weighed at 5.97 t and shipped: the
+					// container page read 6 t where the bill of lading's
+					// read 5.97 t, and no loss on receipt).
+					levs, err := s.LotEvents(r, lots[i].ID)
+					if err != nil {
+						s.renderError(w, r, err)
+						return
+					}
+					lb := lotBefore(lots[i].ID, levs, ship)
+					if lb == nil {
+						continue
+					}
+					h, found := ledger.HoldingOf(lb, ship)
+					if !found || !wholeLotPacked(t, shipmentLot{Tonnes: h.WetTonnes}) || lots[i].Tonnes < h.WetTonnes*(1-ledger.OutturnTolerance) {
+						continue
+					}
 				}
 				whole[i] = true
 				if t != lots[i].Tonnes {
@@ -1470,6 +1523,80 @@ func ownerAtShipping(levs []*critmin.Event, ship *critmin.Event, owner string) s
 		return owner
 	}
 	return ""
+}
+
+// lotBefore is lot id as its live events before ship left it (event
+// time before the shipping's, or equal and captured earlier), nil when
+// none did.
+func lotBefore(id string, levs []*critmin.Event, ship *critmin.Event) *critmin.Lot {
+	var before []*critmin.Event
+	for _, e := range critminhttp.FullEvents(levs) {
+		if e.EventID == ship.EventID || e.EventTime.After(ship.EventTime) || e.EventTime.Equal(ship.EventTime) && e.PK >= ship.PK {
+			continue
+		}
+		before = append(before, e)
+	}
+	if len(before) == 0 {
+		return nil
+	}
+	lots, _ := ledger.Replay([]string{id}, before)
+	return lots[id]
+}
+
+// holdingParties is the owners and custodians of the holding of lot l
+// that ev takes at its site (ledger.HoldingOf): the lot's owner and
+// custodian for its body, each part's own for parts received there
+// (Lot.PartOwners, PartCustodians) — the parties the lot API gives them.
+// false when nothing of l stands there or no party is known.
+func holdingParties(l *critmin.Lot, ev *critmin.Event) (owners, custodians []string, ok bool) {
+	if l == nil {
+		return nil, nil, false
+	}
+	h, found := ledger.HoldingOf(l, ev)
+	if !found {
+		return nil, nil, false
+	}
+	seenO, seenC := map[string]bool{}, map[string]bool{}
+	add := func(os, cs []string) {
+		for _, o := range os {
+			if o != "" && !seenO[o] {
+				seenO[o] = true
+				owners = append(owners, o)
+			}
+		}
+		for _, c := range cs {
+			if c != "" && !seenC[c] {
+				seenC[c] = true
+				custodians = append(custodians, c)
+			}
+		}
+	}
+	if h.Body {
+		add(nonEmptyOwner(l.Owner), nonEmptyOwner(l.Custodian))
+	}
+	for _, i := range h.Parts {
+		if i >= 0 && i < len(l.Parts) {
+			add(l.PartOwners(l.Parts[i]), l.PartCustodians(l.Parts[i]))
+		}
+	}
+	return owners, custodians, len(owners)+len(custodians) > 0
+}
+
+// lastSite is the site of the latest valid event of evs that states one
+// (its bizLocation, else its readPoint), "" when none does.
+func lastSite(evs []*critmin.Event, valid func(*critmin.Event) bool) string {
+	site := ""
+	for _, e := range evs {
+		if !valid(e) {
+			continue
+		}
+		if e.BizLocation != "" {
+			site = e.BizLocation
+		} else if e.ReadPoint != "" {
+			site = e.ReadPoint
+		}
+	}
+	return site
 }
 
 // nonEmptyOwner is []string{o}, or nil for "".

@@ -2046,7 +2046,17 @@ func (s *site) describeRows(r *http.Request, rows []*importRow) error {
 // standingMass is what a valid weighing row of an import leaves of its
 // lot at its site: wet and dry tonnes there, and the lot's total wet
 // tonnes, for the mass lines of the rows after it.
-type standingMass struct{ wet, dry, total float64 }
+// standingMass is what a valid weighing row left of its lot at its site
+// (wet, dry) and the lot's total after it; row is the row's number, at
+// its time, and baseWas, baseTotal what stood there and the lot's total
+// as recorded at that time, before the row — so a later back-dated row
+// counts it only when nothing recorded between the two changed them.
+type standingMass struct {
+	wet, dry, total    float64
+	row                int
+	at                 time.Time
+	baseWas, baseTotal float64
+}
 
 // rowKinds words the rows with errors by kind: "2 invalid, 1 conflicts
 // with the record: row 4 — <its conflict>". A row is invalid when one of
@@ -2184,7 +2194,8 @@ func (s *site) rowMass(r *http.Request, row *importRow, standing map[string]stan
 	// checkBackdatedMass replays it): the line gives that mass, and the
 	// mass now beside it.
 	asOf := ""
-	if at, err := time.Parse(time.RFC3339Nano, fmt.Sprint(row.Event["eventTime"])); err == nil && at.Before(l.LastEventAt) {
+	at, atErr := time.Parse(time.RFC3339Nano, fmt.Sprint(row.Event["eventTime"]))
+	if err := atErr; err == nil && at.Before(l.LastEventAt) {
 		nowWet, _ := custody.StandingMass(l, site)
 		f, ok := s.Store.(custody.LiveEventsFinder)
 		if !ok {
@@ -2219,8 +2230,20 @@ func (s *site) rowMass(r *http.Request, row *importRow, standing map[string]stan
 		was, wasDry = 0, 0
 	}
 	total := l.WetTonnes
+	baseWas, baseTotal := was, total
 	key := lot + " " + site
 	if prev, ok := standing[key]; ok && asOf == "" {
+		was, wasDry, total = prev.wet, prev.dry, prev.total
+	} else if ok && atErr == nil && !prev.at.After(at) && math.Abs(prev.baseWas-was) < 1e-9 && math.Abs(prev.baseTotal-total) < 1e-9 {
+		// Back-dated, after an earlier valid row of the file with
+		// nothing recorded between them that changed the lot there:
+		// capture replays the file in event time and judges this row
+		// after that one, so the line does too (issue 15, n15 finding
+		// 4: a row's error read "recorded at 9.94 t … +0.55 %" where
+		// its line read "recorded 10 t … −0.1 %").
+		if math.Abs(prev.wet-was) > 1e-9 {
+			asOf = strings.Replace(asOf, "(the row's time;", fmt.Sprintf("(the row's time, after row %d of this file;", prev.row), 1)
+		}
 		was, wasDry, total = prev.wet, prev.dry, prev.total
 	}
 	// Nothing stands there (custody.NothingStands: at most 0.5 kg and a
@@ -2250,7 +2273,7 @@ func (s *site) rowMass(r *http.Request, row *importRow, standing map[string]stan
 	if custody.MassChangeRefusal(lot, was, wasDry, t, nowDry) != "" {
 		row.Mass += fmt.Sprintf(", beyond the weighing tolerance (+%s %% / −%s %%, dry basis)", formatNum(custody.WeighingGainLimit*100, 1), formatNum(custody.WeighingLossLimit*100, 0))
 	} else if len(row.Errors) == 0 {
-		standing[key] = standingMass{t, nowDry, total + t - was}
+		standing[key] = standingMass{wet: t, dry: nowDry, total: total + t - was, row: row.Row, at: at, baseWas: baseWas, baseTotal: baseTotal}
 	}
 	return nil
 }
