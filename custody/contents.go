@@ -159,9 +159,7 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 					return nil, err
 				}
 				if by != nil {
-					reason := ledger.EmptiedReason(ev, e.EPC, by)
-					return nil, &critmin.Error{Code: critmin.ECONFLICT, Message: reason + "; nothing was stored",
-						Fields: []critmin.FieldError{{Conflict: true, Pointer: fmt.Sprintf("event %s/inputEPCList/%d", ev.EventID, inputIndex(ev, e.EPC)), Reason: reason}}}
+					return nil, ledger.EmptiedError(ev, e.EPC, by)
 				}
 			}
 			if ledger.ReadsTrip(ev) {
@@ -386,21 +384,6 @@ func (j *contentsJudge) feedsOf(container string) ([]*critmin.Event, error) {
 		j.storedFeeds[container] = stored
 	}
 	return append(append([]*critmin.Event(nil), stored...), j.feeds[container]...), nil
-}
-
-// inputIndex is the place of spelt among ev's inputEPCList entries.
-func inputIndex(ev *critmin.Event, spelt string) int {
-	k := 0
-	for _, e := range ev.EPCs {
-		if e.Role != critmin.RoleInput {
-			continue
-		}
-		if e.EPC == spelt {
-			return k
-		}
-		k++
-	}
-	return 0
 }
 
 // movesOf is container's (canonical) live stored ObjectEvents naming it

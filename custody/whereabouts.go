@@ -817,18 +817,7 @@ func boxAtSea(ev *critmin.Event, id string, w whereabouts, boxes []string) (crit
 		bill := "bill of lading " + orNoneStated(bt.bol)
 		trip := fmt.Sprintf("container %s, which holds lot %s, is in transit at %s under %s (%s from %s to %s, event %s on %s)",
 			c, id, ev.EventTime.Format(time.RFC3339), bill, stepName(bt.trip.BizStep), orNone(bt.left), orDest(bt.dests), bt.trip.EventID, bt.trip.EventTime.Format(time.RFC3339))
-		var reason string
-		if atDest {
-			under := ""
-			if b != "" {
-				under = " under bill of lading " + b
-			}
-			reason = fmt.Sprintf("%s and has not been received at %s: it does not stand there before its receipt, whatever else of the lot was received there, so it cannot be %s from %s%s. It must first be received there — record its receipt at %s under %s — or, if that shipment is wrong, declare event %s in error (errorDeclaration)",
-				trip, from, pastOf(step), from, under, from, bill, bt.trip.EventID)
-		} else {
-			reason = fmt.Sprintf("%s and has not been received: it cannot be %s from %s under another bill of lading, %s, while it travels under %s — a consignment travels under its bill of lading until it is received. It must first be received — record its receipt at %s under %s — or, if that shipment is wrong, declare event %s in error (errorDeclaration)",
-				trip, pastOf(step), orNone(from), b, bill, orDest(bt.dests), bill, bt.trip.EventID)
-		}
+		reason := atSeaReason(trip, "it does not stand there before its receipt, whatever else of the lot was received there", atDest, step, from, b, bill, bt.dests, bt.trip.EventID)
 		return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
 	}
 	return critmin.FieldError{}, false
@@ -873,19 +862,28 @@ func lotAtSea(ev *critmin.Event, id string, w whereabouts) (critmin.FieldError, 
 	bill := "bill of lading " + orNoneStated(w.bol)
 	trip := fmt.Sprintf("lot %s is in transit at %s under %s (%s from %s to %s, event %s on %s)",
 		id, ev.EventTime.Format(time.RFC3339), bill, stepName(w.trip.BizStep), orNone(w.left), to, w.trip.EventID, w.trip.EventTime.Format(time.RFC3339))
-	var reason string
+	reason := atSeaReason(trip, "nothing of it stands there before its receipt", atDest, step, from, b, bill, w.dests, w.trip.EventID)
+	return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
+}
+
+// atSeaReason words leftWhileAtSea's refusal of a step (its stepName)
+// leaving from from under bill of lading b ("" when none is stated) while
+// trip (the lot or container on its open trip, worded) travels under
+// bill to dests, sent by event sent: left from the trip's destination
+// (atDest; notThere says why it does not stand there), or under another
+// bill (CBV 2.0 §8.5: a consignment travels under its bill until it is
+// received).
+func atSeaReason(trip, notThere string, atDest bool, step, from, b, bill string, dests []string, sent string) string {
 	if atDest {
 		under := ""
 		if b != "" {
 			under = " under bill of lading " + b
 		}
-		reason = fmt.Sprintf("%s and has not been received at %s: nothing of it stands there before its receipt, so it cannot be %s from %s%s. It must first be received there — record its receipt at %s under %s — or, if that shipment is wrong, declare event %s in error (errorDeclaration)",
-			trip, from, pastOf(step), from, under, from, bill, w.trip.EventID)
-	} else {
-		reason = fmt.Sprintf("%s and has not been received: it cannot be %s from %s under another bill of lading, %s, while it travels under %s — a consignment travels under its bill of lading until it is received. It must first be received — record its receipt at %s under %s — or, if that shipment is wrong, declare event %s in error (errorDeclaration)",
-			trip, pastOf(step), orNone(from), b, bill, orDest(w.dests), bill, w.trip.EventID)
+		return fmt.Sprintf("%s and has not been received at %s: %s, so it cannot be %s from %s%s. It must first be received there — record its receipt at %s under %s — or, if that shipment is wrong, declare event %s in error (errorDeclaration)",
+			trip, from, notThere, pastOf(step), from, under, from, bill, sent)
 	}
-	return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
+	return fmt.Sprintf("%s and has not been received: it cannot be %s from %s under another bill of lading, %s, while it travels under %s — a consignment travels under its bill of lading until it is received. It must first be received — record its receipt at %s under %s — or, if that shipment is wrong, declare event %s in error (errorDeclaration)",
+		trip, pastOf(step), orNone(from), b, bill, orDest(dests), bill, sent)
 }
 
 // partAtSea refuses ev, a shipping or departing of lot id captured now

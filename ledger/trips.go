@@ -277,6 +277,31 @@ func EmptiedReason(ev *critmin.Event, container string, by *critmin.Event) strin
 		ev.EventID, container, runName(by), by.EventID, by.EventTime.Format(time.RFC3339))
 }
 
+// EmptiedError is the refusal (ECONFLICT) of run ev fed container spelt
+// (as its inputEPCList spells it) whole after run by emptied it: the
+// field is that inputEPCList member, its reason EmptiedReason. Capture
+// (custody) and the store (sqldb) refuse it alike.
+func EmptiedError(ev *critmin.Event, spelt string, by *critmin.Event) *critmin.Error {
+	reason := EmptiedReason(ev, spelt, by)
+	return &critmin.Error{Code: critmin.ECONFLICT, Message: reason + "; nothing was stored",
+		Fields: []critmin.FieldError{{Conflict: true, Pointer: fmt.Sprintf("event %s/inputEPCList/%d", ev.EventID, inputIndex(ev, spelt)), Reason: reason}}}
+}
+
+// inputIndex is the place of spelt among ev's inputEPCList entries.
+func inputIndex(ev *critmin.Event, spelt string) int {
+	k := 0
+	for _, e := range ev.EPCs {
+		if e.Role != critmin.RoleInput {
+			continue
+		}
+		if e.EPC == spelt {
+			return k
+		}
+		k++
+	}
+	return 0
+}
+
 // runName is a run's transformationID, else its eventID.
 func runName(ev *critmin.Event) string {
 	if ev.TransformationID != "" {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -262,26 +261,9 @@ func (w *writer) checkEmptied(ev *critmin.Event, held []contentRow) error {
 		if by == nil {
 			continue
 		}
-		reason := ledger.EmptiedReason(ev, e.EPC, by)
-		return &critmin.Error{Code: critmin.ECONFLICT, Message: reason + "; nothing was stored",
-			Fields: []critmin.FieldError{{Conflict: true, Pointer: "event " + ev.EventID + "/inputEPCList/" + strconv.Itoa(inputIndex(ev, e.EPC)), Reason: reason}}}
+		return ledger.EmptiedError(ev, e.EPC, by)
 	}
 	return nil
-}
-
-// inputIndex is the place of spelt among ev's inputEPCList entries.
-func inputIndex(ev *critmin.Event, spelt string) int {
-	k := 0
-	for _, e := range ev.EPCs {
-		if e.Role != critmin.RoleInput {
-			continue
-		}
-		if e.EPC == spelt {
-			return k
-		}
-		k++
-	}
-	return 0
 }
 
 // noteFeed keeps run ev (not declared in error) by each container it was
