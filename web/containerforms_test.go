@@ -59,8 +59,11 @@ func TestContainerReceiveAndShipForms(t *testing.T) {
 	ship := url.Values{"containers": {d}, "lots": {"urn:t:lot:CX 1000 KGM"}, "bol": {"urn:t:bol:CF-2"}, "destination": {"urn:t:site:khi"}, "time": {"2025-10-04T08:00"}, "tz": {"+00:00"}, "site": {mine},
 		"eventID": {"urn:uuid:5e0a1d2c-0000-4000-8000-0000000003a3"}, "step": {"capture"}}
 	resp, b := do(t, "POST", ts.URL+"/record/ship", operatorSecret, []byte(ship.Encode()), formHeader)
-	if got := errorsOf(string(b), "site"); resp.StatusCode != http.StatusConflict || !strings.Contains(got, "lot CD is in transit") || !strings.Contains(got, "event cf-s") {
-		t.Errorf("D shipped again from the mine while CD is in transit in it: %d, Site field %q; want 409 naming CD in transit and its shipment cf-s", resp.StatusCode, got)
+	// Since fixOg the refusal names the container on its trip: "container
+	// … which holds lot CD, is in transit … under bill of lading CF-1
+	// (… event cf-s …)".
+	if got := errorsOf(string(b), "site"); resp.StatusCode != http.StatusConflict || !strings.Contains(got, "holds lot CD, is in transit") || !strings.Contains(got, "bill of lading CF-1") || !strings.Contains(got, "event cf-s") {
+		t.Errorf("D shipped again from the mine while CD is in transit in it: %d, Site field %q; want 409 naming D holding CD in transit under CF-1 and its shipment cf-s", resp.StatusCode, got)
 	}
 	recv := url.Values{"containers": {c + "\n" + d}, "lots": {"urn:t:lot:CX 4000 KGM"}, "bol": {"urn:t:bol:CF-1"}, "time": {"2025-10-05T08:00"}, "tz": {"+00:00"}, "site": {port},
 		"eventID": {"urn:uuid:5e0a1d2c-0000-4000-8000-0000000003a1"}, "step": {"capture"}}
