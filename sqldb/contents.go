@@ -300,15 +300,22 @@ func (w *writer) feedsOf(container string) ([]*critmin.Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: runs fed container %s: %w", w.db.Dialect.Name, container, err)
 	}
+	return w.live(stored, w.runFeeds[container]), nil
+}
+
+// live is stored then mine, once each, less the events this capture
+// declared in error or forgot and the declarations themselves: the
+// events of a container that still stand (movesOf, feedsOf).
+func (w *writer) live(stored, mine []*critmin.Event) []*critmin.Event {
 	var out []*critmin.Event
 	seen := map[string]bool{}
-	for _, e := range append(stored, w.runFeeds[container]...) {
+	for _, e := range append(stored, mine...) {
 		if !seen[e.EventID] && !w.declared[e.EventID] && !w.forgotten[e.EventID] && e.ErrorDeclaration == nil {
 			seen[e.EventID] = true
 			out = append(out, e)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // heldAt is what container (canonical) held at at, for event self: its
@@ -362,15 +369,7 @@ func (w *writer) movesOf(container string) ([]*critmin.Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: movements of container %s: %w", w.db.Dialect.Name, container, err)
 	}
-	var out []*critmin.Event
-	seen := map[string]bool{}
-	for _, e := range append(stored, w.tripMoves[container]...) {
-		if !seen[e.EventID] && !w.declared[e.EventID] && !w.forgotten[e.EventID] && e.ErrorDeclaration == nil {
-			seen[e.EventID] = true
-			out = append(out, e)
-		}
-	}
-	return out, nil
+	return w.live(stored, w.tripMoves[container]), nil
 }
 
 // withoutConsumed is rows less the lots consumed by then (nu36-3): a lot
