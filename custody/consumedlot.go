@@ -474,6 +474,11 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 				continue
 			}
 			shipped := func(ship *critmin.Event) (float64, bool, error) {
+				if !namesLot(ship, lot) {
+					// A stored shipment of containers only: what they
+					// carried of lot (its stored contents).
+					return contentsTonnes(ctx, s, ship, lot)
+				}
 				return noQuantityShipped(ctx, s, live[:i], lot, ship)
 			}
 			fe, err := receiptAgainst(ev, n, lot, ships, shipped)
@@ -769,12 +774,40 @@ func receiptAgainst(ev *critmin.Event, n int, lot string, ships []*critmin.Event
 		out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/bizLocation", ev.EventID), Reason: fmt.Sprintf("lot %s is received at %s, but bill of lading %s ships it to %s (event %s): receive it at the shipment's destination",
 			lot, where, bolOf(ship), strings.Join(dests, ", "), ship.EventID)})
 	}
-	shipped, okS := statedTonnes(ship, lot, false)
 	got, okR := statedTonnes(ev, lot, false)
-	if !okS && okR && namesLot(ship, lot) {
-		var err error
-		if shipped, okS, err = shippedOf(ship); err != nil {
-			return nil, err
+	shippedBy := func(e *critmin.Event) (float64, bool, error) {
+		t, ok := statedTonnes(e, lot, false)
+		if !ok && okR {
+			return shippedOf(e)
+		}
+		return t, ok, nil
+	}
+	shipped, okS, err := shippedBy(ship)
+	if err != nil {
+		return nil, err
+	}
+	// One trip's shipping events under the bill — its containers, and
+	// the loose rest by a line, dispatched an event each (ledger
+	// joinsTrip) — together shipped what the bill carries: the receipt
+	// is judged against their sum, not the latest alone (issue 8, n8b
+	// item 2: C1's 6 t received against the 4 t line shipped after it
+	// read as a +50 % gain).
+	if stepName(ship.BizStep) == "shipping" {
+		sum, n := 0.0, 0
+		for _, e := range ships {
+			if e.EventTime.After(ev.EventTime) || stepName(e.BizStep) != "shipping" {
+				continue
+			}
+			t, ok, err := shippedBy(e)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				sum, n = sum+t, n+1
+			}
+		}
+		if n > 1 && sum > shipped {
+			shipped, okS = sum, true
 		}
 	}
 	if okS && okR && shipped > 0 && units.IsMass(unitOf(ev, lot)) && got > shipped*(1+ledger.OutturnTolerance)+1e-9 {
@@ -849,4 +882,29 @@ func moistureMember(ev *critmin.Event) string {
 		return mf.MoistureAt
 	}
 	return "/cm:moisture"
+}
+
+// contentsTonnes is what stored event ev moved of lot (canonical) in the
+// containers it names, by the contents stored with it
+// (critmin.ContentsStore), in wet tonnes; ok false when none is known.
+func contentsTonnes(ctx context.Context, s Store, ev *critmin.Event, lot string) (float64, bool, error) {
+	cs, ok := s.(critmin.ContentsStore)
+	if !ok || !ledger.MovesContents(ev) {
+		return 0, false, nil
+	}
+	held, err := cs.EventContents(ctx, []string{ev.EventID})
+	if err != nil {
+		return 0, false, err
+	}
+	var sum float64
+	found := false
+	for _, q := range held[ev.EventID] {
+		if epcis.Canonical(q.EPCClass) != lot || q.Quantity == nil {
+			continue
+		}
+		if t, err := units.ToTonnes(*q.Quantity, q.UOM); err == nil {
+			sum, found = sum+t, true
+		}
+	}
+	return sum, found, nil
 }

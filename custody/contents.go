@@ -50,6 +50,15 @@ type contentsJudge struct {
 	// (ledger.TripOf), storedMoves the stored ones by container.
 	moves       []*critmin.Event
 	storedMoves map[string][]*critmin.Event
+	// named are the document's ObjectEvents so far naming instances in
+	// their epcList (receipts and readings too): where a container
+	// stands (placeOf).
+	named []*critmin.Event
+	// docCarried is, per eventID of a document's dispatch of
+	// containers, what it moved in each (canonical) container;
+	// storedByBox the stored dispatches' (critmin event_contents).
+	docCarried  map[string]map[string][]critmin.QuantityElement
+	storedByBox map[string]map[string][]critmin.QuantityElement
 	// feeds are the document's runs so far fed a container whole that
 	// took what it held, by canonical container; storedFeeds the stored
 	// ones (feedsOf).
@@ -70,10 +79,20 @@ type ownLines struct {
 
 func newContentsJudge(ctx context.Context, s Store, events []*critmin.Event) *contentsJudge {
 	j := &contentsJudge{ctx: ctx, s: s, declared: map[string]bool{}, stored: map[string][]*critmin.Event{}, lots: map[string]*critmin.Lot{}, via: map[*critmin.Event]map[string][]string{},
-		storedMoves: map[string][]*critmin.Event{}, own: map[string]ownLines{}, feeds: map[string][]*critmin.Event{}, storedFeeds: map[string][]*critmin.Event{}}
+		storedMoves: map[string][]*critmin.Event{}, own: map[string]ownLines{}, feeds: map[string][]*critmin.Event{}, storedFeeds: map[string][]*critmin.Event{},
+		docCarried: map[string]map[string][]critmin.QuantityElement{}, storedByBox: map[string]map[string][]critmin.QuantityElement{}}
 	for _, ev := range events {
 		if ev.ErrorDeclaration != nil {
 			j.declared[ev.EventID] = true
+		}
+		if namesContainer(ev) {
+			// An event naming a container is judged where the
+			// container stands (placeCheck); its stored packings are
+			// looked up with the others' at once (packedKeys).
+			j.on = true
+			for _, c := range containersNamed(ev) {
+				j.moved = append(j.moved, epcis.Canonical(c))
+			}
 		}
 		if ledger.ReadsContents(ev) {
 			j.on = true
@@ -131,6 +150,11 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 	if !j.on {
 		return ev, nil
 	}
+	if !j.declared[ev.EventID] {
+		if err := j.placeCheck(ev); err != nil {
+			return nil, err
+		}
+	}
 	if ledger.ReadsContents(ev) {
 		var lines []critmin.QuantityElement
 		via := map[string][]string{}
@@ -141,6 +165,7 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 			role = critmin.RoleInput
 		}
 		var fed []string
+		var boxOf []string // the container of each of lines
 		for _, e := range ev.EPCs {
 			c := epcis.Canonical(e.EPC)
 			if e.Role != role || seen[c] {
@@ -184,9 +209,40 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 				k := epcis.Canonical(q.EPCClass)
 				via[k] = append(via[k], e.EPC)
 				lines = append(lines, q)
+				boxOf = append(boxOf, c)
 				if len(fed) == 0 || fed[len(fed)-1] != c {
 					fed = append(fed, c)
 				}
+			}
+		}
+		if dispatch := ledger.MovesContents(ev) && !ledger.ReadsTrip(ev); dispatch {
+			// A dispatch moves what its containers standing where it
+			// leaves hold once the lots' own line draws are counted:
+			// what stands of each lot there (ledger.FedHolding, the run
+			// feed's rule; n8b wrong refusal 1: 6 t packed in C1 and an
+			// 8 t line shipped of the 10 t lot, [C1] moves 2 t, not 6).
+			// A container on a trip (a further leg) carries what its
+			// trip carries (ledger.Holdings.OnTrip), as the store cuts
+			// it (sqldb contentsOf).
+			h := j.holdings()
+			h.Moves = j.placeMoves
+			var idx []int
+			var sub []critmin.QuantityElement
+			for i, q := range lines {
+				on, err := h.OnTrip(boxOf[i], ev)
+				if err != nil {
+					return nil, err
+				}
+				if !on {
+					idx = append(idx, i)
+					sub = append(sub, q)
+				}
+			}
+			sub = ledger.WithinRemaining(sub, func(lot string) (float64, bool) {
+				return ledger.FedHolding(j.lots[lot], ev)
+			})
+			for n, i := range idx {
+				lines[i] = sub[n]
 			}
 		}
 		if run {
@@ -197,6 +253,16 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 			lines = ledger.WithinRemaining(lines, func(lot string) (float64, bool) {
 				return ledger.FedHolding(j.lots[lot], ev)
 			})
+		}
+		if ledger.MovesContents(ev) && !ledger.ReadsTrip(ev) && !j.declared[ev.EventID] {
+			// What this dispatch carries in each container, as the
+			// store records it (event_contents): its trip's receipt
+			// receives that (storedCarried).
+			byBox := map[string][]critmin.QuantityElement{}
+			for i, q := range lines {
+				byBox[boxOf[i]] = append(byBox[boxOf[i]], q)
+			}
+			j.docCarried[ev.EventID] = byBox
 		}
 		if len(lines) > 0 {
 			out = ledger.WithContents(ev, lines, fed...)
@@ -213,6 +279,9 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 	}
 	if ledger.MovesContents(ev) && !ledger.ReadsTrip(ev) && !j.declared[ev.EventID] {
 		j.moves = append(j.moves, ev)
+	}
+	if ev.Type == critmin.ObjectEvent && len(listed(ev)) > 0 && !j.declared[ev.EventID] {
+		j.named = append(j.named, ev)
 	}
 	if len(out.Quantities) > len(ev.Quantities) && ev.EventID != "" {
 		n := len(ev.Quantities)
@@ -343,7 +412,36 @@ func (j *contentsJudge) heldAt(container string, at time.Time, self *critmin.Eve
 // holdings reads containers' live packings and dispatches, stored then
 // the document's so far.
 func (j *contentsJudge) holdings() ledger.Holdings {
-	return ledger.Holdings{Packings: j.packingsOf, Moves: j.movesOf, Feeds: j.feedsOf}
+	return ledger.Holdings{Packings: j.packingsOf, Moves: j.movesOf, Feeds: j.feedsOf, Recorded: j.recorded}
+}
+
+// containerContentsStore is the part of a store that gives what each
+// container an event moved held (sqldb.DB.EventContentsByContainer).
+type containerContentsStore interface {
+	EventContentsByContainer(ctx context.Context, eventIDs []string) (map[string]map[string][]critmin.QuantityElement, error)
+}
+
+// recorded is what dispatch ev moved in each container, as recorded: the
+// document's (docCarried), else the store's (event_contents); ok false
+// when neither records it.
+func (j *contentsJudge) recorded(ev *critmin.Event) (map[string][]critmin.QuantityElement, bool, error) {
+	if m, ok := j.docCarried[ev.EventID]; ok {
+		return m, true, nil
+	}
+	if m, ok := j.storedByBox[ev.EventID]; ok {
+		return m, m != nil, nil
+	}
+	cs, ok := j.s.(containerContentsStore)
+	if !ok || ev.EventID == "" {
+		return nil, false, nil
+	}
+	got, err := cs.EventContentsByContainer(j.ctx, []string{ev.EventID})
+	if err != nil {
+		return nil, false, err
+	}
+	m := got[ev.EventID]
+	j.storedByBox[ev.EventID] = m
+	return m, m != nil, nil
 }
 
 // feedsOf is the runs fed container (canonical) whole that took what it

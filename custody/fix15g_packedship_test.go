@@ -106,7 +106,17 @@ func TestShipmentNamingContainerCarriesItsContents(t *testing.T) {
 		fix15rShip("s1", "2025-10-03T00:00:00Z", "PK", "8", fix15rMine, fix15rPort, "A", `, "epcList": ["urn:t:container:C"]`)))
 	svc := ledger.NewService(db)
 	svc.ClaimCheck = custody.CaptureClaimCheck(db)
-	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(nil, fix15gPack("u1", "2025-10-04T00:00:00Z", "DELETE", "3000", "C")))}); err != nil {
-		t.Errorf("3 t unpacked from C, which travelled with its 3 t: refused: %v", err)
+	// C is at sea (issue 8, n8b item 4): it is not unpacked at the mine.
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(nil, fix15gPack("u0", "2025-10-04T00:00:00Z", "DELETE", "3000", "C")))}); err == nil || !strings.Contains(err.Error(), "urn:t:container:C") || !strings.Contains(err.Error(), "at sea") {
+		t.Errorf("3 t unpacked from C at the mine while C is at sea: %v; want refused naming C at sea", err)
+	}
+	// Received at the port with the 8 t, C still holds its 3 t there.
+	recv := strings.Replace(fix15rRecv("r1", "2025-10-04T00:00:00Z", "PK", "8", fix15rPort, "A"), `"bizLocation"`, `"epcList": ["urn:t:container:C"], "bizLocation"`, 1)
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(nil, recv))}); err != nil {
+		t.Fatalf("8 t and C received at the port: %v", err)
+	}
+	unpack := strings.ReplaceAll(fix15gPack("u1", "2025-10-05T00:00:00Z", "DELETE", "3000", "C"), fix15rMine, fix15rPort)
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(nil, unpack))}); err != nil {
+		t.Errorf("3 t unpacked at the port from C, which travelled with its 3 t: refused: %v", err)
 	}
 }

@@ -197,7 +197,8 @@ func TestDeclarationKeepsADependentShipmentFlagged(t *testing.T) {
 // the smelter's NUB-2 part received 5 t with 6 t shipped on of it,
 // NUB-3 6 t in transit. CheckHoldings names the part below zero (5 − 6
 // = −1 t) and the views' sum: 13 (remaining) + 12 + 6 (in transit) + 0
-// (NUB-2 left, clamped) = 31 t, not 30. With NUB-3 flagged and the
+// (NUB-2 left, clamped) = 31 t, not 30 (ledger.CheckLotBalance words
+// each term). With NUB-3 flagged and the
 // smelter's part whole, it holds: 13 + 12 + 5 = 30.
 func TestCheckHoldingsFailsLoudly(t *testing.T) {
 	t.Parallel()
@@ -208,7 +209,7 @@ func TestCheckHoldingsFailsLoudly(t *testing.T) {
 			{Tonnes: 5, ReceivedTonnes: 5, Status: critmin.PartReceived, From: "urn:site:LS", To: "urn:site:K", ShipEventID: "s2", ShippedOnTonnes: 6},
 			{Tonnes: 6, Status: critmin.PartInTransit, From: "urn:site:K", ShipEventID: "s3", OnwardOf: "s2"}}}
 	err := ledger.CheckHoldings(bad)
-	if err == nil || !strings.Contains(err.Error(), "the part shipped by s2 holds -1.000 t at urn:site:K") || !strings.Contains(err.Error(), "add up to 31.000 t, not its 30.000 t") {
+	if err == nil || !strings.Contains(err.Error(), "the part shipped by s2 holds -1.000 t at urn:site:K") || !strings.Contains(err.Error(), "13.000 t standing at its sites + 0.000 t at no known site + 18.000 t in transit + 0.000 t consumed by runs = 31.000 t, not its mass of 30.000 t") {
 		t.Errorf("CheckHoldings of the lot before the fix: %v; want NUB-2 at −1 t and 31 t of 30 t named", err)
 	}
 	good := *bad
@@ -217,5 +218,29 @@ func TestCheckHoldingsFailsLoudly(t *testing.T) {
 	good.Parts[2].FromRetracted, good.Parts[2].OnwardOf = true, ""
 	if err := ledger.CheckHoldings(&good); err != nil {
 		t.Errorf("CheckHoldings with NUB-3 flagged: %v", err)
+	}
+}
+
+// TestCheckLotBalanceRejoinedTakes (issue 8, n8b item 1): lot RA 10 t,
+// its 6 t part received at khi, all 6 t taken by a run there, then
+// rejoined by the body's arrival with 4 t. Passing the part's 6 t taken
+// to the body: body 10 − 6 = 4 t standing, 6 t consumed, 4 + 6 = 10 t —
+// it holds. Left on the rejoined part (the defect): 10 t standing, the
+// body's taken 0 t below the rejoined 6 t — refused, naming both.
+func TestCheckLotBalanceRejoinedTakes(t *testing.T) {
+	t.Parallel()
+	good := &critmin.Lot{ID: "urn:lot:RA", Quantity: 10000, UOM: "KGM", WetTonnes: 10, TakenTonnes: 6, Location: "urn:site:khi", Status: critmin.LotInStock,
+		Parts: []critmin.LotPart{{Tonnes: 6, ReceivedTonnes: 6, TakenTonnes: 6, Status: critmin.PartRejoined, From: "urn:site:mb", To: "urn:site:khi", ShipEventID: "s1"}}}
+	if err := ledger.CheckLotBalance(good); err != nil {
+		t.Errorf("the rejoined part's takes passed to the body: %v", err)
+	}
+	if b := ledger.BalanceOf(good); b.Standing != 4 || b.Consumed != 6 || b.InTransit != 0 {
+		t.Errorf("balance %+v; want 4 t standing, 6 t consumed, 0 t in transit", b)
+	}
+	bad := *good
+	bad.TakenTonnes = 0
+	err := ledger.CheckLotBalance(&bad)
+	if err == nil || !strings.Contains(err.Error(), "runs took 6.000 t of parts that rejoined its body, but its body counts 0.000 t taken by runs") {
+		t.Errorf("the defect: %v; want it named", err)
 	}
 }

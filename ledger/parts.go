@@ -1098,12 +1098,23 @@ func receivedShare(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement,
 // container already on the trip is a further step of it (departing,
 // loading), as before; under another bill of lading it is a trip of
 // its own.
+//
+// A dispatch stating its line (not a carried one) joins the trip the
+// same way when the trip left in containers (LotPart.Containers) and the
+// line states other than the part's weight (beyond PartTolerance): the
+// loose rest of the lot shipped beside the containers under the same
+// bill (issue 8, n8b item 2: [C1] 6 t shipped under B1, then "L 4 t"
+// under B1 from the mine read as a further step of C1's trip, leaving
+// 4 t at the mine, and C1's receipt was refused as a +50 % gain). A line
+// stating the part's weight is a further step of it (departing, loading
+// the consignment), as before.
 func joinsTrip(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement, t float64, bol string) int {
-	if bol == "" || t <= 0 || !carriedLine(ev, q) || !units.IsMass(l.UOM) || !BodyStands(l, eventSite(ev)) || t > l.RemainingWetTonnes()*(1+PartTolerance) {
+	if bol == "" || t <= 0 || !units.IsMass(l.UOM) || !BodyStands(l, eventSite(ev)) || t > l.RemainingWetTonnes()*(1+PartTolerance) {
 		return -1
 	}
+	carried := carriedLine(ev, q)
 	mine := shippedContainers(ev)
-	if len(mine) == 0 {
+	if carried && len(mine) == 0 {
 		return -1
 	}
 	for i, p := range l.Parts {
@@ -1112,6 +1123,9 @@ func joinsTrip(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement, t f
 		}
 		if slices.ContainsFunc(mine, func(c string) bool { return slices.Contains(p.Containers, c) }) {
 			return -1 // a further step of the trip
+		}
+		if !carried && (len(p.Containers) == 0 || math.Abs(t-p.Tonnes) <= p.Tonnes*PartTolerance) {
+			return -1 // a further step of a loose part's trip
 		}
 		return i
 	}
@@ -1517,6 +1531,15 @@ func rejoin(l *critmin.Lot, i int, eventID string) {
 	// site (rejoinAt; issue 15, fix15y item 2: the body's receipt
 	// overwrote the part's, and the lot's page named it as the part's).
 	p.Status, p.RejoinEventID = critmin.PartRejoined, eventID
+	// What runs took of the part where it was received is consumed and
+	// stays so: it passes to the body's TakenTonnes, so that the body
+	// grows by what is left of the part (Mass − ShippedOnTonnes −
+	// TakenTonnes), never by what went into products (issue 8, n8b item
+	// 1: lot 10 t, C1's 6 t received and fed whole to a run, then C2's
+	// 4 t received: the part rejoined at 6 t and the lot read 10 t
+	// standing beside 6 t consumed). The part's RunTakes stay listed for
+	// its history (the moisture each take was dried at).
+	l.TakenTonnes += p.TakenTonnes
 }
 
 // rejoinAt rejoins to the body every part received where the lot's body

@@ -28,10 +28,44 @@ import (
 // and E1 fed whole to run RA: E1 holds nothing after RA until something
 // is packed into it again (new-user check after fixNe: a second run fed
 // E1 whole took L's loose 4 t).
+//
+// Recorded, when set, gives what a dispatch moved in each container
+// (canonical) as it was recorded (event_contents): what the container
+// held less what the lot's own line draws had taken out of it (n8b
+// wrong refusal 1: 6 t packed in C1 and 4 t of them drawn by an 8 t line
+// shipment, [C1] shipped moves 2 t). A trip's carried share is read from
+// it (CarriedBy), so that its receipt receives what the dispatch moved;
+// ok false when the dispatch's contents are not recorded (HeldAt then).
 type Holdings struct {
 	Packings func(container string) ([]*critmin.Event, error)
 	Moves    func(container string) ([]*critmin.Event, error)
 	Feeds    func(container string) ([]*critmin.Event, error)
+	Recorded func(ev *critmin.Event) (map[string][]critmin.QuantityElement, bool, error)
+}
+
+// heldBy is what each container ship names held when it left: as
+// recorded with it (Recorded), else HeldAt.
+func (h Holdings) heldBy(ship *critmin.Event) (func(k string) []critmin.QuantityElement, *error) {
+	var ferr error
+	var rec map[string][]critmin.QuantityElement
+	ok := false
+	if h.Recorded != nil {
+		var err error
+		rec, ok, err = h.Recorded(ship)
+		if err != nil {
+			ferr = err
+		}
+	}
+	return func(k string) []critmin.QuantityElement {
+		if ok {
+			return rec[k]
+		}
+		lines, err := h.HeldAt(k, ship.EventTime, ship)
+		if err != nil && ferr == nil {
+			ferr = err
+		}
+		return lines
+	}, &ferr
 }
 
 // packings is container's (canonical) packings with, for each run that
@@ -136,8 +170,24 @@ func (h Holdings) HeldAt(container string, at time.Time, self *critmin.Event) ([
 			continue
 		}
 		m = WithoutCarried(m)
-		if len(m.Quantities) == 0 || !namesInstance(m, c) {
-			continue // a dispatch stating no line carried what was packed
+		if !namesInstance(m, c) {
+			continue
+		}
+		if len(m.Quantities) == 0 {
+			// A dispatch stating no line carried what was packed, or
+			// what it recorded it moved, once line draws are counted
+			// (Recorded: 6 t packed, 4 t drawn by a line, [C1] alone
+			// shipped moved 2 t, and C1 holds 2 t after that trip).
+			rec := false
+			if h.Recorded != nil {
+				var err error
+				if _, rec, err = h.Recorded(m); err != nil {
+					return nil, err
+				}
+			}
+			if !rec {
+				continue
+			}
 		}
 		trips = append(trips, m)
 	}
@@ -150,19 +200,23 @@ func (h Holdings) HeldAt(container string, at time.Time, self *critmin.Event) ([
 	for _, m := range trips {
 		emptied(c, packs, last, m.EventTime, short)
 		before := lessShort(ContentsAt(c, packs, m.EventTime), short)
-		var ferr error
+		held, ferr := h.heldBy(m)
+		recorded := false
+		if h.Recorded != nil {
+			_, ok, err := h.Recorded(m)
+			if err != nil {
+				return nil, err
+			}
+			recorded = ok
+		}
 		got := Carried(m, c, func(k string) []critmin.QuantityElement {
-			if k == c {
+			if k == c && !recorded {
 				return before
 			}
-			lines, err := h.HeldAt(k, m.EventTime, m)
-			if err != nil && ferr == nil {
-				ferr = err
-			}
-			return lines
+			return held(k)
 		})
-		if ferr != nil {
-			return nil, ferr
+		if *ferr != nil {
+			return nil, *ferr
 		}
 		for _, q := range before {
 			lot := epcis.Canonical(q.EPCClass)
@@ -181,15 +235,9 @@ func (h Holdings) HeldAt(container string, at time.Time, self *critmin.Event) ([
 // CarriedBy is what dispatch ship carried in container (canonical):
 // Carried, reading what each of its containers held before it (HeldAt).
 func (h Holdings) CarriedBy(ship *critmin.Event, container string) ([]critmin.QuantityElement, error) {
-	var ferr error
-	out := Carried(ship, container, func(k string) []critmin.QuantityElement {
-		lines, err := h.HeldAt(k, ship.EventTime, ship)
-		if err != nil && ferr == nil {
-			ferr = err
-		}
-		return lines
-	})
-	return out, ferr
+	held, ferr := h.heldBy(ship)
+	out := Carried(ship, container, held)
+	return out, *ferr
 }
 
 // emptied forgets what trips left behind of a lot that a packing dated in

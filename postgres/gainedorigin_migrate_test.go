@@ -61,6 +61,13 @@ func TestMigrateOnwardContainers(t *testing.T) {
 	storetest.MigrateOnwardContainers(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
 
+// TestMigrateLotBalance: migration 0125 on PostgreSQL
+// (storetest.MigrateLotBalance holds the worked case).
+func TestMigrateLotBalance(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateLotBalance(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}
+
 // TestMigrateContainerEmptied: migration 0123 on PostgreSQL
 // (storetest.MigrateContainerEmptied holds the worked case).
 func TestMigrateContainerEmptied(t *testing.T) {

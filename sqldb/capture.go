@@ -728,6 +728,9 @@ type writer struct {
 	// runFeeds holds this capture's runs fed a container whole that took
 	// what it held, by canonical container (feedsOf).
 	runFeeds map[string][]*critmin.Event
+	// movedRows holds this capture's dispatches' contents rows by
+	// eventID (recordedOf).
+	movedRows map[string][]contentRow
 }
 
 // raisedBy is what of a capture added to one of a lot's summed figures.
@@ -1449,6 +1452,7 @@ func (w *writer) project(ev *critmin.Event) error {
 		}
 	}
 	w.noteFeed(ev, held)
+	w.noteMoved(ev, held)
 	ev = canonLots(ledger.WithContents(ev, contentLines(held), containersOf(held)...)) // one lot per canonical class identifier
 	ids := ev.LotIDs()
 	if len(held) > 0 {
@@ -1677,13 +1681,17 @@ func (w *writer) writeLots(replayed map[string]*critmin.Lot, flushing bool) erro
 		if l == nil || !l.Material {
 			continue // an instance that is no lot of its own (ledger.Project)
 		}
-		// Never write a lot that breaks its own holdings' invariants (no
-		// holding below zero; what stands, what is in transit and what
-		// runs took add up to its mass): a projection defect then fails
-		// loudly, in tests and in use, instead of publishing a wrong
-		// figure (ledger.CheckHoldings; issue 15, fix15q).
-		if err := ledger.CheckHoldings(l); err != nil {
-			return critmin.Errorf(critmin.EINTERNAL, "%s: lot %s failed its holdings check and is not written: %v", w.db.Dialect.Name, l.ID, err)
+		// Never write a lot whose tonnes are not conserved (what stands
+		// at each site, what is in transit and what runs consumed add up
+		// to its mass; no figure below zero; ledger.CheckLotBalance): the
+		// capture is refused, 409, and nothing of it is stored — a wrong
+		// refusal of a projection defect rather than a wrong figure
+		// published (issue 15, fix15q; issue 8, n8b).
+		if w.db.BeforeLotCheck != nil {
+			w.db.BeforeLotCheck(l)
+		}
+		if err := ledger.CheckLotBalance(l); err != nil {
+			return lotBalanceRefusal(l, err)
 		}
 		links, moves, outLinks := counts(id)
 		assays, _ := json.Marshal(l.Assays)
@@ -1958,3 +1966,24 @@ func (w *writer) checkLotRows(ids []string) error {
 		return rows.Err()
 	})
 }
+
+// lotBalanceRefusal is the refusal of a capture whose projection leaves
+// lot l's tonnes not conserved (err, ledger.CheckLotBalance): ECONFLICT,
+// naming the lot and its figures (LotBalanceError).
+func lotBalanceRefusal(l *critmin.Lot, err error) error {
+	return &LotBalanceError{Lot: l.ID, Err: &critmin.Error{Code: critmin.ECONFLICT, Message: fmt.Sprintf("this capture would leave the tonnes of lot %s not conserved (what stands at each site, what is in transit and what runs consumed must add up to the lot's mass, none below zero), and nothing was stored: %v; critmin refuses what it cannot account for — report the document if the events are right", l.ID, err)},
+		Detail: err.Error()}
+}
+
+// LotBalanceError is a projection that left lot Lot's tonnes not
+// conserved (ledger.CheckLotBalance; Detail its violations): a capture
+// refused (Err, ECONFLICT), or a replay of the log that verify reports
+// (VerifyReport.LotBalanceProblem).
+type LotBalanceError struct {
+	Lot    string
+	Detail string
+	Err    *critmin.Error
+}
+
+func (e *LotBalanceError) Error() string { return e.Err.Error() }
+func (e *LotBalanceError) Unwrap() error { return e.Err }

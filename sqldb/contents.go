@@ -87,6 +87,8 @@ func (w *writer) forgetPacking(eventID string) {
 			m[k] = kept
 		}
 	}
+	delete(w.movedRows, eventID)
+	delete(w.db.replayRows, eventID)
 	if w.forgotten == nil {
 		w.forgotten = map[string]bool{}
 	}
@@ -178,7 +180,36 @@ type contentRow struct {
 // time (ledger.ContentsAt), for an event that moves them
 // (ledger.MovesContents); nil for any other.
 func (w *writer) contentsOf(ev *critmin.Event) ([]contentRow, error) {
-	return w.contentsOfBut(ev, nil)
+	rows, err := w.contentsOfBut(ev, nil)
+	if err != nil || len(rows) == 0 || !ledger.MovesContents(ev) || ledger.ReadsTrip(ev) {
+		return rows, err
+	}
+	// A dispatch moves what its containers hold once the lots' own line
+	// draws are counted: what stands of each lot at its site
+	// (ledger.FedHolding, the run feed's rule; n8b wrong refusal 1).
+	// Only as captured (and replayed in capture order): recontain reads
+	// the lots after the dispatch took its share. A container on a trip
+	// (a further leg) is not cut: it carries what its trip carries.
+	var standing, away []contentRow
+	for _, r := range rows {
+		on, err := w.holdings().OnTrip(r.container, ev)
+		if err != nil {
+			return nil, err
+		}
+		if on {
+			away = append(away, r)
+		} else {
+			standing = append(standing, r)
+		}
+	}
+	if len(standing) == 0 {
+		return rows, nil
+	}
+	cut, err := w.withinStanding(standing, ev, nil)
+	if err != nil {
+		return nil, err
+	}
+	return append(cut, away...), nil
 }
 
 // contentsOfBut is contentsOf for an event whose contents are computed
@@ -328,7 +359,71 @@ func (w *writer) heldAt(container string, at time.Time, self *critmin.Event) ([]
 // holdings reads containers' packings and dispatches as this capture
 // sees them.
 func (w *writer) holdings() ledger.Holdings {
-	return ledger.Holdings{Packings: w.packingsOf, Moves: w.movesOf, Feeds: w.feedsOf}
+	return ledger.Holdings{Packings: w.packingsOf, Moves: w.movesOf, Feeds: w.feedsOf, Recorded: w.recordedOf}
+}
+
+// noteMoved keeps the contents rows of dispatch ev (not declared in
+// error) that this capture, or a replay, computed: what a later receipt
+// of its trip receives (recordedOf).
+func (w *writer) noteMoved(ev *critmin.Event, rows []contentRow) {
+	if !ledger.MovesContents(ev) || ledger.ReadsTrip(ev) {
+		return
+	}
+	if w.db.writes != replayFull {
+		if w.db.replayRows == nil {
+			w.db.replayRows = map[string][]contentRow{}
+		}
+		w.db.replayRows[ev.EventID] = rows
+		return
+	}
+	if w.movedRows == nil {
+		w.movedRows = map[string][]contentRow{}
+	}
+	w.movedRows[ev.EventID] = rows
+}
+
+// recordedOf is what dispatch ev moved in each container (canonical), as
+// recorded: this capture's or the replay's rows (noteMoved), else its
+// stored event_contents rows; ok false when none are recorded.
+func (w *writer) recordedOf(ev *critmin.Event) (map[string][]critmin.QuantityElement, bool, error) {
+	var rows []contentRow
+	known := false
+	if w.db.writes != replayFull {
+		rows, known = w.db.replayRows[ev.EventID]
+	} else if rows, known = w.movedRows[ev.EventID]; !known && w.tx != nil && ev.EventID != "" {
+		got, err := w.storedContents([]string{ev.EventID})
+		if err != nil {
+			return nil, false, err
+		}
+		rows, known = got[ev.EventID]
+	}
+	if !known || len(rows) == 0 {
+		return nil, false, nil
+	}
+	out := map[string][]critmin.QuantityElement{}
+	for _, r := range rows {
+		out[r.container] = append(out[r.container], r.line)
+	}
+	return out, true, nil
+}
+
+// EventContentsByContainer returns, for each of eventIDs that moved
+// containers by their own identifiers, what each container (canonical)
+// held then as the projection counted it (event_contents).
+func (db *DB) EventContentsByContainer(ctx context.Context, eventIDs []string) (map[string]map[string][]critmin.QuantityElement, error) {
+	rows, err := db.eventContentRows(ctx, db.reader(ctx), eventIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]map[string][]critmin.QuantityElement, len(rows))
+	for id, rs := range rows {
+		m := map[string][]critmin.QuantityElement{}
+		for _, r := range rs {
+			m[r.container] = append(m[r.container], r.line)
+		}
+		out[id] = m
+	}
+	return out, nil
 }
 
 // noteMove keeps an ObjectEvent this capture projects that dispatches the
@@ -336,7 +431,9 @@ func (w *writer) holdings() ledger.Holdings {
 // each canonical container: the trips a later receipt ends (movesOf).
 // A replay keeps them for the whole log, as notePacking does.
 func (w *writer) noteMove(ev *critmin.Event) {
-	if !ledger.MovesContents(ev) || ledger.ReadsTrip(ev) {
+	// Receipts too: a container received is no longer on its trip
+	// (ledger.Holdings.OnTrip); TripOf and HeldAt read dispatches only.
+	if !ledger.MovesContents(ev) {
 		return
 	}
 	for _, e := range ev.EPCs {
@@ -428,6 +525,45 @@ func (w *writer) withoutConsumed(rows []contentRow, ev *critmin.Event, own map[s
 		kept = append(kept, r)
 	}
 	if ledger.FeedsContainers(ev) {
+		return w.withinStanding(kept, ev, own)
+	}
+	return kept, nil
+}
+
+// withinStanding is rows (contents of containers ev moves or is fed)
+// with each lot's lines cut to what stands of it at ev's site
+// (ledger.FedHolding), own as withoutConsumed reads it.
+func (w *writer) withinStanding(kept []contentRow, ev *critmin.Event, own map[string]float64) ([]contentRow, error) {
+	if len(kept) == 0 {
+		return kept, nil
+	}
+	var ask []string
+	for _, r := range kept {
+		if _, ok := w.lots[r.line.EPCClass]; !ok {
+			ask = append(ask, r.line.EPCClass)
+		}
+	}
+	stored := map[string]*critmin.Lot{}
+	if len(ask) > 0 && w.tx != nil {
+		rs, err := w.storedLots(ask)
+		if err != nil {
+			return nil, err
+		}
+		for id, sr := range rs {
+			l, err := sr.lot()
+			if err != nil {
+				return nil, err
+			}
+			stored[id] = l
+		}
+	}
+	lotOf := func(id string) *critmin.Lot {
+		if l := w.lots[id]; l != nil {
+			return l
+		}
+		return stored[id]
+	}
+	{
 		lines := ledger.WithinRemaining(contentLines(kept), func(lot string) (float64, bool) {
 			t, ok := ledger.FedHolding(lotOf(lot), ev)
 			if took, mine := own[lot]; mine && ok {
@@ -632,6 +768,8 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, []*critmin.Even
 		if err != nil {
 			return nil, nil, err
 		}
+		// A later receipt of its trip, recomputed below, reads these.
+		w.noteMoved(ev, rows)
 		for _, r := range rows {
 			lots[r.line.EPCClass] = true
 			if err := w.exec("INSERT INTO event_contents (event_id, container, canon, quantity, uom) VALUES (?, ?, ?, ?, ?)", ev.EventID, r.container, r.line.EPCClass, qty(r.line.Quantity), r.line.UOM); err != nil {

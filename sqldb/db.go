@@ -64,6 +64,11 @@ type DB struct {
 	Write   *sql.DB
 	Read    *sql.DB
 	Dialect Dialect
+	// BeforeLotCheck, when set, is called with each lot a capture
+	// projected, before the lot's tonnes are checked
+	// (ledger.CheckLotBalance) and written: a test seam that stands for a
+	// projection defect. nil in use.
+	BeforeLotCheck func(*critmin.Lot)
 	// Now is the clock used for records the store stamps itself.
 	Now func() time.Time
 	// Scratch opens an empty store to rebuild evidence into (verify,
@@ -122,6 +127,9 @@ type DB struct {
 	// replayFeeds holds likewise the runs fed each container whole that
 	// took what it held (writer.feedsOf).
 	replayFeeds map[string][]*critmin.Event
+	// replayRows holds likewise the contents rows of each dispatch of
+	// containers replayed so far, by eventID (writer.recordedOf).
+	replayRows map[string][]contentRow
 	// replayingLog: this store is the scratch of a replay of a stored log
 	// (verify, rebuild, repair, projection migration). What the log holds
 	// was accepted when captured, so rules added since that refuse at

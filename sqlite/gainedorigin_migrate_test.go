@@ -61,6 +61,13 @@ func TestMigrateOnwardContainers(t *testing.T) {
 	storetest.MigrateOnwardContainers(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
 
+// TestMigrateLotBalance: migration 0125 on SQLite
+// (storetest.MigrateLotBalance holds the worked case).
+func TestMigrateLotBalance(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	storetest.MigrateLotBalance(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}
+
 // TestMigrateContainerEmptied: migration 0123 on SQLite
 // (storetest.MigrateContainerEmptied holds the worked case).
 func TestMigrateContainerEmptied(t *testing.T) {

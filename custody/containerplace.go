@@ -1,0 +1,271 @@
+package custody
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
+)
+
+// A container is used only where it stands (issue 8, new-user check n8b
+// items 3, 4 and 5): an event naming a container that holds something —
+// a packing or unpacking of it (its parentID), its shipping, loading,
+// departing, transporting or receipt, a sampling or any other
+// ObjectEvent naming it in its epcList, a run fed it whole (its
+// inputEPCList) — happens where the container stands then
+// (ledger.Holdings.PlaceAt: the site it was packed at, at sea on a trip,
+// or the site that received it). C1 standing at the mine holding 2 t was
+// shipped from the port and moved 6 t of the port's stock; 2 t were
+// unpacked from it at the port; a run at the refinery was fed C2 while
+// it was at sea and took 4 t of C1's received 6 t.
+
+// namesContainer says whether ev names an instance where a container
+// stands for what it holds: an AggregationEvent's parentID, an
+// ObjectEvent's epcList, a run's inputEPCList.
+func namesContainer(ev *critmin.Event) bool {
+	if ev.Type == critmin.AggregationEvent && ev.ParentID != "" {
+		return true
+	}
+	for _, e := range ev.EPCs {
+		if e.Role == critmin.RoleEPC && ev.Type == critmin.ObjectEvent || e.Role == critmin.RoleInput && ev.Type == critmin.TransformationEvent {
+			return true
+		}
+	}
+	return false
+}
+
+// containersNamed is the containers ev names (namesContainer), as it
+// spells them, once each.
+func containersNamed(ev *critmin.Event) []string {
+	var out []string
+	seen := map[string]bool{}
+	put := func(c string) {
+		if k := epcis.Canonical(c); c != "" && !seen[k] {
+			seen[k] = true
+			out = append(out, c)
+		}
+	}
+	if ev.Type == critmin.AggregationEvent {
+		put(ev.ParentID)
+		return out
+	}
+	for _, e := range ev.EPCs {
+		if e.Role == critmin.RoleEPC && ev.Type == critmin.ObjectEvent || e.Role == critmin.RoleInput && ev.Type == critmin.TransformationEvent {
+			put(e.EPC)
+		}
+	}
+	return out
+}
+
+// placeMoves is container's (canonical) live ObjectEvents naming it in
+// their epcList: the stored ones (movesOf), then the document's so far,
+// receipts and readings included.
+func (j *contentsJudge) placeMoves(container string) ([]*critmin.Event, error) {
+	if _, err := j.movesOf(container); err != nil {
+		return nil, err
+	}
+	return append(append([]*critmin.Event(nil), j.storedMoves[container]...), j.named...), nil
+}
+
+// placeCheck refuses ev, a live event of the document not declared in
+// error, when a container it names holds something (HeldAt) and stands
+// elsewhere (PlaceAt, by the stored events and the document's before
+// ev): 409 at the member stating where ev happens (a dispatch: where it
+// leaves from, departure), naming the container, where it stands and
+// the event that put it there. A dispatch of a container at sea is
+// judged by its trip (leftWhileAtSea); a receipt of one at sea only
+// where the trip is bound (anywhere when it states no destination). A
+// container none of whose events states a place is not judged, nor one
+// that holds nothing (an empty container travels unrecorded).
+func (j *contentsJudge) placeCheck(ev *critmin.Event) error {
+	if !namesContainer(ev) {
+		return nil
+	}
+	h := j.holdings()
+	h.Moves = j.placeMoves
+	step := stepName(ev.BizStep)
+	dispatch := ev.Type == critmin.ObjectEvent && atSeaSteps[step]
+	receipt := ev.Type == critmin.ObjectEvent && receiptSteps[step]
+	here, member := eventSite(ev), "bizLocation"
+	if ev.BizLocation == "" {
+		member = "readPoint"
+	}
+	if dispatch {
+		here, member = departure(ev)
+	}
+	if here == "" {
+		return nil
+	}
+	for _, c := range containersNamed(ev) {
+		k := epcis.Canonical(c)
+		held, err := j.heldAt(k, ev.EventTime, ev)
+		if err != nil {
+			return err
+		}
+		if len(held) == 0 {
+			continue
+		}
+		// Judged while its packings leave something in it; worded by
+		// what the lots' line draws left.
+		left, err := j.leftByDraws(k, held, ev)
+		if err != nil {
+			return err
+		}
+		p, ok, err := h.PlaceAt(k, ev.EventTime, ev)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		var reason string
+		when := func(t time.Time) string { return t.Format(time.RFC3339) }
+		what := pastOfContainer(ev, step)
+		holds := heldWords(left)
+		if len(left) == 0 {
+			holds = "nothing of the lots packed into it once their own line draws are counted (" + heldWords(held) + " packed)"
+		}
+		switch {
+		case p.AtSea && dispatch:
+			continue // leftWhileAtSea judges it by its trip
+		case p.AtSea && receipt:
+			bound := len(p.Dests) == 0
+			for _, d := range p.Dests {
+				bound = bound || d == here
+			}
+			if bound {
+				continue
+			}
+			reason = fmt.Sprintf("container %s, which holds %s, is at sea at %s (%s from %s, event %s on %s, bill of lading %s) bound for %s, not for %s: it can be received only where its trip is bound — record its receipt there, or, if that shipment is wrong, declare event %s in error (errorDeclaration)",
+				c, holds, when(ev.EventTime), stepName(p.By.BizStep), orNone(departureOf(p.By)), p.By.EventID, when(p.By.EventTime), orNoneStated(p.Bill), strings.Join(p.Dests, " or "), here, p.By.EventID)
+		case p.AtSea:
+			reason = fmt.Sprintf("container %s, which holds %s, is at sea at %s (%s from %s to %s, event %s on %s, bill of lading %s) and has not been received: it stands at no site, so it cannot be %s at %s — record its receipt at %s first",
+				c, holds, when(ev.EventTime), stepName(p.By.BizStep), orNone(departureOf(p.By)), orDest(p.Dests), p.By.EventID, when(p.By.EventTime), orNoneStated(p.Bill), what, here, orDest(p.Dests))
+		case p.Site == here:
+			continue
+		case receipt:
+			// A receipt of a container standing at a site is judged by
+			// the receipt checks (its bill of lading, its time; a lot
+			// shipped by a line may be received in its container).
+			continue
+		case ev.Type == critmin.TransformationEvent:
+			reason = fmt.Sprintf("this run is fed container %s, which holds %s, but the container stands at %s at %s (since %s, event %s on %s), not at %s: it can be fed to a run only where it stands — record its move to %s first (shipping and receiving events)",
+				c, holds, p.Site, when(ev.EventTime), orNone(stepName(p.By.BizStep)), p.By.EventID, when(p.By.EventTime), here, here)
+		default:
+			reason = fmt.Sprintf("container %s, which holds %s, stands at %s at %s (since %s, event %s on %s), not at %s: it can be %s only where it stands — record its move to %s first (shipping and receiving events)",
+				c, holds, p.Site, when(ev.EventTime), orNone(stepName(p.By.BizStep)), p.By.EventID, when(p.By.EventTime), here, what, here)
+		}
+		if member == "" {
+			member = "bizLocation"
+		}
+		return &critmin.Error{Code: critmin.ECONFLICT, Message: reason + "; nothing was stored",
+			Fields: []critmin.FieldError{{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}}}
+	}
+	return nil
+}
+
+// leftByDraws is held, what container k (canonical) holds at ev by its
+// packings and trips (HeldAt), less what the lots' own movements drew
+// out of it beyond their loose rest, as the unpacking check reads it
+// (Store.PackedIn, custody.ContainedAt): 6 t packed into C1, an 8 t line
+// shipped of the 10 t lot and 2 t unpacked leave C1 empty. Read from the
+// stored events when the document has not packed into or unpacked k
+// before ev; lines left with nothing are dropped.
+func (j *contentsJudge) leftByDraws(k string, held []critmin.QuantityElement, ev *critmin.Event) ([]critmin.QuantityElement, error) {
+	if len(held) == 0 {
+		return held, nil
+	}
+	for _, p := range j.packs {
+		if epcis.Canonical(p.ParentID) == k {
+			return held, nil
+		}
+	}
+	var ids []string
+	for _, q := range held {
+		ids = append(ids, q.EPCClass)
+	}
+	ps, err := j.s.PackedIn(j.ctx, ids, ev.EventTime)
+	if err != nil {
+		return nil, err
+	}
+	left := map[string]float64{}
+	known := map[string]bool{}
+	for _, p := range ps {
+		if epcis.Canonical(p.Container) != k {
+			continue
+		}
+		lot := epcis.Canonical(p.Child)
+		w, ok := ledger.PackedWet(p, 0)
+		if !ok {
+			continue
+		}
+		left[lot] += w
+		known[lot] = true
+	}
+	var out []critmin.QuantityElement
+	for _, q := range held {
+		lot := epcis.Canonical(q.EPCClass)
+		if q.Quantity == nil || !units.IsMass(q.UOM) {
+			out = append(out, q)
+			continue
+		}
+		t, err := units.ToTonnes(*q.Quantity, q.UOM)
+		if err != nil {
+			out = append(out, q)
+			continue
+		}
+		if known[lot] && left[lot] < t {
+			t = left[lot]
+		} else if !known[lot] {
+			t = 0 // no packing of it is left in k
+		}
+		if t <= 1e-9 {
+			continue
+		}
+		if v, err := units.FromTonnes(t, q.UOM); err == nil {
+			q.Quantity = &v
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+// departureOf is where dispatch ev left from (departure).
+func departureOf(ev *critmin.Event) string {
+	p, _ := departure(ev)
+	return p
+}
+
+// pastOfContainer words what ev does to a container: "fed to a run",
+// "packed or unpacked", else pastOf its step ("received" for a receipt,
+// "used" for an event of no step).
+func pastOfContainer(ev *critmin.Event, step string) string {
+	switch {
+	case ev.Type == critmin.TransformationEvent:
+		return "fed to a run"
+	case ev.Type == critmin.AggregationEvent:
+		return "packed or unpacked"
+	case receiptSteps[step]:
+		return "received"
+	case step == "":
+		return "used"
+	}
+	return pastOf(step)
+}
+
+// heldWords words what a container holds: "lot L (N t)" per lot.
+func heldWords(held []critmin.QuantityElement) string {
+	var out []string
+	for _, q := range held {
+		w := "lot " + q.EPCClass
+		if q.Quantity != nil {
+			w += fmt.Sprintf(" (%s %s)", strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.3f", *q.Quantity), "0"), "."), q.UOM)
+		}
+		out = append(out, w)
+	}
+	return andList(out)
+}
