@@ -150,8 +150,40 @@ func StrandedBy(ctx context.Context, s Store, ev *critmin.Event) ([]StrandedEven
 	return strandedEvents(ctx, s, nil, declaring, map[string]bool{ev.EventID: true}, sites)
 }
 
-// strandedEvents is checkDependents' finding, one record an event.
+// strandedEvents is checkDependents' finding, one record an event: the
+// later events of the lots the declared events name (strandedLotEvents)
+// and the runs fed whole a container they pack, unpack or move
+// (fedRunsStranded), which are refused though a run by line so left
+// is only listed — it consumed the container.
 func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Event, declared map[string]bool, sites map[string]string) ([]StrandedEvent, error) {
+	out, err := strandedLotEvents(ctx, s, live, declaring, declared, sites)
+	if err != nil {
+		return nil, err
+	}
+	fed, err := fedRunsStranded(ctx, s, live, declaring, declared)
+	if err != nil || len(fed) == 0 {
+		return out, err
+	}
+	byID := map[string]int{}
+	for i, e := range out {
+		byID[e.Event.EventID] = i
+	}
+	for _, e := range fed {
+		if i, ok := byID[e.Event.EventID]; ok {
+			if !out[i].Refused {
+				out[i] = e
+			}
+			continue
+		}
+		out = append(out, e)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Event.EventTime.Before(out[j].Event.EventTime) })
+	return out, nil
+}
+
+// strandedLotEvents is the later events of the lots the declared events
+// name that they leave standing on nothing.
+func strandedLotEvents(ctx context.Context, s Store, live, declaring []*critmin.Event, declared map[string]bool, sites map[string]string) ([]StrandedEvent, error) {
 	f, ok := s.(liveEventsFinder)
 	if !ok || len(declaring) == 0 {
 		return nil, nil

@@ -2,11 +2,13 @@ package custody_test
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
 )
@@ -48,7 +50,25 @@ func TestRetractedPackingNamedOnRefusedClaim(t *testing.T) {
 	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(e1)}); err != nil {
 		t.Fatalf("O's claim (0.4 t against 0.4 t of credit): %v", err)
 	}
-	retractEvent(t, svc, pack, "2025-10-20T00:00:00Z")
+	// Since fixPa the checked capture refuses the declaration of PACK
+	// alone (409 naming E1: the run consumed S, which without PACK held
+	// nothing); a declaration stored before that rule is read as below,
+	// so it is stored here through the unchecked service.
+	var m map[string]any
+	if err := json.Unmarshal([]byte(pack), &m); err != nil {
+		t.Fatal(err)
+	}
+	m["errorDeclaration"] = map[string]any{"declarationTime": "2025-10-20T00:00:00Z", "reason": "incorrect_data"}
+	decl, _ := json.Marshal(m)
+	svc.Now = clockAt("2025-10-20T00:00:00Z")
+	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(string(decl))}); critmin.ErrorCode(err) != critmin.ECONFLICT || !strings.Contains(critmin.ErrorMessage(err), "refinery run urn:t:ev:E1 ") {
+		t.Errorf("declaring PACK alone under E1, which was fed S: %v; want 409 naming the run E1", err)
+	}
+	unchecked := ledger.NewService(db)
+	unchecked.Now = svc.Now
+	if _, err := unchecked.Capture(ctx, ledger.CaptureRequest{Body: mbDoc(string(decl))}); err != nil {
+		t.Fatalf("the retraction, unchecked: %v", err)
+	}
 	const want = "urn:t:ev:PACK"
 	st, err := custody.StatementOf(ctx, db, "urn:t:site:mb", "2025-10", nil, time.Date(2025, 10, 25, 0, 0, 0, 0, time.UTC))
 	if err != nil {

@@ -216,7 +216,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				}
 			}
 		}
-		if known && t > 0 && carriedLine(ev, q) && l.Status == critmin.LotInTransit && !NoBody(l) && len(l.Parts) == 0 && t < l.RemainingWetTonnes()*(1-PartTolerance) {
+		if known && t > 0 && carriedLine(ev, q) && l.Status == critmin.LotInTransit && !NoBody(l) && len(l.Parts) == 0 && t < l.RemainingWetTonnes()*(1-PartTolerance) && fromBodyOrigin(l, ev) {
 			// A further step of the body's trip naming some of the
 			// containers it travels in (their share, WithContents),
 			// the rest travelling on in the others: it weighs nothing
@@ -834,6 +834,17 @@ func shipFromNothing(l *critmin.Lot, ev *critmin.Event, t float64, site string) 
 		BillOfLading: billOfLading(ev), ShipEventID: ev.EventID, FromRetracted: true, LeftFrom: left, Owner: owner, Custodian: custodian, Assays: copyAssays(l.Assays)})
 	measurePart(&l.Parts[len(l.Parts)-1], ev)
 	return moveNone, nil, len(l.Parts) - 1
+}
+
+// fromBodyOrigin says whether dispatch ev leaves from where lot l's body,
+// in transit, left (l.Location) or names no place: a further step of the
+// body's own trip. One leaving from elsewhere — where a receipt since
+// declared in error had put the lot (n8b item 6, fixPa: [C1] shipped on
+// from Karachi once the receipt of [C1, C2] there was declared) — is no
+// step of that trip.
+func fromBodyOrigin(l *critmin.Lot, ev *critmin.Event) bool {
+	site := eventSite(ev)
+	return site == "" || l.Location == "" || epcis.Canonical(site) == epcis.Canonical(l.Location)
 }
 
 // destinationParty is the first destination of type typ ev names ("" if

@@ -170,16 +170,20 @@ func testContainerFedConsumes(t *testing.T, open Opener) {
 	}
 	cfRefused(t, svc, "Lb:100 after RB", ctDoc(cfRun("RB2", 6, nil, []string{"Lb:100"}, "Yb", 10)), "urn:t:lot:Lb")
 
-	// E: Le packed into S5, run RE fed S5 consumes Le; the packing then
-	// declared in error: S5 held nothing at the run, so Le is back in
-	// stock with its 2 t and no child (the run's contents recomputed,
-	// sqldb recontain).
+	// E: Le packed into S5, run RE fed S5 consumes Le. The packing
+	// declared in error alone would leave RE consuming a container that
+	// held nothing: refused 409 naming RE (fixPa, n8b item 7), Le still
+	// consumed. Declared with RE: S5 held nothing, RE is gone, so Le is
+	// back in stock with its 2 t and no child.
 	const s5 = "urn:epc:id:sscc:0614141.3100000005"
 	MustCapture(t, svc, ctDoc(cfLot("Le", "PAK", 2000, "Nd:4"), ctPack("p5", "ADD", s5, 2, "Le:2000")))
-	MustCapture(t, svc, ctDoc(cfRun("RE", 5, []string{s5}, nil, "Xe", 50)))
+	runE := cfRun("RE", 5, []string{s5}, nil, "Xe", 50)
+	MustCapture(t, svc, ctDoc(runE))
 	cfLotState(t, s, "after RE", "Le", critmin.LotConsumed, 0, "Xe", true)
-	MustCapture(t, svc, ctDoc(ydDeclared(ctPack("p5", "ADD", s5, 2, "Le:2000"))))
-	cfLotState(t, s, "after p5 declared in error", "Le", critmin.LotInStock, 2, "Xe", false)
+	cfRefused(t, svc, "p5 declared in error under RE", ctDoc(ydDeclared(ctPack("p5", "ADD", s5, 2, "Le:2000"))), "urn:t:ev:RE")
+	cfLotState(t, s, "after the refused declaration of p5", "Le", critmin.LotConsumed, 0, "Xe", true)
+	MustCapture(t, svc, ctDoc(ydDeclared(ctPack("p5", "ADD", s5, 2, "Le:2000")), ydDeclared(runE)))
+	cfLotState(t, s, "after p5 and RE declared in error", "Le", critmin.LotInStock, 2, "Xe", false)
 
 	// F: Lf recorded at its mine, packed there into S6; a run at mb fed
 	// S6 is refused: the lot is fed only where it is, and the refusal

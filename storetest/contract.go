@@ -205,6 +205,8 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"ContainerMovedOutOfOrderVerified", testContainerMovedOutOfOrderVerified},
 		{"ContainerDeclaredPackingNotShipped", testContainerDeclaredPackingNotShipped},
 		{"ContainerMovesDeclared", testContainerMovesDeclared},
+		{"ContainerDeclaredUnderRun", testContainerDeclaredUnderRun},
+		{"ContainerReceiptDeclaredOnward", testContainerReceiptDeclaredOnward},
 		{"ContainerShipLineReceiptDeclared", testContainerShipLineReceiptDeclared},
 		{"ContainerPackingDeclaredMoved", testContainerPackingDeclaredMoved},
 		{"ContainerUnpackingDeclaredMoved", testContainerUnpackingDeclaredMoved},

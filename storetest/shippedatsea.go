@@ -250,10 +250,16 @@ func testShippedOnWhileAtSea(t *testing.T, open Opener) {
 		if rep := verifyFull(t, s, nil, true); !rep.OK() {
 			t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
 		}
-		// The receipt declared in error afterwards stays accepted: the
-		// onward shipment is flagged as shipping from a receipt declared
-		// in error, not re-judged as shipped while at sea.
-		MustCapture(t, svc, ctDoc(declaredWith(t, recv)))
+		// The receipt declared in error afterwards, alone, would leave
+		// the onward [C1] drawing on the body at sea under B1: refused
+		// 409 naming it, as when the lot moves by lines (fixPa, n8b item
+		// 6; before, it was taken and the onward [C1] carried the whole
+		// 10 t body under BX). Declared with the onward shipment it is
+		// taken: 10 t at sea under B1.
+		cfRefused(t, svc, "the receipt declared in error alone", ctDoc(declaredWith(t, recv)), "urn:t:ev:oa-on")
+		tsWant(t, s, "the refused declaration", lot, 0, 6, 4)
+		MustCapture(t, svc, ctDoc(declaredWith(t, recv), declaredWith(t, saLeave("oa-on", "shipping", bx, khi, "all", hou, 6, []string{cbC1}))))
+		tsWant(t, s, "the receipt and the onward shipment declared", lot, 0, 10, 0)
 		if rep := verifyFull(t, s, nil, true); !rep.OK() {
 			t.Fatalf("verify after the receipt declared in error: %v %v", rep.Problem, rep.Difference)
 		}

@@ -1,0 +1,224 @@
+package custody
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
+)
+
+// A run fed a container whole consumed what the container held where it
+// stood (issues 8 §2 and 9, new-user check n8b item 7, fixPa): the
+// packing that put a lot in the container, and the shipment and receipt
+// that brought the container to the run's site, are what the run rests
+// on. Declared in error, the run would have consumed a container that
+// held nothing of the lot, or one that stood elsewhere — it took from
+// nothing, and a metal accountant's account of it would not close. Such
+// a declaration is refused (409) naming the run, as every other event
+// left standing on nothing (checkDependents); declared with the run it
+// is taken.
+
+// fedRunsStranded lists the recorded live runs that fed, whole, a
+// container that an event of declaring packs, unpacks or moves by its
+// own identifier (parentID, epcList), dated at or after that event, and
+// that the declaration would leave standing on nothing: the container
+// stood at the run's site when it ran and would not (ledger.Holdings
+// PlaceAt without the declared events, with the document's live
+// events), or it would hold less of a lot than it held then
+// (ledger.ContentsAt). The runs the document declares are not listed.
+func fedRunsStranded(ctx context.Context, s Store, live, declaring []*critmin.Event, declared map[string]bool) ([]StrandedEvent, error) {
+	q, ok := s.(eventQuerier)
+	if !ok || len(declaring) == 0 {
+		return nil, nil
+	}
+	first := map[string]time.Time{}
+	declOf := map[string][]string{}
+	var boxes []string
+	touch := func(c string, d *critmin.Event) {
+		k := epcis.Canonical(c)
+		if k == "" {
+			return
+		}
+		if f, ok := first[k]; !ok || d.EventTime.Before(f) {
+			if !ok {
+				boxes = append(boxes, k)
+			}
+			first[k] = d.EventTime
+		}
+		if !containsID(declOf[k], d.EventID) {
+			declOf[k] = append(declOf[k], d.EventID)
+		}
+	}
+	for _, d := range declaring {
+		switch d.Type {
+		case critmin.AggregationEvent:
+			if d.ParentID != "" {
+				touch(d.ParentID, d)
+			}
+		case critmin.ObjectEvent:
+			for _, e := range d.EPCs {
+				if e.Role == critmin.RoleEPC {
+					touch(e.EPC, d)
+				}
+			}
+		}
+	}
+	sort.Strings(boxes)
+	find := func(typ, role, c string) ([]*critmin.Event, error) {
+		var out []*critmin.Event
+		f := critmin.EventFilter{EventTypes: []string{typ}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000,
+			EPCMatches: []critmin.EPCMatch{{Roles: []string{role}, Patterns: []string{c}, Exact: true}}}
+		for {
+			page, err := q.FindEvents(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			for _, st := range page.Events {
+				if ledger.Live(st) {
+					out = append(out, decodeStored(st))
+				}
+			}
+			if page.Next == nil {
+				break
+			}
+			f.After = page.Next
+		}
+		return out, nil
+	}
+	var out []StrandedEvent
+	seen := map[string]bool{}
+	for _, c := range boxes {
+		runs, err := find(critmin.TransformationEvent, critmin.RoleInput, c)
+		if err != nil {
+			return nil, err
+		}
+		var fed []*critmin.Event
+		for _, r := range runs {
+			if !declared[r.EventID] && !seen[r.EventID] && !r.EventTime.Before(first[c]) {
+				fed = append(fed, r)
+			}
+		}
+		if len(fed) == 0 {
+			continue
+		}
+		packs, err := find(critmin.AggregationEvent, critmin.RoleParent, c)
+		if err != nil {
+			return nil, err
+		}
+		moves, err := find(critmin.ObjectEvent, critmin.RoleEPC, c)
+		if err != nil {
+			return nil, err
+		}
+		// The record without the declared events, with the document's.
+		var packsAfter, movesAfter []*critmin.Event
+		for _, ev := range packs {
+			if !declared[ev.EventID] {
+				packsAfter = append(packsAfter, ev)
+			}
+		}
+		for _, ev := range moves {
+			if !declared[ev.EventID] {
+				movesAfter = append(movesAfter, ev)
+			}
+		}
+		for _, ev := range live {
+			switch {
+			case ev.Type == critmin.AggregationEvent && epcis.Canonical(ev.ParentID) == c:
+				packsAfter = append(packsAfter, ev)
+			case ev.Type == critmin.ObjectEvent && namesContainerEPC(ev, c):
+				movesAfter = append(movesAfter, ev)
+			}
+		}
+		holdings := func(p, m []*critmin.Event) ledger.Holdings {
+			return ledger.Holdings{
+				Packings: func(string) ([]*critmin.Event, error) { return p, nil },
+				Moves:    func(string) ([]*critmin.Event, error) { return m, nil },
+			}
+		}
+		before, after := holdings(packs, moves), holdings(packsAfter, movesAfter)
+		sort.SliceStable(packsAfter, func(a, b int) bool { return packsAfter[a].EventTime.Before(packsAfter[b].EventTime) })
+		for _, r := range fed {
+			site := epcis.Canonical(eventSite(r))
+			was, wasOK, err := before.PlaceAt(c, r.EventTime, r)
+			if err != nil {
+				return nil, err
+			}
+			now, nowOK, err := after.PlaceAt(c, r.EventTime, r)
+			if err != nil {
+				return nil, err
+			}
+			held := ledger.ContentsAt(c, packs, r.EventTime)
+			left := map[string]float64{}
+			for _, l := range ledger.ContentsAt(c, packsAfter, r.EventTime) {
+				if l.Quantity != nil {
+					left[epcis.Canonical(l.EPCClass)] += *l.Quantity
+				}
+			}
+			stood := wasOK && !was.AtSea && was.Site == site
+			why, lot := "", ""
+			for _, l := range held {
+				if l.Quantity == nil || *l.Quantity <= 0 {
+					continue
+				}
+				k := epcis.Canonical(l.EPCClass)
+				if lot == "" {
+					lot = k
+				}
+				if stood && !(nowOK && !now.AtSea && now.Site == site) {
+					why = fmt.Sprintf("the container %s it was fed whole would not stand at %s when it ran (%s), so it would have consumed what stood elsewhere", c, eventSite(r), placeWords(now, nowOK))
+					break
+				}
+				if got := left[k]; got < *l.Quantity*(1-ledger.PartTolerance)-1e-9 {
+					lot = k
+					why = fmt.Sprintf("the container %s it was fed whole would hold %s of lot %s when it ran, not the %s it consumed, so it would have taken from nothing", c, kgWords(got, l.UOM), k, kgWords(*l.Quantity, l.UOM))
+					break
+				}
+			}
+			if why == "" {
+				continue
+			}
+			seen[r.EventID] = true
+			out = append(out, StrandedEvent{Lot: lot, Event: r, Kind: ledger.EventKind(r), Declared: declOf[c], Why: why, Refused: true})
+		}
+	}
+	return out, nil
+}
+
+// namesContainerEPC says whether ObjectEvent ev names container c
+// (canonical) in its epcList.
+func namesContainerEPC(ev *critmin.Event, c string) bool {
+	for _, e := range ev.EPCs {
+		if e.Role == critmin.RoleEPC && epcis.Canonical(e.EPC) == c {
+			return true
+		}
+	}
+	return false
+}
+
+// placeWords words where a container would stand (ledger.Place).
+func placeWords(p ledger.Place, ok bool) string {
+	switch {
+	case !ok:
+		return "no standing event would place it anywhere"
+	case p.AtSea && p.Bill != "":
+		return "it would be at sea under bill of lading " + p.Bill
+	case p.AtSea:
+		return "it would be at sea"
+	default:
+		return "it would stand at " + p.Site
+	}
+}
+
+// kgWords words a quantity of uom in tonnes ("4.000 t"), else as stated.
+func kgWords(q float64, uom string) string {
+	if t, err := units.ToTonnes(q, uom); err == nil {
+		return Tonnes(t) + " t"
+	}
+	return strings.TrimSpace(units.Plain(q) + " " + uom)
+}
