@@ -228,6 +228,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"TripsOfTwoBills", testTripsOfTwoBills},
 		{"RestReceivedByLine", testRestReceivedByLine},
 		{"ShippedOnWhileAtSea", testShippedOnWhileAtSea},
+		{"ThroughBillPortOnTheWay", testThroughBillPortOnTheWay},
 		{"OnwardPartContainers", testOnwardPartContainers},
 		{"ContainerWhereItStands", testContainerWhereItStands},
 		{"ReceiptReadsShipment", testReceiptReadsShipment},
