@@ -649,6 +649,9 @@ func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool, boxes 
 			return fe, true
 		}
 	}
+	if onBoxTrips(ev, w, boxes) {
+		return critmin.FieldError{}, false
+	}
 	if here == "" || w.by == nil || w.partsAt[here] {
 		return critmin.FieldError{}, false
 	}
@@ -715,6 +718,28 @@ var transshipSteps = map[string]bool{"arriving": true, "unloading": true, "loadi
 func transshipment(ev *critmin.Event, bill string) bool {
 	b := bolOf(ev)
 	return transshipSteps[stepName(ev.BizStep)] && b != "" && bill != "" && epcis.Canonical(b) == epcis.Canonical(bill)
+}
+
+// onBoxTrips says whether ev moves the lot only in containers boxes
+// (canonical) each at sea on a trip not received since (w.boxes), and
+// is a carrier's step of each such trip under its bill (transshipment):
+// it moves what the trips carry, not what of the lot stands where it is
+// recorded (issue 8, fixPb item 2: [C1] alone shipped under B1, its lot's
+// other 4 t standing at the mine, a transporting of [C1] read at the
+// vessel under B1 was refused as the lot standing at the mine, not at
+// the vessel). Under another bill it is judged as before (and refused by
+// leftWhileAtSea).
+func onBoxTrips(ev *critmin.Event, w whereabouts, boxes []string) bool {
+	if len(boxes) == 0 {
+		return false
+	}
+	for _, c := range boxes {
+		bt := w.boxes[epcis.Canonical(c)]
+		if bt == nil || bt.trip == nil || !transshipment(ev, bt.bol) {
+			return false
+		}
+	}
+	return true
 }
 
 // departure is where ev leaves from, canonical, as a trip's place is

@@ -229,6 +229,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"RestReceivedByLine", testRestReceivedByLine},
 		{"ShippedOnWhileAtSea", testShippedOnWhileAtSea},
 		{"ThroughBillPortOnTheWay", testThroughBillPortOnTheWay},
+		{"TransportedAtVessel", testTransportedAtVessel},
 		{"OnwardPartContainers", testOnwardPartContainers},
 		{"ContainerWhereItStands", testContainerWhereItStands},
 		{"ReceiptReadsShipment", testReceiptReadsShipment},

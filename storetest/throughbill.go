@@ -118,3 +118,65 @@ func testThroughBillPortOnTheWay(t *testing.T, open Opener) {
 		}
 	})
 }
+
+// testTransportedAtVessel (issue 8, fixPb item 2): a carrier's
+// transporting of a container recorded at the vessel (readPoint the
+// vessel, no bizLocation) while the container is at sea under its bill
+// is a step of the trip, and is taken; under another bill it stays
+// refused. Lot PV, 10,000 kg at mb, 6,000 kg packed into C1 and
+// 4,000 kg into C2 on Oct 2.
+//   - [C1] alone shipped mb → hou under B1 on Oct 3: 6 t at sea, 10 − 6
+//     = 4 t at mb. [C1] transporting at vessel V1 under B1 on Oct 5 is
+//     taken (still 4 t at mb, 6 t in transit); under BX it is refused
+//     409 naming C1, the lot and B1's shipping. Received at hou under B1
+//     on Oct 8: 4 t at mb, 0 t in transit; verify clean.
+//   - [C1, C2] shipped under B1: 10 t at sea, 0 t at mb; [C1]
+//     transporting at V1 under B1 taken, under BX refused; then [C1, C2]
+//     received at hou: 10 t in stock at hou.
+//   - [C1] shipped under B1 and [C2] under B2 (every tonne left as
+//     parts: 6 + 4 = 10 t at sea, 0 t at mb): [C1] transporting at V1
+//     under B1 taken, under BX refused; [C1] received at hou under B1:
+//     6 t at hou, C2's 4 t still in transit.
+func testTransportedAtVessel(t *testing.T, open Opener) {
+	const mb, hou, vessel = "urn:t:site:mb", "urn:t:site:hou", "urn:t:vessel:V1"
+	const b1, bx = "urn:t:bol:B1", "urn:t:bol:BX"
+	const lot = "urn:t:lot:PV"
+	const at = "/epcisBody/eventList/0/readPoint"
+	for _, c := range []struct {
+		what    string
+		boxes   []string
+		b2      bool // [C2] shipped under B2 too
+		atMB    float64
+		transit float64
+		// after [c.boxes] received at hou under B1
+		afterTransit, afterHou float64
+	}{
+		{"[C1] alone at sea", []string{cbC1}, false, 4, 6, 0, 6},
+		{"[C1, C2] at sea", []string{cbC1, cbC2}, false, 0, 10, 0, 10},
+		{"[C1] under B1, [C2] under B2", []string{cbC1}, true, 0, 10, 4, 6},
+	} {
+		t.Run(c.what, func(t *testing.T) {
+			s := open(t)
+			svc := custody.NewService(s)
+			MustCapture(t, svc, ctDoc(csLot("PV"), ctPack("pv-pack1", "ADD", cbC1, 2, "PV:6000"), ctPack("pv-pack2", "ADD", cbC2, 2, "PV:4000")))
+			MustCapture(t, svc, ctDoc(saLeave("pv-ship", "shipping", b1, mb, "all", hou, 3, c.boxes)))
+			if c.b2 {
+				MustCapture(t, svc, ctDoc(saLeave("pv-ship2", "shipping", "urn:t:bol:B2", mb, "all", hou, 3, []string{cbC2})))
+			}
+			tsWant(t, s, c.what+" shipped under B1", lot, c.atMB, c.transit, 0)
+			ctRefusedWith(t, s, "[C1] transporting at the vessel under BX", ctDoc(saLeave("pv-tr-bx", "transporting", bx, vessel, "readPoint", hou, 5, []string{cbC1})),
+				critmin.ECONFLICT, at, cbC1, lot, "urn:t:ev:pv-ship")
+			MustCapture(t, svc, ctDoc(saLeave("pv-tr", "transporting", b1, vessel, "readPoint", hou, 5, []string{cbC1})))
+			tsWant(t, s, "[C1] transporting at the vessel under B1", lot, c.atMB, c.transit, 0)
+			MustCapture(t, svc, ctDoc(ctRecvAt("pv-recv", b1, hou, 8, c.boxes)))
+			l := mustLot(t, s, lot)
+			atHou, _ := custody.StandingMass(l, hou)
+			if !ctNear(lsInTransit(l), c.afterTransit) || !ctNear(atHou, c.afterHou) {
+				t.Errorf("after the receipt at hou: %v t in transit, %v t at hou (parts %+v); want %v and %v", lsInTransit(l), atHou, l.Parts, c.afterTransit, c.afterHou)
+			}
+			if rep := verifyFull(t, s, nil, true); !rep.OK() {
+				t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
+			}
+		})
+	}
+}
