@@ -257,6 +257,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"FirstRecordOrigin", testFirstRecordOrigin},
 		{"BatchBoundary", testBatchBoundary},
 		{"BatchCut", testBatchCut},
+		{"DeclarationEndsBatch", testDeclarationEndsBatch},
 		{"MadeOnceNamesMaker", testMadeOnceNamesMaker},
 		{"UnmadeLotProceed", testUnmadeLotProceed},
 		{"ReceiptCorrectedAfterOnward", testReceiptCorrectedAfterOnward},
