@@ -132,6 +132,8 @@ func (j *contentsJudge) placeCheck(ev *critmin.Event) error {
 		switch {
 		case p.AtSea && dispatch:
 			continue // leftWhileAtSea judges it by its trip
+		case p.AtSea && transshipment(ev, p.Bill):
+			continue // a carrier's step at a port on the way of its trip
 		case p.AtSea && receipt:
 			bound := len(p.Dests) == 0
 			for _, d := range p.Dests {

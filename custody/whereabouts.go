@@ -649,6 +649,9 @@ func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool, boxes 
 			return fe, true
 		}
 	}
+	if onBoxTrips(ev, w, boxes) {
+		return critmin.FieldError{}, false
+	}
 	if here == "" || w.by == nil || w.partsAt[here] {
 		return critmin.FieldError{}, false
 	}
@@ -684,7 +687,7 @@ func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool, boxes 
 		// Its arrival or receipt at a destination; a further leg
 		// (departing, transporting, a transshipment's shipping: CBV 2.0),
 		// which keeps it in transit; a loading where it left from.
-		if receiptSteps[step] && bound || inTransitStep(ev.BizStep) || step == "loading" && here == w.from {
+		if receiptSteps[step] && bound || inTransitStep(ev.BizStep) || step == "loading" && here == w.from || transshipment(ev, w.bol) {
 			return critmin.FieldError{}, false
 		}
 		reason = fmt.Sprintf("lot %s is in transit at %s (%s from %s to %s, event %s on %s)%s, not at %s: only its arrival or receipt at its destination may be recorded there before it arrives — record the arrival or receipt first",
@@ -697,6 +700,46 @@ func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool, boxes 
 	}
 	// Where the record puts the lot differs: a conflict with it (409).
 	return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
+}
+
+// transshipSteps are the CBV 2.0 steps a carrier records at a port on
+// the way of a through bill of lading: the goods arrive there, are
+// unloaded, loaded onto the next vessel, depart and are transported on.
+// A receiving or accepting is the consignee's receipt, not one of them.
+var transshipSteps = map[string]bool{"arriving": true, "unloading": true, "loading": true, "departing": true, "transporting": true}
+
+// transshipment says whether ev is a carrier's step of a trip under
+// bill (the trip's bill of lading, as its first step names it) at a
+// port on the way: a transshipSteps step under that same bill (a through
+// bill covers the transshipment legs of the same goods, CBV 2.0 §8.5),
+// wherever it happens (issue 8, fixPb item 1: [C1, C2] shipped from the
+// mine to Houston under B1, loaded at Karachi under B1, was refused as
+// standing nowhere there). Under another bill, or none, it is not.
+func transshipment(ev *critmin.Event, bill string) bool {
+	b := bolOf(ev)
+	return transshipSteps[stepName(ev.BizStep)] && b != "" && bill != "" && epcis.Canonical(b) == epcis.Canonical(bill)
+}
+
+// onBoxTrips says whether ev moves the lot only in containers boxes
+// (canonical) each at sea on a trip not received since (w.boxes), and
+// is a carrier's step of each such trip under its bill (transshipment):
+// it moves what the trips carry, not what of the lot stands where it is
+// recorded (issue 8, fixPb item 2: [C1] alone shipped under B1, its lot's
+// other 4 t standing at the mine, a transporting of [C1] read at the
+// vessel under B1 was refused as the lot standing at the mine, not at
+// the vessel). Under another bill it is judged as before (and refused by
+// leftWhileAtSea).
+func onBoxTrips(ev *critmin.Event, w whereabouts, boxes []string) bool {
+	if len(boxes) == 0 {
+		return false
+	}
+	for _, c := range boxes {
+		bt := w.boxes[epcis.Canonical(c)]
+		if bt == nil || bt.trip == nil || !transshipment(ev, bt.bol) {
+			return false
+		}
+	}
+	return true
 }
 
 // departure is where ev leaves from, canonical, as a trip's place is

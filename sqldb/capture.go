@@ -79,7 +79,8 @@ type captureSession struct {
 	days    map[string]*critmin.ChainRoot
 	decls   []*critmin.Event
 	// declPending: the last event stored is a declaration not yet applied;
-	// it is applied before the next event of the capture is projected.
+	// it is applied before the next event of the capture is projected, or
+	// at the end of the batch (Add) when the batch ends with it.
 	declPending bool
 	skipped     []string
 	// conflict: the capture is refused for an event whose eventID is
@@ -231,6 +232,18 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 			if err := c.settle(); err != nil {
 				return err
 			}
+		}
+	}
+	// A batch that ends with a declaration applies it before the next
+	// batch's checks read the lots through the capture (CaptureReads):
+	// they would otherwise read the lots rows flushed with the declared
+	// event still counted, as would anything read before the next event
+	// is projected (issue 8, fixPb item 3: 6 t of a lot shipped in the
+	// batch after the declaration of its whole shipping was refused as a
+	// −40 % weighing difference).
+	if c.declPending {
+		if err := c.settleDeclarations(); err != nil {
+			return err
 		}
 	}
 	return nil
