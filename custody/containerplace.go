@@ -68,7 +68,7 @@ func (j *contentsJudge) placeMoves(container string) ([]*critmin.Event, error) {
 	if _, err := j.movesOf(container); err != nil {
 		return nil, err
 	}
-	return append(append([]*critmin.Event(nil), j.storedMoves[container]...), j.named...), nil
+	return append(append([]*critmin.Event(nil), j.storedMoves[container]...), j.named[container]...), nil
 }
 
 // placeCheck refuses ev, a live event of the document not declared in
@@ -181,10 +181,8 @@ func (j *contentsJudge) leftByDraws(k string, held []critmin.QuantityElement, ev
 	if len(held) == 0 {
 		return held, nil
 	}
-	for _, p := range j.packs {
-		if epcis.Canonical(p.ParentID) == k {
-			return held, nil
-		}
+	if len(j.packs[k]) > 0 {
+		return held, nil
 	}
 	var ids []string
 	for _, q := range held {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,8 +32,10 @@ type contentsJudge struct {
 	s        Store
 	on       bool            // the document moves a container by its identifier
 	declared map[string]bool // eventIDs the document declares in error
-	packs    []*critmin.Event
-	stored   map[string][]*critmin.Event
+	// packs are the document's live AggregationEvents so far, by
+	// canonical parent.
+	packs  map[string][]*critmin.Event
+	stored map[string][]*critmin.Event
 	// lots are the lots the document's events named so far, stored then
 	// projected with them in document order (ledger.Project), as the
 	// capture's check reads them: a lot consumed there is gone.
@@ -46,14 +49,23 @@ type contentsJudge struct {
 	// all of them: a container none names has no stored packing to read.
 	moved  []string
 	packed map[string]map[int64]bool
+	// listed and fedWhole are, once read likewise, the store keys of
+	// the events naming each in their epcList and in their
+	// inputEPCList: a container none names has no stored movement
+	// (movesOf) and no stored run fed it whole (feedsOf) to read.
+	listed, fedWhole map[string]map[int64]bool
 	// moves are the document's dispatches of containers so far
-	// (ledger.TripOf), storedMoves the stored ones by container.
-	moves       []*critmin.Event
+	// (ledger.TripOf), storedMoves the stored ones, by canonical
+	// container (each event under every container its epcList names).
+	moves       map[string][]*critmin.Event
 	storedMoves map[string][]*critmin.Event
 	// named are the document's ObjectEvents so far naming instances in
-	// their epcList (receipts and readings too): where a container
-	// stands (placeOf).
-	named []*critmin.Event
+	// their epcList (receipts and readings too), by canonical instance:
+	// where a container stands (placeOf). Every reader of a container's
+	// moves keeps only the events naming it in their epcList
+	// (ledger.Holdings), so each container's are kept apart rather than
+	// walking the whole document's for each event.
+	named map[string][]*critmin.Event
 	// docCarried is, per eventID of a document's dispatch of
 	// containers, what it moved in each (canonical) container;
 	// storedByBox the stored dispatches' (critmin event_contents).
@@ -79,6 +91,7 @@ type ownLines struct {
 
 func newContentsJudge(ctx context.Context, s Store, events []*critmin.Event) *contentsJudge {
 	j := &contentsJudge{ctx: ctx, s: s, declared: map[string]bool{}, stored: map[string][]*critmin.Event{}, lots: map[string]*critmin.Lot{}, via: map[*critmin.Event]map[string][]string{},
+		packs: map[string][]*critmin.Event{}, moves: map[string][]*critmin.Event{}, named: map[string][]*critmin.Event{},
 		storedMoves: map[string][]*critmin.Event{}, own: map[string]ownLines{}, feeds: map[string][]*critmin.Event{}, storedFeeds: map[string][]*critmin.Event{},
 		docCarried: map[string]map[string][]critmin.QuantityElement{}, storedByBox: map[string]map[string][]critmin.QuantityElement{}}
 	for _, ev := range events {
@@ -112,9 +125,19 @@ func (j *contentsJudge) packedKeys() error {
 	if j.packed != nil {
 		return nil
 	}
+	packed, err := j.keysNaming(critmin.RoleParent)
+	j.packed = packed
+	return err
+}
+
+// keysNaming reads the store keys of the events naming each container
+// of j.moved in role, together, up to 500 containers a query; a
+// container none names has an empty set; nil when the store cannot
+// tell.
+func (j *contentsJudge) keysNaming(role string) (map[string]map[int64]bool, error) {
 	namer, ok := j.s.(eventKeysNamer)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	seen := map[string]bool{}
 	var containers []string
@@ -124,22 +147,45 @@ func (j *contentsJudge) packedKeys() error {
 			containers = append(containers, c)
 		}
 	}
-	packed := map[string]map[int64]bool{}
+	out := map[string]map[int64]bool{}
 	for start := 0; start < len(containers); start += 500 {
 		part := containers[start:min(start+500, len(containers))]
-		keys, err := namer.EventKeysNaming(j.ctx, critmin.RoleParent, part)
+		keys, err := namer.EventKeysNaming(j.ctx, role, part)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, c := range part {
-			packed[c] = keys[c]
-			if packed[c] == nil {
-				packed[c] = map[int64]bool{}
+			out[c] = keys[c]
+			if out[c] == nil {
+				out[c] = map[int64]bool{}
 			}
 		}
 	}
-	j.packed = packed
-	return nil
+	return out, nil
+}
+
+// namedNowhere says whether no stored event names container (canonical)
+// in role (critmin.RoleEPC or critmin.RoleInput), by the keys read once
+// for the document's containers (keysNaming): FindEvents with an exact
+// EPCMatch of it in that role would find nothing. False when the store
+// cannot tell or container is not among them.
+func (j *contentsJudge) namedNowhere(container, role string) (bool, error) {
+	m := &j.listed
+	if role == critmin.RoleInput {
+		m = &j.fedWhole
+	}
+	if *m == nil {
+		got, err := j.keysNaming(role)
+		if err != nil {
+			return false, err
+		}
+		if got == nil {
+			got = map[string]map[int64]bool{}
+		}
+		*m = got
+	}
+	keys, known := (*m)[container]
+	return known && len(keys) == 0, nil
 }
 
 // next returns ev (a live event of the document, in document order) with
@@ -275,13 +321,14 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 		}
 	}
 	if ev.Type == critmin.AggregationEvent && ev.ParentID != "" && !j.declared[ev.EventID] {
-		j.packs = append(j.packs, ev)
+		k := epcis.Canonical(ev.ParentID)
+		j.packs[k] = append(j.packs[k], ev)
 	}
 	if ledger.MovesContents(ev) && !ledger.ReadsTrip(ev) && !j.declared[ev.EventID] {
-		j.moves = append(j.moves, ev)
+		byInstance(j.moves, ev)
 	}
 	if ev.Type == critmin.ObjectEvent && len(listed(ev)) > 0 && !j.declared[ev.EventID] {
-		j.named = append(j.named, ev)
+		byInstance(j.named, ev)
 	}
 	if len(out.Quantities) > len(ev.Quantities) && ev.EventID != "" {
 		n := len(ev.Quantities)
@@ -348,12 +395,7 @@ func (j *contentsJudge) packingsOf(container string) ([]*critmin.Event, error) {
 		}
 		j.stored[container] = stored
 	}
-	out := append([]*critmin.Event(nil), stored...)
-	for _, p := range j.packs {
-		if epcis.Canonical(p.ParentID) == container {
-			out = append(out, p)
-		}
-	}
+	out := append(append([]*critmin.Event(nil), stored...), j.packs[container]...)
 	sort.SliceStable(out, func(a, b int) bool { return out[a].EventTime.Before(out[b].EventTime) })
 	return out, nil
 }
@@ -454,6 +496,15 @@ func (j *contentsJudge) feedsOf(container string) ([]*critmin.Event, error) {
 		q, can := j.s.(eventQuerier)
 		cs, keeps := j.s.(critmin.ContentsStore)
 		if can && keeps {
+			// No stored event names container in its inputEPCList:
+			// FindEvents below would find no run.
+			none, err := j.namedNowhere(container, critmin.RoleInput)
+			if err != nil {
+				return nil, err
+			}
+			can = !none
+		}
+		if can && keeps {
 			page, err := q.FindEvents(j.ctx, critmin.EventFilter{EventTypes: []string{critmin.TransformationEvent},
 				EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleInput}, Patterns: []string{container}, Exact: true}}, Limit: 1000})
 			if err != nil {
@@ -489,7 +540,17 @@ func (j *contentsJudge) feedsOf(container string) ([]*critmin.Event, error) {
 func (j *contentsJudge) movesOf(container string) ([]*critmin.Event, error) {
 	stored, ok := j.storedMoves[container]
 	if !ok {
-		if q, can := j.s.(eventQuerier); can {
+		q, can := j.s.(eventQuerier)
+		if can {
+			// No stored event names container in its epcList:
+			// FindEvents below would find none.
+			none, err := j.namedNowhere(container, critmin.RoleEPC)
+			if err != nil {
+				return nil, err
+			}
+			can = !none
+		}
+		if can {
 			page, err := q.FindEvents(j.ctx, critmin.EventFilter{EventTypes: []string{critmin.ObjectEvent},
 				EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{container}, Exact: true}}, Limit: 1000})
 			if err != nil {
@@ -503,7 +564,24 @@ func (j *contentsJudge) movesOf(container string) ([]*critmin.Event, error) {
 		}
 		j.storedMoves[container] = stored
 	}
-	return append(append([]*critmin.Event(nil), stored...), j.moves...), nil
+	return append(append([]*critmin.Event(nil), stored...), j.moves[container]...), nil
+}
+
+// byInstance keeps ObjectEvent ev under each instance (canonical) its
+// epcList names, once each.
+func byInstance(m map[string][]*critmin.Event, ev *critmin.Event) {
+	var seen []string
+	for _, e := range ev.EPCs {
+		if e.Role != critmin.RoleEPC {
+			continue
+		}
+		k := epcis.Canonical(e.EPC)
+		if slices.Contains(seen, k) {
+			continue
+		}
+		seen = append(seen, k)
+		m[k] = append(m[k], ev)
+	}
 }
 
 // carried is what receipt ev receives in container (canonical): what the

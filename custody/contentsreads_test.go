@@ -16,10 +16,13 @@ import (
 // and checkContentsChanged): a container's stored packings, a
 // container's stored movements, a lot's stored packings, a packing's
 // eventID (urn:t:ev:P…; the runs' are also read by the mass-balance
-// check's late facts). Every other read is the store's own.
+// check's late facts), a container's stored ObjectEvents naming it in
+// their epcList (where it stands: contentsJudge.movesOf) and a
+// container's stored runs fed it whole (contentsJudge.feedsOf). Every
+// other read is the store's own.
 type readCounter struct {
 	*sqldb.DB
-	packings, movements, lotPackings, byID int
+	packings, movements, lotPackings, byID, objectMoves, runFeeds int
 }
 
 func (c *readCounter) FindEvents(ctx context.Context, f critmin.EventFilter) (*critmin.EventPage, error) {
@@ -34,6 +37,10 @@ func (c *readCounter) FindEvents(ctx context.Context, f critmin.EventFilter) (*c
 		c.movements++
 	case agg && one(f.ClassMatches, critmin.RoleChild) && len(f.EPCMatches) == 0:
 		c.lotPackings++
+	case len(f.EventTypes) == 1 && f.EventTypes[0] == critmin.ObjectEvent && one(f.EPCMatches, critmin.RoleEPC) && len(f.ClassMatches) == 0:
+		c.objectMoves++
+	case len(f.EventTypes) == 1 && f.EventTypes[0] == critmin.TransformationEvent && one(f.EPCMatches, critmin.RoleInput) && len(f.ClassMatches) == 0:
+		c.runFeeds++
 	}
 	return c.DB.FindEvents(ctx, f)
 }
@@ -58,7 +65,9 @@ func (c *readCounter) ConsistentReads() critmin.Store { return c }
 // run (12 runs): before, the checks read each container's packings
 // (12), each packed container's movements (12), each run input's
 // packings (12) and each packing's and run's eventID (24) one by one
-// (the packings' are counted).
+// (the packings' are counted); and each container's stored ObjectEvents
+// (where it stands, 12 — added with the place check) and stored runs fed
+// it whole (12) one by one.
 // Now none of these reads is made one by one for a document whose
 // containers and lots have no stored history — and the document is
 // still judged: it is stored whole, and the same document with a
@@ -84,9 +93,9 @@ func TestContainerChecksReadTogether(t *testing.T) {
 	if err := capture(svc, evs...); err != nil {
 		t.Fatalf("the document of %d lots: %v; want stored", 2*n, err)
 	}
-	if rc.packings+rc.movements+rc.lotPackings+rc.byID != 0 {
-		t.Errorf("reads one by one: %d containers' packings, %d containers' movements, %d lots' packings, %d packings' eventIDs; want none (read together)",
-			rc.packings, rc.movements, rc.lotPackings, rc.byID)
+	if rc.packings+rc.movements+rc.lotPackings+rc.byID+rc.objectMoves+rc.runFeeds != 0 {
+		t.Errorf("reads one by one: %d containers' packings, %d containers' movements, %d lots' packings, %d packings' eventIDs, %d containers' ObjectEvents, %d containers' runs fed them; want none (read together)",
+			rc.packings, rc.movements, rc.lotPackings, rc.byID, rc.objectMoves, rc.runFeeds)
 	}
 	if _, err := db.FindEventsByID(context.Background(), "urn:t:ev:RUNR11"); err != nil {
 		t.Errorf("run RUNR11 of the document: %v; want stored", err)

@@ -327,11 +327,42 @@ func (w *writer) feedsOf(container string) ([]*critmin.Event, error) {
 	if w.db.writes != replayFull {
 		return w.db.replayFeeds[container], nil
 	}
-	stored, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.event_id IN (SELECT x.event_id FROM event_contents x WHERE x.container = ?) AND e.event_type = 'TransformationEvent' AND"+notDeclared+" ORDER BY e.pk", container)
+	stored, err := w.storedEvents(feedsQuery, container)
 	if err != nil {
 		return nil, fmt.Errorf("%s: runs fed container %s: %w", w.db.Dialect.Name, container, err)
 	}
-	return w.live(stored, w.runFeeds[container]), nil
+	return w.live(ofType(stored, critmin.TransformationEvent), w.runFeeds[container]), nil
+}
+
+// feedsQuery and movesQuery read a container's stored events not
+// declared in error that have contents of it (feedsOf keeps the runs) and
+// that name it in their epcList (movesOf keeps the ObjectEvents), each
+// with the argument the canonical container. The event type is kept in
+// Go (ofType), not asked in SQL: with it, SQLite searched events by
+// events_event_type and walked every stored event of that type for each
+// container (TestContainerReadsSearchByContainer).
+const (
+	feedsQuery = "SELECT " + replayColumns + " WHERE e.event_id IN (SELECT x.event_id FROM event_contents x WHERE x.container = ?) AND" + notDeclared + " ORDER BY e.pk"
+	movesQuery = "SELECT " + replayColumns + " WHERE e.pk IN (SELECT x.event_pk FROM event_epcs x WHERE x.canon = ? AND x.role = 'epc') AND" + notDeclared + " ORDER BY e.pk"
+)
+
+// ofType is evs of type typ, in their order.
+func ofType(evs []*critmin.Event, typ string) []*critmin.Event {
+	out := evs[:0]
+	for _, e := range evs {
+		if e.Type == typ {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// ContainerReads returns, in this store's dialect, the queries a capture
+// asks once per container it moves, packs or feeds (feedsOf, movesOf),
+// each taking the canonical container as its one argument: for tests of
+// their query plans.
+func (db *DB) ContainerReads() []string {
+	return []string{db.q(feedsQuery), db.q(movesQuery)}
 }
 
 // live is stored then mine, once each, less the events this capture
@@ -462,11 +493,11 @@ func (w *writer) movesOf(container string) ([]*critmin.Event, error) {
 	if w.db.writes != replayFull {
 		return w.db.replayMoves[container], nil
 	}
-	stored, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.pk IN (SELECT x.event_pk FROM event_epcs x WHERE x.canon = ? AND x.role = 'epc') AND e.event_type = 'ObjectEvent' AND"+notDeclared+" ORDER BY e.pk", container)
+	stored, err := w.storedEvents(movesQuery, container)
 	if err != nil {
 		return nil, fmt.Errorf("%s: movements of container %s: %w", w.db.Dialect.Name, container, err)
 	}
-	return w.live(stored, w.tripMoves[container]), nil
+	return w.live(ofType(stored, critmin.ObjectEvent), w.tripMoves[container]), nil
 }
 
 // withoutConsumed is rows less the lots consumed by then (nu36-3): a lot

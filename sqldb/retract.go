@@ -77,12 +77,16 @@ func (w *writer) declaredAmong(ids []string) (map[string]bool, error) {
 }
 
 // storedEvents decodes the event records a query selects (pk, raw,
-// context, declaration JSON), in the query's order.
+// context, declaration JSON), in the query's order. In a capture group
+// the query runs on its prepared statement (rowsOf): the container reads
+// (movesOf, feedsOf) ask the same text once or more for each container a
+// document moves, and SQLite parsed it anew each time.
 func (w *writer) storedEvents(query string, args ...any) ([]*critmin.Event, error) {
-	rows, err := w.tx.QueryContext(w.ctx, w.db.q(query), args...)
+	rows, release, err := rowsOf(w.ctx, w.reader(), w.db.q(query), args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: read events to replay: %w", w.db.Dialect.Name, err)
 	}
+	defer release()
 	defer rows.Close()
 	var out []*critmin.Event
 	for rows.Next() {

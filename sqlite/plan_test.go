@@ -110,3 +110,46 @@ func TestAuditLookupsUseIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestContainerReadsSearchByContainer: the reads a capture asks once per
+// container (a container's stored movements, the runs fed it whole) find
+// the container's events through event_epcs_canon or
+// event_contents_container and then read events by key. Before, SQLite
+// chose events_event_type for the outer loop and walked every stored
+// ObjectEvent (every TransformationEvent) for each container, checking
+// each against the container's few rows: at 20,000 benchmark events, 10
+// per container, the 2,000 containers × 14,500 ObjectEvents walked were
+// about 29 million rows a capture, two thirds of its CPU
+// (docs/benchmarks.md, 2026-12-06 fixPd).
+func TestContainerReadsSearchByContainer(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "critmin.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	reads := db.ContainerReads()
+	if len(reads) != 2 {
+		t.Fatalf("%d container reads, want 2", len(reads))
+	}
+	for _, q := range reads {
+		rows, err := db.Read.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q, "urn:critmin:bench:container:00000001")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		p := strings.Join(plan, "\n")
+		if strings.Contains(p, "events_event_type") || strings.Contains(p, "SCAN e ") || !strings.Contains(p, "SEARCH e USING") {
+			t.Errorf("%s\nplan walks the events by type instead of searching the container's:\n%s", q, p)
+		}
+	}
+}
