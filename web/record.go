@@ -122,6 +122,25 @@ func lotLinesField(name, label, help string) formField {
 	return formField{Name: name, Label: label, Type: "lines", Required: true, Example: "urn:critmin:demo:lot:REE-2025-001 25000 KGM", Help: help, LotLines: true}
 }
 
+// optional is fl, not required: the Ship and Receive forms' lots may be
+// left empty when containers are listed (containersOrLots).
+func optional(fl formField) formField { fl.Required = false; return fl }
+
+// containersOrLots is the Ship and Receive forms' one requirement of
+// what moves: containers, lot lines or both — a container alone is moved
+// with what it holds, as the API takes an ObjectEvent whose epcList names
+// containers and which has no quantityList (issue 15, n15 item 1).
+func containersOrLots(f *recordForm, v url.Values) []critmin.FieldError {
+	if (f.ID != "ship" && f.ID != "receive") || strings.TrimSpace(v.Get("containers")) != "" || strings.TrimSpace(v.Get("lots")) != "" {
+		return nil
+	}
+	verb := "shipped"
+	if f.ID == "receive" {
+		verb = "received"
+	}
+	return []critmin.FieldError{{Pointer: "lots", Reason: "nothing moves: give the containers " + verb + ", the lots, or both"}}
+}
+
 // recordForms are the forms in the order the corridor runs.
 var recordForms = []*recordForm{
 	{
@@ -249,7 +268,7 @@ var recordForms = []*recordForm{
 		Intro: "Containers loaded on a vessel or truck under a bill of lading. Emits an ObjectEvent (OBSERVE, business step shipping, disposition in_transit) with the bill of lading as a bizTransaction of type bol, and the source and destination.",
 		Fields: []formField{
 			{Name: "containers", Label: "Containers", Type: "lines", Example: "urn:critmin:demo:container:MSKU1234565", Help: "one container a line (may be empty for bulk)"},
-			lotLinesField("lots", "Lots and masses", "one lot a line: lot ID, mass and unit (KGM or TNE); the lot ID alone ships what stands of the lot where it leaves (the preview shows how much)"),
+			optional(lotLinesField("lots", "Lots and masses", "one lot a line: lot ID, mass and unit (KGM or TNE); the lot ID alone ships what stands of the lot where it leaves (the preview shows how much); may be empty when containers are listed: a container carries what it holds")),
 			{Name: "bol", Label: "Bill of lading", Type: "text", Required: true, Example: "urn:critmin:demo:bol:KHI-HOU-2025-0901", Help: "the bill of lading: a URI, or its plain number (KHI-2025-0901; spaces become dashes), recorded as urn:critmin:bol:NUMBER"},
 			{Name: "destination", Label: "Destination", Type: "site", Required: true, Help: "the port or site the shipment goes to"},
 			{Name: "vessel", Label: "Vessel", Type: "text", Example: "MV Karachi Star (IMO 9000001)", Help: "the vessel's name and IMO number, or the truck or train of a land leg (cm:vessel)"},
@@ -263,7 +282,9 @@ var recordForms = []*recordForm{
 			if c := splitLines(v.Get("containers")); len(c) > 0 {
 				ev["epcList"] = c
 			}
-			ev["quantityList"] = qtyLines(v.Get("lots"))
+			if q := qtyLines(v.Get("lots")); len(q) > 0 || ev["epcList"] == nil {
+				ev["quantityList"] = q
+			}
 			// Loaded at the port: the lots are there when they leave (as
 			// the API's shipping events put them), so their location moves
 			// mine → port, not straight to the destination.
@@ -303,7 +324,7 @@ var recordForms = []*recordForm{
 		Intro: "A shipment received at a port, warehouse or refinery, with the weights found on arrival. Emits an ObjectEvent (OBSERVE, business step receiving). For each lot, the weight received becomes the lot's current mass (the outturn weight; when only part of the lot was shipped, the mass of that part, the rest of the lot unchanged), and the loading weight stays on the shipping event; the preview shows the difference.",
 		Fields: []formField{
 			{Name: "containers", Label: "Containers", Type: "lines", Help: "one container a line (may be empty for bulk)"},
-			lotLinesField("lots", "Lots and weights received", "one lot a line: lot ID, mass weighed on arrival and unit (KGM or TNE)"),
+			optional(lotLinesField("lots", "Lots and weights received", "one lot a line: lot ID, mass weighed on arrival and unit (KGM or TNE); may be empty when containers are listed: a container brings what its shipment carried in it")),
 			{Name: "bol", Label: "Bill of lading", Type: "text", Required: true, Example: "urn:critmin:demo:bol:KHI-HOU-2025-0901", Help: "the bill of lading it came under, a URI or its plain number (recorded as urn:critmin:bol:NUMBER): the receipt is checked against that shipment (after it, at its destination, no gain beyond 0.5 %)"},
 			{Name: "owner", Label: "New owner", Type: "party", Help: "the party that takes ownership and possession"},
 			fMassReason,
@@ -314,7 +335,9 @@ var recordForms = []*recordForm{
 			if c := splitLines(v.Get("containers")); len(c) > 0 {
 				ev["epcList"] = c
 			}
-			ev["quantityList"] = qtyLines(v.Get("lots"))
+			if q := qtyLines(v.Get("lots")); len(q) > 0 || ev["epcList"] == nil {
+				ev["quantityList"] = q
+			}
 			ev["readPoint"], ev["bizLocation"] = idObj(v.Get("site")), idObj(v.Get("site"))
 			if b, _ := bolURI(v.Get("bol")); b != "" {
 				ev["bizTransactionList"] = []any{map[string]any{"type": "bol", "bizTransaction": b}}
@@ -1291,6 +1314,7 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 			missing = append(missing, critmin.FieldError{Pointer: fl.Name, Reason: "required"})
 		}
 	}
+	missing = append(missing, containersOrLots(f, v)...)
 	for _, rw := range f.requiredWith {
 		if strings.TrimSpace(v.Get(rw[0])) == "" && strings.TrimSpace(v.Get(rw[1])) != "" && !(rw[0] == tzFieldOf(rw[1]) && ownOffset(rw[1], v) != "") {
 			missing = append(missing, critmin.FieldError{Pointer: rw[0], Reason: "required with " + f.label(rw[1])})
