@@ -251,12 +251,12 @@ var recordForms = []*recordForm{
 		ID: "pack", Title: "Pack into bags or a container", BizStep: "packing",
 		Intro: "Lots packed into a container or big bags. Emits an AggregationEvent (action ADD, business step packing): the container is the parent, the lots and their masses the children.",
 		Fields: []formField{
-			{Name: "container", Label: "Container or bag", Type: "text", Required: true, Example: "urn:critmin:demo:container:MSKU1234565", Help: "the container number or bag ID as a URI (ISO 6346 numbers as urn:…:container:…)"},
+			{Name: "container", Label: "Container or bag", Type: "text", Required: true, Example: "MSKU1234565", Help: containerHelp},
 			lotLinesField("lots", "Lots packed", "one lot a line: lot ID, mass and unit (KGM or TNE)"),
 			fTime, fTZ, fSite},
 		event: func(v url.Values) map[string]any {
 			ev := baseEvent("AggregationEvent", "ADD", "packing", "active", v)
-			ev["parentID"] = strings.TrimSpace(v.Get("container"))
+			ev["parentID"] = containerURI(v.Get("container"))
 			ev["childQuantityList"] = qtyLines(v.Get("lots"))
 			ev["readPoint"], ev["bizLocation"] = idObj(v.Get("site")), idObj(v.Get("site"))
 			return ev
@@ -267,7 +267,7 @@ var recordForms = []*recordForm{
 		ID: "ship", Title: "Load and ship", BizStep: "shipping",
 		Intro: "Containers loaded on a vessel or truck under a bill of lading. Emits an ObjectEvent (OBSERVE, business step shipping, disposition in_transit) with the bill of lading as a bizTransaction of type bol, and the source and destination.",
 		Fields: []formField{
-			{Name: "containers", Label: "Containers", Type: "lines", Example: "urn:critmin:demo:container:MSKU1234565", Help: "one container a line (may be empty for bulk)"},
+			{Name: "containers", Label: "Containers", Type: "lines", Example: "MSKU1234565", Help: "one container a line (may be empty for bulk): " + containerHelp},
 			optional(lotLinesField("lots", "Lots and masses", "one lot a line: lot ID, mass and unit (KGM or TNE); the lot ID alone ships what stands of the lot where it leaves (the preview shows how much); may be empty when containers are listed: a container carries what it holds")),
 			{Name: "bol", Label: "Bill of lading", Type: "text", Required: true, Example: "urn:critmin:demo:bol:KHI-HOU-2025-0901", Help: "the bill of lading: a URI, or its plain number (KHI-2025-0901; spaces become dashes), recorded as urn:critmin:bol:NUMBER"},
 			{Name: "destination", Label: "Destination", Type: "site", Required: true, Help: "the port or site the shipment goes to"},
@@ -279,7 +279,7 @@ var recordForms = []*recordForm{
 			fTime, fTZ, {Name: "site", Label: "Loading port or site", Type: "site", Required: true}},
 		event: func(v url.Values) map[string]any {
 			ev := baseEvent("ObjectEvent", "OBSERVE", "shipping", "in_transit", v)
-			if c := splitLines(v.Get("containers")); len(c) > 0 {
+			if c := containerURIs(v.Get("containers")); len(c) > 0 {
 				ev["epcList"] = c
 			}
 			if q := qtyLines(v.Get("lots")); len(q) > 0 || ev["epcList"] == nil {
@@ -323,7 +323,7 @@ var recordForms = []*recordForm{
 		ID: "receive", Title: "Receive with weights", BizStep: "receiving",
 		Intro: "A shipment received at a port, warehouse or refinery, with the weights found on arrival. Emits an ObjectEvent (OBSERVE, business step receiving). For each lot, the weight received becomes the lot's current mass (the outturn weight; when only part of the lot was shipped, the mass of that part, the rest of the lot unchanged), and the loading weight stays on the shipping event; the preview shows the difference.",
 		Fields: []formField{
-			{Name: "containers", Label: "Containers", Type: "lines", Help: "one container a line (may be empty for bulk)"},
+			{Name: "containers", Label: "Containers", Type: "lines", Example: "MSKU1234565", Help: "one container a line (may be empty for bulk): " + containerHelp},
 			optional(lotLinesField("lots", "Lots and weights received", "one lot a line: lot ID, mass weighed on arrival and unit (KGM or TNE); may be empty when containers are listed: a container brings what its shipment carried in it")),
 			{Name: "bol", Label: "Bill of lading", Type: "text", Required: true, Example: "urn:critmin:demo:bol:KHI-HOU-2025-0901", Help: "the bill of lading it came under, a URI or its plain number (recorded as urn:critmin:bol:NUMBER): the receipt is checked against that shipment (after it, at its destination, no gain beyond 0.5 %)"},
 			{Name: "owner", Label: "New owner", Type: "party", Help: "the party that takes ownership and possession"},
@@ -332,7 +332,7 @@ var recordForms = []*recordForm{
 		event: func(v url.Values) map[string]any {
 			ev := baseEvent("ObjectEvent", "OBSERVE", "receiving", "in_progress", v)
 			putIf(ev, custody.MassChangeReasonTerm, v.Get("mass_reason"))
-			if c := splitLines(v.Get("containers")); len(c) > 0 {
+			if c := containerURIs(v.Get("containers")); len(c) > 0 {
 				ev["epcList"] = c
 			}
 			if q := qtyLines(v.Get("lots")); len(q) > 0 || ev["epcList"] == nil {
@@ -917,7 +917,9 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 				}
 				// A list of identifiers (containers) has one word a line;
 				// only a lot or assay line has a number second.
-				if w := strings.Fields(line); !fl.LotLines && !fl.AssayLines && len(w) > 1 {
+				// (An ISO 6346 number painted with spaces, "MSKU 123456 5",
+				// is one identifier: containerURI reads it.)
+				if w := strings.Fields(line); !fl.LotLines && !fl.AssayLines && len(w) > 1 && !iso6346RE.MatchString(plainContainer(line)) {
 					reasons = append(reasons, fmt.Sprintf("line %d: %q has a space: write one identifier a line, as a URI (%s)", i+1, line, fl.Example))
 					continue
 				}
@@ -987,6 +989,23 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 		case fl.Name == "uom":
 			if reason := units.MassUnitError(units.FormMassCode(val)); reason != "" {
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
+			}
+		case fl.Name == "container" || fl.Name == "containers":
+			// A container typed as its ISO 6346 number is recorded as a
+			// URN (containerURI); a wrong check digit is refused naming
+			// the right one, a plain value of another shape told to be
+			// a URI, never the validator's "relative url".
+			lines := []string{val}
+			if fl.Type == "lines" {
+				lines = splitLines(val)
+			}
+			for i, line := range lines {
+				if reason := containerError(line); reason != "" {
+					if fl.Type == "lines" {
+						reason = fmt.Sprintf("line %d: %s", i+1, reason)
+					}
+					out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
+				}
 			}
 		case fl.Name == "bol" && !strings.Contains(val, ":"):
 			// A plain B/L number is mapped to urn:critmin:bol: (bolURI);
@@ -2491,4 +2510,84 @@ func bolURI(s string) (uri string, ok bool) {
 		return s, false
 	}
 	return "urn:critmin:bol:" + t, true
+}
+
+// containerPrefix is the URN a container typed as its ISO 6346 number
+// is recorded under: the form the demo writes its containers in
+// (urn:critmin:demo:container:MSKU1234565), so that a number typed in a
+// form names the container the demo's events name.
+const containerPrefix = "urn:critmin:demo:container:"
+
+const containerHelp = "a URI, or its ISO 6346 number (MSKU1234565; its check digit is checked), recorded as " + containerPrefix + "NUMBER"
+
+// iso6346RE is an ISO 6346 container number with spaces and dashes
+// taken out and letters upper-cased: owner code (3 letters), category
+// (U, J or Z), serial (6 digits), check digit.
+var iso6346RE = regexp.MustCompile(`^[A-Z]{3}[UJZ][0-9]{7}$`)
+
+// plainContainer is s as an ISO 6346 number would be read: spaces and
+// dashes out, upper case ("msku 123456-5" → MSKU1234565).
+func plainContainer(s string) string {
+	return strings.ToUpper(strings.NewReplacer(" ", "", "-", "", "\t", "").Replace(strings.TrimSpace(s)))
+}
+
+// iso6346Check is the check digit of the first ten characters of an ISO
+// 6346 number: letters valued from A = 10, skipping multiples of 11
+// (B = 12 … Z = 38), digits as themselves; each times 2^position, the sum
+// mod 11, and 10 written 0.
+func iso6346Check(n string) int {
+	sum := 0
+	for i, r := range n[:10] {
+		d := int(r - '0')
+		if r >= 'A' && r <= 'Z' {
+			d = letter6346[r-'A']
+		}
+		sum += d << i
+	}
+	return sum % 11 % 10
+}
+
+// letter6346 are the ISO 6346 values of A to Z.
+var letter6346 = [26]int{10, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 34, 35, 36, 37, 38}
+
+// containerURI is a container field's value as the event states it: a
+// value with a colon is a URI of its own, kept as typed (trimmed); an
+// ISO 6346 number is containerPrefix and the number (issue 15, n15
+// item 3); anything else is returned trimmed, for the validator.
+func containerURI(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, ":") {
+		return s
+	}
+	if n := plainContainer(s); iso6346RE.MatchString(n) {
+		return containerPrefix + n
+	}
+	return s
+}
+
+// containerURIs is a lines field of containers, each as containerURI.
+func containerURIs(s string) []string {
+	var out []string
+	for _, l := range splitLines(s) {
+		out = append(out, containerURI(l))
+	}
+	return out
+}
+
+// containerError words what is wrong with a container typed without a
+// colon: an ISO 6346 number whose check digit is wrong (naming the right
+// one), or a value that is neither such a number nor a URI.
+func containerError(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.Contains(s, ":") {
+		return ""
+	}
+	n := plainContainer(s)
+	if iso6346RE.MatchString(n) {
+		if want := iso6346Check(n); int(n[10]-'0') != want {
+			return fmt.Sprintf("%s is not an ISO 6346 container number: its check digit is %d, not %c (%s%d); check the number as painted on the container", n, want, n[10], n[:10], want)
+		}
+		return ""
+	}
+	return fmt.Sprintf("%q is neither a URI nor an ISO 6346 container number (4 letters, the 4th U, J or Z, and 7 digits: MSKU1234565): type the number, or the container's or bag's URI", critmin.Excerpt(s))
 }
