@@ -264,6 +264,27 @@ var recordForms = []*recordForm{
 		fields: []ptrField{{"/parentID", "container", false}, {"/childQuantityList", "lots", true}},
 	},
 	{
+		ID: "unpack", Title: "Unpack a container or bags", BizStep: "unpacking",
+		Intro: "Lots taken out of a container or big bags, all of them or part. Emits an AggregationEvent (action DELETE, business step unpacking): the container is the parent, the lots and masses taken out the children; with no lot line, everything in it is unpacked.",
+		Fields: []formField{
+			{Name: "container", Label: "Container or bag", Type: "text", Required: true, Example: "MSKU1234565", Help: containerHelp},
+			optional(lotLinesField("lots", "Lots unpacked", "one lot a line: lot ID, mass taken out and unit (KGM or TNE); leave empty to unpack everything the container holds")),
+			fTime, fTZ, fSite},
+		event: func(v url.Values) map[string]any {
+			ev := baseEvent("AggregationEvent", "DELETE", "unpacking", "in_progress", v)
+			ev["parentID"] = containerURI(v.Get("container"))
+			// No children named: everything in the container comes out
+			// (EPCIS 2.0 §7.3.5, an AggregationEvent DELETE with no
+			// children).
+			if q := qtyLines(v.Get("lots")); len(q) > 0 {
+				ev["childQuantityList"] = q
+			}
+			ev["readPoint"], ev["bizLocation"] = idObj(v.Get("site")), idObj(v.Get("site"))
+			return ev
+		},
+		fields: []ptrField{{"/parentID", "container", false}, {"/childQuantityList", "lots", true}, {"/childEPCs", "container", false}},
+	},
+	{
 		ID: "ship", Title: "Load and ship", BizStep: "shipping",
 		Intro: "Containers loaded on a vessel or truck under a bill of lading. Emits an ObjectEvent (OBSERVE, business step shipping, disposition in_transit) with the bill of lading as a bizTransaction of type bol, and the source and destination.",
 		Fields: []formField{
@@ -1072,6 +1093,10 @@ func (f *recordForm) formErrors(v url.Values, errs []critmin.FieldError) (map[st
 			reason = "enter a per cent from 0 to below 100 (8 for 8 %)"
 		}
 		reason = f.plainPointers(v, ev, reason)
+		// The ledger's refusal of a lot already packed points an API
+		// client at the event to write; an operator has a form for it
+		// (issue 15, n15 item 2).
+		reason = unpackWithForm.Replace(reason)
 		if line > 0 {
 			reason = fmt.Sprintf("line %d: %s", line, reason)
 		}
@@ -1655,6 +1680,8 @@ func (s *site) unrecordedLots(r *http.Request, f *recordForm, v url.Values, said
 	switch f.ID {
 	case "pack":
 		what = "an event of step packing"
+	case "unpack":
+		what = "an event of step unpacking"
 	case "ship":
 		what = "an event of step shipping"
 	case "sample":
@@ -2591,3 +2618,9 @@ func containerError(s string) string {
 	}
 	return fmt.Sprintf("%q is neither a URI nor an ISO 6346 container number (4 letters, the 4th U, J or Z, and 7 digits: MSKU1234565): type the number, or the container's or bag's URI", critmin.Excerpt(s))
 }
+
+// unpackWithForm rewrites the ledger's "unpack it with an
+// AggregationEvent DELETE" for a person at the forms: the Unpack form.
+var unpackWithForm = strings.NewReplacer(
+	"with an AggregationEvent DELETE", "with the Unpack form (Record → Unpack a container or bags, /record/unpack)",
+	"unpack it first with an AggregationEvent DELETE", "unpack it first with the Unpack form (/record/unpack)")
