@@ -1966,8 +1966,19 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values, formEv *critmin.Ev
 				// What is still at sea counts in the lot's mass too, as
 				// the lot page's Remaining line says (nu15 finding: the
 				// parts listed added up to less than the total).
-				if t := ledger.AtSea(al); t > 1e-9 {
-					at = append(at, fmt.Sprintf("%s t in transit", formatNum(t, 3)))
+				// And so does what runs took of it: the sum is the lot's
+				// balance as capture holds it (ledger.BalanceOf: mass =
+				// standing + in transit + consumed; issue 15, n15 item 5:
+				// a lot 4 t of which a run took listed 6 t of its 10 t).
+				b := ledger.BalanceOf(al)
+				if b.InTransit > 1e-9 {
+					at = append(at, fmt.Sprintf("%s t in transit", formatNum(b.InTransit, 3)))
+				}
+				if b.NoSite > 1e-9 {
+					at = append(at, fmt.Sprintf("%s t at no site stated", formatNum(b.NoSite, 3)))
+				}
+				if b.Consumed > 1e-9 {
+					at = append(at, fmt.Sprintf("%s t taken by refinery runs", formatNum(b.Consumed, 3)))
 				}
 				after += fmt.Sprintf(", and the lot's mass will be %s t", formatNum(al.WetTonnes, 3))
 				if len(at) > 0 {
