@@ -27,7 +27,7 @@ import (
 )
 
 // This file is the operator forms (issue 15 part 1): one guided form per
-// step of the corridor — commission a lot, sample and assay it, pack it,
+// step of the corridor — commission a lot, sample and assay it, pack and unpack it,
 // load and ship it, receive it, feed a refinery run — each turned into a
 // standard EPCIS 2.0 event (GS1 EPCIS 2.0 §7, CBV 2.0 business steps) with
 // the mineral extension's terms (docs/mineral-extension.md). A submission
