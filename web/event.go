@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -342,6 +343,12 @@ func (s *site) handleEventPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if eta, ok := extensionTime(ev, "eta"); ok {
 		data["EventETA"] = eta
+	}
+	// The vessel (or truck) a shipping event names (cm:vessel), as the
+	// shipment page shows it (issue 15, n15 item 6: the event page
+	// omitted it).
+	if vessel := extensionText(ev, "vessel"); vessel != "" {
+		data["Vessel"] = vessel
 	}
 	if t := weighbridgeTicket(ev); t != nil {
 		data["Ticket"] = t
@@ -893,6 +900,11 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			cargo, data["ContentsUnknown"] = nil, true
 		}
 		lots := contents(cargo)
+		// A container shipped holding nothing on record says so, not
+		// "0 t shipped (0 lots)" alone (issue 15, n15 item 6).
+		if kind == "container" && len(lots) == 0 && data["ContentsUnknown"] == nil {
+			data["ShippedEmpty"] = true
+		}
 		// whole says, per lot, that this container held all of it as
 		// shipped (wholeLotPacked): only then does a receipt's weight of
 		// the lot compare with what the container carried.
@@ -1062,6 +1074,11 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			for i := range lots {
 				lots[i].AtSea, lots[i].Carriers = true, carriers
 			}
+			// "At sea" only on a sea-going vessel, one the shipping event
+			// names with its IMO number (SOLAS XI-1/3); a truck, a train
+			// or a carrier not named is "in transit" (issue 15, n15
+			// item 6: a truck's cargo read "the carrier, at sea").
+			data["TransitWord"] = transitWord(extensionText(ship, "vessel"))
 		}
 		// The weights found on receipt, beside the masses shipped: each
 		// lot's quantity in the receipt that ended the voyage — a receipt
@@ -1605,4 +1622,18 @@ func nonEmptyOwner(o string) []string {
 		return nil
 	}
 	return []string{o}
+}
+
+// imoRE is an IMO ship identification number as a vessel is named with
+// it ("Illustrative Trader (IMO 9700005)").
+var imoRE = regexp.MustCompile(`(?i)\bIMO[ :]?\d{7}\b`)
+
+// transitWord is where a shipment's cargo is while shipped and not yet
+// received: "at sea" on a vessel named with its IMO number, else "in
+// transit" (a truck, a train, or no vessel named).
+func transitWord(vessel string) string {
+	if imoRE.MatchString(vessel) {
+		return "at sea"
+	}
+	return "in transit"
 }

@@ -89,7 +89,7 @@ func TestShipmentPageNamesAllOwners(t *testing.T) {
 	// TestShipmentAtSeaNamesTheCarrier): the row names both owners and
 	// says no carrier is named, never the shippers BUY1, BUY2 as
 	// custodians.
-	if c := text(cell[1]); c != "owners urn:t:party:BUY1, urn:t:party:BUY2; custodian at sea: no carrier named on the shipping event" {
+	if c := text(cell[1]); c != "owners urn:t:party:BUY1, urn:t:party:BUY2; custodian in transit: no carrier named on the shipping event" {
 		t.Errorf("shipment page parties %q; want owners BUY1, BUY2 and no carrier named at sea", c)
 	}
 }

@@ -121,7 +121,7 @@ func TestImportMessagesReadAsSentences(t *testing.T) {
 	}
 	// 46,5 unquoted in a comma-separated file: six cells; the hint.
 	page = post("fix15v-msg-split", head+"S1,"+lot+",2025-09-01T10:00:00+05:00,TREO,46,5\n")
-	if !strings.Contains(page, "the row has 6 cells, the header 5") || !strings.Contains(page, "use a decimal point (46.5)") || !strings.Contains(page, `choose decimal mark ","`) {
+	if !strings.Contains(page, "row 2 has 6 cells where the header has 5") || !strings.Contains(page, "use a decimal point (46.5)") || !strings.Contains(page, `choose decimal mark ","`) {
 		t.Errorf("a decimal comma splitting a row: %s", excerpt(page, "cells"))
 	}
 	// "46,5" quoted, no decimal mark stated: the hint.

@@ -163,7 +163,7 @@ func TestImportRowChecks(t *testing.T) {
 		`<td class="num"><a href="#row-3">3</a></td><td>Ticket</td><td>the same as row 2`,
 		`<td class="num"><a href="#row-4">4</a></td><td>Tare</td><td>tare 40,000 kg is more than gross 15,000 kg`,
 		`<td class="num"><a href="#row-5">5</a></td><td>Net</td><td>net 24,000 kg is not gross − tare = 25,000 kg`,
-		`<td class="num"><a href="#row-6">6</a></td><td>—</td><td>the row has 2 cells, the header 6`,
+		`<td class="num"><a href="#row-6">6</a></td><td>—</td><td>row 6 has 2 cells where the header has 6`,
 		`<td class="num"><a href="#row-7">7</a></td><td>Time</td><td>&#34;2025-13-40 10:00&#34; is not a date and time`,
 	} {
 		if !strings.Contains(page, want) {

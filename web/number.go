@@ -17,7 +17,10 @@ import (
 // (1,234,567.5). Anything else with a comma — a decimal comma
 // ("24950,5", "24,95") or groups of another size ("1,2,3") — is
 // ambiguous and refused rather than guessed.
-var numberRE = regexp.MustCompile(`^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+-]?\d+)?$|^[+-]?\.\d+([eE][+-]?\d+)?$`)
+// A point with no digit after it ("20000.", as some scales and
+// spreadsheets print a whole number) is the number itself (issue 15, n15
+// item 6).
+var numberRE = regexp.MustCompile(`^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?([eE][+-]?\d+)?$|^[+-]?\.\d+([eE][+-]?\d+)?$`)
 
 // leadingNumberRE is the number a cell starts with, before other text.
 var leadingNumberRE = regexp.MustCompile(`^[+-]?[\d.,]*\d`)

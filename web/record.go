@@ -27,7 +27,7 @@ import (
 )
 
 // This file is the operator forms (issue 15 part 1): one guided form per
-// step of the corridor — commission a lot, sample and assay it, pack it,
+// step of the corridor — commission a lot, sample and assay it, pack and unpack it,
 // load and ship it, receive it, feed a refinery run — each turned into a
 // standard EPCIS 2.0 event (GS1 EPCIS 2.0 §7, CBV 2.0 business steps) with
 // the mineral extension's terms (docs/mineral-extension.md). A submission
@@ -120,6 +120,25 @@ func assaysField(name, label string) formField {
 
 func lotLinesField(name, label, help string) formField {
 	return formField{Name: name, Label: label, Type: "lines", Required: true, Example: "urn:critmin:demo:lot:REE-2025-001 25000 KGM", Help: help, LotLines: true}
+}
+
+// optional is fl, not required: the Ship and Receive forms' lots may be
+// left empty when containers are listed (containersOrLots).
+func optional(fl formField) formField { fl.Required = false; return fl }
+
+// containersOrLots is the Ship and Receive forms' one requirement of
+// what moves: containers, lot lines or both — a container alone is moved
+// with what it holds, as the API takes an ObjectEvent whose epcList names
+// containers and which has no quantityList (issue 15, n15 item 1).
+func containersOrLots(f *recordForm, v url.Values) []critmin.FieldError {
+	if (f.ID != "ship" && f.ID != "receive") || strings.TrimSpace(v.Get("containers")) != "" || strings.TrimSpace(v.Get("lots")) != "" {
+		return nil
+	}
+	verb := "shipped"
+	if f.ID == "receive" {
+		verb = "received"
+	}
+	return []critmin.FieldError{{Pointer: "lots", Reason: "nothing moves: give the containers " + verb + ", the lots, or both"}}
 }
 
 // recordForms are the forms in the order the corridor runs.
@@ -232,12 +251,12 @@ var recordForms = []*recordForm{
 		ID: "pack", Title: "Pack into bags or a container", BizStep: "packing",
 		Intro: "Lots packed into a container or big bags. Emits an AggregationEvent (action ADD, business step packing): the container is the parent, the lots and their masses the children.",
 		Fields: []formField{
-			{Name: "container", Label: "Container or bag", Type: "text", Required: true, Example: "urn:critmin:demo:container:MSKU1234565", Help: "the container number or bag ID as a URI (ISO 6346 numbers as urn:…:container:…)"},
+			{Name: "container", Label: "Container or bag", Type: "text", Required: true, Example: "MSKU1234565", Help: containerHelp},
 			lotLinesField("lots", "Lots packed", "one lot a line: lot ID, mass and unit (KGM or TNE)"),
 			fTime, fTZ, fSite},
 		event: func(v url.Values) map[string]any {
 			ev := baseEvent("AggregationEvent", "ADD", "packing", "active", v)
-			ev["parentID"] = strings.TrimSpace(v.Get("container"))
+			ev["parentID"] = containerURI(v.Get("container"))
 			ev["childQuantityList"] = qtyLines(v.Get("lots"))
 			ev["readPoint"], ev["bizLocation"] = idObj(v.Get("site")), idObj(v.Get("site"))
 			return ev
@@ -245,11 +264,32 @@ var recordForms = []*recordForm{
 		fields: []ptrField{{"/parentID", "container", false}, {"/childQuantityList", "lots", true}},
 	},
 	{
+		ID: "unpack", Title: "Unpack a container or bags", BizStep: "unpacking",
+		Intro: "Lots taken out of a container or big bags, all of them or part. Emits an AggregationEvent (action DELETE, business step unpacking): the container is the parent, the lots and masses taken out the children; with no lot line, everything in it is unpacked.",
+		Fields: []formField{
+			{Name: "container", Label: "Container or bag", Type: "text", Required: true, Example: "MSKU1234565", Help: containerHelp},
+			optional(lotLinesField("lots", "Lots unpacked", "one lot a line: lot ID, mass taken out and unit (KGM or TNE); leave empty to unpack everything the container holds")),
+			fTime, fTZ, fSite},
+		event: func(v url.Values) map[string]any {
+			ev := baseEvent("AggregationEvent", "DELETE", "unpacking", "in_progress", v)
+			ev["parentID"] = containerURI(v.Get("container"))
+			// No children named: everything in the container comes out
+			// (EPCIS 2.0 §7.3.5, an AggregationEvent DELETE with no
+			// children).
+			if q := qtyLines(v.Get("lots")); len(q) > 0 {
+				ev["childQuantityList"] = q
+			}
+			ev["readPoint"], ev["bizLocation"] = idObj(v.Get("site")), idObj(v.Get("site"))
+			return ev
+		},
+		fields: []ptrField{{"/parentID", "container", false}, {"/childQuantityList", "lots", true}, {"/childEPCs", "container", false}},
+	},
+	{
 		ID: "ship", Title: "Load and ship", BizStep: "shipping",
 		Intro: "Containers loaded on a vessel or truck under a bill of lading. Emits an ObjectEvent (OBSERVE, business step shipping, disposition in_transit) with the bill of lading as a bizTransaction of type bol, and the source and destination.",
 		Fields: []formField{
-			{Name: "containers", Label: "Containers", Type: "lines", Example: "urn:critmin:demo:container:MSKU1234565", Help: "one container a line (may be empty for bulk)"},
-			lotLinesField("lots", "Lots and masses", "one lot a line: lot ID, mass and unit (KGM or TNE); the lot ID alone ships what stands of the lot where it leaves (the preview shows how much)"),
+			{Name: "containers", Label: "Containers", Type: "lines", Example: "MSKU1234565", Help: "one container a line (may be empty for bulk): " + containerHelp},
+			optional(lotLinesField("lots", "Lots and masses", "one lot a line: lot ID, mass and unit (KGM or TNE); the lot ID alone ships what stands of the lot where it leaves (the preview shows how much); may be empty when containers are listed: a container carries what it holds")),
 			{Name: "bol", Label: "Bill of lading", Type: "text", Required: true, Example: "urn:critmin:demo:bol:KHI-HOU-2025-0901", Help: "the bill of lading: a URI, or its plain number (KHI-2025-0901; spaces become dashes), recorded as urn:critmin:bol:NUMBER"},
 			{Name: "destination", Label: "Destination", Type: "site", Required: true, Help: "the port or site the shipment goes to"},
 			{Name: "vessel", Label: "Vessel", Type: "text", Example: "MV Karachi Star (IMO 9000001)", Help: "the vessel's name and IMO number, or the truck or train of a land leg (cm:vessel)"},
@@ -260,10 +300,12 @@ var recordForms = []*recordForm{
 			fTime, fTZ, {Name: "site", Label: "Loading port or site", Type: "site", Required: true}},
 		event: func(v url.Values) map[string]any {
 			ev := baseEvent("ObjectEvent", "OBSERVE", "shipping", "in_transit", v)
-			if c := splitLines(v.Get("containers")); len(c) > 0 {
+			if c := containerURIs(v.Get("containers")); len(c) > 0 {
 				ev["epcList"] = c
 			}
-			ev["quantityList"] = qtyLines(v.Get("lots"))
+			if q := qtyLines(v.Get("lots")); len(q) > 0 || ev["epcList"] == nil {
+				ev["quantityList"] = q
+			}
 			// Loaded at the port: the lots are there when they leave (as
 			// the API's shipping events put them), so their location moves
 			// mine → port, not straight to the destination.
@@ -302,8 +344,8 @@ var recordForms = []*recordForm{
 		ID: "receive", Title: "Receive with weights", BizStep: "receiving",
 		Intro: "A shipment received at a port, warehouse or refinery, with the weights found on arrival. Emits an ObjectEvent (OBSERVE, business step receiving). For each lot, the weight received becomes the lot's current mass (the outturn weight; when only part of the lot was shipped, the mass of that part, the rest of the lot unchanged), and the loading weight stays on the shipping event; the preview shows the difference.",
 		Fields: []formField{
-			{Name: "containers", Label: "Containers", Type: "lines", Help: "one container a line (may be empty for bulk)"},
-			lotLinesField("lots", "Lots and weights received", "one lot a line: lot ID, mass weighed on arrival and unit (KGM or TNE)"),
+			{Name: "containers", Label: "Containers", Type: "lines", Example: "MSKU1234565", Help: "one container a line (may be empty for bulk): " + containerHelp},
+			optional(lotLinesField("lots", "Lots and weights received", "one lot a line: lot ID, mass weighed on arrival and unit (KGM or TNE); may be empty when containers are listed: a container brings what its shipment carried in it")),
 			{Name: "bol", Label: "Bill of lading", Type: "text", Required: true, Example: "urn:critmin:demo:bol:KHI-HOU-2025-0901", Help: "the bill of lading it came under, a URI or its plain number (recorded as urn:critmin:bol:NUMBER): the receipt is checked against that shipment (after it, at its destination, no gain beyond 0.5 %)"},
 			{Name: "owner", Label: "New owner", Type: "party", Help: "the party that takes ownership and possession"},
 			fMassReason,
@@ -311,10 +353,12 @@ var recordForms = []*recordForm{
 		event: func(v url.Values) map[string]any {
 			ev := baseEvent("ObjectEvent", "OBSERVE", "receiving", "in_progress", v)
 			putIf(ev, custody.MassChangeReasonTerm, v.Get("mass_reason"))
-			if c := splitLines(v.Get("containers")); len(c) > 0 {
+			if c := containerURIs(v.Get("containers")); len(c) > 0 {
 				ev["epcList"] = c
 			}
-			ev["quantityList"] = qtyLines(v.Get("lots"))
+			if q := qtyLines(v.Get("lots")); len(q) > 0 || ev["epcList"] == nil {
+				ev["quantityList"] = q
+			}
 			ev["readPoint"], ev["bizLocation"] = idObj(v.Get("site")), idObj(v.Get("site"))
 			if b, _ := bolURI(v.Get("bol")); b != "" {
 				ev["bizTransactionList"] = []any{map[string]any{"type": "bol", "bizTransaction": b}}
@@ -894,7 +938,9 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 				}
 				// A list of identifiers (containers) has one word a line;
 				// only a lot or assay line has a number second.
-				if w := strings.Fields(line); !fl.LotLines && !fl.AssayLines && len(w) > 1 {
+				// (An ISO 6346 number painted with spaces, "MSKU 123456 5",
+				// is one identifier: containerURI reads it.)
+				if w := strings.Fields(line); !fl.LotLines && !fl.AssayLines && len(w) > 1 && !iso6346RE.MatchString(plainContainer(line)) {
 					reasons = append(reasons, fmt.Sprintf("line %d: %q has a space: write one identifier a line, as a URI (%s)", i+1, line, fl.Example))
 					continue
 				}
@@ -965,6 +1011,23 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 			if reason := units.MassUnitError(units.FormMassCode(val)); reason != "" {
 				out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
 			}
+		case fl.Name == "container" || fl.Name == "containers":
+			// A container typed as its ISO 6346 number is recorded as a
+			// URN (containerURI); a wrong check digit is refused naming
+			// the right one, a plain value of another shape told to be
+			// a URI, never the validator's "relative url".
+			lines := []string{val}
+			if fl.Type == "lines" {
+				lines = splitLines(val)
+			}
+			for i, line := range lines {
+				if reason := containerError(line); reason != "" {
+					if fl.Type == "lines" {
+						reason = fmt.Sprintf("line %d: %s", i+1, reason)
+					}
+					out = append(out, critmin.FieldError{Pointer: fl.Name, Reason: reason})
+				}
+			}
 		case fl.Name == "bol" && !strings.Contains(val, ":"):
 			// A plain B/L number is mapped to urn:critmin:bol: (bolURI);
 			// one with other marks gets a value that would be accepted.
@@ -1030,6 +1093,10 @@ func (f *recordForm) formErrors(v url.Values, errs []critmin.FieldError) (map[st
 			reason = "enter a per cent from 0 to below 100 (8 for 8 %)"
 		}
 		reason = f.plainPointers(v, ev, reason)
+		// The ledger's refusal of a lot already packed points an API
+		// client at the event to write; an operator has a form for it
+		// (issue 15, n15 item 2).
+		reason = unpackWithForm.Replace(reason)
 		if line > 0 {
 			reason = fmt.Sprintf("line %d: %s", line, reason)
 		}
@@ -1291,6 +1358,7 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 			missing = append(missing, critmin.FieldError{Pointer: fl.Name, Reason: "required"})
 		}
 	}
+	missing = append(missing, containersOrLots(f, v)...)
 	for _, rw := range f.requiredWith {
 		if strings.TrimSpace(v.Get(rw[0])) == "" && strings.TrimSpace(v.Get(rw[1])) != "" && !(rw[0] == tzFieldOf(rw[1]) && ownOffset(rw[1], v) != "") {
 			missing = append(missing, critmin.FieldError{Pointer: rw[0], Reason: "required with " + f.label(rw[1])})
@@ -1612,6 +1680,8 @@ func (s *site) unrecordedLots(r *http.Request, f *recordForm, v url.Values, said
 	switch f.ID {
 	case "pack":
 		what = "an event of step packing"
+	case "unpack":
+		what = "an event of step unpacking"
 	case "ship":
 		what = "an event of step shipping"
 	case "sample":
@@ -1896,8 +1966,19 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values, formEv *critmin.Ev
 				// What is still at sea counts in the lot's mass too, as
 				// the lot page's Remaining line says (nu15 finding: the
 				// parts listed added up to less than the total).
-				if t := ledger.AtSea(al); t > 1e-9 {
-					at = append(at, fmt.Sprintf("%s t in transit", formatNum(t, 3)))
+				// And so does what runs took of it: the sum is the lot's
+				// balance as capture holds it (ledger.BalanceOf: mass =
+				// standing + in transit + consumed; issue 15, n15 item 5:
+				// a lot 4 t of which a run took listed 6 t of its 10 t).
+				b := ledger.BalanceOf(al)
+				if b.InTransit > 1e-9 {
+					at = append(at, fmt.Sprintf("%s t in transit", formatNum(b.InTransit, 3)))
+				}
+				if b.NoSite > 1e-9 {
+					at = append(at, fmt.Sprintf("%s t at no site stated", formatNum(b.NoSite, 3)))
+				}
+				if b.Consumed > 1e-9 {
+					at = append(at, fmt.Sprintf("%s t taken by refinery runs", formatNum(b.Consumed, 3)))
 				}
 				after += fmt.Sprintf(", and the lot's mass will be %s t", formatNum(al.WetTonnes, 3))
 				if len(at) > 0 {
@@ -2468,3 +2549,89 @@ func bolURI(s string) (uri string, ok bool) {
 	}
 	return "urn:critmin:bol:" + t, true
 }
+
+// containerPrefix is the URN a container typed as its ISO 6346 number
+// is recorded under: the form the demo writes its containers in
+// (urn:critmin:demo:container:MSKU1234565), so that a number typed in a
+// form names the container the demo's events name.
+const containerPrefix = "urn:critmin:demo:container:"
+
+const containerHelp = "a URI, or its ISO 6346 number (MSKU1234565; its check digit is checked), recorded as " + containerPrefix + "NUMBER"
+
+// iso6346RE is an ISO 6346 container number with spaces and dashes
+// taken out and letters upper-cased: owner code (3 letters), category
+// (U, J or Z), serial (6 digits), check digit.
+var iso6346RE = regexp.MustCompile(`^[A-Z]{3}[UJZ][0-9]{7}$`)
+
+// plainContainer is s as an ISO 6346 number would be read: spaces and
+// dashes out, upper case ("msku 123456-5" → MSKU1234565).
+func plainContainer(s string) string {
+	return strings.ToUpper(strings.NewReplacer(" ", "", "-", "", "\t", "").Replace(strings.TrimSpace(s)))
+}
+
+// iso6346Check is the check digit of the first ten characters of an ISO
+// 6346 number: letters valued from A = 10, skipping multiples of 11
+// (B = 12 … Z = 38), digits as themselves; each times 2^position, the sum
+// mod 11, and 10 written 0.
+func iso6346Check(n string) int {
+	sum := 0
+	for i, r := range n[:10] {
+		d := int(r - '0')
+		if r >= 'A' && r <= 'Z' {
+			d = letter6346[r-'A']
+		}
+		sum += d << i
+	}
+	return sum % 11 % 10
+}
+
+// letter6346 are the ISO 6346 values of A to Z.
+var letter6346 = [26]int{10, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 34, 35, 36, 37, 38}
+
+// containerURI is a container field's value as the event states it: a
+// value with a colon is a URI of its own, kept as typed (trimmed); an
+// ISO 6346 number is containerPrefix and the number (issue 15, n15
+// item 3); anything else is returned trimmed, for the validator.
+func containerURI(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, ":") {
+		return s
+	}
+	if n := plainContainer(s); iso6346RE.MatchString(n) {
+		return containerPrefix + n
+	}
+	return s
+}
+
+// containerURIs is a lines field of containers, each as containerURI.
+func containerURIs(s string) []string {
+	var out []string
+	for _, l := range splitLines(s) {
+		out = append(out, containerURI(l))
+	}
+	return out
+}
+
+// containerError words what is wrong with a container typed without a
+// colon: an ISO 6346 number whose check digit is wrong (naming the right
+// one), or a value that is neither such a number nor a URI.
+func containerError(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.Contains(s, ":") {
+		return ""
+	}
+	n := plainContainer(s)
+	if iso6346RE.MatchString(n) {
+		if want := iso6346Check(n); int(n[10]-'0') != want {
+			return fmt.Sprintf("%s is not an ISO 6346 container number: its check digit is %d, not %c (%s%d); check the number as painted on the container", n, want, n[10], n[:10], want)
+		}
+		return ""
+	}
+	return fmt.Sprintf("%q is neither a URI nor an ISO 6346 container number (4 letters, the 4th U, J or Z, and 7 digits: MSKU1234565): type the number, or the container's or bag's URI", critmin.Excerpt(s))
+}
+
+// unpackWithForm rewrites the ledger's "unpack it with an
+// AggregationEvent DELETE" for a person at the forms: the Unpack form.
+var unpackWithForm = strings.NewReplacer(
+	"with an AggregationEvent DELETE", "with the Unpack form (Record → Unpack a container or bags, /record/unpack)",
+	"unpack it first with an AggregationEvent DELETE", "unpack it first with the Unpack form (/record/unpack)")
