@@ -74,6 +74,12 @@ type Event struct {
 	// (ledger.WithContents), which the captured event does not state:
 	// they are among Quantities. Never stored nor sent.
 	Carried []QuantityElement `json:"-"`
+	// CarriedNamed are, for a receipt naming a lot by a line of its own
+	// and containers that carried that lot, what those containers
+	// carried of it (ledger.WithContents): the line weighs that share of
+	// the trip, not the whole of it. Not among Quantities; never stored
+	// nor sent.
+	CarriedNamed []QuantityElement `json:"-"`
 }
 
 // EPC roles within an event.

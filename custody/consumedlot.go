@@ -385,11 +385,24 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 		for _, e := range ev.EPCs {
 			containers = append(containers, e.EPC)
 		}
+		if fe, err := containerNotShipped(ctx, q, canQuery, live[:i], ev, bol, cj); err != nil {
+			return nil, err
+		} else if fe != nil {
+			out = append(out, *fe)
+			continue
+		}
 		for n, qe := range canonicalLots(ev).Quantities {
 			if qe.Role == critmin.RoleChild || qe.Role == critmin.RoleParent {
 				continue
 			}
 			lot := qe.EPCClass
+			if t, ok := ledger.LineTonnes(qe); ok && t <= 1e-9 && !namesOwnLine(ev, lot) {
+				// Its containers carried nothing of the lot (emptied
+				// before their trip, n8c s21): an empty container's
+				// receipt receives nothing of it, and is no second
+				// receipt of what else of the lot travelled.
+				continue
+			}
 			firstSighting := !known(lot, i)
 			if bol == "" {
 				if firstSighting || earlierNamer(i, lot) {
@@ -530,7 +543,11 @@ func receivedAlready(ctx context.Context, s Store, q eventQuerier, canQuery bool
 	seen := map[string]*critmin.Event{}
 	add := func(e *critmin.Event) {
 		if e.EventID != ev.EventID && stepName(e.BizStep) == "receiving" && bolOf(e) == bol && namesLot(e, lot) {
-			if byContainer && !namesOwnLine(e, lot) && !overlaps(cj.containersOfLot(e, lot)) {
+			// An earlier receipt moving the lot in containers counts
+			// only when it names one of this receipt's, whether or not it
+			// weighed them by a line of its own (n8c s9: [D1] received
+			// with "X 6 t", then [D2] alone was refused as received).
+			if cs := cj.containersOfLot(e, lot); byContainer && (len(cs) > 0 || !namesOwnLine(e, lot)) && !overlaps(cs) {
 				return
 			}
 			seen[e.EventID] = e
@@ -568,7 +585,7 @@ func receivedAlready(ctx context.Context, s Store, q eventQuerier, canQuery bool
 			if carried, err := storedCarried(ctx, s, d, lot); err != nil {
 				return nil, err
 			} else if carried && d.EventID != ev.EventID && stepName(d.BizStep) == "receiving" && bolOf(d) == bol {
-				if byContainer && !namesLot(d, lot) && movedIn != nil && !overlaps(movedIn[d.EventID]) {
+				if byContainer && movedIn != nil && (len(movedIn[d.EventID]) > 0 || !namesLot(d, lot)) && !overlaps(movedIn[d.EventID]) {
 					continue
 				}
 				seen[d.EventID] = d
@@ -907,4 +924,67 @@ func contentsTonnes(ctx context.Context, s Store, ev *critmin.Event, lot string)
 		}
 	}
 	return sum, found, nil
+}
+
+// containerNotShipped refuses receipt ev under bill of lading bol of a
+// container it names in its epcList that carries no lot (cj: none of
+// its contents) when no shipping event under bol — earlier in the
+// document, or stored — names it while bol is a recorded shipment's:
+// nothing was shipped in it under that bill, as a lot is refused on a
+// bill no shipment of it carries (n8c s22: a container never packed nor
+// shipped was accepted as received under B). nil when ev names no bill,
+// or cj is nil.
+func containerNotShipped(ctx context.Context, q eventQuerier, canQuery bool, earlier []*critmin.Event, ev *critmin.Event, bol string, cj *contentsJudge) (*critmin.FieldError, error) {
+	if bol == "" || cj == nil {
+		return nil, nil
+	}
+	carries := map[string]bool{}
+	for _, via := range cj.via[ev] {
+		for _, c := range via {
+			carries[epcis.Canonical(c)] = true
+		}
+	}
+	for n, e := range ev.EPCs {
+		c := epcis.Canonical(e.EPC)
+		if e.Role != critmin.RoleEPC || carries[c] {
+			continue
+		}
+		shipped := false
+		for _, m := range earlier {
+			if stepName(m.BizStep) == "shipping" && bolOf(m) == bol && namesInstance(m, c) {
+				shipped = true
+				break
+			}
+		}
+		if !shipped && canQuery {
+			page, err := q.FindEvents(ctx, critmin.EventFilter{BizSteps: []string{"shipping"}, EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{c}, Exact: true}}, BizTxns: map[string][]string{"bol": {bol}}, Limit: 1000})
+			if err != nil {
+				return nil, err
+			}
+			for _, st := range page.Events {
+				if d := decodeStored(st); ledger.Live(st) && bolOf(d) == bol {
+					shipped = true
+					break
+				}
+			}
+		}
+		if shipped {
+			continue
+		}
+		if carried, err := bolCarried(ctx, q, canQuery, earlier, bol); err != nil || !carried {
+			return nil, err
+		}
+		return &critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/epcList/%d", ev.EventID, n), Reason: fmt.Sprintf("container %s was not shipped on bill of lading %s: no shipping event under it names the container, and it carries no lot; receive it under the bill of lading it was shipped on", e.EPC, bol)}, nil
+	}
+	return nil, nil
+}
+
+// namesInstance says whether ev names c (canonical) in its epcList.
+func namesInstance(ev *critmin.Event, c string) bool {
+	for _, e := range ev.EPCs {
+		if e.Role == critmin.RoleEPC && epcis.Canonical(e.EPC) == c {
+			return true
+		}
+	}
+	return false
 }

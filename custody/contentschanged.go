@@ -3,6 +3,7 @@ package custody
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -203,6 +204,12 @@ func checkContentsChanged(ctx context.Context, s Store, live []*critmin.Event, h
 				}
 				continue
 			}
+			if fe, err := fedBeforeMove(ctx, s, ev, cj, movements); err != nil {
+				return nil, err
+			} else if fe != nil {
+				out = append(out, *fe)
+				continue
+			}
 			for _, in := range ev.Quantities {
 				if in.Role != critmin.RoleInput {
 					continue
@@ -340,4 +347,52 @@ func lotPackingsFilter() critmin.EventFilter {
 // (sqldb.DB.EventIDsMaybeStored).
 type eventIDsMaybeStored interface {
 	EventIDsMaybeStored(ctx context.Context, ids []string) (map[string]bool, error)
+}
+
+// fedBeforeMove refuses run ev fed a container whole (its contents,
+// contentsJudge: cj.via) when a recorded movement of that container
+// (movements: live stored events moving it at or after ev's time)
+// carried a lot the run takes through it: dated before that movement,
+// the run would change what the movement carried — the container
+// emptied before it left, while its bill of lading lists what it held
+// (n8c s11 a: A 6 t in C1 and 4 t in C2 at Karachi, [C1] shipped on to
+// Houston on Feb 10; a run fed C1 dated Feb 8, captured after, took 4 t
+// and left 6 t in transit and nothing at Karachi). A conflict (409)
+// naming the movement; nil when none.
+func fedBeforeMove(ctx context.Context, s Store, ev *critmin.Event, cj *contentsJudge, movements func(string, time.Time) ([]*critmin.Event, error)) (*critmin.FieldError, error) {
+	if cj == nil {
+		return nil, nil
+	}
+	byBox := map[string][]string{} // container → lots taken through it
+	var boxes []string
+	for lot, via := range cj.via[ev] {
+		for _, c := range via {
+			k := epcis.Canonical(c)
+			if byBox[k] == nil {
+				boxes = append(boxes, k)
+			}
+			byBox[k] = append(byBox[k], lot)
+		}
+	}
+	sort.Strings(boxes)
+	for _, c := range boxes {
+		sort.Strings(byBox[c])
+		ms, err := movements(c, ev.EventTime)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			for _, lot := range byBox[c] {
+				carried, err := storedCarried(ctx, s, m, lot)
+				if err != nil {
+					return nil, err
+				}
+				if carried {
+					return &critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/eventTime", ev.EventID), Reason: fmt.Sprintf("this run feeds container %s whole at %s, but the recorded movement %s at %s carried lot %s in it afterwards: a run dated before a recorded movement cannot change what it carried (a movement carries what the container held when it was captured); declare the movement in error and capture it again after the run, or correct the run's date",
+						c, ev.EventTime.Format(time.RFC3339), m.EventID, m.EventTime.Format(time.RFC3339), lot)}, nil
+				}
+			}
+		}
+	}
+	return nil, nil
 }

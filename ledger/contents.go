@@ -174,9 +174,26 @@ func FedHolding(l *critmin.Lot, ev *critmin.Event) (float64, bool) {
 	}
 	h, ok := HoldingOf(l, ev)
 	if !ok {
+		if drained(l, eventSite(ev)) {
+			// Its body stands at the site drained by its own line
+			// draws, and no part of it stands there: its containers
+			// there hold none of it (n8c s21: 6 t in C1 shipped, the
+			// 4 t packed in C2 taken by a run's line; [C2] then shipped
+			// carried 4 t, and its receipt was refused as received).
+			return 0, true
+		}
 		return 0, false
 	}
 	return h.WetTonnes, true
+}
+
+// drained says whether lot l's body is in stock at site with nothing of
+// it left (more than 1e-9 t), and no received part of l is there.
+func drained(l *critmin.Lot, site string) bool {
+	if site == "" || l.Status != critmin.LotInStock || l.Location == "" || epcis.Canonical(l.Location) != epcis.Canonical(site) || l.RemainingWetTonnes() > 1e-9 {
+		return false
+	}
+	return !receivedAt(l, site)
 }
 
 // ReadsContents reports whether ev is given the lots its containers hold
@@ -221,11 +238,23 @@ func WithContents(ev *critmin.Event, contents []critmin.QuantityElement, fed ...
 			named[epcis.Canonical(q.EPCClass)] = true
 		}
 	}
-	var order []string
+	var order, namedOrder []string
 	lines := map[string][]critmin.QuantityElement{}
+	namedLines := map[string][]critmin.QuantityElement{}
+	receipt := !run && receiptSteps[stepOf(ev.BizStep)]
 	for _, q := range contents {
 		k := epcis.Canonical(q.EPCClass)
 		if named[k] {
+			if receipt {
+				// The receipt's own line weighs what these containers
+				// carried of the lot (CarriedNamed), not the whole trip
+				// (n8c s9: [D1] received with "X 6 t" of a 10 t lot
+				// shipped in [D1, D2] closed the whole trip at 6 t).
+				if namedLines[k] == nil {
+					namedOrder = append(namedOrder, k)
+				}
+				namedLines[k] = append(namedLines[k], q)
+			}
 			continue
 		}
 		if lines[k] == nil {
@@ -236,6 +265,10 @@ func WithContents(ev *critmin.Event, contents []critmin.QuantityElement, fed ...
 	c := *ev
 	c.Quantities = append([]critmin.QuantityElement(nil), ev.Quantities...)
 	c.Carried = append([]critmin.QuantityElement(nil), ev.Carried...)
+	c.CarriedNamed = append([]critmin.QuantityElement(nil), ev.CarriedNamed...)
+	for _, k := range namedOrder {
+		c.CarriedNamed = append(c.CarriedNamed, sumLines(namedLines[k]))
+	}
 	for _, k := range order {
 		q := sumLines(lines[k])
 		if run {
@@ -418,7 +451,7 @@ func Carried(ship *critmin.Event, container string, held func(container string) 
 // whole, whose containers stay out of its inputEPCList (the callers read
 // moves of containers, MovesContents, never runs).
 func WithoutCarried(ev *critmin.Event) *critmin.Event {
-	if len(ev.Carried) == 0 {
+	if len(ev.Carried) == 0 && len(ev.CarriedNamed) == 0 {
 		return ev
 	}
 	carried := map[string]bool{}
@@ -433,6 +466,6 @@ func WithoutCarried(ev *critmin.Event) *critmin.Event {
 			c.Quantities = append(c.Quantities, q)
 		}
 	}
-	c.Carried = nil
+	c.Carried, c.CarriedNamed = nil, nil
 	return &c
 }

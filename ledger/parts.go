@@ -182,6 +182,12 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 	}
 	step := stepOf(ev.BizStep)
 	t, known := lineTonnes(q)
+	if known && t <= 1e-12 && carriedLine(ev, q) && (dispatchSteps[step] || receiptSteps[step]) {
+		// Its containers carried nothing of the lot (emptied by the
+		// lot's own line draws, FedHolding): it moves nothing of it
+		// (n8c s21).
+		return moveNone, nil, -1
+	}
 	switch {
 	case dispatchSteps[step]:
 		bol := billOfLading(ev)
@@ -1078,13 +1084,22 @@ func restOf(l *critmin.Lot) partMove {
 // refused). The part leaves from where the body left, under the
 // receipt's bill of lading, with the body's moisture, grades and
 // parties.
+//
+// A receipt stating its own line for the lot beside the containers that
+// carried it (critmin.Event.CarriedNamed) splits off what those
+// containers carried, and its line is the outturn weight of that share:
+// [C1] received with "6 t" receives C1's 6 t, the 4 t in C2 stay in
+// transit (n8c s9, s19: the lot fell to 6 t and C2's receipt was refused
+// "already received").
 func receivedShare(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement, t float64, known bool) int {
-	if !known || t <= 0 || l.Status != critmin.LotInTransit || NoBody(l) || !units.IsMass(l.UOM) || !carriedLine(ev, q) {
+	share, ok := carriedShare(ev, q, t, known)
+	if !ok || share <= 0 || l.Status != critmin.LotInTransit || NoBody(l) || !units.IsMass(l.UOM) {
 		return -1
 	}
-	if body := l.RemainingWetTonnes(); t >= body*(1-PartTolerance) {
+	if body := l.RemainingWetTonnes(); share >= body*(1-PartTolerance) {
 		return -1
 	}
+	t = share
 	l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: l.Location, To: destination(ev),
 		BillOfLading: billOfLading(ev), Moisture: copyMoisture(l.Moisture), Owner: l.Owner, Custodian: l.Custodian,
 		Assays: copyAssays(l.Assays)})
@@ -1156,9 +1171,11 @@ func joinsTrip(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement, t f
 // closed the whole part at 6 t, and [C2]'s then received nothing).
 func receivedPartShare(l *critmin.Lot, i int, ev *critmin.Event, q critmin.QuantityElement, t float64, known bool) int {
 	p := &l.Parts[i]
-	if !known || t <= 0 || p.FromRetracted || !units.IsMass(l.UOM) || !carriedLine(ev, q) || t >= p.Tonnes*(1-PartTolerance) {
+	c, ok := carriedShare(ev, q, t, known)
+	if !ok || c <= 0 || p.FromRetracted || !units.IsMass(l.UOM) || c >= p.Tonnes*(1-PartTolerance) {
 		return i
 	}
+	t = c
 	share := *p
 	share.Tonnes = t
 	share.Moisture = copyMoisture(p.Moisture)
@@ -1181,6 +1198,27 @@ func receivedPartShare(l *critmin.Lot, i int, ev *critmin.Event, q critmin.Quant
 	p.Containers = out
 	l.Parts = append(l.Parts, share)
 	return len(l.Parts) - 1
+}
+
+// carriedShare is the wet tonnes of q's lot that the containers receipt
+// ev names carried: t for a line ev was given for them (carriedLine);
+// for a line ev states itself, what they carried of that lot
+// (critmin.Event.CarriedNamed), which that line weighs. ok false when
+// neither.
+func carriedShare(ev *critmin.Event, q critmin.QuantityElement, t float64, known bool) (float64, bool) {
+	if !known || t <= 0 {
+		return 0, false
+	}
+	if carriedLine(ev, q) {
+		return t, true
+	}
+	k := epcis.Canonical(q.EPCClass)
+	for _, c := range ev.CarriedNamed {
+		if epcis.Canonical(c.EPCClass) == k {
+			return lineTonnes(c)
+		}
+	}
+	return 0, false
 }
 
 // carriedLine says whether q, a line of ev, is one ev was given for what
@@ -1629,3 +1667,7 @@ func ShippedStanding(l *critmin.Lot, ev *critmin.Event) (float64, bool) {
 	}
 	return 0, false
 }
+
+// LineTonnes is a quantity line in wet tonnes, when it states a mass
+// (lineTonnes, for custody's checks).
+func LineTonnes(q critmin.QuantityElement) (float64, bool) { return lineTonnes(q) }
