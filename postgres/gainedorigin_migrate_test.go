@@ -74,3 +74,10 @@ func TestMigrateContainerEmptied(t *testing.T) {
 	dsn := pgtest.MustCreateDatabase(t)
 	storetest.MigrateContainerEmptied(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
+
+// TestMigrateSplitReceipt: migration 0126 on PostgreSQL
+// (storetest.MigrateSplitReceipt holds the worked case).
+func TestMigrateSplitReceipt(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateSplitReceipt(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}

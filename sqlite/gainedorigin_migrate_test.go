@@ -74,3 +74,10 @@ func TestMigrateContainerEmptied(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
 	storetest.MigrateContainerEmptied(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
+
+// TestMigrateSplitReceipt: migration 0126 on SQLite
+// (storetest.MigrateSplitReceipt holds the worked case).
+func TestMigrateSplitReceipt(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	storetest.MigrateSplitReceipt(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}
