@@ -843,12 +843,19 @@ func shipFromNothing(l *critmin.Lot, ev *critmin.Event, t float64, site string) 
 }
 
 // fromBodyOrigin says whether dispatch ev leaves from where lot l's body,
-// in transit, left (l.Location) or names no place: a further step of the
-// body's own trip. One leaving from elsewhere — where a receipt since
-// declared in error had put the lot (n8b item 6, fixPa: [C1] shipped on
-// from Karachi once the receipt of [C1, C2] there was declared) — is no
-// step of that trip.
+// in transit, left (l.Location) or names no place, or is a carrier's
+// step other than a shipping (loading, departing, transporting: at a
+// port on the way or on the vessel, fixPb): a further step of the body's
+// own trip. A shipping from elsewhere — where a receipt since declared
+// in error had put the lot (n8b item 6, fixPa: [C1] shipped on from
+// Karachi once the receipt of [C1, C2] there was declared) — is no step
+// of that trip. (Left open: the lot does not keep its body's bill of
+// lading, so a shipping of some of the containers at a port on the way
+// under the trip's own bill reads as a new part too.)
 func fromBodyOrigin(l *critmin.Lot, ev *critmin.Event) bool {
+	if stepOf(ev.BizStep) != "shipping" {
+		return true
+	}
 	site := eventSite(ev)
 	return site == "" || l.Location == "" || epcis.Canonical(site) == epcis.Canonical(l.Location)
 }
