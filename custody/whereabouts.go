@@ -703,10 +703,15 @@ func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool, boxes 
 }
 
 // transshipSteps are the CBV 2.0 steps a carrier records at a port on
-// the way of a through bill of lading: the goods arrive there, are
-// unloaded, loaded onto the next vessel, depart and are transported on.
+// the way of a through bill of lading that critmin takes there: the
+// goods are loaded onto the next vessel, depart and are transported on.
 // A receiving or accepting is the consignee's receipt, not one of them.
-var transshipSteps = map[string]bool{"arriving": true, "unloading": true, "loading": true, "departing": true, "transporting": true}
+// An arriving or unloading there is a carrier's step too, but the
+// projection (ledger receiptSteps) reads either as the trip's end, so
+// it stays refused until the lot keeps its trip's destination (new-user
+// check n8d: an arriving at Karachi under the through bill put the lot
+// in stock there and refused its receipt at Houston).
+var transshipSteps = map[string]bool{"loading": true, "departing": true, "transporting": true}
 
 // transshipment says whether ev is a carrier's step of a trip under
 // bill (the trip's bill of lading, as its first step names it) at a

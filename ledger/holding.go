@@ -365,7 +365,8 @@ func BodyStands(l *critmin.Lot, site string) bool {
 // BodyTravelsOn says whether dispatch ev of t wet tonnes (a loading,
 // departing, shipping or transporting) continues the trip of lot l's
 // body: the body is in transit (not NoBody), it left from ev's site
-// (bizLocation, else readPoint; its Location) or ev names none, and t is
+// (bizLocation, else readPoint; its Location), ev names none or is a
+// transporting (seen on the way), and t is
 // what remains of the body within PartTolerance. Such a dispatch moves
 // the body on (EPCIS 2.0 §7.3: one consignment loaded, departing,
 // shipped), though the body no longer stands there (BodyStands); any
@@ -375,7 +376,12 @@ func BodyTravelsOn(l *critmin.Lot, ev *critmin.Event, t float64) bool {
 	if l == nil || l.Status != critmin.LotInTransit || NoBody(l) {
 		return false
 	}
-	if site := eventSite(ev); site != "" && l.Location != "" && epcis.Canonical(site) != epcis.Canonical(l.Location) {
+	if site := eventSite(ev); site != "" && l.Location != "" && epcis.Canonical(site) != epcis.Canonical(l.Location) && stepOf(ev.BizStep) != "transporting" {
+		// A transporting is seen on the way (the vessel, a port passed):
+		// its place is not where the body left (new-user check n8d s46:
+		// [C1] of a [C1, C2] trip received, a transporting of [C2] read
+		// at the vessel became a part shipped from nothing, 4 t counted
+		// in transit twice).
 		return false
 	}
 	rest := l.RemainingWetTonnes()

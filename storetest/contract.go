@@ -237,6 +237,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"ShippedOnWhileAtSea", testShippedOnWhileAtSea},
 		{"ThroughBillPortOnTheWay", testThroughBillPortOnTheWay},
 		{"TransportedAtVessel", testTransportedAtVessel},
+		{"TransportedAtVesselAfterPartReceived", testTransportedAtVesselAfterPartReceived},
 		{"OnwardPartContainers", testOnwardPartContainers},
 		{"ContainerWhereItStands", testContainerWhereItStands},
 		{"ReceiptReadsShipment", testReceiptReadsShipment},

@@ -59,8 +59,9 @@ func TestBrowserRecordAndImport(t *testing.T) {
 		p.viewport(width)
 		step("forms", chromedp.Navigate(ts.URL+"/record"))
 		p.waitFor("#forms")
-		if n := p.count("#forms li"); n != 6 {
-			t.Errorf("%d px: %d forms listed; want 6", width, n)
+		// Commission, Sample, Pack, Unpack (fixPc), Ship, Receive, Refine.
+		if n := p.count("#forms li"); n != 7 {
+			t.Errorf("%d px: %d forms listed; want 7", width, n)
 		}
 		noSideScroll(width, "/record")
 
