@@ -521,31 +521,9 @@ func (w *writer) withoutConsumed(rows []contentRow, ev *critmin.Event, own map[s
 		return rows, nil
 	}
 	at := ev.EventTime
-	var ask []string
-	for _, r := range rows {
-		if _, ok := w.lots[r.line.EPCClass]; !ok {
-			ask = append(ask, r.line.EPCClass)
-		}
-	}
-	stored := map[string]*critmin.Lot{}
-	if len(ask) > 0 && w.tx != nil {
-		rs, err := w.storedLots(ask)
-		if err != nil {
-			return nil, err
-		}
-		for id, sr := range rs {
-			l, err := sr.lot()
-			if err != nil {
-				return nil, err
-			}
-			stored[id] = l
-		}
-	}
-	lotOf := func(id string) *critmin.Lot {
-		if l := w.lots[id]; l != nil {
-			return l
-		}
-		return stored[id]
+	lotOf, err := w.lotsOfRows(rows)
+	if err != nil {
+		return nil, err
 	}
 	kept := rows[:0:0]
 	for _, r := range rows {
@@ -561,15 +539,11 @@ func (w *writer) withoutConsumed(rows []contentRow, ev *critmin.Event, own map[s
 	return kept, nil
 }
 
-// withinStanding is rows (contents of containers ev moves or is fed)
-// with each lot's lines cut to what stands of it at ev's site
-// (ledger.FedHolding), own as withoutConsumed reads it.
-func (w *writer) withinStanding(kept []contentRow, ev *critmin.Event, own map[string]float64) ([]contentRow, error) {
-	if len(kept) == 0 {
-		return kept, nil
-	}
+// lotsOfRows reads the lots rows name: those the capture group holds
+// (w.lots), else the stored ones (nil for a lot neither knows).
+func (w *writer) lotsOfRows(rows []contentRow) (func(id string) *critmin.Lot, error) {
 	var ask []string
-	for _, r := range kept {
+	for _, r := range rows {
 		if _, ok := w.lots[r.line.EPCClass]; !ok {
 			ask = append(ask, r.line.EPCClass)
 		}
@@ -588,11 +562,24 @@ func (w *writer) withinStanding(kept []contentRow, ev *critmin.Event, own map[st
 			stored[id] = l
 		}
 	}
-	lotOf := func(id string) *critmin.Lot {
+	return func(id string) *critmin.Lot {
 		if l := w.lots[id]; l != nil {
 			return l
 		}
 		return stored[id]
+	}, nil
+}
+
+// withinStanding is rows (contents of containers ev moves or is fed)
+// with each lot's lines cut to what stands of it at ev's site
+// (ledger.FedHolding), own as withoutConsumed reads it.
+func (w *writer) withinStanding(kept []contentRow, ev *critmin.Event, own map[string]float64) ([]contentRow, error) {
+	if len(kept) == 0 {
+		return kept, nil
+	}
+	lotOf, err := w.lotsOfRows(kept)
+	if err != nil {
+		return nil, err
 	}
 	{
 		lines := ledger.WithinRemaining(contentLines(kept), func(lot string) (float64, bool) {
