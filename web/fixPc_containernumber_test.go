@@ -58,4 +58,19 @@ func TestContainerTypedAsItsNumber(t *testing.T) {
 	if !strings.Contains(page, `"`+urn+`"`) || !strings.Contains(page, `"`+c+`"`) || strings.Contains(fieldText(page, "containers"), "URI") {
 		t.Errorf("Ship MSKU1234565 and %s: %d, Containers field %q; want both in the epcList, the number as %s", c, resp.StatusCode, fieldText(page, "containers"), urn)
 	}
+	// A wrong check digit on the Ship and Receive forms' container lines
+	// is refused on its line, naming the right digit, as on Pack
+	// (new-user check n8d: NUDU2384132 was taken on the Ship form). ISO
+	// 6346: MSKU123456's check digit is 5, so MSKU1234566 is refused.
+	for _, form := range []string{"ship", "receive"} {
+		v := url.Values{"containers": {c + "\nMSKU1234566"}, "lots": {""}, "bol": {"PC-1"}, "time": {"2025-10-03T08:00"}, "tz": {"+00:00"}, "site": {mine}, "step": {"preview"}}
+		if form == "ship" {
+			v.Set("destination", port)
+		}
+		resp, b := do(t, "POST", ts.URL+"/record/"+form, operatorSecret, []byte(v.Encode()), formHeader)
+		f := fieldText(html.UnescapeString(string(b)), "containers")
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(f, "line 2") || !strings.Contains(f, "check digit is 5") || !strings.Contains(f, "MSKU1234565") {
+			t.Errorf("%s with MSKU1234566: %d, Containers field %q (errors %s); want 400 on line 2 naming check digit 5 (MSKU1234565)", form, resp.StatusCode, f, fieldErrorText(html.UnescapeString(string(b))))
+		}
+	}
 }

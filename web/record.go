@@ -944,6 +944,17 @@ func (f *recordForm) valueErrors(v url.Values) []critmin.FieldError {
 					reasons = append(reasons, fmt.Sprintf("line %d: %q has a space: write one identifier a line, as a URI (%s)", i+1, line, fl.Example))
 					continue
 				}
+				// A container list (Ship, Receive) is read line by line
+				// as the Pack form's container field is (containerError):
+				// a wrong ISO 6346 check digit is refused naming the right
+				// one (new-user check n8d: NUDU2384132 was taken on the
+				// Ship form, and the Receive form said it was not shipped).
+				if fl.Name == "containers" && !fl.LotLines {
+					if reason := containerError(line); reason != "" {
+						reasons = append(reasons, fmt.Sprintf("line %d: %s", i+1, reason))
+						continue
+					}
+				}
 				// A lot line without its mass, an assay line without its
 				// value: worded as the line's shape (the validator's
 				// "uom given without a quantity" names no mass).
