@@ -827,11 +827,54 @@ func receiptAgainst(ev *critmin.Event, n int, lot string, ships []*critmin.Event
 			shipped, okS = sum, true
 		}
 	}
+	// A receipt of some of a trip's containers that weighs the lot by a
+	// line of its own weighs what those containers carried of it
+	// (critmin.Event.CarriedNamed, ledger.WithContents), not the whole
+	// trip (new-user check n8d s30: [D1] of [D1 6 t, D2 4 t] received
+	// with "10 t" was taken, and the lot became 14 t).
+	// Only where the trip's shipments name a container this receipt does
+	// not: a receipt of every container the trip named weighs the whole
+	// consignment by its line (fix15g: 8 t shipped naming C, with 3 t in
+	// it, received naming C with 8 t).
+	if c, ok := carriedNamedTonnes(ev, lot); ok && leavesContainers(ev, ships) {
+		shipped, okS = c, true
+	}
 	if okS && okR && shipped > 0 && units.IsMass(unitOf(ev, lot)) && got > shipped*(1+ledger.OutturnTolerance)+1e-9 {
 		out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d/quantity", ev.EventID, n), Reason: fmt.Sprintf("lot %s is received at %s t but was shipped at %s t (event %s): a gain of %s %% is beyond the %s %% two weighbridges can differ by; check the weight (a real gain is recorded as a weighing, a Mass sensor report)",
 			lot, Tonnes(got), Tonnes(shipped), ship.EventID, WeighingPercent(ledger.OutturnRel(shipped, got)), units.Fixed(ledger.OutturnTolerance*100, 1))})
 	}
 	return out, nil
+}
+
+// carriedNamedTonnes is the wet tonnes of lot (canonical) the containers
+// receipt ev names carried, where ev also weighs lot by a line of its
+// own (critmin.Event.CarriedNamed); ok false when ev carries no such
+// figure.
+func carriedNamedTonnes(ev *critmin.Event, lot string) (float64, bool) {
+	for _, c := range ev.CarriedNamed {
+		if epcis.Canonical(c.EPCClass) == lot {
+			return ledger.LineTonnes(c)
+		}
+	}
+	return 0, false
+}
+
+// leavesContainers says whether a shipment in ships names in its epcList
+// a container receipt ev does not name: ev receives some of the trip's
+// containers, not all.
+func leavesContainers(ev *critmin.Event, ships []*critmin.Event) bool {
+	named := map[string]bool{}
+	for _, e := range ev.EPCs {
+		named[epcis.Canonical(e.EPC)] = true
+	}
+	for _, sh := range ships {
+		for _, e := range sh.EPCs {
+			if !named[epcis.Canonical(e.EPC)] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // noQuantityShipped is what ship, a shipping event of lot, shipped of it

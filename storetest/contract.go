@@ -231,6 +231,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"RestReceivedByLine", testRestReceivedByLine},
 		{"SplitTripReceiptWithLine", testSplitTripReceiptWithLine},
 		{"SplitTripReceiptLoss", testSplitTripReceiptLoss},
+		{"SplitTripReceiptGain", testSplitTripReceiptGain},
 		{"RunBeforeOnwardShipment", testRunBeforeOnwardShipment},
 		{"EmptiedContainerReceived", testEmptiedContainerReceived},
 		{"UnshippedContainerReceived", testUnshippedContainerReceived},

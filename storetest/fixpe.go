@@ -162,3 +162,36 @@ func testUnshippedContainerReceived(t *testing.T, open Opener) {
 	ccRefused(t, s, "C2 (never shipped) received under BOL-PF", ctDoc(ctRecvAt("pf-recv2", bol, khi, 5, []string{cbC2})), epcis.Canonical(cbC2), bol, "was not shipped")
 	MustCapture(t, svc, ctDoc(ctRecvAt("pf-recv1", bol, khi, 5, []string{cbC1})))
 }
+
+// testSplitTripReceiptGain (new-user check n8d s30): lot PG, 10,000 kg at
+// mb, 6,000 kg packed into C1 and 4,000 kg into C2, [C1, C2] shipped
+// under BOL-PG with no line. A receipt of [C1] weighing PG at its own
+// line weighs what C1 carried, 6 t, not the trip's 10 t: "PG 10,000 kg"
+// is (10 − 6) / 6 = +66.7 %, and "PG 6,100 kg" +1.7 %, both beyond the
+// +0.5 % two weighbridges may differ by: refused 409 naming 6 t shipped,
+// nothing stored (it was taken, and the lot became 10 + 4 = 14 t).
+// "PG 6,000 kg" is taken (6 t at khi, 4 t in transit); then [C2] with
+// "PG 4,100 kg" (+2.5 % of C2's 4 t) is refused and "PG 4,000 kg" taken:
+// 10 t at khi.
+func testSplitTripReceiptGain(t *testing.T, open Opener) {
+	const bol, khi = "urn:t:bol:BOL-PG", "urn:t:site:khi"
+	s := open(t)
+	svc := custody.NewService(s)
+	lot := "urn:t:lot:PG"
+	MustCapture(t, svc, ctDoc(csLot("PG"), ctPack("pg-pack1", "ADD", cbC1, 2, "PG:6000"), ctPack("pg-pack2", "ADD", cbC2, 2, "PG:4000")))
+	MustCapture(t, svc, ctDoc(ccShip("pg-ship", bol, 3, []string{cbC1, cbC2})))
+	ctRefusedWith(t, s, "[C1] received with PG 10,000 kg", ctDoc(ctRecvAt("pg-recv1", bol, khi, 5, []string{cbC1}, "PG:10000")),
+		critmin.ECONFLICT, "/epcisBody/eventList/0/quantityList/0/quantity", lot, "was shipped at 6")
+	ctRefusedWith(t, s, "[C1] received with PG 6,100 kg", ctDoc(ctRecvAt("pg-recv1", bol, khi, 5, []string{cbC1}, "PG:6100")),
+		critmin.ECONFLICT, "/epcisBody/eventList/0/quantityList/0/quantity", lot, "was shipped at 6")
+	tsWant(t, s, "the refused receipts of [C1]", lot, 0, 10, 0)
+	MustCapture(t, svc, ctDoc(ctRecvAt("pg-recv1", bol, khi, 5, []string{cbC1}, "PG:6000")))
+	tsWant(t, s, "[C1] received with PG 6,000 kg", lot, 0, 4, 6)
+	ctRefusedWith(t, s, "[C2] received with PG 4,100 kg", ctDoc(ctRecvAt("pg-recv2", bol, khi, 6, []string{cbC2}, "PG:4100")),
+		critmin.ECONFLICT, "/epcisBody/eventList/0/quantityList/0/quantity", lot, "was shipped at 4")
+	MustCapture(t, svc, ctDoc(ctRecvAt("pg-recv2", bol, khi, 6, []string{cbC2}, "PG:4000")))
+	tsWant(t, s, "[C2] received with PG 4,000 kg", lot, 0, 0, 10)
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
+	}
+}
