@@ -538,22 +538,26 @@ func captureCheck(s Store) func(ctx context.Context, events []*critmin.Event, cj
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
-		// A declaration in error that would leave a recorded run drawing
-		// on another holding than it drew on (retractedruns.go).
-		if fe, err := checkRetractedDraws(ctx, s, live, declaring, declared); err != nil {
-			return err
-		} else if len(fe) > 0 {
-			return &critmin.Error{Code: critmin.ECONFLICT, Message: fmt.Sprintf("declaration refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
-		}
 		// A declaration in error that would leave a later recorded event
 		// standing on nothing: judged again by the capture rules without
-		// the declared events (dependents.go).
+		// the declared events (dependents.go). Judged before the draws
+		// below: an event left on nothing (a receipt of a shipment
+		// declared) is the first to fall, and a later draw that moves
+		// to another holding only follows from it (n8c s5: declaring
+		// [C1]'s shipment named C2's later shipment, not C1's receipt).
 		if len(declaring) > 0 {
 			if fe, msg, err := checkDependents(ctx, s, live, declaring, declared, models); err != nil {
 				return err
 			} else if len(fe) > 0 {
 				return &critmin.Error{Code: critmin.ECONFLICT, Message: msg, Fields: fe}
 			}
+		}
+		// A declaration in error that would leave a recorded run drawing
+		// on another holding than it drew on (retractedruns.go).
+		if fe, err := checkRetractedDraws(ctx, s, live, declaring, declared); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.ECONFLICT, Message: fmt.Sprintf("declaration refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
 		// A weighing moves a lot's recorded mass only within the
 		// weighing tolerance (masschange.go), whatever door it came by; after

@@ -154,15 +154,25 @@ func StrandedBy(ctx context.Context, s Store, ev *critmin.Event) ([]StrandedEven
 // later events of the lots the declared events name (strandedLotEvents)
 // and the runs fed whole a container they pack, unpack or move
 // (fedRunsStranded), which are refused though a run by line so left
-// is only listed — it consumed the container.
+// is only listed — it consumed the container; and the movements of a
+// container that a declared run fed whole and emptied before it moved
+// (fedRunMovesStranded).
 func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Event, declared map[string]bool, sites map[string]string) ([]StrandedEvent, error) {
 	out, err := strandedLotEvents(ctx, s, live, declaring, declared, sites)
 	if err != nil {
 		return nil, err
 	}
 	fed, err := fedRunsStranded(ctx, s, live, declaring, declared)
-	if err != nil || len(fed) == 0 {
-		return out, err
+	if err != nil {
+		return nil, err
+	}
+	moved, err := fedRunMovesStranded(ctx, s, declaring, declared)
+	if err != nil {
+		return nil, err
+	}
+	fed = append(fed, moved...)
+	if len(fed) == 0 {
+		return out, nil
 	}
 	byID := map[string]int{}
 	for i, e := range out {

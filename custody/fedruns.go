@@ -31,7 +31,10 @@ import (
 // stood at the run's site when it ran and would not (ledger.Holdings
 // PlaceAt without the declared events, with the document's live
 // events), or it would hold less of a lot than it held then
-// (ledger.ContentsAt). The runs the document declares are not listed.
+// (ledger.ContentsAt), or more of a lot than it held then when the lot
+// no longer holds the difference (lotLacks: later events took it — an
+// unpacking declared in error after a run took the loose rest, n8c s7
+// b). The runs the document declares are not listed.
 func fedRunsStranded(ctx context.Context, s Store, live, declaring []*critmin.Event, declared map[string]bool) ([]StrandedEvent, error) {
 	q, ok := s.(eventQuerier)
 	if !ok || len(declaring) == 0 {
@@ -178,6 +181,20 @@ func fedRunsStranded(ctx context.Context, s Store, live, declaring []*critmin.Ev
 					lot = k
 					why = fmt.Sprintf("the container %s it was fed whole would hold %s of lot %s when it ran, not the %s it consumed, so it would have taken from nothing", c, kgWords(got, l.UOM), k, kgWords(*l.Quantity, l.UOM))
 					break
+				} else if got > *l.Quantity*(1+ledger.PartTolerance)+1e-9 {
+					// More in the container (an unpacking declared in
+					// error, n8c s7 b): the run would consume the
+					// difference too, which later events of the lot
+					// drew on unless the lot still holds it.
+					short, err := lotLacks(ctx, s, k, got-*l.Quantity, l.UOM)
+					if err != nil {
+						return nil, err
+					}
+					if short {
+						lot = k
+						why = fmt.Sprintf("the container %s it was fed whole would hold %s of lot %s when it ran, not the %s it consumed, so it would consume %s more, which the lot no longer holds: the later events that took it would have taken from nothing", c, kgWords(got, l.UOM), k, kgWords(*l.Quantity, l.UOM), kgWords(got-*l.Quantity, l.UOM))
+						break
+					}
 				}
 			}
 			if why == "" {
@@ -221,4 +238,125 @@ func kgWords(q float64, uom string) string {
 		return Tonnes(t) + " t"
 	}
 	return strings.TrimSpace(units.Plain(q) + " " + uom)
+}
+
+// fedRunMovesStranded lists, for each run the document declares in error
+// that fed a container whole, the first recorded live movement of that
+// container by its own identifier (ledger.MovesContents) dated at or
+// after the run and before the next live run fed it whole, when the
+// container held a lot at the run (ledger.ContentsAt) — n8c s16. The run
+// emptied the container; the movement's contents were fixed when it was
+// captured (event_contents), so it carried the container empty. Declared
+// alone, the run would put the lot back in the container before it moved:
+// the movement would have carried what its contents say it did not (the
+// lot read whole at the run's site, the shipment page held it at sea, and
+// the container's receipt under the onward bill was refused). Refused
+// (409) naming the movement, as a run captured dated before a recorded
+// movement is (checkContentsChanged, fedBeforeMove); declared with the
+// movement, the run is taken. The movements the document declares are
+// not listed.
+func fedRunMovesStranded(ctx context.Context, s Store, declaring []*critmin.Event, declared map[string]bool) ([]StrandedEvent, error) {
+	q, ok := s.(eventQuerier)
+	if !ok {
+		return nil, nil
+	}
+	find := func(typ, role, c string) ([]*critmin.Event, error) {
+		var out []*critmin.Event
+		f := critmin.EventFilter{EventTypes: []string{typ}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000,
+			EPCMatches: []critmin.EPCMatch{{Roles: []string{role}, Patterns: []string{c}, Exact: true}}}
+		for {
+			page, err := q.FindEvents(ctx, f)
+			if err != nil {
+				return nil, err
+			}
+			for _, st := range page.Events {
+				if ledger.Live(st) && !declared[st.EventID] {
+					out = append(out, decodeStored(st))
+				}
+			}
+			if page.Next == nil {
+				break
+			}
+			f.After = page.Next
+		}
+		return out, nil
+	}
+	var out []StrandedEvent
+	seen := map[string]bool{}
+	for _, r := range declaring {
+		if r.Type != critmin.TransformationEvent {
+			continue
+		}
+		var boxes []string
+		for _, e := range r.EPCs {
+			if k := epcis.Canonical(e.EPC); e.Role == critmin.RoleInput && k != "" && !containsID(boxes, k) {
+				boxes = append(boxes, k)
+			}
+		}
+		sort.Strings(boxes)
+		for _, c := range boxes {
+			packs, err := find(critmin.AggregationEvent, critmin.RoleParent, c)
+			if err != nil {
+				return nil, err
+			}
+			lot, held := "", 0.0
+			uom := ""
+			for _, l := range ledger.ContentsAt(c, packs, r.EventTime) {
+				if l.Quantity != nil && *l.Quantity > 0 {
+					lot, held, uom = epcis.Canonical(l.EPCClass), *l.Quantity, l.UOM
+					break
+				}
+			}
+			if lot == "" {
+				continue
+			}
+			// Up to the next live run fed the container whole: it would
+			// empty the container again.
+			runs, err := find(critmin.TransformationEvent, critmin.RoleInput, c)
+			if err != nil {
+				return nil, err
+			}
+			var until time.Time
+			for _, o := range runs {
+				if o.EventID != r.EventID && o.EventTime.After(r.EventTime) && (until.IsZero() || o.EventTime.Before(until)) {
+					until = o.EventTime
+				}
+			}
+			moves, err := find(critmin.ObjectEvent, critmin.RoleEPC, c)
+			if err != nil {
+				return nil, err
+			}
+			for _, m := range moves {
+				if !ledger.MovesContents(m) || m.EventTime.Before(r.EventTime) || !until.IsZero() && !m.EventTime.Before(until) {
+					continue
+				}
+				if !seen[m.EventID] {
+					seen[m.EventID] = true
+					why := fmt.Sprintf("the run fed container %s whole at %s and emptied it, so this movement carried it empty; without the run the container would hold %s of lot %s when it moved, which the movement's recorded contents do not carry (a movement carries what the container held when it was captured)",
+						c, r.EventTime.UTC().Format(time.RFC3339), kgWords(held, uom), lot)
+					out = append(out, StrandedEvent{Lot: lot, Event: m, Kind: ledger.EventKind(m), Declared: []string{r.EventID}, Why: why, Refused: true})
+				}
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// lotLacks says whether lot holds less than extra (of uom) where it
+// stands — left at its site and in the parts received elsewhere, not
+// what is in transit: a run consuming extra more of it would leave the
+// later events that took the rest on nothing.
+func lotLacks(ctx context.Context, s Store, lot string, extra float64, uom string) (bool, error) {
+	t, err := units.ToTonnes(extra, uom)
+	if err != nil {
+		return false, nil
+	}
+	got, err := s.FindLotsByID(ctx, []string{lot})
+	if err != nil || len(got) == 0 {
+		return false, err
+	}
+	l := got[0]
+	standing := l.RemainingWetTonnes() + l.PartsTonnes() - l.InTransitTonnes()
+	return standing < t*(1-ledger.PartTolerance)-1e-9, nil
 }

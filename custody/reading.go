@@ -344,14 +344,7 @@ func checkSameInstant(ctx context.Context, s Store, live, events []*critmin.Even
 func holdingWords(h string) string {
 	var names []string
 	for _, x := range strings.Split(h, ",") {
-		switch {
-		case x == "" || x == ledger.BodyHolder:
-			names = append(names, "the lot's body")
-		case strings.HasPrefix(x, "part "):
-			names = append(names, "the part shipped by event "+strings.TrimPrefix(x, "part "))
-		default:
-			names = append(names, x)
-		}
+		names = append(names, ledger.HolderWords(x))
 	}
 	return " Both readings are of " + strings.Join(names, " and ") + "."
 }

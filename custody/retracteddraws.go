@@ -81,11 +81,7 @@ func RedrawnReason(r RedrawnDraw) string {
 func holdersText(hs []string) string {
 	var out []string
 	for _, h := range hs {
-		if h == ledger.BodyHolder {
-			out = append(out, "the lot's body")
-		} else {
-			out = append(out, "the part shipped by event "+strings.TrimPrefix(h, "part "))
-		}
+		out = append(out, ledger.HolderWords(h))
 	}
 	if len(out) == 0 {
 		return "nothing"

@@ -1141,9 +1141,15 @@ func WhereStands(l *critmin.Lot, name func(string) string, body string) string {
 			}
 			what = append(what, b)
 		}
-		var ships, bols, recvs []string
+		var ships, bols, recvs, shares []string
 		for _, i := range st.Parts {
 			p := l.Parts[i]
+			if p.ShipEventID == "" {
+				// A container share split off at its receipt
+				// (ledger.ShareHolder): no dispatch of its own.
+				shares = append(shares, ledger.PartWords(p)[len("the "):])
+				continue
+			}
 			ships = append(ships, p.ShipEventID)
 			if p.BillOfLading != "" {
 				bols = append(bols, p.BillOfLading)
@@ -1166,6 +1172,7 @@ func WhereStands(l *critmin.Lot, name func(string) string, body string) string {
 			}
 			what = append(what, part)
 		}
+		what = append(what, shares...)
 		out = append(out, fmt.Sprintf("%s (%s t, %s)", name(st.Site), Tonnes(wet), strings.Join(what, "; ")))
 	}
 	if t := l.InTransitTonnes(); t > 1e-9 {

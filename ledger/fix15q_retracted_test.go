@@ -209,7 +209,7 @@ func TestCheckHoldingsFailsLoudly(t *testing.T) {
 			{Tonnes: 5, ReceivedTonnes: 5, Status: critmin.PartReceived, From: "urn:site:LS", To: "urn:site:K", ShipEventID: "s2", ShippedOnTonnes: 6},
 			{Tonnes: 6, Status: critmin.PartInTransit, From: "urn:site:K", ShipEventID: "s3", OnwardOf: "s2"}}}
 	err := ledger.CheckHoldings(bad)
-	if err == nil || !strings.Contains(err.Error(), "the part shipped by s2 holds -1.000 t at urn:site:K") || !strings.Contains(err.Error(), "13.000 t standing at its sites + 0.000 t at no known site + 18.000 t in transit + 0.000 t consumed by runs = 31.000 t, not its mass of 30.000 t") {
+	if err == nil || !strings.Contains(err.Error(), "the part shipped by event s2 is overdrawn by 1.000 t at urn:site:K") || !strings.Contains(err.Error(), "13.000 t standing at its sites + 0.000 t at no known site + 18.000 t in transit + 0.000 t consumed by runs = 31.000 t, not its mass of 30.000 t") {
 		t.Errorf("CheckHoldings of the lot before the fix: %v; want NUB-2 at −1 t and 31 t of 30 t named", err)
 	}
 	good := *bad

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
@@ -195,6 +196,44 @@ const BodyHolder = "body"
 // away by event shipEventID (critmin.LotPart.ShipEventID).
 func PartHolder(shipEventID string) string { return "part " + shipEventID }
 
+// ShareHolder is the name AssayHolders gives a container share of a trip
+// split off at its receipt (receivedShare): a part with no dispatch of
+// its own, named by the receipt that received it (n8c s17, s27: such
+// parts read "the part shipped by event " with no event, and two of
+// them were one holding).
+func ShareHolder(receiptEventID string) string { return "share " + receiptEventID }
+
+// PartName is the holding name of part p: PartHolder of its dispatch,
+// else (a container share split off at its receipt) ShareHolder of its
+// receipt, else ShareHolder of its bill of lading.
+func PartName(p critmin.LotPart) string {
+	switch {
+	case p.ShipEventID != "":
+		return PartHolder(p.ShipEventID)
+	case p.ReceiptEventID != "":
+		return ShareHolder(p.ReceiptEventID)
+	}
+	return ShareHolder(p.BillOfLading)
+}
+
+// HolderWords words a holding name (BodyHolder, PartHolder,
+// ShareHolder): "the lot's body", "the part shipped by event s1", "the
+// container share received by event r1".
+func HolderWords(h string) string {
+	switch {
+	case h == "" || h == BodyHolder:
+		return "the lot's body"
+	case strings.HasPrefix(h, "part "):
+		return "the part shipped by event " + strings.TrimPrefix(h, "part ")
+	case strings.HasPrefix(h, "share "):
+		return "the container share received by event " + strings.TrimPrefix(h, "share ")
+	}
+	return h
+}
+
+// PartWords words part p as HolderWords does its PartName.
+func PartWords(p critmin.LotPart) string { return HolderWords(PartName(p)) }
+
 // AssayHolders names the holdings of lot l whose readings event eventID
 // stated — its assays, its moisture, its weighing — with l as Project
 // left it just after that event (a replay in event time stops there):
@@ -224,7 +263,7 @@ func AssayHolders(l *critmin.Lot, eventID string) []string {
 		case p.Status == critmin.PartRejoined:
 			body = true
 		default:
-			out = append(out, PartHolder(p.ShipEventID))
+			out = append(out, PartName(p))
 		}
 	}
 	if body || len(out) == 0 {

@@ -95,9 +95,11 @@ func CheckLotBalance(l *critmin.Lot) error {
 	}
 	tol := ConsumedTolerance*l.WetTonnes + 1e-9
 	var errs []error
+	// Shortfalls are worded as what is overdrawn, never as a negative
+	// holding (n8c s17 b: "the part shipped by  holds -6.000 t").
 	if body := l.WetTonnes - l.TakenTonnes - l.PartsTonnes(); body < -tol {
-		errs = append(errs, fmt.Errorf("lot %s: its body holds %s t (%s t less %s t taken by runs and %s t in parts)",
-			l.ID, fig(body), fig(l.WetTonnes), fig(l.TakenTonnes), fig(l.PartsTonnes())))
+		errs = append(errs, fmt.Errorf("lot %s: its body is overdrawn by %s t (%s t less %s t taken by runs and %s t in parts)",
+			l.ID, fig(-body), fig(l.WetTonnes), fig(l.TakenTonnes), fig(l.PartsTonnes())))
 	}
 	if l.TakenTonnes < -tol {
 		errs = append(errs, fmt.Errorf("lot %s: runs took %s t of its body", l.ID, fig(l.TakenTonnes)))
@@ -108,19 +110,19 @@ func CheckLotBalance(l *critmin.Lot) error {
 			continue
 		}
 		if p.TakenTonnes < -tol {
-			errs = append(errs, fmt.Errorf("lot %s: runs took %s t of the part shipped by %s", l.ID, fig(p.TakenTonnes), p.ShipEventID))
+			errs = append(errs, fmt.Errorf("lot %s: runs gave back %s t to %s", l.ID, fig(-p.TakenTonnes), PartWords(p)))
 		}
 		switch p.Status {
 		case critmin.PartRejoined:
 			rejoinedTaken += p.TakenTonnes
 		case critmin.PartInTransit:
 			if p.Tonnes < -tol {
-				errs = append(errs, fmt.Errorf("lot %s: the part shipped by %s is in transit with %s t", l.ID, p.ShipEventID, fig(p.Tonnes)))
+				errs = append(errs, fmt.Errorf("lot %s: %s is in transit with less than nothing (%s t)", l.ID, PartWords(p), fig(p.Tonnes)))
 			}
 		case critmin.PartReceived:
 			if left := p.Mass() - p.ShippedOnTonnes - p.TakenTonnes; left < -tol {
-				errs = append(errs, fmt.Errorf("lot %s: the part shipped by %s holds %s t at %s (%s t less %s t shipped on and %s t taken by runs)",
-					l.ID, p.ShipEventID, fig(left), p.To, fig(p.Mass()), fig(p.ShippedOnTonnes), fig(p.TakenTonnes)))
+				errs = append(errs, fmt.Errorf("lot %s: %s is overdrawn by %s t at %s (%s t less %s t shipped on and %s t taken by runs)",
+					l.ID, PartWords(p), fig(-left), p.To, fig(p.Mass()), fig(p.ShippedOnTonnes), fig(p.TakenTonnes)))
 			}
 		}
 	}

@@ -157,7 +157,7 @@ func runDraws(id string, events []*critmin.Event, was map[string]runDraw) map[st
 		}
 		for _, p := range l.Parts {
 			if partStands(p, site) {
-				d.stood[PartHolder(p.ShipEventID)] = true
+				d.stood[PartName(p)] = true
 			}
 		}
 		for h := range was[ev.EventID].took {
@@ -168,7 +168,7 @@ func runDraws(id string, events []*critmin.Event, was map[string]runDraw) map[st
 		rest := l.RemainingWetTonnes()
 		parts := make(map[string]float64, len(l.Parts))
 		for _, p := range l.Parts {
-			parts[p.ShipEventID] += p.TakenTonnes + p.ShippedOnTonnes
+			parts[PartName(p)] += p.TakenTonnes + p.ShippedOnTonnes
 		}
 		Project(view, ev)
 		// The body: what remains of it went down (a run's take, a part
@@ -178,13 +178,13 @@ func runDraws(id string, events []*critmin.Event, was map[string]runDraw) map[st
 			d.took[BodyHolder] = max(t, 0)
 		}
 		for _, p := range l.Parts {
-			if _, ok := parts[p.ShipEventID]; ok {
-				parts[p.ShipEventID] -= p.TakenTonnes + p.ShippedOnTonnes
+			if _, ok := parts[PartName(p)]; ok {
+				parts[PartName(p)] -= p.TakenTonnes + p.ShippedOnTonnes
 			}
 		}
-		for ship, t := range parts {
+		for h, t := range parts {
 			if -t > 1e-9 {
-				d.took[PartHolder(ship)] = -t
+				d.took[h] = -t
 			}
 		}
 		out[ev.EventID] = d

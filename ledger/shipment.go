@@ -15,7 +15,9 @@ import (
 //     after its shipment has no transit, so nil;
 //   - the event is live (Live: neither an error declaration nor declared
 //     in error, EPCIS 2.0 §7.4.1.2) and of the CBV 2.0 business step
-//     shipping, in its bare or URI form;
+//     shipping, in its bare or URI form — else, when no live shipping
+//     is among evs, departing (a truck leg that departs with no shipping
+//     event, n8c s23);
 //   - it moved the body: an event that sent only a part of l away
 //     (ShippedPart: a critmin.LotPart's ShipEventID) is passed over while
 //     another ships the body (issue 15, nu15b: the body shipped under
@@ -32,20 +34,25 @@ func BodyShipment(l *critmin.Lot, evs []*critmin.Event) *critmin.Event {
 	if l == nil || l.Status != critmin.LotInTransit {
 		return nil
 	}
-	var part *critmin.Event // the latest that shipped a part, if no body's
-	for i := len(evs) - 1; i >= 0; i-- {
-		e := evs[i]
-		if !Live(e) || stepOf(e.BizStep) != "shipping" {
-			continue
+	for _, step := range []string{"shipping", "departing"} {
+		var part *critmin.Event // the latest that shipped a part, if no body's
+		for i := len(evs) - 1; i >= 0; i-- {
+			e := evs[i]
+			if !Live(e) || stepOf(e.BizStep) != step {
+				continue
+			}
+			if _, ok := ShippedPart(l, e.EventID); !ok {
+				return e
+			}
+			if part == nil {
+				part = e
+			}
 		}
-		if _, ok := ShippedPart(l, e.EventID); !ok {
-			return e
-		}
-		if part == nil {
-			part = e
+		if part != nil {
+			return part
 		}
 	}
-	return part
+	return nil
 }
 
 // Leg is where a shipping event sends what it moves, as the event states
@@ -57,7 +64,8 @@ type Leg struct {
 	From string
 	// To is its last destination of type location.
 	To string
-	// BillOfLading is its last business transaction of CBV 2.0 type bol.
+	// BillOfLading is its last business transaction of CBV 2.0 type bol,
+	// else its last of type desadv (a truck or rail waybill).
 	BillOfLading string
 }
 
@@ -79,10 +87,19 @@ func LegOf(e *critmin.Event) Leg {
 			g.To = d.ID
 		}
 	}
+	desadv := ""
 	for _, b := range e.BizTransactions {
-		if stepOf(b.Type) == "bol" {
+		switch stepOf(b.Type) {
+		case "bol":
 			g.BillOfLading = b.ID
+		case "desadv":
+			desadv = b.ID
 		}
+	}
+	if g.BillOfLading == "" {
+		// A truck or rail leg travels under a despatch advice (the
+		// waybill) rather than a bill of lading (n8c s23).
+		g.BillOfLading = desadv
 	}
 	return g
 }
