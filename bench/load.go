@@ -209,8 +209,8 @@ func Load(ctx context.Context, cfg LoadConfig) ([]*LoadResult, error) {
 		client: &http.Client{Transport: transport, Timeout: 2 * time.Minute},
 		lots:   (cfg.Events + EventsPerLot - 1) / EventsPerLot,
 		sites:  Sites(),
-		// Generated event times start at 2025-01-01 and step 30–120 s.
-		start: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
+		// Generated event times start at GeneratedFrom and step 30–119 s.
+		start: GeneratedFrom,
 		span:  time.Duration(cfg.Events) * 75 * time.Second,
 		// Captures come from one generator under a namespace of their own.
 		gen: NewGenerator(cfg.Seed + 7),

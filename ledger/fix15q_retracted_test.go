@@ -244,3 +244,32 @@ func TestCheckLotBalanceRejoinedTakes(t *testing.T) {
 		t.Errorf("the defect: %v; want it named", err)
 	}
 }
+
+// TestCheckLotBalanceNotANumber: a lot whose wet mass reads NaN (a
+// stored row edited by hand: PostgreSQL keeps NaN in a double precision
+// column) passed every rule, because NaN < x and NaN > x are both false
+// and |NaN − x| > tol is false too. Rule 0 refuses it, naming the
+// figure; so with +Inf for a part's received tonnes, and with NaN on a
+// consumed lot, which the other rules skip.
+func TestCheckLotBalanceNotANumber(t *testing.T) {
+	t.Parallel()
+	base := critmin.Lot{ID: "urn:lot:NA", Quantity: 10000, UOM: "KGM", WetTonnes: 10, Location: "urn:site:khi", Status: critmin.LotInStock}
+	if err := ledger.CheckLotBalance(&base); err != nil {
+		t.Fatalf("10 t standing at khi: %v", err)
+	}
+	nan := base
+	nan.WetTonnes = math.NaN()
+	if err := ledger.CheckLotBalance(&nan); err == nil || !strings.Contains(err.Error(), "its wet mass is NaN, not a finite number") {
+		t.Errorf("wet mass NaN: %v; want it named", err)
+	}
+	consumed := nan
+	consumed.Status = critmin.LotConsumed
+	if err := ledger.CheckLotBalance(&consumed); err == nil {
+		t.Error("a consumed lot with wet mass NaN passed")
+	}
+	inf := base
+	inf.Parts = []critmin.LotPart{{Tonnes: 4, ReceivedTonnes: math.Inf(1), Status: critmin.PartReceived, From: "urn:site:mb", To: "urn:site:khi", ShipEventID: "s1"}}
+	if err := ledger.CheckLotBalance(&inf); err == nil || !strings.Contains(err.Error(), "received tonnes is +Inf, not a finite number") {
+		t.Errorf("part received +Inf: %v; want it named", err)
+	}
+}

@@ -90,7 +90,17 @@ func BalanceOf(l *critmin.Lot) LotBalance {
 // at 5 − 6 = −1 t and the views read 13 + 0 + 12 + 6 = 31 t of a 30 t
 // lot — both are violations.
 func CheckLotBalance(l *critmin.Lot) error {
-	if l == nil || l.Status == critmin.LotConsumed || !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
+	if l == nil {
+		return nil
+	}
+	// Rule 0: every figure is a finite number. NaN fails every < and >
+	// test below, so a lot whose stored mass was edited to NaN would
+	// otherwise pass every rule (a consumed lot too: its figures are
+	// still what the views print).
+	if err := finiteFigures(l); err != nil {
+		return err
+	}
+	if l.Status == critmin.LotConsumed || !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
 		return nil
 	}
 	tol := ConsumedTolerance*l.WetTonnes + 1e-9
@@ -135,4 +145,25 @@ func CheckLotBalance(l *critmin.Lot) error {
 			l.ID, fig(b.Standing), fig(b.NoSite), fig(b.InTransit), fig(b.Consumed), fig(b.Sum()), fig(b.Mass)))
 	}
 	return errors.Join(errs...)
+}
+
+// finiteFigures names the first of lot l's tonnes figures that is NaN or
+// infinite (CheckLotBalance's rule 0), nil when all are finite.
+func finiteFigures(l *critmin.Lot) error {
+	type figure struct {
+		name string
+		v    float64
+	}
+	figs := []figure{{"quantity", l.Quantity}, {"wet mass", l.WetTonnes}, {"dry mass", l.DryTonnes}, {"tonnes taken by runs", l.TakenTonnes}}
+	for _, p := range l.Parts {
+		w := PartWords(p)
+		figs = append(figs, figure{w + "'s tonnes", p.Tonnes}, figure{w + "'s received tonnes", p.ReceivedTonnes},
+			figure{w + "'s tonnes taken by runs", p.TakenTonnes}, figure{w + "'s tonnes shipped on", p.ShippedOnTonnes})
+	}
+	for _, f := range figs {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return fmt.Errorf("lot %s: its %s is %v, not a finite number", l.ID, f.name, f.v)
+		}
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -923,13 +924,11 @@ func (v value) compare(o value) int {
 		}
 		return 1
 	case v.num && o.num:
-		switch {
-		case v.f < o.f:
-			return -1
-		case v.f > o.f:
-			return 1
-		}
-		return 0
+		// cmp.Compare orders NaN before every number and equal only to
+		// NaN: with < and > alone a stored NaN (PostgreSQL keeps one in
+		// a double precision column) compared equal to any rebuilt
+		// figure, and an edit to NaN went unnoticed.
+		return cmp.Compare(v.f, o.f)
 	case v.num != o.num:
 		if v.num {
 			return -1
