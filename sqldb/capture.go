@@ -623,6 +623,11 @@ func (db *DB) SaveCaptureJob(ctx context.Context, job *critmin.CaptureJob) error
 }
 
 type writer struct {
+	// containerReads, while insertEvents projects its events, holds the
+	// stored events of each container read so far (readsMemo); nil
+	// otherwise. Every flush clears it: a write may change what a read
+	// returns.
+	containerReads map[string][]*critmin.Event
 	// declStored holds, for the batch being added, the eventIDs among
 	// its events stored only as declarations (set by existingIDs): an
 	// event sent under one is held to the declaration's content.
@@ -986,6 +991,7 @@ func (w *writer) flush(b *batch) error {
 	if len(b.args) == 0 {
 		return nil
 	}
+	clear(w.containerReads)
 	args := b.args
 	for n := len(args) / b.cols; n > 0; {
 		k := n
@@ -1117,6 +1123,11 @@ func (c *captureSession) insertEvents(events []*critmin.Event) error {
 	full := w.db.writes == replayFull
 	seq, prev := c.seq, c.prev
 	defer func() { c.seq, c.prev = seq, prev }()
+	// The events are projected before their rows are written (flushed
+	// below): a container's stored packings, dispatches and feeds read
+	// for one event stand for the next until a flush (readsMemo).
+	w.containerReads = map[string][]*critmin.Event{}
+	defer func() { w.containerReads = nil }()
 	for i, ev := range events {
 		ev.PK = pks[i]
 		seq++

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -103,7 +104,7 @@ func (w *writer) packingsOf(container string) ([]*critmin.Event, error) {
 	if w.db.writes != replayFull {
 		out = append(out, w.db.replayPacks[container]...)
 	} else {
-		stored, err := w.storedPackings(container)
+		stored, err := w.readsMemo("packings\x00"+container, func() ([]*critmin.Event, error) { return w.storedPackings(container) })
 		if err != nil {
 			return nil, err
 		}
@@ -327,11 +328,14 @@ func (w *writer) feedsOf(container string) ([]*critmin.Event, error) {
 	if w.db.writes != replayFull {
 		return w.db.replayFeeds[container], nil
 	}
-	stored, err := w.storedEvents(feedsQuery, container)
+	stored, err := w.readsMemo("feeds\x00"+container, func() ([]*critmin.Event, error) {
+		stored, err := w.storedEvents(feedsQuery, container)
+		return ofType(stored, critmin.TransformationEvent), err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: runs fed container %s: %w", w.db.Dialect.Name, container, err)
 	}
-	return w.live(ofType(stored, critmin.TransformationEvent), w.runFeeds[container]), nil
+	return w.live(stored, w.runFeeds[container]), nil
 }
 
 // feedsQuery and movesQuery read a container's stored events not
@@ -345,6 +349,29 @@ const (
 	feedsQuery = "SELECT " + replayColumns + " WHERE e.event_id IN (SELECT x.event_id FROM event_contents x WHERE x.container = ?) AND" + notDeclared + " ORDER BY e.pk"
 	movesQuery = "SELECT " + replayColumns + " WHERE e.pk IN (SELECT x.event_pk FROM event_epcs x WHERE x.canon = ? AND x.role = 'epc') AND" + notDeclared + " ORDER BY e.pk"
 )
+
+// readsMemo is read(), a container's stored events, read once while
+// insertEvents projects a batch (w.containerReads, keyed by what is read
+// and the container) and again after any write (flush clears it): the
+// events of a container are asked for at each event naming it, and
+// several times for one (its holdings, its trip, its feeds). The events
+// returned are shared by the readers, as this capture's own are
+// (tripMoves, packs): none changes them. Outside insertEvents it reads.
+func (w *writer) readsMemo(key string, read func() ([]*critmin.Event, error)) ([]*critmin.Event, error) {
+	if w.containerReads == nil {
+		return read()
+	}
+	if evs, ok := w.containerReads[key]; ok {
+		return evs, nil
+	}
+	evs, err := read()
+	if err != nil {
+		return nil, err
+	}
+	evs = slices.Clip(evs)
+	w.containerReads[key] = evs
+	return evs, nil
+}
 
 // ofType is evs of type typ, in their order.
 func ofType(evs []*critmin.Event, typ string) []*critmin.Event {
@@ -493,11 +520,14 @@ func (w *writer) movesOf(container string) ([]*critmin.Event, error) {
 	if w.db.writes != replayFull {
 		return w.db.replayMoves[container], nil
 	}
-	stored, err := w.storedEvents(movesQuery, container)
+	stored, err := w.readsMemo("moves\x00"+container, func() ([]*critmin.Event, error) {
+		stored, err := w.storedEvents(movesQuery, container)
+		return ofType(stored, critmin.ObjectEvent), err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: movements of container %s: %w", w.db.Dialect.Name, container, err)
 	}
-	return w.live(ofType(stored, critmin.ObjectEvent), w.tripMoves[container]), nil
+	return w.live(stored, w.tripMoves[container]), nil
 }
 
 // withoutConsumed is rows less the lots consumed by then (nu36-3): a lot
