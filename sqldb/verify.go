@@ -219,6 +219,18 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 		return rep, nil
 	}
 	rep.Rebuild, rep.Difference = stats, d
+	if d == nil {
+		// Every table equals its rebuild, lots included, and every
+		// rebuilt lots row passed ledger.CheckLotBalance as the replay
+		// wrote it (writeLots refuses one that fails; the replay then
+		// stops, LotBalanceError above). The stored rows are then the
+		// rebuilt rows, column by column, and the columns the check reads
+		// (status, uom, wet_t, taken_t, parts as their JSON text) are
+		// among those compared: they hold as well, and are not read a
+		// second time. A stored table that differs from its rebuild is
+		// checked on its own rows below.
+		return rep, nil
+	}
 	if rep.LotBalanceProblem, err = db.lotBalanceProblem(ctx); err != nil {
 		return nil, err
 	}
@@ -229,15 +241,16 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 // (ledger.CheckLotBalance) and words the first lot, by ID, that breaks
 // it; "" when all hold.
 func (db *DB) lotBalanceProblem(ctx context.Context) (string, error) {
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+lotReadColumns+` FROM lots ORDER BY id`)
+	// lotColumns, not lotReadColumns: the check reads no counts of
+	// links and moves.
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+lotColumns+` FROM lots ORDER BY id`)
 	if err != nil {
 		return "", fmt.Errorf("%s: lot balance: %w", db.Dialect.Name, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var r lotRow
-		var links, moves, outLinks int64
-		if err := rows.Scan(append(r.ptrs(), &links, &moves, &outLinks)...); err != nil {
+		if err := rows.Scan(r.ptrs()...); err != nil {
 			return "", err
 		}
 		l := &r.l

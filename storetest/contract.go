@@ -195,6 +195,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"ReceiptKeepsConsumed", testReceiptKeepsConsumed},
 		{"LineJoinsTrip", testLineJoinsTrip},
 		{"LotBalanceRefused", testLotBalanceRefused},
+		{"LotBalanceStoredEdited", testLotBalanceStoredEdited},
 		{"ContainerFedAgain", testContainerFedAgain},
 		{"ContainerDrawnThenFed", testContainerDrawnThenFed},
 		{"PackedDrawnByLineShipment", testPackedDrawnByLineShipment},

@@ -225,3 +225,31 @@ func lbNoTransitFlag(t *testing.T, s critmin.Store, when, lot string) {
 		}
 	}
 }
+
+// testLotBalanceStoredEdited: a stored lots row edited so that its
+// tonnes are not conserved is named by verify twice — as a lots row that
+// differs from its rebuild, and as a stored lot that breaks
+// ledger.CheckLotBalance — while the intact store passes both (verify
+// checks the stored rows' balance only when a table differs from its
+// rebuild: equal rows are the rebuilt rows, which the replay checked as
+// it wrote them). Lot BX: 10,000 kg = 10 t at mb, nothing taken; taken_t
+// set to 12 leaves its body at 10 − 12 − 0 (no parts) = −2 t, overdrawn
+// by 2.000 t.
+func testLotBalanceStoredEdited(t *testing.T, open Opener) {
+	s := open(t)
+	MustCapture(t, custody.NewService(s), ctDoc(csLot("BX")))
+	if rep := verifyFull(t, s, nil, true); !rep.OK() || rep.LotBalanceProblem != "" {
+		t.Fatalf("verify of the intact store: %+v", rep)
+	}
+	tamper(t, s, `UPDATE lots SET taken_t = 12 WHERE id = 'urn:t:lot:BX'`)
+	rep := verifyFull(t, s, nil, true)
+	if d := rep.Difference; d == nil || d.Table != "lots" || d.Column != "taken_t" || !strings.Contains(d.Key, "urn:t:lot:BX") {
+		t.Errorf("difference %+v; want lots, urn:t:lot:BX, taken_t", d)
+	}
+	if !strings.HasPrefix(rep.LotBalanceProblem, "stored lot urn:t:lot:BX:") || !strings.Contains(rep.LotBalanceProblem, "overdrawn by 2.000 t") {
+		t.Errorf("lot balance problem %q; want the stored lot urn:t:lot:BX overdrawn by 2.000 t", rep.LotBalanceProblem)
+	}
+	if rep := verifyFull(t, s, nil, false); !strings.HasPrefix(rep.LotBalanceProblem, "stored lot urn:t:lot:BX:") {
+		t.Errorf("verify without the rebuild: lot balance problem %q; want the stored lot urn:t:lot:BX", rep.LotBalanceProblem)
+	}
+}
