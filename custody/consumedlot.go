@@ -547,7 +547,11 @@ func receivedAlready(ctx context.Context, s Store, q eventQuerier, canQuery bool
 			// only when it names one of this receipt's, whether or not it
 			// weighed them by a line of its own (n8c s9: [D1] received
 			// with "X 6 t", then [D2] alone was refused as received).
-			if cs := cj.containersOfLot(e, lot); byContainer && (len(cs) > 0 || !namesOwnLine(e, lot)) && !overlaps(cs) {
+			// Two receipts of different containers of the trip, each
+			// weighing its own by a line, are one each (n8d s51: [D1]
+			// with "L 6 t" and [D2] with "L 4 t" in one document, the
+			// second was refused as received).
+			if cs := cj.containersOfLot(e, lot); (byContainer && (len(cs) > 0 || !namesOwnLine(e, lot)) || len(mine) > 0 && len(cs) > 0) && !overlaps(cs) {
 				return
 			}
 			seen[e.EventID] = e
