@@ -98,21 +98,21 @@ func testSplitReceiptsOneDocument(t *testing.T, open Opener) {
 // 10 t at sea; received at hou: 10 t there.
 //
 // A real over-weighing of the named container's share stays refused 409
-// at the line: [C2] with "QB 6,000 kg" is (6 − 4) / 4 = +50 % over C2's
+// at the quantityList: [C2] with "QB 6,000 kg" is (6 − 4) / 4 = +50 % over C2's
 // 4 t; [C1] with "QB 10,000 kg" is (10 − 6) / 6 = +66.7 % over C1's 6 t.
 // Each names the lot and the share it weighs, and nothing is stored.
 func testSplitStepsWithLine(t *testing.T, open Opener) {
 	const mb, khi, hou, vessel = "urn:t:site:mb", "urn:t:site:khi", "urn:t:site:hou", "urn:t:vessel:V1"
 	const b1, lot = "urn:t:bol:B1", "urn:t:lot:QB"
-	const at = "/epcisBody/eventList/0/quantityList/0/quantity"
+	const at = "/epcisBody/eventList/0/quantityList"
 	s := open(t)
 	svc := custody.NewService(s)
 	MustCapture(t, svc, ctDoc(csLot("QB"), ctPack("qb-pack1", "ADD", cbC1, 2, "QB:6000"), ctPack("qb-pack2", "ADD", cbC2, 2, "QB:4000")))
 	MustCapture(t, svc, ctDoc(saLeave("qb-ship", "shipping", b1, mb, "all", hou, 3, []string{cbC1, cbC2})))
 	ctRefusedWith(t, s, "[C2] departing khi with QB 6,000 kg", ctDoc(saLeave("qb-dep", "departing", b1, khi, "all", hou, 5, []string{cbC2}, "QB:6000")),
-		critmin.ECONFLICT, at, lot, "4 t")
+		critmin.ECONFLICT, at, lot, "what container", "recorded at 4 t and shipped at 6 t")
 	ctRefusedWith(t, s, "[C1] transporting with QB 10,000 kg", ctDoc(saLeave("qb-tr", "transporting", b1, vessel, "readPoint", hou, 6, []string{cbC1}, "QB:10000")),
-		critmin.ECONFLICT, at, lot, "6 t")
+		critmin.ECONFLICT, at, lot, "what container", "recorded at 6 t and shipped at 10 t")
 	MustCapture(t, svc, ctDoc(saLeave("qb-dep", "departing", b1, khi, "all", hou, 5, []string{cbC2}, "QB:4000")))
 	MustCapture(t, svc, ctDoc(saLeave("qb-tr", "transporting", b1, vessel, "readPoint", hou, 6, []string{cbC1}, "QB:6000")))
 	if l := mustLot(t, s, lot); !ctNear(lsInTransit(l), 10) || !ctNear(l.WetTonnes, 10) {
