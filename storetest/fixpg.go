@@ -155,7 +155,10 @@ func testShippedWhileOnAnotherTrip(t *testing.T, open Opener) {
 // Declared in the same document as its corrective event (a receiving of
 // [C1] at khi on Oct 5 with the same line, named in correctiveEventIDs)
 // the onward shipment keeps its basis: taken; 6 t at sea under BOL-QD2,
-// 4 t under BOL-QD, the lot 10 t.
+// C2's 4 t (the body) at sea under BOL-QD, the lot 10 t. A corrective
+// that does not keep it (a receipt of [C2] with "QD 4,000 kg" instead:
+// C1 would be at sea under BOL-QD when the onward shipment took it from
+// khi) leaves the declaration refused, naming the onward shipment.
 func testSplitReceiptCorrected(t *testing.T, open Opener) {
 	const bol, khi, lot = "urn:t:bol:BOL-QD", "urn:t:site:khi", "urn:t:lot:QD"
 	s := open(t)
@@ -166,11 +169,20 @@ func testSplitReceiptCorrected(t *testing.T, open Opener) {
 	MustCapture(t, svc, ctDoc(recv))
 	MustCapture(t, svc, ctDoc(coOnward("qd-onward", "shipping", "urn:t:bol:BOL-QD2", khi, "urn:t:site:port", 8, []string{cbC1})))
 	ccRefused(t, s, "[C1]'s receipt declared alone under its onward shipment", ctDoc(ydDeclared(recv)), "urn:t:ev:qd-onward")
+	ccRefused(t, s, "[C1]'s receipt declared with [C2]'s as corrective", ctDoc(declaredWith(t, recv, "urn:t:ev:qd-recv1c"), ctRecvAt("qd-recv1c", bol, khi, 5, []string{cbC2}, "QD:4000")), "urn:t:ev:qd-onward")
 	MustCapture(t, svc, ctDoc(declaredWith(t, recv, "urn:t:ev:qd-recv1b"), ctRecvAt("qd-recv1b", bol, khi, 5, []string{cbC1}, "QD:6000")))
 	l := mustLot(t, s, lot)
-	if !ctNear(l.WetTonnes, 10) || !ctNear(peInTransitUnder(l, "urn:t:bol:BOL-QD2"), 6) || !ctNear(peInTransitUnder(l, bol), 4) {
-		t.Errorf("QD after the receipt corrected: %v t, %v t under BOL-QD2, %v t under BOL-QD (%s at %s, parts %+v); want 10, 6, 4",
-			l.WetTonnes, peInTransitUnder(l, "urn:t:bol:BOL-QD2"), peInTransitUnder(l, bol), l.Status, l.Location, l.Parts)
+	var onward float64
+	for _, p := range l.Parts {
+		if p.Status == critmin.PartInTransit && p.BillOfLading == "urn:t:bol:BOL-QD2" {
+			onward += p.Tonnes
+		}
+	}
+	// C1's 6 t at sea under BOL-QD2 (the onward part), C2's 10 − 6 = 4 t
+	// the body still at sea under BOL-QD: 6 + 4 = 10 t in transit.
+	if !ctNear(l.WetTonnes, 10) || !ctNear(onward, 6) || l.Status != critmin.LotInTransit || !ctNear(l.RemainingWetTonnes(), 4) || !ctNear(lsInTransit(l), 10) {
+		t.Errorf("QD after the receipt corrected: %v t, %v t under BOL-QD2, body %v t %s, %v t in transit (parts %+v); want 10, 6, 4 in_transit, 10",
+			l.WetTonnes, onward, l.RemainingWetTonnes(), l.Status, lsInTransit(l), l.Parts)
 	}
 	if rep := verifyFull(t, s, nil, true); !rep.OK() {
 		t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
