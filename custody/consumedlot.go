@@ -256,11 +256,11 @@ func overShipped(t lotTouch) []critmin.FieldError {
 			// dispatch is not from where one was received (onward parts
 			// return above). Say where the lot stands (issue 15, fix15v),
 			// as the whereabouts check does.
-			return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("nothing of lot %s stands at %s at %s; the lot stands as %s — every tonne of it left as parts, and none was received at %s. It can be %s only where it stands — record its move there first (shipping and receiving events)",
-				t.id, orNone(eventSite(t.ev)), t.ev.EventTime.Format(time.RFC3339), standsText(&t.before), orNone(eventSite(t.ev)), pastOf(stepName(t.ev.BizStep)))}}
+			return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("nothing of lot %s stands at %s at %s; the lot stands as %s — every tonne of it left as parts, and none was received at %s. It can be %s only where it stands — record its move there first (shipping and receiving events)%s",
+				t.id, orNone(eventSite(t.ev)), t.ev.EventTime.Format(time.RFC3339), standsText(&t.before), orNone(eventSite(t.ev)), pastOf(stepName(t.ev.BizStep)), containersAtSeaWords(t.ev, &t.before))}}
 		}
-		return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event sends %s t of it away, but only %s t of its %s t remain where it stands (%s t already sent as parts; tolerance %s %%): a part cannot carry more than remains of the lot",
-			t.id, stepName(t.ev.BizStep), Tonnes(want), Tonnes(rest), Tonnes(wet), Tonnes(t.before.PartsTonnes()), units.Fixed(ConsumptionTolerance*100, 1))}}
+		return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event sends %s t of it away, but only %s t of its %s t remain where it stands (%s t already sent as parts; tolerance %s %%): a part cannot carry more than remains of the lot%s",
+			t.id, stepName(t.ev.BizStep), Tonnes(want), Tonnes(rest), Tonnes(wet), Tonnes(t.before.PartsTonnes()), units.Fixed(ConsumptionTolerance*100, 1), containersAtSeaWords(t.ev, &t.before))}}
 	}
 	if want <= wet*(1+ConsumptionTolerance)+1e-9 {
 		return nil

@@ -854,7 +854,7 @@ func stepContainers(ev *critmin.Event) []string {
 	var out []string
 	for _, e := range ev.EPCs {
 		if e.Role == "" || e.Role == critmin.RoleEPC {
-			out = append(out, e.EPC)
+			out = append(out, capturedSpelling(ev, e.EPC))
 		}
 	}
 	return out
