@@ -243,6 +243,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"SplitStepsWithLine", testSplitStepsWithLine},
 		{"ShippedWhileOnAnotherTrip", testShippedWhileOnAnotherTrip},
 		{"SplitReceiptCorrected", testSplitReceiptCorrected},
+		{"RunRefusalAtItsDate", testRunRefusalAtItsDate},
 		{"UnshippedContainerReceived", testUnshippedContainerReceived},
 		{"ShippedOnWhileAtSea", testShippedOnWhileAtSea},
 		{"ThroughBillPortOnTheWay", testThroughBillPortOnTheWay},

@@ -2,10 +2,12 @@ package storetest
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
 )
 
 // Split trips weighed container by container in one document, at a port
@@ -186,5 +188,31 @@ func testSplitReceiptCorrected(t *testing.T, open Opener) {
 	}
 	if rep := verifyFull(t, s, nil, true); !rep.OK() {
 		t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
+	}
+}
+
+// testRunRefusalAtItsDate (n8d s11b): lot QE, 10,000 kg at mb; 6,000 kg
+// shipped by a line to khi under B1 on Oct 3, the other 4,000 kg to hou
+// under B2 on Oct 4 (every tonne left as parts: 6 + 4 = 10 t in
+// transit); B2's 4 t received at hou on Oct 8. A run at khi dated Oct 5
+// taking "QE 1,000 kg" is refused: nothing of QE stood at khi then
+// (B1's 6 t were still at sea). The refusal says how the lot stood at
+// the run's date, Oct 5 — 10 t in transit (6 t under B1, 4 t under B2)
+// — not as it stands now (4 t at hou, 6 t in transit).
+func testRunRefusalAtItsDate(t *testing.T, open Opener) {
+	const khi, hou = "urn:t:site:khi", "urn:t:site:hou"
+	s := open(t)
+	svc := custody.NewService(s)
+	MustCapture(t, svc, ctDoc(csLot("QE")))
+	MustCapture(t, svc, ctDoc(saLeave("qe-ship1", "shipping", "urn:t:bol:B1", "urn:t:site:mb", "all", khi, 3, nil, "QE:6000")))
+	MustCapture(t, svc, ctDoc(saLeave("qe-ship2", "shipping", "urn:t:bol:B2", "urn:t:site:mb", "all", hou, 4, nil, "QE:4000")))
+	MustCapture(t, svc, ctDoc(ctRecvAt("qe-recv2", "urn:t:bol:B2", hou, 8, nil, "QE:4000")))
+	_, err := custody.NewService(s).Capture(context.Background(), ledger.CaptureRequest{Body: []byte(ctDoc(peRunAt("qe-run", khi, 5, nil, []string{"QE:1000"}, "QEX", 500)))})
+	if err == nil {
+		t.Fatal("run at khi on Oct 5 with nothing of QE there: accepted; want refused")
+	}
+	// At Oct 5: 6 t (B1) + 4 t (B2) = 10 t in transit, nothing at hou.
+	if !strings.Contains(err.Error(), "10 t in transit") || strings.Contains(err.Error(), "4 t at "+hou) {
+		t.Errorf("run at khi on Oct 5: refusal %q; want the lot as it stood then (10 t in transit), not now (4 t at hou)", err)
 	}
 }
