@@ -822,6 +822,11 @@ func stepShare(ev *critmin.Event, id string, w *critmin.Lot) (float64, bool) {
 	if _, own := lineTonnesOf(ev, id); !own {
 		return 0, false
 	}
+	if site := eventSite(ev); stepName(ev.BizStep) == "shipping" && site != "" && w.Location != "" && site != epcis.Canonical(w.Location) {
+		// A shipping from elsewhere is no step of the body's trip
+		// (ledger's fromBodyOrigin).
+		return 0, false
+	}
 	share, ok := carriedNamedTonnes(ev, id)
 	if !ok || share <= 0 || share >= w.RemainingWetTonnes()*(1-ledger.PartTolerance) {
 		return 0, false
