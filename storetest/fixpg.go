@@ -40,7 +40,9 @@ func pgAnomalyKinds(t *testing.T, s critmin.Store, lot string) []string {
 // The same with [C1] weighed "QA 5,900 kg": C1's 6 t arrived as 5.9 t,
 // (6 − 5.9) / 6 = 1.7 % short (within the 5 % limit); the lot weighs
 // 5.9 + 4 = 9.9 t at khi, 0 t in transit, and its origin reads exactly
-// as when the two receipts come in two documents (the twin store).
+// as when the two receipts come in two documents (the twin store). With
+// "QA 5,400 kg", (6 − 5.4) / 6 = 10 % short: 5.4 + 4 = 9.4 t, and the
+// origin carries transit_loss for C1's share in both stores.
 func testSplitReceiptsOneDocument(t *testing.T, open Opener) {
 	const bol, khi, lot = "urn:t:bol:BOL-QA", "urn:t:site:khi", "urn:t:lot:QA"
 	setup := func(t *testing.T) critmin.Store {
@@ -58,36 +60,40 @@ func testSplitReceiptsOneDocument(t *testing.T, open Opener) {
 			t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
 		}
 	})
-	t.Run("C1 weighed 5.9 t", func(t *testing.T) {
-		one, two := setup(t), setup(t)
-		r1, r2 := ctRecvAt("qa-recv1", bol, khi, 5, []string{cbC1}, "QA:5900"), ctRecvAt("qa-recv2", bol, khi, 5, []string{cbC2}, "QA:4000")
-		MustCapture(t, custody.NewService(one), ctDoc(r1, r2))
-		MustCapture(t, custody.NewService(two), ctDoc(r1))
-		MustCapture(t, custody.NewService(two), ctDoc(r2))
-		for _, c := range []struct {
-			what string
-			s    critmin.Store
-		}{{"one document", one}, {"two documents", two}} {
-			l := mustLot(t, c.s, lot)
-			atKhi, _ := custody.StandingMass(l, khi)
-			// 5.9 (C1) + 4 (C2) = 9.9 t at khi, nothing at sea.
-			if !ctNear(l.WetTonnes, 9.9) || !ctNear(atKhi, 9.9) || !ctNear(lsInTransit(l), 0) {
-				t.Errorf("%s: %v t, %v t at khi, %v t in transit (%s at %s, parts %+v); want 9.9, 9.9, 0", c.what, l.WetTonnes, atKhi, lsInTransit(l), l.Status, l.Location, l.Parts)
-			}
-		}
-		if a, b := pgAnomalyKinds(t, one, lot), pgAnomalyKinds(t, two, lot); len(a) != len(b) {
-			t.Errorf("anomalies in one document %q; in two %q", a, b)
-		} else {
-			for i := range a {
-				if a[i] != b[i] {
-					t.Errorf("anomaly %d in one document %q; in two %q", i, a[i], b[i])
+	for _, c := range []struct {
+		kg    string
+		total float64 // kg/1000 + C2's 4 t
+		loss  bool    // beyond the 5 % transit limit
+	}{{"5900", 9.9, false}, {"5400", 9.4, true}} {
+		t.Run("C1 weighed "+c.kg+" kg", func(t *testing.T) {
+			one, two := setup(t), setup(t)
+			r1, r2 := ctRecvAt("qa-recv1", bol, khi, 5, []string{cbC1}, "QA:"+c.kg), ctRecvAt("qa-recv2", bol, khi, 5, []string{cbC2}, "QA:4000")
+			MustCapture(t, custody.NewService(one), ctDoc(r1, r2))
+			MustCapture(t, custody.NewService(two), ctDoc(r1))
+			MustCapture(t, custody.NewService(two), ctDoc(r2))
+			for _, st := range []struct {
+				what string
+				s    critmin.Store
+			}{{"one document", one}, {"two documents", two}} {
+				l := mustLot(t, st.s, lot)
+				atKhi, _ := custody.StandingMass(l, khi)
+				if !ctNear(l.WetTonnes, c.total) || !ctNear(atKhi, c.total) || !ctNear(lsInTransit(l), 0) {
+					t.Errorf("%s: %v t, %v t at khi, %v t in transit (%s at %s, parts %+v); want %v, %v, 0", st.what, l.WetTonnes, atKhi, lsInTransit(l), l.Status, l.Location, l.Parts, c.total, c.total)
 				}
 			}
-		}
-		if rep := verifyFull(t, one, nil, true); !rep.OK() {
-			t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
-		}
-	})
+			a, b := pgAnomalyKinds(t, one, lot), pgAnomalyKinds(t, two, lot)
+			if strings.Join(a, "\n") != strings.Join(b, "\n") {
+				t.Errorf("anomalies in one document %q; in two %q", a, b)
+			}
+			// 5.4 t of C1's 6 t: (6 − 5.4) / 6 = 10.0 % short, beyond 5 %.
+			if got := strings.Contains(strings.Join(a, "\n"), "transit_loss: lot "+lot+" was received with 5.4 t of the 6 t shipped"); got != c.loss {
+				t.Errorf("transit_loss of C1's share in one document: %v (%q); want %v", got, a, c.loss)
+			}
+			if rep := verifyFull(t, one, nil, true); !rep.OK() {
+				t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
+			}
+		})
+	}
 }
 
 // testSplitStepsWithLine (n8d s34, s45): lot QB, 10,000 kg at mb,
