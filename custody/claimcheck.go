@@ -364,7 +364,15 @@ func captureCheck(s Store) func(ctx context.Context, events []*critmin.Event, cj
 				was[id] = *cloneLot(lots[id]) // not sharing Parts: a part weighing rewrites them
 			}
 			unitErrs = append(unitErrs, checkLineUnits(ev, was)...)
-			siteErrs = append(siteErrs, checkFedAtSite(ev, was)...)
+			if fe := checkFedAtSite(ev, was, nil); len(fe) > 0 {
+				// Refused: worded with each lot as it stood at the run's
+				// date (lotsThen), not as the record stands now.
+				then, err := lotsThen(ctx, s, ev, was)
+				if err != nil {
+					return err
+				}
+				siteErrs = append(siteErrs, checkFedAtSite(ev, was, then)...)
+			}
 			ledger.Project(lots, ev)
 			firstUnclosed(ev, lots, unclosed)
 			partErrs = append(partErrs, checkPartWeighing(ev, was, lots)...)
@@ -1849,7 +1857,14 @@ func quantityPtr(ev *critmin.Event, i int) string {
 // input named without a quantity (the whole lot) is refused unless all
 // that is left of the lot — the rest, the parts at sea, what runs left of
 // received parts — is at the run's site.
-func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot) []critmin.FieldError {
+//
+// A refusal says where the lot stood at the run's date: then gives, by
+// lot, the lot as it stood then when the run is dated before the lot's
+// last recorded event (lotsThen; nil or missing: w). A run at khi dated
+// Oct 5 read "the lot stands as 4 t at hou, 6 t in transit" — the 4 t
+// received at hou on Oct 8 — where on Oct 5 all 10 t were in transit
+// (new-user check n8d s11b).
+func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot, then map[string]*critmin.Lot) []critmin.FieldError {
 	if ev.Type != critmin.TransformationEvent || ev.BizLocation == "" {
 		return nil
 	}
@@ -1906,9 +1921,13 @@ func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot) []critmin.Fie
 		if len(what) > 0 {
 			there = "only " + Tonnes(have) + " t of it is there (" + strings.Join(what, ", ") + ")"
 		}
-		elsewhere := fmt.Sprintf("%s t in transit", Tonnes(w.InTransitTonnes()))
-		if epcis.Canonical(w.Location) != site && w.Location != "" {
-			elsewhere += fmt.Sprintf(", %s t remaining at %s", Tonnes(w.RemainingWetTonnes()), w.Location)
+		desc := &w
+		if l := then[q.EPCClass]; l != nil {
+			desc = l
+		}
+		elsewhere := fmt.Sprintf("%s t in transit", Tonnes(desc.InTransitTonnes()))
+		if epcis.Canonical(desc.Location) != site && desc.Location != "" {
+			elsewhere += fmt.Sprintf(", %s t remaining at %s", Tonnes(desc.RemainingWetTonnes()), desc.Location)
 		}
 		if q.Quantity == nil {
 			// Named without a quantity (all of it), a lot split across
@@ -1926,7 +1945,7 @@ func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot) []critmin.Fie
 			// parts, both received, read as in transit).
 			out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/inputQuantityList/%d/quantity", ev.EventID, i),
 				Reason: fmt.Sprintf("input lot %s: %s t consumed at %s but nothing of lot %s stands at %s; the lot stands as %s: a run consumes only what is at its site",
-					epcis.Canonical(q.EPCClass), Tonnes(want), ev.BizLocation, epcis.Canonical(q.EPCClass), ev.BizLocation, standsText(&w))})
+					epcis.Canonical(q.EPCClass), Tonnes(want), ev.BizLocation, epcis.Canonical(q.EPCClass), ev.BizLocation, standsText(desc))})
 			continue
 		}
 		out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/inputQuantityList/%d/quantity", ev.EventID, i),
@@ -1970,4 +1989,31 @@ func NewService(s critmin.Store) *ledger.Service {
 	svc := ledger.NewService(s)
 	svc.ClaimCheck = CaptureClaimCheck(s)
 	return svc
+}
+
+// lotsThen is, for each lot of was (the lots as the document's replay
+// holds them just before ev) whose last recorded event is dated after
+// ev, the lot as it stood at ev's date (LotAt: its live stored events
+// dated at or before ev), for a refusal of ev to describe the lot at
+// its date, not as the record stands after it (new-user check n8d
+// s11b). nil when the store cannot replay a lot.
+func lotsThen(ctx context.Context, s Store, ev *critmin.Event, was map[string]critmin.Lot) (map[string]*critmin.Lot, error) {
+	f, ok := s.(LiveEventsFinder)
+	if !ok {
+		return nil, nil
+	}
+	out := map[string]*critmin.Lot{}
+	for id, w := range was {
+		if !ev.EventTime.Before(w.LastEventAt) {
+			continue
+		}
+		l, err := LotAt(ctx, f, id, ev.EventTime)
+		if err != nil {
+			return nil, err
+		}
+		if l != nil {
+			out[id] = l
+		}
+	}
+	return out, nil
 }

@@ -256,11 +256,11 @@ func overShipped(t lotTouch) []critmin.FieldError {
 			// dispatch is not from where one was received (onward parts
 			// return above). Say where the lot stands (issue 15, fix15v),
 			// as the whereabouts check does.
-			return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("nothing of lot %s stands at %s at %s; the lot stands as %s — every tonne of it left as parts, and none was received at %s. It can be %s only where it stands — record its move there first (shipping and receiving events)",
-				t.id, orNone(eventSite(t.ev)), t.ev.EventTime.Format(time.RFC3339), standsText(&t.before), orNone(eventSite(t.ev)), pastOf(stepName(t.ev.BizStep)))}}
+			return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("nothing of lot %s stands at %s at %s; the lot stands as %s — every tonne of it left as parts, and none was received at %s. It can be %s only where it stands — record its move there first (shipping and receiving events)%s",
+				t.id, orNone(eventSite(t.ev)), t.ev.EventTime.Format(time.RFC3339), standsText(&t.before), orNone(eventSite(t.ev)), pastOf(stepName(t.ev.BizStep)), containersAtSeaWords(t.ev, &t.before))}}
 		}
-		return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event sends %s t of it away, but only %s t of its %s t remain where it stands (%s t already sent as parts; tolerance %s %%): a part cannot carry more than remains of the lot",
-			t.id, stepName(t.ev.BizStep), Tonnes(want), Tonnes(rest), Tonnes(wet), Tonnes(t.before.PartsTonnes()), units.Fixed(ConsumptionTolerance*100, 1))}}
+		return []critmin.FieldError{{Conflict: true, Pointer: "event " + t.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event sends %s t of it away, but only %s t of its %s t remain where it stands (%s t already sent as parts; tolerance %s %%): a part cannot carry more than remains of the lot%s",
+			t.id, stepName(t.ev.BizStep), Tonnes(want), Tonnes(rest), Tonnes(wet), Tonnes(t.before.PartsTonnes()), units.Fixed(ConsumptionTolerance*100, 1), containersAtSeaWords(t.ev, &t.before))}}
 	}
 	if want <= wet*(1+ConsumptionTolerance)+1e-9 {
 		return nil
@@ -547,7 +547,11 @@ func receivedAlready(ctx context.Context, s Store, q eventQuerier, canQuery bool
 			// only when it names one of this receipt's, whether or not it
 			// weighed them by a line of its own (n8c s9: [D1] received
 			// with "X 6 t", then [D2] alone was refused as received).
-			if cs := cj.containersOfLot(e, lot); byContainer && (len(cs) > 0 || !namesOwnLine(e, lot)) && !overlaps(cs) {
+			// Two receipts of different containers of the trip, each
+			// weighing its own by a line, are one each (n8d s51: [D1]
+			// with "L 6 t" and [D2] with "L 4 t" in one document, the
+			// second was refused as received).
+			if cs := cj.containersOfLot(e, lot); (byContainer && (len(cs) > 0 || !namesOwnLine(e, lot)) || len(mine) > 0 && len(cs) > 0) && !overlaps(cs) {
 				return
 			}
 			seen[e.EventID] = e

@@ -670,23 +670,9 @@ func recarry(ctx context.Context, s Store, ids []string, before, later []*critmi
 		if p, ok := packs[c]; ok {
 			return p, nil
 		}
-		var out []*critmin.Event
-		f := critmin.EventFilter{EventTypes: []string{critmin.AggregationEvent}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000,
-			EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleParent}, Patterns: []string{c}, Exact: true}}}
-		for {
-			page, err := q.FindEvents(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			for _, st := range page.Events {
-				if ledger.Live(st) && !gone[st.EventID] {
-					out = append(out, decodeStored(st))
-				}
-			}
-			if page.Next == nil {
-				break
-			}
-			f.After = page.Next
+		out, err := liveStored(ctx, q, containerEventsFilter(critmin.AggregationEvent, critmin.RoleParent, c), gone)
+		if err != nil {
+			return nil, err
 		}
 		sort.SliceStable(out, func(a, b int) bool { return out[a].EventTime.Before(out[b].EventTime) })
 		packs[c] = out
@@ -771,28 +757,20 @@ func withContainerMoves(ctx context.Context, s Store, evs, declaring []*critmin.
 			continue
 		}
 		asked[c] = true
-		f := critmin.EventFilter{EventTypes: []string{critmin.ObjectEvent}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000,
-			EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{c}, Exact: true}}}
-		for {
-			page, err := q.FindEvents(ctx, f)
-			if err != nil {
-				return nil, nil, err
+		moves, err := liveStored(ctx, q, containerEventsFilter(critmin.ObjectEvent, critmin.RoleEPC, c), have)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, m := range moves {
+			if m.EventTime.Before(d.EventTime) {
+				continue
 			}
-			for _, st := range page.Events {
-				if !ledger.Live(st) || have[st.EventID] || st.EventTime.Before(d.EventTime) {
-					continue
-				}
-				ev := canonicalLots(decodeStored(st))
-				if !ledger.MovesContents(ev) {
-					continue
-				}
-				have[ev.EventID] = true
-				more = append(more, ev)
+			ev := canonicalLots(m)
+			if !ledger.MovesContents(ev) {
+				continue
 			}
-			if page.Next == nil {
-				break
-			}
-			f.After = page.Next
+			have[ev.EventID] = true
+			more = append(more, ev)
 		}
 	}
 	if len(more) == 0 {

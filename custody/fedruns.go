@@ -74,25 +74,7 @@ func fedRunsStranded(ctx context.Context, s Store, live, declaring []*critmin.Ev
 	}
 	sort.Strings(boxes)
 	find := func(typ, role, c string) ([]*critmin.Event, error) {
-		var out []*critmin.Event
-		f := critmin.EventFilter{EventTypes: []string{typ}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000,
-			EPCMatches: []critmin.EPCMatch{{Roles: []string{role}, Patterns: []string{c}, Exact: true}}}
-		for {
-			page, err := q.FindEvents(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			for _, st := range page.Events {
-				if ledger.Live(st) {
-					out = append(out, decodeStored(st))
-				}
-			}
-			if page.Next == nil {
-				break
-			}
-			f.After = page.Next
-		}
-		return out, nil
+		return liveStored(ctx, q, containerEventsFilter(typ, role, c), nil)
 	}
 	var out []StrandedEvent
 	seen := map[string]bool{}
@@ -261,25 +243,7 @@ func fedRunMovesStranded(ctx context.Context, s Store, declaring []*critmin.Even
 		return nil, nil
 	}
 	find := func(typ, role, c string) ([]*critmin.Event, error) {
-		var out []*critmin.Event
-		f := critmin.EventFilter{EventTypes: []string{typ}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000,
-			EPCMatches: []critmin.EPCMatch{{Roles: []string{role}, Patterns: []string{c}, Exact: true}}}
-		for {
-			page, err := q.FindEvents(ctx, f)
-			if err != nil {
-				return nil, err
-			}
-			for _, st := range page.Events {
-				if ledger.Live(st) && !declared[st.EventID] {
-					out = append(out, decodeStored(st))
-				}
-			}
-			if page.Next == nil {
-				break
-			}
-			f.After = page.Next
-		}
-		return out, nil
+		return liveStored(ctx, q, containerEventsFilter(typ, role, c), declared)
 	}
 	var out []StrandedEvent
 	seen := map[string]bool{}
@@ -359,4 +323,35 @@ func lotLacks(ctx context.Context, s Store, lot string, extra float64, uom strin
 	l := got[0]
 	standing := l.RemainingWetTonnes() + l.PartsTonnes() - l.InTransitTonnes()
 	return standing < t*(1-ledger.PartTolerance)-1e-9, nil
+}
+
+// liveStored pages through the stored events filter f finds (a page of
+// f.Limit at a time) and returns the live ones (ledger.Live), decoded,
+// but for those whose eventID skip holds (nil: none), in the order the
+// store gives them.
+func liveStored(ctx context.Context, q eventQuerier, f critmin.EventFilter, skip map[string]bool) ([]*critmin.Event, error) {
+	var out []*critmin.Event
+	for {
+		page, err := q.FindEvents(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range page.Events {
+			if ledger.Live(st) && !skip[st.EventID] {
+				out = append(out, decodeStored(st))
+			}
+		}
+		if page.Next == nil {
+			return out, nil
+		}
+		f.After = page.Next
+	}
+}
+
+// containerEventsFilter finds the events of type typ naming container c
+// (canonical) exactly in role (critmin.RoleParent, RoleEPC, RoleInput),
+// oldest first, 1,000 a page.
+func containerEventsFilter(typ, role, c string) critmin.EventFilter {
+	return critmin.EventFilter{EventTypes: []string{typ}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000,
+		EPCMatches: []critmin.EPCMatch{{Roles: []string{role}, Patterns: []string{c}, Exact: true}}}
 }

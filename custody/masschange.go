@@ -196,6 +196,20 @@ func massChangeOf(ev *critmin.Event, id string, w, l *critmin.Lot, receipt bool)
 	if msg := nothingStands(ev, id, w, site); msg != "" {
 		return msg
 	}
+	if share, ok := stepShare(ev, id, w); ok {
+		// A carrier's step of the lot's trip naming some of the
+		// containers it travels in beside a line of its own weighs
+		// what those containers carry (n8d s34, s45: [D2] departing a
+		// port on the way with "L 4 t" of [D1 6 t, D2 4 t] was judged
+		// against the lot's 10 t, −60 %; [D1] at the vessel with
+		// "L 10 t" was taken).
+		now, _ := lineTonnesOf(ev, id)
+		dry := 1.0
+		if w.WetTonnes > 0 && w.DryTonnes > 0 {
+			dry = w.DryTonnes / w.WetTonnes
+		}
+		return massChangeRefusal(massNounOf(ev), id, containersShareWords(stepContainers(ev)), share, share*dry, now, now*dry)
+	}
 	// The moisture of what the event measures: the part received at its
 	// site, else the lot's main body (MoistureAt).
 	mw, ml := MoistureAt(w, site), MoistureAt(l, site)
@@ -793,4 +807,69 @@ const NothingStandsTonnes = 0.0005
 // asks it first and says "nothing of the lot stands at …" instead.
 func NothingStands(wet, total float64) bool {
 	return wet <= 0 || (wet <= NothingStandsTonnes+1e-12 && wet <= total/1000+1e-12)
+}
+
+// stepShare is what the containers dispatch ev names carry of lot id
+// (critmin.Event.CarriedNamed) when ev, a further step of the lot's trip
+// (w, the lot before it, in transit with no parts), weighs that share by
+// a line of its own and names fewer containers than carry the whole: the
+// share its line is judged against, as ledger.Project reads it (the step
+// weighs nothing of the lot). ok false otherwise.
+func stepShare(ev *critmin.Event, id string, w *critmin.Lot) (float64, bool) {
+	if !dispatchSteps[stepName(ev.BizStep)] || w.Status != critmin.LotInTransit || len(w.Parts) > 0 || !units.IsMass(w.UOM) {
+		return 0, false
+	}
+	if _, own := lineTonnesOf(ev, id); !own {
+		return 0, false
+	}
+	if site := eventSite(ev); stepName(ev.BizStep) == "shipping" && site != "" && w.Location != "" && site != epcis.Canonical(w.Location) {
+		// A shipping from elsewhere is no step of the body's trip
+		// (ledger's fromBodyOrigin).
+		return 0, false
+	}
+	share, ok := carriedNamedTonnes(ev, id)
+	if !ok || share <= 0 || share >= w.RemainingWetTonnes()*(1-ledger.PartTolerance) {
+		return 0, false
+	}
+	return share, true
+}
+
+// lineTonnesOf is the wet tonnes ev's own quantityList line of lot id
+// states (not one it was given for its containers, Event.Carried); ok
+// false when it states none in a mass unit.
+func lineTonnesOf(ev *critmin.Event, id string) (float64, bool) {
+	for _, q := range ev.Quantities {
+		if epcis.Canonical(q.EPCClass) != epcis.Canonical(id) || (q.Role != "" && q.Role != critmin.RoleEPC) {
+			continue
+		}
+		carried := false
+		for _, c := range ev.Carried {
+			carried = carried || epcis.Canonical(c.EPCClass) == epcis.Canonical(id)
+		}
+		if carried {
+			return 0, false
+		}
+		return ledger.LineTonnes(q)
+	}
+	return 0, false
+}
+
+// stepContainers is the containers ev names in its epcList.
+func stepContainers(ev *critmin.Event) []string {
+	var out []string
+	for _, e := range ev.EPCs {
+		if e.Role == "" || e.Role == critmin.RoleEPC {
+			out = append(out, capturedSpelling(ev, e.EPC))
+		}
+	}
+	return out
+}
+
+// containersShareWords names the share of a lot containers cs carry, as
+// a weighing refusal puts it after "the lot".
+func containersShareWords(cs []string) string {
+	if len(cs) == 1 {
+		return " (what container " + cs[0] + " carries of it)"
+	}
+	return " (what containers " + strings.Join(cs, ", ") + " carry of it)"
 }

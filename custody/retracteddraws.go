@@ -130,6 +130,19 @@ func redrawnDraws(ctx context.Context, s Store, live, declaring []*critmin.Event
 	if err != nil || docID == nil {
 		return nil, err
 	}
+	// Each corrective event the declarations name, to the declared
+	// event it stands in for (ledger.DrawsRedrawn).
+	corrects := map[string]string{}
+	for _, ev := range declaring {
+		if ev.ErrorDeclaration == nil {
+			continue
+		}
+		for _, c := range ev.ErrorDeclaration.CorrectiveEventIDs {
+			if c != ev.EventID {
+				corrects[c] = ev.EventID
+			}
+		}
+	}
 	var out []RedrawnDraw
 	for _, id := range ids {
 		var with []*critmin.Event
@@ -162,7 +175,7 @@ func redrawnDraws(ctx context.Context, s Store, live, declaring []*critmin.Event
 				dnames = append(dnames, ev.EventID)
 			}
 		}
-		for _, r := range ledger.DrawsRedrawn(id, with, declared) {
+		for _, r := range ledger.DrawsRedrawn(id, with, declared, corrects) {
 			if docID[r.EventID] {
 				continue // the document's own event: the standing check judges it
 			}

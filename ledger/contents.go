@@ -241,7 +241,11 @@ func WithContents(ev *critmin.Event, contents []critmin.QuantityElement, fed ...
 	var order, namedOrder []string
 	lines := map[string][]critmin.QuantityElement{}
 	namedLines := map[string][]critmin.QuantityElement{}
-	receipt := !run && receiptSteps[stepOf(ev.BizStep)]
+	// A receipt, or a carrier's step of the trip (n8d s34, s45: [D2]
+	// departing a port on the way with "L 4 t", [D1] transporting at the
+	// vessel with "L 6 t"), naming some of the trip's containers beside a
+	// line of its own weighs their share by it.
+	receipt := !run && (receiptSteps[stepOf(ev.BizStep)] || dispatchSteps[stepOf(ev.BizStep)])
 	for _, q := range contents {
 		k := epcis.Canonical(q.EPCClass)
 		if named[k] {

@@ -70,7 +70,7 @@ func TestDrawsRedrawnByDeclaredReceipt(t *testing.T) {
 		return m
 	}
 	m1 := fix15zcLot(false, 3500)
-	got := ledger.DrawsRedrawn(id, m1, decl("r1"))
+	got := ledger.DrawsRedrawn(id, m1, decl("r1"), nil)
 	if len(got) != 1 || got[0].EventID != "run" || got[0].Site != "urn:site:R" || !got[0].Stated || !near(got[0].Tonnes, 3.5) ||
 		!slices.Equal(got[0].Was, []string{ledger.PartHolder("s1")}) || !slices.Equal(got[0].Now, []string{ledger.BodyHolder}) {
 		t.Errorf("M1, r1 declared: %+v; want the run, 3.5 t at R, was part s1, now the body", got)
@@ -79,7 +79,7 @@ func TestDrawsRedrawnByDeclaredReceipt(t *testing.T) {
 	if err := ledger.CheckHoldings(projectAll(id, without(m2, "r1")...)); err == nil {
 		t.Errorf("M2 without r1: CheckHoldings holds; want the smelter's part at 3 − 3.5 = −0.5 t")
 	}
-	got = ledger.DrawsRedrawn(id, m2, decl("r1"))
+	got = ledger.DrawsRedrawn(id, m2, decl("r1"), nil)
 	if len(got) != 1 || got[0].EventID != "run" || got[0].Kind != ledger.DrawRun || !slices.Equal(got[0].Was, []string{ledger.PartHolder("s1")}) || !slices.Equal(got[0].Now, []string{ledger.PartHolder("s2")}) {
 		t.Errorf("M2, r1 declared: %+v; want the run, was part s1, now part s2", got)
 	}
@@ -87,7 +87,7 @@ func TestDrawsRedrawnByDeclaredReceipt(t *testing.T) {
 	// shipped 2 t of USSM's part on (s1); without r1 it would ship the
 	// smelter's (s2), 3 − 2 = 1 t left of it.
 	ship := noBodyEv(id, "s9", 8, "shipping", "urn:site:R", "urn:site:H", "M-z", kg(2000))
-	got = ledger.DrawsRedrawn(id, append(without(m2, "run"), ship), decl("r1"))
+	got = ledger.DrawsRedrawn(id, append(without(m2, "run"), ship), decl("r1"), nil)
 	if len(got) != 1 || got[0].EventID != "s9" || got[0].Kind != ledger.DrawDispatch || !near(got[0].Tonnes, 2) ||
 		!slices.Contains(got[0].Was, ledger.PartHolder("s1")) || !slices.Equal(got[0].Now, []string{ledger.PartHolder("s2")}) {
 		t.Errorf("M2 with a 2 t shipment from R, r1 declared: %+v; want the shipment s9, 2 t, was part s1 (and s2, shared pro rata), now part s2 alone", got)
@@ -104,7 +104,7 @@ func TestDrawsRedrawnByDeclaredReceipt(t *testing.T) {
 		{"M1, a 2 t shipment from R, r1 declared", append(without(m1, "run"), noBodyEv(id, "s9", 8, "shipping", "urn:site:R", "urn:site:H", "M-z", kg(2000))), decl("r1")},
 		{"M2, a run naming USSM, r1 declared", append(without(m2, "run"), fix15gNamed(fix15gRun(id, "urn:site:R", kg(3500)), "urn:party:ussm")), decl("r1")},
 	} {
-		if got := ledger.DrawsRedrawn(id, c.evs, c.decl); len(got) != 0 {
+		if got := ledger.DrawsRedrawn(id, c.evs, c.decl, nil); len(got) != 0 {
 			t.Errorf("%s: %+v; want none", c.name, got)
 		}
 	}

@@ -43,25 +43,25 @@ func TestDrawsRedrawnSharedOwnerlessDispatch(t *testing.T) {
 	}
 	both := []string{ledger.PartHolder("s1"), ledger.PartHolder("s2")}
 	decl := func(x string) map[string]bool { return map[string]bool{x: true} }
-	got := ledger.DrawsRedrawn(id, evs, decl("r2"))
+	got := ledger.DrawsRedrawn(id, evs, decl("r2"), nil)
 	if len(got) != 1 || got[0].EventID != "s3" || !slices.Equal(got[0].Was, both) {
 		t.Errorf("r2 declared: %+v; want P9-c, was s1 and s2", got)
 	}
-	got = ledger.DrawsRedrawn(id, evs, decl("r1"))
+	got = ledger.DrawsRedrawn(id, evs, decl("r1"), nil)
 	if len(got) != 1 || got[0].EventID != "s3" || got[0].Kind != ledger.DrawDispatch || !nearT(got[0].Tonnes, 5) ||
 		!slices.Equal(got[0].Was, both) || len(got[0].Now) != 0 {
 		t.Errorf("r1 declared: %+v; want P9-c, 5 t, was s1 and s2, now nothing", got)
 	}
 	// Declaring USSM's shipment P9-a (s1) instead: its receipt then
 	// receives nothing, and P9-c is left as above.
-	got = ledger.DrawsRedrawn(id, evs, decl("s1"))
+	got = ledger.DrawsRedrawn(id, evs, decl("s1"), nil)
 	if len(got) != 1 || got[0].EventID != "s3" || len(got[0].Now) != 0 {
 		t.Errorf("s1 declared: %+v; want P9-c, now nothing", got)
 	}
 	// Without the smelter's part, P9-c (5 t of USSM's 6 t) drew on r1's
 	// holding alone: flagged once r1 goes, not listed (fix15zc).
 	alone := without(evs, "s2", "r2")
-	if got := ledger.DrawsRedrawn(id, alone, decl("r1")); len(got) != 0 {
+	if got := ledger.DrawsRedrawn(id, alone, decl("r1"), nil); len(got) != 0 {
 		t.Errorf("USSM alone at H, r1 declared: %+v; want none", got)
 	}
 }

@@ -222,13 +222,18 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				}
 			}
 		}
-		if known && t > 0 && carriedLine(ev, q) && l.Status == critmin.LotInTransit && !NoBody(l) && len(l.Parts) == 0 && t < l.RemainingWetTonnes()*(1-PartTolerance) && fromBodyOrigin(l, ev) {
+		if share, ok := carriedShare(ev, q, t, known); ok && share > 0 && l.Status == critmin.LotInTransit && !NoBody(l) && len(l.Parts) == 0 && share < l.RemainingWetTonnes()*(1-PartTolerance) && fromBodyOrigin(l, ev) {
 			// A further step of the body's trip naming some of the
 			// containers it travels in (their share, WithContents),
 			// the rest travelling on in the others: it weighs nothing
 			// and leaves the lot as it was (nu38a: after [C1, C2]
 			// carried 6 t and 4 t of a 10 t lot away, [C1] departing
-			// read as a weighing of the lot at 6 t).
+			// read as a weighing of the lot at 6 t). So too when it
+			// weighs their share by a line of its own
+			// (critmin.Event.CarriedNamed; custody judges that line
+			// against the share): the trip's outturn is its receipt's
+			// (n8d s34, s45: [D2] departing with "L 4 t" set the lot
+			// to 4 t).
 			return moveElsewhere, nil, -1
 		}
 		if !known && DispatchFromNothing(l, ev) {

@@ -65,7 +65,15 @@ const (
 // nor is an event declared itself. events must hold every live event
 // of the lot (lines naming it in any spelling of one canonical form);
 // events in event-time order, nil when none.
-func DrawsRedrawn(id string, events []*critmin.Event, declared map[string]bool) []RedrawnDraw {
+//
+// corrects maps a corrective event (EPCIS 2.0 §7.4.1.2: named in a
+// declaration's correctiveEventIDs) to the declared event it stands in
+// for: a holding it splits off or sends is the declared one's, so a draw
+// on what the declared receipt received keeps its basis when the
+// corrective receives the same again (n8d s35F: [D1]'s receipt with its
+// line declared together with its corrective twin, while [D1]'s onward
+// shipment drew on its share, was refused). nil: none.
+func DrawsRedrawn(id string, events []*critmin.Event, declared map[string]bool, corrects map[string]string) []RedrawnDraw {
 	var kept []*critmin.Event
 	for _, ev := range events {
 		if !declared[ev.EventID] {
@@ -75,8 +83,16 @@ func DrawsRedrawn(id string, events []*critmin.Event, declared map[string]bool) 
 	if len(kept) == len(events) {
 		return nil
 	}
-	was := runDraws(id, events, nil)
-	now := runDraws(id, kept, was)
+	// What each drew on before: without the corrective events, which
+	// stand in for the declared ones.
+	var before []*critmin.Event
+	for _, ev := range events {
+		if corrects[ev.EventID] == "" {
+			before = append(before, ev)
+		}
+	}
+	was := runDraws(id, before, nil, nil)
+	now := runDraws(id, kept, was, corrects)
 	var out []RedrawnDraw
 	for _, ev := range EventTimeOrder(kept) {
 		d, ok := now[ev.EventID]
@@ -124,8 +140,17 @@ type runDraw struct {
 // Against was (a replay of the same lot with more events), each is
 // marked lost when a holding it took of in was, standing at its site
 // then, does not stand there just before it here.
-func runDraws(id string, events []*critmin.Event, was map[string]runDraw) map[string]runDraw {
+func runDraws(id string, events []*critmin.Event, was map[string]runDraw, corrects map[string]string) map[string]runDraw {
 	l := &critmin.Lot{ID: id}
+	name := func(p critmin.LotPart) string {
+		switch {
+		case p.ShipEventID != "" && corrects[p.ShipEventID] != "":
+			return PartHolder(corrects[p.ShipEventID])
+		case p.ShipEventID == "" && p.ReceiptEventID != "" && corrects[p.ReceiptEventID] != "":
+			return ShareHolder(corrects[p.ReceiptEventID])
+		}
+		return PartName(p)
+	}
 	out := map[string]runDraw{}
 	for _, ev := range EventTimeOrder(events) {
 		if !Live(ev) {
@@ -157,7 +182,7 @@ func runDraws(id string, events []*critmin.Event, was map[string]runDraw) map[st
 		}
 		for _, p := range l.Parts {
 			if partStands(p, site) {
-				d.stood[PartName(p)] = true
+				d.stood[name(p)] = true
 			}
 		}
 		for h := range was[ev.EventID].took {
@@ -168,7 +193,7 @@ func runDraws(id string, events []*critmin.Event, was map[string]runDraw) map[st
 		rest := l.RemainingWetTonnes()
 		parts := make(map[string]float64, len(l.Parts))
 		for _, p := range l.Parts {
-			parts[PartName(p)] += p.TakenTonnes + p.ShippedOnTonnes
+			parts[name(p)] += p.TakenTonnes + p.ShippedOnTonnes
 		}
 		Project(view, ev)
 		// The body: what remains of it went down (a run's take, a part
@@ -178,8 +203,8 @@ func runDraws(id string, events []*critmin.Event, was map[string]runDraw) map[st
 			d.took[BodyHolder] = max(t, 0)
 		}
 		for _, p := range l.Parts {
-			if _, ok := parts[PartName(p)]; ok {
-				parts[PartName(p)] -= p.TakenTonnes + p.ShippedOnTonnes
+			if _, ok := parts[name(p)]; ok {
+				parts[name(p)] -= p.TakenTonnes + p.ShippedOnTonnes
 			}
 		}
 		for h, t := range parts {
