@@ -235,6 +235,8 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"RunBeforeOnwardShipment", testRunBeforeOnwardShipment},
 		{"EmptiedContainerReceived", testEmptiedContainerReceived},
 		{"FedRunDeclaredUnderOnward", testFedRunDeclaredUnderOnward},
+		{"LineDrawFromContainer", testLineDrawFromContainer},
+		{"LineDrawThenLooseArrives", testLineDrawThenLooseArrives},
 		{"FedRunReceiptDeclared", testFedRunReceiptDeclared},
 		{"FedRunUnpackingDeclared", testFedRunUnpackingDeclared},
 		{"SplitShareWords", testSplitShareWords},

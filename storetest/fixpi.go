@@ -1,0 +1,107 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/ledger"
+)
+
+// A lot drawn by line out of a container that brought it to the site
+// (issue 9, new-user check n9a-1, n9a-2, builder fixPi): the draw leaves
+// the container with what is left, in every view.
+
+// piOrigin wants lot's Nd share from China to be chn, read with and
+// without evidence.
+func piOrigin(t *testing.T, s critmin.Store, when, lot string, chn float64) {
+	t.Helper()
+	for _, evidence := range []bool{true, false} {
+		o, err := custody.OriginOf(context.Background(), s.(custody.Store), "urn:t:lot:"+lot, evidence)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ctShare(o.Elements["Nd"].ByCountry, "CHN"); !ctNear(got, chn) {
+			t.Errorf("%s: %s China's Nd share %v, want %v (%+v)", when, lot, got, chn, o.Elements["Nd"].ByCountry)
+		}
+		if got := ctShare(o.Mass.ByCountry, "CHN"); !ctNear(got, chn) {
+			t.Errorf("%s: %s China's dry-mass share %v, want %v (%+v)", when, lot, got, chn, o.Mass.ByCountry)
+		}
+	}
+}
+
+// piBalanced wants every lot of ids to pass ledger.CheckLotBalance.
+func piBalanced(t *testing.T, s critmin.Store, ids ...string) {
+	t.Helper()
+	for _, id := range ids {
+		if err := ledger.CheckLotBalance(mustLot(t, s, "urn:t:lot:"+id)); err != nil {
+			t.Errorf("lot %s: %v", id, err)
+		}
+	}
+}
+
+// testLineDrawFromContainer (n9a-2, a wrong refusal): Pn (Pakistan,
+// 5,000 kg, Nd 10 %) and Kn (China, 5,000 kg, Nd 10 %) packed into C1 at
+// mb on Oct 2; [C1] shipped to khi on Oct 3 under BOL-PN and received
+// there on Oct 5. Run R1 at khi on Oct 6 takes "Pn 5,000 kg" by line:
+// nothing of Pn is loose at khi, so all 5 t come out of C1, which holds
+// Kn's 5 t only. Run R2 on Oct 7 fed C1 whole is taken (it was refused
+// "Pn: 5 t consumed here but only 0 t remain") and consumes Kn alone:
+// O2's Nd is 5 × 10 % = 0.5 t, all Chinese (100 %; dry mass 5 / 5).
+// Pn is consumed by R1 only (a parent of O1, not of O2); Kn consumed by
+// R2. C1 fed whole again on Oct 8 is refused, naming R2, which emptied
+// it. Verify's rebuild agrees.
+func testLineDrawFromContainer(t *testing.T, open Opener) {
+	const bol, khi = "urn:t:bol:BOL-PN", "urn:t:site:khi"
+	s := open(t)
+	svc := custody.NewService(s)
+	MustCapture(t, svc, ctDoc(cfLot("Pn", "PAK", 5000, "Nd:10"), cfLot("Kn", "CHN", 5000, "Nd:10"), ctPack("pn-pack", "ADD", cbC1, 2, "Pn:5000", "Kn:5000")))
+	MustCapture(t, svc, ctDoc(ccShip("pn-ship", bol, 3, []string{cbC1}), ctRecvAt("pn-recv", bol, khi, 5, []string{cbC1})))
+	MustCapture(t, svc, ctDoc(peRunAt("pn-R1", khi, 6, nil, []string{"Pn:5000"}, "On1", 500)))
+	MustCapture(t, svc, ctDoc(peRunAt("pn-R2", khi, 7, []string{cbC1}, nil, "On2", 500)))
+	piOrigin(t, s, "after R2", "On2", 1)
+	piOrigin(t, s, "after R2", "On1", 0)
+	cfLotState(t, s, "after R2", "Pn", critmin.LotConsumed, 0, "On1", true)
+	cfLotState(t, s, "after R2", "Pn", critmin.LotConsumed, 0, "On2", false)
+	cfLotState(t, s, "after R2", "Kn", critmin.LotConsumed, 0, "On2", true)
+	ccRefused(t, s, "C1 fed whole again after R2 emptied it", ctDoc(peRunAt("pn-R3", khi, 8, []string{cbC1}, nil, "On3", 500)), "urn:t:run:pn-R2")
+	piBalanced(t, s, "Pn", "Kn")
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
+	}
+}
+
+// testLineDrawThenLooseArrives (n9a-1, a WRONG PASS): Pm (Pakistan,
+// 10,000 kg, Nd 10 %) and Km (China, 5,000 kg, Nd 10 %) at mb; 5,000 kg
+// of each packed into C1 on Oct 2 (Pm's other 5 t loose at mb); [C1]
+// shipped to khi on Oct 3 under BOL-PM1, received on Oct 5. Run R1 at
+// khi on Oct 6 takes "Pm 5,000 kg": nothing of Pm is loose at khi, so
+// the 5 t come out of C1 (C1 holds Km's 5 t only). Pm's loose 5 t are
+// then shipped from mb on Oct 7 under BOL-PM2 and received at khi on
+// Oct 8, loose. Run R2 on Oct 9 fed C1 whole consumes Km's 5 t only:
+// O2's Nd 5 × 10 % = 0.5 t, 100 % China (it read 0.5 / 1.0 = 50 %
+// Pakistan, taking Pm's loose 5 t as if they were in C1). Pm keeps 5 t
+// standing at khi (10 − 5 taken by R1), is no parent of O2; verify's
+// rebuild agrees, and the lot balance closes.
+func testLineDrawThenLooseArrives(t *testing.T, open Opener) {
+	const khi = "urn:t:site:khi"
+	s := open(t)
+	svc := custody.NewService(s)
+	MustCapture(t, svc, ctDoc(cfLot("Pm", "PAK", 10000, "Nd:10"), cfLot("Km", "CHN", 5000, "Nd:10"), ctPack("pm-pack", "ADD", cbC1, 2, "Pm:5000", "Km:5000")))
+	MustCapture(t, svc, ctDoc(ccShip("pm-ship", "urn:t:bol:BOL-PM1", 3, []string{cbC1}), ctRecvAt("pm-recv", "urn:t:bol:BOL-PM1", khi, 5, []string{cbC1})))
+	MustCapture(t, svc, ctDoc(peRunAt("pm-R1", khi, 6, nil, []string{"Pm:5000"}, "Om1", 500)))
+	MustCapture(t, svc, ctDoc(ccShip("pm-ship2", "urn:t:bol:BOL-PM2", 7, nil, "Pm:5000"), ctRecvAt("pm-recv2", "urn:t:bol:BOL-PM2", khi, 8, nil, "Pm:5000")))
+	MustCapture(t, svc, ctDoc(peRunAt("pm-R2", khi, 9, []string{cbC1}, nil, "Om2", 500)))
+	piOrigin(t, s, "after R2", "Om2", 1)
+	l := mustLot(t, s, "urn:t:lot:Pm")
+	if wet, _ := ledger.PartsStanding(l); l.Status == critmin.LotConsumed || !ctNear(wet, 5) || !ctNear(l.RemainingWetTonnes(), 0) {
+		t.Errorf("Pm after R2: %s, %v t standing in parts, body %v t (parts %+v); want 10 − 5 (R1) = 5 t standing at khi", l.Status, wet, l.RemainingWetTonnes(), l.Parts)
+	}
+	cfLotState(t, s, "after R2", "Pm", l.Status, l.RemainingWetTonnes(), "Om2", false)
+	cfLotState(t, s, "after R2", "Km", critmin.LotConsumed, 0, "Om2", true)
+	piBalanced(t, s, "Pm", "Km")
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
+	}
+}
