@@ -237,6 +237,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"FedRunDeclaredUnderOnward", testFedRunDeclaredUnderOnward},
 		{"LineDrawFromContainer", testLineDrawFromContainer},
 		{"LineDrawThenLooseArrives", testLineDrawThenLooseArrives},
+		{"LineDrawPhantomCredit", testLineDrawPhantomCredit},
 		{"FedRunReceiptDeclared", testFedRunReceiptDeclared},
 		{"FedRunUnpackingDeclared", testFedRunUnpackingDeclared},
 		{"SplitShareWords", testSplitShareWords},

@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
@@ -101,6 +103,69 @@ func testLineDrawThenLooseArrives(t *testing.T, open Opener) {
 	cfLotState(t, s, "after R2", "Pm", l.Status, l.RemainingWetTonnes(), "Om2", false)
 	cfLotState(t, s, "after R2", "Km", critmin.LotConsumed, 0, "Om2", true)
 	piBalanced(t, s, "Pm", "Km")
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
+	}
+}
+
+// piAtKhi moves an event of storetest's helpers from mb to khi (a
+// dispatch from khi is bound for mb).
+func piAtKhi(ev string) string {
+	ev = strings.ReplaceAll(ev, `{"id": "urn:t:site:mb"}`, `{"id": "urn:t:site:khi"}`)
+	return strings.Replace(ev, `"destination": "urn:t:site:khi"`, `"destination": "urn:t:site:mb"`, 1)
+}
+
+// piRun is cfRun making NdPr oxide at Nd 60 % + Pr 20 %, with extra ILMD
+// (a claim).
+func piRun(id string, day int, ssccs, lines []string, out, extra string) string {
+	return strings.Replace(cfRun(id, day, ssccs, lines, out, 500), `"cm:assay": [{"cm:analyte": "Nd", "cm:value": 50, "cm:unit": "%", "cm:basis": "dry"}]`,
+		`"cm:assay": [{"cm:analyte": "Nd", "cm:value": 60, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": 20, "cm:unit": "%", "cm:basis": "dry"}]`+extra, 1)
+}
+
+// testLineDrawPhantomCredit (n9a-1 at a mass-balance site, s7f): Pq
+// (Pakistan, 10,000 kg, Nd 10 % + Pr 2 %) and Kq (China, 5,000 kg, the
+// same grade) at khi; 5,000 kg of each packed into C1 there on Oct 2;
+// [C1] shipped to mb (mass balance, category ree: concentrate → NdPr
+// oxide, Nd + Pr, factor 0.9) on Oct 3 under BOL-Q1, received Oct 4.
+// R1 at mb on Oct 5 takes "Pq 5,000 kg" (all out of C1) → Oq1, 500 kg at
+// Nd 60 % + Pr 20 %. Pakistan's credit: Nd min(5 × 10 % × 0.9 = 0.45,
+// 0.5 × 60 % = 0.3) = 0.3 + Pr min(5 × 2 % × 0.9 = 0.09, 0.5 × 20 % =
+// 0.1) = 0.09 → 0.39 t. Pq's loose 5 t then shipped to mb on Oct 6 under
+// BOL-Q2, received Oct 7. R2 on Oct 8 fed C1 whole (Kq's 5 t only) →
+// Oq2, 500 kg at the same grade, claimed 100 % Pakistan: 0.5 × (60 % +
+// 20 %) = 0.4 t > the 0.39 t balance — refused, shortfall 0.4 − 0.39 =
+// 0.01 t (it was taken: R2 also took Pq's loose 5 t as if in C1, and
+// Pakistan's credits read 0.39 + Nd min(0.45, 0.15) + Pr min(0.09,
+// 0.05) = 0.59 t). October's PAK line: credits 0.39 t.
+func testLineDrawPhantomCredit(t *testing.T, open Opener) {
+	s := open(t)
+	cs := s.(custody.Store)
+	svc := service(s)
+	svc.ClaimCheck = custody.CaptureClaimCheck(cs)
+	svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
+	ctx := context.Background()
+	MustCapture(t, svc, ctDoc(piAtKhi(cfLot("Pq", "PAK", 10000, "Nd:10", "Pr:2")), piAtKhi(cfLot("Kq", "CHN", 5000, "Nd:10", "Pr:2")), piAtKhi(ctPack("pq-pack", "ADD", cbC1, 2, "Pq:5000", "Kq:5000"))))
+	d := &critmin.MassBalanceDeclaration{Site: "urn:t:site:mb", CarryForward: 0,
+		Categories: []critmin.MaterialCategory{{ID: "ree", Inputs: []string{"ree_concentrate"}, Product: "ndpr_oxide", Elements: []string{"Nd", "Pr"}, ConversionFactor: 0.9}},
+		Periods:    []critmin.ClaimPeriod{{ID: "2025-10", From: "2025-10-01", To: "2025-11-01"}}}
+	if err := custody.DeclareMassBalance(ctx, cs, d, time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	MustCapture(t, svc, ctDoc(piAtKhi(ccShip("pq-ship", "urn:t:bol:BOL-Q1", 3, []string{cbC1})), ctRecvAt("pq-recv", "urn:t:bol:BOL-Q1", "urn:t:site:mb", 4, []string{cbC1})))
+	MustCapture(t, svc, ctDoc(piRun("pq-R1", 5, nil, []string{"Pq:5000"}, "Oq1", "")))
+	MustCapture(t, svc, ctDoc(piAtKhi(ccShip("pq-ship2", "urn:t:bol:BOL-Q2", 6, nil, "Pq:5000")), ctRecvAt("pq-recv2", "urn:t:bol:BOL-Q2", "urn:t:site:mb", 7, nil, "Pq:5000")))
+	dcRefused(t, svc, ctDoc(piRun("pq-R2", 8, []string{cbC1}, nil, "Oq2", `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]`)), critmin.EINVALID, "over-claim", "shortfall 0.01 t")
+	dcNotStored(t, s, "pq-R2")
+	if l := dcPAKLine(t, s); !ctNear(l.Credits, 0.39) || !ctNear(l.Claims, 0) {
+		t.Errorf("PAK line %+v; want credits 0.3 + 0.09 = 0.39 t (R1 only), claims 0", l)
+	}
+	// Without the claim R2 is taken, and earns Pakistan nothing.
+	MustCapture(t, svc, ctDoc(piRun("pq-R2", 8, []string{cbC1}, nil, "Oq2", "")))
+	piOrigin(t, s, "after R2", "Oq2", 1)
+	if l := dcPAKLine(t, s); !ctNear(l.Credits, 0.39) {
+		t.Errorf("PAK line %+v after R2; want credits 0.39 t (C1 held no Pakistani material at R2)", l)
+	}
+	piBalanced(t, s, "Pq", "Kq")
 	if rep := verifyFull(t, s, nil, true); !rep.OK() {
 		t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
 	}
