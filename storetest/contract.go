@@ -238,6 +238,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"LineDrawFromContainer", testLineDrawFromContainer},
 		{"LineDrawThenLooseArrives", testLineDrawThenLooseArrives},
 		{"LineDrawPhantomCredit", testLineDrawPhantomCredit},
+		{"LineShippedFromContainer", testLineShippedFromContainer},
 		{"FedRunReceiptDeclared", testFedRunReceiptDeclared},
 		{"FedRunUnpackingDeclared", testFedRunUnpackingDeclared},
 		{"SplitShareWords", testSplitShareWords},

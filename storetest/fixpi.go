@@ -170,3 +170,40 @@ func testLineDrawPhantomCredit(t *testing.T, open Opener) {
 		t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
 	}
 }
+
+// testLineShippedFromContainer (n9a, the class by a shipment): Ps
+// (Pakistan, 10,000 kg, Nd 10 %) and Ks (China, 5,000 kg, Nd 10 %) at
+// mb; 5,000 kg of each packed into C1 on Oct 2, [C1] shipped to khi on
+// Oct 3 under BOL-S1 and received on Oct 5. On Oct 6 "Ps 5,000 kg" is
+// shipped by line from khi to the port under BOL-S2: nothing of Ps is
+// loose at khi, so the 5 t come out of C1, which holds Ks's 5 t only.
+// Ps's loose 5 t then arrive from mb (BOL-S3, Oct 7–8). On Oct 9 an
+// unpacking of "Ps 5,000 kg" from C1 at khi is refused (none of Ps is in
+// C1), and run R2 fed C1 whole consumes Ks alone: Os2's Nd 0.5 t, 100 %
+// China. Ps: 5 t standing at khi, 5 t in transit to the port, no parent
+// of Os2; verify agrees.
+func testLineShippedFromContainer(t *testing.T, open Opener) {
+	const khi = "urn:t:site:khi"
+	s := open(t)
+	svc := custody.NewService(s)
+	MustCapture(t, svc, ctDoc(cfLot("Ps", "PAK", 10000, "Nd:10"), cfLot("Ks", "CHN", 5000, "Nd:10"), ctPack("ps-pack", "ADD", cbC1, 2, "Ps:5000", "Ks:5000")))
+	MustCapture(t, svc, ctDoc(ccShip("ps-ship", "urn:t:bol:BOL-S1", 3, []string{cbC1}), ctRecvAt("ps-recv", "urn:t:bol:BOL-S1", khi, 5, []string{cbC1})))
+	onward := strings.ReplaceAll(ccShip("ps-onward", "urn:t:bol:BOL-S2", 6, nil, "Ps:5000"), `"urn:t:site:khi"`, `"urn:t:site:port"`)
+	onward = strings.ReplaceAll(onward, `{"id": "urn:t:site:mb"}`, `{"id": "`+khi+`"}`)
+	MustCapture(t, svc, ctDoc(onward))
+	MustCapture(t, svc, ctDoc(ccShip("ps-ship3", "urn:t:bol:BOL-S3", 7, nil, "Ps:5000"), ctRecvAt("ps-recv3", "urn:t:bol:BOL-S3", khi, 8, nil, "Ps:5000")))
+	unpack := strings.NewReplacer(`"urn:t:site:mb"`, `"`+khi+`"`, `"packing"`, `"unpacking"`).Replace(ctPack("ps-unpack", "DELETE", cbC1, 9, "Ps:5000"))
+	ccRefused(t, s, "Ps 5 t unpacked from C1 after the line shipment drew it out", ctDoc(unpack), "urn:t:lot:Ps")
+	MustCapture(t, svc, ctDoc(peRunAt("ps-R2", khi, 9, []string{cbC1}, nil, "Os2", 500)))
+	piOrigin(t, s, "after R2", "Os2", 1)
+	l := mustLot(t, s, "urn:t:lot:Ps")
+	if wet, _ := ledger.PartsStanding(l); !ctNear(wet, 5) || !ctNear(lsInTransit(l), 5) {
+		t.Errorf("Ps after R2: %v t standing in parts, %v t in transit (parts %+v); want 5 at khi, 5 to the port", wet, lsInTransit(l), l.Parts)
+	}
+	cfLotState(t, s, "after R2", "Ps", l.Status, l.RemainingWetTonnes(), "Os2", false)
+	cfLotState(t, s, "after R2", "Ks", critmin.LotConsumed, 0, "Os2", true)
+	piBalanced(t, s, "Ps", "Ks")
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
+	}
+}
