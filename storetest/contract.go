@@ -239,6 +239,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"LineDrawThenLooseArrives", testLineDrawThenLooseArrives},
 		{"LineDrawPhantomCredit", testLineDrawPhantomCredit},
 		{"LineShippedFromContainer", testLineShippedFromContainer},
+		{"LineDrawThenContainerShipped", testLineDrawThenContainerShipped},
 		{"FedRunReceiptDeclared", testFedRunReceiptDeclared},
 		{"FedRunUnpackingDeclared", testFedRunUnpackingDeclared},
 		{"SplitShareWords", testSplitShareWords},

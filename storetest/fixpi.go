@@ -207,3 +207,33 @@ func testLineShippedFromContainer(t *testing.T, open Opener) {
 		t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
 	}
 }
+
+// testLineDrawThenContainerShipped (n9a, the class by a dispatch of the
+// container): as testLineDrawThenLooseArrives up to Pm's loose 5 t
+// arriving at khi on Oct 8; then [C1] is shipped on from khi to the
+// port on Oct 9 under BOL-PM3. C1 holds Km's 5 t only (Pm's 5 t in it
+// were drawn by R1): Km 5 t in transit, Pm's loose 5 t still standing at
+// khi and nothing of Pm in transit (the dispatch moved the loose 5 t as
+// if in C1 before). Verify agrees.
+func testLineDrawThenContainerShipped(t *testing.T, open Opener) {
+	const khi = "urn:t:site:khi"
+	s := open(t)
+	svc := custody.NewService(s)
+	MustCapture(t, svc, ctDoc(cfLot("Pm", "PAK", 10000, "Nd:10"), cfLot("Km", "CHN", 5000, "Nd:10"), ctPack("pm-pack", "ADD", cbC1, 2, "Pm:5000", "Km:5000")))
+	MustCapture(t, svc, ctDoc(ccShip("pm-ship", "urn:t:bol:BOL-PM1", 3, []string{cbC1}), ctRecvAt("pm-recv", "urn:t:bol:BOL-PM1", khi, 5, []string{cbC1})))
+	MustCapture(t, svc, ctDoc(peRunAt("pm-R1", khi, 6, nil, []string{"Pm:5000"}, "Om1", 500)))
+	MustCapture(t, svc, ctDoc(ccShip("pm-ship2", "urn:t:bol:BOL-PM2", 7, nil, "Pm:5000"), ctRecvAt("pm-recv2", "urn:t:bol:BOL-PM2", khi, 8, nil, "Pm:5000")))
+	onward := strings.ReplaceAll(ccShip("pm-onward", "urn:t:bol:BOL-PM3", 9, []string{cbC1}), `"urn:t:site:khi"`, `"urn:t:site:port"`)
+	MustCapture(t, svc, ctDoc(strings.ReplaceAll(onward, `{"id": "urn:t:site:mb"}`, `{"id": "`+khi+`"}`)))
+	pm := mustLot(t, s, "urn:t:lot:Pm")
+	if wet, _ := ledger.PartsStanding(pm); !ctNear(wet, 5) || !ctNear(lsInTransit(pm), 0) {
+		t.Errorf("Pm after [C1] shipped on: %v t standing, %v t in transit (parts %+v); want 5 at khi, 0", wet, lsInTransit(pm), pm.Parts)
+	}
+	if km := mustLot(t, s, "urn:t:lot:Km"); !ctNear(lsInTransit(km), 5) {
+		t.Errorf("Km after [C1] shipped on: %v t in transit (%s, parts %+v); want 5", lsInTransit(km), km.Status, km.Parts)
+	}
+	piBalanced(t, s, "Pm", "Km")
+	if rep := verifyFull(t, s, nil, true); !rep.OK() {
+		t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
+	}
+}
