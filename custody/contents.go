@@ -211,13 +211,15 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 			role = critmin.RoleInput
 		}
 		var fed []string
-		var boxOf []string // the container of each of lines
+		var boxOf []string           // the container of each of lines
+		spelt := map[string]string{} // each container as ev spells it
 		for _, e := range ev.EPCs {
 			c := epcis.Canonical(e.EPC)
 			if e.Role != role || seen[c] {
 				continue
 			}
 			seen[c] = true
+			spelt[c] = e.EPC
 			held, err := j.heldAt(c, ev.EventTime, ev)
 			if err != nil {
 				return nil, err
@@ -242,23 +244,39 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 				}
 			}
 			for _, q := range held {
-				// A run fed a container is given even the lots consumed
-				// by then: checkConsumption refuses feeding them again
-				// (a moved container just no longer carries them).
+				// A lot consumed by then is in no container: a run's
+				// line took the last of it (its loose rest first, then
+				// its containers), and a moved container no longer
+				// carries it, nor does a container fed whole give it
+				// (the store's rule, sqldb withoutConsumed; issue 9,
+				// n9a-2: P drawn by line out of C, then C fed whole
+				// was refused as consuming P twice). A container fed
+				// again after a run emptied it is refused above.
 				gone, err := j.consumedBy(q.EPCClass, ev)
 				if err != nil {
 					return nil, err
 				}
-				if gone && !run {
+				if gone {
 					continue
 				}
-				k := epcis.Canonical(q.EPCClass)
-				via[k] = append(via[k], e.EPC)
 				lines = append(lines, q)
 				boxOf = append(boxOf, c)
-				if len(fed) == 0 || fed[len(fed)-1] != c {
-					fed = append(fed, c)
-				}
+			}
+		}
+		if !ledger.ReadsTrip(ev) {
+			// What a line draw of a lot took out of a container that
+			// brought it to the site is no longer in it
+			// (ledger.ContainerShare; issue 9, n9a-1), as the store
+			// cuts it (sqldb withinStanding).
+			lines, boxOf = ledger.WithinContainers(lines, boxOf, func(lot, box string) (float64, bool) {
+				return ledger.ContainerShare(j.lots[lot], ev, box)
+			})
+		}
+		for i, q := range lines {
+			k := epcis.Canonical(q.EPCClass)
+			via[k] = append(via[k], spelt[boxOf[i]])
+			if len(fed) == 0 || fed[len(fed)-1] != boxOf[i] {
+				fed = append(fed, boxOf[i])
 			}
 		}
 		if dispatch := ledger.MovesContents(ev) && !ledger.ReadsTrip(ev); dispatch {

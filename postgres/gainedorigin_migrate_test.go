@@ -81,3 +81,10 @@ func TestMigrateSplitReceipt(t *testing.T) {
 	dsn := pgtest.MustCreateDatabase(t)
 	storetest.MigrateSplitReceipt(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
+
+// TestMigrateLineDrawContainer: migration 0130 on PostgreSQL
+// (storetest.MigrateLineDrawContainer holds the worked case).
+func TestMigrateLineDrawContainer(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateLineDrawContainer(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}

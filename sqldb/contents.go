@@ -261,7 +261,48 @@ func (w *writer) contentsOfBut(ev *critmin.Event, own map[string]float64) ([]con
 			out = append(out, contentRow{container: c, line: q})
 		}
 	}
+	if !ledger.ReadsTrip(ev) {
+		var err error
+		if out, err = w.withinContainers(out, ev, own); err != nil {
+			return nil, err
+		}
+	}
 	return w.withoutConsumed(out, ev, own)
+}
+
+// withinContainers is rows (contents of containers ev dispatches or is
+// fed whole) with each lot's lines of a container cut to what that
+// container can still hold of it where it brought the lot
+// (ledger.ContainerShare): a run's line draw of the lot took of what
+// travelled in it (issue 9, n9a-1, n9a-2). own is as withoutConsumed
+// reads it: what this run itself took of each lot counts as still there.
+func (w *writer) withinContainers(rows []contentRow, ev *critmin.Event, own map[string]float64) ([]contentRow, error) {
+	if len(rows) == 0 {
+		return rows, nil
+	}
+	lotOf, err := w.lotsOfRows(rows)
+	if err != nil {
+		return nil, err
+	}
+	boxes := make([]string, len(rows))
+	for i, r := range rows {
+		boxes[i] = r.container
+	}
+	lines, kept := ledger.WithinContainers(contentLines(rows), boxes, func(lot, box string) (float64, bool) {
+		t, ok := ledger.ContainerShare(lotOf(lot), ev, box)
+		if took, mine := own[lot]; mine && ok {
+			if took < 0 {
+				return 0, false
+			}
+			t += took
+		}
+		return t, ok
+	})
+	out := make([]contentRow, len(lines))
+	for i := range lines {
+		out[i] = contentRow{container: kept[i], line: lines[i]}
+	}
+	return out, nil
 }
 
 // checkEmptied refuses run ev, being captured, fed whole a container

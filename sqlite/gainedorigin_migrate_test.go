@@ -81,3 +81,10 @@ func TestMigrateSplitReceipt(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
 	storetest.MigrateSplitReceipt(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
+
+// TestMigrateLineDrawContainer: migration 0130 on SQLite
+// (storetest.MigrateLineDrawContainer holds the worked case).
+func TestMigrateLineDrawContainer(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	storetest.MigrateLineDrawContainer(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}

@@ -1,0 +1,11 @@
+-- Projection rows written before fixPi (issue 9, new-user check n9a-1,
+-- n9a-2): a lot drawn by a run's or a shipment's quantity line out of a
+-- container that brought it to the site was still read as in the
+-- container, so a run fed the container whole took the lot's loose stock
+-- that arrived later (or was refused, the lot being consumed).
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayLineDrawContainer, registered in goStepsWithStore) replays
+-- the event log as `critmin verify` does on a store holding an event
+-- naming a container, and rewrites each lot projection table that
+-- differs, in this migration's transaction.
+SELECT 1;
