@@ -455,9 +455,12 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 				if bad[sh.Key] {
 					found = append(found, fmt.Sprintf("mined in %s (%s of dry mass, physical origin)", country.Name(sh.Key), Percent(sh.Share)))
 				}
-				if sh.Key == Unknown {
-					unknown = true
-				}
+			}
+			// Whether some material is of no known country is the
+			// physical origin the planner classes the lot's supplies by
+			// (Composition.PhysicalCountries, issue 9 §5).
+			if _, unk := in.origin.PhysicalCountries(); unk {
+				unknown = true
 			}
 			analytes := in.origin.Analytes()
 			for _, e := range sortedKeys(analytes) {
@@ -489,9 +492,6 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 				// not valued on, not assayed (fix9ah); their shares are
 				// unknown all the same.
 				unknownWhy = append(unknownWhy, fmt.Sprintf("%s not assayed (by-products %s is not valued on)", strings.Join(bp, ", "), ledger.CommodityName(in.origin.Commodity)))
-			}
-			if len(in.origin.Mass.ByCountry) == 0 {
-				unknown = true // no feed traced at all
 			}
 			v.Evidence = append(v.Evidence, in.origin.Events...)
 			cf, cev := commissionedIn(in, bad)

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/critmin/critmin/jsonstrict"
-	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -717,30 +716,20 @@ func (n *Network) lotOrigin(l *critmin.Lot, c *custody.Composition) (origin stri
 }
 
 // physicalCountries is every country with material in a lot's physical
-// origin, in any of its views (dry mass, each analyte, overall), as the
-// planner names it (custody.Unknown is UnknownOrigin).
+// origin, as the planner names it: the countries of the origin function
+// the covered-country rule reads (custody.Composition.PhysicalCountries,
+// issue 9 §5), and UnknownOrigin where that function says some of the
+// lot's material is of no known country. An analyte whose shares are
+// unknown while every feed's country is known (a TREO assayed on the lot
+// alone, after a move) adds no UnknownOrigin: the rule passes on it, and
+// an UNK at 0 among the supply's origins classed it UNK (n9a-3).
 func physicalCountries(c *custody.Composition) []string {
-	set := map[string]bool{}
-	add := func(key string, share, tonnes float64) {
-		if share > 0 || tonnes > 0 {
-			if key == custody.Unknown {
-				key = UnknownOrigin
-			}
-			set[key] = true
-		}
+	countries, unknown := c.PhysicalCountries()
+	if unknown {
+		countries = append(countries, UnknownOrigin)
+		sort.Strings(countries)
 	}
-	for _, sh := range c.Mass.ByCountry {
-		add(sh.Key, sh.Share, sh.Tonnes)
-	}
-	for _, a := range c.Analytes() {
-		for _, sh := range a.ByCountry {
-			add(sh.Key, sh.Share, sh.Tonnes)
-		}
-	}
-	for _, sh := range c.Overall.ByCountry {
-		add(sh.Key, sh.Share, sh.Tonnes)
-	}
-	return slices.Sorted(maps.Keys(set))
+	return countries
 }
 
 // uniqueLotSupplyIDs names each ledger lot's supply uniquely. A lot's
