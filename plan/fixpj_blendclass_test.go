@@ -6,6 +6,7 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/critmin/critmin/custody"
@@ -17,13 +18,13 @@ import (
 // fixPjBlendY records new-user check n9a-3's lot Y (s1, s16, s16b) in a
 // fresh store and pulls the demo network's ledger supplies: feed P (PAK,
 // 60 dmt, Nd 8 %, Pr 2 %) packed into container C1, and feed M (second,
-// 40 dmt, Nd 2 %, Pr 3 %) loose, both shipped to a US refinery
+// 40 dmt, Nd mNd % — not assayed for Nd when mNd < 0 —, Pr 3 %) loose, both shipped to a US refinery
 // (controlled blending) and received; run R takes C1 and M and makes X
 // (5 t NdPr oxide, Nd 60 %, Pr 20 %) and Y (10 t ree_concentrate, Nd 5 %,
 // Pr 5 %); Y is shipped to the demo's Houston site, received, and then
 // assayed TREO 15 % there (a sensor report). It returns the store, the
 // pulled network and Y's supply.
-func fixPjBlendY(t *testing.T, second string) (*sqldb.DB, *Network, *Supply) {
+func fixPjBlendY(t *testing.T, second string, mNd float64) (*sqldb.DB, *Network, *Supply) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
@@ -47,10 +48,14 @@ func fixPjBlendY(t *testing.T, second string) (*sqldb.DB, *Network, *Supply) {
 	}
 	at := func(day int) string { return fmt.Sprintf("2026-10-%02dT00:00:00Z", day) }
 	feed := func(lot, iso string, dmt, nd, pr float64, loc string) string {
+		a := fmt.Sprintf(`{"cm:analyte": "Nd", "cm:value": %g, "cm:unit": "%%", "cm:basis": "dry"}, `, nd)
+		if nd < 0 {
+			a = "" // Nd not assayed
+		}
 		return fmt.Sprintf(`{"type": "ObjectEvent", "eventID": "urn:t:ev:%s", "eventTime": "%s", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
 	  "quantityList": [{"epcClass": "urn:t:lot:%s", "quantity": %g, "uom": "TNE"}], "readPoint": {"id": "%s"}, "bizLocation": {"id": "%s"},
 	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "%s", "cm:moisture": 0,
-	   "cm:assay": [{"cm:analyte": "Nd", "cm:value": %g, "cm:unit": "%%", "cm:basis": "dry"}, {"cm:analyte": "Pr", "cm:value": %g, "cm:unit": "%%", "cm:basis": "dry"}]}}`, lot, at(1), lot, dmt, loc, loc, iso, nd, pr)
+	   "cm:assay": [%s{"cm:analyte": "Pr", "cm:value": %g, "cm:unit": "%%", "cm:basis": "dry"}]}}`, lot, at(1), lot, dmt, loc, loc, iso, a, pr)
 	}
 	move := func(id, step, epcs, qty, from, to string, day int, bol string) string {
 		loc, disp := to, "in_progress"
@@ -73,7 +78,7 @@ func fixPjBlendY(t *testing.T, second string) (*sqldb.DB, *Network, *Supply) {
 			id, at(6), map[bool]string{true: `"inputEPCList": ` + c1 + `, "inputQuantityList": ` + qty("M", 40) + `, `}[id == "run"], qty(lot, t), us, us, commodity, nd, pr)
 	}
 	events := []string{
-		feed("P", "PAK", 60, 8, 2, pk), feed("M", second, 40, 2, 3, mm),
+		feed("P", "PAK", 60, 8, 2, pk), feed("M", second, 40, mNd, 3, mm),
 		`{"type": "AggregationEvent", "eventID": "urn:t:ev:pk1", "eventTime": "` + at(2) + `", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "packing", "parentID": "urn:t:container:C1",
 	  "childQuantityList": ` + qty("P", 60) + `, "readPoint": {"id": "` + pk + `"}, "bizLocation": {"id": "` + pk + `"}}`,
 		move("s1", "shipping", c1, "[]", pk, us, 3, "B1"), move("s2", "shipping", "[]", qty("M", 40), mm, us, 3, "B2"),
@@ -166,7 +171,7 @@ func TestLedgerBlendClassFollowsPhysicalOrigin(t *testing.T) {
 		{"CHN", false, "CHN", func(cl *classes) string { return cl.label("CHN") }},
 	} {
 		t.Run(c.second, func(t *testing.T) {
-			db, n, sp := fixPjBlendY(t, c.second)
+			db, n, sp := fixPjBlendY(t, c.second, 2)
 			want := map[string]float64{"PAK": 0.674215, c.second: 0.325785}
 			same := len(sp.OriginShares) == len(want)
 			for k, v := range want {
@@ -230,5 +235,46 @@ func TestLedgerBlendClassFollowsPhysicalOrigin(t *testing.T) {
 				t.Errorf("margin %v, D bought %v; want 1600 and no Chinese content at the DFARS buyer", p.KPIs.Margin, toD)
 			}
 		})
+	}
+}
+
+// TestLedgerBlendNotMeasuredExplained: when the planner does bar a lot
+// the covered-country rule passes on — part of it of unknown origin
+// because a feed's grade is not measured — the plan says so (n9a-3: "if
+// a grade the planner needs is unmeasured, leaving it out or UNK must be
+// explained in the plan output").
+//
+// Y as above with feed M (Myanmar) not assayed for Nd: Y's 0.5 t Nd has
+// unknown shares, its 0.5 t Pr is 0.25 t each. By contained value, Nd
+// 500 kg × 85.145495 = 42 572.75 $ of 42 572.75 + 500 × 89.403925 =
+// 87 274.71 $: 0.487802 of Y is of unknown origin (UNK), and the rest
+// 0.512198 splits by Pr, PAK 0.256099 and MMR 0.256099. Every feed's
+// country is known by dry mass (Pakistan 60 %, Myanmar 40 %), so
+// dfars-covered-countries passes, but the planner classes Y UNK — the
+// warning names the lot, "48.8 % of unknown origin", why (a feed's grade
+// of Nd is not measured) and the countries.
+func TestLedgerBlendNotMeasuredExplained(t *testing.T) {
+	db, n, sp := fixPjBlendY(t, "MMR", -1)
+	want := map[string]float64{UnknownOrigin: 0.487802, "PAK": 0.256099, "MMR": 0.256099}
+	for k, v := range want {
+		if math.Abs(sp.OriginShares[k]-v) > 5e-7 {
+			t.Errorf("supply %s shares %v; want %v", sp.ID, sp.OriginShares, want)
+			break
+		}
+	}
+	vs, err := custody.Evaluate(context.Background(), db, "urn:t:lot:Y", custody.DefaultPack())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vs {
+		if v.Rule == "dfars-covered-countries" && v.Status != custody.Pass {
+			t.Errorf("dfars-covered-countries %s (%s); want pass", v.Status, v.Detail)
+		}
+	}
+	w := strings.Join(n.Warnings, "\n")
+	for _, part := range []string{"ledger lot urn:t:lot:Y planned with 48.8 % of unknown origin (UNK): a feed's grade of Nd is not measured", "every feed's country is known by dry mass (Myanmar, Pakistan)"} {
+		if !strings.Contains(w, part) {
+			t.Errorf("warnings %q; want %q", n.Warnings, part)
+		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/country"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
@@ -604,7 +605,45 @@ func (n *Network) lotSupplies(l *critmin.Lot, c *custody.Composition, bySite map
 		out = append(out, Supply{ID: sid, Site: h.siteID, Commodity: l.Commodity, OriginCountry: origin, OriginShares: shares, OriginBasis: basis, OriginMine: l.OriginMine,
 			Grade: n.Ledger.holdingGrade(l, h.body, h.parts, dry, capped), Tonnes: math.Round(h.tonnes*1000) / 1000, From: h.from, To: &to, Lot: l.ID, Holding: what})
 	}
+	if w := notMeasuredWarning(l.ID, c, shares); w != "" && len(out) > 0 {
+		n.Warnings = append(n.Warnings, w)
+	}
 	return out
+}
+
+// notMeasuredWarning explains a ledger lot planned with a part of
+// unknown origin (UnknownOrigin among shares, above 0) only because a
+// grade is not measured — its own (Headline.GradeNotMeasured) or a
+// feed's (Headline.OriginNotMeasured) — while every country of its
+// material is known (custody.Composition.PhysicalCountries): the
+// covered-country rule passes on such a lot by dry mass, but the planner
+// cannot state that part's shares, so buyers and stockpiles that exclude
+// any origin do not take the lot. The plan says so rather than barring
+// it silently (docs/planning.md, "Unknown origin"); "" otherwise.
+func notMeasuredWarning(lot string, c *custody.Composition, shares map[string]float64) string {
+	if c == nil || shares[UnknownOrigin] <= 0 {
+		return ""
+	}
+	countries, unknown := c.PhysicalCountries()
+	if unknown || len(countries) == 0 {
+		return ""
+	}
+	h := c.Headline()
+	why := ""
+	switch {
+	case h.GradeNotMeasured && len(h.NotMeasured) > 0:
+		why = fmt.Sprintf("its grade of %s is not measured", strings.Join(h.NotMeasured, ", "))
+	case h.OriginNotMeasured != nil && h.OriginNotMeasured.Share > 0:
+		why = fmt.Sprintf("a feed's grade of %s is not measured", strings.Join(h.OriginNotMeasured.Elements, ", "))
+	default:
+		return ""
+	}
+	names := make([]string, len(countries))
+	for i, k := range countries {
+		names[i] = country.Name(k)
+	}
+	return fmt.Sprintf("ledger lot %s planned with %s of unknown origin (UNK): %s, so the origin shares of that part are unknown; buyers and stockpiles that exclude any origin do not take it, though every feed's country is known by dry mass (%s)",
+		lot, units.Fixed(shares[UnknownOrigin]*100, 1)+" %", why, strings.Join(names, ", "))
 }
 
 // partTonnes is what of part p of lot l a supply offers: what is left
