@@ -278,3 +278,90 @@ func TestLedgerBlendNotMeasuredExplained(t *testing.T) {
 		}
 	}
 }
+
+// TestLedgerSupplyClassedByProcessingCountry (issue 9 §5, fixPj):
+// dfars-covered-countries reads where material was processed as well as
+// where it was mined (DFARS 252.225-7052: "mined, refined, separated,
+// melted, or produced"), and so does the planner's class. P, 10 t of
+// Pakistani concentrate (Nd 5 %, TREO 15 %), is run at a refinery in
+// China (the run's read point; master data CN) into Z, 10 t at Nd 5 %,
+// TREO 15 %, standing at Houston. Z's metal is all P's: shares PAK 1.
+// The rule fails ("processed at … in China"); Z's supply is named CHN,
+// origins [CHN PAK] with CHN at 0 (nothing was mined there), planned in
+// China's covered class. Before, it was PAK, class unrestricted: a
+// wrong pass that let China-refined material reach the DFARS buyer.
+// The same run at a refinery of no recorded country: the rule fails (a
+// stage's country is unknown) and the supply is class UNK, origins
+// [PAK UNK].
+func TestLedgerSupplyClassedByProcessingCountry(t *testing.T) {
+	for _, c := range []struct {
+		name, country string
+		origin        string
+		origins       []string
+		class         func(*classes) string
+	}{
+		{"refined in China", "CN", "CHN", []string{"CHN", "PAK"}, func(cl *classes) string { return cl.label("CHN") }},
+		{"refined where no country is recorded", "", "PAK", []string{"PAK", UnknownOrigin}, func(*classes) string { return UnknownOrigin }},
+		{"refined in the United States", "US", "PAK", []string{"PAK"}, func(*classes) string { return Unrestricted }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			const hou = "urn:critmin:demo:site:houston"
+			ref := `{"id": "urn:t:site:ref", "attributes": [{"id": "https://ns.critmin.org/mineral/v1/siteKind", "attribute": "refinery"}]}`
+			if c.country != "" {
+				ref = `{"id": "urn:t:site:ref", "attributes": [{"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "` + c.country + `"}, {"id": "https://ns.critmin.org/mineral/v1/siteKind", "attribute": "refinery"}]}`
+			}
+			assay := `[{"cm:analyte": "Nd", "cm:value": 5, "cm:unit": "%", "cm:basis": "dry"}, {"cm:analyte": "TREO", "cm:value": 15, "cm:unit": "%", "cm:basis": "dry"}]`
+			doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-10-01T00:00:00Z",
+	 "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [
+	   {"id": "urn:t:site:pk", "attributes": [{"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "PK"}, {"id": "https://ns.critmin.org/mineral/v1/siteKind", "attribute": "mine"}]}, ` + ref + `]}]}},
+	 "epcisBody": {"eventList": [
+	 {"type": "ObjectEvent", "eventID": "urn:t:ev:P", "eventTime": "2026-10-01T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "commissioning",
+	  "quantityList": [{"epcClass": "urn:t:lot:P", "quantity": 10, "uom": "TNE"}], "readPoint": {"id": "urn:t:site:pk"}, "bizLocation": {"id": "urn:t:site:pk"},
+	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "PAK", "cm:moisture": 0, "cm:assay": ` + assay + `}},
+	 {"type": "TransformationEvent", "eventID": "urn:t:ev:R", "eventTime": "2026-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
+	  "inputQuantityList": [{"epcClass": "urn:t:lot:P", "quantity": 10, "uom": "TNE"}],
+	  "outputQuantityList": [{"epcClass": "urn:t:lot:Z", "quantity": 10, "uom": "TNE"}], "readPoint": {"id": "urn:t:site:ref"}, "bizLocation": {"id": "` + hou + `"},
+	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:moisture": 0, "cm:assay": ` + assay + `}}]}}`
+			if _, err := ledger.NewService(db).Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
+				t.Fatal(err)
+			}
+			n := Demo()
+			n.Supplies = nil
+			if err := n.PullLedger(ctx, db); err != nil {
+				t.Fatal(err)
+			}
+			vs, err := custody.Evaluate(ctx, db, "urn:t:lot:Z", custody.DefaultPack())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range vs {
+				if v.Rule == "dfars-covered-countries" && (v.Status == custody.Pass) != (c.country == "US") {
+					t.Errorf("dfars-covered-countries %s (%s)", v.Status, v.Detail)
+				}
+			}
+			m, err := build(n, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := false
+			for _, st := range m.streams {
+				if st.Lot != "urn:t:lot:Z" {
+					continue
+				}
+				seen = true
+				if st.Origin != c.origin || !slices.Equal(st.Origins, c.origins) || st.Class != c.class(m.classes) || math.Abs(st.Shares["PAK"]-1) > 1e-9 && st.Shares != nil {
+					t.Errorf("stream %s: origin %q origins %v shares %v class %q; want %q %v, PAK 1, class %q", st.ID, st.Origin, st.Origins, st.Shares, st.Class, c.origin, c.origins, c.class(m.classes))
+				}
+			}
+			if !seen {
+				t.Fatalf("Z is no stream (warnings %v)", m.warnings)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/critmin/critmin/jsonstrict"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -451,8 +452,17 @@ func (n *Network) PullLedger(ctx context.Context, store custody.Store) error {
 			if err != nil {
 				return err
 			}
+			rs, rules := store.(custody.RuleStore)
 			for _, l := range lots {
-				n.Supplies = append(n.Supplies, n.lotSupplies(l, origins[l.ID], bySite)...)
+				ss := n.lotSupplies(l, origins[l.ID], bySite)
+				if rules && len(ss) > 0 {
+					countries, unknown, err := custody.ProcessedIn(ctx, rs, l.ID)
+					if err != nil {
+						return err
+					}
+					n.withProcessing(ss, countries, unknown)
+				}
+				n.Supplies = append(n.Supplies, ss...)
 			}
 		}
 	}
@@ -644,6 +654,48 @@ func notMeasuredWarning(lot string, c *custody.Composition, shares map[string]fl
 	}
 	return fmt.Sprintf("ledger lot %s planned with %s of unknown origin (UNK): %s, so the origin shares of that part are unknown; buyers and stockpiles that exclude any origin do not take it, though every feed's country is known by dry mass (%s)",
 		lot, units.Fixed(shares[UnknownOrigin]*100, 1)+" %", why, strings.Join(names, ", "))
+}
+
+// withProcessing classes a lot's supplies ss by where its material was
+// processed as well as where it was mined, as dfars-covered-countries
+// reads both stages (custody.ProcessedIn: the countries of the runs of
+// its genealogy, and whether one ran at a site of no known country). A
+// country some buyer or stockpile excludes that a run ran in joins the
+// supplies' origins at 0 and names them — Pakistani concentrate refined
+// in China is planned in China's covered class, never as unrestricted —
+// and a run at a site of no known country adds UnknownOrigin at 0 (the
+// rule cannot show exclusion). The shares are unchanged: nothing was
+// mined there (issue 9 §5, fixPj).
+func (n *Network) withProcessing(ss []Supply, countries []string, unknown bool) {
+	excluded := n.excludedOrigins()
+	var add []string
+	for _, k := range countries {
+		if excluded[k] {
+			add = append(add, k)
+		}
+	}
+	if unknown {
+		add = append(add, UnknownOrigin)
+	}
+	if len(add) == 0 || len(ss) == 0 {
+		return
+	}
+	origin := ss[0].OriginCountry
+	shares := maps.Clone(ss[0].OriginShares)
+	if shares == nil {
+		shares = map[string]float64{origin: 1}
+	}
+	for _, k := range add {
+		if _, ok := shares[k]; !ok {
+			shares[k] = 0
+		}
+	}
+	if !excluded[origin] && add[0] != UnknownOrigin {
+		origin = add[0]
+	}
+	for i := range ss {
+		ss[i].OriginCountry, ss[i].OriginShares = origin, shares
+	}
 }
 
 // partTonnes is what of part p of lot l a supply offers: what is left
