@@ -452,10 +452,16 @@ func (n *Network) PullLedger(ctx context.Context, store custody.Store) error {
 			if err != nil {
 				return err
 			}
-			rs, rules := store.(custody.RuleStore)
+			// Where a lot was processed classes it as where it was mined
+			// (withProcessing): a store that cannot say so plans nothing,
+			// rather than plan China-refined material as unrestricted.
+			rs, ok := store.(custody.RuleStore)
+			if !ok {
+				return fmt.Errorf("plan: ledger store %T cannot list a lot's events, so where its lots were processed is unknown", store)
+			}
 			for _, l := range lots {
 				ss := n.lotSupplies(l, origins[l.ID], bySite)
-				if rules && len(ss) > 0 {
+				if len(ss) > 0 {
 					countries, unknown, err := custody.ProcessedIn(ctx, rs, l.ID)
 					if err != nil {
 						return err
