@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/critmin/critmin/jsonstrict"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -273,6 +274,35 @@ func dedupe(s []string) []string {
 }
 
 func gather(ctx context.Context, s RuleStore, lot string) (*ruleInput, error) {
+	in, err := gatherEvents(ctx, s, lot)
+	if err != nil {
+		return nil, err
+	}
+	if in.origin, err = Origin(ctx, s, in.lot); err != nil {
+		return nil, err
+	}
+	if f, ok := s.(LiveEventsFinder); ok {
+		in.commissioned = map[string]*critmin.Event{}
+		for _, id := range in.origin.OriginLots {
+			if l := in.lots[id]; l == nil || l.OriginCountry == "" && l.OriginMine == "" {
+				continue
+			}
+			evs, err := f.LiveEventsOfLots(ctx, []string{id})
+			if err != nil {
+				return nil, err
+			}
+			if ev := firstRecordEvent(evs, id); ev != nil {
+				in.commissioned[id] = ev
+			}
+		}
+	}
+	return in, nil
+}
+
+// gatherEvents reads what gather reads but the lot's origin: its
+// backward genealogy, the lots and sites, and the live events of the
+// genealogy (the runs among them only those that made a lot of it).
+func gatherEvents(ctx context.Context, s RuleStore, lot string) (*ruleInput, error) {
 	tr, err := traceLot(ctx, s, lot, Backward, MaxDepth)
 	if err != nil {
 		return nil, err
@@ -298,24 +328,6 @@ func gather(ctx context.Context, s RuleStore, lot string) (*ruleInput, error) {
 	}
 	for _, st := range sites {
 		in.sites[siteKey(st.ID)] = st
-	}
-	if in.origin, err = Origin(ctx, s, lot); err != nil {
-		return nil, err
-	}
-	if f, ok := s.(LiveEventsFinder); ok {
-		in.commissioned = map[string]*critmin.Event{}
-		for _, id := range in.origin.OriginLots {
-			if l := in.lots[id]; l == nil || l.OriginCountry == "" && l.OriginMine == "" {
-				continue
-			}
-			evs, err := f.LiveEventsOfLots(ctx, []string{id})
-			if err != nil {
-				return nil, err
-			}
-			if ev := firstRecordEvent(evs, id); ev != nil {
-				in.commissioned[id] = ev
-			}
-		}
 	}
 	page, err := s.FindEvents(ctx, critmin.EventFilter{
 		ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput}, Patterns: lotIDs, Exact: true}},
@@ -344,6 +356,37 @@ func gather(ctx context.Context, s RuleStore, lot string) (*ruleInput, error) {
 		in.events = append(in.events, f)
 	}
 	return in, nil
+}
+
+// ProcessedIn is the processing stage of a lot's origin as the
+// covered-country rule reads it (excluded_countries, stage
+// "processing"): countries, sorted, are those master data gives the
+// business location or read point of each run of the lot's genealogy (a
+// transformation that made the lot or a lot upstream of it), and
+// unknown says a run is at no site of a known country. Beside
+// Composition.PhysicalCountries it is what the planner classes a ledger
+// lot's supplies by (issue 9 §5, fixPj): Pakistani concentrate refined
+// in China fails dfars-covered-countries, so it is never planned as
+// unrestricted.
+func ProcessedIn(ctx context.Context, s RuleStore, lot string) (countries []string, unknown bool, err error) {
+	in, err := gatherEvents(ctx, s, lot)
+	if err != nil {
+		return nil, false, err
+	}
+	set := map[string]bool{}
+	for _, f := range in.events {
+		if f.ev.Type != critmin.TransformationEvent {
+			continue
+		}
+		known := false
+		for _, loc := range []string{f.ev.BizLocation, f.ev.ReadPoint} {
+			if c := in.siteCountry(loc); loc != "" && c != "" {
+				known, set[c] = true, true
+			}
+		}
+		unknown = unknown || !known
+	}
+	return slices.Sorted(maps.Keys(set)), unknown, nil
 }
 
 // facts reads the parts of a stored event the rules need from its JSON.
@@ -455,9 +498,12 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 				if bad[sh.Key] {
 					found = append(found, fmt.Sprintf("mined in %s (%s of dry mass, physical origin)", country.Name(sh.Key), Percent(sh.Share)))
 				}
-				if sh.Key == Unknown {
-					unknown = true
-				}
+			}
+			// Whether some material is of no known country is the
+			// physical origin the planner classes the lot's supplies by
+			// (Composition.PhysicalCountries, issue 9 §5).
+			if _, unk := in.origin.PhysicalCountries(); unk {
+				unknown = true
 			}
 			analytes := in.origin.Analytes()
 			for _, e := range sortedKeys(analytes) {
@@ -489,9 +535,6 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 				// not valued on, not assayed (fix9ah); their shares are
 				// unknown all the same.
 				unknownWhy = append(unknownWhy, fmt.Sprintf("%s not assayed (by-products %s is not valued on)", strings.Join(bp, ", "), ledger.CommodityName(in.origin.Commodity)))
-			}
-			if len(in.origin.Mass.ByCountry) == 0 {
-				unknown = true // no feed traced at all
 			}
 			v.Evidence = append(v.Evidence, in.origin.Events...)
 			cf, cev := commissionedIn(in, bad)

@@ -3,6 +3,7 @@ package custody
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -130,6 +131,54 @@ func (c *Composition) Country() string {
 		}
 	}
 	return one
+}
+
+// PhysicalCountries is the physical origin a covered-country rule reads
+// (excluded_countries, its mining stage) and the planner classes a lot's
+// supplies by (issue 9 §5: one origin function): countries, sorted, are
+// every country of the dry-mass view (every feed, by mass), every
+// country holding a share of a measured analyte (an element or an
+// aggregate such as TREO) and every country an origin lot stating
+// another origin was first recorded in (CommissionedIn); unknown says
+// some of the lot's material is of no known country — a feed of unknown
+// country in the dry-mass view (no origin recorded, or master data
+// contradicting it: origin_conflict), no feed traced at all, or metal of
+// no recorded input (element_gain).
+//
+// An analyte whose origin shares are unknown because a grade on the way
+// was not measured — a feed's, or an aggregate such as TREO assayed only
+// on the lot, after a move — does not make the lot's country unknown:
+// its material came only from the feeds the dry-mass view names, so it
+// holds no country that view does not (the rule's "every feed's country
+// is known … none is listed"; n9a-3: the planner read such a TREO as
+// unknown origin and barred a Pakistani–Myanmar blend from every buyer
+// that excludes covered countries).
+func (c *Composition) PhysicalCountries() (countries []string, unknown bool) {
+	set := map[string]bool{}
+	for _, sh := range c.Mass.ByCountry {
+		if sh.Key == Unknown {
+			unknown = true
+			continue
+		}
+		set[sh.Key] = true
+	}
+	if len(c.Mass.ByCountry) == 0 {
+		unknown = true // no feed traced at all
+	}
+	for _, a := range c.Analytes() {
+		if a.UnknownOrigin > 0 {
+			unknown = true
+		}
+		for _, sh := range a.ByCountry {
+			if sh.Key != Unknown && sh.Share > 0 {
+				set[sh.Key] = true
+			}
+		}
+	}
+	for _, k := range c.CommissionedIn {
+		set[k] = true
+	}
+	return slices.Sorted(maps.Keys(set)), unknown
 }
 
 func shareKeys(list []Share) []string {

@@ -18,7 +18,10 @@ import (
 // function", new-user check fix9ay, 1): run R at Houston blends 10 dmt of
 // Pakistani concentrate (P: Nd2O3 4 %, TREO 10 %) with 10 dmt of Chinese
 // (C: Nd2O3 0 %, TREO 10 %) into blend lot B, 20 dmt at Nd2O3 2 %, TREO
-// 10 %.
+// 10 %. Houston is in the United States by master data (since fixPj the
+// planner classes a lot by where its runs ran too, as
+// dfars-covered-countries does: a run at a site of no known country
+// would add UNK).
 //
 // Contained Nd (Nd2O3 → Nd 0.857356): P 10 × 4 % × 0.857356 = 0.342942 t,
 // C 10 × 0 % = 0 t. Nd is the only priced element, so the lot page's
@@ -50,7 +53,7 @@ func TestLedgerBlendKeepsZeroShareCountry(t *testing.T) {
 	  "ilmd": {"cm:commodity": "ree_concentrate", "cm:originCountry": "%s", "cm:originMine": "urn:t:site:mine-%s", "cm:moisture": 0, "cm:assay": %s}}`, lot, lot, iso, iso, iso, assays(nd))
 	}
 	doc := `{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"cm": "https://ns.critmin.org/mineral/v1/"}], "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-10-01T00:00:00Z",
-	 "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [{"id": "` + houston + `", "attributes": [{"id": "https://ns.critmin.org/mineral/v1/custodyModel", "attribute": "controlled_blending"}]}]}]}},
+	 "epcisHeader": {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [{"id": "` + houston + `", "attributes": [{"id": "https://ns.critmin.org/mineral/v1/custodyModel", "attribute": "controlled_blending"}, {"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "US"}]}]}]}},
 	 "epcisBody": {"eventList": [` + feed("P", "PAK", "4") + "," + feed("C", "CHN", "0") + `,
 	 {"type": "TransformationEvent", "eventID": "urn:t:ev:R", "eventTime": "2026-10-02T00:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "commissioning",
 	  "inputQuantityList": [{"epcClass": "urn:t:lot:P", "quantity": 10, "uom": "TNE"}, {"epcClass": "urn:t:lot:C", "quantity": 10, "uom": "TNE"}],

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/country"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
@@ -451,8 +452,23 @@ func (n *Network) PullLedger(ctx context.Context, store custody.Store) error {
 			if err != nil {
 				return err
 			}
+			// Where a lot was processed classes it as where it was mined
+			// (withProcessing): a store that cannot say so plans nothing,
+			// rather than plan China-refined material as unrestricted.
+			rs, ok := store.(custody.RuleStore)
+			if !ok {
+				return fmt.Errorf("plan: ledger store %T cannot list a lot's events, so where its lots were processed is unknown", store)
+			}
 			for _, l := range lots {
-				n.Supplies = append(n.Supplies, n.lotSupplies(l, origins[l.ID], bySite)...)
+				ss := n.lotSupplies(l, origins[l.ID], bySite)
+				if len(ss) > 0 {
+					countries, unknown, err := custody.ProcessedIn(ctx, rs, l.ID)
+					if err != nil {
+						return err
+					}
+					n.withProcessing(ss, countries, unknown)
+				}
+				n.Supplies = append(n.Supplies, ss...)
 			}
 		}
 	}
@@ -605,7 +621,87 @@ func (n *Network) lotSupplies(l *critmin.Lot, c *custody.Composition, bySite map
 		out = append(out, Supply{ID: sid, Site: h.siteID, Commodity: l.Commodity, OriginCountry: origin, OriginShares: shares, OriginBasis: basis, OriginMine: l.OriginMine,
 			Grade: n.Ledger.holdingGrade(l, h.body, h.parts, dry, capped), Tonnes: math.Round(h.tonnes*1000) / 1000, From: h.from, To: &to, Lot: l.ID, Holding: what})
 	}
+	if w := notMeasuredWarning(l.ID, c, shares); w != "" && len(out) > 0 {
+		n.Warnings = append(n.Warnings, w)
+	}
 	return out
+}
+
+// notMeasuredWarning explains a ledger lot planned with a part of
+// unknown origin (UnknownOrigin among shares, above 0) only because a
+// grade is not measured — its own (Headline.GradeNotMeasured) or a
+// feed's (Headline.OriginNotMeasured) — while every country of its
+// material is known (custody.Composition.PhysicalCountries): the
+// covered-country rule passes on such a lot by dry mass, but the planner
+// cannot state that part's shares, so buyers and stockpiles that exclude
+// any origin do not take the lot. The plan says so rather than barring
+// it silently (docs/planning.md, "Unknown origin"); "" otherwise.
+func notMeasuredWarning(lot string, c *custody.Composition, shares map[string]float64) string {
+	if c == nil || shares[UnknownOrigin] <= 0 {
+		return ""
+	}
+	countries, unknown := c.PhysicalCountries()
+	if unknown || len(countries) == 0 {
+		return ""
+	}
+	h := c.Headline()
+	why := ""
+	switch {
+	case h.GradeNotMeasured && len(h.NotMeasured) > 0:
+		why = fmt.Sprintf("its grade of %s is not measured", strings.Join(h.NotMeasured, ", "))
+	case h.OriginNotMeasured != nil && h.OriginNotMeasured.Share > 0:
+		why = fmt.Sprintf("a feed's grade of %s is not measured", strings.Join(h.OriginNotMeasured.Elements, ", "))
+	default:
+		return ""
+	}
+	names := make([]string, len(countries))
+	for i, k := range countries {
+		names[i] = country.Name(k)
+	}
+	return fmt.Sprintf("ledger lot %s planned with %s of unknown origin (UNK): %s, so the origin shares of that part are unknown; buyers and stockpiles that exclude any origin do not take it, though every feed's country is known by dry mass (%s)",
+		lot, units.Fixed(shares[UnknownOrigin]*100, 1)+" %", why, strings.Join(names, ", "))
+}
+
+// withProcessing classes a lot's supplies ss by where its material was
+// processed as well as where it was mined, as dfars-covered-countries
+// reads both stages (custody.ProcessedIn: the countries of the runs of
+// its genealogy, and whether one ran at a site of no known country). A
+// country some buyer or stockpile excludes that a run ran in joins the
+// supplies' origins at 0 and names them — Pakistani concentrate refined
+// in China is planned in China's covered class, never as unrestricted —
+// and a run at a site of no known country adds UnknownOrigin at 0 (the
+// rule cannot show exclusion). The shares are unchanged: nothing was
+// mined there (issue 9 §5, fixPj).
+func (n *Network) withProcessing(ss []Supply, countries []string, unknown bool) {
+	excluded := n.excludedOrigins()
+	var add []string
+	for _, k := range countries {
+		if excluded[k] {
+			add = append(add, k)
+		}
+	}
+	if unknown {
+		add = append(add, UnknownOrigin)
+	}
+	if len(add) == 0 || len(ss) == 0 {
+		return
+	}
+	origin := ss[0].OriginCountry
+	shares := maps.Clone(ss[0].OriginShares)
+	if shares == nil {
+		shares = map[string]float64{origin: 1}
+	}
+	for _, k := range add {
+		if _, ok := shares[k]; !ok {
+			shares[k] = 0
+		}
+	}
+	if !excluded[origin] && add[0] != UnknownOrigin {
+		origin = add[0]
+	}
+	for i := range ss {
+		ss[i].OriginCountry, ss[i].OriginShares = origin, shares
+	}
 }
 
 // partTonnes is what of part p of lot l a supply offers: what is left
@@ -717,30 +813,20 @@ func (n *Network) lotOrigin(l *critmin.Lot, c *custody.Composition) (origin stri
 }
 
 // physicalCountries is every country with material in a lot's physical
-// origin, in any of its views (dry mass, each analyte, overall), as the
-// planner names it (custody.Unknown is UnknownOrigin).
+// origin, as the planner names it: the countries of the origin function
+// the covered-country rule reads (custody.Composition.PhysicalCountries,
+// issue 9 §5), and UnknownOrigin where that function says some of the
+// lot's material is of no known country. An analyte whose shares are
+// unknown while every feed's country is known (a TREO assayed on the lot
+// alone, after a move) adds no UnknownOrigin: the rule passes on it, and
+// an UNK at 0 among the supply's origins classed it UNK (n9a-3).
 func physicalCountries(c *custody.Composition) []string {
-	set := map[string]bool{}
-	add := func(key string, share, tonnes float64) {
-		if share > 0 || tonnes > 0 {
-			if key == custody.Unknown {
-				key = UnknownOrigin
-			}
-			set[key] = true
-		}
+	countries, unknown := c.PhysicalCountries()
+	if unknown {
+		countries = append(countries, UnknownOrigin)
+		sort.Strings(countries)
 	}
-	for _, sh := range c.Mass.ByCountry {
-		add(sh.Key, sh.Share, sh.Tonnes)
-	}
-	for _, a := range c.Analytes() {
-		for _, sh := range a.ByCountry {
-			add(sh.Key, sh.Share, sh.Tonnes)
-		}
-	}
-	for _, sh := range c.Overall.ByCountry {
-		add(sh.Key, sh.Share, sh.Tonnes)
-	}
-	return slices.Sorted(maps.Keys(set))
+	return countries
 }
 
 // uniqueLotSupplyIDs names each ledger lot's supply uniquely. A lot's
