@@ -99,3 +99,32 @@ func TestContainerNumberAsBIC(t *testing.T) {
 		}
 	}
 }
+
+// TestImportRowCellsWording (issue 15, fixPh item 2): a row of one cell
+// under a header of 6 read "row 4 has 1 cells where the header has 6".
+// Row 3 has 4 cells (40000 after three), row 4 one ("W3" alone): "row 3
+// has 4 cells where the header has 6" and "row 4 has 1 cell where the
+// header has 6".
+func TestImportRowCellsWording(t *testing.T) {
+	ts := MustServe(t, false, nil)
+	const c, mine, port = "urn:epc:id:sscc:0614141.5000000080", "urn:t:site:mine-PAK", "urn:t:site:port"
+	if _, err := ts.Svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(fixPcDoc(c, mine, port))}); err != nil {
+		t.Fatal(err)
+	}
+	file := "Ticket,Lot,Time,Gross,Tare,Net\n" +
+		"W1,urn:t:lot:CO,2025-10-03 08:00,40000,30000,10000\n" +
+		"W2,urn:t:lot:CO,2025-10-03 09:00,40000\n" +
+		"W3\n"
+	v := url.Values{"source": {"short"}, "kind": {"weighbridge"}, "csv": {file}, "step": {"preview"},
+		"col_ticket": {"Ticket"}, "col_lot": {"Lot"}, "col_time": {"Time"}, "col_gross_kg": {"Gross"}, "col_tare_kg": {"Tare"}, "col_net_kg": {"Net"},
+		"def_site": {mine}, "def_tz": {"+00:00"}}
+	_, page := postImport(t, ts, v)
+	for _, want := range []string{"row 3 has 4 cells where the header has 6", "row 4 has 1 cell where the header has 6"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("import page does not say %q; its row errors: %s", want, fieldErrorText(page))
+		}
+	}
+	if strings.Contains(page, "1 cells") {
+		t.Errorf("import page says \"1 cells\"")
+	}
+}
