@@ -276,6 +276,12 @@ type EPCMatch struct {
 	Patterns []string
 	// Exact makes every pattern match literally, "*" included.
 	Exact bool
+	// Suffix makes every pattern match the end of an identifier as
+	// captured, literally and in its case: ":MSKU1234565" matches
+	// urn:epc:id:bic:MSKU1234565 and urn:critmin:demo:container:MSKU1234565
+	// (the forms' look-up of a container typed as its ISO 6346 number,
+	// issue 15 fixPh). No EPCIS query parameter sets it.
+	Suffix bool
 }
 
 // MasterAttrMatch is one HASATTR_fieldname (Values nil: the element has

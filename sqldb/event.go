@@ -109,12 +109,20 @@ func buildWhere(f critmin.EventFilter) *where {
 	for _, m := range f.EPCMatches {
 		// Arguments are appended in the order the placeholders appear.
 		cond := "e.pk IN (SELECT event_pk FROM event_epcs WHERE "
-		cond += w.matchIDs("epc", "canon", m.Patterns, m.Exact) + " AND " + w.roles(m.Roles) + ")"
+		if m.Suffix {
+			cond += w.matchSuffix("epc", m.Patterns) + " AND " + w.roles(m.Roles) + ")"
+		} else {
+			cond += w.matchIDs("epc", "canon", m.Patterns, m.Exact) + " AND " + w.roles(m.Roles) + ")"
+		}
 		w.conds = append(w.conds, cond)
 	}
 	for _, m := range f.ClassMatches {
 		cond := "e.pk IN (SELECT event_pk FROM event_quantities WHERE "
-		cond += w.matchIDs("epc_class", "canon", m.Patterns, m.Exact) + " AND " + w.roles(m.Roles) + ")"
+		if m.Suffix {
+			cond += w.matchSuffix("epc_class", m.Patterns) + " AND " + w.roles(m.Roles) + ")"
+		} else {
+			cond += w.matchIDs("epc_class", "canon", m.Patterns, m.Exact) + " AND " + w.roles(m.Roles) + ")"
+		}
 		w.conds = append(w.conds, cond)
 	}
 	// Bounds in one unit (or in none) hold for one quantity element

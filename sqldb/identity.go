@@ -181,6 +181,31 @@ func (w *where) matchIDs(capturedCol, canonCol string, values []string, literal 
 	return "(" + strings.Join(parts, " OR ") + ")"
 }
 
+// matchSuffix adds "col, as captured, ends with one of the suffixes",
+// compared exactly: LIKE '%suffix' narrows (SQLite's LIKE ignores ASCII
+// case, PostgreSQL's does not), and the column's last characters equal
+// to the suffix decide, so both backends match alike
+// (critmin.EPCMatch.Suffix).
+func (w *where) matchSuffix(col string, suffixes []string) string {
+	if len(suffixes) == 0 {
+		return "(1 = 0)"
+	}
+	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	ors := make([]string, 0, len(suffixes))
+	for _, sfx := range suffixes {
+		n := utf8.RuneCountInString(sfx)
+		if n == 0 {
+			ors = append(ors, "(1 = 0)")
+			continue
+		}
+		// n is counted here, never taken from the caller's text: it is
+		// written into the statement as a number.
+		ors = append(ors, fmt.Sprintf(`(%s LIKE ? ESCAPE '\' AND substr(%s, length(%s) - %d) = ?)`, col, col, col, n-1))
+		w.args = append(w.args, "%"+esc.Replace(sfx), sfx)
+	}
+	return "(" + strings.Join(ors, " OR ") + ")"
+}
+
 // likeAny is "col matches one of the LIKE patterns". A few patterns are
 // ORed; more are a VALUES table joined by EXISTS, so that the condition's
 // depth does not grow with the list: SQLite parses "a OR b OR …" as a

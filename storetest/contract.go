@@ -189,6 +189,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"Repacking", testRepacking},
 		{"PackingCycle", testPackingCycle},
 		{"LotNotContainer", testLotNotContainer},
+		{"EPCSuffixMatch", testEPCSuffixMatch},
 		{"DeclarationContent", testDeclarationContent},
 		{"ContainerAsOfRun", testContainerAsOfRun},
 		{"ContainerFedConsumes", testContainerFedConsumes},

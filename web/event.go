@@ -653,6 +653,21 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(all) == 0 {
+		// A container's ISO 6346 number alone (MSKU1234565) opens the
+		// page of the container recorded under it, whatever its URN
+		// (the demo's urn:critmin:demo:container:…, urn:epc:id:bic:…),
+		// as the forms read the number (knownContainers; fixPh).
+		if n := plainContainer(id); !strings.Contains(id, ":") && iso6346RE.MatchString(n) {
+			known, err := s.knownContainers(ctx, []string{n})
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			if uri, ok := known[n]; ok {
+				http.Redirect(w, r, shipmentHref(uri), http.StatusSeeOther)
+				return
+			}
+		}
 		s.renderError(w, r, critmin.Errorf(critmin.ENOTFOUND, "no event names %q as a bill of lading or a container", id))
 		return
 	}

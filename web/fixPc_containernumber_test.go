@@ -18,7 +18,10 @@ import (
 // 256·5 + 512·6 = 424 + 5136 = 5560; 5560 mod 11 = 5 (505 × 11 = 5555),
 // so the check digit is 5 and MSKU1234565 is right, MSKU1234566 wrong.
 //   - Pack into "MSKU1234565": the preview's event has parentID
-//     urn:critmin:demo:container:MSKU1234565, the demo's form;
+//     urn:epc:id:bic:MSKU1234565, the GS1 BIC EPC URN (a number this
+//     store has not recorded; a recorded one is the identifier it was
+//     recorded under, TestContainerNumberAsBIC, fixPh — it was the
+//     demo's prefix, urn:critmin:demo:container:, whatever the store);
 //   - Pack into "msku 123456 5" (lower case, spaced as painted): the same;
 //   - Pack into "MSKU1234566": refused 400 under Container, naming the
 //     check digit 5;
@@ -38,7 +41,7 @@ func TestContainerTypedAsItsNumber(t *testing.T) {
 	if _, err := ts.Svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
 		t.Fatal(err)
 	}
-	const urn = "urn:critmin:demo:container:MSKU1234565"
+	const urn = "urn:epc:id:bic:MSKU1234565"
 	pack := func(box string) (int, string) {
 		v := url.Values{"container": {box}, "lots": {"urn:t:lot:CP 1000 KGM"}, "time": {"2025-10-03T08:00"}, "tz": {"+00:00"}, "site": {mine}, "step": {"preview"}}
 		resp, b := do(t, "POST", ts.URL+"/record/pack", operatorSecret, []byte(v.Encode()), formHeader)

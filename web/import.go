@@ -907,7 +907,7 @@ func (s *site) checkFile(r *http.Request, k *importKind, source string, m *critm
 		row := &importRow{Row: lines[i], Values: map[string]string{}}
 		res.Rows = append(res.Rows, row)
 		if len(rec) != len(header) {
-			row.Errors = append(row.Errors, RowError{row.Row, "—", fmt.Sprintf("row %d has %d cells where the header has %d%s", row.Row, len(rec), len(header), splitCommaHint(rec, header, delim, kinds)), false})
+			row.Errors = append(row.Errors, RowError{row.Row, "—", fmt.Sprintf("row %d has %d %s where the header has %d%s", row.Row, len(rec), plural(len(rec), "cell", "cells"), len(header), splitCommaHint(rec, header, delim, kinds)), false})
 		}
 		// A row cut short is said once, as such: its missing cells are
 		// not read as empty values (a net of nothing judged a −100 %

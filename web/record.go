@@ -256,7 +256,7 @@ var recordForms = []*recordForm{
 			fTime, fTZ, fSite},
 		event: func(v url.Values) map[string]any {
 			ev := baseEvent("AggregationEvent", "ADD", "packing", "active", v)
-			ev["parentID"] = containerURI(v.Get("container"))
+			ev["parentID"] = containerURI(v, v.Get("container"))
 			ev["childQuantityList"] = qtyLines(v.Get("lots"))
 			ev["readPoint"], ev["bizLocation"] = idObj(v.Get("site")), idObj(v.Get("site"))
 			return ev
@@ -272,7 +272,7 @@ var recordForms = []*recordForm{
 			fTime, fTZ, fSite},
 		event: func(v url.Values) map[string]any {
 			ev := baseEvent("AggregationEvent", "DELETE", "unpacking", "in_progress", v)
-			ev["parentID"] = containerURI(v.Get("container"))
+			ev["parentID"] = containerURI(v, v.Get("container"))
 			// No children named: everything in the container comes out
 			// (EPCIS 2.0 §7.3.5, an AggregationEvent DELETE with no
 			// children).
@@ -300,7 +300,7 @@ var recordForms = []*recordForm{
 			fTime, fTZ, {Name: "site", Label: "Loading port or site", Type: "site", Required: true}},
 		event: func(v url.Values) map[string]any {
 			ev := baseEvent("ObjectEvent", "OBSERVE", "shipping", "in_transit", v)
-			if c := containerURIs(v.Get("containers")); len(c) > 0 {
+			if c := containerURIs(v, v.Get("containers")); len(c) > 0 {
 				ev["epcList"] = c
 			}
 			if q := qtyLines(v.Get("lots")); len(q) > 0 || ev["epcList"] == nil {
@@ -353,7 +353,7 @@ var recordForms = []*recordForm{
 		event: func(v url.Values) map[string]any {
 			ev := baseEvent("ObjectEvent", "OBSERVE", "receiving", "in_progress", v)
 			putIf(ev, custody.MassChangeReasonTerm, v.Get("mass_reason"))
-			if c := containerURIs(v.Get("containers")); len(c) > 0 {
+			if c := containerURIs(v, v.Get("containers")); len(c) > 0 {
 				ev["epcList"] = c
 			}
 			if q := qtyLines(v.Get("lots")); len(q) > 0 || ev["epcList"] == nil {
@@ -1314,6 +1314,10 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 		id = newFormEventID()
 	}
 	v.Set("eventID", id)
+	if err := s.withKnownContainers(r.Context(), f, v); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	view, err := s.formView(r, f, v)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -2561,13 +2565,14 @@ func bolURI(s string) (uri string, ok bool) {
 	return "urn:critmin:bol:" + t, true
 }
 
-// containerPrefix is the URN a container typed as its ISO 6346 number
-// is recorded under: the form the demo writes its containers in
-// (urn:critmin:demo:container:MSKU1234565), so that a number typed in a
-// form names the container the demo's events name.
-const containerPrefix = "urn:critmin:demo:container:"
+// bicPrefix is the EPC URN of a container by its ISO 6346 code (GS1
+// Tag Data Standard 2.0, the BIC scheme: urn:epc:id:bic: and the 11
+// characters of the code, check digit included, urn:epc:id:bic:CSQU3054383).
+// A container typed on a form as a number the store does not know yet is
+// recorded under it (issue 15, fixPh).
+const bicPrefix = "urn:epc:id:bic:"
 
-const containerHelp = "a URI, or its ISO 6346 number (MSKU1234565; its check digit is checked), recorded as " + containerPrefix + "NUMBER"
+const containerHelp = "a URI, or its ISO 6346 number (MSKU1234565; its check digit is checked): a number already recorded is the container recorded under it, a new one is recorded as " + bicPrefix + "NUMBER"
 
 // iso6346RE is an ISO 6346 container number with spaces and dashes
 // taken out and letters upper-cased: owner code (3 letters), category
@@ -2599,28 +2604,115 @@ func iso6346Check(n string) int {
 // letter6346 are the ISO 6346 values of A to Z.
 var letter6346 = [26]int{10, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 34, 35, 36, 37, 38}
 
+// knownContainersKey is the key under which a form's values carry the
+// containers its ISO 6346 numbers name in the store (withKnownContainers),
+// one "NUMBER URI" a value. It is no form field: a form's values are
+// read from its fields alone, so no submission can set it.
+const knownContainersKey = "\x00known-containers"
+
 // containerURI is a container field's value as the event states it: a
 // value with a colon is a URI of its own, kept as typed (trimmed); an
-// ISO 6346 number is containerPrefix and the number (issue 15, n15
-// item 3); anything else is returned trimmed, for the validator.
-func containerURI(s string) string {
+// ISO 6346 number is the identifier the store knows that container by
+// (v's knownContainersKey, withKnownContainers: the demo's
+// urn:critmin:demo:container:MSKU1234565 stays that) or, a number not
+// recorded yet, bicPrefix and the number (issue 15, n15 item 3, fixPh);
+// anything else is returned trimmed, for the validator.
+func containerURI(v url.Values, s string) string {
 	s = strings.TrimSpace(s)
 	if strings.Contains(s, ":") {
 		return s
 	}
 	if n := plainContainer(s); iso6346RE.MatchString(n) {
-		return containerPrefix + n
+		for _, kv := range v[knownContainersKey] {
+			if num, uri, _ := strings.Cut(kv, " "); num == n {
+				return uri
+			}
+		}
+		return bicPrefix + n
 	}
 	return s
 }
 
 // containerURIs is a lines field of containers, each as containerURI.
-func containerURIs(s string) []string {
+func containerURIs(v url.Values, s string) []string {
 	var out []string
 	for _, l := range splitLines(s) {
-		out = append(out, containerURI(l))
+		out = append(out, containerURI(v, l))
 	}
 	return out
+}
+
+// withKnownContainers sets in v, for containerURI, the identifiers the
+// store has recorded the containers under whose ISO 6346 numbers (check
+// digit right) are typed in f's container fields (knownContainers).
+func (s *site) withKnownContainers(ctx context.Context, f *recordForm, v url.Values) error {
+	var numbers []string
+	for _, fl := range f.Fields {
+		if fl.Name != "container" && fl.Name != "containers" {
+			continue
+		}
+		for _, l := range splitLines(v.Get(fl.Name)) {
+			if strings.Contains(l, ":") || containerError(l) != "" {
+				continue
+			}
+			if n := plainContainer(l); iso6346RE.MatchString(n) && !slices.Contains(numbers, n) {
+				numbers = append(numbers, n)
+			}
+		}
+	}
+	delete(v, knownContainersKey)
+	known, err := s.knownContainers(ctx, numbers)
+	if err != nil {
+		return err
+	}
+	for _, n := range numbers {
+		if uri, ok := known[n]; ok {
+			v.Add(knownContainersKey, n+" "+uri)
+		}
+	}
+	return nil
+}
+
+// knownContainers maps each ISO 6346 number to the identifier the store
+// has recorded that container under: any URI an event names as an
+// instance (epcList, childEPCs, parentID) whose last part, after its
+// last ":" or "/", is the number (critmin.EPCMatch.Suffix). A number
+// recorded under several identifiers is its BIC URN (bicPrefix) when
+// that is one of them, else the one the latest event names; a number
+// not recorded is not in the map.
+func (s *site) knownContainers(ctx context.Context, numbers []string) (map[string]string, error) {
+	known := map[string]string{}
+	if len(numbers) == 0 {
+		return known, nil
+	}
+	var suffixes []string
+	for _, n := range numbers {
+		suffixes = append(suffixes, ":"+n, "/"+n)
+	}
+	page, err := s.Store.FindEvents(ctx, critmin.EventFilter{
+		EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleParent}, Patterns: suffixes, Suffix: true}},
+		OrderBy:    "eventTime", Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	// Newest first (OrderBy eventTime, descending): the first identifier
+	// seen of a number is the latest event's.
+	for _, e := range decoded(page.Events) {
+		ids := []string{e.ParentID}
+		for _, x := range e.EPCs {
+			ids = append(ids, x.EPC)
+		}
+		for _, id := range ids {
+			n := id[strings.LastIndexAny(id, ":/")+1:]
+			if id == "" || !slices.Contains(numbers, n) {
+				continue
+			}
+			if had, ok := known[n]; !ok || had != bicPrefix+n && id == bicPrefix+n {
+				known[n] = id
+			}
+		}
+	}
+	return known, nil
 }
 
 // containerError words what is wrong with a container typed without a
