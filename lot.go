@@ -899,6 +899,17 @@ type ContentsStore interface {
 	EventContents(ctx context.Context, eventIDs []string) (map[string][]QuantityElement, error)
 }
 
+// ContainerHoldingsStore reads what a container holds now by the rule
+// capture gives a run fed it whole (the contents stored with such a run,
+// ContentsStore): packings less unpackings, nothing of what was packed
+// before a run fed it whole, less what its lots' own line draws and
+// movements took out of it; at sea, what its trip carried. One line per
+// lot; none for a container emptied. The container page reads it, so
+// that it shows what the ledger and custody count (new-user check n8e-7).
+type ContainerHoldingsStore interface {
+	ContainerHolds(ctx context.Context, container string) ([]QuantityElement, error)
+}
+
 // ContainerMove is one event that moved a lot by a container's own
 // identifier (an ObjectEvent of a dispatch or receipt step naming only
 // the container in its epcList): the event, the container, and the line

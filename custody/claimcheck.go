@@ -364,14 +364,26 @@ func captureCheck(s Store) func(ctx context.Context, events []*critmin.Event, cj
 				was[id] = *cloneLot(lots[id]) // not sharing Parts: a part weighing rewrites them
 			}
 			unitErrs = append(unitErrs, checkLineUnits(ev, was)...)
-			if fe := checkFedAtSite(ev, was, nil); len(fe) > 0 {
+			if fe := checkFedAtSite(ev, was, nil, nil); len(fe) > 0 {
 				// Refused: worded with each lot as it stood at the run's
 				// date (lotsThen), not as the record stands now.
 				then, err := lotsThen(ctx, s, ev, was)
 				if err != nil {
 					return err
 				}
-				siteErrs = append(siteErrs, checkFedAtSite(ev, was, then)...)
+				// What of each lot is at sea as a whole, worded as
+				// the lot API lists it (bodyAtSeaWords; n8e-6).
+				atSea := map[string]string{}
+				for id, w := range was {
+					desc := &w
+					if l := then[id]; l != nil {
+						desc = l
+					}
+					if atSea[id], err = bodyAtSeaWords(ctx, s, desc, ev.EventTime); err != nil {
+						return err
+					}
+				}
+				siteErrs = append(siteErrs, checkFedAtSite(ev, was, then, atSea)...)
 			}
 			ledger.Project(lots, ev)
 			firstUnclosed(ev, lots, unclosed)
@@ -1864,7 +1876,7 @@ func quantityPtr(ev *critmin.Event, i int) string {
 // Oct 5 read "the lot stands as 4 t at hou, 6 t in transit" — the 4 t
 // received at hou on Oct 8 — where on Oct 5 all 10 t were in transit
 // (new-user check n8d s11b).
-func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot, then map[string]*critmin.Lot) []critmin.FieldError {
+func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot, then map[string]*critmin.Lot, atSea map[string]string) []critmin.FieldError {
 	if ev.Type != critmin.TransformationEvent || ev.BizLocation == "" {
 		return nil
 	}
@@ -1925,8 +1937,25 @@ func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot, then map[stri
 		if l := then[q.EPCClass]; l != nil {
 			desc = l
 		}
-		elsewhere := fmt.Sprintf("%s t in transit", Tonnes(desc.InTransitTonnes()))
-		if epcis.Canonical(desc.Location) != site && desc.Location != "" {
+		// A lot whose body is in transit has its rest at sea, not where
+		// it left (its Location): counted in transit, as the lot API
+		// lists it, with its bill and containers (atSea,
+		// bodyAtSeaWords; new-user check n8e-6: "0 t in transit, 4 t
+		// remaining at" the mine, for 4 t at sea in D2 under B1).
+		moving := desc.InTransitTonnes()
+		bodyAtSea := desc.Status == critmin.LotInTransit && desc.RemainingWetTonnes() > 1e-9
+		if bodyAtSea {
+			moving += desc.RemainingWetTonnes()
+		}
+		elsewhere := fmt.Sprintf("%s t in transit", Tonnes(moving))
+		if words := atSea[q.EPCClass]; bodyAtSea && words != "" {
+			if parts := desc.InTransitTonnes(); parts > 1e-9 {
+				elsewhere += fmt.Sprintf(" (%s t %s; %s t as parts)", Tonnes(desc.RemainingWetTonnes()), words, Tonnes(parts))
+			} else {
+				elsewhere += " " + words
+			}
+		}
+		if !bodyAtSea && epcis.Canonical(desc.Location) != site && desc.Location != "" {
 			elsewhere += fmt.Sprintf(", %s t remaining at %s", Tonnes(desc.RemainingWetTonnes()), desc.Location)
 		}
 		if q.Quantity == nil {

@@ -615,6 +615,22 @@ func receivedAlready(ctx context.Context, s Store, q eventQuerier, canQuery bool
 		if err != nil && critmin.ErrorCode(err) != critmin.ENOTFOUND {
 			return nil, err
 		}
+		if err == nil {
+			// The lot as it stands without the stored events the
+			// document declares in error, wherever the declaration
+			// stands in the document (new-user check n8e-3: a receipt
+			// declared with its corrective, the declaration first, was
+			// refused "already received … (event <the declared
+			// receipt>)", and a container receipt corrected from 4 t to
+			// 3.9 t named the other container's receipt).
+			if w, ok := q.(withoutEvents); ok && len(w.hidden) > 0 {
+				if r, err := lotWithout(ctx, s, lot, w.hidden); err != nil {
+					return nil, err
+				} else if r != nil {
+					l = r
+				}
+			}
+		}
 		if err == nil && !ev.EventTime.Before(l.LastEventAt) {
 			open, closedBy := billTransit(l, bol)
 			if open && !byContainer {
@@ -1034,4 +1050,44 @@ func namesInstance(ev *critmin.Event, c string) bool {
 		}
 	}
 	return false
+}
+
+// lotWithout is stored lot id replayed from its live stored events less
+// hidden (the events a document declares in error), in event time, as
+// LotAt replays it; nil when none of its events is hidden (the stored
+// lot stands) or the store cannot replay it.
+func lotWithout(ctx context.Context, s Store, id string, hidden map[string]bool) (*critmin.Lot, error) {
+	f, ok := s.(LiveEventsFinder)
+	if !ok {
+		return nil, nil
+	}
+	evs, err := f.LiveEventsOfLots(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	var seq []*critmin.Event
+	hit := false
+	for _, ev := range evs {
+		if !ledger.Live(ev) {
+			continue
+		}
+		if hidden[ev.EventID] {
+			hit = true
+			continue
+		}
+		cev := canonicalLots(ev)
+		for _, lid := range cev.LotIDs() {
+			if lid == id {
+				seq = append(seq, cev)
+				break
+			}
+		}
+	}
+	if !hit || len(seq) == 0 {
+		return nil, nil
+	}
+	seq = ledger.EventTimeOrder(seq)
+	sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
+	_, _, l := replayMass(id, seq, nil)
+	return l, nil
 }

@@ -76,6 +76,12 @@ type contentsJudge struct {
 	// ones (feedsOf).
 	feeds       map[string][]*critmin.Event
 	storedFeeds map[string][]*critmin.Event
+	// lotEvents is, per canonical lot, its live stored events (read once,
+	// the store's LiveEventsOfLots) then the document's so far as
+	// projected: what a line draw took out of its containers
+	// (DrawnShares).
+	lotEvents map[string][]*critmin.Event
+	storedLot map[string]bool
 	// own is, per eventID of an event given contents lines, how many
 	// quantity lines it states itself, and the event with its contents
 	// (pointAtContainers).
@@ -268,9 +274,23 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 			// brought it to the site is no longer in it
 			// (ledger.ContainerShare; issue 9, n9a-1), as the store
 			// cuts it (sqldb withinStanding).
-			lines, boxOf = ledger.WithinContainers(lines, boxOf, func(lot, box string) (float64, bool) {
+			// A line draw takes the lot's loose stock at its site
+			// first, then its containers, at its own time
+			// (DrawnShares; n8e-1), where the packings tell.
+			var failed error
+			lines, boxOf = ledger.WithinContainers(lines, boxOf, DrawnFirst(func(lot string) (map[string]float64, map[string]bool) {
+				evs, err := j.drawnEvents(lot)
+				if err != nil {
+					failed = err
+					return nil, nil
+				}
+				return DrawnShares(lot, evs, ev)
+			}, func(lot, box string) (float64, bool) {
 				return ledger.ContainerShare(j.lots[lot], ev, box)
-			})
+			}))
+			if failed != nil {
+				return nil, failed
+			}
 		}
 		for i, q := range lines {
 			k := epcis.Canonical(q.EPCClass)
@@ -361,8 +381,77 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 			return nil, err
 		}
 		ledger.Project(j.lots, c)
+		j.noteLotEvent(c)
 	}
 	return out, nil
+}
+
+// noteLotEvent keeps ev (live, as projected) among its lots' events read
+// by drawnEvents.
+func (j *contentsJudge) noteLotEvent(ev *critmin.Event) {
+	if j.lotEvents == nil {
+		j.lotEvents = map[string][]*critmin.Event{}
+	}
+	for _, id := range ev.LotIDs() {
+		id = epcis.Canonical(id)
+		j.lotEvents[id] = append(j.lotEvents[id], ev)
+	}
+}
+
+// drawnEvents is lot's live events, stored then the document's so far,
+// and the DELETEs emptying the containers it was packed in, stored and
+// the document's (DrawnShares). The stored ones are read once.
+func (j *contentsJudge) drawnEvents(lot string) ([]*critmin.Event, error) {
+	lot = epcis.Canonical(lot)
+	var stored []*critmin.Event
+	if f, ok := j.s.(liveEventsFinder); ok {
+		if j.storedLot == nil {
+			j.storedLot = map[string]bool{}
+		}
+		if !j.storedLot[lot] {
+			j.storedLot[lot] = true
+			evs, err := f.LiveEventsOfLots(j.ctx, []string{lot})
+			if err != nil {
+				return nil, err
+			}
+			for _, e := range evs {
+				if !j.declared[e.EventID] {
+					stored = append(stored, e)
+				}
+			}
+		}
+	}
+	if len(stored) > 0 {
+		// Stored first: the document's events follow them.
+		if j.lotEvents == nil {
+			j.lotEvents = map[string][]*critmin.Event{}
+		}
+		j.lotEvents[lot] = append(stored, j.lotEvents[lot]...)
+	}
+	evs := append([]*critmin.Event(nil), j.lotEvents[lot]...)
+	var boxes []string
+	for _, e := range evs {
+		if e.Type == critmin.AggregationEvent && e.ParentID != "" && !containsID(boxes, epcis.Canonical(e.ParentID)) {
+			boxes = append(boxes, epcis.Canonical(e.ParentID))
+		}
+	}
+	seen := map[string]bool{}
+	for _, e := range evs {
+		seen[e.EventID] = true
+	}
+	for _, c := range boxes {
+		packs, err := j.packingsOf(c)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range packs {
+			if !seen[p.EventID] && p.Action == "DELETE" && len(ledger.Children(p)) == 0 {
+				seen[p.EventID] = true
+				evs = append(evs, p)
+			}
+		}
+	}
+	return evs, nil
 }
 
 // load reads the stored lots of ids not yet read (a fresh one for a lot
@@ -469,10 +558,12 @@ func (j *contentsJudge) heldAt(container string, at time.Time, self *critmin.Eve
 	return j.holdings().HeldAt(container, at, self)
 }
 
-// holdings reads containers' live packings and dispatches, stored then
-// the document's so far.
+// holdings reads containers' live packings and movements (dispatches and
+// receipts: a receipt weighing a lot by its own line sets what the
+// container holds of it, ledger.Holdings.HeldAt), stored then the
+// document's so far, as the store reads them (sqldb movesOf).
 func (j *contentsJudge) holdings() ledger.Holdings {
-	return ledger.Holdings{Packings: j.packingsOf, Moves: j.movesOf, Feeds: j.feedsOf, Recorded: j.recorded}
+	return ledger.Holdings{Packings: j.packingsOf, Moves: j.placeMoves, Feeds: j.feedsOf, Recorded: j.recorded}
 }
 
 // containerContentsStore is the part of a store that gives what each

@@ -154,9 +154,10 @@ func StrandedBy(ctx context.Context, s Store, ev *critmin.Event) ([]StrandedEven
 // later events of the lots the declared events name (strandedLotEvents)
 // and the runs fed whole a container they pack, unpack or move
 // (fedRunsStranded), which are refused though a run by line so left
-// is only listed — it consumed the container; and the movements of a
+// is only listed — it consumed the container; the movements of a
 // container that a declared run fed whole and emptied before it moved
-// (fedRunMovesStranded).
+// (fedRunMovesStranded); and the runs fed whole a container a declared
+// line draw took the lot out of (lineDrawFedRunsStranded).
 func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Event, declared map[string]bool, sites map[string]string) ([]StrandedEvent, error) {
 	out, err := strandedLotEvents(ctx, s, live, declaring, declared, sites)
 	if err != nil {
@@ -171,6 +172,11 @@ func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Eve
 		return nil, err
 	}
 	fed = append(fed, moved...)
+	drawn, err := lineDrawFedRunsStranded(ctx, s, live, declaring, declared)
+	if err != nil {
+		return nil, err
+	}
+	fed = append(fed, drawn...)
 	if len(fed) == 0 {
 		return out, nil
 	}

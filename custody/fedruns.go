@@ -355,3 +355,83 @@ func containerEventsFilter(typ, role, c string) critmin.EventFilter {
 	return critmin.EventFilter{EventTypes: []string{typ}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000,
 		EPCMatches: []critmin.EPCMatch{{Roles: []string{role}, Patterns: []string{c}, Exact: true}}}
 }
+
+// lineDrawFedRunsStranded lists the recorded live runs fed, whole, a
+// container that a movement of declaring — a run's input line or a
+// shipment by line of a packed lot, stating a quantity — drew the lot
+// out of (DrawnShares: loose stock first, then the containers), dated at
+// or after it: without the movement the container would have held more
+// of the lot when the run ran than the run consumed, so the run's
+// product would keep contents it did not have, and the lot would be
+// read back in stock where the container still held it (issue 9,
+// new-user check n8e-4: A 6 t + B 2 t packed into C, a run took "A 7 t"
+// — 4 t loose, 3 t out of C — and a run fed C whole took A 3 t + B 2 t;
+// the first run declared in error was taken, its product kept A 3 t and
+// A read 7 t back in stock). Refused (409) naming the run, as a packing
+// under a run fed its container is (fedRunsStranded); declared with
+// the run, it is taken. The runs the document declares are not listed.
+func lineDrawFedRunsStranded(ctx context.Context, s Store, live, declaring []*critmin.Event, declared map[string]bool) ([]StrandedEvent, error) {
+	q, ok := s.(eventQuerier)
+	f, ok2 := s.(liveEventsFinder)
+	if !ok || !ok2 || len(declaring) == 0 {
+		return nil, nil
+	}
+	var out []StrandedEvent
+	seen := map[string]bool{}
+	for _, d := range declaring {
+		own := ledger.WithoutCarried(d)
+		if own.Type != critmin.TransformationEvent && own.Type != critmin.ObjectEvent {
+			continue
+		}
+		for _, id := range own.LotIDs() {
+			id = epcis.Canonical(id)
+			if _, ok := takenBy(own, id); !ok {
+				continue
+			}
+			evs, err := f.LiveEventsOfLots(ctx, []string{id})
+			if err != nil {
+				return nil, err
+			}
+			for _, ev := range live {
+				for _, other := range ev.LotIDs() {
+					if epcis.Canonical(other) == id {
+						evs = append(evs, ev)
+						break
+					}
+				}
+			}
+			var without []*critmin.Event
+			var boxes []string
+			for _, ev := range evs {
+				if !declared[ev.EventID] {
+					without = append(without, ev)
+				}
+				if ev.Type == critmin.AggregationEvent && ev.ParentID != "" && !containsID(boxes, epcis.Canonical(ev.ParentID)) {
+					boxes = append(boxes, epcis.Canonical(ev.ParentID))
+				}
+			}
+			sort.Strings(boxes)
+			for _, c := range boxes {
+				runs, err := liveStored(ctx, q, containerEventsFilter(critmin.TransformationEvent, critmin.RoleInput, c), declared)
+				if err != nil {
+					return nil, err
+				}
+				for _, r := range runs {
+					if seen[r.EventID] || r.EventTime.Before(d.EventTime) {
+						continue
+					}
+					had, known := DrawnShares(id, evs, r)
+					would, wouldKnown := DrawnShares(id, without, r)
+					if !known[c] || !wouldKnown[c] || would[c] <= had[c]*(1+ledger.PartTolerance)+1e-9 {
+						continue
+					}
+					seen[r.EventID] = true
+					why := fmt.Sprintf("the run was fed container %s whole and took what it held of lot %s after the %s %s drew %s t of it out by line (the lot's loose stock first, then its containers); without that draw the container would hold %s t of lot %s when the run ran, not the %s t it consumed, and the run's products would keep contents they never had",
+						c, id, ledger.EventKind(d), d.EventID, Tonnes(would[c]-had[c]), Tonnes(would[c]), id, Tonnes(had[c]))
+					out = append(out, StrandedEvent{Lot: id, Event: r, Kind: ledger.EventKind(r), Declared: []string{d.EventID}, Why: why, Refused: true})
+				}
+			}
+		}
+	}
+	return out, nil
+}

@@ -243,7 +243,7 @@ func TestTraceDemo(t *testing.T) {
 	// REE-2025-001 and -002, packed by event 006) from Karachi to
 	// Houston under bill of lading KHI-HOU-2025-0901 on 2025-09-01 18:00
 	// +05:00 = 13:00 UTC. The lots ride in the container, so the only
-	// shipping edge is the container's; TGHU7654321 on the same voyage
+	// shipping edge is the container's; TGHU7654320 on the same voyage
 	// carries no lot of this trace and is not drawn.
 	const bol = "urn:critmin:demo:bol:KHI-HOU-2025-0901"
 	var voyage *custody.Voyage

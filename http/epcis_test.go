@@ -405,7 +405,7 @@ func TestQueryBinding(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(b), "urn:critmin:demo:event:016") {
 		t.Errorf("bizLocations/houston/events: %s", b)
 	}
-	resp, b = do(t, "GET", ts.URL+"/epcis/epcs/"+url.PathEscape("urn:critmin:demo:container:CAIU2223339")+"/events", "", nil, nil)
+	resp, b = do(t, "GET", ts.URL+"/epcis/epcs/"+url.PathEscape("urn:critmin:demo:container:CAIU2223330")+"/events", "", nil, nil)
 	if resp.StatusCode != 200 || strings.Count(string(b), `"eventID"`) < 4 {
 		t.Errorf("epcs/…/events: %s", b)
 	}

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -146,7 +147,27 @@ func (h Holdings) EmptiedBy(container string, at time.Time, self *critmin.Event)
 // (a later packing of it starts afresh), as does everything packed
 // before a run fed it whole (Feeds). A lot packed without a quantity
 // (the whole lot) is read as ContentsAt reads it. self may be nil.
+//
+// A receipt of the container's trip (receiving, arriving, unloading,
+// accepting naming it, dated before at — or at at when self is not a
+// dispatch — other than self) that weighs a lot by a quantity line of
+// its own weighs what the containers it names carried of that lot
+// (critmin.Event.CarriedNamed): from then on the container holds its
+// share of the weighed figure, held × line ÷ what all the containers it
+// names held of the lot, and every other lot in it keeps what it held
+// (issue 9, new-user check n8e-2: L packed 6 t into D1 and 4 t into D2,
+// [D1] received with "L 5.4 t" — D1 holds 5.4 t of L, and a run fed D1
+// whole took the packed 6 t).
 func (h Holdings) HeldAt(container string, at time.Time, self *critmin.Event) ([]critmin.QuantityElement, error) {
+	selfDispatch := self != nil && MovesContents(self) && !ReadsTrip(self)
+	return h.heldAt(container, at, self, !selfDispatch)
+}
+
+// heldAt is HeldAt counting the receipts dated before at, and those
+// dated at at when atAt: what a receipt's line weighs is read from the
+// other containers it names as they held the lot just before it (no
+// receipt of that instant counted), so the reading ends.
+func (h Holdings) heldAt(container string, at time.Time, self *critmin.Event, atAt bool) ([]critmin.QuantityElement, error) {
 	c := epcis.Canonical(container)
 	packs, err := h.packings(c, at, self)
 	if err != nil {
@@ -163,7 +184,15 @@ func (h Holdings) HeldAt(container string, at time.Time, self *critmin.Event) ([
 	selfDispatch := self != nil && MovesContents(self) && !ReadsTrip(self)
 	var trips []*critmin.Event
 	for _, m := range moves {
-		if m.ErrorDeclaration != nil || !MovesContents(m) || ReadsTrip(m) || (self != nil && m.EventID == self.EventID) {
+		if m.ErrorDeclaration != nil || !MovesContents(m) || (self != nil && m.EventID == self.EventID) {
+			continue
+		}
+		if ReadsTrip(m) {
+			if receiptSteps[stepOf(m.BizStep)] && (m.EventTime.Before(at) || atAt && m.EventTime.Equal(at)) {
+				if m = WithoutCarried(m); namesInstance(m, c) && len(weighedLines(m)) > 0 {
+					trips = append(trips, m)
+				}
+			}
 			continue
 		}
 		if m.EventTime.After(at) || selfDispatch && m.EventTime.Equal(at) {
@@ -200,6 +229,13 @@ func (h Holdings) HeldAt(container string, at time.Time, self *critmin.Event) ([
 	for _, m := range trips {
 		emptied(c, packs, last, m.EventTime, short)
 		before := lessShort(ContentsAt(c, packs, m.EventTime), short)
+		if ReadsTrip(m) {
+			if err := h.weighed(m, c, before, short); err != nil {
+				return nil, err
+			}
+			last = m.EventTime
+			continue
+		}
 		held, ferr := h.heldBy(m)
 		recorded := false
 		if h.Recorded != nil {
@@ -232,6 +268,64 @@ func (h Holdings) HeldAt(container string, at time.Time, self *critmin.Event) ([
 	return lessShort(held, short), nil
 }
 
+// weighed adds to short (wet tonnes left behind, by lot) what receipt
+// rcpt, weighing lots by lines of its own (weighedLines), found missing
+// of them in container c (canonical), which held before (HeldAt) just
+// before it: c's share of each line is before × line ÷ what all the
+// containers rcpt names held of the lot just before it; a gain counts
+// as a negative shortfall. A lot c did not hold, or held without a
+// mass quantity, is left as it was.
+func (h Holdings) weighed(rcpt *critmin.Event, c string, before []critmin.QuantityElement, short map[string]float64) error {
+	for lot, line := range weighedLines(rcpt) {
+		mine, ok := tonnesOf(lineOf(before, lot))
+		if !ok || mine <= 0 {
+			continue
+		}
+		all := mine
+		seen := map[string]bool{c: true}
+		for _, e := range rcpt.EPCs {
+			k := epcis.Canonical(e.EPC)
+			if e.Role != critmin.RoleEPC || seen[k] {
+				continue
+			}
+			seen[k] = true
+			held, err := h.heldAt(k, rcpt.EventTime, rcpt, false)
+			if err != nil {
+				return err
+			}
+			if t, ok := tonnesOf(lineOf(held, lot)); ok {
+				all += t
+			}
+		}
+		short[lot] += mine - mine*line/all
+	}
+	return nil
+}
+
+// weighedLines is the wet tonnes of each lot (canonical) ev, as
+// captured (WithoutCarried), states by quantity lines of its own in a
+// mass unit; a lot one of whose lines states no mass is left out.
+func weighedLines(ev *critmin.Event) map[string]float64 {
+	out := map[string]float64{}
+	bad := map[string]bool{}
+	for _, q := range ev.Quantities {
+		if q.Role != "" && q.Role != critmin.RoleEPC {
+			continue
+		}
+		k := epcis.Canonical(q.EPCClass)
+		t, ok := tonnesOf(q)
+		if !ok {
+			bad[k] = true
+			continue
+		}
+		out[k] += t
+	}
+	for k := range bad {
+		delete(out, k)
+	}
+	return out
+}
+
 // CarriedBy is what dispatch ship carried in container (canonical):
 // Carried, reading what each of its containers held before it (HeldAt).
 func (h Holdings) CarriedBy(ship *critmin.Event, container string) ([]critmin.QuantityElement, error) {
@@ -262,9 +356,9 @@ func emptied(container string, packs []*critmin.Event, from, to time.Time, short
 	}
 }
 
-// lessShort is lines less short (wet tonnes by lot), in each line's
-// unit; a line left with nothing is dropped, one without a mass quantity
-// kept as it is.
+// lessShort is lines less short (wet tonnes by lot; a negative figure,
+// a weighed gain, adds), in each line's unit; a line left with nothing
+// is dropped, one without a mass quantity kept as it is.
 func lessShort(lines []critmin.QuantityElement, short map[string]float64) []critmin.QuantityElement {
 	if len(short) == 0 {
 		return lines
@@ -273,7 +367,7 @@ func lessShort(lines []critmin.QuantityElement, short map[string]float64) []crit
 	for _, q := range lines {
 		d := short[epcis.Canonical(q.EPCClass)]
 		t, ok := tonnesOf(q)
-		if d <= 0 || !ok {
+		if math.Abs(d) <= 1e-12 || !ok {
 			out = append(out, q)
 			continue
 		}

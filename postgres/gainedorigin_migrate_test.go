@@ -88,3 +88,17 @@ func TestMigrateLineDrawContainer(t *testing.T) {
 	dsn := pgtest.MustCreateDatabase(t)
 	storetest.MigrateLineDrawContainer(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
+
+// TestMigrateLineDrawLooseFirst: migration 0131 on PostgreSQL
+// (storetest.MigrateLineDrawLooseFirst holds the worked case).
+func TestMigrateLineDrawLooseFirst(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateLineDrawLooseFirst(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}
+
+// TestMigrateWeighedShare: migration 0132 on PostgreSQL
+// (storetest.MigrateWeighedShare holds the worked case).
+func TestMigrateWeighedShare(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateWeighedShare(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}

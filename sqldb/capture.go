@@ -211,7 +211,18 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 		// projection is settled after it (not counted as a unit's end, so
 		// a replay settles at the same points).
 		if c.declPending && kept[0].ErrorDeclaration == nil {
-			if err := c.settleDeclarations(); err != nil {
+			// A declaration's corrective events later in the batch
+			// complete it: the lots it leaves are judged whole
+			// (ledger.CheckLotBalance) once they are projected, not
+			// in between — a receipt declared with its corrective
+			// receipt, declaration first, left the run that took of
+			// it overdrawn until the corrective came (new-user check
+			// n8e-3: refused "overdrawn by 3 t", taken corrective
+			// first). Either order of a document is judged alike.
+			c.w.deferBalance = correctivesAhead(c.decls, kept)
+			err := c.settleDeclarations()
+			c.w.deferBalance = false
+			if err != nil {
 				return err
 			}
 		}
@@ -678,6 +689,12 @@ type writer struct {
 	// last settle, its row as it stood before (nil: none): the record
 	// checkTotals compares the unit's figures with, as without the flush.
 	totalsBase map[string]*lotRow
+	// deferBalance, while a settle after a declaration runs with the
+	// declaration's corrective events still to come in the batch, defers
+	// the lots' balance check (deferred: the lots written so), judged at
+	// the next settle (checkDeferred).
+	deferBalance bool
+	deferred     map[string]bool
 	// declared holds the eventIDs of this capture already declared in error.
 	declared map[string]bool
 	// reorder holds the lots an event reached out of event-time order
@@ -749,6 +766,10 @@ type writer struct {
 	// movedRows holds this capture's dispatches' contents rows by
 	// eventID (recordedOf).
 	movedRows map[string][]contentRow
+	// lotEvents holds this capture's events by canonical lot, as
+	// projected, and its DELETEs emptying a container under emptiesKey
+	// (drawnEvents).
+	lotEvents map[string][]*critmin.Event
 }
 
 // raisedBy is what of a capture added to one of a lot's summed figures.
@@ -1479,6 +1500,7 @@ func (w *writer) project(ev *critmin.Event) error {
 	w.noteMoved(ev, held)
 	ev = canonLots(ledger.WithContents(ev, contentLines(held), containersOf(held)...)) // one lot per canonical class identifier
 	ids := ev.LotIDs()
+	w.noteLotEvent(ev, ids)
 	if len(held) > 0 {
 		// The lots it holds were not named by the event (preload).
 		var load []string
@@ -1596,7 +1618,68 @@ func (w *writer) project(ev *critmin.Event) error {
 }
 
 func (w *writer) saveLots() error {
-	return w.writeLots(nil, false)
+	if err := w.writeLots(nil, false); err != nil {
+		return err
+	}
+	return w.checkDeferred()
+}
+
+// checkDeferred judges the lots whose balance check a settle deferred
+// (deferBalance) and that no write since has judged, as stored now:
+// refused as writeLots refuses them.
+func (w *writer) checkDeferred() error {
+	if w.deferBalance || len(w.deferred) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(w.deferred))
+	for id := range w.deferred {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	w.deferred = nil
+	rows, err := w.storedLots(ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		r := rows[id]
+		if r == nil {
+			continue
+		}
+		l, err := r.lot()
+		if err != nil {
+			return err
+		}
+		if !l.Material {
+			continue
+		}
+		if err := ledger.CheckLotBalance(l); err != nil {
+			return lotBalanceRefusal(l, err)
+		}
+	}
+	return nil
+}
+
+// correctivesAhead says whether events hold a corrective event
+// (errorDeclaration correctiveEventIDs) of one of decls.
+func correctivesAhead(decls, events []*critmin.Event) bool {
+	want := map[string]bool{}
+	for _, d := range decls {
+		if d.ErrorDeclaration != nil {
+			for _, id := range d.ErrorDeclaration.CorrectiveEventIDs {
+				want[id] = true
+			}
+		}
+	}
+	if len(want) == 0 {
+		return false
+	}
+	for _, ev := range events {
+		if ev.ErrorDeclaration == nil && want[ev.EventID] {
+			return true
+		}
+	}
+	return false
 }
 
 // flushLots writes the lots rows of the events added since the unit's
@@ -1714,8 +1797,17 @@ func (w *writer) writeLots(replayed map[string]*critmin.Lot, flushing bool) erro
 		if w.db.BeforeLotCheck != nil {
 			w.db.BeforeLotCheck(l)
 		}
-		if err := ledger.CheckLotBalance(l); err != nil {
+		if w.deferBalance {
+			// Judged once the declaration's corrective events are
+			// projected (captureSession.Add; checkDeferred).
+			if w.deferred == nil {
+				w.deferred = map[string]bool{}
+			}
+			w.deferred[id] = true
+		} else if err := ledger.CheckLotBalance(l); err != nil {
 			return lotBalanceRefusal(l, err)
+		} else {
+			delete(w.deferred, id)
 		}
 		links, moves, outLinks := counts(id)
 		assays, _ := json.Marshal(l.Assays)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
 	"github.com/critmin/critmin/units"
 )
@@ -77,7 +78,7 @@ func (w *writer) notePacking(ev *critmin.Event) {
 // forgetPacking drops the packings kept under eventID (declared in error
 // by this capture).
 func (w *writer) forgetPacking(eventID string) {
-	for _, m := range []map[string][]*critmin.Event{w.packs, w.db.replayPacks, w.tripMoves, w.db.replayMoves, w.runFeeds, w.db.replayFeeds} {
+	for _, m := range []map[string][]*critmin.Event{w.packs, w.db.replayPacks, w.tripMoves, w.db.replayMoves, w.runFeeds, w.db.replayFeeds, w.lotEvents, w.db.replayLotEvents} {
 		for k, evs := range m {
 			kept := evs[:0:0]
 			for _, e := range evs {
@@ -272,10 +273,14 @@ func (w *writer) contentsOfBut(ev *critmin.Event, own map[string]float64) ([]con
 
 // withinContainers is rows (contents of containers ev dispatches or is
 // fed whole) with each lot's lines of a container cut to what that
-// container can still hold of it where it brought the lot
-// (ledger.ContainerShare): a run's line draw of the lot took of what
-// travelled in it (issue 9, n9a-1, n9a-2). own is as withoutConsumed
-// reads it: what this run itself took of each lot counts as still there.
+// container can still hold of it by the capture check's rule
+// (custody.DrawnShares: the lot's line draws took its loose stock at
+// their site first, then its containers, at their own time, so stock
+// arriving later is loose; issue 9, n8e-1), else, where the packings do
+// not tell, to what is left of the parts that travelled in it
+// (ledger.ContainerShare; n9a-1, n9a-2). own is as withoutConsumed reads
+// it: what this run itself took of each lot counts as still there
+// (DrawnShares leaves ev itself out).
 func (w *writer) withinContainers(rows []contentRow, ev *critmin.Event, own map[string]float64) ([]contentRow, error) {
 	if len(rows) == 0 {
 		return rows, nil
@@ -288,7 +293,22 @@ func (w *writer) withinContainers(rows []contentRow, ev *critmin.Event, own map[
 	for i, r := range rows {
 		boxes[i] = r.container
 	}
-	lines, kept := ledger.WithinContainers(contentLines(rows), boxes, func(lot, box string) (float64, bool) {
+	var failed error
+	drawn := func(lot string) (map[string]float64, map[string]bool) {
+		evs, err := w.drawnEvents(lot)
+		if err != nil {
+			failed = err
+			return nil, nil
+		}
+		live := evs[:0:0]
+		for _, e := range evs {
+			if !w.declared[e.EventID] && !w.forgotten[e.EventID] {
+				live = append(live, e)
+			}
+		}
+		return custody.DrawnShares(lot, live, ev)
+	}
+	lines, kept := ledger.WithinContainers(contentLines(rows), boxes, custody.DrawnFirst(drawn, func(lot, box string) (float64, bool) {
 		t, ok := ledger.ContainerShare(lotOf(lot), ev, box)
 		if took, mine := own[lot]; mine && ok {
 			if took < 0 {
@@ -297,10 +317,71 @@ func (w *writer) withinContainers(rows []contentRow, ev *critmin.Event, own map[
 			t += took
 		}
 		return t, ok
-	})
+	}))
+	if failed != nil {
+		return nil, failed
+	}
 	out := make([]contentRow, len(lines))
 	for i := range lines {
 		out[i] = contentRow{container: kept[i], line: lines[i]}
+	}
+	return out, nil
+}
+
+// emptiesKey keys, among the events kept by lot (noteLotEvent), the
+// DELETEs emptying a container: they name no lot.
+const emptiesKey = "\x00empties"
+
+// noteLotEvent keeps ev, as projected (ids: its lots), by lot: what a
+// later event of the same capture, or of a replay, reads of the lots'
+// line draws (drawnEvents). A DELETE emptying a container is kept under
+// emptiesKey.
+func (w *writer) noteLotEvent(ev *critmin.Event, ids []string) {
+	m := &w.lotEvents
+	if w.db.writes != replayFull {
+		m = &w.db.replayLotEvents
+	}
+	if *m == nil {
+		*m = map[string][]*critmin.Event{}
+	}
+	if ev.Type == critmin.AggregationEvent && ev.Action == "DELETE" && ev.ParentID != "" && len(ledger.Children(ev)) == 0 {
+		(*m)[emptiesKey] = append((*m)[emptiesKey], ev)
+	}
+	for _, id := range ids {
+		(*m)[id] = append((*m)[id], ev)
+	}
+}
+
+// drawnEvents is lot's live events — stored, then this capture's (a
+// replay's: those replayed so far) — and the DELETEs emptying
+// containers, in capture order (custody.DrawnShares).
+func (w *writer) drawnEvents(lot string) ([]*critmin.Event, error) {
+	var evs []*critmin.Event
+	mine := w.lotEvents
+	if w.db.writes != replayFull {
+		mine = w.db.replayLotEvents
+	} else if w.tx != nil {
+		_, packs, err := w.db.packingEvents(w.ctx, w.reader(), []string{lot})
+		if err != nil {
+			return nil, err
+		}
+		if evs, err = w.db.liveEventsOfLots(w.ctx, w.reader(), []string{lot}); err != nil {
+			return nil, err
+		}
+		for _, p := range packs {
+			if p.Action == "DELETE" && len(ledger.Children(p)) == 0 {
+				evs = append(evs, p)
+			}
+		}
+		sort.SliceStable(evs, func(i, j int) bool { return evs[i].PK < evs[j].PK })
+	}
+	seen := map[string]bool{}
+	out := evs[:0:0]
+	for _, e := range append(append(evs, mine[lot]...), mine[emptiesKey]...) {
+		if !seen[e.EventID] {
+			seen[e.EventID] = true
+			out = append(out, e)
+		}
 	}
 	return out, nil
 }

@@ -130,6 +130,11 @@ type DB struct {
 	// replayRows holds likewise the contents rows of each dispatch of
 	// containers replayed so far, by eventID (writer.recordedOf).
 	replayRows map[string][]contentRow
+	// replayLotEvents holds likewise the events replayed so far of each
+	// canonical lot, as projected (with the lines their containers gave
+	// them), and under emptiesKey the DELETEs emptying a container
+	// (writer.drawnEvents).
+	replayLotEvents map[string][]*critmin.Event
 	// replayingLog: this store is the scratch of a replay of a stored log
 	// (verify, rebuild, repair, projection migration). What the log holds
 	// was accepted when captured, so rules added since that refuse at

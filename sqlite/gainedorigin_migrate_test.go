@@ -88,3 +88,17 @@ func TestMigrateLineDrawContainer(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
 	storetest.MigrateLineDrawContainer(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
+
+// TestMigrateLineDrawLooseFirst: migration 0131 on SQLite
+// (storetest.MigrateLineDrawLooseFirst holds the worked case).
+func TestMigrateLineDrawLooseFirst(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	storetest.MigrateLineDrawLooseFirst(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}
+
+// TestMigrateWeighedShare: migration 0132 on SQLite
+// (storetest.MigrateWeighedShare holds the worked case).
+func TestMigrateWeighedShare(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	storetest.MigrateWeighedShare(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}

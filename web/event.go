@@ -288,6 +288,9 @@ func (s *site) handleEventPage(w http.ResponseWriter, r *http.Request) {
 		Text   string
 		IsLot  bool
 		Tonnes string
+		// Carried is a line of what the event's containers held, not
+		// one the event states.
+		Carried bool
 	}
 	var qs []qrow
 	for _, q := range ev.Quantities {
@@ -296,6 +299,19 @@ func (s *site) handleEventPage(w http.ResponseWriter, r *http.Request) {
 			row.IsLot = true
 		}
 		qs = append(qs, row)
+	}
+	// What the containers it moves by their own identifiers carried, as
+	// the lot projection counted it (carried, ledger.WithContents): a
+	// container shipped alone moved the lots in it (issue 15, n15-2: the
+	// page read "No class-level quantities").
+	if c := s.carried(r, ev); c != ev {
+		for _, q := range c.Quantities[len(ev.Quantities):] {
+			row := qrow{QuantityElement: q, Text: quantityText(q), Carried: true}
+			if _, err := s.Store.FindLot(r.Context(), q.EPCClass); err == nil {
+				row.IsLot = true
+			}
+			qs = append(qs, row)
+		}
 	}
 	// The event's time as the site's clock read it: eventTime in its own
 	// eventTimeZoneOffset (EPCIS 2.0 §7.4.1: the offset in effect where
@@ -732,6 +748,11 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// Every event naming the container, in time order: its page lists
+	// them all, beyond the voyage of its last shipping event (issue 15,
+	// n15-3: MSKU1234565's departure from Houston, receipt at the plant
+	// and unpacking were left out).
+	containerEvs := evs
 	var receipt *critmin.Event
 	var dataDeclaredReceipts []*critmin.Event
 	var dataOnwardOf map[string]any // the earlier voyage an onward shipment follows
@@ -874,7 +895,8 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		// A container not shipped (yet) has contents too: what its own
 		// packings, less its unpackings, put in it up to its latest event
 		// (fix15c item 4), and less what shipments or run inputs of its
-		// lots drew out of it (Store.PackedIn; fix15k) — now, so that a
+		// lots drew out of it (Store.PackedIn; fix15k; read as the ledger
+		// counts it, critmin.ContainerHoldingsStore, n8e-7) — now, so that a
 		// shipment of a packed lot after the container's last event
 		// counts; "nothing packed on record" when none did, "emptied"
 		// when its packings were all taken out.
@@ -882,6 +904,28 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			s.renderError(w, r, err)
 			return
+		}
+		if hs, ok := s.Store.(critmin.ContainerHoldingsStore); ok && known {
+			// What the ledger counts it holds: the rule capture gives a
+			// run fed it whole (critmin.ContainerHoldingsStore), so that
+			// a run fed it whole empties it and its lots' line draws
+			// leave what the next run would take (new-user check
+			// n8e-7: after a run fed it whole the page listed B 2 t,
+			// the lot's loose rest, as still in it). Each lot as its
+			// packings spelt it.
+			spelt := map[string]string{}
+			for _, q := range held {
+				spelt[epcis.Canonical(q.EPCClass)] = q.EPCClass
+			}
+			if held, err = hs.ContainerHolds(ctx, id); err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			for i := range held {
+				if o := spelt[epcis.Canonical(held[i].EPCClass)]; o != "" {
+					held[i].EPCClass = o
+				}
+			}
 		}
 		if known {
 			data["Packed"] = true
@@ -1078,6 +1122,24 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 				data["Overdue"] = o
 			}
 		}
+		if kind == "container" {
+			end := ship
+			if receipt != nil {
+				end = receipt
+			}
+			st, emptied, err := s.containerLater(ctx, containerEvs, id, end, valid, sites)
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			if st != "" {
+				status = st
+				delete(data, "Overdue")
+				if emptied {
+					data["Emptied"] = true
+				}
+			}
+		}
 		data["Status"] = status
 		if status == "in transit" {
 			var carriers []string
@@ -1169,7 +1231,64 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		data["DestinationAhead"] = true
 	}
 	data["Route"] = route
+	if kind == "container" && ship != nil {
+		listed := map[string]bool{}
+		all := append([]*critmin.Event(nil), containerEvs...)
+		for _, e := range all {
+			listed[key(e)] = true
+		}
+		for _, e := range evs {
+			if !listed[key(e)] {
+				all = append(all, e)
+			}
+		}
+		sort.SliceStable(all, func(i, j int) bool { return all[i].EventTime.Before(all[j].EventTime) })
+		data["Events"] = timelineOf("", all)
+	}
 	s.render(w, r, http.StatusOK, "shipment", "Shipment "+shortID(id), "shipments", data)
+}
+
+// containerLater is a container's status by its latest valid event
+// after end (the shipping event its page shows, or the receipt that
+// ended that voyage), "" when there is none: a dispatch (departing,
+// shipping, loading, transporting) reads "in transit from SITE since
+// DATE", a receipt or arrival "at SITE since DATE", an unpacking
+// "unpacked at SITE on DATE: empty" when the container holds nothing
+// after it (containerContents now; emptied true) or "partly unpacked
+// at SITE on DATE", any other event "at SITE since DATE" (issue 15,
+// n15-3: the page said "arrived at Port of Houston" of a container
+// since sent on, received at the plant and unpacked).
+func (s *site) containerLater(ctx context.Context, evs []*critmin.Event, container string, end *critmin.Event, valid func(*critmin.Event) bool, sites map[string]*critmin.Site) (status string, emptied bool, err error) {
+	var last *critmin.Event
+	for _, e := range evs {
+		if valid(e) && e.EventID != end.EventID && e.EventTime.After(end.EventTime) {
+			last = e
+		}
+	}
+	if last == nil {
+		return "", false, nil
+	}
+	at := last.BizLocation
+	if at == "" {
+		at = last.ReadPoint
+	}
+	where := siteLabel(sites, at)
+	day := last.EventTime.UTC().Format("2006-01-02")
+	switch {
+	case last.Type == critmin.AggregationEvent && last.Action == "DELETE" && epcis.Canonical(last.ParentID) == epcis.Canonical(container):
+		held, known, err := s.containerContents(ctx, evs, container, time.Time{}, valid)
+		if err != nil {
+			return "", false, err
+		}
+		if known && len(held) == 0 {
+			return "unpacked at " + where + " on " + day + ": empty", true, nil
+		}
+		return "partly unpacked at " + where + " on " + day, false, nil
+	case dispatchStep(last.BizStep):
+		return "in transit from " + where + " since " + day, false, nil
+	default:
+		return "at " + where + " since " + day, false, nil
+	}
 }
 
 // wholeLotPacked says whether a container held all of lot l as shipped:
@@ -1651,4 +1770,14 @@ func transitWord(vessel string) string {
 		return "at sea"
 	}
 	return "in transit"
+}
+
+// dispatchStep says whether a CBV step sends what it names on its way
+// (shipping, departing, loading, transporting; ledger's dispatch steps).
+func dispatchStep(step string) bool {
+	switch humanStep(step) {
+	case "shipping", "departing", "loading", "transporting":
+		return true
+	}
+	return false
 }

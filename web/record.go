@@ -1577,6 +1577,12 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			view.Notes = append(view.Notes, ns...)
+			cs, err := s.containerCargoNotes(r, formEv)
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			view.Notes = append(view.Notes, cs...)
 		}
 		if runRecorded && strings.TrimSpace(v.Get("inputs")) != "" {
 			view.Warnings = append(view.Warnings, "The run "+strings.TrimSpace(v.Get("run"))+" already has recorded events, so its lots were fed with them: the lots fed given here are fed again, taking their masses a second time. To add products only, go back and leave Lots fed empty.")
@@ -1893,6 +1899,12 @@ func (s *site) receiptWarnings(r *http.Request, v url.Values, formEv *critmin.Ev
 	if ship == nil {
 		return nil, nil, nil
 	}
+	// With what the containers it moved carried (withCargo): a container
+	// shipped alone loaded the lots packed in it, and the receipt is
+	// compared with those (issue 15, n15-2: no difference was stated).
+	if ship, err = s.withCargo(r.Context(), ship); err != nil {
+		return nil, nil, err
+	}
 	var out []string
 	for _, q := range qtyLinesElements(v.Get("lots")) {
 		got, ok := tonnes(q)
@@ -2059,6 +2071,61 @@ func holdingsText(st ledger.SiteStanding) string {
 		out = append(out, fmt.Sprintf("%sowned by %s, held by %s", t, party(h.Owner), party(h.Custodian)))
 	}
 	return strings.Join(out, "; ")
+}
+
+// containerCargoNotes says, on the Ship form's preview, what each
+// container the event names carries as it leaves: the lots packed into
+// it and still in it at the event's time, as the container page reads
+// them (containerContents: its packings less unpackings and drawdowns,
+// Store.PackedIn) — "Container C carries 5 t of lot L" — or that none is
+// on record. A lot the form also names on a line of its own is said of
+// too: the line states what the shipment moves of it, the container's
+// share included (ledger.WithContents). ev is the form's event; none is
+// said when it is nil (issue 15, n15-2: the preview showed "Object C"
+// alone).
+func (s *site) containerCargoNotes(r *http.Request, ev *critmin.Event) ([]string, error) {
+	if ev == nil {
+		return nil, nil
+	}
+	var out []string
+	for _, c := range containersOf(ev) {
+		page, err := s.Store.FindEvents(r.Context(), critmin.EventFilter{
+			EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleParent}, Patterns: []string{c}, Exact: true}},
+			OrderBy:    "eventTime", OrderAscending: true, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		evs := decoded(page.Events)
+		decl := declaredIDs(evs)
+		valid := func(e *critmin.Event) bool {
+			_, d := decl[e.EventID]
+			return e.ErrorDeclaration == nil && e.DeclaredInError == nil && !d
+		}
+		held, known, err := s.containerContents(r.Context(), evs, c, ev.EventTime, valid)
+		if err != nil {
+			return nil, err
+		}
+		if !known {
+			out = append(out, fmt.Sprintf("Container %s: no packing event on record puts anything in it, so this shipment moves no lot in it.", shortID(c)))
+			continue
+		}
+		if len(held) == 0 {
+			out = append(out, fmt.Sprintf("Container %s is empty at this time: everything packed into it has been unpacked or drawn out.", shortID(c)))
+			continue
+		}
+		var lots []string
+		for _, q := range held {
+			what := "lot " + shortID(q.EPCClass)
+			if t, ok := tonnes(q); ok {
+				what = formatNum(t, 3) + " t of " + what
+			} else {
+				what = "all of " + what
+			}
+			lots = append(lots, what)
+		}
+		out = append(out, fmt.Sprintf("Container %s carries %s, packed into it and still in it (the ledger's container contents); the shipment moves them with it.", shortID(c), strings.Join(lots, ", ")))
+	}
+	return out, nil
 }
 
 // shipRestNotes says, for each lot line of the Ship form without a
@@ -2251,15 +2318,41 @@ func (s *site) lotAfterPreview(r *http.Request, lot string, formEv *critmin.Even
 		ev.Mineral = mf
 	}
 	evs := critminhttp.FullEvents(levs)
+	// The lot's live events as the store projects them: with the moves
+	// of containers it was packed in that name the containers alone,
+	// given the lines of what those held (LiveEventsOfLots,
+	// ledger.WithContents; issue 15, n15-1: a shipment of a container
+	// alone was left out, and the preview's mass disagreed with the lot
+	// the API gives after capture).
+	f, live := s.Store.(custody.LiveEventsFinder)
+	if live {
+		stored, err := f.LiveEventsOfLots(r.Context(), []string{epcis.Canonical(lot)})
+		if err != nil {
+			return nil, err
+		}
+		evs = stored
+	}
 	for _, e := range evs {
 		if e.PK >= ev.PK {
 			ev.PK = e.PK + 1
 		}
 	}
 	id := lot
-	for _, q := range ev.Quantities {
-		if epcis.Canonical(q.EPCClass) == epcis.Canonical(lot) {
-			id = q.EPCClass
+	if live {
+		// The store's events name their lots canonically; so does the
+		// form's event here.
+		id = epcis.Canonical(lot)
+		ev.Quantities = append([]critmin.QuantityElement(nil), ev.Quantities...)
+		for i, q := range ev.Quantities {
+			if epcis.Canonical(q.EPCClass) == id {
+				ev.Quantities[i].EPCClass = id
+			}
+		}
+	} else {
+		for _, q := range ev.Quantities {
+			if epcis.Canonical(q.EPCClass) == epcis.Canonical(lot) {
+				id = q.EPCClass
+			}
 		}
 	}
 	lots, _ := ledger.Replay([]string{id}, append(evs, ev))

@@ -32,11 +32,11 @@ func packDoc(id, container, site, at string, lines ...string) string {
 
 // TestRepackingRefused: a child is in one container at a time (EPCIS 2.0
 // §7.3.5, CBV packing). The demo packs 40,000 kg of the lot SB2025001
-// into TGHU7654321 (event 007; the lot later weighs 39.9 t, so 40 t ≥
+// into TGHU7654320 (event 007; the lot later weighs 39.9 t, so 40 t ≥
 // 39.9 t is all of it) and never unpacks it: packing
 // it (any mass) into another container is refused, from the pack form
 // (preview and a confirmation posted anyway) and from POST
-// /epcis/capture, each naming the lot and TGHU7654321; nothing is
+// /epcis/capture, each naming the lot and TGHU7654320; nothing is
 // stored. The demo's REE-2025-003 (30 t, never packed): 18 t into one
 // container is taken; then 18 t into another is refused (18 + 18 = 36 t
 // > 30 t, 30 − 18 = 12 t left), and 12 t (18 + 12 = 30 t) is taken.
@@ -50,7 +50,7 @@ func TestRepackingRefused(t *testing.T) {
 	}
 	const (
 		sb   = "urn:epc:class:lgtin:0614141.012345.SB2025001"
-		in   = "urn:critmin:demo:container:TGHU7654321"
+		in   = "urn:critmin:demo:container:TGHU7654320"
 		c2   = "urn:critmin:demo:container:MSKU7777772"
 		c3   = "urn:critmin:demo:container:MSKU8888885"
 		ree3 = "urn:critmin:demo:lot:REE-2025-003"

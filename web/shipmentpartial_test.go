@@ -68,7 +68,7 @@ func TestContainerPageComparesLikeWithLike(t *testing.T) {
 }
 
 // TestShipmentWithoutBOLAndRoute (fix15 item 7): the demo's overland trip
-// of CAIU2223339 to the Arizona smelter (event 022) has no bill of
+// of CAIU2223330 to the Arizona smelter (event 022) has no bill of
 // lading: the index links it by its event ID and that page opens (200),
 // showing the smelter as its destination at the end of its route. The
 // bill of lading BQM-HOU-2025-1112 (REE-2025-003, at sea from Port Qasim

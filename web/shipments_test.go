@@ -68,7 +68,7 @@ func TestShipmentsIndexAndShortBOL(t *testing.T) {
 
 // TestShipmentPageIsItsVoyage (nu15 item 1): the page of bill of lading
 // BQM-HOU-2025-0902 shows that voyage — event 015, Port Qasim → Houston on
-// 2 Sept 2025, 60,000 kg of copper lot CU2025001 in container CAIU2223339
+// 2 Sept 2025, 60,000 kg of copper lot CU2025001 in container CAIU2223330
 // — not the container's later Houston → Arizona trip (event 022, 15 Oct,
 // 59.9 t, no bill of lading). The receipt names no bill of lading; it is
 // matched by the lot and container: the first valid receipt after the
@@ -134,7 +134,7 @@ func TestShipmentPagesNameThings(t *testing.T) {
 	}
 }
 
-// TestContainerPageIsItsPacking (nu15f item 2): container TGHU7654321
+// TestContainerPageIsItsPacking (nu15f item 2): container TGHU7654320
 // sailed on bill of lading KHI-HOU-2025-0901 beside MSKU1234565, but
 // packing event 007 put only the antimony lot SB2025001 (40,000 kg) in
 // it; the REE lots (event 006: 25,000 + 18,000 kg) went into
@@ -163,12 +163,12 @@ func TestContainerPageIsItsPacking(t *testing.T) {
 		}
 		return page, ids
 	}
-	page, ids := lots("urn:critmin:demo:container:TGHU7654321")
+	page, ids := lots("urn:critmin:demo:container:TGHU7654320")
 	if len(ids) != 1 || ids[0] != "urn:epc:class:lgtin:0614141.012345.SB2025001" {
-		t.Errorf("TGHU7654321 lists %v; want only the antimony lot SB2025001", ids)
+		t.Errorf("TGHU7654320 lists %v; want only the antimony lot SB2025001", ids)
 	}
 	if !strings.Contains(page, "40 t</div>") || strings.Contains(page, "82.93") || !strings.Contains(page, "(1 lot)") {
-		t.Errorf("TGHU7654321's tonnage is not its own 40 t:\n%s", regexp.MustCompile(`(?s)<div class="cards">.*?</div>\s*</div>`).FindString(page))
+		t.Errorf("TGHU7654320's tonnage is not its own 40 t:\n%s", regexp.MustCompile(`(?s)<div class="cards">.*?</div>\s*</div>`).FindString(page))
 	}
 	page, ids = lots("urn:critmin:demo:container:MSKU1234565")
 	if len(ids) != 2 || !strings.Contains(page, "42.93 t</div>") || !strings.Contains(page, "24.95 t (24,950 kg)") || !strings.Contains(page, "25 t (25,000 kg) packed; what changed since (an earlier leg, a re-weighing)") {
@@ -183,7 +183,7 @@ func TestContainerPageIsItsPacking(t *testing.T) {
 // name their vessel (cm:vessel on the shipping event): KHI-HOU-2025-0901
 // sailed on "Illustrative Trader (IMO 9700005)", which the index's
 // Vessel column and the shipment page show; the overland trip of
-// CAIU2223339 from Houston to Arizona (event 022) names none.
+// CAIU2223330 from Houston to Arizona (event 022) names none.
 func TestShipmentsNameTheVessel(t *testing.T) {
 	ts := MustServe(t, true, nil)
 	if _, err := demo.Load(t.Context(), ts.Svc); err != nil {

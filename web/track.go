@@ -145,6 +145,14 @@ func (s *site) transitFlow(r *http.Request, evs []*critmin.Event, row shipmentRo
 	if ship == nil {
 		return f, nil
 	}
+	// With what the containers it names carried (withCargo, as the
+	// shipments index counts its tonnes): a container shipped alone
+	// carries its lots' commodities (issue 15, n15-2: its lane read
+	// "commodity not stated").
+	ship, err := s.withCargo(r.Context(), ship)
+	if err != nil {
+		return f, err
+	}
 	var ids []string
 	for _, q := range ship.Quantities {
 		ids = append(ids, q.EPCClass)
@@ -536,7 +544,20 @@ func gradePctText(v float64, unit string) string {
 	if err != nil {
 		return nonZeroNum(v, 4) + " " + unit
 	}
-	return nonZeroNum(pct, 4)
+	return nonZeroNum(pct, gradeDecimals(pct))
+}
+
+// gradeDecimals is the decimals a grade in percent is shown with: four,
+// or more for a grade below 0.01 %, so that it keeps three significant
+// figures (n15 item 4: gold at 3.95 g/t is 0.000395 %, and at four
+// decimals every gold assay of the demo read "0.0004"). At most ten.
+func gradeDecimals(pct float64) int {
+	a := math.Abs(pct)
+	if a == 0 || a >= 0.01 || math.IsNaN(a) || math.IsInf(a, 0) {
+		return 4
+	}
+	// 3 significant figures: the first lies at decimal −floor(log10 a).
+	return min(10, max(4, 2-int(math.Floor(math.Log10(a)))))
 }
 
 // handleLotPage shows one lot: identity, mass, assays, origin, custody,

@@ -1,0 +1,12 @@
+-- Projection rows written before fixPk (issue 9, new-user check n8e-1):
+-- a lot's line draw (a run's or a shipment's quantity line) was not
+-- bound to take the lot's loose stock at its site before its containers
+-- there, at the draw's time, so a run fed a container whole, or a
+-- dispatch of it, took stock of the lot that arrived loose after the
+-- draw as if it were in the container.
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayLineDrawLooseFirst, registered in goStepsWithStore)
+-- replays the event log as `critmin verify` does on a store holding an
+-- event naming a container, and rewrites each lot projection table that
+-- differs, in this migration's transaction.
+SELECT 1;

@@ -1,0 +1,11 @@
+-- Projection rows written before fixPl (issue 9, new-user check n8e-2):
+-- a container received with a weighed line of a lot (a split trip's
+-- short share: [D1] of [D1 6 t, D2 4 t] received with "L 5.4 t") was
+-- still read as holding the packed figure, so a run fed it whole, or a
+-- dispatch of it, took 6 t of L instead of the 5.4 t it was found to hold.
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayWeighedShare, registered in goStepsWithStore) replays the
+-- event log as `critmin verify` does on a store holding an event naming a
+-- container, and rewrites each lot projection table that differs, in
+-- this migration's transaction.
+SELECT 1;
