@@ -17,7 +17,8 @@ import (
 // derived rows that hang off it which its seal covers (migration 0073):
 // the lot_links rows into it (child = id) and its lot_moves rows.
 const lotColumns = `id, commodity, quantity, COALESCE(uom, ''), wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point,
-	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, taken_t, parts, location_canon, seal, link_count, move_count, out_link_count`
+	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, taken_t, parts, location_canon, seal, link_count, move_count, out_link_count,
+	trip_bill, trip_to, trip_event`
 
 // lotReadColumns are lotColumns and, counted in the same statement, the
 // lot_links rows into the lot and its lot_moves rows as stored now: a
@@ -43,14 +44,15 @@ type lotRow struct {
 func (r *lotRow) ptrs() []any {
 	l := &r.l
 	return []any{&l.ID, &l.Commodity, &l.Quantity, &l.UOM, &l.WetTonnes, &l.DryTonnes, &r.moist, &l.OriginCountry, &l.OriginMine, &l.Supplier,
-		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &r.first, &r.last, &l.EventCount, &r.assays, &r.claims, &l.TakenTonnes, &r.parts, &r.locationCanon, &r.seal, &r.linkCount, &r.moveCount, &r.outLinkCount}
+		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &r.first, &r.last, &l.EventCount, &r.assays, &r.claims, &l.TakenTonnes, &r.parts, &r.locationCanon, &r.seal, &r.linkCount, &r.moveCount, &r.outLinkCount,
+		&l.TripBill, &l.TripTo, &l.TripEventID}
 }
 
 // sealValues are the values the row's seal covers (lotSealValues).
 func (r *lotRow) sealValues() []any {
 	l := &r.l
 	return lotSealValues(l.ID, l.Commodity, l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, floatOrNil(r.moist), l.OriginCountry, l.OriginMine, l.Supplier, l.Location, l.ReadPoint,
-		l.Status, l.Disposition, l.Owner, l.Custodian, r.first, r.last, l.EventCount, r.assays, r.claims, l.TakenTonnes, r.parts, r.locationCanon.String, r.linkCount, r.moveCount, r.outLinkCount)
+		l.Status, l.Disposition, l.Owner, l.Custodian, r.first, r.last, l.EventCount, r.assays, r.claims, l.TakenTonnes, r.parts, r.locationCanon.String, r.linkCount, r.moveCount, r.outLinkCount, l.TripBill, l.TripTo, l.TripEventID)
 }
 
 // scanLot reads a lots row (lotColumns) and refuses (ECONFLICT, naming
