@@ -261,6 +261,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"WeighedShareFed", testWeighedShareFed},
 		{"WeighedShareTwoLots", testWeighedShareTwoLots},
 		{"WeighedShareCorrected", testWeighedShareCorrected},
+		{"RulesSeeContainerShipment", testRulesSeeContainerShipment},
 		{"RunRefusalAtItsDate", testRunRefusalAtItsDate},
 		{"UnshippedContainerReceived", testUnshippedContainerReceived},
 		{"ShippedOnWhileAtSea", testShippedOnWhileAtSea},
