@@ -262,6 +262,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"WeighedShareTwoLots", testWeighedShareTwoLots},
 		{"WeighedShareCorrected", testWeighedShareCorrected},
 		{"RulesSeeContainerShipment", testRulesSeeContainerShipment},
+		{"UnpackReadsHeldAt", testUnpackReadsHeldAt},
 		{"RunRefusalAtItsDate", testRunRefusalAtItsDate},
 		{"UnshippedContainerReceived", testUnshippedContainerReceived},
 		{"ShippedOnWhileAtSea", testShippedOnWhileAtSea},
