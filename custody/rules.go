@@ -336,13 +336,57 @@ func gatherEvents(ctx context.Context, s RuleStore, lot string) (*ruleInput, err
 	if err != nil {
 		return nil, err
 	}
-	for _, ev := range page.Events {
+	// The events that moved a lot of the genealogy inside a container
+	// they name by its own identifier only ([C1] shipped, received,
+	// loaded: no line of the lot) are its events too: the store knows
+	// which containers held which lots when (event_contents,
+	// LiveCarriersOfLots), and gives each such event the lines of what
+	// its containers held (critmin.Event.Carried). Without them a
+	// cross-border shipment of a container was no shipment of the lot to
+	// export-shipment-documents, a receipt at a covered-country site no
+	// handling there, a hand-over of the container none of the lot
+	// (new-user check nuq1 s14, fixQc).
+	carried, err := storedCarriers(ctx, s, lotIDs)
+	if err != nil {
+		return nil, err
+	}
+	evs := append([]*critmin.Event(nil), page.Events...)
+	named := map[string]bool{}
+	for _, ev := range evs {
+		named[ev.EventID] = true
+	}
+	carriedLots := map[string][]string{}
+	for _, id := range lotIDs {
+		for _, ev := range carried[id] {
+			if !named[ev.EventID] {
+				named[ev.EventID] = true
+				evs = append(evs, ev)
+			}
+			if !slices.Contains(carriedLots[ev.EventID], id) {
+				carriedLots[ev.EventID] = append(carriedLots[ev.EventID], id)
+			}
+		}
+	}
+	// In event time, equal times in the order recorded (custody
+	// continuity follows the holder event by event).
+	sort.SliceStable(evs, func(i, j int) bool {
+		if !evs[i].EventTime.Equal(evs[j].EventTime) {
+			return evs[i].EventTime.Before(evs[j].EventTime)
+		}
+		return evs[i].PK > 0 && evs[j].PK > 0 && evs[i].PK < evs[j].PK
+	})
+	for _, ev := range evs {
 		if !ledger.Live(ev) {
 			continue // declared in error, or a declaration
 		}
 		f, err := facts(ev, in.lots)
 		if err != nil {
 			return nil, err
+		}
+		for _, id := range carriedLots[ev.EventID] {
+			if !slices.Contains(f.lots, id) {
+				f.lots = append(f.lots, id)
+			}
 		}
 		if ev.Type == critmin.TransformationEvent && !madeGenealogyLot(f, in.lots) {
 			// A run that consumed an upstream lot to make other products

@@ -451,3 +451,41 @@ func runName(ev *critmin.Event) string {
 	}
 	return ev.EventID
 }
+
+// WeighedBy is the receipts of container (canonical) dated at or before
+// at, other than self, that weighed lot (canonical) by a quantity line of
+// their own (the weighings HeldAt reads), in event-time order: what a
+// refusal names beside the held figure.
+func (h Holdings) WeighedBy(container, lot string, at time.Time, self *critmin.Event) ([]*critmin.Event, error) {
+	if h.Moves == nil {
+		return nil, nil
+	}
+	c, lot := epcis.Canonical(container), epcis.Canonical(lot)
+	moves, err := h.Moves(c)
+	if err != nil {
+		return nil, err
+	}
+	var out []*critmin.Event
+	for _, m := range moves {
+		if m.ErrorDeclaration != nil || !MovesContents(m) || !ReadsTrip(m) || !receiptSteps[stepOf(m.BizStep)] || m.EventTime.After(at) || (self != nil && m.EventID == self.EventID) {
+			continue
+		}
+		if w := WithoutCarried(m); namesInstance(w, c) {
+			if _, ok := weighedLines(w)[lot]; ok {
+				out = append(out, m)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].EventTime.Before(out[j].EventTime) })
+	return out, nil
+}
+
+// HeldTonnes is the wet tonnes of lot (canonical) in lines (HeldAt's),
+// ok false when they hold no mass line of it.
+func HeldTonnes(lines []critmin.QuantityElement, lot string) (float64, bool) {
+	q := lineOf(lines, epcis.Canonical(lot))
+	if q.EPCClass == "" {
+		return 0, false
+	}
+	return tonnesOf(q)
+}

@@ -4,12 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // notDeclared keeps events (alias e) that no error declaration names.
@@ -297,6 +301,13 @@ func (w *writer) checkRepacking(ev *critmin.Event) error {
 		return err
 	}
 	errs := ledger.CheckRepackingAt(ev, hist, func(id string) *critmin.Lot { return w.lots[id] }, drawn...)
+	if len(errs) == 0 {
+		held, err := w.checkUnpackHeld(ev)
+		if err != nil {
+			return err
+		}
+		errs = held
+	}
 	cycle, err := ledger.CheckPackingCycle(ev, w.contain, w.loadPackings)
 	if err != nil {
 		return err
@@ -451,4 +462,80 @@ func (w *writer) drawnOut(ev *critmin.Event) ([]ledger.Drawn, error) {
 		}
 		return 0
 	}), nil
+}
+
+// checkUnpackHeld refuses an AggregationEvent DELETE whose
+// childQuantityList takes out of the parent more of a lot than the
+// parent holds by the one holdings rule (ledger.Holdings.HeldAt: its
+// packings less what its trips left behind, at the share a receipt
+// weighed it at — the rule a run fed the container whole reads), beyond
+// ledger.UnpackTolerance (0.5 %, a weighbridge's error): 6 t of A packed
+// into C1, [C1] received weighing "A 5.7 t", C1 holds 5.7 t and at most
+// 5.7 × 1.005 = 5.7285 t of A may be unpacked (new-user check nuq1
+// s21/s23: "A 6 t" and "A 5.8 t" were taken, the event stating 6 t
+// while the lot read 5.7 t released). The packings' own figure, less
+// what the lot's line draws took out, is ledger.CheckRepackingAt's. The
+// lines of one event are summed per lot; the reason names the container,
+// the held figure and the receipts that weighed it.
+func (w *writer) checkUnpackHeld(ev *critmin.Event) ([]critmin.FieldError, error) {
+	if ev.Type != critmin.AggregationEvent || ev.Action != "DELETE" || ev.ParentID == "" || ev.ErrorDeclaration != nil {
+		return nil, nil
+	}
+	parent := canon(ev.ParentID)
+	var held []critmin.QuantityElement
+	read := false
+	taking := map[string]float64{}
+	done := map[string]bool{}
+	var errs []critmin.FieldError
+	nq := -1
+	for _, k := range ledger.Children(ev) {
+		if !k.Class {
+			continue
+		}
+		nq++
+		if k.Quantity == nil || !units.IsMass(k.UOM) || done[k.Child] {
+			continue
+		}
+		t, err := units.ToTonnes(*k.Quantity, k.UOM)
+		if err != nil {
+			continue
+		}
+		if !read {
+			if held, err = w.heldAt(parent, ev.EventTime, ev); err != nil {
+				return nil, err
+			}
+			read = true
+		}
+		in, ok := ledger.HeldTonnes(held, k.Child)
+		if !ok {
+			continue // none of it held by a mass line: the packings' check judges it
+		}
+		taking[k.Child] += t
+		if taking[k.Child] <= in*(1+ledger.UnpackTolerance)+1e-9 {
+			continue
+		}
+		done[k.Child] = true
+		by, err := w.holdings().WeighedBy(parent, k.Child, ev.EventTime, ev)
+		if err != nil {
+			return nil, err
+		}
+		why := "its trips counted"
+		if len(by) > 0 {
+			var ids []string
+			for _, r := range by {
+				ids = append(ids, r.EventID)
+			}
+			why = "weighed by receipt " + strings.Join(ids, ", ")
+		}
+		errs = append(errs, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("/childQuantityList/%d/quantity", nq), Reason: fmt.Sprintf(
+			"at its eventTime %s, unpacks %s t of lot %s from %s, but %s holds %s t of it (%s; ledger.Holdings.HeldAt, the figure a run fed it whole takes): an unpacking takes out at most what the container holds, %s t with the %s %% weighing tolerance (EPCIS 2.0 §7.3.5.3)",
+			ev.EventTime.Format(time.RFC3339), heldFigure(taking[k.Child]), k.Child, ev.ParentID, ev.ParentID, heldFigure(in), why, heldFigure(in*(1+ledger.UnpackTolerance)), units.Fixed(ledger.UnpackTolerance*100, 1))})
+	}
+	return errs, nil
+}
+
+// heldFigure is t wet tonnes as refusals word them (to the gram, digits
+// grouped).
+func heldFigure(t float64) string {
+	return units.Group(strconv.FormatFloat(math.Round(t*1e6)/1e6, 'f', -1, 64))
 }

@@ -261,6 +261,8 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"WeighedShareFed", testWeighedShareFed},
 		{"WeighedShareTwoLots", testWeighedShareTwoLots},
 		{"WeighedShareCorrected", testWeighedShareCorrected},
+		{"RulesSeeContainerShipment", testRulesSeeContainerShipment},
+		{"UnpackReadsHeldAt", testUnpackReadsHeldAt},
 		{"RunRefusalAtItsDate", testRunRefusalAtItsDate},
 		{"UnshippedContainerReceived", testUnshippedContainerReceived},
 		{"ShippedOnWhileAtSea", testShippedOnWhileAtSea},
