@@ -202,6 +202,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"PackedDrawnByLineShipment", testPackedDrawnByLineShipment},
 		{"PackedInAfterShipment", testPackedInAfterShipment},
 		{"ContainerHoldsAsFed", testContainerHoldsAsFed},
+		{"PackingCorrectedUnderFed", testPackingCorrectedUnderFed},
 		{"SplitTripFedWords", testSplitTripFedWords},
 		{"CorrectiveReceiptEitherOrder", testCorrectiveReceiptEitherOrder},
 		{"PackedInAfterNoQuantityShipment", testPackedInAfterNoQuantityShipment},
