@@ -203,6 +203,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"PackedInAfterShipment", testPackedInAfterShipment},
 		{"ContainerHoldsAsFed", testContainerHoldsAsFed},
 		{"PackingCorrectedUnderFed", testPackingCorrectedUnderFed},
+		{"BackdatedRunJudgedAtItsDate", testBackdatedRunJudgedAtItsDate},
 		{"SplitTripFedWords", testSplitTripFedWords},
 		{"CorrectiveReceiptEitherOrder", testCorrectiveReceiptEitherOrder},
 		{"PackedInAfterNoQuantityShipment", testPackedInAfterNoQuantityShipment},
