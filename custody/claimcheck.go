@@ -1870,9 +1870,10 @@ func quantityPtr(ev *critmin.Event, i int) string {
 // that is left of the lot — the rest, the parts at sea, what runs left of
 // received parts — is at the run's site.
 //
-// A refusal says where the lot stood at the run's date: then gives, by
-// lot, the lot as it stood then when the run is dated before the lot's
-// last recorded event (lotsThen; nil or missing: w). A run at khi dated
+// A run refused as the lot stands now is judged again, and worded,
+// with the lot as it stood at the run's date: then gives, by lot, the
+// lot as it stood then when the run is dated before the lot's last
+// recorded event (lotsThen; nil or missing: was). A run at khi dated
 // Oct 5 read "the lot stands as 4 t at hou, 6 t in transit" — the 4 t
 // received at hou on Oct 8 — where on Oct 5 all 10 t were in transit
 // (new-user check n8d s11b).
@@ -1884,6 +1885,15 @@ func checkFedAtSite(ev *critmin.Event, was map[string]critmin.Lot, then map[stri
 	var out []critmin.FieldError
 	for i, q := range inputsOf(ev) {
 		w, ok := was[q.EPCClass]
+		if l := then[q.EPCClass]; ok && l != nil {
+			// A run dated before the lot's later events is judged
+			// against the lot as it stood at its own eventTime
+			// (lotsThen), as the standing check judges every
+			// movement (standing.go), not as the record stands now:
+			// what left the site or reached it since is not there
+			// (fixQa).
+			w = *l
+		}
 		if !ok || len(w.Parts) == 0 || !units.IsMass(w.UOM) {
 			continue
 		}

@@ -159,7 +159,7 @@ func fedRunsStranded(ctx context.Context, s Store, live, declaring []*critmin.Ev
 					why = fmt.Sprintf("the container %s it was fed whole would not stand at %s when it ran (%s), so it would have consumed what stood elsewhere", c, eventSite(r), placeWords(now, nowOK))
 					break
 				}
-				if got := left[k]; got < *l.Quantity*(1-ledger.PartTolerance)-1e-9 {
+				if got := left[k]; got < *l.Quantity*(1-ledger.PartTolerance)-1e-9 && !restates(live, c, k, r.EventTime) {
 					lot = k
 					why = fmt.Sprintf("the container %s it was fed whole would hold %s of lot %s when it ran, not the %s it consumed, so it would have taken from nothing", c, kgWords(got, l.UOM), k, kgWords(*l.Quantity, l.UOM))
 					break
@@ -187,6 +187,28 @@ func fedRunsStranded(ctx context.Context, s Store, live, declaring []*critmin.Ev
 		}
 	}
 	return out, nil
+}
+
+// restates says whether the document's live events give a packing of
+// lot k (canonical) into container c (canonical) dated at or before
+// at: a corrective packing (n8e-5, fixQa). A run fed c whole then rests
+// on it and consumes what it put in — its contents are recomputed when
+// the document is stored (sqldb recontain) — rather than standing on
+// nothing: a packing of 4 t declared in error with a corrective of 3 t
+// under a run fed the container whole leaves the run taking 3 t.
+func restates(live []*critmin.Event, c, k string, at time.Time) bool {
+	for _, ev := range live {
+		if ev.Type != critmin.AggregationEvent || ev.Action != "ADD" || ev.ErrorDeclaration != nil ||
+			epcis.Canonical(ev.ParentID) != c || ev.EventTime.After(at) {
+			continue
+		}
+		for _, ch := range ledger.Children(ev) {
+			if ch.Class && ch.Child == k {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // namesContainerEPC says whether ObjectEvent ev names container c

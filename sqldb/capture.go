@@ -195,6 +195,12 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 				c.w.docDeclared = map[string]bool{}
 			}
 			c.w.docDeclared[ev.EventID] = true
+			for _, id := range ev.ErrorDeclaration.CorrectiveEventIDs {
+				if c.w.docCorrective == nil {
+					c.w.docCorrective = map[string]bool{}
+				}
+				c.w.docCorrective[id] = true
+			}
 			if c.w.docDeclaredLots == nil {
 				c.w.docDeclaredLots = map[string]bool{}
 			}
@@ -236,6 +242,7 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 		if err := c.insertEvents(kept[:n]); err != nil {
 			return err
 		}
+		c.w.noteCorrectivePacks(kept[:n])
 		c.declPending = kept[n-1].ErrorDeclaration != nil
 		kept = kept[n:]
 		c.unflushed += n
@@ -476,6 +483,9 @@ func (c *captureSession) settleDeclarations() error {
 	if err := w.applyDeclarations(c.decls); err != nil {
 		return err
 	}
+	if err := w.recontainCorrectives(); err != nil {
+		return err
+	}
 	if err := w.replayReordered(); err != nil {
 		return err
 	}
@@ -714,6 +724,12 @@ type writer struct {
 	// error, wherever in them: a capture-time check does not count the
 	// facts of an event the same document retracts (checkCommissioning).
 	docDeclared map[string]bool
+	// docCorrective holds the eventIDs those declarations name as their
+	// corrective events; correctivePacks, the packings among them stored
+	// since the last settle, whose containers' moves and fed runs are
+	// recomputed then (recontainCorrectives).
+	docCorrective   map[string]bool
+	correctivePacks []*critmin.Event
 	// docDeclaredLots holds the lots (canonical) those declarations
 	// name: a declaration changes how their stored events read, so a
 	// backdated corrective of it is not held to the readings the

@@ -2,8 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -31,17 +29,11 @@ const packingsQuery = "SELECT " + replayColumns + " WHERE e.pk IN (SELECT x.even
 // the container whole the page still listed B 2 t, the lot's loose
 // rest drawn out of PackedIn's replay).
 func (db *DB) ContainerHolds(ctx context.Context, container string) ([]critmin.QuantityElement, error) {
-	opts := &sql.TxOptions{ReadOnly: true}
-	if db.Dialect.Dollar {
-		opts.Isolation = sql.LevelRepeatableRead
-	} else {
-		opts = nil // SQLite: a deferred transaction, its snapshot fixed by its first read
-	}
-	tx, err := db.Read.BeginTx(ctx, opts)
+	tx, release, err := db.readTx(ctx, "container contents")
 	if err != nil {
-		return nil, fmt.Errorf("%s: container contents: begin a read transaction: %w", db.Dialect.Name, err)
+		return nil, err
 	}
-	defer func() { _ = tx.Rollback() }()
+	defer release()
 	w := &writer{db: db, tx: tx, ctx: ctx, lots: map[string]*critmin.Lot{}}
 	c := canon(container)
 	// Every stored event counts: a time after any an event may state.

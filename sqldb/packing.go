@@ -37,21 +37,33 @@ func (db *DB) PackedIn(ctx context.Context, children []string, at time.Time) ([]
 	_, inGroup := ctx.Value(groupReadsKey{}).(*groupReads)
 	_, inSnapshot := ctx.Value(snapshotKey{}).(*snapshotReads)
 	if !inGroup && !inSnapshot {
-		opts := &sql.TxOptions{ReadOnly: true}
-		if db.Dialect.Dollar {
-			opts.Isolation = sql.LevelRepeatableRead
-		} else {
-			opts = nil // SQLite: a deferred transaction, its snapshot fixed by its first read
-		}
-		tx, err := db.Read.BeginTx(ctx, opts)
+		tx, release, err := db.readTx(ctx, "packings")
 		if err != nil {
-			return nil, fmt.Errorf("%s: packings: begin a read transaction: %w", db.Dialect.Name, err)
+			return nil, err
 		}
-		defer func() { _ = tx.Rollback() }()
+		defer release()
 		q = tx
 	}
 	_, drawn, err := db.packedDrawn(ctx, q, children, at)
 	return drawn, err
+}
+
+// readTx begins a read transaction with one snapshot for every read
+// (PostgreSQL: repeatable read; SQLite: a deferred transaction, its
+// snapshot fixed by its first read); release rolls it back. what names
+// the read in an error.
+func (db *DB) readTx(ctx context.Context, what string) (*sql.Tx, func(), error) {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.Dialect.Dollar {
+		opts.Isolation = sql.LevelRepeatableRead
+	} else {
+		opts = nil
+	}
+	tx, err := db.Read.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %s: begin a read transaction: %w", db.Dialect.Name, what, err)
+	}
+	return tx, func() { _ = tx.Rollback() }, nil
 }
 
 // packedDrawn is PackedIn read through q: plain, the packings less the

@@ -199,8 +199,90 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 	if err != nil {
 		return err
 	}
+	// A corrective packing stored already into a container recomputed
+	// here is counted now (recontainCorrectives runs once a container).
+	var rest []*critmin.Event
+	for _, p := range w.correctivePacks {
+		if !packsInto(declared, canon(p.ParentID)) {
+			rest = append(rest, p)
+		}
+	}
+	w.correctivePacks = rest
+	if err := w.refeedRuns(runs, xSeen, downstream); err != nil {
+		return err
+	}
+	for _, id := range held {
+		if !lotSeen[id] {
+			lotSeen[id] = true
+			lotIDs = append(lotIDs, id)
+		}
+	}
+	if err := w.replayLots(lotIDs); err != nil {
+		return err
+	}
+	return w.rematerialize(downstream)
+}
+
+// packsInto says whether one of evs is an AggregationEvent on container
+// c (canonical).
+func packsInto(evs []*critmin.Event, c string) bool {
+	for _, ev := range evs {
+		if ev.Type == critmin.AggregationEvent && ev.ParentID != "" && canon(ev.ParentID) == c {
+			return true
+		}
+	}
+	return false
+}
+
+// noteCorrectivePacks keeps, of events just stored, the packings that a
+// declaration of this capture names as its corrective events
+// (recontainCorrectives).
+func (w *writer) noteCorrectivePacks(events []*critmin.Event) {
+	for _, ev := range events {
+		if ev.ErrorDeclaration == nil && ev.Type == critmin.AggregationEvent && ev.ParentID != "" && w.docCorrective[ev.EventID] {
+			w.correctivePacks = append(w.correctivePacks, ev)
+		}
+	}
+}
+
+// recontainCorrectives recomputes, as a declared packing does
+// (applyDeclarations, recontain), the contents of the events that moved
+// or fed whole the containers of the corrective packings stored since
+// the last settle, rebuilds the links of the runs among them and
+// replays the lots they name (issue 8 §2, new-user check n8e-5, fixQa):
+// a packing of 4 t declared in error with a corrective of 3 t under a
+// run fed the container whole leaves the run taking the 3 t the
+// corrective put in, whichever of the two comes first in the document —
+// declaration first, the declaration's own recompute ran before the
+// corrective was stored.
+func (w *writer) recontainCorrectives() error {
+	packs := w.correctivePacks
+	w.correctivePacks = nil
+	if len(packs) == 0 {
+		return nil
+	}
+	held, runs, err := w.recontain(packs)
+	if err != nil || len(held) == 0 && len(runs) == 0 {
+		return err
+	}
+	downstream := map[string]bool{}
+	if err := w.refeedRuns(runs, map[string]bool{}, downstream); err != nil {
+		return err
+	}
+	if err := w.replayLots(held); err != nil {
+		return err
+	}
+	return w.rematerialize(downstream)
+}
+
+// refeedRuns rebuilds the links of runs, fed whole containers whose
+// contents recontain recomputed, from those contents (transformations
+// in xSeen are rebuilt already), and adds what was made from them to
+// downstream.
+func (w *writer) refeedRuns(runs []*critmin.Event, xSeen, downstream map[string]bool) error {
 	// A run fed such a container consumes what it holds now: its links
 	// are rebuilt from the contents recomputed.
+	var err error
 	for _, run := range runs {
 		x := run.TransformationID
 		var members []string
@@ -230,16 +312,7 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 			downstream[id] = true
 		}
 	}
-	for _, id := range held {
-		if !lotSeen[id] {
-			lotSeen[id] = true
-			lotIDs = append(lotIDs, id)
-		}
-	}
-	if err := w.replayLots(lotIDs); err != nil {
-		return err
-	}
-	return w.rematerialize(downstream)
+	return nil
 }
 
 // rebuildRunEvent rebuilds the links of ev, a stored run without a

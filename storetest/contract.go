@@ -202,6 +202,8 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"PackedDrawnByLineShipment", testPackedDrawnByLineShipment},
 		{"PackedInAfterShipment", testPackedInAfterShipment},
 		{"ContainerHoldsAsFed", testContainerHoldsAsFed},
+		{"PackingCorrectedUnderFed", testPackingCorrectedUnderFed},
+		{"BackdatedRunJudgedAtItsDate", testBackdatedRunJudgedAtItsDate},
 		{"SplitTripFedWords", testSplitTripFedWords},
 		{"CorrectiveReceiptEitherOrder", testCorrectiveReceiptEitherOrder},
 		{"PackedInAfterNoQuantityShipment", testPackedInAfterNoQuantityShipment},
