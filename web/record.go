@@ -142,7 +142,11 @@ func containersOrLots(f *recordForm, v url.Values) []critmin.FieldError {
 	if f.ID == "receive" {
 		verb = "received"
 	}
-	return []critmin.FieldError{{Pointer: "lots", Reason: "nothing moves: give the containers " + verb + ", the lots, or both"}}
+	// Said under both fields, in the form's words: the validator's
+	// "an ObjectEvent needs an epcList or a non-empty quantityList" is
+	// replaced under Containers too (n15-6 item 2).
+	reason := "required: give the containers " + verb + ", the lots, or both"
+	return []critmin.FieldError{{Pointer: "containers", Reason: reason}, {Pointer: "lots", Reason: reason}}
 }
 
 // recordForms are the forms in the order the corridor runs.
