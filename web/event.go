@@ -1101,14 +1101,7 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		data["Vessel"] = extensionText(ship, "vessel")
 		status := "in transit"
 		if receipt != nil {
-			at := receipt.BizLocation
-			if at == "" {
-				at = receipt.ReadPoint
-			}
-			if at == "" {
-				at = dest
-			}
-			status = "arrived at " + siteLabel(sites, at) + " on " + receipt.EventTime.UTC().Format("2006-01-02")
+			status = arrivedStatus(receipt, dest, sites)
 		} else if len(anomalies) > 0 && counted == 0 {
 			// Nothing it carries is counted: not "in transit", as the
 			// shipments index and the overview read it (shipmentRows).
@@ -1246,6 +1239,75 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 		data["Events"] = timelineOf("", all)
 	}
 	s.render(w, r, http.StatusOK, "shipment", "Shipment "+shortID(id), "shipments", data)
+}
+
+// arrivedStatus is a voyage's status once receipt ended it: "arrived at
+// SITE on DATE", the receipt's place (its bizLocation, else its
+// readPoint, else the shipping event's destination dest).
+func arrivedStatus(receipt *critmin.Event, dest string, sites map[string]*critmin.Site) string {
+	at := receipt.BizLocation
+	if at == "" {
+		at = receipt.ReadPoint
+	}
+	if at == "" {
+		at = dest
+	}
+	return "arrived at " + siteLabel(sites, at) + " on " + receipt.EventTime.UTC().Format("2006-01-02")
+}
+
+// containerStatus is container id's own status as its page reads it
+// (the shipment page of kind container): by its last valid shipping
+// (else departing) event, "in transit" until a receipt ends that voyage
+// ("arrived at SITE on DATE"), then its latest valid event after it
+// (containerLater: "in transit from …", "at … since …", "unpacked at …:
+// empty"); "not shipped" when no valid event ships it. The shipments
+// index and the overview list each container of a voyage with it, not
+// the voyage's status alone (issue 15, n15-6 item 5).
+func (s *site) containerStatus(r *http.Request, id string, sites map[string]*critmin.Site) (string, error) {
+	ctx := r.Context()
+	page, err := s.Store.FindEvents(ctx, critmin.EventFilter{
+		EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC, critmin.RoleChild, critmin.RoleParent}, Patterns: []string{id}, Exact: true}},
+		OrderBy:    "eventTime", OrderAscending: true, Limit: 1000})
+	if err != nil {
+		return "", err
+	}
+	evs := decoded(page.Events)
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].EventTime.Before(evs[j].EventTime) })
+	decl := declaredIDs(evs)
+	valid := func(e *critmin.Event) bool {
+		_, d := decl[e.EventID]
+		return e.ErrorDeclaration == nil && e.DeclaredInError == nil && !d
+	}
+	var ship *critmin.Event
+	for _, step := range []string{"shipping", "departing"} {
+		for _, e := range evs {
+			if valid(e) && e.BizStep == step {
+				ship = e
+			}
+		}
+		if ship != nil {
+			break
+		}
+	}
+	if ship == nil {
+		return "not shipped", nil
+	}
+	receipt, err := s.voyageReceipt(r, ship)
+	if err != nil {
+		return "", err
+	}
+	status, end := "in transit", ship
+	if receipt != nil {
+		status, end = arrivedStatus(receipt, shipTo(ship), sites), receipt
+	}
+	later, _, err := s.containerLater(ctx, evs, id, end, valid, sites)
+	if err != nil {
+		return "", err
+	}
+	if later != "" {
+		status = later
+	}
+	return status, nil
 }
 
 // containerLater is a container's status by its latest valid event

@@ -46,13 +46,13 @@ func TestImportSummaryNamesEveryConflictingRow(t *testing.T) {
 		return fmt.Sprintf("row %d — on 2025-10-15 1%d:00 +05:00 lot %s was at ", row, row-2, lot)
 	}
 	two := kinds(2)
-	for _, w := range []string{"2 conflict with the record: " + reason(2), "; " + reason(3)} {
+	for _, w := range []string{"2 rows conflict with the record: " + reason(2), "; " + reason(3)} {
 		if !strings.Contains(two, w) {
 			t.Errorf("two conflicting rows: summary %q\n does not say %q", two, w)
 		}
 	}
 	five := kinds(5)
-	for _, w := range []string{"5 conflict with the record: rows 2, 3, 4, 5 and 6; " + reason(2), "; " + reason(3), "; " + reason(4), "; the others' reasons are in the table below"} {
+	for _, w := range []string{"5 rows conflict with the record: rows 2, 3, 4, 5 and 6; " + reason(2), "; " + reason(3), "; " + reason(4), "; the others' reasons are in the table below"} {
 		if !strings.Contains(five, w) {
 			t.Errorf("five conflicting rows: summary %q\n does not say %q", five, w)
 		}

@@ -2064,8 +2064,9 @@ type standingMass struct {
 	baseWas, baseTotal float64
 }
 
-// rowKinds words the rows with errors by kind: "2 invalid, 1 conflicts
-// with the record: row 4 — <its conflict>". A row is invalid when one of
+// rowKinds words the rows with errors by kind: "2 rows invalid, 1 row
+// conflicts with the record: row 4 — <its conflict>" (each count with its
+// noun, n15-6 item 3: the summary read "(rows: 1 invalid )"). A row is invalid when one of
 // its errors is not a conflict (a malformed or missing value), a
 // conflict when every error of it is (well formed, but at odds with what
 // the ledger holds: a ticket imported before with other values, a
@@ -2073,10 +2074,10 @@ type standingMass struct {
 //
 // Every conflicting row is named (issue 15, fix15x item 3: the summary
 // quoted the first alone, as if the others were fine): up to
-// kindsReasons rows each with its first conflict in full ("2 conflict
+// kindsReasons rows each with its first conflict in full ("2 rows conflict
 // with the record: row 2 — …; row 5 — …"); beyond that every row's
 // number, then the first kindsReasons rows' reasons, the rest's in the
-// table of row errors ("5 conflict with the record: rows 2, 3, 5, 8 and
+// table of row errors ("5 rows conflict with the record: rows 2, 3, 5, 8 and
 // 9; row 2 — …; row 3 — …; row 5 — …; the others' reasons are in the
 // table below").
 func rowKinds(res *importResult) string {
@@ -2097,7 +2098,7 @@ func rowKinds(res *importResult) string {
 	sort.SliceStable(firsts, func(i, j int) bool { return firsts[i].Row < firsts[j].Row })
 	var parts []string
 	if len(invalid) > 0 {
-		parts = append(parts, fmt.Sprintf("%d invalid", len(invalid)))
+		parts = append(parts, commercial.Count(len(invalid), "row")+" invalid")
 	}
 	if len(conflicting) > 0 {
 		verb := "conflicts"
@@ -2116,7 +2117,7 @@ func rowKinds(res *importResult) string {
 			reasons = append([]string{"rows " + strings.Join(rows[:len(rows)-1], ", ") + " and " + rows[len(rows)-1]}, reasons...)
 			reasons = append(reasons, "the others' reasons are in the table below")
 		}
-		parts = append(parts, fmt.Sprintf("%d %s with the record: %s", len(conflicting), verb, strings.Join(reasons, "; ")))
+		parts = append(parts, fmt.Sprintf("%s %s with the record: %s", commercial.Count(len(conflicting), "row"), verb, strings.Join(reasons, "; ")))
 	}
 	return strings.Join(parts, ", ")
 }

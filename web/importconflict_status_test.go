@@ -47,10 +47,10 @@ func TestImportOnlyConflictsIs409(t *testing.T) {
 		want      int
 		words     string
 	}{
-		{"a changed ticket alone", head + "V1," + lot + ",2025-08-29 14:10,24500\n", http.StatusConflict, "The file's one row is not valid (1 conflicts with the record: row 2"},
-		{"a changed ticket and a valid one", head + "V1," + lot + ",2025-08-29 14:10,24500\nV5," + lot + ",2025-08-29 15:10,24950\n", http.StatusConflict, "1 of 2 rows has errors (1 conflicts with the record: row 2"},
-		{"a weighing where the lot is not", head + "U1," + lot + ",2025-10-15 10:00,10000\n", http.StatusConflict, "1 conflicts with the record: row 2 — on 2025-10-15 10:00 +05:00 lot " + lot + " was at "},
-		{"a changed ticket and an invalid row", head + "V1," + lot + ",2025-08-29 14:10,24500\nV2," + lot + ",2025-08-29 15:10,\n", http.StatusBadRequest, "None of the 2 rows is valid (1 invalid, 1 conflicts with the record: row 2"},
+		{"a changed ticket alone", head + "V1," + lot + ",2025-08-29 14:10,24500\n", http.StatusConflict, "The file's one row is not valid (1 row conflicts with the record: row 2"},
+		{"a changed ticket and a valid one", head + "V1," + lot + ",2025-08-29 14:10,24500\nV5," + lot + ",2025-08-29 15:10,24950\n", http.StatusConflict, "1 of 2 rows has errors (1 row conflicts with the record: row 2"},
+		{"a weighing where the lot is not", head + "U1," + lot + ",2025-10-15 10:00,10000\n", http.StatusConflict, "1 row conflicts with the record: row 2 — on 2025-10-15 10:00 +05:00 lot " + lot + " was at "},
+		{"a changed ticket and an invalid row", head + "V1," + lot + ",2025-08-29 14:10,24500\nV2," + lot + ",2025-08-29 15:10,\n", http.StatusBadRequest, "None of the 2 rows is valid (1 row invalid, 1 row conflicts with the record: row 2"},
 	} {
 		resp, page := postImport(t, ts, wb(c.csv))
 		page = html.UnescapeString(page)

@@ -16,8 +16,8 @@ import (
 // imported; a second file holds V1 again with 24,500 kg (row 2: well
 // formed, but it conflicts with the record — the stored ticket), a row
 // with no net mass (row 3) and a row with the net "2x0" (row 4), both
-// invalid. The check's summary and the refusal at capture say "2
-// invalid, 1 conflicts with the record: row 2 — ticket V1 …", not 3
+// invalid. The check's summary and the refusal at capture say "2 rows
+// invalid, 1 row conflicts with the record: row 2 — ticket V1 …", not 3
 // invalid rows. Nothing is stored.
 func TestImportSummaryTellsConflictsFromInvalidRows(t *testing.T) {
 	ts := MustServe(t, false, nil)
@@ -38,7 +38,7 @@ func TestImportSummaryTellsConflictsFromInvalidRows(t *testing.T) {
 	second := head + "V1,urn:critmin:demo:lot:REE-2025-001,2025-08-29 14:10,24500\n" +
 		"V2,urn:critmin:demo:lot:REE-2025-001,2025-08-29 15:10,\n" +
 		"V3,urn:critmin:demo:lot:REE-2025-001,2025-08-29 16:10,2x0\n"
-	const want = "2 invalid, 1 conflicts with the record: row 2 — ticket V1 was already imported from this source with different values"
+	const want = "2 rows invalid, 1 row conflicts with the record: row 2 — ticket V1 was already imported from this source with different values"
 	resp, page := postImport(t, ts, wb(second, "check"))
 	if page = html.UnescapeString(withIDs(page)); resp.StatusCode != http.StatusOK || !strings.Contains(page, want) {
 		t.Errorf("check: %d; the summary does not say %q:\n%s", resp.StatusCode, want, excerpt(page, "import-summary"))

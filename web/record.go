@@ -84,6 +84,10 @@ type recordForm struct {
 	// requiredWith lists fields [a, b]: a is required when b is given
 	// (the ETA's offset with an ETA).
 	requiredWith [][2]string
+	// requiredUnless lists fields [a, b]: a is required when b is empty
+	// (the Sample form's results, unless a moisture is given: a sampling
+	// that states neither records nothing).
+	requiredUnless [][2]string
 	// remap, when set, rewrites an error's pointer, given the event the
 	// form built, before fields is read: an event whose parts shift with
 	// what was filled in (the Sample form's moisture is element 0 when
@@ -138,7 +142,11 @@ func containersOrLots(f *recordForm, v url.Values) []critmin.FieldError {
 	if f.ID == "receive" {
 		verb = "received"
 	}
-	return []critmin.FieldError{{Pointer: "lots", Reason: "nothing moves: give the containers " + verb + ", the lots, or both"}}
+	// Said under both fields, in the form's words: the validator's
+	// "an ObjectEvent needs an epcList or a non-empty quantityList" is
+	// replaced under Containers too (n15-6 item 2).
+	reason := "required: give the containers " + verb + ", the lots, or both"
+	return []critmin.FieldError{{Pointer: "containers", Reason: reason}, {Pointer: "lots", Reason: reason}}
 }
 
 // recordForms are the forms in the order the corridor runs.
@@ -241,7 +249,8 @@ var recordForms = []*recordForm{
 		// A sensor report's error is mapped by what the report is
 		// (sampleReportPointer): the moisture's under Moisture, a
 		// result's under its line of Results, whatever the order.
-		remap: sampleReportPointer,
+		remap:          sampleReportPointer,
+		requiredUnless: [][2]string{{"assays", "moisture"}},
 		fields: []ptrField{{"/quantityList", "lot", false}, {"/sensorElementList/lab", "lab", false}, {"/" + custody.MassChangeReasonTerm, "mass_reason", false},
 			{"/sensorElementList/results/sensorReport", "assays", true}, {"/sensorElementList/moisture", "moisture", false}, {"/sensorElementList", "assays", false},
 			// Capture checks read the reports as the lot's ilmd assays.
@@ -1377,6 +1386,11 @@ func (s *site) handleRecordSubmit(w http.ResponseWriter, r *http.Request) {
 	for _, rw := range f.requiredWith {
 		if strings.TrimSpace(v.Get(rw[0])) == "" && strings.TrimSpace(v.Get(rw[1])) != "" && !(rw[0] == tzFieldOf(rw[1]) && ownOffset(rw[1], v) != "") {
 			missing = append(missing, critmin.FieldError{Pointer: rw[0], Reason: "required with " + f.label(rw[1])})
+		}
+	}
+	for _, ru := range f.requiredUnless {
+		if strings.TrimSpace(v.Get(ru[0])) == "" && strings.TrimSpace(v.Get(ru[1])) == "" {
+			missing = append(missing, critmin.FieldError{Pointer: ru[0], Reason: "required unless " + f.label(ru[1]) + " is given"})
 		}
 	}
 	// Values a person types in a form's own terms (a decimal comma, an

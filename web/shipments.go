@@ -42,7 +42,13 @@ type shipmentRow struct {
 	// eventID. "" when the status says it already, or none did (issue 15
 	// §2, issue 8 §2).
 	Flag, Receipt string
+	// Containers are the containers the shipping event names, each with
+	// its own status (containerStatus, as its page says it; n15-6 item 5).
+	Containers []containerRow
 }
+
+// containerRow is a container of a shipment and its own status.
+type containerRow struct{ ID, Status string }
 
 // isBOL says a business transaction is a bill of lading (CBV 2.0 type bol).
 func isBOL(b critmin.BizTransaction) bool {
@@ -169,6 +175,10 @@ func (s *site) handleShipmentsPage(w http.ResponseWriter, r *http.Request) {
 // (to, when not "", keeps those bound there), newest first.
 func (s *site) shipmentRows(r *http.Request, evs []*critmin.Event, to string) ([]shipmentRow, error) {
 	var rows []shipmentRow
+	sites, err := s.siteMap(r)
+	if err != nil {
+		return nil, err
+	}
 	for _, e := range evs {
 		if to != "" && shipTo(e) != to {
 			continue
@@ -237,6 +247,17 @@ func (s *site) shipmentRows(r *http.Request, evs []*critmin.Event, to string) ([
 			}
 			if rec != nil {
 				row.Flag, row.Receipt = "ships from a receipt declared in error", rec.EventID
+			}
+		}
+		seen := map[string]bool{}
+		for _, c := range containersOf(e) {
+			if k := epcis.Canonical(c); !seen[k] {
+				seen[k] = true
+				st, err := s.containerStatus(r, c, sites)
+				if err != nil {
+					return nil, err
+				}
+				row.Containers = append(row.Containers, containerRow{ID: c, Status: st})
 			}
 		}
 		rows = append(rows, row)
