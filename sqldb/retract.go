@@ -201,9 +201,34 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 	}
 	// A run fed such a container consumes what it holds now: its links
 	// are rebuilt from the contents recomputed.
+	if err := w.rebuildFedRuns(runs, xSeen, downstream); err != nil {
+		return err
+	}
+	for _, id := range held {
+		if !lotSeen[id] {
+			lotSeen[id] = true
+			lotIDs = append(lotIDs, id)
+		}
+	}
+	// A declared receipt of a container: the runs fed it are computed
+	// again once the document's corrective receipts are projected
+	// (recontainReceipts).
+	w.noteDeclaredReceipts(declared, events)
+	if err := w.replayLots(lotIDs); err != nil {
+		return err
+	}
+	return w.rematerialize(downstream)
+}
+
+// rebuildFedRuns rebuilds the links of runs, fed containers whole whose
+// contents were just recomputed (recontain), from those contents, and
+// adds every lot made from them to downstream; xSeen lists the
+// transformationIDs rebuilt already.
+func (w *writer) rebuildFedRuns(runs []*critmin.Event, xSeen, downstream map[string]bool) error {
 	for _, run := range runs {
 		x := run.TransformationID
 		var members []string
+		var err error
 		if x == "" {
 			// A run without a transformationID: its own links only.
 			if members, err = w.rebuildRunEvent(run); err != nil {
@@ -230,16 +255,7 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 			downstream[id] = true
 		}
 	}
-	for _, id := range held {
-		if !lotSeen[id] {
-			lotSeen[id] = true
-			lotIDs = append(lotIDs, id)
-		}
-	}
-	if err := w.replayLots(lotIDs); err != nil {
-		return err
-	}
-	return w.rematerialize(downstream)
+	return nil
 }
 
 // rebuildRunEvent rebuilds the links of ev, a stored run without a
@@ -485,6 +501,12 @@ func (w *writer) rebuildTransformation(xid string) error {
 // order (ledger.Replay), with their moves, writing nothing: replayLots
 // writes them, flushLots only the lots rows.
 func (w *writer) replayedLots(ids []string) (map[string]*critmin.Lot, []ledger.Move, error) {
+	return w.replayedLotsBut(ids, nil)
+}
+
+// replayedLotsBut is replayedLots without the events skip names
+// (eventIDs; recontainIn).
+func (w *writer) replayedLotsBut(ids []string, skip map[string]bool) (map[string]*critmin.Lot, []ledger.Move, error) {
 	var evs []*critmin.Event
 	err := inChunks(ids, func(part []any) error {
 		in := placeholders(len(part))
@@ -504,10 +526,13 @@ func (w *writer) replayedLots(ids []string) (map[string]*critmin.Lot, []ledger.M
 	// Chunks may overlap in events; replay each once, in capture order,
 	// with lots named canonically as the projection names them.
 	evs = uniqueByPK(evs)
-	for i, ev := range evs {
-		evs[i] = canonLots(ev)
+	kept := evs[:0]
+	for _, ev := range evs {
+		if !skip[ev.EventID] {
+			kept = append(kept, canonLots(ev))
+		}
 	}
-	lots, moves := ledger.Replay(ids, evs)
+	lots, moves := ledger.Replay(ids, kept)
 	return lots, moves, nil
 }
 
@@ -739,6 +764,9 @@ func (db *DB) ApplyStoredDeclarations(ctx context.Context) error {
 		return err
 	}
 	if err := w.applyDeclarations(decls); err != nil {
+		return err
+	}
+	if err := w.recontainReceipts(); err != nil {
 		return err
 	}
 	if err := w.materialize(); err != nil {
