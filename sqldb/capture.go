@@ -239,10 +239,22 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 				break
 			}
 		}
+		// A receipt declared in error under a run fed its container
+		// whole: the run is computed again once the receipt's
+		// corrective events are projected (recontainReceipts).
+		corrected := c.w.receiptCorrectivesIn(kept[:n])
+		if corrected > 0 {
+			n = corrected
+		}
 		if err := c.insertEvents(kept[:n]); err != nil {
 			return err
 		}
 		c.w.noteCorrectivePacks(kept[:n])
+		if len(c.w.receiptBoxes) > 0 && c.w.receiptCorrectivesIn(kept[n:]) == 0 {
+			if err := c.w.recontainReceipts(); err != nil {
+				return err
+			}
+		}
 		c.declPending = kept[n-1].ErrorDeclaration != nil
 		kept = kept[n:]
 		c.unflushed += n
@@ -489,6 +501,9 @@ func (c *captureSession) settleDeclarations() error {
 	if err := w.replayReordered(); err != nil {
 		return err
 	}
+	if err := w.recontainReceipts(); err != nil {
+		return err
+	}
 	if err := w.materialize(); err != nil {
 		return err
 	}
@@ -704,7 +719,15 @@ type writer struct {
 	// the lots' balance check (deferred: the lots written so), judged at
 	// the next settle (checkDeferred).
 	deferBalance bool
-	deferred     map[string]bool
+	// receiptBoxes are the containers of receipts declared in error
+	// whose runs fed them whole are still to be computed again
+	// (noteDeclaredReceipts, recontainReceipts).
+	receiptBoxes map[string]bool
+	// receiptCorrectives are the corrective eventIDs of those
+	// declarations, which the capture projects before the runs are
+	// computed again (receiptCorrectivesIn).
+	receiptCorrectives map[string]bool
+	deferred           map[string]bool
 	// declared holds the eventIDs of this capture already declared in error.
 	declared map[string]bool
 	// reorder holds the lots an event reached out of event-time order

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/critmin/critmin"
@@ -871,6 +872,143 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, []*critmin.Even
 			containers[canon(ev.ParentID)] = true
 		}
 	}
+	return w.recontainIn(containers, false)
+}
+
+// noteDeclaredReceipts keeps, for recontainReceipts, the containers that
+// receipts among declared (ledger.ReadsTrip: receiving, arriving,
+// unloading, accepting, transporting), just declared in error, name in
+// their epcList. A run fed such a container whole took of each lot what
+// stood of it at the run (withinContainers, withinStanding), and a
+// receipt's weighed line sets what stood: with the receipt declared in
+// error and corrected by another receipt (new-user check nuq1 s8: "A
+// 5.7 t" corrected to "A 5.9 t"), the run is computed again from the
+// receipt that stands — once the corrective receipts of the document
+// are projected, which may follow the declaration.
+func (w *writer) noteDeclaredReceipts(declared, decls []*critmin.Event) {
+	n := len(w.receiptBoxes)
+	for _, ev := range declared {
+		if !ledger.ReadsTrip(ev) {
+			continue
+		}
+		for _, e := range ev.EPCs {
+			if e.Role != critmin.RoleEPC {
+				continue
+			}
+			if w.receiptBoxes == nil {
+				w.receiptBoxes = map[string]bool{}
+			}
+			w.receiptBoxes[canon(e.EPC)] = true
+		}
+	}
+	if len(w.receiptBoxes) == n {
+		return
+	}
+	for _, d := range decls {
+		if d.ErrorDeclaration == nil {
+			continue
+		}
+		for _, id := range d.ErrorDeclaration.CorrectiveEventIDs {
+			if w.receiptCorrectives == nil {
+				w.receiptCorrectives = map[string]bool{}
+			}
+			w.receiptCorrectives[id] = true
+		}
+	}
+}
+
+// receiptCorrectivesIn is the index after the last event of evs that
+// corrects a receipt noted by noteDeclaredReceipts (0: none): the
+// capture projects up to there, then computes the runs again
+// (recontainReceipts), before the events after it — at the same point
+// of the log whether captured or replayed.
+func (w *writer) receiptCorrectivesIn(evs []*critmin.Event) int {
+	if len(w.receiptCorrectives) == 0 {
+		return 0
+	}
+	end := 0
+	for i, ev := range evs {
+		if ev.ErrorDeclaration == nil && w.receiptCorrectives[ev.EventID] {
+			end = i + 1
+		}
+	}
+	return end
+}
+
+// recontainReceipts recomputes the contents of the events that moved or
+// were fed the containers noteDeclaredReceipts kept (recontainIn), then
+// rebuilds the links of the runs among them (refeedRuns), replays
+// the lots they name and marks the origin mixes downstream stale. It
+// waits while corrective events of the document are still to come
+// (deferBalance).
+func (w *writer) recontainReceipts() error {
+	if len(w.receiptBoxes) == 0 || w.deferBalance {
+		return nil
+	}
+	boxes := w.receiptBoxes
+	w.receiptBoxes, w.receiptCorrectives = nil, nil
+	held, runs, err := w.recontainIn(boxes, true)
+	if err != nil {
+		return err
+	}
+	downstream := map[string]bool{}
+	if err := w.refeedRuns(runs, map[string]bool{}, downstream); err != nil {
+		return err
+	}
+	if err := w.replayLots(held); err != nil {
+		return err
+	}
+	// A receipt corrected below what a run then drew out of its
+	// container leaves that run taking from nothing: refused (409)
+	// naming the runs that took of the receipt's part, as a line draw's
+	// declaration under a fed run is (custody fedruns.go).
+	for _, id := range held {
+		l := w.lots[id]
+		if l == nil || !l.Material {
+			continue
+		}
+		if err := ledger.CheckLotBalance(l); err != nil {
+			var runs []string
+			seen := map[string]bool{}
+			for _, p := range l.Parts {
+				if len(p.Containers) == 0 || p.ReceivedTonnes <= 0 || p.TakenTonnes <= p.ReceivedTonnes*(1+ledger.PartTolerance)+1e-9 {
+					continue
+				}
+				for _, r := range p.RunTakes {
+					if !seen[r.EventID] {
+						seen[r.EventID] = true
+						runs = append(runs, r.EventID)
+					}
+				}
+			}
+			if len(runs) == 0 {
+				return lotBalanceRefusal(l, err)
+			}
+			return &critmin.Error{Code: critmin.ECONFLICT, Message: fmt.Sprintf("declaration refused; nothing was stored: the corrective receipt of container %s finds less of lot %s than the recorded run %s took out of it, so that run would have taken from nothing (%v) — declare the run in error in the same document too, or correct the receipt to what the run took", strings.Join(sortedKeys(boxes), ", "), id, strings.Join(runs, ", "), err)}
+		}
+	}
+	return w.rematerialize(downstream)
+}
+
+// sortedKeys is the keys of m, sorted.
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// recontainIn is recontain for the (canonical) containers. fresh
+// (recontainReceipts) computes each run fed them whole from its lots
+// replayed without it and the runs after it still to compute
+// (replayedLotsBut), rather than as what the lots hold now plus what
+// the run took (contentsOfBut's own): a receipt corrected lower leaves
+// the lot overdrawn by the run's old share until the run is computed
+// again ("A 5.7 t" corrected to "A 5.5 t" with the run's 3.7 t still
+// counted: −0.2 t), which own cannot read.
+func (w *writer) recontainIn(containers map[string]bool, fresh bool) ([]string, []*critmin.Event, error) {
 	if len(containers) == 0 {
 		return nil, nil, nil
 	}
@@ -926,12 +1064,36 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, []*critmin.Even
 			lots[r.line.EPCClass] = true
 		}
 	}
+	pending := map[string]bool{}
+	if fresh {
+		for _, ev := range evs {
+			if ledger.FeedsContainers(ev) {
+				pending[ev.EventID] = true
+			}
+		}
+	}
 	for _, ev := range evs {
 		if err := w.exec("DELETE FROM event_contents WHERE event_id = ?", ev.EventID); err != nil {
 			return nil, nil, fmt.Errorf("%s: drop contents of %s: %w", w.db.Dialect.Name, ev.EventID, err)
 		}
 		var own map[string]float64
-		if ledger.FeedsContainers(ev) {
+		if ledger.FeedsContainers(ev) && fresh {
+			ids := make([]string, 0, len(lots))
+			for id := range lots {
+				ids = append(ids, id)
+			}
+			sort.Strings(ids)
+			replayed, _, err := w.replayedLotsBut(ids, pending)
+			if err != nil {
+				return nil, nil, err
+			}
+			for id, l := range replayed {
+				if l.EventCount > 0 && l.Material {
+					w.lots[id] = l
+				}
+			}
+			delete(pending, ev.EventID)
+		} else if ledger.FeedsContainers(ev) {
 			own = tookThrough(before[ev.EventID])
 		}
 		rows, err := w.contentsOfBut(ev, own)

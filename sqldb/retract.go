@@ -217,6 +217,10 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 			lotIDs = append(lotIDs, id)
 		}
 	}
+	// A declared receipt of a container: the runs fed it are computed
+	// again once the document's corrective receipts are projected
+	// (recontainReceipts).
+	w.noteDeclaredReceipts(declared, events)
 	if err := w.replayLots(lotIDs); err != nil {
 		return err
 	}
@@ -282,10 +286,10 @@ func (w *writer) recontainCorrectives() error {
 func (w *writer) refeedRuns(runs []*critmin.Event, xSeen, downstream map[string]bool) error {
 	// A run fed such a container consumes what it holds now: its links
 	// are rebuilt from the contents recomputed.
-	var err error
 	for _, run := range runs {
 		x := run.TransformationID
 		var members []string
+		var err error
 		if x == "" {
 			// A run without a transformationID: its own links only.
 			if members, err = w.rebuildRunEvent(run); err != nil {
@@ -558,6 +562,12 @@ func (w *writer) rebuildTransformation(xid string) error {
 // order (ledger.Replay), with their moves, writing nothing: replayLots
 // writes them, flushLots only the lots rows.
 func (w *writer) replayedLots(ids []string) (map[string]*critmin.Lot, []ledger.Move, error) {
+	return w.replayedLotsBut(ids, nil)
+}
+
+// replayedLotsBut is replayedLots without the events skip names
+// (eventIDs; recontainIn).
+func (w *writer) replayedLotsBut(ids []string, skip map[string]bool) (map[string]*critmin.Lot, []ledger.Move, error) {
 	var evs []*critmin.Event
 	err := inChunks(ids, func(part []any) error {
 		in := placeholders(len(part))
@@ -577,10 +587,13 @@ func (w *writer) replayedLots(ids []string) (map[string]*critmin.Lot, []ledger.M
 	// Chunks may overlap in events; replay each once, in capture order,
 	// with lots named canonically as the projection names them.
 	evs = uniqueByPK(evs)
-	for i, ev := range evs {
-		evs[i] = canonLots(ev)
+	kept := evs[:0]
+	for _, ev := range evs {
+		if !skip[ev.EventID] {
+			kept = append(kept, canonLots(ev))
+		}
 	}
-	lots, moves := ledger.Replay(ids, evs)
+	lots, moves := ledger.Replay(ids, kept)
 	return lots, moves, nil
 }
 
@@ -812,6 +825,9 @@ func (db *DB) ApplyStoredDeclarations(ctx context.Context) error {
 		return err
 	}
 	if err := w.applyDeclarations(decls); err != nil {
+		return err
+	}
+	if err := w.recontainReceipts(); err != nil {
 		return err
 	}
 	if err := w.materialize(); err != nil {

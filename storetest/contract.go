@@ -252,6 +252,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"LineDrawDeclaredUnderFed", testLineDrawDeclaredUnderFed},
 		{"LineDrawLooseBesideContainer", testLineDrawLooseBesideContainer},
 		{"LineDrawLooseFirstCredit", testLineDrawLooseFirstCredit},
+		{"ReceiptCorrectedUnderFed", testReceiptCorrectedUnderFed},
 		{"FedRunReceiptDeclared", testFedRunReceiptDeclared},
 		{"FedRunUnpackingDeclared", testFedRunUnpackingDeclared},
 		{"SplitShareWords", testSplitShareWords},
