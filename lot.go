@@ -78,17 +78,6 @@ type Lot struct {
 	// observed, not necessarily the whole lot). A part leaves Quantity, the
 	// lot's total, alone (ledger.Project; docs/identity.md, "Parts moved").
 	Parts []LotPart `json:",omitempty"`
-	// TripBill, TripTo and TripEventID are the trip the lot's body is on
-	// while it is in transit as a whole: the bill of lading (CBV 2.0
-	// bizTransaction type bol) and the location destination the
-	// dispatch that put it in transit (TripEventID) named, a further
-	// step under the same bill keeping them (ledger.Project). An
-	// arriving or unloading under that bill at a place other than
-	// TripTo is a step on the way, not the trip's end (issue 8, fixQb).
-	// Empty when the body is not in transit.
-	TripBill    string `json:",omitempty"`
-	TripTo      string `json:",omitempty"`
-	TripEventID string `json:",omitempty"`
 	// Material is whether the identifier is a lot of its own: an event
 	// named it by class (a quantity line) or stated mineral facts of it
 	// (ledger.Project). An instance only ever named in an inputEPCList or

@@ -132,7 +132,7 @@ func (j *contentsJudge) placeCheck(ev *critmin.Event) error {
 		switch {
 		case p.AtSea && dispatch:
 			continue // leftWhileAtSea judges it by its trip
-		case p.AtSea && stepOnTheWay(ev, p.Bill, p.Dests):
+		case p.AtSea && transshipment(ev, p.Bill):
 			continue // a carrier's step at a port on the way of its trip
 		case p.AtSea && receipt:
 			bound := len(p.Dests) == 0

@@ -256,13 +256,6 @@ func (t *tracker) add(e *critmin.Event) {
 		w.by = e
 		return
 	}
-	if w.inTransit && ledger.StepOnTheWay(e, w.bol, w.dests) {
-		// An arriving or unloading at a port on the way under the
-		// trip's own bill: a carrier's step of the trip, which stays in
-		// transit until its receipt at its destination (fixQb).
-		w.by = e
-		return
-	}
 	wasInTransit, dests := w.inTransit, w.dests
 	wasAt, arrived, left := w.site, w.arrived, w.left
 	trip, bol := w.trip, w.bol
@@ -352,9 +345,6 @@ func (t *tracker) moveBoxes(e *critmin.Event, boxes []string) {
 	}
 	for _, c := range boxes {
 		switch {
-		case receiptSteps[step] && t.w.boxes[c] != nil && ledger.StepOnTheWay(e, t.w.boxes[c].bol, t.w.boxes[c].dests):
-			// A step on the way of its trip under the trip's bill
-			// (fixQb): the container stays at sea.
 		case receiptSteps[step]:
 			delete(t.w.boxes, c)
 		case departSteps[step] || step == "transporting":
@@ -697,7 +687,7 @@ func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool, boxes 
 		// Its arrival or receipt at a destination; a further leg
 		// (departing, transporting, a transshipment's shipping: CBV 2.0),
 		// which keeps it in transit; a loading where it left from.
-		if receiptSteps[step] && bound || inTransitStep(ev.BizStep) || step == "loading" && here == w.from || stepOnTheWay(ev, w.bol, w.dests) {
+		if receiptSteps[step] && bound || inTransitStep(ev.BizStep) || step == "loading" && here == w.from || transshipment(ev, w.bol) {
 			return critmin.FieldError{}, false
 		}
 		reason = fmt.Sprintf("lot %s is in transit at %s (%s from %s to %s, event %s on %s)%s, not at %s: only its arrival or receipt at its destination may be recorded there before it arrives — record the arrival or receipt first",
@@ -716,11 +706,11 @@ func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool, boxes 
 // the way of a through bill of lading that critmin takes there: the
 // goods are loaded onto the next vessel, depart and are transported on.
 // A receiving or accepting is the consignee's receipt, not one of them.
-// An arriving or unloading there under the trip's bill is a carrier's
-// step too, taken once the lot keeps its trip's destination
-// (stepOnTheWay, ledger.StepOnTheWay; fixQb, new-user check n8d: an
-// arriving at Karachi under the through bill put the lot in stock there
-// and refused its receipt at Houston).
+// An arriving or unloading there is a carrier's step too, but the
+// projection (ledger receiptSteps) reads either as the trip's end, so
+// it stays refused until the lot keeps its trip's destination (new-user
+// check n8d: an arriving at Karachi under the through bill put the lot
+// in stock there and refused its receipt at Houston).
 var transshipSteps = map[string]bool{"loading": true, "departing": true, "transporting": true}
 
 // transshipment says whether ev is a carrier's step of a trip under
@@ -733,15 +723,6 @@ var transshipSteps = map[string]bool{"loading": true, "departing": true, "transp
 func transshipment(ev *critmin.Event, bill string) bool {
 	b := bolOf(ev)
 	return transshipSteps[stepName(ev.BizStep)] && b != "" && bill != "" && epcis.Canonical(b) == epcis.Canonical(bill)
-}
-
-// stepOnTheWay says whether ev is a transshipment (above) or an
-// arriving or unloading at a port on the way of a trip under bill bound
-// for dests, under that same bill (ledger.StepOnTheWay; issue 8, fixQb:
-// new-user checks n8d s33/s44, an arriving at the transshipment port
-// under the through bill was refused as the trip's end).
-func stepOnTheWay(ev *critmin.Event, bill string, dests []string) bool {
-	return transshipment(ev, bill) || ledger.StepOnTheWay(ev, bill, dests)
 }
 
 // onBoxTrips says whether ev moves the lot only in containers boxes
@@ -759,7 +740,7 @@ func onBoxTrips(ev *critmin.Event, w whereabouts, boxes []string) bool {
 	}
 	for _, c := range boxes {
 		bt := w.boxes[epcis.Canonical(c)]
-		if bt == nil || bt.trip == nil || !stepOnTheWay(ev, bt.bol, bt.dests) {
+		if bt == nil || bt.trip == nil || !transshipment(ev, bt.bol) {
 			return false
 		}
 	}

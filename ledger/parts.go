@@ -368,11 +368,6 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		}
 		measurePart(&l.Parts[len(l.Parts)-1], ev)
 		return dispatchRest(l), nil, len(l.Parts) - 1
-	case receiptSteps[step] && lotOnTheWay(l, ev):
-		// An arriving or unloading at a port on the way of the body's
-		// trip under its bill (fixQb): the body moves on with it, in
-		// transit (Project keeps the status); nothing is received.
-		return moveLot, nil, -1
 	case receiptSteps[step]:
 		i := receivedPart(l, ev, t, known)
 		if i >= 0 && l.Parts[i].FromRetracted {
@@ -859,15 +854,12 @@ func shipFromNothing(l *critmin.Lot, ev *critmin.Event, t float64, site string) 
 // own trip. A shipping from elsewhere — where a receipt since declared
 // in error had put the lot (n8b item 6, fixPa: [C1] shipped on from
 // Karachi once the receipt of [C1, C2] there was declared) — is no step
-// of that trip — unless it names the bill of lading of the body's trip
-// (critmin.Lot.TripBill): a shipping of some of the containers at a
-// port on the way under the trip's own bill is the same trip (fixQb).
+// of that trip. (Left open: the lot does not keep its body's bill of
+// lading, so a shipping of some of the containers at a port on the way
+// under the trip's own bill reads as a new part too.)
 func fromBodyOrigin(l *critmin.Lot, ev *critmin.Event) bool {
 	if stepOf(ev.BizStep) != "shipping" {
 		return true
-	}
-	if b := billOfLading(ev); b != "" && l.TripBill != "" && l.Status == critmin.LotInTransit && epcis.Canonical(b) == epcis.Canonical(l.TripBill) {
-		return true // a step of the body's trip at a port on the way (fixQb)
 	}
 	site := eventSite(ev)
 	return site == "" || l.Location == "" || epcis.Canonical(site) == epcis.Canonical(l.Location)

@@ -100,9 +100,6 @@ func (h Holdings) PlaceAt(container string, at time.Time, self *critmin.Event) (
 		case e.Type == critmin.ObjectEvent && namesInstance(e, c):
 			step := stepOf(e.BizStep)
 			switch {
-			case placeReceiptSteps[step] && p.AtSea && StepOnTheWay(e, p.Bill, p.Dests):
-				// An arriving or unloading at a port on the way of its
-				// trip under the trip's bill: still at sea (fixQb).
 			case placeReceiptSteps[step]:
 				if site != "" {
 					p, placed = Place{Site: site, By: e}, true

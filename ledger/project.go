@@ -120,7 +120,6 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 		prevStatus := l.Status
 		var part partMove
 		var received *critmin.LotPart
-		onWay := current && receiptSteps[stepOf(ev.BizStep)] && lotOnTheWay(l, ev)
 		if current {
 			var moved int
 			part, received, moved = applyPart(l, ev, q)
@@ -154,13 +153,6 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 			// count) says nothing of where the lot is or whether it
 			// moves, so it leaves the status as it was.
 			l.Status = status(l.Status, ev, q.Role)
-			if onWay {
-				// A carrier's arriving or unloading at a port on the way
-				// of the body's trip under its bill: still in transit
-				// until its receipt at the trip's destination (fixQb).
-				l.Status = critmin.LotInTransit
-			}
-			keepTrip(l, ev, prevStatus, part == moveLot)
 			// A child quantity of a packing is the part of the lot that
 			// went into the parent (EPCIS 2.0 §7.3.5.3 childQuantityList),
 			// not the lot's mass: it leaves the lot's quantity alone.

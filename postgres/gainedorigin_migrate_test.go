@@ -102,10 +102,3 @@ func TestMigrateWeighedShare(t *testing.T) {
 	dsn := pgtest.MustCreateDatabase(t)
 	storetest.MigrateWeighedShare(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
-
-// TestMigrateLotTrip: migration 0134 on PostgreSQL
-// (storetest.MigrateLotTrip holds the worked case).
-func TestMigrateLotTrip(t *testing.T) {
-	dsn := pgtest.MustCreateDatabase(t)
-	storetest.MigrateLotTrip(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
-}

@@ -1767,13 +1767,12 @@ func (w *writer) writeLots(replayed map[string]*critmin.Lot, flushing bool) erro
 		}
 		return w.lots[id]
 	}
-	b := &batch{head: `INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, location_canon, taken_t, parts, seal, link_count, move_count, out_link_count, trip_bill, trip_to, trip_event) VALUES `,
-		cols: 31, tail: ` ON CONFLICT (id) DO UPDATE SET claims = excluded.claims, location_canon = excluded.location_canon, commodity = excluded.commodity, quantity = excluded.quantity, uom = excluded.uom, wet_t = excluded.wet_t, dry_t = excluded.dry_t,
+	b := &batch{head: `INSERT INTO lots (id, commodity, quantity, uom, wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point, status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, location_canon, taken_t, parts, seal, link_count, move_count, out_link_count) VALUES `,
+		cols: 28, tail: ` ON CONFLICT (id) DO UPDATE SET claims = excluded.claims, location_canon = excluded.location_canon, commodity = excluded.commodity, quantity = excluded.quantity, uom = excluded.uom, wet_t = excluded.wet_t, dry_t = excluded.dry_t,
 			moisture = excluded.moisture, origin_country = excluded.origin_country, origin_mine = excluded.origin_mine, supplier = excluded.supplier,
 			location = excluded.location, read_point = excluded.read_point, status = excluded.status, disposition = excluded.disposition, owner = excluded.owner,
 			custodian = excluded.custodian, first_us = excluded.first_us, last_us = excluded.last_us, event_count = excluded.event_count, assays = excluded.assays, taken_t = excluded.taken_t, parts = excluded.parts, seal = excluded.seal,
-			link_count = excluded.link_count, move_count = excluded.move_count, out_link_count = excluded.out_link_count,
-			trip_bill = excluded.trip_bill, trip_to = excluded.trip_to, trip_event = excluded.trip_event`}
+			link_count = excluded.link_count, move_count = excluded.move_count, out_link_count = excluded.out_link_count`}
 	ids := make([]string, 0, len(w.touched))
 	for id := range w.touched {
 		ids = append(ids, id)
@@ -1861,9 +1860,9 @@ func (w *writer) writeLots(replayed map[string]*critmin.Lot, flushing bool) erro
 			moist = *l.Moisture
 		}
 		seal := derivedSeal("lots", lotSealValues(l.ID, l.Commodity, l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, moist, l.OriginCountry, l.OriginMine, l.Supplier, l.Location, l.ReadPoint,
-			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays), string(claims), l.TakenTonnes, string(parts), canon(l.Location), links, moves, outLinks, l.TripBill, l.TripTo, l.TripEventID)...)
+			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays), string(claims), l.TakenTonnes, string(parts), canon(l.Location), links, moves, outLinks)...)
 		if err := w.add(b, l.ID, l.Commodity, l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, moist, l.OriginCountry, l.OriginMine, l.Supplier, l.Location, l.ReadPoint,
-			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays), string(claims), canon(l.Location), l.TakenTonnes, string(parts), seal, links, moves, outLinks, l.TripBill, l.TripTo, l.TripEventID); err != nil {
+			l.Status, l.Disposition, l.Owner, l.Custodian, micros(l.FirstEventAt), micros(l.LastEventAt), l.EventCount, string(assays), string(claims), canon(l.Location), l.TakenTonnes, string(parts), seal, links, moves, outLinks); err != nil {
 			return err
 		}
 	}

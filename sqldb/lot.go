@@ -17,8 +17,7 @@ import (
 // derived rows that hang off it which its seal covers (migration 0073):
 // the lot_links rows into it (child = id) and its lot_moves rows.
 const lotColumns = `id, commodity, quantity, COALESCE(uom, ''), wet_t, dry_t, moisture, origin_country, origin_mine, supplier, location, read_point,
-	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, taken_t, parts, location_canon, seal, link_count, move_count, out_link_count,
-	trip_bill, trip_to, trip_event`
+	status, disposition, owner, custodian, first_us, last_us, event_count, assays, claims, taken_t, parts, location_canon, seal, link_count, move_count, out_link_count`
 
 // lotReadColumns are lotColumns and, counted in the same statement, the
 // lot_links rows into the lot and its lot_moves rows as stored now: a
@@ -44,15 +43,14 @@ type lotRow struct {
 func (r *lotRow) ptrs() []any {
 	l := &r.l
 	return []any{&l.ID, &l.Commodity, &l.Quantity, &l.UOM, &l.WetTonnes, &l.DryTonnes, &r.moist, &l.OriginCountry, &l.OriginMine, &l.Supplier,
-		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &r.first, &r.last, &l.EventCount, &r.assays, &r.claims, &l.TakenTonnes, &r.parts, &r.locationCanon, &r.seal, &r.linkCount, &r.moveCount, &r.outLinkCount,
-		&l.TripBill, &l.TripTo, &l.TripEventID}
+		&l.Location, &l.ReadPoint, &l.Status, &l.Disposition, &l.Owner, &l.Custodian, &r.first, &r.last, &l.EventCount, &r.assays, &r.claims, &l.TakenTonnes, &r.parts, &r.locationCanon, &r.seal, &r.linkCount, &r.moveCount, &r.outLinkCount}
 }
 
 // sealValues are the values the row's seal covers (lotSealValues).
 func (r *lotRow) sealValues() []any {
 	l := &r.l
 	return lotSealValues(l.ID, l.Commodity, l.Quantity, l.UOM, l.WetTonnes, l.DryTonnes, floatOrNil(r.moist), l.OriginCountry, l.OriginMine, l.Supplier, l.Location, l.ReadPoint,
-		l.Status, l.Disposition, l.Owner, l.Custodian, r.first, r.last, l.EventCount, r.assays, r.claims, l.TakenTonnes, r.parts, r.locationCanon.String, r.linkCount, r.moveCount, r.outLinkCount, l.TripBill, l.TripTo, l.TripEventID)
+		l.Status, l.Disposition, l.Owner, l.Custodian, r.first, r.last, l.EventCount, r.assays, r.claims, l.TakenTonnes, r.parts, r.locationCanon.String, r.linkCount, r.moveCount, r.outLinkCount)
 }
 
 // scanLot reads a lots row (lotColumns) and refuses (ECONFLICT, naming

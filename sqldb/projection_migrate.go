@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/critmin/critmin"
@@ -373,9 +372,6 @@ func replaceProjectionOf(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect
 		if !ok {
 			return fmt.Errorf("rebuild lot projection: %s is not a derived table", name)
 		}
-		if t, err = storedColumns(ctx, tx, d, t); err != nil {
-			return err
-		}
 		diff, _, err := compareTable(ctx, src, scratch, t, "")
 		if err != nil {
 			return err
@@ -472,40 +468,4 @@ func replaceTable(ctx context.Context, tx *sql.Tx, d Dialect, from *DB, t Derive
 		return fmt.Errorf("read replayed rows: %w", err)
 	}
 	return flush()
-}
-
-// laterColumns are columns of the lot projection's tables that a later
-// migration adds (lots.trip_bill, trip_to, trip_event: 0134): an earlier
-// migration's replay compares and copies the table without them, and the
-// later migration's own step fills them.
-var laterColumns = map[string][]string{"lots": {"trip_bill", "trip_to", "trip_event"}}
-
-// storedColumns is t less the laterColumns the stored table (read
-// through tx) does not have yet.
-func storedColumns(ctx context.Context, tx *sql.Tx, d Dialect, t DerivedTable) (DerivedTable, error) {
-	later := laterColumns[t.Name]
-	if len(later) == 0 {
-		return t, nil
-	}
-	var drop []string
-	for _, c := range later {
-		ok, err := hasColumn(ctx, tx, d, t.Name, c)
-		if err != nil {
-			return t, err
-		}
-		if !ok {
-			drop = append(drop, c)
-		}
-	}
-	if len(drop) == 0 {
-		return t, nil
-	}
-	cols := make([]string, 0, len(t.Cols))
-	for _, c := range t.Cols {
-		if !slices.Contains(drop, c) {
-			cols = append(cols, c)
-		}
-	}
-	t.Cols = cols
-	return t, nil
 }

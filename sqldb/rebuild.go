@@ -52,8 +52,6 @@ var derivedTables = []DerivedTable{
 	{Name: "transformation_runs", Key: []string{"transformation_id"}, Cols: []string{"member_count", "seal"}},
 	{Name: "lots", Key: []string{"id"}, Cols: []string{"commodity", "quantity", "uom", "wet_t", "dry_t", "moisture", "origin_country", "origin_mine", "supplier", "location", "read_point",
 		"status", "disposition", "owner", "custodian", "first_us", "last_us", "event_count", "assays", "claims", "location_canon", "taken_t", "parts",
-		// The body's trip (migration 0134).
-		"trip_bill", "trip_to", "trip_event",
 		// The derived-row seals (migration 0072) and the counts a lots
 		// row's seal covers (0073) are derived too: readers refuse a row
 		// whose seal or counts were edited, so verify names it as well.

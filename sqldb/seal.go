@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/critmin/critmin"
 )
@@ -151,19 +150,11 @@ func (db *DB) explain(ctx context.Context, err error) error {
 // id) and of its lot_moves rows (migration 0073) and of the lot_links
 // rows out of it (parent = id, migration 0076), so that a reader that
 // counts them in the statement that reads the row (lotReadColumns) sees
-// a derived row deleted by hand. Then, only when the lot's body is on a
-// trip (any of them stated), its trip_bill, trip_to and trip_event
-// (migration 0134): a row with none seals as it did before them, so
-// rows sealed before migration 0134 stay valid.
+// a derived row deleted by hand.
 func lotSealValues(id, commodity string, quantity float64, uom string, wet, dry float64, moisture any, originCountry, originMine, supplier, location, readPoint,
-	status, disposition, owner, custodian string, first, last int64, eventCount int, assays, claims string, taken float64, parts, locationCanon string, linkCount, moveCount, outLinkCount int64,
-	tripBill, tripTo, tripEvent string) []any {
-	v := []any{id, commodity, quantity, uom, wet, dry, moisture, originCountry, originMine, supplier, location, readPoint,
+	status, disposition, owner, custodian string, first, last int64, eventCount int, assays, claims string, taken float64, parts, locationCanon string, linkCount, moveCount, outLinkCount int64) []any {
+	return []any{id, commodity, quantity, uom, wet, dry, moisture, originCountry, originMine, supplier, location, readPoint,
 		status, disposition, owner, custodian, first, last, eventCount, assays, claims, taken, parts, locationCanon, linkCount, moveCount, outLinkCount}
-	if tripBill != "" || tripTo != "" || tripEvent != "" {
-		v = append(v, tripBill, tripTo, tripEvent)
-	}
-	return v
 }
 
 // linkSealValues are the values of a lot_links row its seal covers, in
@@ -218,11 +209,7 @@ func sealDerivedRows(ctx context.Context, tx *sql.Tx, d Dialect) error {
 		if err := countDerivedRows(ctx, tx); err != nil {
 			return err
 		}
-		trips, err := hasColumn(ctx, tx, d, "lots", "trip_bill")
-		if err != nil {
-			return err
-		}
-		if ups, err = lotSeals(ctx, tx, trips); err != nil {
+		if ups, err = lotSeals(ctx, tx); err != nil {
 			return err
 		}
 		if err := apply("lots", `UPDATE lots SET seal = ? WHERE id = ?`, ups); err != nil {
@@ -415,14 +402,8 @@ type update struct {
 
 // lotSeals are the seals of the lots rows as they stand that differ from
 // the ones stored, each with its row's key (sealDerivedRows).
-// trips: the store has the trip columns (migration 0134); a store before
-// it reads them as none, as the migration's defaults will.
-func lotSeals(ctx context.Context, tx *sql.Tx, trips bool) ([]update, error) {
-	cols := lotColumns
-	if !trips {
-		cols = strings.Replace(lotColumns, "trip_bill, trip_to, trip_event", "'', '', ''", 1)
-	}
-	rows, err := tx.QueryContext(ctx, "SELECT "+cols+" FROM lots")
+func lotSeals(ctx context.Context, tx *sql.Tx) ([]update, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT "+lotColumns+" FROM lots")
 	if err != nil {
 		return nil, fmt.Errorf("seal lots: %w", err)
 	}

@@ -102,10 +102,3 @@ func TestMigrateWeighedShare(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
 	storetest.MigrateWeighedShare(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
-
-// TestMigrateLotTrip: migration 0134 on SQLite
-// (storetest.MigrateLotTrip holds the worked case).
-func TestMigrateLotTrip(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "x.db")
-	storetest.MigrateLotTrip(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
-}

@@ -270,8 +270,6 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"UnshippedContainerReceived", testUnshippedContainerReceived},
 		{"ShippedOnWhileAtSea", testShippedOnWhileAtSea},
 		{"ThroughBillPortOnTheWay", testThroughBillPortOnTheWay},
-		{"ThroughBillArrivingOnTheWay", testThroughBillArrivingOnTheWay},
-		{"ThroughBillShippedOnTheWay", testThroughBillShippedOnTheWay},
 		{"TransportedAtVessel", testTransportedAtVessel},
 		{"TransportedAtVesselAfterPartReceived", testTransportedAtVesselAfterPartReceived},
 		{"OnwardPartContainers", testOnwardPartContainers},
