@@ -784,25 +784,27 @@ func siteCertified(in *ruleInput, r Rule, v *Verdict) {
 	var problems []string
 	n := 0
 	for _, f := range in.events {
-		site, ok := in.sites[siteKey(f.ev.BizLocation)]
-		if !ok || (len(kinds) > 0 && !kinds[site.Kind]) {
-			continue
-		}
-		n++
-		v.Evidence = append(v.Evidence, f.ev.EventID)
-		if site.Certification == "" {
-			problems = append(problems, fmt.Sprintf("%s has no certification on record (event %s)", site.ID, f.ev.EventID))
-			continue
-		}
-		from, err1 := time.Parse(time.DateOnly, site.CertValidFrom)
-		until, err2 := time.Parse(time.DateOnly, site.CertValidUntil)
-		if err1 != nil || err2 != nil {
-			problems = append(problems, fmt.Sprintf("%s: certification %q has no valid dates", site.ID, site.Certification))
-			continue
-		}
-		at := f.ev.EventTime.UTC()
-		if at.Before(from) || !at.Before(until.AddDate(0, 0, 1)) {
-			problems = append(problems, fmt.Sprintf("%s: %q (valid %s to %s) does not cover event %s on %s", site.ID, site.Certification, site.CertValidFrom, site.CertValidUntil, f.ev.EventID, at.Format(time.DateOnly)))
+		// An event is at a site when its business location or its read
+		// point (where it was observed, EPCIS 2.0 §7.3.5) is that site: a
+		// shipping observed at a mine has no business location in
+		// transit (CBV 2.0 §7.2) yet happens at the mine (new-user check
+		// nuq2 s17). Each site is checked once per event.
+		counted := false
+		seen := map[string]bool{}
+		for _, loc := range []string{f.ev.BizLocation, f.ev.ReadPoint} {
+			site, ok := in.sites[siteKey(loc)]
+			if loc == "" || !ok || seen[site.ID] || (len(kinds) > 0 && !kinds[site.Kind]) {
+				continue
+			}
+			seen[site.ID] = true
+			if !counted {
+				counted = true
+				n++
+				v.Evidence = append(v.Evidence, f.ev.EventID)
+			}
+			if p := certificationGap(site, f.ev); p != "" {
+				problems = append(problems, p)
+			}
 		}
 	}
 	switch {
@@ -813,6 +815,25 @@ func siteCertified(in *ruleInput, r Rule, v *Verdict) {
 	default:
 		v.Status, v.Detail = Pass, fmt.Sprintf("%s at certified sites", units.Count(n, "event"))
 	}
+}
+
+// certificationGap says why site's certification on record does not
+// cover ev ("" when it does): none on record, no valid dates, or the
+// event's date outside the inclusive validity dates.
+func certificationGap(site *critmin.Site, ev *critmin.Event) string {
+	if site.Certification == "" {
+		return fmt.Sprintf("%s has no certification on record (event %s)", site.ID, ev.EventID)
+	}
+	from, err1 := time.Parse(time.DateOnly, site.CertValidFrom)
+	until, err2 := time.Parse(time.DateOnly, site.CertValidUntil)
+	if err1 != nil || err2 != nil {
+		return fmt.Sprintf("%s: certification %q has no valid dates", site.ID, site.Certification)
+	}
+	at := ev.EventTime.UTC()
+	if at.Before(from) || !at.Before(until.AddDate(0, 0, 1)) {
+		return fmt.Sprintf("%s: %q (valid %s to %s) does not cover event %s on %s", site.ID, site.Certification, site.CertValidFrom, site.CertValidUntil, ev.EventID, at.Format(time.DateOnly))
+	}
+	return ""
 }
 
 // custodyContinuity follows each lot's possessing party from event to
