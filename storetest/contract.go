@@ -266,6 +266,8 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"WeighedShareCorrected", testWeighedShareCorrected},
 		{"RulesSeeContainerShipment", testRulesSeeContainerShipment},
 		{"UnpackReadsHeldAt", testUnpackReadsHeldAt},
+		{"DrawnThenUnpackedFed", testDrawnThenUnpackedFed},
+		{"WeighedDrawnUnpackedFed", testWeighedDrawnUnpackedFed},
 		{"RunRefusalAtItsDate", testRunRefusalAtItsDate},
 		{"UnshippedContainerReceived", testUnshippedContainerReceived},
 		{"ShippedOnWhileAtSea", testShippedOnWhileAtSea},
