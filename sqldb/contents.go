@@ -918,11 +918,27 @@ func (w *writer) receiptCorrectivesIn(evs []*critmin.Event) int {
 // waits while corrective events of the document are still to come
 // (deferBalance).
 func (w *writer) recontainReceipts() error {
-	if len(w.receiptBoxes) == 0 || w.deferBalance {
+	if !w.recontainPending() || w.deferBalance {
 		return nil
 	}
 	boxes := w.receiptBoxes
+	fromReceipts := len(boxes) > 0
 	w.receiptBoxes, w.receiptCorrectives = nil, nil
+	// The containers whose line draws the declared events or their
+	// correctives changed (drawBoxes).
+	drawn, err := w.drawBoxes()
+	if err != nil {
+		return err
+	}
+	if len(drawn) > 0 && boxes == nil {
+		boxes = map[string]bool{}
+	}
+	for c := range drawn {
+		boxes[c] = true
+	}
+	if len(boxes) == 0 {
+		return nil
+	}
 	held, runs, err := w.recontainIn(boxes, true)
 	if err != nil {
 		return err
@@ -956,6 +972,9 @@ func (w *writer) recontainReceipts() error {
 						runs = append(runs, r.EventID)
 					}
 				}
+			}
+			if !fromReceipts {
+				return drawRefusal(boxes, id, runs, err)
 			}
 			if len(runs) == 0 {
 				return lotBalanceRefusal(l, err)
