@@ -109,3 +109,10 @@ func TestMigrateDrawnUnpacked(t *testing.T) {
 	dsn := pgtest.MustCreateDatabase(t)
 	storetest.MigrateDrawnUnpacked(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
+
+// TestMigrateDeclaredDraws: migration 0135 on PostgreSQL
+// (storetest.MigrateDeclaredDraws holds the worked case).
+func TestMigrateDeclaredDraws(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateDeclaredDraws(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}
