@@ -47,10 +47,12 @@ func qhSetup(t *testing.T, open Opener, draw string) (critmin.Store, func(string
 // Pakistani. R1 declared in error (alone, then in a second store with
 // a corrective R1' taking "P 1,000 kg" on Oct 3):
 //
-//	alone: C1 held P 3 t + M 2 t when R2 ran, so R2 takes both: O2's
-//	  dry mass 3 / (3 + 2) = 0.6 Pakistani, its Nd 3 × 10 % = 0.3 t of
-//	  0.3 + 2 × 5 % = 0.4 t = 0.75. P stands at 3 − 3 (R2) = 0 t (it
-//	  read 3 t loose); C1 holds nothing.
+//	alone (with run R3 on Oct 5 taking O2's 200 kg into O3): C1 held
+//	  P 3 t + M 2 t when R2 ran, so R2 takes both: O2's dry mass
+//	  3 / (3 + 2) = 0.6 Pakistani, its Nd 3 × 10 % = 0.3 t of 0.3 +
+//	  2 × 5 % = 0.4 t = 0.75; O3, made of O2 alone, follows: 0.6 and
+//	  0.75 (both were 0). P stands at 3 − 3 (R2) = 0 t (it read 3 t
+//	  loose); C1 holds nothing.
 //	corrected to 1 t: R1' takes 1 t out of C1 (P 2 t + M 2 t left); R2
 //	  takes them: dry mass 2 / 4 = 0.5 Pakistani, Nd 0.2 / (0.2 + 0.1)
 //	  = 2/3. P stands at 3 − 1 − 2 = 0 t.
@@ -60,9 +62,12 @@ func testDrawDeclaredRefeeds(t *testing.T, open Opener) {
 	r1 := cfRun("qh-R1", 3, nil, []string{"P:3000"}, "O1", 100)
 	t.Run("alone", func(t *testing.T) {
 		s, capture := qhSetup(t, open, r1)
+		capture(ctDoc(cfRun("qh-R3", 5, nil, []string{"O2:200"}, "O3", 100)))
 		qeOrigin(t, s, "before the declaration", "O2", 0, 0)
+		qeOrigin(t, s, "before the declaration", "O3", 0, 0)
 		capture(ctDoc(qhDeclared(r1)))
 		qeOrigin(t, s, "R1 declared", "O2", 0.6, 0.75)
+		qeOrigin(t, s, "R1 declared", "O3", 0.6, 0.75)
 		pkStanding(t, s, "R1 declared", "P", 0)
 		pkStanding(t, s, "R1 declared", "M", 0)
 		qeHolds(t, s, "R1 declared", map[string]float64{})
