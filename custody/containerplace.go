@@ -102,15 +102,19 @@ func (j *contentsJudge) placeCheck(ev *critmin.Event) error {
 	}
 	for _, c := range containersNamed(ev) {
 		k := epcis.Canonical(c)
-		held, err := j.heldAt(k, ev.EventTime, ev)
+		// Judged while its packings leave something in it (HeldAt
+		// without the lots' line draws: a container emptied by draws
+		// and unpackings still stands where it was emptied); worded by
+		// what the lots' line draws left.
+		packed := j.holdings()
+		packed.Drawn = nil
+		held, err := packed.HeldAt(k, ev.EventTime, ev)
 		if err != nil {
 			return err
 		}
 		if len(held) == 0 {
 			continue
 		}
-		// Judged while its packings leave something in it; worded by
-		// what the lots' line draws left.
 		left, err := j.leftByDraws(k, held, ev)
 		if err != nil {
 			return err

@@ -226,7 +226,7 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 			}
 			seen[c] = true
 			spelt[c] = e.EPC
-			held, err := j.heldAt(c, ev.EventTime, ev)
+			held, err := j.readHeld(c, ev)
 			if err != nil {
 				return nil, err
 			}
@@ -269,29 +269,9 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 				boxOf = append(boxOf, c)
 			}
 		}
-		if !ledger.ReadsTrip(ev) {
-			// What a line draw of a lot took out of a container that
-			// brought it to the site is no longer in it
-			// (ledger.ContainerShare; issue 9, n9a-1), as the store
-			// cuts it (sqldb withinStanding).
-			// A line draw takes the lot's loose stock at its site
-			// first, then its containers, at its own time
-			// (DrawnShares; n8e-1), where the packings tell.
-			var failed error
-			lines, boxOf = ledger.WithinContainers(lines, boxOf, DrawnFirst(func(lot string) (map[string]float64, map[string]bool) {
-				evs, err := j.drawnEvents(lot)
-				if err != nil {
-					failed = err
-					return nil, nil
-				}
-				return DrawnShares(lot, evs, ev)
-			}, func(lot, box string) (float64, bool) {
-				return ledger.ContainerShare(j.lots[lot], ev, box)
-			}))
-			if failed != nil {
-				return nil, failed
-			}
-		}
+		// What line draws of a lot took out of its containers is out
+		// of what they hold (ledger.Holdings.HeldAt with Drawn:
+		// LineDraws; issue 9, n9a-1, n8e-1), as the store reads it.
 		for i, q := range lines {
 			k := epcis.Canonical(q.EPCClass)
 			via[k] = append(via[k], spelt[boxOf[i]])
@@ -558,12 +538,35 @@ func (j *contentsJudge) heldAt(container string, at time.Time, self *critmin.Eve
 	return j.holdings().HeldAt(container, at, self)
 }
 
+// readHeld is what container (canonical) holds for event ev reading its
+// contents (HeldAt): for a receipt (ledger.ReadsTrip) without the lots'
+// line draws — a lot shipped by a line out of the container it stood in
+// travelled in it, and the container's receipt receives it (sqldb
+// readHeld alike).
+func (j *contentsJudge) readHeld(container string, ev *critmin.Event) ([]critmin.QuantityElement, error) {
+	h := j.holdings()
+	if ledger.ReadsTrip(ev) {
+		h.Drawn = nil
+	}
+	return h.HeldAt(container, ev.EventTime, ev)
+}
+
 // holdings reads containers' live packings and movements (dispatches and
 // receipts: a receipt weighing a lot by its own line sets what the
 // container holds of it, ledger.Holdings.HeldAt), stored then the
 // document's so far, as the store reads them (sqldb movesOf).
 func (j *contentsJudge) holdings() ledger.Holdings {
-	return ledger.Holdings{Packings: j.packingsOf, Moves: j.placeMoves, Feeds: j.feedsOf, Recorded: j.recorded}
+	return ledger.Holdings{Packings: j.packingsOf, Moves: j.placeMoves, Feeds: j.feedsOf, Recorded: j.recorded, Drawn: j.drawnOf}
+}
+
+// drawnOf is the line draws out of container (canonical) of the lots
+// packed into it (LineDraws), as the store reads them (sqldb drawnOf).
+func (j *contentsJudge) drawnOf(container string) ([]ledger.LineDraw, error) {
+	packs, err := j.packingsOf(container)
+	if err != nil {
+		return nil, err
+	}
+	return LineDrawsOut(container, PackedLots(packs), j.drawnEvents)
 }
 
 // containerContentsStore is the part of a store that gives what each

@@ -156,8 +156,10 @@ func StrandedBy(ctx context.Context, s Store, ev *critmin.Event) ([]StrandedEven
 // (fedRunsStranded), which are refused though a run by line so left
 // is only listed — it consumed the container; the movements of a
 // container that a declared run fed whole and emptied before it moved
-// (fedRunMovesStranded); and the runs fed whole a container a declared
-// line draw took the lot out of (lineDrawFedRunsStranded).
+// (fedRunMovesStranded). A run fed whole a container a declared line
+// draw took the lot out of is not refused: the store computes it again
+// from what the container held without the draw (sqldb drawBoxes,
+// recontainReceipts), refusing only a lot it would leave overdrawn.
 func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Event, declared map[string]bool, sites map[string]string) ([]StrandedEvent, error) {
 	out, err := strandedLotEvents(ctx, s, live, declaring, declared, sites)
 	if err != nil {
@@ -172,11 +174,6 @@ func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Eve
 		return nil, err
 	}
 	fed = append(fed, moved...)
-	drawn, err := lineDrawFedRunsStranded(ctx, s, live, declaring, declared)
-	if err != nil {
-		return nil, err
-	}
-	fed = append(fed, drawn...)
 	if len(fed) == 0 {
 		return out, nil
 	}

@@ -65,29 +65,74 @@ func DrawnShares(id string, evs []*critmin.Event, ev *critmin.Event) (map[string
 	return held, known
 }
 
-// DrawnFirst is the share a container can still hold of a lot
-// (ledger.WithinContainers) by DrawnShares (shares: per canonical lot),
-// else by other (ledger.ContainerShare) where DrawnShares does not know
-// it: the capture check's rule — loose stock first, then the
-// containers, at each draw's time — binds a line draw wherever the
-// packings tell, also when the lot's loose stock and a container that
-// brought it stand at one site (fixPi left it to the order the parts
-// were shipped).
-func DrawnFirst(shares func(lot string) (map[string]float64, map[string]bool), other func(lot, box string) (float64, bool)) func(lot, box string) (float64, bool) {
-	type got struct {
-		held  map[string]float64
-		known map[string]bool
-	}
-	memo := map[string]got{}
-	return func(lot, box string) (float64, bool) {
-		g, ok := memo[lot]
-		if !ok {
-			g.held, g.known = shares(lot)
-			memo[lot] = g
+// LineDraws is what the movements of lot id stating a quantity — a
+// shipment, a run's input line — drew out of each of its containers
+// beyond its loose rest at the container's site, each at its own time
+// (sitePackings.drawOut: loose stock first, then the containers, oldest
+// packing first): 3 t of a 10 t lot packed into C, 8 t shipped from the
+// site by a line took 7 t loose and 1 t out of C. evs are the lot's
+// events and the AggregationEvent DELETEs emptying its containers, in
+// capture order; those declared in error are left out, and a run fed
+// containers whole counts without the lines its containers gave it
+// (ledger.WithoutCarried). ledger.Holdings.HeldAt subtracts these draws,
+// with the unpackings, weighed receipts, trips and runs fed the
+// container whole, in one rule (docs/origin.md, "What a container
+// holds").
+func LineDraws(id string, evs []*critmin.Event) []ledger.LineDraw {
+	id = epcis.Canonical(id)
+	var seq []*critmin.Event
+	for _, e := range evs {
+		if e == nil || !ledger.Live(e) {
+			continue
 		}
-		if g.known[box] {
-			return g.held[box], true
+		if e.Type == critmin.TransformationEvent {
+			e = ledger.WithoutCarried(e)
 		}
-		return other(lot, box)
+		seq = append(seq, e)
 	}
+	sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
+	_, packs := replayLot(id, nil, seq, nil)
+	return packs.draws
+}
+
+// LineDrawsOut is the line draws (LineDraws) out of container
+// (canonical) of each lot lots gives, reading each lot's events by
+// events: what ledger.Holdings.Drawn reads.
+func LineDrawsOut(container string, lots []string, events func(lot string) ([]*critmin.Event, error)) ([]ledger.LineDraw, error) {
+	c := epcis.Canonical(container)
+	var out []ledger.LineDraw
+	seen := map[string]bool{}
+	for _, lot := range lots {
+		lot = epcis.Canonical(lot)
+		if seen[lot] {
+			continue
+		}
+		seen[lot] = true
+		evs, err := events(lot)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range LineDraws(lot, evs) {
+			if d.Container == c {
+				out = append(out, d)
+			}
+		}
+	}
+	return out, nil
+}
+
+// PackedLots is the lots (canonical) packings packs into container by a
+// childQuantityList line, in order.
+func PackedLots(packs []*critmin.Event) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range packs {
+		for _, k := range ledger.Children(p) {
+			if c := epcis.Canonical(k.Child); k.Class && !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }

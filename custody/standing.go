@@ -241,10 +241,12 @@ type sitePackings struct {
 	site       map[string]string   // packing event → where its container stands ("" at sea)
 	stood      map[string]float64  // packing event → what stood at its site then
 	drawn      map[string][]string // container → "event (t)" of movements that drew out of it (drawOut)
+	draws      []ledger.LineDraw   // the same, each with its lot, event and time (LineDraws)
+	lost       map[string]float64  // packing event → what weighed receipts found missing of it (weighed)
 }
 
 func newSitePackings() *sitePackings {
-	return &sitePackings{agg: ledger.NewContainment(nil), assoc: ledger.NewContainment(nil), site: map[string]string{}, stood: map[string]float64{}, drawn: map[string][]string{}}
+	return &sitePackings{agg: ledger.NewContainment(nil), assoc: ledger.NewContainment(nil), site: map[string]string{}, stood: map[string]float64{}, drawn: map[string][]string{}, lost: map[string]float64{}}
 }
 
 // isPackingEvent says whether ev packs or associates children (ADD or
@@ -305,6 +307,69 @@ func (sp *sitePackings) follow(id string, ev *critmin.Event) {
 			sp.site[p.EventID] = site
 		}
 	}
+	if receiptSteps[stepName(ev.BizStep)] {
+		sp.weighed(id, ev, moved)
+	}
+}
+
+// weighed books a receipt ev of the containers moved weighing lot id by
+// a quantity line of its own: they hold the weighed figure from then on
+// (lost: the packings' own figures, which PackedIn gives, stay), each
+// its share of the loss (what it held × (1 − line ÷ what they all
+// held)), as ledger.Holdings.HeldAt reads a weighed receipt — so a line
+// draw at the destination splits the lot's stock there between loose
+// and containers by the weighed figure (6 t of A packed into C1, [C1]
+// received weighing "A 5.7 t" beside A's loose 4 t: "A 6 t" by line
+// takes 4 t loose and 2 t out of C1, not 2.3 t). A gain is left out.
+func (sp *sitePackings) weighed(id string, ev *critmin.Event, moved map[string]bool) {
+	var line float64
+	named := false
+	for _, q := range ledger.WithoutCarried(ev).Quantities {
+		if (q.Role != "" && q.Role != critmin.RoleEPC) || epcis.Canonical(q.EPCClass) != id {
+			continue
+		}
+		if q.Quantity == nil || !units.IsMass(q.UOM) {
+			return
+		}
+		t, err := units.ToTonnes(*q.Quantity, q.UOM)
+		if err != nil {
+			return
+		}
+		line += t
+		named = true
+	}
+	if !named {
+		return
+	}
+	var all float64
+	for _, p := range sp.agg.Of(id) {
+		if !moved[epcis.Canonical(p.Container)] {
+			continue
+		}
+		w, ok := sp.heldWet(p)
+		if !ok {
+			return
+		}
+		all += w
+	}
+	if all <= 1e-9 || line >= all {
+		return
+	}
+	for _, p := range sp.agg.Of(id) {
+		if !moved[epcis.Canonical(p.Container)] {
+			continue
+		}
+		if w, ok := sp.heldWet(p); ok {
+			sp.lost[p.EventID] += w * (1 - line/all)
+		}
+	}
+}
+
+// heldWet is what packing p still holds, wet tonnes: PackedWet less
+// what a weighed receipt found missing of it (weighed); ok as PackedWet.
+func (sp *sitePackings) heldWet(p critmin.Packing) (float64, bool) {
+	w, ok := ledger.PackedWet(p, sp.stood[p.EventID])
+	return max(w-sp.lost[p.EventID], 0), ok
 }
 
 // packedAt is what of lot id is packed (or associated, by ev's kind) at
@@ -318,7 +383,7 @@ func (sp *sitePackings) packedAt(id string, ev *critmin.Event) (float64, []strin
 		if p.EventID == ev.EventID || sp.site[p.EventID] != site {
 			continue
 		}
-		w, ok := ledger.PackedWet(p, sp.stood[p.EventID])
+		w, ok := sp.heldWet(p)
 		if !ok || w <= 1e-9 {
 			continue
 		}
@@ -357,7 +422,7 @@ func (sp *sitePackings) drawOut(id string, ev *critmin.Event, t, stood float64) 
 	var inNamed float64
 	for _, p := range sp.agg.Of(id) {
 		if sp.site[p.EventID] == site && named[epcis.Canonical(p.Container)] {
-			if w, ok := ledger.PackedWet(p, sp.stood[p.EventID]); ok {
+			if w, ok := sp.heldWet(p); ok {
 				inNamed += w
 			}
 		}
@@ -373,7 +438,7 @@ func (sp *sitePackings) drawOut(id string, ev *critmin.Event, t, stood float64) 
 		if sp.site[p.EventID] != site || named[epcis.Canonical(p.Container)] {
 			continue
 		}
-		w, ok := ledger.PackedWet(p, sp.stood[p.EventID])
+		w, ok := sp.heldWet(p)
 		if !ok || w <= 1e-9 {
 			continue
 		}
@@ -381,6 +446,7 @@ func (sp *sitePackings) drawOut(id string, ev *critmin.Event, t, stood float64) 
 		sp.agg.Unpack(id, p.Container, take)
 		box := epcis.Canonical(p.Container)
 		sp.drawn[box] = append(sp.drawn[box], fmt.Sprintf("%s t by event %s", Tonnes(take), ev.EventID))
+		sp.draws = append(sp.draws, ledger.LineDraw{Lot: id, Container: box, EventID: ev.EventID, PK: ev.PK, At: ev.EventTime, Tonnes: take})
 		over -= take
 	}
 }

@@ -42,6 +42,47 @@ type Holdings struct {
 	Moves    func(container string) ([]*critmin.Event, error)
 	Feeds    func(container string) ([]*critmin.Event, error)
 	Recorded func(ev *critmin.Event) (map[string][]critmin.QuantityElement, bool, error)
+	// Drawn, when set, reads the line draws out of a container
+	// (canonical): what movements of its lots stating a quantity — a
+	// shipment, a run's input line — took out of it beyond the lots'
+	// loose rest at its site, each at its own time (custody.LineDraws).
+	Drawn func(container string) ([]LineDraw, error)
+}
+
+// LineDraw is what movement EventID (stored as PK; 0 when not stored yet)
+// at At took of lot Lot (canonical) out of Container (canonical), wet
+// tonnes, beyond the lot's loose rest at the container's site (loose
+// stock first, then its containers, oldest packing first; docs/forms.md).
+type LineDraw struct {
+	Lot, Container, EventID string
+	PK                      int64
+	At                      time.Time
+	Tonnes                  float64
+}
+
+// drawsBefore is the line draws out of c (Drawn) that count at at for
+// self: dated before at, or at at and neither self nor captured after a
+// stored self; in event-time order.
+func (h Holdings) drawsBefore(c string, at time.Time, self *critmin.Event) ([]LineDraw, error) {
+	if h.Drawn == nil {
+		return nil, nil
+	}
+	all, err := h.Drawn(c)
+	if err != nil {
+		return nil, err
+	}
+	var out []LineDraw
+	for _, d := range all {
+		if d.At.After(at) || self != nil && d.EventID == self.EventID {
+			continue
+		}
+		if d.At.Equal(at) && self != nil && self.PK > 0 && (d.PK == 0 || d.PK > self.PK) {
+			continue
+		}
+		out = append(out, d)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out, nil
 }
 
 // heldBy is what each container ship names held when it left: as
@@ -174,12 +215,18 @@ func (h Holdings) heldAt(container string, at time.Time, self *critmin.Event, at
 		return nil, err
 	}
 	held := ContentsAt(c, packs, at)
-	if len(held) == 0 || h.Moves == nil {
+	if len(held) == 0 {
 		return held, nil
 	}
-	moves, err := h.Moves(c)
+	draws, err := h.drawsBefore(c, at, self)
 	if err != nil {
 		return nil, err
+	}
+	var moves []*critmin.Event
+	if h.Moves != nil {
+		if moves, err = h.Moves(c); err != nil {
+			return nil, err
+		}
 	}
 	selfDispatch := self != nil && MovesContents(self) && !ReadsTrip(self)
 	var trips []*critmin.Event
@@ -220,13 +267,27 @@ func (h Holdings) heldAt(container string, at time.Time, self *critmin.Event, at
 		}
 		trips = append(trips, m)
 	}
-	if len(trips) == 0 {
+	if len(trips) == 0 && len(draws) == 0 {
 		return held, nil
 	}
 	sort.SliceStable(trips, func(i, j int) bool { return trips[i].EventTime.Before(trips[j].EventTime) })
-	short := map[string]float64{} // wet tonnes left behind, by lot
+	short := map[string]float64{} // wet tonnes left behind or drawn out, by lot
 	var last time.Time
+	// drawTo takes the line draws dated up to t (before t when !atT) out
+	// of what c holds then (Drawn): a draw takes at most what is left.
+	drawTo := func(t time.Time, atT bool) {
+		for len(draws) > 0 && (draws[0].At.Before(t) || atT && draws[0].At.Equal(t)) {
+			d := draws[0]
+			draws = draws[1:]
+			emptied(c, packs, last, d.At, short)
+			last = d.At
+			if in, ok := tonnesOf(lineOf(lessShort(ContentsAt(c, packs, d.At), short), d.Lot)); ok && in > 0 {
+				short[d.Lot] += min(d.Tonnes, in)
+			}
+		}
+	}
 	for _, m := range trips {
+		drawTo(m.EventTime, false)
 		emptied(c, packs, last, m.EventTime, short)
 		before := lessShort(ContentsAt(c, packs, m.EventTime), short)
 		if ReadsTrip(m) {
@@ -264,6 +325,7 @@ func (h Holdings) heldAt(container string, at time.Time, self *critmin.Event, at
 		}
 		last = m.EventTime
 	}
+	drawTo(at, true)
 	emptied(c, packs, last, at, short)
 	return lessShort(held, short), nil
 }

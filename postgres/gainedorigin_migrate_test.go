@@ -102,3 +102,17 @@ func TestMigrateWeighedShare(t *testing.T) {
 	dsn := pgtest.MustCreateDatabase(t)
 	storetest.MigrateWeighedShare(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
+
+// TestMigrateDrawnUnpacked: migration 0133 on PostgreSQL
+// (storetest.MigrateDrawnUnpacked holds the worked case).
+func TestMigrateDrawnUnpacked(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateDrawnUnpacked(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}
+
+// TestMigrateDeclaredDraws: migration 0135 on PostgreSQL
+// (storetest.MigrateDeclaredDraws holds the worked case).
+func TestMigrateDeclaredDraws(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateDeclaredDraws(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}

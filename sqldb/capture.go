@@ -250,7 +250,7 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 			return err
 		}
 		c.w.noteCorrectivePacks(kept[:n])
-		if len(c.w.receiptBoxes) > 0 && c.w.receiptCorrectivesIn(kept[n:]) == 0 {
+		if c.w.recontainPending() && c.w.receiptCorrectivesIn(kept[n:]) == 0 {
 			if err := c.w.recontainReceipts(); err != nil {
 				return err
 			}
@@ -727,7 +727,15 @@ type writer struct {
 	// declarations, which the capture projects before the runs are
 	// computed again (receiptCorrectivesIn).
 	receiptCorrectives map[string]bool
-	deferred           map[string]bool
+	// drawDeclared are the events declared in error that moved a lot by a
+	// quantity line (line draws: a run's input line, a shipment by
+	// line), as they stood, and drawCorrectives their declarations'
+	// corrective eventIDs: the containers whose line draws they change
+	// are computed again with the receipts' (drawBoxes,
+	// recontainReceipts).
+	drawDeclared    []*critmin.Event
+	drawCorrectives map[string]bool
+	deferred        map[string]bool
 	// declared holds the eventIDs of this capture already declared in error.
 	declared map[string]bool
 	// reorder holds the lots an event reached out of event-time order

@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
-	"github.com/critmin/critmin/ledger"
-	"github.com/critmin/critmin/units"
 )
 
 // packingsQuery reads a container's stored events not declared in error
@@ -16,10 +14,11 @@ const packingsQuery = "SELECT " + replayColumns + " WHERE e.pk IN (SELECT x.even
 // ContainerHolds is what container (any spelling) holds now, read by the
 // rule capture gives a run fed it whole (contentsOfBut, the rows stored
 // in event_contents): its packings less its unpackings, less everything
-// packed before a run fed it whole (ledger.Holdings.HeldAt with Feeds),
-// less what its trips left behind, cut to what the lots' own line draws
-// left in it (ledger.ContainerShare) and to what stands of each lot
-// where it stands (ledger.FedHolding), without the lots consumed. A
+// packed before a run fed it whole, less what its trips left behind
+// and what the lots' own line draws took out of it (one rule:
+// ledger.Holdings.HeldAt with Feeds and Drawn), cut to what stands of
+// each lot where it stands (ledger.FedHolding), without the lots
+// consumed. A
 // container at sea holds what its trip's dispatch carried in it
 // (Holdings.CarriedBy). One line per lot and packing unit, in the
 // container's packing order; none for a container emptied (or never
@@ -71,52 +70,5 @@ func (db *DB) ContainerHolds(ctx context.Context, container string) ([]critmin.Q
 			lots = append(lots, canon(r.line.EPCClass))
 		}
 	}
-	if len(out) == 0 {
-		return nil, nil
-	}
-	// Nor more than the unpacking check reads in it (PackedIn,
-	// custody.ContainedAt): a lot's line draw taken out of it and then
-	// the rest unpacked leaves it empty (3 t packed, 1 t of them drawn by
-	// a line shipment, 2 t unpacked: nothing, where the feed's rule
-	// alone reads 3 − 2 = 1 t).
-	_, drawn, err := db.packedDrawn(ctx, tx, lots, time.Time{})
-	if err != nil {
-		return nil, err
-	}
-	most := map[string]float64{}
-	unknown := map[string]bool{} // a packing without a mass
-	for _, p := range drawn {
-		k := canon(p.Child)
-		if canon(p.Container) != c {
-			continue
-		}
-		if w, ok := ledger.PackedWet(p, 0); ok {
-			most[k] += w
-		} else {
-			unknown[k] = true
-		}
-	}
-	kept := out[:0]
-	for _, q := range out {
-		k := canon(q.EPCClass)
-		if q.Quantity == nil || !units.IsMass(q.UOM) || unknown[k] {
-			kept = append(kept, q)
-			continue
-		}
-		t, err := units.ToTonnes(*q.Quantity, q.UOM)
-		if err != nil {
-			kept = append(kept, q)
-			continue
-		}
-		if most[k] <= 1e-9 {
-			continue // nothing of it left in the container
-		}
-		if t > most[k] {
-			if v, err := units.FromTonnes(most[k], q.UOM); err == nil {
-				q.Quantity = &v
-			}
-		}
-		kept = append(kept, q)
-	}
-	return kept, nil
+	return out, nil
 }

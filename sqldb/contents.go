@@ -242,7 +242,7 @@ func (w *writer) contentsOfBut(ev *critmin.Event, own map[string]float64) ([]con
 			continue
 		}
 		seen[c] = true
-		lines, err := w.heldAt(c, ev.EventTime, ev)
+		lines, err := w.readHeld(c, ev)
 		if err != nil {
 			return nil, err
 		}
@@ -263,70 +263,9 @@ func (w *writer) contentsOfBut(ev *critmin.Event, own map[string]float64) ([]con
 			out = append(out, contentRow{container: c, line: q})
 		}
 	}
-	if !ledger.ReadsTrip(ev) {
-		var err error
-		if out, err = w.withinContainers(out, ev, own); err != nil {
-			return nil, err
-		}
-	}
+	// What the lots' line draws took out of the containers is out of
+	// what they hold (heldAt: ledger.Holdings.HeldAt with Drawn).
 	return w.withoutConsumed(out, ev, own)
-}
-
-// withinContainers is rows (contents of containers ev dispatches or is
-// fed whole) with each lot's lines of a container cut to what that
-// container can still hold of it by the capture check's rule
-// (custody.DrawnShares: the lot's line draws took its loose stock at
-// their site first, then its containers, at their own time, so stock
-// arriving later is loose; issue 9, n8e-1), else, where the packings do
-// not tell, to what is left of the parts that travelled in it
-// (ledger.ContainerShare; n9a-1, n9a-2). own is as withoutConsumed reads
-// it: what this run itself took of each lot counts as still there
-// (DrawnShares leaves ev itself out).
-func (w *writer) withinContainers(rows []contentRow, ev *critmin.Event, own map[string]float64) ([]contentRow, error) {
-	if len(rows) == 0 {
-		return rows, nil
-	}
-	lotOf, err := w.lotsOfRows(rows)
-	if err != nil {
-		return nil, err
-	}
-	boxes := make([]string, len(rows))
-	for i, r := range rows {
-		boxes[i] = r.container
-	}
-	var failed error
-	drawn := func(lot string) (map[string]float64, map[string]bool) {
-		evs, err := w.drawnEvents(lot)
-		if err != nil {
-			failed = err
-			return nil, nil
-		}
-		live := evs[:0:0]
-		for _, e := range evs {
-			if !w.declared[e.EventID] && !w.forgotten[e.EventID] {
-				live = append(live, e)
-			}
-		}
-		return custody.DrawnShares(lot, live, ev)
-	}
-	lines, kept := ledger.WithinContainers(contentLines(rows), boxes, custody.DrawnFirst(drawn, func(lot, box string) (float64, bool) {
-		t, ok := ledger.ContainerShare(lotOf(lot), ev, box)
-		if took, mine := own[lot]; mine && ok {
-			if took < 0 {
-				return 0, false
-			}
-			t += took
-		}
-		return t, ok
-	}))
-	if failed != nil {
-		return nil, failed
-	}
-	out := make([]contentRow, len(lines))
-	for i := range lines {
-		out[i] = contentRow{container: kept[i], line: lines[i]}
-	}
-	return out, nil
 }
 
 // emptiesKey keys, among the events kept by lot (noteLotEvent), the
@@ -537,10 +476,47 @@ func (w *writer) heldAt(container string, at time.Time, self *critmin.Event) ([]
 	return w.holdings().HeldAt(container, at, self)
 }
 
+// readHeld is what container (canonical) holds for event ev reading its
+// contents (heldAt): for a receipt (ledger.ReadsTrip) without the lots'
+// line draws — a lot shipped by a line out of the container it stood in
+// travelled in it, and the container's receipt receives it (custody
+// readHeld alike).
+func (w *writer) readHeld(container string, ev *critmin.Event) ([]critmin.QuantityElement, error) {
+	h := w.holdings()
+	if ledger.ReadsTrip(ev) {
+		h.Drawn = nil
+	}
+	return h.HeldAt(container, ev.EventTime, ev)
+}
+
 // holdings reads containers' packings and dispatches as this capture
 // sees them.
 func (w *writer) holdings() ledger.Holdings {
-	return ledger.Holdings{Packings: w.packingsOf, Moves: w.movesOf, Feeds: w.feedsOf, Recorded: w.recordedOf}
+	return ledger.Holdings{Packings: w.packingsOf, Moves: w.movesOf, Feeds: w.feedsOf, Recorded: w.recordedOf, Drawn: w.drawnOf}
+}
+
+// drawnOf is the line draws out of container (canonical) of the lots
+// packed into it (custody.LineDraws over drawnEvents, less the events
+// this capture declared in error or forgot): what ledger.Holdings.HeldAt
+// subtracts with the unpackings, trips and feeds.
+func (w *writer) drawnOf(container string) ([]ledger.LineDraw, error) {
+	packs, err := w.packingsOf(container)
+	if err != nil {
+		return nil, err
+	}
+	return custody.LineDrawsOut(container, custody.PackedLots(packs), func(lot string) ([]*critmin.Event, error) {
+		evs, err := w.drawnEvents(lot)
+		if err != nil {
+			return nil, err
+		}
+		live := evs[:0:0]
+		for _, e := range evs {
+			if !w.declared[e.EventID] && !w.forgotten[e.EventID] {
+				live = append(live, e)
+			}
+		}
+		return live, nil
+	})
 }
 
 // noteMoved keeps the contents rows of dispatch ev (not declared in
@@ -879,7 +855,7 @@ func (w *writer) recontain(declared []*critmin.Event) ([]string, []*critmin.Even
 // receipts among declared (ledger.ReadsTrip: receiving, arriving,
 // unloading, accepting, transporting), just declared in error, name in
 // their epcList. A run fed such a container whole took of each lot what
-// stood of it at the run (withinContainers, withinStanding), and a
+// stood of it at the run (heldAt, withinStanding), and a
 // receipt's weighed line sets what stood: with the receipt declared in
 // error and corrected by another receipt (new-user check nuq1 s8: "A
 // 5.7 t" corrected to "A 5.9 t"), the run is computed again from the
@@ -942,11 +918,27 @@ func (w *writer) receiptCorrectivesIn(evs []*critmin.Event) int {
 // waits while corrective events of the document are still to come
 // (deferBalance).
 func (w *writer) recontainReceipts() error {
-	if len(w.receiptBoxes) == 0 || w.deferBalance {
+	if !w.recontainPending() || w.deferBalance {
 		return nil
 	}
 	boxes := w.receiptBoxes
+	fromReceipts := len(boxes) > 0
 	w.receiptBoxes, w.receiptCorrectives = nil, nil
+	// The containers whose line draws the declared events or their
+	// correctives changed (drawBoxes).
+	drawn, err := w.drawBoxes()
+	if err != nil {
+		return err
+	}
+	if len(drawn) > 0 && boxes == nil {
+		boxes = map[string]bool{}
+	}
+	for c := range drawn {
+		boxes[c] = true
+	}
+	if len(boxes) == 0 {
+		return nil
+	}
 	held, runs, err := w.recontainIn(boxes, true)
 	if err != nil {
 		return err
@@ -980,6 +972,9 @@ func (w *writer) recontainReceipts() error {
 						runs = append(runs, r.EventID)
 					}
 				}
+			}
+			if !fromReceipts {
+				return drawRefusal(boxes, id, runs, err)
 			}
 			if len(runs) == 0 {
 				return lotBalanceRefusal(l, err)

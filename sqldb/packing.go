@@ -312,12 +312,17 @@ func (w *writer) checkRepacking(ev *critmin.Event) error {
 	if err != nil {
 		return err
 	}
+	// An unpacking is judged by its packings' own figures and by what
+	// the container holds (checkUnpackHeld: the one rule,
+	// ledger.Holdings.HeldAt); the latter speaks when the former passes,
+	// or when a receipt weighed the lot in the container (its figure is
+	// then the one the container holds, and its words name the receipt).
 	errs := ledger.CheckRepackingAt(ev, hist, func(id string) *critmin.Lot { return w.lots[id] }, drawn...)
-	if len(errs) == 0 {
-		held, err := w.checkUnpackHeld(ev)
-		if err != nil {
-			return err
-		}
+	held, err := w.checkUnpackHeld(ev)
+	if err != nil {
+		return err
+	}
+	if len(held) > 0 && (len(errs) == 0 || strings.Contains(held[0].Reason, weighedByWords)) {
 		errs = held
 	}
 	cycle, err := ledger.CheckPackingCycle(ev, w.contain, w.loadPackings)
@@ -537,7 +542,7 @@ func (w *writer) checkUnpackHeld(ev *critmin.Event) ([]critmin.FieldError, error
 			for _, r := range by {
 				ids = append(ids, r.EventID)
 			}
-			why = "weighed by receipt " + strings.Join(ids, ", ")
+			why = weighedByWords + strings.Join(ids, ", ")
 		}
 		errs = append(errs, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("/childQuantityList/%d/quantity", nq), Reason: fmt.Sprintf(
 			"at its eventTime %s, unpacks %s t of lot %s from %s, but %s holds %s t of it (%s; ledger.Holdings.HeldAt, the figure a run fed it whole takes): an unpacking takes out at most what the container holds, %s t with the %s %% weighing tolerance (EPCIS 2.0 §7.3.5.3)",
@@ -545,6 +550,10 @@ func (w *writer) checkUnpackHeld(ev *critmin.Event) ([]critmin.FieldError, error
 	}
 	return errs, nil
 }
+
+// weighedByWords opens checkUnpackHeld's words for a lot a receipt
+// weighed in the container.
+const weighedByWords = "weighed by receipt "
 
 // heldFigure is t wet tonnes as refusals word them (to the gram, digits
 // grouped).

@@ -221,6 +221,9 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 	// again once the document's corrective receipts are projected
 	// (recontainReceipts).
 	w.noteDeclaredReceipts(declared, events)
+	// A declared line draw under a run fed its container whole: the run
+	// is computed again too (noteDeclaredDraws, drawBoxes).
+	w.noteDeclaredDraws(carried, events)
 	if err := w.replayLots(lotIDs); err != nil {
 		return err
 	}
@@ -333,6 +336,7 @@ func (w *writer) rebuildRunEvent(ev *critmin.Event) ([]string, error) {
 	if err := w.dropDerived("lot_links", "event_id = ? AND kind = ?", ev.EventID, ledger.LinkTransformation); err != nil {
 		return nil, fmt.Errorf("%s: drop run links: %w", w.db.Dialect.Name, err)
 	}
+	w.forgetLinks(ev.EventID)
 	evs, err := w.withStoredContents([]*critmin.Event{ev})
 	if err != nil {
 		return nil, err
@@ -356,6 +360,19 @@ func (w *writer) rebuildRunEvent(ev *critmin.Event) ([]string, error) {
 		return nil, err
 	}
 	return ev.LotIDs(), nil
+}
+
+// forgetLinks forgets that this capture wrote the links of eventID
+// (addLink writes each once): they were dropped, to be written again
+// from the run's contents computed again (a run fed a container whole,
+// captured in the same document as the declaration that recomputes it;
+// fixQh).
+func (w *writer) forgetLinks(eventID string) {
+	for k := range w.linked {
+		if k[2] == eventID {
+			delete(w.linked, k)
+		}
+	}
 }
 
 // runLots lists the lots a transformationID's stored members name.
@@ -530,10 +547,16 @@ func (w *writer) rebuildTransformation(xid string) error {
 		return fmt.Errorf("%s: drop transformation members: %w", w.db.Dialect.Name, err)
 	}
 	w.countMember(xid, -w.runCount[xid]) // every member dropped: written again below
+	// (the links this capture wrote are flushed first, then dropped and
+	// written again: forgetLinks)
+	if err := w.flush(w.links); err != nil {
+		return err
+	}
 	for _, ev := range evs {
 		if err := w.dropDerived("lot_links", "event_id = ? AND kind = ?", ev.EventID, ledger.LinkTransformation); err != nil {
 			return fmt.Errorf("%s: drop transformation links: %w", w.db.Dialect.Name, err)
 		}
+		w.forgetLinks(ev.EventID)
 	}
 	w.xforms[xid] = &xform{}
 	for _, ev := range evs {

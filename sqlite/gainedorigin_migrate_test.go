@@ -102,3 +102,17 @@ func TestMigrateWeighedShare(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
 	storetest.MigrateWeighedShare(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
+
+// TestMigrateDrawnUnpacked: migration 0133 on SQLite
+// (storetest.MigrateDrawnUnpacked holds the worked case).
+func TestMigrateDrawnUnpacked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	storetest.MigrateDrawnUnpacked(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}
+
+// TestMigrateDeclaredDraws: migration 0135 on SQLite
+// (storetest.MigrateDeclaredDraws holds the worked case).
+func TestMigrateDeclaredDraws(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	storetest.MigrateDeclaredDraws(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}

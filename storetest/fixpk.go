@@ -110,46 +110,53 @@ func testLineDrawLooseFirstShipped(t *testing.T, open Opener) {
 	}
 }
 
-// testLineDrawDeclaredUnderFed (n8e-4, s11, a WRONG PASS): Pd (Pakistan,
-// 10 t) and Kd (China, 2 t) at mb; Pd 6 t + Kd 2 t packed into C1 on
-// Oct 2. Run R1 on Oct 3 takes "Pd 7,000 kg": 4 t loose, 3 t out of C1.
-// Run R2 on Oct 4 fed C1 whole takes Pd 3 t + Kd 2 t. Declaring R1 in
-// error alone would leave C1 holding Pd 6 t when R2 took 3 t: refused
-// 409 naming pd-R2, nothing stored (it was taken: R2's product kept Pd
-// 3 t, and Pd read 7 t back in stock, 10 − 3 = 7, where C1 fed whole
-// would have taken all 6 t it held, leaving 4). Declared
-// with R2 in the same document, it is taken: Pd 10 t, Kd 2 t in stock.
-// Verify's rebuild agrees.
+// testLineDrawDeclaredUnderFed (n8e-4, s11, a WRONG PASS; fixQh): Pd
+// (Pakistan, 10 t) and Kd (China, 2 t) at mb; Pd 6 t + Kd 2 t packed
+// into C1 on Oct 2. Run R1 on Oct 3 takes "Pd 7,000 kg": 4 t loose, 3 t
+// out of C1. Run R2 on Oct 4 fed C1 whole takes Pd 3 t + Kd 2 t.
+// Declaring R1 in error alone (it was taken with R2's product keeping
+// Pd 3 t and Pd reading 7 t back in stock, 10 − 3 = 7; fixPk refused
+// it) computes R2 again: C1 held Pd 6 t + Kd 2 t when R2 ran, so R2
+// takes both — Od2 is 6 / 8 = 0.75 Pakistani by dry mass, by Nd
+// 6 × 10 % = 0.6 t of 0.6 + 2 × 5 % = 0.7 t = 6/7 — and Pd stands at
+// 10 − 6 = 4 t loose, Kd at 0 t. Declared with R2 in a second store,
+// both go: Pd 10 t, Kd 2 t in stock. Verify's rebuild agrees.
 func testLineDrawDeclaredUnderFed(t *testing.T, open Opener) {
-	s := open(t)
-	svc := custody.NewService(s)
 	r1 := cfRun("pd-R1", 3, nil, []string{"Pd:7000"}, "Od1", 500)
 	r2 := cfRun("pd-R2", 4, []string{cbC1}, nil, "Od2", 400)
-	MustCapture(t, svc, ctDoc(cfLot("Pd", "PAK", 10000, "Nd:10"), cfLot("Kd", "CHN", 2000, "Nd:5"), ctPack("pd-pack", "ADD", cbC1, 2, "Pd:6000", "Kd:2000")))
-	MustCapture(t, svc, ctDoc(r1))
-	MustCapture(t, svc, ctDoc(r2))
-	if l := mustLot(t, s, "urn:t:lot:Pd"); l.Status != critmin.LotConsumed || !ctNear(l.RemainingWetTonnes(), 0) {
-		t.Errorf("Pd after R2: %s, %v t left; want consumed (7 + 3 = 10 t)", l.Status, l.RemainingWetTonnes())
-	}
-	ccRefused(t, s, "R1 declared under R2", ctDoc(ydDeclared(r1)), "urn:t:ev:pd-R2", "would hold 6 t of lot urn:t:lot:Pd", "not the 3 t it consumed")
-	if _, err := svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(ctDoc(ydDeclared(r1)))}); critmin.ErrorCode(err) != critmin.ECONFLICT {
-		t.Errorf("R1 declared under R2: %v; want a conflict (409)", err)
-	}
-	if l := mustLot(t, s, "urn:t:lot:Pd"); l.Status != critmin.LotConsumed {
-		t.Errorf("Pd after the refused declaration: %s; want consumed still", l.Status)
-	}
-	MustCapture(t, svc, ctDoc(ydDeclared(r1), ydDeclared(r2)))
-	for _, c := range []struct {
-		lot  string
-		left float64
-	}{{"Pd", 10}, {"Kd", 2}} {
-		if l := mustLot(t, s, "urn:t:lot:"+c.lot); l.Status == critmin.LotConsumed || !ctNear(l.RemainingWetTonnes(), c.left) {
-			t.Errorf("%s after R1 and R2 declared: %s, %v t left; want %v t in stock", c.lot, l.Status, l.RemainingWetTonnes(), c.left)
+	setup := func(t *testing.T) (critmin.Store, *ledger.Service) {
+		s := open(t)
+		svc := custody.NewService(s)
+		MustCapture(t, svc, ctDoc(cfLot("Pd", "PAK", 10000, "Nd:10"), cfLot("Kd", "CHN", 2000, "Nd:5"), ctPack("pd-pack", "ADD", cbC1, 2, "Pd:6000", "Kd:2000")))
+		MustCapture(t, svc, ctDoc(r1))
+		MustCapture(t, svc, ctDoc(r2))
+		if l := mustLot(t, s, "urn:t:lot:Pd"); l.Status != critmin.LotConsumed || !ctNear(l.RemainingWetTonnes(), 0) {
+			t.Errorf("Pd after R2: %s, %v t left; want consumed (7 + 3 = 10 t)", l.Status, l.RemainingWetTonnes())
 		}
+		return s, svc
 	}
-	if rep := verifyFull(t, s, nil, true); !rep.OK() {
-		t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
-	}
+	t.Run("R1 alone", func(t *testing.T) {
+		s, svc := setup(t)
+		MustCapture(t, svc, ctDoc(ydDeclared(r1)))
+		qeOrigin(t, s, "R1 declared", "Od2", 0.75, 6.0/7)
+		pkStanding(t, s, "R1 declared", "Pd", 4)
+		pkStanding(t, s, "R1 declared", "Kd", 0)
+		piBalanced(t, s, "Pd", "Kd")
+		qeVerified(t, s, "R1 declared")
+	})
+	t.Run("R1 and R2", func(t *testing.T) {
+		s, svc := setup(t)
+		MustCapture(t, svc, ctDoc(ydDeclared(r1), ydDeclared(r2)))
+		for _, c := range []struct {
+			lot  string
+			left float64
+		}{{"Pd", 10}, {"Kd", 2}} {
+			if l := mustLot(t, s, "urn:t:lot:"+c.lot); l.Status == critmin.LotConsumed || !ctNear(l.RemainingWetTonnes(), c.left) {
+				t.Errorf("%s after R1 and R2 declared: %s, %v t left; want %v t in stock", c.lot, l.Status, l.RemainingWetTonnes(), c.left)
+			}
+		}
+		qeVerified(t, s, "R1 and R2 declared")
+	})
 }
 
 // testLineDrawLooseBesideContainer (the case fixPi left open): Pm

@@ -1,0 +1,11 @@
+-- Projection rows written before fixQe (issue 9): what a container held
+-- of a lot after a line draw out of it and an unpacking was read by two
+-- partial rules, the larger of their cuts kept — 3 t packed, 1 t drawn
+-- out by a line shipment, 2 t unpacked: a run fed the container whole
+-- took 1 t of the lot, where the container held 3 − 1 − 2 = 0 t.
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayDrawnUnpacked, registered in goStepsWithStore) replays the
+-- event log as `critmin verify` does on a store holding an event naming a
+-- container, and rewrites each lot projection table that differs, in
+-- this migration's transaction.
+SELECT 1;

@@ -1,0 +1,13 @@
+-- Projection rows written before fixQh (issues 8 §2/9): a run fed a
+-- container whole kept what it took when a line draw out of that
+-- container (a run's input line, a shipment by line) was later declared
+-- in error or restated by a corrective — P 3 t + M 2 t packed into C,
+-- "P 3 t" drawn out by a line, a run fed C whole took M 2 t, and with
+-- the draw declared in error it still did (100 % China, P 3 t back
+-- loose), where C held P 3 t + M 2 t (60 % Pakistan, P 0 t).
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayDeclaredDraws, registered in goStepsWithStore) replays
+-- the event log as `critmin verify` does on a store holding a
+-- declaration and a run fed a container whole, and rewrites each lot
+-- projection table that differs, in this migration's transaction.
+SELECT 1;
