@@ -725,11 +725,6 @@ func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool, boxes 
 	return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
 }
 
-// carrierArrival are the CBV 2.0 receipt steps that are a carrier's
-// steps of a trip: "arriving" (an object arrives at a location) and
-// "unloading"; a receiving or accepting is the consignee's receipt.
-var carrierArrival = map[string]bool{"arriving": true, "unloading": true}
-
 // offTripReceipt says whether ev is a receipt (receiptSteps) that the
 // whereabouts check judges against a lot that is on no trip: a lot's
 // place changes only by a receipt of a trip it is on, so an arriving,
@@ -784,14 +779,14 @@ func boxesBound(ev *critmin.Event, w whereabouts, boxes []string, here string) b
 // sent the part (walked before ev, w.partTrips) states location
 // destinations and ev is at none of them. An arriving or unloading at a
 // port on the way is a carrier's step of the trip, not its end — as for
-// the whole lot at sea (misplaced), it is not taken there — and a
-// receiving or accepting with no bill of lading (one with a bill is
-// judged by receiptAgainst) is the consignee's receipt at the wrong
+// the whole lot at sea (misplaced), it is not taken there — and an
+// accepting, or a receiving with no bill of lading (one with a bill is
+// judged by receiptAgainst), is the consignee's receipt at the wrong
 // place (issue 8, fixQg: 4 t of a lot shipped by a line mb → hou,
 // unloaded at khi, were put in stock at khi and fed to a run there).
 func partOffTrip(ev *critmin.Event, id string, t *tracker) (critmin.FieldError, bool) {
 	step := stepName(ev.BizStep)
-	if !carrierArrival[step] && !(receiptSteps[step] && bolOf(ev) == "") || t.w.lot == nil {
+	if !receiptSteps[step] || step == "receiving" && bolOf(ev) != "" || t.w.lot == nil {
 		return critmin.FieldError{}, false
 	}
 	here := eventSite(ev)

@@ -157,8 +157,8 @@ func testArrivingNeverShipped(t *testing.T, open Opener) {
 //
 // On Oct 5, at khi (a port on the way, not the trip's destination), each
 // refused 409 at its bizLocation, naming the lot, the trip's bill B3,
-// its shipping event and hou, storing nothing: an arriving, and an
-// unloading, of "AP 4,000 kg" under B3 (as for the whole lot, an
+// its shipping event and hou, storing nothing: an arriving, an
+// unloading and an accepting of "AP 4,000 kg" under B3 (as for the whole lot, an
 // arriving or unloading on the way is not taken:
 // testThroughBillPortOnTheWay). A run at khi fed 4,000 kg of AP is
 // refused 409 at its input line (nothing of AP stands at khi; 4 t in
@@ -178,7 +178,7 @@ func testPartUnloadedOnTheWay(t *testing.T, open Opener) {
 	MustCapture(t, svc, ctDoc(saLeave("ap-ship", "shipping", b3, mb, "all", hou, 3, nil, "AP:4000")))
 	// 10 − 4 = 6 t at mb, the 4 t part at sea.
 	aqWant(t, s, "4 t shipped under B3", ap, critmin.LotInStock, mb, 6, 4)
-	for _, step := range []string{"arriving", "unloading"} {
+	for _, step := range []string{"arriving", "unloading", "accepting"} {
 		ctRefusedWith(t, s, "AP's part "+step+" at khi on the way", ctDoc(aqStep(ctRecvAt("ap-"+step, b3, khi, 5, nil, "AP:4000"), step)),
 			critmin.ECONFLICT, at, ap, b3, "urn:t:ev:ap-ship", hou)
 	}
