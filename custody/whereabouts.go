@@ -506,6 +506,12 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 		})
 		t := newTracker(id, lots[id])
 		for _, st := range walk {
+			if _, part := t.partRecv[st.ev.EventID]; st.doc >= 0 && part && capture {
+				// A part's receipt where its trip is not bound (fixQg).
+				if fe, ok := partOffTrip(st.ev, id, t); ok {
+					bad[st.doc] = append(bad[st.doc], fe)
+				}
+			}
 			if _, part := t.partRecv[st.ev.EventID]; st.doc >= 0 && !part {
 				// A part's receipt is judged at its own destination
 				// (receiptAgainst, the ledger's parts), whatever the
@@ -660,9 +666,17 @@ func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool, boxes 
 	case w.parted:
 		// Every tonne left as parts, none received here: nothing of
 		// the lot stands here (issue 15, fix15t item 2: the refusal said
-		// the lot was in transit on its last part's shipment).
-		if receiptSteps[step] || !(actsAt(ev, id, step) || add) {
+		// the lot was in transit on its last part's shipment). A part's
+		// receipt is judged by its own trip (partOffTrip); an arriving
+		// or unloading here of no part on a trip moves nothing (fixQg).
+		offTrip := capture && offTripReceipt(ev) && !boxesBound(ev, w, boxes, here)
+		if !offTrip && (receiptSteps[step] || !(actsAt(ev, id, step) || add)) {
 			return critmin.FieldError{}, false
+		}
+		if offTrip {
+			reason = fmt.Sprintf("nothing of lot %s stands at %s at %s and no part of it on a trip is bound there; the lot stands as %s — every tonne of it left as parts (the last by event %s on %s): %s event at %s cannot move it there — a lot's place changes only by a receipt of a trip it is on (CBV 2.0: arriving and unloading are a carrier's steps of a trip, accepting its consignee's)",
+				id, here, when(ev.EventTime), standsText(w.lot), w.by.EventID, when(w.by.EventTime), aStep(step), here)
+			break
 		}
 		reason = fmt.Sprintf("nothing of lot %s stands at %s at %s; the lot stands as %s — every tonne of it left as parts (the last by event %s on %s), and none was received at %s. It can be %s only where it stands — record its move there first (shipping and receiving events)",
 			id, here, when(ev.EventTime), standsText(w.lot), w.by.EventID, when(w.by.EventTime), here, pastOfEvent(ev, step))
@@ -692,6 +706,15 @@ func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool, boxes 
 		}
 		reason = fmt.Sprintf("lot %s is in transit at %s (%s from %s to %s, event %s on %s)%s, not at %s: only its arrival or receipt at its destination may be recorded there before it arrives — record the arrival or receipt first",
 			id, when(ev.EventTime), stepName(w.by.BizStep), orNone(w.from), to, w.by.EventID, when(w.by.EventTime), w.partsElsewhere(), here)
+	case capture && offTripReceipt(ev) && !boxesBound(ev, w, boxes, here):
+		// A receipt of a lot on no trip — received already, or never
+		// shipped — at a site where it does not stand (issue 8, fixQg).
+		// Where it stands, it is an observation.
+		if w.site == here {
+			return critmin.FieldError{}, false
+		}
+		reason = fmt.Sprintf("lot %s is at %s, not on a trip: %s event at %s cannot move it there — a lot's place changes only by a receipt of a trip it is on (CBV 2.0: arriving and unloading are a carrier's steps of a trip, accepting its consignee's). Record its shipment from %s first (a shipping event), or, if the event that put it at %s is wrong, declare event %s in error (errorDeclaration)",
+			id, w.atSite(when(ev.EventTime), fmt.Sprintf("since %s, event %s on %s", orNone(stepName(w.placedBy().BizStep)), w.placedBy().EventID, when(w.placedBy().EventTime))), aStep(step), here, w.site, w.site, w.placedBy().EventID)
 	case w.site != here && (actsAt(ev, id, step) || add && !receiptSteps[step]):
 		reason = fmt.Sprintf("lot %s is at %s, not at %s: it can be %s only where it is — record its move there first (shipping and receiving events)",
 			id, w.atSite(when(ev.EventTime), fmt.Sprintf("since %s, event %s on %s", orNone(stepName(w.placedBy().BizStep)), w.placedBy().EventID, when(w.placedBy().EventTime))), here, pastOfEvent(ev, step))
@@ -700,6 +723,119 @@ func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool, boxes 
 	}
 	// Where the record puts the lot differs: a conflict with it (409).
 	return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
+}
+
+// offTripReceipt says whether ev is a receipt (receiptSteps) that the
+// whereabouts check judges against a lot that is on no trip: a lot's
+// place changes only by a receipt of a trip it is on, so an arriving,
+// unloading or accepting of a lot received already, or never shipped,
+// at a site where it does not stand moves nothing and is refused
+// (misplaced; issue 8, fixQg: a lot shipped under B1 and received at
+// hou, "arriving" under B1 at rtm, was put in transit again and fed to
+// a run there; a container never shipped "arrived" at khi and put its
+// lot in stock there). Where the lot stands it is an observation,
+// taken. A receiving is left to the receipt checks (checkReceipts: "was
+// not shipped on bill of lading", "already received", receivedNoBill),
+// which word it by its bill of lading; one naming none, of a lot
+// standing elsewhere, is taken as a shipment not recorded here, as
+// before (store suites BeforeMaker, FirstRecordOrigin rest on it).
+func offTripReceipt(ev *critmin.Event) bool {
+	step := stepName(ev.BizStep)
+	return receiptSteps[step] && step != "receiving"
+}
+
+// aStep words a receipt step: "an arriving".
+func aStep(step string) string {
+	return "an " + step
+}
+
+// boxesBound says whether ev moves the lot only in containers boxes
+// (canonical) each at sea on a trip not received since (w.boxes) that
+// is bound for here (or states no destination): their arrival there
+// ends their trip, whatever of the lot stands elsewhere.
+func boxesBound(ev *critmin.Event, w whereabouts, boxes []string, here string) bool {
+	if len(boxes) == 0 {
+		return false
+	}
+	for _, c := range boxes {
+		bt := w.boxes[epcis.Canonical(c)]
+		if bt == nil || bt.trip == nil {
+			return false
+		}
+		bound := len(bt.dests) == 0
+		for _, d := range bt.dests {
+			bound = bound || d == here
+		}
+		if !bound {
+			return false
+		}
+	}
+	return true
+}
+
+// partOffTrip refuses ev, a receipt captured now that the ledger reads
+// as the receipt of a part of lot id shipped away (tracker.partRecv),
+// when ev happens where the part's trip is not bound: the shipping that
+// sent the part (walked before ev, w.partTrips) states location
+// destinations and ev is at none of them. An arriving or unloading at a
+// port on the way is a carrier's step of the trip, not its end — as for
+// the whole lot at sea (misplaced), it is not taken there — and an
+// accepting, or a receiving with no bill of lading (one with a bill is
+// judged by receiptAgainst), is the consignee's receipt at the wrong
+// place (issue 8, fixQg: 4 t of a lot shipped by a line mb → hou,
+// unloaded at khi, were put in stock at khi and fed to a run there).
+func partOffTrip(ev *critmin.Event, id string, t *tracker) (critmin.FieldError, bool) {
+	step := stepName(ev.BizStep)
+	if !receiptSteps[step] || step == "receiving" && bolOf(ev) != "" || t.w.lot == nil {
+		return critmin.FieldError{}, false
+	}
+	here := eventSite(ev)
+	if here == "" {
+		return critmin.FieldError{}, false
+	}
+	for _, p := range t.w.lot.Parts {
+		if p.ReceiptEventID != ev.EventID || p.ShipEventID == "" {
+			continue
+		}
+		ship := t.w.partTrips[p.ShipEventID]
+		if ship == nil {
+			return critmin.FieldError{}, false
+		}
+		var dests []string
+		bound := false
+		for _, d := range ship.Destinations {
+			if isType(d.Type, "location") {
+				dests = append(dests, epcis.Canonical(d.ID))
+				bound = bound || epcis.Canonical(d.ID) == here
+			}
+		}
+		if len(dests) == 0 || bound {
+			return critmin.FieldError{}, false
+		}
+		when := func(x time.Time) string { return x.Format(time.RFC3339) }
+		from, _ := departure(ship)
+		member := "bizLocation"
+		if ev.BizLocation == "" {
+			member = "readPoint"
+		}
+		reason := fmt.Sprintf("a part of lot %s (%s t) is in transit at %s under bill of lading %s (%s from %s to %s, event %s on %s) and is bound for %s, not for %s: it cannot be %s at %s — it stays on its trip until its receipt at %s. Record the carrier's steps at a port on the way as loading, departing or transporting under bill of lading %s, and its arrival or receipt at %s; or, if that shipment is wrong, declare event %s in error (errorDeclaration)",
+			id, Tonnes(p.Tonnes), when(ev.EventTime), orNoneStated(p.BillOfLading), stepName(ship.BizStep), orNone(from), strings.Join(dests, ", "), ship.EventID, when(ship.EventTime), orDest(dests), here, pastOfReceipt(step), here, orDest(dests), orNoneStated(p.BillOfLading), orDest(dests), ship.EventID)
+		return critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}, true
+	}
+	return critmin.FieldError{}, false
+}
+
+// pastOfReceipt words a receipt step as done to a lot.
+func pastOfReceipt(step string) string {
+	switch step {
+	case "arriving":
+		return "arrived"
+	case "unloading":
+		return "unloaded"
+	case "accepting":
+		return "accepted"
+	}
+	return "received"
 }
 
 // transshipSteps are the CBV 2.0 steps a carrier records at a port on
