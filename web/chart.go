@@ -47,9 +47,15 @@ type Chart struct {
 	Bounds  [][2]float64 `json:"bounds,omitempty"` // geo: [[west, north], [east, south]]
 	// Lanes, on a map, are the commodities its lines are coloured by
 	// (the legend's entries; a Link's Label names its commodity).
-	Lanes  []Kind  `json:"lanes,omitempty"`
-	Max    float64 `json:"max,omitempty"`    // map: top of the colour scale
-	Colour string  `json:"colour,omitempty"` // map: colour of the top of the scale
+	Lanes []Kind `json:"lanes,omitempty"`
+	// Layers, on a graph, are its node kinds in their layer order (the
+	// genealogy's lot, epc, voyage, run): each kind is drawn on ranks of
+	// its own, cycling in that order, so that every line runs forward
+	// and none crosses a box it does not join (static/charts.js,
+	// kindRanks).
+	Layers []string `json:"layers,omitempty"`
+	Max    float64  `json:"max,omitempty"`    // map: top of the colour scale
+	Colour string   `json:"colour,omitempty"` // map: colour of the top of the scale
 	// CSVURL is the API's CSV of the same numbers, if there is one; the
 	// chart's own table is offered as CSV otherwise.
 	CSVURL template.URL `json:"-"`

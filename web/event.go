@@ -1134,6 +1134,19 @@ func (s *site) handleShipmentPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		data["Status"] = status
+		if kind == "container" {
+			// What it holds now and where it stands, once it is not on
+			// its way: after a receipt, what the ledger counts in it
+			// (a weighed receipt's figure, less what was unpacked or
+			// drawn out), or that it is empty and by which event (issue
+			// 15, uiQ2 item 1).
+			now, err := s.containerNowOf(r, id, containerEvs, valid, sites)
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			data["Now"] = now
+		}
 		if status == "in transit" {
 			var carriers []string
 			for _, d := range ship.Destinations {
@@ -1314,10 +1327,11 @@ func (s *site) containerStatus(r *http.Request, id string, sites map[string]*cri
 // after end (the shipping event its page shows, or the receipt that
 // ended that voyage), "" when there is none: a dispatch (departing,
 // shipping, loading, transporting) reads "in transit from SITE since
-// DATE", a receipt or arrival "at SITE since DATE", an unpacking
+// DATE", a receipt "received at SITE on DATE" (an arrival "arrived at
+// SITE on DATE"), any other event "at SITE since DATE", an unpacking
 // "unpacked at SITE on DATE: empty" when the container holds nothing
 // after it (containerContents now; emptied true) or "partly unpacked
-// at SITE on DATE", any other event "at SITE since DATE" (issue 15,
+// at SITE on DATE" (containerStandsWords; issue 15,
 // n15-3: the page said "arrived at Port of Houston" of a container
 // since sent on, received at the plant and unpacked).
 func (s *site) containerLater(ctx context.Context, evs []*critmin.Event, container string, end *critmin.Event, valid func(*critmin.Event) bool, sites map[string]*critmin.Site) (status string, emptied bool, err error) {
@@ -1346,10 +1360,10 @@ func (s *site) containerLater(ctx context.Context, evs []*critmin.Event, contain
 			return "unpacked at " + where + " on " + day + ": empty", true, nil
 		}
 		return "partly unpacked at " + where + " on " + day, false, nil
-	case dispatchStep(last.BizStep):
-		return "in transit from " + where + " since " + day, false, nil
 	default:
-		return "at " + where + " since " + day, false, nil
+		// "in transit from SITE since DATE", "received at SITE on DATE",
+		// "at SITE since DATE", … (containerStandsWords).
+		return containerStandsWords(last, container, sites), false, nil
 	}
 }
 

@@ -43,7 +43,7 @@ func fixPnLeg(c, port, plant, kind string) string {
 // (Oct 5); then it departs the port (Oct 6), is received at the plant
 // (Oct 8) and unpacked there (Oct 9). After each of the last three the
 // page lists every event naming C in time order, and its status follows
-// the latest: in transit from the port, at the plant, then unpacked
+// the latest: in transit from the port, received at the plant, then unpacked
 // (empty: the unpacking names C alone and takes all 10 t out).
 func TestContainerPageFollowsLatestEvent(t *testing.T) {
 	ts := MustServe(t, false, nil)
@@ -66,7 +66,7 @@ func TestContainerPageFollowsLatestEvent(t *testing.T) {
 	steps := []string{"packing", "shipping", "receiving"}
 	for _, leg := range []struct{ kind, status string }{
 		{"departing", "in transit from port since 2025-10-06"},
-		{"receiving", "at plant since 2025-10-08"},
+		{"receiving", "received at plant on 2025-10-08"}, // uiQ2: a receipt reads "received at"
 		{"unpacking", "unpacked at plant on 2025-10-09: empty"},
 	} {
 		if _, err := ts.Svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(fixPnLeg(c, port, plant, leg.kind))}); err != nil {

@@ -209,7 +209,11 @@ func genealogyGraph(t *custody.Trace, sites map[string]*critmin.Site, shipped fu
 		return template.HTML(`<p class="muted" id="genealogy-graph">No upstream genealogy: this lot was commissioned, not produced.</p>`)
 	}
 	c := Chart{ID: "genealogy-graph", Kind: "graph", Title: "Genealogy: where this lot came from (each lot's mass in its box, dry where its moisture is stated; masses on the lines in tonnes, wet, as each event states them)",
-		Header: []string{"from", "to", "step", "quantity (wet, as stated)", "event time", "event"}}
+		Header: []string{"from", "to", "step", "quantity (wet, as stated)", "event time", "event"},
+		// Mine lots, containers, voyages and runs each on layers of their
+		// own; a run's products on the lots' next layer (issue 15, uiQ2
+		// item 2).
+		Layers: []string{"lot", "epc", "voyage", "run"}}
 	hrefs := map[string]string{}
 	// The table names a node as the graph does (a voyage by its bill of
 	// lading, not "voyage urn:…:event:022"); the CSV keeps the identifiers.

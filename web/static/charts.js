@@ -885,18 +885,74 @@
       parts[index[r]].nodes.push(n);
     });
     c.links.forEach(function (l, i) { if (partOf[l.from] != null) { parts[index[root(l.from)]].links.push(i); } });
+    // kindRanks gives each node of a part its rank when the graph's
+    // kinds have layers of their own (c.layers, the genealogy's: lot,
+    // container, voyage, run): ranks cycle through the kinds present in
+    // the part, in that order, so that a kind never shares a rank with
+    // another (mine lots, then containers, voyages, runs, then their
+    // products on the lots' next layer) and every line runs forward —
+    // inputs above the run, the run above its outputs — and a line that
+    // skips layers passes beside the boxes between, never through one
+    // (issue 15, uiQ2 item 2: a container beside a run, a voyage beside
+    // a product, a packing line across other lots' lines). A node goes
+    // as late as its successors allow (a mine lot fed straight into a
+    // run sits just above the containers' layer, not at the top);
+    // layers nothing uses are dropped. null (dagre's own ranks) where
+    // the graph has no layers or a part a cycle.
+    function kindRanks(part) {
+      if (!c.layers || !c.layers.length) { return null; }
+      var kinds = c.layers.filter(function (k) { return part.nodes.some(function (n) { return n.kind === k; }); });
+      part.nodes.forEach(function (n) { if (kinds.indexOf(n.kind) < 0) { kinds.push(n.kind); } });
+      var K = kinds.length, idx = {}, indeg = {}, succ = {}, pred = {};
+      part.nodes.forEach(function (n) { idx[n.id] = kinds.indexOf(n.kind); indeg[n.id] = 0; succ[n.id] = []; pred[n.id] = []; });
+      part.links.forEach(function (i) {
+        var l = c.links[i];
+        if (succ[l.from] && pred[l.to]) { succ[l.from].push(l.to); pred[l.to].push(l.from); indeg[l.to]++; }
+      });
+      var order = [], queue = part.nodes.filter(function (n) { return indeg[n.id] === 0; }).map(function (n) { return n.id; });
+      while (queue.length) {
+        var u = queue.shift(); order.push(u);
+        succ[u].forEach(function (v) { if (--indeg[v] === 0) { queue.push(v); } });
+      }
+      if (order.length !== part.nodes.length) { return null; }
+      var mod = function (a) { return ((a % K) + K) % K; };
+      var r = {};
+      order.forEach(function (v) {
+        var lo = 0;
+        pred[v].forEach(function (u) { lo = Math.max(lo, r[u] + 1); });
+        r[v] = lo + mod(idx[v] - lo);
+      });
+      order.slice().reverse().forEach(function (u) {
+        if (!succ[u].length) { return; }
+        var hi = Infinity;
+        succ[u].forEach(function (v) { hi = Math.min(hi, r[v] - 1); });
+        var x = hi - mod(hi - idx[u]);
+        if (x > r[u]) { r[u] = x; }
+      });
+      var used = [];
+      Object.keys(r).forEach(function (k) { if (used.indexOf(r[k]) < 0) { used.push(r[k]); } });
+      used.sort(function (a, b) { return a - b; });
+      Object.keys(r).forEach(function (k) { r[k] = used.indexOf(r[k]); });
+      return r;
+    }
     // layout lays one part out in one direction: left to right (mine
     // lots → containers → voyage → refinery run → products), or top to
     // bottom when left to right would be wider than the box (so that a
     // desktop page shows the whole graph without scrolling sideways).
+    // With ranks by kind (kindRanks) each line's minlen is its ends'
+    // rank difference: every line is then as short as its minlen allows
+    // only at those ranks, which network simplex, dagre's optimal
+    // ranker, finds exactly.
     function layout(part, rankdir, ranker, align) {
+      var ranks = kindRanks(part);
       var g = new dagre.graphlib.Graph({ multigraph: true });
-      g.setGraph({ rankdir: rankdir, nodesep: 24, ranksep: rankdir === "LR" ? 70 : 48, edgesep: 14, marginx: 8, marginy: 8, ranker: ranker || "network-simplex", align: align });
+      g.setGraph({ rankdir: rankdir, nodesep: 24, ranksep: rankdir === "LR" ? 70 : 48, edgesep: 14, marginx: 8, marginy: 8, ranker: ranks ? "network-simplex" : ranker || "network-simplex", align: align });
       part.nodes.forEach(function (n) { var z = nodeSize(n); g.setNode(n.id, { width: z.width, height: z.height, lines: z.lines, n: n }); });
       part.links.forEach(function (i) {
         var l = c.links[i];
         var lines = !l.label ? [] : wrap ? edgeParts[i] : [l.label];
-        g.setEdge(l.from, l.to, { width: wrap ? edgeWrapW[i] : edgeW[i], height: lines.length ? 15 * lines.length + 1 : 0, labelpos: "c", l: l, lines: lines }, "e" + i);
+        g.setEdge(l.from, l.to, { width: wrap ? edgeWrapW[i] : edgeW[i], height: lines.length ? 15 * lines.length + 1 : 0, labelpos: "c", l: l, lines: lines,
+          minlen: ranks ? Math.max(1, ranks[l.to] - ranks[l.from]) : 1 }, "e" + i);
       });
       dagre.layout(g);
       return g;
