@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/url"
 	"sort"
 	"strings"
@@ -56,6 +57,32 @@ type Provenance struct {
 	// Basis labels the line: "physical_origin" (what the genealogy
 	// proves) or "claimed_origin" (a mass-balance claim, not physical).
 	Basis string `json:"cm:originBasis"`
+	// OriginUnknown says, on a physical line without a country
+	// (countryName "unknown"), why its origin is unknown, in the lot
+	// page's words: metal from no recorded input (a run's element_gain)
+	// or lots for which no origin country is recorded (fixQj). Absent on
+	// a line with a country.
+	OriginUnknown string `json:"cm:originUnknown,omitempty"`
+}
+
+// unknownWhy words why share sh (Unknown) of element el's breakdown b is
+// of unknown origin: b.UnknownOrigin tonnes came from no recorded input
+// (a run's products held more el than its inputs put in: element_gain),
+// the rest from lots for which no origin country is recorded.
+func unknownWhy(el string, b Breakdown, sh Share) string {
+	const norecord = "no origin country is recorded for the lots it came from"
+	gain := 0.0
+	if el != "" {
+		gain = math.Min(b.UnknownOrigin, sh.Tonnes)
+	}
+	gainW := fmt.Sprintf("from no recorded input: a run's products held more %s than its inputs put in (element_gain)", el)
+	switch {
+	case gain <= unrecordedFloor:
+		return "origin unknown: " + norecord
+	case sh.Tonnes-gain <= unrecordedFloor:
+		return "origin unknown: " + gainW
+	}
+	return fmt.Sprintf("origin unknown: %s t %s; %s t because %s", Figure(gain), gainW, Figure(sh.Tonnes-gain), norecord)
 }
 
 // Measure is a value with a UN/CEFACT unit code.
@@ -267,29 +294,32 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 	}
 	comp := in.origin
 	var prov []Provenance
-	add := func(name, basis string, b Breakdown) {
+	add := func(name, el, basis string, b Breakdown) {
 		if b.GradeNotMeasured || b.NoneContained {
 			return // no share stated (cm:physicalOrigin sharesNotMeasured, noneContained)
 		}
 		for _, sh := range b.ByCountry {
-			code := sh.Key
+			code, why := sh.Key, ""
 			if code == Unknown {
 				code = "" // no ISO 3166 code: omitted (Provenance)
+				if basis == ReadsPhysical {
+					why = unknownWhy(el, b, sh)
+				}
 			}
-			prov = append(prov, Provenance{Name: name, OriginCountry: code, CountryName: country.Name(sh.Key), MassFraction: sh.Share, Mass: Measure{Value: sh.Tonnes, Unit: "TNE"}, Basis: basis})
+			prov = append(prov, Provenance{Name: name, OriginCountry: code, CountryName: country.Name(sh.Key), MassFraction: sh.Share, Mass: Measure{Value: sh.Tonnes, Unit: "TNE"}, Basis: basis, OriginUnknown: why})
 		}
 	}
-	add("total dry mass (physical origin, dry-mass view)", ReadsPhysical, comp.Mass)
+	add("total dry mass (physical origin, dry-mass view)", "", ReadsPhysical, comp.Mass)
 	var els []string
 	for e := range comp.Elements {
 		els = append(els, e)
 	}
 	sort.Strings(els)
 	for _, e := range els {
-		add(e+" (physical origin, contained element)", ReadsPhysical, comp.Elements[e])
+		add(e+" (physical origin, contained element)", e, ReadsPhysical, comp.Elements[e])
 	}
 	for _, a := range sortedKeys(comp.Aggregates) {
-		add(a+" (physical origin, contained aggregate, not an element)", ReadsPhysical, comp.Aggregates[a])
+		add(a+" (physical origin, contained aggregate, not an element)", a, ReadsPhysical, comp.Aggregates[a])
 	}
 	// A refused claim attributes nothing: it is no provenance line and no
 	// claimed origin, only a labelled record of what was stated and why it
@@ -303,7 +333,7 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 	}
 	if c := claimed; c != nil {
 		name := fmt.Sprintf("%s (claimed origin, mass balance at %s, %s — not physical; claim %s)", strings.Join(c.Elements, "+"), c.Site, c.Period, c.StatusText())
-		add(name, ReadsClaimed, Breakdown{ByCountry: c.ByCountry})
+		add(name, "", ReadsClaimed, Breakdown{ByCountry: c.ByCountry})
 		if c.NotCovered > 0 {
 			// What the lot holds now beyond the tonnes the claim debited
 			// when it was made: claimed by no one, "unclaimed" — never

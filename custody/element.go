@@ -187,7 +187,7 @@ func (l ElementLine) gainDetail(run, site string, later, kinds []string) string 
 // supported by.
 func (l ElementLine) gainText(run, site string, later, kinds []string) string {
 	reconcile := strings.Join(kinds, " and ")
-	if l.outMeasured <= l.In*(1+l.Tolerance)+massTolerance && len(l.Reweighed) > 0 {
+	if !gained(l.outMeasured, l.In, l.Tolerance) && len(l.Reweighed) > 0 {
 		var w []string
 		for _, r := range l.Reweighed {
 			w = append(w, fmt.Sprintf("%s (made %s t dry, now %s t dry, holding %s t %s)", r.Lot, Figure(r.Produced), Figure(r.Now), Figure(r.Tonnes), l.Element))
@@ -687,10 +687,21 @@ func (oc *originCalc) runBalance(ev string, edges []critmin.LotEdge) RunBalance 
 		// The measured outputs alone above the inputs: a certain gain.
 		// So too on the outputs' current masses: a later weighing that
 		// makes them hold more than the inputs is a certain gain.
-		l.Gain = inOK && max(l.outMeasured, l.outNowMeasured) > l.In*(1+tol)+massTolerance
+		l.Gain = inOK && gained(max(l.outMeasured, l.outNowMeasured), l.In, tol)
 		rb.Elements = append(rb.Elements, l)
 	}
 	return rb
+}
+
+// gained is the one test of an element_gain: out tonnes of an element
+// are more than the in tonnes a run's inputs held beyond the run's
+// relative tolerance tol and rounding (massTolerance, 1e-6 t). The run's
+// element balance (ElementLine.Gain) and the mass-balance statement's
+// credit note (productBound) both ask it, so a figure one calls a gain
+// the other does too: 0.05 t × 20 % = 0.010000000000000002 t of Pr out of
+// 1 t × 1 % = 0.01 t in is no gain (fixQj, issue 9).
+func gained(out, in, tol float64) bool {
+	return out > in*(1+tol)+massTolerance
 }
 
 // heldNow is the dry tonnes an output of a run holds now, by its current

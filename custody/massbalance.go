@@ -3809,12 +3809,21 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 	}
 	bound := map[string]float64{} // B_el
 	var held float64
-	var holds, capped []string
+	var holds, capped, noise []string
 	for _, el := range cat.Elements {
 		t := prod[el]
-		if in, ok := caps[el]; ok && t > in {
-			capped = append(capped, fmt.Sprintf("%s %s t counted as %s t", el, Figure(t), Figure(in)))
-			t = in
+		if c, ok := caps[el]; ok && t > c.in {
+			// Worded by the run's own gain test (gained, its tolerance):
+			// an element_gain; a figure above the inputs within the
+			// tolerance is measurement noise, counted as the inputs all
+			// the same (fix9aa); within rounding, nothing to say (fixQj).
+			switch {
+			case gained(t, c.in, c.tol):
+				capped = append(capped, fmt.Sprintf("%s %s t counted as %s t", el, Figure(t), Figure(c.in)))
+			case t > c.in+massTolerance:
+				noise = append(noise, fmt.Sprintf("%s %s t counted as %s t", el, Figure(t), Figure(c.in)))
+			}
+			t = c.in
 		}
 		bound[el] = t
 		held += t
@@ -3863,6 +3872,9 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 		if len(capped) > 0 {
 			note += ", capped at what its inputs held (element_gain: " + strings.Join(capped, "; ") + "; a gain earns no credit)"
 		}
+		if len(noise) > 0 {
+			note += fmt.Sprintf(", capped at what its inputs held (%s: more than its inputs held but within the run's %s %% tolerance — measurement noise, not metal, so no credit)", strings.Join(noise, "; "), units.Fixed(tolOf(caps)*100, 2))
+		}
 		if len(unassayed) > 0 {
 			note += "; " + strings.Join(unassayed, "; ") + " (not counted until assayed)"
 		}
@@ -3909,13 +3921,13 @@ func (mc *mbCalc) productBound(r ledgerRun, catID string, cat critmin.MaterialCa
 // is checked against the bound a later ObjectEvent claim, the statement,
 // the claim check and the retraction replay read. Elements whose input
 // grade is not measured are absent (not capped).
-func (mc *mbCalc) runInputCaps(r ledgerRun) (map[string]float64, error) {
+func (mc *mbCalc) runInputCaps(r ledgerRun) (map[string]inputCap, error) {
 	if err := mc.loadRunMade(); err != nil {
 		return nil, err
 	}
 	edges := mc.runEdges[r.key]
 	if len(edges) == 0 {
-		return map[string]float64{}, nil
+		return map[string]inputCap{}, nil
 	}
 	var ids []string
 	for _, e := range edges {
@@ -3937,13 +3949,26 @@ func (mc *mbCalc) runInputCaps(r ledgerRun) (map[string]float64, error) {
 			return nil, err
 		}
 	}
-	caps := map[string]float64{}
+	caps := map[string]inputCap{}
 	for _, l := range mc.oc.runBalance(r.event, edges).Elements {
 		if l.InMeasured {
-			caps[l.Element] = l.In
+			caps[l.Element] = inputCap{in: l.In, tol: l.Tolerance}
 		}
 	}
 	return caps, nil
+}
+
+// inputCap is what a run's inputs held of an element (ElementLine.In)
+// and the run's element tolerance (ElementLine.Tolerance): the figures
+// its gain test (gained) reads.
+type inputCap struct{ in, tol float64 }
+
+// tolOf is the run's element tolerance as caps hold it (one per run).
+func tolOf(caps map[string]inputCap) float64 {
+	for _, c := range caps {
+		return c.tol
+	}
+	return DefaultElementTolerance
 }
 
 // recirculated reports whether lot id holds material that already entered
@@ -4645,7 +4670,7 @@ func (mc *mbCalc) holdsNone(r ledgerRun, cat critmin.MaterialCategory) (bool, er
 		return false, err
 	}
 	for _, el := range cat.Elements {
-		if in, ok := caps[el]; !ok || in > claimTolerance {
+		if c, ok := caps[el]; !ok || c.in > claimTolerance {
 			return false, nil
 		}
 	}

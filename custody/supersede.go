@@ -548,6 +548,7 @@ func restate(ctx context.Context, s statementStore, cert Certificate) (*restatem
 		return nil, err
 	}
 	today := withoutNewStatusText(was, now.cert)
+	today = withoutNewOriginUnknown(was, today)
 	today = withoutLaterCoverage(was, today)
 	if len(out.unrebuilt) > 0 {
 		if was, err = ruleFree(was); err != nil {
@@ -987,6 +988,45 @@ func num(v any) float64 {
 //     what the claim is short of, is still compared).
 //
 // now is not changed (a copy is returned when anything is rewritten).
+// withoutNewOriginUnknown is today's statement now without the
+// cm:originUnknown member of its materialsProvenance lines when the
+// certificate was issued before that member (fixQj) and states it on no
+// line: a form change, never a restatement — the lines' figures are still
+// compared. now is not changed (a copy is returned).
+func withoutNewOriginUnknown(was, now Certificate) Certificate {
+	has := func(c Certificate) bool {
+		subj, _ := c["credentialSubject"].(map[string]any)
+		prov, _ := subj["materialsProvenance"].([]any)
+		for _, p := range prov {
+			if l, ok := p.(map[string]any); ok {
+				if _, ok := l["cm:originUnknown"]; ok {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if has(was) || !has(now) {
+		return now
+	}
+	b, err := json.Marshal(now)
+	if err != nil {
+		return now
+	}
+	var out Certificate
+	if json.Unmarshal(b, &out) != nil {
+		return now
+	}
+	subj, _ := out["credentialSubject"].(map[string]any)
+	prov, _ := subj["materialsProvenance"].([]any)
+	for _, p := range prov {
+		if l, ok := p.(map[string]any); ok {
+			delete(l, "cm:originUnknown")
+		}
+	}
+	return out
+}
+
 func withoutNewStatusText(was, now Certificate) Certificate {
 	ws, _ := was["credentialSubject"].(map[string]any)
 	ns, _ := now["credentialSubject"].(map[string]any)

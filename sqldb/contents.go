@@ -982,6 +982,9 @@ func (w *writer) recontainReceipts() error {
 			return &critmin.Error{Code: critmin.ECONFLICT, Message: fmt.Sprintf("declaration refused; nothing was stored: the corrective receipt of container %s finds less of lot %s than the recorded run %s took out of it, so that run would have taken from nothing (%v) — declare the run in error in the same document too, or correct the receipt to what the run took", strings.Join(sortedKeys(boxes), ", "), id, strings.Join(runs, ", "), err)}
 		}
 	}
+	if err := w.checkTakenAfterFed(boxes, runs); err != nil {
+		return err
+	}
 	return w.rematerialize(downstream)
 }
 
@@ -1061,6 +1064,19 @@ func (w *writer) recontainIn(containers map[string]bool, fresh bool) ([]string, 
 	}
 	pending := map[string]bool{}
 	if fresh {
+		// Every lot packed into the containers, not only those the runs
+		// took before: a run that took nothing of a lot (its line draw,
+		// declared in error now, had emptied the container of it) takes
+		// it now, as it stood when the run ran (fixQi).
+		for c := range containers {
+			packs, err := w.packingsOf(c)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, id := range custody.PackedLots(packs) {
+				lots[id] = true
+			}
+		}
 		for _, ev := range evs {
 			if ledger.FeedsContainers(ev) {
 				pending[ev.EventID] = true
@@ -1078,7 +1094,13 @@ func (w *writer) recontainIn(containers map[string]bool, fresh bool) ([]string, 
 				ids = append(ids, id)
 			}
 			sort.Strings(ids)
-			replayed, _, err := w.replayedLotsBut(ids, pending)
+			// As they stood when the run ran: an event dated after it —
+			// a corrective of this document among them — takes nothing
+			// the run could have taken (fixQi: R1 "P 3 t" declared with
+			// a corrective "P 1 t" dated after a run fed the container
+			// whole, which then takes all 3 t of P; the corrective is
+			// judged against what that leaves).
+			replayed, _, err := w.replayedLotsBut(ids, pending, &replayCut{At: ev})
 			if err != nil {
 				return nil, nil, err
 			}

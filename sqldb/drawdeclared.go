@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // A line draw — a movement of a lot stating a quantity (a run's input
@@ -166,4 +168,95 @@ func drawRefusal(boxes map[string]bool, id string, runs []string, err error) err
 	}
 	return &critmin.Error{Code: critmin.ECONFLICT, Message: fmt.Sprintf("declaration refused; nothing was stored: with the line draws of lot %s out of container %s computed again without the events declared in error and with their corrective events, the runs fed the container whole take what it then held, and %s would have taken from nothing (%v) — declare that event in error in the same document too, or give corrective events it stands on",
 		id, strings.Join(sortedKeys(boxes), ", "), who, err)}
+}
+
+// checkTakenAfterFed refuses (409) a movement of a lot dated after a run
+// fed whole one of boxes, computed again here (runs), that takes more of
+// the lot than the run left (builder fixQi; new-user check nuq5 b13,
+// b14, a WRONG FIGURE and a WRONG PASS): P 3 t packed into C, a run's
+// line "P 3 t" (Oct 3) took it all out of C, so R2 fed C whole (Oct 4)
+// took M only; the line's run declared in error with a corrective "P
+// 1 t" dated Oct 5 leaves R2 taking all 3 t of P (nothing had drawn on C
+// by Oct 4), and the corrective takes from nothing — as the two sent as
+// separate documents are refused at capture (custody's consumption and
+// standing checks, which read R2 as recorded, before this recompute).
+// A movement is a run's input line or a dispatch's line (disposition
+// in_transit or a transit step) stating a mass; what stood of the lot
+// just before it is its replay without the events dated from then on.
+func (w *writer) checkTakenAfterFed(boxes map[string]bool, runs []*critmin.Event) error {
+	if len(runs) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(runs))
+	for _, r := range runs {
+		ids = append(ids, r.EventID)
+	}
+	took, err := w.storedContents(ids)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, r := range runs {
+		for _, row := range took[r.EventID] {
+			lot := row.line.EPCClass
+			if seen[lot] {
+				continue
+			}
+			seen[lot] = true
+			evs, err := w.drawnEvents(lot)
+			if err != nil {
+				return err
+			}
+			for _, e := range evs {
+				if e.ErrorDeclaration != nil || w.declared[e.EventID] || w.forgotten[e.EventID] || !e.EventTime.After(r.EventTime) {
+					continue
+				}
+				want := drawnBy(e, lot)
+				if want <= 0 {
+					continue
+				}
+				stood, _, err := w.replayedLotsBut([]string{lot}, nil, &replayCut{At: e})
+				if err != nil {
+					return err
+				}
+				l := stood[lot]
+				if l == nil || !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
+					continue
+				}
+				have := l.RemainingWetTonnes()
+				if want <= have*(1+ledger.ConsumedTolerance)+1e-9 {
+					continue
+				}
+				return &critmin.Error{Code: critmin.ECONFLICT, Message: fmt.Sprintf("declaration refused; nothing was stored: with the line draws of lot %s out of container %s computed again without the events declared in error and with their corrective events, the recorded run %s fed the container whole on %s takes what it then held, and event %s dated %s takes %s t of lot %s, but only %s t of its %s t remain then (tolerance %s %%): it would take from nothing — an event dated after the run cannot shift what the container held when the run ran; date the corrective before the run, declare the run in error in the same document too, or leave the event out",
+					lot, strings.Join(sortedKeys(boxes), ", "), r.EventID, r.EventTime.UTC().Format(time.RFC3339), e.EventID, e.EventTime.UTC().Format(time.RFC3339), units.Fixed(want, 3), lot, units.Fixed(have, 3), units.Fixed(l.WetTonnes, 3), units.Fixed(ledger.ConsumedTolerance*100, 1))}
+			}
+		}
+	}
+	return nil
+}
+
+// drawnBy is the wet tonnes event ev takes of lot (canonical) by its own
+// quantity lines: a run's input lines, or a dispatch's lines
+// (disposition in_transit, or a shipping or departing step); 0 for any
+// other event.
+func drawnBy(ev *critmin.Event, lot string) float64 {
+	ev = ledger.WithoutCarried(ev)
+	step := ev.BizStep
+	if i := strings.LastIndexAny(step, ":/"); i >= 0 {
+		step = step[i+1:]
+	}
+	dispatch := ev.Type != critmin.TransformationEvent && (ev.Disposition == "in_transit" || strings.HasSuffix(ev.Disposition, ":in_transit") || strings.HasSuffix(ev.Disposition, "/in_transit") || step == "shipping" || step == "departing")
+	var t float64
+	for _, q := range ev.Quantities {
+		if q.Quantity == nil || canon(q.EPCClass) != lot {
+			continue
+		}
+		if ev.Type == critmin.TransformationEvent && q.Role != critmin.RoleInput || ev.Type != critmin.TransformationEvent && !dispatch {
+			continue
+		}
+		if w, err := units.ToTonnes(*q.Quantity, q.UOM); err == nil {
+			t += w
+		}
+	}
+	return t
 }

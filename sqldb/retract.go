@@ -585,12 +585,40 @@ func (w *writer) rebuildTransformation(xid string) error {
 // order (ledger.Replay), with their moves, writing nothing: replayLots
 // writes them, flushLots only the lots rows.
 func (w *writer) replayedLots(ids []string) (map[string]*critmin.Lot, []ledger.Move, error) {
-	return w.replayedLotsBut(ids, nil)
+	return w.replayedLotsBut(ids, nil, nil)
+}
+
+// replayCut, when set, ends a replay (replayedLotsBut) at event At: the
+// events dated before it are replayed, and those of its time captured
+// before it (PK); with Self, At itself too.
+type replayCut struct {
+	At   *critmin.Event
+	Self bool
+}
+
+// keeps says whether ev is replayed under cut c (nil: every event).
+func (c *replayCut) keeps(ev *critmin.Event) bool {
+	if c == nil || c.At == nil {
+		return true
+	}
+	switch {
+	case ev.EventID == c.At.EventID:
+		return c.Self
+	case ev.EventTime.Before(c.At.EventTime):
+		return true
+	case ev.EventTime.After(c.At.EventTime):
+		return false
+	}
+	return c.At.PK > 0 && ev.PK > 0 && ev.PK < c.At.PK
 }
 
 // replayedLotsBut is replayedLots without the events skip names
-// (eventIDs; recontainIn).
-func (w *writer) replayedLotsBut(ids []string, skip map[string]bool) (map[string]*critmin.Lot, []ledger.Move, error) {
+// (eventIDs; recontainIn) and, under cut, without the events after it:
+// the lots as they stood when a run fed containers whole ran, for what
+// it may take of them (recontainIn; fixQi: a corrective dated after the
+// run takes nothing the run could have taken), or just before a later
+// movement (checkTakenAfterFed).
+func (w *writer) replayedLotsBut(ids []string, skip map[string]bool, cut *replayCut) (map[string]*critmin.Lot, []ledger.Move, error) {
 	var evs []*critmin.Event
 	err := inChunks(ids, func(part []any) error {
 		in := placeholders(len(part))
@@ -612,7 +640,7 @@ func (w *writer) replayedLotsBut(ids []string, skip map[string]bool) (map[string
 	evs = uniqueByPK(evs)
 	kept := evs[:0]
 	for _, ev := range evs {
-		if !skip[ev.EventID] {
+		if !skip[ev.EventID] && cut.keeps(ev) {
 			kept = append(kept, canonLots(ev))
 		}
 	}
