@@ -22,14 +22,7 @@ import (
 // followed by a receipt of V under B.
 func TestReceiptIsFirstSightingOfAnOutsideLot(t *testing.T) {
 	ctx := context.Background()
-	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, atCB(feed("S", "ree_concentrate", "PAK", 20, "Nd:2"))))
-	svc := ledger.NewService(db)
-	svc.ClaimCheck = custody.CaptureClaimCheck(db)
-	svc.Now = clockAt("2025-10-21T00:00:00Z")
-	capt := func(evs ...string) error {
-		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(map[string]string{"cb": "controlled_blending"}, evs...))})
-		return err
-	}
+	db, capt := cbHoldingS(t)
 	bol := func(b string) string {
 		if b == "" {
 			return ""
@@ -70,5 +63,19 @@ func TestReceiptIsFirstSightingOfAnOutsideLot(t *testing.T) {
 		if _, err := db.FindLot(ctx, "urn:t:lot:"+c.lot); critmin.ErrorCode(err) != critmin.ENOTFOUND {
 			t.Errorf("%s: lot %s after the refusal: %v, want not found", c.name, c.lot, err)
 		}
+	}
+}
+
+// cbHoldingS is a store whose controlled-blending site cb holds lot S
+// (20 t of Pakistani REE concentrate at 2 % Nd), and capt, which captures
+// events at cb (with the capture's claim checks) on 21 Oct 2025.
+func cbHoldingS(t *testing.T) (critmin.Store, func(evs ...string) error) {
+	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, atCB(feed("S", "ree_concentrate", "PAK", 20, "Nd:2"))))
+	svc := ledger.NewService(db)
+	svc.ClaimCheck = custody.CaptureClaimCheck(db)
+	svc.Now = clockAt("2025-10-21T00:00:00Z")
+	return db, func(evs ...string) error {
+		_, err := svc.Capture(context.Background(), ledger.CaptureRequest{Body: []byte(doc(map[string]string{"cb": "controlled_blending"}, evs...))})
+		return err
 	}
 }

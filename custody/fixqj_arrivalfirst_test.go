@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/critmin/critmin"
-	"github.com/critmin/critmin/custody"
-	"github.com/critmin/critmin/ledger"
 )
 
 // TestFirstSightingIsAReceiptOnly (fixQj, issue 8, nuq5 a11): docs said a
@@ -23,15 +21,12 @@ import (
 // is taken: A is at cb with 31 t.
 func TestFirstSightingIsAReceiptOnly(t *testing.T) {
 	ctx := context.Background()
-	db := store(t, doc(map[string]string{"cb": "controlled_blending"}, atCB(feed("S", "ree_concentrate", "PAK", 20, "Nd:2"))))
-	svc := ledger.NewService(db)
-	svc.ClaimCheck = custody.CaptureClaimCheck(db)
-	svc.Now = clockAt("2025-10-21T00:00:00Z")
+	db, capt := cbHoldingS(t)
 	ev := func(id, step string) string {
 		return cbEvent(id, "14", `"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "`+step+`", "disposition": "in_progress", "quantityList": [{"epcClass": "urn:t:lot:A", "quantity": 31000, "uom": "KGM"}]`)
 	}
 	for _, step := range []string{"arriving", "unloading", "accepting"} {
-		_, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(map[string]string{"cb": "controlled_blending"}, ev("x"+step, step)))})
+		err := capt(ev("x"+step, step))
 		if critmin.ErrorCode(err) != critmin.EINVALID || !strings.Contains(err.Error(), "lot not known: no event recorded lot urn:t:lot:A") || !strings.Contains(err.Error(), "receive it, as its first sighting") {
 			t.Errorf("%s as A's first event: %v, want 400 lot not known, receive it as its first sighting", step, err)
 		}
@@ -39,7 +34,7 @@ func TestFirstSightingIsAReceiptOnly(t *testing.T) {
 			t.Errorf("refused %s stored A: %v", step, err)
 		}
 	}
-	if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc(map[string]string{"cb": "controlled_blending"}, ev("r", "receiving")))}); err != nil {
+	if err := capt(ev("r", "receiving")); err != nil {
 		t.Fatalf("receiving as A's first sighting: %v", err)
 	}
 	if l, err := db.FindLot(ctx, "urn:t:lot:A"); err != nil || !near(l.WetTonnes, 31) || l.Location != "urn:t:site:cb" {

@@ -617,12 +617,8 @@ func withoutLaterCoverage(was, now Certificate) Certificate {
 			return now // credits repaid it since: a change of its own
 		}
 	}
-	b, err := json.Marshal(now)
-	if err != nil {
-		return now
-	}
-	var out Certificate
-	if json.Unmarshal(b, &out) != nil {
+	out, ok := deepCopy(now)
+	if !ok {
 		return now
 	}
 	subj := out["credentialSubject"].(map[string]any)
@@ -1009,12 +1005,8 @@ func withoutNewOriginUnknown(was, now Certificate) Certificate {
 	if has(was) || !has(now) {
 		return now
 	}
-	b, err := json.Marshal(now)
-	if err != nil {
-		return now
-	}
-	var out Certificate
-	if json.Unmarshal(b, &out) != nil {
+	out, ok := deepCopy(now)
+	if !ok {
 		return now
 	}
 	subj, _ := out["credentialSubject"].(map[string]any)
@@ -1043,12 +1035,8 @@ func withoutNewStatusText(was, now Certificate) Certificate {
 	if !oldClaim && !oldRefused {
 		return now
 	}
-	b, err := json.Marshal(now)
-	if err != nil {
-		return now
-	}
-	var out Certificate
-	if json.Unmarshal(b, &out) != nil {
+	out, ok := deepCopy(now)
+	if !ok {
 		return now
 	}
 	subj := out["credentialSubject"].(map[string]any)
@@ -1533,4 +1521,18 @@ func certNodes(ctx context.Context, s EventFinder, cert Certificate) ([]string, 
 		}
 	}
 	return nodes, nil
+}
+
+// deepCopy is a copy of c sharing no map or slice with it (a JSON round
+// trip), for the rewrites above that edit a certificate's copy; ok is
+// false when c does not round-trip, and the caller keeps c as it is.
+func deepCopy(c Certificate) (out Certificate, ok bool) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, false
+	}
+	if json.Unmarshal(b, &out) != nil {
+		return nil, false
+	}
+	return out, true
 }

@@ -880,6 +880,13 @@ func (w *writer) noteDeclaredReceipts(declared, decls []*critmin.Event) {
 	if len(w.receiptBoxes) == n {
 		return
 	}
+	w.noteCorrectives(decls, false)
+}
+
+// noteCorrectives marks the corrective events the declarations decls
+// name as correcting a declared receipt (receiptCorrectives) and, with
+// draws, a declared line draw too (drawCorrectives).
+func (w *writer) noteCorrectives(decls []*critmin.Event, draws bool) {
 	for _, d := range decls {
 		if d.ErrorDeclaration == nil {
 			continue
@@ -889,6 +896,13 @@ func (w *writer) noteDeclaredReceipts(declared, decls []*critmin.Event) {
 				w.receiptCorrectives = map[string]bool{}
 			}
 			w.receiptCorrectives[id] = true
+			if !draws {
+				continue
+			}
+			if w.drawCorrectives == nil {
+				w.drawCorrectives = map[string]bool{}
+			}
+			w.drawCorrectives[id] = true
 		}
 	}
 }

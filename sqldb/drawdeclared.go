@@ -45,21 +45,7 @@ func (w *writer) noteDeclaredDraws(declared, decls []*critmin.Event) {
 	if len(w.drawDeclared) == n {
 		return
 	}
-	for _, d := range decls {
-		if d.ErrorDeclaration == nil {
-			continue
-		}
-		for _, id := range d.ErrorDeclaration.CorrectiveEventIDs {
-			if w.receiptCorrectives == nil {
-				w.receiptCorrectives = map[string]bool{}
-			}
-			if w.drawCorrectives == nil {
-				w.drawCorrectives = map[string]bool{}
-			}
-			w.receiptCorrectives[id] = true
-			w.drawCorrectives[id] = true
-		}
-	}
+	w.noteCorrectives(decls, true)
 }
 
 // recontainPending says whether runs fed containers whole are still to
