@@ -80,7 +80,7 @@ func checkDependents(ctx context.Context, s Store, live, declaring []*critmin.Ev
 // StrandedReason words why declaring e.Declared in error is refused for
 // the recorded event e.
 func StrandedReason(e StrandedEvent) string {
-	return fmt.Sprintf("declaring %s in error would leave the recorded %s %s of lot %s, dated %s, standing on nothing (it depends on the declared event): %s — declare %s in error in the same document too, or give corrective events there that it stands on",
+	return fmt.Sprintf("declaring %s in error would leave the recorded %s %s of lot %s, dated %s, standing on nothing (it depends on the declared event): %s — declare %s in error in the same document too (or first, in a document of its own), or give corrective events there that it stands on",
 		strings.Join(e.Declared, ", "), e.Kind, e.Event.EventID, e.Lot, e.Event.EventTime.UTC().Format(time.RFC3339), e.Why, e.Event.EventID)
 }
 
@@ -127,7 +127,7 @@ func StrandedMessage(es []StrandedEvent) string {
 		}
 		also = "; besides, " + strings.Join(rs, ", ") + " (its input would stand on nothing)"
 	}
-	return fmt.Sprintf("declaration refused; nothing was stored: declaring %s in error would leave %s standing on nothing, each depending on a declared event or on another event so left: %s%s — declare them in error in the same document, or give corrective events there that they stand on",
+	return fmt.Sprintf("declaration refused; nothing was stored: declaring %s in error would leave %s standing on nothing, each depending on a declared event or on another event so left: %s%s — declare them in error in the same document (or first, in a document of their own), or give corrective events there that they stand on",
 		strings.Join(ds, ", "), units.Count(len(refused), "later event"), strings.Join(names, "; "), also)
 }
 

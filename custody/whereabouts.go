@@ -435,7 +435,11 @@ func atPart(e *critmin.Event, w whereabouts) bool {
 // (leftWhileAtSea: a lot at sea is received before it is shipped on).
 // A declaration's re-judging of the recorded events (judgeAgain) passes
 // false, so that declaring a receipt in error stays accepted when an
-// onward shipment left from it.
+// onward shipment left from it. The trip rule for receipts (an
+// arriving, unloading or accepting moves only a lot on a trip:
+// offTripReceipt, partOffTrip) holds for both: a recorded arrival whose
+// shipment a declaration takes away would stand on nothing (issue 8 §2,
+// new-user check nuq5 W1, fixQk).
 //
 // conflict is true when the first refusal is of an ObjectEvent ADD of a
 // lot already placed elsewhere: that event conflicts with the record of
@@ -506,7 +510,7 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 		})
 		t := newTracker(id, lots[id])
 		for _, st := range walk {
-			if _, part := t.partRecv[st.ev.EventID]; st.doc >= 0 && part && capture {
+			if _, part := t.partRecv[st.ev.EventID]; st.doc >= 0 && part {
 				// A part's receipt where its trip is not bound (fixQg).
 				if fe, ok := partOffTrip(st.ev, id, t); ok {
 					bad[st.doc] = append(bad[st.doc], fe)
@@ -669,7 +673,7 @@ func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool, boxes 
 		// the lot was in transit on its last part's shipment). A part's
 		// receipt is judged by its own trip (partOffTrip); an arriving
 		// or unloading here of no part on a trip moves nothing (fixQg).
-		offTrip := capture && offTripReceipt(ev) && !boxesBound(ev, w, boxes, here)
+		offTrip := offTripReceipt(ev) && !boxesBound(ev, w, boxes, here)
 		if !offTrip && (receiptSteps[step] || !(actsAt(ev, id, step) || add)) {
 			return critmin.FieldError{}, false
 		}
@@ -706,7 +710,7 @@ func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool, boxes 
 		}
 		reason = fmt.Sprintf("lot %s is in transit at %s (%s from %s to %s, event %s on %s)%s, not at %s: only its arrival or receipt at its destination may be recorded there before it arrives — record the arrival or receipt first",
 			id, when(ev.EventTime), stepName(w.by.BizStep), orNone(w.from), to, w.by.EventID, when(w.by.EventTime), w.partsElsewhere(), here)
-	case capture && offTripReceipt(ev) && !boxesBound(ev, w, boxes, here):
+	case offTripReceipt(ev) && !boxesBound(ev, w, boxes, here):
 		// A receipt of a lot on no trip — received already, or never
 		// shipped — at a site where it does not stand (issue 8, fixQg).
 		// Where it stands, it is an observation.

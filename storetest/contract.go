@@ -281,6 +281,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"ArrivingAfterReceipt", testArrivingAfterReceipt},
 		{"ArrivingNeverShipped", testArrivingNeverShipped},
 		{"PartUnloadedOnTheWay", testPartUnloadedOnTheWay},
+		{"DeclaredTripUnderArrival", testDeclaredTripUnderArrival},
 		{"TransportedAtVessel", testTransportedAtVessel},
 		{"TransportedAtVesselAfterPartReceived", testTransportedAtVesselAfterPartReceived},
 		{"OnwardPartContainers", testOnwardPartContainers},
