@@ -268,6 +268,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"UnpackReadsHeldAt", testUnpackReadsHeldAt},
 		{"DrawnThenUnpackedFed", testDrawnThenUnpackedFed},
 		{"WeighedDrawnUnpackedFed", testWeighedDrawnUnpackedFed},
+		{"HeavyDrawnUnpackedFed", testHeavyDrawnUnpackedFed},
 		{"DrawDeclaredRefeeds", testDrawDeclaredRefeeds},
 		{"DrawAddedRefeeds", testDrawAddedRefeeds},
 		{"ShipDrawDeclaredRefeeds", testShipDrawDeclaredRefeeds},
