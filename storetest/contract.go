@@ -269,6 +269,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"DrawnThenUnpackedFed", testDrawnThenUnpackedFed},
 		{"WeighedDrawnUnpackedFed", testWeighedDrawnUnpackedFed},
 		{"HeavyDrawnUnpackedFed", testHeavyDrawnUnpackedFed},
+		{"RunFedUnrecordedContainer", testRunFedUnrecordedContainer},
 		{"DrawDeclaredRefeeds", testDrawDeclaredRefeeds},
 		{"DrawAddedRefeeds", testDrawAddedRefeeds},
 		{"ShipDrawDeclaredRefeeds", testShipDrawDeclaredRefeeds},

@@ -1,9 +1,13 @@
 package storetest
 
 import (
+	"context"
 	"testing"
 
+	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
+	"github.com/critmin/critmin/epcis"
+	"github.com/critmin/critmin/ledger"
 )
 
 // testHeavyDrawnUnpackedFed (WRONG FIGURE, issue 9, builder fixQm): a
@@ -44,4 +48,35 @@ func testHeavyDrawnUnpackedFed(t *testing.T, open Opener) {
 	qeHolds(t, s, "after R2", map[string]float64{})
 	piBalanced(t, s, "PK", "K")
 	qeVerified(t, s, "heavy, drawn, unpacked")
+}
+
+// testRunFedUnrecordedContainer (WRONG PASS, issue 9, builder fixQm): a
+// run fed by inputEPCList a container no event ever named — never packed,
+// moved or fed — is refused as a run naming a never-recorded lot is
+// (custody checkLotRecorded): 400 (EINVALID) naming the container (its
+// canonical Digital Link form) and its inputEPCList member, and saying
+// it was never recorded; nothing is stored. The
+// same run fed C1 after a packing into it, stored or earlier in the
+// same document, is taken.
+//
+// At mb: PK (Pakistan, 10,000 kg). Run R on Oct 5 fed C2 whole and
+// "PK 1,000 kg" by line → P 200 kg: refused, C2 never recorded, P not
+// made, PK still 10 t. PK 3,000 kg packed into C1 on Oct 2 and R fed C1
+// whole instead: taken, PK stands 10 − 3 = 7 t.
+func testRunFedUnrecordedContainer(t *testing.T, open Opener) {
+	s := open(t)
+	svc := custody.NewService(s)
+	MustCapture(t, svc, ctDoc(cfLot("PK", "PAK", 10000, "Nd:10")))
+	ccRefused(t, s, "run fed a never-recorded container", ctDoc(cfRun("qm-R", 5, []string{cbC2}, []string{"PK:1000"}, "P", 200)),
+		epcis.Canonical(cbC2), "was never recorded", "inputEPCList/0")
+	_, err := custody.NewService(s).Capture(context.Background(), ledger.CaptureRequest{Body: []byte(ctDoc(cfRun("qm-R", 5, []string{cbC2}, nil, "P", 200)))})
+	if critmin.ErrorCode(err) != critmin.EINVALID {
+		t.Errorf("run fed C2 alone: %v, want EINVALID", err)
+	}
+	if _, err := s.FindLot(context.Background(), "urn:t:lot:P"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("P after the refusals: %v, want not found", err)
+	}
+	pkStanding(t, s, "after the refusals", "PK", 10)
+	MustCapture(t, svc, ctDoc(ctPack("qm-pack", "ADD", cbC1, 2, "PK:3000"), cfRun("qm-R", 5, []string{cbC1}, nil, "P", 200)))
+	pkStanding(t, s, "after R fed C1", "PK", 7)
 }
