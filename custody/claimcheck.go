@@ -412,6 +412,7 @@ func captureCheck(s Store) func(ctx context.Context, events []*critmin.Event, cj
 						c.from = ev.EventTime
 					}
 					c.runs = append(c.runs, name)
+					c.at = append(c.at, ev.EventTime)
 					t, err := 0.0, error(nil)
 					if q.Quantity != nil {
 						t, err = units.ToTonnes(*q.Quantity, q.UOM)

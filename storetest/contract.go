@@ -270,6 +270,8 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"WeighedDrawnUnpackedFed", testWeighedDrawnUnpackedFed},
 		{"HeavyDrawnUnpackedFed", testHeavyDrawnUnpackedFed},
 		{"RunFedUnrecordedContainer", testRunFedUnrecordedContainer},
+		{"ShipConsumedLot", testShipConsumedLot},
+		{"ConsumedBodyPartInTransit", testConsumedBodyPartInTransit},
 		{"DrawDeclaredRefeeds", testDrawDeclaredRefeeds},
 		{"DrawAddedRefeeds", testDrawAddedRefeeds},
 		{"ShipDrawDeclaredRefeeds", testShipDrawDeclaredRefeeds},

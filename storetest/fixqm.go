@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/critmin/critmin"
@@ -79,4 +80,61 @@ func testRunFedUnrecordedContainer(t *testing.T, open Opener) {
 	pkStanding(t, s, "after the refusals", "PK", 10)
 	MustCapture(t, svc, ctDoc(ctPack("qm-pack", "ADD", cbC1, 2, "PK:3000"), cfRun("qm-R", 5, []string{cbC1}, nil, "P", 200)))
 	pkStanding(t, s, "after R fed C1", "PK", 7)
+}
+
+// testShipConsumedLot (UNCLEAR answer, issue 9, builder fixQm): K
+// (China, 4,000 kg) at mb, run RK on Oct 5 takes "K 4,000 kg": K is
+// consumed (4 of its 4 t). A shipment of "K 1,000 kg" on Oct 7 is
+// refused saying K was consumed by run urn:t:run:qm-RK at
+// 2025-10-05T00:00:00Z — not as a weighing (it read "weighing of lot
+// … refused … a later weighing of 0 t"); nothing is stored.
+func testShipConsumedLot(t *testing.T, open Opener) {
+	s := open(t)
+	svc := custody.NewService(s)
+	MustCapture(t, svc, ctDoc(cfLot("K", "CHN", 4000, "Nd:5")))
+	MustCapture(t, svc, ctDoc(cfRun("qm-RK", 5, nil, []string{"K:4000"}, "P", 200)))
+	body := ctDoc(ccShip("qm-shipK", "urn:t:bol:BOL-QMK", 7, nil, "K:1000"))
+	ccRefused(t, s, "ship consumed K", body, "urn:t:lot:K", "consumed by urn:t:run:qm-RK at 2025-10-05T00:00:00Z")
+	_, err := custody.NewService(s).Capture(context.Background(), ledger.CaptureRequest{Body: []byte(body)})
+	if err != nil && strings.Contains(err.Error(), "weighing") {
+		t.Errorf("ship consumed K: refused as a weighing: %v", err)
+	}
+	if l := mustLot(t, s, "urn:t:lot:K"); l.Status != critmin.LotConsumed {
+		t.Errorf("K after the refusal: %s, want consumed", l.Status)
+	}
+}
+
+// testConsumedBodyPartInTransit (UNCLEAR answer, issue 9, builder
+// fixQm): PK (Pakistan, 10,000 kg) at mb; "PK 3,000 kg" shipped by line
+// to khi on Oct 3 under BOL-QM and not received; run R on Oct 5 takes
+// "PK 7,000 kg": the body is consumed (10 − 3 − 7 = 0 t remain at mb),
+// the 3 t part is at sea. The lot is not consumed (status in_stock:
+// the part is still its own) and nothing of it stands at any site; its
+// whereabouts say the body was consumed (7 t taken) and the part is in
+// transit: 3 t shipped by event qm-ship under BOL-QM from mb to khi, not
+// yet received (it read only "3 t in transit", and the lot API showed
+// in_stock with an empty standsAt and nothing more).
+func testConsumedBodyPartInTransit(t *testing.T, open Opener) {
+	s := open(t)
+	svc := custody.NewService(s)
+	MustCapture(t, svc, ctDoc(cfLot("PK", "PAK", 10000, "Nd:10")))
+	MustCapture(t, svc, ctDoc(ccShip("qm-ship", "urn:t:bol:BOL-QM", 3, nil, "PK:3000")))
+	MustCapture(t, svc, ctDoc(cfRun("qm-R", 5, nil, []string{"PK:7000"}, "P", 200)))
+	l := mustLot(t, s, "urn:t:lot:PK")
+	if l.Status != critmin.LotInStock || !ctNear(l.RemainingWetTonnes(), 0) || !ctNear(l.InTransitTonnes(), 3) {
+		t.Errorf("PK: %s, %v t remaining, %v t in transit; want in_stock, 0, 3", l.Status, l.RemainingWetTonnes(), l.InTransitTonnes())
+	}
+	if !custody.BodyConsumed(l) {
+		t.Error("PK's body is not read as consumed")
+	}
+	w := custody.Whereabouts(l, nil)
+	for _, want := range []string{"the body consumed by runs (7 t taken; 0 t remain where it stood)",
+		"3 t in transit (part shipped by event urn:t:ev:qm-ship under bill of lading urn:t:bol:BOL-QM from urn:t:site:mb to urn:t:site:khi, not yet received)"} {
+		if !strings.Contains(w, want) {
+			t.Errorf("PK's whereabouts %q do not say %q", w, want)
+		}
+	}
+	if strings.Contains(w, "standing at") {
+		t.Errorf("PK's whereabouts %q say something stands; nothing does", w)
+	}
 }
