@@ -335,6 +335,11 @@ func captureCheck(s Store) func(ctx context.Context, events []*critmin.Event, cj
 		if fe := checkLotRecorded(live, storedLots, models, nil); len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
 		}
+		if fe, err := checkContainerRecorded(ctx, s, live, models); err != nil {
+			return err
+		} else if len(fe) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+		}
 		if fe, err := checkSameInstant(ctx, s, live, events, storedLots); err != nil {
 			return err
 		} else if len(fe) > 0 {
@@ -407,6 +412,7 @@ func captureCheck(s Store) func(ctx context.Context, events []*critmin.Event, cj
 						c.from = ev.EventTime
 					}
 					c.runs = append(c.runs, name)
+					c.at = append(c.at, ev.EventTime)
 					t, err := 0.0, error(nil)
 					if q.Quantity != nil {
 						t, err = units.ToTonnes(*q.Quantity, q.UOM)

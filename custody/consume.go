@@ -24,6 +24,9 @@ type consumed struct {
 	tonnes float64
 	whole  bool     // a run named the lot without a quantity: all of it
 	runs   []string // the runs, for messages
+	// at is when each of runs happened (zero when unknown: a run with
+	// no output yet), for a refusal saying when the lot was consumed.
+	at []time.Time
 	// from is the time of the earliest run that took of the lot (zero
 	// when unknown: a run with no output yet); an event dated before it
 	// describes the lot before any run took of it.
@@ -199,6 +202,9 @@ func storedConsumption(ctx context.Context, s Store, ids []string, declared map[
 			} else {
 				take(lot, k, name, &t, "TNE")
 			}
+			if c := used[lot]; len(c.at) < len(c.runs) {
+				c.at = append(c.at, first[lot])
+			}
 			if c := used[lot]; len(c.runs) == 1 || !c.from.IsZero() && first[lot].Before(c.from) {
 				c.from = first[lot]
 			}
@@ -328,6 +334,12 @@ func checkReweighing(ctx context.Context, s Store, rw map[string]reweighing, dec
 		ptr := "event " + r.ev.EventID
 		runs := strings.Join(c.runs, ", ")
 		switch {
+		case (c.whole || c.tonnes >= r.before*(1-ConsumptionTolerance)) && handles(r.ev, id):
+			// A shipment, packing or other handling of a lot runs
+			// consumed is no weighing: checkConsumedLots refuses it,
+			// saying which run consumed the lot and when (issue 9,
+			// fixQm: it read "weighing … refused … a later weighing of
+			// 0 t").
 		case c.whole || c.tonnes >= r.before*(1-ConsumptionTolerance):
 			used := Tonnes(c.tonnes) + " t"
 			if c.whole {
@@ -345,4 +357,26 @@ func checkReweighing(ctx context.Context, s Store, rw map[string]reweighing, dec
 		}
 	}
 	return out, nil
+}
+
+// handles says whether ev handles lot id's material — packs it (an
+// AggregationEvent or AssociationEvent ADD or OBSERVE naming it as a
+// child) or moves it by a handlingSteps bizStep — as checkConsumedLots
+// judges it.
+func handles(ev *critmin.Event, id string) bool {
+	packing := (ev.Type == critmin.AggregationEvent || ev.Type == critmin.AssociationEvent) && ev.Action != "DELETE" && names(ev, id, critmin.RoleChild)
+	return packing || handlingSteps[stepName(ev.BizStep)]
+}
+
+// runsWhen words runs with when each happened, "R1 at T1, R2 at T2"
+// (a run whose time is unknown by its name alone).
+func runsWhen(runs []string, at []time.Time) string {
+	out := make([]string, len(runs))
+	for i, r := range runs {
+		out[i] = r
+		if i < len(at) && !at[i].IsZero() {
+			out[i] += " at " + at[i].UTC().Format(time.RFC3339)
+		}
+	}
+	return strings.Join(out, ", ")
 }

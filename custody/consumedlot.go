@@ -75,11 +75,12 @@ func checkConsumedLots(ctx context.Context, s Store, touches []lotTouch, declare
 	}
 	var out []critmin.FieldError
 	for _, t := range touches {
-		c := consumed{whole: t.doc.whole, tonnes: t.doc.tonnes, runs: t.doc.runs, from: t.doc.from}
+		c := consumed{whole: t.doc.whole, tonnes: t.doc.tonnes, runs: t.doc.runs, at: t.doc.at, from: t.doc.from}
 		if st := sc.used[t.id]; st != nil {
 			c.whole = c.whole || st.whole
 			c.tonnes += st.tonnes
 			c.runs = append(append([]string(nil), st.runs...), c.runs...)
+			c.at = append(append(append([]time.Time(nil), st.at...), make([]time.Time, len(st.runs)-len(st.at))...), c.at...)
 			if len(t.doc.runs) == 0 || st.from.Before(c.from) {
 				c.from = st.from
 			}
@@ -131,7 +132,7 @@ func checkConsumedLots(ctx context.Context, s Store, touches []lotTouch, declare
 				effect = "handle material that no longer exists"
 			}
 			out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr, Reason: fmt.Sprintf("lot %s refused: it was consumed by %s (%s; 0 t remain), so this %s cannot act on it and would %s: a lot cannot be consumed twice. Declare the run or this lot's wrong event in error (errorDeclaration) to correct the record",
-				t.id, runs, took, what, effect)})
+				t.id, runsWhen(c.runs, c.at), took, what, effect)})
 		case moistureChanged(t.before.Moisture, t.after.Moisture) && math.Abs(t.before.DryTonnes-t.after.DryTonnes) > 1e-9:
 			out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr + moistureMember(ev), Reason: fmt.Sprintf("moisture of lot %s refused: %s took %s, and a moisture of %s instead of %s would change its dry mass from %s t to %s t — the mass its runs consumed and were credited for; %s remain. Record the moisture before the run, or declare the run in error",
 				t.id, runs, took, fmtMoisture(t.after.Moisture), fmtMoisture(t.before.Moisture), Tonnes(t.before.DryTonnes), Tonnes(t.after.DryTonnes), Tonnes(remaining)+" t")})

@@ -646,3 +646,84 @@ func LotMadeLaterInDocument(lot, what string, maker *critmin.Event) string {
 func LotNotRecorded(lot, what string) string {
 	return fmt.Sprintf("lot not known: no event recorded lot %s, so %s cannot act on it (it would create the lot with no site and 0 kg held); commission it (or receive it, as its first sighting) first, or correct the lot ID", lot, what)
 }
+
+// checkContainerRecorded refuses a run that feeds by its inputEPCList a
+// container (or any instance) no event ever named — no stored event in
+// any role (epcList, parentID, childEPCs, inputEPCList, outputEPCList)
+// and no event listed before it in the document — as a run naming a
+// lot no event recorded is refused (checkLotRecorded): it would feed
+// the run nothing anyone recorded, and the product's origin would rest
+// on an identifier the record never saw (issue 9, fixQm: an SSCC never
+// packed, fed whole, was taken and left the product's origin unknown).
+// Judged, like the lot, where the run's site is known to master data
+// (sites) or the run carries mineral data; a store that cannot tell
+// which events name an identifier is not judged.
+func checkContainerRecorded(ctx context.Context, s any, live []*critmin.Event, sites map[string]string) ([]critmin.FieldError, error) {
+	namer, ok := s.(eventKeysNamer)
+	if !ok {
+		return nil, nil
+	}
+	var fed []string
+	for _, ev := range live {
+		if ev.Type != critmin.TransformationEvent {
+			continue
+		}
+		for _, e := range ev.EPCs {
+			if e.Role == critmin.RoleInput {
+				fed = append(fed, epcis.Canonical(e.EPC))
+			}
+		}
+	}
+	if len(fed) == 0 {
+		return nil, nil
+	}
+	named := map[string]bool{}
+	for _, role := range []string{critmin.RoleEPC, critmin.RoleParent, critmin.RoleChild, critmin.RoleInput, critmin.RoleOutput} {
+		for start := 0; start < len(fed); start += 500 {
+			keys, err := namer.EventKeysNaming(ctx, role, fed[start:min(start+500, len(fed))])
+			if err != nil {
+				return nil, err
+			}
+			for c, k := range keys {
+				if len(k) > 0 {
+					named[epcis.Canonical(c)] = true
+				}
+			}
+		}
+	}
+	var out []critmin.FieldError
+	for _, ev := range live {
+		_, atSite := sites[eventSite(ev)]
+		if ev.Type == critmin.TransformationEvent && (atSite || ev.Mineral != nil) {
+			k := 0
+			for _, e := range ev.EPCs {
+				if e.Role != critmin.RoleInput {
+					continue
+				}
+				if c := epcis.Canonical(e.EPC); !named[c] {
+					out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/inputEPCList/%d", ev.EventID, k), Reason: ContainerNotRecorded(e.EPC, ev)})
+					named[c] = true // once per document
+				}
+				k++
+			}
+		}
+		for _, e := range ev.EPCs {
+			named[epcis.Canonical(e.EPC)] = true
+		}
+		if ev.ParentID != "" {
+			named[epcis.Canonical(ev.ParentID)] = true
+		}
+	}
+	return out, nil
+}
+
+// ContainerNotRecorded is the reason checkContainerRecorded gives for
+// run ev fed container (as ev spells it) whole when no event ever named
+// it.
+func ContainerNotRecorded(container string, ev *critmin.Event) string {
+	run := ev.TransformationID
+	if run == "" {
+		run = ev.EventID
+	}
+	return fmt.Sprintf("container not known: %s was never recorded — no event packed, moved or fed it — so run %s (event %s) cannot be fed it whole (it holds nothing the record knows, and the product's origin would rest on it); pack the lots into it first (AggregationEvent ADD), or correct the identifier", container, run, ev.EventID)
+}

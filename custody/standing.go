@@ -3,6 +3,7 @@ package custody
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -242,7 +243,7 @@ type sitePackings struct {
 	stood      map[string]float64  // packing event → what stood at its site then
 	drawn      map[string][]string // container → "event (t)" of movements that drew out of it (drawOut)
 	draws      []ledger.LineDraw   // the same, each with its lot, event and time (LineDraws)
-	lost       map[string]float64  // packing event → what weighed receipts found missing of it (weighed)
+	lost       map[string]float64  // packing event → what weighed receipts found missing of it, a gain negative (weighed)
 }
 
 func newSitePackings() *sitePackings {
@@ -320,7 +321,14 @@ func (sp *sitePackings) follow(id string, ev *critmin.Event) {
 // draw at the destination splits the lot's stock there between loose
 // and containers by the weighed figure (6 t of A packed into C1, [C1]
 // received weighing "A 5.7 t" beside A's loose 4 t: "A 6 t" by line
-// takes 4 t loose and 2 t out of C1, not 2.3 t). A gain is left out.
+// takes 4 t loose and 2 t out of C1, not 2.3 t). A gain is booked
+// alike, as a negative loss: the containers hold the heavier weighed
+// figure, and none of the gain stands loose at the site (issue 9,
+// fixQm: PK's 3 t in C1 received weighing "PK 3.015 t", then "PK 1 t"
+// drawn by a run's line where nothing of PK stood loose: 1 t came out of
+// C1, which holds 2.015 t — the gain left out, 0.015 t read as loose
+// stock and only 0.985 t drawn, and a run fed C1 whole after a 1 t
+// unpacking took 1.03 t instead of 1.015 t).
 func (sp *sitePackings) weighed(id string, ev *critmin.Event, moved map[string]bool) {
 	var line float64
 	named := false
@@ -352,7 +360,7 @@ func (sp *sitePackings) weighed(id string, ev *critmin.Event, moved map[string]b
 		}
 		all += w
 	}
-	if all <= 1e-9 || line >= all {
+	if all <= 1e-9 || math.Abs(line-all) <= 1e-12 {
 		return
 	}
 	for _, p := range sp.agg.Of(id) {

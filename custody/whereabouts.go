@@ -1404,3 +1404,64 @@ func storedCarriers(ctx context.Context, s Store, ids []string) (map[string][]*c
 	}
 	return out, nil
 }
+
+// BodyConsumed says whether runs consumed lot l's body while parts of it
+// are still its own: the lot is not consumed (a part is in transit or
+// stands elsewhere), but nothing of the body remains where it stood —
+// runs took all of what the parts left (TakenTonnes > 0, remaining
+// within ConsumptionTolerance of the lot's mass).
+func BodyConsumed(l *critmin.Lot) bool {
+	return l != nil && l.Status != critmin.LotConsumed && l.TakenTonnes > 1e-9 && len(l.Parts) > 0 &&
+		l.RemainingWetTonnes() <= l.WetTonnes*ConsumptionTolerance+1e-9
+}
+
+// Whereabouts words what every bit of lot l is doing, for the lot API
+// and page (issue 9, fixQm: a lot whose body runs consumed while a part
+// was at sea read status in_stock with no site, where nothing of it
+// stood): its consumed body ("the body consumed by runs, 7 t taken"),
+// where its parts and body stand (WhereStands), and each part in transit
+// — how much, the event and bill of lading that shipped it, from where
+// and to where, not yet received. A lot consumed whole reads "consumed
+// by runs"; "" for a lot with nothing to say (no mass).
+func Whereabouts(l *critmin.Lot, name func(string) string) string {
+	if l == nil {
+		return ""
+	}
+	if name == nil {
+		name = func(s string) string { return s }
+	}
+	if l.Status == critmin.LotConsumed {
+		return "consumed by runs: nothing of it remains"
+	}
+	var out []string
+	if BodyConsumed(l) {
+		out = append(out, fmt.Sprintf("the body consumed by runs (%s t taken; 0 t remain where it stood)", Tonnes(l.TakenTonnes)))
+	}
+	// WhereStands ends with what is at sea as one figure; each part in
+	// transit is worded below.
+	w := WhereStands(l, name, "")
+	if t := l.InTransitTonnes(); t > 1e-9 {
+		sea := Tonnes(t) + " t in transit"
+		w = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(w, sea), " and "), ", ")
+	}
+	if w != "" {
+		out = append(out, "standing at "+w)
+	}
+	for _, p := range l.Parts {
+		if p.Status != critmin.PartInTransit || p.FromRetracted {
+			continue
+		}
+		s := fmt.Sprintf("%s t in transit (part shipped by event %s", Tonnes(p.Tonnes), p.ShipEventID)
+		if p.BillOfLading != "" {
+			s += " under bill of lading " + p.BillOfLading
+		}
+		if p.From != "" {
+			s += " from " + name(p.From)
+		}
+		if p.To != "" {
+			s += " to " + name(p.To)
+		}
+		out = append(out, s+", not yet received)")
+	}
+	return strings.Join(out, "; ")
+}

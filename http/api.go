@@ -148,7 +148,16 @@ type LotView struct {
 	Location     string         `json:"location"`
 	LastLocation string         `json:"lastLocation"`
 	StandsAt     []StandingView `json:"standsAt"`
-	Transit      *TransitView   `json:"transit,omitempty"`
+	// Whereabouts words what every bit of the lot is doing
+	// (custody.Whereabouts): a body runs consumed, where the lot
+	// stands, and each part in transit with its shipping event, bill
+	// of lading, origin and destination. BodyConsumed is true when runs
+	// consumed the body while a part is still the lot's: Status stays
+	// in_stock (the lot is not consumed) with nothing standing where
+	// the body stood (issue 9, fixQm).
+	Whereabouts  string       `json:"whereabouts"`
+	BodyConsumed bool         `json:"bodyConsumed"`
+	Transit      *TransitView `json:"transit,omitempty"`
 	// InTransit is everything of the lot that is in transit, one entry
 	// per consignment: the lot as a whole (status in_transit; its tonnes
 	// what remains of it) and each part a dispatch sent away that no
@@ -576,7 +585,8 @@ func lotView(l *critmin.Lot) LotView {
 		Disposition: l.Disposition, Owner: l.Owner, Custodian: l.Custodian, FirstEventAt: l.FirstEventAt, LastEventAt: l.LastEventAt,
 		EventCount: l.EventCount, Parents: l.Parents, Children: l.Children,
 		RemainingWetTonnes: l.RemainingWetTonnes(), RemainingDryTonnes: l.RemainingDryTonnes(),
-		PartsShippedTonnes: l.PartsTonnes(), InTransit: inTransit(l, nil)}
+		PartsShippedTonnes: l.PartsTonnes(), InTransit: inTransit(l, nil),
+		Whereabouts: custody.Whereabouts(l, nil), BodyConsumed: custody.BodyConsumed(l)}
 	for _, p := range l.Parts {
 		v.Parts = append(v.Parts, partView(l, p))
 	}

@@ -116,3 +116,10 @@ func TestMigrateDeclaredDraws(t *testing.T) {
 	dsn := pgtest.MustCreateDatabase(t)
 	storetest.MigrateDeclaredDraws(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
+
+// TestMigrateHeavyDrawn: migration 0137 on PostgreSQL
+// (storetest.MigrateHeavyDrawn holds the worked case).
+func TestMigrateHeavyDrawn(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateHeavyDrawn(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}

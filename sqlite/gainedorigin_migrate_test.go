@@ -116,3 +116,10 @@ func TestMigrateDeclaredDraws(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
 	storetest.MigrateDeclaredDraws(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
+
+// TestMigrateHeavyDrawn: migration 0137 on SQLite
+// (storetest.MigrateHeavyDrawn holds the worked case).
+func TestMigrateHeavyDrawn(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	storetest.MigrateHeavyDrawn(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}

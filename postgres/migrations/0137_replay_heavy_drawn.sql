@@ -1,0 +1,12 @@
+-- Projection rows written before fixQm (issue 9): a line draw out of a
+-- container received weighing a lot heavier than it was packed read the
+-- gain as the lot's loose stock at the site, so it drew that much too
+-- little out of the container — 3 t packed, received weighing 3.015 t,
+-- 1 t drawn by a run's line: 0.985 t out of the container, and a run fed
+-- it whole after a 1.015 t unpacking took 1.015 t where it held 1 t.
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayHeavyDrawn, registered in goStepsWithStore) replays the
+-- event log as `critmin verify` does on a store holding an event naming a
+-- container, and rewrites each lot projection table that differs, in
+-- this migration's transaction.
+SELECT 1;
