@@ -48,7 +48,8 @@ func qlEmptiedAtKhi(t *testing.T, s critmin.Store, byRun bool) {
 // whole). On Oct 8 a receiving of [C1] at hou under its old bill B1 is
 // refused 409 at its bizLocation, naming C1, khi (where it stands) and
 // the event that put it there (the emptying, Oct 6); so is one naming no
-// bill. Nothing is stored. C1 emptied by a run at khi fed it whole
+// bill, and an arriving, unloading or accepting of [C1] at hou under B1.
+// Nothing is stored. C1 emptied by a run at khi fed it whole
 // (Oct 6) is refused alike, naming its receipt at khi (Oct 5), the
 // event that put it there. A receiving of [C1] at khi (where it stands)
 // is no move and stays taken.
@@ -69,6 +70,12 @@ func testEmptiedContainerReceivedElsewhere(t *testing.T, open Opener) {
 			critmin.ECONFLICT, at, cbC1, "holds nothing", khi, since, day)
 		ctRefusedWith(t, s, "[C1] "+how+" at khi, received at hou with no bill", ctDoc(aqNoBill(ctRecvAt("ql-recv-hou2", b1, hou, 8, []string{cbC1}))),
 			critmin.ECONFLICT, at, cbC1, khi, since)
+		// The carrier's steps and the consignee's accepting, judged alike
+		// (fixQg's steps, for a container holding nothing).
+		for _, step := range []string{"arriving", "unloading", "accepting"} {
+			ctRefusedWith(t, s, "[C1] "+how+" at khi, "+step+" at hou under B1", ctDoc(aqStep(ctRecvAt("ql-"+step+"-hou", b1, hou, 8, []string{cbC1}), step)),
+				critmin.ECONFLICT, at, cbC1, khi, since)
+		}
 		MustCapture(t, custody.NewService(s), ctDoc(aqNoBill(ctRecvAt("ql-recv-khi", b1, khi, 9, []string{cbC1}))))
 		if rep := verifyFull(t, s, nil, true); !rep.OK() {
 			t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
