@@ -112,7 +112,16 @@ func (j *contentsJudge) placeCheck(ev *critmin.Event) error {
 		if err != nil {
 			return err
 		}
-		if len(held) == 0 {
+		// A container that holds nothing still stands where it was
+		// last placed — emptied there by an unpacking or by a run fed
+		// it whole, or received there: a receipt of it, or a packing
+		// into it, happens there or ends a trip bound there (issue 8,
+		// fixQl, new-user check nuq5 W3: C1 emptied at khi was
+		// "received" at hou under the bill it once travelled on, and
+		// packed at hou, with no trip between). Another event naming
+		// an empty container moves nothing and is not judged.
+		empty := len(held) == 0
+		if empty && !receipt && !(ev.Type == critmin.AggregationEvent && ev.Action == "ADD") {
 			continue
 		}
 		left, err := j.leftByDraws(k, held, ev)
@@ -130,7 +139,10 @@ func (j *contentsJudge) placeCheck(ev *critmin.Event) error {
 		when := func(t time.Time) string { return t.Format(time.RFC3339) }
 		what := pastOfContainer(ev, step)
 		holds := heldWords(left)
-		if len(left) == 0 {
+		switch {
+		case empty:
+			holds = "nothing"
+		case len(left) == 0:
 			holds = "nothing of the lots packed into it once their own line draws are counted (" + heldWords(held) + " packed)"
 		}
 		switch {
@@ -153,10 +165,18 @@ func (j *contentsJudge) placeCheck(ev *critmin.Event) error {
 				c, holds, when(ev.EventTime), stepName(p.By.BizStep), orNone(departureOf(p.By)), orDest(p.Dests), p.By.EventID, when(p.By.EventTime), orNoneStated(p.Bill), what, here, orDest(p.Dests))
 		case p.Site == here:
 			continue
+		case receipt && empty:
+			// On no trip and holding nothing: its receipt elsewhere
+			// ends no trip and would move it without one, whatever
+			// bill of lading it names (a bill it travelled on before
+			// was ended by that trip's receipt).
+			reason = fmt.Sprintf("container %s, which holds nothing, stands at %s at %s (since %s, event %s on %s) and is on no trip: it cannot be %s at %s — a container's place changes only by a receipt of a trip it is on (CBV 2.0: receiving, arriving, unloading and accepting end a trip at its destination). Record its shipment from %s first (a shipping or departing event, in this document or before), or, if the event that put it at %s is wrong, declare event %s in error (errorDeclaration)",
+				c, p.Site, when(ev.EventTime), orNone(stepName(p.By.BizStep)), p.By.EventID, when(p.By.EventTime), what, here, p.Site, p.Site, p.By.EventID)
 		case receipt:
-			// A receipt of a container standing at a site is judged by
-			// the receipt checks (its bill of lading, its time; a lot
-			// shipped by a line may be received in its container).
+			// A receipt of a container standing at a site holding
+			// lots is judged by the lots' whereabouts and the receipt
+			// checks (its bill of lading, its time; a lot shipped by a
+			// line may be received in its container).
 			continue
 		case ev.Type == critmin.TransformationEvent:
 			reason = fmt.Sprintf("this run is fed container %s, which holds %s, but the container stands at %s at %s (since %s, event %s on %s), not at %s: it can be fed to a run only where it stands — record its move to %s first (shipping and receiving events)",

@@ -24,6 +24,15 @@ func fixuuAdd(id, lot, site, step string, day int, ilmd string) string {
 	return ev + `}`
 }
 
+// fixuuShip is a shipping (ObjectEvent OBSERVE, in_transit) urn:t:ev:<id>
+// of 10 t of lot urn:t:lot:<lot> from site at eventTime at: a receipt
+// elsewhere ends its trip (a receiving with no bill of lading of a lot
+// standing at a site elsewhere and on no trip is refused, fixQl).
+func fixuuShip(id, lot, site, at string) string {
+	return `{"type": "ObjectEvent", "eventID": "urn:t:ev:` + id + `", "eventTime": "` + at + `", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
+	  "quantityList": [{"epcClass": "urn:t:lot:` + lot + `", "quantity": 10, "uom": "TNE"}], "readPoint": {"id": "urn:t:site:` + site + `"}, "bizLocation": {"id": "urn:t:site:` + site + `"}}`
+}
+
 // TestFirstRecordContradictsStatedOrigin (fixUu, issue 9 §2): the place
 // the origin function reads as where a stated lot was mined is the mine
 // of its first record (its commissioning, else its first ADD with a
@@ -36,13 +45,15 @@ func fixuuAdd(id, lot, site, step string, day int, ilmd string) string {
 //   - V, first recorded at mine cn (no ILMD): a preview (Validate) of an
 //     ADD at cnw stating PAK names the refusal as capture does — the
 //     lot, Pakistan, China, cn and the first record V0.
-//   - X, commissioned at mine pk (no ILMD) on 10-01, received with a
-//     quantity at mine cn on 10-02, stated PAK at cnw on 10-05: Pakistan
+//   - X, commissioned at mine pk (no ILMD) on 10-01, shipped from pk
+//     that day and received with a quantity at mine cn on 10-02,
+//     shipped from cn on 10-03 and stated PAK at cnw on 10-05: Pakistan
 //     100 % (the commissioning is the first record). A declaration in
 //     error of the commissioning would make the receipt at the Chinese
 //     mine its first record against the stated PAK: refused 409 at the
 //     declaration, nothing stored — X still reads Pakistan.
-//   - Y, first recorded at mine cn, later stated CHN: consistent,
+//   - Y, first recorded at mine cn, shipped from cn on 10-03, later
+//     stated CHN at cnw: consistent,
 //     accepted, China 100 % (no false refusal).
 func TestFirstRecordContradictsStatedOrigin(t *testing.T) {
 	ctx := context.Background()
@@ -57,9 +68,10 @@ func TestFirstRecordContradictsStatedOrigin(t *testing.T) {
 		return err
 	}
 	if err := capture(fixuuAdd("V0", "V", "cn", "commissioning", 1, ""),
-		fixuuAdd("X0", "X", "pk", "commissioning", 1, ""), fixuuAdd("X1", "X", "cn", "receiving", 2, ""),
+		fixuuAdd("X0", "X", "pk", "commissioning", 1, ""), fixuuShip("X0s", "X", "pk", "2025-10-01T12:00:00Z"),
+		fixuuAdd("X1", "X", "cn", "receiving", 2, ""), fixuuShip("X1s", "X", "cn", "2025-10-03T00:00:00Z"),
 		fixuuAdd("X2", "X", "cnw", "receiving", 5, `"cm:originCountry": "PAK",`),
-		fixuuAdd("Y0", "Y", "cn", "commissioning", 1, "")); err != nil {
+		fixuuAdd("Y0", "Y", "cn", "commissioning", 1, ""), fixuuShip("Y0s", "Y", "cn", "2025-10-03T00:00:00Z")); err != nil {
 		t.Fatal(err)
 	}
 

@@ -678,7 +678,7 @@ func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool, boxes 
 			return critmin.FieldError{}, false
 		}
 		if offTrip {
-			reason = fmt.Sprintf("nothing of lot %s stands at %s at %s and no part of it on a trip is bound there; the lot stands as %s — every tonne of it left as parts (the last by event %s on %s): %s event at %s cannot move it there — a lot's place changes only by a receipt of a trip it is on (CBV 2.0: arriving and unloading are a carrier's steps of a trip, accepting its consignee's)",
+			reason = fmt.Sprintf("nothing of lot %s stands at %s at %s and no part of it on a trip is bound there; the lot stands as %s — every tonne of it left as parts (the last by event %s on %s): %s event at %s cannot move it there — a lot's place changes only by a receipt of a trip it is on (CBV 2.0: arriving and unloading are a carrier's steps of a trip, receiving and accepting its consignee's)",
 				id, here, when(ev.EventTime), standsText(w.lot), w.by.EventID, when(w.by.EventTime), aStep(step), here)
 			break
 		}
@@ -717,7 +717,7 @@ func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool, boxes 
 		if w.site == here {
 			return critmin.FieldError{}, false
 		}
-		reason = fmt.Sprintf("lot %s is at %s, not on a trip: %s event at %s cannot move it there — a lot's place changes only by a receipt of a trip it is on (CBV 2.0: arriving and unloading are a carrier's steps of a trip, accepting its consignee's). Record its shipment from %s first (a shipping event), or, if the event that put it at %s is wrong, declare event %s in error (errorDeclaration)",
+		reason = fmt.Sprintf("lot %s is at %s, not on a trip: %s event at %s cannot move it there — a lot's place changes only by a receipt of a trip it is on (CBV 2.0: arriving and unloading are a carrier's steps of a trip, receiving and accepting its consignee's). Record its shipment from %s first (a shipping or departing event there, before it or earlier in the same document), or, if the event that put it at %s is wrong, declare event %s in error (errorDeclaration)",
 			id, w.atSite(when(ev.EventTime), fmt.Sprintf("since %s, event %s on %s", orNone(stepName(w.placedBy().BizStep)), w.placedBy().EventID, when(w.placedBy().EventTime))), aStep(step), here, w.site, w.site, w.placedBy().EventID)
 	case w.site != here && (actsAt(ev, id, step) || add && !receiptSteps[step]):
 		reason = fmt.Sprintf("lot %s is at %s, not at %s: it can be %s only where it is — record its move there first (shipping and receiving events)",
@@ -738,18 +738,24 @@ func misplaced(ev *critmin.Event, id string, w whereabouts, capture bool, boxes 
 // hou, "arriving" under B1 at rtm, was put in transit again and fed to
 // a run there; a container never shipped "arrived" at khi and put its
 // lot in stock there). Where the lot stands it is an observation,
-// taken. A receiving is left to the receipt checks (checkReceipts: "was
-// not shipped on bill of lading", "already received", receivedNoBill),
-// which word it by its bill of lading; one naming none, of a lot
-// standing elsewhere, is taken as a shipment not recorded here, as
-// before (store suites BeforeMaker, FirstRecordOrigin rest on it).
+// taken. A receiving naming a bill of lading is left to the receipt
+// checks (checkReceipts: "was not shipped on bill of lading", "already
+// received", receivedNoBill), which word it by its bill; one naming
+// none, of a lot standing at a site elsewhere and on no trip, is
+// judged here like an accepting (issue 8, fixQl: a receiving with no
+// bill at hou of a lot standing at khi moved it to hou with no
+// shipment). A lot's first sighting (no earlier event places it) is
+// not judged: it may be first recorded by its receipt (misplaced).
 func offTripReceipt(ev *critmin.Event) bool {
 	step := stepName(ev.BizStep)
-	return receiptSteps[step] && step != "receiving"
+	return receiptSteps[step] && (step != "receiving" || bolOf(ev) == "")
 }
 
-// aStep words a receipt step: "an arriving".
+// aStep words a receipt step: "an arriving", "a receiving".
 func aStep(step string) string {
+	if step == "receiving" {
+		return "a " + step
+	}
 	return "an " + step
 }
 

@@ -127,9 +127,13 @@ func testBeforeMaker(t *testing.T, open Opener) {
 		}
 	}
 
-	// At the maker's instant, or after it, the lot exists.
+	// At the maker's instant, or after it, the lot exists. Its receipt
+	// at usw ends a trip: L1 stands at pk, so its shipping from pk is
+	// recorded first (a receiving with no bill of lading of a lot
+	// standing elsewhere moves nothing, fixQl).
 	MustCapture(t, svc, bmDoc("",
 		bmEv("o2", "ObjectEvent", "OBSERVE", "inspecting", "2025-03-01", "pk", bmLot("L1", ""), ""),
+		bmEv("s5", "ObjectEvent", "OBSERVE", "shipping", "2025-03-03", "pk", bmLot("L1", ""), ""),
 		bmEv("a5", "ObjectEvent", "ADD", "receiving", "2025-03-05", "usw", bmLot("L1", ""), "")))
 
 	// L1 stays Pakistan; dfars-covered-countries passes on what was

@@ -46,6 +46,10 @@ import (
 // either order of the events: C1 (commissioning at cn, then the
 // statement) and C2 (the statement listed first).
 //
+// A, B, D, K, N and L are each shipped on 10-03 from where they were
+// first recorded: their later receiving at pkw (no bill of lading) ends
+// that trip, not a move from a site where they stand (fixQl).
+//
 // Accepted: N first recorded at warehouse cnw, then stated PAK (nothing
 // is mined at a warehouse: commissioning_country_differs); K at mine pk,
 // then stated PAK; L first recorded at site late of no master data, then
@@ -77,6 +81,13 @@ func testFirstRecordOrigin(t *testing.T, open Opener) {
 		}
 		return ev + `}`
 	}
+	// ship is a shipping (ObjectEvent OBSERVE, in_transit) of 10 t of
+	// lot from site on day: a receipt at pkw ends its trip (a receiving
+	// with no bill of lading of a lot standing elsewhere and on no trip
+	// is refused, fixQl).
+	ship := func(id, lot, site string, day int) string {
+		return strings.Replace(strings.Replace(add(id, lot, site, "shipping", day, ""), `"action": "ADD"`, `"action": "OBSERVE"`, 1), `"bizStep": "shipping",`, `"bizStep": "shipping", "disposition": "in_transit",`, 1)
+	}
 	const statePAK = `"cm:originCountry": "PAK"`
 	const stateMinePK = `"cm:originMine": "urn:t:site:pk"`
 	const facts = `"cm:commodity": "ree_concentrate", "cm:moisture": 0, "cm:assay": [{"cm:analyte": "Nd", "cm:value": 4, "cm:unit": "%", "cm:basis": "dry"}]`
@@ -87,7 +98,11 @@ func testFirstRecordOrigin(t *testing.T, open Opener) {
 		add("e1", "E", "pkw", "receiving", 5, facts+", "+statePAK),
 		add("n0", "N", "cnw", "commissioning", 1, ""),
 		add("k0", "K", "pk", "commissioning", 1, ""),
-		add("l0", "L", "late", "commissioning", 1, "")))
+		add("l0", "L", "late", "commissioning", 1, ""),
+		// Each shipped on 10-03 from where it was first recorded, so
+		// that its receipt at pkw on 10-05 ends a trip.
+		ship("a0s", "A", "cn", 3), ship("a20s", "B", "cn", 3), ship("d0s", "D", "cn", 3),
+		ship("n0s", "N", "cnw", 3), ship("k0s", "K", "pk", 3), ship("l0s", "L", "late", 3)))
 
 	refused := []struct {
 		name, code, event, field string
