@@ -1017,11 +1017,13 @@ func (w *writer) recontainIn(containers map[string]bool, fresh bool) ([]string, 
 	// stored, and every other event naming it in an epcList or a run's
 	// inputEPCList — one that carried nothing (it moved after an
 	// unpacking) carries the lot again once that unpacking is declared
-	// in error.
+	// in error, and a run left taking nothing by a packing declared
+	// earlier in the document takes what its corrective packing puts in
+	// (nuq7-1: the run had no contents row left to be found by).
 	var moved []string
 	got := map[string]bool{}
 	for c := range containers {
-		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT event_id FROM event_contents WHERE container = ? UNION SELECT e.event_id FROM event_epcs x JOIN events e ON e.pk = x.event_pk WHERE x.canon = ? AND x.role = 'epc' AND e.declaration = 0 AND e.event_type = 'ObjectEvent'"), c, c)
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT event_id FROM event_contents WHERE container = ? UNION SELECT e.event_id FROM event_epcs x JOIN events e ON e.pk = x.event_pk WHERE x.canon = ? AND (x.role = 'epc' AND e.event_type = 'ObjectEvent' OR x.role = 'input' AND e.event_type = 'TransformationEvent') AND e.declaration = 0"), c, c)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: events moving container %s: %w", w.db.Dialect.Name, c, err)
 		}
