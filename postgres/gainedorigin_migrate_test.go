@@ -123,3 +123,10 @@ func TestMigrateHeavyDrawn(t *testing.T) {
 	dsn := pgtest.MustCreateDatabase(t)
 	storetest.MigrateHeavyDrawn(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
+
+// TestMigrateDeclarationOrder: migration 0138 on PostgreSQL
+// (storetest.MigrateDeclarationOrder holds the worked case).
+func TestMigrateDeclarationOrder(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateDeclarationOrder(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}

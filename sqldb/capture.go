@@ -210,6 +210,14 @@ func (c *captureSession) Add(events []*critmin.Event) error {
 		}
 		kept = append(kept, ev)
 	}
+	// The record does not depend on where in the document a declaration
+	// stands (EPCIS 2.0 §7.4.1.2; docs/epcis.md, Retractions): the
+	// declarations are stored and take effect first, then the other
+	// events in document order — a corrective listed before the
+	// declaration it completes is judged as if after it (new-user check
+	// nuq7-2: a corrective run fed a container whole was refused, naming
+	// the run it corrects as having emptied the container).
+	kept = declarationsFirst(kept)
 	c.kept += len(kept)
 	for len(kept) > 0 {
 		// A declaration takes effect for the events after it in the same
@@ -1523,8 +1531,16 @@ func (w *writer) project(ev *critmin.Event) error {
 		// event declared in error before it arrived never counts.
 		if ev.ErrorDeclaration != nil {
 			w.forgetPacking(ev.EventID)
+			return nil
 		}
-		return nil
+		// It keeps what it carried, as an event declared after it
+		// arrived does (recontainIn): the lot's timeline lists it,
+		// marked declared, whichever came first (nuq7-4).
+		held, err := w.contentsOf(ev)
+		if err != nil {
+			return err
+		}
+		return w.addContents(ev.EventID, held)
 	}
 	orig := ev
 	// A container moved by its own identifier moves what it holds
@@ -1709,6 +1725,26 @@ func (w *writer) checkDeferred() error {
 
 // correctivesAhead says whether events hold a corrective event
 // (errorDeclaration correctiveEventIDs) of one of decls.
+// declarationsFirst is evs with the error declarations first, each
+// group in its own order.
+func declarationsFirst(evs []*critmin.Event) []*critmin.Event {
+	out := make([]*critmin.Event, 0, len(evs))
+	for _, ev := range evs {
+		if ev.ErrorDeclaration != nil {
+			out = append(out, ev)
+		}
+	}
+	if len(out) == 0 || len(out) == len(evs) {
+		return evs
+	}
+	for _, ev := range evs {
+		if ev.ErrorDeclaration == nil {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
 func correctivesAhead(decls, events []*critmin.Event) bool {
 	want := map[string]bool{}
 	for _, d := range decls {

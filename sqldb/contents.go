@@ -841,14 +841,14 @@ func (w *writer) withStoredContents(evs []*critmin.Event) ([]*critmin.Event, err
 // (applyDeclarations), and returns the lots named before or after: those
 // to replay, and the runs among those events (fed the containers whole):
 // their links to rebuild.
-func (w *writer) recontain(declared []*critmin.Event) ([]string, []*critmin.Event, error) {
+func (w *writer) recontain(declared []*critmin.Event, fed bool) ([]string, []*critmin.Event, error) {
 	containers := map[string]bool{}
 	for _, ev := range declared {
 		if ev.Type == critmin.AggregationEvent && ev.ParentID != "" {
 			containers[canon(ev.ParentID)] = true
 		}
 	}
-	return w.recontainIn(containers, false)
+	return w.recontainIn(containers, false, fed)
 }
 
 // noteDeclaredReceipts keeps, for recontainReceipts, the containers that
@@ -953,7 +953,7 @@ func (w *writer) recontainReceipts() error {
 	if len(boxes) == 0 {
 		return nil
 	}
-	held, runs, err := w.recontainIn(boxes, true)
+	held, runs, err := w.recontainIn(boxes, true, false)
 	if err != nil {
 		return err
 	}
@@ -1020,7 +1020,7 @@ func sortedKeys(m map[string]bool) []string {
 // the lot overdrawn by the run's old share until the run is computed
 // again ("A 5.7 t" corrected to "A 5.5 t" with the run's 3.7 t still
 // counted: −0.2 t), which own cannot read.
-func (w *writer) recontainIn(containers map[string]bool, fresh bool) ([]string, []*critmin.Event, error) {
+func (w *writer) recontainIn(containers map[string]bool, fresh, fed bool) ([]string, []*critmin.Event, error) {
 	if len(containers) == 0 {
 		return nil, nil, nil
 	}
@@ -1028,14 +1028,21 @@ func (w *writer) recontainIn(containers map[string]bool, fresh bool) ([]string, 
 		return nil, nil, err
 	}
 	// The events that moved each container: those whose contents are
-	// stored, and every other event naming it in an epcList or a run's
-	// inputEPCList — one that carried nothing (it moved after an
-	// unpacking) carries the lot again once that unpacking is declared
-	// in error.
+	// stored, and every other event naming it in an epcList — one that
+	// carried nothing (it moved after an unpacking) carries the lot
+	// again once that unpacking is declared in error. With fed (a
+	// corrective packing, recontainCorrectives), every run naming it
+	// in its inputEPCList too: a run left taking nothing by the packing
+	// declared earlier in the document takes what the corrective puts
+	// in (nuq7-1: the run had no contents row left to be found by).
+	input := ""
+	if fed {
+		input = " OR x.role = 'input' AND e.event_type = 'TransformationEvent'"
+	}
 	var moved []string
 	got := map[string]bool{}
 	for c := range containers {
-		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT event_id FROM event_contents WHERE container = ? UNION SELECT e.event_id FROM event_epcs x JOIN events e ON e.pk = x.event_pk WHERE x.canon = ? AND x.role = 'epc' AND e.declaration = 0 AND e.event_type = 'ObjectEvent'"), c, c)
+		rows, err := w.tx.QueryContext(w.ctx, w.db.q("SELECT event_id FROM event_contents WHERE container = ? UNION SELECT e.event_id FROM event_epcs x JOIN events e ON e.pk = x.event_pk WHERE x.canon = ? AND (x.role = 'epc' AND e.event_type = 'ObjectEvent'"+input+") AND e.declaration = 0"), c, c)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: events moving container %s: %w", w.db.Dialect.Name, c, err)
 		}

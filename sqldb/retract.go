@@ -195,7 +195,7 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 	// A packing declared in error no longer holds its lots in the
 	// container: the events that moved the container since move them no
 	// more (contents.go).
-	held, runs, err := w.recontain(declared)
+	held, runs, err := w.recontain(declared, false)
 	if err != nil {
 		return err
 	}
@@ -268,7 +268,7 @@ func (w *writer) recontainCorrectives() error {
 	if len(packs) == 0 {
 		return nil
 	}
-	held, runs, err := w.recontain(packs)
+	held, runs, err := w.recontain(packs, true)
 	if err != nil || len(held) == 0 && len(runs) == 0 {
 		return err
 	}

@@ -123,3 +123,10 @@ func TestMigrateHeavyDrawn(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
 	storetest.MigrateHeavyDrawn(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
+
+// TestMigrateDeclarationOrder: migration 0138 on SQLite
+// (storetest.MigrateDeclarationOrder holds the worked case).
+func TestMigrateDeclarationOrder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	storetest.MigrateDeclarationOrder(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}

@@ -206,6 +206,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"BackdatedRunJudgedAtItsDate", testBackdatedRunJudgedAtItsDate},
 		{"SplitTripFedWords", testSplitTripFedWords},
 		{"CorrectiveReceiptEitherOrder", testCorrectiveReceiptEitherOrder},
+		{"DeclarationOrderIrrelevant", testDeclarationOrderIrrelevant},
 		{"PackedInAfterNoQuantityShipment", testPackedInAfterNoQuantityShipment},
 		{"ContainerShippedBySSCC", testContainerShippedBySSCC},
 		{"ContainerUnpackedNotShipped", testContainerUnpackedNotShipped},

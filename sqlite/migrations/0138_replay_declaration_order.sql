@@ -1,0 +1,12 @@
+-- Projection rows written before fixQn (issue 8 §2, new-user check
+-- nuq7): the record depended on where a declaration in error stood. A
+-- packing declared before its corrective packing in one document left
+-- the run fed the container whole taking nothing, and an event moving a
+-- container whose declaration arrived first kept no event_contents (the
+-- lot's timeline left it out).
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayDeclarationOrder, registered in goStepsWithStore) replays
+-- the event log as `critmin verify` does on a store holding a
+-- declaration and an event moving or fed a container, and rewrites each
+-- lot projection table that differs, in this migration's transaction.
+SELECT 1;
