@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"fmt"
 )
 
 // declarationOrderMigration is the migration whose Go step is
@@ -28,18 +27,6 @@ func init() { goStepsWithStore[declarationOrderMigration] = replayDeclarationOrd
 // differs, event_contents included; other stores are left alone.
 // Running it again changes nothing.
 func replayDeclarationOrder(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
-	var decls, boxes int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE declaration = 1 LIMIT 1) AS hit`).Scan(&decls); err != nil {
-		return fmt.Errorf("count declarations: %w", err)
-	}
-	if decls == 0 {
-		return nil
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM event_epcs x JOIN event_epcs p ON p.canon = x.canon AND p.role = 'parent' WHERE x.role IN ('epc', 'input') LIMIT 1) AS hit`).Scan(&boxes); err != nil {
-		return fmt.Errorf("count events moving or fed a container: %w", err)
-	}
-	if boxes == 0 {
-		return nil
-	}
-	return replaceProjectionOf(ctx, raw, tx, d, append(append([]string(nil), projectionTables...), "event_contents"))
+	return replayWhenDeclared(ctx, raw, tx, d, "events moving or fed a container",
+		`SELECT 1 FROM event_epcs x JOIN event_epcs p ON p.canon = x.canon AND p.role = 'parent' WHERE x.role IN ('epc', 'input')`)
 }

@@ -27,18 +27,25 @@ func init() { goStepsWithStore[declaredDrawsMigration] = replayDeclaredDraws }
 // event_contents included; other stores are left alone. Running it
 // again changes nothing.
 func replayDeclaredDraws(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect) error {
-	var decls, fed int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE declaration = 1 LIMIT 1) AS hit`).Scan(&decls); err != nil {
-		return fmt.Errorf("count declarations: %w", err)
-	}
-	if decls == 0 {
-		return nil
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+containersFed+` LIMIT 1) AS hit`).Scan(&fed); err != nil {
-		return fmt.Errorf("count runs fed a container whole: %w", err)
-	}
-	if fed == 0 {
-		return nil
+	return replayWhenDeclared(ctx, raw, tx, d, "runs fed a container whole", `SELECT 1 FROM `+containersFed)
+}
+
+// replayWhenDeclared replays the log as verify does and rewrites each lot
+// projection table that differs, event_contents included, on a store
+// holding a declaration in error and a row of probe (a SELECT, what
+// naming its rows in an error); other stores are left alone.
+func replayWhenDeclared(ctx context.Context, raw *sql.DB, tx *sql.Tx, d Dialect, what, probe string) error {
+	for _, q := range []struct{ what, sql string }{
+		{"declarations", `SELECT 1 FROM events WHERE declaration = 1`},
+		{what, probe},
+	} {
+		var hit int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (`+q.sql+` LIMIT 1) AS hit`).Scan(&hit); err != nil {
+			return fmt.Errorf("count %s: %w", q.what, err)
+		}
+		if hit == 0 {
+			return nil
+		}
 	}
 	return replaceProjectionOf(ctx, raw, tx, d, append(append([]string(nil), projectionTables...), "event_contents"))
 }

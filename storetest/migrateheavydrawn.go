@@ -3,7 +3,6 @@ package storetest
 import (
 	"testing"
 
-	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/sqldb"
 )
 
@@ -24,13 +23,7 @@ func MigrateHeavyDrawn(t *testing.T, open func() (*sqldb.DB, error)) {
 	t.Helper()
 	const lot, bol, mb = "urn:t:lot:PK", "urn:t:bol:BOL-QM", "urn:t:site:mb"
 	checkReplayMigration(t, open, heavyDrawnVersion, func(db *sqldb.DB) {
-		svc := custody.NewService(db)
-		MustCapture(t, svc, ctDoc(piAtKhi(cfLot("PK", "PAK", 10000, "Nd:10")), piAtKhi(cfLot("K", "CHN", 4000, "Nd:5")), piAtKhi(ctPack("qm-pack", "ADD", cbC1, 2, "PK:3000", "K:4000"))))
-		MustCapture(t, svc, ctDoc(piAtKhi(ccShip("qm-ship", bol, 3, []string{cbC1}))))
-		MustCapture(t, svc, ctDoc(ctRecvAt("qm-recv", bol, mb, 4, []string{cbC1}, "PK:3015")))
-		MustCapture(t, svc, ctDoc(cfRun("qm-R1", 5, nil, []string{"PK:1000"}, "P1", 100)))
-		MustCapture(t, svc, ctDoc(qeUnpack("qm-un1", 6, "PK", "1015")))
-		MustCapture(t, svc, ctDoc(cfRun("qm-R2", 7, []string{cbC1}, nil, "P2", 200)))
+		captureDrawnUnpacked(t, db, "qm", bol, mb, "3015", "1015")
 	}, func(db *sqldb.DB) {
 		execRebound(t, db, `UPDATE lots SET taken_t = taken_t + 0.015 WHERE id = ?`, lot)
 		execRebound(t, db, `UPDATE event_contents SET quantity = 1015 WHERE event_id = 'urn:t:ev:qm-R2' AND canon = ?`, lot)
