@@ -126,11 +126,7 @@ func testDeclaredTripUnderArrival(t *testing.T, open Opener) {
 		}
 		qkRefused(t, s, svc, "[C]'s shipping declared alone", lot, qkHou, []string{declaredWith(t, ship)}, "urn:t:ev:qk-arr")
 		MustCapture(t, svc, ctDoc(declaredWith(t, ship), declaredWith(t, arr)))
-		if l := mustLot(t, s, lot); l.Location != qkKhi || l.Status != critmin.LotInStock {
-			t.Errorf("QK after its shipping and arriving were declared: %s at %s; want in stock at %s", l.Status, l.Location, qkKhi)
-		}
-		ctRefusedWith(t, s, "a run at Houston fed QK, which stands at Karachi", ctDoc(peRunAt("qk-run", qkHou, 7, nil, []string{"QK:10000"}, "QKX", 1000)),
-			critmin.ECONFLICT, "/epcisBody/eventList/0/bizLocation", lot, qkKhi)
+		qkBackAtKhi(t, s, "QK", "shipping and arriving")
 		if rep := verifyFull(t, s, nil, true); !rep.OK() {
 			t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
 		}
@@ -142,11 +138,7 @@ func testDeclaredTripUnderArrival(t *testing.T, open Opener) {
 		_, ship, arr := qkTrip(t, svc, "QL", false)
 		qkRefused(t, s, svc, "QL's shipping declared alone", lot, qkHou, []string{declaredWith(t, ship)}, "urn:t:ev:ql-arr")
 		MustCapture(t, svc, ctDoc(declaredWith(t, ship), declaredWith(t, arr)))
-		if l := mustLot(t, s, lot); l.Location != qkKhi || l.Status != critmin.LotInStock {
-			t.Errorf("QL after its shipping and arriving were declared: %s at %s; want in stock at %s", l.Status, l.Location, qkKhi)
-		}
-		ctRefusedWith(t, s, "a run at Houston fed QL, which stands at Karachi", ctDoc(peRunAt("ql-run", qkHou, 7, nil, []string{"QL:10000"}, "QLX", 1000)),
-			critmin.ECONFLICT, "/epcisBody/eventList/0/bizLocation", lot, qkKhi)
+		qkBackAtKhi(t, s, "QL", "shipping and arriving")
 	})
 	t.Run("packing declared after the container arrived", func(t *testing.T) {
 		s := open(t)
@@ -160,13 +152,24 @@ func testDeclaredTripUnderArrival(t *testing.T, open Opener) {
 		// (a container travelling empty, as ContainerPackingDeclaredMoved
 		// takes it), and QP never left Karachi.
 		MustCapture(t, svc, ctDoc(declaredWith(t, pack), declaredWith(t, insp)))
-		if l := mustLot(t, s, lot); l.Location != qkKhi || l.Status != critmin.LotInStock {
-			t.Errorf("QP after its packing and inspection were declared: %s at %s; want in stock at %s", l.Status, l.Location, qkKhi)
-		}
-		ctRefusedWith(t, s, "a run at Houston fed QP, which stands at Karachi", ctDoc(peRunAt("qp-run", qkHou, 7, nil, []string{"QP:10000"}, "QPX", 1000)),
-			critmin.ECONFLICT, "/epcisBody/eventList/0/bizLocation", lot, qkKhi)
+		qkBackAtKhi(t, s, "QP", "packing and inspection")
 		if rep := verifyFull(t, s, nil, true); !rep.OK() {
 			t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
 		}
 	})
+}
+
+// qkBackAtKhi checks that lot urn:t:lot:<name> stands in stock at
+// Karachi once what its events named (what) was declared in error, and
+// that a run at Houston fed 10 t of it is refused 409 at the run's
+// bizLocation, naming the lot and Karachi; nothing is stored.
+func qkBackAtKhi(t *testing.T, s critmin.Store, name, what string) {
+	t.Helper()
+	lot := "urn:t:lot:" + name
+	if l := mustLot(t, s, lot); l.Location != qkKhi || l.Status != critmin.LotInStock {
+		t.Errorf("%s after its %s were declared: %s at %s; want in stock at %s", name, what, l.Status, l.Location, qkKhi)
+	}
+	lower := strings.ToLower(name)
+	ctRefusedWith(t, s, "a run at Houston fed "+name+", which stands at Karachi", ctDoc(peRunAt(lower+"-run", qkHou, 7, nil, []string{name + ":10000"}, name+"X", 1000)),
+		critmin.ECONFLICT, "/epcisBody/eventList/0/bizLocation", lot, qkKhi)
 }
