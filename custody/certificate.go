@@ -44,6 +44,15 @@ type Issuer struct {
 // Certificate is the credential as a JSON object.
 type Certificate map[string]any
 
+// The names of the physical-origin lines of materialsProvenance: the
+// dry-mass view (massLine), and each element (its symbol + elementLine)
+// and aggregate (its name + aggregateLine) of cm:originComposition.
+const (
+	massLine      = "total dry mass (physical origin, dry-mass view)"
+	elementLine   = " (physical origin, contained element)"
+	aggregateLine = " (physical origin, contained aggregate, not an element)"
+)
+
 // Provenance is one line of materials provenance. OriginCountry is an
 // ISO 3166-1 alpha-3 code or absent: material of unknown origin (and the
 // part a claim does not cover) has no country code — "unknown" is none —
@@ -309,17 +318,17 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 			prov = append(prov, Provenance{Name: name, OriginCountry: code, CountryName: country.Name(sh.Key), MassFraction: sh.Share, Mass: Measure{Value: sh.Tonnes, Unit: "TNE"}, Basis: basis, OriginUnknown: why})
 		}
 	}
-	add("total dry mass (physical origin, dry-mass view)", "", ReadsPhysical, comp.Mass)
+	add(massLine, "", ReadsPhysical, comp.Mass)
 	var els []string
 	for e := range comp.Elements {
 		els = append(els, e)
 	}
 	sort.Strings(els)
 	for _, e := range els {
-		add(e+" (physical origin, contained element)", e, ReadsPhysical, comp.Elements[e])
+		add(e+elementLine, e, ReadsPhysical, comp.Elements[e])
 	}
 	for _, a := range sortedKeys(comp.Aggregates) {
-		add(a+" (physical origin, contained aggregate, not an element)", a, ReadsPhysical, comp.Aggregates[a])
+		add(a+aggregateLine, a, ReadsPhysical, comp.Aggregates[a])
 	}
 	// A refused claim attributes nothing: it is no provenance line and no
 	// claimed origin, only a labelled record of what was stated and why it

@@ -638,6 +638,23 @@ func receivedAlready(ctx context.Context, s Store, q eventQuerier, canQuery bool
 				return nil, nil
 			}
 			if !open && closedBy != "" {
+				// Arriving, unloading, accepting and receiving are steps
+				// of one end of the trip (CBV 2.0 §7.2): the first of
+				// them booked what came in, and a receiving after an
+				// arrival of it under the same bill receives nothing
+				// new and is taken; a second receiving is counted
+				// below (new-user check nuq8 item 7: 6 t shipped by a
+				// line, arrived under B, then received under B was
+				// refused "already received").
+				step, err := eventStep(ctx, q, closedBy)
+				if err != nil {
+					return nil, err
+				}
+				if step != "receiving" {
+					closedBy = ""
+				}
+			}
+			if !open && closedBy != "" {
 				at := ""
 				if e := seen[closedBy]; e != nil {
 					at = " at " + e.EventTime.Format(time.RFC3339)
@@ -658,6 +675,19 @@ func receivedAlready(ctx context.Context, s Store, q eventQuerier, canQuery bool
 	}
 	return &critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d", ev.EventID, n), Reason: fmt.Sprintf("lot %s was already received under bill of lading %s (event %s at %s)%s: nothing of it is in transit under that bill of lading, and a second receipt would receive nothing; to record a new weight of the lot, record a weighing (an ObjectEvent with a Mass sensor report, or a quantity at the site), and if the first receipt is wrong, declare it in error (errorDeclaration) and receive again",
 		lot, bol, last.EventID, last.EventTime.Format(time.RFC3339), via)}, nil
+}
+
+// eventStep is the business step (its last word) of stored event id,
+// "" when it is not stored.
+func eventStep(ctx context.Context, q eventQuerier, id string) (string, error) {
+	page, err := q.FindEvents(ctx, critmin.EventFilter{EventIDs: []string{id}, Limit: 1})
+	if err != nil {
+		return "", err
+	}
+	for _, st := range page.Events {
+		return stepName(decodeStored(st).BizStep), nil
+	}
+	return "", nil
 }
 
 // billTransit reads stored lot l under bill of lading bol: open when

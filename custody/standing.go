@@ -548,7 +548,11 @@ func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*c
 			sf.pairOwner, sf.pairs = pairFault(lot, ev, sf.owners)
 			out = append(out, sf)
 		} else if t, ok := takenBy(ev, id); ok {
-			if stood, ok := standingAt(lot, ev, t); ok {
+			stood, ok := standingAt(lot, ev, t)
+			if !ok && !inDoc[ev] && leftBeforeRun(lot, ev) {
+				stood, ok = 0, true
+			}
+			if ok {
 				// A packing adds to what is already packed there and not
 				// unpacked, at most what stands there (issue 15, fix15c3:
 				// 3 t then 1 t packed where 3.02 t stand were both taken).
@@ -577,6 +581,11 @@ func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*c
 			if stood, ok := standingAt(lot, ev, t); ok {
 				packs.drawOut(id, ev, t, stood)
 			}
+		} else if !inDoc[ev] && namesInputWhole(ev, id) && leftBeforeRun(lot, ev) {
+			// A recorded run that named the lot with no quantity took
+			// all of it at its site, which a move dated before it sent
+			// away: nothing stood there then.
+			out = append(out, shortfall{ev: ev, took: lot.RemainingWetTonnes(), lotWetTonnes: lot.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)})
 		}
 		if inDoc[ev] {
 			for _, fe := range packs.checkUnpackingOf(id, lot, ev) {
@@ -592,6 +601,44 @@ func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*c
 		ledger.Project(view, ev)
 	}
 	return out, packs
+}
+
+// leftBeforeRun says whether recorded run ev takes of lot l (as
+// replayed just before it) at a site its body left, in transit, where
+// no part of it was received: a shipping, departing or loading entered
+// late but dated before the run sent away what the run took there, so
+// nothing of it stood there then (new-user check nuq8 item 6: lot L
+// 10 t at R, a run at R on 09-10 took all 10 t, then a shipping of L
+// from R dated 09-05 was accepted; shipped first, the run is refused
+// "in transit" — the same record whichever came in first). A run of
+// the document itself is judged where the lot stands by the
+// whereabouts check (checkFedAtSite), which words it so.
+func leftBeforeRun(l *critmin.Lot, ev *critmin.Event) bool {
+	site := eventSite(ev)
+	if ev.Type != critmin.TransformationEvent || site == "" || l.Status != critmin.LotInTransit ||
+		l.Location == "" || epcis.Canonical(l.Location) != site || !units.IsMass(l.UOM) || l.WetTonnes <= 0 {
+		return false
+	}
+	for _, p := range l.Parts {
+		if p.Status == critmin.PartReceived && epcis.Canonical(p.To) == site {
+			return false
+		}
+	}
+	return true
+}
+
+// namesInputWhole says whether TransformationEvent ev names lot id as
+// an input with no quantity (all of it).
+func namesInputWhole(ev *critmin.Event, id string) bool {
+	if ev.Type != critmin.TransformationEvent {
+		return false
+	}
+	for _, q := range ev.Quantities {
+		if q.Role == critmin.RoleInput && q.Quantity == nil && epcis.Canonical(q.EPCClass) == epcis.Canonical(id) {
+			return true
+		}
+	}
+	return false
 }
 
 // emptying says whether ev is an AggregationEvent DELETE naming no
@@ -906,6 +953,9 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 	what := string(sf.ev.Type)
 	if sf.ev.BizStep != "" {
 		what += " (" + stepName(sf.ev.BizStep) + ")"
+	}
+	if sf.ev.TransformationID != "" {
+		what += " of run " + sf.ev.TransformationID
 	}
 	where := sf.ev.BizLocation
 	if where == "" {

@@ -885,6 +885,20 @@ func figureChanges(was, now map[string]any) []string {
 	}
 	wl, wnames := lines(ws)
 	nl, nnames := lines(ns)
+	// "of what total" quotes the total the certificate states for the
+	// line's breakdown (cm:originComposition), not the sum of its lines'
+	// tonnes, which can print a unit of the last decimal apart (nuq7 5:
+	// "of 0.685884 t" where the certificate states 0.685885 t).
+	for _, side := range []struct {
+		subj map[string]any
+		bl   map[string]*block
+	}{{ws, wl}, {ns, nl}} {
+		for name, b := range side.bl {
+			if total, ok := statedTotal(side.subj, name); ok {
+				b.total = total
+			}
+		}
+	}
 	said := func(f fig, total float64) string {
 		return fmt.Sprintf("%s t (%s) of %s t", Figure(f.tonnes), Percent(f.share), Figure(total))
 	}
@@ -950,6 +964,28 @@ func figureChanges(was, now map[string]any) []string {
 		}
 	}
 	return out
+}
+
+// statedTotal is the tonnes cm:originComposition states for the
+// breakdown whose physical-origin lines of materialsProvenance are named
+// name (massLine: mass; symbol + elementLine: elements[symbol]; name +
+// aggregateLine: aggregates[name]); ok is false for any other name, or
+// when the certificate states no such total.
+func statedTotal(subj map[string]any, name string) (tonnes float64, ok bool) {
+	comp, _ := subj["cm:originComposition"].(map[string]any)
+	var b map[string]any
+	switch {
+	case name == massLine:
+		b, _ = comp["mass"].(map[string]any)
+	case strings.HasSuffix(name, elementLine):
+		els, _ := comp["elements"].(map[string]any)
+		b, _ = els[strings.TrimSuffix(name, elementLine)].(map[string]any)
+	case strings.HasSuffix(name, aggregateLine):
+		aggs, _ := comp["aggregates"].(map[string]any)
+		b, _ = aggs[strings.TrimSuffix(name, aggregateLine)].(map[string]any)
+	}
+	tonnes, ok = b["tonnes"].(float64)
+	return tonnes, ok
 }
 
 // figureOf is a share's own figure as printed, tonnes and percentage:

@@ -369,6 +369,13 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		measurePart(&l.Parts[len(l.Parts)-1], ev)
 		return dispatchRest(l), nil, len(l.Parts) - 1
 	case receiptSteps[step]:
+		if broughtIn(l, ev, q) {
+			// A later step of the trip's end for containers an earlier
+			// one brought in (arriving, then receiving): it books
+			// nothing new (new-user check nuq8 item 1: [C1] arriving
+			// then receiving under B read 6 + 6 = 12 t of a 10 t lot).
+			return moveElsewhere, nil, -1
+		}
 		i := receivedPart(l, ev, t, known)
 		if i >= 0 && l.Parts[i].FromRetracted {
 			// The receipt of a part shipped from nothing (flagged,
@@ -1112,10 +1119,134 @@ func receivedShare(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement,
 		return -1
 	}
 	t = share
+	// The containers it came in, as a shipped part names them, so that
+	// a later step of the trip's end naming them books nothing new
+	// (broughtIn).
 	l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: l.Location, To: destination(ev),
-		BillOfLading: billOfLading(ev), Moisture: copyMoisture(l.Moisture), Owner: l.Owner, Custodian: l.Custodian,
+		BillOfLading: billOfLading(ev), Containers: shippedContainers(ev), Moisture: copyMoisture(l.Moisture), Owner: l.Owner, Custodian: l.Custodian,
 		Assays: copyAssays(l.Assays)})
 	return len(l.Parts) - 1
+}
+
+// broughtIn says whether receipt ev (arriving, unloading, accepting,
+// receiving), moving lot l in the containers it names, names only
+// containers whose share of l an earlier step of the same trip's end
+// already brought in at ev's site (containersIn). Along one trip — one bill of
+// lading — those steps are of one end (CBV 2.0 §7.2: `arriving` and
+// `unloading` the carrier's, `accepting` and `receiving` the
+// consignee's): the first that brings a container in books what it
+// carried there, and a later one naming it under the same bill books
+// nothing new. Lot 10 t, 6 t in C1 and 4 t in C2, [C1, C2] shipped
+// under B: [C1] arriving at the destination receives C1's 6 t (4 t stay
+// in transit); [C1] receiving then books nothing (it read as the 4 t
+// body's arrival at 6 t: 12 t); [C2] receiving brings the 4 t. [C1, C2]
+// arriving together, then [C1] receiving, books nothing (it set the
+// lot to 6 t). So too for a receipt weighing the containers it names by
+// a line of the lot of its own (the demo's receipts), save one whose
+// containers carried the whole body standing there: its line restates
+// the lot's outturn weight, as a receipt of the whole lot by a line
+// does.
+func broughtIn(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) bool {
+	in, body, ok := containersIn(l, ev, q)
+	if !ok {
+		return false
+	}
+	if body && !carriedLine(ev, q) {
+		if t, known := lineTonnes(q); known {
+			if share, ok := carriedShare(ev, q, t, known); ok && share >= l.RemainingWetTonnes()*(1-PartTolerance) {
+				// A line of its own weighing containers that carried
+				// the whole of the body: the outturn weight of the
+				// lot, restated as a receipt of the whole lot is.
+				return false
+			}
+		}
+	}
+	for _, c := range shippedContainers(ev) {
+		if !in[c] && !body {
+			return false
+		}
+	}
+	return true
+}
+
+// containersIn reads receipt ev of lot l by a carried line q: in, the
+// containers ev names (canonical) in which a part of l received under
+// ev's bill of lading at ev's site (received or rejoined) came
+// (LotPart.Containers); body, whether nothing of l is in transit under
+// that bill while l's body stands at ev's site, not in transit (what the
+// trip's containers carried arrived with it). ok false when ev names
+// no bill of lading, no container or no site, or q is neither a line
+// given for what those containers carried nor one of its own weighing
+// their share (critmin.Event.CarriedNamed, carriedShare).
+func containersIn(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (in map[string]bool, body, ok bool) {
+	bol := billOfLading(ev)
+	mine := shippedContainers(ev)
+	site := ev.BizLocation
+	if !receiptSteps[stepOf(ev.BizStep)] || ev.Type != critmin.ObjectEvent || bol == "" || len(mine) == 0 || site == "" {
+		return nil, false, false
+	}
+	if t, known := lineTonnes(q); !carriedLine(ev, q) {
+		if _, named := carriedShare(ev, q, t, known); !named {
+			return nil, false, false
+		}
+	}
+	in = map[string]bool{}
+	for _, p := range l.Parts {
+		if p.BillOfLading != bol || p.FromRetracted || p.Status == critmin.PartInTransit || epcis.Canonical(p.To) != epcis.Canonical(site) {
+			continue
+		}
+		for _, c := range p.Containers {
+			if slices.Contains(mine, epcis.Canonical(c)) {
+				in[epcis.Canonical(c)] = true
+			}
+		}
+	}
+	return in, !inTransitUnder(l, bol) && BodyStands(l, site), true
+}
+
+// LessBroughtIn is receipt line q of lot l (a line ev was given for what
+// the containers it names carried) less what of it the parts an earlier
+// step of the same trip's end brought in carried (containersIn): a part
+// received under ev's bill at ev's site whose containers are all among
+// ev's counts its shipped tonnes. q as it is when none, or when every
+// container ev names was brought in (broughtIn: the receipt books
+// nothing). Lot 10 t, 6 t in C1 and 4 t in C2, [C1, C2] shipped under B,
+// [C1] arriving: [C1, C2] receiving carried 6 + 4 = 10 t, of which C1's
+// 6 t are in: it receives 10 − 6 = 4 t, the rest still in transit (it
+// read as the body's arrival at 10 t: 16 t in all).
+func LessBroughtIn(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) critmin.QuantityElement {
+	in, body, ok := containersIn(l, ev, q)
+	if !ok || body || len(in) == 0 || q.Quantity == nil || !units.IsMass(q.UOM) {
+		return q
+	}
+	all := true
+	for _, c := range shippedContainers(ev) {
+		all = all && in[c]
+	}
+	if all {
+		return q
+	}
+	bol, site := billOfLading(ev), ev.BizLocation
+	var t float64
+	for _, p := range l.Parts {
+		if p.BillOfLading != bol || p.FromRetracted || p.Status == critmin.PartInTransit || epcis.Canonical(p.To) != epcis.Canonical(site) || len(p.Containers) == 0 {
+			continue
+		}
+		within := true
+		for _, c := range p.Containers {
+			within = within && in[epcis.Canonical(c)]
+		}
+		if within {
+			t += p.Tonnes
+		}
+	}
+	d, err := units.FromTonnes(t, q.UOM)
+	if err != nil || d <= 0 {
+		return q
+	}
+	left := max(0, *q.Quantity-d)
+	q.Quantity = &left
+	return q
 }
 
 // joinsTrip is the index of the part in transit of lot l whose trip

@@ -122,6 +122,10 @@ func Project(lots map[string]*critmin.Lot, ev *critmin.Event) Effects {
 		var received *critmin.LotPart
 		if current {
 			var moved int
+			// What an earlier step of the trip's end brought in of the
+			// containers a receipt names is not received again
+			// (LessBroughtIn).
+			q = LessBroughtIn(l, ev, q)
 			part, received, moved = applyPart(l, ev, q)
 			if dispatchLine(ev, q) && (moved >= 0 || part == moveLot) {
 				fx.Dispatches = append(fx.Dispatches, Dispatch{Lot: l.ID, EventID: ev.EventID, Part: moved})

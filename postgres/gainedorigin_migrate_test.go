@@ -130,3 +130,10 @@ func TestMigrateDeclarationOrder(t *testing.T) {
 	dsn := pgtest.MustCreateDatabase(t)
 	storetest.MigrateDeclarationOrder(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
+
+// TestMigrateTripEndOnce: migration 0139 on PostgreSQL
+// (storetest.MigrateTripEndOnce holds the worked case).
+func TestMigrateTripEndOnce(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateTripEndOnce(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}

@@ -130,3 +130,10 @@ func TestMigrateDeclarationOrder(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
 	storetest.MigrateDeclarationOrder(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
+
+// TestMigrateTripEndOnce: migration 0139 on SQLite
+// (storetest.MigrateTripEndOnce holds the worked case).
+func TestMigrateTripEndOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	storetest.MigrateTripEndOnce(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}

@@ -1,0 +1,12 @@
+-- Projection rows written before fixQo (new-user check nuq8 item 1):
+-- one end of a trip was booked twice. After [C1, C2] (6 t and 4 t of a
+-- 10 t lot) were shipped under bill B, [C1] arriving (or unloading,
+-- accepting) and then [C1] receiving under B read 6 + 6 = 12 t at the
+-- destination, and the parts a receipt split off kept no containers.
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayTripEnd, registered in goStepsWithStore) replays the
+-- event log as `critmin verify` does on a store holding an arriving,
+-- unloading or accepting event and a receiving under the same business
+-- transaction, and rewrites each lot projection table that differs, in
+-- this migration's transaction.
+SELECT 1;
