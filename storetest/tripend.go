@@ -37,15 +37,6 @@ func teWant(t *testing.T, s critmin.Store, when, lot string, atKhi, atMb, transi
 	}
 }
 
-// teVerify wants verify, rebuilding every derived table, to find no
-// difference.
-func teVerify(t *testing.T, s critmin.Store, when string) {
-	t.Helper()
-	if rep := verifyFull(t, s, nil, true); !rep.OK() {
-		t.Errorf("verify after %s: %v %v", when, rep.Problem, rep.Difference)
-	}
-}
-
 // testTripEndOnce: for each first step of the trip's end (arriving,
 // unloading, accepting; "receiving" alone: a receipt only), each form
 // in a store of its own, every lot 10,000 kg at mb on Oct 1, shipped
@@ -106,6 +97,24 @@ func testTripEndOnce(t *testing.T, open Opener) {
 					MustCapture(t, svc, ctDoc(ctRecvAt(id, bol, khi, day, boxes, lots...)))
 				}
 			}
+			// arrive takes the first step on Oct 5 and the receiving on
+			// Oct 6 under bol, wanting the same k t at khi, m t at mb and
+			// tr t in transit of 10 t after each.
+			arrive := func(id, bol, lot, what string, boxes []string, k, m, tr float64, lines ...string) {
+				t.Helper()
+				MustCapture(t, svc, ctDoc(step(id+"-first", bol, 5, boxes, lines...)))
+				teWant(t, s, first+" "+what, lot, k, m, tr, 10)
+				recv(id+"-recv", bol, 6, boxes, lines...)
+				teWant(t, s, what+"'s receiving", lot, k, m, tr, 10)
+			}
+			// rest receives the rest on Oct 7: k t at khi, m t at mb,
+			// nothing in transit; verify clean.
+			rest := func(id, bol, lot, what string, boxes []string, k, m float64, lines ...string) {
+				t.Helper()
+				MustCapture(t, svc, ctDoc(ctRecvAt(id, bol, khi, 7, boxes, lines...)))
+				teWant(t, s, what+"'s receiving", lot, k, m, 0, 10)
+				qeVerified(t, s, "after "+what+"'s receiving")
+			}
 			MustCapture(t, svc, ctDoc(csLot("TW"), csLot("TP"), csLot("TC"), csLot("TS"), csLot("TT"), csLot("TQ"), csLot("TR"), csLot("TN"),
 				ctPack("tc-pack", "ADD", b1, 2, "TC:10000"),
 				ctPack("ts-pack2", "ADD", b2, 2, "TS:6000"), ctPack("ts-pack3", "ADD", b3, 2, "TS:4000"),
@@ -122,11 +131,8 @@ func testTripEndOnce(t *testing.T, open Opener) {
 			teWant(t, s, "its shipping", "urn:t:lot:TQ", 0, 4, 6, 10)
 
 			// Whole lot by a line.
-			MustCapture(t, svc, ctDoc(step("tw-first", "urn:t:bol:TW", 5, nil, "TW:10000")))
-			teWant(t, s, first, "urn:t:lot:TW", 10, 0, 0, 10)
-			recv("tw-recv", "urn:t:bol:TW", 6, nil, "TW:10000")
-			teWant(t, s, "its receiving", "urn:t:lot:TW", 10, 0, 0, 10)
-			teVerify(t, s, "the whole lot's trip end")
+			arrive("tw", "urn:t:bol:TW", "urn:t:lot:TW", "TW", nil, 10, 0, 0, "TW:10000")
+			qeVerified(t, s, "after the whole lot's trip end")
 
 			// Part by a line: 6 t at khi, 10 − 6 = 4 t at mb.
 			MustCapture(t, svc, ctDoc(step("tp-first", "urn:t:bol:TP", 5, nil, "TP:6000")))
@@ -142,29 +148,20 @@ func testTripEndOnce(t *testing.T, open Opener) {
 				// A second receiving of it is still refused.
 				ccRefused(t, s, "TP received again under TP", ctDoc(ctRecvAt("tp-again", "urn:t:bol:TP", khi, 7, nil, "TP:6000")), "urn:t:lot:TP", "already received", "urn:t:ev:tp-recv")
 			}
-			teVerify(t, s, "the part's trip end")
+			qeVerified(t, s, "after the part's trip end")
 
 			// One container.
-			MustCapture(t, svc, ctDoc(step("tc-first", "urn:t:bol:TC", 5, []string{b1})))
-			teWant(t, s, first, "urn:t:lot:TC", 10, 0, 0, 10)
-			recv("tc-recv", "urn:t:bol:TC", 6, []string{b1})
-			teWant(t, s, "its receiving", "urn:t:lot:TC", 10, 0, 0, 10)
-			teVerify(t, s, "the container's trip end")
+			arrive("tc", "urn:t:bol:TC", "urn:t:lot:TC", "[B1]", []string{b1}, 10, 0, 0)
+			qeVerified(t, s, "after the container's trip end")
 
 			// Several containers, one at a time: B2's 6 t in, B3's 4 t
 			// at sea; B2's receiving books nothing new; B3's brings
 			// 6 + 4 = 10 t.
-			MustCapture(t, svc, ctDoc(step("ts-first", "urn:t:bol:TS", 5, []string{b2})))
-			teWant(t, s, first+" [B2]", "urn:t:lot:TS", 6, 0, 4, 10)
-			recv("ts-recv2", "urn:t:bol:TS", 6, []string{b2})
-			teWant(t, s, "[B2]'s receiving", "urn:t:lot:TS", 6, 0, 4, 10)
+			arrive("ts", "urn:t:bol:TS", "urn:t:lot:TS", "[B2]", []string{b2}, 6, 0, 4)
 			if first != "receiving" {
-				ccRefused(t, s, "[B2] received again under TS", ctDoc(ctRecvAt("ts-again", "urn:t:bol:TS", khi, 6, []string{b2})), "urn:t:lot:TS", "already received", "urn:t:ev:ts-recv2")
+				ccRefused(t, s, "[B2] received again under TS", ctDoc(ctRecvAt("ts-again", "urn:t:bol:TS", khi, 6, []string{b2})), "urn:t:lot:TS", "already received", "urn:t:ev:ts-recv")
 			}
-			teVerify(t, s, "[B2]'s trip end")
-			MustCapture(t, svc, ctDoc(ctRecvAt("ts-recv3", "urn:t:bol:TS", khi, 7, []string{b3})))
-			teWant(t, s, "[B3]'s receiving", "urn:t:lot:TS", 10, 0, 0, 10)
-			teVerify(t, s, "[B3]'s receiving")
+			rest("ts-recv3", "urn:t:bol:TS", "urn:t:lot:TS", "[B3]", []string{b3}, 10, 0)
 
 			// Several containers arrived together, received one at a
 			// time: 10 t at khi throughout.
@@ -174,17 +171,12 @@ func testTripEndOnce(t *testing.T, open Opener) {
 			teWant(t, s, "[B4]'s receiving", "urn:t:lot:TT", 10, 0, 0, 10)
 			recv("tt-recv5", "urn:t:bol:TT", 7, []string{b5})
 			teWant(t, s, "[B5]'s receiving", "urn:t:lot:TT", 10, 0, 0, 10)
-			teVerify(t, s, "[B4, B5]'s trip end")
+			qeVerified(t, s, "after [B4, B5]'s trip end")
 
 			// A part in several containers: B6's 3 t in, B7's 3 t at
 			// sea, 4 t at mb.
-			MustCapture(t, svc, ctDoc(step("tq-first", "urn:t:bol:TQ", 5, []string{b6})))
-			teWant(t, s, first+" [B6]", "urn:t:lot:TQ", 3, 4, 3, 10)
-			recv("tq-recv6", "urn:t:bol:TQ", 6, []string{b6})
-			teWant(t, s, "[B6]'s receiving", "urn:t:lot:TQ", 3, 4, 3, 10)
-			MustCapture(t, svc, ctDoc(ctRecvAt("tq-recv7", "urn:t:bol:TQ", khi, 7, []string{b7})))
-			teWant(t, s, "[B7]'s receiving", "urn:t:lot:TQ", 6, 4, 0, 10)
-			teVerify(t, s, "[B6, B7]'s trip end")
+			arrive("tq", "urn:t:bol:TQ", "urn:t:lot:TQ", "[B6]", []string{b6}, 3, 4, 3)
+			rest("tq-recv7", "urn:t:bol:TQ", "urn:t:lot:TQ", "[B7]", []string{b7}, 6, 4)
 
 			// The rest with what came in: [B8, B9] receives B9's 4 t.
 			MustCapture(t, svc, ctDoc(step("tr-first", "urn:t:bol:TR", 5, []string{b8})))
@@ -192,17 +184,12 @@ func testTripEndOnce(t *testing.T, open Opener) {
 			if first != "receiving" {
 				MustCapture(t, svc, ctDoc(ctRecvAt("tr-recv", "urn:t:bol:TR", khi, 6, []string{b8, b9})))
 				teWant(t, s, "[B8, B9]'s receiving", "urn:t:lot:TR", 10, 0, 0, 10)
-				teVerify(t, s, "[B8, B9]'s receiving")
+				qeVerified(t, s, "after [B8, B9]'s receiving")
 			}
 
 			// Containers weighed by a line of the lot as well.
-			MustCapture(t, svc, ctDoc(step("tn-first", "urn:t:bol:TN", 5, []string{b10}, "TN:6000")))
-			teWant(t, s, first+" [B10] with 6 t", "urn:t:lot:TN", 6, 0, 4, 10)
-			recv("tn-recv10", "urn:t:bol:TN", 6, []string{b10}, "TN:6000")
-			teWant(t, s, "[B10]'s receiving with 6 t", "urn:t:lot:TN", 6, 0, 4, 10)
-			MustCapture(t, svc, ctDoc(ctRecvAt("tn-recv11", "urn:t:bol:TN", khi, 7, []string{b11}, "TN:4000")))
-			teWant(t, s, "[B11]'s receiving with 4 t", "urn:t:lot:TN", 10, 0, 0, 10)
-			teVerify(t, s, "[B10, B11]'s trip end, weighed")
+			arrive("tn", "urn:t:bol:TN", "urn:t:lot:TN", "[B10] with 6 t", []string{b10}, 6, 0, 4, "TN:6000")
+			rest("tn-recv11", "urn:t:bol:TN", "urn:t:lot:TN", "[B11] with 4 t", []string{b11}, 10, 0, "TN:4000")
 		})
 	}
 }
