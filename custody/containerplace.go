@@ -79,8 +79,11 @@ func (j *contentsJudge) placeMoves(container string) ([]*critmin.Event, error) {
 // the event that put it there. A dispatch of a container at sea is
 // judged by its trip (leftWhileAtSea); a receipt of one at sea only
 // where the trip is bound (anywhere when it states no destination). A
-// container none of whose events states a place is not judged, nor one
-// that holds nothing (an empty container travels unrecorded).
+// container none of whose events states a place is not judged. One that
+// holds nothing stands where it was emptied, received or first seen:
+// its receipt, packing, unpacking, dispatch and a run fed it are judged
+// alike (fixQl, fixQr), and a run fed it where it stands is refused, as
+// it feeds nothing (emptyFedReason); an observation of it is not.
 func (j *contentsJudge) placeCheck(ev *critmin.Event) error {
 	if !namesContainer(ev) {
 		return nil
@@ -114,14 +117,17 @@ func (j *contentsJudge) placeCheck(ev *critmin.Event) error {
 		}
 		// A container that holds nothing still stands where it was
 		// last placed — emptied there by an unpacking or by a run fed
-		// it whole, or received there: a receipt of it, or a packing
-		// into it, happens there or ends a trip bound there (issue 8,
-		// fixQl, new-user check nuq5 W3: C1 emptied at khi was
-		// "received" at hou under the bill it once travelled on, and
-		// packed at hou, with no trip between). Another event naming
-		// an empty container moves nothing and is not judged.
+		// it whole, received there, or first seen there: a receipt of
+		// it, a packing into it, its shipping, departing or loading,
+		// or a run fed it, happens there or ends a trip bound there
+		// (issue 8, fixQl, new-user check nuq5 W3: C1 emptied at khi
+		// was "received" at hou under the bill it once travelled on,
+		// and packed at hou, with no trip between; fixQr, nuq8 b1 and
+		// b6: C1 emptied at khi was shipped from mb, and fed to a run
+		// at hou). An observation of an empty container (a sampling,
+		// an inspecting) moves nothing and is not judged.
 		empty := len(held) == 0
-		if empty && !receipt && !(ev.Type == critmin.AggregationEvent && ev.Action == "ADD") {
+		if empty && ev.Type == critmin.ObjectEvent && !receipt && !dispatch {
 			continue
 		}
 		left, err := j.leftByDraws(k, held, ev)
@@ -133,6 +139,8 @@ func (j *contentsJudge) placeCheck(ev *critmin.Event) error {
 			return err
 		}
 		if !ok {
+			// Placed by no event: a container never recorded fed to a
+			// run is refused by checkContainerRecorded (400).
 			continue
 		}
 		var reason string
@@ -163,6 +171,21 @@ func (j *contentsJudge) placeCheck(ev *critmin.Event) error {
 		case p.AtSea:
 			reason = fmt.Sprintf("container %s, which holds %s, is at sea at %s (%s from %s to %s, event %s on %s, bill of lading %s) and has not been received: it stands at no site, so it cannot be %s at %s — record its receipt at %s first",
 				c, holds, when(ev.EventTime), stepName(p.By.BizStep), orNone(departureOf(p.By)), orDest(p.Dests), p.By.EventID, when(p.By.EventTime), orNoneStated(p.Bill), what, here, orDest(p.Dests))
+		case p.Site == here && empty && ev.Type == critmin.TransformationEvent:
+			// Where it stands, but holding nothing: the run would rest
+			// on no material the record knows (fixQr, nuq8 b6). One
+			// emptied by a run fed it whole is refused naming that run
+			// (ledger.EmptiedError, contentsJudge.next).
+			by, err := j.holdings().EmptiedBy(k, ev.EventTime, ev)
+			if err != nil {
+				return err
+			}
+			if by != nil {
+				continue
+			}
+			reason = emptyFedReason(ev, c, p)
+			return &critmin.Error{Code: critmin.ECONFLICT, Message: reason + "; nothing was stored",
+				Fields: []critmin.FieldError{{Conflict: true, Pointer: fmt.Sprintf("event %s/inputEPCList/%d", ev.EventID, inputAt(ev, c)), Reason: reason}}}
 		case p.Site == here:
 			continue
 		case receipt && empty:
@@ -192,6 +215,37 @@ func (j *contentsJudge) placeCheck(ev *critmin.Event) error {
 			Fields: []critmin.FieldError{{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}}}
 	}
 	return nil
+}
+
+// emptyFedReason words the refusal of run ev fed container c (as ev
+// spells it) whole where it stands (p) while no packing leaves anything
+// in it: emptied there by an unpacking, or never packed (only seen or
+// received empty). The run would rest on nothing the record knows, and
+// its products' origin with it (fixQr, nuq8 b6).
+func emptyFedReason(ev *critmin.Event, c string, p ledger.Place) string {
+	when := func(t time.Time) string { return t.Format(time.RFC3339) }
+	since := fmt.Sprintf("since %s, event %s on %s", orNone(stepName(p.By.BizStep)), p.By.EventID, when(p.By.EventTime))
+	if p.By.Type == critmin.AggregationEvent && p.By.Action == "DELETE" {
+		since = fmt.Sprintf("emptied by event %s (%s) on %s", p.By.EventID, orNone(stepName(p.By.BizStep)), when(p.By.EventTime))
+	}
+	return fmt.Sprintf("this run (event %s) is fed container %s whole, but the container holds nothing at %s (it stands at %s, %s, and no packing since puts anything in it): a run fed an empty container consumes no material the record knows, and its products' origin would rest on nothing (CBV 2.0: a transformation's inputs are what it consumes). Pack the lots into %s first (AggregationEvent ADD), name what the run took by inputQuantityList, or, if the event that emptied it is wrong, declare event %s in error (errorDeclaration)",
+		ev.EventID, c, when(ev.EventTime), p.Site, since, c, p.By.EventID)
+}
+
+// inputAt is the place of container c (canonical or as spelt) among
+// ev's inputEPCList entries.
+func inputAt(ev *critmin.Event, c string) int {
+	k := 0
+	for _, e := range ev.EPCs {
+		if e.Role != critmin.RoleInput {
+			continue
+		}
+		if epcis.Canonical(e.EPC) == epcis.Canonical(c) {
+			return k
+		}
+		k++
+	}
+	return 0
 }
 
 // leftByDraws is held, what container k (canonical) holds at ev by its

@@ -108,8 +108,11 @@ func cfRefused(t *testing.T, svc *ledger.Service, what, doc string, want ...stri
 //	   is refused (5 > 4 + 10 × 0.5 % = 4.05), naming 4 t; Kx:4000 is
 //	   taken, and Kx is then consumed.
 //	U: Lu (Pakistan, 2,000 kg) packed into S3 on Oct 2 and unpacked
-//	   (DELETE) on Oct 3: run RU fed S3 on Oct 5 consumes nothing of Lu
-//	   (2 t remain, in stock, not a parent of Xu).
+//	   (DELETE) on Oct 3: S3 holds 2 − 2 = 0 t, and run RU fed S3 on
+//	   Oct 5 is refused 409 naming S3, "holds nothing" and the unpacking
+//	   p3d (fixQr, nuq8 b6; it was taken consuming nothing, its product
+//	   Xu resting on no material): Lu stays 2 t in stock, no parent of
+//	   Xu, which is not stored.
 //	B: Lb (Pakistan, 2,000 kg) packed into S4; run RB feeds S4 whole AND
 //	   Lb:2000 by line: the line states what the run took of Lb, its
 //	   container's share included — 2 t, not 4 (WithContents): 0 t
@@ -160,8 +163,11 @@ func testContainerFedConsumes(t *testing.T, open Opener) {
 	MustCapture(t, svc, ctDoc(cfRun("RK3", 6, nil, []string{"Kx:4000"}, "Zk", 100)))
 	cfLotState(t, s, "after RK3", "Kx", critmin.LotConsumed, 0, "Zk", true)
 
-	MustCapture(t, svc, ctDoc(cfRun("RU", 5, []string{s3}, nil, "Xu", 100)))
+	cfRefused(t, svc, "S3 emptied by p3d, fed whole", ctDoc(cfRun("RU", 5, []string{s3}, nil, "Xu", 100)), s3, "holds nothing", "urn:t:ev:p3d", "inputEPCList/0")
 	cfLotState(t, s, "after RU", "Lu", critmin.LotInStock, 2, "Xu", false)
+	if _, err := s.FindLot(context.Background(), "urn:t:lot:Xu"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("the refused run RU's output Xu: %v; want not found", err)
+	}
 
 	MustCapture(t, svc, ctDoc(cfRun("RB", 5, []string{s4}, []string{"Lb:2000"}, "Xb", 100)))
 	cfLotState(t, s, "after RB", "Lb", critmin.LotConsumed, 0, "Xb", true)
