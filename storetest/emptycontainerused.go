@@ -32,7 +32,8 @@ func qrSampledAtKhi(t *testing.T, s critmin.Store) {
 // 8 a shipping of [C1] from mb (readPoint and bizLocation mb) to hou
 // under B2 is refused 409 at its bizLocation naming C1, "holds nothing",
 // khi and the event that put it there; so are a departing and a loading
-// from mb. Nothing is stored; QL stays 10 t in stock at khi (unpacked).
+// from mb, and an unpacking of everything in C1 at mb. Nothing is
+// stored; QL stays 10 t in stock at khi (unpacked).
 // C2, never packed and only sampled at khi on Oct 4, shipped from mb on
 // Oct 8 is refused alike, naming the sampling. A shipping of [C1] from
 // khi (where it stands) on Oct 9 is taken, and its receipt at hou under
@@ -51,6 +52,10 @@ func testEmptyContainerShippedElsewhere(t *testing.T, open Opener) {
 			ctRefusedWith(t, s, "[C1] "+how+" at khi, "+step+" from mb", ctDoc(saLeave("qr-"+step, step, b2, mb, "all", hou, 8, []string{cbC1})),
 				critmin.ECONFLICT, at, cbC1, "holds nothing", khi, since)
 		}
+		// An unpacking of everything in C1 (a DELETE naming no
+		// children) at mb is judged alike.
+		ctRefusedWith(t, s, "[C1] "+how+" at khi, unpacked at mb", ctDoc(qlUnpackAt("qr-unpack-mb", cbC1, mb, 8)),
+			critmin.ECONFLICT, at, cbC1, "holds nothing", khi, since)
 		if !byRun {
 			aqWant(t, s, "the refusals", "urn:t:lot:QL", critmin.LotInStock, khi, 10, 0)
 		}
