@@ -60,12 +60,12 @@ type Headline struct {
 	// OriginNotMeasured is the part of the lot's contained value (or
 	// contained element tonnes) whose origin is unknown because a feed's
 	// assay is missing (Overall.OriginNotMeasured): ByCountry's shares
-	// are of the rest, and Text says so (fixKk).
+	// are of the whole, this part beside them (fixKk, fixqt).
 	OriginNotMeasured *NotMeasuredPart `json:"originNotMeasured,omitempty"`
 	// OriginUnknown is the part of the lot's contained value (or
 	// contained element tonnes) that came from no recorded input
-	// (Overall.OriginUnknown): ByCountry's shares are of the rest, and
-	// Text says so (nu37a).
+	// (Overall.OriginUnknown): ByCountry's shares are of the whole, this
+	// part beside them, summing to 1 with it (nu37a, fixqt).
 	OriginUnknown *NotMeasuredPart `json:"originUnknown,omitempty"`
 	// OfWhole is, where OriginUnknown or OriginNotMeasured is set beside
 	// country shares, the shares Text gives: of the lot's whole contained

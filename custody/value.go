@@ -88,8 +88,9 @@ func mustPrices(text string) map[string]ElementPrice {
 // oxide made from a feed assayed for Nd only) is measured metal of
 // unknown origin: ByCountry leaves it out, and OriginNotMeasured states
 // the part of the lot's contained value (or, with no element priced, of
-// its contained element tonnes) it holds, so that the shares are never
-// read as the whole lot's (issue 9, fixKk).
+// its contained element tonnes) it holds; ByCountry's shares are of the
+// whole, that part included, so that they and the parts of unknown
+// origin sum to 1 (issue 9, fixKk; fixqt).
 type Overall struct {
 	Basis         string         `json:"basis"`
 	ValueUSD      float64        `json:"valueUSD,omitempty"`
@@ -105,9 +106,17 @@ type Overall struct {
 	// OriginUnknown is the contained metal that came from no recorded
 	// input (Breakdown.UnknownOrigin: a run's products held more of it
 	// than its inputs put in, element_gain), as a part of the lot's
-	// contained value or element tonnes like OriginNotMeasured; ByCountry
-	// is the shares of the rest. nil where there is none (nu37a).
+	// contained value or element tonnes like OriginNotMeasured. nil where
+	// there is none (nu37a).
 	OriginUnknown *NotMeasuredPart `json:"originUnknown,omitempty"`
+	// SharesOfWhole says ByCountry's shares are of the lot's whole
+	// contained value (or contained element tonnes): with
+	// OriginUnknown.Share and OriginNotMeasured.Share they sum to 1
+	// (fixqt, nuq7: "Pakistan 0.714" of a lot whose Nd is 12.5 % of
+	// unknown origin read as 71 % Pakistani Nd; the truth is 0.625). Every
+	// overall computed now sets it; a certificate issued before states
+	// shares of the rest without it, and OfWhole scales those.
+	SharesOfWhole bool `json:"sharesOfWhole,omitempty"`
 }
 
 // NotMeasuredPart is the part of a lot's contained metal whose origin is
@@ -200,6 +209,11 @@ func (o *Overall) withUnknownParts(stated, unmeasured, unrecorded map[string]Bre
 		pu.Share = wu / all
 		o.OriginUnknown = pu
 	}
+	// The countries' shares are of the whole, never of the known rest
+	// alone (fixqt): a country's weight ÷ (known + both unknown parts).
+	for i := range o.ByCountry {
+		o.ByCountry[i].Share *= known / all
+	}
 }
 
 // OverallShare is one country's part of the overall origin: its contained
@@ -265,7 +279,7 @@ func overall(els map[string]Breakdown) Overall {
 	if len(agg) == 0 {
 		return o
 	}
-	o.Basis = "contained_element"
+	o.Basis, o.SharesOfWhole = "contained_element", true
 	if priced {
 		o.Basis, o.ValueUSD = "contained_value", total
 		if all > 0 {
@@ -302,8 +316,9 @@ const (
 // value (or contained element tonnes): the parts of unknown origin first
 // — metal of no recorded input (OriginUnknown, "origin unknown") and
 // metal whose feed's grade is not measured (OriginNotMeasured, "origin
-// not measured") — then each country, its ByCountry share (a share of
-// the rest) times what the rest is. The shares sum to 1. Every view that
+// not measured") — then each country, its ByCountry share, already of
+// the whole (SharesOfWhole; on a certificate issued before fixqt, a
+// share of the rest, times what the rest is). The shares sum to 1. Every view that
 // prints the overall origin in one line or table (the headline, the lot
 // page, the certificate, the CLI) prints these, so a lot 9 % of whose
 // metal is of unknown origin reads "origin unknown 9.0 %, Pakistan
@@ -323,7 +338,11 @@ func (o Overall) OfWhole() []OverallShare {
 	}
 	rest = max(0, rest)
 	for _, sh := range o.ByCountry {
-		sh.Share *= rest
+		if !o.SharesOfWhole {
+			// A certificate issued before fixqt: its shares are of
+			// the rest.
+			sh.Share *= rest
+		}
 		out = append(out, sh)
 	}
 	return out

@@ -185,7 +185,9 @@ func originTable(c *custody.Composition) table {
 		}
 	}
 	add("dry mass", c.Mass)
-	for _, sh := range c.Overall.ByCountry {
+	// Shares of the whole: the parts of unknown origin (origin_unknown,
+	// origin_not_measured) beside the countries, summing to 1 (fixqt).
+	for _, sh := range c.Overall.OfWhole() {
 		t.rows = append(t.rows, []string{c.Lot, "overall (" + c.Overall.Basis + ")", "country", sh.Key, sh.Name, fig(sh.Tonnes), fig(sh.Share), "physical"})
 	}
 	// A grade not measured (a product without an assay of its own) has

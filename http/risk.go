@@ -314,7 +314,7 @@ func (s *Server) exposure(r *http.Request, commodity string) (*risk.Exposure, er
 	// Figures at the prove job's precision (custody.FigureDecimals).
 	for i := range exp.Ledger {
 		g := &exp.Ledger[i]
-		g.ElementTonnes, g.Unknown = custody.RoundFigure(g.ElementTonnes), custody.RoundFigure(g.Unknown)
+		g.ElementTonnes, g.Unknown, g.UnknownShare = custody.RoundFigure(g.ElementTonnes), custody.RoundFigure(g.Unknown), custody.RoundFigure(g.UnknownShare)
 		for _, p := range []*float64{g.HHI, g.Top1Share} {
 			if p != nil {
 				*p = custody.RoundFigure(*p)
@@ -350,6 +350,8 @@ func exposureTable(e *risk.Exposure) table {
 		// unknown origin, and lots whose own grade is not measured.
 		if l.Unknown > 0 {
 			t.rows = append(t.rows, []string{"ledger_unknown_origin_tonnes_" + l.Element, l.Commodity, l.Period, "ledger", "unknown", ff(l.Unknown), opt(l.HHI)})
+			// Its share of the whole, beside the countries' (fixqt).
+			t.rows = append(t.rows, []string{"ledger_origin_share_" + l.Element, l.Commodity, l.Period, "ledger", "unknown", ff(l.UnknownShare), opt(l.HHI)})
 		}
 		if l.LostTonnes > 0 {
 			t.rows = append(t.rows, []string{"ledger_lost_in_runs_tonnes_" + l.Element, l.Commodity, l.Period, "ledger", "", ff(l.LostTonnes), opt(l.HHI)})

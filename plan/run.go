@@ -760,9 +760,9 @@ func (n *Network) lotOrigin(l *critmin.Lot, c *custody.Composition) (origin stri
 		} else {
 			// Measured metal of unknown origin (a feed's assay missing,
 			// or metal of no recorded input: a run's element_gain): the
-			// headline's shares are of the rest, so to the planner they
-			// are scaled by what the rest is, and that part is of unknown
-			// origin (fixKk, nu37a) — never dropped.
+			// headline's shares are of the whole (custody.Overall
+			// SharesOfWhole, fixqt), and that part is of unknown origin
+			// (fixKk, nu37a) — never dropped.
 			var part float64
 			for _, p := range []*custody.NotMeasuredPart{h.OriginNotMeasured, h.OriginUnknown} {
 				if p != nil && p.Share > 0 {
@@ -770,9 +770,6 @@ func (n *Network) lotOrigin(l *critmin.Lot, c *custody.Composition) (origin stri
 				}
 			}
 			if part > 0 {
-				for k := range shares {
-					shares[k] *= 1 - part
-				}
 				shares[UnknownOrigin] += part
 			}
 		}

@@ -121,7 +121,12 @@ type LedgerSourcing struct {
 	// counts (the sum of the shares' quantities): tonnes of that element,
 	// not of the lots nor of an oxide.
 	ElementTonnes float64 `json:"element_tonnes"`
-	Shares        []Share `json:"shares"`
+	// Shares are each country's tonnes of Element ÷ the row's whole
+	// tonnes of it (ElementTonnes + Unknown): with UnknownShare they sum
+	// to 1 (fixqt). HHI is of the metal of known origin (each country's
+	// tonnes ÷ ElementTonnes); Top1Share is the top country's share of
+	// the whole, as Shares.
+	Shares []Share `json:"shares"`
 	// HHI and Top1Share are null where no metal of known origin is
 	// counted (ElementTonnes 0: every lot of the row of unknown origin
 	// or its grade not measured): "n/a — no measured metal", never 0
@@ -136,6 +141,10 @@ type LedgerSourcing struct {
 	// their content cannot be counted at all.
 	Unknown     float64 `json:"unknown_origin_tonnes"`
 	NotMeasured int     `json:"not_measured_lots"`
+	// UnknownShare is Unknown ÷ the row's whole tonnes of Element: the
+	// part of it of unknown origin (custody.Unknown), stated beside the
+	// countries' shares (fixqt).
+	UnknownShare float64 `json:"unknown_origin_share"`
 	// LostTonnes is the part of the row's tonnes of Element (known and
 	// unknown origin) that runs consumed from its lots and put in no
 	// output: by the run's element balance (custody.RowPass.Balance, the
@@ -469,14 +478,29 @@ func LedgerSourcingOf(lots []LedgerLot) []LedgerSourcing {
 	}
 	var out []LedgerSourcing
 	for k, m := range meta {
+		// Shares of the row's whole tonnes of the element, its metal of
+		// unknown origin included (UnknownShare), so that the shares and
+		// the unknown part sum to 1 (fixqt, nuq7: 3 t Pakistan beside
+		// 0.5 t of unknown origin is 3 / 4.5 = 66.7 %, never 3 / 4 = 75 %
+		// of "the" Nd). The HHI is the concentration of the metal of
+		// known origin (its shares of the known tonnes), the unknown part
+		// not being a country (as USGS's "Other countries").
+		whole := m.ElementTonnes + m.Unknown
 		var fr []float64
+		var top float64
 		for iso, t := range agg[k] {
 			sh := Share{ISO3: iso, Country: country.Name(iso), Quantity: t}
-			if m.ElementTonnes > 0 {
-				sh.Share = t / m.ElementTonnes
+			if whole > 0 {
+				sh.Share = t / whole
 			}
 			m.Shares = append(m.Shares, sh)
-			fr = append(fr, sh.Share)
+			if m.ElementTonnes > 0 {
+				fr = append(fr, t/m.ElementTonnes)
+			}
+			top = max(top, sh.Share)
+		}
+		if whole > 0 {
+			m.UnknownShare = m.Unknown / whole
 		}
 		sort.SliceStable(m.Shares, func(i, j int) bool {
 			if m.Shares[i].Quantity != m.Shares[j].Quantity {
@@ -485,6 +509,10 @@ func LedgerSourcingOf(lots []LedgerLot) []LedgerSourcing {
 			return m.Shares[i].ISO3 < m.Shares[j].ISO3
 		})
 		m.HHI, m.Top1Share = ConcentrationOf(m.ElementTonnes, fr)
+		if m.Top1Share != nil {
+			// The top country's share of the whole, as Shares give it.
+			m.Top1Share = &top
+		}
 		m.NotMeasured = notMeasured[k]
 		out = append(out, *m)
 	}

@@ -437,11 +437,14 @@ func TestLedgerSourcing(t *testing.T) {
 		t.Errorf("REE La row %+v", la)
 	}
 	ree := got[2]
-	// 3 and 1 t of Nd: shares 0.75 and 0.25, HHI 75² + 25² = 6,250;
-	// 0.5 t of unknown origin stay out of the shares.
-	if ree.Commodity != "ree_concentrate" || ree.Element != "Nd" || ree.Period != "2025-08" || ree.HHI == nil || *ree.HHI != 6250 || *ree.Top1Share != 0.75 || ree.Unknown != 0.5 ||
-		ree.ElementTonnes != 4 || ree.Lots != 2 || ree.NotMeasured != 1 {
-		t.Errorf("REE sourcing %+v", ree)
+	// 3 and 1 t of Nd and 0.5 t of unknown origin: shares of the whole
+	// 4.5 t (fixqt): 3 / 4.5 = 0.6667, 1 / 4.5 = 0.2222, unknown
+	// 0.5 / 4.5 = 0.1111, summing to 1; the top share 0.6667. HHI of the
+	// known 4 t: 75² + 25² = 6,250.
+	if ree.Commodity != "ree_concentrate" || ree.Element != "Nd" || ree.Period != "2025-08" || ree.HHI == nil || *ree.HHI != 6250 || ree.Top1Share == nil || math.Abs(*ree.Top1Share-3/4.5) > 1e-9 || ree.Unknown != 0.5 ||
+		ree.ElementTonnes != 4 || ree.Lots != 2 || ree.NotMeasured != 1 || math.Abs(ree.UnknownShare-0.5/4.5) > 1e-9 ||
+		len(ree.Shares) != 2 || math.Abs(ree.Shares[0].Share-3/4.5) > 1e-9 || math.Abs(ree.Shares[1].Share-1/4.5) > 1e-9 {
+		t.Errorf("REE sourcing %+v: want shares of the whole 4.5 t (0.6667, 0.2222, unknown 0.1111)", ree)
 	}
 	if got[0].HHI == nil || *got[0].HHI != 10000 || got[0].Element != "Sb" {
 		t.Errorf("antimony from one country: %+v", got[0])
@@ -453,7 +456,8 @@ func TestLedgerSourcing(t *testing.T) {
 // Nd "unknown"), or only a lot without its own grade — has no
 // concentration: HHI and top-1 share null, never 0 (0 would read as a
 // perfectly spread supply). A row of 1 t PAK + 0.5 t unknown keeps its
-// HHI: shares of the 1 t known, 100 % PAK → 100² = 10,000.
+// HHI: shares of the 1 t known, 100 % PAK → 100² = 10,000; its top
+// share is of the whole 1.5 t, 1 / 1.5 = 0.6667, unknown 0.3333 (fixqt).
 func TestUnknownOnlyRowHasNoHHI(t *testing.T) {
 	got := risk.LedgerSourcingOf([]risk.LedgerLot{
 		{Commodity: "a", Period: "2025-08", Elements: map[string]map[string]float64{"Nd": {"unknown": 0.5}}},
@@ -468,7 +472,7 @@ func TestUnknownOnlyRowHasNoHHI(t *testing.T) {
 			t.Errorf("%s: HHI %v top-1 %v, want null", r.Commodity, r.HHI, r.Top1Share)
 		}
 	}
-	if r := got[2]; r.HHI == nil || *r.HHI != 10000 || *r.Top1Share != 1 {
+	if r := got[2]; r.HHI == nil || *r.HHI != 10000 || math.Abs(*r.Top1Share-1/1.5) > 1e-9 || math.Abs(r.UnknownShare-0.5/1.5) > 1e-9 {
 		t.Errorf("c: %+v", r)
 	}
 	if h, top := risk.ConcentrationOf(0, nil); h != nil || top != nil {

@@ -323,6 +323,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"ProceedBusinessRules", testProceedBusinessRules},
 		{"SiteCountryConflict", testSiteCountryConflict},
 		{"OriginOneView", testOriginOneView},
+		{"OriginSharesOfWhole", testOriginSharesOfWhole},
 		{"FirstRecordOrigin", testFirstRecordOrigin},
 		{"BatchBoundary", testBatchBoundary},
 		{"BatchCut", testBatchCut},
