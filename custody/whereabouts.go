@@ -106,9 +106,11 @@ func eventSite(ev *critmin.Event) string {
 }
 
 // placesLot says whether e places a lot: it has a bizLocation, or it sends
-// the lot on its way.
+// the lot on its way — a dispatch step without a disposition too
+// (ledger.TripStep: a loading stating neither is a trip's step, as the
+// ledger reads it, not nothing).
 func placesLot(e *critmin.Event) bool {
-	return e.BizLocation != "" || inTransitStep(e.BizStep) || e.Disposition == "in_transit"
+	return e.BizLocation != "" || inTransitStep(e.BizStep) || e.Disposition == "in_transit" || ledger.TripStep(e)
 }
 
 // tracker follows a lot's whereabouts through its events in event-time

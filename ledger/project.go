@@ -314,6 +314,21 @@ func dispatchLine(ev *critmin.Event, q critmin.QuantityElement) bool {
 	return ev.Type == critmin.ObjectEvent && (q.Role == "" || q.Role == critmin.RoleEPC) && ev.Action != "DELETE" && dispatchSteps[stepOf(ev.BizStep)]
 }
 
+// TripStep says whether ev puts what it names on a trip whatever its
+// disposition: an ObjectEvent (not a DELETE) of a dispatch step
+// (dispatchSteps: shipping, departing, loading, transporting). CBV 2.0
+// §7.2 defines shipping as the goods' dispatch and EPCIS 2.0 makes the
+// disposition optional (§7.3.6): one stated without a disposition (and
+// without a bizLocation) reads as one of disposition in_transit — the
+// trip leaves from its bizLocation, else its readPoint, else from where
+// the lot or its containers stand — so that the receipt under its bill
+// of lading ends that trip (new-user check nuq8 a3g/b9: it read as
+// nothing having happened, and the receipt of one of its containers
+// then read as the whole lot arriving at that container's weight).
+func TripStep(ev *critmin.Event) bool {
+	return ev.Type == critmin.ObjectEvent && ev.Action != "DELETE" && dispatchSteps[stepOf(ev.BizStep)]
+}
+
 // asReceivedOwnMoisture says whether the moisture of mf is measured with an
 // as-received assay — the moisture of the sample the assay was measured
 // on, which converts it to dry (DecodeMineral gives it to each such
@@ -404,8 +419,11 @@ func status(prev string, ev *critmin.Event, role string) string {
 		return critmin.LotInTransit
 	case consumedDispositions[ev.Disposition] || (ev.Action == "DELETE" && ev.Type == critmin.ObjectEvent):
 		return critmin.LotConsumed
-	case prev != "" && prev != critmin.LotUnknown && ev.Disposition == "" && ev.BizLocation == "" && role != critmin.RoleOutput:
-		// Neither disposition nor location: the status persists.
+	case prev != "" && prev != critmin.LotUnknown && ev.Disposition == "" && ev.BizLocation == "" && role != critmin.RoleOutput && !TripStep(ev):
+		// Neither disposition nor location: the status persists. Not
+		// for a dispatch (TripStep): a shipping, departing, loading or
+		// transporting ObjectEvent is the goods leaving (CBV 2.0 §7.2),
+		// with or without a disposition (optional, EPCIS 2.0 §7.3.6).
 		return prev
 	case inTransitSteps[ev.BizStep]:
 		return critmin.LotInTransit

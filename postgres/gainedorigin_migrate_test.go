@@ -137,3 +137,10 @@ func TestMigrateTripEndOnce(t *testing.T) {
 	dsn := pgtest.MustCreateDatabase(t)
 	storetest.MigrateTripEndOnce(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
+
+// TestMigrateTripNoDisposition: migration 0140 on PostgreSQL
+// (storetest.MigrateTripNoDisposition holds the worked case).
+func TestMigrateTripNoDisposition(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateTripNoDisposition(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}

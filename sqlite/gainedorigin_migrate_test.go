@@ -137,3 +137,10 @@ func TestMigrateTripEndOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
 	storetest.MigrateTripEndOnce(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
+
+// TestMigrateTripNoDisposition: migration 0140 on SQLite
+// (storetest.MigrateTripNoDisposition holds the worked case).
+func TestMigrateTripNoDisposition(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	storetest.MigrateTripNoDisposition(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}

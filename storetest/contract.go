@@ -303,6 +303,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"ReceiptReadsShipment", testReceiptReadsShipment},
 		{"ContainerOnwardCarries", testContainerOnwardCarries},
 		{"TripEndOnce", testTripEndOnce},
+		{"ShippedNoDisposition", testShippedNoDisposition},
 		{"ContainerDeclaredPackingMoves", testContainerDeclaredPackingMoves},
 		{"ContainerRefusalPointers", testContainerRefusalPointers},
 		{"ContainerGainPointer", testContainerGainPointer},

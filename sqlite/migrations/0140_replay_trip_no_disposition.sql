@@ -1,0 +1,12 @@
+-- Projection rows written before fixQq (new-user check nuq8 a3g/b9): a
+-- shipping, departing, loading or transporting ObjectEvent stating no
+-- disposition and no bizLocation read as nothing having happened. The
+-- lot stayed in stock where it stood, and a receipt of one of its
+-- containers under the bill then read as the whole lot arriving at that
+-- container's weight (10 t shipped as [B1, B2], [B1]'s receipt left 6 t
+-- in all). This migration has no SQL of its own: its Go step
+-- (sqldb.replayTripNoDisposition, registered in goStepsWithStore)
+-- replays the event log as `critmin verify` does on a store holding
+-- such an event, and rewrites each lot projection table that differs, in
+-- this migration's transaction.
+SELECT 1;
