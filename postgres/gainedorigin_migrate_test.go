@@ -137,3 +137,10 @@ func TestMigrateTripEndOnce(t *testing.T) {
 	dsn := pgtest.MustCreateDatabase(t)
 	storetest.MigrateTripEndOnce(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
+
+// TestMigrateUnpackedFed: migration 0142 on PostgreSQL
+// (storetest.MigrateUnpackedFed holds the worked case).
+func TestMigrateUnpackedFed(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateUnpackedFed(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}
