@@ -156,7 +156,10 @@ func StrandedBy(ctx context.Context, s Store, ev *critmin.Event) ([]StrandedEven
 // (fedRunsStranded), which are refused though a run by line so left
 // is only listed — it consumed the container; the movements of a
 // container that a declared run fed whole and emptied before it moved
-// (fedRunMovesStranded). A run fed whole a container a declared line
+// (fedRunMovesStranded); the later packings, unpackings and movements
+// of a container a declared event packs, unpacks or moves that would no
+// longer stand where the container stood (containerEventsStranded). A
+// run fed whole a container a declared line
 // draw took the lot out of is not refused: the store computes it again
 // from what the container held without the draw (sqldb drawBoxes,
 // recontainReceipts), refusing only a lot it would leave overdrawn.
@@ -174,6 +177,11 @@ func strandedEvents(ctx context.Context, s Store, live, declaring []*critmin.Eve
 		return nil, err
 	}
 	fed = append(fed, moved...)
+	boxed, err := containerEventsStranded(ctx, s, live, declaring, declared)
+	if err != nil {
+		return nil, err
+	}
+	fed = append(fed, boxed...)
 	if len(fed) == 0 {
 		return out, nil
 	}

@@ -257,6 +257,11 @@ type originCalc struct {
 	// declarations stripped) that explainRetractions' replay puts back:
 	// contents reads containers as holding what they held with them.
 	packBack []*critmin.Event
+	// withdrawnBoxes are, once read (fedWithdrawn), the containers
+	// (canonical) an unpacking declared in error names; fedChecked the
+	// run events already looked at.
+	withdrawnBoxes map[string]bool
+	fedChecked     map[string]bool
 	// retractedOf memoises retractedNaming by lot.
 	retractedOf map[string][]retractedFact
 	// retractedBy memoises retractedMaker by lot.
@@ -1093,6 +1098,7 @@ func (oc *originCalc) computeAt(id string, at time.Time) (*comp, error) {
 		// What each input held for the runs that made it, before the
 		// blend reads it (overConsumption).
 		for _, e := range edges {
+			oc.fedWithdrawn(e)
 			if err := oc.overConsumption(e.Parent); err != nil {
 				return nil, err
 			}
@@ -2509,16 +2515,7 @@ func (oc *originCalc) contents(l *critmin.Lot, at time.Time) (*comp, bool, error
 	// An unpacking of the container declared in error never happened:
 	// what it took out is still inside (packedIn reads live events only),
 	// and the origin says so, naming it (fix9y).
-	if fs, err := oc.retractedUnpackingsOf(l.ID, at); err == nil {
-		for _, f := range fs {
-			a := Anomaly{Kind: "unpacking_withdrawn", Events: []string{f.ev.EventID},
-				Detail: fmt.Sprintf("container %s holds what event %s (%s, %s) took out: that unpacking was declared in error on %s (reason %s), so its contents count as still packed when read on %s",
-					id, f.ev.EventID, packingWords(f.ev), f.ev.EventTime.UTC().Format(time.DateOnly), declaredWhen(f.decl), declaredReason(f.decl), at.UTC().Format(time.DateOnly))}
-			if !slices.ContainsFunc(oc.anomalies, func(b Anomaly) bool { return b.Kind == a.Kind && b.Detail == a.Detail }) {
-				oc.anomalies = append(oc.anomalies, a)
-			}
-		}
-	}
+	oc.noteWithdrawnUnpackings(l.ID, at)
 	var parts []part
 	res := &comp{grades: map[string]float64{}, elem: map[string][3]mix{}, events: map[string]bool{}, origin: map[string]bool{}}
 	var unknownMass []string

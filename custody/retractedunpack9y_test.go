@@ -83,12 +83,19 @@ func TestRetractedUnpackingRestoresContents(t *testing.T) {
 		t.Fatal(err)
 	}
 	const named = "event urn:t:ev:UNPACK (unpacking of lot urn:t:lot:X from https://id.gs1.org/00/106141412345678908, 2025-10-04) took out: that unpacking was declared in error on 2025-10-20"
+	// The store computes E1 again from what S held once UNPACK is
+	// declared (X consumed, fixQs): the kept mix reads X by its own
+	// link; the origin read with its evidence names the unpacking.
+	ev, err := custody.OriginOf(ctx, db, "urn:t:lot:O", true)
+	if err != nil {
+		t.Fatal(err)
+	}
 	found := false
-	for _, a := range o.Anomalies {
+	for _, a := range ev.Anomalies {
 		found = found || a.Kind == "unpacking_withdrawn" && strings.Contains(a.Detail, named)
 	}
 	if !found {
-		t.Errorf("O's origin does not name the withdrawn unpacking: %+v", o.Anomalies)
+		t.Errorf("O's origin does not name the withdrawn unpacking: %+v", ev.Anomalies)
 	}
 	seen := false
 	for _, v := range vs {

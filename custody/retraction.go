@@ -1190,3 +1190,74 @@ func withRunsNaming(ms []retractedMeasurement, rs []retractedRun) []retractedMea
 	}
 	return out
 }
+
+// noteWithdrawnUnpackings adds the anomaly unpacking_withdrawn for each
+// unpacking of container dated at or before at that was declared in
+// error: what it took out counts as still packed when read at at
+// (fix9y).
+func (oc *originCalc) noteWithdrawnUnpackings(container string, at time.Time) {
+	fs, err := oc.retractedUnpackingsOf(container, at)
+	if err != nil {
+		return
+	}
+	id := epcis.Canonical(container)
+	for _, f := range fs {
+		a := Anomaly{Kind: "unpacking_withdrawn", Events: []string{f.ev.EventID},
+			Detail: fmt.Sprintf("container %s holds what event %s (%s, %s) took out: that unpacking was declared in error on %s (reason %s), so its contents count as still packed when read on %s",
+				id, f.ev.EventID, packingWords(f.ev), f.ev.EventTime.UTC().Format(time.DateOnly), declaredWhen(f.decl), declaredReason(f.decl), at.UTC().Format(time.DateOnly))}
+		if !slices.ContainsFunc(oc.anomalies, func(b Anomaly) bool { return b.Kind == a.Kind && b.Detail == a.Detail }) {
+			oc.anomalies = append(oc.anomalies, a)
+		}
+	}
+}
+
+// fedWithdrawn notes (noteWithdrawnUnpackings) the unpackings declared
+// in error of a container that the run of edge e was fed whole, dated
+// at or before it: once the declaration puts the lot back in the
+// container, the store computes the run again from what the container
+// held then (sqldb recontain; new-user check fixQn leftover, builder
+// fixQs), and the run's lots are read by their own links rather than
+// through the container (contents), which names them. The containers an
+// unpacking declared in error names are read once a calculation; a run
+// is looked at once, and only when there are some.
+func (oc *originCalc) fedWithdrawn(e critmin.LotEdge) {
+	if e.Kind != ledger.LinkTransformation || oc.s == nil || e.EventID == "" {
+		return
+	}
+	if oc.withdrawnBoxes == nil {
+		oc.withdrawnBoxes = map[string]bool{}
+		oc.fedChecked = map[string]bool{}
+		if q, ok := oc.s.(eventQuerier); ok {
+			filter := critmin.EventFilter{EventTypes: []string{critmin.AggregationEvent}, ErrorDeclarationExists: true, Limit: 1000}
+			_ = eachDeclared(oc.ctx, q, filter, func(body *critmin.Event, _ *critmin.ErrorDeclaration) {
+				if body.Action == "DELETE" && body.ParentID != "" {
+					oc.withdrawnBoxes[epcis.Canonical(body.ParentID)] = true
+				}
+			})
+		}
+	}
+	if len(oc.withdrawnBoxes) == 0 || oc.fedChecked[e.EventID] {
+		return
+	}
+	oc.fedChecked[e.EventID] = true
+	q, ok := oc.s.(eventQuerier)
+	if !ok {
+		return
+	}
+	page, err := q.FindEvents(oc.ctx, critmin.EventFilter{EventIDs: []string{e.EventID}, EventTypes: []string{critmin.TransformationEvent}, Limit: 100})
+	if err != nil {
+		return
+	}
+	for _, st := range page.Events {
+		if !ledger.Live(st) || st.Type != critmin.TransformationEvent {
+			continue
+		}
+		r := decodeStored(st)
+		for _, in := range r.EPCs {
+			if in.Role == critmin.RoleInput && oc.withdrawnBoxes[epcis.Canonical(in.EPC)] {
+				oc.noteWithdrawnUnpackings(in.EPC, r.EventTime)
+			}
+		}
+		return
+	}
+}

@@ -144,3 +144,10 @@ func TestMigrateTripNoDisposition(t *testing.T) {
 	dsn := pgtest.MustCreateDatabase(t)
 	storetest.MigrateTripNoDisposition(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
 }
+
+// TestMigrateUnpackedFed: migration 0142 on PostgreSQL
+// (storetest.MigrateUnpackedFed holds the worked case).
+func TestMigrateUnpackedFed(t *testing.T) {
+	dsn := pgtest.MustCreateDatabase(t)
+	storetest.MigrateUnpackedFed(t, func() (*sqldb.DB, error) { return postgres.Open(context.Background(), dsn) })
+}

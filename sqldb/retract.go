@@ -195,7 +195,7 @@ func (w *writer) applyDeclarations(events []*critmin.Event) error {
 	// A packing declared in error no longer holds its lots in the
 	// container: the events that moved the container since move them no
 	// more (contents.go).
-	held, runs, err := w.recontain(declared, false)
+	held, runs, err := w.recontain(declared, unpacks(declared))
 	if err != nil {
 		return err
 	}
@@ -1059,4 +1059,15 @@ func (db *DB) liveEvents(ctx context.Context, q querier, ids []string, carriersO
 		}
 	}
 	return out, nil
+}
+
+// unpacks says whether one of evs is an unpacking (an AggregationEvent
+// DELETE) of a container.
+func unpacks(evs []*critmin.Event) bool {
+	for _, ev := range evs {
+		if ev.Type == critmin.AggregationEvent && ev.ParentID != "" && ev.Action == "DELETE" {
+			return true
+		}
+	}
+	return false
 }

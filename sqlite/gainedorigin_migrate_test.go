@@ -144,3 +144,10 @@ func TestMigrateTripNoDisposition(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
 	storetest.MigrateTripNoDisposition(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
 }
+
+// TestMigrateUnpackedFed: migration 0142 on SQLite
+// (storetest.MigrateUnpackedFed holds the worked case).
+func TestMigrateUnpackedFed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	storetest.MigrateUnpackedFed(t, func() (*sqldb.DB, error) { return sqlite.Open(context.Background(), path) })
+}

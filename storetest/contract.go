@@ -288,6 +288,8 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"ArrivingNeverShipped", testArrivingNeverShipped},
 		{"PartUnloadedOnTheWay", testPartUnloadedOnTheWay},
 		{"DeclaredTripUnderArrival", testDeclaredTripUnderArrival},
+		{"DeclaredTripUnderPacking", testDeclaredTripUnderPacking},
+		{"DeclaredUnpackingUnderRun", testDeclaredUnpackingUnderRun},
 		{"EmptiedContainerReceivedElsewhere", testEmptiedContainerReceivedElsewhere},
 		{"EmptiedContainerOpenTrip", testEmptiedContainerOpenTrip},
 		{"EmptiedContainerPackedElsewhere", testEmptiedContainerPackedElsewhere},

@@ -1,0 +1,11 @@
+-- Projection rows written before fixQs (new-user check fixQn leftover):
+-- an unpacking declared in error left a run fed the container whole
+-- after it as captured. X 10 t packed into C, C unpacked, a run fed C
+-- whole (taking nothing); with the unpacking declared, the origin read
+-- X inside C and counted it while X stayed 10 t in stock.
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayUnpackedFed, registered in goStepsWithStore) replays the
+-- event log as `critmin verify` does on a store holding a declared
+-- unpacking of a container some run was fed whole, and rewrites each
+-- lot projection table that differs, in this migration's transaction.
+SELECT 1;
