@@ -559,7 +559,7 @@ func captureCheck(s Store) func(ctx context.Context, events []*critmin.Event, cj
 		// Every movement (packing, loading, shipping, a run's input) takes
 		// at most what stands of its lot at its site at the event's time,
 		// the lot's events replayed in event time (standing.go).
-		if fe, err := checkStanding(ctx, s, live, declared, storedAsIs); err != nil {
+		if fe, err := checkStanding(ctx, s, live, declared, storedAsIs, cj.via); err != nil {
 			return err
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("event refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}

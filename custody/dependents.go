@@ -579,7 +579,7 @@ func judgeAgain(ctx context.Context, s Store, ids []string, before, later, doc [
 		return nil, err
 	}
 	fes = append(fes, wfe...)
-	sfe, err := checkStanding(ctx, s, seq, declared, storedCopy)
+	sfe, err := checkStanding(ctx, s, seq, declared, storedCopy, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -91,7 +91,7 @@ func LineDraws(id string, evs []*critmin.Event) []ledger.LineDraw {
 		seq = append(seq, e)
 	}
 	sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
-	_, packs := replayLot(id, nil, seq, nil)
+	_, packs := replayLot(id, nil, seq, nil, nil)
 	return packs.draws
 }
 

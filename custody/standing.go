@@ -222,6 +222,104 @@ type shortfall struct {
 	pairOwner string
 	pairs     []string
 	refused   *critmin.FieldError // an unpacking refused as worded (checkUnpackingOf)
+	// beside: a line of the lot beside containers holding it
+	// (heldBeside) above what they hold plus the loose rest (besideAbove)
+	// or below what they hold (besideBelow); held is what the named
+	// containers hold of the lot at the site (heldIn: "container t
+	// (packing event …)"), loose what stands of it packed in none,
+	// otherIn the other containers holding it there.
+	beside          int
+	held, loose     float64
+	heldIn, otherIn []string
+}
+
+// The two faults of a line beside containers (shortfall.beside).
+const (
+	besideAbove = 1
+	besideBelow = 2
+)
+
+// besideStep says whether ev is judged by heldBeside: a dispatch that
+// starts a container's trip (an ObjectEvent shipping, departing or
+// loading, CBV 2.0 §7.2) or a run (its inputs).
+func besideStep(ev *critmin.Event) bool {
+	if ev.Type == critmin.TransformationEvent {
+		return true
+	}
+	switch stepName(ev.BizStep) {
+	case "shipping", "departing", "loading":
+		return ev.Type == critmin.ObjectEvent && ev.Action != "DELETE"
+	}
+	return false
+}
+
+// heldBeside judges document event ev (a dispatch or a run: besideStep)
+// that names containers boxes (as the event spells them) holding lot id
+// and states a line of t wet tonnes of the lot, where stood of it stood
+// (l as projected just before ev): the named containers standing at
+// ev's site hold held of the lot, and what stands of it packed in no
+// container there is loose (stood less every packing there). The line
+// moves, or the run takes, what is inside the containers — their
+// contents change only through an AggregationEvent or a run consuming
+// them (EPCIS 2.0 §7.3.5) — and at most the loose rest besides: a line
+// below held, or above held + loose, beyond ConsumptionTolerance, is a
+// fault (outside checker nuq9: [K1] (6 t) beside "L 10 t" where K2 held
+// the other 4 t moved 10 t and left K2's 4 t to be fed at the site too;
+// [K1, K2] (10 t) beside "L 1 t" left 9 t at the site inside containers
+// that had gone). Containers on a trip (at no site), or holding the lot
+// by no known mass, are not judged.
+func (sp *sitePackings) heldBeside(id string, l *critmin.Lot, ev *critmin.Event, t, stood float64, boxes []string) (shortfall, bool) {
+	site := eventSite(ev)
+	if len(boxes) == 0 || site == "" || !besideStep(ev) {
+		return shortfall{}, false
+	}
+	for _, q := range ev.Carried {
+		if epcis.Canonical(q.EPCClass) == epcis.Canonical(id) {
+			// The line is the containers' contents (ledger.WithContents),
+			// not one the event states.
+			return shortfall{}, false
+		}
+	}
+	named := map[string]bool{}
+	for _, b := range boxes {
+		named[epcis.Canonical(b)] = true
+	}
+	var held, packed float64
+	var heldIn, otherIn []string
+	for _, p := range sp.agg.Of(id) {
+		if sp.site[p.EventID] != site {
+			continue
+		}
+		w, ok := sp.heldWet(p)
+		if !ok {
+			return shortfall{}, false
+		}
+		if w <= 1e-9 {
+			continue
+		}
+		packed += w
+		what := fmt.Sprintf("%s %s t (packing event %s)", p.Container, Tonnes(w), p.EventID)
+		if named[epcis.Canonical(p.Container)] {
+			held += w
+			heldIn = append(heldIn, what)
+		} else {
+			otherIn = append(otherIn, what)
+		}
+	}
+	if held <= 1e-9 {
+		return shortfall{}, false
+	}
+	loose := max(stood-min(packed, stood), 0)
+	sf := shortfall{ev: ev, doc: true, took: t, stood: stood, held: held, loose: loose, heldIn: heldIn, otherIn: otherIn, lotWetTonnes: l.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)}
+	switch {
+	case t > (held+loose)*(1+ConsumptionTolerance)+1e-9:
+		sf.beside = besideAbove
+	case held > t*(1+ConsumptionTolerance)+1e-9:
+		sf.beside = besideBelow
+	default:
+		return shortfall{}, false
+	}
+	return sf, true
 }
 
 // sitePackings follows, through a replay, the packings of one lot not
@@ -514,8 +612,8 @@ func (sp *sitePackings) checkUnpackingOf(id string, lot *critmin.Lot, ev *critmi
 // 0.95 t of a 17.96 t lot stand is refused (0.95 × 1.005 = 0.95475 t),
 // where 0.5 % of the lot let it pass (0.95 + 0.0898 t; issue 15, fix15z
 // F6). inDoc names the document's events.
-func replayStanding(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*critmin.Event]bool) []shortfall {
-	out, _ := replayLot(id, start, seq, inDoc)
+func replayStanding(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*critmin.Event]bool, via map[*critmin.Event]map[string][]string) []shortfall {
+	out, _ := replayLot(id, start, seq, inDoc, via)
 	return out
 }
 
@@ -524,7 +622,12 @@ func replayStanding(id string, start *critmin.Lot, seq []*critmin.Event, inDoc m
 // unpackings less what movements of the lot drew out of its containers).
 // A DELETE emptying one of its containers (it names no child: every
 // child out, EPCIS 2.0 §7.3.5.3) is applied to the packings only.
-func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*critmin.Event]bool) ([]shortfall, *sitePackings) {
+//
+// A document's dispatch or run naming containers beside a line of the
+// lot is judged against what they hold of it (heldBeside); via gives,
+// per event and lot, the containers it moved the lot in as the
+// document's contents were read (contentsJudge.via; nil: none).
+func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*critmin.Event]bool, via map[*critmin.Event]map[string][]string) ([]shortfall, *sitePackings) {
 	lot := &critmin.Lot{ID: id}
 	if start != nil {
 		lot = start
@@ -570,6 +673,10 @@ func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*c
 						sf.holder, sf.owners = h.Party, ledger.OwnersAt(lot, h.Site)
 					}
 					out = append(out, sf)
+				} else if inDoc[ev] {
+					if sf, bad := packs.heldBeside(id, lot, ev, t, stood, via[ev][id]); bad {
+						out = append(out, sf)
+					}
 				}
 				if !isPackingEvent(ev) && ev.Type != critmin.AssociationEvent && ev.Type != critmin.AggregationEvent {
 					packs.drawOut(id, ev, t, stood)
@@ -688,7 +795,7 @@ func containedAt(id string, evs []*critmin.Event, at time.Time) []critmin.Packin
 		seq = append(seq, ev)
 	}
 	sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
-	_, packs := replayLot(id, nil, seq, nil)
+	_, packs := replayLot(id, nil, seq, nil, nil)
 	return append([]critmin.Packing(nil), packs.agg.Of(id)...)
 }
 
@@ -739,7 +846,12 @@ func cloneLot(l *critmin.Lot) *critmin.Lot {
 // the same ID: a duplicate is one event). A stored movement already
 // short before the document (a record made before this check) does not
 // refuse it.
-func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool, stored map[string]*critmin.Lot) ([]critmin.FieldError, error) {
+//
+// via is, per document event and lot (canonical), the containers the
+// event moved or fed the lot in (contentsJudge.via; nil for none): a
+// lot an event names by a line beside containers holding it is replayed
+// from its stored events, its packings read (heldBeside).
+func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool, stored map[string]*critmin.Lot, via map[*critmin.Event]map[string][]string) ([]critmin.FieldError, error) {
 	docOf := map[string][]*critmin.Event{}
 	judge := map[string]bool{}
 	var ids []string
@@ -756,6 +868,11 @@ func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared
 			docOf[id] = append(docOf[id], ev)
 			if _, ok := takenBy(ev, id); ok || noQuantityDispatch(ev, id) {
 				judge[id] = true
+				if stored[id] != nil && len(via[ev][id]) > 0 && besideStep(ev) {
+					// A line beside containers holding the lot: its
+					// packings are read from its events (heldBeside).
+					replay[id] = true
+				}
 				if stored[id] != nil && isPackingEvent(ev) {
 					// Packings not undone add up: the stored ones are
 					// read from the lot's events (sitePackings).
@@ -828,7 +945,7 @@ func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared
 		if l := stored[id]; l != nil && !replay[id] {
 			start = cloneLot(l) // every document event after its last
 		}
-		short := replayStanding(id, start, seq, inDoc)
+		short := replayStanding(id, start, seq, inDoc, via)
 		if len(short) == 0 {
 			continue
 		}
@@ -836,7 +953,7 @@ func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared
 		for _, sf := range short {
 			if !sf.doc && before == nil {
 				before = map[*critmin.Event]bool{}
-				for _, b := range replayStanding(id, nil, all, nil) {
+				for _, b := range replayStanding(id, nil, all, nil, nil) {
 					before[b.ev] = true
 				}
 			}
@@ -1008,6 +1125,9 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event of %s takes %s t of it %s from the holding of %s, its source party, but %s held only %s t there then (owners with holdings there: %s; tolerance %s %% of what stood): an event naming a source owning_party or possessing_party takes of that party's holding only (CBV 2.0 §7.5), never of another's there — state at most %s t, or name the owner whose holding ships",
 			id, what, sf.eventTimeText, Tonnes(sf.took), where, sf.holder, sf.holder, Tonnes(sf.stood), strings.Join(sf.owners, ", "), units.Fixed(ConsumptionTolerance*100, 1), Tonnes(sf.stood))}
 	}
+	if sf.beside != 0 {
+		return besideError(id, sf, what, where)
+	}
 	if sf.doc {
 		list := "/quantityList"
 		switch sf.ev.Type {
@@ -1049,4 +1169,27 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 	}
 	return critmin.FieldError{Conflict: true, Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("lot %s refused: event %s, dated %s, is dated before the recorded event %s (%s of %s %s); event %s leaves %s t of the lot standing there then, but event %s took %s t, %s t more (tolerance %s %% of what stood): an event entered late may not leave a later one taking more than stood — correct the dates, or declare the later event in error first",
 		id, by.EventID, by.EventTime.Format(time.RFC3339), sf.ev.EventID, what, sf.eventTimeText, where, by.EventID, Tonnes(sf.stood), sf.ev.EventID, Tonnes(sf.took), Tonnes(max(sf.took-sf.stood, 0)), units.Fixed(ConsumptionTolerance*100, 1))}
+}
+
+// besideError words a line beside containers refused by heldBeside;
+// what and where are as standingError words them.
+func besideError(id string, sf shortfall, what, where string) critmin.FieldError {
+	list := "/quantityList"
+	if sf.ev.Type == critmin.TransformationEvent {
+		list = "/inputQuantityList"
+	}
+	others := "no other container holds it there"
+	if len(sf.otherIn) > 0 {
+		others = "other containers there hold " + strings.Join(sf.otherIn, ", ")
+	}
+	moves := "moves"
+	if sf.ev.Type == critmin.TransformationEvent {
+		moves = "takes"
+	}
+	if sf.beside == besideAbove {
+		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + list, Reason: fmt.Sprintf("lot %s refused: the %s event of %s states %s t of it %s beside the containers it names, which hold %s t of it there (%s), and only %s t of it stands loose there, packed in no container (of %s t standing; %s): a line of a lot beside containers holding it %s what they hold and at most the lot's loose rest besides, %s t (tolerance %s %%) — what other containers hold stays in them until they are unpacked (AggregationEvent DELETE, EPCIS 2.0 §7.3.5.3) or named by the event too",
+			id, what, sf.eventTimeText, Tonnes(sf.took), where, Tonnes(sf.held), strings.Join(sf.heldIn, ", "), Tonnes(sf.loose), Tonnes(sf.stood), others, moves, Tonnes(sf.held+sf.loose), units.Fixed(ConsumptionTolerance*100, 1))}
+	}
+	return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + list, Reason: fmt.Sprintf("lot %s refused: the %s event of %s names containers holding %s t of it %s (%s), but its line states only %s t of it: what is inside a container goes with it, and a container's contents change only through an AggregationEvent or a run consuming it (EPCIS 2.0 §7.3.5, CBV 2.0 packing and unpacking) — state at least %s t (tolerance %s %%), or first unpack the %s t that stays (an AggregationEvent DELETE naming the lot's quantity in its childQuantityList)",
+		id, what, sf.eventTimeText, Tonnes(sf.held), where, strings.Join(sf.heldIn, ", "), Tonnes(sf.took), Tonnes(sf.held), units.Fixed(ConsumptionTolerance*100, 1), Tonnes(max(sf.held-sf.took, 0)))}
 }

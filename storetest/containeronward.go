@@ -50,7 +50,9 @@ func testContainerOnwardCarries(t *testing.T, open Opener) {
 			s := open(t)
 			svc := custody.NewService(s)
 			MustCapture(t, svc, ctDoc(csLot("GO"), ctPack("go-pack", "ADD", cbC1, 2, "GO:6000")))
-			MustCapture(t, svc, ctDoc(ccShip("go-ship", "urn:t:bol:BOL-G", 3, []string{cbC1}, "GO:5000")))
+			// Recorded before a line below what the named containers hold
+			// was refused (custody heldBeside, nuq9): stored unchecked.
+			MustCapture(t, service(s), ctDoc(ccShip("go-ship", "urn:t:bol:BOL-G", 3, []string{cbC1}, "GO:5000")))
 			MustCapture(t, svc, ctDoc(ctRecvAt("go-recv", "urn:t:bol:BOL-G", khi, 5, []string{cbC1})))
 			if kg := coContents(t, s, "urn:t:ev:go-recv"); !ctNear(kg, 5000) {
 				t.Fatalf("C1 received at khi: %v kg; want 5,000", kg)

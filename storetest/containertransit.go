@@ -147,7 +147,9 @@ func testReceiptReadsShipment(t *testing.T, open Opener) {
 	svc := custody.NewService(s)
 	const khi = "urn:t:site:khi"
 	MustCapture(t, svc, ctDoc(csLot("GA"), ctPack("ga-pack", "ADD", cbC1, 2, "GA:6000")))
-	MustCapture(t, svc, ctDoc(ccShip("ga-ship", "urn:t:bol:BOL-G", 3, []string{cbC1}, "GA:5000")))
+	// Recorded before a line below what the named containers hold was
+	// refused (custody heldBeside, nuq9): stored unchecked.
+	MustCapture(t, service(s), ctDoc(ccShip("ga-ship", "urn:t:bol:BOL-G", 3, []string{cbC1}, "GA:5000")))
 	if l := mustLot(t, s, "urn:t:lot:GA"); !ctNear(l.RemainingWetTonnes(), 5) || !ctNear(l.InTransitTonnes(), 5) {
 		t.Fatalf("GA after C1 and 5 t of it shipped: %v t left, %v t in transit; want 5 and 5", l.RemainingWetTonnes(), l.InTransitTonnes())
 	}
@@ -215,7 +217,9 @@ func testContainerGainPointer(t *testing.T, open Opener) {
 	s := open(t)
 	svc := custody.NewService(s)
 	MustCapture(t, svc, ctDoc(csLot("GP"), csLot("GQ"), ctPack("gp-pack", "ADD", cbC1, 2, "GP:4000"), ctPack("gq-pack", "ADD", cbC2, 2, "GQ:5000")))
-	MustCapture(t, svc, ctDoc(ccShip("gp-ship", "urn:t:bol:BOL-W", 3, []string{cbC1}, "GP:3000")))
+	// Recorded before a line below what the named containers hold was
+	// refused (custody heldBeside, nuq9): stored unchecked.
+	MustCapture(t, service(s), ctDoc(ccShip("gp-ship", "urn:t:bol:BOL-W", 3, []string{cbC1}, "GP:3000")))
 	_, err := custody.NewService(s).Capture(context.Background(), ledger.CaptureRequest{Body: []byte(ctDoc(ctRecvAt("gp-recv", "urn:t:bol:BOL-W", "urn:t:site:khi", 5, []string{cbC1, cbC2})))})
 	var e *critmin.Error
 	if !errors.As(err, &e) || len(e.Fields) == 0 {

@@ -233,6 +233,8 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"ShippedPartInTransit", testShippedPartInTransit},
 		{"LotSplitAcrossContainers", testLotSplitAcrossContainers},
 		{"SplitBesideLine", testSplitBesideLine},
+		{"ContainerLineAbove", testContainerLineAbove},
+		{"ContainerLineBelow", testContainerLineBelow},
 		{"SplitReceiptPerContainer", testSplitReceiptPerContainer},
 		{"SplitStepsPerContainer", testSplitStepsPerContainer},
 		{"TripSpreadOverEvents", testTripSpreadOverEvents},

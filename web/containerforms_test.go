@@ -50,7 +50,9 @@ func TestContainerReceiveAndShipForms(t *testing.T) {
 	 {"type": "ObjectEvent", "eventID": "urn:t:ev:cf-s", "eventTime": "2025-10-03T00:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping", "disposition": "in_transit",
 	  "epcList": ["` + c + `", "` + d + `"], "quantityList": [{"epcClass": "urn:t:lot:CF", "quantity": 5000, "uom": "KGM"}, {"epcClass": "urn:t:lot:CX", "quantity": 4000, "uom": "KGM"}], "readPoint": {"id": "` + mine + `"}, "bizLocation": {"id": "` + mine + `"},
 	  "destinationList": [{"type": "location", "destination": "` + port + `"}], "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:t:bol:CF-1"}]}]}}`
-	if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
+	// CF's 5 t line beside C's 6 t is refused now (custody heldBeside,
+	// nuq9): the shipment is stored unchecked, as recorded before.
+	if _, err := ledger.NewService(ts.Store).Capture(ctx, ledger.CaptureRequest{Body: []byte(doc)}); err != nil {
 		t.Fatal(err)
 	}
 	errorsOf := func(page, field string) string {

@@ -204,7 +204,13 @@ func TestLotTimelineUnpackedWhole(t *testing.T) {
 		ltdDoc(ltdMove("ua-r", "receiving", c, "05", port, "UA-1")),
 		ltdDoc(ltdPack("ua-u", "DELETE", c, "06", port)),
 	} {
-		if _, err := ts.Svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(d)}); err != nil {
+		svc := ts.Svc
+		if strings.Contains(d, "ua-s") {
+			// The 5 t line beside C's 6 t is refused now (custody
+			// heldBeside, nuq9): stored unchecked, as recorded before.
+			svc = ledger.NewService(ts.Store)
+		}
+		if _, err := svc.Capture(ctx, ledger.CaptureRequest{Body: []byte(d)}); err != nil {
 			t.Fatal(err)
 		}
 	}
