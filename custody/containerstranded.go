@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
@@ -42,39 +41,7 @@ func containerEventsStranded(ctx context.Context, s Store, live, declaring []*cr
 	if !ok || len(declaring) == 0 {
 		return nil, nil
 	}
-	first := map[string]time.Time{}
-	declOf := map[string][]string{}
-	var boxes []string
-	touch := func(c string, d *critmin.Event) {
-		k := epcis.Canonical(c)
-		if k == "" {
-			return
-		}
-		if f, ok := first[k]; !ok || d.EventTime.Before(f) {
-			if !ok {
-				boxes = append(boxes, k)
-			}
-			first[k] = d.EventTime
-		}
-		if !containsID(declOf[k], d.EventID) {
-			declOf[k] = append(declOf[k], d.EventID)
-		}
-	}
-	for _, d := range declaring {
-		switch d.Type {
-		case critmin.AggregationEvent:
-			if d.ParentID != "" {
-				touch(d.ParentID, d)
-			}
-		case critmin.ObjectEvent:
-			for _, e := range d.EPCs {
-				if e.Role == critmin.RoleEPC {
-					touch(e.EPC, d)
-				}
-			}
-		}
-	}
-	sort.Strings(boxes)
+	boxes, first, declOf := declaredContainers(declaring)
 	var out []StrandedEvent
 	for _, c := range boxes {
 		packs, err := liveStored(ctx, q, containerEventsFilter(critmin.AggregationEvent, critmin.RoleParent, c), nil)

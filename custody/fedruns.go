@@ -40,39 +40,7 @@ func fedRunsStranded(ctx context.Context, s Store, live, declaring []*critmin.Ev
 	if !ok || len(declaring) == 0 {
 		return nil, nil
 	}
-	first := map[string]time.Time{}
-	declOf := map[string][]string{}
-	var boxes []string
-	touch := func(c string, d *critmin.Event) {
-		k := epcis.Canonical(c)
-		if k == "" {
-			return
-		}
-		if f, ok := first[k]; !ok || d.EventTime.Before(f) {
-			if !ok {
-				boxes = append(boxes, k)
-			}
-			first[k] = d.EventTime
-		}
-		if !containsID(declOf[k], d.EventID) {
-			declOf[k] = append(declOf[k], d.EventID)
-		}
-	}
-	for _, d := range declaring {
-		switch d.Type {
-		case critmin.AggregationEvent:
-			if d.ParentID != "" {
-				touch(d.ParentID, d)
-			}
-		case critmin.ObjectEvent:
-			for _, e := range d.EPCs {
-				if e.Role == critmin.RoleEPC {
-					touch(e.EPC, d)
-				}
-			}
-		}
-	}
-	sort.Strings(boxes)
+	boxes, first, declOf := declaredContainers(declaring)
 	find := func(typ, role, c string) ([]*critmin.Event, error) {
 		return liveStored(ctx, q, containerEventsFilter(typ, role, c), nil)
 	}
@@ -376,4 +344,44 @@ func liveStored(ctx context.Context, q eventQuerier, f critmin.EventFilter, skip
 func containerEventsFilter(typ, role, c string) critmin.EventFilter {
 	return critmin.EventFilter{EventTypes: []string{typ}, OrderBy: "eventTime", OrderAscending: true, Limit: 1000,
 		EPCMatches: []critmin.EPCMatch{{Roles: []string{role}, Patterns: []string{c}, Exact: true}}}
+}
+
+// declaredContainers lists, sorted, the canonical identifiers of the
+// containers the events of declaring pack or unpack (parentID) or move
+// by their own identifier (epcList), each with the earliest time such an
+// event is dated (first) and the IDs of those events (declOf).
+func declaredContainers(declaring []*critmin.Event) (boxes []string, first map[string]time.Time, declOf map[string][]string) {
+	first = map[string]time.Time{}
+	declOf = map[string][]string{}
+	touch := func(c string, d *critmin.Event) {
+		k := epcis.Canonical(c)
+		if k == "" {
+			return
+		}
+		if f, ok := first[k]; !ok || d.EventTime.Before(f) {
+			if !ok {
+				boxes = append(boxes, k)
+			}
+			first[k] = d.EventTime
+		}
+		if !containsID(declOf[k], d.EventID) {
+			declOf[k] = append(declOf[k], d.EventID)
+		}
+	}
+	for _, d := range declaring {
+		switch d.Type {
+		case critmin.AggregationEvent:
+			if d.ParentID != "" {
+				touch(d.ParentID, d)
+			}
+		case critmin.ObjectEvent:
+			for _, e := range d.EPCs {
+				if e.Role == critmin.RoleEPC {
+					touch(e.EPC, d)
+				}
+			}
+		}
+	}
+	sort.Strings(boxes)
+	return boxes, first, declOf
 }
