@@ -18,7 +18,8 @@ import (
 // feedChainDoc is lot FC-A's corridor (issue 15, fix15r; the new-user
 // check nu15e's NU-A1): 30 t at mine M; T1 ships 12 t to port K (day 2),
 // received there for party U; T2 ships 5 t to K (day 3), received for S;
-// 8 t of A are packed into container C at K naming U as source (day 6);
+// 6 t of A are packed into container C at K naming U as source (day 6;
+// 8 t before: SEA1 shipping C with 6 t of A is refused since fixQu);
 // SEA1 ships C with 6 t of A from K to Houston H naming U (day 7),
 // received at H; RAIL1 ships from H to refinery R stating no quantity
 // (day 9), received at R (day 10); run RUN1 at R takes 5.9 t of A and
@@ -65,7 +66,7 @@ func feedChainDoc() string {
 		receive("r1", 4, port, "T1", 12000, "urn:t:fc:party:U"),
 		receive("r2", 5, port, "T2", 5000, "urn:t:fc:party:S"),
 		`{"type": "AggregationEvent", "eventID": "urn:t:fc:ev:pk", "eventTime": "2026-11-06T10:00:00Z", "eventTimeZoneOffset": "+00:00", "action": "ADD", "bizStep": "packing", "disposition": "active",
-  "parentID": "urn:t:fc:container:C", "childQuantityList": [{"epcClass": "` + lot + `", "quantity": 8000, "uom": "KGM"}], "bizLocation": {"id": "` + port + `"}` + u + `}`,
+  "parentID": "urn:t:fc:container:C", "childQuantityList": [{"epcClass": "` + lot + `", "quantity": 6000, "uom": "KGM"}], "bizLocation": {"id": "` + port + `"}` + u + `}`,
 		ship("sea1", 7, port, hou, "SEA1", 6000, `, "epcList": ["urn:t:fc:container:C"]`+u),
 		receive("r3", 8, hou, "SEA1", 6000, ""),
 		ship("rail1", 9, hou, ref, "RAIL1", 0, ""),
