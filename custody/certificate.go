@@ -44,7 +44,8 @@ type Issuer struct {
 // Certificate is the credential as a JSON object.
 type Certificate map[string]any
 
-// The names of the physical-origin lines of materialsProvenance: the
+// The names of the physical-origin lines of materialsProvenance (the
+// only lines it holds: a claim's are in cm:claimedProvenance, fixQv): the
 // dry-mass view (massLine), and each element (its symbol + elementLine)
 // and aggregate (its name + aggregateLine) of cm:originComposition.
 const (
@@ -302,7 +303,10 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 		return nil, err
 	}
 	comp := in.origin
-	var prov []Provenance
+	// prov are the physical-origin lines (materialsProvenance), claimedProv
+	// a mass-balance claim's lines (cm:claimedProvenance): two origins,
+	// never one array (fixQv).
+	var prov, claimedProv []Provenance
 	add := func(name, el, basis string, b Breakdown) {
 		if b.GradeNotMeasured || b.NoneContained {
 			return // no share stated (cm:physicalOrigin sharesNotMeasured, noneContained)
@@ -315,7 +319,12 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 					why = unknownWhy(el, b, sh)
 				}
 			}
-			prov = append(prov, Provenance{Name: name, OriginCountry: code, CountryName: country.Name(sh.Key), MassFraction: sh.Share, Mass: Measure{Value: sh.Tonnes, Unit: "TNE"}, Basis: basis, OriginUnknown: why})
+			line := Provenance{Name: name, OriginCountry: code, CountryName: country.Name(sh.Key), MassFraction: sh.Share, Mass: Measure{Value: sh.Tonnes, Unit: "TNE"}, Basis: basis, OriginUnknown: why}
+			if basis == ReadsClaimed {
+				claimedProv = append(claimedProv, line)
+			} else {
+				prov = append(prov, line)
+			}
 		}
 	}
 	add(massLine, "", ReadsPhysical, comp.Mass)
@@ -347,7 +356,7 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 			// What the lot holds now beyond the tonnes the claim debited
 			// when it was made: claimed by no one, "unclaimed" — never
 			// "not covered", a claim's status (fix9ah).
-			prov = append(prov, Provenance{Name: name + " — " + Unclaimed + ": held beyond the claim", CountryName: Unclaimed, MassFraction: c.NotCovered, Mass: Measure{Value: c.NotCoveredTonnes(), Unit: "TNE"}, Basis: ReadsClaimed})
+			claimedProv = append(claimedProv, Provenance{Name: name + " — " + Unclaimed + ": held beyond the claim", CountryName: Unclaimed, MassFraction: c.NotCovered, Mass: Measure{Value: c.NotCoveredTonnes(), Unit: "TNE"}, Basis: ReadsClaimed})
 		}
 	}
 	var chain []Custody
@@ -457,6 +466,15 @@ func statement(ctx context.Context, s statementStore, lot string, pack *Pack, is
 		// A lot without an accepted claim has no claimed origin: the key
 		// is left out, never written as null (fix9ah).
 		cert["credentialSubject"].(map[string]any)["cm:claimedOrigin"] = claimed
+		// The claim's lines, in the form of materialsProvenance but
+		// apart from it: a UNTP reader that knows no cm: member reads
+		// materialsProvenance as the product's material origins, and a
+		// claimed share is no physical origin (issue 9 §2, fixQv).
+		// Left out when the claim states no line (byCountry empty),
+		// never written as null or [].
+		if len(claimedProv) > 0 {
+			cert["credentialSubject"].(map[string]any)["cm:claimedProvenance"] = claimedProv
+		}
 	}
 	if claimed != nil && claimed.CoverageNote != "" {
 		// Covered again since a declaration in error (fix9d), or since

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -409,7 +410,7 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 				if firstSighting || earlierNamer(i, lot) {
 					continue
 				}
-				fe, err := receivedNoBill(ctx, s, ev, n, lot)
+				fe, err := receivedNoBill(ctx, s, q, canQuery, live[:i], ev, n, lot)
 				if err != nil {
 					return nil, err
 				}
@@ -465,6 +466,17 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 					}
 				}
 			}
+			if len(ships) == 0 {
+				// No shipping under the bill: the trip a departing, a
+				// loading or a transporting under it started ends here
+				// too (ledger.TripStep: each puts the lot on a trip, with
+				// or without a disposition; builder fixQw: such a trip
+				// could never be received).
+				var err error
+				if ships, err = tripStarts(ctx, s, q, canQuery, live[:i], lot, bol, containers); err != nil {
+					return nil, err
+				}
+			}
 			if len(ships) == 0 && firstSighting {
 				// A lot first seen here, on a bill of lading no recorded
 				// shipment carries, came from outside the platform.
@@ -477,7 +489,7 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 				}
 			}
 			if len(ships) == 0 {
-				out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/bizTransactionList", ev.EventID), Reason: fmt.Sprintf("lot %s was not shipped on bill of lading %s: no shipping event under it names the lot or a container this receipt lists%s; receive it under the bill of lading it was shipped on", lot, bol, viaWords(cj.containersOfLot(ev, lot)))})
+				out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/bizTransactionList", ev.EventID), Reason: fmt.Sprintf("lot %s was not shipped on bill of lading %s: no shipping, departing, loading or transporting event under it names the lot or a container this receipt lists%s; receive it under the bill of lading it was shipped on", lot, bol, viaWords(cj.containersOfLot(ev, lot)))})
 				continue
 			}
 			if fe, err := receivedAlready(ctx, s, q, canQuery, live[:i], ev, n, lot, bol, len(ships), cj); err != nil || fe != nil {
@@ -495,11 +507,87 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 				}
 				return noQuantityShipped(ctx, s, live[:i], lot, ship)
 			}
-			fe, err := receiptAgainst(ev, n, lot, ships, shipped)
+			judged, err := lessBroughtIn(ctx, s, ev, n, lot)
+			if err != nil {
+				return nil, err
+			}
+			fe, err := receiptAgainst(judged, n, lot, ships, shipped)
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, fe...)
+		}
+	}
+	return out, nil
+}
+
+// otherTripSteps are the dispatch steps besides shipping that put a lot
+// on a trip (ledger.TripStep, ledger.Departs): a receipt under the bill
+// of lading one of them names, with no shipping under it, ends that trip.
+var otherTripSteps = []string{"departing", "loading", "transporting"}
+
+// tripStarts are the events that put lot on its trip under bill of
+// lading bol when no shipping event under it names the lot (or, stored,
+// moved a container carrying it): the departing, loading or
+// transporting events under bol naming lot or moving a container that
+// held it then (earlier in the document, or stored), as receiptAgainst
+// judges a receipt against shipping events. Only those of the trip's
+// first step (the earliest one's) are kept: a loading then a departing
+// under one bill are one consignment's two steps, not two shipments
+// (receivedAlready counts one receipt per event; a bill already
+// received carries no further dispatch, checkBillReused). None when no
+// such event exists: the receipt is refused naming the bill, as before.
+func tripStarts(ctx context.Context, s Store, q eventQuerier, canQuery bool, earlier []*critmin.Event, lot, bol string, containers []string) ([]*critmin.Event, error) {
+	steps := map[string]bool{}
+	for _, st := range otherTripSteps {
+		steps[st] = true
+	}
+	var found []*critmin.Event
+	seen := map[string]bool{}
+	for _, e := range earlier {
+		if steps[stepName(e.BizStep)] && bolOf(e) == bol && namesLot(e, lot) && !seen[e.EventID] {
+			seen[e.EventID] = true
+			found = append(found, e)
+		}
+	}
+	if len(found) == 0 && canQuery {
+		filters := []critmin.EventFilter{
+			{BizSteps: otherTripSteps, ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{lot}, Exact: true}}, Limit: 1000},
+			{BizSteps: otherTripSteps, BizTxns: map[string][]string{"bol": {bol}}, Limit: 1000},
+		}
+		if len(containers) > 0 {
+			filters = append(filters, critmin.EventFilter{BizSteps: otherTripSteps, EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: containers, Exact: true}}, Limit: 1000})
+		}
+		for _, flt := range filters {
+			page, err := q.FindEvents(ctx, flt)
+			if err != nil {
+				return nil, err
+			}
+			for _, st := range page.Events {
+				d := decodeStored(st)
+				if !ledger.Live(st) || bolOf(d) != bol || seen[d.EventID] || !steps[stepName(d.BizStep)] {
+					continue
+				}
+				carried, err := storedCarried(ctx, s, d, lot)
+				if err != nil {
+					return nil, err
+				}
+				if carried {
+					seen[d.EventID] = true
+					found = append(found, d)
+				}
+			}
+		}
+	}
+	if len(found) == 0 {
+		return nil, nil
+	}
+	sort.SliceStable(found, func(a, b int) bool { return found[a].EventTime.Before(found[b].EventTime) })
+	first := stepName(found[0].BizStep)
+	out := found[:0]
+	for _, e := range found {
+		if stepName(e.BizStep) == first {
+			out = append(out, e)
 		}
 	}
 	return out, nil
@@ -677,6 +765,43 @@ func receivedAlready(ctx context.Context, s Store, q eventQuerier, canQuery bool
 		lot, bol, last.EventID, last.EventTime.Format(time.RFC3339), via)}, nil
 }
 
+// receivedAgain says whether a live receiving naming no bill of lading
+// at ev's site, dated at or after since (the first step of the trip's
+// end), names one of the containers ev names: stored, or earlier in
+// the document (earlier) — the trip's end already has its receiving.
+func receivedAgain(ctx context.Context, q eventQuerier, earlier []*critmin.Event, ev *critmin.Event, since time.Time) (bool, error) {
+	boxes := canonicalAll(listed(ev))
+	if len(boxes) == 0 {
+		return false, nil
+	}
+	names := func(e *critmin.Event) bool {
+		if stepName(e.BizStep) != "receiving" || bolOf(e) != "" || eventSite(e) != eventSite(ev) || e.EventTime.Before(since) || e.EventID == ev.EventID {
+			return false
+		}
+		for _, c := range listed(e) {
+			if slices.Contains(boxes, epcis.Canonical(c)) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, e := range earlier {
+		if names(e) {
+			return true, nil
+		}
+	}
+	page, err := q.FindEvents(ctx, critmin.EventFilter{BizSteps: []string{"receiving"}, EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: boxes, Exact: true}}, Limit: 1000})
+	if err != nil {
+		return false, err
+	}
+	for _, st := range page.Events {
+		if ledger.Live(st) && names(decodeStored(st)) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // eventStep is the business step (its last word) of stored event id,
 // "" when it is not stored.
 func eventStep(ctx context.Context, q eventQuerier, id string) (string, error) {
@@ -740,7 +865,14 @@ func namesOwnLine(ev *critmin.Event, lot string) bool {
 // elsewhere (ledger.ReReceipt): it would receive nothing (issue 15,
 // fix15j). A receipt dated before the lot's latest event is left to
 // the other checks.
-func receivedNoBill(ctx context.Context, s Store, ev *critmin.Event, n int, lot string) ([]critmin.FieldError, error) {
+//
+// A later step of the end of the trip that brought the containers it
+// names in (ledger.BroughtInBy: [C1] arriving, then [C1] receiving, with
+// no bill of lading; new-user check nuq10 R4a) books nothing new and is
+// taken, as under a bill (receivedAlready); after a receiving of them
+// (the first step, or a later one: receivedAgain), another receiving is
+// refused still.
+func receivedNoBill(ctx context.Context, s Store, q eventQuerier, canQuery bool, earlier []*critmin.Event, ev *critmin.Event, n int, lot string) ([]critmin.FieldError, error) {
 	l, err := s.FindLot(ctx, lot)
 	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
 		return nil, nil
@@ -750,6 +882,31 @@ func receivedNoBill(ctx context.Context, s Store, ev *critmin.Event, n int, lot 
 	}
 	if ev.EventTime.Before(l.LastEventAt) || !ledger.ReReceipt(l, ev) {
 		return nil, nil
+	}
+	if in := ledger.BroughtInBy(l, ev, canonicalLots(ev).Quantities[n]); len(in) > 0 && canQuery {
+		later := true
+		var since time.Time
+		for _, id := range in {
+			page, err := q.FindEvents(ctx, critmin.EventFilter{EventIDs: []string{id}, Limit: 1})
+			if err != nil {
+				return nil, err
+			}
+			if len(page.Events) == 0 {
+				later = false
+				break
+			}
+			first := decodeStored(page.Events[0])
+			later = later && stepName(first.BizStep) != "receiving"
+			if first.EventTime.After(since) {
+				since = first.EventTime
+			}
+		}
+		if later {
+			again, err := receivedAgain(ctx, q, earlier, ev, since)
+			if err != nil || !again {
+				return nil, err
+			}
+		}
 	}
 	var by []string
 	for _, p := range l.Parts {
@@ -773,18 +930,34 @@ func viaWords(containers []string) string {
 	return " (this receipt moves it in containers " + strings.Join(containers, ", ") + ", which held it then)"
 }
 
-// bolCarried says whether a live shipping event — earlier in the
-// document (earlier) or stored — carries bill of lading bol.
+// bolSteps are the dispatch steps whose events make a bill of lading a
+// recorded trip's: shipping, and the others that put a lot on a trip
+// (otherTripSteps; builder fixQw).
+var bolSteps = append([]string{"shipping"}, otherTripSteps...)
+
+// bolStep says whether step is one of bolSteps.
+func bolStep(step string) bool {
+	for _, s := range bolSteps {
+		if s == step {
+			return true
+		}
+	}
+	return false
+}
+
+// bolCarried says whether a live dispatch event putting goods on a trip
+// (bolSteps) — earlier in the document (earlier) or stored — carries
+// bill of lading bol.
 func bolCarried(ctx context.Context, q eventQuerier, canQuery bool, earlier []*critmin.Event, bol string) (bool, error) {
 	for _, e := range earlier {
-		if stepName(e.BizStep) == "shipping" && bolOf(e) == bol {
+		if bolStep(stepName(e.BizStep)) && bolOf(e) == bol {
 			return true, nil
 		}
 	}
 	if !canQuery {
 		return false, nil
 	}
-	page, err := q.FindEvents(ctx, critmin.EventFilter{BizSteps: []string{"shipping"}, BizTxns: map[string][]string{"bol": {bol}}, Limit: 1000})
+	page, err := q.FindEvents(ctx, critmin.EventFilter{BizSteps: bolSteps, BizTxns: map[string][]string{"bol": {bol}}, Limit: 1000})
 	if err != nil {
 		return false, err
 	}
@@ -794,6 +967,37 @@ func bolCarried(ctx context.Context, q eventQuerier, canQuery bool, earlier []*c
 		}
 	}
 	return false, nil
+}
+
+// lessBroughtIn is receipt ev with its line n of lot (canonical) less
+// what of it the containers it names that an earlier trip's end brought
+// in at its site carried (ledger.LessBroughtIn on the stored lot, as the
+// ledger books it): what it receives, judged against what its bill of
+// lading shipped. [C1] 6 t received at B under B1, [C2] 4 t shipped
+// under B2, [C1, C2] received under B2: C1's 6 t are in, C2's
+// 6 + 4 − 6 = 4 t arrive against 4 t shipped (new-user check nuq10
+// R4b: read as 10 t received of 4 t shipped). ev itself when nothing
+// was brought in, or when it is dated before the lot's latest event.
+func lessBroughtIn(ctx context.Context, s Store, ev *critmin.Event, n int, lot string) (*critmin.Event, error) {
+	l, err := s.FindLot(ctx, lot)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return ev, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := canonicalLots(ev)
+	if ev.EventTime.Before(l.LastEventAt) || n >= len(c.Quantities) {
+		return ev, nil
+	}
+	q := ledger.LessBroughtIn(l, ev, c.Quantities[n])
+	if q.Quantity == c.Quantities[n].Quantity {
+		return ev, nil
+	}
+	cp := *c
+	cp.Quantities = slices.Clone(c.Quantities)
+	cp.Quantities[n] = q
+	return &cp, nil
 }
 
 // receiptAgainst checks a receipt of lot (its quantityList line n)
@@ -860,10 +1064,10 @@ func receiptAgainst(ev *critmin.Event, n int, lot string, ships []*critmin.Event
 	// is judged against their sum, not the latest alone (issue 8, n8b
 	// item 2: C1's 6 t received against the 4 t line shipped after it
 	// read as a +50 % gain).
-	if stepName(ship.BizStep) == "shipping" {
+	{
 		sum, n := 0.0, 0
 		for _, e := range ships {
-			if e.EventTime.After(ev.EventTime) || stepName(e.BizStep) != "shipping" {
+			if e.EventTime.After(ev.EventTime) || stepName(e.BizStep) != stepName(ship.BizStep) {
 				continue
 			}
 			t, ok, err := shippedBy(e)
@@ -1045,13 +1249,13 @@ func containerNotShipped(ctx context.Context, q eventQuerier, canQuery bool, ear
 		}
 		shipped := false
 		for _, m := range earlier {
-			if stepName(m.BizStep) == "shipping" && bolOf(m) == bol && namesInstance(m, c) {
+			if bolStep(stepName(m.BizStep)) && bolOf(m) == bol && namesInstance(m, c) {
 				shipped = true
 				break
 			}
 		}
 		if !shipped && canQuery {
-			page, err := q.FindEvents(ctx, critmin.EventFilter{BizSteps: []string{"shipping"}, EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{c}, Exact: true}}, BizTxns: map[string][]string{"bol": {bol}}, Limit: 1000})
+			page, err := q.FindEvents(ctx, critmin.EventFilter{BizSteps: bolSteps, EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{c}, Exact: true}}, BizTxns: map[string][]string{"bol": {bol}}, Limit: 1000})
 			if err != nil {
 				return nil, err
 			}
@@ -1068,7 +1272,7 @@ func containerNotShipped(ctx context.Context, q eventQuerier, canQuery bool, ear
 		if carried, err := bolCarried(ctx, q, canQuery, earlier, bol); err != nil || !carried {
 			return nil, err
 		}
-		return &critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/epcList/%d", ev.EventID, n), Reason: fmt.Sprintf("container %s was not shipped on bill of lading %s: no shipping event under it names the container, and it carries no lot; receive it under the bill of lading it was shipped on", e.EPC, bol)}, nil
+		return &critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/epcList/%d", ev.EventID, n), Reason: fmt.Sprintf("container %s was not shipped on bill of lading %s: no shipping, departing, loading or transporting event under it names the container, and it carries no lot; receive it under the bill of lading it was shipped on", e.EPC, bol)}, nil
 	}
 	return nil, nil
 }

@@ -105,6 +105,19 @@ func (j *contentsJudge) placeCheck(ev *critmin.Event) error {
 	}
 	for _, c := range containersNamed(ev) {
 		k := epcis.Canonical(c)
+		// A bag commissioned by its own identifier is material, judged
+		// where it stands as a lot (its own lot line), not a container
+		// holding nothing (nuq10 s14c, fixQx); a packing into it makes
+		// it a container.
+		if ev.Type != critmin.AggregationEvent {
+			m, err := j.material(k)
+			if err != nil {
+				return err
+			}
+			if m {
+				continue
+			}
+		}
 		// Judged while its packings leave something in it (HeldAt
 		// without the lots' line draws: a container emptied by draws
 		// and unpackings still stands where it was emptied); worded by
@@ -215,6 +228,37 @@ func (j *contentsJudge) placeCheck(ev *critmin.Event) error {
 			Fields: []critmin.FieldError{{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}}}
 	}
 	return nil
+}
+
+// material says whether instance k (canonical), named where a
+// container would be (namesContainer), is material rather than a
+// container: commissioned as a lot of its own — an ObjectEvent ADD
+// naming it in its epcList with mineral facts (its own ILMD: commodity
+// or origin), stored or earlier in the document (critmin.Event.LotLines)
+// — and never the parentID of a live AggregationEvent. docs/origin.md
+// "Inputs by EPC count": a bag commissioned by SGTIN is a lot of known
+// origin and unknown mass; the empty-container rules (fixQl, fixQr)
+// apply to containers only (nuq10 s14c, fixQx).
+func (j *contentsJudge) material(k string) (bool, error) {
+	packs, err := j.packingsOf(k)
+	if err != nil {
+		return false, err
+	}
+	if len(packs) > 0 {
+		return false, nil
+	}
+	return j.commissioned(k)
+}
+
+// commissioned says whether id (canonical) is a lot commissioned with
+// facts of its own (commodity or origin), stored or projected by the
+// document so far (ledger.Holdings.Material).
+func (j *contentsJudge) commissioned(id string) (bool, error) {
+	if err := j.load([]string{id}); err != nil {
+		return false, err
+	}
+	l := j.lots[id]
+	return l != nil && (l.Commodity != "" || l.OriginCountry != "" || l.OriginMine != ""), nil
 }
 
 // emptyFedReason words the refusal of run ev fed container c (as ev

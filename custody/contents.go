@@ -556,7 +556,7 @@ func (j *contentsJudge) readHeld(container string, ev *critmin.Event) ([]critmin
 // container holds of it, ledger.Holdings.HeldAt), stored then the
 // document's so far, as the store reads them (sqldb movesOf).
 func (j *contentsJudge) holdings() ledger.Holdings {
-	return ledger.Holdings{Packings: j.packingsOf, Moves: j.placeMoves, Feeds: j.feedsOf, Recorded: j.recorded, Drawn: j.drawnOf}
+	return ledger.Holdings{Packings: j.packingsOf, Moves: j.placeMoves, Feeds: j.feedsOf, Recorded: j.recorded, Drawn: j.drawnOf, Material: j.commissioned}
 }
 
 // drawnOf is the line draws out of container (canonical) of the lots

@@ -41,3 +41,7 @@ func SetCauseBounds(page, records int64) func() {
 	causePage, causeRecords = page, records
 	return func() { causePage, causeRecords = p, r }
 }
+
+// Canonical exposes canonical: the JSON a certificate's evidence digest
+// and proof are computed over.
+var Canonical = canonical

@@ -193,7 +193,7 @@ func TestSiblingReassayCapsClaimedFigures(t *testing.T) {
 				Mass     struct {
 					Value float64 `json:"value"`
 				} `json:"mass"`
-			} `json:"materialsProvenance"`
+			} `json:"cm:claimedProvenance"` // not materialsProvenance (fixQv)
 			Retired struct {
 				Note    string          `json:"note"`
 				Retired []custody.Share `json:"retired"`

@@ -172,6 +172,10 @@ func TestOldPartialClaimCertStands(t *testing.T) {
 	// The pre-fix9ah form.
 	delete(claimed, "statusText")
 	delete(subj["cm:originComposition"].(map[string]any)["claimed"].(map[string]any), "statusText")
+	// Before fixQv the claim's lines followed the physical lines in
+	// materialsProvenance: the pre-fix9ah form is that layout too.
+	subj["materialsProvenance"] = append(subj["materialsProvenance"].([]any), subj["cm:claimedProvenance"].([]any)...)
+	delete(subj, "cm:claimedProvenance")
 	rewritten := 0
 	for _, p := range subj["materialsProvenance"].([]any) {
 		l := p.(map[string]any)

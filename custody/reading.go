@@ -381,7 +381,7 @@ func readingHolders(ctx context.Context, s Store, live []*critmin.Event, declare
 		docID[ev.EventID] = true
 		cev := canonicalLots(ev)
 		step := stepName(ev.BizStep)
-		moves := inTransitStep(step) || step == "receiving" || step == "arriving"
+		moves := inTransitStep(step) || ledger.Departs(ev) || step == "receiving" || step == "arriving"
 		for _, id := range cev.LotIDs() {
 			if lots[id] && (moves || stored[id] != nil && len(stored[id].Parts) > 0) {
 				want[id] = true

@@ -381,9 +381,9 @@ func (sp *sitePackings) apply(id string, l *critmin.Lot, ev *critmin.Event) {
 // follow moves lot id's packings in the containers ev moves by their own
 // identifiers (ledger.MovesContents: an ObjectEvent of a dispatch or
 // receipt step naming them in its epcList, CBV 2.0 §7.2) with them: a
-// shipping, departing or transporting puts them at sea, a receipt
-// (arriving, unloading, receiving, accepting) at its site; a loading
-// leaves them where they stand.
+// shipping, departing or transporting puts them at sea, as a loading
+// does (ledger.Departs: the books put them on the trip; builder fixQw),
+// a receipt (arriving, unloading, receiving, accepting) at its site.
 func (sp *sitePackings) follow(id string, ev *critmin.Event) {
 	if !ledger.MovesContents(ev) {
 		return
@@ -392,7 +392,7 @@ func (sp *sitePackings) follow(id string, ev *critmin.Event) {
 	switch step := stepName(ev.BizStep); {
 	case receiptSteps[step]:
 		site = eventSite(ev)
-	case !inTransitStep(step):
+	case !inTransitStep(step) && !ledger.Departs(ev):
 		return
 	}
 	moved := map[string]bool{}

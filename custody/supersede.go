@@ -338,7 +338,11 @@ func Status(ctx context.Context, s EventFinder, cert Certificate) (*CertStatus, 
 //     "cm:claimedOrigin": null, the same statement as no such key;
 //   - before fix9ah, a conformityClaim of a rule that does not apply
 //     (status not_applicable) carried "conformance": false; it now
-//     states no conformance (it neither passes nor fails).
+//     states no conformance (it neither passes nor fails);
+//   - before fixQv, a mass-balance claim's lines (cm:originBasis
+//     claimed_origin, the "unclaimed: held beyond the claim" line among
+//     them) followed the physical lines in materialsProvenance; they are
+//     now cm:claimedProvenance, in the same order, the same lines.
 //
 // Those forms are rewritten before comparing with today's record. The
 // signed certificate itself is not changed (a copy is returned).
@@ -353,9 +357,16 @@ func oldProvenanceForm(was Certificate) (Certificate, error) {
 		_, has := claim["conformance"]
 		return has && claim["status"] == NotApplicable
 	}
+	claimedLine := func(p any) bool {
+		line, ok := p.(map[string]any)
+		return ok && line["cm:originBasis"] == ReadsClaimed
+	}
 	old := false
 	for _, p := range prov {
 		if line, ok := p.(map[string]any); ok && oldCountry(line) {
+			old = true
+		}
+		if claimedLine(p) {
 			old = true
 		}
 	}
@@ -381,10 +392,22 @@ func oldProvenanceForm(was Certificate) (Certificate, error) {
 	}
 	cs := cp["credentialSubject"].(map[string]any)
 	prov, _ = cs["materialsProvenance"].([]any)
+	var physical, claimed []any
 	for _, p := range prov {
 		if line, ok := p.(map[string]any); ok && oldCountry(line) {
 			delete(line, "originCountry")
 		}
+		if claimedLine(p) {
+			claimed = append(claimed, p)
+		} else {
+			physical = append(physical, p)
+		}
+	}
+	if len(claimed) > 0 {
+		// Moved, never dropped: a claimed line that differs from
+		// today's still reads as restated (the claimed origin lines).
+		cs["materialsProvenance"] = append([]any{}, physical...)
+		cs["cm:claimedProvenance"] = append(claimed, asList(cs["cm:claimedProvenance"])...)
 	}
 	if v, has := cs["cm:claimedOrigin"]; has && v == nil {
 		delete(cs, "cm:claimedOrigin")
@@ -396,6 +419,12 @@ func oldProvenanceForm(was Certificate) (Certificate, error) {
 		}
 	}
 	return cp, nil
+}
+
+// asList is v as a JSON array (nil for anything else).
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
 }
 
 // restatement is what building a certificate's statement again from
@@ -792,6 +821,8 @@ func memberWords(paths []string, was, now map[string]any) []string {
 			w = "the physical origin" + its(sg[1:])
 		case sg[0] == "materialsProvenance":
 			w = "the materials provenance lines"
+		case sg[0] == "cm:claimedProvenance":
+			w = "the claimed origin lines"
 		case sg[0] == "product":
 			w = "the product" + its(sg[1:])
 		default:
@@ -837,7 +868,8 @@ func ruleFree(c Certificate) (Certificate, error) {
 // share and of what total: "Nd (physical origin, contained element):
 // Pakistan was 0.3 t (100 %) of 0.3 t, is now 0.27 t (100 %) of 0.27
 // t"), and the anomalies stated or no longer stated. Claimed-origin
-// lines are left to claimFigureChanges. Figures are compared as printed
+// lines (cm:claimedProvenance; in materialsProvenance before fixQv) are
+// left to claimFigureChanges. Figures are compared as printed
 // (Figure, Percent), so float noise below display never reads as a
 // change.
 func figureChanges(was, now map[string]any) []string {
@@ -1094,7 +1126,9 @@ func withoutNewStatusText(was, now Certificate) Certificate {
 			}
 		}
 	}
-	prov, _ := subj["materialsProvenance"].([]any)
+	// The claim's lines: cm:claimedProvenance since fixQv (was is read
+	// in that layout too, oldProvenanceForm).
+	prov, _ := subj["cm:claimedProvenance"].([]any)
 	for _, p := range prov {
 		l, _ := p.(map[string]any)
 		if l == nil || l["cm:originBasis"] != ReadsClaimed {

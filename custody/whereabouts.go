@@ -10,6 +10,7 @@ import (
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
+	"github.com/critmin/critmin/units"
 )
 
 // This file holds the capture check that an event happens where its lots
@@ -142,11 +143,22 @@ type tracker struct {
 	// and a shipment from Loe Shilman, where 25 t stood, was refused).
 	bols  map[string]bool
 	inert map[string]bool
+	// ends are the parts' receipts (ReceiptEventID): the bill of lading
+	// the part travelled under and the containers it came in; boxIn the
+	// containers (canonical) such a receipt brought in, each with where
+	// and under which bill ("" none), until a dispatch names it again;
+	// billIn the sites where a part's receipt under a bill brought it
+	// in. A later step of the same trip's end (arriving, then
+	// receiving) books nothing new in the ledger (ledger.broughtIn,
+	// ReReceipt) and does not move the lot's body (laterStep).
+	ends   map[string]critmin.LotPart
+	boxIn  map[string][2]string
+	billIn map[string]string
 }
 
 func newTracker(id string, lot *critmin.Lot) *tracker {
 	t := &tracker{id: id, partShip: map[string]float64{}, partRecv: map[string]string{}, onward: map[string]bool{}, back: map[string]float64{}, w: whereabouts{partsAt: map[string]bool{}, boxes: map[string]*boxTrip{}, partTrips: map[string]*critmin.Event{}, lot: lot},
-		bols: map[string]bool{}, inert: map[string]bool{}}
+		bols: map[string]bool{}, inert: map[string]bool{}, ends: map[string]critmin.LotPart{}, boxIn: map[string][2]string{}, billIn: map[string]string{}}
 	if lot != nil {
 		t.whole = lot.WetTonnes
 		for _, p := range lot.Parts {
@@ -171,6 +183,7 @@ func newTracker(id string, lot *critmin.Lot) *tracker {
 				// with no quantity was refused as if the part's receipt
 				// had moved the lot (issue 15, fix15r2 item 1).
 				t.partRecv[p.ReceiptEventID] = p.To
+				t.ends[p.ReceiptEventID] = p
 			}
 			if p.OnwardOf != "" || p.FromRetracted {
 				// Shipped on from where a part was received (or from
@@ -221,6 +234,11 @@ func (t *tracker) add(e *critmin.Event) {
 	if t.receivesNothing(e) {
 		return
 	}
+	if dispatchSteps[stepName(e.BizStep)] || inTransitStep(e.BizStep) {
+		for _, c := range listed(e) {
+			delete(t.boxIn, epcis.Canonical(c))
+		}
+	}
 	if t.onward[e.EventID] {
 		t.w.partTrips[e.EventID] = e
 		return // a part shipped on: the body stays where it was
@@ -244,6 +262,19 @@ func (t *tracker) add(e *critmin.Event) {
 	}
 	if to, ok := t.partRecv[e.EventID]; ok {
 		t.w.partsAt[epcis.Canonical(to)] = true
+		p := t.ends[e.EventID]
+		for _, c := range p.Containers {
+			t.boxIn[epcis.Canonical(c)] = [2]string{epcis.Canonical(to), p.BillOfLading}
+		}
+		if p.BillOfLading != "" {
+			t.billIn[p.BillOfLading] = epcis.Canonical(to)
+		}
+		return
+	}
+	if t.laterStep(e) {
+		// A later step of the end of a part's trip: the part stands
+		// where its first step brought it, the rest where it stood.
+		t.w.partsAt[eventSite(e)] = true
 		return
 	}
 	if !placesLot(e) || fedOnly(e, t.id) || atPart(e, t.w) {
@@ -262,7 +293,10 @@ func (t *tracker) add(e *critmin.Event) {
 	wasAt, arrived, left := w.site, w.arrived, w.left
 	trip, bol := w.trip, w.bol
 	w.by, w.arrived = e, nil
-	w.inTransit = inTransitStep(e.BizStep) || e.BizLocation == ""
+	// On a trip as the ledger reads it (ledger.Departs: a loading at its
+	// bizLocation too, whatever its disposition; builder fixQw), or
+	// placed at no site.
+	w.inTransit = inTransitStep(e.BizStep) || ledger.Departs(e) || e.BizLocation == ""
 	w.site, w.from, w.dests = "", "", nil
 	w.trip, w.bol = nil, ""
 	if !w.inTransit {
@@ -317,9 +351,10 @@ type boxTrip struct {
 
 // moveBoxes follows the containers boxes (canonical) that e moves lot
 // in: a shipping, departing or transporting puts a container not at sea
-// on a trip (a further step keeps the trip, and its bill when the first
-// named none); a receipt (receiptSteps) ends it. A loading, packing or
-// reading leaves it as it was. A receipt naming the lot by a line, not
+// on a trip, as a loading does (ledger.Departs; builder fixQw) (a
+// further step keeps the trip, and its bill when the first named none);
+// a receipt (receiptSteps) ends it. A packing or reading leaves it as
+// it was. A receipt naming the lot by a line, not
 // its containers, ends the trips it may end: those under its bill of
 // lading (or where either states none) bound for where it happens (or
 // for no stated place) — the containers are not judged at sea after the
@@ -349,7 +384,7 @@ func (t *tracker) moveBoxes(e *critmin.Event, boxes []string) {
 		switch {
 		case receiptSteps[step]:
 			delete(t.w.boxes, c)
-		case departSteps[step] || step == "transporting":
+		case departSteps[step] || step == "transporting" || step == "loading" && ledger.Departs(e):
 			bt := t.w.boxes[c]
 			if bt == nil {
 				from, _ := departure(e)
@@ -370,6 +405,36 @@ func (t *tracker) moveBoxes(e *critmin.Event, boxes []string) {
 			}
 		}
 	}
+}
+
+// laterStep says whether receipt e (arriving, unloading, accepting,
+// receiving) is a later step of the end of a trip whose first step
+// received a part of the lot at e's site (CBV 2.0 §7.2: one end, several
+// steps): every container e names was brought in there by a part's
+// receipt under e's bill of lading (none on both) and not sent off
+// since; or, naming none, e's bill is one a part's receipt there came
+// under while the body is not at sea under it. The ledger books nothing
+// new for it (ledger.broughtIn, ReReceipt), so the lot's body stays
+// where it stood (new-user check nuq10 R1: after [C1]'s 6 t arrived and
+// were received at B, a shipping of the 4 t standing at A was refused
+// "lot L is at B … since receiving").
+func (t *tracker) laterStep(e *critmin.Event) bool {
+	if !receiptSteps[stepName(e.BizStep)] || e.Type != critmin.ObjectEvent {
+		return false
+	}
+	site, b := eventSite(e), bolOf(e)
+	if site == "" {
+		return false
+	}
+	if boxes := listed(e); len(boxes) > 0 {
+		for _, c := range boxes {
+			if in, ok := t.boxIn[epcis.Canonical(c)]; !ok || in[0] != site || in[1] != b {
+				return false
+			}
+		}
+		return true
+	}
+	return b != "" && t.billIn[b] == site && !(t.w.inTransit && t.w.bol == b)
 }
 
 // receivesNothing says whether e is a receipt that receives nothing of
@@ -456,7 +521,17 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 	for i, e := range live {
 		inDoc[e.EventID] = true
 		seen := map[string]bool{}
-		for _, ql := range e.Quantities {
+		lines := e.Quantities
+		if e.Type == critmin.ObjectEvent && e.Action == "ADD" {
+			// A bag commissioned by instance with its own ILMD is a
+			// lot line too (critmin.Event.LotLines): its commissioning
+			// places it (nuq10 s14c, fixQx).
+			lines = e.LotLines()
+			for k := len(e.Quantities); k < len(lines); k++ {
+				lines[k].EPCClass = epcis.Canonical(lines[k].EPCClass)
+			}
+		}
+		for _, ql := range lines {
 			if !seen[ql.EPCClass] {
 				seen[ql.EPCClass] = true
 				if docOf[ql.EPCClass] == nil {
@@ -498,6 +573,21 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 		for _, st := range carriers[id] {
 			if !declared[st.EventID] && !inDoc[st.EventID] {
 				walk = append(walk, step{ev: st, doc: -1})
+			}
+		}
+		if (page == nil || len(page.Events) == 0) && lots[id] != nil && !units.IsMass(lots[id].UOM) {
+			// A lot of its own by instance (a bag commissioned by
+			// SGTIN with its own ILMD, no mass): its commissioning
+			// names it in its epcList, not by a quantity line, and
+			// places it (nuq10 s14c, fixQx).
+			made, err := instanceMade(ctx, s, id)
+			if err != nil {
+				return err
+			}
+			for _, st := range made {
+				if !have[st.EventID] && !declared[st.EventID] && !inDoc[st.EventID] {
+					walk = append(walk, step{ev: st, doc: -1})
+				}
 			}
 		}
 		for _, i := range docOf[id] {
@@ -561,6 +651,30 @@ func checkWhereabouts(ctx context.Context, s Store, live []*critmin.Event, decla
 		out = append(out, bad[i]...)
 	}
 	return out, conflict, nil
+}
+
+// instanceMade is the live stored ObjectEvents ADD naming id, a lot by
+// instance, in their epcList: its commissioning (the events read here
+// carry no ILMD; the lot's own facts say it was commissioned as
+// material, ledger.Holdings.Material). None from a store that cannot
+// tell.
+func instanceMade(ctx context.Context, s Store, id string) ([]*critmin.Event, error) {
+	q, ok := s.(eventQuerier)
+	if !ok {
+		return nil, nil
+	}
+	page, err := q.FindEvents(ctx, critmin.EventFilter{EventTypes: []string{critmin.ObjectEvent}, Actions: []string{"ADD"},
+		EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{id}, Exact: true}}, OrderBy: "eventTime", Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	var out []*critmin.Event
+	for _, st := range page.Events {
+		if ledger.Live(st) {
+			out = append(out, decodeStored(st))
+		}
+	}
+	return out, nil
 }
 
 // canonicalAll is ids, each canonical.

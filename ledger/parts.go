@@ -1147,7 +1147,7 @@ func receivedShare(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement,
 // the lot's outturn weight, as a receipt of the whole lot by a line
 // does.
 func broughtIn(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) bool {
-	in, body, ok := containersIn(l, ev, q)
+	in, _, body, ok := containersIn(l, ev, q, false)
 	if !ok {
 		return false
 	}
@@ -1169,53 +1169,91 @@ func broughtIn(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) boo
 	return true
 }
 
+// BroughtInBy is, for receipt ev of lot l by line q that books nothing
+// new (broughtIn: a later step of the end of the trip that brought the
+// containers it names in at its site, under its bill of lading or, with
+// none, the trip they last came on), the receipts of the parts it names
+// (their ReceiptEventID); nil when ev is no such step.
+func BroughtInBy(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) []string {
+	if !broughtIn(l, ev, q) {
+		return nil
+	}
+	_, at, _, _ := containersIn(l, ev, q, false)
+	by := []string{}
+	for i := range l.Parts {
+		if at[i] {
+			by = append(by, l.Parts[i].ReceiptEventID)
+		}
+	}
+	return by
+}
+
 // containersIn reads receipt ev of lot l by a carried line q: in, the
-// containers ev names (canonical) in which a part of l received under
-// ev's bill of lading at ev's site (received or rejoined) came
-// (LotPart.Containers); body, whether nothing of l is in transit under
-// that bill while l's body stands at ev's site, not in transit (what the
-// trip's containers carried arrived with it). ok false when ev names
-// no bill of lading, no container or no site, or q is neither a line
-// given for what those containers carried nor one of its own weighing
-// their share (critmin.Event.CarriedNamed, carriedShare).
-func containersIn(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (in map[string]bool, body, ok bool) {
+// containers ev names (canonical) whose latest part of l (the last
+// LotPart naming it in Containers, not flagged) was received at ev's
+// site (received or rejoined) — under ev's bill of lading, or, when
+// anyBill, under any (a container brought in by another trip's end);
+// with no bill on ev, a part shipped under none; at, those parts'
+// indexes; body, whether ev names a bill, nothing of l is in transit
+// under it and l's body stands at ev's site, not in transit (what the
+// trip's containers carried arrived with it). ok false when ev names no
+// container or no site, or q is neither a line given for what those
+// containers carried nor one of its own weighing their share
+// (critmin.Event.CarriedNamed, carriedShare). The latest part only: a
+// container shipped again is judged by its new trip, not by an earlier
+// one's end at the same site (with no bill of lading the trip is known
+// by its containers alone; new-user check nuq10 R4a).
+func containersIn(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement, anyBill bool) (in map[string]bool, at map[int]bool, body, ok bool) {
 	bol := billOfLading(ev)
 	mine := shippedContainers(ev)
 	site := ev.BizLocation
-	if !receiptSteps[stepOf(ev.BizStep)] || ev.Type != critmin.ObjectEvent || bol == "" || len(mine) == 0 || site == "" {
-		return nil, false, false
+	if !receiptSteps[stepOf(ev.BizStep)] || ev.Type != critmin.ObjectEvent || len(mine) == 0 || site == "" {
+		return nil, nil, false, false
 	}
 	if t, known := lineTonnes(q); !carriedLine(ev, q) {
 		if _, named := carriedShare(ev, q, t, known); !named {
-			return nil, false, false
+			return nil, nil, false, false
 		}
 	}
-	in = map[string]bool{}
-	for _, p := range l.Parts {
-		if p.BillOfLading != bol || p.FromRetracted || p.Status == critmin.PartInTransit || epcis.Canonical(p.To) != epcis.Canonical(site) {
+	last := map[string]int{}
+	for i, p := range l.Parts {
+		if p.FromRetracted {
 			continue
 		}
 		for _, c := range p.Containers {
-			if slices.Contains(mine, epcis.Canonical(c)) {
-				in[epcis.Canonical(c)] = true
+			if c = epcis.Canonical(c); slices.Contains(mine, c) {
+				last[c] = i
 			}
 		}
 	}
-	return in, !inTransitUnder(l, bol) && BodyStands(l, site), true
+	in, at = map[string]bool{}, map[int]bool{}
+	for c, i := range last {
+		p := l.Parts[i]
+		if p.Status == critmin.PartInTransit || epcis.Canonical(p.To) != epcis.Canonical(site) || !anyBill && p.BillOfLading != bol {
+			continue
+		}
+		in[c], at[i] = true, true
+	}
+	return in, at, bol != "" && !inTransitUnder(l, bol) && BodyStands(l, site), true
 }
 
 // LessBroughtIn is receipt line q of lot l (a line ev was given for what
 // the containers it names carried) less what of it the parts an earlier
-// step of the same trip's end brought in carried (containersIn): a part
-// received under ev's bill at ev's site whose containers are all among
-// ev's counts its shipped tonnes. q as it is when none, or when every
-// container ev names was brought in (broughtIn: the receipt books
-// nothing). Lot 10 t, 6 t in C1 and 4 t in C2, [C1, C2] shipped under B,
-// [C1] arriving: [C1, C2] receiving carried 6 + 4 = 10 t, of which C1's
-// 6 t are in: it receives 10 − 6 = 4 t, the rest still in transit (it
-// read as the body's arrival at 10 t: 16 t in all).
+// step of a trip's end brought in carried (containersIn, under any bill
+// of lading or none): a part received at ev's site whose containers are
+// all among ev's and were brought in by it counts its shipped tonnes. q
+// as it is when none, or when every container ev names was brought in
+// (broughtIn: the receipt books nothing under the same trip; another
+// trip's receipt of them alone is judged as before). Lot 10 t,
+// 6 t in C1 and 4 t in C2, [C1, C2] shipped under B, [C1] arriving:
+// [C1, C2] receiving carried 6 + 4 = 10 t, of which C1's 6 t are in: it
+// receives 10 − 6 = 4 t, the rest still in transit (it read as the
+// body's arrival at 10 t: 16 t in all). So too when [C1] came in under
+// B1 (or none) and [C2] was shipped under B2 (or none) after: one
+// receiving of [C1, C2] receives C2's 4 t (new-user check nuq10 R4b:
+// read 6 + 10 = 16 t).
 func LessBroughtIn(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) critmin.QuantityElement {
-	in, body, ok := containersIn(l, ev, q)
+	in, at, body, ok := containersIn(l, ev, q, true)
 	if !ok || body || len(in) == 0 || q.Quantity == nil || !units.IsMass(q.UOM) {
 		return q
 	}
@@ -1226,12 +1264,9 @@ func LessBroughtIn(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement)
 	if all {
 		return q
 	}
-	bol, site := billOfLading(ev), ev.BizLocation
 	var t float64
-	for _, p := range l.Parts {
-		if p.BillOfLading != bol || p.FromRetracted || p.Status == critmin.PartInTransit || epcis.Canonical(p.To) != epcis.Canonical(site) || len(p.Containers) == 0 {
-			continue
-		}
+	for i := range at {
+		p := l.Parts[i]
 		within := true
 		for _, c := range p.Containers {
 			within = within && in[epcis.Canonical(c)]

@@ -406,6 +406,35 @@ func takeInput(l *critmin.Lot, q critmin.QuantityElement, prev string, current b
 	}
 }
 
+// Departs says whether ev puts a lot it names — not as a run's input or
+// output — on a trip, leaving the site it stood at, as status reads it
+// for a lot already placed: a disposition in_transit, or a step of
+// inTransitSteps (shipping, departing, transporting, loading) with any
+// other disposition but a consumed one, at its bizLocation or (a
+// dispatch, TripStep) stating none. CBV 2.0 §7.2 defines loading as
+// loading objects into a transportation unit and departing as leaving a
+// location on the way to another: both are steps of the dispatch, and a
+// loading is the one the bill of lading is issued on (its weight is the
+// shipped weight, parts.go), so a loading at the port — disposition
+// in_transit, in_progress, active or none — puts the lot and the
+// containers it names on the trip, as a shipping does. The capture
+// checks (custody whereabouts, site packings) read the same events by
+// this function, so that no later event is judged against a position
+// the books do not show (builder fixQw: a loading at its bizLocation
+// left the lot at the site for custody, in transit for the books, and
+// a run there consumed 10 t the books showed at sea).
+func Departs(ev *critmin.Event) bool {
+	switch {
+	case ev.Disposition == "in_transit":
+		return true
+	case consumedDispositions[ev.Disposition] || (ev.Action == "DELETE" && ev.Type == critmin.ObjectEvent):
+		return false
+	case !inTransitSteps[ev.BizStep]:
+		return false
+	}
+	return ev.Disposition != "" || ev.BizLocation != "" || TripStep(ev)
+}
+
 func status(prev string, ev *critmin.Event, role string) string {
 	switch {
 	case prev == critmin.LotConsumed && ev.Action == "OBSERVE" && role != critmin.RoleOutput:
@@ -415,7 +444,9 @@ func status(prev string, ev *critmin.Event, role string) string {
 		return prev
 	case role == critmin.RoleInput:
 		return critmin.LotConsumed
-	case ev.Disposition == "in_transit":
+	case Departs(ev):
+		// The lot leaves on a trip (shared with custody's capture
+		// checks, which judge later events by it).
 		return critmin.LotInTransit
 	case consumedDispositions[ev.Disposition] || (ev.Action == "DELETE" && ev.Type == critmin.ObjectEvent):
 		return critmin.LotConsumed

@@ -47,6 +47,17 @@ type Holdings struct {
 	// shipment, a run's input line — took out of it beyond the lots'
 	// loose rest at its site, each at its own time (custody.LineDraws).
 	Drawn func(container string) ([]LineDraw, error)
+	// Material, when set, says whether an instance identifier
+	// (canonical) was commissioned as a lot of its own — an ObjectEvent
+	// ADD naming it in its epcList with its own ILMD (a bag by SGTIN,
+	// critmin.Event.LotLines) — as the lots are projected so far. Such
+	// an instance never packed into (no packing names it as parent) is
+	// material: it "holds" itself, so an event moving or feeding it
+	// moves or consumes that lot; one packed into a container by
+	// childEPCs is held by the container as a line of its own, with no
+	// quantity (its mass is unknown unless stated: docs/origin.md
+	// "Inputs by EPC count"; nuq10 s14, fixQx).
+	Material func(id string) (bool, error)
 }
 
 // LineDraw is what movement EventID (stored as PK; 0 when not stored yet)
@@ -215,6 +226,21 @@ func (h Holdings) heldAt(container string, at time.Time, self *critmin.Event, at
 		return nil, err
 	}
 	held := ContentsAt(c, packs, at)
+	if len(packs) == 0 && h.Material != nil {
+		// A commissioned instance never packed into stands for itself.
+		m, err := h.Material(c)
+		if err != nil {
+			return nil, err
+		}
+		if m {
+			return []critmin.QuantityElement{{Role: critmin.RoleEPC, EPCClass: c}}, nil
+		}
+	}
+	inst, err := h.instancesIn(c, packs, at)
+	if err != nil {
+		return nil, err
+	}
+	held = append(held, inst...)
 	if len(held) == 0 {
 		return held, nil
 	}
@@ -328,6 +354,51 @@ func (h Holdings) heldAt(container string, at time.Time, self *critmin.Event, at
 	drawTo(at, true)
 	emptied(c, packs, last, at, short)
 	return lessShort(held, short), nil
+}
+
+// instancesIn is the commissioned instances (Material) packed into
+// container c (canonical) by childEPCs and still in it at at, by
+// packings (its live AggregationEvents, event-time order): one line
+// each, no quantity — the instance's mass is unknown unless an event
+// states it, never read as 0. A nested container packed by childEPCs is
+// not followed (ContentsAt).
+func (h Holdings) instancesIn(c string, packs []*critmin.Event, at time.Time) ([]critmin.QuantityElement, error) {
+	if h.Material == nil {
+		return nil, nil
+	}
+	cn := NewContainment(nil)
+	var order []string
+	seen := map[string]bool{}
+	for _, ev := range packs {
+		if ev.Type != critmin.AggregationEvent || epcis.Canonical(ev.ParentID) != c || ev.ErrorDeclaration != nil || ev.EventTime.After(at) {
+			continue
+		}
+		for _, k := range Children(ev) {
+			if !k.Class && !seen[k.Child] {
+				seen[k.Child] = true
+				order = append(order, k.Child)
+			}
+		}
+		cn.Apply(ev)
+	}
+	var out []critmin.QuantityElement
+	for _, k := range order {
+		in := false
+		for _, p := range cn.Of(k) {
+			in = in || !p.Class && epcis.Canonical(p.Container) == c
+		}
+		if !in {
+			continue
+		}
+		m, err := h.Material(k)
+		if err != nil {
+			return nil, err
+		}
+		if m {
+			out = append(out, critmin.QuantityElement{Role: critmin.RoleEPC, EPCClass: k})
+		}
+	}
+	return out, nil
 }
 
 // weighed adds to short (wet tonnes left behind, by lot) what receipt

@@ -492,7 +492,7 @@ func (w *writer) readHeld(container string, ev *critmin.Event) ([]critmin.Quanti
 // holdings reads containers' packings and dispatches as this capture
 // sees them.
 func (w *writer) holdings() ledger.Holdings {
-	return ledger.Holdings{Packings: w.packingsOf, Moves: w.movesOf, Feeds: w.feedsOf, Recorded: w.recordedOf, Drawn: w.drawnOf}
+	return ledger.Holdings{Packings: w.packingsOf, Moves: w.movesOf, Feeds: w.feedsOf, Recorded: w.recordedOf, Drawn: w.drawnOf, Material: w.commissioned}
 }
 
 // drawnOf is the line draws out of container (canonical) of the lots
@@ -666,6 +666,18 @@ func (w *writer) withoutConsumed(rows []contentRow, ev *critmin.Event, own map[s
 		return w.withinStanding(kept, ev, own)
 	}
 	return kept, nil
+}
+
+// commissioned says whether id (canonical) is a lot commissioned with
+// facts of its own (commodity or origin): projected by this capture (a
+// replay: so far), else stored (ledger.Holdings.Material).
+func (w *writer) commissioned(id string) (bool, error) {
+	lotOf, err := w.lotsOfRows([]contentRow{{line: critmin.QuantityElement{EPCClass: id}}})
+	if err != nil {
+		return false, err
+	}
+	l := lotOf(id)
+	return l != nil && (l.Commodity != "" || l.OriginCountry != "" || l.OriginMine != ""), nil
 }
 
 // lotsOfRows reads the lots rows name: those the capture group holds

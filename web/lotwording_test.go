@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"crypto/ed25519"
+	"encoding/json"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
 )
 
@@ -97,8 +100,28 @@ func TestCertificateClaimedOriginOwnSection(t *testing.T) {
 		t.Fatal(err)
 	}
 	ox := url.PathEscape("urn:t:lot:OX")
-	issueCert(t, ts.URL, ox) // Issued by a POST (fix14p): a GET serves it and writes nothing.
-	_, b := do(t, "GET", ts.URL+"/lots/"+ox+"/certificate", viewerSecret, nil, map[string]string{"Accept": "text/html"})
+	// Issued by a POST (fix14p): a GET serves it and writes nothing.
+	resp, b := do(t, "POST", ts.URL+"/api/v1/lots/"+ox+"/certificate", operatorSecret, nil, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("issue: %d %.300s", resp.StatusCode, b)
+	}
+	// The JSON-LD: materialsProvenance, the UNTP array, holds the
+	// physical lines only (China, every view); the claim's lines are in
+	// cm:claimedProvenance (fixQv, nuq9).
+	var cert map[string]any
+	if err := json.Unmarshal(b, &cert); err != nil {
+		t.Fatal(err)
+	}
+	subj := cert["credentialSubject"].(map[string]any)
+	for _, p := range subj["materialsProvenance"].([]any) {
+		if l := p.(map[string]any); l["cm:originBasis"] != "physical_origin" || l["originCountry"] != "CHN" {
+			t.Errorf("materialsProvenance line %v, want China, physical origin", l)
+		}
+	}
+	if cp, _ := subj["cm:claimedProvenance"].([]any); len(cp) != 1 || cp[0].(map[string]any)["originCountry"] != "PAK" || cp[0].(map[string]any)["cm:originBasis"] != "claimed_origin" {
+		t.Errorf("cm:claimedProvenance %v, want the Pakistan claimed line", cp)
+	}
+	_, b = do(t, "GET", ts.URL+"/lots/"+ox+"/certificate", viewerSecret, nil, map[string]string{"Accept": "text/html"})
 	html := string(b)
 	table := func(id string) string {
 		i := strings.Index(html, `id="`+id+`"`)
@@ -113,6 +136,34 @@ func TestCertificateClaimedOriginOwnSection(t *testing.T) {
 	}
 	if cl := table("cert-claimed"); !strings.Contains(cl, "claimed origin") || !strings.Contains(cl, "Pakistan") || !strings.Contains(html, "Claimed origin") {
 		t.Errorf("certificate lacks its own claimed-origin table: %s", cl)
+	}
+	// A certificate issued and stored before fixQv, its claimed line in
+	// materialsProvenance, prints the same two tables and stands.
+	old := subj
+	old["materialsProvenance"] = append(old["materialsProvenance"].([]any), old["cm:claimedProvenance"].([]any)...)
+	delete(old, "cm:claimedProvenance")
+	delete(cert, "proof")
+	cert["id"] = "urn:critmin:certificate:0123456789abcdef0123456789abcdef"
+	_, key, _ := ed25519.GenerateKey(nil)
+	proof, err := custody.SignProof(custody.Certificate(cert), key, time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert["proof"] = proof
+	body, _ := json.Marshal(cert)
+	if err := ts.Store.(custody.CertificateStore).SaveCertificate(ctx, &custody.StoredCertificate{ID: cert["id"].(string), Lot: "urn:t:lot:OX", Evidence: strings.Repeat("0", 64), Signer: "urn:t:old", Body: string(body), IssuedAt: time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	_, b = do(t, "GET", ts.URL+"/certificates/0123456789abcdef0123456789abcdef", viewerSecret, nil, map[string]string{"Accept": "text/html"})
+	html = string(b)
+	if prov := table("cert-provenance"); prov == "" || strings.Contains(prov, "claimed origin") || strings.Contains(prov, "Pakistan") {
+		t.Errorf("old-layout certificate: physical provenance table holds the claimed origin: %s", prov)
+	}
+	if cl := table("cert-claimed"); !strings.Contains(cl, "claimed origin") || !strings.Contains(cl, "Pakistan") {
+		t.Errorf("old-layout certificate: claimed-origin table %s, want its Pakistan line", cl)
+	}
+	if !strings.Contains(html, `id="cert-stands"`) {
+		t.Errorf("old-layout certificate on an unchanged record does not stand: %.600s", html[strings.Index(html, "<h1>"):])
 	}
 	_, b = do(t, "GET", ts.URL+"/lots/"+ox, viewerSecret, nil, map[string]string{"Accept": "text/html"})
 	detail := regexp.MustCompile(`(?s)<p id="claimed-detail">.*?</p>`).FindString(string(b))

@@ -1,0 +1,13 @@
+-- Projection rows written before fixQx (new-user check nuq10 s14): a
+-- bag commissioned by its own instance identifier (an SGTIN with its
+-- own ILMD) was read as an empty container wherever another event named
+-- it. Its shipping and receipt by epcList did not move the bag, and a
+-- run fed whole a container it was packed into by childEPCs did not
+-- consume it, so the product's origin left it out.
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayInstanceMaterial, registered in goStepsWithStore)
+-- replays the event log as `critmin verify` does on a store holding an
+-- instance commissioned by an ObjectEvent ADD and named again by
+-- another event's epcList or childEPCs, and rewrites each lot
+-- projection table that differs, in this migration's transaction.
+SELECT 1;
