@@ -86,6 +86,9 @@ type contentsJudge struct {
 	// quantity lines it states itself, and the event with its contents
 	// (pointAtContainers).
 	own map[string]ownLines
+	// childPacks are the document's live aggregations so far, by each
+	// canonical instance their childEPCs name (insideOf).
+	childPacks map[string][]*critmin.Event
 }
 
 // ownLines is an event given contents lines (contentsJudge.own).
@@ -204,6 +207,9 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 	}
 	if !j.declared[ev.EventID] {
 		if err := j.placeCheck(ev); err != nil {
+			return nil, err
+		}
+		if err := j.nestCheck(ev); err != nil {
 			return nil, err
 		}
 	}
@@ -341,6 +347,7 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 	if ev.Type == critmin.AggregationEvent && ev.ParentID != "" && !j.declared[ev.EventID] {
 		k := epcis.Canonical(ev.ParentID)
 		j.packs[k] = append(j.packs[k], ev)
+		j.noteChildPacks(ev)
 	}
 	if ledger.MovesContents(ev) && !ledger.ReadsTrip(ev) && !j.declared[ev.EventID] {
 		byInstance(j.moves, ev)

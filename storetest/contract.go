@@ -303,6 +303,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"InstanceFedWhereItStands", testInstanceFedWhereItStands},
 		{"InstanceInContainer", testInstanceInContainer},
 		{"InstanceMoves", testInstanceMoves},
+		{"NestedContainers", testNestedContainers},
 		{"ContainerShippedReceivedHou", testContainerShippedReceivedHou},
 		{"TransportedAtVessel", testTransportedAtVessel},
 		{"TransportedAtVesselAfterPartReceived", testTransportedAtVesselAfterPartReceived},
