@@ -32,6 +32,11 @@ type contentsJudge struct {
 	s        Store
 	on       bool            // the document moves a container by its identifier
 	declared map[string]bool // eventIDs the document declares in error
+	// decls are the document's declarations in error: a stored lot an
+	// event they declare names is read as the record stands without
+	// that event (load, withoutDeclared), wherever in the document the
+	// declaration is (nuq10 R3).
+	decls []*critmin.Event
 	// packs are the document's live AggregationEvents so far, by
 	// canonical parent.
 	packs  map[string][]*critmin.Event
@@ -106,6 +111,7 @@ func newContentsJudge(ctx context.Context, s Store, events []*critmin.Event) *co
 	for _, ev := range events {
 		if ev.ErrorDeclaration != nil {
 			j.declared[ev.EventID] = true
+			j.decls = append(j.decls, ev)
 		}
 		if namesContainer(ev) {
 			// An event naming a container is judged where the
@@ -456,6 +462,15 @@ func (j *contentsJudge) load(ids []string) error {
 	}
 	got, err := j.s.FindLotsByID(j.ctx, ask)
 	if err != nil {
+		return err
+	}
+	// The document's declarations in error apply to the record the
+	// whole document gives, before any of its live events, wherever
+	// they stand in it (EPCIS 2.0 §7.4.1.4; nuq10 R3: a shipping
+	// declared with its corrective left the declared shipping's 6 t
+	// part standing, and the corrective [D1] carried 4 t of the 5 t
+	// packed in it).
+	if got, err = withoutDeclared(j.ctx, j.s, got, j.decls); err != nil {
 		return err
 	}
 	for _, l := range got {

@@ -343,6 +343,7 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 				validAt = append(validAt, i)
 			}
 		}
+		CorrectivesInTimeOrder(valid, validAt)
 		_, refused, err := s.claimRounds(WithMasterData(ctx, doc.Master), valid, func(k int, rest string) string { return doc.Pointer(validAt[k]) + rest })
 		if err != nil && len(refused) == 0 && !wholeRefusalByEvent(err, errs, doc.Pointer) {
 			return nil, err
@@ -561,6 +562,9 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 			validAt = append(validAt, i)
 		}
 	}
+	// The document's correctives are checked and stored in event-time
+	// order (CorrectivesInTimeOrder).
+	CorrectivesInTimeOrder(valid, validAt)
 	pointer := func(i int) string {
 		p := doc.Pointer(i) + "/eventID"
 		if xdoc != nil {

@@ -372,6 +372,9 @@ func (c *streamCapture) process(doc *epcis.Document) error {
 			c.origins = append(c.origins, stagedOrigin{pointer: fe[0].Pointer, country: m.OriginCountry, mine: m.OriginMine})
 		}
 	}
+	// A batch's correctives are checked and stored in event-time order
+	// (CorrectivesInTimeOrder).
+	CorrectivesInTimeOrder(valid, validAt)
 	// The capture-time check's refusals name the document's pointers.
 	at := func(k int, rest string) string {
 		b := batch[validAt[k]]

@@ -207,6 +207,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"BackdatedRunJudgedAtItsDate", testBackdatedRunJudgedAtItsDate},
 		{"SplitTripFedWords", testSplitTripFedWords},
 		{"CorrectiveReceiptEitherOrder", testCorrectiveReceiptEitherOrder},
+		{"DeclaredOrderFree", testDeclaredOrderFree},
 		{"DeclarationOrderIrrelevant", testDeclarationOrderIrrelevant},
 		{"MoveBeforeLaterRun", testMoveBeforeLaterRun},
 		{"PackedInAfterNoQuantityShipment", testPackedInAfterNoQuantityShipment},
