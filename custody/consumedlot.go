@@ -237,7 +237,7 @@ func overShipped(t lotTouch) []critmin.FieldError {
 		// at the mine).
 		return nil
 	}
-	if from, _ := departure(t.ev); departSteps[stepName(t.ev.BizStep)] && from != "" && siteKey(from) != siteKey(t.before.Location) && !partAt(&t.before, from) && partBoundFor(&t.before, from) {
+	if from, _ := departure(t.ev); leftWhileAtSeaSteps[stepName(t.ev.BizStep)] && from != "" && siteKey(from) != siteKey(t.before.Location) && !partAt(&t.before, from) && partBoundFor(&t.before, from) {
 		// Shipped or sent off (leftWhileAtSea judges these steps) from
 		// where a part of the lot is bound and nothing of it
 		// was received yet: the whereabouts check names that part's
@@ -767,16 +767,21 @@ func receivedAlready(ctx context.Context, s Store, q eventQuerier, canQuery bool
 
 // receivedAgain says whether a live receiving naming no bill of lading
 // at ev's site, dated at or after since (the first step of the trip's
-// end), names one of the containers ev names: stored, or earlier in
-// the document (earlier) — the trip's end already has its receiving.
-func receivedAgain(ctx context.Context, q eventQuerier, earlier []*critmin.Event, ev *critmin.Event, since time.Time) (bool, error) {
+// end), names one of the containers ev names — or, given lot (a trip
+// carried by a line, ledger.LineTripEndBy), names lot by a line and no
+// container: stored, or earlier in the document (earlier) — the trip's
+// end already has its receiving.
+func receivedAgain(ctx context.Context, q eventQuerier, earlier []*critmin.Event, ev *critmin.Event, since time.Time, lot string) (bool, error) {
 	boxes := canonicalAll(listed(ev))
-	if len(boxes) == 0 {
+	if len(boxes) == 0 && lot == "" {
 		return false, nil
 	}
 	names := func(e *critmin.Event) bool {
 		if stepName(e.BizStep) != "receiving" || bolOf(e) != "" || eventSite(e) != eventSite(ev) || e.EventTime.Before(since) || e.EventID == ev.EventID {
 			return false
+		}
+		if lot != "" {
+			return len(listed(e)) == 0 && namesLot(e, lot)
 		}
 		for _, c := range listed(e) {
 			if slices.Contains(boxes, epcis.Canonical(c)) {
@@ -790,7 +795,11 @@ func receivedAgain(ctx context.Context, q eventQuerier, earlier []*critmin.Event
 			return true, nil
 		}
 	}
-	page, err := q.FindEvents(ctx, critmin.EventFilter{BizSteps: []string{"receiving"}, EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: boxes, Exact: true}}, Limit: 1000})
+	f := critmin.EventFilter{BizSteps: []string{"receiving"}, EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: boxes, Exact: true}}, Limit: 1000}
+	if lot != "" {
+		f = critmin.EventFilter{BizSteps: []string{"receiving"}, ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleEPC}, Patterns: []string{lot}, Exact: true}}, Limit: 1000}
+	}
+	page, err := q.FindEvents(ctx, f)
 	if err != nil {
 		return false, err
 	}
@@ -842,6 +851,10 @@ func billTransit(l *critmin.Lot, bol string) (open bool, closedBy string) {
 	}
 	return false, closedBy
 }
+
+// leftWhileAtSeaSteps are the steps leftWhileAtSea judges: a shipping or
+// a departing, the lot sent off.
+var leftWhileAtSeaSteps = map[string]bool{"shipping": true, "departing": true}
 
 // namesOwnLine says whether ev names lot (canonical) by a quantity line
 // of its own, not one it was given for what its containers held
@@ -902,9 +915,30 @@ func receivedNoBill(ctx context.Context, s Store, q eventQuerier, canQuery bool,
 			}
 		}
 		if later {
-			again, err := receivedAgain(ctx, q, earlier, ev, since)
+			again, err := receivedAgain(ctx, q, earlier, ev, since, "")
 			if err != nil || !again {
 				return nil, err
+			}
+		}
+	}
+	if first := ledger.LineTripEndBy(l, ev, canonicalLots(ev).Quantities[n]); first != "" && canQuery {
+		// With no bill of lading and no container, the trip is known
+		// by what it carries (ledger.LineTripEndBy): a receiving after
+		// the arriving, unloading or accepting that ended the lot's
+		// part's trip at this site books nothing new and is taken,
+		// until that end has its receiving (builder trips: "L 4 t"
+		// shipped with no bill, arriving then receiving "L 4 t" was
+		// refused "nothing of it is in transit").
+		page, err := q.FindEvents(ctx, critmin.EventFilter{EventIDs: []string{first}, Limit: 1})
+		if err != nil {
+			return nil, err
+		}
+		if len(page.Events) > 0 {
+			if f := decodeStored(page.Events[0]); stepName(f.BizStep) != "receiving" {
+				again, err := receivedAgain(ctx, q, earlier, ev, f.EventTime, lot)
+				if err != nil || !again {
+					return nil, err
+				}
 			}
 		}
 	}

@@ -11,14 +11,20 @@ import (
 	"github.com/critmin/critmin/ledger"
 )
 
-// departSteps are the CBV 2.0 steps after which a container is no longer
-// where it was packed (shipping: "the vessel sailed"; departing: it left
-// the site); arriveSteps those that bring it to a site again. Loading
-// onto a vessel leaves it at the port.
-var (
-	departSteps = map[string]bool{"shipping": true, "departing": true}
-	arriveSteps = map[string]bool{"receiving": true, "arriving": true, "unloading": true, "accepting": true}
-)
+// arriveSteps are the CBV 2.0 steps that bring a container to a site
+// again. What sends it away is read as the books read a lot leaving on a
+// trip (ledger.Departs: loading, departing, shipping or transporting,
+// CBV 2.0 §7.2, the disposition optional, EPCIS 2.0 §7.3.6), so that a
+// container loaded onto a vessel is not packed again at the port while
+// the books show what it holds at sea (builder trips; it counted only
+// shipping and departing).
+var arriveSteps = map[string]bool{"receiving": true, "arriving": true, "unloading": true, "accepting": true}
+
+// departs says whether e sends the containers it names away
+// (ledger.Departs), not declared in error.
+func departs(e *critmin.Event) bool {
+	return e.ErrorDeclaration == nil && ledger.Departs(e)
+}
 
 // checkPackedAtSea refuses packing into a container that has left: an
 // AggregationEvent ADD or OBSERVE whose parent's latest movement dated
@@ -67,14 +73,12 @@ func checkPackedAtSea(ctx context.Context, s Store, live []*critmin.Event, decla
 		return out, err
 	}
 	isMove := func(e *critmin.Event) bool {
-		return departSteps[stepName(e.BizStep)] || arriveSteps[stepName(e.BizStep)]
+		return departs(e) || arriveSteps[stepName(e.BizStep)]
 	}
 	isPacking := func(e *critmin.Event) bool {
 		return e.Type == critmin.AggregationEvent && e.ParentID != "" && (e.Action == "ADD" || e.Action == "OBSERVE") && e.ErrorDeclaration == nil
 	}
-	isDeparture := func(e *critmin.Event) bool {
-		return e.ErrorDeclaration == nil && departSteps[stepName(e.BizStep)]
-	}
+	isDeparture := departs
 	// The document's movements of each container (canonical), in the
 	// document's order.
 	docMoves := map[string][]*critmin.Event{}
@@ -164,7 +168,7 @@ func checkPackedAtSea(ctx context.Context, s Store, live []*critmin.Event, decla
 			return nil, err
 		}
 		last := lastBefore(seq, ev.EventTime)
-		if last == nil || !departSteps[stepName(last.BizStep)] {
+		if last == nil || !departs(last) {
 			continue
 		}
 		out = append(out, critmin.FieldError{Conflict: true, Pointer: "event " + ev.EventID + "/parentID", Reason: fmt.Sprintf(

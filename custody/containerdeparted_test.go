@@ -89,3 +89,27 @@ func TestPackedAtSeaJudgesEachContainerOnItsOwn(t *testing.T) {
 		t.Errorf("CB shipped on 2025-10-04, before its recorded packing PB2 of 2025-10-05: %v; want refused naming PB2", err)
 	}
 }
+
+// TestPackingIntoALoadedContainerIsRefused: a loading sends a container
+// away as a shipping does (ledger.Departs: CBV 2.0 §7.2, the books put
+// what it holds in transit). Lot LL 10,000 kg at mb on 2025-10-01,
+// 5,000 kg packed into CL on 2025-10-02, CL loaded (bizStep loading,
+// disposition in_transit, B/L 041) on 2025-10-03: packing the other
+// 5,000 kg into CL on 2025-10-05 is refused naming the loading event,
+// nothing stored (it counted only shipping and departing: the packing
+// was taken while the books showed CL at sea with 5 t).
+func TestPackingIntoALoadedContainerIsRefused(t *testing.T) {
+	ctx := context.Background()
+	db, svc := mbSvc(t)
+	load := strings.Replace(shipFrom("LL-load", "2025-10-03T00:00:00Z", "LL", "urn:t:container:CL", "5000", "041"), `"bizStep": "shipping"`, `"bizStep": "loading"`, 1)
+	if err := capture(svc, commissionAt("LL0", "LL"), packInto("PL1", "2025-10-02T00:00:00Z", "LL", "urn:t:container:CL", "5000"), load); err != nil {
+		t.Fatal(err)
+	}
+	err := capture(svc, packInto("PL2", "2025-10-05T00:00:00Z", "LL", "urn:t:container:CL", "5000"))
+	if err == nil || !strings.Contains(err.Error(), "urn:t:ev:LL-load") || !strings.Contains(err.Error(), "container urn:t:container:CL cannot be packed") {
+		t.Fatalf("PL2 into CL after its loading: %v; want refused naming loading event LL-load", err)
+	}
+	if _, err := db.FindEventsByID(ctx, "urn:t:ev:PL2"); critmin.ErrorCode(err) != critmin.ENOTFOUND {
+		t.Errorf("PL2 was stored: %v", err)
+	}
+}

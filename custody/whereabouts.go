@@ -154,11 +154,15 @@ type tracker struct {
 	ends   map[string]critmin.LotPart
 	boxIn  map[string][2]string
 	billIn map[string]string
+	// lineIn the sites where a part's receipt brought in a part shipped
+	// by a line with no bill of lading and no container: with no bill
+	// the trip is known by what it carries (ledger.LineTripEndBy).
+	lineIn map[string]bool
 }
 
 func newTracker(id string, lot *critmin.Lot) *tracker {
 	t := &tracker{id: id, partShip: map[string]float64{}, partRecv: map[string]string{}, onward: map[string]bool{}, back: map[string]float64{}, w: whereabouts{partsAt: map[string]bool{}, boxes: map[string]*boxTrip{}, partTrips: map[string]*critmin.Event{}, lot: lot},
-		bols: map[string]bool{}, inert: map[string]bool{}, ends: map[string]critmin.LotPart{}, boxIn: map[string][2]string{}, billIn: map[string]string{}}
+		bols: map[string]bool{}, inert: map[string]bool{}, ends: map[string]critmin.LotPart{}, boxIn: map[string][2]string{}, billIn: map[string]string{}, lineIn: map[string]bool{}}
 	if lot != nil {
 		t.whole = lot.WetTonnes
 		for _, p := range lot.Parts {
@@ -268,6 +272,8 @@ func (t *tracker) add(e *critmin.Event) {
 		}
 		if p.BillOfLading != "" {
 			t.billIn[p.BillOfLading] = epcis.Canonical(to)
+		} else if len(p.Containers) == 0 && p.ShipEventID != "" {
+			t.lineIn[epcis.Canonical(to)] = true
 		}
 		return
 	}
@@ -384,7 +390,7 @@ func (t *tracker) moveBoxes(e *critmin.Event, boxes []string) {
 		switch {
 		case receiptSteps[step]:
 			delete(t.w.boxes, c)
-		case departSteps[step] || step == "transporting" || step == "loading" && ledger.Departs(e):
+		case ledger.Departs(e) || step == "shipping" || step == "departing" || step == "transporting":
 			bt := t.w.boxes[c]
 			if bt == nil {
 				from, _ := departure(e)
@@ -434,7 +440,15 @@ func (t *tracker) laterStep(e *critmin.Event) bool {
 		}
 		return true
 	}
-	return b != "" && t.billIn[b] == site && !(t.w.inTransit && t.w.bol == b)
+	if b == "" {
+		// Naming neither bill nor container, at a site where a part
+		// shipped by a line with no bill was received while the body
+		// stands elsewhere, not in transit: the ledger books nothing
+		// new for it (ledger.ReReceipt, LineTripEndBy; builder trips:
+		// "L 4 t" arriving then receiving with no bill).
+		return t.lineIn[site] && !t.w.inTransit && t.w.site != site
+	}
+	return t.billIn[b] == site && !(t.w.inTransit && t.w.bol == b)
 }
 
 // receivesNothing says whether e is a receipt that receives nothing of

@@ -1188,6 +1188,46 @@ func BroughtInBy(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) [
 	return by
 }
 
+// LineTripEndBy is, for receipt ev of lot l by a quantity line q of its
+// own naming no bill of lading and no container, the receipt that began
+// the end of the trip ev ends: with no bill, a trip is known by what it
+// carries (EPCIS 2.0 §7.3.6 makes bizTransactionList optional) — the
+// last part of l shipped by a dispatch naming no bill (ShipEventID), and
+// received at ev's site (its destination), from the source location ev
+// names when it names one. Arriving, unloading, accepting and receiving
+// are steps of one end of a trip (CBV 2.0 §7.2), so a receiving of the
+// lot after an arriving of it books nothing new (ReReceipt) and is of
+// that trip; "" when ev is no such receipt. The caller judges whether
+// the trip's end already has its receiving (builder trips: "L 4 t"
+// shipped with no bill, arriving then receiving "L 4 t" was refused
+// "nothing of it is in transit").
+func LineTripEndBy(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) string {
+	site := ev.BizLocation
+	if !receiptSteps[stepOf(ev.BizStep)] || ev.Type != critmin.ObjectEvent || billOfLading(ev) != "" || site == "" || len(shippedContainers(ev)) > 0 || carriedLine(ev, q) {
+		return ""
+	}
+	from := ""
+	for _, s := range ev.Sources {
+		if stepOf(s.Type) == "location" {
+			from = s.ID
+		}
+	}
+	for i := len(l.Parts) - 1; i >= 0; i-- {
+		p := l.Parts[i]
+		if p.FromRetracted || p.Status != critmin.PartReceived || p.BillOfLading != "" || len(p.Containers) > 0 {
+			continue
+		}
+		if epcis.Canonical(p.To) != epcis.Canonical(site) {
+			continue
+		}
+		if p.ShipEventID == "" || p.ReceiptEventID == "" || from != "" && epcis.Canonical(from) != epcis.Canonical(p.From) {
+			return ""
+		}
+		return p.ReceiptEventID
+	}
+	return ""
+}
+
 // containersIn reads receipt ev of lot l by a carried line q: in, the
 // containers ev names (canonical) whose latest part of l (the last
 // LotPart naming it in Containers, not flagged) was received at ev's

@@ -314,6 +314,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"ContainerOnwardCarries", testContainerOnwardCarries},
 		{"TripEndOnce", testTripEndOnce},
 		{"TripEndSite", testTripEndSite},
+		{"TripNoBillLine", testTripNoBillLine},
 		{"ShippedNoDisposition", testShippedNoDisposition},
 		{"LoadingTrip", testLoadingTrip},
 		{"ContainerDeclaredPackingMoves", testContainerDeclaredPackingMoves},
