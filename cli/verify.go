@@ -91,6 +91,8 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 		return rep.RecordProblem
 	case rep.LotBalanceProblem != "":
 		return fmt.Errorf("a lot's tonnes are not conserved (what stands at each site, what is in transit and what runs consumed must add up to its mass): %s", rep.LotBalanceProblem)
+	case rep.ContainerRuleProblem != nil:
+		return fmt.Errorf("a stored event breaks a container rule capture enforces (the rebuild replays it as stored; docs/verify.md step 8): %v", rep.ContainerRuleProblem)
 	}
 	if *format == "json" {
 		return nil

@@ -235,22 +235,15 @@ type shortfall struct {
 
 // The two faults of a line beside containers (shortfall.beside).
 const (
-	besideAbove = 1
-	besideBelow = 2
+	besideAbove = ledger.BesideAbove
+	besideBelow = ledger.BesideBelow
 )
 
 // besideStep says whether ev is judged by heldBeside: a dispatch that
 // starts a container's trip (an ObjectEvent shipping, departing or
 // loading, CBV 2.0 §7.2) or a run (its inputs).
 func besideStep(ev *critmin.Event) bool {
-	if ev.Type == critmin.TransformationEvent {
-		return true
-	}
-	switch stepName(ev.BizStep) {
-	case "shipping", "departing", "loading":
-		return ev.Type == critmin.ObjectEvent && ev.Action != "DELETE"
-	}
-	return false
+	return ledger.BesideJudged(ev)
 }
 
 // heldBeside judges document event ev (a dispatch or a run: besideStep)
@@ -311,12 +304,9 @@ func (sp *sitePackings) heldBeside(id string, l *critmin.Lot, ev *critmin.Event,
 	}
 	loose := max(stood-min(packed, stood), 0)
 	sf := shortfall{ev: ev, doc: true, took: t, stood: stood, held: held, loose: loose, heldIn: heldIn, otherIn: otherIn, lotWetTonnes: l.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)}
-	switch {
-	case t > (held+loose)*(1+ConsumptionTolerance)+1e-9:
-		sf.beside = besideAbove
-	case held > t*(1+ConsumptionTolerance)+1e-9:
-		sf.beside = besideBelow
-	default:
+	// The one reading of the rule, which verify applies to the stored
+	// record too (ledger.StoredContainerRule).
+	if sf.beside = ledger.BesideFault(t, held, loose); sf.beside == 0 {
 		return shortfall{}, false
 	}
 	return sf, true

@@ -47,6 +47,15 @@ type VerifyReport struct {
 	// apart from the projection, which the rebuild, replaying through
 	// that same projection, cannot check alone. "" when every lot holds.
 	LotBalanceProblem string `json:"lotBalanceProblem,omitempty"`
+	// ContainerRuleProblem is the first stored live event, in capture
+	// order, that breaks a container rule capture enforces
+	// (ledger.StoredContainerRule: a run fed a container holding
+	// nothing; a line of a lot below what the containers beside it
+	// held), read from what each container gave the event
+	// (event_contents) as the rebuild replays it: a record stored before
+	// the rule reads the same in the rebuild, so the rebuild alone
+	// cannot find it. nil when none does.
+	ContainerRuleProblem *ledger.ContainerRuleProblem `json:"containerRuleProblem,omitempty"`
 	// TokenNameClashes lists the token names that differ from an older
 	// one only in case, kept from before names were compared ignoring
 	// case (migration 0064, TokenNameClashes): a warning, not a fault of
@@ -62,7 +71,7 @@ type VerifyReport struct {
 
 // OK reports whether nothing was found.
 func (r *VerifyReport) OK() bool {
-	return r.Problem == nil && r.Difference == nil && r.PeriodProblem == "" && r.RecordProblem == nil && r.LotBalanceProblem == ""
+	return r.Problem == nil && r.Difference == nil && r.PeriodProblem == "" && r.RecordProblem == nil && r.LotBalanceProblem == "" && r.ContainerRuleProblem == nil
 }
 
 // Verify checks everything a certificate rests on, in order: the chain
@@ -172,6 +181,11 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 		if rep.LotBalanceProblem, err = db.lotBalanceProblem(ctx); err != nil {
 			return nil, err
 		}
+		if rep.Problem == nil {
+			if rep.ContainerRuleProblem, err = db.containerRuleProblem(ctx); err != nil {
+				return nil, err
+			}
+		}
 		return rep, nil
 	}
 	check, err := custody.NewChainCheck(ctx, db)
@@ -229,6 +243,12 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 		// among those compared: they hold as well, and are not read a
 		// second time. A stored table that differs from its rebuild is
 		// checked on its own rows below.
+		//
+		// The stored contents equal the replay's: the container rules
+		// capture enforces are judged on them (containerRuleProblem).
+		if rep.ContainerRuleProblem, err = db.containerRuleProblem(ctx); err != nil {
+			return nil, err
+		}
 		return rep, nil
 	}
 	if rep.LotBalanceProblem, err = db.lotBalanceProblem(ctx); err != nil {

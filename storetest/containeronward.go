@@ -66,8 +66,13 @@ func testContainerOnwardCarries(t *testing.T, open Opener) {
 					t.Errorf("GO after C1 shipped on from khi: %v t in transit, %v t left; want 5 and 5 (at mb)", l.InTransitTonnes(), l.RemainingWetTonnes())
 				}
 			}
-			if rep := verifyFull(t, s, nil, true); !rep.OK() {
-				t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
+			// verify: the tables equal their rebuild, and the legacy
+			// go-ship ([C1] holding 6 t beside "GO 5 t": 6 > 5 × 1.005 =
+			// 5.025 t) is named (ledger.StoredContainerRule).
+			if rep := verifyFull(t, s, nil, true); rep.Problem != nil || rep.Difference != nil || rep.LotBalanceProblem != "" {
+				t.Fatalf("verify: %v %v %s", rep.Problem, rep.Difference, rep.LotBalanceProblem)
+			} else {
+				crvWant(t, rep.ContainerRuleProblem, "verify", "urn:t:ev:go-ship", "urn:t:lot:GO", "urn:t:site:mb")
 			}
 			if step != "shipping" {
 				return // a receipt under BOL-H needs its shipping
@@ -86,7 +91,7 @@ func testContainerOnwardCarries(t *testing.T, open Opener) {
 			if !ctNear(at, 5) || !ctNear(l.InTransitTonnes(), 0) {
 				t.Errorf("GO received at port: %v t, %v t in transit (parts %+v); want 5 t and none", at, l.InTransitTonnes(), l.Parts)
 			}
-			if rep := verifyFull(t, s, nil, true); !rep.OK() {
+			if rep := verifyFull(t, s, nil, true); rep.Problem != nil || rep.Difference != nil || rep.LotBalanceProblem != "" || rep.ContainerRuleProblem == nil || rep.ContainerRuleProblem.Event != "urn:t:ev:go-ship" {
 				t.Fatalf("verify: %v %v", rep.Problem, rep.Difference)
 			}
 		})

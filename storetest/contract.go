@@ -301,6 +301,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"EmptyContainerShippedElsewhere", testEmptyContainerShippedElsewhere},
 		{"EmptyContainerFedRun", testEmptyContainerFedRun},
 		{"EmptyContainerDeclared", testEmptyContainerDeclared},
+		{"ContainerRulesVerified", testContainerRulesVerified},
 		{"InstanceFedWhereItStands", testInstanceFedWhereItStands},
 		{"InstanceInContainer", testInstanceInContainer},
 		{"InstanceMoves", testInstanceMoves},

@@ -90,11 +90,23 @@ func checkReplayMigration(t *testing.T, open func() (*sqldb.DB, error), version 
 	}
 	defer db.Close()
 	check(db, afterMigration)
-	// critmin verify: the rebuild from the log equals what is stored.
-	if rep := verifyFull(t, db, nil, true); !rep.OK() {
-		t.Errorf("verify after the migration: %v %v; want the rebuild equal to what is stored", rep.Problem, rep.Difference)
+	// critmin verify: the rebuild from the log equals what is stored. A
+	// fixture's legacy record that breaks a container rule capture now
+	// enforces stays in the log (a migration repairs derived rows, not
+	// records): verify names it, and names nothing else.
+	rep := verifyFull(t, db, nil, true)
+	legacy := rep.ContainerRuleProblem != nil && legacyRuleBreaks[rep.ContainerRuleProblem.Event]
+	if !rep.OK() && !(legacy && rep.Problem == nil && rep.Difference == nil && rep.PeriodProblem == "" && rep.RecordProblem == nil && rep.LotBalanceProblem == "") {
+		t.Errorf("verify after the migration: %v %v %v; want the rebuild equal to what is stored", rep.Problem, rep.Difference, rep.ContainerRuleProblem)
 	}
 }
+
+// legacyRuleBreaks is the fixtures' records stored unchecked that break
+// a container rule (ledger.StoredContainerRule), which verify names
+// after their migration: ga-ship, [C1] (6 t of GA) beside a 5 t line
+// (6 > 5 × 1.005 = 5.025 t; MigrateReceiptContents); RB, a run fed a
+// container a run had emptied (MigrateContainerEmptied).
+var legacyRuleBreaks = map[string]bool{"urn:t:ev:ga-ship": true, "urn:t:ev:RB": true}
 
 // oldParts reads lot's parts as captured, lets edit put them back in the
 // shape of before a migration, and returns them as the JSON the lots
