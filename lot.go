@@ -675,6 +675,12 @@ type Site struct {
 	// is then "", and the origin of a lot first recorded there is in
 	// conflict (custody: origin_conflict), never the friendlier country.
 	CountryConflict string
+	// CountryVersions is every country the versions of the site's master
+	// data gave it, oldest first, where a later version changed it (then
+	// Country is "" and CountryConflict names the change). A site does
+	// not move: a covered-country rule fails if any of them is covered
+	// (DFARS 252.225-7052 reads where material was mined and processed).
+	CountryVersions []string
 	UNLocode        string
 	// CustodyModel is the site's ISO 22095 chain-of-custody model
 	// (identity_preserved, segregated, controlled_blending, mass_balance),

@@ -3,6 +3,7 @@ package critmin
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,7 +28,7 @@ var siteCountryAttrs = []string{"country", "countryCode", "unLocode"}
 // is returned as written when it stands alone (capture refuses it; a
 // store from before may hold one).
 func SiteCountry(attrs map[string]string, values map[string][]string) (alpha3, conflict string) {
-	type seen struct{ name, val, a3 string }
+	type seen = siteCountrySeen
 	var all []seen
 	var raw string
 	names := make([]string, 0, len(attrs))
@@ -67,18 +68,48 @@ func SiteCountry(attrs map[string]string, values map[string][]string) (alpha3, c
 	}
 	for _, s := range all[1:] {
 		if s.a3 != all[0].a3 {
-			words := make([]string, 0, len(all))
-			for _, s := range all {
-				w := s.name + " " + s.val
-				if strings.ToUpper(strings.TrimSpace(s.val)) != s.a3 {
-					w += " (" + s.a3 + ")"
-				}
-				words = append(words, w)
-			}
-			return "", strings.Join(dedupeStrings(words), ", ")
+			return "", siteCountryList(all)
 		}
 	}
 	return all[0].a3, ""
+}
+
+// SiteCountryWords names the country attributes of a location's master
+// data with their values, "countryCode CN (CHN)", as SiteCountry's
+// conflict does; "no country" when none is given.
+func SiteCountryWords(attrs map[string]string) string {
+	var all []siteCountrySeen
+	for k, v := range attrs {
+		local := k[strings.LastIndexAny(k, "#:/")+1:]
+		if !slices.Contains(siteCountryAttrs, local) {
+			continue
+		}
+		code := strings.TrimSpace(v)
+		if local == "unLocode" && len(code) >= 2 {
+			code = code[:2]
+		}
+		a3, _ := country.Normalize(code)
+		all = append(all, siteCountrySeen{siteAttrWords(local), v, a3})
+	}
+	if len(all) == 0 {
+		return "no country"
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].name < all[j].name })
+	return siteCountryList(all)
+}
+
+type siteCountrySeen struct{ name, val, a3 string }
+
+func siteCountryList(all []siteCountrySeen) string {
+	out := make([]string, 0, len(all))
+	for _, s := range all {
+		w := s.name + " " + s.val
+		if s.a3 != "" && strings.ToUpper(strings.TrimSpace(s.val)) != s.a3 {
+			w += " (" + s.a3 + ")"
+		}
+		out = append(out, w)
+	}
+	return strings.Join(dedupeStrings(out), ", ")
 }
 
 // SiteCountryConflict is the reason capture gives for master data of

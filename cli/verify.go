@@ -89,6 +89,8 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("refinery period chain broken: %s", rep.PeriodProblem)
 	case rep.RecordProblem != nil:
 		return rep.RecordProblem
+	case rep.SiteProblem != "":
+		return fmt.Errorf("%s", rep.SiteProblem)
 	case rep.LotBalanceProblem != "":
 		return fmt.Errorf("a lot's tonnes are not conserved (what stands at each site, what is in transit and what runs consumed must add up to its mass): %s", rep.LotBalanceProblem)
 	case rep.ContainerRuleProblem != nil:

@@ -607,6 +607,20 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 						found = append(found, fmt.Sprintf("%s at %s in %s", map[bool]string{true: "processed", false: "handled"}[isProc], loc, country.Name(c)))
 						v.Evidence = append(v.Evidence, f.ev.EventID)
 					}
+					// A site master data moved after events were
+					// recorded there (a store from before capture
+					// refused that) is read in every country it was
+					// given: a site does not move.
+					if s, ok := in.sites[siteKey(loc)]; ok && !listed {
+						for _, was := range s.CountryVersions {
+							if bad[was] {
+								listed = true
+								found = append(found, fmt.Sprintf("%s at %s in %s by master data recorded before (%s)", map[bool]string{true: "processed", false: "handled"}[isProc], loc, country.Name(was), s.CountryConflict))
+								v.Evidence = append(v.Evidence, f.ev.EventID)
+								break
+							}
+						}
+					}
 				}
 				if !known && !listed && isProc {
 					unknown = true

@@ -512,6 +512,11 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 		Import:                req.Import,
 	}
 	masterErrs := masterPaths(ValidateMasterData(doc.Master), xdoc)
+	if len(masterErrs) == 0 {
+		if err := s.checkSiteFixed(ctx, doc.Master); err != nil {
+			return nil, err
+		}
+	}
 	events, fieldErrs := s.decodeAll(ctx, doc, now)
 	if err := declaredTwice(events, func(i int) string {
 		p := doc.Pointer(i) + "/errorDeclaration"

@@ -194,6 +194,11 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 	// events' errors are reported with it, and with them the master
 	// data's: every independent error at once.
 	masterErrs := ValidateMasterData(doc.Master)
+	if len(masterErrs) == 0 {
+		if err := c.s.checkSiteFixed(ctx, doc.Master); err != nil {
+			return nil, err
+		}
+	}
 	if len(masterErrs) > 0 || (c.badEvents > 0 && req.Behaviour == critmin.BehaviourRollback) {
 		more := ""
 		if c.dropped > 0 {
@@ -299,6 +304,9 @@ func (c *streamCapture) begin(doc *epcis.Document) error {
 	// the whole is checked again before commit.
 	if fe := ValidateMasterData(doc.Master); len(fe) > 0 {
 		return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("master data refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}
+	}
+	if err := c.s.checkSiteFixed(c.ctx, doc.Master); err != nil {
+		return err
 	}
 	tx, err := c.s.Store.BeginCapture(c.ctx, c.job, doc.Master)
 	if err != nil {

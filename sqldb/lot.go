@@ -373,6 +373,11 @@ func (db *DB) masterSites(ctx context.Context) (map[string]*critmin.Site, error)
 	if err := db.toleranceVersions(ctx, sites); err != nil {
 		return nil, err
 	}
+	changes, err := siteChanges(ctx, db.reader(ctx), db.Dialect)
+	if err != nil {
+		return nil, err
+	}
+	applySiteChanges(sites, changes)
 	return sites, nil
 }
 

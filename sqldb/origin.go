@@ -348,7 +348,17 @@ func (w *writer) siteModels() (map[string]*critmin.Site, error) {
 		c, conflict := critmin.SiteCountry(attrs, nil)
 		out[canon(id)] = &critmin.Site{ID: id, Name: attr(attrs, "name"), CustodyModel: attr(attrs, "custodyModel"), ElementTolerance: parseFloat(attr(attrs, "elementTolerance")), Country: c, CountryConflict: conflict}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// A site whose country master data changed is in no one country (as
+	// the readers outside the transaction take it, masterSites).
+	changes, err := siteChanges(w.ctx, w.tx, w.db.Dialect)
+	if err != nil {
+		return nil, err
+	}
+	applySiteChanges(out, changes)
+	return out, nil
 }
 
 // transformationIDs maps the events of runs to their transformationIDs:

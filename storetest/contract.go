@@ -337,6 +337,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"ReceiptGain", testReceiptGain},
 		{"ProceedBusinessRules", testProceedBusinessRules},
 		{"SiteCountryConflict", testSiteCountryConflict},
+		{"SiteCountryFixed", testSiteCountryFixed},
 		{"OriginOneView", testOriginOneView},
 		{"OriginSharesOfWhole", testOriginSharesOfWhole},
 		{"FirstRecordOrigin", testFirstRecordOrigin},

@@ -1,0 +1,101 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
+)
+
+// checkSiteFixed refuses (ECONFLICT, HTTP 409; nothing of the document
+// stored) master data that changes the country (critmin.SiteCountry:
+// cm:country, CBV countryCode, the UN/LOCODE's country) or the cm:siteKind
+// a location's stored master data already gives it, where an event is
+// recorded at that location (its bizLocation or readPoint). A site does
+// not move: where material was mined and processed is a physical fact
+// (DFARS 252.225-7052), and master data describes a location (EPCIS 2.0
+// §8), it does not relocate what was recorded there — a later document
+// saying "the refinery is in the US" would otherwise clear the covered-
+// country rule of every lot processed there. Setting an attribute the
+// site never had is allowed, and so is changing a site no event
+// references. A store from before this check may hold such a change: its
+// readers take the site in every country it was given (sqldb
+// siteChanges) and verify reports it.
+func (s *Service) checkSiteFixed(ctx context.Context, master []critmin.MasterDataElement) error {
+	var sites map[string]*critmin.Site
+	var fields []critmin.FieldError
+	for _, m := range master {
+		if !locationVocab[m.Type] {
+			continue
+		}
+		if sites == nil {
+			all, err := s.Store.SiteDetails(ctx)
+			if err != nil {
+				return err
+			}
+			sites = map[string]*critmin.Site{}
+			for _, st := range all {
+				sites[epcis.Canonical(st.ID)] = st
+			}
+		}
+		st := sites[epcis.Canonical(m.ID)]
+		if st == nil {
+			continue
+		}
+		var changes []string
+		if st.Country != "" {
+			c, conflict := critmin.SiteCountry(m.Attributes, m.AttributeValues)
+			if conflict == "" && c != st.Country {
+				changes = append(changes, fmt.Sprintf("its country (cm:country, countryCode, cm:unLocode) from %s to %s (%s)", st.Country, orNoCountry(c), critmin.SiteCountryWords(m.Attributes)))
+			}
+		}
+		if old := strings.ToLower(strings.TrimSpace(st.Kind)); old != "" {
+			if k := strings.ToLower(strings.TrimSpace(masterAttr(m.Attributes, "siteKind"))); k != old {
+				if k == "" {
+					k = "none"
+				}
+				changes = append(changes, fmt.Sprintf("its cm:siteKind from %s to %s", old, k))
+			}
+		}
+		if len(changes) == 0 {
+			continue
+		}
+		ev, err := s.eventAt(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		if ev == "" {
+			continue // no event references it: master data may describe it anew
+		}
+		fields = append(fields, critmin.FieldError{Pointer: fmt.Sprintf("/epcisHeader/epcisMasterData (element %s)", m.ID), Conflict: true,
+			Reason: fmt.Sprintf("location %s would change %s, but event %s is recorded there: a site does not move — where material was mined and processed is a physical fact (DFARS 252.225-7052) that master data describes (EPCIS 2.0 §8) and cannot relocate; correct the record by declaring the events in error, or describe a new location", m.ID, strings.Join(changes, " and "), ev)})
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return &critmin.Error{Code: critmin.ECONFLICT, Message: fmt.Sprintf("master data refused; nothing was stored: %s", fields[0].Reason), Fields: fields}
+}
+
+func orNoCountry(c string) string {
+	if c == "" {
+		return "no country"
+	}
+	return c
+}
+
+// eventAt is the eventID of one event recorded at location id (its
+// bizLocation, else its readPoint), "" when none is.
+func (s *Service) eventAt(ctx context.Context, id string) (string, error) {
+	for _, f := range []critmin.EventFilter{{BizLocations: []string{id}, Limit: 1}, {ReadPoints: []string{id}, Limit: 1}} {
+		page, err := s.Store.FindEvents(ctx, f)
+		if err != nil {
+			return "", err
+		}
+		if len(page.Events) > 0 {
+			return page.Events[0].EventID, nil
+		}
+	}
+	return "", nil
+}

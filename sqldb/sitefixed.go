@@ -1,0 +1,187 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/critmin/critmin"
+)
+
+// siteChange is how a location's master data changed an attribute a
+// verdict or an origin reads — its country (SiteCountry: cm:country,
+// countryCode, the UN/LOCODE's country) or its cm:siteKind — from one
+// version to a later one.
+type siteChange struct {
+	id        string   // as master data spells it
+	countries []string // each country a version gave (alpha-3), first seen first
+	words     []string // "countryCode CN (CHN) recorded 2025-…, then countryCode US (USA) recorded 2025-…"
+}
+
+// siteChanges reads every version of the locations' master data (oldest
+// first) and returns, by canonical identifier, those whose country or
+// site kind a later version changed (set where none was is no change; a
+// value dropped is). A site does not move (DFARS 252.225-7052 reads where
+// material was mined and processed, a physical fact): capture refuses
+// such a change where events are recorded (ledger, checkSiteFixed); a
+// store from before holds it, and its readers take the site as in every
+// country it was given (critmin.Site.CountryVersions), never the last.
+func siteChanges(ctx context.Context, q querier, d Dialect) (map[string]*siteChange, error) {
+	rows, err := q.QueryContext(ctx, `SELECT vtype, id, record_us, attrs FROM master_data_versions ORDER BY record_us, vtype, id`)
+	if err != nil {
+		return nil, fmt.Errorf("%s: master data versions: %w", d.Name, err)
+	}
+	defer rows.Close()
+	type state struct {
+		id                 string
+		country, cwords    string
+		kind               string
+		countries          []string
+		words              []string
+		countrySet, kindOf bool
+	}
+	all := map[string]*state{}
+	for rows.Next() {
+		var vtype, id, a string
+		var rt int64
+		if err := rows.Scan(&vtype, &id, &rt, &a); err != nil {
+			return nil, err
+		}
+		if !locationTypes[vtype] {
+			continue
+		}
+		var attrs map[string]string
+		if err := decodeDerived("master_data_versions", rowKey("id", id), "attrs", a, &attrs); err != nil {
+			return nil, err
+		}
+		at := fromMicros(rt).UTC().Format(time.RFC3339)
+		k := canon(id)
+		st := all[k]
+		if st == nil {
+			st = &state{id: id}
+			all[k] = st
+		}
+		c, conflict := critmin.SiteCountry(attrs, nil)
+		if conflict != "" {
+			c = ""
+		}
+		cw := critmin.SiteCountryWords(attrs)
+		switch {
+		case c != "" && !st.countrySet:
+			st.country, st.cwords, st.countrySet = c, cw, true
+			st.countries = append(st.countries, c)
+		case st.countrySet && c != st.country:
+			if c == "" {
+				cw = "no country"
+			}
+			st.words = append(st.words, fmt.Sprintf("its country changed from %s (recorded before) to %s (recorded %s)", st.cwords, cw, at))
+			if c != "" && !containsString(st.countries, c) {
+				st.countries = append(st.countries, c)
+			}
+			st.country, st.cwords = c, cw
+		}
+		kind := strings.ToLower(strings.TrimSpace(attr(attrs, "siteKind")))
+		switch {
+		case kind != "" && !st.kindOf:
+			st.kind, st.kindOf = kind, true
+		case st.kindOf && kind != st.kind:
+			st.words = append(st.words, fmt.Sprintf("its siteKind changed from %s to %s (recorded %s)", st.kind, orNone(kind), at))
+			st.kind = kind
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := map[string]*siteChange{}
+	for k, st := range all {
+		if len(st.words) > 0 {
+			out[k] = &siteChange{id: st.id, countries: st.countries, words: st.words}
+		}
+	}
+	return out, nil
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// applySiteChanges marks each site whose country master data changed: no
+// one country (Country ""), the change named in CountryConflict, every
+// country it was given in CountryVersions — so that the origin of a lot
+// first recorded there is in conflict (origin_conflict) and a
+// covered-country rule reads the covered one (custody).
+func applySiteChanges(sites map[string]*critmin.Site, changes map[string]*siteChange) {
+	for k, ch := range changes {
+		s := sites[k]
+		if s == nil || !changedCountry(ch) {
+			continue
+		}
+		s.Country = ""
+		s.CountryVersions = append([]string(nil), ch.countries...)
+		s.CountryConflict = "master data of " + ch.id + " changed after events were recorded there: " + strings.Join(ch.words, "; ")
+	}
+}
+
+// changedCountry says whether a change is of the country (not only the
+// site kind).
+func changedCountry(ch *siteChange) bool {
+	for _, w := range ch.words {
+		if strings.HasPrefix(w, "its country") {
+			return true
+		}
+	}
+	return false
+}
+
+// siteProblem is verify's report of the locations whose master data
+// changed a country or site kind after an event was recorded there (one
+// event named each), "" when none did.
+func (db *DB) siteProblem(ctx context.Context) (string, error) {
+	q := db.reader(ctx)
+	changes, err := siteChanges(ctx, q, db.Dialect)
+	if err != nil {
+		return "", err
+	}
+	keys := make([]string, 0, len(changes))
+	for k := range changes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	one := `SELECT event_id FROM events WHERE declaration = 0 AND (biz_location_canon = ? OR read_point_canon = ?) ORDER BY pk LIMIT 1`
+	if db.Dialect.Dollar {
+		one = Rebind(one)
+	}
+	var out []string
+	for _, k := range keys {
+		var ev string
+		switch err := q.QueryRowContext(ctx, one, k, k).Scan(&ev); {
+		case err == nil:
+		case errors.Is(err, sql.ErrNoRows):
+			continue
+		default:
+			return "", fmt.Errorf("%s: events at %s: %w", db.Dialect.Name, k, err)
+		}
+		ch := changes[k]
+		out = append(out, fmt.Sprintf("location %s, where event %s is recorded: %s", ch.id, ev, strings.Join(ch.words, "; ")))
+	}
+	if len(out) == 0 {
+		return "", nil
+	}
+	return "a site does not move, yet master data changed what verdicts read of it (DFARS 252.225-7052 reads where material was mined and processed; its covered-country rules read every country it was given): " + strings.Join(out, "; "), nil
+}
