@@ -303,6 +303,8 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"InstanceFedWhereItStands", testInstanceFedWhereItStands},
 		{"InstanceInContainer", testInstanceInContainer},
 		{"InstanceMoves", testInstanceMoves},
+		{"DeclaredPackingOfBag", testDeclaredPackingOfBag},
+		{"ShipConsumedBody", testShipConsumedBody},
 		{"ContainerShippedReceivedHou", testContainerShippedReceivedHou},
 		{"TransportedAtVessel", testTransportedAtVessel},
 		{"TransportedAtVesselAfterPartReceived", testTransportedAtVesselAfterPartReceived},
