@@ -42,6 +42,7 @@ func containerEventsStranded(ctx context.Context, s Store, live, declaring []*cr
 		return nil, nil
 	}
 	boxes, first, declOf := declaredContainers(declaring)
+	mat := declMaterial(ctx, s)
 	var out []StrandedEvent
 	for _, c := range boxes {
 		packs, err := liveStored(ctx, q, containerEventsFilter(critmin.AggregationEvent, critmin.RoleParent, c), nil)
@@ -86,15 +87,9 @@ func containerEventsStranded(ctx context.Context, s Store, live, declaring []*cr
 				}
 			}
 			sort.SliceStable(p, func(a, b int) bool { return p[a].EventTime.Before(p[b].EventTime) })
-			return ledger.Holdings{
-				Packings: func(string) ([]*critmin.Event, error) { return p, nil },
-				Moves:    func(string) ([]*critmin.Event, error) { return m, nil },
-			}
+			return declHoldings(mat, p, m)
 		}
-		before := ledger.Holdings{
-			Packings: func(string) ([]*critmin.Event, error) { return packs, nil },
-			Moves:    func(string) ([]*critmin.Event, error) { return moves, nil },
-		}
+		before := declHoldings(mat, packs, moves)
 		for _, ev := range cands {
 			step := stepName(ev.BizStep)
 			dispatch := ev.Type == critmin.ObjectEvent && atSeaSteps[step]
@@ -137,7 +132,11 @@ func containerEventsStranded(ctx context.Context, s Store, live, declaring []*cr
 				continue // a dispatch from a declared receipt: flagged by the ledger
 			default:
 				held := ledger.ContentsAt(c, func() []*critmin.Event { p, _ := h.Packings(c); return p }(), ev.EventTime)
-				if len(held) == 0 && ev.Type != critmin.AggregationEvent {
+				inst, err := h.InstancesAt(c, ev.EventTime)
+				if err != nil {
+					return nil, err
+				}
+				if held = append(held, inst...); len(held) == 0 && ev.Type != critmin.AggregationEvent {
 					continue // an empty container moves nothing
 				}
 				why = fmt.Sprintf("container %s would not stand at %s when it was %s there: %s", c, site, pastOfContainer(ev, step), placeWords(now, nowOK))

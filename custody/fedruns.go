@@ -44,6 +44,7 @@ func fedRunsStranded(ctx context.Context, s Store, live, declaring []*critmin.Ev
 	find := func(typ, role, c string) ([]*critmin.Event, error) {
 		return liveStored(ctx, q, containerEventsFilter(typ, role, c), nil)
 	}
+	mat := declMaterial(ctx, s)
 	var out []StrandedEvent
 	seen := map[string]bool{}
 	for _, c := range boxes {
@@ -88,13 +89,7 @@ func fedRunsStranded(ctx context.Context, s Store, live, declaring []*critmin.Ev
 				movesAfter = append(movesAfter, ev)
 			}
 		}
-		holdings := func(p, m []*critmin.Event) ledger.Holdings {
-			return ledger.Holdings{
-				Packings: func(string) ([]*critmin.Event, error) { return p, nil },
-				Moves:    func(string) ([]*critmin.Event, error) { return m, nil },
-			}
-		}
-		before, after := holdings(packs, moves), holdings(packsAfter, movesAfter)
+		before, after := declHoldings(mat, packs, moves), declHoldings(mat, packsAfter, movesAfter)
 		sort.SliceStable(packsAfter, func(a, b int) bool { return packsAfter[a].EventTime.Before(packsAfter[b].EventTime) })
 		for _, r := range fed {
 			site := epcis.Canonical(eventSite(r))
@@ -107,6 +102,17 @@ func fedRunsStranded(ctx context.Context, s Store, live, declaring []*critmin.Ev
 				return nil, err
 			}
 			held := ledger.ContentsAt(c, packs, r.EventTime)
+			// The commissioned instances (a bag by SGTIN) it held: each
+			// a line of no quantity, consumed whole (fixQx).
+			inst, err := before.InstancesAt(c, r.EventTime)
+			if err != nil {
+				return nil, err
+			}
+			instNow, err := after.InstancesAt(c, r.EventTime)
+			if err != nil {
+				return nil, err
+			}
+			held = append(held, inst...)
 			left := map[string]float64{}
 			for _, l := range ledger.ContentsAt(c, packsAfter, r.EventTime) {
 				if l.Quantity != nil {
@@ -116,7 +122,8 @@ func fedRunsStranded(ctx context.Context, s Store, live, declaring []*critmin.Ev
 			stood := wasOK && !was.AtSea && was.Site == site
 			why, lot := "", ""
 			for _, l := range held {
-				if l.Quantity == nil || *l.Quantity <= 0 {
+				instance := l.Role == critmin.RoleEPC && l.Quantity == nil
+				if !instance && (l.Quantity == nil || *l.Quantity <= 0) {
 					continue
 				}
 				k := epcis.Canonical(l.EPCClass)
@@ -126,6 +133,14 @@ func fedRunsStranded(ctx context.Context, s Store, live, declaring []*critmin.Ev
 				if stood && !(nowOK && !now.AtSea && now.Site == site) {
 					why = fmt.Sprintf("the container %s it was fed whole would not stand at %s when it ran (%s), so it would have consumed what stood elsewhere", c, eventSite(r), placeWords(now, nowOK))
 					break
+				}
+				if instance {
+					if !containsLine(instNow, k) {
+						lot = k
+						why = fmt.Sprintf("the container %s it was fed whole would not hold %s when it ran, which it consumed (a commissioned instance, material of its own), so it would have taken from nothing", c, k)
+						break
+					}
+					continue
 				}
 				if got := left[k]; got < *l.Quantity*(1-ledger.PartTolerance)-1e-9 && !restates(live, c, k, r.EventTime) {
 					lot = k
@@ -155,6 +170,36 @@ func fedRunsStranded(ctx context.Context, s Store, live, declaring []*critmin.Ev
 		}
 	}
 	return out, nil
+}
+
+// declMaterial is ledger.Holdings.Material for the declaration checks
+// of containers, read as capture reads it (contentsJudge.commissioned):
+// an instance commissioned as a lot of its own (a bag by SGTIN) is
+// material, not an empty container (fixQx).
+func declMaterial(ctx context.Context, s Store) func(string) (bool, error) {
+	return newContentsJudge(ctx, s, nil).commissioned
+}
+
+// declHoldings is the one holdings reading of the declaration checks of
+// containers (fedRunsStranded, containerEventsStranded): a container's
+// packings p and movements m (the record with or without the declared
+// events), its commissioned instances read by mat (declMaterial).
+func declHoldings(mat func(string) (bool, error), p, m []*critmin.Event) ledger.Holdings {
+	return ledger.Holdings{
+		Packings: func(string) ([]*critmin.Event, error) { return p, nil },
+		Moves:    func(string) ([]*critmin.Event, error) { return m, nil },
+		Material: mat,
+	}
+}
+
+// containsLine says whether lines name k (canonical).
+func containsLine(lines []critmin.QuantityElement, k string) bool {
+	for _, l := range lines {
+		if epcis.Canonical(l.EPCClass) == k {
+			return true
+		}
+	}
+	return false
 }
 
 // restates says whether the document's live events give a packing of

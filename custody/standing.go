@@ -208,6 +208,10 @@ type shortfall struct {
 	// the lot stood then (WhereStands).
 	nothing bool
 	where   string
+	// consumedBy: a dispatch stating a quantity (took) from a site where
+	// nothing of the lot stands (ledger.DispatchFromNothing) since the
+	// run consumedBy took what stood there (its eventID; builder decl).
+	consumedBy string
 	// holder, owners: the source party the movement named, whose
 	// holding alone it takes (ledger.Holding.Named), and every owner
 	// with a holding at the site then (ledger.OwnersAt). absent: that
@@ -624,10 +628,15 @@ func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*c
 	}
 	var out []shortfall
 	packs := newSitePackings()
+	ranAt := map[string]*critmin.Event{} // the last run taking the lot, by site
 	for _, ev := range seq {
 		if emptying(ev) {
 			packs.apply(id, lot, ev)
 			continue
+		}
+		t, stated := takenBy(ev, id)
+		if ev.Type == critmin.TransformationEvent && (stated || namesInputWhole(ev, id)) {
+			ranAt[epcis.Canonical(eventSite(ev))] = ev
 		}
 		if noQuantityDispatch(ev, id) && ledger.DispatchFromNothing(lot, ev) {
 			// Stating no quantity, it ships what stands of the lot at its
@@ -640,7 +649,14 @@ func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*c
 			sf := shortfall{ev: ev, doc: inDoc[ev], absent: true, holder: party, owners: ledger.OwnersAt(lot, eventSite(ev)), lotWetTonnes: lot.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)}
 			sf.pairOwner, sf.pairs = pairFault(lot, ev, sf.owners)
 			out = append(out, sf)
-		} else if t, ok := takenBy(ev, id); ok {
+		} else if run := ranAt[epcis.Canonical(eventSite(ev))]; stated && inDoc[ev] && run != nil && ev.Type == critmin.ObjectEvent && standingSteps[stepName(ev.BizStep)] && ledger.DispatchFromNothing(lot, ev) {
+			// A dispatch stating a quantity from the site where a run
+			// consumed what stood of the lot, nothing of it standing
+			// there since: material that no longer exists cannot move
+			// (CBV 2.0: a transformation's inputs go into its outputs).
+			// Refused naming the run, not booked as shipped from nothing.
+			out = append(out, shortfall{ev: ev, doc: true, took: t, consumedBy: run.EventID, where: WhereStands(lot, nil, ""), lotWetTonnes: lot.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)})
+		} else if stated {
 			stood, ok := standingAt(lot, ev, t)
 			if !ok && !inDoc[ev] && leftBeforeRun(lot, ev) {
 				stood, ok = 0, true
@@ -861,6 +877,12 @@ func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared
 				if stored[id] != nil && len(via[ev][id]) > 0 && besideStep(ev) {
 					// A line beside containers holding the lot: its
 					// packings are read from its events (heldBeside).
+					replay[id] = true
+				}
+				if l := stored[id]; ok && l != nil && ev.Type == critmin.ObjectEvent && standingSteps[stepName(ev.BizStep)] && ledger.DispatchFromNothing(l, ev) {
+					// A stated quantity from where nothing of the lot
+					// stands: the run that consumed what stood there is
+					// read from the lot's events (replayLot, ranAt).
 					replay[id] = true
 				}
 				if stored[id] != nil && isPackingEvent(ev) {
@@ -1106,6 +1128,10 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 		}
 		return critmin.FieldError{Conflict: true, Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("lot %s refused: event %s, dated %s, is dated before the recorded event %s (%s of %s %s, naming %s as its source party), and with it %s would hold nothing of the lot there then (owners with holdings there: %s): an event entered late may not leave a later one shipping another party's holding — correct the dates, or declare the later event in error first",
 			id, by.EventID, by.EventTime.Format(time.RFC3339), sf.ev.EventID, what, sf.eventTimeText, where, sf.holder, sf.holder, strings.Join(sf.owners, ", "))}
+	}
+	if sf.consumedBy != "" {
+		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event of %s takes %s t of it %s, but run %s consumed what stood of it there, and nothing of it has stood there since (%s): material consumed by a run went into its outputs and no longer exists to move (CBV 2.0: a transformation's inputs are what it consumes). Ship from where the lot stands, or, if the run is wrong, declare event %s in error (errorDeclaration)",
+			id, what, sf.eventTimeText, Tonnes(sf.took), where, sf.consumedBy, stoodThere, sf.consumedBy)}
 	}
 	if sf.nothing && sf.doc {
 		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: nothing of it stands %s at %s; %s. The %s event states no quantity: it ships what stands of the lot at its site, and nothing does — it would move the lot's body from where it stands elsewhere. Ship from where the lot stands, or record its move to %s first (shipping and receiving events)",

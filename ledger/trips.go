@@ -356,6 +356,19 @@ func (h Holdings) heldAt(container string, at time.Time, self *critmin.Event, at
 	return lessShort(held, short), nil
 }
 
+// InstancesAt is the commissioned instances (Material) packed into
+// container (canonical or as spelt) by childEPCs and still in it at at,
+// by its packings (Packings): one line each, no quantity, as HeldAt
+// reads them (instancesIn).
+func (h Holdings) InstancesAt(container string, at time.Time) ([]critmin.QuantityElement, error) {
+	c := epcis.Canonical(container)
+	packs, err := h.Packings(c)
+	if err != nil {
+		return nil, err
+	}
+	return h.instancesIn(c, packs, at)
+}
+
 // instancesIn is the commissioned instances (Material) packed into
 // container c (canonical) by childEPCs and still in it at at, by
 // packings (its live AggregationEvents, event-time order): one line

@@ -1260,8 +1260,11 @@ func (c *captureSession) insertEvents(events []*critmin.Event) error {
 				// Only replayLots reads index rows back (event_quantities),
 				// and recontain the epcList rows of an event moving a
 				// container (a packing or unpacking declared in error
-				// changes what it carried).
-				if !full && r.table != indexQuantities && !(r.table == indexEPCs && moves) {
+				// changes what it carried), and those of an ObjectEvent
+				// ADD: a commissioning by instance (a bag by SGTIN with
+				// its own ILMD) is the instance lot's first event, which
+				// replayLots reads back by its epcList (builder decl).
+				if !full && r.table != indexQuantities && !(r.table == indexEPCs && (moves || ev.Type == critmin.ObjectEvent && ev.Action == "ADD")) {
 					return nil
 				}
 				return w.addIndex(idx[r.table], ev.PK, r)

@@ -623,7 +623,7 @@ func (w *writer) replayedLotsBut(ids []string, skip map[string]bool, cut *replay
 	err := inChunks(ids, func(part []any) error {
 		in := placeholders(len(part))
 		got, err := w.storedEvents("SELECT "+replayColumns+" WHERE e.declaration = 0 AND (e.pk IN (SELECT event_pk FROM event_quantities WHERE canon IN ("+in+
-			")) OR e.event_id IN (SELECT event_id FROM event_contents WHERE canon IN ("+in+"))) ORDER BY e.pk", append(part, part...)...)
+			")) OR e.event_id IN (SELECT event_id FROM event_contents WHERE canon IN ("+in+")) OR e.pk IN (SELECT event_pk FROM event_epcs WHERE canon IN ("+in+"))) ORDER BY e.pk", append(append(part, part...), part...)...)
 		evs = append(evs, got...)
 		return err
 	})
@@ -1005,7 +1005,7 @@ func (db *DB) liveEvents(ctx context.Context, q querier, ids []string, carriersO
 	err := inChunks(ids, func(part []any) error {
 		in := placeholders(len(part))
 		query, args := "SELECT "+replayColumns+" WHERE e.declaration = 0 AND (e.pk IN (SELECT event_pk FROM event_quantities WHERE canon IN ("+in+
-			")) OR e.event_id IN (SELECT event_id FROM event_contents WHERE canon IN ("+in+"))) ORDER BY e.pk", append(part, part...)
+			")) OR e.event_id IN (SELECT event_id FROM event_contents WHERE canon IN ("+in+")) OR e.pk IN (SELECT event_pk FROM event_epcs WHERE canon IN ("+in+"))) ORDER BY e.pk", append(append(part, part...), part...)
 		if carriersOnly {
 			query, args = "SELECT "+replayColumns+" WHERE e.declaration = 0 AND e.event_id IN (SELECT event_id FROM event_contents WHERE canon IN ("+in+")) ORDER BY e.pk", part
 		}

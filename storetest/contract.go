@@ -306,6 +306,8 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"InstanceInContainer", testInstanceInContainer},
 		{"InstanceMoves", testInstanceMoves},
 		{"NestedContainers", testNestedContainers},
+		{"DeclaredPackingOfBag", testDeclaredPackingOfBag},
+		{"ShipConsumedBody", testShipConsumedBody},
 		{"ContainerShippedReceivedHou", testContainerShippedReceivedHou},
 		{"TransportedAtVessel", testTransportedAtVessel},
 		{"TransportedAtVesselAfterPartReceived", testTransportedAtVesselAfterPartReceived},
