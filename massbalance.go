@@ -56,8 +56,10 @@ type MassBalanceDeclaration struct {
 // feed several categories whose Elements are disjoint (REE concentrate →
 // NdPr oxide on Nd+Pr and → La/Ce carbonate on La+Ce); each counts only
 // its own elements. ConversionFactor is the
-// process's conversion factor (element in product per element in feed),
-// in (0, 1].
+// process's conversion factor (element in product per element in feed,
+// the process's recovery of the element, not an element-to-compound
+// ratio such as Nd → Nd2O3 1.166: claims count the product's contained
+// element too), in [MinConversionFactor, 1].
 type MaterialCategory struct {
 	ID               string   `json:"id"`
 	Inputs           []string `json:"inputs"`
@@ -95,6 +97,28 @@ func (d *MassBalanceDeclaration) NoteStated(body []byte) {
 		d.Categories[i].factorStated = ok && !bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
 	}
 }
+
+// MinConversionFactor is the smallest conversion factor a declaration
+// may state (0.1 %). The factor is the process's recovery of the
+// qualifying element into the product (ISO 22095:2020 §11 mass balance:
+// the conversion factor is the ratio of product to input of the process),
+// at most 1; no recovery process whose output is claimed under a mass
+// balance puts less than a thousandth of its feed's element into the
+// product, so a smaller figure — 1e-320, a subnormal; 0.0009, a per-cent
+// or ppm figure written as a fraction — is a slip, refused naming the
+// field rather than accepted as an account that earns nothing
+// (docs/origin.md, "The conversion factor").
+const MinConversionFactor = 0.001
+
+// MaxClaimPeriodDays is the longest claim period a declaration may state:
+// 366 days, a calendar year (a leap year included). ISO 22095:2020 §11
+// requires the organization to define the period over which the mass
+// balance is reconciled but fixes no length; the chain-of-custody schemes
+// that apply mass balance reconcile at least yearly (ISCC PLUS: a period
+// of at most 12 months; ISCC EU: 3 months), and a claim must be verifiable
+// against a recent balance. A longer period (a century typed for a year)
+// is refused naming /periods/i/to (docs/origin.md, "Claim periods").
+const MaxClaimPeriodDays = 366
 
 // ClaimPeriod is one claim period, dates YYYY-MM-DD, From inclusive and
 // To exclusive.

@@ -140,7 +140,7 @@ func checkConsumedLots(ctx context.Context, s Store, touches []lotTouch, declare
 		case !full && massKnown && handling:
 			want, ok := statedTonnes(ev, t.id, packing)
 			if ok && want > remaining+wet*ConsumptionTolerance+1e-9 {
-				out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr + "/quantity", Reason: fmt.Sprintf("lot %s refused: the event states %s t of it but only %s t remain (%s t of its %s t consumed by %s; tolerance %s %%): a lot cannot be packed or shipped beyond what remains of it",
+				out = append(out, critmin.FieldError{Conflict: true, Pointer: ptr + statedLine(ev, t.id, packing), Reason: fmt.Sprintf("lot %s refused: the event states %s t of it but only %s t remain (%s t of its %s t consumed by %s; tolerance %s %%): a lot cannot be packed or shipped beyond what remains of it",
 					t.id, Tonnes(want), Tonnes(remaining), Tonnes(c.tonnes), Tonnes(wet), runs, units.Fixed(ConsumptionTolerance*100, 1))})
 			}
 		}
@@ -176,6 +176,25 @@ func statedTonnes(ev *critmin.Event, id string, packing bool) (float64, bool) {
 		ok = true
 	}
 	return sum, ok
+}
+
+// statedLine is the member of ev that states lot id's tonnes, as
+// statedTonnes reads them: the first of its child lines (a packing) or of
+// its other lines with a quantity, "/childQuantityList/0/quantity",
+// "/quantityList/1/quantity" — a member the event has (nuq10: a bare
+// "/quantity" named none).
+func statedLine(ev *critmin.Event, id string, packing bool) string {
+	n := map[string]int{}
+	for _, q := range canonicalLots(ev).Quantities {
+		list := ledger.QuantityListName(q.Role)
+		i := n[list]
+		n[list]++
+		if q.EPCClass != id || q.Quantity == nil || (packing && q.Role != critmin.RoleChild) || (!packing && q.Role == critmin.RoleChild) {
+			continue
+		}
+		return fmt.Sprintf("/%s/%d/quantity", list, i)
+	}
+	return ""
 }
 
 // stepName is a CBV bizStep by its short name, however spelt

@@ -115,7 +115,25 @@ func TestEventsOnConsumedLotRefused(t *testing.T) {
 	if c, err := db.FindLot(ctx, "urn:t:container:C1"); err == nil {
 		t.Errorf("a refused packing stored container %s", c.ID)
 	}
-	refused("packing 6 t of Q (5 t remain)", cap(pack("k3", "12", "C2", "Q", "6")), "lot urn:t:lot:Q refused", "6 t of it but only 5 t remain", "urn:t:ev:R2")
+	// nuq10: the refusal points at the line that states the tonnes — the
+	// packing's child line, the shipping's quantityList line — a member
+	// the event has, not a bare /quantity.
+	for _, c := range []struct{ what, ev, pointer string }{
+		{"packing 6 t of Q (5 t remain)", pack("k3", "12", "C2", "Q", "6"), "/epcisBody/eventList/0/childQuantityList/0/quantity"},
+		{"shipping 6,000 kg of Q (5 t remain)", ship("s0", "12", "Q", "6000"), "/epcisBody/eventList/0/quantityList/0/quantity"},
+	} {
+		err := cap(c.ev)
+		refused(c.what, err, "lot urn:t:lot:Q refused", "6 t of it but only 5 t remain", "urn:t:ev:R2")
+		if f := critmin.ErrorFields(err); len(f) != 1 || f[0].Pointer != c.pointer {
+			t.Errorf("%s: fields %+v, want one at %s", c.what, f, c.pointer)
+		}
+		if q, err := db.FindLot(ctx, "urn:t:lot:Q"); err != nil || !near(q.RemainingWetTonnes(), 5) || q.Location != "urn:t:site:cb" {
+			t.Errorf("%s: Q after the refusal %+v %v, want 5 t remaining at cb", c.what, q, err)
+		}
+	}
+	if c, err := db.FindLot(ctx, "urn:t:container:C2"); err == nil {
+		t.Errorf("a refused packing stored container %s", c.ID)
+	}
 	if err := cap(pack("k4", "12", "C2", "Q", "5")); err != nil {
 		t.Errorf("packing the 5 t of Q that remain: %v", err)
 	}

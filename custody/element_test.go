@@ -2,6 +2,7 @@ package custody_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -310,18 +311,7 @@ func TestAsReceivedAssay(t *testing.T) {
 // issue signs a certificate for lot with a fresh key and the default pack.
 func issue(t *testing.T, db custody.CertStore, lot string) []byte {
 	t.Helper()
-	dir := t.TempDir()
-	if _, err := custody.GenerateKey(filepath.Join(dir, "k")); err != nil {
-		t.Fatal(err)
-	}
-	key, err := custody.LoadPrivateKey(filepath.Join(dir, "k"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := custody.Issue(context.Background(), db, lot, custody.DefaultPack(), key, custody.Issuer{ID: custody.PublicKeyID(key), Name: "Test issuer"}, time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cert, _ := issueKeyed(t, db, lot, "Test issuer", time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC))
 	b, err := json.Marshal(cert)
 	if err != nil {
 		t.Fatal(err)
@@ -411,3 +401,23 @@ const (
 	prOx = 6 * 140.90766 / (6*140.90766 + 11*15.999) // Pr6O11 → Pr 0.827704
 	laOx = 2 * 138.90547 / (2*138.90547 + 3*15.999)  // La2O3 → La 0.852683
 )
+
+// issueKeyed signs a certificate for lot at at with a fresh key of its own
+// and the default pack, issuer name issuer, returning the certificate and
+// the key.
+func issueKeyed(t *testing.T, db custody.CertStore, lot, issuer string, at time.Time) (custody.Certificate, ed25519.PrivateKey) {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := custody.GenerateKey(filepath.Join(dir, "k")); err != nil {
+		t.Fatal(err)
+	}
+	key, err := custody.LoadPrivateKey(filepath.Join(dir, "k"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := custody.Issue(context.Background(), db, lot, custody.DefaultPack(), key, custody.Issuer{ID: custody.PublicKeyID(key), Name: issuer}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cert, key
+}

@@ -47,6 +47,11 @@ func TestCreditsOutsideAnyDeclaredPeriod(t *testing.T) {
 		feed("C", "ree_concentrate", "CHN", 10, "Nd:4", "Pr:1"),
 		feed("A2", "ree_concentrate", "PAK", 20, "Nd:4", "Pr:1")))
 	d := declaration("urn:t:site:mb")
+	// carryForward 0: a gap (November) between declared periods is
+	// allowed only without carry-forward (nuq9), so each period's credits
+	// expire at its own end: October 0 + 0.45 − 0.45 expired = 0;
+	// December 0 + 0.9 − 0.9 = 0; January 0.
+	d.CarryForward = 0
 	d.Periods = []critmin.ClaimPeriod{{ID: "2026-10", From: "2026-10-01", To: "2026-11-01"}, {ID: "2026-12", From: "2026-12-01", To: "2027-01-01"}, {ID: "2027-01", From: "2027-01-01", To: "2027-02-01"}}
 	if err := custody.DeclareMassBalance(ctx, db, d, time.Date(2026, 9, 10, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
@@ -69,9 +74,9 @@ func TestCreditsOutsideAnyDeclaredPeriod(t *testing.T) {
 		outside                                          []custody.OutsideCredit
 	}
 	wants := map[string]want{
-		"2026-10": {0, 0.45, 0, 0.45, 0, []custody.OutsideCredit{{Category: "ree", Country: "PAK", Tonnes: 0.45, Factor: 0.9, Lot: "urn:t:lot:A0", Event: "urn:t:ev:W", To: "2026-10-01"}}},
-		"2026-12": {0.45, 0.9, 0.45, 0.9, 0, []custody.OutsideCredit{{Category: "ree", Country: "CHN", Tonnes: 0.45, Factor: 0.9, Lot: "urn:t:lot:C", Event: "urn:t:ev:X", From: "2026-11-01", To: "2026-12-01"}}},
-		"2027-01": {0.9, 0, 0, 0.9, 0.9, nil},
+		"2026-10": {0, 0.45, 0.45, 0, 0, []custody.OutsideCredit{{Category: "ree", Country: "PAK", Tonnes: 0.45, Factor: 0.9, Lot: "urn:t:lot:A0", Event: "urn:t:ev:W", To: "2026-10-01"}}},
+		"2026-12": {0, 0.9, 0.9, 0, 0, []custody.OutsideCredit{{Category: "ree", Country: "CHN", Tonnes: 0.45, Factor: 0.9, Lot: "urn:t:lot:C", Event: "urn:t:ev:X", From: "2026-11-01", To: "2026-12-01"}}},
+		"2027-01": {0, 0, 0, 0, 0, nil},
 	}
 	for _, p := range []string{"2026-10", "2026-12", "2027-01"} {
 		w := wants[p]

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"math"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -32,19 +31,7 @@ import (
 // returning the certificate and the key.
 func kCert(t *testing.T, db *sqldb.DB) (custody.Certificate, ed25519.PrivateKey) {
 	t.Helper()
-	dir := t.TempDir()
-	if _, err := custody.GenerateKey(filepath.Join(dir, "k")); err != nil {
-		t.Fatal(err)
-	}
-	key, err := custody.LoadPrivateKey(filepath.Join(dir, "k"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := custody.Issue(context.Background(), db, "urn:t:lot:K", custody.DefaultPack(), key, custody.Issuer{ID: custody.PublicKeyID(key), Name: "T"}, time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cert, key
+	return issueKeyed(t, db, "urn:t:lot:K", "T", time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
 }
 
 func TestCertClaimedLinesNotMaterialsProvenance(t *testing.T) {

@@ -148,12 +148,17 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 		// the body the declaration was decoded from): an absent factor is
 		// missing, a stated 0 is a factor out of range.
 		switch f := c.ConversionFactor; {
+		// Bounds: critmin.MinConversionFactor (0.001) to 1 — a recovery
+		// (element in product per element in feed) cannot exceed 1, and
+		// one under 0.1 % is a slip (1e-320, a subnormal), not a process.
 		case f == 0 && !c.FactorStated():
-			fail(ptr+"/conversionFactor", "missing (required): declare the process's conversion factor, element in product per element in feed, a number in (0, 1]")
+			fail(ptr+"/conversionFactor", "missing (required): declare the process's conversion factor, element in product per element in feed, a number in (0, 1] of at least %v", critmin.MinConversionFactor)
 		case f == 0:
-			fail(ptr+"/conversionFactor", "0 is outside (0, 1]: a factor of 0 puts none of the feed's element into the product, so no input could earn a credit; the factor must be more than 0 and at most 1")
+			fail(ptr+"/conversionFactor", "0 is outside (0, 1]: a factor of 0 puts none of the feed's element into the product, so no input could earn a credit; the factor must be at least %v and at most 1", critmin.MinConversionFactor)
 		case math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1:
-			fail(ptr+"/conversionFactor", "%v is outside (0, 1]: a process cannot put more of an element into the product than the feed held, nor a negative amount", f)
+			fail(ptr+"/conversionFactor", "%v is outside (0, 1]: a process cannot put more of an element into the product than the feed held, nor a negative amount (the factor is element in product per element in feed, not an element-to-oxide ratio)", f)
+		case f < critmin.MinConversionFactor:
+			fail(ptr+"/conversionFactor", "%v is below the minimum %v: the factor is the process's recovery of the element into the product, and none puts less than 0.1 %% of its feed's element into it — write a per-cent recovery as a fraction (90 %% is 0.9)", f, critmin.MinConversionFactor)
 		}
 	}
 	// A chain of categories counts an element twice too: when one
@@ -207,6 +212,8 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 		if err1 == nil && err2 == nil {
 			if !t.After(f) {
 				fail(ptr+"/to", "%s is not after from %s", p.To, p.From)
+			} else if days := int(t.Sub(f).Hours() / 24); days > critmin.MaxClaimPeriodDays {
+				fail(ptr+"/to", "the period runs %d days, from %s to %s: a claim period is at most %d days (a calendar year; ISO 22095:2020 §11 reconciles the balance over a defined period, which chain-of-custody schemes keep to 12 months at most)", days, p.From, p.To, critmin.MaxClaimPeriodDays)
 			} else {
 				spans = append(spans, span{f, t, i})
 			}
@@ -214,8 +221,20 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].from.Before(spans[j].from) })
 	for k := 1; k < len(spans); k++ {
-		if spans[k].from.Before(spans[k-1].to) {
-			fail(fmt.Sprintf("/periods/%d", spans[k].i), "overlaps period %q", d.Periods[spans[k-1].i].ID)
+		prev := d.Periods[spans[k-1].i]
+		switch {
+		case spans[k].from.Before(spans[k-1].to):
+			fail(fmt.Sprintf("/periods/%d", spans[k].i), "overlaps period %q", prev.ID)
+		case spans[k].from.After(spans[k-1].to) && d.CarryForward > 0:
+			// Carry-forward (and the rolling average's window) counts
+			// declared periods, not time: across a gap, carryForward 1
+			// would keep a credit usable for however long the gap runs
+			// — a credit of 2025 backing a claim of 2030. Without
+			// carry-forward each period's balance stands alone and a
+			// gap only leaves its input outside any period (listed,
+			// earning nothing: OutsideCredit), so it is allowed.
+			fail(fmt.Sprintf("/periods/%d/from", spans[k].i), "%s leaves a gap: period %q ends on %s (its to, exclusive), and with carryForward %d the periods must be contiguous — each starting where the one before ends — since carry-forward counts periods, and across a gap a credit would stay usable for as long as the gap runs; start this period on %s, declare a period over the gap, or declare carryForward 0",
+				d.Periods[spans[k].i].From, prev.ID, prev.To, d.CarryForward, prev.To)
 		}
 	}
 	if len(errs) > 0 {

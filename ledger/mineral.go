@@ -753,6 +753,11 @@ func describedLots(ev *critmin.Event) []string {
 }
 
 // quantityListName names the JSON list a quantity element of a role is in.
+// QuantityListName is the EPCIS 2.0 member that holds quantity elements
+// of role: childQuantityList, inputQuantityList, outputQuantityList or
+// quantityList.
+func QuantityListName(role string) string { return quantityListName(role) }
+
 func quantityListName(role string) string {
 	switch role {
 	case critmin.RoleChild:
