@@ -48,7 +48,7 @@ func testDeclaredPackingOfBag(t *testing.T, open Opener) {
 				if l := mustLot(t, s, bag); l.Status != critmin.LotConsumed {
 					t.Fatalf("bag in C1 fed whole: status %s, want consumed", l.Status)
 				}
-				qsRefused(t, s, svc, "the bag's packing declared under the run", []string{ydDeclared(pack)}, "urn:t:ev:qd-run")
+				refusedNaming(t, s, svc, "the bag's packing declared under the run", []string{ydDeclared(pack)}, "urn:t:ev:qd-run")
 				if l := mustLot(t, s, bag); l.Status != critmin.LotConsumed {
 					t.Errorf("after the refusal: bag %s, want consumed", l.Status)
 				}
