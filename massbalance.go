@@ -110,16 +110,6 @@ func (d *MassBalanceDeclaration) NoteStated(body []byte) {
 // (docs/origin.md, "The conversion factor").
 const MinConversionFactor = 0.001
 
-// MaxClaimPeriodDays is the longest claim period a declaration may state:
-// 366 days, a calendar year (a leap year included). ISO 22095:2020 §11
-// requires the organization to define the period over which the mass
-// balance is reconciled but fixes no length; the chain-of-custody schemes
-// that apply mass balance reconcile at least yearly (ISCC PLUS: a period
-// of at most 12 months; ISCC EU: 3 months), and a claim must be verifiable
-// against a recent balance. A longer period (a century typed for a year)
-// is refused naming /periods/i/to (docs/origin.md, "Claim periods").
-const MaxClaimPeriodDays = 366
-
 // ClaimPeriod is one claim period, dates YYYY-MM-DD, From inclusive and
 // To exclusive.
 type ClaimPeriod struct {

@@ -212,8 +212,6 @@ func ValidateDeclaration(d *critmin.MassBalanceDeclaration) error {
 		if err1 == nil && err2 == nil {
 			if !t.After(f) {
 				fail(ptr+"/to", "%s is not after from %s", p.To, p.From)
-			} else if days := int(t.Sub(f).Hours() / 24); days > critmin.MaxClaimPeriodDays {
-				fail(ptr+"/to", "the period runs %d days, from %s to %s: a claim period is at most %d days (a calendar year; ISO 22095:2020 §11 reconciles the balance over a defined period, which chain-of-custody schemes keep to 12 months at most)", days, p.From, p.To, critmin.MaxClaimPeriodDays)
 			} else {
 				spans = append(spans, span{f, t, i})
 			}

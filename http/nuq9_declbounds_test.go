@@ -12,8 +12,7 @@ import (
 // TestDeclarationBoundsRefused (nuq9): a mass-balance declaration whose
 // conversion factor is absurdly small (1e-320, a subnormal; 0.0005, below
 // critmin.MinConversionFactor 0.001), whose claim periods leave a gap while
-// credits carry forward, or whose period is longer than
-// critmin.MaxClaimPeriodDays (366 days) is refused with a 400 naming the
+// credits carry forward is refused with a 400 naming the
 // member by its JSON pointer and the reason; nothing is stored (the site's
 // versions, counted before and after, stay none).
 func TestDeclarationBoundsRefused(t *testing.T) {
@@ -45,9 +44,6 @@ func TestDeclarationBoundsRefused(t *testing.T) {
 		{"gap while credits carry forward", "0.9", "1", oct + `, {"id": "2025-12", "from": "2025-12-01", "to": "2026-01-01"}`, "/periods/1/from",
 			[]string{"2025-12-01", "period \"2025-10\" ends on 2025-11-01", "carryForward 1", "contiguous"}},
 		// 2025-01-01 to 2125-01-01: 100 × 365 + 24 leap days (2028…2124, not 2100) = 36 524 days.
-		{"100-year period", "0.9", "1", `{"id": "c", "from": "2025-01-01", "to": "2125-01-01"}`, "/periods/0/to", []string{"36524 days", "at most 366 days"}},
-		// 2025-01-01 to 2026-01-03: 367 days, one more than the maximum.
-		{"367-day period", "0.9", "0", `{"id": "y", "from": "2025-01-01", "to": "2026-01-03"}`, "/periods/0/to", []string{"367 days", "at most 366 days"}},
 	} {
 		body := `{"method": "credit", "carryForward": ` + tc.carry + `, "categories": [` + strings.Replace(cat, "FACTOR", tc.factor, 1) + `], "periods": [` + tc.periods + `]}`
 		before := versions()
