@@ -28,16 +28,19 @@ type GenealogyResult struct {
 }
 
 // genealogyDocs builds the benchmark's genealogy: mine lots from several
-// countries, each bagged, the bags loaded into containers and the
-// containers onto voyages, then `levels` levels of refinery runs that each
+// countries, each packed into a container (eight lots to a container,
+// by childQuantityList), the containers shipped on voyages (a shipping
+// and a receipt naming the containers aboard and their lots' masses),
+// then `levels` levels of refinery runs that each
 // blend two lots of the level below. It returns documents of at most
 // batch events and the final lots.
 func genealogyDocs(events, batch, levels int, seed uint64) ([][]byte, []string) {
 	r := rand.New(rand.NewPCG(seed, 7))
-	// Per mine lot: commission, bag, load its bag into a container; an
-	// eighth of a container's loading onto the voyage, and a 512th of the
-	// voyage's shipping and receipt at the refinery, are not counted.
-	perMine := 3
+	// Per mine lot: commission, pack it into a container; a 512th of the
+	// voyage's shipping and receipt at the refinery is not counted.
+	// (Containers are not nested into a voyage container: a container
+	// holding material packed into another is refused, custody nestCheck.)
+	perMine := 2
 	// Events ≈ mines × (perMine + 1) since a binary tree of runs has about
 	// one run per mine lot; round the mines up to whole trees so the
 	// genealogy holds at least the events asked for.
@@ -61,7 +64,8 @@ func genealogyDocs(events, batch, levels int, seed uint64) ([][]byte, []string) 
 	}
 	const refinery = "urn:critmin:gbench:refinery:1"
 	level := make([]string, mines)
-	var aboard []any // the lots of the voyage being loaded, with their masses
+	var aboard []any     // the lots of the voyage being loaded, with their masses
+	var containers []any // the containers aboard
 	for i := 0; i < mines; i++ {
 		lot := fmt.Sprintf("urn:critmin:gbench:mine-lot:%08d", i)
 		level[i] = lot
@@ -72,22 +76,20 @@ func genealogyDocs(events, batch, levels int, seed uint64) ([][]byte, []string) 
 			ev("ObjectEvent", "action", "ADD", "bizStep", "commissioning", "quantityList", q(lot, kg), "bizLocation", map[string]any{"id": "urn:critmin:gbench:mine:" + c},
 				"ilmd", map[string]any{"cm:commodity": "ree_concentrate", "cm:originCountry": c, "cm:originMine": "urn:critmin:gbench:mine:" + c, "cm:moisture": 0.08,
 					"cm:assay": []any{map[string]any{"cm:analyte": "Nd2O3", "cm:value": 1 + r.Float64()*4, "cm:unit": "%", "cm:basis": "dry"}}}),
-			ev("AggregationEvent", "action", "ADD", "bizStep", "packing", "parentID", fmt.Sprintf("urn:critmin:gbench:bag:%08d", i), "childQuantityList", q(lot, kg)),
-			ev("AggregationEvent", "action", "ADD", "bizStep", "loading", "parentID", fmt.Sprintf("urn:critmin:gbench:container:%07d", i/8), "childEPCs", []any{fmt.Sprintf("urn:critmin:gbench:bag:%08d", i)}),
+			ev("AggregationEvent", "action", "ADD", "bizStep", "packing", "parentID", fmt.Sprintf("urn:critmin:gbench:container:%07d", i/8), "childQuantityList", q(lot, kg)),
 		)
 		if i%8 == 7 || i == mines-1 {
-			list = append(list, ev("AggregationEvent", "action", "ADD", "bizStep", "loading", "parentID", fmt.Sprintf("urn:critmin:gbench:voyage:%05d", i/512), "childEPCs", []any{fmt.Sprintf("urn:critmin:gbench:container:%07d", i/8)}))
+			containers = append(containers, fmt.Sprintf("urn:critmin:gbench:container:%07d", i/8))
 		}
 		if i%512 == 511 || i == mines-1 {
 			// The voyage sails to the refinery and is received there, so
 			// that every lot on it can be fed to a run where it is.
 			// The shipping and the receipt name the lots aboard with
 			// their masses (quantityList), as the corridor's documents do.
-			voyage := []any{fmt.Sprintf("urn:critmin:gbench:voyage:%05d", i/512)}
 			list = append(list,
-				ev("ObjectEvent", "action", "OBSERVE", "bizStep", "shipping", "disposition", "in_transit", "epcList", voyage, "quantityList", aboard),
-				ev("ObjectEvent", "action", "OBSERVE", "bizStep", "receiving", "disposition", "in_progress", "epcList", voyage, "quantityList", aboard, "bizLocation", map[string]any{"id": refinery}))
-			aboard = nil
+				ev("ObjectEvent", "action", "OBSERVE", "bizStep", "shipping", "disposition", "in_transit", "epcList", containers, "quantityList", aboard),
+				ev("ObjectEvent", "action", "OBSERVE", "bizStep", "receiving", "disposition", "in_progress", "epcList", containers, "quantityList", aboard, "bizLocation", map[string]any{"id": refinery}))
+			aboard, containers = nil, nil
 		}
 	}
 	for lv := 1; lv <= levels; lv++ {
