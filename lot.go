@@ -2,6 +2,7 @@ package critmin
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -681,7 +682,13 @@ type Site struct {
 	// not move: a covered-country rule fails if any of them is covered
 	// (DFARS 252.225-7052 reads where material was mined and processed).
 	CountryVersions []string
-	UNLocode        string
+	// KindVersions is every cm:siteKind (lower case) the versions of the
+	// site's master data gave it, oldest first, where a later version
+	// changed it (a store from before capture refused that; Kind is the
+	// latest). A site does not change kind: rules read it the covered way
+	// (WasKind, AlwaysKind).
+	KindVersions []string
+	UNLocode     string
 	// CustodyModel is the site's ISO 22095 chain-of-custody model
 	// (identity_preserved, segregated, controlled_blending, mass_balance),
 	// from master data; empty means controlled blending.
@@ -704,8 +711,32 @@ type Site struct {
 	// master-data change never clears, nor adds, an earlier run's gain
 	// (issue 9, nu38b-1). Empty: ElementTolerance holds at every time.
 	ToleranceVersions []ToleranceVersion
+	// ModelVersions are the site's cm:custodyModel in each version of its
+	// master data, oldest first, where any version declares one, and
+	// CertVersions its cm:certification with its validity dates in each
+	// version, where any version declares one: an event is read under the
+	// version in force when it was recorded (ModelAt, CertAt), as
+	// ToleranceVersions are — a later version neither rewrites the model
+	// an earlier run was judged under nor certifies an event recorded
+	// before it. Empty: CustodyModel, Certification hold at every time.
+	ModelVersions []ModelVersion
+	CertVersions  []CertVersion
 	// Lots is the number of lots whose latest location is this site.
 	Lots int
+}
+
+// ModelVersion is a site's cm:custodyModel ("" none) in the version of
+// its master data recorded at RecordTime.
+type ModelVersion struct {
+	RecordTime time.Time
+	Model      string
+}
+
+// CertVersion is a site's cm:certification ("" none) and its validity
+// dates in the version of its master data recorded at RecordTime.
+type CertVersion struct {
+	RecordTime                           time.Time
+	Certification, ValidFrom, ValidUntil string
 }
 
 // Party is an owning or possessing party named in events or master data.
@@ -1030,6 +1061,86 @@ func LinkTime(e LotEdge, lines []RunLine, upTo int64) time.Time {
 		}
 	}
 	return at
+}
+
+// WasKind says whether master data ever gave the site kind k (cm:siteKind,
+// compared in lower case): its latest kind or any earlier version's
+// (KindVersions). A rule that fails at a kind of site (a mine or a
+// refinery must be certified; a lot stating another country than the
+// mine it was first recorded at) reads a site relabelled after events
+// were recorded there as every kind it was given.
+func (s *Site) WasKind(k string) bool {
+	if s == nil {
+		return false
+	}
+	if strings.EqualFold(strings.TrimSpace(s.Kind), k) {
+		return true
+	}
+	for _, v := range s.KindVersions {
+		if strings.EqualFold(v, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// AlwaysKind says whether master data gave the site kind k in every
+// version (no change of kind recorded): an origin is read from a mine
+// only when it was one all along — a site relabelled mine after a lot
+// was recorded there gives no origin.
+func (s *Site) AlwaysKind(k string) bool {
+	if s == nil || !strings.EqualFold(strings.TrimSpace(s.Kind), k) {
+		return false
+	}
+	for _, v := range s.KindVersions {
+		if !strings.EqualFold(v, k) {
+			return false
+		}
+	}
+	return true
+}
+
+// ModelAt is the site's cm:custodyModel in force at record time at: that
+// of its latest master-data version recorded at or before at ("" where
+// none declared one then, also where the site had no master data yet). A
+// zero at, or a site without versions, reads CustodyModel.
+func (s *Site) ModelAt(at time.Time) string {
+	if s == nil {
+		return ""
+	}
+	if at.IsZero() || len(s.ModelVersions) == 0 {
+		return s.CustodyModel
+	}
+	m := ""
+	for _, v := range s.ModelVersions {
+		if v.RecordTime.After(at) {
+			break
+		}
+		m = v.Model
+	}
+	return m
+}
+
+// CertAt is the site's certification in force at record time at: that of
+// its latest master-data version recorded at or before at (none where
+// none was on record then: a certification recorded later does not
+// certify an event recorded before it). A zero at, or a site without
+// versions, reads Certification, CertValidFrom and CertValidUntil.
+func (s *Site) CertAt(at time.Time) CertVersion {
+	if s == nil {
+		return CertVersion{}
+	}
+	if at.IsZero() || len(s.CertVersions) == 0 {
+		return CertVersion{Certification: s.Certification, ValidFrom: s.CertValidFrom, ValidUntil: s.CertValidUntil}
+	}
+	var c CertVersion
+	for _, v := range s.CertVersions {
+		if v.RecordTime.After(at) {
+			break
+		}
+		c = v
+	}
+	return c
 }
 
 // ToleranceVersion is a site's cm:elementTolerance (nil: none declared)

@@ -95,6 +95,8 @@ func runVerify(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("a lot's tonnes are not conserved (what stands at each site, what is in transit and what runs consumed must add up to its mass): %s", rep.LotBalanceProblem)
 	case rep.ContainerRuleProblem != nil:
 		return fmt.Errorf("a stored event breaks a container rule capture enforces (the rebuild replays it as stored; docs/verify.md step 8): %v", rep.ContainerRuleProblem)
+	case rep.NestingProblem != nil:
+		return fmt.Errorf("a stored packing keeps a container holding material inside another container, which capture refuses (docs/verify.md, nested containers): %v", rep.NestingProblem)
 	}
 	if *format == "json" {
 		return nil

@@ -110,6 +110,14 @@ func captureCheck(s Store) func(ctx context.Context, events []*critmin.Event, cj
 				declaring = append(declaring, canonicalLots(ev))
 			}
 		}
+		// A declaration in error that would leave a container holding
+		// material inside another is refused as the packing is
+		// (declNestCheck, nestCheck).
+		if cj.on {
+			if err := cj.declNestCheck(); err != nil {
+				return err
+			}
+		}
 		// A declared event that moved containers by their own
 		// identifiers is an event of each lot they held then (nu36a-5).
 		var err error

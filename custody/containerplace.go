@@ -184,7 +184,7 @@ func (j *contentsJudge) placeCheck(ev *critmin.Event) error {
 		case p.AtSea:
 			reason = fmt.Sprintf("container %s, which holds %s, is at sea at %s (%s from %s to %s, event %s on %s, bill of lading %s) and has not been received: it stands at no site, so it cannot be %s at %s — record its receipt at %s first",
 				c, holds, when(ev.EventTime), stepName(p.By.BizStep), orNone(departureOf(p.By)), orDest(p.Dests), p.By.EventID, when(p.By.EventTime), orNoneStated(p.Bill), what, here, orDest(p.Dests))
-		case p.Site == here && empty && ev.Type == critmin.TransformationEvent:
+		case p.Site == here && ledger.FedEmpty(ev, !empty, false, ok):
 			// Where it stands, but holding nothing: the run would rest
 			// on no material the record knows (fixQr, nuq8 b6). One
 			// emptied by a run fed it whole is refused naming that run
@@ -228,6 +228,93 @@ func (j *contentsJudge) placeCheck(ev *critmin.Event) error {
 			Fields: []critmin.FieldError{{Conflict: true, Pointer: "event " + ev.EventID + "/" + member, Reason: reason}}}
 	}
 	return nil
+}
+
+// DispatchedElsewhere judges recorded event ev as placeCheck judges a
+// document's dispatch: an ObjectEvent loading, shipping, departing or
+// transporting naming containers in its epcList moves each from where it
+// leaves (departure); a container the record places (h.PlaceAt, ev left
+// out) at another site, not at sea, was moved without a trip (issue 8,
+// n8b items 3 to 5, fixQl). A container on a trip is judged by its trip
+// (leftWhileAtSea), and an instance commissioned as a lot of its own and
+// never packed into (h.Material, fixQx) is material, not a container.
+// Verify applies it to the stored record (sqldb containerRuleProblem):
+// a dispatch stored before the rule reads the same in the rebuild. It
+// returns the first such container (canonical), where ev leaves from and
+// where the container stood; ok false when none.
+func DispatchedElsewhere(ev *critmin.Event, h ledger.Holdings) (container, from string, p ledger.Place, ok bool, err error) {
+	if ev.Type != critmin.ObjectEvent || ev.Action == "DELETE" || ev.ErrorDeclaration != nil || !atSeaSteps[stepName(ev.BizStep)] {
+		return "", "", ledger.Place{}, false, nil
+	}
+	here, _ := departure(ev)
+	if here == "" {
+		return "", "", ledger.Place{}, false, nil
+	}
+	for _, c := range containersNamed(ev) {
+		k := epcis.Canonical(c)
+		if h.Packings != nil && h.Material != nil {
+			packs, err := h.Packings(k)
+			if err != nil {
+				return "", "", ledger.Place{}, false, err
+			}
+			if len(packs) == 0 {
+				m, err := h.Material(k)
+				if err != nil {
+					return "", "", ledger.Place{}, false, err
+				}
+				if m {
+					continue
+				}
+			}
+		}
+		pl, placed, err := h.PlaceAt(k, ev.EventTime, ev)
+		if err != nil {
+			return "", "", ledger.Place{}, false, err
+		}
+		if placed && !pl.AtSea && pl.Site != here {
+			return k, here, pl, true, nil
+		}
+	}
+	return "", "", ledger.Place{}, false, nil
+}
+
+// emptiesStoredRun refuses packing or unpacking ev of container c (its
+// parentID), a document event not stored, dated at or before a stored
+// live run fed c whole that took what c held (feedsOf: a run with stored
+// contents of c), when with ev — and the document's other events — c
+// would hold nothing for that run (HeldAt without the lots' line draws,
+// as placeCheck reads it): the stored run would be fed an empty
+// container (ledger.FedEmpty, the reading verify applies to the stored
+// record, ledger.StoredContainerRule). EPCIS 2.0 §7.4.3: an event
+// entered late takes its place in event time, and may not leave a later
+// recorded one breaking a rule capture enforces. A conflict (409) naming
+// the run; nil when none.
+func (j *contentsJudge) emptiesStoredRun(ev *critmin.Event) (*critmin.FieldError, error) {
+	if ev.Type != critmin.AggregationEvent || ev.ParentID == "" {
+		return nil, nil
+	}
+	c := epcis.Canonical(ev.ParentID)
+	if _, err := j.feedsOf(c); err != nil {
+		return nil, err
+	}
+	packed := j.holdings()
+	packed.Drawn = nil
+	for _, r := range j.storedFeeds[c] {
+		if r.EventTime.Before(ev.EventTime) || j.declared[r.EventID] {
+			continue
+		}
+		held, err := packed.HeldAt(c, r.EventTime, r)
+		if err != nil {
+			return nil, err
+		}
+		if !ledger.FedEmpty(r, len(held) > 0, false, true) {
+			continue
+		}
+		reason := fmt.Sprintf("event %s (%s of container %s, %s) is dated before the recorded run %s (%s), which was fed %s whole and took what it held; with event %s, %s would hold nothing for that run: a run fed an empty container consumes no material the record knows, and its products' origin would rest on nothing (CBV 2.0: a transformation's inputs are what it consumes). An event entered late may not leave a later one breaking a rule capture enforces (EPCIS 2.0 §7.4.3: eventTime is when it happened) — correct the dates, or declare run %s in error first (errorDeclaration)",
+			ev.EventID, packingVerb(ev), ev.ParentID, ev.EventTime.Format(time.RFC3339), r.EventID, r.EventTime.Format(time.RFC3339), ev.ParentID, ev.EventID, ev.ParentID, r.EventID)
+		return &critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/eventTime", ev.EventID), Reason: reason}, nil
+	}
+	return nil, nil
 }
 
 // material says whether instance k (canonical), named where a

@@ -196,6 +196,16 @@ func checkContentsChanged(ctx context.Context, s Store, live []*critmin.Event, h
 			}
 			if len(ms) > 0 {
 				out = append(out, critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/eventTime", ev.EventID), Reason: packingChangesWords(ev, ms[0], "recorded") + "; declare the movement in error and capture it again after the packing, or correct the packing's date"})
+			} else if cj != nil {
+				// Dated before a recorded run fed the container whole,
+				// it may not leave that run fed it empty.
+				fe, err := cj.emptiesStoredRun(ev)
+				if err != nil {
+					return nil, err
+				}
+				if fe != nil {
+					out = append(out, *fe)
+				}
 			}
 		case ev.Type == critmin.TransformationEvent:
 			if known, err := stored(ev); err != nil || known {

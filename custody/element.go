@@ -964,25 +964,36 @@ func (oc *originCalc) tolerance(site string, edges []critmin.LotEdge) float64 {
 	}
 	var at time.Time
 	if len(st.ToleranceVersions) > 0 {
-		if f, ok := oc.s.(eventFinder); ok {
-			seen := map[string]bool{}
-			for _, e := range edges {
-				if seen[e.EventID] {
-					continue
-				}
-				seen[e.EventID] = true
-				evs, err := f.FindEventsByID(oc.ctx, e.EventID)
-				if err != nil || len(evs) == 0 {
-					continue
-				}
-				if rt := evs[0].RecordTime; !rt.IsZero() && (at.IsZero() || rt.Before(at)) {
-					at = rt
-				}
-			}
-		}
+		at = oc.runRecordTime(edges)
 	}
 	if t := st.ToleranceAt(at); t != nil {
 		return *t
 	}
 	return DefaultElementTolerance
+}
+
+// runRecordTime is the earliest record time of the events of a run's
+// edges, zero where none can be read (a run being captured, not yet
+// stored: its record time is now, and the current master data holds).
+func (oc *originCalc) runRecordTime(edges []critmin.LotEdge) time.Time {
+	var at time.Time
+	f, ok := oc.s.(eventFinder)
+	if !ok {
+		return at
+	}
+	seen := map[string]bool{}
+	for _, e := range edges {
+		if seen[e.EventID] {
+			continue
+		}
+		seen[e.EventID] = true
+		evs, err := f.FindEventsByID(oc.ctx, e.EventID)
+		if err != nil || len(evs) == 0 {
+			continue
+		}
+		if rt := evs[0].RecordTime; !rt.IsZero() && (at.IsZero() || rt.Before(at)) {
+			at = rt
+		}
+	}
+	return at
 }

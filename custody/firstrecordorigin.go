@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/country"
@@ -98,6 +97,11 @@ func checkFirstRecordOrigin(ctx context.Context, s Store, live []*critmin.Event,
 		// The document's description of a site replaces the stored one.
 		st := &critmin.Site{ID: m.ID}
 		st.Kind, _ = masterAttr(m.Attributes, "siteKind")
+		if old := sites[siteKey(m.ID)]; old != nil && len(old.KindVersions) > 0 {
+			// A kind changed in a store from before capture refused
+			// that is kept: re-describing the site does not forget it.
+			st.KindVersions = append(append([]string(nil), old.KindVersions...), st.Kind)
+		}
 		if a3, _ := critmin.SiteCountry(m.Attributes, m.AttributeValues); country.Valid(a3) {
 			st.Country = a3
 		}
@@ -226,7 +230,7 @@ func minedContradictions(evs []*critmin.Event, lot string, sites map[string]*cri
 		for _, at := range []struct{ role, site string }{{"readPoint", first.ReadPoint}, {"bizLocation", first.BizLocation}} {
 			st := sites[siteKey(at.site)]
 			if at.site == "" || st == nil || st.Country == "" || st.Country == stated ||
-				strings.ToLower(strings.TrimSpace(st.Kind)) != critmin.SiteMine {
+				!st.WasKind(critmin.SiteMine) { // a mine relabelled after events is read as the mine it was
 				continue
 			}
 			out = append(out, minedContradiction{stating: ev, first: first, field: field, words: words, statedCountry: stated,

@@ -1,6 +1,7 @@
 package custody
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -110,23 +111,22 @@ func (j *contentsJudge) packsMaterial(pk *critmin.Event) (bool, error) {
 // that no DELETE of that container naming p, or naming no child, dated
 // after it and at or before ev undid; nil if none.
 func (j *contentsJudge) insideOf(p string, ev *critmin.Event) (*critmin.Event, error) {
-	var ins []*critmin.Event
-	if q, can := j.s.(eventQuerier); can {
-		page, err := q.FindEvents(j.ctx, critmin.EventFilter{EventTypes: []string{critmin.AggregationEvent},
-			EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleChild}, Patterns: []string{p}, Exact: true}}, Limit: 1000})
-		if err != nil {
-			return nil, err
-		}
-		for _, st := range page.Events {
-			if ledger.Live(st) && !j.declared[st.EventID] {
-				ins = append(ins, decodeStored(st))
-			}
-		}
+	ins, err := j.insidesOf(p, ev)
+	if err != nil || len(ins) == 0 {
+		return nil, err
 	}
-	ins = append(ins, j.childPacks[p]...)
-	sort.SliceStable(ins, func(a, b int) bool { return ins[a].EventTime.Before(ins[b].EventTime) })
+	return ins[0], nil
+}
+
+// insidesOf is every packing insideOf could name, in event-time order.
+func (j *contentsJudge) insidesOf(p string, ev *critmin.Event) ([]*critmin.Event, error) {
+	ins, err := j.nestingsOf(p)
+	if err != nil {
+		return nil, err
+	}
+	var out []*critmin.Event
 	for _, in := range ins {
-		if in.Action == "DELETE" || in.EventID == ev.EventID {
+		if in.EventID == ev.EventID {
 			continue
 		}
 		q := epcis.Canonical(in.ParentID)
@@ -155,10 +155,192 @@ func (j *contentsJudge) insideOf(p string, ev *critmin.Event) (*critmin.Event, e
 			}
 		}
 		if !undone {
-			return in, nil
+			out = append(out, in)
 		}
 	}
-	return nil, nil
+	return out, nil
+}
+
+// nestingsOf is the live packings (ADD or OBSERVE, stored or earlier in
+// the document) naming p (canonical) in their childEPCs, in event-time
+// order.
+func (j *contentsJudge) nestingsOf(p string) ([]*critmin.Event, error) {
+	var ins []*critmin.Event
+	if q, can := j.s.(eventQuerier); can {
+		page, err := q.FindEvents(j.ctx, critmin.EventFilter{EventTypes: []string{critmin.AggregationEvent},
+			EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleChild}, Patterns: []string{p}, Exact: true}}, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range page.Events {
+			if ledger.Live(st) && !j.declared[st.EventID] {
+				ins = append(ins, decodeStored(st))
+			}
+		}
+	}
+	ins = append(ins, j.childPacks[p]...)
+	out := ins[:0]
+	for _, in := range ins {
+		if in.Action != "DELETE" && in.ParentID != "" {
+			out = append(out, in)
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].EventTime.Before(out[b].EventTime) })
+	return out, nil
+}
+
+// nestedHolding words how container x (canonical) holds material while
+// n, a live packing naming x in its childEPCs, keeps it inside n's
+// parent — what x held when n packed it (ledger.Holdings.HeldAt), or a
+// packing of material into x after n while n still stands (insidesOf:
+// no unpacking of x from n's parent before it) — "" when it does not.
+// This is what the ledger cannot read (nestCheck), judged on the record
+// as j reads it: stored, less the document's declarations in error,
+// with the document's live events.
+func (j *contentsJudge) nestedHolding(n *critmin.Event, x string) (string, error) {
+	if x == epcis.Canonical(n.ParentID) {
+		return "", nil
+	}
+	held, err := j.heldAt(x, n.EventTime, n)
+	if err != nil {
+		return "", err
+	}
+	c := x // as n spells it
+	for _, e := range n.EPCs {
+		if e.Role == critmin.RoleChild && epcis.Canonical(e.EPC) == x {
+			c = e.EPC
+			break
+		}
+	}
+	if len(held) > 0 {
+		var what []string
+		for _, q := range held {
+			w := q.EPCClass
+			if q.Quantity != nil {
+				w += " " + kgWords(*q.Quantity, q.UOM)
+			}
+			what = append(what, w)
+		}
+		return fmt.Sprintf("container %s held %s when event %s packed it into container %s on %s",
+			c, strings.Join(what, ", "), n.EventID, n.ParentID, n.EventTime.UTC().Format(time.RFC3339)), nil
+	}
+	packs, err := j.packingsOf(x)
+	if err != nil {
+		return "", err
+	}
+	for _, m := range packs {
+		if m.Action == "DELETE" || !m.EventTime.After(n.EventTime) {
+			continue
+		}
+		if mat, err := j.packsMaterial(m); err != nil || !mat {
+			if err != nil {
+				return "", err
+			}
+			continue
+		}
+		ins, err := j.insidesOf(x, m)
+		if err != nil {
+			return "", err
+		}
+		for _, in := range ins {
+			if in.EventID == n.EventID {
+				return fmt.Sprintf("event %s packed material into container %s on %s while it stood inside container %s (event %s packed it there on %s, and no unpacking of it came between)",
+					m.EventID, c, m.EventTime.UTC().Format(time.RFC3339), n.ParentID, n.EventID, n.EventTime.UTC().Format(time.RFC3339)), nil
+			}
+		}
+	}
+	return "", nil
+}
+
+// declNestCheck refuses the document when one of its declarations in
+// error would leave a container holding material inside another: the
+// declared event an unpacking (AggregationEvent DELETE) — of a
+// container from its parent (the packing it undid stands again while
+// material is packed into the container after it), or of what a
+// container held (what it held is in it again when it was packed into
+// another) — and the nesting not in the record before the document
+// (a store holding it from before nestCheck is reported by verify,
+// StoredNesting). A corrective of the document (a live unpacking in
+// it) that undoes the nesting again is counted: the record judged is
+// the one the whole document leaves. Runs after every live event of
+// the document was given to next.
+func (j *contentsJudge) declNestCheck() error {
+	var before *contentsJudge
+	type pair struct {
+		n *critmin.Event
+		x string
+	}
+	for _, d := range j.decls {
+		var pairs []pair
+		if d.Type == critmin.AggregationEvent && d.Action == "DELETE" && d.ParentID != "" {
+			// The packings into its parent it may have undone.
+			into, err := j.packingsOf(epcis.Canonical(d.ParentID))
+			if err != nil {
+				return err
+			}
+			for _, n := range into {
+				if n.Action == "DELETE" || n.EventTime.After(d.EventTime) {
+					continue
+				}
+				for _, e := range n.EPCs {
+					if e.Role == critmin.RoleChild {
+						pairs = append(pairs, pair{n, epcis.Canonical(e.EPC)})
+					}
+				}
+			}
+		}
+		// The packings, after it, of each container it names (its
+		// parent, what a run was fed whole, what it moved) into another:
+		// it may have emptied the container before them (an unpacking
+		// of what it held, a run fed it whole).
+		for _, c := range containersNamed(d) {
+			q := epcis.Canonical(c)
+			of, err := j.nestingsOf(q)
+			if err != nil {
+				return err
+			}
+			for _, n := range of {
+				if n.EventTime.After(d.EventTime) {
+					pairs = append(pairs, pair{n, q})
+				}
+			}
+		}
+		what := "event " + d.EventID
+		if d.Type == critmin.AggregationEvent && d.Action == "DELETE" {
+			what = fmt.Sprintf("event %s (an unpacking of container %s)", d.EventID, d.ParentID)
+		} else if ledger.FeedsContainers(d) {
+			what = fmt.Sprintf("event %s (a run fed %s whole)", d.EventID, strings.Join(containersNamed(d), ", "))
+		}
+		for _, p := range pairs {
+			if mat, err := j.material(p.x); err != nil || mat {
+				// A lot packed by instance is no container.
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			holds, err := j.nestedHolding(p.n, p.x)
+			if err != nil {
+				return err
+			}
+			if holds == "" {
+				continue
+			}
+			if before == nil {
+				before = newContentsJudge(j.ctx, j.s, nil)
+			}
+			was, err := before.nestedHolding(p.n, p.x)
+			if err != nil {
+				return err
+			}
+			if was != "" {
+				continue // in the record already: verify reports it
+			}
+			return nestRefused(d, fmt.Sprintf("declaring %s in error would leave a container holding material inside container %s: %s",
+				what, p.n.ParentID, holds), "errorDeclaration", -1)
+		}
+	}
+	return nil
 }
 
 // noteChildPacks keeps the document's live aggregation ev under each
@@ -197,4 +379,139 @@ func childAt(ev *critmin.Event, i int) int {
 		}
 	}
 	return n
+}
+
+// NestingProblem is a stored live packing that keeps a container holding
+// material inside another (nestedHolding): the record read wrongly
+// (docs/epcis.md "Nested containers holding material are refused"),
+// stored before capture refused it. verify reports it (docs/verify.md).
+type NestingProblem struct {
+	Event  string `json:"event"`
+	Inner  string `json:"inner"`
+	Outer  string `json:"outer"`
+	Detail string `json:"detail"`
+}
+
+func (p *NestingProblem) Error() string {
+	return fmt.Sprintf("event %s packs container %s into container %s while it holds material: %s — the ledger follows one level of containers, so where %s stands and what it gives are read wrongly; declare the nesting in error (errorDeclaration) and pack the lots into %s by childQuantityList, or unpack %s",
+		p.Event, p.Inner, p.Outer, p.Detail, p.Inner, p.Outer, p.Inner)
+}
+
+// StoredNesting judges the stored live packings nestings (ADD or OBSERVE
+// AggregationEvents naming in their childEPCs a container that is the
+// parent of a packing) as capture would judge a declaration leaving them
+// (nestedHolding) and returns the first, in the order given, that keeps
+// a container holding material inside another; nil when none does.
+func StoredNesting(ctx context.Context, s Store, nestings []*critmin.Event) (*NestingProblem, error) {
+	j := newContentsJudge(ctx, consistent(s), nil)
+	for _, n := range nestings {
+		if n.Type != critmin.AggregationEvent || n.Action == "DELETE" || n.ParentID == "" || !ledger.Live(n) {
+			continue
+		}
+		for _, e := range n.EPCs {
+			if e.Role != critmin.RoleChild {
+				continue
+			}
+			x := epcis.Canonical(e.EPC)
+			if mat, err := j.material(x); err != nil || mat {
+				if err != nil {
+					return nil, err
+				}
+				continue
+			}
+			what, err := j.nestedHolding(n, x)
+			if err != nil {
+				return nil, err
+			}
+			if what != "" {
+				return &NestingProblem{Event: n.EventID, Inner: e.EPC, Outer: n.ParentID, Detail: what}, nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+// nestedAnomalies are the nested_container anomalies of lot l: a
+// container l was packed into (a live packing naming it in its
+// childQuantityList or childEPCs) that a stored packing keeps, holding
+// material, inside another container (nestedHolding), stored before
+// capture refused it. The ledger follows one level of containers, so
+// where l stands, what moved it and what a run fed the outer container
+// took of it are read wrongly: the lot page lists the anomaly, and a
+// covered-country rule that would pass says so (verdict detail,
+// nestedNotes) rather than pass silently. verify reports the packing
+// (StoredNesting).
+func nestedAnomalies(ctx context.Context, s Store, l *critmin.Lot) ([]Anomaly, error) {
+	q, ok := s.(eventQuerier)
+	if !ok || l == nil || l.ID == "" {
+		return nil, nil
+	}
+	id := epcis.Canonical(l.ID)
+	seen := map[string]bool{}
+	var boxes []string
+	for _, f := range []critmin.EventFilter{
+		{EventTypes: []string{critmin.AggregationEvent}, ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleChild}, Patterns: []string{id}, Exact: true}}, Limit: 1000},
+		{EventTypes: []string{critmin.AggregationEvent}, EPCMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleChild}, Patterns: []string{id}, Exact: true}}, Limit: 1000},
+	} {
+		page, err := q.FindEvents(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range page.Events {
+			if !ledger.Live(e) {
+				continue
+			}
+			if e = decodeStored(e); e.Action == "DELETE" || e.ParentID == "" {
+				continue
+			}
+			if c := epcis.Canonical(e.ParentID); !seen[c] {
+				seen[c] = true
+				boxes = append(boxes, c)
+			}
+		}
+	}
+	if len(boxes) == 0 {
+		return nil, nil
+	}
+	sort.Strings(boxes)
+	j := newContentsJudge(ctx, s, nil)
+	var out []Anomaly
+	for _, c := range boxes {
+		ns, err := j.nestingsOf(c)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range ns {
+			what, err := j.nestedHolding(n, c)
+			if err != nil {
+				return nil, err
+			}
+			if what == "" {
+				continue
+			}
+			out = append(out, Anomaly{Kind: "nested_container", Events: []string{n.EventID},
+				Detail: fmt.Sprintf("lot %s was packed into container %s, which event %s keeps inside container %s while it holds material (%s): the ledger follows one level of containers, so where the lot stands, what moved it and what a run fed %s whole took of it are read wrongly, and no rule on where it was handled can be shown; declare the nesting in error and repack the lots into %s by childQuantityList (docs/epcis.md, nested containers)",
+					l.ID, c, n.EventID, n.ParentID, what, n.ParentID, n.ParentID)})
+			break
+		}
+	}
+	return out, nil
+}
+
+// nestedNotes is "; " + each nested_container anomaly of c, "" when
+// there is none.
+func nestedNotes(c *Composition) string {
+	if c == nil {
+		return ""
+	}
+	var out []string
+	for _, a := range c.Anomalies {
+		if a.Kind == "nested_container" {
+			out = append(out, a.Detail)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(dedupe(out), "; ")
 }

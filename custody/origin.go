@@ -421,6 +421,15 @@ func originWith(ctx context.Context, s Store, target *critmin.Lot, sm map[string
 	} else {
 		out.Anomalies = append(out.Anomalies, an...)
 	}
+	if evidence {
+		// The lot page and the rules (with evidence): a lot in a
+		// container a stored packing nests holding material.
+		an, err := nestedAnomalies(ctx, s, target)
+		if err != nil {
+			return nil, err
+		}
+		out.Anomalies = append(out.Anomalies, an...)
+	}
 	if target.OriginClaim != nil {
 		cl, err := claimOf(ctx, s, target, sm, out)
 		if err != nil {
@@ -1323,9 +1332,17 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 		// (cm:siteKind mine; DFARS 252.225-7052 reads where it was
 		// mined and processed): nothing is mined at a warehouse, a port
 		// or a refinery, nor at a site master data does not type.
-		if kind := strings.ToLower(strings.TrimSpace(s.Kind)); kind != critmin.SiteMine {
+		// A site relabelled after events were recorded there (a store
+		// from before capture refused that) gives an origin only if it
+		// was a mine in every version (critmin.Site.AlwaysKind): a site
+		// that was a warehouse when the lot was recorded there proves
+		// no mining.
+		if kind := strings.ToLower(strings.TrimSpace(s.Kind)); !s.AlwaysKind(critmin.SiteMine) {
 			if kind == "" {
 				kind = "site of no stated kind"
+			}
+			if len(s.KindVersions) > 0 {
+				kind = "site master data recorded as " + strings.Join(kindWords(s.KindVersions), ", then ")
 			}
 			notMine = append(notMine, fmt.Sprintf("%s (%s, %s)", site, kind, s.Country))
 			continue
@@ -1372,7 +1389,10 @@ func (oc *originCalc) statedAgainstSite(l *critmin.Lot, first *critmin.Event, st
 			continue
 		}
 		kind := strings.ToLower(strings.TrimSpace(s.Kind))
-		if kind == critmin.SiteMine {
+		// A mine relabelled after the lot was recorded there is read as
+		// the mine it was (critmin.Site.WasKind): a site does not
+		// change kind.
+		if s.WasKind(critmin.SiteMine) {
 			if oc.conflicted == nil {
 				oc.conflicted = map[string]bool{}
 			}
@@ -1976,12 +1996,25 @@ func dryOf(q *float64, uom string, l *critmin.Lot) float64 {
 	return 0
 }
 
-func (oc *originCalc) modelAt(site string) string {
+// modelAt is the custody model of site in force when the run of edges
+// was recorded (critmin.Site.ModelAt, as the element tolerance is read):
+// ISO 22095 lets a site change its model, and the change applies from
+// then on — a run recorded segregated keeps being judged segregated
+// after the site becomes controlled blending, and the reverse.
+func (oc *originCalc) modelAt(site string, edges []critmin.LotEdge) string {
 	if oc.sites == nil {
 		return ControlledBlending
 	}
-	if s, ok := oc.sites[siteKey(site)]; ok && ValidModel(s.CustodyModel) {
-		return s.CustodyModel
+	s, ok := oc.sites[siteKey(site)]
+	if !ok {
+		return ControlledBlending
+	}
+	m := s.CustodyModel
+	if len(s.ModelVersions) > 0 {
+		m = s.ModelAt(oc.runRecordTime(edges))
+	}
+	if ValidModel(m) {
+		return m
 	}
 	return ControlledBlending
 }
@@ -2043,7 +2076,7 @@ func (oc *originCalc) blend(out *critmin.Lot, edges []critmin.LotEdge) *comp {
 		evList = append(evList, e)
 	}
 	sort.Strings(evList)
-	model := oc.modelAt(site)
+	model := oc.modelAt(site, edges)
 	oc.models = append(oc.models, ModelUse{Site: site, Model: model, Output: out.ID, Events: evList})
 	res := &comp{grades: map[string]float64{}, elem: map[string][3]mix{}, events: events, origin: origin}
 	// The dry-mass view counts what each input held for the run (held:
@@ -2667,4 +2700,16 @@ func mineConflict(m *Mix, sm map[string]*critmin.Site) bool {
 		}
 	}
 	return false
+}
+
+// kindWords are site kinds as anomalies name them ("" is no kind).
+func kindWords(kinds []string) []string {
+	out := make([]string, len(kinds))
+	for i, k := range kinds {
+		out[i] = k
+		if k == "" {
+			out[i] = "no kind"
+		}
+	}
+	return out
 }

@@ -629,9 +629,21 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 			}
 		}
 	}
+	// A lot in a container a stored packing keeps, holding material,
+	// inside another (nested_container, stored before capture refused
+	// it) was moved, handled or fed with the outer container without
+	// the ledger reading it: its processing and handling stages cannot
+	// be shown, and a mining-only verdict says so.
+	nested := nestedNotes(in.origin)
+	handled := false
+	for _, stage := range st {
+		handled = handled || stage == "processing" || stage == "handling"
+	}
 	switch {
 	case len(found) > 0:
 		v.Status, v.Detail = Fail, strings.Join(found, "; ")
+	case nested != "" && handled:
+		v.Status, v.Detail = Fail, "where the lot was processed or handled cannot be shown, so exclusion cannot be"+nested
 	case len(unrecorded) > 0:
 		v.Status, v.Detail = Fail, fmt.Sprintf("%s came from no recorded input (a run's products held more than its inputs put in: element_gain), so where it was mined is unknown and exclusion cannot be shown", strings.Join(unrecorded, "; "))
 	case unknown:
@@ -644,6 +656,7 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 			v.Detail += fmt.Sprintf(" (%s: the element shares are not known, but every feed's country is, by dry mass, and none is listed)", strings.Join(unknownWhy, "; "))
 			v.Detail += withdrawnFacts(in.origin, "element_not_assayed", "grade_not_measured")
 		}
+		v.Detail += nested
 	}
 }
 
@@ -807,7 +820,7 @@ func siteCertified(in *ruleInput, r Rule, v *Verdict) {
 		seen := map[string]bool{}
 		for _, loc := range []string{f.ev.BizLocation, f.ev.ReadPoint} {
 			site, ok := in.sites[siteKey(loc)]
-			if loc == "" || !ok || seen[site.ID] || (len(kinds) > 0 && !kinds[site.Kind]) {
+			if loc == "" || !ok || seen[site.ID] || (len(kinds) > 0 && !ofKinds(site, kinds)) {
 				continue
 			}
 			seen[site.ID] = true
@@ -831,21 +844,45 @@ func siteCertified(in *ruleInput, r Rule, v *Verdict) {
 	}
 }
 
+// ofKinds says whether master data ever gave site one of kinds: a
+// refinery relabelled warehouse after events were recorded there (a
+// store from before capture refused that) is still checked as the
+// refinery it was (critmin.Site.WasKind).
+func ofKinds(site *critmin.Site, kinds map[string]bool) bool {
+	for k := range kinds {
+		if site.Kind == k || site.WasKind(k) {
+			return true
+		}
+	}
+	return false
+}
+
 // certificationGap says why site's certification on record does not
 // cover ev ("" when it does): none on record, no valid dates, or the
 // event's date outside the inclusive validity dates.
+//
+// The certification read is the one on record when the event was
+// recorded (critmin.Site.CertAt, the master-data version in force at its
+// record time, as the element tolerance is read): a certification
+// recorded later, even with validity dates reaching back over the event,
+// does not make it read as certified at the time, and one withdrawn
+// later does not undo the certification it was recorded under.
 func certificationGap(site *critmin.Site, ev *critmin.Event) string {
-	if site.Certification == "" {
+	c := site.CertAt(ev.RecordTime)
+	if c.Certification == "" {
+		if site.Certification != "" {
+			return fmt.Sprintf("%s had no certification on record when event %s was recorded (%s); %q was recorded after it", site.ID, ev.EventID, ev.RecordTime.UTC().Format(time.RFC3339), site.Certification)
+		}
 		return fmt.Sprintf("%s has no certification on record (event %s)", site.ID, ev.EventID)
 	}
-	from, err1 := time.Parse(time.DateOnly, site.CertValidFrom)
-	until, err2 := time.Parse(time.DateOnly, site.CertValidUntil)
+	from, err1 := time.Parse(time.DateOnly, c.ValidFrom)
+	until, err2 := time.Parse(time.DateOnly, c.ValidUntil)
 	if err1 != nil || err2 != nil {
-		return fmt.Sprintf("%s: certification %q has no valid dates", site.ID, site.Certification)
+		return fmt.Sprintf("%s: certification %q has no valid dates", site.ID, c.Certification)
 	}
 	at := ev.EventTime.UTC()
 	if at.Before(from) || !at.Before(until.AddDate(0, 0, 1)) {
-		return fmt.Sprintf("%s: %q (valid %s to %s) does not cover event %s on %s", site.ID, site.Certification, site.CertValidFrom, site.CertValidUntil, ev.EventID, at.Format(time.DateOnly))
+		return fmt.Sprintf("%s: %q (valid %s to %s) does not cover event %s on %s", site.ID, c.Certification, c.ValidFrom, c.ValidUntil, ev.EventID, at.Format(time.DateOnly))
 	}
 	return ""
 }

@@ -265,7 +265,7 @@ func besideStep(ev *critmin.Event) bool {
 // [K1, K2] (10 t) beside "L 1 t" left 9 t at the site inside containers
 // that had gone). Containers on a trip (at no site), or holding the lot
 // by no known mass, are not judged.
-func (sp *sitePackings) heldBeside(id string, l *critmin.Lot, ev *critmin.Event, t, stood float64, boxes []string) (shortfall, bool) {
+func (sp *sitePackings) heldBeside(id string, l *critmin.Lot, ev *critmin.Event, t, stood float64, boxes []string, doc bool) (shortfall, bool) {
 	site := eventSite(ev)
 	if len(boxes) == 0 || site == "" || !besideStep(ev) {
 		return shortfall{}, false
@@ -307,7 +307,7 @@ func (sp *sitePackings) heldBeside(id string, l *critmin.Lot, ev *critmin.Event,
 		return shortfall{}, false
 	}
 	loose := max(stood-min(packed, stood), 0)
-	sf := shortfall{ev: ev, doc: true, took: t, stood: stood, held: held, loose: loose, heldIn: heldIn, otherIn: otherIn, lotWetTonnes: l.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)}
+	sf := shortfall{ev: ev, doc: doc, took: t, stood: stood, held: held, loose: loose, heldIn: heldIn, otherIn: otherIn, lotWetTonnes: l.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)}
 	// The one reading of the rule, which verify applies to the stored
 	// record too (ledger.StoredContainerRule).
 	if sf.beside = ledger.BesideFault(t, held, loose); sf.beside == 0 {
@@ -679,8 +679,12 @@ func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*c
 						sf.holder, sf.owners = h.Party, ledger.OwnersAt(lot, h.Site)
 					}
 					out = append(out, sf)
-				} else if inDoc[ev] {
-					if sf, bad := packs.heldBeside(id, lot, ev, t, stood, via[ev][id]); bad {
+				} else if inDoc[ev] || len(via[ev][id]) > 0 {
+					// The document's, and a recorded one whose stored
+					// contents name its containers (a back-dated event
+					// may leave it breaking the rule; verify reads the
+					// stored record so: BesideFaults).
+					if sf, bad := packs.heldBeside(id, lot, ev, t, stood, via[ev][id], inDoc[ev]); bad {
 						out = append(out, sf)
 					}
 				}
@@ -937,6 +941,13 @@ func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared
 			}
 		}
 	}
+	// The containers each recorded dispatch or run replayed moved or fed
+	// a lot in, as its stored contents read: a back-dated event may leave
+	// one breaking the line rule (heldBeside).
+	via, err := withStoredVia(ctx, s, storedOf, via)
+	if err != nil {
+		return nil, err
+	}
 	var out []critmin.FieldError
 	for _, id := range ids {
 		if !judge[id] {
@@ -965,7 +976,7 @@ func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared
 		for _, sf := range short {
 			if !sf.doc && before == nil {
 				before = map[*critmin.Event]bool{}
-				for _, b := range replayStanding(id, nil, all, nil, nil) {
+				for _, b := range replayStanding(id, nil, all, nil, via) {
 					before[b.ev] = true
 				}
 			}
@@ -979,6 +990,114 @@ func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared
 		}
 	}
 	return out, nil
+}
+
+// withStoredVia is via with, for each recorded dispatch or run among
+// storedOf's events judged by the line rule (besideStep; not a receipt
+// reading its trip), the containers it moved or fed each lot in as its
+// stored contents read them (EventContentsByContainer): heldBeside
+// judges it as it judges the document's. via unchanged when the store
+// keeps no contents.
+func withStoredVia(ctx context.Context, s Store, storedOf map[string][]*critmin.Event, via map[*critmin.Event]map[string][]string) (map[*critmin.Event]map[string][]string, error) {
+	cs, ok := s.(containerContentsStore)
+	if !ok {
+		return via, nil
+	}
+	byID := map[string][]*critmin.Event{}
+	var ids []string
+	for _, evs := range storedOf {
+		for _, ev := range evs {
+			if !besideStep(ev) || ledger.ReadsTrip(ev) {
+				continue
+			}
+			if len(byID[ev.EventID]) == 0 {
+				ids = append(ids, ev.EventID)
+			}
+			byID[ev.EventID] = append(byID[ev.EventID], ev)
+		}
+	}
+	if len(ids) == 0 {
+		return via, nil
+	}
+	got, err := cs.EventContentsByContainer(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[*critmin.Event]map[string][]string, len(via)+len(got))
+	for k, v := range via {
+		out[k] = v
+	}
+	for id, byC := range got {
+		m := storedContainersOf(byC)
+		for _, ev := range byID[id] {
+			out[ev] = m
+		}
+	}
+	return out, nil
+}
+
+// storedContainersOf is, per lot (canonical), the containers
+// (canonical, sorted) holding it in byC, an event's stored contents by
+// container.
+func storedContainersOf(byC map[string][]critmin.QuantityElement) map[string][]string {
+	cs := make([]string, 0, len(byC))
+	for c := range byC {
+		cs = append(cs, c)
+	}
+	sort.Strings(cs)
+	m := map[string][]string{}
+	for _, c := range cs {
+		seen := map[string]bool{}
+		for _, q := range byC[c] {
+			if lot := epcis.Canonical(q.EPCClass); !seen[lot] {
+				seen[lot] = true
+				m[lot] = append(m[lot], c)
+			}
+		}
+	}
+	return m
+}
+
+// BesideFault is a recorded event whose line of Lot beside the containers
+// it names breaks the line rule (ledger.BesideFault: Fault is
+// ledger.BesideAbove or BesideBelow) as capture reads it (heldBeside):
+// the line states Took wet tonnes, the named containers held Held at its
+// site (HeldIn: "container t (packing event …)") and Loose stood packed
+// in no container there.
+type BesideFault struct {
+	Event                    *critmin.Event
+	Lot                      string
+	Fault                    int
+	Took, Held, Loose, Stood float64
+	HeldIn                   []string
+}
+
+// BesideFaults replays lot id (canonical) through evs, its live recorded
+// events, in event time (ledger.EventTimeOrder) as capture's standing
+// check does, and returns each dispatch or run whose line of the lot
+// beside the containers its stored contents name (contents: eventID →
+// container → lines, as EventContentsByContainer gives them) breaks the
+// line rule: the capture reading (heldBeside) applied to the stored
+// record, which verify reports (issue 8, fix depth2: a line above what
+// its containers held plus the loose rest, stored before the rule, read
+// ok).
+func BesideFaults(id string, evs []*critmin.Event, contents map[string]map[string][]critmin.QuantityElement) []BesideFault {
+	var seq []*critmin.Event
+	via := map[*critmin.Event]map[string][]string{}
+	for _, ev := range ledger.EventTimeOrder(evs) {
+		ev = canonicalLots(ev)
+		seq = append(seq, ev)
+		if byC := contents[ev.EventID]; len(byC) > 0 && besideStep(ev) && !ledger.ReadsTrip(ev) {
+			via[ev] = storedContainersOf(byC)
+		}
+	}
+	var out []BesideFault
+	for _, sf := range replayStanding(id, nil, seq, nil, via) {
+		if sf.beside != 0 {
+			out = append(out, BesideFault{Event: sf.ev, Lot: id, Fault: sf.beside, Took: sf.took, Held: sf.held, Loose: sf.loose, Stood: sf.stood, HeldIn: sf.heldIn})
+		}
+	}
+	return out
 }
 
 // childLineOf is the index in packing ev's childQuantityList of its
@@ -1141,8 +1260,22 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event of %s takes %s t of it %s from the holding of %s, its source party, but %s held only %s t there then (owners with holdings there: %s; tolerance %s %% of what stood): an event naming a source owning_party or possessing_party takes of that party's holding only (CBV 2.0 §7.5), never of another's there — state at most %s t, or name the owner whose holding ships",
 			id, what, sf.eventTimeText, Tonnes(sf.took), where, sf.holder, sf.holder, Tonnes(sf.stood), strings.Join(sf.owners, ", "), units.Fixed(ConsumptionTolerance*100, 1), Tonnes(sf.stood))}
 	}
-	if sf.beside != 0 {
+	if sf.beside != 0 && sf.doc {
 		return besideError(id, sf, what, where)
+	}
+	if sf.beside != 0 {
+		// A recorded line the document's earlier-dated events leave
+		// beside containers holding more, or less, than it.
+		by := docEvs[0]
+		for _, ev := range docEvs {
+			if !ev.EventTime.After(sf.ev.EventTime) {
+				by = ev
+				break
+			}
+		}
+		fe := besideError(id, sf, what, where)
+		return critmin.FieldError{Conflict: true, Pointer: "event " + by.EventID + "/eventTime", Reason: fmt.Sprintf("lot %s refused: event %s, dated %s, is dated before the recorded event %s, and with it %s; an event entered late may not leave a later one breaking a rule capture enforces (EPCIS 2.0 §7.4.3: eventTime is when it happened) — correct the dates, or declare event %s in error first (errorDeclaration)",
+			id, by.EventID, by.EventTime.Format(time.RFC3339), sf.ev.EventID, strings.TrimPrefix(fe.Reason, "lot "+id+" refused: "), sf.ev.EventID)}
 	}
 	if sf.doc {
 		list := "/quantityList"

@@ -62,6 +62,21 @@ func BesideFault(t, held, loose float64) int {
 	return 0
 }
 
+// FedEmpty is the run-fed-empty rule (fixQr, nuq8 b6), the one reading
+// capture (custody placeCheck, and a back-dated packing or unpacking
+// judged against a stored run: custody checkContentsChanged) and verify
+// (StoredContainerRule) apply: run ev, fed a container whole
+// (FeedsContainers: its inputEPCList), is at fault when the container
+// held nothing for it then (holds false), is no lot of its own (material
+// false: a bag commissioned as material holds itself, fixQx) and the
+// record places it (placed: an event other than ev names it). Such a run
+// consumes no material the record knows, and its products' origin would
+// rest on nothing (CBV 2.0: a transformation's inputs are what it
+// consumes).
+func FedEmpty(ev *critmin.Event, holds, material, placed bool) bool {
+	return FeedsContainers(ev) && !holds && !material && placed
+}
+
 // ContainerLine is one line of what a container held at an event, as
 // the projection read it (the event's event_contents rows).
 type ContainerLine struct {
@@ -125,7 +140,7 @@ func StoredContainerRule(ev *critmin.Event, held []ContainerLine, isLot, known f
 	if FeedsContainers(ev) {
 		for _, e := range ev.EPCs {
 			c := epcis.Canonical(e.EPC)
-			if e.Role != critmin.RoleInput || gave[c] || isLot(c) || !known(c) {
+			if e.Role != critmin.RoleInput || !FedEmpty(ev, gave[c], isLot(c), known(c)) {
 				continue
 			}
 			return &ContainerRuleProblem{Event: ev.EventID, Container: e.EPC, Site: site,
@@ -183,9 +198,56 @@ func StoredContainerRule(ev *critmin.Event, held []ContainerLine, isLot, known f
 		if !stated || BesideFault(line, l.t, -1) != BesideBelow {
 			continue
 		}
-		return &ContainerRuleProblem{Event: ev.EventID, Lot: k, Container: strings.Join(l.boxes, ", "), Site: site,
-			Detail: fmt.Sprintf("its line of the lot states %s t, below the %s t the containers it names held of it (at least %s t is within 0.5 %%): what was inside them cannot stay behind (EPCIS 2.0 §7.3.5: a container's contents change only through an AggregationEvent); capture refuses it (409) — declare the event in error (errorDeclaration) and record it again",
-				fmtTonnes(line), fmtTonnes(l.t), fmtTonnes(l.t/(1+ConsumedTolerance)))}
+		return BesideBelowProblem(ev, k, l.boxes, line, l.t)
 	}
 	return nil
+}
+
+// BesideBelowProblem words stored event ev, whose line of lot
+// (canonical) states line wet tonnes beside containers that held held of
+// it (BesideFault, BesideBelow): what was inside them stayed behind
+// (fixQu, nuq9).
+func BesideBelowProblem(ev *critmin.Event, lot string, containers []string, line, held float64) *ContainerRuleProblem {
+	return &ContainerRuleProblem{Event: ev.EventID, Lot: lot, Container: strings.Join(containers, ", "), Site: eventSite(ev),
+		Detail: fmt.Sprintf("its line of the lot states %s t, below the %s t the containers it names held of it (at least %s t is within 0.5 %%): what was inside them cannot stay behind (EPCIS 2.0 §7.3.5: a container's contents change only through an AggregationEvent); capture refuses it (409) — declare the event in error (errorDeclaration) and record it again",
+			fmtTonnes(line), fmtTonnes(held), fmtTonnes(held/(1+ConsumedTolerance)))}
+}
+
+// BesideAboveProblem words stored event ev, whose line of lot (canonical)
+// states line wet tonnes beside containers (canonical, as its stored
+// contents name them) that held held of it at its site, where loose
+// stood of it packed in no container: the line is above held + loose
+// (BesideFault, BesideAbove) as capture's replay reads it (custody
+// BesideFaults): it moved, or the run took, what other containers held
+// while they stayed at the site (fixQu, nuq9).
+func BesideAboveProblem(ev *critmin.Event, lot string, containers []string, line, held, loose float64) *ContainerRuleProblem {
+	return &ContainerRuleProblem{Event: ev.EventID, Lot: lot, Container: strings.Join(containers, ", "), Site: eventSite(ev),
+		Detail: fmt.Sprintf("its line of the lot states %s t, above the %s t the containers it names held of it plus the %s t that stood loose there, packed in no container (at most %s t within 0.5 %%): what other containers held stays in them until they are unpacked (EPCIS 2.0 §7.3.5.3: a container's contents change only through an AggregationEvent); capture refuses it (409) — declare the event in error (errorDeclaration) and record it again",
+			fmtTonnes(line), fmtTonnes(held), fmtTonnes(loose), fmtTonnes((held+loose)*(1+ConsumedTolerance)))}
+}
+
+// PlaceProblem words stored dispatch ev of container (canonical), which
+// left from (its departure), while by its events the container stood at
+// p.Site (PlaceAt): a container's place changes only by a trip's receipt
+// (CBV 2.0: receiving, arriving, unloading and accepting end a trip at
+// its destination), so ev moved it from where it did not stand — capture
+// refuses it 409 (custody placeCheck).
+func PlaceProblem(ev *critmin.Event, container, from string, p Place) *ContainerRuleProblem {
+	by, step, at := "", "", ""
+	if p.By != nil {
+		by, step, at = p.By.EventID, p.By.BizStep, p.By.EventTime.UTC().Format("2006-01-02T15:04:05Z07:00")
+		if i := strings.LastIndexAny(step, ":-/"); i >= 0 {
+			step = step[i+1:]
+		}
+	}
+	return &ContainerRuleProblem{Event: ev.EventID, Container: container, Site: from,
+		Detail: fmt.Sprintf("it leaves from %s, but the container stands at %s then (since %s, event %s on %s) and no trip took it to %s: a container's place changes only by a receipt of a trip it is on (CBV 2.0: receiving, arriving, unloading and accepting end a trip at its destination); capture refuses it (409) — record the container's move to %s first, or declare the event in error (errorDeclaration)",
+			from, p.Site, orNoStep(step), by, at, from, from)}
+}
+
+func orNoStep(s string) string {
+	if s == "" {
+		return "no stated step"
+	}
+	return s
 }

@@ -23,6 +23,10 @@ type mineCountries struct {
 	loaded bool
 	byID   map[string]string
 	kinds  map[string]string // stored cm:siteKind by canonical id
+	// wasMine: stored sites master data ever typed a mine, their kind
+	// changed since (a store from before capture refused that,
+	// critmin.Site.KindVersions).
+	wasMine map[string]bool
 }
 
 // kind is the cm:siteKind master data gives the site mine (lower case;
@@ -44,7 +48,7 @@ func (m *mineCountries) kind(ctx context.Context, master []critmin.MasterDataEle
 
 func (m *mineCountries) of(ctx context.Context, master []critmin.MasterDataElement, mine string) (string, error) {
 	if !m.loaded {
-		m.byID, m.kinds = map[string]string{}, map[string]string{}
+		m.byID, m.kinds, m.wasMine = map[string]string{}, map[string]string{}, map[string]bool{}
 		sites, err := m.s.Store.SiteDetails(ctx)
 		if err != nil {
 			return "", err
@@ -55,6 +59,9 @@ func (m *mineCountries) of(ctx context.Context, master []critmin.MasterDataEleme
 			}
 			if st.Kind != "" {
 				m.kinds[epcis.Canonical(st.ID)] = strings.ToLower(strings.TrimSpace(st.Kind))
+			}
+			if len(st.KindVersions) > 0 && st.WasKind(critmin.SiteMine) {
+				m.wasMine[epcis.Canonical(st.ID)] = true
 			}
 		}
 		m.loaded = true
@@ -154,7 +161,10 @@ func (s *Service) checkOriginMine(ctx context.Context, master []critmin.MasterDa
 				if err != nil {
 					return err
 				}
-				if kind != critmin.SiteMine || c == "" || c == stated {
+				// A mine relabelled after events were recorded there
+				// is read as the mine it was (a site does not change
+				// kind).
+				if kind != critmin.SiteMine && !mc.wasMine[epcis.Canonical(at.site)] || c == "" || c == stated {
 					continue
 				}
 				fe = append(fe, critmin.FieldError{Pointer: pointer(i) + "/ilmd/" + field,

@@ -306,6 +306,13 @@ func (s *Service) Validate(ctx context.Context, body []byte) ([][]critmin.FieldE
 	if s.Limits.MaxEvents > 0 && len(doc.Events) > s.Limits.MaxEvents {
 		return nil, documentLimitError(doc.EventPointer, fmt.Sprintf("the document has %s, over the capture limit of %s (GS1-EPCIS-Capture-Limit)", units.Count(len(doc.Events), "event"), units.Int(s.Limits.MaxEvents)))
 	}
+	// Master data that would move a site where events are recorded is
+	// refused as the capture refuses it (409, checkSiteFixed).
+	if len(ValidateMasterData(doc.Master)) == 0 {
+		if err := s.checkSiteFixed(ctx, doc.Master); err != nil {
+			return nil, err
+		}
+	}
 	now := s.Now()
 	events, errs := s.decodeAll(ctx, doc, now)
 	if err := declaredTwice(events, func(i int) string { return doc.Pointer(i) + "/errorDeclaration" }); err != nil {
@@ -737,7 +744,12 @@ func (s *Service) capture(ctx context.Context, req CaptureRequest, doc *epcis.Do
 		}
 		return p, true
 	}
-	if s.ClaimCheck != nil {
+	if s.ClaimCheck == nil && describesLocation(doc.Master) {
+		// No claim check, but the check that a site does not move runs
+		// in the transaction all the same (checkAndStore).
+		check = func(_ context.Context, valid []*critmin.Event) ([]*critmin.Event, error) { return valid, nil }
+	}
+	if s.ClaimCheck != nil || describesLocation(doc.Master) {
 		var err error
 		if skipped, valid, err = s.checkAndStore(ctx, job, valid, doc.Master, check); err != nil {
 			err = storePointers(err, docPointer)
@@ -794,6 +806,9 @@ func (s *Service) checkAndStore(ctx context.Context, job *critmin.CaptureJob, va
 		return nil, nil, err
 	}
 	defer tx.Rollback() // a no-op after Commit
+	if err := s.siteFixedIn(ctx, tx, job, 0, master); err != nil {
+		return nil, nil, err
+	}
 	if valid, err = check(WithMasterData(captureReads(ctx, tx), master), valid); err != nil {
 		return nil, nil, err
 	}

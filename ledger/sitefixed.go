@@ -23,7 +23,39 @@ import (
 // references. A store from before this check may hold such a change: its
 // readers take the site in every country it was given (sqldb
 // siteChanges) and verify reports it.
+//
+// Capture runs it before its transaction, to refuse early, and again in
+// the transaction (siteFixedIn) after the store's writer lock is taken,
+// as the claim check runs (checkAndStore): two captures at once, each
+// giving a site of no country another one, would otherwise both read the
+// site unchanged and both be stored.
 func (s *Service) checkSiteFixed(ctx context.Context, master []critmin.MasterDataElement) error {
+	return s.siteFixed(ctx, master, "", 0)
+}
+
+// siteFixedIn is checkSiteFixed run in capture transaction tx (its reads
+// see every capture committed before it, and those grouped with it), the
+// job's own events — at most own of them, staged in tx before the check
+// (a streamed capture's) — not counted as recorded at a site: a document
+// may describe a site anew with its first events there.
+func (s *Service) siteFixedIn(ctx context.Context, tx critmin.CaptureTx, job *critmin.CaptureJob, own int, master []critmin.MasterDataElement) error {
+	if !describesLocation(master) {
+		return nil
+	}
+	return s.siteFixed(captureReads(ctx, tx), master, job.CaptureID, own)
+}
+
+// describesLocation says whether master data holds a location element.
+func describesLocation(master []critmin.MasterDataElement) bool {
+	for _, m := range master {
+		if locationVocab[m.Type] {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Service) siteFixed(ctx context.Context, master []critmin.MasterDataElement, capture string, own int) error {
 	var sites map[string]*critmin.Site
 	var fields []critmin.FieldError
 	for _, m := range master {
@@ -62,7 +94,7 @@ func (s *Service) checkSiteFixed(ctx context.Context, master []critmin.MasterDat
 		if len(changes) == 0 {
 			continue
 		}
-		ev, err := s.eventAt(ctx, m.ID)
+		ev, err := s.eventAt(ctx, m.ID, capture, own)
 		if err != nil {
 			return err
 		}
@@ -86,15 +118,18 @@ func orNoCountry(c string) string {
 }
 
 // eventAt is the eventID of one event recorded at location id (its
-// bizLocation, else its readPoint), "" when none is.
-func (s *Service) eventAt(ctx context.Context, id string) (string, error) {
-	for _, f := range []critmin.EventFilter{{BizLocations: []string{id}, Limit: 1}, {ReadPoints: []string{id}, Limit: 1}} {
+// bizLocation, else its readPoint), "" when none is. Events of capture
+// (at most own of them) are not counted.
+func (s *Service) eventAt(ctx context.Context, id, capture string, own int) (string, error) {
+	for _, f := range []critmin.EventFilter{{BizLocations: []string{id}, Limit: own + 1}, {ReadPoints: []string{id}, Limit: own + 1}} {
 		page, err := s.Store.FindEvents(ctx, f)
 		if err != nil {
 			return "", err
 		}
-		if len(page.Events) > 0 {
-			return page.Events[0].EventID, nil
+		for _, ev := range page.Events {
+			if capture == "" || ev.CaptureID != capture {
+				return ev.EventID, nil
+			}
 		}
 	}
 	return "", nil

@@ -217,6 +217,14 @@ func (s *Service) captureStream(ctx context.Context, req CaptureRequest) (*critm
 	if err := c.begin(doc); err != nil {
 		return nil, err
 	}
+	// Again in the transaction, on the whole master data: a capture
+	// committed since the check above may have recorded an event at a
+	// site this document moves, or given it the country this one
+	// changes (checkSiteFixed). The events this capture staged are not
+	// counted.
+	if err := s.siteFixedIn(ctx, c.tx, c.job, c.count, doc.Master); err != nil {
+		return nil, err
+	}
 	if s.ClaimCheck != nil && len(doc.Master) > 0 {
 		// The document's master data, read whole, in the capture
 		// transaction: a change that would overturn an accepted claim or

@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/ledger"
 )
 
@@ -18,11 +20,25 @@ import (
 // did — its event_contents rows, which verify's rebuild has just shown
 // equal to the log's replay (or, without the rebuild, as stored). A
 // record stored before the rules, or left breaking them, reads the same
-// in the rebuild as it was stored: only this reading finds it. The
-// first event, in capture order, is returned; nil when none breaks them.
+// in the rebuild as it was stored: only this reading finds it.
+//
+// Then, as capture reads them over the stored events (fix depth2): a
+// dispatch of a container from a site where, by its events, it does not
+// stand (custody.DispatchedElsewhere, placeCheck's rule), and a line of
+// a lot above what the containers its stored contents name held plus
+// the lot's loose rest at the site, or below what they held, as the
+// lot's events replayed in event time give them (custody.BesideFaults,
+// the replay capture's heldBeside judges; ledger.BesideFault): a
+// back-dated packing stored after the line read its contents as
+// captured, and the rebuild, in capture order, gives the same.
+//
+// The first event in capture order breaking the first two rules is
+// returned, else the first dispatch from elsewhere, else the first line
+// above or below in the replay (by lot, in the order their events were
+// captured); nil when none breaks them.
 func (db *DB) containerRuleProblem(ctx context.Context) (*ledger.ContainerRuleProblem, error) {
 	q := db.reader(ctx)
-	rows, err := q.QueryContext(ctx, db.q("SELECT "+replayColumns+" WHERE e.declaration = 0 AND (e.event_id IN (SELECT event_id FROM event_contents) OR e.pk IN (SELECT event_pk FROM event_epcs WHERE role = ?)) ORDER BY e.pk"), "input")
+	rows, err := q.QueryContext(ctx, db.q("SELECT "+replayColumns+" WHERE e.declaration = 0 AND (e.event_id IN (SELECT event_id FROM event_contents) OR e.pk IN (SELECT event_pk FROM event_epcs WHERE role IN (?, ?))) ORDER BY e.pk"), "input", "epc")
 	if err != nil {
 		return nil, fmt.Errorf("%s: container rules: %w", db.Dialect.Name, err)
 	}
@@ -45,6 +61,13 @@ func (db *DB) containerRuleProblem(ctx context.Context) (*ledger.ContainerRulePr
 	if err := rows.Close(); err != nil {
 		return nil, err
 	}
+	// Dispatches naming instances in their epcList (judged where they
+	// stand), and, per lot a judged line beside containers states, the
+	// stored contents of the events that name containers holding it.
+	var dispatches []*critmin.Event
+	var lotOrder []string
+	besideLots := map[string]bool{}
+	contents := map[string]map[string][]critmin.QuantityElement{}
 	const batch = 500
 	for i := 0; i < len(cands); i += batch {
 		part := cands[i:min(i+batch, len(cands))]
@@ -78,12 +101,120 @@ func (db *DB) containerRuleProblem(ctx context.Context) (*ledger.ContainerRulePr
 			for _, r := range held[ev.EventID] {
 				lines = append(lines, ledger.ContainerLine{Container: r.container, Line: r.line})
 			}
+			if ev.Type == critmin.ObjectEvent {
+				for _, e := range ev.EPCs {
+					if e.Role == critmin.RoleEPC {
+						dispatches = append(dispatches, ev)
+						break
+					}
+				}
+			}
+			if rs := held[ev.EventID]; len(rs) > 0 && ledger.BesideJudged(ev) && !ledger.ReadsTrip(ev) {
+				byC := map[string][]critmin.QuantityElement{}
+				for _, r := range rs {
+					byC[r.container] = append(byC[r.container], r.line)
+					lot := canon(r.line.EPCClass)
+					if !besideLots[lot] && statesLine(ev, lot) {
+						besideLots[lot] = true
+						lotOrder = append(lotOrder, lot)
+					}
+				}
+				contents[ev.EventID] = byC
+			}
 			// A container is known to the record when an event other
 			// than this run names it (packs it, moves it, feeds it).
 			p := ledger.StoredContainerRule(ev, lines, func(c string) bool { return lots[c] }, func(c string) bool { return named[c] > 1 })
 			if p != nil {
 				return p, nil
 			}
+		}
+	}
+	if len(dispatches) > 0 {
+		p, err := db.dispatchedElsewhere(ctx, dispatches)
+		if err != nil || p != nil {
+			return p, err
+		}
+	}
+	for _, lot := range lotOrder {
+		evs, err := db.liveEventsOfLots(ctx, q, []string{lot})
+		if err != nil {
+			return nil, err
+		}
+		live := evs[:0:0]
+		for _, ev := range evs {
+			if ledger.Live(ev) {
+				live = append(live, ev)
+			}
+		}
+		for _, f := range custody.BesideFaults(lot, live, contents) {
+			boxes := storedContainers(contents[f.Event.EventID], lot)
+			if f.Fault == ledger.BesideAbove {
+				return ledger.BesideAboveProblem(f.Event, lot, boxes, f.Took, f.Held, f.Loose), nil
+			}
+			// Below what the containers held in event time, though
+			// not by the contents as captured: an event dated before it
+			// and stored after (a back-dated packing) that capture now
+			// refuses (BackDatedContainerRule).
+			return ledger.BesideBelowProblem(f.Event, lot, boxes, f.Took, f.Held), nil
+		}
+	}
+	return nil, nil
+}
+
+// statesLine says whether ev states a quantity line of lot (canonical).
+func statesLine(ev *critmin.Event, lot string) bool {
+	for _, q := range ev.Quantities {
+		if canon(q.EPCClass) == lot && q.Quantity != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// storedContainers is the containers (canonical, sorted) holding lot in
+// byC, an event's stored contents by container.
+func storedContainers(byC map[string][]critmin.QuantityElement, lot string) []string {
+	var out []string
+	for c, lines := range byC {
+		for _, l := range lines {
+			if canon(l.EPCClass) == lot {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// dispatchedElsewhere judges the stored dispatches evs (ObjectEvents
+// naming instances in their epcList, capture order) where their
+// containers stand (custody.DispatchedElsewhere), reading the
+// containers' stored packings (whole, with their sites), moves and feeds
+// in one read transaction, as ContainerHolds places a container.
+func (db *DB) dispatchedElsewhere(ctx context.Context, evs []*critmin.Event) (*ledger.ContainerRuleProblem, error) {
+	tx, release, err := db.readTx(ctx, "container rules")
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	// A container's stored events are read once (readsMemo: the read
+	// transaction sees no write).
+	w := &writer{db: db, tx: tx, ctx: ctx, lots: map[string]*critmin.Lot{}, containerReads: map[string][]*critmin.Event{}}
+	h := w.holdings()
+	h.Packings = func(c string) ([]*critmin.Event, error) {
+		return w.readsMemo("whole packings\x00"+c, func() ([]*critmin.Event, error) {
+			evs, err := w.storedEvents(packingsQuery, c)
+			return ofType(evs, critmin.AggregationEvent), err
+		})
+	}
+	for _, ev := range evs {
+		c, from, p, bad, err := custody.DispatchedElsewhere(ev, h)
+		if err != nil {
+			return nil, err
+		}
+		if bad {
+			return ledger.PlaceProblem(ev, c, from, p), nil
 		}
 	}
 	return nil, nil

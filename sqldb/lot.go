@@ -385,14 +385,29 @@ func (db *DB) masterSites(ctx context.Context) (map[string]*critmin.Site, error)
 // cm:elementTolerance in any version the tolerance of every version, by
 // record time (critmin.Site.ToleranceAt): a run is judged by the
 // tolerance in force when it was recorded (issue 9, nu38b-1). Sites that
-// never declared one keep none (the default holds at every time).
+// never declared one keep none (the default holds at every time). So too
+// cm:custodyModel (ModelVersions, ModelAt) and cm:certification with its
+// validity dates (CertVersions, CertAt): an event is read under the
+// version in force when it was recorded.
 func (db *DB) toleranceVersions(ctx context.Context, sites map[string]*critmin.Site) error {
+	// One read of the versions of every site any version of which names
+	// one of the terms; a site gets the versions of a term only where
+	// some version names it.
+	terms := []string{"lementTolerance", "custodyModel", "certification"}
 	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT vtype, id, record_us, attrs FROM master_data_versions
-		WHERE id IN (SELECT id FROM master_data_versions WHERE attrs LIKE '%lementTolerance%') ORDER BY record_us, vtype, id`)
+		WHERE id IN (SELECT id FROM master_data_versions WHERE attrs LIKE '%lementTolerance%' OR attrs LIKE '%custodyModel%' OR attrs LIKE '%certification%')
+		ORDER BY record_us, vtype, id`)
 	if err != nil {
 		return fmt.Errorf("%s: master data versions: %w", db.Dialect.Name, err)
 	}
 	defer rows.Close()
+	type version struct {
+		s     *critmin.Site
+		rt    time.Time
+		attrs map[string]string
+	}
+	var all []version
+	names := map[*critmin.Site][3]bool{}
 	for rows.Next() {
 		var vtype, id, a string
 		var rt int64
@@ -410,9 +425,30 @@ func (db *DB) toleranceVersions(ctx context.Context, sites map[string]*critmin.S
 		if err := decodeDerived("master_data_versions", rowKey("id", id), "attrs", a, &attrs); err != nil {
 			return err
 		}
-		s.ToleranceVersions = append(s.ToleranceVersions, critmin.ToleranceVersion{RecordTime: fromMicros(rt), Tolerance: parseFloat(attr(attrs, "elementTolerance"))})
+		all = append(all, version{s, fromMicros(rt), attrs})
+		n := names[s]
+		for k, t := range terms {
+			n[k] = n[k] || strings.Contains(a, t)
+		}
+		names[s] = n
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, v := range all {
+		n := names[v.s]
+		if n[0] {
+			v.s.ToleranceVersions = append(v.s.ToleranceVersions, critmin.ToleranceVersion{RecordTime: v.rt, Tolerance: parseFloat(attr(v.attrs, "elementTolerance"))})
+		}
+		if n[1] {
+			v.s.ModelVersions = append(v.s.ModelVersions, critmin.ModelVersion{RecordTime: v.rt, Model: attr(v.attrs, "custodyModel")})
+		}
+		if n[2] {
+			v.s.CertVersions = append(v.s.CertVersions, critmin.CertVersion{RecordTime: v.rt, Certification: attr(v.attrs, "certification"),
+				ValidFrom: attr(v.attrs, "certificationValidFrom"), ValidUntil: attr(v.attrs, "certificationValidUntil")})
+		}
+	}
+	return nil
 }
 
 // eventLocationsQuery lists the distinct bizLocation and readPoint

@@ -19,7 +19,10 @@ import (
 type siteChange struct {
 	id        string   // as master data spells it
 	countries []string // each country a version gave (alpha-3), first seen first
-	words     []string // "countryCode CN (CHN) recorded 2025-…, then countryCode US (USA) recorded 2025-…"
+	kinds     []string // each site kind a version gave (lower case), first seen first
+	// country, kind: the country, the site kind changed.
+	country, kind bool
+	words         []string // "countryCode CN (CHN) recorded 2025-…, then countryCode US (USA) recorded 2025-…"
 }
 
 // siteChanges reads every version of the locations' master data (oldest
@@ -40,9 +43,11 @@ func siteChanges(ctx context.Context, q querier, d Dialect) (map[string]*siteCha
 		id                 string
 		country, cwords    string
 		kind               string
-		countries          []string
+		countries, kinds   []string
 		words              []string
 		countrySet, kindOf bool
+		// countryChanged, kindChanged: a later version changed it.
+		countryChanged, kindChanged bool
 	}
 	all := map[string]*state{}
 	for rows.Next() {
@@ -79,6 +84,7 @@ func siteChanges(ctx context.Context, q querier, d Dialect) (map[string]*siteCha
 				cw = "no country"
 			}
 			st.words = append(st.words, fmt.Sprintf("its country changed from %s (recorded before) to %s (recorded %s)", st.cwords, cw, at))
+			st.countryChanged = true
 			if c != "" && !containsString(st.countries, c) {
 				st.countries = append(st.countries, c)
 			}
@@ -88,8 +94,13 @@ func siteChanges(ctx context.Context, q querier, d Dialect) (map[string]*siteCha
 		switch {
 		case kind != "" && !st.kindOf:
 			st.kind, st.kindOf = kind, true
+			st.kinds = append(st.kinds, kind)
 		case st.kindOf && kind != st.kind:
-			st.words = append(st.words, fmt.Sprintf("its siteKind changed from %s to %s (recorded %s)", st.kind, orNone(kind), at))
+			st.words = append(st.words, fmt.Sprintf("its siteKind changed from %s to %s (recorded %s)", orNone(st.kind), orNone(kind), at))
+			st.kindChanged = true
+			if !containsString(st.kinds, kind) {
+				st.kinds = append(st.kinds, kind)
+			}
 			st.kind = kind
 		}
 	}
@@ -99,7 +110,7 @@ func siteChanges(ctx context.Context, q querier, d Dialect) (map[string]*siteCha
 	out := map[string]*siteChange{}
 	for k, st := range all {
 		if len(st.words) > 0 {
-			out[k] = &siteChange{id: st.id, countries: st.countries, words: st.words}
+			out[k] = &siteChange{id: st.id, countries: st.countries, kinds: st.kinds, country: st.countryChanged, kind: st.kindChanged, words: st.words}
 		}
 	}
 	return out, nil
@@ -125,28 +136,26 @@ func orNone(s string) string {
 // one country (Country ""), the change named in CountryConflict, every
 // country it was given in CountryVersions — so that the origin of a lot
 // first recorded there is in conflict (origin_conflict) and a
-// covered-country rule reads the covered one (custody).
+// covered-country rule reads the covered one (custody). A site whose
+// kind changed keeps every kind it was given in KindVersions (its
+// latest in Kind): the rules read it the covered way (critmin.Site
+// WasKind, AlwaysKind).
 func applySiteChanges(sites map[string]*critmin.Site, changes map[string]*siteChange) {
 	for k, ch := range changes {
 		s := sites[k]
-		if s == nil || !changedCountry(ch) {
+		if s == nil {
+			continue
+		}
+		if ch.kind {
+			s.KindVersions = append([]string(nil), ch.kinds...) // "": a version gave none
+		}
+		if !ch.country {
 			continue
 		}
 		s.Country = ""
 		s.CountryVersions = append([]string(nil), ch.countries...)
 		s.CountryConflict = "master data of " + ch.id + " changed after events were recorded there: " + strings.Join(ch.words, "; ")
 	}
-}
-
-// changedCountry says whether a change is of the country (not only the
-// site kind).
-func changedCountry(ch *siteChange) bool {
-	for _, w := range ch.words {
-		if strings.HasPrefix(w, "its country") {
-			return true
-		}
-	}
-	return false
 }
 
 // siteProblem is verify's report of the locations whose master data

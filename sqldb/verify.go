@@ -61,6 +61,13 @@ type VerifyReport struct {
 	// from before capture refused it: ledger's checkSiteFixed), with one
 	// such event; "" when none did.
 	SiteProblem string `json:"siteProblem,omitempty"`
+	// NestingProblem is the first stored live packing, in capture order,
+	// that keeps a container holding material inside another container
+	// (custody.StoredNesting), stored before capture refused it: the
+	// ledger follows one level of containers, so where the inner
+	// container stands and what it gives are read wrongly, alike in the
+	// rebuild. nil when none does.
+	NestingProblem *custody.NestingProblem `json:"nestingProblem,omitempty"`
 	// TokenNameClashes lists the token names that differ from an older
 	// one only in case, kept from before names were compared ignoring
 	// case (migration 0064, TokenNameClashes): a warning, not a fault of
@@ -76,7 +83,7 @@ type VerifyReport struct {
 
 // OK reports whether nothing was found.
 func (r *VerifyReport) OK() bool {
-	return r.Problem == nil && r.Difference == nil && r.PeriodProblem == "" && r.RecordProblem == nil && r.LotBalanceProblem == "" && r.ContainerRuleProblem == nil && r.SiteProblem == ""
+	return r.Problem == nil && r.Difference == nil && r.PeriodProblem == "" && r.RecordProblem == nil && r.LotBalanceProblem == "" && r.ContainerRuleProblem == nil && r.SiteProblem == "" && r.NestingProblem == nil
 }
 
 // Verify checks everything a certificate rests on, in order: the chain
@@ -140,6 +147,10 @@ func (db *DB) Verify(ctx context.Context, scratch *DB, old *custody.Checkpoint) 
 	if rep.SiteProblem, err = db.siteProblem(ctx); err != nil {
 		return nil, err
 	}
+	if rep.NestingProblem, err = db.nestingProblem(ctx); err != nil {
+		return nil, err
+	}
+	step("nesting")
 	if rep.TokenNameClashes, err = db.TokenNameClashes(ctx); err != nil {
 		return nil, err
 	}
