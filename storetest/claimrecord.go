@@ -54,10 +54,7 @@ func testClaimRecordOrder(t *testing.T, open Opener) {
 		}
 		t.Run(name, func(t *testing.T) {
 			s := open(t)
-			cs := s.(custody.Store)
-			svc := service(s)
-			svc.ClaimCheck = custody.CaptureClaimCheck(cs)
-			svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
+			cs, svc := claimService(s)
 			ctx := context.Background()
 			const s6 = "urn:epc:id:sscc:0614141.3000000006"
 			// At mb, where run M consumes what S6 holds (testContainerCredits).

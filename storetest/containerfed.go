@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/critmin/critmin"
 	"github.com/critmin/critmin/custody"
@@ -121,10 +120,7 @@ func cfRefused(t *testing.T, svc *ledger.Service, what, doc string, want ...stri
 //	F: a lot not at the run's site, fed in a container: refused.
 func testContainerFedConsumes(t *testing.T, open Opener) {
 	s := open(t)
-	cs := s.(custody.Store)
-	svc := service(s)
-	svc.ClaimCheck = custody.CaptureClaimCheck(cs)
-	svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
+	cs, svc := claimService(s)
 	const s1, s2, s3, s4 = "urn:epc:id:sscc:0614141.3100000001", "urn:epc:id:sscc:0614141.3100000002", "urn:epc:id:sscc:0614141.3100000003", "urn:epc:id:sscc:0614141.3100000004"
 	MustCapture(t, svc, ctDoc(
 		cfLot("Cp", "PAK", 5000, "Nd:4"), cfLot("Cc", "CHN", 5000, "Nd:2"), cfLot("Kx", "PAK", 10000, "Nd:4"),

@@ -248,10 +248,7 @@ func testContainerAsOfRun(t *testing.T, open Opener) {
 //	Element balance: Nd in 0.4, out 0.31; Pr in 0.1, out 0.09: no gain.
 func testContainerCredits(t *testing.T, open Opener) {
 	s := open(t)
-	cs := s.(custody.Store)
-	svc := service(s)
-	svc.ClaimCheck = custody.CaptureClaimCheck(cs)
-	svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
+	cs, svc := claimService(s)
 	ctx := context.Background()
 	const s6 = "urn:epc:id:sscc:0614141.3000000006"
 	// Recorded and packed at mb, where run M is: a run fed a container

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/custody"
 	"github.com/critmin/critmin/epcis"
 	"github.com/critmin/critmin/ledger"
 )
@@ -373,6 +374,17 @@ func MustCapture(tb testing.TB, svc *ledger.Service, body string) *critmin.Captu
 		tb.Fatalf("capture: %v", err)
 	}
 	return job
+}
+
+// claimService is service(s) checking mass-balance claims at capture
+// (custody.CaptureClaimCheck) on a clock stopped at 20 October 2025, after
+// the October claim period the claim suites declare.
+func claimService(s critmin.Store) (custody.Store, *ledger.Service) {
+	cs := s.(custody.Store)
+	svc := service(s)
+	svc.ClaimCheck = custody.CaptureClaimCheck(cs)
+	svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
+	return cs, svc
 }
 
 func service(s critmin.Store) *ledger.Service {

@@ -69,10 +69,7 @@ const dcPAK = `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]`
 func dcOpen(t *testing.T, open Opener) (critmin.Store, *ledger.Service) {
 	t.Helper()
 	s := open(t)
-	cs := s.(custody.Store)
-	svc := service(s)
-	svc.ClaimCheck = custody.CaptureClaimCheck(cs)
-	svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
+	cs, svc := claimService(s)
 	MustCapture(t, svc, ctDoc(dcFeed("A", "PAK", 100), dcFeed("C", "CHN", 1000)))
 	d := &critmin.MassBalanceDeclaration{Site: "urn:t:site:mb", CarryForward: 1,
 		Categories: []critmin.MaterialCategory{{ID: "ree", Inputs: []string{"ree_concentrate"}, Product: "ndpr_oxide", Elements: []string{"Nd", "Pr"}, ConversionFactor: 0.9}},

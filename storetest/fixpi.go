@@ -139,10 +139,7 @@ func piRun(id string, day int, ssccs, lines []string, out, extra string) string 
 // 0.05) = 0.59 t). October's PAK line: credits 0.39 t.
 func testLineDrawPhantomCredit(t *testing.T, open Opener) {
 	s := open(t)
-	cs := s.(custody.Store)
-	svc := service(s)
-	svc.ClaimCheck = custody.CaptureClaimCheck(cs)
-	svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
+	cs, svc := claimService(s)
 	ctx := context.Background()
 	MustCapture(t, svc, ctDoc(piAtKhi(cfLot("Pq", "PAK", 10000, "Nd:10", "Pr:2")), piAtKhi(cfLot("Kq", "CHN", 5000, "Nd:10", "Pr:2")), piAtKhi(ctPack("pq-pack", "ADD", cbC1, 2, "Pq:5000", "Kq:5000"))))
 	d := &critmin.MassBalanceDeclaration{Site: "urn:t:site:mb", CarryForward: 0,

@@ -209,10 +209,7 @@ func pkRun(id string, day int, ssccs, lines []string, out string, kg float64, ex
 func testLineDrawLooseFirstCredit(t *testing.T, open Opener) {
 	const mb = "urn:t:site:mb"
 	s := open(t)
-	cs := s.(custody.Store)
-	svc := service(s)
-	svc.ClaimCheck = custody.CaptureClaimCheck(cs)
-	svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
+	cs, svc := claimService(s)
 	ctx := context.Background()
 	MustCapture(t, svc, ctDoc(piAtKhi(cfLot("Pa", "PAK", 10000, "Nd:10", "Pr:2")), cfLot("Kq", "CHN", 20000, "Nd:5", "Pr:1")))
 	d := &critmin.MassBalanceDeclaration{Site: mb, CarryForward: 0,

@@ -31,10 +31,7 @@ import (
 func qdSetup(t *testing.T, open Opener, recv string) (critmin.Store, *ledger.Service, string) {
 	t.Helper()
 	s := open(t)
-	cs := s.(custody.Store)
-	svc := service(s)
-	svc.ClaimCheck = custody.CaptureClaimCheck(cs)
-	svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
+	cs, svc := claimService(s)
 	const bol, mb = "urn:t:bol:BOL-QD", "urn:t:site:mb"
 	MustCapture(t, svc, ctDoc(piAtKhi(cfLot("A", "PAK", 10000, "Nd:10")), piAtKhi(cfLot("B", "CHN", 10000, "Nd:5")),
 		piAtKhi(ctPack("qd-packA", "ADD", cbC1, 2, "A:6000")), piAtKhi(ctPack("qd-packB", "ADD", cbC1, 2, "B:4000"))))

@@ -36,10 +36,7 @@ import (
 // 0.43 t (46.5 %): superseded, naming it.
 func testCertClaimedProvenance(t *testing.T, open Opener) {
 	s := open(t)
-	cs := s.(custody.Store)
-	svc := service(s)
-	svc.ClaimCheck = custody.CaptureClaimCheck(cs)
-	svc.Now = func() time.Time { return time.Date(2025, 10, 20, 0, 0, 0, 0, time.UTC) }
+	cs, svc := claimService(s)
 	ctx := context.Background()
 	MustCapture(t, svc, ctDoc(cfLot("Pv", "PAK", 10000, "Nd:10", "Pr:2"), cfLot("Kv", "CHN", 5000, "Nd:10", "Pr:2")))
 	d := &critmin.MassBalanceDeclaration{Site: "urn:t:site:mb", CarryForward: 0,
