@@ -102,7 +102,7 @@ func (s *Service) siteFixed(ctx context.Context, master []critmin.MasterDataElem
 			continue // no event references it: master data may describe it anew
 		}
 		fields = append(fields, critmin.FieldError{Pointer: fmt.Sprintf("/epcisHeader/epcisMasterData (element %s)", m.ID), Conflict: true,
-			Reason: fmt.Sprintf("location %s would change %s, but event %s is recorded there: a site does not move — where material was mined and processed is a physical fact (DFARS 252.225-7052) that master data describes (EPCIS 2.0 §8) and cannot relocate; correct the record by declaring the events in error, or describe a new location", m.ID, strings.Join(changes, " and "), ev)})
+			Reason: fmt.Sprintf("location %s would change %s, but event %s is recorded there: a site does not move — where material was mined and processed is a physical fact (DFARS 252.225-7052) that master data describes (EPCIS 2.0 §8) and cannot relocate; if the site was described wrongly, describe the real one under a new location identifier and record there (events declared in error still hold this site: certificates were issued on what it said)", m.ID, strings.Join(changes, " and "), ev)})
 	}
 	if len(fields) == 0 {
 		return nil
