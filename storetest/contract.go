@@ -310,6 +310,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"NestedDeclared", testNestedDeclared},
 		{"NestedStoredFlagged", testNestedStoredFlagged},
 		{"NestedCapturePaths", testNestedCapturePaths},
+		{"NestedCommissioned", testNestedCommissioned},
 		{"DeclaredPackingOfBag", testDeclaredPackingOfBag},
 		{"ShipConsumedBody", testShipConsumedBody},
 		{"ContainerShippedReceivedHou", testContainerShippedReceivedHou},
