@@ -25,14 +25,20 @@ import (
 // 2 t out of C1 while C1 still "held" them. So nestCheck refuses, 409
 // naming both containers, nothing stored:
 //   - a packing (ADD or OBSERVE) into P naming in its childEPCs a
-//     container C that material was packed into — a live ADD or OBSERVE
-//     with C as parentID stating a childQuantityList or naming a
-//     commissioned instance (a lot, ledger.Holdings.Material) in its
-//     childEPCs, stored or earlier in the document, at any time;
+//     container C that holds material at the packing's time (HeldAt:
+//     live packings of C stating a childQuantityList or naming a
+//     commissioned instance, ledger.Holdings.Material, in its
+//     childEPCs, stored or earlier in the document, less what left it
+//     by then — an emptied reusable container nests as packaging), or
+//     that material is packed into after it with no unpacking of C
+//     from P between (a nesting back-dated before a stored packing);
 //   - a packing of material (as above) into P while P is inside a
 //     container Q: packed into Q by childEPCs (at any time) and not
 //     unpacked from Q (a DELETE of Q naming P, or naming no child)
 //     after that and at or before the packing into P.
+//   - an event making material of an instance packed into C while C
+//     is inside P (madeNestCheck: a bag packed empty, then
+//     commissioned with ILMD or output by a run, either order in time).
 // Packaging holding no material (empty cases on a pallet) nests as
 // before (ledger.Containment; a loop is refused 400 by
 // ledger.CheckPackingCycle). Unpacking (DELETE) is not refused, so a
@@ -54,21 +60,58 @@ func (j *contentsJudge) nestCheck(ev *critmin.Event) error {
 		if c == p {
 			continue // a loop: ledger.CheckPackingCycle
 		}
+		if mat, err := j.material(c); err != nil || mat {
+			// A lot packed by instance (a commissioned bag) is no
+			// container.
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		// What c holds when ev packs it (an emptied reusable container
+		// nests as empty packaging), or material packed into it after
+		// ev with no unpacking of c from ev's parent between (a nesting
+		// back-dated before a stored packing).
+		held, err := j.heldAt(c, ev.EventTime, ev)
+		if err != nil {
+			return err
+		}
+		if len(held) > 0 {
+			var what []string
+			for _, q := range held {
+				w := q.EPCClass
+				if q.Quantity != nil {
+					w += " " + kgWords(*q.Quantity, q.UOM)
+				}
+				what = append(what, w)
+			}
+			return nestRefused(ev, fmt.Sprintf("event %s packs container %s, which holds %s on %s, into container %s",
+				ev.EventID, e.EPC, strings.Join(what, ", "), ev.EventTime.UTC().Format(time.RFC3339), ev.ParentID), "childEPCs", childAt(ev, i))
+		}
 		packs, err := j.packingsOf(c)
 		if err != nil {
 			return err
 		}
-		for _, pk := range packs {
-			if pk.EventID == ev.EventID || pk.Action == "DELETE" {
+		var outer []*critmin.Event
+		for _, m := range packs {
+			if m.EventID == ev.EventID || m.Action == "DELETE" || !m.EventTime.After(ev.EventTime) {
 				continue
 			}
-			m, err := j.packsMaterial(pk)
+			mat, err := j.packsMaterial(m)
 			if err != nil {
 				return err
 			}
-			if m {
-				return nestRefused(ev, fmt.Sprintf("event %s packs container %s, which material was packed into (event %s on %s), into container %s",
-					ev.EventID, e.EPC, pk.EventID, pk.EventTime.UTC().Format(time.RFC3339), ev.ParentID), "childEPCs", childAt(ev, i))
+			if !mat {
+				continue
+			}
+			if outer == nil {
+				if outer, err = j.packingsOf(p); err != nil {
+					return err
+				}
+			}
+			if unpackedBetween(outer, c, ev.EventTime, m.EventTime) == nil {
+				return nestRefused(ev, fmt.Sprintf("event %s packs container %s into container %s on %s, and event %s packs material into it on %s with no unpacking of it from %s between",
+					ev.EventID, e.EPC, ev.ParentID, ev.EventTime.UTC().Format(time.RFC3339), m.EventID, m.EventTime.UTC().Format(time.RFC3339), ev.ParentID), "childEPCs", childAt(ev, i))
 			}
 		}
 	}

@@ -311,6 +311,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"NestedStoredFlagged", testNestedStoredFlagged},
 		{"NestedCapturePaths", testNestedCapturePaths},
 		{"NestedCommissioned", testNestedCommissioned},
+		{"NestedEmptied", testNestedEmptied},
 		{"DeclaredPackingOfBag", testDeclaredPackingOfBag},
 		{"ShipConsumedBody", testShipConsumedBody},
 		{"ContainerShippedReceivedHou", testContainerShippedReceivedHou},

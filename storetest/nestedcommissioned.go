@@ -150,3 +150,40 @@ func testNestedCommissioned(t *testing.T, open Opener) {
 		}
 	})
 }
+
+// testNestedEmptied (WRONG REFUSAL; docs/epcis.md "Nested containers
+// holding material are refused"): a container is judged by what it
+// holds at the nesting's time, not by whether material was ever packed
+// into it: an emptied reusable container nests as empty packaging.
+// QX, 10,000 kg at mb (Oct 1); 6,000 kg packed into C1 on Oct 2.
+//   - C1 emptied on Oct 3 (a DELETE naming no child; or one unpacking
+//     "QX 6,000 kg": 6 − 6 = 0 t left in C1), C1 packed into P on Oct 4:
+//     taken; QX still 10 t in stock at mb (a packing moves nothing),
+//     verify clean. Then QX 1,000 kg packed into C1 on Oct 5, while C1
+//     is inside P: refused 409 naming C1, P and QX, nothing stored.
+//   - the nesting back-dated to Oct 1 (before the Oct 2 packing; no
+//     unpacking of C1 from P between): C1 would hold QX's 6 t inside P
+//     from Oct 2: refused 409 naming C1, P and the packing qx-c1.
+//   - C1 still holding its 6 t on Oct 4 (no emptying): refused.
+func testNestedEmptied(t *testing.T, open Opener) {
+	const mb = "urn:t:site:mb"
+	fill := cpPackAt("qx-c1", "ADD", cbC1, mb, 2, "QX:6000")
+	for _, empty := range []string{ncNest("c1-empty", "DELETE", cbC1, mb, 3), cpPackAt("c1-empty", "DELETE", cbC1, mb, 3, "QX:6000")} {
+		s := open(t)
+		svc := custody.NewService(s)
+		MustCapture(t, svc, ctDoc(csLot("QX"), fill, empty))
+		MustCapture(t, svc, ctDoc(ncNest("nest", "ADD", ncP, mb, 4, cbC1)))
+		cfLotState(t, s, "emptied C1 nested in P", "QX", critmin.LotInStock, 10, "", false)
+		if rep := verifyFull(t, s, nil, true); !rep.OK() {
+			t.Fatalf("verify: %v %v %v", rep.Problem, rep.Difference, rep.NestingProblem)
+		}
+		ncRefused(t, s, "QX packed into C1 again while inside P", ctDoc(cpPackAt("qx-c1-2", "ADD", cbC1, mb, 5, "QX:1000")), "4000000038", "4000000069", "urn:t:lot:QX")
+	}
+	s := open(t)
+	svc := custody.NewService(s)
+	MustCapture(t, svc, ctDoc(csLot("QX"), fill, ncNest("c1-empty", "DELETE", cbC1, mb, 3)))
+	ncRefused(t, s, "C1 nested in P back-dated before QX was packed into it", ctDoc(ncNest("nest", "ADD", ncP, mb, 1, cbC1)), "4000000038", "4000000069", "urn:t:ev:qx-c1")
+	s = open(t)
+	MustCapture(t, custody.NewService(s), ctDoc(csLot("QX"), fill))
+	ncRefused(t, s, "C1 holding 6 t of QX nested in P", ctDoc(ncNest("nest", "ADD", ncP, mb, 4, cbC1)), "4000000038", "4000000069", "urn:t:lot:QX")
+}
