@@ -161,6 +161,9 @@ func testNestedCommissioned(t *testing.T, open Opener) {
 //     taken; QX still 10 t in stock at mb (a packing moves nothing),
 //     verify clean. Then QX 1,000 kg packed into C1 on Oct 5, while C1
 //     is inside P: refused 409 naming C1, P and QX, nothing stored.
+//   - C1 emptied on Oct 3 by a run fed it whole (QX 10 − 6 = 4 t left)
+//     or by a line "QX 10,000 kg" shipped to khi (loose 4 t, then 6 t
+//     out of C1: 0 t left in it): C1 into P on Oct 4 is taken;
 //   - the nesting back-dated to Oct 1 (before the Oct 2 packing; no
 //     unpacking of C1 from P between): C1 would hold QX's 6 t inside P
 //     from Oct 2: refused 409 naming C1, P and the packing qx-c1.
@@ -178,6 +181,19 @@ func testNestedEmptied(t *testing.T, open Opener) {
 			t.Fatalf("verify: %v %v %v", rep.Problem, rep.Difference, rep.NestingProblem)
 		}
 		ncRefused(t, s, "QX packed into C1 again while inside P", ctDoc(cpPackAt("qx-c1-2", "ADD", cbC1, mb, 5, "QX:1000")), "4000000038", "4000000069", "urn:t:lot:QX")
+	}
+	// Emptied by a run fed C1 whole on Oct 3 (QX 10 − 6 = 4 t left), or
+	// by a line "QX 10,000 kg" shipped to khi on Oct 3 (QX's loose 4 t,
+	// then 6 t out of C1: 0 t left in C1): C1 into P on Oct 4 is taken.
+	for _, empty := range []string{cpRunAt("c1-run", mb, 3, []string{cbC1}), saLeave("qx-ship", "shipping", "urn:t:bol:B1", mb, "all", "urn:t:site:khi", 3, nil, "QX:10000")} {
+		s := open(t)
+		svc := custody.NewService(s)
+		MustCapture(t, svc, ctDoc(csLot("QX"), fill))
+		MustCapture(t, svc, ctDoc(empty))
+		MustCapture(t, svc, ctDoc(ncNest("nest", "ADD", ncP, mb, 4, cbC1)))
+		if rep := verifyFull(t, s, nil, true); !rep.OK() {
+			t.Fatalf("verify: %v %v %v", rep.Problem, rep.Difference, rep.NestingProblem)
+		}
 	}
 	s := open(t)
 	svc := custody.NewService(s)
