@@ -122,6 +122,12 @@ func newContentsJudge(ctx context.Context, s Store, events []*critmin.Event) *co
 				j.moved = append(j.moved, epcis.Canonical(c))
 			}
 		}
+		if ev.Type == critmin.TransformationEvent && len(ev.EPCs) > 0 {
+			// A run's outputs by instance may make material of an
+			// instance packed into a container inside another
+			// (madeNestCheck).
+			j.on = true
+		}
 		if ledger.ReadsContents(ev) {
 			j.on = true
 			for _, e := range ev.EPCs {
@@ -370,11 +376,34 @@ func (j *contentsJudge) next(ev *critmin.Event) (*critmin.Event, error) {
 	}
 	if !j.declared[ev.EventID] {
 		c := canonicalLots(out)
-		if err := j.load(c.LotIDs()); err != nil {
+		ids := c.LotIDs()
+		if err := j.load(ids); err != nil {
 			return nil, err
+		}
+		// The instances ev makes material (commissioned with facts of
+		// their own): judged as a packing of material into the
+		// containers they stand in (madeNestCheck).
+		var fresh []string
+		for _, id := range ids {
+			if m, err := j.commissioned(id); err != nil {
+				return nil, err
+			} else if !m {
+				fresh = append(fresh, id)
+			}
 		}
 		ledger.Project(j.lots, c)
 		j.noteLotEvent(c)
+		for _, id := range fresh {
+			m, err := j.commissioned(id)
+			if err != nil {
+				return nil, err
+			}
+			if m {
+				if err := j.madeNestCheck(ev, id); err != nil {
+					return nil, err
+				}
+			}
+		}
 	}
 	return out, nil
 }

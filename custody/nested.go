@@ -25,14 +25,20 @@ import (
 // 2 t out of C1 while C1 still "held" them. So nestCheck refuses, 409
 // naming both containers, nothing stored:
 //   - a packing (ADD or OBSERVE) into P naming in its childEPCs a
-//     container C that material was packed into — a live ADD or OBSERVE
-//     with C as parentID stating a childQuantityList or naming a
-//     commissioned instance (a lot, ledger.Holdings.Material) in its
-//     childEPCs, stored or earlier in the document, at any time;
+//     container C that holds material at the packing's time (HeldAt:
+//     live packings of C stating a childQuantityList or naming a
+//     commissioned instance, ledger.Holdings.Material, in its
+//     childEPCs, stored or earlier in the document, less what left it
+//     by then — an emptied reusable container nests as packaging), or
+//     that material is packed into after it with no unpacking of C
+//     from P between (a nesting back-dated before a stored packing);
 //   - a packing of material (as above) into P while P is inside a
 //     container Q: packed into Q by childEPCs (at any time) and not
 //     unpacked from Q (a DELETE of Q naming P, or naming no child)
 //     after that and at or before the packing into P.
+//   - an event making material of an instance packed into C while C
+//     is inside P (madeNestCheck: a bag packed empty, then
+//     commissioned with ILMD or output by a run, either order in time).
 // Packaging holding no material (empty cases on a pallet) nests as
 // before (ledger.Containment; a loop is refused 400 by
 // ledger.CheckPackingCycle). Unpacking (DELETE) is not refused, so a
@@ -54,21 +60,58 @@ func (j *contentsJudge) nestCheck(ev *critmin.Event) error {
 		if c == p {
 			continue // a loop: ledger.CheckPackingCycle
 		}
+		if mat, err := j.material(c); err != nil || mat {
+			// A lot packed by instance (a commissioned bag) is no
+			// container.
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		// What c holds when ev packs it (an emptied reusable container
+		// nests as empty packaging), or material packed into it after
+		// ev with no unpacking of c from ev's parent between (a nesting
+		// back-dated before a stored packing).
+		held, err := j.heldAt(c, ev.EventTime, ev)
+		if err != nil {
+			return err
+		}
+		if len(held) > 0 {
+			var what []string
+			for _, q := range held {
+				w := q.EPCClass
+				if q.Quantity != nil {
+					w += " " + kgWords(*q.Quantity, q.UOM)
+				}
+				what = append(what, w)
+			}
+			return nestRefused(ev, fmt.Sprintf("event %s packs container %s, which holds %s on %s, into container %s",
+				ev.EventID, e.EPC, strings.Join(what, ", "), ev.EventTime.UTC().Format(time.RFC3339), ev.ParentID), "childEPCs", childAt(ev, i))
+		}
 		packs, err := j.packingsOf(c)
 		if err != nil {
 			return err
 		}
-		for _, pk := range packs {
-			if pk.EventID == ev.EventID || pk.Action == "DELETE" {
+		var outer []*critmin.Event
+		for _, m := range packs {
+			if m.EventID == ev.EventID || m.Action == "DELETE" || !m.EventTime.After(ev.EventTime) {
 				continue
 			}
-			m, err := j.packsMaterial(pk)
+			mat, err := j.packsMaterial(m)
 			if err != nil {
 				return err
 			}
-			if m {
-				return nestRefused(ev, fmt.Sprintf("event %s packs container %s, which material was packed into (event %s on %s), into container %s",
-					ev.EventID, e.EPC, pk.EventID, pk.EventTime.UTC().Format(time.RFC3339), ev.ParentID), "childEPCs", childAt(ev, i))
+			if !mat {
+				continue
+			}
+			if outer == nil {
+				if outer, err = j.packingsOf(p); err != nil {
+					return err
+				}
+			}
+			if unpackedBetween(outer, c, ev.EventTime, m.EventTime) == nil {
+				return nestRefused(ev, fmt.Sprintf("event %s packs container %s into container %s on %s, and event %s packs material into it on %s with no unpacking of it from %s between",
+					ev.EventID, e.EPC, ev.ParentID, ev.EventTime.UTC().Format(time.RFC3339), m.EventID, m.EventTime.UTC().Format(time.RFC3339), ev.ParentID), "childEPCs", childAt(ev, i))
 			}
 		}
 	}
@@ -81,8 +124,12 @@ func (j *contentsJudge) nestCheck(ev *critmin.Event) error {
 		return err
 	}
 	if in != nil {
-		return nestRefused(ev, fmt.Sprintf("event %s packs material into container %s, which is inside container %s (event %s packed it there on %s, and it was not unpacked before)",
-			ev.EventID, ev.ParentID, in.ParentID, in.EventID, in.EventTime.UTC().Format(time.RFC3339)), "parentID", -1)
+		what, err := j.materialNamed(ev)
+		if err != nil {
+			return err
+		}
+		return nestRefused(ev, fmt.Sprintf("event %s packs material (%s) into container %s, which is inside container %s (event %s packed it there on %s, and it was not unpacked before)",
+			ev.EventID, what, ev.ParentID, in.ParentID, in.EventID, in.EventTime.UTC().Format(time.RFC3339)), "parentID", -1)
 	}
 	return nil
 }
@@ -104,6 +151,29 @@ func (j *contentsJudge) packsMaterial(pk *critmin.Event) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// materialNamed words the material packing pk puts in its container
+// (packsMaterial): its childQuantityList classes and its commissioned
+// childEPCs, as pk spells them.
+func (j *contentsJudge) materialNamed(pk *critmin.Event) (string, error) {
+	var out []string
+	for _, q := range pk.Quantities {
+		out = append(out, q.EPCClass)
+	}
+	for _, e := range pk.EPCs {
+		if e.Role != critmin.RoleChild {
+			continue
+		}
+		m, err := j.commissioned(epcis.Canonical(e.EPC))
+		if err != nil {
+			return "", err
+		}
+		if m {
+			out = append(out, e.EPC)
+		}
+	}
+	return strings.Join(dedupe(out), ", "), nil
 }
 
 // insideOf is the live packing (ADD or OBSERVE, stored or earlier in the
@@ -137,28 +207,102 @@ func (j *contentsJudge) insidesOf(p string, ev *critmin.Event) ([]*critmin.Event
 		if err != nil {
 			return nil, err
 		}
-		undone := false
-		for _, d := range packs {
-			if d.Action != "DELETE" || !d.EventTime.After(in.EventTime) || d.EventTime.After(ev.EventTime) {
-				continue
-			}
-			names, any := false, false
-			for _, e := range d.EPCs {
-				if e.Role == critmin.RoleChild || e.Role == critmin.RoleEPC {
-					any = true
-					names = names || epcis.Canonical(e.EPC) == p
-				}
-			}
-			if names || !any && len(d.Quantities) == 0 {
-				undone = true
-				break
-			}
-		}
-		if !undone {
+		if unpackedBetween(packs, p, in.EventTime, ev.EventTime) == nil {
 			out = append(out, in)
 		}
 	}
 	return out, nil
+}
+
+// unpackedBetween is the first of packs (a container's live packings,
+// in event-time order) that unpacks instance x (canonical) from it — a
+// DELETE naming x, or naming no child — dated after from and at or
+// before to; nil if none.
+func unpackedBetween(packs []*critmin.Event, x string, from, to time.Time) *critmin.Event {
+	for _, d := range packs {
+		if d.Action != "DELETE" || !d.EventTime.After(from) || d.EventTime.After(to) {
+			continue
+		}
+		names, any := false, false
+		for _, e := range d.EPCs {
+			if e.Role == critmin.RoleChild || e.Role == critmin.RoleEPC {
+				any = true
+				names = names || epcis.Canonical(e.EPC) == x
+			}
+		}
+		if names || !any && len(d.Quantities) == 0 {
+			return d
+		}
+	}
+	return nil
+}
+
+// madeNestCheck refuses ev, a live event of the document that makes
+// instance k (canonical) material — commissions it with facts of its
+// own (an ObjectEvent ADD with ILMD, a run's outputEPCList), whenever it
+// is dated — when k stands in a container C (a live packing naming k in
+// its childEPCs) while C stands inside another container Q: k packed
+// into C and not unpacked from it before C's packing into Q, or C
+// packed into Q and not unpacked from Q before k's packing into C. The
+// packing of k was taken as packaging (no material); ev would make it a
+// packing of material into a container inside another, which nestCheck
+// refuses (new-user check: a bag packed empty into C2, C2 into P2, the
+// bag then commissioned; P2 shipped to the port while a run at the mine
+// fed the bag).
+func (j *contentsJudge) madeNestCheck(ev *critmin.Event, k string) error {
+	packs, err := j.nestingsOf(k)
+	if err != nil {
+		return err
+	}
+	bag := k // as ev spells it
+	member := "ilmd"
+	for _, e := range ev.EPCs {
+		if epcis.Canonical(e.EPC) == k {
+			bag = e.EPC
+			member = map[string]string{critmin.RoleEPC: "epcList", critmin.RoleOutput: "outputEPCList", critmin.RoleInput: "inputEPCList"}[e.Role]
+			break
+		}
+	}
+	if member == "" {
+		member = "ilmd"
+	}
+	when := func(e *critmin.Event) string { return e.EventTime.UTC().Format(time.RFC3339) }
+	for _, pk := range packs {
+		c := epcis.Canonical(pk.ParentID)
+		if c == k {
+			continue
+		}
+		ns, err := j.nestingsOf(c)
+		if err != nil {
+			return err
+		}
+		cPacks, err := j.packingsOf(c)
+		if err != nil {
+			return err
+		}
+		for _, n := range ns {
+			q := epcis.Canonical(n.ParentID)
+			if q == c || q == k {
+				continue
+			}
+			if !pk.EventTime.After(n.EventTime) {
+				if unpackedBetween(cPacks, k, pk.EventTime, n.EventTime) != nil {
+					continue
+				}
+			} else {
+				qPacks, err := j.packingsOf(q)
+				if err != nil {
+					return err
+				}
+				if unpackedBetween(qPacks, c, n.EventTime, pk.EventTime) != nil {
+					continue
+				}
+			}
+			return nestRefused(ev, fmt.Sprintf("event %s (%s on %s) makes %s material, a lot of its own, but %s stands in container %s (event %s packed it there on %s) while container %s stands inside container %s (event %s packed it there on %s, and no unpacking came between): material would stand inside a container that is inside another",
+				ev.EventID, orNone(stepName(ev.BizStep)), when(ev), bag, bag, pk.ParentID, pk.EventID, when(pk), pk.ParentID, n.ParentID, n.EventID, when(n)), member, -1)
+		}
+	}
+	return nil
 }
 
 // nestingsOf is the live packings (ADD or OBSERVE, stored or earlier in

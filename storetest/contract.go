@@ -311,6 +311,8 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"NestedDeclared", testNestedDeclared},
 		{"NestedStoredFlagged", testNestedStoredFlagged},
 		{"NestedCapturePaths", testNestedCapturePaths},
+		{"NestedCommissioned", testNestedCommissioned},
+		{"NestedEmptied", testNestedEmptied},
 		{"DeclaredPackingOfBag", testDeclaredPackingOfBag},
 		{"ShipConsumedBody", testShipConsumedBody},
 		{"ContainerShippedReceivedHou", testContainerShippedReceivedHou},
