@@ -349,7 +349,7 @@ func strandedLotEvents(ctx context.Context, s Store, live, declaring []*critmin.
 	seen := map[string]bool{}
 	remaining := later
 	for len(remaining) > 0 {
-		now, err := judgeAgain(ctx, s, ids, before, remaining, live, gone, sites)
+		now, ruled, err := judgeAgain(ctx, s, ids, before, remaining, live, gone, sites)
 		if err != nil {
 			return nil, err
 		}
@@ -359,7 +359,7 @@ func strandedLotEvents(ctx context.Context, s Store, live, declaring []*critmin.
 			}
 		}
 		if len(now) > 0 && was == nil {
-			if was, err = judgeAgain(ctx, s, ids, before, later, nil, map[string]bool{}, sites); err != nil {
+			if was, _, err = judgeAgain(ctx, s, ids, before, later, nil, map[string]bool{}, sites); err != nil {
 				return nil, err
 			}
 		}
@@ -379,7 +379,10 @@ func strandedLotEvents(ctx context.Context, s Store, live, declaring []*critmin.
 			// reads not covered naming the declaration (issue 9, fix9r,
 			// fix9v, fix9ai). It is listed, not refused, and stays: its
 			// other inputs still make its outputs.
-			runInput := ev.Type == critmin.TransformationEvent && !names(ev, lot, critmin.RoleOutput)
+			// A run whose line the declaration leaves beside containers
+			// holding more, or less, than it breaks a container rule
+			// capture enforces (heldBeside; nu12 W4): refused.
+			runInput := ev.Type == critmin.TransformationEvent && !names(ev, lot, critmin.RoleOutput) && !ruled[ev.EventID]
 			if !seen[ev.EventID] {
 				seen[ev.EventID] = true
 				out = append(out, StrandedEvent{Lot: lot, Event: ev, Kind: ledger.EventKind(ev), Declared: declaredFor(ev, lot, declaredOf, declaring), Why: why.Reason, Refused: !runInput})
@@ -524,12 +527,12 @@ func declaredFor(ev *critmin.Event, lot string, declaredOf map[string][]string, 
 // document's events (doc), as a document captured on the record of the
 // earlier events less declared: the first refusal of each later event,
 // by its eventID.
-func judgeAgain(ctx context.Context, s Store, ids []string, before, later, doc []*critmin.Event, declared map[string]bool, sites map[string]string) (map[string]critmin.FieldError, error) {
+func judgeAgain(ctx context.Context, s Store, ids []string, before, later, doc []*critmin.Event, declared map[string]bool, sites map[string]string) (map[string]critmin.FieldError, map[string]bool, error) {
 	// A container move carries what its container holds once the
 	// declared packings are gone (nu36a-6).
 	var err error
 	if before, later, err = recarry(ctx, s, ids, before, later, declared); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var base []*critmin.Event
 	for _, ev := range before {
@@ -576,14 +579,30 @@ func judgeAgain(ctx context.Context, s Store, ids []string, before, later, doc [
 	// shipped on (leftWhileAtSea), which judges new shipments only.
 	wfe, _, err := checkWhereabouts(ctx, s, seq, declared, afterLots, nil, false)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	fes = append(fes, wfe...)
-	sfe, err := checkStanding(ctx, s, seq, declared, storedCopy, nil)
+	// A recorded dispatch or run among the later events states its line
+	// beside the containers its stored contents name: judged by the line
+	// rule (heldBeside) on what they hold once the declared events are
+	// gone, as a back-dated event is (nu12 W4: an unpacking declared
+	// under a shipment's 1 t line beside the container it left holding
+	// 6 t).
+	via, err := withStoredVia(ctx, s, map[string][]*critmin.Event{"": later}, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	sfe, rules, err := checkStandingRules(ctx, s, seq, declared, storedCopy, via)
+	if err != nil {
+		return nil, nil, err
 	}
 	fes = append(fes, sfe...)
+	ruled := map[string]bool{}
+	for i, fe := range sfe {
+		if rules[i] {
+			ruled[fe.Pointer+"\x00"+fe.Reason] = true
+		}
+	}
 	// A receipt is judged against the shipments of its bill of lading
 	// (checkReceipts), on a view of the store without the gone events
 	// and the events judged here (they stand in seq): a receipt whose
@@ -611,7 +630,7 @@ func judgeAgain(ctx context.Context, s Store, ids []string, before, later, doc [
 	}
 	rfe, err := checkReceipts(ctx, withoutEvents{s, hidden}, seq, known, nil, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	fes = append(fes, rfe...)
 	// A packing or unpacking is judged by the store at its own time
@@ -633,14 +652,16 @@ func judgeAgain(ctx context.Context, s Store, ids []string, before, later, doc [
 		}
 	}
 	out := map[string]critmin.FieldError{}
+	byRule := map[string]bool{}
 	for _, ev := range later {
 		for _, fe := range fes {
 			if _, ok := out[ev.EventID]; !ok && (fe.Pointer == "event "+ev.EventID || strings.HasPrefix(fe.Pointer, "event "+ev.EventID+"/")) {
 				out[ev.EventID] = fe
+				byRule[ev.EventID] = ruled[fe.Pointer+"\x00"+fe.Reason]
 			}
 		}
 	}
-	return out, nil
+	return out, byRule, nil
 }
 
 // recarry gives the stored events of before and later that moved a

@@ -862,6 +862,16 @@ func cloneLot(l *critmin.Lot) *critmin.Lot {
 // lot an event names by a line beside containers holding it is replayed
 // from its stored events, its packings read (heldBeside).
 func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool, stored map[string]*critmin.Lot, via map[*critmin.Event]map[string][]string) ([]critmin.FieldError, error) {
+	out, _, err := checkStandingRules(ctx, s, live, declared, stored, via)
+	return out, err
+}
+
+// checkStandingRules is checkStanding, also saying of each refusal
+// whether it is the line-beside-containers rule (heldBeside: a line
+// above what its containers hold plus the loose rest, or below what they
+// hold): a run so at fault is refused, not listed as taking nothing
+// (strandedLotEvents).
+func checkStandingRules(ctx context.Context, s Store, live []*critmin.Event, declared map[string]bool, stored map[string]*critmin.Lot, via map[*critmin.Event]map[string][]string) ([]critmin.FieldError, []bool, error) {
 	docOf := map[string][]*critmin.Event{}
 	judge := map[string]bool{}
 	var ids []string
@@ -923,7 +933,7 @@ func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared
 		} else {
 			evs, err := f.LiveEventsOfLots(ctx, storedIDs)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			want := map[string]bool{}
 			for _, id := range storedIDs {
@@ -946,9 +956,10 @@ func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared
 	// one breaking the line rule (heldBeside).
 	via, err := withStoredVia(ctx, s, storedOf, via)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []critmin.FieldError
+	var rules []bool
 	for _, id := range ids {
 		if !judge[id] {
 			continue
@@ -987,9 +998,10 @@ func checkStanding(ctx context.Context, s Store, live []*critmin.Event, declared
 			// fixAa item 5): a document, or a declaration judged again,
 			// short at two sites names both.
 			out = append(out, standingError(id, sf, docOf[id]))
+			rules = append(rules, sf.beside != 0)
 		}
 	}
-	return out, nil
+	return out, rules, nil
 }
 
 // withStoredVia is via with, for each recorded dispatch or run among

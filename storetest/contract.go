@@ -304,6 +304,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"EmptyContainerDeclared", testEmptyContainerDeclared},
 		{"ContainerRulesVerified", testContainerRulesVerified},
 		{"BackDatedContainerRule", testBackDatedContainerRule},
+		{"DeclaredContainerRule", testDeclaredContainerRule},
 		{"InstanceFedWhereItStands", testInstanceFedWhereItStands},
 		{"InstanceInContainer", testInstanceInContainer},
 		{"InstanceMoves", testInstanceMoves},
