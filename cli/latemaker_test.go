@@ -19,16 +19,7 @@ import (
 // show` and `lot certificate` fail naming both events, as the lot API
 // answers 410 — never L in stock with 10 t.
 func TestLotShowLateMaker(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "t.db")
-	s, err := sqlite.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
-	for i, d := range storetest.LateMakerDocuments {
-		unchecked.MustStore(t, s, d, now.Add(time.Duration(i)*time.Minute))
-	}
-	s.Close()
+	db := uncheckedStore(t, storetest.LateMakerDocuments)
 	env := map[string]string{"CRITMIN_DB": db}
 	for _, sub := range []string{"show", "certificate"} {
 		out, _, err := run(t, env, "lot", sub, "urn:t:lot:L")
@@ -42,4 +33,22 @@ func TestLotShowLateMaker(t *testing.T) {
 			}
 		}
 	}
+}
+
+// uncheckedStore is a new SQLite store holding docs as a store from
+// before capture's checks holds them (unchecked.MustStore, one minute
+// apart from 1 November 2025), closed; it returns its path.
+func uncheckedStore(t *testing.T, docs []string) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "t.db")
+	s, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+	for i, d := range docs {
+		unchecked.MustStore(t, s, d, now.Add(time.Duration(i)*time.Minute))
+	}
+	s.Close()
+	return db
 }

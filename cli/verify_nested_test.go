@@ -1,15 +1,10 @@
 package cli_test
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/critmin/critmin/sqlite"
 	"github.com/critmin/critmin/storetest"
-	"github.com/critmin/critmin/storetest/unchecked"
 )
 
 // TestVerifyNestedContainers: a store from before capture refused nested
@@ -18,16 +13,7 @@ import (
 // verify` exits non-zero naming the event, both containers and what C1
 // held, with the rebuild and without.
 func TestVerifyNestedContainers(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "t.db")
-	s, err := sqlite.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
-	for i, d := range storetest.NestedStoredDocuments {
-		unchecked.MustStore(t, s, d, now.Add(time.Duration(i)*time.Minute))
-	}
-	s.Close()
+	db := uncheckedStore(t, storetest.NestedStoredDocuments)
 	env := map[string]string{"CRITMIN_DB": db}
 	for _, args := range [][]string{{"verify"}, {"verify", "--no-rebuild"}} {
 		out, _, err := run(t, env, args...)
