@@ -433,6 +433,11 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 				if err != nil {
 					return nil, err
 				}
+				if len(fe) == 0 {
+					if fe, err = beyondInTransit(ctx, s, ev, n, lot); err != nil {
+						return nil, err
+					}
+				}
 				out = append(out, fe...)
 				continue
 			}
@@ -969,6 +974,49 @@ func receivedNoBill(ctx context.Context, s Store, q eventQuerier, canQuery bool,
 	}
 	return []critmin.FieldError{{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d", ev.EventID, n), Reason: fmt.Sprintf("lot %s is received at %s with no bill of lading, but nothing of it is in transit: what was shipped there was already received (event %s) and the rest of the lot stands at %s; to record a new weight there, record a weighing (an ObjectEvent with a Mass sensor report, or a quantity at the site); to receive a shipment, name its bill of lading",
 		lot, ev.BizLocation, strings.Join(by, ", "), l.Location)}}, nil
+}
+
+// beyondInTransit refuses receipt ev (its quantityList line n) of
+// stored lot naming no bill of lading when it receives more of the lot
+// than is in transit to its site (ledger.InTransitTo: the outstanding
+// trips that can end there, with no bill known by what they carry, and
+// the lot's body when it travels whole) beyond ledger.OutturnTolerance,
+// as a receipt under a bill is judged against its bill's shipments
+// (receiptAgainst; EPCIS 2.0 §7.3.6 makes bizTransactionList optional,
+// CBV 2.0 §7.2: a shipping puts goods in transit, a receiving ends the
+// trip). New-user check nu12 W3: lot 10 t, "L 4 t" shipped with no
+// bill, "L 7 t" received at B was taken: 6 t at A + 7 t at B = 13 t. A
+// receipt dated before the lot's latest event is left to the other
+// checks, and one with nothing in transit to it to receivedNoBill.
+func beyondInTransit(ctx context.Context, s Store, ev *critmin.Event, n int, lot string) ([]critmin.FieldError, error) {
+	l, err := s.FindLot(ctx, lot)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if ev.EventTime.Before(l.LastEventAt) || !units.IsMass(unitOf(ev, lot)) {
+		return nil, nil
+	}
+	in, some := ledger.InTransitTo(l, ev)
+	// What it receives: less what the containers it names that an
+	// earlier trip's end brought in carried (lessBroughtIn; TripEndSite
+	// XB: [C1] in, [C2] shipped, [C1, C2] received take C2's 4 t).
+	judged, err := lessBroughtIn(ctx, s, ev, n, lot)
+	if err != nil {
+		return nil, err
+	}
+	got, ok := statedTonnes(judged, lot, false)
+	if !some || !ok || got <= in*(1+ledger.OutturnTolerance)+1e-9 {
+		return nil, nil
+	}
+	site := ev.BizLocation
+	if site == "" {
+		site = "its site"
+	}
+	return []critmin.FieldError{{Conflict: true, Pointer: fmt.Sprintf("event %s/quantityList/%d/quantity", ev.EventID, n), Reason: fmt.Sprintf("lot %s is received at %s t by event %s with no bill of lading, but only %s t of it is in transit to %s: the receipt takes %s t more than its trips carried, beyond the %s %% two weighbridges can differ by; check the weight (a real gain is recorded as a weighing, a Mass sensor report), and receive each trip at what it carried",
+		lot, Tonnes(got), ev.EventID, Tonnes(in), site, Tonnes(got-in), units.Fixed(ledger.OutturnTolerance*100, 1))}}, nil
 }
 
 // viaWords is the clause naming the containers a receipt moved a lot in

@@ -326,6 +326,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"TripEndOnce", testTripEndOnce},
 		{"TripEndSite", testTripEndSite},
 		{"TripNoBillLine", testTripNoBillLine},
+		{"BillessReceiptChecked", testBillessReceiptChecked},
 		{"ShippedNoDisposition", testShippedNoDisposition},
 		{"LoadingTrip", testLoadingTrip},
 		{"ContainerDeclaredPackingMoves", testContainerDeclaredPackingMoves},

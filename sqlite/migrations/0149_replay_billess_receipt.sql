@@ -1,0 +1,12 @@
+-- Projection rows written before builder w3billless (new-user check
+-- nu12 W3): one receipt of several trips (two parts shipped with no bill
+-- of lading, or two shippings under one bill) was booked on one part,
+-- the others left in transit as well; a second part received at a site
+-- where an earlier one stood read as receiving nothing; a second
+-- shipping under a bill read as a further step of the first.
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayBillessReceipt, registered in goStepsWithStore) replays
+-- the event log as `critmin verify` does on a store holding a receipt
+-- step (receiving, arriving, unloading, accepting), and rewrites each
+-- lot projection table that differs, in this migration's transaction.
+SELECT 1;
