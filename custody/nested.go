@@ -77,16 +77,8 @@ func (j *contentsJudge) nestCheck(ev *critmin.Event) error {
 			return err
 		}
 		if len(held) > 0 {
-			var what []string
-			for _, q := range held {
-				w := q.EPCClass
-				if q.Quantity != nil {
-					w += " " + kgWords(*q.Quantity, q.UOM)
-				}
-				what = append(what, w)
-			}
 			return nestRefused(ev, fmt.Sprintf("event %s packs container %s, which holds %s on %s, into container %s",
-				ev.EventID, e.EPC, strings.Join(what, ", "), ev.EventTime.UTC().Format(time.RFC3339), ev.ParentID), "childEPCs", childAt(ev, i))
+				ev.EventID, e.EPC, heldKg(held), ev.EventTime.UTC().Format(time.RFC3339), ev.ParentID), "childEPCs", childAt(ev, i))
 		}
 		packs, err := j.packingsOf(c)
 		if err != nil {
@@ -357,16 +349,8 @@ func (j *contentsJudge) nestedHolding(n *critmin.Event, x string) (string, error
 		}
 	}
 	if len(held) > 0 {
-		var what []string
-		for _, q := range held {
-			w := q.EPCClass
-			if q.Quantity != nil {
-				w += " " + kgWords(*q.Quantity, q.UOM)
-			}
-			what = append(what, w)
-		}
 		return fmt.Sprintf("container %s held %s when event %s packed it into container %s on %s",
-			c, strings.Join(what, ", "), n.EventID, n.ParentID, n.EventTime.UTC().Format(time.RFC3339)), nil
+			c, heldKg(held), n.EventID, n.ParentID, n.EventTime.UTC().Format(time.RFC3339)), nil
 	}
 	packs, err := j.packingsOf(x)
 	if err != nil {
@@ -658,4 +642,18 @@ func nestedNotes(c *Composition) string {
 		return ""
 	}
 	return "; " + strings.Join(dedupe(out), "; ")
+}
+
+// heldKg names what a container holds: each class with its mass
+// ("urn:…:lot:QX 6 t"), comma-separated.
+func heldKg(held []critmin.QuantityElement) string {
+	what := make([]string, 0, len(held))
+	for _, q := range held {
+		w := q.EPCClass
+		if q.Quantity != nil {
+			w += " " + kgWords(*q.Quantity, q.UOM)
+		}
+		what = append(what, w)
+	}
+	return strings.Join(what, ", ")
 }
