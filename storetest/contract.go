@@ -315,6 +315,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"NestedEmptied", testNestedEmptied},
 		{"DeclaredPackingOfBag", testDeclaredPackingOfBag},
 		{"ShipConsumedBody", testShipConsumedBody},
+		{"PackingAfterConsumed", testPackingAfterConsumed},
 		{"ContainerShippedReceivedHou", testContainerShippedReceivedHou},
 		{"TransportedAtVessel", testTransportedAtVessel},
 		{"TransportedAtVesselAfterPartReceived", testTransportedAtVesselAfterPartReceived},
