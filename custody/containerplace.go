@@ -314,6 +314,65 @@ func (j *contentsJudge) emptiesStoredRun(ev *critmin.Event) (*critmin.FieldError
 			ev.EventID, packingVerb(ev), ev.ParentID, ev.EventTime.Format(time.RFC3339), r.EventID, r.EventTime.Format(time.RFC3339), ev.ParentID, ev.EventID, ev.ParentID, r.EventID)
 		return &critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/eventTime", ev.EventID), Reason: reason}, nil
 	}
+	if ev.Action == "DELETE" {
+		return nil, nil
+	}
+	// A packing adding material: the first recorded run fed c whole at
+	// or after it took what c held then, as its stored contents record
+	// (event_contents, read at its capture). Where c would hold more of
+	// a lot the packing adds than that run took of it, the run would have
+	// consumed material the record leaves standing (builder packlater).
+	var first *critmin.Event
+	for _, r := range j.storedFeeds[c] {
+		if r.EventTime.Before(ev.EventTime) || j.declared[r.EventID] {
+			continue
+		}
+		if first == nil || r.EventTime.Before(first.EventTime) {
+			first = r
+		}
+	}
+	if first == nil {
+		return nil, nil
+	}
+	held, err := packed.HeldAt(c, first.EventTime, first)
+	if err != nil {
+		return nil, err
+	}
+	rec, ok, err := j.recorded(first)
+	if err != nil || !ok {
+		return nil, err
+	}
+	tonnes := func(lines []critmin.QuantityElement, lot string) float64 {
+		var sum float64
+		for _, l := range lines {
+			if epcis.Canonical(l.EPCClass) != lot || l.Quantity == nil {
+				continue
+			}
+			if t, err := units.ToTonnes(*l.Quantity, l.UOM); err == nil {
+				sum += t
+			}
+		}
+		return sum
+	}
+	var took []critmin.QuantityElement
+	for k, lines := range rec {
+		if epcis.Canonical(k) == c {
+			took = append(took, lines...)
+		}
+	}
+	for _, q := range ev.Quantities {
+		if q.Role != critmin.RoleChild {
+			continue
+		}
+		lot := epcis.Canonical(q.EPCClass)
+		h, t := tonnes(held, lot), tonnes(took, lot)
+		if h <= t*(1+ConsumptionTolerance)+1e-9 {
+			continue
+		}
+		reason := fmt.Sprintf("event %s (packing of lot %s into container %s, %s) is dated before the recorded run %s (%s), which was fed %s whole and consumed what it held as recorded at its capture, %s t of the lot; with event %s, %s would hold %s t of it then: the run would have consumed %s t the record leaves standing (CBV 2.0: a transformation's inputs are what it consumes). An event entered late may not change what a recorded run consumed (EPCIS 2.0 §7.4.3: eventTime is when it happened) — correct the packing's date to after the run, or declare run %s in error first and capture it again (errorDeclaration)",
+			ev.EventID, q.EPCClass, ev.ParentID, ev.EventTime.Format(time.RFC3339), first.EventID, first.EventTime.Format(time.RFC3339), ev.ParentID, Tonnes(t), ev.EventID, ev.ParentID, Tonnes(h), Tonnes(h-t), first.EventID)
+		return &critmin.FieldError{Conflict: true, Pointer: fmt.Sprintf("event %s/eventTime", ev.EventID), Reason: reason}, nil
+	}
 	return nil, nil
 }
 

@@ -153,7 +153,28 @@ func checkContentsChanged(ctx context.Context, s Store, live []*critmin.Event, h
 	// against those before it.
 	movers := map[string][]int{}
 	carriers := map[string][]int{}
+	feeders := map[string][]int{} // runs fed each container whole
 	for k, m := range live {
+		if m.Type == critmin.TransformationEvent {
+			// Its inputEPCList, or, read with contents, the containers
+			// it took lots through (contentsJudge.via).
+			fed := map[string]bool{}
+			for _, e := range m.EPCs {
+				if e.Role == critmin.RoleInput {
+					fed[epcis.Canonical(e.EPC)] = true
+				}
+			}
+			if cj != nil {
+				for _, via := range cj.via[m] {
+					for _, c := range via {
+						fed[epcis.Canonical(c)] = true
+					}
+				}
+			}
+			for c := range fed {
+				feeders[c] = append(feeders[c], k)
+			}
+		}
 		if ledger.MovesContents(m) {
 			for _, e := range m.EPCs {
 				if e.Role != critmin.RoleEPC {
@@ -187,6 +208,16 @@ func checkContentsChanged(ctx context.Context, s Store, live []*critmin.Event, h
 			for _, k := range movers[c] {
 				if m := live[k]; k < i && !m.EventTime.Before(ev.EventTime) {
 					out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/eventTime", ev.EventID), Reason: packingChangesWords(ev, m, "earlier in this document") + "; put the packing before the movement in the document, or correct its date"})
+					break
+				}
+			}
+			// A run earlier in the document fed the container whole,
+			// dated at or after this event: its contents were read
+			// without it (builder packlater).
+			for _, k := range feeders[c] {
+				if r := live[k]; k < i && !r.EventTime.Before(ev.EventTime) {
+					out = append(out, critmin.FieldError{Pointer: fmt.Sprintf("event %s/eventTime", ev.EventID), Reason: fmt.Sprintf("this %s (event %s) of container %s at %s is dated at or before the run %s at %s earlier in this document, which was fed the container whole and consumed what it held when read: it would change what that run consumed (CBV 2.0: a transformation's inputs are what it consumes); put the %s before the run in the document, or correct its date",
+						packingVerb(ev), ev.EventID, ev.ParentID, ev.EventTime.Format(time.RFC3339), r.EventID, r.EventTime.Format(time.RFC3339), packingVerb(ev))})
 					break
 				}
 			}

@@ -649,8 +649,9 @@ func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*c
 			sf := shortfall{ev: ev, doc: inDoc[ev], absent: true, holder: party, owners: ledger.OwnersAt(lot, eventSite(ev)), lotWetTonnes: lot.WetTonnes, eventTimeText: ev.EventTime.Format(time.RFC3339)}
 			sf.pairOwner, sf.pairs = pairFault(lot, ev, sf.owners)
 			out = append(out, sf)
-		} else if run := ranAt[epcis.Canonical(eventSite(ev))]; stated && inDoc[ev] && run != nil && ev.Type == critmin.ObjectEvent && standingSteps[stepName(ev.BizStep)] && ledger.DispatchFromNothing(lot, ev) {
-			// A dispatch stating a quantity from the site where a run
+		} else if run := ranAt[epcis.Canonical(eventSite(ev))]; stated && inDoc[ev] && run != nil && (ev.Type == critmin.ObjectEvent && standingSteps[stepName(ev.BizStep)] || isPackingEvent(ev)) && ledger.DispatchFromNothing(lot, ev) {
+			// A dispatch, or a packing (builder packlater), stating a
+			// quantity at the site where a run
 			// consumed what stood of the lot, nothing of it standing
 			// there since: material that no longer exists cannot move
 			// (CBV 2.0: a transformation's inputs go into its outputs).
@@ -1261,8 +1262,12 @@ func standingError(id string, sf shortfall, docEvs []*critmin.Event) critmin.Fie
 			id, by.EventID, by.EventTime.Format(time.RFC3339), sf.ev.EventID, what, sf.eventTimeText, where, sf.holder, sf.holder, strings.Join(sf.owners, ", "))}
 	}
 	if sf.consumedBy != "" {
-		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: the %s event of %s takes %s t of it %s, but run %s consumed what stood of it there, and nothing of it has stood there since (%s): material consumed by a run went into its outputs and no longer exists to move (CBV 2.0: a transformation's inputs are what it consumes). Ship from where the lot stands, or, if the run is wrong, declare event %s in error (errorDeclaration)",
-			id, what, sf.eventTimeText, Tonnes(sf.took), where, sf.consumedBy, stoodThere, sf.consumedBy)}
+		list, verb := "/quantityList", "takes"
+		if n, ok := childLineOf(sf.ev, id); ok && isPackingEvent(sf.ev) {
+			list, verb = fmt.Sprintf("/childQuantityList/%d/quantity", n), "packs"
+		}
+		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + list, Reason: fmt.Sprintf("lot %s refused: the %s event of %s %s %s t of it %s, but run %s consumed what stood of it there, and nothing of it has stood there since (%s): material consumed by a run went into its outputs and no longer exists to move or pack (CBV 2.0: a transformation's inputs are what it consumes). %s from where the lot stands, or, if the run is wrong, declare event %s in error (errorDeclaration)",
+			id, what, sf.eventTimeText, verb, Tonnes(sf.took), where, sf.consumedBy, stoodThere, map[bool]string{true: "Pack", false: "Ship"}[isPackingEvent(sf.ev)], sf.consumedBy)}
 	}
 	if sf.nothing && sf.doc {
 		return critmin.FieldError{Conflict: true, Pointer: "event " + sf.ev.EventID + "/quantityList", Reason: fmt.Sprintf("lot %s refused: nothing of it stands %s at %s; %s. The %s event states no quantity: it ships what stands of the lot at its site, and nothing does — it would move the lot's body from where it stands elsewhere. Ship from where the lot stands, or record its move to %s first (shipping and receiving events)",

@@ -316,6 +316,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"NestedEmptied", testNestedEmptied},
 		{"DeclaredPackingOfBag", testDeclaredPackingOfBag},
 		{"ShipConsumedBody", testShipConsumedBody},
+		{"PackingAfterConsumed", testPackingAfterConsumed},
 		{"ContainerShippedReceivedHou", testContainerShippedReceivedHou},
 		{"TransportedAtVessel", testTransportedAtVessel},
 		{"TransportedAtVesselAfterPartReceived", testTransportedAtVesselAfterPartReceived},
