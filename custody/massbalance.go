@@ -4482,6 +4482,26 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		}
 	}
 	cl.Tonnes = q
+	// A claim must attribute something (mbattr): a new claim on a lot
+	// whose qualifying content is 0 t (assayed at 0 %, or so little that
+	// it reads 0 t at FigureDecimals), or a share of it that reads 0 t,
+	// states an origin for no metal. ISO 22095-2 mass balance allocates a
+	// characteristic to a quantity of output; a claim on none would put
+	// "100 % Pakistan" on a product the account debited nothing for.
+	// Refused like a claim whose content cannot be measured (EINVALID).
+	if !mc.recordedClaim(ce) {
+		els := strings.Join(a.cat.Elements, "+")
+		if Figure(q) == "0" {
+			stated()
+			return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot holds 0 t %s (%s t dry at its assay), so the claim attributes no %s: a claim must attribute something", l.ID, epcis.Canonical(mc.d.Site), catID, p.ID, els, Figure(src.DryTonnes), els)), nil
+		}
+		for _, c := range sortedKeys(l.OriginClaim) {
+			if want := q * l.OriginClaim[c]; Figure(want) == "0" {
+				stated()
+				return cl, refuse(catID, c, 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot holds %s t %s, and its %s share of %s origin is 0 t %s of %s origin (below %s t): a claim must attribute something", l.ID, epcis.Canonical(mc.d.Site), catID, p.ID, Figure(q), els, Percent(l.OriginClaim[c]), country.Name(c), els, country.Name(c), ShortfallFigure(1e-12)[2:])), nil
+			}
+		}
+	}
 	// A lot its run's inputs put none of the category's elements into
 	// holds none, whatever its assay says (element_gain caps it at 0):
 	// any share claimed of it exceeds what it holds (fix9ae). Judged at
