@@ -1648,6 +1648,8 @@ type mbCalc struct {
 	// made caches, by lot, the live transformation edges at the site that
 	// produced it (recirculated).
 	made map[string][]critmin.LotEdge
+	// mbDecl caches other sites' mass-balance declarations (allocatedAt).
+	mbDecl map[string][]*critmin.MassBalanceDeclaration
 	// stmts are the statements replayAll made, one per period in order.
 	stmts []*Statement
 	// creditedDry is, by category and input lot, the dry tonnes of the
@@ -3586,6 +3588,13 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 				} else if re {
 					continue
 				}
+				// An input that left another mass-balance site's account
+				// earns credit only for the claim that account allocated
+				// to it (mbattr).
+				al, err := mc.allocatedAt(f.lot.ID, ev.EventTime)
+				if err != nil {
+					return nil, err
+				}
 				c := f.c
 				if c == nil {
 					var err error
@@ -3604,13 +3613,32 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 				if f.lot == in {
 					note = joinNotes(overNote, note)
 				}
+				if al != nil {
+					note = joinNotes(allocatedNote(f.lot, al), note)
+				}
 				for _, el := range a.cat.Elements {
 					// The lot's capped figure, as its origin reads it.
 					g, ok := c.grade(el, f.lot.DryTonnes)
 					if !ok {
 						continue
 					}
-					for k, sh := range c.elem[el][dimCountry] {
+					shares := c.elem[el][dimCountry]
+					if al != nil {
+						// Each physical origin at 0 (so the statement
+						// shows the reason on its line), and a lot made
+						// there carries its accepted claimed shares.
+						alloc := map[string]float64{}
+						for k := range shares {
+							alloc[k] = 0
+						}
+						if al.direct {
+							for k, sh := range f.lot.OriginClaim {
+								alloc[k] += sh
+							}
+						}
+						shares = alloc
+					}
+					for k, sh := range shares {
 						if out[id] == nil {
 							cf, src, err := mc.creditFactor(a, p, r.at)
 							if err != nil {
@@ -3649,6 +3677,118 @@ func (mc *mbCalc) credits(r ledgerRun, p critmin.ClaimPeriod) (map[string]*runCr
 		}
 	}
 	return out, nil
+}
+
+// attrAlloc is where a lot fed to a run at this site had its physical
+// origin attributed already (allocatedAt): the mass-balance site, the lot
+// its run there made and the run's event; direct when that lot is the fed
+// lot itself.
+type attrAlloc struct {
+	site, lot, event string
+	direct           bool
+}
+
+// allocatedAt finds whether lot id, fed to a run at this site at time at,
+// left another mass-balance site's account (mbattr): it, or a lot it was
+// made from, is the output of a run at another site whose declaration
+// credits that run — a category of the site lists the run's input's
+// commodity as an input and its output's as the product. That site's
+// account took the physical origin's attribute (ISO 22095:2020 mass
+// balance: a characteristic is attributed once; what leaves a
+// mass-balance system carries only what its account allocated to it by
+// a claim). The nearest such run is returned; nil when there is none.
+func (mc *mbCalc) allocatedAt(id string, at time.Time) (*attrAlloc, error) {
+	here := siteKey(mc.d.Site)
+	seen := map[string]bool{id: true}
+	frontier := []string{id}
+	for depth := 0; depth < MaxDepth && len(frontier) > 0 && len(seen) <= MaxNodes; depth++ {
+		edges, err := mc.makersOf(frontier)
+		if err != nil {
+			return nil, err
+		}
+		var next []string
+		for _, e := range edges {
+			if e.Kind == ledger.LinkTransformation && !e.EventTime.After(at) {
+				if t := siteKey(e.BizLocation); t != "" && t != here {
+					ok, err := mc.creditedRun(e)
+					if err != nil {
+						return nil, err
+					}
+					if ok {
+						return &attrAlloc{site: t, lot: e.Child, event: e.EventID, direct: e.Child == id}, nil
+					}
+				}
+			}
+			if !seen[e.Parent] {
+				seen[e.Parent] = true
+				next = append(next, e.Parent)
+			}
+		}
+		frontier = next
+	}
+	return nil, nil
+}
+
+// creditedRun reports whether transformation edge e, at another site, is
+// of a run that site's mass-balance account credits: the site runs the
+// mass-balance model (where its master data is known) and one of its
+// declarations has a category with e's input commodity among its inputs
+// and e's output commodity as its product (makesProduct, credits).
+func (mc *mbCalc) creditedRun(e critmin.LotEdge) (bool, error) {
+	t := siteKey(e.BizLocation)
+	if st := mc.oc.sites[t]; st != nil && st.CustodyModel != MassBalance {
+		return false, nil
+	}
+	if mc.mbDecl == nil {
+		mc.mbDecl = map[string][]*critmin.MassBalanceDeclaration{}
+	}
+	vs, ok := mc.mbDecl[t]
+	if !ok {
+		var err error
+		if vs, err = mc.s.MassBalanceVersions(mc.ctx, t); err != nil {
+			return false, err
+		}
+		mc.mbDecl[t] = vs
+	}
+	if len(vs) == 0 {
+		return false, nil
+	}
+	if err := mc.oc.loadLots([]string{e.Parent, e.Child}); err != nil {
+		return false, err
+	}
+	in, out := mc.oc.lots[e.Parent], mc.oc.lots[e.Child]
+	if in == nil || out == nil {
+		return false, nil
+	}
+	for _, v := range vs {
+		for _, c := range v.Categories {
+			if inputOfCategory(c, in.Commodity) && ledger.CanonicalCommodity(c.Product) == ledger.CanonicalCommodity(out.Commodity) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// allocatedNote is the statement's reason for the credit of a lot whose
+// physical origin another mass-balance site's account took (mbattr).
+func allocatedNote(f *critmin.Lot, al *attrAlloc) string {
+	if al.direct && len(f.OriginClaim) > 0 {
+		return fmt.Sprintf("attribute allocated at site %s: lot %s, made there by event %s, carries only its accepted claim (%s), credited at its claimed share × contained element; its physical origin earned its credit in that site's account (ISO 22095:2020 mass balance: a characteristic is attributed once)", al.site, f.ID, al.event, claimWords(f.OriginClaim))
+	}
+	if al.direct {
+		return fmt.Sprintf("attribute allocated at site %s: lot %s, made there by event %s without a claim, carries no origin credit — its physical origin earned its credit in that site's account (ISO 22095:2020 mass balance: a characteristic is attributed once)", al.site, f.ID, al.event)
+	}
+	return fmt.Sprintf("attribute allocated at site %s: lot %s is made from lot %s, output of that site's event %s, whose physical origin earned its credit in that site's account, so it carries no origin credit (ISO 22095:2020 mass balance: a characteristic is attributed once)", al.site, f.ID, al.lot, al.event)
+}
+
+// claimWords words a lot's claimed shares: "Pakistan 100 %".
+func claimWords(m map[string]float64) string {
+	var w []string
+	for _, c := range sortedKeys(m) {
+		w = append(w, country.Name(c)+" "+Percent(m[c]))
+	}
+	return strings.Join(w, ", ")
 }
 
 // creditCap is the dry tonnes of lot l a run that consumed mass of it
@@ -4001,49 +4141,7 @@ func tolOf(caps map[string]inputCap) float64 {
 // document being captured count as the store will keep them.
 func (mc *mbCalc) recirculated(id string, cat critmin.MaterialCategory, at time.Time) (bool, error) {
 	site := siteKey(mc.d.Site)
-	into := func(ids []string) ([]critmin.LotEdge, error) {
-		var ask []string
-		var edges []critmin.LotEdge
-		if mc.made == nil {
-			mc.made = map[string][]critmin.LotEdge{}
-		}
-		for _, id := range ids {
-			if es, ok := mc.made[id]; ok {
-				edges = append(edges, es...)
-			} else {
-				ask = append(ask, id)
-			}
-		}
-		if len(ask) > 0 {
-			stored, err := mc.s.LotEdges(mc.ctx, ask, true)
-			if err != nil {
-				return nil, err
-			}
-			for _, p := range mc.pending {
-				for _, e := range p.edges {
-					if slices.Contains(ask, e.Child) {
-						stored = append(stored, e)
-					}
-				}
-			}
-			for _, id := range ask {
-				mc.made[id] = []critmin.LotEdge{}
-			}
-			// A Replay edge (an earlier event's input of the run to a
-			// later event's output) counts no consumption but is the
-			// genealogy: events sharing a transformationID are one run
-			// (EPCIS 2.0 §7.4.6), so an output of the run's input-less
-			// event was made from the run's inputs.
-			for _, e := range stored {
-				if mc.drop[e.EventID] {
-					continue
-				}
-				mc.made[e.Child] = append(mc.made[e.Child], e)
-				edges = append(edges, e)
-			}
-		}
-		return edges, nil
-	}
+	into := mc.makersOf
 	// The element earned its credit in any category that qualifies one
 	// of cat's elements, not only in cat: a declaration stored before
 	// chained categories were refused (ore → trioxide → metal on Sb)
@@ -4119,6 +4217,53 @@ func (mc *mbCalc) recirculated(id string, cat critmin.MaterialCategory, at time.
 		}
 	}
 	return false, nil
+}
+
+// makersOf are the live edges into lots ids (stored, and those of the
+// document being captured), remembered in mc.made: the genealogy one step
+// up.
+func (mc *mbCalc) makersOf(ids []string) ([]critmin.LotEdge, error) {
+	var ask []string
+	var edges []critmin.LotEdge
+	if mc.made == nil {
+		mc.made = map[string][]critmin.LotEdge{}
+	}
+	for _, id := range ids {
+		if es, ok := mc.made[id]; ok {
+			edges = append(edges, es...)
+		} else {
+			ask = append(ask, id)
+		}
+	}
+	if len(ask) > 0 {
+		stored, err := mc.s.LotEdges(mc.ctx, ask, true)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range mc.pending {
+			for _, e := range p.edges {
+				if slices.Contains(ask, e.Child) {
+					stored = append(stored, e)
+				}
+			}
+		}
+		for _, id := range ask {
+			mc.made[id] = []critmin.LotEdge{}
+		}
+		// A Replay edge (an earlier event's input of the run to a
+		// later event's output) counts no consumption but is the
+		// genealogy: events sharing a transformationID are one run
+		// (EPCIS 2.0 §7.4.6), so an output of the run's input-less
+		// event was made from the run's inputs.
+		for _, e := range stored {
+			if mc.drop[e.EventID] {
+				continue
+			}
+			mc.made[e.Child] = append(mc.made[e.Child], e)
+			edges = append(edges, e)
+		}
+	}
+	return edges, nil
 }
 
 // asClaimed is the claimed lot as it stood when its claim was made: the
@@ -4482,6 +4627,26 @@ func (mc *mbCalc) claim(l *critmin.Lot, ce critmin.ClaimEvent, p critmin.ClaimPe
 		}
 	}
 	cl.Tonnes = q
+	// A claim must attribute something (mbattr): a new claim on a lot
+	// whose qualifying content is 0 t (assayed at 0 %, or so little that
+	// it reads 0 t at FigureDecimals), or a share of it that reads 0 t,
+	// states an origin for no metal. ISO 22095-2 mass balance allocates a
+	// characteristic to a quantity of output; a claim on none would put
+	// "100 % Pakistan" on a product the account debited nothing for.
+	// Refused like a claim whose content cannot be measured (EINVALID).
+	if !mc.recordedClaim(ce) {
+		els := strings.Join(a.cat.Elements, "+")
+		if Figure(q) == "0" {
+			stated()
+			return cl, refuse(catID, "", 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot holds 0 t %s (%s t dry at its assay), so the claim attributes no %s: a claim must attribute something", l.ID, epcis.Canonical(mc.d.Site), catID, p.ID, els, Figure(src.DryTonnes), els)), nil
+		}
+		for _, c := range sortedKeys(l.OriginClaim) {
+			if want := q * l.OriginClaim[c]; Figure(want) == "0" {
+				stated()
+				return cl, refuse(catID, c, 0, 0, fmt.Sprintf("claim on lot %s refused: site %s, category %s, period %s: the lot holds %s t %s, and its %s share of %s origin is 0 t %s of %s origin (below %s t): a claim must attribute something", l.ID, epcis.Canonical(mc.d.Site), catID, p.ID, Figure(q), els, Percent(l.OriginClaim[c]), country.Name(c), els, country.Name(c), ShortfallFigure(1e-12)[2:])), nil
+			}
+		}
+	}
 	// A lot its run's inputs put none of the category's elements into
 	// holds none, whatever its assay says (element_gain caps it at 0):
 	// any share claimed of it exceeds what it holds (fix9ae). Judged at

@@ -335,6 +335,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"ContainerGainPointer", testContainerGainPointer},
 		{"ContainerCredits", testContainerCredits},
 		{"ClaimRecordOrder", testClaimRecordOrder},
+		{"MassBalanceAttributeOnce", testMassBalanceAttributeOnce},
 		{"ClaimsInOneDocument", testClaimsInOneDocument},
 		{"LotListLinks", testLotListLinks},
 		{"RecommissioningDuplicates", testRecommissioningDuplicates},
