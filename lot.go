@@ -682,6 +682,22 @@ type Site struct {
 	// not move: a covered-country rule fails if any of them is covered
 	// (DFARS 252.225-7052 reads where material was mined and processed).
 	CountryVersions []string
+	// Within is the location this one lies inside, as master data or the
+	// event spells it ("" for none): the GLN of a GLN sub-location (an
+	// SGLN extension other than 0, Digital Link AI 254: GS1 General
+	// Specifications §3.4.2), or the element whose master-data children
+	// list it (EPCIS 2.0 §8). A location is read with its parents: with no
+	// country of its own it has its parent's; given a country other than
+	// a parent's (a store from before capture refused that) it is in no
+	// one country, every country in CountryVersions.
+	Within string
+	// OwnCountry is the country the location's own master data gives
+	// (SiteCountry, "" for none or a conflict), before its parents are
+	// read.
+	OwnCountry string
+	// Contains is the canonical identifiers master data lists among the
+	// location's children (EPCIS 2.0 §8), sorted: the locations inside it.
+	Contains []string
 	// KindVersions is every cm:siteKind (lower case) the versions of the
 	// site's master data gave it, oldest first, where a later version
 	// changed it (a store from before capture refused that; Kind is the

@@ -158,3 +158,128 @@ func dedupeStrings(in []string) []string {
 	}
 	return out
 }
+
+// ApplySiteParents reads each of sites (keyed by canonical identifier)
+// with the locations it lies inside, up(key) giving the canonical
+// identifiers of those it lies directly inside (the GLN of a GLN
+// sub-location — an SGLN extension identifies a sub-location inside the
+// physical location its GLN identifies, GS1 General Specifications
+// §3.4.2, Digital Link AI 254 —, and the elements whose master-data
+// children list it, EPCIS 2.0 §8), followed to the top. A site does not
+// move, nor does what lies inside it:
+//
+//   - a site of no country of its own (no master data, or none giving a
+//     country) has the one country its ancestors give;
+//   - a site inside one of another country (master data stored before
+//     capture refused that, ledger checkSiteFixed), or of ancestors in
+//     more than one, is in no one country: Country "", every country in
+//     CountryVersions (its own first), CountryConflict naming the
+//     locations and their countries — so a covered-country rule fails if
+//     any is covered, and the origin of a lot first recorded there is in
+//     conflict (origin_conflict);
+//   - a site of its own country inside one whose country is in conflict
+//     (or unknown by conflicting attributes) is in conflict too.
+//
+// Within is set to the first location it lies directly inside, OwnCountry
+// to the country its own master data gives. Sites are read as they were
+// before any is changed, so the order of the map does not matter.
+func ApplySiteParents(sites map[string]*Site, up func(key string) []string) {
+	type own struct {
+		id        string
+		countries []string
+		conflict  string
+	}
+	snap := make(map[string]own, len(sites))
+	for k, s := range sites {
+		o := own{id: s.ID, conflict: s.CountryConflict}
+		switch {
+		case len(s.CountryVersions) > 0:
+			o.countries = append([]string(nil), s.CountryVersions...)
+		case s.Country != "":
+			o.countries = []string{s.Country}
+		}
+		if len(s.CountryVersions) == 0 && s.CountryConflict == "" {
+			s.OwnCountry = s.Country
+		}
+		snap[k] = o
+	}
+	for k, s := range sites {
+		direct := up(k)
+		if len(direct) == 0 {
+			continue
+		}
+		if p, ok := snap[direct[0]]; ok {
+			s.Within = p.id
+		} else {
+			s.Within = direct[0]
+		}
+		// The ancestors, nearest first, each once (a cycle ends).
+		seen := map[string]bool{k: true}
+		var anc []string
+		for queue := direct; len(queue) > 0; queue = queue[1:] {
+			a := queue[0]
+			if seen[a] {
+				continue
+			}
+			seen[a] = true
+			anc = append(anc, a)
+			queue = append(queue, up(a)...)
+		}
+		me := snap[k]
+		countries := append([]string(nil), me.countries...)
+		var words []string
+		conflicted := false
+		for _, a := range anc {
+			o, ok := snap[a]
+			if !ok {
+				continue
+			}
+			switch {
+			case o.conflict != "" && len(o.countries) == 0:
+				// An ancestor in no known country by conflicting
+				// attributes: whatever lies inside it is not shown to lie
+				// outside either.
+				conflicted = true
+				words = append(words, fmt.Sprintf("it lies inside %s, whose country is in conflict (%s)", o.id, o.conflict))
+			case len(o.countries) > 0:
+				var added []string
+				for _, c := range o.countries {
+					if !slices.Contains(countries, c) {
+						countries = append(countries, c)
+						added = append(added, c)
+					}
+				}
+				if o.conflict != "" {
+					conflicted = true
+					words = append(words, fmt.Sprintf("it lies inside %s (%s), whose country is in conflict (%s)", o.id, strings.Join(o.countries, ", "), o.conflict))
+				} else if len(added) > 0 || len(me.countries) > 0 && !slices.Equal(o.countries, me.countries) {
+					words = append(words, fmt.Sprintf("it lies inside %s (%s)", o.id, strings.Join(o.countries, ", ")))
+				}
+			}
+		}
+		switch {
+		case !conflicted && len(countries) == len(me.countries):
+			// Nothing an ancestor says differs from the site's own.
+		case !conflicted && len(me.countries) == 0 && me.conflict == "" && len(countries) == 1:
+			s.Country = countries[0]
+		default:
+			mine := "it has no country of its own"
+			if len(me.countries) > 0 {
+				mine = "its own master data gives " + strings.Join(me.countries, ", ")
+			}
+			if me.conflict != "" {
+				mine += " (" + me.conflict + ")"
+			}
+			s.Country = ""
+			s.CountryVersions = countries
+			s.CountryConflict = fmt.Sprintf("location %s lies inside another location of another country: %s, and %s — a sub-location is in the country of the location it lies inside (a GLN extension identifies a sub-location of the GLN's location, GS1 General Specifications §3.4.2; master-data children lie inside their parent, EPCIS 2.0 §8), so it is read in every one of them", s.ID, mine, strings.Join(words, "; "))
+		}
+	}
+}
+
+// SubSite is the site of a location no master data or event describes
+// (id), lying inside site base (its GLN, for a GLN sub-location): in
+// base's country (or its conflict), no other attribute of base's.
+func SubSite(base *Site, id string) *Site {
+	return &Site{ID: id, Country: base.Country, CountryConflict: base.CountryConflict, CountryVersions: base.CountryVersions, Within: base.ID}
+}

@@ -221,14 +221,14 @@ func minedContradictions(evs []*critmin.Event, lot string, sites map[string]*cri
 		}
 		stated, field, words := m.OriginCountry, "cm:originCountry", "cm:originCountry "+m.OriginCountry
 		if stated == "" {
-			mine := sites[siteKey(m.OriginMine)]
+			mine := siteOf(sites, m.OriginMine)
 			if mine == nil || mine.Country == "" {
 				continue // no country to compare (no_origin)
 			}
 			stated, field, words = mine.Country, "cm:originMine", fmt.Sprintf("cm:originMine %s (in %s by master data)", m.OriginMine, mine.Country)
 		}
 		for _, at := range []struct{ role, site string }{{"readPoint", first.ReadPoint}, {"bizLocation", first.BizLocation}} {
-			st := sites[siteKey(at.site)]
+			st := siteOf(sites, at.site)
 			if at.site == "" || st == nil || st.Country == "" || st.Country == stated ||
 				!st.WasKind(critmin.SiteMine) { // a mine relabelled after events is read as the mine it was
 				continue

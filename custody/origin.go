@@ -1281,7 +1281,7 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 	stated := l.OriginCountry != "" || l.OriginMine != ""
 	statedCountry, statedWords := l.OriginCountry, "cm:originCountry "+l.OriginCountry
 	if l.OriginCountry == "" && l.OriginMine != "" {
-		mine, ok := oc.sites[siteKey(l.OriginMine)]
+		mine, ok := siteAt(oc.sites, l.OriginMine)
 		if ok && mine.CountryConflict != "" {
 			// The mine's own master data names two countries: where the
 			// lot was mined is in conflict, not the friendlier one
@@ -1320,7 +1320,7 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 	var iso, from string
 	var notMine []string
 	for _, site := range []string{first.ReadPoint, first.BizLocation} {
-		s, ok := oc.sites[siteKey(site)]
+		s, ok := siteAt(oc.sites, site)
 		if site != "" && ok && s.CountryConflict != "" {
 			oc.anomalies = append(oc.anomalies, siteConflict(l, "states no origin country or mine", site, s, first))
 			return l, nil
@@ -1375,7 +1375,7 @@ func (oc *originCalc) commissionCountry(l *critmin.Lot) (*critmin.Lot, error) {
 func (oc *originCalc) statedAgainstSite(l *critmin.Lot, first *critmin.Event, statedCountry, statedWords string) *critmin.Lot {
 	var differs *Anomaly
 	for _, site := range []string{first.ReadPoint, first.BizLocation} {
-		s, ok := oc.sites[siteKey(site)]
+		s, ok := siteAt(oc.sites, site)
 		if site != "" && ok && s.CountryConflict != "" {
 			// Master data of the place the lot was first recorded names
 			// two countries: the stated origin cannot be checked against
@@ -1647,7 +1647,7 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 		// No cm:originCountry stated: the mine's country by master data
 		// is where the material was mined (capture refuses a stated
 		// country that contradicts it), docs/origin.md.
-		if s, ok := oc.sites[siteKey(l.OriginMine)]; ok && s.Country != "" {
+		if s, ok := siteAt(oc.sites, l.OriginMine); ok && s.Country != "" {
 			cp := *l
 			cp.OriginCountry = s.Country
 			l = &cp
@@ -1709,7 +1709,7 @@ func (oc *originCalc) originLot(l *critmin.Lot) *comp {
 	// the stated mine: a lot "from PAK" out of a mine in CHN proves
 	// neither, so its country is unknown for every share and verdict.
 	if l.OriginCountry != "" && l.OriginMine != "" && oc.sites != nil {
-		if s, ok := oc.sites[siteKey(l.OriginMine)]; ok && s.Country != "" && s.Country != l.OriginCountry {
+		if s, ok := siteAt(oc.sites, l.OriginMine); ok && s.Country != "" && s.Country != l.OriginCountry {
 			oc.anomalies = append(oc.anomalies, Anomaly{Kind: "origin_conflict", Detail: fmt.Sprintf("lot %s states cm:originCountry %s but its cm:originMine %s is in %s by master data (country): the lot's origin country counts as unknown until the record is corrected",
 				l.ID, l.OriginCountry, l.OriginMine, s.Country)})
 			m[dimCountry] = single(Unknown)
@@ -2005,7 +2005,7 @@ func (oc *originCalc) modelAt(site string, edges []critmin.LotEdge) string {
 	if oc.sites == nil {
 		return ControlledBlending
 	}
-	s, ok := oc.sites[siteKey(site)]
+	s, ok := siteAt(oc.sites, site)
 	if !ok {
 		return ControlledBlending
 	}
@@ -2367,7 +2367,7 @@ func breakdown(tonnes float64, m [3]mix, oc *originCalc) Breakdown {
 	}
 	b.ByCountry = list(m[dimCountry], func(k string) string { return country.Name(k) })
 	b.ByMine = list(m[dimMine], func(k string) string {
-		if s, ok := oc.sites[siteKey(k)]; ok && s.Name != "" {
+		if s, ok := siteAt(oc.sites, k); ok && s.Name != "" {
 			return s.Name
 		}
 		return k

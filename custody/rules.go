@@ -516,7 +516,7 @@ func madeGenealogyLot(f *evFacts, lots map[string]*critmin.Lot) bool {
 }
 
 func (in *ruleInput) siteCountry(id string) string {
-	if s, ok := in.sites[siteKey(id)]; ok {
+	if s, ok := siteAt(in.sites, id); ok {
 		return s.Country
 	}
 	return ""
@@ -611,7 +611,7 @@ func excludedCountries(in *ruleInput, r Rule, v *Verdict) {
 					// recorded there (a store from before capture
 					// refused that) is read in every country it was
 					// given: a site does not move.
-					if s, ok := in.sites[siteKey(loc)]; ok && !listed {
+					if s, ok := siteAt(in.sites, loc); ok && !listed {
 						for _, was := range s.CountryVersions {
 							if bad[was] {
 								listed = true
@@ -695,7 +695,7 @@ func commissionedIn(in *ruleInput, bad map[string]bool) (found, evidence []strin
 				continue
 			}
 			kind := "site of no stated kind"
-			if s, ok := in.sites[siteKey(site)]; ok && strings.TrimSpace(s.Kind) != "" {
+			if s, ok := siteAt(in.sites, site); ok && strings.TrimSpace(s.Kind) != "" {
 				kind = strings.ToLower(strings.TrimSpace(s.Kind))
 			}
 			found = append(found, fmt.Sprintf("lot %s states %s but was commissioned at %s (%s in %s by master data) by event %s: its physical origin is not shown to lie outside %s",

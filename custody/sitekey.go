@@ -22,3 +22,28 @@ func siteMap(sites []*critmin.Site) map[string]*critmin.Site {
 	}
 	return sm
 }
+
+// siteAt is the site of location id in sm: its own entry, else — a GLN
+// sub-location (an SGLN extension other than 0, Digital Link AI 254) that
+// neither master data nor a stored event names — a site of its own in
+// the country of its GLN's site (critmin.SubSite): a GLN extension
+// identifies a sub-location inside the physical location the GLN
+// identifies (GS1 General Specifications §3.4.2), so material there is in
+// that location's country. ok is false when neither is known.
+func siteAt(sm map[string]*critmin.Site, id string) (*critmin.Site, bool) {
+	if s, ok := sm[siteKey(id)]; ok {
+		return s, true
+	}
+	if b := epcis.LocationBase(id); b != "" {
+		if s, ok := sm[b]; ok {
+			return critmin.SubSite(s, id), true
+		}
+	}
+	return nil, false
+}
+
+// siteOf is siteAt's site, nil when none is known.
+func siteOf(sm map[string]*critmin.Site, id string) *critmin.Site {
+	s, _ := siteAt(sm, id)
+	return s
+}

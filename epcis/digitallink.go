@@ -961,3 +961,18 @@ func (k Key) CompanyPrefix() string {
 // The "they differ in" list of a conflicting capture compares identifiers
 // by their canonical form (critmin.EventDifferences).
 func init() { critmin.CanonicalIdentifier = Canonical }
+
+// LocationBase is the canonical form (Canonical) of the location a GLN
+// sub-location lies in: for a GLN with a non-zero extension (an SGLN
+// urn:epc:id:sgln:C.L.E with E not 0, or a Digital Link /414/GLN/254/E,
+// in any spelling) the GLN itself, extension 0; "" for any other
+// identifier. A GLN extension identifies a sub-location inside the
+// physical location the GLN identifies (GS1 General Specifications
+// §3.4.2, Digital Link AI 254), so it is in that location's country.
+func LocationBase(id string) string {
+	k, ok := ParseKey(Canonical(id))
+	if !ok || k.AI != "414" || len(k.Qualifiers) == 0 {
+		return ""
+	}
+	return Key{AI: "414", Value: k.Value}.DigitalLink()
+}

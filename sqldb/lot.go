@@ -339,6 +339,10 @@ func (db *DB) SiteDetails(ctx context.Context) ([]*critmin.Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A location is read with the locations it lies inside.
+	if err := db.applySiteParents(ctx, db.reader(ctx), sites); err != nil {
+		return nil, err
+	}
 	out := make([]*critmin.Site, 0, len(sites))
 	for _, s := range sites {
 		out = append(out, s)
@@ -497,6 +501,11 @@ func (db *DB) findSitesUnexplained(ctx context.Context) ([]*critmin.Site, error)
 		}
 	}
 	rows.Close()
+	// A location is read with the locations it lies inside: a GLN
+	// sub-location only events name is in its GLN's country.
+	if err := db.applySiteParents(ctx, db.reader(ctx), sites); err != nil {
+		return nil, err
+	}
 	// Lots at each site now: every lots row read with its seal checked
 	// (seal.go) and counted here, so that an edited status or location
 	// moves no lot in or out of a site's count.

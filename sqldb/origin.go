@@ -358,6 +358,10 @@ func (w *writer) siteModels() (map[string]*critmin.Site, error) {
 		return nil, err
 	}
 	applySiteChanges(out, changes)
+	// And every location with the locations it lies inside.
+	if err := w.db.applySiteParents(w.ctx, w.tx, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

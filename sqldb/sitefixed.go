@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/critmin/critmin"
+	"github.com/critmin/critmin/epcis"
 )
 
 // siteChange is how a location's master data changed an attribute a
@@ -193,4 +194,60 @@ func (db *DB) siteProblem(ctx context.Context) (string, error) {
 		return "", nil
 	}
 	return "a site does not move, yet master data changed what verdicts read of it (DFARS 252.225-7052 reads where material was mined and processed; its covered-country rules read every country it was given): " + strings.Join(out, "; "), nil
+}
+
+// siteParents reads the location hierarchy master data declares: each
+// location element's canonical identifier, with the elements whose
+// current children list it (EPCIS 2.0 §8), sorted.
+func siteParents(ctx context.Context, q querier, d Dialect) (map[string][]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT vtype, parent, child FROM master_data_children ORDER BY parent, child`)
+	if err != nil {
+		return nil, fmt.Errorf("%s: master data children: %w", d.Name, err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var vtype, parent, child string
+		if err := rows.Scan(&vtype, &parent, &child); err != nil {
+			return nil, err
+		}
+		if !locationTypes[vtype] || parent == child || containsString(out[child], parent) {
+			continue
+		}
+		out[child] = append(out[child], parent)
+	}
+	return out, rows.Err()
+}
+
+// applySiteParents reads each site with the locations it lies inside
+// (critmin.SiteAncestors: the GLN of a GLN sub-location, GS1 General
+// Specifications §3.4.2; the elements whose master-data children list
+// it): see critmin.ApplySiteParents.
+func (db *DB) applySiteParents(ctx context.Context, q querier, sites map[string]*critmin.Site) error {
+	parents, err := siteParents(ctx, q, db.Dialect)
+	if err != nil {
+		return err
+	}
+	for child, ps := range parents {
+		for _, p := range ps {
+			if s := sites[p]; s != nil && !containsString(s.Contains, child) {
+				s.Contains = append(s.Contains, child)
+				sort.Strings(s.Contains)
+			}
+		}
+	}
+	critmin.ApplySiteParents(sites, func(k string) []string { return siteUp(parents, k) })
+	return nil
+}
+
+// siteUp is the canonical identifiers of the locations the one of
+// canonical identifier k lies directly inside: the elements whose
+// master-data children list it, and the GLN of a GLN sub-location
+// (epcis.LocationBase).
+func siteUp(parents map[string][]string, k string) []string {
+	up := parents[k]
+	if b := epcis.LocationBase(k); b != "" && !containsString(up, b) {
+		up = append(append([]string(nil), up...), b)
+	}
+	return up
 }

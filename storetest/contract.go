@@ -351,6 +351,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"ProceedBusinessRules", testProceedBusinessRules},
 		{"SiteCountryConflict", testSiteCountryConflict},
 		{"SiteCountryFixed", testSiteCountryFixed},
+		{"SubLocationCountry", testSubLocationCountry},
 		{"SiteFixedInTransaction", testSiteFixedInTransaction},
 		{"SiteKindConservative", testSiteKindConservative},
 		{"SiteVersionsByTime", testSiteVersionsByTime},
