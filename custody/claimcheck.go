@@ -492,7 +492,7 @@ func captureCheck(s Store) func(ctx context.Context, events []*critmin.Event, cj
 		// corrective receipt under the same bill of lading is not a second
 		// one (fixNn item 2: a receipt declared with its corrective was
 		// refused "already received … (event <the declared receipt>)").
-		if fe, err := checkReceipts(ctx, s, live, known, declared, cj); err != nil {
+		if fe, err := checkReceipts(ctx, s, live, known, declared, cj, nil); err != nil {
 			return err
 		} else if len(fe) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("receipt refused; nothing was stored: %s: %s", fe[0].Pointer, fe[0].Reason), Fields: fe}

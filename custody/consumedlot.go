@@ -371,11 +371,25 @@ func bolOf(ev *critmin.Event) string {
 // document's events with their contents, contentsJudge; nil when none
 // were given them): each is judged as if the receipt named it, and a
 // refusal names the container too.
-func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known func(id string, before int) bool, hidden map[string]bool, cj *contentsJudge) ([]critmin.FieldError, error) {
+//
+// A receipt with no bill of lading is judged against the lot as it
+// stands before it (receivedNoBill, beyondInTransit): lotAt(lot, i),
+// the lot just before live[i], when given (judgeAgain: the record a
+// declaration leaves, with the events before the receipt); else the
+// stored lot less the hidden events (receiptLot), and a receipt after
+// an earlier event of the document naming the lot is left to the other
+// checks.
+func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known func(id string, before int) bool, hidden map[string]bool, cj *contentsJudge, lotAt func(lot string, i int) (*critmin.Lot, error)) ([]critmin.FieldError, error) {
 	var out []critmin.FieldError
 	q, canQuery := s.(eventQuerier)
 	if canQuery && len(hidden) > 0 {
 		q = withoutEvents{s, hidden}
+	}
+	lotFor := func(i int, lot string) (*critmin.Lot, error) {
+		if lotAt != nil {
+			return lotAt(lot, i)
+		}
+		return receiptLot(ctx, s, lot, hidden)
 	}
 	// firstNamer holds, per lot, the index of the first event of live
 	// naming it (namesLot), made once when a receipt first needs it: an
@@ -426,15 +440,19 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 			}
 			firstSighting := !known(lot, i)
 			if bol == "" {
-				if firstSighting || earlierNamer(i, lot) {
+				if firstSighting || lotAt == nil && earlierNamer(i, lot) {
 					continue
 				}
-				fe, err := receivedNoBill(ctx, s, q, canQuery, live[:i], ev, n, lot)
+				l, err := lotFor(i, lot)
+				if err != nil {
+					return nil, err
+				}
+				fe, err := receivedNoBill(ctx, s, q, canQuery, live[:i], ev, n, lot, l)
 				if err != nil {
 					return nil, err
 				}
 				if len(fe) == 0 {
-					if fe, err = beyondInTransit(ctx, s, ev, n, lot); err != nil {
+					if fe, err = beyondInTransit(ctx, s, ev, n, lot, l); err != nil {
 						return nil, err
 					}
 				}
@@ -531,10 +549,11 @@ func checkReceipts(ctx context.Context, s Store, live []*critmin.Event, known fu
 				}
 				return noQuantityShipped(ctx, s, live[:i], lot, ship)
 			}
-			judged, err := lessBroughtIn(ctx, s, ev, n, lot)
+			l, err := lotFor(i, lot)
 			if err != nil {
 				return nil, err
 			}
+			judged := lessBroughtIn(ev, n, l)
 			fe, err := receiptAgainst(judged, n, lot, ships, shipped)
 			if err != nil {
 				return nil, err
@@ -909,13 +928,9 @@ func namesOwnLine(ev *critmin.Event, lot string) bool {
 // taken, as under a bill (receivedAlready); after a receiving of them
 // (the first step, or a later one: receivedAgain), another receiving is
 // refused still.
-func receivedNoBill(ctx context.Context, s Store, q eventQuerier, canQuery bool, earlier []*critmin.Event, ev *critmin.Event, n int, lot string) ([]critmin.FieldError, error) {
-	l, err := s.FindLot(ctx, lot)
-	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+func receivedNoBill(ctx context.Context, s Store, q eventQuerier, canQuery bool, earlier []*critmin.Event, ev *critmin.Event, n int, lot string, l *critmin.Lot) ([]critmin.FieldError, error) {
+	if l == nil {
 		return nil, nil
-	}
-	if err != nil {
-		return nil, err
 	}
 	if ev.EventTime.Before(l.LastEventAt) || !ledger.ReReceipt(l, ev) {
 		return nil, nil
@@ -988,13 +1003,9 @@ func receivedNoBill(ctx context.Context, s Store, q eventQuerier, canQuery bool,
 // bill, "L 7 t" received at B was taken: 6 t at A + 7 t at B = 13 t. A
 // receipt dated before the lot's latest event is left to the other
 // checks, and one with nothing in transit to it to receivedNoBill.
-func beyondInTransit(ctx context.Context, s Store, ev *critmin.Event, n int, lot string) ([]critmin.FieldError, error) {
-	l, err := s.FindLot(ctx, lot)
-	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+func beyondInTransit(ctx context.Context, s Store, ev *critmin.Event, n int, lot string, l *critmin.Lot) ([]critmin.FieldError, error) {
+	if l == nil {
 		return nil, nil
-	}
-	if err != nil {
-		return nil, err
 	}
 	if ev.EventTime.Before(l.LastEventAt) || !units.IsMass(unitOf(ev, lot)) {
 		return nil, nil
@@ -1003,10 +1014,7 @@ func beyondInTransit(ctx context.Context, s Store, ev *critmin.Event, n int, lot
 	// What it receives: less what the containers it names that an
 	// earlier trip's end brought in carried (lessBroughtIn; TripEndSite
 	// XB: [C1] in, [C2] shipped, [C1, C2] received take C2's 4 t).
-	judged, err := lessBroughtIn(ctx, s, ev, n, lot)
-	if err != nil {
-		return nil, err
-	}
+	judged := lessBroughtIn(ev, n, l)
 	got, ok := statedTonnes(judged, lot, false)
 	if !some || !ok || got <= in*(1+ledger.OutturnTolerance)+1e-9 {
 		return nil, nil
@@ -1079,26 +1087,50 @@ func bolCarried(ctx context.Context, q eventQuerier, canQuery bool, earlier []*c
 // 6 + 4 − 6 = 4 t arrive against 4 t shipped (new-user check nuq10
 // R4b: read as 10 t received of 4 t shipped). ev itself when nothing
 // was brought in, or when it is dated before the lot's latest event.
-func lessBroughtIn(ctx context.Context, s Store, ev *critmin.Event, n int, lot string) (*critmin.Event, error) {
-	l, err := s.FindLot(ctx, lot)
-	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
-		return ev, nil
-	}
-	if err != nil {
-		return nil, err
+func lessBroughtIn(ev *critmin.Event, n int, l *critmin.Lot) *critmin.Event {
+	if l == nil {
+		return ev
 	}
 	c := canonicalLots(ev)
 	if ev.EventTime.Before(l.LastEventAt) || n >= len(c.Quantities) {
-		return ev, nil
+		return ev
 	}
 	q := ledger.LessBroughtIn(l, ev, c.Quantities[n])
 	if q.Quantity == c.Quantities[n].Quantity {
-		return ev, nil
+		return ev
 	}
 	cp := *c
 	cp.Quantities = slices.Clone(c.Quantities)
 	cp.Quantities[n] = q
-	return &cp, nil
+	return &cp
+}
+
+// receiptLot is stored lot (canonical) as a receipt is judged against
+// it: as the store holds it, less the stored events hidden (those the
+// document declares in error, lotWithout) — declarations apply before
+// the document is judged, so a receipt declared with its corrective
+// receives nothing and the corrective receives its trip (new-user check
+// r2 R1: "declare r with corrective rc" was refused "nothing of it is
+// in transit … already received (event r)"). Nil when no lot row holds
+// it.
+func receiptLot(ctx context.Context, s Store, lot string, hidden map[string]bool) (*critmin.Lot, error) {
+	l, err := s.FindLot(ctx, lot)
+	if critmin.ErrorCode(err) == critmin.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(hidden) > 0 {
+		r, err := lotWithout(ctx, s, lot, hidden)
+		if err != nil {
+			return nil, err
+		}
+		if r != nil {
+			l = r
+		}
+	}
+	return l, nil
 }
 
 // receiptAgainst checks a receipt of lot (its quantityList line n)

@@ -328,6 +328,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"TripEndSite", testTripEndSite},
 		{"TripNoBillLine", testTripNoBillLine},
 		{"BillessReceiptChecked", testBillessReceiptChecked},
+		{"DeclaredTripTonnes", testDeclaredTripTonnes},
 		{"ShippedNoDisposition", testShippedNoDisposition},
 		{"LoadingTrip", testLoadingTrip},
 		{"ContainerDeclaredPackingMoves", testContainerDeclaredPackingMoves},
