@@ -314,6 +314,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"NestedCapturePaths", testNestedCapturePaths},
 		{"NestedCommissioned", testNestedCommissioned},
 		{"NestedEmptied", testNestedEmptied},
+		{"DeclaredDrawRenests", testDeclaredDrawRenests},
 		{"DeclaredPackingOfBag", testDeclaredPackingOfBag},
 		{"ShipConsumedBody", testShipConsumedBody},
 		{"ContainerShippedReceivedHou", testContainerShippedReceivedHou},
