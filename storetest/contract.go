@@ -315,6 +315,7 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"NestedCommissioned", testNestedCommissioned},
 		{"NestedEmptied", testNestedEmptied},
 		{"DeclaredDrawRenests", testDeclaredDrawRenests},
+		{"OneBillEqualParts", testOneBillEqualParts},
 		{"DeclaredPackingOfBag", testDeclaredPackingOfBag},
 		{"ShipConsumedBody", testShipConsumedBody},
 		{"ContainerShippedReceivedHou", testContainerShippedReceivedHou},
