@@ -123,6 +123,14 @@ type LotPart struct {
 	To           string  `json:"to,omitempty"`
 	BillOfLading string  `json:"billOfLading,omitempty"`
 	ShipEventID  string  `json:"shipEventID"`
+	// DispatchStep is the CBV step (departing, loading, …) of the
+	// dispatch that sent the part (ShipEventID) when it was not a
+	// shipping, "" once a shipping moved it. A shipping by a line
+	// under the part's bill of lading from where the body stands, of
+	// the part's weight, is a further step of a part a departing or a
+	// loading sent, and another part of the trip of one a shipping sent
+	// (ledger.joinsTrip; new-user check W4).
+	DispatchStep string `json:"dispatchStep,omitempty"`
 	// Containers are the containers (canonical identifiers) the part
 	// left in when the dispatches that sent it named the lot only by its
 	// containers (their carried lines, ledger.WithContents). A later

@@ -112,6 +112,13 @@ func newContentsJudge(ctx context.Context, s Store, events []*critmin.Event) *co
 		if ev.ErrorDeclaration != nil {
 			j.declared[ev.EventID] = true
 			j.decls = append(j.decls, ev)
+			if len(ev.LotLines()) > 0 {
+				// A declared event that drew its lots out of the
+				// containers holding them may fill one again inside
+				// another (declNestCheck): the document's events are
+				// read as the containers' (next).
+				j.on = true
+			}
 		}
 		if namesContainer(ev) {
 			// An event naming a container is judged where the

@@ -433,7 +433,33 @@ func (j *contentsJudge) declNestCheck() error {
 				}
 			}
 		}
+		// The packings, after it, of each container holding a lot it
+		// names by quantity into another: a line or a run's input by
+		// quantity draws the lot out of the containers holding it
+		// (ledger.LineDraw; its loose rest first), a sampling or a
+		// partial shipping alike, and may have emptied one before
+		// them (new-user check W9, W10). Judged, like the others, by
+		// what the container holds without d (nestedHolding) against
+		// the record before the document.
+		drew, err := j.containersHolding(d.LotIDs())
+		if err != nil {
+			return err
+		}
+		for _, q := range drew {
+			of, err := j.nestingsOf(q)
+			if err != nil {
+				return err
+			}
+			for _, n := range of {
+				if n.EventTime.After(d.EventTime) {
+					pairs = append(pairs, pair{n, q})
+				}
+			}
+		}
 		what := "event " + d.EventID
+		if len(drew) > 0 && len(d.LotIDs()) > 0 {
+			what = fmt.Sprintf("event %s (which drew %s out of the containers holding it)", d.EventID, strings.Join(d.LotIDs(), ", "))
+		}
 		if d.Type == critmin.AggregationEvent && d.Action == "DELETE" {
 			what = fmt.Sprintf("event %s (an unpacking of container %s)", d.EventID, d.ParentID)
 		} else if ledger.FeedsContainers(d) {
@@ -469,6 +495,57 @@ func (j *contentsJudge) declNestCheck() error {
 		}
 	}
 	return nil
+}
+
+// containersHolding is the containers (canonical, sorted) a live packing
+// (ADD or OBSERVE, stored or the document's so far) put one of lots in
+// by a childQuantityList line: those a line or a run's quantity input
+// of the lot draws from (ledger.LineDraw).
+func (j *contentsJudge) containersHolding(lots []string) ([]string, error) {
+	if len(lots) == 0 {
+		return nil, nil
+	}
+	want := map[string]bool{}
+	var pats []string
+	for _, l := range lots {
+		k := epcis.Canonical(l)
+		if !want[k] {
+			want[k] = true
+			pats = append(pats, k)
+		}
+	}
+	seen := map[string]bool{}
+	var out []string
+	add := func(pk *critmin.Event) {
+		if pk.Action == "DELETE" || pk.ParentID == "" {
+			return
+		}
+		for _, k := range ledger.Children(pk) {
+			if c := epcis.Canonical(pk.ParentID); k.Class && want[epcis.Canonical(k.Child)] && !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
+		}
+	}
+	if q, can := j.s.(eventQuerier); can {
+		page, err := q.FindEvents(j.ctx, critmin.EventFilter{EventTypes: []string{critmin.AggregationEvent},
+			ClassMatches: []critmin.EPCMatch{{Roles: []string{critmin.RoleChild}, Patterns: pats, Exact: true}}, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range page.Events {
+			if ledger.Live(st) && !j.declared[st.EventID] {
+				add(decodeStored(st))
+			}
+		}
+	}
+	for _, packs := range j.packs {
+		for _, pk := range packs {
+			add(pk)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
 }
 
 // noteChildPacks keeps the document's live aggregation ev under each

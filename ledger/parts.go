@@ -275,6 +275,11 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 				if p.BillOfLading == "" {
 					p.BillOfLading = bol
 				}
+				if stepOf(ev.BizStep) == "shipping" {
+					// Shipped now: a further shipping under its bill is
+					// another part of its trip (joinsTrip).
+					p.DispatchStep = ""
+				}
 				if to := destination(ev); to != "" {
 					p.To = to
 				}
@@ -361,7 +366,7 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		// The part leaves with the lot's moisture and grades where it
 		// stood.
 		l.Parts = append(l.Parts, critmin.LotPart{Tonnes: t, Status: critmin.PartInTransit, From: l.Location, To: destination(ev),
-			BillOfLading: bol, ShipEventID: ev.EventID, Moisture: copyMoisture(l.Moisture), Owner: l.Owner, Custodian: l.Custodian,
+			BillOfLading: bol, ShipEventID: ev.EventID, DispatchStep: dispatchStep(ev), Moisture: copyMoisture(l.Moisture), Owner: l.Owner, Custodian: l.Custodian,
 			Assays: copyAssays(l.Assays)})
 		if carriedLine(ev, q) {
 			l.Parts[len(l.Parts)-1].Containers = shippedContainers(ev)
@@ -1385,14 +1390,22 @@ func joinsTrip(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement, t f
 		if slices.ContainsFunc(mine, func(c string) bool { return slices.Contains(p.Containers, c) }) {
 			return -1 // a further step of the trip
 		}
-		if !carried && len(mine) == 0 && len(p.Containers) == 0 && stepOf(ev.BizStep) == "shipping" && math.Abs(t-p.Tonnes) > p.Tonnes*PartTolerance {
+		if !carried && len(mine) == 0 && len(p.Containers) == 0 && stepOf(ev.BizStep) == "shipping" && (p.DispatchStep == "" || math.Abs(t-p.Tonnes) > p.Tonnes*PartTolerance) {
 			// A further shipping of the lot by a line under the same
-			// bill of lading, of another weight, from where the body
-			// stands: several shippings under one bill are one trip,
-			// whose receipt is judged against their sum (new-user check
+			// bill of lading from where the body stands, while a part
+			// a shipping sent under it is in transit, whatever its
+			// weight — or of another weight after a departing or a
+			// loading: several shippings under one bill are one trip,
+			// whose receipt is judged against their sum, as custody's
+			// receipt check sums the bill's shippings (new-user check
 			// nu12 W3: "L 4 t" and "L 3 t" shipped under B read as one
 			// 4 t part's two steps, and "L 7 t" received under B left
-			// 13 t of a 10 t lot).
+			// 13 t of a 10 t lot; W4: "L 4 t" twice under B alike,
+			// 14 t once "L 8 t" was received). A departing or a loading
+			// after the shipping is a further step of the part (CBV 2.0
+			// §7.2: shipping is the whole of staging, loading and
+			// departing), as is the shipping of a part a departing or a
+			// loading of its weight sent (LotPart.DispatchStep).
 			return i
 		}
 		if !carried && (len(p.Containers) == 0 || math.Abs(t-p.Tonnes) <= p.Tonnes*PartTolerance) {
@@ -1401,6 +1414,15 @@ func joinsTrip(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement, t f
 		return i
 	}
 	return -1
+}
+
+// dispatchStep is ev's CBV step (as stepOf reads it) when it is not a
+// shipping, "" when it is (LotPart.DispatchStep).
+func dispatchStep(ev *critmin.Event) string {
+	if st := stepOf(ev.BizStep); st != "shipping" {
+		return st
+	}
+	return ""
 }
 
 // receivedPartShare splits off, as a part in transit of its own, the

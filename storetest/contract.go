@@ -314,6 +314,8 @@ func Run(t *testing.T, open Opener, copy Copier) {
 		{"NestedCapturePaths", testNestedCapturePaths},
 		{"NestedCommissioned", testNestedCommissioned},
 		{"NestedEmptied", testNestedEmptied},
+		{"DeclaredDrawRenests", testDeclaredDrawRenests},
+		{"OneBillEqualParts", testOneBillEqualParts},
 		{"DeclaredPackingOfBag", testDeclaredPackingOfBag},
 		{"ShipConsumedBody", testShipConsumedBody},
 		{"PackingAfterConsumed", testPackingAfterConsumed},

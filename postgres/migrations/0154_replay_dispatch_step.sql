@@ -1,0 +1,13 @@
+-- Projection rows written before builder r2c (new-user check W4): a
+-- second shipping of a lot by a line under the bill of lading of a part
+-- still in transit from the same site, of the part's weight, read as a
+-- further step of the part (two "L 4 t" shippings under B: 6 t at the
+-- mine and 4 t in transit, while the receipt check read 8 t shipped);
+-- a part a departing or a loading sent kept no dispatch step.
+-- This migration has no SQL of its own: its Go step
+-- (sqldb.replayDispatchStep, registered in goStepsWithStore) replays
+-- the event log as `critmin verify` does on a store holding a dispatch
+-- (shipping, departing, loading, staging_outbound, transporting), and
+-- rewrites each lot projection table that differs, in this migration's
+-- transaction.
+SELECT 1;
