@@ -33,9 +33,7 @@ func testBackDatedContainerRule(t *testing.T, open Opener) {
 		MustCapture(t, svc, ctDoc(csLot("QG"), ctPack("qg-p1", "ADD", cbC1, 2, "QG:6000")))
 		MustCapture(t, svc, ctDoc(ccShip("qg-ship", "urn:t:bol:BOL-QG", 5, []string{cbC1}, "QG:6000")))
 		refusedNaming(t, s, svc, "4 t packed into C1 on Oct 3, before the stored Oct 5 ship", []string{ctPack("qg-p2", "ADD", cbC1, 3, "QG:4000")}, "urn:t:ev:qg-ship")
-		if rep := verifyFull(t, s, nil, true); !rep.OK() {
-			t.Errorf("after the refusal: %v %v %v; want ok", rep.Problem, rep.Difference, rep.ContainerRuleProblem)
-		}
+		qeVerified(t, s, "after the refusal")
 	})
 	t.Run("packing makes a later run's line below", func(t *testing.T) {
 		// Lot QK 10 t at mb; 6 t packed into C1 (Oct 2); run qk-R at mb
@@ -50,9 +48,7 @@ func testBackDatedContainerRule(t *testing.T, open Opener) {
 		MustCapture(t, svc, ctDoc(csLot("QK"), ctPack("qk-p1", "ADD", cbC1, 2, "QK:6000")))
 		MustCapture(t, svc, ctDoc(cfRun("qk-R", 5, []string{cbC1}, []string{"QK:6000"}, "QKO", 1000)))
 		refusedNaming(t, s, svc, "4 t packed into C1 on Oct 3, before the stored Oct 5 run", []string{ctPack("qk-p2", "ADD", cbC1, 3, "QK:4000")}, "urn:t:ev:qk-R")
-		if rep := verifyFull(t, s, nil, true); !rep.OK() {
-			t.Errorf("after the refusal: %v %v %v; want ok", rep.Problem, rep.Difference, rep.ContainerRuleProblem)
-		}
+		qeVerified(t, s, "after the refusal")
 	})
 	t.Run("packing makes a later line above", func(t *testing.T) {
 		// Lot QH 10 t at mb; 6 t packed into C1 (Oct 2), 4 t loose;
@@ -66,9 +62,7 @@ func testBackDatedContainerRule(t *testing.T, open Opener) {
 		MustCapture(t, svc, ctDoc(csLot("QH"), ctPack("qh-p1", "ADD", cbC1, 2, "QH:6000")))
 		MustCapture(t, svc, ctDoc(ccShip("qh-ship", "urn:t:bol:BOL-QH", 5, []string{cbC1}, "QH:10000")))
 		refusedNaming(t, s, svc, "the 4 t loose packed into C2 on Oct 3, before the stored Oct 5 ship", []string{ctPack("qh-p2", "ADD", cbC2, 3, "QH:4000")}, "urn:t:ev:qh-ship")
-		if rep := verifyFull(t, s, nil, true); !rep.OK() {
-			t.Errorf("after the refusal: %v %v %v; want ok", rep.Problem, rep.Difference, rep.ContainerRuleProblem)
-		}
+		qeVerified(t, s, "after the refusal")
 	})
 	t.Run("unpacking empties a container a later run was fed", func(t *testing.T) {
 		// Lot QR 10 t packed whole into C1 at mb (Oct 2); run qr-R at mb
@@ -94,8 +88,6 @@ func testBackDatedContainerRule(t *testing.T, open Opener) {
 		if ccEvents(t, s) != n {
 			t.Errorf("the refused Oct 4 run stored something")
 		}
-		if rep := verifyFull(t, s, nil, true); !rep.OK() {
-			t.Errorf("after the refusals: %v %v %v; want ok", rep.Problem, rep.Difference, rep.ContainerRuleProblem)
-		}
+		qeVerified(t, s, "after the refusals")
 	})
 }

@@ -69,9 +69,7 @@ func testLineDrawFromContainer(t *testing.T, open Opener) {
 	cfLotState(t, s, "after R2", "Kn", critmin.LotConsumed, 0, "On2", true)
 	ccRefused(t, s, "C1 fed whole again after R2 emptied it", ctDoc(peRunAt("pn-R3", khi, 8, []string{cbC1}, nil, "On3", 500)), "urn:t:run:pn-R2")
 	piBalanced(t, s, "Pn", "Kn")
-	if rep := verifyFull(t, s, nil, true); !rep.OK() {
-		t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
-	}
+	qeVerified(t, s, "at the end")
 }
 
 // testLineDrawThenLooseArrives (n9a-1, a WRONG PASS): Pm (Pakistan,
@@ -103,9 +101,7 @@ func testLineDrawThenLooseArrives(t *testing.T, open Opener) {
 	cfLotState(t, s, "after R2", "Pm", l.Status, l.RemainingWetTonnes(), "Om2", false)
 	cfLotState(t, s, "after R2", "Km", critmin.LotConsumed, 0, "Om2", true)
 	piBalanced(t, s, "Pm", "Km")
-	if rep := verifyFull(t, s, nil, true); !rep.OK() {
-		t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
-	}
+	qeVerified(t, s, "at the end")
 }
 
 // piAtKhi moves an event of storetest's helpers from mb to khi (a
@@ -163,9 +159,7 @@ func testLineDrawPhantomCredit(t *testing.T, open Opener) {
 		t.Errorf("PAK line %+v after R2; want credits 0.39 t (C1 held no Pakistani material at R2)", l)
 	}
 	piBalanced(t, s, "Pq", "Kq")
-	if rep := verifyFull(t, s, nil, true); !rep.OK() {
-		t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
-	}
+	qeVerified(t, s, "at the end")
 }
 
 // testLineShippedFromContainer (n9a, the class by a shipment): Ps
@@ -200,9 +194,7 @@ func testLineShippedFromContainer(t *testing.T, open Opener) {
 	cfLotState(t, s, "after R2", "Ps", l.Status, l.RemainingWetTonnes(), "Os2", false)
 	cfLotState(t, s, "after R2", "Ks", critmin.LotConsumed, 0, "Os2", true)
 	piBalanced(t, s, "Ps", "Ks")
-	if rep := verifyFull(t, s, nil, true); !rep.OK() {
-		t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
-	}
+	qeVerified(t, s, "at the end")
 }
 
 // testLineDrawThenContainerShipped (n9a, the class by a dispatch of the
@@ -230,7 +222,5 @@ func testLineDrawThenContainerShipped(t *testing.T, open Opener) {
 		t.Errorf("Km after [C1] shipped on: %v t in transit (%s, parts %+v); want 5", lsInTransit(km), km.Status, km.Parts)
 	}
 	piBalanced(t, s, "Pm", "Km")
-	if rep := verifyFull(t, s, nil, true); !rep.OK() {
-		t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
-	}
+	qeVerified(t, s, "at the end")
 }

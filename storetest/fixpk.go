@@ -80,9 +80,7 @@ func testLineDrawLooseFirst(t *testing.T, open Opener) {
 	pkStanding(t, s, "after R2", "Kb", 2)
 	MustCapture(t, svc, ctDoc(peRunAt("pa-R4", mb, 9, nil, []string{"Pa:2000"}, "Oa4", 100)))
 	piBalanced(t, s, "Pa", "Kb")
-	if rep := verifyFull(t, s, nil, true); !rep.OK() {
-		t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
-	}
+	qeVerified(t, s, "at the end")
 }
 
 // testLineDrawLooseFirstShipped (n8e-1, s7 DRAW=run): pkSetup, then [C1]
@@ -105,9 +103,7 @@ func testLineDrawLooseFirstShipped(t *testing.T, open Opener) {
 		pkStanding(t, s, "after [C1] shipped on", c.lot, c.standing)
 	}
 	piBalanced(t, s, "Pa", "Kb")
-	if rep := verifyFull(t, s, nil, true); !rep.OK() {
-		t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
-	}
+	qeVerified(t, s, "at the end")
 }
 
 // testLineDrawDeclaredUnderFed (n8e-4, s11, a WRONG PASS; fixQh): Pd
@@ -180,9 +176,7 @@ func testLineDrawLooseBesideContainer(t *testing.T, open Opener) {
 	piOrigin(t, s, "after R2", "Om2", 0.5)
 	pkStanding(t, s, "after R2", "Pm", 0)
 	piBalanced(t, s, "Pm", "Km")
-	if rep := verifyFull(t, s, nil, true); !rep.OK() {
-		t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
-	}
+	qeVerified(t, s, "at the end")
 }
 
 // pkRun is piRun (NdPr oxide at Nd 60 % + Pr 20 %, at mb) making kg.
@@ -230,7 +224,5 @@ func testLineDrawLooseFirstCredit(t *testing.T, open Opener) {
 	}
 	dcRefused(t, svc, ctDoc(pkRun("kq-R3", 9, nil, []string{"Kq:20000"}, "Oq3", 900, `, "cm:originClaim": [{"cm:country": "PAK", "cm:share": 1}]`)), critmin.EINVALID, "over-claim")
 	dcNotStored(t, s, "kq-R3")
-	if rep := verifyFull(t, s, nil, true); !rep.OK() {
-		t.Errorf("verify: %v %v", rep.Problem, rep.Difference)
-	}
+	qeVerified(t, s, "at the end")
 }

@@ -81,7 +81,7 @@ func qeOrigin(t *testing.T, s critmin.Store, when, product string, pakMass, pakN
 func qeVerified(t *testing.T, s critmin.Store, when string) {
 	t.Helper()
 	if rep := verifyFull(t, s, nil, true); !rep.OK() {
-		t.Errorf("%s: verify: %v %v", when, rep.Problem, rep.Difference)
+		t.Errorf("%s: verify: %v %v %v; want ok", when, rep.Problem, rep.Difference, rep.ContainerRuleProblem)
 	}
 }
 
