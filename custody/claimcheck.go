@@ -362,11 +362,11 @@ func captureCheck(s Store) func(ctx context.Context, events []*critmin.Event, cj
 		// runs took of it.
 		var touches []lotTouch
 		var transit []lotTouch // runs fed a lot in transit (checkFedInTransit)
-		var unitErrs, siteErrs, partErrs, massErrs []critmin.FieldError
+		var unitErrs, siteErrs, partErrs, massErrs, tripErrs []critmin.FieldError
 		massRefused := map[string]critmin.Lot{}     // checkMassChange
 		unclosed := map[string]critmin.FieldError{} // lotClosure
 		docTaken := map[string]*consumed{}
-		for _, ev := range live {
+		for li, ev := range live {
 			before := map[string]float64{}
 			was := map[string]critmin.Lot{}
 			for _, id := range ev.LotIDs() {
@@ -398,7 +398,16 @@ func captureCheck(s Store) func(ctx context.Context, events []*critmin.Event, cj
 				}
 				siteErrs = append(siteErrs, checkFedAtSite(ev, was, then, atSea)...)
 			}
+			// A receipt is judged against the record as the
+			// document's earlier events left it (docReceipt), and a
+			// trip's end against the trips it ends (tripEndGain).
+			if fe, err := docReceipt(ctx, s, declared, live, li, was); err != nil {
+				return err
+			} else {
+				tripErrs = append(tripErrs, fe...)
+			}
 			ledger.Project(lots, ev)
+			tripErrs = append(tripErrs, tripEndGain(ev, was, lots)...)
 			firstUnclosed(ev, lots, unclosed)
 			partErrs = append(partErrs, checkPartWeighing(ev, was, lots)...)
 			massErrs = append(massErrs, checkMassChange(ev, was, lots, massRefused)...)
@@ -465,6 +474,9 @@ func captureCheck(s Store) func(ctx context.Context, events []*critmin.Event, cj
 		}
 		if len(siteErrs) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("input refused; nothing was stored: %s: %s", siteErrs[0].Pointer, siteErrs[0].Reason), Fields: siteErrs}
+		}
+		if len(tripErrs) > 0 {
+			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("receipt refused; nothing was stored: %s: %s", tripErrs[0].Pointer, tripErrs[0].Reason), Fields: tripErrs}
 		}
 		if len(partErrs) > 0 {
 			return &critmin.Error{Code: critmin.EINVALID, Message: fmt.Sprintf("weighing refused; nothing was stored: %s: %s", partErrs[0].Pointer, partErrs[0].Reason), Fields: partErrs}

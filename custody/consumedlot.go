@@ -1015,6 +1015,17 @@ func beyondInTransit(ctx context.Context, s Store, ev *critmin.Event, n int, lot
 	// earlier trip's end brought in carried (lessBroughtIn; TripEndSite
 	// XB: [C1] in, [C2] shipped, [C1, C2] received take C2's 4 t).
 	judged := lessBroughtIn(ev, n, l)
+	// Less what the arriving of the same trip's end brought in
+	// (ledger.LessTripEnd; R2: "L 4 t" arriving, then "L 7 t"
+	// receiving of the 4 t and 3 t trips).
+	if c := canonicalLots(judged); n < len(c.Quantities) {
+		if r := ledger.LessTripEnd(l, ev, c.Quantities[n]); r.Quantity != c.Quantities[n].Quantity {
+			cp := *c
+			cp.Quantities = slices.Clone(c.Quantities)
+			cp.Quantities[n] = r
+			judged = &cp
+		}
+	}
 	got, ok := statedTonnes(judged, lot, false)
 	if !some || !ok || got <= in*(1+ledger.OutturnTolerance)+1e-9 {
 		return nil, nil

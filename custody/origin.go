@@ -2474,12 +2474,32 @@ func (oc *originCalc) packedIn(kids []string, at time.Time) ([]critmin.Packing, 
 	} else {
 		lots = nil
 	}
+	// The containers each stored run was fed whole, from its stored
+	// contents (its inputEPCList leaves them out; storedRunsFed).
+	var fed map[string]map[string][]critmin.QuantityElement
+	if cs, ok := oc.s.(containerContentsStore); ok {
+		var runIDs []string
+		seen := map[string]bool{}
+		for _, evs := range byLot {
+			for _, ev := range evs {
+				if ev.Type == critmin.TransformationEvent && !seen[ev.EventID] {
+					seen[ev.EventID] = true
+					runIDs = append(runIDs, ev.EventID)
+				}
+			}
+		}
+		if len(runIDs) > 0 {
+			if fed, err = cs.EventContentsByContainer(oc.ctx, runIDs); err != nil {
+				return nil, err
+			}
+		}
+	}
 	var out []critmin.Packing
 	for _, id := range sortedKeys(ids) {
 		if lots[id] {
 			seq := byLot[id]
 			sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
-			for _, p := range containedAt(id, seq, at) {
+			for _, p := range containedAtVia(id, seq, at, storedRunsFed(seq, fed)) {
 				if ids[p.Child] {
 					out = append(out, p)
 				}

@@ -509,10 +509,23 @@ func (sp *sitePackings) packedAt(id string, ev *critmin.Event) (float64, []strin
 // REE-2025-001 in it) travels with the lot in it: what it holds of the
 // lot moves in it first, is not drawn out of it, and only the rest of t
 // takes the loose rest and then the other containers.
-func (sp *sitePackings) drawOut(id string, ev *critmin.Event, t, stood float64) {
+//
+// A run fed containers whole consumes what they held (EPCIS 2.0 §7.3.6:
+// its inputs go into its outputs): they hold none of the lot after it,
+// whether the run names them in its inputEPCList (the document's) or,
+// read back from the store, only its stored contents do (fed: the
+// containers it fed the lot in, contentsJudge.via / withStoredVia —
+// the stored run's inputEPCList leaves out the containers whose
+// contents gave it its lines, ledger.WithContents). 10 t lot, 6 t
+// packed into C1, a run fed C1 whole: C1 holds 0 t, 4 t stand loose,
+// and 4 t packed into C1 afterwards is taken.
+func (sp *sitePackings) drawOut(id string, ev *critmin.Event, t, stood float64, fed []string) {
 	named := map[string]bool{}
 	for _, x := range ev.EPCs {
 		named[epcis.Canonical(x.EPC)] = true
+	}
+	for _, c := range fed {
+		named[epcis.Canonical(c)] = true
 	}
 	if ev.ParentID != "" {
 		named[epcis.Canonical(ev.ParentID)] = true
@@ -528,6 +541,24 @@ func (sp *sitePackings) drawOut(id string, ev *critmin.Event, t, stood float64) 
 		}
 	}
 	over := t - min(inNamed, t) - max(stood-min(packed, stood), 0)
+	if ev.Type == critmin.TransformationEvent {
+		consumed := min(inNamed, t)
+		for _, p := range sp.agg.Of(id) {
+			if consumed <= 1e-9 {
+				break
+			}
+			if sp.site[p.EventID] != site || !named[epcis.Canonical(p.Container)] {
+				continue
+			}
+			w, ok := sp.heldWet(p)
+			if !ok || w <= 1e-9 {
+				continue
+			}
+			take := min(consumed, w)
+			sp.agg.Unpack(id, p.Container, take)
+			consumed -= take
+		}
+	}
 	if over <= 1e-9 {
 		return
 	}
@@ -690,14 +721,14 @@ func replayLot(id string, start *critmin.Lot, seq []*critmin.Event, inDoc map[*c
 					}
 				}
 				if !isPackingEvent(ev) && ev.Type != critmin.AssociationEvent && ev.Type != critmin.AggregationEvent {
-					packs.drawOut(id, ev, t, stood)
+					packs.drawOut(id, ev, t, stood, via[ev][id])
 				}
 			}
 		} else if t, ok := takenStanding(lot, ev, id); ok {
 			// Stating no quantity, it takes what stands there: never
 			// more than stood, so only its drawing on the containers.
 			if stood, ok := standingAt(lot, ev, t); ok {
-				packs.drawOut(id, ev, t, stood)
+				packs.drawOut(id, ev, t, stood, via[ev][id])
 			}
 		} else if !inDoc[ev] && namesInputWhole(ev, id) && leftBeforeRun(lot, ev) {
 			// A recorded run that named the lot with no quantity took
@@ -784,19 +815,51 @@ func emptying(ev *critmin.Event) bool {
 // (critmin.GenealogyStore), and so origin, genealogy and the container
 // page.
 func ContainedAt(id string, evs []*critmin.Event, at time.Time) []critmin.Packing {
+	return ContainedAtFed(id, evs, at, nil)
+}
+
+// ContainedAtFed is ContainedAt reading, for each stored run among evs,
+// the containers it was fed whole from its stored contents (contents:
+// eventID → container → lines, as EventContentsByContainer gives them):
+// a stored run's inputEPCList leaves those containers out
+// (ledger.WithContents), so without them its draw would be read from
+// the loose rest and the containers would still hold what it consumed
+// (sitePackings.drawOut: they hold none of the lot after it).
+func ContainedAtFed(id string, evs []*critmin.Event, at time.Time, contents map[string]map[string][]critmin.QuantityElement) []critmin.Packing {
 	var live []*critmin.Event
 	for _, ev := range evs {
 		if ev != nil && ledger.Live(ev) {
 			live = append(live, ev)
 		}
 	}
-	return containedAt(id, live, at)
+	return containedAtVia(id, live, at, storedRunsFed(live, contents))
+}
+
+// storedRunsFed is, for each run among evs with stored contents, the
+// containers it fed each lot in (storedContainersOf); nil for none.
+func storedRunsFed(evs []*critmin.Event, contents map[string]map[string][]critmin.QuantityElement) map[*critmin.Event]map[string][]string {
+	if len(contents) == 0 {
+		return nil
+	}
+	via := map[*critmin.Event]map[string][]string{}
+	for _, ev := range evs {
+		if byC := contents[ev.EventID]; len(byC) > 0 && ev.Type == critmin.TransformationEvent {
+			via[ev] = storedContainersOf(byC)
+		}
+	}
+	return via
 }
 
 // containedAt is ContainedAt over evs as given, declared in error or
 // not: origin's replay of retractions puts declared packings back
 // (originCalc.packedIn).
 func containedAt(id string, evs []*critmin.Event, at time.Time) []critmin.Packing {
+	return containedAtVia(id, evs, at, nil)
+}
+
+// containedAtVia is containedAt with via: per stored run, the
+// containers it fed each lot in (runsFed).
+func containedAtVia(id string, evs []*critmin.Event, at time.Time, via map[*critmin.Event]map[string][]string) []critmin.Packing {
 	id = epcis.Canonical(id)
 	var seq []*critmin.Event
 	for _, ev := range evs {
@@ -806,7 +869,7 @@ func containedAt(id string, evs []*critmin.Event, at time.Time) []critmin.Packin
 		seq = append(seq, ev)
 	}
 	sort.SliceStable(seq, func(i, j int) bool { return seq[i].EventTime.Before(seq[j].EventTime) })
-	_, packs := replayLot(id, nil, seq, nil, nil)
+	_, packs := replayLot(id, nil, seq, nil, via)
 	return append([]critmin.Packing(nil), packs.agg.Of(id)...)
 }
 

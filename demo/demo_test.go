@@ -66,7 +66,7 @@ func TestDemoCorridor(t *testing.T) {
 	if ree.Status != critmin.LotConsumed || math.Abs(ree.DryTonnes-24.95*0.92) > 1e-9 {
 		t.Errorf("REE lot status %s dry %v", ree.Status, ree.DryTonnes)
 	}
-	// The copper lot's mistyped receipt (69 t) was declared in error and
+	// The copper lot's mistyped receipt (59 t) was declared in error and
 	// corrected to 59.9 t before it left for the smelter.
 	cu, err := db.FindLot(ctx, "https://id.gs1.org/01/09520123456788/10/CU2025001")
 	if err != nil {

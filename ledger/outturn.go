@@ -174,6 +174,19 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 				qty = &t
 			}
 		}
+		if qty != nil && stepOf(ev.BizStep) == "receiving" {
+			// A receiving restating what its trip's arriving brought
+			// in is weighed on the rest (LessTripEnd, R2).
+			for _, q := range ev.Quantities {
+				if epcis.Canonical(q.EPCClass) == lot && q.Role != critmin.RoleInput && q.Role != critmin.RoleChild {
+					if r := LessTripEnd(proj, ev, q); r.Quantity != q.Quantity {
+						if t, err := units.ToTonnes(*r.Quantity, r.UOM); err == nil {
+							qty = &t
+						}
+					}
+				}
+			}
+		}
 		bol := billOfLading(ev)
 		switch step := stepOf(ev.BizStep); {
 		case step == "shipping" && bol != "":
@@ -199,7 +212,13 @@ func Outturns(lot string, events []*critmin.Event) []Outturn {
 			// it (Project, ReReceipt), so it closes no shipment either
 			// (issue 15, fix15m).
 			delete(open, bol)
-		case step == "receiving" && qty != nil && (bol != "" || namesLotLine(ev, lot)):
+		case receiptSteps[step] && ev.Type == critmin.ObjectEvent && qty != nil && (bol != "" || namesLotLine(ev, lot)):
+			// Every step that ends a trip (receiptSteps, CBV 2.0 §7.2:
+			// arriving, unloading, accepting as well as receiving) is
+			// weighed against it, and the first one books the outturn:
+			// "L 4 t" shipped and arriving "L 2 t" is 2 t lost, a
+			// transit_loss as for a receiving of 2 t (new-user check on
+			// suitetime W3: an arrival had no outturn at all).
 			s, ok := open[bol]
 			if bol == "" {
 				// A receipt naming no bill of lading closes what the
@@ -278,6 +297,16 @@ func unbilledLeg(l *critmin.Lot, ev *critmin.Event, t float64, bodyShip, bodyBOL
 	if i := receivedPart(l, ev, t, true); i >= 0 {
 		p := l.Parts[i]
 		s.t, s.id = p.Tonnes, p.ShipEventID
+		if ended := tripsEnded(l, ev, i, t); len(ended) > 1 {
+			// One receipt of several trips (tripsEnded) is weighed
+			// against their sum: "L 4 t" and "L 3 t" shipped, "L 7 t"
+			// received is no gain (new-user check on suitetime W11: it
+			// was flagged transit_gain +75 % against the 4 t trip).
+			s.t = 0
+			for _, j := range ended {
+				s.t += l.Parts[j].Tonnes
+			}
+		}
 		return s, true, p.BillOfLading
 	}
 	if l.Status != critmin.LotInTransit || bodyShip == "" {

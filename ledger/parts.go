@@ -374,6 +374,12 @@ func applyPart(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) (pa
 		measurePart(&l.Parts[len(l.Parts)-1], ev)
 		return dispatchRest(l), nil, len(l.Parts) - 1
 	case receiptSteps[step]:
+		if r := LessTripEnd(l, ev, q); r.Quantity != q.Quantity {
+			// A receiving restating what its trip's arriving brought
+			// in, and ending the rest (LessTripEnd).
+			q = r
+			t, _ = lineTonnes(q)
+		}
 		if broughtIn(l, ev, q) {
 			// A later step of the trip's end for containers an earlier
 			// one brought in (arriving, then receiving): it books
@@ -2018,3 +2024,44 @@ func ShippedStanding(l *critmin.Lot, ev *critmin.Event) (float64, bool) {
 // LineTonnes is a quantity line in wet tonnes, when it states a mass
 // (lineTonnes, for custody's checks).
 func LineTonnes(q critmin.QuantityElement) (float64, bool) { return lineTonnes(q) }
+
+// LessTripEnd is receiving line q of lot l (naming no bill of lading
+// and no container) less what the earlier step of the same end of the
+// trip at its site brought in (LineTripEndBy: an arriving, unloading or
+// accepting that ended the last bill-less part's trip there), when the
+// line is more than is in transit to its site (InTransitTo) and less
+// that part it is not (beyond OutturnTolerance): arriving and receiving
+// are steps of one end of a trip (CBV 2.0 §7.2), so the receiving
+// restates what the arriving brought in and books only the rest.
+// New-user check on suitetime R2: "L 4 t" and "L 3 t" shipped, arriving
+// "L 4 t" then receiving "L 7 t" was refused "only 3 t in transit"; it
+// ends the 3 t trip: 7 t at the port. q unchanged otherwise.
+func LessTripEnd(l *critmin.Lot, ev *critmin.Event, q critmin.QuantityElement) critmin.QuantityElement {
+	t, known := lineTonnes(q)
+	if !known || stepOf(ev.BizStep) != "receiving" || q.Quantity == nil {
+		return q
+	}
+	in, some := InTransitTo(l, ev)
+	if !some || t <= in*(1+OutturnTolerance)+1e-9 {
+		return q
+	}
+	by := LineTripEndBy(l, ev, q)
+	if by == "" {
+		return q
+	}
+	done := 0.0
+	for _, p := range l.Parts {
+		if p.ReceiptEventID == by && p.Status == critmin.PartReceived && !p.FromRetracted {
+			done += p.Mass()
+		}
+	}
+	if done <= 1e-9 || t-done > in*(1+OutturnTolerance)+1e-9 || t-done <= 1e-9 {
+		return q
+	}
+	d, err := units.FromTonnes(t-done, q.UOM)
+	if err != nil {
+		return q
+	}
+	q.Quantity = &d
+	return q
+}

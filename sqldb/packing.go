@@ -113,6 +113,29 @@ func (db *DB) packedDrawn(ctx context.Context, q querier, children []string, at 
 			}
 		}
 	}
+	// The containers each stored run was fed whole, from its stored
+	// contents (its inputEPCList leaves them out: ledger.WithContents).
+	var runIDs []string
+	for _, ev := range live {
+		if ev.Type == critmin.TransformationEvent {
+			runIDs = append(runIDs, ev.EventID)
+		}
+	}
+	var fed map[string]map[string][]critmin.QuantityElement
+	if len(runIDs) > 0 {
+		rows, err := db.eventContentRows(ctx, q, runIDs)
+		if err != nil {
+			return nil, nil, err
+		}
+		fed = make(map[string]map[string][]critmin.QuantityElement, len(rows))
+		for id, rs := range rows {
+			m := map[string][]critmin.QuantityElement{}
+			for _, r := range rs {
+				m[r.container] = append(m[r.container], r.line)
+			}
+			fed[id] = m
+		}
+	}
 	var out []critmin.Packing
 	for _, id := range ids {
 		if !lots[id] {
@@ -127,7 +150,7 @@ func (db *DB) packedDrawn(ctx context.Context, q querier, children []string, at 
 		// Capture order for equal event times (custody.ContainedAt
 		// sorts by event time, stably).
 		sort.SliceStable(seq, func(i, j int) bool { return seq[i].PK < seq[j].PK })
-		for _, p := range custody.ContainedAt(id, seq, at) {
+		for _, p := range custody.ContainedAtFed(id, seq, at, fed) {
 			// The container as the packing event spelt it (the
 			// decoded events name it canonically).
 			if c, ok := spelt[p.EventID]; ok {

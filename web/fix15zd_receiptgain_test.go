@@ -20,10 +20,12 @@ import (
 // closed), and the lot's anomalies transit_gain and
 // mass_above_commissioned: the lot 19 − 2 + 3 = 20 t at 5 % moisture,
 // 20 × 0.95 = 19 t dry, above the 19 × 0.95 = 18.05 t dry commissioned.
+// Capture refuses that receipt now (1 t beyond the 2 t trip,
+// TripEndWeighed); the page is that of a store holding it from before.
 func TestLotPageReceiptNotWeighedAndGain(t *testing.T) {
 	gain := strings.Replace(fw19Receive("urn:t:fw19zd:rg", "2025-11-10T08:00:00-06:00", "FW-19-G", 3000), `,
   "bizTransactionList": [{"type": "bol", "bizTransaction": "urn:critmin:demo:bol:FW-19-G"}]`, "", 1)
-	ts := fw19Split(t,
+	ts := fw19SplitUnchecked(t,
 		fw19Ship("urn:t:fw19zd:sg", "2025-11-02T10:00:00+05:00", "FW-19-G", 2000),
 		gain,
 		fw19Ship("urn:t:fw19zd:sn", "2025-11-12T10:00:00+05:00", "FW-19-N", 5000),

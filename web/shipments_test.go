@@ -72,7 +72,7 @@ func TestShipmentsIndexAndShortBOL(t *testing.T) {
 // — not the container's later Houston → Arizona trip (event 022, 15 Oct,
 // 59.9 t, no bill of lading). The receipt names no bill of lading; it is
 // matched by the lot and container: the first valid receipt after the
-// shipment is corr-001 (4 Oct, 59,900 kg; the 69,000 kg receipt it
+// shipment is corr-001 (4 Oct, 59,900 kg; the 59,000 kg receipt it
 // corrects is declared in error), so the voyage arrived on 2025-10-04 and
 // 59.9 − 60 = −0.1 t. The index lists it arrived, not in transit.
 func TestShipmentPageIsItsVoyage(t *testing.T) {

@@ -1,0 +1,11 @@
+-- Projection rows written before builder r2arrive (new-user check on
+-- suitetime R2): a receiving naming no bill of lading after the
+-- arriving of the same trip's end read as receiving its whole line on
+-- the next part in transit; it now restates what the arriving brought
+-- in and ends the rest (ledger.LessTripEnd).
+-- This migration has no SQL of its own: its Go step (registered in
+-- goStepsWithStore, sqldb/tripendweighed_migrate.go) replays the event
+-- log as `critmin verify` does on a store holding a receipt step, and
+-- rewrites each lot projection table that differs, in this migration's
+-- transaction.
+SELECT 1;
